@@ -1,0 +1,59 @@
+package dev.keymem.models.backend;
+
+import java.util.Locale;
+
+/**
+ * Picks a tensor backend by name. "java" means the fastest pure-Java backend available: the Vector
+ * API backend when the JVM was started with {@code --add-modules jdk.incubator.vector}, otherwise
+ * the scalar one. Other backends (e.g. "nd4j") register through {@link java.util.ServiceLoader}
+ * with {@link TensorBackendProvider}.
+ */
+public final class Backends {
+    private static final String VECTOR_CLASS = "dev.keymem.models.backend.VectorBackend";
+
+    private Backends() {
+    }
+
+    /** True when the jdk.incubator.vector module is in the boot layer. */
+    public static boolean vectorApiAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** The best pure-Java backend in this JVM. */
+    public static TensorBackend java() {
+        if (vectorApiAvailable()) {
+            try {
+                return (TensorBackend) Class.forName(VECTOR_CLASS).getField("INSTANCE").get(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return ScalarBackend.INSTANCE;
+            }
+        }
+        return ScalarBackend.INSTANCE;
+    }
+
+    /** A backend by name: scalar, vector, java (best pure Java), or a registered provider's name. */
+    public static TensorBackend byName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        switch (n) {
+            case "scalar":
+                return ScalarBackend.INSTANCE;
+            case "java":
+                return java();
+            case "vector":
+                TensorBackend b = java();
+                if (!b.name().equals("vector")) {
+                    throw new IllegalStateException(
+                            "the vector backend needs the JVM flag --add-modules jdk.incubator.vector");
+                }
+                return b;
+            default:
+                for (TensorBackendProvider p : java.util.ServiceLoader.load(TensorBackendProvider.class)) {
+                    if (p.name().equals(n)) {
+                        return p.create();
+                    }
+                }
+                throw new IllegalArgumentException("unknown tensor backend '" + name
+                        + "', expected scalar, vector, java or a registered provider (e.g. nd4j)");
+        }
+    }
+}
