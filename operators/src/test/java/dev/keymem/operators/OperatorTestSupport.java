@@ -49,12 +49,27 @@ final class OperatorTestSupport {
             return new HashMapStateBackend();
         }
         EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
+        rocks.setDbStoragePath(tempDir("kmrdb").toString());
+        return rocks;
+    }
+
+    /** A fresh directory under /tmp (short paths for RocksDB), deleted when the JVM exits. */
+    static Path tempDir(String prefix) {
         try {
-            rocks.setDbStoragePath(Files.createTempDirectory(Path.of("/tmp"), "kmrdb").toString());
+            Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return rocks;
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort
+        }
     }
 
     static final class Opened {
