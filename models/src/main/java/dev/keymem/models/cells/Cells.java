@@ -25,7 +25,7 @@ public final class Cells {
     public static MemoryCell chunked(CellSpec spec, TensorBackend backend) {
         requireMatrix(spec);
         Objects.requireNonNull(backend, "backend");
-        throw new UnsupportedOperationException("chunked matrix cells are not written yet");
+        return new ChunkedMatrixCell(spec, backend);
     }
 
     private static void requireMatrix(CellSpec spec) {
