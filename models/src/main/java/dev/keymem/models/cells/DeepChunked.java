@@ -45,6 +45,8 @@ import java.util.Objects;
  *   W1' = a^n W1 + c_n M1 + (diag(-2 theta S_{n-i}) R)^T A,   M1' = e^n M1 + (diag(-2 theta e^{n-i}) R)^T A
  *   W2' = a^n W2 + c_n M2 + (diag(-2 theta S_{n-i}) Delta)^T K, M2' = e^n M2 + (diag(-2 theta e^{n-i}) Delta)^T K
  * </pre>
+ * (Formulas in math orientation; the code multiplies by the stored, input-major matrices, e.g.
+ * {@code X W2^T} is {@code X @ W2_stored}, so no large operand is read transposed.)
  * Cost per segment and head: about 12 products of n x D x K plus 2 of n x n x (D + K), against
  * per-token rank-one updates of four D x K matrices in the recurrent form. The coefficients are
  * computed in double. The state layout is that of {@link DeepLayout}; the snapshot is taken at a
@@ -195,8 +197,9 @@ public final class DeepChunked implements MemoryCell {
         int w2b = layout.w2Start(h);
         int w1b = layout.w1Start(h);
 
-        // gradients at the mini-batch snapshot: Hk, A = act(Hk), R, Delta
-        be.gemm(false, true, n, D, K, 1f, k, off, ld, s, w2b, K, 0f, w.hk, 0, D);
+        // gradients at the mini-batch snapshot: Hk = K W2b, A = act(Hk), R = K + A W1b - V, Delta
+        // (stored input-major: W2b [K,D], W1b [D,V]; no large operand is ever read transposed)
+        be.gemm(false, false, n, D, K, 1f, k, off, ld, s, w2b, D, 0f, w.hk, 0, D);
         for (int i = 0; i < n * D; i++) {
             float x = w.hk[i];
             w.ak[i] = DeepMath.act(x);
@@ -208,15 +211,18 @@ public final class DeepChunked implements MemoryCell {
                 w.r[t * K + j] = k[src + j] - v[src + j];
             }
         }
-        be.gemm(false, true, n, K, D, 1f, w.ak, 0, D, s, w1b, D, 1f, w.r, 0, K);
-        be.gemm(false, false, n, D, K, 1f, w.r, 0, K, s, w1b, D, 0f, w.delta, 0, D);
-        for (int i = 0; i < n * D; i++) {
-            w.delta[i] *= w.hk[i];
+        be.gemm(false, false, n, K, D, 1f, w.ak, 0, D, s, w1b, K, 1f, w.r, 0, K);
+        // Delta^T = W1b R^T [D,n] (the small R is the transposed operand), then Delta = Delta^T^T * act'(Hk)
+        be.gemm(false, true, D, n, K, 1f, s, w1b, K, w.r, 0, K, 0f, w.tmp, 0, n);
+        for (int t = 0; t < n; t++) {
+            for (int d = 0; d < D; d++) {
+                w.delta[t * D + d] = w.tmp[d * n + t] * w.hk[t * D + d];
+            }
         }
 
-        // first layer of the reads: Hr = diag(a^t) X W2^T + diag(c_t) X M2^T + (P o X K^T) Delta
-        be.gemm(false, true, n, D, K, scale, q, off, ld, s, w2, K, 0f, w.hr, 0, D);
-        be.gemm(false, true, n, D, K, scale, q, off, ld, s, m2, K, 0f, w.tmp, 0, D);
+        // first layer of the reads: Hr = diag(a^t) X W2 + diag(c_t) X M2 + (P o X K^T) Delta
+        be.gemm(false, false, n, D, K, scale, q, off, ld, s, w2, D, 0f, w.hr, 0, D);
+        be.gemm(false, false, n, D, K, scale, q, off, ld, s, m2, D, 0f, w.tmp, 0, D);
         for (int t = 0; t < n; t++) {
             float at = w.aPow[t];
             float ct = w.c[t];
@@ -231,9 +237,9 @@ public final class DeepChunked implements MemoryCell {
             w.hr[i] = DeepMath.act(w.hr[i]);
         }
 
-        // second layer: O = X + diag(a^t) B W1^T + diag(c_t) B M1^T + (P o B A^T) R
-        be.gemm(false, true, n, K, D, 1f, w.hr, 0, D, s, w1, D, 0f, w.o1, 0, K);
-        be.gemm(false, true, n, K, D, 1f, w.hr, 0, D, s, m1, D, 0f, w.o2, 0, K);
+        // second layer: O = X + diag(a^t) B W1 + diag(c_t) B M1 + (P o B A^T) R
+        be.gemm(false, false, n, K, D, 1f, w.hr, 0, D, s, w1, K, 0f, w.o1, 0, K);
+        be.gemm(false, false, n, K, D, 1f, w.hr, 0, D, s, m1, K, 0f, w.o2, 0, K);
         be.gemm(false, true, n, n, D, 1f, w.hr, 0, D, w.ak, 0, D, 0f, w.sc, 0, n);
         causal(w, n);
         be.gemm(false, false, n, K, n, 1f, w.sc, 0, n, w.r, 0, K, 0f, out, off, ld);
@@ -246,17 +252,18 @@ public final class DeepChunked implements MemoryCell {
             }
         }
 
-        // segment end: weights first (they use the old momenta), then momenta
+        // segment end: weights first (they use the old momenta), then momenta; W1 += A^T (coef R),
+        // W2 += K^T (coef Delta) in the stored orientation
         decay(s, w1, m1, w);
         decay(s, w2, m2, w);
         scaleRows(w.r, w.rowsK, w.dEnd, n, K);
-        be.gemm(true, false, K, D, n, 1f, w.rowsK, 0, K, w.ak, 0, D, 1f, s, w1, D);
+        be.gemm(true, false, D, K, n, 1f, w.ak, 0, D, w.rowsK, 0, K, 1f, s, w1, K);
         scaleRows(w.r, w.rowsK, w.eEnd, n, K);
-        be.gemm(true, false, K, D, n, 1f, w.rowsK, 0, K, w.ak, 0, D, 1f, s, m1, D);
+        be.gemm(true, false, D, K, n, 1f, w.ak, 0, D, w.rowsK, 0, K, 1f, s, m1, K);
         scaleRows(w.delta, w.rowsD, w.dEnd, n, D);
-        be.gemm(true, false, D, K, n, 1f, w.rowsD, 0, D, k, off, ld, 1f, s, w2, K);
+        be.gemm(true, false, K, D, n, 1f, k, off, ld, w.rowsD, 0, D, 1f, s, w2, D);
         scaleRows(w.delta, w.rowsD, w.eEnd, n, D);
-        be.gemm(true, false, D, K, n, 1f, w.rowsD, 0, D, k, off, ld, 1f, s, m2, K);
+        be.gemm(true, false, K, D, n, 1f, k, off, ld, w.rowsD, 0, D, 1f, s, m2, D);
     }
 
     /** sc[t,i] *= P_{t,i} = p[t-i] for i &lt;= t, 0 above the diagonal. */

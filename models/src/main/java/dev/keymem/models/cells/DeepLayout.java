@@ -7,23 +7,25 @@ import java.util.SplittableRandom;
  * and the checks both forms apply to their spec and inputs.
  *
  * <p>The state array holds six tensors one after the other, each with the head dimension first and
- * row-major (so each is a PyTorch tensor of the shape given, and each per-head matrix has the shape
- * of an {@code nn.Linear} weight: W2 maps K to D, W1 maps D to V):
+ * row-major, each per-head matrix stored input-major ({@code [in, out]}, applied as {@code x @ W}, the
+ * convention of the TTT / Titans reference code, so that a PyTorch tensor of the shape given loads
+ * with no re-layout). In the math M(x) = x + W1 act(W2 x) the stored tensors are W2^T and W1^T:
  * <ol>
- *   <li>{@code W2  [H,D,K]} the current first-layer weights,</li>
- *   <li>{@code W1  [H,V,D]} the current second-layer weights,</li>
- *   <li>{@code M2  [H,D,K]} the momentum of W2,</li>
- *   <li>{@code M1  [H,V,D]} the momentum of W1,</li>
- *   <li>{@code W2b [H,D,K]} W2 at the start of the current mini-batch (where gradients are taken),</li>
- *   <li>{@code W1b [H,V,D]} W1 at the start of the current mini-batch.</li>
+ *   <li>{@code W2  [H,K,D]} the current first-layer weights (h = k @ W2),</li>
+ *   <li>{@code W1  [H,D,V]} the current second-layer weights (o = x + act(h) @ W1),</li>
+ *   <li>{@code M2  [H,K,D]} the momentum of W2,</li>
+ *   <li>{@code M1  [H,D,V]} the momentum of W1,</li>
+ *   <li>{@code W2b [H,K,D]} W2 at the start of the current mini-batch (where gradients are taken),</li>
+ *   <li>{@code W1b [H,D,V]} W1 at the start of the current mini-batch.</li>
  * </ol>
  * The snapshot (W2b, W1b) is taken when the token at a position that is a multiple of b is about to
  * be written; it is what lets a stream be cut in the middle of a mini-batch without changing any
  * output. The stream position is {@link CellState#position()}. The state has {@code 6 H D K} floats
- * (K == V).
+ * (K == V). The input-major storage also keeps every large product of both forms free of strided
+ * (transposed) access to the weights.
  *
  * <p>Initial state ({@link #newState()}): W1 = 0, momenta 0, W2 = N(0,1)/sqrt(K) drawn in the order
- * of the array (head, row, column) from {@code new SplittableRandom(deep.seed())}; W2b, W1b equal
+ * of the stored array {@code [H,K,D]} from {@code new SplittableRandom(deep.seed())}; W2b, W1b equal
  * W2, W1. W2 must be non-zero: with W2 = 0 the hidden activation SiLU(0) = 0, so the W1 gradient
  * {@code 2 r a^T} and the W2 gradient {@code 2 ((W1^T r) * act'(h)) k^T} (W1 = 0) both vanish and the
  * memory never learns. With W2 random and W1 = 0 the first step moves W1, and W2 follows from there.
@@ -74,12 +76,12 @@ public final class DeepLayout {
         return 6 * heads * dk;
     }
 
-    /** Offset of W2 [D,K] of head h. */
+    /** Offset of W2 (stored [K,D]) of head h. */
     public int w2(int h) {
         return h * dk;
     }
 
-    /** Offset of W1 [V,D] of head h. */
+    /** Offset of W1 (stored [D,V]) of head h. */
     public int w1(int h) {
         return (heads + h) * dk;
     }

@@ -45,23 +45,28 @@ final class DeepMath {
         }
     }
 
-    /** out[outOff..] = x + W1 act(W2 x) for one head (W2 [D,K] at w2, W1 [K,D] at w1); a is scratch [D]. */
-    static void readOne(float[] s, int w2, int w1, int K, int D, float[] x, float[] a, float[] out, int outOff) {
-        for (int d = 0; d < D; d++) {
-            float acc = 0f;
-            int row = w2 + d * K;
-            for (int i = 0; i < K; i++) {
-                acc += s[row + i] * x[i];
+    /**
+     * out[outOff..] = x + W1 act(W2 x) for one head, with W2 stored [K,D] at w2 and W1 stored [D,V=K]
+     * at w1 (input-major, see {@link DeepLayout}); h is scratch [D].
+     */
+    static void readOne(float[] s, int w2, int w1, int K, int D, float[] x, float[] h, float[] out, int outOff) {
+        java.util.Arrays.fill(h, 0, D, 0f);
+        for (int i = 0; i < K; i++) {
+            float xi = x[i];
+            int row = w2 + i * D;
+            for (int d = 0; d < D; d++) {
+                h[d] += xi * s[row + d];
             }
-            a[d] = act(acc);
         }
         for (int j = 0; j < K; j++) {
-            float acc = 0f;
-            int row = w1 + j * D;
-            for (int d = 0; d < D; d++) {
-                acc += s[row + d] * a[d];
+            out[outOff + j] = x[j];
+        }
+        for (int d = 0; d < D; d++) {
+            float ad = act(h[d]);
+            int row = w1 + d * K;
+            for (int j = 0; j < K; j++) {
+                out[outOff + j] += ad * s[row + j];
             }
-            out[outOff + j] = x[j] + acc;
         }
     }
 }

@@ -3,8 +3,9 @@ package dev.keymem.models.cells;
 /**
  * The deep (test-time-learned MLP) memory cell, token by token: the reference form.
  *
- * <p>Per head the memory is {@code M(x) = x + W1 act(W2 x)} with W2 {@code [D,K]}, W1 {@code [V,D]},
- * K == V, D = {@link DeepSpec#hidden()}, act = SiLU. Token t (stream position p) with key k, value v
+ * <p>Per head the memory is {@code M(x) = x + W1 act(W2 x)} with W2 {@code [D,K]}, W1 {@code [V,D]} in
+ * the math (stored transposed, input-major, see {@link DeepLayout}), K == V, D = {@link DeepSpec#hidden()},
+ * act = SiLU. Token t (stream position p) with key k, value v
  * and query q:
  * <pre>
  *   if p % b == 0: (W2b, W1b) = (W2, W1)                 // mini-batch start snapshot
@@ -78,53 +79,40 @@ public final class DeepRecurrent implements MemoryCell {
                 int m1 = layout.m1(h);
                 int w2b = layout.w2Start(h);
                 int w1b = layout.w1Start(h);
-                // gradient at the mini-batch start weights
+                // gradient at the mini-batch start weights (stored W2b [K,D], W1b [D,V])
+                java.util.Arrays.fill(hid, 0f);
+                for (int i = 0; i < K; i++) {
+                    float ki = kk[base + i];
+                    int row = w2b + i * D;
+                    for (int d = 0; d < D; d++) {
+                        hid[d] += ki * s[row + d];
+                    }
+                }
+                for (int j = 0; j < K; j++) {
+                    r[j] = kk[base + j] - vv[base + j];
+                }
                 for (int d = 0; d < D; d++) {
-                    float acc = 0f;
-                    int row = w2b + d * K;
-                    for (int i = 0; i < K; i++) {
-                        acc += s[row + i] * kk[base + i];
-                    }
-                    hid[d] = acc;
-                    a[d] = DeepMath.act(acc);
-                }
-                for (int j = 0; j < K; j++) {
-                    float acc = 0f;
-                    int row = w1b + j * D;
-                    for (int d = 0; d < D; d++) {
-                        acc += s[row + d] * a[d];
-                    }
-                    r[j] = kk[base + j] + acc - vv[base + j];
-                }
-                java.util.Arrays.fill(delta, 0f);
-                for (int j = 0; j < K; j++) {
-                    float rj = r[j];
-                    int row = w1b + j * D;
-                    for (int d = 0; d < D; d++) {
-                        delta[d] += s[row + d] * rj;
+                    float ad = DeepMath.act(hid[d]);
+                    a[d] = ad;
+                    int row = w1b + d * K;
+                    for (int j = 0; j < K; j++) {
+                        r[j] += ad * s[row + j];
                     }
                 }
                 for (int d = 0; d < D; d++) {
-                    delta[d] *= DeepMath.actPrime(hid[d]);
-                }
-                // momentum + decay updates: W1 [V,D] with grad 2 r a^T, W2 [D,K] with grad 2 delta k^T
-                for (int j = 0; j < K; j++) {
-                    float g = step * r[j];
-                    int o = j * D;
-                    for (int d = 0; d < D; d++) {
-                        float m = eta * s[m1 + o + d] - g * a[d];
-                        s[m1 + o + d] = m;
-                        s[w1 + o + d] = decay * s[w1 + o + d] + m;
+                    float acc = 0f;
+                    int row = w1b + d * K;
+                    for (int j = 0; j < K; j++) {
+                        acc += s[row + j] * r[j];
                     }
+                    delta[d] = acc * DeepMath.actPrime(hid[d]);
                 }
+                // momentum + decay: W1 (stored [D,V]) with grad^T 2 a r^T, W2 (stored [K,D]) with grad^T 2 k delta^T
                 for (int d = 0; d < D; d++) {
-                    float g = step * delta[d];
-                    int o = d * K;
-                    for (int i = 0; i < K; i++) {
-                        float m = eta * s[m2 + o + i] - g * kk[base + i];
-                        s[m2 + o + i] = m;
-                        s[w2 + o + i] = decay * s[w2 + o + i] + m;
-                    }
+                    momentumStep(s, m1 + d * K, w1 + d * K, K, eta, decay, step * a[d], r);
+                }
+                for (int i = 0; i < K; i++) {
+                    momentumStep(s, m2 + i * D, w2 + i * D, D, eta, decay, step * kk[base + i], delta);
                 }
                 // read after write
                 for (int i = 0; i < K; i++) {
@@ -134,6 +122,16 @@ public final class DeepRecurrent implements MemoryCell {
             }
         }
         state.advance(chunk.length());
+    }
+
+    /** m = eta m - g u; w = decay w + m over one row of n values. */
+    private static void momentumStep(float[] s, int mOff, int wOff, int n, float eta, float decay, float g,
+                                     float[] u) {
+        for (int j = 0; j < n; j++) {
+            float m = eta * s[mOff + j] - g * u[j];
+            s[mOff + j] = m;
+            s[wOff + j] = decay * s[wOff + j] + m;
+        }
     }
 
     @Override

@@ -7,8 +7,9 @@ package dev.keymem.models.testing;
  * <p>Per head: M(x) = x + W1 silu(W2 x), W2 [D][K], W1 [K][D]. Per token at stream position p: at a
  * mini-batch start (p % b == 0) remember W0 = (W2, W1); gradient of ||M_{W0}(k) - v||^2 at W0;
  * m = eta m - theta grad; W = (1 - alpha) W + m; output M_W(scale q). The flat state layout is the
- * one documented on the production cell: W2 [H,D,K], W1 [H,K,D], M2, M1, W2 at the mini-batch start,
- * W1 at the mini-batch start.
+ * one documented on the production cell: six tensors W2, W1, M2, M1, W2 at the mini-batch start, W1
+ * at the mini-batch start, each stored input-major, i.e. transposed: W2 as [H,K,D], W1 as [H,D,K].
+ * {@link #unpack} returns them in math orientation (W2 [D][K], W1 [K][D]).
  */
 public final class DeepFloat64Reference {
 
@@ -161,7 +162,10 @@ public final class DeepFloat64Reference {
         return c;
     }
 
-    /** Flat state to [6][H][rows][cols]; even tensors are [D][K], odd ones [K][D]. */
+    /**
+     * Flat state to [6][H][rows][cols] in math orientation: even tensors [D][K], odd ones [K][D]
+     * (the flat array stores each matrix transposed).
+     */
     public static double[][][][] unpack(double[] flat, int H, int K, int D) {
         if (flat.length != 6 * H * D * K) {
             throw new IllegalArgumentException("state has " + flat.length + " values, expected " + 6 * H * D * K);
@@ -173,8 +177,8 @@ public final class DeepFloat64Reference {
             int cols = m % 2 == 0 ? K : D;
             for (int h = 0; h < H; h++) {
                 st[m][h] = new double[rows][cols];
-                for (int i = 0; i < rows; i++) {
-                    for (int j = 0; j < cols; j++) {
+                for (int j = 0; j < cols; j++) {
+                    for (int i = 0; i < rows; i++) {
                         st[m][h][i][j] = flat[idx++];
                     }
                 }
@@ -188,9 +192,10 @@ public final class DeepFloat64Reference {
         int idx = 0;
         for (int m = 0; m < 6; m++) {
             for (int h = 0; h < H; h++) {
-                for (double[] row : st[m][h]) {
-                    for (double x : row) {
-                        flat[idx++] = x;
+                double[][] w = st[m][h];
+                for (int j = 0; j < w[0].length; j++) {
+                    for (double[] row : w) {
+                        flat[idx++] = row[j];
                     }
                 }
             }
