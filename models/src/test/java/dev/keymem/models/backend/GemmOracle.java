@@ -3,16 +3,16 @@ package dev.keymem.models.backend;
 import java.util.SplittableRandom;
 
 /** Test helpers: random gemm problems and a float64 oracle for C = alpha op(A) op(B) + beta C. */
-final class GemmOracle {
+public final class GemmOracle {
 
     private GemmOracle() {
     }
 
     /** One random problem: row-major operands with offsets and padded leading dimensions. */
-    record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+    public record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
 
-        double[] expected() {
+        public double[] expected() {
             double[] out = new double[c.length];
             for (int i = 0; i < c.length; i++) {
                 out[i] = c[i];
@@ -33,7 +33,7 @@ final class GemmOracle {
         }
 
         /** Runs the backend on a copy of C and returns it. */
-        float[] run(TensorBackend backend) {
+        public float[] run(TensorBackend backend) {
             float[] cc = c.clone();
             backend.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cc, cOff, ldc);
             return cc;
@@ -47,7 +47,7 @@ final class GemmOracle {
         }
     }
 
-    static Problem random(SplittableRandom r, boolean transA, boolean transB, int m, int n, int k,
+    public static Problem random(SplittableRandom r, boolean transA, boolean transB, int m, int n, int k,
                           float alpha, float beta) {
         int aRows = transA ? k : m;
         int aCols = transA ? m : k;
@@ -75,7 +75,7 @@ final class GemmOracle {
         return new Problem(transA, transB, m, n, k, alpha, beta, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
-    static float[] gaussian(SplittableRandom r, int size) {
+    public static float[] gaussian(SplittableRandom r, int size) {
         float[] x = new float[size];
         for (int i = 0; i < size; i++) {
             x[i] = (float) r.nextGaussian();
@@ -87,7 +87,7 @@ final class GemmOracle {
      * Max over C's elements of |actual - expected| / (1 + scale), where scale is the largest |C| in
      * the expected result; untouched elements (padding, outside C) must be bit-identical.
      */
-    static double error(Problem p, float[] actual, double[] expected) {
+    public static double error(Problem p, float[] actual, double[] expected) {
         double maxRef = 0;
         for (double e : expected) {
             maxRef = Math.max(maxRef, Math.abs(e));
