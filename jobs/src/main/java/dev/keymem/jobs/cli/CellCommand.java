@@ -93,8 +93,16 @@ final class CellCommand implements Subcommand {
         CellInputs x = CellInputs.from(read(in), kind, normalize);
         float scale = scaleOption != null ? scaleOption : CellSpec.defaultScale(x.keyDim);
         CellSpec spec = new CellSpec(kind, x.heads, x.keyDim, x.valueDim, chunk, scale, normalize, null);
-        TensorBackend backend = Backends.byName(backendName);
-        MemoryCell cell = form.equals("chunked") ? Cells.chunked(spec, backend) : Cells.recurrent(spec);
+        MemoryCell cell;
+        String backendLabel;
+        if (form.equals("chunked")) {
+            TensorBackend backend = Backends.byName(backendName);
+            cell = Cells.chunked(spec, backend);
+            backendLabel = backend.name();
+        } else {
+            cell = Cells.recurrent(spec); // plain loops: no tensor backend
+            backendLabel = "none";
+        }
 
         long started = System.nanoTime();
         Result r = compute(cell, x);
@@ -116,7 +124,7 @@ final class CellCommand implements Subcommand {
         meta.put("normalize", Boolean.toString(normalize));
         meta.put("form", form);
         meta.put("chunk", Integer.toString(chunk));
-        meta.put("backend", backend.name());
+        meta.put("backend", backendLabel);
         try {
             SafeTensors.write(outPath, outputs, meta);
         } catch (IOException | RuntimeException e) {
@@ -126,7 +134,7 @@ final class CellCommand implements Subcommand {
         out.printf(Locale.ROOT, "memctl cell: wrote %s: o [%d,%d,%d,%d], final_state [%d,%d,%d,%d] "
                         + "(%s, %s form, backend %s, %.3f s)%n",
                 outPath, x.batch, x.tokens, x.heads, x.valueDim, x.batch, x.heads, x.keyDim, x.valueDim,
-                kind.configName(), form, backend.name(), seconds);
+                kind.configName(), form, backendLabel, seconds);
         return Memctl.EXIT_OK;
     }
 
