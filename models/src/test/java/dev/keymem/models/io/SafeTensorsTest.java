@@ -54,6 +54,36 @@ class SafeTensorsTest {
         assertArrayEquals(expected, actual);
     }
 
+    /** Upstream's vectors with metadata (header 96 bytes) and with mixed alignment (I32 before F16, 128 bytes). */
+    @Test
+    void writesUpstreamsMetadataAndAlignmentVectors() {
+        byte[] withMeta = SafeTensors.toBytes(List.of(SafeTensor.ofLongs("test1", SafeTensorsDtype.I32,
+                new long[] {2, 2}, new long[4])), Map.of("framework", "pt"));
+        assertArrayEquals(concat(new byte[] {'`', 0, 0, 0, 0, 0, 0, 0},
+                ascii("{\"__metadata__\":{\"framework\":\"pt\"},\"test1\":{\"dtype\":\"I32\",\"shape\":[2,2],"
+                        + "\"data_offsets\":[0,16]}} "), new byte[16]), withMeta);
+
+        SafeTensor i32 = SafeTensor.ofLongs("test1", SafeTensorsDtype.I32, new long[] {2, 2}, new long[4]);
+        SafeTensor f16 = SafeTensor.ofFloats("test2", SafeTensorsDtype.F16, new long[] {2, 2}, new float[4]);
+        byte[] expected = concat(new byte[] {(byte) 0x80, 0, 0, 0, 0, 0, 0, 0},
+                ascii("{\"test1\":{\"dtype\":\"I32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
+                        + "\"test2\":{\"dtype\":\"F16\",\"shape\":[2,2],\"data_offsets\":[16,24]}}      "),
+                new byte[24]);
+        assertArrayEquals(expected, SafeTensors.toBytes(List.of(i32, f16), null));
+        assertArrayEquals(expected, SafeTensors.toBytes(List.of(f16, i32), null));
+    }
+
+    /** Upstream's metadata vector for reading: a 102-byte header padded with 7 spaces. */
+    @Test
+    void readsUpstreamsMetadataVector() throws IOException {
+        byte[] file = concat(new byte[] {'f', 0, 0, 0, 0, 0, 0, 0},
+                ascii("{\"__metadata__\":{\"framework\":\"pt\"},\"test1\":{\"dtype\":\"I32\",\"shape\":[2,2],"
+                        + "\"data_offsets\":[0,16]}}       "), new byte[16]);
+        SafeTensorsFile f = SafeTensors.parse(file, "golden");
+        assertEquals(Map.of("framework", "pt"), f.metadata());
+        assertArrayEquals(new long[4], f.require("test1").toLongs());
+    }
+
     /** A hand-built file with metadata, mixed dtypes and a gap-free buffer, decoded by hand. */
     @Test
     void readsAHandBuiltMixedFile() throws IOException {
