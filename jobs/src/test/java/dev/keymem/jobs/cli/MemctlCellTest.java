@@ -244,6 +244,52 @@ class MemctlCellTest {
         assertArrayEquals(slice(o, 0, T * H * V), slice(o, 1, T * H * V));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forms")
+    void bf16InputsAreReadAsTheirExactValues(String form) throws IOException {
+        long seed = BASE_SEED + 31;
+        Inputs in = new Inputs(CellKind.DELTA, false, seed);
+        in.randomInitialState(seed + 1, false);
+        Path inFile = in.write(dir.resolve("in.safetensors"), CellKind.DELTA, SafeTensorsDtype.BF16);
+        // the reference sees exactly the values the file holds: the inputs rounded to bf16
+        for (float[] a : new float[][] {in.q, in.k, in.v, in.beta, in.state}) {
+            float[] rounded = SafeTensor.ofFloats("x", SafeTensorsDtype.BF16, new long[] {a.length}, a).toFloats();
+            System.arraycopy(rounded, 0, a, 0, a.length);
+        }
+        Path outFile = dir.resolve("out.safetensors");
+        Run r = memctl("cell", "--kind", "delta", "--in", inFile.toString(), "--out", outFile.toString(),
+                "--form", form, "--chunk", "8");
+        assertEquals(0, r.code, r.err);
+        checkAgainstReference(CellKind.DELTA, in, outFile, CellSpec.defaultScale(K), false, seed);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forms")
+    void zeroTokensPassTheInitialStateThrough(String form) throws IOException {
+        float[] state = new float[B * H * K * V];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = i * 0.25f - 3;
+        }
+        Path inFile = dir.resolve("empty.safetensors");
+        SafeTensors.write(inFile, List.of(
+                tensor("q", SafeTensorsDtype.F32, new float[0], B, 0, H, K),
+                tensor("k", SafeTensorsDtype.F32, new float[0], B, 0, H, K),
+                tensor("v", SafeTensorsDtype.F32, new float[0], B, 0, H, V),
+                tensor("g", SafeTensorsDtype.F32, new float[0], B, 0, H),
+                tensor("initial_state", SafeTensorsDtype.F64, state, B, H, K, V)));
+        Path outFile = dir.resolve("out.safetensors");
+        Run r = memctl("cell", "--kind", "gated_linear", "--in", inFile.toString(), "--out", outFile.toString(),
+                "--form", form);
+        assertEquals(0, r.code, r.err);
+        SafeTensorsFile out = SafeTensors.read(outFile);
+        assertArrayEquals(new long[] {B, 0, H, V}, out.require("o").shape());
+        assertArrayEquals(state, out.require("final_state").toFloats());
+    }
+
+    static Stream<String> forms() {
+        return Stream.of("chunked", "recurrent");
+    }
+
     // ----------------------------------------------------------------------------- help, usage
 
     @Test
