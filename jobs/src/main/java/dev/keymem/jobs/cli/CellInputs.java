@@ -59,6 +59,9 @@ final class CellInputs {
         }
         valueDim = (int) tv.dim(3);
 
+        checkOutputSize("o", (long) batch * tokens * heads * valueDim, "[B,T,H,V]");
+        checkOutputSize("final_state", (long) batch * heads * keyDim * valueDim, "[B,H,K,V]");
+
         q = floats(tq);
         k = floats(tk);
         v = floats(tv);
@@ -95,6 +98,14 @@ final class CellInputs {
         }
         expectShape(t, want, batch, tokens, heads);
         return floats(t);
+    }
+
+    /** Outputs are F32 tensors and must fit the writer's per-tensor limit. */
+    private static void checkOutputSize(String name, long elements, String layout) throws UsageException {
+        if (elements * Float.BYTES > SafeTensor.MAX_BYTES) {
+            throw new UsageException("output '" + name + "' " + layout + " would hold " + elements
+                    + " floats, more than the " + SafeTensor.MAX_BYTES + " bytes one tensor may hold here");
+        }
     }
 
     private static SafeTensor require(SafeTensorsFile file, String name, String want) throws UsageException {

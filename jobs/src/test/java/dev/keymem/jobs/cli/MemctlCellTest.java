@@ -397,6 +397,16 @@ class MemctlCellTest {
     }
 
     @Test
+    void outputsTooLargeToWriteAreRejectedUpFront() throws IOException {
+        // zero tokens make the inputs tiny, but the final state [B,H,K,V] would need 320 GB
+        assertBad(input(null,
+                        tensor("q", SafeTensorsDtype.F32, new float[0], 2, 0, 4, 100_000),
+                        tensor("k", SafeTensorsDtype.F32, new float[0], 2, 0, 4, 100_000),
+                        tensor("v", SafeTensorsDtype.F32, new float[0], 2, 0, 4, 100_000)),
+                "linear", "output 'final_state' [B,H,K,V] would hold 80000000000 floats");
+    }
+
+    @Test
     void badDtypesAndValuesAreNamed() throws IOException {
         assertBad(input(null, SafeTensor.ofLongs("q", SafeTensorsDtype.I32, new long[] {2, 10, 4, 16},
                 new long[2 * 10 * 4 * 16])), "linear", "tensor 'q' has dtype I32, expected a floating dtype");
