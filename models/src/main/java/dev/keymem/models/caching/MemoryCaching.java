@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Memory Caching (mechanisms.md section 2) over any {@link MemoryCell}: stateless and shared; the
- * per-key data lives in a {@link CachingState} and a {@link CacheStore}.
+ * Memory Caching (mechanisms.md section 2) over any {@link MemoryCell}. It holds no per-key data (that
+ * lives in a {@link CachingState} and a {@link CacheStore}), so one instance serves every key; it is as
+ * thread-safe as its cell (the matrix cells keep scratch buffers: one instance per operator instance).
+ * Gate queries passed with a RESIDUAL read are ignored.
  *
  * <p><b>Segments.</b> A segment closes after the token at position p (0-based) when p + 1 is a multiple
  * of the segment length L; the cut depends only on positions, never on chunk arrival. At a close the
@@ -260,9 +262,8 @@ public final class MemoryCaching {
             }
             return gateQueries;
         }
-        if (gateQueries != null) {
-            throw new IllegalArgumentException("gate queries given but gates are " + settings.gates()
-                    + (settings.read().gated() ? " (u = q)" : " and the read is " + settings.read()));
+        if (gateQueries != null && settings.read().gated()) {
+            throw new IllegalArgumentException("gate queries given but gates are PARAM_FREE (u = q)");
         }
         return chunk.q();
     }
