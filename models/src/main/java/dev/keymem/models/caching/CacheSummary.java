@@ -12,9 +12,10 @@ import java.util.Arrays;
  * of the summarised keys, so the mean key per head is {@code keySum / count}), {@code logDecay} (double
  * [H], the sum of the decays g over the summarised tokens; 0 for cells without decay), {@code timestamp}
  * (long, the caller's timestamp of the last summarised token, 0 when none was given), {@code routingMass}
- * (double, the gate mass gamma the cache received, summed over tokens and heads), {@code routedCount}
- * (long, (token, head) reads in which the cache took part) and {@code exposure} (long, (token, head)
- * reads made while the cache existed).
+ * (double, the gate mass gamma the cache received, summed over (token, gate) pairs: one gate per head,
+ * or one per token when gates are shared), {@code routedCount} (long, (token, gate) reads in which the
+ * cache was selected: all of them for GRM and Soup, the top-k ones for SSC) and {@code exposure} (long,
+ * (token, gate) reads made while the cache existed). A merged cache sums the statistics of both.
  *
  * <p>Sums are kept in double; with keys of norm about 1 a segment would need ~1e9 tokens before the
  * double sum lost float32 accuracy, so no compensated summation is used.

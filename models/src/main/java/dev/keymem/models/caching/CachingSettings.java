@@ -25,7 +25,10 @@ import java.util.Objects;
  *   <li>{@code ttlMode}, {@code ttl}: optional time to live of cached states, in tokens
  *       ({@link TtlMode#POSITION}) or in the units of the caller's timestamps ({@link TtlMode#TIMESTAMP}).
  *       Expiry is evaluated at segment closes (and on an explicit {@link MemoryCaching#expire} call), so
- *       outputs never depend on chunking.</li>
+ *       outputs never depend on chunking: at a close at position P by a token with timestamp ts, a cache
+ *       is removed when P - cache.end &gt;= ttl (POSITION) or ts - cache.timestamp &gt;= ttl (TIMESTAMP; a
+ *       cache's timestamp is that of its last token). Order at a close: new cache, logarithmic merges,
+ *       TTL, cap.</li>
  * </ul>
  */
 public record CachingSettings(
@@ -70,7 +73,11 @@ public record CachingSettings(
     public enum Eviction {
         /** Merge the two oldest caches into one (see {@link MemoryCaching} for the exact merge). */
         MERGE_OLDEST,
-        /** Drop the cache (never the newest) with the least routing mass per exposure; ties: oldest. */
+        /**
+         * Drop the cache (never the newest) with the least routing mass per exposure: the gate weight it
+         * received summed over (token, gate) reads, divided by the (token, gate) reads made while it
+         * existed (see {@link CacheSummary}); ties: the oldest. Needs a gated read.
+         */
         DROP_LEAST_ROUTED
     }
 
