@@ -43,6 +43,10 @@ import java.util.Objects;
  * once; SSC keeps the top-k caches per (token, gate) (ties: the older cache), softmax over those and the
  * online state, and reads only the kept caches.
  *
+ * <p>With linear memory in checkpoint mode the Residual read of token t in segment s is the read of one
+ * state, M_t = S_t + sum_{i&lt;s} C_i = sum_{j&lt;=t} (1 + s - seg(j)) k_j v_j^T (older tokens weigh more);
+ * in independent mode the caches partition the stream and Residual is exactly the plain linear cell.
+ *
  * <p><b>Forms.</b> {@link #forwardReference} advances the cell one token at a time and reads every needed
  * cache per token. {@link #forward} splits the chunk at segment boundaries, advances the cell with its own
  * (chunked) form per piece, routes each piece with one [T,K] x [K,N] product per head against all
