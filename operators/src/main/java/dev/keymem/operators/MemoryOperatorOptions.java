@@ -41,7 +41,7 @@ public final class MemoryOperatorOptions {
 
     public static final ConfigOption<String> CELL_FORM = ConfigOptions.key("keymem.cell.form")
             .stringType()
-            .defaultValue("recurrent")
+            .defaultValue("chunked")
             .withDescription("How the cell runs: 'recurrent' (token by token) or 'chunked' (dense products through "
                     + "the tensor backend). Both give the same outputs.");
 
