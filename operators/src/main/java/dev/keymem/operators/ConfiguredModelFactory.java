@@ -2,6 +2,8 @@ package dev.keymem.operators;
 
 import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.TensorBackend;
+import dev.keymem.models.caching.CachingSettings;
+import dev.keymem.models.caching.MemoryCaching;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
@@ -14,8 +16,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * Builds a {@link CellMemoryModel} from {@link MemoryOperatorOptions}: the model config JSON with
- * the cell kind / chunk size overrides applied, seeded random weights, the named backend.
+ * Builds the model {@link MemoryOperatorOptions} describe: the model config JSON with the cell kind /
+ * chunk size overrides applied, seeded random weights, the named backend, and either a plain
+ * {@link CellMemoryModel} or a {@link CachingMemoryModel} (memory type CACHING).
  */
 public final class ConfiguredModelFactory implements MemoryModelFactory {
 
@@ -26,13 +29,38 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
     public ConfiguredModelFactory(ReadableConfig options) {
         this.options = copy(options);
         config(); // fail at job build time, not on the task managers
+        if (caching()) {
+            cachingSettings();
+        }
+    }
+
+    private boolean caching() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.CACHING;
+    }
+
+    /** The Memory Caching settings the options describe. */
+    public CachingSettings cachingSettings() {
+        return new CachingSettings(options.get(MemoryOperatorOptions.CACHING_SEGMENTATION),
+                options.get(MemoryOperatorOptions.CACHING_SEGMENT_LENGTH),
+                options.get(MemoryOperatorOptions.CACHING_CARRY_OVER),
+                options.get(MemoryOperatorOptions.CACHING_READ),
+                options.get(MemoryOperatorOptions.CACHING_TOP_K),
+                options.get(MemoryOperatorOptions.CACHING_GATES),
+                true,
+                options.get(MemoryOperatorOptions.CACHING_MAX_CACHES),
+                options.get(MemoryOperatorOptions.CACHING_EVICTION),
+                CachingSettings.TtlMode.NONE, 0L);
     }
 
     private static Configuration copy(ReadableConfig options) {
         Configuration c = new Configuration();
         for (var o : new org.apache.flink.configuration.ConfigOption<?>[] {MemoryOperatorOptions.MODEL_CONFIG,
                 MemoryOperatorOptions.MODEL_SEED, MemoryOperatorOptions.CELL_KIND, MemoryOperatorOptions.CHUNK_SIZE,
-                MemoryOperatorOptions.CELL_FORM, MemoryOperatorOptions.BACKEND}) {
+                MemoryOperatorOptions.CELL_FORM, MemoryOperatorOptions.BACKEND, MemoryOperatorOptions.MEMORY_TYPE,
+                MemoryOperatorOptions.CACHING_SEGMENTATION, MemoryOperatorOptions.CACHING_SEGMENT_LENGTH,
+                MemoryOperatorOptions.CACHING_CARRY_OVER, MemoryOperatorOptions.CACHING_READ,
+                MemoryOperatorOptions.CACHING_TOP_K, MemoryOperatorOptions.CACHING_GATES,
+                MemoryOperatorOptions.CACHING_MAX_CACHES, MemoryOperatorOptions.CACHING_EVICTION}) {
             copyOne(options, c, o);
         }
         return c;
@@ -62,7 +90,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
     public MemoryModel create() {
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
-        ModelWeights weights = ModelWeights.random(c, options.get(MemoryOperatorOptions.MODEL_SEED), false);
+        boolean learnedGates = caching()
+                && options.get(MemoryOperatorOptions.CACHING_GATES) == CachingSettings.GateSource.LEARNED;
+        ModelWeights weights = ModelWeights.random(c, options.get(MemoryOperatorOptions.MODEL_SEED), learnedGates);
         String form = options.get(MemoryOperatorOptions.CELL_FORM).toLowerCase(Locale.ROOT);
         MemoryCell cell;
         switch (form) {
@@ -76,6 +106,10 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 throw new IllegalArgumentException("unknown " + MemoryOperatorOptions.CELL_FORM.key() + " '" + form
                         + "', expected recurrent or chunked");
         }
-        return new CellMemoryModel(new Projector(c, weights, backend), cell);
+        Projector projector = new Projector(c, weights, backend);
+        if (caching()) {
+            return new CachingMemoryModel(projector, new MemoryCaching(cell, cachingSettings(), backend));
+        }
+        return new CellMemoryModel(projector, cell);
     }
 }

@@ -4,7 +4,6 @@ import static dev.keymem.operators.KeyedMemoryFunctionTest.assertReadoutBitwise;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keymem.models.cells.CellState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End to end on a MiniCluster (loopback only): a deterministic bounded stream of token records over
- * 7 keys, the keyed memory operator at parallelism 2 on RocksDB with incremental checkpoints, and
+ * 7 keys, the keyed memory operator (Memory Caching: caching state in a ValueState, each cached
+ * checkpoint a MapState entry) at parallelism 2 on RocksDB with incremental checkpoints, and
  * one injected failure after a checkpoint completed. The checkpointed collect sink gives
  * exactly-once results, so each key's outputs must equal, bitwise, a failure-free run's and a direct
  * run of the model over that key's records.
@@ -41,6 +41,8 @@ class KeyedMemoryFailoverIT {
 
     static final int RECORDS = 1000;
     static final int KEYS = 7;
+    /** Memory Caching (SSC, 5-token segments, cap 4): ValueState and MapState entries on RocksDB. */
+    static final Configuration OPTIONS = OperatorTestSupport.options(MemoryOperatorOptions.MemoryType.CACHING);
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -139,7 +141,7 @@ class KeyedMemoryFailoverIT {
                 .map(new FailOnceAfterCheckpoint()).setParallelism(1)
                 .map(KeyedMemoryFailoverIT::record).setParallelism(1);
         DataStream<MemoryReadout> reads = records.keyBy(r -> r.key)
-                .process(KeyedMemoryFunction.fromOptions(OperatorTestSupport.options()))
+                .process(KeyedMemoryFunction.fromOptions(OPTIONS))
                 .uid("keymem-memory");
         Map<String, List<MemoryReadout>> byKey = new HashMap<>();
         AtomicBoolean done = new AtomicBoolean();
@@ -165,17 +167,13 @@ class KeyedMemoryFailoverIT {
 
     /** The same records through the model directly, key by key. */
     static Map<String, List<MemoryReadout>> direct() {
-        MemoryModel model = new ConfiguredModelFactory(OperatorTestSupport.options()).create();
-        Map<String, CellState> states = new HashMap<>();
-        Map<String, List<MemoryReadout>> out = new HashMap<>();
+        List<TokenRecord> all = new ArrayList<>();
         for (long n = 0; n < RECORDS; n++) {
-            TokenRecord r = record(n);
-            CellState s = states.computeIfAbsent(r.key, k -> model.newState());
-            long start = s.position();
-            float[] o = new float[r.tokenIds.length * model.heads() * model.valueDim()];
-            model.advance(s, r.tokenIds, o);
-            out.computeIfAbsent(r.key, k -> new ArrayList<>())
-                    .add(new MemoryReadout(r.key, start, r.tokenIds.length, model.heads(), model.valueDim(), o));
+            all.add(record(n));
+        }
+        Map<String, List<MemoryReadout>> out = new HashMap<>();
+        for (MemoryReadout m : OperatorTestSupport.direct(OPTIONS, all)) {
+            out.computeIfAbsent(m.key, k -> new ArrayList<>()).add(m);
         }
         return out;
     }
