@@ -69,7 +69,7 @@ final class CudaDevice implements Device {
         try {
             org.bytedeco.javacpp.Loader.load(cudart.class);
         } catch (Throwable t) {
-            return "CUDA runtime natives (libcudart.so.13 via JavaCPP) could not be loaded: " + t;
+            return "CUDA natives could not be loaded through JavaCPP (they need the NVIDIA driver's libcuda.so.1 and CUDA 13 libcudart.so.13 on the library path): " + t;
         }
         try {
             org.bytedeco.javacpp.Loader.load(cublas.class);
@@ -176,9 +176,8 @@ final class CudaDevice implements Device {
             throw new IllegalStateException("nvrtcCreateProgram: " + nvrtc.nvrtcGetErrorString(rc).getString());
         }
         try {
-            PointerPointer<BytePointer> opts = new PointerPointer<>(archOption, "-DCHUNK=" + chunk, "--use_fast_math=false",
-                    "-default-device");
-            rc = nvrtc.nvrtcCompileProgram(prog, 4, opts);
+            PointerPointer<BytePointer> opts = new PointerPointer<>(archOption, "-DCHUNK=" + chunk);
+            rc = nvrtc.nvrtcCompileProgram(prog, 2, opts);
             if (rc != 0) {
                 SizeTPointer logSize = new SizeTPointer(1);
                 nvrtc.nvrtcGetProgramLogSize(prog, logSize);
@@ -215,10 +214,11 @@ final class CudaDevice implements Device {
 
     private static void checkDrv(int rc, String what) {
         if (rc != 0) {
-            BytePointer msg = new BytePointer((Pointer) null);
+            PointerPointer<BytePointer> msg = new PointerPointer<>(1);
             cudart.cuGetErrorString(rc, msg);
+            Pointer p = msg.get(0);
             throw new IllegalStateException("CUDA driver call " + what + " failed with " + rc + " ("
-                    + (msg.isNull() ? "?" : msg.getString()) + ")");
+                    + (p == null || p.isNull() ? "?" : new BytePointer(p).getString()) + ")");
         }
     }
 

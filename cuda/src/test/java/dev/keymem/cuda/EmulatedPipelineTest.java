@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.CellState;
+import dev.keymem.models.cells.Cells;
 import dev.keymem.models.cells.TokenChunk;
 import dev.keymem.models.testing.Float64Reference;
 import dev.keymem.models.testing.RandomInputs;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -53,75 +53,24 @@ class EmulatedPipelineTest {
 
     @Test
     void chunkingAcrossStepsDoesNotChangeResults() {
-        CellSpec spec = spec(CellKind.GATED_DELTA);
         try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
-            TokenChunk whole = RandomInputs.chunk(spec, 19, 5);
-            CellState a = ParityChecks.randomState(spec, 3);
-            CellState b = a.copy();
-            float[] outA = new float[19 * 2 * 6];
-            gpu.advance(new CellState[] {a}, new TokenChunk[] {whole}, new float[][] {outA});
-            float[] outB = new float[19 * 2 * 6];
-            int[] cuts = {0, 3, 4, 11, 19};
-            for (int i = 0; i + 1 < cuts.length; i++) {
-                float[] part = new float[(cuts[i + 1] - cuts[i]) * 2 * 6];
-                gpu.advance(new CellState[] {b}, new TokenChunk[] {whole.slice(cuts[i], cuts[i + 1])}, new float[][] {part});
-                System.arraycopy(part, 0, outB, cuts[i] * 12, part.length);
-            }
-            assertTrue(Float64Reference.relError(outB, outA) < 1e-5, "outputs differ across cuts");
-            assertTrue(Float64Reference.relError(b.data(), a.data()) < 1e-5, "states differ across cuts");
-            assertEquals(a.position(), b.position());
+            ParityChecks.checkChunkingInvariance(gpu, 19, new int[] {0, 3, 4, 11, 19}, 1e-5);
         }
     }
 
     @Test
     void residentCacheEvictsAndFlushesCorrectly() {
-        CellSpec spec = spec(CellKind.GATED_DELTA);
-        int keys = 6;
-        SplittableRandom rnd = new SplittableRandom(99);
-        CellState[] host = new CellState[keys];
-        double[][] ref = new double[keys][];
-        for (int i = 0; i < keys; i++) {
-            host[i] = ParityChecks.randomState(spec, 500 + i);
-            ref[i] = RandomInputs.toDouble(host[i].data());
-        }
         try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 3)) {
-            for (int step = 0; step < 6; step++) {
-                // three distinct keys per step, so the cache of 3 must evict between steps
-                int[] pick = rnd.ints(0, keys).distinct().limit(3).toArray();
-                long[] ids = new long[3];
-                CellState[] st = new CellState[3];
-                TokenChunk[] ch = new TokenChunk[3];
-                float[][] outs = new float[3][];
-                for (int j = 0; j < 3; j++) {
-                    int key = pick[j];
-                    ids[j] = 1000 + key;
-                    st[j] = host[key];
-                    ch[j] = RandomInputs.chunk(spec, 1 + rnd.nextInt(9), step * 100 + key);
-                    outs[j] = ParityChecks.poisoned(ch[j].length() * 12);
-                }
-                gpu.advanceResident(ids, st, ch, outs);
-                for (int j = 0; j < 3; j++) {
-                    int key = pick[j];
-                    TokenChunk c = ch[j];
-                    Float64Reference.Result r = Float64Reference.run(spec.kind(), c.length(), 2, 8, 6, c.q(), c.k(), c.v(),
-                            c.beta(), c.g(), spec.scale(), false, ref[key], null);
-                    ref[key] = r.state();
-                    double e = Float64Reference.relError(outs[j], r.out());
-                    assertTrue(e < 1e-4, "step " + step + " key " + key + " output error " + e);
-                }
-                assertTrue(gpu.residentCount() <= 3);
-            }
-            gpu.flush();
-            for (int i = 0; i < keys; i++) {
-                double e = Float64Reference.relError(host[i].data(), ref[i]);
-                assertTrue(e < 1e-4, "key " + i + " state after flush, error " + e);
-            }
-            // flushed and clean: a second flush writes nothing
-            assertEquals(0, gpu.flush());
-            // evict writes back and frees the slot; invalidate drops without write-back
-            long someId = 1000 + 0;
-            gpu.evict(someId);
-            gpu.invalidate(someId);
+            ParityChecks.checkResidentCache(gpu, 6, 3, 6, 9, 1e-4);
+            assertTrue(gpu.evict(1000));
+            assertTrue(!gpu.invalidate(1000));
+        }
+    }
+
+    @Test
+    void agreesWithTheCpuRecurrentCell() {
+        try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
+            ParityChecks.checkAgainstCpu(gpu, Cells.recurrent(spec(CellKind.GATED_DELTA)), new int[] {5, 0, 13}, 1e-4);
         }
     }
 
