@@ -45,13 +45,13 @@ final class CudaDevice implements Device {
     private final CUctx_st context = new CUctx_st();
     private final CUstream_st stream = new CUstream_st();
     private final cublasContext blas = new cublasContext();
+    private final cublasContext blasTf32 = new cublasContext();
     private final CUmod_st module = new CUmod_st();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
     private final CUevent_st[] events = new CUevent_st[16];
     private final FloatPointer alphaCell = new FloatPointer(1);
     private final FloatPointer betaCell = new FloatPointer(1);
     private final String description;
-    private final boolean tf32;
 
     /**
      * Why no CUDA device can be used here (natives not loadable, no driver, no device), or null when
@@ -98,13 +98,12 @@ final class CudaDevice implements Device {
         return null;
     }
 
-    CudaDevice(int device, int chunk, boolean tf32) {
+    CudaDevice(int device, int chunk) {
         String why = unavailableReason();
         if (why != null) {
             throw new IllegalStateException(why);
         }
         this.device = device;
-        this.tf32 = tf32;
         check(cudart.cudaSetDevice(device), "cudaSetDevice");
         check(cudart.cudaFree(null), "cudaFree(null) (runtime init)");
         checkDrv(cudart.cuInit(0), "cuInit");
@@ -115,7 +114,10 @@ final class CudaDevice implements Device {
         check(cudart.cudaStreamCreate(stream), "cudaStreamCreate");
         check(cublas.cublasCreate_v2(blas), "cublasCreate");
         check(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream");
-        check(cublas.cublasSetMathMode(blas, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+        check(cublas.cublasSetMathMode(blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+        check(cublas.cublasCreate_v2(blasTf32), "cublasCreate");
+        check(cublas.cublasSetStream_v2(blasTf32, stream), "cublasSetStream");
+        check(cublas.cublasSetMathMode(blasTf32, CUBLAS_TF32_TENSOR_OP_MATH), "cublasSetMathMode TF32");
         for (int i = 0; i < events.length; i++) {
             events[i] = new CUevent_st();
             check(cudart.cudaEventCreate(events[i]), "cudaEventCreate");
@@ -140,7 +142,7 @@ final class CudaDevice implements Device {
         org.bytedeco.cuda.cudart.cudaDeviceProp prop = new org.bytedeco.cuda.cudart.cudaDeviceProp();
         check(cudart.cudaGetDeviceProperties(prop, device), "cudaGetDeviceProperties");
         description = prop.name().getString() + " (sm_" + major[0] + minor[0] + ", " + prop.multiProcessorCount()
-                + " SMs, driver API " + version(drv[0]) + ", runtime " + version(rtv[0]) + (tf32 ? ", TF32 GEMM" : ", FP32 GEMM") + ")";
+                + " SMs, driver API " + version(drv[0]) + ", runtime " + version(rtv[0]) + ")";
     }
 
     private static String version(int v) {
@@ -241,10 +243,6 @@ final class CudaDevice implements Device {
         return description;
     }
 
-    boolean tf32() {
-        return tf32;
-    }
-
     @Override
     public long freeMemory() {
         SizeTPointer free = new SizeTPointer(1);
@@ -270,15 +268,11 @@ final class CudaDevice implements Device {
     private static final class Pinned implements HostBuffer {
         private final long bytes;
         private final Pointer base;
-        private final FloatPointer floats;
-        private final IntPointer ints;
 
         Pinned(long bytes) {
             this.bytes = bytes;
             this.base = new Pointer();
             check(cudart.cudaMallocHost(base, Math.max(bytes, 16)), "cudaMallocHost(" + bytes + " bytes)");
-            this.floats = new FloatPointer(base);
-            this.ints = new IntPointer(base);
         }
 
         @Override
@@ -289,19 +283,19 @@ final class CudaDevice implements Device {
         @Override
         public void putFloats(long floatIndex, float[] src, int off, int len) {
             bounds(floatIndex, len);
-            floats.position(floatIndex).put(src, off, len);
+            new FloatPointer(base).position(floatIndex).put(src, off, len); // a view per call: thread-safe
         }
 
         @Override
         public void getFloats(long floatIndex, float[] dst, int off, int len) {
             bounds(floatIndex, len);
-            floats.position(floatIndex).get(dst, off, len);
+            new FloatPointer(base).position(floatIndex).get(dst, off, len);
         }
 
         @Override
         public void putInts(long intIndex, int[] src, int off, int len) {
             bounds(intIndex, len);
-            ints.position(intIndex).put(src, off, len);
+            new IntPointer(base).position(intIndex).put(src, off, len);
         }
 
         private void bounds(long index, int len) {
@@ -378,7 +372,7 @@ final class CudaDevice implements Device {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    public void gemm(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      long a, int lda, long strideA, long b, int ldb, long strideB,
                      float beta, long c, int ldc, long strideC, int batch) {
         if (batch == 0) {
@@ -387,7 +381,7 @@ final class CudaDevice implements Device {
         alphaCell.put(0, alpha);
         betaCell.put(0, beta);
         // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T.
-        check(cublas.cublasSgemmStridedBatched(blas, transB ? CUBLAS_OP_T : CUBLAS_OP_N, transA ? CUBLAS_OP_T : CUBLAS_OP_N,
+        check(cublas.cublasSgemmStridedBatched(tf32 ? blasTf32 : blas, transB ? CUBLAS_OP_T : CUBLAS_OP_N, transA ? CUBLAS_OP_T : CUBLAS_OP_N,
                 n, m, k, alphaCell, new Raw(b), ldb, strideB, new Raw(a), lda, strideA, betaCell, new Raw(c), ldc, strideC, batch),
                 "cublasSgemmStridedBatched m=" + m + " n=" + n + " k=" + k + " batch=" + batch);
     }
@@ -415,6 +409,7 @@ final class CudaDevice implements Device {
         bind();
         sync();
         cublas.cublasDestroy_v2(blas);
+        cublas.cublasDestroy_v2(blasTf32);
         for (CUevent_st e : events) {
             cudart.cudaEventDestroy(e);
         }

@@ -40,40 +40,53 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
 
     /**
      * @param chunk          the in-chunk token count C of the algorithm (1..64)
-     * @param tf32           let cuBLAS use TF32 tensor cores for the products (faster, ~1e-4..1e-3 error)
+     * @param precision      which products may use TF32 tensor cores (see {@link Precision})
      * @param cacheCapacity  keys whose states the resident cache holds (0: a quarter of free memory)
      * @param workspaceBytes device memory for one group's inputs and intermediates (0: half of free memory)
      */
-    public record Options(int chunk, boolean tf32, int cacheCapacity, long workspaceBytes) {
+    public record Options(int chunk, Precision precision, int cacheCapacity, long workspaceBytes) {
         public Options {
             if (chunk < 1 || chunk > 64) {
                 throw new IllegalArgumentException("chunk must be in 1..64: " + chunk);
             }
+            java.util.Objects.requireNonNull(precision, "precision");
             if (cacheCapacity < 0 || workspaceBytes < 0) {
                 throw new IllegalArgumentException("cacheCapacity and workspaceBytes must be >= 0");
             }
         }
 
         public static Options defaults() {
-            return new Options(64, false, 0, 0);
+            return new Options(64, Precision.FP32, 0, 0);
         }
 
+        /** TF32 for every product (true) or FP32 for all (false). */
         public Options withTf32(boolean on) {
-            return new Options(chunk, on, cacheCapacity, workspaceBytes);
+            return withPrecision(on ? Precision.TF32 : Precision.FP32);
+        }
+
+        public Options withPrecision(Precision p) {
+            return new Options(chunk, p, cacheCapacity, workspaceBytes);
         }
 
         public Options withCacheCapacity(int keys) {
-            return new Options(chunk, tf32, keys, workspaceBytes);
+            return new Options(chunk, precision, keys, workspaceBytes);
         }
 
         public Options withWorkspaceBytes(long bytes) {
-            return new Options(chunk, tf32, cacheCapacity, bytes);
+            return new Options(chunk, precision, cacheCapacity, bytes);
         }
 
         public Options withChunk(int c) {
-            return new Options(c, tf32, cacheCapacity, workspaceBytes);
+            return new Options(c, precision, cacheCapacity, workspaceBytes);
         }
     }
+
+    /**
+     * Which cuBLAS products may round their operands to TF32 on tensor cores. FP32: none (errors
+     * ~1e-6 relative to float64). TF32_LOCAL: the chunk-local products (K K^T, Q K^T, T (beta e^G K),
+     * T (beta V)), not those with the state. TF32: all (errors up to ~1e-3 measured on an H100).
+     */
+    public enum Precision { FP32, TF32_LOCAL, TF32 }
 
     /**
      * Where the last call's time went, in milliseconds, summed over its groups. Device phases are
@@ -127,7 +140,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     /** Opens the CUDA path on device 0; throws IllegalStateException naming what is missing. */
     public static CudaGatedDelta open(CellSpec spec, Options options) {
         checkSpec(spec);
-        CudaDevice d = new CudaDevice(0, options.chunk(), options.tf32());
+        CudaDevice d = new CudaDevice(0, options.chunk());
         return new CudaGatedDelta(spec, options, d);
     }
 
@@ -353,9 +366,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             int n = g.keys().length;
             long t0 = System.nanoTime();
             packInputs(g, chunks);
-            for (int r = 0; r < n; r++) {
-                ws.hState.putFloats((long) r * stateLen, states[g.keys()[r]].data(), 0, stateLen);
-            }
+            forKeys(n, r -> ws.hState.putFloats((long) r * stateLen, states[g.keys()[r]].data(), 0, stateLen));
             tm.pack += System.nanoTime() - t0;
             dev.record(0);
             uploadInputs(g);
@@ -372,10 +383,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             tm.addEvents();
             long t1 = System.nanoTime();
             unpackOutputs(g, chunks, outs);
-            for (int r = 0; r < n; r++) {
-                int key = g.keys()[r];
-                ws.hState.getFloats((long) r * stateLen, states[key].data(), 0, stateLen);
-            }
+            forKeys(n, r -> ws.hState.getFloats((long) r * stateLen, states[g.keys()[r]].data(), 0, stateLen));
             tm.unpack += System.nanoTime() - t1;
             tm.groups++;
             tm.tokens += g.tokens();
@@ -458,10 +466,10 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             long dIdx = ws.miss + idxOff;
             dev.upload(dIdx, ws.hState, idxOff, 4L * n);
             dev.record(2);
-            dev.launch("kd_gather", n, 256, ws.s, pool, ws.miss, dIdx, stateLen);
+            op("resident gather", () -> dev.launch("kd_gather", n, 256, ws.s, pool, ws.miss, dIdx, stateLen));
             compute(g);
             dev.upload(dIdx, ws.hState, idxOff + 4L * n, 4L * n);
-            dev.launch("kd_scatter", n, 256, pool, ws.s, dIdx, stateLen);
+            op("resident scatter", () -> dev.launch("kd_scatter", n, 256, pool, ws.s, dIdx, stateLen));
             dev.record(3);
             dev.download(ws.hOut, 0, ws.out, 4L * g.tokens() * heads * vDim);
             dev.record(4);
@@ -592,6 +600,33 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     // ------------------------------------------------------------------------------------------
     // Packing and the device step
 
+    private Map<String, Double> profile;
+
+    /**
+     * Turns per-operation timing on (a stream sync before and after every kernel and product, so the
+     * step runs slower while profiling) or off; {@link #profile()} returns the milliseconds summed per
+     * operation since it was turned on.
+     */
+    public void setProfiling(boolean on) {
+        profile = on ? new LinkedHashMap<>() : null;
+    }
+
+    public Map<String, Double> profile() {
+        return profile == null ? Map.of() : new LinkedHashMap<>(profile);
+    }
+
+    private void op(String name, Runnable r) {
+        if (profile == null) {
+            r.run();
+            return;
+        }
+        dev.sync();
+        long t0 = System.nanoTime();
+        r.run();
+        dev.sync();
+        profile.merge(name, (System.nanoTime() - t0) / 1e6, Double::sum);
+    }
+
     private void packInputs(Group g, TokenChunk[] chunks) {
         long tc = (long) g.tokens() * heads;
         long qOff = 0;
@@ -599,7 +634,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         long vOff = 2 * tc * kDim;
         long bOff = vOff + tc * vDim;
         long gOff = bOff + tc;
-        for (int r = 0; r < g.keys().length; r++) {
+        forKeys(g.keys().length, r -> {
             TokenChunk c = chunks[g.keys()[r]];
             long t0 = g.tokOff()[r];
             int len = c.length();
@@ -613,7 +648,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             if (gated) {
                 putPadded(gOff + t0 * heads, c.g(), len * heads, pad * heads);
             }
-        }
+        });
         int slots = g.slots(heads, chunk);
         int[] slotTok = new int[slots];
         int[] slotHead = new int[slots];
@@ -667,18 +702,23 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         long cv = (long) c * vDim;
         long cc = (long) c * c;
         long kv = (long) kDim * vDim;
-        dev.launch("kd_prep", slots, 128, q, k, v, beta, gg, slotTok, slotHead, heads, kDim, vDim, spec.scale(),
-                delta ? 1 : 0, gated ? 1 : 0, ws.qt, ws.qg, ws.kh, ws.kd, ws.kb, ws.vb, ws.gs, ws.bs, ws.gamma);
-        dev.gemm(false, true, c, c, kDim, 1f, ws.qt, kDim, ck, ws.kh, kDim, ck, 0f, ws.qk, c, cc, slots);
+        boolean lt = options.precision() != Precision.FP32;
+        boolean st = options.precision() == Precision.TF32;
+        op("prep", () -> dev.launch("kd_prep", slots, 128, q, k, v, beta, gg, slotTok, slotHead, heads, kDim, vDim, spec.scale(),
+                delta ? 1 : 0, gated ? 1 : 0, ws.qt, ws.qg, ws.kh, ws.kd, ws.kb, ws.vb, ws.gs, ws.bs, ws.gamma));
+        op("gemm QK^T, KK^T", () -> {
+            dev.gemm(lt, false, true, c, c, kDim, 1f, ws.qt, kDim, ck, ws.kh, kDim, ck, 0f, ws.qk, c, cc, slots);
+            if (delta) {
+                dev.gemm(lt, false, true, c, c, kDim, 1f, ws.kh, kDim, ck, ws.kh, kDim, ck, 0f, ws.kk, c, cc, slots);
+            }
+        });
+        op("tri (mask, forward substitution)", () -> dev.launch("kd_tri", slots, c, ws.kk, ws.qk, ws.gs, ws.bs, delta ? 1 : 0));
+        long u = delta ? ws.u : ws.vb;
         if (delta) {
-            dev.gemm(false, true, c, c, kDim, 1f, ws.kh, kDim, ck, ws.kh, kDim, ck, 0f, ws.kk, c, cc, slots);
-        }
-        dev.launch("kd_tri", slots, c, ws.kk, ws.qk, ws.gs, ws.bs, delta ? 1 : 0);
-        long u = ws.vb;
-        if (delta) {
-            dev.gemm(false, false, c, kDim, c, 1f, ws.kk, c, cc, ws.kb, kDim, ck, 0f, ws.w, kDim, ck, slots);
-            dev.gemm(false, false, c, vDim, c, 1f, ws.kk, c, cc, ws.vb, vDim, cv, 0f, ws.u, vDim, cv, slots);
-            u = ws.u;
+            op("gemm W, U'", () -> {
+                dev.gemm(lt, false, false, c, kDim, c, 1f, ws.kk, c, cc, ws.kb, kDim, ck, 0f, ws.w, kDim, ck, slots);
+                dev.gemm(lt, false, false, c, vDim, c, 1f, ws.kk, c, cc, ws.vb, vDim, cv, 0f, ws.u, vDim, cv, slots);
+            });
         }
         long base = 0;
         for (int step = 0; step < g.chunks()[0]; step++) {
@@ -689,25 +729,37 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             int pairs = active * heads;
             long uc = u + 4 * base * cv;
             long oc = ws.o + 4 * base * cv;
+            long b = base;
             if (delta) {
-                dev.gemm(false, false, c, vDim, kDim, -1f, ws.w + 4 * base * ck, kDim, ck, ws.s, vDim, kv, 1f, uc, vDim, cv, pairs);
+                op("step gemm U -= W S", () -> dev.gemm(st, false, false, c, vDim, kDim, -1f, ws.w + 4 * b * ck, kDim, ck, ws.s, vDim, kv, 1f, uc, vDim, cv, pairs));
             }
-            dev.gemm(false, false, c, vDim, kDim, 1f, ws.qg + 4 * base * ck, kDim, ck, ws.s, vDim, kv, 0f, oc, vDim, cv, pairs);
-            dev.gemm(false, false, c, vDim, c, 1f, ws.qk + 4 * base * cc, c, cc, uc, vDim, cv, 1f, oc, vDim, cv, pairs);
+            op("step gemm O = Qg S", () -> dev.gemm(st, false, false, c, vDim, kDim, 1f, ws.qg + 4 * b * ck, kDim, ck, ws.s, vDim, kv, 0f, oc, vDim, cv, pairs));
+            op("step gemm O += P U", () -> dev.gemm(st, false, false, c, vDim, c, 1f, ws.qk + 4 * b * cc, c, cc, uc, vDim, cv, 1f, oc, vDim, cv, pairs));
             if (gated) {
-                dev.launch("kd_scale", pairs, 256, ws.s, ws.gamma + 4 * base, (int) kv);
+                op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, ws.s, ws.gamma + 4 * b, (int) kv));
             }
-            dev.gemm(true, false, kDim, vDim, c, 1f, ws.kd + 4 * base * ck, kDim, ck, uc, vDim, cv, 1f, ws.s, vDim, kv, pairs);
+            op("step gemm S += Kd^T U", () -> dev.gemm(st, true, false, kDim, vDim, c, 1f, ws.kd + 4 * b * ck, kDim, ck, uc, vDim, cv, 1f, ws.s, vDim, kv, pairs));
             base += pairs;
         }
-        dev.launch("kd_out", slots, 256, ws.o, slotTok, slotHead, heads, vDim, ws.out);
+        op("out layout", () -> dev.launch("kd_out", slots, 256, ws.o, slotTok, slotHead, heads, vDim, ws.out));
     }
 
     private void unpackOutputs(Group g, TokenChunk[] chunks, float[][] outs) {
-        for (int r = 0; r < g.keys().length; r++) {
+        forKeys(g.keys().length, r -> {
             int key = g.keys()[r];
             int len = chunks[key].length() * heads * vDim;
             ws.hOut.getFloats((long) g.tokOff()[r] * heads * vDim, outs[key], 0, len);
+        });
+    }
+
+    /** Runs body(r) for r in [0, n), on the common pool when there are enough keys to be worth it. */
+    private static void forKeys(int n, java.util.function.IntConsumer body) {
+        if (n >= 16) {
+            java.util.stream.IntStream.range(0, n).parallel().forEach(body);
+        } else {
+            for (int r = 0; r < n; r++) {
+                body.accept(r);
+            }
         }
     }
 

@@ -45,9 +45,10 @@ interface Device extends AutoCloseable {
 
     /**
      * Row-major strided-batched SGEMM: C_b = alpha op(A_b) op(B_b) + beta C_b, op(A) m x k,
-     * op(B) k x n, lda/ldb/ldc the row strides of the stored matrices.
+     * op(B) k x n, lda/ldb/ldc the row strides of the stored matrices. {@code tf32}: the device may
+     * round the operands to TF32 on tensor cores (CUDA); the emulation ignores it.
      */
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    void gemm(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
               long a, int lda, long strideA, long b, int ldb, long strideB,
               float beta, long c, int ldc, long strideC, int batch);
 

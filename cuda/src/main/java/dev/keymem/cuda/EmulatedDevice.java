@@ -289,7 +289,7 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    public void gemm(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      long a, int lda, long strideA, long b, int ldb, long strideB,
                      float beta, long c, int ldc, long strideC, int batch) {
         for (int bt = 0; bt < batch; bt++) {

@@ -31,7 +31,7 @@ class EmulatedPipelineTest {
     }
 
     private static CudaGatedDelta open(CellKind kind, long workspace, int cache) {
-        return CudaGatedDelta.emulated(spec(kind), new CudaGatedDelta.Options(4, false, cache, workspace), MEMORY);
+        return CudaGatedDelta.emulated(spec(kind), new CudaGatedDelta.Options(4, CudaGatedDelta.Precision.FP32, cache, workspace), MEMORY);
     }
 
     @ParameterizedTest
@@ -40,6 +40,27 @@ class EmulatedPipelineTest {
         try (CudaGatedDelta gpu = open(kind, 0, 8)) {
             ParityChecks.checkBatch(gpu, new int[] {9, 0, 1, 4, 17, 3, 8}, 11, 1e-4);
             assertEquals(1, gpu.lastTimes().groups());
+        }
+    }
+
+    @Test
+    void manyKeysTakeTheParallelPackingPath() {
+        int[] lengths = new int[40];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = (i * 7) % 11;
+        }
+        try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 64)) {
+            ParityChecks.checkBatch(gpu, lengths, 13, 1e-4);
+        }
+    }
+
+    @Test
+    void profilingReportsEveryOperation() {
+        try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
+            gpu.setProfiling(true);
+            ParityChecks.checkBatch(gpu, new int[] {9, 2}, 14, 1e-4);
+            assertTrue(gpu.profile().keySet().containsAll(java.util.List.of("prep", "step gemm S += Kd^T U", "out layout")),
+                    gpu.profile().toString());
         }
     }
 

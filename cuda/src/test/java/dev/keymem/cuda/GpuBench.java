@@ -41,7 +41,8 @@ public final class GpuBench {
     public static void main(String[] args) throws IOException {
         boolean parity = false;
         boolean throughput = false;
-        boolean tf32 = false;
+        CudaGatedDelta.Precision precision = CudaGatedDelta.Precision.FP32;
+        boolean profile = false;
         int[] keys = {1, 4, 16, 64, 256, 1024, 4096, 16384};
         int[] tokens = {64, 256};
         int[] dims = {64, 128};
@@ -51,17 +52,19 @@ public final class GpuBench {
             switch (args[i]) {
                 case "--parity" -> parity = true;
                 case "--throughput" -> throughput = true;
-                case "--tf32" -> tf32 = true;
+                case "--tf32" -> precision = CudaGatedDelta.Precision.TF32;
+                case "--precision" -> precision = CudaGatedDelta.Precision.valueOf(args[++i]);
+                case "--profile" -> profile = true;
                 case "--keys" -> keys = ints(args[++i]);
                 case "--tokens" -> tokens = ints(args[++i]);
                 case "--dims" -> dims = ints(args[++i]);
                 case "--heads" -> heads = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --parity --throughput --tf32 --keys --tokens --dims --heads --out)");
+                        + " (expected --parity --throughput --profile --precision FP32|TF32_LOCAL|TF32 --keys --tokens --dims --heads --out)");
             }
         }
-        if (!parity && !throughput) {
+        if (!parity && !throughput && !profile) {
             parity = true;
             throughput = true;
         }
@@ -74,13 +77,18 @@ public final class GpuBench {
         if (parity) {
             parity(report, heads);
         }
+        if (profile) {
+            profile(report, keys[keys.length - 1], tokens[tokens.length - 1], dims[dims.length - 1], heads);
+        }
         if (throughput) {
-            throughput(report, keys, tokens, dims, heads, tf32);
+            throughput(report, keys, tokens, dims, heads, precision);
         }
         System.out.println(report);
         if (out != null) {
             Files.createDirectories(out);
-            Files.writeString(out.resolve(tf32 ? "gpu-bench-tf32.md" : "gpu-bench.md"), report.toString());
+            String name = "gpu-bench" + (parity ? "-parity" : "") + (profile ? "-profile" : "")
+                    + (throughput ? "-" + precision.name().toLowerCase(Locale.ROOT) : "") + ".md";
+            Files.writeString(out.resolve(name), report.toString());
         }
     }
 
@@ -111,15 +119,15 @@ public final class GpuBench {
                 if (kind != CellKind.GATED_DELTA && d == 128) {
                     continue;
                 }
-                for (boolean tf32 : new boolean[] {false, true}) {
+                for (CudaGatedDelta.Precision prec : CudaGatedDelta.Precision.values()) {
                     CellSpec spec = CellSpec.of(kind, heads, d, d, 64);
                     StringBuilder note = new StringBuilder();
                     MemoryCell cpu = cpuCell(spec, note);
                     cpuNote = note.toString();
-                    try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withTf32(tf32))) {
+                    try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withPrecision(prec))) {
                         double[] e = parityRun(gpu, cpu, lengths, 31 + d);
                         report.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2e | %.2e | %.2e |%n",
-                                kind.configName(), d, tf32 ? "TF32" : "FP32", e[0], e[1], e[2]));
+                                kind.configName(), d, prec, e[0], e[1], e[2]));
                     }
                 }
             }
@@ -127,14 +135,63 @@ public final class GpuBench {
         report.append("\nCPU cell: ").append(cpuNote).append("\n\n");
     }
 
-    private static void throughput(StringBuilder report, int[] keys, int[] tokens, int[] dims, int heads, boolean tf32) {
-        report.append("## Throughput, gated_delta, H=").append(heads).append(", C=64, ").append(tf32 ? "TF32" : "FP32")
+    private static void profile(StringBuilder report, int n, int t, int d, int heads) {
+        CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, heads, d, d, 64);
+        report.append("## Per-operation device time, gated_delta, ").append(n).append(" keys x ").append(t)
+                .append(" tokens, H=").append(heads).append(", K=V=").append(d)
+                .append(" (ms per step, resident states; a stream sync around each operation)\n\n");
+        TokenChunk[] pool = new TokenChunk[8];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = RandomInputs.chunk(spec, t, 2000 + i);
+        }
+        CellState[] states = new CellState[n];
+        TokenChunk[] chunks = new TokenChunk[n];
+        float[][] outs = new float[n][];
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            states[i] = ParityChecks.randomState(spec, i);
+            chunks[i] = pool[i % pool.length];
+            outs[i] = new float[t * heads * d];
+            ids[i] = i;
+        }
+        List<String> rows = new ArrayList<>();
+        java.util.Map<String, double[]> table = new java.util.LinkedHashMap<>();
+        CudaGatedDelta.Precision[] precs = CudaGatedDelta.Precision.values();
+        for (int p = 0; p < precs.length; p++) {
+            try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withPrecision(precs[p])
+                    .withCacheCapacity(n))) {
+                gpu.advanceResident(ids, states, chunks, outs);
+                gpu.setProfiling(true);
+                int reps = 2;
+                for (int i = 0; i < reps; i++) {
+                    gpu.advanceResident(ids, states, chunks, outs);
+                }
+                for (var e : gpu.profile().entrySet()) {
+                    table.computeIfAbsent(e.getKey(), k -> new double[precs.length])[p] = e.getValue() / reps;
+                }
+                gpu.setProfiling(false);
+            }
+        }
+        report.append("| operation | FP32 | TF32_LOCAL | TF32 |\n|---|---|---|---|\n");
+        double[] sum = new double[precs.length];
+        for (var e : table.entrySet()) {
+            report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]));
+            for (int p = 0; p < precs.length; p++) {
+                sum[p] += e.getValue()[p];
+            }
+        }
+        report.append(String.format(Locale.ROOT, "| total | %.2f | %.2f | %.2f |%n%n", sum[0], sum[1], sum[2]));
+        rows.clear();
+    }
+
+    private static void throughput(StringBuilder report, int[] keys, int[] tokens, int[] dims, int heads, CudaGatedDelta.Precision precision) {
+        report.append("## Throughput, gated_delta, H=").append(heads).append(", C=64, ").append(precision)
                 .append(" GEMMs (million tokens/s; one step = every key advances T tokens)\n\n");
         boolean first = true;
         for (int d : dims) {
             CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, heads, d, d, 64);
             int maxKeys = Arrays.stream(keys).max().orElse(1);
-            try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withTf32(tf32)
+            try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withPrecision(precision)
                     .withCacheCapacity(maxKeys))) {
                 if (first) {
                     report.append("Device: ").append(gpu.deviceDescription()).append("\n\n");
