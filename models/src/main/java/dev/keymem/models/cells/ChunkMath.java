@@ -22,18 +22,34 @@ final class ChunkMath {
         }
     }
 
+    /** Rows between two anchor rows of {@link #decayMatrix}. */
+    static final int DECAY_BLOCK = 16;
+
     /**
-     * The decay matrix {@code D[t][i] = exp(G[t] - G[i])} for i &lt;= t, 0 above the diagonal. Each
-     * ratio is one exp of a difference (never a quotient of exponentials, which could overflow).
+     * The decay matrix {@code D[t][i] = exp(G[t] - G[i])} for i &lt;= t, 0 above the diagonal.
+     * Never a quotient of exponentials (which could overflow): every factor is the exp of a
+     * non-positive difference. To save exps, the rows are grouped in blocks of {@link #DECAY_BLOCK}
+     * starting at an anchor row m: anchor rows and the entries within a block are direct exps; an
+     * entry left of its block is the product of two of them,
+     * {@code D[t][i] = D[t][m] * D[m][i]} (i &lt; m &lt;= t), both factors in (0, 1].
      */
     static void decayMatrix(double[] gcum, int c, float[] d, int ld) {
         for (int t = 0; t < c; t++) {
             int row = t * ld;
+            int m = t - t % DECAY_BLOCK;
             double gt = gcum[t];
-            for (int i = 0; i < t; i++) {
+            int directFrom = t == m ? 0 : m;
+            for (int i = directFrom; i < t; i++) {
                 d[row + i] = (float) Math.exp(gt - gcum[i]);
             }
             d[row + t] = 1f;
+            if (directFrom > 0) {
+                float dtm = d[row + m];
+                int anchor = m * ld;
+                for (int i = 0; i < m; i++) {
+                    d[row + i] = dtm * d[anchor + i];
+                }
+            }
             for (int i = t + 1; i < c; i++) {
                 d[row + i] = 0f;
             }
@@ -103,6 +119,16 @@ final class ChunkMath {
             int row = off + t * ld;
             for (int j = 0; j < cols; j++) {
                 m[row + j] *= f;
+            }
+        }
+    }
+
+    /** dst[j][i] = src[i][j] for the rows x cols block of src at off (leading dimension lds); dst has leading dimension ldd. */
+    static void transpose(float[] src, int off, int lds, int rows, int cols, float[] dst, int ldd) {
+        for (int i = 0; i < rows; i++) {
+            int r = off + i * lds;
+            for (int j = 0; j < cols; j++) {
+                dst[j * ldd + i] = src[r + j];
             }
         }
     }

@@ -24,7 +24,9 @@ import dev.keymem.models.backend.TensorBackend;
  * {@code q~ . z0}; the key sums then grow by the chunk's keys.
  *
  * <p>q, k, v and the outputs are addressed in place in their {@code [T,H,*]} layouts through the
- * products' leading dimensions (H*K, H*V); nothing is transposed or copied. Scratch buffers belong
+ * products' leading dimensions (H*K, H*V). The one copy is the chunk's K^T (c x K floats per head,
+ * small beside the c x K x V products), which makes every product an untransposed one, the fastest
+ * path of every backend. Scratch buffers belong
  * to the instance, so an instance is not thread-safe: use one per operator instance (thread).
  */
 public final class ChunkedMatrixCell extends MatrixCell {
@@ -37,6 +39,7 @@ public final class ChunkedMatrixCell extends MatrixCell {
     // scratch, per instance
     private final double[] gcum;
     private final float[] eG;
+    private final float[] keysT;   // K^T of the chunk [K,C]
     private final float[] decay;   // D [C,C]
     private final float[] scores;  // Q~ K^T [C,C], then masked and decayed
     private final float[] coupling; // K K^T [C,C], then A
@@ -57,6 +60,7 @@ public final class ChunkedMatrixCell extends MatrixCell {
         int cc = chunk * chunk;
         this.gcum = new double[chunk];
         this.eG = new float[chunk];
+        this.keysT = new float[keyDim * chunk];
         this.decay = gated ? new float[cc] : null;
         this.scores = new float[cc];
         this.coupling = delta ? new float[cc] : null;
@@ -102,8 +106,11 @@ public final class ChunkedMatrixCell extends MatrixCell {
             ChunkMath.decayMatrix(gcum, c, decay, C);
         }
 
+        // K^T once per chunk and head: every product below is then a plain (untransposed) one
+        ChunkMath.transpose(k, kOff, ldk, c, K, keysT, C);
+
         // scores = Q~ K^T
-        backend.gemm(false, true, c, c, K, spec.scale(), q, kOff, ldk, k, kOff, ldk, 0f, scores, 0, C);
+        backend.gemm(false, false, c, c, K, spec.scale(), q, kOff, ldk, keysT, 0, C, 0f, scores, 0, C);
         if (spec.normalize()) {
             denominators(s, h, q, kOff, ldk, c);
         }
@@ -114,7 +121,7 @@ public final class ChunkedMatrixCell extends MatrixCell {
         int uOff;
         int ldu;
         if (delta) {
-            backend.gemm(false, true, c, c, K, 1f, k, kOff, ldk, k, kOff, ldk, 0f, coupling, 0, C);
+            backend.gemm(false, false, c, c, K, 1f, k, kOff, ldk, keysT, 0, C, 0f, coupling, 0, C);
             ChunkMath.deltaCoupling(coupling, gated ? decay : null, in.beta(), t0, heads, h, c, C);
             ChunkMath.unitLowerInverse(coupling, c, inverse, C);
             backend.gemm(false, false, c, V, K, 1f, k, kOff, ldk, s, sOff, V, 0f, rhs, 0, V);
@@ -172,12 +179,9 @@ public final class ChunkedMatrixCell extends MatrixCell {
                 uOff = 0;
                 ldu = V;
             }
-            float e = eG[c - 1];
-            for (int x = sOff; x < sOff + K * V; x++) {
-                s[x] *= e;
-            }
         }
-        backend.gemm(true, false, K, V, c, 1f, k, kOff, ldk, uArr, uOff, ldu, 1f, s, sOff, V);
+        // the state's own decay exp(G_c) rides on the product's beta
+        backend.gemm(false, false, K, V, c, 1f, keysT, 0, C, uArr, uOff, ldu, gated ? eG[c - 1] : 1f, s, sOff, V);
         if (spec.normalize()) {
             int zh = keySumOffset + h * K;
             for (int t = 0; t < c; t++) {
