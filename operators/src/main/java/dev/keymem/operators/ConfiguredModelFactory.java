@@ -11,6 +11,10 @@ import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.model.ModelConfig;
 import dev.keymem.models.model.ModelWeights;
 import dev.keymem.models.model.Projector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -27,7 +31,10 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
     private final Configuration options;
 
     public ConfiguredModelFactory(ReadableConfig options) {
-        this.options = copy(options);
+        Configuration c = copy(options);
+        options.getOptional(MemoryOperatorOptions.MODEL_CONFIG_FILE).ifPresent(path ->
+                c.set(MemoryOperatorOptions.MODEL_CONFIG, readConfigFile(path)));
+        this.options = c;
         config(); // fail at job build time, not on the task managers
         if (caching()) {
             cachingSettings();
@@ -52,10 +59,18 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 CachingSettings.TtlMode.NONE, 0L);
     }
 
+    private static String readConfigFile(String path) {
+        try {
+            return Files.readString(Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(MemoryOperatorOptions.MODEL_CONFIG_FILE.key() + ": cannot read " + path, e);
+        }
+    }
+
     private static Configuration copy(ReadableConfig options) {
         Configuration c = new Configuration();
         for (var o : new org.apache.flink.configuration.ConfigOption<?>[] {MemoryOperatorOptions.MODEL_CONFIG,
-                MemoryOperatorOptions.MODEL_SEED, MemoryOperatorOptions.CELL_KIND, MemoryOperatorOptions.CHUNK_SIZE,
+                MemoryOperatorOptions.MODEL_SEED, MemoryOperatorOptions.MODEL_WEIGHTS, MemoryOperatorOptions.CELL_KIND, MemoryOperatorOptions.CHUNK_SIZE,
                 MemoryOperatorOptions.CELL_FORM, MemoryOperatorOptions.BACKEND, MemoryOperatorOptions.MEMORY_TYPE,
                 MemoryOperatorOptions.CACHING_SEGMENTATION, MemoryOperatorOptions.CACHING_SEGMENT_LENGTH,
                 MemoryOperatorOptions.CACHING_CARRY_OVER, MemoryOperatorOptions.CACHING_READ,
@@ -86,13 +101,31 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         return new ModelConfig(spec, c.vocabSize(), c.dModel(), c.normalizeKeys(), c.memory());
     }
 
+    private ModelWeights weights(ModelConfig c, boolean learnedGates) {
+        var path = options.getOptional(MemoryOperatorOptions.MODEL_WEIGHTS);
+        if (path.isEmpty()) {
+            return ModelWeights.random(c, options.get(MemoryOperatorOptions.MODEL_SEED), learnedGates);
+        }
+        ModelWeights w;
+        try {
+            w = ModelWeights.load(Path.of(path.get()), c);
+        } catch (IOException e) {
+            throw new UncheckedIOException(MemoryOperatorOptions.MODEL_WEIGHTS.key() + ": cannot read " + path.get(), e);
+        }
+        if (learnedGates && !w.has(ModelWeights.U)) {
+            throw new IllegalArgumentException(MemoryOperatorOptions.MODEL_WEIGHTS.key() + " " + path.get()
+                    + ": LEARNED caching gates need the tensor '" + ModelWeights.U + "'");
+        }
+        return w;
+    }
+
     @Override
     public MemoryModel create() {
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
         boolean learnedGates = caching()
                 && options.get(MemoryOperatorOptions.CACHING_GATES) == CachingSettings.GateSource.LEARNED;
-        ModelWeights weights = ModelWeights.random(c, options.get(MemoryOperatorOptions.MODEL_SEED), learnedGates);
+        ModelWeights weights = weights(c, learnedGates);
         String form = options.get(MemoryOperatorOptions.CELL_FORM).toLowerCase(Locale.ROOT);
         MemoryCell cell;
         switch (form) {

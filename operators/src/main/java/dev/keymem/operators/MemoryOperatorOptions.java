@@ -24,10 +24,23 @@ public final class MemoryOperatorOptions {
                     + "vocab_size, d_model, heads, key_dim, value_dim, chunk_size, ... The options below override "
                     + "its cell kind and chunk size when set.");
 
+    public static final ConfigOption<String> MODEL_CONFIG_FILE = ConfigOptions.key("keymem.model.config-file")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A path to the model configuration JSON, read where the job is built; when set it "
+                    + "replaces keymem.model.config.");
+
+    public static final ConfigOption<String> MODEL_WEIGHTS = ConfigOptions.key("keymem.model.weights")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A safetensors file with the model's weights (PyTorch names and shapes, see "
+                    + "dev.keymem.models.model.ModelWeights), read on every task manager when the operator opens. "
+                    + "When unset, weights are initialised randomly from keymem.model.seed.");
+
     public static final ConfigOption<Long> MODEL_SEED = ConfigOptions.key("keymem.model.seed")
             .longType()
             .defaultValue(42L)
-            .withDescription("Seed of the random weight initialisation used until trained weights are loaded.");
+            .withDescription("Seed of the random weight initialisation used when keymem.model.weights is unset.");
 
     public static final ConfigOption<String> CELL_KIND = ConfigOptions.key("keymem.cell.kind")
             .stringType()
