@@ -36,9 +36,19 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 c.set(MemoryOperatorOptions.MODEL_CONFIG, readConfigFile(path)));
         this.options = c;
         config(); // fail at job build time, not on the task managers
+        form();
         if (caching()) {
             cachingSettings();
         }
+    }
+
+    private String form() {
+        String form = options.get(MemoryOperatorOptions.CELL_FORM).toLowerCase(Locale.ROOT);
+        if (!form.equals("recurrent") && !form.equals("chunked")) {
+            throw new IllegalArgumentException("unknown " + MemoryOperatorOptions.CELL_FORM.key() + " '" + form
+                    + "', expected recurrent or chunked");
+        }
+        return form;
     }
 
     private boolean caching() {
@@ -126,19 +136,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         boolean learnedGates = caching()
                 && options.get(MemoryOperatorOptions.CACHING_GATES) == CachingSettings.GateSource.LEARNED;
         ModelWeights weights = weights(c, learnedGates);
-        String form = options.get(MemoryOperatorOptions.CELL_FORM).toLowerCase(Locale.ROOT);
-        MemoryCell cell;
-        switch (form) {
-            case "recurrent":
-                cell = Cells.recurrent(c.cell());
-                break;
-            case "chunked":
-                cell = Cells.chunked(c.cell(), backend);
-                break;
-            default:
-                throw new IllegalArgumentException("unknown " + MemoryOperatorOptions.CELL_FORM.key() + " '" + form
-                        + "', expected recurrent or chunked");
-        }
+        MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
         Projector projector = new Projector(c, weights, backend);
         if (caching()) {
             return new CachingMemoryModel(projector, new MemoryCaching(cell, cachingSettings(), backend));

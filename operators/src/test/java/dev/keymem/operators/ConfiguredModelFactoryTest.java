@@ -101,6 +101,34 @@ class ConfiguredModelFactoryTest {
     }
 
     @Test
+    void recurrentAndChunkedFormsReadTheSame() {
+        for (MemoryOperatorOptions.MemoryType type : MemoryOperatorOptions.MemoryType.values()) {
+            Configuration rec = OperatorTestSupport.options(type);
+            rec.set(MemoryOperatorOptions.CELL_FORM, "recurrent");
+            Configuration chu = OperatorTestSupport.options(type);
+            chu.set(MemoryOperatorOptions.CELL_FORM, "chunked");
+            java.util.List<TokenRecord> records = OperatorTestSupport.interleaved(1, 6, 5);
+            java.util.List<MemoryReadout> a = OperatorTestSupport.direct(rec, records);
+            java.util.List<MemoryReadout> b = OperatorTestSupport.direct(chu, records);
+            double maxAbs = 0;
+            double maxErr = 0;
+            for (int i = 0; i < a.size(); i++) {
+                for (int j = 0; j < a.get(i).outputs.length; j++) {
+                    maxAbs = Math.max(maxAbs, Math.abs(a.get(i).outputs[j]));
+                    maxErr = Math.max(maxErr, Math.abs(a.get(i).outputs[j] - b.get(i).outputs[j]));
+                }
+            }
+            assertTrue(maxAbs > 0);
+            assertTrue(maxErr / maxAbs <= 1e-4, type + ": rel err " + maxErr / maxAbs);
+        }
+        Configuration bad = OperatorTestSupport.options();
+        bad.set(MemoryOperatorOptions.CELL_FORM, "fast");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ConfiguredModelFactory(bad));
+        assertTrue(e.getMessage().contains("keymem.cell.form"), e.getMessage());
+    }
+
+    @Test
     void recordsAreFlinkPojosNotKryo() {
         assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(TokenRecord.class));
         assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(MemoryReadout.class));
