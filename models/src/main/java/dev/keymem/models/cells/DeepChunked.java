@@ -116,6 +116,7 @@ public final class DeepChunked implements MemoryCell {
         final float[] o2;
         final float[] rowsD;
         final float[] rowsK;
+        final float[] tr;
         final float[] aPow;
         final float[] c;
         final float[] p;
@@ -137,6 +138,7 @@ public final class DeepChunked implements MemoryCell {
             o2 = new float[n * K];
             rowsD = new float[n * D];
             rowsK = new float[n * K];
+            tr = new float[n * Math.max(K, D)];
             aPow = new float[n];
             c = new float[n];
             p = new float[n];
@@ -212,8 +214,9 @@ public final class DeepChunked implements MemoryCell {
             }
         }
         be.gemm(false, false, n, K, D, 1f, w.ak, 0, D, s, w1b, K, 1f, w.r, 0, K);
-        // Delta^T = W1b R^T [D,n] (the small R is the transposed operand), then Delta = Delta^T^T * act'(Hk)
-        be.gemm(false, true, D, n, K, 1f, s, w1b, K, w.r, 0, K, 0f, w.tmp, 0, n);
+        // Delta^T = W1b R^T [D,n] (the small R is transposed explicitly), then Delta = Delta^T^T * act'(Hk)
+        transpose(w.r, 0, K, n, K, w.tr);
+        be.gemm(false, false, D, n, K, 1f, s, w1b, K, w.tr, 0, n, 0f, w.tmp, 0, n);
         for (int t = 0; t < n; t++) {
             for (int d = 0; d < D; d++) {
                 w.delta[t * D + d] = w.tmp[d * n + t] * w.hk[t * D + d];
@@ -230,7 +233,8 @@ public final class DeepChunked implements MemoryCell {
                 w.hr[d] = at * w.hr[d] + ct * w.tmp[d];
             }
         }
-        be.gemm(false, true, n, n, K, scale, q, off, ld, k, off, ld, 0f, w.sc, 0, n);
+        transpose(k, off, ld, n, K, w.tr);
+        be.gemm(false, false, n, n, K, scale, q, off, ld, w.tr, 0, n, 0f, w.sc, 0, n);
         causal(w, n);
         be.gemm(false, false, n, D, n, 1f, w.sc, 0, n, w.delta, 0, D, 1f, w.hr, 0, D);
         for (int i = 0; i < n * D; i++) {
@@ -240,7 +244,8 @@ public final class DeepChunked implements MemoryCell {
         // second layer: O = X + diag(a^t) B W1 + diag(c_t) B M1 + (P o B A^T) R
         be.gemm(false, false, n, K, D, 1f, w.hr, 0, D, s, w1, K, 0f, w.o1, 0, K);
         be.gemm(false, false, n, K, D, 1f, w.hr, 0, D, s, m1, K, 0f, w.o2, 0, K);
-        be.gemm(false, true, n, n, D, 1f, w.hr, 0, D, w.ak, 0, D, 0f, w.sc, 0, n);
+        transpose(w.ak, 0, D, n, D, w.tr);
+        be.gemm(false, false, n, n, D, 1f, w.hr, 0, D, w.tr, 0, n, 0f, w.sc, 0, n);
         causal(w, n);
         be.gemm(false, false, n, K, n, 1f, w.sc, 0, n, w.r, 0, K, 0f, out, off, ld);
         for (int t = 0; t < n; t++) {
@@ -264,6 +269,16 @@ public final class DeepChunked implements MemoryCell {
         be.gemm(true, false, K, D, n, 1f, k, off, ld, w.rowsD, 0, D, 1f, s, w2, D);
         scaleRows(w.delta, w.rowsD, w.eEnd, n, D);
         be.gemm(true, false, K, D, n, 1f, k, off, ld, w.rowsD, 0, D, 1f, s, m2, D);
+    }
+
+    /** dst [cols,rows] = src^T for a [rows,cols] block at off with leading dimension ld. */
+    private static void transpose(float[] src, int off, int ld, int rows, int cols, float[] dst) {
+        for (int t = 0; t < rows; t++) {
+            int row = off + t * ld;
+            for (int j = 0; j < cols; j++) {
+                dst[j * rows + t] = src[row + j];
+            }
+        }
     }
 
     /** sc[t,i] *= P_{t,i} = p[t-i] for i &lt;= t, 0 above the diagonal. */
