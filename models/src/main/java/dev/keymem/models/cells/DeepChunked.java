@@ -52,8 +52,9 @@ import java.util.Objects;
  * recurrent form (which streams the four D x K weight and momentum matrices once per token); the
  * chunked form wins through the backend's GEMM (about 2x the recurrent form per CPU-second with the
  * Vector API backend at H=4, K=V=64, D=128, b=16, C=64) and reads and writes the state once per
- * segment instead of once per token. With b = 1 every segment is one token and the recurrent form is
- * the better choice. The coefficients are
+ * segment instead of once per token. With b = 1 every segment is one token, where the recurrent
+ * step is the better choice, so one-token segments take the recurrent per-token step
+ * ({@link DeepTokenStep}). The coefficients are
  * computed in double. The state layout is that of {@link DeepLayout}; the snapshot is taken at a
  * mini-batch start exactly as in the recurrent form, so both forms leave identical states (up to
  * rounding).
@@ -91,11 +92,21 @@ public final class DeepChunked implements MemoryCell {
         int b = layout.deep.batch();
         int nMax = Math.min(Math.min(b, spec.chunkSize()), Math.max(T, 1));
         Work w = new Work(nMax, layout.keyDim, layout.hidden);
+        DeepTokenStep one = new DeepTokenStep(layout, spec.scale());
         long pos = state.position();
         int t = 0;
         while (t < T) {
             long inBatch = (pos + t) % b;
             int n = (int) Math.min(Math.min(b - inBatch, nMax), T - t);
+            if (n == 1) {
+                // a one-token segment (b = 1, C = 1, or a cut): the closed form has nothing to batch
+                for (int h = 0; h < layout.heads; h++) {
+                    one.apply(state.data(), chunk.q(), chunk.k(), chunk.v(), (t * layout.heads + h) * layout.keyDim,
+                            h, inBatch == 0, out);
+                }
+                t += 1;
+                continue;
+            }
             w.coefficients(n, layout.deep);
             for (int h = 0; h < layout.heads; h++) {
                 if (inBatch == 0) {
