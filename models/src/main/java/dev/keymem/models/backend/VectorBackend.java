@@ -23,8 +23,6 @@ public final class VectorBackend implements TensorBackend {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
-    /** MR floats: one packed k step of A. */
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
 
     /** Rows of C per micro-tile. */
     static final int MR = 4;
@@ -150,9 +148,14 @@ public final class VectorBackend implements TensorBackend {
                     }
                 }
             } else if (rows == MR) {
-                // op(A) rows are stored as columns: MR consecutive floats per k step, one 128-bit copy.
+                // op(A) rows are stored as columns: MR consecutive floats per k step.
                 for (int p = 0; p < kc; p++) {
-                    FloatVector.fromArray(S4, a, aOff + (pc + p) * lda + ic + r * MR).intoArray(ap, base + p * MR);
+                    int src = aOff + (pc + p) * lda + ic + r * MR;
+                    int dst = base + p * MR;
+                    ap[dst] = a[src];
+                    ap[dst + 1] = a[src + 1];
+                    ap[dst + 2] = a[src + 2];
+                    ap[dst + 3] = a[src + 3];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
@@ -187,8 +190,7 @@ public final class VectorBackend implements TensorBackend {
                     for (int p = 0; p < kc; p++) {
                         int src = bOff + (pc + p) * ldb + jc + q * NR;
                         int dst = base + p * NR;
-                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                        System.arraycopy(b, src, bp, dst, NR);
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
@@ -219,6 +221,16 @@ public final class VectorBackend implements TensorBackend {
         }
     }
 
+    private static void writeTile(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int co, int ldc) {
+        for (int i = 0; i < mr; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < nr; j++) {
+                float v = alpha * tile[i * NR + j];
+                c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
+            }
+        }
+    }
+
     /** Runs the micro-kernel over every MR x NR tile of an mc x nc block of C. */
     private static void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp,
                                     float beta, float[] c, int cOff, int ldc, float[] tile) {
@@ -233,13 +245,7 @@ public final class VectorBackend implements TensorBackend {
                     kernel4x16(kc, alpha, ap, ao, bp, bo, beta, c, co, ldc);
                 } else {
                     kernel4x16(kc, 1f, ap, ao, bp, bo, 0f, tile, 0, NR);
-                    for (int i = 0; i < mr; i++) {
-                        int ci = co + i * ldc;
-                        for (int j = 0; j < nr; j++) {
-                            float v = alpha * tile[i * NR + j];
-                            c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
-                        }
-                    }
+                    writeTile(tile, mr, nr, alpha, beta, c, co, ldc);
                 }
             }
         }
