@@ -1,0 +1,175 @@
+// Chunked gated-delta (and delta / linear / gated-linear) kernels for CudaGatedDelta.
+// Compiled at first use with NVRTC for the device's architecture; CHUNK (the in-chunk token count C)
+// is given as -DCHUNK=<n>, with n <= 128. All matrices are row-major.
+//
+// A "slot" is one (key, head, chunk) triple. The host lays slots out step-major: all slots of chunk
+// step 0 first (pairs sorted so that the active pairs of every step are a prefix), then step 1, ...
+// slotTok[s] is the packed token index of the slot's first token, slotHead[s] its head.
+#ifndef CHUNK
+#define CHUNK 64
+#endif
+
+// Per slot: copies the head's tokens out of the packed [tokens, H, K|V] inputs into per-slot tiles and
+// folds in the decays. G = in-chunk cumulative sum of g; B = beta (1 for the cells without beta).
+//   Qt = scale q            Qg = exp(G_t) scale q      Kh = k
+//   Kd = exp(G_C - G_t) k   Kb = beta_t exp(G_t) k     Vb = beta_t v
+extern "C" __global__ void kd_prep(const float* __restrict__ q, const float* __restrict__ k,
+        const float* __restrict__ v, const float* __restrict__ beta, const float* __restrict__ g,
+        const int* __restrict__ slotTok, const int* __restrict__ slotHead,
+        int H, int K, int V, float scale, int useBeta, int useGate,
+        float* __restrict__ Qt, float* __restrict__ Qg, float* __restrict__ Kh, float* __restrict__ Kd,
+        float* __restrict__ Kb, float* __restrict__ Vb, float* __restrict__ Gs, float* __restrict__ Bs,
+        float* __restrict__ gamma) {
+    __shared__ float G[CHUNK];
+    __shared__ float B[CHUNK];
+    __shared__ float EG[CHUNK];
+    __shared__ float ED[CHUNK];
+    const long s = blockIdx.x;
+    const long tok0 = slotTok[s];
+    const int h = slotHead[s];
+    for (int t = threadIdx.x; t < CHUNK; t += blockDim.x) {
+        long th = (tok0 + t) * H + h;
+        G[t] = useGate ? g[th] : 0.0f;
+        B[t] = useBeta ? beta[th] : 1.0f;
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        float acc = 0.0f;
+        for (int t = 0; t < CHUNK; t++) {
+            acc += G[t];
+            G[t] = acc;
+        }
+        gamma[s] = expf(acc);
+    }
+    __syncthreads();
+    const float GC = G[CHUNK - 1];
+    for (int t = threadIdx.x; t < CHUNK; t += blockDim.x) {
+        EG[t] = expf(G[t]);
+        ED[t] = expf(GC - G[t]);
+        Gs[s * CHUNK + t] = G[t];
+        Bs[s * CHUNK + t] = B[t];
+    }
+    __syncthreads();
+    const long baseK = s * (long) CHUNK * K;
+    for (int idx = threadIdx.x; idx < CHUNK * K; idx += blockDim.x) {
+        int t = idx / K;
+        int i = idx - t * K;
+        long src = ((tok0 + t) * H + h) * (long) K + i;
+        float qq = q[src] * scale;
+        float kk = k[src];
+        Qt[baseK + idx] = qq;
+        Qg[baseK + idx] = qq * EG[t];
+        Kh[baseK + idx] = kk;
+        Kd[baseK + idx] = kk * ED[t];
+        Kb[baseK + idx] = B[t] * EG[t] * kk;
+    }
+    const long baseV = s * (long) CHUNK * V;
+    for (int idx = threadIdx.x; idx < CHUNK * V; idx += blockDim.x) {
+        int t = idx / V;
+        int j = idx - t * V;
+        long src = ((tok0 + t) * H + h) * (long) V + j;
+        Vb[baseV + idx] = B[t] * v[src];
+    }
+}
+
+// Per slot, CHUNK threads. In place:
+//   QK (= Qt Kh^T) becomes P[t][i] = QK[t][i] exp(G_t - G_i) for i <= t, else 0.
+//   If delta: KK (= Kh Kh^T) becomes T = (I + A)^-1 with A[t][i] = beta_t exp(G_t - G_i) KK[t][i] for
+//   i < t (strictly lower), by forward substitution, one column per thread.
+extern "C" __global__ void kd_tri(float* __restrict__ KK, float* __restrict__ QK,
+        const float* __restrict__ Gs, const float* __restrict__ Bs, int delta) {
+    __shared__ float A[CHUNK][CHUNK + 1];
+    __shared__ float T[CHUNK][CHUNK + 1];
+    __shared__ float G[CHUNK];
+    const long s = blockIdx.x;
+    const int j = threadIdx.x;
+    const long base = s * (long) CHUNK * CHUNK;
+    G[j] = Gs[s * CHUNK + j];
+    __syncthreads();
+    // Row j of P, written column by column so that the warp's stores are coalesced.
+    for (int t = 0; t < CHUNK; t++) {
+        float p = 0.0f;
+        if (j <= t) {
+            p = QK[base + t * CHUNK + j] * expf(G[t] - G[j]);
+        }
+        QK[base + t * CHUNK + j] = p;
+    }
+    if (!delta) {
+        return;
+    }
+    for (int t = 0; t < CHUNK; t++) {
+        float a = 0.0f;
+        if (j < t) {
+            a = Bs[s * CHUNK + t] * expf(G[t] - G[j]) * KK[base + t * CHUNK + j];
+        }
+        A[t][j] = a;
+    }
+    __syncthreads();
+    // Column j of T: T[t][j] = [t == j] - sum_{j <= i < t} A[t][i] T[i][j]; zero above the diagonal.
+    for (int t = 0; t < CHUNK; t++) {
+        float acc = (t == j) ? 1.0f : 0.0f;
+        if (t > j) {
+            for (int i = j; i < t; i++) {
+                acc -= A[t][i] * T[i][j];
+            }
+        }
+        T[t][j] = acc;
+    }
+    for (int t = 0; t < CHUNK; t++) {
+        KK[base + t * CHUNK + j] = T[t][j];
+    }
+}
+
+// S[p] *= gamma[p] for the first n pairs; S is [n][len], len divisible by 4.
+extern "C" __global__ void kd_scale(float* __restrict__ S, const float* __restrict__ gamma, int len) {
+    const long p = blockIdx.x;
+    const float gm = gamma[p];
+    float4* s4 = reinterpret_cast<float4*>(S + p * (long) len);
+    for (int i = threadIdx.x; i < len / 4; i += blockDim.x) {
+        float4 x = s4[i];
+        x.x *= gm;
+        x.y *= gm;
+        x.z *= gm;
+        x.w *= gm;
+        s4[i] = x;
+    }
+}
+
+// Per slot: writes the slot's [CHUNK, V] outputs into the packed [tokens, H, V] output.
+extern "C" __global__ void kd_out(const float* __restrict__ O, const int* __restrict__ slotTok,
+        const int* __restrict__ slotHead, int H, int V, float* __restrict__ out) {
+    const long s = blockIdx.x;
+    const long tok0 = slotTok[s];
+    const int h = slotHead[s];
+    const long base = s * (long) CHUNK * V;
+    for (int idx = threadIdx.x; idx < CHUNK * V; idx += blockDim.x) {
+        int t = idx / V;
+        int j = idx - t * V;
+        out[((tok0 + t) * H + h) * (long) V + j] = O[base + idx];
+    }
+}
+
+// dst[r] = src[idx[r]] for whole rows of len floats (len divisible by 4); idx < 0 reads row
+// (-idx - 1) of alt instead. Used to gather resident states (pool) and freshly uploaded ones (alt)
+// into the batch-ordered work array, and, with alt unused, to gather rows for a write-back.
+extern "C" __global__ void kd_gather(float* __restrict__ dst, const float* __restrict__ src,
+        const float* __restrict__ alt, const int* __restrict__ idx, int len) {
+    const long r = blockIdx.x;
+    const int i = idx[r];
+    const float4* from = reinterpret_cast<const float4*>(i >= 0 ? src + (long) i * len : alt + (long) (-i - 1) * len);
+    float4* to = reinterpret_cast<float4*>(dst + r * (long) len);
+    for (int e = threadIdx.x; e < len / 4; e += blockDim.x) {
+        to[e] = from[e];
+    }
+}
+
+// dst[idx[r]] = src[r] for whole rows of len floats (len divisible by 4).
+extern "C" __global__ void kd_scatter(float* __restrict__ dst, const float* __restrict__ src,
+        const int* __restrict__ idx, int len) {
+    const long r = blockIdx.x;
+    const float4* from = reinterpret_cast<const float4*>(src + r * (long) len);
+    float4* to = reinterpret_cast<float4*>(dst + (long) idx[r] * len);
+    for (int e = threadIdx.x; e < len / 4; e += blockDim.x) {
+        to[e] = from[e];
+    }
+}
