@@ -241,10 +241,10 @@ public final class VectorBackend implements TensorBackend {
                 int mr = Math.min(MR, mc - ir);
                 int ao = (ir / MR) * kc * MR;
                 int co = cOff + ir * ldc + jr;
+                kernel4x16(kc, ap, ao, bp, bo, tile);
                 if (mr == MR && nr == NR) {
-                    kernel4x16(kc, alpha, ap, ao, bp, bo, beta, c, co, ldc);
+                    storeTile(tile, alpha, beta, c, co, ldc);
                 } else {
-                    kernel4x16(kc, 1f, ap, ao, bp, bo, 0f, tile, 0, NR);
                     writeTile(tile, mr, nr, alpha, beta, c, co, ldc);
                 }
             }
@@ -252,13 +252,13 @@ public final class VectorBackend implements TensorBackend {
     }
 
     /**
-     * The 4 x 16 micro-kernel: C[0:4, 0:16] = alpha * sum_p ap[p,0:4] (x) bp[p,0:16] + beta * C, with
-     * ap and bp packed k-major (4 and 16 floats per k step). Eight accumulators, two B vectors and one
-     * broadcast fit the sixteen AVX2 registers; a 6 x 16 tile (twelve accumulators) makes C2 spill and
-     * box vectors inside the loop, and runs at less than half the speed.
+     * The 4 x 16 micro-kernel: tile[0:4, 0:16] = sum_p ap[p,0:4] (x) bp[p,0:16], with ap and bp packed
+     * k-major (4 and 16 floats per k step). Eight accumulators, two B vectors and one broadcast fit
+     * the sixteen AVX2 registers (a 6 x 16 tile makes C2 spill and box vectors inside the loop).
+     * The alpha/beta epilogue is a separate method on purpose: inlined here it pushes C2 past its
+     * inlining node budget, and the vectors of the rows it can no longer inline get boxed.
      */
-    static void kernel4x16(int kc, float alpha, float[] ap, int ao, float[] bp, int bo,
-                           float beta, float[] c, int co, int ldc) {
+    static void kernel4x16(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -286,28 +286,32 @@ public final class VectorBackend implements TensorBackend {
             c30 = b0.fma(av, c30);
             c31 = b1.fma(av, c31);
         }
-        store(c00, c01, alpha, beta, c, co, ldc, 0);
-        store(c10, c11, alpha, beta, c, co, ldc, 1);
-        store(c20, c21, alpha, beta, c, co, ldc, 2);
-        store(c30, c31, alpha, beta, c, co, ldc, 3);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float alpha, float beta,
-                              float[] c, int co, int ldc, int row) {
-        int o = co + row * ldc;
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
-        }
+    /** C[0:4, 0:16] = alpha * tile + beta * C (beta 0: C's old contents ignored). */
+    static void storeTile(float[] tile, float alpha, float beta, float[] c, int co, int ldc) {
         if (beta == 0f) {
-            v0.intoArray(c, o);
-            v1.intoArray(c, o + L);
-        } else if (beta == 1f) {
-            v0.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            v1.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            for (int i = 0; i < MR; i++) {
+                int o = co + i * ldc;
+                FloatVector.fromArray(S, tile, i * NR).mul(alpha).intoArray(c, o);
+                FloatVector.fromArray(S, tile, i * NR + L).mul(alpha).intoArray(c, o + L);
+            }
         } else {
-            FloatVector.fromArray(S, c, o).mul(beta).add(v0).intoArray(c, o);
-            FloatVector.fromArray(S, c, o + L).mul(beta).add(v1).intoArray(c, o + L);
+            for (int i = 0; i < MR; i++) {
+                int o = co + i * ldc;
+                FloatVector t0 = FloatVector.fromArray(S, tile, i * NR).mul(alpha);
+                FloatVector t1 = FloatVector.fromArray(S, tile, i * NR + L).mul(alpha);
+                FloatVector.fromArray(S, c, o).fma(FloatVector.broadcast(S, beta), t0).intoArray(c, o);
+                FloatVector.fromArray(S, c, o + L).fma(FloatVector.broadcast(S, beta), t1).intoArray(c, o + L);
+            }
         }
     }
 
