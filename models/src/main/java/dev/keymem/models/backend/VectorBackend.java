@@ -23,8 +23,6 @@ public final class VectorBackend implements TensorBackend {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
-    /** MR floats: one packed k step of A. */
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
 
     /** Rows of C per micro-tile. */
     static final int MR = 4;
@@ -150,9 +148,14 @@ public final class VectorBackend implements TensorBackend {
                     }
                 }
             } else if (rows == MR) {
-                // op(A) rows are stored as columns: MR consecutive floats per k step, one 128-bit copy.
+                // op(A) rows are stored as columns: MR consecutive floats per k step.
                 for (int p = 0; p < kc; p++) {
-                    FloatVector.fromArray(S4, a, aOff + (pc + p) * lda + ic + r * MR).intoArray(ap, base + p * MR);
+                    int src = aOff + (pc + p) * lda + ic + r * MR;
+                    int dst = base + p * MR;
+                    ap[dst] = a[src];
+                    ap[dst + 1] = a[src + 1];
+                    ap[dst + 2] = a[src + 2];
+                    ap[dst + 3] = a[src + 3];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
@@ -187,8 +190,7 @@ public final class VectorBackend implements TensorBackend {
                     for (int p = 0; p < kc; p++) {
                         int src = bOff + (pc + p) * ldb + jc + q * NR;
                         int dst = base + p * NR;
-                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                        System.arraycopy(b, src, bp, dst, NR);
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
@@ -219,6 +221,16 @@ public final class VectorBackend implements TensorBackend {
         }
     }
 
+    private static void writeTile(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int co, int ldc) {
+        for (int i = 0; i < mr; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < nr; j++) {
+                float v = alpha * tile[i * NR + j];
+                c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
+            }
+        }
+    }
+
     /** Runs the micro-kernel over every MR x NR tile of an mc x nc block of C. */
     private static void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp,
                                     float beta, float[] c, int cOff, int ldc, float[] tile) {
@@ -229,30 +241,24 @@ public final class VectorBackend implements TensorBackend {
                 int mr = Math.min(MR, mc - ir);
                 int ao = (ir / MR) * kc * MR;
                 int co = cOff + ir * ldc + jr;
+                kernel4x16(kc, ap, ao, bp, bo, tile);
                 if (mr == MR && nr == NR) {
-                    kernel4x16(kc, alpha, ap, ao, bp, bo, beta, c, co, ldc);
+                    storeTile(tile, alpha, beta, c, co, ldc);
                 } else {
-                    kernel4x16(kc, 1f, ap, ao, bp, bo, 0f, tile, 0, NR);
-                    for (int i = 0; i < mr; i++) {
-                        int ci = co + i * ldc;
-                        for (int j = 0; j < nr; j++) {
-                            float v = alpha * tile[i * NR + j];
-                            c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
-                        }
-                    }
+                    writeTile(tile, mr, nr, alpha, beta, c, co, ldc);
                 }
             }
         }
     }
 
     /**
-     * The 4 x 16 micro-kernel: C[0:4, 0:16] = alpha * sum_p ap[p,0:4] (x) bp[p,0:16] + beta * C, with
-     * ap and bp packed k-major (4 and 16 floats per k step). Eight accumulators, two B vectors and one
-     * broadcast fit the sixteen AVX2 registers; a 6 x 16 tile (twelve accumulators) makes C2 spill and
-     * box vectors inside the loop, and runs at less than half the speed.
+     * The 4 x 16 micro-kernel: tile[0:4, 0:16] = sum_p ap[p,0:4] (x) bp[p,0:16], with ap and bp packed
+     * k-major (4 and 16 floats per k step). Eight accumulators, two B vectors and one broadcast fit
+     * the sixteen AVX2 registers (a 6 x 16 tile makes C2 spill and box vectors inside the loop).
+     * The alpha/beta epilogue is a separate method on purpose: inlined here it pushes C2 past its
+     * inlining node budget, and the vectors of the rows it can no longer inline get boxed.
      */
-    static void kernel4x16(int kc, float alpha, float[] ap, int ao, float[] bp, int bo,
-                           float beta, float[] c, int co, int ldc) {
+    static void kernel4x16(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -280,28 +286,32 @@ public final class VectorBackend implements TensorBackend {
             c30 = b0.fma(av, c30);
             c31 = b1.fma(av, c31);
         }
-        store(c00, c01, alpha, beta, c, co, ldc, 0);
-        store(c10, c11, alpha, beta, c, co, ldc, 1);
-        store(c20, c21, alpha, beta, c, co, ldc, 2);
-        store(c30, c31, alpha, beta, c, co, ldc, 3);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float alpha, float beta,
-                              float[] c, int co, int ldc, int row) {
-        int o = co + row * ldc;
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
-        }
+    /** C[0:4, 0:16] = alpha * tile + beta * C (beta 0: C's old contents ignored). */
+    static void storeTile(float[] tile, float alpha, float beta, float[] c, int co, int ldc) {
         if (beta == 0f) {
-            v0.intoArray(c, o);
-            v1.intoArray(c, o + L);
-        } else if (beta == 1f) {
-            v0.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            v1.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            for (int i = 0; i < MR; i++) {
+                int o = co + i * ldc;
+                FloatVector.fromArray(S, tile, i * NR).mul(alpha).intoArray(c, o);
+                FloatVector.fromArray(S, tile, i * NR + L).mul(alpha).intoArray(c, o + L);
+            }
         } else {
-            FloatVector.fromArray(S, c, o).mul(beta).add(v0).intoArray(c, o);
-            FloatVector.fromArray(S, c, o + L).mul(beta).add(v1).intoArray(c, o + L);
+            for (int i = 0; i < MR; i++) {
+                int o = co + i * ldc;
+                FloatVector t0 = FloatVector.fromArray(S, tile, i * NR).mul(alpha);
+                FloatVector t1 = FloatVector.fromArray(S, tile, i * NR + L).mul(alpha);
+                FloatVector.fromArray(S, c, o).fma(FloatVector.broadcast(S, beta), t0).intoArray(c, o);
+                FloatVector.fromArray(S, c, o + L).fma(FloatVector.broadcast(S, beta), t1).intoArray(c, o + L);
+            }
         }
     }
 
