@@ -601,6 +601,16 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     // Packing and the device step
 
     private Map<String, Double> profile;
+    private boolean fusedState = true;
+
+    /**
+     * Chooses the state update of each chunk step: the fused kernel kd_state (S = exp(G_C) S + Kd^T U
+     * in one pass over S, FP32 on CUDA cores; the default) or the plain form (a scaling pass, then a
+     * cuBLAS product, which follows the precision setting). Both are tested against float64.
+     */
+    public void setFusedStateUpdate(boolean on) {
+        fusedState = on;
+    }
 
     /**
      * Turns per-operation timing on (a stream sync before and after every kernel and product, so the
@@ -735,10 +745,17 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             }
             op("step gemm O = Qg S", () -> dev.gemm(st, false, false, c, vDim, kDim, 1f, ws.qg + 4 * b * ck, kDim, ck, ws.s, vDim, kv, 0f, oc, vDim, cv, pairs));
             op("step gemm O += P U", () -> dev.gemm(st, false, false, c, vDim, c, 1f, ws.qk + 4 * b * cc, c, cc, uc, vDim, cv, 1f, oc, vDim, cv, pairs));
-            if (gated) {
-                op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, ws.s, ws.gamma + 4 * b, (int) kv));
+            if (fusedState) {
+                int tiles = ((kDim + 63) / 64) * ((vDim + 63) / 64);
+                op("step fused S = exp(G_C) S + Kd^T U", () -> dev.launch("kd_state", pairs * tiles, 256, ws.s, ws.kd + 4 * b * ck, uc,
+                        ws.gamma + 4 * b, kDim, vDim));
+            } else {
+                if (gated) {
+                    op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, ws.s, ws.gamma + 4 * b, (int) kv));
+                }
+                op("step gemm S += Kd^T U", () -> dev.gemm(st, true, false, kDim, vDim, c, 1f, ws.kd + 4 * b * ck, kDim, ck, uc, vDim, cv,
+                        1f, ws.s, vDim, kv, pairs));
             }
-            op("step gemm S += Kd^T U", () -> dev.gemm(st, true, false, kDim, vDim, c, 1f, ws.kd + 4 * b * ck, kDim, ck, uc, vDim, cv, 1f, ws.s, vDim, kv, pairs));
             base += pairs;
         }
         op("out layout", () -> dev.launch("kd_out", slots, 256, ws.o, slotTok, slotHead, heads, vDim, ws.out));

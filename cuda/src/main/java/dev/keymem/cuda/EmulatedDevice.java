@@ -156,6 +156,24 @@ final class EmulatedDevice implements Device {
                     }
                 }
             }
+            case "kd_state" -> {
+                long sp = (Long) a[0], kdp = (Long) a[1], up = (Long) a[2], gamma = (Long) a[3];
+                int kd = (Integer) a[4], vd = (Integer) a[5];
+                int tiles = ((kd + 63) / 64) * ((vd + 63) / 64);
+                for (int p = 0; p < grid / tiles; p++) {
+                    float gm = f(gamma, p);
+                    for (int r = 0; r < kd; r++) {
+                        for (int j = 0; j < vd; j++) {
+                            float acc = 0;
+                            for (int c = 0; c < chunk; c++) {
+                                acc += f(kdp, ((long) p * chunk + c) * kd + r) * f(up, ((long) p * chunk + c) * vd + j);
+                            }
+                            long si = ((long) p * kd + r) * vd + j;
+                            setF(sp, si, gm * f(sp, si) + acc);
+                        }
+                    }
+                }
+            }
             case "kd_out" -> {
                 long o = (Long) a[0];
                 long slotTok = (Long) a[1];

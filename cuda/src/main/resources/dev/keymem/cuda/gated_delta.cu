@@ -152,6 +152,80 @@ extern "C" __global__ void kd_scale(float* __restrict__ S, const float* __restri
     }
 }
 
+// The state update of one chunk step, fused: S[p] = gamma[p] S[p] + Kd[p]^T U[p] for the first
+// (gridDim.x / tiles) pairs, Kd [CHUNK, K] and U [CHUNK, V] per pair (contiguous), S [K, V] per pair.
+// One block of 256 threads per 64 x 64 tile of S; each thread owns a 4 x 4 block of the tile.
+extern "C" __global__ void __launch_bounds__(256) kd_state(float* __restrict__ S, const float* __restrict__ Kd,
+        const float* __restrict__ U, const float* __restrict__ gamma, int K, int V) {
+    __shared__ __align__(16) float As[CHUNK][64];
+    __shared__ __align__(16) float Bs[CHUNK][64];
+    const int tilesK = (K + 63) / 64;
+    const int tilesV = (V + 63) / 64;
+    const long p = blockIdx.x / (tilesK * tilesV);
+    const int tile = (int) (blockIdx.x - p * (tilesK * tilesV));
+    const int k0 = (tile / tilesV) * 64;
+    const int v0 = (tile % tilesV) * 64;
+    const float* kd = Kd + p * (long) CHUNK * K;
+    const float* u = U + p * (long) CHUNK * V;
+    for (int e = threadIdx.x; e < CHUNK * 64; e += 256) {
+        int c = e >> 6;
+        int x = e & 63;
+        As[c][x] = (k0 + x < K) ? kd[c * K + k0 + x] : 0.0f;
+        Bs[c][x] = (v0 + x < V) ? u[c * V + v0 + x] : 0.0f;
+    }
+    __syncthreads();
+    const int tx = threadIdx.x & 15;
+    const int ty = threadIdx.x >> 4;
+    float acc[4][4];
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+#pragma unroll
+        for (int jj = 0; jj < 4; jj++) {
+            acc[i][jj] = 0.0f;
+        }
+    }
+#pragma unroll 8
+    for (int c = 0; c < CHUNK; c++) {
+        const float4 a = *reinterpret_cast<const float4*>(&As[c][ty * 4]);
+        const float4 b = *reinterpret_cast<const float4*>(&Bs[c][tx * 4]);
+        const float av[4] = {a.x, a.y, a.z, a.w};
+        const float bv[4] = {b.x, b.y, b.z, b.w};
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+#pragma unroll
+            for (int jj = 0; jj < 4; jj++) {
+                acc[i][jj] += av[i] * bv[jj];
+            }
+        }
+    }
+    const float gm = gamma[p];
+    float* sp = S + p * (long) K * V;
+    const int col = v0 + tx * 4;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        const int row = k0 + ty * 4 + i;
+        if (row >= K) {
+            continue;
+        }
+        float* dst = sp + (long) row * V + col;
+        if ((V & 3) == 0 && col + 3 < V) {
+            float4 x = *reinterpret_cast<float4*>(dst);
+            x.x = gm * x.x + acc[i][0];
+            x.y = gm * x.y + acc[i][1];
+            x.z = gm * x.z + acc[i][2];
+            x.w = gm * x.w + acc[i][3];
+            *reinterpret_cast<float4*>(dst) = x;
+        } else {
+#pragma unroll
+            for (int jj = 0; jj < 4; jj++) {
+                if (col + jj < V) {
+                    dst[jj] = gm * dst[jj] + acc[i][jj];
+                }
+            }
+        }
+    }
+}
+
 // Per slot: writes the slot's [CHUNK, V] outputs into the packed [tokens, H, V] output.
 extern "C" __global__ void kd_out(const float* __restrict__ O, const int* __restrict__ slotTok,
         const int* __restrict__ slotHead, int H, int V, float* __restrict__ out) {
