@@ -156,6 +156,24 @@ final class EmulatedDevice implements Device {
                     }
                 }
             }
+            case "kd_state" -> {
+                long sp = (Long) a[0], kdp = (Long) a[1], up = (Long) a[2], gamma = (Long) a[3];
+                int kd = (Integer) a[4], vd = (Integer) a[5];
+                int tiles = ((kd + 63) / 64) * ((vd + 63) / 64);
+                for (int p = 0; p < grid / tiles; p++) {
+                    float gm = f(gamma, p);
+                    for (int r = 0; r < kd; r++) {
+                        for (int j = 0; j < vd; j++) {
+                            float acc = 0;
+                            for (int c = 0; c < chunk; c++) {
+                                acc += f(kdp, ((long) p * chunk + c) * kd + r) * f(up, ((long) p * chunk + c) * vd + j);
+                            }
+                            long si = ((long) p * kd + r) * vd + j;
+                            setF(sp, si, gm * f(sp, si) + acc);
+                        }
+                    }
+                }
+            }
             case "kd_out" -> {
                 long o = (Long) a[0];
                 long slotTok = (Long) a[1];
@@ -209,8 +227,8 @@ final class EmulatedDevice implements Device {
         int heads = (Integer) a[7], kd = (Integer) a[8], vd = (Integer) a[9];
         float scale = (Float) a[10];
         boolean useBeta = (Integer) a[11] != 0, useGate = (Integer) a[12] != 0;
-        long qt = (Long) a[13], qg = (Long) a[14], kh = (Long) a[15], kdec = (Long) a[16], kb = (Long) a[17],
-                vb = (Long) a[18], gs = (Long) a[19], bs = (Long) a[20], gamma = (Long) a[21];
+        long qt = (Long) a[13], qg = (Long) a[14], kh = (Long) a[15], kdec = (Long) a[16],
+                vb = (Long) a[17], gs = (Long) a[18], bs = (Long) a[19], gamma = (Long) a[20];
         int c = chunk;
         float[] cg = new float[c];
         float[] b = new float[c];
@@ -239,7 +257,6 @@ final class EmulatedDevice implements Device {
                     setF(qg, dst, qq * eg);
                     setF(kh, dst, kk);
                     setF(kdec, dst, kk * ed);
-                    setF(kb, dst, b[t] * eg * kk);
                 }
                 for (int j = 0; j < vd; j++) {
                     setF(vb, ((long) s * c + t) * vd + j, b[t] * f(v, ((tok0 + t) * heads + h) * vd + j));
@@ -249,8 +266,8 @@ final class EmulatedDevice implements Device {
     }
 
     private void tri(int grid, Object[] a) {
-        long kk = (Long) a[0], qk = (Long) a[1], gs = (Long) a[2], bs = (Long) a[3];
-        boolean delta = (Integer) a[4] != 0;
+        long kk = (Long) a[0], qk = (Long) a[1], tw = (Long) a[2], gs = (Long) a[3], bs = (Long) a[4];
+        boolean delta = (Integer) a[5] != 0;
         int c = chunk;
         float[][] am = new float[c][c];
         float[][] tm = new float[c][c];
@@ -283,6 +300,8 @@ final class EmulatedDevice implements Device {
             for (int t = 0; t < c; t++) {
                 for (int j = 0; j < c; j++) {
                     setF(kk, base + t * c + j, tm[t][j]);
+                    float wj = f(bs, (long) s * c + j) * (float) Math.exp(f(gs, (long) s * c + j));
+                    setF(tw, base + t * c + j, tm[t][j] * wj);
                 }
             }
         }

@@ -12,13 +12,13 @@
 // Per slot: copies the head's tokens out of the packed [tokens, H, K|V] inputs into per-slot tiles and
 // folds in the decays. G = in-chunk cumulative sum of g; B = beta (1 for the cells without beta).
 //   Qt = scale q            Qg = exp(G_t) scale q      Kh = k
-//   Kd = exp(G_C - G_t) k   Kb = beta_t exp(G_t) k     Vb = beta_t v
+//   Kd = exp(G_C - G_t) k   Vb = beta_t v
 extern "C" __global__ void kd_prep(const float* __restrict__ q, const float* __restrict__ k,
         const float* __restrict__ v, const float* __restrict__ beta, const float* __restrict__ g,
         const int* __restrict__ slotTok, const int* __restrict__ slotHead,
         int H, int K, int V, float scale, int useBeta, int useGate,
         float* __restrict__ Qt, float* __restrict__ Qg, float* __restrict__ Kh, float* __restrict__ Kd,
-        float* __restrict__ Kb, float* __restrict__ Vb, float* __restrict__ Gs, float* __restrict__ Bs,
+        float* __restrict__ Vb, float* __restrict__ Gs, float* __restrict__ Bs,
         float* __restrict__ gamma) {
     __shared__ float G[CHUNK];
     __shared__ float B[CHUNK];
@@ -61,7 +61,6 @@ extern "C" __global__ void kd_prep(const float* __restrict__ q, const float* __r
         Qg[baseK + idx] = qq * EG[t];
         Kh[baseK + idx] = kk;
         Kd[baseK + idx] = kk * ED[t];
-        Kb[baseK + idx] = B[t] * EG[t] * kk;
     }
     const long baseV = s * (long) CHUNK * V;
     for (int idx = threadIdx.x; idx < CHUNK * V; idx += blockDim.x) {
@@ -72,51 +71,69 @@ extern "C" __global__ void kd_prep(const float* __restrict__ q, const float* __r
     }
 }
 
-// Per slot, CHUNK threads. In place:
-//   QK (= Qt Kh^T) becomes P[t][i] = QK[t][i] exp(G_t - G_i) for i <= t, else 0.
-//   If delta: KK (= Kh Kh^T) becomes T = (I + A)^-1 with A[t][i] = beta_t exp(G_t - G_i) KK[t][i] for
-//   i < t (strictly lower), by forward substitution, one column per thread.
-extern "C" __global__ void kd_tri(float* __restrict__ KK, float* __restrict__ QK,
+// Per slot, CHUNK threads (thread j owns column j):
+//   QK (= Qt Kh^T) becomes, in place, P[t][i] = QK[t][i] exp(G_t - G_i) for i <= t, else 0.
+//   If delta: from KK (= Kh Kh^T), A[t][i] = beta_t exp(G_t - G_i) KK[t][i] for i < t (strictly lower);
+//   T = (I + A)^-1 by forward substitution; KK becomes T and TW becomes T diag(beta exp(G)), so that
+//   U' = T (beta V) and W = TW K.
+extern "C" __global__ void kd_tri(float* __restrict__ KK, float* __restrict__ QK, float* __restrict__ TW,
         const float* __restrict__ Gs, const float* __restrict__ Bs, int delta) {
     __shared__ float A[CHUNK][CHUNK + 1];
     __shared__ float T[CHUNK][CHUNK + 1];
     __shared__ float G[CHUNK];
+    __shared__ float B[CHUNK];
     const long s = blockIdx.x;
     const int j = threadIdx.x;
     const long base = s * (long) CHUNK * CHUNK;
     G[j] = Gs[s * CHUNK + j];
+    B[j] = Bs[s * CHUNK + j];
     __syncthreads();
-    // Row j of P, written column by column so that the warp's stores are coalesced.
+    const float gj = G[j];
+#pragma unroll 8
     for (int t = 0; t < CHUNK; t++) {
         float p = 0.0f;
         if (j <= t) {
-            p = QK[base + t * CHUNK + j] * expf(G[t] - G[j]);
+            p = QK[base + t * CHUNK + j] * expf(G[t] - gj);
         }
         QK[base + t * CHUNK + j] = p;
     }
     if (!delta) {
         return;
     }
+#pragma unroll 8
     for (int t = 0; t < CHUNK; t++) {
         float a = 0.0f;
         if (j < t) {
-            a = Bs[s * CHUNK + t] * expf(G[t] - G[j]) * KK[base + t * CHUNK + j];
+            a = B[t] * expf(G[t] - gj) * KK[base + t * CHUNK + j];
         }
         A[t][j] = a;
     }
     __syncthreads();
     // Column j of T: T[t][j] = [t == j] - sum_{j <= i < t} A[t][i] T[i][j]; zero above the diagonal.
+    // Four independent partial sums keep the shared-memory loads in flight.
     for (int t = 0; t < CHUNK; t++) {
-        float acc = (t == j) ? 1.0f : 0.0f;
+        float r = (t == j) ? 1.0f : 0.0f;
         if (t > j) {
-            for (int i = j; i < t; i++) {
-                acc -= A[t][i] * T[i][j];
+            float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+            int i = j;
+            for (; i + 3 < t; i += 4) {
+                a0 += A[t][i] * T[i][j];
+                a1 += A[t][i + 1] * T[i + 1][j];
+                a2 += A[t][i + 2] * T[i + 2][j];
+                a3 += A[t][i + 3] * T[i + 3][j];
             }
+            for (; i < t; i++) {
+                a0 += A[t][i] * T[i][j];
+            }
+            r = -((a0 + a1) + (a2 + a3));
         }
-        T[t][j] = acc;
+        T[t][j] = r;
     }
+    const float wj = B[j] * expf(gj);
+#pragma unroll 8
     for (int t = 0; t < CHUNK; t++) {
         KK[base + t * CHUNK + j] = T[t][j];
+        TW[base + t * CHUNK + j] = T[t][j] * wj;
     }
 }
 
@@ -132,6 +149,80 @@ extern "C" __global__ void kd_scale(float* __restrict__ S, const float* __restri
         x.z *= gm;
         x.w *= gm;
         s4[i] = x;
+    }
+}
+
+// The state update of one chunk step, fused: S[p] = gamma[p] S[p] + Kd[p]^T U[p] for the first
+// (gridDim.x / tiles) pairs, Kd [CHUNK, K] and U [CHUNK, V] per pair (contiguous), S [K, V] per pair.
+// One block of 256 threads per 64 x 64 tile of S; each thread owns a 4 x 4 block of the tile.
+extern "C" __global__ void __launch_bounds__(256) kd_state(float* __restrict__ S, const float* __restrict__ Kd,
+        const float* __restrict__ U, const float* __restrict__ gamma, int K, int V) {
+    __shared__ __align__(16) float As[CHUNK][64];
+    __shared__ __align__(16) float Bs[CHUNK][64];
+    const int tilesK = (K + 63) / 64;
+    const int tilesV = (V + 63) / 64;
+    const long p = blockIdx.x / (tilesK * tilesV);
+    const int tile = (int) (blockIdx.x - p * (tilesK * tilesV));
+    const int k0 = (tile / tilesV) * 64;
+    const int v0 = (tile % tilesV) * 64;
+    const float* kd = Kd + p * (long) CHUNK * K;
+    const float* u = U + p * (long) CHUNK * V;
+    for (int e = threadIdx.x; e < CHUNK * 64; e += 256) {
+        int c = e >> 6;
+        int x = e & 63;
+        As[c][x] = (k0 + x < K) ? kd[c * K + k0 + x] : 0.0f;
+        Bs[c][x] = (v0 + x < V) ? u[c * V + v0 + x] : 0.0f;
+    }
+    __syncthreads();
+    const int tx = threadIdx.x & 15;
+    const int ty = threadIdx.x >> 4;
+    float acc[4][4];
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+#pragma unroll
+        for (int jj = 0; jj < 4; jj++) {
+            acc[i][jj] = 0.0f;
+        }
+    }
+#pragma unroll 8
+    for (int c = 0; c < CHUNK; c++) {
+        const float4 a = *reinterpret_cast<const float4*>(&As[c][ty * 4]);
+        const float4 b = *reinterpret_cast<const float4*>(&Bs[c][tx * 4]);
+        const float av[4] = {a.x, a.y, a.z, a.w};
+        const float bv[4] = {b.x, b.y, b.z, b.w};
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+#pragma unroll
+            for (int jj = 0; jj < 4; jj++) {
+                acc[i][jj] += av[i] * bv[jj];
+            }
+        }
+    }
+    const float gm = gamma[p];
+    float* sp = S + p * (long) K * V;
+    const int col = v0 + tx * 4;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        const int row = k0 + ty * 4 + i;
+        if (row >= K) {
+            continue;
+        }
+        float* dst = sp + (long) row * V + col;
+        if ((V & 3) == 0 && col + 3 < V) {
+            float4 x = *reinterpret_cast<float4*>(dst);
+            x.x = gm * x.x + acc[i][0];
+            x.y = gm * x.y + acc[i][1];
+            x.z = gm * x.z + acc[i][2];
+            x.w = gm * x.w + acc[i][3];
+            *reinterpret_cast<float4*>(dst) = x;
+        } else {
+#pragma unroll
+            for (int jj = 0; jj < 4; jj++) {
+                if (col + jj < V) {
+                    dst[jj] = gm * dst[jj] + acc[i][jj];
+                }
+            }
+        }
     }
 }
 
