@@ -19,7 +19,7 @@ import java.util.Set;
  * <pre>{@code
  * { "cell": "gated_delta", "vocab_size": 4096, "d_model": 64, "heads": 4, "key_dim": 32, "value_dim": 32,
  *   "chunk_size": 64, "scale": 0.1767, "normalize": false, "normalize_keys": true,
- *   "deep": { "hidden": 64, "theta": 0.1, "eta": 0.9, "alpha": 0.01 },
+ *   "deep": { "hidden": 64, "theta": 0.003, "eta": 0.9, "alpha": 0.001, "batch": 16, "seed": 1 },
  *   "memory": { ... settings of the memory built over the cell (Memory Caching, B'MOJO, ...) ... } }
  * }</pre>
  *
@@ -33,7 +33,7 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("cell", "vocab_size", "d_model", "heads", "key_dim",
             "value_dim", "chunk_size", "scale", "normalize", "normalize_keys", "deep", "memory");
-    private static final Set<String> DEEP_KEYS = Set.of("hidden", "theta", "eta", "alpha");
+    private static final Set<String> DEEP_KEYS = Set.of("hidden", "theta", "eta", "alpha", "batch", "seed");
 
     public ModelConfig {
         if (vocabSize < 0) {
@@ -90,7 +90,9 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
                 d = new DeepSpec(optInt(dn, "hidden", d.hidden()),
                         dn.has("theta") ? (float) number(dn, "theta") : d.theta(),
                         dn.has("eta") ? (float) number(dn, "eta") : d.eta(),
-                        dn.has("alpha") ? (float) number(dn, "alpha") : d.alpha());
+                        dn.has("alpha") ? (float) number(dn, "alpha") : d.alpha())
+                        .withBatch(optInt(dn, "batch", d.batch()))
+                        .withSeed(dn.has("seed") ? optLong(dn, "seed") : d.seed());
             }
             deep = d;
         } else if (root.has("deep")) {
@@ -139,6 +141,8 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
             d.put("theta", cell.deep().theta());
             d.put("eta", cell.deep().eta());
             d.put("alpha", cell.deep().alpha());
+            d.put("batch", cell.deep().batch());
+            d.put("seed", cell.deep().seed());
         }
         o.set("memory", memory);
         return o.toString();
@@ -178,6 +182,14 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
             throw new IllegalArgumentException("model config: '" + key + "' must be an integer, got " + v);
         }
         return v.intValue();
+    }
+
+    private static long optLong(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new IllegalArgumentException("model config: '" + key + "' must be an integer, got " + v);
+        }
+        return v.longValue();
     }
 
     private static double number(JsonNode n, String key) {

@@ -32,8 +32,10 @@ class ModelConfigTest {
     @Test
     void deepSection() {
         ModelConfig c = ModelConfig.parse("{\"cell\":\"deep\",\"d_model\":8,\"heads\":1,\"key_dim\":8,"
-                + "\"value_dim\":8,\"deep\":{\"hidden\":12,\"eta\":0.5}}");
+                + "\"value_dim\":8,\"deep\":{\"hidden\":12,\"eta\":0.5,\"batch\":4,\"seed\":9}}");
         assertEquals(12, c.cell().deep().hidden());
+        assertEquals(4, c.cell().deep().batch());
+        assertEquals(9L, c.cell().deep().seed());
         assertEquals(0.5f, c.cell().deep().eta());
         assertEquals(ModelConfig.parse(c.toJson()).cell(), c.cell());
     }

@@ -1,0 +1,245 @@
+package dev.keymem.models.cells;
+
+import dev.keymem.models.backend.TensorBackend;
+
+/**
+ * The chunked form of the four matrix cells: C = spec.chunkSize() tokens at a time, per head, with
+ * dense products through a {@link TensorBackend}. Chunks are aligned to the call (a call of T tokens
+ * runs ceil(T/C) chunks, the last one partial); outputs equal the recurrent form's whatever the cut.
+ *
+ * <p>Per head and chunk of c tokens, with S0 the state at the chunk start, {@code Q~ = scale Q},
+ * G the cumulative sum of the chunk's log decays (0 for ungated cells) and
+ * {@code D[t][i] = exp(G_t - G_i)} for i &lt;= t (0 above the diagonal):
+ * <pre>
+ *   delta rules (WY / UT form):
+ *     A[t][i] = beta_t D[t][i] (k_t . k_i)  (i &lt; t);   T = (I + A)^-1  (forward substitution)
+ *     U = T (diag(beta) V - diag(beta exp(G)) K S0)      (row t is the u of token t)
+ *   linear rules: U = V
+ *   O   = diag(exp(G)) Q~ S0 + (Q~ K^T .* D) U
+ *   S_c = exp(G_c) S0 + (diag(D[c][:]) K)^T U   (the decay is applied to U's rows)
+ * </pre>
+ * The first form of U equals T diag(beta) V - W S0 with W = T diag(beta exp(G)) K (mechanisms.md);
+ * multiplying K S0 first saves one c x c x K product. The normaliser's denominators are
+ * {@code q~_t . z0 + sum_{i<=t} q~_t . k_i}, the row sums of the undecayed causal Q~ K^T plus
+ * {@code q~ . z0}; the key sums then grow by the chunk's keys.
+ *
+ * <p>q, k, v and the outputs are addressed in place in their {@code [T,H,*]} layouts through the
+ * products' leading dimensions (H*K, H*V). The one copy is the chunk's K^T (c x K floats per head,
+ * small beside the c x K x V products), which makes every product an untransposed one, the fastest
+ * path of every backend. Scratch buffers belong
+ * to the instance, so an instance is not thread-safe: use one per operator instance (thread).
+ */
+public final class ChunkedMatrixCell extends MatrixCell {
+
+    private final TensorBackend backend;
+    private final int chunk;
+    private final boolean gated;
+    private final boolean delta;
+
+    // scratch, per instance
+    private final double[] gcum;
+    private final float[] eG;
+    private final float[] keysT;   // K^T of the chunk [K,C]
+    private final float[] decay;   // D [C,C]
+    private final float[] scores;  // Q~ K^T [C,C], then masked and decayed
+    private final float[] coupling; // K K^T [C,C], then A
+    private final float[] inverse; // (I + A)^-1 [C,C]
+    private final float[] rhs;     // K S0, then diag(beta)(V - diag(exp G) K S0) [C,V]
+    private final float[] u;       // U [C,V] (delta rules, or the decayed V of gated_linear)
+    private final float[] den;     // normaliser denominators [C]
+
+    public ChunkedMatrixCell(CellSpec spec, TensorBackend backend) {
+        super(spec);
+        if (backend == null) {
+            throw new IllegalArgumentException("backend is missing");
+        }
+        this.backend = backend;
+        this.chunk = spec.chunkSize();
+        this.gated = spec.kind().usesGate();
+        this.delta = spec.kind().usesBeta();
+        int cc = chunk * chunk;
+        this.gcum = new double[chunk];
+        this.eG = new float[chunk];
+        this.keysT = new float[keyDim * chunk];
+        this.decay = gated ? new float[cc] : null;
+        this.scores = new float[cc];
+        this.coupling = delta ? new float[cc] : null;
+        this.inverse = delta ? new float[cc] : null;
+        this.rhs = delta ? new float[chunk * valueDim] : null;
+        this.u = delta || gated ? new float[chunk * valueDim] : null;
+        this.den = new float[chunk];
+    }
+
+    /** The backend the products run on. */
+    public TensorBackend backend() {
+        return backend;
+    }
+
+    @Override
+    public void forward(CellState state, TokenChunk c, float[] out) {
+        int tokens = checkForward(state, c, out);
+        for (int t0 = 0; t0 < tokens; t0 += chunk) {
+            int len = Math.min(chunk, tokens - t0);
+            for (int h = 0; h < heads; h++) {
+                chunkHead(state.data(), c, t0, len, h, out);
+            }
+        }
+        state.advance(tokens);
+    }
+
+    /** Advances head h's state over tokens [t0, t0+c) and writes their outputs. */
+    private void chunkHead(float[] s, TokenChunk in, int t0, int c, int h, float[] out) {
+        final int K = keyDim;
+        final int V = valueDim;
+        final int C = chunk;
+        final int ldk = heads * K;
+        final int ldv = heads * V;
+        final int kOff = (t0 * heads + h) * K; // q and k of token t0, head h
+        final int vOff = (t0 * heads + h) * V; // v and out of token t0, head h
+        final int sOff = h * K * V;
+        final float[] q = in.q();
+        final float[] k = in.k();
+        final float[] v = in.v();
+
+        if (gated) {
+            ChunkMath.cumulativeGates(in.g(), t0, heads, h, c, gcum, eG);
+            ChunkMath.decayMatrix(gcum, c, decay, C);
+        }
+
+        // K^T once per chunk and head: every product below is then a plain (untransposed) one
+        ChunkMath.transpose(k, kOff, ldk, c, K, keysT, C);
+
+        // scores = Q~ K^T
+        backend.gemm(false, false, c, c, K, spec.scale(), q, kOff, ldk, keysT, 0, C, 0f, scores, 0, C);
+        if (spec.normalize()) {
+            denominators(s, h, q, kOff, ldk, c);
+        }
+        ChunkMath.maskCausal(scores, gated ? decay : null, c, C);
+
+        // U: the rows written into the state
+        float[] uArr;
+        int uOff;
+        int ldu;
+        if (delta) {
+            backend.gemm(false, false, c, c, K, 1f, k, kOff, ldk, keysT, 0, C, 0f, coupling, 0, C);
+            ChunkMath.deltaCoupling(coupling, gated ? decay : null, in.beta(), t0, heads, h, c, C);
+            ChunkMath.unitLowerInverse(coupling, c, inverse, C);
+            backend.gemm(false, false, c, V, K, 1f, k, kOff, ldk, s, sOff, V, 0f, rhs, 0, V);
+            float[] beta = in.beta();
+            for (int t = 0; t < c; t++) {
+                float b = beta[(t0 + t) * heads + h];
+                float e = gated ? eG[t] : 1f;
+                int r = t * V;
+                int vr = vOff + t * ldv;
+                for (int j = 0; j < V; j++) {
+                    rhs[r + j] = b * (v[vr + j] - e * rhs[r + j]);
+                }
+            }
+            backend.gemm(false, false, c, V, c, 1f, inverse, 0, C, rhs, 0, V, 0f, u, 0, V);
+            uArr = u;
+            uOff = 0;
+            ldu = V;
+        } else {
+            uArr = v;
+            uOff = vOff;
+            ldu = ldv;
+        }
+
+        // O = diag(exp G) Q~ S0 + scores U
+        backend.gemm(false, false, c, V, K, spec.scale(), q, kOff, ldk, s, sOff, V, 0f, out, vOff, ldv);
+        if (gated) {
+            ChunkMath.scaleRows(out, vOff, ldv, c, V, eG, 0);
+        }
+        backend.gemm(false, false, c, V, c, 1f, scores, 0, C, uArr, uOff, ldu, 1f, out, vOff, ldv);
+        if (spec.normalize()) {
+            for (int t = 0; t < c; t++) {
+                float inv = (float) (1.0 / (den[t] + NORMALISER_EPS));
+                int r = vOff + t * ldv;
+                for (int j = 0; j < V; j++) {
+                    out[r + j] *= inv;
+                }
+            }
+        }
+
+        // S = exp(G_c) S0 + K^T (diag(D[c-1][:]) U)
+        if (gated) {
+            int last = (c - 1) * C;
+            if (delta) {
+                ChunkMath.scaleRows(u, 0, V, c, V, decay, last);
+            } else {
+                for (int t = 0; t < c; t++) {
+                    float f = decay[last + t];
+                    int vr = vOff + t * ldv;
+                    int r = t * V;
+                    for (int j = 0; j < V; j++) {
+                        u[r + j] = f * v[vr + j];
+                    }
+                }
+                uArr = u;
+                uOff = 0;
+                ldu = V;
+            }
+        }
+        // the state's own decay exp(G_c) rides on the product's beta
+        backend.gemm(false, false, K, V, c, 1f, keysT, 0, C, uArr, uOff, ldu, gated ? eG[c - 1] : 1f, s, sOff, V);
+        if (spec.normalize()) {
+            int zh = keySumOffset + h * K;
+            for (int t = 0; t < c; t++) {
+                int kr = kOff + t * ldk;
+                for (int i = 0; i < K; i++) {
+                    s[zh + i] += k[kr + i];
+                }
+            }
+        }
+    }
+
+    /** den[t] = q~_t . z0 + sum_{i<=t} (Q~ K^T)[t][i], from the unmasked, undecayed scores. */
+    private void denominators(float[] s, int h, float[] q, int kOff, int ldk, int c) {
+        int zh = keySumOffset + h * keyDim;
+        float scale = spec.scale();
+        for (int t = 0; t < c; t++) {
+            double acc = 0;
+            int qr = kOff + t * ldk;
+            for (int i = 0; i < keyDim; i++) {
+                acc += (double) q[qr + i] * s[zh + i];
+            }
+            acc *= scale;
+            int row = t * chunk;
+            for (int i = 0; i <= t; i++) {
+                acc += scores[row + i];
+            }
+            den[t] = (float) acc;
+        }
+    }
+
+    /** Reads a frozen state with one product per head: O_h = Q~_h S_h (normalised when on). */
+    @Override
+    public void read(CellState state, float[] q, int tokens, float[] out) {
+        checkRead(state, q, tokens, out);
+        if (tokens == 0) {
+            return;
+        }
+        float[] s = state.data();
+        int ldk = heads * keyDim;
+        int ldv = heads * valueDim;
+        for (int h = 0; h < heads; h++) {
+            backend.gemm(false, false, tokens, valueDim, keyDim, spec.scale(), q, h * keyDim, ldk,
+                    s, h * keyDim * valueDim, valueDim, 0f, out, h * valueDim, ldv);
+            if (spec.normalize()) {
+                int zh = keySumOffset + h * keyDim;
+                for (int t = 0; t < tokens; t++) {
+                    int qr = t * ldk + h * keyDim;
+                    double d = 0;
+                    for (int i = 0; i < keyDim; i++) {
+                        d += (double) q[qr + i] * s[zh + i];
+                    }
+                    float inv = (float) (1.0 / (spec.scale() * d + NORMALISER_EPS));
+                    int r = t * ldv + h * valueDim;
+                    for (int j = 0; j < valueDim; j++) {
+                        out[r + j] *= inv;
+                    }
+                }
+            }
+        }
+    }
+}
