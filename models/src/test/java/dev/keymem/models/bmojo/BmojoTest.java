@@ -62,6 +62,8 @@ class BmojoTest {
     void bothFormsMatchFloat64Reference() {
         long seed = 100;
         int checked = 0;
+        int evicting = 0;
+        int retrieving = 0;
         for (CellKind kind : MATRIX) {
             for (boolean normalize : new boolean[] {false, true}) {
                 seed++;
@@ -89,12 +91,20 @@ class BmojoTest {
                         assertTrue(maxDiffRel(ref.innovations(), want.innovations()) <= TOL, what + " innovations");
                         assertTrue(maxDiffRel(fst.innovations(), want.innovations()) <= TOL, what + " fast innovations");
                         assertFalse(want.events().isEmpty(), what + ": the test should admit something");
+                        if (want.events().stream().anyMatch(e -> e.type().equals("EVICTED"))) {
+                            evicting++;
+                            if (s.retrieveK() > 0) {
+                                retrieving++;
+                            }
+                        }
                     }
                     checked++;
                 }
             }
         }
         assertEquals(MATRIX.length * 2 * 4, checked);
+        assertTrue(evicting >= 16 && retrieving >= 10, "the inputs must exercise eviction and retrieval: "
+                + evicting + " evicting, " + retrieving + " retrieving variants");
     }
 
     /** The log-sum-exp merge of partial softmaxes equals one softmax over the union, whatever the partition. */
