@@ -37,7 +37,7 @@ import org.bytedeco.javacpp.SizeTPointer;
 final class CudaDevice implements Device {
 
     private static final String SOURCE = "gated_delta.cu";
-    private static final String[] KERNELS = {"kd_prep", "kd_tri", "kd_scale", "kd_out", "kd_gather", "kd_scatter"};
+    private static final String[] KERNELS = {"kd_prep", "kd_tri", "kd_scale", "kd_state", "kd_out", "kd_gather", "kd_scatter"};
     private static volatile String unavailable;
     private static volatile boolean probed;
 

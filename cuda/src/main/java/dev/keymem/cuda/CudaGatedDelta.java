@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Per key and head the stream is cut into chunks of C tokens (C = {@link Options#chunk()}, keys'
  * lengths padded with no-op tokens: k = v = beta = g = 0). With G the in-chunk cumulative sum of g and
  * S0 the state at the chunk start:
- * A[t][i] = beta_t exp(G_t - G_i) k_t.k_i (i &lt; t), T = (I + A)^-1, W = T diag(beta exp(G)) K,
+ * A[t][i] = beta_t exp(G_t - G_i) k_t.k_i (i &lt; t), T = (I + A)^-1, W = (T diag(beta exp(G))) K,
  * U = T (beta V) - W S0, O = diag(exp(G)) Q~ S0 + tril(Q~ K^T exp(G_t - G_i)) U,
  * S_C = exp(G_C) S0 + (K exp(G_C - G_i))^T U, Q~ = scale q. (Linear cells: U = V, no W.) Everything that
  * does not depend on S is computed for all chunks of all keys at once; the S-dependent products run
@@ -225,7 +225,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
 
     /** Device bytes one padded token needs (raw inputs, outputs, all per-slot intermediates). */
     private long bytesPerToken() {
-        long perHead = (2L * kDim + vDim + 2) + vDim + (6L * kDim + 3L * vDim + 2L * chunk + 2) + 2;
+        long perHead = (2L * kDim + vDim + 2) + vDim + (5L * kDim + 3L * vDim + 3L * chunk + 2) + 2;
         return 4L * heads * perHead + 8;
     }
 
@@ -289,7 +289,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     private final class Workspace {
         long tokensCap = -1;
         long keysCap = -1;
-        long in, out, meta, qt, qg, kh, kd, kb, w, vb, u, o, kk, qk, gs, bs, gamma, s, miss;
+        long in, out, meta, qkh, qg, kd, w, vb, u, o, pk, tw, gs, bs, gamma, s, miss;
         Device.HostBuffer hIn, hOut, hMeta, hState;
 
         void ensure(long tokens, long keys) {
@@ -301,17 +301,15 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
                 in = dev.malloc(4 * tc * (2L * kDim + vDim + 2));
                 out = dev.malloc(4 * tc * vDim);
                 meta = dev.malloc(4 * (2 * slots));
-                qt = dev.malloc(4 * tc * kDim);
+                qkh = dev.malloc(8 * tc * kDim);
                 qg = dev.malloc(4 * tc * kDim);
-                kh = dev.malloc(4 * tc * kDim);
                 kd = dev.malloc(4 * tc * kDim);
-                kb = dev.malloc(4 * tc * kDim);
                 w = dev.malloc(4 * tc * kDim);
                 vb = dev.malloc(4 * tc * vDim);
                 u = dev.malloc(4 * tc * vDim);
                 o = dev.malloc(4 * tc * vDim);
-                kk = dev.malloc(4 * slots * chunk * chunk);
-                qk = dev.malloc(4 * slots * chunk * chunk);
+                pk = dev.malloc(8 * slots * chunk * chunk);
+                tw = dev.malloc(4 * slots * chunk * chunk);
                 gs = dev.malloc(4 * tc);
                 bs = dev.malloc(4 * tc);
                 gamma = dev.malloc(4 * slots);
@@ -332,7 +330,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             if (tokensCap < 0) {
                 return;
             }
-            for (long p : new long[] {in, out, meta, qt, qg, kh, kd, kb, w, vb, u, o, kk, qk, gs, bs, gamma}) {
+            for (long p : new long[] {in, out, meta, qkh, qg, kd, w, vb, u, o, pk, tw, gs, bs, gamma}) {
                 dev.free(p);
             }
             hIn.free();
@@ -601,6 +599,17 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     // Packing and the device step
 
     private Map<String, Double> profile;
+    private boolean fusedState = true;
+    // kd_state forms Kd = Kh exp(G_C - G_t) itself; the Kd tile is written only for the plain update
+
+    /**
+     * Chooses the state update of each chunk step: the fused kernel kd_state (S = exp(G_C) S + Kd^T U
+     * in one pass over S, FP32 on CUDA cores; the default) or the plain form (a scaling pass, then a
+     * cuBLAS product, which follows the precision setting). Both are tested against float64.
+     */
+    public void setFusedStateUpdate(boolean on) {
+        fusedState = on;
+    }
 
     /**
      * Turns per-operation timing on (a stream sync before and after every kernel and product, so the
@@ -705,19 +714,17 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         boolean lt = options.precision() != Precision.FP32;
         boolean st = options.precision() == Precision.TF32;
         op("prep", () -> dev.launch("kd_prep", slots, 128, q, k, v, beta, gg, slotTok, slotHead, heads, kDim, vDim, spec.scale(),
-                delta ? 1 : 0, gated ? 1 : 0, ws.qt, ws.qg, ws.kh, ws.kd, ws.kb, ws.vb, ws.gs, ws.bs, ws.gamma));
-        op("gemm QK^T, KK^T", () -> {
-            dev.gemm(lt, false, true, c, c, kDim, 1f, ws.qt, kDim, ck, ws.kh, kDim, ck, 0f, ws.qk, c, cc, slots);
-            if (delta) {
-                dev.gemm(lt, false, true, c, c, kDim, 1f, ws.kh, kDim, ck, ws.kh, kDim, ck, 0f, ws.kk, c, cc, slots);
-            }
-        });
-        op("tri (mask, forward substitution)", () -> dev.launch("kd_tri", slots, c, ws.kk, ws.qk, ws.gs, ws.bs, delta ? 1 : 0));
+                delta ? 1 : 0, gated ? 1 : 0, fusedState ? 0 : 1, ws.qkh, ws.qg, ws.kd, ws.vb, ws.gs, ws.bs, ws.gamma));
+        long kh = ws.qkh + 4 * ck;
+        // [Qt; Kh] Kh^T in one product: P's raw scores over K K^T, per slot [2C, C]
+        op("gemm [Q;K] K^T", () -> dev.gemm(lt, false, true, delta ? 2 * c : c, c, kDim, 1f, ws.qkh, kDim, 2 * ck, kh, kDim, 2 * ck,
+                0f, ws.pk, c, 2 * cc, slots));
+        op("tri (mask, forward substitution)", () -> dev.launch("kd_tri", slots, c, ws.pk, ws.tw, ws.gs, ws.bs, delta ? 1 : 0));
         long u = delta ? ws.u : ws.vb;
         if (delta) {
             op("gemm W, U'", () -> {
-                dev.gemm(lt, false, false, c, kDim, c, 1f, ws.kk, c, cc, ws.kb, kDim, ck, 0f, ws.w, kDim, ck, slots);
-                dev.gemm(lt, false, false, c, vDim, c, 1f, ws.kk, c, cc, ws.vb, vDim, cv, 0f, ws.u, vDim, cv, slots);
+                dev.gemm(lt, false, false, c, kDim, c, 1f, ws.tw, c, cc, kh, kDim, 2 * ck, 0f, ws.w, kDim, ck, slots);
+                dev.gemm(lt, false, false, c, vDim, c, 1f, ws.pk + 4 * cc, c, 2 * cc, ws.vb, vDim, cv, 0f, ws.u, vDim, cv, slots);
             });
         }
         long base = 0;
@@ -734,11 +741,18 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
                 op("step gemm U -= W S", () -> dev.gemm(st, false, false, c, vDim, kDim, -1f, ws.w + 4 * b * ck, kDim, ck, ws.s, vDim, kv, 1f, uc, vDim, cv, pairs));
             }
             op("step gemm O = Qg S", () -> dev.gemm(st, false, false, c, vDim, kDim, 1f, ws.qg + 4 * b * ck, kDim, ck, ws.s, vDim, kv, 0f, oc, vDim, cv, pairs));
-            op("step gemm O += P U", () -> dev.gemm(st, false, false, c, vDim, c, 1f, ws.qk + 4 * b * cc, c, cc, uc, vDim, cv, 1f, oc, vDim, cv, pairs));
-            if (gated) {
-                op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, ws.s, ws.gamma + 4 * b, (int) kv));
+            op("step gemm O += P U", () -> dev.gemm(st, false, false, c, vDim, c, 1f, ws.pk + 4 * b * 2 * cc, c, 2 * cc, uc, vDim, cv, 1f, oc, vDim, cv, pairs));
+            if (fusedState) {
+                int tiles = ((kDim + 63) / 64) * ((vDim + 63) / 64);
+                op("step fused S = exp(G_C) S + Kd^T U", () -> dev.launch("kd_state", pairs * tiles, 256, ws.s, kh + 4 * b * 2 * ck, uc,
+                        ws.gs + 4 * b * c, ws.gamma + 4 * b, kDim, vDim));
+            } else {
+                if (gated) {
+                    op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, ws.s, ws.gamma + 4 * b, (int) kv));
+                }
+                op("step gemm S += Kd^T U", () -> dev.gemm(st, true, false, kDim, vDim, c, 1f, ws.kd + 4 * b * ck, kDim, ck, uc, vDim, cv,
+                        1f, ws.s, vDim, kv, pairs));
             }
-            op("step gemm S += Kd^T U", () -> dev.gemm(st, true, false, kDim, vDim, c, 1f, ws.kd + 4 * b * ck, kDim, ck, uc, vDim, cv, 1f, ws.s, vDim, kv, pairs));
             base += pairs;
         }
         op("out layout", () -> dev.launch("kd_out", slots, 256, ws.o, slotTok, slotHead, heads, vDim, ws.out));

@@ -53,6 +53,32 @@ class CudaGatedDeltaTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = CellKind.class, names = {"DELTA", "GATED_DELTA"})
+    void plainStateUpdateMatchesFloat64Reference(CellKind kind) {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(kind, 4, 128, 128, 64), CudaGatedDelta.Options.defaults())) {
+            gpu.setFusedStateUpdate(false);
+            ParityChecks.checkBatch(gpu, LENGTHS, 26, 1e-3);
+        }
+    }
+
+    @Test
+    void oddShapesWithThePlainStateUpdate() {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 3, 12, 20, 16),
+                CudaGatedDelta.Options.defaults().withChunk(16))) {
+            gpu.setFusedStateUpdate(false);
+            ParityChecks.checkBatch(gpu, new int[] {1, 15, 16, 17, 50}, 27, 1e-3);
+        }
+    }
+
+    @Test
+    void wideShapesSpanSeveralStateTiles() {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 2, 96, 136, 64),
+                CudaGatedDelta.Options.defaults())) {
+            ParityChecks.checkBatch(gpu, new int[] {1, 64, 100, 129}, 28, 1e-3);
+        }
+    }
+
     @Test
     void gatedDeltaTf32StaysWithin1e3() {
         try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 128, 128, 64),

@@ -43,6 +43,7 @@ public final class GpuBench {
         boolean throughput = false;
         CudaGatedDelta.Precision precision = CudaGatedDelta.Precision.FP32;
         boolean profile = false;
+        boolean plainState = false;
         int[] keys = {1, 4, 16, 64, 256, 1024, 4096, 16384};
         int[] tokens = {64, 256};
         int[] dims = {64, 128};
@@ -55,6 +56,7 @@ public final class GpuBench {
                 case "--tf32" -> precision = CudaGatedDelta.Precision.TF32;
                 case "--precision" -> precision = CudaGatedDelta.Precision.valueOf(args[++i]);
                 case "--profile" -> profile = true;
+                case "--plain-state" -> plainState = true;
                 case "--keys" -> keys = ints(args[++i]);
                 case "--tokens" -> tokens = ints(args[++i]);
                 case "--dims" -> dims = ints(args[++i]);
@@ -81,13 +83,13 @@ public final class GpuBench {
             profile(report, keys[keys.length - 1], tokens[tokens.length - 1], dims[dims.length - 1], heads);
         }
         if (throughput) {
-            throughput(report, keys, tokens, dims, heads, precision);
+            throughput(report, keys, tokens, dims, heads, precision, plainState);
         }
         System.out.println(report);
         if (out != null) {
             Files.createDirectories(out);
             String name = "gpu-bench" + (parity ? "-parity" : "") + (profile ? "-profile" : "")
-                    + (throughput ? "-" + precision.name().toLowerCase(Locale.ROOT) : "") + ".md";
+                    + (throughput ? "-" + precision.name().toLowerCase(Locale.ROOT) + (plainState ? "-plain" : "") : "") + ".md";
             Files.writeString(out.resolve(name), report.toString());
         }
     }
@@ -154,12 +156,14 @@ public final class GpuBench {
             outs[i] = new float[t * heads * d];
             ids[i] = i;
         }
-        List<String> rows = new ArrayList<>();
         java.util.Map<String, double[]> table = new java.util.LinkedHashMap<>();
-        CudaGatedDelta.Precision[] precs = CudaGatedDelta.Precision.values();
+        CudaGatedDelta.Precision[] precs = {CudaGatedDelta.Precision.FP32, CudaGatedDelta.Precision.FP32,
+            CudaGatedDelta.Precision.TF32_LOCAL, CudaGatedDelta.Precision.TF32, CudaGatedDelta.Precision.TF32};
+        boolean[] fused = {true, false, true, true, false};
         for (int p = 0; p < precs.length; p++) {
             try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withPrecision(precs[p])
                     .withCacheCapacity(n))) {
+                gpu.setFusedStateUpdate(fused[p]);
                 gpu.advanceResident(ids, states, chunks, outs);
                 gpu.setProfiling(true);
                 int reps = 2;
@@ -172,27 +176,39 @@ public final class GpuBench {
                 gpu.setProfiling(false);
             }
         }
-        report.append("| operation | FP32 | TF32_LOCAL | TF32 |\n|---|---|---|---|\n");
+        report.append("|operation");
+        for (int p = 0; p < precs.length; p++) {
+            report.append(" | ").append(precs[p]).append(fused[p] ? ", fused state" : ", plain state");
+        }
+        report.append(" |\n|---").append("|---".repeat(precs.length)).append("|\n");
         double[] sum = new double[precs.length];
         for (var e : table.entrySet()) {
-            report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]));
+            report.append("| ").append(e.getKey());
             for (int p = 0; p < precs.length; p++) {
+                report.append(String.format(Locale.ROOT, " | %.2f", e.getValue()[p]));
                 sum[p] += e.getValue()[p];
             }
+            report.append(" |\n");
         }
-        report.append(String.format(Locale.ROOT, "| total | %.2f | %.2f | %.2f |%n%n", sum[0], sum[1], sum[2]));
-        rows.clear();
+        report.append("| total");
+        for (double x : sum) {
+            report.append(String.format(Locale.ROOT, " | %.2f", x));
+        }
+        report.append(" |\n\n");
     }
 
-    private static void throughput(StringBuilder report, int[] keys, int[] tokens, int[] dims, int heads, CudaGatedDelta.Precision precision) {
+    private static void throughput(StringBuilder report, int[] keys, int[] tokens, int[] dims, int heads,
+                                   CudaGatedDelta.Precision precision, boolean plainState) {
         report.append("## Throughput, gated_delta, H=").append(heads).append(", C=64, ").append(precision)
-                .append(" GEMMs (million tokens/s; one step = every key advances T tokens)\n\n");
+                .append(plainState ? ", plain state update (scale + cuBLAS)" : ", fused state update (kd_state)")
+                .append(" cuBLAS products (million tokens/s; one step = every key advances T tokens)\n\n");
         boolean first = true;
         for (int d : dims) {
             CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, heads, d, d, 64);
             int maxKeys = Arrays.stream(keys).max().orElse(1);
             try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withPrecision(precision)
                     .withCacheCapacity(maxKeys))) {
+                gpu.setFusedStateUpdate(!plainState);
                 if (first) {
                     report.append("Device: ").append(gpu.deviceDescription()).append("\n\n");
                     report.append("| K=V | T/key | keys | tokens/step | resident (a) | +state (b) | +input (c) | wall | ms: compute / state up+down / in+out | groups |\n")

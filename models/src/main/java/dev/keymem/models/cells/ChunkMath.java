@@ -56,13 +56,20 @@ final class ChunkMath {
         }
     }
 
-    /** Keeps the lower triangle including the diagonal of m, times d when d is not null; zeros above. */
-    static void maskCausal(float[] m, float[] d, int c, int ld) {
+    /**
+     * Keeps the lower triangle including the diagonal of m, times {@code scale * d} (d null: all
+     * ones); zeros above.
+     */
+    static void maskCausal(float[] m, float[] d, float scale, int c, int ld) {
         for (int t = 0; t < c; t++) {
             int row = t * ld;
             if (d != null) {
                 for (int i = 0; i <= t; i++) {
-                    m[row + i] *= d[row + i];
+                    m[row + i] *= scale * d[row + i];
+                }
+            } else {
+                for (int i = 0; i <= t; i++) {
+                    m[row + i] *= scale;
                 }
             }
             for (int i = t + 1; i < c; i++) {
@@ -84,30 +91,6 @@ final class ChunkMath {
             }
             for (int i = t; i < c; i++) {
                 kk[row + i] = 0f;
-            }
-        }
-    }
-
-    /**
-     * {@code inv = (I + a)^-1} for a strictly lower-triangular a, by forward substitution, row by row:
-     * {@code inv[t] = e_t - sum_{j<t} a[t][j] inv[j]} (inv is unit lower triangular).
-     */
-    static void unitLowerInverse(float[] a, int c, float[] inv, int ld) {
-        for (int t = 0; t < c; t++) {
-            int row = t * ld;
-            for (int i = 0; i < c; i++) {
-                inv[row + i] = 0f;
-            }
-            inv[row + t] = 1f;
-            for (int j = 0; j < t; j++) {
-                float atj = a[row + j];
-                if (atj == 0f) {
-                    continue;
-                }
-                int rj = j * ld;
-                for (int i = 0; i <= j; i++) {
-                    inv[row + i] -= atj * inv[rj + i];
-                }
             }
         }
     }
