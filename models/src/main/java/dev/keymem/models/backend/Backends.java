@@ -56,4 +56,38 @@ public final class Backends {
                         + "', expected scalar, vector, java or a registered provider (e.g. nd4j)");
         }
     }
+
+    /**
+     * Validates the arguments of {@link TensorBackend#gemm}: non-negative sizes, leading dimensions at
+     * least the stored row length, non-negative offsets and every addressed element inside its array.
+     * Throws IllegalArgumentException naming the bad argument.
+     */
+    public static void checkGemm(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm sizes must be non-negative: m=" + m + " n=" + n + " k=" + k);
+        }
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, cOff, ldc, m, n);
+    }
+
+    private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("gemm: leading dimension of " + name + " is " + ld
+                    + ", must be at least " + Math.max(1, cols) + " (its stored row length)");
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        if (x == null) {
+            throw new IllegalArgumentException("gemm: matrix " + name + " is null");
+        }
+        long last = (long) off + (long) (rows - 1) * ld + cols - 1;
+        if (off < 0 || last >= x.length) {
+            throw new IllegalArgumentException("gemm: matrix " + name + " (" + rows + " x " + cols + ", offset " + off
+                    + ", leading dimension " + ld + ") does not fit in an array of " + x.length + " floats");
+        }
+    }
 }

@@ -139,12 +139,10 @@ class RecurrentMatrixCellTest {
     }
 
     @Test
-    void deepCellIsNotCreatedHere() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Cells.recurrent(CellSpec.of(CellKind.DEEP, 1, 4, 4, 4)));
-        assertTrue(e.getMessage().contains("deep"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> Cells.chunked(CellSpec.of(CellKind.DEEP, 1, 4, 4, 4), ScalarBackend.INSTANCE));
+    void deepKindGivesTheDeepCell() {
+        CellSpec deep = CellSpec.of(CellKind.DEEP, 1, 4, 4, 4);
+        assertTrue(Cells.recurrent(deep) instanceof DeepRecurrent);
+        assertTrue(Cells.chunked(deep, ScalarBackend.INSTANCE) instanceof DeepChunked);
     }
 
     @Test

@@ -1,0 +1,40 @@
+package dev.keymem.cuda;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.PrintWriter;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+/**
+ * Runs CudaGatedDeltaTest and EmulatedPipelineTest through the JUnit platform launcher on a GPU host
+ * that has a Java runtime but no Maven (the bundle made by cuda/bench-bundle.sh). Exits 1 on any
+ * failure and 3 if the CUDA tests were skipped.
+ */
+public final class GpuTestMain {
+
+    private GpuTestMain() {
+    }
+
+    public static void main(String[] args) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(CudaGatedDeltaTest.class), selectClass(EmulatedPipelineTest.class)).build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        launcher.execute(request, listener);
+        TestExecutionSummary s = listener.getSummary();
+        PrintWriter out = new PrintWriter(System.out, true);
+        s.printTo(out);
+        s.printFailuresTo(out, 30);
+        if (s.getTotalFailureCount() > 0) {
+            System.exit(1);
+        }
+        if (s.getTestsSkippedCount() > 0 || s.getTestsAbortedCount() > 0) {
+            System.exit(3);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.keymem.jobs.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code memctl} command line: a table of subcommands ({@code memctl <command> [options]}).
+ * Exit codes: 0 success, 1 failure while running (e.g. the output cannot be written), 2 bad usage
+ * or bad input (one line on stderr naming the option or tensor). Later subcommands plug in by
+ * adding a {@link Subcommand} to {@link #COMMANDS}.
+ */
+public final class Memctl {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    /** The subcommand table, in usage order. */
+    private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new CellCommand(), new RecallCommand());
+
+    private Memctl() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** Runs memctl in-process and returns the exit code instead of exiting. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<String, Subcommand> table = new LinkedHashMap<>();
+        for (Subcommand c : COMMANDS) {
+            table.put(c.name(), c);
+        }
+        if (args.length == 0) {
+            err.print(usage(table));
+            return EXIT_USAGE;
+        }
+        String first = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        if (first.equals("--help") || first.equals("-h")) {
+            out.print(usage(table));
+            return EXIT_OK;
+        }
+        if (first.equals("help")) {
+            if (rest.isEmpty()) {
+                out.print(usage(table));
+                return EXIT_OK;
+            }
+            Subcommand c = table.get(rest.get(0));
+            if (c == null) {
+                err.println("memctl: unknown command '" + rest.get(0) + "', expected one of "
+                        + String.join("|", table.keySet()));
+                return EXIT_USAGE;
+            }
+            out.print(c.usage());
+            return EXIT_OK;
+        }
+        Subcommand c = table.get(first);
+        if (c == null) {
+            err.println("memctl: unknown command '" + oneLine(first) + "', expected one of "
+                    + String.join("|", table.keySet()) + " (see memctl --help)");
+            return EXIT_USAGE;
+        }
+        if (CliOptions.wantsHelp(rest)) {
+            out.print(c.usage());
+            return EXIT_OK;
+        }
+        try {
+            return c.run(rest, out, err);
+        } catch (UsageException e) {
+            err.println("memctl " + c.name() + ": " + oneLine(e.getMessage()));
+            return EXIT_USAGE;
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            err.println("memctl " + c.name() + ": failed: " + oneLine(String.valueOf(e)));
+            return EXIT_FAILURE;
+        }
+    }
+
+    private static String usage(Map<String, Subcommand> table) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("usage: memctl <command> [options]\n\ncommands:\n");
+        for (Subcommand c : table.values()) {
+            sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+        }
+        sb.append("\nRun 'memctl <command> --help' for a command's options.\n");
+        sb.append("Exit codes: 0 success, 1 failure while running, 2 bad usage or bad input.\n");
+        return sb.toString();
+    }
+
+    /** Keeps an error to one line. */
+    static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+}

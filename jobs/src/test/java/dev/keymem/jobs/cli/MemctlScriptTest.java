@@ -1,0 +1,123 @@
+package dev.keymem.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tests the repository's {@code memctl} bash launcher in a scratch copy of the repository layout,
+ * with a stub {@code java} (via JAVA_HOME) that records its arguments and a stub {@code mvnw} that
+ * "builds" the jar, so neither Maven nor a real JVM start is needed.
+ */
+class MemctlScriptTest {
+
+    @TempDir
+    Path root;
+
+    Path javaHome;
+
+    @BeforeEach
+    void layout() throws IOException {
+        Path script = Path.of("..", "memctl").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(script), "the launcher script should be at " + script);
+        Files.copy(script, root.resolve("memctl"), StandardCopyOption.COPY_ATTRIBUTES);
+        executable(root.resolve("memctl"), Files.readString(script));
+        Files.createDirectories(root.resolve("jobs/target"));
+        javaHome = root.resolve("jdk");
+        Files.createDirectories(javaHome.resolve("bin"));
+        // stub java: records its arguments, writes to both streams, exits with $STUB_EXIT
+        executable(javaHome.resolve("bin/java"), """
+                #!/usr/bin/env bash
+                printf '%s\\n' "$@" > "$STUB_ARGS"
+                echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2
+                echo "stub stdout"
+                echo "memctl cell: a real error line" >&2
+                exit "${STUB_EXIT:-0}"
+                """);
+        // stub mvnw: records its arguments and creates the jar
+        executable(root.resolve("mvnw"), """
+                #!/usr/bin/env bash
+                printf '%s\\n' "$@" > mvnw.args
+                echo "maven chatter"
+                touch jobs/target/memctl.jar
+                """);
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result run(Path script, String exitCode, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Files.createTempDirectory(root, "cwd").toFile());
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().put("STUB_ARGS", root.resolve("java.args").toString());
+        pb.environment().put("STUB_EXIT", exitCode);
+        pb.environment().remove("MEMCTL_JAVA_OPTS");
+        pb.environment().remove("MEMCTL_REBUILD");
+        Path out = root.resolve("stdout");
+        Path err = root.resolve("stderr");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "script timed out");
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void buildsOnFirstRunThenRunsTheJarPassingArgumentsAndExitCode() throws Exception {
+        Result first = run(root.resolve("memctl"), "2", "cell", "--kind", "a b", "--in", "x");
+        assertEquals(2, first.code, first.err);
+        assertTrue(first.err.startsWith("memctl: building memctl (first run) with ./mvnw -q -DskipTests package "
+                + "-pl jobs -am ..."), first.err);
+        assertEquals(List.of("-q", "-DskipTests", "package", "-pl", "jobs", "-am"),
+                Files.readAllLines(root.resolve("mvnw.args")));
+        assertTrue(first.err.contains("maven chatter"), "build output goes to stderr: " + first.err);
+        assertEquals("stub stdout\n", first.out);
+        assertEquals(List.of("--add-modules", "jdk.incubator.vector", "-jar",
+                root.resolve("jobs/target/memctl.jar").toString(), "cell", "--kind", "a b", "--in", "x"),
+                Files.readAllLines(root.resolve("java.args")));
+
+        Files.delete(root.resolve("mvnw.args"));
+        Result second = run(root.resolve("memctl"), "0", "--help");
+        assertEquals(0, second.code);
+        assertFalse(Files.exists(root.resolve("mvnw.args")), "no rebuild when the jar exists");
+        assertEquals("memctl cell: a real error line\n", second.err, "only the JVM's incubator notice is dropped");
+        assertEquals("stub stdout\n", second.out);
+        assertEquals(7, run(root.resolve("memctl"), "7").code);
+    }
+
+    @Test
+    void worksThroughASymlinkAndReportsAFailedBuild() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("memctl"), root.resolve("memctl"));
+        Result r = run(link, "0", "x");
+        assertEquals(0, r.code, r.err);
+        assertEquals(root.resolve("jobs/target/memctl.jar").toString(),
+                Files.readAllLines(root.resolve("java.args")).get(3));
+
+        Files.delete(root.resolve("jobs/target/memctl.jar"));
+        executable(root.resolve("mvnw"), "#!/usr/bin/env bash\necho 'compilation failed' >&2\nexit 5\n");
+        Result failed = run(root.resolve("memctl"), "0", "x");
+        assertEquals(5, failed.code);
+        assertTrue(failed.err.contains("memctl: the build failed (exit 5)"), failed.err);
+    }
+
+    private static void executable(Path p, String text) throws IOException {
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}

@@ -1,0 +1,222 @@
+package dev.keymem.operators;
+
+import dev.keymem.models.caching.CachingState;
+import dev.keymem.models.cells.CellState;
+import dev.keymem.state.CachedStateSerializer;
+import dev.keymem.state.CachingStateSerializer;
+import dev.keymem.state.CellStateSerializer;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The keyed memory operator: for each record of a key, loads the key's memory, advances it over the
+ * record's tokens with the model, writes it back and emits the reads. Bad records (null or empty, too
+ * long, token ids outside the vocabulary) go to {@link #DEAD_LETTERS} with their coordinates and
+ * never fail the job.
+ *
+ * <p>State: a plain model keeps one {@link CellState} per key in a ValueState; a Memory Caching model
+ * keeps its small {@link CachingState} in a ValueState and each cached checkpoint in its own MapState
+ * entry (so SSC deserialises only the caches it routes to). Nothing grows in a ListState.
+ *
+ * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for caching
+ * memories one processing-time timer per key clears the caching state and all cached checkpoints
+ * together, {@code ttl} after the key's last write.
+ *
+ * <p>Per-key isolation: the only instance fields are the model (stateless weights, scratch
+ * buffers), state handles and metrics; nothing of one key's data survives a call.
+ *
+ * <p>Metrics (on the operator's group): {@code keymemTokens}, {@code keymemChunks} (records
+ * advanced), {@code keymemDeadLetters}, {@code keymemStateBytesWritten} (framed bytes of the state
+ * pieces written), histograms {@code keymemCachedStatesPerKey} (after each record; 0 for plain
+ * memories) and {@code keymemCacheReadsPerChunk} (cached checkpoints loaded per record).
+ */
+@PublicEvolving
+public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecord, MemoryReadout> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Refused records. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("keymem-dead-letters", TypeInformation.of(DeadLetter.class));
+
+    /** State names. */
+    public static final String ONLINE_STATE = "keymem-online";
+    public static final String CACHING_STATE = "keymem-caching";
+    public static final String CACHES_STATE = "keymem-caches";
+    public static final String LAST_WRITE_STATE = "keymem-last-write";
+
+    private final MemoryModelFactory modelFactory;
+    private final Duration ttl;
+    private final int maxTokens;
+
+    private transient MemoryModel model;
+    private transient KeyMemory memory;
+    private transient ValueState<Long> lastWrite;
+    private transient Metrics metrics;
+
+    public KeyedMemoryFunction(MemoryModelFactory modelFactory, ReadableConfig options) {
+        this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
+        this.ttl = options.get(MemoryOperatorOptions.STATE_TTL);
+        this.maxTokens = options.get(MemoryOperatorOptions.MAX_TOKENS_PER_RECORD);
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException(MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + ttl);
+        }
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException(
+                    MemoryOperatorOptions.MAX_TOKENS_PER_RECORD.key() + " must be positive: " + maxTokens);
+        }
+    }
+
+    /** A function over the model the options describe. */
+    public static KeyedMemoryFunction fromOptions(Configuration options) {
+        return new KeyedMemoryFunction(new ConfiguredModelFactory(options), options);
+    }
+
+    /** The plain memory's state (with Flink state TTL when configured). */
+    ValueStateDescriptor<CellState> onlineDescriptor() {
+        ValueStateDescriptor<CellState> d = new ValueStateDescriptor<>(ONLINE_STATE, new CellStateSerializer());
+        if (!ttl.isZero()) {
+            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .build());
+        }
+        return d;
+    }
+
+    ValueStateDescriptor<CachingState> cachingDescriptor() {
+        return new ValueStateDescriptor<>(CACHING_STATE, new CachingStateSerializer());
+    }
+
+    MapStateDescriptor<Long, CellState> cachesDescriptor() {
+        return new MapStateDescriptor<>(CACHES_STATE, LongSerializer.INSTANCE, new CachedStateSerializer());
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        model = modelFactory.create();
+        if (model instanceof MemoryModel.Caching c) {
+            memory = new KeyMemory.Caching(getRuntimeContext().getState(cachingDescriptor()),
+                    getRuntimeContext().getMapState(cachesDescriptor()), c);
+            if (!ttl.isZero()) {
+                lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
+                        LongSerializer.INSTANCE));
+            }
+        } else if (model instanceof MemoryModel.Plain p) {
+            memory = new KeyMemory.Plain(getRuntimeContext().getState(onlineDescriptor()), p);
+        } else {
+            throw new IllegalArgumentException("model " + model.getClass().getName()
+                    + " is neither MemoryModel.Plain nor MemoryModel.Caching");
+        }
+        metrics = new Metrics(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void processElement(TokenRecord record, Context ctx, Collector<MemoryReadout> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        String problem = validate(record);
+        if (problem != null) {
+            int tokens = record == null || record.tokenIds == null ? -1 : record.tokenIds.length;
+            ctx.output(DEAD_LETTERS, new DeadLetter(key, memory.position(), tokens, problem));
+            metrics.deadLetters.inc();
+            return;
+        }
+        boolean armTimer = false;
+        if (lastWrite != null) {
+            long now = ctx.timerService().currentProcessingTime();
+            Long last = lastWrite.value();
+            if (last != null && now - last >= ttl.toMillis()) {
+                memory.clear(); // expired; its timer has not fired yet and will re-arm itself
+            }
+            armTimer = last == null;
+            lastWrite.update(now);
+            if (armTimer) {
+                ctx.timerService().registerProcessingTimeTimer(now + ttl.toMillis());
+            }
+        }
+        int tokens = record.tokenIds.length;
+        float[] reads = new float[tokens * model.heads() * model.valueDim()];
+        KeyMemory.Advanced a = memory.advance(key, record.tokenIds, reads);
+        out.collect(new MemoryReadout(key, a.startPosition(), tokens, model.heads(), model.valueDim(), reads));
+        metrics.tokens.inc(tokens);
+        metrics.chunks.inc();
+        metrics.stateBytes.inc(a.bytesWritten());
+        metrics.cachedStatesPerKey.update(a.cachedStates());
+        metrics.cacheReadsPerChunk.update(a.cacheReads());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MemoryReadout> out) throws Exception {
+        if (lastWrite == null) {
+            return;
+        }
+        Long last = lastWrite.value();
+        if (last == null) {
+            return;
+        }
+        if (timestamp - last >= ttl.toMillis()) {
+            memory.clear();
+            lastWrite.clear();
+        } else {
+            ctx.timerService().registerProcessingTimeTimer(last + ttl.toMillis());
+        }
+    }
+
+    /** Why a record cannot be advanced, or null when it can. */
+    private String validate(TokenRecord r) {
+        if (r == null || r.tokenIds == null) {
+            return "no token ids";
+        }
+        int n = r.tokenIds.length;
+        if (n == 0) {
+            return "empty record (0 tokens)";
+        }
+        if (n > maxTokens) {
+            return n + " tokens exceed " + MemoryOperatorOptions.MAX_TOKENS_PER_RECORD.key() + "=" + maxTokens;
+        }
+        int vocab = model.vocabSize();
+        for (int i = 0; i < n; i++) {
+            int id = r.tokenIds[i];
+            if (id < 0 || id >= vocab) {
+                return "token id " + id + " at index " + i + " is outside the vocabulary [0, " + vocab + ")";
+            }
+        }
+        return null;
+    }
+
+    /** The operator's metrics. */
+    private static final class Metrics {
+        final Counter tokens;
+        final Counter chunks;
+        final Counter deadLetters;
+        final Counter stateBytes;
+        final Histogram cachedStatesPerKey;
+        final Histogram cacheReadsPerChunk;
+
+        Metrics(MetricGroup g) {
+            tokens = g.counter("keymemTokens");
+            chunks = g.counter("keymemChunks");
+            deadLetters = g.counter("keymemDeadLetters");
+            stateBytes = g.counter("keymemStateBytesWritten");
+            cachedStatesPerKey = g.histogram("keymemCachedStatesPerKey", new DescriptiveStatisticsHistogram(1000));
+            cacheReadsPerChunk = g.histogram("keymemCacheReadsPerChunk", new DescriptiveStatisticsHistogram(1000));
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package dev.keymem.operators;
+
+import dev.keymem.models.caching.CachingState;
+import dev.keymem.models.caching.InMemoryCacheStore;
+import dev.keymem.models.cells.CellState;
+import java.util.HashMap;
+import java.util.TreeMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/** Small model, deterministic record streams and harness plumbing shared by the operator tests. */
+final class OperatorTestSupport {
+
+    static final int VOCAB = 97;
+
+    private OperatorTestSupport() {
+    }
+
+    enum Backend { HASHMAP, ROCKSDB }
+
+    /** Every backend with every memory type. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> combinations() {
+        List<org.junit.jupiter.params.provider.Arguments> l = new ArrayList<>();
+        for (Backend b : Backend.values()) {
+            for (MemoryOperatorOptions.MemoryType t : MemoryOperatorOptions.MemoryType.values()) {
+                l.add(org.junit.jupiter.params.provider.Arguments.of(b, t));
+            }
+        }
+        return l.stream();
+    }
+
+    /**
+     * The small model with the given memory; caching uses 5-token segments, SSC reads (top 2) and a
+     * cap of 4 caches merged oldest-first, so records of 1-11 tokens close segments, route and evict.
+     */
+    static Configuration options(MemoryOperatorOptions.MemoryType type) {
+        Configuration c = options();
+        c.set(MemoryOperatorOptions.MEMORY_TYPE, type);
+        c.set(MemoryOperatorOptions.CACHING_SEGMENT_LENGTH, 5);
+        c.set(MemoryOperatorOptions.CACHING_READ, dev.keymem.models.caching.CachingSettings.ReadVariant.SSC);
+        c.set(MemoryOperatorOptions.CACHING_TOP_K, 2);
+        c.set(MemoryOperatorOptions.CACHING_MAX_CACHES, 4);
+        return c;
+    }
+
+    /** A small gated-delta model (fast in tests), plain memory. */
+    static Configuration options() {
+        Configuration c = new Configuration();
+        c.set(MemoryOperatorOptions.MODEL_CONFIG, "{\"cell\":\"gated_delta\",\"vocab_size\":" + VOCAB
+                + ",\"d_model\":12,\"heads\":2,\"key_dim\":6,\"value_dim\":5,\"chunk_size\":4}");
+        c.set(MemoryOperatorOptions.MODEL_SEED, 7L);
+        c.set(MemoryOperatorOptions.MAX_TOKENS_PER_RECORD, 64);
+        return c;
+    }
+
+    static StateBackend stateBackend(Backend b) {
+        if (b == Backend.HASHMAP) {
+            return new HashMapStateBackend();
+        }
+        EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
+        rocks.setDbStoragePath(tempDir("kmrdb").toString());
+        return rocks;
+    }
+
+    /** A fresh directory under /tmp (short paths for RocksDB), deleted when the JVM exits. */
+    static Path tempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort
+        }
+    }
+
+    static final class Opened {
+        final KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout> harness;
+        final KeyedMemoryFunction function;
+        final TaskMetricGroup metrics;
+
+        Opened(KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout> harness,
+               KeyedMemoryFunction function, TaskMetricGroup metrics) {
+            this.harness = harness;
+            this.function = function;
+            this.metrics = metrics;
+        }
+    }
+
+    /** Opens a harness (restoring {@code restore} when not null). */
+    static Opened open(Backend b, Configuration options, OperatorSubtaskState restore, TaskMetricGroup metrics)
+            throws Exception {
+        KeyedMemoryFunction fn = KeyedMemoryFunction.fromOptions(options);
+        MockEnvironmentBuilder env = new MockEnvironmentBuilder().setMaxParallelism(128);
+        if (metrics != null) {
+            env.setMetricGroup(metrics);
+        }
+        MockEnvironment mock = env.build();
+        KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), r -> r.key, Types.STRING,
+                        mock);
+        h.setStateBackend(stateBackend(b));
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return new Opened(h, fn, metrics);
+    }
+
+    static Opened open(Backend b) throws Exception {
+        return open(b, options(), null, null);
+    }
+
+    static Opened open(Backend b, Configuration options) throws Exception {
+        return open(b, options, null, null);
+    }
+
+    /** keys x records, interleaved in a seeded random order; each key's records keep their order. */
+    static List<TokenRecord> interleaved(int keys, int recordsPerKey, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<List<TokenRecord>> perKey = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+            List<TokenRecord> l = new ArrayList<>();
+            for (int i = 0; i < recordsPerKey; i++) {
+                int[] ids = new int[r.nextInt(1, 12)];
+                for (int j = 0; j < ids.length; j++) {
+                    ids[j] = r.nextInt(VOCAB);
+                }
+                l.add(new TokenRecord("key-" + k, ids));
+            }
+            perKey.add(l);
+        }
+        int[] next = new int[keys];
+        List<TokenRecord> out = new ArrayList<>();
+        int left = keys * recordsPerKey;
+        while (left > 0) {
+            int k = r.nextInt(keys);
+            if (next[k] < recordsPerKey) {
+                out.add(perKey.get(k).get(next[k]++));
+                left--;
+            }
+        }
+        return out;
+    }
+
+    static void feed(Opened o, List<TokenRecord> records) throws Exception {
+        for (TokenRecord r : records) {
+            o.harness.processElement(r, 0L);
+        }
+    }
+
+    /** Outputs grouped by key, in emission order. */
+    static Map<String, List<MemoryReadout>> byKey(List<MemoryReadout> outs) {
+        Map<String, List<MemoryReadout>> m = new LinkedHashMap<>();
+        for (MemoryReadout o : outs) {
+            m.computeIfAbsent(o.key, k -> new ArrayList<>()).add(o);
+        }
+        return m;
+    }
+
+    /**
+     * Everything stored for each key, as comparable copies: the CellState (plain), or the
+     * CachingState and a sorted map of its cached checkpoints (caching).
+     */
+    static Map<String, Object> states(Opened o, Iterable<String> keys) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        var backend = o.harness.getOperator().getKeyedStateBackend();
+        for (String k : keys) {
+            o.harness.getOperator().setCurrentKey(k);
+            CellState plain = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    o.function.onlineDescriptor()).value();
+            CachingState caching = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, o.function.cachingDescriptor()).value();
+            TreeMap<Long, CellState> caches = new TreeMap<>();
+            for (Map.Entry<Long, CellState> e : backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, o.function.cachesDescriptor()).entries()) {
+                caches.put(e.getKey(), e.getValue().copy());
+            }
+            m.put(k, List.of(plain == null ? "none" : plain.copy(), caching == null ? "none" : caching.copy(), caches));
+        }
+        return m;
+    }
+
+    /** The key's records run through the model directly (no Flink): the reads per record. */
+    static List<MemoryReadout> direct(Configuration options, List<TokenRecord> records) {
+        return direct(options, records, new HashMap<>(), new HashMap<>());
+    }
+
+    /** The states a direct run leaves, in the form {@link #states} returns. */
+    static Map<String, Object> directStates(Configuration options, List<TokenRecord> records) {
+        Map<String, Object> states = new HashMap<>();
+        Map<String, InMemoryCacheStore> stores = new HashMap<>();
+        direct(options, records, states, stores);
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : states.entrySet()) {
+            if (e.getValue() instanceof CachingState c) {
+                TreeMap<Long, CellState> caches = new TreeMap<>();
+                InMemoryCacheStore store = stores.get(e.getKey());
+                for (long id : store.ids()) {
+                    caches.put(id, store.peek(id).copy());
+                }
+                m.put(e.getKey(), List.of("none", c.copy(), caches));
+            } else {
+                m.put(e.getKey(), List.of(((CellState) e.getValue()).copy(), "none", new TreeMap<Long, CellState>()));
+            }
+        }
+        return m;
+    }
+
+    private static List<MemoryReadout> direct(Configuration options, List<TokenRecord> records,
+                                              Map<String, Object> states, Map<String, InMemoryCacheStore> stores) {
+        MemoryModel model = new ConfiguredModelFactory(options).create();
+        List<MemoryReadout> out = new ArrayList<>();
+        for (TokenRecord r : records) {
+            float[] o = new float[r.tokenIds.length * model.heads() * model.valueDim()];
+            long start;
+            if (model instanceof MemoryModel.Caching c) {
+                CachingState s = (CachingState) states.computeIfAbsent(r.key, k -> c.newState());
+                start = s.position();
+                c.advance(s, stores.computeIfAbsent(r.key, k -> new InMemoryCacheStore()), r.tokenIds, o);
+            } else {
+                MemoryModel.Plain p = (MemoryModel.Plain) model;
+                CellState s = (CellState) states.computeIfAbsent(r.key, k -> p.newState());
+                start = s.position();
+                p.advance(s, r.tokenIds, o);
+            }
+            out.add(new MemoryReadout(r.key, start, r.tokenIds.length, model.heads(), model.valueDim(), o));
+        }
+        return out;
+    }
+}
