@@ -106,9 +106,27 @@ final class ChunkMath {
         }
     }
 
-    /** dst[j][i] = src[i][j] for the rows x cols block of src at off (leading dimension lds); dst has leading dimension ldd. */
+    /**
+     * dst[j][i] = src[i][j] for the rows x cols block of src at off (leading dimension lds); dst has
+     * leading dimension ldd. Four source rows at a time, so that each destination row gets four
+     * consecutive floats per pass.
+     */
     static void transpose(float[] src, int off, int lds, int rows, int cols, float[] dst, int ldd) {
-        for (int i = 0; i < rows; i++) {
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int r0 = off + i * lds;
+            int r1 = r0 + lds;
+            int r2 = r1 + lds;
+            int r3 = r2 + lds;
+            for (int j = 0; j < cols; j++) {
+                int d = j * ldd + i;
+                dst[d] = src[r0 + j];
+                dst[d + 1] = src[r1 + j];
+                dst[d + 2] = src[r2 + j];
+                dst[d + 3] = src[r3 + j];
+            }
+        }
+        for (; i < rows; i++) {
             int r = off + i * lds;
             for (int j = 0; j < cols; j++) {
                 dst[j * ldd + i] = src[r + j];

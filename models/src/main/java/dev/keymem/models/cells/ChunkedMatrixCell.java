@@ -31,10 +31,17 @@ import dev.keymem.models.backend.TensorBackend;
  * <p>q, k, v and the outputs are addressed in place in their {@code [T,H,*]} layouts through the
  * products' leading dimensions (H*K, H*V). The one copy is the chunk's K^T (c x K floats per head,
  * small beside the c x K x V products), which makes every product an untransposed one, the fastest
- * path of every backend. Scratch buffers belong
- * to the instance, so an instance is not thread-safe: use one per operator instance (thread).
+ * path of every backend. Heads are processed one after the other (all chunks of head 0, then head
+ * 1, ...), which keeps one head's state and the scratch in cache.
+ *
+ * <p>Scratch buffers (a few C x C and C x V arrays) belong to the instance, so an instance is not
+ * thread-safe: use one per operator instance (thread). Chunk sizes above {@link #MAX_CHUNK} are
+ * refused (the C x C scratch and work grow quadratically; 32 to 128 is the useful range).
  */
 public final class ChunkedMatrixCell extends MatrixCell {
+
+    /** The largest chunk size accepted. */
+    public static final int MAX_CHUNK = 2048;
 
     private final TensorBackend backend;
     private final int chunk;
@@ -47,7 +54,7 @@ public final class ChunkedMatrixCell extends MatrixCell {
     private final float[] rowScale; // scale * exp(G_t) [C]
     private final float[] keysT;   // K^T of the chunk [K,C]
     private final float[] decay;   // D [C,C]
-    private final float[] scores;  // Q~ K^T [C,C], then masked and decayed
+    private final float[] scores;  // Q K^T [C,C], then causal, times scale and D
     private final float[] coupling; // K K^T [C,C], then A
     private final UnitLowerSolver solver; // (I + A)^-1 applied in place
     private final float[] rhs;     // K S0, then diag(beta)(V - diag(exp G) K S0), then U [C,V]
@@ -58,6 +65,10 @@ public final class ChunkedMatrixCell extends MatrixCell {
         super(spec);
         if (backend == null) {
             throw new IllegalArgumentException("backend is missing");
+        }
+        if (spec.chunkSize() > MAX_CHUNK) {
+            throw new IllegalArgumentException("chunk size " + spec.chunkSize() + " is above the chunked cell's limit "
+                    + MAX_CHUNK + " (useful values are 32 to 128)");
         }
         this.backend = backend;
         this.chunk = spec.chunkSize();
@@ -85,7 +96,7 @@ public final class ChunkedMatrixCell extends MatrixCell {
     @Override
     public void forward(CellState state, TokenChunk c, float[] out) {
         int tokens = checkForward(state, c, out);
-        // heads are independent: head after head keeps one head's state and scratch hot in cache
+        // heads are independent: head after head keeps one head's state and the scratch in cache
         for (int h = 0; h < heads; h++) {
             for (int t0 = 0; t0 < tokens; t0 += chunk) {
                 chunkHead(state.data(), c, t0, Math.min(chunk, tokens - t0), h, out);

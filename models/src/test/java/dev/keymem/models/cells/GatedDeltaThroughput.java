@@ -12,7 +12,7 @@ import java.util.List;
  * recurrent gated_delta cell at H=4, K=V=128, C=64, and the backend's single-thread rate on the
  * 64x128x128 products the chunked form is made of, all in this thread's CPU time. Run with the test classpath:
  * {@code java --add-modules jdk.incubator.vector -cp models/target/classes:models/target/test-classes
- * dev.keymem.models.cells.GatedDeltaThroughput [seconds-per-measure [rounds]]}.
+ * dev.keymem.models.cells.GatedDeltaThroughput [seconds-per-measure [rounds [chunk]]]}.
  */
 public final class GatedDeltaThroughput {
 
@@ -28,11 +28,12 @@ public final class GatedDeltaThroughput {
     }
 
     public static void main(String[] args) {
+        System.out.println("java " + Runtime.version() + ", vector API module present: " + Backends.vectorApiAvailable());
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
         int H = 4;
         int K = 128;
         int V = 128;
-        int C = 64;
+        int C = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int T = 1024;
         CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, H, K, V, C);
         TokenChunk chunk = RandomInputs.chunk(spec, T, 42);
