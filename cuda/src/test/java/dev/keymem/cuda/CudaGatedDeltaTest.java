@@ -2,6 +2,7 @@ package dev.keymem.cuda;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keymem.models.backend.Backends;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
@@ -127,6 +128,8 @@ class CudaGatedDeltaTest {
         try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults())) {
             double e = ParityChecks.checkAgainstCpu(gpu, Cells.recurrent(spec), new int[] {100, 3, 64}, 1e-3);
             System.out.println("GPU vs CPU recurrent cell max rel difference: " + e);
+            e = ParityChecks.checkAgainstCpu(gpu, Cells.chunked(spec, Backends.java()), new int[] {100, 3, 64}, 1e-3);
+            System.out.println("GPU vs CPU chunked cell max rel difference: " + e);
         }
     }
 }
