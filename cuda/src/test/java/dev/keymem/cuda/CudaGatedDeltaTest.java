@@ -107,6 +107,21 @@ class CudaGatedDeltaTest {
     }
 
     @Test
+    void pipelinedGroupsOfManyKeysStayExact() {
+        int[] lengths = new int[300];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = 1 + (i * 37) % 200;
+        }
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 32, 32, 64),
+                CudaGatedDelta.Options.defaults().withWorkspaceBytes(16L << 20))) {
+            for (int rep = 0; rep < 2; rep++) {
+                ParityChecks.checkBatch(gpu, lengths, 40 + rep, 1e-3);
+            }
+            System.out.println("GPU pipelined groups for 300 keys: " + gpu.lastTimes().groups());
+        }
+    }
+
+    @Test
     void chunkingAcrossStepsDoesNotChangeResults() {
         try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 64, 64, 64),
                 CudaGatedDelta.Options.defaults())) {
