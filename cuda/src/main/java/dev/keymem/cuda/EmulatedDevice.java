@@ -15,7 +15,7 @@ final class EmulatedDevice implements Device {
 
     private static final long SHIFT = 40;
     private final Map<Long, ByteBuffer> memory = new HashMap<>();
-    private final long[] events = new long[16];
+    private final long[] events = new long[64];
     private final int chunk;
     private final long capacity;
     private long next = 1;
@@ -332,6 +332,21 @@ final class EmulatedDevice implements Device {
                 }
             }
         }
+    }
+
+    @Override
+    public void useStream(int id) {
+        if (id < 0 || id > 2) {
+            throw new IllegalArgumentException("stream " + id);
+        }
+    }
+
+    @Override
+    public void waitEvent(int id) {
+    }
+
+    @Override
+    public void syncEvent(int id) {
     }
 
     @Override

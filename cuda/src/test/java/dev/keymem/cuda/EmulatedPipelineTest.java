@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.models.backend.Backends;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.CellState;
@@ -98,9 +99,10 @@ class EmulatedPipelineTest {
     }
 
     @Test
-    void agreesWithTheCpuRecurrentCell() {
+    void agreesWithTheCpuRecurrentAndChunkedCells() {
         try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
             ParityChecks.checkAgainstCpu(gpu, Cells.recurrent(spec(CellKind.GATED_DELTA)), new int[] {5, 0, 13}, 1e-4);
+            ParityChecks.checkAgainstCpu(gpu, Cells.chunked(spec(CellKind.GATED_DELTA), Backends.java()), new int[] {5, 0, 13}, 1e-4);
         }
     }
 
