@@ -62,8 +62,20 @@ public final class EntryBuffer {
         }
     }
 
+    public int heads() {
+        return heads;
+    }
+
     public int capacity() {
         return capacity;
+    }
+
+    public int keyDim() {
+        return keyDim;
+    }
+
+    public int valueDim() {
+        return valueDim;
     }
 
     public int size(int h) {
