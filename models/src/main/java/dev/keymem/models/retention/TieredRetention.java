@@ -109,17 +109,7 @@ public final class TieredRetention {
             }
             List<List<RetainedToken>> tiers = List.of(st.mutableSinks(), st.mutableWindow(), st.mutableRetained(),
                     st.mutableRecalled());
-            double[][] mass = new double[tiers.size()][];
-            for (int i = 0; i < mass.length; i++) {
-                mass[i] = new double[tiers.get(i).size()];
-            }
-            attention.read(chunk.q(), t * hk, tiers, st.compressed(), out, t * hv, mass);
-            for (int i = 0; i < 3; i++) {
-                List<RetainedToken> tier = tiers.get(i);
-                for (int j = 0; j < tier.size(); j++) {
-                    tier.get(j).addMass(mass[i][j]);
-                }
-            }
+            attention.read(chunk.q(), t * hk, tiers, 3, st.compressed(), out, t * hv);
             st.advance();
             if (st.position() % settings.block() == 0) {
                 closeBlock(st, archive, events);
@@ -144,7 +134,7 @@ public final class TieredRetention {
         }
         List<List<RetainedToken>> tiers = List.of(st.sinks(), st.window(), st.retained(), st.recalled());
         for (int t = 0; t < tokens; t++) {
-            attention.read(q, t * heads * keyDim, tiers, st.compressed(), out, t * heads * valueDim, null);
+            attention.read(q, t * heads * keyDim, tiers, 0, st.compressed(), out, t * heads * valueDim);
         }
     }
 
@@ -164,7 +154,7 @@ public final class TieredRetention {
             }
             rel += (qn == 0 || kn == 0) ? 0 : d / Math.sqrt(qn * kn);
         }
-        return new Features(t.mass(), t.innovation(), blockEnd - t.position(), rel / heads);
+        return new Features(t.mass(), t.innovation(), blockEnd - t.position(), rel / heads, settings.maxReadSlots());
     }
 
     private void closeBlock(RetentionState st, ArchiveStore archive, List<RetentionEvent> events) {
