@@ -20,7 +20,7 @@ class RetentionBoundsTest {
     @Test
     void boundsHoldOverAMillionTokens() {
         CellSpec spec = RetentionFixtures.spec(CellKind.DELTA, 1, 4);
-        RetentionSettings s = RetentionSettings.defaults(4).withTiers(4, 16, 8, 8, 4).withArchive(32, 2);
+        RetentionSettings s = RetentionSettings.defaults(4).withTiers(4, 8, 8, 4, 2).withArchive(16, 1);
         TieredRetention m = RetentionFixtures.model(spec, s, false);
         RetentionState st = m.newState(123L);
         InMemoryArchiveStore archive = new InMemoryArchiveStore();
@@ -29,7 +29,7 @@ class RetentionBoundsTest {
         long evicted = 0;
         long retainedEvents = 0;
         long maxBytes = 0;
-        int chunkNo = 0;
+        int[] chunkNo = {0};
         while (st.position() < total) {
             int n = (int) Math.min(total - st.position(), 1 + r.nextInt(64));
             TokenChunk c = RandomInputs.chunk(spec, n, r.nextLong());
@@ -37,33 +37,33 @@ class RetentionBoundsTest {
             for (RetentionEvent e : ev) {
                 if (e.kind() == Kind.EVICTED) {
                     evicted++;
-                    assertTrue(e.position() >= s.sinks(), "sink evicted: " + e);
+                    assertTrue(e.position() >= s.sinks(), () -> "sink evicted: " + e);
                 }
                 if (e.kind() == Kind.RETAINED) {
                     retainedEvents++;
                 }
                 if (e.kind() == Kind.ARCHIVE_DROPPED) {
-                    assertTrue(e.position() >= s.sinks(), "sink dropped: " + e);
+                    assertTrue(e.position() >= s.sinks(), () -> "sink dropped: " + e);
                 }
             }
-            assertTrue(st.sinks().size() <= s.sinks(), "sinks " + st.sinks().size());
-            assertTrue(st.window().size() <= s.window() + s.block() - 1, "window " + st.window().size());
-            assertTrue(st.retained().size() <= s.retainedCap(), "retained " + st.retained().size());
-            assertTrue(st.recalled().size() <= s.archiveTopK(), "recalled " + st.recalled().size());
-            assertTrue(st.archivedCount() <= s.archiveCap(), "archived " + st.archivedCount());
+            assertTrue(st.sinks().size() <= s.sinks(), () -> "sinks " + st.sinks().size());
+            assertTrue(st.window().size() <= s.window() + s.block() - 1, () -> "window " + st.window().size());
+            assertTrue(st.retained().size() <= s.retainedCap(), () -> "retained " + st.retained().size());
+            assertTrue(st.recalled().size() <= s.archiveTopK(), () -> "recalled " + st.recalled().size());
+            assertTrue(st.archivedCount() <= s.archiveCap(), () -> "archived " + st.archivedCount());
             assertEquals(st.archivedCount(), archive.size(), "archive index and store agree");
             assertTrue(st.compressed().used(0) <= s.compressedSlots());
-            assertTrue(st.exactTokens() <= s.maxExactTokens(), "exact tokens " + st.exactTokens());
+            assertTrue(st.exactTokens() <= s.maxExactTokens(), () -> "exact tokens " + st.exactTokens());
             maxBytes = Math.max(maxBytes, st.bytes());
             // conservation: every token is a sink, in T0, in T1, or was evicted exactly once
             assertEquals(st.position(), st.sinks().size() + st.window().size() + st.retained().size() + evicted,
-                    "conservation at chunk " + chunkNo);
+                    () -> "conservation at chunk " + chunkNo[0]);
             double folded = 0;
             for (double cnt : st.compressed().counts()) {
                 folded += cnt;
             }
             assertEquals((double) evicted, folded, "every evicted token folded into T2 once");
-            chunkNo++;
+            chunkNo[0]++;
         }
         assertEquals(total, st.position());
         Set<Long> sinkPositions = new HashSet<>();
