@@ -572,8 +572,13 @@ public final class Bmojo {
                 sum[t] = s;
             }
             int outOff = (t0 * heads + h) * V;
-            backend.gemm(false, false, c, V, bl, 1f, pw, 0, bl, ev, b0 * V, V, 0f, out, outOff, hv);
-            backend.gemm(false, false, c, V, bl, 1f, pf, 0, bl, eo, b0 * V, V, 1f, out, outOff, hv);
+            // window columns exist only from first - w + 1 on, fading ones only up to first + c - 1 - w
+            int w0 = (int) (Math.max(bandLo, first - window + 1) - bandLo);
+            int fl = (int) Math.max(0, first + c - window - bandLo);
+            backend.gemm(false, false, c, V, bl - w0, 1f, pw, w0, bl, ev, (b0 + w0) * V, V, 0f, out, outOff, hv);
+            if (fl > 0) {
+                backend.gemm(false, false, c, V, fl, 1f, pf, 0, bl, eo, b0 * V, V, 1f, out, outOff, hv);
+            }
             if (n > 0) {
                 backend.gemm(false, false, c, V, n, 1f, sv, 0, n, vis.values, 0, V, 1f, out, outOff, hv);
             }
