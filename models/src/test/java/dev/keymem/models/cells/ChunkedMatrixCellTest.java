@@ -184,6 +184,14 @@ class ChunkedMatrixCellTest {
     }
 
     @Test
+    void absurdChunkSizesAreRefused() {
+        CellSpec spec = CellSpec.of(CellKind.DELTA, 1, 4, 4, ChunkedMatrixCell.MAX_CHUNK + 1);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Cells.chunked(spec, ScalarBackend.INSTANCE));
+        assertTrue(e.getMessage().contains("chunk size"), e.getMessage());
+    }
+
+    @Test
     void badInputsAreRejectedClearly() {
         for (TensorBackend b : MatrixCellFixtures.backends()) {
             BadInputs.check(spec -> Cells.chunked(spec, b));
