@@ -118,7 +118,7 @@ public final class Bmojo {
         float[] o = new float[hv];
         List<BmojoEvent> events = new ArrayList<>();
         long p0 = st.position();
-        Tokens src = new Tokens(st, chunk, null, e, p0);
+        Tokens src = new Tokens(st, chunk, e, p0);
         for (int t = 0; t < T; t++) {
             long p = p0 + t;
             TokenChunk tok = chunk.slice(t, t + 1);
@@ -236,7 +236,7 @@ public final class Bmojo {
         final float[] innovations;
         final long p0;
 
-        Tokens(BmojoState st, TokenChunk chunk, float[] unused, float[] innovations, long p0) {
+        Tokens(BmojoState st, TokenChunk chunk, float[] innovations, long p0) {
             this.st = st;
             this.chunk = chunk;
             this.innovations = innovations;
@@ -412,7 +412,7 @@ public final class Bmojo {
             vis[h].open(st.retrieved(), h, p0, false);
         }
         if (settings.eidetic()) {
-            Tokens src = new Tokens(st, chunk, null, e, p0);
+            Tokens src = new Tokens(st, chunk, e, p0);
             Visibility cb = new Visibility() {
                 @Override
                 public void admitted(int h, long step, EntryBuffer store, int index) {

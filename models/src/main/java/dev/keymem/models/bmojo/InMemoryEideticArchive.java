@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * An {@link EideticArchive} in memory (tests, CPU use): per head, the entries in arrival order with
- * their keys also packed in one flat array, so a query is one linear scan. Not thread-safe.
+ * their keys also packed in one flat array, so {@link #nearest} (overridden, same ranking as the
+ * interface's) is one linear scan. Not thread-safe.
  */
 public final class InMemoryEideticArchive implements EideticArchive {
     private final List<Head> heads = new ArrayList<>();
@@ -66,7 +67,7 @@ public final class InMemoryEideticArchive implements EideticArchive {
         double[] bestScore = new double[best.length];
         int have = 0;
         for (int e = 0; e < n; e++) {
-            double s = 0;
+            double s = 0; // EideticArchive.score on the packed copy of the key
             int base = e * kd;
             for (int i = 0; i < kd; i++) {
                 s += (double) query[offset + i] * hd.keys[base + i];
@@ -93,7 +94,15 @@ public final class InMemoryEideticArchive implements EideticArchive {
     }
 
     private static boolean better(double s, long pos, double t, long tpos) {
-        return s > t || (s == t && pos < tpos);
+        return EideticArchive.better(s, pos, t, tpos);
+    }
+
+    @Override
+    public void forEach(int head, java.util.function.Consumer<EideticEntry> visitor) {
+        Head hd = head(head, false);
+        if (hd != null) {
+            hd.entries.forEach(visitor);
+        }
     }
 
     @Override

@@ -45,6 +45,26 @@ class InMemoryEideticArchiveTest {
             want.sort(Comparator.comparingDouble((EideticEntry e) -> -EideticArchive.score(q, 2, e.key()))
                     .thenComparingLong(EideticEntry::position));
             assertEquals(want.subList(0, Math.min(k, want.size())), a.nearest(1, q, 2, k), "trial " + trial);
+            // the interface's own ranking (what a MapState-backed archive inherits) gives the same list
+            EideticArchive plain = new EideticArchive() {
+                @Override
+                public void put(EideticEntry entry) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void forEach(int head, java.util.function.Consumer<EideticEntry> visitor) {
+                    java.util.List<EideticEntry> shuffled = new ArrayList<>(all);
+                    java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+                    shuffled.stream().filter(e -> e.head() == head).forEach(visitor);
+                }
+
+                @Override
+                public long size() {
+                    return all.size();
+                }
+            };
+            assertEquals(want.subList(0, Math.min(k, want.size())), plain.nearest(1, q, 2, k), "default, trial " + trial);
             assertEquals(List.of(), a.nearest(0, q, 2, k));
             assertEquals(n, a.size());
         }
