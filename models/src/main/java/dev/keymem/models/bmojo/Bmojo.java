@@ -94,8 +94,8 @@ public final class Bmojo {
     public BmojoState newState() {
         int slots = 2 * window;
         int cap = settings.capacity();
-        int m = settings.eidetic() && settings.admission() == Admission.TOP_M ? settings.topM() : 0;
-        int r = settings.eidetic() ? settings.retrieveK() : 0;
+        int m = candidateSlots();
+        int r = retrievedSlots();
         return new BmojoState(cell.newState(), window, new float[slots * heads * keyDim],
                 new float[slots * heads * valueDim], new float[slots * heads * valueDim], new float[slots * heads],
                 new EntryBuffer(heads, cap, keyDim, valueDim), new EntryBuffer(heads, m, keyDim, valueDim),
@@ -655,6 +655,23 @@ public final class Bmojo {
 
     // ------------------------------------------------------------------------------------------------
 
+    private void checkBuffer(String name, EntryBuffer have, int capacity) {
+        if (have.heads() != heads || have.capacity() != capacity || have.keyDim() != keyDim
+                || have.valueDim() != valueDim) {
+            throw new IllegalArgumentException("state's " + name + " has H=" + have.heads() + " capacity="
+                    + have.capacity() + " K=" + have.keyDim() + " V=" + have.valueDim() + ", the settings and cell need H="
+                    + heads + " capacity=" + capacity + " K=" + keyDim + " V=" + valueDim);
+        }
+    }
+
+    private int candidateSlots() {
+        return settings.eidetic() && settings.admission() == Admission.TOP_M ? settings.topM() : 0;
+    }
+
+    private int retrievedSlots() {
+        return settings.eidetic() ? settings.retrieveK() : 0;
+    }
+
     private void check(BmojoState st, EideticArchive archive, TokenChunk chunk, float[] out) {
         if (st == null) {
             throw new IllegalArgumentException("B'MOJO state is missing");
@@ -679,10 +696,9 @@ public final class Bmojo {
             throw new IllegalArgumentException("state's ring does not match 2w=" + slots + " H=" + heads + " K="
                     + keyDim + " V=" + valueDim);
         }
-        if (st.eidetic().capacity() != settings.capacity()) {
-            throw new IllegalArgumentException("state's eidetic capacity " + st.eidetic().capacity()
-                    + " differs from the settings' " + settings.capacity());
-        }
+        checkBuffer("eidetic store", st.eidetic(), settings.capacity());
+        checkBuffer("top-m candidates", st.candidates(), candidateSlots());
+        checkBuffer("retrieved set", st.retrieved(), retrievedSlots());
         long need = (long) chunk.length() * heads * valueDim;
         if (out == null || out.length < need) {
             throw new IllegalArgumentException("output buffer has " + (out == null ? "no" : out.length)
