@@ -168,6 +168,33 @@ class ChunkedMatrixCellTest {
         }
     }
 
+    /** A gate of -infinity (a hard reset) in mid-chunk: the chunked form must not produce NaN. */
+    @Test
+    void hardResetGateMatchesRecurrent() {
+        for (CellKind kind : new CellKind[] {CellKind.GATED_LINEAR, CellKind.GATED_DELTA}) {
+            CellSpec spec = CellSpec.of(kind, 2, 8, 6, 16).withNormalize(true);
+            long seed = MatrixCellFixtures.seed("reset", kind);
+            TokenChunk c = RandomInputs.chunk(spec, 40, seed);
+            c.g()[5 * 2] = Float.NEGATIVE_INFINITY;      // token 5, head 0
+            c.g()[21 * 2 + 1] = Float.NEGATIVE_INFINITY; // token 21, head 1
+            c.g()[22 * 2 + 1] = Float.NEGATIVE_INFINITY; // token 22, head 1
+            MemoryCell recurrent = Cells.recurrent(spec);
+            CellState sr = MatrixCellFixtures.initialState(recurrent, true, seed + 1);
+            Float64Reference.Result ref = MatrixCellFixtures.reference(spec, c, sr);
+            float[] or = new float[40 * 12];
+            recurrent.forward(sr, c, or);
+            for (TensorBackend b : MatrixCellFixtures.backends()) {
+                MemoryCell chunked = Cells.chunked(spec, b);
+                CellState sc = MatrixCellFixtures.initialState(chunked, true, seed + 1);
+                float[] oc = new float[40 * 12];
+                chunked.forward(sc, c, oc);
+                assertTrue(Float64Reference.relError(oc, ref.out()) <= 1e-4, b.name() + " seed " + seed);
+                assertTrue(Float64Reference.relError(oc, or) <= FLOAT_TOL, b.name() + " seed " + seed);
+                assertTrue(Float64Reference.relError(sc.data(), sr.data()) <= FLOAT_TOL, b.name() + " seed " + seed);
+            }
+        }
+    }
+
     @Test
     void positionAdvancesByTheTokenCount() {
         for (CellKind kind : MATRIX_KINDS) {
