@@ -2,6 +2,8 @@ package dev.keymem.operators;
 
 import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.TensorBackend;
+import dev.keymem.models.bmojo.Bmojo;
+import dev.keymem.models.bmojo.BmojoSettings;
 import dev.keymem.models.caching.CachingSettings;
 import dev.keymem.models.caching.MemoryCaching;
 import dev.keymem.models.cells.CellKind;
@@ -22,7 +24,8 @@ import org.apache.flink.configuration.ReadableConfig;
 /**
  * Builds the model {@link MemoryOperatorOptions} describe: the model config JSON with the cell kind /
  * chunk size overrides applied, seeded random weights, the named backend, and either a plain
- * {@link CellMemoryModel} or a {@link CachingMemoryModel} (memory type CACHING).
+ * {@link CellMemoryModel}, a {@link CachingMemoryModel} (memory type CACHING) or a
+ * {@link BmojoMemoryModel} (memory type BMOJO).
  */
 public final class ConfiguredModelFactory implements MemoryModelFactory {
 
@@ -39,6 +42,43 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         form();
         if (caching()) {
             cachingSettings();
+        }
+        if (bmojo()) {
+            bmojoSettings();
+        }
+    }
+
+    private boolean bmojo() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.BMOJO;
+    }
+
+    /** The B'MOJO settings the options describe; a bad value fails naming its option. */
+    public BmojoSettings bmojoSettings() {
+        int window = options.get(MemoryOperatorOptions.BMOJO_WINDOW);
+        int capacity = options.get(MemoryOperatorOptions.BMOJO_CAPACITY);
+        BmojoSettings.Admission admission = options.get(MemoryOperatorOptions.BMOJO_ADMISSION);
+        float threshold = options.get(MemoryOperatorOptions.BMOJO_THRESHOLD);
+        int topM = options.get(MemoryOperatorOptions.BMOJO_TOP_M);
+        int block = options.get(MemoryOperatorOptions.BMOJO_BLOCK_LENGTH);
+        int retrieveK = options.get(MemoryOperatorOptions.BMOJO_RETRIEVE_K);
+        int every = options.get(MemoryOperatorOptions.BMOJO_RETRIEVE_EVERY);
+        require(window >= 1, MemoryOperatorOptions.BMOJO_WINDOW, window, "must be >= 1");
+        require(capacity >= 0, MemoryOperatorOptions.BMOJO_CAPACITY, capacity, "must be >= 0 (0 = B'MOJO-F)");
+        require(!Float.isNaN(threshold), MemoryOperatorOptions.BMOJO_THRESHOLD, threshold, "must not be NaN");
+        require(block >= 1, MemoryOperatorOptions.BMOJO_BLOCK_LENGTH, block, "must be >= 1");
+        require(topM >= 0, MemoryOperatorOptions.BMOJO_TOP_M, topM, "must be >= 0");
+        require(admission != BmojoSettings.Admission.TOP_M || (topM >= 1 && topM <= block),
+                MemoryOperatorOptions.BMOJO_TOP_M, topM, "must lie in [1, " + MemoryOperatorOptions.BMOJO_BLOCK_LENGTH.key()
+                        + "=" + block + "] for TOP_M admission");
+        require(retrieveK >= 0, MemoryOperatorOptions.BMOJO_RETRIEVE_K, retrieveK, "must be >= 0 (0 = no retrieval)");
+        require(every >= 1, MemoryOperatorOptions.BMOJO_RETRIEVE_EVERY, every, "must be >= 1");
+        return new BmojoSettings(window, capacity, admission, threshold, topM, block, retrieveK, every);
+    }
+
+    private static void require(boolean ok, org.apache.flink.configuration.ConfigOption<?> option, Object value,
+                                String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(option.key() + " " + rule + ": " + value);
         }
     }
 
@@ -86,6 +126,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 MemoryOperatorOptions.CACHING_CARRY_OVER, MemoryOperatorOptions.CACHING_READ,
                 MemoryOperatorOptions.CACHING_TOP_K, MemoryOperatorOptions.CACHING_GATES,
                 MemoryOperatorOptions.CACHING_MAX_CACHES, MemoryOperatorOptions.CACHING_EVICTION}) {
+            copyOne(options, c, o);
+        }
+        for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.BMOJO_OPTIONS) {
             copyOne(options, c, o);
         }
         return c;
@@ -138,6 +181,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         ModelWeights weights = weights(c, learnedGates);
         MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
         Projector projector = new Projector(c, weights, backend);
+        if (bmojo()) {
+            return new BmojoMemoryModel(projector, new Bmojo(cell, bmojoSettings(), backend), form().equals("recurrent"));
+        }
         if (caching()) {
             return new CachingMemoryModel(projector, new MemoryCaching(cell, cachingSettings(), backend));
         }

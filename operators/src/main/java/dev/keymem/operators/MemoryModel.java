@@ -1,5 +1,8 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.bmojo.BmojoReport;
+import dev.keymem.models.bmojo.BmojoState;
+import dev.keymem.models.bmojo.EideticArchive;
 import dev.keymem.models.caching.CacheStore;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
@@ -9,7 +12,8 @@ import org.apache.flink.annotation.PublicEvolving;
  * What the keyed operator needs from a memory model: stateless weights that advance one key's
  * memory over that key's next tokens and return the reads {@code [T,H,V]}. A model is either a
  * {@link Plain} cell (the key's memory is one {@link CellState}) or {@link Caching} (Memory Caching:
- * a small {@link CachingState} plus cached checkpoints in a {@link CacheStore}). An instance may keep
+ * a small {@link CachingState} plus cached checkpoints in a {@link CacheStore}) or {@link Bmojo} (a
+ * bounded {@link BmojoState} plus a long-term {@link EideticArchive}). An instance may keep
  * scratch buffers (one instance per operator subtask, never shared across threads) but must not
  * carry any key's data from one call to the next.
  */
@@ -45,5 +49,18 @@ public interface MemoryModel {
          * checkpoints through {@code caches}, and writes the reads into {@code out}.
          */
         void advance(CachingState state, CacheStore caches, int[] tokenIds, float[] out);
+    }
+
+    /** B'MOJO: fading + eidetic memory over a cell (mechanisms.md section 3). */
+    interface Bmojo extends MemoryModel {
+        /** A fresh state at position 0 with empty eidetic buffers. */
+        BmojoState newState();
+
+        /**
+         * Advances {@code state} in place over {@code tokenIds}, archiving evicted entries in and
+         * retrieving from {@code archive}, writes the reads into {@code out} and reports the
+         * admissions and evictions.
+         */
+        BmojoReport advance(BmojoState state, EideticArchive archive, int[] tokenIds, float[] out);
     }
 }

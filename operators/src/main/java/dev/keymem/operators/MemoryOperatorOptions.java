@@ -1,5 +1,6 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.bmojo.BmojoSettings;
 import dev.keymem.models.caching.CachingSettings;
 import java.time.Duration;
 import org.apache.flink.annotation.PublicEvolving;
@@ -70,8 +71,8 @@ public final class MemoryOperatorOptions {
             .defaultValue(Duration.ZERO)
             .withDescription("Time to live of a key's memory since its last write (processing time); expired "
                     + "memories are never returned and the key starts afresh. 0 disables TTL. PLAIN memories use "
-                    + "Flink state TTL; CACHING memories use one processing-time timer per key that clears the "
-                    + "caching state and all its cached checkpoints together (per-entry state TTL would expire "
+                    + "Flink state TTL; CACHING and BMOJO memories use one processing-time timer per key that clears "
+                    + "the key's state and all its MapState entries (cached checkpoints, archive) together (per-entry state TTL would expire "
                     + "old checkpoints of a key that is still active).");
 
     public static final ConfigOption<Integer> MAX_TOKENS_PER_RECORD = ConfigOptions.key("keymem.record.max-tokens")
@@ -84,14 +85,83 @@ public final class MemoryOperatorOptions {
         /** One cell state per key. */
         PLAIN,
         /** Memory Caching: the cell state plus cached checkpoints, one MapState entry each. */
-        CACHING
+        CACHING,
+        /** B'MOJO: fading + eidetic memory; the bounded state in a ValueState, the long-term archive as MapState rows. */
+        BMOJO
     }
 
     public static final ConfigOption<MemoryType> MEMORY_TYPE = ConfigOptions.key("keymem.memory.type")
             .enumType(MemoryType.class)
             .defaultValue(MemoryType.PLAIN)
             .withDescription("PLAIN: one cell state per key. CACHING: Memory Caching (segments frozen into cached "
-                    + "checkpoints that later tokens read, mechanisms.md section 2).");
+                    + "checkpoints that later tokens read, mechanisms.md section 2). BMOJO: fading + eidetic memory "
+                    + "(mechanisms.md section 3; settings keymem.bmojo.*; with keymem.cell.form=recurrent it runs "
+                    + "B'MOJO's token-by-token reference form, whose outputs and admissions do not depend on how "
+                    + "records cut the stream; 'chunked' runs the fast form). BMOJO emits what it kept and why on "
+                    + "the side output KeyedMemoryFunction.MEMORY_EVENTS.");
+
+    // ---------------------------------------------------------------------------------------------
+    // B'MOJO (memory type BMOJO); defaults are BmojoSettings.defaults()
+
+    public static final ConfigOption<Integer> BMOJO_WINDOW = ConfigOptions.key("keymem.bmojo.window")
+            .intType()
+            .defaultValue(64)
+            .withDescription("w >= 1: a token's read sees the raw tokens of the last w positions and the fading "
+                    + "memory's outputs at the w positions before them.");
+
+    public static final ConfigOption<Integer> BMOJO_CAPACITY = ConfigOptions.key("keymem.bmojo.capacity")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Eidetic entries (exact k, v) kept per head; on overflow the lowest-innovation entry "
+                    + "goes to the long-term archive (MapState). 0 turns the eidetic memory and the archive off "
+                    + "(B'MOJO-F, fading only).");
+
+    public static final ConfigOption<BmojoSettings.Admission> BMOJO_ADMISSION = ConfigOptions.key("keymem.bmojo.admission")
+            .enumType(BmojoSettings.Admission.class)
+            .defaultValue(BmojoSettings.Admission.TOP_M)
+            .withDescription("THRESHOLD: admit a token leaving the window when its innovation exceeds "
+                    + "keymem.bmojo.threshold. TOP_M: admit the keymem.bmojo.top-m most innovative tokens of every "
+                    + "aligned block of keymem.bmojo.block-length positions (deterministic, independent of record "
+                    + "cuts).");
+
+    public static final ConfigOption<Float> BMOJO_THRESHOLD = ConfigOptions.key("keymem.bmojo.threshold")
+            .floatType()
+            .defaultValue(0f)
+            .withDescription("Innovation threshold of THRESHOLD admission (strictly above is admitted); not NaN.");
+
+    public static final ConfigOption<Integer> BMOJO_TOP_M = ConfigOptions.key("keymem.bmojo.top-m")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Tokens admitted per block by TOP_M admission, in [1, keymem.bmojo.block-length].");
+
+    public static final ConfigOption<Integer> BMOJO_BLOCK_LENGTH = ConfigOptions.key("keymem.bmojo.block-length")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Positions per TOP_M admission block (blocks are aligned: [nB, (n+1)B)); >= 1.");
+
+    public static final ConfigOption<Integer> BMOJO_RETRIEVE_K = ConfigOptions.key("keymem.bmojo.retrieve-k")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Long-term entries retrieved per head (dot-product nearest to the query); 0 turns "
+                    + "retrieval off. Each retrieving record scans the key's archive once.");
+
+    public static final ConfigOption<Integer> BMOJO_RETRIEVE_EVERY = ConfigOptions.key("keymem.bmojo.retrieve-every")
+            .intType()
+            .defaultValue(64)
+            .withDescription("R >= 1: retrieval happens at every position that is a multiple of R and serves the "
+                    + "reads of the next R positions.");
+
+    public static final ConfigOption<Boolean> MEMORY_EVENTS_ENABLED = ConfigOptions.key("keymem.memory.events")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Emit, per record, what the memory did to tokens' entries (B'MOJO: admitted / "
+                    + "evicted, with head, position and innovation) on the side output "
+                    + "KeyedMemoryFunction.MEMORY_EVENTS. Unconsumed side outputs are dropped.");
+
+    /** The B'MOJO options, in the order the factory copies them. */
+    static final java.util.List<ConfigOption<?>> BMOJO_OPTIONS = java.util.List.of(BMOJO_WINDOW, BMOJO_CAPACITY,
+            BMOJO_ADMISSION, BMOJO_THRESHOLD, BMOJO_TOP_M, BMOJO_BLOCK_LENGTH, BMOJO_RETRIEVE_K, BMOJO_RETRIEVE_EVERY,
+            MEMORY_EVENTS_ENABLED);
 
     public static final ConfigOption<CachingSettings.Segmentation> CACHING_SEGMENTATION =
             ConfigOptions.key("keymem.caching.segmentation")

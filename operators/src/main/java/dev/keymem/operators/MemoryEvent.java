@@ -1,0 +1,68 @@
+package dev.keymem.operators;
+
+import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
+
+/**
+ * What a memory did with one token's entry while it advanced over a record, emitted on
+ * {@link KeyedMemoryFunction#MEMORY_EVENTS} (one record per event, in the order they happened,
+ * after the record's {@link MemoryReadout}) so that a job can show what was kept and why. A Flink
+ * POJO.
+ *
+ * <p>B'MOJO (memory type BMOJO): {@link Kind#ADMITTED} the token at {@code position} entered head
+ * {@code head}'s eidetic store (exact k, v kept); {@link Kind#EVICTED} it left the store (the lowest
+ * innovation when the store overflowed; possibly the token just admitted) and went to the long-term
+ * archive, from which it can still be retrieved. {@code score} is the token's innovation
+ * {@code ||v - S^T k||} at arrival; {@code step} is the stream position of the token whose step made
+ * the decision (decisions happen when a token leaves the w-token window, so {@code step >= position + w}).
+ */
+@PublicEvolving
+public class MemoryEvent {
+
+    /** Event kinds. */
+    public enum Kind {
+        /** The token's exact entry was admitted into the eidetic store. */
+        ADMITTED,
+        /** The token's entry left the eidetic store for the long-term archive. */
+        EVICTED
+    }
+
+    public String key;
+    public Kind kind;
+    /** Stream position of the token being processed when it happened. */
+    public long step;
+    public int head;
+    /** Stream position of the token the entry holds. */
+    public long position;
+    /** Why: the innovation at arrival (B'MOJO). */
+    public float score;
+
+    public MemoryEvent() {
+    }
+
+    public MemoryEvent(String key, Kind kind, long step, int head, long position, float score) {
+        this.key = key;
+        this.kind = kind;
+        this.step = step;
+        this.head = head;
+        this.position = position;
+        this.score = score;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MemoryEvent e && Objects.equals(key, e.key) && kind == e.kind && step == e.step
+                && head == e.head && position == e.position
+                && Float.floatToRawIntBits(score) == Float.floatToRawIntBits(e.score);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, kind, step, head, position);
+    }
+
+    @Override
+    public String toString() {
+        return key + ": " + kind + " head " + head + " token@" + position + " (score " + score + ") at step " + step;
+    }
+}
