@@ -1,5 +1,10 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.bmojo.BmojoEvent;
+import dev.keymem.models.bmojo.BmojoReport;
+import dev.keymem.models.bmojo.BmojoState;
+import dev.keymem.models.bmojo.EideticEntry;
+import dev.keymem.models.bmojo.InMemoryEideticArchive;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.caching.InMemoryCacheStore;
 import dev.keymem.models.cells.CellState;
@@ -60,6 +65,13 @@ final class OperatorTestSupport {
         c.set(MemoryOperatorOptions.CACHING_READ, dev.keymem.models.caching.CachingSettings.ReadVariant.SSC);
         c.set(MemoryOperatorOptions.CACHING_TOP_K, 2);
         c.set(MemoryOperatorOptions.CACHING_MAX_CACHES, 4);
+        // B'MOJO: window 3, 2 eidetic entries per head, top-2 of every 4 positions, 2 retrieved every 3
+        c.set(MemoryOperatorOptions.BMOJO_WINDOW, 3);
+        c.set(MemoryOperatorOptions.BMOJO_CAPACITY, 2);
+        c.set(MemoryOperatorOptions.BMOJO_TOP_M, 2);
+        c.set(MemoryOperatorOptions.BMOJO_BLOCK_LENGTH, 4);
+        c.set(MemoryOperatorOptions.BMOJO_RETRIEVE_K, 2);
+        c.set(MemoryOperatorOptions.BMOJO_RETRIEVE_EVERY, 3);
         return c;
     }
 
@@ -186,8 +198,9 @@ final class OperatorTestSupport {
     }
 
     /**
-     * Everything stored for each key, as comparable copies: the CellState (plain), or the
-     * CachingState and a sorted map of its cached checkpoints (caching).
+     * Everything stored for each key, as comparable copies: [CellState (plain), CachingState, sorted
+     * map of its cached checkpoints (caching), BmojoState, sorted map of its archived entries (B'MOJO)];
+     * "none" / empty where the memory type does not use a state.
      */
     static Map<String, Object> states(Opened o, Iterable<String> keys) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -203,21 +216,48 @@ final class OperatorTestSupport {
                     VoidNamespaceSerializer.INSTANCE, o.function.cachesDescriptor()).entries()) {
                 caches.put(e.getKey(), e.getValue().copy());
             }
-            m.put(k, List.of(plain == null ? "none" : plain.copy(), caching == null ? "none" : caching.copy(), caches));
+            BmojoState bmojo = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    o.function.bmojoDescriptor()).value();
+            TreeMap<Long, EideticEntry> archive = new TreeMap<>();
+            for (Map.Entry<Long, EideticEntry> e : backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, o.function.archiveDescriptor()).entries()) {
+                archive.put(e.getKey(), e.getValue());
+            }
+            m.put(k, List.of(plain == null ? "none" : plain.copy(), caching == null ? "none" : caching.copy(), caches,
+                    bmojo == null ? "none" : bmojo.copy(), archive));
         }
         return m;
     }
 
     /** The key's records run through the model directly (no Flink): the reads per record. */
     static List<MemoryReadout> direct(Configuration options, List<TokenRecord> records) {
-        return direct(options, records, new HashMap<>(), new HashMap<>());
+        return direct(options, records, new HashMap<>(), new HashMap<>(), new HashMap<>(), null);
+    }
+
+    /** A direct run's archived entries keyed as the operator's MapState keys them. */
+    static TreeMap<Long, EideticEntry> archiveMap(InMemoryEideticArchive archive, int heads) {
+        TreeMap<Long, EideticEntry> m = new TreeMap<>();
+        for (int h = 0; h < heads; h++) {
+            for (EideticEntry e : archive.entries(h)) {
+                m.put(EideticEntry.archiveKey(h, e.position(), heads), e);
+            }
+        }
+        return m;
+    }
+
+    /** The events a direct run of B'MOJO reports, in the form the operator emits them (records in order). */
+    static List<MemoryEvent> directEvents(Configuration options, List<TokenRecord> records) {
+        List<MemoryEvent> events = new ArrayList<>();
+        direct(options, records, new HashMap<>(), new HashMap<>(), new HashMap<>(), events);
+        return events;
     }
 
     /** The states a direct run leaves, in the form {@link #states} returns. */
     static Map<String, Object> directStates(Configuration options, List<TokenRecord> records) {
         Map<String, Object> states = new HashMap<>();
         Map<String, InMemoryCacheStore> stores = new HashMap<>();
-        direct(options, records, states, stores);
+        Map<String, InMemoryEideticArchive> archives = new HashMap<>();
+        direct(options, records, states, stores, archives, null);
         Map<String, Object> m = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : states.entrySet()) {
             if (e.getValue() instanceof CachingState c) {
@@ -226,16 +266,21 @@ final class OperatorTestSupport {
                 for (long id : store.ids()) {
                     caches.put(id, store.peek(id).copy());
                 }
-                m.put(e.getKey(), List.of("none", c.copy(), caches));
+                m.put(e.getKey(), List.of("none", c.copy(), caches, "none", new TreeMap<>()));
+            } else if (e.getValue() instanceof BmojoState b) {
+                m.put(e.getKey(), List.of("none", "none", new TreeMap<>(), b.copy(),
+                        archiveMap(archives.get(e.getKey()), b.eidetic().heads())));
             } else {
-                m.put(e.getKey(), List.of(((CellState) e.getValue()).copy(), "none", new TreeMap<Long, CellState>()));
+                m.put(e.getKey(), List.of(((CellState) e.getValue()).copy(), "none", new TreeMap<Long, CellState>(),
+                        "none", new TreeMap<>()));
             }
         }
         return m;
     }
 
     private static List<MemoryReadout> direct(Configuration options, List<TokenRecord> records,
-                                              Map<String, Object> states, Map<String, InMemoryCacheStore> stores) {
+                                              Map<String, Object> states, Map<String, InMemoryCacheStore> stores,
+                                              Map<String, InMemoryEideticArchive> archives, List<MemoryEvent> events) {
         MemoryModel model = new ConfiguredModelFactory(options).create();
         List<MemoryReadout> out = new ArrayList<>();
         for (TokenRecord r : records) {
@@ -245,6 +290,18 @@ final class OperatorTestSupport {
                 CachingState s = (CachingState) states.computeIfAbsent(r.key, k -> c.newState());
                 start = s.position();
                 c.advance(s, stores.computeIfAbsent(r.key, k -> new InMemoryCacheStore()), r.tokenIds, o);
+            } else if (model instanceof MemoryModel.Bmojo b) {
+                BmojoState s = (BmojoState) states.computeIfAbsent(r.key, k -> b.newState());
+                start = s.position();
+                BmojoReport rep = b.advance(s, archives.computeIfAbsent(r.key, k -> new InMemoryEideticArchive()),
+                        r.tokenIds, o);
+                if (events != null) {
+                    for (BmojoEvent e : rep.events()) {
+                        events.add(new MemoryEvent(r.key, e.type() == BmojoEvent.Type.ADMITTED
+                                ? MemoryEvent.Kind.ADMITTED : MemoryEvent.Kind.EVICTED, e.step(), e.head(),
+                                e.position(), e.innovation()));
+                    }
+                }
             } else {
                 MemoryModel.Plain p = (MemoryModel.Plain) model;
                 CellState s = (CellState) states.computeIfAbsent(r.key, k -> p.newState());
