@@ -138,6 +138,14 @@ class CudaGatedDeltaTest {
     }
 
     @Test
+    void residentSteadyStateRunsInPlace() {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 64, 64, 64),
+                CudaGatedDelta.Options.defaults().withCacheCapacity(64))) {
+            ParityChecks.checkResidentSteadyState(gpu, 40, 3, 100, 1e-3);
+        }
+    }
+
+    @Test
     void agreesWithTheCpuCell() {
         CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 4, 64, 64, 64);
         try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults())) {

@@ -99,6 +99,16 @@ class EmulatedPipelineTest {
     }
 
     @Test
+    void residentSteadyStateRunsInPlace() {
+        try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
+            gpu.setProfiling(true);
+            ParityChecks.checkResidentSteadyState(gpu, 5, 3, 6, 1e-4);
+            // only the first step (all misses) gathers: one gather for three steps
+            assertTrue(gpu.profile().containsKey("resident gather"));
+        }
+    }
+
+    @Test
     void agreesWithTheCpuRecurrentAndChunkedCells() {
         try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
             ParityChecks.checkAgainstCpu(gpu, Cells.recurrent(spec(CellKind.GATED_DELTA)), new int[] {5, 0, 13}, 1e-4);
