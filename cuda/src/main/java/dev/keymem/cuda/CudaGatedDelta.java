@@ -121,8 +121,11 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     private final int cacheCapacity;
     private long pool;
     private final LinkedHashMap<Long, Entry> resident = new LinkedHashMap<>(16, 0.75f, true);
-    private final ArrayList<Integer> freeSlots = new ArrayList<>();
+    // smallest free slot first, so that keys loaded together get consecutive slots (in-place steps)
+    private final java.util.TreeSet<Integer> freeSlots = new java.util.TreeSet<>();
     private int nextSlot;
+    /** Groups stepped on the pool in place (no gather/scatter), for tests. */
+    long inPlaceGroups;
 
     private static final class Entry {
         final int slot;
@@ -567,6 +570,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
                 inPlace = slots[r] == slots[0] + r;
             }
             if (inPlace) {
+                inPlaceGroups++;
                 compute(ws, g, pool + 4L * slots[0] * stateLen);
             } else {
                 op("resident gather", () -> dev.launch("kd_gather", n, 256, ws.s, pool, ws.miss, dIdx, stateLen));
@@ -600,7 +604,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
 
     private int takeSlot() {
         if (!freeSlots.isEmpty()) {
-            return freeSlots.remove(freeSlots.size() - 1);
+            return freeSlots.pollFirst();
         }
         if (nextSlot >= cacheCapacity) {
             throw new IllegalStateException("resident cache full (" + cacheCapacity + " keys)");
