@@ -1,0 +1,79 @@
+package dev.keymem.operators;
+
+import dev.keymem.models.backend.TensorBackend;
+import dev.keymem.models.cells.BatchAdvancer;
+import dev.keymem.models.cells.CellSpec;
+import dev.keymem.models.cells.CellState;
+import dev.keymem.models.cells.Cells;
+import dev.keymem.models.cells.MemoryCell;
+import dev.keymem.models.cells.TokenChunk;
+import java.io.Flushable;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * A CPU stand-in for a device-resident advancer (like the CUDA one's state cache): it keeps its own
+ * copy of every state it has seen (by host object identity) and advances that copy; the host arrays
+ * are stale until {@link #flush()} writes the copies back (positions advance at once). An operator
+ * that stored states without flushing first would checkpoint stale memories. Records the batch sizes
+ * and hook calls in static fields for the tests (reset with {@link #reset()}).
+ */
+final class ResidentTestAdvancer implements BatchAdvancer, Flushable, AutoCloseable {
+
+    static final List<Integer> BATCH_KEYS = new ArrayList<>();
+    static int flushes;
+    static int closes;
+
+    static void reset() {
+        BATCH_KEYS.clear();
+        flushes = 0;
+        closes = 0;
+    }
+
+    /** Named by keymem.batch.advancer in the tests. */
+    public static final class Provider implements BatchAdvancerProvider {
+        @Override
+        public BatchAdvancer create(CellSpec spec, TensorBackend backend, ReadableConfig options) {
+            return new ResidentTestAdvancer(Cells.chunked(spec, backend));
+        }
+    }
+
+    private final MemoryCell cell;
+    private final Map<CellState, CellState> device = new IdentityHashMap<>();
+
+    ResidentTestAdvancer(MemoryCell cell) {
+        this.cell = cell;
+    }
+
+    @Override
+    public String name() {
+        return "resident-test";
+    }
+
+    @Override
+    public void advance(CellState[] states, TokenChunk[] chunks, float[][] outs) {
+        BATCH_KEYS.add(states.length);
+        for (int i = 0; i < states.length; i++) {
+            CellState d = device.computeIfAbsent(states[i], CellState::copy);
+            cell.forward(d, chunks[i], outs[i]);
+            states[i].setPosition(d.position());
+        }
+    }
+
+    @Override
+    public void flush() {
+        flushes++;
+        for (Map.Entry<CellState, CellState> e : device.entrySet()) {
+            System.arraycopy(e.getValue().data(), 0, e.getKey().data(), 0, e.getValue().data().length);
+        }
+        device.clear(); // the operator may hand new host objects after a write; start afresh
+    }
+
+    @Override
+    public void close() {
+        closes++;
+    }
+}
