@@ -173,7 +173,8 @@ class BatchedMemoryOperatorTest {
 
         assertSameByKey(expected, got);
         assertEquals(expectedStates, states);
-        assertTrue(sizeFlushes >= 1 && endFlushes == 1, sizeFlushes + " size flushes, " + endFlushes + " at the end");
+        // the end of input flushes what is left, if the last record did not fill a batch
+        assertTrue(sizeFlushes >= 1 && endFlushes <= 1, sizeFlushes + " size flushes, " + endFlushes + " at the end");
         assertEquals(sizeFlushes + endFlushes, batchKeys.getCount());
         assertEquals(4, batchKeys.getStatistics().getMax(), "a size-triggered batch holds max-keys keys");
         assertTrue(steps > batchKeys.getCount(), "no batch held two records of one key (no sub-steps)");
