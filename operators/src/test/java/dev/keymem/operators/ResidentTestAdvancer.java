@@ -9,9 +9,11 @@ import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.cells.TokenChunk;
 import java.io.Flushable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -23,14 +25,14 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 final class ResidentTestAdvancer implements BatchAdvancer, Flushable, AutoCloseable {
 
-    static final List<Integer> BATCH_KEYS = new ArrayList<>();
-    static int flushes;
-    static int closes;
+    static final List<Integer> BATCH_KEYS = Collections.synchronizedList(new ArrayList<>());
+    static final AtomicInteger flushes = new AtomicInteger();
+    static final AtomicInteger closes = new AtomicInteger();
 
     static void reset() {
         BATCH_KEYS.clear();
-        flushes = 0;
-        closes = 0;
+        flushes.set(0);
+        closes.set(0);
     }
 
     /** Named by keymem.batch.advancer in the tests. */
@@ -65,7 +67,7 @@ final class ResidentTestAdvancer implements BatchAdvancer, Flushable, AutoClosea
 
     @Override
     public void flush() {
-        flushes++;
+        flushes.incrementAndGet();
         for (Map.Entry<CellState, CellState> e : device.entrySet()) {
             System.arraycopy(e.getValue().data(), 0, e.getKey().data(), 0, e.getValue().data().length);
         }
@@ -74,6 +76,6 @@ final class ResidentTestAdvancer implements BatchAdvancer, Flushable, AutoClosea
 
     @Override
     public void close() {
-        closes++;
+        closes.incrementAndGet();
     }
 }
