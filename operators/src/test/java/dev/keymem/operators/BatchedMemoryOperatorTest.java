@@ -350,6 +350,30 @@ class BatchedMemoryOperatorTest {
         b.harness.close();
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void withoutDelayEveryRecordIsAdvancedAtOnceAndExpiredMemoriesStartAfresh(Backend backend) throws Exception {
+        Configuration opts = options(Advancer.CPU, 100);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ZERO);
+        opts.set(MemoryOperatorOptions.STATE_TTL, Duration.ofSeconds(10));
+        Batched b = new Batched(backend, opts, null);
+        TokenRecord r = new TokenRecord("k", new int[] {1, 2, 3});
+        b.harness.setStateTtlProcessingTime(1_000);
+        b.harness.processElement(r, 0L);
+        assertEquals(1, b.outputs().size(), "max-delay 0 must advance the record at once");
+        b.harness.setStateTtlProcessingTime(5_000);
+        b.harness.processElement(r, 0L);
+        b.harness.setStateTtlProcessingTime(5_000 + 10_001);
+        b.harness.processElement(r, 0L);
+        List<MemoryReadout> outs = b.outputs();
+        assertEquals(3, b.counter("keymemFlushesDelay"));
+        b.harness.close();
+        assertEquals(0, outs.get(0).startPosition);
+        assertEquals(3, outs.get(1).startPosition);
+        assertEquals(0, outs.get(2).startPosition, "memory should have expired");
+        assertReadoutBitwise(outs.get(0), outs.get(2));
+    }
+
     @Test
     void aWatermarkIsForwardedOnlyAfterTheBufferedRecordsOutputs() throws Exception {
         Batched b = new Batched(Backend.HASHMAP, options(Advancer.CPU, 100), null);
