@@ -3,6 +3,7 @@ package dev.keymem.operators;
 import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellSpec;
+import java.util.function.Function;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ReadableConfig;
 
@@ -10,7 +11,10 @@ import org.apache.flink.configuration.ReadableConfig;
  * Plugs a {@link BatchAdvancer} (e.g. a GPU one) into {@link BatchedMemoryOperator} without the
  * operators depending on it: name the implementing class in {@link MemoryOperatorOptions#BATCH_ADVANCER}.
  * It needs a public no-argument constructor and is instantiated once per operator subtask, on the
- * task manager, through the user-code class loader.
+ * task manager, through the user-code class loader. A module that must not depend on the operators
+ * (such as {@code cuda/}) may instead name a class implementing
+ * {@code java.util.function.Function<CellSpec, BatchAdvancer>} (JDK and models types only), e.g.
+ * {@code spec -> CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults())}.
  *
  * <p>Hooks the operator honours on the advancer it returns:
  * <ul>
@@ -41,15 +45,31 @@ public interface BatchAdvancerProvider {
             throw new IllegalArgumentException(MemoryOperatorOptions.BATCH_ADVANCER.key() + ": class '" + className
                     + "' not found (expected 'cpu' or a BatchAdvancerProvider class name)", e);
         }
-        if (!BatchAdvancerProvider.class.isAssignableFrom(c)) {
+        boolean function = Function.class.isAssignableFrom(c);
+        if (!BatchAdvancerProvider.class.isAssignableFrom(c) && !function) {
             throw new IllegalArgumentException(MemoryOperatorOptions.BATCH_ADVANCER.key() + ": class '" + className
-                    + "' does not implement " + BatchAdvancerProvider.class.getName());
+                    + "' does not implement " + BatchAdvancerProvider.class.getName()
+                    + " nor java.util.function.Function<CellSpec, BatchAdvancer>");
         }
+        Object instance;
         try {
-            return (BatchAdvancerProvider) c.getDeclaredConstructor().newInstance();
+            instance = c.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException(MemoryOperatorOptions.BATCH_ADVANCER.key() + ": cannot instantiate '"
                     + className + "' (it needs a public no-argument constructor)", e);
         }
+        if (instance instanceof BatchAdvancerProvider p) {
+            return p;
+        }
+        @SuppressWarnings("unchecked")
+        Function<Object, Object> f = (Function<Object, Object>) instance;
+        return (spec, backend, options) -> {
+            Object a = f.apply(spec);
+            if (!(a instanceof BatchAdvancer advancer)) {
+                throw new IllegalArgumentException(MemoryOperatorOptions.BATCH_ADVANCER.key() + ": '" + className
+                        + "' returned " + (a == null ? "null" : a.getClass().getName()) + ", not a BatchAdvancer");
+            }
+            return advancer;
+        };
     }
 }

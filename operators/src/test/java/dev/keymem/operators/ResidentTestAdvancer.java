@@ -43,6 +43,14 @@ final class ResidentTestAdvancer implements BatchAdvancer, Flushable, AutoClosea
         }
     }
 
+    /** The same, as a JDK-only factory (what a module that does not depend on the operators would ship). */
+    public static final class Factory implements java.util.function.Function<CellSpec, BatchAdvancer> {
+        @Override
+        public BatchAdvancer apply(CellSpec spec) {
+            return new ResidentTestAdvancer(Cells.chunked(spec, dev.keymem.models.backend.Backends.java()));
+        }
+    }
+
     private final MemoryCell cell;
     private final Map<CellState, CellState> device = new IdentityHashMap<>();
 
