@@ -54,8 +54,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * e.g. on a GPU, and write them into the host {@link CellState} arrays only on {@code flush()}), the
  * operator keeps each advanced key's {@link CellState} object and passes the same object again for
  * the key's next batches; before every checkpoint barrier and at the end of input (and when more than
- * {@code 64 x max-keys} keys are held) it calls {@code flush()} and only then writes those states to
- * Flink state. Other advancers' states are written right after each batch. An {@link AutoCloseable}
+ * {@link MemoryOperatorOptions#BATCH_MAX_HELD_STATES} are held) it calls {@code flush()} and only then
+ * writes those states to Flink state (so state TTL counts from that write). Other advancers' states are written right after each batch. An {@link AutoCloseable}
  * advancer is closed with the operator.
  *
  * <p>Metrics (operator group): {@code keymemTokens}, {@code keymemChunks} (records advanced),
@@ -89,6 +89,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     private final int maxKeys;
     private final int maxBatchTokens;
     private final long maxDelayMs;
+    private final int maxHeldStates;
 
     private transient BatchMemoryModel model;
     private transient BatchAdvancer advancer;
@@ -125,6 +126,11 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
                     MemoryOperatorOptions.BATCH_MAX_DELAY.key() + " must not be negative: " + delay);
         }
         this.maxDelayMs = delay.toMillis();
+        this.maxHeldStates = options.get(MemoryOperatorOptions.BATCH_MAX_HELD_STATES);
+        if (maxHeldStates <= 0) {
+            throw new IllegalArgumentException(
+                    MemoryOperatorOptions.BATCH_MAX_HELD_STATES.key() + " must be positive: " + maxHeldStates);
+        }
     }
 
     /** An operator over the model the options describe. */
@@ -310,7 +316,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
             for (Pending p : keys) {
                 unwritten.put(p.key, p.state);
             }
-            if (unwritten.size() > 64L * maxKeys) {
+            if (unwritten.size() > maxHeldStates) {
                 syncStates();
             }
         } else {

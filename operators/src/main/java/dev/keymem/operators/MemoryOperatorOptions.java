@@ -160,6 +160,14 @@ public final class MemoryOperatorOptions {
                     + "long (processing time) after the first of them arrived. 0 advances every record at once "
                     + "(no batching). Checkpoint barriers, watermarks and the end of input always flush the buffer.");
 
+    public static final ConfigOption<Integer> BATCH_MAX_HELD_STATES = ConfigOptions.key("keymem.batch.max-held-states")
+            .intType()
+            .defaultValue(16384)
+            .withDescription("Only for advancers that keep states themselves (java.io.Flushable ones, e.g. a GPU "
+                    + "state cache): the batched operator holds the states of keys advanced since the last "
+                    + "checkpoint and writes them to Flink state after the advancer's flush(); once more than this "
+                    + "many are held it flushes and writes them early.");
+
     public static final ConfigOption<String> BATCH_ADVANCER = ConfigOptions.key("keymem.batch.advancer")
             .stringType()
             .defaultValue("cpu")

@@ -194,6 +194,29 @@ class BatchedMemoryOperatorTest {
     }
 
     @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aResidentAdvancerIsFlushedEarlyWhenTooManyStatesAreHeld(Backend backend) throws Exception {
+        List<TokenRecord> records = interleaved(9, 6, System.nanoTime());
+        List<MemoryReadout> expected = new ArrayList<>();
+        Map<String, Object> expectedStates = perRecordStates(backend, records, keys(records), expected);
+
+        Configuration opts = options(Advancer.RESIDENT, 2);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_HELD_STATES, 4);
+        ResidentTestAdvancer.reset();
+        Batched b = new Batched(backend, opts, null);
+        b.feed(records);
+        long early = b.counter("keymemStateSyncs");
+        b.harness.endInput();
+        List<MemoryReadout> got = b.outputs();
+        Map<String, Object> states = b.states(keys(records));
+        b.harness.close();
+        assertTrue(early >= 2, "only " + early + " early syncs with 9 keys and at most 4 states held");
+        assertEquals(ResidentTestAdvancer.flushes.get(), b.counter("keymemStateSyncs"));
+        assertSameByKey(expected, got);
+        assertEquals(expectedStates, states);
+    }
+
+    @ParameterizedTest
     @MethodSource("combinations")
     void checkpointWithRecordsBufferedThenRestoreEqualsAnUninterruptedRun(Backend backend, Advancer advancer)
             throws Exception {
