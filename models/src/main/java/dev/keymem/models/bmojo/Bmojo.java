@@ -94,8 +94,8 @@ public final class Bmojo {
     public BmojoState newState() {
         int slots = 2 * window;
         int cap = settings.capacity();
-        int m = settings.eidetic() && settings.admission() == Admission.TOP_M ? settings.topM() : 0;
-        int r = settings.eidetic() ? settings.retrieveK() : 0;
+        int m = candidateSlots();
+        int r = retrievedSlots();
         return new BmojoState(cell.newState(), window, new float[slots * heads * keyDim],
                 new float[slots * heads * valueDim], new float[slots * heads * valueDim], new float[slots * heads],
                 new EntryBuffer(heads, cap, keyDim, valueDim), new EntryBuffer(heads, m, keyDim, valueDim),
@@ -118,7 +118,7 @@ public final class Bmojo {
         float[] o = new float[hv];
         List<BmojoEvent> events = new ArrayList<>();
         long p0 = st.position();
-        Tokens src = new Tokens(st, chunk, null, e, p0);
+        Tokens src = new Tokens(st, chunk, e, p0);
         for (int t = 0; t < T; t++) {
             long p = p0 + t;
             TokenChunk tok = chunk.slice(t, t + 1);
@@ -236,7 +236,7 @@ public final class Bmojo {
         final float[] innovations;
         final long p0;
 
-        Tokens(BmojoState st, TokenChunk chunk, float[] unused, float[] innovations, long p0) {
+        Tokens(BmojoState st, TokenChunk chunk, float[] innovations, long p0) {
             this.st = st;
             this.chunk = chunk;
             this.innovations = innovations;
@@ -412,7 +412,7 @@ public final class Bmojo {
             vis[h].open(st.retrieved(), h, p0, false);
         }
         if (settings.eidetic()) {
-            Tokens src = new Tokens(st, chunk, null, e, p0);
+            Tokens src = new Tokens(st, chunk, e, p0);
             Visibility cb = new Visibility() {
                 @Override
                 public void admitted(int h, long step, EntryBuffer store, int index) {
@@ -572,8 +572,13 @@ public final class Bmojo {
                 sum[t] = s;
             }
             int outOff = (t0 * heads + h) * V;
-            backend.gemm(false, false, c, V, bl, 1f, pw, 0, bl, ev, b0 * V, V, 0f, out, outOff, hv);
-            backend.gemm(false, false, c, V, bl, 1f, pf, 0, bl, eo, b0 * V, V, 1f, out, outOff, hv);
+            // window columns exist only from first - w + 1 on, fading ones only up to first + c - 1 - w
+            int w0 = (int) (Math.max(bandLo, first - window + 1) - bandLo);
+            int fl = (int) Math.max(0, first + c - window - bandLo);
+            backend.gemm(false, false, c, V, bl - w0, 1f, pw, w0, bl, ev, (b0 + w0) * V, V, 0f, out, outOff, hv);
+            if (fl > 0) {
+                backend.gemm(false, false, c, V, fl, 1f, pf, 0, bl, eo, b0 * V, V, 1f, out, outOff, hv);
+            }
             if (n > 0) {
                 backend.gemm(false, false, c, V, n, 1f, sv, 0, n, vis.values, 0, V, 1f, out, outOff, hv);
             }
@@ -650,6 +655,23 @@ public final class Bmojo {
 
     // ------------------------------------------------------------------------------------------------
 
+    private void checkBuffer(String name, EntryBuffer have, int capacity) {
+        if (have.heads() != heads || have.capacity() != capacity || have.keyDim() != keyDim
+                || have.valueDim() != valueDim) {
+            throw new IllegalArgumentException("state's " + name + " has H=" + have.heads() + " capacity="
+                    + have.capacity() + " K=" + have.keyDim() + " V=" + have.valueDim() + ", the settings and cell need H="
+                    + heads + " capacity=" + capacity + " K=" + keyDim + " V=" + valueDim);
+        }
+    }
+
+    private int candidateSlots() {
+        return settings.eidetic() && settings.admission() == Admission.TOP_M ? settings.topM() : 0;
+    }
+
+    private int retrievedSlots() {
+        return settings.eidetic() ? settings.retrieveK() : 0;
+    }
+
     private void check(BmojoState st, EideticArchive archive, TokenChunk chunk, float[] out) {
         if (st == null) {
             throw new IllegalArgumentException("B'MOJO state is missing");
@@ -674,10 +696,9 @@ public final class Bmojo {
             throw new IllegalArgumentException("state's ring does not match 2w=" + slots + " H=" + heads + " K="
                     + keyDim + " V=" + valueDim);
         }
-        if (st.eidetic().capacity() != settings.capacity()) {
-            throw new IllegalArgumentException("state's eidetic capacity " + st.eidetic().capacity()
-                    + " differs from the settings' " + settings.capacity());
-        }
+        checkBuffer("eidetic store", st.eidetic(), settings.capacity());
+        checkBuffer("top-m candidates", st.candidates(), candidateSlots());
+        checkBuffer("retrieved set", st.retrieved(), retrievedSlots());
         long need = (long) chunk.length() * heads * valueDim;
         if (out == null || out.length < need) {
             throw new IllegalArgumentException("output buffer has " + (out == null ? "no" : out.length)

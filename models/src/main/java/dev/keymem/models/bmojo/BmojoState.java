@@ -14,7 +14,8 @@ import java.util.Arrays;
  *   <li>{@code ringKeys} float [2w*H*K], {@code ringValues} float [2w*H*V], {@code ringOutputs} float
  *       [2w*H*V], {@code ringInnovations} float [2w*H]: the raw k and v, the cell's read output o and the
  *       innovation at arrival of the last 2w positions; position p lives in slot {@code p mod 2w}
- *       (layout {@code [slot,H,*]}). Slots of positions not yet seen are zero.</li>
+ *       (layout {@code [slot,H,*]}). Slots of positions not yet seen are zero; innovations are zero when
+ *       the eidetic memory is off (B'MOJO-F does not compute them).</li>
  *   <li>{@code eidetic}: the eidetic store, an {@link EntryBuffer} of capacity {@code capacity},
  *       entries per head in increasing position order.</li>
  *   <li>{@code candidates}: the TOP_M admission's best candidates of the open block, an

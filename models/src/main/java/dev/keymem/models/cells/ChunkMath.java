@@ -10,13 +10,21 @@ final class ChunkMath {
     }
 
     /**
+     * The smallest per-token log decay the chunked form sums: exp(-200) is 0 in float, so clamping
+     * changes no result, yet it keeps the cumulative sums finite when a gate is -infinity (a hard
+     * reset), where differences of infinite sums would be NaN.
+     */
+    static final double MIN_LOG_DECAY = -200;
+
+    /**
      * Cumulative log decays within a chunk: {@code G[t] = g[t0] + ... + g[t]} for the head's gates
-     * {@code g[(t0+t)*H + h]}, summed in double; fills {@code eG[t] = exp(G[t])}.
+     * {@code g[(t0+t)*H + h]} (each clamped at {@link #MIN_LOG_DECAY}), summed in double; fills
+     * {@code eG[t] = exp(G[t])}.
      */
     static void cumulativeGates(float[] g, int t0, int heads, int h, int c, double[] gcum, float[] eG) {
         double acc = 0;
         for (int t = 0; t < c; t++) {
-            acc += g[(t0 + t) * heads + h];
+            acc += Math.max(g[(t0 + t) * heads + h], MIN_LOG_DECAY);
             gcum[t] = acc;
             eG[t] = (float) Math.exp(acc);
         }

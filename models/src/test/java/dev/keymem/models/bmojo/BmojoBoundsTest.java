@@ -115,7 +115,9 @@ class BmojoBoundsTest {
         Bmojo other = new Bmojo(Cells.recurrent(spec), BmojoSettings.fading(5));
         message(() -> other.forward(st, ar, c, new float[30]), "window");
         Bmojo otherCap = new Bmojo(Cells.recurrent(spec), BmojoSettings.fading(4).withCapacity(3).withThreshold(1f));
-        message(() -> otherCap.forward(st, ar, c, new float[30]), "capacity");
+        message(() -> otherCap.forward(st, ar, c, new float[30]), "eidetic store");
+        Bmojo otherM = new Bmojo(Cells.recurrent(spec), BmojoSettings.fading(4).withCapacity(2).withTopM(2, 8));
+        message(() -> otherM.forward(st, ar, c, new float[30]), "top-m candidates");
         message(() -> BmojoSettings.fading(0), "window");
         message(() -> BmojoSettings.fading(4).withCapacity(-1), "capacity");
         message(() -> BmojoSettings.fading(4).withCapacity(2).withTopM(5, 4), "topM");
