@@ -46,7 +46,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>Order: a key's records are advanced and emitted in arrival order. When one batch holds several
  * records of a key, they run in successive sub-steps (sub-step r advances the r-th buffered record of
  * every key that has one), so every record's reads are exactly those of
- * {@link KeyedMemoryFunction} on the same stream, bit for bit on the CPU advancer. Dead letters (the
+ * {@link KeyedMemoryFunction} on the same stream, bit for bit on the CPU advancer. With
+ * {@link MemoryOperatorOptions#BATCH_MERGE_RECORDS} a key's buffered records are concatenated into one
+ * chunk instead (one step per batch however skewed the keys; the reads then equal the per-record
+ * operator's up to float rounding, as any other cut of the stream would). Dead letters (the
  * same validation and side output as {@link KeyedMemoryFunction}) are emitted when the record
  * arrives; their position counts the key's buffered tokens.
  *
@@ -90,6 +93,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     private final int maxBatchTokens;
     private final long maxDelayMs;
     private final int maxHeldStates;
+    private final boolean mergeRecords;
 
     private transient BatchMemoryModel model;
     private transient BatchAdvancer advancer;
@@ -127,6 +131,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         }
         this.maxDelayMs = delay.toMillis();
         this.maxHeldStates = options.get(MemoryOperatorOptions.BATCH_MAX_HELD_STATES);
+        this.mergeRecords = options.get(MemoryOperatorOptions.BATCH_MERGE_RECORDS);
         if (maxHeldStates <= 0) {
             throw new IllegalArgumentException(
                     MemoryOperatorOptions.BATCH_MAX_HELD_STATES.key() + " must be positive: " + maxHeldStates);
@@ -274,11 +279,13 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
             p.state = s;
             rounds = Math.max(rounds, p.records.size());
         }
-        int hv = model.heads() * model.valueDim();
+        if (mergeRecords) {
+            rounds = 1;
+        }
         for (int r = 0; r < rounds; r++) {
             List<Pending> active = new ArrayList<>(keys.size());
             for (Pending p : keys) {
-                if (p.records.size() > r) {
+                if (mergeRecords || p.records.size() > r) {
                     active.add(p);
                 }
             }
@@ -289,27 +296,30 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
             long[] starts = new long[n];
             for (int i = 0; i < n; i++) {
                 Pending p = active.get(i);
-                int[] ids = p.records.get(r);
+                int[] ids = mergeRecords ? p.merged() : p.records.get(r);
                 states[i] = p.state;
                 chunks[i] = model.project(ids);
-                outs[i] = new float[ids.length * hv];
+                outs[i] = new float[ids.length * model.heads() * model.valueDim()];
                 starts[i] = p.state.position();
             }
             advancer.advance(states, chunks, outs);
             metrics.steps.inc();
             for (int i = 0; i < n; i++) {
                 Pending p = active.get(i);
-                int tokens = p.records.get(r).length;
+                int tokens = chunks[i].length();
                 if (states[i].position() != starts[i] + tokens) {
                     throw new IllegalStateException("advancer " + advancer.name() + " left key '" + p.key
                             + "' at position " + states[i].position() + ", expected " + (starts[i] + tokens));
                 }
-                MemoryReadout readout = new MemoryReadout(String.valueOf(p.key), starts[i], tokens, model.heads(),
-                        model.valueDim(), outs[i]);
-                output.collect(p.hasTimestamp.get(r) ? new StreamRecord<>(readout, p.timestamps.get(r))
-                        : new StreamRecord<>(readout));
-                metrics.tokens.inc(tokens);
-                metrics.chunks.inc();
+                if (mergeRecords) {
+                    int offset = 0;
+                    for (int j = 0; j < p.records.size(); j++) {
+                        emit(p, j, starts[i] + offset, outs[i], offset);
+                        offset += p.records.get(j).length;
+                    }
+                } else {
+                    emit(p, r, starts[i], outs[i], 0);
+                }
             }
         }
         if (resident != null) {
@@ -324,6 +334,20 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
                 write(p.key, p.state);
             }
         }
+    }
+
+    /** Emits record {@code j} of the key, whose reads start at token {@code offset} of {@code out}. */
+    private void emit(Pending p, int j, long start, float[] out, int offset) {
+        int tokens = p.records.get(j).length;
+        int hv = model.heads() * model.valueDim();
+        float[] reads = offset == 0 && out.length == tokens * hv ? out
+                : java.util.Arrays.copyOfRange(out, offset * hv, (offset + tokens) * hv);
+        MemoryReadout readout = new MemoryReadout(String.valueOf(p.key), start, tokens, model.heads(),
+                model.valueDim(), reads);
+        output.collect(p.hasTimestamp.get(j) ? new StreamRecord<>(readout, p.timestamps.get(j))
+                : new StreamRecord<>(readout));
+        metrics.tokens.inc(tokens);
+        metrics.chunks.inc();
     }
 
     /** Resident advancers: flushes the advancer, then writes the held states to Flink state. */
@@ -356,6 +380,20 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
 
         Pending(Object key) {
             this.key = key;
+        }
+
+        /** All buffered tokens of the key, in order. */
+        int[] merged() {
+            if (records.size() == 1) {
+                return records.get(0);
+            }
+            int[] all = new int[tokens];
+            int at = 0;
+            for (int[] r : records) {
+                System.arraycopy(r, 0, all, at, r.length);
+                at += r.length;
+            }
+            return all;
         }
 
         void add(int[] ids, boolean hasTs, long ts) {

@@ -160,6 +160,15 @@ public final class MemoryOperatorOptions {
                     + "long (processing time) after the first of them arrived. 0 advances every record at once "
                     + "(no batching). Checkpoint barriers, watermarks and the end of input always flush the buffer.");
 
+    public static final ConfigOption<Boolean> BATCH_MERGE_RECORDS = ConfigOptions.key("keymem.batch.merge-records")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("false: several records of one key in a batch run in successive sub-steps, so the "
+                    + "reads equal the per-record operator's bit for bit (on the CPU advancer). true: a key's "
+                    + "buffered records are concatenated into one chunk, so every batch is one advancer step even "
+                    + "when a few keys dominate; the reads then equal the per-record operator's up to float "
+                    + "rounding (cutting a stream differently never changes the memory's outputs otherwise).");
+
     public static final ConfigOption<Integer> BATCH_MAX_HELD_STATES = ConfigOptions.key("keymem.batch.max-held-states")
             .intType()
             .defaultValue(16384)

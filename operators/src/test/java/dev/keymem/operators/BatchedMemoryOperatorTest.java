@@ -306,6 +306,63 @@ class BatchedMemoryOperatorTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void mergedRecordsRunOneStepPerBatchAndReadTheSameUpToRounding(Backend backend) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(System.nanoTime());
+        List<TokenRecord> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // one hot key and a few cold ones
+            String key = rnd.nextInt(4) == 0 ? "cold-" + rnd.nextInt(3) : "hot";
+            records.add(new TokenRecord(key, rnd.ints(1 + rnd.nextInt(11), 0, VOCAB).toArray()));
+        }
+        List<MemoryReadout> expected = new ArrayList<>();
+        Map<String, Object> expectedStates = perRecordStates(backend, records, keys(records), expected);
+
+        Configuration opts = options(Advancer.CPU, 3);
+        opts.set(MemoryOperatorOptions.BATCH_MERGE_RECORDS, true);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_TOKENS, 120);
+        Batched b = new Batched(backend, opts, null);
+        b.feed(records);
+        b.harness.endInput();
+        List<MemoryReadout> got = b.outputs();
+        Map<String, Object> states = b.states(keys(records));
+        long steps = b.counter("keymemBatchSteps");
+        long batches = b.histogram("keymemBatchKeys").getCount();
+        b.harness.close();
+
+        assertEquals(batches, steps, "merged records: one advancer step per batch");
+        assertTrue(records.size() > 2 * batches, "batches held too few records to merge any");
+        Map<String, List<MemoryReadout>> e = byKey(expected);
+        Map<String, List<MemoryReadout>> g = byKey(got);
+        assertEquals(e.keySet(), g.keySet());
+        for (String k : e.keySet()) {
+            assertEquals(e.get(k).size(), g.get(k).size(), k);
+            double maxAbs = 0;
+            double maxErr = 0;
+            for (int i = 0; i < e.get(k).size(); i++) {
+                MemoryReadout x = e.get(k).get(i);
+                MemoryReadout y = g.get(k).get(i);
+                assertEquals(x.startPosition, y.startPosition, k);
+                assertEquals(x.tokens, y.tokens, k);
+                for (int j = 0; j < x.outputs.length; j++) {
+                    maxAbs = Math.max(maxAbs, Math.abs(x.outputs[j]));
+                    maxErr = Math.max(maxErr, Math.abs(x.outputs[j] - y.outputs[j]));
+                }
+            }
+            assertTrue(maxAbs > 0 && maxErr / maxAbs <= 1e-4, k + ": rel err " + maxErr / maxAbs);
+            CellState xs = (CellState) expectedStates.get(k);
+            CellState ys = (CellState) states.get(k);
+            assertEquals(xs.position(), ys.position(), k);
+            double sAbs = 0;
+            double sErr = 0;
+            for (int j = 0; j < xs.data().length; j++) {
+                sAbs = Math.max(sAbs, Math.abs(xs.data()[j]));
+                sErr = Math.max(sErr, Math.abs(xs.data()[j] - ys.data()[j]));
+            }
+            assertTrue(sErr / sAbs <= 1e-4, k + " state: rel err " + sErr / sAbs);
+        }
+    }
+
     /** Each key's stream cut into records of 1..15 tokens, keys interleaved at random. */
     private static List<TokenRecord> cut(int[][] streams, SplittableRandom rnd) {
         int[] at = new int[streams.length];
