@@ -329,6 +329,9 @@ class BmojoMemoryFunctionTest {
         assertEquals(dev.keymem.models.bmojo.BmojoSettings.defaults(),
                 new ConfiguredModelFactory(Configuration.fromMap(Map.of("keymem.memory.type", "BMOJO"))).bmojoSettings());
         assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(MemoryEvent.class));
+        IllegalArgumentException batched = assertThrows(IllegalArgumentException.class,
+                () -> new ConfiguredModelFactory(options()).createBatched());
+        assertTrue(batched.getMessage().contains("keymem.memory.type=BMOJO is not supported"), batched.getMessage());
     }
 
     private static void check(Consumer<Configuration> bad, String message) {
