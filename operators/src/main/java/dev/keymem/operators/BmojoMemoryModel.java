@@ -11,8 +11,9 @@ import java.util.Objects;
  * B'MOJO (fading + eidetic memory, mechanisms.md section 3) behind the model layer's
  * {@link Projector}: token ids are embedded and projected into one chunk, and B'MOJO advances the
  * key's memory over it. {@code reference} selects {@link dev.keymem.models.bmojo.Bmojo#forwardReference}
- * (token by token: outputs and admissions bitwise independent of how records cut the stream) instead
- * of the fast chunked {@link dev.keymem.models.bmojo.Bmojo#forward} (outputs equal up to float rounding
+ * (token by token: with projections that do not depend on the record's length, as the scalar
+ * backend's, outputs and admissions are bitwise independent of how records cut the stream) instead of
+ * the fast chunked {@link dev.keymem.models.bmojo.Bmojo#forward} (outputs equal up to float rounding
  * across cuts; admissions can differ only for innovations within rounding of the threshold or a rival).
  */
 public final class BmojoMemoryModel implements MemoryModel.Bmojo {

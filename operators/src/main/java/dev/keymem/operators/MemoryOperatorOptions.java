@@ -95,10 +95,12 @@ public final class MemoryOperatorOptions {
             .defaultValue(MemoryType.PLAIN)
             .withDescription("PLAIN: one cell state per key. CACHING: Memory Caching (segments frozen into cached "
                     + "checkpoints that later tokens read, mechanisms.md section 2). BMOJO: fading + eidetic memory "
-                    + "(mechanisms.md section 3; settings keymem.bmojo.*; with keymem.cell.form=recurrent it runs "
-                    + "B'MOJO's token-by-token reference form, whose outputs and admissions do not depend on how "
-                    + "records cut the stream; 'chunked' runs the fast form). BMOJO emits what it kept and why on "
-                    + "the side output KeyedMemoryFunction.MEMORY_EVENTS.");
+                    + "(mechanisms.md section 3; settings keymem.bmojo.*). keymem.cell.form=recurrent runs B'MOJO's "
+                    + "token-by-token reference form: with keymem.backend=scalar its outputs and admissions are "
+                    + "bitwise independent of how records cut the stream. 'chunked' runs the fast form: outputs "
+                    + "agree across cuts within float rounding, and an admission can differ only for an innovation "
+                    + "within rounding of the threshold or of a rival. BMOJO emits what it kept and why on the side "
+                    + "output KeyedMemoryFunction.MEMORY_EVENTS.");
 
     // ---------------------------------------------------------------------------------------------
     // B'MOJO (memory type BMOJO); defaults are BmojoSettings.defaults()

@@ -156,12 +156,16 @@ class BmojoMemoryFunctionTest {
         return out;
     }
 
-    /** The reference (recurrent) form: outputs and events bitwise independent of record cuts. */
+    /**
+     * The reference (recurrent) form with the scalar backend (projections that do not depend on how many
+     * tokens a record has): outputs, events and stored memories bitwise independent of record cuts.
+     */
     @ParameterizedTest
     @EnumSource(Backend.class)
     void recurrentFormDecisionsAndOutputsDoNotDependOnRecordCuts(Backend backend) throws Exception {
         Configuration opts = options();
         opts.set(MemoryOperatorOptions.CELL_FORM, "recurrent");
+        opts.set(MemoryOperatorOptions.BACKEND, "scalar");
         opts.set(MemoryOperatorOptions.BMOJO_ADMISSION, dev.keymem.models.bmojo.BmojoSettings.Admission.THRESHOLD);
         opts.set(MemoryOperatorOptions.BMOJO_THRESHOLD, 0.5f);
         List<TokenRecord> records = interleaved(3, 12, System.nanoTime());
