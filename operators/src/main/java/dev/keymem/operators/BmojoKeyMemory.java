@@ -83,9 +83,7 @@ final class BmojoKeyMemory extends KeyMemory {
         if (emitEvents) {
             List<MemoryEvent> events = new ArrayList<>(report.events().size());
             for (BmojoEvent e : report.events()) {
-                MemoryEvent.Kind kind = e.type() == BmojoEvent.Type.ADMITTED ? MemoryEvent.Kind.ADMITTED
-                        : MemoryEvent.Kind.EVICTED;
-                events.add(new MemoryEvent(key, kind, e.step(), e.head(), e.position(), e.innovation()));
+                events.add(MemoryEvent.of(key, e));
             }
             last = events;
         }

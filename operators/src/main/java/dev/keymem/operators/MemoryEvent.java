@@ -9,12 +9,13 @@ import org.apache.flink.annotation.PublicEvolving;
  * after the record's {@link MemoryReadout}) so that a job can show what was kept and why. A Flink
  * POJO.
  *
- * <p>B'MOJO (memory type BMOJO): {@link Kind#ADMITTED} the token at {@code position} entered head
- * {@code head}'s eidetic store (exact k, v kept); {@link Kind#EVICTED} it left the store (the lowest
- * innovation when the store overflowed; possibly the token just admitted) and went to the long-term
- * archive, from which it can still be retrieved. {@code score} is the token's innovation
- * {@code ||v - S^T k||} at arrival; {@code step} is the stream position of the token whose step made
- * the decision (decisions happen when a token leaves the w-token window, so {@code step >= position + w}).
+ * <p>B'MOJO (memory type BMOJO): {@link Kind#ADMITTED} (from {@code WINDOW} to {@code EIDETIC}) the
+ * token at {@code position} entered head {@code head}'s eidetic store (exact k, v kept);
+ * {@link Kind#EVICTED} (from {@code EIDETIC} to {@code ARCHIVE}) it left the store (the lowest innovation
+ * when the store overflowed; possibly the token just admitted) and went to the long-term archive, from
+ * which it can still be retrieved. {@code score} is the token's innovation {@code ||v - S^T k||} at
+ * arrival; {@code step} is the stream position of the token whose step made the decision (decisions
+ * happen when a token leaves the w-token window, so {@code step >= position + w}); {@code draw} is NaN.
  */
 @PublicEvolving
 public class MemoryEvent {
@@ -36,6 +37,11 @@ public class MemoryEvent {
     public long position;
     /** Why: the innovation at arrival (B'MOJO). */
     public float score;
+    /** The tier the entry left and the one it entered (e.g. WINDOW, EIDETIC, ARCHIVE). */
+    public String from;
+    public String to;
+    /** The random draw that decided (NaN where none was made, always for B'MOJO). */
+    public double draw = Double.NaN;
 
     public MemoryEvent() {
     }
@@ -49,11 +55,27 @@ public class MemoryEvent {
         this.score = score;
     }
 
+    public MemoryEvent(String key, Kind kind, long step, int head, long position, float score, String from, String to,
+                       double draw) {
+        this(key, kind, step, head, position, score);
+        this.from = from;
+        this.to = to;
+        this.draw = draw;
+    }
+
+    /** The operator's form of a B'MOJO event. */
+    static MemoryEvent of(String key, dev.keymem.models.bmojo.BmojoEvent e) {
+        boolean admitted = e.type() == dev.keymem.models.bmojo.BmojoEvent.Type.ADMITTED;
+        return new MemoryEvent(key, admitted ? Kind.ADMITTED : Kind.EVICTED, e.step(), e.head(), e.position(),
+                e.innovation(), admitted ? "WINDOW" : "EIDETIC", admitted ? "EIDETIC" : "ARCHIVE", Double.NaN);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MemoryEvent e && Objects.equals(key, e.key) && kind == e.kind && step == e.step
                 && head == e.head && position == e.position
-                && Float.floatToRawIntBits(score) == Float.floatToRawIntBits(e.score);
+                && Float.floatToRawIntBits(score) == Float.floatToRawIntBits(e.score) && Objects.equals(from, e.from)
+                && Objects.equals(to, e.to) && Double.doubleToLongBits(draw) == Double.doubleToLongBits(e.draw);
     }
 
     @Override
@@ -63,6 +85,7 @@ public class MemoryEvent {
 
     @Override
     public String toString() {
-        return key + ": " + kind + " head " + head + " token@" + position + " (score " + score + ") at step " + step;
+        return key + ": " + kind + " head " + head + " token@" + position + " " + from + "->" + to + " (score " + score
+                + (Double.isNaN(draw) ? "" : ", draw " + draw) + ") at step " + step;
     }
 }

@@ -124,6 +124,12 @@ class BmojoMemoryFunctionTest {
         Map<String, List<MemoryReadout>> outs = byKey(all.harness.extractOutputValues());
         all.harness.close();
         assertEquals(OperatorTestSupport.directEvents(opts, records), together);
+        for (MemoryEvent e : together) {
+            assertTrue(e.step >= e.position + 3, "decided before the token left the window: " + e);
+            assertTrue(e.head >= 0 && e.head < 2 && e.score >= 0 && Double.isNaN(e.draw), e.toString());
+            assertEquals(e.kind == MemoryEvent.Kind.ADMITTED ? List.of("WINDOW", "EIDETIC") : List.of("EIDETIC", "ARCHIVE"),
+                    List.of(e.from, e.to), e.toString());
+        }
         for (String key : outs.keySet()) {
             Opened alone = open(backend, opts);
             feed(alone, records.stream().filter(r -> r.key.equals(key)).collect(Collectors.toList()));

@@ -297,9 +297,7 @@ final class OperatorTestSupport {
                         r.tokenIds, o);
                 if (events != null) {
                     for (BmojoEvent e : rep.events()) {
-                        events.add(new MemoryEvent(r.key, e.type() == BmojoEvent.Type.ADMITTED
-                                ? MemoryEvent.Kind.ADMITTED : MemoryEvent.Kind.EVICTED, e.step(), e.head(),
-                                e.position(), e.innovation()));
+                        events.add(MemoryEvent.of(r.key, e));
                     }
                 }
             } else {
