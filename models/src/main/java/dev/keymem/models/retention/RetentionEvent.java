@@ -9,7 +9,8 @@ package dev.keymem.models.retention;
  * @param to          the tier it entered ({@link Tier#DROPPED} when it left memory)
  * @param blockEnd    the block close at which it happened (exclusive end position of the block)
  * @param slots       COMPRESSED only: the T2 slot chosen per head (else null)
- * @param probability the retention probability at this evaluation (NaN for PINNED and ARCHIVE_DROPPED)
+ * @param probability the retention probability at this evaluation (NaN for PINNED; for ARCHIVE_DROPPED the
+ *                    probability the entry was archived with)
  * @param draw        the token's deterministic draw u(seed, position) (NaN where no draw is made: T1 had room
  *                    for every exiting token, or the token was ranked out of T1)
  * @param features    the raw features at this evaluation (null for PINNED and ARCHIVE_DROPPED)
@@ -29,7 +30,7 @@ public record RetentionEvent(long position, Kind kind, Tier from, Tier to, long 
         COMPRESSED,
         /** An evicted token written to T3. */
         ARCHIVED,
-        /** An archived token removed from T3 because the archive was full. */
+        /** An archived token removed from T3 because the archive was full (the lowest probability). */
         ARCHIVE_DROPPED
     }
 

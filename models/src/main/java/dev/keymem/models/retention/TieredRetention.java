@@ -38,8 +38,9 @@ import java.util.Objects;
  *       (ties: older first); the first retainedCap stay, the rest are evicted (promotion T0 -&gt; T1 and
  *       demotion T1 -&gt; T2/T3 happen only here);</li>
  *   <li>eviction, in increasing position: the token is folded into T2 ({@link CompressedSlots}) when
- *       there are slots, and archived in T3 when archiveCap &gt; 0 (the earliest archived entry is dropped
- *       when the archive is over its cap);</li>
+ *       there are slots, and archived in T3 when archiveCap &gt; 0; when the archive is then over its cap
+ *       the entry with the lowest probability at its eviction (ties: the older) is dropped, which may be
+ *       the new entry itself;</li>
  *   <li>T3 recall (archiveTopK &gt; 0): the archive is scanned once and the archiveTopK entries with
  *       the largest mean-query logit sum_h scale qbar_h . k_h (qbar = the closed block's mean query;
  *       ties: older first) become the recalled entries the next block's reads see.</li>
@@ -81,7 +82,7 @@ public final class TieredRetention {
     public RetentionState newState(long keySeed) {
         return new RetentionState(keySeed, 0L, cell.newState(), new double[heads * keyDim], List.of(), List.of(),
                 List.of(), List.of(), new CompressedSlots(heads, settings.compressedSlots(), keyDim, valueDim),
-                new long[0]);
+                new long[0], new double[0]);
     }
 
     /**
@@ -124,18 +125,55 @@ public final class TieredRetention {
      * accumulated, no token is added): for queries from outside the stream, e.g. a recall probe.
      */
     public void read(RetentionState st, float[] q, int tokens, float[] out) {
-        Objects.requireNonNull(st, "state");
-        if (q == null || q.length < tokens * heads * keyDim) {
-            throw new IllegalArgumentException("q must hold T*H*K = " + tokens * heads * keyDim + " floats, got "
-                    + (q == null ? "null" : q.length));
-        }
-        if (out == null || out.length < tokens * heads * valueDim) {
-            throw new IllegalArgumentException("out must hold T*H*V = " + tokens * heads * valueDim + " floats, got "
-                    + (out == null ? "null" : out.length));
-        }
+        checkRead(st, q, tokens, out);
         List<List<RetainedToken>> tiers = List.of(st.sinks(), st.window(), st.retained(), st.recalled());
         for (int t = 0; t < tokens; t++) {
             attention.read(q, t * heads * keyDim, tiers, 0, st.compressed(), out, t * heads * valueDim);
+        }
+    }
+
+    /**
+     * Like {@link #read(RetentionState, float[], int, float[])}, plus, per query, the {@code archiveTopK}
+     * entries of the T3 archive with the largest logit sum_h scale q_h . k_h (ties: older first; entries
+     * already recalled into the state are skipped, so nothing is counted twice): the softmax then runs
+     * over sinks, T0, T1, the recalled entries, these archive entries and the T2 slots. Scans the archive
+     * once per query: meant for queries from outside the stream (a question about the key's history).
+     */
+    public void read(RetentionState st, ArchiveStore archive, int archiveTopK, float[] q, int tokens, float[] out) {
+        if (archiveTopK < 0) {
+            throw new IllegalArgumentException("archiveTopK must be >= 0: " + archiveTopK);
+        }
+        if (archiveTopK == 0 || archive == null) {
+            read(st, q, tokens, out);
+            return;
+        }
+        checkRead(st, q, tokens, out);
+        java.util.Set<Long> recalled = new java.util.HashSet<>();
+        st.recalled().forEach(t -> recalled.add(t.position()));
+        int hk = heads * keyDim;
+        for (int t = 0; t < tokens; t++) {
+            int off = t * hk;
+            List<RetainedToken> entries = new ArrayList<>();
+            List<double[]> scored = new ArrayList<>();
+            archive.forEach(e -> {
+                if (recalled.contains(e.position())) {
+                    return;
+                }
+                double d = 0;
+                for (int x = 0; x < hk; x++) {
+                    d += (double) q[off + x] * e.k()[x];
+                }
+                scored.add(new double[] {d * settings.scale(), e.position(), entries.size()});
+                entries.add(e);
+            });
+            scored.sort((x, y) -> x[0] != y[0] ? Double.compare(y[0], x[0]) : Double.compare(x[1], y[1]));
+            List<RetainedToken> top = new ArrayList<>();
+            for (int i = 0; i < Math.min(archiveTopK, scored.size()); i++) {
+                top.add(entries.get((int) scored.get(i)[2]));
+            }
+            top.sort(Comparator.comparingLong(RetainedToken::position));
+            attention.read(q, off, List.of(st.sinks(), st.window(), st.retained(), st.recalled(), top), 0,
+                    st.compressed(), out, t * heads * valueDim);
         }
     }
 
@@ -272,14 +310,14 @@ public final class TieredRetention {
         }
         if (settings.archiveCap() > 0) {
             archive.put(t);
-            st.mutableArchived().addLast(t.position());
+            st.mutableArchived().add(new RetentionState.ArchivedRef(t.probability(), t.position()));
             events.add(new RetentionEvent(t.position(), Kind.ARCHIVED, from, Tier.ARCHIVE, end, null, t.probability(),
                     Double.NaN, null));
             while (st.mutableArchived().size() > settings.archiveCap()) {
-                long gone = st.mutableArchived().removeFirst();
-                archive.remove(gone);
-                events.add(new RetentionEvent(gone, Kind.ARCHIVE_DROPPED, Tier.ARCHIVE, Tier.DROPPED, end, null,
-                        Double.NaN, Double.NaN, null));
+                RetentionState.ArchivedRef gone = st.mutableArchived().pollFirst();
+                archive.remove(gone.position());
+                events.add(new RetentionEvent(gone.position(), Kind.ARCHIVE_DROPPED, Tier.ARCHIVE, Tier.DROPPED, end,
+                        null, gone.probability(), Double.NaN, null));
             }
         }
     }
@@ -354,6 +392,21 @@ public final class TieredRetention {
             rec.add(entries.get((int) scored.get(i)[2]).copy());
         }
         rec.sort(Comparator.comparingLong(RetainedToken::position));
+    }
+
+    private void checkRead(RetentionState st, float[] q, int tokens, float[] out) {
+        Objects.requireNonNull(st, "state");
+        if (tokens < 0) {
+            throw new IllegalArgumentException("negative query count " + tokens);
+        }
+        if (q == null || q.length < tokens * heads * keyDim) {
+            throw new IllegalArgumentException("q must hold T*H*K = " + tokens * heads * keyDim + " floats, got "
+                    + (q == null ? "null" : q.length));
+        }
+        if (out == null || out.length < tokens * heads * valueDim) {
+            throw new IllegalArgumentException("out must hold T*H*V = " + tokens * heads * valueDim + " floats, got "
+                    + (out == null ? "null" : out.length));
+        }
     }
 
     private void check(RetentionState st, ArchiveStore archive, TokenChunk chunk, float[] out) {

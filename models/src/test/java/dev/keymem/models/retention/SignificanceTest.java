@@ -56,13 +56,25 @@ class SignificanceTest {
         int retained = 0;
         int rankedOut = 0;
         int underCapacity = 0;
+        int dropped = 0;
         for (int start = 0; start < 800; start += b) {
             List<RetentionEvent> ev = m.forward(st, ar, stream.slice(start, start + b), new float[b * 16]);
             double minKept = Double.POSITIVE_INFINITY;
             for (RetainedToken t : st.retained()) {
                 minKept = Math.min(minKept, t.probability());
             }
+            double minArchived = Double.POSITIVE_INFINITY;
+            long[] ap = st.archivedPositions();
+            double[] pp = st.archivedProbabilities();
+            for (int i = 0; i < ap.length; i++) {
+                minArchived = Math.min(minArchived, pp[i]);
+                assertEquals(ar.get(ap[i]).probability(), pp[i], 0.0, "index and archive agree");
+            }
             for (RetentionEvent e : ev) {
+                if (e.kind() == Kind.ARCHIVE_DROPPED) {
+                    dropped++;
+                    assertTrue(e.probability() <= minArchived, "dropped " + e + " above an archived p " + minArchived);
+                }
                 if (e.kind() != Kind.RETAINED && e.kind() != Kind.EVICTED) {
                     continue;
                 }
@@ -87,8 +99,9 @@ class SignificanceTest {
                 }
             }
         }
-        assertTrue(retained > 0 && rankedOut > 0 && underCapacity > 0,
-                "retained " + retained + " ranked out " + rankedOut + " admitted without a draw " + underCapacity);
+        assertTrue(retained > 0 && rankedOut > 0 && underCapacity > 0 && dropped > 0,
+                "retained " + retained + " ranked out " + rankedOut + " admitted without a draw " + underCapacity
+                        + " dropped from T3 " + dropped);
     }
 
     @Test

@@ -14,7 +14,9 @@ import java.util.function.IntFunction;
  * <p>Memories, all with the same attention sharpness (scale) and budget B:
  * StreamingLLM (4 sinks + the last B - 4 tokens); H2O (B tokens: the B/2 most recent plus the
  * heavy hitters by accumulated attention mass); B'MOJO's innovation store (see {@link #bmojoHook});
- * STR/CMP ({@link TieredMemory#forBudget}).
+ * STR/CMP ({@link TieredMemory#forBudget}); and STR/CMP with a T3 archive of 8 x budget entries kept
+ * outside the per-key state (the operator's map state), from which each probe adds its 4 best matches
+ * (its bytes column counts the state only, the archive's position index included).
  *
  * <p>Run: {@code java -cp models/target/classes dev.keymem.models.retention.bench.RetentionBenchmark
  * [--length N] [--needles N] [--dim D] [--budgets 64,128,256,512] [--seeds S]}.
@@ -65,6 +67,9 @@ public final class RetentionBenchmark {
         }
         m.add(new TieredMemory("STR/CMP (tiers)", TieredMemory.forBudget(budget, s.dim(), s.scale()), s.dim(),
                 seed * 0x9e3779b97f4a7c15L + 1));
+        m.add(new TieredMemory("STR/CMP + T3 archive (8x budget, off-state; top-4 per probe)",
+                TieredMemory.forBudget(budget, s.dim(), s.scale()).withArchive(8 * budget, 0), s.dim(),
+                seed * 0x9e3779b97f4a7c15L + 1, 4));
         return m;
     }
 

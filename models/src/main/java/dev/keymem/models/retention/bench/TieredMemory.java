@@ -4,6 +4,7 @@ import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
 import dev.keymem.models.cells.TokenChunk;
+import dev.keymem.models.retention.InMemoryArchiveStore;
 import dev.keymem.models.retention.RetentionSettings;
 import dev.keymem.models.retention.RetentionState;
 import dev.keymem.models.retention.TieredRetention;
@@ -14,13 +15,28 @@ public final class TieredMemory implements BenchMemory {
     private final RetentionState state;
     private final int dim;
     private final String name;
+    private final InMemoryArchiveStore archive;
+    private final int probeTopK;
 
     public TieredMemory(String name, RetentionSettings settings, int dim, long keySeed) {
+        this(name, settings, dim, keySeed, 0);
+    }
+
+    /**
+     * @param probeTopK archived entries a probe adds to its read (needs settings.archiveCap() &gt; 0;
+     *                  0 = probes read the state only)
+     */
+    public TieredMemory(String name, RetentionSettings settings, int dim, long keySeed, int probeTopK) {
         CellSpec spec = CellSpec.of(CellKind.DELTA, 1, dim, dim, Math.min(64, settings.block()));
         this.model = new TieredRetention(Cells.recurrent(spec), settings);
         this.state = model.newState(keySeed);
         this.dim = dim;
         this.name = name;
+        this.archive = settings.archiveCap() > 0 ? new InMemoryArchiveStore() : null;
+        this.probeTopK = probeTopK;
+        if (probeTopK > 0 && archive == null) {
+            throw new IllegalArgumentException("probeTopK " + probeTopK + " needs an archive (archiveCap > 0)");
+        }
     }
 
     /**
@@ -48,19 +64,24 @@ public final class TieredMemory implements BenchMemory {
 
     @Override
     public void consume(TokenChunk c) {
-        model.forward(state, null, c, new float[c.length() * dim]);
+        model.forward(state, archive, c, new float[c.length() * dim]);
     }
 
     @Override
     public float[] probe(float[] q) {
         float[] out = new float[dim];
-        model.read(state, q, 1, out);
+        model.read(state, archive, probeTopK, q, 1, out);
         return out;
     }
 
     @Override
     public long stateBytes() {
         return state.bytes();
+    }
+
+    /** Entries in the T3 archive (0 without one). */
+    public int archived() {
+        return archive == null ? 0 : archive.size();
     }
 
     public RetentionState state() {
