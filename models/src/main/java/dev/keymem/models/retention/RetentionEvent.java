@@ -10,7 +10,7 @@ package dev.keymem.models.retention;
  * @param blockEnd    the block close at which it happened (exclusive end position of the block)
  * @param slots       COMPRESSED only: the T2 slot chosen per head (else null)
  * @param probability the retention probability at this evaluation (NaN for PINNED; for ARCHIVE_DROPPED the
- *                    probability the entry was archived with)
+ *                    archive score the entry was archived with, see {@link SignificanceWeights#archiveScore})
  * @param draw        the token's deterministic draw u(seed, position) (NaN where no draw is made: T1 had room
  *                    for every exiting token, or the token was ranked out of T1)
  * @param features    the raw features at this evaluation (null for PINNED and ARCHIVE_DROPPED)
@@ -30,7 +30,7 @@ public record RetentionEvent(long position, Kind kind, Tier from, Tier to, long 
         COMPRESSED,
         /** An evicted token written to T3. */
         ARCHIVED,
-        /** An archived token removed from T3 because the archive was full (the lowest probability). */
+        /** An archived token removed from T3 because the archive was full (the lowest archive score). */
         ARCHIVE_DROPPED
     }
 

@@ -16,9 +16,10 @@ import java.util.List;
  * current block's raw queries), {@code sinks}, {@code window} (T0), {@code retained} (T1) and
  * {@code recalled} (T3 entries recalled for the current block) as lists of {@link RetainedToken} in
  * increasing position, {@code compressed} (T2, {@link CompressedSlots}), {@code archivedPositions}
- * (long []) and {@code archivedProbabilities} (double []): the T3 index, one (position, retention
- * probability at eviction) pair per archived token, in drop order (increasing probability, ties: older
- * position first; the first pair is dropped when the archive is over its cap).
+ * (long []) and {@code archivedScores} (double []): the T3 index, one (position, archive score at
+ * eviction, see {@link SignificanceWeights#archiveScore}) pair per archived token, in drop order
+ * (increasing score, ties: older position first; the first pair is dropped when the archive is over
+ * its cap).
  */
 public final class RetentionState {
     private final long seed;
@@ -34,7 +35,7 @@ public final class RetentionState {
 
     public RetentionState(long seed, long position, CellState cell, double[] blockQuerySum, List<RetainedToken> sinks,
                           List<RetainedToken> window, List<RetainedToken> retained, List<RetainedToken> recalled,
-                          CompressedSlots compressed, long[] archivedPositions, double[] archivedProbabilities) {
+                          CompressedSlots compressed, long[] archivedPositions, double[] archivedScores) {
         if (position < 0) {
             throw new IllegalArgumentException("negative position " + position);
         }
@@ -47,13 +48,13 @@ public final class RetentionState {
         this.retained = new ArrayList<>(retained);
         this.recalled = new ArrayList<>(recalled);
         this.compressed = compressed;
-        if (archivedPositions.length != archivedProbabilities.length) {
+        if (archivedPositions.length != archivedScores.length) {
             throw new IllegalArgumentException("archived positions (" + archivedPositions.length
-                    + ") and probabilities (" + archivedProbabilities.length + ") differ in length");
+                    + ") and scores (" + archivedScores.length + ") differ in length");
         }
         this.archived = new java.util.TreeSet<>();
         for (int i = 0; i < archivedPositions.length; i++) {
-            if (!this.archived.add(new ArchivedRef(archivedProbabilities[i], archivedPositions[i]))) {
+            if (!this.archived.add(new ArchivedRef(archivedScores[i], archivedPositions[i]))) {
                 throw new IllegalArgumentException("position " + archivedPositions[i] + " archived twice");
             }
         }
@@ -110,7 +111,7 @@ public final class RetentionState {
         return compressed;
     }
 
-    /** Archived positions in drop order (lowest probability first, ties: older first). */
+    /** Archived positions in drop order (lowest score first, ties: older first). */
     public long[] archivedPositions() {
         long[] a = new long[archived.size()];
         int i = 0;
@@ -120,12 +121,12 @@ public final class RetentionState {
         return a;
     }
 
-    /** The retention probabilities of {@link #archivedPositions()} at their eviction, same order. */
-    public double[] archivedProbabilities() {
+    /** The archive scores of {@link #archivedPositions()} at their eviction, same order. */
+    public double[] archivedScores() {
         double[] a = new double[archived.size()];
         int i = 0;
         for (ArchivedRef r : archived) {
-            a[i++] = r.probability();
+            a[i++] = r.score();
         }
         return a;
     }
@@ -178,7 +179,7 @@ public final class RetentionState {
     public RetentionState copy() {
         return new RetentionState(seed, position, cell.copy(), blockQuerySum.clone(), copyAll(sinks), copyAll(window),
                 copyAll(retained), copyAll(recalled), compressed.copy(), archivedPositions(),
-                archivedProbabilities());
+                archivedScores());
     }
 
     private static List<RetainedToken> copyAll(List<RetainedToken> l) {
@@ -209,11 +210,11 @@ public final class RetentionState {
                 + "}";
     }
 
-    /** One T3 index entry; ordered by probability, then position (the drop order). */
-    record ArchivedRef(double probability, long position) implements Comparable<ArchivedRef> {
+    /** One T3 index entry; ordered by score, then position (the drop order). */
+    record ArchivedRef(double score, long position) implements Comparable<ArchivedRef> {
         @Override
         public int compareTo(ArchivedRef o) {
-            int c = Double.compare(probability, o.probability);
+            int c = Double.compare(score, o.score);
             return c != 0 ? c : Long.compare(position, o.position);
         }
     }

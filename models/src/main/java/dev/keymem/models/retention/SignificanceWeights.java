@@ -42,6 +42,15 @@ public record SignificanceWeights(double mass, double innovation, double age, do
         return mass * x[0] + innovation * x[1] + age * x[2] + relevance * x[3] + bias;
     }
 
+    /**
+     * The T3 archive's ranking score: sigmoid(w . f + b) without the age term, an age-free significance,
+     * so that tokens evicted at different ages compare fairly.
+     */
+    public double archiveScore(Features f) {
+        double[] x = vector(f);
+        return 1.0 / (1.0 + Math.exp(-(mass * x[0] + innovation * x[1] + relevance * x[3] + bias)));
+    }
+
     /** p = sigmoid(w . f + b). */
     public double probability(Features f) {
         return 1.0 / (1.0 + Math.exp(-logit(f)));

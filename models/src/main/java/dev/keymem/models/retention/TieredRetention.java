@@ -18,8 +18,8 @@ import java.util.Objects;
  *
  * <p><b>Per token</b> at position p (in stream order): the token (k, v, beta, g) joins T0; the block's
  * query sum adds q; the token reads (see {@link TierAttention}) with q over sinks, T0 (itself included),
- * T1, the recalled T3 entries and the T2 slots, and every sink / T0 / T1 entry adds its softmax weight
- * (averaged over heads) to its attention mass. When p + 1 is a multiple of the block B, the block
+ * T1, the recalled T3 entries and the T2 slots, and every other sink / T0 / T1 entry adds its softmax
+ * weight (averaged over heads) to its attention mass. When p + 1 is a multiple of the block B, the block
  * closes at P = p + 1.
  *
  * <p><b>Block close at P</b>, in order:
@@ -38,9 +38,10 @@ import java.util.Objects;
  *       (ties: older first); the first retainedCap stay, the rest are evicted (promotion T0 -&gt; T1 and
  *       demotion T1 -&gt; T2/T3 happen only here);</li>
  *   <li>eviction, in increasing position: the token is folded into T2 ({@link CompressedSlots}) when
- *       there are slots, and archived in T3 when archiveCap &gt; 0; when the archive is then over its cap
- *       the entry with the lowest probability at its eviction (ties: the older) is dropped, which may be
- *       the new entry itself;</li>
+ *       there are slots, and archived in T3 when archiveCap &gt; 0 with its archive score
+ *       ({@link SignificanceWeights#archiveScore}: p without the age term, so that entries evicted at
+ *       different ages compare fairly); when the archive is then over its cap the entry with the lowest
+ *       score (ties: the older) is dropped, which may be the new entry itself;</li>
  *   <li>T3 recall (archiveTopK &gt; 0): the archive is scanned once and the archiveTopK entries with
  *       the largest mean-query logit sum_h scale qbar_h . k_h (qbar = the closed block's mean query;
  *       ties: older first) become the recalled entries the next block's reads see.</li>
@@ -104,7 +105,8 @@ public final class TieredRetention {
             float[] v = Arrays.copyOfRange(chunk.v(), t * hv, (t + 1) * hv);
             float[] beta = usesBeta ? Arrays.copyOfRange(chunk.beta(), t * heads, (t + 1) * heads) : null;
             float[] g = usesGate ? Arrays.copyOfRange(chunk.g(), t * heads, (t + 1) * heads) : null;
-            st.mutableWindow().add(new RetainedToken(p, k, v, beta, g, Float.NaN, 0.0, Double.NaN));
+            RetainedToken self = new RetainedToken(p, k, v, beta, g, Float.NaN, 0.0, Double.NaN);
+            st.mutableWindow().add(self);
             double[] qs = st.blockQuerySum();
             for (int x = 0; x < hk; x++) {
                 qs[x] += chunk.q()[t * hk + x];
@@ -112,6 +114,7 @@ public final class TieredRetention {
             List<List<RetainedToken>> tiers = List.of(st.mutableSinks(), st.mutableWindow(), st.mutableRetained(),
                     st.mutableRecalled());
             attention.read(chunk.q(), t * hk, tiers, 3, st.compressed(), out, t * hv);
+            self.clearMass(); // mass counts later queries only
             st.advance();
             if (st.position() % settings.block() == 0) {
                 closeBlock(st, archive, events);
@@ -209,6 +212,7 @@ public final class TieredRetention {
         List<RetainedToken> admitted = new ArrayList<>();
         List<RetainedToken> evicted = new ArrayList<>();
         List<Tier> evictedFrom = new ArrayList<>();
+        List<Features> evictedFeatures = new ArrayList<>();
         int exiting = 0;
         for (RetainedToken t : window) {
             if (t.position() >= end - settings.window()) {
@@ -236,6 +240,7 @@ public final class TieredRetention {
             } else {
                 evicted.add(t);
                 evictedFrom.add(Tier.WINDOW);
+                evictedFeatures.add(f);
                 events.add(new RetentionEvent(t.position(), Kind.EVICTED, Tier.WINDOW, evictionTarget(), end, null, p,
                         u, f));
             }
@@ -279,6 +284,7 @@ public final class TieredRetention {
                     feats.get(t)));
             evicted.add(t);
             evictedFrom.add(from);
+            evictedFeatures.add(feats.get(t));
         }
         retained.clear();
         retained.addAll(keep);
@@ -289,7 +295,7 @@ public final class TieredRetention {
         }
         order.sort(Comparator.comparingLong(i -> evicted.get(i).position()));
         for (int i : order) {
-            evict(st, archive, evicted.get(i), evictedFrom.get(i), end, events);
+            evict(st, archive, evicted.get(i), evictedFrom.get(i), evictedFeatures.get(i), end, events);
         }
         recall(st, archive, qsum);
     }
@@ -301,7 +307,7 @@ public final class TieredRetention {
         return settings.archiveCap() > 0 ? Tier.ARCHIVE : Tier.DROPPED;
     }
 
-    private void evict(RetentionState st, ArchiveStore archive, RetainedToken t, Tier from, long end,
+    private void evict(RetentionState st, ArchiveStore archive, RetainedToken t, Tier from, Features f, long end,
                        List<RetentionEvent> events) {
         int[] slots = st.compressed().fold(t.k(), t.v());
         if (slots != null) {
@@ -310,14 +316,15 @@ public final class TieredRetention {
         }
         if (settings.archiveCap() > 0) {
             archive.put(t);
-            st.mutableArchived().add(new RetentionState.ArchivedRef(t.probability(), t.position()));
+            double score = settings.weights().archiveScore(f);
+            st.mutableArchived().add(new RetentionState.ArchivedRef(score, t.position()));
             events.add(new RetentionEvent(t.position(), Kind.ARCHIVED, from, Tier.ARCHIVE, end, null, t.probability(),
                     Double.NaN, null));
             while (st.mutableArchived().size() > settings.archiveCap()) {
                 RetentionState.ArchivedRef gone = st.mutableArchived().pollFirst();
                 archive.remove(gone.position());
                 events.add(new RetentionEvent(gone.position(), Kind.ARCHIVE_DROPPED, Tier.ARCHIVE, Tier.DROPPED, end,
-                        null, gone.probability(), Double.NaN, null));
+                        null, gone.score(), Double.NaN, null));
             }
         }
     }

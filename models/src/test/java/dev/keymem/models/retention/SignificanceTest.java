@@ -27,6 +27,8 @@ class SignificanceTest {
             double z = 0.7 * Math.log(1 + f.readSlots() * f.mass() / Math.max(1, f.age())) + 3.0 * f.innovation()
                     - 0.4 * Math.log(1 + f.age() / 100.0) + 1.3 * f.relevance() - 1.1;
             assertEquals(1 / (1 + Math.exp(-z)), w.probability(f), 1e-12);
+            double zNoAge = z + 0.4 * Math.log(1 + f.age() / 100.0);
+            assertEquals(1 / (1 + Math.exp(-zNoAge)), w.archiveScore(f), 1e-12);
         }
     }
 
@@ -65,10 +67,10 @@ class SignificanceTest {
             }
             double minArchived = Double.POSITIVE_INFINITY;
             long[] ap = st.archivedPositions();
-            double[] pp = st.archivedProbabilities();
+            double[] pp = st.archivedScores();
             for (int i = 0; i < ap.length; i++) {
                 minArchived = Math.min(minArchived, pp[i]);
-                assertEquals(ar.get(ap[i]).probability(), pp[i], 0.0, "index and archive agree");
+                assertEquals(ap[i], ar.get(ap[i]).position(), "index and archive agree");
             }
             for (RetentionEvent e : ev) {
                 if (e.kind() == Kind.ARCHIVE_DROPPED) {
