@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The algorithm is the classic Goto/BLIS layering: the k dimension is cut into blocks of
  * {@link #KC}, the n dimension into blocks of {@link #NC}, the m dimension into blocks of {@link #MC}.
- * For each (k, n) block, op(B) is packed into panels of {@link #NR} columns (k-major, zero-padded),
- * and for each m block op(A) is packed into panels of {@link #MR} rows (k-major, zero-padded), so that
- * the micro-kernel reads both operands contiguously whatever the transposes and leading dimensions.
+ * For each (k, n) block, op(B) is packed into panels of {@link #NR} columns (k-major, zero-padded).
+ * A transposed A is packed for each m block into panels of {@link #MR} rows (k-major, zero-padded);
+ * an untransposed A is read in place, four rows at a time (measured as fast as packing it, without
+ * the copy), and only its last partial panel is packed.
  * The micro-kernel holds an {@code MR x NR} tile of C (4 x 16 floats: eight 256-bit accumulators)
  * in registers and runs one broadcast-FMA per row and vector per k step. Partial tiles at the edges
  * are computed in full on the zero-padded panels and written back element by element.
@@ -23,8 +24,6 @@ public final class VectorBackend implements TensorBackend {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
-    /** MR floats: one packed k step of A. */
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
 
     /** Rows of C per micro-tile. */
     static final int MR = 4;
@@ -85,8 +84,17 @@ public final class VectorBackend implements TensorBackend {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     float[] ap = ws.a(kc * roundUp(mc, MR));
-                    packA(transA, mc, kc, a, aOff, lda, ic, pc, ap);
-                    macroKernel(mc, nc, kc, alpha, ap, bp, betaEff, c, cOff + ic * ldc + jc, ldc, ws.tile);
+                    if (!transA) {
+                        int mFull = mc - mc % MR;
+                        if (mFull < mc) {
+                            packA(false, mc - mFull, kc, a, aOff, lda, ic + mFull, pc, ap);
+                        }
+                        macroKernelRowsA(mc, nc, kc, alpha, a, aOff + ic * lda + pc, lda, ap, bp, betaEff,
+                                c, cOff + ic * ldc + jc, ldc, ws.tile);
+                    } else {
+                        packA(transA, mc, kc, a, aOff, lda, ic, pc, ap);
+                        macroKernel(mc, nc, kc, alpha, ap, bp, betaEff, c, cOff + ic * ldc + jc, ldc, ws.tile);
+                    }
                 }
             }
         }
@@ -150,9 +158,14 @@ public final class VectorBackend implements TensorBackend {
                     }
                 }
             } else if (rows == MR) {
-                // op(A) rows are stored as columns: MR consecutive floats per k step, one 128-bit copy.
+                // op(A) rows are stored as columns: MR consecutive floats per k step.
                 for (int p = 0; p < kc; p++) {
-                    FloatVector.fromArray(S4, a, aOff + (pc + p) * lda + ic + r * MR).intoArray(ap, base + p * MR);
+                    int src = aOff + (pc + p) * lda + ic + r * MR;
+                    int dst = base + p * MR;
+                    ap[dst] = a[src];
+                    ap[dst + 1] = a[src + 1];
+                    ap[dst + 2] = a[src + 2];
+                    ap[dst + 3] = a[src + 3];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
@@ -187,8 +200,7 @@ public final class VectorBackend implements TensorBackend {
                     for (int p = 0; p < kc; p++) {
                         int src = bOff + (pc + p) * ldb + jc + q * NR;
                         int dst = base + p * NR;
-                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                        System.arraycopy(b, src, bp, dst, NR);
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {
@@ -219,6 +231,84 @@ public final class VectorBackend implements TensorBackend {
         }
     }
 
+    private static void writeTile(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int co, int ldc) {
+        for (int i = 0; i < mr; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < nr; j++) {
+                float v = alpha * tile[i * NR + j];
+                c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
+            }
+        }
+    }
+
+    /**
+     * The macro-kernel for an untransposed A read in place: full MR-row panels come straight from A's
+     * rows (leading dimension lda, starting at aOff), the last partial panel from {@code apEdge}
+     * (packed, zero-padded). Packing A would cost about as much as it saves at these sizes.
+     */
+    private static void macroKernelRowsA(int mc, int nc, int kc, float alpha, float[] a, int aOff, int lda,
+                                         float[] apEdge, float[] bp, float beta, float[] c, int cOff, int ldc,
+                                         float[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bo = (jr / NR) * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int co = cOff + ir * ldc + jr;
+                if (mr == MR) {
+                    kernel4x16rows(kc, a, aOff + ir * lda, lda, bp, bo, tile);
+                } else {
+                    kernel4x16(kc, apEdge, 0, bp, bo, tile);
+                }
+                if (mr == MR && nr == NR) {
+                    storeTile(tile, alpha, beta, c, co, ldc);
+                } else {
+                    writeTile(tile, mr, nr, alpha, beta, c, co, ldc);
+                }
+            }
+        }
+    }
+
+    /** {@link #kernel4x16} with A's four rows read in place: row i at step p is a[ao + i*lda + p]. */
+    static void kernel4x16rows(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        int a1 = ao + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao + p]);
+            c00 = b0.fma(av, c00);
+            c01 = b1.fma(av, c01);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = b0.fma(av, c10);
+            c11 = b1.fma(av, c11);
+            av = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = b0.fma(av, c20);
+            c21 = b1.fma(av, c21);
+            av = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = b0.fma(av, c30);
+            c31 = b1.fma(av, c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+    }
+
     /** Runs the micro-kernel over every MR x NR tile of an mc x nc block of C. */
     private static void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp,
                                     float beta, float[] c, int cOff, int ldc, float[] tile) {
@@ -229,30 +319,24 @@ public final class VectorBackend implements TensorBackend {
                 int mr = Math.min(MR, mc - ir);
                 int ao = (ir / MR) * kc * MR;
                 int co = cOff + ir * ldc + jr;
+                kernel4x16(kc, ap, ao, bp, bo, tile);
                 if (mr == MR && nr == NR) {
-                    kernel4x16(kc, alpha, ap, ao, bp, bo, beta, c, co, ldc);
+                    storeTile(tile, alpha, beta, c, co, ldc);
                 } else {
-                    kernel4x16(kc, 1f, ap, ao, bp, bo, 0f, tile, 0, NR);
-                    for (int i = 0; i < mr; i++) {
-                        int ci = co + i * ldc;
-                        for (int j = 0; j < nr; j++) {
-                            float v = alpha * tile[i * NR + j];
-                            c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
-                        }
-                    }
+                    writeTile(tile, mr, nr, alpha, beta, c, co, ldc);
                 }
             }
         }
     }
 
     /**
-     * The 4 x 16 micro-kernel: C[0:4, 0:16] = alpha * sum_p ap[p,0:4] (x) bp[p,0:16] + beta * C, with
-     * ap and bp packed k-major (4 and 16 floats per k step). Eight accumulators, two B vectors and one
-     * broadcast fit the sixteen AVX2 registers; a 6 x 16 tile (twelve accumulators) makes C2 spill and
-     * box vectors inside the loop, and runs at less than half the speed.
+     * The 4 x 16 micro-kernel: tile[0:4, 0:16] = sum_p ap[p,0:4] (x) bp[p,0:16], with ap and bp packed
+     * k-major (4 and 16 floats per k step). Eight accumulators, two B vectors and one broadcast fit
+     * the sixteen AVX2 registers (a 6 x 16 tile makes C2 spill and box vectors inside the loop).
+     * The alpha/beta epilogue is a separate method on purpose: inlined here it pushes C2 past its
+     * inlining node budget, and the vectors of the rows it can no longer inline get boxed.
      */
-    static void kernel4x16(int kc, float alpha, float[] ap, int ao, float[] bp, int bo,
-                           float beta, float[] c, int co, int ldc) {
+    static void kernel4x16(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -280,28 +364,32 @@ public final class VectorBackend implements TensorBackend {
             c30 = b0.fma(av, c30);
             c31 = b1.fma(av, c31);
         }
-        store(c00, c01, alpha, beta, c, co, ldc, 0);
-        store(c10, c11, alpha, beta, c, co, ldc, 1);
-        store(c20, c21, alpha, beta, c, co, ldc, 2);
-        store(c30, c31, alpha, beta, c, co, ldc, 3);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float alpha, float beta,
-                              float[] c, int co, int ldc, int row) {
-        int o = co + row * ldc;
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
-        }
+    /** C[0:4, 0:16] = alpha * tile + beta * C (beta 0: C's old contents ignored). */
+    static void storeTile(float[] tile, float alpha, float beta, float[] c, int co, int ldc) {
         if (beta == 0f) {
-            v0.intoArray(c, o);
-            v1.intoArray(c, o + L);
-        } else if (beta == 1f) {
-            v0.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            v1.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            for (int i = 0; i < MR; i++) {
+                int o = co + i * ldc;
+                FloatVector.fromArray(S, tile, i * NR).mul(alpha).intoArray(c, o);
+                FloatVector.fromArray(S, tile, i * NR + L).mul(alpha).intoArray(c, o + L);
+            }
         } else {
-            FloatVector.fromArray(S, c, o).mul(beta).add(v0).intoArray(c, o);
-            FloatVector.fromArray(S, c, o + L).mul(beta).add(v1).intoArray(c, o + L);
+            for (int i = 0; i < MR; i++) {
+                int o = co + i * ldc;
+                FloatVector t0 = FloatVector.fromArray(S, tile, i * NR).mul(alpha);
+                FloatVector t1 = FloatVector.fromArray(S, tile, i * NR + L).mul(alpha);
+                FloatVector.fromArray(S, c, o).fma(FloatVector.broadcast(S, beta), t0).intoArray(c, o);
+                FloatVector.fromArray(S, c, o + L).fma(FloatVector.broadcast(S, beta), t1).intoArray(c, o + L);
+            }
         }
     }
 
