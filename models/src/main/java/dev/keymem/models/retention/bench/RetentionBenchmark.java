@@ -13,7 +13,7 @@ import java.util.function.IntFunction;
  *
  * <p>Memories, all with the same attention sharpness (scale) and budget B:
  * StreamingLLM (4 sinks + the last B - 4 tokens); H2O (B tokens: the B/2 most recent plus the
- * heavy hitters by accumulated attention mass); B'MOJO's innovation store (see {@link #bmojoHook});
+ * heavy hitters by accumulated attention mass); B'MOJO's innovation store ({@link BmojoMemory});
  * STR/CMP ({@link TieredMemory#forBudget}); and STR/CMP with a T3 archive of 8 x budget entries kept
  * outside the per-key state (the operator's map state), from which each probe adds its 4 best matches
  * (its bytes column counts the state only, the archive's position index included).
@@ -44,13 +44,9 @@ public final class RetentionBenchmark {
     public record Row(String memory, int budget, double recall, long stateBytes) {
     }
 
-    /**
-     * Hook for B'MOJO's innovation store (dev.keymem.models.bmojo, written in parallel): returns the
-     * B'MOJO memory for a budget, or null while that package is not on this branch (the table then has
-     * no B'MOJO row).
-     */
+    /** B'MOJO's innovation store for a budget ({@link BmojoMemory#forBudget}). */
     static IntFunction<BenchMemory> bmojoHook(Settings s) {
-        return null;
+        return budget -> new BmojoMemory(BmojoMemory.forBudget(budget), s.dim(), s.scale());
     }
 
     private RetentionBenchmark() {
