@@ -14,7 +14,8 @@ import java.util.Objects;
 /**
  * Structured token retention with memory tiers, STR / CMP (mechanisms.md section 5). It holds no
  * per-key data (that lives in a {@link RetentionState} and an {@link ArchiveStore}), so one instance
- * serves every key; it is as thread-safe as its innovation cell (one instance per operator instance).
+ * serves every key. It keeps scratch buffers (and so may its innovation cell): one instance per operator
+ * instance (thread).
  *
  * <p><b>Per token</b> at position p (in stream order): the token (k, v, beta, g) joins T0; the block's
  * query sum adds q; the token reads (see {@link TierAttention}) with q over sinks, T0 (itself included),
