@@ -200,22 +200,44 @@ public final class TieredRetention {
         return new Features(t.mass(), t.innovation(), blockEnd - t.position(), rel / heads, settings.maxReadSlots());
     }
 
+    /** Tokens leaving the exact tiers at one block close, with where they came from and their features. */
+    private static final class Evictions {
+        final List<RetainedToken> tokens = new ArrayList<>();
+        final List<Tier> from = new ArrayList<>();
+        final List<Features> features = new ArrayList<>();
+
+        void add(RetainedToken t, Tier tier, Features f) {
+            tokens.add(t);
+            from.add(tier);
+            features.add(f);
+        }
+    }
+
     private void closeBlock(RetentionState st, ArchiveStore archive, List<RetentionEvent> events) {
         long end = st.position();
-        int b = settings.block();
         List<RetainedToken> window = st.mutableWindow();
-        List<RetainedToken> block = window.subList(window.size() - b, window.size());
-        innovate(st, block);
+        innovate(st, window.subList(window.size() - settings.block(), window.size()));
         double[] qsum = st.blockQuerySum().clone();
         Arrays.fill(st.blockQuerySum(), 0.0);
-        SignificanceWeights w = settings.weights();
+        Evictions evictions = new Evictions();
+        boolean pressure = underPressure(st, end);
+        List<RetainedToken> admitted = exitWindow(st, end, qsum, pressure, evictions, events);
+        rank(st, admitted, end, qsum, pressure, evictions, events);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < evictions.tokens.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingLong(i -> evictions.tokens.get(i).position()));
+        for (int i : order) {
+            evict(st, archive, evictions.tokens.get(i), evictions.from.get(i), evictions.features.get(i), end, events);
+        }
+        recall(st, archive, qsum);
+    }
 
-        List<RetainedToken> admitted = new ArrayList<>();
-        List<RetainedToken> evicted = new ArrayList<>();
-        List<Tier> evictedFrom = new ArrayList<>();
-        List<Features> evictedFeatures = new ArrayList<>();
+    /** Whether T1 lacks room for every non-sink token leaving the window at this close. */
+    private boolean underPressure(RetentionState st, long end) {
         int exiting = 0;
-        for (RetainedToken t : window) {
+        for (RetainedToken t : st.mutableWindow()) {
             if (t.position() >= end - settings.window()) {
                 break;
             }
@@ -223,7 +245,14 @@ public final class TieredRetention {
                 exiting++;
             }
         }
-        boolean pressure = st.mutableRetained().size() + exiting > settings.retainedCap();
+        return st.mutableRetained().size() + exiting > settings.retainedCap();
+    }
+
+    /** Window exit: sinks are pinned; other tokens are admitted (no pressure, or u &lt; p) or evicted. */
+    private List<RetainedToken> exitWindow(RetentionState st, long end, double[] qsum, boolean pressure,
+                                           Evictions evictions, List<RetentionEvent> events) {
+        List<RetainedToken> window = st.mutableWindow();
+        List<RetainedToken> admitted = new ArrayList<>();
         while (!window.isEmpty() && window.get(0).position() < end - settings.window()) {
             RetainedToken t = window.remove(0);
             if (t.position() < settings.sinks()) {
@@ -233,20 +262,23 @@ public final class TieredRetention {
                 continue;
             }
             Features f = features(t, end, qsum);
-            double p = w.probability(f);
+            double p = settings.weights().probability(f);
             t.setProbability(p);
             double u = pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
             if (!pressure || u < p) {
                 admitted.add(t);
             } else {
-                evicted.add(t);
-                evictedFrom.add(Tier.WINDOW);
-                evictedFeatures.add(f);
+                evictions.add(t, Tier.WINDOW, f);
                 events.add(new RetentionEvent(t.position(), Kind.EVICTED, Tier.WINDOW, evictionTarget(), end, null, p,
                         u, f));
             }
         }
+        return admitted;
+    }
 
+    /** T1 re-ranking of T1 plus the admitted tokens at this close; the ones ranked out join the evictions. */
+    private void rank(RetentionState st, List<RetainedToken> admitted, long end, double[] qsum, boolean pressure,
+                      Evictions evictions, List<RetentionEvent> events) {
         List<RetainedToken> retained = st.mutableRetained();
         List<RetainedToken> all = new ArrayList<>(retained);
         all.addAll(admitted);
@@ -254,7 +286,7 @@ public final class TieredRetention {
         for (RetainedToken t : all) {
             Features f = features(t, end, qsum);
             feats.put(t, f);
-            t.setProbability(w.probability(f));
+            t.setProbability(settings.weights().probability(f));
         }
         all.sort(Comparator.comparingDouble(RetainedToken::probability).reversed()
                 .thenComparingLong(RetainedToken::position));
@@ -265,8 +297,8 @@ public final class TieredRetention {
         java.util.Set<RetainedToken> wasRetained = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         wasRetained.addAll(retained);
         for (RetainedToken t : admitted) {
-            double u = pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
             if (kept.contains(t)) {
+                double u = pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
                 events.add(new RetentionEvent(t.position(), Kind.RETAINED, Tier.WINDOW, Tier.RETAINED, end, null,
                         t.probability(), u, feats.get(t)));
             }
@@ -280,25 +312,13 @@ public final class TieredRetention {
         out.sort(Comparator.comparingLong(RetainedToken::position));
         for (RetainedToken t : out) {
             Tier from = wasRetained.contains(t) ? Tier.RETAINED : Tier.WINDOW;
+            double u = from == Tier.WINDOW && pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
             events.add(new RetentionEvent(t.position(), Kind.EVICTED, from, evictionTarget(), end, null,
-                    t.probability(), from == Tier.WINDOW && pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN,
-                    feats.get(t)));
-            evicted.add(t);
-            evictedFrom.add(from);
-            evictedFeatures.add(feats.get(t));
+                    t.probability(), u, feats.get(t)));
+            evictions.add(t, from, feats.get(t));
         }
         retained.clear();
         retained.addAll(keep);
-
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < evicted.size(); i++) {
-            order.add(i);
-        }
-        order.sort(Comparator.comparingLong(i -> evicted.get(i).position()));
-        for (int i : order) {
-            evict(st, archive, evicted.get(i), evictedFrom.get(i), evictedFeatures.get(i), end, events);
-        }
-        recall(st, archive, qsum);
     }
 
     private Tier evictionTarget() {
