@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>{@code <URL>}: {@code scheme://...} up to whitespace or a quote</li>
  *   <li>{@code <EMAIL>}: {@code local@domain.tld}</li>
+ *   <li>{@code <PATH>}: file-system paths of two or more segments ({@code /var/log/app.log},
+ *       {@code C:\data\x}); a path right after an HTTP method ({@code GET /api/v1/users/42}) is a route
+ *       and is kept, only its numbers get masked</li>
  *   <li>{@code <UUID>}: 8-4-4-4-12 hex digits</li>
  *   <li>{@code <TS>}: ISO-8601 date-times and dates ({@code 2024-05-01T12:00:00.123Z},
  *       {@code 2024-05-01 12:00:00,5}, {@code 2024-05-01}), syslog stamps ({@code May  1 12:00:00}) and
@@ -20,9 +23,6 @@ import java.util.regex.Pattern;
  *   <li>{@code <IP>}: IPv6 (full form or with {@code ::}) and IPv4 addresses (a port stays: {@code <IP>:<NUM>})</li>
  *   <li>{@code <HEX>}: {@code 0x}-prefixed hex, and runs of 8 or more hex digits holding both a digit
  *       and a letter (commit ids, trace ids)</li>
- *   <li>{@code <PATH>}: file-system paths of two or more segments ({@code /var/log/app.log},
- *       {@code C:\data\x}); a path right after an HTTP method ({@code GET /api/v1/users/42}) is a route
- *       and is kept, only its numbers get masked</li>
  *   <li>{@code <TS>}: epoch seconds or milliseconds (10 or 13 digits starting with 1)</li>
  *   <li>{@code <NUM>}: other numbers not glued to a preceding letter or digit, including decimals and
  *       dotted versions ({@code 42}, {@code 3.14}, {@code 1.2.3}, the 250 of {@code 250ms}); {@code v1}
@@ -57,6 +57,7 @@ public final class LineMasker implements Serializable {
     private static final List<Rule> RULES = List.of(
             new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL),
             new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL),
+            new Rule("(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*", PATH),
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS),
             new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS),
@@ -67,7 +68,6 @@ public final class LineMasker implements Serializable {
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP),
             new Rule("\\b0[xX]" + H + "+\\b", HEX),
             new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX),
-            new Rule("(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*", PATH),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM));
 

@@ -31,6 +31,7 @@ class LineMaskerTest {
         "word deadbeef stays | word deadbeef stays",
         "open /var/log/app/server.log failed | open <PATH> failed",
         "file C:\\data\\x.txt | file <PATH>",
+        "wal=/var/lib/pg_wal/c2fe8ab27a1106669293aa12 done | wal=<PATH> done",
         "GET /api/v1/users/42 200 | GET /api/v1/users/<NUM> <NUM>",
         "see https://example.com/a?b=1 now | see <URL> now",
         "mail bob.smith+x@example.co.uk sent | mail <EMAIL> sent",
