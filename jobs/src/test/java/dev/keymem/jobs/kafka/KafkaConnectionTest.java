@@ -98,6 +98,25 @@ class KafkaConnectionTest {
                 assertThrows(InvalidRecordException.class, () -> p.parse(rec(null))).getMessage());
     }
 
+    @Test
+    void tokenizedLineParser() throws Exception {
+        dev.keymem.jobs.text.TextFrontEnd fe = dev.keymem.jobs.text.TextFrontEnd.builder().maxTokensPerLine(20).build();
+        RecordParser<TokenizedLine> p = RecordParsers.tokenizedLine(fe, 200);
+        KafkaRecord r = new KafkaRecord("logs", 1, 9, 0, "db".getBytes(StandardCharsets.UTF_8),
+                "ERROR db[991]: pool exhausted waiting=12".getBytes(StandardCharsets.UTF_8));
+        TokenizedLine t = p.parse(r);
+        assertEquals("db", t.key);
+        assertEquals("ERROR db[<NUM>]: pool exhausted waiting=<NUM>", t.template);
+        assertArrayEquals(fe.tokenIds(t.text), t.tokenIds);
+        assertEquals("logs", t.topic);
+        assertEquals(1, t.partition);
+        assertEquals(9, t.offset);
+        assertEquals("value is blank", assertThrows(InvalidRecordException.class, () -> p.parse(rec(" \t ".getBytes(StandardCharsets.UTF_8)))).getMessage());
+        String tooLong = assertThrows(InvalidRecordException.class, () -> p.parse(rec(
+                "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twentyone".getBytes(StandardCharsets.UTF_8)))).getMessage();
+        assertTrue(tooLong.startsWith("text has more than 20 tokens"), tooLong);
+    }
+
     static KafkaRecord rec(byte[] value) {
         return new KafkaRecord("t", 0, 0, 0, null, value);
     }
