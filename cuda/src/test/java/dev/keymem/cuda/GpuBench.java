@@ -28,10 +28,12 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * Throughput columns, tokens per second over one batch step (all keys x T tokens):
- * resident = states resident on the device, inputs already on the device (device time of the
- * compute phase, gather/scatter of resident states included); +state = compute plus one pinned
- * transfer of the batch's states each way; +input = that plus input upload and output download;
- * wall = the whole advance() call from Java arrays (packing into pinned buffers included).
+ * resident (a) = states resident on the device, inputs already on the device (device time of the
+ * compute phase of advanceResident, gather/scatter of resident states included); +state (b) = the
+ * pipelined advance() with inputs already on the device: device time from the first state upload
+ * to the last state download, compute overlapped with the transfers; +input (c) = the same with
+ * input upload and output download; wall = the whole advance() call from Java arrays (packing into
+ * and out of pinned buffers included).
  */
 public final class GpuBench {
 
@@ -211,7 +213,7 @@ public final class GpuBench {
                 gpu.setFusedStateUpdate(!plainState);
                 if (first) {
                     report.append("Device: ").append(gpu.deviceDescription()).append("\n\n");
-                    report.append("| K=V | T/key | keys | tokens/step | resident (a) | +state (b) | +input (c) | wall | ms: compute / state up+down / in+out | groups |\n")
+                    report.append("| K=V | T/key | keys | tokens/step | resident (a) | +state (b) | +input (c) | wall | ms: resident compute / plain compute / state up+down / in+out / (c) device total | groups (c) |\n")
                             .append("|---|---|---|---|---|---|---|---|---|---|\n");
                     first = false;
                 }
@@ -249,7 +251,7 @@ public final class GpuBench {
         }
         long tokens = (long) n * t;
         int reps = tokens >= (1 << 20) ? 2 : 4;
-        // plain: states travel each way, inputs uploaded
+        // (c) and wall: the plain, pipelined call: inputs and states up, outputs and states down
         List<CudaGatedDelta.PhaseTimes> plain = new ArrayList<>();
         for (int i = 0; i < reps + 1; i++) {
             gpu.advance(states, chunks, outs);
@@ -257,7 +259,15 @@ public final class GpuBench {
                 plain.add(gpu.lastTimes());
             }
         }
-        // resident: first call loads the states, the next ones find them on the device
+        // (b): the same with the inputs already on the device (no input upload, no output download)
+        gpu.setBenchmarkSkipInputTransfers(true);
+        List<CudaGatedDelta.PhaseTimes> stateOnly = new ArrayList<>();
+        for (int i = 0; i < reps; i++) {
+            gpu.advance(states, chunks, outs);
+            stateOnly.add(gpu.lastTimes());
+        }
+        gpu.setBenchmarkSkipInputTransfers(false);
+        // (a): resident: the first call loads the states, the next ones find them on the device
         for (CellState s : states) {
             s.setPosition(0);
         }
@@ -271,17 +281,16 @@ public final class GpuBench {
         for (long id : ids) {
             gpu.invalidate(id);
         }
-        double compute = median(res.stream().mapToDouble(CudaGatedDelta.PhaseTimes::compute).toArray());
-        double withState = median(plain.stream().mapToDouble(p -> p.compute() + p.stateUpload() + p.stateDownload()).toArray());
-        double withInput = median(plain.stream().mapToDouble(p -> p.compute() + p.stateUpload() + p.stateDownload()
-                + p.inputUpload() + p.outputDownload()).toArray());
+        double resident = median(res.stream().mapToDouble(CudaGatedDelta.PhaseTimes::compute).toArray());
+        double withState = median(stateOnly.stream().mapToDouble(CudaGatedDelta.PhaseTimes::deviceTotal).toArray());
+        double withInput = median(plain.stream().mapToDouble(CudaGatedDelta.PhaseTimes::deviceTotal).toArray());
         double wall = median(plain.stream().mapToDouble(CudaGatedDelta.PhaseTimes::wall).toArray());
         double plainCompute = median(plain.stream().mapToDouble(CudaGatedDelta.PhaseTimes::compute).toArray());
         double stateMove = median(plain.stream().mapToDouble(p -> p.stateUpload() + p.stateDownload()).toArray());
         double io = median(plain.stream().mapToDouble(p -> p.inputUpload() + p.outputDownload()).toArray());
-        return String.format(Locale.ROOT, "| %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f / %.2f / %.2f | %d |",
-                spec.keyDim(), t, n, tokens, mtps(tokens, compute), mtps(tokens, withState), mtps(tokens, withInput),
-                mtps(tokens, wall), plainCompute, stateMove, io, plain.get(0).groups());
+        return String.format(Locale.ROOT, "| %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f / %.2f / %.2f / %.2f / %.2f | %d |",
+                spec.keyDim(), t, n, tokens, mtps(tokens, resident), mtps(tokens, withState), mtps(tokens, withInput),
+                mtps(tokens, wall), resident, plainCompute, stateMove, io, withInput, plain.get(0).groups());
     }
 
     private static double mtps(long tokens, double ms) {

@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The algorithm is the classic Goto/BLIS layering: the k dimension is cut into blocks of
  * {@link #KC}, the n dimension into blocks of {@link #NC}, the m dimension into blocks of {@link #MC}.
- * For each (k, n) block, op(B) is packed into panels of {@link #NR} columns (k-major, zero-padded),
- * and for each m block op(A) is packed into panels of {@link #MR} rows (k-major, zero-padded), so that
- * the micro-kernel reads both operands contiguously whatever the transposes and leading dimensions.
+ * For each (k, n) block, op(B) is packed into panels of {@link #NR} columns (k-major, zero-padded).
+ * A transposed A is packed for each m block into panels of {@link #MR} rows (k-major, zero-padded);
+ * an untransposed A is read in place, four rows at a time (measured as fast as packing it, without
+ * the copy), and only its last partial panel is packed.
  * The micro-kernel holds an {@code MR x NR} tile of C (4 x 16 floats: eight 256-bit accumulators)
  * in registers and runs one broadcast-FMA per row and vector per k step. Partial tiles at the edges
  * are computed in full on the zero-padded panels and written back element by element.
@@ -83,8 +84,17 @@ public final class VectorBackend implements TensorBackend {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     float[] ap = ws.a(kc * roundUp(mc, MR));
-                    packA(transA, mc, kc, a, aOff, lda, ic, pc, ap);
-                    macroKernel(mc, nc, kc, alpha, ap, bp, betaEff, c, cOff + ic * ldc + jc, ldc, ws.tile);
+                    if (!transA) {
+                        int mFull = mc - mc % MR;
+                        if (mFull < mc) {
+                            packA(false, mc - mFull, kc, a, aOff, lda, ic + mFull, pc, ap);
+                        }
+                        macroKernelRowsA(mc, nc, kc, alpha, a, aOff + ic * lda + pc, lda, ap, bp, betaEff,
+                                c, cOff + ic * ldc + jc, ldc, ws.tile);
+                    } else {
+                        packA(transA, mc, kc, a, aOff, lda, ic, pc, ap);
+                        macroKernel(mc, nc, kc, alpha, ap, bp, betaEff, c, cOff + ic * ldc + jc, ldc, ws.tile);
+                    }
                 }
             }
         }
@@ -229,6 +239,74 @@ public final class VectorBackend implements TensorBackend {
                 c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
             }
         }
+    }
+
+    /**
+     * The macro-kernel for an untransposed A read in place: full MR-row panels come straight from A's
+     * rows (leading dimension lda, starting at aOff), the last partial panel from {@code apEdge}
+     * (packed, zero-padded). Packing A would cost about as much as it saves at these sizes.
+     */
+    private static void macroKernelRowsA(int mc, int nc, int kc, float alpha, float[] a, int aOff, int lda,
+                                         float[] apEdge, float[] bp, float beta, float[] c, int cOff, int ldc,
+                                         float[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bo = (jr / NR) * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int co = cOff + ir * ldc + jr;
+                if (mr == MR) {
+                    kernel4x16rows(kc, a, aOff + ir * lda, lda, bp, bo, tile);
+                } else {
+                    kernel4x16(kc, apEdge, 0, bp, bo, tile);
+                }
+                if (mr == MR && nr == NR) {
+                    storeTile(tile, alpha, beta, c, co, ldc);
+                } else {
+                    writeTile(tile, mr, nr, alpha, beta, c, co, ldc);
+                }
+            }
+        }
+    }
+
+    /** {@link #kernel4x16} with A's four rows read in place: row i at step p is a[ao + i*lda + p]. */
+    static void kernel4x16rows(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        int a1 = ao + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[ao + p]);
+            c00 = b0.fma(av, c00);
+            c01 = b1.fma(av, c01);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = b0.fma(av, c10);
+            c11 = b1.fma(av, c11);
+            av = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = b0.fma(av, c20);
+            c21 = b1.fma(av, c21);
+            av = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = b0.fma(av, c30);
+            c31 = b1.fma(av, c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
     /** Runs the micro-kernel over every MR x NR tile of an mc x nc block of C. */

@@ -11,8 +11,10 @@ package dev.keymem.models.retention;
  *       token's aligned block (see {@link TieredRetention});</li>
  *   <li>{@code age}: P - position (tokens);</li>
  *   <li>{@code relevance}: mean over heads of the cosine between the token's key and the mean query of
- *       the block that just closed (0 when either is zero).</li>
+ *       the block that just closed (0 when either is zero);</li>
+ *   <li>{@code readSlots}: the most attention entries a read sees ({@link RetentionSettings#maxReadSlots()}),
+ *       so that mass / age * readSlots is the token's mean attention relative to uniform attention.</li>
  * </ul>
  */
-public record Features(double mass, double innovation, long age, double relevance) {
+public record Features(double mass, double innovation, long age, double relevance, int readSlots) {
 }

@@ -10,7 +10,8 @@ package dev.keymem.models.retention;
  * @param blockEnd    the block close at which it happened (exclusive end position of the block)
  * @param slots       COMPRESSED only: the T2 slot chosen per head (else null)
  * @param probability the retention probability at this evaluation (NaN for PINNED and ARCHIVE_DROPPED)
- * @param draw        the token's deterministic draw u(seed, position) (NaN where no draw is made)
+ * @param draw        the token's deterministic draw u(seed, position) (NaN where no draw is made: T1 had room
+ *                    for every exiting token, or the token was ranked out of T1)
  * @param features    the raw features at this evaluation (null for PINNED and ARCHIVE_DROPPED)
  */
 public record RetentionEvent(long position, Kind kind, Tier from, Tier to, long blockEnd, int[] slots,

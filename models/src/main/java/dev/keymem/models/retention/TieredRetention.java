@@ -31,8 +31,9 @@ import java.util.Objects;
  *       The cell always sees exactly the aligned blocks, so its state never depends on chunking;</li>
  *   <li>window exit, oldest first, of the tokens with position &lt; P - w: sinks (position &lt; s) are
  *       pinned; every other token gets p = sigmoid(w . f + b) ({@link SignificanceWeights}) from its
- *       {@link Features} at P and is admitted to T1 when u(seed, position) &lt; p ({@link Draws}), else
- *       evicted;</li>
+ *       {@link Features} at P. When T1 has room for all the exiting tokens they are all admitted (no
+ *       draw: with a budget at least the stream length nothing is ever evicted); otherwise a token is
+ *       admitted when u(seed, position) &lt; p ({@link Draws}), else evicted;</li>
  *   <li>T1 re-ranking: T1 plus the admitted tokens, p re-evaluated at P for all, sorted by p descending
  *       (ties: older first); the first retainedCap stay, the rest are evicted (promotion T0 -&gt; T1 and
  *       demotion T1 -&gt; T2/T3 happen only here);</li>
@@ -109,17 +110,7 @@ public final class TieredRetention {
             }
             List<List<RetainedToken>> tiers = List.of(st.mutableSinks(), st.mutableWindow(), st.mutableRetained(),
                     st.mutableRecalled());
-            double[][] mass = new double[tiers.size()][];
-            for (int i = 0; i < mass.length; i++) {
-                mass[i] = new double[tiers.get(i).size()];
-            }
-            attention.read(chunk.q(), t * hk, tiers, st.compressed(), out, t * hv, mass);
-            for (int i = 0; i < 3; i++) {
-                List<RetainedToken> tier = tiers.get(i);
-                for (int j = 0; j < tier.size(); j++) {
-                    tier.get(j).addMass(mass[i][j]);
-                }
-            }
+            attention.read(chunk.q(), t * hk, tiers, 3, st.compressed(), out, t * hv);
             st.advance();
             if (st.position() % settings.block() == 0) {
                 closeBlock(st, archive, events);
@@ -144,7 +135,7 @@ public final class TieredRetention {
         }
         List<List<RetainedToken>> tiers = List.of(st.sinks(), st.window(), st.retained(), st.recalled());
         for (int t = 0; t < tokens; t++) {
-            attention.read(q, t * heads * keyDim, tiers, st.compressed(), out, t * heads * valueDim, null);
+            attention.read(q, t * heads * keyDim, tiers, 0, st.compressed(), out, t * heads * valueDim);
         }
     }
 
@@ -164,7 +155,7 @@ public final class TieredRetention {
             }
             rel += (qn == 0 || kn == 0) ? 0 : d / Math.sqrt(qn * kn);
         }
-        return new Features(t.mass(), t.innovation(), blockEnd - t.position(), rel / heads);
+        return new Features(t.mass(), t.innovation(), blockEnd - t.position(), rel / heads, settings.maxReadSlots());
     }
 
     private void closeBlock(RetentionState st, ArchiveStore archive, List<RetentionEvent> events) {
@@ -180,6 +171,16 @@ public final class TieredRetention {
         List<RetainedToken> admitted = new ArrayList<>();
         List<RetainedToken> evicted = new ArrayList<>();
         List<Tier> evictedFrom = new ArrayList<>();
+        int exiting = 0;
+        for (RetainedToken t : window) {
+            if (t.position() >= end - settings.window()) {
+                break;
+            }
+            if (t.position() >= settings.sinks()) {
+                exiting++;
+            }
+        }
+        boolean pressure = st.mutableRetained().size() + exiting > settings.retainedCap();
         while (!window.isEmpty() && window.get(0).position() < end - settings.window()) {
             RetainedToken t = window.remove(0);
             if (t.position() < settings.sinks()) {
@@ -191,8 +192,8 @@ public final class TieredRetention {
             Features f = features(t, end, qsum);
             double p = w.probability(f);
             t.setProbability(p);
-            double u = Draws.uniform(st.seed(), t.position());
-            if (u < p) {
+            double u = pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
+            if (!pressure || u < p) {
                 admitted.add(t);
             } else {
                 evicted.add(t);
@@ -220,7 +221,7 @@ public final class TieredRetention {
         java.util.Set<RetainedToken> wasRetained = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         wasRetained.addAll(retained);
         for (RetainedToken t : admitted) {
-            double u = Draws.uniform(st.seed(), t.position());
+            double u = pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
             if (kept.contains(t)) {
                 events.add(new RetentionEvent(t.position(), Kind.RETAINED, Tier.WINDOW, Tier.RETAINED, end, null,
                         t.probability(), u, feats.get(t)));
@@ -236,7 +237,7 @@ public final class TieredRetention {
         for (RetainedToken t : out) {
             Tier from = wasRetained.contains(t) ? Tier.RETAINED : Tier.WINDOW;
             events.add(new RetentionEvent(t.position(), Kind.EVICTED, from, evictionTarget(), end, null,
-                    t.probability(), from == Tier.WINDOW ? Draws.uniform(st.seed(), t.position()) : Double.NaN,
+                    t.probability(), from == Tier.WINDOW && pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN,
                     feats.get(t)));
             evicted.add(t);
             evictedFrom.add(from);
