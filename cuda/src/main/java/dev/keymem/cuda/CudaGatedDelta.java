@@ -121,8 +121,11 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     private final int cacheCapacity;
     private long pool;
     private final LinkedHashMap<Long, Entry> resident = new LinkedHashMap<>(16, 0.75f, true);
-    private final ArrayList<Integer> freeSlots = new ArrayList<>();
+    // smallest free slot first, so that keys loaded together get consecutive slots (in-place steps)
+    private final java.util.TreeSet<Integer> freeSlots = new java.util.TreeSet<>();
     private int nextSlot;
+    /** Groups stepped on the pool in place (no gather/scatter), for tests. */
+    long inPlaceGroups;
 
     private static final class Entry {
         final int slot;
@@ -415,7 +418,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             dev.useStream(COMPUTE);
             dev.waitEvent(e + 2);
             dev.record(e + 3);
-            compute(w[k], g);
+            compute(w[k], g, w[k].s);
             dev.record(e + 4);
             dev.useStream(D2H);
             dev.waitEvent(e + 4);
@@ -560,10 +563,21 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             long dIdx = ws.miss + idxOff;
             dev.upload(dIdx, ws.hState, idxOff, 4L * n);
             dev.record(2);
-            op("resident gather", () -> dev.launch("kd_gather", n, 256, ws.s, pool, ws.miss, dIdx, stateLen));
-            compute(ws, g);
-            dev.upload(dIdx, ws.hState, idxOff + 4L * n, 4L * n);
-            op("resident scatter", () -> dev.launch("kd_scatter", n, 256, pool, ws.s, dIdx, stateLen));
+            // Steady state: the group's keys sit in consecutive pool slots in batch order and none was
+            // just loaded; then the step runs on the pool itself, with no gather and no scatter.
+            boolean inPlace = m == 0;
+            for (int r = 1; r < n && inPlace; r++) {
+                inPlace = slots[r] == slots[0] + r;
+            }
+            if (inPlace) {
+                inPlaceGroups++;
+                compute(ws, g, pool + 4L * slots[0] * stateLen);
+            } else {
+                op("resident gather", () -> dev.launch("kd_gather", n, 256, ws.s, pool, ws.miss, dIdx, stateLen));
+                compute(ws, g, ws.s);
+                dev.upload(dIdx, ws.hState, idxOff + 4L * n, 4L * n);
+                op("resident scatter", () -> dev.launch("kd_scatter", n, 256, pool, ws.s, dIdx, stateLen));
+            }
             dev.record(3);
             dev.download(ws.hOut, 0, ws.out, 4L * g.tokens() * heads * vDim);
             dev.record(4);
@@ -590,7 +604,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
 
     private int takeSlot() {
         if (!freeSlots.isEmpty()) {
-            return freeSlots.remove(freeSlots.size() - 1);
+            return freeSlots.pollFirst();
         }
         if (nextSlot >= cacheCapacity) {
             throw new IllegalStateException("resident cache full (" + cacheCapacity + " keys)");
@@ -797,7 +811,8 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         dev.upload(w.meta, w.hMeta, 0, 8L * g.slots(heads, chunk));
     }
 
-    private void compute(Workspace w, Group g) {
+    /** The device step of one group; the group's states are at {@code sp}, [keys][H][K][V] in group order. */
+    private void compute(Workspace w, Group g, long sp) {
         long tc = (long) g.tokens() * heads;
         int slots = g.slots(heads, chunk);
         long q = w.in;
@@ -839,20 +854,20 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             long oc = w.o + 4 * base * cv;
             long b = base;
             if (delta) {
-                op("step gemm U -= W S", () -> dev.gemm(st, false, false, c, vDim, kDim, -1f, w.w + 4 * b * ck, kDim, ck, w.s, vDim, kv, 1f, uc, vDim, cv, pairs));
+                op("step gemm U -= W S", () -> dev.gemm(st, false, false, c, vDim, kDim, -1f, w.w + 4 * b * ck, kDim, ck, sp, vDim, kv, 1f, uc, vDim, cv, pairs));
             }
-            op("step gemm O = Qg S", () -> dev.gemm(st, false, false, c, vDim, kDim, 1f, w.qg + 4 * b * ck, kDim, ck, w.s, vDim, kv, 0f, oc, vDim, cv, pairs));
+            op("step gemm O = Qg S", () -> dev.gemm(st, false, false, c, vDim, kDim, 1f, w.qg + 4 * b * ck, kDim, ck, sp, vDim, kv, 0f, oc, vDim, cv, pairs));
             op("step gemm O += P U", () -> dev.gemm(st, false, false, c, vDim, c, 1f, w.pk + 4 * b * 2 * cc, c, 2 * cc, uc, vDim, cv, 1f, oc, vDim, cv, pairs));
             if (fusedState) {
                 int tiles = ((kDim + 63) / 64) * ((vDim + 63) / 64);
-                op("step fused S = exp(G_C) S + Kd^T U", () -> dev.launch("kd_state", pairs * tiles, 256, w.s, kh + 4 * b * 2 * ck, uc,
+                op("step fused S = exp(G_C) S + Kd^T U", () -> dev.launch("kd_state", pairs * tiles, 256, sp, kh + 4 * b * 2 * ck, uc,
                         w.gs + 4 * b * c, w.gamma + 4 * b, kDim, vDim));
             } else {
                 if (gated) {
-                    op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, w.s, w.gamma + 4 * b, (int) kv));
+                    op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, sp, w.gamma + 4 * b, (int) kv));
                 }
                 op("step gemm S += Kd^T U", () -> dev.gemm(st, true, false, kDim, vDim, c, 1f, w.kd + 4 * b * ck, kDim, ck, uc, vDim, cv,
-                        1f, w.s, vDim, kv, pairs));
+                        1f, sp, vDim, kv, pairs));
             }
             base += pairs;
         }

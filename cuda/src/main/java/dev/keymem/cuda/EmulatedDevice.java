@@ -15,6 +15,7 @@ final class EmulatedDevice implements Device {
 
     private static final long SHIFT = 40;
     private final Map<Long, ByteBuffer> memory = new HashMap<>();
+    private final Map<Long, Long> sizes = new HashMap<>();
     private final long[] events = new long[64];
     private final int chunk;
     private final long capacity;
@@ -44,6 +45,7 @@ final class EmulatedDevice implements Device {
         }
         long id = next++;
         memory.put(id, ByteBuffer.allocate((int) Math.max(bytes, 16)).order(ByteOrder.LITTLE_ENDIAN));
+        sizes.put(id, bytes);
         used += bytes;
         return id << SHIFT;
     }
@@ -54,7 +56,7 @@ final class EmulatedDevice implements Device {
         if (b == null) {
             throw new IllegalArgumentException("free of an unknown pointer " + Long.toHexString(ptr));
         }
-        used -= b.capacity() == 16 ? 0 : b.capacity();
+        used -= sizes.remove(ptr >>> SHIFT);
     }
 
     private ByteBuffer buf(long ptr) {
@@ -366,5 +368,7 @@ final class EmulatedDevice implements Device {
     @Override
     public void close() {
         memory.clear();
+        sizes.clear();
+        used = 0;
     }
 }

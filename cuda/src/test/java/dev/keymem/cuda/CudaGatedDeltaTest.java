@@ -138,6 +138,15 @@ class CudaGatedDeltaTest {
     }
 
     @Test
+    void residentSteadyStateRunsInPlace() {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 64, 64, 64),
+                CudaGatedDelta.Options.defaults().withCacheCapacity(64))) {
+            ParityChecks.checkResidentSteadyState(gpu, 40, 3, 100, 1e-3);
+            org.junit.jupiter.api.Assertions.assertEquals(2, gpu.inPlaceGroups, "steps 2 and 3 run on the pool in place");
+        }
+    }
+
+    @Test
     void agreesWithTheCpuCell() {
         CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 4, 64, 64, 64);
         try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults())) {

@@ -99,6 +99,22 @@ class EmulatedPipelineTest {
     }
 
     @Test
+    void residentSteadyStateRunsInPlace() {
+        try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
+            gpu.setProfiling(true);
+            ParityChecks.checkResidentSteadyState(gpu, 5, 3, 6, 1e-4);
+            assertTrue(gpu.profile().containsKey("resident gather"), "the first step loads the keys through the gather");
+            assertEquals(2, gpu.inPlaceGroups, "steps 2 and 3 run in place");
+            for (long id = 77; id < 82; id++) {
+                assertTrue(gpu.invalidate(id));
+            }
+            // freed slots are reused smallest first, so the keys land in consecutive slots again
+            ParityChecks.checkResidentSteadyState(gpu, 5, 3, 6, 1e-4);
+            assertEquals(4, gpu.inPlaceGroups, "after invalidation the reloaded keys run in place again");
+        }
+    }
+
+    @Test
     void agreesWithTheCpuRecurrentAndChunkedCells() {
         try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
             ParityChecks.checkAgainstCpu(gpu, Cells.recurrent(spec(CellKind.GATED_DELTA)), new int[] {5, 0, 13}, 1e-4);

@@ -4,6 +4,7 @@ import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.caching.CachingSettings;
 import dev.keymem.models.caching.MemoryCaching;
+import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
@@ -85,7 +86,8 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 MemoryOperatorOptions.CACHING_SEGMENTATION, MemoryOperatorOptions.CACHING_SEGMENT_LENGTH,
                 MemoryOperatorOptions.CACHING_CARRY_OVER, MemoryOperatorOptions.CACHING_READ,
                 MemoryOperatorOptions.CACHING_TOP_K, MemoryOperatorOptions.CACHING_GATES,
-                MemoryOperatorOptions.CACHING_MAX_CACHES, MemoryOperatorOptions.CACHING_EVICTION}) {
+                MemoryOperatorOptions.CACHING_MAX_CACHES, MemoryOperatorOptions.CACHING_EVICTION,
+                MemoryOperatorOptions.BATCH_ADVANCER}) {
             copyOne(options, c, o);
         }
         return c;
@@ -142,5 +144,26 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
             return new CachingMemoryModel(projector, new MemoryCaching(cell, cachingSettings(), backend));
         }
         return new CellMemoryModel(projector, cell);
+    }
+
+    /**
+     * The plain model the options describe, split for the batched operator: the projector, the cell
+     * and the {@link BatchAdvancer} named by {@link MemoryOperatorOptions#BATCH_ADVANCER} ('cpu': the
+     * configured cell, key after key; otherwise a {@link BatchAdvancerProvider} class). Memory
+     * Caching is not batched: a CACHING memory type is refused.
+     */
+    public BatchMemoryModel createBatched() {
+        if (caching()) {
+            throw new IllegalArgumentException("the batched operator advances plain memories only: "
+                    + MemoryOperatorOptions.MEMORY_TYPE.key() + "=CACHING is not supported (use KeyedMemoryFunction)");
+        }
+        ModelConfig c = config();
+        TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
+        MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
+        Projector projector = new Projector(c, weights(c, false), backend);
+        String name = options.get(MemoryOperatorOptions.BATCH_ADVANCER).trim();
+        BatchAdvancer advancer = name.equalsIgnoreCase("cpu") ? BatchAdvancer.of(cell)
+                : BatchAdvancerProvider.load(name).create(c.cell(), backend, options);
+        return new BatchMemoryModel(projector, cell, advancer);
     }
 }

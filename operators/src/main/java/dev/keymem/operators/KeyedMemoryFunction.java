@@ -70,17 +70,14 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     private transient KeyMemory memory;
     private transient ValueState<Long> lastWrite;
     private transient Metrics metrics;
+    private transient RecordValidator validator;
 
     public KeyedMemoryFunction(MemoryModelFactory modelFactory, ReadableConfig options) {
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.ttl = options.get(MemoryOperatorOptions.STATE_TTL);
-        this.maxTokens = options.get(MemoryOperatorOptions.MAX_TOKENS_PER_RECORD);
+        this.maxTokens = RecordValidator.maxTokens(options);
         if (ttl.isNegative()) {
             throw new IllegalArgumentException(MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + ttl);
-        }
-        if (maxTokens <= 0) {
-            throw new IllegalArgumentException(
-                    MemoryOperatorOptions.MAX_TOKENS_PER_RECORD.key() + " must be positive: " + maxTokens);
         }
     }
 
@@ -91,6 +88,11 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
 
     /** The plain memory's state (with Flink state TTL when configured). */
     ValueStateDescriptor<CellState> onlineDescriptor() {
+        return onlineDescriptor(ttl);
+    }
+
+    /** The plain memory's state descriptor (shared with the batched operator, so their states are alike). */
+    static ValueStateDescriptor<CellState> onlineDescriptor(Duration ttl) {
         ValueStateDescriptor<CellState> d = new ValueStateDescriptor<>(ONLINE_STATE, new CellStateSerializer());
         if (!ttl.isZero()) {
             d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
@@ -126,15 +128,15 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
                     + " is neither MemoryModel.Plain nor MemoryModel.Caching");
         }
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
+        validator = new RecordValidator(maxTokens, model.vocabSize());
     }
 
     @Override
     public void processElement(TokenRecord record, Context ctx, Collector<MemoryReadout> out) throws Exception {
         String key = ctx.getCurrentKey();
-        String problem = validate(record);
+        String problem = validator.problem(record);
         if (problem != null) {
-            int tokens = record == null || record.tokenIds == null ? -1 : record.tokenIds.length;
-            ctx.output(DEAD_LETTERS, new DeadLetter(key, memory.position(), tokens, problem));
+            ctx.output(DEAD_LETTERS, new DeadLetter(key, memory.position(), RecordValidator.tokens(record), problem));
             metrics.deadLetters.inc();
             return;
         }
@@ -177,28 +179,6 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         } else {
             ctx.timerService().registerProcessingTimeTimer(last + ttl.toMillis());
         }
-    }
-
-    /** Why a record cannot be advanced, or null when it can. */
-    private String validate(TokenRecord r) {
-        if (r == null || r.tokenIds == null) {
-            return "no token ids";
-        }
-        int n = r.tokenIds.length;
-        if (n == 0) {
-            return "empty record (0 tokens)";
-        }
-        if (n > maxTokens) {
-            return n + " tokens exceed " + MemoryOperatorOptions.MAX_TOKENS_PER_RECORD.key() + "=" + maxTokens;
-        }
-        int vocab = model.vocabSize();
-        for (int i = 0; i < n; i++) {
-            int id = r.tokenIds[i];
-            if (id < 0 || id >= vocab) {
-                return "token id " + id + " at index " + i + " is outside the vocabulary [0, " + vocab + ")";
-            }
-        }
-        return null;
     }
 
     /** The operator's metrics. */

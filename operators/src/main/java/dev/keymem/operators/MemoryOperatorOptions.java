@@ -137,4 +137,50 @@ public final class MemoryOperatorOptions {
                     .enumType(CachingSettings.Eviction.class)
                     .defaultValue(CachingSettings.Eviction.MERGE_OLDEST)
                     .withDescription("MERGE_OLDEST or DROP_LEAST_ROUTED (needs a gated read) when over the cap.");
+
+    // ---------------------------------------------------------------------------------------------
+    // The batched operator (BatchedMemoryOperator)
+
+    public static final ConfigOption<Integer> BATCH_MAX_KEYS = ConfigOptions.key("keymem.batch.max-keys")
+            .intType()
+            .defaultValue(256)
+            .withDescription("The batched operator runs one backend step as soon as records of this many distinct "
+                    + "keys are buffered (size trigger).");
+
+    public static final ConfigOption<Integer> BATCH_MAX_TOKENS = ConfigOptions.key("keymem.batch.max-tokens")
+            .intType()
+            .defaultValue(65536)
+            .withDescription("The batched operator runs one backend step as soon as this many tokens are buffered "
+                    + "(size trigger); bounds the memory the buffer holds.");
+
+    public static final ConfigOption<Duration> BATCH_MAX_DELAY = ConfigOptions.key("keymem.batch.max-delay")
+            .durationType()
+            .defaultValue(Duration.ofMillis(50))
+            .withDescription("Latency trigger of the batched operator: buffered records are advanced at most this "
+                    + "long (processing time) after the first of them arrived. 0 advances every record at once "
+                    + "(no batching). Checkpoint barriers, watermarks and the end of input always flush the buffer.");
+
+    public static final ConfigOption<Boolean> BATCH_MERGE_RECORDS = ConfigOptions.key("keymem.batch.merge-records")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("false: several records of one key in a batch run in successive sub-steps, so the "
+                    + "reads equal the per-record operator's bit for bit (on the CPU advancer). true: a key's "
+                    + "buffered records are concatenated into one chunk, so every batch is one advancer step even "
+                    + "when a few keys dominate; the reads then equal the per-record operator's up to float "
+                    + "rounding (cutting a stream differently never changes the memory's outputs otherwise).");
+
+    public static final ConfigOption<Integer> BATCH_MAX_HELD_STATES = ConfigOptions.key("keymem.batch.max-held-states")
+            .intType()
+            .defaultValue(16384)
+            .withDescription("Only for advancers that keep states themselves (java.io.Flushable ones, e.g. a GPU "
+                    + "state cache): the batched operator holds the states of keys advanced since the last "
+                    + "checkpoint and writes them to Flink state after the advancer's flush(); once more than this "
+                    + "many are held it flushes and writes them early.");
+
+    public static final ConfigOption<String> BATCH_ADVANCER = ConfigOptions.key("keymem.batch.advancer")
+            .stringType()
+            .defaultValue("cpu")
+            .withDescription("What runs the batched operator's step: 'cpu' (the configured cell, key after key) or "
+                    + "the name of a class implementing dev.keymem.operators.BatchAdvancerProvider with a public "
+                    + "no-argument constructor (e.g. a CUDA advancer), loaded on the task managers.");
 }

@@ -14,5 +14,17 @@
  *         .uid("keymem-memory");
  * DataStream<DeadLetter> refused = reads.getSideOutput(KeyedMemoryFunction.DEAD_LETTERS);
  * }</pre>
+ *
+ * <p>{@link dev.keymem.operators.BatchedMemoryOperator} is the batched form for plain memories: it
+ * buffers many keys' records and advances them in one {@link dev.keymem.models.cells.BatchAdvancer}
+ * step (a GPU one through {@link dev.keymem.operators.BatchAdvancerProvider}), with the same outputs,
+ * state and dead letters as the per-record operator:
+ *
+ * <pre>{@code
+ * options.set(MemoryOperatorOptions.BATCH_MAX_KEYS, 512);
+ * options.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ofMillis(20));
+ * SingleOutputStreamOperator<MemoryReadout> reads =
+ *         BatchedMemoryOperator.apply(records.keyBy(r -> r.key), options).uid("keymem-batched");
+ * }</pre>
  */
 package dev.keymem.operators;

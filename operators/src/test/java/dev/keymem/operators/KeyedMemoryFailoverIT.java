@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -23,6 +24,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -116,9 +118,16 @@ class KeyedMemoryFailoverIT {
     /** Set when an .sst file was seen in a checkpoint's shared directory (RocksDB incremental upload). */
     static final AtomicBoolean SAW_SST = new AtomicBoolean();
 
-    @SuppressWarnings("try")
     static Map<String, List<MemoryReadout>> run(Path dir, Configuration options, boolean injectFailure)
             throws Exception {
+        return run(dir, options, injectFailure,
+                keyed -> keyed.process(KeyedMemoryFunction.fromOptions(options)).uid("keymem-memory"));
+    }
+
+    /** Runs the job with {@code memory} as the keyed memory operator (shared with the batched operator's IT). */
+    @SuppressWarnings("try")
+    static Map<String, List<MemoryReadout>> run(Path dir, Configuration options, boolean injectFailure,
+            Function<KeyedStream<TokenRecord, String>, DataStream<MemoryReadout>> memory) throws Exception {
         FailOnceAfterCheckpoint.ARMED.set(injectFailure);
         FailOnceAfterCheckpoint.FAILED.set(false);
         FailOnceAfterCheckpoint.RESTORED.set(false);
@@ -143,9 +152,7 @@ class KeyedMemoryFailoverIT {
         DataStream<TokenRecord> records = env.fromSequence(0, RECORDS - 1).setParallelism(1)
                 .map(new FailOnceAfterCheckpoint()).setParallelism(1)
                 .map(KeyedMemoryFailoverIT::record).setParallelism(1);
-        DataStream<MemoryReadout> reads = records.keyBy(r -> r.key)
-                .process(KeyedMemoryFunction.fromOptions(options))
-                .uid("keymem-memory");
+        DataStream<MemoryReadout> reads = memory.apply(records.keyBy(r -> r.key));
         long t0 = System.nanoTime();
         Map<String, List<MemoryReadout>> byKey = new HashMap<>();
         AtomicBoolean done = new AtomicBoolean();
@@ -203,7 +210,7 @@ class KeyedMemoryFailoverIT {
         assertTrue(SAW_SST.get(), "no RocksDB .sst file appeared in the incremental checkpoints' shared directory");
     }
 
-    private static void assertSame(Map<String, List<MemoryReadout>> expected, Map<String, List<MemoryReadout>> got,
+    static void assertSame(Map<String, List<MemoryReadout>> expected, Map<String, List<MemoryReadout>> got,
                                    String what) {
         assertEquals(expected.keySet(), got.keySet(), what);
         for (String k : expected.keySet()) {
