@@ -155,15 +155,15 @@ public final class RetentionBenchmark {
             }
             String val = args[++i];
             switch (a) {
-                case "--length" -> length = Integer.parseInt(val);
-                case "--needles" -> needles = Integer.parseInt(val);
-                case "--dim" -> dim = Integer.parseInt(val);
-                case "--seeds" -> seeds = Integer.parseInt(val);
+                case "--length" -> length = positive(a, val);
+                case "--needles" -> needles = positive(a, val);
+                case "--dim" -> dim = positive(a, val);
+                case "--seeds" -> seeds = positive(a, val);
                 case "--budgets" -> {
                     String[] p = val.split(",");
                     budgets = new int[p.length];
                     for (int j = 0; j < p.length; j++) {
-                        budgets[j] = Integer.parseInt(p[j].trim());
+                        budgets[j] = positive(a, p[j].trim());
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a
@@ -171,6 +171,19 @@ public final class RetentionBenchmark {
             }
         }
         return new Settings(length, needles, dim, d.period(), d.noise(), d.scale(), d.chunk(), budgets, seeds);
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("option " + option + " has value '" + value
+                + "', expected a positive integer");
     }
 
     public static void main(String[] args) {
