@@ -220,6 +220,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void format(Properties props) {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return; // formatted by an earlier run: keep its cluster id, topics and records
+        }
         Path cfg = logDir.resolve("..").normalize().resolve(logDir.getFileName() + ".server.properties");
         try {
             try (OutputStream out = Files.newOutputStream(cfg)) {
@@ -228,7 +231,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             int rc;
             try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(new String[] {"format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
+                rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
                         "-c", cfg.toString()}, ps);
             }
             if (rc != 0) {

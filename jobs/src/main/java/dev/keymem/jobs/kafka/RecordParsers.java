@@ -17,6 +17,31 @@ public final class RecordParsers {
         return record -> new KeyedText(record, decode(record, maxBytes));
     }
 
+    /**
+     * Decodes like {@link #utf8Text(int)}, then masks and tokenizes with {@code frontEnd}. Besides the
+     * UTF-8 reasons it rejects a blank line ("value is blank") and a template over the front end's token
+     * limit (the {@link dev.keymem.jobs.text.TokenLimitException} message, e.g. "text has more than 512
+     * tokens ..."). The front end is serialized with the parser (it is small: regexes and settings).
+     */
+    public static RecordParser<TokenizedLine> tokenizedLine(dev.keymem.jobs.text.TextFrontEnd frontEnd, int maxBytes) {
+        java.util.Objects.requireNonNull(frontEnd, "frontEnd");
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be >= 1, got " + maxBytes);
+        }
+        return record -> {
+            String text = decode(record, maxBytes);
+            if (text.isBlank()) {
+                throw new InvalidRecordException("value is blank");
+            }
+            String template = frontEnd.template(text);
+            try {
+                return new TokenizedLine(record, text, template, frontEnd.tokenizer().encode(template));
+            } catch (dev.keymem.jobs.text.TokenLimitException e) {
+                throw new InvalidRecordException(e.getMessage(), e);
+            }
+        };
+    }
+
     /** The value of {@code record} as strict UTF-8, checked as {@link #utf8Text(int)} describes. */
     public static String decode(KafkaRecord record, int maxBytes) throws InvalidRecordException {
         if (record.value == null) {

@@ -1,0 +1,127 @@
+package dev.keymem.jobs.text;
+
+/**
+ * A deterministic, model-free embedder: signed feature hashing of token ids and token bigrams.
+ *
+ * <p>For token ids {@code t_0 .. t_{n-1}} the features are every unigram {@code (t_i)} with weight
+ * {@link #unigramWeight()} and every bigram {@code (t_{i-1}, t_i)} with weight {@link #bigramWeight()}.
+ * A feature's 64-bit hash chains the SplitMix64 finaliser {@code mix}:
+ * {@code h = mix(mix(mix(seed ^ KIND) ^ (a as unsigned)) ^ (b << 32 | 0x5bd1e995))}, with
+ * {@code KIND} a constant per feature kind and {@code b = 0} for unigrams; it adds {@code +w} or
+ * {@code -w} (the sign is the hash's top bit) to dimension {@code floorMod(h, d)}. The sum is then
+ * scaled to unit L2 norm (an empty line gives the zero vector).
+ *
+ * <p>Only integer arithmetic decides indices and signs, the sums are accumulated in double in token
+ * order and the result is rounded to float once, so the same input gives the same vector on any JVM.
+ * Lines that share a template share a vector; lines sharing most tokens are close in cosine.
+ */
+public final class HashingEmbedder implements LineEmbedder {
+    private static final long serialVersionUID = 1L;
+
+    private static final long UNIGRAM = 0x9E3779B97F4A7C15L;
+    private static final long BIGRAM = 0xC2B2AE3D27D4EB4FL;
+
+    private final int dimension;
+    private final long seed;
+    private final double unigramWeight;
+    private final double bigramWeight;
+
+    /** d dimensions, seed 0, unigram weight 1, bigram weight 0.5. */
+    public HashingEmbedder(int dimension) {
+        this(dimension, 0L, 1.0, 0.5);
+    }
+
+    /** Every setting given; weights must be finite and not both zero. */
+    public HashingEmbedder(int dimension, long seed, double unigramWeight, double bigramWeight) {
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+        }
+        if (!Double.isFinite(unigramWeight) || !Double.isFinite(bigramWeight) || (unigramWeight == 0 && bigramWeight == 0)) {
+            throw new IllegalArgumentException("weights must be finite and not both zero, got unigram="
+                    + unigramWeight + " bigram=" + bigramWeight);
+        }
+        this.dimension = dimension;
+        this.seed = seed;
+        this.unigramWeight = unigramWeight;
+        this.bigramWeight = bigramWeight;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    /** The hash seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Weight of each unigram feature. */
+    public double unigramWeight() {
+        return unigramWeight;
+    }
+
+    /** Weight of each bigram feature. */
+    public double bigramWeight() {
+        return bigramWeight;
+    }
+
+    @Override
+    public String name() {
+        return "hashing-" + dimension;
+    }
+
+    @Override
+    public float[] embed(String template, int[] tokenIds) {
+        return embedTokens(tokenIds);
+    }
+
+    /** The unit-norm embedding of {@code tokenIds} (zero vector when empty). */
+    public float[] embedTokens(int[] tokenIds) {
+        double[] acc = new double[dimension];
+        for (int i = 0; i < tokenIds.length; i++) {
+            add(acc, featureHash(seed, UNIGRAM, tokenIds[i], 0), unigramWeight);
+            if (i > 0) {
+                add(acc, featureHash(seed, BIGRAM, tokenIds[i - 1], tokenIds[i]), bigramWeight);
+            }
+        }
+        double norm = 0;
+        for (double v : acc) {
+            norm += v * v;
+        }
+        float[] out = new float[dimension];
+        if (norm > 0) {
+            double inv = 1.0 / Math.sqrt(norm);
+            for (int j = 0; j < dimension; j++) {
+                out[j] = (float) (acc[j] * inv);
+            }
+        }
+        return out;
+    }
+
+    private void add(double[] acc, long h, double w) {
+        if (w == 0) {
+            return;
+        }
+        acc[index(h, dimension)] += h < 0 ? -w : w;
+    }
+
+    /** The dimension a feature hash lands in. */
+    static int index(long h, int dimension) {
+        return (int) Math.floorMod(h, (long) dimension);
+    }
+
+    /** The 64-bit hash of feature {@code (kind, a, b)} under {@code seed}. */
+    static long featureHash(long seed, long kind, int a, int b) {
+        long h = mix(seed ^ kind);
+        h = mix(h ^ (a & 0xFFFFFFFFL));
+        return mix(h ^ ((long) b << 32 | 0x5bd1e995L));
+    }
+
+    /** SplitMix64's finaliser: a bijection on 64-bit values with good avalanche. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.keymem.jobs.text;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Mask, tokenize, embed: turns raw log lines (or any text) into what a memory operator consumes.
+ *
+ * <pre>{@code
+ * TextFrontEnd fe = TextFrontEnd.builder().dimension(64).build();   // cl100k_base, hashing embedder
+ * float[][] x = fe.embedLines(lines);                                // [T, d], one row per line
+ * int[] ids = fe.tokenIds(line);                                     // the masked line's tokens
+ * }</pre>
+ * Masking can be switched off for free text (user events). A line whose template has more tokens than
+ * the limit raises {@link TokenLimitException}; {@link #embedLines} names the offending line's index.
+ * Serializable, for use inside Flink functions.
+ */
+public final class TextFrontEnd implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final LineMasker masker;
+    private final Tokenizer tokenizer;
+    private final LineEmbedder embedder;
+
+    private TextFrontEnd(Builder b) {
+        this.masker = b.mask ? new LineMasker() : null;
+        this.tokenizer = new Tokenizer(b.encoding, b.maxTokens);
+        this.embedder = b.embedder != null ? b.embedder : new HashingEmbedder(b.dimension);
+    }
+
+    /** Defaults: masking on, cl100k_base, at most 512 tokens a line, a 64-d hashing embedder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The template of {@code line} (the line itself, stripped, when masking is off). */
+    public String template(String line) {
+        if (line == null) {
+            throw new IllegalArgumentException("cannot process a null line");
+        }
+        return masker != null ? masker.mask(line) : line.strip();
+    }
+
+    /** The token ids of the line's template. */
+    public int[] tokenIds(String line) {
+        return tokenizer.encode(template(line));
+    }
+
+    /** The embedding of one line, length {@link #dimension()}. */
+    public float[] embedLine(String line) {
+        return encode(line).vector;
+    }
+
+    /** Template, token ids and embedding of one line. */
+    public Encoded encode(String line) {
+        String t = template(line);
+        int[] ids = tokenizer.encode(t);
+        return new Encoded(t, ids, embedder.embed(t, ids));
+    }
+
+    /**
+     * The embeddings of {@code lines} as a [T, d] array (row i is line i).
+     *
+     * @throws TokenLimitException naming the index of the first line over the token limit
+     */
+    public float[][] embedLines(List<String> lines) {
+        Objects.requireNonNull(lines, "lines");
+        float[][] out = new float[lines.size()][];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = embedLine(lines.get(i));
+            } catch (TokenLimitException e) {
+                throw new TokenLimitException("line " + i + ": " + e.getMessage(), e.limit());
+            }
+        }
+        return out;
+    }
+
+    /** The embedding size d. */
+    public int dimension() {
+        return embedder.dimension();
+    }
+
+    /** The tokenizer. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The embedder. */
+    public LineEmbedder embedder() {
+        return embedder;
+    }
+
+    /** Whether lines are masked. */
+    public boolean masking() {
+        return masker != null;
+    }
+
+    /** One processed line. */
+    public static final class Encoded implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** The masked line. */
+        public final String template;
+        /** Its token ids. */
+        public final int[] tokenIds;
+        /** Its embedding. */
+        public final float[] vector;
+
+        Encoded(String template, int[] tokenIds, float[] vector) {
+            this.template = template;
+            this.tokenIds = tokenIds;
+            this.vector = vector;
+        }
+    }
+
+    /** Settings for {@link TextFrontEnd}. */
+    public static final class Builder {
+        private boolean mask = true;
+        private String encoding = Tokenizer.DEFAULT_ENCODING;
+        private int maxTokens = 512;
+        private int dimension = 64;
+        private LineEmbedder embedder;
+
+        private Builder() {
+        }
+
+        /** Mask variable fields first (default true). */
+        public Builder masking(boolean mask) {
+            this.mask = mask;
+            return this;
+        }
+
+        /** jtokkit encoding name (default cl100k_base). */
+        public Builder encoding(String encoding) {
+            Tokenizer.encodingType(encoding);
+            this.encoding = encoding;
+            return this;
+        }
+
+        /** Most tokens a line may have (default 512). */
+        public Builder maxTokensPerLine(int maxTokens) {
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException("maxTokensPerLine must be >= 1, got " + maxTokens);
+            }
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        /** Dimension of the default hashing embedder (default 64); ignored when an embedder is given. */
+        public Builder dimension(int dimension) {
+            if (dimension < 1) {
+                throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+            }
+            this.dimension = dimension;
+            return this;
+        }
+
+        /** Another embedder (e.g. a sentence model) instead of the hashing one. */
+        public Builder embedder(LineEmbedder embedder) {
+            this.embedder = Objects.requireNonNull(embedder, "embedder");
+            return this;
+        }
+
+        /** The front end. */
+        public TextFrontEnd build() {
+            return new TextFrontEnd(this);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.keymem.jobs.text;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingResult;
+import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
+
+/**
+ * Byte-pair tokenizer over jtokkit's bundled encodings (offline): {@code cl100k_base} by default, or
+ * {@code r50k_base}, {@code p50k_base}, {@code p50k_edit}, {@code o200k_base}.
+ *
+ * <p>Text is encoded as ordinary text: special-token strings such as {@code <|endoftext|>} in a log
+ * line are tokenized like any other characters, never as control tokens. A text over
+ * {@link #maxTokens()} tokens is rejected with a {@link TokenLimitException} naming the count and the
+ * limit. Serializable (the encoding is loaded lazily after deserialization), so it can live in a Flink
+ * function.
+ */
+public final class Tokenizer implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The default encoding name. */
+    public static final String DEFAULT_ENCODING = "cl100k_base";
+
+    private static volatile EncodingRegistry registry;
+
+    private final String encodingName;
+    private final int maxTokens;
+    private transient Encoding encoding;
+
+    /** A tokenizer for {@code encodingName} that rejects texts of more than {@code maxTokens} tokens. */
+    public Tokenizer(String encodingName, int maxTokens) {
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+        }
+        this.encodingName = encodingType(encodingName).getName();
+        this.maxTokens = maxTokens;
+    }
+
+    /** {@code cl100k_base} with a limit of {@code maxTokens}. */
+    public static Tokenizer cl100k(int maxTokens) {
+        return new Tokenizer(DEFAULT_ENCODING, maxTokens);
+    }
+
+    /** The encoding name. */
+    public String encodingName() {
+        return encodingName;
+    }
+
+    /** The largest accepted token count. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /**
+     * The token ids of {@code text}.
+     *
+     * @throws TokenLimitException if {@code text} has more than {@link #maxTokens()} tokens
+     */
+    public int[] encode(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("cannot tokenize a null text");
+        }
+        EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
+        if (r.isTruncated()) {
+            throw new TokenLimitException("text has more than " + maxTokens + " tokens (" + encodingName
+                    + "; limit maxTokens=" + maxTokens + "): '" + abbreviate(text) + "'", maxTokens);
+        }
+        return r.getTokens().toArray();
+    }
+
+    /** The number of tokens in {@code text} (no limit applied). */
+    public int count(String text) {
+        return encoding().countTokensOrdinary(text);
+    }
+
+    /** The text of {@code ids} (for display and tests). */
+    public String decode(int[] ids) {
+        IntArrayList list = new IntArrayList(ids.length);
+        for (int id : ids) {
+            list.add(id);
+        }
+        return encoding().decode(list);
+    }
+
+    private Encoding encoding() {
+        Encoding e = encoding;
+        if (e == null) {
+            e = registry().getEncoding(encodingType(encodingName));
+            encoding = e;
+        }
+        return e;
+    }
+
+    private static EncodingRegistry registry() {
+        EncodingRegistry r = registry;
+        if (r == null) {
+            synchronized (Tokenizer.class) {
+                r = registry;
+                if (r == null) {
+                    r = Encodings.newLazyEncodingRegistry();
+                    registry = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    static EncodingType encodingType(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("encoding name is null; one of " + names() + " expected");
+        }
+        return EncodingType.fromName(name.trim().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() ->
+                new IllegalArgumentException("unknown tokenizer encoding '" + name + "'; one of " + names() + " expected"));
+    }
+
+    private static String names() {
+        return Arrays.stream(EncodingType.values()).map(EncodingType::getName).collect(Collectors.joining(", "));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}

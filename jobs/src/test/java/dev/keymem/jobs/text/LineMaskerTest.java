@@ -1,0 +1,72 @@
+package dev.keymem.jobs.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class LineMaskerTest {
+    final LineMasker m = new LineMasker();
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "2024-05-01T12:00:00.123Z INFO started | <TS> INFO started",
+        "2024-05-01 12:00:00,5 WARN slow | <TS> WARN slow",
+        "at 2024-05-01T12:00:00+02:00 ok | at <TS> ok",
+        "date 2024-05-01 | date <TS>",
+        "May  1 12:00:00 host sshd: ok | <TS> host sshd: ok",
+        "12:00:00.250 tick | <TS> tick",
+        "ts=1714564800 done | ts=<TS> done",
+        "ts=1714564800123 done | ts=<TS> done",
+        "from 10.0.0.12 port 22 | from <IP> port <NUM>",
+        "peer 10.0.0.12:8080 | peer <IP>:<NUM>",
+        "v6 2001:db8::8a2e:370:7334 up | v6 <IP> up",
+        "v6 fe80:0:0:0:202:b3ff:fe1e:8329 up | v6 <IP> up",
+        "loopback ::1 | loopback <IP>",
+        "req 123e4567-e89b-12d3-a456-426614174000 ok | req <UUID> ok",
+        "addr 0x7ffee4b2 fault | addr <HEX> fault",
+        "commit 9fceb02d0ae598e95dc970b74767f19372d61af8 | commit <HEX>",
+        "word deadbeef stays | word deadbeef stays",
+        "open /var/log/app/server.log failed | open <PATH> failed",
+        "file C:\\data\\x.txt | file <PATH>",
+        "wal=/var/lib/pg_wal/c2fe8ab27a1106669293aa12 done | wal=<PATH> done",
+        "GET /api/v1/users/42 200 | GET /api/v1/users/<NUM> <NUM>",
+        "see https://example.com/a?b=1 now | see <URL> now",
+        "mail bob.smith+x@example.co.uk sent | mail <EMAIL> sent",
+        "took 250ms after 3 retries | took <NUM>ms after <NUM> retries",
+        "ratio 3.14 version 1.2.3 | ratio <NUM> version <NUM>",
+        "user42 and v1 stay | user42 and v1 stay",
+        "pool size=20 active=20 waiting=7 | pool size=<NUM> active=<NUM> waiting=<NUM>",
+    })
+    void masksEachFieldType(String line, String expected) {
+        assertEquals(expected, m.mask(line));
+    }
+
+    @Test
+    void linesFromTheSameStatementShareATemplate() {
+        String a = m.mask("2024-05-01T10:00:00Z payments: charge 19.99 EUR for order 1234 from 10.1.2.3 took 87ms");
+        String b = m.mask("2024-06-30T23:59:59Z payments: charge 5.00 EUR for order 987654 from 192.168.0.1 took 1200ms");
+        assertEquals(a, b);
+    }
+
+    @Test
+    void maskingIsIdempotentAndDeterministic() {
+        String[] lines = {
+            "2024-05-01T12:00:00Z db: pool exhausted (active=50, idle=0) host 10.0.0.5:5432 trace 4bf92f3577b34da6",
+            "May  3 01:02:03 auth: failed login for alice@example.com from 2001:db8::1 /etc/passwd",
+            "0xDEADBEEF at /usr/lib/x.so 123e4567-e89b-12d3-a456-426614174000 1714564800",
+        };
+        for (String line : lines) {
+            String once = m.mask(line);
+            assertEquals(once, m.mask(once), "idempotent on " + line);
+            assertEquals(once, new LineMasker().mask(line), "deterministic on " + line);
+        }
+    }
+
+    @Test
+    void nullLineIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> m.mask(null));
+    }
+}

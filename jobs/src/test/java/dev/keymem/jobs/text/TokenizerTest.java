@@ -1,0 +1,91 @@
+package dev.keymem.jobs.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+class TokenizerTest {
+
+    @Test
+    void cl100kKnownIds() {
+        // Published cl100k_base ids (tiktoken): "hello world" -> [15339, 1917].
+        assertArrayEquals(new int[] {15339, 1917}, Tokenizer.cl100k(16).encode("hello world"));
+    }
+
+    @Test
+    void roundTripsRandomText() {
+        Tokenizer t = Tokenizer.cl100k(10_000);
+        SplittableRandom r = new SplittableRandom(7);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz ABC0123456789<>:/._-=\n\täöü€漢字";
+        for (int n = 0; n < 200; n++) {
+            StringBuilder sb = new StringBuilder();
+            int len = r.nextInt(0, 120);
+            for (int i = 0; i < len; i++) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String s = sb.toString();
+            int[] ids = t.encode(s);
+            assertEquals(s, t.decode(ids));
+            assertEquals(ids.length, t.count(s));
+        }
+    }
+
+    @Test
+    void specialTokenTextIsOrdinary() {
+        Tokenizer t = Tokenizer.cl100k(64);
+        String s = "user typed <|endoftext|> here";
+        assertEquals(s, t.decode(t.encode(s)));
+        assertFalse(Arrays.stream(t.encode(s)).anyMatch(id -> id == 100257), "no control token id");
+    }
+
+    @Test
+    void limitIsEnforcedWithAClearMessage() {
+        Tokenizer t = Tokenizer.cl100k(5);
+        String ok = "one two three four five";
+        assertEquals(5, t.encode(ok).length);
+        TokenLimitException e = assertThrows(TokenLimitException.class, () -> t.encode(ok + " six"));
+        assertTrue(e.getMessage().contains("more than 5 tokens"), e.getMessage());
+        assertTrue(e.getMessage().contains("one two three"), e.getMessage());
+        assertEquals(5, e.limit());
+    }
+
+    @Test
+    void encodingIsConfigurable() {
+        Tokenizer o200k = new Tokenizer("o200k_base", 100);
+        Tokenizer cl100k = new Tokenizer("CL100K_BASE", 100);
+        assertEquals("o200k_base", o200k.encodingName());
+        assertEquals("cl100k_base", cl100k.encodingName());
+        String s = "Der schnelle braune Fuchs springt über den faulen Hund";
+        assertFalse(Arrays.equals(o200k.encode(s), cl100k.encode(s)));
+        assertEquals(s, o200k.decode(o200k.encode(s)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Tokenizer("gpt5_base", 10));
+        assertTrue(e.getMessage().contains("gpt5_base") && e.getMessage().contains("cl100k_base"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Tokenizer.cl100k(0));
+    }
+
+    @Test
+    void survivesJavaSerialization() throws Exception {
+        Tokenizer t = Tokenizer.cl100k(50);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(t);
+        }
+        Tokenizer back;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (Tokenizer) in.readObject();
+        }
+        assertArrayEquals(t.encode("pool exhausted"), back.encode("pool exhausted"));
+        assertEquals(50, back.maxTokens());
+    }
+}
