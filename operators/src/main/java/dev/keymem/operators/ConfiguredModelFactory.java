@@ -5,6 +5,9 @@ import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.bmojo.Bmojo;
 import dev.keymem.models.bmojo.BmojoSettings;
 import dev.keymem.models.caching.CachingSettings;
+import dev.keymem.models.retention.RetentionSettings;
+import dev.keymem.models.retention.SignificanceWeights;
+import dev.keymem.models.retention.TieredRetention;
 import dev.keymem.models.caching.MemoryCaching;
 import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellKind;
@@ -26,7 +29,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * Builds the model {@link MemoryOperatorOptions} describe: the model config JSON with the cell kind /
  * chunk size overrides applied, seeded random weights, the named backend, and either a plain
  * {@link CellMemoryModel}, a {@link CachingMemoryModel} (memory type CACHING) or a
- * {@link BmojoMemoryModel} (memory type BMOJO).
+ * {@link BmojoMemoryModel} (memory type BMOJO) or a {@link RetentionMemoryModel} (memory type RETENTION).
  */
 public final class ConfiguredModelFactory implements MemoryModelFactory {
 
@@ -46,6 +49,59 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         }
         if (bmojo()) {
             bmojoSettings();
+        }
+        if (retention()) {
+            retentionSettings();
+        }
+    }
+
+    private boolean retention() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.RETENTION;
+    }
+
+    /** The STR / CMP settings the options describe (scale: the cell's); a bad value fails naming its option. */
+    public RetentionSettings retentionSettings() {
+        int sinks = options.get(MemoryOperatorOptions.RETENTION_SINKS);
+        int window = options.get(MemoryOperatorOptions.RETENTION_WINDOW);
+        int block = options.get(MemoryOperatorOptions.RETENTION_BLOCK);
+        int retained = options.get(MemoryOperatorOptions.RETENTION_RETAINED_CAP);
+        int slots = options.get(MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS);
+        int cap = options.get(MemoryOperatorOptions.RETENTION_ARCHIVE_CAP);
+        int topK = options.get(MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K);
+        require(sinks >= 0, MemoryOperatorOptions.RETENTION_SINKS, sinks, "must be >= 0");
+        require(block >= 1, MemoryOperatorOptions.RETENTION_BLOCK, block, "must be >= 1");
+        require(window >= block, MemoryOperatorOptions.RETENTION_WINDOW, window,
+                "must be at least " + MemoryOperatorOptions.RETENTION_BLOCK.key() + "=" + block);
+        require(retained >= 0, MemoryOperatorOptions.RETENTION_RETAINED_CAP, retained, "must be >= 0");
+        require(slots >= 0, MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS, slots, "must be >= 0");
+        require(cap >= 0, MemoryOperatorOptions.RETENTION_ARCHIVE_CAP, cap, "must be >= 0 (0 = no archive)");
+        require(topK >= 0, MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K, topK, "must be >= 0");
+        require(topK == 0 || cap > 0, MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K, topK,
+                "needs an archive (" + MemoryOperatorOptions.RETENTION_ARCHIVE_CAP.key() + " > 0)");
+        CellSpec spec = config().cell();
+        require(!spec.normalize(), MemoryOperatorOptions.MODEL_CONFIG, "normalize=true",
+                "must not use the normaliser with RETENTION (the innovation cell's read must be the prediction M(k))");
+        return new RetentionSettings(sinks, window, block, retained, slots, cap, topK, spec.scale(), weights());
+    }
+
+    private SignificanceWeights weights() {
+        String text = options.get(MemoryOperatorOptions.RETENTION_WEIGHTS);
+        String[] parts = text.split(",");
+        require(parts.length == 6, MemoryOperatorOptions.RETENTION_WEIGHTS, text,
+                "must be 6 comma-separated numbers 'mass,innovation,age,relevance,bias,ageScale'");
+        double[] w = new double[6];
+        for (int i = 0; i < 6; i++) {
+            try {
+                w[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(MemoryOperatorOptions.RETENTION_WEIGHTS.key() + " has '"
+                        + parts[i].trim() + "' at index " + i + ", not a number: " + text, e);
+            }
+        }
+        try {
+            return new SignificanceWeights(w[0], w[1], w[2], w[3], w[4], w[5]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(MemoryOperatorOptions.RETENTION_WEIGHTS.key() + ": " + e.getMessage(), e);
         }
     }
 
@@ -133,6 +189,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.BMOJO_OPTIONS) {
             copyOne(options, c, o);
         }
+        for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.RETENTION_OPTIONS) {
+            copyOne(options, c, o);
+        }
         return c;
     }
 
@@ -183,6 +242,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         ModelWeights weights = weights(c, learnedGates);
         MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
         Projector projector = new Projector(c, weights, backend);
+        if (retention()) {
+            return new RetentionMemoryModel(projector, new TieredRetention(cell, retentionSettings()));
+        }
         if (bmojo()) {
             return new BmojoMemoryModel(projector, new Bmojo(cell, bmojoSettings(), backend), form().equals("recurrent"));
         }
@@ -199,7 +261,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
      * Caching is not batched: a CACHING memory type is refused.
      */
     public BatchMemoryModel createBatched() {
-        if (caching() || bmojo()) {
+        if (caching() || bmojo() || retention()) {
             throw new IllegalArgumentException("the batched operator advances plain memories only: "
                     + MemoryOperatorOptions.MEMORY_TYPE.key() + "=" + options.get(MemoryOperatorOptions.MEMORY_TYPE)
                     + " is not supported (use KeyedMemoryFunction)");

@@ -3,10 +3,14 @@ package dev.keymem.operators;
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.bmojo.EideticEntry;
 import dev.keymem.models.caching.CachingState;
+import dev.keymem.models.retention.RetainedToken;
+import dev.keymem.models.retention.RetentionState;
 import dev.keymem.models.cells.CellState;
 import dev.keymem.state.BmojoStateSerializer;
 import dev.keymem.state.CachedStateSerializer;
 import dev.keymem.state.EideticEntrySerializer;
+import dev.keymem.state.RetainedTokenSerializer;
+import dev.keymem.state.RetentionStateSerializer;
 import dev.keymem.state.CachingStateSerializer;
 import dev.keymem.state.CellStateSerializer;
 import java.time.Duration;
@@ -40,10 +44,12 @@ import org.apache.flink.util.OutputTag;
  * entry (so SSC deserialises only the caches it routes to); a B'MOJO model keeps its bounded
  * {@link BmojoState} in a ValueState and each archived entry as a MapState row
  * ({@link MapStateEideticArchive}: one scan of the key's archive per retrieving record). Nothing grows
- * in a ListState. B'MOJO admissions and evictions go to {@link #MEMORY_EVENTS}.
+ * in a ListState; a STR / CMP model keeps its bounded {@link RetentionState} in a ValueState and each
+ * T3 token as a MapState row keyed by position ({@link MapStateArchiveStore}). B'MOJO admissions and
+ * evictions and STR / CMP tier moves go to {@link #MEMORY_EVENTS}.
  *
- * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for caching
- * and B'MOJO memories one processing-time timer per key clears the key's state and all its MapState
+ * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for caching,
+ * B'MOJO and STR / CMP memories one processing-time timer per key clears the key's state and all its MapState
  * entries together, {@code ttl} after the key's last write.
  *
  * <p>Per-key isolation: the only instance fields are the model (stateless weights, scratch
@@ -56,7 +62,10 @@ import org.apache.flink.util.OutputTag;
  * counters {@code keymemEideticAdmitted}, {@code keymemEideticEvicted}, {@code keymemArchiveScans}
  * (full scans of a key's archive) and histograms {@code keymemArchiveSizePerKey} (archived entries of
  * the key after each record) and {@code keymemEideticStoreSize} (eidetic entries, all heads, after
- * each record).
+ * each record). STR / CMP adds a counter per event kind ({@code keymemRetentionPinned},
+ * {@code keymemRetentionRetained}, {@code keymemRetentionEvicted}, {@code keymemRetentionCompressed},
+ * {@code keymemRetentionArchived}, {@code keymemRetentionArchiveDropped}) and histograms
+ * {@code keymemRetentionExactTokensPerKey} and {@code keymemArchiveSizePerKey} (T3 entries).
  */
 @PublicEvolving
 public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecord, MemoryReadout> {
@@ -81,11 +90,14 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     public static final String LAST_WRITE_STATE = "keymem-last-write";
     public static final String BMOJO_STATE = "keymem-bmojo";
     public static final String ARCHIVE_STATE = "keymem-bmojo-archive";
+    public static final String RETENTION_STATE = "keymem-retention";
+    public static final String T3_STATE = "keymem-retention-archive";
 
     private final MemoryModelFactory modelFactory;
     private final Duration ttl;
     private final int maxTokens;
     private final boolean emitEvents;
+    private final long retentionSeed;
 
     private transient MemoryModel model;
     private transient KeyMemory memory;
@@ -97,6 +109,7 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.ttl = options.get(MemoryOperatorOptions.STATE_TTL);
         this.emitEvents = options.get(MemoryOperatorOptions.MEMORY_EVENTS_ENABLED);
+        this.retentionSeed = options.get(MemoryOperatorOptions.RETENTION_SEED);
         this.maxTokens = RecordValidator.maxTokens(options);
         if (ttl.isNegative()) {
             throw new IllegalArgumentException(MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + ttl);
@@ -141,6 +154,14 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         return new MapStateDescriptor<>(ARCHIVE_STATE, LongSerializer.INSTANCE, new EideticEntrySerializer());
     }
 
+    ValueStateDescriptor<RetentionState> retentionDescriptor() {
+        return new ValueStateDescriptor<>(RETENTION_STATE, new RetentionStateSerializer());
+    }
+
+    MapStateDescriptor<Long, RetainedToken> t3Descriptor() {
+        return new MapStateDescriptor<>(T3_STATE, LongSerializer.INSTANCE, new RetainedTokenSerializer());
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = modelFactory.create();
@@ -159,11 +180,19 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
                 lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
                         LongSerializer.INSTANCE));
             }
+        } else if (model instanceof MemoryModel.Retention r) {
+            memory = new RetentionKeyMemory(getRuntimeContext().getState(retentionDescriptor()),
+                    getRuntimeContext().getMapState(t3Descriptor()), r, retentionSeed,
+                    new RetentionKeyMemory.Metrics(getRuntimeContext().getMetricGroup()), emitEvents);
+            if (!ttl.isZero()) {
+                lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
+                        LongSerializer.INSTANCE));
+            }
         } else if (model instanceof MemoryModel.Plain p) {
             memory = new KeyMemory.Plain(getRuntimeContext().getState(onlineDescriptor()), p);
         } else {
             throw new IllegalArgumentException("model " + model.getClass().getName()
-                    + " is neither MemoryModel.Plain, MemoryModel.Caching nor MemoryModel.Bmojo");
+                    + " is neither MemoryModel.Plain, MemoryModel.Caching, MemoryModel.Bmojo nor MemoryModel.Retention");
         }
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
         validator = new RecordValidator(maxTokens, model.vocabSize());

@@ -16,6 +16,14 @@ import org.apache.flink.annotation.PublicEvolving;
  * which it can still be retrieved. {@code score} is the token's innovation {@code ||v - S^T k||} at
  * arrival; {@code step} is the stream position of the token whose step made the decision (decisions
  * happen when a token leaves the w-token window, so {@code step >= position + w}); {@code draw} is NaN.
+ *
+ * <p>STR / CMP (memory type RETENTION): the tier moves of a block close ({@link Kind#PINNED},
+ * {@link Kind#RETAINED}, {@link Kind#EVICTED}, {@link Kind#COMPRESSED}, {@link Kind#ARCHIVED},
+ * {@link Kind#ARCHIVE_DROPPED}); {@code from} / {@code to} are the tiers (SINK, WINDOW, RETAINED,
+ * COMPRESSED, ARCHIVE, DROPPED), {@code step} the block's end position, {@code head} -1 (decisions
+ * are per token, over all heads), {@code score} the retention probability (the significance; NaN for
+ * PINNED; for ARCHIVE_DROPPED the archive score), {@code draw} the token's deterministic draw (NaN
+ * where none was made).
  */
 @PublicEvolving
 public class MemoryEvent {
@@ -24,8 +32,19 @@ public class MemoryEvent {
     public enum Kind {
         /** The token's exact entry was admitted into the eidetic store. */
         ADMITTED,
-        /** The token's entry left the eidetic store for the long-term archive. */
-        EVICTED
+        /** B'MOJO: the entry left the eidetic store for the long-term archive. STR / CMP: the token left the
+         *  exact tiers (rejected by its draw at window exit, or ranked out of T1). */
+        EVICTED,
+        /** STR / CMP: a sink left the window and is pinned forever. */
+        PINNED,
+        /** STR / CMP: the token left the window into T1 (admitted by its draw, ranked inside the cap). */
+        RETAINED,
+        /** STR / CMP: an evicted token folded into the T2 slots. */
+        COMPRESSED,
+        /** STR / CMP: an evicted token written to the T3 archive. */
+        ARCHIVED,
+        /** STR / CMP: an archived token dropped from the full T3 archive (the lowest archive score). */
+        ARCHIVE_DROPPED
     }
 
     public String key;
@@ -35,7 +54,7 @@ public class MemoryEvent {
     public int head;
     /** Stream position of the token the entry holds. */
     public long position;
-    /** Why: the innovation at arrival (B'MOJO). */
+    /** Why: the innovation at arrival (B'MOJO), the retention probability (STR / CMP). */
     public float score;
     /** The tier the entry left and the one it entered (e.g. WINDOW, EIDETIC, ARCHIVE). */
     public String from;
@@ -68,6 +87,12 @@ public class MemoryEvent {
         boolean admitted = e.type() == dev.keymem.models.bmojo.BmojoEvent.Type.ADMITTED;
         return new MemoryEvent(key, admitted ? Kind.ADMITTED : Kind.EVICTED, e.step(), e.head(), e.position(),
                 e.innovation(), admitted ? "WINDOW" : "EIDETIC", admitted ? "EIDETIC" : "ARCHIVE", Double.NaN);
+    }
+
+    /** The operator's form of a STR / CMP event. */
+    static MemoryEvent of(String key, dev.keymem.models.retention.RetentionEvent e) {
+        return new MemoryEvent(key, Kind.valueOf(e.kind().name()), e.blockEnd(), -1, e.position(),
+                (float) e.probability(), e.from().name(), e.to().name(), e.draw());
     }
 
     @Override

@@ -4,6 +4,10 @@ import dev.keymem.models.bmojo.BmojoReport;
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.bmojo.EideticArchive;
 import dev.keymem.models.caching.CacheStore;
+import dev.keymem.models.retention.ArchiveStore;
+import dev.keymem.models.retention.RetentionEvent;
+import dev.keymem.models.retention.RetentionState;
+import java.util.List;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
 import org.apache.flink.annotation.PublicEvolving;
@@ -13,7 +17,8 @@ import org.apache.flink.annotation.PublicEvolving;
  * memory over that key's next tokens and return the reads {@code [T,H,V]}. A model is either a
  * {@link Plain} cell (the key's memory is one {@link CellState}) or {@link Caching} (Memory Caching:
  * a small {@link CachingState} plus cached checkpoints in a {@link CacheStore}) or {@link Bmojo} (a
- * bounded {@link BmojoState} plus a long-term {@link EideticArchive}). An instance may keep
+ * bounded {@link BmojoState} plus a long-term {@link EideticArchive}) or {@link Retention} (STR / CMP: a
+ * bounded {@link RetentionState} plus a T3 {@link ArchiveStore}). An instance may keep
  * scratch buffers (one instance per operator subtask, never shared across threads) but must not
  * carry any key's data from one call to the next.
  */
@@ -62,5 +67,17 @@ public interface MemoryModel {
          * admissions and evictions.
          */
         BmojoReport advance(BmojoState state, EideticArchive archive, int[] tokenIds, float[] out);
+    }
+
+    /** STR / CMP: structured retention with memory tiers (mechanisms.md section 5). */
+    interface Retention extends MemoryModel {
+        /** A fresh state at position 0 whose draws are seeded by {@code keySeed}. */
+        RetentionState newState(long keySeed);
+
+        /**
+         * Advances {@code state} in place over {@code tokenIds} (T3 entries in {@code archive}), writes
+         * the reads into {@code out} and returns what happened to tokens at the block closes.
+         */
+        List<RetentionEvent> advance(RetentionState state, ArchiveStore archive, int[] tokenIds, float[] out);
     }
 }

@@ -71,7 +71,7 @@ public final class MemoryOperatorOptions {
             .defaultValue(Duration.ZERO)
             .withDescription("Time to live of a key's memory since its last write (processing time); expired "
                     + "memories are never returned and the key starts afresh. 0 disables TTL. PLAIN memories use "
-                    + "Flink state TTL; CACHING and BMOJO memories use one processing-time timer per key that clears "
+                    + "Flink state TTL; CACHING, BMOJO and RETENTION memories use one processing-time timer per key that clears "
                     + "the key's state and all its MapState entries (cached checkpoints, archive) together (per-entry state TTL would expire "
                     + "old checkpoints of a key that is still active).");
 
@@ -87,7 +87,9 @@ public final class MemoryOperatorOptions {
         /** Memory Caching: the cell state plus cached checkpoints, one MapState entry each. */
         CACHING,
         /** B'MOJO: fading + eidetic memory; the bounded state in a ValueState, the long-term archive as MapState rows. */
-        BMOJO
+        BMOJO,
+        /** STR / CMP: structured retention with memory tiers; the bounded state in a ValueState, T3 as MapState rows. */
+        RETENTION
     }
 
     public static final ConfigOption<MemoryType> MEMORY_TYPE = ConfigOptions.key("keymem.memory.type")
@@ -100,7 +102,10 @@ public final class MemoryOperatorOptions {
                     + "bitwise independent of how records cut the stream. 'chunked' runs the fast form: outputs "
                     + "agree across cuts within float rounding, and an admission can differ only for an innovation "
                     + "within rounding of the threshold or of a rival. BMOJO emits what it kept and why on the side "
-                    + "output KeyedMemoryFunction.MEMORY_EVENTS.");
+                    + "output KeyedMemoryFunction.MEMORY_EVENTS. RETENTION: STR / CMP structured retention with "
+                    + "memory tiers (mechanisms.md section 5; settings keymem.retention.*; the configured cell is the "
+                    + "innovation cell): per-key deterministic decisions, emitted on MEMORY_EVENTS (pinned, retained, "
+                    + "evicted, compressed, archived, archive-dropped with their probability and draw).");
 
     // ---------------------------------------------------------------------------------------------
     // B'MOJO (memory type BMOJO); defaults are BmojoSettings.defaults()
@@ -157,13 +162,75 @@ public final class MemoryOperatorOptions {
             .booleanType()
             .defaultValue(true)
             .withDescription("Emit, per record, what the memory did to tokens' entries (B'MOJO: admitted / "
-                    + "evicted, with head, position and innovation) on the side output "
+                    + "evicted, with head, position and innovation; STR / CMP: tier moves with probability and draw) on the "
+                    + "side output "
                     + "KeyedMemoryFunction.MEMORY_EVENTS. Unconsumed side outputs are dropped.");
 
     /** The B'MOJO options, in the order the factory copies them. */
     static final java.util.List<ConfigOption<?>> BMOJO_OPTIONS = java.util.List.of(BMOJO_WINDOW, BMOJO_CAPACITY,
             BMOJO_ADMISSION, BMOJO_THRESHOLD, BMOJO_TOP_M, BMOJO_BLOCK_LENGTH, BMOJO_RETRIEVE_K, BMOJO_RETRIEVE_EVERY,
             MEMORY_EVENTS_ENABLED);
+
+    // ---------------------------------------------------------------------------------------------
+    // STR / CMP (memory type RETENTION); defaults are RetentionSettings.defaults(K)
+
+    public static final ConfigOption<Integer> RETENTION_SINKS = ConfigOptions.key("keymem.retention.sinks")
+            .intType()
+            .defaultValue(4)
+            .withDescription("The first positions of a key's stream pinned forever (attention sinks); >= 0.");
+
+    public static final ConfigOption<Integer> RETENTION_WINDOW = ConfigOptions.key("keymem.retention.window")
+            .intType()
+            .defaultValue(64)
+            .withDescription("T0: the exact recent window, in tokens; at least keymem.retention.block.");
+
+    public static final ConfigOption<Integer> RETENTION_BLOCK = ConfigOptions.key("keymem.retention.block")
+            .intType()
+            .defaultValue(32)
+            .withDescription("Decisions (innovation, window exit, admission, ranking, compression, archiving, T3 "
+                    + "recall) are made once per aligned block of this many positions; >= 1.");
+
+    public static final ConfigOption<Integer> RETENTION_RETAINED_CAP = ConfigOptions.key("keymem.retention.retained-cap")
+            .intType()
+            .defaultValue(64)
+            .withDescription("T1: exact retained tokens, ranked by retention probability; >= 0.");
+
+    public static final ConfigOption<Integer> RETENTION_COMPRESSED_SLOTS =
+            ConfigOptions.key("keymem.retention.compressed-slots")
+                    .intType()
+                    .defaultValue(16)
+                    .withDescription("T2: slots per head that evicted tokens are folded into (0: evicted tokens are "
+                            + "dropped unless archived); >= 0.");
+
+    public static final ConfigOption<Integer> RETENTION_ARCHIVE_CAP = ConfigOptions.key("keymem.retention.archive-cap")
+            .intType()
+            .defaultValue(0)
+            .withDescription("T3: archived tokens per key, one MapState row each (0: no archive); when full the "
+                    + "lowest archive score is dropped.");
+
+    public static final ConfigOption<Integer> RETENTION_ARCHIVE_TOP_K = ConfigOptions.key("keymem.retention.archive-top-k")
+            .intType()
+            .defaultValue(0)
+            .withDescription("T3 entries recalled per block into the reads (needs keymem.retention.archive-cap > 0); "
+                    + "each recall scans the key's archive rows once per block.");
+
+    public static final ConfigOption<String> RETENTION_WEIGHTS = ConfigOptions.key("keymem.retention.weights")
+            .stringType()
+            .defaultValue("1.0,6.0,-0.5,1.0,-3.0,256")
+            .withDescription("Significance weights 'mass,innovation,age,relevance,bias,ageScale' of the retention "
+                    + "probability p = sigmoid(w . f + b) (dev.keymem.models.retention.SignificanceWeights; the "
+                    + "default is its untrained defaults).");
+
+    public static final ConfigOption<Long> RETENTION_SEED = ConfigOptions.key("keymem.retention.seed")
+            .longType()
+            .defaultValue(0L)
+            .withDescription("Mixed with a hash of each key into the key's draw seed: decisions are deterministic "
+                    + "per key and replay identically after a restore.");
+
+    /** The STR / CMP options, in the order the factory copies them. */
+    static final java.util.List<ConfigOption<?>> RETENTION_OPTIONS = java.util.List.of(RETENTION_SINKS,
+            RETENTION_WINDOW, RETENTION_BLOCK, RETENTION_RETAINED_CAP, RETENTION_COMPRESSED_SLOTS,
+            RETENTION_ARCHIVE_CAP, RETENTION_ARCHIVE_TOP_K, RETENTION_WEIGHTS, RETENTION_SEED);
 
     public static final ConfigOption<CachingSettings.Segmentation> CACHING_SEGMENTATION =
             ConfigOptions.key("keymem.caching.segmentation")
