@@ -1,9 +1,10 @@
 /**
  * The keyed memory operator: {@link dev.keymem.operators.KeyedMemoryFunction} gives every key of a
- * stream of {@link dev.keymem.operators.TokenRecord}s its own memory (a plain cell, Memory Caching, or
- * B'MOJO) in Flink keyed state and emits {@link dev.keymem.operators.MemoryReadout}s; refused records go
+ * stream of {@link dev.keymem.operators.TokenRecord}s its own memory (a plain cell, Memory Caching,
+ * B'MOJO, or STR / CMP retention) in Flink keyed state and emits {@link dev.keymem.operators.MemoryReadout}s; refused records go
  * to the {@link dev.keymem.operators.DeadLetter} side output, and what B'MOJO kept and why (admitted /
- * evicted entries) to the {@link dev.keymem.operators.MemoryEvent} side output
+ * evicted entries) and STR / CMP decided (tier moves with probability and draw) to the
+ * {@link dev.keymem.operators.MemoryEvent} side output
  * {@code KeyedMemoryFunction.MEMORY_EVENTS}. Settings are the typed options of
  * {@link dev.keymem.operators.MemoryOperatorOptions}.
  *
