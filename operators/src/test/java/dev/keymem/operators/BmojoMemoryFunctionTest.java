@@ -306,6 +306,31 @@ class BmojoMemoryFunctionTest {
         assertReadoutBitwise(outs.get(0), outs.get(2));
     }
 
+    /** Capacity 0 is B'MOJO-F (fading only): no events, no archive rows, reads equal the direct run. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void fadingOnlyKeepsNoEntries(Backend backend) throws Exception {
+        Configuration opts = options();
+        opts.set(MemoryOperatorOptions.BMOJO_CAPACITY, 0);
+        List<TokenRecord> records = interleaved(3, 8, System.nanoTime());
+        Opened o = open(backend, opts);
+        feed(o, records);
+        List<MemoryReadout> outs = o.harness.extractOutputValues();
+        List<MemoryEvent> events = events(o);
+        Map<String, Object> stored = states(o, byKey(outs).keySet());
+        o.harness.close();
+        assertTrue(events.isEmpty(), events.toString());
+        for (Object v : stored.values()) {
+            assertTrue(archive(v).isEmpty());
+            assertEquals(0, bmojo(v).admitted());
+        }
+        List<MemoryReadout> direct = OperatorTestSupport.direct(opts, records);
+        assertEquals(direct.size(), outs.size());
+        for (int i = 0; i < direct.size(); i++) {
+            assertReadoutBitwise(direct.get(i), outs.get(i));
+        }
+    }
+
     @Test
     void eventsCanBeTurnedOff() throws Exception {
         Configuration opts = options();
