@@ -37,18 +37,19 @@ import org.bytedeco.javacpp.SizeTPointer;
 final class CudaDevice implements Device {
 
     private static final String SOURCE = "gated_delta.cu";
-    private static final String[] KERNELS = {"kd_prep", "kd_tri", "kd_scale", "kd_out", "kd_gather", "kd_scatter"};
+    private static final String[] KERNELS = {"kd_prep", "kd_tri", "kd_scale", "kd_state", "kd_out", "kd_gather", "kd_scatter"};
     private static volatile String unavailable;
     private static volatile boolean probed;
 
     private final int device;
     private final CUctx_st context = new CUctx_st();
-    private final CUstream_st stream = new CUstream_st();
+    private final CUstream_st[] streams = {new CUstream_st(), new CUstream_st(), new CUstream_st()};
+    private CUstream_st stream;
     private final cublasContext blas = new cublasContext();
     private final cublasContext blasTf32 = new cublasContext();
     private final CUmod_st module = new CUmod_st();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
-    private final CUevent_st[] events = new CUevent_st[16];
+    private final CUevent_st[] events = new CUevent_st[64];
     private final FloatPointer alphaCell = new FloatPointer(1);
     private final FloatPointer betaCell = new FloatPointer(1);
     private final String description;
@@ -111,7 +112,10 @@ final class CudaDevice implements Device {
         checkDrv(cudart.cuDeviceGet(dev, device), "cuDeviceGet");
         checkDrv(cudart.cuDevicePrimaryCtxRetain(context, dev[0]), "cuDevicePrimaryCtxRetain");
         checkDrv(cudart.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-        check(cudart.cudaStreamCreate(stream), "cudaStreamCreate");
+        for (CUstream_st st : streams) {
+            check(cudart.cudaStreamCreate(st), "cudaStreamCreate");
+        }
+        stream = streams[0];
         check(cublas.cublasCreate_v2(blas), "cublasCreate");
         check(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream");
         check(cublas.cublasSetMathMode(blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
@@ -387,6 +391,25 @@ final class CudaDevice implements Device {
     }
 
     @Override
+    public void useStream(int id) {
+        if (streams[id] != stream) {
+            stream = streams[id];
+            check(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream");
+            check(cublas.cublasSetStream_v2(blasTf32, stream), "cublasSetStream");
+        }
+    }
+
+    @Override
+    public void waitEvent(int id) {
+        check(cudart.cudaStreamWaitEvent(stream, events[id], 0), "cudaStreamWaitEvent");
+    }
+
+    @Override
+    public void syncEvent(int id) {
+        check(cudart.cudaEventSynchronize(events[id]), "cudaEventSynchronize (an earlier launch or copy failed)");
+    }
+
+    @Override
     public void record(int id) {
         check(cudart.cudaEventRecord(events[id], stream), "cudaEventRecord");
     }
@@ -400,7 +423,9 @@ final class CudaDevice implements Device {
 
     @Override
     public void sync() {
-        check(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize (an earlier launch or copy failed)");
+        for (CUstream_st st : streams) {
+            check(cudart.cudaStreamSynchronize(st), "cudaStreamSynchronize (an earlier launch or copy failed)");
+        }
         check(cudart.cudaGetLastError(), "cudaGetLastError");
     }
 
@@ -414,7 +439,9 @@ final class CudaDevice implements Device {
             cudart.cudaEventDestroy(e);
         }
         cudart.cuModuleUnload(module);
-        cudart.cudaStreamDestroy(stream);
+        for (CUstream_st st : streams) {
+            cudart.cudaStreamDestroy(st);
+        }
         cudart.cuDevicePrimaryCtxRelease(device);
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Per key and head the stream is cut into chunks of C tokens (C = {@link Options#chunk()}, keys'
  * lengths padded with no-op tokens: k = v = beta = g = 0). With G the in-chunk cumulative sum of g and
  * S0 the state at the chunk start:
- * A[t][i] = beta_t exp(G_t - G_i) k_t.k_i (i &lt; t), T = (I + A)^-1, W = T diag(beta exp(G)) K,
+ * A[t][i] = beta_t exp(G_t - G_i) k_t.k_i (i &lt; t), T = (I + A)^-1, W = (T diag(beta exp(G))) K,
  * U = T (beta V) - W S0, O = diag(exp(G)) Q~ S0 + tril(Q~ K^T exp(G_t - G_i)) U,
  * S_C = exp(G_C) S0 + (K exp(G_C - G_i))^T U, Q~ = scale q. (Linear cells: U = V, no W.) Everything that
  * does not depend on S is computed for all chunks of all keys at once; the S-dependent products run
@@ -90,11 +90,13 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
 
     /**
      * Where the last call's time went, in milliseconds, summed over its groups. Device phases are
-     * measured with events on the one stream (they do not overlap); host phases with the wall clock.
+     * measured with events on their streams; in the pipelined {@link #advance} they overlap across
+     * groups, and deviceTotal is the elapsed device time from the first upload to the last download
+     * (in the resident path, with one stream, it is the sum). Host phases use the wall clock.
      * compute includes the resident cache's gather/scatter of states.
      */
     public record PhaseTimes(double inputUpload, double stateUpload, double compute, double outputDownload,
-                             double stateDownload, double hostPack, double hostUnpack, double wall,
+                             double stateDownload, double deviceTotal, double hostPack, double hostUnpack, double wall,
                              int groups, long tokens) {
     }
 
@@ -112,14 +114,18 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     private final boolean gated;
     private final long budget;
     private final Workspace ws;
+    private final Workspace ws2;
     private PhaseTimes last;
 
     // resident cache
     private final int cacheCapacity;
     private long pool;
     private final LinkedHashMap<Long, Entry> resident = new LinkedHashMap<>(16, 0.75f, true);
-    private final ArrayList<Integer> freeSlots = new ArrayList<>();
+    // smallest free slot first, so that keys loaded together get consecutive slots (in-place steps)
+    private final java.util.TreeSet<Integer> freeSlots = new java.util.TreeSet<>();
     private int nextSlot;
+    /** Groups stepped on the pool in place (no gather/scatter), for tests. */
+    long inPlaceGroups;
 
     private static final class Entry {
         final int slot;
@@ -180,6 +186,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
                 : (int) Math.max(1, Math.min(1 << 20, free / 4 / stateBytes));
         this.budget = options.workspaceBytes() > 0 ? options.workspaceBytes() : free / 2;
         this.ws = new Workspace();
+        this.ws2 = new Workspace();
     }
 
     private void bind() {
@@ -225,7 +232,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
 
     /** Device bytes one padded token needs (raw inputs, outputs, all per-slot intermediates). */
     private long bytesPerToken() {
-        long perHead = (2L * kDim + vDim + 2) + vDim + (6L * kDim + 3L * vDim + 2L * chunk + 2) + 2;
+        long perHead = (2L * kDim + vDim + 2) + vDim + (5L * kDim + 3L * vDim + 3L * chunk + 2) + 2;
         return 4L * heads * perHead + 8;
     }
 
@@ -241,6 +248,10 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
 
     /** Keys with tokens, sorted by chunk count (descending), cut into groups that fit the budget. */
     private List<Group> plan(TokenChunk[] chunks, int maxKeysPerGroup) {
+        return plan(chunks, maxKeysPerGroup, budget, Long.MAX_VALUE);
+    }
+
+    private List<Group> plan(TokenChunk[] chunks, int maxKeysPerGroup, long groupBudget, long maxTokens) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < chunks.length; i++) {
             if (chunks[i].length() > 0) {
@@ -256,7 +267,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             while (end < order.size()) {
                 long pad = padded(chunks[order.get(end)].length());
                 long need = (tokens + pad) * bytesPerToken() + (long) (end - start + 1) * bytesPerKey();
-                if (end > start && (need > budget || end - start >= maxKeysPerGroup || tokens + pad > Integer.MAX_VALUE / 4 / heads / Math.max(kDim, vDim))) {
+                if (end > start && (need > groupBudget || tokens + pad > maxTokens || end - start >= maxKeysPerGroup || tokens + pad > Integer.MAX_VALUE / 4 / heads / Math.max(kDim, vDim))) {
                     break;
                 }
                 tokens += pad;
@@ -289,7 +300,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     private final class Workspace {
         long tokensCap = -1;
         long keysCap = -1;
-        long in, out, meta, qt, qg, kh, kd, kb, w, vb, u, o, kk, qk, gs, bs, gamma, s, miss;
+        long in, out, meta, qkh, qg, kd, w, vb, u, o, pk, tw, gs, bs, gamma, s, miss;
         Device.HostBuffer hIn, hOut, hMeta, hState;
 
         void ensure(long tokens, long keys) {
@@ -301,17 +312,15 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
                 in = dev.malloc(4 * tc * (2L * kDim + vDim + 2));
                 out = dev.malloc(4 * tc * vDim);
                 meta = dev.malloc(4 * (2 * slots));
-                qt = dev.malloc(4 * tc * kDim);
+                qkh = dev.malloc(8 * tc * kDim);
                 qg = dev.malloc(4 * tc * kDim);
-                kh = dev.malloc(4 * tc * kDim);
                 kd = dev.malloc(4 * tc * kDim);
-                kb = dev.malloc(4 * tc * kDim);
                 w = dev.malloc(4 * tc * kDim);
                 vb = dev.malloc(4 * tc * vDim);
                 u = dev.malloc(4 * tc * vDim);
                 o = dev.malloc(4 * tc * vDim);
-                kk = dev.malloc(4 * slots * chunk * chunk);
-                qk = dev.malloc(4 * slots * chunk * chunk);
+                pk = dev.malloc(8 * slots * chunk * chunk);
+                tw = dev.malloc(4 * slots * chunk * chunk);
                 gs = dev.malloc(4 * tc);
                 bs = dev.malloc(4 * tc);
                 gamma = dev.malloc(4 * slots);
@@ -332,7 +341,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             if (tokensCap < 0) {
                 return;
             }
-            for (long p : new long[] {in, out, meta, qt, qg, kh, kd, kb, w, vb, u, o, kk, qk, gs, bs, gamma}) {
+            for (long p : new long[] {in, out, meta, qkh, qg, kd, w, vb, u, o, pk, tw, gs, bs, gamma}) {
                 dev.free(p);
             }
             hIn.free();
@@ -355,43 +364,131 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     // ------------------------------------------------------------------------------------------
     // The plain batch seam
 
+    /**
+     * The plain seam, pipelined: the batch is cut into groups (at least four when it is large), each
+     * with its own workspace of two, and three streams overlap group i+1's upload (inputs and states,
+     * one pinned transfer each), group i's compute and group i-1's download (outputs and states).
+     */
     @Override
     public void advance(CellState[] states, TokenChunk[] chunks, float[][] outs) {
         validate(null, states, chunks, outs);
         bind();
         long wall0 = System.nanoTime();
         Times tm = new Times();
-        for (Group g : plan(chunks, Integer.MAX_VALUE)) {
-            ws.ensure(g.tokens(), g.keys().length);
+        long total = 0;
+        for (TokenChunk c : chunks) {
+            total += padded(c.length());
+        }
+        long perGroup = Math.max(PIPELINE_MIN_TOKENS, (total + PIPELINE_PARTS - 1) / PIPELINE_PARTS);
+        List<Group> groups = plan(chunks, Integer.MAX_VALUE, budget / 2, perGroup);
+        Workspace[] w = {ws, ws2};
+        Group[] pending = new Group[2];
+        dev.useStream(H2D);
+        dev.record(EV_BEGIN);
+        dev.useStream(COMPUTE);
+        for (int gi = 0; gi < groups.size(); gi++) {
+            int k = gi & 1;
+            Group g = groups.get(gi);
+            if (pending[k] != null) {
+                finishPlain(w[k], k, pending[k], states, chunks, outs, tm);
+                pending[k] = null;
+            }
+            w[k].ensure(g.tokens(), g.keys().length);
             int n = g.keys().length;
             long t0 = System.nanoTime();
-            packInputs(g, chunks);
-            forKeys(n, r -> ws.hState.putFloats((long) r * stateLen, states[g.keys()[r]].data(), 0, stateLen));
+            if (!skipInputTransfers) {
+                packInputs(w[k], g, chunks);
+            } else {
+                packMeta(w[k], g);
+            }
+            Workspace wk = w[k];
+            forKeys(n, r -> wk.hState.putFloats((long) r * stateLen, states[g.keys()[r]].data(), 0, stateLen));
             tm.pack += System.nanoTime() - t0;
-            dev.record(0);
-            uploadInputs(g);
-            dev.record(1);
-            dev.upload(ws.s, ws.hState, 0, 4L * n * stateLen);
-            dev.record(2);
-            compute(g);
-            dev.record(3);
-            dev.download(ws.hOut, 0, ws.out, 4L * g.tokens() * heads * vDim);
-            dev.record(4);
-            dev.download(ws.hState, 0, ws.s, 4L * n * stateLen);
-            dev.record(5);
-            dev.sync();
-            tm.addEvents();
-            long t1 = System.nanoTime();
-            unpackOutputs(g, chunks, outs);
-            forKeys(n, r -> ws.hState.getFloats((long) r * stateLen, states[g.keys()[r]].data(), 0, stateLen));
-            tm.unpack += System.nanoTime() - t1;
-            tm.groups++;
-            tm.tokens += g.tokens();
+            int e = ev(k, 0);
+            dev.useStream(H2D);
+            dev.record(e);
+            if (!skipInputTransfers) {
+                uploadInputs(w[k], g);
+            } else {
+                dev.upload(w[k].meta, w[k].hMeta, 0, 8L * g.slots(heads, chunk));
+            }
+            dev.record(e + 1);
+            dev.upload(w[k].s, w[k].hState, 0, 4L * n * stateLen);
+            dev.record(e + 2);
+            dev.useStream(COMPUTE);
+            dev.waitEvent(e + 2);
+            dev.record(e + 3);
+            compute(w[k], g, w[k].s);
+            dev.record(e + 4);
+            dev.useStream(D2H);
+            dev.waitEvent(e + 4);
+            if (!skipInputTransfers) {
+                dev.download(w[k].hOut, 0, w[k].out, 4L * g.tokens() * heads * vDim);
+            }
+            dev.record(e + 5);
+            dev.download(w[k].hState, 0, w[k].s, 4L * n * stateLen);
+            dev.record(e + 6);
+            dev.useStream(COMPUTE);
+            pending[k] = g;
         }
+        dev.useStream(D2H);
+        dev.record(EV_END);
+        dev.useStream(COMPUTE);
+        int first = groups.size() & 1; // the older of the two pending groups
+        for (int i = 0; i < 2; i++) {
+            int k = (first + i) & 1;
+            if (pending[k] != null) {
+                finishPlain(w[k], k, pending[k], states, chunks, outs, tm);
+            }
+        }
+        dev.sync();
+        tm.device = groups.isEmpty() ? 0 : dev.elapsedMs(EV_BEGIN, EV_END);
         for (int i = 0; i < states.length; i++) {
             states[i].advance(chunks[i].length());
         }
         last = tm.finish(System.nanoTime() - wall0);
+    }
+
+    private static final int COMPUTE = 0;
+    private static final int H2D = 1;
+    private static final int D2H = 2;
+    private static final int EV_BEGIN = 30;
+    private static final int EV_END = 31;
+    private static final int PIPELINE_PARTS = 4;
+    private static final long PIPELINE_MIN_TOKENS = 1 << 14;
+
+    private static int ev(int k, int i) {
+        return 8 + 8 * k + i;
+    }
+
+    /** Waits for group g's download, then copies its outputs and states into the Java arrays. */
+    private void finishPlain(Workspace w, int k, Group g, CellState[] states, TokenChunk[] chunks, float[][] outs, Times tm) {
+        int e = ev(k, 0);
+        dev.syncEvent(e + 6);
+        tm.inUp += dev.elapsedMs(e, e + 1);
+        tm.stUp += dev.elapsedMs(e + 1, e + 2);
+        tm.comp += dev.elapsedMs(e + 3, e + 4);
+        tm.outDown += dev.elapsedMs(e + 4, e + 5);
+        tm.stateDown += dev.elapsedMs(e + 5, e + 6);
+        long t1 = System.nanoTime();
+        if (!skipInputTransfers) {
+            unpackOutputs(w, g, chunks, outs);
+        }
+        forKeys(g.keys().length, r -> w.hState.getFloats((long) r * stateLen, states[g.keys()[r]].data(), 0, stateLen));
+        tm.unpack += System.nanoTime() - t1;
+        tm.groups++;
+        tm.tokens += g.tokens();
+    }
+
+    private boolean skipInputTransfers;
+
+    /**
+     * For benchmarks only: the plain {@link #advance} skips packing and uploading inputs and
+     * downloading outputs, computing on whatever inputs the device buffers hold ("inputs already on
+     * the device"); outputs are then NOT written. States still travel both ways.
+     */
+    void setBenchmarkSkipInputTransfers(boolean on) {
+        skipInputTransfers = on;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -410,7 +507,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         ensurePool();
         long wall0 = System.nanoTime();
         Times tm = new Times();
-        for (Group g : plan(chunks, cacheCapacity)) {
+        for (Group g : plan(chunks, cacheCapacity, budget / 2, Long.MAX_VALUE)) {
             ws.ensure(g.tokens(), g.keys().length);
             int n = g.keys().length;
             Set<Long> inGroup = new HashSet<>();
@@ -427,7 +524,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
                 tm.stateDown += evict(needed, inGroup, tm);
             }
             long t0 = System.nanoTime();
-            packInputs(g, chunks);
+            packInputs(ws, g, chunks);
             int[] idx = new int[n];
             int m = 0;
             for (int r = 0; r < n; r++) {
@@ -459,17 +556,28 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             ws.hState.putInts(ws.keysCap * stateLen + n, slots, 0, n);
             tm.pack += System.nanoTime() - t0;
             dev.record(0);
-            uploadInputs(g);
+            uploadInputs(ws, g);
             dev.record(1);
             dev.upload(ws.miss, ws.hState, 0, 4L * m * stateLen);
             // The gather/scatter indices travel in the miss buffer's tail, after the states.
             long dIdx = ws.miss + idxOff;
             dev.upload(dIdx, ws.hState, idxOff, 4L * n);
             dev.record(2);
-            op("resident gather", () -> dev.launch("kd_gather", n, 256, ws.s, pool, ws.miss, dIdx, stateLen));
-            compute(g);
-            dev.upload(dIdx, ws.hState, idxOff + 4L * n, 4L * n);
-            op("resident scatter", () -> dev.launch("kd_scatter", n, 256, pool, ws.s, dIdx, stateLen));
+            // Steady state: the group's keys sit in consecutive pool slots in batch order and none was
+            // just loaded; then the step runs on the pool itself, with no gather and no scatter.
+            boolean inPlace = m == 0;
+            for (int r = 1; r < n && inPlace; r++) {
+                inPlace = slots[r] == slots[0] + r;
+            }
+            if (inPlace) {
+                inPlaceGroups++;
+                compute(ws, g, pool + 4L * slots[0] * stateLen);
+            } else {
+                op("resident gather", () -> dev.launch("kd_gather", n, 256, ws.s, pool, ws.miss, dIdx, stateLen));
+                compute(ws, g, ws.s);
+                dev.upload(dIdx, ws.hState, idxOff + 4L * n, 4L * n);
+                op("resident scatter", () -> dev.launch("kd_scatter", n, 256, pool, ws.s, dIdx, stateLen));
+            }
             dev.record(3);
             dev.download(ws.hOut, 0, ws.out, 4L * g.tokens() * heads * vDim);
             dev.record(4);
@@ -477,7 +585,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             dev.sync();
             tm.addEvents();
             long t1 = System.nanoTime();
-            unpackOutputs(g, chunks, outs);
+            unpackOutputs(ws, g, chunks, outs);
             tm.unpack += System.nanoTime() - t1;
             tm.groups++;
             tm.tokens += g.tokens();
@@ -496,7 +604,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
 
     private int takeSlot() {
         if (!freeSlots.isEmpty()) {
-            return freeSlots.remove(freeSlots.size() - 1);
+            return freeSlots.pollFirst();
         }
         if (nextSlot >= cacheCapacity) {
             throw new IllegalStateException("resident cache full (" + cacheCapacity + " keys)");
@@ -601,6 +709,17 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     // Packing and the device step
 
     private Map<String, Double> profile;
+    private boolean fusedState = true;
+    // kd_state forms Kd = Kh exp(G_C - G_t) itself; the Kd tile is written only for the plain update
+
+    /**
+     * Chooses the state update of each chunk step: the fused kernel kd_state (S = exp(G_C) S + Kd^T U
+     * in one pass over S, FP32 on CUDA cores; the default) or the plain form (a scaling pass, then a
+     * cuBLAS product, which follows the precision setting). Both are tested against float64.
+     */
+    public void setFusedStateUpdate(boolean on) {
+        fusedState = on;
+    }
 
     /**
      * Turns per-operation timing on (a stream sync before and after every kernel and product, so the
@@ -627,7 +746,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         profile.merge(name, (System.nanoTime() - t0) / 1e6, Double::sum);
     }
 
-    private void packInputs(Group g, TokenChunk[] chunks) {
+    private void packInputs(Workspace w, Group g, TokenChunk[] chunks) {
         long tc = (long) g.tokens() * heads;
         long qOff = 0;
         long kOff = tc * kDim;
@@ -639,16 +758,21 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             long t0 = g.tokOff()[r];
             int len = c.length();
             int pad = g.chunks()[r] * chunk - len;
-            putPadded(qOff + t0 * heads * kDim, c.q(), len * heads * kDim, pad * heads * kDim);
-            putPadded(kOff + t0 * heads * kDim, c.k(), len * heads * kDim, pad * heads * kDim);
-            putPadded(vOff + t0 * heads * vDim, c.v(), len * heads * vDim, pad * heads * vDim);
+            putPadded(w, qOff + t0 * heads * kDim, c.q(), len * heads * kDim, pad * heads * kDim);
+            putPadded(w, kOff + t0 * heads * kDim, c.k(), len * heads * kDim, pad * heads * kDim);
+            putPadded(w, vOff + t0 * heads * vDim, c.v(), len * heads * vDim, pad * heads * vDim);
             if (delta) {
-                putPadded(bOff + t0 * heads, c.beta(), len * heads, pad * heads);
+                putPadded(w, bOff + t0 * heads, c.beta(), len * heads, pad * heads);
             }
             if (gated) {
-                putPadded(gOff + t0 * heads, c.g(), len * heads, pad * heads);
+                putPadded(w, gOff + t0 * heads, c.g(), len * heads, pad * heads);
             }
         });
+        packMeta(w, g);
+    }
+
+    /** The per-slot token offsets and heads of a group (step-major), into the pinned meta buffer. */
+    private void packMeta(Workspace w, Group g) {
         int slots = g.slots(heads, chunk);
         int[] slotTok = new int[slots];
         int[] slotHead = new int[slots];
@@ -666,37 +790,38 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         if (s != slots) {
             throw new AssertionError("slot count " + s + " != " + slots);
         }
-        ws.hMeta.putInts(0, slotTok, 0, slots);
-        ws.hMeta.putInts(slots, slotHead, 0, slots);
+        w.hMeta.putInts(0, slotTok, 0, slots);
+        w.hMeta.putInts(slots, slotHead, 0, slots);
     }
 
     private static final float[] ZEROS = new float[1 << 16];
 
-    private void putPadded(long at, float[] src, int len, int pad) {
-        ws.hIn.putFloats(at, src, 0, len);
+    private void putPadded(Workspace w, long at, float[] src, int len, int pad) {
+        w.hIn.putFloats(at, src, 0, len);
         for (int done = 0; done < pad; done += ZEROS.length) {
-            ws.hIn.putFloats(at + len + done, ZEROS, 0, Math.min(ZEROS.length, pad - done));
+            w.hIn.putFloats(at + len + done, ZEROS, 0, Math.min(ZEROS.length, pad - done));
         }
     }
 
-    private void uploadInputs(Group g) {
+    private void uploadInputs(Workspace w, Group g) {
         long tc = (long) g.tokens() * heads;
         // layout q, k, v, beta, g: send up to the last region the cell reads, in one copy
         long floats = tc * (2L * kDim + vDim + (gated ? 2 : delta ? 1 : 0));
-        dev.upload(ws.in, ws.hIn, 0, 4 * floats);
-        dev.upload(ws.meta, ws.hMeta, 0, 8L * g.slots(heads, chunk));
+        dev.upload(w.in, w.hIn, 0, 4 * floats);
+        dev.upload(w.meta, w.hMeta, 0, 8L * g.slots(heads, chunk));
     }
 
-    private void compute(Group g) {
+    /** The device step of one group; the group's states are at {@code sp}, [keys][H][K][V] in group order. */
+    private void compute(Workspace w, Group g, long sp) {
         long tc = (long) g.tokens() * heads;
         int slots = g.slots(heads, chunk);
-        long q = ws.in;
+        long q = w.in;
         long k = q + 4 * tc * kDim;
         long v = k + 4 * tc * kDim;
         long beta = v + 4 * tc * vDim;
         long gg = beta + 4 * tc;
-        long slotTok = ws.meta;
-        long slotHead = ws.meta + 4L * slots;
+        long slotTok = w.meta;
+        long slotHead = w.meta + 4L * slots;
         int c = chunk;
         long ck = (long) c * kDim;
         long cv = (long) c * vDim;
@@ -705,19 +830,17 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         boolean lt = options.precision() != Precision.FP32;
         boolean st = options.precision() == Precision.TF32;
         op("prep", () -> dev.launch("kd_prep", slots, 128, q, k, v, beta, gg, slotTok, slotHead, heads, kDim, vDim, spec.scale(),
-                delta ? 1 : 0, gated ? 1 : 0, ws.qt, ws.qg, ws.kh, ws.kd, ws.kb, ws.vb, ws.gs, ws.bs, ws.gamma));
-        op("gemm QK^T, KK^T", () -> {
-            dev.gemm(lt, false, true, c, c, kDim, 1f, ws.qt, kDim, ck, ws.kh, kDim, ck, 0f, ws.qk, c, cc, slots);
-            if (delta) {
-                dev.gemm(lt, false, true, c, c, kDim, 1f, ws.kh, kDim, ck, ws.kh, kDim, ck, 0f, ws.kk, c, cc, slots);
-            }
-        });
-        op("tri (mask, forward substitution)", () -> dev.launch("kd_tri", slots, c, ws.kk, ws.qk, ws.gs, ws.bs, delta ? 1 : 0));
-        long u = delta ? ws.u : ws.vb;
+                delta ? 1 : 0, gated ? 1 : 0, fusedState ? 0 : 1, w.qkh, w.qg, w.kd, w.vb, w.gs, w.bs, w.gamma));
+        long kh = w.qkh + 4 * ck;
+        // [Qt; Kh] Kh^T in one product: P's raw scores over K K^T, per slot [2C, C]
+        op("gemm [Q;K] K^T", () -> dev.gemm(lt, false, true, delta ? 2 * c : c, c, kDim, 1f, w.qkh, kDim, 2 * ck, kh, kDim, 2 * ck,
+                0f, w.pk, c, 2 * cc, slots));
+        op("tri (mask, forward substitution)", () -> dev.launch("kd_tri", slots, c, w.pk, w.tw, w.gs, w.bs, delta ? 1 : 0));
+        long u = delta ? w.u : w.vb;
         if (delta) {
             op("gemm W, U'", () -> {
-                dev.gemm(lt, false, false, c, kDim, c, 1f, ws.kk, c, cc, ws.kb, kDim, ck, 0f, ws.w, kDim, ck, slots);
-                dev.gemm(lt, false, false, c, vDim, c, 1f, ws.kk, c, cc, ws.vb, vDim, cv, 0f, ws.u, vDim, cv, slots);
+                dev.gemm(lt, false, false, c, kDim, c, 1f, w.tw, c, cc, kh, kDim, 2 * ck, 0f, w.w, kDim, ck, slots);
+                dev.gemm(lt, false, false, c, vDim, c, 1f, w.pk + 4 * cc, c, 2 * cc, w.vb, vDim, cv, 0f, w.u, vDim, cv, slots);
             });
         }
         long base = 0;
@@ -728,27 +851,34 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
             }
             int pairs = active * heads;
             long uc = u + 4 * base * cv;
-            long oc = ws.o + 4 * base * cv;
+            long oc = w.o + 4 * base * cv;
             long b = base;
             if (delta) {
-                op("step gemm U -= W S", () -> dev.gemm(st, false, false, c, vDim, kDim, -1f, ws.w + 4 * b * ck, kDim, ck, ws.s, vDim, kv, 1f, uc, vDim, cv, pairs));
+                op("step gemm U -= W S", () -> dev.gemm(st, false, false, c, vDim, kDim, -1f, w.w + 4 * b * ck, kDim, ck, sp, vDim, kv, 1f, uc, vDim, cv, pairs));
             }
-            op("step gemm O = Qg S", () -> dev.gemm(st, false, false, c, vDim, kDim, 1f, ws.qg + 4 * b * ck, kDim, ck, ws.s, vDim, kv, 0f, oc, vDim, cv, pairs));
-            op("step gemm O += P U", () -> dev.gemm(st, false, false, c, vDim, c, 1f, ws.qk + 4 * b * cc, c, cc, uc, vDim, cv, 1f, oc, vDim, cv, pairs));
-            if (gated) {
-                op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, ws.s, ws.gamma + 4 * b, (int) kv));
+            op("step gemm O = Qg S", () -> dev.gemm(st, false, false, c, vDim, kDim, 1f, w.qg + 4 * b * ck, kDim, ck, sp, vDim, kv, 0f, oc, vDim, cv, pairs));
+            op("step gemm O += P U", () -> dev.gemm(st, false, false, c, vDim, c, 1f, w.pk + 4 * b * 2 * cc, c, 2 * cc, uc, vDim, cv, 1f, oc, vDim, cv, pairs));
+            if (fusedState) {
+                int tiles = ((kDim + 63) / 64) * ((vDim + 63) / 64);
+                op("step fused S = exp(G_C) S + Kd^T U", () -> dev.launch("kd_state", pairs * tiles, 256, sp, kh + 4 * b * 2 * ck, uc,
+                        w.gs + 4 * b * c, w.gamma + 4 * b, kDim, vDim));
+            } else {
+                if (gated) {
+                    op("step scale S *= exp(G_C)", () -> dev.launch("kd_scale", pairs, 256, sp, w.gamma + 4 * b, (int) kv));
+                }
+                op("step gemm S += Kd^T U", () -> dev.gemm(st, true, false, kDim, vDim, c, 1f, w.kd + 4 * b * ck, kDim, ck, uc, vDim, cv,
+                        1f, sp, vDim, kv, pairs));
             }
-            op("step gemm S += Kd^T U", () -> dev.gemm(st, true, false, kDim, vDim, c, 1f, ws.kd + 4 * b * ck, kDim, ck, uc, vDim, cv, 1f, ws.s, vDim, kv, pairs));
             base += pairs;
         }
-        op("out layout", () -> dev.launch("kd_out", slots, 256, ws.o, slotTok, slotHead, heads, vDim, ws.out));
+        op("out layout", () -> dev.launch("kd_out", slots, 256, w.o, slotTok, slotHead, heads, vDim, w.out));
     }
 
-    private void unpackOutputs(Group g, TokenChunk[] chunks, float[][] outs) {
+    private void unpackOutputs(Workspace w, Group g, TokenChunk[] chunks, float[][] outs) {
         forKeys(g.keys().length, r -> {
             int key = g.keys()[r];
             int len = chunks[key].length() * heads * vDim;
-            ws.hOut.getFloats((long) g.tokOff()[r] * heads * vDim, outs[key], 0, len);
+            w.hOut.getFloats((long) g.tokOff()[r] * heads * vDim, outs[key], 0, len);
         });
     }
 
@@ -793,7 +923,7 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
     }
 
     private final class Times {
-        double inUp, stUp, comp, outDown, stateDown;
+        double inUp, stUp, comp, outDown, stateDown, device = -1;
         long pack, unpack;
         int groups;
         long tokens;
@@ -807,7 +937,8 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         }
 
         PhaseTimes finish(long wallNanos) {
-            return new PhaseTimes(inUp, stUp, comp, outDown, stateDown, pack / 1e6, unpack / 1e6, wallNanos / 1e6, groups, tokens);
+            return new PhaseTimes(inUp, stUp, comp, outDown, stateDown, device < 0 ? inUp + stUp + comp + outDown + stateDown : device,
+                    pack / 1e6, unpack / 1e6, wallNanos / 1e6, groups, tokens);
         }
     }
 
@@ -816,6 +947,8 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         bind();
         ws.freeTokens();
         ws.freeKeys();
+        ws2.freeTokens();
+        ws2.freeKeys();
         if (pool != 0) {
             dev.free(pool);
             pool = 0;

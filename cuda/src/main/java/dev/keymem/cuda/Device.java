@@ -52,13 +52,25 @@ interface Device extends AutoCloseable {
               long a, int lda, long strideA, long b, int ldb, long strideB,
               float beta, long c, int ldc, long strideC, int batch);
 
-    /** Records event {@code id} (0..15) on the stream. */
+    /**
+     * Makes later uploads, downloads, launches, products and event records go to stream {@code id}
+     * (0: compute, the default; 1 and 2: copy streams).
+     */
+    void useStream(int id);
+
+    /** Makes the current stream wait (on the device) for event {@code id}. */
+    void waitEvent(int id);
+
+    /** Blocks the host until event {@code id} has completed. */
+    void syncEvent(int id);
+
+    /** Records event {@code id} (0..63) on the current stream. */
     void record(int id);
 
     /** Milliseconds between two recorded events; call after {@link #sync()}. */
     float elapsedMs(int from, int to);
 
-    /** Waits for everything queued on the stream; throws if a launch failed. */
+    /** Waits for everything queued on all streams; throws if a launch failed. */
     void sync();
 
     @Override

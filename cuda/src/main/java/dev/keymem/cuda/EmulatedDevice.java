@@ -15,7 +15,8 @@ final class EmulatedDevice implements Device {
 
     private static final long SHIFT = 40;
     private final Map<Long, ByteBuffer> memory = new HashMap<>();
-    private final long[] events = new long[16];
+    private final Map<Long, Long> sizes = new HashMap<>();
+    private final long[] events = new long[64];
     private final int chunk;
     private final long capacity;
     private long next = 1;
@@ -44,6 +45,7 @@ final class EmulatedDevice implements Device {
         }
         long id = next++;
         memory.put(id, ByteBuffer.allocate((int) Math.max(bytes, 16)).order(ByteOrder.LITTLE_ENDIAN));
+        sizes.put(id, bytes);
         used += bytes;
         return id << SHIFT;
     }
@@ -54,7 +56,7 @@ final class EmulatedDevice implements Device {
         if (b == null) {
             throw new IllegalArgumentException("free of an unknown pointer " + Long.toHexString(ptr));
         }
-        used -= b.capacity() == 16 ? 0 : b.capacity();
+        used -= sizes.remove(ptr >>> SHIFT);
     }
 
     private ByteBuffer buf(long ptr) {
@@ -156,6 +158,25 @@ final class EmulatedDevice implements Device {
                     }
                 }
             }
+            case "kd_state" -> {
+                long sp = (Long) a[0], khp = (Long) a[1], up = (Long) a[2], gsp = (Long) a[3], gamma = (Long) a[4];
+                int kd = (Integer) a[5], vd = (Integer) a[6];
+                int tiles = ((kd + 63) / 64) * ((vd + 63) / 64);
+                for (int p = 0; p < grid / tiles; p++) {
+                    float gm = f(gamma, p);
+                    for (int r = 0; r < kd; r++) {
+                        for (int j = 0; j < vd; j++) {
+                            float acc = 0;
+                            for (int c = 0; c < chunk; c++) {
+                                float ed = (float) Math.exp(f(gsp, (long) p * chunk + chunk - 1) - f(gsp, (long) p * chunk + c));
+                                acc += f(khp, ((long) p * 2 * chunk + c) * kd + r) * ed * f(up, ((long) p * chunk + c) * vd + j);
+                            }
+                            long si = ((long) p * kd + r) * vd + j;
+                            setF(sp, si, gm * f(sp, si) + acc);
+                        }
+                    }
+                }
+            }
             case "kd_out" -> {
                 long o = (Long) a[0];
                 long slotTok = (Long) a[1];
@@ -208,9 +229,9 @@ final class EmulatedDevice implements Device {
         long slotTok = (Long) a[5], slotHead = (Long) a[6];
         int heads = (Integer) a[7], kd = (Integer) a[8], vd = (Integer) a[9];
         float scale = (Float) a[10];
-        boolean useBeta = (Integer) a[11] != 0, useGate = (Integer) a[12] != 0;
-        long qt = (Long) a[13], qg = (Long) a[14], kh = (Long) a[15], kdec = (Long) a[16], kb = (Long) a[17],
-                vb = (Long) a[18], gs = (Long) a[19], bs = (Long) a[20], gamma = (Long) a[21];
+        boolean useBeta = (Integer) a[11] != 0, useGate = (Integer) a[12] != 0, writeKd = (Integer) a[13] != 0;
+        long qkh = (Long) a[14], qg = (Long) a[15], kdec = (Long) a[16],
+                vb = (Long) a[17], gs = (Long) a[18], bs = (Long) a[19], gamma = (Long) a[20];
         int c = chunk;
         float[] cg = new float[c];
         float[] b = new float[c];
@@ -235,11 +256,12 @@ final class EmulatedDevice implements Device {
                     long dst = ((long) s * c + t) * kd + x;
                     float qq = f(q, src) * scale;
                     float kk = f(k, src);
-                    setF(qt, dst, qq);
+                    setF(qkh, ((long) s * 2 * c + t) * kd + x, qq);
+                    setF(qkh, ((long) s * 2 * c + c + t) * kd + x, kk);
                     setF(qg, dst, qq * eg);
-                    setF(kh, dst, kk);
-                    setF(kdec, dst, kk * ed);
-                    setF(kb, dst, b[t] * eg * kk);
+                    if (writeKd) {
+                        setF(kdec, dst, kk * ed);
+                    }
                 }
                 for (int j = 0; j < vd; j++) {
                     setF(vb, ((long) s * c + t) * vd + j, b[t] * f(v, ((tok0 + t) * heads + h) * vd + j));
@@ -249,13 +271,15 @@ final class EmulatedDevice implements Device {
     }
 
     private void tri(int grid, Object[] a) {
-        long kk = (Long) a[0], qk = (Long) a[1], gs = (Long) a[2], bs = (Long) a[3];
+        long pk = (Long) a[0], tw = (Long) a[1], gs = (Long) a[2], bs = (Long) a[3];
         boolean delta = (Integer) a[4] != 0;
         int c = chunk;
         float[][] am = new float[c][c];
         float[][] tm = new float[c][c];
         for (int s = 0; s < grid; s++) {
-            long base = (long) s * c * c;
+            long base = (long) s * 2 * c * c;
+            long qk = pk;
+            long kk = pk + 4L * c * c;
             for (int t = 0; t < c; t++) {
                 for (int j = 0; j < c; j++) {
                     float p = j <= t ? f(qk, base + t * c + j) * (float) Math.exp(f(gs, (long) s * c + t) - f(gs, (long) s * c + j)) : 0f;
@@ -283,6 +307,8 @@ final class EmulatedDevice implements Device {
             for (int t = 0; t < c; t++) {
                 for (int j = 0; j < c; j++) {
                     setF(kk, base + t * c + j, tm[t][j]);
+                    float wj = f(bs, (long) s * c + j) * (float) Math.exp(f(gs, (long) s * c + j));
+                    setF(tw, (long) s * c * c + t * c + j, tm[t][j] * wj);
                 }
             }
         }
@@ -311,6 +337,21 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
+    public void useStream(int id) {
+        if (id < 0 || id > 2) {
+            throw new IllegalArgumentException("stream " + id);
+        }
+    }
+
+    @Override
+    public void waitEvent(int id) {
+    }
+
+    @Override
+    public void syncEvent(int id) {
+    }
+
+    @Override
     public void record(int id) {
         events[id] = System.nanoTime();
     }
@@ -327,5 +368,7 @@ final class EmulatedDevice implements Device {
     @Override
     public void close() {
         memory.clear();
+        sizes.clear();
+        used = 0;
     }
 }

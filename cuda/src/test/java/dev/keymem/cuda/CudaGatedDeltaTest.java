@@ -2,6 +2,7 @@ package dev.keymem.cuda;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keymem.models.backend.Backends;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
@@ -53,6 +54,32 @@ class CudaGatedDeltaTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = CellKind.class, names = {"DELTA", "GATED_DELTA"})
+    void plainStateUpdateMatchesFloat64Reference(CellKind kind) {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(kind, 4, 128, 128, 64), CudaGatedDelta.Options.defaults())) {
+            gpu.setFusedStateUpdate(false);
+            ParityChecks.checkBatch(gpu, LENGTHS, 26, 1e-3);
+        }
+    }
+
+    @Test
+    void oddShapesWithThePlainStateUpdate() {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 3, 12, 20, 16),
+                CudaGatedDelta.Options.defaults().withChunk(16))) {
+            gpu.setFusedStateUpdate(false);
+            ParityChecks.checkBatch(gpu, new int[] {1, 15, 16, 17, 50}, 27, 1e-3);
+        }
+    }
+
+    @Test
+    void wideShapesSpanSeveralStateTiles() {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 2, 96, 136, 64),
+                CudaGatedDelta.Options.defaults())) {
+            ParityChecks.checkBatch(gpu, new int[] {1, 64, 100, 129}, 28, 1e-3);
+        }
+    }
+
     @Test
     void gatedDeltaTf32StaysWithin1e3() {
         try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 128, 128, 64),
@@ -80,6 +107,21 @@ class CudaGatedDeltaTest {
     }
 
     @Test
+    void pipelinedGroupsOfManyKeysStayExact() {
+        int[] lengths = new int[300];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = 1 + (i * 37) % 200;
+        }
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 32, 32, 64),
+                CudaGatedDelta.Options.defaults().withWorkspaceBytes(16L << 20))) {
+            for (int rep = 0; rep < 2; rep++) {
+                ParityChecks.checkBatch(gpu, lengths, 40 + rep, 1e-3);
+            }
+            System.out.println("GPU pipelined groups for 300 keys: " + gpu.lastTimes().groups());
+        }
+    }
+
+    @Test
     void chunkingAcrossStepsDoesNotChangeResults() {
         try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 64, 64, 64),
                 CudaGatedDelta.Options.defaults())) {
@@ -96,11 +138,22 @@ class CudaGatedDeltaTest {
     }
 
     @Test
+    void residentSteadyStateRunsInPlace() {
+        try (CudaGatedDelta gpu = CudaGatedDelta.open(CellSpec.of(CellKind.GATED_DELTA, 4, 64, 64, 64),
+                CudaGatedDelta.Options.defaults().withCacheCapacity(64))) {
+            ParityChecks.checkResidentSteadyState(gpu, 40, 3, 100, 1e-3);
+            org.junit.jupiter.api.Assertions.assertEquals(2, gpu.inPlaceGroups, "steps 2 and 3 run on the pool in place");
+        }
+    }
+
+    @Test
     void agreesWithTheCpuCell() {
         CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 4, 64, 64, 64);
         try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults())) {
             double e = ParityChecks.checkAgainstCpu(gpu, Cells.recurrent(spec), new int[] {100, 3, 64}, 1e-3);
             System.out.println("GPU vs CPU recurrent cell max rel difference: " + e);
+            e = ParityChecks.checkAgainstCpu(gpu, Cells.chunked(spec, Backends.java()), new int[] {100, 3, 64}, 1e-3);
+            System.out.println("GPU vs CPU chunked cell max rel difference: " + e);
         }
     }
 }

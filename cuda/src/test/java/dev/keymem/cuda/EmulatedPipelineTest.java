@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.models.backend.Backends;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.CellState;
@@ -36,6 +37,15 @@ class EmulatedPipelineTest {
 
     @ParameterizedTest
     @EnumSource(value = CellKind.class, names = {"LINEAR", "GATED_LINEAR", "DELTA", "GATED_DELTA"})
+    void plainStateUpdateMatchesFloat64Reference(CellKind kind) {
+        try (CudaGatedDelta gpu = open(kind, 0, 8)) {
+            gpu.setFusedStateUpdate(false);
+            ParityChecks.checkBatch(gpu, new int[] {9, 0, 1, 4, 17}, 15, 1e-4);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CellKind.class, names = {"LINEAR", "GATED_LINEAR", "DELTA", "GATED_DELTA"})
     void matchesFloat64ReferenceWithVariableLengths(CellKind kind) {
         try (CudaGatedDelta gpu = open(kind, 0, 8)) {
             ParityChecks.checkBatch(gpu, new int[] {9, 0, 1, 4, 17, 3, 8}, 11, 1e-4);
@@ -59,7 +69,7 @@ class EmulatedPipelineTest {
         try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
             gpu.setProfiling(true);
             ParityChecks.checkBatch(gpu, new int[] {9, 2}, 14, 1e-4);
-            assertTrue(gpu.profile().keySet().containsAll(java.util.List.of("prep", "step gemm S += Kd^T U", "out layout")),
+            assertTrue(gpu.profile().keySet().containsAll(java.util.List.of("prep", "step fused S = exp(G_C) S + Kd^T U", "out layout")),
                     gpu.profile().toString());
         }
     }
@@ -89,9 +99,26 @@ class EmulatedPipelineTest {
     }
 
     @Test
-    void agreesWithTheCpuRecurrentCell() {
+    void residentSteadyStateRunsInPlace() {
+        try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
+            gpu.setProfiling(true);
+            ParityChecks.checkResidentSteadyState(gpu, 5, 3, 6, 1e-4);
+            assertTrue(gpu.profile().containsKey("resident gather"), "the first step loads the keys through the gather");
+            assertEquals(2, gpu.inPlaceGroups, "steps 2 and 3 run in place");
+            for (long id = 77; id < 82; id++) {
+                assertTrue(gpu.invalidate(id));
+            }
+            // freed slots are reused smallest first, so the keys land in consecutive slots again
+            ParityChecks.checkResidentSteadyState(gpu, 5, 3, 6, 1e-4);
+            assertEquals(4, gpu.inPlaceGroups, "after invalidation the reloaded keys run in place again");
+        }
+    }
+
+    @Test
+    void agreesWithTheCpuRecurrentAndChunkedCells() {
         try (CudaGatedDelta gpu = open(CellKind.GATED_DELTA, 0, 8)) {
             ParityChecks.checkAgainstCpu(gpu, Cells.recurrent(spec(CellKind.GATED_DELTA)), new int[] {5, 0, 13}, 1e-4);
+            ParityChecks.checkAgainstCpu(gpu, Cells.chunked(spec(CellKind.GATED_DELTA), Backends.java()), new int[] {5, 0, 13}, 1e-4);
         }
     }
 

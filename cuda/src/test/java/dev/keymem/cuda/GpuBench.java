@@ -28,10 +28,12 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * Throughput columns, tokens per second over one batch step (all keys x T tokens):
- * resident = states resident on the device, inputs already on the device (device time of the
- * compute phase, gather/scatter of resident states included); +state = compute plus one pinned
- * transfer of the batch's states each way; +input = that plus input upload and output download;
- * wall = the whole advance() call from Java arrays (packing into pinned buffers included).
+ * resident (a) = states resident on the device, inputs already on the device (device time of the
+ * compute phase of advanceResident, gather/scatter of resident states included); +state (b) = the
+ * pipelined advance() with inputs already on the device: device time from the first state upload
+ * to the last state download, compute overlapped with the transfers; +input (c) = the same with
+ * input upload and output download; wall = the whole advance() call from Java arrays (packing into
+ * and out of pinned buffers included).
  */
 public final class GpuBench {
 
@@ -43,6 +45,7 @@ public final class GpuBench {
         boolean throughput = false;
         CudaGatedDelta.Precision precision = CudaGatedDelta.Precision.FP32;
         boolean profile = false;
+        boolean plainState = false;
         int[] keys = {1, 4, 16, 64, 256, 1024, 4096, 16384};
         int[] tokens = {64, 256};
         int[] dims = {64, 128};
@@ -55,6 +58,7 @@ public final class GpuBench {
                 case "--tf32" -> precision = CudaGatedDelta.Precision.TF32;
                 case "--precision" -> precision = CudaGatedDelta.Precision.valueOf(args[++i]);
                 case "--profile" -> profile = true;
+                case "--plain-state" -> plainState = true;
                 case "--keys" -> keys = ints(args[++i]);
                 case "--tokens" -> tokens = ints(args[++i]);
                 case "--dims" -> dims = ints(args[++i]);
@@ -81,13 +85,13 @@ public final class GpuBench {
             profile(report, keys[keys.length - 1], tokens[tokens.length - 1], dims[dims.length - 1], heads);
         }
         if (throughput) {
-            throughput(report, keys, tokens, dims, heads, precision);
+            throughput(report, keys, tokens, dims, heads, precision, plainState);
         }
         System.out.println(report);
         if (out != null) {
             Files.createDirectories(out);
             String name = "gpu-bench" + (parity ? "-parity" : "") + (profile ? "-profile" : "")
-                    + (throughput ? "-" + precision.name().toLowerCase(Locale.ROOT) : "") + ".md";
+                    + (throughput ? "-" + precision.name().toLowerCase(Locale.ROOT) + (plainState ? "-plain" : "") : "") + ".md";
             Files.writeString(out.resolve(name), report.toString());
         }
     }
@@ -154,12 +158,14 @@ public final class GpuBench {
             outs[i] = new float[t * heads * d];
             ids[i] = i;
         }
-        List<String> rows = new ArrayList<>();
         java.util.Map<String, double[]> table = new java.util.LinkedHashMap<>();
-        CudaGatedDelta.Precision[] precs = CudaGatedDelta.Precision.values();
+        CudaGatedDelta.Precision[] precs = {CudaGatedDelta.Precision.FP32, CudaGatedDelta.Precision.FP32,
+            CudaGatedDelta.Precision.TF32_LOCAL, CudaGatedDelta.Precision.TF32, CudaGatedDelta.Precision.TF32};
+        boolean[] fused = {true, false, true, true, false};
         for (int p = 0; p < precs.length; p++) {
             try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withPrecision(precs[p])
                     .withCacheCapacity(n))) {
+                gpu.setFusedStateUpdate(fused[p]);
                 gpu.advanceResident(ids, states, chunks, outs);
                 gpu.setProfiling(true);
                 int reps = 2;
@@ -172,30 +178,42 @@ public final class GpuBench {
                 gpu.setProfiling(false);
             }
         }
-        report.append("| operation | FP32 | TF32_LOCAL | TF32 |\n|---|---|---|---|\n");
+        report.append("|operation");
+        for (int p = 0; p < precs.length; p++) {
+            report.append(" | ").append(precs[p]).append(fused[p] ? ", fused state" : ", plain state");
+        }
+        report.append(" |\n|---").append("|---".repeat(precs.length)).append("|\n");
         double[] sum = new double[precs.length];
         for (var e : table.entrySet()) {
-            report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]));
+            report.append("| ").append(e.getKey());
             for (int p = 0; p < precs.length; p++) {
+                report.append(String.format(Locale.ROOT, " | %.2f", e.getValue()[p]));
                 sum[p] += e.getValue()[p];
             }
+            report.append(" |\n");
         }
-        report.append(String.format(Locale.ROOT, "| total | %.2f | %.2f | %.2f |%n%n", sum[0], sum[1], sum[2]));
-        rows.clear();
+        report.append("| total");
+        for (double x : sum) {
+            report.append(String.format(Locale.ROOT, " | %.2f", x));
+        }
+        report.append(" |\n\n");
     }
 
-    private static void throughput(StringBuilder report, int[] keys, int[] tokens, int[] dims, int heads, CudaGatedDelta.Precision precision) {
+    private static void throughput(StringBuilder report, int[] keys, int[] tokens, int[] dims, int heads,
+                                   CudaGatedDelta.Precision precision, boolean plainState) {
         report.append("## Throughput, gated_delta, H=").append(heads).append(", C=64, ").append(precision)
-                .append(" GEMMs (million tokens/s; one step = every key advances T tokens)\n\n");
+                .append(plainState ? ", plain state update (scale + cuBLAS)" : ", fused state update (kd_state)")
+                .append(" cuBLAS products (million tokens/s; one step = every key advances T tokens)\n\n");
         boolean first = true;
         for (int d : dims) {
             CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, heads, d, d, 64);
             int maxKeys = Arrays.stream(keys).max().orElse(1);
             try (CudaGatedDelta gpu = CudaGatedDelta.open(spec, CudaGatedDelta.Options.defaults().withPrecision(precision)
                     .withCacheCapacity(maxKeys))) {
+                gpu.setFusedStateUpdate(!plainState);
                 if (first) {
                     report.append("Device: ").append(gpu.deviceDescription()).append("\n\n");
-                    report.append("| K=V | T/key | keys | tokens/step | resident (a) | +state (b) | +input (c) | wall | ms: compute / state up+down / in+out | groups |\n")
+                    report.append("| K=V | T/key | keys | tokens/step | resident (a) | +state (b) | +input (c) | wall | ms: resident compute / plain compute / state up+down / in+out / (c) device total | groups (c) |\n")
                             .append("|---|---|---|---|---|---|---|---|---|---|\n");
                     first = false;
                 }
@@ -233,7 +251,7 @@ public final class GpuBench {
         }
         long tokens = (long) n * t;
         int reps = tokens >= (1 << 20) ? 2 : 4;
-        // plain: states travel each way, inputs uploaded
+        // (c) and wall: the plain, pipelined call: inputs and states up, outputs and states down
         List<CudaGatedDelta.PhaseTimes> plain = new ArrayList<>();
         for (int i = 0; i < reps + 1; i++) {
             gpu.advance(states, chunks, outs);
@@ -241,7 +259,15 @@ public final class GpuBench {
                 plain.add(gpu.lastTimes());
             }
         }
-        // resident: first call loads the states, the next ones find them on the device
+        // (b): the same with the inputs already on the device (no input upload, no output download)
+        gpu.setBenchmarkSkipInputTransfers(true);
+        List<CudaGatedDelta.PhaseTimes> stateOnly = new ArrayList<>();
+        for (int i = 0; i < reps; i++) {
+            gpu.advance(states, chunks, outs);
+            stateOnly.add(gpu.lastTimes());
+        }
+        gpu.setBenchmarkSkipInputTransfers(false);
+        // (a): resident: the first call loads the states, the next ones find them on the device
         for (CellState s : states) {
             s.setPosition(0);
         }
@@ -255,17 +281,16 @@ public final class GpuBench {
         for (long id : ids) {
             gpu.invalidate(id);
         }
-        double compute = median(res.stream().mapToDouble(CudaGatedDelta.PhaseTimes::compute).toArray());
-        double withState = median(plain.stream().mapToDouble(p -> p.compute() + p.stateUpload() + p.stateDownload()).toArray());
-        double withInput = median(plain.stream().mapToDouble(p -> p.compute() + p.stateUpload() + p.stateDownload()
-                + p.inputUpload() + p.outputDownload()).toArray());
+        double resident = median(res.stream().mapToDouble(CudaGatedDelta.PhaseTimes::compute).toArray());
+        double withState = median(stateOnly.stream().mapToDouble(CudaGatedDelta.PhaseTimes::deviceTotal).toArray());
+        double withInput = median(plain.stream().mapToDouble(CudaGatedDelta.PhaseTimes::deviceTotal).toArray());
         double wall = median(plain.stream().mapToDouble(CudaGatedDelta.PhaseTimes::wall).toArray());
         double plainCompute = median(plain.stream().mapToDouble(CudaGatedDelta.PhaseTimes::compute).toArray());
         double stateMove = median(plain.stream().mapToDouble(p -> p.stateUpload() + p.stateDownload()).toArray());
         double io = median(plain.stream().mapToDouble(p -> p.inputUpload() + p.outputDownload()).toArray());
-        return String.format(Locale.ROOT, "| %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f / %.2f / %.2f | %d |",
-                spec.keyDim(), t, n, tokens, mtps(tokens, compute), mtps(tokens, withState), mtps(tokens, withInput),
-                mtps(tokens, wall), plainCompute, stateMove, io, plain.get(0).groups());
+        return String.format(Locale.ROOT, "| %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f / %.2f / %.2f / %.2f / %.2f | %d |",
+                spec.keyDim(), t, n, tokens, mtps(tokens, resident), mtps(tokens, withState), mtps(tokens, withInput),
+                mtps(tokens, wall), resident, plainCompute, stateMove, io, withInput, plain.get(0).groups());
     }
 
     private static double mtps(long tokens, double ms) {

@@ -177,4 +177,43 @@ final class ParityChecks {
         }
         return worst;
     }
+
+    /**
+     * The steady state of the resident cache: the same keys, in the same order, step after step (the
+     * later steps run on the pool in place, without gather/scatter); checks every output and, after
+     * flush, every state against float64.
+     */
+    static void checkResidentSteadyState(CudaGatedDelta gpu, int keys, int steps, int length, double tol) {
+        CellSpec spec = gpu.spec();
+        CellState[] host = new CellState[keys];
+        double[][] ref = new double[keys][];
+        long[] ids = new long[keys];
+        for (int i = 0; i < keys; i++) {
+            host[i] = randomState(spec, 900 + i);
+            ref[i] = RandomInputs.toDouble(host[i].data());
+            ids[i] = 77 + i;
+        }
+        for (int step = 0; step < steps; step++) {
+            TokenChunk[] ch = new TokenChunk[keys];
+            float[][] outs = new float[keys][];
+            for (int i = 0; i < keys; i++) {
+                ch[i] = RandomInputs.chunk(spec, length, 5000 + step * 100 + i);
+                outs[i] = poisoned(length * spec.heads() * spec.valueDim());
+            }
+            gpu.advanceResident(ids, host, ch, outs);
+            for (int i = 0; i < keys; i++) {
+                TokenChunk c = ch[i];
+                Float64Reference.Result r = Float64Reference.run(spec.kind(), c.length(), spec.heads(), spec.keyDim(),
+                        spec.valueDim(), c.q(), c.k(), c.v(), c.beta(), c.g(), spec.scale(), false, ref[i], null);
+                ref[i] = r.state();
+                double e = Float64Reference.relError(outs[i], r.out());
+                assertTrue(e < tol, "steady step " + step + " key " + i + " output error " + e);
+            }
+        }
+        assertEquals(keys, gpu.flush());
+        for (int i = 0; i < keys; i++) {
+            double e = Float64Reference.relError(host[i].data(), ref[i]);
+            assertTrue(e < tol, "steady key " + i + " state after flush, error " + e);
+        }
+    }
 }

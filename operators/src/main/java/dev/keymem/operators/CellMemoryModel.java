@@ -10,7 +10,7 @@ import java.util.Objects;
  * A plain memory cell behind the model layer's {@link Projector}: token ids are embedded and
  * projected into one {@link TokenChunk}, and the cell advances the state over it in one call.
  */
-public final class CellMemoryModel implements MemoryModel {
+public final class CellMemoryModel implements MemoryModel.Plain {
 
     private final Projector projector;
     private final MemoryCell cell;

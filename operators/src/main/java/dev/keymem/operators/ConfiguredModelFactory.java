@@ -2,6 +2,9 @@ package dev.keymem.operators;
 
 import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.TensorBackend;
+import dev.keymem.models.caching.CachingSettings;
+import dev.keymem.models.caching.MemoryCaching;
+import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
@@ -9,13 +12,18 @@ import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.model.ModelConfig;
 import dev.keymem.models.model.ModelWeights;
 import dev.keymem.models.model.Projector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * Builds a {@link CellMemoryModel} from {@link MemoryOperatorOptions}: the model config JSON with
- * the cell kind / chunk size overrides applied, seeded random weights, the named backend.
+ * Builds the model {@link MemoryOperatorOptions} describe: the model config JSON with the cell kind /
+ * chunk size overrides applied, seeded random weights, the named backend, and either a plain
+ * {@link CellMemoryModel} or a {@link CachingMemoryModel} (memory type CACHING).
  */
 public final class ConfiguredModelFactory implements MemoryModelFactory {
 
@@ -24,15 +32,62 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
     private final Configuration options;
 
     public ConfiguredModelFactory(ReadableConfig options) {
-        this.options = copy(options);
+        Configuration c = copy(options);
+        options.getOptional(MemoryOperatorOptions.MODEL_CONFIG_FILE).ifPresent(path ->
+                c.set(MemoryOperatorOptions.MODEL_CONFIG, readConfigFile(path)));
+        this.options = c;
         config(); // fail at job build time, not on the task managers
+        form();
+        if (caching()) {
+            cachingSettings();
+        }
+    }
+
+    private String form() {
+        String form = options.get(MemoryOperatorOptions.CELL_FORM).toLowerCase(Locale.ROOT);
+        if (!form.equals("recurrent") && !form.equals("chunked")) {
+            throw new IllegalArgumentException("unknown " + MemoryOperatorOptions.CELL_FORM.key() + " '" + form
+                    + "', expected recurrent or chunked");
+        }
+        return form;
+    }
+
+    private boolean caching() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.CACHING;
+    }
+
+    /** The Memory Caching settings the options describe. */
+    public CachingSettings cachingSettings() {
+        return new CachingSettings(options.get(MemoryOperatorOptions.CACHING_SEGMENTATION),
+                options.get(MemoryOperatorOptions.CACHING_SEGMENT_LENGTH),
+                options.get(MemoryOperatorOptions.CACHING_CARRY_OVER),
+                options.get(MemoryOperatorOptions.CACHING_READ),
+                options.get(MemoryOperatorOptions.CACHING_TOP_K),
+                options.get(MemoryOperatorOptions.CACHING_GATES),
+                true,
+                options.get(MemoryOperatorOptions.CACHING_MAX_CACHES),
+                options.get(MemoryOperatorOptions.CACHING_EVICTION),
+                CachingSettings.TtlMode.NONE, 0L);
+    }
+
+    private static String readConfigFile(String path) {
+        try {
+            return Files.readString(Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(MemoryOperatorOptions.MODEL_CONFIG_FILE.key() + ": cannot read " + path, e);
+        }
     }
 
     private static Configuration copy(ReadableConfig options) {
         Configuration c = new Configuration();
         for (var o : new org.apache.flink.configuration.ConfigOption<?>[] {MemoryOperatorOptions.MODEL_CONFIG,
-                MemoryOperatorOptions.MODEL_SEED, MemoryOperatorOptions.CELL_KIND, MemoryOperatorOptions.CHUNK_SIZE,
-                MemoryOperatorOptions.CELL_FORM, MemoryOperatorOptions.BACKEND}) {
+                MemoryOperatorOptions.MODEL_SEED, MemoryOperatorOptions.MODEL_WEIGHTS, MemoryOperatorOptions.CELL_KIND, MemoryOperatorOptions.CHUNK_SIZE,
+                MemoryOperatorOptions.CELL_FORM, MemoryOperatorOptions.BACKEND, MemoryOperatorOptions.MEMORY_TYPE,
+                MemoryOperatorOptions.CACHING_SEGMENTATION, MemoryOperatorOptions.CACHING_SEGMENT_LENGTH,
+                MemoryOperatorOptions.CACHING_CARRY_OVER, MemoryOperatorOptions.CACHING_READ,
+                MemoryOperatorOptions.CACHING_TOP_K, MemoryOperatorOptions.CACHING_GATES,
+                MemoryOperatorOptions.CACHING_MAX_CACHES, MemoryOperatorOptions.CACHING_EVICTION,
+                MemoryOperatorOptions.BATCH_ADVANCER}) {
             copyOne(options, c, o);
         }
         return c;
@@ -58,24 +113,57 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         return new ModelConfig(spec, c.vocabSize(), c.dModel(), c.normalizeKeys(), c.memory());
     }
 
+    private ModelWeights weights(ModelConfig c, boolean learnedGates) {
+        var path = options.getOptional(MemoryOperatorOptions.MODEL_WEIGHTS);
+        if (path.isEmpty()) {
+            return ModelWeights.random(c, options.get(MemoryOperatorOptions.MODEL_SEED), learnedGates);
+        }
+        ModelWeights w;
+        try {
+            w = ModelWeights.load(Path.of(path.get()), c);
+        } catch (IOException e) {
+            throw new UncheckedIOException(MemoryOperatorOptions.MODEL_WEIGHTS.key() + ": cannot read " + path.get(), e);
+        }
+        if (learnedGates && !w.has(ModelWeights.U)) {
+            throw new IllegalArgumentException(MemoryOperatorOptions.MODEL_WEIGHTS.key() + " " + path.get()
+                    + ": LEARNED caching gates need the tensor '" + ModelWeights.U + "'");
+        }
+        return w;
+    }
+
     @Override
     public MemoryModel create() {
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
-        ModelWeights weights = ModelWeights.random(c, options.get(MemoryOperatorOptions.MODEL_SEED), false);
-        String form = options.get(MemoryOperatorOptions.CELL_FORM).toLowerCase(Locale.ROOT);
-        MemoryCell cell;
-        switch (form) {
-            case "recurrent":
-                cell = Cells.recurrent(c.cell());
-                break;
-            case "chunked":
-                cell = Cells.chunked(c.cell(), backend);
-                break;
-            default:
-                throw new IllegalArgumentException("unknown " + MemoryOperatorOptions.CELL_FORM.key() + " '" + form
-                        + "', expected recurrent or chunked");
+        boolean learnedGates = caching()
+                && options.get(MemoryOperatorOptions.CACHING_GATES) == CachingSettings.GateSource.LEARNED;
+        ModelWeights weights = weights(c, learnedGates);
+        MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
+        Projector projector = new Projector(c, weights, backend);
+        if (caching()) {
+            return new CachingMemoryModel(projector, new MemoryCaching(cell, cachingSettings(), backend));
         }
-        return new CellMemoryModel(new Projector(c, weights, backend), cell);
+        return new CellMemoryModel(projector, cell);
+    }
+
+    /**
+     * The plain model the options describe, split for the batched operator: the projector, the cell
+     * and the {@link BatchAdvancer} named by {@link MemoryOperatorOptions#BATCH_ADVANCER} ('cpu': the
+     * configured cell, key after key; otherwise a {@link BatchAdvancerProvider} class). Memory
+     * Caching is not batched: a CACHING memory type is refused.
+     */
+    public BatchMemoryModel createBatched() {
+        if (caching()) {
+            throw new IllegalArgumentException("the batched operator advances plain memories only: "
+                    + MemoryOperatorOptions.MEMORY_TYPE.key() + "=CACHING is not supported (use KeyedMemoryFunction)");
+        }
+        ModelConfig c = config();
+        TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
+        MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
+        Projector projector = new Projector(c, weights(c, false), backend);
+        String name = options.get(MemoryOperatorOptions.BATCH_ADVANCER).trim();
+        BatchAdvancer advancer = name.equalsIgnoreCase("cpu") ? BatchAdvancer.of(cell)
+                : BatchAdvancerProvider.load(name).create(c.cell(), backend, options);
+        return new BatchMemoryModel(projector, cell, advancer);
     }
 }

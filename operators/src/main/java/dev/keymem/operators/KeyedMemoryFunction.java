@@ -1,17 +1,20 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
-import dev.keymem.state.CellStatePiece;
+import dev.keymem.state.CachedStateSerializer;
+import dev.keymem.state.CachingStateSerializer;
 import dev.keymem.state.CellStateSerializer;
-import dev.keymem.state.StateFrame;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.metrics.Counter;
@@ -23,18 +26,26 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The keyed memory operator: for each record of a key, loads the key's memory (a {@link CellState}
- * in a {@link ValueState}), advances it over the record's tokens with the model, writes it back
- * and emits the reads. Bad records (null or empty, too long, token ids outside the vocabulary) go
- * to {@link #DEAD_LETTERS} with their coordinates and never fail the job.
+ * The keyed memory operator: for each record of a key, loads the key's memory, advances it over the
+ * record's tokens with the model, writes it back and emits the reads. Bad records (null or empty, too
+ * long, token ids outside the vocabulary) go to {@link #DEAD_LETTERS} with their coordinates and
+ * never fail the job.
+ *
+ * <p>State: a plain model keeps one {@link CellState} per key in a ValueState; a Memory Caching model
+ * keeps its small {@link CachingState} in a ValueState and each cached checkpoint in its own MapState
+ * entry (so SSC deserialises only the caches it routes to). Nothing grows in a ListState.
+ *
+ * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for caching
+ * memories one processing-time timer per key clears the caching state and all cached checkpoints
+ * together, {@code ttl} after the key's last write.
  *
  * <p>Per-key isolation: the only instance fields are the model (stateless weights, scratch
  * buffers), state handles and metrics; nothing of one key's data survives a call.
  *
  * <p>Metrics (on the operator's group): {@code keymemTokens}, {@code keymemChunks} (records
- * advanced), {@code keymemDeadLetters}, {@code keymemStateBytesWritten} (framed bytes of the states
- * written), {@code keymemCachedStatesPerKey} and {@code keymemCacheReadsPerChunk} (histograms; a
- * plain cell keeps no cached states, so both record 0 until Memory Caching is wired in).
+ * advanced), {@code keymemDeadLetters}, {@code keymemStateBytesWritten} (framed bytes of the state
+ * pieces written), histograms {@code keymemCachedStatesPerKey} (after each record; 0 for plain
+ * memories) and {@code keymemCacheReadsPerChunk} (cached checkpoints loaded per record).
  */
 @PublicEvolving
 public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecord, MemoryReadout> {
@@ -45,27 +56,28 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("keymem-dead-letters", TypeInformation.of(DeadLetter.class));
 
-    /** Name of the ValueState holding each key's online memory. */
+    /** State names. */
     public static final String ONLINE_STATE = "keymem-online";
+    public static final String CACHING_STATE = "keymem-caching";
+    public static final String CACHES_STATE = "keymem-caches";
+    public static final String LAST_WRITE_STATE = "keymem-last-write";
 
     private final MemoryModelFactory modelFactory;
     private final Duration ttl;
     private final int maxTokens;
 
     private transient MemoryModel model;
-    private transient ValueState<CellState> online;
+    private transient KeyMemory memory;
+    private transient ValueState<Long> lastWrite;
     private transient Metrics metrics;
+    private transient RecordValidator validator;
 
     public KeyedMemoryFunction(MemoryModelFactory modelFactory, ReadableConfig options) {
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.ttl = options.get(MemoryOperatorOptions.STATE_TTL);
-        this.maxTokens = options.get(MemoryOperatorOptions.MAX_TOKENS_PER_RECORD);
+        this.maxTokens = RecordValidator.maxTokens(options);
         if (ttl.isNegative()) {
             throw new IllegalArgumentException(MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + ttl);
-        }
-        if (maxTokens <= 0) {
-            throw new IllegalArgumentException(
-                    MemoryOperatorOptions.MAX_TOKENS_PER_RECORD.key() + " must be positive: " + maxTokens);
         }
     }
 
@@ -74,8 +86,13 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         return new KeyedMemoryFunction(new ConfiguredModelFactory(options), options);
     }
 
-    /** The state descriptor (with TTL when configured). */
+    /** The plain memory's state (with Flink state TTL when configured). */
     ValueStateDescriptor<CellState> onlineDescriptor() {
+        return onlineDescriptor(ttl);
+    }
+
+    /** The plain memory's state descriptor (shared with the batched operator, so their states are alike). */
+    static ValueStateDescriptor<CellState> onlineDescriptor(Duration ttl) {
         ValueStateDescriptor<CellState> d = new ValueStateDescriptor<>(ONLINE_STATE, new CellStateSerializer());
         if (!ttl.isZero()) {
             d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
@@ -86,64 +103,82 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         return d;
     }
 
+    ValueStateDescriptor<CachingState> cachingDescriptor() {
+        return new ValueStateDescriptor<>(CACHING_STATE, new CachingStateSerializer());
+    }
+
+    MapStateDescriptor<Long, CellState> cachesDescriptor() {
+        return new MapStateDescriptor<>(CACHES_STATE, LongSerializer.INSTANCE, new CachedStateSerializer());
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = modelFactory.create();
-        online = getRuntimeContext().getState(onlineDescriptor());
+        if (model instanceof MemoryModel.Caching c) {
+            memory = new KeyMemory.Caching(getRuntimeContext().getState(cachingDescriptor()),
+                    getRuntimeContext().getMapState(cachesDescriptor()), c);
+            if (!ttl.isZero()) {
+                lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
+                        LongSerializer.INSTANCE));
+            }
+        } else if (model instanceof MemoryModel.Plain p) {
+            memory = new KeyMemory.Plain(getRuntimeContext().getState(onlineDescriptor()), p);
+        } else {
+            throw new IllegalArgumentException("model " + model.getClass().getName()
+                    + " is neither MemoryModel.Plain nor MemoryModel.Caching");
+        }
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
+        validator = new RecordValidator(maxTokens, model.vocabSize());
     }
 
     @Override
     public void processElement(TokenRecord record, Context ctx, Collector<MemoryReadout> out) throws Exception {
         String key = ctx.getCurrentKey();
-        CellState state = online.value();
-        long position = state == null ? 0L : state.position();
-        String problem = validate(record);
+        String problem = validator.problem(record);
         if (problem != null) {
-            int tokens = record == null || record.tokenIds == null ? -1 : record.tokenIds.length;
-            ctx.output(DEAD_LETTERS, new DeadLetter(key, position, tokens, problem));
+            ctx.output(DEAD_LETTERS, new DeadLetter(key, memory.position(), RecordValidator.tokens(record), problem));
             metrics.deadLetters.inc();
             return;
         }
-        if (state == null) {
-            state = model.newState();
-        } else if (state.data().length != model.stateSize()) {
-            throw new IllegalStateException("stored memory of key '" + key + "' has " + state.data().length
-                    + " floats but the model's state has " + model.stateSize()
-                    + ": the model changed shape since the state was written");
+        boolean armTimer = false;
+        if (lastWrite != null) {
+            long now = ctx.timerService().currentProcessingTime();
+            Long last = lastWrite.value();
+            if (last != null && now - last >= ttl.toMillis()) {
+                memory.clear(); // expired; its timer has not fired yet and will re-arm itself
+            }
+            armTimer = last == null;
+            lastWrite.update(now);
+            if (armTimer) {
+                ctx.timerService().registerProcessingTimeTimer(now + ttl.toMillis());
+            }
         }
         int tokens = record.tokenIds.length;
         float[] reads = new float[tokens * model.heads() * model.valueDim()];
-        model.advance(state, record.tokenIds, reads);
-        online.update(state);
-        out.collect(new MemoryReadout(key, position, tokens, model.heads(), model.valueDim(), reads));
+        KeyMemory.Advanced a = memory.advance(key, record.tokenIds, reads);
+        out.collect(new MemoryReadout(key, a.startPosition(), tokens, model.heads(), model.valueDim(), reads));
         metrics.tokens.inc(tokens);
         metrics.chunks.inc();
-        metrics.stateBytes.inc(StateFrame.OVERHEAD_BYTES + CellStatePiece.payloadBytes(state));
-        metrics.cachedStatesPerKey.update(0);
-        metrics.cacheReadsPerChunk.update(0);
+        metrics.stateBytes.inc(a.bytesWritten());
+        metrics.cachedStatesPerKey.update(a.cachedStates());
+        metrics.cacheReadsPerChunk.update(a.cacheReads());
     }
 
-    /** Why a record cannot be advanced, or null when it can. */
-    private String validate(TokenRecord r) {
-        if (r == null || r.tokenIds == null) {
-            return "no token ids";
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MemoryReadout> out) throws Exception {
+        if (lastWrite == null) {
+            return;
         }
-        int n = r.tokenIds.length;
-        if (n == 0) {
-            return "empty record (0 tokens)";
+        Long last = lastWrite.value();
+        if (last == null) {
+            return;
         }
-        if (n > maxTokens) {
-            return n + " tokens exceed " + MemoryOperatorOptions.MAX_TOKENS_PER_RECORD.key() + "=" + maxTokens;
+        if (timestamp - last >= ttl.toMillis()) {
+            memory.clear();
+            lastWrite.clear();
+        } else {
+            ctx.timerService().registerProcessingTimeTimer(last + ttl.toMillis());
         }
-        int vocab = model.vocabSize();
-        for (int i = 0; i < n; i++) {
-            int id = r.tokenIds[i];
-            if (id < 0 || id >= vocab) {
-                return "token id " + id + " at index " + i + " is outside the vocabulary [0, " + vocab + ")";
-            }
-        }
-        return null;
     }
 
     /** The operator's metrics. */

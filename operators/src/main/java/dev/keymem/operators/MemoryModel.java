@@ -1,13 +1,17 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.caching.CacheStore;
+import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * What the keyed operator needs from a memory model: stateless weights that advance a key's
- * {@link CellState} over that key's next tokens and return the reads. An instance may keep scratch
- * buffers (one instance per operator subtask, never shared across threads) but must not carry any
- * key's data from one call to the next.
+ * What the keyed operator needs from a memory model: stateless weights that advance one key's
+ * memory over that key's next tokens and return the reads {@code [T,H,V]}. A model is either a
+ * {@link Plain} cell (the key's memory is one {@link CellState}) or {@link Caching} (Memory Caching:
+ * a small {@link CachingState} plus cached checkpoints in a {@link CacheStore}). An instance may keep
+ * scratch buffers (one instance per operator subtask, never shared across threads) but must not
+ * carry any key's data from one call to the next.
  */
 @PublicEvolving
 public interface MemoryModel {
@@ -19,15 +23,27 @@ public interface MemoryModel {
 
     int valueDim();
 
-    /** Floats in a state this model advances. */
+    /** Floats in the key's online cell state. */
     int stateSize();
 
-    /** A fresh state at position 0. */
-    CellState newState();
+    /** A plain memory cell. */
+    interface Plain extends MemoryModel {
+        /** A fresh state at position 0. */
+        CellState newState();
 
-    /**
-     * Advances {@code state} in place over {@code tokenIds} (already validated) and writes the reads
-     * {@code [T,H,V]} into {@code out}; the state's position advances by T.
-     */
-    void advance(CellState state, int[] tokenIds, float[] out);
+        /** Advances {@code state} in place over {@code tokenIds} (validated) and writes the reads into {@code out}. */
+        void advance(CellState state, int[] tokenIds, float[] out);
+    }
+
+    /** Memory Caching over a cell. */
+    interface Caching extends MemoryModel {
+        /** A fresh state at position 0 with no caches. */
+        CachingState newState();
+
+        /**
+         * Advances {@code state} in place over {@code tokenIds}, storing, loading and removing cached
+         * checkpoints through {@code caches}, and writes the reads into {@code out}.
+         */
+        void advance(CachingState state, CacheStore caches, int[] tokenIds, float[] out);
+    }
 }

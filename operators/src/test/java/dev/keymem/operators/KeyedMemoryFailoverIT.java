@@ -4,7 +4,6 @@ import static dev.keymem.operators.KeyedMemoryFunctionTest.assertReadoutBitwise;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keymem.models.cells.CellState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -24,22 +24,25 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End to end on a MiniCluster (loopback only): a deterministic bounded stream of token records over
- * 7 keys, the keyed memory operator at parallelism 2 on RocksDB with incremental checkpoints, and
+ * 7 keys, the keyed memory operator (plain, and Memory Caching with each cached checkpoint a
+ * MapState entry) at parallelism 2 on RocksDB with incremental checkpoints, and
  * one injected failure after a checkpoint completed. The checkpointed collect sink gives
  * exactly-once results, so each key's outputs must equal, bitwise, a failure-free run's and a direct
  * run of the model over that key's records.
  */
 class KeyedMemoryFailoverIT {
 
-    static final int RECORDS = 1000;
+    static final int RECORDS = 600;
     static final int KEYS = 7;
 
     @RegisterExtension
@@ -82,7 +85,9 @@ class KeyedMemoryFailoverIT {
 
         @Override
         public Long map(Long n) throws Exception {
-            Thread.sleep(1);
+            // Past the middle with no completed checkpoint yet (a loaded machine), slow down so one
+            // completes mid-stream; returning between records lets the task run the checkpoint.
+            Thread.sleep(seenSinceCheckpoint < 0 && n >= RECORDS / 2 ? 20 : 1);
             if (seenSinceCheckpoint >= 0 && ++seenSinceCheckpoint > 40 && ARMED.get() && FAILED.compareAndSet(false, true)) {
                 COMPLETED_BEFORE_FAILURE.set(completed);
                 throw new RuntimeException("injected failure at record " + n);
@@ -113,8 +118,16 @@ class KeyedMemoryFailoverIT {
     /** Set when an .sst file was seen in a checkpoint's shared directory (RocksDB incremental upload). */
     static final AtomicBoolean SAW_SST = new AtomicBoolean();
 
+    static Map<String, List<MemoryReadout>> run(Path dir, Configuration options, boolean injectFailure)
+            throws Exception {
+        return run(dir, options, injectFailure,
+                keyed -> keyed.process(KeyedMemoryFunction.fromOptions(options)).uid("keymem-memory"));
+    }
+
+    /** Runs the job with {@code memory} as the keyed memory operator (shared with the batched operator's IT). */
     @SuppressWarnings("try")
-    static Map<String, List<MemoryReadout>> run(Path dir, boolean injectFailure) throws Exception {
+    static Map<String, List<MemoryReadout>> run(Path dir, Configuration options, boolean injectFailure,
+            Function<KeyedStream<TokenRecord, String>, DataStream<MemoryReadout>> memory) throws Exception {
         FailOnceAfterCheckpoint.ARMED.set(injectFailure);
         FailOnceAfterCheckpoint.FAILED.set(false);
         FailOnceAfterCheckpoint.RESTORED.set(false);
@@ -129,6 +142,7 @@ class KeyedMemoryFailoverIT {
         // Every file goes to the checkpoint directory (none inlined), so RocksDB's incremental
         // uploads show up in chk/<job>/shared while the job runs.
         conf.setString("state.storage.fs.memory-threshold", "0 b");
+        conf.setString("pipeline.generic-types", "false"); // no Kryo anywhere in the pipeline
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "3");
         conf.setString("restart-strategy.fixed-delay.delay", "100 ms");
@@ -138,9 +152,8 @@ class KeyedMemoryFailoverIT {
         DataStream<TokenRecord> records = env.fromSequence(0, RECORDS - 1).setParallelism(1)
                 .map(new FailOnceAfterCheckpoint()).setParallelism(1)
                 .map(KeyedMemoryFailoverIT::record).setParallelism(1);
-        DataStream<MemoryReadout> reads = records.keyBy(r -> r.key)
-                .process(KeyedMemoryFunction.fromOptions(OperatorTestSupport.options()))
-                .uid("keymem-memory");
+        DataStream<MemoryReadout> reads = memory.apply(records.keyBy(r -> r.key));
+        long t0 = System.nanoTime();
         Map<String, List<MemoryReadout>> byKey = new HashMap<>();
         AtomicBoolean done = new AtomicBoolean();
         Thread watcher = new Thread(() -> {
@@ -160,33 +173,34 @@ class KeyedMemoryFailoverIT {
             done.set(true);
             watcher.join();
         }
+        System.out.printf("failover IT job (%s, failure %s): %.1f s%n", options.get(MemoryOperatorOptions.MEMORY_TYPE),
+                injectFailure, (System.nanoTime() - t0) / 1e9);
         return byKey;
     }
 
     /** The same records through the model directly, key by key. */
-    static Map<String, List<MemoryReadout>> direct() {
-        MemoryModel model = new ConfiguredModelFactory(OperatorTestSupport.options()).create();
-        Map<String, CellState> states = new HashMap<>();
-        Map<String, List<MemoryReadout>> out = new HashMap<>();
+    static Map<String, List<MemoryReadout>> direct(Configuration options) {
+        List<TokenRecord> all = new ArrayList<>();
         for (long n = 0; n < RECORDS; n++) {
-            TokenRecord r = record(n);
-            CellState s = states.computeIfAbsent(r.key, k -> model.newState());
-            long start = s.position();
-            float[] o = new float[r.tokenIds.length * model.heads() * model.valueDim()];
-            model.advance(s, r.tokenIds, o);
-            out.computeIfAbsent(r.key, k -> new ArrayList<>())
-                    .add(new MemoryReadout(r.key, start, r.tokenIds.length, model.heads(), model.valueDim(), o));
+            all.add(record(n));
+        }
+        Map<String, List<MemoryReadout>> out = new HashMap<>();
+        for (MemoryReadout m : OperatorTestSupport.direct(options, all)) {
+            out.computeIfAbsent(m.key, k -> new ArrayList<>()).add(m);
         }
         return out;
     }
 
-    @Test
-    void outputsAfterAFailureEqualAFailureFreeRun() throws Exception {
+    /** PLAIN: a ValueState per key; CACHING (SSC, 5-token segments, cap 4): ValueState + MapState entries. */
+    @ParameterizedTest
+    @EnumSource(MemoryOperatorOptions.MemoryType.class)
+    void outputsAfterAFailureEqualAFailureFreeRun(MemoryOperatorOptions.MemoryType type) throws Exception {
+        Configuration options = OperatorTestSupport.options(type);
         Path dir = OperatorTestSupport.tempDir("kmit");
-        Map<String, List<MemoryReadout>> expected = direct();
-        Map<String, List<MemoryReadout>> clean = run(dir.resolve("clean"), false);
+        Map<String, List<MemoryReadout>> expected = direct(options);
+        Map<String, List<MemoryReadout>> clean = run(dir.resolve("clean"), options, false);
         assertTrue(!FailOnceAfterCheckpoint.FAILED.get() && !FailOnceAfterCheckpoint.RESTORED.get());
-        Map<String, List<MemoryReadout>> recovered = run(dir.resolve("failover"), true);
+        Map<String, List<MemoryReadout>> recovered = run(dir.resolve("failover"), options, true);
         assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the failure was never injected");
         assertTrue(FailOnceAfterCheckpoint.COMPLETED_BEFORE_FAILURE.get() >= 1);
         assertTrue(FailOnceAfterCheckpoint.RESTORED.get(), "the job did not restart from a checkpoint");
@@ -196,7 +210,7 @@ class KeyedMemoryFailoverIT {
         assertTrue(SAW_SST.get(), "no RocksDB .sst file appeared in the incremental checkpoints' shared directory");
     }
 
-    private static void assertSame(Map<String, List<MemoryReadout>> expected, Map<String, List<MemoryReadout>> got,
+    static void assertSame(Map<String, List<MemoryReadout>> expected, Map<String, List<MemoryReadout>> got,
                                    String what) {
         assertEquals(expected.keySet(), got.keySet(), what);
         for (String k : expected.keySet()) {

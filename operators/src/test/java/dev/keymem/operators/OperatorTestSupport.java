@@ -1,6 +1,10 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.caching.CachingState;
+import dev.keymem.models.caching.InMemoryCacheStore;
 import dev.keymem.models.cells.CellState;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,7 +38,32 @@ final class OperatorTestSupport {
 
     enum Backend { HASHMAP, ROCKSDB }
 
-    /** A small gated-delta model (fast in tests). */
+    /** Every backend with every memory type. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> combinations() {
+        List<org.junit.jupiter.params.provider.Arguments> l = new ArrayList<>();
+        for (Backend b : Backend.values()) {
+            for (MemoryOperatorOptions.MemoryType t : MemoryOperatorOptions.MemoryType.values()) {
+                l.add(org.junit.jupiter.params.provider.Arguments.of(b, t));
+            }
+        }
+        return l.stream();
+    }
+
+    /**
+     * The small model with the given memory; caching uses 5-token segments, SSC reads (top 2) and a
+     * cap of 4 caches merged oldest-first, so records of 1-11 tokens close segments, route and evict.
+     */
+    static Configuration options(MemoryOperatorOptions.MemoryType type) {
+        Configuration c = options();
+        c.set(MemoryOperatorOptions.MEMORY_TYPE, type);
+        c.set(MemoryOperatorOptions.CACHING_SEGMENT_LENGTH, 5);
+        c.set(MemoryOperatorOptions.CACHING_READ, dev.keymem.models.caching.CachingSettings.ReadVariant.SSC);
+        c.set(MemoryOperatorOptions.CACHING_TOP_K, 2);
+        c.set(MemoryOperatorOptions.CACHING_MAX_CACHES, 4);
+        return c;
+    }
+
+    /** A small gated-delta model (fast in tests), plain memory. */
     static Configuration options() {
         Configuration c = new Configuration();
         c.set(MemoryOperatorOptions.MODEL_CONFIG, "{\"cell\":\"gated_delta\",\"vocab_size\":" + VOCAB
@@ -109,6 +138,10 @@ final class OperatorTestSupport {
         return open(b, options(), null, null);
     }
 
+    static Opened open(Backend b, Configuration options) throws Exception {
+        return open(b, options, null, null);
+    }
+
     /** keys x records, interleaved in a seeded random order; each key's records keep their order. */
     static List<TokenRecord> interleaved(int keys, int recordsPerKey, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -152,17 +185,74 @@ final class OperatorTestSupport {
         return m;
     }
 
-    /** The stored online state of each key (a copy), read through the keyed state backend. */
-    static Map<String, CellState> states(Opened o, Iterable<String> keys) throws Exception {
-        Map<String, CellState> m = new LinkedHashMap<>();
+    /**
+     * Everything stored for each key, as comparable copies: the CellState (plain), or the
+     * CachingState and a sorted map of its cached checkpoints (caching).
+     */
+    static Map<String, Object> states(Opened o, Iterable<String> keys) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        var backend = o.harness.getOperator().getKeyedStateBackend();
         for (String k : keys) {
             o.harness.getOperator().setCurrentKey(k);
-            CellState s = o.harness.getOperator().getKeyedStateBackend()
-                    .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                            o.function.onlineDescriptor())
-                    .value();
-            m.put(k, s == null ? null : s.copy());
+            CellState plain = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    o.function.onlineDescriptor()).value();
+            CachingState caching = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, o.function.cachingDescriptor()).value();
+            TreeMap<Long, CellState> caches = new TreeMap<>();
+            for (Map.Entry<Long, CellState> e : backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, o.function.cachesDescriptor()).entries()) {
+                caches.put(e.getKey(), e.getValue().copy());
+            }
+            m.put(k, List.of(plain == null ? "none" : plain.copy(), caching == null ? "none" : caching.copy(), caches));
         }
         return m;
+    }
+
+    /** The key's records run through the model directly (no Flink): the reads per record. */
+    static List<MemoryReadout> direct(Configuration options, List<TokenRecord> records) {
+        return direct(options, records, new HashMap<>(), new HashMap<>());
+    }
+
+    /** The states a direct run leaves, in the form {@link #states} returns. */
+    static Map<String, Object> directStates(Configuration options, List<TokenRecord> records) {
+        Map<String, Object> states = new HashMap<>();
+        Map<String, InMemoryCacheStore> stores = new HashMap<>();
+        direct(options, records, states, stores);
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : states.entrySet()) {
+            if (e.getValue() instanceof CachingState c) {
+                TreeMap<Long, CellState> caches = new TreeMap<>();
+                InMemoryCacheStore store = stores.get(e.getKey());
+                for (long id : store.ids()) {
+                    caches.put(id, store.peek(id).copy());
+                }
+                m.put(e.getKey(), List.of("none", c.copy(), caches));
+            } else {
+                m.put(e.getKey(), List.of(((CellState) e.getValue()).copy(), "none", new TreeMap<Long, CellState>()));
+            }
+        }
+        return m;
+    }
+
+    private static List<MemoryReadout> direct(Configuration options, List<TokenRecord> records,
+                                              Map<String, Object> states, Map<String, InMemoryCacheStore> stores) {
+        MemoryModel model = new ConfiguredModelFactory(options).create();
+        List<MemoryReadout> out = new ArrayList<>();
+        for (TokenRecord r : records) {
+            float[] o = new float[r.tokenIds.length * model.heads() * model.valueDim()];
+            long start;
+            if (model instanceof MemoryModel.Caching c) {
+                CachingState s = (CachingState) states.computeIfAbsent(r.key, k -> c.newState());
+                start = s.position();
+                c.advance(s, stores.computeIfAbsent(r.key, k -> new InMemoryCacheStore()), r.tokenIds, o);
+            } else {
+                MemoryModel.Plain p = (MemoryModel.Plain) model;
+                CellState s = (CellState) states.computeIfAbsent(r.key, k -> p.newState());
+                start = s.position();
+                p.advance(s, r.tokenIds, o);
+            }
+            out.add(new MemoryReadout(r.key, start, r.tokenIds.length, model.heads(), model.valueDim(), o));
+        }
+        return out;
     }
 }

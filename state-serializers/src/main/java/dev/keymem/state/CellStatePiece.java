@@ -31,8 +31,26 @@ public final class CellStatePiece implements StatePiece<CellState> {
 
     @Override
     public void write(CellState value, PayloadWriter out) {
+        writeCell(value, out);
+    }
+
+    /** The format-1 cell layout, shared by every piece that embeds a cell state. */
+    static void writeCell(CellState value, PayloadWriter out) {
         out.putLong(value.position());
         out.putFloatArray(value.data());
+    }
+
+    /** Reads the format-1 cell layout, filling {@code reuse} when its size fits. */
+    static CellState readCell(PayloadReader in, CellState reuse) throws CorruptStateException {
+        long position = in.getLong("position");
+        if (position < 0) {
+            throw in.corrupt("negative position " + position);
+        }
+        int n = in.getFloatArrayLength("data");
+        CellState s = reuse != null && reuse.data().length == n ? reuse : new CellState(n);
+        in.getFloats(s.data(), 0, n, "data");
+        s.setPosition(position);
+        return s;
     }
 
     /** Payload bytes of {@code value} in the current format. */
@@ -45,15 +63,7 @@ public final class CellStatePiece implements StatePiece<CellState> {
         if (format != 1) {
             throw in.corrupt("unknown CellState format " + format);
         }
-        long position = in.getLong("position");
-        if (position < 0) {
-            throw in.corrupt("negative position " + position);
-        }
-        int n = in.getFloatArrayLength("data");
-        CellState s = reuse != null && reuse.data().length == n ? reuse : new CellState(n);
-        in.getFloats(s.data(), 0, n, "data");
-        s.setPosition(position);
-        return s;
+        return readCell(in, reuse);
     }
 
     @Override

@@ -81,6 +81,25 @@ public final class PayloadReader {
         buf.position(pos + 8 * len);
     }
 
+    public double getDouble(String what) throws CorruptStateException {
+        need(8, what);
+        return buf.getDouble();
+    }
+
+    /** Reads an array written by {@link PayloadWriter#putDoubleArray}, checking its length fits. */
+    public double[] getDoubleArray(String what) throws CorruptStateException {
+        int n = getInt(what + " length");
+        if (n < 0) {
+            throw new CorruptStateException(piece, "negative length " + n + " for " + what);
+        }
+        need(8L * n, what);
+        double[] a = new double[n];
+        int pos = buf.position();
+        buf.asDoubleBuffer().get(a, 0, n);
+        buf.position(pos + 8 * n);
+        return a;
+    }
+
     /** A corruption error for this piece, for checks a codec makes on decoded values. */
     public CorruptStateException corrupt(String message) {
         return new CorruptStateException(piece, message);

@@ -93,4 +93,20 @@ public final class PayloadWriter {
         buf.position(pos + 8 * len);
         return this;
     }
+
+    public PayloadWriter putDouble(double v) {
+        ensure(8);
+        buf.putDouble(v);
+        return this;
+    }
+
+    /** Writes an int length followed by the whole array, in one bulk copy. */
+    public PayloadWriter putDoubleArray(double[] a) {
+        putInt(a.length);
+        ensure(8L * a.length);
+        int pos = buf.position();
+        buf.asDoubleBuffer().put(a, 0, a.length);
+        buf.position(pos + 8 * a.length);
+        return this;
+    }
 }

@@ -8,14 +8,15 @@ import java.util.List;
 
 /** {@code memctl recall}: the multi-query associative recall benchmark (see RecallBenchmark). */
 final class RecallCommand implements Subcommand {
+    private static final Settings D = Settings.defaults();
     private final CliOptions options = new CliOptions()
             .option("lengths", "N,N,...", "stream lengths in tokens (default 1024,8192,65536)")
-            .option("pairs", "N", "key-value pairs written at the start (default 64)")
-            .option("queries", "N", "queries at the end (default 64)")
-            .option("dim", "D", "key and value dimension, H = 1 (default 64)")
-            .option("segment", "L", "Memory Caching segment length (default 128)")
-            .option("chunk", "N", "tokens per chunk fed to each memory (default 64)")
-            .option("seeds", "N", "streams per length, averaged (default 3)")
+            .option("pairs", "N", "key-value pairs written at the start (default " + D.pairs() + ")")
+            .option("queries", "N", "queries at the end (default " + D.queries() + ")")
+            .option("dim", "D", "key and value dimension, H = 1 (default " + D.dim() + ")")
+            .option("segment", "L", "Memory Caching segment length (default " + D.segment() + ")")
+            .option("chunk", "N", "tokens per chunk fed to each memory (default " + D.chunk() + ")")
+            .option("seeds", "N", "streams per length, averaged (default " + D.seeds() + ")")
             .flag("quiet", "no progress lines");
 
     @Override

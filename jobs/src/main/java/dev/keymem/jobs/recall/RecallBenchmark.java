@@ -24,7 +24,7 @@ public final class RecallBenchmark {
     public record Settings(int[] lengths, int pairs, int queries, int dim, int segment, int chunk,
                            double queryNorm, int seeds) {
         public static Settings defaults() {
-            return new Settings(new int[] {1024, 8192, 65536}, 64, 64, 64, 128, 64, 8.0, 3);
+            return new Settings(new int[] {1024, 8192, 65536}, 16, 64, 64, 16, 64, 8.0, 2);
         }
     }
 

@@ -39,8 +39,9 @@ import java.util.Objects;
  * output): RESIDUAL o = S_t(q) + sum_i C_i(q). Gated reads use logits r_i = &lt;u_t, mu_i&gt; (raw dot
  * product, no scale) over the caches and the online summary (the causal running mean of the current
  * segment's keys including token t): GRM o = gamma_on S_t(q) + sum_i gamma_i C_i(q); SOUP mixes the state
- * arrays with the same gates (for the normaliser the key sums are mixed like every other entry) and reads
- * once; SSC keeps the top-k caches per (token, gate) (ties: the older cache), softmax over those and the
+ * arrays with the same gates (per head: each head's blocks of the state; for the normaliser the key sums
+ * are mixed like every other entry; for deep memory every tensor of the state, weights, momenta and
+ * mini-batch snapshots alike, though the read uses only the weights) and reads once; SSC keeps the top-k caches per (token, gate) (ties: the older cache), softmax over those and the
  * online state, and reads only the kept caches.
  *
  * <p>With linear memory in checkpoint mode the Residual read of token t in segment s is the read of one
@@ -93,9 +94,10 @@ public final class MemoryCaching {
                     + " merges independent caches, which is exact only for the linear and gated_linear cells, not "
                     + spec.kind().configName() + "; use CHECKPOINT carry-over or DROP_LEAST_ROUTED eviction");
         }
-        if (settings.read() == ReadVariant.SOUP && settings.gatesPerHead() && heads > 1 && !layout.matrix) {
-            throw new IllegalArgumentException("SOUP with per-head gates needs a state laid out per head (a matrix "
-                    + "cell); cell " + spec.kind().configName() + " has H=" + heads + ": use gatesPerHead=false");
+        if (settings.read() == ReadVariant.SOUP && settings.gatesPerHead() && !layout.perHeadKnown()) {
+            throw new IllegalArgumentException("SOUP with per-head gates needs a state laid out per head (the "
+                    + "matrix or deep cells); this " + spec.kind().configName() + " cell has H=" + heads
+                    + " and an unknown layout of " + cell.stateSize() + " floats: use gatesPerHead=false");
         }
         this.book = new CacheBook(cell, settings, layout);
     }

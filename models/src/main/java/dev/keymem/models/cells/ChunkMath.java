@@ -10,13 +10,21 @@ final class ChunkMath {
     }
 
     /**
+     * The smallest per-token log decay the chunked form sums: exp(-200) is 0 in float, so clamping
+     * changes no result, yet it keeps the cumulative sums finite when a gate is -infinity (a hard
+     * reset), where differences of infinite sums would be NaN.
+     */
+    static final double MIN_LOG_DECAY = -200;
+
+    /**
      * Cumulative log decays within a chunk: {@code G[t] = g[t0] + ... + g[t]} for the head's gates
-     * {@code g[(t0+t)*H + h]}, summed in double; fills {@code eG[t] = exp(G[t])}.
+     * {@code g[(t0+t)*H + h]} (each clamped at {@link #MIN_LOG_DECAY}), summed in double; fills
+     * {@code eG[t] = exp(G[t])}.
      */
     static void cumulativeGates(float[] g, int t0, int heads, int h, int c, double[] gcum, float[] eG) {
         double acc = 0;
         for (int t = 0; t < c; t++) {
-            acc += g[(t0 + t) * heads + h];
+            acc += Math.max(g[(t0 + t) * heads + h], MIN_LOG_DECAY);
             gcum[t] = acc;
             eG[t] = (float) Math.exp(acc);
         }
@@ -56,13 +64,20 @@ final class ChunkMath {
         }
     }
 
-    /** Keeps the lower triangle including the diagonal of m, times d when d is not null; zeros above. */
-    static void maskCausal(float[] m, float[] d, int c, int ld) {
+    /**
+     * Keeps the lower triangle including the diagonal of m, times {@code scale * d} (d null: all
+     * ones); zeros above.
+     */
+    static void maskCausal(float[] m, float[] d, float scale, int c, int ld) {
         for (int t = 0; t < c; t++) {
             int row = t * ld;
             if (d != null) {
                 for (int i = 0; i <= t; i++) {
-                    m[row + i] *= d[row + i];
+                    m[row + i] *= scale * d[row + i];
+                }
+            } else {
+                for (int i = 0; i <= t; i++) {
+                    m[row + i] *= scale;
                 }
             }
             for (int i = t + 1; i < c; i++) {
@@ -88,30 +103,6 @@ final class ChunkMath {
         }
     }
 
-    /**
-     * {@code inv = (I + a)^-1} for a strictly lower-triangular a, by forward substitution, row by row:
-     * {@code inv[t] = e_t - sum_{j<t} a[t][j] inv[j]} (inv is unit lower triangular).
-     */
-    static void unitLowerInverse(float[] a, int c, float[] inv, int ld) {
-        for (int t = 0; t < c; t++) {
-            int row = t * ld;
-            for (int i = 0; i < c; i++) {
-                inv[row + i] = 0f;
-            }
-            inv[row + t] = 1f;
-            for (int j = 0; j < t; j++) {
-                float atj = a[row + j];
-                if (atj == 0f) {
-                    continue;
-                }
-                int rj = j * ld;
-                for (int i = 0; i <= j; i++) {
-                    inv[row + i] -= atj * inv[rj + i];
-                }
-            }
-        }
-    }
-
     /** Scales row t of the rows x cols block at off (leading dimension ld) by s[t]. */
     static void scaleRows(float[] m, int off, int ld, int rows, int cols, float[] s, int sOff) {
         for (int t = 0; t < rows; t++) {
@@ -123,9 +114,27 @@ final class ChunkMath {
         }
     }
 
-    /** dst[j][i] = src[i][j] for the rows x cols block of src at off (leading dimension lds); dst has leading dimension ldd. */
+    /**
+     * dst[j][i] = src[i][j] for the rows x cols block of src at off (leading dimension lds); dst has
+     * leading dimension ldd. Four source rows at a time, so that each destination row gets four
+     * consecutive floats per pass.
+     */
     static void transpose(float[] src, int off, int lds, int rows, int cols, float[] dst, int ldd) {
-        for (int i = 0; i < rows; i++) {
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int r0 = off + i * lds;
+            int r1 = r0 + lds;
+            int r2 = r1 + lds;
+            int r3 = r2 + lds;
+            for (int j = 0; j < cols; j++) {
+                int d = j * ldd + i;
+                dst[d] = src[r0 + j];
+                dst[d + 1] = src[r1 + j];
+                dst[d + 2] = src[r2 + j];
+                dst[d + 3] = src[r3 + j];
+            }
+        }
+        for (; i < rows; i++) {
             int r = off + i * lds;
             for (int j = 0; j < cols; j++) {
                 dst[j * ldd + i] = src[r + j];

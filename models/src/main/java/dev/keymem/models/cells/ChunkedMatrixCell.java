@@ -12,8 +12,9 @@ import dev.keymem.models.backend.TensorBackend;
  * {@code D[t][i] = exp(G_t - G_i)} for i &lt;= t (0 above the diagonal):
  * <pre>
  *   delta rules (WY / UT form):
- *     A[t][i] = beta_t D[t][i] (k_t . k_i)  (i &lt; t);   T = (I + A)^-1  (forward substitution)
+ *     A[t][i] = beta_t D[t][i] (k_t . k_i)  (i &lt; t);   T = (I + A)^-1
  *     U = T (diag(beta) V - diag(beta exp(G)) K S0)      (row t is the u of token t)
+ *     (T applied by blocked forward substitution, {@link UnitLowerSolver}, never formed whole)
  *   linear rules: U = V
  *   O   = diag(exp(G)) Q~ S0 + (Q~ K^T .* D) U
  *   S_c = exp(G_c) S0 + (diag(D[c][:]) K)^T U   (the decay is applied to U's rows)
@@ -23,13 +24,24 @@ import dev.keymem.models.backend.TensorBackend;
  * {@code q~_t . z0 + sum_{i<=t} q~_t . k_i}, the row sums of the undecayed causal Q~ K^T plus
  * {@code q~ . z0}; the key sums then grow by the chunk's keys.
  *
+ * <p>Every product runs with alpha = 1 and beta 0 or 1 (scales and decays are applied in separate
+ * O(c x V) passes): the simplest contract for a backend, and one whose fast paths do not depend on
+ * the mix of alpha and beta values they have seen.
+ *
  * <p>q, k, v and the outputs are addressed in place in their {@code [T,H,*]} layouts through the
  * products' leading dimensions (H*K, H*V). The one copy is the chunk's K^T (c x K floats per head,
  * small beside the c x K x V products), which makes every product an untransposed one, the fastest
- * path of every backend. Scratch buffers belong
- * to the instance, so an instance is not thread-safe: use one per operator instance (thread).
+ * path of every backend. Heads are processed one after the other (all chunks of head 0, then head
+ * 1, ...), which keeps one head's state and the scratch in cache.
+ *
+ * <p>Scratch buffers (a few C x C and C x V arrays) belong to the instance, so an instance is not
+ * thread-safe: use one per operator instance (thread). Chunk sizes above {@link #MAX_CHUNK} are
+ * refused (the C x C scratch and work grow quadratically; 32 to 128 is the useful range).
  */
 public final class ChunkedMatrixCell extends MatrixCell {
+
+    /** The largest chunk size accepted. */
+    public static final int MAX_CHUNK = 2048;
 
     private final TensorBackend backend;
     private final int chunk;
@@ -39,19 +51,24 @@ public final class ChunkedMatrixCell extends MatrixCell {
     // scratch, per instance
     private final double[] gcum;
     private final float[] eG;
+    private final float[] rowScale; // scale * exp(G_t) [C]
     private final float[] keysT;   // K^T of the chunk [K,C]
     private final float[] decay;   // D [C,C]
-    private final float[] scores;  // Q~ K^T [C,C], then masked and decayed
+    private final float[] scores;  // Q K^T [C,C], then causal, times scale and D
     private final float[] coupling; // K K^T [C,C], then A
-    private final float[] inverse; // (I + A)^-1 [C,C]
-    private final float[] rhs;     // K S0, then diag(beta)(V - diag(exp G) K S0) [C,V]
-    private final float[] u;       // U [C,V] (delta rules, or the decayed V of gated_linear)
+    private final UnitLowerSolver solver; // (I + A)^-1 applied in place
+    private final float[] rhs;     // K S0, then diag(beta)(V - diag(exp G) K S0), then U [C,V]
+    private final float[] u;       // the decayed V of gated_linear [C,V]
     private final float[] den;     // normaliser denominators [C]
 
     public ChunkedMatrixCell(CellSpec spec, TensorBackend backend) {
         super(spec);
         if (backend == null) {
             throw new IllegalArgumentException("backend is missing");
+        }
+        if (spec.chunkSize() > MAX_CHUNK) {
+            throw new IllegalArgumentException("chunk size " + spec.chunkSize() + " is above the chunked cell's limit "
+                    + MAX_CHUNK + " (useful values are 32 to 128)");
         }
         this.backend = backend;
         this.chunk = spec.chunkSize();
@@ -60,13 +77,14 @@ public final class ChunkedMatrixCell extends MatrixCell {
         int cc = chunk * chunk;
         this.gcum = new double[chunk];
         this.eG = new float[chunk];
+        this.rowScale = new float[chunk];
         this.keysT = new float[keyDim * chunk];
         this.decay = gated ? new float[cc] : null;
         this.scores = new float[cc];
         this.coupling = delta ? new float[cc] : null;
-        this.inverse = delta ? new float[cc] : null;
+        this.solver = delta ? new UnitLowerSolver(backend, valueDim) : null;
         this.rhs = delta ? new float[chunk * valueDim] : null;
-        this.u = delta || gated ? new float[chunk * valueDim] : null;
+        this.u = gated && !delta ? new float[chunk * valueDim] : null;
         this.den = new float[chunk];
     }
 
@@ -78,10 +96,10 @@ public final class ChunkedMatrixCell extends MatrixCell {
     @Override
     public void forward(CellState state, TokenChunk c, float[] out) {
         int tokens = checkForward(state, c, out);
-        for (int t0 = 0; t0 < tokens; t0 += chunk) {
-            int len = Math.min(chunk, tokens - t0);
-            for (int h = 0; h < heads; h++) {
-                chunkHead(state.data(), c, t0, len, h, out);
+        // heads are independent: head after head keeps one head's state and the scratch in cache
+        for (int h = 0; h < heads; h++) {
+            for (int t0 = 0; t0 < tokens; t0 += chunk) {
+                chunkHead(state.data(), c, t0, Math.min(chunk, tokens - t0), h, out);
             }
         }
         state.advance(tokens);
@@ -100,21 +118,28 @@ public final class ChunkedMatrixCell extends MatrixCell {
         final float[] q = in.q();
         final float[] k = in.k();
         final float[] v = in.v();
+        final float scale = spec.scale();
 
+        // per-token factors: eG[t] = exp(G_t) (1 when ungated); rowScale[t] = scale * eG[t]
         if (gated) {
             ChunkMath.cumulativeGates(in.g(), t0, heads, h, c, gcum, eG);
             ChunkMath.decayMatrix(gcum, c, decay, C);
+        } else {
+            java.util.Arrays.fill(eG, 0, c, 1f);
+        }
+        for (int t = 0; t < c; t++) {
+            rowScale[t] = scale * eG[t];
         }
 
         // K^T once per chunk and head: every product below is then a plain (untransposed) one
         ChunkMath.transpose(k, kOff, ldk, c, K, keysT, C);
 
-        // scores = Q~ K^T
-        backend.gemm(false, false, c, c, K, spec.scale(), q, kOff, ldk, keysT, 0, C, 0f, scores, 0, C);
+        // P = (scale Q K^T) .* D, causal
+        backend.gemm(false, false, c, c, K, 1f, q, kOff, ldk, keysT, 0, C, 0f, scores, 0, C);
         if (spec.normalize()) {
             denominators(s, h, q, kOff, ldk, c);
         }
-        ChunkMath.maskCausal(scores, gated ? decay : null, c, C);
+        ChunkMath.maskCausal(scores, gated ? decay : null, scale, c, C);
 
         // U: the rows written into the state
         float[] uArr;
@@ -123,20 +148,19 @@ public final class ChunkedMatrixCell extends MatrixCell {
         if (delta) {
             backend.gemm(false, false, c, c, K, 1f, k, kOff, ldk, keysT, 0, C, 0f, coupling, 0, C);
             ChunkMath.deltaCoupling(coupling, gated ? decay : null, in.beta(), t0, heads, h, c, C);
-            ChunkMath.unitLowerInverse(coupling, c, inverse, C);
             backend.gemm(false, false, c, V, K, 1f, k, kOff, ldk, s, sOff, V, 0f, rhs, 0, V);
             float[] beta = in.beta();
             for (int t = 0; t < c; t++) {
                 float b = beta[(t0 + t) * heads + h];
-                float e = gated ? eG[t] : 1f;
+                float e = eG[t];
                 int r = t * V;
                 int vr = vOff + t * ldv;
                 for (int j = 0; j < V; j++) {
                     rhs[r + j] = b * (v[vr + j] - e * rhs[r + j]);
                 }
             }
-            backend.gemm(false, false, c, V, c, 1f, inverse, 0, C, rhs, 0, V, 0f, u, 0, V);
-            uArr = u;
+            solver.solveInPlace(coupling, C, c, rhs, V, V);
+            uArr = rhs;
             uOff = 0;
             ldu = V;
         } else {
@@ -145,27 +169,22 @@ public final class ChunkedMatrixCell extends MatrixCell {
             ldu = ldv;
         }
 
-        // O = diag(exp G) Q~ S0 + scores U
-        backend.gemm(false, false, c, V, K, spec.scale(), q, kOff, ldk, s, sOff, V, 0f, out, vOff, ldv);
-        if (gated) {
-            ChunkMath.scaleRows(out, vOff, ldv, c, V, eG, 0);
-        }
+        // O = diag(scale exp G) Q S0 + P U  [/ den]
+        backend.gemm(false, false, c, V, K, 1f, q, kOff, ldk, s, sOff, V, 0f, out, vOff, ldv);
+        ChunkMath.scaleRows(out, vOff, ldv, c, V, rowScale, 0);
         backend.gemm(false, false, c, V, c, 1f, scores, 0, C, uArr, uOff, ldu, 1f, out, vOff, ldv);
         if (spec.normalize()) {
             for (int t = 0; t < c; t++) {
-                float inv = (float) (1.0 / (den[t] + NORMALISER_EPS));
-                int r = vOff + t * ldv;
-                for (int j = 0; j < V; j++) {
-                    out[r + j] *= inv;
-                }
+                den[t] = (float) (1.0 / (den[t] + NORMALISER_EPS));
             }
+            ChunkMath.scaleRows(out, vOff, ldv, c, V, den, 0);
         }
 
         // S = exp(G_c) S0 + K^T (diag(D[c-1][:]) U)
         if (gated) {
             int last = (c - 1) * C;
             if (delta) {
-                ChunkMath.scaleRows(u, 0, V, c, V, decay, last);
+                ChunkMath.scaleRows(rhs, 0, V, c, V, decay, last);
             } else {
                 for (int t = 0; t < c; t++) {
                     float f = decay[last + t];
@@ -179,9 +198,12 @@ public final class ChunkedMatrixCell extends MatrixCell {
                 uOff = 0;
                 ldu = V;
             }
+            float e = eG[c - 1];
+            for (int x = sOff; x < sOff + K * V; x++) {
+                s[x] *= e;
+            }
         }
-        // the state's own decay exp(G_c) rides on the product's beta
-        backend.gemm(false, false, K, V, c, 1f, keysT, 0, C, uArr, uOff, ldu, gated ? eG[c - 1] : 1f, s, sOff, V);
+        backend.gemm(false, false, K, V, c, 1f, keysT, 0, C, uArr, uOff, ldu, 1f, s, sOff, V);
         if (spec.normalize()) {
             int zh = keySumOffset + h * K;
             for (int t = 0; t < c; t++) {
@@ -193,22 +215,20 @@ public final class ChunkedMatrixCell extends MatrixCell {
         }
     }
 
-    /** den[t] = q~_t . z0 + sum_{i<=t} (Q~ K^T)[t][i], from the unmasked, undecayed scores. */
+    /** den[t] = scale (q_t . z0 + sum_{i<=t} (Q K^T)[t][i]), from the unmasked, unscaled scores. */
     private void denominators(float[] s, int h, float[] q, int kOff, int ldk, int c) {
         int zh = keySumOffset + h * keyDim;
-        float scale = spec.scale();
         for (int t = 0; t < c; t++) {
             double acc = 0;
             int qr = kOff + t * ldk;
             for (int i = 0; i < keyDim; i++) {
                 acc += (double) q[qr + i] * s[zh + i];
             }
-            acc *= scale;
             int row = t * chunk;
             for (int i = 0; i <= t; i++) {
                 acc += scores[row + i];
             }
-            den[t] = (float) acc;
+            den[t] = (float) (spec.scale() * acc);
         }
     }
 
@@ -223,21 +243,22 @@ public final class ChunkedMatrixCell extends MatrixCell {
         int ldk = heads * keyDim;
         int ldv = heads * valueDim;
         for (int h = 0; h < heads; h++) {
-            backend.gemm(false, false, tokens, valueDim, keyDim, spec.scale(), q, h * keyDim, ldk,
+            backend.gemm(false, false, tokens, valueDim, keyDim, 1f, q, h * keyDim, ldk,
                     s, h * keyDim * valueDim, valueDim, 0f, out, h * valueDim, ldv);
-            if (spec.normalize()) {
-                int zh = keySumOffset + h * keyDim;
-                for (int t = 0; t < tokens; t++) {
+            int zh = keySumOffset + h * keyDim;
+            for (int t = 0; t < tokens; t++) {
+                float f = spec.scale();
+                if (spec.normalize()) {
                     int qr = t * ldk + h * keyDim;
                     double d = 0;
                     for (int i = 0; i < keyDim; i++) {
                         d += (double) q[qr + i] * s[zh + i];
                     }
-                    float inv = (float) (1.0 / (spec.scale() * d + NORMALISER_EPS));
-                    int r = t * ldv + h * valueDim;
-                    for (int j = 0; j < valueDim; j++) {
-                        out[r + j] *= inv;
-                    }
+                    f = (float) (spec.scale() / (spec.scale() * d + NORMALISER_EPS));
+                }
+                int r = t * ldv + h * valueDim;
+                for (int j = 0; j < valueDim; j++) {
+                    out[r + j] *= f;
                 }
             }
         }

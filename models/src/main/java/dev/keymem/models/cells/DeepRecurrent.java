@@ -5,8 +5,8 @@ package dev.keymem.models.cells;
  *
  * <p>Per head the memory is {@code M(x) = x + W1 act(W2 x)} with W2 {@code [D,K]}, W1 {@code [V,D]} in
  * the math (stored transposed, input-major, see {@link DeepLayout}), K == V, D = {@link DeepSpec#hidden()},
- * act = SiLU. Token t (stream position p) with key k, value v
- * and query q:
+ * act = SiLU. Token t (stream position p) with key k, value v and query q, head by head (the loop
+ * body is {@link DeepTokenStep}):
  * <pre>
  *   if p % b == 0: (W2b, W1b) = (W2, W1)                 // mini-batch start snapshot
  *   h = W2b k; a = act(h); r = k + W1b a - v              // residual of M_{Wb}(k) - v
@@ -49,89 +49,16 @@ public final class DeepRecurrent implements MemoryCell {
         layout.checkForward(state, chunk, out);
         int H = layout.heads;
         int K = layout.keyDim;
-        int D = layout.hidden;
-        DeepSpec deep = layout.deep;
-        int b = deep.batch();
-        float eta = deep.eta();
-        float decay = 1f - deep.alpha();
-        float step = 2f * deep.theta();
-        float scale = spec.scale();
-        float[] s = state.data();
-        float[] q = chunk.q();
-        float[] kk = chunk.k();
-        float[] vv = chunk.v();
-        float[] hid = new float[D];
-        float[] a = new float[D];
-        float[] delta = new float[D];
-        float[] r = new float[K];
-        float[] x = new float[K];
+        int b = layout.deep.batch();
+        DeepTokenStep step = new DeepTokenStep(layout, spec.scale());
         long pos = state.position();
         for (int t = 0; t < chunk.length(); t++) {
             boolean batchStart = (pos + t) % b == 0;
             for (int h = 0; h < H; h++) {
-                if (batchStart) {
-                    layout.snapshot(s, h);
-                }
-                int base = (t * H + h) * K;
-                int w2 = layout.w2(h);
-                int w1 = layout.w1(h);
-                int m2 = layout.m2(h);
-                int m1 = layout.m1(h);
-                int w2b = layout.w2Start(h);
-                int w1b = layout.w1Start(h);
-                // gradient at the mini-batch start weights (stored W2b [K,D], W1b [D,V])
-                java.util.Arrays.fill(hid, 0f);
-                for (int i = 0; i < K; i++) {
-                    float ki = kk[base + i];
-                    int row = w2b + i * D;
-                    for (int d = 0; d < D; d++) {
-                        hid[d] += ki * s[row + d];
-                    }
-                }
-                for (int j = 0; j < K; j++) {
-                    r[j] = kk[base + j] - vv[base + j];
-                }
-                for (int d = 0; d < D; d++) {
-                    float ad = DeepMath.act(hid[d]);
-                    a[d] = ad;
-                    int row = w1b + d * K;
-                    for (int j = 0; j < K; j++) {
-                        r[j] += ad * s[row + j];
-                    }
-                }
-                for (int d = 0; d < D; d++) {
-                    float acc = 0f;
-                    int row = w1b + d * K;
-                    for (int j = 0; j < K; j++) {
-                        acc += s[row + j] * r[j];
-                    }
-                    delta[d] = acc * DeepMath.actPrime(hid[d]);
-                }
-                // momentum + decay: W1 (stored [D,V]) with grad^T 2 a r^T, W2 (stored [K,D]) with grad^T 2 k delta^T
-                for (int d = 0; d < D; d++) {
-                    momentumStep(s, m1 + d * K, w1 + d * K, K, eta, decay, step * a[d], r);
-                }
-                for (int i = 0; i < K; i++) {
-                    momentumStep(s, m2 + i * D, w2 + i * D, D, eta, decay, step * kk[base + i], delta);
-                }
-                // read after write
-                for (int i = 0; i < K; i++) {
-                    x[i] = scale * q[base + i];
-                }
-                DeepMath.readOne(s, w2, w1, K, D, x, a, out, base);
+                step.apply(state.data(), chunk.q(), chunk.k(), chunk.v(), (t * H + h) * K, h, batchStart, out);
             }
         }
         state.advance(chunk.length());
-    }
-
-    /** m = eta m - g u; w = decay w + m over one row of n values. */
-    private static void momentumStep(float[] s, int mOff, int wOff, int n, float eta, float decay, float g,
-                                     float[] u) {
-        for (int j = 0; j < n; j++) {
-            float m = eta * s[mOff + j] - g * u[j];
-            s[mOff + j] = m;
-            s[wOff + j] = decay * s[wOff + j] + m;
-        }
     }
 
     @Override

@@ -1,6 +1,15 @@
 package dev.keymem.models.model;
 
 import dev.keymem.models.cells.CellKind;
+import dev.keymem.models.io.SafeTensor;
+import dev.keymem.models.io.SafeTensors;
+import dev.keymem.models.io.SafeTensorsDtype;
+import dev.keymem.models.io.SafeTensorsFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -112,6 +121,43 @@ public final class ModelWeights {
             throw new IllegalArgumentException("model weights: tensor '" + name + "' would have " + n + " values");
         }
         return (int) n;
+    }
+
+    /**
+     * Loads weights from a safetensors file (F32, F64, F16 or BF16; converted to float). Every tensor's
+     * shape must be the PyTorch shape this config implies; errors name the file and the tensor.
+     */
+    public static ModelWeights load(Path path, ModelConfig config) throws IOException {
+        SafeTensorsFile file = SafeTensors.read(path);
+        Map<String, float[]> m = new LinkedHashMap<>();
+        for (SafeTensor t : file.tensors()) {
+            long[] expected;
+            try {
+                expected = shapeOf(config, t.name());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(path + ": unexpected tensor '" + t.name() + "', expected "
+                        + expectedSizes(config, true).keySet());
+            }
+            if (!t.hasShape(expected)) {
+                throw new IllegalArgumentException(path + ": tensor '" + t.name() + "' has shape " + t.shapeString()
+                        + ", expected " + Arrays.toString(expected));
+            }
+            m.put(t.name(), t.toFloats());
+        }
+        try {
+            return new ModelWeights(config, m);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the weights as F32 safetensors with their PyTorch shapes. */
+    public void save(Path path, ModelConfig config) throws IOException {
+        List<SafeTensor> list = new ArrayList<>();
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            list.add(SafeTensor.ofFloats(e.getKey(), SafeTensorsDtype.F32, shapeOf(config, e.getKey()), e.getValue()));
+        }
+        SafeTensors.write(path, list);
     }
 
     /**

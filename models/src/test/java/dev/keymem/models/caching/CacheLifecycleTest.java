@@ -131,7 +131,8 @@ class CacheLifecycleTest {
         for (Eviction ev : Eviction.values()) {
             CachingSettings s = CachingSettings.defaults().withSegmentation(Segmentation.CONSTANT, 64)
                     .withRead(ReadVariant.SSC).withTopK(2).withCap(4, ev);
-            MemoryCaching mc = new MemoryCaching(TestCells.chunked(sp), s);
+            // the recurrent cell: the cap does not depend on the cell's form, and at K=V=8 it is the cheapest
+            MemoryCaching mc = new MemoryCaching(TestCells.recurrent(sp), s);
             CachingState st = mc.newState();
             InMemoryCacheStore store = new InMemoryCacheStore();
             SplittableRandom r = new SplittableRandom(ev.ordinal());

@@ -1,14 +1,11 @@
 package dev.keymem.models.caching;
 
+import dev.keymem.models.backend.Backends;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
 import dev.keymem.models.cells.MemoryCell;
 
-/**
- * The cells the Memory Caching tests run on: the production recurrent form, and a chunked form.
- * Until the production chunked cells are merged, the chunked slot holds {@link FloatMatrixCell}, an
- * independent float32 token-by-token cell.
- */
+/** The cells the Memory Caching tests run on: the production recurrent and chunked forms. */
 final class TestCells {
     private TestCells() {
     }
@@ -18,6 +15,6 @@ final class TestCells {
     }
 
     static MemoryCell chunked(CellSpec spec) {
-        return new FloatMatrixCell(spec);
+        return Cells.chunked(spec, Backends.java());
     }
 }

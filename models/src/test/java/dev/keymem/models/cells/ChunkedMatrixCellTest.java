@@ -4,7 +4,6 @@ import static dev.keymem.models.cells.MatrixCellFixtures.MATRIX_KINDS;
 import static dev.keymem.models.cells.MatrixCellFixtures.SHAPES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.keymem.models.backend.ScalarBackend;
 import dev.keymem.models.backend.TensorBackend;
@@ -42,6 +41,11 @@ class ChunkedMatrixCellTest {
             }
         }
         return list.stream();
+    }
+
+    /** The cases of every backend other than the scalar one, which the others are compared with. */
+    static Stream<Arguments> nonScalarCases() {
+        return cases().filter(a -> !a.get()[0].equals(ScalarBackend.INSTANCE.name()));
     }
 
     private static TensorBackend backend(String name) {
@@ -125,11 +129,10 @@ class ChunkedMatrixCellTest {
         assertEquals(frozen, state, "read must not change the state");
     }
 
-    /** Every other Java backend against the scalar one (skipped while only the scalar backend exists). */
+    /** Every other Java backend against the scalar one. */
     @ParameterizedTest(name = "{0} {1} norm={2} init={3} {4}")
-    @MethodSource("cases")
+    @MethodSource("nonScalarCases")
     void backendsAgree(String backend, CellKind kind, boolean normalize, boolean nonZero, Shape shape) {
-        assumeTrue(!backend.equals(ScalarBackend.INSTANCE.name()), "compared against itself");
         long seed = MatrixCellFixtures.seed("backends", kind, normalize, nonZero, shape);
         CellSpec spec = shape.spec(kind, normalize);
         MemoryCell other = Cells.chunked(spec, backend(backend));
@@ -168,6 +171,33 @@ class ChunkedMatrixCellTest {
         }
     }
 
+    /** A gate of -infinity (a hard reset) in mid-chunk: the chunked form must not produce NaN. */
+    @Test
+    void hardResetGateMatchesRecurrent() {
+        for (CellKind kind : new CellKind[] {CellKind.GATED_LINEAR, CellKind.GATED_DELTA}) {
+            CellSpec spec = CellSpec.of(kind, 2, 8, 6, 16).withNormalize(true);
+            long seed = MatrixCellFixtures.seed("reset", kind);
+            TokenChunk c = RandomInputs.chunk(spec, 40, seed);
+            c.g()[5 * 2] = Float.NEGATIVE_INFINITY;      // token 5, head 0
+            c.g()[21 * 2 + 1] = Float.NEGATIVE_INFINITY; // token 21, head 1
+            c.g()[22 * 2 + 1] = Float.NEGATIVE_INFINITY; // token 22, head 1
+            MemoryCell recurrent = Cells.recurrent(spec);
+            CellState sr = MatrixCellFixtures.initialState(recurrent, true, seed + 1);
+            Float64Reference.Result ref = MatrixCellFixtures.reference(spec, c, sr);
+            float[] or = new float[40 * 12];
+            recurrent.forward(sr, c, or);
+            for (TensorBackend b : MatrixCellFixtures.backends()) {
+                MemoryCell chunked = Cells.chunked(spec, b);
+                CellState sc = MatrixCellFixtures.initialState(chunked, true, seed + 1);
+                float[] oc = new float[40 * 12];
+                chunked.forward(sc, c, oc);
+                assertTrue(Float64Reference.relError(oc, ref.out()) <= 1e-4, b.name() + " seed " + seed);
+                assertTrue(Float64Reference.relError(oc, or) <= FLOAT_TOL, b.name() + " seed " + seed);
+                assertTrue(Float64Reference.relError(sc.data(), sr.data()) <= FLOAT_TOL, b.name() + " seed " + seed);
+            }
+        }
+    }
+
     @Test
     void positionAdvancesByTheTokenCount() {
         for (CellKind kind : MATRIX_KINDS) {
@@ -181,6 +211,14 @@ class ChunkedMatrixCellTest {
             cell.read(state, new float[8], 1, new float[6]);
             assertEquals(9, state.position(), "read does not advance");
         }
+    }
+
+    @Test
+    void absurdChunkSizesAreRefused() {
+        CellSpec spec = CellSpec.of(CellKind.DELTA, 1, 4, 4, ChunkedMatrixCell.MAX_CHUNK + 1);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Cells.chunked(spec, ScalarBackend.INSTANCE));
+        assertTrue(e.getMessage().contains("chunk size"), e.getMessage());
     }
 
     @Test

@@ -57,6 +57,23 @@ class DeepChunkedTest {
     }
 
     @Test
+    void realisticShapeWithDefaultSettingsMatchesFloat64Reference() {
+        CellSpec s = CellSpec.of(CellKind.DEEP, 2, 64, 64, 40); // D = 128, b = 16: C not a multiple of b
+        int T = 100;
+        TokenChunk c = RandomInputs.chunk(s, T, 4242);
+        DeepChunked cell = new DeepChunked(s, Backends.java());
+        CellState st = cell.newState();
+        double[] init = RandomInputs.toDouble(st.data());
+        float[] out = new float[T * 2 * 64];
+        cell.forward(st, c, out);
+        DeepFloat64Reference.Result ref = DeepFloat64Reference.run(DeepRecurrentTest.params(s), T, c.q(), c.k(),
+                c.v(), init, 0);
+        double eo = DeepRecurrentTest.relErr(out, ref.out());
+        double es = DeepRecurrentTest.relErr(st.data(), ref.state());
+        assertTrue(eo <= 1e-4 && es <= 1e-4, "output error " + eo + ", state error " + es);
+    }
+
+    @Test
     void matchesRecurrentFromNonZeroMidBatchStateWithMomentum() {
         CellSpec s = spec(6, 4);
         SplittableRandom r = new SplittableRandom(17);

@@ -66,4 +66,26 @@ class DeepLearningTest {
         }
         assertTrue(Math.sqrt(e / n) < 0.1, "read-after-write output of the last pair: " + Math.sqrt(e / n));
     }
+
+    @org.junit.jupiter.api.Test
+    void defaultSettingsStayFiniteAndBoundedOnUnstructuredStreams() {
+        // the old defaults (theta 0.1) overflowed to NaN within ~100 such tokens
+        CellSpec s = CellSpec.of(CellKind.DEEP, 1, 64, 64, 64);
+        DeepChunked cell = new DeepChunked(s, Backends.java());
+        CellState st = cell.newState();
+        TokenChunk c = RandomInputs.chunk(s, 2048, 31);
+        float[] out = new float[2048 * 64];
+        cell.forward(st, c, out);
+        double maxOut = 0;
+        for (float o : out) {
+            assertTrue(Float.isFinite(o), "non-finite output");
+            maxOut = Math.max(maxOut, Math.abs(o));
+        }
+        double maxW = 0;
+        for (float w : st.data()) {
+            assertTrue(Float.isFinite(w), "non-finite state");
+            maxW = Math.max(maxW, Math.abs(w));
+        }
+        assertTrue(maxOut < 50 && maxW < 10, "outputs up to " + maxOut + ", weights up to " + maxW);
+    }
 }

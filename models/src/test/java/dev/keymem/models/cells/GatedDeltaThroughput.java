@@ -12,7 +12,7 @@ import java.util.List;
  * recurrent gated_delta cell at H=4, K=V=128, C=64, and the backend's single-thread rate on the
  * 64x128x128 products the chunked form is made of, all in this thread's CPU time. Run with the test classpath:
  * {@code java --add-modules jdk.incubator.vector -cp models/target/classes:models/target/test-classes
- * dev.keymem.models.cells.GatedDeltaThroughput [seconds-per-measure [rounds]]}.
+ * dev.keymem.models.cells.GatedDeltaThroughput [seconds-per-measure [rounds [chunk]]]}.
  */
 public final class GatedDeltaThroughput {
 
@@ -28,11 +28,12 @@ public final class GatedDeltaThroughput {
     }
 
     public static void main(String[] args) {
+        System.out.println("java " + Runtime.version() + ", vector API module present: " + Backends.vectorApiAvailable());
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
         int H = 4;
         int K = 128;
         int V = 128;
-        int C = 64;
+        int C = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int T = 1024;
         CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, H, K, V, C);
         TokenChunk chunk = RandomInputs.chunk(spec, T, 42);
@@ -56,17 +57,54 @@ public final class GatedDeltaThroughput {
             }
         }
         System.out.printf("recurrent gated_delta H=%d K=%d V=%d: %.0f tokens/s%n", H, K, V, rec);
+        // a backend whose products do nothing: what is left is the chunked form's own work
+        TensorBackend none = new TensorBackend() {
+            @Override
+            public String name() {
+                return "none";
+            }
+
+            @Override
+            public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            }
+        };
+        double overhead = 0;
+        for (int r = 0; r < rounds; r++) {
+            overhead = Math.max(overhead, tokensPerSecond(Cells.chunked(spec, none), chunk, out, seconds));
+        }
+        System.out.printf("chunked gated_delta work outside the products alone: %.0f tokens/s (%.1f us per chunk"
+                + " and head)%n", overhead, 1e6 * C / overhead / H);
         for (int i = 0; i < backends.size(); i++) {
             TensorBackend b = backends.get(i);
             double gemmRate = gemm[i];
             double tps = chunked[i];
-            // multiply-adds per token and head of the chunked form's products (C x C x K ones included)
-            double macsPerToken = H * (3.0 * K * V + 2.0 * C * K + 2.0 * C * V);
-            double cellFlops = tps * 2 * macsPerToken;
+            double cellFlops = tps * productFlopsPerToken(spec, chunk, out);
             System.out.printf("backend %s: gemm 64x128x128 %.2f GFLOP/s; chunked gated_delta C=%d: %.0f tokens/s"
                             + " (%.2f GFLOP/s in its products = %.0f%% of the gemm rate; %.1fx recurrent)%n",
                     b.name(), gemmRate / 1e9, C, tps, cellFlops / 1e9, 100 * cellFlops / gemmRate, tps / rec);
         }
+    }
+
+    /** Counts the flops (2 m n k per product) one pass over {@code chunk} asks of its backend, per token. */
+    private static double productFlopsPerToken(CellSpec spec, TokenChunk chunk, float[] out) {
+        long[] flops = {0};
+        TensorBackend counting = new TensorBackend() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                flops[0] += 2L * m * n * k;
+                ScalarBackend.INSTANCE.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        };
+        MemoryCell cell = Cells.chunked(spec, counting);
+        cell.forward(cell.newState(), chunk, out);
+        return (double) flops[0] / chunk.length();
     }
 
     private static double tokensPerSecond(MemoryCell cell, TokenChunk chunk, float[] out, double seconds) {

@@ -69,6 +69,24 @@ class ProjectorTest {
         assertTrue(e.getMessage().contains("'v_proj.weight' is missing"), e.getMessage());
     }
 
+    @Test
+    void weightsRoundTripThroughSafetensors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ModelWeights w = ModelWeights.random(config, 3, true);
+        java.nio.file.Path f = dir.resolve("w.safetensors");
+        w.save(f, config);
+        ModelWeights back = ModelWeights.load(f, config);
+        assertEquals(w.tensors().keySet(), back.tensors().keySet());
+        for (String n : w.tensors().keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(w.get(n), back.get(n), n);
+        }
+        ModelConfig other = ModelConfig.parse("{\"cell\":\"gated_delta\",\"vocab_size\":50,"
+                + "\"d_model\":12,\"heads\":3,\"key_dim\":6,\"value_dim\":4}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelWeights.load(f, other));
+        assertTrue(e.getMessage().contains("'k_proj.weight' has shape") || e.getMessage().contains("'q_proj.weight' has shape")
+                || e.getMessage().contains("'u_proj.weight' has shape"), e.getMessage());
+    }
+
     private static double dot(float[] w, int wOff, float[] x, int xOff, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) {

@@ -1,0 +1,48 @@
+package dev.keymem.jobs.kafka;
+
+import java.util.Objects;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Parses each record with a {@link RecordParser}; valid ones go on, invalid ones go to the
+ * {@link KafkaIO#DEAD_LETTERS} side output with the parser's reason and the record's coordinates.
+ * A parser that throws anything other than {@link InvalidRecordException} (a bug, not bad data) fails
+ * the job as usual. A null result is dropped (a parser's way to skip, e.g., blank lines).
+ *
+ * @param <T> the parsed type
+ */
+public class ParseOrDeadLetter<T> extends ProcessFunction<KafkaRecord, T> implements ResultTypeQueryable<T> {
+    private static final long serialVersionUID = 1L;
+
+    private final RecordParser<T> parser;
+    private final TypeInformation<T> type;
+
+    /** Parses with {@code parser}, producing elements of {@code type}. */
+    public ParseOrDeadLetter(RecordParser<T> parser, TypeInformation<T> type) {
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.type = Objects.requireNonNull(type, "type");
+    }
+
+    @Override
+    public void processElement(KafkaRecord record, Context ctx, Collector<T> out) {
+        T parsed;
+        try {
+            parsed = parser.parse(record);
+        } catch (InvalidRecordException e) {
+            ctx.output(KafkaIO.DEAD_LETTERS, DeadLetter.of(record, e.getMessage()));
+            return;
+        }
+        if (parsed != null) {
+            out.collect(parsed);
+        }
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return type;
+    }
+}

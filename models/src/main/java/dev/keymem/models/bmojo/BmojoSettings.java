@@ -1,0 +1,98 @@
+package dev.keymem.models.bmojo;
+
+import java.util.Objects;
+
+/**
+ * Settings of B'MOJO (mechanisms.md section 3). Validated on construction.
+ *
+ * <ul>
+ *   <li>{@code window} (w &gt;= 1): the read of the token at position p sees the raw tokens of the
+ *       positions [p-w+1, p] (the window) and the fading tokens of the positions [p-2w+1, p-w].</li>
+ *   <li>{@code capacity}: eidetic entries kept per head. 0 turns the eidetic memory and the long-term
+ *       archive off: that is B'MOJO-F, the fading-only variant.</li>
+ *   <li>{@code admission}: {@link Admission#THRESHOLD} admits a token whose innovation is above
+ *       {@code threshold} (strictly); {@link Admission#TOP_M} admits the {@code topM} most innovative
+ *       tokens of every aligned block of {@code blockLength} positions [nB, (n+1)B) (ties: the older).</li>
+ *   <li>{@code retrieveK}: long-term entries retrieved per head (0 = no retrieval);
+ *       {@code retrieveEvery} (R): retrieval happens at every position that is a multiple of R, with that
+ *       token's query, and the retrieved set serves the reads of positions [nR, (n+1)R).</li>
+ * </ul>
+ */
+public record BmojoSettings(
+        int window,
+        int capacity,
+        Admission admission,
+        float threshold,
+        int topM,
+        int blockLength,
+        int retrieveK,
+        int retrieveEvery) {
+
+    /** How tokens are admitted into the eidetic store (when they leave the window). */
+    public enum Admission { THRESHOLD, TOP_M }
+
+    public BmojoSettings {
+        Objects.requireNonNull(admission, "admission");
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be >= 1: " + window);
+        }
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0 (0 = B'MOJO-F): " + capacity);
+        }
+        if (admission == Admission.THRESHOLD && Float.isNaN(threshold)) {
+            throw new IllegalArgumentException("threshold must not be NaN");
+        }
+        if (blockLength < 1) {
+            throw new IllegalArgumentException("blockLength must be >= 1: " + blockLength);
+        }
+        if (admission == Admission.TOP_M && (topM < 1 || topM > blockLength)) {
+            throw new IllegalArgumentException(
+                    "topM must be in [1, blockLength=" + blockLength + "] for TOP_M admission: " + topM);
+        }
+        if (topM < 0) {
+            throw new IllegalArgumentException("topM must be >= 0: " + topM);
+        }
+        if (retrieveK < 0) {
+            throw new IllegalArgumentException("retrieveK must be >= 0: " + retrieveK);
+        }
+        if (retrieveEvery < 1) {
+            throw new IllegalArgumentException("retrieveEvery must be >= 1: " + retrieveEvery);
+        }
+    }
+
+    /** B'MOJO-F with window w: no eidetic memory, no archive. */
+    public static BmojoSettings fading(int window) {
+        return new BmojoSettings(window, 0, Admission.THRESHOLD, Float.POSITIVE_INFINITY, 0, 1, 0, 1);
+    }
+
+    /** Window 64, 64 eidetic entries per head, top-4 of every 64 positions, 4 entries retrieved every 64 positions. */
+    public static BmojoSettings defaults() {
+        return new BmojoSettings(64, 64, Admission.TOP_M, 0f, 4, 64, 4, 64);
+    }
+
+    /** Whether the eidetic memory (and the archive) is on. */
+    public boolean eidetic() {
+        return capacity > 0;
+    }
+
+    public BmojoSettings withWindow(int w) {
+        return new BmojoSettings(w, capacity, admission, threshold, topM, blockLength, retrieveK, retrieveEvery);
+    }
+
+    public BmojoSettings withCapacity(int c) {
+        return new BmojoSettings(window, c, admission, threshold, topM, blockLength, retrieveK, retrieveEvery);
+    }
+
+    public BmojoSettings withThreshold(float tau) {
+        return new BmojoSettings(window, capacity, Admission.THRESHOLD, tau, topM, blockLength, retrieveK,
+                retrieveEvery);
+    }
+
+    public BmojoSettings withTopM(int m, int block) {
+        return new BmojoSettings(window, capacity, Admission.TOP_M, threshold, m, block, retrieveK, retrieveEvery);
+    }
+
+    public BmojoSettings withRetrieval(int k, int every) {
+        return new BmojoSettings(window, capacity, admission, threshold, topM, blockLength, k, every);
+    }
+}

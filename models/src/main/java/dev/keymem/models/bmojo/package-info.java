@@ -1,0 +1,20 @@
+/**
+ * B'MOJO: fading + eidetic memory (mechanisms.md section 3) over any memory cell.
+ *
+ * <p>How an operator uses it: one {@link dev.keymem.models.bmojo.Bmojo} per operator instance (it is
+ * stateless weights and settings; its cell keeps scratch buffers), and per key a
+ * {@link dev.keymem.models.bmojo.BmojoState} (bounded: cell state, a ring of the last 2w tokens, the
+ * eidetic store, the top-m candidates, the retrieved set, two counters; keep it in one ValueState) plus
+ * an {@link dev.keymem.models.bmojo.EideticArchive} (unbounded long-term storage of evicted entries;
+ * back it with a MapState keyed by {@link dev.keymem.models.bmojo.EideticEntry#archiveKey}; implement
+ * put, forEach and size, and inherit the ranking of nearest). Per chunk call
+ * {@code bmojo.forward(state, archive, chunk, out)}: it writes the reads {@code [T,H,V]} and returns a
+ * {@link dev.keymem.models.bmojo.BmojoReport} with the admission/eviction
+ * {@link dev.keymem.models.bmojo.BmojoEvent}s and the innovations {@code [T,H]}.
+ * {@code forwardReference} is the token-by-token oracle form with the same contract.
+ *
+ * <p>Settings: {@link dev.keymem.models.bmojo.BmojoSettings}; capacity 0 is B'MOJO-F (fading only).
+ * Serializers write the fields in the order documented on {@link dev.keymem.models.bmojo.BmojoState} and
+ * {@link dev.keymem.models.bmojo.EntryBuffer} and rebuild them with their public constructors.
+ */
+package dev.keymem.models.bmojo;

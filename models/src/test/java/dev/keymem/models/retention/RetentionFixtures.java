@@ -1,0 +1,83 @@
+package dev.keymem.models.retention;
+
+import dev.keymem.models.cells.CellKind;
+import dev.keymem.models.cells.CellSpec;
+import dev.keymem.models.cells.Cells;
+import dev.keymem.models.cells.TokenChunk;
+import dev.keymem.models.backend.Backends;
+import dev.keymem.models.testing.RandomInputs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Shared shapes, settings and a chunked runner for the retention tests. */
+final class RetentionFixtures {
+    private RetentionFixtures() {
+    }
+
+    static CellSpec spec(CellKind kind, int heads, int dim) {
+        return CellSpec.of(kind, heads, dim, dim, 16);
+    }
+
+    /** Small tiers with every feature on: sinks 3, window 16, block 8, T1 12, T2 4 slots, archive 20 (top 3). */
+    static RetentionSettings small(int keyDim) {
+        return RetentionSettings.defaults(keyDim).withTiers(3, 16, 8, 12, 4).withArchive(20, 3);
+    }
+
+    static TieredRetention model(CellSpec spec, RetentionSettings settings, boolean chunkedCell) {
+        return new TieredRetention(chunkedCell ? Cells.chunked(spec, Backends.java()) : Cells.recurrent(spec), settings);
+    }
+
+    /** One run's results: outputs [T,H,V], events, final state and archive. */
+    record Run(float[] out, List<RetentionEvent> events, RetentionState state, InMemoryArchiveStore archive) {
+    }
+
+    /** Random cut points in (0, length): chunks of 1..maxChunk tokens. */
+    static int[] randomCuts(int length, int maxChunk, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Integer> cuts = new ArrayList<>();
+        int p = 0;
+        while (true) {
+            p += 1 + r.nextInt(maxChunk);
+            if (p >= length) {
+                break;
+            }
+            cuts.add(p);
+        }
+        return cuts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Continues {@code st} over {@code stream[from, to)} cut at the given absolute cut points. */
+    static void runInto(TieredRetention m, RetentionState st, InMemoryArchiveStore archive, TokenChunk stream, int from,
+                        int to, int[] cuts, float[] out, List<RetentionEvent> events) {
+        int hv = stream.heads() * stream.valueDim();
+        int start = from;
+        List<Integer> ends = new ArrayList<>();
+        for (int c : cuts) {
+            if (c > from && c < to) {
+                ends.add(c);
+            }
+        }
+        ends.add(to);
+        for (int end : ends) {
+            TokenChunk piece = stream.slice(start, end);
+            float[] o = new float[piece.length() * hv];
+            events.addAll(m.forward(st, archive, piece, o));
+            System.arraycopy(o, 0, out, start * hv, o.length);
+            start = end;
+        }
+    }
+
+    static Run run(TieredRetention m, TokenChunk stream, int[] cuts, long seed) {
+        RetentionState st = m.newState(seed);
+        InMemoryArchiveStore archive = new InMemoryArchiveStore();
+        float[] out = new float[stream.length() * stream.heads() * stream.valueDim()];
+        List<RetentionEvent> events = new ArrayList<>();
+        runInto(m, st, archive, stream, 0, stream.length(), cuts, out, events);
+        return new Run(out, events, st, archive);
+    }
+
+    static TokenChunk stream(CellSpec spec, int tokens, long seed) {
+        return RandomInputs.chunk(spec, tokens, seed);
+    }
+}

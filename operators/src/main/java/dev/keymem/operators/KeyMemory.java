@@ -1,0 +1,166 @@
+package dev.keymem.operators;
+
+import dev.keymem.models.caching.CacheStore;
+import dev.keymem.models.caching.CachingState;
+import dev.keymem.models.cells.CellState;
+import dev.keymem.state.CachingStatePiece;
+import dev.keymem.state.CellStatePiece;
+import dev.keymem.state.StateFrame;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.util.FlinkRuntimeException;
+
+/**
+ * The current key's memory in Flink keyed state (the keyed context selects the key): load, advance
+ * with the model, write back. Holds only state handles and the model; nothing of a key survives a
+ * call. Package-private: the operator's implementation detail.
+ */
+abstract class KeyMemory {
+
+    /** What one advance did, for metrics and the output record. */
+    record Advanced(long startPosition, long bytesWritten, int cachedStates, int cacheReads) {
+    }
+
+    /** Tokens the current key's memory has absorbed (0 when it has none). */
+    abstract long position() throws Exception;
+
+    /** Loads the key's memory (or a fresh one), advances it over the tokens, writes it back. */
+    abstract Advanced advance(String key, int[] tokenIds, float[] out) throws Exception;
+
+    /** Removes all of the current key's memory. */
+    abstract void clear() throws Exception;
+
+    static IllegalStateException shapeChanged(String key, int stored, int expected) {
+        return new IllegalStateException("stored memory of key '" + key + "' has " + stored
+                + " floats but the model's state has " + expected
+                + ": the model changed shape since the state was written");
+    }
+
+    /** One cell state per key in a ValueState. */
+    static final class Plain extends KeyMemory {
+        private final ValueState<CellState> state;
+        private final MemoryModel.Plain model;
+
+        Plain(ValueState<CellState> state, MemoryModel.Plain model) {
+            this.state = state;
+            this.model = model;
+        }
+
+        @Override
+        long position() throws Exception {
+            CellState s = state.value();
+            return s == null ? 0L : s.position();
+        }
+
+        @Override
+        Advanced advance(String key, int[] tokenIds, float[] out) throws Exception {
+            CellState s = state.value();
+            if (s == null) {
+                s = model.newState();
+            } else if (s.data().length != model.stateSize()) {
+                throw shapeChanged(key, s.data().length, model.stateSize());
+            }
+            long start = s.position();
+            model.advance(s, tokenIds, out);
+            state.update(s);
+            return new Advanced(start, StateFrame.OVERHEAD_BYTES + CellStatePiece.payloadBytes(s), 0, 0);
+        }
+
+        @Override
+        void clear() {
+            state.clear();
+        }
+    }
+
+    /** Memory Caching: the caching state in a ValueState, each cached checkpoint its own MapState entry. */
+    static final class Caching extends KeyMemory {
+        private final ValueState<CachingState> state;
+        private final MapState<Long, CellState> caches;
+        private final MemoryModel.Caching model;
+
+        Caching(ValueState<CachingState> state, MapState<Long, CellState> caches, MemoryModel.Caching model) {
+            this.state = state;
+            this.caches = caches;
+            this.model = model;
+        }
+
+        @Override
+        long position() throws Exception {
+            CachingState s = state.value();
+            return s == null ? 0L : s.position();
+        }
+
+        @Override
+        Advanced advance(String key, int[] tokenIds, float[] out) throws Exception {
+            CachingState s = state.value();
+            if (s == null) {
+                s = model.newState();
+                if (!caches.isEmpty()) {
+                    caches.clear(); // leftovers of an expired memory never mix with a new one
+                }
+            } else if (s.online().data().length != model.stateSize()) {
+                throw shapeChanged(key, s.online().data().length, model.stateSize());
+            }
+            long start = s.position();
+            StateStore store = new StateStore(caches, key);
+            model.advance(s, store, tokenIds, out);
+            state.update(s);
+            long bytes = StateFrame.OVERHEAD_BYTES + CachingStatePiece.payloadBytes(s) + store.bytesStored;
+            return new Advanced(start, bytes, s.caches().size(), store.loads);
+        }
+
+        @Override
+        void clear() {
+            state.clear();
+            caches.clear();
+        }
+    }
+
+    /** The current key's cached checkpoints, one MapState entry each; counts loads and bytes stored. */
+    private static final class StateStore implements CacheStore {
+        private final MapState<Long, CellState> map;
+        private final String key;
+        int loads;
+        long bytesStored;
+
+        StateStore(MapState<Long, CellState> map, String key) {
+            this.map = map;
+            this.key = key;
+        }
+
+        @Override
+        public CellState load(long cacheId) {
+            CellState s;
+            try {
+                s = map.get(cacheId);
+            } catch (Exception e) {
+                throw new FlinkRuntimeException("cannot read cached checkpoint " + cacheId + " of key '" + key + "'", e);
+            }
+            if (s == null) {
+                throw new IllegalStateException("cached checkpoint " + cacheId + " of key '" + key
+                        + "' is listed in its caching state but missing from the cache map");
+            }
+            loads++;
+            return s;
+        }
+
+        @Override
+        public void store(long cacheId, CellState s) {
+            try {
+                map.put(cacheId, s);
+            } catch (Exception e) {
+                throw new FlinkRuntimeException("cannot write cached checkpoint " + cacheId + " of key '" + key + "'", e);
+            }
+            bytesStored += StateFrame.OVERHEAD_BYTES + 8 + CellStatePiece.payloadBytes(s);
+        }
+
+        @Override
+        public void remove(long cacheId) {
+            try {
+                map.remove(cacheId);
+            } catch (Exception e) {
+                throw new FlinkRuntimeException("cannot remove cached checkpoint " + cacheId + " of key '" + key + "'", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/**
+ * The keyed memory operator: {@link dev.keymem.operators.KeyedMemoryFunction} gives every key of a
+ * stream of {@link dev.keymem.operators.TokenRecord}s its own memory (a plain cell, or Memory Caching)
+ * in Flink keyed state and emits {@link dev.keymem.operators.MemoryReadout}s; refused records go to the
+ * {@link dev.keymem.operators.DeadLetter} side output. Settings are the typed options of
+ * {@link dev.keymem.operators.MemoryOperatorOptions}.
+ *
+ * <pre>{@code
+ * Configuration options = new Configuration();
+ * options.set(MemoryOperatorOptions.MEMORY_TYPE, MemoryOperatorOptions.MemoryType.CACHING);
+ * SingleOutputStreamOperator<MemoryReadout> reads = records
+ *         .keyBy(r -> r.key)
+ *         .process(KeyedMemoryFunction.fromOptions(options))
+ *         .uid("keymem-memory");
+ * DataStream<DeadLetter> refused = reads.getSideOutput(KeyedMemoryFunction.DEAD_LETTERS);
+ * }</pre>
+ *
+ * <p>{@link dev.keymem.operators.BatchedMemoryOperator} is the batched form for plain memories: it
+ * buffers many keys' records and advances them in one {@link dev.keymem.models.cells.BatchAdvancer}
+ * step (a GPU one through {@link dev.keymem.operators.BatchAdvancerProvider}), with the same outputs,
+ * state and dead letters as the per-record operator:
+ *
+ * <pre>{@code
+ * options.set(MemoryOperatorOptions.BATCH_MAX_KEYS, 512);
+ * options.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ofMillis(20));
+ * SingleOutputStreamOperator<MemoryReadout> reads =
+ *         BatchedMemoryOperator.apply(records.keyBy(r -> r.key), options).uid("keymem-batched");
+ * }</pre>
+ */
+package dev.keymem.operators;

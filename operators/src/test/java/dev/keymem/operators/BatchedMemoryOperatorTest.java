@@ -1,0 +1,542 @@
+package dev.keymem.operators;
+
+import static dev.keymem.operators.KeyedMemoryFunctionTest.assertReadoutBitwise;
+import static dev.keymem.operators.OperatorTestSupport.VOCAB;
+import static dev.keymem.operators.OperatorTestSupport.byKey;
+import static dev.keymem.operators.OperatorTestSupport.interleaved;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.models.cells.CellState;
+import dev.keymem.operators.OperatorTestSupport.Backend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The batched memory operator in Flink's operator test harness, on the heap and RocksDB backends,
+ * with the CPU advancer and a resident (write-back on flush) stand-in for a device advancer.
+ */
+class BatchedMemoryOperatorTest {
+
+    /** The CPU advancer; the resident stand-in through a provider; the same through a JDK Function factory. */
+    enum Advancer { CPU, RESIDENT, RESIDENT_FUNCTION }
+
+    static Stream<Arguments> combinations() {
+        List<Arguments> l = new ArrayList<>();
+        for (Backend b : Backend.values()) {
+            for (Advancer a : Advancer.values()) {
+                if (a != Advancer.RESIDENT_FUNCTION || b == Backend.HASHMAP) { // the factory path once is enough
+                    l.add(Arguments.of(b, a));
+                }
+            }
+        }
+        return l.stream();
+    }
+
+    /** The small plain model; batches of at most {@code maxKeys} keys, no latency trigger. */
+    static Configuration options(Advancer a, int maxKeys) {
+        Configuration c = OperatorTestSupport.options();
+        c.set(MemoryOperatorOptions.BATCH_MAX_KEYS, maxKeys);
+        c.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ofHours(1));
+        if (a == Advancer.RESIDENT) {
+            c.set(MemoryOperatorOptions.BATCH_ADVANCER, ResidentTestAdvancer.Provider.class.getName());
+        } else if (a == Advancer.RESIDENT_FUNCTION) {
+            c.set(MemoryOperatorOptions.BATCH_ADVANCER, ResidentTestAdvancer.Factory.class.getName());
+        }
+        return c;
+    }
+
+    static final class Batched {
+        final KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout> harness;
+        final CapturingTaskMetricGroup metrics = new CapturingTaskMetricGroup();
+
+        Batched(Backend b, Configuration options, OperatorSubtaskState restore) throws Exception {
+            harness = new KeyedOneInputStreamOperatorTestHarness<>(BatchedMemoryOperator.fromOptions(options),
+                    r -> r.key, Types.STRING,
+                    new MockEnvironmentBuilder().setMaxParallelism(128).setMetricGroup(metrics).build());
+            harness.setStateBackend(OperatorTestSupport.stateBackend(b));
+            if (restore != null) {
+                harness.initializeState(restore);
+            }
+            harness.open();
+        }
+
+        void feed(List<TokenRecord> records) throws Exception {
+            for (TokenRecord r : records) {
+                harness.processElement(r, 0L);
+            }
+        }
+
+        /** As at a checkpoint: flush before the barrier, then snapshot. */
+        OperatorSubtaskState checkpoint(long id) throws Exception {
+            harness.prepareSnapshotPreBarrier(id);
+            return harness.snapshot(id, id);
+        }
+
+        List<MemoryReadout> outputs() {
+            return harness.extractOutputValues();
+        }
+
+        long counter(String name) {
+            return ((Counter) group().get(name)).getCount();
+        }
+
+        Histogram histogram(String name) {
+            return (Histogram) group().get(name);
+        }
+
+        InterceptingOperatorMetricGroup group() {
+            return metrics.operator;
+        }
+
+        /** The stored plain state of each key (copies); "none" when absent. */
+        Map<String, Object> states(Iterable<String> keys) throws Exception {
+            Map<String, Object> m = new LinkedHashMap<>();
+            var backend = harness.getOperator().getKeyedStateBackend();
+            for (String k : keys) {
+                harness.getOperator().setCurrentKey(k);
+                CellState s = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                        KeyedMemoryFunction.onlineDescriptor(Duration.ZERO)).value();
+                m.put(k, s == null ? "none" : s.copy());
+            }
+            return m;
+        }
+    }
+
+    /** The per-record operator's outputs and stored states for the same records. */
+    static Map<String, Object> perRecordStates(Backend b, List<TokenRecord> records, List<String> keys,
+                                               List<MemoryReadout> outs) throws Exception {
+        OperatorTestSupport.Opened o = OperatorTestSupport.open(b, OperatorTestSupport.options());
+        OperatorTestSupport.feed(o, records);
+        outs.addAll(o.harness.extractOutputValues());
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : OperatorTestSupport.states(o, keys).entrySet()) {
+            m.put(e.getKey(), ((List<?>) e.getValue()).get(0));
+        }
+        o.harness.close();
+        return m;
+    }
+
+    static void assertSameByKey(List<MemoryReadout> expected, List<MemoryReadout> got) {
+        Map<String, List<MemoryReadout>> e = byKey(expected);
+        Map<String, List<MemoryReadout>> g = byKey(got);
+        assertEquals(e.keySet(), g.keySet());
+        for (String k : e.keySet()) {
+            assertEquals(e.get(k).size(), g.get(k).size(), k);
+            for (int i = 0; i < e.get(k).size(); i++) {
+                assertReadoutBitwise(e.get(k).get(i), g.get(k).get(i));
+            }
+        }
+    }
+
+    static List<String> keys(List<TokenRecord> records) {
+        return records.stream().map(r -> r.key).distinct().sorted().collect(Collectors.toList());
+    }
+
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void outputsAndStatesEqualThePerRecordOperator(Backend backend, Advancer advancer) throws Exception {
+        List<TokenRecord> records = interleaved(6, 10, System.nanoTime());
+        List<MemoryReadout> expected = new ArrayList<>();
+        Map<String, Object> expectedStates = perRecordStates(backend, records, keys(records), expected);
+
+        ResidentTestAdvancer.reset();
+        Batched b = new Batched(backend, options(advancer, 4), null);
+        b.feed(records);
+        b.harness.endInput();
+        List<MemoryReadout> got = b.outputs();
+        Map<String, Object> states = b.states(keys(records));
+        long steps = b.counter("keymemBatchSteps");
+        long sizeFlushes = b.counter("keymemFlushesSize");
+        long endFlushes = b.counter("keymemFlushesEndOfInput");
+        Histogram batchKeys = b.histogram("keymemBatchKeys");
+        b.harness.close();
+
+        assertSameByKey(expected, got);
+        assertEquals(expectedStates, states);
+        // the end of input flushes what is left, if the last record did not fill a batch
+        assertTrue(sizeFlushes >= 1 && endFlushes <= 1, sizeFlushes + " size flushes, " + endFlushes + " at the end");
+        assertEquals(sizeFlushes + endFlushes, batchKeys.getCount());
+        assertEquals(4, batchKeys.getStatistics().getMax(), "a size-triggered batch holds max-keys keys");
+        assertTrue(steps > batchKeys.getCount(), "no batch held two records of one key (no sub-steps)");
+        assertEquals(records.size(), b.counter("keymemChunks"));
+        assertEquals(records.stream().mapToLong(r -> r.tokenIds.length).sum(), b.counter("keymemTokens"));
+        if (advancer != Advancer.CPU) {
+            assertEquals(steps, ResidentTestAdvancer.BATCH_KEYS.size(), "one advancer call per sub-step");
+            assertEquals(1, ResidentTestAdvancer.flushes.get(), "resident states flushed once, at the end of input");
+            assertEquals(1, ResidentTestAdvancer.closes.get());
+            assertEquals(1, b.counter("keymemStateSyncs"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aResidentAdvancerIsFlushedEarlyWhenTooManyStatesAreHeld(Backend backend) throws Exception {
+        List<TokenRecord> records = interleaved(9, 6, System.nanoTime());
+        List<MemoryReadout> expected = new ArrayList<>();
+        Map<String, Object> expectedStates = perRecordStates(backend, records, keys(records), expected);
+
+        Configuration opts = options(Advancer.RESIDENT, 2);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_HELD_STATES, 4);
+        ResidentTestAdvancer.reset();
+        Batched b = new Batched(backend, opts, null);
+        b.feed(records);
+        long early = b.counter("keymemStateSyncs");
+        b.harness.endInput();
+        List<MemoryReadout> got = b.outputs();
+        Map<String, Object> states = b.states(keys(records));
+        b.harness.close();
+        assertTrue(early >= 2, "only " + early + " early syncs with 9 keys and at most 4 states held");
+        assertEquals(ResidentTestAdvancer.flushes.get(), b.counter("keymemStateSyncs"));
+        assertSameByKey(expected, got);
+        assertEquals(expectedStates, states);
+    }
+
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void checkpointWithRecordsBufferedThenRestoreEqualsAnUninterruptedRun(Backend backend, Advancer advancer)
+            throws Exception {
+        Configuration opts = options(advancer, 5);
+        List<TokenRecord> records = interleaved(7, 12, System.nanoTime());
+        List<String> keys = keys(records);
+
+        Batched whole = new Batched(backend, opts, null);
+        whole.feed(records);
+        whole.harness.endInput();
+        List<MemoryReadout> expected = whole.outputs();
+        Map<String, Object> expectedStates = whole.states(keys);
+        whole.harness.close();
+
+        Batched first = new Batched(backend, opts, null);
+        int cut = 0;
+        while (cut < records.size() / 2 || first.outputs().size() == cut) { // stop past the middle, mid-batch
+            first.feed(records.subList(cut, cut + 1));
+            cut++;
+        }
+        assertTrue(cut < records.size() && first.outputs().size() < cut, "nothing was buffered at the checkpoint");
+        OperatorSubtaskState snapshot = first.checkpoint(1L);
+        List<MemoryReadout> got = new ArrayList<>(first.outputs());
+        assertEquals(cut, got.size(), "the barrier did not flush the buffer");
+        assertEquals(1, first.counter("keymemFlushesCheckpoint"));
+        first.harness.close();
+
+        Batched second = new Batched(backend, opts, snapshot);
+        second.feed(records.subList(cut, records.size()));
+        second.harness.endInput();
+        got.addAll(second.outputs());
+        Map<String, Object> gotStates = second.states(keys);
+        second.harness.close();
+
+        assertSameByKey(expected, got);
+        assertEquals(expectedStates, gotStates);
+    }
+
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void aKeyReadsTheSameInterleavedAsAlone(Backend backend, Advancer advancer) throws Exception {
+        Configuration opts = options(advancer, 3);
+        List<TokenRecord> records = interleaved(6, 8, System.nanoTime());
+        Batched all = new Batched(backend, opts, null);
+        all.feed(records);
+        all.harness.endInput();
+        Map<String, List<MemoryReadout>> together = byKey(all.outputs());
+        all.harness.close();
+        assertEquals(6, together.size());
+        for (Map.Entry<String, List<MemoryReadout>> e : together.entrySet()) {
+            Batched alone = new Batched(backend, opts, null);
+            alone.feed(records.stream().filter(r -> r.key.equals(e.getKey())).collect(Collectors.toList()));
+            alone.harness.endInput();
+            List<MemoryReadout> solo = alone.outputs();
+            alone.harness.close();
+            assertEquals(solo.size(), e.getValue().size());
+            for (int i = 0; i < solo.size(); i++) {
+                assertReadoutBitwise(solo.get(i), e.getValue().get(i));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void readsDoNotDependOnHowRecordsAreCut(Backend backend) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(System.nanoTime());
+        int keys = 4;
+        int[][] streams = new int[keys][];
+        for (int k = 0; k < keys; k++) {
+            streams[k] = rnd.ints(40 + rnd.nextInt(30), 0, VOCAB).toArray();
+        }
+        Map<String, float[]> a = concatenatedReads(backend, cut(streams, rnd));
+        Map<String, float[]> b = concatenatedReads(backend, cut(streams, rnd));
+        assertEquals(keys, a.size());
+        for (String k : a.keySet()) {
+            float[] x = a.get(k);
+            float[] y = b.get(k);
+            assertEquals(x.length, y.length);
+            double maxAbs = 0;
+            double maxErr = 0;
+            for (int i = 0; i < x.length; i++) {
+                maxAbs = Math.max(maxAbs, Math.abs(x[i]));
+                maxErr = Math.max(maxErr, Math.abs(x[i] - y[i]));
+            }
+            assertTrue(maxAbs > 0, "outputs are all zero");
+            assertTrue(maxErr / maxAbs <= 1e-4, "record cuts changed the reads of " + k + ": rel err " + maxErr / maxAbs);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void mergedRecordsRunOneStepPerBatchAndReadTheSameUpToRounding(Backend backend) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(System.nanoTime());
+        List<TokenRecord> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // one hot key and a few cold ones
+            String key = rnd.nextInt(4) == 0 ? "cold-" + rnd.nextInt(3) : "hot";
+            records.add(new TokenRecord(key, rnd.ints(1 + rnd.nextInt(11), 0, VOCAB).toArray()));
+        }
+        List<MemoryReadout> expected = new ArrayList<>();
+        Map<String, Object> expectedStates = perRecordStates(backend, records, keys(records), expected);
+
+        Configuration opts = options(Advancer.CPU, 3);
+        opts.set(MemoryOperatorOptions.BATCH_MERGE_RECORDS, true);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_TOKENS, 120);
+        Batched b = new Batched(backend, opts, null);
+        b.feed(records);
+        b.harness.endInput();
+        List<MemoryReadout> got = b.outputs();
+        Map<String, Object> states = b.states(keys(records));
+        long steps = b.counter("keymemBatchSteps");
+        long batches = b.histogram("keymemBatchKeys").getCount();
+        b.harness.close();
+
+        assertEquals(batches, steps, "merged records: one advancer step per batch");
+        assertTrue(records.size() > 2 * batches, "batches held too few records to merge any");
+        Map<String, List<MemoryReadout>> e = byKey(expected);
+        Map<String, List<MemoryReadout>> g = byKey(got);
+        assertEquals(e.keySet(), g.keySet());
+        for (String k : e.keySet()) {
+            assertEquals(e.get(k).size(), g.get(k).size(), k);
+            double maxAbs = 0;
+            double maxErr = 0;
+            for (int i = 0; i < e.get(k).size(); i++) {
+                MemoryReadout x = e.get(k).get(i);
+                MemoryReadout y = g.get(k).get(i);
+                assertEquals(x.startPosition, y.startPosition, k);
+                assertEquals(x.tokens, y.tokens, k);
+                for (int j = 0; j < x.outputs.length; j++) {
+                    maxAbs = Math.max(maxAbs, Math.abs(x.outputs[j]));
+                    maxErr = Math.max(maxErr, Math.abs(x.outputs[j] - y.outputs[j]));
+                }
+            }
+            assertTrue(maxAbs > 0 && maxErr / maxAbs <= 1e-4, k + ": rel err " + maxErr / maxAbs);
+            CellState xs = (CellState) expectedStates.get(k);
+            CellState ys = (CellState) states.get(k);
+            assertEquals(xs.position(), ys.position(), k);
+            double sAbs = 0;
+            double sErr = 0;
+            for (int j = 0; j < xs.data().length; j++) {
+                sAbs = Math.max(sAbs, Math.abs(xs.data()[j]));
+                sErr = Math.max(sErr, Math.abs(xs.data()[j] - ys.data()[j]));
+            }
+            assertTrue(sErr / sAbs <= 1e-4, k + " state: rel err " + sErr / sAbs);
+        }
+    }
+
+    /** Each key's stream cut into records of 1..15 tokens, keys interleaved at random. */
+    private static List<TokenRecord> cut(int[][] streams, SplittableRandom rnd) {
+        int[] at = new int[streams.length];
+        List<TokenRecord> out = new ArrayList<>();
+        int left = streams.length;
+        while (left > 0) {
+            int k = rnd.nextInt(streams.length);
+            if (at[k] == streams[k].length) {
+                continue;
+            }
+            int n = Math.min(1 + rnd.nextInt(15), streams[k].length - at[k]);
+            out.add(new TokenRecord("key-" + k, java.util.Arrays.copyOfRange(streams[k], at[k], at[k] + n)));
+            at[k] += n;
+            if (at[k] == streams[k].length) {
+                left--;
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, float[]> concatenatedReads(Backend backend, List<TokenRecord> records)
+            throws Exception {
+        Batched b = new Batched(backend, options(Advancer.CPU, 3), null);
+        b.feed(records);
+        b.harness.endInput();
+        Map<String, float[]> m = new LinkedHashMap<>();
+        for (Map.Entry<String, List<MemoryReadout>> e : byKey(b.outputs()).entrySet()) {
+            int n = e.getValue().stream().mapToInt(r -> r.outputs.length).sum();
+            float[] all = new float[n];
+            int p = 0;
+            long position = 0;
+            for (MemoryReadout r : e.getValue()) {
+                assertEquals(position, r.startPosition, e.getKey());
+                position += r.tokens;
+                System.arraycopy(r.outputs, 0, all, p, r.outputs.length);
+                p += r.outputs.length;
+            }
+            m.put(e.getKey(), all);
+        }
+        b.harness.close();
+        return m;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void theLatencyTriggerFiresAfterMaxDelay(Backend backend) throws Exception {
+        Configuration opts = options(Advancer.CPU, 100);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ofMillis(100));
+        Batched b = new Batched(backend, opts, null);
+        List<TokenRecord> records = interleaved(3, 2, 5);
+        b.harness.setProcessingTime(1_000);
+        b.feed(records.subList(0, 4));
+        b.harness.setProcessingTime(1_050);
+        b.feed(records.subList(4, 6));
+        b.harness.setProcessingTime(1_099);
+        assertEquals(0, b.outputs().size(), "advanced before the delay passed");
+        b.harness.setProcessingTime(1_100);
+        assertEquals(6, b.outputs().size(), "the latency trigger did not flush the buffer");
+        assertEquals(1, b.counter("keymemFlushesDelay"));
+        assertEquals(records.stream().mapToInt(r -> r.tokenIds.length).sum(),
+                b.histogram("keymemBatchTokens").getStatistics().getMax(), "tokens of the delayed batch");
+        // the next record arms a fresh timer
+        b.feed(records.subList(0, 1));
+        b.harness.setProcessingTime(1_199);
+        assertEquals(6, b.outputs().size());
+        b.harness.setProcessingTime(1_200);
+        assertEquals(7, b.outputs().size());
+        assertEquals(2, b.counter("keymemFlushesDelay"));
+        assertEquals(0, b.counter("keymemFlushesSize"));
+        b.harness.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void withoutDelayEveryRecordIsAdvancedAtOnceAndExpiredMemoriesStartAfresh(Backend backend) throws Exception {
+        Configuration opts = options(Advancer.CPU, 100);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ZERO);
+        opts.set(MemoryOperatorOptions.STATE_TTL, Duration.ofSeconds(10));
+        Batched b = new Batched(backend, opts, null);
+        TokenRecord r = new TokenRecord("k", new int[] {1, 2, 3});
+        b.harness.setStateTtlProcessingTime(1_000);
+        b.harness.processElement(r, 0L);
+        assertEquals(1, b.outputs().size(), "max-delay 0 must advance the record at once");
+        b.harness.setStateTtlProcessingTime(5_000);
+        b.harness.processElement(r, 0L);
+        b.harness.setStateTtlProcessingTime(5_000 + 10_001);
+        b.harness.processElement(r, 0L);
+        List<MemoryReadout> outs = b.outputs();
+        assertEquals(3, b.counter("keymemFlushesDelay"));
+        b.harness.close();
+        assertEquals(0, outs.get(0).startPosition);
+        assertEquals(3, outs.get(1).startPosition);
+        assertEquals(0, outs.get(2).startPosition, "memory should have expired");
+        assertReadoutBitwise(outs.get(0), outs.get(2));
+    }
+
+    @Test
+    void aWatermarkIsForwardedOnlyAfterTheBufferedRecordsOutputs() throws Exception {
+        Batched b = new Batched(Backend.HASHMAP, options(Advancer.CPU, 100), null);
+        b.harness.processElement(new TokenRecord("a", new int[] {1, 2}), 10L);
+        b.harness.processElement(new TokenRecord("b", new int[] {3}), 11L);
+        b.harness.processWatermark(new Watermark(11L));
+        List<Object> out = new ArrayList<>(b.harness.getOutput());
+        b.harness.close();
+        assertEquals(3, out.size(), out.toString());
+        assertEquals(10L, ((StreamRecord<?>) out.get(0)).getTimestamp(), "outputs keep their record's timestamp");
+        assertEquals(11L, ((StreamRecord<?>) out.get(1)).getTimestamp());
+        assertEquals(new Watermark(11L), out.get(2));
+    }
+
+    @ParameterizedTest
+    @MethodSource("combinations")
+    void badRecordsGoToTheSameDeadLettersAsThePerRecordOperator(Backend backend, Advancer advancer)
+            throws Exception {
+        List<TokenRecord> good = interleaved(2, 6, 99);
+        List<TokenRecord> bad = List.of(
+                new TokenRecord("key-0", new int[0]),
+                new TokenRecord("key-1", null),
+                new TokenRecord("key-0", new int[65]),
+                new TokenRecord("key-1", new int[] {1, 2, VOCAB}),
+                new TokenRecord("key-0", new int[] {-3}));
+        List<TokenRecord> mixed = new ArrayList<>(good);
+        for (int i = 0; i < bad.size(); i++) {
+            mixed.add(2 + 2 * i, bad.get(i));
+        }
+        OperatorTestSupport.Opened perRecord = OperatorTestSupport.open(backend, OperatorTestSupport.options());
+        OperatorTestSupport.feed(perRecord, mixed);
+        List<MemoryReadout> expected = perRecord.harness.extractOutputValues();
+        List<DeadLetter> expectedDead = deadLetters(perRecord.harness);
+        perRecord.harness.close();
+
+        Batched b = new Batched(backend, options(advancer, 2), null);
+        b.feed(mixed);
+        b.harness.endInput();
+        List<MemoryReadout> got = b.outputs();
+        List<DeadLetter> dead = deadLetters(b.harness);
+        assertEquals(bad.size(), b.counter("keymemDeadLetters"));
+        assertEquals(good.size(), b.counter("keymemChunks"));
+        b.harness.close();
+
+        assertSameByKey(expected, got);
+        assertEquals(bad.size(), expectedDead.size());
+        assertEquals(expectedDead, dead, "dead letters (reasons and positions) differ from the per-record operator's");
+    }
+
+    private static List<DeadLetter> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, ?> h) {
+        var q = h.getSideOutput(KeyedMemoryFunction.DEAD_LETTERS);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void memoryCachingAndUnknownAdvancersAreRefusedWithAClearError() {
+        IllegalArgumentException caching = assertThrows(IllegalArgumentException.class, () ->
+                BatchedMemoryOperator.fromOptions(OperatorTestSupport.options(MemoryOperatorOptions.MemoryType.CACHING)));
+        assertTrue(caching.getMessage().contains("keymem.memory.type=CACHING"), caching.getMessage());
+
+        Configuration opts = OperatorTestSupport.options();
+        opts.set(MemoryOperatorOptions.BATCH_ADVANCER, "dev.keymem.NoSuchProvider");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> new ConfiguredModelFactory(opts).createBatched());
+        assertTrue(unknown.getMessage().contains("keymem.batch.advancer: class 'dev.keymem.NoSuchProvider' not found"),
+                unknown.getMessage());
+
+        opts.set(MemoryOperatorOptions.BATCH_ADVANCER, String.class.getName());
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> new ConfiguredModelFactory(opts).createBatched());
+        assertTrue(wrong.getMessage().contains("does not implement dev.keymem.operators.BatchAdvancerProvider nor "
+                        + "java.util.function.Function"),
+                wrong.getMessage());
+
+        Configuration zero = OperatorTestSupport.options();
+        zero.set(MemoryOperatorOptions.BATCH_MAX_KEYS, 0);
+        IllegalArgumentException keys = assertThrows(IllegalArgumentException.class,
+                () -> BatchedMemoryOperator.fromOptions(zero));
+        assertTrue(keys.getMessage().contains("keymem.batch.max-keys must be positive: 0"), keys.getMessage());
+    }
+}

@@ -1,0 +1,32 @@
+package dev.keymem.state;
+
+import dev.keymem.models.cells.CellState;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeutils.SerializerTestBase;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+
+/** Flink's serializer contract tests for cached checkpoint entries. */
+class CachedStateSerializerTest extends SerializerTestBase<CellState> {
+
+    @Override
+    protected TypeSerializer<CellState> createSerializer() {
+        return new CachedStateSerializer();
+    }
+
+    @Override
+    protected int getLength() {
+        return -1;
+    }
+
+    @Override
+    protected Class<CellState> getTypeClass() {
+        return CellState.class;
+    }
+
+    @Override
+    protected CellState[] getTestData() {
+        SplittableRandom r = new SplittableRandom(17);
+        return new CellState[] {StateSamples.randomState(r, 0), StateSamples.randomState(r, 24),
+                StateSamples.randomState(r, 2 * 16 * 16)};
+    }
+}
