@@ -227,6 +227,11 @@ public final class CudaGatedDelta implements BatchAdvancer, AutoCloseable {
         return resident.size();
     }
 
+    /** Whether the key's state is resident on the device now (not yet evicted or invalidated). */
+    public boolean isResident(long keyId) {
+        return resident.containsKey(keyId);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Sizing and groups
 
