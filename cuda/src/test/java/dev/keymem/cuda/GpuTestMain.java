@@ -22,7 +22,9 @@ public final class GpuTestMain {
 
     public static void main(String[] args) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(CudaGatedDeltaTest.class), selectClass(EmulatedPipelineTest.class)).build();
+                .selectors(selectClass(CudaGatedDeltaTest.class), selectClass(EmulatedPipelineTest.class),
+                        selectClass(ResidentCudaAdvancerGpuTest.class), selectClass(ResidentCudaAdvancerTest.class),
+                        selectClass(CudaAdvancerFunctionTest.class)).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);
