@@ -51,6 +51,11 @@ import java.util.Objects;
  * </ol>
  * Every decision depends only on token positions and the tokens themselves, so outputs, events and
  * states are identical for every chunking of a stream and after a state copy (restore) mid-stream.
+ *
+ * <p><b>Forms.</b> {@link #forwardReference} reads token by token through {@link TierAttention} (double
+ * arithmetic per tier, merged by log-sum-exp). {@link #forward} reads each segment of a block's queries
+ * at once with dense products ({@link TierSegmentRead}); it makes the same decisions, and its reads and
+ * masses agree with the reference's up to float rounding (RetentionFastFormTest).
  */
 public final class TieredRetention {
     private final MemoryCell cell;
