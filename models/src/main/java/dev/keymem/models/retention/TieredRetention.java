@@ -1,5 +1,7 @@
 package dev.keymem.models.retention;
 
+import dev.keymem.models.backend.ScalarBackend;
+import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.cells.TokenChunk;
@@ -49,6 +51,11 @@ import java.util.Objects;
  * </ol>
  * Every decision depends only on token positions and the tokens themselves, so outputs, events and
  * states are identical for every chunking of a stream and after a state copy (restore) mid-stream.
+ *
+ * <p><b>Forms.</b> {@link #forwardReference} reads token by token through {@link TierAttention} (double
+ * arithmetic per tier, merged by log-sum-exp). {@link #forward} reads each segment of a block's queries
+ * at once with dense products ({@link TierSegmentRead}); it makes the same decisions, and its reads and
+ * masses agree with the reference's up to float rounding (RetentionFastFormTest).
  */
 public final class TieredRetention {
     private final MemoryCell cell;
@@ -57,8 +64,20 @@ public final class TieredRetention {
     private final int keyDim;
     private final int valueDim;
     private final TierAttention attention;
+    private final TierSegmentRead segmentRead;
 
+    /** With the plain-Java {@link ScalarBackend} for the fast read (its reads do not depend on chunking). */
     public TieredRetention(MemoryCell innovationCell, RetentionSettings settings) {
+        this(innovationCell, settings, ScalarBackend.INSTANCE);
+    }
+
+    /**
+     * @param backend the products of the fast read ({@link #forward}); with a blocked backend (Vector API,
+     *                ND4J) a product's elements may round differently for different shapes, so the fast
+     *                form's outputs and attention masses may then depend on chunking at float rounding
+     */
+    public TieredRetention(MemoryCell innovationCell, RetentionSettings settings, TensorBackend backend) {
+        Objects.requireNonNull(backend, "backend");
         this.cell = Objects.requireNonNull(innovationCell, "innovationCell");
         this.settings = Objects.requireNonNull(settings, "settings");
         CellSpec spec = cell.spec();
@@ -70,6 +89,7 @@ public final class TieredRetention {
         this.keyDim = spec.keyDim();
         this.valueDim = spec.valueDim();
         this.attention = new TierAttention(heads, keyDim, valueDim, settings.scale());
+        this.segmentRead = new TierSegmentRead(backend, heads, keyDim, valueDim, settings.scale());
     }
 
     public RetentionSettings settings() {
@@ -91,9 +111,58 @@ public final class TieredRetention {
      * Advances the key's memory over {@code chunk}, writes the reads [T,H,V] into {@code out} and
      * returns what happened to tokens at the block closes inside the chunk, in order.
      *
+     * <p>Fast form: the chunk is cut at block closes into segments; a segment's tokens join T0 and its
+     * queries are read together ({@link TierSegmentRead}: per head, one product of the segment's queries
+     * against all sink, T0, T1, recalled and T2 columns, masked causally per row, one exact softmax per
+     * row, one product with the values), then the block closes if the segment ends at a block boundary.
+     * Within a block only T0 changes, so this reads exactly what {@link #forwardReference} reads.
+     *
      * @param archive the key's T3 store (may be null when archiveCap is 0)
      */
     public List<RetentionEvent> forward(RetentionState st, ArchiveStore archive, TokenChunk chunk, float[] out) {
+        check(st, archive, chunk, out);
+        List<RetentionEvent> events = new ArrayList<>();
+        int hk = heads * keyDim;
+        int hv = heads * valueDim;
+        boolean usesBeta = cell.spec().kind().usesBeta();
+        boolean usesGate = cell.spec().kind().usesGate();
+        int T = chunk.length();
+        int t0 = 0;
+        while (t0 < T) {
+            long first = st.position();
+            int c = (int) Math.min(T - t0, settings.block() - first % settings.block());
+            double[] qs = st.blockQuerySum();
+            for (int t = t0; t < t0 + c; t++) {
+                float[] k = Arrays.copyOfRange(chunk.k(), t * hk, (t + 1) * hk);
+                float[] v = Arrays.copyOfRange(chunk.v(), t * hv, (t + 1) * hv);
+                float[] beta = usesBeta ? Arrays.copyOfRange(chunk.beta(), t * heads, (t + 1) * heads) : null;
+                float[] g = usesGate ? Arrays.copyOfRange(chunk.g(), t * heads, (t + 1) * heads) : null;
+                st.mutableWindow().add(new RetainedToken(first + t - t0, k, v, beta, g, Float.NaN, 0.0, Double.NaN));
+                for (int x = 0; x < hk; x++) {
+                    qs[x] += chunk.q()[t * hk + x];
+                }
+            }
+            segmentRead.read(chunk.q(), t0, c, first, st.mutableSinks(), st.mutableWindow(), st.mutableRetained(),
+                    st.mutableRecalled(), st.compressed(), out);
+            for (int t = 0; t < c; t++) {
+                st.advance();
+            }
+            if (st.position() % settings.block() == 0) {
+                closeBlock(st, archive, events);
+            }
+            t0 += c;
+        }
+        return events;
+    }
+
+    /**
+     * Reference (token by token) form of {@link #forward}, same contract: each token reads through
+     * {@link TierAttention} (per tier partial softmaxes in double, merged by log-sum-exp) right after it
+     * joins T0. The two forms make the same state changes, events and decisions; their reads and
+     * attention masses differ by float rounding (the fast form's scores are float products), so a
+     * decision that hinges on a probability within rounding of a draw or of a rival could differ.
+     */
+    public List<RetentionEvent> forwardReference(RetentionState st, ArchiveStore archive, TokenChunk chunk, float[] out) {
         check(st, archive, chunk, out);
         List<RetentionEvent> events = new ArrayList<>();
         int hk = heads * keyDim;

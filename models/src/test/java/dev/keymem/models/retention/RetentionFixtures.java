@@ -80,4 +80,60 @@ final class RetentionFixtures {
     static TokenChunk stream(CellSpec spec, int tokens, long seed) {
         return RandomInputs.chunk(spec, tokens, seed);
     }
+
+    /** Float64 softmax over the exact entries and the used T2 slots (logit + ln n); weights of the exact entries per head. */
+    static double[] unionOracle(List<RetainedToken> exact, CompressedSlots t2, float scale, float[] q, int qOff, int heads,
+                           int d, List<double[]> weightsOut) {
+        double[] out = new double[heads * d];
+        for (int h = 0; h < heads; h++) {
+            List<Double> logit = new ArrayList<>();
+            List<double[]> val = new ArrayList<>();
+            for (RetainedToken t : exact) {
+                double s = 0;
+                double[] v = new double[d];
+                for (int x = 0; x < d; x++) {
+                    s += (double) q[qOff + h * d + x] * t.k()[h * d + x];
+                    v[x] = t.v()[h * d + x];
+                }
+                logit.add(s * scale);
+                val.add(v);
+            }
+            for (int c = 0; c < t2.slots(); c++) {
+                double n = t2.counts()[h * t2.slots() + c];
+                if (n == 0) {
+                    continue;
+                }
+                double s = 0;
+                double[] v = new double[d];
+                for (int x = 0; x < d; x++) {
+                    s += (double) q[qOff + h * d + x] * t2.keys()[(h * t2.slots() + c) * d + x];
+                    v[x] = t2.values()[(h * t2.slots() + c) * d + x];
+                }
+                logit.add(s * scale + Math.log(n));
+                val.add(v);
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (double l : logit) {
+                max = Math.max(max, l);
+            }
+            double sum = 0;
+            for (double l : logit) {
+                sum += Math.exp(l - max);
+            }
+            double[] w = new double[exact.size()];
+            for (int i = 0; i < logit.size(); i++) {
+                double p = Math.exp(logit.get(i) - max) / sum;
+                for (int x = 0; x < d; x++) {
+                    out[h * d + x] += p * val.get(i)[x];
+                }
+                if (i < exact.size()) {
+                    w[i] = p;
+                }
+            }
+            if (weightsOut != null) {
+                weightsOut.add(w);
+            }
+        }
+        return out;
+    }
 }

@@ -29,62 +29,7 @@ class TierReadTest {
         exact.addAll(st.window());
         exact.addAll(st.retained());
         exact.addAll(st.recalled());
-        CompressedSlots t2 = st.compressed();
-        double[] out = new double[H * D];
-        for (int h = 0; h < H; h++) {
-            List<Double> logit = new ArrayList<>();
-            List<double[]> val = new ArrayList<>();
-            for (RetainedToken t : exact) {
-                double d = 0;
-                for (int x = 0; x < D; x++) {
-                    d += (double) q[qOff + h * D + x] * t.k()[h * D + x];
-                }
-                logit.add(d * scale);
-                double[] v = new double[D];
-                for (int x = 0; x < D; x++) {
-                    v[x] = t.v()[h * D + x];
-                }
-                val.add(v);
-            }
-            for (int c = 0; c < t2.slots(); c++) {
-                double n = t2.counts()[h * t2.slots() + c];
-                if (n == 0) {
-                    continue;
-                }
-                double d = 0;
-                for (int x = 0; x < D; x++) {
-                    d += (double) q[qOff + h * D + x] * t2.keys()[(h * t2.slots() + c) * D + x];
-                }
-                logit.add(d * scale + Math.log(n));
-                double[] v = new double[D];
-                for (int x = 0; x < D; x++) {
-                    v[x] = t2.values()[(h * t2.slots() + c) * D + x];
-                }
-                val.add(v);
-            }
-            double max = Double.NEGATIVE_INFINITY;
-            for (double l : logit) {
-                max = Math.max(max, l);
-            }
-            double sum = 0;
-            for (double l : logit) {
-                sum += Math.exp(l - max);
-            }
-            double[] w = new double[exact.size()];
-            for (int i = 0; i < logit.size(); i++) {
-                double p = Math.exp(logit.get(i) - max) / sum;
-                for (int x = 0; x < D; x++) {
-                    out[h * D + x] += p * val.get(i)[x];
-                }
-                if (i < exact.size()) {
-                    w[i] = p;
-                }
-            }
-            if (weightsOut != null) {
-                weightsOut.add(w);
-            }
-        }
-        return out;
+        return RetentionFixtures.unionOracle(exact, st.compressed(), scale, q, qOff, H, D, weightsOut);
     }
 
     private static RetentionState stateAt(TieredRetention m, TokenChunk stream, int tokens) {
@@ -166,8 +111,9 @@ class TierReadTest {
         }
     }
 
-    @Test
-    void forwardReadsTheTokenItselfAndAccumulatesOracleMassOnEarlierTokens() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void forwardReadsTheTokenItselfAndAccumulatesOracleMassOnEarlierTokens(boolean reference) {
         CellSpec spec = RetentionFixtures.spec(CellKind.DELTA, H, D);
         RetentionSettings s = RetentionFixtures.small(D);
         TieredRetention m = RetentionFixtures.model(spec, s, true);
@@ -178,7 +124,9 @@ class TierReadTest {
             l.forEach(t -> massBefore.put(t.position(), t.mass()));
         }
         float[] out = new float[H * D];
-        List<RetentionEvent> ev = m.forward(st, new InMemoryArchiveStore(), stream.slice(250, 251), out);
+        List<RetentionEvent> ev = reference
+                ? m.forwardReference(st, new InMemoryArchiveStore(), stream.slice(250, 251), out)
+                : m.forward(st, new InMemoryArchiveStore(), stream.slice(250, 251), out);
         assertTrue(ev.isEmpty());
         assertEquals(250L, st.window().get(st.window().size() - 1).position(), "the token joined T0");
         List<double[]> w = new ArrayList<>();
