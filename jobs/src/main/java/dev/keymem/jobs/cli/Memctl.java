@@ -19,7 +19,8 @@ public final class Memctl {
     public static final int EXIT_USAGE = 2;
 
     /** The subcommand table, in usage order. */
-    private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new CellCommand(), new RecallCommand());
+    private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new LogsCommand(), new ContextCommand(),
+            new CellCommand(), new RecallCommand());
 
     private Memctl() {
     }
