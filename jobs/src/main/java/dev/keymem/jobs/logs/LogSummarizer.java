@@ -96,7 +96,7 @@ public final class LogSummarizer {
     }
 
     /** Advances the source's memory over one line; returns a summary (JSON) when everyLines is reached, else null. */
-    public String accept(SourceMemory m, LogLine line) {
+    public String accept(SourceMemory m, PendingLines pending, LogLine line) throws Exception {
         TextFrontEnd.Encoded e = frontEnd.encode(line.text);
         float[] x = normalized(e.vector);
         TokenChunk chunk = new TokenChunk(1, 1, d, d, x, x, x, new float[] {settings.beta()},
@@ -106,7 +106,7 @@ public final class LogSummarizer {
         if (retention != null) {
             retention.forward(m.retention, null, chunk, out);
         }
-        m.pending.add(new SourceMemory.PendingLine(m.position, line.text, e.template, line.offset, line.timestamp,
+        pending.add(new SourceMemory.PendingLine(m.position, line.text, e.template, line.offset, line.timestamp,
                 innovation, x));
         m.position++;
         if (m.linesSinceLast == 0) {
@@ -114,7 +114,7 @@ public final class LogSummarizer {
         }
         m.linesSinceLast++;
         m.lastOffset = line.offset;
-        return m.linesSinceLast >= settings.everyLines() ? summarize(m, source(line), false) : null;
+        return m.linesSinceLast >= settings.everyLines() ? summarize(m, pending, source(line), false) : null;
     }
 
     private static String source(LogLine line) {
@@ -125,17 +125,18 @@ public final class LogSummarizer {
      * The summary of the lines since the last one, or null when there were none. {@code last} reports
      * every line (end of input) instead of leaving the undecided ones to the next summary.
      */
-    public String summarize(SourceMemory m, String source, boolean last) {
+    public String summarize(SourceMemory m, PendingLines pendingLines, String source, boolean last) throws Exception {
         if (m.linesSinceLast == 0) {
             return null;
         }
+        List<SourceMemory.PendingLine> pending = pendingLines.all();
         long to = m.position;
         long decidedEnd = last ? to : Math.max(m.reportedUpTo, to - settings.decisionLag());
         Map<Long, Held> held = held(m);
         List<SourceMemory.PendingLine> reported = new ArrayList<>();
         List<Held> why = new ArrayList<>();
         long undecidedFrom = Math.max(m.reportedUpTo, to - settings.decisionLag());
-        for (SourceMemory.PendingLine p : m.pending) {
+        for (SourceMemory.PendingLine p : pending) {
             if (p.position < m.reportedUpTo || p.position >= decidedEnd) {
                 continue;
             }
@@ -176,17 +177,11 @@ public final class LogSummarizer {
             o.put("innovation", round(p.innovation));
             o.put("kept_by", why.get(i).tier);
             o.put("template", p.template);
-            o.put("similar_later", similarLater(m.pending, p, to));
+            o.put("similar_later", similarLater(pending, p, to));
             byTemplate.put(p.template, o);
         }
         // Drop reported and decided lines; keep the undecided tail for the next summary.
-        List<SourceMemory.PendingLine> keep = new ArrayList<>();
-        for (SourceMemory.PendingLine p : m.pending) {
-            if (p.position >= decidedEnd) {
-                keep.add(p);
-            }
-        }
-        m.pending = keep;
+        pendingLines.removeBelow(decidedEnd);
         m.reportedUpTo = decidedEnd;
         m.linesSinceLast = 0;
         m.fromOffset = -1;

@@ -2,21 +2,17 @@ package dev.keymem.jobs.logs;
 
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.retention.RetentionState;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * One source's state in the log summarization job: the B'MOJO state, the STR/CMP state (null when
- * retention is off), the lines not yet reported in a summary (at most everyLines + the decision lag),
- * and the counters of the current summary period. Kept in Flink keyed state (one per source).
+ * retention is off) and the counters of the current summary period. Kept in Flink keyed state (one per
+ * source); the lines not yet reported (at most everyLines + the decision lag) are kept apart, in
+ * {@link PendingLines}.
  */
 public class SourceMemory {
     /** B'MOJO: fading cell, window ring, eidetic store. */
     public BmojoState bmojo;
     /** STR/CMP tiers, or null. */
     public RetentionState retention;
-    /** Lines whose fate is not yet reported, in position order. */
-    public List<PendingLine> pending = new ArrayList<>();
     /** Next line position of this source (lines seen). */
     public long position;
     /** Lines before this position are reported (or were not retained). */

@@ -17,25 +17,26 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The summarizer alone (no Flink) over the bundled sample, keyed by service as the job keys it. */
-class LogSummarizerTest {
+public class LogSummarizerTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Runs the summarizer per source over the lines; returns the summaries (JSON) in emission order. */
-    static List<JsonNode> run(List<String> lines, LogSummarySettings settings) throws Exception {
+    public static List<JsonNode> run(List<String> lines, LogSummarySettings settings) throws Exception {
         LogSummarizer s = new LogSummarizer(settings, TextFrontEnd.builder().dimension(settings.dimension()).build());
         LogLineParser parser = new LogLineParser(null);
         Map<String, SourceMemory> mem = new HashMap<>();
+        Map<String, PendingLines> pending = new HashMap<>();
         List<JsonNode> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             LogLine l = parser.parse(null, lines.get(i), i, -1);
             SourceMemory m = mem.computeIfAbsent(l.source, k -> s.newMemory(k.hashCode()));
-            String sum = s.accept(m, l);
+            String sum = s.accept(m, pending.computeIfAbsent(l.source, k -> new PendingLines.InMemory()), l);
             if (sum != null) {
                 out.add(JSON.readTree(sum));
             }
         }
         for (Map.Entry<String, SourceMemory> e : mem.entrySet()) {
-            String sum = s.summarize(e.getValue(), e.getKey(), true);
+            String sum = s.summarize(e.getValue(), pending.get(e.getKey()), e.getKey(), true);
             if (sum != null) {
                 out.add(JSON.readTree(sum));
             }
