@@ -94,7 +94,8 @@ final class ContextCommand implements Subcommand {
                                 err.println("dead letter: " + o.json);
                             }
                         }
-                    });
+                    }, err, () -> String.format(Locale.ROOT, "[progress] running: %d answers, %d dead letters (%.1f s)",
+                            counts[0], counts[1], (System.nanoTime() - t0) / 1e9));
             JobCli.progress(err, String.format(Locale.ROOT, "memctl context: done in %.1f s: %d events, %d answers, "
                     + "%d dead letters%s", (System.nanoTime() - t0) / 1e9, records.size(), counts[0], counts[1],
                     outFile == null ? "" : " -> " + outFile));

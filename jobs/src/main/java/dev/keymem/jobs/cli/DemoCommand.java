@@ -96,6 +96,7 @@ final class DemoCommand implements Subcommand {
                     + p.positiveInt("checkpoint-ms", 1000) + " ms; no Kafka needed");
             out.flush();
             long[] lines = new long[1];
+            JobCli.progress(err, "[progress] starting the MiniCluster and submitting the job");
             JobCli.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), null, settings, fe),
                     "memctl demo", chk, o -> {
                         if (o.isResult()) {
@@ -108,7 +109,8 @@ final class DemoCommand implements Subcommand {
                         } else {
                             err.println("dead letter: " + o.json);
                         }
-                    });
+                    }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
+                            + "(%.1f s)", lines[0], records.size(), summaries.size(), (System.nanoTime() - t0) / 1e9));
         } else {
             runOnKafka(conn, env, records, settings, fe, chk, summaries, out, err);
         }

@@ -73,12 +73,33 @@ final class JobCli {
                 EmbeddedJobs.config(checkpoints, checkpointMs, parallelism));
     }
 
-    /** Runs a bounded embedded job, handing each output to {@code sink}; deletes the checkpoints after. */
-    static void collect(DataStream<JobOutput> outputs, String name, Path checkpoints, Consumer<JobOutput> sink)
-            throws Exception {
+    /**
+     * Runs a bounded embedded job, handing each output to {@code sink}; deletes the checkpoints after.
+     * While it runs, {@code heartbeat} (may be null) is printed to {@code err} every 5 s.
+     */
+    static void collect(DataStream<JobOutput> outputs, String name, Path checkpoints, Consumer<JobOutput> sink,
+                        PrintStream err, java.util.function.Supplier<String> heartbeat) throws Exception {
+        Thread beat = null;
+        if (heartbeat != null) {
+            beat = new Thread(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(5000);
+                        progress(err, heartbeat.get());
+                    }
+                } catch (InterruptedException e) {
+                    // done
+                }
+            }, "memctl-progress");
+            beat.setDaemon(true);
+            beat.start();
+        }
         try {
             EmbeddedJobs.collect(outputs, name, sink);
         } finally {
+            if (beat != null) {
+                beat.interrupt();
+            }
             deleteTree(checkpoints);
         }
     }

@@ -136,7 +136,8 @@ final class LogsCommand implements Subcommand {
                                 err.println("dead letter: " + o.json);
                             }
                         }
-                    });
+                    }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
+                            + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9));
             JobCli.progress(err, String.format(Locale.ROOT,
                     "memctl logs: done in %.1f s: %d lines, %d summaries, %d dead letters%s", (System.nanoTime() - t0)
                             / 1e9, counts[0], counts[1], counts[2], outFile == null ? "" : " -> " + outFile));

@@ -26,6 +26,13 @@ public final class Memctl {
     }
 
     public static void main(String[] args) {
+        // memctl bundles no logging backend: say so to SLF4J instead of letting it warn on every run.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
