@@ -8,11 +8,9 @@ import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.cells.TokenChunk;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -27,9 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Tokens per second of one key's memory cell, single thread: each invocation advances the state
  * (carried from call to call) over {@link #TOKENS} tokens with H = 4 heads, K = V = dim, chunk 64.
- * The primary score is tokens/s ({@code @OperationsPerInvocation}). For the chunked matrix cells the
- * secondary metric {@code flops} counts the FLOPs of the chunked algorithm's products (see
- * {@link #chunkedMacsPerToken}); its ops/s is the effective FLOP/s.
+ * The primary score is tokens/s on the wall clock ({@code @OperationsPerInvocation}).
+ * {@link CpuCounters} adds the thread's CPU time and, for the chunked matrix cells, the FLOPs of
+ * the chunked algorithm's products (see {@link #chunkedMacsPerToken}); summarize.py derives
+ * tokens/s and the effective GFLOP/s per CPU second from them.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -109,33 +108,22 @@ public class CellBench {
         }
     }
 
-    /** FLOPs of the chunked matrix cells' products, reported as a rate (0 for the deep cell). */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Flops {
-        public long flops;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            flops = 0;
-        }
-    }
-
     @Benchmark
     @OperationsPerInvocation(TOKENS)
-    public float[] recurrent(Recurrent s) {
+    public float[] recurrent(Recurrent s, CpuCounters counters) {
+        long t0 = CpuCounters.now();
         s.cell.forward(s.state, s.chunk, s.out);
+        counters.add(t0, 0);
         return s.out;
     }
 
     @Benchmark
     @OperationsPerInvocation(TOKENS)
-    public float[] chunked(Chunked s, Flops counter) {
+    public float[] chunked(Chunked s, CpuCounters counters) {
+        long t0 = CpuCounters.now();
         s.cell.forward(s.state, s.chunk, s.out);
         CellKind kind = s.spec.kind();
-        if (kind != CellKind.DEEP) {
-            counter.flops += (long) (2 * HEADS * TOKENS * chunkedMacsPerToken(kind, s.dim, s.dim));
-        }
+        counters.add(t0, kind == CellKind.DEEP ? 0 : (long) (2 * HEADS * TOKENS * chunkedMacsPerToken(kind, s.dim, s.dim)));
         return s.out;
     }
 

@@ -2,7 +2,12 @@ package dev.keymem.operators;
 
 import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.TensorBackend;
+import dev.keymem.models.bmojo.Bmojo;
+import dev.keymem.models.bmojo.BmojoSettings;
 import dev.keymem.models.caching.CachingSettings;
+import dev.keymem.models.retention.RetentionSettings;
+import dev.keymem.models.retention.SignificanceWeights;
+import dev.keymem.models.retention.TieredRetention;
 import dev.keymem.models.caching.MemoryCaching;
 import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellKind;
@@ -23,7 +28,8 @@ import org.apache.flink.configuration.ReadableConfig;
 /**
  * Builds the model {@link MemoryOperatorOptions} describe: the model config JSON with the cell kind /
  * chunk size overrides applied, seeded random weights, the named backend, and either a plain
- * {@link CellMemoryModel} or a {@link CachingMemoryModel} (memory type CACHING).
+ * {@link CellMemoryModel}, a {@link CachingMemoryModel} (memory type CACHING) or a
+ * {@link BmojoMemoryModel} (memory type BMOJO) or a {@link RetentionMemoryModel} (memory type RETENTION).
  */
 public final class ConfiguredModelFactory implements MemoryModelFactory {
 
@@ -40,6 +46,96 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         form();
         if (caching()) {
             cachingSettings();
+        }
+        if (bmojo()) {
+            bmojoSettings();
+        }
+        if (retention()) {
+            retentionSettings();
+        }
+    }
+
+    private boolean retention() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.RETENTION;
+    }
+
+    /** The STR / CMP settings the options describe (scale: the cell's); a bad value fails naming its option. */
+    public RetentionSettings retentionSettings() {
+        int sinks = options.get(MemoryOperatorOptions.RETENTION_SINKS);
+        int window = options.get(MemoryOperatorOptions.RETENTION_WINDOW);
+        int block = options.get(MemoryOperatorOptions.RETENTION_BLOCK);
+        int retained = options.get(MemoryOperatorOptions.RETENTION_RETAINED_CAP);
+        int slots = options.get(MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS);
+        int cap = options.get(MemoryOperatorOptions.RETENTION_ARCHIVE_CAP);
+        int topK = options.get(MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K);
+        require(sinks >= 0, MemoryOperatorOptions.RETENTION_SINKS, sinks, "must be >= 0");
+        require(block >= 1, MemoryOperatorOptions.RETENTION_BLOCK, block, "must be >= 1");
+        require(window >= block, MemoryOperatorOptions.RETENTION_WINDOW, window,
+                "must be at least " + MemoryOperatorOptions.RETENTION_BLOCK.key() + "=" + block);
+        require(retained >= 0, MemoryOperatorOptions.RETENTION_RETAINED_CAP, retained, "must be >= 0");
+        require(slots >= 0, MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS, slots, "must be >= 0");
+        require(cap >= 0, MemoryOperatorOptions.RETENTION_ARCHIVE_CAP, cap, "must be >= 0 (0 = no archive)");
+        require(topK >= 0, MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K, topK, "must be >= 0");
+        require(topK == 0 || cap > 0, MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K, topK,
+                "needs an archive (" + MemoryOperatorOptions.RETENTION_ARCHIVE_CAP.key() + " > 0)");
+        CellSpec spec = config().cell();
+        require(!spec.normalize(), MemoryOperatorOptions.MODEL_CONFIG, "normalize=true",
+                "must not use the normaliser with RETENTION (the innovation cell's read must be the prediction M(k))");
+        return new RetentionSettings(sinks, window, block, retained, slots, cap, topK, spec.scale(), weights());
+    }
+
+    private SignificanceWeights weights() {
+        String text = options.get(MemoryOperatorOptions.RETENTION_WEIGHTS);
+        String[] parts = text.split(",");
+        require(parts.length == 6, MemoryOperatorOptions.RETENTION_WEIGHTS, text,
+                "must be 6 comma-separated numbers 'mass,innovation,age,relevance,bias,ageScale'");
+        double[] w = new double[6];
+        for (int i = 0; i < 6; i++) {
+            try {
+                w[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(MemoryOperatorOptions.RETENTION_WEIGHTS.key() + " has '"
+                        + parts[i].trim() + "' at index " + i + ", not a number: " + text, e);
+            }
+        }
+        try {
+            return new SignificanceWeights(w[0], w[1], w[2], w[3], w[4], w[5]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(MemoryOperatorOptions.RETENTION_WEIGHTS.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean bmojo() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.BMOJO;
+    }
+
+    /** The B'MOJO settings the options describe; a bad value fails naming its option. */
+    public BmojoSettings bmojoSettings() {
+        int window = options.get(MemoryOperatorOptions.BMOJO_WINDOW);
+        int capacity = options.get(MemoryOperatorOptions.BMOJO_CAPACITY);
+        BmojoSettings.Admission admission = options.get(MemoryOperatorOptions.BMOJO_ADMISSION);
+        float threshold = options.get(MemoryOperatorOptions.BMOJO_THRESHOLD);
+        int topM = options.get(MemoryOperatorOptions.BMOJO_TOP_M);
+        int block = options.get(MemoryOperatorOptions.BMOJO_BLOCK_LENGTH);
+        int retrieveK = options.get(MemoryOperatorOptions.BMOJO_RETRIEVE_K);
+        int every = options.get(MemoryOperatorOptions.BMOJO_RETRIEVE_EVERY);
+        require(window >= 1, MemoryOperatorOptions.BMOJO_WINDOW, window, "must be >= 1");
+        require(capacity >= 0, MemoryOperatorOptions.BMOJO_CAPACITY, capacity, "must be >= 0 (0 = B'MOJO-F)");
+        require(!Float.isNaN(threshold), MemoryOperatorOptions.BMOJO_THRESHOLD, threshold, "must not be NaN");
+        require(block >= 1, MemoryOperatorOptions.BMOJO_BLOCK_LENGTH, block, "must be >= 1");
+        require(topM >= 0, MemoryOperatorOptions.BMOJO_TOP_M, topM, "must be >= 0");
+        require(admission != BmojoSettings.Admission.TOP_M || (topM >= 1 && topM <= block),
+                MemoryOperatorOptions.BMOJO_TOP_M, topM, "must lie in [1, " + MemoryOperatorOptions.BMOJO_BLOCK_LENGTH.key()
+                        + "=" + block + "] for TOP_M admission");
+        require(retrieveK >= 0, MemoryOperatorOptions.BMOJO_RETRIEVE_K, retrieveK, "must be >= 0 (0 = no retrieval)");
+        require(every >= 1, MemoryOperatorOptions.BMOJO_RETRIEVE_EVERY, every, "must be >= 1");
+        return new BmojoSettings(window, capacity, admission, threshold, topM, block, retrieveK, every);
+    }
+
+    private static void require(boolean ok, org.apache.flink.configuration.ConfigOption<?> option, Object value,
+                                String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(option.key() + " " + rule + ": " + value);
         }
     }
 
@@ -88,6 +184,12 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 MemoryOperatorOptions.CACHING_TOP_K, MemoryOperatorOptions.CACHING_GATES,
                 MemoryOperatorOptions.CACHING_MAX_CACHES, MemoryOperatorOptions.CACHING_EVICTION,
                 MemoryOperatorOptions.BATCH_ADVANCER}) {
+            copyOne(options, c, o);
+        }
+        for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.BMOJO_OPTIONS) {
+            copyOne(options, c, o);
+        }
+        for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.RETENTION_OPTIONS) {
             copyOne(options, c, o);
         }
         return c;
@@ -140,6 +242,12 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         ModelWeights weights = weights(c, learnedGates);
         MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
         Projector projector = new Projector(c, weights, backend);
+        if (retention()) {
+            return new RetentionMemoryModel(projector, new TieredRetention(cell, retentionSettings()));
+        }
+        if (bmojo()) {
+            return new BmojoMemoryModel(projector, new Bmojo(cell, bmojoSettings(), backend), form().equals("recurrent"));
+        }
         if (caching()) {
             return new CachingMemoryModel(projector, new MemoryCaching(cell, cachingSettings(), backend));
         }
@@ -153,9 +261,10 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
      * Caching is not batched: a CACHING memory type is refused.
      */
     public BatchMemoryModel createBatched() {
-        if (caching()) {
+        if (caching() || bmojo() || retention()) {
             throw new IllegalArgumentException("the batched operator advances plain memories only: "
-                    + MemoryOperatorOptions.MEMORY_TYPE.key() + "=CACHING is not supported (use KeyedMemoryFunction)");
+                    + MemoryOperatorOptions.MEMORY_TYPE.key() + "=" + options.get(MemoryOperatorOptions.MEMORY_TYPE)
+                    + " is not supported (use KeyedMemoryFunction)");
         }
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));

@@ -6,6 +6,7 @@ import dev.keymem.models.cells.CellState;
 import dev.keymem.state.CachingStatePiece;
 import dev.keymem.state.CellStatePiece;
 import dev.keymem.state.StateFrame;
+import java.util.List;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.util.FlinkRuntimeException;
@@ -29,6 +30,11 @@ abstract class KeyMemory {
 
     /** Removes all of the current key's memory. */
     abstract void clear() throws Exception;
+
+    /** What the last {@link #advance} did to tokens' entries, to emit (once; empty for memories without events). */
+    List<MemoryEvent> lastEvents() {
+        return List.of();
+    }
 
     static IllegalStateException shapeChanged(String key, int stored, int expected) {
         return new IllegalStateException("stored memory of key '" + key + "' has " + stored

@@ -1,8 +1,16 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.bmojo.BmojoState;
+import dev.keymem.models.bmojo.EideticEntry;
 import dev.keymem.models.caching.CachingState;
+import dev.keymem.models.retention.RetainedToken;
+import dev.keymem.models.retention.RetentionState;
 import dev.keymem.models.cells.CellState;
+import dev.keymem.state.BmojoStateSerializer;
 import dev.keymem.state.CachedStateSerializer;
+import dev.keymem.state.EideticEntrySerializer;
+import dev.keymem.state.RetainedTokenSerializer;
+import dev.keymem.state.RetentionStateSerializer;
 import dev.keymem.state.CachingStateSerializer;
 import dev.keymem.state.CellStateSerializer;
 import java.time.Duration;
@@ -33,11 +41,16 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>State: a plain model keeps one {@link CellState} per key in a ValueState; a Memory Caching model
  * keeps its small {@link CachingState} in a ValueState and each cached checkpoint in its own MapState
- * entry (so SSC deserialises only the caches it routes to). Nothing grows in a ListState.
+ * entry (so SSC deserialises only the caches it routes to); a B'MOJO model keeps its bounded
+ * {@link BmojoState} in a ValueState and each archived entry as a MapState row
+ * ({@link MapStateEideticArchive}: one scan of the key's archive per retrieving record). Nothing grows
+ * in a ListState; a STR / CMP model keeps its bounded {@link RetentionState} in a ValueState and each
+ * T3 token as a MapState row keyed by position ({@link MapStateArchiveStore}). B'MOJO admissions and
+ * evictions and STR / CMP tier moves go to {@link #MEMORY_EVENTS}.
  *
- * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for caching
- * memories one processing-time timer per key clears the caching state and all cached checkpoints
- * together, {@code ttl} after the key's last write.
+ * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for caching,
+ * B'MOJO and STR / CMP memories one processing-time timer per key clears the key's state and all its MapState
+ * entries together, {@code ttl} after the key's last write.
  *
  * <p>Per-key isolation: the only instance fields are the model (stateless weights, scratch
  * buffers), state handles and metrics; nothing of one key's data survives a call.
@@ -45,7 +58,14 @@ import org.apache.flink.util.OutputTag;
  * <p>Metrics (on the operator's group): {@code keymemTokens}, {@code keymemChunks} (records
  * advanced), {@code keymemDeadLetters}, {@code keymemStateBytesWritten} (framed bytes of the state
  * pieces written), histograms {@code keymemCachedStatesPerKey} (after each record; 0 for plain
- * memories) and {@code keymemCacheReadsPerChunk} (cached checkpoints loaded per record).
+ * memories) and {@code keymemCacheReadsPerChunk} (cached checkpoints loaded per record). B'MOJO adds
+ * counters {@code keymemEideticAdmitted}, {@code keymemEideticEvicted}, {@code keymemArchiveScans}
+ * (full scans of a key's archive) and histograms {@code keymemArchiveSizePerKey} (archived entries of
+ * the key after each record) and {@code keymemEideticStoreSize} (eidetic entries, all heads, after
+ * each record). STR / CMP adds a counter per event kind ({@code keymemRetentionPinned},
+ * {@code keymemRetentionRetained}, {@code keymemRetentionEvicted}, {@code keymemRetentionCompressed},
+ * {@code keymemRetentionArchived}, {@code keymemRetentionArchiveDropped}) and histograms
+ * {@code keymemRetentionExactTokensPerKey} and {@code keymemArchiveSizePerKey} (T3 entries).
  */
 @PublicEvolving
 public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecord, MemoryReadout> {
@@ -56,15 +76,28 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("keymem-dead-letters", TypeInformation.of(DeadLetter.class));
 
+    /**
+     * What the memory did to tokens' entries (B'MOJO: admitted / evicted), one {@link MemoryEvent} per
+     * event, emitted after the record's readout; off with {@link MemoryOperatorOptions#MEMORY_EVENTS_ENABLED}.
+     */
+    public static final OutputTag<MemoryEvent> MEMORY_EVENTS =
+            new OutputTag<>("keymem-memory-events", TypeInformation.of(MemoryEvent.class));
+
     /** State names. */
     public static final String ONLINE_STATE = "keymem-online";
     public static final String CACHING_STATE = "keymem-caching";
     public static final String CACHES_STATE = "keymem-caches";
     public static final String LAST_WRITE_STATE = "keymem-last-write";
+    public static final String BMOJO_STATE = "keymem-bmojo";
+    public static final String ARCHIVE_STATE = "keymem-bmojo-archive";
+    public static final String RETENTION_STATE = "keymem-retention";
+    public static final String T3_STATE = "keymem-retention-archive";
 
     private final MemoryModelFactory modelFactory;
     private final Duration ttl;
     private final int maxTokens;
+    private final boolean emitEvents;
+    private final long retentionSeed;
 
     private transient MemoryModel model;
     private transient KeyMemory memory;
@@ -75,6 +108,8 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     public KeyedMemoryFunction(MemoryModelFactory modelFactory, ReadableConfig options) {
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.ttl = options.get(MemoryOperatorOptions.STATE_TTL);
+        this.emitEvents = options.get(MemoryOperatorOptions.MEMORY_EVENTS_ENABLED);
+        this.retentionSeed = options.get(MemoryOperatorOptions.RETENTION_SEED);
         this.maxTokens = RecordValidator.maxTokens(options);
         if (ttl.isNegative()) {
             throw new IllegalArgumentException(MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + ttl);
@@ -111,6 +146,22 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         return new MapStateDescriptor<>(CACHES_STATE, LongSerializer.INSTANCE, new CachedStateSerializer());
     }
 
+    ValueStateDescriptor<BmojoState> bmojoDescriptor() {
+        return new ValueStateDescriptor<>(BMOJO_STATE, new BmojoStateSerializer());
+    }
+
+    MapStateDescriptor<Long, EideticEntry> archiveDescriptor() {
+        return new MapStateDescriptor<>(ARCHIVE_STATE, LongSerializer.INSTANCE, new EideticEntrySerializer());
+    }
+
+    ValueStateDescriptor<RetentionState> retentionDescriptor() {
+        return new ValueStateDescriptor<>(RETENTION_STATE, new RetentionStateSerializer());
+    }
+
+    MapStateDescriptor<Long, RetainedToken> t3Descriptor() {
+        return new MapStateDescriptor<>(T3_STATE, LongSerializer.INSTANCE, new RetainedTokenSerializer());
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = modelFactory.create();
@@ -121,11 +172,27 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
                 lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
                         LongSerializer.INSTANCE));
             }
+        } else if (model instanceof MemoryModel.Bmojo b) {
+            memory = new BmojoKeyMemory(getRuntimeContext().getState(bmojoDescriptor()),
+                    getRuntimeContext().getMapState(archiveDescriptor()), b,
+                    new BmojoKeyMemory.Metrics(getRuntimeContext().getMetricGroup()), emitEvents);
+            if (!ttl.isZero()) {
+                lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
+                        LongSerializer.INSTANCE));
+            }
+        } else if (model instanceof MemoryModel.Retention r) {
+            memory = new RetentionKeyMemory(getRuntimeContext().getState(retentionDescriptor()),
+                    getRuntimeContext().getMapState(t3Descriptor()), r, retentionSeed,
+                    new RetentionKeyMemory.Metrics(getRuntimeContext().getMetricGroup()), emitEvents);
+            if (!ttl.isZero()) {
+                lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
+                        LongSerializer.INSTANCE));
+            }
         } else if (model instanceof MemoryModel.Plain p) {
             memory = new KeyMemory.Plain(getRuntimeContext().getState(onlineDescriptor()), p);
         } else {
             throw new IllegalArgumentException("model " + model.getClass().getName()
-                    + " is neither MemoryModel.Plain nor MemoryModel.Caching");
+                    + " is neither MemoryModel.Plain, MemoryModel.Caching, MemoryModel.Bmojo nor MemoryModel.Retention");
         }
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
         validator = new RecordValidator(maxTokens, model.vocabSize());
@@ -157,6 +224,9 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         float[] reads = new float[tokens * model.heads() * model.valueDim()];
         KeyMemory.Advanced a = memory.advance(key, record.tokenIds, reads);
         out.collect(new MemoryReadout(key, a.startPosition(), tokens, model.heads(), model.valueDim(), reads));
+        for (MemoryEvent e : memory.lastEvents()) {
+            ctx.output(MEMORY_EVENTS, e);
+        }
         metrics.tokens.inc(tokens);
         metrics.chunks.inc();
         metrics.stateBytes.inc(a.bytesWritten());

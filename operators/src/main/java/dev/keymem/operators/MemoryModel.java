@@ -1,6 +1,13 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.bmojo.BmojoReport;
+import dev.keymem.models.bmojo.BmojoState;
+import dev.keymem.models.bmojo.EideticArchive;
 import dev.keymem.models.caching.CacheStore;
+import dev.keymem.models.retention.ArchiveStore;
+import dev.keymem.models.retention.RetentionEvent;
+import dev.keymem.models.retention.RetentionState;
+import java.util.List;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
 import org.apache.flink.annotation.PublicEvolving;
@@ -9,7 +16,9 @@ import org.apache.flink.annotation.PublicEvolving;
  * What the keyed operator needs from a memory model: stateless weights that advance one key's
  * memory over that key's next tokens and return the reads {@code [T,H,V]}. A model is either a
  * {@link Plain} cell (the key's memory is one {@link CellState}) or {@link Caching} (Memory Caching:
- * a small {@link CachingState} plus cached checkpoints in a {@link CacheStore}). An instance may keep
+ * a small {@link CachingState} plus cached checkpoints in a {@link CacheStore}) or {@link Bmojo} (a
+ * bounded {@link BmojoState} plus a long-term {@link EideticArchive}) or {@link Retention} (STR / CMP: a
+ * bounded {@link RetentionState} plus a T3 {@link ArchiveStore}). An instance may keep
  * scratch buffers (one instance per operator subtask, never shared across threads) but must not
  * carry any key's data from one call to the next.
  */
@@ -45,5 +54,30 @@ public interface MemoryModel {
          * checkpoints through {@code caches}, and writes the reads into {@code out}.
          */
         void advance(CachingState state, CacheStore caches, int[] tokenIds, float[] out);
+    }
+
+    /** B'MOJO: fading + eidetic memory over a cell (mechanisms.md section 3). */
+    interface Bmojo extends MemoryModel {
+        /** A fresh state at position 0 with empty eidetic buffers. */
+        BmojoState newState();
+
+        /**
+         * Advances {@code state} in place over {@code tokenIds}, archiving evicted entries in and
+         * retrieving from {@code archive}, writes the reads into {@code out} and reports the
+         * admissions and evictions.
+         */
+        BmojoReport advance(BmojoState state, EideticArchive archive, int[] tokenIds, float[] out);
+    }
+
+    /** STR / CMP: structured retention with memory tiers (mechanisms.md section 5). */
+    interface Retention extends MemoryModel {
+        /** A fresh state at position 0 whose draws are seeded by {@code keySeed}. */
+        RetentionState newState(long keySeed);
+
+        /**
+         * Advances {@code state} in place over {@code tokenIds} (T3 entries in {@code archive}), writes
+         * the reads into {@code out} and returns what happened to tokens at the block closes.
+         */
+        List<RetentionEvent> advance(RetentionState state, ArchiveStore archive, int[] tokenIds, float[] out);
     }
 }

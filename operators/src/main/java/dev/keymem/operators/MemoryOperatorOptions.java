@@ -1,5 +1,6 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.bmojo.BmojoSettings;
 import dev.keymem.models.caching.CachingSettings;
 import java.time.Duration;
 import org.apache.flink.annotation.PublicEvolving;
@@ -70,8 +71,8 @@ public final class MemoryOperatorOptions {
             .defaultValue(Duration.ZERO)
             .withDescription("Time to live of a key's memory since its last write (processing time); expired "
                     + "memories are never returned and the key starts afresh. 0 disables TTL. PLAIN memories use "
-                    + "Flink state TTL; CACHING memories use one processing-time timer per key that clears the "
-                    + "caching state and all its cached checkpoints together (per-entry state TTL would expire "
+                    + "Flink state TTL; CACHING, BMOJO and RETENTION memories use one processing-time timer per key that clears "
+                    + "the key's state and all its MapState entries (cached checkpoints, archive) together (per-entry state TTL would expire "
                     + "old checkpoints of a key that is still active).");
 
     public static final ConfigOption<Integer> MAX_TOKENS_PER_RECORD = ConfigOptions.key("keymem.record.max-tokens")
@@ -84,14 +85,152 @@ public final class MemoryOperatorOptions {
         /** One cell state per key. */
         PLAIN,
         /** Memory Caching: the cell state plus cached checkpoints, one MapState entry each. */
-        CACHING
+        CACHING,
+        /** B'MOJO: fading + eidetic memory; the bounded state in a ValueState, the long-term archive as MapState rows. */
+        BMOJO,
+        /** STR / CMP: structured retention with memory tiers; the bounded state in a ValueState, T3 as MapState rows. */
+        RETENTION
     }
 
     public static final ConfigOption<MemoryType> MEMORY_TYPE = ConfigOptions.key("keymem.memory.type")
             .enumType(MemoryType.class)
             .defaultValue(MemoryType.PLAIN)
             .withDescription("PLAIN: one cell state per key. CACHING: Memory Caching (segments frozen into cached "
-                    + "checkpoints that later tokens read, mechanisms.md section 2).");
+                    + "checkpoints that later tokens read, mechanisms.md section 2). BMOJO: fading + eidetic memory "
+                    + "(mechanisms.md section 3; settings keymem.bmojo.*). keymem.cell.form=recurrent runs B'MOJO's "
+                    + "token-by-token reference form: with keymem.backend=scalar its outputs and admissions are "
+                    + "bitwise independent of how records cut the stream. 'chunked' runs the fast form: outputs "
+                    + "agree across cuts within float rounding, and an admission can differ only for an innovation "
+                    + "within rounding of the threshold or of a rival. BMOJO emits what it kept and why on the side "
+                    + "output KeyedMemoryFunction.MEMORY_EVENTS. RETENTION: STR / CMP structured retention with "
+                    + "memory tiers (mechanisms.md section 5; settings keymem.retention.*; the configured cell is the "
+                    + "innovation cell): per-key deterministic decisions, emitted on MEMORY_EVENTS (pinned, retained, "
+                    + "evicted, compressed, archived, archive-dropped with their probability and draw).");
+
+    // ---------------------------------------------------------------------------------------------
+    // B'MOJO (memory type BMOJO); defaults are BmojoSettings.defaults()
+
+    public static final ConfigOption<Integer> BMOJO_WINDOW = ConfigOptions.key("keymem.bmojo.window")
+            .intType()
+            .defaultValue(64)
+            .withDescription("w >= 1: a token's read sees the raw tokens of the last w positions and the fading "
+                    + "memory's outputs at the w positions before them.");
+
+    public static final ConfigOption<Integer> BMOJO_CAPACITY = ConfigOptions.key("keymem.bmojo.capacity")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Eidetic entries (exact k, v) kept per head; on overflow the lowest-innovation entry "
+                    + "goes to the long-term archive (MapState). 0 turns the eidetic memory and the archive off "
+                    + "(B'MOJO-F, fading only).");
+
+    public static final ConfigOption<BmojoSettings.Admission> BMOJO_ADMISSION = ConfigOptions.key("keymem.bmojo.admission")
+            .enumType(BmojoSettings.Admission.class)
+            .defaultValue(BmojoSettings.Admission.TOP_M)
+            .withDescription("THRESHOLD: admit a token leaving the window when its innovation exceeds "
+                    + "keymem.bmojo.threshold. TOP_M: admit the keymem.bmojo.top-m most innovative tokens of every "
+                    + "aligned block of keymem.bmojo.block-length positions (deterministic, independent of record "
+                    + "cuts).");
+
+    public static final ConfigOption<Float> BMOJO_THRESHOLD = ConfigOptions.key("keymem.bmojo.threshold")
+            .floatType()
+            .defaultValue(0f)
+            .withDescription("Innovation threshold of THRESHOLD admission (strictly above is admitted); not NaN.");
+
+    public static final ConfigOption<Integer> BMOJO_TOP_M = ConfigOptions.key("keymem.bmojo.top-m")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Tokens admitted per block by TOP_M admission, in [1, keymem.bmojo.block-length].");
+
+    public static final ConfigOption<Integer> BMOJO_BLOCK_LENGTH = ConfigOptions.key("keymem.bmojo.block-length")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Positions per TOP_M admission block (blocks are aligned: [nB, (n+1)B)); >= 1.");
+
+    public static final ConfigOption<Integer> BMOJO_RETRIEVE_K = ConfigOptions.key("keymem.bmojo.retrieve-k")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Long-term entries retrieved per head (dot-product nearest to the query); 0 turns "
+                    + "retrieval off. Each retrieving record scans the key's archive once.");
+
+    public static final ConfigOption<Integer> BMOJO_RETRIEVE_EVERY = ConfigOptions.key("keymem.bmojo.retrieve-every")
+            .intType()
+            .defaultValue(64)
+            .withDescription("R >= 1: retrieval happens at every position that is a multiple of R and serves the "
+                    + "reads of the next R positions.");
+
+    public static final ConfigOption<Boolean> MEMORY_EVENTS_ENABLED = ConfigOptions.key("keymem.memory.events")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Emit, per record, what the memory did to tokens' entries (B'MOJO: admitted / "
+                    + "evicted, with head, position and innovation; STR / CMP: tier moves with probability and draw) on the "
+                    + "side output "
+                    + "KeyedMemoryFunction.MEMORY_EVENTS. Unconsumed side outputs are dropped.");
+
+    /** The B'MOJO options, in the order the factory copies them. */
+    static final java.util.List<ConfigOption<?>> BMOJO_OPTIONS = java.util.List.of(BMOJO_WINDOW, BMOJO_CAPACITY,
+            BMOJO_ADMISSION, BMOJO_THRESHOLD, BMOJO_TOP_M, BMOJO_BLOCK_LENGTH, BMOJO_RETRIEVE_K, BMOJO_RETRIEVE_EVERY,
+            MEMORY_EVENTS_ENABLED);
+
+    // ---------------------------------------------------------------------------------------------
+    // STR / CMP (memory type RETENTION); defaults are RetentionSettings.defaults(K)
+
+    public static final ConfigOption<Integer> RETENTION_SINKS = ConfigOptions.key("keymem.retention.sinks")
+            .intType()
+            .defaultValue(4)
+            .withDescription("The first positions of a key's stream pinned forever (attention sinks); >= 0.");
+
+    public static final ConfigOption<Integer> RETENTION_WINDOW = ConfigOptions.key("keymem.retention.window")
+            .intType()
+            .defaultValue(64)
+            .withDescription("T0: the exact recent window, in tokens; at least keymem.retention.block.");
+
+    public static final ConfigOption<Integer> RETENTION_BLOCK = ConfigOptions.key("keymem.retention.block")
+            .intType()
+            .defaultValue(32)
+            .withDescription("Decisions (innovation, window exit, admission, ranking, compression, archiving, T3 "
+                    + "recall) are made once per aligned block of this many positions; >= 1.");
+
+    public static final ConfigOption<Integer> RETENTION_RETAINED_CAP = ConfigOptions.key("keymem.retention.retained-cap")
+            .intType()
+            .defaultValue(64)
+            .withDescription("T1: exact retained tokens, ranked by retention probability; >= 0.");
+
+    public static final ConfigOption<Integer> RETENTION_COMPRESSED_SLOTS =
+            ConfigOptions.key("keymem.retention.compressed-slots")
+                    .intType()
+                    .defaultValue(16)
+                    .withDescription("T2: slots per head that evicted tokens are folded into (0: evicted tokens are "
+                            + "dropped unless archived); >= 0.");
+
+    public static final ConfigOption<Integer> RETENTION_ARCHIVE_CAP = ConfigOptions.key("keymem.retention.archive-cap")
+            .intType()
+            .defaultValue(0)
+            .withDescription("T3: archived tokens per key, one MapState row each (0: no archive); when full the "
+                    + "lowest archive score is dropped.");
+
+    public static final ConfigOption<Integer> RETENTION_ARCHIVE_TOP_K = ConfigOptions.key("keymem.retention.archive-top-k")
+            .intType()
+            .defaultValue(0)
+            .withDescription("T3 entries recalled per block into the reads (needs keymem.retention.archive-cap > 0); "
+                    + "each recall scans the key's archive rows once per block.");
+
+    public static final ConfigOption<String> RETENTION_WEIGHTS = ConfigOptions.key("keymem.retention.weights")
+            .stringType()
+            .defaultValue("1.0,6.0,-0.5,1.0,-3.0,256")
+            .withDescription("Significance weights 'mass,innovation,age,relevance,bias,ageScale' of the retention "
+                    + "probability p = sigmoid(w . f + b) (dev.keymem.models.retention.SignificanceWeights; the "
+                    + "default is its untrained defaults).");
+
+    public static final ConfigOption<Long> RETENTION_SEED = ConfigOptions.key("keymem.retention.seed")
+            .longType()
+            .defaultValue(0L)
+            .withDescription("Mixed with a hash of each key into the key's draw seed: decisions are deterministic "
+                    + "per key and replay identically after a restore.");
+
+    /** The STR / CMP options, in the order the factory copies them. */
+    static final java.util.List<ConfigOption<?>> RETENTION_OPTIONS = java.util.List.of(RETENTION_SINKS,
+            RETENTION_WINDOW, RETENTION_BLOCK, RETENTION_RETAINED_CAP, RETENTION_COMPRESSED_SLOTS,
+            RETENTION_ARCHIVE_CAP, RETENTION_ARCHIVE_TOP_K, RETENTION_WEIGHTS, RETENTION_SEED);
 
     public static final ConfigOption<CachingSettings.Segmentation> CACHING_SEGMENTATION =
             ConfigOptions.key("keymem.caching.segmentation")

@@ -1,8 +1,11 @@
 /**
  * The keyed memory operator: {@link dev.keymem.operators.KeyedMemoryFunction} gives every key of a
- * stream of {@link dev.keymem.operators.TokenRecord}s its own memory (a plain cell, or Memory Caching)
- * in Flink keyed state and emits {@link dev.keymem.operators.MemoryReadout}s; refused records go to the
- * {@link dev.keymem.operators.DeadLetter} side output. Settings are the typed options of
+ * stream of {@link dev.keymem.operators.TokenRecord}s its own memory (a plain cell, Memory Caching,
+ * B'MOJO, or STR / CMP retention) in Flink keyed state and emits {@link dev.keymem.operators.MemoryReadout}s; refused records go
+ * to the {@link dev.keymem.operators.DeadLetter} side output, and what B'MOJO kept and why (admitted /
+ * evicted entries) and STR / CMP decided (tier moves with probability and draw) to the
+ * {@link dev.keymem.operators.MemoryEvent} side output
+ * {@code KeyedMemoryFunction.MEMORY_EVENTS}. Settings are the typed options of
  * {@link dev.keymem.operators.MemoryOperatorOptions}.
  *
  * <pre>{@code

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * End to end on a MiniCluster (loopback only): a deterministic bounded stream of token records over
  * 7 keys, the keyed memory operator (plain, and Memory Caching with each cached checkpoint a
- * MapState entry) at parallelism 2 on RocksDB with incremental checkpoints, and
+ * MapState entry, B'MOJO with each archived entry a MapState row, STR / CMP with each T3 token a
+ * MapState row) at parallelism 2 on RocksDB with incremental checkpoints, and
  * one injected failure after a checkpoint completed. The checkpointed collect sink gives
  * exactly-once results, so each key's outputs must equal, bitwise, a failure-free run's and a direct
  * run of the model over that key's records.

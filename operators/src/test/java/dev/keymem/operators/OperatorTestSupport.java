@@ -1,6 +1,15 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.bmojo.BmojoEvent;
+import dev.keymem.models.bmojo.BmojoReport;
+import dev.keymem.models.bmojo.BmojoState;
+import dev.keymem.models.bmojo.EideticEntry;
+import dev.keymem.models.bmojo.InMemoryEideticArchive;
 import dev.keymem.models.caching.CachingState;
+import dev.keymem.models.retention.InMemoryArchiveStore;
+import dev.keymem.models.retention.RetainedToken;
+import dev.keymem.models.retention.RetentionEvent;
+import dev.keymem.models.retention.RetentionState;
 import dev.keymem.models.caching.InMemoryCacheStore;
 import dev.keymem.models.cells.CellState;
 import java.util.HashMap;
@@ -60,6 +69,21 @@ final class OperatorTestSupport {
         c.set(MemoryOperatorOptions.CACHING_READ, dev.keymem.models.caching.CachingSettings.ReadVariant.SSC);
         c.set(MemoryOperatorOptions.CACHING_TOP_K, 2);
         c.set(MemoryOperatorOptions.CACHING_MAX_CACHES, 4);
+        // B'MOJO: window 3, 2 eidetic entries per head, top-2 of every 4 positions, 2 retrieved every 3
+        c.set(MemoryOperatorOptions.BMOJO_WINDOW, 3);
+        c.set(MemoryOperatorOptions.BMOJO_CAPACITY, 2);
+        c.set(MemoryOperatorOptions.BMOJO_TOP_M, 2);
+        c.set(MemoryOperatorOptions.BMOJO_BLOCK_LENGTH, 4);
+        c.set(MemoryOperatorOptions.BMOJO_RETRIEVE_K, 2);
+        c.set(MemoryOperatorOptions.BMOJO_RETRIEVE_EVERY, 3);
+        // STR / CMP: 2 sinks, window 4, blocks of 2, 3 retained, 2 slots per head, archive of 4 (2 recalled)
+        c.set(MemoryOperatorOptions.RETENTION_SINKS, 2);
+        c.set(MemoryOperatorOptions.RETENTION_WINDOW, 4);
+        c.set(MemoryOperatorOptions.RETENTION_BLOCK, 2);
+        c.set(MemoryOperatorOptions.RETENTION_RETAINED_CAP, 3);
+        c.set(MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS, 2);
+        c.set(MemoryOperatorOptions.RETENTION_ARCHIVE_CAP, 4);
+        c.set(MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K, 2);
         return c;
     }
 
@@ -186,8 +210,10 @@ final class OperatorTestSupport {
     }
 
     /**
-     * Everything stored for each key, as comparable copies: the CellState (plain), or the
-     * CachingState and a sorted map of its cached checkpoints (caching).
+     * Everything stored for each key, as comparable copies: [CellState (plain), CachingState, sorted
+     * map of its cached checkpoints (caching), BmojoState, sorted map of its archived entries (B'MOJO),
+     * RetentionState, sorted map of its T3 tokens (STR / CMP)];
+     * "none" / empty where the memory type does not use a state.
      */
     static Map<String, Object> states(Opened o, Iterable<String> keys) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -203,21 +229,56 @@ final class OperatorTestSupport {
                     VoidNamespaceSerializer.INSTANCE, o.function.cachesDescriptor()).entries()) {
                 caches.put(e.getKey(), e.getValue().copy());
             }
-            m.put(k, List.of(plain == null ? "none" : plain.copy(), caching == null ? "none" : caching.copy(), caches));
+            BmojoState bmojo = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    o.function.bmojoDescriptor()).value();
+            TreeMap<Long, EideticEntry> archive = new TreeMap<>();
+            for (Map.Entry<Long, EideticEntry> e : backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, o.function.archiveDescriptor()).entries()) {
+                archive.put(e.getKey(), e.getValue());
+            }
+            RetentionState retention = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, o.function.retentionDescriptor()).value();
+            TreeMap<Long, RetainedToken> t3 = new TreeMap<>();
+            for (Map.Entry<Long, RetainedToken> e : backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, o.function.t3Descriptor()).entries()) {
+                t3.put(e.getKey(), e.getValue().copy());
+            }
+            m.put(k, List.of(plain == null ? "none" : plain.copy(), caching == null ? "none" : caching.copy(), caches,
+                    bmojo == null ? "none" : bmojo.copy(), archive, retention == null ? "none" : retention.copy(), t3));
         }
         return m;
     }
 
     /** The key's records run through the model directly (no Flink): the reads per record. */
     static List<MemoryReadout> direct(Configuration options, List<TokenRecord> records) {
-        return direct(options, records, new HashMap<>(), new HashMap<>());
+        return direct(options, records, new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), null);
+    }
+
+    /** A direct run's archived entries keyed as the operator's MapState keys them. */
+    static TreeMap<Long, EideticEntry> archiveMap(InMemoryEideticArchive archive, int heads) {
+        TreeMap<Long, EideticEntry> m = new TreeMap<>();
+        for (int h = 0; h < heads; h++) {
+            for (EideticEntry e : archive.entries(h)) {
+                m.put(EideticEntry.archiveKey(h, e.position(), heads), e);
+            }
+        }
+        return m;
+    }
+
+    /** The events a direct run of B'MOJO reports, in the form the operator emits them (records in order). */
+    static List<MemoryEvent> directEvents(Configuration options, List<TokenRecord> records) {
+        List<MemoryEvent> events = new ArrayList<>();
+        direct(options, records, new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), events);
+        return events;
     }
 
     /** The states a direct run leaves, in the form {@link #states} returns. */
     static Map<String, Object> directStates(Configuration options, List<TokenRecord> records) {
         Map<String, Object> states = new HashMap<>();
         Map<String, InMemoryCacheStore> stores = new HashMap<>();
-        direct(options, records, states, stores);
+        Map<String, InMemoryEideticArchive> archives = new HashMap<>();
+        Map<String, InMemoryArchiveStore> t3Stores = new HashMap<>();
+        direct(options, records, states, stores, archives, t3Stores, null);
         Map<String, Object> m = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : states.entrySet()) {
             if (e.getValue() instanceof CachingState c) {
@@ -226,16 +287,26 @@ final class OperatorTestSupport {
                 for (long id : store.ids()) {
                     caches.put(id, store.peek(id).copy());
                 }
-                m.put(e.getKey(), List.of("none", c.copy(), caches));
+                m.put(e.getKey(), List.of("none", c.copy(), caches, "none", new TreeMap<>(), "none", new TreeMap<>()));
+            } else if (e.getValue() instanceof BmojoState b) {
+                m.put(e.getKey(), List.of("none", "none", new TreeMap<>(), b.copy(),
+                        archiveMap(archives.get(e.getKey()), b.eidetic().heads()), "none", new TreeMap<>()));
+            } else if (e.getValue() instanceof RetentionState r) {
+                TreeMap<Long, RetainedToken> t3 = new TreeMap<>();
+                t3Stores.get(e.getKey()).forEach(t -> t3.put(t.position(), t.copy()));
+                m.put(e.getKey(), List.of("none", "none", new TreeMap<>(), "none", new TreeMap<>(), r.copy(), t3));
             } else {
-                m.put(e.getKey(), List.of(((CellState) e.getValue()).copy(), "none", new TreeMap<Long, CellState>()));
+                m.put(e.getKey(), List.of(((CellState) e.getValue()).copy(), "none", new TreeMap<Long, CellState>(),
+                        "none", new TreeMap<>(), "none", new TreeMap<>()));
             }
         }
         return m;
     }
 
     private static List<MemoryReadout> direct(Configuration options, List<TokenRecord> records,
-                                              Map<String, Object> states, Map<String, InMemoryCacheStore> stores) {
+                                              Map<String, Object> states, Map<String, InMemoryCacheStore> stores,
+                                              Map<String, InMemoryEideticArchive> archives,
+                                              Map<String, InMemoryArchiveStore> t3Stores, List<MemoryEvent> events) {
         MemoryModel model = new ConfiguredModelFactory(options).create();
         List<MemoryReadout> out = new ArrayList<>();
         for (TokenRecord r : records) {
@@ -245,6 +316,28 @@ final class OperatorTestSupport {
                 CachingState s = (CachingState) states.computeIfAbsent(r.key, k -> c.newState());
                 start = s.position();
                 c.advance(s, stores.computeIfAbsent(r.key, k -> new InMemoryCacheStore()), r.tokenIds, o);
+            } else if (model instanceof MemoryModel.Retention rm) {
+                long seed = options.get(MemoryOperatorOptions.RETENTION_SEED);
+                RetentionState s = (RetentionState) states.computeIfAbsent(r.key,
+                        k -> rm.newState(RetentionKeyMemory.keySeed(seed, k)));
+                start = s.position();
+                List<RetentionEvent> evs = rm.advance(s, t3Stores.computeIfAbsent(r.key, k -> new InMemoryArchiveStore()),
+                        r.tokenIds, o);
+                if (events != null) {
+                    for (RetentionEvent e : evs) {
+                        events.add(MemoryEvent.of(r.key, e));
+                    }
+                }
+            } else if (model instanceof MemoryModel.Bmojo b) {
+                BmojoState s = (BmojoState) states.computeIfAbsent(r.key, k -> b.newState());
+                start = s.position();
+                BmojoReport rep = b.advance(s, archives.computeIfAbsent(r.key, k -> new InMemoryEideticArchive()),
+                        r.tokenIds, o);
+                if (events != null) {
+                    for (BmojoEvent e : rep.events()) {
+                        events.add(MemoryEvent.of(r.key, e));
+                    }
+                }
             } else {
                 MemoryModel.Plain p = (MemoryModel.Plain) model;
                 CellState s = (CellState) states.computeIfAbsent(r.key, k -> p.newState());

@@ -1,7 +1,12 @@
 /**
  * Flink serializers for keymem's keyed state, one per state piece: {@link dev.keymem.state.CellStateSerializer}
  * (a plain memory's cell state), {@link dev.keymem.state.CachingStateSerializer} (a key's Memory Caching
- * state) and {@link dev.keymem.state.CachedStateSerializer} (one cached checkpoint, a MapState value).
+ * state) and {@link dev.keymem.state.CachedStateSerializer} (one cached checkpoint, a MapState value),
+ * {@link dev.keymem.state.BmojoStateSerializer} (a key's bounded B'MOJO state) and
+ * {@link dev.keymem.state.EideticEntrySerializer} (one archived B'MOJO entry, a MapState value),
+ * {@link dev.keymem.state.RetentionStateSerializer} (a key's bounded STR / CMP state) and
+ * {@link dev.keymem.state.RetainedTokenSerializer} (one T3 token, a MapState value). Piece codes: 1 cell,
+ * 2 caching, 3 cached checkpoint, 10 B'MOJO state, 11 eidetic entry, 12 retention state, 13 retained token.
  *
  * <p>Every value is one {@link dev.keymem.state.StateFrame}: magic, piece code, payload format,
  * length, payload (numbers little-endian, arrays copied in bulk, no Kryo, no boxing, no Java

@@ -3,9 +3,9 @@ package dev.keymem.models.retention;
 /**
  * The raw significance features of one token at one evaluation (a block close at position P):
  * <ul>
- *   <li>{@code mass}: attention mass the token has received, summed over every read made while it
- *       was in T0 (including sinks) or T1 (the read of each token t, its own read included), each read's
- *       softmax weight averaged over heads;</li>
+ *   <li>{@code mass}: attention mass the token has received from later queries: summed over the reads
+ *       of the tokens after it made while it was a sink, in T0 or in T1 (its own read does not count),
+ *       each read's softmax weight averaged over heads;</li>
  *   <li>{@code innovation}: relative prediction error at arrival, mean over heads of
  *       ||v - M(k)|| / (||v|| + 1e-6), where M is the innovation cell's state at the start of the
  *       token's aligned block (see {@link TieredRetention});</li>

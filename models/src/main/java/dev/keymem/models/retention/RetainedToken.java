@@ -80,6 +80,10 @@ public final class RetainedToken {
         mass += m;
     }
 
+    void clearMass() {
+        mass = 0.0;
+    }
+
     void setProbability(double p) {
         probability = p;
     }

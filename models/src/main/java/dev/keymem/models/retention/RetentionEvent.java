@@ -9,9 +9,11 @@ package dev.keymem.models.retention;
  * @param to          the tier it entered ({@link Tier#DROPPED} when it left memory)
  * @param blockEnd    the block close at which it happened (exclusive end position of the block)
  * @param slots       COMPRESSED only: the T2 slot chosen per head (else null)
- * @param probability the retention probability at this evaluation (NaN for PINNED and ARCHIVE_DROPPED)
- * @param draw        the token's deterministic draw u(seed, position) (NaN where no draw is made: T1 had room
- *                    for every exiting token, or the token was ranked out of T1)
+ * @param probability the retention probability at this evaluation (NaN for PINNED; for ARCHIVE_DROPPED the
+ *                    archive score the entry was archived with, see {@link SignificanceWeights#archiveScore})
+ * @param draw        the token's deterministic draw u(seed, position) when it left the window under
+ *                    pressure (NaN otherwise: T1 had room for every exiting token, the token was already in
+ *                    T1, or the event is not a RETAINED / EVICTED one)
  * @param features    the raw features at this evaluation (null for PINNED and ARCHIVE_DROPPED)
  */
 public record RetentionEvent(long position, Kind kind, Tier from, Tier to, long blockEnd, int[] slots,
@@ -29,7 +31,7 @@ public record RetentionEvent(long position, Kind kind, Tier from, Tier to, long 
         COMPRESSED,
         /** An evicted token written to T3. */
         ARCHIVED,
-        /** An archived token removed from T3 because the archive was full. */
+        /** An archived token removed from T3 because the archive was full (the lowest archive score). */
         ARCHIVE_DROPPED
     }
 

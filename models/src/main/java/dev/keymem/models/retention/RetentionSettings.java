@@ -15,8 +15,8 @@ import java.util.Objects;
  *       p + 1 is a multiple of B. Must be at most w.</li>
  *   <li>{@code retainedCap}: T1, exact retained tokens ranked by retention probability.</li>
  *   <li>{@code compressedSlots}: T2 slots per head (0 = evicted tokens are dropped).</li>
- *   <li>{@code archiveCap}: T3 entries in the {@link ArchiveStore} (0 = no archive); the earliest
- *       archived entry is removed first when full.</li>
+ *   <li>{@code archiveCap}: T3 entries in the {@link ArchiveStore} (0 = no archive); when full, the
+ *       entry with the lowest archive score at its eviction is dropped (ties: the older).</li>
  *   <li>{@code archiveTopK}: T3 entries recalled per block into the read (0 = the archive is written,
  *       never read by the model).</li>
  *   <li>{@code scale}: the attention read multiplies q by it (K^-1/2 is the usual choice).</li>

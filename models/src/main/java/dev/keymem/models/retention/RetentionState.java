@@ -1,7 +1,6 @@
 package dev.keymem.models.retention;
 
 import dev.keymem.models.cells.CellState;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,8 +15,11 @@ import java.util.List;
  * last block close: its floats and its position), {@code blockQuerySum} (double [H*K], sum of the
  * current block's raw queries), {@code sinks}, {@code window} (T0), {@code retained} (T1) and
  * {@code recalled} (T3 entries recalled for the current block) as lists of {@link RetainedToken} in
- * increasing position, {@code compressed} (T2, {@link CompressedSlots}), {@code archived} (long [],
- * the archived positions in the order they were archived, oldest first).
+ * increasing position, {@code compressed} (T2, {@link CompressedSlots}), {@code archivedPositions}
+ * (long []) and {@code archivedScores} (double []): the T3 index, one (position, archive score at
+ * eviction, see {@link SignificanceWeights#archiveScore}) pair per archived token, in drop order
+ * (increasing score, ties: older position first; the first pair is dropped when the archive is over
+ * its cap).
  */
 public final class RetentionState {
     private final long seed;
@@ -29,11 +31,11 @@ public final class RetentionState {
     private final List<RetainedToken> retained;
     private final List<RetainedToken> recalled;
     private final CompressedSlots compressed;
-    private final ArrayDeque<Long> archived;
+    private final java.util.TreeSet<ArchivedRef> archived;
 
     public RetentionState(long seed, long position, CellState cell, double[] blockQuerySum, List<RetainedToken> sinks,
                           List<RetainedToken> window, List<RetainedToken> retained, List<RetainedToken> recalled,
-                          CompressedSlots compressed, long[] archived) {
+                          CompressedSlots compressed, long[] archivedPositions, double[] archivedScores) {
         if (position < 0) {
             throw new IllegalArgumentException("negative position " + position);
         }
@@ -46,9 +48,15 @@ public final class RetentionState {
         this.retained = new ArrayList<>(retained);
         this.recalled = new ArrayList<>(recalled);
         this.compressed = compressed;
-        this.archived = new ArrayDeque<>();
-        for (long p : archived) {
-            this.archived.addLast(p);
+        if (archivedPositions.length != archivedScores.length) {
+            throw new IllegalArgumentException("archived positions (" + archivedPositions.length
+                    + ") and scores (" + archivedScores.length + ") differ in length");
+        }
+        this.archived = new java.util.TreeSet<>();
+        for (int i = 0; i < archivedPositions.length; i++) {
+            if (!this.archived.add(new ArchivedRef(archivedScores[i], archivedPositions[i]))) {
+                throw new IllegalArgumentException("position " + archivedPositions[i] + " archived twice");
+            }
         }
         for (List<RetainedToken> l : List.of(this.sinks, this.window, this.retained, this.recalled)) {
             for (int i = 1; i < l.size(); i++) {
@@ -103,12 +111,22 @@ public final class RetentionState {
         return compressed;
     }
 
-    /** Archived positions, oldest archived first. */
-    public long[] archived() {
+    /** Archived positions in drop order (lowest score first, ties: older first). */
+    public long[] archivedPositions() {
         long[] a = new long[archived.size()];
         int i = 0;
-        for (long p : archived) {
-            a[i++] = p;
+        for (ArchivedRef r : archived) {
+            a[i++] = r.position();
+        }
+        return a;
+    }
+
+    /** The archive scores of {@link #archivedPositions()} at their eviction, same order. */
+    public double[] archivedScores() {
+        double[] a = new double[archived.size()];
+        int i = 0;
+        for (ArchivedRef r : archived) {
+            a[i++] = r.score();
         }
         return a;
     }
@@ -133,7 +151,7 @@ public final class RetentionState {
         return recalled;
     }
 
-    ArrayDeque<Long> mutableArchived() {
+    java.util.TreeSet<ArchivedRef> mutableArchived() {
         return archived;
     }
 
@@ -148,7 +166,7 @@ public final class RetentionState {
      */
     public long bytes() {
         long b = 8 + 8 + 8 + 4L * cell.data().length + 8L * blockQuerySum.length + compressed.bytes()
-                + 8L * archived.size() + 4 * 4;
+                + 16L * archived.size() + 4 * 4;
         for (List<RetainedToken> l : List.of(sinks, window, retained, recalled)) {
             for (RetainedToken t : l) {
                 b += t.bytes();
@@ -160,7 +178,8 @@ public final class RetentionState {
     /** A deep copy (the archive store is not copied). */
     public RetentionState copy() {
         return new RetentionState(seed, position, cell.copy(), blockQuerySum.clone(), copyAll(sinks), copyAll(window),
-                copyAll(retained), copyAll(recalled), compressed.copy(), archived());
+                copyAll(retained), copyAll(recalled), compressed.copy(), archivedPositions(),
+                archivedScores());
     }
 
     private static List<RetainedToken> copyAll(List<RetainedToken> l) {
@@ -176,7 +195,7 @@ public final class RetentionState {
         return o instanceof RetentionState s && s.seed == seed && s.position == position && s.cell.equals(cell)
                 && Arrays.equals(s.blockQuerySum, blockQuerySum) && s.sinks.equals(sinks) && s.window.equals(window)
                 && s.retained.equals(retained) && s.recalled.equals(recalled) && s.compressed.equals(compressed)
-                && Arrays.equals(s.archived(), archived());
+                && s.archived.equals(archived);
     }
 
     @Override
@@ -189,5 +208,14 @@ public final class RetentionState {
         return "RetentionState{position=" + position + ", sinks=" + sinks.size() + ", window=" + window.size()
                 + ", retained=" + retained.size() + ", recalled=" + recalled.size() + ", archived=" + archived.size()
                 + "}";
+    }
+
+    /** One T3 index entry; ordered by score, then position (the drop order). */
+    record ArchivedRef(double score, long position) implements Comparable<ArchivedRef> {
+        @Override
+        public int compareTo(ArchivedRef o) {
+            int c = Double.compare(score, o.score);
+            return c != 0 ? c : Long.compare(position, o.position);
+        }
     }
 }

@@ -14,12 +14,13 @@ import java.util.Objects;
 /**
  * Structured token retention with memory tiers, STR / CMP (mechanisms.md section 5). It holds no
  * per-key data (that lives in a {@link RetentionState} and an {@link ArchiveStore}), so one instance
- * serves every key; it is as thread-safe as its innovation cell (one instance per operator instance).
+ * serves every key. It keeps scratch buffers (and so may its innovation cell): one instance per operator
+ * instance (thread).
  *
  * <p><b>Per token</b> at position p (in stream order): the token (k, v, beta, g) joins T0; the block's
  * query sum adds q; the token reads (see {@link TierAttention}) with q over sinks, T0 (itself included),
- * T1, the recalled T3 entries and the T2 slots, and every sink / T0 / T1 entry adds its softmax weight
- * (averaged over heads) to its attention mass. When p + 1 is a multiple of the block B, the block
+ * T1, the recalled T3 entries and the T2 slots, and every other sink / T0 / T1 entry adds its softmax
+ * weight (averaged over heads) to its attention mass. When p + 1 is a multiple of the block B, the block
  * closes at P = p + 1.
  *
  * <p><b>Block close at P</b>, in order:
@@ -38,8 +39,10 @@ import java.util.Objects;
  *       (ties: older first); the first retainedCap stay, the rest are evicted (promotion T0 -&gt; T1 and
  *       demotion T1 -&gt; T2/T3 happen only here);</li>
  *   <li>eviction, in increasing position: the token is folded into T2 ({@link CompressedSlots}) when
- *       there are slots, and archived in T3 when archiveCap &gt; 0 (the earliest archived entry is dropped
- *       when the archive is over its cap);</li>
+ *       there are slots, and archived in T3 when archiveCap &gt; 0 with its archive score
+ *       ({@link SignificanceWeights#archiveScore}: p without the age term, so that entries evicted at
+ *       different ages compare fairly); when the archive is then over its cap the entry with the lowest
+ *       score (ties: the older) is dropped, which may be the new entry itself;</li>
  *   <li>T3 recall (archiveTopK &gt; 0): the archive is scanned once and the archiveTopK entries with
  *       the largest mean-query logit sum_h scale qbar_h . k_h (qbar = the closed block's mean query;
  *       ties: older first) become the recalled entries the next block's reads see.</li>
@@ -81,7 +84,7 @@ public final class TieredRetention {
     public RetentionState newState(long keySeed) {
         return new RetentionState(keySeed, 0L, cell.newState(), new double[heads * keyDim], List.of(), List.of(),
                 List.of(), List.of(), new CompressedSlots(heads, settings.compressedSlots(), keyDim, valueDim),
-                new long[0]);
+                new long[0], new double[0]);
     }
 
     /**
@@ -103,7 +106,8 @@ public final class TieredRetention {
             float[] v = Arrays.copyOfRange(chunk.v(), t * hv, (t + 1) * hv);
             float[] beta = usesBeta ? Arrays.copyOfRange(chunk.beta(), t * heads, (t + 1) * heads) : null;
             float[] g = usesGate ? Arrays.copyOfRange(chunk.g(), t * heads, (t + 1) * heads) : null;
-            st.mutableWindow().add(new RetainedToken(p, k, v, beta, g, Float.NaN, 0.0, Double.NaN));
+            RetainedToken self = new RetainedToken(p, k, v, beta, g, Float.NaN, 0.0, Double.NaN);
+            st.mutableWindow().add(self);
             double[] qs = st.blockQuerySum();
             for (int x = 0; x < hk; x++) {
                 qs[x] += chunk.q()[t * hk + x];
@@ -111,6 +115,7 @@ public final class TieredRetention {
             List<List<RetainedToken>> tiers = List.of(st.mutableSinks(), st.mutableWindow(), st.mutableRetained(),
                     st.mutableRecalled());
             attention.read(chunk.q(), t * hk, tiers, 3, st.compressed(), out, t * hv);
+            self.clearMass(); // mass counts later queries only
             st.advance();
             if (st.position() % settings.block() == 0) {
                 closeBlock(st, archive, events);
@@ -124,18 +129,55 @@ public final class TieredRetention {
      * accumulated, no token is added): for queries from outside the stream, e.g. a recall probe.
      */
     public void read(RetentionState st, float[] q, int tokens, float[] out) {
-        Objects.requireNonNull(st, "state");
-        if (q == null || q.length < tokens * heads * keyDim) {
-            throw new IllegalArgumentException("q must hold T*H*K = " + tokens * heads * keyDim + " floats, got "
-                    + (q == null ? "null" : q.length));
-        }
-        if (out == null || out.length < tokens * heads * valueDim) {
-            throw new IllegalArgumentException("out must hold T*H*V = " + tokens * heads * valueDim + " floats, got "
-                    + (out == null ? "null" : out.length));
-        }
+        checkRead(st, q, tokens, out);
         List<List<RetainedToken>> tiers = List.of(st.sinks(), st.window(), st.retained(), st.recalled());
         for (int t = 0; t < tokens; t++) {
             attention.read(q, t * heads * keyDim, tiers, 0, st.compressed(), out, t * heads * valueDim);
+        }
+    }
+
+    /**
+     * Like {@link #read(RetentionState, float[], int, float[])}, plus, per query, the {@code archiveTopK}
+     * entries of the T3 archive with the largest logit sum_h scale q_h . k_h (ties: older first; entries
+     * already recalled into the state are skipped, so nothing is counted twice): the softmax then runs
+     * over sinks, T0, T1, the recalled entries, these archive entries and the T2 slots. Scans the archive
+     * once per query: meant for queries from outside the stream (a question about the key's history).
+     */
+    public void read(RetentionState st, ArchiveStore archive, int archiveTopK, float[] q, int tokens, float[] out) {
+        if (archiveTopK < 0) {
+            throw new IllegalArgumentException("archiveTopK must be >= 0: " + archiveTopK);
+        }
+        if (archiveTopK == 0 || archive == null) {
+            read(st, q, tokens, out);
+            return;
+        }
+        checkRead(st, q, tokens, out);
+        java.util.Set<Long> recalled = new java.util.HashSet<>();
+        st.recalled().forEach(t -> recalled.add(t.position()));
+        int hk = heads * keyDim;
+        for (int t = 0; t < tokens; t++) {
+            int off = t * hk;
+            List<RetainedToken> entries = new ArrayList<>();
+            List<double[]> scored = new ArrayList<>();
+            archive.forEach(e -> {
+                if (recalled.contains(e.position())) {
+                    return;
+                }
+                double d = 0;
+                for (int x = 0; x < hk; x++) {
+                    d += (double) q[off + x] * e.k()[x];
+                }
+                scored.add(new double[] {d * settings.scale(), e.position(), entries.size()});
+                entries.add(e);
+            });
+            scored.sort((x, y) -> x[0] != y[0] ? Double.compare(y[0], x[0]) : Double.compare(x[1], y[1]));
+            List<RetainedToken> top = new ArrayList<>();
+            for (int i = 0; i < Math.min(archiveTopK, scored.size()); i++) {
+                top.add(entries.get((int) scored.get(i)[2]));
+            }
+            top.sort(Comparator.comparingLong(RetainedToken::position));
+            attention.read(q, off, List.of(st.sinks(), st.window(), st.retained(), st.recalled(), top), 0,
+                    st.compressed(), out, t * heads * valueDim);
         }
     }
 
@@ -158,21 +200,44 @@ public final class TieredRetention {
         return new Features(t.mass(), t.innovation(), blockEnd - t.position(), rel / heads, settings.maxReadSlots());
     }
 
+    /** Tokens leaving the exact tiers at one block close, with where they came from and their features. */
+    private static final class Evictions {
+        final List<RetainedToken> tokens = new ArrayList<>();
+        final List<Tier> from = new ArrayList<>();
+        final List<Features> features = new ArrayList<>();
+
+        void add(RetainedToken t, Tier tier, Features f) {
+            tokens.add(t);
+            from.add(tier);
+            features.add(f);
+        }
+    }
+
     private void closeBlock(RetentionState st, ArchiveStore archive, List<RetentionEvent> events) {
         long end = st.position();
-        int b = settings.block();
         List<RetainedToken> window = st.mutableWindow();
-        List<RetainedToken> block = window.subList(window.size() - b, window.size());
-        innovate(st, block);
+        innovate(st, window.subList(window.size() - settings.block(), window.size()));
         double[] qsum = st.blockQuerySum().clone();
         Arrays.fill(st.blockQuerySum(), 0.0);
-        SignificanceWeights w = settings.weights();
+        Evictions evictions = new Evictions();
+        boolean pressure = underPressure(st, end);
+        List<RetainedToken> admitted = exitWindow(st, end, qsum, pressure, evictions, events);
+        rank(st, admitted, end, qsum, pressure, evictions, events);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < evictions.tokens.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingLong(i -> evictions.tokens.get(i).position()));
+        for (int i : order) {
+            evict(st, archive, evictions.tokens.get(i), evictions.from.get(i), evictions.features.get(i), end, events);
+        }
+        recall(st, archive, qsum);
+    }
 
-        List<RetainedToken> admitted = new ArrayList<>();
-        List<RetainedToken> evicted = new ArrayList<>();
-        List<Tier> evictedFrom = new ArrayList<>();
+    /** Whether T1 lacks room for every non-sink token leaving the window at this close. */
+    private boolean underPressure(RetentionState st, long end) {
         int exiting = 0;
-        for (RetainedToken t : window) {
+        for (RetainedToken t : st.mutableWindow()) {
             if (t.position() >= end - settings.window()) {
                 break;
             }
@@ -180,7 +245,14 @@ public final class TieredRetention {
                 exiting++;
             }
         }
-        boolean pressure = st.mutableRetained().size() + exiting > settings.retainedCap();
+        return st.mutableRetained().size() + exiting > settings.retainedCap();
+    }
+
+    /** Window exit: sinks are pinned; other tokens are admitted (no pressure, or u &lt; p) or evicted. */
+    private List<RetainedToken> exitWindow(RetentionState st, long end, double[] qsum, boolean pressure,
+                                           Evictions evictions, List<RetentionEvent> events) {
+        List<RetainedToken> window = st.mutableWindow();
+        List<RetainedToken> admitted = new ArrayList<>();
         while (!window.isEmpty() && window.get(0).position() < end - settings.window()) {
             RetainedToken t = window.remove(0);
             if (t.position() < settings.sinks()) {
@@ -190,19 +262,23 @@ public final class TieredRetention {
                 continue;
             }
             Features f = features(t, end, qsum);
-            double p = w.probability(f);
+            double p = settings.weights().probability(f);
             t.setProbability(p);
             double u = pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
             if (!pressure || u < p) {
                 admitted.add(t);
             } else {
-                evicted.add(t);
-                evictedFrom.add(Tier.WINDOW);
+                evictions.add(t, Tier.WINDOW, f);
                 events.add(new RetentionEvent(t.position(), Kind.EVICTED, Tier.WINDOW, evictionTarget(), end, null, p,
                         u, f));
             }
         }
+        return admitted;
+    }
 
+    /** T1 re-ranking of T1 plus the admitted tokens at this close; the ones ranked out join the evictions. */
+    private void rank(RetentionState st, List<RetainedToken> admitted, long end, double[] qsum, boolean pressure,
+                      Evictions evictions, List<RetentionEvent> events) {
         List<RetainedToken> retained = st.mutableRetained();
         List<RetainedToken> all = new ArrayList<>(retained);
         all.addAll(admitted);
@@ -210,7 +286,7 @@ public final class TieredRetention {
         for (RetainedToken t : all) {
             Features f = features(t, end, qsum);
             feats.put(t, f);
-            t.setProbability(w.probability(f));
+            t.setProbability(settings.weights().probability(f));
         }
         all.sort(Comparator.comparingDouble(RetainedToken::probability).reversed()
                 .thenComparingLong(RetainedToken::position));
@@ -221,8 +297,8 @@ public final class TieredRetention {
         java.util.Set<RetainedToken> wasRetained = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         wasRetained.addAll(retained);
         for (RetainedToken t : admitted) {
-            double u = pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
             if (kept.contains(t)) {
+                double u = pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
                 events.add(new RetentionEvent(t.position(), Kind.RETAINED, Tier.WINDOW, Tier.RETAINED, end, null,
                         t.probability(), u, feats.get(t)));
             }
@@ -236,24 +312,13 @@ public final class TieredRetention {
         out.sort(Comparator.comparingLong(RetainedToken::position));
         for (RetainedToken t : out) {
             Tier from = wasRetained.contains(t) ? Tier.RETAINED : Tier.WINDOW;
+            double u = from == Tier.WINDOW && pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN;
             events.add(new RetentionEvent(t.position(), Kind.EVICTED, from, evictionTarget(), end, null,
-                    t.probability(), from == Tier.WINDOW && pressure ? Draws.uniform(st.seed(), t.position()) : Double.NaN,
-                    feats.get(t)));
-            evicted.add(t);
-            evictedFrom.add(from);
+                    t.probability(), u, feats.get(t)));
+            evictions.add(t, from, feats.get(t));
         }
         retained.clear();
         retained.addAll(keep);
-
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < evicted.size(); i++) {
-            order.add(i);
-        }
-        order.sort(Comparator.comparingLong(i -> evicted.get(i).position()));
-        for (int i : order) {
-            evict(st, archive, evicted.get(i), evictedFrom.get(i), end, events);
-        }
-        recall(st, archive, qsum);
     }
 
     private Tier evictionTarget() {
@@ -263,7 +328,7 @@ public final class TieredRetention {
         return settings.archiveCap() > 0 ? Tier.ARCHIVE : Tier.DROPPED;
     }
 
-    private void evict(RetentionState st, ArchiveStore archive, RetainedToken t, Tier from, long end,
+    private void evict(RetentionState st, ArchiveStore archive, RetainedToken t, Tier from, Features f, long end,
                        List<RetentionEvent> events) {
         int[] slots = st.compressed().fold(t.k(), t.v());
         if (slots != null) {
@@ -272,14 +337,15 @@ public final class TieredRetention {
         }
         if (settings.archiveCap() > 0) {
             archive.put(t);
-            st.mutableArchived().addLast(t.position());
+            double score = settings.weights().archiveScore(f);
+            st.mutableArchived().add(new RetentionState.ArchivedRef(score, t.position()));
             events.add(new RetentionEvent(t.position(), Kind.ARCHIVED, from, Tier.ARCHIVE, end, null, t.probability(),
                     Double.NaN, null));
             while (st.mutableArchived().size() > settings.archiveCap()) {
-                long gone = st.mutableArchived().removeFirst();
-                archive.remove(gone);
-                events.add(new RetentionEvent(gone, Kind.ARCHIVE_DROPPED, Tier.ARCHIVE, Tier.DROPPED, end, null,
-                        Double.NaN, Double.NaN, null));
+                RetentionState.ArchivedRef gone = st.mutableArchived().pollFirst();
+                archive.remove(gone.position());
+                events.add(new RetentionEvent(gone.position(), Kind.ARCHIVE_DROPPED, Tier.ARCHIVE, Tier.DROPPED, end,
+                        null, gone.score(), Double.NaN, null));
             }
         }
     }
@@ -354,6 +420,21 @@ public final class TieredRetention {
             rec.add(entries.get((int) scored.get(i)[2]).copy());
         }
         rec.sort(Comparator.comparingLong(RetainedToken::position));
+    }
+
+    private void checkRead(RetentionState st, float[] q, int tokens, float[] out) {
+        Objects.requireNonNull(st, "state");
+        if (tokens < 0) {
+            throw new IllegalArgumentException("negative query count " + tokens);
+        }
+        if (q == null || q.length < tokens * heads * keyDim) {
+            throw new IllegalArgumentException("q must hold T*H*K = " + tokens * heads * keyDim + " floats, got "
+                    + (q == null ? "null" : q.length));
+        }
+        if (out == null || out.length < tokens * heads * valueDim) {
+            throw new IllegalArgumentException("out must hold T*H*V = " + tokens * heads * valueDim + " floats, got "
+                    + (out == null ? "null" : out.length));
+        }
     }
 
     private void check(RetentionState st, ArchiveStore archive, TokenChunk chunk, float[] out) {

@@ -27,6 +27,8 @@ class SignificanceTest {
             double z = 0.7 * Math.log(1 + f.readSlots() * f.mass() / Math.max(1, f.age())) + 3.0 * f.innovation()
                     - 0.4 * Math.log(1 + f.age() / 100.0) + 1.3 * f.relevance() - 1.1;
             assertEquals(1 / (1 + Math.exp(-z)), w.probability(f), 1e-12);
+            double zNoAge = z + 0.4 * Math.log(1 + f.age() / 100.0);
+            assertEquals(1 / (1 + Math.exp(-zNoAge)), w.archiveScore(f), 1e-12);
         }
     }
 
@@ -56,13 +58,25 @@ class SignificanceTest {
         int retained = 0;
         int rankedOut = 0;
         int underCapacity = 0;
+        int dropped = 0;
         for (int start = 0; start < 800; start += b) {
             List<RetentionEvent> ev = m.forward(st, ar, stream.slice(start, start + b), new float[b * 16]);
             double minKept = Double.POSITIVE_INFINITY;
             for (RetainedToken t : st.retained()) {
                 minKept = Math.min(minKept, t.probability());
             }
+            double minArchived = Double.POSITIVE_INFINITY;
+            long[] ap = st.archivedPositions();
+            double[] pp = st.archivedScores();
+            for (int i = 0; i < ap.length; i++) {
+                minArchived = Math.min(minArchived, pp[i]);
+                assertEquals(ap[i], ar.get(ap[i]).position(), "index and archive agree");
+            }
             for (RetentionEvent e : ev) {
+                if (e.kind() == Kind.ARCHIVE_DROPPED) {
+                    dropped++;
+                    assertTrue(e.probability() <= minArchived, "dropped " + e + " above an archived p " + minArchived);
+                }
                 if (e.kind() != Kind.RETAINED && e.kind() != Kind.EVICTED) {
                     continue;
                 }
@@ -87,8 +101,9 @@ class SignificanceTest {
                 }
             }
         }
-        assertTrue(retained > 0 && rankedOut > 0 && underCapacity > 0,
-                "retained " + retained + " ranked out " + rankedOut + " admitted without a draw " + underCapacity);
+        assertTrue(retained > 0 && rankedOut > 0 && underCapacity > 0 && dropped > 0,
+                "retained " + retained + " ranked out " + rankedOut + " admitted without a draw " + underCapacity
+                        + " dropped from T3 " + dropped);
     }
 
     @Test

@@ -19,7 +19,12 @@ class TierReadTest {
 
     /** Float64 oracle: out [H*V] and the weights of the exact entries (per head) for one query. */
     static double[] oracle(RetentionState st, float scale, float[] q, int qOff, List<double[]> weightsOut) {
-        List<RetainedToken> exact = new ArrayList<>();
+        return oracle(st, List.of(), scale, q, qOff, weightsOut);
+    }
+
+    static double[] oracle(RetentionState st, List<RetainedToken> extra, float scale, float[] q, int qOff,
+                           List<double[]> weightsOut) {
+        List<RetainedToken> exact = new ArrayList<>(extra);
         exact.addAll(st.sinks());
         exact.addAll(st.window());
         exact.addAll(st.retained());
@@ -119,7 +124,50 @@ class TierReadTest {
     }
 
     @Test
-    void forwardReadsTheTokenItselfAndAccumulatesOracleMass() {
+    void readWithArchiveAddsTheTopKArchivedEntriesPerQuery() {
+        CellSpec spec = RetentionFixtures.spec(CellKind.DELTA, H, D);
+        RetentionSettings s = RetentionFixtures.small(D);
+        TieredRetention m = RetentionFixtures.model(spec, s, true);
+        TokenChunk stream = RetentionFixtures.stream(spec, 400, 29);
+        RetentionState st = m.newState(5L);
+        InMemoryArchiveStore archive = new InMemoryArchiveStore();
+        m.forward(st, archive, stream, new float[400 * H * D]);
+        assertEquals(20, archive.size());
+        java.util.Set<Long> recalled = new java.util.HashSet<>();
+        st.recalled().forEach(t -> recalled.add(t.position()));
+        SplittableRandom r = new SplittableRandom(4);
+        for (int k : new int[] {1, 5, 100}) {
+            float[] q = new float[H * D];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = (float) (4 * r.nextGaussian());
+            }
+            List<RetainedToken> cands = new ArrayList<>();
+            archive.forEach(t -> {
+                if (!recalled.contains(t.position())) {
+                    cands.add(t);
+                }
+            });
+            java.util.function.ToDoubleFunction<RetainedToken> score = t -> {
+                double d = 0;
+                for (int x = 0; x < H * D; x++) {
+                    d += (double) q[x] * t.k()[x];
+                }
+                return d;
+            };
+            cands.sort(java.util.Comparator.comparingDouble(score).reversed());
+            List<RetainedToken> top = cands.subList(0, Math.min(k, cands.size()));
+            float[] out = new float[H * D];
+            m.read(st, archive, k, q, 1, out);
+            double err = Float64Reference.relError(out, oracle(st, top, s.scale(), q, 0, null));
+            assertTrue(err <= 1e-4, "read with archive top-" + k + ": " + err);
+            float[] plain = new float[H * D];
+            m.read(st, q, 1, plain);
+            assertTrue(Float64Reference.relError(plain, oracle(st, s.scale(), q, 0, null)) <= 1e-4);
+        }
+    }
+
+    @Test
+    void forwardReadsTheTokenItselfAndAccumulatesOracleMassOnEarlierTokens() {
         CellSpec spec = RetentionFixtures.spec(CellKind.DELTA, H, D);
         RetentionSettings s = RetentionFixtures.small(D);
         TieredRetention m = RetentionFixtures.model(spec, s, true);
@@ -140,7 +188,7 @@ class TierReadTest {
         int i = 0;
         for (List<RetainedToken> l : List.of(st.sinks(), st.window(), st.retained())) {
             for (RetainedToken t : l) {
-                double expected = (w.get(0)[i] + w.get(1)[i]) / H;
+                double expected = t.position() == 250 ? 0.0 : (w.get(0)[i] + w.get(1)[i]) / H;
                 double before = massBefore.getOrDefault(t.position(), 0.0);
                 assertEquals(expected, t.mass() - before, 1e-9, "mass of position " + t.position());
                 i++;

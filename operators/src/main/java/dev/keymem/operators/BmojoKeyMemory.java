@@ -1,0 +1,115 @@
+package dev.keymem.operators;
+
+import dev.keymem.models.bmojo.BmojoEvent;
+import dev.keymem.models.bmojo.BmojoReport;
+import dev.keymem.models.bmojo.BmojoState;
+import dev.keymem.models.bmojo.EideticEntry;
+import dev.keymem.state.BmojoStatePiece;
+import dev.keymem.state.StateFrame;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * B'MOJO keyed memory: the bounded {@link BmojoState} (fading cell, ring of the last 2w tokens,
+ * eidetic store, top-m candidates, retrieved set, counters) in a ValueState, and the long-term
+ * archive as MapState rows ({@link MapStateEideticArchive}). Records the admission / eviction
+ * events of the last advance as {@link MemoryEvent}s and updates the B'MOJO metrics.
+ */
+final class BmojoKeyMemory extends KeyMemory {
+
+    /** B'MOJO metrics, on the operator's group. */
+    static final class Metrics {
+        final Counter admitted;
+        final Counter evicted;
+        final Counter archiveScans;
+        final Histogram archiveSizePerKey;
+        final Histogram eideticStoreSize;
+
+        Metrics(MetricGroup g) {
+            admitted = g.counter("keymemEideticAdmitted");
+            evicted = g.counter("keymemEideticEvicted");
+            archiveScans = g.counter("keymemArchiveScans");
+            archiveSizePerKey = g.histogram("keymemArchiveSizePerKey", new DescriptiveStatisticsHistogram(1000));
+            eideticStoreSize = g.histogram("keymemEideticStoreSize", new DescriptiveStatisticsHistogram(1000));
+        }
+    }
+
+    private final ValueState<BmojoState> state;
+    private final MapState<Long, EideticEntry> archive;
+    private final MemoryModel.Bmojo model;
+    private final Metrics metrics;
+    private final boolean emitEvents;
+    private List<MemoryEvent> last = List.of();
+
+    BmojoKeyMemory(ValueState<BmojoState> state, MapState<Long, EideticEntry> archive, MemoryModel.Bmojo model,
+                   Metrics metrics, boolean emitEvents) {
+        this.state = state;
+        this.archive = archive;
+        this.model = model;
+        this.metrics = metrics;
+        this.emitEvents = emitEvents;
+    }
+
+    @Override
+    long position() throws Exception {
+        BmojoState s = state.value();
+        return s == null ? 0L : s.position();
+    }
+
+    @Override
+    Advanced advance(String key, int[] tokenIds, float[] out) throws Exception {
+        BmojoState stored = state.value();
+        if (stored == null) {
+            stored = model.newState();
+            if (!archive.isEmpty()) {
+                archive.clear(); // leftovers of an expired memory never mix with a new one
+            }
+        } else if (stored.cell().data().length != model.stateSize()) {
+            throw shapeChanged(key, stored.cell().data().length, model.stateSize());
+        }
+        final BmojoState s = stored;
+        long start = s.position();
+        long admittedBefore = s.admitted();
+        long evictedBefore = s.evicted();
+        MapStateEideticArchive a = new MapStateEideticArchive(archive, key, model.heads(), s::evicted);
+        BmojoReport report = model.advance(s, a, tokenIds, out);
+        state.update(s);
+        if (emitEvents) {
+            List<MemoryEvent> events = new ArrayList<>(report.events().size());
+            for (BmojoEvent e : report.events()) {
+                events.add(MemoryEvent.of(key, e));
+            }
+            last = events;
+        }
+        metrics.admitted.inc(s.admitted() - admittedBefore);
+        metrics.evicted.inc(s.evicted() - evictedBefore);
+        metrics.archiveScans.inc(a.scans);
+        metrics.archiveSizePerKey.update(s.evicted());
+        int stored0 = 0;
+        for (int h = 0; h < s.eidetic().heads(); h++) {
+            stored0 += s.eidetic().size(h);
+        }
+        metrics.eideticStoreSize.update(stored0);
+        long bytes = StateFrame.OVERHEAD_BYTES + BmojoStatePiece.payloadBytes(s) + a.bytesStored;
+        return new Advanced(start, bytes, 0, 0);
+    }
+
+    @Override
+    List<MemoryEvent> lastEvents() {
+        List<MemoryEvent> l = last;
+        last = List.of();
+        return l;
+    }
+
+    @Override
+    void clear() {
+        state.clear();
+        archive.clear();
+    }
+}
