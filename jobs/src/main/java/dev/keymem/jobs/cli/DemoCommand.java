@@ -2,9 +2,11 @@ package dev.keymem.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keymem.jobs.kafka.KafkaConnection;
+import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.KafkaTopics;
 import dev.keymem.jobs.logs.EmbeddedJobs;
+import dev.keymem.jobs.logs.LogLineParser;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
 import dev.keymem.jobs.text.TextFrontEnd;
@@ -17,9 +19,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -122,8 +133,12 @@ final class DemoCommand implements Subcommand {
                 }
             }
         }
-        printSummaries(summaries, out);
-        return checkIncidents(incidents, summaries, secs, out);
+        printSummaries(summaries, out, conn != null);
+        if (conn != null) {
+            out.println("\n(on Kafka, offsets are Kafka offsets within a partition, not line numbers: the check "
+                    + "below matches incidents by text and template)");
+        }
+        return checkIncidents(incidents, summaries, secs, out, conn != null);
     }
 
     private static void runOnKafka(KafkaConnection conn, StreamExecutionEnvironment env, List<KafkaRecord> records,
@@ -131,15 +146,21 @@ final class DemoCommand implements Subcommand {
                                    PrintStream out, PrintStream err) throws Exception {
         String run = "demo-" + System.currentTimeMillis();
         List<ProducerRecord<byte[], byte[]>> send = new ArrayList<>();
+        // Keyed by source (as kafka-setup/produce-samples.sh does): a source's lines stay in one partition, in order.
+        LogLineParser parser = new LogLineParser(null);
         for (KafkaRecord r : records) {
-            send.add(new ProducerRecord<>("logs", null, r.value));
+            String source = parser.parse(null, new String(r.value, StandardCharsets.UTF_8), r.offset, -1).source;
+            send.add(new ProducerRecord<>("logs", source.getBytes(StandardCharsets.UTF_8), r.value));
         }
         out.println("Kafka at " + conn.bootstrapServers() + ": writing the sample to topic logs, running logs -> "
                 + "log-summaries (exactly once, bounded at the topic's end)");
-        int before = KafkaTopics.readToEnd(conn, "log-summaries", true, Duration.ofSeconds(60)).size();
+        Map<TopicPartition, Long> before = endOffsets(conn, "log-summaries"); // summaries of earlier runs
+        Map<TopicPartition, Long> start = endOffsets(conn, "logs"); // this run reads only what it writes
         KafkaTopics.produce(conn, send);
-        EmbeddedJobs.toKafka(LogSummaryJob.build(EmbeddedJobs.fromKafka(env, conn, "logs", run, true), null,
-                settings, fe), conn, "log-summaries", "dead-letters", run);
+        DataStream<KafkaRecord> in = env.fromSource(KafkaIO.boundedSource(conn, List.of("logs"), run,
+                OffsetsInitializer.offsets(start), OffsetsInitializer.latest()), WatermarkStrategy.noWatermarks(),
+                "kafka:logs");
+        EmbeddedJobs.toKafka(LogSummaryJob.build(in, null, settings, fe), conn, "log-summaries", "dead-letters", run);
         try {
             env.execute("memctl demo (kafka)");
         } finally {
@@ -147,20 +168,39 @@ final class DemoCommand implements Subcommand {
         }
         List<ConsumerRecord<byte[], byte[]>> got = KafkaTopics.readToEnd(conn, "log-summaries", true,
                 Duration.ofSeconds(60));
-        for (ConsumerRecord<byte[], byte[]> r : got.subList(Math.min(before, got.size()), got.size())) {
-            summaries.add(LogsCommand.json(new String(r.value(), StandardCharsets.UTF_8)));
+        for (ConsumerRecord<byte[], byte[]> r : got) {
+            if (r.offset() >= before.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L)) {
+                summaries.add(LogsCommand.json(new String(r.value(), StandardCharsets.UTF_8)));
+            }
         }
         err.println("[progress] read " + summaries.size() + " summaries back from log-summaries (read_committed)");
     }
 
-    private static void printSummaries(List<JsonNode> summaries, PrintStream out) {
+    private static Map<TopicPartition, Long> endOffsets(KafkaConnection conn, String topic) throws UsageException {
+        Properties props = conn.allProperties();
+        props.setProperty("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.setProperty("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+            List<PartitionInfo> parts = c.partitionsFor(topic, Duration.ofSeconds(30));
+            if (parts == null || parts.isEmpty()) {
+                throw new UsageException("topic " + topic + " does not exist at " + conn.bootstrapServers()
+                        + " (run kafka-setup/create-topics.sh)");
+            }
+            List<TopicPartition> tps = new ArrayList<>();
+            parts.forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+            return c.endOffsets(tps, Duration.ofSeconds(30));
+        }
+    }
+
+    private static void printSummaries(List<JsonNode> summaries, PrintStream out, boolean kafka) {
         for (JsonNode s : summaries) {
             out.printf(Locale.ROOT, "%n== %s, summary %d: %d lines since the last (offsets %d..%d), %d retained%s%n",
                     s.get("source").asText(), s.get("summary").asLong(), s.get("lines_since_last").asLong(),
                     s.get("from_offset").asLong(), s.get("to_offset").asLong(), s.get("retained").size(),
                     s.get("final").asBoolean() ? " (end of input)" : "");
             for (JsonNode r : s.get("retained")) {
-                out.printf(Locale.ROOT, "  line %5d  sig %.2f  %-16s +%-4d %s%n", r.get("offset").asLong() + 1,
+                out.printf(Locale.ROOT, "  %s %5d  sig %.2f  %-16s +%-4d %s%n", kafka ? "offset" : "line",
+                        r.get("offset").asLong() + (kafka ? 0 : 1),
                         r.get("significance").asDouble(), r.get("kept_by").asText(), r.get("similar_later").asLong(),
                         r.get("text").asText());
             }
@@ -168,7 +208,8 @@ final class DemoCommand implements Subcommand {
     }
 
     /** Prints which incidents appear (a retained line with the incident's signature or one of its templates). */
-    static int checkIncidents(JsonNode incidents, List<JsonNode> summaries, double secs, PrintStream out) {
+    static int checkIncidents(JsonNode incidents, List<JsonNode> summaries, double secs, PrintStream out,
+                              boolean kafka) {
         out.println();
         if (incidents == null) {
             out.printf(Locale.ROOT, "%d summaries in %.1f s (no incidents file to check)%n", summaries.size(), secs);
@@ -185,8 +226,9 @@ final class DemoCommand implements Subcommand {
                 for (JsonNode r : s.get("retained")) {
                     if (where == null && (r.get("text").asText().contains(sig)
                             || templates.contains(r.get("template").asText()))) {
-                        where = String.format(Locale.ROOT, "line %d in %s summary %d (+%d similar later)",
-                                r.get("offset").asLong() + 1, s.get("source").asText(), s.get("summary").asLong(),
+                        where = String.format(Locale.ROOT, "%s %d in %s summary %d (+%d similar later)",
+                                kafka ? "offset" : "line", r.get("offset").asLong() + (kafka ? 0 : 1),
+                                s.get("source").asText(), s.get("summary").asLong(),
                                 r.get("similar_later").asLong());
                     }
                 }
