@@ -1,33 +1,60 @@
 package dev.keymem.jobs.cli;
 
-import dev.keymem.jobs.recall.RecallBenchmark;
-import dev.keymem.models.backend.Backends;
-import dev.keymem.models.backend.TensorBackend;
-import dev.keymem.models.cells.CellKind;
-import dev.keymem.models.cells.CellSpec;
-import dev.keymem.models.cells.CellState;
-import dev.keymem.models.cells.Cells;
-import dev.keymem.models.cells.MemoryCell;
-import dev.keymem.models.cells.TokenChunk;
-import dev.keymem.models.io.SafeTensors;
-import dev.keymem.models.io.SafeTensorsFile;
-import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keymem.jobs.kafka.KafkaConnection;
+import dev.keymem.jobs.kafka.KafkaIO;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.KafkaTopics;
+import dev.keymem.jobs.logs.EmbeddedJobs;
+import dev.keymem.jobs.logs.LogLineParser;
+import dev.keymem.jobs.logs.LogSummaryJob;
+import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.jobs.text.TextFrontEnd;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * {@code memctl demo}: the embedded example. Until the streaming jobs land, it runs every matrix
- * cell over the bundled sample ({@code samples/cell-example.safetensors}) in both forms and shows
- * they agree, then runs a short associative-recall comparison of a plain cell and Memory Caching.
+ * {@code memctl demo}: the log summarization job on the bundled sample. By default it runs in a local
+ * MiniCluster (127.0.0.1, RocksDB state, checkpoints), shows progress, prints each source's summaries
+ * and finally checks which injected incidents (samples/logs/incidents.json) appear in them. With
+ * {@code --kafka BOOTSTRAP} it writes the sample to the input topic, runs the job Kafka to Kafka
+ * (exactly-once sink, bounded at the topic's end) and reads the summaries back read_committed.
+ * Exit code 1 when an injected incident is missing from the summaries.
  */
 final class DemoCommand implements Subcommand {
-    static final String SAMPLE = "samples/cell-example.safetensors";
+    static final String SAMPLE = "samples/logs/services.log";
+    static final String INCIDENTS = "samples/logs/incidents.json";
 
     private final CliOptions options = new CliOptions()
-            .option("sample", "FILE", "input tensors q, k, v, beta, g [1,T,H,K] (default " + SAMPLE + ")");
+            .option("sample", "FILE", "log lines (default " + SAMPLE + ")")
+            .option("incidents", "FILE", "the injected incidents to look for (default " + INCIDENTS + ")")
+            .option("summaries", "FILE", "also write the summaries as JSON lines")
+            .option("every-lines", "N", "a source's summary after N lines (default 500)")
+            .option("memory", "KIND", "bmojo+retention (default) | bmojo")
+            .option("parallelism", "N", "parallelism of the embedded run (default 2)")
+            .option("checkpoint-ms", "MS", "checkpoint interval, ms (default 1000)")
+            .option("kafka", "BOOTSTRAP", "run Kafka to Kafka at BOOTSTRAP (topics logs, log-summaries, dead-letters)")
+            .option("kafka-config", "FILE", "Kafka client properties, passed unchanged");
 
     @Override
     public String name() {
@@ -36,78 +63,182 @@ final class DemoCommand implements Subcommand {
 
     @Override
     public String summary() {
-        return "the embedded example: every cell on the bundled sample, then a short recall comparison";
+        return "the embedded example: log summarization on the bundled sample, with its incidents checked";
     }
 
     @Override
     public String usage() {
-        return "usage: memctl demo [--sample FILE]\n\n" + options.describe();
+        return "usage: memctl demo [--sample FILE] [--incidents FILE] [--summaries FILE] [--kafka BOOTSTRAP]\n\n"
+                + options.describe();
     }
 
     @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, IOException {
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         CliOptions.Parsed p = options.parse(args);
         Path sample = Path.of(p.string("sample", SAMPLE));
+        Path incidentsFile = Path.of(p.string("incidents", INCIDENTS));
         if (!Files.isRegularFile(sample)) {
             throw new UsageException("sample file " + sample + " not found (run from the repository root)");
         }
-        SafeTensorsFile f = SafeTensors.read(sample);
-        long[] qs = f.require("q").shape();
-        if (qs.length != 4 || qs[0] != 1) {
-            throw new UsageException("tensor 'q' has shape " + f.require("q").shapeString() + ", expected [1,T,H,K]");
+        JsonNode incidents = Files.isRegularFile(incidentsFile)
+                ? LogsCommand.JSON.readTree(incidentsFile.toFile()).get("incidents") : null;
+        LogSummarySettings settings = LogSummarySettings.defaults().withEvery(p.positiveInt("every-lines", 500), 0)
+                .withMemory(LogSummarySettings.Memory.parse(p.choice("memory", List.of("bmojo+retention", "bmojo"),
+                        "bmojo+retention")));
+        KafkaConnection conn = JobCli.kafka(p);
+        List<KafkaRecord> records = EmbeddedJobs.fileRecords(sample);
+        out.printf(Locale.ROOT, "keymem demo: log summarization of %s (%d lines%s)%n", sample, records.size(),
+                incidents == null ? "" : ", " + incidents.size() + " injected incidents listed in " + incidentsFile);
+        out.printf(Locale.ROOT, "memory per source: B'MOJO over gated_delta (d=%d, window %d, eidetic %d, threshold %.2f)%s;"
+                        + " a summary every %d lines and at the end%n", settings.dimension(), settings.bmojoWindow(),
+                settings.eideticCapacity(), settings.threshold(),
+                settings.memory() == LogSummarySettings.Memory.BMOJO_RETENTION ? String.format(Locale.ROOT,
+                        " + STR/CMP (window %d, block %d, T1 %d, T2 %d)", settings.retentionWindow(),
+                        settings.retentionBlock(), settings.retainedCap(), settings.compressedSlots()) : "",
+                settings.everyLines());
+        Path chk = Files.createTempDirectory("memctl-demo-chk");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(chk,
+                p.positiveInt("checkpoint-ms", 1000), p.positiveInt("parallelism", 2)));
+        TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
+        List<JsonNode> summaries = new ArrayList<>();
+        long t0 = System.nanoTime();
+        if (conn == null) {
+            out.println("running on an embedded Flink MiniCluster (127.0.0.1), RocksDB state, checkpoints every "
+                    + p.positiveInt("checkpoint-ms", 1000) + " ms; no Kafka needed");
+            out.flush();
+            long[] lines = new long[1];
+            JobCli.progress(err, "[progress] starting the MiniCluster and submitting the job");
+            JobCli.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), null, settings, fe),
+                    "memctl demo", chk, o -> {
+                        if (o.isResult()) {
+                            JsonNode s = LogsCommand.json(o.json);
+                            summaries.add(s);
+                            lines[0] += s.get("lines_since_last").asLong();
+                            JobCli.progress(err, String.format(Locale.ROOT,
+                                    "[progress] %d/%d lines summarized, %d summaries (%.1f s)", lines[0],
+                                    records.size(), summaries.size(), (System.nanoTime() - t0) / 1e9));
+                        } else {
+                            err.println("dead letter: " + o.json);
+                        }
+                    }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
+                            + "(%.1f s)", lines[0], records.size(), summaries.size(), (System.nanoTime() - t0) / 1e9));
+        } else {
+            runOnKafka(conn, env, records, settings, fe, chk, summaries, out, err);
         }
-        int t = (int) qs[1];
-        int h = (int) qs[2];
-        int k = (int) qs[3];
-        int v = (int) f.require("v").shape()[3];
-        TokenChunk all = new TokenChunk(t, h, k, v, f.require("q").toFloats(), f.require("k").toFloats(),
-                f.require("v").toFloats(), f.require("beta").toFloats(), f.require("g").toFloats());
-        TensorBackend backend = Backends.java();
-        out.printf(Locale.ROOT, "keymem demo: %d tokens, H=%d K=%d V=%d from %s, backend %s%n", t, h, k, v, sample,
-                backend.name());
-        out.println("cell          chunked vs recurrent (max rel diff)   |o| last token   state norm");
-        for (CellKind kind : List.of(CellKind.LINEAR, CellKind.GATED_LINEAR, CellKind.DELTA, CellKind.GATED_DELTA)) {
-            CellSpec spec = CellSpec.of(kind, h, k, v, 64);
-            TokenChunk chunk = new TokenChunk(t, h, k, v, all.q(), all.k(), all.v(),
-                    kind.usesBeta() ? all.beta() : null, kind.usesGate() ? all.g() : null);
-            float[] fast = run(Cells.chunked(spec, backend), chunk, 37);
-            float[] ref = run(Cells.recurrent(spec), chunk, t);
-            double maxDiff = 0;
-            double maxRef = 0;
-            for (int i = 0; i < t * h * v; i++) {
-                maxDiff = Math.max(maxDiff, Math.abs(fast[i] - ref[i]));
-                maxRef = Math.max(maxRef, Math.abs(ref[i]));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (p.string("summaries", null) != null) {
+            try (LogsCommand.Sink s = LogsCommand.Sink.of(p.string("summaries", null), null)) {
+                for (JsonNode j : summaries) {
+                    s.line(j.toString());
+                }
             }
-            double lastNorm = 0;
-            for (int i = (t - 1) * h * v; i < t * h * v; i++) {
-                lastNorm += (double) fast[i] * fast[i];
-            }
-            out.printf(Locale.ROOT, "%-13s %-37.2e %-16.4f %.4f%n", kind.configName(), maxDiff / maxRef,
-                    Math.sqrt(lastNorm), fast[t * h * v]);
         }
-        out.println();
-        out.println("associative recall, 1024-token stream (16 pairs, noise, 32 queries; dim 64):");
-        RecallBenchmark.Settings s = new RecallBenchmark.Settings(new int[] {1024}, 16, 32, 64, 16, 64, 8.0, 1);
-        out.print(RecallBenchmark.table(s, RecallBenchmark.run(s, backend, null)));
-        return Memctl.EXIT_OK;
+        printSummaries(summaries, out, conn != null);
+        if (conn != null) {
+            out.println("\n(on Kafka, offsets are Kafka offsets within a partition, not line numbers: the check "
+                    + "below matches incidents by text and template)");
+        }
+        return checkIncidents(incidents, summaries, secs, out, conn != null);
     }
 
-    /** Runs the cell over the chunk fed in pieces of {@code piece} tokens; returns outputs and, last, the state norm. */
-    private static float[] run(MemoryCell cell, TokenChunk chunk, int piece) {
-        CellState st = cell.newState();
-        int hv = chunk.heads() * chunk.valueDim();
-        float[] out = new float[chunk.length() * hv + 1];
-        float[] buf = new float[piece * hv];
-        for (int from = 0; from < chunk.length(); from += piece) {
-            int to = Math.min(chunk.length(), from + piece);
-            cell.forward(st, chunk.slice(from, to), buf);
-            System.arraycopy(buf, 0, out, from * hv, (to - from) * hv);
+    private static void runOnKafka(KafkaConnection conn, StreamExecutionEnvironment env, List<KafkaRecord> records,
+                                   LogSummarySettings settings, TextFrontEnd fe, Path chk, List<JsonNode> summaries,
+                                   PrintStream out, PrintStream err) throws Exception {
+        String run = "demo-" + System.currentTimeMillis();
+        List<ProducerRecord<byte[], byte[]>> send = new ArrayList<>();
+        // Keyed by source (as kafka-setup/produce-samples.sh does): a source's lines stay in one partition, in order.
+        LogLineParser parser = new LogLineParser(null);
+        for (KafkaRecord r : records) {
+            String source = parser.parse(null, new String(r.value, StandardCharsets.UTF_8), r.offset, -1).source;
+            send.add(new ProducerRecord<>("logs", source.getBytes(StandardCharsets.UTF_8), r.value));
         }
-        double n = 0;
-        for (float x : st.data()) {
-            n += (double) x * x;
+        out.println("Kafka at " + conn.bootstrapServers() + ": writing the sample to topic logs, running logs -> "
+                + "log-summaries (exactly once, bounded at the topic's end)");
+        Map<TopicPartition, Long> before = endOffsets(conn, "log-summaries"); // summaries of earlier runs
+        Map<TopicPartition, Long> start = endOffsets(conn, "logs"); // this run reads only what it writes
+        KafkaTopics.produce(conn, send);
+        DataStream<KafkaRecord> in = env.fromSource(KafkaIO.boundedSource(conn, List.of("logs"), run,
+                OffsetsInitializer.offsets(start), OffsetsInitializer.latest()), WatermarkStrategy.noWatermarks(),
+                "kafka:logs");
+        EmbeddedJobs.toKafka(LogSummaryJob.build(in, null, settings, fe), conn, "log-summaries", "dead-letters", run);
+        try {
+            env.execute("memctl demo (kafka)");
+        } finally {
+            JobCli.deleteTree(chk);
         }
-        out[chunk.length() * hv] = (float) Math.sqrt(n);
-        return out;
+        List<ConsumerRecord<byte[], byte[]>> got = KafkaTopics.readToEnd(conn, "log-summaries", true,
+                Duration.ofSeconds(60));
+        for (ConsumerRecord<byte[], byte[]> r : got) {
+            if (r.offset() >= before.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L)) {
+                summaries.add(LogsCommand.json(new String(r.value(), StandardCharsets.UTF_8)));
+            }
+        }
+        err.println("[progress] read " + summaries.size() + " summaries back from log-summaries (read_committed)");
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(KafkaConnection conn, String topic) throws UsageException {
+        Properties props = conn.allProperties();
+        props.setProperty("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.setProperty("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+            List<PartitionInfo> parts = c.partitionsFor(topic, Duration.ofSeconds(30));
+            if (parts == null || parts.isEmpty()) {
+                throw new UsageException("topic " + topic + " does not exist at " + conn.bootstrapServers()
+                        + " (run kafka-setup/create-topics.sh)");
+            }
+            List<TopicPartition> tps = new ArrayList<>();
+            parts.forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+            return c.endOffsets(tps, Duration.ofSeconds(30));
+        }
+    }
+
+    private static void printSummaries(List<JsonNode> summaries, PrintStream out, boolean kafka) {
+        for (JsonNode s : summaries) {
+            out.printf(Locale.ROOT, "%n== %s, summary %d: %d lines since the last (offsets %d..%d), %d retained%s%n",
+                    s.get("source").asText(), s.get("summary").asLong(), s.get("lines_since_last").asLong(),
+                    s.get("from_offset").asLong(), s.get("to_offset").asLong(), s.get("retained").size(),
+                    s.get("final").asBoolean() ? " (end of input)" : "");
+            for (JsonNode r : s.get("retained")) {
+                out.printf(Locale.ROOT, "  %s %5d  sig %.2f  %-16s +%-4d %s%n", kafka ? "offset" : "line",
+                        r.get("offset").asLong() + (kafka ? 0 : 1),
+                        r.get("significance").asDouble(), r.get("kept_by").asText(), r.get("similar_later").asLong(),
+                        r.get("text").asText());
+            }
+        }
+    }
+
+    /** Prints which incidents appear (a retained line with the incident's signature or one of its templates). */
+    static int checkIncidents(JsonNode incidents, List<JsonNode> summaries, double secs, PrintStream out,
+                              boolean kafka) {
+        out.println();
+        if (incidents == null) {
+            out.printf(Locale.ROOT, "%d summaries in %.1f s (no incidents file to check)%n", summaries.size(), secs);
+            return Memctl.EXIT_OK;
+        }
+        int found = 0;
+        out.println("injected incidents:");
+        for (JsonNode inc : incidents) {
+            Set<String> templates = new HashSet<>();
+            inc.get("templates").forEach(t -> templates.add(t.asText()));
+            String sig = inc.get("signature").asText();
+            String where = null;
+            for (JsonNode s : summaries) {
+                for (JsonNode r : s.get("retained")) {
+                    if (where == null && (r.get("text").asText().contains(sig)
+                            || templates.contains(r.get("template").asText()))) {
+                        where = String.format(Locale.ROOT, "%s %d in %s summary %d (+%d similar later)",
+                                kafka ? "offset" : "line", r.get("offset").asLong() + (kafka ? 0 : 1),
+                                s.get("source").asText(), s.get("summary").asLong(),
+                                r.get("similar_later").asLong());
+                    }
+                }
+            }
+            found += where == null ? 0 : 1;
+            out.printf(Locale.ROOT, "  %-24s lines %d-%d  %s%n", inc.get("id").asText(), inc.get("startLine").asLong(),
+                    inc.get("endLine").asLong(), where == null ? "MISSING from the summaries" : "found: " + where);
+        }
+        out.printf(Locale.ROOT, "%d of %d injected incidents appear in the summaries (%d summaries, job %.1f s)%n",
+                found, incidents.size(), summaries.size(), secs);
+        return found == incidents.size() ? Memctl.EXIT_OK : Memctl.EXIT_FAILURE;
     }
 }

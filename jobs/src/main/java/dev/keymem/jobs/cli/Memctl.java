@@ -19,12 +19,20 @@ public final class Memctl {
     public static final int EXIT_USAGE = 2;
 
     /** The subcommand table, in usage order. */
-    private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new CellCommand(), new RecallCommand(), new RetentionCommand());
+    private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new LogsCommand(), new ContextCommand(),
+            new CellCommand(), new RecallCommand(), new RetentionCommand());
 
     private Memctl() {
     }
 
     public static void main(String[] args) {
+        // memctl bundles no logging backend: say so to SLF4J instead of letting it warn on every run.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();

@@ -1,0 +1,105 @@
+package dev.keymem.jobs.cli;
+
+import dev.keymem.jobs.context.ContextSettings;
+import dev.keymem.jobs.context.UserContextJob;
+import dev.keymem.jobs.kafka.KafkaConnection;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.logs.EmbeddedJobs;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code memctl context}: the user context job on the embedded MiniCluster over a JSONL file of user
+ * events (answers to a JSONL file or stdout, progress on stderr, finishes when the input ends), or over
+ * Kafka with {@code --kafka}.
+ */
+final class ContextCommand implements Subcommand {
+    private final CliOptions options = JobCli.withJobOptions(new CliOptions()
+            .option("input", "FILE", "user events, one JSON object a line: user, text, optional type, query, ts")
+            .option("output", "FILE", "answers as JSON lines (default stdout)")
+            .option("dead-letters", "FILE", "dead letters as JSON lines (default: one line each on stderr)")
+            .option("top", "K", "past events in an answer (default 5)"),
+            "user-events", "user-context");
+
+    @Override
+    public String name() {
+        return "context";
+    }
+
+    @Override
+    public String summary() {
+        return "user context job: per-user memory; query events get the user's most relevant past events";
+    }
+
+    @Override
+    public String usage() {
+        return "usage: memctl context --input EVENTS.jsonl [--output ANSWERS.jsonl] [options]\n"
+                + "       memctl context --kafka BOOTSTRAP [--kafka-config FILE] [--bounded] [options]\n\n"
+                + options.describe() + "\nSee docs/jobs.md for the answer format.\n";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        CliOptions.Parsed p = options.parse(args);
+        ContextSettings settings = ContextSettings.defaults().withTopEvents(p.positiveInt("top", 5));
+        KafkaConnection conn = JobCli.kafka(p);
+        Path chk = Files.createTempDirectory("memctl-context-chk");
+        StreamExecutionEnvironment env = JobCli.environment(p, chk);
+        if (conn != null) {
+            if (p.string("input", null) != null) {
+                throw new UsageException("give either --input FILE or --kafka BOOTSTRAP, not both");
+            }
+            String in = p.string("in-topic", "user-events");
+            String outTopic = p.string("out-topic", "user-context");
+            String dlq = p.string("dlq-topic", "dead-letters");
+            EmbeddedJobs.toKafka(UserContextJob.build(EmbeddedJobs.fromKafka(env, conn, in,
+                    p.string("group", "memctl-context"), p.flag("bounded")), settings), conn, outTopic, dlq,
+                    "memctl-context");
+            err.printf(Locale.ROOT, "memctl context: %s -> %s (exactly once), dead letters -> %s, at %s%s%n", in,
+                    outTopic, dlq, conn.bootstrapServers(), p.flag("bounded") ? " (bounded)" : " (until killed)");
+            try {
+                env.execute("memctl context (kafka)");
+            } finally {
+                JobCli.deleteTree(chk);
+            }
+            return Memctl.EXIT_OK;
+        }
+        Path input = JobCli.input(p);
+        List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
+        String outFile = p.string("output", null);
+        String deadFile = p.string("dead-letters", null);
+        try (LogsCommand.Sink answers = LogsCommand.Sink.of(outFile, out);
+             LogsCommand.Sink dead = LogsCommand.Sink.of(deadFile, null)) {
+            long[] counts = new long[2];
+            long t0 = System.nanoTime();
+            JobCli.progress(err, String.format(Locale.ROOT, "memctl context: %d events from %s on an embedded "
+                    + "MiniCluster (RocksDB state, checkpoints)", records.size(), input));
+            JobCli.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records), settings), "memctl context",
+                    chk, o -> {
+                        if (o.isResult()) {
+                            answers.line(o.json);
+                            if (++counts[0] % 50 == 0) {
+                                JobCli.progress(err, String.format(Locale.ROOT, "[progress] %d answers (%.1f s)",
+                                        counts[0], (System.nanoTime() - t0) / 1e9));
+                            }
+                        } else {
+                            counts[1]++;
+                            if (dead.isFile()) {
+                                dead.line(o.json);
+                            } else {
+                                err.println("dead letter: " + o.json);
+                            }
+                        }
+                    }, err, () -> String.format(Locale.ROOT, "[progress] running: %d answers, %d dead letters (%.1f s)",
+                            counts[0], counts[1], (System.nanoTime() - t0) / 1e9));
+            JobCli.progress(err, String.format(Locale.ROOT, "memctl context: done in %.1f s: %d events, %d answers, "
+                    + "%d dead letters%s", (System.nanoTime() - t0) / 1e9, records.size(), counts[0], counts[1],
+                    outFile == null ? "" : " -> " + outFile));
+        }
+        return Memctl.EXIT_OK;
+    }
+}

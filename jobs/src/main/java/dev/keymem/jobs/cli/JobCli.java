@@ -1,0 +1,131 @@
+package dev.keymem.jobs.cli;
+
+import dev.keymem.jobs.kafka.KafkaConnection;
+import dev.keymem.jobs.logs.EmbeddedJobs;
+import dev.keymem.jobs.logs.JobOutput;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Options and plumbing the job commands (demo, logs, context) share. */
+final class JobCli {
+    private JobCli() {
+    }
+
+    /** Declares the embedded-run and Kafka options. */
+    static CliOptions withJobOptions(CliOptions o, String inTopic, String outTopic) {
+        return o.option("parallelism", "N", "parallelism of the embedded run (default 2)")
+                .option("checkpoint-ms", "MS", "checkpoint interval of the embedded run, ms (default 1000)")
+                .option("kafka", "BOOTSTRAP", "read and write Kafka at BOOTSTRAP (host:port,...) instead of files")
+                .option("kafka-config", "FILE", "Kafka client properties (security.protocol, sasl.*, ssl.*), passed unchanged")
+                .option("in-topic", "TOPIC", "input topic (default " + inTopic + ")")
+                .option("out-topic", "TOPIC", "output topic, written exactly once (default " + outTopic + ")")
+                .option("dlq-topic", "TOPIC", "dead-letter topic, written exactly once (default dead-letters)")
+                .option("group", "ID", "consumer group (default memctl-<command>)")
+                .flag("bounded", "Kafka: stop at the input topic's current end instead of running until killed");
+    }
+
+    static KafkaConnection kafka(CliOptions.Parsed p) throws UsageException, IOException {
+        String bootstrap = p.string("kafka", null);
+        if (bootstrap == null) {
+            if (p.string("kafka-config", null) != null) {
+                throw new UsageException("option --kafka-config needs --kafka BOOTSTRAP");
+            }
+            return null;
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        String cfg = p.string("kafka-config", null);
+        if (cfg != null) {
+            Path f = Path.of(cfg);
+            if (!Files.isRegularFile(f)) {
+                throw new UsageException("Kafka client config " + f + " not found");
+            }
+            Properties pr = new Properties();
+            try (Reader r = Files.newBufferedReader(f)) {
+                pr.load(r);
+            }
+            for (String n : pr.stringPropertyNames()) {
+                props.put(n, pr.getProperty(n));
+            }
+        }
+        try {
+            return KafkaConnection.of(bootstrap, props);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** A local environment: MiniCluster on 127.0.0.1, RocksDB, checkpoints into {@code checkpoints}. */
+    static StreamExecutionEnvironment environment(CliOptions.Parsed p, Path checkpoints) throws UsageException {
+        int parallelism = p.positiveInt("parallelism", 2);
+        int checkpointMs = p.positiveInt("checkpoint-ms", 1000);
+        return StreamExecutionEnvironment.getExecutionEnvironment(
+                EmbeddedJobs.config(checkpoints, checkpointMs, parallelism));
+    }
+
+    /**
+     * Runs a bounded embedded job, handing each output to {@code sink}; deletes the checkpoints after.
+     * While it runs, {@code heartbeat} (may be null) is printed to {@code err} every 5 s.
+     */
+    static void collect(DataStream<JobOutput> outputs, String name, Path checkpoints, Consumer<JobOutput> sink,
+                        PrintStream err, java.util.function.Supplier<String> heartbeat) throws Exception {
+        Thread beat = null;
+        if (heartbeat != null) {
+            beat = new Thread(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(5000);
+                        progress(err, heartbeat.get());
+                    }
+                } catch (InterruptedException e) {
+                    // done
+                }
+            }, "memctl-progress");
+            beat.setDaemon(true);
+            beat.start();
+        }
+        try {
+            EmbeddedJobs.collect(outputs, name, sink);
+        } finally {
+            if (beat != null) {
+                beat.interrupt();
+            }
+            deleteTree(checkpoints);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
+    }
+
+    static Path input(CliOptions.Parsed p) throws UsageException {
+        Path in = Path.of(p.required("input"));
+        if (!Files.isRegularFile(in)) {
+            throw new UsageException("input file " + in + " not found");
+        }
+        return in;
+    }
+
+    /** Progress on stderr: one line, rewritten in place when stderr is a terminal. */
+    static void progress(PrintStream err, String line) {
+        err.println(line);
+        err.flush();
+    }
+}

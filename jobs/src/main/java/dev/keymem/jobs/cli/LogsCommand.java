@@ -1,0 +1,201 @@
+package dev.keymem.jobs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keymem.jobs.kafka.KafkaConnection;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.logs.EmbeddedJobs;
+import dev.keymem.jobs.logs.JobOutput;
+import dev.keymem.jobs.logs.LogSummaryJob;
+import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.jobs.text.TextFrontEnd;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code memctl logs}: the log summarization job on the embedded MiniCluster over a file (summaries to a
+ * JSONL file or stdout, progress on stderr, finishes when the input ends), or over Kafka with
+ * {@code --kafka}.
+ */
+final class LogsCommand implements Subcommand {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CliOptions options = JobCli.withJobOptions(new CliOptions()
+            .option("input", "FILE", "log lines: raw text, or JSON objects with source and message (file mode)")
+            .option("source", "NAME", "source of every raw line (default: the record key, else the program name of a "
+                    + "'TS LEVEL name[pid]:' prefix, else 'default')")
+            .option("output", "FILE", "summaries as JSON lines (default stdout)")
+            .option("dead-letters", "FILE", "dead letters as JSON lines (default: one line each on stderr)")
+            .option("every-lines", "N", "a source's summary after N lines (default 500)")
+            .option("every-seconds", "S", "... or S seconds after its first unsummarized line (default 30; 0 = off)")
+            .option("memory", "KIND", "bmojo+retention (default) | bmojo")
+            .option("threshold", "E", "B'MOJO admission threshold on the innovation (default 0.5)"),
+            "logs", "log-summaries");
+
+    @Override
+    public String name() {
+        return "logs";
+    }
+
+    @Override
+    public String summary() {
+        return "log summarization job: per-source summaries of the lines memory retains";
+    }
+
+    @Override
+    public String usage() {
+        return "usage: memctl logs --input FILE [--source NAME] [--output SUMMARIES.jsonl] [options]\n"
+                + "       memctl logs --kafka BOOTSTRAP [--kafka-config FILE] [--bounded] [options]\n\n"
+                + options.describe() + "\nSee docs/jobs.md for the summary format.\n";
+    }
+
+    static LogSummarySettings settings(CliOptions.Parsed p) throws UsageException {
+        LogSummarySettings s = LogSummarySettings.defaults();
+        int lines = p.positiveInt("every-lines", s.everyLines());
+        long millis = s.everyMillis();
+        String secs = p.string("every-seconds", null);
+        if (secs != null) {
+            try {
+                double d = Double.parseDouble(secs);
+                if (!(d >= 0) || Double.isInfinite(d)) {
+                    throw new NumberFormatException();
+                }
+                millis = Math.round(d * 1000);
+            } catch (NumberFormatException e) {
+                throw new UsageException("option --every-seconds has value '" + secs + "', expected a number >= 0");
+            }
+        }
+        s = s.withEvery(lines, millis)
+                .withMemory(LogSummarySettings.Memory.parse(p.choice("memory", List.of("bmojo+retention", "bmojo"),
+                        "bmojo+retention")));
+        Float t = p.positiveFloat("threshold");
+        return t == null ? s : s.withThreshold(t);
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        CliOptions.Parsed p = options.parse(args);
+        LogSummarySettings settings = settings(p);
+        KafkaConnection conn = JobCli.kafka(p);
+        String source = p.string("source", null);
+        Path chk = Files.createTempDirectory("memctl-logs-chk");
+        StreamExecutionEnvironment env = JobCli.environment(p, chk);
+        TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
+        if (conn != null) {
+            if (p.string("input", null) != null) {
+                throw new UsageException("give either --input FILE or --kafka BOOTSTRAP, not both");
+            }
+            String in = p.string("in-topic", "logs");
+            String outTopic = p.string("out-topic", "log-summaries");
+            String dlq = p.string("dlq-topic", "dead-letters");
+            DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(env, conn, in,
+                    p.string("group", "memctl-logs"), p.flag("bounded"));
+            EmbeddedJobs.toKafka(LogSummaryJob.build(records, source, settings, fe), conn, outTopic, dlq,
+                    "memctl-logs");
+            err.printf(Locale.ROOT, "memctl logs: %s -> %s (exactly once), dead letters -> %s, at %s%s%n", in,
+                    outTopic, dlq, conn.bootstrapServers(), p.flag("bounded") ? " (bounded)" : " (until killed)");
+            try {
+                env.execute("memctl logs (kafka)");
+            } finally {
+                JobCli.deleteTree(chk);
+            }
+            return Memctl.EXIT_OK;
+        }
+        Path input = JobCli.input(p);
+        List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
+        String outFile = p.string("output", null);
+        String deadFile = p.string("dead-letters", null);
+        try (Sink results = Sink.of(outFile, out); Sink dead = Sink.of(deadFile, null)) {
+            long[] counts = new long[3]; // lines summarized, summaries, dead letters
+            long t0 = System.nanoTime();
+            JobCli.progress(err, String.format(Locale.ROOT, "memctl logs: %d lines from %s on an embedded MiniCluster "
+                    + "(RocksDB state, checkpoints)", records.size(), input));
+            JobCli.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), source, settings, fe),
+                    "memctl logs", chk, o -> {
+                        if (o.isResult()) {
+                            results.line(o.json);
+                            counts[0] += json(o.json).get("lines_since_last").asLong();
+                            counts[1]++;
+                            JobCli.progress(err, String.format(Locale.ROOT,
+                                    "[progress] %d/%d lines summarized, %d summaries, %d dead letters",
+                                    counts[0], records.size(), counts[1], counts[2]));
+                        } else {
+                            counts[2]++;
+                            if (dead.isFile()) {
+                                dead.line(o.json);
+                            } else {
+                                err.println("dead letter: " + o.json);
+                            }
+                        }
+                    }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
+                            + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9));
+            JobCli.progress(err, String.format(Locale.ROOT,
+                    "memctl logs: done in %.1f s: %d lines, %d summaries, %d dead letters%s", (System.nanoTime() - t0)
+                            / 1e9, counts[0], counts[1], counts[2], outFile == null ? "" : " -> " + outFile));
+        }
+        return Memctl.EXIT_OK;
+    }
+
+    static JsonNode json(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A JSON-lines destination: a file, or a stream (or nowhere). */
+    static final class Sink implements AutoCloseable {
+        private final BufferedWriter file;
+        private final PrintStream stream;
+
+        private Sink(BufferedWriter file, PrintStream stream) {
+            this.file = file;
+            this.stream = stream;
+        }
+
+        static Sink of(String path, PrintStream fallback) throws IOException {
+            if (path == null) {
+                return new Sink(null, fallback);
+            }
+            Path f = Path.of(path);
+            if (f.getParent() != null) {
+                Files.createDirectories(f.getParent());
+            }
+            return new Sink(Files.newBufferedWriter(f, StandardCharsets.UTF_8), null);
+        }
+
+        boolean isFile() {
+            return file != null;
+        }
+
+        void line(String s) {
+            try {
+                if (file != null) {
+                    file.write(s);
+                    file.newLine();
+                } else if (stream != null) {
+                    stream.println(s);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (file != null) {
+                file.close();
+            }
+        }
+    }
+}

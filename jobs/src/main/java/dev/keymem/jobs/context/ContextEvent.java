@@ -1,0 +1,24 @@
+package dev.keymem.jobs.context;
+
+/**
+ * One parsed user event: the user (the key), the text, an optional type, whether it is a query, an
+ * optional expected answer (carried into the answer unchanged, for checks), an optional timestamp
+ * string, and its offset (Kafka offset or 0-based line number). A Flink POJO.
+ */
+public class ContextEvent {
+    public String user;
+    public String text;
+    public String type;
+    public boolean query;
+    public String expect;
+    public String ts;
+    public long offset;
+
+    public ContextEvent() {
+    }
+
+    @Override
+    public String toString() {
+        return "ContextEvent{" + user + "@" + offset + (query ? " query" : "") + ": " + text + "}";
+    }
+}

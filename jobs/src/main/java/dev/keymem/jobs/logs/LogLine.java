@@ -1,0 +1,33 @@
+package dev.keymem.jobs.logs;
+
+/**
+ * One input log line after parsing: its source (the key), the original text, and where it came from
+ * (offset: a Kafka offset or a 0-based line number in a file; timestamp in ms since the epoch, or -1
+ * when unknown). A Flink POJO.
+ */
+public class LogLine {
+    /** The source (summaries are per source). */
+    public String source;
+    /** The original line. */
+    public String text;
+    /** Kafka offset, or 0-based line number of a file. */
+    public long offset;
+    /** Milliseconds since the epoch, or -1. */
+    public long timestamp;
+
+    /** For Flink's POJO serializer. */
+    public LogLine() {
+    }
+
+    public LogLine(String source, String text, long offset, long timestamp) {
+        this.source = source;
+        this.text = text;
+        this.offset = offset;
+        this.timestamp = timestamp;
+    }
+
+    @Override
+    public String toString() {
+        return "LogLine{" + source + "@" + offset + ": " + text + "}";
+    }
+}

@@ -1,0 +1,64 @@
+package dev.keymem.jobs.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.text.TextFrontEnd;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on an embedded MiniCluster (127.0.0.1, RocksDB, checkpoints) over the sample: the same
+ * summaries as the summarizer run directly, every incident in them, and a poison line as a dead letter.
+ */
+class LogSummaryJobTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void jobMatchesTheSummarizerAndSendsPoisonToDeadLetters(@TempDir Path dir) throws Exception {
+        List<String> lines = LogSummarizerTest.sample();
+        LogSummarySettings settings = LogSummarySettings.defaults().withEvery(500, 0);
+        List<KafkaRecord> records = EmbeddedJobs.fileRecords(Path.of("..", "samples", "logs", "services.log"));
+        records.add(1234, new KafkaRecord("services.log", 0, 99_999, -1, null, "{\"source\": broken".getBytes(
+                StandardCharsets.UTF_8)));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                EmbeddedJobs.config(dir, 200, 2));
+        List<JobOutput> outs = new ArrayList<>();
+        EmbeddedJobs.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), null, settings,
+                TextFrontEnd.builder().build()), "log-summary-test", outs::add);
+
+        Map<String, String> fromJob = new TreeMap<>();
+        List<JobOutput> dead = new ArrayList<>();
+        for (JobOutput o : outs) {
+            if (o.isResult()) {
+                JsonNode s = JSON.readTree(o.json);
+                fromJob.put(s.get("source").asText() + "#" + s.get("summary").asLong(), o.json);
+                assertEquals(o.key, s.get("source").asText());
+            } else {
+                dead.add(o);
+            }
+        }
+        Map<String, String> direct = new TreeMap<>();
+        for (JsonNode s : LogSummarizerTest.run(lines, settings)) {
+            direct.put(s.get("source").asText() + "#" + s.get("summary").asLong(), s.toString());
+        }
+        assertEquals(direct.keySet(), fromJob.keySet(), "summaries (source#number)");
+        for (String k : direct.keySet()) {
+            assertEquals(direct.get(k), fromJob.get(k), "summary " + k + " of the job equals the summarizer's");
+        }
+        assertEquals(1, dead.size(), "dead letters: " + dead);
+        JsonNode d = JSON.readTree(dead.get(0).json);
+        assertTrue(d.get("reason").asText().startsWith("value is not valid JSON"), d.toString());
+        assertEquals(99_999, d.get("offset").asLong());
+    }
+}
