@@ -6,7 +6,9 @@
  * {@link dev.keymem.state.EideticEntrySerializer} (one archived B'MOJO entry, a MapState value),
  * {@link dev.keymem.state.RetentionStateSerializer} (a key's bounded STR / CMP state) and
  * {@link dev.keymem.state.RetainedTokenSerializer} (one T3 token, a MapState value). Piece codes: 1 cell,
- * 2 caching, 3 cached checkpoint, 10 B'MOJO state, 11 eidetic entry, 12 retention state, 13 retained token.
+ * 2 caching, 3 cached checkpoint, 10 B'MOJO state, 11 eidetic entry, 12 retention state, 13 retained token;
+ * codes from 20 belong to pieces defined by the jobs (which compose these payloads): 20 the log
+ * summarization job's per-source memory ({@code dev.keymem.jobs.logs.SourceMemoryPiece}).
  *
  * <p>Every value is one {@link dev.keymem.state.StateFrame}: magic, piece code, payload format,
  * length, payload (numbers little-endian, arrays copied in bulk, no Kryo, no boxing, no Java

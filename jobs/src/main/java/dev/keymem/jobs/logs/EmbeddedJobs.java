@@ -34,7 +34,8 @@ public final class EmbeddedJobs {
     public static final TypeInformation<JobOutput> OUTPUT = TypeInformation.of(JobOutput.class);
 
     /**
-     * The configuration of an embedded run: every address on 127.0.0.1, RocksDB state backend,
+     * The configuration of an embedded run: every address on 127.0.0.1, RocksDB state backend, generic
+     * (Kryo) types off,
      * checkpoints every {@code checkpointMillis} into {@code checkpoints}, the given parallelism.
      */
     public static Configuration config(Path checkpoints, long checkpointMillis, int parallelism) {
@@ -44,6 +45,8 @@ public final class EmbeddedJobs {
             c.setString(k, "127.0.0.1");
         }
         c.setString("state.backend.type", "rocksdb");
+        // Every record and state type has a Flink serializer: a type that would fall back to Kryo fails the job.
+        c.setString("pipeline.generic-types", "false");
         c.setString("execution.checkpointing.interval", checkpointMillis + " ms");
         c.setString("execution.checkpointing.storage", "filesystem");
         c.setString("execution.checkpointing.dir", checkpoints.toUri().toString());

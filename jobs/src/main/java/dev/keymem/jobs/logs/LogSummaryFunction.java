@@ -19,10 +19,15 @@ import org.apache.flink.util.Collector;
  * {@code everyLines} lines of a source, {@code everyMillis} of processing time after a source's first
  * unsummarized line (when on), and a final one per source at the end of a bounded input (an event-time
  * timer, which only the end-of-input watermark reaches: the jobs assign no watermarks). The source's
- * unreported lines are in a MapState (position to line), the model states in a ValueState.
+ * unreported lines are in a MapState (position to line, a Flink POJO), the model states in a ValueState
+ * ({@link SourceMemorySerializer}); no state falls back to Kryo.
  */
 public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, JobOutput> {
     private static final long serialVersionUID = 1L;
+
+    /** A pending line's type: a Flink POJO (primitives, Strings, float[]), never a generic (Kryo) type. */
+    static final TypeInformation<SourceMemory.PendingLine> PENDING_LINE =
+            TypeInformation.of(SourceMemory.PendingLine.class);
 
     private final LogSummarySettings settings;
     private final TextFrontEnd frontEnd;
@@ -40,9 +45,9 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     public void open(OpenContext ctx) {
         summarizer = new LogSummarizer(settings, frontEnd);
         memory = getRuntimeContext().getState(new ValueStateDescriptor<>("source-memory",
-                TypeInformation.of(SourceMemory.class)));
+                new SourceMemorySerializer()));
         pendingState = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-lines",
-                TypeInformation.of(Long.class), TypeInformation.of(SourceMemory.PendingLine.class)));
+                TypeInformation.of(Long.class), PENDING_LINE));
         pending = new PendingLines() {
             @Override
             public void add(SourceMemory.PendingLine line) throws Exception {

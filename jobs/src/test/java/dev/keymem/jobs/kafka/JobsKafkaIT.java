@@ -75,6 +75,7 @@ class JobsKafkaIT {
     static StreamExecutionEnvironment env(Path dir) {
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
+        conf.setString("pipeline.generic-types", "false");
         conf.setString("execution.checkpointing.interval", "200 ms");
         conf.setString("execution.checkpointing.storage", "filesystem");
         conf.setString("execution.checkpointing.dir", dir.resolve("chk").toUri().toString());

@@ -1,0 +1,265 @@
+package dev.keymem.jobs.logs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.context.StoredEvent;
+import dev.keymem.jobs.text.TextFrontEnd;
+import dev.keymem.models.bmojo.BmojoState;
+import dev.keymem.models.bmojo.EntryBuffer;
+import dev.keymem.models.cells.CellState;
+import dev.keymem.models.retention.CompressedSlots;
+import dev.keymem.models.retention.RetainedToken;
+import dev.keymem.models.retention.RetentionState;
+import dev.keymem.state.BmojoStatePiece;
+import dev.keymem.state.CorruptStateException;
+import dev.keymem.state.RetentionStatePiece;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The log job's per-source state serializer: round trips (synthetic and model-made states), the committed
+ * format-1 fixture (state and snapshot bytes), corruption detection, and that the other job state types are
+ * Flink POJOs rather than generic (Kryo) types.
+ */
+class SourceMemorySerializerTest {
+
+    static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+
+    // ---- samples ----
+
+    static float[] gaussians(SplittableRandom r, int n) {
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = (float) r.nextGaussian();
+        }
+        return d;
+    }
+
+    static double[] doubles(SplittableRandom r, int n) {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = r.nextGaussian();
+        }
+        return d;
+    }
+
+    static EntryBuffer buffer(SplittableRandom r, int heads, int capacity, int keyDim, int valueDim) {
+        int[] count = new int[heads];
+        long[] positions = new long[heads * capacity];
+        float[] innovations = new float[heads * capacity];
+        for (int h = 0; h < heads; h++) {
+            count[h] = r.nextInt(0, capacity + 1);
+            for (int i = 0; i < count[h]; i++) {
+                positions[h * capacity + i] = r.nextLong(0, 1L << 40);
+                innovations[h * capacity + i] = (float) Math.abs(r.nextGaussian());
+            }
+        }
+        return new EntryBuffer(heads, capacity, keyDim, valueDim, count, positions, innovations,
+                gaussians(r, heads * capacity * keyDim), gaussians(r, heads * capacity * valueDim));
+    }
+
+    static BmojoState bmojo(SplittableRandom r, int heads, int keyDim, int valueDim, int window, int capacity) {
+        int slots = 2 * window;
+        long admitted = r.nextLong(0, 1000);
+        return new BmojoState(new CellState(gaussians(r, heads * keyDim * valueDim), r.nextLong(0, 1L << 40)), window,
+                gaussians(r, slots * heads * keyDim), gaussians(r, slots * heads * valueDim),
+                gaussians(r, slots * heads * valueDim), gaussians(r, slots * heads),
+                buffer(r, heads, capacity, keyDim, valueDim), buffer(r, heads, 2, keyDim, valueDim),
+                buffer(r, heads, 1, keyDim, valueDim), admitted, r.nextLong(0, admitted + 1));
+    }
+
+    static RetentionState retention(SplittableRandom r, int heads, int keyDim, int valueDim, int slots) {
+        long next = -1;
+        List<List<RetainedToken>> lists = new ArrayList<>();
+        for (int l = 0; l < 4; l++) {
+            List<RetainedToken> tokens = new ArrayList<>();
+            for (int i = r.nextInt(0, 3); i > 0; i--) {
+                next += r.nextLong(1, 5);
+                tokens.add(new RetainedToken(next, gaussians(r, heads * keyDim), gaussians(r, heads * valueDim),
+                        gaussians(r, heads), null, (float) r.nextDouble(), r.nextDouble() * 5, r.nextDouble()));
+            }
+            lists.add(tokens);
+        }
+        double[] counts = new double[heads * slots];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = r.nextInt(0, 4);
+        }
+        return new RetentionState(r.nextLong(), next + 1 + r.nextInt(0, 3),
+                new CellState(gaussians(r, heads * keyDim * valueDim), r.nextLong(0, 1L << 40)),
+                doubles(r, heads * keyDim), lists.get(0), lists.get(1), lists.get(2), lists.get(3),
+                new CompressedSlots(heads, slots, keyDim, valueDim, counts, doubles(r, heads * slots * keyDim),
+                        doubles(r, heads * slots * valueDim)),
+                new long[] {1000, 1003}, new double[] {r.nextDouble(), r.nextDouble()});
+    }
+
+    static SourceMemory memory(SplittableRandom r, boolean withRetention) {
+        SourceMemory m = new SourceMemory();
+        m.bmojo = bmojo(r, 1 + r.nextInt(2), 2 + r.nextInt(3), 2 + r.nextInt(3), 1 + r.nextInt(3), r.nextInt(4));
+        m.retention = withRetention ? retention(r, 1, 3, 2, 2) : null;
+        m.position = r.nextLong(10, 1000);
+        m.reportedUpTo = r.nextLong(0, m.position + 1);
+        m.linesSinceLast = r.nextLong(0, m.position + 1);
+        m.fromOffset = m.linesSinceLast == 0 ? -1 : r.nextLong(0, 1L << 40);
+        m.lastOffset = r.nextLong(-1, 1L << 40);
+        m.summaries = r.nextLong(0, 50);
+        m.timerSet = r.nextBoolean();
+        return m;
+    }
+
+    static void assertSame(SourceMemory want, SourceMemory got) {
+        assertEquals(want.bmojo, got.bmojo);
+        assertEquals(want.retention, got.retention);
+        assertEquals(want.position, got.position);
+        assertEquals(want.reportedUpTo, got.reportedUpTo);
+        assertEquals(want.linesSinceLast, got.linesSinceLast);
+        assertEquals(want.fromOffset, got.fromOffset);
+        assertEquals(want.lastOffset, got.lastOffset);
+        assertEquals(want.summaries, got.summaries);
+        assertEquals(want.timerSet, got.timerSet);
+    }
+
+    static byte[] bytes(TypeSerializer<SourceMemory> s, SourceMemory... values) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        out.writeInt(values.length);
+        for (SourceMemory v : values) {
+            s.serialize(v, out);
+        }
+        return out.getCopyOfBuffer();
+    }
+
+    static SourceMemory[] decode(TypeSerializer<SourceMemory> s, byte[] b) throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(b);
+        SourceMemory[] out = new SourceMemory[in.readInt()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.deserialize(in);
+        }
+        assertEquals(0, in.available(), "trailing bytes");
+        return out;
+    }
+
+    // ---- tests ----
+
+    @Test
+    void syntheticStatesRoundTrip() throws IOException {
+        SplittableRandom r = new SplittableRandom(7);
+        SourceMemorySerializer s = new SourceMemorySerializer();
+        for (int i = 0; i < 20; i++) {
+            SourceMemory m = memory(r, i % 2 == 0);
+            SourceMemory back = decode(s, bytes(s, m))[0];
+            assertSame(m, back);
+            if (m.retention == null) {
+                assertNull(back.retention);
+            }
+            SourceMemory copy = s.copy(m);
+            assertSame(m, copy);
+            assertNotSame(m.bmojo, copy.bmojo);
+        }
+    }
+
+    @Test
+    void modelMadeStatesRoundTrip() throws Exception {
+        for (LogSummarySettings.Memory memory : LogSummarySettings.Memory.values()) {
+            LogSummarySettings settings = LogSummarySettings.defaults().withEvery(15, 0).withMemory(memory);
+            LogSummarizer summarizer = new LogSummarizer(settings, TextFrontEnd.builder().build());
+            SourceMemory m = summarizer.newMemory(42);
+            PendingLines pending = new PendingLines.InMemory();
+            SourceMemorySerializer s = new SourceMemorySerializer();
+            for (int i = 0; i < 40; i++) {
+                summarizer.accept(m, pending, LogSummaryFunctionTest.line("a", i));
+                assertSame(m, decode(s, bytes(s, m))[0]);
+            }
+            assertEquals(memory != LogSummarySettings.Memory.BMOJO, m.retention != null, memory.toString());
+        }
+    }
+
+    @Test
+    void formatOneFixtureRestores() throws IOException {
+        SplittableRandom r = new SplittableRandom(20261123L);
+        SourceMemory[] expected = {memory(r, false), memory(r, true), memory(r, true)};
+        SourceMemorySerializer serializer = new SourceMemorySerializer();
+        Path values = FIXTURES.resolve("sourcememory-format1.bin");
+        Path snapshot = FIXTURES.resolve("sourcememory-serializer-snapshot-v1.bin");
+        Files.createDirectories(FIXTURES);
+        if (!Files.exists(values)) {
+            Files.write(values, bytes(serializer, expected));
+        }
+        if (!Files.exists(snapshot)) {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(out, serializer.snapshotConfiguration());
+            Files.write(snapshot, out.getCopyOfBuffer());
+        }
+        byte[] stored = Files.readAllBytes(values);
+        assertArrayEquals(stored, bytes(serializer, expected),
+                "SourceMemory format 1 layout changed: bump the piece's format and keep a reader for format 1");
+
+        TypeSerializerSnapshot<SourceMemory> old = TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+                new DataInputDeserializer(Files.readAllBytes(snapshot)), getClass().getClassLoader());
+        assertInstanceOf(SourceMemorySerializer.SourceMemorySerializerSnapshot.class, old);
+        TypeSerializerSchemaCompatibility<SourceMemory> compat =
+                serializer.snapshotConfiguration().resolveSchemaCompatibility(old);
+        assertTrue(compat.isCompatibleAsIs(), compat.toString());
+        SourceMemory[] restored = decode(old.restoreSerializer(), stored);
+        assertEquals(expected.length, restored.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertSame(expected[i], restored[i]);
+        }
+    }
+
+    @Test
+    void everyFlippedByteIsDetected() throws IOException {
+        SourceMemorySerializer s = new SourceMemorySerializer();
+        byte[] good = bytes(s, memory(new SplittableRandom(3), true));
+        SplittableRandom r = new SplittableRandom(4);
+        for (int i = 4; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= (byte) (1 << r.nextInt(8));
+            IOException e = assertThrows(IOException.class, () -> decode(s, bad), "flip at byte " + i);
+            if (e instanceof CorruptStateException c) {
+                assertEquals("SourceMemory", c.piece());
+            }
+        }
+    }
+
+    @Test
+    void truncatedFrameIsDetected() throws IOException {
+        SourceMemorySerializer s = new SourceMemorySerializer();
+        byte[] good = bytes(s, memory(new SplittableRandom(5), false));
+        byte[] cut = java.util.Arrays.copyOf(good, good.length - 3);
+        assertThrows(IOException.class, () -> decode(s, cut));
+    }
+
+    @Test
+    void pieceCodeIsDistinctFromTheStateSerializersPieces() {
+        assertEquals(20, SourceMemoryPiece.CODE);
+        for (int code : new int[] {1, 2, 3, BmojoStatePiece.CODE, 11, RetentionStatePiece.CODE, 13}) {
+            assertFalse(code == SourceMemoryPiece.CODE, "code " + code + " is taken");
+        }
+    }
+
+    @Test
+    void otherJobStateTypesAreFlinkPojos() {
+        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(SourceMemory.PendingLine.class));
+        assertInstanceOf(PojoTypeInfo.class, LogSummaryFunction.PENDING_LINE);
+        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(StoredEvent.class));
+    }
+}
