@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# End-to-end throughput of both jobs on the embedded default (MiniCluster, RocksDB, checkpoints),
+# with 10k keys: prints events/s, text tokens/s, and the same per CPU second (user + sys of the
+# whole JVM, so per core). Usage: jobs/bench/bench-jobs.sh [LINES] [USERS] (default 100000 10000).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+LINES=${1:-100000}
+USERS=${2:-10000}
+WORK=${BENCH_DIR:-/tmp/keymem-bench}
+mkdir -p "$WORK"
+[ -f jobs/target/memctl.jar ] || ./memctl --help >/dev/null
+JAR=jobs/target/memctl.jar
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+# inputs: the sample generators, re-keyed to 10k sources (5 services x 2000 instances)
+"$JAVA" -cp "$JAR" dev.keymem.jobs.sample.LogGenerator "$WORK/logs" "$LINES" 11 >/dev/null
+python3 - "$WORK/logs/services.log" "$WORK/logs-10k.jsonl" <<'PY'
+import json, re, sys
+src, dst = sys.argv[1], sys.argv[2]
+pat = re.compile(r'^\S+ \S+ ([a-z-]+)\[')
+with open(src) as f, open(dst, 'w') as o:
+    for i, line in enumerate(f):
+        line = line.rstrip('\n')
+        m = pat.match(line)
+        svc = m.group(1) if m else 'default'
+        o.write(json.dumps({"source": f"{svc}-{i % 2000}", "message": line}) + "\n")
+PY
+"$JAVA" -cp "$JAR" dev.keymem.jobs.sample.UserEventGenerator "$WORK/users.jsonl" "$USERS" 7 >/dev/null
+
+run() { # name, input, command...
+  local name=$1 input=$2; shift 2
+  local events keys tokens wall user sys
+  read -r events keys tokens < <("$JAVA" -cp "$JAR" jobs/bench/CountTokens.java "$input" 2>/dev/null)
+  /usr/bin/time -f "%e %U %S" -o "$WORK/$name.time" "$@" >/dev/null 2>"$WORK/$name.err"
+  read -r wall user sys < "$WORK/$name.time"
+  python3 -c "
+e,k,t,w,u,s=$events,$keys,$tokens,$wall,$user,$sys
+c=u+s
+print(f'| $name | {k} | {e} | {t} | {w:.1f} | {c:.1f} | {e/w:.0f} | {t/w:.0f} | {e/c:.0f} | {t/c:.0f} |')"
+}
+echo "| job | keys | events | text tokens | wall s | CPU s | events/s | tokens/s | events/CPU-s | tokens/CPU-s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+run logs "$WORK/logs-10k.jsonl" "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" logs --input "$WORK/logs-10k.jsonl" --output "$WORK/summaries.jsonl"
+run context "$WORK/users.jsonl" "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" context --input "$WORK/users.jsonl" --output "$WORK/answers.jsonl"
