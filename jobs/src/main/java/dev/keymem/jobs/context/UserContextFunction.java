@@ -1,5 +1,8 @@
 package dev.keymem.jobs.context;
 
+import static dev.keymem.jobs.text.Vectors.cosine;
+import static dev.keymem.jobs.text.Vectors.normalized;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -191,32 +194,5 @@ public class UserContextFunction extends KeyedProcessFunction<String, ContextEve
                 }
             }
         };
-    }
-
-    static float[] normalized(float[] v) {
-        double n = 0;
-        for (float f : v) {
-            n += (double) f * f;
-        }
-        float[] r = v.clone();
-        if (n > 0) {
-            float s = (float) (1 / Math.sqrt(n));
-            for (int i = 0; i < r.length; i++) {
-                r[i] *= s;
-            }
-        }
-        return r;
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 }
