@@ -1,6 +1,7 @@
 package dev.keymem.jobs.recall;
 
 import dev.keymem.models.backend.Backends;
+import dev.keymem.models.bench.ScoreTable;
 import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.caching.CachingSettings;
 import dev.keymem.models.caching.CachingSettings.ReadVariant;
@@ -80,33 +81,11 @@ public final class RecallBenchmark {
 
     /** A markdown table: one row per memory, one accuracy / bytes column pair per length. */
     public static String table(Settings s, List<Row> rows) {
-        StringBuilder sb = new StringBuilder("| memory |");
-        for (int l : s.lengths()) {
-            sb.append(String.format(Locale.ROOT, " acc @%d | bytes/key @%d |", l, l));
-        }
-        sb.append("\n|---|");
-        for (int ignored : s.lengths()) {
-            sb.append("---:|---:|");
-        }
-        sb.append('\n');
-        List<String> names = new ArrayList<>();
+        List<ScoreTable.Cell> cells = new ArrayList<>();
         for (Row r : rows) {
-            if (!names.contains(r.memory())) {
-                names.add(r.memory());
-            }
+            cells.add(new ScoreTable.Cell(r.memory(), r.length(), r.accuracy(), r.stateBytes()));
         }
-        for (String n : names) {
-            sb.append("| ").append(n).append(" |");
-            for (int l : s.lengths()) {
-                for (Row r : rows) {
-                    if (r.memory().equals(n) && r.length() == l) {
-                        sb.append(String.format(Locale.ROOT, " %.3f | %d |", r.accuracy(), r.stateBytes()));
-                    }
-                }
-            }
-            sb.append('\n');
-        }
-        return sb.toString();
+        return ScoreTable.markdown("acc @%d", "bytes/key @%d", s.lengths(), cells);
     }
 
     public static TensorBackend defaultBackend() {

@@ -1,5 +1,6 @@
 package dev.keymem.models.retention.bench;
 
+import dev.keymem.models.bench.ScoreTable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,33 +104,11 @@ public final class RetentionBenchmark {
 
     /** A markdown table: one row per memory, a recall / bytes column pair per budget. */
     public static String table(Settings s, List<Row> rows) {
-        StringBuilder sb = new StringBuilder("| memory |");
-        for (int b : s.budgets()) {
-            sb.append(String.format(Locale.ROOT, " needles @%d slots | bytes/key @%d |", b, b));
-        }
-        sb.append("\n|---|");
-        for (int ignored : s.budgets()) {
-            sb.append("---:|---:|");
-        }
-        sb.append('\n');
-        List<String> names = new ArrayList<>();
+        List<ScoreTable.Cell> cells = new ArrayList<>();
         for (Row r : rows) {
-            if (!names.contains(r.memory())) {
-                names.add(r.memory());
-            }
+            cells.add(new ScoreTable.Cell(r.memory(), r.budget(), r.recall(), r.stateBytes()));
         }
-        for (String n : names) {
-            sb.append("| ").append(n).append(" |");
-            for (int b : s.budgets()) {
-                for (Row r : rows) {
-                    if (r.memory().equals(n) && r.budget() == b) {
-                        sb.append(String.format(Locale.ROOT, " %.3f | %d |", r.recall(), r.stateBytes()));
-                    }
-                }
-            }
-            sb.append('\n');
-        }
-        return sb.toString();
+        return ScoreTable.markdown("needles @%d slots", "bytes/key @%d", s.budgets(), cells);
     }
 
     /** A one-line description of the settings, printed above the table. */
