@@ -16,57 +16,17 @@ import org.apache.flink.annotation.PublicEvolving;
  * the batched one can share it.
  */
 @PublicEvolving
-public final class BatchMemoryModel implements MemoryModel.Plain {
+public final class BatchMemoryModel extends CellMemoryModel {
 
-    private final Projector projector;
-    private final MemoryCell cell;
     private final BatchAdvancer advancer;
 
     public BatchMemoryModel(Projector projector, MemoryCell cell, BatchAdvancer advancer) {
-        this.projector = Objects.requireNonNull(projector, "projector");
-        this.cell = Objects.requireNonNull(cell, "cell");
+        super(projector, cell);
         this.advancer = Objects.requireNonNull(advancer, "advancer");
-        if (!projector.config().cell().equals(cell.spec())) {
-            throw new IllegalArgumentException("projector config cell " + projector.config().cell()
-                    + " differs from the cell's spec " + cell.spec());
-        }
-        if (projector.config().vocabSize() <= 0) {
-            throw new IllegalArgumentException("the keyed memory operator takes token ids: vocab_size must be > 0");
-        }
     }
 
     public BatchAdvancer advancer() {
         return advancer;
-    }
-
-    /** One record's tokens, embedded and projected. */
-    public TokenChunk project(int[] tokenIds) {
-        return projector.project(tokenIds);
-    }
-
-    @Override
-    public int vocabSize() {
-        return projector.config().vocabSize();
-    }
-
-    @Override
-    public int heads() {
-        return cell.spec().heads();
-    }
-
-    @Override
-    public int valueDim() {
-        return cell.spec().valueDim();
-    }
-
-    @Override
-    public int stateSize() {
-        return cell.stateSize();
-    }
-
-    @Override
-    public CellState newState() {
-        return cell.newState();
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Objects;
  * A plain memory cell behind the model layer's {@link Projector}: token ids are embedded and
  * projected into one {@link TokenChunk}, and the cell advances the state over it in one call.
  */
-public final class CellMemoryModel implements MemoryModel.Plain {
+public class CellMemoryModel implements MemoryModel.Plain {
 
     private final Projector projector;
     private final MemoryCell cell;
@@ -52,9 +52,13 @@ public final class CellMemoryModel implements MemoryModel.Plain {
         return cell.newState();
     }
 
+    /** One record's tokens, embedded and projected. */
+    public TokenChunk project(int[] tokenIds) {
+        return projector.project(tokenIds);
+    }
+
     @Override
     public void advance(CellState state, int[] tokenIds, float[] out) {
-        TokenChunk chunk = projector.project(tokenIds);
-        cell.forward(state, chunk, out);
+        cell.forward(state, project(tokenIds), out);
     }
 }
