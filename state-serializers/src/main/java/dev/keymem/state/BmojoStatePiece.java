@@ -26,28 +26,14 @@ import dev.keymem.models.cells.CellState;
  * The ring lengths must agree with the window and the buffers' shape; values the model's constructors
  * reject (an entry count above the capacity, ...) and such disagreements are reported as corruption.
  */
-public final class BmojoStatePiece implements StatePiece<BmojoState> {
+public final class BmojoStatePiece extends BaseStatePiece<BmojoState> {
 
     public static final BmojoStatePiece INSTANCE = new BmojoStatePiece();
     public static final int CODE = 10;
     public static final int FORMAT = 1;
 
     private BmojoStatePiece() {
-    }
-
-    @Override
-    public String name() {
-        return "BmojoState";
-    }
-
-    @Override
-    public int code() {
-        return CODE;
-    }
-
-    @Override
-    public int currentFormat() {
-        return FORMAT;
+        super("BmojoState", CODE, FORMAT);
     }
 
     @Override

@@ -7,28 +7,14 @@ import dev.keymem.models.cells.CellState;
  * is the cell layout of {@link CellStatePiece} (format 1: {@code long position, int n, float[n]}),
  * under its own code and name so that a corrupted entry is reported as a cached checkpoint.
  */
-public final class CachedStatePiece implements StatePiece<CellState> {
+public final class CachedStatePiece extends BaseStatePiece<CellState> {
 
     public static final CachedStatePiece INSTANCE = new CachedStatePiece();
     public static final int CODE = 3;
     public static final int FORMAT = 1;
 
     private CachedStatePiece() {
-    }
-
-    @Override
-    public String name() {
-        return "CachedCheckpoint";
-    }
-
-    @Override
-    public int code() {
-        return CODE;
-    }
-
-    @Override
-    public int currentFormat() {
-        return FORMAT;
+        super("CachedCheckpoint", CODE, FORMAT);
     }
 
     @Override

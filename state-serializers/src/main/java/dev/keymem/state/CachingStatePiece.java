@@ -24,28 +24,14 @@ import java.util.List;
  * Values the model's constructors reject (e.g. a cache span that ends before it starts) are
  * reported as corruption.
  */
-public final class CachingStatePiece implements StatePiece<CachingState> {
+public final class CachingStatePiece extends BaseStatePiece<CachingState> {
 
     public static final CachingStatePiece INSTANCE = new CachingStatePiece();
     public static final int CODE = 2;
     public static final int FORMAT = 1;
 
     private CachingStatePiece() {
-    }
-
-    @Override
-    public String name() {
-        return "CachingState";
-    }
-
-    @Override
-    public int code() {
-        return CODE;
-    }
-
-    @Override
-    public int currentFormat() {
-        return FORMAT;
+        super("CachingState", CODE, FORMAT);
     }
 
     @Override

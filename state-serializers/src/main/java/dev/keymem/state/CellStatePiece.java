@@ -5,28 +5,14 @@ import dev.keymem.models.cells.CellState;
 /**
  * Payload of a {@link CellState}. Format 1: {@code long position, int n, float[n] data}.
  */
-public final class CellStatePiece implements StatePiece<CellState> {
+public final class CellStatePiece extends BaseStatePiece<CellState> {
 
     public static final CellStatePiece INSTANCE = new CellStatePiece();
     public static final int CODE = 1;
     public static final int FORMAT = 1;
 
     private CellStatePiece() {
-    }
-
-    @Override
-    public String name() {
-        return "CellState";
-    }
-
-    @Override
-    public int code() {
-        return CODE;
-    }
-
-    @Override
-    public int currentFormat() {
-        return FORMAT;
+        super("CellState", CODE, FORMAT);
     }
 
     @Override

@@ -8,28 +8,14 @@ import dev.keymem.models.bmojo.EideticEntry;
  * (int n, float[n])}. The head and position repeat the map key so that a value read on its own is
  * complete (and a mismatch with its key is detectable).
  */
-public final class EideticEntryPiece implements StatePiece<EideticEntry> {
+public final class EideticEntryPiece extends BaseStatePiece<EideticEntry> {
 
     public static final EideticEntryPiece INSTANCE = new EideticEntryPiece();
     public static final int CODE = 11;
     public static final int FORMAT = 1;
 
     private EideticEntryPiece() {
-    }
-
-    @Override
-    public String name() {
-        return "EideticEntry";
-    }
-
-    @Override
-    public int code() {
-        return CODE;
-    }
-
-    @Override
-    public int currentFormat() {
-        return FORMAT;
+        super("EideticEntry", CODE, FORMAT);
     }
 
     @Override

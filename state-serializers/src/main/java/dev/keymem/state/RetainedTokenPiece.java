@@ -17,28 +17,14 @@ import dev.keymem.models.retention.RetainedToken;
  *   double    probability  (NaN before the first evaluation)
  * </pre>
  */
-public final class RetainedTokenPiece implements StatePiece<RetainedToken> {
+public final class RetainedTokenPiece extends BaseStatePiece<RetainedToken> {
 
     public static final RetainedTokenPiece INSTANCE = new RetainedTokenPiece();
     public static final int CODE = 13;
     public static final int FORMAT = 1;
 
     private RetainedTokenPiece() {
-    }
-
-    @Override
-    public String name() {
-        return "RetainedToken";
-    }
-
-    @Override
-    public int code() {
-        return CODE;
-    }
-
-    @Override
-    public int currentFormat() {
-        return FORMAT;
+        super("RetainedToken", CODE, FORMAT);
     }
 
     @Override

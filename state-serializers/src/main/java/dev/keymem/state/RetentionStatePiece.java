@@ -27,7 +27,7 @@ import java.util.List;
  * Values the model's constructors reject (lists out of position order, a position archived twice,
  * slot arrays that do not fit their shape) are reported as corruption.
  */
-public final class RetentionStatePiece implements StatePiece<RetentionState> {
+public final class RetentionStatePiece extends BaseStatePiece<RetentionState> {
 
     public static final RetentionStatePiece INSTANCE = new RetentionStatePiece();
     public static final int CODE = 12;
@@ -35,21 +35,7 @@ public final class RetentionStatePiece implements StatePiece<RetentionState> {
     private static final String[] LISTS = {"sinks", "window", "retained", "recalled"};
 
     private RetentionStatePiece() {
-    }
-
-    @Override
-    public String name() {
-        return "RetentionState";
-    }
-
-    @Override
-    public int code() {
-        return CODE;
-    }
-
-    @Override
-    public int currentFormat() {
-        return FORMAT;
+        super("RetentionState", CODE, FORMAT);
     }
 
     @Override

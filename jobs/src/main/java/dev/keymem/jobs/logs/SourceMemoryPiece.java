@@ -2,12 +2,12 @@ package dev.keymem.jobs.logs;
 
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.retention.RetentionState;
+import dev.keymem.state.BaseStatePiece;
 import dev.keymem.state.BmojoStatePiece;
 import dev.keymem.state.CorruptStateException;
 import dev.keymem.state.PayloadReader;
 import dev.keymem.state.PayloadWriter;
 import dev.keymem.state.RetentionStatePiece;
-import dev.keymem.state.StatePiece;
 
 /**
  * Payload of one source's {@link SourceMemory} in the log summarization job (piece code 20). Format 1
@@ -24,7 +24,7 @@ import dev.keymem.state.StatePiece;
  * Impossible counters (negative positions, reportedUpTo past position, offsets below -1) are reported
  * as corruption. When either embedded layout gets a new format, this piece gets a new format too.
  */
-public final class SourceMemoryPiece implements StatePiece<SourceMemory> {
+public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
 
     public static final SourceMemoryPiece INSTANCE = new SourceMemoryPiece();
     public static final int CODE = 20;
@@ -33,21 +33,7 @@ public final class SourceMemoryPiece implements StatePiece<SourceMemory> {
     private static final int TIMER_SET = 2;
 
     private SourceMemoryPiece() {
-    }
-
-    @Override
-    public String name() {
-        return "SourceMemory";
-    }
-
-    @Override
-    public int code() {
-        return CODE;
-    }
-
-    @Override
-    public int currentFormat() {
-        return FORMAT;
+        super("SourceMemory", CODE, FORMAT);
     }
 
     @Override
