@@ -10,10 +10,15 @@ import dev.keymem.models.caching.CachingSettings.Segmentation;
 import dev.keymem.models.caching.CachingSettings.TtlMode;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
+import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellState;
 import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.cells.TokenChunk;
+import java.io.Flushable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +73,8 @@ public final class MemoryCaching {
     private final int valueDim;
     private final int groups;
     private final boolean linearRead;
+    private final BatchAdvancer localAdvancer;
+    private final CacheReader localReader;
 
     public MemoryCaching(MemoryCell cell, CachingSettings settings) {
         this(cell, settings, Backends.java());
@@ -100,6 +107,8 @@ public final class MemoryCaching {
                     + " and an unknown layout of " + cell.stateSize() + " floats: use gatesPerHead=false");
         }
         this.book = new CacheBook(cell, settings, layout);
+        this.localAdvancer = BatchAdvancer.of(cell);
+        this.localReader = CacheReader.of(cell);
     }
 
     public MemoryCell cell() {
@@ -136,20 +145,232 @@ public final class MemoryCaching {
      */
     public void forward(CachingState st, CacheStore store, TokenChunk chunk, float[] gateQueries,
                         long[] timestamps, float[] out) {
-        float[] u = check(st, chunk, gateQueries, timestamps, out);
-        MemoStore memo = new MemoStore(store);
-        int T = chunk.length();
-        int i = 0;
-        while (i < T) {
-            long pos = st.position();
-            long end = segmentEnd(pos);
-            int j = (int) Math.min(T, i + (end - pos));
-            TokenChunk piece = (i == 0 && j == T) ? chunk : chunk.slice(i, j);
-            piece(st, memo, piece, u, i, out, i * heads * valueDim);
-            if (st.position() == end) {
-                book.close(st, memo, timestamps == null ? 0L : timestamps[j - 1]);
+        forward(localAdvancer, localReader, List.of(new Item(null, st, store, chunk, gateQueries, timestamps, out)));
+    }
+
+    /**
+     * One key's part of a batch for {@link #forward(BatchAdvancer, CacheReader, List)}: the same
+     * arguments as {@link #forward(CachingState, CacheStore, TokenChunk, float[], long[], float[])} plus
+     * the key ({@code owner}) that names the key's caches to the {@link CacheReader} (null: unnamed).
+     */
+    public record Item(Object owner, CachingState state, CacheStore store, TokenChunk chunk, float[] gateQueries,
+                       long[] timestamps, float[] out) {
+    }
+
+    /**
+     * The fast form for many keys at once: every key's reads and final state are exactly those of
+     * {@link #forward(CachingState, CacheStore, TokenChunk, float[], long[], float[])} on that key alone
+     * when {@code online} and {@code reader} compute what the cell computes (bit for bit with the CPU
+     * forms {@link BatchAdvancer#of} and {@link CacheReader#of} of this cell).
+     *
+     * <p>Each key's chunk is cut at its segment boundaries into pieces. Round r takes the r-th piece of
+     * every key that has one: it routes each piece (CPU), advances all their online states in one
+     * {@code online.advance} call, reads the caches every piece needs in one {@code reader.read} call,
+     * combines the reads per key, and closes the segments that end there. A {@link java.io.Flushable}
+     * advancer (which may keep states elsewhere) is flushed before any host state is used: after the
+     * advance of a round in which a segment closes (the close freezes the online state into a cache and,
+     * in independent mode, resets it), and before the token-by-token Soup of a non-linear read. Keys must
+     * be distinct objects with distinct states. Soup with a non-linear read runs on the CPU, key by key.
+     */
+    public void forward(BatchAdvancer online, CacheReader reader, List<Item> items) {
+        Objects.requireNonNull(online, "online");
+        Objects.requireNonNull(reader, "reader");
+        List<Run> runs = new ArrayList<>(items.size());
+        boolean memoize = items.size() == 1;
+        for (Item it : items) {
+            float[] u = check(it.state(), it.chunk(), it.gateQueries(), it.timestamps(), it.out());
+            runs.add(new Run(it, u, memoize ? new MemoStore(it.store()) : it.store()));
+        }
+        Flushable resident = online instanceof Flushable f ? f : null;
+        int hv = heads * valueDim;
+        List<Run> active = new ArrayList<>(runs.size());
+        while (true) {
+            active.clear();
+            boolean closes = false;
+            boolean tokenwise = false;
+            for (Run r : runs) {
+                if (r.at < r.item.chunk().length()) {
+                    r.cut(this);
+                    active.add(r);
+                    closes |= r.closes;
+                    tokenwise |= r.tokenwise;
+                }
             }
-            i = j;
+            if (active.isEmpty()) {
+                return;
+            }
+            if (tokenwise && resident != null) {
+                flush(resident);
+            }
+            List<Run> batched = new ArrayList<>(active.size());
+            for (Run r : active) {
+                if (r.tokenwise) {
+                    soupTokenwise(r.item.state(), r.store, r.piece, r.gates, r.item.state().mutableCaches(),
+                            r.item.out(), r.at * hv);
+                    addKeys(r.item.state(), r.piece);
+                    r.gates.accumulate(r.item.state().mutableCaches());
+                } else {
+                    batched.add(r);
+                }
+            }
+            if (!batched.isEmpty()) {
+                advanceOnline(online, batched);
+                if (closes && resident != null) {
+                    flush(resident);
+                }
+                List<CacheRead> reads = new ArrayList<>();
+                for (Run r : batched) {
+                    addKeys(r.item.state(), r.piece);
+                    r.requestReads(this, reads);
+                }
+                reader.read(reads);
+                for (Run r : batched) {
+                    r.combine(this);
+                }
+            }
+            for (Run r : active) {
+                CachingState st = r.item.state();
+                if (r.closes) {
+                    long[] ts = r.item.timestamps();
+                    book.close(st, r.store, ts == null ? 0L : ts[r.end - 1]);
+                }
+                r.at = r.end;
+            }
+        }
+    }
+
+    private static void flush(Flushable resident) {
+        try {
+            resident.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("flushing the online advancer failed", e);
+        }
+    }
+
+    private void advanceOnline(BatchAdvancer online, List<Run> batched) {
+        int n = batched.size();
+        CellState[] states = new CellState[n];
+        TokenChunk[] pieces = new TokenChunk[n];
+        float[][] outs = new float[n][];
+        int hv = heads * valueDim;
+        for (int x = 0; x < n; x++) {
+            Run r = batched.get(x);
+            states[x] = r.item.state().online();
+            pieces[x] = r.piece;
+            outs[x] = r.onl = new float[r.piece.length() * hv];
+        }
+        online.advance(states, pieces, outs);
+    }
+
+    /** One key's progress through its chunk in a batched forward. */
+    private static final class Run {
+        final Item item;
+        final float[] u;
+        final CacheStore store;
+        int at;
+        int end;
+        boolean closes;
+        boolean tokenwise;
+        TokenChunk piece;
+        Gates gates;
+        float[] onl;
+        /** Per cache of this piece: the rows that read it (null: all) and the read's output. */
+        int[][] rows;
+        float[][] readOut;
+
+        Run(Item item, float[] u, CacheStore store) {
+            this.item = item;
+            this.u = u;
+            this.store = store;
+        }
+
+        /** Takes the next piece (tokens up to the segment end) and routes it. */
+        void cut(MemoryCaching mc) {
+            CachingState st = item.state();
+            TokenChunk chunk = item.chunk();
+            int T = chunk.length();
+            long pos = st.position();
+            long segEnd = mc.segmentEnd(pos);
+            end = (int) Math.min(T, at + (segEnd - pos));
+            closes = pos + (end - at) == segEnd;
+            piece = (at == 0 && end == T) ? chunk : chunk.slice(at, end);
+            List<CacheSummary> cs = st.mutableCaches();
+            ReadVariant read = mc.settings.read();
+            gates = read.gated() ? mc.route(st, piece, u, at, cs) : null;
+            tokenwise = read == ReadVariant.SOUP && !mc.linearRead && !cs.isEmpty();
+            onl = null;
+        }
+
+        /** Adds this piece's cache reads to {@code reads}. */
+        void requestReads(MemoryCaching mc, List<CacheRead> reads) {
+            List<CacheSummary> cs = item.state().mutableCaches();
+            int nc = cs.size();
+            int n = piece.length();
+            int hk = mc.heads * mc.keyDim;
+            int hv = mc.heads * mc.valueDim;
+            rows = new int[nc][];
+            readOut = new float[nc][];
+            for (int i = 0; i < nc; i++) {
+                float[] q = piece.q();
+                int m = n;
+                if (gates != null) {
+                    int[] need = new int[n];
+                    m = 0;
+                    for (int t = 0; t < n; t++) {
+                        if (gates.tokenNeeds(t, i)) {
+                            need[m++] = t;
+                        }
+                    }
+                    if (m == 0) {
+                        continue;
+                    }
+                    if (m < n) {
+                        rows[i] = Arrays.copyOf(need, m);
+                        q = new float[m * hk];
+                        for (int r = 0; r < m; r++) {
+                            System.arraycopy(piece.q(), need[r] * hk, q, r * hk, hk);
+                        }
+                    }
+                }
+                readOut[i] = new float[m * hv];
+                reads.add(new CacheRead(item.owner(), cs.get(i), store, q, m, readOut[i]));
+            }
+        }
+
+        /** Writes the piece's reads: the online output and the cache reads, weighted by the gates. */
+        void combine(MemoryCaching mc) {
+            float[] out = item.out();
+            int n = piece.length();
+            int hv = mc.heads * mc.valueDim;
+            int outOff = at * hv;
+            int nc = readOut.length;
+            if (gates == null) {
+                System.arraycopy(onl, 0, out, outOff, n * hv);
+                for (int i = 0; i < nc; i++) {
+                    float[] tmp = readOut[i];
+                    for (int x = 0; x < n * hv; x++) {
+                        out[outOff + x] += tmp[x];
+                    }
+                }
+            } else {
+                for (int t = 0; t < n; t++) {
+                    mc.weighted(onl, t * hv, gates, t, nc, out, outOff + t * hv);
+                }
+                for (int i = 0; i < nc; i++) {
+                    if (readOut[i] == null) {
+                        continue;
+                    }
+                    int m = rows[i] == null ? n : rows[i].length;
+                    for (int r = 0; r < m; r++) {
+                        int t = rows[i] == null ? r : rows[i][r];
+                        mc.addWeighted(readOut[i], r * hv, gates, t, i, out, outOff + t * hv);
+                    }
+                }
+                gates.accumulate(item.state().mutableCaches());
+            }
+            onl = null;
+            readOut = null;
+            rows = null;
         }
     }
 
@@ -291,66 +512,6 @@ public final class MemoryCaching {
                 }
             }
         }
-    }
-
-    /** One piece: tokens inside one segment. */
-    private void piece(CachingState st, CacheStore store, TokenChunk piece, float[] u, int u0, float[] out,
-                       int outOff) {
-        int n = piece.length();
-        int hv = heads * valueDim;
-        List<CacheSummary> cs = st.mutableCaches();
-        int nc = cs.size();
-        ReadVariant read = settings.read();
-        Gates gt = read.gated() ? route(st, piece, u, u0, cs) : null;
-        if (read == ReadVariant.SOUP && !linearRead && nc > 0) {
-            soupTokenwise(st, store, piece, gt, cs, out, outOff);
-            addKeys(st, piece);
-            gt.accumulate(cs);
-            return;
-        }
-        float[] onl = new float[n * hv];
-        cell.forward(st.online(), piece, onl);
-        addKeys(st, piece);
-        float[] tmp = new float[n * hv];
-        if (read == ReadVariant.RESIDUAL) {
-            System.arraycopy(onl, 0, out, outOff, n * hv);
-            for (CacheSummary c : cs) {
-                cell.read(store.load(c.id()), piece.q(), n, tmp);
-                for (int x = 0; x < n * hv; x++) {
-                    out[outOff + x] += tmp[x];
-                }
-            }
-            return;
-        }
-        for (int t = 0; t < n; t++) {
-            weighted(onl, t * hv, gt, t, nc, out, outOff + t * hv);
-        }
-        int hk = heads * keyDim;
-        for (int i = 0; i < nc; i++) {
-            int m = 0;
-            int[] rows = new int[n];
-            for (int t = 0; t < n; t++) {
-                if (gt.tokenNeeds(t, i)) {
-                    rows[m++] = t;
-                }
-            }
-            if (m == 0) {
-                continue;
-            }
-            CellState c = store.load(cs.get(i).id());
-            float[] q = piece.q();
-            if (m < n) {
-                q = new float[m * hk];
-                for (int r = 0; r < m; r++) {
-                    System.arraycopy(piece.q(), rows[r] * hk, q, r * hk, hk);
-                }
-            }
-            cell.read(c, q, m, tmp);
-            for (int r = 0; r < m; r++) {
-                addWeighted(tmp, r * hv, gt, rows[r], i, out, outOff + rows[r] * hv);
-            }
-        }
-        gt.accumulate(cs);
     }
 
     /** Gate weights for a piece: one [n,K] x [K,N] product per head against the cache means. */
