@@ -302,6 +302,14 @@ final class CudaDevice implements Device {
             new IntPointer(base).position(intIndex).put(src, off, len);
         }
 
+        @Override
+        public void putLongs(long longIndex, long[] src, int off, int len) {
+            if (longIndex < 0 || (longIndex + len) * 8 > bytes) {
+                throw new IndexOutOfBoundsException("pinned buffer of " + bytes + " bytes, long access [" + longIndex + ", +" + len + ")");
+            }
+            new LongPointer(base).position(longIndex).put(src, off, len);
+        }
+
         private void bounds(long index, int len) {
             if (index < 0 || (index + len) * 4 > bytes) {
                 throw new IndexOutOfBoundsException("pinned buffer of " + bytes + " bytes, access [" + index + ", +" + len + ")");
@@ -388,6 +396,28 @@ final class CudaDevice implements Device {
         check(cublas.cublasSgemmStridedBatched(tf32 ? blasTf32 : blas, transB ? CUBLAS_OP_T : CUBLAS_OP_N, transA ? CUBLAS_OP_T : CUBLAS_OP_N,
                 n, m, k, alphaCell, new Raw(b), ldb, strideB, new Raw(a), lda, strideA, betaCell, new Raw(c), ldc, strideC, batch),
                 "cublasSgemmStridedBatched m=" + m + " n=" + n + " k=" + k + " batch=" + batch);
+    }
+
+    /** A pointer-array argument at a raw device address. */
+    private static final class RawArray extends PointerPointer<Pointer> {
+        RawArray(long address) {
+            super((Pointer) null);
+            this.address = address;
+        }
+    }
+
+    @Override
+    public void gemmBatched(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            long aPtrs, int lda, long bPtrs, int ldb, float beta, long cPtrs, int ldc, int batch) {
+        if (batch == 0) {
+            return;
+        }
+        alphaCell.put(0, alpha);
+        betaCell.put(0, beta);
+        // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T, as in gemm.
+        check(cublas.cublasSgemmBatched(tf32 ? blasTf32 : blas, transB ? CUBLAS_OP_T : CUBLAS_OP_N, transA ? CUBLAS_OP_T : CUBLAS_OP_N,
+                n, m, k, alphaCell, new RawArray(bPtrs), ldb, new RawArray(aPtrs), lda, betaCell, new RawArray(cPtrs), ldc, batch),
+                "cublasSgemmBatched m=" + m + " n=" + n + " k=" + k + " batch=" + batch);
     }
 
     @Override

@@ -19,6 +19,9 @@ interface Device extends AutoCloseable {
 
         void putInts(long intIndex, int[] src, int off, int len);
 
+        /** Writes longs (e.g. device pointers for {@link #gemmBatched}) at element index {@code longIndex}. */
+        void putLongs(long longIndex, long[] src, int off, int len);
+
         void free();
     }
 
@@ -51,6 +54,16 @@ interface Device extends AutoCloseable {
     void gemm(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
               long a, int lda, long strideA, long b, int ldb, long strideB,
               float beta, long c, int ldc, long strideC, int batch);
+
+    /**
+     * Row-major pointer-array batched SGEMM: C_i = alpha op(A_i) op(B_i) + beta C_i for i &lt; batch,
+     * where A_i, B_i, C_i are the device addresses stored in the device arrays {@code aPtrs},
+     * {@code bPtrs}, {@code cPtrs} (batch longs each, 8-byte aligned); shapes and row strides as in
+     * {@link #gemm}. Lets one call multiply matrices that lie anywhere (e.g. cached states in pool
+     * slots against query rows in a staging buffer).
+     */
+    void gemmBatched(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     long aPtrs, int lda, long bPtrs, int ldb, float beta, long cPtrs, int ldc, int batch);
 
     /**
      * Makes later uploads, downloads, launches, products and event records go to stream {@code id}

@@ -79,6 +79,10 @@ final class EmulatedDevice implements Device {
         return buf(ptr).getInt((int) ((ptr & ((1L << SHIFT) - 1)) + index * 4));
     }
 
+    private long l(long ptr, long index) {
+        return buf(ptr).getLong((int) ((ptr & ((1L << SHIFT) - 1)) + index * 8));
+    }
+
     private static final class Host implements HostBuffer {
         final ByteBuffer b;
 
@@ -109,6 +113,13 @@ final class EmulatedDevice implements Device {
         public void putInts(long intIndex, int[] src, int off, int len) {
             for (int k = 0; k < len; k++) {
                 b.putInt((int) ((intIndex + k) * 4), src[off + k]);
+            }
+        }
+
+        @Override
+        public void putLongs(long longIndex, long[] src, int off, int len) {
+            for (int k = 0; k < len; k++) {
+                b.putLong((int) ((longIndex + k) * 8), src[off + k]);
             }
         }
 
@@ -333,6 +344,18 @@ final class EmulatedDevice implements Device {
                     setF(c, ci, alpha * acc + old);
                 }
             }
+        }
+    }
+
+    @Override
+    public void gemmBatched(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            long aPtrs, int lda, long bPtrs, int ldb, float beta, long cPtrs, int ldc, int batch) {
+        for (int bt = 0; bt < batch; bt++) {
+            if (((aPtrs | bPtrs | cPtrs) & 7) != 0) {
+                throw new IllegalArgumentException("pointer arrays must be 8-byte aligned");
+            }
+            gemm(tf32, transA, transB, m, n, k, alpha, l(aPtrs, bt), lda, 0, l(bPtrs, bt), ldb, 0,
+                    beta, l(cPtrs, bt), ldc, 0, 1);
         }
     }
 
