@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * {@link dev.keymem.models.cells.MatrixCell#read} computes, in float32.
  *
  * <p><b>One device step per call.</b> A call's reads are packed into one pinned staging buffer: the
- * cached states the device does not hold yet, all query rows, and the pointer arrays of the products.
+ * cached states the device does not hold yet, all query rows (reads that pass the same q array, as a
+ * key's reads of its caches for one piece do, share one copy), and the pointer arrays of the products.
  * It goes up in one transfer; the new states are copied into their pool slots (the {@code kd_scatter}
  * kernel, one launch per pool block); the reads run as cuBLAS pointer-array batched SGEMMs, one call per
  * distinct row count, each over all (read, head) pairs with that row count ({@code [rows,K] x [K,V]},
@@ -145,11 +146,16 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
 
     /** Opens device 0; throws IllegalStateException naming what is missing, IllegalArgumentException for a spec it cannot read. */
     public static CudaCacheReader open(CellSpec spec, Options options) {
+        return open(spec, options, 0);
+    }
+
+    /** As {@link #open(CellSpec, Options)} with pool blocks of {@code slotsPerBlock} caches (0: 256 MiB blocks; tests). */
+    static CudaCacheReader open(CellSpec spec, Options options, int slotsPerBlock) {
         checkSpec(spec);
         Objects.requireNonNull(options, "options");
         CudaDevice d = new CudaDevice(0, 64);
         try {
-            return new CudaCacheReader(spec, options, d, 0);
+            return new CudaCacheReader(spec, options, d, slotsPerBlock);
         } catch (RuntimeException e) {
             d.close();
             throw e;
@@ -313,6 +319,10 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
         final long stamp;
         final List<CacheRead> items = new ArrayList<>();
         final List<Integer> slots = new ArrayList<>();
+        /** Per read, its query region; reads passing the same q array (and row count) share one region. */
+        final List<Integer> regionOf = new ArrayList<>();
+        final List<CacheRead> regions = new ArrayList<>();
+        final java.util.IdentityHashMap<float[], Integer> regionByQ = new java.util.IdentityHashMap<>();
         /** Slots to fill in this pass and the states to fill them with. */
         final TreeMap<Integer, float[]> fills = new TreeMap<>();
         /** Entries this pass inserted (dropped again if the pass fails). */
@@ -326,7 +336,9 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
 
         /** Adds the read, or returns false (only when the pass already has reads) if it does not fit. */
         boolean tryAdd(CacheRead r) {
-            long cost = 4L * r.rows() * heads * (kDim + vDim) + 24L * heads + 16;
+            Integer shared = regionByQ.get(r.q());
+            boolean newRegion = shared == null || regions.get(shared).rows() != r.rows();
+            long cost = 4L * r.rows() * heads * vDim + (newRegion ? 4L * r.rows() * heads * kDim : 0) + 24L * heads + 16;
             CacheRead.ContentKey key = r.owner() == null ? null : r.contentKey();
             Entry e = key == null ? null : resident.get(key);
             if (e != null) {
@@ -371,6 +383,13 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
         }
 
         private void add(CacheRead r, int slot, long cost) {
+            Integer shared = regionByQ.get(r.q());
+            if (shared == null || regions.get(shared).rows() != r.rows()) {
+                shared = regions.size();
+                regions.add(r);
+                regionByQ.putIfAbsent(r.q(), shared);
+            }
+            regionOf.add(shared);
             items.add(r);
             slots.add(slot);
             bytes += cost;
@@ -427,16 +446,20 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
             // layout of the upload: new states | their slot indices | queries | pointer arrays
             long offIdx = 4L * slotStride * nFill;
             long offQ = offIdx + align16(4L * nFill);
+            long[] regionOff = new long[regions.size()];
+            long qFloats = 0;
+            for (int g = 0; g < regions.size(); g++) {
+                regionOff[g] = qFloats;
+                qFloats += (long) regions.get(g).rows() * hk;
+            }
             long[] qOff = new long[n];
             long[] oOff = new long[n];
-            long qFloats = 0;
             long oFloats = 0;
             TreeMap<Integer, List<Integer>> byRows = new TreeMap<>();
             for (int i = 0; i < n; i++) {
                 CacheRead r = items.get(i);
-                qOff[i] = qFloats;
+                qOff[i] = regionOff[regionOf.get(i)];
                 oOff[i] = oFloats;
-                qFloats += (long) r.rows() * hk;
                 oFloats += (long) r.rows() * hv;
                 byRows.computeIfAbsent(r.rows(), x -> new ArrayList<>()).add(i);
             }
@@ -452,9 +475,9 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
                 idx[f++] = e.getKey() % slotsPerBlock;
             }
             hIn.putInts(offIdx / 4, idx, 0, nFill);
-            for (int i = 0; i < n; i++) {
-                CacheRead r = items.get(i);
-                hIn.putFloats(offQ / 4 + qOff[i], r.q(), 0, r.rows() * hk);
+            for (int g = 0; g < regions.size(); g++) {
+                CacheRead r = regions.get(g);
+                hIn.putFloats(offQ / 4 + regionOff[g], r.q(), 0, r.rows() * hk);
             }
             long qDev = inDev + offQ;
             long ptrIndex = offPtr / 8;

@@ -165,6 +165,24 @@ final class CudaDevice implements Device {
         }
     }
 
+    /**
+     * Why NVRTC cannot be used here (its natives, libnvrtc.so.13 through JavaCPP, do not load), or null
+     * when it can; needs no GPU. For the compile check of the kernel sources.
+     */
+    static String nvrtcUnavailableReason() {
+        try {
+            org.bytedeco.javacpp.Loader.load(nvrtc.class);
+            return null;
+        } catch (Throwable t) {
+            return "NVRTC natives (libnvrtc.so.13 via JavaCPP) could not be loaded: " + t;
+        }
+    }
+
+    /** Compiles the kernel sources with NVRTC as the device would (no GPU needed); throws with NVRTC's log on errors. */
+    static byte[] compileCheck(String archOption, int chunk, boolean cubin) {
+        return nvrtcCompile(source(), archOption, chunk, cubin);
+    }
+
     /** NVRTC: a CUBIN for sm_{arch}, or PTX for compute_90 if NVRTC does not know this arch. */
     private static byte[] compile(int arch, int chunk) {
         try {

@@ -125,6 +125,43 @@ class CudaCacheReaderTest {
         return new CacheSummary(id, start, start + 1, 1, new double[0], new double[0], 0L, 0, 0, 0);
     }
 
+    @Test
+    void readsPassingTheSameQueriesShareOneUploadedCopy() {
+        CellSpec spec = spec(CellKind.DELTA);
+        InMemoryCacheStore store = new InMemoryCacheStore();
+        for (int id = 0; id < 4; id++) {
+            store.store(id, McReadChecks.randomState(spec, 10 + id));
+        }
+        int hk = spec.heads() * spec.keyDim();
+        int hv = spec.heads() * spec.valueDim();
+        float[] q = McReadChecks.gaussian(5 * hk, 3);
+        long[] uploaded = new long[2];
+        List<float[]> outs = new ArrayList<>();
+        for (int shared = 0; shared < 2; shared++) {
+            try (CudaCacheReader reader = open(spec)) {
+                List<CacheRead> reads = new ArrayList<>();
+                for (int id = 0; id < 4; id++) {
+                    reads.add(new CacheRead(new Owner("a"), summary(id, 0), store, shared == 1 ? q : q.clone(), 5,
+                            new float[5 * hv]));
+                }
+                // a read of the same array with fewer rows gets a region of its own
+                reads.add(new CacheRead(new Owner("a"), summary(0, 0), store, q, 2, new float[2 * hv]));
+                reader.read(reads);
+                uploaded[shared] = reader.stats().uploadedBytes();
+                for (CacheRead r : reads) {
+                    outs.add(r.out());
+                }
+            }
+        }
+        assertEquals(uploaded[0] - 3L * 5 * hk * 4, uploaded[1], "three copies of q [5,H,K] saved");
+        for (int x = 0; x < 5; x++) {
+            assertTrue(Arrays.equals(outs.get(x), outs.get(5 + x)), "read " + x);
+        }
+        float[] want = new float[2 * hv];
+        Cells.recurrent(spec).read(store.peek(0), q, 2, want);
+        assertTrue(Float64Reference.relError(outs.get(9), want) <= TOL_CPU);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Memory Caching through the batched forward
 
