@@ -25,7 +25,12 @@ import java.util.SplittableRandom;
  * <pre>
  * java -cp ... dev.keymem.cuda.GpuBench [--parity] [--throughput] [--keys 1,4,16,...] [--tokens 64,256]
  *      [--dims 64,128] [--heads 4] [--tf32] [--out DIR]
+ * java -cp ... dev.keymem.cuda.GpuBench --mc-reads [--keys 16,256,1024,4096] [--caches 4] [--rows 1,16,64]
+ *      [--dims 64,128] [--heads 4] [--staging-mb 0] [--tf32] [--out DIR]
  * </pre>
+ *
+ * {@code --mc-reads} benchmarks the Memory Caching reads of {@link CudaCacheReader} instead (see
+ * {@link McReadBench}: keys x caches x rows, cold and hot, reads/s and tokens/s).
  *
  * Throughput columns, tokens per second over one batch step (all keys x T tokens):
  * resident (a) = states resident on the device, inputs already on the device (device time of the
@@ -46,7 +51,11 @@ public final class GpuBench {
         CudaGatedDelta.Precision precision = CudaGatedDelta.Precision.FP32;
         boolean profile = false;
         boolean plainState = false;
-        int[] keys = {1, 4, 16, 64, 256, 1024, 4096, 16384};
+        boolean mcReads = false;
+        int[] mcCaches = {4};
+        int[] mcRows = {1, 16, 64};
+        long stagingMb = 0;
+        int[] keys = null;
         int[] tokens = {64, 256};
         int[] dims = {64, 128};
         int heads = 4;
@@ -60,15 +69,20 @@ public final class GpuBench {
                 case "--profile" -> profile = true;
                 case "--plain-state" -> plainState = true;
                 case "--keys" -> keys = ints(args[++i]);
+                case "--mc-reads" -> mcReads = true;
+                case "--caches" -> mcCaches = ints(args[++i]);
+                case "--rows" -> mcRows = ints(args[++i]);
+                case "--staging-mb" -> stagingMb = Long.parseLong(args[++i]);
                 case "--tokens" -> tokens = ints(args[++i]);
                 case "--dims" -> dims = ints(args[++i]);
                 case "--heads" -> heads = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --parity --throughput --profile --precision FP32|TF32_LOCAL|TF32 --keys --tokens --dims --heads --out)");
+                        + " (expected --parity --throughput --profile --precision FP32|TF32_LOCAL|TF32 --keys --tokens --dims --heads --out,"
+                        + " or --mc-reads --keys --caches --rows --dims --heads --staging-mb --tf32 --out)");
             }
         }
-        if (!parity && !throughput && !profile) {
+        if (!parity && !throughput && !profile && !mcReads) {
             parity = true;
             throughput = true;
         }
@@ -78,6 +92,21 @@ public final class GpuBench {
             System.exit(2);
         }
         StringBuilder report = new StringBuilder();
+        if (mcReads) {
+            McReadBench.run(report, keys == null ? new int[] {16, 256, 1024, 4096} : keys, mcCaches, mcRows, dims, heads,
+                    stagingMb << 20, precision == CudaGatedDelta.Precision.TF32);
+            System.out.println(report);
+            if (out != null) {
+                Files.createDirectories(out);
+                String name = "gpu-bench-mc-reads-" + (precision == CudaGatedDelta.Precision.TF32 ? "tf32" : "fp32")
+                        + (stagingMb > 0 ? "-staging" + stagingMb : "") + ".md";
+                Files.writeString(out.resolve(name), report.toString());
+            }
+            return;
+        }
+        if (keys == null) {
+            keys = new int[] {1, 4, 16, 64, 256, 1024, 4096, 16384};
+        }
         if (parity) {
             parity(report, heads);
         }

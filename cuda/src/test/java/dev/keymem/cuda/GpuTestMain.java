@@ -11,7 +11,8 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * Runs CudaGatedDeltaTest and EmulatedPipelineTest through the JUnit platform launcher on a GPU host
+ * Runs the GPU test classes (CudaGatedDeltaTest, ResidentCudaAdvancerGpuTest, CudaCacheReaderGpuTest,
+ * NvrtcCompileTest) and their emulated counterparts through the JUnit platform launcher on a GPU host
  * that has a Java runtime but no Maven (the bundle made by cuda/bench-bundle.sh). Exits 1 on any
  * failure and 3 if the CUDA tests were skipped.
  */
@@ -24,7 +25,8 @@ public final class GpuTestMain {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(CudaGatedDeltaTest.class), selectClass(EmulatedPipelineTest.class),
                         selectClass(ResidentCudaAdvancerGpuTest.class), selectClass(ResidentCudaAdvancerTest.class),
-                        selectClass(CudaAdvancerFunctionTest.class)).build();
+                        selectClass(CudaAdvancerFunctionTest.class), selectClass(CudaCacheReaderGpuTest.class),
+                        selectClass(CudaCacheReaderTest.class), selectClass(NvrtcCompileTest.class)).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);
