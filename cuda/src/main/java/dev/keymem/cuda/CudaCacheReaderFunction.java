@@ -11,7 +11,7 @@ import java.util.function.Function;
  * put the keymem-cuda jar (with the JavaCPP CUDA presets) on the task managers' classpath. Each operator
  * instance opens device 0 with {@link CudaCacheReader.Options#defaults()} (FP32 products, a quarter of
  * the free device memory, at most 4 GiB, for resident caches). The reader it returns is
- * {@link AutoCloseable}; the operator closes it with itself.
+ * {@link AutoCloseable}: close it with the operator instance (that frees its device pool).
  *
  * <p>Only the matrix cells with a linear read are supported (linear, gated_linear, delta, gated_delta,
  * no normaliser); another spec is rejected with an IllegalArgumentException naming it. Without a usable
