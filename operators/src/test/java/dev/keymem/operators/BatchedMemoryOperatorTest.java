@@ -59,7 +59,12 @@ class BatchedMemoryOperatorTest {
 
     /** The small plain model; batches of at most {@code maxKeys} keys, no latency trigger. */
     static Configuration options(Advancer a, int maxKeys) {
-        Configuration c = OperatorTestSupport.options();
+        return options(a, maxKeys, OperatorTestSupport.options());
+    }
+
+    /** {@code base} with batches of at most {@code maxKeys} keys, no latency trigger, the advancer {@code a}. */
+    static Configuration options(Advancer a, int maxKeys, Configuration base) {
+        Configuration c = base;
         c.set(MemoryOperatorOptions.BATCH_MAX_KEYS, maxKeys);
         c.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ofHours(1));
         if (a == Advancer.RESIDENT) {
@@ -514,10 +519,14 @@ class BatchedMemoryOperatorTest {
     }
 
     @Test
-    void memoryCachingAndUnknownAdvancersAreRefusedWithAClearError() {
-        IllegalArgumentException caching = assertThrows(IllegalArgumentException.class, () ->
-                BatchedMemoryOperator.fromOptions(OperatorTestSupport.options(MemoryOperatorOptions.MemoryType.CACHING)));
-        assertTrue(caching.getMessage().contains("keymem.memory.type=CACHING"), caching.getMessage());
+    void bmojoRetentionAndUnknownAdvancersAreRefusedWithAClearError() {
+        for (MemoryOperatorOptions.MemoryType type : List.of(MemoryOperatorOptions.MemoryType.BMOJO,
+                MemoryOperatorOptions.MemoryType.RETENTION)) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () ->
+                    BatchedMemoryOperator.fromOptions(OperatorTestSupport.options(type)));
+            assertTrue(refused.getMessage().contains("PLAIN and CACHING memories only: keymem.memory.type=" + type
+                    + " is not supported"), refused.getMessage());
+        }
 
         Configuration opts = OperatorTestSupport.options();
         opts.set(MemoryOperatorOptions.BATCH_ADVANCER, "dev.keymem.NoSuchProvider");
