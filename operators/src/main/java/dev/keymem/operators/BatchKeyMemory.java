@@ -1,6 +1,5 @@
 package dev.keymem.operators;
 
-import dev.keymem.models.caching.CacheReader;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.caching.MemoryCaching;
 import dev.keymem.models.cells.BatchAdvancer;
@@ -29,9 +28,12 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  */
 abstract class BatchKeyMemory<S> implements AutoCloseable {
 
+    /** The key's state (the whole plain memory; the caching memory's small part). */
+    final ValueState<S> state;
     final Consumer<Object> select;
 
-    BatchKeyMemory(Consumer<Object> select) {
+    BatchKeyMemory(ValueState<S> state, Consumer<Object> select) {
+        this.state = state;
         this.select = select;
     }
 
@@ -39,7 +41,20 @@ abstract class BatchKeyMemory<S> implements AutoCloseable {
     abstract BatchAdvancer advancer();
 
     /** The key's stored state, null when it has none. */
-    abstract S stored(Object key) throws Exception;
+    final S stored(Object key) throws Exception {
+        select.accept(key);
+        return state.value();
+    }
+
+    /** Writes the key's state; returns the framed bytes written. */
+    final long write(Object key, S s) throws Exception {
+        select.accept(key);
+        state.update(s);
+        return StateFrame.OVERHEAD_BYTES + payloadBytes(s);
+    }
+
+    /** The serialized payload of a state, without the frame. */
+    abstract long payloadBytes(S state);
 
     /** A fresh state for a key that has none (anything left of an earlier memory of the key is dropped). */
     abstract S fresh(Object key) throws Exception;
@@ -54,9 +69,6 @@ abstract class BatchKeyMemory<S> implements AutoCloseable {
      * {@code [T,H,V]} into {@code outs}; returns the framed bytes written to keyed state meanwhile.
      */
     abstract long advance(List<Object> keys, List<S> states, List<int[]> tokenIds, float[][] outs);
-
-    /** Writes the key's state; returns the framed bytes written. */
-    abstract long write(Object key, S state) throws Exception;
 
     /** Removes all of the key's memory. */
     abstract void clear(Object key) throws Exception;
@@ -78,24 +90,16 @@ abstract class BatchKeyMemory<S> implements AutoCloseable {
 
     /** A plain memory: one {@link CellState} per key, advanced with one advancer call per step. */
     static final class Plain extends BatchKeyMemory<CellState> {
-        private final ValueState<CellState> state;
         private final BatchMemoryModel model;
 
         Plain(ValueState<CellState> state, BatchMemoryModel model, Consumer<Object> select) {
-            super(select);
-            this.state = state;
+            super(state, select);
             this.model = model;
         }
 
         @Override
         BatchAdvancer advancer() {
             return model.advancer();
-        }
-
-        @Override
-        CellState stored(Object key) throws Exception {
-            select.accept(key);
-            return state.value();
         }
 
         @Override
@@ -127,10 +131,8 @@ abstract class BatchKeyMemory<S> implements AutoCloseable {
         }
 
         @Override
-        long write(Object key, CellState s) throws Exception {
-            select.accept(key);
-            state.update(s);
-            return StateFrame.OVERHEAD_BYTES + CellStatePiece.payloadBytes(s);
+        long payloadBytes(CellState s) {
+            return CellStatePiece.payloadBytes(s);
         }
 
         @Override
@@ -152,7 +154,6 @@ abstract class BatchKeyMemory<S> implements AutoCloseable {
      * and {@code keymemCacheReadsPerChunk} (MapState loads) per key and step.
      */
     static final class Caching extends BatchKeyMemory<CachingState> {
-        private final ValueState<CachingState> state;
         private final MapState<Long, CellState> caches;
         private final BatchCachingModel model;
         private final Histogram cachedStatesPerKey;
@@ -160,8 +161,7 @@ abstract class BatchKeyMemory<S> implements AutoCloseable {
 
         Caching(ValueState<CachingState> state, MapState<Long, CellState> caches, BatchCachingModel model,
                 Consumer<Object> select, MetricGroup metrics) {
-            super(select);
-            this.state = state;
+            super(state, select);
             this.caches = caches;
             this.model = model;
             this.cachedStatesPerKey = metrics.histogram("keymemCachedStatesPerKey",
@@ -173,16 +173,6 @@ abstract class BatchKeyMemory<S> implements AutoCloseable {
         @Override
         BatchAdvancer advancer() {
             return model.advancer();
-        }
-
-        CacheReader reader() {
-            return model.reader();
-        }
-
-        @Override
-        CachingState stored(Object key) throws Exception {
-            select.accept(key);
-            return state.value();
         }
 
         @Override
@@ -228,10 +218,8 @@ abstract class BatchKeyMemory<S> implements AutoCloseable {
         }
 
         @Override
-        long write(Object key, CachingState s) throws Exception {
-            select.accept(key);
-            state.update(s);
-            return StateFrame.OVERHEAD_BYTES + CachingStatePiece.payloadBytes(s);
+        long payloadBytes(CachingState s) {
+            return CachingStatePiece.payloadBytes(s);
         }
 
         @Override

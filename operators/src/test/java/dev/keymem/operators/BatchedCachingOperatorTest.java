@@ -1,7 +1,12 @@
 package dev.keymem.operators;
 
+import static dev.keymem.operators.BatchedMemoryOperatorTest.assertClose;
 import static dev.keymem.operators.BatchedMemoryOperatorTest.assertSameByKey;
+import static dev.keymem.operators.BatchedMemoryOperatorTest.concat;
+import static dev.keymem.operators.BatchedMemoryOperatorTest.cut;
 import static dev.keymem.operators.BatchedMemoryOperatorTest.keys;
+import static dev.keymem.operators.BatchedMemoryOperatorTest.perRecordStates;
+import static dev.keymem.operators.BatchedMemoryOperatorTest.run;
 import static dev.keymem.operators.KeyedMemoryFunctionTest.assertReadoutBitwise;
 import static dev.keymem.operators.OperatorTestSupport.VOCAB;
 import static dev.keymem.operators.OperatorTestSupport.byKey;
@@ -75,31 +80,6 @@ class BatchedCachingOperatorTest {
                 Arguments.of(Backend.HASHMAP, Read.SOUP_DEEP, Advancer.RESIDENT));
     }
 
-    /** Every key's stored memory: [plain state, CachingState, sorted cached checkpoints, ...] as OperatorTestSupport gives it. */
-    static Map<String, Object> states(Batched b, List<String> keys) throws Exception {
-        return OperatorTestSupport.states(b.harness, KeyedMemoryFunction.onlineDescriptor(Duration.ZERO), keys);
-    }
-
-    /** The per-record operator over the same records: its outputs (added to {@code outs}) and stored memories. */
-    static Map<String, Object> perRecord(Backend backend, Configuration opts, List<TokenRecord> records,
-                                         List<MemoryReadout> outs) throws Exception {
-        OperatorTestSupport.Opened o = OperatorTestSupport.open(backend, opts);
-        OperatorTestSupport.feed(o, records);
-        outs.addAll(o.harness.extractOutputValues());
-        Map<String, Object> m = OperatorTestSupport.states(o, keys(records));
-        o.harness.close();
-        return m;
-    }
-
-    static List<MemoryReadout> run(Backend backend, Configuration opts, List<TokenRecord> records) throws Exception {
-        Batched b = new Batched(backend, opts, null);
-        b.feed(records);
-        b.harness.endInput();
-        List<MemoryReadout> outs = b.outputs();
-        b.harness.close();
-        return outs;
-    }
-
     @ParameterizedTest
     @MethodSource("combinations")
     void outputsAndStoredMemoriesEqualThePerRecordOperator(Backend backend, Read read, Advancer advancer)
@@ -107,14 +87,13 @@ class BatchedCachingOperatorTest {
         Configuration opts = options(read, advancer, 4);
         List<TokenRecord> records = interleaved(6, 10, System.nanoTime());
         List<MemoryReadout> expected = new ArrayList<>();
-        Map<String, Object> expectedStates = perRecord(backend, opts, records, expected);
+        Map<String, Object> expectedStates = perRecordStates(backend, opts, records, expected);
 
         ResidentTestAdvancer.reset();
         Batched b = new Batched(backend, opts, null);
-        b.feed(records);
-        b.harness.endInput();
+        b.feedToEnd(records);
         List<MemoryReadout> got = b.outputs();
-        Map<String, Object> states = states(b, keys(records));
+        Map<String, Object> states = b.states(keys(records));
         long steps = b.counter("keymemBatchSteps");
         long batches = b.histogram("keymemBatchKeys").getCount();
         long cachedCounts = b.histogram("keymemCachedStatesPerKey").getCount();
@@ -139,82 +118,27 @@ class BatchedCachingOperatorTest {
     @ParameterizedTest
     @EnumSource(value = Read.class, names = {"RESIDUAL", "SSC"})
     void mergedRecordsReadTheSameUpToRounding(Read read) throws Exception {
-        SplittableRandom rnd = new SplittableRandom(System.nanoTime());
-        List<TokenRecord> records = new ArrayList<>();
-        for (int i = 0; i < 60; i++) { // one hot key and a few cold ones
-            String key = rnd.nextInt(4) == 0 ? "cold-" + rnd.nextInt(3) : "hot";
-            records.add(new TokenRecord(key, rnd.ints(1 + rnd.nextInt(11), 0, VOCAB).toArray()));
-        }
-        Configuration opts = options(read, Advancer.CPU, 3);
-        opts.set(MemoryOperatorOptions.BATCH_MERGE_RECORDS, true);
-        opts.set(MemoryOperatorOptions.BATCH_MAX_TOKENS, 120);
-        List<MemoryReadout> expected = new ArrayList<>();
-        perRecord(Backend.ROCKSDB, opts, records, expected);
-
-        Batched b = new Batched(Backend.ROCKSDB, opts, null);
-        b.feed(records);
-        b.harness.endInput();
-        List<MemoryReadout> got = b.outputs();
-        long steps = b.counter("keymemBatchSteps");
-        long batches = b.histogram("keymemBatchKeys").getCount();
-        b.harness.close();
-
-        assertEquals(batches, steps, "merged records: one step per batch");
-        assertTrue(records.size() > 2 * batches, "batches held too few records to merge any");
-        Map<String, List<MemoryReadout>> e = byKey(expected);
-        Map<String, List<MemoryReadout>> g = byKey(got);
-        assertEquals(e.keySet(), g.keySet());
-        for (String k : e.keySet()) {
-            assertEquals(e.get(k).size(), g.get(k).size(), k);
-            for (int i = 0; i < e.get(k).size(); i++) {
-                assertEquals(e.get(k).get(i).startPosition, g.get(k).get(i).startPosition, k);
-                assertEquals(e.get(k).get(i).tokens, g.get(k).get(i).tokens, k);
-            }
-            assertClose(k, concat(e.get(k)), concat(g.get(k)));
+        List<Map<String, Object>> states = BatchedMemoryOperatorTest.assertMergedRecordsReadTheSameUpToRounding(
+                Backend.ROCKSDB, options(read, Advancer.CPU, 3));
+        for (String k : states.get(0).keySet()) {
+            CachingState x = (CachingState) ((List<?>) states.get(0).get(k)).get(1);
+            CachingState y = (CachingState) ((List<?>) states.get(1).get(k)).get(1);
+            assertEquals(x.position(), y.position(), k);
+            assertEquals(x.caches().size(), y.caches().size(), k);
+            BatchedMemoryOperatorTest.assertClose(k + " online state", x.online().data(), y.online().data());
         }
     }
 
     @ParameterizedTest
     @EnumSource(value = Advancer.class, names = {"CPU", "RESIDENT"})
     void checkpointWithRecordsBufferedThenRestoreEqualsAnUninterruptedRun(Advancer advancer) throws Exception {
-        Configuration opts = options(Read.SSC, advancer, 5);
-        List<TokenRecord> records = interleaved(7, 12, System.nanoTime());
-        List<String> keys = keys(records);
-
-        Batched whole = new Batched(Backend.ROCKSDB, opts, null);
-        whole.feed(records);
-        whole.harness.endInput();
-        List<MemoryReadout> expected = whole.outputs();
-        Map<String, Object> expectedStates = states(whole, keys);
-        whole.harness.close();
-
-        Batched first = new Batched(Backend.ROCKSDB, opts, null);
-        int cut = 0;
-        while (cut < records.size() / 2 || first.outputs().size() == cut) { // stop past the middle, mid-batch
-            first.feed(records.subList(cut, cut + 1));
-            cut++;
-        }
-        assertTrue(cut < records.size() && first.outputs().size() < cut, "nothing was buffered at the checkpoint");
-        OperatorSubtaskState snapshot = first.checkpoint(1L);
-        List<MemoryReadout> got = new ArrayList<>(first.outputs());
-        assertEquals(cut, got.size(), "the barrier did not flush the buffer");
-        Map<String, Object> atCut = states(first, keys);
-        first.harness.close();
+        Map<String, Object> atCut = BatchedMemoryOperatorTest.assertRestoreMidBatchEqualsAnUninterruptedRun(
+                Backend.ROCKSDB, options(Read.SSC, advancer, 5), interleaved(7, 12, System.nanoTime()));
         assertTrue(atCut.values().stream().anyMatch(v -> !((Map<?, ?>) ((List<?>) v).get(2)).isEmpty()),
-                "no cached checkpoint existed at the snapshot");
+                "no cached checkpoint existed at the checkpoint");
         assertTrue(atCut.values().stream().map(v -> ((List<?>) v).get(1))
                         .anyMatch(s -> s instanceof CachingState c && c.position() % 5 != 0),
-                "every key was at a segment boundary at the snapshot");
-
-        Batched second = new Batched(Backend.ROCKSDB, opts, snapshot);
-        second.feed(records.subList(cut, records.size()));
-        second.harness.endInput();
-        got.addAll(second.outputs());
-        Map<String, Object> gotStates = states(second, keys);
-        second.harness.close();
-
-        assertSameByKey(expected, got);
-        assertEquals(expectedStates, gotStates);
+                "every key was at a segment boundary at the checkpoint");
     }
 
     @ParameterizedTest
@@ -275,7 +199,7 @@ class BatchedCachingOperatorTest {
             }
         }
         List<MemoryReadout> expected = new ArrayList<>();
-        Map<String, Object> expectedStates = perRecord(Backend.ROCKSDB, opts, records, expected);
+        Map<String, Object> expectedStates = perRecordStates(Backend.ROCKSDB, opts, records, expected);
 
         RecordingCacheReader.reset();
         Batched b = new Batched(Backend.ROCKSDB, opts, null);
@@ -288,7 +212,7 @@ class BatchedCachingOperatorTest {
                 List.of("k0", "k0", "k1", "k1", "k2", "k2", "k3", "k3")), // round 2: token 10, two caches each
                 RecordingCacheReader.CALLS);
         List<MemoryReadout> got = b.outputs();
-        Map<String, Object> states = states(b, keys);
+        Map<String, Object> states = b.states(keys);
         b.harness.close();
         assertEquals(1, RecordingCacheReader.closes.get(), "the reader was not closed with the operator");
         assertSameByKey(expected, got);
@@ -320,7 +244,7 @@ class BatchedCachingOperatorTest {
             if (step.length == 1 && advancer == Advancer.CPU) { // after timers fired: what is stored must agree
                 // (a resident advancer's states are written at the end of input, k's 11 s one never)
                 expectedStates.add(OperatorTestSupport.states(o, List.of("j", "k")));
-                gotStates.add(states(b, List.of("j", "k")));
+                gotStates.add(b.states(List.of("j", "k")));
             }
         }
         b.harness.endInput();
@@ -328,7 +252,7 @@ class BatchedCachingOperatorTest {
         List<MemoryReadout> got = b.outputs();
         long expiryFlushes = b.counter("keymemFlushesExpiry");
         Map<String, Object> expectedEnd = OperatorTestSupport.states(o, List.of("j", "k"));
-        Map<String, Object> gotEnd = states(b, List.of("j", "k"));
+        Map<String, Object> gotEnd = b.states(List.of("j", "k"));
         o.harness.close();
         b.harness.close();
 
@@ -364,52 +288,5 @@ class BatchedCachingOperatorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ConfiguredModelFactory(opts).createBatched());
         assertTrue(e.getMessage().contains(message), e.getMessage());
-    }
-
-    /** A key's reads, record after record, checking the positions run on. */
-    private static float[] concat(List<MemoryReadout> outs) {
-        float[] all = new float[outs.stream().mapToInt(r -> r.outputs.length).sum()];
-        int p = 0;
-        long position = 0;
-        for (MemoryReadout r : outs) {
-            assertEquals(position, r.startPosition, r.key);
-            position += r.tokens;
-            System.arraycopy(r.outputs, 0, all, p, r.outputs.length);
-            p += r.outputs.length;
-        }
-        return all;
-    }
-
-    /** max abs error / max abs value <= 1e-4, on outputs that are not all zero. */
-    private static void assertClose(String key, float[] x, float[] y) {
-        assertEquals(x.length, y.length, key);
-        double maxAbs = 0;
-        double maxErr = 0;
-        for (int i = 0; i < x.length; i++) {
-            maxAbs = Math.max(maxAbs, Math.abs(x[i]));
-            maxErr = Math.max(maxErr, Math.abs(x[i] - y[i]));
-        }
-        assertTrue(maxAbs > 0, "outputs are all zero");
-        assertTrue(maxErr / maxAbs <= 1e-4, key + ": rel err " + maxErr / maxAbs);
-    }
-
-    /** Each key's stream cut into records of 1..15 tokens, keys interleaved at random. */
-    private static List<TokenRecord> cut(int[][] streams, SplittableRandom rnd) {
-        int[] at = new int[streams.length];
-        List<TokenRecord> out = new ArrayList<>();
-        int left = streams.length;
-        while (left > 0) {
-            int k = rnd.nextInt(streams.length);
-            if (at[k] == streams[k].length) {
-                continue;
-            }
-            int n = Math.min(1 + rnd.nextInt(15), streams[k].length - at[k]);
-            out.add(new TokenRecord("key-" + k, Arrays.copyOfRange(streams[k], at[k], at[k] + n)));
-            at[k] += n;
-            if (at[k] == streams[k].length) {
-                left--;
-            }
-        }
-        return out;
     }
 }
