@@ -265,6 +265,13 @@ class BatchedCachingOperatorTest {
         assertEquals(List.of("k", "j", "j", "k", "k", "j"), RecordingCacheReader.FORGOTTEN);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Advancer.class, names = {"CPU", "RESIDENT"})
+    void badRecordsGoToTheSameDeadLettersAsThePerRecordOperator(Advancer advancer) throws Exception {
+        BatchedMemoryOperatorTest.assertDeadLettersAsThePerRecordOperator(Backend.ROCKSDB,
+                OperatorTestSupport.options(MemoryType.CACHING), options(Read.SSC, advancer, 2));
+    }
+
     @Test
     void cacheReaderOptionErrorsNameTheOptionAndTheClass() {
         Configuration opts = options(Read.SSC, Advancer.CPU, 4);

@@ -483,6 +483,12 @@ class BatchedMemoryOperatorTest {
     @MethodSource("combinations")
     void badRecordsGoToTheSameDeadLettersAsThePerRecordOperator(Backend backend, Advancer advancer)
             throws Exception {
+        assertDeadLettersAsThePerRecordOperator(backend, OperatorTestSupport.options(), options(advancer, 2));
+    }
+
+    /** Good records of two keys with bad ones among them: the same reads and dead letters (reasons, positions). */
+    static void assertDeadLettersAsThePerRecordOperator(Backend backend, Configuration perRecordOptions,
+                                                        Configuration batchedOptions) throws Exception {
         List<TokenRecord> good = interleaved(2, 6, 99);
         List<TokenRecord> bad = List.of(
                 new TokenRecord("key-0", new int[0]),
@@ -494,15 +500,14 @@ class BatchedMemoryOperatorTest {
         for (int i = 0; i < bad.size(); i++) {
             mixed.add(2 + 2 * i, bad.get(i));
         }
-        OperatorTestSupport.Opened perRecord = OperatorTestSupport.open(backend, OperatorTestSupport.options());
+        OperatorTestSupport.Opened perRecord = OperatorTestSupport.open(backend, perRecordOptions);
         OperatorTestSupport.feed(perRecord, mixed);
         List<MemoryReadout> expected = perRecord.harness.extractOutputValues();
         List<DeadLetter> expectedDead = deadLetters(perRecord.harness);
         perRecord.harness.close();
 
-        Batched b = new Batched(backend, options(advancer, 2), null);
-        b.feed(mixed);
-        b.harness.endInput();
+        Batched b = new Batched(backend, batchedOptions, null);
+        b.feedToEnd(mixed);
         List<MemoryReadout> got = b.outputs();
         List<DeadLetter> dead = deadLetters(b.harness);
         assertEquals(bad.size(), b.counter("keymemDeadLetters"));
@@ -512,6 +517,7 @@ class BatchedMemoryOperatorTest {
         assertSameByKey(expected, got);
         assertEquals(bad.size(), expectedDead.size());
         assertEquals(expectedDead, dead, "dead letters (reasons and positions) differ from the per-record operator's");
+        assertTrue(dead.stream().anyMatch(d -> d.position > 0), "no dead letter came after a key's first tokens");
     }
 
     private static List<DeadLetter> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, ?> h) {
