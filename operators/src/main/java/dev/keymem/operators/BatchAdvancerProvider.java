@@ -21,7 +21,9 @@ import org.apache.flink.configuration.ReadableConfig;
  *       (the operator writes them to Flink state right after the step);</li>
  *   <li>if it implements {@link java.io.Flushable}, {@code flush()} is called after the buffered
  *       records are advanced and before every checkpoint barrier and at the end of input (for
- *       anything an advancer keeps beyond the call, such as device-side caches);</li>
+ *       anything an advancer keeps beyond the call, such as device-side caches); with Memory Caching
+ *       (memory type CACHING) also within a step, before a segment close freezes the online states
+ *       into cached checkpoints (see {@link dev.keymem.models.caching.MemoryCaching});</li>
  *   <li>if it implements {@link AutoCloseable}, {@code close()} is called when the operator closes.</li>
  * </ul>
  */

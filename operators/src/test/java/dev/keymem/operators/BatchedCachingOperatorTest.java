@@ -275,6 +275,9 @@ class BatchedCachingOperatorTest {
     @Test
     void cacheReaderOptionErrorsNameTheOptionAndTheClass() {
         Configuration opts = options(Read.SSC, Advancer.CPU, 4);
+        MemoryModel cpu = new ConfiguredModelFactory(opts).createBatched();
+        assertTrue(cpu instanceof BatchCachingModel c && c.reader().name().startsWith("cpu:"), cpu.toString());
+        assertTrue(new ConfiguredModelFactory(OperatorTestSupport.options()).createBatched() instanceof BatchMemoryModel);
         opts.set(MemoryOperatorOptions.BATCH_CACHE_READER, "dev.keymem.NoSuchReader");
         assertMessage(opts, "keymem.batch.cache-reader: class 'dev.keymem.NoSuchReader' not found (expected 'cpu' or a "
                 + "CacheReaderProvider class name)");
