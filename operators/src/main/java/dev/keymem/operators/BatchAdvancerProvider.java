@@ -3,7 +3,6 @@ package dev.keymem.operators;
 import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellSpec;
-import java.util.function.Function;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ReadableConfig;
 
@@ -22,7 +21,9 @@ import org.apache.flink.configuration.ReadableConfig;
  *       (the operator writes them to Flink state right after the step);</li>
  *   <li>if it implements {@link java.io.Flushable}, {@code flush()} is called after the buffered
  *       records are advanced and before every checkpoint barrier and at the end of input (for
- *       anything an advancer keeps beyond the call, such as device-side caches);</li>
+ *       anything an advancer keeps beyond the call, such as device-side caches); with Memory Caching
+ *       (memory type CACHING) also within a step, before a segment close freezes the online states
+ *       into cached checkpoints (see {@link dev.keymem.models.caching.MemoryCaching});</li>
  *   <li>if it implements {@link AutoCloseable}, {@code close()} is called when the operator closes.</li>
  * </ul>
  */
@@ -34,42 +35,8 @@ public interface BatchAdvancerProvider {
 
     /** Instantiates the named provider class; errors name the option and the class. */
     static BatchAdvancerProvider load(String className) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = BatchAdvancerProvider.class.getClassLoader();
-        }
-        Class<?> c;
-        try {
-            c = Class.forName(className, true, loader);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException(MemoryOperatorOptions.BATCH_ADVANCER.key() + ": class '" + className
-                    + "' not found (expected 'cpu' or a BatchAdvancerProvider class name)", e);
-        }
-        boolean function = Function.class.isAssignableFrom(c);
-        if (!BatchAdvancerProvider.class.isAssignableFrom(c) && !function) {
-            throw new IllegalArgumentException(MemoryOperatorOptions.BATCH_ADVANCER.key() + ": class '" + className
-                    + "' does not implement " + BatchAdvancerProvider.class.getName()
-                    + " nor java.util.function.Function<CellSpec, BatchAdvancer>");
-        }
-        Object instance;
-        try {
-            instance = c.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException(MemoryOperatorOptions.BATCH_ADVANCER.key() + ": cannot instantiate '"
-                    + className + "' (it needs a public no-argument constructor)", e);
-        }
-        if (instance instanceof BatchAdvancerProvider p) {
-            return p;
-        }
-        @SuppressWarnings("unchecked")
-        Function<Object, Object> f = (Function<Object, Object>) instance;
-        return (spec, backend, options) -> {
-            Object a = f.apply(spec);
-            if (!(a instanceof BatchAdvancer advancer)) {
-                throw new IllegalArgumentException(MemoryOperatorOptions.BATCH_ADVANCER.key() + ": '" + className
-                        + "' returned " + (a == null ? "null" : a.getClass().getName()) + ", not a BatchAdvancer");
-            }
-            return advancer;
-        };
+        return Plugins.load(MemoryOperatorOptions.BATCH_ADVANCER, className, BatchAdvancerProvider.class,
+                BatchAdvancer.class, f -> (spec, backend, options) ->
+                        Plugins.apply(MemoryOperatorOptions.BATCH_ADVANCER, className, f, spec, BatchAdvancer.class));
     }
 }

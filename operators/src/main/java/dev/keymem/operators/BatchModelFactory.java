@@ -7,12 +7,14 @@ import org.apache.flink.annotation.PublicEvolving;
 @PublicEvolving
 @FunctionalInterface
 public interface BatchModelFactory extends Serializable {
-    BatchMemoryModel create();
+    /** A {@link BatchMemoryModel} (plain memory) or a {@link BatchCachingModel} (Memory Caching). */
+    MemoryModel create();
 
     /** The model {@link MemoryOperatorOptions} describe (checked now, built on the task managers). */
     static BatchModelFactory fromOptions(org.apache.flink.configuration.ReadableConfig options) {
         ConfiguredModelFactory f = new ConfiguredModelFactory(options);
-        if (options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.CACHING) {
+        MemoryOperatorOptions.MemoryType type = options.get(MemoryOperatorOptions.MEMORY_TYPE);
+        if (type == MemoryOperatorOptions.MemoryType.BMOJO || type == MemoryOperatorOptions.MemoryType.RETENTION) {
             f.createBatched(); // throws the explanation at job build time
         }
         return f::createBatched;

@@ -1,10 +1,10 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.caching.CacheReader;
+import dev.keymem.models.caching.CachingState;
+import dev.keymem.models.caching.MemoryCaching;
 import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellState;
-import dev.keymem.models.cells.TokenChunk;
-import dev.keymem.state.CellStatePiece;
-import dev.keymem.state.StateFrame;
 import java.io.Flushable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.annotation.PublicEvolving;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.metrics.Counter;
@@ -23,18 +22,31 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * The batched keyed memory operator: buffers the token records of many keys of a subtask and
- * advances all of them in one {@link BatchAdvancer} step (one device step on a GPU advancer), then
- * writes each key's state back under that key and emits the reads. Plain memories only.
+ * advances all of them in one step, then writes each key's state back under that key and emits the
+ * reads. Memory types PLAIN (one {@link BatchAdvancer} call per step, one device step on a GPU
+ * advancer) and CACHING (Memory Caching: one batched {@link MemoryCaching} forward per step, which
+ * advances every key's online state in one advancer call per segment piece and reads the cached
+ * checkpoints of all keys in one {@link CacheReader} call, see {@link BatchCachingModel}); B'MOJO and
+ * STR / CMP are refused when the job is built. State, state names and serializers are those of
+ * {@link KeyedMemoryFunction} (a plain {@link CellState} in {@code keymem-online}; a
+ * {@link CachingState} in {@code keymem-caching} and every cached checkpoint in its own
+ * {@code keymem-caches} MapState entry, loaded per key on demand by the reader), so savepoints are
+ * alike.
  *
  * <p>A batch is run when {@link MemoryOperatorOptions#BATCH_MAX_KEYS} distinct keys or
  * {@link MemoryOperatorOptions#BATCH_MAX_TOKENS} tokens are buffered, when
@@ -46,38 +58,55 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>Order: a key's records are advanced and emitted in arrival order. When one batch holds several
  * records of a key, they run in successive sub-steps (sub-step r advances the r-th buffered record of
  * every key that has one), so every record's reads are exactly those of
- * {@link KeyedMemoryFunction} on the same stream, bit for bit on the CPU advancer. With
- * {@link MemoryOperatorOptions#BATCH_MERGE_RECORDS} a key's buffered records are concatenated into one
- * chunk instead (one step per batch however skewed the keys; the reads then equal the per-record
- * operator's up to float rounding, as any other cut of the stream would). Dead letters (the
- * same validation and side output as {@link KeyedMemoryFunction}) are emitted when the record
- * arrives; their position counts the key's buffered tokens.
+ * {@link KeyedMemoryFunction} on the same stream, bit for bit on the CPU advancer (and CPU cache
+ * reader). With {@link MemoryOperatorOptions#BATCH_MERGE_RECORDS} a key's buffered records are
+ * concatenated into one chunk instead (one step per batch however skewed the keys; the reads then
+ * equal the per-record operator's up to float rounding, as any other cut of the stream would). Dead
+ * letters (the same validation and side output as {@link KeyedMemoryFunction}) are emitted when the
+ * record arrives; their position counts the key's buffered tokens.
  *
  * <p>Resident advancers: if the advancer implements {@link Flushable} (it may keep states elsewhere,
  * e.g. on a GPU, and write them into the host {@link CellState} arrays only on {@code flush()}), the
- * operator keeps each advanced key's {@link CellState} object and passes the same object again for
- * the key's next batches; before every checkpoint barrier and at the end of input (and when more than
+ * operator keeps each advanced key's state object ({@link CellState}, or the {@link CachingState}
+ * holding the online one) and passes the same object again for the key's next batches; before every
+ * checkpoint barrier and at the end of input (and when more than
  * {@link MemoryOperatorOptions#BATCH_MAX_HELD_STATES} are held) it calls {@code flush()} and only then
- * writes those states to Flink state (so state TTL counts from that write). Other advancers' states are written right after each batch. An {@link AutoCloseable}
- * advancer is closed with the operator.
+ * writes those states to Flink state (so state TTL counts from that write). Memory Caching flushes
+ * the advancer itself before a segment close freezes the online state into a cached checkpoint, which
+ * it writes to its MapState entry at once. Other advancers' states are written right after each
+ * batch. An {@link AutoCloseable} advancer or cache reader is closed with the operator.
+ *
+ * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for Memory
+ * Caching, as {@link KeyedMemoryFunction}: the key's last write time ({@code keymem-last-write},
+ * recorded when a record arrives) and one processing-time timer per key (the timer service
+ * {@code user-timers}) that clears the key's state and all its cached checkpoints together
+ * {@code ttl} after its last write. Buffered records of an expiring key are advanced first (trigger
+ * {@code EXPIRY}: only when the TTL is shorter than the batch delay). A key that starts afresh is
+ * announced to the reader ({@link CacheReader#forget}).
  *
  * <p>Metrics (operator group): {@code keymemTokens}, {@code keymemChunks} (records advanced),
- * {@code keymemDeadLetters}, {@code keymemStateBytesWritten}; {@code keymemBatchSteps} (advancer
- * calls), histograms {@code keymemBatchKeys} and {@code keymemBatchTokens} (per flushed batch);
- * counters {@code keymemFlushesSize}, {@code keymemFlushesDelay}, {@code keymemFlushesCheckpoint},
- * {@code keymemFlushesWatermark}, {@code keymemFlushesEndOfInput} (batches run, by trigger) and
- * {@code keymemStateSyncs} ({@code flush()} calls on a resident advancer).
+ * {@code keymemDeadLetters}, {@code keymemStateBytesWritten}; {@code keymemBatchSteps} (steps: advancer
+ * calls for PLAIN, batched Memory Caching forwards for CACHING), histograms {@code keymemBatchKeys} and
+ * {@code keymemBatchTokens} (per flushed batch); counters {@code keymemFlushesSize},
+ * {@code keymemFlushesDelay}, {@code keymemFlushesCheckpoint}, {@code keymemFlushesWatermark},
+ * {@code keymemFlushesEndOfInput}, {@code keymemFlushesExpiry} (batches run, by trigger) and
+ * {@code keymemStateSyncs} ({@code flush()} calls on a resident advancer). CACHING adds the histograms
+ * {@code keymemCachedStatesPerKey} (after each step of a key) and {@code keymemCacheReadsPerChunk}
+ * (cached checkpoints loaded from keyed state per key and step; a reader that keeps caches loads
+ * fewer).
  */
 @PublicEvolving
 public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
-        implements OneInputStreamOperator<TokenRecord, MemoryReadout>, BoundedOneInput {
+        implements OneInputStreamOperator<TokenRecord, MemoryReadout>, BoundedOneInput,
+        Triggerable<Object, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
 
     /** Why a batch was run. */
     enum Trigger {
         SIZE("keymemFlushesSize"), DELAY("keymemFlushesDelay"), CHECKPOINT("keymemFlushesCheckpoint"),
-        WATERMARK("keymemFlushesWatermark"), END_OF_INPUT("keymemFlushesEndOfInput");
+        WATERMARK("keymemFlushesWatermark"), END_OF_INPUT("keymemFlushesEndOfInput"),
+        EXPIRY("keymemFlushesExpiry");
 
         final String metric;
 
@@ -95,10 +124,12 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     private final int maxHeldStates;
     private final boolean mergeRecords;
 
-    private transient BatchMemoryModel model;
-    private transient BatchAdvancer advancer;
+    private transient MemoryModel model;
+    private transient BatchKeyMemory<Object> memory;
     private transient Flushable resident;
-    private transient ValueState<CellState> state;
+    /** CACHING with a TTL: the keys' last writes and their timers (as {@link KeyedMemoryFunction}'s). */
+    private transient KeyTtl keyTtl;
+    private transient InternalTimerService<VoidNamespace> timers;
     private transient RecordValidator validator;
     private transient Metrics metrics;
     /** Buffered records by key, in first-arrival order. */
@@ -106,7 +137,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     private transient int bufferedTokens;
     private transient ScheduledFuture<?> delayTimer;
     /** Resident advancers only: states advanced since the last sync, not yet in Flink state. */
-    private transient LinkedHashMap<Object, CellState> unwritten;
+    private transient LinkedHashMap<Object, Object> unwritten;
 
     public BatchedMemoryOperator(BatchModelFactory modelFactory, ReadableConfig options) {
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
@@ -151,12 +182,27 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
         model = modelFactory.create();
-        advancer = model.advancer();
-        resident = advancer instanceof Flushable f ? f : null;
-        state = getRuntimeContext().getState(KeyedMemoryFunction.onlineDescriptor(ttl));
+        if (model instanceof BatchCachingModel c) {
+            memory = (BatchKeyMemory<Object>) (BatchKeyMemory<?>) new BatchKeyMemory.Caching(
+                    getRuntimeContext().getState(KeyedMemoryFunction.cachingDescriptor()),
+                    getRuntimeContext().getMapState(KeyedMemoryFunction.cachesDescriptor()), c, this::setCurrentKey,
+                    getMetricGroup());
+        } else if (model instanceof BatchMemoryModel p) {
+            memory = (BatchKeyMemory<Object>) (BatchKeyMemory<?>) new BatchKeyMemory.Plain(
+                    getRuntimeContext().getState(KeyedMemoryFunction.onlineDescriptor(ttl)), p, this::setCurrentKey);
+        } else {
+            throw new IllegalArgumentException("the batched operator needs a BatchMemoryModel or a BatchCachingModel, "
+                    + "got " + model.getClass().getName());
+        }
+        resident = memory.advancer() instanceof Flushable f ? f : null;
+        if (memory.timerTtl() && !ttl.isZero()) {
+            keyTtl = new KeyTtl(getRuntimeContext().getState(KeyTtl.descriptor()), ttl);
+            timers = getInternalTimerService(KeyTtl.TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        }
         validator = new RecordValidator(maxTokensPerRecord, model.vocabSize());
         metrics = new Metrics(getMetricGroup());
         buffer = new LinkedHashMap<>();
@@ -170,12 +216,16 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         Pending pending = buffer.get(key);
         String problem = validator.problem(record);
         if (problem != null) {
-            CellState s = currentState(key);
-            long position = (s == null ? 0L : s.position()) + (pending == null ? 0 : pending.tokens);
+            Object s = currentState(key);
+            long position = (s == null ? 0L : memory.position(s)) + (pending == null ? 0 : pending.tokens);
             output.collect(KeyedMemoryFunction.DEAD_LETTERS, new StreamRecord<>(new DeadLetter(String.valueOf(key),
                     position, RecordValidator.tokens(record), problem)));
             metrics.deadLetters.inc();
             return;
+        }
+        if (keyTtl != null && keyTtl.touch(getProcessingTimeService().getCurrentProcessingTime(), this::armTimer)) {
+            expire(key); // as the per-record operator: the memory expired before this record
+            pending = null;
         }
         if (pending == null) {
             pending = new Pending(key);
@@ -197,13 +247,37 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     }
 
     /** The key's latest state: held (resident advancers) or in Flink state; null when it has none. */
-    private CellState currentState(Object key) throws Exception {
-        CellState s = unwritten.get(key);
-        if (s != null) {
-            return s;
+    private Object currentState(Object key) throws Exception {
+        Object s = unwritten.get(key);
+        return s != null ? s : memory.stored(key);
+    }
+
+    private void armTimer(long time) {
+        timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, time);
+    }
+
+    /**
+     * Clears the key's expired memory. Records of the key still buffered arrived before it expired, so
+     * they are advanced first (as the per-record operator would have done); leaves the key selected.
+     */
+    private void expire(Object key) throws Exception {
+        if (buffer.containsKey(key)) {
+            runBatch(Trigger.EXPIRY);
         }
-        setCurrentKey(key);
-        return state.value();
+        unwritten.remove(key);
+        memory.clear(key);
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<Object, VoidNamespace> timer) throws Exception {
+        if (keyTtl != null && keyTtl.fired(timer.getTimestamp(), this::armTimer)) {
+            expire(timer.getKey());
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<Object, VoidNamespace> timer) {
+        // no event-time timers
     }
 
     @Override
@@ -244,8 +318,8 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     @Override
     public void close() throws Exception {
         try {
-            if (advancer instanceof AutoCloseable c) {
-                c.close();
+            if (memory != null) {
+                memory.close();
             }
         } finally {
             super.close();
@@ -270,11 +344,11 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
 
         int rounds = 0;
         for (Pending p : keys) {
-            CellState s = currentState(p.key);
+            Object s = currentState(p.key);
             if (s == null) {
-                s = model.newState();
-            } else if (s.data().length != model.stateSize()) {
-                throw KeyMemory.shapeChanged(String.valueOf(p.key), s.data().length, model.stateSize());
+                s = memory.fresh(p.key);
+            } else {
+                memory.check(p.key, s);
             }
             p.state = s;
             rounds = Math.max(rounds, p.records.size());
@@ -290,26 +364,29 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
                 }
             }
             int n = active.size();
-            CellState[] states = new CellState[n];
-            TokenChunk[] chunks = new TokenChunk[n];
+            List<Object> stepKeys = new ArrayList<>(n);
+            List<Object> states = new ArrayList<>(n);
+            List<int[]> ids = new ArrayList<>(n);
             float[][] outs = new float[n][];
             long[] starts = new long[n];
             for (int i = 0; i < n; i++) {
                 Pending p = active.get(i);
-                int[] ids = mergeRecords ? p.merged() : p.records.get(r);
-                states[i] = p.state;
-                chunks[i] = model.project(ids);
-                outs[i] = new float[ids.length * model.heads() * model.valueDim()];
-                starts[i] = p.state.position();
+                int[] t = mergeRecords ? p.merged() : p.records.get(r);
+                stepKeys.add(p.key);
+                states.add(p.state);
+                ids.add(t);
+                outs[i] = new float[t.length * model.heads() * model.valueDim()];
+                starts[i] = memory.position(p.state);
             }
-            advancer.advance(states, chunks, outs);
+            metrics.stateBytes.inc(memory.advance(stepKeys, states, ids, outs));
             metrics.steps.inc();
             for (int i = 0; i < n; i++) {
                 Pending p = active.get(i);
-                int tokens = chunks[i].length();
-                if (states[i].position() != starts[i] + tokens) {
-                    throw new IllegalStateException("advancer " + advancer.name() + " left key '" + p.key
-                            + "' at position " + states[i].position() + ", expected " + (starts[i] + tokens));
+                int tokens = ids.get(i).length;
+                long at = memory.position(p.state);
+                if (at != starts[i] + tokens) {
+                    throw new IllegalStateException("advancer " + memory.advancer().name() + " left key '" + p.key
+                            + "' at position " + at + ", expected " + (starts[i] + tokens));
                 }
                 if (mergeRecords) {
                     int offset = 0;
@@ -331,7 +408,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
             }
         } else {
             for (Pending p : keys) {
-                write(p.key, p.state);
+                metrics.stateBytes.inc(memory.write(p.key, p.state));
             }
         }
     }
@@ -357,16 +434,10 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         }
         resident.flush();
         metrics.syncs.inc();
-        for (Map.Entry<Object, CellState> e : unwritten.entrySet()) {
-            write(e.getKey(), e.getValue());
+        for (Map.Entry<Object, Object> e : unwritten.entrySet()) {
+            metrics.stateBytes.inc(memory.write(e.getKey(), e.getValue()));
         }
         unwritten.clear();
-    }
-
-    private void write(Object key, CellState s) throws Exception {
-        setCurrentKey(key);
-        state.update(s);
-        metrics.stateBytes.inc(StateFrame.OVERHEAD_BYTES + CellStatePiece.payloadBytes(s));
     }
 
     /** One key's buffered records, in arrival order. */
@@ -376,7 +447,8 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         final List<Boolean> hasTimestamp = new ArrayList<>(2);
         final List<Long> timestamps = new ArrayList<>(2);
         int tokens;
-        CellState state;
+        /** The key's state during a batch ({@link CellState} or {@link CachingState}). */
+        Object state;
 
         Pending(Object key) {
             this.key = key;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * into one chunk (plus learned gate queries when the settings ask for them), and
  * {@link MemoryCaching#forward} advances the key's memory, cutting segments by token position.
  */
-public final class CachingMemoryModel implements MemoryModel.Caching {
+public class CachingMemoryModel implements MemoryModel.Caching {
 
     private final Projector projector;
     private final MemoryCaching caching;
@@ -68,9 +68,19 @@ public final class CachingMemoryModel implements MemoryModel.Caching {
 
     @Override
     public void advance(CachingState state, CacheStore caches, int[] tokenIds, float[] out) {
+        MemoryCaching.Item it = item(null, state, caches, tokenIds, out);
+        caching.forward(state, caches, it.chunk(), it.gateQueries(), null, out);
+    }
+
+    /**
+     * One key's record as a part of a batched {@link MemoryCaching#forward(dev.keymem.models.cells.BatchAdvancer,
+     * dev.keymem.models.caching.CacheReader, java.util.List)}: the tokens embedded and projected (plus
+     * learned gate queries when the settings ask for them), no timestamps; {@code owner} names the key.
+     */
+    public MemoryCaching.Item item(Object owner, CachingState state, CacheStore caches, int[] tokenIds, float[] out) {
         float[] x = projector.embed(tokenIds);
         TokenChunk chunk = projector.project(x, tokenIds.length);
         float[] u = learnedGates ? projector.gateQueries(x, tokenIds.length) : null;
-        caching.forward(state, caches, chunk, u, null, out);
+        return new MemoryCaching.Item(owner, state, caches, chunk, u, null, out);
     }
 }

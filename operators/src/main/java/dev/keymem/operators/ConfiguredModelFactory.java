@@ -4,6 +4,7 @@ import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.bmojo.Bmojo;
 import dev.keymem.models.bmojo.BmojoSettings;
+import dev.keymem.models.caching.CacheReader;
 import dev.keymem.models.caching.CachingSettings;
 import dev.keymem.models.retention.RetentionSettings;
 import dev.keymem.models.retention.SignificanceWeights;
@@ -183,7 +184,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 MemoryOperatorOptions.CACHING_CARRY_OVER, MemoryOperatorOptions.CACHING_READ,
                 MemoryOperatorOptions.CACHING_TOP_K, MemoryOperatorOptions.CACHING_GATES,
                 MemoryOperatorOptions.CACHING_MAX_CACHES, MemoryOperatorOptions.CACHING_EVICTION,
-                MemoryOperatorOptions.BATCH_ADVANCER}) {
+                MemoryOperatorOptions.BATCH_ADVANCER, MemoryOperatorOptions.BATCH_CACHE_READER}) {
             copyOne(options, c, o);
         }
         for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.BMOJO_OPTIONS) {
@@ -215,6 +216,10 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         return new ModelConfig(spec, c.vocabSize(), c.dModel(), c.normalizeKeys(), c.memory());
     }
 
+    private boolean learnedGates() {
+        return caching() && options.get(MemoryOperatorOptions.CACHING_GATES) == CachingSettings.GateSource.LEARNED;
+    }
+
     private ModelWeights weights(ModelConfig c, boolean learnedGates) {
         var path = options.getOptional(MemoryOperatorOptions.MODEL_WEIGHTS);
         if (path.isEmpty()) {
@@ -237,9 +242,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
     public MemoryModel create() {
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
-        boolean learnedGates = caching()
-                && options.get(MemoryOperatorOptions.CACHING_GATES) == CachingSettings.GateSource.LEARNED;
-        ModelWeights weights = weights(c, learnedGates);
+        ModelWeights weights = weights(c, learnedGates());
         MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
         Projector projector = new Projector(c, weights, backend);
         if (retention()) {
@@ -255,24 +258,32 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
     }
 
     /**
-     * The plain model the options describe, split for the batched operator: the projector, the cell
-     * and the {@link BatchAdvancer} named by {@link MemoryOperatorOptions#BATCH_ADVANCER} ('cpu': the
-     * configured cell, key after key; otherwise a {@link BatchAdvancerProvider} class). Memory
-     * Caching is not batched: a CACHING memory type is refused.
+     * The model the options describe, split for the batched operator: the projector, the cell and the
+     * {@link BatchAdvancer} named by {@link MemoryOperatorOptions#BATCH_ADVANCER} ('cpu': the configured
+     * cell, key after key; otherwise a {@link BatchAdvancerProvider} class), as a {@link BatchMemoryModel}
+     * (memory type PLAIN) or, with Memory Caching over the cell and the {@link CacheReader} named by
+     * {@link MemoryOperatorOptions#BATCH_CACHE_READER} ('cpu' or a {@link CacheReaderProvider} class), a
+     * {@link BatchCachingModel} (memory type CACHING). B'MOJO and STR / CMP are refused.
      */
-    public BatchMemoryModel createBatched() {
-        if (caching() || bmojo() || retention()) {
-            throw new IllegalArgumentException("the batched operator advances plain memories only: "
+    public MemoryModel createBatched() {
+        if (bmojo() || retention()) {
+            throw new IllegalArgumentException("the batched operator advances PLAIN and CACHING memories only: "
                     + MemoryOperatorOptions.MEMORY_TYPE.key() + "=" + options.get(MemoryOperatorOptions.MEMORY_TYPE)
                     + " is not supported (use KeyedMemoryFunction)");
         }
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
         MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);
-        Projector projector = new Projector(c, weights(c, false), backend);
+        Projector projector = new Projector(c, weights(c, learnedGates()), backend);
         String name = options.get(MemoryOperatorOptions.BATCH_ADVANCER).trim();
         BatchAdvancer advancer = name.equalsIgnoreCase("cpu") ? BatchAdvancer.of(cell)
                 : BatchAdvancerProvider.load(name).create(c.cell(), backend, options);
-        return new BatchMemoryModel(projector, cell, advancer);
+        if (!caching()) {
+            return new BatchMemoryModel(projector, cell, advancer);
+        }
+        String readerName = options.get(MemoryOperatorOptions.BATCH_CACHE_READER).trim();
+        CacheReader reader = readerName.equalsIgnoreCase("cpu") ? CacheReader.of(cell)
+                : CacheReaderProvider.load(readerName).create(c.cell(), backend, options);
+        return new BatchCachingModel(projector, new MemoryCaching(cell, cachingSettings(), backend), advancer, reader);
     }
 }

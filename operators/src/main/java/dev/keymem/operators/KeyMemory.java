@@ -1,6 +1,5 @@
 package dev.keymem.operators;
 
-import dev.keymem.models.caching.CacheStore;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
 import dev.keymem.state.CachingStatePiece;
@@ -9,7 +8,6 @@ import dev.keymem.state.StateFrame;
 import java.util.List;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.util.FlinkRuntimeException;
 
 /**
  * The current key's memory in Flink keyed state (the keyed context selects the key): load, advance
@@ -108,7 +106,7 @@ abstract class KeyMemory {
                 throw shapeChanged(key, s.online().data().length, model.stateSize());
             }
             long start = s.position();
-            StateStore store = new StateStore(caches, key);
+            MapStateCacheStore store = new MapStateCacheStore(caches, key, null);
             model.advance(s, store, tokenIds, out);
             state.update(s);
             long bytes = StateFrame.OVERHEAD_BYTES + CachingStatePiece.payloadBytes(s) + store.bytesStored;
@@ -119,54 +117,6 @@ abstract class KeyMemory {
         void clear() {
             state.clear();
             caches.clear();
-        }
-    }
-
-    /** The current key's cached checkpoints, one MapState entry each; counts loads and bytes stored. */
-    private static final class StateStore implements CacheStore {
-        private final MapState<Long, CellState> map;
-        private final String key;
-        int loads;
-        long bytesStored;
-
-        StateStore(MapState<Long, CellState> map, String key) {
-            this.map = map;
-            this.key = key;
-        }
-
-        @Override
-        public CellState load(long cacheId) {
-            CellState s;
-            try {
-                s = map.get(cacheId);
-            } catch (Exception e) {
-                throw new FlinkRuntimeException("cannot read cached checkpoint " + cacheId + " of key '" + key + "'", e);
-            }
-            if (s == null) {
-                throw new IllegalStateException("cached checkpoint " + cacheId + " of key '" + key
-                        + "' is listed in its caching state but missing from the cache map");
-            }
-            loads++;
-            return s;
-        }
-
-        @Override
-        public void store(long cacheId, CellState s) {
-            try {
-                map.put(cacheId, s);
-            } catch (Exception e) {
-                throw new FlinkRuntimeException("cannot write cached checkpoint " + cacheId + " of key '" + key + "'", e);
-            }
-            bytesStored += StateFrame.OVERHEAD_BYTES + 8 + CellStatePiece.payloadBytes(s);
-        }
-
-        @Override
-        public void remove(long cacheId) {
-            try {
-                map.remove(cacheId);
-            } catch (Exception e) {
-                throw new FlinkRuntimeException("cannot remove cached checkpoint " + cacheId + " of key '" + key + "'", e);
-            }
         }
     }
 }

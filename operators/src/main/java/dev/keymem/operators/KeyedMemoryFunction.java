@@ -19,7 +19,6 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -101,7 +100,7 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
 
     private transient MemoryModel model;
     private transient KeyMemory memory;
-    private transient ValueState<Long> lastWrite;
+    private transient KeyTtl keyTtl;
     private transient Metrics metrics;
     private transient RecordValidator validator;
 
@@ -138,27 +137,27 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         return d;
     }
 
-    ValueStateDescriptor<CachingState> cachingDescriptor() {
+    static ValueStateDescriptor<CachingState> cachingDescriptor() {
         return new ValueStateDescriptor<>(CACHING_STATE, new CachingStateSerializer());
     }
 
-    MapStateDescriptor<Long, CellState> cachesDescriptor() {
+    static MapStateDescriptor<Long, CellState> cachesDescriptor() {
         return new MapStateDescriptor<>(CACHES_STATE, LongSerializer.INSTANCE, new CachedStateSerializer());
     }
 
-    ValueStateDescriptor<BmojoState> bmojoDescriptor() {
+    static ValueStateDescriptor<BmojoState> bmojoDescriptor() {
         return new ValueStateDescriptor<>(BMOJO_STATE, new BmojoStateSerializer());
     }
 
-    MapStateDescriptor<Long, EideticEntry> archiveDescriptor() {
+    static MapStateDescriptor<Long, EideticEntry> archiveDescriptor() {
         return new MapStateDescriptor<>(ARCHIVE_STATE, LongSerializer.INSTANCE, new EideticEntrySerializer());
     }
 
-    ValueStateDescriptor<RetentionState> retentionDescriptor() {
+    static ValueStateDescriptor<RetentionState> retentionDescriptor() {
         return new ValueStateDescriptor<>(RETENTION_STATE, new RetentionStateSerializer());
     }
 
-    MapStateDescriptor<Long, RetainedToken> t3Descriptor() {
+    static MapStateDescriptor<Long, RetainedToken> t3Descriptor() {
         return new MapStateDescriptor<>(T3_STATE, LongSerializer.INSTANCE, new RetainedTokenSerializer());
     }
 
@@ -168,31 +167,22 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         if (model instanceof MemoryModel.Caching c) {
             memory = new KeyMemory.Caching(getRuntimeContext().getState(cachingDescriptor()),
                     getRuntimeContext().getMapState(cachesDescriptor()), c);
-            if (!ttl.isZero()) {
-                lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
-                        LongSerializer.INSTANCE));
-            }
         } else if (model instanceof MemoryModel.Bmojo b) {
             memory = new BmojoKeyMemory(getRuntimeContext().getState(bmojoDescriptor()),
                     getRuntimeContext().getMapState(archiveDescriptor()), b,
                     new BmojoKeyMemory.Metrics(getRuntimeContext().getMetricGroup()), emitEvents);
-            if (!ttl.isZero()) {
-                lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
-                        LongSerializer.INSTANCE));
-            }
         } else if (model instanceof MemoryModel.Retention r) {
             memory = new RetentionKeyMemory(getRuntimeContext().getState(retentionDescriptor()),
                     getRuntimeContext().getMapState(t3Descriptor()), r, retentionSeed,
                     new RetentionKeyMemory.Metrics(getRuntimeContext().getMetricGroup()), emitEvents);
-            if (!ttl.isZero()) {
-                lastWrite = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_WRITE_STATE,
-                        LongSerializer.INSTANCE));
-            }
         } else if (model instanceof MemoryModel.Plain p) {
             memory = new KeyMemory.Plain(getRuntimeContext().getState(onlineDescriptor()), p);
         } else {
             throw new IllegalArgumentException("model " + model.getClass().getName()
                     + " is neither MemoryModel.Plain, MemoryModel.Caching, MemoryModel.Bmojo nor MemoryModel.Retention");
+        }
+        if (!(memory instanceof KeyMemory.Plain) && !ttl.isZero()) {
+            keyTtl = new KeyTtl(getRuntimeContext().getState(KeyTtl.descriptor()), ttl);
         }
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
         validator = new RecordValidator(maxTokens, model.vocabSize());
@@ -207,18 +197,9 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
             metrics.deadLetters.inc();
             return;
         }
-        boolean armTimer = false;
-        if (lastWrite != null) {
-            long now = ctx.timerService().currentProcessingTime();
-            Long last = lastWrite.value();
-            if (last != null && now - last >= ttl.toMillis()) {
-                memory.clear(); // expired; its timer has not fired yet and will re-arm itself
-            }
-            armTimer = last == null;
-            lastWrite.update(now);
-            if (armTimer) {
-                ctx.timerService().registerProcessingTimeTimer(now + ttl.toMillis());
-            }
+        if (keyTtl != null && keyTtl.touch(ctx.timerService().currentProcessingTime(),
+                ctx.timerService()::registerProcessingTimeTimer)) {
+            memory.clear(); // expired; its timer has not fired yet and will re-arm itself
         }
         int tokens = record.tokenIds.length;
         float[] reads = new float[tokens * model.heads() * model.valueDim()];
@@ -236,18 +217,8 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MemoryReadout> out) throws Exception {
-        if (lastWrite == null) {
-            return;
-        }
-        Long last = lastWrite.value();
-        if (last == null) {
-            return;
-        }
-        if (timestamp - last >= ttl.toMillis()) {
+        if (keyTtl != null && keyTtl.fired(timestamp, ctx.timerService()::registerProcessingTimeTimer)) {
             memory.clear();
-            lastWrite.clear();
-        } else {
-            ctx.timerService().registerProcessingTimeTimer(last + ttl.toMillis());
         }
     }
 

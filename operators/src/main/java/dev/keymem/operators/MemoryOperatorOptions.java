@@ -322,4 +322,13 @@ public final class MemoryOperatorOptions {
             .withDescription("What runs the batched operator's step: 'cpu' (the configured cell, key after key) or "
                     + "the name of a class implementing dev.keymem.operators.BatchAdvancerProvider with a public "
                     + "no-argument constructor (e.g. a CUDA advancer), loaded on the task managers.");
+
+    public static final ConfigOption<String> BATCH_CACHE_READER = ConfigOptions.key("keymem.batch.cache-reader")
+            .stringType()
+            .defaultValue("cpu")
+            .withDescription("What reads the cached checkpoints in the batched operator's Memory Caching step "
+                    + "(memory type CACHING): 'cpu' (the configured cell, cache after cache) or the name of a class "
+                    + "implementing dev.keymem.operators.CacheReaderProvider or java.util.function.Function<CellSpec, "
+                    + "CacheReader> with a public no-argument constructor (e.g. a CUDA reader that reads many keys' "
+                    + "caches in one device step), loaded on the task managers.");
 }

@@ -18,10 +18,13 @@
  * DataStream<DeadLetter> refused = reads.getSideOutput(KeyedMemoryFunction.DEAD_LETTERS);
  * }</pre>
  *
- * <p>{@link dev.keymem.operators.BatchedMemoryOperator} is the batched form for plain memories: it
- * buffers many keys' records and advances them in one {@link dev.keymem.models.cells.BatchAdvancer}
- * step (a GPU one through {@link dev.keymem.operators.BatchAdvancerProvider}), with the same outputs,
- * state and dead letters as the per-record operator:
+ * <p>{@link dev.keymem.operators.BatchedMemoryOperator} is the batched form for plain memories and
+ * Memory Caching (B'MOJO and STR / CMP are refused): it buffers many keys' records and advances them
+ * in one step, one {@link dev.keymem.models.cells.BatchAdvancer} call (a GPU one through
+ * {@link dev.keymem.operators.BatchAdvancerProvider}) and, for Memory Caching, one
+ * {@link dev.keymem.models.caching.CacheReader} call per segment piece for all keys' cache reads
+ * (pluggable through {@link dev.keymem.operators.CacheReaderProvider}), with the same outputs, state,
+ * TTL and dead letters as the per-record operator:
  *
  * <pre>{@code
  * options.set(MemoryOperatorOptions.BATCH_MAX_KEYS, 512);

@@ -3,23 +3,26 @@ package dev.keymem.operators;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymem.operators.BatchedMemoryOperatorTest.Advancer;
+import dev.keymem.operators.MemoryOperatorOptions.MemoryType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The batched memory operator end to end, through {@link KeyedMemoryFailoverIT}'s job (loopback
  * MiniCluster, parallelism 2, RocksDB incremental checkpoints every 100 ms, one injected failure
  * after a checkpoint, exactly-once collect sink): each key's outputs must equal, bitwise, a direct
- * run of the model, with and without the failure, for the CPU advancer and the resident
- * (write-back on flush) stand-in for a device advancer.
+ * run of the model, with and without the failure, for plain memories and Memory Caching, with the
+ * CPU advancer and the resident (write-back on flush) stand-in for a device advancer.
  */
 class BatchedMemoryFailoverIT {
 
@@ -31,10 +34,16 @@ class BatchedMemoryFailoverIT {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
+    static Stream<Arguments> combinations() {
+        return Stream.of(MemoryType.PLAIN, MemoryType.CACHING).flatMap(t ->
+                Stream.of(Advancer.CPU, Advancer.RESIDENT).map(a -> Arguments.of(t, a)));
+    }
+
+    /** PLAIN, and CACHING (SSC, 5-token segments, cap 4: cached checkpoints as MapState entries). */
     @ParameterizedTest
-    @EnumSource(value = Advancer.class, names = {"CPU", "RESIDENT"})
-    void outputsAfterAFailureEqualAFailureFreeRun(Advancer advancer) throws Exception {
-        Configuration options = BatchedMemoryOperatorTest.options(advancer, 3);
+    @MethodSource("combinations")
+    void outputsAfterAFailureEqualAFailureFreeRun(MemoryType type, Advancer advancer) throws Exception {
+        Configuration options = BatchedMemoryOperatorTest.options(advancer, 3, OperatorTestSupport.options(type));
         options.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ofMillis(5));
         Path dir = OperatorTestSupport.tempDir("kmbit");
         Map<String, List<MemoryReadout>> expected = KeyedMemoryFailoverIT.direct(options);

@@ -59,7 +59,12 @@ class BatchedMemoryOperatorTest {
 
     /** The small plain model; batches of at most {@code maxKeys} keys, no latency trigger. */
     static Configuration options(Advancer a, int maxKeys) {
-        Configuration c = OperatorTestSupport.options();
+        return options(a, maxKeys, OperatorTestSupport.options());
+    }
+
+    /** {@code base} with batches of at most {@code maxKeys} keys, no latency trigger, the advancer {@code a}. */
+    static Configuration options(Advancer a, int maxKeys, Configuration base) {
+        Configuration c = base;
         c.set(MemoryOperatorOptions.BATCH_MAX_KEYS, maxKeys);
         c.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ofHours(1));
         if (a == Advancer.RESIDENT) {
@@ -91,6 +96,12 @@ class BatchedMemoryOperatorTest {
             }
         }
 
+        /** Feeds the records, then ends the input. */
+        void feedToEnd(List<TokenRecord> records) throws Exception {
+            feed(records);
+            harness.endInput();
+        }
+
         /** As at a checkpoint: flush before the barrier, then snapshot. */
         OperatorSubtaskState checkpoint(long id) throws Exception {
             harness.prepareSnapshotPreBarrier(id);
@@ -113,30 +124,19 @@ class BatchedMemoryOperatorTest {
             return metrics.operator;
         }
 
-        /** The stored plain state of each key (copies); "none" when absent. */
+        /** Everything stored for each key, as {@link OperatorTestSupport#states(OperatorTestSupport.Opened, Iterable)} gives it. */
         Map<String, Object> states(Iterable<String> keys) throws Exception {
-            Map<String, Object> m = new LinkedHashMap<>();
-            var backend = harness.getOperator().getKeyedStateBackend();
-            for (String k : keys) {
-                harness.getOperator().setCurrentKey(k);
-                CellState s = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                        KeyedMemoryFunction.onlineDescriptor(Duration.ZERO)).value();
-                m.put(k, s == null ? "none" : s.copy());
-            }
-            return m;
+            return OperatorTestSupport.states(harness, KeyedMemoryFunction.onlineDescriptor(Duration.ZERO), keys);
         }
     }
 
-    /** The per-record operator's outputs and stored states for the same records. */
-    static Map<String, Object> perRecordStates(Backend b, List<TokenRecord> records, List<String> keys,
+    /** The per-record operator's outputs (added to {@code outs}) and stored memories for the same records. */
+    static Map<String, Object> perRecordStates(Backend b, Configuration options, List<TokenRecord> records,
                                                List<MemoryReadout> outs) throws Exception {
-        OperatorTestSupport.Opened o = OperatorTestSupport.open(b, OperatorTestSupport.options());
+        OperatorTestSupport.Opened o = OperatorTestSupport.open(b, options);
         OperatorTestSupport.feed(o, records);
         outs.addAll(o.harness.extractOutputValues());
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : OperatorTestSupport.states(o, keys).entrySet()) {
-            m.put(e.getKey(), ((List<?>) e.getValue()).get(0));
-        }
+        Map<String, Object> m = OperatorTestSupport.states(o, keys(records));
         o.harness.close();
         return m;
     }
@@ -162,12 +162,11 @@ class BatchedMemoryOperatorTest {
     void outputsAndStatesEqualThePerRecordOperator(Backend backend, Advancer advancer) throws Exception {
         List<TokenRecord> records = interleaved(6, 10, System.nanoTime());
         List<MemoryReadout> expected = new ArrayList<>();
-        Map<String, Object> expectedStates = perRecordStates(backend, records, keys(records), expected);
+        Map<String, Object> expectedStates = perRecordStates(backend, OperatorTestSupport.options(), records, expected);
 
         ResidentTestAdvancer.reset();
         Batched b = new Batched(backend, options(advancer, 4), null);
-        b.feed(records);
-        b.harness.endInput();
+        b.feedToEnd(records);
         List<MemoryReadout> got = b.outputs();
         Map<String, Object> states = b.states(keys(records));
         long steps = b.counter("keymemBatchSteps");
@@ -198,7 +197,7 @@ class BatchedMemoryOperatorTest {
     void aResidentAdvancerIsFlushedEarlyWhenTooManyStatesAreHeld(Backend backend) throws Exception {
         List<TokenRecord> records = interleaved(9, 6, System.nanoTime());
         List<MemoryReadout> expected = new ArrayList<>();
-        Map<String, Object> expectedStates = perRecordStates(backend, records, keys(records), expected);
+        Map<String, Object> expectedStates = perRecordStates(backend, OperatorTestSupport.options(), records, expected);
 
         Configuration opts = options(Advancer.RESIDENT, 2);
         opts.set(MemoryOperatorOptions.BATCH_MAX_HELD_STATES, 4);
@@ -220,13 +219,19 @@ class BatchedMemoryOperatorTest {
     @MethodSource("combinations")
     void checkpointWithRecordsBufferedThenRestoreEqualsAnUninterruptedRun(Backend backend, Advancer advancer)
             throws Exception {
-        Configuration opts = options(advancer, 5);
-        List<TokenRecord> records = interleaved(7, 12, System.nanoTime());
-        List<String> keys = keys(records);
+        assertRestoreMidBatchEqualsAnUninterruptedRun(backend, options(advancer, 5), interleaved(7, 12, System.nanoTime()));
+    }
 
+    /**
+     * Runs {@code records} uninterrupted, and again with a checkpoint taken while records are buffered
+     * (past the middle), restored into a new harness that takes the rest: outputs and stored memories
+     * must be equal. Returns what was stored at the checkpoint.
+     */
+    static Map<String, Object> assertRestoreMidBatchEqualsAnUninterruptedRun(Backend backend, Configuration opts,
+                                                                            List<TokenRecord> records) throws Exception {
+        List<String> keys = keys(records);
         Batched whole = new Batched(backend, opts, null);
-        whole.feed(records);
-        whole.harness.endInput();
+        whole.feedToEnd(records);
         List<MemoryReadout> expected = whole.outputs();
         Map<String, Object> expectedStates = whole.states(keys);
         whole.harness.close();
@@ -242,6 +247,7 @@ class BatchedMemoryOperatorTest {
         List<MemoryReadout> got = new ArrayList<>(first.outputs());
         assertEquals(cut, got.size(), "the barrier did not flush the buffer");
         assertEquals(1, first.counter("keymemFlushesCheckpoint"));
+        Map<String, Object> atCut = first.states(keys);
         first.harness.close();
 
         Batched second = new Batched(backend, opts, snapshot);
@@ -253,6 +259,7 @@ class BatchedMemoryOperatorTest {
 
         assertSameByKey(expected, got);
         assertEquals(expectedStates, gotStates);
+        return atCut;
     }
 
     @ParameterizedTest
@@ -261,8 +268,7 @@ class BatchedMemoryOperatorTest {
         Configuration opts = options(advancer, 3);
         List<TokenRecord> records = interleaved(6, 8, System.nanoTime());
         Batched all = new Batched(backend, opts, null);
-        all.feed(records);
-        all.harness.endInput();
+        all.feedToEnd(records);
         Map<String, List<MemoryReadout>> together = byKey(all.outputs());
         all.harness.close();
         assertEquals(6, together.size());
@@ -288,83 +294,106 @@ class BatchedMemoryOperatorTest {
         for (int k = 0; k < keys; k++) {
             streams[k] = rnd.ints(40 + rnd.nextInt(30), 0, VOCAB).toArray();
         }
-        Map<String, float[]> a = concatenatedReads(backend, cut(streams, rnd));
-        Map<String, float[]> b = concatenatedReads(backend, cut(streams, rnd));
+        Map<String, List<MemoryReadout>> a = byKey(run(backend, options(Advancer.CPU, 3), cut(streams, rnd)));
+        Map<String, List<MemoryReadout>> b = byKey(run(backend, options(Advancer.CPU, 3), cut(streams, rnd)));
         assertEquals(keys, a.size());
         for (String k : a.keySet()) {
-            float[] x = a.get(k);
-            float[] y = b.get(k);
-            assertEquals(x.length, y.length);
-            double maxAbs = 0;
-            double maxErr = 0;
-            for (int i = 0; i < x.length; i++) {
-                maxAbs = Math.max(maxAbs, Math.abs(x[i]));
-                maxErr = Math.max(maxErr, Math.abs(x[i] - y[i]));
-            }
-            assertTrue(maxAbs > 0, "outputs are all zero");
-            assertTrue(maxErr / maxAbs <= 1e-4, "record cuts changed the reads of " + k + ": rel err " + maxErr / maxAbs);
+            assertClose(k, concat(a.get(k)), concat(b.get(k)));
         }
+    }
+
+    /** The batched operator's outputs for {@code records} (then the end of input). */
+    static List<MemoryReadout> run(Backend backend, Configuration opts, List<TokenRecord> records) throws Exception {
+        Batched b = new Batched(backend, opts, null);
+        b.feedToEnd(records);
+        List<MemoryReadout> outs = b.outputs();
+        b.harness.close();
+        return outs;
+    }
+
+    /** A key's reads, record after record, checking the positions run on. */
+    static float[] concat(List<MemoryReadout> outs) {
+        float[] all = new float[outs.stream().mapToInt(r -> r.outputs.length).sum()];
+        int p = 0;
+        long position = 0;
+        for (MemoryReadout r : outs) {
+            assertEquals(position, r.startPosition, r.key);
+            position += r.tokens;
+            System.arraycopy(r.outputs, 0, all, p, r.outputs.length);
+            p += r.outputs.length;
+        }
+        return all;
+    }
+
+    /** max abs error / max abs value <= 1e-4, on values that are not all zero. */
+    static void assertClose(String what, float[] x, float[] y) {
+        assertEquals(x.length, y.length, what);
+        double maxAbs = 0;
+        double maxErr = 0;
+        for (int i = 0; i < x.length; i++) {
+            maxAbs = Math.max(maxAbs, Math.abs(x[i]));
+            maxErr = Math.max(maxErr, Math.abs(x[i] - y[i]));
+        }
+        assertTrue(maxAbs > 0, what + ": all zero");
+        assertTrue(maxErr / maxAbs <= 1e-4, what + ": rel err " + maxErr / maxAbs);
     }
 
     @ParameterizedTest
     @EnumSource(Backend.class)
     void mergedRecordsRunOneStepPerBatchAndReadTheSameUpToRounding(Backend backend) throws Exception {
+        List<Map<String, Object>> states = assertMergedRecordsReadTheSameUpToRounding(backend, options(Advancer.CPU, 3));
+        for (String k : states.get(0).keySet()) {
+            CellState xs = (CellState) ((List<?>) states.get(0).get(k)).get(0);
+            CellState ys = (CellState) ((List<?>) states.get(1).get(k)).get(0);
+            assertEquals(xs.position(), ys.position(), k);
+            assertClose(k + " state", xs.data(), ys.data());
+        }
+    }
+
+    /**
+     * One hot key and a few cold ones through the per-record operator and the batched one with
+     * merged records ({@code opts} plus merging and a token trigger): one step per batch, reads equal
+     * up to rounding. Returns the stored memories: per-record, batched.
+     */
+    static List<Map<String, Object>> assertMergedRecordsReadTheSameUpToRounding(Backend backend, Configuration opts)
+            throws Exception {
         SplittableRandom rnd = new SplittableRandom(System.nanoTime());
         List<TokenRecord> records = new ArrayList<>();
         for (int i = 0; i < 60; i++) { // one hot key and a few cold ones
             String key = rnd.nextInt(4) == 0 ? "cold-" + rnd.nextInt(3) : "hot";
             records.add(new TokenRecord(key, rnd.ints(1 + rnd.nextInt(11), 0, VOCAB).toArray()));
         }
-        List<MemoryReadout> expected = new ArrayList<>();
-        Map<String, Object> expectedStates = perRecordStates(backend, records, keys(records), expected);
-
-        Configuration opts = options(Advancer.CPU, 3);
         opts.set(MemoryOperatorOptions.BATCH_MERGE_RECORDS, true);
         opts.set(MemoryOperatorOptions.BATCH_MAX_TOKENS, 120);
+        List<MemoryReadout> expected = new ArrayList<>();
+        Map<String, Object> expectedStates = perRecordStates(backend, opts, records, expected);
+
         Batched b = new Batched(backend, opts, null);
-        b.feed(records);
-        b.harness.endInput();
+        b.feedToEnd(records);
         List<MemoryReadout> got = b.outputs();
         Map<String, Object> states = b.states(keys(records));
         long steps = b.counter("keymemBatchSteps");
         long batches = b.histogram("keymemBatchKeys").getCount();
         b.harness.close();
 
-        assertEquals(batches, steps, "merged records: one advancer step per batch");
+        assertEquals(batches, steps, "merged records: one step per batch");
         assertTrue(records.size() > 2 * batches, "batches held too few records to merge any");
         Map<String, List<MemoryReadout>> e = byKey(expected);
         Map<String, List<MemoryReadout>> g = byKey(got);
         assertEquals(e.keySet(), g.keySet());
         for (String k : e.keySet()) {
             assertEquals(e.get(k).size(), g.get(k).size(), k);
-            double maxAbs = 0;
-            double maxErr = 0;
             for (int i = 0; i < e.get(k).size(); i++) {
-                MemoryReadout x = e.get(k).get(i);
-                MemoryReadout y = g.get(k).get(i);
-                assertEquals(x.startPosition, y.startPosition, k);
-                assertEquals(x.tokens, y.tokens, k);
-                for (int j = 0; j < x.outputs.length; j++) {
-                    maxAbs = Math.max(maxAbs, Math.abs(x.outputs[j]));
-                    maxErr = Math.max(maxErr, Math.abs(x.outputs[j] - y.outputs[j]));
-                }
+                assertEquals(e.get(k).get(i).startPosition, g.get(k).get(i).startPosition, k);
+                assertEquals(e.get(k).get(i).tokens, g.get(k).get(i).tokens, k);
             }
-            assertTrue(maxAbs > 0 && maxErr / maxAbs <= 1e-4, k + ": rel err " + maxErr / maxAbs);
-            CellState xs = (CellState) expectedStates.get(k);
-            CellState ys = (CellState) states.get(k);
-            assertEquals(xs.position(), ys.position(), k);
-            double sAbs = 0;
-            double sErr = 0;
-            for (int j = 0; j < xs.data().length; j++) {
-                sAbs = Math.max(sAbs, Math.abs(xs.data()[j]));
-                sErr = Math.max(sErr, Math.abs(xs.data()[j] - ys.data()[j]));
-            }
-            assertTrue(sErr / sAbs <= 1e-4, k + " state: rel err " + sErr / sAbs);
+            assertClose(k, concat(e.get(k)), concat(g.get(k)));
         }
+        return List.of(expectedStates, states);
     }
 
     /** Each key's stream cut into records of 1..15 tokens, keys interleaved at random. */
-    private static List<TokenRecord> cut(int[][] streams, SplittableRandom rnd) {
+    static List<TokenRecord> cut(int[][] streams, SplittableRandom rnd) {
         int[] at = new int[streams.length];
         List<TokenRecord> out = new ArrayList<>();
         int left = streams.length;
@@ -381,29 +410,6 @@ class BatchedMemoryOperatorTest {
             }
         }
         return out;
-    }
-
-    private static Map<String, float[]> concatenatedReads(Backend backend, List<TokenRecord> records)
-            throws Exception {
-        Batched b = new Batched(backend, options(Advancer.CPU, 3), null);
-        b.feed(records);
-        b.harness.endInput();
-        Map<String, float[]> m = new LinkedHashMap<>();
-        for (Map.Entry<String, List<MemoryReadout>> e : byKey(b.outputs()).entrySet()) {
-            int n = e.getValue().stream().mapToInt(r -> r.outputs.length).sum();
-            float[] all = new float[n];
-            int p = 0;
-            long position = 0;
-            for (MemoryReadout r : e.getValue()) {
-                assertEquals(position, r.startPosition, e.getKey());
-                position += r.tokens;
-                System.arraycopy(r.outputs, 0, all, p, r.outputs.length);
-                p += r.outputs.length;
-            }
-            m.put(e.getKey(), all);
-        }
-        b.harness.close();
-        return m;
     }
 
     @ParameterizedTest
@@ -477,6 +483,12 @@ class BatchedMemoryOperatorTest {
     @MethodSource("combinations")
     void badRecordsGoToTheSameDeadLettersAsThePerRecordOperator(Backend backend, Advancer advancer)
             throws Exception {
+        assertDeadLettersAsThePerRecordOperator(backend, OperatorTestSupport.options(), options(advancer, 2));
+    }
+
+    /** Good records of two keys with bad ones among them: the same reads and dead letters (reasons, positions). */
+    static void assertDeadLettersAsThePerRecordOperator(Backend backend, Configuration perRecordOptions,
+                                                        Configuration batchedOptions) throws Exception {
         List<TokenRecord> good = interleaved(2, 6, 99);
         List<TokenRecord> bad = List.of(
                 new TokenRecord("key-0", new int[0]),
@@ -488,15 +500,14 @@ class BatchedMemoryOperatorTest {
         for (int i = 0; i < bad.size(); i++) {
             mixed.add(2 + 2 * i, bad.get(i));
         }
-        OperatorTestSupport.Opened perRecord = OperatorTestSupport.open(backend, OperatorTestSupport.options());
+        OperatorTestSupport.Opened perRecord = OperatorTestSupport.open(backend, perRecordOptions);
         OperatorTestSupport.feed(perRecord, mixed);
         List<MemoryReadout> expected = perRecord.harness.extractOutputValues();
         List<DeadLetter> expectedDead = deadLetters(perRecord.harness);
         perRecord.harness.close();
 
-        Batched b = new Batched(backend, options(advancer, 2), null);
-        b.feed(mixed);
-        b.harness.endInput();
+        Batched b = new Batched(backend, batchedOptions, null);
+        b.feedToEnd(mixed);
         List<MemoryReadout> got = b.outputs();
         List<DeadLetter> dead = deadLetters(b.harness);
         assertEquals(bad.size(), b.counter("keymemDeadLetters"));
@@ -506,6 +517,7 @@ class BatchedMemoryOperatorTest {
         assertSameByKey(expected, got);
         assertEquals(bad.size(), expectedDead.size());
         assertEquals(expectedDead, dead, "dead letters (reasons and positions) differ from the per-record operator's");
+        assertTrue(dead.stream().anyMatch(d -> d.position > 0), "no dead letter came after a key's first tokens");
     }
 
     private static List<DeadLetter> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, ?> h) {
@@ -514,10 +526,14 @@ class BatchedMemoryOperatorTest {
     }
 
     @Test
-    void memoryCachingAndUnknownAdvancersAreRefusedWithAClearError() {
-        IllegalArgumentException caching = assertThrows(IllegalArgumentException.class, () ->
-                BatchedMemoryOperator.fromOptions(OperatorTestSupport.options(MemoryOperatorOptions.MemoryType.CACHING)));
-        assertTrue(caching.getMessage().contains("keymem.memory.type=CACHING"), caching.getMessage());
+    void bmojoRetentionAndUnknownAdvancersAreRefusedWithAClearError() {
+        for (MemoryOperatorOptions.MemoryType type : List.of(MemoryOperatorOptions.MemoryType.BMOJO,
+                MemoryOperatorOptions.MemoryType.RETENTION)) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () ->
+                    BatchedMemoryOperator.fromOptions(OperatorTestSupport.options(type)));
+            assertTrue(refused.getMessage().contains("PLAIN and CACHING memories only: keymem.memory.type=" + type
+                    + " is not supported"), refused.getMessage());
+        }
 
         Configuration opts = OperatorTestSupport.options();
         opts.set(MemoryOperatorOptions.BATCH_ADVANCER, "dev.keymem.NoSuchProvider");

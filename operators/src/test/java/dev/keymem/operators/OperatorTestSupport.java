@@ -216,31 +216,38 @@ final class OperatorTestSupport {
      * "none" / empty where the memory type does not use a state.
      */
     static Map<String, Object> states(Opened o, Iterable<String> keys) throws Exception {
+        return states(o.harness, o.function.onlineDescriptor(), keys);
+    }
+
+    /** {@link #states(Opened, Iterable)} of any keyed memory operator's harness (the plain state read through {@code online}). */
+    static Map<String, Object> states(KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout> h,
+                                      org.apache.flink.api.common.state.ValueStateDescriptor<CellState> online,
+                                      Iterable<String> keys) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
-        var backend = o.harness.getOperator().getKeyedStateBackend();
+        var backend = h.getOperator().getKeyedStateBackend();
         for (String k : keys) {
-            o.harness.getOperator().setCurrentKey(k);
+            h.getOperator().setCurrentKey(k);
             CellState plain = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                    o.function.onlineDescriptor()).value();
+                    online).value();
             CachingState caching = backend.getPartitionedState(VoidNamespace.INSTANCE,
-                    VoidNamespaceSerializer.INSTANCE, o.function.cachingDescriptor()).value();
+                    VoidNamespaceSerializer.INSTANCE, KeyedMemoryFunction.cachingDescriptor()).value();
             TreeMap<Long, CellState> caches = new TreeMap<>();
             for (Map.Entry<Long, CellState> e : backend.getPartitionedState(VoidNamespace.INSTANCE,
-                    VoidNamespaceSerializer.INSTANCE, o.function.cachesDescriptor()).entries()) {
+                    VoidNamespaceSerializer.INSTANCE, KeyedMemoryFunction.cachesDescriptor()).entries()) {
                 caches.put(e.getKey(), e.getValue().copy());
             }
             BmojoState bmojo = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                    o.function.bmojoDescriptor()).value();
+                    KeyedMemoryFunction.bmojoDescriptor()).value();
             TreeMap<Long, EideticEntry> archive = new TreeMap<>();
             for (Map.Entry<Long, EideticEntry> e : backend.getPartitionedState(VoidNamespace.INSTANCE,
-                    VoidNamespaceSerializer.INSTANCE, o.function.archiveDescriptor()).entries()) {
+                    VoidNamespaceSerializer.INSTANCE, KeyedMemoryFunction.archiveDescriptor()).entries()) {
                 archive.put(e.getKey(), e.getValue());
             }
             RetentionState retention = backend.getPartitionedState(VoidNamespace.INSTANCE,
-                    VoidNamespaceSerializer.INSTANCE, o.function.retentionDescriptor()).value();
+                    VoidNamespaceSerializer.INSTANCE, KeyedMemoryFunction.retentionDescriptor()).value();
             TreeMap<Long, RetainedToken> t3 = new TreeMap<>();
             for (Map.Entry<Long, RetainedToken> e : backend.getPartitionedState(VoidNamespace.INSTANCE,
-                    VoidNamespaceSerializer.INSTANCE, o.function.t3Descriptor()).entries()) {
+                    VoidNamespaceSerializer.INSTANCE, KeyedMemoryFunction.t3Descriptor()).entries()) {
                 t3.put(e.getKey(), e.getValue().copy());
             }
             m.put(k, List.of(plain == null ? "none" : plain.copy(), caching == null ? "none" : caching.copy(), caches,
