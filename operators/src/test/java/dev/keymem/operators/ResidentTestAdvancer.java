@@ -7,23 +7,20 @@ import dev.keymem.models.cells.CellState;
 import dev.keymem.models.cells.Cells;
 import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.cells.TokenChunk;
-import java.io.Flushable;
+import dev.keymem.models.testing.OffHostAdvancer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * A CPU stand-in for a device-resident advancer (like the CUDA one's state cache): it keeps its own
- * copy of every state it has seen (by host object identity) and advances that copy; the host arrays
- * are stale until {@link #flush()} writes the copies back (positions advance at once). An operator
- * that stored states without flushing first would checkpoint stale memories. Records the batch sizes
- * and hook calls in static fields for the tests (reset with {@link #reset()}).
+ * The models' {@link OffHostAdvancer} (a CPU stand-in for a device-resident advancer: host arrays hold
+ * NaN until {@code flush()}) that also records the batch sizes and hook calls in static fields for the
+ * tests (reset with {@link #reset()}). An operator that stored states without flushing first would
+ * checkpoint NaN memories.
  */
-final class ResidentTestAdvancer implements BatchAdvancer, Flushable, AutoCloseable {
+final class ResidentTestAdvancer extends OffHostAdvancer implements AutoCloseable {
 
     static final List<Integer> BATCH_KEYS = Collections.synchronizedList(new ArrayList<>());
     static final AtomicInteger flushes = new AtomicInteger();
@@ -51,11 +48,8 @@ final class ResidentTestAdvancer implements BatchAdvancer, Flushable, AutoClosea
         }
     }
 
-    private final MemoryCell cell;
-    private final Map<CellState, CellState> device = new IdentityHashMap<>();
-
     ResidentTestAdvancer(MemoryCell cell) {
-        this.cell = cell;
+        super(cell);
     }
 
     @Override
@@ -66,20 +60,13 @@ final class ResidentTestAdvancer implements BatchAdvancer, Flushable, AutoClosea
     @Override
     public void advance(CellState[] states, TokenChunk[] chunks, float[][] outs) {
         BATCH_KEYS.add(states.length);
-        for (int i = 0; i < states.length; i++) {
-            CellState d = device.computeIfAbsent(states[i], CellState::copy);
-            cell.forward(d, chunks[i], outs[i]);
-            states[i].setPosition(d.position());
-        }
+        super.advance(states, chunks, outs);
     }
 
     @Override
     public void flush() {
         flushes.incrementAndGet();
-        for (Map.Entry<CellState, CellState> e : device.entrySet()) {
-            System.arraycopy(e.getValue().data(), 0, e.getKey().data(), 0, e.getValue().data().length);
-        }
-        device.clear(); // the operator may hand new host objects after a write; start afresh
+        super.flush();
     }
 
     @Override

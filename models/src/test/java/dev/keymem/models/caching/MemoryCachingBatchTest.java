@@ -11,18 +11,15 @@ import dev.keymem.models.caching.CachingSettings.Segmentation;
 import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
-import dev.keymem.models.cells.CellState;
 import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.cells.TokenChunk;
 import dev.keymem.models.testing.Float64Reference;
+import dev.keymem.models.testing.OffHostAdvancer;
 import dev.keymem.models.testing.RandomInputs;
-import java.io.Flushable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -166,47 +163,6 @@ class MemoryCachingBatchTest {
                 owners.addAll(here);
             }
             inner.read(reads);
-        }
-    }
-
-    /**
-     * A stand-in for a device-resident advancer: it keeps each state it has seen in a private copy and
-     * fills the host array with NaN until {@link #flush()} writes the copies back, so any use of a host
-     * state before a flush shows up as NaN in the reads.
-     */
-    private static final class OffHostAdvancer implements BatchAdvancer, Flushable {
-        final BatchAdvancer inner;
-        final Map<CellState, CellState> held = new IdentityHashMap<>();
-
-        OffHostAdvancer(MemoryCell cell) {
-            this.inner = BatchAdvancer.of(cell);
-        }
-
-        @Override
-        public String name() {
-            return "off-host";
-        }
-
-        @Override
-        public void advance(CellState[] states, TokenChunk[] chunks, float[][] outs) {
-            CellState[] mine = new CellState[states.length];
-            for (int i = 0; i < states.length; i++) {
-                CellState host = states[i];
-                mine[i] = held.computeIfAbsent(host, CellState::copy);
-            }
-            inner.advance(mine, chunks, outs);
-            for (int i = 0; i < states.length; i++) {
-                Arrays.fill(states[i].data(), Float.NaN);
-                states[i].setPosition(mine[i].position());
-            }
-        }
-
-        @Override
-        public void flush() {
-            for (Map.Entry<CellState, CellState> e : held.entrySet()) {
-                System.arraycopy(e.getValue().data(), 0, e.getKey().data(), 0, e.getKey().data().length);
-            }
-            held.clear();
         }
     }
 }
