@@ -1,8 +1,8 @@
 package dev.keymem.cuda;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-
 import java.io.PrintWriter;
+import java.util.Arrays;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -22,11 +22,15 @@ public final class GpuTestMain {
     }
 
     public static void main(String[] args) {
+        System.exit(run(CudaGatedDeltaTest.class, EmulatedPipelineTest.class, ResidentCudaAdvancerGpuTest.class,
+                ResidentCudaAdvancerTest.class, CudaAdvancerFunctionTest.class, CudaCacheReaderGpuTest.class,
+                CudaCacheReaderTest.class, NvrtcCompileTest.class));
+    }
+
+    /** Runs the test classes, prints the summary and failures; 1 on any failure, 3 if any test was skipped, else 0. */
+    static int run(Class<?>... classes) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(CudaGatedDeltaTest.class), selectClass(EmulatedPipelineTest.class),
-                        selectClass(ResidentCudaAdvancerGpuTest.class), selectClass(ResidentCudaAdvancerTest.class),
-                        selectClass(CudaAdvancerFunctionTest.class), selectClass(CudaCacheReaderGpuTest.class),
-                        selectClass(CudaCacheReaderTest.class), selectClass(NvrtcCompileTest.class)).build();
+                .selectors(Arrays.stream(classes).map(DiscoverySelectors::selectClass).toList()).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);
@@ -35,10 +39,11 @@ public final class GpuTestMain {
         s.printTo(out);
         s.printFailuresTo(out, 30);
         if (s.getTotalFailureCount() > 0) {
-            System.exit(1);
+            return 1;
         }
         if (s.getTestsSkippedCount() > 0 || s.getTestsAbortedCount() > 0) {
-            System.exit(3);
+            return 3;
         }
+        return 0;
     }
 }
