@@ -21,7 +21,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * archive as MapState rows ({@link MapStateEideticArchive}). Records the admission / eviction
  * events of the last advance as {@link MemoryEvent}s and updates the B'MOJO metrics.
  */
-final class BmojoKeyMemory extends KeyMemory {
+final class BmojoKeyMemory extends RowsKeyMemory<BmojoState, EideticEntry> {
 
     /** B'MOJO metrics, on the operator's group. */
     static final class Metrics {
@@ -40,52 +40,38 @@ final class BmojoKeyMemory extends KeyMemory {
         }
     }
 
-    private final ValueState<BmojoState> state;
-    private final MapState<Long, EideticEntry> archive;
     private final MemoryModel.Bmojo model;
     private final Metrics metrics;
     private final boolean emitEvents;
-    private List<MemoryEvent> last = List.of();
 
     BmojoKeyMemory(ValueState<BmojoState> state, MapState<Long, EideticEntry> archive, MemoryModel.Bmojo model,
                    Metrics metrics, boolean emitEvents) {
-        this.state = state;
-        this.archive = archive;
+        super(state, archive, model, BmojoState::cell, BmojoState::position);
         this.model = model;
         this.metrics = metrics;
         this.emitEvents = emitEvents;
     }
 
     @Override
-    long position() throws Exception {
-        BmojoState s = state.value();
-        return s == null ? 0L : s.position();
+    BmojoState newState(String key) {
+        return model.newState();
     }
 
     @Override
     Advanced advance(String key, int[] tokenIds, float[] out) throws Exception {
-        BmojoState stored = state.value();
-        if (stored == null) {
-            stored = model.newState();
-            if (!archive.isEmpty()) {
-                archive.clear(); // leftovers of an expired memory never mix with a new one
-            }
-        } else if (stored.cell().data().length != model.stateSize()) {
-            throw shapeChanged(key, stored.cell().data().length, model.stateSize());
-        }
-        final BmojoState s = stored;
+        final BmojoState s = load(key);
         long start = s.position();
         long admittedBefore = s.admitted();
         long evictedBefore = s.evicted();
-        MapStateEideticArchive a = new MapStateEideticArchive(archive, key, model.heads(), s::evicted);
+        MapStateEideticArchive a = new MapStateEideticArchive(rows, key, model.heads(), s::evicted);
         BmojoReport report = model.advance(s, a, tokenIds, out);
-        state.update(s);
+        save(s);
         if (emitEvents) {
             List<MemoryEvent> events = new ArrayList<>(report.events().size());
             for (BmojoEvent e : report.events()) {
                 events.add(MemoryEvent.of(key, e));
             }
-            last = events;
+            keepEvents(events);
         }
         metrics.admitted.inc(s.admitted() - admittedBefore);
         metrics.evicted.inc(s.evicted() - evictedBefore);
@@ -98,18 +84,5 @@ final class BmojoKeyMemory extends KeyMemory {
         metrics.eideticStoreSize.update(stored0);
         long bytes = StateFrame.OVERHEAD_BYTES + BmojoStatePiece.payloadBytes(s) + a.bytesStored;
         return new Advanced(start, bytes, 0, 0);
-    }
-
-    @Override
-    List<MemoryEvent> lastEvents() {
-        List<MemoryEvent> l = last;
-        last = List.of();
-        return l;
-    }
-
-    @Override
-    void clear() {
-        state.clear();
-        archive.clear();
     }
 }

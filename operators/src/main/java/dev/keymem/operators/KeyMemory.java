@@ -77,46 +77,28 @@ abstract class KeyMemory {
     }
 
     /** Memory Caching: the caching state in a ValueState, each cached checkpoint its own MapState entry. */
-    static final class Caching extends KeyMemory {
-        private final ValueState<CachingState> state;
-        private final MapState<Long, CellState> caches;
+    static final class Caching extends RowsKeyMemory<CachingState, CellState> {
         private final MemoryModel.Caching model;
 
         Caching(ValueState<CachingState> state, MapState<Long, CellState> caches, MemoryModel.Caching model) {
-            this.state = state;
-            this.caches = caches;
+            super(state, caches, model, CachingState::online, CachingState::position);
             this.model = model;
         }
 
         @Override
-        long position() throws Exception {
-            CachingState s = state.value();
-            return s == null ? 0L : s.position();
+        CachingState newState(String key) {
+            return model.newState();
         }
 
         @Override
         Advanced advance(String key, int[] tokenIds, float[] out) throws Exception {
-            CachingState s = state.value();
-            if (s == null) {
-                s = model.newState();
-                if (!caches.isEmpty()) {
-                    caches.clear(); // leftovers of an expired memory never mix with a new one
-                }
-            } else if (s.online().data().length != model.stateSize()) {
-                throw shapeChanged(key, s.online().data().length, model.stateSize());
-            }
+            CachingState s = load(key);
             long start = s.position();
-            MapStateCacheStore store = new MapStateCacheStore(caches, key, null);
+            MapStateCacheStore store = new MapStateCacheStore(rows, key, null);
             model.advance(s, store, tokenIds, out);
-            state.update(s);
+            save(s);
             long bytes = StateFrame.OVERHEAD_BYTES + CachingStatePiece.payloadBytes(s) + store.bytesStored;
             return new Advanced(start, bytes, s.caches().size(), store.loads);
-        }
-
-        @Override
-        void clear() {
-            state.clear();
-            caches.clear();
         }
     }
 }

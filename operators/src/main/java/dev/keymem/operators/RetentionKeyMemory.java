@@ -23,7 +23,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * key): fixed per key, so a replay after a restore repeats every decision. Records the events of the
  * last advance as {@link MemoryEvent}s and updates the retention metrics.
  */
-final class RetentionKeyMemory extends KeyMemory {
+final class RetentionKeyMemory extends RowsKeyMemory<RetentionState, RetainedToken> {
 
     /** Retention metrics, on the operator's group. */
     static final class Metrics {
@@ -48,18 +48,14 @@ final class RetentionKeyMemory extends KeyMemory {
         }
     }
 
-    private final ValueState<RetentionState> state;
-    private final MapState<Long, RetainedToken> archive;
     private final MemoryModel.Retention model;
     private final long seed;
     private final Metrics metrics;
     private final boolean emitEvents;
-    private List<MemoryEvent> last = List.of();
 
     RetentionKeyMemory(ValueState<RetentionState> state, MapState<Long, RetainedToken> archive,
                        MemoryModel.Retention model, long seed, Metrics metrics, boolean emitEvents) {
-        this.state = state;
-        this.archive = archive;
+        super(state, archive, model, RetentionState::cell, RetentionState::position);
         this.model = model;
         this.seed = seed;
         this.metrics = metrics;
@@ -80,26 +76,17 @@ final class RetentionKeyMemory extends KeyMemory {
     }
 
     @Override
-    long position() throws Exception {
-        RetentionState s = state.value();
-        return s == null ? 0L : s.position();
+    RetentionState newState(String key) {
+        return model.newState(keySeed(seed, key));
     }
 
     @Override
     Advanced advance(String key, int[] tokenIds, float[] out) throws Exception {
-        RetentionState s = state.value();
-        if (s == null) {
-            s = model.newState(keySeed(seed, key));
-            if (!archive.isEmpty()) {
-                archive.clear(); // leftovers of an expired memory never mix with a new one
-            }
-        } else if (s.cell().data().length != model.stateSize()) {
-            throw shapeChanged(key, s.cell().data().length, model.stateSize());
-        }
+        RetentionState s = load(key);
         long start = s.position();
-        MapStateArchiveStore store = new MapStateArchiveStore(archive, key);
+        MapStateArchiveStore store = new MapStateArchiveStore(rows, key);
         List<RetentionEvent> events = model.advance(s, store, tokenIds, out);
-        state.update(s);
+        save(s);
         List<MemoryEvent> mine = emitEvents ? new ArrayList<>(events.size()) : null;
         for (RetentionEvent e : events) {
             metrics.events.get(e.kind()).inc();
@@ -108,24 +95,11 @@ final class RetentionKeyMemory extends KeyMemory {
             }
         }
         if (mine != null) {
-            last = mine;
+            keepEvents(mine);
         }
         metrics.exactTokensPerKey.update(s.exactTokens());
         metrics.archiveSizePerKey.update(s.archivedCount());
         long bytes = StateFrame.OVERHEAD_BYTES + RetentionStatePiece.payloadBytes(s) + store.bytesStored;
         return new Advanced(start, bytes, 0, 0);
-    }
-
-    @Override
-    List<MemoryEvent> lastEvents() {
-        List<MemoryEvent> l = last;
-        last = List.of();
-        return l;
-    }
-
-    @Override
-    void clear() {
-        state.clear();
-        archive.clear();
     }
 }
