@@ -50,23 +50,8 @@ final class ContextCommand implements Subcommand {
         Path chk = Files.createTempDirectory("memctl-context-chk");
         StreamExecutionEnvironment env = JobCli.environment(p, chk);
         if (conn != null) {
-            if (p.string("input", null) != null) {
-                throw new UsageException("give either --input FILE or --kafka BOOTSTRAP, not both");
-            }
-            String in = p.string("in-topic", "user-events");
-            String outTopic = p.string("out-topic", "user-context");
-            String dlq = p.string("dlq-topic", "dead-letters");
-            EmbeddedJobs.toKafka(UserContextJob.build(EmbeddedJobs.fromKafka(env, conn, in,
-                    p.string("group", "memctl-context"), p.flag("bounded")), settings), conn, outTopic, dlq,
-                    "memctl-context");
-            err.printf(Locale.ROOT, "memctl context: %s -> %s (exactly once), dead letters -> %s, at %s%s%n", in,
-                    outTopic, dlq, conn.bootstrapServers(), p.flag("bounded") ? " (bounded)" : " (until killed)");
-            try {
-                env.execute("memctl context (kafka)");
-            } finally {
-                JobCli.deleteTree(chk);
-            }
-            return Memctl.EXIT_OK;
+            return JobCli.runOnKafka(p, conn, env, chk, "context", "user-events", "user-context",
+                    records -> UserContextJob.build(records, settings), err);
         }
         Path input = JobCli.input(p);
         List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
@@ -88,11 +73,7 @@ final class ContextCommand implements Subcommand {
                             }
                         } else {
                             counts[1]++;
-                            if (dead.isFile()) {
-                                dead.line(o.json);
-                            } else {
-                                err.println("dead letter: " + o.json);
-                            }
+                            dead.deadLetter(o.json, err);
                         }
                     }, err, () -> String.format(Locale.ROOT, "[progress] running: %d answers, %d dead letters (%.1f s)",
                             counts[0], counts[1], (System.nanoTime() - t0) / 1e9));

@@ -1,6 +1,7 @@
 package dev.keymem.jobs.cli;
 
 import dev.keymem.jobs.kafka.KafkaConnection;
+import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.JobOutput;
 import java.io.IOException;
@@ -10,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -63,6 +66,36 @@ final class JobCli {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * The Kafka mode of job command {@code command} (logs, context): {@code job} reads {@code --in-topic}
+     * (default {@code inTopic}) as consumer group {@code --group} (default memctl-COMMAND), its results go to
+     * {@code --out-topic} (default {@code outTopic}) and its dead letters to {@code --dlq-topic}, exactly once;
+     * runs until the input's current end with {@code --bounded}, else until killed; deletes the checkpoints after.
+     */
+    static int runOnKafka(CliOptions.Parsed p, KafkaConnection conn, StreamExecutionEnvironment env, Path checkpoints,
+                          String command, String inTopic, String outTopic,
+                          Function<DataStream<KafkaRecord>, DataStream<JobOutput>> job, PrintStream err)
+            throws Exception {
+        if (p.string("input", null) != null) {
+            throw new UsageException("give either --input FILE or --kafka BOOTSTRAP, not both");
+        }
+        String in = p.string("in-topic", inTopic);
+        String out = p.string("out-topic", outTopic);
+        String dlq = p.string("dlq-topic", "dead-letters");
+        String name = "memctl " + command;
+        DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(env, conn, in,
+                p.string("group", "memctl-" + command), p.flag("bounded"));
+        EmbeddedJobs.toKafka(job.apply(records), conn, out, dlq, "memctl-" + command);
+        err.printf(Locale.ROOT, "%s: %s -> %s (exactly once), dead letters -> %s, at %s%s%n", name, in, out, dlq,
+                conn.bootstrapServers(), p.flag("bounded") ? " (bounded)" : " (until killed)");
+        try {
+            env.execute(name + " (kafka)");
+        } finally {
+            deleteTree(checkpoints);
+        }
+        return Memctl.EXIT_OK;
     }
 
     /** A local environment: MiniCluster on 127.0.0.1, RocksDB, checkpoints into {@code checkpoints}. */

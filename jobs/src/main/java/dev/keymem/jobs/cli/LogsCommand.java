@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.logs.EmbeddedJobs;
-import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
 import dev.keymem.jobs.text.TextFrontEnd;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -91,24 +89,8 @@ final class LogsCommand implements Subcommand {
         StreamExecutionEnvironment env = JobCli.environment(p, chk);
         TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
         if (conn != null) {
-            if (p.string("input", null) != null) {
-                throw new UsageException("give either --input FILE or --kafka BOOTSTRAP, not both");
-            }
-            String in = p.string("in-topic", "logs");
-            String outTopic = p.string("out-topic", "log-summaries");
-            String dlq = p.string("dlq-topic", "dead-letters");
-            DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(env, conn, in,
-                    p.string("group", "memctl-logs"), p.flag("bounded"));
-            EmbeddedJobs.toKafka(LogSummaryJob.build(records, source, settings, fe), conn, outTopic, dlq,
-                    "memctl-logs");
-            err.printf(Locale.ROOT, "memctl logs: %s -> %s (exactly once), dead letters -> %s, at %s%s%n", in,
-                    outTopic, dlq, conn.bootstrapServers(), p.flag("bounded") ? " (bounded)" : " (until killed)");
-            try {
-                env.execute("memctl logs (kafka)");
-            } finally {
-                JobCli.deleteTree(chk);
-            }
-            return Memctl.EXIT_OK;
+            return JobCli.runOnKafka(p, conn, env, chk, "logs", "logs", "log-summaries",
+                    records -> LogSummaryJob.build(records, source, settings, fe), err);
         }
         Path input = JobCli.input(p);
         List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
@@ -130,11 +112,7 @@ final class LogsCommand implements Subcommand {
                                     counts[0], records.size(), counts[1], counts[2]));
                         } else {
                             counts[2]++;
-                            if (dead.isFile()) {
-                                dead.line(o.json);
-                            } else {
-                                err.println("dead letter: " + o.json);
-                            }
+                            dead.deadLetter(o.json, err);
                         }
                     }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
                             + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9));
@@ -176,6 +154,15 @@ final class LogsCommand implements Subcommand {
 
         boolean isFile() {
             return file != null;
+        }
+
+        /** A dead letter: a line of the file, else one line "dead letter: JSON" on {@code err}. */
+        void deadLetter(String json, PrintStream err) {
+            if (isFile()) {
+                line(json);
+            } else {
+                err.println("dead letter: " + json);
+            }
         }
 
         void line(String s) {
