@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.bmojo.EideticEntry;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Round trips, sizes and corruption detection for the B'MOJO pieces. */
@@ -39,24 +36,9 @@ class BmojoFramesTest {
     @Test
     void everyBitFlipAndEveryTruncationIsDetected() throws IOException {
         BmojoState s = BmojoSamples.random(new SplittableRandom(3), 1, 1, 1, 1, 1, 1, 1);
-        checkDetected(state, s, "BmojoState");
-        checkDetected(entry, BmojoSamples.entry(new SplittableRandom(4), 2, 2), "EideticEntry");
-    }
-
-    private static <T> void checkDetected(FramedSerializer<T> s, T value, String piece) throws IOException {
-        byte[] good = StateSamples.bytes(s, value);
-        for (int bit = 0; bit < good.length * 8; bit++) {
-            byte[] bad = good.clone();
-            bad[bit / 8] ^= (byte) (1 << (bit % 8));
-            int b = bit;
-            CorruptStateException e = assertThrows(CorruptStateException.class, () -> StateSamples.read(s, bad),
-                    () -> piece + " bit " + b);
-            assertEquals(piece, e.piece());
-        }
-        for (int len = 0; len < good.length; len++) {
-            byte[] cut = Arrays.copyOf(good, len);
-            assertThrows(CorruptStateException.class, () -> s.deserialize(new DataInputDeserializer(cut)));
-        }
+        StateSamples.assertEveryBitFlipAndTruncationDetected(state, s, "BmojoState");
+        StateSamples.assertEveryBitFlipAndTruncationDetected(entry, BmojoSamples.entry(new SplittableRandom(4), 2, 2),
+                "EideticEntry");
     }
 
     @Test
@@ -71,18 +53,8 @@ class BmojoFramesTest {
 
     /** A well-framed state payload written by {@code body}, read back by the real piece. */
     private CorruptStateException readForged(java.util.function.Consumer<PayloadWriter> body) throws IOException {
-        StatePiece<BmojoState> liar = new StatePiece<>() {
-            @Override public String name() { return "BmojoState"; }
-            @Override public int code() { return BmojoStatePiece.CODE; }
-            @Override public int currentFormat() { return 1; }
-            @Override public void write(BmojoState v, PayloadWriter out) { body.accept(out); }
-            @Override public BmojoState read(int f, PayloadReader in, BmojoState r) { throw new AssertionError(); }
-            @Override public BmojoState copy(BmojoState v) { return v; }
-            @Override public BmojoState empty() { return null; }
-        };
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        new StateFrame<>(liar).write(BmojoStatePiece.INSTANCE.empty(), out);
-        return assertThrows(CorruptStateException.class, () -> StateSamples.read(state, out.getCopyOfBuffer()));
+        byte[] forged = StateSamples.forgedFrame(BmojoStatePiece.INSTANCE, body);
+        return assertThrows(CorruptStateException.class, () -> StateSamples.read(state, forged));
     }
 
     private static void buffer(PayloadWriter out, int heads, int cap, int k, int v, int count) {

@@ -69,22 +69,10 @@ class CachingFramesTest {
     @Test
     void inconsistentDecodedValuesAreReportedAsCorruption() throws IOException {
         // A well-framed payload whose segment starts after the online position.
-        StatePiece<CachingState> liar = new StatePiece<>() {
-            @Override public String name() { return "CachingState"; }
-            @Override public int code() { return CachingStatePiece.CODE; }
-            @Override public int currentFormat() { return 1; }
-            @Override public void write(CachingState v, PayloadWriter out) {
-                out.putLong(5).putFloatArray(new float[0]).putLong(9)
-                        .putDoubleArray(new double[0]).putDoubleArray(new double[0]).putLong(0).putInt(0);
-            }
-            @Override public CachingState read(int f, PayloadReader in, CachingState r) { throw new AssertionError(); }
-            @Override public CachingState copy(CachingState v) { return v; }
-            @Override public CachingState empty() { return null; }
-        };
-        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(64);
-        new StateFrame<>(liar).write(CachingStatePiece.INSTANCE.empty(), out);
-        CorruptStateException e = assertThrows(CorruptStateException.class,
-                () -> StateSamples.read(caching, out.getCopyOfBuffer()));
+        byte[] forged = StateSamples.forgedFrame(CachingStatePiece.INSTANCE, out -> out.putLong(5)
+                .putFloatArray(new float[0]).putLong(9).putDoubleArray(new double[0]).putDoubleArray(new double[0])
+                .putLong(0).putInt(0));
+        CorruptStateException e = assertThrows(CorruptStateException.class, () -> StateSamples.read(caching, forged));
         assertTrue(e.getMessage().contains("segmentStart 9 is after the online position 5"), e.getMessage());
     }
 }

@@ -2,25 +2,14 @@ package dev.keymem.state;
 
 import dev.keymem.models.cells.CellState;
 import java.util.SplittableRandom;
-import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /** Flink's own serializer contract tests (copy, reuse, sequences, snapshot, duplicate) for CellState. */
-class CellStateSerializerTest extends SerializerTestBase<CellState> {
+class CellStateSerializerTest extends CellStateSerializerTestBase {
 
     @Override
     protected TypeSerializer<CellState> createSerializer() {
         return new CellStateSerializer();
-    }
-
-    @Override
-    protected int getLength() {
-        return -1;
-    }
-
-    @Override
-    protected Class<CellState> getTypeClass() {
-        return CellState.class;
     }
 
     @Override

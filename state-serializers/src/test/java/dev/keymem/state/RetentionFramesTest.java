@@ -8,10 +8,7 @@ import dev.keymem.models.cells.CellState;
 import dev.keymem.models.retention.RetainedToken;
 import dev.keymem.models.retention.RetentionState;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Round trips, sizes and corruption detection for the STR / CMP pieces. */
@@ -39,24 +36,10 @@ class RetentionFramesTest {
 
     @Test
     void everyBitFlipAndEveryTruncationIsDetected() throws IOException {
-        checkDetected(state, RetentionSamples.random(new SplittableRandom(7), 1, 1, 1, 1, 1), "RetentionState");
-        checkDetected(token, RetentionSamples.token(new SplittableRandom(8), 3, 1, 2, 2), "RetainedToken");
-    }
-
-    private static <T> void checkDetected(FramedSerializer<T> s, T value, String piece) throws IOException {
-        byte[] good = StateSamples.bytes(s, value);
-        for (int bit = 0; bit < good.length * 8; bit++) {
-            byte[] bad = good.clone();
-            bad[bit / 8] ^= (byte) (1 << (bit % 8));
-            int b = bit;
-            CorruptStateException e = assertThrows(CorruptStateException.class, () -> StateSamples.read(s, bad),
-                    () -> piece + " bit " + b);
-            assertEquals(piece, e.piece());
-        }
-        for (int len = 0; len < good.length; len++) {
-            byte[] cut = Arrays.copyOf(good, len);
-            assertThrows(CorruptStateException.class, () -> s.deserialize(new DataInputDeserializer(cut)));
-        }
+        StateSamples.assertEveryBitFlipAndTruncationDetected(state,
+                RetentionSamples.random(new SplittableRandom(7), 1, 1, 1, 1, 1), "RetentionState");
+        StateSamples.assertEveryBitFlipAndTruncationDetected(token,
+                RetentionSamples.token(new SplittableRandom(8), 3, 1, 2, 2), "RetainedToken");
     }
 
     @Test
@@ -73,33 +56,22 @@ class RetentionFramesTest {
     @Test
     void inconsistentDecodedValuesAreReportedAsCorruption() throws IOException {
         // a well-framed state whose window lists position 5 before position 2
-        StatePiece<RetentionState> liar = new StatePiece<>() {
-            @Override public String name() { return "RetentionState"; }
-            @Override public int code() { return RetentionStatePiece.CODE; }
-            @Override public int currentFormat() { return 1; }
-            @Override public void write(RetentionState v, PayloadWriter out) {
-                out.putLong(1).putLong(9);
-                CellStatePiece.writeCell(new CellState(1), out);
-                out.putDoubleArray(new double[1]);
-                out.putInt(0);
-                out.putInt(2);
-                for (long p : new long[] {5, 2}) {
-                    RetainedTokenPiece.writeToken(new RetainedToken(p, new float[1], new float[1], null, null, 0f, 0, 0),
-                            out);
-                }
-                out.putInt(0).putInt(0);
-                out.putInt(1).putInt(0).putInt(1).putInt(1);
-                out.putDoubleArray(new double[0]).putDoubleArray(new double[0]).putDoubleArray(new double[0]);
-                out.putInt(0).putDoubleArray(new double[0]);
+        byte[] forged = StateSamples.forgedFrame(RetentionStatePiece.INSTANCE, out -> {
+            out.putLong(1).putLong(9);
+            CellStatePiece.writeCell(new CellState(1), out);
+            out.putDoubleArray(new double[1]);
+            out.putInt(0);
+            out.putInt(2);
+            for (long p : new long[] {5, 2}) {
+                RetainedTokenPiece.writeToken(new RetainedToken(p, new float[1], new float[1], null, null, 0f, 0, 0),
+                        out);
             }
-            @Override public RetentionState read(int f, PayloadReader in, RetentionState r) { throw new AssertionError(); }
-            @Override public RetentionState copy(RetentionState v) { return v; }
-            @Override public RetentionState empty() { return null; }
-        };
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        new StateFrame<>(liar).write(RetentionStatePiece.INSTANCE.empty(), out);
-        CorruptStateException e = assertThrows(CorruptStateException.class,
-                () -> StateSamples.read(state, out.getCopyOfBuffer()));
+            out.putInt(0).putInt(0);
+            out.putInt(1).putInt(0).putInt(1).putInt(1);
+            out.putDoubleArray(new double[0]).putDoubleArray(new double[0]).putDoubleArray(new double[0]);
+            out.putInt(0).putDoubleArray(new double[0]);
+        });
+        CorruptStateException e = assertThrows(CorruptStateException.class, () -> StateSamples.read(state, forged));
         assertTrue(e.getMessage().contains("increasing position"), e.getMessage());
     }
 }

@@ -103,21 +103,10 @@ class StateFrameTest {
     @Test
     void aPayloadWithTrailingBytesIsRejected() throws IOException {
         // A well-checksummed frame whose payload declares fewer floats than it carries.
-        StatePiece<CellState> liar = new StatePiece<>() {
-            @Override public String name() { return "CellState"; }
-            @Override public int code() { return CellStatePiece.CODE; }
-            @Override public int currentFormat() { return 1; }
-            @Override public void write(CellState v, PayloadWriter out) {
-                out.putLong(1).putInt(1).putFloat(1f).putFloat(2f);
-            }
-            @Override public CellState read(int f, PayloadReader in, CellState r) { throw new AssertionError(); }
-            @Override public CellState copy(CellState v) { return v; }
-            @Override public CellState empty() { return null; }
-        };
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        new StateFrame<>(liar).write(new CellState(0), out);
+        byte[] forged = StateSamples.forgedFrame(CellStatePiece.INSTANCE,
+                out -> out.putLong(1).putInt(1).putFloat(1f).putFloat(2f));
         CorruptStateException e = assertThrows(CorruptStateException.class,
-                () -> StateSamples.read(serializer, out.getCopyOfBuffer()));
+                () -> StateSamples.read(serializer, forged));
         assertTrue(e.getMessage().contains("unread bytes"), e.getMessage());
     }
 

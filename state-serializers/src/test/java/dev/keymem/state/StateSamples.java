@@ -1,12 +1,17 @@
 package dev.keymem.state;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.keymem.models.caching.CacheSummary;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
 import java.util.ArrayList;
 import java.util.List;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -65,5 +70,42 @@ final class StateSamples {
             throw new IOException(in.available() + " bytes left after deserializing");
         }
         return v;
+    }
+
+    /** Every single-bit flip of {@code value}'s frame fails naming {@code piece}, and every truncation fails. */
+    static <T> void assertEveryBitFlipAndTruncationDetected(FramedSerializer<T> s, T value, String piece)
+            throws IOException {
+        byte[] good = bytes(s, value);
+        for (int bit = 0; bit < good.length * 8; bit++) {
+            byte[] bad = good.clone();
+            bad[bit / 8] ^= (byte) (1 << (bit % 8));
+            int b = bit;
+            CorruptStateException e = assertThrows(CorruptStateException.class, () -> read(s, bad),
+                    () -> piece + " bit " + b);
+            assertEquals(piece, e.piece());
+        }
+        for (int len = 0; len < good.length; len++) {
+            byte[] cut = Arrays.copyOf(good, len);
+            assertThrows(CorruptStateException.class, () -> s.deserialize(new DataInputDeserializer(cut)));
+        }
+    }
+
+    /**
+     * A well-framed, correctly checksummed frame with {@code real}'s name and code (format 1) whose payload
+     * {@code body} writes: bytes that pass the frame checks and reach the piece's decoder.
+     */
+    static <T> byte[] forgedFrame(StatePiece<T> real, Consumer<PayloadWriter> body) throws IOException {
+        StatePiece<T> liar = new StatePiece<>() {
+            @Override public String name() { return real.name(); }
+            @Override public int code() { return real.code(); }
+            @Override public int currentFormat() { return 1; }
+            @Override public void write(T v, PayloadWriter out) { body.accept(out); }
+            @Override public T read(int f, PayloadReader in, T r) { throw new AssertionError(); }
+            @Override public T copy(T v) { return v; }
+            @Override public T empty() { return null; }
+        };
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        new StateFrame<>(liar).write(real.empty(), out);
+        return out.getCopyOfBuffer();
     }
 }
