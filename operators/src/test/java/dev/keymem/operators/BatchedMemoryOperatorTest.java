@@ -490,16 +490,8 @@ class BatchedMemoryOperatorTest {
     static void assertDeadLettersAsThePerRecordOperator(Backend backend, Configuration perRecordOptions,
                                                         Configuration batchedOptions) throws Exception {
         List<TokenRecord> good = interleaved(2, 6, 99);
-        List<TokenRecord> bad = List.of(
-                new TokenRecord("key-0", new int[0]),
-                new TokenRecord("key-1", null),
-                new TokenRecord("key-0", new int[65]),
-                new TokenRecord("key-1", new int[] {1, 2, VOCAB}),
-                new TokenRecord("key-0", new int[] {-3}));
-        List<TokenRecord> mixed = new ArrayList<>(good);
-        for (int i = 0; i < bad.size(); i++) {
-            mixed.add(2 + 2 * i, bad.get(i));
-        }
+        List<TokenRecord> bad = OperatorTestSupport.badRecords();
+        List<TokenRecord> mixed = OperatorTestSupport.mixIn(good, bad);
         OperatorTestSupport.Opened perRecord = OperatorTestSupport.open(backend, perRecordOptions);
         OperatorTestSupport.feed(perRecord, mixed);
         List<MemoryReadout> expected = perRecord.harness.extractOutputValues();

@@ -161,16 +161,8 @@ class KeyedMemoryFunctionTest {
 
         CapturingTaskMetricGroup metrics = new CapturingTaskMetricGroup();
         Opened o = open(backend, opts, null, metrics);
-        List<TokenRecord> bad = List.of(
-                new TokenRecord("key-0", new int[0]),
-                new TokenRecord("key-1", null),
-                new TokenRecord("key-0", new int[65]),
-                new TokenRecord("key-1", new int[] {1, 2, VOCAB}),
-                new TokenRecord("key-0", new int[] {-3}));
-        List<TokenRecord> mixed = new ArrayList<>(good);
-        for (int i = 0; i < bad.size(); i++) {
-            mixed.add(2 + 2 * i, bad.get(i));
-        }
+        List<TokenRecord> bad = OperatorTestSupport.badRecords();
+        List<TokenRecord> mixed = OperatorTestSupport.mixIn(good, bad);
         feed(o, mixed);
         List<MemoryReadout> got = o.harness.extractOutputValues();
         List<DeadLetter> dead = o.harness.getSideOutput(KeyedMemoryFunction.DEAD_LETTERS).stream()

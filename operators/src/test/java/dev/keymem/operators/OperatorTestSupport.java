@@ -194,6 +194,28 @@ final class OperatorTestSupport {
         return out;
     }
 
+    /**
+     * Five bad records of key-0 and key-1: no tokens, null token ids, 65 tokens (over the limit of 64),
+     * token id {@link #VOCAB} at index 2, token id -3.
+     */
+    static List<TokenRecord> badRecords() {
+        return List.of(
+                new TokenRecord("key-0", new int[0]),
+                new TokenRecord("key-1", null),
+                new TokenRecord("key-0", new int[65]),
+                new TokenRecord("key-1", new int[] {1, 2, VOCAB}),
+                new TokenRecord("key-0", new int[] {-3}));
+    }
+
+    /** {@code good} with {@code bad.get(i)} inserted at index 2 + 2 i. */
+    static List<TokenRecord> mixIn(List<TokenRecord> good, List<TokenRecord> bad) {
+        List<TokenRecord> mixed = new ArrayList<>(good);
+        for (int i = 0; i < bad.size(); i++) {
+            mixed.add(2 + 2 * i, bad.get(i));
+        }
+        return mixed;
+    }
+
     static void feed(Opened o, List<TokenRecord> records) throws Exception {
         for (TokenRecord r : records) {
             o.harness.processElement(r, 0L);
