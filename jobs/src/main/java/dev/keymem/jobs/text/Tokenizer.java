@@ -66,12 +66,42 @@ public final class Tokenizer implements Serializable {
         if (text == null) {
             throw new IllegalArgumentException("cannot tokenize a null text");
         }
+        if (fitsSurely(text, maxTokens)) {
+            // Same tokens as the limited call below, which also decodes them to check for a cut character.
+            return encoding().encodeOrdinary(text).toArray();
+        }
         EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
         if (r.isTruncated()) {
             throw new TokenLimitException("text has more than " + maxTokens + " tokens (" + encodingName
                     + "; limit maxTokens=" + maxTokens + "): '" + abbreviate(text) + "'", maxTokens);
         }
         return r.getTokens().toArray();
+    }
+
+    /**
+     * Whether {@code text} certainly has at most {@code limit} tokens: a token is at least one UTF-8 byte,
+     * so a text of at most {@code limit} UTF-8 bytes fits. Texts with surrogates (which an unpaired one
+     * would make not round-trip) take the checked path.
+     */
+    static boolean fitsSurely(String text, int limit) {
+        int n = text.length();
+        if (n > limit) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes <= limit;
     }
 
     /** The number of tokens in {@code text} (no limit applied). */

@@ -88,4 +88,39 @@ class TokenizerTest {
         assertArrayEquals(t.encode("pool exhausted"), back.encode("pool exhausted"));
         assertEquals(50, back.maxTokens());
     }
+
+    @Test
+    void theShortTextPathGivesTheLimitedCallsTokens() {
+        // Texts that surely fit are encoded without jtokkit's limit (which decodes to check the cut);
+        // the ids must be those of the limited call, and the bound must hold.
+        SplittableRandom r = new SplittableRandom(19);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz ABC0123456789<>:/._-=\n\täöü€漢字";
+        com.knuddels.jtokkit.api.Encoding enc = com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE);
+        int checked = 0;
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder sb = new StringBuilder();
+            int len = r.nextInt(0, 60);
+            for (int i = 0; i < len; i++) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String s = sb.toString();
+            int limit = r.nextInt(1, 80);
+            Tokenizer t = Tokenizer.cl100k(limit);
+            if (Tokenizer.fitsSurely(s, limit)) {
+                checked++;
+                com.knuddels.jtokkit.api.EncodingResult want = enc.encodeOrdinary(s, limit);
+                assertFalse(want.isTruncated(), s);
+                assertArrayEquals(want.getTokens().toArray(), t.encode(s), s);
+            } else if (t.count(s) > limit) {
+                assertThrows(TokenLimitException.class, () -> t.encode(s));
+            } else {
+                assertArrayEquals(enc.encodeOrdinary(s, limit).getTokens().toArray(), t.encode(s), s);
+            }
+        }
+        assertTrue(checked > 1000, "short-path cases: " + checked);
+        assertFalse(Tokenizer.fitsSurely("\uD800 lone surrogate", 100));
+        assertTrue(Tokenizer.fitsSurely("€€", 6));
+        assertFalse(Tokenizer.fitsSurely("€€", 5));
+    }
 }
