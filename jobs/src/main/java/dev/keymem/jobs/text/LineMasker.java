@@ -52,6 +52,11 @@ public final class LineMasker implements Serializable {
     public static final String NUM = "<NUM>";
 
     private static final String H = "[0-9a-fA-F]";
+    /** The path rule as specified (the class doc's rule 3). */
+    static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])"
+            + "(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*";
+    /** What a path match starts with, as a lookahead. */
+    static final String PATH_START = "(?=(?:~|[A-Za-z]:)?[/\\\\])";
     private static final String MONTHS = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
 
     // Each rule carries a necessary condition for a match, checked on a one-pass census of the line
@@ -60,8 +65,9 @@ public final class LineMasker implements Serializable {
     private static final List<Rule> RULES = List.of(
             new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator),
             new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0),
-            new Rule("(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*", PATH,
-                    c -> c.slashes >= 2),
+            // The lookahead (what the match must start with) comes first: it fails fast where no path can
+            // start, before the costly method-name lookbehind; zero-width checks at one position commute.
+            new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2),
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,

@@ -2,6 +2,7 @@ package dev.keymem.jobs.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,5 +118,32 @@ class LineMaskerTest {
         LineMasker.Census none = new LineMasker.Census("plain words only");
         assertEquals(0, none.maxDigitRun + none.colons + none.dots + none.slashes + none.hyphens + none.ats);
         assertEquals(false, none.doubleColon || none.schemeSeparator || none.hexPrefix);
+    }
+
+    @Test
+    void thePathRuleWithItsStartLookaheadMatchesThePathRuleAsSpecified() throws Exception {
+        java.util.regex.Pattern spec = java.util.regex.Pattern.compile(LineMasker.PATH_RULE);
+        java.util.regex.Pattern fast = java.util.regex.Pattern.compile(LineMasker.PATH_START + LineMasker.PATH_RULE);
+        SplittableRandom r = new SplittableRandom(29);
+        java.util.List<String> lines = new java.util.ArrayList<>(
+                Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8));
+        String[] pathParts = {"/", "/var/", "/x/", "\\\\d\\\\", "/a", "\\", "~", "C:", "x:", "var", "log", "a.b", "@",
+            "%", "+", "-", "_", " ", "GET ", "POST ", "OPTIONS ", ".", ":", "<", "é", "42"};
+        for (int i = 0; i < 30_000; i++) {
+            lines.add(randomLine(r));
+            StringBuilder sb = new StringBuilder();
+            for (int j = r.nextInt(0, 16); j > 0; j--) {
+                sb.append(pathParts[r.nextInt(pathParts.length)]);
+            }
+            lines.add(sb.toString());
+        }
+        lines.add("GET /api/v1/x and ~/a/b and C:\\d\\e and x:/a/b and POST /q/r/ and a/b/c and //x/y");
+        int matched = 0;
+        for (String line : lines) {
+            String want = spec.matcher(line).replaceAll("<PATH>");
+            assertEquals(want, fast.matcher(line).replaceAll("<PATH>"), "line '" + line + "'");
+            matched += want.equals(line) ? 0 : 1;
+        }
+        assertTrue(matched > 5000, "lines with a path: " + matched);
     }
 }

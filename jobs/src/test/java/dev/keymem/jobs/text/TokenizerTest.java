@@ -123,4 +123,32 @@ class TokenizerTest {
         assertTrue(Tokenizer.fitsSurely("€€", 6));
         assertFalse(Tokenizer.fitsSurely("€€", 5));
     }
+
+    @Test
+    void rememberedIdsEqualFreshOnesAndAreNotShared() {
+        Tokenizer t = Tokenizer.cl100k(40);
+        SplittableRandom r = new SplittableRandom(23);
+        String alphabet = "abcdefghij <>:/._-=0123456789€";
+        String[] texts = new String[Tokenizer.CACHE_ENTRIES + 500];
+        for (int i = 0; i < texts.length; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = r.nextInt(0, 30); j > 0; j--) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            texts[i] = sb.toString();
+        }
+        // Twice over more texts than are remembered, in random order: hits, misses and evictions.
+        for (int round = 0; round < 2 * texts.length; round++) {
+            String s = texts[r.nextInt(texts.length)];
+            int[] got = t.encode(s);
+            assertArrayEquals(Tokenizer.cl100k(40).encode(s), got, s);
+            Arrays.fill(got, -1); // a caller changing its array does not change later answers
+        }
+        String tooLong = "word ".repeat(50);
+        for (int i = 0; i < 2; i++) {
+            assertThrows(TokenLimitException.class, () -> t.encode(tooLong));
+        }
+        String big = "x".repeat(Tokenizer.CACHE_MAX_CHARS + 1);
+        assertArrayEquals(Tokenizer.cl100k(2000).encode(big), Tokenizer.cl100k(2000).encode(big));
+    }
 }
