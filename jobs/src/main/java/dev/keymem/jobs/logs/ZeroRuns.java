@@ -12,12 +12,17 @@ import java.util.Arrays;
  * <p>Encoded form: pairs {@code (varint literalLength, literal bytes, varint zeroRunLength)} until the
  * decoded length is reached (no pair for zero bytes; a pair may not be empty); varints are unsigned LEB128 (7 bits a byte, low bits first, at most 5
  * bytes). The encoder cuts out the zero runs of at least {@link #MIN_RUN} bytes that it finds by
- * scanning 8-byte words (shorter runs stay in the literals); any cut decodes to the same bytes, so
- * only {@link #decode} is part of the format.
+ * probing an 8-byte word every 32 bytes (shorter runs stay in the literals); any cut decodes to the
+ * same bytes, so only {@link #decode} is part of the format.
  */
 final class ZeroRuns {
-    /** Shortest zero run the encoder cuts out. */
-    static final int MIN_RUN = 16;
+    /**
+     * Shortest zero run the encoder cuts out: shorter ones (a few zero floats inside a vector) would
+     * cost more in pairs to decode than they save.
+     */
+    static final int MIN_RUN = 64;
+    /** The encoder looks for zeros every STEP bytes; a run of STEP + 7 zero bytes or more is always seen. */
+    private static final int STEP = 32;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
             ByteOrder.LITTLE_ENDIAN);
@@ -43,7 +48,7 @@ final class ZeroRuns {
         int i = 0;
         while (i + 8 <= n) {
             if ((long) LONGS.get(src, i) != 0L) {
-                i += 8;
+                i += STEP;
                 continue;
             }
             int start = i;
