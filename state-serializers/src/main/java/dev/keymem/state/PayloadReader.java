@@ -23,6 +23,19 @@ public final class PayloadReader {
         buf = ByteBuffer.wrap(bytes, 0, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * A reader over bytes [0, length) of {@code bytes} whose errors name {@code piece}: for a piece that
+     * stores another payload in encoded form (e.g. compacted) and decodes it before reading it.
+     */
+    public static PayloadReader over(String piece, byte[] bytes, int length) {
+        if (length < 0 || length > bytes.length) {
+            throw new IllegalArgumentException("length " + length + " outside [0, " + bytes.length + "]");
+        }
+        PayloadReader r = new PayloadReader(piece);
+        r.wrap(bytes, length);
+        return r;
+    }
+
     /** Bytes not read yet. */
     public int remaining() {
         return buf.remaining();
@@ -79,6 +92,12 @@ public final class PayloadReader {
         int pos = buf.position();
         buf.asLongBuffer().get(dst, off, len);
         buf.position(pos + 8 * len);
+    }
+
+    /** Reads {@code len} raw bytes into {@code dst} from {@code off}. */
+    public void getBytes(byte[] dst, int off, int len, String what) throws CorruptStateException {
+        need(len, what);
+        buf.get(dst, off, len);
     }
 
     public double getDouble(String what) throws CorruptStateException {

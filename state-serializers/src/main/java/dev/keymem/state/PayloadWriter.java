@@ -94,6 +94,13 @@ public final class PayloadWriter {
         return this;
     }
 
+    /** Writes {@code len} raw bytes of {@code a} from {@code off} (no length prefix). */
+    public PayloadWriter putBytes(byte[] a, int off, int len) {
+        ensure(len);
+        buf.put(a, off, len);
+        return this;
+    }
+
     public PayloadWriter putDouble(double v) {
         ensure(8);
         buf.putDouble(v);

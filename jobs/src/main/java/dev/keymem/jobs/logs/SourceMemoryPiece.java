@@ -8,10 +8,12 @@ import dev.keymem.state.CorruptStateException;
 import dev.keymem.state.PayloadReader;
 import dev.keymem.state.PayloadWriter;
 import dev.keymem.state.RetentionStatePiece;
+import dev.keymem.state.StateFrame;
 
 /**
- * Payload of one source's {@link SourceMemory} in the log summarization job (piece code 20). Format 1
- * composes the B'MOJO and STR / CMP payloads (their own format 1, written and read by
+ * Payload of one source's {@link SourceMemory} in the log summarization job (piece code 20).
+ *
+ * <p>Format 1 composes the B'MOJO and STR/CMP payloads (their own format 1, written and read by
  * {@link BmojoStatePiece} and {@link RetentionStatePiece}) with the job's counters:
  *
  * <pre>
@@ -21,14 +23,25 @@ import dev.keymem.state.RetentionStatePiece;
  *   long      position, reportedUpTo, linesSinceLast, fromOffset, lastOffset, summaries
  * </pre>
  *
- * Impossible counters (negative positions, reportedUpTo past position, offsets below -1) are reported
- * as corruption. When either embedded layout gets a new format, this piece gets a new format too.
+ * <p>Format 2 (written since) is the format-1 payload with its zero runs cut out, because that payload
+ * is mostly zeros (the window ring, eidetic store and retention tiers are stored at full capacity; a
+ * fresh source's 100 kB payload holds fewer than 100 non-zero bytes) and the job reads and writes it
+ * on every line:
+ *
+ * <pre>
+ *   int       n                 length of the format-1 payload
+ *   byte[]    the rest          that payload, {@link ZeroRuns}-encoded
+ * </pre>
+ *
+ * Impossible counters (negative positions, reportedUpTo past position, offsets below -1) and encodings
+ * that do not decode to n bytes are reported as corruption. When either embedded layout gets a new
+ * format, this piece gets a new format too.
  */
 public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
 
     public static final SourceMemoryPiece INSTANCE = new SourceMemoryPiece();
     public static final int CODE = 20;
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
     private static final int HAS_RETENTION = 1;
     private static final int TIMER_SET = 2;
 
@@ -36,8 +49,43 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
         super("SourceMemory", CODE, FORMAT);
     }
 
+    /** Per-thread scratch: the format-1 payload and its encoding (the piece is shared by all serializers). */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final PayloadWriter plain = new PayloadWriter(1 << 16);
+        byte[] bytes = new byte[1 << 16];
+        byte[] decoded = new byte[1 << 16];
+
+        byte[] bytes(int n) {
+            if (bytes.length < n) {
+                bytes = new byte[Math.max(n, 2 * bytes.length)];
+            }
+            return bytes;
+        }
+
+        byte[] decoded(int n) {
+            if (decoded.length < n) {
+                decoded = new byte[Math.max(n, 2 * decoded.length)];
+            }
+            return decoded;
+        }
+    }
+
     @Override
     public void write(SourceMemory m, PayloadWriter out) {
+        Scratch s = SCRATCH.get();
+        s.plain.reset();
+        writeFormat1(m, s.plain);
+        int n = s.plain.size();
+        byte[] enc = s.bytes(ZeroRuns.maxEncodedLength(n));
+        int len = ZeroRuns.encode(s.plain.array(), n, enc);
+        out.putInt(n);
+        out.putBytes(enc, 0, len);
+    }
+
+    /** Writes {@code m} in format 1 (what format 2 encodes). */
+    static void writeFormat1(SourceMemory m, PayloadWriter out) {
         if (m.bmojo == null) {
             throw new IllegalArgumentException("SourceMemory has no B'MOJO state");
         }
@@ -56,9 +104,35 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
 
     @Override
     public SourceMemory read(int format, PayloadReader in, SourceMemory reuse) throws CorruptStateException {
-        if (format != 1) {
+        if (format == 1) {
+            return readFormat1(in);
+        }
+        if (format != 2) {
             throw in.corrupt("unknown SourceMemory format " + format);
         }
+        int n = in.getInt("format-1 length");
+        int len = in.remaining();
+        if (n < 1 || n > StateFrame.MAX_PAYLOAD_BYTES) {
+            throw in.corrupt("impossible format-1 length " + n + " for " + len + " encoded bytes");
+        }
+        Scratch s = SCRATCH.get();
+        byte[] enc = s.bytes(len);
+        in.getBytes(enc, 0, len, "encoded format-1 payload");
+        byte[] plain = s.decoded(n);
+        try {
+            ZeroRuns.decode(enc, len, plain, n);
+        } catch (IllegalArgumentException e) {
+            throw in.corrupt("bad zero-run encoding: " + e.getMessage());
+        }
+        PayloadReader inner = PayloadReader.over(name(), plain, n);
+        SourceMemory m = readFormat1(inner);
+        if (inner.remaining() != 0) {
+            throw in.corrupt(inner.remaining() + " bytes left after the format-1 payload");
+        }
+        return m;
+    }
+
+    private static SourceMemory readFormat1(PayloadReader in) throws CorruptStateException {
         int flags = in.getByte("flags");
         if ((flags & ~(HAS_RETENTION | TIMER_SET)) != 0) {
             throw in.corrupt("unknown flag bits " + Integer.toBinaryString(flags));

@@ -52,27 +52,59 @@ public final class LineMasker implements Serializable {
     public static final String NUM = "<NUM>";
 
     private static final String H = "[0-9a-fA-F]";
+    /** The path rule as specified (the class doc's rule 3). */
+    static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])"
+            + "(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*";
+    /** What a path match starts with, as a lookahead. */
+    static final String PATH_START = "(?=(?:~|[A-Za-z]:)?[/\\\\])";
     private static final String MONTHS = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
 
+    // Each rule carries a necessary condition for a match, checked on a one-pass census of the line
+    // (see Census), so a rule whose trigger characters are absent skips its regex scan; the output is
+    // that of applying every rule in order.
     private static final List<Rule> RULES = List.of(
-            new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL),
-            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL),
-            new Rule("(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*", PATH),
-            new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID),
-            new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS),
-            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS),
-            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS),
+            new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator),
+            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0),
+            // The lookahead (what the match must start with) comes first: it fails fast where no path can
+            // start, before the costly method-name lookbehind; zero-width checks at one position commute.
+            new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2),
+            new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
+                    c -> c.hyphens >= 4 && c.maxHexRun >= 12),
+            new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
+                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4),
+            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2),
+            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
-                    + "(?![\\w:])", IP),
-            new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP),
-            new Rule("\\b0[xX]" + H + "+\\b", HEX),
-            new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX),
-            new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS),
-            new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM));
+                    + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7),
+            new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
+                    c -> c.dots >= 3),
+            new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix),
+            new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8),
+            new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10),
+            new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1));
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */
     public String mask(String line) {
+        if (line == null) {
+            throw new IllegalArgumentException("cannot mask a null line");
+        }
+        String s = line.strip();
+        Census c = new Census(s);
+        for (Rule r : RULES) {
+            if (r.mayMatch.test(c)) {
+                String next = r.apply(s);
+                if (!next.equals(s)) {
+                    s = next;
+                    c = new Census(s);
+                }
+            }
+        }
+        return s;
+    }
+
+    /** The plain form: every rule's regex applied in order, no pre-checks (the reference for tests). */
+    String maskPlain(String line) {
         if (line == null) {
             throw new IllegalArgumentException("cannot mask a null line");
         }
@@ -83,14 +115,92 @@ public final class LineMasker implements Serializable {
         return s;
     }
 
+    /**
+     * What the rules' pre-checks look at, counted in one pass over a line: each rule's regex can only
+     * match a line with at least that many of its literal characters (two colons for a clock time, three
+     * dots for an IPv4 address, ...) or a long enough run of (hex) digits. Digits and hex digits are the
+     * ASCII ones, as in the regexes ({@code \\d} and {@code [0-9a-fA-F]} without UNICODE_CHARACTER_CLASS).
+     */
+    static final class Census {
+        final int colons;
+        final int hyphens;
+        final int dots;
+        final int slashes;
+        final int ats;
+        final boolean doubleColon;
+        final boolean schemeSeparator;
+        final boolean hexPrefix;
+        final int maxDigitRun;
+        final int maxHexRun;
+
+        Census(String s) {
+            int colons = 0;
+            int hyphens = 0;
+            int dots = 0;
+            int slashes = 0;
+            int ats = 0;
+            boolean doubleColon = false;
+            boolean schemeSeparator = false;
+            boolean hexPrefix = false;
+            int digitRun = 0;
+            int hexRun = 0;
+            int maxDigitRun = 0;
+            int maxHexRun = 0;
+            char prev = 0;
+            for (int i = 0, n = s.length(); i < n; i++) {
+                char ch = s.charAt(i);
+                boolean digit = ch >= '0' && ch <= '9';
+                boolean hex = digit || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+                digitRun = digit ? digitRun + 1 : 0;
+                hexRun = hex ? hexRun + 1 : 0;
+                maxDigitRun = Math.max(maxDigitRun, digitRun);
+                maxHexRun = Math.max(maxHexRun, hexRun);
+                switch (ch) {
+                    case ':' -> {
+                        colons++;
+                        doubleColon |= prev == ':';
+                    }
+                    case '-' -> hyphens++;
+                    case '.' -> dots++;
+                    case '/', '\\' -> {
+                        slashes++;
+                        schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s.charAt(i - 2) == ':';
+                    }
+                    case '@' -> ats++;
+                    case 'x', 'X' -> hexPrefix |= prev == '0';
+                    default -> {
+                    }
+                }
+                prev = ch;
+            }
+            this.colons = colons;
+            this.hyphens = hyphens;
+            this.dots = dots;
+            this.slashes = slashes;
+            this.ats = ats;
+            this.doubleColon = doubleColon;
+            this.schemeSeparator = schemeSeparator;
+            this.hexPrefix = hexPrefix;
+            this.maxDigitRun = maxDigitRun;
+            this.maxHexRun = maxHexRun;
+        }
+    }
+
+    /** A rule's pre-check: false only when its regex cannot match. */
+    private interface SerializablePredicate extends Serializable {
+        boolean test(Census c);
+    }
+
     private static final class Rule implements Serializable {
         private static final long serialVersionUID = 1L;
         private final Pattern pattern;
         private final String replacement;
+        private final SerializablePredicate mayMatch;
 
-        Rule(String regex, String placeholder) {
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch) {
             this.pattern = Pattern.compile(regex);
             this.replacement = Matcher.quoteReplacement(placeholder);
+            this.mayMatch = mayMatch;
         }
 
         String apply(String s) {

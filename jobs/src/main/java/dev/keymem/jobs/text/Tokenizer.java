@@ -2,6 +2,8 @@ package dev.keymem.jobs.text;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.knuddels.jtokkit.Encodings;
@@ -19,7 +21,8 @@ import com.knuddels.jtokkit.api.IntArrayList;
  * line are tokenized like any other characters, never as control tokens. A text over
  * {@link #maxTokens()} tokens is rejected with a {@link TokenLimitException} naming the count and the
  * limit. Serializable (the encoding is loaded lazily after deserialization), so it can live in a Flink
- * function.
+ * function. Encoding is a pure function of the text, so the ids of the last few thousand short texts
+ * are remembered (log templates repeat); each call returns its own array. Thread-safe.
  */
 public final class Tokenizer implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -32,6 +35,12 @@ public final class Tokenizer implements Serializable {
     private final String encodingName;
     private final int maxTokens;
     private transient Encoding encoding;
+    /** Guarded by this; created lazily (also after deserialization). */
+    private transient Map<String, int[]> cache;
+
+    /** Texts of at most this many chars are remembered, up to {@link #CACHE_ENTRIES} of them. */
+    static final int CACHE_MAX_CHARS = 1024;
+    static final int CACHE_ENTRIES = 4096;
 
     /** A tokenizer for {@code encodingName} that rejects texts of more than {@code maxTokens} tokens. */
     public Tokenizer(String encodingName, int maxTokens) {
@@ -66,12 +75,74 @@ public final class Tokenizer implements Serializable {
         if (text == null) {
             throw new IllegalArgumentException("cannot tokenize a null text");
         }
+        if (text.length() > CACHE_MAX_CHARS) {
+            return encodeUncached(text);
+        }
+        int[] hit;
+        synchronized (this) {
+            hit = cache().get(text);
+        }
+        if (hit == null) {
+            hit = encodeUncached(text);
+            synchronized (this) {
+                cache().put(text, hit);
+            }
+        }
+        return hit.clone();
+    }
+
+    /** The recently encoded texts (log templates repeat): text to ids, least recently used dropped first. */
+    private Map<String, int[]> cache() {
+        Map<String, int[]> c = cache;
+        if (c == null) {
+            c = new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
+                    return size() > CACHE_ENTRIES;
+                }
+            };
+            cache = c;
+        }
+        return c;
+    }
+
+    private int[] encodeUncached(String text) {
+        if (fitsSurely(text, maxTokens)) {
+            // Same tokens as the limited call below, which also decodes them to check for a cut character.
+            return encoding().encodeOrdinary(text).toArray();
+        }
         EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
         if (r.isTruncated()) {
             throw new TokenLimitException("text has more than " + maxTokens + " tokens (" + encodingName
                     + "; limit maxTokens=" + maxTokens + "): '" + abbreviate(text) + "'", maxTokens);
         }
         return r.getTokens().toArray();
+    }
+
+    /**
+     * Whether {@code text} certainly has at most {@code limit} tokens: a token is at least one UTF-8 byte,
+     * so a text of at most {@code limit} UTF-8 bytes fits. Texts with surrogates (which an unpaired one
+     * would make not round-trip) take the checked path.
+     */
+    static boolean fitsSurely(String text, int limit) {
+        int n = text.length();
+        if (n > limit) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes <= limit;
     }
 
     /** The number of tokens in {@code text} (no limit applied). */

@@ -19,7 +19,10 @@ import dev.keymem.models.retention.RetainedToken;
 import dev.keymem.models.retention.RetentionState;
 import dev.keymem.state.BmojoStatePiece;
 import dev.keymem.state.CorruptStateException;
+import dev.keymem.state.PayloadReader;
+import dev.keymem.state.PayloadWriter;
 import dev.keymem.state.RetentionStatePiece;
+import dev.keymem.state.StateFrame;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +41,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The log job's per-source state serializer: round trips (synthetic and model-made states), the committed
- * format-1 fixture (state and snapshot bytes), corruption detection, and that the other job state types are
+ * format-1 fixture (still restores) and format-2 fixture (restores, layout stable), state and snapshot bytes, corruption detection, and that the other job state types are
  * Flink POJOs rather than generic (Kryo) types.
  */
 class SourceMemorySerializerTest {
@@ -192,37 +195,178 @@ class SourceMemorySerializerTest {
         }
     }
 
-    @Test
-    void formatOneFixtureRestores() throws IOException {
+    /** The format-1 fixture's values (dense: random floats everywhere). */
+    static SourceMemory[] formatOneValues() {
         SplittableRandom r = new SplittableRandom(20261123L);
-        SourceMemory[] expected = {memory(r, false), memory(r, true), memory(r, true)};
-        SourceMemorySerializer serializer = new SourceMemorySerializer();
-        Path values = FIXTURES.resolve("sourcememory-format1.bin");
-        Path snapshot = FIXTURES.resolve("sourcememory-serializer-snapshot-v1.bin");
-        Files.createDirectories(FIXTURES);
-        if (!Files.exists(values)) {
-            Files.write(values, bytes(serializer, expected));
-        }
-        if (!Files.exists(snapshot)) {
-            DataOutputSerializer out = new DataOutputSerializer(256);
-            TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(out, serializer.snapshotConfiguration());
-            Files.write(snapshot, out.getCopyOfBuffer());
-        }
-        byte[] stored = Files.readAllBytes(values);
-        assertArrayEquals(stored, bytes(serializer, expected),
-                "SourceMemory format 1 layout changed: bump the piece's format and keep a reader for format 1");
+        return new SourceMemory[] {memory(r, false), memory(r, true), memory(r, true)};
+    }
 
+    /** The format-2 fixture's values: dense ones and sparse ones (zero runs of every kind of length). */
+    static SourceMemory[] formatTwoValues() {
+        SplittableRandom r = new SplittableRandom(20261124L);
+        return new SourceMemory[] {memory(r, true), sparse(r, false), sparse(r, true), sparse(r, true)};
+    }
+
+    /** A state shaped like the job's: buffers at full capacity with few entries, so mostly zeros. */
+    static SourceMemory sparse(SplittableRandom r, boolean withRetention) {
+        SourceMemory m = memory(r, withRetention);
+        int keyDim = 4 + r.nextInt(5);
+        int capacity = 3 + r.nextInt(6);
+        int window = 2 + r.nextInt(3);
+        int slots = 2 * window;
+        float[] ring = new float[slots * keyDim];
+        for (int i = 0; i < keyDim * r.nextInt(slots); i++) {
+            ring[i] = (float) r.nextGaussian();
+        }
+        float[] cell = new float[keyDim * keyDim];
+        for (int i = 0; i < cell.length; i += 1 + r.nextInt(9)) {
+            cell[i] = (float) r.nextGaussian();
+        }
+        m.bmojo = new BmojoState(new CellState(cell, r.nextLong(0, 1000)), window, ring, ring.clone(),
+                new float[slots * keyDim], new float[slots], sparseBuffer(r, capacity, keyDim),
+                sparseBuffer(r, 2, keyDim), sparseBuffer(r, 1, keyDim), 3, 1);
+        return m;
+    }
+
+    static EntryBuffer sparseBuffer(SplittableRandom r, int capacity, int dim) {
+        int count = r.nextInt(0, capacity + 1);
+        long[] positions = new long[capacity];
+        float[] innovations = new float[capacity];
+        float[] keys = new float[capacity * dim];
+        float[] values = new float[capacity * dim];
+        for (int i = 0; i < count; i++) {
+            positions[i] = r.nextLong(0, 1L << 40);
+            innovations[i] = (float) Math.abs(r.nextGaussian());
+            for (int j = 0; j < dim; j++) {
+                keys[i * dim + j] = (float) r.nextGaussian();
+                values[i * dim + j] = (float) r.nextGaussian();
+            }
+        }
+        return new EntryBuffer(1, capacity, dim, dim, new int[] {count}, positions, innovations, keys, values);
+    }
+
+    static void writeIfMissing(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+            Files.write(file, bytes);
+        }
+    }
+
+    static byte[] snapshotBytes(SourceMemorySerializer serializer) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(out, serializer.snapshotConfiguration());
+        return out.getCopyOfBuffer();
+    }
+
+    /** Reads a committed snapshot, checks the current serializer takes it as is, and decodes the values with both. */
+    void assertRestores(Path snapshot, byte[] stored, SourceMemory[] expected) throws IOException {
+        SourceMemorySerializer serializer = new SourceMemorySerializer();
         TypeSerializerSnapshot<SourceMemory> old = TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
                 new DataInputDeserializer(Files.readAllBytes(snapshot)), getClass().getClassLoader());
         assertInstanceOf(SourceMemorySerializer.SourceMemorySerializerSnapshot.class, old);
         TypeSerializerSchemaCompatibility<SourceMemory> compat =
                 serializer.snapshotConfiguration().resolveSchemaCompatibility(old);
         assertTrue(compat.isCompatibleAsIs(), compat.toString());
-        SourceMemory[] restored = decode(old.restoreSerializer(), stored);
-        assertEquals(expected.length, restored.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertSame(expected[i], restored[i]);
+        for (TypeSerializer<SourceMemory> s : List.of(old.restoreSerializer(), serializer)) {
+            SourceMemory[] restored = decode(s, stored);
+            assertEquals(expected.length, restored.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertSame(expected[i], restored[i]);
+            }
         }
+    }
+
+    @Test
+    void formatOneFixtureRestores() throws IOException {
+        // Written by the format-1 build (commit 8e2ba45); kept to prove that format-1 state still restores.
+        Path values = FIXTURES.resolve("sourcememory-format1.bin");
+        Path snapshot = FIXTURES.resolve("sourcememory-serializer-snapshot-v1.bin");
+        byte[] stored = Files.readAllBytes(values);
+        for (int at : frameStarts(stored)) {
+            assertEquals(1, stored[at + 5], "the fixture holds format-1 frames");
+        }
+        assertRestores(snapshot, stored, formatOneValues());
+    }
+
+    @Test
+    void formatTwoFixtureRestoresAndItsLayoutIsStable() throws IOException {
+        SourceMemory[] expected = formatTwoValues();
+        SourceMemorySerializer serializer = new SourceMemorySerializer();
+        Path values = FIXTURES.resolve("sourcememory-format2.bin");
+        Path snapshot = FIXTURES.resolve("sourcememory-serializer-snapshot-format2.bin");
+        writeIfMissing(values, bytes(serializer, expected));
+        writeIfMissing(snapshot, snapshotBytes(serializer));
+        byte[] stored = Files.readAllBytes(values);
+        assertArrayEquals(stored, bytes(serializer, expected),
+                "SourceMemory format 2 layout changed: bump the piece's format and keep a reader for format 2");
+        for (int at : frameStarts(stored)) {
+            assertEquals(2, stored[at + 5], "new entries carry format 2");
+        }
+        assertRestores(snapshot, stored, expected);
+    }
+
+    /** Offsets of the frames in bytes written by {@link #bytes}. */
+    static List<Integer> frameStarts(byte[] b) throws IOException {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b); // frame headers are big-endian
+        int n = in.getInt(0);
+        List<Integer> starts = new ArrayList<>();
+        int at = 4;
+        for (int i = 0; i < n; i++) {
+            starts.add(at);
+            at += StateFrame.OVERHEAD_BYTES + in.getInt(at + 6);
+        }
+        assertEquals(b.length, at, "frames cover the bytes");
+        return starts;
+    }
+
+    @Test
+    void formatTwoIsFormatOneWithoutItsZeroRuns() throws Exception {
+        LogSummarizer summarizer = new LogSummarizer(LogSummarySettings.defaults(), TextFrontEnd.builder().build());
+        SourceMemory m = summarizer.newMemory(7);
+        PendingLines pending = new PendingLines.InMemory();
+        for (int i = 0; i < 30; i++) {
+            PayloadWriter plain = new PayloadWriter(64);
+            SourceMemoryPiece.writeFormat1(m, plain);
+            PayloadWriter packed = new PayloadWriter(64);
+            SourceMemoryPiece.INSTANCE.write(m, packed);
+            byte[] p = java.util.Arrays.copyOf(packed.array(), packed.size());
+            int n = java.nio.ByteBuffer.wrap(p).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            assertEquals(plain.size(), n, "format 2 starts with the format-1 length");
+            byte[] decoded = new byte[n];
+            ZeroRuns.decode(java.util.Arrays.copyOfRange(p, 4, p.length), p.length - 4, decoded, n);
+            assertArrayEquals(java.util.Arrays.copyOf(plain.array(), n), decoded, "after " + i + " lines");
+            if (i == 0) {
+                assertTrue(p.length < n / 100, "a fresh source's " + n + " format-1 bytes pack into " + p.length);
+            }
+            summarizer.accept(m, pending, LogSummaryFunctionTest.line("a", i));
+        }
+    }
+
+    @Test
+    void badZeroRunEncodingsAreCorruption() throws IOException {
+        SourceMemory m = sparse(new SplittableRandom(9), true);
+        PayloadWriter plain = new PayloadWriter(64);
+        SourceMemoryPiece.writeFormat1(m, plain);
+        int n = plain.size();
+        byte[] enc = new byte[ZeroRuns.maxEncodedLength(n)];
+        int len = ZeroRuns.encode(plain.array(), n, enc);
+        // A payload one byte short, one byte long, with a wrong length, or a truncated encoding: each is named.
+        byte[][] bad = {
+            payload(n - 1, enc, len), payload(n + 1, enc, len), payload(0, enc, len), payload(n, enc, len - 1),
+            payload(n, java.util.Arrays.copyOf(enc, len + 1), len + 1)};
+        for (byte[] p : bad) {
+            CorruptStateException e = assertThrows(CorruptStateException.class,
+                    () -> SourceMemoryPiece.INSTANCE.read(2, PayloadReader.over("SourceMemory", p, p.length), null));
+            assertEquals("SourceMemory", e.piece());
+        }
+        byte[] good = payload(n, enc, len);
+        assertSame(m, SourceMemoryPiece.INSTANCE.read(2, PayloadReader.over("SourceMemory", good, good.length), null));
+    }
+
+    static byte[] payload(int n, byte[] enc, int len) {
+        PayloadWriter w = new PayloadWriter(16);
+        w.putInt(n).putBytes(enc, 0, len);
+        return java.util.Arrays.copyOf(w.array(), w.size());
     }
 
     @Test

@@ -2,7 +2,12 @@ package dev.keymem.jobs.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -68,5 +73,77 @@ class LineMaskerTest {
     @Test
     void nullLineIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> m.mask(null));
+    }
+
+    /** Random lines built from the characters and fragments the rules look for, in any mix. */
+    static String randomLine(SplittableRandom r) {
+        String[] parts = {
+            "0", "1", "7", "42", "255", "256", "1714564800", "1714564800123", "2024-05-01", "T", "12:00:00", ".123",
+            ",5", "Z", "+02:00", ":", "::", ".", "-", "/", "\\", "@", "x", "0x", "X", "deadbeef", "9fceb02d0a", "abc",
+            "ABCDEF", "<", ">", " ", "  ", "GET ", "POST ", "May", "Dec", "~", "C:", "http", "://", "user", "_",
+            "'", "\"", "%", "+", "é", "漢", "٣", "\t", "123e4567-e89b-12d3-a456-426614174000", "fe80", "10.0.0.1",
+            "<NUM>", "<TS>", "a.b", "v1"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = r.nextInt(0, 25); i > 0; i--) {
+            sb.append(parts[r.nextInt(parts.length)]);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void preCheckedMaskingEqualsEveryRuleApplied() throws Exception {
+        SplittableRandom r = new SplittableRandom(17);
+        for (int i = 0; i < 30_000; i++) {
+            String line = randomLine(r);
+            assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
+        }
+        for (String line : Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8)) {
+            assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
+        }
+    }
+
+    @Test
+    void censusCountsWhatThePreChecksNeed() {
+        LineMasker.Census c = new LineMasker.Census("a::b://c 0x1F 12345 deadbeef00 x@y.z C:\\d/e - -");
+        assertEquals(4, c.colons);
+        assertEquals(true, c.doubleColon);
+        assertEquals(true, c.schemeSeparator);
+        assertEquals(true, c.hexPrefix);
+        assertEquals(4, c.slashes);
+        assertEquals(1, c.ats);
+        assertEquals(1, c.dots);
+        assertEquals(2, c.hyphens);
+        assertEquals(5, c.maxDigitRun);
+        assertEquals(10, c.maxHexRun);
+        LineMasker.Census none = new LineMasker.Census("plain words only");
+        assertEquals(0, none.maxDigitRun + none.colons + none.dots + none.slashes + none.hyphens + none.ats);
+        assertEquals(false, none.doubleColon || none.schemeSeparator || none.hexPrefix);
+    }
+
+    @Test
+    void thePathRuleWithItsStartLookaheadMatchesThePathRuleAsSpecified() throws Exception {
+        java.util.regex.Pattern spec = java.util.regex.Pattern.compile(LineMasker.PATH_RULE);
+        java.util.regex.Pattern fast = java.util.regex.Pattern.compile(LineMasker.PATH_START + LineMasker.PATH_RULE);
+        SplittableRandom r = new SplittableRandom(29);
+        java.util.List<String> lines = new java.util.ArrayList<>(
+                Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8));
+        String[] pathParts = {"/", "/var/", "/x/", "\\\\d\\\\", "/a", "\\", "~", "C:", "x:", "var", "log", "a.b", "@",
+            "%", "+", "-", "_", " ", "GET ", "POST ", "OPTIONS ", ".", ":", "<", "é", "42"};
+        for (int i = 0; i < 30_000; i++) {
+            lines.add(randomLine(r));
+            StringBuilder sb = new StringBuilder();
+            for (int j = r.nextInt(0, 16); j > 0; j--) {
+                sb.append(pathParts[r.nextInt(pathParts.length)]);
+            }
+            lines.add(sb.toString());
+        }
+        lines.add("GET /api/v1/x and ~/a/b and C:\\d\\e and x:/a/b and POST /q/r/ and a/b/c and //x/y");
+        int matched = 0;
+        for (String line : lines) {
+            String want = spec.matcher(line).replaceAll("<PATH>");
+            assertEquals(want, fast.matcher(line).replaceAll("<PATH>"), "line '" + line + "'");
+            matched += want.equals(line) ? 0 : 1;
+        }
+        assertTrue(matched > 5000, "lines with a path: " + matched);
     }
 }

@@ -88,4 +88,67 @@ class TokenizerTest {
         assertArrayEquals(t.encode("pool exhausted"), back.encode("pool exhausted"));
         assertEquals(50, back.maxTokens());
     }
+
+    @Test
+    void theShortTextPathGivesTheLimitedCallsTokens() {
+        // Texts that surely fit are encoded without jtokkit's limit (which decodes to check the cut);
+        // the ids must be those of the limited call, and the bound must hold.
+        SplittableRandom r = new SplittableRandom(19);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz ABC0123456789<>:/._-=\n\täöü€漢字";
+        com.knuddels.jtokkit.api.Encoding enc = com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE);
+        int checked = 0;
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder sb = new StringBuilder();
+            int len = r.nextInt(0, 60);
+            for (int i = 0; i < len; i++) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String s = sb.toString();
+            int limit = r.nextInt(1, 80);
+            Tokenizer t = Tokenizer.cl100k(limit);
+            if (Tokenizer.fitsSurely(s, limit)) {
+                checked++;
+                com.knuddels.jtokkit.api.EncodingResult want = enc.encodeOrdinary(s, limit);
+                assertFalse(want.isTruncated(), s);
+                assertArrayEquals(want.getTokens().toArray(), t.encode(s), s);
+            } else if (t.count(s) > limit) {
+                assertThrows(TokenLimitException.class, () -> t.encode(s));
+            } else {
+                assertArrayEquals(enc.encodeOrdinary(s, limit).getTokens().toArray(), t.encode(s), s);
+            }
+        }
+        assertTrue(checked > 1000, "short-path cases: " + checked);
+        assertFalse(Tokenizer.fitsSurely("\uD800 lone surrogate", 100));
+        assertTrue(Tokenizer.fitsSurely("€€", 6));
+        assertFalse(Tokenizer.fitsSurely("€€", 5));
+    }
+
+    @Test
+    void rememberedIdsEqualFreshOnesAndAreNotShared() {
+        Tokenizer t = Tokenizer.cl100k(40);
+        SplittableRandom r = new SplittableRandom(23);
+        String alphabet = "abcdefghij <>:/._-=0123456789€";
+        String[] texts = new String[Tokenizer.CACHE_ENTRIES + 500];
+        for (int i = 0; i < texts.length; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = r.nextInt(0, 30); j > 0; j--) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            texts[i] = sb.toString();
+        }
+        // Twice over more texts than are remembered, in random order: hits, misses and evictions.
+        for (int round = 0; round < 2 * texts.length; round++) {
+            String s = texts[r.nextInt(texts.length)];
+            int[] got = t.encode(s);
+            assertArrayEquals(Tokenizer.cl100k(40).encode(s), got, s);
+            Arrays.fill(got, -1); // a caller changing its array does not change later answers
+        }
+        String tooLong = "word ".repeat(50);
+        for (int i = 0; i < 2; i++) {
+            assertThrows(TokenLimitException.class, () -> t.encode(tooLong));
+        }
+        String big = "x".repeat(Tokenizer.CACHE_MAX_CHARS + 1);
+        assertArrayEquals(Tokenizer.cl100k(2000).encode(big), Tokenizer.cl100k(2000).encode(big));
+    }
 }
