@@ -29,7 +29,9 @@ import java.util.Objects;
  *       position order, when the block's last token leaves the window. An admitted entry (k_x, v_x, x,
  *       e_x) joins the store; when the store then holds more than capacity entries, the one with the
  *       lowest innovation (ties: the oldest, which may be the new entry itself) is evicted to the
- *       archive. Because admission happens when a token leaves the window and blocks are aligned by
+ *       archive. With archiveCap &gt; 0, an eviction into a head whose archive is full drops the
+ *       archive's lowest-innovation entry (ties: the older; possibly the evicted entry itself) for good,
+ *       see {@link BmojoSettings}. Because admission happens when a token leaves the window and blocks are aligned by
  *       position, admission never depends on how the stream is cut into chunks;</li>
  *   <li>retrieval (retrieveK &gt; 0): when p is a multiple of R, the retrieved set is replaced by the
  *       archive's retrieveK entries nearest to q_p (dot product); it serves positions [p, p+R);</li>
@@ -371,13 +373,13 @@ public final class Bmojo {
         st.countEvicted();
         if (e < store.innovation(h, lowest)) { // the new entry itself is the lowest: straight to the archive
             events.add(new BmojoEvent(BmojoEvent.Type.EVICTED, p, h, x, e));
-            archive.put(new EideticEntry(h, x, e, java.util.Arrays.copyOfRange(k, kOff, kOff + keyDim),
-                    java.util.Arrays.copyOfRange(v, vOff, vOff + valueDim)));
+            toArchive(archive, p, new EideticEntry(h, x, e, java.util.Arrays.copyOfRange(k, kOff, kOff + keyDim),
+                    java.util.Arrays.copyOfRange(v, vOff, vOff + valueDim)), events);
             return;
         }
         EideticEntry gone = store.get(h, lowest);
         events.add(new BmojoEvent(BmojoEvent.Type.EVICTED, p, h, gone.position(), gone.innovation()));
-        archive.put(gone);
+        toArchive(archive, p, gone, events);
         store.removeAt(h, lowest);
         if (vis != null) {
             vis.evicted(h, p, gone.position());
@@ -386,6 +388,31 @@ public final class Bmojo {
         if (vis != null) {
             vis.admitted(h, p, store, n - 1);
         }
+    }
+
+    /**
+     * Puts an evicted entry into the archive, enforcing {@link BmojoSettings#archiveCap()} per head: when
+     * the head already holds archiveCap entries, the one that {@link EideticArchive#dropsBefore} all the
+     * others (the archive's {@link EideticArchive#lowest} or the new entry itself) is dropped and reported.
+     * Shared by both forms, so they drop the same entries at the same steps.
+     */
+    private void toArchive(EideticArchive archive, long p, EideticEntry entry, List<BmojoEvent> events) {
+        int cap = settings.archiveCap();
+        int h = entry.head();
+        if (cap > 0 && archive.size(h) >= cap) {
+            EideticEntry low = archive.lowest(h);
+            if (low == null) {
+                throw new IllegalStateException("archive reports " + archive.size(h) + " entries for head " + h
+                        + " but has no lowest one");
+            }
+            if (EideticArchive.dropsBefore(entry, low)) {
+                events.add(new BmojoEvent(BmojoEvent.Type.DROPPED, p, h, entry.position(), entry.innovation()));
+                return;
+            }
+            archive.remove(h, low.position());
+            events.add(new BmojoEvent(BmojoEvent.Type.DROPPED, p, h, low.position(), low.innovation()));
+        }
+        archive.put(entry);
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -16,6 +16,16 @@ import java.util.Objects;
  *   <li>{@code retrieveK}: long-term entries retrieved per head (0 = no retrieval);
  *       {@code retrieveEvery} (R): retrieval happens at every position that is a multiple of R, with that
  *       token's query, and the retrieved set serves the reads of positions [nR, (n+1)R).</li>
+ *   <li>{@code archiveCap}: long-term archive entries kept <b>per head</b> (0 = unbounded, the behaviour
+ *       before the cap existed). Per head because retrieval is per head: each head's retrievable set is
+ *       then bounded on its own, whatever the other heads admit. When an eviction would make a head's
+ *       archive hold more than archiveCap entries, the entry with the lowest innovation among the
+ *       archive's entries and the newly evicted one is dropped for good (ties: the older, i.e. the lower
+ *       position; positions are unique per head, so the choice is a total order on the entries' own
+ *       values: it depends neither on how the stream is cut into chunks nor on the storage's iteration
+ *       order). Lowest innovation mirrors the eidetic store's eviction rule, so the archive keeps the
+ *       archiveCap most surprising tokens it has ever been given; the older loses a tie because, like
+ *       the eidetic store, B'MOJO favours recent context when nothing else separates two entries.</li>
  * </ul>
  */
 public record BmojoSettings(
@@ -26,7 +36,8 @@ public record BmojoSettings(
         int topM,
         int blockLength,
         int retrieveK,
-        int retrieveEvery) {
+        int retrieveEvery,
+        int archiveCap) {
 
     /** How tokens are admitted into the eidetic store (when they leave the window). */
     public enum Admission { THRESHOLD, TOP_M }
@@ -58,6 +69,15 @@ public record BmojoSettings(
         if (retrieveEvery < 1) {
             throw new IllegalArgumentException("retrieveEvery must be >= 1: " + retrieveEvery);
         }
+        if (archiveCap < 0) {
+            throw new IllegalArgumentException("archiveCap must be >= 0 (0 = unbounded): " + archiveCap);
+        }
+    }
+
+    /** Settings with an unbounded archive (archiveCap 0). */
+    public BmojoSettings(int window, int capacity, Admission admission, float threshold, int topM, int blockLength,
+                         int retrieveK, int retrieveEvery) {
+        this(window, capacity, admission, threshold, topM, blockLength, retrieveK, retrieveEvery, 0);
     }
 
     /** B'MOJO-F with window w: no eidetic memory, no archive. */
@@ -65,7 +85,10 @@ public record BmojoSettings(
         return new BmojoSettings(window, 0, Admission.THRESHOLD, Float.POSITIVE_INFINITY, 0, 1, 0, 1);
     }
 
-    /** Window 64, 64 eidetic entries per head, top-4 of every 64 positions, 4 entries retrieved every 64 positions. */
+    /**
+     * Window 64, 64 eidetic entries per head, top-4 of every 64 positions, 4 entries retrieved every 64
+     * positions, unbounded archive.
+     */
     public static BmojoSettings defaults() {
         return new BmojoSettings(64, 64, Admission.TOP_M, 0f, 4, 64, 4, 64);
     }
@@ -76,23 +99,37 @@ public record BmojoSettings(
     }
 
     public BmojoSettings withWindow(int w) {
-        return new BmojoSettings(w, capacity, admission, threshold, topM, blockLength, retrieveK, retrieveEvery);
+        return new BmojoSettings(w, capacity, admission, threshold, topM, blockLength, retrieveK, retrieveEvery,
+                archiveCap);
     }
 
     public BmojoSettings withCapacity(int c) {
-        return new BmojoSettings(window, c, admission, threshold, topM, blockLength, retrieveK, retrieveEvery);
+        return new BmojoSettings(window, c, admission, threshold, topM, blockLength, retrieveK, retrieveEvery,
+                archiveCap);
     }
 
     public BmojoSettings withThreshold(float tau) {
         return new BmojoSettings(window, capacity, Admission.THRESHOLD, tau, topM, blockLength, retrieveK,
-                retrieveEvery);
+                retrieveEvery, archiveCap);
     }
 
     public BmojoSettings withTopM(int m, int block) {
-        return new BmojoSettings(window, capacity, Admission.TOP_M, threshold, m, block, retrieveK, retrieveEvery);
+        return new BmojoSettings(window, capacity, Admission.TOP_M, threshold, m, block, retrieveK, retrieveEvery,
+                archiveCap);
     }
 
     public BmojoSettings withRetrieval(int k, int every) {
-        return new BmojoSettings(window, capacity, admission, threshold, topM, blockLength, k, every);
+        return new BmojoSettings(window, capacity, admission, threshold, topM, blockLength, k, every, archiveCap);
+    }
+
+    /** The same settings with at most {@code cap} archived entries per head (0 = unbounded). */
+    public BmojoSettings withArchiveCap(int cap) {
+        return new BmojoSettings(window, capacity, admission, threshold, topM, blockLength, retrieveK, retrieveEvery,
+                cap);
+    }
+
+    /** Whether the long-term archive is bounded (archiveCap &gt; 0). */
+    public boolean archiveCapped() {
+        return archiveCap > 0;
     }
 }

@@ -10,8 +10,12 @@ import java.util.function.Consumer;
  * {@link EideticEntry#archiveKey(int, long, int)}). An implementation needs only {@link #put},
  * {@link #forEach} and {@link #size}; the ranking of {@link #nearest} is defined here once (an
  * implementation may override it for speed but must return exactly the same list). B'MOJO puts
- * evicted entries and asks for the nearest ones once per retrieval block (every R positions, per head);
- * it never removes entries, so the archive's growth (TTL, caps) is the storage's business.
+ * evicted entries and asks for the nearest ones once per retrieval block (every R positions, per head).
+ * With {@link BmojoSettings#archiveCap()} &gt; 0, B'MOJO itself bounds each head's archive: before
+ * putting into a head that already holds archiveCap entries it asks for {@link #lowest} and either
+ * {@link #remove}s that entry or drops the new one (the rule is {@link #dropsBefore}); an
+ * implementation only has to store, count and remove, so every implementation keeps exactly the same
+ * entries. With archiveCap 0 nothing is ever removed and growth is the storage's business (TTL).
  */
 public interface EideticArchive {
 
@@ -23,6 +27,47 @@ public interface EideticArchive {
 
     /** Entries stored (all heads). */
     long size();
+
+    /** Entries stored for {@code head}; the default counts them with {@link #forEach}. */
+    default long size(int head) {
+        long[] n = {0};
+        forEach(head, e -> n[0]++);
+        return n[0];
+    }
+
+    /**
+     * Removes the entry of {@code head} at {@code position} (B'MOJO calls it only for an entry the archive
+     * holds, when its cap drops it). Archives used only with an unbounded cap need not support it.
+     */
+    default void remove(int head, long position) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot remove entries: use it with "
+                + "archiveCap 0 (unbounded)");
+    }
+
+    /**
+     * The entry of {@code head} that the cap drops first ({@link #dropsBefore} against every other entry
+     * of the head), or null when the head holds none. The default scans with {@link #forEach}.
+     */
+    default EideticEntry lowest(int head) {
+        EideticEntry[] low = {null};
+        forEach(head, e -> {
+            if (low[0] == null || dropsBefore(e, low[0])) {
+                low[0] = e;
+            }
+        });
+        return low[0];
+    }
+
+    /**
+     * The cap's drop order: whether {@code a} is dropped before {@code b}: lower innovation, then (equal
+     * innovations, compared as {@link Float#compare}) the older, i.e. the lower position. A total order
+     * on the entries of one head (positions are unique there), so the dropped entry never depends on
+     * storage iteration order or on chunking.
+     */
+    static boolean dropsBefore(EideticEntry a, EideticEntry b) {
+        int c = Float.compare(a.innovation(), b.innovation());
+        return c < 0 || (c == 0 && a.position() < b.position());
+    }
 
     /**
      * The k entries of {@code head} with the largest {@link #score} against the query at

@@ -55,6 +55,29 @@ public final class InMemoryEideticArchive implements EideticArchive {
     }
 
     @Override
+    public void remove(int head, long position) {
+        Head hd = head(head, false);
+        if (hd == null || !hd.positions.remove(position)) {
+            throw new IllegalStateException("archive holds no entry of head " + head + " at position " + position);
+        }
+        int n = hd.entries.size();
+        int i = 0;
+        while (hd.entries.get(i).position() != position) {
+            i++;
+        }
+        hd.entries.remove(i);
+        int k = hd.keyDim;
+        System.arraycopy(hd.keys, (i + 1) * k, hd.keys, i * k, (n - 1 - i) * k);
+        size--;
+    }
+
+    @Override
+    public long size(int head) {
+        Head hd = head(head, false);
+        return hd == null ? 0 : hd.entries.size();
+    }
+
+    @Override
     public List<EideticEntry> nearest(int head, float[] query, int offset, int k) {
         queries++;
         Head hd = head(head, false);

@@ -68,7 +68,7 @@ final class BmojoHarness {
         return new BmojoFloat64Reference.Setup(s.window(), s.capacity(),
                 s.admission() == Admission.THRESHOLD ? s.threshold() : Double.NaN,
                 s.admission() == Admission.TOP_M && s.eidetic() ? s.topM() : 0, s.blockLength(), s.retrieveK(),
-                s.retrieveEvery());
+                s.retrieveEvery(), s.archiveCap());
     }
 
     static BmojoFloat64Reference.Result oracle(CellSpec spec, TokenChunk c, BmojoSettings s) {

@@ -11,7 +11,8 @@ import java.util.List;
  * production classes: the cell recurrence in double, the innovation ||v - S^T k|| (S after the decay,
  * before the write), admission when a token leaves the window (threshold, or the top-m of each aligned
  * block chosen by sorting the whole block), eviction of the lowest innovation (ties: the oldest) to an
- * archive list, retrieval by sorting the archive, and the read as ONE softmax over the explicit union
+ * archive list (with archiveCap &gt; 0: when a head's archive then holds more than archiveCap entries,
+ * the lowest innovation, ties: the older, is dropped), retrieval by sorting the archive, and the read as ONE softmax over the explicit union
  * [eidetic; retrieved; fading (k_x, o_x) for x in [p-2w+1, p-w]; window (k_x, v_x) for x in [p-w+1, p]].
  */
 public final class BmojoFloat64Reference {
@@ -21,16 +22,23 @@ public final class BmojoFloat64Reference {
 
     /** The settings the oracle understands (topM == 0 means threshold admission). */
     public record Setup(int window, int capacity, double threshold, int topM, int blockLength, int retrieveK,
-                        int retrieveEvery) {
+                        int retrieveEvery, int archiveCap) {
+
+        /** An unbounded archive (archiveCap 0). */
+        public Setup(int window, int capacity, double threshold, int topM, int blockLength, int retrieveK,
+                     int retrieveEvery) {
+            this(window, capacity, threshold, topM, blockLength, retrieveK, retrieveEvery, 0);
+        }
     }
 
-    /** One admission or eviction: type is "ADMITTED" or "EVICTED". */
+    /** One admission, eviction or archive drop: type is "ADMITTED", "EVICTED" or "DROPPED". */
     public record Event(String type, long step, int head, long position) {
     }
 
     /**
      * Reads [T,H,V], innovations [T,H], the events in order, and the smallest relative margin of any
-     * innovation comparison that decided an event (threshold, top-m cut, lowest-innovation eviction):
+     * innovation comparison that decided an event (threshold, top-m cut, lowest-innovation eviction or
+     * archive drop):
      * a float32 run may decide differently only where that margin is within rounding.
      */
     public record Result(double[] out, double[] innovations, List<Event> events, double minMargin) {
@@ -147,6 +155,17 @@ public final class BmojoFloat64Reference {
                             store.remove(low);
                             archive.get(h).add(low);
                             events.add(new Event("EVICTED", p, h, low.position()));
+                            List<Entry> arch = archive.get(h);
+                            if (setup.archiveCap() > 0 && arch.size() > setup.archiveCap()) {
+                                List<Entry> archByInnov = new ArrayList<>(arch);
+                                archByInnov.sort(Comparator.comparingDouble(Entry::innovation));
+                                margin = Math.min(margin, rel(archByInnov.get(0).innovation(),
+                                        archByInnov.get(1).innovation()));
+                                Entry gone = arch.stream().min(Comparator.comparingDouble(Entry::innovation)
+                                        .thenComparingLong(Entry::position)).orElseThrow();
+                                arch.remove(gone);
+                                events.add(new Event("DROPPED", p, h, gone.position()));
+                            }
                         }
                     }
                 }
