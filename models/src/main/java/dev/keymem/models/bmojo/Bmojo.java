@@ -373,13 +373,14 @@ public final class Bmojo {
         st.countEvicted();
         if (e < store.innovation(h, lowest)) { // the new entry itself is the lowest: straight to the archive
             events.add(new BmojoEvent(BmojoEvent.Type.EVICTED, p, h, x, e));
-            toArchive(archive, p, new EideticEntry(h, x, e, java.util.Arrays.copyOfRange(k, kOff, kOff + keyDim),
+            toArchive(st, archive, p, new EideticEntry(h, x, e,
+                    java.util.Arrays.copyOfRange(k, kOff, kOff + keyDim),
                     java.util.Arrays.copyOfRange(v, vOff, vOff + valueDim)), events);
             return;
         }
         EideticEntry gone = store.get(h, lowest);
         events.add(new BmojoEvent(BmojoEvent.Type.EVICTED, p, h, gone.position(), gone.innovation()));
-        toArchive(archive, p, gone, events);
+        toArchive(st, archive, p, gone, events);
         store.removeAt(h, lowest);
         if (vis != null) {
             vis.evicted(h, p, gone.position());
@@ -391,26 +392,39 @@ public final class Bmojo {
     }
 
     /**
-     * Puts an evicted entry into the archive, enforcing {@link BmojoSettings#archiveCap()} per head: when
-     * the head already holds archiveCap entries, the one that {@link EideticArchive#dropsBefore} all the
-     * others (the archive's {@link EideticArchive#lowest} or the new entry itself) is dropped and reported.
-     * Shared by both forms, so they drop the same entries at the same steps.
+     * Puts an evicted entry into the archive, enforcing {@link BmojoSettings#archiveCap()} per head: while
+     * the head's archive plus the new entry hold more than archiveCap entries, the one that
+     * {@link EideticArchive#dropsBefore} all the others (the archive's {@link EideticArchive#lowest} or the
+     * new entry itself) is dropped and reported (one drop per eviction, more only when the cap was lowered
+     * since the archive filled). The head's size is asked only once the key has evicted more than
+     * archiveCap entries in all (before that no head can be full), so an archive that counts by scanning
+     * is not scanned while it is small. Shared by both forms: they drop the same entries at the same steps.
      */
-    private void toArchive(EideticArchive archive, long p, EideticEntry entry, List<BmojoEvent> events) {
+    private void toArchive(BmojoState st, EideticArchive archive, long p, EideticEntry entry,
+                           List<BmojoEvent> events) {
         int cap = settings.archiveCap();
         int h = entry.head();
-        if (cap > 0 && archive.size(h) >= cap) {
-            EideticEntry low = archive.lowest(h);
-            if (low == null) {
-                throw new IllegalStateException("archive reports " + archive.size(h) + " entries for head " + h
-                        + " but has no lowest one");
+        if (cap > 0 && st.evicted() > cap) { // st.evicted() already counts this eviction
+            long n = archive.size(h);
+            boolean keep = true;
+            while (n + (keep ? 1 : 0) > cap) {
+                EideticEntry low = n > 0 ? archive.lowest(h) : null;
+                if (n > 0 && low == null) {
+                    throw new IllegalStateException("archive reports " + n + " entries for head " + h
+                            + " but no lowest one");
+                }
+                if (keep && (low == null || EideticArchive.dropsBefore(entry, low))) {
+                    events.add(new BmojoEvent(BmojoEvent.Type.DROPPED, p, h, entry.position(), entry.innovation()));
+                    keep = false;
+                } else {
+                    archive.remove(h, low.position());
+                    n--;
+                    events.add(new BmojoEvent(BmojoEvent.Type.DROPPED, p, h, low.position(), low.innovation()));
+                }
             }
-            if (EideticArchive.dropsBefore(entry, low)) {
-                events.add(new BmojoEvent(BmojoEvent.Type.DROPPED, p, h, entry.position(), entry.innovation()));
+            if (!keep) {
                 return;
             }
-            archive.remove(h, low.position());
-            events.add(new BmojoEvent(BmojoEvent.Type.DROPPED, p, h, low.position(), low.innovation()));
         }
         archive.put(entry);
     }

@@ -158,6 +158,32 @@ class BmojoArchiveCapTest {
         }
     }
 
+    /** A cap lowered between calls (a restart with a smaller option) shrinks each head to the new cap, keeping the best. */
+    @Test
+    void aLoweredCapShrinksTheArchive() {
+        CellSpec spec = CellSpec.of(CellKind.GATED_LINEAR, 2, 4, 4, 8);
+        int T = 400;
+        TokenChunk in = RandomInputs.chunk(spec, T, 59);
+        BmojoSettings wide = BmojoSettings.fading(2).withCapacity(1).withTopM(2, 4).withRetrieval(1, 5)
+                .withArchiveCap(12);
+        Bmojo first = reference(spec, wide);
+        Bmojo second = reference(spec, wide.withArchiveCap(3));
+        BmojoState st = first.newState();
+        InMemoryEideticArchive archive = new InMemoryEideticArchive();
+        first.forwardReference(st, archive, in.slice(0, 250), new float[250 * 2 * 4]);
+        assertEquals(12, archive.size(0), "the first half fills the wide cap");
+        BmojoReport rep = second.forwardReference(st, archive, in.slice(250, T), new float[150 * 2 * 4]);
+        assertTrue(count(rep.events(), BmojoEvent.Type.DROPPED) > 2 * (12 - 3));
+        Run open = run(reference(spec, wide.withArchiveCap(0)), in, oneChunk(), false);
+        for (int h = 0; h < 2; h++) {
+            List<EideticEntry> all = new ArrayList<>(open.archive().entries(h));
+            all.sort((x, y) -> EideticArchive.dropsBefore(x, y) ? -1 : EideticArchive.dropsBefore(y, x) ? 1 : 0);
+            List<EideticEntry> kept = new ArrayList<>(all.subList(all.size() - 3, all.size()));
+            kept.sort(Comparator.comparingLong(EideticEntry::position));
+            assertEquals(positions(kept), positions(archive.entries(h)), "head " + h);
+        }
+    }
+
     /** lowest() picks the lowest innovation, ties the older, whatever the insertion order; remove() keeps nearest() right. */
     @Test
     void lowestAndRemoveFollowTheDropOrder() {
