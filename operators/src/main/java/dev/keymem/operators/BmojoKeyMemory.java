@@ -18,8 +18,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * B'MOJO keyed memory: the bounded {@link BmojoState} (fading cell, ring of the last 2w tokens,
  * eidetic store, top-m candidates, retrieved set, counters) in a ValueState, and the long-term
- * archive as MapState rows ({@link MapStateEideticArchive}). Records the admission / eviction
- * events of the last advance as {@link MemoryEvent}s and updates the B'MOJO metrics.
+ * archive as MapState rows ({@link MapStateEideticArchive}). Records the admission / eviction / archive
+ * drop events of the last advance as {@link MemoryEvent}s and updates the B'MOJO metrics.
  */
 final class BmojoKeyMemory extends RowsKeyMemory<BmojoState, EideticEntry> {
 
@@ -28,6 +28,7 @@ final class BmojoKeyMemory extends RowsKeyMemory<BmojoState, EideticEntry> {
         final Counter admitted;
         final Counter evicted;
         final Counter archiveScans;
+        final Counter archiveDropped;
         final Histogram archiveSizePerKey;
         final Histogram eideticStoreSize;
 
@@ -35,6 +36,7 @@ final class BmojoKeyMemory extends RowsKeyMemory<BmojoState, EideticEntry> {
             admitted = g.counter("keymemEideticAdmitted");
             evicted = g.counter("keymemEideticEvicted");
             archiveScans = g.counter("keymemArchiveScans");
+            archiveDropped = g.counter("keymemArchiveDropped");
             archiveSizePerKey = g.histogram("keymemArchiveSizePerKey", new DescriptiveStatisticsHistogram(1000));
             eideticStoreSize = g.histogram("keymemEideticStoreSize", new DescriptiveStatisticsHistogram(1000));
         }
@@ -63,7 +65,7 @@ final class BmojoKeyMemory extends RowsKeyMemory<BmojoState, EideticEntry> {
         long start = s.position();
         long admittedBefore = s.admitted();
         long evictedBefore = s.evicted();
-        MapStateEideticArchive a = new MapStateEideticArchive(rows, key, model.heads(), s::evicted);
+        MapStateEideticArchive a = new MapStateEideticArchive(rows, key, model.heads());
         BmojoReport report = model.advance(s, a, tokenIds, out);
         save(s);
         if (emitEvents) {
@@ -76,7 +78,12 @@ final class BmojoKeyMemory extends RowsKeyMemory<BmojoState, EideticEntry> {
         metrics.admitted.inc(s.admitted() - admittedBefore);
         metrics.evicted.inc(s.evicted() - evictedBefore);
         metrics.archiveScans.inc(a.scans);
-        metrics.archiveSizePerKey.update(s.evicted());
+        metrics.archiveDropped.inc(report.events().stream()
+                .filter(e -> e.type() == BmojoEvent.Type.DROPPED).count());
+        long archived = archivedRows(s, a);
+        if (archived >= 0) {
+            metrics.archiveSizePerKey.update(archived);
+        }
         int stored0 = 0;
         for (int h = 0; h < s.eidetic().heads(); h++) {
             stored0 += s.eidetic().size(h);
@@ -84,5 +91,19 @@ final class BmojoKeyMemory extends RowsKeyMemory<BmojoState, EideticEntry> {
         metrics.eideticStoreSize.update(stored0);
         long bytes = StateFrame.OVERHEAD_BYTES + BmojoStatePiece.payloadBytes(s) + a.bytesStored;
         return new Advanced(start, bytes, 0, 0);
+    }
+
+    /**
+     * The key's archived rows after the record when known without a scan: exact after a record that
+     * scanned; the eviction count while no drop can have happened (at most archive-capacity evictions,
+     * or no cap); else -1 (the histogram skips the record).
+     */
+    private long archivedRows(BmojoState s, MapStateEideticArchive a) {
+        long scanned = a.sizeIfScanned();
+        if (scanned >= 0) {
+            return scanned;
+        }
+        int cap = model.archiveCap();
+        return cap == 0 || s.evicted() <= cap ? s.evicted() : -1;
     }
 }

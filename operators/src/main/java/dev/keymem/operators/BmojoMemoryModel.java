@@ -65,6 +65,11 @@ public final class BmojoMemoryModel implements MemoryModel.Bmojo {
     }
 
     @Override
+    public int archiveCap() {
+        return bmojo.settings().archiveCap();
+    }
+
+    @Override
     public BmojoReport advance(BmojoState state, EideticArchive archive, int[] tokenIds, float[] out) {
         TokenChunk chunk = projector.project(tokenIds);
         return reference ? bmojo.forwardReference(state, archive, chunk, out) : bmojo.forward(state, archive, chunk, out);

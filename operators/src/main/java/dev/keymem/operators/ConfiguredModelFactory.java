@@ -130,7 +130,10 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                         + "=" + block + "] for TOP_M admission");
         require(retrieveK >= 0, MemoryOperatorOptions.BMOJO_RETRIEVE_K, retrieveK, "must be >= 0 (0 = no retrieval)");
         require(every >= 1, MemoryOperatorOptions.BMOJO_RETRIEVE_EVERY, every, "must be >= 1");
-        return new BmojoSettings(window, capacity, admission, threshold, topM, block, retrieveK, every);
+        int archiveCap = options.get(MemoryOperatorOptions.BMOJO_ARCHIVE_CAPACITY);
+        require(archiveCap >= 0, MemoryOperatorOptions.BMOJO_ARCHIVE_CAPACITY, archiveCap,
+                "must be >= 0 (0 = unbounded archive)");
+        return new BmojoSettings(window, capacity, admission, threshold, topM, block, retrieveK, every, archiveCap);
     }
 
     private static void require(boolean ok, org.apache.flink.configuration.ConfigOption<?> option, Object value,

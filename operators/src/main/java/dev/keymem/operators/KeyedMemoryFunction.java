@@ -42,10 +42,11 @@ import org.apache.flink.util.OutputTag;
  * keeps its small {@link CachingState} in a ValueState and each cached checkpoint in its own MapState
  * entry (so SSC deserialises only the caches it routes to); a B'MOJO model keeps its bounded
  * {@link BmojoState} in a ValueState and each archived entry as a MapState row
- * ({@link MapStateEideticArchive}: one scan of the key's archive per retrieving record). Nothing grows
+ * ({@link MapStateEideticArchive}: at most {@code keymem.bmojo.archive-capacity} rows per head, one scan
+ * of the key's archive per record that retrieves or evicts into a possibly full archive). Nothing grows
  * in a ListState; a STR / CMP model keeps its bounded {@link RetentionState} in a ValueState and each
  * T3 token as a MapState row keyed by position ({@link MapStateArchiveStore}). B'MOJO admissions and
- * evictions and STR / CMP tier moves go to {@link #MEMORY_EVENTS}.
+ * evictions and archive drops and STR / CMP tier moves go to {@link #MEMORY_EVENTS}.
  *
  * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for caching,
  * B'MOJO and STR / CMP memories one processing-time timer per key clears the key's state and all its MapState
@@ -59,8 +60,10 @@ import org.apache.flink.util.OutputTag;
  * pieces written), histograms {@code keymemCachedStatesPerKey} (after each record; 0 for plain
  * memories) and {@code keymemCacheReadsPerChunk} (cached checkpoints loaded per record). B'MOJO adds
  * counters {@code keymemEideticAdmitted}, {@code keymemEideticEvicted}, {@code keymemArchiveScans}
- * (full scans of a key's archive) and histograms {@code keymemArchiveSizePerKey} (archived entries of
- * the key after each record) and {@code keymemEideticStoreSize} (eidetic entries, all heads, after
+ * (full scans of a key's archive), {@code keymemArchiveDropped} (entries dropped by the archive cap) and
+ * histograms {@code keymemArchiveSizePerKey} (archived entries of the key after each record where that
+ * is known without a scan: always while the key has evicted at most archive-capacity entries, else after
+ * records that scanned the archive) and {@code keymemEideticStoreSize} (eidetic entries, all heads, after
  * each record). STR / CMP adds a counter per event kind ({@code keymemRetentionPinned},
  * {@code keymemRetentionRetained}, {@code keymemRetentionEvicted}, {@code keymemRetentionCompressed},
  * {@code keymemRetentionArchived}, {@code keymemRetentionArchiveDropped}) and histograms

@@ -26,28 +26,35 @@ import org.apache.flink.util.FlinkRuntimeException;
  * record and the record's own {@link #put}s use (and extend) that grouping. Cost per record that
  * retrieves: one pass over the key's N archived entries (N * (K + V) floats read and held on the heap
  * until the record is done); a record that does not retrieve never reads the archive. Nothing
- * survives the record (per-key isolation). Growth is unbounded unless the operator's state TTL
- * clears the key.
+ * survives the record (per-key isolation).
  *
- * <p>{@link #size()} is the state's eviction count (every eviction archives exactly one entry),
- * so it costs no scan.
+ * <p><b>Cap.</b> With {@code keymem.bmojo.archive-capacity} &gt; 0, B'MOJO keeps at most that many rows
+ * per head ({@link dev.keymem.models.bmojo.BmojoSettings#archiveCap()}): once the key has evicted more
+ * entries than the cap, an eviction asks for its head's {@link #size(int)} and {@link #lowest} and
+ * {@link #remove}s the dropped row. Both come from the same once-per-record grouping, so a record that
+ * evicts into a possibly full archive also scans it once (at most one scan per record in all); the scan
+ * is bounded by heads * cap rows. A scan-free drop would need an index of the archive's innovations in
+ * the key's state, which this class does not keep. With the cap at 0 the archive grows until the state
+ * TTL clears the key.
+ *
+ * <p>{@link #size()} needs the grouping too (dropped rows are not counted anywhere else); B'MOJO never
+ * calls it.
  */
 final class MapStateEideticArchive implements EideticArchive {
 
     private final MapState<Long, EideticEntry> map;
     private final String key;
     private final int heads;
-    private final java.util.function.LongSupplier size;
     private List<List<EideticEntry>> byHead;
     long scans;
     long puts;
+    long removes;
     long bytesStored;
 
-    MapStateEideticArchive(MapState<Long, EideticEntry> map, String key, int heads, java.util.function.LongSupplier size) {
+    MapStateEideticArchive(MapState<Long, EideticEntry> map, String key, int heads) {
         this.map = map;
         this.key = key;
         this.heads = heads;
-        this.size = size;
     }
 
     @Override
@@ -68,13 +75,59 @@ final class MapStateEideticArchive implements EideticArchive {
 
     @Override
     public void forEach(int head, Consumer<EideticEntry> visitor) {
+        grouped(head).forEach(visitor);
+    }
+
+    @Override
+    public long size(int head) {
+        return grouped(head).size();
+    }
+
+    @Override
+    public void remove(int head, long position) {
+        List<EideticEntry> group = grouped(head);
+        int at = -1;
+        for (int i = 0; i < group.size(); i++) {
+            if (group.get(i).position() == position) {
+                at = i;
+                break;
+            }
+        }
+        if (at < 0) {
+            throw new IllegalStateException("the archive of key '" + key + "' holds no entry of head " + head
+                    + " at position " + position);
+        }
+        try {
+            map.remove(EideticEntry.archiveKey(head, position, heads));
+        } catch (Exception e) {
+            throw new FlinkRuntimeException("cannot drop head " + head + " position " + position
+                    + " from the archive of key '" + key + "'", e);
+        }
+        group.remove(at);
+        removes++;
+    }
+
+    /** The key's archived entries of {@code head} (the map is scanned on the record's first call). */
+    private List<EideticEntry> grouped(int head) {
         if (head < 0 || head >= heads) {
             throw new IllegalArgumentException("head " + head + " outside [0, " + heads + ")");
         }
         if (byHead == null) {
             load();
         }
-        byHead.get(head).forEach(visitor);
+        return byHead.get(head);
+    }
+
+    /** The exact row count when this record has scanned the archive, else -1. */
+    long sizeIfScanned() {
+        if (byHead == null) {
+            return -1;
+        }
+        long n = 0;
+        for (List<EideticEntry> g : byHead) {
+            n += g.size();
+        }
+        return n;
     }
 
     private void load() {
@@ -103,6 +156,9 @@ final class MapStateEideticArchive implements EideticArchive {
 
     @Override
     public long size() {
-        return size.getAsLong();
+        if (byHead == null) {
+            load();
+        }
+        return sizeIfScanned();
     }
 }

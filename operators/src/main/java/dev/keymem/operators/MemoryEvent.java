@@ -13,8 +13,11 @@ import org.apache.flink.annotation.PublicEvolving;
  * token at {@code position} entered head {@code head}'s eidetic store (exact k, v kept);
  * {@link Kind#EVICTED} (from {@code EIDETIC} to {@code ARCHIVE}) it left the store (the lowest innovation
  * when the store overflowed; possibly the token just admitted) and went to the long-term archive, from
- * which it can still be retrieved. {@code score} is the token's innovation {@code ||v - S^T k||} at
- * arrival; {@code step} is the stream position of the token whose step made the decision (decisions
+ * which it can still be retrieved; {@link Kind#ARCHIVE_DROPPED} (from {@code ARCHIVE} to {@code DROPPED})
+ * the head's archive was full ({@code keymem.bmojo.archive-capacity}) and this entry, the lowest
+ * innovation among the archive's and the one evicted at the same step (ties: the older), left it for
+ * good (possibly the entry whose EVICTED event comes just before). {@code score} is the token's
+ * innovation {@code ||v - S^T k||} at arrival; {@code step} is the stream position of the token whose step made the decision (decisions
  * happen when a token leaves the w-token window, so {@code step >= position + w}); {@code draw} is NaN.
  *
  * <p>STR / CMP (memory type RETENTION): the tier moves of a block close ({@link Kind#PINNED},
@@ -43,7 +46,8 @@ public class MemoryEvent {
         COMPRESSED,
         /** STR / CMP: an evicted token written to the T3 archive. */
         ARCHIVED,
-        /** STR / CMP: an archived token dropped from the full T3 archive (the lowest archive score). */
+        /** STR / CMP: an archived token dropped from the full T3 archive (the lowest archive score). B'MOJO: an
+         *  entry dropped from a head's full long-term archive (the lowest innovation). */
         ARCHIVE_DROPPED
     }
 
@@ -84,9 +88,14 @@ public class MemoryEvent {
 
     /** The operator's form of a B'MOJO event. */
     static MemoryEvent of(String key, dev.keymem.models.bmojo.BmojoEvent e) {
-        boolean admitted = e.type() == dev.keymem.models.bmojo.BmojoEvent.Type.ADMITTED;
-        return new MemoryEvent(key, admitted ? Kind.ADMITTED : Kind.EVICTED, e.step(), e.head(), e.position(),
-                e.innovation(), admitted ? "WINDOW" : "EIDETIC", admitted ? "EIDETIC" : "ARCHIVE", Double.NaN);
+        return switch (e.type()) {
+            case ADMITTED -> new MemoryEvent(key, Kind.ADMITTED, e.step(), e.head(), e.position(), e.innovation(),
+                    "WINDOW", "EIDETIC", Double.NaN);
+            case EVICTED -> new MemoryEvent(key, Kind.EVICTED, e.step(), e.head(), e.position(), e.innovation(),
+                    "EIDETIC", "ARCHIVE", Double.NaN);
+            case DROPPED -> new MemoryEvent(key, Kind.ARCHIVE_DROPPED, e.step(), e.head(), e.position(),
+                    e.innovation(), "ARCHIVE", "DROPPED", Double.NaN);
+        };
     }
 
     /** The operator's form of a STR / CMP event. */

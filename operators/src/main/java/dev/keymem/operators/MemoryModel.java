@@ -64,9 +64,12 @@ public interface MemoryModel {
         /**
          * Advances {@code state} in place over {@code tokenIds}, archiving evicted entries in and
          * retrieving from {@code archive}, writes the reads into {@code out} and reports the
-         * admissions and evictions.
+         * admissions, evictions and archive drops.
          */
         BmojoReport advance(BmojoState state, EideticArchive archive, int[] tokenIds, float[] out);
+
+        /** Archived entries kept per head ({@link dev.keymem.models.bmojo.BmojoSettings#archiveCap()}; 0 = unbounded). */
+        int archiveCap();
     }
 
     /** STR / CMP: structured retention with memory tiers (mechanisms.md section 5). */

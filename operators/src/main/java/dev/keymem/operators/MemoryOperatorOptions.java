@@ -158,18 +158,32 @@ public final class MemoryOperatorOptions {
             .withDescription("R >= 1: retrieval happens at every position that is a multiple of R and serves the "
                     + "reads of the next R positions.");
 
+    public static final ConfigOption<Integer> BMOJO_ARCHIVE_CAPACITY =
+            ConfigOptions.key("keymem.bmojo.archive-capacity")
+                    .intType()
+                    .defaultValue(BmojoSettings.DEFAULT_ARCHIVE_CAP)
+                    .withDescription("Long-term archive entries kept per head and key (0: unbounded, only the state "
+                            + "TTL bounds it). When an eviction would exceed it, the entry with the lowest innovation "
+                            + "among the head's archive and the evicted one is dropped for good (ties: the older) and "
+                            + "reported as ARCHIVE_DROPPED. Retrieval scans the whole archive of the key once per "
+                            + "retrieving record, so the cap bounds that scan (and every record that evicts into a "
+                            + "full archive scans it once too). The default 2048 keeps, per head, 512 times the "
+                            + "default retrieve-k and about 32k tokens' worth of default TOP_M admissions "
+                            + "(4 per 64 positions), i.e. at most about 1.2 MB of archive rows per key with the "
+                            + "default 2-head, 32+32-dim model.");
+
     public static final ConfigOption<Boolean> MEMORY_EVENTS_ENABLED = ConfigOptions.key("keymem.memory.events")
             .booleanType()
             .defaultValue(true)
             .withDescription("Emit, per record, what the memory did to tokens' entries (B'MOJO: admitted / "
-                    + "evicted, with head, position and innovation; STR / CMP: tier moves with probability and draw) on the "
+                    + "evicted / archive-dropped, with head, position and innovation; STR / CMP: tier moves with probability and draw) on the "
                     + "side output "
                     + "KeyedMemoryFunction.MEMORY_EVENTS. Unconsumed side outputs are dropped.");
 
     /** The B'MOJO options, in the order the factory copies them. */
     static final java.util.List<ConfigOption<?>> BMOJO_OPTIONS = java.util.List.of(BMOJO_WINDOW, BMOJO_CAPACITY,
             BMOJO_ADMISSION, BMOJO_THRESHOLD, BMOJO_TOP_M, BMOJO_BLOCK_LENGTH, BMOJO_RETRIEVE_K, BMOJO_RETRIEVE_EVERY,
-            MEMORY_EVENTS_ENABLED);
+            BMOJO_ARCHIVE_CAPACITY, MEMORY_EVENTS_ENABLED);
 
     // ---------------------------------------------------------------------------------------------
     // STR / CMP (memory type RETENTION); defaults are RetentionSettings.defaults(K)

@@ -220,6 +220,125 @@ class BmojoMemoryFunctionTest {
         assertTrue(batched.getMessage().contains("keymem.memory.type=BMOJO is not supported"), batched.getMessage());
     }
 
+    /** The small model with an archive of {@link #CAP} entries per head, which the test streams overflow. */
+    static Configuration capped() {
+        Configuration c = options();
+        c.set(MemoryOperatorOptions.BMOJO_ARCHIVE_CAPACITY, CAP);
+        return c;
+    }
+
+    private static final int CAP = 3;
+
+    /** Rows per head of a stored archive, each at most the cap. */
+    private static int[] rowsPerHead(Object keyStates) {
+        int[] n = new int[2];
+        for (Object e : archive(keyStates).values()) {
+            n[((dev.keymem.models.bmojo.EideticEntry) e).head()]++;
+        }
+        return n;
+    }
+
+    private static long count(List<MemoryEvent> events, String key, MemoryEvent.Kind kind) {
+        return events.stream().filter(e -> e.key.equals(key) && e.kind == kind).count();
+    }
+
+    /**
+     * A capped archive across snapshot / restore: outputs, events and every stored state (archive rows
+     * included) equal the uninterrupted run; drops happen on both sides of the snapshot; each head keeps
+     * at most the cap, and the rows are exactly the evictions minus the drops.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void cappedArchiveHoldsAcrossARestore(Backend backend) throws Exception {
+        RestoreRun run = EventMemoryRuns.restoreRun(backend, capped(), interleaved(4, 14, System.nanoTime()));
+        run.assertSameOutputsEventsAndStates();
+        int before = run.got().size();
+        assertTrue(run.atCut().values().stream().anyMatch(v -> archive(v).size() == 2 * CAP),
+                "no key filled its archive before the snapshot");
+        long dropsAtCut = run.atCut().values().stream().mapToLong(v -> bmojo(v).evicted() - archive(v).size()).sum();
+        long dropsAtEnd = run.gotStates().values().stream().mapToLong(v -> bmojo(v).evicted() - archive(v).size()).sum();
+        assertTrue(dropsAtCut > 0 && dropsAtEnd > dropsAtCut, "drops before " + dropsAtCut + ", after " + dropsAtEnd
+                + " (of " + before + " readouts)");
+        for (Map.Entry<String, Object> e : run.gotStates().entrySet()) {
+            int[] rows = rowsPerHead(e.getValue());
+            assertTrue(rows[0] <= CAP && rows[1] <= CAP, e.getKey() + " rows per head " + rows[0] + ", " + rows[1]);
+            long dropped = count(run.gotEvents(), e.getKey(), MemoryEvent.Kind.ARCHIVE_DROPPED);
+            assertTrue(dropped > 0, e.getKey());
+            assertEquals(bmojo(e.getValue()).evicted() - dropped, archive(e.getValue()).size(),
+                    e.getKey() + ": archive rows != evictions - drops");
+        }
+    }
+
+    /** With the cap, the operator's events (drops included) equal the direct model run's, each key alone too. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void cappedArchiveEventsEqualTheDirectRun(Backend backend) throws Exception {
+        long[] drops = {0};
+        EventMemoryRuns.assertEventsEqualDirectRunAndEachKeyAlone(backend, capped(),
+                interleaved(5, 10, System.nanoTime()), e -> {
+                    List<String> fromTo = switch (e.kind) {
+                        case ADMITTED -> List.of("WINDOW", "EIDETIC");
+                        case EVICTED -> List.of("EIDETIC", "ARCHIVE");
+                        case ARCHIVE_DROPPED -> List.of("ARCHIVE", "DROPPED");
+                        default -> List.of("unexpected kind " + e.kind);
+                    };
+                    assertEquals(fromTo, List.of(e.from, e.to), e.toString());
+                    assertTrue(e.head >= 0 && e.head < 2 && e.score >= 0 && Double.isNaN(e.draw), e.toString());
+                    if (e.kind == MemoryEvent.Kind.ARCHIVE_DROPPED) {
+                        drops[0]++;
+                    }
+                });
+        assertTrue(drops[0] > 0, "the cap never dropped anything");
+    }
+
+    /** The chunked form with the cap: the same decisions (drops included) and archive under other record cuts. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void cappedDropsDoNotDependOnRecordCuts(Backend backend) throws Exception {
+        List<TokenRecord> records = interleaved(3, 12, System.nanoTime());
+        CutRuns c = EventMemoryRuns.cutRuns(backend, capped(), records, recut(records, System.nanoTime()));
+        for (String key : c.ra().keySet()) {
+            List<MemoryEvent> x = ofKey(c.ea(), key);
+            List<MemoryEvent> y = ofKey(c.eb(), key);
+            assertTrue(x.stream().anyMatch(e -> e.kind == MemoryEvent.Kind.ARCHIVE_DROPPED), key);
+            assertEquals(x.stream().map(e -> List.of(e.kind, e.step, e.head, e.position)).toList(),
+                    y.stream().map(e -> List.of(e.kind, e.step, e.head, e.position)).toList(), key);
+            assertEquals(archive(c.sa().get(key)).keySet(), archive(c.sb().get(key)).keySet(), key);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void cappedMetricsCountTheDrops(Backend backend) throws Exception {
+        MetricRun run = EventMemoryRuns.metricRun(backend, capped());
+        InterceptingOperatorMetricGroup g = run.metrics();
+        long dropped = run.events().stream().filter(e -> e.kind == MemoryEvent.Kind.ARCHIVE_DROPPED).count();
+        assertTrue(dropped > 0);
+        assertEquals(dropped, ((Counter) g.get("keymemArchiveDropped")).getCount());
+        Histogram archived = (Histogram) g.get("keymemArchiveSizePerKey");
+        assertTrue(archived.getCount() > 0 && archived.getCount() <= run.records().size());
+        assertTrue(archived.getStatistics().getMax() <= 2 * CAP, "max " + archived.getStatistics().getMax());
+        long maxArchive = run.stored().values().stream().mapToLong(v -> archive(v).size()).max().orElseThrow();
+        assertEquals(2 * CAP, maxArchive, "some key's archive is full at the end");
+        long scans = ((Counter) g.get("keymemArchiveScans")).getCount();
+        assertTrue(scans > 0 && scans <= run.records().size(), "at most one archive scan per record: " + scans);
+    }
+
+    @Test
+    void archiveCapacityOptionIsValidatedAndRead() {
+        check(c -> c.set(MemoryOperatorOptions.BMOJO_ARCHIVE_CAPACITY, -1),
+                "keymem.bmojo.archive-capacity must be >= 0 (0 = unbounded archive): -1");
+        Configuration fromStrings = Configuration.fromMap(Map.of("keymem.memory.type", "BMOJO",
+                "keymem.bmojo.archive-capacity", "5"));
+        assertEquals(5, new ConfiguredModelFactory(fromStrings).bmojoSettings().archiveCap());
+        assertEquals(0, new ConfiguredModelFactory(Configuration.fromMap(Map.of("keymem.memory.type", "BMOJO",
+                "keymem.bmojo.archive-capacity", "0"))).bmojoSettings().archiveCap());
+        assertEquals(dev.keymem.models.bmojo.BmojoSettings.DEFAULT_ARCHIVE_CAP,
+                new ConfiguredModelFactory(Configuration.fromMap(Map.of("keymem.memory.type", "BMOJO")))
+                        .bmojoSettings().archiveCap());
+        assertTrue(MemoryOperatorOptions.BMOJO_OPTIONS.contains(MemoryOperatorOptions.BMOJO_ARCHIVE_CAPACITY));
+    }
+
     private static void check(Consumer<Configuration> bad, String message) {
         EventMemoryRuns.assertBuildFails(options(), bad, message);
     }

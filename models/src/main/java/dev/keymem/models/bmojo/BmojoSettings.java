@@ -86,11 +86,19 @@ public record BmojoSettings(
     }
 
     /**
+     * The archive cap of {@link #defaults()}: 2048 entries per head, 512 times the default retrieveK and
+     * about 32k tokens' worth of default admissions (4 per 64 positions), so retrieval's scan of a head's
+     * archive stays bounded while the archive still reaches far back.
+     */
+    public static final int DEFAULT_ARCHIVE_CAP = 2048;
+
+    /**
      * Window 64, 64 eidetic entries per head, top-4 of every 64 positions, 4 entries retrieved every 64
-     * positions, unbounded archive.
+     * positions, at most {@link #DEFAULT_ARCHIVE_CAP} archived entries per head. (The constructor without
+     * archiveCap leaves the archive unbounded, as before the cap existed.)
      */
     public static BmojoSettings defaults() {
-        return new BmojoSettings(64, 64, Admission.TOP_M, 0f, 4, 64, 4, 64);
+        return new BmojoSettings(64, 64, Admission.TOP_M, 0f, 4, 64, 4, 64, DEFAULT_ARCHIVE_CAP);
     }
 
     /** Whether the eidetic memory (and the archive) is on. */

@@ -262,9 +262,11 @@ class BmojoArchiveCapTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BmojoSettings.defaults().withArchiveCap(-1));
         assertTrue(e.getMessage().contains("archiveCap"), e.getMessage());
-        assertEquals(0, BmojoSettings.defaults().archiveCap());
+        assertEquals(BmojoSettings.DEFAULT_ARCHIVE_CAP, BmojoSettings.defaults().archiveCap());
+        assertEquals(0, new BmojoSettings(64, 64, BmojoSettings.Admission.TOP_M, 0f, 4, 64, 4, 64).archiveCap(),
+                "the constructor without a cap keeps the archive unbounded");
         assertEquals(BmojoSettings.defaults(), new BmojoSettings(64, 64, BmojoSettings.Admission.TOP_M, 0f, 4, 64, 4,
-                64, 0));
+                64, 2048));
         assertEquals(7, BmojoSettings.defaults().withArchiveCap(7).withWindow(3).withTopM(1, 2).withCapacity(2)
                 .withRetrieval(1, 1).withThreshold(0.5f).archiveCap());
     }
