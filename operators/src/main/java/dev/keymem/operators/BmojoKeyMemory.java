@@ -96,7 +96,8 @@ final class BmojoKeyMemory extends RowsKeyMemory<BmojoState, EideticEntry> {
     /**
      * The key's archived rows after the record when known without a scan: exact after a record that
      * scanned; the eviction count while no drop can have happened (at most archive-capacity evictions,
-     * or no cap); else -1 (the histogram skips the record).
+     * or no cap: exact unless an earlier run with a cap dropped entries of this key); else -1 (the
+     * histogram skips the record).
      */
     private long archivedRows(BmojoState s, MapStateEideticArchive a) {
         long scanned = a.sizeIfScanned();
