@@ -10,6 +10,18 @@ import java.util.Map;
  * copies) and the same kernels and products, computed serially on the CPU in float32. It lets the
  * host-side pipeline (slot layout, grouping by memory budget, variable lengths, the resident cache
  * and its write-back) be tested on machines without a GPU. It is a test double, not a fast path.
+ *
+ * <p><b>Asynchrony as on CUDA.</b> Copies, launches, products and event records are queued on the current
+ * stream and run only when the host must see them: at {@link #sync()}, at {@link #syncEvent(int)} (the
+ * recording stream up to that record), and at {@link #free(long)} and a staging buffer's free (cudaFree
+ * and cudaFreeHost wait for the device). A stream that {@link #waitEvent waits} for an event first runs
+ * the recording stream up to that record. So an upload reads its staging buffer as it is when the host
+ * next waits, not when it was queued, and a download's staging buffer changes only then: a host that
+ * refills a staging buffer before an earlier upload from it completed, or reads a download before
+ * waiting for it, gets wrong numbers here as it could on a GPU. Arguments that CUDA checks when the call
+ * is made (cuBLAS leading dimensions, pointer-array alignment, unknown kernels) are checked at once;
+ * the float4 kernels (kd_gather, kd_scatter) insist on rows of a multiple of 4 floats at 16-byte
+ * aligned addresses, as the CUDA kernels need.
  */
 final class EmulatedDevice implements Device {
 
@@ -21,6 +33,44 @@ final class EmulatedDevice implements Device {
     private final long capacity;
     private long next = 1;
     private long used;
+
+    /** Per stream, the operations queued and not yet run; a {@link Wait} entry runs another stream first. */
+    @SuppressWarnings("unchecked")
+    private final java.util.ArrayDeque<Object>[] queues = new java.util.ArrayDeque[] {
+        new java.util.ArrayDeque<>(), new java.util.ArrayDeque<>(), new java.util.ArrayDeque<>()};
+    private final long[] issued = new long[3];
+    private final long[] done = new long[3];
+    private final int[] eventStream = new int[64];
+    private final long[] eventSeq = new long[64];
+    private int stream;
+
+    /** Queued on a stream by waitEvent: run stream {@code stream} up to its operation number {@code seq} first. */
+    private record Wait(int stream, long seq) {
+    }
+
+    private void enqueue(Runnable op) {
+        queues[stream].add(op);
+        issued[stream]++;
+    }
+
+    /** Runs stream s's queued operations up to number {@code upTo} (and what they wait for). */
+    private void drain(int s, long upTo) {
+        while (done[s] < upTo) {
+            Object op = queues[s].poll();
+            done[s]++;
+            if (op instanceof Wait w) {
+                drain(w.stream(), w.seq());
+            } else {
+                ((Runnable) op).run();
+            }
+        }
+    }
+
+    private void drainAll() {
+        for (int s = 0; s < queues.length; s++) {
+            drain(s, issued[s]);
+        }
+    }
 
     /** @param capacity the device memory it pretends to have, in bytes */
     EmulatedDevice(int chunk, long capacity) {
@@ -52,6 +102,7 @@ final class EmulatedDevice implements Device {
 
     @Override
     public void free(long ptr) {
+        drainAll(); // cudaFree waits for the device
         ByteBuffer b = memory.remove(ptr >>> SHIFT);
         if (b == null) {
             throw new IllegalArgumentException("free of an unknown pointer " + Long.toHexString(ptr));
@@ -83,7 +134,7 @@ final class EmulatedDevice implements Device {
         return buf(ptr).getLong((int) ((ptr & ((1L << SHIFT) - 1)) + index * 8));
     }
 
-    private static final class Host implements HostBuffer {
+    private final class Host implements HostBuffer {
         final ByteBuffer b;
 
         Host(long bytes) {
@@ -125,6 +176,7 @@ final class EmulatedDevice implements Device {
 
         @Override
         public void free() {
+            drainAll(); // cudaFreeHost waits for the device
         }
     }
 
@@ -138,23 +190,65 @@ final class EmulatedDevice implements Device {
         ByteBuffer from = ((Host) src).b;
         ByteBuffer to = buf(dst);
         int o = (int) (dst & ((1L << SHIFT) - 1));
-        for (long k = 0; k < bytes; k++) {
-            to.put((int) (o + k), from.get((int) (srcByteOffset + k)));
+        checkRange("upload", to, o, bytes, from, srcByteOffset);
+        enqueue(() -> {
+            for (long k = 0; k < bytes; k++) {
+                to.put((int) (o + k), from.get((int) (srcByteOffset + k)));
+            }
+        });
+    }
+
+    private static void checkRange(String what, ByteBuffer device, long devOff, long bytes, ByteBuffer host, long hostOff) {
+        if (bytes < 0 || devOff + bytes > device.capacity() || hostOff < 0 || hostOff + bytes > host.capacity()) {
+            throw new IllegalArgumentException(what + " of " + bytes + " bytes out of range: device allocation of "
+                    + device.capacity() + " at " + devOff + ", staging buffer of " + host.capacity() + " at " + hostOff);
         }
     }
 
     @Override
     public void download(HostBuffer dst, long dstByteOffset, long src, long bytes) {
+        if (bytes == 0) {
+            return; // as CudaDevice: nothing queued, any pointer
+        }
         ByteBuffer to = ((Host) dst).b;
         ByteBuffer from = buf(src);
         int o = (int) (src & ((1L << SHIFT) - 1));
-        for (long k = 0; k < bytes; k++) {
-            to.put((int) (dstByteOffset + k), from.get((int) (o + k)));
-        }
+        checkRange("download", from, o, bytes, to, dstByteOffset);
+        enqueue(() -> {
+            for (long k = 0; k < bytes; k++) {
+                to.put((int) (dstByteOffset + k), from.get((int) (o + k)));
+            }
+        });
     }
 
     @Override
     public void launch(String kernel, int grid, int block, Object... a) {
+        switch (kernel) {
+            case "kd_prep", "kd_tri", "kd_scale", "kd_state", "kd_out", "kd_gather", "kd_scatter" -> { }
+            default -> throw new IllegalArgumentException("no kernel " + kernel);
+        }
+        if (grid == 0) {
+            return; // as CudaDevice
+        }
+        if (kernel.equals("kd_gather") || kernel.equals("kd_scatter")) {
+            int len = (Integer) a[kernel.equals("kd_gather") ? 4 : 3];
+            if (len % 4 != 0) {
+                throw new IllegalArgumentException(kernel + " copies float4s: row length " + len + " is not a multiple of 4");
+            }
+            aligned16(kernel + " dst", (Long) a[0]);
+            aligned16(kernel + " src", (Long) a[1]);
+        }
+        Object[] args = a.clone();
+        enqueue(() -> run(kernel, grid, args));
+    }
+
+    private static void aligned16(String what, long ptr) {
+        if ((ptr & 15) != 0) {
+            throw new IllegalArgumentException(what + " must be 16-byte aligned (float4 accesses): " + Long.toHexString(ptr));
+        }
+    }
+
+    private void run(String kernel, int grid, Object[] a) {
         switch (kernel) {
             case "kd_prep" -> prep(grid, a);
             case "kd_tri" -> tri(grid, a);
@@ -213,6 +307,9 @@ final class EmulatedDevice implements Device {
                 int len = (Integer) a[4];
                 for (int r = 0; r < grid; r++) {
                     int x = i(idx, r);
+                    if (x < 0) {
+                        aligned16("kd_gather alt", alt);
+                    }
                     for (int e = 0; e < len; e++) {
                         float v = x >= 0 ? f(src, (long) x * len + e) : f(alt, (long) (-x - 1) * len + e);
                         setF(dst, (long) r * len + e, v);
@@ -329,6 +426,31 @@ final class EmulatedDevice implements Device {
     public void gemm(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      long a, int lda, long strideA, long b, int ldb, long strideB,
                      float beta, long c, int ldc, long strideC, int batch) {
+        checkGemm("gemm", transA, transB, m, n, k, lda, ldb, ldc, batch);
+        if (batch == 0) {
+            return;
+        }
+        enqueue(() -> gemmNow(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch));
+    }
+
+    /**
+     * The argument checks cuBLAS makes when called (CUBLAS_STATUS_INVALID_VALUE), in row-major terms: each
+     * stored matrix's row stride must cover its row (A: k, or m transposed; B: n, or k transposed; C: n).
+     */
+    private static void checkGemm(String what, boolean transA, boolean transB, int m, int n, int k,
+                                  int lda, int ldb, int ldc, int batch) {
+        if (m < 0 || n < 0 || k < 0 || batch < 0) {
+            throw new IllegalArgumentException(what + ": negative size m=" + m + " n=" + n + " k=" + k + " batch=" + batch);
+        }
+        if (lda < Math.max(1, transA ? m : k) || ldb < Math.max(1, transB ? k : n) || ldc < Math.max(1, n)) {
+            throw new IllegalArgumentException(what + ": leading dimension too small (cuBLAS rejects it): m=" + m + " n=" + n
+                    + " k=" + k + " transA=" + transA + " transB=" + transB + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc);
+        }
+    }
+
+    private void gemmNow(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         long a, int lda, long strideA, long b, int ldb, long strideB,
+                         float beta, long c, int ldc, long strideC, int batch) {
         for (int bt = 0; bt < batch; bt++) {
             long ao = bt * strideA, bo = bt * strideB, co = bt * strideC;
             for (int r = 0; r < m; r++) {
@@ -350,13 +472,25 @@ final class EmulatedDevice implements Device {
     @Override
     public void gemmBatched(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha,
                             long aPtrs, int lda, long bPtrs, int ldb, float beta, long cPtrs, int ldc, int batch) {
-        for (int bt = 0; bt < batch; bt++) {
-            if (((aPtrs | bPtrs | cPtrs) & 7) != 0) {
-                throw new IllegalArgumentException("pointer arrays must be 8-byte aligned");
-            }
-            gemm(tf32, transA, transB, m, n, k, alpha, l(aPtrs, bt), lda, 0, l(bPtrs, bt), ldb, 0,
-                    beta, l(cPtrs, bt), ldc, 0, 1);
+        checkGemm("gemmBatched", transA, transB, m, n, k, lda, ldb, ldc, batch);
+        if (((aPtrs | bPtrs | cPtrs) & 7) != 0) {
+            throw new IllegalArgumentException("pointer arrays must be 8-byte aligned");
         }
+        if (batch == 0) {
+            return;
+        }
+        // the arrays are device memory: read them (with buf's check) when the product runs, as the GPU does
+        enqueue(() -> {
+            for (int bt = 0; bt < batch; bt++) {
+                long a = l(aPtrs, bt);
+                long b = l(bPtrs, bt);
+                long c = l(cPtrs, bt);
+                if (((a | b | c) & 3) != 0) {
+                    throw new IllegalArgumentException("gemmBatched matrix " + bt + " is not float-aligned");
+                }
+                gemmNow(transA, transB, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0, 1);
+            }
+        });
     }
 
     @Override
@@ -364,32 +498,50 @@ final class EmulatedDevice implements Device {
         if (id < 0 || id > 2) {
             throw new IllegalArgumentException("stream " + id);
         }
+        stream = id;
     }
 
     @Override
     public void waitEvent(int id) {
+        if (eventSeq[id] == 0) {
+            return; // never recorded: CUDA treats it as complete
+        }
+        queues[stream].add(new Wait(eventStream[id], eventSeq[id]));
+        issued[stream]++;
     }
 
     @Override
     public void syncEvent(int id) {
+        if (eventSeq[id] != 0) {
+            drain(eventStream[id], eventSeq[id]);
+        }
     }
 
     @Override
     public void record(int id) {
-        events[id] = System.nanoTime();
+        enqueue(() -> events[id] = System.nanoTime());
+        eventStream[id] = stream;
+        eventSeq[id] = issued[stream];
     }
 
     @Override
     public float elapsedMs(int from, int to) {
+        for (int e : new int[] {from, to}) {
+            if (eventSeq[e] == 0 || done[eventStream[e]] < eventSeq[e]) {
+                throw new IllegalStateException("event " + e + " has not completed (cudaErrorNotReady): wait for it first");
+            }
+        }
         return (events[to] - events[from]) / 1e6f;
     }
 
     @Override
     public void sync() {
+        drainAll();
     }
 
     @Override
     public void close() {
+        drainAll();
         memory.clear();
         sizes.clear();
         used = 0;
