@@ -365,7 +365,7 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
             float[] data;
             try {
                 data = load(r);
-            } catch (RuntimeException ex) {
+            } catch (RuntimeException | Error ex) { // an Error too, or the slot would be lost for good
                 freeSlots.add(slot);
                 throw ex;
             }

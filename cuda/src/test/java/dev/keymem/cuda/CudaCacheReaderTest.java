@@ -397,6 +397,42 @@ class CudaCacheReaderTest {
         }
     }
 
+    @Test
+    void aLoadFailingWithAnErrorGivesItsSlotBack() {
+        CellSpec spec = spec(CellKind.GATED_DELTA);
+        MemoryCell cell = Cells.recurrent(spec);
+        long slotBytes = 4L * spec.heads() * spec.keyDim() * spec.valueDim();
+        // a pool of exactly one cache: a slot lost by the failed load would leave none for the next read
+        try (CudaCacheReader reader = open(spec, CudaCacheReader.Options.defaults().withCapacityBytes(slotBytes), 0)) {
+            assertEquals(1, reader.capacityCaches());
+            CacheStore failing = new CacheStore() {
+                @Override
+                public CellState load(long id) {
+                    throw new AssertionError("store corrupted");
+                }
+
+                @Override
+                public void store(long id, CellState state) {
+                }
+
+                @Override
+                public void remove(long id) {
+                }
+            };
+            int hk = spec.heads() * spec.keyDim();
+            int hv = spec.heads() * spec.valueDim();
+            CacheRead bad = new CacheRead(new Owner("a"), summary(0, 0), failing, McReadChecks.gaussian(hk, 1), 1, new float[hv]);
+            assertThrows(AssertionError.class, () -> reader.read(List.of(bad)));
+            InMemoryCacheStore good = new InMemoryCacheStore();
+            good.store(0, McReadChecks.randomState(spec, 2));
+            CacheRead next = new CacheRead(new Owner("b"), summary(0, 0), good, McReadChecks.gaussian(hk, 3), 1, new float[hv]);
+            reader.read(List.of(next));
+            float[] want = new float[hv];
+            cell.read(good.peek(0), next.q(), 1, want);
+            assertTrue(Float64Reference.relError(next.out(), want) <= TOL_CPU);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
     // Arguments and the plug-in function
 
