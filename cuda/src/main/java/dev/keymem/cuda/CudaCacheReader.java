@@ -97,6 +97,12 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
     private static final long MAX_DEFAULT_CAPACITY = 4L << 30;
     private static final long BLOCK_BYTES = 256L << 20;
     private static final int SCATTER_THREADS = 256;
+    /**
+     * The most products one cublasSgemmBatched call gets. cuBLAS documents no upper bound on batchCount,
+     * but batched kernels index the batch by a grid dimension whose y/z limit is 65535, so larger batches
+     * are cut defensively (a pass can hold hundreds of thousands of (read, head) pairs).
+     */
+    static final int MAX_BATCH = 65535;
 
     private final CellSpec spec;
     private final Options options;
@@ -501,8 +507,10 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
                 hIn.putLongs(ptrIndex, a, 0, count);
                 hIn.putLongs(ptrIndex + count, b, 0, count);
                 hIn.putLongs(ptrIndex + 2L * count, c, 0, count);
-                launches.add(new long[] {g.getKey(), inDev + 8 * ptrIndex, inDev + 8 * (ptrIndex + count),
-                    inDev + 8 * (ptrIndex + 2L * count), count});
+                for (int s = 0; s < count; s += MAX_BATCH) { // at most MAX_BATCH products per cuBLAS call
+                    launches.add(new long[] {g.getKey(), inDev + 8 * (ptrIndex + s), inDev + 8 * (ptrIndex + count + s),
+                        inDev + 8 * (ptrIndex + 2L * count + s), Math.min(MAX_BATCH, count - s)});
+                }
                 ptrIndex += 3L * count;
             }
 

@@ -398,6 +398,35 @@ class CudaCacheReaderTest {
     }
 
     @Test
+    void moreProductsThanOneBatchedCallTakesAreCutIntoSeveralCalls() {
+        CellSpec spec = odd(CellKind.DELTA);
+        MemoryCell cell = Cells.recurrent(spec);
+        int hk = spec.heads() * spec.keyDim();
+        int hv = spec.heads() * spec.valueDim();
+        int n = CudaCacheReader.MAX_BATCH / spec.heads() + 7; // one row count, one pass: > MAX_BATCH (read, head) pairs
+        try (CudaCacheReader reader = open(spec)) {
+            InMemoryCacheStore store = new InMemoryCacheStore();
+            for (int id = 0; id < 5; id++) {
+                store.store(id, McReadChecks.randomState(spec, 300 + id));
+            }
+            float[] q = McReadChecks.gaussian(n * hk, 41);
+            List<CacheRead> reads = new ArrayList<>();
+            Owner o = new Owner("k");
+            for (int x = 0; x < n; x++) {
+                reads.add(new CacheRead(o, summary(x % 5, 0), store, Arrays.copyOfRange(q, x * hk, (x + 1) * hk), 1, new float[hv]));
+            }
+            reader.read(reads);
+            assertEquals(1, reader.stats().passes());
+            float[] want = new float[hv];
+            for (int x = 0; x < n; x++) {
+                CacheRead r = reads.get(x);
+                cell.read(store.peek(x % 5), r.q(), 1, want);
+                assertTrue(Float64Reference.relError(r.out(), want) <= TOL_CPU, "read " + x);
+            }
+        }
+    }
+
+    @Test
     void aLoadFailingWithAnErrorGivesItsSlotBack() {
         CellSpec spec = spec(CellKind.GATED_DELTA);
         MemoryCell cell = Cells.recurrent(spec);
