@@ -197,4 +197,65 @@ class CudaCacheReaderGpuTest {
             report("GRM TF32 K=V=128", d, reader);
         }
     }
+
+    /**
+     * Direct reads of {@code spec} (n reads of 1..maxRows rows over 20 caches, one call) against the
+     * float64 oracle; returns the worst relative error.
+     */
+    private static double directReads(CudaCacheReader reader, CellSpec spec, int n, int maxRows, double tol, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        InMemoryCacheStore store = new InMemoryCacheStore();
+        for (int id = 0; id < 20; id++) {
+            store.store(id, McReadChecks.randomState(spec, seed + id));
+        }
+        int hk = spec.heads() * spec.keyDim();
+        int hv = spec.heads() * spec.valueDim();
+        List<CacheRead> reads = new ArrayList<>();
+        List<double[]> exact = new ArrayList<>();
+        for (int x = 0; x < n; x++) {
+            int id = r.nextInt(20);
+            int rows = 1 + r.nextInt(maxRows);
+            float[] q = McReadChecks.gaussian(rows * hk, seed * 7919 + x);
+            reads.add(new CacheRead(new Owner("k" + (id % 3)), new CacheSummary(id, 0, 1, 1, new double[0],
+                    new double[0], 0L, 0, 0, 0), store, q, rows, new float[rows * hv]));
+            exact.add(McReadChecks.float64Read(spec, store.peek(id).data(), q, rows));
+        }
+        reader.read(reads);
+        double worst = 0;
+        for (int x = 0; x < reads.size(); x++) {
+            double e = Float64Reference.relError(reads.get(x).out(), exact.get(x));
+            assertTrue(e <= tol, spec + " read " + x + ": " + e);
+            worst = Math.max(worst, e);
+        }
+        return worst;
+    }
+
+    /**
+     * TF32 (cuBLAS "fast native" math) with product pointers that are not 16-byte aligned: K % 4 == 0 but
+     * V % 4 != 0 puts the output of every odd head at a 4- or 12-byte offset; K % 4 != 0 misaligns the
+     * queries. cuBLAS documents alignment advice for pointer-array batched products in these modes; this
+     * checks that the reader's pointers are accepted and the results right (no misaligned-address error).
+     */
+    @Test
+    void tf32WithUnalignedProductPointers() {
+        for (CellSpec spec : new CellSpec[] {CellSpec.of(CellKind.DELTA, 3, 8, 3, 16), CellSpec.of(CellKind.LINEAR, 3, 64, 5, 16),
+            CellSpec.of(CellKind.GATED_DELTA, 2, 5, 3, 4), CellSpec.of(CellKind.DELTA, 3, 12, 20, 16)}) {
+            try (CudaCacheReader reader = CudaCacheReader.open(spec,
+                    CudaCacheReader.Options.defaults().withCapacityBytes(64L << 20).withTf32(true))) {
+                double worst = directReads(reader, spec, 300, 40, 1e-2, 811);
+                System.out.println("GPU TF32 unaligned " + spec + ": max rel error vs float64 " + worst);
+            }
+        }
+    }
+
+    /** One pass with far more (read, head) pairs than 65535 (the reader cuts them into several cuBLAS calls). */
+    @Test
+    void oneCallWithMoreThan65535Products() {
+        CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 8, 16, 16, 16);
+        try (CudaCacheReader reader = open(spec)) {
+            double worst = directReads(reader, spec, 12000, 1, TOL_64, 9001); // one row count: one group of 96000 products
+            assertEquals(1, reader.stats().passes(), "all reads in one pass");
+            System.out.println("GPU 12000 reads x 8 heads in one pass: max rel error vs float64 " + worst + "; " + reader.stats());
+        }
+    }
 }
