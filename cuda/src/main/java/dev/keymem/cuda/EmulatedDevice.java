@@ -66,8 +66,13 @@ final class EmulatedDevice implements Device {
         }
     }
 
+    /**
+     * Runs everything queued. The order is the unkind one for the usual roles (2: downloads, which
+     * consume the compute stream; 0: compute, which consumes uploads; 1: uploads), so that a missing
+     * {@link #waitEvent} shows up as stale data instead of being hidden by a lucky order.
+     */
     private void drainAll() {
-        for (int s = 0; s < queues.length; s++) {
+        for (int s : new int[] {2, 0, 1}) {
             drain(s, issued[s]);
         }
     }

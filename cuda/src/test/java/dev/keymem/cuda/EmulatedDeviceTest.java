@@ -76,6 +76,24 @@ class EmulatedDeviceTest {
     }
 
     @Test
+    void withoutAWaitAStreamDoesNotSeeTheOtherStreamsWork() {
+        try (EmulatedDevice d = new EmulatedDevice(64, MB)) {
+            long a = d.malloc(16);
+            Device.HostBuffer in = d.pinned(16);
+            Device.HostBuffer out = d.pinned(16);
+            in.putFloats(0, new float[] {1, 2, 3, 4}, 0, 4);
+            d.useStream(1);
+            d.upload(a, in, 0, 16);
+            d.useStream(2); // no waitEvent: the download may run first, and here it does
+            d.download(out, 0, a, 16);
+            d.sync();
+            float[] got = new float[4];
+            out.getFloats(0, got, 0, 4);
+            assertArrayEquals(new float[4], got);
+        }
+    }
+
+    @Test
     void timingsOfUnfinishedEventsAreRefused() {
         try (EmulatedDevice d = new EmulatedDevice(64, MB)) {
             d.record(0);
