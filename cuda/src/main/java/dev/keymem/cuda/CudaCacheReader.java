@@ -306,10 +306,24 @@ public final class CudaCacheReader implements CacheReader, AutoCloseable {
                 p.run();
             } catch (RuntimeException | Error e) {
                 p.abandon();
+                quiesce(e);
                 throw e;
             } finally {
                 p.releaseTemporary();
             }
+        }
+    }
+
+    /**
+     * After a failed pass: waits for what it may have queued (an upload still reading the staging buffer
+     * the next call refills, or that a grown buffer frees), so no copy outlives the pass; a further error
+     * (the device itself failed) is attached to the first.
+     */
+    private void quiesce(Throwable failure) {
+        try {
+            dev.sync();
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
         }
     }
 
