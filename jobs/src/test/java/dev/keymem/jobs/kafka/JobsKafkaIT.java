@@ -1,7 +1,6 @@
 package dev.keymem.jobs.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -136,7 +135,8 @@ class JobsKafkaIT {
             String id = s.get("source").asText() + "#" + s.get("summary").asLong();
             assertEquals(s.get("source").asText(), new String(r.key(), StandardCharsets.UTF_8));
             // Kafka offsets differ from line numbers: compare all but the offsets.
-            assertEquals(withoutOffsets(JSON.readTree(expected.get(id))), withoutOffsets(s), "summary " + id);
+            assertEquals(KafkaTestSupport.summaryWithoutOffsets(JSON.readTree(expected.get(id))),
+                    KafkaTestSupport.summaryWithoutOffsets(s), "summary " + id);
             copies.merge(id, 1, Integer::sum);
         }
         assertEquals(expected.keySet(), copies.keySet(), "summaries seen by read_committed");
@@ -144,7 +144,7 @@ class JobsKafkaIT {
         System.out.println(copies.size() + " summaries exactly once; read_uncommitted sees "
                 + KafkaTopics.readToEnd(conn, "log-summaries", false, Duration.ofSeconds(30)).size());
 
-        assertDeadLetters(conn, "dead-letters-logs", "logs", records, meta, poison);
+        KafkaTestSupport.assertDeadLetters(conn, "dead-letters-logs", "logs", records, meta, poison);
     }
 
     @Test
@@ -209,34 +209,6 @@ class JobsKafkaIT {
         assertTrue(users.size() > 20, "many interleaved users: " + users.size());
         System.out.println(answered.size() + " answers exactly once for " + users.size() + " users");
 
-        assertDeadLetters(conn, "dead-letters-users", "user-events", records, meta, poison);
-    }
-
-    private static JsonNode withoutOffsets(JsonNode s) {
-        com.fasterxml.jackson.databind.node.ObjectNode c = s.deepCopy();
-        c.remove("from_offset");
-        c.remove("to_offset");
-        c.get("retained").forEach(r -> ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("offset"));
-        return c;
-    }
-
-    private static void assertDeadLetters(KafkaConnection conn, String dlq, String topic,
-                                          List<ProducerRecord<byte[], byte[]>> records, List<RecordMetadata> meta,
-                                          Map<Integer, String> poison) throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> dead = KafkaTopics.readToEnd(conn, dlq, true, Duration.ofSeconds(30));
-        assertEquals(poison.size(), dead.size(), "dead letters");
-        Map<Long, DeadLetter> byAt = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : dead) {
-            DeadLetter d = DeadLetter.fromJson(new String(r.value(), StandardCharsets.UTF_8));
-            byAt.put(d.partition * 1_000_000L + d.offset, d);
-        }
-        for (Map.Entry<Integer, String> e : poison.entrySet()) {
-            RecordMetadata m = meta.get(e.getKey());
-            DeadLetter d = byAt.get(m.partition() * 1_000_000L + m.offset());
-            assertNotNull(d, "dead letter for " + topic + "-" + m.partition() + "@" + m.offset());
-            assertEquals(e.getValue(), d.reason);
-            assertEquals(topic, d.topic);
-            assertTrue(java.util.Arrays.equals(records.get(e.getKey()).value(), d.value), "raw value kept: " + d);
-        }
+        KafkaTestSupport.assertDeadLetters(conn, "dead-letters-users", "user-events", records, meta, poison);
     }
 }

@@ -1,7 +1,6 @@
 package dev.keymem.jobs.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -157,23 +156,7 @@ class KafkaExactlyOnceIT {
         System.out.println("read_uncommitted sees " + uncommitted + " output records, read_committed " + VALID);
 
         // Dead letters: each poison record once, with reason and coordinates.
-        List<ConsumerRecord<byte[], byte[]>> dead = KafkaTopics.readToEnd(conn, DLQ, true, Duration.ofSeconds(30));
-        assertEquals(poison.size(), dead.size(), "dead letters");
-        Map<Long, DeadLetter> byOffset = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : dead) {
-            DeadLetter d = DeadLetter.fromJson(new String(r.value(), StandardCharsets.UTF_8));
-            byOffset.put(d.partition * 1_000_000L + d.offset, d);
-        }
-        for (Map.Entry<Integer, String> e : poison.entrySet()) {
-            ProducerRecord<byte[], byte[]> sent = records.get(e.getKey());
-            RecordMetadata m = meta.get(e.getKey());
-            DeadLetter d = byOffset.get(m.partition() * 1_000_000L + m.offset());
-            assertNotNull(d, "dead letter for " + IN + "-" + m.partition() + "@" + m.offset());
-            assertEquals(e.getValue(), d.reason);
-            assertEquals(IN, d.topic);
-            assertEquals(sent.key() == null ? null : new String(sent.key(), StandardCharsets.UTF_8), d.key);
-            assertTrue(java.util.Arrays.equals(sent.value(), d.value), "raw value kept for " + d);
-        }
+        KafkaTestSupport.assertDeadLetters(conn, DLQ, IN, records, meta, poison);
     }
 
     static byte[] bytes(String s) {
