@@ -47,13 +47,14 @@ final class ContextCommand implements Subcommand {
         CliOptions.Parsed p = options.parse(args);
         ContextSettings settings = ContextSettings.defaults().withTopEvents(p.positiveInt("top", 5));
         KafkaConnection conn = JobCli.kafka(p);
-        Path chk = Files.createTempDirectory("memctl-context-chk");
-        StreamExecutionEnvironment env = JobCli.environment(p, chk);
+        Path input = conn == null ? JobCli.input(p) : null;
+        JobCli.LocalRun run = JobCli.localRun(p, "context");
+        Path chk = run.checkpoints();
+        StreamExecutionEnvironment env = run.env();
         if (conn != null) {
             return JobCli.runOnKafka(p, conn, env, chk, "context", "user-events", "user-context",
                     records -> UserContextJob.build(records, settings), err);
         }
-        Path input = JobCli.input(p);
         List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
         String outFile = p.string("output", null);
         String deadFile = p.string("dead-letters", null);

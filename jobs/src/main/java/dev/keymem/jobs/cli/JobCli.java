@@ -40,6 +40,9 @@ final class JobCli {
 
     static KafkaConnection kafka(CliOptions.Parsed p) throws UsageException, IOException {
         String bootstrap = p.string("kafka", null);
+        if (bootstrap != null && p.string("input", null) != null) {
+            throw new UsageException("give either --input FILE or --kafka BOOTSTRAP, not both");
+        }
         if (bootstrap == null) {
             if (p.string("kafka-config", null) != null) {
                 throw new UsageException("option --kafka-config needs --kafka BOOTSTRAP");
@@ -78,9 +81,6 @@ final class JobCli {
                           String command, String inTopic, String outTopic,
                           Function<DataStream<KafkaRecord>, DataStream<JobOutput>> job, PrintStream err)
             throws Exception {
-        if (p.string("input", null) != null) {
-            throw new UsageException("give either --input FILE or --kafka BOOTSTRAP, not both");
-        }
         String in = p.string("in-topic", inTopic);
         String out = p.string("out-topic", outTopic);
         String dlq = p.string("dlq-topic", "dead-letters");
@@ -98,12 +98,20 @@ final class JobCli {
         return Memctl.EXIT_OK;
     }
 
-    /** A local environment: MiniCluster on 127.0.0.1, RocksDB, checkpoints into {@code checkpoints}. */
-    static StreamExecutionEnvironment environment(CliOptions.Parsed p, Path checkpoints) throws UsageException {
+    /** A local environment (MiniCluster on 127.0.0.1, RocksDB) and the temporary directory of its checkpoints. */
+    record LocalRun(StreamExecutionEnvironment env, Path checkpoints) {
+    }
+
+    /**
+     * Parses the environment options, then creates the checkpoint directory (so a usage error leaves no
+     * temporary directory behind) and the environment.
+     */
+    static LocalRun localRun(CliOptions.Parsed p, String command) throws UsageException, IOException {
         int parallelism = p.positiveInt("parallelism", 2);
         int checkpointMs = p.positiveInt("checkpoint-ms", 1000);
-        return StreamExecutionEnvironment.getExecutionEnvironment(
-                EmbeddedJobs.config(checkpoints, checkpointMs, parallelism));
+        Path chk = Files.createTempDirectory("memctl-" + command + "-chk");
+        return new LocalRun(StreamExecutionEnvironment.getExecutionEnvironment(
+                EmbeddedJobs.config(chk, checkpointMs, parallelism)), chk);
     }
 
     /**

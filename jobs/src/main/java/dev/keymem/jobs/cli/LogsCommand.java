@@ -85,14 +85,15 @@ final class LogsCommand implements Subcommand {
         LogSummarySettings settings = settings(p);
         KafkaConnection conn = JobCli.kafka(p);
         String source = p.string("source", null);
-        Path chk = Files.createTempDirectory("memctl-logs-chk");
-        StreamExecutionEnvironment env = JobCli.environment(p, chk);
+        Path input = conn == null ? JobCli.input(p) : null;
+        JobCli.LocalRun run = JobCli.localRun(p, "logs");
+        Path chk = run.checkpoints();
+        StreamExecutionEnvironment env = run.env();
         TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
         if (conn != null) {
             return JobCli.runOnKafka(p, conn, env, chk, "logs", "logs", "log-summaries",
                     records -> LogSummaryJob.build(records, source, settings, fe), err);
         }
-        Path input = JobCli.input(p);
         List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
         String outFile = p.string("output", null);
         String deadFile = p.string("dead-letters", null);

@@ -241,6 +241,7 @@ class MemctlKafkaIT {
         Path in = dir.resolve("lines.log");
         Files.writeString(in, "hello\n");
         String bootstrap = kafka.bootstrapServers();
+        List<String> tempBefore = checkpointDirs();
         for (String command : List.of("logs", "context")) {
             Run both = memctl(command, "--input", in.toString(), "--kafka", bootstrap, "--bounded");
             assertEquals(2, both.code(), both.err());
@@ -254,6 +255,17 @@ class MemctlKafkaIT {
         Run noConfig = memctl("context", "--kafka", bootstrap, "--kafka-config", missing.toString());
         assertEquals(2, noConfig.code(), noConfig.err());
         assertTrue(noConfig.err().contains("Kafka client config " + missing + " not found"), noConfig.err());
+        Run badParallelism = memctl("logs", "--input", in.toString(), "--parallelism", "0");
+        assertEquals(2, badParallelism.code(), badParallelism.err());
+        assertEquals(tempBefore, checkpointDirs(), "a usage error left a checkpoint directory behind");
+    }
+
+    /** The memctl checkpoint directories in the temporary folder, sorted. */
+    private static List<String> checkpointDirs() throws Exception {
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("memctl-") && n.contains("-chk"))
+                    .sorted().toList();
+        }
     }
 
     private static Map<String, JsonNode> byId(List<String> lines, Function<JsonNode, String> id) throws Exception {
