@@ -196,11 +196,7 @@ final class EmulatedDevice implements Device {
         ByteBuffer to = buf(dst);
         int o = (int) (dst & ((1L << SHIFT) - 1));
         checkRange("upload", to, o, bytes, from, srcByteOffset);
-        enqueue(() -> {
-            for (long k = 0; k < bytes; k++) {
-                to.put((int) (o + k), from.get((int) (srcByteOffset + k)));
-            }
-        });
+        enqueue(() -> to.put(o, from, (int) srcByteOffset, (int) bytes));
     }
 
     private static void checkRange(String what, ByteBuffer device, long devOff, long bytes, ByteBuffer host, long hostOff) {
@@ -219,11 +215,7 @@ final class EmulatedDevice implements Device {
         ByteBuffer from = buf(src);
         int o = (int) (src & ((1L << SHIFT) - 1));
         checkRange("download", from, o, bytes, to, dstByteOffset);
-        enqueue(() -> {
-            for (long k = 0; k < bytes; k++) {
-                to.put((int) (dstByteOffset + k), from.get((int) (o + k)));
-            }
-        });
+        enqueue(() -> to.put((int) dstByteOffset, from, o, (int) bytes));
     }
 
     @Override
