@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Advances many keys' matrix memories (gated delta, delta, gated linear, linear) in one device step
- * with the chunked algorithm of mechanisms.md, on a CUDA GPU.
+ * with the chunked algorithm of docs/design/mechanisms.md, on a CUDA GPU.
  *
  * <p>Per key and head the stream is cut into chunks of C tokens (C = {@link Options#chunk()}, keys'
  * lengths padded with no-op tokens: k = v = beta = g = 0). With G the in-chunk cumulative sum of g and

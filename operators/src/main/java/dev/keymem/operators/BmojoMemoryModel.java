@@ -8,7 +8,7 @@ import dev.keymem.models.model.Projector;
 import java.util.Objects;
 
 /**
- * B'MOJO (fading + eidetic memory, mechanisms.md section 3) behind the model layer's
+ * B'MOJO (fading + eidetic memory, docs/design/mechanisms.md section 3) behind the model layer's
  * {@link Projector}: token ids are embedded and projected into one chunk, and B'MOJO advances the
  * key's memory over it. {@code reference} selects {@link dev.keymem.models.bmojo.Bmojo#forwardReference}
  * (token by token: with projections that do not depend on the record's length, as the scalar

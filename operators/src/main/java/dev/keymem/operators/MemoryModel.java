@@ -56,7 +56,7 @@ public interface MemoryModel {
         void advance(CachingState state, CacheStore caches, int[] tokenIds, float[] out);
     }
 
-    /** B'MOJO: fading + eidetic memory over a cell (mechanisms.md section 3). */
+    /** B'MOJO: fading + eidetic memory over a cell (docs/design/mechanisms.md section 3). */
     interface Bmojo extends MemoryModel {
         /** A fresh state at position 0 with empty eidetic buffers. */
         BmojoState newState();
@@ -72,7 +72,7 @@ public interface MemoryModel {
         int archiveCap();
     }
 
-    /** STR / CMP: structured retention with memory tiers (mechanisms.md section 5). */
+    /** STR / CMP: structured retention with memory tiers (docs/design/mechanisms.md section 5). */
     interface Retention extends MemoryModel {
         /** A fresh state at position 0 whose draws are seeded by {@code keySeed}. */
         RetentionState newState(long keySeed);

@@ -96,14 +96,14 @@ public final class MemoryOperatorOptions {
             .enumType(MemoryType.class)
             .defaultValue(MemoryType.PLAIN)
             .withDescription("PLAIN: one cell state per key. CACHING: Memory Caching (segments frozen into cached "
-                    + "checkpoints that later tokens read, mechanisms.md section 2). BMOJO: fading + eidetic memory "
-                    + "(mechanisms.md section 3; settings keymem.bmojo.*). keymem.cell.form=recurrent runs B'MOJO's "
+                    + "checkpoints that later tokens read, docs/design/mechanisms.md section 2). BMOJO: fading + eidetic memory "
+                    + "(docs/design/mechanisms.md section 3; settings keymem.bmojo.*). keymem.cell.form=recurrent runs B'MOJO's "
                     + "token-by-token reference form: with keymem.backend=scalar its outputs and admissions are "
                     + "bitwise independent of how records cut the stream. 'chunked' runs the fast form: outputs "
                     + "agree across cuts within float rounding, and an admission can differ only for an innovation "
                     + "within rounding of the threshold or of a rival. BMOJO emits what it kept and why on the side "
                     + "output KeyedMemoryFunction.MEMORY_EVENTS. RETENTION: STR / CMP structured retention with "
-                    + "memory tiers (mechanisms.md section 5; settings keymem.retention.*; the configured cell is the "
+                    + "memory tiers (docs/design/mechanisms.md section 5; settings keymem.retention.*; the configured cell is the "
                     + "innovation cell): per-key deterministic decisions, emitted on MEMORY_EVENTS (pinned, retained, "
                     + "evicted, compressed, archived, archive-dropped with their probability and draw).");
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * STR / CMP structured retention with memory tiers (mechanisms.md section 5) behind the model layer's
+ * STR / CMP structured retention with memory tiers (docs/design/mechanisms.md section 5) behind the model layer's
  * {@link Projector}: token ids are embedded and projected into one chunk and {@link TieredRetention}
  * advances the key's memory over it (the configured cell is the innovation cell). Every decision
  * depends only on positions and tokens, so outputs, events and states do not depend on record cuts

@@ -6,7 +6,7 @@ import dev.keymem.models.io.SafeTensorsDtype;
 import dev.keymem.models.io.SafeTensorsFile;
 
 /**
- * The validated inputs of {@code memctl cell}, in the PyTorch layouts of mechanisms.md: q, k
+ * The validated inputs of {@code memctl cell}, in the PyTorch layouts of docs/design/mechanisms.md: q, k
  * {@code [B,T,H,K]}, v {@code [B,T,H,V]}, beta and g {@code [B,T,H]} (only those the kind uses),
  * optional initial_state {@code [B,H,K,V]} and, with the normaliser, optional initial_key_sums
  * {@code [B,H,K]}. B, T, H and K come from q, V from v. Every problem is a {@link UsageException}

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * B'MOJO, fading + eidetic memory (mechanisms.md section 3), over any {@link MemoryCell}. Holds no
+ * B'MOJO, fading + eidetic memory (docs/design/mechanisms.md section 3), over any {@link MemoryCell}. Holds no
  * per-key data (that is a {@link BmojoState} plus an {@link EideticArchive}), so one instance serves
  * every key; as thread-safe as its cell (one instance per operator instance).
  *

@@ -3,7 +3,7 @@ package dev.keymem.models.bmojo;
 import java.util.Objects;
 
 /**
- * Settings of B'MOJO (mechanisms.md section 3). Validated on construction.
+ * Settings of B'MOJO (docs/design/mechanisms.md section 3). Validated on construction.
  *
  * <ul>
  *   <li>{@code window} (w &gt;= 1): the read of the token at position p sees the raw tokens of the

@@ -1,5 +1,5 @@
 /**
- * B'MOJO: fading + eidetic memory (mechanisms.md section 3) over any memory cell.
+ * B'MOJO: fading + eidetic memory (docs/design/mechanisms.md section 3) over any memory cell.
  *
  * <p>How an operator uses it: one {@link dev.keymem.models.bmojo.Bmojo} per operator instance (it is
  * stateless weights and settings; its cell keeps scratch buffers), and per key a

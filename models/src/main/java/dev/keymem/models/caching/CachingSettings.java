@@ -3,7 +3,7 @@ package dev.keymem.models.caching;
 import java.util.Objects;
 
 /**
- * Settings of Memory Caching (mechanisms.md section 2). Validated on construction; the combinations
+ * Settings of Memory Caching (docs/design/mechanisms.md section 2). Validated on construction; the combinations
  * that depend on the cell (independent carry-over with a merging structure) are checked by
  * {@link MemoryCaching}'s constructor.
  *

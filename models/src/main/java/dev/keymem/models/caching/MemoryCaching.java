@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Memory Caching (mechanisms.md section 2) over any {@link MemoryCell}. It holds no per-key data (that
+ * Memory Caching (docs/design/mechanisms.md section 2) over any {@link MemoryCell}. It holds no per-key data (that
  * lives in a {@link CachingState} and a {@link CacheStore}), so one instance serves every key; it is as
  * thread-safe as its cell (the matrix cells keep scratch buffers: one instance per operator instance).
  * Gate queries passed with a RESIDUAL read are ignored.

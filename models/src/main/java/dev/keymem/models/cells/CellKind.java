@@ -2,7 +2,7 @@ package dev.keymem.models.cells;
 
 import java.util.Locale;
 
-/** The recurrent memory cells of mechanisms.md section 1. */
+/** The recurrent memory cells of docs/design/mechanisms.md section 1. */
 public enum CellKind {
     /** S = S + k v^T. */
     LINEAR(false, false),

@@ -19,7 +19,7 @@ import dev.keymem.models.backend.TensorBackend;
  *   O   = diag(exp(G)) Q~ S0 + (Q~ K^T .* D) U
  *   S_c = exp(G_c) S0 + (diag(D[c][:]) K)^T U   (the decay is applied to U's rows)
  * </pre>
- * The first form of U equals T diag(beta) V - W S0 with W = T diag(beta exp(G)) K (mechanisms.md);
+ * The first form of U equals T diag(beta) V - W S0 with W = T diag(beta exp(G)) K (docs/design/mechanisms.md);
  * multiplying K S0 first saves one c x c x K product. The normaliser's denominators are
  * {@code q~_t . z0 + sum_{i<=t} q~_t . k_i}, the row sums of the undecayed causal Q~ K^T plus
  * {@code q~ . z0}; the key sums then grow by the chunk's keys.

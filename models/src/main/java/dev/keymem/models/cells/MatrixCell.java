@@ -13,7 +13,7 @@ package dev.keymem.models.cells;
  */
 public abstract class MatrixCell implements MemoryCell {
 
-    /** Added to the normaliser's denominator, as in mechanisms.md. */
+    /** Added to the normaliser's denominator, as in docs/design/mechanisms.md. */
     public static final double NORMALISER_EPS = 1e-10;
 
     protected final CellSpec spec;

@@ -3,7 +3,7 @@ package dev.keymem.models.cells;
 /**
  * A memory cell: stateless weights and hyper-parameters; the per-key {@link CellState} is passed in
  * and out explicitly. Every cell has a token-by-token recurrent form and a chunked form that must
- * agree (mechanisms.md section 1); both implement this interface.
+ * agree (docs/design/mechanisms.md section 1); both implement this interface.
  */
 public interface MemoryCell {
 

@@ -1,7 +1,7 @@
 package dev.keymem.models.cells;
 
 /**
- * The token-by-token form of the four matrix cells (mechanisms.md section 1), written to be
+ * The token-by-token form of the four matrix cells (docs/design/mechanisms.md section 1), written to be
  * obviously correct: per token and head,
  * <pre>
  *   linear:       S = S + k v^T

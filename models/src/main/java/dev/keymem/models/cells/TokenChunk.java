@@ -3,7 +3,7 @@ package dev.keymem.models.cells;
 import java.util.Arrays;
 
 /**
- * T consecutive tokens of one key, in the layouts of mechanisms.md with the batch dimension dropped:
+ * T consecutive tokens of one key, in the layouts of docs/design/mechanisms.md with the batch dimension dropped:
  * q and k {@code [T,H,K]}, v {@code [T,H,V]}, beta and g {@code [T,H]} (null when the cell does not
  * use them). q is the raw query; cells multiply it by the spec's scale.
  */

@@ -3,7 +3,7 @@ package dev.keymem.models.retention;
 import java.util.Objects;
 
 /**
- * Settings of structured token retention with memory tiers (mechanisms.md section 5).
+ * Settings of structured token retention with memory tiers (docs/design/mechanisms.md section 5).
  *
  * <ul>
  *   <li>{@code sinks} s: the first s positions of a stream are pinned forever (attention sinks).</li>

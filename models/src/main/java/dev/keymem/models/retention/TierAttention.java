@@ -3,7 +3,7 @@ package dev.keymem.models.retention;
 import java.util.List;
 
 /**
- * The read of mechanisms.md section 5: for each head, one softmax attention of scale * q over the union
+ * The read of docs/design/mechanisms.md section 5: for each head, one softmax attention of scale * q over the union
  * of the exact tiers (each entry: logit scale q . k, value v) and the T2 slots (logit
  * scale q . kbar + ln n, value vbar). Each tier is reduced on its own to (max logit m_i, sum of
  * exp(logit - m_i) l_i, unnormalised output o_i), and the tiers are merged exactly:

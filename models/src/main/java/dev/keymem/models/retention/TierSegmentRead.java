@@ -4,7 +4,7 @@ import dev.keymem.models.backend.TensorBackend;
 import java.util.List;
 
 /**
- * The fast form of the read of mechanisms.md section 5 for a segment of queries inside one aligned block
+ * The fast form of the read of docs/design/mechanisms.md section 5 for a segment of queries inside one aligned block
  * (so sinks, T1, the recalled entries and the T2 slots are fixed and only T0 grows). Per head, the
  * segment's c queries are scored against every column of [sinks, T0, T1, recalled, T2 slots] with one
  * dense product through {@link TensorBackend#gemm}; each row is masked causally (a T0 column at position

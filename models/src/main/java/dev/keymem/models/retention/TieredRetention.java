@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Structured token retention with memory tiers, STR / CMP (mechanisms.md section 5). It holds no
+ * Structured token retention with memory tiers, STR / CMP (docs/design/mechanisms.md section 5). It holds no
  * per-key data (that lives in a {@link RetentionState} and an {@link ArchiveStore}), so one instance
  * serves every key. It keeps scratch buffers (and so may its innovation cell): one instance per operator
  * instance (thread).

@@ -1,5 +1,5 @@
 /**
- * STR / CMP: structured token retention with memory tiers (mechanisms.md section 5).
+ * STR / CMP: structured token retention with memory tiers (docs/design/mechanisms.md section 5).
  *
  * <p>How an operator uses it: one {@link dev.keymem.models.retention.TieredRetention} per operator
  * instance (stateless settings plus an innovation {@link dev.keymem.models.cells.MemoryCell}, whose

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** B'MOJO against the float64 oracle, and the invariants of mechanisms.md section 3. */
+/** B'MOJO against the float64 oracle, and the invariants of docs/design/mechanisms.md section 3. */
 class BmojoTest {
 
     private static final double TOL = 1e-4;

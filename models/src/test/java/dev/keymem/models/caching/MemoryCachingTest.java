@@ -23,7 +23,7 @@ import dev.keymem.models.testing.RandomInputs;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Memory Caching against the float64 oracle, and the invariants of mechanisms.md section 2. */
+/** Memory Caching against the float64 oracle, and the invariants of docs/design/mechanisms.md section 2. */
 class MemoryCachingTest {
 
     private static final double TOL = 1e-4;

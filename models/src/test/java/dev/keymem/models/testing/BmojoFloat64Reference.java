@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * An independent float64 oracle for B'MOJO (mechanisms.md section 3) over the four matrix cells,
+ * An independent float64 oracle for B'MOJO (docs/design/mechanisms.md section 3) over the four matrix cells,
  * written as literally as the spec reads, token by token, with lists and no shared code with the
  * production classes: the cell recurrence in double, the innovation ||v - S^T k|| (S after the decay,
  * before the write), admission when a token leaves the window (threshold, or the top-m of each aligned

@@ -3,7 +3,7 @@ package dev.keymem.models.testing;
 import dev.keymem.models.cells.CellKind;
 
 /**
- * An independent float64 oracle for the four matrix cells of mechanisms.md section 1, written as
+ * An independent float64 oracle for the four matrix cells of docs/design/mechanisms.md section 1, written as
  * literally as the spec reads, token by token, with no shared code with the production cells.
  * Layouts: q,k [T,H,K], v [T,H,V], beta,g [T,H], state [H,K,V] (+ key sums [H,K] when normalising).
  */

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A float64 oracle for Memory Caching over the four matrix cells, written from mechanisms.md section 2
+ * A float64 oracle for Memory Caching over the four matrix cells, written from docs/design/mechanisms.md section 2
  * and the documented rules of dev.keymem.models.caching, token by token, sharing no code with it. The
  * cell recurrence is {@link Float64Reference} run one token at a time.
  */

@@ -12,7 +12,7 @@ import dev.keymem.models.cells.Cells;
 import dev.keymem.models.cells.TokenChunk;
 
 /**
- * B'MOJO's innovation store ({@link Bmojo}, mechanisms.md section 3) as a benchmark memory: a delta-rule
+ * B'MOJO's innovation store ({@link Bmojo}, docs/design/mechanisms.md section 3) as a benchmark memory: a delta-rule
  * fading memory, a window of w raw tokens, w fading tokens and an eidetic store of the most innovative
  * tokens (TOP_M admission, 4 of every 64 positions; the lowest innovation is evicted), no long-term
  * retrieval. A read sees 2w + capacity entries; {@link #forBudget} splits a budget B as w = B / 8 and
