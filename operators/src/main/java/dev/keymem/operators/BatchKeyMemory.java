@@ -1,5 +1,8 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.BatchMemoryModel;
+import dev.keymem.operators.model.BatchCachingModel;
+
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.caching.MemoryCaching;
 import dev.keymem.models.cells.BatchAdvancer;

@@ -1,5 +1,10 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.MemoryModel;
+import dev.keymem.operators.model.MemoryModelFactory;
+import dev.keymem.operators.model.BatchMemoryModel;
+import dev.keymem.operators.model.BatchCachingModel;
+
 import dev.keymem.models.caching.CacheReader;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.caching.MemoryCaching;
@@ -115,7 +120,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         }
     }
 
-    private final BatchModelFactory modelFactory;
+    private final MemoryModelFactory modelFactory;
     private final Duration ttl;
     private final int maxTokensPerRecord;
     private final int maxKeys;
@@ -139,7 +144,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     /** Resident advancers only: states advanced since the last sync, not yet in Flink state. */
     private transient LinkedHashMap<Object, Object> unwritten;
 
-    public BatchedMemoryOperator(BatchModelFactory modelFactory, ReadableConfig options) {
+    public BatchedMemoryOperator(MemoryModelFactory modelFactory, ReadableConfig options) {
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
         this.ttl = options.get(MemoryOperatorOptions.STATE_TTL);
         this.maxTokensPerRecord = RecordValidator.maxTokens(options);
@@ -171,7 +176,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
 
     /** An operator over the model the options describe. */
     public static BatchedMemoryOperator fromOptions(ReadableConfig options) {
-        return new BatchedMemoryOperator(BatchModelFactory.fromOptions(options), options);
+        return new BatchedMemoryOperator(MemoryModelFactory.batchedFromOptions(options), options);
     }
 
     /** Applies the batched operator (configured by {@code options}) to a keyed token stream. */

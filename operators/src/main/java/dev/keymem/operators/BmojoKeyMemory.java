@@ -1,5 +1,7 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.MemoryModel;
+
 import dev.keymem.models.bmojo.BmojoEvent;
 import dev.keymem.models.bmojo.BmojoReport;
 import dev.keymem.models.bmojo.BmojoState;

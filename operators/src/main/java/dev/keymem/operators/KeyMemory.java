@@ -1,5 +1,7 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.MemoryModel;
+
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
 import dev.keymem.state.CachingStatePiece;

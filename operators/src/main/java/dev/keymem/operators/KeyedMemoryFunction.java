@@ -1,5 +1,8 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.MemoryModel;
+import dev.keymem.operators.model.MemoryModelFactory;
+
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.bmojo.EideticEntry;
 import dev.keymem.models.caching.CachingState;
@@ -120,7 +123,7 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
 
     /** A function over the model the options describe. */
     public static KeyedMemoryFunction fromOptions(Configuration options) {
-        return new KeyedMemoryFunction(new ConfiguredModelFactory(options), options);
+        return new KeyedMemoryFunction(MemoryModelFactory.fromOptions(options), options);
     }
 
     /** The plain memory's state (with Flink state TTL when configured). */
@@ -167,23 +170,36 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = modelFactory.create();
-        if (model instanceof MemoryModel.Caching c) {
-            memory = new KeyMemory.Caching(getRuntimeContext().getState(cachingDescriptor()),
-                    getRuntimeContext().getMapState(cachesDescriptor()), c);
-        } else if (model instanceof MemoryModel.Bmojo b) {
-            memory = new BmojoKeyMemory(getRuntimeContext().getState(bmojoDescriptor()),
-                    getRuntimeContext().getMapState(archiveDescriptor()), b,
-                    new BmojoKeyMemory.Metrics(getRuntimeContext().getMetricGroup()), emitEvents);
-        } else if (model instanceof MemoryModel.Retention r) {
-            memory = new RetentionKeyMemory(getRuntimeContext().getState(retentionDescriptor()),
-                    getRuntimeContext().getMapState(t3Descriptor()), r, retentionSeed,
-                    new RetentionKeyMemory.Metrics(getRuntimeContext().getMetricGroup()), emitEvents);
-        } else if (model instanceof MemoryModel.Plain p) {
-            memory = new KeyMemory.Plain(getRuntimeContext().getState(onlineDescriptor()), p);
-        } else {
-            throw new IllegalArgumentException("model " + model.getClass().getName()
-                    + " is neither MemoryModel.Plain, MemoryModel.Caching, MemoryModel.Bmojo nor MemoryModel.Retention");
-        }
+        var rc = getRuntimeContext();
+        memory = model.accept(new MemoryModel.Visitor<KeyMemory>() {
+            @Override
+            public KeyMemory plain(MemoryModel.Plain p) {
+                return new KeyMemory.Plain(rc.getState(onlineDescriptor()), p);
+            }
+
+            @Override
+            public KeyMemory caching(MemoryModel.Caching c) {
+                return new KeyMemory.Caching(rc.getState(cachingDescriptor()), rc.getMapState(cachesDescriptor()), c);
+            }
+
+            @Override
+            public KeyMemory bmojo(MemoryModel.Bmojo b) {
+                return new BmojoKeyMemory(rc.getState(bmojoDescriptor()), rc.getMapState(archiveDescriptor()), b,
+                        new BmojoKeyMemory.Metrics(rc.getMetricGroup()), emitEvents);
+            }
+
+            @Override
+            public KeyMemory retention(MemoryModel.Retention r) {
+                return new RetentionKeyMemory(rc.getState(retentionDescriptor()), rc.getMapState(t3Descriptor()), r,
+                        retentionSeed, new RetentionKeyMemory.Metrics(rc.getMetricGroup()), emitEvents);
+            }
+
+            @Override
+            public KeyMemory events(MemoryModel.Events e) {
+                throw new IllegalArgumentException(MemoryOperatorOptions.MEMORY_TYPE.key() + "=EVENTS takes event "
+                        + "records and queries: use EventMemoryFunction, not KeyedMemoryFunction");
+            }
+        });
         if (!(memory instanceof KeyMemory.Plain) && !ttl.isZero()) {
             keyTtl = new KeyTtl(getRuntimeContext().getState(KeyTtl.descriptor()), ttl);
         }

@@ -1,5 +1,8 @@
 package dev.keymem.operators;
 
+import dev.keymem.models.events.EventSettings;
+import org.apache.flink.configuration.ReadableConfig;
+
 import dev.keymem.models.bmojo.BmojoSettings;
 import dev.keymem.models.caching.CachingSettings;
 import java.time.Duration;
@@ -89,7 +92,9 @@ public final class MemoryOperatorOptions {
         /** B'MOJO: fading + eidetic memory; the bounded state in a ValueState, the long-term archive as MapState rows. */
         BMOJO,
         /** STR / CMP: structured retention with memory tiers; the bounded state in a ValueState, T3 as MapState rows. */
-        RETENTION
+        RETENTION,
+        /** The event memory (EventMemoryFunction): events with terms, a vector and a payload, and queries. */
+        EVENTS
     }
 
     public static final ConfigOption<MemoryType> MEMORY_TYPE = ConfigOptions.key("keymem.memory.type")
@@ -105,7 +110,8 @@ public final class MemoryOperatorOptions {
                     + "output KeyedMemoryFunction.MEMORY_EVENTS. RETENTION: STR / CMP structured retention with "
                     + "memory tiers (docs/design/mechanisms.md section 5; settings keymem.retention.*; the configured cell is the "
                     + "innovation cell): per-key deterministic decisions, emitted on MEMORY_EVENTS (pinned, retained, "
-                    + "evicted, compressed, archived, archive-dropped with their probability and draw).");
+                    + "evicted, compressed, archived, archive-dropped with their probability and draw). EVENTS: the event "
+                    + "memory of docs/design/mechanisms.md section 6 (EventMemoryFunction; settings keymem.events.*).");
 
     // ---------------------------------------------------------------------------------------------
     // B'MOJO (memory type BMOJO); defaults are BmojoSettings.defaults()
@@ -181,7 +187,8 @@ public final class MemoryOperatorOptions {
                     + "KeyedMemoryFunction.MEMORY_EVENTS. Unconsumed side outputs are dropped.");
 
     /** The B'MOJO options, in the order the factory copies them. */
-    static final java.util.List<ConfigOption<?>> BMOJO_OPTIONS = java.util.List.of(BMOJO_WINDOW, BMOJO_CAPACITY,
+    /** Every B'MOJO option (keymem.bmojo.*). */
+    public static final java.util.List<ConfigOption<?>> BMOJO_OPTIONS = java.util.List.of(BMOJO_WINDOW, BMOJO_CAPACITY,
             BMOJO_ADMISSION, BMOJO_THRESHOLD, BMOJO_TOP_M, BMOJO_BLOCK_LENGTH, BMOJO_RETRIEVE_K, BMOJO_RETRIEVE_EVERY,
             BMOJO_ARCHIVE_CAPACITY, MEMORY_EVENTS_ENABLED);
 
@@ -242,7 +249,8 @@ public final class MemoryOperatorOptions {
                     + "per key and replay identically after a restore.");
 
     /** The STR / CMP options, in the order the factory copies them. */
-    static final java.util.List<ConfigOption<?>> RETENTION_OPTIONS = java.util.List.of(RETENTION_SINKS,
+    /** Every STR / CMP option (keymem.retention.*). */
+    public static final java.util.List<ConfigOption<?>> RETENTION_OPTIONS = java.util.List.of(RETENTION_SINKS,
             RETENTION_WINDOW, RETENTION_BLOCK, RETENTION_RETAINED_CAP, RETENTION_COMPRESSED_SLOTS,
             RETENTION_ARCHIVE_CAP, RETENTION_ARCHIVE_TOP_K, RETENTION_WEIGHTS, RETENTION_SEED);
 
@@ -334,7 +342,7 @@ public final class MemoryOperatorOptions {
             .stringType()
             .defaultValue("cpu")
             .withDescription("What runs the batched operator's step: 'cpu' (the configured cell, key after key) or "
-                    + "the name of a class implementing dev.keymem.operators.BatchAdvancerProvider with a public "
+                    + "the name of a class implementing dev.keymem.operators.model.BatchAdvancerProvider with a public "
                     + "no-argument constructor (e.g. a CUDA advancer), loaded on the task managers.");
 
     public static final ConfigOption<String> BATCH_CACHE_READER = ConfigOptions.key("keymem.batch.cache-reader")
@@ -342,7 +350,130 @@ public final class MemoryOperatorOptions {
             .defaultValue("cpu")
             .withDescription("What reads the cached checkpoints in the batched operator's Memory Caching step "
                     + "(memory type CACHING): 'cpu' (the configured cell, cache after cache) or the name of a class "
-                    + "implementing dev.keymem.operators.CacheReaderProvider or java.util.function.Function<CellSpec, "
+                    + "implementing dev.keymem.operators.model.CacheReaderProvider or java.util.function.Function<CellSpec, "
                     + "CacheReader> with a public no-argument constructor (e.g. a CUDA reader that reads many keys' "
                     + "caches in one device step), loaded on the task managers.");
+
+    // ---------------------------------------------------------------------------------------------
+    // The event memory (memory type EVENTS, EventMemoryFunction); defaults are EventSettings.defaults()
+
+    public static final ConfigOption<Integer> EVENTS_DIMENSION = ConfigOptions.key("keymem.events.dimension")
+            .intType()
+            .defaultValue(256)
+            .withDescription("D: the length of an event's dense vector (MemoryRecord.vector / k / q). Records "
+                    + "without a vector get their terms hashed into D dimensions.");
+
+    public static final ConfigOption<Integer> EVENTS_CELL_DIM = ConfigOptions.key("keymem.events.cell-dim")
+            .intType()
+            .defaultValue(32)
+            .withDescription("d_c: the fading gated_delta cell's key and value size; vectors are projected from D "
+                    + "to d_c by a fixed seeded Gaussian projection (the identity when D = d_c).");
+
+    public static final ConfigOption<Float> EVENTS_BETA = ConfigOptions.key("keymem.events.beta")
+            .floatType()
+            .defaultValue(0.5f)
+            .withDescription("Write strength of the fading cell, in (0, 1].");
+
+    public static final ConfigOption<Float> EVENTS_DECAY = ConfigOptions.key("keymem.events.decay")
+            .floatType()
+            .defaultValue(0.99f)
+            .withDescription("Per-event decay exp(g) of the fading cell, in (0, 1].");
+
+    public static final ConfigOption<Integer> EVENTS_WINDOW = ConfigOptions.key("keymem.events.window")
+            .intType()
+            .defaultValue(32)
+            .withDescription("W: the most recent events every query considers (exact).");
+
+    public static final ConfigOption<Integer> EVENTS_EIDETIC = ConfigOptions.key("keymem.events.eidetic-capacity")
+            .intType()
+            .defaultValue(64)
+            .withDescription("M: events kept in the eidetic tier (the most innovative so far, with payloads); 0 = "
+                    + "no tier. The tier outlives the archive's cap and TTL.");
+
+    public static final ConfigOption<Integer> EVENTS_SEGMENT = ConfigOptions.key("keymem.events.segment-length")
+            .intType()
+            .defaultValue(128)
+            .withDescription("L: events per segment summary (the mean vector of a closed segment, one MapState row).");
+
+    public static final ConfigOption<Integer> EVENTS_ROUTE_K = ConfigOptions.key("keymem.events.route-k")
+            .intType()
+            .defaultValue(4)
+            .withDescription("k: segments a query is routed to by their summaries (SSC); their events are scored. "
+                    + "0 = no routing.");
+
+    public static final ConfigOption<Integer> EVENTS_POSTINGS_READ = ConfigOptions.key("keymem.events.postings-read")
+            .intType()
+            .defaultValue(512)
+            .withDescription("Most recent postings a query reads per term (rarest terms first).");
+
+    public static final ConfigOption<Integer> EVENTS_MAX_CANDIDATES = ConfigOptions.key("keymem.events.max-candidates")
+            .intType()
+            .defaultValue(1024)
+            .withDescription("Most events a query finds through postings (beyond the window, the eidetic tier and "
+                    + "the routed segments).");
+
+    public static final ConfigOption<Integer> EVENTS_ARCHIVE_CAP = ConfigOptions.key("keymem.events.archive-capacity")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Most archived events per key (0 = unbounded); beyond it the oldest event's row (and "
+                    + "its segment's summary once the whole segment is gone) is removed, one per event. Must be 0 "
+                    + "or at least the window and the segment length.");
+
+    public static final ConfigOption<java.time.Duration> EVENTS_ARCHIVE_TTL = ConfigOptions.key("keymem.events.archive-ttl")
+            .durationType()
+            .defaultValue(java.time.Duration.ZERO)
+            .withDescription("Flink state TTL of the archive rows, postings, term statistics and segment summaries "
+                    + "(from their write; 0 = none). The hot state and the eidetic tier are not subject to it "
+                    + "(keymem.state.ttl clears a whole idle key).");
+
+    public static final ConfigOption<Integer> EVENTS_POSTINGS_CAP = ConfigOptions.key("keymem.events.postings-capacity")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Most postings kept per term and key (0 = unbounded); beyond it the oldest is removed.");
+
+    public static final ConfigOption<String> EVENTS_WEIGHTS = ConfigOptions.key("keymem.events.weights")
+            .stringType()
+            .defaultValue(EventSettings.Weights.defaults().toString())
+            .withDescription("Score weights 'lexical,dense,read,novelty,recency' (docs/design/mechanisms.md section "
+                    + "6; the ablation in docs/benchmarks.md shows what each buys).");
+
+    public static final ConfigOption<Integer> EVENTS_TOP = ConfigOptions.key("keymem.events.top")
+            .intType()
+            .defaultValue(5)
+            .withDescription("Events in an answer (a query record's own 'top' > 0 overrides it).");
+
+    public static final ConfigOption<Integer> EVENTS_MAX_TERMS = ConfigOptions.key("keymem.events.max-terms")
+            .intType()
+            .defaultValue(4096)
+            .withDescription("Most terms (token ids) a record may carry; longer records are dead letters.");
+
+    public static final ConfigOption<Integer> EVENTS_MAX_PAYLOAD = ConfigOptions.key("keymem.events.max-payload-bytes")
+            .intType()
+            .defaultValue(64 * 1024)
+            .withDescription("Largest payload a record may carry; larger records are dead letters.");
+
+    /** Every event memory option (keymem.events.*). */
+    public static final java.util.List<ConfigOption<?>> EVENTS_OPTIONS = java.util.List.of(EVENTS_DIMENSION,
+            EVENTS_CELL_DIM, EVENTS_BETA, EVENTS_DECAY, EVENTS_WINDOW, EVENTS_EIDETIC, EVENTS_SEGMENT, EVENTS_ROUTE_K,
+            EVENTS_POSTINGS_READ, EVENTS_MAX_CANDIDATES, EVENTS_ARCHIVE_CAP, EVENTS_ARCHIVE_TTL, EVENTS_POSTINGS_CAP,
+            EVENTS_WEIGHTS, EVENTS_TOP, EVENTS_MAX_TERMS, EVENTS_MAX_PAYLOAD);
+
+    /** The event memory settings the options describe; a bad value fails naming its option. */
+    public static EventSettings eventSettings(ReadableConfig o) {
+        EventSettings.Weights w;
+        try {
+            w = EventSettings.Weights.parse(o.get(EVENTS_WEIGHTS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(EVENTS_WEIGHTS.key() + ": " + e.getMessage(), e);
+        }
+        EventSettings d = EventSettings.defaults();
+        try {
+            return new EventSettings(o.get(EVENTS_DIMENSION), o.get(EVENTS_CELL_DIM), o.get(EVENTS_BETA),
+                    o.get(EVENTS_DECAY), o.get(EVENTS_WINDOW), o.get(EVENTS_EIDETIC), o.get(EVENTS_SEGMENT),
+                    o.get(EVENTS_ROUTE_K), o.get(EVENTS_POSTINGS_READ), o.get(EVENTS_MAX_CANDIDATES),
+                    o.get(EVENTS_ARCHIVE_CAP), o.get(EVENTS_POSTINGS_CAP), d.k1(), d.b(), w, d.seed());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("keymem.events.*: " + e.getMessage(), e);
+        }
+    }
 }

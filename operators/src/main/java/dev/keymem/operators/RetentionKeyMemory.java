@@ -1,5 +1,7 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.MemoryModel;
+
 import dev.keymem.models.retention.RetainedToken;
 import dev.keymem.models.retention.RetentionEvent;
 import dev.keymem.models.retention.RetentionState;

@@ -21,9 +21,9 @@
  * <p>{@link dev.keymem.operators.BatchedMemoryOperator} is the batched form for plain memories and
  * Memory Caching (B'MOJO and STR / CMP are refused): it buffers many keys' records and advances them
  * in one step, one {@link dev.keymem.models.cells.BatchAdvancer} call (a GPU one through
- * {@link dev.keymem.operators.BatchAdvancerProvider}) and, for Memory Caching, one
+ * {@link dev.keymem.operators.model.BatchAdvancerProvider}) and, for Memory Caching, one
  * {@link dev.keymem.models.caching.CacheReader} call per segment piece for all keys' cache reads
- * (pluggable through {@link dev.keymem.operators.CacheReaderProvider}), with the same outputs, state,
+ * (pluggable through {@link dev.keymem.operators.model.CacheReaderProvider}), with the same outputs, state,
  * TTL and dead letters as the per-record operator:
  *
  * <pre>{@code

@@ -1,5 +1,11 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.MemoryModel;
+import dev.keymem.operators.model.ConfiguredModelFactory;
+import dev.keymem.operators.model.BatchMemoryModel;
+import dev.keymem.operators.model.BatchCachingModel;
+import dev.keymem.operators.model.CacheReaderProvider;
+
 import static dev.keymem.operators.BatchedMemoryOperatorTest.assertClose;
 import static dev.keymem.operators.BatchedMemoryOperatorTest.assertSameByKey;
 import static dev.keymem.operators.BatchedMemoryOperatorTest.concat;
@@ -283,7 +289,7 @@ class BatchedCachingOperatorTest {
                 + "CacheReaderProvider class name)");
         opts.set(MemoryOperatorOptions.BATCH_CACHE_READER, String.class.getName());
         assertMessage(opts, "keymem.batch.cache-reader: class 'java.lang.String' does not implement "
-                + "dev.keymem.operators.CacheReaderProvider nor java.util.function.Function<CellSpec, CacheReader>");
+                + "dev.keymem.operators.model.CacheReaderProvider nor java.util.function.Function<CellSpec, CacheReader>");
         opts.set(MemoryOperatorOptions.BATCH_CACHE_READER, ResidentTestAdvancer.Factory.class.getName());
         assertMessage(opts, "keymem.batch.cache-reader: '" + ResidentTestAdvancer.Factory.class.getName()
                 + "' returned " + ResidentTestAdvancer.class.getName() + ", not a CacheReader");

@@ -1,5 +1,7 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.ConfiguredModelFactory;
+
 import static dev.keymem.operators.KeyedMemoryFunctionTest.assertReadoutBitwise;
 import static dev.keymem.operators.OperatorTestSupport.VOCAB;
 import static dev.keymem.operators.OperatorTestSupport.byKey;
@@ -537,7 +539,7 @@ class BatchedMemoryOperatorTest {
         opts.set(MemoryOperatorOptions.BATCH_ADVANCER, String.class.getName());
         IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
                 () -> new ConfiguredModelFactory(opts).createBatched());
-        assertTrue(wrong.getMessage().contains("does not implement dev.keymem.operators.BatchAdvancerProvider nor "
+        assertTrue(wrong.getMessage().contains("does not implement dev.keymem.operators.model.BatchAdvancerProvider nor "
                         + "java.util.function.Function"),
                 wrong.getMessage());
 

@@ -1,5 +1,8 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.ConfiguredModelFactory;
+import dev.keymem.operators.model.BmojoMemoryModel;
+
 import static dev.keymem.operators.EventMemoryRuns.concat;
 import static dev.keymem.operators.EventMemoryRuns.events;
 import static dev.keymem.operators.EventMemoryRuns.ofKey;

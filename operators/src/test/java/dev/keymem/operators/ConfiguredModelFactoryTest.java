@@ -1,5 +1,8 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.MemoryModel;
+import dev.keymem.operators.model.ConfiguredModelFactory;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

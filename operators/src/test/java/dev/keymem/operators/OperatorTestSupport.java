@@ -1,5 +1,8 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.MemoryModel;
+import dev.keymem.operators.model.ConfiguredModelFactory;
+
 import dev.keymem.models.bmojo.BmojoEvent;
 import dev.keymem.models.bmojo.BmojoReport;
 import dev.keymem.models.bmojo.BmojoState;

@@ -1,5 +1,7 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.CacheReaderProvider;
+
 import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.caching.CacheRead;
 import dev.keymem.models.caching.CacheReader;

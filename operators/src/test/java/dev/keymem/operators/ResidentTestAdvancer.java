@@ -1,5 +1,7 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.BatchAdvancerProvider;
+
 import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellSpec;

@@ -1,5 +1,8 @@
 package dev.keymem.operators;
 
+import dev.keymem.operators.model.ConfiguredModelFactory;
+import dev.keymem.operators.model.RetentionMemoryModel;
+
 import static dev.keymem.operators.OperatorTestSupport.interleaved;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

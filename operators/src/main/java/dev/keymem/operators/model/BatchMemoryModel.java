@@ -1,4 +1,6 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
+
+import dev.keymem.operators.BatchedMemoryOperator;
 
 import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.cells.CellState;
@@ -6,7 +8,7 @@ import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.cells.TokenChunk;
 import dev.keymem.models.model.Projector;
 import java.util.Objects;
-import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.Internal;
 
 /**
  * A plain memory split the way {@link BatchedMemoryOperator} uses it: the {@link Projector} turns
@@ -15,7 +17,7 @@ import org.apache.flink.annotation.PublicEvolving;
  * {@link MemoryModel.Plain} it advances one key as a batch of one, so the per-record operator and
  * the batched one can share it.
  */
-@PublicEvolving
+@Internal
 public final class BatchMemoryModel extends CellMemoryModel {
 
     private final BatchAdvancer advancer;

@@ -1,4 +1,4 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
 
 import dev.keymem.models.bmojo.BmojoReport;
 import dev.keymem.models.bmojo.BmojoState;
@@ -8,6 +8,10 @@ import dev.keymem.models.retention.ArchiveStore;
 import dev.keymem.models.retention.RetentionEvent;
 import dev.keymem.models.retention.RetentionState;
 import java.util.List;
+import dev.keymem.models.events.EventMemory;
+import dev.keymem.models.events.EventState;
+import dev.keymem.models.events.EventStore;
+import dev.keymem.models.events.EventWrite;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
 import org.apache.flink.annotation.PublicEvolving;
@@ -23,7 +27,27 @@ import org.apache.flink.annotation.PublicEvolving;
  * carry any key's data from one call to the next.
  */
 @PublicEvolving
-public interface MemoryModel {
+public sealed interface MemoryModel
+        permits MemoryModel.Plain, MemoryModel.Caching, MemoryModel.Bmojo, MemoryModel.Retention, MemoryModel.Events {
+
+    /**
+     * Dispatches on the kind of model (the operators bind the matching state to it), so callers need no
+     * {@code instanceof} chain and a new kind is a compile error wherever it is not handled.
+     */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One case per kind of model. */
+    interface Visitor<R> {
+        R plain(Plain model);
+
+        R caching(Caching model);
+
+        R bmojo(Bmojo model);
+
+        R retention(Retention model);
+
+        R events(Events model);
+    }
 
     /** Token ids must lie in [0, vocabSize()). */
     int vocabSize();
@@ -36,7 +60,12 @@ public interface MemoryModel {
     int stateSize();
 
     /** A plain memory cell. */
-    interface Plain extends MemoryModel {
+    non-sealed interface Plain extends MemoryModel {
+        @Override
+        default <R> R accept(Visitor<R> visitor) {
+            return visitor.plain(this);
+        }
+
         /** A fresh state at position 0. */
         CellState newState();
 
@@ -45,7 +74,12 @@ public interface MemoryModel {
     }
 
     /** Memory Caching over a cell. */
-    interface Caching extends MemoryModel {
+    non-sealed interface Caching extends MemoryModel {
+        @Override
+        default <R> R accept(Visitor<R> visitor) {
+            return visitor.caching(this);
+        }
+
         /** A fresh state at position 0 with no caches. */
         CachingState newState();
 
@@ -57,7 +91,12 @@ public interface MemoryModel {
     }
 
     /** B'MOJO: fading + eidetic memory over a cell (docs/design/mechanisms.md section 3). */
-    interface Bmojo extends MemoryModel {
+    non-sealed interface Bmojo extends MemoryModel {
+        @Override
+        default <R> R accept(Visitor<R> visitor) {
+            return visitor.bmojo(this);
+        }
+
         /** A fresh state at position 0 with empty eidetic buffers. */
         BmojoState newState();
 
@@ -73,7 +112,12 @@ public interface MemoryModel {
     }
 
     /** STR / CMP: structured retention with memory tiers (docs/design/mechanisms.md section 5). */
-    interface Retention extends MemoryModel {
+    non-sealed interface Retention extends MemoryModel {
+        @Override
+        default <R> R accept(Visitor<R> visitor) {
+            return visitor.retention(this);
+        }
+
         /** A fresh state at position 0 whose draws are seeded by {@code keySeed}. */
         RetentionState newState(long keySeed);
 
@@ -82,5 +126,29 @@ public interface MemoryModel {
          * the reads into {@code out} and returns what happened to tokens at the block closes.
          */
         List<RetentionEvent> advance(RetentionState state, ArchiveStore archive, int[] tokenIds, float[] out);
+    }
+
+    /**
+     * The event memory (docs/design/mechanisms.md section 6): one record is one event (terms, a dense vector,
+     * a payload), a query reads every tier and returns the best events. Token ids are the terms (any ints);
+     * {@link #vocabSize()} is {@link Integer#MAX_VALUE}.
+     */
+    non-sealed interface Events extends MemoryModel {
+        @Override
+        default <R> R accept(Visitor<R> visitor) {
+            return visitor.events(this);
+        }
+
+        /** D, the dense vectors' length. */
+        int dimension();
+
+        /** A fresh memory at position 0. */
+        EventState newState();
+
+        /** Absorbs one event (vector null: the terms hashed). */
+        EventWrite write(EventState state, EventStore store, int[] terms, float[] vector, byte[] payload);
+
+        /** The {@code top} best events for a query (vector null: the terms hashed); reads only. */
+        EventMemory.Answer query(EventState state, EventStore store, int[] terms, float[] vector, int top);
     }
 }

@@ -1,4 +1,7 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
+
+import dev.keymem.operators.MemoryOperatorOptions;
+import dev.keymem.operators.BatchedMemoryOperator;
 
 import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.caching.CacheReader;

@@ -1,4 +1,6 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
+
+import dev.keymem.operators.MemoryOperatorOptions;
 
 import dev.keymem.models.cells.CellSpec;
 import java.util.function.Function;

@@ -1,4 +1,8 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
+
+import org.apache.flink.annotation.Internal;
+import dev.keymem.operators.MemoryOperatorOptions;
+import dev.keymem.operators.KeyedMemoryFunction;
 
 import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.TensorBackend;
@@ -32,6 +36,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * {@link CellMemoryModel}, a {@link CachingMemoryModel} (memory type CACHING) or a
  * {@link BmojoMemoryModel} (memory type BMOJO) or a {@link RetentionMemoryModel} (memory type RETENTION).
  */
+@Internal
 public final class ConfiguredModelFactory implements MemoryModelFactory {
 
     private static final long serialVersionUID = 1L;
@@ -53,6 +58,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         }
         if (retention()) {
             retentionSettings();
+        }
+        if (events()) {
+            MemoryOperatorOptions.eventSettings(this.options);
         }
     }
 
@@ -196,6 +204,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.RETENTION_OPTIONS) {
             copyOne(options, c, o);
         }
+        for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.EVENTS_OPTIONS) {
+            copyOne(options, c, o);
+        }
         return c;
     }
 
@@ -241,8 +252,15 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         return w;
     }
 
+    private boolean events() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.EVENTS;
+    }
+
     @Override
     public MemoryModel create() {
+        if (events()) {
+            return new EventsMemoryModel(MemoryOperatorOptions.eventSettings(options));
+        }
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
         ModelWeights weights = weights(c, learnedGates());
@@ -269,11 +287,20 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
      * {@link BatchCachingModel} (memory type CACHING). B'MOJO and STR / CMP are refused.
      */
     public MemoryModel createBatched() {
-        if (bmojo() || retention()) {
+        checkBatched();
+        return buildBatched();
+    }
+
+    /** Fails (with the reason) when the options describe a memory the batched operator cannot advance. */
+    void checkBatched() {
+        if (bmojo() || retention() || events()) {
             throw new IllegalArgumentException("the batched operator advances PLAIN and CACHING memories only: "
                     + MemoryOperatorOptions.MEMORY_TYPE.key() + "=" + options.get(MemoryOperatorOptions.MEMORY_TYPE)
                     + " is not supported (use KeyedMemoryFunction)");
         }
+    }
+
+    private MemoryModel buildBatched() {
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
         MemoryCell cell = form().equals("recurrent") ? Cells.recurrent(c.cell()) : Cells.chunked(c.cell(), backend);

@@ -1,5 +1,6 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
 
+import org.apache.flink.annotation.Internal;
 import dev.keymem.models.bmojo.BmojoReport;
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.bmojo.EideticArchive;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * the fast chunked {@link dev.keymem.models.bmojo.Bmojo#forward} (outputs equal up to float rounding
  * across cuts; admissions can differ only for innovations within rounding of the threshold or a rival).
  */
+@Internal
 public final class BmojoMemoryModel implements MemoryModel.Bmojo {
 
     private final Projector projector;

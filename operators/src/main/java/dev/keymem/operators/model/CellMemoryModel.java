@@ -1,5 +1,6 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
 
+import org.apache.flink.annotation.Internal;
 import dev.keymem.models.cells.CellState;
 import dev.keymem.models.cells.MemoryCell;
 import dev.keymem.models.cells.TokenChunk;
@@ -10,6 +11,7 @@ import java.util.Objects;
  * A plain memory cell behind the model layer's {@link Projector}: token ids are embedded and
  * projected into one {@link TokenChunk}, and the cell advances the state over it in one call.
  */
+@Internal
 public class CellMemoryModel implements MemoryModel.Plain {
 
     private final Projector projector;

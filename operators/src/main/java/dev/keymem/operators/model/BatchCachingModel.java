@@ -1,4 +1,6 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
+
+import dev.keymem.operators.BatchedMemoryOperator;
 
 import dev.keymem.models.caching.CacheReader;
 import dev.keymem.models.caching.CacheStore;
@@ -8,7 +10,7 @@ import dev.keymem.models.cells.BatchAdvancer;
 import dev.keymem.models.model.Projector;
 import java.util.List;
 import java.util.Objects;
-import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.Internal;
 
 /**
  * A Memory Caching memory split the way {@link BatchedMemoryOperator} uses it: the {@link Projector}
@@ -19,7 +21,7 @@ import org.apache.flink.annotation.PublicEvolving;
  * key's reads and states are bit for bit those of {@link CachingMemoryModel}. As a
  * {@link MemoryModel.Caching} it advances one key as a batch of one (an unnamed owner).
  */
-@PublicEvolving
+@Internal
 public final class BatchCachingModel extends CachingMemoryModel {
 
     private final BatchAdvancer advancer;

@@ -1,5 +1,6 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
 
+import org.apache.flink.annotation.Internal;
 import dev.keymem.models.caching.CacheStore;
 import dev.keymem.models.caching.CachingSettings;
 import dev.keymem.models.caching.CachingState;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * into one chunk (plus learned gate queries when the settings ask for them), and
  * {@link MemoryCaching#forward} advances the key's memory, cutting segments by token position.
  */
+@Internal
 public class CachingMemoryModel implements MemoryModel.Caching {
 
     private final Projector projector;

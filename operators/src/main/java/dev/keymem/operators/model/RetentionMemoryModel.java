@@ -1,5 +1,6 @@
-package dev.keymem.operators;
+package dev.keymem.operators.model;
 
+import org.apache.flink.annotation.Internal;
 import dev.keymem.models.cells.TokenChunk;
 import dev.keymem.models.model.Projector;
 import dev.keymem.models.retention.ArchiveStore;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * depends only on positions and tokens, so outputs, events and states do not depend on record cuts
  * (given projections that do not depend on a record's length, as the scalar backend's).
  */
+@Internal
 public final class RetentionMemoryModel implements MemoryModel.Retention {
 
     private final Projector projector;
