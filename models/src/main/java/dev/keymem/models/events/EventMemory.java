@@ -1,0 +1,488 @@
+package dev.keymem.models.events;
+
+import dev.keymem.models.cells.CellKind;
+import dev.keymem.models.cells.CellSpec;
+import dev.keymem.models.cells.CellState;
+import dev.keymem.models.cells.Cells;
+import dev.keymem.models.cells.MemoryCell;
+import dev.keymem.models.cells.TokenChunk;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The event memory of docs/design/mechanisms.md section 6. Holds settings and the fixed projection only;
+ * a key's memory is its {@link EventState} plus its {@link EventStore}, passed to every call, so one
+ * instance serves every key of a subtask. Deterministic: the same events give the same state, rows and
+ * answers, bit for bit (scores are summed in double in a fixed order; candidates are visited by position).
+ *
+ * <p>Per {@link #write}: the hot state, one archive row, and per distinct term one frequency read and
+ * write and one posting row (plus at most one posting and one archive drop under caps), at a segment
+ * close one summary row, on an eidetic admission one slot row: bounded by the event, not by the history.
+ */
+public final class EventMemory {
+    private final EventSettings settings;
+    private final MemoryCell cell;
+    /** d_c x D, row-major; null for the identity (D == d_c). */
+    private final float[] projection;
+
+    public EventMemory(EventSettings settings) {
+        this.settings = settings;
+        int dc = settings.cellDim();
+        this.cell = Cells.recurrent(CellSpec.of(CellKind.GATED_DELTA, 1, dc, dc, 1));
+        int d = settings.dimension();
+        if (d == dc) {
+            projection = null;
+        } else {
+            projection = new float[dc * d];
+            SplittableRandom r = new SplittableRandom(settings.seed());
+            double s = 1.0 / Math.sqrt(dc);
+            for (int i = 0; i < projection.length; i++) {
+                projection[i] = (float) (gaussian(r) * s);
+            }
+        }
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        double u = r.nextDouble();
+        double v = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    public EventSettings settings() {
+        return settings;
+    }
+
+    /** A fresh memory at position 0. */
+    public EventState newState() {
+        int m = settings.eidetic();
+        return new EventState(0, 0, cell.newState(), new float[settings.dimension()], new long[m], new float[m], 0);
+    }
+
+    /** Floats in the fading cell's state. */
+    public int cellStateSize() {
+        return cell.stateSize();
+    }
+
+    /**
+     * Absorbs one event: terms (any ints; repeats count), its dense vector (length D; null: the terms are
+     * hashed into one) and its payload (null: none).
+     */
+    public EventWrite write(EventState st, EventStore store, int[] terms, float[] vector, byte[] payload) {
+        long p = st.events();
+        float[] x = unit(vector == null ? hashVector(terms, settings.dimension()) : checked(vector));
+        int[][] tc = distinctCounts(terms);
+        int[] distinct = tc[0];
+        int[] counts = tc[1];
+        int rowsRead = 0;
+        int rowsWritten = 0;
+        // Innovation: lexical surprisal against the history before this event.
+        double nu = 0;
+        long[] df = new long[distinct.length];
+        for (int i = 0; i < distinct.length; i++) {
+            df[i] = store.frequency(distinct[i]);
+            rowsRead++;
+            nu += idf(p, df[i]);
+        }
+        float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
+        byte[] q8 = new byte[x.length];
+        float scale = quantize(x, q8);
+        EventEntry entry = new EventEntry(p, distinct, counts, terms.length, q8, scale, innovation,
+                payload == null ? new byte[0] : payload);
+        store.archive(entry);
+        rowsWritten++;
+        for (int i = 0; i < distinct.length; i++) {
+            store.addPosting(distinct[i], df[i], p);
+            store.setFrequency(distinct[i], df[i] + 1);
+            rowsWritten += 2;
+            if (settings.postingsCap() > 0 && df[i] >= settings.postingsCap()) {
+                store.dropPosting(distinct[i], df[i] - settings.postingsCap());
+                rowsWritten++;
+            }
+        }
+        long dropped = -1;
+        if (settings.archiveCap() > 0 && p >= settings.archiveCap()) {
+            dropped = p - settings.archiveCap();
+            store.dropArchived(dropped);
+            rowsWritten++;
+            if (dropped % settings.segment() == settings.segment() - 1) {
+                store.dropSegment(dropped / settings.segment());
+                rowsWritten++;
+            }
+        }
+        // Eidetic tier: keep the M most innovative events (ties: the newer stays).
+        boolean admitted = false;
+        long evicted = -1;
+        int m = settings.eidetic();
+        if (m > 0) {
+            int n = st.eideticSize();
+            int slot = -1;
+            if (n < m) {
+                slot = n;
+                st.setEideticSize(n + 1);
+            } else {
+                int low = 0;
+                for (int i = 1; i < m; i++) {
+                    if (st.eideticScores()[i] < st.eideticScores()[low]
+                            || (st.eideticScores()[i] == st.eideticScores()[low]
+                            && st.eideticPositions()[i] < st.eideticPositions()[low])) {
+                        low = i;
+                    }
+                }
+                if (innovation >= st.eideticScores()[low]) {
+                    slot = low;
+                    evicted = st.eideticPositions()[low];
+                }
+            }
+            if (slot >= 0) {
+                st.eideticPositions()[slot] = p;
+                st.eideticScores()[slot] = innovation;
+                store.setEidetic(slot, entry);
+                rowsWritten++;
+                admitted = true;
+            }
+        }
+        // Fading memory: one gated_delta token, k = v = the projected unit vector.
+        float[] k = unit(project(x));
+        int dc = settings.cellDim();
+        cell.forward(st.cell(), new TokenChunk(1, 1, dc, dc, k, k, k, new float[] {settings.beta()},
+                new float[] {(float) Math.log(settings.decay())}), new float[dc]);
+        // Segment summaries (SSC routing).
+        float[] sum = st.segmentSum();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += x[i];
+        }
+        long closed = -1;
+        if ((p + 1) % settings.segment() == 0) {
+            closed = p / settings.segment();
+            float[] mu = new float[sum.length];
+            for (int i = 0; i < sum.length; i++) {
+                mu[i] = sum[i] / settings.segment();
+            }
+            store.addSegment(closed, mu);
+            rowsWritten++;
+            Arrays.fill(sum, 0f);
+        }
+        st.absorbed(terms.length);
+        return new EventWrite(p, innovation, admitted, evicted, dropped, closed, rowsRead, rowsWritten);
+    }
+
+    /** A candidate during a query. */
+    private static final class Candidate {
+        final EventEntry entry;
+        int tiers;
+        double lexical;
+        double dense;
+        double read;
+        double score;
+
+        Candidate(EventEntry entry) {
+            this.entry = entry;
+        }
+    }
+
+    /** What {@link #query} read, for metrics. */
+    public record QueryCost(int candidates, int postingsRead, int segmentsScored, int rowsRead) {
+    }
+
+    /** The answer to a query: the best events and what finding them cost. */
+    public record Answer(List<EventHit> hits, float[] read, QueryCost cost) {
+    }
+
+    /**
+     * The {@code top} best events for a query (terms, vector or null), from every tier; reads only. Best
+     * first; ties: the newer first.
+     */
+    public Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top) {
+        long n = st.events();
+        float[] x = unit(vector == null ? hashVector(terms, settings.dimension()) : checked(vector));
+        TreeMap<Long, Candidate> cands = new TreeMap<>();
+        int rowsRead = 0;
+        long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
+        // 1. Recent window.
+        for (long p = Math.max(alive, n - settings.window()); p < n; p++) {
+            EventEntry e = store.archived(p);
+            rowsRead++;
+            if (e != null) {
+                cands.computeIfAbsent(p, q -> new Candidate(e)).tiers |= EventHit.WINDOW;
+            }
+        }
+        // 2. Eidetic tier.
+        for (int s = 0; s < st.eideticSize(); s++) {
+            long p = st.eideticPositions()[s];
+            Candidate c = cands.get(p);
+            if (c == null) {
+                EventEntry e = store.eidetic(s);
+                rowsRead++;
+                if (e == null) {
+                    continue;
+                }
+                c = new Candidate(e);
+                cands.put(p, c);
+            }
+            c.tiers |= EventHit.EIDETIC;
+        }
+        // 3. Lexical index: the postings of the query's terms, rarest first.
+        int[][] qtc = distinctCounts(terms);
+        int[] qt = qtc[0];
+        long[] qdf = new long[qt.length];
+        Integer[] order = new Integer[qt.length];
+        for (int i = 0; i < qt.length; i++) {
+            qdf[i] = store.frequency(qt[i]);
+            rowsRead++;
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingLong(i -> qdf[i]).thenComparingInt(i -> qt[i]));
+        int postings = 0;
+        int found = 0;
+        outer:
+        for (int oi : order) {
+            long dfi = qdf[oi];
+            if (dfi == 0) {
+                continue;
+            }
+            long low = Math.max(0, dfi - settings.postingsRead());
+            if (settings.postingsCap() > 0) {
+                low = Math.max(low, dfi - settings.postingsCap());
+            }
+            for (long o = dfi - 1; o >= low; o--) {
+                long p = store.posting(qt[oi], o);
+                postings++;
+                rowsRead++;
+                if (p < alive) {
+                    continue;
+                }
+                Candidate c = cands.get(p);
+                if (c == null) {
+                    if (found >= settings.maxCandidates()) {
+                        break outer;
+                    }
+                    EventEntry e = store.archived(p);
+                    rowsRead++;
+                    if (e == null) {
+                        continue;
+                    }
+                    c = new Candidate(e);
+                    cands.put(p, c);
+                    found++;
+                }
+                c.tiers |= EventHit.LEXICAL;
+            }
+        }
+        // 4. Segment routing (SSC): the k closed segments whose summary is closest to the query.
+        int scored = 0;
+        long closedSegments = n / settings.segment();
+        if (settings.routeK() > 0 && closedSegments > 0) {
+            long first = alive / settings.segment();
+            List<double[]> logits = new ArrayList<>();
+            for (long s = first; s < closedSegments; s++) {
+                float[] mu = store.segment(s);
+                rowsRead++;
+                if (mu == null) {
+                    continue;
+                }
+                scored++;
+                logits.add(new double[] {cosine(x, mu), s});
+            }
+            logits.sort((a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(b[1], a[1]));
+            for (int i = 0; i < Math.min(settings.routeK(), logits.size()); i++) {
+                long s = (long) logits.get(i)[1];
+                for (long p = Math.max(alive, s * settings.segment()); p < (s + 1) * settings.segment(); p++) {
+                    Candidate c = cands.get(p);
+                    if (c == null) {
+                        EventEntry e = store.archived(p);
+                        rowsRead++;
+                        if (e == null) {
+                            continue;
+                        }
+                        c = new Candidate(e);
+                        cands.put(p, c);
+                    }
+                    c.tiers |= EventHit.SEGMENT;
+                }
+            }
+        }
+        // Score every candidate.
+        float[] read = fadingRead(st, x);
+        double avgdl = n == 0 ? 1 : Math.max(1e-9, (double) st.totalLength() / n);
+        double maxLex = 0;
+        double maxNov = 0;
+        for (Candidate c : cands.values()) {
+            EventEntry e = c.entry;
+            double s = 0;
+            for (int i = 0; i < qt.length; i++) {
+                int tf = e.count(qt[i]);
+                if (tf == 0 || qdf[i] == 0) {
+                    continue;
+                }
+                s += qtc[1][i] * idf(n, qdf[i]) * tf * (settings.k1() + 1)
+                        / (tf + settings.k1() * (1 - settings.b() + settings.b() * e.length() / avgdl));
+            }
+            c.lexical = s;
+            maxLex = Math.max(maxLex, s);
+            maxNov = Math.max(maxNov, e.innovation());
+            float[] xc = e.dense();
+            c.dense = cosine(x, xc);
+            c.read = read == null ? 0 : cosine(read, project(xc));
+        }
+        EventSettings.Weights w = settings.weights();
+        List<Candidate> ranked = new ArrayList<>(cands.size());
+        for (Candidate c : cands.descendingMap().values()) {
+            double lex = maxLex > 0 ? c.lexical / maxLex : 0;
+            double nov = maxNov > 0 ? c.entry.innovation() / maxNov : 0;
+            double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
+            c.score = w.lexical() * lex + w.dense() * c.dense + w.read() * c.read + w.novelty() * nov
+                    + w.recency() * rec;
+            ranked.add(c);
+        }
+        // Stable sort over newest-first order: ties keep the newer event first.
+        ranked.sort((a, b) -> Double.compare(b.score, a.score));
+        List<EventHit> hits = new ArrayList<>(Math.min(top, ranked.size()));
+        for (int i = 0; i < Math.min(top, ranked.size()); i++) {
+            Candidate c = ranked.get(i);
+            double nov = maxNov > 0 ? c.entry.innovation() / maxNov : 0;
+            hits.add(new EventHit(c.entry.position(), c.entry.payload(), c.score, c.tiers,
+                    maxLex > 0 ? c.lexical / maxLex : 0, c.dense, c.read, nov));
+        }
+        return new Answer(hits, read, new QueryCost(cands.size(), postings, scored, rowsRead));
+    }
+
+    /** The fading cell's read for the query: o = S^T (scale P x); null when the cell is empty. */
+    private float[] fadingRead(EventState st, float[] x) {
+        if (st.events() == 0) {
+            return null;
+        }
+        float[] q = unit(project(x));
+        int dc = settings.cellDim();
+        float[] s = st.cell().data();
+        double scale = 1.0 / Math.sqrt(dc);
+        float[] o = new float[dc];
+        for (int j = 0; j < dc; j++) {
+            double acc = 0;
+            for (int i = 0; i < dc; i++) {
+                acc += (double) s[i * dc + j] * q[i];
+            }
+            o[j] = (float) (acc * scale);
+        }
+        return o;
+    }
+
+    private float[] project(float[] x) {
+        if (projection == null) {
+            return x.clone();
+        }
+        int dc = settings.cellDim();
+        int d = settings.dimension();
+        float[] out = new float[dc];
+        for (int i = 0; i < dc; i++) {
+            double acc = 0;
+            int row = i * d;
+            for (int j = 0; j < d; j++) {
+                acc += (double) projection[row + j] * x[j];
+            }
+            out[i] = (float) acc;
+        }
+        return out;
+    }
+
+    private float[] checked(float[] v) {
+        if (v.length != settings.dimension()) {
+            throw new IllegalArgumentException("vector has " + v.length + " values, the memory's dimension is "
+                    + settings.dimension());
+        }
+        for (float f : v) {
+            if (!Float.isFinite(f)) {
+                throw new IllegalArgumentException("vector holds a non-finite value");
+            }
+        }
+        return v;
+    }
+
+    /** BM25's idf of a term in {@code df} of {@code n} events (Lucene's form, never negative). */
+    public static double idf(long n, long df) {
+        return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    }
+
+    /** Distinct terms ascending, and their counts. */
+    static int[][] distinctCounts(int[] terms) {
+        int[] sorted = terms.clone();
+        Arrays.sort(sorted);
+        int k = 0;
+        int[] counts = new int[sorted.length];
+        for (int i = 0; i < sorted.length; i++) {
+            if (k > 0 && sorted[k - 1] == sorted[i]) {
+                counts[k - 1]++;
+            } else {
+                sorted[k] = sorted[i];
+                counts[k] = 1;
+                k++;
+            }
+        }
+        return new int[][] {Arrays.copyOf(sorted, k), Arrays.copyOf(counts, k)};
+    }
+
+    /** Signed feature hashing of the terms into {@code d} dimensions (not normalised). */
+    public static float[] hashVector(int[] terms, int d) {
+        float[] v = new float[d];
+        for (int t : terms) {
+            long h = mix(t * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
+            v[(int) Math.floorMod(h, (long) d)] += h < 0 ? -1f : 1f;
+        }
+        return v;
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** {@code v} scaled to unit L2 norm (a copy; the zero vector stays zero). */
+    static float[] unit(float[] v) {
+        double n = 0;
+        for (float f : v) {
+            n += (double) f * f;
+        }
+        float[] out = new float[v.length];
+        if (n > 0) {
+            double inv = 1 / Math.sqrt(n);
+            for (int i = 0; i < v.length; i++) {
+                out[i] = (float) (v[i] * inv);
+            }
+        }
+        return out;
+    }
+
+    /** Quantises a unit vector to signed bytes; returns the scale. */
+    static float quantize(float[] x, byte[] out) {
+        float max = 0;
+        for (float f : x) {
+            max = Math.max(max, Math.abs(f));
+        }
+        if (max == 0) {
+            return 0f;
+        }
+        float scale = max / 127f;
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (byte) Math.round(x[i] / scale);
+        }
+        return scale;
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+}
