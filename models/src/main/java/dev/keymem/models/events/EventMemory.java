@@ -80,13 +80,15 @@ public final class EventMemory {
         int[] counts = tc[1];
         int rowsRead = 0;
         int rowsWritten = 0;
-        // Innovation: lexical surprisal against the history before this event.
+        // Innovation: lexical surprisal against the history before this event, each term's idf relative to
+        // a never-seen term's (so early events are not unsurprising merely because the history is short).
         double nu = 0;
+        double fresh = idf(p, 0);
         long[] df = new long[distinct.length];
         for (int i = 0; i < distinct.length; i++) {
             df[i] = store.frequency(distinct[i]);
             rowsRead++;
-            nu += idf(p, df[i]);
+            nu += idf(p, df[i]) / fresh;
         }
         float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
         byte[] q8 = new byte[x.length];

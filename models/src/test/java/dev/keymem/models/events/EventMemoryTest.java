@@ -1,0 +1,130 @@
+package dev.keymem.models.events;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class EventMemoryTest {
+
+    /** Zipf-ish terms over a small vocabulary, 3..12 per event. */
+    static int[] terms(SplittableRandom r, int vocab) {
+        int n = 3 + r.nextInt(10);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = (int) Math.floor(Math.pow(vocab, r.nextDouble()));
+        }
+        return t;
+    }
+
+    private static EventSettings lexicalOnly() {
+        return EventSettings.defaults().withTiers(0, 0, 0)
+                .withWeights(new EventSettings.Weights(1, 0, 0, 0, 0));
+    }
+
+    @Test
+    void lexicalPartRanksLikeWholeHistoryBm25() {
+        SplittableRandom r = new SplittableRandom(3);
+        EventMemory m = new EventMemory(lexicalOnly());
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        Bm25 bm25 = new Bm25();
+        for (int i = 0; i < 400; i++) {
+            int[] t = terms(r, 300);
+            m.write(st, store, t, null, null);
+            bm25.add(t);
+        }
+        int compared = 0;
+        for (int q = 0; q < 50; q++) {
+            int[] qt = terms(r, 300);
+            List<EventHit> hits = m.query(st, store, qt, null, 10).hits();
+            int[] expected = bm25.top(qt, 10);
+            for (int i = 0; i < hits.size(); i++) {
+                if (hits.get(i).lexical() > 0) {
+                    assertEquals(expected[i], hits.get(i).position(), "query " + q + " rank " + i);
+                    compared++;
+                }
+            }
+        }
+        assertTrue(compared > 200, "compared " + compared);
+    }
+
+    @Test
+    void everyTierAnswersAndTheArchiveCapDropsTheOldest() {
+        EventSettings s = EventSettings.defaults().withCaps(256, 0);
+        EventMemory m = new EventMemory(s);
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        SplittableRandom r = new SplittableRandom(5);
+        // A rare fact early, then filler over a small vocabulary.
+        m.write(st, store, new int[] {100_001, 100_002, 100_003}, null, "fact".getBytes());
+        for (int i = 0; i < 1000; i++) {
+            m.write(st, store, terms(r, 50), null, ("filler " + i).getBytes());
+        }
+        assertEquals(256, store.archivedCount());
+        // The fact left the archive but the eidetic tier (most innovative events) kept it.
+        List<EventHit> hits = m.query(st, store, new int[] {100_002}, null, 3).hits();
+        assertEquals(0, hits.get(0).position());
+        assertArrayEquals("fact".getBytes(), hits.get(0).payload());
+        assertTrue((hits.get(0).tiers() & EventHit.EIDETIC) != 0);
+        // The most recent event is in the window.
+        EventMemory.Answer a = m.query(st, store, new int[] {7}, null, 1000);
+        assertTrue(a.hits().stream().anyMatch(h -> h.position() == 1000 && (h.tiers() & EventHit.WINDOW) != 0));
+    }
+
+    @Test
+    void rowsTouchedPerEventDoNotGrowWithTheHistory() {
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        SplittableRandom r = new SplittableRandom(9);
+        int[] probe = {1, 2, 3, 4, 5};
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            if (i == 100 || i == 19_999) {
+                EventWrite w = m.write(st, store, probe, null, null);
+                rows.add(w.rowsRead() + w.rowsWritten() - (w.admitted() ? 1 : 0) - (w.segmentClosed() >= 0 ? 1 : 0));
+            } else {
+                m.write(st, store, terms(r, 1000), null, null);
+            }
+        }
+        assertEquals(rows.get(0), rows.get(1));
+        assertEquals(EventMemory.class, m.getClass());
+    }
+
+    @Test
+    void sameEventsGiveSameAnswersBitForBit() {
+        List<List<EventHit>> runs = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            EventMemory m = new EventMemory(EventSettings.defaults());
+            EventState st = m.newState();
+            InMemoryEventStore store = new InMemoryEventStore();
+            SplittableRandom r = new SplittableRandom(11);
+            for (int i = 0; i < 700; i++) {
+                m.write(st, store, terms(r, 200), null, new byte[] {(byte) i});
+            }
+            runs.add(m.query(st, store, terms(r, 200), null, 10).hits());
+        }
+        assertEquals(runs.get(0).size(), runs.get(1).size());
+        for (int i = 0; i < runs.get(0).size(); i++) {
+            assertEquals(runs.get(0).get(i).position(), runs.get(1).get(i).position());
+            assertEquals(Double.doubleToLongBits(runs.get(0).get(i).score()),
+                    Double.doubleToLongBits(runs.get(1).get(i).score()));
+        }
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> EventSettings.defaults().withCaps(10, 0));
+        assertThrows(IllegalArgumentException.class, () -> EventSettings.Weights.parse("1,2"));
+        assertThrows(IllegalArgumentException.class, () -> EventSettings.Weights.parse("1,-1,0,0,0"));
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        assertThrows(IllegalArgumentException.class,
+                () -> m.write(m.newState(), new InMemoryEventStore(), new int[] {1}, new float[3], null));
+    }
+}

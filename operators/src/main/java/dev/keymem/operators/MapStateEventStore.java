@@ -1,0 +1,202 @@
+package dev.keymem.operators;
+
+import dev.keymem.models.events.EventEntry;
+import dev.keymem.models.events.EventStore;
+import dev.keymem.state.EventEntryPiece;
+import dev.keymem.state.StateFrame;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.util.FlinkRuntimeException;
+
+/**
+ * The current key's event memory rows in Flink MapState (RocksDB: one row per entry, point reads and
+ * writes only, never a scan): the archive (position to event), the term statistics (term to document
+ * frequency), the postings ((term, ordinal) to position), the segment summaries (segment to mean vector)
+ * and the eidetic tier (slot to event). Counts the rows and the bytes it reads and writes (values only:
+ * frames for events, 8 bytes for a long, 4 per float) for metrics and the evaluation.
+ */
+final class MapStateEventStore implements EventStore {
+    private final MapState<Long, EventEntry> archive;
+    private final MapState<Integer, Long> frequencies;
+    private final MapState<Long, Long> postings;
+    private final MapState<Long, float[]> segments;
+    private final MapState<Integer, EventEntry> eidetic;
+    private String key;
+    long bytesRead;
+    long bytesWritten;
+
+    MapStateEventStore(MapState<Long, EventEntry> archive, MapState<Integer, Long> frequencies,
+                       MapState<Long, Long> postings, MapState<Long, float[]> segments,
+                       MapState<Integer, EventEntry> eidetic) {
+        this.archive = archive;
+        this.frequencies = frequencies;
+        this.postings = postings;
+        this.segments = segments;
+        this.eidetic = eidetic;
+    }
+
+    /** Starts a record of {@code key} (the keyed context already selects it): resets the counters. */
+    MapStateEventStore on(String key) {
+        this.key = key;
+        bytesRead = 0;
+        bytesWritten = 0;
+        return this;
+    }
+
+    static long postingKey(int term, long ordinal) {
+        if (ordinal < 0 || ordinal > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("posting ordinal " + ordinal + " outside [0, 2^32)");
+        }
+        return ((long) term << 32) | ordinal;
+    }
+
+    private static long entryBytes(EventEntry e) {
+        return e == null ? 0 : StateFrame.OVERHEAD_BYTES + EventEntryPiece.payloadBytes(e);
+    }
+
+    private FlinkRuntimeException failed(String what, Exception e) {
+        return new FlinkRuntimeException("cannot " + what + " of key '" + key + "'", e);
+    }
+
+    void clear() {
+        archive.clear();
+        frequencies.clear();
+        postings.clear();
+        segments.clear();
+        eidetic.clear();
+    }
+
+    @Override
+    public EventEntry archived(long position) {
+        try {
+            EventEntry e = archive.get(position);
+            bytesRead += 8 + entryBytes(e);
+            return e;
+        } catch (Exception ex) {
+            throw failed("read archived event " + position, ex);
+        }
+    }
+
+    @Override
+    public void archive(EventEntry entry) {
+        try {
+            archive.put(entry.position(), entry);
+            bytesWritten += 8 + entryBytes(entry);
+        } catch (Exception ex) {
+            throw failed("archive event " + entry.position(), ex);
+        }
+    }
+
+    @Override
+    public void dropArchived(long position) {
+        try {
+            archive.remove(position);
+            bytesWritten += 8;
+        } catch (Exception ex) {
+            throw failed("drop archived event " + position, ex);
+        }
+    }
+
+    @Override
+    public long frequency(int term) {
+        try {
+            Long f = frequencies.get(term);
+            bytesRead += 4 + (f == null ? 0 : 8);
+            return f == null ? 0 : f;
+        } catch (Exception ex) {
+            throw failed("read the frequency of term " + term, ex);
+        }
+    }
+
+    @Override
+    public void setFrequency(int term, long frequency) {
+        try {
+            frequencies.put(term, frequency);
+            bytesWritten += 12;
+        } catch (Exception ex) {
+            throw failed("write the frequency of term " + term, ex);
+        }
+    }
+
+    @Override
+    public long posting(int term, long ordinal) {
+        try {
+            Long p = postings.get(postingKey(term, ordinal));
+            bytesRead += 8 + (p == null ? 0 : 8);
+            return p == null ? -1 : p;
+        } catch (Exception ex) {
+            throw failed("read posting " + ordinal + " of term " + term, ex);
+        }
+    }
+
+    @Override
+    public void addPosting(int term, long ordinal, long position) {
+        try {
+            postings.put(postingKey(term, ordinal), position);
+            bytesWritten += 16;
+        } catch (Exception ex) {
+            throw failed("write posting " + ordinal + " of term " + term, ex);
+        }
+    }
+
+    @Override
+    public void dropPosting(int term, long ordinal) {
+        try {
+            postings.remove(postingKey(term, ordinal));
+            bytesWritten += 8;
+        } catch (Exception ex) {
+            throw failed("drop posting " + ordinal + " of term " + term, ex);
+        }
+    }
+
+    @Override
+    public float[] segment(long segment) {
+        try {
+            float[] s = segments.get(segment);
+            bytesRead += 8 + (s == null ? 0 : 4L * s.length);
+            return s;
+        } catch (Exception ex) {
+            throw failed("read segment summary " + segment, ex);
+        }
+    }
+
+    @Override
+    public void addSegment(long segment, float[] summary) {
+        try {
+            segments.put(segment, summary);
+            bytesWritten += 8 + 4L * summary.length;
+        } catch (Exception ex) {
+            throw failed("write segment summary " + segment, ex);
+        }
+    }
+
+    @Override
+    public void dropSegment(long segment) {
+        try {
+            segments.remove(segment);
+            bytesWritten += 8;
+        } catch (Exception ex) {
+            throw failed("drop segment summary " + segment, ex);
+        }
+    }
+
+    @Override
+    public EventEntry eidetic(int slot) {
+        try {
+            EventEntry e = eidetic.get(slot);
+            bytesRead += 4 + entryBytes(e);
+            return e;
+        } catch (Exception ex) {
+            throw failed("read eidetic slot " + slot, ex);
+        }
+    }
+
+    @Override
+    public void setEidetic(int slot, EventEntry entry) {
+        try {
+            eidetic.put(slot, entry);
+            bytesWritten += 4 + entryBytes(entry);
+        } catch (Exception ex) {
+            throw failed("write eidetic slot " + slot, ex);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.keymem.operators;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.models.events.EventHit;
+import dev.keymem.models.events.EventMemory;
+import dev.keymem.models.events.EventState;
+import dev.keymem.models.events.InMemoryEventStore;
+import dev.keymem.operators.OperatorTestSupport.Backend;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** The event memory operator on both state backends: isolation, restore, dead letters, caps. */
+class EventMemoryFunctionTest {
+
+    private static Configuration options() {
+        Configuration c = new Configuration();
+        c.set(MemoryOperatorOptions.EVENTS_DIMENSION, 64);
+        c.set(MemoryOperatorOptions.EVENTS_CELL_DIM, 16);
+        c.set(MemoryOperatorOptions.EVENTS_SEGMENT, 16);
+        c.set(MemoryOperatorOptions.EVENTS_WINDOW, 8);
+        c.set(MemoryOperatorOptions.EVENTS_EIDETIC, 8);
+        return c;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MemoryRecord, MemoryAnswer> open(
+            Backend b, Configuration options, OperatorSubtaskState restore) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(EventMemoryFunction.fromOptions(options)), (MemoryRecord r) -> r.key,
+                Types.STRING, new MockEnvironmentBuilder().setMaxParallelism(128).build());
+        h.setStateBackend(OperatorTestSupport.stateBackend(b));
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    /** Users' interleaved events (terms over a small shared vocabulary, payload = "user#i") and queries. */
+    static List<MemoryRecord> interleaved(int users, int perUser, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] next = new int[users];
+        List<MemoryRecord> out = new ArrayList<>();
+        for (int n = 0; n < users * perUser; n++) {
+            int u = r.nextInt(users);
+            String key = "user-" + u;
+            int[] terms = new int[2 + r.nextInt(6)];
+            for (int i = 0; i < terms.length; i++) {
+                terms[i] = (int) Math.floor(Math.pow(60, r.nextDouble()));
+            }
+            if (r.nextInt(5) == 0) {
+                out.add(MemoryRecord.query(key, terms, null, ("q" + n).getBytes(StandardCharsets.UTF_8)));
+            } else {
+                out.add(MemoryRecord.event(key, terms, null, (key + "#" + next[u]++).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    private static List<MemoryAnswer> answers(KeyedOneInputStreamOperatorTestHarness<String, MemoryRecord, MemoryAnswer> h) {
+        List<MemoryAnswer> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> sr && sr.getValue() instanceof MemoryAnswer a) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void manyInterleavedUsersAnswerAsIfAlone(Backend b) throws Exception {
+        Configuration c = options();
+        List<MemoryRecord> records = interleaved(40, 60, 17);
+        var h = open(b, c, null);
+        for (MemoryRecord r : records) {
+            h.processElement(r, 0);
+        }
+        List<MemoryAnswer> got = answers(h);
+        h.close();
+        // Each user alone, on the heap store: the same answers, bit for bit.
+        EventMemory m = new EventMemory(MemoryOperatorOptions.eventSettings(c));
+        Map<String, EventState> states = new HashMap<>();
+        Map<String, InMemoryEventStore> stores = new HashMap<>();
+        List<MemoryAnswer> expected = new ArrayList<>();
+        for (MemoryRecord r : records) {
+            EventState st = states.computeIfAbsent(r.key, k -> m.newState());
+            InMemoryEventStore store = stores.computeIfAbsent(r.key, k -> new InMemoryEventStore());
+            if (!r.query) {
+                m.write(st, store, r.tokenIds, null, r.payload);
+                continue;
+            }
+            MemoryAnswer a = new MemoryAnswer();
+            a.key = r.key;
+            a.position = st.events();
+            a.queryPayload = r.payload;
+            EventMemory.Answer ans = m.query(st, store, r.tokenIds, null, 5);
+            a.hits = ans.hits().stream().map(x -> new MemoryAnswer.Hit(x.position(), x.payload(), x.score(),
+                    EventHit.tierNames(x.tiers()))).toArray(MemoryAnswer.Hit[]::new);
+            a.read = ans.read() == null ? new float[16] : ans.read();
+            expected.add(a);
+        }
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals(expected.get(i), got.get(i), "answer " + i);
+            for (MemoryAnswer.Hit hit : got.get(i).hits) {
+                assertTrue(new String(hit.payload, StandardCharsets.UTF_8).startsWith(got.get(i).key + "#"),
+                        "another user's event in an answer of " + got.get(i).key);
+            }
+        }
+        assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void restoreMidStreamGivesBitIdenticalAnswers(Backend b) throws Exception {
+        Configuration c = options();
+        List<MemoryRecord> records = interleaved(12, 80, 23);
+        var whole = open(b, c, null);
+        for (MemoryRecord r : records) {
+            whole.processElement(r, 0);
+        }
+        List<MemoryAnswer> expected = answers(whole);
+        whole.close();
+
+        int cut = records.size() / 2;
+        var first = open(b, c, null);
+        for (MemoryRecord r : records.subList(0, cut)) {
+            first.processElement(r, 0);
+        }
+        List<MemoryAnswer> got = new ArrayList<>(answers(first));
+        OperatorSubtaskState snap = first.snapshot(1L, 1L);
+        first.close();
+        var second = open(b, c, snap);
+        for (MemoryRecord r : records.subList(cut, records.size())) {
+            second.processElement(r, 0);
+        }
+        got.addAll(answers(second));
+        second.close();
+        assertEquals(expected, got);
+    }
+
+    @Test
+    void badRecordsBecomeDeadLettersAndNeverReachTheMemory() throws Exception {
+        Configuration c = options();
+        c.set(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD, 8);
+        var h = open(Backend.HASHMAP, c, null);
+        h.processElement(MemoryRecord.event("a", new int[0], null, null), 0);
+        h.processElement(MemoryRecord.event("a", new int[] {1}, new float[3], null), 0);
+        h.processElement(MemoryRecord.event("a", new int[] {1}, null, new byte[9]), 0);
+        float[] nan = new float[64];
+        nan[5] = Float.NaN;
+        h.processElement(MemoryRecord.event("a", new int[] {1}, nan, null), 0);
+        h.processElement(MemoryRecord.event("a", new int[] {1, 2}, null, "ok".getBytes()), 0);
+        h.processElement(MemoryRecord.query("a", new int[] {2}, null, null), 0);
+        var dead = h.getSideOutput(KeyedMemoryFunction.DEAD_LETTERS);
+        assertEquals(4, dead.size());
+        List<MemoryAnswer> a = answers(h);
+        assertEquals(1, a.size());
+        assertEquals(1, a.get(0).position);
+        assertArrayEquals("ok".getBytes(), a.get(0).hits[0].payload);
+        h.close();
+    }
+
+    @Test
+    void queriesOnAnEmptyKeyAnswerEmptyAndTokenModelsAreRefused() throws Exception {
+        var h = open(Backend.HASHMAP, options(), null);
+        h.processElement(MemoryRecord.query("nobody", new int[] {1}, null, "x".getBytes()), 0);
+        MemoryAnswer a = answers(h).get(0);
+        assertEquals(0, a.hits.length);
+        assertArrayEquals("x".getBytes(), a.queryPayload);
+        h.close();
+        Configuration plain = OperatorTestSupport.options();
+        var f = new EventMemoryFunction(dev.keymem.operators.model.MemoryModelFactory.fromOptions(plain), options());
+        var h2 = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), (MemoryRecord r) -> r.key,
+                Types.STRING);
+        Exception e = assertThrows(Exception.class, h2::open);
+        assertTrue(String.valueOf(e.getMessage()).contains("KeyedMemoryFunction"), e.getMessage());
+    }
+
+    @Test
+    void archiveCapEmitsDropsAndAdmissionsOnTheSideOutput() throws Exception {
+        Configuration c = options();
+        c.set(MemoryOperatorOptions.EVENTS_ARCHIVE_CAP, 16);
+        var h = open(Backend.ROCKSDB, c, null);
+        for (int i = 0; i < 40; i++) {
+            h.processElement(MemoryRecord.event("k", new int[] {i, i + 1000}, null, null), 0);
+        }
+        var events = h.getSideOutput(KeyedMemoryFunction.MEMORY_EVENTS);
+        long dropped = events.stream().filter(e -> e.getValue().kind == MemoryEvent.Kind.ARCHIVE_DROPPED).count();
+        long admitted = events.stream().filter(e -> e.getValue().kind == MemoryEvent.Kind.ADMITTED).count();
+        assertEquals(24, dropped);
+        assertTrue(admitted >= 8);
+        h.close();
+        assertThrows(IllegalArgumentException.class, () -> {
+            Configuration bad = options();
+            bad.set(MemoryOperatorOptions.EVENTS_ARCHIVE_CAP, 4);
+            EventMemoryFunction.fromOptions(bad);
+        });
+    }
+}
