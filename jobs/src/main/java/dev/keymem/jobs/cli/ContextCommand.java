@@ -1,6 +1,6 @@
 package dev.keymem.jobs.cli;
 
-import dev.keymem.jobs.context.ContextSettings;
+import dev.keymem.jobs.context.ContextOptions;
 import dev.keymem.jobs.context.UserContextJob;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
@@ -22,7 +22,8 @@ final class ContextCommand implements Subcommand {
             .option("input", "FILE", "user events, one JSON object a line: user, text, optional type, query, ts")
             .option("output", "FILE", "answers as JSON lines (default stdout)")
             .option("dead-letters", "FILE", "dead letters as JSON lines (default: one line each on stderr)")
-            .option("top", "K", "past events in an answer (default 5)"),
+            .option("top", "K", "past events in an answer (default 5)")
+            .option("embedder", "NAME", "hashing (default) or minilm (needs the MiniLM jar on the classpath)"),
             "user-events", "user-context");
 
     @Override
@@ -45,7 +46,12 @@ final class ContextCommand implements Subcommand {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         CliOptions.Parsed p = options.parse(args);
-        ContextSettings settings = ContextSettings.defaults().withTopEvents(p.positiveInt("top", 5));
+        org.apache.flink.configuration.Configuration settings = ContextOptions.defaults();
+        if (p.flag("top")) {
+            settings.set(dev.keymem.operators.MemoryOperatorOptions.EVENTS_TOP, p.positiveInt("top", 5));
+        }
+        String embedder = p.choice("embedder", List.of("hashing", "minilm"), "hashing");
+        settings.set(ContextOptions.EMBEDDER, ContextOptions.Embedder.valueOf(embedder.toUpperCase(Locale.ROOT)));
         KafkaConnection conn = JobCli.kafka(p);
         Path input = conn == null ? JobCli.input(p) : null;
         JobCli.LocalRun run = JobCli.localRun(p, "context");

@@ -52,7 +52,7 @@ class UserContextJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 EmbeddedJobs.config(dir, 200, 2));
         List<JobOutput> outs = new ArrayList<>();
-        EmbeddedJobs.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records), ContextSettings.defaults()),
+        EmbeddedJobs.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records)),
                 "user-context-test", outs::add);
 
         Set<Long> answered = new HashSet<>();
@@ -74,7 +74,7 @@ class UserContextJobTest {
             answeredUsers.add(user);
             long qOffset = a.get("offset").asLong();
             assertTrue(answered.add(qOffset), "one answer per query: " + qOffset);
-            assertEquals(64, a.get("read_vector").size());
+            assertEquals(32, a.get("read_vector").size());
             Map<Long, String> mine = own.getOrDefault(user, Map.of());
             boolean hit = false;
             for (JsonNode e : a.get("events")) {

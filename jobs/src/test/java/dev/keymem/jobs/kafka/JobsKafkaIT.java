@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keymem.jobs.context.ContextSettings;
 import dev.keymem.jobs.context.UserContextJob;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogLineParser;
@@ -182,7 +181,7 @@ class JobsKafkaIT {
         KafkaExactlyOnceIT.FailOnceAfterCheckpoint.FAILED.set(false);
         StreamExecutionEnvironment env = env(dir);
         EmbeddedJobs.toKafka(UserContextJob.build(EmbeddedJobs.fromKafka(env, conn, "user-events", "it-users", true)
-                .map(new KafkaExactlyOnceIT.FailOnceAfterCheckpoint()), ContextSettings.defaults()), conn,
+                .map(new KafkaExactlyOnceIT.FailOnceAfterCheckpoint())), conn,
                 "user-context", "dead-letters-users", "it-users");
         env.execute("users-kafka-it");
         assertTrue(KafkaExactlyOnceIT.FailOnceAfterCheckpoint.FAILED.get(), "the job was meant to fail once");

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keymem.jobs.context.StoredEvent;
 import dev.keymem.jobs.text.TextFrontEnd;
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.bmojo.EntryBuffer;
@@ -404,6 +403,5 @@ class SourceMemorySerializerTest {
     void otherJobStateTypesAreFlinkPojos() {
         assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(SourceMemory.PendingLine.class));
         assertInstanceOf(PojoTypeInfo.class, LogSummaryFunction.PENDING_LINE);
-        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(StoredEvent.class));
     }
 }

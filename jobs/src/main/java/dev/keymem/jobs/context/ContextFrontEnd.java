@@ -1,0 +1,46 @@
+package dev.keymem.jobs.context;
+
+import dev.keymem.jobs.text.MiniLmEmbedder;
+import dev.keymem.jobs.text.TermAnalyzer;
+import dev.keymem.operators.MemoryRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.MapFunction;
+
+/**
+ * The context job's front end: a {@link ContextEvent} becomes a {@link MemoryRecord} for the event memory.
+ * Terms: the stems of the text and of the type (e.g. a speaker's name) through {@link TermAnalyzer}.
+ * Vector: the hashed dense vector of the stems (default), or all-MiniLM-L6-v2 of the text
+ * ({@link ContextOptions#EMBEDDER} = minilm, which needs the MiniLM jar on the classpath). Payload: the
+ * event's fields ({@link ContextPayload}), so answers give back the text as written.
+ */
+public final class ContextFrontEnd implements MapFunction<ContextEvent, MemoryRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private final TermAnalyzer analyzer;
+    private final MiniLmEmbedder minilm;
+
+    public ContextFrontEnd(ContextOptions.Embedder embedder, int dimension) {
+        this.analyzer = new TermAnalyzer(dimension);
+        this.minilm = embedder == ContextOptions.Embedder.MINILM ? new MiniLmEmbedder() : null;
+        if (minilm != null && dimension != MiniLmEmbedder.DIMENSION) {
+            throw new IllegalArgumentException("the MiniLM embedder gives " + MiniLmEmbedder.DIMENSION
+                    + "-d vectors; keymem.events.dimension is " + dimension);
+        }
+    }
+
+    @Override
+    public MemoryRecord map(ContextEvent e) {
+        List<String> words = new ArrayList<>(analyzer.words(e.text));
+        List<String> lexical = words;
+        if (e.type != null && !e.query) {
+            lexical = new ArrayList<>(words);
+            lexical.addAll(analyzer.words(e.type));
+        }
+        float[] vector = minilm != null ? minilm.embed(e.text, null) : analyzer.vector(words);
+        int[] terms = TermAnalyzer.termIds(lexical);
+        byte[] payload = ContextPayload.encode(e);
+        return e.query ? MemoryRecord.query(e.user, terms, vector, payload)
+                : MemoryRecord.event(e.user, terms, vector, payload);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.keymem.jobs.context;
+
+import dev.keymem.jobs.text.MiniLmEmbedder;
+import dev.keymem.operators.MemoryOperatorOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * Settings of the user context job: the event memory's own {@code keymem.events.*} options
+ * ({@link MemoryOperatorOptions}) plus the job's front end choice. {@link #defaults()} is what
+ * {@code memctl context} runs with.
+ */
+public final class ContextOptions {
+
+    /** The dense vector of an event. */
+    public enum Embedder {
+        /** Hashed stems, stem pairs and character trigrams (fast, deterministic everywhere; the default). */
+        HASHING,
+        /** all-MiniLM-L6-v2 (384-d, ONNX, offline; needs its jar on the classpath; a few ms an event). */
+        MINILM
+    }
+
+    public static final ConfigOption<Embedder> EMBEDDER = ConfigOptions.key("keymem.context.embedder")
+            .enumType(Embedder.class)
+            .defaultValue(Embedder.HASHING)
+            .withDescription("The events' dense vector: HASHING (default) or MINILM (sets keymem.events.dimension "
+                    + "to 384 unless given).");
+
+    /** Largest payload the job keeps per event: the event's text (at most 64 KiB) and its fields, as JSON. */
+    public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+
+    private ContextOptions() {
+    }
+
+    /** The defaults of {@code memctl context}. */
+    public static Configuration defaults() {
+        return new Configuration();
+    }
+
+    /** The options completed for the job: memory type EVENTS, payload cap, MiniLM's dimension. */
+    public static Configuration resolved(ReadableConfig given) {
+        Configuration c = new Configuration();
+        for (ConfigOption<?> o : MemoryOperatorOptions.EVENTS_OPTIONS) {
+            copy(given, c, o);
+        }
+        copy(given, c, MemoryOperatorOptions.STATE_TTL);
+        copy(given, c, EMBEDDER);
+        c.set(MemoryOperatorOptions.MEMORY_TYPE, MemoryOperatorOptions.MemoryType.EVENTS);
+        c.set(MemoryOperatorOptions.MEMORY_EVENTS_ENABLED, false);
+        if (given.getOptional(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD).isEmpty()) {
+            c.set(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD, MAX_PAYLOAD_BYTES);
+        }
+        if (c.get(EMBEDDER) == Embedder.MINILM && given.getOptional(MemoryOperatorOptions.EVENTS_DIMENSION).isEmpty()) {
+            c.set(MemoryOperatorOptions.EVENTS_DIMENSION, MiniLmEmbedder.DIMENSION);
+        }
+        return c;
+    }
+
+    private static <T> void copy(ReadableConfig from, Configuration to, ConfigOption<T> o) {
+        from.getOptional(o).ifPresent(v -> to.set(o, v));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.keymem.jobs.text;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+
+/**
+ * Free text to lexical terms and a dense vector, for the event memory: Lucene's {@link EnglishAnalyzer}
+ * (Unicode word segmentation, possessives dropped, lower case, English stop words removed, Porter stems)
+ * gives the words; each word becomes a term id by a fixed 64-bit FNV-1a hash folded to 32 bits (the same on
+ * every JVM). The dense vector is signed feature hashing (the {@link HashingEmbedder} scheme) of the stems
+ * (weight 1), adjacent stem pairs (0.5) and the character trigrams of each stem with boundary marks
+ * (0.25 each), scaled to unit length: texts sharing stems, or only parts of words, are close in cosine.
+ * Serializable (the analyzer is rebuilt after deserialization); one instance per thread.
+ */
+public final class TermAnalyzer implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int dimension;
+    private transient Analyzer analyzer;
+
+    /** Dense vectors of {@code dimension} values. */
+    public TermAnalyzer(int dimension) {
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+        }
+        this.dimension = dimension;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    /** The stems of {@code text}, in order (stop words removed). */
+    public List<String> words(String text) {
+        if (analyzer == null) {
+            analyzer = new EnglishAnalyzer();
+        }
+        List<String> out = new ArrayList<>();
+        try (TokenStream ts = analyzer.tokenStream("text", text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                out.add(term.toString());
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot analyse text", e);
+        }
+        return out;
+    }
+
+    /** The term ids of {@code words}. */
+    public static int[] termIds(List<String> words) {
+        int[] ids = new int[words.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = termId(words.get(i));
+        }
+        return ids;
+    }
+
+    /** A word's term id: 64-bit FNV-1a over its UTF-16 units, finalised and folded to 32 bits. */
+    public static int termId(String word) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < word.length(); i++) {
+            h ^= word.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h = HashingEmbedder.mix(h);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** The unit dense vector of {@code words} (zero when there are none). */
+    public float[] vector(List<String> words) {
+        double[] acc = new double[dimension];
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            add(acc, feature(1, w), 1.0);
+            if (i > 0) {
+                add(acc, feature(2, words.get(i - 1) + " " + w), 0.5);
+            }
+            String marked = "<" + w + ">";
+            for (int j = 0; j + 3 <= marked.length(); j++) {
+                add(acc, feature(3, marked.substring(j, j + 3)), 0.25);
+            }
+        }
+        double n = 0;
+        for (double v : acc) {
+            n += v * v;
+        }
+        float[] out = new float[dimension];
+        if (n > 0) {
+            double inv = 1 / Math.sqrt(n);
+            for (int i = 0; i < dimension; i++) {
+                out[i] = (float) (acc[i] * inv);
+            }
+        }
+        return out;
+    }
+
+    private static long feature(int kind, String s) {
+        long h = HashingEmbedder.mix(0x9E3779B97F4A7C15L * kind);
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return HashingEmbedder.mix(h);
+    }
+
+    private void add(double[] acc, long h, double w) {
+        acc[HashingEmbedder.index(h, dimension)] += h < 0 ? -w : w;
+    }
+}
