@@ -392,12 +392,12 @@ public final class MemoryOperatorOptions {
 
     public static final ConfigOption<Integer> EVENTS_SEGMENT = ConfigOptions.key("keymem.events.segment-length")
             .intType()
-            .defaultValue(128)
+            .defaultValue(64)
             .withDescription("L: events per segment summary (the mean vector of a closed segment, one MapState row).");
 
     public static final ConfigOption<Integer> EVENTS_ROUTE_K = ConfigOptions.key("keymem.events.route-k")
             .intType()
-            .defaultValue(4)
+            .defaultValue(2)
             .withDescription("k: segments a query is routed to by their summaries (SSC); their events are scored. "
                     + "0 = no routing.");
 

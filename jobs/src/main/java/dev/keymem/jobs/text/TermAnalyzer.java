@@ -5,14 +5,21 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.WordlistLoader;
+import org.apache.lucene.analysis.snowball.SnowballFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /**
  * Free text to lexical terms and a dense vector, for the event memory: Lucene's {@link EnglishAnalyzer}
- * (Unicode word segmentation, possessives dropped, lower case, English stop words removed, Porter stems)
+ * (Unicode word segmentation, possessives dropped, lower case, Snowball's English stop words removed,
+ * Porter stems)
  * gives the words; each word becomes a term id by a fixed 64-bit FNV-1a hash folded to 32 bits (the same on
  * every JVM). The dense vector is signed feature hashing (the {@link HashingEmbedder} scheme) of the stems
  * (weight 1), adjacent stem pairs (0.5) and the character trigrams of each stem with boundary marks
@@ -40,7 +47,7 @@ public final class TermAnalyzer implements Serializable {
     /** The stems of {@code text}, in order (stop words removed). */
     public List<String> words(String text) {
         if (analyzer == null) {
-            analyzer = new EnglishAnalyzer();
+            analyzer = new EnglishAnalyzer(stopWords());
         }
         List<String> out = new ArrayList<>();
         try (TokenStream ts = analyzer.tokenStream("text", text)) {
@@ -54,6 +61,18 @@ public final class TermAnalyzer implements Serializable {
             throw new UncheckedIOException("cannot analyse text", e);
         }
         return out;
+    }
+
+    /** Snowball's English stop words (Lucene ships the list), a superset of Lucene's default English set. */
+    static CharArraySet stopWords() {
+        try (InputStream in = SnowballFilter.class.getResourceAsStream("english_stop.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("lucene-analysis-common lacks snowball/english_stop.txt");
+            }
+            return WordlistLoader.getSnowballWordSet(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the English stop words", e);
+        }
     }
 
     /** The term ids of {@code words}. */

@@ -9,7 +9,9 @@ import dev.keymem.models.cells.TokenChunk;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -180,6 +182,7 @@ public final class EventMemory {
         double lexical;
         double dense;
         double read;
+        double info;
         double score;
 
         Candidate(EventEntry entry) {
@@ -311,10 +314,35 @@ public final class EventMemory {
         // Score every candidate.
         float[] read = fadingRead(st, x);
         double avgdl = n == 0 ? 1 : Math.max(1e-9, (double) st.totalLength() / n);
-        double maxLex = 0;
+        // The lexical score is divided by what an average-length event holding every query term once would
+        // score if each term were as rare as a never-seen one: a match on common words stays small, a match
+        // on the query's rare words approaches 1 (comparable across queries and with the other parts).
+        int queryTerms = 0;
+        for (int i = 0; i < qt.length; i++) {
+            queryTerms += qtc[1][i];
+        }
+        double queryWeight = queryTerms * idf(n, 0);
+        // Informativeness now: the candidate's terms' idf over the whole history so far, relative to a
+        // never-seen term's (words that became common, like chatter, score low; rare names stay high).
+        Map<Integer, Long> dfNow = new HashMap<>();
+        for (int i = 0; i < qt.length; i++) {
+            dfNow.put(qt[i], qdf[i]);
+        }
+        double fresh = idf(n, 0);
         double maxNov = 0;
         for (Candidate c : cands.values()) {
             EventEntry e = c.entry;
+            double info = 0;
+            for (int t : e.terms()) {
+                Long f = dfNow.get(t);
+                if (f == null) {
+                    f = store.frequency(t);
+                    rowsRead++;
+                    dfNow.put(t, f);
+                }
+                info += idf(n, Math.max(1, f)) / fresh;
+            }
+            c.info = e.terms().length == 0 ? 0 : info / Math.sqrt(e.terms().length);
             double s = 0;
             for (int i = 0; i < qt.length; i++) {
                 int tf = e.count(qt[i]);
@@ -324,9 +352,8 @@ public final class EventMemory {
                 s += qtc[1][i] * idf(n, qdf[i]) * tf * (settings.k1() + 1)
                         / (tf + settings.k1() * (1 - settings.b() + settings.b() * e.length() / avgdl));
             }
-            c.lexical = s;
-            maxLex = Math.max(maxLex, s);
-            maxNov = Math.max(maxNov, e.innovation());
+            c.lexical = queryWeight > 0 ? s / queryWeight : 0;
+            maxNov = Math.max(maxNov, c.info);
             float[] xc = e.dense();
             c.dense = cosine(x, xc);
             c.read = read == null ? 0 : cosine(read, project(xc));
@@ -334,8 +361,8 @@ public final class EventMemory {
         EventSettings.Weights w = settings.weights();
         List<Candidate> ranked = new ArrayList<>(cands.size());
         for (Candidate c : cands.descendingMap().values()) {
-            double lex = maxLex > 0 ? c.lexical / maxLex : 0;
-            double nov = maxNov > 0 ? c.entry.innovation() / maxNov : 0;
+            double lex = c.lexical;
+            double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
             c.score = w.lexical() * lex + w.dense() * c.dense + w.read() * c.read + w.novelty() * nov
                     + w.recency() * rec;
@@ -343,12 +370,27 @@ public final class EventMemory {
         }
         // Stable sort over newest-first order: ties keep the newer event first.
         ranked.sort((a, b) -> Double.compare(b.score, a.score));
+        // An answer never repeats an event's content: of events with the same terms and vector, only the
+        // best-ranked (the newest among equals) is returned.
         List<EventHit> hits = new ArrayList<>(Math.min(top, ranked.size()));
-        for (int i = 0; i < Math.min(top, ranked.size()); i++) {
+        List<EventEntry> kept = new ArrayList<>();
+        for (int i = 0; i < ranked.size() && hits.size() < top; i++) {
             Candidate c = ranked.get(i);
-            double nov = maxNov > 0 ? c.entry.innovation() / maxNov : 0;
+            boolean repeat = false;
+            for (EventEntry k : kept) {
+                if (Arrays.equals(k.terms(), c.entry.terms()) && Arrays.equals(k.counts(), c.entry.counts())
+                        && Arrays.equals(k.vector(), c.entry.vector())) {
+                    repeat = true;
+                    break;
+                }
+            }
+            if (repeat) {
+                continue;
+            }
+            kept.add(c.entry);
+            double nov = maxNov > 0 ? c.info / maxNov : 0;
             hits.add(new EventHit(c.entry.position(), c.entry.payload(), c.score, c.tiers,
-                    maxLex > 0 ? c.lexical / maxLex : 0, c.dense, c.read, nov));
+                    c.lexical, c.dense, c.read, nov));
         }
         return new Answer(hits, read, new QueryCost(cands.size(), postings, scored, rowsRead));
     }

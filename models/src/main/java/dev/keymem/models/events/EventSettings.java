@@ -45,7 +45,7 @@ public record EventSettings(int dimension, int cellDim, float beta, float decay,
 
         /** The defaults (docs/benchmarks.md, event memory ablation). */
         public static Weights defaults() {
-            return new Weights(1.0, 0.35, 0.05, 0.1, 0.05);
+            return new Weights(1.0, 0.2, 0.02, 0.3, 0.05);
         }
 
         /** Parses "lexical,dense,read,novelty,recency". */
@@ -100,9 +100,9 @@ public record EventSettings(int dimension, int cellDim, float beta, float decay,
         }
     }
 
-    /** D = 256, d_c = 32, the window 32, 64 eidetic events, segments of 128, k = 4, unbounded archive. */
+    /** D = 256, d_c = 32, the window 32, 64 eidetic events, segments of 64, k = 2, unbounded archive. */
     public static EventSettings defaults() {
-        return new EventSettings(256, 32, 0.5f, 0.99f, 32, 64, 128, 4, 512, 1024, 0, 0, 1.2, 0.75,
+        return new EventSettings(256, 32, 0.5f, 0.99f, 32, 64, 64, 2, 512, 1024, 0, 0, 1.2, 0.75,
                 Weights.defaults(), 0x5eedL);
     }
 
