@@ -1,5 +1,19 @@
 /**
- * The keyed memory operator: {@link dev.keymem.operators.KeyedMemoryFunction} gives every key of a
+ * The public API of the keyed memory operators (the model SPI is {@link dev.keymem.operators.model}).
+ *
+ * <p>Events and queries: {@link dev.keymem.operators.EventMemoryFunction} takes
+ * {@link dev.keymem.operators.MemoryRecord}s (terms, a dense vector, a payload; or a query that reads
+ * without writing) and answers queries with {@link dev.keymem.operators.MemoryAnswer}s drawn from every
+ * tier of the key's event memory (recent window, eidetic tier, write-once archive with BM25 statistics,
+ * segment routing, fading cell; docs/design/mechanisms.md section 6):
+ *
+ * <pre>{@code
+ * SingleOutputStreamOperator<MemoryAnswer> answers = records.keyBy(r -> r.key)
+ *         .process(EventMemoryFunction.fromOptions(options), EventMemoryFunction.answerType())
+ *         .uid("keymem-events");
+ * }</pre>
+ *
+ * <p>Token streams: the keyed memory operator: {@link dev.keymem.operators.KeyedMemoryFunction} gives every key of a
  * stream of {@link dev.keymem.operators.TokenRecord}s its own memory (a plain cell, Memory Caching,
  * B'MOJO, or STR / CMP retention) in Flink keyed state and emits {@link dev.keymem.operators.MemoryReadout}s; refused records go
  * to the {@link dev.keymem.operators.DeadLetter} side output, and what B'MOJO kept and why (admitted /
