@@ -59,7 +59,7 @@ public final class EmbeddedJobs {
      * As {@link #config(Path, long, int)}, with {@code restartAttempts} restarts (fixed delay of 1 s; 0 = the
      * first failure fails the job) and, when {@code tmpDir} is not null, every temporary file of the embedded
      * cluster (io.tmp.dirs: the RPC system's jar, the minicluster_* working directories, RocksDB's local
-     * directories, blobs) under {@code tmpDir}.
+     * directories, blobs; web.tmpdir: the REST endpoint's upload directory) under {@code tmpDir}.
      */
     public static Configuration config(Path checkpoints, long checkpointMillis, int parallelism, int restartAttempts,
                                        Path tmpDir) {
@@ -84,6 +84,7 @@ public final class EmbeddedJobs {
         c.setString("restart-strategy.fixed-delay.delay", "1 s");
         if (tmpDir != null) {
             c.setString("io.tmp.dirs", tmpDir.toAbsolutePath().toString());
+            c.setString("web.tmpdir", tmpDir.toAbsolutePath().toString());
         }
         c.setString("parallelism.default", String.valueOf(parallelism));
         c.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
