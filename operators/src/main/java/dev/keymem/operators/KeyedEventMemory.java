@@ -1,0 +1,346 @@
+package dev.keymem.operators;
+
+import dev.keymem.models.events.EventHit;
+import dev.keymem.models.events.EventMemory;
+import dev.keymem.models.events.EventState;
+import dev.keymem.models.events.EventWrite;
+import dev.keymem.operators.model.MemoryModel;
+import dev.keymem.operators.model.MemoryModelFactory;
+import dev.keymem.state.EventEntrySerializer;
+import dev.keymem.state.EventStatePiece;
+import dev.keymem.state.EventStateSerializer;
+import dev.keymem.state.StateFrame;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.array.FloatPrimitiveArraySerializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The per-key work of {@link EventMemoryFunction}, for keyed functions that embed the event memory in a
+ * larger step (a job's keyed function that also parses, migrates or formats): opened on a keyed runtime
+ * context, it declares the event memory's state, and {@link #apply} runs one record of the current key. The
+ * caller supplies the processing time, the timer registration (for {@code keymem.state.ttl}) and where memory
+ * events go; it emits dead letters itself ({@link #problem} first). See {@link EventMemoryFunction} for the
+ * state, the metrics and the guarantees.
+ */
+@PublicEvolving
+public final class KeyedEventMemory {
+
+    /** The operator-level settings (validated). */
+    public record Settings(Duration keyTtl, Duration rowTtl, boolean emitEvents, int top, int maxTerms,
+                           int maxPayload) implements Serializable {
+        public Settings {
+            require(!keyTtl.isNegative(), MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + keyTtl);
+            require(!rowTtl.isNegative(), MemoryOperatorOptions.EVENTS_ARCHIVE_TTL.key() + " must not be negative: "
+                    + rowTtl);
+            require(top >= 1, MemoryOperatorOptions.EVENTS_TOP.key() + " must be >= 1: " + top);
+            require(maxTerms >= 1, MemoryOperatorOptions.EVENTS_MAX_TERMS.key() + " must be >= 1: " + maxTerms);
+            require(maxPayload >= 0, MemoryOperatorOptions.EVENTS_MAX_PAYLOAD.key() + " must be >= 0: " + maxPayload);
+        }
+
+        public static Settings of(ReadableConfig o) {
+            return new Settings(o.get(MemoryOperatorOptions.STATE_TTL), o.get(MemoryOperatorOptions.EVENTS_ARCHIVE_TTL),
+                    o.get(MemoryOperatorOptions.MEMORY_EVENTS_ENABLED), o.get(MemoryOperatorOptions.EVENTS_TOP),
+                    o.get(MemoryOperatorOptions.EVENTS_MAX_TERMS), o.get(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD));
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+
+    /** The options of the event memory in {@code options} (keymem.events.*, state TTL, events flag), type EVENTS. */
+    public static Configuration eventOptions(ReadableConfig options) {
+        Configuration c = new Configuration();
+        for (var o : MemoryOperatorOptions.EVENTS_OPTIONS) {
+            copy(options, c, o);
+        }
+        copy(options, c, MemoryOperatorOptions.STATE_TTL);
+        copy(options, c, MemoryOperatorOptions.MEMORY_EVENTS_ENABLED);
+        c.set(MemoryOperatorOptions.MEMORY_TYPE, MemoryOperatorOptions.MemoryType.EVENTS);
+        Settings.of(c); // fail at job build time
+        MemoryOperatorOptions.eventSettings(c);
+        return c;
+    }
+
+    private static <T> void copy(ReadableConfig from, Configuration to, org.apache.flink.configuration.ConfigOption<T> o) {
+        from.getOptional(o).ifPresent(v -> to.set(o, v));
+    }
+
+    private final MemoryModel.Events model;
+    private final Settings settings;
+    private final ValueState<EventState> state;
+    private final MapStateEventStore store;
+    private final KeyTtl keyTtl;
+    private final Metrics metrics;
+
+    private KeyedEventMemory(MemoryModel.Events model, Settings settings, ValueState<EventState> state,
+                             MapStateEventStore store, KeyTtl keyTtl, Metrics metrics) {
+        this.model = model;
+        this.settings = settings;
+        this.state = state;
+        this.store = store;
+        this.keyTtl = keyTtl;
+        this.metrics = metrics;
+    }
+
+    private static <K, V> MapStateDescriptor<K, V> rows(MapStateDescriptor<K, V> d, Duration ttl) {
+        if (!ttl.isZero()) {
+            d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .build());
+        }
+        return d;
+    }
+
+    /** Creates the model and declares the event memory's state on a keyed runtime context. */
+    public static KeyedEventMemory open(RuntimeContext rc, MemoryModelFactory factory, Settings settings) {
+        MemoryModel m = factory.create();
+        MemoryModel.Events model = m.accept(new MemoryModel.Visitor<MemoryModel.Events>() {
+            @Override
+            public MemoryModel.Events plain(MemoryModel.Plain p) {
+                return refuse(p);
+            }
+
+            @Override
+            public MemoryModel.Events caching(MemoryModel.Caching c) {
+                return refuse(c);
+            }
+
+            @Override
+            public MemoryModel.Events bmojo(MemoryModel.Bmojo b) {
+                return refuse(b);
+            }
+
+            @Override
+            public MemoryModel.Events retention(MemoryModel.Retention r) {
+                return refuse(r);
+            }
+
+            @Override
+            public MemoryModel.Events events(MemoryModel.Events e) {
+                return e;
+            }
+
+            private MemoryModel.Events refuse(MemoryModel other) {
+                throw new IllegalArgumentException("EventMemoryFunction needs an event memory (memory type EVENTS), "
+                        + "got " + other.getClass().getName() + ": use KeyedMemoryFunction for token streams");
+            }
+        });
+        Duration ttl = settings.rowTtl();
+        ValueState<EventState> state = rc.getState(new ValueStateDescriptor<>(EventMemoryFunction.STATE,
+                new EventStateSerializer()));
+        MapStateEventStore store = new MapStateEventStore(
+                rc.getMapState(rows(new MapStateDescriptor<>(EventMemoryFunction.ARCHIVE, LongSerializer.INSTANCE,
+                        new EventEntrySerializer()), ttl)),
+                rc.getMapState(rows(new MapStateDescriptor<>(EventMemoryFunction.FREQUENCIES, IntSerializer.INSTANCE,
+                        LongSerializer.INSTANCE), ttl)),
+                rc.getMapState(rows(new MapStateDescriptor<>(EventMemoryFunction.POSTINGS, LongSerializer.INSTANCE,
+                        LongSerializer.INSTANCE), ttl)),
+                rc.getMapState(rows(new MapStateDescriptor<>(EventMemoryFunction.SEGMENTS, LongSerializer.INSTANCE,
+                        FloatPrimitiveArraySerializer.INSTANCE), ttl)),
+                rc.getMapState(new MapStateDescriptor<>(EventMemoryFunction.EIDETIC, IntSerializer.INSTANCE,
+                        new EventEntrySerializer())));
+        KeyTtl keyTtl = settings.keyTtl().isZero() ? null : new KeyTtl(rc.getState(KeyTtl.descriptor()), settings.keyTtl());
+        return new KeyedEventMemory(model, settings, state, store, keyTtl, new Metrics(rc.getMetricGroup()));
+    }
+
+    /** D, the dense vectors' length. */
+    public int dimension() {
+        return model.dimension();
+    }
+
+    /** Events the current key's memory holds. */
+    public long events() throws Exception {
+        EventState st = state.value();
+        return st == null ? 0 : st.events();
+    }
+
+    /** The reason a record is refused, or null. */
+    public String problem(MemoryRecord r) {
+        if (r == null) {
+            return "null record";
+        }
+        int terms = r.tokenIds == null ? 0 : r.tokenIds.length;
+        float[] v = vector(r);
+        if (terms == 0 && v == null) {
+            return "neither terms (tokenIds) nor a vector";
+        }
+        if (terms > settings.maxTerms()) {
+            return terms + " terms exceed " + MemoryOperatorOptions.EVENTS_MAX_TERMS.key() + "=" + settings.maxTerms();
+        }
+        if (r.payload != null && r.payload.length > settings.maxPayload()) {
+            return "payload of " + r.payload.length + " bytes exceeds " + MemoryOperatorOptions.EVENTS_MAX_PAYLOAD.key()
+                    + "=" + settings.maxPayload();
+        }
+        if (v != null) {
+            if (v.length != model.dimension()) {
+                return "vector has " + v.length + " values, expected " + MemoryOperatorOptions.EVENTS_DIMENSION.key()
+                        + "=" + model.dimension();
+            }
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    return "vector value " + v[i] + " at index " + i + " is not finite";
+                }
+            }
+        }
+        if (r.top < 0) {
+            return "negative top " + r.top;
+        }
+        return null;
+    }
+
+    /** The dead letter of a refused record of {@code key} (counted in the metrics). */
+    public DeadLetter deadLetter(String key, MemoryRecord r, String problem) throws Exception {
+        metrics.deadLetters.inc();
+        return new DeadLetter(key, events(), r == null || r.tokenIds == null ? -1 : r.tokenIds.length, problem);
+    }
+
+    private static float[] vector(MemoryRecord r) {
+        float[] own = r.query ? r.q : r.k;
+        return own != null ? own : r.vector;
+    }
+
+    /**
+     * Runs one valid record ({@link #problem} is null) of the current {@code key}: an event is absorbed (null
+     * returned), a query is answered. {@code now} is the processing time, {@code arm} registers a
+     * processing-time timer (key TTL), {@code events} receives the memory events.
+     */
+    public MemoryAnswer apply(String key, MemoryRecord r, long now, LongConsumer arm, Consumer<MemoryEvent> events)
+            throws Exception {
+        return apply(key, r, now, arm, events, null);
+    }
+
+    /** Called when a key has no event memory yet, before its record runs (e.g. to migrate older state into it). */
+    @FunctionalInterface
+    public interface FreshKey {
+        void prepare() throws Exception;
+    }
+
+    /** {@link #apply(String, MemoryRecord, long, LongConsumer, Consumer)}, calling {@code fresh} for a key without memory. */
+    public MemoryAnswer apply(String key, MemoryRecord r, long now, LongConsumer arm, Consumer<MemoryEvent> events,
+                              FreshKey fresh) throws Exception {
+        EventState st = state.value();
+        if (st == null && fresh != null) {
+            fresh.prepare();
+            st = state.value();
+        }
+        int[] terms = r.tokenIds == null ? new int[0] : r.tokenIds;
+        long hotBytes = st == null ? 0 : StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st);
+        store.on(key);
+        if (r.query) {
+            MemoryAnswer a = new MemoryAnswer();
+            a.key = key;
+            a.queryPayload = r.payload;
+            if (st == null) {
+                a.position = 0;
+                a.hits = new MemoryAnswer.Hit[0];
+                a.read = new float[model.valueDim()];
+            } else {
+                EventMemory.Answer ans = model.query(st, store, terms, vector(r), r.top > 0 ? r.top : settings.top());
+                a.position = st.events();
+                a.hits = new MemoryAnswer.Hit[ans.hits().size()];
+                for (int i = 0; i < a.hits.length; i++) {
+                    EventHit h = ans.hits().get(i);
+                    a.hits[i] = new MemoryAnswer.Hit(h.position(), h.payload(), h.score(), EventHit.tierNames(h.tiers()));
+                }
+                a.read = ans.read() == null ? new float[model.valueDim()] : ans.read();
+                metrics.queryCandidates.update(ans.cost().candidates());
+            }
+            metrics.queries.inc();
+            metrics.bytesRead.inc(hotBytes + store.bytesRead);
+            return a;
+        }
+        if (keyTtl != null && keyTtl.touch(now, arm)) {
+            clear(); // expired; its timer has not fired yet and will re-arm itself
+            st = null;
+            hotBytes = 0;
+        }
+        if (st == null) {
+            st = model.newState();
+        }
+        EventWrite w = model.write(st, store, terms, vector(r), r.payload);
+        state.update(st);
+        long written = StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st) + store.bytesWritten;
+        metrics.events.inc();
+        metrics.bytesRead.inc(hotBytes + store.bytesRead);
+        metrics.bytesWritten.inc(written);
+        metrics.eventStateBytes.update(hotBytes + store.bytesRead + written);
+        if (w.admitted()) {
+            metrics.admitted.inc();
+        }
+        if (w.archiveDropped() >= 0) {
+            metrics.archiveDropped.inc();
+        }
+        if (settings.emitEvents()) {
+            if (w.evicted() >= 0) {
+                events.accept(new MemoryEvent(key, MemoryEvent.Kind.EVICTED, w.position(), 0, w.evicted(), Float.NaN,
+                        "EIDETIC", "ARCHIVE", Double.NaN));
+            }
+            if (w.admitted()) {
+                events.accept(new MemoryEvent(key, MemoryEvent.Kind.ADMITTED, w.position(), 0, w.position(),
+                        w.innovation(), "WINDOW", "EIDETIC", Double.NaN));
+            }
+            if (w.archiveDropped() >= 0) {
+                events.accept(new MemoryEvent(key, MemoryEvent.Kind.ARCHIVE_DROPPED, w.position(), 0,
+                        w.archiveDropped(), Float.NaN, "ARCHIVE", "DROPPED", Double.NaN));
+            }
+        }
+        return null;
+    }
+
+    /** Removes all of the current key's event memory. */
+    public void clear() {
+        state.clear();
+        store.clear();
+    }
+
+    /** A processing-time timer of the current key fired (key TTL). */
+    public void onTimer(long timestamp, LongConsumer arm) throws Exception {
+        if (keyTtl != null && keyTtl.fired(timestamp, arm)) {
+            clear();
+        }
+    }
+
+    private static final class Metrics {
+        final Counter events;
+        final Counter queries;
+        final Counter deadLetters;
+        final Counter bytesRead;
+        final Counter bytesWritten;
+        final Counter admitted;
+        final Counter archiveDropped;
+        final Histogram eventStateBytes;
+        final Histogram queryCandidates;
+
+        Metrics(MetricGroup g) {
+            events = g.counter("keymemEvents");
+            queries = g.counter("keymemQueries");
+            deadLetters = g.counter("keymemDeadLetters");
+            bytesRead = g.counter("keymemStateBytesRead");
+            bytesWritten = g.counter("keymemStateBytesWritten");
+            admitted = g.counter("keymemEideticAdmitted");
+            archiveDropped = g.counter("keymemArchiveDropped");
+            eventStateBytes = g.histogram("keymemEventStateBytes", new DescriptiveStatisticsHistogram(1000));
+            queryCandidates = g.histogram("keymemQueryCandidates", new DescriptiveStatisticsHistogram(1000));
+        }
+    }
+}
