@@ -395,8 +395,10 @@ public final class ContextEval {
         }
         Map<Long, double[]> window = new TreeMap<>();
         for (long at : new long[] {100, 10_000, 100_000}) {
-            if (at + 100 <= longestLen) {
-                window.put(at, new double[2]);
+            // the 100 events from 'at' on, or the last 100 of the longest user when its history ends there
+            long from = Math.min(at, longestLen - 100L);
+            if (from >= 100 && (at == 100 || from > 100)) {
+                window.put(from, new double[2]);
             }
         }
         long writeNanos = 0;
