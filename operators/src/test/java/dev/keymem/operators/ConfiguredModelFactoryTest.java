@@ -105,7 +105,7 @@ class ConfiguredModelFactoryTest {
 
     @Test
     void recurrentAndChunkedFormsReadTheSame() {
-        for (MemoryOperatorOptions.MemoryType type : MemoryOperatorOptions.MemoryType.values()) {
+        for (MemoryOperatorOptions.MemoryType type : OperatorTestSupport.tokenTypes()) {
             Configuration rec = OperatorTestSupport.options(type);
             rec.set(MemoryOperatorOptions.CELL_FORM, "recurrent");
             Configuration chu = OperatorTestSupport.options(type);

@@ -21,7 +21,7 @@ class OperatorThroughputBench {
     @Test
     void measure() throws Exception {
         serializer();
-        for (MemoryOperatorOptions.MemoryType type : MemoryOperatorOptions.MemoryType.values()) {
+        for (MemoryOperatorOptions.MemoryType type : OperatorTestSupport.tokenTypes()) {
             for (Backend b : Backend.values()) {
                 operator(b, type);
             }
