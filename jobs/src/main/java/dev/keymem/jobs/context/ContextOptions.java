@@ -28,8 +28,8 @@ public final class ContextOptions {
             .withDescription("The events' dense vector: HASHING (default) or MINILM (sets keymem.events.dimension "
                     + "to 384 unless given).");
 
-    /** Largest payload the job keeps per event: the event's text (at most 64 KiB) and its fields, as JSON. */
-    public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+    /** Largest payload the job keeps per event: its text (at most one record, 64 KiB by default) and fields as JSON. */
+    public static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
 
     private ContextOptions() {
     }
