@@ -215,4 +215,28 @@ class EventMemoryFunctionTest {
             EventMemoryFunction.fromOptions(bad);
         });
     }
+    @Test
+    void archiveRowsExpireWithTheirTtlWhileTheEideticTierStays() throws Exception {
+        Configuration c = options();
+        c.set(MemoryOperatorOptions.EVENTS_ARCHIVE_TTL, java.time.Duration.ofSeconds(1));
+        c.set(MemoryOperatorOptions.EVENTS_EIDETIC, 2);
+        c.set(MemoryOperatorOptions.EVENTS_WINDOW, 2);
+        var h = open(Backend.ROCKSDB, c, null);
+        h.setStateTtlProcessingTime(0);
+        for (int i = 0; i < 20; i++) {
+            h.processElement(MemoryRecord.event("k", new int[] {7, 100 + i}, null, ("e" + i).getBytes()), 0);
+        }
+        h.setStateTtlProcessingTime(10_000);
+        h.processElement(MemoryRecord.event("k", new int[] {7, 999}, null, "fresh".getBytes()), 0);
+        h.processElement(MemoryRecord.query("k", new int[] {7}, null, null), 0);
+        MemoryAnswer a = answers(h).get(0);
+        assertEquals(21, a.position);
+        assertTrue(a.hits.length >= 2 && a.hits.length <= 3, "hits: " + a.hits.length);
+        for (MemoryAnswer.Hit hit : a.hits) {
+            // expired archive rows, postings and statistics are invisible: only the eidetic tier (hot, no TTL)
+            // and the fresh event remain
+            assertTrue(hit.tiers.contains("eidetic") || "fresh".equals(new String(hit.payload)), hit.tiers);
+        }
+        h.close();
+    }
 }
