@@ -359,12 +359,19 @@ public final class EventMemory {
             c.read = read == null ? 0 : cosine(read, project(xc));
         }
         EventSettings.Weights w = settings.weights();
+        // The prior counts as much as the lexical evidence is weak: a query whose words match an event well
+        // is answered by that match; one that matches nothing well (a paraphrase) leans on the prior.
+        double maxLex = 0;
+        for (Candidate c : cands.values()) {
+            maxLex = Math.max(maxLex, c.lexical);
+        }
+        double priorWeight = w.novelty() * (1 - Math.min(1, maxLex));
         List<Candidate> ranked = new ArrayList<>(cands.size());
         for (Candidate c : cands.descendingMap().values()) {
             double lex = c.lexical;
             double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
-            c.score = w.lexical() * lex + w.dense() * c.dense + w.read() * c.read + w.novelty() * nov
+            c.score = w.lexical() * lex + w.dense() * c.dense + w.read() * c.read + priorWeight * nov
                     + w.recency() * rec;
             ranked.add(c);
         }

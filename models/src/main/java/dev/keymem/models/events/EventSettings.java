@@ -45,7 +45,7 @@ public record EventSettings(int dimension, int cellDim, float beta, float decay,
 
         /** The defaults (docs/benchmarks.md, event memory ablation). */
         public static Weights defaults() {
-            return new Weights(1.0, 0.2, 0.02, 0.3, 0.05);
+            return new Weights(1.0, 0.2, 0.02, 0.5, 0.05);
         }
 
         /** Parses "lexical,dense,read,novelty,recency". */
