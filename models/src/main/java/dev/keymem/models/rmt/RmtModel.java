@@ -1,5 +1,8 @@
 package dev.keymem.models.rmt;
 
+import dev.keymem.models.backend.Backends;
+import dev.keymem.models.backend.ScalarBackend;
+import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.io.SafeTensor;
 import dev.keymem.models.io.SafeTensors;
 import dev.keymem.models.io.SafeTensorsFile;
@@ -50,6 +53,7 @@ public final class RmtModel {
     }
 
     private final RmtConfig c;
+    private final TensorBackend backend;
     private final float[] initialMemory;
     // embeddings
     private final float[] wordEmb;
@@ -73,8 +77,9 @@ public final class RmtModel {
         float[] outT, outB;            // [I, d]
     }
 
-    private RmtModel(RmtConfig c, SafeTensorsFile f, String prefix) {
+    private RmtModel(RmtConfig c, SafeTensorsFile f, String prefix, TensorBackend backend) {
         this.c = c;
+        this.backend = backend;
         Set<String> used = new HashSet<>();
         Loader w = new Loader(f, prefix, used);
         int d = c.hiddenSize();
@@ -167,13 +172,23 @@ public final class RmtModel {
 
     /** Loads {@code config.json} and {@code model.safetensors} from a directory the exporter wrote. */
     public static RmtModel load(Path dir) throws IOException {
+        return load(dir, Backends.java());
+    }
+
+    /** As {@link #load(Path)}, with the products on {@code backend} ({@link ScalarBackend} is the reference). */
+    public static RmtModel load(Path dir, TensorBackend backend) throws IOException {
         RmtConfig config = RmtConfig.load(dir.resolve("config.json"));
-        return load(config, SafeTensors.read(dir.resolve("model.safetensors")));
+        return load(config, SafeTensors.read(dir.resolve("model.safetensors")), backend);
     }
 
     /** Builds the model from a config and a safetensors file; every tensor's name and shape is checked. */
-    public static RmtModel load(RmtConfig config, SafeTensorsFile weights) {
-        return new RmtModel(config, weights, "");
+    public static RmtModel load(RmtConfig config, SafeTensorsFile weights, TensorBackend backend) {
+        return new RmtModel(config, weights, "", backend);
+    }
+
+    /** The backend running the dense products. */
+    public TensorBackend backend() {
+        return backend;
     }
 
     public RmtConfig config() {
@@ -336,8 +351,20 @@ public final class RmtModel {
         }
     }
 
-    /** out[r, :] = b + x[r, :] W, with W stored [in, out] (rows of W added with x's coefficients). */
-    static void linear(float[] x, int rows, int in, float[] wT, float[] b, int out, float[] y) {
+    /** y[r, :] = b + x[r, :] W with W stored [in, out], on the backend (one GEMM). */
+    private void linear(float[] x, int rows, int in, float[] wT, float[] b, int out, float[] y) {
+        if (backend == ScalarBackend.INSTANCE) {
+            linearReference(x, rows, in, wT, b, out, y);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(b, 0, y, r * out, out);
+        }
+        backend.gemm(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, 1f, y, 0, out);
+    }
+
+    /** The reference form: y[r, :] = b + sum_k x[r, k] W[k, :] in plain loops. */
+    static void linearReference(float[] x, int rows, int in, float[] wT, float[] b, int out, float[] y) {
         for (int r = 0; r < rows; r++) {
             int yo = r * out;
             System.arraycopy(b, 0, y, yo, out);

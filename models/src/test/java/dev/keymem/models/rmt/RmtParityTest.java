@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.models.backend.Backends;
+import dev.keymem.models.backend.ScalarBackend;
+import dev.keymem.models.backend.TensorBackend;
 import dev.keymem.models.io.SafeTensors;
 import dev.keymem.models.io.SafeTensorsFile;
 import java.io.IOException;
@@ -29,25 +32,32 @@ class RmtParityTest {
 
     @Test
     void decoderMatchesPyTorchLayerByLayer() throws IOException {
-        double worst = check(FIXTURES.resolve("decoder"));
-        System.out.printf("RMT decoder parity (random weights): max relative error %.2e%n", worst);
+        for (TensorBackend b : List.of(ScalarBackend.INSTANCE, Backends.java())) {
+            double worst = check(FIXTURES.resolve("decoder"), b);
+            System.out.printf("RMT decoder parity (random weights, %s): max relative error %.2e%n", b.name(), worst);
+        }
     }
 
     @Test
     void encoderMatchesPyTorchLayerByLayer() throws IOException {
-        double worst = check(FIXTURES.resolve("encoder"));
-        System.out.printf("RMT encoder parity (random weights): max relative error %.2e%n", worst);
+        for (TensorBackend b : List.of(ScalarBackend.INSTANCE, Backends.java())) {
+            double worst = check(FIXTURES.resolve("encoder"), b);
+            System.out.printf("RMT encoder parity (random weights, %s): max relative error %.2e%n", b.name(), worst);
+        }
     }
 
     @Test
     void trainedDecoderMatchesPyTorch() throws IOException {
         assertTrue(Files.isDirectory(TRAINED), "the trained artifact is committed at " + TRAINED.toAbsolutePath());
-        double worst = check(TRAINED);
-        System.out.printf("RMT decoder parity (trained detect&memorize): max relative error %.2e%n", worst);
+        for (TensorBackend b : List.of(ScalarBackend.INSTANCE, Backends.java())) {
+            double worst = check(TRAINED, b);
+            System.out.printf("RMT decoder parity (trained detect&memorize, %s): max relative error %.2e%n", b.name(),
+                    worst);
+        }
     }
 
-    static double check(Path dir) throws IOException {
-        RmtModel model = RmtModel.load(dir);
+    static double check(Path dir, TensorBackend backend) throws IOException {
+        RmtModel model = RmtModel.load(dir, backend);
         RmtConfig c = model.config();
         SafeTensorsFile fx = SafeTensors.read(dir.resolve("fixture.safetensors"));
         int[] ids = Arrays.stream(fx.require("input_ids").toLongs()).mapToInt(l -> (int) l).toArray();
