@@ -48,6 +48,53 @@ public final class Rmt {
         return ran;
     }
 
+    /**
+     * Appends {@code tokens[b]} to {@code states[b]} for every key b, running the segments that fill
+     * for all keys together ({@link RmtModel#writeSegments}: one product per layer for all ready keys).
+     * Per key the same segments run with the same inputs as {@link #advance} would run them.
+     */
+    public void advanceBatch(RmtState[] states, int[][] tokens) {
+        int vocab = model.config().vocabSize();
+        for (int b = 0; b < states.length; b++) {
+            for (int t : tokens[b]) {
+                if (t < 0 || t >= vocab) {
+                    throw new IllegalArgumentException("key " + b + ": token id " + t + " outside the vocabulary [0, "
+                            + vocab + ")");
+                }
+            }
+        }
+        int[] next = new int[states.length];
+        while (true) {
+            boolean more = false;
+            for (int b = 0; b < states.length; b++) {
+                RmtState st = states[b];
+                while (next[b] < tokens[b].length && st.buffered() < st.buffer().length) {
+                    st.push(tokens[b][next[b]++]);
+                }
+                more |= next[b] < tokens[b].length;
+            }
+            if (!more) {
+                return;
+            }
+            java.util.List<Integer> ready = new java.util.ArrayList<>();
+            for (int b = 0; b < states.length; b++) {
+                if (next[b] < tokens[b].length) {
+                    ready.add(b);
+                }
+            }
+            float[][] mems = new float[ready.size()][];
+            int[][] segs = new int[ready.size()][];
+            for (int i = 0; i < ready.size(); i++) {
+                mems[i] = states[ready.get(i)].memory();
+                segs[i] = states[ready.get(i)].buffer();
+            }
+            float[][] out = model.writeSegments(mems, segs);
+            for (int i = 0; i < ready.size(); i++) {
+                states[ready.get(i)].closeSegment(out[i]);
+            }
+        }
+    }
+
     /** Runs the open segment if it is full (e.g. before measuring or exporting the memory). */
     public boolean flush(RmtState st) {
         if (st.buffered() == st.buffer().length) {

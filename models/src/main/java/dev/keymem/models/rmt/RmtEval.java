@@ -24,32 +24,75 @@ public final class RmtEval {
     private RmtEval() {
     }
 
-    /** Evaluates {@code samples} streams of {@code length} tokens; sample i of a length uses seed (seed, length, i). */
+    /**
+     * Evaluates {@code samples} streams of {@code length} tokens (sample i uses seed (seed, length, i)),
+     * {@code threads} groups of keys in parallel, each group advanced in lockstep with
+     * {@link Rmt#advanceBatch} (one product per layer for the group's segments).
+     */
     public static Point run(Rmt rmt, FactTask.Kind task, int noise, long length, int samples, long seed, int threads)
             throws InterruptedException {
         long t0 = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        int groups = Math.max(1, Math.min(threads, samples));
+        ExecutorService pool = Executors.newFixedThreadPool(groups);
         try {
-            List<Future<Boolean>> results = new ArrayList<>();
-            for (int i = 0; i < samples; i++) {
-                final long s = seed * 1_000_003L + length * 31 + i;
-                results.add(pool.submit(() -> one(rmt, task, noise, length, new SplittableRandom(s))));
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int g = 0; g < groups; g++) {
+                List<FactTask.Sample> group = new ArrayList<>();
+                for (int i = g; i < samples; i += groups) {
+                    long s = seed * 1_000_003L + length * 31 + i;
+                    group.add(FactTask.sample(task, length, noise, new SplittableRandom(s)));
+                }
+                results.add(pool.submit(() -> group(rmt, group, length)));
             }
             int correct = 0;
-            long bytes = rmt.stateBytes();
-            for (Future<Boolean> f : results) {
+            for (Future<Integer> f : results) {
                 try {
-                    if (f.get()) {
-                        correct++;
-                    }
+                    correct += f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw new IllegalStateException("evaluation failed: " + e.getCause(), e.getCause());
                 }
             }
-            return new Point(length, samples, correct, bytes, (System.nanoTime() - t0) / 1e9);
+            return new Point(length, samples, correct, rmt.stateBytes(), (System.nanoTime() - t0) / 1e9);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    static int group(Rmt rmt, List<FactTask.Sample> samples, long length) {
+        int k = samples.size();
+        RmtState[] states = new RmtState[k];
+        for (int i = 0; i < k; i++) {
+            states[i] = rmt.newState();
+        }
+        int chunk = 4096;
+        int[][] buf = new int[k][];
+        for (long p = 0; p < length; p += chunk) {
+            int n = (int) Math.min(chunk, length - p);
+            for (int i = 0; i < k; i++) {
+                if (buf[i] == null || buf[i].length != n) {
+                    buf[i] = new int[n];
+                }
+                samples.get(i).tokens(p, buf[i], n);
+            }
+            rmt.advanceBatch(states, buf);
+        }
+        int correct = 0;
+        for (int i = 0; i < k; i++) {
+            if (argmax(rmt.read(states[i])) == samples.get(i).answer) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     static boolean one(Rmt rmt, FactTask.Kind task, int noise, long length, SplittableRandom r) {

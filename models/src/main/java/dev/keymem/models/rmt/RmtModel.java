@@ -234,36 +234,12 @@ public final class RmtModel {
         int m = c.numMemTokens();
         int s = c.sequenceLength(n, write);
         float[] x = new float[s * d];
-        System.arraycopy(memory, 0, x, 0, m * d);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(wordEmb, tokens[off + i] * d, x, (m + i) * d, d);
-        }
-        if (write) {
-            System.arraycopy(memory, 0, x, (m + n) * d, m * d);
-        }
-        for (int i = 0; i < s * d; i++) {
-            x[i] += posEmb[i];
-        }
+        fillInput(x, 0, memory, tokens, off, n, write);
         List<float[]> hidden = keep ? new ArrayList<>() : null;
         if (keep) {
             hidden.add(x.clone());
         }
-        Scratch w = new Scratch(s, d, c.intermediateSize());
-        for (Layer L : layers) {
-            layerNorm(x, s, d, L.ln1W, L.ln1B, w.h);
-            linear(w.h, s, d, L.qkvT, L.qkvB, 3 * d, w.qkv);
-            attention(w.qkv, s, true, w.att);
-            linear(w.att, s, d, L.projT, L.projB, d, w.h);
-            add(x, w.h, s * d);
-            layerNorm(x, s, d, L.ln2W, L.ln2B, w.h);
-            linear(w.h, s, d, L.fcT, L.fcB, c.intermediateSize(), w.inner);
-            act(w.inner, s * c.intermediateSize());
-            linear(w.inner, s, c.intermediateSize(), L.outT, L.outB, d, w.h);
-            add(x, w.h, s * d);
-            if (keep) {
-                hidden.add(x.clone());
-            }
-        }
+        decoderTrunk(x, 1, s, hidden);
         float[] last = new float[s * d];
         layerNorm(x, s, d, lnFW, lnFB, last);
         if (keep) {
@@ -287,42 +263,13 @@ public final class RmtModel {
         int d = c.hiddenSize();
         int m = c.numMemTokens();
         int s = c.sequenceLength(n, true);
-        float[] e = new float[s * d];
-        System.arraycopy(wordEmb, c.clsTokenId() * d, e, 0, d);
-        System.arraycopy(memory, 0, e, d, m * d);
-        System.arraycopy(wordEmb, c.sepTokenId() * d, e, (m + 1) * d, d);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(wordEmb, tokens[off + i] * d, e, (m + 2 + i) * d, d);
-        }
-        System.arraycopy(wordEmb, c.sepTokenId() * d, e, (m + 2 + n) * d, d);
-        for (int r = 0; r < s; r++) {
-            for (int j = 0; j < d; j++) {
-                e[r * d + j] = (e[r * d + j] + posEmb[r * d + j]) + typeEmb0[j];
-            }
-        }
         float[] x = new float[s * d];
-        layerNorm(e, s, d, embLnW, embLnB, x);
+        fillInput(x, 0, memory, tokens, off, n, true);
         List<float[]> hidden = keep ? new ArrayList<>() : null;
         if (keep) {
             hidden.add(x.clone());
         }
-        Scratch w = new Scratch(s, d, c.intermediateSize());
-        float[] a = new float[s * d];
-        for (Layer L : layers) {
-            linear(x, s, d, L.qkvT, L.qkvB, 3 * d, w.qkv);
-            attention(w.qkv, s, false, w.att);
-            linear(w.att, s, d, L.projT, L.projB, d, w.h);
-            add(w.h, x, s * d);
-            layerNorm(w.h, s, d, L.ln1W, L.ln1B, a);
-            linear(a, s, d, L.fcT, L.fcB, c.intermediateSize(), w.inner);
-            act(w.inner, s * c.intermediateSize());
-            linear(w.inner, s, c.intermediateSize(), L.outT, L.outB, d, w.h);
-            add(w.h, a, s * d);
-            layerNorm(w.h, s, d, L.ln2W, L.ln2B, x);
-            if (keep) {
-                hidden.add(x.clone());
-            }
-        }
+        encoderTrunk(x, 1, s, hidden);
         float[] next = Arrays.copyOfRange(x, d, (m + 1) * d);
         float[] logits = new float[0];
         if (want != Logits.NONE) {
@@ -335,6 +282,134 @@ public final class RmtModel {
             linear(pooled, 1, d, headT, headB, c.numLabels(), logits);
         }
         return new Segment(next, logits, hidden);
+    }
+
+
+    /** The decoder blocks over {@code batch} sequences of {@code s} rows each (x [batch * s, d], in place). */
+    private void decoderTrunk(float[] x, int batch, int s, List<float[]> hidden) {
+        int d = c.hiddenSize();
+        int rows = batch * s;
+        Scratch w = new Scratch(rows, d, c.intermediateSize());
+        for (Layer L : layers) {
+            layerNorm(x, rows, d, L.ln1W, L.ln1B, w.h);
+            linear(w.h, rows, d, L.qkvT, L.qkvB, 3 * d, w.qkv);
+            attention(w.qkv, batch, s, true, w.att);
+            linear(w.att, rows, d, L.projT, L.projB, d, w.h);
+            add(x, w.h, rows * d);
+            layerNorm(x, rows, d, L.ln2W, L.ln2B, w.h);
+            linear(w.h, rows, d, L.fcT, L.fcB, c.intermediateSize(), w.inner);
+            act(w.inner, rows * c.intermediateSize());
+            linear(w.inner, rows, c.intermediateSize(), L.outT, L.outB, d, w.h);
+            add(x, w.h, rows * d);
+            if (hidden != null) {
+                hidden.add(x.clone());
+            }
+        }
+    }
+
+    /** The encoder layers over {@code batch} sequences of {@code s} rows each (x [batch * s, d], in place). */
+    private void encoderTrunk(float[] x, int batch, int s, List<float[]> hidden) {
+        int d = c.hiddenSize();
+        int rows = batch * s;
+        Scratch w = new Scratch(rows, d, c.intermediateSize());
+        float[] a = new float[rows * d];
+        for (Layer L : layers) {
+            linear(x, rows, d, L.qkvT, L.qkvB, 3 * d, w.qkv);
+            attention(w.qkv, batch, s, false, w.att);
+            linear(w.att, rows, d, L.projT, L.projB, d, w.h);
+            add(w.h, x, rows * d);
+            layerNorm(w.h, rows, d, L.ln1W, L.ln1B, a);
+            linear(a, rows, d, L.fcT, L.fcB, c.intermediateSize(), w.inner);
+            act(w.inner, rows * c.intermediateSize());
+            linear(w.inner, rows, c.intermediateSize(), L.outT, L.outB, d, w.h);
+            add(w.h, a, rows * d);
+            layerNorm(w.h, rows, d, L.ln2W, L.ln2B, x);
+            if (hidden != null) {
+                hidden.add(x.clone());
+            }
+        }
+    }
+
+    /**
+     * Runs one full segment for each of {@code memories.length} keys at once (every dense product
+     * one GEMM over all keys' rows; attention per key) and returns their next memories. Equal to
+     * {@link #forward} per key with {@code write} and no logits: bit for bit on the scalar backend,
+     * within float rounding on a blocked GEMM (whose summation may depend on the batch's row count).
+     */
+    public float[][] writeSegments(float[][] memories, int[][] tokens) {
+        int batch = memories.length;
+        if (tokens.length != batch) {
+            throw new IllegalArgumentException(batch + " memories but " + tokens.length + " token segments");
+        }
+        int d = c.hiddenSize();
+        int m = c.numMemTokens();
+        int n = c.segmentSize();
+        int s = c.sequenceLength(n, true);
+        float[] x = new float[batch * s * d];
+        for (int b = 0; b < batch; b++) {
+            if (memories[b].length != m * d || tokens[b].length != n) {
+                throw new IllegalArgumentException("key " + b + ": memory of " + memories[b].length
+                        + " floats and " + tokens[b].length + " tokens, expected " + m * d + " and " + n);
+            }
+            for (int t : tokens[b]) {
+                if (t < 0 || t >= c.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + t + " outside the vocabulary [0, " + c.vocabSize() + ")");
+                }
+            }
+            fillInput(x, b * s * d, memories[b], tokens[b], 0, n, true);
+        }
+        float[][] next = new float[batch][];
+        if (c.layout() == RmtConfig.Layout.DECODER) {
+            decoderTrunk(x, batch, s, null);
+            for (int b = 0; b < batch; b++) {
+                float[] out = new float[m * d];
+                float[] rows = Arrays.copyOfRange(x, (b * s + m + n) * d, (b * s + s) * d);
+                layerNorm(rows, m, d, lnFW, lnFB, out);
+                next[b] = out;
+            }
+        } else {
+            encoderTrunk(x, batch, s, null);
+            for (int b = 0; b < batch; b++) {
+                next[b] = Arrays.copyOfRange(x, (b * s + 1) * d, (b * s + 1 + m) * d);
+            }
+        }
+        return next;
+    }
+
+    /** Writes one segment's input rows (after embeddings: decoder + positions; encoder + LayerNorm) at x[off]. */
+    private void fillInput(float[] x, int off, float[] memory, int[] tokens, int tOff, int n, boolean write) {
+        int d = c.hiddenSize();
+        int m = c.numMemTokens();
+        int s = c.sequenceLength(n, write);
+        if (c.layout() == RmtConfig.Layout.DECODER) {
+            System.arraycopy(memory, 0, x, off, m * d);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(wordEmb, tokens[tOff + i] * d, x, off + (m + i) * d, d);
+            }
+            if (write) {
+                System.arraycopy(memory, 0, x, off + (m + n) * d, m * d);
+            }
+            for (int i = 0; i < s * d; i++) {
+                x[off + i] += posEmb[i];
+            }
+        } else {
+            float[] e = new float[s * d];
+            System.arraycopy(wordEmb, c.clsTokenId() * d, e, 0, d);
+            System.arraycopy(memory, 0, e, d, m * d);
+            System.arraycopy(wordEmb, c.sepTokenId() * d, e, (m + 1) * d, d);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(wordEmb, tokens[tOff + i] * d, e, (m + 2 + i) * d, d);
+            }
+            System.arraycopy(wordEmb, c.sepTokenId() * d, e, (m + 2 + n) * d, d);
+            for (int r = 0; r < s; r++) {
+                for (int j = 0; j < d; j++) {
+                    e[r * d + j] = (e[r * d + j] + posEmb[r * d + j]) + typeEmb0[j];
+                }
+            }
+            float[] y = new float[s * d];
+            layerNorm(e, s, d, embLnW, embLnB, y);
+            System.arraycopy(y, 0, x, off, s * d);
+        }
     }
 
     private static final class Scratch {
@@ -379,12 +454,21 @@ public final class RmtModel {
         }
     }
 
-    private void attention(float[] qkv, int s, boolean causal, float[] out) {
+    private void attention(float[] qkv, int batch, int s, boolean causal, float[] out) {
+        for (int b = 0; b < batch; b++) {
+            attendBlock(qkv, b * s, s, causal, out);
+        }
+    }
+
+    /** Multi-head attention of the s rows starting at row {@code row0} (qkv rows [q | k | v], 3d wide). */
+    private void attendBlock(float[] qkv, int row0, int s, boolean causal, float[] outAll) {
         int d = c.hiddenSize();
         int hd = c.headDim();
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] p = new float[s];
-        Arrays.fill(out, 0, s * d, 0f);
+        int base3 = row0 * 3 * d;
+        int base = row0 * d;
+        Arrays.fill(outAll, base, base + s * d, 0f);
         for (int h = 0; h < c.numHeads(); h++) {
             int qo = h * hd;
             int ko = d + h * hd;
@@ -395,7 +479,7 @@ public final class RmtModel {
                 for (int j = 0; j < cols; j++) {
                     float dot = 0f;
                     for (int t = 0; t < hd; t++) {
-                        dot += qkv[i * 3 * d + qo + t] * qkv[j * 3 * d + ko + t];
+                        dot += qkv[base3 + i * 3 * d + qo + t] * qkv[base3 + j * 3 * d + ko + t];
                     }
                     p[j] = dot * scale;
                     max = Math.max(max, p[j]);
@@ -406,12 +490,12 @@ public final class RmtModel {
                     sum += p[j];
                 }
                 float inv = (float) (1.0 / sum);
-                int o = i * d + h * hd;
+                int o = base + i * d + h * hd;
                 for (int j = 0; j < cols; j++) {
                     float pj = p[j] * inv;
-                    int vj = j * 3 * d + vo;
+                    int vj = base3 + j * 3 * d + vo;
                     for (int t = 0; t < hd; t++) {
-                        out[o + t] += pj * qkv[vj + t];
+                        outAll[o + t] += pj * qkv[vj + t];
                     }
                 }
             }

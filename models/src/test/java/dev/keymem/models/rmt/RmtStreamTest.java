@@ -100,6 +100,33 @@ class RmtStreamTest {
     }
 
     @Test
+    void batchedAdvanceEqualsPerKeyAdvanceBitwiseOnTheScalarBackend() throws IOException {
+        for (String layout : new String[] {"decoder", "encoder"}) {
+            Rmt rmt = new Rmt(RmtModel.load(RmtParityTest.FIXTURES.resolve(layout),
+                    dev.keymem.models.backend.ScalarBackend.INSTANCE));
+            SplittableRandom r = new SplittableRandom(17);
+            int keys = 5;
+            RmtState[] batched = new RmtState[keys];
+            RmtState[] single = new RmtState[keys];
+            for (int b = 0; b < keys; b++) {
+                batched[b] = rmt.newState();
+                single[b] = rmt.newState();
+            }
+            for (int round = 0; round < 6; round++) {
+                int[][] chunks = new int[keys][];
+                for (int b = 0; b < keys; b++) {
+                    chunks[b] = stream(r, r.nextInt(45), rmt.model().config().vocabSize());
+                    rmt.advance(single[b], chunks[b], 0, chunks[b].length);
+                }
+                rmt.advanceBatch(batched, chunks);
+                for (int b = 0; b < keys; b++) {
+                    assertEquals(single[b], batched[b], layout + " key " + b + " round " + round);
+                }
+            }
+        }
+    }
+
+    @Test
     void readsNeverWriteAndStateSizeIsConstant() throws IOException {
         Rmt rmt = load("decoder");
         int vocab = rmt.model().config().vocabSize();
