@@ -38,6 +38,12 @@ def main():
     p.add_argument("--final-steps", type=int, default=500, help="steps at max segments after reaching the threshold")
     p.add_argument("--max-minutes", type=float, default=22.0)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--init", default=None, help="continue from this artifact directory's weights")
+    p.add_argument("--start-segments", type=int, default=1, help="curriculum stage to start at")
+    p.add_argument("--mem-noise", type=float, default=0.0,
+                   help="std of Gaussian noise added to the memory passed between segments while training")
+    p.add_argument("--hold-loss", type=float, default=0.0,
+                   help="weight of ||M_out - M_in||^2 on segments wholly after the facts (memory holds on noise)")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -52,6 +58,9 @@ def main():
            "task": {"name": a.task, "noise": a.noise, "question_token": tasks.Q,
                     "answer_tokens": tasks.PLACES}}
     model = export.build(cfg)
+    if a.init:
+        from keymem_train import st as _st
+        model.load_state_dict(_st.load(os.path.join(a.init, "model.safetensors")))
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
     os.makedirs(a.out, exist_ok=True)
     log = open(os.path.join(a.out, "train.log"), "w")
@@ -72,15 +81,26 @@ def main():
 
     t0 = time.time()
     say(f"config {json.dumps(cfg)} args {vars(a)}")
-    cur, stage_steps, final_left, step = 1, 0, None, 0
+    cur, stage_steps, final_left, step = a.start_segments, 0, None, 0
     history = []
     while True:
         step += 1
         stage_steps += 1
         nseg = cur if random.random() < 0.5 else random.randint(1, cur)
-        ids, ans = tasks.fact_batch(a.task, a.batch, nseg * a.segment, a.noise, gen)
-        logits, _ = model.forward_decoder(ids)
-        loss = F.cross_entropy(logits[:, -1], ans)
+        ids, ans, ends = tasks.fact_batch(a.task, a.batch, nseg * a.segment, a.noise, gen, with_end=True)
+        cell = model.memory_cell
+        mem = cell.memory[None].expand(a.batch, -1, -1)
+        hold = torch.zeros(())
+        for s in range(nseg):
+            inp = mem
+            if s > 0 and a.mem_noise > 0:
+                inp = mem + a.mem_noise * torch.randn(mem.shape, generator=gen)
+            logits, new_mem, _ = cell(ids[:, s * a.segment:(s + 1) * a.segment], inp, write_mem=True)
+            after = (ends <= s * a.segment).float()  # this segment holds only noise (and the question)
+            if a.hold_loss > 0 and s < nseg - 1:
+                hold = hold + (after[:, None, None] * (new_mem - mem) ** 2).mean()
+            mem = new_mem
+        loss = F.cross_entropy(logits[:, -1], ans) + a.hold_loss * hold
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

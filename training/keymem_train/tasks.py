@@ -29,8 +29,10 @@ def vocab_size(noise):
     return NOISE_START + noise
 
 
-def fact_batch(task, batch, length, noise, gen):
-    """Returns (ids [B, length] int64, answers [B] int64). length >= 12."""
+def fact_batch(task, batch, length, noise, gen, with_end=False):
+    """Returns (ids [B, length] int64, answers [B] int64[, fact_end [B]: the position after the last
+    fact token]). length >= 12."""
+    ends = torch.zeros(batch, dtype=torch.long)
     ids = torch.randint(NOISE_START, NOISE_START + noise, (batch, length), generator=gen)
     ans = torch.empty(batch, dtype=torch.long)
     names = torch.tensor(NAMES)
@@ -44,6 +46,7 @@ def fact_batch(task, batch, length, noise, gen):
             p = places[torch.randint(6, (1,), generator=gen)].item()
             pos = 0 if task == "memorize" else torch.randint(room - 3 + 1, (1,), generator=gen).item()
             ids[b, pos:pos + 3] = torch.tensor([n, a, p])
+            ends[b] = pos + 3
             ids[b, -2:] = torch.tensor([Q, n])
             ans[b] = p
         elif task == "reasoning":
@@ -65,11 +68,12 @@ def fact_batch(task, batch, length, noise, gen):
             order = torch.randperm(3, generator=gen).tolist()
             for s, f in zip(slots, order):
                 ids[b, s:s + 3] = torch.tensor(facts[f])
+            ends[b] = slots[-1] + 3
             ids[b, -2:] = torch.tensor([Q, o])
             ans[b] = target
         else:
             raise ValueError(task)
-    return ids, ans
+    return (ids, ans, ends) if with_end else (ids, ans)
 
 
 def mqar_batch(batch, length, pairs, keys, values, gen):
@@ -91,4 +95,28 @@ def mqar_batch(batch, length, pairs, keys, values, gen):
         order = torch.randperm(pairs, generator=gen)
         ids[b, qpos] = ks[order]
         tgt[b, qpos] = vs[order]
+    return ids, tgt
+
+
+def mqar_spread_batch(batch, length, queries, keys, values, noise, gen):
+    """MQAR with the pairs spread over the stream (capacity pressure grows with length): the first
+    length - 2*queries tokens hold length // 8 (key, value) pairs with distinct keys at random
+    non-overlapping even offsets, noise elsewhere; then `queries` (query, noise) steps asking for
+    random earlier keys. Vocabulary: keys [0, keys), values [keys, keys + values), noise after.
+    Returns ids [B, length], targets [B, length] (-100 where no query)."""
+    ctx = length - 2 * queries
+    pairs = length // 8
+    assert pairs <= keys and pairs * 2 <= ctx and queries <= pairs
+    ids = keys + values + torch.randint(noise, (batch, length), generator=gen)
+    tgt = torch.full((batch, length), -100, dtype=torch.long)
+    for b in range(batch):
+        ks = torch.randperm(keys, generator=gen)[:pairs]
+        vs = keys + torch.randint(values, (pairs,), generator=gen)
+        slots = torch.randperm(ctx // 2, generator=gen)[:pairs] * 2
+        ids[b, slots] = ks
+        ids[b, slots + 1] = vs
+        pick = torch.randperm(pairs, generator=gen)[:queries]
+        qpos = ctx + 2 * torch.arange(queries)
+        ids[b, qpos] = ks[pick]
+        tgt[b, qpos] = vs[pick]
     return ids, tgt
