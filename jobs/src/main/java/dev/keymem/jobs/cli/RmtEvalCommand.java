@@ -1,10 +1,16 @@
 package dev.keymem.jobs.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keymem.models.backend.Backends;
+import dev.keymem.models.caching.CachingSettings;
 import dev.keymem.models.rmt.FactTask;
 import dev.keymem.models.rmt.Rmt;
 import dev.keymem.models.rmt.RmtConfig;
 import dev.keymem.models.rmt.RmtEval;
 import dev.keymem.models.rmt.RmtModel;
+import dev.keymem.models.trained.McRecallEval;
+import dev.keymem.models.trained.MqarTask;
+import dev.keymem.models.trained.TrainedCellModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,6 +35,9 @@ final class RmtEvalCommand implements Subcommand {
             .option("seed", "N", "seed of the streams (default 1)")
             .option("threads", "N", "keys evaluated in parallel (default 2)")
             .option("png", "FILE", "also write a PNG plot of accuracy vs tokens per key")
+            .option("mqar", "DIR,DIR,...", "instead: MQAR recall of trained gated delta models (training/train_mc.py) "
+                    + "served plain and with Memory Caching GRM / SSC, learned and parameter-free gates")
+            .option("mc-segment", "L", "Memory Caching segment length for --mqar (default: the trained one)")
             .flag("quiet", "no progress lines");
 
     @Override
@@ -41,10 +50,96 @@ final class RmtEvalCommand implements Subcommand {
         return "trained RMT models: fact-task accuracy vs tokens per key, constant memory per key";
     }
 
+    private int mqar(CliOptions.Parsed p, PrintStream out, PrintStream err) throws Exception {
+        long[] lengths = {64, 128, 256, 512};
+        String ls = p.string("lengths", null);
+        if (ls != null) {
+            try {
+                lengths = Arrays.stream(ls.split(",")).mapToLong(s -> Long.parseLong(s.trim())).toArray();
+            } catch (NumberFormatException e) {
+                throw new UsageException("option --lengths has value '" + ls + "', expected integers separated by commas");
+            }
+        }
+        int samples = p.positiveInt("samples", 32);
+        int seed = p.positiveInt("seed", 1);
+        List<String> names = new ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
+        for (String dir : p.string("mqar", "").split(",")) {
+            Path d = Path.of(dir.trim());
+            TrainedCellModel m;
+            try {
+                m = TrainedCellModel.load(d, Backends.java());
+            } catch (IllegalArgumentException | IOException e) {
+                throw new UsageException("option --mqar: " + d + ": " + e.getMessage());
+            }
+            JsonNode task = m.config().memory().get("task");
+            JsonNode trained = m.config().memory().get("caching");
+            if (task == null) {
+                throw new UsageException("option --mqar: " + d + " has no memory.task in its config");
+            }
+            int segment = p.positiveInt("mc-segment", trained != null && trained.has("segment_length")
+                    ? trained.get("segment_length").asInt() : 16);
+            boolean spread = task.get("name").asText().equals("mqar_spread");
+            MqarTask t = new MqarTask(task.get("pairs").asInt(), task.get("keys").asInt(), task.get("values").asInt(),
+                    task.get("noise").asInt(), spread);
+            String base = d.getFileName().toString();
+            List<String> variants = new ArrayList<>(List.of("plain", "grm.param_free", "ssc.param_free"));
+            if (m.hasLearnedGates()) {
+                variants.addAll(List.of("grm.learned", "ssc.learned"));
+            }
+            for (String v : variants) {
+                double[] r = new double[lengths.length];
+                for (int i = 0; i < lengths.length; i++) {
+                    long t0 = System.nanoTime();
+                    r[i] = McRecallEval.recall(m, mcSettings(v, segment), t, (int) lengths[i], samples, seed, 64);
+                    if (!p.flag("quiet")) {
+                        err.printf(Locale.ROOT, "rmt-eval --mqar: %s %s length %d: recall %.3f, %.1f s%n", base, v,
+                                lengths[i], r[i], (System.nanoTime() - t0) / 1e9);
+                    }
+                }
+                names.add(base + " " + v);
+                rows.add(r);
+            }
+        }
+        StringBuilder sb = new StringBuilder("| model, read | ");
+        for (long l : lengths) {
+            sb.append("recall @").append(l).append(" | ");
+        }
+        sb.append("\n|---|").append("---:|".repeat(lengths.length)).append('\n');
+        for (int i = 0; i < names.size(); i++) {
+            sb.append("| ").append(names.get(i)).append(" |");
+            for (double r : rows.get(i)) {
+                sb.append(String.format(Locale.ROOT, " %.3f |", r));
+            }
+            sb.append('\n');
+        }
+        out.print(sb);
+        String png = p.string("png", null);
+        if (png != null) {
+            LinePlot.write(Path.of(png), "MQAR recall vs stream length", "tokens per key (log2)", "recall", lengths,
+                    rows.toArray(new double[0][]), names);
+        }
+        return Memctl.EXIT_OK;
+    }
+
+    static CachingSettings mcSettings(String variant, int segment) {
+        if (variant.equals("plain")) {
+            return null;
+        }
+        String[] v = variant.split("\\.");
+        return CachingSettings.defaults()
+                .withSegmentation(CachingSettings.Segmentation.CONSTANT, segment)
+                .withRead(v[0].equals("grm") ? CachingSettings.ReadVariant.GRM : CachingSettings.ReadVariant.SSC)
+                .withTopK(2)
+                .withGates(v[1].equals("learned") ? CachingSettings.GateSource.LEARNED
+                        : CachingSettings.GateSource.PARAM_FREE, true);
+    }
+
     @Override
     public String usage() {
         return "usage: memctl rmt-eval [--model DIR,...] [--lengths N,...] [--samples N] [--seed N]\n"
-                + "                       [--threads N] [--png FILE] [--quiet]\n\n"
+                + "                       [--threads N] [--png FILE] [--quiet]\n"
+                + "       memctl rmt-eval --mqar DIR,... [--lengths N,...] [--samples N] [--mc-segment L] [--png FILE]\n\n"
                 + "Streams each key's fact task (facts hidden in noise, the question at the end) through the\n"
                 + "model segment by segment and reads the answer at the last token; prints accuracy per length\n"
                 + "and the bytes of one key's state (memory + open segment), which do not grow with length.\n\n"
@@ -54,6 +149,9 @@ final class RmtEvalCommand implements Subcommand {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         CliOptions.Parsed p = options.parse(args);
+        if (p.string("mqar", null) != null) {
+            return mqar(p, out, err);
+        }
         long[] lengths = {32, 256, 4096, 65536, 1048576};
         String ls = p.string("lengths", null);
         if (ls != null) {

@@ -8,8 +8,13 @@ import java.util.SplittableRandom;
  * [keys, keys + values) values, then noise. The stream opens with {@code pairs} (key, value) pairs
  * (distinct keys); the rest is noise with every key queried once at a random position; the target at a
  * query position is the key's value.
+ *
+ * <p>With {@code spread} ({@code mqar_spread} in training/keymem_train/tasks.py) the capacity needed grows
+ * with the length: the first {@code length - 2 pairs} tokens hold {@code length / 8} pairs (distinct keys,
+ * at random even offsets, noise elsewhere), then {@code pairs} (query, noise) steps ask for random earlier
+ * keys; {@code pairs} is then the number of queries.
  */
-public record MqarTask(int pairs, int keys, int values, int noise) {
+public record MqarTask(int pairs, int keys, int values, int noise, boolean spread) {
 
     public MqarTask {
         if (pairs <= 0 || pairs > keys || values <= 0 || noise <= 0) {
@@ -22,6 +27,9 @@ public record MqarTask(int pairs, int keys, int values, int noise) {
     }
 
     public Sample sample(int length, SplittableRandom r) {
+        if (spread) {
+            return spreadSample(length, r);
+        }
         if (length < 3 * pairs) {
             throw new IllegalArgumentException("length " + length + " is too short for " + pairs + " pairs and their queries");
         }
@@ -47,6 +55,37 @@ public record MqarTask(int pairs, int keys, int values, int noise) {
             int p = 2 * pairs + pos[i];
             ids[p] = ks[order[i]];
             tgt[p] = vs[order[i]];
+        }
+        return new Sample(ids, tgt);
+    }
+
+    private Sample spreadSample(int length, SplittableRandom r) {
+        int queries = pairs;
+        int ctx = length - 2 * queries;
+        int total = length / 8;
+        if (total > keys || 2 * total > ctx || queries > total) {
+            throw new IllegalArgumentException("spread MQAR of " + length + " tokens needs " + total
+                    + " distinct keys (have " + keys + ") and room for " + queries + " queries");
+        }
+        int[] ids = new int[length];
+        int[] tgt = new int[length];
+        java.util.Arrays.fill(tgt, -1);
+        for (int i = 0; i < length; i++) {
+            ids[i] = keys + values + r.nextInt(noise);
+        }
+        int[] perm = shuffled(keys, r);
+        int[] slots = shuffled(ctx / 2, r);
+        int[] vs = new int[total];
+        for (int i = 0; i < total; i++) {
+            vs[i] = keys + r.nextInt(values);
+            ids[2 * slots[i]] = perm[i];
+            ids[2 * slots[i] + 1] = vs[i];
+        }
+        int[] pick = shuffled(total, r);
+        for (int i = 0; i < queries; i++) {
+            int p = ctx + 2 * i;
+            ids[p] = perm[pick[i]];
+            tgt[p] = vs[pick[i]];
         }
         return new Sample(ids, tgt);
     }
