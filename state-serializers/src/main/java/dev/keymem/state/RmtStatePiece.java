@@ -11,7 +11,7 @@ import dev.keymem.models.rmt.RmtState;
 public final class RmtStatePiece extends BaseStatePiece<RmtState> {
 
     public static final RmtStatePiece INSTANCE = new RmtStatePiece();
-    public static final int CODE = 20;
+    public static final int CODE = 30;
     public static final int FORMAT = 1;
 
     private RmtStatePiece() {
