@@ -112,7 +112,7 @@ def main():
     sd = {k: v for k, v in model.state_dict().items()}
     st.save(os.path.join(a.out, "model.safetensors"), sd, {"format": "pt", "seed": str(a.seed)})
     # parity fixture: one stream, the cell outputs and logits under every read the Java side serves
-    fx_ids, _ = mqar_noise_batch(1, 96, a.pairs, a.keys, a.values, a.noise, torch.Generator().manual_seed(5))
+    fx_ids, _ = mqar_noise_batch(1, 96 if a.task == "mqar_spread" else 100, a.pairs, a.keys, a.values, a.noise, torch.Generator().manual_seed(5))
     fx = {"input_ids": fx_ids[0]}
     with torch.no_grad():
         variants = {"plain": None}
