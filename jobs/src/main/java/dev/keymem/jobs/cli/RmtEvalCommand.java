@@ -31,6 +31,8 @@ final class RmtEvalCommand implements Subcommand {
             .option("model", "DIR,DIR,...", "model directories (config.json + model.safetensors; default "
                     + DEFAULT_MODELS + ")")
             .option("lengths", "N,N,...", "tokens per key (default 32,256,4096,65536,1048576)")
+            .option("task", "NAME", "evaluate on this fact task instead of the one each model was trained on "
+                    + "(memorize, detect_memorize, reasoning)")
             .option("samples", "N", "keys (streams) per length (default 32)")
             .option("seed", "N", "seed of the streams (default 1)")
             .option("threads", "N", "keys evaluated in parallel (default 2)")
@@ -137,7 +139,7 @@ final class RmtEvalCommand implements Subcommand {
 
     @Override
     public String usage() {
-        return "usage: memctl rmt-eval [--model DIR,...] [--lengths N,...] [--samples N] [--seed N]\n"
+        return "usage: memctl rmt-eval [--model DIR,...] [--task NAME] [--lengths N,...] [--samples N] [--seed N]\n"
                 + "                       [--threads N] [--png FILE] [--quiet]\n"
                 + "       memctl rmt-eval --mqar DIR,... [--lengths N,...] [--samples N] [--mc-segment L] [--png FILE]\n\n"
                 + "Streams each key's fact task (facts hidden in noise, the question at the end) through the\n"
@@ -190,9 +192,15 @@ final class RmtEvalCommand implements Subcommand {
                 throw new UsageException("option --model: " + d + " is not a fact-task RMT decoder (config.task)");
             }
             models.add(new Rmt(m));
-            tasks.add(FactTask.Kind.fromName(c.task().get("name").asText()));
+            String trained = c.task().get("name").asText();
+            String taskName = p.string("task", trained);
+            try {
+                tasks.add(FactTask.Kind.fromName(taskName));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("option --task: " + e.getMessage());
+            }
             noises.add(c.task().get("noise").asInt());
-            names.add(c.task().get("name").asText());
+            names.add(taskName.equals(trained) ? taskName : taskName + " (model trained on " + trained + ")");
         }
         double[][] acc = new double[models.size()][lengths.length];
         StringBuilder table = new StringBuilder();
