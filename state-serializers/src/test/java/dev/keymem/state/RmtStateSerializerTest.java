@@ -117,6 +117,32 @@ class RmtStateSerializerTest {
         }
     }
 
+    /** A key restored mid-segment from its serialized state continues bit for bit like the one never stopped. */
+    @Test
+    void restoreMidSegmentContinuesBitExact() throws IOException {
+        Path model = Path.of("../models/src/test/resources/dev/keymem/models/rmt/decoder");
+        dev.keymem.models.rmt.Rmt rmt = new dev.keymem.models.rmt.Rmt(dev.keymem.models.rmt.RmtModel.load(model));
+        SplittableRandom r = new SplittableRandom(11);
+        int[] tokens = new int[16 * 5 + 3];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = 3 + r.nextInt(30);
+        }
+        RmtStateSerializer ser = new RmtStateSerializer();
+        for (int cut : new int[] {1, 16, 17, 16 * 2 + 7, 16 * 4 + 15}) {
+            RmtState live = rmt.newState();
+            rmt.advance(live, tokens, 0, cut);
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            ser.serialize(live, out);
+            RmtState restored = ser.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            for (int p = cut; p < tokens.length; p++) {
+                rmt.advance(live, tokens, p, 1);
+                rmt.advance(restored, tokens, p, 1);
+                assertArrayEquals(rmt.read(live), rmt.read(restored), "cut " + cut + " position " + p);
+            }
+            assertEquals(live, restored);
+        }
+    }
+
     @Test
     void flippedBytesAreDetected() throws IOException {
         RmtStateSerializer s = new RmtStateSerializer();
