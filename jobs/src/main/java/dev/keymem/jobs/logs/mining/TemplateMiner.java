@@ -1,0 +1,277 @@
+package dev.keymem.jobs.logs.mining;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An online, Drain-style log template miner (He et al., "Drain: An Online Log Parsing Approach with
+ * Fixed Depth Tree", ICWS 2017), written for keyed state: one {@link MinerState} per source, each line
+ * assigned its template id when it arrives (never revised).
+ *
+ * <p>Per line:
+ * <ol>
+ *   <li>{@link LineTokens}: variables masked, whitespace tokens, all-variable tokens become
+ *       {@code <*>}, runs of {@code <*>} collapse into one.</li>
+ *   <li>Fixed-depth parse tree: the token count, then the first {@code depth} tokens (a variable token
+ *       goes down the {@code <*>} branch) lead to a leaf of clusters. The best cluster of the leaf by
+ *       similarity is taken when its similarity reaches the threshold. Otherwise every cluster of the
+ *       same token count is tried (the prefix is a hint, not a partition: lines whose first token is a
+ *       host or user name still find their template).</li>
+ *   <li>Similarity of a template and a line: over the positions where at least one of them is a
+ *       constant, the share where both hold the same constant.</li>
+ *   <li>A match turns the template's differing positions into {@code <*>}; when the widened template
+ *       now covers another cluster of the same length (every position equal or {@code <*>}), the two
+ *       merge into the older id, and the line gets that id. No match: a new cluster, with a new id.</li>
+ *   <li>At most {@code maxTemplates} clusters per source: the one matched least recently is evicted
+ *       (its id is not reused).</li>
+ * </ol>
+ * Deterministic: the same lines give the same ids, whether or not the state was serialized in between.
+ */
+public final class TemplateMiner implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String WILD = LineTokens.WILDCARD;
+
+    private final MinerSettings settings;
+    private final LineTokens lineTokens = new LineTokens();
+
+    public TemplateMiner(MinerSettings settings) {
+        this.settings = settings;
+    }
+
+    public TemplateMiner() {
+        this(MinerSettings.defaults());
+    }
+
+    public MinerSettings settings() {
+        return settings;
+    }
+
+    /** The tokenizer in use. */
+    public LineTokens lineTokens() {
+        return lineTokens;
+    }
+
+    /** What a line was matched to. */
+    public record Match(int id, String template, boolean created, String masked) {
+    }
+
+    /** Assigns {@code line} its template in {@code state} (advancing it). */
+    public Match accept(MinerState state, String line) {
+        String masked = lineTokens.mask(line);
+        String[] tokens = LineTokens.tokens(masked);
+        long pos = state.lines++;
+        MinerState.Cluster c = match(state, tokens);
+        boolean created = false;
+        if (c == null) {
+            c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
+            state.clusters.add(c);
+            if (state.tree != null) {
+                index(state.tree, c);
+            }
+            created = true;
+        } else {
+            c = widen(state, c, tokens);
+        }
+        c.count++;
+        c.lastSeen = pos;
+        if (state.clusters.size() > settings.maxTemplates()) {
+            evictOldest(state, c);
+        }
+        return new Match(c.id, c.template(), created, masked);
+    }
+
+    /** The best cluster for {@code tokens}, or null. */
+    MinerState.Cluster match(MinerState state, String[] tokens) {
+        Map<String, List<MinerState.Cluster>> byPrefix = tree(state).get(tokens.length);
+        if (byPrefix == null) {
+            return null;
+        }
+        MinerState.Cluster best = null;
+        double bestSim = -1;
+        List<MinerState.Cluster> leaf = byPrefix.get(prefixKey(tokens));
+        if (leaf != null) {
+            for (MinerState.Cluster c : leaf) {
+                double s = similarity(c.tokens, tokens);
+                if (s > bestSim || (s == bestSim && c.id < best.id)) {
+                    best = c;
+                    bestSim = s;
+                }
+            }
+        }
+        if (bestSim >= settings.similarity()) {
+            return best;
+        }
+        best = null;
+        bestSim = -1;
+        for (List<MinerState.Cluster> l : byPrefix.values()) {
+            for (MinerState.Cluster c : l) {
+                double s = similarity(c.tokens, tokens);
+                if (s > bestSim || (s == bestSim && c.id < best.id)) {
+                    best = c;
+                    bestSim = s;
+                }
+            }
+        }
+        return bestSim >= settings.fallbackSimilarity() ? best : null;
+    }
+
+    /**
+     * Similarity of a template and a line of the same length: over the positions where at least one is
+     * a constant, the share where both hold the same constant (as in Drain, a {@code <*>} the template
+     * learned is no evidence either way... but is counted); 1 when there are none.
+     */
+    static double similarity(String[] template, String[] line) {
+        int counted = 0;
+        int same = 0;
+        for (int i = 0; i < template.length; i++) {
+            String t = template[i];
+            String l = line[i];
+            boolean tw = t.equals(WILD);
+            boolean lw = l.equals(WILD);
+            if (tw && lw) {
+                continue;
+            }
+            counted++;
+            if (!tw && t.equals(l)) {
+                same++;
+            } else if (!tw && !lw && word(t) && word(l) && !(i > 0 && NAME_KEYS.contains(key(template[i - 1])))) {
+                return 0;
+            }
+        }
+        return counted == 0 ? 1.0 : (double) same / counted;
+    }
+
+    /** Words after which a plain word is a name (a value), not a part of the message. */
+    static final java.util.Set<String> NAME_KEYS = java.util.Set.of(System.getProperty("keys", "user,users,username,for,host,hostname,account,login,owner").split(","));
+
+    /** A token lower-cased, without surrounding punctuation. */
+    static String key(String t) {
+        int i = 0;
+        int n = t.length();
+        while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+            i++;
+        }
+        while (n > i && !Character.isLetterOrDigit(t.charAt(n - 1))) {
+            n--;
+        }
+        return t.substring(i, n).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Whether a token is a plain word: once the punctuation around it is removed, letters, digits,
+     * {@code -} and {@code _}, starting with a letter ({@code startup}, {@code Paused}, {@code SOCKS5});
+     * not a value such as a dotted name, a path, {@code key=value} or a masked field.
+     */
+    static boolean word(String t) {
+        int i = 0;
+        int n = t.length();
+        while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+            i++;
+        }
+        while (n > i && !Character.isLetterOrDigit(t.charAt(n - 1))) {
+            n--;
+        }
+        if (i == n || !Character.isLetter(t.charAt(i))) {
+            return false;
+        }
+        for (int k = i; k < n; k++) {
+            char c = t.charAt(k);
+            if (!Character.isLetterOrDigit(c) && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Widens {@code c} to cover {@code tokens}; merges a cluster it now covers; returns the survivor. */
+    private MinerState.Cluster widen(MinerState state, MinerState.Cluster c, String[] tokens) {
+        boolean changed = false;
+        for (int i = 0; i < tokens.length; i++) {
+            if (!c.tokens[i].equals(WILD) && !c.tokens[i].equals(tokens[i])) {
+                if (!changed) {
+                    c.tokens = c.tokens.clone();
+                    changed = true;
+                }
+                c.tokens[i] = WILD;
+            }
+        }
+        if (!changed) {
+            return c;
+        }
+        state.tree = null; // prefix keys may have changed
+        MinerState.Cluster survivor = c;
+        Iterator<MinerState.Cluster> it = state.clusters.iterator();
+        List<MinerState.Cluster> covered = new ArrayList<>();
+        while (it.hasNext()) {
+            MinerState.Cluster o = it.next();
+            if (o != c && o.tokens.length == c.tokens.length && covers(c.tokens, o.tokens)) {
+                covered.add(o);
+            }
+        }
+        for (MinerState.Cluster o : covered) {
+            MinerState.Cluster older = o.id < survivor.id ? o : survivor;
+            MinerState.Cluster younger = older == o ? survivor : o;
+            older.tokens = c.tokens;
+            older.count += younger.count;
+            older.firstSeen = Math.min(older.firstSeen, younger.firstSeen);
+            older.lastSeen = Math.max(older.lastSeen, younger.lastSeen);
+            state.clusters.remove(younger);
+            survivor = older;
+        }
+        return survivor;
+    }
+
+    /** Whether every position of {@code other} equals {@code template}'s or the template has {@code <*>}. */
+    static boolean covers(String[] template, String[] other) {
+        for (int i = 0; i < template.length; i++) {
+            if (!template[i].equals(WILD) && !template[i].equals(other[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void evictOldest(MinerState state, MinerState.Cluster keep) {
+        MinerState.Cluster oldest = null;
+        for (MinerState.Cluster c : state.clusters) {
+            if (c != keep && (oldest == null || c.lastSeen < oldest.lastSeen)) {
+                oldest = c;
+            }
+        }
+        state.clusters.remove(oldest);
+        state.evicted++;
+        state.tree = null;
+    }
+
+    private Map<Integer, Map<String, List<MinerState.Cluster>>> tree(MinerState state) {
+        if (state.tree == null) {
+            Map<Integer, Map<String, List<MinerState.Cluster>>> t = new java.util.HashMap<>();
+            for (MinerState.Cluster c : state.clusters) {
+                index(t, c);
+            }
+            state.tree = t;
+        }
+        return state.tree;
+    }
+
+    private void index(Map<Integer, Map<String, List<MinerState.Cluster>>> t, MinerState.Cluster c) {
+        t.computeIfAbsent(c.tokens.length, k -> MinerState.leaves())
+                .computeIfAbsent(prefixKey(c.tokens), k -> new ArrayList<>()).add(c);
+    }
+
+    /** The path below the length level: the first {@code depth} tokens ({@code <*>} for a variable one). */
+    private String prefixKey(String[] tokens) {
+        int d = Math.min(settings.depth(), tokens.length);
+        if (d == 0) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < d; i++) {
+            sb.append(tokens[i]).append('\u0000');
+        }
+        return sb.toString();
+    }
+}
