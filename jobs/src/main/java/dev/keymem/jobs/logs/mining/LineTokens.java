@@ -41,7 +41,9 @@ public final class LineTokens implements Serializable {
             "(?<![\\w.])[<>~]?(?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?" + UNITS + "(?![\\w])");
     private static final Pattern WORD = Pattern.compile("(?:[A-Za-z0-9_.\\-]|<[A-Z]+>)+");
     private static final Pattern ENDPOINT = Pattern.compile(
-            "(?<![\\w.-])[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:(?:<NUM>|\\d+)(?![\\w.])");
+            "(?<![\\w.-])[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
+    private static final Pattern HEX_LETTERS = Pattern.compile("(?<![\\w<])[a-fA-F]{8,}(?![\\w>])");
+    private static final Pattern QUOTED = Pattern.compile("\"[^\"<>]{1,64}\"");
     private static final Pattern DOMAIN = Pattern.compile(
             "(?<![\\w.-])(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan"
             + "|[a-z]{2})(?![\\w.-])");
@@ -51,15 +53,17 @@ public final class LineTokens implements Serializable {
     private static final Pattern DAY = Pattern.compile(
             "\\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
+    private static final String WILDCARD_REPLACEMENT = Matcher.quoteReplacement(WILDCARD);
 
     private final LineMasker masker = new LineMasker();
 
     /** The masked line (placeholders in place, whitespace kept as single spaces). */
     public String mask(String line) {
-        String s = masker.mask(line);
-        s = DAY.matcher(s).replaceAll("");
-        s = ENDPOINT.matcher(s).replaceAll("<HOST>");
+        String s = ENDPOINT.matcher(line).replaceAll("<HOST>");
         s = DOMAIN.matcher(s).replaceAll("<HOST>");
+        s = masker.mask(s);
+        s = DAY.matcher(s).replaceAll("");
+        s = HEX_LETTERS.matcher(s).replaceAll("<HEX>");
         s = SLASHED.matcher(s).replaceAll("<PATH>");
         s = QUANTITY.matcher(s).replaceAll("<Q>");
         Matcher m = WORD.matcher(s);
@@ -103,6 +107,15 @@ public final class LineTokens implements Serializable {
 
     /** The tokens of a masked line: wildcards for all-variable tokens, runs of wildcards collapsed. */
     public static String[] tokens(String masked) {
+        if (masked.indexOf('"') >= 0) {
+            Matcher q = QUOTED.matcher(masked);
+            StringBuilder sb = new StringBuilder(masked.length());
+            while (q.find()) {
+                q.appendReplacement(sb, Matcher.quoteReplacement(q.group().replace(' ', '\u00a0')));
+            }
+            q.appendTail(sb);
+            masked = sb.toString();
+        }
         List<String> out = new ArrayList<>();
         int n = masked.length();
         int i = 0;
@@ -118,6 +131,10 @@ public final class LineTokens implements Serializable {
                 String t = masked.substring(start, i);
                 if (isVariable(t) || EMPTY.matcher(t).matches()) {
                     t = WILDCARD;
+                } else if (t.indexOf('<') >= 0) {
+                    t = PLACEHOLDER.matcher(t).replaceAll(WILDCARD_REPLACEMENT);
+                }
+                if (t.equals(WILDCARD)) {
                     if (!out.isEmpty() && out.get(out.size() - 1).equals(WILDCARD)) {
                         continue;
                     }

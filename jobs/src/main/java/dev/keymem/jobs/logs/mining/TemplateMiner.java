@@ -135,9 +135,13 @@ public final class TemplateMiner implements Serializable {
                 continue;
             }
             counted++;
-            if (!tw && t.equals(l)) {
+            if (tw) {
+                if (!word(l)) {
+                    same++; // a value where the template learned a variable
+                }
+            } else if (t.equals(l)) {
                 same++;
-            } else if (!tw && !lw && word(t) && word(l) && !(i > 0 && NAME_KEYS.contains(key(template[i - 1])))) {
+            } else if (!lw && distinctWords(t, l) && !(i > 0 && NAME_KEYS.contains(key(template[i - 1])))) {
                 return 0;
             }
         }
@@ -158,6 +162,30 @@ public final class TemplateMiner implements Serializable {
             n--;
         }
         return t.substring(i, n).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Whether two different constant tokens are different words of the message (the line cannot be the
+     * template's): both plain words, or {@code key=word} / {@code key:word} with the same key (not a
+     * name key) and plain-word values ({@code isOverlap:false} / {@code isOverlap:true}).
+     */
+    static boolean distinctWords(String a, String b) {
+        if (word(a) && word(b)) {
+            return true;
+        }
+        int ka = keyEnd(a);
+        int kb = keyEnd(b);
+        if (ka < 0 || ka != kb || !a.regionMatches(0, b, 0, ka)) {
+            return false;
+        }
+        String k = key(a.substring(0, ka));
+        return !NAME_KEYS.contains(k) && word(a.substring(ka + 1)) && word(b.substring(kb + 1));
+    }
+
+    /** Index of the last '=' or ':' of a key=value token (the key being a word), else -1. */
+    private static int keyEnd(String t) {
+        int e = Math.max(t.lastIndexOf('='), t.lastIndexOf(':'));
+        return e > 0 && e < t.length() - 1 ? e : -1;
     }
 
     /**
