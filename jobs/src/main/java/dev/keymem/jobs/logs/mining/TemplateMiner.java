@@ -20,8 +20,11 @@ import java.util.Map;
  *       similarity is taken when its similarity reaches the threshold. Otherwise every cluster of the
  *       same token count is tried (the prefix is a hint, not a partition: lines whose first token is a
  *       host or user name still find their template).</li>
- *   <li>Similarity of a template and a line: over the positions where at least one of them is a
- *       constant, the share where both hold the same constant.</li>
+ *   <li>Similarity (token-type aware): over the positions where at least one of them is a constant,
+ *       the share where both hold the same constant or the template's {@code <*>} meets a value. Two
+ *       different plain words ({@code startup} / {@code shutdown}, {@code isOverlap:true} /
+ *       {@code isOverlap:false}) are different messages, and the similarity is 0, unless the position is a
+ *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}).</li>
  *   <li>A match turns the template's differing positions into {@code <*>}; when the widened template
  *       now covers another cluster of the same length (every position equal or {@code <*>}), the two
  *       merge into the older id, and the line gets that id. No match: a new cluster, with a new id.</li>
@@ -119,9 +122,10 @@ public final class TemplateMiner implements Serializable {
     }
 
     /**
-     * Similarity of a template and a line of the same length: over the positions where at least one is
-     * a constant, the share where both hold the same constant (as in Drain, a {@code <*>} the template
-     * learned is no evidence either way... but is counted); 1 when there are none.
+     * Similarity of a template and a line of the same length, aware of token types: over the positions
+     * where at least one is a constant, the share where both hold the same constant or the template's
+     * {@code <*>} meets a value (not a plain word); 0 when the two differ in a word of the message (see
+     * {@link #distinctWords}) that is not a field's value (see {@link #field}); 1 when no position counts.
      */
     static double similarity(String[] template, String[] line) {
         int counted = 0;
@@ -141,7 +145,7 @@ public final class TemplateMiner implements Serializable {
                 }
             } else if (t.equals(l)) {
                 same++;
-            } else if (!lw && distinctWords(t, l) && !(i > 0 && NAME_KEYS.contains(key(template[i - 1])))) {
+            } else if (!lw && distinctWords(t, l) && !field(template, i)) {
                 return 0;
             }
         }
@@ -149,7 +153,8 @@ public final class TemplateMiner implements Serializable {
     }
 
     /** Words after which a plain word is a name (a value), not a part of the message. */
-    static final java.util.Set<String> NAME_KEYS = java.util.Set.of(System.getProperty("keys", "user,users,username,for,host,hostname,account,login,owner").split(","));
+    static final java.util.Set<String> NAME_KEYS = java.util.Set.of("user", "users", "username", "for", "host", "hostname",
+            "account", "login", "owner");
 
     /** A token lower-cased, without surrounding punctuation. */
     static String key(String t) {
@@ -162,6 +167,21 @@ public final class TemplateMiner implements Serializable {
             n--;
         }
         return t.substring(i, n).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Whether position {@code i} holds a field's value by the look of its neighbours: it follows a name
+     * key ({@code user root}, {@code for admin}), or it is a {@code key: value,} item of a list.
+     */
+    static boolean field(String[] template, int i) {
+        if (i == 0) {
+            return false;
+        }
+        String prev = template[i - 1];
+        if (NAME_KEYS.contains(key(prev))) {
+            return true;
+        }
+        return prev.endsWith(":") && template[i].endsWith(",");
     }
 
     /**
