@@ -45,14 +45,20 @@ public final class LineTokens implements Serializable {
     private static final Pattern HEX_LETTERS = Pattern.compile("(?<![\\w<])[a-fA-F]{8,}(?![\\w>])");
     private static final Pattern QUOTED = Pattern.compile("\"[^\"<>]{1,64}\"");
     private static final Pattern DOMAIN = Pattern.compile(
-            "(?<![\\w.-])(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan"
-            + "|[a-z]{2})(?![\\w.-])");
+            "(?<![\\w.-])(?:(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan)"
+            + "|(?:[A-Za-z0-9-]+\\.){2,}[a-z]{2})(?![\\w.-])");
     private static final Pattern SLASHED = Pattern.compile(
             "(?<![\\w/\\\\.-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
     private static final Pattern DAY = Pattern.compile(
             "\\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
+    /** Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value. */
+    private static final Pattern WILDCARD_RUN = Pattern.compile("<\\*>(?:[^A-Za-z\\s<]*<\\*>)+");
+    private static final java.util.Set<String> LEVELS = java.util.Set.of("trace", "debug", "info", "notice", "warn",
+            "warning", "error", "err", "crit", "critical", "fatal", "severe", "alert", "emerg", "fine", "finer",
+            "finest", "config", "v", "d", "i", "w", "e", "f");
+    private static final int MAX_HEADER = 8;
     private static final String WILDCARD_REPLACEMENT = Matcher.quoteReplacement(WILDCARD);
 
     private final LineMasker masker = new LineMasker();
@@ -133,6 +139,7 @@ public final class LineTokens implements Serializable {
                     t = WILDCARD;
                 } else if (t.indexOf('<') >= 0) {
                     t = PLACEHOLDER.matcher(t).replaceAll(WILDCARD_REPLACEMENT);
+                    t = WILDCARD_RUN.matcher(t).replaceAll(WILDCARD_REPLACEMENT);
                 }
                 if (t.equals(WILDCARD)) {
                     if (!out.isEmpty() && out.get(out.size() - 1).equals(WILDCARD)) {
@@ -143,6 +150,107 @@ public final class LineTokens implements Serializable {
             }
         }
         return out.toArray(new String[0]);
+    }
+
+    /**
+     * The message part of a whole masked line: without the header a logger put in front of it. The header
+     * is the longest leading run (at most 8 items) of values (time stamps, numbers, ids), log levels
+     * ({@code INFO}, {@code W}), bracketed fields ({@code [main]}, {@code [notice]}, {@code [IPC Server
+     * handler 7]}) and lone dashes, followed by a {@code component:} (the token right after the run, or
+     * the next one, ending with a colon: {@code host sshd[<NUM>]:}), a {@code component [context]}, or a
+     * {@code program -} (a lone dash one or two tokens after the run). A line without such a run, or that
+     * would be left empty, is kept whole.
+     */
+    public static String message(String masked) {
+        List<int[]> spans = new ArrayList<>();
+        int n = masked.length();
+        int p = 0;
+        while (p < n) {
+            while (p < n && Character.isWhitespace(masked.charAt(p))) {
+                p++;
+            }
+            int start = p;
+            while (p < n && !Character.isWhitespace(masked.charAt(p))) {
+                p++;
+            }
+            if (p > start) {
+                spans.add(new int[] {start, p});
+            }
+            if (spans.size() > MAX_HEADER + 8) {
+                break;
+            }
+        }
+        String[] t = new String[spans.size()];
+        for (int k = 0; k < t.length; k++) {
+            t[k] = masked.substring(spans.get(k)[0], spans.get(k)[1]);
+        }
+        int i = 0;
+        int lastDash = -1;
+        int items = 0;
+        while (i < t.length && items < MAX_HEADER) {
+            items++;
+            if (headerish(t[i])) {
+                lastDash = t[i].equals("-") ? i : lastDash;
+                i++;
+                continue;
+            }
+            int close = t[i].startsWith("[") ? bracketEnd(t, i) : -1;
+            if (close < 0) {
+                break;
+            }
+            i = close + 1;
+        }
+        if (lastDash >= 0 && lastDash < i - 1) {
+            boolean onlyValues = true;
+            for (int k = lastDash + 1; k < i; k++) {
+                onlyValues &= isVariable(t[k]);
+            }
+            if (onlyValues) {
+                i = lastDash + 1; // "<TS> - <HOST> open ...": the value after the dash is the message's
+            }
+        }
+        if (i == 0) {
+            return masked;
+        }
+        int close;
+        if (i < t.length && t[i].endsWith(":") && t[i].length() > 1) {
+            i++;
+        } else if (i + 1 < t.length && t[i + 1].endsWith(":") && t[i + 1].length() > 1) {
+            i += 2;
+        } else if (i + 1 < t.length && t[i + 1].startsWith("[") && (close = bracketEnd(t, i + 1)) > 0) {
+            i = close + 1;
+        } else if (i + 1 < t.length && t[i + 1].equals("-")) {
+            i += 2;
+        } else if (i + 2 < t.length && t[i + 2].equals("-")) {
+            i += 3;
+        }
+        return i >= t.length ? masked : masked.substring(spans.get(i)[0]);
+    }
+
+    /** The index of the token closing the bracket opened at {@code i} (within 6 tokens), else -1. */
+    private static int bracketEnd(String[] t, int i) {
+        for (int j = i; j < t.length && j <= i + 6; j++) {
+            if (t[j].endsWith("]")) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean headerish(String t) {
+        if (isVariable(t) || t.equals("-") || t.equals("|")) {
+            return true;
+        }
+        boolean bracketed = t.length() > 2 && t.startsWith("[") && t.endsWith("]");
+        String k = bracketed ? t.substring(1, t.length() - 1) : t;
+        if (k.endsWith(",") || k.endsWith(":")) {
+            k = k.substring(0, k.length() - 1);
+        }
+        if (bracketed) {
+            return true; // a bracketed field: [main], [notice], [<*>]
+        }
+        // A bare level is capitalized (INFO, Info, W); a lower-case "error" is a word of the message.
+        return !k.isEmpty() && Character.isUpperCase(k.charAt(0)) && LEVELS.contains(k.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The tokens of a raw line ({@link #mask} then {@link #tokens(String)}). */

@@ -9,9 +9,11 @@ import java.io.Serializable;
  * @param similarity         similarity at or above which a line joins the best cluster of its leaf
  * @param fallbackSimilarity ... or the best cluster of its token count (any prefix)
  * @param maxTemplates       templates kept per source; the one matched least recently is evicted
+ * @param headers            whole log lines: mine the message without the header in front of it
+ *                           ({@link LineTokens#message}); off for lines that are messages already
  */
-public record MinerSettings(int depth, double similarity, double fallbackSimilarity, int maxTemplates)
-        implements Serializable {
+public record MinerSettings(int depth, double similarity, double fallbackSimilarity, int maxTemplates,
+                            boolean headers) implements Serializable {
 
     public MinerSettings {
         if (depth < 0) {
@@ -26,20 +28,24 @@ public record MinerSettings(int depth, double similarity, double fallbackSimilar
         }
     }
 
-    /** Depth 2, similarity 0.5 (0.6 across prefixes), 1000 templates per source. */
+    /** Depth 2, similarity 0.5 (0.6 across prefixes), 1000 templates per source, headers stripped. */
     public static MinerSettings defaults() {
-        return new MinerSettings(2, 0.5, 0.6, 1000);
+        return new MinerSettings(2, 0.5, 0.6, 1000, true);
+    }
+
+    public MinerSettings withHeaders(boolean strip) {
+        return new MinerSettings(depth, similarity, fallbackSimilarity, maxTemplates, strip);
     }
 
     public MinerSettings withSimilarity(double leaf, double fallback) {
-        return new MinerSettings(depth, leaf, fallback, maxTemplates);
+        return new MinerSettings(depth, leaf, fallback, maxTemplates, headers);
     }
 
     public MinerSettings withMaxTemplates(int n) {
-        return new MinerSettings(depth, similarity, fallbackSimilarity, n);
+        return new MinerSettings(depth, similarity, fallbackSimilarity, n, headers);
     }
 
     public MinerSettings withDepth(int d) {
-        return new MinerSettings(d, similarity, fallbackSimilarity, maxTemplates);
+        return new MinerSettings(d, similarity, fallbackSimilarity, maxTemplates, headers);
     }
 }

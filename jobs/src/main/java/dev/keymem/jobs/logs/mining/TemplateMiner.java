@@ -64,7 +64,15 @@ public final class TemplateMiner implements Serializable {
     /** Assigns {@code line} its template in {@code state} (advancing it). */
     public Match accept(MinerState state, String line) {
         String masked = lineTokens.mask(line);
-        String[] tokens = LineTokens.tokens(masked);
+        String[] tokens;
+        if (settings.headers()) {
+            int sp = masked.indexOf(' ');
+            String first = sp < 0 ? masked : masked.substring(0, sp);
+            tokens = LineTokens.tokens(LineTokens.message(first.indexOf('|') < 0 ? masked
+                    : first.replace('|', ' ') + (sp < 0 ? "" : masked.substring(sp))));
+        } else {
+            tokens = LineTokens.tokens(masked);
+        }
         long pos = state.lines++;
         MinerState.Cluster c = match(state, tokens);
         boolean created = false;
@@ -149,7 +157,10 @@ public final class TemplateMiner implements Serializable {
                 return 0;
             }
         }
-        return counted == 0 ? 1.0 : (double) same / counted;
+        if (counted == 0) {
+            return 1.0;
+        }
+        return same == 0 ? 0 : (double) same / counted; // nothing in common is no match, even for <*> alone
     }
 
     /** Words after which a plain word is a name (a value), not a part of the message. */
@@ -190,6 +201,9 @@ public final class TemplateMiner implements Serializable {
      * name key) and plain-word values ({@code isOverlap:false} / {@code isOverlap:true}).
      */
     static boolean distinctWords(String a, String b) {
+        if (sameButDigits(a, b)) {
+            return false; // numbered instances (gige4 / gige7, node-D0 / node-D7) are values
+        }
         if (word(a) && word(b)) {
             return true;
         }
@@ -200,6 +214,26 @@ public final class TemplateMiner implements Serializable {
         }
         String k = key(a.substring(0, ka));
         return !NAME_KEYS.contains(k) && word(a.substring(ka + 1)) && word(b.substring(kb + 1));
+    }
+
+    /** Whether the two tokens are equal once their digits are removed. */
+    static boolean sameButDigits(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (true) {
+            while (i < a.length() && Character.isDigit(a.charAt(i))) {
+                i++;
+            }
+            while (j < b.length() && Character.isDigit(b.charAt(j))) {
+                j++;
+            }
+            if (i == a.length() || j == b.length()) {
+                return i == a.length() && j == b.length();
+            }
+            if (a.charAt(i++) != b.charAt(j++)) {
+                return false;
+            }
+        }
     }
 
     /** Index of the last '=' or ':' of a key=value token (the key being a word), else -1. */
