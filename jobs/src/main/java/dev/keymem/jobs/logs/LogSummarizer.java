@@ -43,9 +43,9 @@ import java.util.function.Consumer;
  * <p><b>Summaries</b> report every template of their period once: its count, first and last offsets, the
  * parameters seen, its innovation and significance. A template's line is shown verbatim (the original text,
  * a JSON string of its own) the first time the source's summaries report the template ({@code flag: new}),
- * and again only when the memory flags it: the template returned after at least {@code silenceLines} silent
- * lines and its line's innovation is above the threshold ({@code returned}), or its parameters took a shape
- * not seen before and the innovation is above the threshold ({@code changed}). Other periods give the id,
+ * and again only when the memory flags it (the line's innovation is at least {@code reshowInnovation}: the
+ * source's memory could not predict it) and either the template returned after at least {@code silenceLines}
+ * silent lines ({@code returned}) or its parameters are of kinds not seen with it before ({@code changed}). Other periods give the id,
  * template and count. With a budget, flagged templates are listed first, then the most significant; the
  * rest are counted in {@code dropped}. The summary JSON is built in one place, {@link #record}.
  */
@@ -147,13 +147,13 @@ public final class LogSummarizer {
         }
         t.template = match.template();
         String params = params(line.text, match.template());
-        String shape = shape(params);
+        String shape = shape(match.masked());
         boolean newShape = !contains(t.shapes, shape);
         if (t.text == null) {
             String flag = null;
             if (!t.shown) {
                 flag = "new";
-            } else if (innovation > settings.threshold()) {
+            } else if (innovation >= settings.reshowInnovation()) {
                 if (t.lastPosition >= 0 && position - t.lastPosition >= settings.silenceLines()) {
                     flag = "returned";
                 } else if (newShape && !t.shapes.isEmpty()) {
@@ -347,17 +347,18 @@ public final class LogSummarizer {
         return sb.toString().replace(TemplateEntry.SEP, ' ');
     }
 
-    /** The character of a parameter list: digit runs become 9, letter runs a, other characters stay. */
-    static String shape(String params) {
+    private static final java.util.regex.Pattern KIND = java.util.regex.Pattern.compile("<[A-Z]+>");
+
+    /**
+     * The character of a line's parameters: the kinds of the variables its masked form holds, in order
+     * ({@code <IP><NUM>}); a host name where an address used to be, or a hex value where a number was,
+     * changes it.
+     */
+    static String shape(String masked) {
         StringBuilder sb = new StringBuilder();
-        char prev = 0;
-        for (int i = 0; i < params.length() && sb.length() < 64; i++) {
-            char c = params.charAt(i);
-            char k = Character.isDigit(c) ? '9' : Character.isLetter(c) ? 'a' : c;
-            if (k != prev || (k != '9' && k != 'a')) {
-                sb.append(k);
-            }
-            prev = k;
+        java.util.regex.Matcher m = KIND.matcher(masked);
+        while (m.find() && sb.length() < 200) {
+            sb.append(m.group());
         }
         return sb.toString();
     }

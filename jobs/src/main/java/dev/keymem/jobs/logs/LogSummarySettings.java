@@ -26,14 +26,17 @@ import java.io.Serializable;
  * @param similarity      unused since summaries report templates (kept for configuration compatibility)
  * @param miner           the template miner's settings
  * @param silenceLines    a template silent for at least this many of its source's lines "returns": its line is
- *                        shown verbatim again when the memory also finds it new (innovation above threshold)
+ *                        shown verbatim again when the memory also finds it new (see reshowInnovation)
+ * @param reshowInnovation B'MOJO innovation at or above which the memory flags a line of a template already shown
+ *                        (returned, or parameters of a new kind): its line is shown verbatim again
  * @param budget          most templates a summary lists (0 = no limit, the default); over it, flagged templates
  *                        come first, then the most significant; the rest are counted as dropped
  */
 public record LogSummarySettings(int everyLines, long everyMillis, Memory memory, int dimension, float beta,
                                  float decay, int bmojoWindow, int eideticCapacity, float threshold,
                                  int retentionWindow, int retentionBlock, int retainedCap, int compressedSlots,
-                                 double similarity, MinerSettings miner, long silenceLines, int budget)
+                                 double similarity, MinerSettings miner, long silenceLines, float reshowInnovation,
+                                 int budget)
         implements Serializable {
 
     /** Which memory decides what a summary retains. */
@@ -88,6 +91,9 @@ public record LogSummarySettings(int everyLines, long everyMillis, Memory memory
         if (silenceLines < 1) {
             throw new IllegalArgumentException("silenceLines must be >= 1: " + silenceLines);
         }
+        if (!(reshowInnovation > 0)) {
+            throw new IllegalArgumentException("reshowInnovation must be > 0: " + reshowInnovation);
+        }
         if (budget < 0) {
             throw new IllegalArgumentException("budget must be >= 0 (0 = no limit): " + budget);
         }
@@ -99,47 +105,47 @@ public record LogSummarySettings(int everyLines, long everyMillis, Memory memory
 
     /**
      * Summary every 500 lines or 30 s; B'MOJO + STR/CMP; d = 64; miner defaults; a template returns after
-     * 1000 silent lines; no budget.
+     * 5000 silent lines; a line is shown again at innovation 0.75 or more; no budget.
      */
     public static LogSummarySettings defaults() {
         return new LogSummarySettings(500, 30_000, Memory.BMOJO_RETENTION, 64, 0.5f, 0.98f, 16, 64, 0.5f, 32, 16,
-                32, 8, 0.9, MinerSettings.defaults(), 1000, 0);
+                32, 8, 0.9, MinerSettings.defaults(), 5000, 0.75f, 0);
     }
 
     public LogSummarySettings withBudget(int templates) {
         return new LogSummarySettings(everyLines, everyMillis, memory, dimension, beta, decay, bmojoWindow,
                 eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
-                miner, silenceLines, templates);
+                miner, silenceLines, reshowInnovation, templates);
     }
 
     public LogSummarySettings withSilenceLines(long lines) {
         return new LogSummarySettings(everyLines, everyMillis, memory, dimension, beta, decay, bmojoWindow,
                 eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
-                miner, lines, budget);
+                miner, lines, reshowInnovation, budget);
     }
 
     public LogSummarySettings withMiner(MinerSettings m) {
         return new LogSummarySettings(everyLines, everyMillis, memory, dimension, beta, decay, bmojoWindow,
                 eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
-                m, silenceLines, budget);
+                m, silenceLines, reshowInnovation, budget);
     }
 
     public LogSummarySettings withEvery(int lines, long millis) {
         return new LogSummarySettings(lines, millis, memory, dimension, beta, decay, bmojoWindow, eideticCapacity,
                 threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
-                miner, silenceLines, budget);
+                miner, silenceLines, reshowInnovation, budget);
     }
 
     public LogSummarySettings withMemory(Memory m) {
         return new LogSummarySettings(everyLines, everyMillis, m, dimension, beta, decay, bmojoWindow,
                 eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
-                miner, silenceLines, budget);
+                miner, silenceLines, reshowInnovation, budget);
     }
 
     public LogSummarySettings withThreshold(float t) {
         return new LogSummarySettings(everyLines, everyMillis, memory, dimension, beta, decay, bmojoWindow,
                 eideticCapacity, t, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
-                miner, silenceLines, budget);
+                miner, silenceLines, reshowInnovation, budget);
     }
 
     /** B'MOJO settings: THRESHOLD admission, no long-term archive retrieval. */

@@ -59,6 +59,8 @@ public final class LineTokens implements Serializable {
             "warning", "error", "err", "crit", "critical", "fatal", "severe", "alert", "emerg", "fine", "finer",
             "finest", "config", "v", "d", "i", "w", "e", "f");
     private static final int MAX_HEADER = 8;
+    /** A time stamp at this token index or before is part of the header. */
+    private static final int MAX_STAMP = 5;
     private static final String WILDCARD_REPLACEMENT = Matcher.quoteReplacement(WILDCARD);
 
     private final LineMasker masker = new LineMasker();
@@ -156,7 +158,8 @@ public final class LineTokens implements Serializable {
      * The message part of a whole masked line: without the header a logger put in front of it. The header
      * is the longest leading run (at most 8 items) of values (time stamps, numbers, ids), log levels
      * ({@code INFO}, {@code W}), bracketed fields ({@code [main]}, {@code [notice]}, {@code [IPC Server
-     * handler 7]}) and lone dashes, followed by a {@code component:} (the token right after the run, or
+     * handler 7]}) and lone dashes, extended through a time stamp among the first six tokens (and the
+     * values after it), followed by a {@code component:} (the token right after the run, or
      * the next one, ending with a colon: {@code host sshd[<NUM>]:}), a {@code component [context]}, or a
      * {@code program -} (a lone dash one or two tokens after the run). A line without such a run, or that
      * would be left empty, is kept whole.
@@ -199,6 +202,17 @@ public final class LineTokens implements Serializable {
                 break;
             }
             i = close + 1;
+        }
+        // A time stamp among the first tokens belongs to the header, with the values right after it
+        // ("<NUM> node-<NUM> unix.hw state_change <TS> <NUM> Component ...").
+        for (int k = Math.min(t.length - 1, MAX_STAMP); k >= i; k--) {
+            if (t[k].contains("<TS>") && isVariable(t[k])) {
+                i = k + 1;
+                while (i < t.length && i < MAX_HEADER && isVariable(t[i])) {
+                    i++;
+                }
+                break;
+            }
         }
         if (lastDash >= 0 && lastDash < i - 1) {
             boolean onlyValues = true;
