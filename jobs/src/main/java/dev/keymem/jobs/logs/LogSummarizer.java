@@ -146,7 +146,7 @@ public final class LogSummarizer {
             t = new TemplateEntry(match.id(), match.template());
         }
         t.template = match.template();
-        String params = params(line.text, match.template());
+        String params = params(messagePart(line.text, match.masked()), match.template());
         String shape = shape(match.masked());
         boolean newShape = !contains(t.shapes, shape);
         if (t.text == null) {
@@ -317,6 +317,27 @@ public final class LogSummarizer {
             }
         }
         return out;
+    }
+
+    /**
+     * The message part of a line whose masked message is {@code masked} (the header a logger put in front of
+     * it cut off): found by the message's first constant token, and as many tokens before it as the
+     * masked message has; the whole line when that token is not found.
+     */
+    static String messagePart(String line, String masked) {
+        String[] mt = masked.strip().split("\\s+");
+        String[] lt = line.strip().split("\\s+");
+        for (int k = 0; k < mt.length; k++) {
+            if (mt[k].indexOf('<') < 0) {
+                for (int j = k; j < lt.length; j++) {
+                    if (lt[j].equals(mt[k])) {
+                        return String.join(" ", java.util.Arrays.copyOfRange(lt, j - k, lt.length));
+                    }
+                }
+                break;
+            }
+        }
+        return line;
     }
 
     /**

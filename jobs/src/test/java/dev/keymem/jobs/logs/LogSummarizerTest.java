@@ -134,6 +134,7 @@ public class LogSummarizerTest {
                 assertTrue(!t.has("text"), "a routine template is not shown again: " + t);
             }
         }
+        assertTrue(back.has("flag"), "shown again: " + back + " (first: " + panic + ")");
         assertEquals("returned", back.get("flag").asText(), sums.get(1).toString());
         assertEquals(1401, back.get("offset").asLong());
         assertEquals(List.of("77"), List.of(panic.get("params").get(0).asText()));

@@ -57,22 +57,23 @@ public final class TemplateMiner implements Serializable {
         return lineTokens;
     }
 
-    /** What a line was matched to. */
+    /**
+     * What a line was matched to: the template's id and text, whether the line created it, and the line's
+     * masked message (its variables as typed placeholders, without the header when headers are stripped).
+     */
     public record Match(int id, String template, boolean created, String masked) {
     }
 
     /** Assigns {@code line} its template in {@code state} (advancing it). */
     public Match accept(MinerState state, String line) {
         String masked = lineTokens.mask(line);
-        String[] tokens;
         if (settings.headers()) {
             int sp = masked.indexOf(' ');
             String first = sp < 0 ? masked : masked.substring(0, sp);
-            tokens = LineTokens.tokens(LineTokens.message(first.indexOf('|') < 0 ? masked
-                    : first.replace('|', ' ') + (sp < 0 ? "" : masked.substring(sp))));
-        } else {
-            tokens = LineTokens.tokens(masked);
+            masked = LineTokens.message(first.indexOf('|') < 0 ? masked
+                    : first.replace('|', ' ') + (sp < 0 ? "" : masked.substring(sp)));
         }
+        String[] tokens = LineTokens.tokens(masked);
         long pos = state.lines++;
         MinerState.Cluster c = match(state, tokens);
         boolean created = false;
