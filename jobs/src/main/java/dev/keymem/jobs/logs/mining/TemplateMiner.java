@@ -18,8 +18,9 @@ import java.util.Map;
  *   <li>Fixed-depth parse tree: the token count, then the first {@code depth} tokens (a variable token
  *       goes down the {@code <*>} branch) lead to a leaf of clusters. The best cluster of the leaf by
  *       similarity is taken when its similarity reaches the threshold. Otherwise every cluster of the
- *       same token count is tried (the prefix is a hint, not a partition: lines whose first token is a
- *       host or user name still find their template).</li>
+ *       same token count is tried at {@code fallbackSimilarity} (the prefix is a hint, not a partition:
+ *       lines whose first token is a host or user name still find their template), where a plain word
+ *       meeting a learned {@code <*>} is a different message.</li>
  *   <li>Similarity (token-type aware): over the positions where at least one of them is a constant,
  *       the share where both hold the same constant or the template's {@code <*>} meets a value. Two
  *       different plain words ({@code startup} / {@code shutdown}, {@code isOverlap:true} /
@@ -120,7 +121,7 @@ public final class TemplateMiner implements Serializable {
         bestSim = -1;
         for (List<MinerState.Cluster> l : byPrefix.values()) {
             for (MinerState.Cluster c : l) {
-                double s = similarity(c.tokens, tokens);
+                double s = similarity(c.tokens, tokens, true);
                 if (s > bestSim || (s == bestSim && c.id < best.id)) {
                     best = c;
                     bestSim = s;
@@ -137,6 +138,15 @@ public final class TemplateMiner implements Serializable {
      * {@link #distinctWords}) that is not a field's value (see {@link #field}); 1 when no position counts.
      */
     static double similarity(String[] template, String[] line) {
+        return similarity(template, line, false);
+    }
+
+    /**
+     * As {@link #similarity(String[], String[])}; with {@code wordsAreMessage} a plain word of the line where
+     * the template learned a {@code <*>} is a different message too (used across prefixes: a template
+     * widened by values does not take in lines whose words differ there).
+     */
+    static double similarity(String[] template, String[] line, boolean wordsAreMessage) {
         int counted = 0;
         int same = 0;
         for (int i = 0; i < template.length; i++) {
@@ -151,6 +161,8 @@ public final class TemplateMiner implements Serializable {
             if (tw) {
                 if (!word(l)) {
                     same++; // a value where the template learned a variable
+                } else if (wordsAreMessage && !field(template, i)) {
+                    return 0;
                 }
             } else if (t.equals(l)) {
                 same++;
