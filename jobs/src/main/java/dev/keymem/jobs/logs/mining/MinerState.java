@@ -78,9 +78,13 @@ public final class MinerState {
             return id;
         }
 
-        /** The template as text (tokens joined by single spaces). */
+        /** The template as text (tokens joined by single spaces, every wildcard written {@code <*>}). */
         public String template() {
-            return String.join(" ", tokens);
+            StringBuilder sb = new StringBuilder();
+            for (String t : tokens) {
+                sb.append(sb.length() == 0 ? "" : " ").append(t.equals(TemplateMiner.LEARNED) ? LineTokens.WILDCARD : t);
+            }
+            return sb.toString();
         }
 
         public long count() {

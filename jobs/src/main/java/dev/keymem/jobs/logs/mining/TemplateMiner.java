@@ -37,6 +37,15 @@ import java.util.Map;
 public final class TemplateMiner implements Serializable {
     private static final long serialVersionUID = 1L;
     static final String WILD = LineTokens.WILDCARD;
+    /**
+     * A wildcard the template learned by merging lines that differ there (shown as {@code <*>}), as
+     * opposed to one where its lines held a masked value.
+     */
+    static final String LEARNED = "<+>";
+
+    static boolean wild(String t) {
+        return t.equals(WILD) || t.equals(LEARNED);
+    }
 
     private final MinerSettings settings;
     private final LineTokens lineTokens = new LineTokens();
@@ -143,7 +152,7 @@ public final class TemplateMiner implements Serializable {
 
     /**
      * As {@link #similarity(String[], String[])}; with {@code wordsAreMessage} a plain word of the line where
-     * the template learned a {@code <*>} is a different message too (used across prefixes: a template
+     * the template learned a {@code <*>} by merging ({@link #LEARNED}) is a different message too (used across prefixes: a template
      * widened by values does not take in lines whose words differ there).
      */
     static double similarity(String[] template, String[] line, boolean wordsAreMessage) {
@@ -152,7 +161,7 @@ public final class TemplateMiner implements Serializable {
         for (int i = 0; i < template.length; i++) {
             String t = template[i];
             String l = line[i];
-            boolean tw = t.equals(WILD);
+            boolean tw = wild(t);
             boolean lw = l.equals(WILD);
             if (tw && lw) {
                 continue;
@@ -161,7 +170,7 @@ public final class TemplateMiner implements Serializable {
             if (tw) {
                 if (!word(l)) {
                     same++; // a value where the template learned a variable
-                } else if (wordsAreMessage && !field(template, i)) {
+                } else if (wordsAreMessage && t.equals(LEARNED) && !field(template, i)) {
                     return 0;
                 }
             } else if (t.equals(l)) {
@@ -285,12 +294,12 @@ public final class TemplateMiner implements Serializable {
     private MinerState.Cluster widen(MinerState state, MinerState.Cluster c, String[] tokens) {
         boolean changed = false;
         for (int i = 0; i < tokens.length; i++) {
-            if (!c.tokens[i].equals(WILD) && !c.tokens[i].equals(tokens[i])) {
+            if (!wild(c.tokens[i]) && !c.tokens[i].equals(tokens[i])) {
                 if (!changed) {
                     c.tokens = c.tokens.clone();
                     changed = true;
                 }
-                c.tokens[i] = WILD;
+                c.tokens[i] = tokens[i].equals(WILD) ? WILD : LEARNED;
             }
         }
         if (!changed) {
@@ -322,7 +331,7 @@ public final class TemplateMiner implements Serializable {
     /** Whether every position of {@code other} equals {@code template}'s or the template has {@code <*>}. */
     static boolean covers(String[] template, String[] other) {
         for (int i = 0; i < template.length; i++) {
-            if (!template[i].equals(WILD) && !template[i].equals(other[i])) {
+            if (!wild(template[i]) && !template[i].equals(other[i])) {
                 return false;
             }
         }
@@ -365,7 +374,7 @@ public final class TemplateMiner implements Serializable {
         }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < d; i++) {
-            sb.append(tokens[i]).append('\u0000');
+            sb.append(wild(tokens[i]) ? WILD : tokens[i]).append('\u0000');
         }
         return sb.toString();
     }
