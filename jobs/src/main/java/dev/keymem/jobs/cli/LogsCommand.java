@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogReport;
 import dev.keymem.jobs.logs.LogSummaryJob;
@@ -96,25 +97,25 @@ final class LogsCommand implements Subcommand {
         if (report != null && conn != null) {
             throw new UsageException("option --report works with --input (file mode), not with --kafka");
         }
-        JobCli.LocalRun run = JobCli.localRun(p, "logs");
-        Path chk = run.checkpoints();
+        RecordLimits limits = JobCli.limits(p);
+        JobCli.LocalRun run = JobCli.localRun(p, "logs", conn != null);
         StreamExecutionEnvironment env = run.env();
         TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
         if (conn != null) {
-            return JobCli.runOnKafka(p, conn, env, chk, "logs", "logs", "log-summaries",
-                    records -> LogSummaryJob.build(records, source, settings, fe), err);
+            return JobCli.runOnKafka(p, conn, run, "logs", "logs", "log-summaries",
+                    records -> LogSummaryJob.build(records, source, settings, fe, limits), err);
         }
-        List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
         String outFile = p.string("output", null);
         String deadFile = p.string("dead-letters", null);
-        try (Sink results = Sink.of(outFile, out); Sink dead = Sink.of(deadFile, null)) {
+        try (run; Sink results = Sink.of(outFile, out); Sink dead = Sink.of(deadFile, null)) {
+            List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
             long[] counts = new long[3]; // lines summarized, summaries, dead letters
             List<JsonNode> all = new java.util.ArrayList<>();
             long t0 = System.nanoTime();
             JobCli.progress(err, String.format(Locale.ROOT, "memctl logs: %d lines from %s on an embedded MiniCluster "
                     + "(RocksDB state, checkpoints)", records.size(), input));
-            JobCli.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), source, settings, fe),
-                    "memctl logs", chk, o -> {
+            JobCli.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), source, settings, fe, limits),
+                    "memctl logs", o -> {
                         if (o.isResult()) {
                             results.line(o.json);
                             JsonNode j = json(o.json);
@@ -131,7 +132,7 @@ final class LogsCommand implements Subcommand {
                             dead.deadLetter(o.json, err);
                         }
                     }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
-                            + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9));
+                            + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9), () -> { });
             if (report != null) {
                 Path r = Path.of(report);
                 if (r.getParent() != null) {

@@ -312,11 +312,26 @@ public final class LogSummarizer {
         }
         for (SourceMemory.PendingLine p : pending.all()) {
             Double prob = held.get(p.position);
-            if (prob != null) {
-                out.merge(Integer.parseInt(p.template), prob, Math::max);
+            Integer id = templateId(p.template);
+            if (prob != null && id != null) {
+                out.merge(id, prob, Math::max);
             }
         }
         return out;
+    }
+
+    /** A pending line's template id, or null (lines kept by release 0.1.0 hold a masked line there). */
+    private static Integer templateId(String s) {
+        if (s == null || s.isEmpty() || s.length() > 10) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return null;
+            }
+        }
+        long v = Long.parseLong(s);
+        return v <= Integer.MAX_VALUE ? (int) v : null;
     }
 
     /**

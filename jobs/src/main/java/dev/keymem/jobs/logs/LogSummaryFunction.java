@@ -22,9 +22,9 @@ import org.apache.flink.util.Collector;
  * unsummarized line (when on), and a final one per source at the end of a bounded input (an event-time
  * timer, which only the end-of-input watermark reaches: the jobs assign no watermarks). Per source: the
  * model states in a ValueState ({@link SourceMemorySerializer}), the template miner's state in a ValueState
- * ({@link MinerStateSerializer}), the template ledger in a MapState (id to {@link TemplateEntry}, a Flink
- * POJO) and the lines since the last summary in a MapState (position to line, a Flink POJO); no state
- * falls back to Kryo.
+ * ({@link MinerStateSerializer}), the template ledger in a MapState (id to {@link TemplateEntry},
+ * {@link TemplateEntryPiece}) and the lines since the last summary in a MapState (position to line,
+ * {@link PendingLinePiece}): every entry is a checksummed frame; none falls back to Kryo.
  */
 public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, JobOutput> {
     private static final long serialVersionUID = 1L;
@@ -32,8 +32,6 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     /** A pending line's type: a Flink POJO (primitives, Strings, float[]), never a generic (Kryo) type. */
     static final TypeInformation<SourceMemory.PendingLine> PENDING_LINE =
             TypeInformation.of(SourceMemory.PendingLine.class);
-    /** A ledger entry's type: a Flink POJO. */
-    static final TypeInformation<TemplateEntry> TEMPLATE_ENTRY = TypeInformation.of(TemplateEntry.class);
 
     private final LogSummarySettings settings;
     private final TextFrontEnd frontEnd;
@@ -56,11 +54,11 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
         memory = getRuntimeContext().getState(new ValueStateDescriptor<>("source-memory",
                 new SourceMemorySerializer()));
         pendingState = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-lines",
-                TypeInformation.of(Long.class), PENDING_LINE));
+                org.apache.flink.api.common.typeutils.base.LongSerializer.INSTANCE, new PendingLinePiece.Serializer()));
         minerState = getRuntimeContext().getState(new ValueStateDescriptor<>("template-miner",
                 new MinerStateSerializer()));
         ledgerState = getRuntimeContext().getMapState(new MapStateDescriptor<>("template-ledger",
-                TypeInformation.of(Integer.class), TEMPLATE_ENTRY));
+                org.apache.flink.api.common.typeutils.base.IntSerializer.INSTANCE, new TemplateEntryPiece.Serializer()));
         TemplateLedger ledger = new TemplateLedger() {
             @Override
             public TemplateEntry get(int id) throws Exception {

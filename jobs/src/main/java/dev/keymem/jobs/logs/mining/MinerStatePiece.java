@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Payload of one source's {@link MinerState} (piece code 21). Format 1:
+ * Payload of one source's {@link MinerState} (piece code 24). Format 1:
  *
  * <pre>
  *   int   nextId            next template id (ids below it were handed out)
@@ -28,7 +28,7 @@ import java.util.Set;
 public final class MinerStatePiece extends BaseStatePiece<MinerState> {
 
     public static final MinerStatePiece INSTANCE = new MinerStatePiece();
-    public static final int CODE = 21;
+    public static final int CODE = 24;
     public static final int FORMAT = 1;
     /** Longest token list and token accepted on read (a line's tokens are far fewer). */
     static final int MAX_TOKENS = 1 << 16;
