@@ -142,7 +142,7 @@ class MinerStateSerializerTest {
 
     @Test
     void pieceCodeIsUnique() {
-        List<Integer> codes = new ArrayList<>(List.of(1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 25));
+        List<Integer> codes = new ArrayList<>(List.of(1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 25, 30));
         assertTrue(!codes.contains(MinerStatePiece.CODE));
     }
 }
