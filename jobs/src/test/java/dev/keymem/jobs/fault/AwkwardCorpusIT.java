@@ -135,6 +135,7 @@ class AwkwardCorpusIT {
     static List<Line> eventCorpus() {
         Random rnd = new Random(7);
         List<Line> c = new ArrayList<>();
+        c.add(Line.good("\uFEFF" + JSON.createObjectNode().put("user", "u0").put("text", "a first line with a BOM")));
         for (int i = 0; i < 30; i++) {
             c.add(Line.good(JSON.createObjectNode().put("user", "u" + (i % 3)).put("text", "fact " + i + " about me")
                     .toString()));
