@@ -52,9 +52,11 @@ start_process() { # name main-class
   params="$(bash_java_utils "$3")"
   jvm="$(echo "$params" | sed -n 1p)"; dyn="$(echo "$params" | sed -n 2p)"
   if [[ "$name" == taskmanager ]]; then
-    while [[ -f "$CLUSTER_DIR/taskmanager-$n.pid" ]] && kill -0 "$(cat "$CLUSTER_DIR/taskmanager-$n.pid")" 2>/dev/null; do n=$((n + 1)); done
+    # A new name for every TaskManager (a killed one's pid file stays until stop.sh).
+    while [[ -f "$CLUSTER_DIR/taskmanager-$n.pid" ]]; do n=$((n + 1)); done
     name="taskmanager-$n"
   fi
+  STARTED="$name"
   # shellcheck disable=SC2086
   nohup "$JAVA" $jvm "${JAVA_OPTS[@]}" -Dlog.file="$CLUSTER_DIR/log/$name.log" \
       -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$CP" "$main" --configDir "$CONF" $dyn \
@@ -73,7 +75,7 @@ wait_for() { # description seconds command...
 }
 
 taskmanagers() { rest_get /overview | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2; }
-tm_count_at_least() { [[ "$(taskmanagers)" -ge "$1" ]]; }
+registered() { grep -q "Successful registration at resource manager" "$CLUSTER_DIR/log/$1.log"; }
 
 if [[ "$what" == "cluster" ]]; then
   if [[ -f "$CLUSTER_DIR/jobmanager.pid" ]] && kill -0 "$(cat "$CLUSTER_DIR/jobmanager.pid")" 2>/dev/null; then
@@ -82,7 +84,6 @@ if [[ "$what" == "cluster" ]]; then
   start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
   wait_for "the JobManager's REST API at $REST" 120 rest_get /overview
 fi
-before="$(taskmanagers)"
 start_process taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
-wait_for "a TaskManager to register" 120 tm_count_at_least $((before + 1))
+wait_for "$STARTED to register at the JobManager" 120 registered "$STARTED"
 echo "Flink cluster at $REST: $(taskmanagers) TaskManager(s), $SLOTS slots each" >&2

@@ -105,7 +105,7 @@ class ClusterIT {
             eventInput.add(record(LocalCluster.JSON.readTree(line).get("user").asText(), line));
             queries += line.contains("\"query\":true") ? 1 : 0;
         }
-        eventInput.add(eventInput.size() / 3, record("u0001", "{\"user\": \"u0001\", \"text\": ")); // poison
+        eventInput.add(eventInput.size() / 3, record("u0001", "{\"user\": \"u0001\"}")); // poison: no text
 
         cluster = new LocalCluster(home, work.resolve("flink"), lib, jobJar, 4, "1 s");
         cluster.start();

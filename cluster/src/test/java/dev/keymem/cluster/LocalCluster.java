@@ -117,7 +117,7 @@ final class LocalCluster implements AutoCloseable {
     String logs() {
         StringBuilder b = new StringBuilder();
         try (Stream<Path> s = Files.list(dir.resolve("log"))) {
-            for (Path f : s.sorted().toList()) {
+            for (Path f : s.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".out")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
                 b.append("\n--- ").append(f.getFileName()).append(" (last lines) ---\n");
                 lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> b.append(l).append('\n'));
