@@ -8,7 +8,7 @@ cp_file="$root/sql/target/example-classpath.txt"
 if [[ ! -s "$cp_file" || ! -d "$root/sql/target/classes/dev/keymem/sql" || "${KEYMEM_REBUILD:-0}" == "1" ]]; then
   echo "building keymem-sql (./mvnw -q -pl sql -am package -DskipTests) ..." >&2
   (cd "$root" && ./mvnw -q -pl sql -am package -DskipTests dependency:build-classpath \
-      -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=provided -Dmaven.javadoc.skip >&2)
+      -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=compile -Dmaven.javadoc.skip >&2)
 fi
 input="${1:-$root/samples/events/users.jsonl}"
 cd "$root"
