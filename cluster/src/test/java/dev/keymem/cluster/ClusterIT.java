@@ -111,7 +111,8 @@ class ClusterIT {
         cluster.start();
     }
 
-    static final long BASE_TIMESTAMP = 1_768_464_000_000L;
+    // Recent (the broker deletes records older than its retention, by timestamp), the same in every run.
+    static final long BASE_TIMESTAMP = System.currentTimeMillis() - 60_000;
     static final List<String> RUNS = List.of("ref", "kill", "scale");
     static final Pattern SERVICE = Pattern.compile("\\s([\\w.-]+)\\[\\d+\\]:");
     static final List<String[]> logInput = new ArrayList<>();
@@ -193,9 +194,23 @@ class ClusterIT {
 
     /** The committed (read_committed) records of {@code topic} as "key TAB value", sorted. */
     static List<String> committed(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> rs = KafkaTopics.readToEnd(conn, topic, true, Duration.ofMinutes(2));
+        return read(topic, true);
+    }
+
+    static List<String> read(String topic, boolean readCommitted) {
+        List<ConsumerRecord<byte[], byte[]>> rs = KafkaTopics.readToEnd(conn, topic, readCommitted, Duration.ofMinutes(2));
         return rs.stream().map(r -> (r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8)) + "\t"
                 + new String(r.value(), StandardCharsets.UTF_8)).sorted().collect(Collectors.toList());
+    }
+
+    /** Writes what {@code topic} holds (committed, then everything) under target/it-cluster, for diagnosis. */
+    static void dump(String topic) {
+        try {
+            Files.write(work.resolve(topic + ".committed.txt"), read(topic, true));
+            Files.write(work.resolve(topic + ".all.txt"), read(topic, false));
+        } catch (java.io.IOException | RuntimeException e) {
+            System.out.println("ClusterIT: cannot dump " + topic + ": " + e);
+        }
     }
 
     /**
@@ -203,6 +218,9 @@ class ClusterIT {
      * losses); dead letters too, with the input topic's name replaced by the reference's.
      */
     static void assertSameOutputs(String job, String run) {
+        for (String t : List.of(outTopic(job, run), deadTopic(job, run), outTopic(job, "ref"), deadTopic(job, "ref"))) {
+            dump(t);
+        }
         List<String> out = committed(outTopic(job, run));
         assertEquals(reference.get(job).size(), out.size(), job + " " + run + ": number of outputs");
         assertEquals(reference.get(job), out, job + " " + run + ": outputs differ from the uninterrupted run");
@@ -261,6 +279,8 @@ class ClusterIT {
         cluster.awaitFinished(logs, JOB_TIMEOUT);
         cluster.awaitFinished(context, JOB_TIMEOUT);
         for (String job : List.of("logs", "context")) {
+            dump(outTopic(job, "ref"));
+            dump(deadTopic(job, "ref"));
             reference.put(job, committed(outTopic(job, "ref")));
             referenceDead.put(job, committed(deadTopic(job, "ref")));
             assertEquals(1, referenceDead.get(job).size(), job + ": the poison record, once: " + referenceDead.get(job));
