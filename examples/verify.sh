@@ -11,10 +11,12 @@ tail_repo="${KEYMEM_M2_TAIL:-$HOME/.m2/repository}"
 maven_args="-B -q -Dmaven.repo.local=$m2 -Dmaven.repo.local.tail=$tail_repo ${KEYMEM_MAVEN_ARGS:-}"
 mkdir -p "$work"
 
-echo "verify: installing keymem into $m2 ..." >&2
-# shellcheck disable=SC2086
-(cd "$repo" && ./mvnw $maven_args install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
-    -pl bom,operators,sql -am >&2)
+if [[ "${KEYMEM_SKIP_INSTALL:-0}" != "1" ]]; then
+  echo "verify: installing keymem into $m2 ..." >&2
+  # shellcheck disable=SC2086
+  (cd "$repo" && ./mvnw $maven_args install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+      -pl bom,operators,sql -am >&2)
+fi
 
 fresh="$work/fresh"
 rm -rf "$fresh"; mkdir -p "$fresh"
@@ -40,7 +42,8 @@ keys="$(grep -c ' tokens=[0-9]* read-norm=' <<< "$stream" || true)"
 echo "verify: running the SQL job ..." >&2
 sql="$(cd "$fresh" && MVN="$repo/mvnw" MAVEN_ARGS="$maven_args" ./run.sh sql 2>"$work/sql.err")" \
   || { cat "$work/sql.err" >&2; exit 1; }
-for want in "ana .*Where do I live?.*Lisbon" "ben .*Where do I live?.*Oslo" "ben .*What is my cat called?.*Miso"; do
+for want in "^ana | Where do I live? | I live in Lisbon.$" "^ben | Where do I live? | I live in Oslo.$" \
+    "^ben | What is my cat called? | My cat is called Miso.$"; do
   grep -q "$want" <<< "$sql" || { echo "verify: no line matching '$want' in:" >&2; echo "$sql" >&2; exit 1; }
 done
 echo "verify: ok (the example project built against the installed keymem and ran both jobs)" >&2
