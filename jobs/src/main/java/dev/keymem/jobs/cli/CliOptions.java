@@ -136,6 +136,22 @@ final class CliOptions {
             throw new UsageException("option --" + name + " has value '" + v + "', expected a positive integer");
         }
 
+        int nonNegativeInt(String name, int dflt) throws UsageException {
+            String v = values.get(name);
+            if (v == null) {
+                return dflt;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new UsageException("option --" + name + " has value '" + v + "', expected an integer >= 0");
+        }
+
         /** A positive finite float, or null when absent. */
         Float positiveFloat(String name) throws UsageException {
             String v = values.get(name);

@@ -4,6 +4,7 @@ import dev.keymem.jobs.context.ContextSettings;
 import dev.keymem.jobs.context.UserContextJob;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -48,24 +49,24 @@ final class ContextCommand implements Subcommand {
         ContextSettings settings = ContextSettings.defaults().withTopEvents(p.positiveInt("top", 5));
         KafkaConnection conn = JobCli.kafka(p);
         Path input = conn == null ? JobCli.input(p) : null;
-        JobCli.LocalRun run = JobCli.localRun(p, "context");
-        Path chk = run.checkpoints();
+        RecordLimits limits = JobCli.limits(p);
+        JobCli.LocalRun run = JobCli.localRun(p, "context", conn != null);
         StreamExecutionEnvironment env = run.env();
         if (conn != null) {
-            return JobCli.runOnKafka(p, conn, env, chk, "context", "user-events", "user-context",
-                    records -> UserContextJob.build(records, settings), err);
+            return JobCli.runOnKafka(p, conn, run, "context", "user-events", "user-context",
+                    records -> UserContextJob.build(records, settings, limits), err);
         }
-        List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
         String outFile = p.string("output", null);
         String deadFile = p.string("dead-letters", null);
-        try (LogsCommand.Sink answers = LogsCommand.Sink.of(outFile, out);
+        try (run; LogsCommand.Sink answers = LogsCommand.Sink.of(outFile, out);
              LogsCommand.Sink dead = LogsCommand.Sink.of(deadFile, null)) {
+            List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
             long[] counts = new long[2];
             long t0 = System.nanoTime();
             JobCli.progress(err, String.format(Locale.ROOT, "memctl context: %d events from %s on an embedded "
                     + "MiniCluster (RocksDB state, checkpoints)", records.size(), input));
-            JobCli.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records), settings), "memctl context",
-                    chk, o -> {
+            JobCli.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records), settings, limits),
+                    "memctl context", o -> {
                         if (o.isResult()) {
                             answers.line(o.json);
                             if (++counts[0] % 50 == 0) {
@@ -77,7 +78,7 @@ final class ContextCommand implements Subcommand {
                             dead.deadLetter(o.json, err);
                         }
                     }, err, () -> String.format(Locale.ROOT, "[progress] running: %d answers, %d dead letters (%.1f s)",
-                            counts[0], counts[1], (System.nanoTime() - t0) / 1e9));
+                            counts[0], counts[1], (System.nanoTime() - t0) / 1e9), () -> { });
             JobCli.progress(err, String.format(Locale.ROOT, "memctl context: done in %.1f s: %d events, %d answers, "
                     + "%d dead letters%s", (System.nanoTime() - t0) / 1e9, records.size(), counts[0], counts[1],
                     outFile == null ? "" : " -> " + outFile));

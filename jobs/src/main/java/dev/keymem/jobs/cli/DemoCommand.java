@@ -96,9 +96,19 @@ final class DemoCommand implements Subcommand {
                         " + STR/CMP (window %d, block %d, T1 %d, T2 %d)", settings.retentionWindow(),
                         settings.retentionBlock(), settings.retainedCap(), settings.compressedSlots()) : "",
                 settings.everyLines());
-        Path chk = Files.createTempDirectory("memctl-demo-chk");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(chk,
-                p.positiveInt("checkpoint-ms", 1000), p.positiveInt("parallelism", 2)));
+        int checkpointMs = p.positiveInt("checkpoint-ms", 1000);
+        int parallelism = p.positiveInt("parallelism", 2);
+        try (RunDir dir = RunDir.create("demo")) {
+            Path chk = dir.checkpoints();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(chk,
+                    checkpointMs, parallelism, EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS, dir.io()));
+            return run(p, conn, records, incidents, settings, env, chk, out, err);
+        }
+    }
+
+    private int run(CliOptions.Parsed p, KafkaConnection conn, List<KafkaRecord> records, JsonNode incidents,
+                    LogSummarySettings settings, StreamExecutionEnvironment env, Path chk, PrintStream out,
+                    PrintStream err) throws Exception {
         TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
         List<JsonNode> summaries = new ArrayList<>();
         long t0 = System.nanoTime();

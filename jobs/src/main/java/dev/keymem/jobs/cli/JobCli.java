@@ -2,6 +2,12 @@ package dev.keymem.jobs.cli;
 
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordLimits;
+import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.JobOutput;
 import java.io.IOException;
@@ -25,10 +31,25 @@ final class JobCli {
     private JobCli() {
     }
 
-    /** Declares the embedded-run and Kafka options. */
+    /** Declares the embedded-run, durability, limit and Kafka options. */
     static CliOptions withJobOptions(CliOptions o, String inTopic, String outTopic) {
+        RecordLimits d = RecordLimits.defaults();
         return o.option("parallelism", "N", "parallelism of the embedded run (default 2)")
                 .option("checkpoint-ms", "MS", "checkpoint interval of the embedded run, ms (default 1000)")
+                .option("restart-attempts", "N", "restarts after a failure before the run fails with its cause "
+                        + "(default " + EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS + "; 0 = none)")
+                .option("checkpoint-dir", "DIR", "keep checkpoints (and Ctrl-C savepoints) in DIR, so that a killed or "
+                        + "stopped Kafka run can --resume (default: a temporary directory, deleted at the end)")
+                .flag("resume", "Kafka: resume from the latest checkpoint or savepoint in --checkpoint-dir (when there "
+                        + "is none, from the consumer group's committed offsets)")
+                .option("resume-from", "PATH", "Kafka: resume from this checkpoint or savepoint directory")
+                .option("max-record-bytes", "N", "a larger record is a dead letter (default " + d.maxRecordBytes() + ")")
+                .option("max-text-bytes", "N", "text kept of a record in outputs, longer ones cut and marked (default "
+                        + d.maxTextBytes() + ")")
+                .option("max-output-bytes", "N", "largest summary / answer; longer lists are cut, counted in "
+                        + "<list>_cut (default " + d.maxOutputBytes() + ")")
+                .option("dead-letter-value-bytes", "N", "bytes of a rejected value a dead letter carries (default "
+                        + d.deadLetterValueBytes() + ")")
                 .option("kafka", "BOOTSTRAP", "read and write Kafka at BOOTSTRAP (host:port,...) instead of files")
                 .option("kafka-config", "FILE", "Kafka client properties (security.protocol, sasl.*, ssl.*), passed unchanged")
                 .option("in-topic", "TOPIC", "input topic (default " + inTopic + ")")
@@ -36,6 +57,19 @@ final class JobCli {
                 .option("dlq-topic", "TOPIC", "dead-letter topic, written exactly once (default dead-letters)")
                 .option("group", "ID", "consumer group (default memctl-<command>)")
                 .flag("bounded", "Kafka: stop at the input topic's current end instead of running until killed");
+    }
+
+    /** The record and output limits of the options. */
+    static RecordLimits limits(CliOptions.Parsed p) throws UsageException {
+        RecordLimits d = RecordLimits.defaults();
+        try {
+            return new RecordLimits(p.positiveInt("max-record-bytes", d.maxRecordBytes()),
+                    p.positiveInt("max-text-bytes", d.maxTextBytes()),
+                    p.positiveInt("max-output-bytes", d.maxOutputBytes()),
+                    p.nonNegativeInt("dead-letter-value-bytes", d.deadLetterValueBytes()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --max-text-bytes must be at least 64 and --max-output-bytes at least 4096");
+        }
     }
 
     static KafkaConnection kafka(CliOptions.Parsed p) throws UsageException, IOException {
@@ -75,43 +109,116 @@ final class JobCli {
      * The Kafka mode of job command {@code command} (logs, context): {@code job} reads {@code --in-topic}
      * (default {@code inTopic}) as consumer group {@code --group} (default memctl-COMMAND), its results go to
      * {@code --out-topic} (default {@code outTopic}) and its dead letters to {@code --dlq-topic}, exactly once;
-     * runs until the input's current end with {@code --bounded}, else until killed; deletes the checkpoints after.
+     * runs until the input's current end with {@code --bounded}, else until stopped. Ctrl-C (SIGINT) or
+     * SIGTERM stops the job with a savepoint in the checkpoint directory (committing the outputs so far);
+     * {@code --resume} continues from it. The run's temporary directory is deleted after.
      */
-    static int runOnKafka(CliOptions.Parsed p, KafkaConnection conn, StreamExecutionEnvironment env, Path checkpoints,
-                          String command, String inTopic, String outTopic,
-                          Function<DataStream<KafkaRecord>, DataStream<JobOutput>> job, PrintStream err)
-            throws Exception {
+    static int runOnKafka(CliOptions.Parsed p, KafkaConnection conn, LocalRun run, String command, String inTopic,
+                          String outTopic, Function<DataStream<KafkaRecord>, DataStream<JobOutput>> job,
+                          PrintStream err) throws Exception {
         String in = p.string("in-topic", inTopic);
         String out = p.string("out-topic", outTopic);
         String dlq = p.string("dlq-topic", "dead-letters");
         String name = "memctl " + command;
-        DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(env, conn, in,
-                p.string("group", "memctl-" + command), p.flag("bounded"));
+        OffsetsInitializer start = run.resumeFromCommitted()
+                ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST) : OffsetsInitializer.earliest();
+        DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(run.env(), conn, in,
+                p.string("group", "memctl-" + command), p.flag("bounded"), start);
         EmbeddedJobs.toKafka(job.apply(records), conn, out, dlq, "memctl-" + command);
         err.printf(Locale.ROOT, "%s: %s -> %s (exactly once), dead letters -> %s, at %s%s%n", name, in, out, dlq,
-                conn.bootstrapServers(), p.flag("bounded") ? " (bounded)" : " (until killed)");
-        try {
-            env.execute(name + " (kafka)");
-        } finally {
-            deleteTree(checkpoints);
+                conn.bootstrapServers(), p.flag("bounded") ? " (bounded)" : " (until stopped: Ctrl-C stops with a savepoint)");
+        if (run.restoredFrom() != null) {
+            err.printf(Locale.ROOT, "%s: resuming from %s%n", name, run.restoredFrom());
+        } else if (run.resumeFromCommitted()) {
+            err.printf(Locale.ROOT, "%s: no checkpoint in %s: resuming from the group's committed offsets%n", name,
+                    run.checkpoints());
+        }
+        try (run) {
+            JobClient client = run.env().executeAsync(name + " (kafka)");
+            StopOnSignal stop = StopOnSignal.install(client, run.checkpoints().resolve("savepoints"), name, err);
+            try {
+                client.getJobExecutionResult().get();
+            } catch (ExecutionException e) {
+                if (stop.savepoint() == null) {
+                    throw JobFailure.of(e.getCause() == null ? e : e.getCause());
+                }
+            } finally {
+                stop.uninstall();
+            }
+            if (stop.savepoint() != null) {
+                err.printf(Locale.ROOT, "%s: stopped with savepoint %s%s%n", name, stop.savepoint(),
+                        run.durable() ? "; continue with --resume" : "");
+            }
         }
         return Memctl.EXIT_OK;
     }
 
-    /** A local environment (MiniCluster on 127.0.0.1, RocksDB) and the temporary directory of its checkpoints. */
-    record LocalRun(StreamExecutionEnvironment env, Path checkpoints) {
+    /**
+     * A local environment (MiniCluster on 127.0.0.1, RocksDB), the run's temporary directory, where its
+     * checkpoints go (the run directory, or --checkpoint-dir when durable), and what it restores.
+     */
+    record LocalRun(StreamExecutionEnvironment env, RunDir runDir, Path checkpoints, boolean durable,
+                    String restoredFrom, boolean resumeFromCommitted) implements AutoCloseable {
+        @Override
+        public void close() {
+            runDir.close();
+        }
     }
 
     /**
-     * Parses the environment options, then creates the checkpoint directory (so a usage error leaves no
-     * temporary directory behind) and the environment.
+     * Parses the environment options (a usage error leaves no directory behind), creates the run's
+     * temporary directory and the environment. {@code kafka}: whether the run reads Kafka (--resume and
+     * --resume-from need it).
      */
-    static LocalRun localRun(CliOptions.Parsed p, String command) throws UsageException, IOException {
+    static LocalRun localRun(CliOptions.Parsed p, String command, boolean kafka) throws UsageException, IOException {
         int parallelism = p.positiveInt("parallelism", 2);
         int checkpointMs = p.positiveInt("checkpoint-ms", 1000);
-        Path chk = Files.createTempDirectory("memctl-" + command + "-chk");
-        return new LocalRun(StreamExecutionEnvironment.getExecutionEnvironment(
-                EmbeddedJobs.config(chk, checkpointMs, parallelism)), chk);
+        int restarts = p.nonNegativeInt("restart-attempts", EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS);
+        limits(p);
+        String chkDir = p.string("checkpoint-dir", null);
+        boolean resume = p.flag("resume");
+        String from = p.string("resume-from", null);
+        if ((resume || from != null) && !kafka) {
+            throw new UsageException("--resume and --resume-from need --kafka (a file run starts over)");
+        }
+        if (resume && from != null) {
+            throw new UsageException("give either --resume or --resume-from PATH, not both");
+        }
+        if (resume && chkDir == null) {
+            throw new UsageException("--resume needs --checkpoint-dir DIR (where the checkpoints of the run to resume are)");
+        }
+        if (from != null && !Files.isRegularFile(Path.of(from).resolve("_metadata"))) {
+            throw new UsageException("option --resume-from: " + from + " is not a checkpoint or savepoint directory "
+                    + "(no _metadata file)");
+        }
+        Path chk = null;
+        if (chkDir != null) {
+            chk = Path.of(chkDir).toAbsolutePath();
+            if (Files.exists(chk) && !Files.isDirectory(chk)) {
+                throw new UsageException("option --checkpoint-dir: " + chk + " is not a directory");
+            }
+        }
+        String restore = from == null ? null : Path.of(from).toAbsolutePath().toString();
+        if (resume) {
+            restore = Checkpoints.latest(chk).map(x -> x.toAbsolutePath().toString()).orElse(null);
+        }
+        RunDir dir = RunDir.create(command);
+        try {
+            if (chk == null) {
+                chk = dir.checkpoints();
+            } else {
+                Files.createDirectories(chk);
+            }
+            Configuration c = EmbeddedJobs.config(chk, checkpointMs, parallelism, restarts, dir.io());
+            if (restore != null) {
+                c.setString("execution.state-recovery.path", restore);
+            }
+            return new LocalRun(StreamExecutionEnvironment.getExecutionEnvironment(c), dir, chk, chkDir != null, restore,
+                    resume && restore == null);
+        } catch (IOException | RuntimeException e) {
+            dir.close();
+            throw e;
+        }
     }
 
     /**
@@ -120,6 +227,15 @@ final class JobCli {
      */
     static void collect(DataStream<JobOutput> outputs, String name, Path checkpoints, Consumer<JobOutput> sink,
                         PrintStream err, java.util.function.Supplier<String> heartbeat) throws Exception {
+        collect(outputs, name, sink, err, heartbeat, () -> deleteTree(checkpoints));
+    }
+
+    /**
+     * Runs a bounded embedded job, handing each output to {@code sink}; runs {@code cleanup} after. A job that
+     * fails (after its restarts) is rethrown as a {@link JobFailure}.
+     */
+    static void collect(DataStream<JobOutput> outputs, String name, Consumer<JobOutput> sink, PrintStream err,
+                        java.util.function.Supplier<String> heartbeat, Runnable cleanup) throws Exception {
         Thread beat = null;
         if (heartbeat != null) {
             beat = new Thread(() -> {
@@ -137,11 +253,18 @@ final class JobCli {
         }
         try {
             EmbeddedJobs.collect(outputs, name, sink);
+        } catch (RuntimeException e) {
+            if (e instanceof java.io.UncheckedIOException) {
+                throw e;
+            }
+            throw JobFailure.of(e);
+        } catch (Exception e) {
+            throw JobFailure.of(e);
         } finally {
             if (beat != null) {
                 beat.interrupt();
             }
-            deleteTree(checkpoints);
+            cleanup.run();
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
@@ -86,24 +87,24 @@ final class LogsCommand implements Subcommand {
         KafkaConnection conn = JobCli.kafka(p);
         String source = p.string("source", null);
         Path input = conn == null ? JobCli.input(p) : null;
-        JobCli.LocalRun run = JobCli.localRun(p, "logs");
-        Path chk = run.checkpoints();
+        RecordLimits limits = JobCli.limits(p);
+        JobCli.LocalRun run = JobCli.localRun(p, "logs", conn != null);
         StreamExecutionEnvironment env = run.env();
         TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
         if (conn != null) {
-            return JobCli.runOnKafka(p, conn, env, chk, "logs", "logs", "log-summaries",
-                    records -> LogSummaryJob.build(records, source, settings, fe), err);
+            return JobCli.runOnKafka(p, conn, run, "logs", "logs", "log-summaries",
+                    records -> LogSummaryJob.build(records, source, settings, fe, limits), err);
         }
-        List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
         String outFile = p.string("output", null);
         String deadFile = p.string("dead-letters", null);
-        try (Sink results = Sink.of(outFile, out); Sink dead = Sink.of(deadFile, null)) {
+        try (run; Sink results = Sink.of(outFile, out); Sink dead = Sink.of(deadFile, null)) {
+            List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
             long[] counts = new long[3]; // lines summarized, summaries, dead letters
             long t0 = System.nanoTime();
             JobCli.progress(err, String.format(Locale.ROOT, "memctl logs: %d lines from %s on an embedded MiniCluster "
                     + "(RocksDB state, checkpoints)", records.size(), input));
-            JobCli.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), source, settings, fe),
-                    "memctl logs", chk, o -> {
+            JobCli.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), source, settings, fe, limits),
+                    "memctl logs", o -> {
                         if (o.isResult()) {
                             results.line(o.json);
                             counts[0] += json(o.json).get("lines_since_last").asLong();
@@ -116,7 +117,7 @@ final class LogsCommand implements Subcommand {
                             dead.deadLetter(o.json, err);
                         }
                     }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
-                            + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9));
+                            + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9), () -> { });
             JobCli.progress(err, String.format(Locale.ROOT,
                     "memctl logs: done in %.1f s: %d lines, %d summaries, %d dead letters%s", (System.nanoTime() - t0)
                             / 1e9, counts[0], counts[1], counts[2], outFile == null ? "" : " -> " + outFile));

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The {@code memctl} command line: a table of subcommands ({@code memctl <command> [options]}).
- * Exit codes: 0 success, 1 failure while running (e.g. the output cannot be written), 2 bad usage
+ * Exit codes: 0 success, 1 failure while running (e.g. the output cannot be written, or a job failed
+ * after its restarts: its root cause and, when known, the record's coordinates on stderr), 2 bad usage
  * or bad input (one line on stderr naming the option or tensor). Later subcommands plug in by
  * adding a {@link Subcommand} to {@link #COMMANDS}.
  */
@@ -84,6 +85,11 @@ public final class Memctl {
         } catch (UsageException e) {
             err.println("memctl " + c.name() + ": " + oneLine(e.getMessage()));
             return EXIT_USAGE;
+        } catch (JobFailure e) {
+            for (String line : e.lines()) {
+                err.println("memctl " + c.name() + ": " + oneLine(line));
+            }
+            return EXIT_FAILURE;
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             err.println("memctl " + c.name() + ": failed: " + oneLine(String.valueOf(e)));
             return EXIT_FAILURE;

@@ -13,6 +13,9 @@ public class ContextEvent {
     public String expect;
     public String ts;
     public long offset;
+    /** Topic (or file name) and partition of the record, for error messages. */
+    public String topic;
+    public int partition;
 
     public ContextEvent() {
     }

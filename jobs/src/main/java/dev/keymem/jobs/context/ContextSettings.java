@@ -34,8 +34,19 @@ public record ContextSettings(int dimension, float beta, float decay, int segmen
         return new ContextSettings(dimension, beta, decay, segment, k, maxEvents);
     }
 
-    /** Memory Caching: constant segments, checkpoint carry-over, GRM read with parameter-free gates. */
+    /**
+     * Cached segment states kept per user: beyond it the two oldest are merged, so a user's state, its
+     * checkpoint share and the cost of a read (which visits the cached states) stay bounded however long
+     * the user's history (32 caches of 16 events: the last ~512 events in segments, older ones merged).
+     */
+    public static final int MAX_CACHES = 32;
+
+    /**
+     * Memory Caching: constant segments, checkpoint carry-over, GRM read with parameter-free gates, at most
+     * {@link #MAX_CACHES} cached states (the two oldest merged beyond it).
+     */
     public CachingSettings caching() {
-        return CachingSettings.defaults().withSegmentation(CachingSettings.Segmentation.CONSTANT, segment);
+        return CachingSettings.defaults().withSegmentation(CachingSettings.Segmentation.CONSTANT, segment)
+                .withCap(MAX_CACHES, CachingSettings.Eviction.MERGE_OLDEST);
     }
 }

@@ -27,7 +27,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -67,9 +66,11 @@ public class UserContextFunction extends KeyedProcessFunction<String, ContextEve
         memory = getRuntimeContext().getState(new ValueStateDescriptor<>("caching", new CachingStateSerializer()));
         caches = getRuntimeContext().getMapState(new MapStateDescriptor<>("caches", LongSerializer.INSTANCE,
                 new CellStateSerializer()));
-        events = getRuntimeContext().getMapState(new MapStateDescriptor<>("events", TypeInformation.of(Long.class),
-                TypeInformation.of(StoredEvent.class)));
-        oldest = getRuntimeContext().getState(new ValueStateDescriptor<>("event-book", long[].class));
+        // checksummed, like every piece of keyed state (ContextStatePieces)
+        events = getRuntimeContext().getMapState(new MapStateDescriptor<>("events", LongSerializer.INSTANCE,
+                new ContextStatePieces.StoredEventSerializer()));
+        oldest = getRuntimeContext().getState(new ValueStateDescriptor<>("event-book",
+                new ContextStatePieces.EventBookSerializer()));
     }
 
     @Override

@@ -21,7 +21,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {"reason":"...", ..., "valueBase64":"AAEC..."}              // otherwise
  * }</pre>
  * A null key or value is written as JSON null ({@code "value":null}). The dead-letter record's Kafka key
- * is the original key, so it lands beside its key's other dead letters.
+ * is the original key, so it lands beside its key's other dead letters. The JSON is bounded: at most
+ * {@link RecordLimits#deadLetterValueBytes()} bytes of the value are carried (cut at a character
+ * boundary; then {@code "value_truncated":true} and {@code "value_bytes":N}, the original size, follow), the
+ * reason and the key at most {@value #MAX_REASON_CHARS} characters each.
  *
  * <p>A Flink POJO (public fields) so it can travel through a side output.
  */
@@ -61,26 +64,44 @@ public class DeadLetter {
         return d;
     }
 
-    /** The JSON form written to the dead-letter topic (see the class comment). */
+    /** Longest reason or key carried, in characters. */
+    public static final int MAX_REASON_CHARS = 1024;
+
+    /** The JSON form written to the dead-letter topic, with the default value limit (see the class comment). */
     public String toJson() {
+        return toJson(RecordLimits.defaults().deadLetterValueBytes());
+    }
+
+    /** The JSON form written to the dead-letter topic, carrying at most {@code maxValueBytes} of the value. */
+    public String toJson(int maxValueBytes) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("reason", reason);
+        n.put("reason", cut(reason));
         n.put("topic", topic);
         n.put("partition", partition);
         n.put("offset", offset);
-        n.put("key", key);
+        n.put("key", cut(key));
         n.put("timestamp", timestamp);
         if (value == null) {
             n.putNull("value");
         } else {
+            boolean whole = value.length <= maxValueBytes;
             String text = strictUtf8(value);
             if (text != null) {
-                n.put("value", text);
+                n.put("value", whole ? text : RecordLimits.prefix(value, maxValueBytes));
             } else {
-                n.put("valueBase64", Base64.getEncoder().encodeToString(value));
+                n.put("valueBase64", Base64.getEncoder().encodeToString(whole ? value
+                        : java.util.Arrays.copyOf(value, maxValueBytes)));
+            }
+            if (!whole) {
+                n.put("value_truncated", true);
+                n.put("value_bytes", value.length);
             }
         }
         return n.toString();
+    }
+
+    private static String cut(String s) {
+        return s == null || s.length() <= MAX_REASON_CHARS ? s : s.substring(0, MAX_REASON_CHARS - 1) + "\u2026";
     }
 
     /** Parses the JSON form back; fails with the offending text on anything else. */

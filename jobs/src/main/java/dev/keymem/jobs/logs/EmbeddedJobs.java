@@ -6,6 +6,7 @@ import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.ParseOrDeadLetter;
 import dev.keymem.jobs.kafka.RecordParser;
+import dev.keymem.jobs.kafka.RecordLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,13 +41,28 @@ public final class EmbeddedJobs {
     /** Type of the job outputs. */
     public static final TypeInformation<JobOutput> OUTPUT = TypeInformation.of(JobOutput.class);
 
+    /** Restart attempts of an embedded run unless told otherwise (then the job fails with its cause). */
+    public static final int DEFAULT_RESTART_ATTEMPTS = 3;
+
     /**
      * The configuration of an embedded run: every address on 127.0.0.1, RocksDB state backend (blocks not
      * compressed), generic (Kryo) types off, checkpoints every {@code checkpointMillis} into
-     * {@code checkpoints}, the given parallelism; then every {@link #FLINK_PROPERTY_PREFIX} system property
-     * (which can override any of these).
+     * {@code checkpoints} (retained when the job is cancelled or fails, so a run can resume from them), the
+     * given parallelism, at most {@link #DEFAULT_RESTART_ATTEMPTS} restarts 1 s apart; then every
+     * {@link #FLINK_PROPERTY_PREFIX} system property (which can override any of these).
      */
     public static Configuration config(Path checkpoints, long checkpointMillis, int parallelism) {
+        return config(checkpoints, checkpointMillis, parallelism, DEFAULT_RESTART_ATTEMPTS, null);
+    }
+
+    /**
+     * As {@link #config(Path, long, int)}, with {@code restartAttempts} restarts (fixed delay of 1 s; 0 = the
+     * first failure fails the job) and, when {@code tmpDir} is not null, every temporary file of the embedded
+     * cluster (io.tmp.dirs: the RPC system's jar, the minicluster_* working directories, RocksDB's local
+     * directories, blobs; web.tmpdir: the REST endpoint's upload directory) under {@code tmpDir}.
+     */
+    public static Configuration config(Path checkpoints, long checkpointMillis, int parallelism, int restartAttempts,
+                                       Path tmpDir) {
         Configuration c = new Configuration();
         for (String k : new String[] {"rest.bind-address", "rest.address", "jobmanager.bind-host",
                 "taskmanager.bind-host", "taskmanager.host", "jobmanager.rpc.address"}) {
@@ -62,6 +78,14 @@ public final class EmbeddedJobs {
         c.setString("execution.checkpointing.interval", checkpointMillis + " ms");
         c.setString("execution.checkpointing.storage", "filesystem");
         c.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        c.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        c.setString("restart-strategy.type", "fixed-delay");
+        c.setString("restart-strategy.fixed-delay.attempts", String.valueOf(restartAttempts));
+        c.setString("restart-strategy.fixed-delay.delay", "1 s");
+        if (tmpDir != null) {
+            c.setString("io.tmp.dirs", tmpDir.toAbsolutePath().toString());
+            c.setString("web.tmpdir", tmpDir.toAbsolutePath().toString());
+        }
         c.setString("parallelism.default", String.valueOf(parallelism));
         c.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         for (String name : System.getProperties().stringPropertyNames()) {
@@ -72,42 +96,84 @@ public final class EmbeddedJobs {
         return c;
     }
 
-    /** The lines of a file as records: topic = the file name, partition 0, offset = 0-based line number. */
+    /**
+     * The lines of a file as records: topic = the file name, partition 0, offset = 0-based line number, the
+     * value the line's raw bytes (without the line end, {@code \n} or {@code \r\n}). Bytes are not decoded
+     * here: a line that is not valid UTF-8 becomes a dead letter naming its line in the parse step, and the
+     * other lines go on. A last line without a line end counts; an empty file has no records.
+     */
     public static List<KafkaRecord> fileRecords(Path file) throws IOException {
         List<KafkaRecord> out = new ArrayList<>();
         String name = file.getFileName().toString();
+        byte[] b = Files.readAllBytes(file);
         long n = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            out.add(new KafkaRecord(name, 0, n++, -1, null, line.getBytes(StandardCharsets.UTF_8)));
+        int start = 0;
+        for (int i = 0; i <= b.length; i++) {
+            if (i == b.length && i == start) {
+                break;
+            }
+            if (i == b.length || b[i] == '\n') {
+                int end = i > start && b[i - 1] == '\r' ? i - 1 : i;
+                out.add(new KafkaRecord(name, 0, n++, -1, null, java.util.Arrays.copyOfRange(b, start, end)));
+                start = i + 1;
+            }
         }
         return out;
     }
 
-    /** A bounded stream over records held by the client. */
+    /**
+     * A bounded stream over records held by the client (no records: a stream that ends at once; Flink's
+     * collection source cannot be empty).
+     */
     public static DataStream<KafkaRecord> fromRecords(StreamExecutionEnvironment env, List<KafkaRecord> records) {
-        return env.fromData(records, TypeInformation.of(KafkaRecord.class)).setParallelism(1).name("input");
+        if (records.isEmpty()) {
+            KafkaRecord none = new KafkaRecord("", 0, -1, -1, null, null);
+            return env.fromData(List.of(none), TypeInformation.of(KafkaRecord.class)).setParallelism(1).name("input")
+                    .uid("input")
+                    .filter(r -> false).setParallelism(1).name("no input");
+        }
+        return env.fromData(records, TypeInformation.of(KafkaRecord.class)).setParallelism(1).name("input")
+                .uid("input");
     }
 
     /** Records from Kafka topic {@code topic} (read_committed); bounded at the latest offsets when asked. */
     public static DataStream<KafkaRecord> fromKafka(StreamExecutionEnvironment env, KafkaConnection conn, String topic,
                                                     String group, boolean bounded) {
-        var source = bounded
-                ? KafkaIO.boundedSource(conn, List.of(topic), group, OffsetsInitializer.earliest(),
-                        OffsetsInitializer.latest())
-                : KafkaIO.source(conn, List.of(topic), group, OffsetsInitializer.earliest());
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka:" + topic);
+        return fromKafka(env, conn, topic, group, bounded, OffsetsInitializer.earliest());
     }
 
-    /** Parses records; invalid ones become dead-letter outputs (JSON with reason and coordinates). */
+    /**
+     * Records from Kafka topic {@code topic} (read_committed) starting at {@code start} when the job restores no
+     * checkpoint (a restored job goes on from the checkpoint's offsets); bounded at the latest offsets when asked.
+     */
+    public static DataStream<KafkaRecord> fromKafka(StreamExecutionEnvironment env, KafkaConnection conn, String topic,
+                                                    String group, boolean bounded, OffsetsInitializer start) {
+        var source = bounded
+                ? KafkaIO.boundedSource(conn, List.of(topic), group, start, OffsetsInitializer.latest())
+                : KafkaIO.source(conn, List.of(topic), group, start);
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka:" + topic).uid("kafka-source");
+    }
+
+    /** Parses records; invalid ones become dead-letter outputs, with the default limits. */
     public static <T> ParsedStream<T> parse(DataStream<KafkaRecord> records, RecordParser<T> parser,
                                             TypeInformation<T> type) {
+        return parse(records, parser, type, RecordLimits.defaults());
+    }
+
+    /**
+     * Parses records; invalid ones become dead-letter outputs (JSON with reason and coordinates, carrying at
+     * most {@link RecordLimits#deadLetterValueBytes()} of the value).
+     */
+    public static <T> ParsedStream<T> parse(DataStream<KafkaRecord> records, RecordParser<T> parser,
+                                            TypeInformation<T> type, RecordLimits limits) {
+        int maxValue = limits.deadLetterValueBytes();
         // Same parallelism as the input, so the parse step is chained to it and a source's (partition's)
         // order is kept up to the keyBy.
         SingleOutputStreamOperator<T> valid = records.process(new ParseOrDeadLetter<>(parser, type)).name("parse")
-                .setParallelism(records.getParallelism());
+                .uid("parse").setParallelism(records.getParallelism());
         DataStream<JobOutput> dead = valid.getSideOutput(KafkaIO.DEAD_LETTERS)
-                .map(d -> new JobOutput(JobOutput.DEAD_LETTER, d.key, d.toJson()), OUTPUT).name("dead-letters")
-                .setParallelism(records.getParallelism());
+                .map(d -> new JobOutput(JobOutput.DEAD_LETTER, d.key, d.toJson(maxValue)), OUTPUT).name("dead-letters")
+                .uid("dead-letters").setParallelism(records.getParallelism());
         return new ParsedStream<>(valid, dead);
     }
 
@@ -120,11 +186,11 @@ public final class EmbeddedJobs {
                                String transactionalIdPrefix) {
         outputs.filter(JobOutput::isResult).name("results")
                 .sinkTo(KafkaIO.exactlyOnceSink(conn, topic, transactionalIdPrefix + "-out", o -> o.key, o -> o.json))
-                .name("kafka:" + topic);
+                .name("kafka:" + topic).uid("kafka-sink-out");
         outputs.filter(o -> !o.isResult()).name("dead")
                 .sinkTo(KafkaIO.exactlyOnceSink(conn, dlqTopic, transactionalIdPrefix + "-dlq", o -> o.key,
                         o -> o.json))
-                .name("kafka:" + dlqTopic);
+                .name("kafka:" + dlqTopic).uid("kafka-sink-dlq");
     }
 
     /** Runs a bounded job and hands each output to {@code sink} as it arrives at the client. */

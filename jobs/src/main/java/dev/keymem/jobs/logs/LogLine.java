@@ -14,6 +14,10 @@ public class LogLine {
     public long offset;
     /** Milliseconds since the epoch, or -1. */
     public long timestamp;
+    /** Topic (or file name) the line came from, for error messages; may be null. */
+    public String topic;
+    /** Partition the line came from (0 for a file). */
+    public int partition;
 
     /** For Flink's POJO serializer. */
     public LogLine() {
@@ -24,6 +28,11 @@ public class LogLine {
         this.text = text;
         this.offset = offset;
         this.timestamp = timestamp;
+    }
+
+    /** {@code topic-partition@offset}. */
+    public String coordinates() {
+        return topic + "-" + partition + "@" + offset;
     }
 
     @Override

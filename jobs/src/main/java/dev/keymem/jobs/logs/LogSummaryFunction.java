@@ -19,8 +19,8 @@ import org.apache.flink.util.Collector;
  * {@code everyLines} lines of a source, {@code everyMillis} of processing time after a source's first
  * unsummarized line (when on), and a final one per source at the end of a bounded input (an event-time
  * timer, which only the end-of-input watermark reaches: the jobs assign no watermarks). The source's
- * unreported lines are in a MapState (position to line, a Flink POJO), the model states in a ValueState
- * ({@link SourceMemorySerializer}); no state falls back to Kryo.
+ * unreported lines are in a MapState (position to line, {@link PendingLinePiece}), the model states in a
+ * ValueState ({@link SourceMemorySerializer}): every entry is a checksummed frame; none falls back to Kryo.
  */
 public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, JobOutput> {
     private static final long serialVersionUID = 1L;
@@ -47,7 +47,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
         memory = getRuntimeContext().getState(new ValueStateDescriptor<>("source-memory",
                 new SourceMemorySerializer()));
         pendingState = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-lines",
-                TypeInformation.of(Long.class), PENDING_LINE));
+                org.apache.flink.api.common.typeutils.base.LongSerializer.INSTANCE, new PendingLinePiece.Serializer()));
         pending = new PendingLines() {
             @Override
             public void add(SourceMemory.PendingLine line) throws Exception {

@@ -1,41 +1,80 @@
 package dev.keymem.jobs.logs;
 
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
 import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.text.TextFrontEnd;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * The log summarization job: records (raw lines or JSON with a source) are parsed into
  * {@link LogLine}s (bad ones become dead letters), keyed by source, and summarized by
  * {@link LogSummaryFunction}. The result is one stream of {@link JobOutput}s: summaries keyed by source
- * and dead letters; {@link EmbeddedJobs} sends it to Kafka or to the client.
+ * and dead letters; {@link EmbeddedJobs} sends it to Kafka or to the client. A line's text is kept up to
+ * {@link RecordLimits#maxTextBytes()} (longer ones are cut and marked); its tokens are cut to the front
+ * end's limit for the memory; summaries are bounded to {@link RecordLimits#maxOutputBytes()}.
  */
 public final class LogSummaryJob {
-    /** Largest accepted line, bytes. */
+    /** Largest accepted line, bytes (the default {@link RecordLimits#maxRecordBytes()}). */
     public static final int MAX_LINE_BYTES = 64 * 1024;
+
+    /** The uid of the keyed step (its state in checkpoints and savepoints). */
+    public static final String KEYED_UID = "summarize";
 
     private LogSummaryJob() {
     }
 
-    /** The parser of one record. */
+    /** The parser of one record, with the default limits. */
     public static RecordParser<LogLine> parser(String fixedSource) {
+        return parser(fixedSource, RecordLimits.defaults());
+    }
+
+    /** The parser of one record. */
+    public static RecordParser<LogLine> parser(String fixedSource, RecordLimits limits) {
         LogLineParser p = new LogLineParser(fixedSource);
-        return (KafkaRecord r) -> p.parse(r.keyString(), RecordParsers.decode(r, MAX_LINE_BYTES), r.offset,
-                r.timestamp);
+        return (KafkaRecord r) -> {
+            LogLine l = p.parse(r.keyString(), RecordParsers.decode(r, limits.maxRecordBytes()), r.offset,
+                    r.timestamp);
+            l.text = limits.capText(l.text);
+            l.topic = r.topic;
+            l.partition = r.partition;
+            return l;
+        };
+    }
+
+    /** The keyed step of the job, guarded (see {@link GuardedKeyedFunction}), with the default limits. */
+    public static KeyedProcessFunction<String, LogLine, JobOutput> keyedFunction(LogSummarySettings settings,
+                                                                                TextFrontEnd frontEnd) {
+        return keyedFunction(settings, frontEnd, RecordLimits.defaults());
+    }
+
+    static KeyedProcessFunction<String, LogLine, JobOutput> keyedFunction(LogSummarySettings settings,
+                                                                         TextFrontEnd frontEnd, RecordLimits limits) {
+        return new GuardedKeyedFunction<>(new LogSummaryFunction(settings, frontEnd), LogLine::coordinates,
+                Map.of(SourceMemoryPiece.INSTANCE.name(), "source-memory", PendingLinePiece.INSTANCE.name(),
+                        "pending-lines"), limits.maxOutputBytes());
+    }
+
+    /** Summaries and dead letters of {@code records}, with the default limits. */
+    public static DataStream<JobOutput> build(DataStream<KafkaRecord> records, String fixedSource,
+                                              LogSummarySettings settings, TextFrontEnd frontEnd) {
+        return build(records, fixedSource, settings, frontEnd, RecordLimits.defaults());
     }
 
     /** Summaries and dead letters of {@code records}. */
     public static DataStream<JobOutput> build(DataStream<KafkaRecord> records, String fixedSource,
-                                              LogSummarySettings settings, TextFrontEnd frontEnd) {
-        EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, parser(fixedSource),
-                TypeInformation.of(LogLine.class));
+                                              LogSummarySettings settings, TextFrontEnd frontEnd, RecordLimits limits) {
+        EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, parser(fixedSource, limits),
+                TypeInformation.of(LogLine.class), limits);
         DataStream<JobOutput> summaries = parsed.valid()
                 .keyBy(l -> l.source, Types.STRING)
-                .process(new LogSummaryFunction(settings, frontEnd), EmbeddedJobs.OUTPUT)
+                .process(keyedFunction(settings, frontEnd, limits), EmbeddedJobs.OUTPUT)
+                .uid(KEYED_UID)
                 .name("summarize");
         return summaries.union(parsed.deadLetters());
     }

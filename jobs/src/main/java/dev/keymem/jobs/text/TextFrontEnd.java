@@ -13,8 +13,10 @@ import java.util.Objects;
  * int[] ids = fe.tokenIds(line);                                     // the masked line's tokens
  * }</pre>
  * Masking can be switched off for free text (user events). A line whose template has more tokens than
- * the limit raises {@link TokenLimitException}; {@link #embedLines} names the offending line's index.
- * Serializable, for use inside Flink functions.
+ * the limit is cut to the limit (by default: a stack trace is the line a summary most needs, so it must
+ * reach the memory; {@link Encoded#truncated} says so, and the template and embedding are those of the
+ * tokens kept), or, with {@link Builder#rejectOverLimit(boolean)}, raises {@link TokenLimitException};
+ * {@link #embedLines} then names the offending line's index. Serializable, for use inside Flink functions.
  */
 public final class TextFrontEnd implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -22,8 +24,10 @@ public final class TextFrontEnd implements Serializable {
     private final LineMasker masker;
     private final Tokenizer tokenizer;
     private final LineEmbedder embedder;
+    private final boolean rejectOverLimit;
 
     private TextFrontEnd(Builder b) {
+        this.rejectOverLimit = b.rejectOverLimit;
         this.masker = b.mask ? new LineMasker() : null;
         this.tokenizer = new Tokenizer(b.encoding, b.maxTokens);
         this.embedder = b.embedder != null ? b.embedder : new HashingEmbedder(b.dimension);
@@ -42,9 +46,9 @@ public final class TextFrontEnd implements Serializable {
         return masker != null ? masker.mask(line) : line.strip();
     }
 
-    /** The token ids of the line's template. */
+    /** The token ids of the line's template (cut to the limit unless the front end rejects such lines). */
     public int[] tokenIds(String line) {
-        return tokenizer.encode(template(line));
+        return encode(line).tokenIds;
     }
 
     /** The embedding of one line, length {@link #dimension()}. */
@@ -55,8 +59,16 @@ public final class TextFrontEnd implements Serializable {
     /** Template, token ids and embedding of one line. */
     public Encoded encode(String line) {
         String t = template(line);
-        int[] ids = tokenizer.encode(t);
-        return new Encoded(t, ids, embedder.embed(t, ids));
+        if (rejectOverLimit) {
+            int[] ids = tokenizer.encode(t);
+            return new Encoded(t, ids, embedder.embed(t, ids), false);
+        }
+        Tokenizer.Cut cut = tokenizer.encodeCut(t);
+        if (cut.truncated()) {
+            // the template of the tokens kept, so that a model embedding text sees the same cut
+            t = tokenizer.decode(cut.ids());
+        }
+        return new Encoded(t, cut.ids(), embedder.embed(t, cut.ids()), cut.truncated());
     }
 
     /**
@@ -106,11 +118,14 @@ public final class TextFrontEnd implements Serializable {
         public final int[] tokenIds;
         /** Its embedding. */
         public final float[] vector;
+        /** Whether the template was cut to the token limit (template, ids and vector are of the part kept). */
+        public final boolean truncated;
 
-        Encoded(String template, int[] tokenIds, float[] vector) {
+        Encoded(String template, int[] tokenIds, float[] vector, boolean truncated) {
             this.template = template;
             this.tokenIds = tokenIds;
             this.vector = vector;
+            this.truncated = truncated;
         }
     }
 
@@ -121,8 +136,18 @@ public final class TextFrontEnd implements Serializable {
         private int maxTokens = 512;
         private int dimension = 64;
         private LineEmbedder embedder;
+        private boolean rejectOverLimit;
 
         private Builder() {
+        }
+
+        /**
+         * Whether a line over the token limit raises {@link TokenLimitException} (true) or is cut to the
+         * limit (false, the default).
+         */
+        public Builder rejectOverLimit(boolean reject) {
+            this.rejectOverLimit = reject;
+            return this;
         }
 
         /** Mask variable fields first (default true). */

@@ -91,6 +91,23 @@ public final class Tokenizer implements Serializable {
         return hit.clone();
     }
 
+    /**
+     * The token ids of {@code text}, cut to the first {@link #maxTokens()} when it has more (never throws
+     * on length; jtokkit cuts at a token boundary and drops a token that would split a character).
+     * {@link #encode} gives the same ids for a text within the limit.
+     */
+    public Cut encodeCut(String text) {
+        try {
+            return new Cut(encode(text), false);
+        } catch (TokenLimitException e) {
+            return new Cut(encoding().encodeOrdinary(text, maxTokens).getTokens().toArray(), true);
+        }
+    }
+
+    /** Token ids of a text, and whether the text was cut to the limit to get them. */
+    public record Cut(int[] ids, boolean truncated) {
+    }
+
     /** The recently encoded texts (log templates repeat): text to ids, least recently used dropped first. */
     private Map<String, int[]> cache() {
         Map<String, int[]> c = cache;

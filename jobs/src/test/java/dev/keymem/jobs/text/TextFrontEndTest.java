@@ -38,11 +38,23 @@ class TextFrontEndTest {
     }
 
     @Test
-    void tokenLimitNamesTheLine() {
-        TextFrontEnd fe = TextFrontEnd.builder().maxTokensPerLine(4).build();
+    void tokenLimitNamesTheLineWhenRejecting() {
+        TextFrontEnd fe = TextFrontEnd.builder().maxTokensPerLine(4).rejectOverLimit(true).build();
         TokenLimitException e = assertThrows(TokenLimitException.class,
                 () -> fe.embedLines(List.of("ok", "this line has far too many tokens for the limit")));
         assertTrue(e.getMessage().startsWith("line 1: "), e.getMessage());
+    }
+
+    @Test
+    void aLineOverTheTokenLimitIsCutByDefault() {
+        TextFrontEnd fe = TextFrontEnd.builder().maxTokensPerLine(4).build();
+        TextFrontEnd.Encoded e = fe.encode("this line has far too many tokens for the limit");
+        assertTrue(e.truncated);
+        assertEquals(4, e.tokenIds.length);
+        assertEquals("this line has far", e.template);
+        assertArrayEquals(fe.encode("this line has far").vector, e.vector, "the embedding of the tokens kept");
+        assertTrue(!fe.encode("short one").truncated);
+        assertEquals(2, fe.embedLines(List.of("ok", "this line has far too many tokens for the limit")).length);
     }
 
     @Test

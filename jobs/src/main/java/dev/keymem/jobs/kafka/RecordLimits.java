@@ -1,0 +1,81 @@
+package dev.keymem.jobs.kafka;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The size limits that keep every record and every output of a job bounded, whatever the input.
+ *
+ * @param maxRecordBytes     a record value over this many bytes is a dead letter ("value has N bytes, over
+ *                           the limit of M")
+ * @param maxTextBytes       the text a job keeps of one record as its payload (the log line in a summary, the
+ *                           event in an answer): a longer text is cut at a character boundary and marked with
+ *                           {@link #TRUNCATED_MARK} and its full length; the memory sees the text cut to the
+ *                           front end's token limit in any case
+ * @param maxOutputBytes     a result (summary, answer) is at most this many bytes of UTF-8 JSON: beyond it the
+ *                           entries of its largest list are cut from the end and their count recorded (see
+ *                           {@link OutputBounds}); below Kafka's default max.request.size (1 MB) and Flink's
+ *                           collect batch (2 MB)
+ * @param deadLetterValueBytes a dead letter carries at most this many bytes of the rejected value (the rest is
+ *                           counted in {@code value_bytes}, and {@code value_truncated} is set)
+ */
+public record RecordLimits(int maxRecordBytes, int maxTextBytes, int maxOutputBytes, int deadLetterValueBytes)
+        implements Serializable {
+
+    /** Appended to a text cut to {@link #maxTextBytes}, followed by the original size and "bytes]". */
+    public static final String TRUNCATED_MARK = " \u2026[truncated, ";
+
+    public RecordLimits {
+        if (maxRecordBytes < 1 || maxTextBytes < 64 || maxOutputBytes < 4096 || deadLetterValueBytes < 0) {
+            throw new IllegalArgumentException("limits must be positive (text >= 64, output >= 4096 bytes): "
+                    + maxRecordBytes + ", " + maxTextBytes + ", " + maxOutputBytes + ", " + deadLetterValueBytes);
+        }
+    }
+
+    /** Records up to 64 KiB, texts kept up to 16 KiB, outputs up to 512 KiB, 4 KiB of a dead letter's value. */
+    public static RecordLimits defaults() {
+        return new RecordLimits(64 * 1024, 16 * 1024, 512 * 1024, 4096);
+    }
+
+    public RecordLimits withMaxRecordBytes(int n) {
+        return new RecordLimits(n, maxTextBytes, maxOutputBytes, deadLetterValueBytes);
+    }
+
+    public RecordLimits withMaxTextBytes(int n) {
+        return new RecordLimits(maxRecordBytes, n, maxOutputBytes, deadLetterValueBytes);
+    }
+
+    public RecordLimits withMaxOutputBytes(int n) {
+        return new RecordLimits(maxRecordBytes, maxTextBytes, n, deadLetterValueBytes);
+    }
+
+    public RecordLimits withDeadLetterValueBytes(int n) {
+        return new RecordLimits(maxRecordBytes, maxTextBytes, maxOutputBytes, n);
+    }
+
+    /**
+     * {@code text} when it has at most {@link #maxTextBytes} UTF-8 bytes; else its longest prefix that fits
+     * (with the mark) followed by {@code " …[truncated, N bytes]"}, N the original size.
+     */
+    public String capText(String text) {
+        if (text == null || text.length() * 3L <= maxTextBytes) {
+            return text;
+        }
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        if (b.length <= maxTextBytes) {
+            return text;
+        }
+        String mark = TRUNCATED_MARK + b.length + " bytes]";
+        int keep = maxTextBytes - mark.getBytes(StandardCharsets.UTF_8).length;
+        return prefix(b, keep) + mark;
+    }
+
+    /** The longest prefix of UTF-8 {@code bytes} of at most {@code n} bytes that ends on a character boundary. */
+    static String prefix(byte[] bytes, int n) {
+        int end = Math.min(Math.max(n, 0), bytes.length);
+        while (end > 0 && end < bytes.length && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.keymem.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The first-day defects of issue 14, through {@code memctl logs} / {@code memctl context} in file mode as a
+ * user runs them: each run must end by itself (a hang fails the test by its timeout), with every good line
+ * accounted for and every bad one a dead letter naming its line.
+ */
+class MemctlAwkwardInputTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run memctl(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Memctl.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static List<JsonNode> jsonLines(Path f) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        if (Files.exists(f)) {
+            for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                out.add(JSON.readTree(l));
+            }
+        }
+        return out;
+    }
+
+    static long linesSummarized(List<JsonNode> summaries) {
+        return summaries.stream().mapToLong(s -> s.get("lines_since_last").asLong()).sum();
+    }
+
+    /** A Java stack trace of about 3000 tokens, as one JSON log line's message. */
+    static String stackTrace(int frames) {
+        StringBuilder sb = new StringBuilder("java.lang.IllegalStateException: pool exhausted\n");
+        for (int i = 0; i < frames; i++) {
+            sb.append("\tat com.example.service.layer").append(i % 7).append(".Handler").append(i)
+                    .append(".process(Handler").append(i).append(".java:").append(100 + i).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    static List<String> routine(String source, int n) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            lines.add("2026-01-15T08:00:" + String.format("%02d", i % 60) + ".000Z INFO " + source + "[7]: request ok id="
+                    + i + " latency=" + (i % 13) + "ms");
+        }
+        return lines;
+    }
+
+    /** Defect 1: a record over the 512-token limit used to restart the job forever. */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aStackTraceOverTheTokenLimitIsSummarizedInsteadOfHangingTheJob(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>(routine("api", 60));
+        String trace = stackTrace(150);
+        lines.add(30, JSON.createObjectNode().put("source", "api").put("message",
+                "2026-01-15T08:00:30.500Z ERROR api[7]: request failed\n" + trace).toString());
+        Path in = dir.resolve("app.log");
+        Files.write(in, lines, StandardCharsets.UTF_8);
+        Path out = dir.resolve("s.jsonl");
+        Path dead = dir.resolve("dead.jsonl");
+        Run r = memctl("logs", "--input", in.toString(), "--output", out.toString(), "--dead-letters", dead.toString(),
+                "--every-seconds", "0");
+        assertEquals(0, r.code, r.err);
+        List<JsonNode> s = jsonLines(out);
+        assertEquals(lines.size(), linesSummarized(s), "every line is summarized: " + r.err);
+        assertTrue(jsonLines(dead).isEmpty(), "nothing is a dead letter");
+        JsonNode kept = null;
+        for (JsonNode summary : s) {
+            for (JsonNode e : summary.get("retained")) {
+                if (e.get("offset").asLong() == 30) {
+                    kept = e;
+                }
+            }
+        }
+        assertTrue(kept != null, "the stack trace line is retained: " + s);
+        assertTrue(kept.get("text").asText().contains("Handler149.process"), "the whole trace is the payload");
+
+        // the same in the context job: an event of ~3000 tokens is stored and retrievable
+        Path events = dir.resolve("events.jsonl");
+        Files.write(events, List.of(
+                JSON.createObjectNode().put("user", "u1").put("text", "I live in Lisbon").toString(),
+                JSON.createObjectNode().put("user", "u1").put("text", trace).toString(),
+                JSON.createObjectNode().put("user", "u1").put("text", "where do I live?").put("query", true).toString()),
+                StandardCharsets.UTF_8);
+        Path answers = dir.resolve("a.jsonl");
+        r = memctl("context", "--input", events.toString(), "--output", answers.toString());
+        assertEquals(0, r.code, r.err);
+        List<JsonNode> a = jsonLines(answers);
+        assertEquals(1, a.size());
+        assertEquals(2, a.get(0).get("events_stored").asInt());
+    }
+
+    /** Defect 2: an empty input file used to hang both jobs. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anEmptyInputFileEndsNormally(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.log"));
+        Path out = dir.resolve("s.jsonl");
+        Run r = memctl("logs", "--input", empty.toString(), "--output", out.toString());
+        assertEquals(0, r.code, r.err);
+        assertTrue(jsonLines(out).isEmpty());
+        assertTrue(r.err.contains("0 lines"), r.err);
+        Path answers = dir.resolve("a.jsonl");
+        r = memctl("context", "--input", empty.toString(), "--output", answers.toString());
+        assertEquals(0, r.code, r.err);
+        assertTrue(jsonLines(answers).isEmpty());
+    }
+
+    /** Defect 3: one invalid UTF-8 byte used to end the run with every good line lost. */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void invalidUtf8IsADeadLetterNamingTheLineAndTheGoodLinesAreKept(@TempDir Path dir) throws Exception {
+        List<String> lines = routine("db", 40);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] l = lines.get(i).getBytes(StandardCharsets.UTF_8);
+            if (i == 7) {
+                l[l.length - 3] = (byte) 0xC3; // a lone lead byte
+                l[l.length - 2] = (byte) 0x28;
+            }
+            bytes.write(l);
+            bytes.write('\n');
+        }
+        Path in = dir.resolve("bad.log");
+        Files.write(in, bytes.toByteArray());
+        Path out = dir.resolve("s.jsonl");
+        Path dead = dir.resolve("dead.jsonl");
+        Run r = memctl("logs", "--input", in.toString(), "--output", out.toString(), "--dead-letters", dead.toString());
+        assertEquals(0, r.code, r.err);
+        assertEquals(39, linesSummarized(jsonLines(out)), "the good lines are kept");
+        List<JsonNode> d = jsonLines(dead);
+        assertEquals(1, d.size(), d.toString());
+        assertEquals("value is not valid UTF-8", d.get(0).get("reason").asText());
+        assertEquals(7, d.get(0).get("offset").asLong(), "the dead letter names the line (0-based)");
+        assertEquals("bad.log", d.get(0).get("topic").asText());
+    }
+
+    /**
+     * Defect 4: outputs over Flink's collect limit (2 MB) or Kafka's (1 MB) used to restart the job forever:
+     * a summary of 100 long distinct lines, a dead letter of 400 KB of control bytes.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void outputsAreBoundedByConstruction(@TempDir Path dir) throws Exception {
+        Random rnd = new Random(14);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            StringBuilder sb = new StringBuilder("2026-01-15T08:00:00.000Z WARN big[7]: payload");
+            while (sb.length() < 54_000) {
+                sb.append(' ').append((char) ('a' + rnd.nextInt(26))).append((char) ('a' + rnd.nextInt(26)))
+                        .append((char) ('a' + rnd.nextInt(26))).append((char) ('a' + rnd.nextInt(26)));
+            }
+            lines.add(sb.toString());
+        }
+        StringBuilder control = new StringBuilder();
+        for (int i = 0; i < 400_000; i++) {
+            control.append((char) 1);
+        }
+        lines.add(control.toString());
+        Path in = dir.resolve("big.log");
+        Files.write(in, lines, StandardCharsets.UTF_8);
+        Path out = dir.resolve("s.jsonl");
+        Path dead = dir.resolve("dead.jsonl");
+        Run r = memctl("logs", "--input", in.toString(), "--output", out.toString(), "--dead-letters", dead.toString(),
+                "--every-seconds", "0");
+        assertEquals(0, r.code, r.err);
+        List<JsonNode> s = jsonLines(out);
+        assertEquals(100, linesSummarized(s), r.err);
+        for (String l : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            assertTrue(l.getBytes(StandardCharsets.UTF_8).length <= 1_000_000, "a summary of " + l.length() + " chars");
+        }
+        List<String> d = Files.readAllLines(dead, StandardCharsets.UTF_8);
+        assertEquals(1, d.size());
+        assertTrue(d.get(0).length() <= 64 * 1024, "dead letter of " + d.get(0).length() + " chars");
+        JsonNode dl = JSON.readTree(d.get(0));
+        assertEquals(100, dl.get("offset").asLong());
+        assertTrue(dl.get("reason").asText().contains("over the limit"), dl.get("reason").asText());
+    }
+
+    /**
+     * Defect 5: a job that fails on every attempt used to restart forever with nothing printed; now it
+     * gives up after the restart limit, exits 1 and prints the root cause on stderr.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aJobFailingOnEveryAttemptEndsWithExit1AndItsRootCause(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("a.log");
+        Files.write(in, routine("web", 20), StandardCharsets.UTF_8);
+        Path notADir = Files.writeString(dir.resolve("not-a-directory"), "x");
+        String key = "keymem.flink.state.backend.rocksdb.localdir";
+        System.setProperty(key, notADir.resolve("rocks").toString());
+        Run r;
+        try {
+            r = memctl("logs", "--input", in.toString(), "--output", dir.resolve("s.jsonl").toString(),
+                    "--restart-attempts", "2");
+        } finally {
+            System.clearProperty(key);
+        }
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.contains("root cause"), r.err);
+        assertTrue(r.err.contains("not-a-directory"), "the root cause names the bad path: " + r.err);
+        assertFalse(r.err.contains("\tat "), "no stack trace on stderr: " + r.err);
+    }
+
+    /** Defect 5, usage side: a bad value of the new option is a usage error (exit 2). */
+    @Test
+    void aBadRestartLimitIsAUsageError(@TempDir Path dir) throws Exception {
+        Path in = Files.writeString(dir.resolve("a.log"), "x\n");
+        Run r = memctl("logs", "--input", in.toString(), "--restart-attempts", "-1");
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("--restart-attempts"), r.err);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.keymem.jobs.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.context.ContextEvent;
+import dev.keymem.jobs.context.ContextEventParser;
+import dev.keymem.jobs.context.ContextSettings;
+import dev.keymem.jobs.context.UserContextFunction;
+import dev.keymem.jobs.context.UserContextJob;
+import dev.keymem.jobs.logs.JobOutput;
+import dev.keymem.jobs.logs.LogLine;
+import dev.keymem.jobs.logs.LogSummaryFunction;
+import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.jobs.text.TextFrontEnd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Savepoints taken with the previous release's state formats restore in this one, in the manner of
+ * Flink's own operator migration tests: the fixtures under {@code src/test/resources/savepoints/} are
+ * canonical savepoints of the two keyed functions (RocksDB backend, operator test harness) taken
+ * mid-stream by the code of release 0.1.0 (main at 5a3fa91, before the pending lines, stored events
+ * and event book were checksummed). This build restores each into a RocksDB backend (its new framed
+ * serializers migrate the old POJO / array entries), runs the rest of the stream, and must emit exactly
+ * what an uninterrupted run of this build emits.
+ *
+ * <p>To write the fixtures again (only ever from a release's code):
+ * {@code -Dkeymem.writeSavepointFixtures=jobs/src/test/resources/savepoints}.
+ */
+class PreviousFormatSavepointTest {
+    static final String WRITE = System.getProperty("keymem.writeSavepointFixtures");
+    static final String LOGS = "logs-0.1.0.savepoint";
+    static final String CONTEXT = "context-0.1.0.savepoint";
+    static final LogSummarySettings LOG_SETTINGS = LogSummarySettings.defaults().withEvery(120, 0);
+    static final int LOG_CUT = 257;
+
+    static KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput> logs() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput>(
+                new KeyedProcessOperator<>(new LogSummaryFunction(LOG_SETTINGS, TextFrontEnd.builder().build())),
+                l -> l.source, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ContextEvent, JobOutput> context() throws Exception {
+        ContextSettings s = ContextSettings.defaults();
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, ContextEvent, JobOutput>(
+                new KeyedProcessOperator<>(new UserContextFunction(s, UserContextJob.frontEnd(s))), e -> e.user,
+                Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    static List<LogLine> logLines() {
+        List<LogLine> lines = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            String source = i % 3 == 0 ? "db" : "web";
+            String text = i % 97 == 50 ? "2026-01-15T08:00:00.000Z ERROR " + source + "[7]: disk on fire sector=" + i
+                    : "2026-01-15T08:00:00.000Z INFO " + source + "[7]: request ok id=" + i + " latency=" + (i % 13)
+                    + "ms";
+            lines.add(new LogLine(source, text, i, -1));
+        }
+        return lines;
+    }
+
+    /** The sample's events of users u0000..u0029. */
+    static List<ContextEvent> events() throws Exception {
+        ContextEventParser p = new ContextEventParser();
+        List<String> lines = Files.readAllLines(Path.of("..", "samples", "events", "users.jsonl"));
+        List<ContextEvent> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            ContextEvent e = p.parse(null, lines.get(i), i);
+            if (Integer.parseInt(e.user.substring(1)) < 30) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    static List<String> outputs(KeyedOneInputStreamOperatorTestHarness<String, ?, JobOutput> h) {
+        List<String> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof JobOutput j) {
+                out.add(j.json);
+            }
+        }
+        return out;
+    }
+
+    static OperatorSubtaskState savepoint(KeyedOneInputStreamOperatorTestHarness<String, ?, JobOutput> h)
+            throws Exception {
+        return h.snapshotWithLocalState(1, 1, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState();
+    }
+
+    static Path fixture(String name) {
+        return Path.of("src", "test", "resources", "savepoints", name);
+    }
+
+    @Test
+    void logSummarySavepointOfThePreviousReleaseRestores() throws Exception {
+        List<LogLine> lines = logLines();
+        if (WRITE != null) {
+            try (var h = logs()) {
+                h.open();
+                for (LogLine l : lines.subList(0, LOG_CUT)) {
+                    h.processElement(new StreamRecord<>(l));
+                }
+                Files.createDirectories(Path.of(WRITE));
+                OperatorSnapshotUtil.writeStateHandle(savepoint(h), Path.of(WRITE, LOGS).toString());
+            }
+        }
+        List<String> straight;
+        try (var h = logs()) {
+            h.open();
+            for (LogLine l : lines) {
+                h.processElement(new StreamRecord<>(l));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            straight = outputs(h);
+        }
+        List<String> resumed;
+        try (var h = logs()) {
+            h.initializeState(OperatorSnapshotUtil.readStateHandle(fixture(LOGS).toString()));
+            h.open();
+            for (LogLine l : lines.subList(LOG_CUT, lines.size())) {
+                h.processElement(new StreamRecord<>(l));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            resumed = outputs(h);
+        }
+        // The summaries the old run emitted before its savepoint: those of the straight run not after the cut.
+        List<String> afterCut = new ArrayList<>();
+        for (String s : straight) {
+            if (LogSummaryFunctionTestAccess.toOffset(s) >= LOG_CUT) {
+                afterCut.add(s);
+            }
+        }
+        assertTrue(afterCut.size() >= 3, "summaries after the cut: " + afterCut.size());
+        assertEquals(afterCut, resumed, "summaries after restoring the 0.1.0 savepoint");
+    }
+
+    @Test
+    void userContextSavepointOfThePreviousReleaseRestores() throws Exception {
+        List<ContextEvent> events = events();
+        int cut = events.size() / 2;
+        if (WRITE != null) {
+            try (var h = context()) {
+                h.open();
+                for (ContextEvent e : events.subList(0, cut)) {
+                    h.processElement(new StreamRecord<>(e));
+                }
+                Files.createDirectories(Path.of(WRITE));
+                OperatorSnapshotUtil.writeStateHandle(savepoint(h), Path.of(WRITE, CONTEXT).toString());
+            }
+        }
+        List<String> straight;
+        try (var h = context()) {
+            h.open();
+            for (ContextEvent e : events) {
+                h.processElement(new StreamRecord<>(e));
+            }
+            straight = outputs(h);
+        }
+        List<String> resumed;
+        try (var h = context()) {
+            h.initializeState(OperatorSnapshotUtil.readStateHandle(fixture(CONTEXT).toString()));
+            h.open();
+            for (ContextEvent e : events.subList(cut, events.size())) {
+                h.processElement(new StreamRecord<>(e));
+            }
+            resumed = outputs(h);
+        }
+        List<String> afterCut = new ArrayList<>();
+        for (String a : straight) {
+            if (LogSummaryFunctionTestAccess.offset(a) >= events.get(cut).offset) {
+                afterCut.add(a);
+            }
+        }
+        assertTrue(afterCut.size() >= 20, "answers after the cut: " + afterCut.size());
+        assertEquals(afterCut, resumed, "answers after restoring the 0.1.0 savepoint");
+    }
+
+    /** Offsets read from the JSON outputs. */
+    static final class LogSummaryFunctionTestAccess {
+        static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        static long toOffset(String summary) throws Exception {
+            return JSON.readTree(summary).get("to_offset").asLong();
+        }
+
+        static long offset(String answer) throws Exception {
+            return JSON.readTree(answer).get("offset").asLong();
+        }
+    }
+}
