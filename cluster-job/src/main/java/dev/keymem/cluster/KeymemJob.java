@@ -5,6 +5,7 @@ import dev.keymem.jobs.context.UserContextJob;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
@@ -18,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -52,9 +50,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   context: --top K [5]
  * </pre>
  *
- * <p>Operator ids: the Kafka source is {@code kafka-source}, the sinks {@code kafka-results} and
- * {@code kafka-dead-letters}; the other operators get Flink's generated ids, which stay the same as
- * long as the job graph does (a savepoint resumes at any parallelism).
+ * <p>The job graph, operator uids included, is the one {@code memctl logs|context --kafka} runs
+ * ({@link EmbeddedJobs#fromKafka}, {@link LogSummaryJob#build}, {@link UserContextJob#build},
+ * {@link EmbeddedJobs#toKafka}): {@code kafka-source}, {@code parse}, {@code dead-letters},
+ * {@code summarize} or {@code user-context}, {@code kafka-sink-out}, {@code kafka-sink-dlq}. A savepoint
+ * resumes at any parallelism.
  */
 public final class KeymemJob {
     static final Set<String> OPTIONS = Set.of("job", "kafka", "kafka-config", "in-topic", "out-topic", "dlq-topic",
@@ -107,12 +107,8 @@ public final class KeymemJob {
         String txPrefix = a.string("transactional-id-prefix", "keymem-" + job);
         boolean bounded = a.flag("bounded");
 
-        KafkaSource<KafkaRecord> source = bounded
-                ? KafkaIO.boundedSource(conn, List.of(in), group, OffsetsInitializer.earliest(),
-                        OffsetsInitializer.latest())
-                : KafkaIO.source(conn, List.of(in), group, OffsetsInitializer.earliest());
-        DataStream<KafkaRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka:" + in)
-                .uid("kafka-source");
+        // The same Kafka wiring (and operator uids) as memctl's Kafka runs.
+        DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(env, conn, in, group, bounded);
         DataStream<JobOutput> outputs;
         if (logs) {
             TextFrontEnd fe = TextFrontEnd.builder().dimension(logSettings.dimension()).build();
@@ -120,12 +116,7 @@ public final class KeymemJob {
         } else {
             outputs = UserContextJob.build(records, contextSettings);
         }
-        outputs.filter(JobOutput::isResult).name("results")
-                .sinkTo(KafkaIO.exactlyOnceSink(conn, out, txPrefix + "-out", o -> o.key, o -> o.json))
-                .name("kafka:" + out).uid("kafka-results");
-        outputs.filter(o -> !o.isResult()).name("dead")
-                .sinkTo(KafkaIO.exactlyOnceSink(conn, dlq, txPrefix + "-dlq", o -> o.key, o -> o.json))
-                .name("kafka:" + dlq).uid("kafka-dead-letters");
+        EmbeddedJobs.toKafka(outputs, conn, out, dlq, txPrefix);
         return a.string("name", "keymem " + job);
     }
 
