@@ -86,4 +86,4 @@ if [[ "$what" == "cluster" ]]; then
 fi
 start_process taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
 wait_for "$STARTED to register at the JobManager" 120 registered "$STARTED"
-echo "Flink cluster at $REST: $(taskmanagers) TaskManager(s), $SLOTS slots each" >&2
+echo "$STARTED registered ($SLOTS slots); Flink cluster at $REST (web UI and REST API)" >&2
