@@ -21,4 +21,15 @@ if [[ -z "$JAVA" || ! -x "$JAVA" ]]; then
   echo "no java found: set JAVA_HOME or put a Java 17+ java on PATH" >&2; exit 1
 fi
 
-rest_get() { curl -fsS --max-time 5 "$REST$1"; }
+# GET a REST path; the body on HTTP 200, else a failure. curl when there is one, else bash's /dev/tcp.
+rest_get() {
+  if command -v curl > /dev/null 2>&1 && [[ "${KEYMEM_NO_CURL:-0}" != "1" ]]; then
+    curl -fsS --max-time 5 "$REST$1"; return
+  fi
+  local response
+  response="$(exec 3<>"/dev/tcp/127.0.0.1/$REST_PORT" \
+    && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3 \
+    && timeout 5 cat <&3)" 2>/dev/null || return 1
+  [[ "$(head -n1 <<< "$response")" == *" 200 "* ]] || return 1
+  sed '1,/^\r\{0,1\}$/d' <<< "$response"
+}

@@ -60,9 +60,23 @@ final class LocalCluster implements AutoCloseable {
         return dir;
     }
 
-    /** Runs {@code cluster/start.sh} (JobManager + one TaskManager). */
+    /**
+     * Runs {@code cluster/start.sh} (JobManager + one TaskManager). A shutdown hook kills whatever of the
+     * cluster is left should the test JVM end without {@link #close()} (a surefire timeout, Ctrl-C).
+     */
     void start() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::killAll, "keymem-cluster-cleanup"));
         script("start.sh");
+    }
+
+    private void killAll() {
+        try {
+            for (Path pid : pidFiles("")) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort, at JVM exit
+        }
     }
 
     /** Runs {@code cluster/start.sh taskmanager}. */
@@ -289,9 +303,7 @@ final class LocalCluster implements AutoCloseable {
         try {
             script("stop.sh");
         } finally {
-            for (Path pid : pidFiles("")) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            killAll();
         }
     }
 }
