@@ -15,7 +15,7 @@ class PieceCodesTest {
     void codesAndNamesAreUnique() {
         List<StatePiece<?>> pieces = List.of(CellStatePiece.INSTANCE, CachingStatePiece.INSTANCE,
                 CachedStatePiece.INSTANCE, BmojoStatePiece.INSTANCE, EideticEntryPiece.INSTANCE,
-                RetentionStatePiece.INSTANCE, RetainedTokenPiece.INSTANCE);
+                RetentionStatePiece.INSTANCE, RetainedTokenPiece.INSTANCE, RmtStatePiece.INSTANCE);
         Set<Integer> codes = new HashSet<>();
         Set<String> names = new HashSet<>();
         for (StatePiece<?> p : pieces) {
