@@ -46,7 +46,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   --bounded                      stop at the input's end offsets at the first start
  *   --name NAME                    job name [keymem JOB]
  *   logs:    --source NAME, --every-lines N [500], --every-seconds S [30; 0 = off],
- *            --memory bmojo+retention|bmojo, --threshold E [0.5]
+ *            --memory bmojo+retention|bmojo, --threshold E [0.5], --budget N [no limit]
  *   context: --top K [5]
  * </pre>
  *
@@ -59,7 +59,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class KeymemJob {
     static final Set<String> OPTIONS = Set.of("job", "kafka", "kafka-config", "in-topic", "out-topic", "dlq-topic",
             "group", "transactional-id-prefix", "name", "source", "every-lines", "every-seconds", "memory", "threshold",
-            "top");
+            "budget", "top");
     static final Set<String> FLAGS = Set.of("bounded");
 
     private KeymemJob() {
@@ -89,7 +89,7 @@ public final class KeymemJob {
             throw new IllegalArgumentException("argument --top belongs to --job context");
         }
         if (!logs) {
-            for (String n : List.of("source", "every-lines", "every-seconds", "memory", "threshold")) {
+            for (String n : List.of("source", "every-lines", "every-seconds", "memory", "threshold", "budget")) {
                 if (a.string(n, null) != null) {
                     throw new IllegalArgumentException("argument --" + n + " belongs to --job logs");
                 }
@@ -124,6 +124,9 @@ public final class KeymemJob {
         LogSummarySettings s = LogSummarySettings.defaults();
         s = s.withEvery(a.positiveInt("every-lines", s.everyLines()), a.seconds("every-seconds", s.everyMillis()))
                 .withMemory(LogSummarySettings.Memory.parse(a.string("memory", s.memory().configName())));
+        if (a.string("budget", null) != null) {
+            s = s.withBudget(a.positiveInt("budget", 0));
+        }
         Float t = a.positiveFloat("threshold");
         return t == null ? s : s.withThreshold(t);
     }

@@ -59,6 +59,10 @@ class KeymemJobTest {
         assertTrue(bad("--job", "logs", "--kafka", "x:1", "--every-lines", "0").getMessage().contains("--every-lines"));
         assertTrue(bad("--job", "logs", "--kafka", "x:1", "--top", "3").getMessage().contains("--job context"));
         assertTrue(bad("--job", "context", "--kafka", "x:1", "--memory", "bmojo").getMessage().contains("--job logs"));
+        assertTrue(bad("--job", "context", "--kafka", "x:1", "--budget", "3").getMessage().contains("--job logs"));
+        assertTrue(bad("--job", "logs", "--kafka", "x:1", "--budget", "0").getMessage().contains("--budget"));
+        assertEquals(7, KeymemJob.logSettings(JobArguments.parse(new String[] {"--budget", "7"}, KeymemJob.OPTIONS,
+                KeymemJob.FLAGS)).budget());
         assertTrue(bad("--job", "logs", "--kafka", "x:1", "--kafka.bootstrap.servers", "y:2").getMessage()
                 .contains("once"));
         assertTrue(bad("--job", "logs", "--kafka", "x:1", "--kafka.transaction.timeout.ms", "3600000").getMessage()
