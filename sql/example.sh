@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the SQL example on an embedded MiniCluster: the KEY_MEMORY Process Table Function over the
+# bundled user events (or the JSONL file given), printing each query's best three items and the count
+# of queries whose expected fact is among them. Builds the module and its classpath on first use.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cp_file="$root/sql/target/example-classpath.txt"
+if [[ ! -s "$cp_file" || ! -d "$root/sql/target/classes/dev/keymem/sql" || "${KEYMEM_REBUILD:-0}" == "1" ]]; then
+  echo "building keymem-sql (./mvnw -q -pl sql -am package -DskipTests) ..." >&2
+  (cd "$root" && ./mvnw -q -pl sql -am package -DskipTests dependency:build-classpath \
+      -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=compile -Dmaven.javadoc.skip >&2)
+fi
+input="${1:-$root/samples/events/users.jsonl}"
+cd "$root"
+exec java --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+  -cp "$root/sql/target/classes:$(cat "$cp_file")" dev.keymem.sql.SqlExample "$input"
