@@ -1,6 +1,6 @@
 package dev.keymem.cluster;
 
-import dev.keymem.jobs.context.ContextSettings;
+import dev.keymem.jobs.context.ContextOptions;
 import dev.keymem.jobs.context.UserContextJob;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaIO;
@@ -84,7 +84,11 @@ public final class KeymemJob {
         }
         boolean logs = job.equals("logs");
         LogSummarySettings logSettings = logs ? logSettings(a) : null;
-        ContextSettings contextSettings = logs ? null : ContextSettings.defaults().withTopEvents(a.positiveInt("top", 5));
+        org.apache.flink.configuration.Configuration contextSettings = null;
+        if (!logs) {
+            contextSettings = ContextOptions.defaults();
+            contextSettings.set(dev.keymem.operators.MemoryOperatorOptions.EVENTS_TOP, a.positiveInt("top", 5));
+        }
         if (logs && a.string("top", null) != null) {
             throw new IllegalArgumentException("argument --top belongs to --job context");
         }
