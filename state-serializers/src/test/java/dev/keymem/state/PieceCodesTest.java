@@ -16,7 +16,7 @@ class PieceCodesTest {
         List<StatePiece<?>> pieces = List.of(CellStatePiece.INSTANCE, CachingStatePiece.INSTANCE,
                 CachedStatePiece.INSTANCE, BmojoStatePiece.INSTANCE, EideticEntryPiece.INSTANCE,
                 RetentionStatePiece.INSTANCE, RetainedTokenPiece.INSTANCE, EventStatePiece.INSTANCE,
-                EventEntryPiece.INSTANCE);
+                EventEntryPiece.INSTANCE, RmtStatePiece.INSTANCE);
         Set<Integer> codes = new HashSet<>();
         Set<String> names = new HashSet<>();
         for (StatePiece<?> p : pieces) {
