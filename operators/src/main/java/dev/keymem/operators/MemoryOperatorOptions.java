@@ -399,6 +399,12 @@ public final class MemoryOperatorOptions {
             .withDescription("d_c: the fading gated_delta cell's key and value size; vectors are projected from D "
                     + "to d_c by a fixed seeded Gaussian projection (the identity when D = d_c).");
 
+    public static final ConfigOption<String> EVENTS_PROJECTION_FILE = ConfigOptions.key("keymem.events.projection-file")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A safetensors file holding the tensor 'events.projection' (F32 or F64, shape [d_c, D]): "
+                    + "a learned projection of the vectors into the fading cell, instead of the seeded Gaussian one.");
+
     public static final ConfigOption<Float> EVENTS_BETA = ConfigOptions.key("keymem.events.beta")
             .floatType()
             .defaultValue(0.5f)
@@ -486,7 +492,7 @@ public final class MemoryOperatorOptions {
     public static final java.util.List<ConfigOption<?>> EVENTS_OPTIONS = java.util.List.of(EVENTS_DIMENSION,
             EVENTS_CELL_DIM, EVENTS_BETA, EVENTS_DECAY, EVENTS_WINDOW, EVENTS_EIDETIC, EVENTS_SEGMENT, EVENTS_ROUTE_K,
             EVENTS_POSTINGS_READ, EVENTS_MAX_CANDIDATES, EVENTS_ARCHIVE_CAP, EVENTS_ARCHIVE_TTL, EVENTS_POSTINGS_CAP,
-            EVENTS_WEIGHTS, EVENTS_TOP, EVENTS_MAX_TERMS, EVENTS_MAX_PAYLOAD);
+            EVENTS_WEIGHTS, EVENTS_TOP, EVENTS_MAX_TERMS, EVENTS_MAX_PAYLOAD, EVENTS_PROJECTION_FILE);
 
     /** The event memory settings the options describe; a bad value fails naming its option. */
     public static EventSettings eventSettings(ReadableConfig o) {

@@ -239,4 +239,40 @@ class EventMemoryFunctionTest {
         }
         h.close();
     }
+
+    @Test
+    void aLearnedProjectionFileReplacesTheSeededOneAndABadOneFailsAtBuildTime(@org.junit.jupiter.api.io.TempDir
+                                                                                 java.nio.file.Path dir) throws Exception {
+        float[] p = new float[16 * 64];
+        for (int i = 0; i < 16; i++) {
+            p[i * 64 + i] = 1f; // keep the first 16 dimensions
+        }
+        java.nio.file.Path good = dir.resolve("proj.safetensors");
+        dev.keymem.models.io.SafeTensors.write(good, List.of(dev.keymem.models.io.SafeTensor.ofFloats(
+                "events.projection", dev.keymem.models.io.SafeTensorsDtype.F32, new long[] {16, 64}, p)));
+        List<float[]> reads = new ArrayList<>();
+        for (java.nio.file.Path file : new java.nio.file.Path[] {null, good}) {
+            Configuration c = options();
+            if (file != null) {
+                c.set(MemoryOperatorOptions.EVENTS_PROJECTION_FILE, file.toString());
+            }
+            var h = open(Backend.HASHMAP, c, null);
+            for (MemoryRecord r : interleaved(1, 30, 3)) {
+                h.processElement(r, 0);
+            }
+            h.processElement(MemoryRecord.query("user-0", new int[] {1, 2}, null, null), 0);
+            List<MemoryAnswer> a = answers(h);
+            reads.add(a.get(a.size() - 1).read);
+            h.close();
+        }
+        assertTrue(!java.util.Arrays.equals(reads.get(0), reads.get(1)), "the projection is used");
+        java.nio.file.Path bad = dir.resolve("bad.safetensors");
+        dev.keymem.models.io.SafeTensors.write(bad, List.of(dev.keymem.models.io.SafeTensor.ofFloats(
+                "events.projection", dev.keymem.models.io.SafeTensorsDtype.F32, new long[] {8, 64}, new float[8 * 64])));
+        Configuration c = options();
+        c.set(MemoryOperatorOptions.EVENTS_PROJECTION_FILE, bad.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventMemoryFunction.fromOptions(c));
+        assertTrue(e.getMessage().contains("keymem.events.projection-file") && e.getMessage().contains("[16, 64]"),
+                e.getMessage());
+    }
 }

@@ -15,8 +15,8 @@ class PieceCodesTest {
     void codesAndNamesAreUnique() {
         List<StatePiece<?>> pieces = List.of(CellStatePiece.INSTANCE, CachingStatePiece.INSTANCE,
                 CachedStatePiece.INSTANCE, BmojoStatePiece.INSTANCE, EideticEntryPiece.INSTANCE,
-                RetentionStatePiece.INSTANCE, RetainedTokenPiece.INSTANCE, EventStatePiece.INSTANCE,
-                EventEntryPiece.INSTANCE, RmtStatePiece.INSTANCE);
+                RetentionStatePiece.INSTANCE, RetainedTokenPiece.INSTANCE, RmtStatePiece.INSTANCE,
+                EventStatePiece.INSTANCE, EventEntryPiece.INSTANCE);
         Set<Integer> codes = new HashSet<>();
         Set<String> names = new HashSet<>();
         for (StatePiece<?> p : pieces) {

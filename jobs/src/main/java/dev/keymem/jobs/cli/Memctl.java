@@ -21,7 +21,7 @@ public final class Memctl {
 
     /** The subcommand table, in usage order. */
     private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new LogsCommand(), new ContextCommand(),
-            new CellCommand(), new RecallCommand(), new RetentionCommand(), new EvalCommand(), new RmtEvalCommand());
+            new CellCommand(), new RecallCommand(), new RetentionCommand(), new RmtEvalCommand(), new EvalCommand());
 
     private Memctl() {
     }

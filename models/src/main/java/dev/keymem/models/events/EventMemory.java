@@ -33,19 +33,40 @@ public final class EventMemory {
     private final float[] projection;
 
     public EventMemory(EventSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * A memory whose D to d_c projection is {@code projection} (d_c x D, row-major; e.g. learned and loaded
+     * from a checkpoint), or, when null, the identity (D = d_c) or a fixed Gaussian projection seeded by
+     * {@link EventSettings#seed()}.
+     */
+    public EventMemory(EventSettings settings, float[] projection) {
         this.settings = settings;
         int dc = settings.cellDim();
         this.cell = Cells.recurrent(CellSpec.of(CellKind.GATED_DELTA, 1, dc, dc, 1));
         int d = settings.dimension();
-        if (d == dc) {
-            projection = null;
+        if (projection != null) {
+            if (projection.length != dc * d) {
+                throw new IllegalArgumentException("the projection has " + projection.length + " values, expected d_c x D = "
+                        + dc + " x " + d);
+            }
+            for (float f : projection) {
+                if (!Float.isFinite(f)) {
+                    throw new IllegalArgumentException("the projection holds a non-finite value");
+                }
+            }
+            this.projection = projection.clone();
+        } else if (d == dc) {
+            this.projection = null;
         } else {
-            projection = new float[dc * d];
+            float[] p = new float[dc * d];
             SplittableRandom r = new SplittableRandom(settings.seed());
             double s = 1.0 / Math.sqrt(dc);
-            for (int i = 0; i < projection.length; i++) {
-                projection[i] = (float) (gaussian(r) * s);
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (float) (gaussian(r) * s);
             }
+            this.projection = p;
         }
     }
 

@@ -61,6 +61,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         }
         if (events()) {
             MemoryOperatorOptions.eventSettings(this.options);
+            new EventsMemoryModel(MemoryOperatorOptions.eventSettings(this.options), eventProjection());
         }
         if (rmt()) {
             rmtConfig();
@@ -267,6 +268,30 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         return w;
     }
 
+    /** The learned projection of keymem.events.projection-file, or null; a bad file fails naming the option. */
+    private float[] eventProjection() {
+        var path = options.getOptional(MemoryOperatorOptions.EVENTS_PROJECTION_FILE);
+        if (path.isEmpty()) {
+            return null;
+        }
+        String key = MemoryOperatorOptions.EVENTS_PROJECTION_FILE.key();
+        try {
+            var file = dev.keymem.models.io.SafeTensors.read(Path.of(path.get()));
+            if (!file.contains("events.projection")) {
+                throw new IllegalArgumentException(key + " " + path.get() + " holds no tensor 'events.projection'");
+            }
+            var t = file.get("events.projection");
+            var s = MemoryOperatorOptions.eventSettings(options);
+            if (!t.hasShape(s.cellDim(), s.dimension())) {
+                throw new IllegalArgumentException(key + " " + path.get() + ": 'events.projection' has shape "
+                        + t.shapeString() + ", expected [" + s.cellDim() + ", " + s.dimension() + "]");
+            }
+            return t.toFloats();
+        } catch (IOException e) {
+            throw new UncheckedIOException(key + ": cannot read " + path.get(), e);
+        }
+    }
+
     private boolean events() {
         return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.EVENTS;
     }
@@ -274,7 +299,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
     @Override
     public MemoryModel create() {
         if (events()) {
-            return new EventsMemoryModel(MemoryOperatorOptions.eventSettings(options));
+            return new EventsMemoryModel(MemoryOperatorOptions.eventSettings(options), eventProjection());
         }
         if (rmt()) {
             return RmtArtifact.load(options);

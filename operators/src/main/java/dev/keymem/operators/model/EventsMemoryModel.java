@@ -13,7 +13,12 @@ public final class EventsMemoryModel implements MemoryModel.Events {
     private final EventMemory memory;
 
     public EventsMemoryModel(EventSettings settings) {
-        this.memory = new EventMemory(settings);
+        this(settings, null);
+    }
+
+    /** With a given D to d_c projection (d_c x D, row-major), e.g. learned; null: identity or seeded. */
+    public EventsMemoryModel(EventSettings settings, float[] projection) {
+        this.memory = new EventMemory(settings, projection);
     }
 
     public EventSettings settings() {
