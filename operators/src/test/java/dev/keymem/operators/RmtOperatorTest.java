@@ -190,7 +190,12 @@ class RmtOperatorTest {
                 harness = OperatorTestSupport.open(b, options, restore, null).harness;
                 batched = null;
             } else {
-                batched = new Batched(b, BatchedMemoryOperatorTest.options(Advancer.CPU, 3, options), restore);
+                java.time.Duration delay = options.getOptional(MemoryOperatorOptions.BATCH_MAX_DELAY).orElse(null);
+                Configuration o = BatchedMemoryOperatorTest.options(Advancer.CPU, 3, options); // no latency trigger
+                if (delay != null) {
+                    o.set(MemoryOperatorOptions.BATCH_MAX_DELAY, delay); // unless the test sets one
+                }
+                batched = new Batched(b, o, restore);
                 harness = batched.harness;
             }
         }
@@ -519,6 +524,33 @@ class RmtOperatorTest {
         assertEquals(2, outs.size());
         assertEquals(4, s.position());
         assertBitwise(reference(model, new int[] {1, 2, 3, 5}), concat(outs).get("k"), "reads without the bad record");
+    }
+
+    /**
+     * keymem.state.ttl: a key idle longer than the TTL (one processing-time timer per key) is cleared
+     * and starts afresh from the trained initial memory; a key written within the TTL keeps its memory.
+     */
+    @ParameterizedTest
+    @EnumSource(Op.class)
+    void aKeyIdleLongerThanTheTtlStartsAfresh(Op op) throws Exception {
+        Configuration opts = options(Layout.DECODER.dir());
+        opts.set(MemoryOperatorOptions.STATE_TTL, java.time.Duration.ofSeconds(10));
+        opts.set(MemoryOperatorOptions.BATCH_MAX_DELAY, java.time.Duration.ZERO);
+        Run r = new Run(op, Backend.ROCKSDB, opts, null);
+        TokenRecord rec = new TokenRecord("k", new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
+        r.harness.setProcessingTime(1_000);
+        r.feed(List.of(rec));
+        r.harness.setProcessingTime(5_000);
+        r.feed(List.of(rec));
+        r.harness.setProcessingTime(11_000); // the first timer finds a later write and re-arms
+        assertEquals(34, r.state("k").position());
+        r.harness.setProcessingTime(15_001);
+        assertEquals(null, r.state("k"), "expired state not cleared");
+        r.feed(List.of(rec));
+        List<MemoryReadout> outs = r.finish();
+        r.harness.close();
+        assertEquals(List.of(0L, 17L, 0L), outs.stream().map(o -> o.startPosition).toList());
+        assertReadoutBitwise(outs.get(0), outs.get(2));
     }
 
     @Test
