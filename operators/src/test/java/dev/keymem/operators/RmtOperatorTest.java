@@ -582,6 +582,23 @@ class RmtOperatorTest {
         assertTrue(e4.getMessage().contains("keymem.rmt.backend"), e4.getMessage());
     }
 
+    /** A token outside the vocabulary fails the model's call before anything of the state changes. */
+    @Test
+    void aBadTokenFailsBeforeTheStateChanges() {
+        MemoryModel.Rmt m = (MemoryModel.Rmt) new ConfiguredModelFactory(options(Layout.DECODER.dir())).create();
+        RmtState s = m.newState();
+        int[] ok = new int[15];
+        m.advance(s, ok, new float[15 * m.valueDim()]);
+        RmtState before = s.copy();
+        int[] bad = new int[20];
+        bad[19] = m.vocabSize();
+        assertThrows(IllegalArgumentException.class, () -> m.advance(s, bad, new float[20 * m.valueDim()]));
+        assertEquals(before, s);
+        assertThrows(IllegalArgumentException.class, () -> m.advanceBatch(new RmtState[] {s},
+                new int[][] {bad}, new float[][] {new float[20 * m.valueDim()]}));
+        assertEquals(before, s);
+    }
+
     /** The bytes the operators count per write are the serializer's framed bytes. */
     @Test
     void stateBytesAreTheSerializersBytes() throws Exception {

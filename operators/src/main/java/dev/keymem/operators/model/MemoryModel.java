@@ -22,7 +22,8 @@ import org.apache.flink.annotation.PublicEvolving;
  * {@link Plain} cell (the key's memory is one {@link CellState}) or {@link Caching} (Memory Caching:
  * a small {@link CachingState} plus cached checkpoints in a {@link CacheStore}) or {@link Bmojo} (a
  * bounded {@link BmojoState} plus a long-term {@link EideticArchive}) or {@link Retention} (STR / CMP: a
- * bounded {@link RetentionState} plus a T3 {@link ArchiveStore}). An instance may keep
+ * bounded {@link RetentionState} plus a T3 {@link ArchiveStore}) or {@link Rmt} (a trained Recurrent Memory
+ * Transformer: memory vectors plus the open segment). An instance may keep
  * scratch buffers (one instance per operator subtask, never shared across threads) but must not
  * carry any key's data from one call to the next.
  */

@@ -127,7 +127,15 @@ public final class RmtMemoryModel implements MemoryModel.Rmt {
         }
     }
 
+    /** Validates every token id and the output size up front, so a bad call leaves the state untouched. */
     private void checkOut(int[] tokenIds, float[] out) {
+        int vocab = model.config().vocabSize();
+        for (int i = 0; i < tokenIds.length; i++) {
+            if (tokenIds[i] < 0 || tokenIds[i] >= vocab) {
+                throw new IllegalArgumentException("token id " + tokenIds[i] + " at index " + i
+                        + " outside the vocabulary [0, " + vocab + ")");
+            }
+        }
         if (out.length != tokenIds.length * readSize) {
             throw new IllegalArgumentException("out has " + out.length + " floats, expected " + tokenIds.length
                     + " tokens x " + readSize);
