@@ -9,6 +9,7 @@ import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogLineParser;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.jobs.text.LineMasker;
 import dev.keymem.jobs.text.TextFrontEnd;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -204,20 +205,27 @@ final class DemoCommand implements Subcommand {
 
     private static void printSummaries(List<JsonNode> summaries, PrintStream out, boolean kafka) {
         for (JsonNode s : summaries) {
-            out.printf(Locale.ROOT, "%n== %s, summary %d: %d lines since the last (offsets %d..%d), %d retained%s%n",
-                    s.get("source").asText(), s.get("summary").asLong(), s.get("lines_since_last").asLong(),
-                    s.get("from_offset").asLong(), s.get("to_offset").asLong(), s.get("retained").size(),
-                    s.get("final").asBoolean() ? " (end of input)" : "");
-            for (JsonNode r : s.get("retained")) {
-                out.printf(Locale.ROOT, "  %s %5d  sig %.2f  %-16s +%-4d %s%n", kafka ? "offset" : "line",
-                        r.get("offset").asLong() + (kafka ? 0 : 1),
-                        r.get("significance").asDouble(), r.get("kept_by").asText(), r.get("similar_later").asLong(),
-                        r.get("text").asText());
+            out.printf(Locale.ROOT, "%n== %s, summary %d: %d lines since the last (offsets %d..%d), %d templates, %d shown"
+                            + " verbatim%s%n", s.get("source").asText(), s.get("summary").asLong(),
+                    s.get("lines_since_last").asLong(), s.get("from_offset").asLong(), s.get("to_offset").asLong(),
+                    s.get("templates").size(), s.get("verbatim").asLong(), s.get("final").asBoolean() ? " (end of input)" : "");
+            for (JsonNode t : s.get("templates")) {
+                if (t.has("text")) {
+                    out.printf(Locale.ROOT, "  %s %5d  %-8s x%-5d sig %.2f  %s%n", kafka ? "offset" : "line",
+                            t.get("offset").asLong() + (kafka ? 0 : 1), t.get("flag").asText(), t.get("count").asLong(),
+                            t.get("significance").asDouble(), t.get("text").asText());
+                } else {
+                    out.printf(Locale.ROOT, "  template #%-4d %-8s x%-5d sig %.2f  %s%n", t.get("id").asInt(), "",
+                            t.get("count").asLong(), t.get("significance").asDouble(), t.get("template").asText());
+                }
             }
         }
     }
 
-    /** Prints which incidents appear (a retained line with the incident's signature or one of its templates). */
+    /**
+     * Prints which incidents appear: a line shown verbatim that carries the incident's signature or whose
+     * masked form is one of the incident's templates.
+     */
     static int checkIncidents(JsonNode incidents, List<JsonNode> summaries, double secs, PrintStream out,
                               boolean kafka) {
         out.println();
@@ -225,6 +233,7 @@ final class DemoCommand implements Subcommand {
             out.printf(Locale.ROOT, "%d summaries in %.1f s (no incidents file to check)%n", summaries.size(), secs);
             return Memctl.EXIT_OK;
         }
+        LineMasker masker = new LineMasker();
         int found = 0;
         out.println("injected incidents:");
         for (JsonNode inc : incidents) {
@@ -233,13 +242,13 @@ final class DemoCommand implements Subcommand {
             String sig = inc.get("signature").asText();
             String where = null;
             for (JsonNode s : summaries) {
-                for (JsonNode r : s.get("retained")) {
-                    if (where == null && (r.get("text").asText().contains(sig)
-                            || templates.contains(r.get("template").asText()))) {
-                        where = String.format(Locale.ROOT, "%s %d in %s summary %d (+%d similar later)",
+                for (JsonNode r : s.get("templates")) {
+                    if (where == null && r.has("text") && (r.get("text").asText().contains(sig)
+                            || templates.contains(masker.mask(r.get("text").asText())))) {
+                        where = String.format(Locale.ROOT, "%s %d in %s summary %d (%s, %d lines of its template)",
                                 kafka ? "offset" : "line", r.get("offset").asLong() + (kafka ? 0 : 1),
-                                s.get("source").asText(), s.get("summary").asLong(),
-                                r.get("similar_later").asLong());
+                                s.get("source").asText(), s.get("summary").asLong(), r.get("flag").asText(),
+                                r.get("count").asLong());
                     }
                 }
             }

@@ -1,28 +1,33 @@
 package dev.keymem.jobs.cli;
 
-import dev.keymem.jobs.context.ContextOptions;
-import dev.keymem.jobs.eval.ContextEval;
+import dev.keymem.jobs.logs.LogEvaluation;
+import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.jobs.logs.mining.LoghubDataset;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * {@code memctl eval context}: the user context job against plain BM25 on generated multi-session
- * conversations and facts-then-filler streams ({@link ContextEval}); prints recall@1/5/10, state bytes,
- * throughput, query latency and an ablation. Exit 0 when it ran (the numbers are the result).
+ * {@code memctl eval context [options]}: the user context job's recall against BM25 ({@link ContextEvalCommand}).
+ * {@code memctl eval logs DATASET_DIR...}: the log job's template mining and summaries on data sets with
+ * ground truth (loghub_2k layout); see {@link LogEvaluation}. A directory that holds data set folders
+ * instead of being one stands for all of them. Drain's and Brain's published accuracies come from a
+ * {@code README.md} next to the data set folders when there is one.
  */
 final class EvalCommand implements Subcommand {
+
+    private static final ContextEvalCommand CONTEXT = new ContextEvalCommand();
+
     private final CliOptions options = new CliOptions()
-            .option("lengths", "N,N,..", "events per user of each conversation group (default 100,1000,10000,100000)")
-            .option("users", "N,N,..", "users of each group (default 10,10,4,1)")
-            .option("fact-users", "N", "facts-then-filler users (default 10; 0 = none)")
-            .option("filler", "F", "filler events after the four facts (default 10000)")
-            .option("seed", "S", "generator seed (default 1)")
-            .option("embedder", "NAME", "hashing (default) or minilm (needs the MiniLM jar on the classpath)")
-            .option("weights", "L,D,R,N,T", "score weights lexical,dense,read,novelty,recency (default: the job's)")
-            .flag("no-job", "skip the Flink job (in-process memory only, much faster)")
-            .flag("no-ablation", "skip the ablation table");
+            .option("markdown", "FILE", "also write the table (Markdown) to FILE")
+            .option("readme", "FILE", "README with the published | name | Drain | Brain | rows (default: README.md "
+                    + "next to the data set folders)");
 
     @Override
     public String name() {
@@ -31,74 +36,88 @@ final class EvalCommand implements Subcommand {
 
     @Override
     public String summary() {
-        return "evaluations: 'eval context' measures the context job's recall against BM25";
+        return "evaluations: 'eval logs DATASET_DIR...' (template mining and summaries on labelled logs), "
+                + "'eval context' (the context job's recall against BM25)";
     }
 
     @Override
     public String usage() {
-        return "usage: memctl eval context [options]\n\n" + options.describe()
-                + "\nSee docs/benchmarks.md (user context: recall) for what it prints.\n";
+        return CONTEXT.usage() + "\n"
+                + "usage: memctl eval logs DATASET_DIR... [options]\n\n"
+                + "Per data set (a folder with NAME_2k.log and NAME_2k.log_structured.csv, as in loghub_2k): grouping\n"
+                + "accuracy of the streaming template miner (logpai's definition) beside Drain's and Brain's, the\n"
+                + "miner's lines/s, and the default summaries' template coverage and verbatim lines per template.\n\n"
+                + options.describe();
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty() || !args.get(0).equals("context")) {
-            throw new UsageException("expected 'memctl eval context [options]'");
+        if (!args.isEmpty() && args.get(0).equals("context")) {
+            return CONTEXT.run(args, out, err);
         }
-        CliOptions.Parsed p = options.parse(args.subList(1, args.size()));
-        List<Integer> lengths = ints(p, "lengths", "100,1000,10000,100000");
-        List<Integer> users = ints(p, "users", "10,10,4,1");
-        if (lengths.size() != users.size()) {
-            throw new UsageException("--lengths and --users need as many values: " + lengths + " vs " + users);
+        if (args.isEmpty() || !args.get(0).equals("logs")) {
+            throw new UsageException("expected 'eval logs DATASET_DIR...' or 'eval context [options]'");
         }
-        int factUsers = nonNegative(p, "fact-users", 10);
-        int filler = nonNegative(p, "filler", 10_000);
-        long seed = nonNegative(p, "seed", 1);
-        String embedder = p.choice("embedder", List.of("hashing", "minilm"), "hashing");
-        String weights = p.string("weights", null);
-        if (weights != null) {
-            try {
-                dev.keymem.models.events.EventSettings.Weights.parse(weights);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("option --weights: " + e.getMessage());
-            }
-        }
-        ContextEval.Config c = new ContextEval.Config(lengths, users, factUsers, filler, seed,
-                ContextOptions.Embedder.valueOf(embedder.toUpperCase(Locale.ROOT)), !p.flag("no-job"),
-                !p.flag("no-ablation"), weights);
-        new ContextEval(c, out).run();
-        return Memctl.EXIT_OK;
-    }
-
-    private static List<Integer> ints(CliOptions.Parsed p, String name, String dflt) throws UsageException {
-        List<Integer> out = new ArrayList<>();
-        for (String s : p.string(name, dflt).split(",")) {
-            try {
-                int n = Integer.parseInt(s.trim());
-                if (n < 0) {
-                    throw new NumberFormatException();
+        List<String> opts = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        List<String> rest = args.subList(1, args.size());
+        for (int i = 0; i < rest.size(); i++) {
+            String a = rest.get(i);
+            if (a.startsWith("--")) {
+                opts.add(a);
+                if (!a.contains("=") && i + 1 < rest.size()) {
+                    opts.add(rest.get(++i));
                 }
-                out.add(n);
-            } catch (NumberFormatException e) {
-                throw new UsageException("option --" + name + " has '" + s + "', expected non-negative integers");
+            } else {
+                dirs.add(Path.of(a));
             }
         }
-        return out;
-    }
-
-    private static int nonNegative(CliOptions.Parsed p, String name, int dflt) throws UsageException {
-        String v = p.string(name, null);
-        if (v == null) {
-            return dflt;
+        CliOptions.Parsed p = options.parse(opts);
+        if (dirs.isEmpty()) {
+            throw new UsageException("no data set directory given (see --help)");
         }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 0) {
-                return n;
+        List<Path> sets = new ArrayList<>();
+        for (Path d : dirs) {
+            if (!Files.isDirectory(d)) {
+                throw new UsageException("data set directory " + d + " not found");
             }
-        } catch (NumberFormatException e) {
-            // fall through
+            if (LoghubDataset.isDataset(d)) {
+                sets.add(d);
+            } else {
+                try (Stream<Path> s = Files.list(d)) {
+                    List<Path> inside = s.filter(LoghubDataset::isDataset).sorted().toList();
+                    if (inside.isEmpty()) {
+                        throw new UsageException(d + " is not a data set (no *_structured.csv and *.log) and holds none");
+                    }
+                    sets.addAll(inside);
+                }
+            }
         }
-        throw new UsageException("option --" + name + " has value '" + v + "', expected a non-negative integer");
+        String readme = p.string("readme", null);
+        Map<String, double[]> published = LogEvaluation.published(readme != null ? Path.of(readme)
+                : sets.get(0).toAbsolutePath().getParent().resolve("README.md"));
+        LogSummarySettings settings = LogSummarySettings.defaults();
+        List<LogEvaluation.Row> rows = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (Path d : sets) {
+            LogEvaluation.Row r = LogEvaluation.evaluate(LoghubDataset.read(d), settings, published);
+            rows.add(r);
+            err.printf(Locale.ROOT, "[eval] %s: GA %.3f, coverage %.3f, %.2f verbatim lines per template%n", r.name(),
+                    r.ga(), r.coverage(), r.verbatimPerTemplate());
+        }
+        String table = LogEvaluation.table(rows);
+        out.print(table);
+        out.printf(Locale.ROOT, "%n%d data sets in %.1f s; GA: the miner on the Content column, streaming; GA raw "
+                + "lines: on whole lines; coverage: ground-truth templates with a line shown verbatim by the default "
+                + "summaries (memctl logs defaults, no time-based summaries)%n", rows.size(), (System.nanoTime() - t0) / 1e9);
+        String md = p.string("markdown", null);
+        if (md != null) {
+            Path f = Path.of(md);
+            if (f.getParent() != null) {
+                Files.createDirectories(f.getParent());
+            }
+            Files.writeString(f, table, StandardCharsets.UTF_8);
+        }
+        return Memctl.EXIT_OK;
     }
 }

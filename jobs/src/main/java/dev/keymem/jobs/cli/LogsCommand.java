@@ -6,6 +6,7 @@ import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.EmbeddedJobs;
+import dev.keymem.jobs.logs.LogReport;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
 import dev.keymem.jobs.text.TextFrontEnd;
@@ -37,7 +38,9 @@ final class LogsCommand implements Subcommand {
             .option("every-lines", "N", "a source's summary after N lines (default 500)")
             .option("every-seconds", "S", "... or S seconds after its first unsummarized line (default 30; 0 = off)")
             .option("memory", "KIND", "bmojo+retention (default) | bmojo")
-            .option("threshold", "E", "B'MOJO admission threshold on the innovation (default 0.5)"),
+            .option("threshold", "E", "B'MOJO admission threshold on the innovation (default 0.5)")
+            .option("budget", "N", "most templates a summary lists (default: no limit); flagged and significant first")
+            .option("report", "FILE.html", "also write one self-contained HTML page of the summaries (file mode)"),
             "logs", "log-summaries");
 
     @Override
@@ -76,6 +79,9 @@ final class LogsCommand implements Subcommand {
         s = s.withEvery(lines, millis)
                 .withMemory(LogSummarySettings.Memory.parse(p.choice("memory", List.of("bmojo+retention", "bmojo"),
                         "bmojo+retention")));
+        if (p.string("budget", null) != null) {
+            s = s.withBudget(p.positiveInt("budget", 0));
+        }
         Float t = p.positiveFloat("threshold");
         return t == null ? s : s.withThreshold(t);
     }
@@ -87,6 +93,10 @@ final class LogsCommand implements Subcommand {
         KafkaConnection conn = JobCli.kafka(p);
         String source = p.string("source", null);
         Path input = conn == null ? JobCli.input(p) : null;
+        String report = p.string("report", null);
+        if (report != null && conn != null) {
+            throw new UsageException("option --report works with --input (file mode), not with --kafka");
+        }
         RecordLimits limits = JobCli.limits(p);
         JobCli.LocalRun run = JobCli.localRun(p, "logs", conn != null);
         StreamExecutionEnvironment env = run.env();
@@ -100,6 +110,7 @@ final class LogsCommand implements Subcommand {
         try (run; Sink results = Sink.of(outFile, out); Sink dead = Sink.of(deadFile, null)) {
             List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
             long[] counts = new long[3]; // lines summarized, summaries, dead letters
+            List<JsonNode> all = new java.util.ArrayList<>();
             long t0 = System.nanoTime();
             JobCli.progress(err, String.format(Locale.ROOT, "memctl logs: %d lines from %s on an embedded MiniCluster "
                     + "(RocksDB state, checkpoints)", records.size(), input));
@@ -107,7 +118,11 @@ final class LogsCommand implements Subcommand {
                     "memctl logs", o -> {
                         if (o.isResult()) {
                             results.line(o.json);
-                            counts[0] += json(o.json).get("lines_since_last").asLong();
+                            JsonNode j = json(o.json);
+                            if (report != null) {
+                                all.add(j);
+                            }
+                            counts[0] += j.get("lines_since_last").asLong();
                             counts[1]++;
                             JobCli.progress(err, String.format(Locale.ROOT,
                                     "[progress] %d/%d lines summarized, %d summaries, %d dead letters",
@@ -118,6 +133,15 @@ final class LogsCommand implements Subcommand {
                         }
                     }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
                             + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9), () -> { });
+            if (report != null) {
+                Path r = Path.of(report);
+                if (r.getParent() != null) {
+                    Files.createDirectories(r.getParent());
+                }
+                Files.writeString(r, LogReport.html("keymem log summaries of " + input.getFileName(), all),
+                        StandardCharsets.UTF_8);
+                JobCli.progress(err, "memctl logs: report -> " + r);
+            }
             JobCli.progress(err, String.format(Locale.ROOT,
                     "memctl logs: done in %.1f s: %d lines, %d summaries, %d dead letters%s", (System.nanoTime() - t0)
                             / 1e9, counts[0], counts[1], counts[2], outFile == null ? "" : " -> " + outFile));

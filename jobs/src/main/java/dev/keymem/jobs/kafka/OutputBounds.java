@@ -13,7 +13,7 @@ import java.util.Map;
  * or a Kafka producer accepts (which would fail and restart the job forever).
  *
  * <p>A result within the limit is returned unchanged (the same string). Otherwise, while it is too large:
- * the last entry of its largest top-level array (a summary's {@code retained}, an answer's {@code events})
+ * the last entry of its largest top-level array (a summary's {@code templates}, an answer's {@code events})
  * is dropped, and {@code "<array>_cut": n} records how many were; when no array entry is left to drop,
  * the longest string anywhere in it is cut in half, marked {@code …[cut]}. The result stays valid JSON
  * with every other field as it was.

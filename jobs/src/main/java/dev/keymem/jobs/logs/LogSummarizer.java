@@ -1,18 +1,19 @@
 package dev.keymem.jobs.logs;
 
-import static dev.keymem.jobs.text.Vectors.cosine;
 import static dev.keymem.jobs.text.Vectors.normalized;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keymem.jobs.logs.mining.LineTokens;
+import dev.keymem.jobs.logs.mining.MinerState;
+import dev.keymem.jobs.logs.mining.TemplateMiner;
 import dev.keymem.jobs.text.TextFrontEnd;
 import dev.keymem.models.backend.Backends;
 import dev.keymem.models.bmojo.Bmojo;
 import dev.keymem.models.bmojo.BmojoReport;
 import dev.keymem.models.bmojo.EideticArchive;
 import dev.keymem.models.bmojo.EideticEntry;
-import dev.keymem.models.bmojo.EntryBuffer;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
@@ -21,33 +22,43 @@ import dev.keymem.models.retention.RetainedToken;
 import dev.keymem.models.retention.TieredRetention;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The per-source logic of the log summarization job, free of Flink (the keyed function keeps one
- * {@link SourceMemory} per source in keyed state and calls this).
+ * The per-source logic of the log summarization job, free of Flink (the keyed function keeps a source's
+ * {@link SourceMemory} and {@link SourceStores} in keyed state and calls this).
  *
- * <p><b>One line = one memory token.</b> The line is masked (variable fields become placeholders) and
- * embedded (hashing embedding of the template's tokens, d = 64 by default, L2-normalised); the token has
- * q = k = v = that embedding (identity projections), beta and a constant decay. B'MOJO over a
- * gated_delta cell computes the line's innovation ||v - S^T k|| (how badly the source's fading memory
- * predicted it: about 1 for a new template, near 0 for a routine one) and admits lines above the
- * threshold into its eidetic store when they leave the window. STR/CMP (when on) decides at each block
- * close which lines stay in its retained tier T1, by the retention probability.
+ * <p><b>Templates.</b> Each line is assigned its template by the online {@link TemplateMiner} when it
+ * arrives (never revised). <b>Memory.</b> One line = one memory token: the embedding of the masked line
+ * (its template with the kinds of its variables, so a change in the parameters' character shows), q = k =
+ * v, identity projections. B'MOJO over a gated_delta cell gives the line's innovation ||v - S^T k|| (about
+ * 1 for what the source's fading memory cannot predict, near 0 for routine lines); STR/CMP (when on) keeps
+ * the significant lines in its retained tier T1, whose retention probability ranks templates when a
+ * budget is tight.
  *
- * <p><b>Summaries.</b> A summary reports each line at most once: the lines since the last report whose
- * fate is final (older than the decision lag; all lines at the final flush) and that memory holds: in
- * the eidetic store, or in T1. At the final flush, lines still inside the window are reported when their
- * innovation is above the threshold. Reported lines with the same template are folded into the earliest
- * one. For each reported line, {@code similar_later} counts the later lines of the same period whose
- * embedding has cosine &gt;= the similarity setting with it (the same template gives cosine 1).
+ * <p><b>Summaries</b> report every template of their period once: its count, first and last offsets, the
+ * parameters seen, its innovation and significance. A template's line is shown verbatim (the original text,
+ * a JSON string of its own) the first time the source's summaries report the template ({@code flag: new}),
+ * and again only when the memory flags it (the line's innovation is at least {@code reshowInnovation}: the
+ * source's memory could not predict it) and either the template returned after at least {@code silenceLines}
+ * silent lines ({@code returned}) or its parameters are of kinds not seen with it before ({@code changed}). Other periods give the id,
+ * template and count. With a budget, flagged templates are listed first, then the most significant; the
+ * rest are counted in {@code dropped}. The summary JSON is built in one place, {@link #record}.
  */
 public final class LogSummarizer {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Parameter lists kept per template and period, parameter shapes per template, tokens per list. */
+    static final int MAX_PARAMS = 5;
+    static final int MAX_SHAPES = 8;
+    static final int MAX_PARAM_TOKENS = 8;
+    static final int MAX_PARAM_CHARS = 200;
+    /** Distinct parameter lists counted per template and period (the count stops there). */
+    static final int MAX_DISTINCT = 1000;
+
     /** B'MOJO puts evicted eidetic entries here; the summarizer does not retrieve them (retrieveK = 0). */
     private static final EideticArchive DISCARD = new EideticArchive() {
         @Override
@@ -66,6 +77,7 @@ public final class LogSummarizer {
 
     private final LogSummarySettings settings;
     private final TextFrontEnd frontEnd;
+    private final TemplateMiner miner;
     private final Bmojo bmojo;
     private final TieredRetention retention;
     private final int d;
@@ -79,6 +91,7 @@ public final class LogSummarizer {
             throw new IllegalArgumentException("the text front end embeds into " + frontEnd.dimension()
                     + " dimensions, the settings say " + d);
         }
+        this.miner = new TemplateMiner(settings.miner());
         CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 1, d, d, 64);
         this.bmojo = new Bmojo(Cells.chunked(spec, Backends.java()), settings.bmojoSettings());
         this.retention = settings.memory() == LogSummarySettings.Memory.BMOJO_RETENTION
@@ -98,9 +111,12 @@ public final class LogSummarizer {
         return m;
     }
 
-    /** Advances the source's memory over one line; returns a summary (JSON) when everyLines is reached, else null. */
-    public String accept(SourceMemory m, PendingLines pending, LogLine line) throws Exception {
-        TextFrontEnd.Encoded e = frontEnd.encode(line.text);
+    /** Advances the source over one line; returns a summary (JSON) when everyLines is reached, else null. */
+    public String accept(SourceMemory m, SourceStores stores, LogLine line) throws Exception {
+        MinerState ms = stores.miner();
+        TemplateMiner.Match match = miner.accept(ms, line.text);
+        stores.minerUpdated(ms);
+        TextFrontEnd.Encoded e = frontEnd.encode(match.masked());
         float[] x = normalized(e.vector);
         TokenChunk chunk = new TokenChunk(1, 1, d, d, x, x, x, new float[] {settings.beta()},
                 new float[] {(float) Math.log(settings.decay())});
@@ -109,119 +125,302 @@ public final class LogSummarizer {
         if (retention != null) {
             retention.forward(m.retention, null, chunk, out);
         }
-        pending.add(new SourceMemory.PendingLine(m.position, line.text, e.template, line.offset, line.timestamp,
-                innovation, x));
+        long position = m.position;
+        stores.pending().add(new SourceMemory.PendingLine(position, null, Integer.toString(match.id()), line.offset,
+                line.timestamp, innovation, null));
+        tally(stores.ledger(), match, line, position, innovation);
         m.position++;
         if (m.linesSinceLast == 0) {
             m.fromOffset = line.offset;
         }
         m.linesSinceLast++;
         m.lastOffset = line.offset;
-        return m.linesSinceLast >= settings.everyLines() ? summarize(m, pending, source(line), false) : null;
+        return m.linesSinceLast >= settings.everyLines() ? summarize(m, stores, line.source, false) : null;
     }
 
-    private static String source(LogLine line) {
-        return line.source;
+    /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
+    private void tally(TemplateLedger ledger, TemplateMiner.Match match, LogLine line, long position,
+                       float innovation) throws Exception {
+        TemplateEntry t = ledger.get(match.id());
+        if (t == null) {
+            t = new TemplateEntry(match.id(), match.template());
+        }
+        t.template = match.template();
+        String params = params(messagePart(line.text, match.masked()), match.template());
+        String shape = shape(match.masked());
+        boolean newShape = !contains(t.shapes, shape);
+        if (t.text == null) {
+            String flag = null;
+            if (!t.shown) {
+                flag = "new";
+            } else if (innovation >= settings.reshowInnovation()) {
+                if (t.lastPosition >= 0 && position - t.lastPosition >= settings.silenceLines()) {
+                    flag = "returned";
+                } else if (newShape && !t.shapes.isEmpty()) {
+                    flag = "changed";
+                }
+            }
+            if (flag != null) {
+                t.flag = flag;
+                t.text = line.text;
+                t.textOffset = line.offset;
+                t.textTimestamp = line.timestamp;
+            }
+        }
+        if (newShape && count(t.shapes) < MAX_SHAPES) {
+            t.shapes = add(t.shapes, shape);
+        }
+        if (t.count == 0) {
+            t.firstOffset = line.offset;
+        }
+        t.count++;
+        t.lastOffset = line.offset;
+        if (!contains(t.params, params)) {
+            if (t.paramsDistinct < MAX_DISTINCT) {
+                t.paramsDistinct++;
+            }
+            if (count(t.params) < MAX_PARAMS) {
+                t.params = add(t.params, params);
+            }
+        }
+        t.innovation = Math.max(t.innovation, innovation);
+        t.total++;
+        t.lastPosition = position;
+        ledger.put(t);
     }
 
     /**
-     * The summary of the lines since the last one, or null when there were none. {@code last} reports
-     * every line (end of input) instead of leaving the undecided ones to the next summary.
+     * The summary of the lines since the last one, or null when there were none. {@code last} marks the
+     * end-of-input summary.
      */
-    public String summarize(SourceMemory m, PendingLines pendingLines, String source, boolean last) throws Exception {
+    public String summarize(SourceMemory m, SourceStores stores, String source, boolean last) throws Exception {
         if (m.linesSinceLast == 0) {
             return null;
         }
-        List<SourceMemory.PendingLine> pending = pendingLines.all();
-        long to = m.position;
-        long decidedEnd = last ? to : Math.max(m.reportedUpTo, to - settings.decisionLag());
-        Map<Long, Held> held = held(m);
-        List<SourceMemory.PendingLine> reported = new ArrayList<>();
-        List<Held> why = new ArrayList<>();
-        long undecidedFrom = Math.max(m.reportedUpTo, to - settings.decisionLag());
-        for (SourceMemory.PendingLine p : pending) {
-            if (p.position < m.reportedUpTo || p.position >= decidedEnd) {
-                continue;
-            }
-            Held h = held.get(p.position);
-            if (h == null && last && p.position >= undecidedFrom && p.innovation > settings.threshold()) {
-                h = new Held("window", p.innovation);
-            }
-            if (h != null) {
-                reported.add(p);
-                why.add(h);
+        TemplateLedger ledger = stores.ledger();
+        MinerState ms = stores.miner();
+        Map<Integer, Double> significance = significance(m, stores.pending());
+        List<TemplateEntry> period = new ArrayList<>();
+        for (TemplateEntry t : ledger.all()) {
+            if (t.count > 0) {
+                period.add(t);
+            } else if (ms.cluster(t.id) == null) {
+                ledger.remove(t.id); // merged away or evicted, and nothing left to report
             }
         }
+        period.sort(Comparator.comparingLong((TemplateEntry t) -> t.firstOffset).thenComparingInt(t -> t.id));
+        List<TemplateEntry> listed = period;
+        if (settings.budget() > 0 && period.size() > settings.budget()) {
+            List<TemplateEntry> ranked = new ArrayList<>(period);
+            ranked.sort(Comparator.comparing((TemplateEntry t) -> t.flag == null)
+                    .thenComparing(t -> -significance(t, significance)).thenComparingInt(t -> t.id));
+            List<TemplateEntry> kept = new ArrayList<>(ranked.subList(0, settings.budget()));
+            kept.sort(Comparator.comparingLong((TemplateEntry t) -> t.firstOffset).thenComparingInt(t -> t.id));
+            listed = kept;
+        }
+        String json = record(m, ms, source, last, period, listed, significance).toString();
+        for (TemplateEntry t : listed) {
+            if (t.text != null) {
+                t.shown = true;
+            }
+        }
+        for (TemplateEntry t : period) {
+            t.endPeriod();
+            if (ms.cluster(t.id) == null) {
+                ledger.remove(t.id);
+            } else {
+                ledger.put(t);
+            }
+        }
+        stores.pending().removeBelow(m.position);
+        m.reportedUpTo = m.position;
+        m.linesSinceLast = 0;
+        m.fromOffset = -1;
+        m.summaries++;
+        return json;
+    }
+
+    /** The summary record: the one place its JSON is built. */
+    private ObjectNode record(SourceMemory m, MinerState ms, String source, boolean last, List<TemplateEntry> period,
+                              List<TemplateEntry> listed, Map<Integer, Double> significance) {
         ObjectNode s = JSON.createObjectNode();
         s.put("source", source);
         s.put("summary", m.summaries);
         s.put("from_offset", m.fromOffset);
         s.put("to_offset", m.lastOffset);
         s.put("lines_since_last", m.linesSinceLast);
-        s.put("lines_total", to);
+        s.put("lines_total", m.position);
         s.put("final", last);
         s.put("memory", settings.memory().configName());
-        ArrayNode arr = s.putArray("retained");
-        Map<String, ObjectNode> byTemplate = new LinkedHashMap<>();
-        for (int i = 0; i < reported.size(); i++) {
-            SourceMemory.PendingLine p = reported.get(i);
-            ObjectNode prev = byTemplate.get(p.template);
-            if (prev != null) {
-                prev.put("significance", Math.max(prev.get("significance").asDouble(), round(why.get(i).significance)));
+        s.put("templates_known", ms.size());
+        long dropped = 0;
+        long droppedLines = 0;
+        int verbatim = 0;
+        for (TemplateEntry t : period) {
+            if (!listed.contains(t)) {
+                dropped++;
+                droppedLines += t.count;
+            }
+        }
+        ArrayNode arr = s.putArray("templates");
+        for (TemplateEntry t : listed) {
+            ObjectNode o = arr.addObject();
+            o.put("id", t.id);
+            o.put("template", t.template);
+            o.put("count", t.count);
+            o.put("first_offset", t.firstOffset);
+            o.put("last_offset", t.lastOffset);
+            ArrayNode ps = o.putArray("params");
+            for (String p : split(t.params)) {
+                ps.add(p);
+            }
+            o.put("params_distinct", t.paramsDistinct);
+            o.put("innovation", round(t.innovation));
+            o.put("significance", round(significance(t, significance)));
+            if (t.text != null) {
+                o.put("flag", t.flag);
+                o.put("text", t.text);
+                o.put("offset", t.textOffset);
+                if (t.textTimestamp >= 0) {
+                    o.put("timestamp", Instant.ofEpochMilli(t.textTimestamp).toString());
+                }
+                verbatim++;
+            }
+        }
+        s.put("verbatim", verbatim);
+        s.put("dropped", dropped);
+        s.put("dropped_lines", droppedLines);
+        return s;
+    }
+
+    private static double significance(TemplateEntry t, Map<Integer, Double> retained) {
+        return Math.max(t.innovation, retained.getOrDefault(t.id, 0.0));
+    }
+
+    /** Per template: the largest STR/CMP retention probability of its lines that T1 holds. */
+    private Map<Integer, Double> significance(SourceMemory m, PendingLines pending) throws Exception {
+        Map<Integer, Double> out = new HashMap<>();
+        if (m.retention == null) {
+            return out;
+        }
+        Map<Long, Double> held = new HashMap<>();
+        for (RetainedToken t : m.retention.retained()) {
+            held.merge(t.position(), (double) t.probability(), Math::max);
+        }
+        if (held.isEmpty()) {
+            return out;
+        }
+        for (SourceMemory.PendingLine p : pending.all()) {
+            Double prob = held.get(p.position);
+            Integer id = templateId(p.template);
+            if (prob != null && id != null) {
+                out.merge(id, prob, Math::max);
+            }
+        }
+        return out;
+    }
+
+    /** A pending line's template id, or null (lines kept by release 0.1.0 hold a masked line there). */
+    private static Integer templateId(String s) {
+        if (s == null || s.isEmpty() || s.length() > 10) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return null;
+            }
+        }
+        long v = Long.parseLong(s);
+        return v <= Integer.MAX_VALUE ? (int) v : null;
+    }
+
+    /**
+     * The message part of a line whose masked message is {@code masked} (the header a logger put in front of
+     * it cut off): found by the message's first constant token, and as many tokens before it as the
+     * masked message has; the whole line when that token is not found.
+     */
+    static String messagePart(String line, String masked) {
+        String[] mt = masked.strip().split("\\s+");
+        String[] lt = line.strip().split("\\s+");
+        for (int k = 0; k < mt.length; k++) {
+            if (mt[k].indexOf('<') < 0) {
+                for (int j = k; j < lt.length; j++) {
+                    if (lt[j].equals(mt[k])) {
+                        return String.join(" ", java.util.Arrays.copyOfRange(lt, j - k, lt.length));
+                    }
+                }
+                break;
+            }
+        }
+        return line;
+    }
+
+    /**
+     * The parameters of a line: its whitespace tokens that are not constant tokens of its template (each
+     * constant consumed once), at most {@link #MAX_PARAM_TOKENS}, joined by spaces.
+     */
+    static String params(String line, String template) {
+        Map<String, Integer> constants = new HashMap<>();
+        for (String t : template.split(" ")) {
+            if (!t.contains(LineTokens.WILDCARD)) {
+                constants.merge(t, 1, Integer::sum);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        for (String t : line.strip().split("\\s+")) {
+            Integer c = constants.get(t);
+            if (c != null && c > 0) {
+                constants.put(t, c - 1);
                 continue;
             }
-            ObjectNode o = arr.addObject();
-            o.put("text", p.text);
-            o.put("offset", p.offset);
-            if (p.timestamp >= 0) {
-                o.put("timestamp", Instant.ofEpochMilli(p.timestamp).toString());
+            if (n++ == MAX_PARAM_TOKENS || sb.length() + t.length() > MAX_PARAM_CHARS) {
+                sb.append(sb.length() == 0 ? "" : " ").append("...");
+                break;
             }
-            o.put("significance", round(why.get(i).significance));
-            o.put("innovation", round(p.innovation));
-            o.put("kept_by", why.get(i).tier);
-            o.put("template", p.template);
-            o.put("similar_later", similarLater(pending, p, to));
-            byTemplate.put(p.template, o);
+            sb.append(sb.length() == 0 ? "" : " ").append(t);
         }
-        // Drop reported and decided lines; keep the undecided tail for the next summary.
-        pendingLines.removeBelow(decidedEnd);
-        m.reportedUpTo = decidedEnd;
-        m.linesSinceLast = 0;
-        m.fromOffset = -1;
-        m.summaries++;
-        return s.toString();
+        return sb.toString().replace(TemplateEntry.SEP, ' ');
     }
 
-    private int similarLater(List<SourceMemory.PendingLine> pending, SourceMemory.PendingLine p, long to) {
-        int n = 0;
-        for (SourceMemory.PendingLine q : pending) {
-            if (q.position > p.position && q.position < to
-                    && (q.template.equals(p.template) || cosine(q.vector, p.vector) >= settings.similarity())) {
-                n++;
-            }
+    private static final java.util.regex.Pattern KIND = java.util.regex.Pattern.compile("<[A-Z]+>");
+
+    /**
+     * The character of a line's parameters: the kinds of the variables its masked form holds, in order
+     * ({@code <IP><NUM>}); a host name where an address used to be, or a hex value where a number was,
+     * changes it.
+     */
+    static String shape(String masked) {
+        StringBuilder sb = new StringBuilder();
+        java.util.regex.Matcher m = KIND.matcher(masked);
+        while (m.find() && sb.length() < 200) {
+            sb.append(m.group());
         }
-        return n;
+        return sb.toString();
     }
 
-    /** Why memory holds a line, and how significant it is. */
-    private record Held(String tier, double significance) {
+    /** The elements of a packed list: each stored as '+' and its text, separated by {@link TemplateEntry#SEP}. */
+    private static List<String> split(String packed) {
+        List<String> out = new ArrayList<>();
+        if (packed.isEmpty()) {
+            return out;
+        }
+        for (String x : packed.split(String.valueOf(TemplateEntry.SEP), -1)) {
+            out.add(x.substring(1));
+        }
+        return out;
     }
 
-    private Map<Long, Held> held(SourceMemory m) {
-        Map<Long, Held> held = new HashMap<>();
-        EntryBuffer eid = m.bmojo.eidetic();
-        for (int i = 0; i < eid.size(0); i++) {
-            held.put(eid.position(0, i), new Held("eidetic", eid.innovation(0, i)));
-        }
-        if (m.retention != null) {
-            for (RetainedToken t : m.retention.retained()) {
-                Held e = held.get(t.position());
-                double p = t.probability();
-                held.put(t.position(), e == null ? new Held("retained", p)
-                        : new Held("eidetic+retained", Math.max(p, e.significance)));
-            }
-        }
-        return held;
+    private static boolean contains(String packed, String v) {
+        return split(packed).contains(v);
+    }
+
+    private static int count(String packed) {
+        return split(packed).size();
+    }
+
+    private static String add(String packed, String v) {
+        return (packed.isEmpty() ? "" : packed + TemplateEntry.SEP) + "+" + v;
     }
 
     private static double round(double v) {

@@ -1,5 +1,7 @@
 package dev.keymem.jobs.logs;
 
+import dev.keymem.jobs.logs.mining.MinerState;
+import dev.keymem.jobs.logs.mining.MinerStateSerializer;
 import dev.keymem.jobs.text.TextFrontEnd;
 import org.apache.flink.api.common.functions.OpenContext;
 import java.util.ArrayList;
@@ -18,9 +20,11 @@ import org.apache.flink.util.Collector;
  * (RocksDB in the embedded runs), advanced by {@link LogSummarizer} per line. Emits a summary every
  * {@code everyLines} lines of a source, {@code everyMillis} of processing time after a source's first
  * unsummarized line (when on), and a final one per source at the end of a bounded input (an event-time
- * timer, which only the end-of-input watermark reaches: the jobs assign no watermarks). The source's
- * unreported lines are in a MapState (position to line, {@link PendingLinePiece}), the model states in a
- * ValueState ({@link SourceMemorySerializer}): every entry is a checksummed frame; none falls back to Kryo.
+ * timer, which only the end-of-input watermark reaches: the jobs assign no watermarks). Per source: the
+ * model states in a ValueState ({@link SourceMemorySerializer}), the template miner's state in a ValueState
+ * ({@link MinerStateSerializer}), the template ledger in a MapState (id to {@link TemplateEntry},
+ * {@link TemplateEntryPiece}) and the lines since the last summary in a MapState (position to line,
+ * {@link PendingLinePiece}): every entry is a checksummed frame; none falls back to Kryo.
  */
 public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, JobOutput> {
     private static final long serialVersionUID = 1L;
@@ -35,6 +39,9 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     private transient ValueState<SourceMemory> memory;
     private transient MapState<Long, SourceMemory.PendingLine> pendingState;
     private transient PendingLines pending;
+    private transient ValueState<MinerState> minerState;
+    private transient MapState<Integer, TemplateEntry> ledgerState;
+    private transient SourceStores stores;
 
     public LogSummaryFunction(LogSummarySettings settings, TextFrontEnd frontEnd) {
         this.settings = settings;
@@ -48,6 +55,35 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
                 new SourceMemorySerializer()));
         pendingState = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-lines",
                 org.apache.flink.api.common.typeutils.base.LongSerializer.INSTANCE, new PendingLinePiece.Serializer()));
+        minerState = getRuntimeContext().getState(new ValueStateDescriptor<>("template-miner",
+                new MinerStateSerializer()));
+        ledgerState = getRuntimeContext().getMapState(new MapStateDescriptor<>("template-ledger",
+                org.apache.flink.api.common.typeutils.base.IntSerializer.INSTANCE, new TemplateEntryPiece.Serializer()));
+        TemplateLedger ledger = new TemplateLedger() {
+            @Override
+            public TemplateEntry get(int id) throws Exception {
+                return ledgerState.get(id);
+            }
+
+            @Override
+            public void put(TemplateEntry e) throws Exception {
+                ledgerState.put(e.id, e);
+            }
+
+            @Override
+            public void remove(int id) throws Exception {
+                ledgerState.remove(id);
+            }
+
+            @Override
+            public List<TemplateEntry> all() throws Exception {
+                List<TemplateEntry> all = new ArrayList<>();
+                for (TemplateEntry e : ledgerState.values()) {
+                    all.add(e);
+                }
+                return all;
+            }
+        };
         pending = new PendingLines() {
             @Override
             public void add(SourceMemory.PendingLine line) throws Exception {
@@ -76,6 +112,28 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
                 }
             }
         };
+        stores = new SourceStores() {
+            @Override
+            public MinerState miner() throws Exception {
+                MinerState s = minerState.value();
+                return s == null ? new MinerState() : s;
+            }
+
+            @Override
+            public void minerUpdated(MinerState state) throws Exception {
+                minerState.update(state);
+            }
+
+            @Override
+            public TemplateLedger ledger() {
+                return ledger;
+            }
+
+            @Override
+            public PendingLines pending() {
+                return pending;
+            }
+        };
     }
 
     @Override
@@ -87,7 +145,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
             // time (the wall clock now) becomes the final summary's record timestamp, which Kafka accepts.
             ctx.timerService().registerEventTimeTimer(ctx.timerService().currentProcessingTime());
         }
-        String summary = summarizer.accept(m, pending, line);
+        String summary = summarizer.accept(m, stores, line);
         if (summary != null) {
             out.collect(new JobOutput(JobOutput.RESULT, line.source, summary));
         }
@@ -109,7 +167,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
         if (!last) {
             m.timerSet = false;
         }
-        String summary = summarizer.summarize(m, pending, ctx.getCurrentKey(), last);
+        String summary = summarizer.summarize(m, stores, ctx.getCurrentKey(), last);
         if (summary != null) {
             out.collect(new JobOutput(JobOutput.RESULT, ctx.getCurrentKey(), summary));
         }

@@ -1,5 +1,6 @@
 package dev.keymem.jobs.logs;
 
+import dev.keymem.jobs.logs.mining.MinerSettings;
 import dev.keymem.models.bmojo.BmojoSettings;
 import dev.keymem.models.retention.RetentionSettings;
 import dev.keymem.models.retention.SignificanceWeights;
@@ -22,12 +23,21 @@ import java.io.Serializable;
  * @param retentionBlock  STR/CMP block (lines), at most the window
  * @param retainedCap     STR/CMP T1 capacity (lines)
  * @param compressedSlots STR/CMP T2 slots
- * @param similarity      cosine at or above which a later line counts as similar to a retained one
+ * @param similarity      unused since summaries report templates (kept for configuration compatibility)
+ * @param miner           the template miner's settings
+ * @param silenceLines    a template silent for at least this many of its source's lines "returns": its line is
+ *                        shown verbatim again when the memory also finds it new (see reshowInnovation)
+ * @param reshowInnovation B'MOJO innovation at or above which the memory flags a line of a template already shown
+ *                        (returned, or parameters of a new kind): its line is shown verbatim again
+ * @param budget          most templates a summary lists (0 = no limit, the default); over it, flagged templates
+ *                        come first, then the most significant; the rest are counted as dropped
  */
 public record LogSummarySettings(int everyLines, long everyMillis, Memory memory, int dimension, float beta,
                                  float decay, int bmojoWindow, int eideticCapacity, float threshold,
                                  int retentionWindow, int retentionBlock, int retainedCap, int compressedSlots,
-                                 double similarity) implements Serializable {
+                                 double similarity, MinerSettings miner, long silenceLines, float reshowInnovation,
+                                 int budget)
+        implements Serializable {
 
     /** Which memory decides what a summary retains. */
     public enum Memory {
@@ -75,31 +85,67 @@ public record LogSummarySettings(int everyLines, long everyMillis, Memory memory
         if (!(similarity > 0 && similarity <= 1)) {
             throw new IllegalArgumentException("similarity must be in (0, 1]: " + similarity);
         }
+        if (miner == null) {
+            throw new IllegalArgumentException("miner settings must be set");
+        }
+        if (silenceLines < 1) {
+            throw new IllegalArgumentException("silenceLines must be >= 1: " + silenceLines);
+        }
+        if (!(reshowInnovation > 0)) {
+            throw new IllegalArgumentException("reshowInnovation must be > 0: " + reshowInnovation);
+        }
+        if (budget < 0) {
+            throw new IllegalArgumentException("budget must be >= 0 (0 = no limit): " + budget);
+        }
         bmojo(bmojoWindow, eideticCapacity, threshold);
         if (memory == Memory.BMOJO_RETENTION) {
             retention(retentionWindow, retentionBlock, retainedCap, compressedSlots, dimension);
         }
     }
 
-    /** Summary every 500 lines or 30 s; B'MOJO + STR/CMP; d = 64. */
+    /**
+     * Summary every 500 lines or 30 s; B'MOJO + STR/CMP; d = 64; miner defaults; a template returns after
+     * 5000 silent lines; a line is shown again at innovation 0.75 or more; no budget.
+     */
     public static LogSummarySettings defaults() {
         return new LogSummarySettings(500, 30_000, Memory.BMOJO_RETENTION, 64, 0.5f, 0.98f, 16, 64, 0.5f, 32, 16,
-                32, 8, 0.9);
+                32, 8, 0.9, MinerSettings.defaults(), 5000, 0.75f, 0);
+    }
+
+    public LogSummarySettings withBudget(int templates) {
+        return new LogSummarySettings(everyLines, everyMillis, memory, dimension, beta, decay, bmojoWindow,
+                eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
+                miner, silenceLines, reshowInnovation, templates);
+    }
+
+    public LogSummarySettings withSilenceLines(long lines) {
+        return new LogSummarySettings(everyLines, everyMillis, memory, dimension, beta, decay, bmojoWindow,
+                eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
+                miner, lines, reshowInnovation, budget);
+    }
+
+    public LogSummarySettings withMiner(MinerSettings m) {
+        return new LogSummarySettings(everyLines, everyMillis, memory, dimension, beta, decay, bmojoWindow,
+                eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
+                m, silenceLines, reshowInnovation, budget);
     }
 
     public LogSummarySettings withEvery(int lines, long millis) {
         return new LogSummarySettings(lines, millis, memory, dimension, beta, decay, bmojoWindow, eideticCapacity,
-                threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity);
+                threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
+                miner, silenceLines, reshowInnovation, budget);
     }
 
     public LogSummarySettings withMemory(Memory m) {
         return new LogSummarySettings(everyLines, everyMillis, m, dimension, beta, decay, bmojoWindow,
-                eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity);
+                eideticCapacity, threshold, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
+                miner, silenceLines, reshowInnovation, budget);
     }
 
     public LogSummarySettings withThreshold(float t) {
         return new LogSummarySettings(everyLines, everyMillis, memory, dimension, beta, decay, bmojoWindow,
-                eideticCapacity, t, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity);
+                eideticCapacity, t, retentionWindow, retentionBlock, retainedCap, compressedSlots, similarity,
+                miner, silenceLines, reshowInnovation, budget);
     }
 
     /** B'MOJO settings: THRESHOLD admission, no long-term archive retrieval. */

@@ -5,8 +5,8 @@ import dev.keymem.models.retention.RetentionState;
 /**
  * One source's state in the log summarization job: the B'MOJO state, the STR/CMP state (null when
  * retention is off) and the counters of the current summary period. Kept in Flink keyed state (one per
- * source, serialized by {@link SourceMemorySerializer}, never Kryo); the lines not yet reported (at most
- * everyLines + the decision lag) are kept apart, in {@link PendingLines}, as {@link PendingLine} Flink POJOs.
+ * source, serialized by {@link SourceMemorySerializer}, never Kryo); the lines since the last summary are
+ * kept apart, in {@link PendingLines}, as {@link PendingLine} Flink POJOs.
  */
 public class SourceMemory {
     /** B'MOJO: fading cell, window ring, eidetic store. */
@@ -32,7 +32,11 @@ public class SourceMemory {
     public SourceMemory() {
     }
 
-    /** A line kept until its fate is reported. A Flink POJO (public fields of supported types only). */
+    /**
+     * A line kept until the next summary (the summarizer keeps its position, template id in
+     * {@code template}, offset, timestamp and innovation; text and vector may be null). A Flink POJO
+     * (public fields of supported types only).
+     */
     public static class PendingLine {
         public long position;
         public String text;

@@ -74,7 +74,7 @@ class KeyedStateChecksumTest {
     }
 
     @Test
-    void aFlippedBitInAPendingLineFailsNamingStateKeyAndPiece(@TempDir Path dir) throws Exception {
+    void aFlippedBitInATemplateEntryFailsNamingStateKeyAndPiece(@TempDir Path dir) throws Exception {
         OperatorSubtaskState snap;
         try (var h = logs()) {
             h.open();
@@ -93,7 +93,8 @@ class KeyedStateChecksumTest {
                 throw new AssertionError("no failure; outputs: " + h.getOutput());
             });
             String m = ExceptionUtils.stringifyException(e);
-            assertTrue(m.contains("pending-lines") && m.contains("'web'") && m.contains("PendingLine"), m);
+            // the line's text is kept in its template's ledger entry (the line to show verbatim)
+            assertTrue(m.contains("template-ledger") && m.contains("'web'") && m.contains("TemplateEntry"), m);
         }
     }
 

@@ -152,7 +152,30 @@ class PreviousFormatSavepointTest {
             }
         }
         assertTrue(afterCut.size() >= 3, "summaries after the cut: " + afterCut.size());
-        assertEquals(afterCut, resumed, "summaries after restoring the 0.1.0 savepoint");
+        // Release 0.1.0 kept no template miner state: after the restore the miner starts afresh (ids from 0,
+        // each template reported as new once more), so the summaries match the straight run's in their
+        // periods and line counts, and every line of a period is in one of its templates.
+        assertEquals(afterCut.size(), resumed.size(), "summaries after restoring the 0.1.0 savepoint");
+        java.util.Set<String> firstOfSource = new java.util.HashSet<>();
+        for (int i = 0; i < afterCut.size(); i++) {
+            com.fasterxml.jackson.databind.JsonNode a = LogSummaryFunctionTestAccess.JSON.readTree(afterCut.get(i));
+            com.fasterxml.jackson.databind.JsonNode b = LogSummaryFunctionTestAccess.JSON.readTree(resumed.get(i));
+            for (String f : List.of("source", "summary", "from_offset", "to_offset", "lines_since_last", "lines_total",
+                    "final")) {
+                assertEquals(a.get(f), b.get(f), f + " of summary " + i);
+            }
+            long counted = 0;
+            for (com.fasterxml.jackson.databind.JsonNode t : b.get("templates")) {
+                counted += t.get("count").asLong();
+            }
+            if (firstOfSource.add(b.get("source").asText())) {
+                // a source's first summary after the restore: its lines before the savepoint were tallied by
+                // the old release, which had no templates
+                assertTrue(counted > 0 && counted <= b.get("lines_since_last").asLong(), "summary " + i + ": " + counted);
+            } else {
+                assertEquals(b.get("lines_since_last").asLong(), counted, "lines of summary " + i + " in its templates");
+            }
+        }
     }
 
     @Test

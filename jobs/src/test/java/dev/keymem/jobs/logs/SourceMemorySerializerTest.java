@@ -184,7 +184,7 @@ class SourceMemorySerializerTest {
             LogSummarySettings settings = LogSummarySettings.defaults().withEvery(15, 0).withMemory(memory);
             LogSummarizer summarizer = new LogSummarizer(settings, TextFrontEnd.builder().build());
             SourceMemory m = summarizer.newMemory(42);
-            PendingLines pending = new PendingLines.InMemory();
+            SourceStores pending = SourceStores.inMemory();
             SourceMemorySerializer s = new SourceMemorySerializer();
             for (int i = 0; i < 40; i++) {
                 summarizer.accept(m, pending, LogSummaryFunctionTest.line("a", i));
@@ -322,7 +322,7 @@ class SourceMemorySerializerTest {
     void formatTwoIsFormatOneWithoutItsZeroRuns() throws Exception {
         LogSummarizer summarizer = new LogSummarizer(LogSummarySettings.defaults(), TextFrontEnd.builder().build());
         SourceMemory m = summarizer.newMemory(7);
-        PendingLines pending = new PendingLines.InMemory();
+        SourceStores pending = SourceStores.inMemory();
         for (int i = 0; i < 30; i++) {
             PayloadWriter plain = new PayloadWriter(64);
             SourceMemoryPiece.writeFormat1(m, plain);

@@ -1,0 +1,187 @@
+package dev.keymem.jobs.logs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keymem.jobs.logs.mining.GroupingAccuracy;
+import dev.keymem.jobs.logs.mining.LoghubDataset;
+import dev.keymem.jobs.logs.mining.MinerSettings;
+import dev.keymem.jobs.logs.mining.MinerState;
+import dev.keymem.jobs.logs.mining.TemplateMiner;
+import dev.keymem.jobs.text.TextFrontEnd;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Evaluation of the log job's template mining and summaries on data sets with ground truth (loghub_2k
+ * layout, {@link LoghubDataset}):
+ *
+ * <ul>
+ *   <li><b>GA</b>: grouping accuracy ({@link GroupingAccuracy}, logpai's definition) of the miner over the
+ *       {@code Content} column (header stripping off), streaming (each line's template id as assigned on
+ *       arrival), as the published Drain and Brain numbers were measured; <b>GA raw</b>: the same over the raw
+ *       lines with the miner's header stripping on, which is what the job mines;</li>
+ *   <li><b>lines/s</b>: the miner alone over the content lines (best of several warm passes, one thread);</li>
+ *   <li><b>coverage</b>: the summarizer at the given settings (the defaults of {@code memctl logs}) over the
+ *       raw file, run per source directly (no Flink; the job calls the same code): the share of ground-truth
+ *       templates with at least one line shown verbatim, and the verbatim lines per covered template.</li>
+ * </ul>
+ */
+public final class LogEvaluation {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern README_ROW = Pattern.compile(
+            "^\\|\\s*([A-Za-z0-9_-]+)\\s*\\|\\s*([0-9.]+)\\s*\\|\\s*([0-9.]+)\\s*\\|\\s*$");
+
+    private LogEvaluation() {
+    }
+
+    /** One data set's results; drain and brain are NaN when unknown. */
+    public record Row(String name, int lines, long templates, double ga, double gaRaw, double linesPerSecond,
+                      double coverage, double verbatimPerTemplate, long verbatim, long covered, double drain,
+                      double brain) {
+    }
+
+    /** Evaluates one data set. */
+    public static Row evaluate(LoghubDataset ds, LogSummarySettings settings, Map<String, double[]> published)
+            throws Exception {
+        MinerSettings messages = settings.miner().withHeaders(false);
+        List<Integer> ids = mine(ds.content(), messages);
+        double ga = GroupingAccuracy.of(ds.eventId(), ids);
+        double gaRaw = GroupingAccuracy.of(ds.eventId(), mine(ds.raw(), settings.miner().withHeaders(true)));
+        double best = Double.MAX_VALUE;
+        for (int pass = 0; pass < 5; pass++) {
+            long t0 = System.nanoTime();
+            mine(ds.content(), messages);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        Set<String> truth = new HashSet<>();
+        ds.eventId().forEach(e -> {
+            if (e != null) {
+                truth.add(e);
+            }
+        });
+        Set<String> covered = new HashSet<>();
+        long verbatim = 0;
+        for (JsonNode s : summaries(ds.raw(), settings)) {
+            for (JsonNode t : s.get("templates")) {
+                if (t.has("text")) {
+                    verbatim++;
+                    String e = ds.eventId().get(t.get("offset").asInt());
+                    if (e != null) {
+                        covered.add(e);
+                    }
+                }
+            }
+        }
+        double[] pub = published.getOrDefault(ds.name(), new double[] {Double.NaN, Double.NaN});
+        return new Row(ds.name(), ds.content().size(), truth.size(), ga, gaRaw, ds.content().size() / best,
+                truth.isEmpty() ? 0 : (double) covered.size() / truth.size(),
+                covered.isEmpty() ? 0 : (double) verbatim / covered.size(), verbatim, covered.size(), pub[0], pub[1]);
+    }
+
+    /** Template ids of {@code lines}, one fresh miner state, in order. */
+    static List<Integer> mine(List<String> lines, MinerSettings settings) {
+        TemplateMiner miner = new TemplateMiner(settings);
+        MinerState s = new MinerState();
+        List<Integer> ids = new ArrayList<>(lines.size());
+        for (String l : lines) {
+            ids.add(miner.accept(s, l).id());
+        }
+        return ids;
+    }
+
+    /**
+     * The summaries of the raw lines (offset = 0-based line number), keyed by source as the job keys them,
+     * each source's end-of-input summary last: what {@code memctl logs --input FILE} writes, with no
+     * time-based summaries.
+     */
+    public static List<JsonNode> summaries(List<String> lines, LogSummarySettings settings) throws Exception {
+        LogSummarizer s = new LogSummarizer(settings, TextFrontEnd.builder().dimension(settings.dimension()).build());
+        LogLineParser parser = new LogLineParser(null);
+        Map<String, SourceMemory> mem = new LinkedHashMap<>();
+        Map<String, SourceStores> stores = new HashMap<>();
+        List<JsonNode> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue; // the job sends blank lines to the dead letters
+            }
+            LogLine l = parser.parse(null, lines.get(i), i, -1);
+            SourceMemory m = mem.computeIfAbsent(l.source, k -> s.newMemory(k.hashCode()));
+            String sum = s.accept(m, stores.computeIfAbsent(l.source, k -> SourceStores.inMemory()), l);
+            if (sum != null) {
+                out.add(JSON.readTree(sum));
+            }
+        }
+        for (Map.Entry<String, SourceMemory> e : mem.entrySet()) {
+            String sum = s.summarize(e.getValue(), stores.get(e.getKey()), e.getKey(), true);
+            if (sum != null) {
+                out.add(JSON.readTree(sum));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The Drain and Brain grouping accuracies from a README's table rows {@code | name | drain | brain |}
+     * (the loghub_2k README's layout); empty when there is no such file.
+     */
+    public static Map<String, double[]> published(Path readme) throws IOException {
+        Map<String, double[]> out = new HashMap<>();
+        if (readme == null || !Files.isRegularFile(readme)) {
+            return out;
+        }
+        for (String line : Files.readAllLines(readme, StandardCharsets.UTF_8)) {
+            Matcher m = README_ROW.matcher(line.strip());
+            if (m.matches()) {
+                out.put(m.group(1), new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))});
+            }
+        }
+        return out;
+    }
+
+    /** The results as a Markdown table, with a mean row. */
+    public static String table(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| data set | lines | templates | GA | Drain | Brain | GA raw lines | miner lines/s "
+                + "| coverage | verbatim lines / template |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        double[] sum = new double[7];
+        int[] n = new int[7];
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f%s | %s | %s | %.3f | %,.0f | %.3f | %.2f |%n",
+                    r.name(), r.lines(), r.templates(), r.ga(),
+                    !Double.isNaN(r.drain()) && r.ga() + 1e-9 < r.drain() ? " (below Drain)" : "",
+                    num(r.drain()), num(r.brain()), r.gaRaw(), r.linesPerSecond(), r.coverage(),
+                    r.verbatimPerTemplate()));
+            double[] v = {r.ga(), r.drain(), r.brain(), r.gaRaw(), r.linesPerSecond(), r.coverage(),
+                    r.verbatimPerTemplate()};
+            for (int i = 0; i < v.length; i++) {
+                if (!Double.isNaN(v[i])) {
+                    sum[i] += v[i];
+                    n[i]++;
+                }
+            }
+        }
+        double[] mean = new double[7];
+        Arrays.setAll(mean, i -> n[i] == 0 ? Double.NaN : sum[i] / n[i]);
+        sb.append(String.format(Locale.ROOT, "| **mean** | | | **%.3f** | %s | %s | %.3f | %,.0f | %.3f | %.2f |%n",
+                mean[0], num(mean[1]), num(mean[2]), mean[3], mean[4], mean[5], mean[6]));
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+}

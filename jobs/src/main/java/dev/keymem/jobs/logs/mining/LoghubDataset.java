@@ -1,0 +1,150 @@
+package dev.keymem.jobs.logs.mining;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A loghub_2k data set as logpai/logparser keeps it: a folder {@code NAME} with {@code NAME_2k.log} (raw
+ * lines) and {@code NAME_2k.log_structured.csv} (per line: the parsed fields, {@code Content},
+ * {@code EventId}, {@code EventTemplate}).
+ *
+ * @param name      the data set's name (the folder's)
+ * @param raw       the raw lines
+ * @param content   the message part of each line (the {@code Content} column: what parsers are given)
+ * @param eventId   the ground-truth event of each line (null when empty)
+ * @param template  the ground-truth template of each line
+ */
+public record LoghubDataset(String name, List<String> raw, List<String> content, List<String> eventId,
+                            List<String> template) {
+
+    /** Reads the data set in {@code dir}. */
+    public static LoghubDataset read(Path dir) throws IOException {
+        String name = dir.getFileName().toString();
+        Path structured = find(dir, "_structured.csv");
+        Path log = find(dir, ".log");
+        List<String> raw = Files.readAllLines(log, StandardCharsets.UTF_8);
+        List<List<String>> rows = Csv.parse(Files.readString(structured, StandardCharsets.UTF_8));
+        if (rows.isEmpty()) {
+            throw new IOException(structured + " is empty");
+        }
+        List<String> header = rows.get(0);
+        int content = column(header, "Content", structured);
+        int event = column(header, "EventId", structured);
+        int tmpl = column(header, "EventTemplate", structured);
+        List<String> c = new ArrayList<>();
+        List<String> e = new ArrayList<>();
+        List<String> t = new ArrayList<>();
+        for (List<String> r : rows.subList(1, rows.size())) {
+            if (r.size() != header.size()) {
+                throw new IOException(structured + ": a row has " + r.size() + " fields, the header " + header.size());
+            }
+            c.add(r.get(content));
+            e.add(r.get(event).isEmpty() ? null : r.get(event));
+            t.add(r.get(tmpl));
+        }
+        if (c.size() != raw.size()) {
+            throw new IOException(structured + " has " + c.size() + " rows, " + log + " " + raw.size() + " lines");
+        }
+        return new LoghubDataset(name, raw, c, e, t);
+    }
+
+    /** Whether {@code dir} looks like a data set folder. */
+    public static boolean isDataset(Path dir) {
+        try {
+            find(dir, "_structured.csv");
+            find(dir, ".log");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The ground-truth events (distinct, non-null). */
+    public long events() {
+        return eventId.stream().filter(x -> x != null).distinct().count();
+    }
+
+    private static int column(List<String> header, String name, Path f) throws IOException {
+        int i = header.indexOf(name);
+        if (i < 0) {
+            throw new IOException(f + " has no column " + name + " (columns: " + header + ")");
+        }
+        return i;
+    }
+
+    private static Path find(Path dir, String suffix) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + " is not a directory");
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> hits = s.filter(p -> p.getFileName().toString().endsWith(suffix)
+                    && !(suffix.equals(".log") && !p.getFileName().toString().endsWith("_2k.log")
+                    && !p.getFileName().toString().equals(dir.getFileName() + ".log"))).sorted().toList();
+            if (hits.size() != 1) {
+                throw new IOException(dir + ": expected one *" + suffix + " file, found " + hits.size());
+            }
+            return hits.get(0);
+        }
+    }
+
+    /** A small RFC 4180 reader (quoted fields, doubled quotes, commas and newlines inside quotes). */
+    static final class Csv {
+        private Csv() {
+        }
+
+        static List<List<String>> parse(String s) {
+            List<List<String>> rows = new ArrayList<>();
+            List<String> row = new ArrayList<>();
+            StringBuilder f = new StringBuilder();
+            boolean quoted = false;
+            boolean any = false;
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (quoted) {
+                    if (c == '"') {
+                        if (i + 1 < n && s.charAt(i + 1) == '"') {
+                            f.append('"');
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
+                    } else {
+                        f.append(c);
+                    }
+                } else if (c == '"') {
+                    quoted = true;
+                    any = true;
+                } else if (c == ',') {
+                    row.add(f.toString());
+                    f.setLength(0);
+                    any = true;
+                } else if (c == '\n' || c == '\r') {
+                    if (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') {
+                        i++;
+                    }
+                    if (any || f.length() > 0) {
+                        row.add(f.toString());
+                        rows.add(row);
+                    }
+                    row = new ArrayList<>();
+                    f.setLength(0);
+                    any = false;
+                } else {
+                    f.append(c);
+                    any = true;
+                }
+            }
+            if (any || f.length() > 0) {
+                row.add(f.toString());
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+}

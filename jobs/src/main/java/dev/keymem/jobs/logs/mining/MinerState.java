@@ -1,0 +1,150 @@
+package dev.keymem.jobs.logs.mining;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One source's template miner state: its clusters (templates) and counters. Plain data, serialized by
+ * {@link MinerStatePiece}; the parse tree over the clusters is an index rebuilt from them on first use
+ * (it is not part of the state, so a restored state matches exactly as the original would).
+ */
+public final class MinerState {
+    /** Next template id to hand out (ids are never reused within a source). */
+    int nextId;
+    /** Lines seen. */
+    long lines;
+    /** Templates evicted so far (to respect the cap). */
+    long evicted;
+    /** The clusters in creation order. */
+    final List<Cluster> clusters = new ArrayList<>();
+
+    /** Fixed-depth parse tree: length -&gt; prefix path -&gt; leaf clusters; null until built. */
+    transient Map<Integer, Map<String, List<Cluster>>> tree;
+
+    public MinerState() {
+    }
+
+    /** Lines seen. */
+    public long lines() {
+        return lines;
+    }
+
+    /** Templates now held. */
+    public int size() {
+        return clusters.size();
+    }
+
+    /** Templates evicted so far. */
+    public long evicted() {
+        return evicted;
+    }
+
+    /** The cluster with this id, or null (never created, evicted or merged away). */
+    public Cluster cluster(int id) {
+        for (Cluster c : clusters) {
+            if (c.id == id) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The clusters, in creation order (read-only view). */
+    public List<Cluster> clusters() {
+        return java.util.Collections.unmodifiableList(clusters);
+    }
+
+    /** One template: its id, tokens ({@link LineTokens#WILDCARD} for variable positions), lines matched. */
+    public static final class Cluster {
+        final int id;
+        String[] tokens;
+        long count;
+        /** Position (0-based line number within the source) of the first and last line matched. */
+        long firstSeen;
+        long lastSeen;
+
+        Cluster(int id, String[] tokens, long count, long firstSeen, long lastSeen) {
+            this.id = id;
+            this.tokens = tokens;
+            this.count = count;
+            this.firstSeen = firstSeen;
+            this.lastSeen = lastSeen;
+        }
+
+        public int id() {
+            return id;
+        }
+
+        /** The template as text (tokens joined by single spaces, every wildcard written {@code <*>}). */
+        public String template() {
+            StringBuilder sb = new StringBuilder();
+            for (String t : tokens) {
+                sb.append(sb.length() == 0 ? "" : " ").append(t.equals(TemplateMiner.LEARNED) ? LineTokens.WILDCARD : t);
+            }
+            return sb.toString();
+        }
+
+        public long count() {
+            return count;
+        }
+
+        public long firstSeen() {
+            return firstSeen;
+        }
+
+        public long lastSeen() {
+            return lastSeen;
+        }
+
+        Cluster copy() {
+            return new Cluster(id, tokens.clone(), count, firstSeen, lastSeen);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Cluster c && c.id == id && c.count == count && c.firstSeen == firstSeen
+                    && c.lastSeen == lastSeen && Arrays.equals(c.tokens, tokens);
+        }
+
+        @Override
+        public int hashCode() {
+            return Integer.hashCode(id) * 31 + Arrays.hashCode(tokens);
+        }
+
+        @Override
+        public String toString() {
+            return "#" + id + " x" + count + " " + template();
+        }
+    }
+
+    /** A deep copy (the tree index is rebuilt on use). */
+    public MinerState copy() {
+        MinerState s = new MinerState();
+        s.nextId = nextId;
+        s.lines = lines;
+        s.evicted = evicted;
+        for (Cluster c : clusters) {
+            s.clusters.add(c.copy());
+        }
+        return s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MinerState m && m.nextId == nextId && m.lines == lines && m.evicted == evicted
+                && m.clusters.equals(clusters);
+    }
+
+    @Override
+    public int hashCode() {
+        return clusters.hashCode() * 31 + Long.hashCode(lines);
+    }
+
+    /** Index helper: a fresh map of leaves. */
+    static Map<String, List<Cluster>> leaves() {
+        return new HashMap<>();
+    }
+}

@@ -1,0 +1,381 @@
+package dev.keymem.jobs.logs.mining;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An online, Drain-style log template miner (He et al., "Drain: An Online Log Parsing Approach with
+ * Fixed Depth Tree", ICWS 2017), written for keyed state: one {@link MinerState} per source, each line
+ * assigned its template id when it arrives (never revised).
+ *
+ * <p>Per line:
+ * <ol>
+ *   <li>{@link LineTokens}: variables masked, whitespace tokens, all-variable tokens become
+ *       {@code <*>}, runs of {@code <*>} collapse into one.</li>
+ *   <li>Fixed-depth parse tree: the token count, then the first {@code depth} tokens (a variable token
+ *       goes down the {@code <*>} branch) lead to a leaf of clusters. The best cluster of the leaf by
+ *       similarity is taken when its similarity reaches the threshold. Otherwise every cluster of the
+ *       same token count is tried at {@code fallbackSimilarity} (the prefix is a hint, not a partition:
+ *       lines whose first token is a host or user name still find their template), where a plain word
+ *       meeting a learned {@code <*>} is a different message.</li>
+ *   <li>Similarity (token-type aware): over the positions where at least one of them is a constant,
+ *       the share where both hold the same constant or the template's {@code <*>} meets a value. Two
+ *       different plain words ({@code startup} / {@code shutdown}, {@code isOverlap:true} /
+ *       {@code isOverlap:false}) are different messages, and the similarity is 0, unless the position is a
+ *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}).</li>
+ *   <li>A match turns the template's differing positions into {@code <*>}; when the widened template
+ *       now covers another cluster of the same length (every position equal or {@code <*>}), the two
+ *       merge into the older id, and the line gets that id. No match: a new cluster, with a new id.</li>
+ *   <li>At most {@code maxTemplates} clusters per source: the one matched least recently is evicted
+ *       (its id is not reused).</li>
+ * </ol>
+ * Deterministic: the same lines give the same ids, whether or not the state was serialized in between.
+ */
+public final class TemplateMiner implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String WILD = LineTokens.WILDCARD;
+    /**
+     * A wildcard the template learned by merging lines that differ there (shown as {@code <*>}), as
+     * opposed to one where its lines held a masked value.
+     */
+    static final String LEARNED = "<+>";
+
+    static boolean wild(String t) {
+        return t.equals(WILD) || t.equals(LEARNED);
+    }
+
+    private final MinerSettings settings;
+    private final LineTokens lineTokens = new LineTokens();
+
+    public TemplateMiner(MinerSettings settings) {
+        this.settings = settings;
+    }
+
+    public TemplateMiner() {
+        this(MinerSettings.defaults());
+    }
+
+    public MinerSettings settings() {
+        return settings;
+    }
+
+    /** The tokenizer in use. */
+    public LineTokens lineTokens() {
+        return lineTokens;
+    }
+
+    /**
+     * What a line was matched to: the template's id and text, whether the line created it, and the line's
+     * masked message (its variables as typed placeholders, without the header when headers are stripped).
+     */
+    public record Match(int id, String template, boolean created, String masked) {
+    }
+
+    /** Assigns {@code line} its template in {@code state} (advancing it). */
+    public Match accept(MinerState state, String line) {
+        String masked = lineTokens.mask(line);
+        if (settings.headers()) {
+            int sp = masked.indexOf(' ');
+            String first = sp < 0 ? masked : masked.substring(0, sp);
+            masked = LineTokens.message(first.indexOf('|') < 0 ? masked
+                    : first.replace('|', ' ') + (sp < 0 ? "" : masked.substring(sp)));
+        }
+        String[] tokens = LineTokens.tokens(masked);
+        long pos = state.lines++;
+        MinerState.Cluster c = match(state, tokens);
+        boolean created = false;
+        if (c == null) {
+            c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
+            state.clusters.add(c);
+            if (state.tree != null) {
+                index(state.tree, c);
+            }
+            created = true;
+        } else {
+            c = widen(state, c, tokens);
+        }
+        c.count++;
+        c.lastSeen = pos;
+        if (state.clusters.size() > settings.maxTemplates()) {
+            evictOldest(state, c);
+        }
+        return new Match(c.id, c.template(), created, masked);
+    }
+
+    /** The best cluster for {@code tokens}, or null. */
+    MinerState.Cluster match(MinerState state, String[] tokens) {
+        Map<String, List<MinerState.Cluster>> byPrefix = tree(state).get(tokens.length);
+        if (byPrefix == null) {
+            return null;
+        }
+        MinerState.Cluster best = null;
+        double bestSim = -1;
+        List<MinerState.Cluster> leaf = byPrefix.get(prefixKey(tokens));
+        if (leaf != null) {
+            for (MinerState.Cluster c : leaf) {
+                double s = similarity(c.tokens, tokens);
+                if (s > bestSim || (s == bestSim && c.id < best.id)) {
+                    best = c;
+                    bestSim = s;
+                }
+            }
+        }
+        if (bestSim >= settings.similarity()) {
+            return best;
+        }
+        best = null;
+        bestSim = -1;
+        for (List<MinerState.Cluster> l : byPrefix.values()) {
+            for (MinerState.Cluster c : l) {
+                double s = similarity(c.tokens, tokens, true);
+                if (s > bestSim || (s == bestSim && c.id < best.id)) {
+                    best = c;
+                    bestSim = s;
+                }
+            }
+        }
+        return bestSim >= settings.fallbackSimilarity() ? best : null;
+    }
+
+    /**
+     * Similarity of a template and a line of the same length, aware of token types: over the positions
+     * where at least one is a constant, the share where both hold the same constant or the template's
+     * {@code <*>} meets a value (not a plain word); 0 when the two differ in a word of the message (see
+     * {@link #distinctWords}) that is not a field's value (see {@link #field}); 1 when no position counts.
+     */
+    static double similarity(String[] template, String[] line) {
+        return similarity(template, line, false);
+    }
+
+    /**
+     * As {@link #similarity(String[], String[])}; with {@code wordsAreMessage} a plain word of the line where
+     * the template learned a {@code <*>} by merging ({@link #LEARNED}) is a different message too (used across prefixes: a template
+     * widened by values does not take in lines whose words differ there).
+     */
+    static double similarity(String[] template, String[] line, boolean wordsAreMessage) {
+        int counted = 0;
+        int same = 0;
+        for (int i = 0; i < template.length; i++) {
+            String t = template[i];
+            String l = line[i];
+            boolean tw = wild(t);
+            boolean lw = l.equals(WILD);
+            if (tw && lw) {
+                continue;
+            }
+            counted++;
+            if (tw) {
+                if (!word(l)) {
+                    same++; // a value where the template learned a variable
+                } else if (wordsAreMessage && t.equals(LEARNED) && !field(template, i)) {
+                    return 0;
+                }
+            } else if (t.equals(l)) {
+                same++;
+            } else if (!lw && distinctWords(t, l) && !field(template, i)) {
+                return 0;
+            }
+        }
+        if (counted == 0) {
+            return 1.0;
+        }
+        return same == 0 ? 0 : (double) same / counted; // nothing in common is no match, even for <*> alone
+    }
+
+    /** Words after which a plain word is a name (a value), not a part of the message. */
+    static final java.util.Set<String> NAME_KEYS = java.util.Set.of("user", "users", "username", "for", "host", "hostname",
+            "account", "login", "owner");
+
+    /** A token lower-cased, without surrounding punctuation. */
+    static String key(String t) {
+        int i = 0;
+        int n = t.length();
+        while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+            i++;
+        }
+        while (n > i && !Character.isLetterOrDigit(t.charAt(n - 1))) {
+            n--;
+        }
+        return t.substring(i, n).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Whether position {@code i} holds a field's value by the look of its neighbours: it follows a name
+     * key ({@code user root}, {@code for admin}), or it is a {@code key: value,} item of a list.
+     */
+    static boolean field(String[] template, int i) {
+        if (i == 0) {
+            return false;
+        }
+        String prev = template[i - 1];
+        if (NAME_KEYS.contains(key(prev))) {
+            return true;
+        }
+        return prev.endsWith(":") && template[i].endsWith(",");
+    }
+
+    /**
+     * Whether two different constant tokens are different words of the message (the line cannot be the
+     * template's): both plain words, or {@code key=word} / {@code key:word} with the same key (not a
+     * name key) and plain-word values ({@code isOverlap:false} / {@code isOverlap:true}).
+     */
+    static boolean distinctWords(String a, String b) {
+        if (sameButDigits(a, b)) {
+            return false; // numbered instances (gige4 / gige7, node-D0 / node-D7) are values
+        }
+        if (word(a) && word(b)) {
+            return true;
+        }
+        int ka = keyEnd(a);
+        int kb = keyEnd(b);
+        if (ka < 0 || ka != kb || !a.regionMatches(0, b, 0, ka)) {
+            return false;
+        }
+        String k = key(a.substring(0, ka));
+        return !NAME_KEYS.contains(k) && word(a.substring(ka + 1)) && word(b.substring(kb + 1));
+    }
+
+    /** Whether the two tokens are equal once their digits are removed. */
+    static boolean sameButDigits(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (true) {
+            while (i < a.length() && Character.isDigit(a.charAt(i))) {
+                i++;
+            }
+            while (j < b.length() && Character.isDigit(b.charAt(j))) {
+                j++;
+            }
+            if (i == a.length() || j == b.length()) {
+                return i == a.length() && j == b.length();
+            }
+            if (a.charAt(i++) != b.charAt(j++)) {
+                return false;
+            }
+        }
+    }
+
+    /** Index of the last '=' or ':' of a key=value token (the key being a word), else -1. */
+    private static int keyEnd(String t) {
+        int e = Math.max(t.lastIndexOf('='), t.lastIndexOf(':'));
+        return e > 0 && e < t.length() - 1 ? e : -1;
+    }
+
+    /**
+     * Whether a token is a plain word: once the punctuation around it is removed, letters, digits,
+     * {@code -} and {@code _}, starting with a letter ({@code startup}, {@code Paused}, {@code SOCKS5});
+     * not a value such as a dotted name, a path, {@code key=value} or a masked field.
+     */
+    static boolean word(String t) {
+        int i = 0;
+        int n = t.length();
+        while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+            i++;
+        }
+        while (n > i && !Character.isLetterOrDigit(t.charAt(n - 1))) {
+            n--;
+        }
+        if (i == n || !Character.isLetter(t.charAt(i))) {
+            return false;
+        }
+        for (int k = i; k < n; k++) {
+            char c = t.charAt(k);
+            if (!Character.isLetterOrDigit(c) && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Widens {@code c} to cover {@code tokens}; merges a cluster it now covers; returns the survivor. */
+    private MinerState.Cluster widen(MinerState state, MinerState.Cluster c, String[] tokens) {
+        boolean changed = false;
+        for (int i = 0; i < tokens.length; i++) {
+            if (!wild(c.tokens[i]) && !c.tokens[i].equals(tokens[i])) {
+                if (!changed) {
+                    c.tokens = c.tokens.clone();
+                    changed = true;
+                }
+                c.tokens[i] = tokens[i].equals(WILD) ? WILD : LEARNED;
+            }
+        }
+        if (!changed) {
+            return c;
+        }
+        state.tree = null; // prefix keys may have changed
+        MinerState.Cluster survivor = c;
+        Iterator<MinerState.Cluster> it = state.clusters.iterator();
+        List<MinerState.Cluster> covered = new ArrayList<>();
+        while (it.hasNext()) {
+            MinerState.Cluster o = it.next();
+            if (o != c && o.tokens.length == c.tokens.length && covers(c.tokens, o.tokens)) {
+                covered.add(o);
+            }
+        }
+        for (MinerState.Cluster o : covered) {
+            MinerState.Cluster older = o.id < survivor.id ? o : survivor;
+            MinerState.Cluster younger = older == o ? survivor : o;
+            older.tokens = c.tokens;
+            older.count += younger.count;
+            older.firstSeen = Math.min(older.firstSeen, younger.firstSeen);
+            older.lastSeen = Math.max(older.lastSeen, younger.lastSeen);
+            state.clusters.remove(younger);
+            survivor = older;
+        }
+        return survivor;
+    }
+
+    /** Whether every position of {@code other} equals {@code template}'s or the template has {@code <*>}. */
+    static boolean covers(String[] template, String[] other) {
+        for (int i = 0; i < template.length; i++) {
+            if (!wild(template[i]) && !template[i].equals(other[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void evictOldest(MinerState state, MinerState.Cluster keep) {
+        MinerState.Cluster oldest = null;
+        for (MinerState.Cluster c : state.clusters) {
+            if (c != keep && (oldest == null || c.lastSeen < oldest.lastSeen)) {
+                oldest = c;
+            }
+        }
+        state.clusters.remove(oldest);
+        state.evicted++;
+        state.tree = null;
+    }
+
+    private Map<Integer, Map<String, List<MinerState.Cluster>>> tree(MinerState state) {
+        if (state.tree == null) {
+            Map<Integer, Map<String, List<MinerState.Cluster>>> t = new java.util.HashMap<>();
+            for (MinerState.Cluster c : state.clusters) {
+                index(t, c);
+            }
+            state.tree = t;
+        }
+        return state.tree;
+    }
+
+    private void index(Map<Integer, Map<String, List<MinerState.Cluster>>> t, MinerState.Cluster c) {
+        t.computeIfAbsent(c.tokens.length, k -> MinerState.leaves())
+                .computeIfAbsent(prefixKey(c.tokens), k -> new ArrayList<>()).add(c);
+    }
+
+    /** The path below the length level: the first {@code depth} tokens ({@code <*>} for a variable one). */
+    private String prefixKey(String[] tokens) {
+        int d = Math.min(settings.depth(), tokens.length);
+        if (d == 0) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < d; i++) {
+            sb.append(wild(tokens[i]) ? WILD : tokens[i]).append('\u0000');
+        }
+        return sb.toString();
+    }
+}

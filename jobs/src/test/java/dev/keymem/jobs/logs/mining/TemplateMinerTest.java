@@ -1,0 +1,117 @@
+package dev.keymem.jobs.logs.mining;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TemplateMinerTest {
+    final TemplateMiner miner = new TemplateMiner();
+
+    int id(MinerState s, String line) {
+        return miner.accept(s, line).id();
+    }
+
+    @Test
+    void linesOfOneStatementShareATemplateWhateverTheirVariables() {
+        MinerState s = new MinerState();
+        int a = id(s, "RAS KERNEL INFO generating core.2275 on R02-M1-N0-C:J12-U11");
+        assertEquals(a, id(s, "RAS KERNEL INFO generating core.862 on R17-M0-NC-I:J18-U01"));
+        int b = id(s, "PacketResponder 1 for block blk_38865049064139660 terminating");
+        assertEquals(b, id(s, "PacketResponder 0 for block blk_-6952295868487656571 terminating"));
+        int c = id(s, "connection from 10.0.0.1 (host8.example.net) at Sat Jun 18 02:08:10 2005");
+        assertEquals(c, id(s, "connection from 192.168.1.7 () at Mon Jun 20 12:00:00 2005"));
+        // A value list of any length, a value and its alternate form, a duration with a unit.
+        int d = id(s, "www.example.com:443 close, 403 bytes sent, 426 bytes received, lifetime 00:02");
+        assertEquals(d, id(s, "proxy.example.edu:5070 close, 1200 bytes (1.17 KB) sent, 1340 bytes (1.30 KB) received, "
+                + "lifetime <1 sec"));
+        assertEquals(4, s.size());
+        assertEquals("PacketResponder <*> for block <*> terminating", s.cluster(b).template());
+    }
+
+    @Test
+    void differentWordsOfTheMessageAreDifferentTemplates() {
+        MinerState s = new MinerState();
+        int started = id(s, "[instance: 0f1e] VM Started (Lifecycle Event)");
+        int paused = id(s, "[instance: 77ab] VM Paused (Lifecycle Event)");
+        assertNotEquals(started, paused);
+        assertNotEquals(id(s, "cupsd startup succeeded"), id(s, "cupsd shutdown succeeded"));
+        assertNotEquals(id(s, "updateClipping isOverlap:false, top=3"), id(s, "updateClipping isOverlap:true, top=3"));
+        assertNotEquals(id(s, "open through proxy p.example.com:5070 SOCKS5"),
+                id(s, "open through proxy p.example.com:5070 HTTPS"));
+        assertEquals(started, id(s, "[instance: 99] VM Started (Lifecycle Event)"));
+    }
+
+    @Test
+    void aNameAfterANameKeyIsAValue() {
+        MinerState s = new MinerState();
+        int a = id(s, "Invalid user webmaster from 173.234.31.186");
+        assertEquals(a, id(s, "Invalid user admin from 10.1.1.1"));
+        assertEquals(a, id(s, "Invalid user test from 10.1.1.2"));
+        assertEquals("Invalid user <*> from <*>", s.cluster(a).template());
+    }
+
+    @Test
+    void aWidenedTemplateAbsorbsTheClustersItNowCoversIntoTheOlderId() {
+        MinerState s = new MinerState();
+        int a = id(s, "job done in stage alpha.one status ok");
+        int b = id(s, "job done in stage beta.two status ok");
+        // a and b differ in a value (dotted names), so b joined a and the template widened.
+        assertEquals(a, b);
+        assertEquals("job done in stage <*> status ok", s.cluster(a).template());
+        assertEquals(1, s.size());
+    }
+
+    @Test
+    void templatesAreCappedLeastRecentlyMatchedFirst() {
+        TemplateMiner small = new TemplateMiner(MinerSettings.defaults().withMaxTemplates(3));
+        MinerState s = new MinerState();
+        int a = small.accept(s, "alpha happened").id();
+        int b = small.accept(s, "beta happened twice").id();
+        small.accept(s, "alpha happened");
+        int c = small.accept(s, "gamma happened three times").id();
+        int d = small.accept(s, "delta happened four more times").id();
+        assertEquals(3, s.size());
+        assertEquals(1, s.evicted());
+        assertNull(s.cluster(b), "b was matched least recently");
+        assertTrue(s.cluster(a) != null && s.cluster(c) != null && s.cluster(d) != null);
+        int b2 = small.accept(s, "beta happened twice").id();
+        assertFalse(List.of(a, b, c, d).contains(b2), "an evicted template comes back with a new id");
+    }
+
+    @Test
+    void idsAreAssignedOnceAndTheSameLinesGiveTheSameIds() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("..", "samples", "logs", "services.log"));
+        List<Integer> first = new ArrayList<>();
+        MinerState s = new MinerState();
+        for (String l : lines) {
+            first.add(id(s, l));
+        }
+        MinerState t = new MinerState();
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(first.get(i), id(t, lines.get(i)), "line " + i);
+        }
+        assertEquals(s, t);
+        assertEquals(lines.size(), s.lines());
+        long total = s.clusters().stream().mapToLong(MinerState.Cluster::count).sum();
+        assertEquals(lines.size(), total + 0, "every line counted in one template (no eviction here)");
+    }
+
+    @Test
+    void maskingKeepsConstantsWithASingleDigitAndMasksIds() {
+        LineTokens t = new LineTokens();
+        assertEquals("open via SOCKS5 and IPv4", t.mask("open via SOCKS5 and IPv4"));
+        assertEquals("node <ID>:<ID> down", t.mask("node R02-M1-N0-C:J12-U11 down"));
+        assertEquals("took <Q>", t.mask("took 250 ms"));
+        assertEquals("id <UUID>", t.mask("id 123e4567-e89b-12d3-a456-426614174000"));
+        assertEquals("<HOST> open", t.mask("proxy.cse.cuhk.edu.hk:5070 open"));
+        assertEquals(List.of("a", "<*>", "b", "x=<*>"), List.of(LineTokens.tokens("a <NUM> <IP> (<NUM>) b x=<NUM>")));
+    }
+}
