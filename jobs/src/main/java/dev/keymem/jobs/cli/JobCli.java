@@ -116,24 +116,25 @@ final class JobCli {
     static int runOnKafka(CliOptions.Parsed p, KafkaConnection conn, LocalRun run, String command, String inTopic,
                           String outTopic, Function<DataStream<KafkaRecord>, DataStream<JobOutput>> job,
                           PrintStream err) throws Exception {
-        String in = p.string("in-topic", inTopic);
-        String out = p.string("out-topic", outTopic);
-        String dlq = p.string("dlq-topic", "dead-letters");
-        String name = "memctl " + command;
-        OffsetsInitializer start = run.resumeFromCommitted()
-                ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST) : OffsetsInitializer.earliest();
-        DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(run.env(), conn, in,
-                p.string("group", "memctl-" + command), p.flag("bounded"), start);
-        EmbeddedJobs.toKafka(job.apply(records), conn, out, dlq, "memctl-" + command);
-        err.printf(Locale.ROOT, "%s: %s -> %s (exactly once), dead letters -> %s, at %s%s%n", name, in, out, dlq,
-                conn.bootstrapServers(), p.flag("bounded") ? " (bounded)" : " (until stopped: Ctrl-C stops with a savepoint)");
-        if (run.restoredFrom() != null) {
-            err.printf(Locale.ROOT, "%s: resuming from %s%n", name, run.restoredFrom());
-        } else if (run.resumeFromCommitted()) {
-            err.printf(Locale.ROOT, "%s: no checkpoint in %s: resuming from the group's committed offsets%n", name,
-                    run.checkpoints());
-        }
         try (run) {
+            String in = p.string("in-topic", inTopic);
+            String out = p.string("out-topic", outTopic);
+            String dlq = p.string("dlq-topic", "dead-letters");
+            String name = "memctl " + command;
+            OffsetsInitializer start = run.resumeFromCommitted()
+                    ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST) : OffsetsInitializer.earliest();
+            DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(run.env(), conn, in,
+                    p.string("group", "memctl-" + command), p.flag("bounded"), start);
+            EmbeddedJobs.toKafka(job.apply(records), conn, out, dlq, "memctl-" + command);
+            err.printf(Locale.ROOT, "%s: %s -> %s (exactly once), dead letters -> %s, at %s%s%n", name, in, out, dlq,
+                    conn.bootstrapServers(),
+                    p.flag("bounded") ? " (bounded)" : " (until stopped: Ctrl-C stops with a savepoint)");
+            if (run.restoredFrom() != null) {
+                err.printf(Locale.ROOT, "%s: resuming from %s%n", name, run.restoredFrom());
+            } else if (run.resumeFromCommitted()) {
+                err.printf(Locale.ROOT, "%s: no checkpoint in %s: resuming from the group's committed offsets%n",
+                        name, run.checkpoints());
+            }
             JobClient client = run.env().executeAsync(name + " (kafka)");
             StopOnSignal stop = StopOnSignal.install(client, run.checkpoints().resolve("savepoints"), name, err);
             try {
@@ -268,14 +269,26 @@ final class JobCli {
         }
     }
 
+    /**
+     * Deletes {@code dir} and everything under it, best effort: files that vanish meanwhile (the embedded
+     * cluster may still be discarding checkpoints as it shuts down) are skipped, and the walk is retried a few
+     * times while the directory still exists.
+     */
     static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temporary directory
+        for (int attempt = 0; attempt < 5 && dir != null && Files.exists(dir); attempt++) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // something vanished under the walk: walk again
+            }
+            if (Files.exists(dir)) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

@@ -42,7 +42,10 @@ public final class RecordParsers {
         };
     }
 
-    /** The value of {@code record} as strict UTF-8, checked as {@link #utf8Text(int)} describes. */
+    /**
+     * The value of {@code record} as strict UTF-8, checked as {@link #utf8Text(int)} describes, without a
+     * leading byte order mark.
+     */
     public static String decode(KafkaRecord record, int maxBytes) throws InvalidRecordException {
         if (record.value == null) {
             throw new InvalidRecordException("value is null (tombstone)");
@@ -54,6 +57,7 @@ public final class RecordParsers {
         if (text == null) {
             throw new InvalidRecordException("value is not valid UTF-8");
         }
-        return text;
+        // a byte order mark (the first line of a file saved by some editors) is not part of the text
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 }

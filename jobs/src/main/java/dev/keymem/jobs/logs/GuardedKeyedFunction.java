@@ -25,6 +25,9 @@ import org.apache.flink.util.function.SerializableFunction;
  *   <li><b>Bounded results.</b> Every result passes through {@link OutputBounds#bound} with
  *       {@code maxOutputBytes}.</li>
  * </ul>
+ * It forwards the runtime context, open, close, processElement and onTimer; an inner function that also
+ * implements {@code CheckpointedFunction} or {@code CheckpointListener} is refused (those would not be
+ * forwarded). Errors other than a stack overflow (e.g. out of memory) pass through unwrapped.
  */
 public final class GuardedKeyedFunction<I> extends KeyedProcessFunction<String, I, JobOutput> {
     private static final long serialVersionUID = 1L;
@@ -43,6 +46,12 @@ public final class GuardedKeyedFunction<I> extends KeyedProcessFunction<String, 
                                 SerializableFunction<I, String> coordinates, Map<String, String> stateOfPiece,
                                 int maxOutputBytes) {
         this.inner = Objects.requireNonNull(inner, "inner");
+        if (inner instanceof org.apache.flink.streaming.api.checkpoint.CheckpointedFunction
+                || inner instanceof org.apache.flink.api.common.state.CheckpointListener) {
+            // those hooks would not reach it through this wrapper: fail when the job is built, not silently
+            throw new IllegalArgumentException(inner.getClass().getName() + " implements CheckpointedFunction or "
+                    + "CheckpointListener, which GuardedKeyedFunction does not forward");
+        }
         this.coordinates = Objects.requireNonNull(coordinates, "coordinates");
         this.stateOfPiece = Map.copyOf(stateOfPiece);
         this.maxOutputBytes = maxOutputBytes;
@@ -84,7 +93,7 @@ public final class GuardedKeyedFunction<I> extends KeyedProcessFunction<String, 
     public void processElement(I value, Context ctx, Collector<JobOutput> out) throws Exception {
         try {
             inner.processElement(value, ctx, bounded(out));
-        } catch (Exception | Error e) {
+        } catch (Exception | StackOverflowError e) {
             throw failure(e, "record " + coordinates.apply(value), ctx.getCurrentKey());
         }
     }
@@ -93,7 +102,7 @@ public final class GuardedKeyedFunction<I> extends KeyedProcessFunction<String, 
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<JobOutput> out) throws Exception {
         try {
             inner.onTimer(timestamp, ctx, bounded(out));
-        } catch (Exception | Error e) {
+        } catch (Exception | StackOverflowError e) {
             throw failure(e, ctx.timeDomain().toString().toLowerCase(java.util.Locale.ROOT) + " timer " + timestamp,
                     ctx.getCurrentKey());
         }

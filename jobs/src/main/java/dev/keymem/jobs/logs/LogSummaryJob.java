@@ -57,8 +57,8 @@ public final class LogSummaryJob {
                                                                          TextFrontEnd frontEnd, RecordLimits limits) {
         return new GuardedKeyedFunction<>(new LogSummaryFunction(settings, frontEnd), LogLine::coordinates,
                 Map.of(SourceMemoryPiece.INSTANCE.name(), "source-memory", PendingLinePiece.INSTANCE.name(),
-                        "pending-lines", dev.keymem.jobs.logs.mining.MinerStatePiece.INSTANCE.name(), "template-miner",
-                        TemplateEntryPiece.INSTANCE.name(), "template-ledger"), limits.maxOutputBytes());
+                        "pending-lines", "MinerState", "template-miner", "TemplateEntry", "template-ledger"),
+                limits.maxOutputBytes());
     }
 
     /** Summaries and dead letters of {@code records}, with the default limits. */

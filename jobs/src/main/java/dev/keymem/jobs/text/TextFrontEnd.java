@@ -56,9 +56,39 @@ public final class TextFrontEnd implements Serializable {
         return encode(line).vector;
     }
 
+    /**
+     * Longest prefix of a line (in chars) masked and tokenized when over-limit lines are cut: 8 chars per token
+     * of the limit, at least 4096. The memory sees at most the limit's tokens of a line anyway, and the masker's
+     * regular expressions must not meet a 64 KiB line built to be slow (or deep) for them.
+     */
+    int prefixChars() {
+        return Math.max(4096, 8 * tokenizer.maxTokens());
+    }
+
     /** Template, token ids and embedding of one line. */
     public Encoded encode(String line) {
-        String t = template(line);
+        if (line == null) {
+            throw new IllegalArgumentException("cannot process a null line");
+        }
+        boolean prefixOnly = false;
+        if (!rejectOverLimit && line.length() > prefixChars()) {
+            int end = prefixChars();
+            if (Character.isHighSurrogate(line.charAt(end - 1))) {
+                end--;
+            }
+            line = line.substring(0, end);
+            prefixOnly = true;
+        }
+        String t;
+        try {
+            t = template(line);
+        } catch (StackOverflowError e) {
+            if (rejectOverLimit) {
+                throw e;
+            }
+            // a regular expression recursed too deep on this line: use it unmasked
+            t = line.strip();
+        }
         if (rejectOverLimit) {
             int[] ids = tokenizer.encode(t);
             return new Encoded(t, ids, embedder.embed(t, ids), false);
@@ -68,7 +98,7 @@ public final class TextFrontEnd implements Serializable {
             // the template of the tokens kept, so that a model embedding text sees the same cut
             t = tokenizer.decode(cut.ids());
         }
-        return new Encoded(t, cut.ids(), embedder.embed(t, cut.ids()), cut.truncated());
+        return new Encoded(t, cut.ids(), embedder.embed(t, cut.ids()), cut.truncated() || prefixOnly);
     }
 
     /**

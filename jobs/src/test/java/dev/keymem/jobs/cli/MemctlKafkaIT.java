@@ -262,10 +262,11 @@ class MemctlKafkaIT {
         assertEquals(tempBefore, checkpointDirs(), "a usage error left a checkpoint directory behind");
     }
 
-    /** The memctl checkpoint directories in the temporary folder, sorted. */
+    /** The memctl run (and former checkpoint) directories in the temporary folder, sorted. */
     private static List<String> checkpointDirs() throws Exception {
         try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("memctl-") && n.contains("-chk"))
+            return s.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("memctl-") && (n.contains("-chk") || n.contains("-run-")))
                     .sorted().toList();
         }
     }

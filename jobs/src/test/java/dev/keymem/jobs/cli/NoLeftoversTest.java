@@ -38,7 +38,7 @@ class NoLeftoversTest {
     }
 
     @Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aRunLeavesNothingInTheTempDirectoryAndCleansUpAfterAKilledOne(@TempDir Path dir) throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         List<String> lines = new ArrayList<>();

@@ -1,0 +1,193 @@
+package dev.keymem.jobs.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.cli.Memctl;
+import dev.keymem.jobs.kafka.EmbeddedKafka;
+import dev.keymem.jobs.kafka.KafkaConnection;
+import dev.keymem.jobs.kafka.KafkaTopics;
+import dev.keymem.jobs.logs.LogLineParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Defect 6 of issue 14 and the fault suite's process-level scenarios, in the spirit of Flink's
+ * {@code ResumeCheckpointManuallyITCase}: {@code memctl logs --kafka --checkpoint-dir DIR} runs in its own
+ * JVM against the in-process KRaft broker; the JVM is killed (SIGKILL) once results are committed, and
+ * {@code --resume} continues from the retained checkpoint; another run is stopped by SIGTERM (the handler
+ * Ctrl-C also reaches), which stops the job with a savepoint, and {@code --resume} continues from that.
+ * A read_committed consumer must see exactly what an uninterrupted run writes, bit for bit: 0 duplicates,
+ * 0 losses. Counts are printed.
+ */
+class DurableKafkaRunIT {
+    static EmbeddedKafka kafka;
+    static KafkaConnection conn;
+    static int records;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.builder().start();
+        conn = KafkaConnection.of(kafka.bootstrapServers(), Map.of());
+        kafka.createTopics(2, "dur-logs");
+        kafka.createTopics(1, "dur-ref", "dur-killed", "dur-stopped", "dur-dlq-ref", "dur-dlq-killed", "dur-dlq-stopped");
+        List<String> lines = Files.readAllLines(Path.of("..", "samples", "logs", "services.log"));
+        LogLineParser parser = new LogLineParser(null);
+        List<ProducerRecord<byte[], byte[]>> send = new ArrayList<>();
+        for (int i = 0; i < 16_000; i++) {
+            String l = lines.get(i % lines.size());
+            String source = parser.parse(null, l, i, -1).source;
+            send.add(new ProducerRecord<>("dur-logs", source.getBytes(StandardCharsets.UTF_8),
+                    l.getBytes(StandardCharsets.UTF_8)));
+            if (i % 4000 == 350) {
+                send.add(new ProducerRecord<>("dur-logs", source.getBytes(StandardCharsets.UTF_8),
+                        new byte[] {'{', 's', (byte) 0xFF, '}'}));
+            }
+        }
+        KafkaTopics.produce(conn, send);
+        records = send.size();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static String[] args(String out, String dlq, String... more) {
+        List<String> a = new ArrayList<>(List.of("logs", "--kafka", kafka.bootstrapServers(), "--in-topic", "dur-logs",
+                "--out-topic", out, "--dlq-topic", dlq, "--group", "dur-" + out, "--every-lines", "100",
+                "--every-seconds", "0", "--checkpoint-ms", "300"));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    static int inProcess(String[] args, StringBuilder err) {
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Memctl.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        err.append(e.toString(StandardCharsets.UTF_8));
+        return code;
+    }
+
+    static Process jvm(Path tmp, Path log, String[] args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                Memctl.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static List<String> committed(String topic) {
+        List<String> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readToEnd(conn, topic, true, Duration.ofSeconds(60))) {
+            out.add((r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8)) + " " + new String(r.value(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Waits until {@code topic} holds at least {@code n} committed results while {@code p} runs. */
+    static void awaitCommitted(String topic, int n, Process p, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (committed(topic).size() < n) {
+            assertTrue(p.isAlive(), "the run ended early: " + Files.readString(log));
+            assertTrue(System.nanoTime() < deadline, "not enough committed results: " + Files.readString(log));
+            Thread.sleep(200);
+        }
+    }
+
+    /** Each key's outputs in order (keys' interleaving on the topic depends on the subtasks' timing). */
+    static Map<String, List<String>> byKey(List<String> outputs) {
+        Map<String, List<String>> m = new java.util.TreeMap<>();
+        for (String o : outputs) {
+            m.computeIfAbsent(o.substring(0, o.indexOf(' ')), k -> new ArrayList<>()).add(o);
+        }
+        return m;
+    }
+
+    static void compare(String scenario, int failures, List<String> ref, List<String> got, List<String> refDead,
+                        List<String> dead) {
+        long duplicates = got.size() - got.stream().distinct().count()
+                + dead.size() - dead.stream().distinct().count();
+        long losses = ref.stream().filter(r -> !got.contains(r)).count()
+                + refDead.stream().filter(r -> !dead.contains(r)).count();
+        System.out.printf("[fault-suite] %s: failures injected %d, records in %d, outputs %d (uninterrupted %d), "
+                        + "dead letters %d (uninterrupted %d), duplicates %d, losses %d%n", scenario, failures, records,
+                got.size(), ref.size(), dead.size(), refDead.size(), duplicates, losses);
+        assertEquals(0, duplicates, scenario + ": duplicates");
+        assertEquals(0, losses, scenario + ": losses");
+        assertEquals(byKey(ref), byKey(got), scenario + ": outputs bit for bit, in order per key");
+        assertEquals(byKey(refDead), byKey(dead), scenario + ": dead letters bit for bit");
+    }
+
+    /**
+     * An unbounded run is killed (SIGKILL) once results are committed; a second JVM resumes from the retained
+     * checkpoint and is stopped by SIGTERM (as by Ctrl-C: stop with savepoint, exit 0, no temporary files
+     * left); a third resumes from that savepoint and is stopped once every result of the uninterrupted run is
+     * committed. (Unbounded runs: a resumed Kafka source keeps the stopping offsets of the run it resumes, so
+     * the final end-of-input summaries, which only bounded runs write, are left out of the comparison.)
+     */
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void aKilledJvmResumesFromItsCheckpointAndASigtermStopsWithASavepoint(@TempDir Path dir) throws Exception {
+        StringBuilder err = new StringBuilder();
+        assertEquals(0, inProcess(args("dur-ref", "dur-dlq-ref", "--bounded"), err), err.toString());
+        List<String> ref = committed("dur-ref").stream().filter(o -> !o.contains("\"final\":true")).toList();
+        List<String> refDead = committed("dur-dlq-ref");
+        assertTrue(ref.size() > 20, "summaries: " + ref.size());
+        assertEquals(4, refDead.size(), "one dead letter per poison record");
+        Path chk = dir.resolve("chk");
+        String[] run = args("dur-killed", "dur-dlq-killed", "--checkpoint-dir", chk.toString());
+        String[] resume = args("dur-killed", "dur-dlq-killed", "--checkpoint-dir", chk.toString(), "--resume");
+
+        Path log1 = dir.resolve("1.log");
+        Process p1 = jvm(Files.createDirectories(dir.resolve("tmp1")), log1, run);
+        awaitCommitted("dur-killed", 3, p1, log1);
+        p1.destroyForcibly().waitFor();
+        int afterKill = committed("dur-killed").size();
+
+        Path log2 = dir.resolve("2.log");
+        Path tmp2 = Files.createDirectories(dir.resolve("tmp2"));
+        Process p2 = jvm(tmp2, log2, resume);
+        assertTrue(afterKill < ref.size() / 2, "killed early enough: " + afterKill + " of " + ref.size());
+        awaitCommitted("dur-killed", afterKill + (ref.size() - afterKill) / 2, p2, log2);
+        p2.destroy(); // SIGTERM, as Ctrl-C
+        assertTrue(p2.waitFor(120, TimeUnit.SECONDS), "stopped within 2 minutes: " + Files.readString(log2));
+        String stopped = Files.readString(log2);
+        assertEquals(0, p2.exitValue(), stopped);
+        assertTrue(stopped.contains("resuming from " + chk.toAbsolutePath()), stopped);
+        assertTrue(stopped.contains("stopped with savepoint"), stopped);
+        try (var s = Files.list(tmp2)) {
+            assertEquals(List.of(), s.toList(), "a stopped run leaves no temporary files");
+        }
+        int afterStop = committed("dur-killed").size();
+
+        Path log3 = dir.resolve("3.log");
+        Process p3 = jvm(Files.createDirectories(dir.resolve("tmp3")), log3, resume);
+        awaitCommitted("dur-killed", ref.size(), p3, log3);
+        Thread.sleep(2000); // a duplicate would show up here
+        p3.destroy();
+        assertTrue(p3.waitFor(120, TimeUnit.SECONDS));
+        String third = Files.readString(log3);
+        assertTrue(third.contains("resuming from " + chk.toAbsolutePath().resolve("savepoints")), third);
+        System.out.printf("[fault-suite] SIGKILL after %d outputs, SIGTERM after %d%n", afterKill, afterStop);
+        compare("SIGKILL + --resume, SIGTERM (stop with savepoint) + --resume", 2, ref, committed("dur-killed"),
+                refDead, committed("dur-dlq-killed"));
+    }
+}
