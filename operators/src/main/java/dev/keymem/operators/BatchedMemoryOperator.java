@@ -46,8 +46,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * reads. Memory types PLAIN (one {@link BatchAdvancer} call per step, one device step on a GPU
  * advancer) and CACHING (Memory Caching: one batched {@link MemoryCaching} forward per step, which
  * advances every key's online state in one advancer call per segment piece and reads the cached
- * checkpoints of all keys in one {@link CacheReader} call, see {@link BatchCachingModel}); B'MOJO and
- * STR / CMP are refused when the job is built. State, state names and serializers are those of
+ * checkpoints of all keys in one {@link CacheReader} call, see {@link BatchCachingModel}) and RMT (one
+ * {@link MemoryModel.Rmt#advanceBatch} per step: the full segments of all keys run with one product per
+ * layer; state {@code keymem-rmt} as {@link KeyedMemoryFunction}'s); B'MOJO and STR / CMP are refused when the job is built. State, state names and serializers are those of
  * {@link KeyedMemoryFunction} (a plain {@link CellState} in {@code keymem-online}; a
  * {@link CachingState} in {@code keymem-caching} and every cached checkpoint in its own
  * {@code keymem-caches} MapState entry, loaded per key on demand by the reader), so savepoints are
@@ -199,8 +200,12 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         } else if (model instanceof BatchMemoryModel p) {
             memory = (BatchKeyMemory<Object>) (BatchKeyMemory<?>) new BatchKeyMemory.Plain(
                     getRuntimeContext().getState(KeyedMemoryFunction.onlineDescriptor(ttl)), p, this::setCurrentKey);
+        } else if (model instanceof MemoryModel.Rmt r) {
+            memory = (BatchKeyMemory<Object>) (BatchKeyMemory<?>) new RmtBatchKeyMemory(
+                    getRuntimeContext().getState(KeyedMemoryFunction.rmtDescriptor()), r, this::setCurrentKey);
         } else {
-            throw new IllegalArgumentException("the batched operator needs a BatchMemoryModel or a BatchCachingModel, "
+            throw new IllegalArgumentException("the batched operator needs a BatchMemoryModel, a BatchCachingModel "
+                    + "or an RMT model, "
                     + "got " + model.getClass().getName());
         }
         resident = memory.advancer() instanceof Flushable f ? f : null;
@@ -390,7 +395,8 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
                 int tokens = ids.get(i).length;
                 long at = memory.position(p.state);
                 if (at != starts[i] + tokens) {
-                    throw new IllegalStateException("advancer " + memory.advancer().name() + " left key '" + p.key
+                    throw new IllegalStateException("advancer " + (memory.advancer() == null ? "rmt"
+                            : memory.advancer().name()) + " left key '" + p.key
                             + "' at position " + at + ", expected " + (starts[i] + tokens));
                 }
                 if (mergeRecords) {

@@ -140,6 +140,11 @@ public final class KeyedEventMemory {
                 return e;
             }
 
+            @Override
+            public MemoryModel.Events rmt(MemoryModel.Rmt r) {
+                return refuse(r);
+            }
+
             private MemoryModel.Events refuse(MemoryModel other) {
                 throw new IllegalArgumentException("EventMemoryFunction needs an event memory (memory type EVENTS), "
                         + "got " + other.getClass().getName() + ": use KeyedMemoryFunction for token streams");

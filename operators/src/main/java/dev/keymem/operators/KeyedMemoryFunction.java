@@ -48,11 +48,12 @@ import org.apache.flink.util.OutputTag;
  * ({@link MapStateEideticArchive}: at most {@code keymem.bmojo.archive-capacity} rows per head, one scan
  * of the key's archive per record that retrieves or evicts into a possibly full archive). Nothing grows
  * in a ListState; a STR / CMP model keeps its bounded {@link RetentionState} in a ValueState and each
- * T3 token as a MapState row keyed by position ({@link MapStateArchiveStore}). B'MOJO admissions and
+ * T3 token as a MapState row keyed by position ({@link MapStateArchiveStore}); an RMT model keeps its
+ * {@link dev.keymem.models.rmt.RmtState} (memory and open segment) in a ValueState ({@code keymem-rmt}). B'MOJO admissions and
  * evictions and archive drops and STR / CMP tier moves go to {@link #MEMORY_EVENTS}.
  *
  * <p>TTL ({@link MemoryOperatorOptions#STATE_TTL}): Flink state TTL for plain memories; for caching,
- * B'MOJO and STR / CMP memories one processing-time timer per key clears the key's state and all its MapState
+ * B'MOJO, STR / CMP and RMT memories one processing-time timer per key clears the key's state and all its MapState
  * entries together, {@code ttl} after the key's last write.
  *
  * <p>Per-key isolation: the only instance fields are the model (stateless weights, scratch
@@ -97,6 +98,7 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     public static final String ARCHIVE_STATE = "keymem-bmojo-archive";
     public static final String RETENTION_STATE = "keymem-retention";
     public static final String T3_STATE = "keymem-retention-archive";
+    public static final String RMT_STATE = "keymem-rmt";
 
     private final MemoryModelFactory modelFactory;
     private final Duration ttl;
@@ -167,6 +169,10 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         return new MapStateDescriptor<>(T3_STATE, LongSerializer.INSTANCE, new RetainedTokenSerializer());
     }
 
+    static ValueStateDescriptor<dev.keymem.models.rmt.RmtState> rmtDescriptor() {
+        return new ValueStateDescriptor<>(RMT_STATE, new dev.keymem.state.RmtStateSerializer());
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = modelFactory.create();
@@ -198,6 +204,11 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
             public KeyMemory events(MemoryModel.Events e) {
                 throw new IllegalArgumentException(MemoryOperatorOptions.MEMORY_TYPE.key() + "=EVENTS takes event "
                         + "records and queries: use EventMemoryFunction, not KeyedMemoryFunction");
+            }
+
+            @Override
+            public KeyMemory rmt(MemoryModel.Rmt r) {
+                return new RmtKeyMemory(rc.getState(rmtDescriptor()), r);
             }
         });
         if (!(memory instanceof KeyMemory.Plain) && !ttl.isZero()) {

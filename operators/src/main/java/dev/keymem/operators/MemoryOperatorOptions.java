@@ -94,7 +94,9 @@ public final class MemoryOperatorOptions {
         /** STR / CMP: structured retention with memory tiers; the bounded state in a ValueState, T3 as MapState rows. */
         RETENTION,
         /** The event memory (EventMemoryFunction): events with terms, a vector and a payload, and queries. */
-        EVENTS
+        EVENTS,
+        /** RMT: a trained Recurrent Memory Transformer (keymem.rmt.artifact); memory + open segment in a ValueState. */
+        RMT
     }
 
     public static final ConfigOption<MemoryType> MEMORY_TYPE = ConfigOptions.key("keymem.memory.type")
@@ -111,7 +113,35 @@ public final class MemoryOperatorOptions {
                     + "memory tiers (docs/design/mechanisms.md section 5; settings keymem.retention.*; the configured cell is the "
                     + "innovation cell): per-key deterministic decisions, emitted on MEMORY_EVENTS (pinned, retained, "
                     + "evicted, compressed, archived, archive-dropped with their probability and draw). EVENTS: the event "
-                    + "memory of docs/design/mechanisms.md section 6 (EventMemoryFunction; settings keymem.events.*).");
+                    + "memory of docs/design/mechanisms.md section 6 (EventMemoryFunction; settings keymem.events.*). RMT: "
+                    + "the Recurrent Memory Transformer (docs/rmt.md; settings keymem.rmt.*): a trained model's m x d "
+                    + "memory plus the open segment per key; a segment runs when it is full; the reads are the "
+                    + "model's logits at every token (one head of vocab floats for the decoder, num_labels for the "
+                    + "encoder).");
+
+    // ---------------------------------------------------------------------------------------------
+    // RMT (memory type RMT)
+
+    public static final ConfigOption<String> RMT_ARTIFACT = ConfigOptions.key("keymem.rmt.artifact")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Directory of a trained RMT as training/ exports it: config.json and model.safetensors "
+                    + "(e.g. training/artifacts/rmt-detect-memorize). Required for memory type RMT; its config is "
+                    + "checked where the job is built and the weights are read on every task manager when the "
+                    + "operator opens, so the directory must be readable there.");
+
+    public static final ConfigOption<String> RMT_BACKEND = ConfigOptions.key("keymem.rmt.backend")
+            .stringType()
+            .defaultValue("scalar")
+            .withDescription("Tensor backend of the RMT forward. 'scalar' (default): every row's products are "
+                    + "summed in one fixed order whatever the number of rows, so reads are bitwise independent of "
+                    + "record cuts and the batched operator equals the per-record one bit for bit. 'java' / "
+                    + "'vector' / a provider: faster blocked products whose rounding may depend on the number of "
+                    + "rows (reads then agree across cuts and batch sizes within float rounding only; a restore "
+                    + "still continues bit for bit on the same cuts).");
+
+    /** Every RMT option (keymem.rmt.*). */
+    public static final java.util.List<ConfigOption<?>> RMT_OPTIONS = java.util.List.of(RMT_ARTIFACT, RMT_BACKEND);
 
     // ---------------------------------------------------------------------------------------------
     // B'MOJO (memory type BMOJO); defaults are BmojoSettings.defaults()

@@ -15,7 +15,7 @@
  *
  * <p>Token streams: the keyed memory operator: {@link dev.keymem.operators.KeyedMemoryFunction} gives every key of a
  * stream of {@link dev.keymem.operators.TokenRecord}s its own memory (a plain cell, Memory Caching,
- * B'MOJO, or STR / CMP retention) in Flink keyed state and emits {@link dev.keymem.operators.MemoryReadout}s; refused records go
+ * B'MOJO, STR / CMP retention, or a trained RMT) in Flink keyed state and emits {@link dev.keymem.operators.MemoryReadout}s; refused records go
  * to the {@link dev.keymem.operators.DeadLetter} side output, and what B'MOJO kept and why (admitted /
  * evicted entries) and STR / CMP decided (tier moves with probability and draw) to the
  * {@link dev.keymem.operators.MemoryEvent} side output
@@ -32,8 +32,8 @@
  * DataStream<DeadLetter> refused = reads.getSideOutput(KeyedMemoryFunction.DEAD_LETTERS);
  * }</pre>
  *
- * <p>{@link dev.keymem.operators.BatchedMemoryOperator} is the batched form for plain memories and
- * Memory Caching (B'MOJO and STR / CMP are refused): it buffers many keys' records and advances them
+ * <p>{@link dev.keymem.operators.BatchedMemoryOperator} is the batched form for plain memories,
+ * Memory Caching and RMT (B'MOJO and STR / CMP are refused): it buffers many keys' records and advances them
  * in one step, one {@link dev.keymem.models.cells.BatchAdvancer} call (a GPU one through
  * {@link dev.keymem.operators.model.BatchAdvancerProvider}) and, for Memory Caching, one
  * {@link dev.keymem.models.caching.CacheReader} call per segment piece for all keys' cache reads

@@ -525,7 +525,7 @@ class BatchedMemoryOperatorTest {
                 MemoryOperatorOptions.MemoryType.RETENTION)) {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () ->
                     BatchedMemoryOperator.fromOptions(OperatorTestSupport.options(type)));
-            assertTrue(refused.getMessage().contains("PLAIN and CACHING memories only: keymem.memory.type=" + type
+            assertTrue(refused.getMessage().contains("PLAIN, CACHING and RMT memories only: keymem.memory.type=" + type
                     + " is not supported"), refused.getMessage());
         }
 

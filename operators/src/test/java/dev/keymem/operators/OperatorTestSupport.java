@@ -50,11 +50,14 @@ final class OperatorTestSupport {
 
     enum Backend { HASHMAP, ROCKSDB }
 
-    /** The memory types of token streams (KeyedMemoryFunction); EVENTS has its own function and tests. */
+    /**
+     * The memory types of token streams over the small cell model (KeyedMemoryFunction); EVENTS has its
+     * own function and tests, RMT needs a trained artifact and has its own tests (RmtOperatorTest).
+     */
     static List<MemoryOperatorOptions.MemoryType> tokenTypes() {
         List<MemoryOperatorOptions.MemoryType> l = new ArrayList<>();
         for (MemoryOperatorOptions.MemoryType t : MemoryOperatorOptions.MemoryType.values()) {
-            if (t != MemoryOperatorOptions.MemoryType.EVENTS) {
+            if (t != MemoryOperatorOptions.MemoryType.EVENTS && t != MemoryOperatorOptions.MemoryType.RMT) {
                 l.add(t);
             }
         }

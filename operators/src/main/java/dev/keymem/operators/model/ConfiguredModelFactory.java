@@ -63,6 +63,18 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
             MemoryOperatorOptions.eventSettings(this.options);
             new EventsMemoryModel(MemoryOperatorOptions.eventSettings(this.options), eventProjection());
         }
+        if (rmt()) {
+            rmtConfig();
+        }
+    }
+
+    private boolean rmt() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.RMT;
+    }
+
+    /** The RMT artifact's config (memory type RMT); a missing or bad artifact or backend fails naming its option. */
+    public dev.keymem.models.rmt.RmtConfig rmtConfig() {
+        return RmtArtifact.config(options);
     }
 
     private boolean retention() {
@@ -208,6 +220,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.EVENTS_OPTIONS) {
             copyOne(options, c, o);
         }
+        for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.RMT_OPTIONS) {
+            copyOne(options, c, o);
+        }
         return c;
     }
 
@@ -286,6 +301,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         if (events()) {
             return new EventsMemoryModel(MemoryOperatorOptions.eventSettings(options), eventProjection());
         }
+        if (rmt()) {
+            return RmtArtifact.load(options);
+        }
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
         ModelWeights weights = weights(c, learnedGates());
@@ -309,17 +327,18 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
      * cell, key after key; otherwise a {@link BatchAdvancerProvider} class), as a {@link BatchMemoryModel}
      * (memory type PLAIN) or, with Memory Caching over the cell and the {@link CacheReader} named by
      * {@link MemoryOperatorOptions#BATCH_CACHE_READER} ('cpu' or a {@link CacheReaderProvider} class), a
-     * {@link BatchCachingModel} (memory type CACHING). B'MOJO and STR / CMP are refused.
+     * {@link BatchCachingModel} (memory type CACHING), or the {@link RmtMemoryModel} (memory type RMT, whose
+     * {@link MemoryModel.Rmt#advanceBatch} batches the segment writes). B'MOJO and STR / CMP are refused.
      */
     public MemoryModel createBatched() {
         checkBatched();
-        return buildBatched();
+        return rmt() ? RmtArtifact.load(options) : buildBatched();
     }
 
     /** Fails (with the reason) when the options describe a memory the batched operator cannot advance. */
     void checkBatched() {
         if (bmojo() || retention() || events()) {
-            throw new IllegalArgumentException("the batched operator advances PLAIN and CACHING memories only: "
+            throw new IllegalArgumentException("the batched operator advances PLAIN, CACHING and RMT memories only: "
                     + MemoryOperatorOptions.MEMORY_TYPE.key() + "=" + options.get(MemoryOperatorOptions.MEMORY_TYPE)
                     + " is not supported (use KeyedMemoryFunction)");
         }

@@ -22,13 +22,15 @@ import org.apache.flink.annotation.PublicEvolving;
  * {@link Plain} cell (the key's memory is one {@link CellState}) or {@link Caching} (Memory Caching:
  * a small {@link CachingState} plus cached checkpoints in a {@link CacheStore}) or {@link Bmojo} (a
  * bounded {@link BmojoState} plus a long-term {@link EideticArchive}) or {@link Retention} (STR / CMP: a
- * bounded {@link RetentionState} plus a T3 {@link ArchiveStore}). An instance may keep
+ * bounded {@link RetentionState} plus a T3 {@link ArchiveStore}) or {@link Rmt} (a trained Recurrent Memory
+ * Transformer: memory vectors plus the open segment). An instance may keep
  * scratch buffers (one instance per operator subtask, never shared across threads) but must not
  * carry any key's data from one call to the next.
  */
 @PublicEvolving
 public sealed interface MemoryModel
-        permits MemoryModel.Plain, MemoryModel.Caching, MemoryModel.Bmojo, MemoryModel.Retention, MemoryModel.Events {
+        permits MemoryModel.Plain, MemoryModel.Caching, MemoryModel.Bmojo, MemoryModel.Retention, MemoryModel.Events,
+                MemoryModel.Rmt {
 
     /**
      * Dispatches on the kind of model (the operators bind the matching state to it), so callers need no
@@ -47,6 +49,8 @@ public sealed interface MemoryModel
         R retention(Retention model);
 
         R events(Events model);
+
+        R rmt(Rmt model);
     }
 
     /** Token ids must lie in [0, vocabSize()). */
@@ -150,5 +154,32 @@ public sealed interface MemoryModel
 
         /** The {@code top} best events for a query (vector null: the terms hashed); reads only. */
         EventMemory.Answer query(EventState state, EventStore store, int[] terms, float[] vector, int top);
+    }
+
+    /**
+     * The Recurrent Memory Transformer (docs/rmt.md): a trained transformer whose per-key memory is
+     * {@code m x d} memory vectors plus the open segment's tokens ({@link dev.keymem.models.rmt.RmtState});
+     * a segment runs (writes the memory) when it is full and the next token arrives, so outputs never
+     * depend on record cuts. The read at each token ({@link #valueDim()} floats, one head): the decoder's
+     * next-token logits [vocab], the encoder's class logits [num_labels] of the segment so far.
+     */
+    non-sealed interface Rmt extends MemoryModel {
+        @Override
+        default <R> R accept(Visitor<R> visitor) {
+            return visitor.rmt(this);
+        }
+
+        /** A fresh state holding the trained initial memory. */
+        dev.keymem.models.rmt.RmtState newState();
+
+        /** Advances one key's state over {@code tokenIds} (validated) and writes every token's read into {@code out}. */
+        void advance(dev.keymem.models.rmt.RmtState state, int[] tokenIds, float[] out);
+
+        /**
+         * Advances many keys (distinct states) over their tokens: the same reads and states as
+         * {@link #advance} key by key, with the segments that fill run together, one product per layer
+         * for all keys' ready segments ({@link dev.keymem.models.rmt.Rmt#advanceBatch}).
+         */
+        void advanceBatch(dev.keymem.models.rmt.RmtState[] states, int[][] tokenIds, float[][] outs);
     }
 }

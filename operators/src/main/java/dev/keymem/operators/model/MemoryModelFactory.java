@@ -21,7 +21,8 @@ public interface MemoryModelFactory extends Serializable {
 
     /**
      * The model the options describe for the batched operator: a {@link BatchMemoryModel} (plain memory)
-     * or a {@link BatchCachingModel} (Memory Caching); other memory types fail now, with the reason.
+     * or a {@link BatchCachingModel} (Memory Caching) or an {@link RmtMemoryModel} (RMT); other memory types fail
+     * now, with the reason.
      */
     static MemoryModelFactory batchedFromOptions(ReadableConfig options) {
         ConfiguredModelFactory f = new ConfiguredModelFactory(options);
