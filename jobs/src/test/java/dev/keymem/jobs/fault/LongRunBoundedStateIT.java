@@ -114,6 +114,12 @@ class LongRunBoundedStateIT {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, ContextEvent, JobOutput>(op, e -> e.user,
                 Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        // The archive grows by design (written once per event, never read by ordinary events), so the whole
+        // state outgrows the harness's memory-backed checkpoint storage: snapshot to files under target/.
+        java.nio.file.Path snapshots = java.nio.file.Files.createTempDirectory(
+                java.nio.file.Path.of("target"), "longrun-snapshots");
+        h.setCheckpointStorage(new org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage(
+                snapshots.toUri()));
         h.open();
         Random rnd = new Random(2);
         List<Long> sizes = new ArrayList<>();
