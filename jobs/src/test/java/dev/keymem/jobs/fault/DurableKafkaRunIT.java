@@ -112,30 +112,6 @@ class DurableKafkaRunIT {
         }
     }
 
-    /** Each key's outputs in order (keys' interleaving on the topic depends on the subtasks' timing). */
-    static Map<String, List<String>> byKey(List<String> outputs) {
-        Map<String, List<String>> m = new java.util.TreeMap<>();
-        for (String o : outputs) {
-            m.computeIfAbsent(o.substring(0, o.indexOf(' ')), k -> new ArrayList<>()).add(o);
-        }
-        return m;
-    }
-
-    static void compare(String scenario, int failures, List<String> ref, List<String> got, List<String> refDead,
-                        List<String> dead) {
-        long duplicates = got.size() - got.stream().distinct().count()
-                + dead.size() - dead.stream().distinct().count();
-        long losses = ref.stream().filter(r -> !got.contains(r)).count()
-                + refDead.stream().filter(r -> !dead.contains(r)).count();
-        System.out.printf("[fault-suite] %s: failures injected %d, records in %d, outputs %d (uninterrupted %d), "
-                        + "dead letters %d (uninterrupted %d), duplicates %d, losses %d%n", scenario, failures, records,
-                got.size(), ref.size(), dead.size(), refDead.size(), duplicates, losses);
-        assertEquals(0, duplicates, scenario + ": duplicates");
-        assertEquals(0, losses, scenario + ": losses");
-        assertEquals(byKey(ref), byKey(got), scenario + ": outputs bit for bit, in order per key");
-        assertEquals(byKey(refDead), byKey(dead), scenario + ": dead letters bit for bit");
-    }
-
     /**
      * An unbounded run is killed (SIGKILL) once results are committed; a second JVM resumes from the retained
      * checkpoint and is stopped by SIGTERM (as by Ctrl-C: stop with savepoint, exit 0, no temporary files
@@ -187,7 +163,7 @@ class DurableKafkaRunIT {
         String third = Files.readString(log3);
         assertTrue(third.contains("resuming from " + chk.toAbsolutePath().resolve("savepoints")), third);
         System.out.printf("[fault-suite] SIGKILL after %d outputs, SIGTERM after %d%n", afterKill, afterStop);
-        compare("SIGKILL + --resume, SIGTERM (stop with savepoint) + --resume", 2, ref, committed("dur-killed"),
-                refDead, committed("dur-dlq-killed"));
+        FaultSuiteIT.compare("SIGKILL + --resume, SIGTERM (stop with savepoint) + --resume", 2, records, ref,
+                committed("dur-killed"), refDead, committed("dur-dlq-killed"));
     }
 }
