@@ -135,22 +135,25 @@ public final class KeyedNoveltyMemory {
 
     /**
      * Gives the current key a memory made of an older state layout's parts (a migration): {@code fading} as
-     * its fading cell (its position = the items seen), {@code retention} as its retention tier's state when
-     * the tier runs (a fresh one seeded by the key's hash when null; dropped when the tier is off), and no
-     * eidetic entries.
+     * its fading cell when its shape is this memory's (else a fresh cell at {@code fading}'s position: the
+     * fading memory forgets within about 1 / (1 - decay) items anyway), {@code retention} as its retention
+     * tier's state when the tier runs and the shapes agree (else a fresh one seeded by the key's hash;
+     * dropped when the tier is off), and no eidetic entries.
      */
     public void adopt(String key, dev.keymem.models.cells.CellState fading,
                       dev.keymem.models.retention.RetentionState retention) throws Exception {
-        if (fading.data().length != model.stateSize()) {
-            throw new IllegalArgumentException("the adopted fading cell has " + fading.data().length
-                    + " floats, expected " + model.stateSize() + " (" + MemoryOperatorOptions.NOVELTY_DIMENSION.key()
-                    + "=" + model.dimension() + ")");
+        NoveltyState fresh = model.newState(key.hashCode());
+        dev.keymem.models.cells.CellState cell = fresh.cell();
+        if (fading.data().length == cell.data().length) {
+            cell = fading.copy();
+        } else {
+            cell.setPosition(fading.position());
         }
-        dev.keymem.models.retention.RetentionState r = null;
-        if (model.retains()) {
-            r = retention != null ? retention : model.newState(key.hashCode()).retention();
+        dev.keymem.models.retention.RetentionState r = fresh.retention();
+        if (r != null && retention != null && retention.cell().data().length == r.cell().data().length) {
+            r = retention;
         }
-        state.update(new NoveltyState(fading.copy(), new long[0], new float[0], r));
+        state.update(new NoveltyState(cell, new long[0], new float[0], r));
     }
 
     /**

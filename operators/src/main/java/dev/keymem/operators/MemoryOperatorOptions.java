@@ -521,8 +521,15 @@ public final class MemoryOperatorOptions {
     public static final ConfigOption<Integer> NOVELTY_DIMENSION = ConfigOptions.key("keymem.novelty.dimension")
             .intType()
             .defaultValue(64)
-            .withDescription("D, the length of an item's vector (one item = one token, q = k = v = the unit vector); "
-                    + "the fading cell is D x D floats, the hot state's main part (4 * D * D bytes).");
+            .withDescription("D, the length of an item's vector.");
+
+    public static final ConfigOption<Integer> NOVELTY_CELL_DIM = ConfigOptions.key("keymem.novelty.cell-dim")
+            .intType()
+            .defaultValue(0)
+            .withDescription("d_c, the fading cell's width; 0 = D. The cell is d_c x d_c floats, the hot state's main "
+                    + "part (4 * d_c^2 bytes): below D an item is projected by a fixed seeded Gaussian matrix (one "
+                    + "token, q = k = v = the projected unit vector), which keeps innovations of distinct items apart "
+                    + "up to the projection's distortion.");
 
     public static final ConfigOption<Float> NOVELTY_BETA = ConfigOptions.key("keymem.novelty.beta")
             .floatType()
@@ -551,18 +558,20 @@ public final class MemoryOperatorOptions {
             .booleanType()
             .defaultValue(false)
             .withDescription("Runs the STR / CMP retention tier too (settings keymem.retention.window, block, "
-                    + "retained-cap, compressed-slots, sinks, weights; scale 1/sqrt(D); no T3 archive): its retained "
+                    + "retained-cap, compressed-slots, sinks, weights; scale 1/sqrt(d_c); no T3 archive): its retained "
                     + "tier ranks recent items by retention probability. It keeps its windows of vectors in the hot "
                     + "state (tens of kB per key at D = 64), so turn it on only where a ranking is needed.");
 
     /** Every novelty memory option (keymem.novelty.*). */
     public static final java.util.List<ConfigOption<?>> NOVELTY_OPTIONS = java.util.List.of(NOVELTY_DIMENSION,
-            NOVELTY_BETA, NOVELTY_DECAY, NOVELTY_EIDETIC_CAPACITY, NOVELTY_THRESHOLD, NOVELTY_RETENTION);
+            NOVELTY_CELL_DIM, NOVELTY_BETA, NOVELTY_DECAY, NOVELTY_EIDETIC_CAPACITY, NOVELTY_THRESHOLD, NOVELTY_RETENTION);
 
     /** The novelty memory settings the options describe; a bad value fails naming keymem.novelty.*. */
     public static dev.keymem.models.novelty.NoveltySettings noveltySettings(ReadableConfig o) {
         try {
-            return new dev.keymem.models.novelty.NoveltySettings(o.get(NOVELTY_DIMENSION), o.get(NOVELTY_BETA),
+            int cell = o.get(NOVELTY_CELL_DIM);
+            return new dev.keymem.models.novelty.NoveltySettings(o.get(NOVELTY_DIMENSION),
+                    cell == 0 ? o.get(NOVELTY_DIMENSION) : cell, o.get(NOVELTY_BETA),
                     o.get(NOVELTY_DECAY), o.get(NOVELTY_EIDETIC_CAPACITY), o.get(NOVELTY_THRESHOLD));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("keymem.novelty.*: " + e.getMessage(), e);

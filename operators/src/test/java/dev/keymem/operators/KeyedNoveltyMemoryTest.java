@@ -185,6 +185,27 @@ class KeyedNoveltyMemoryTest {
         }
     }
 
+    @Test
+    void aNarrowerCellProjectsTheItemsAndKeepsDistinctItemsApart() throws Exception {
+        Configuration c = options(4, 0.5f, false);
+        c.set(MemoryOperatorOptions.NOVELTY_CELL_DIM, 8);
+        MemoryModel.Novelty m = NoveltyMemory.model(MemoryModelFactory.fromOptions(c));
+        NoveltyState st = m.newState(1);
+        NoveltyStore store = NoveltyStore.inMemory();
+        List<float[]> xs = items(2000, 13);
+        float repeatMax = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            NoveltyWrite w = m.write(st, store, xs.get(i), 0, null);
+            if (i > 0 && java.util.Arrays.equals(xs.get(i), xs.get(i - 1))) {
+                repeatMax = Math.max(repeatMax, w.innovation()); // an item right after itself is well predicted
+            }
+        }
+        assertEquals(8 + 4 + 4 * 8 * 8 + 4 + 12 * st.eideticCount() + 1, NoveltyStatePiece.payloadBytes(st));
+        assertTrue(repeatMax < 0.75f, "repeat innovation " + repeatMax);
+        c.set(MemoryOperatorOptions.NOVELTY_CELL_DIM, D + 1);
+        assertThrows(IllegalArgumentException.class, () -> MemoryModelFactory.fromOptions(c));
+    }
+
     /** Emits "key position innovation admitted evicted [retained]" per item; items are "key:seed". */
     static final class Probe extends KeyedProcessFunction<String, String, String> {
         private final Configuration options;

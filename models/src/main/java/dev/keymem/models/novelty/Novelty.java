@@ -19,7 +19,8 @@ import java.util.Objects;
  * (that is a {@link NoveltyState} plus a {@link NoveltyStore}), so one instance serves every key; one
  * instance per thread (the cells keep scratch buffers).
  *
- * <p><b>One item</b> x (D floats, made a unit vector; one token, one head, q = k = v = x):
+ * <p><b>One item</b> v (D floats): x = P v / ||P v|| (P: d_c x D, entries N(0, 1) drawn from a fixed seed, when
+ * d_c &lt; D; x = v / ||v|| when d_c = D); one token, one head, q = k = v = x:
  * <ol>
  *   <li>innovation e = ||x - a S^T x||, with S the fading cell (gated delta rule) before the item and
  *       a = decay, the item's own decay: exactly B'MOJO's innovation for this cell;</li>
@@ -40,6 +41,8 @@ public final class Novelty {
     private final MemoryCell cell;
     private final TieredRetention retention;
     private final int d;
+    private final int c;
+    private final float[] projection;
     private final float[] beta;
     private final float[] g;
     private final float[] out;
@@ -52,13 +55,25 @@ public final class Novelty {
     public Novelty(NoveltySettings settings, RetentionSettings retention) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.d = settings.dimension();
-        CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 1, d, d, 64);
+        this.c = settings.cellDim();
+        this.projection = c < d ? projection(c, d) : null;
+        CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 1, c, c, 64);
         this.cell = Cells.recurrent(spec);
         this.retention = retention == null ? null : new TieredRetention(Cells.recurrent(spec), retention);
         this.beta = new float[] {settings.beta()};
         this.g = new float[] {(float) Math.log(settings.decay())};
-        this.out = new float[d];
-        this.x = new float[d];
+        this.out = new float[c];
+        this.x = new float[c];
+    }
+
+    /** The fixed projection (d_c x D, row-major): N(0, 1) entries from one seed, the same in every release. */
+    static float[] projection(int rows, int cols) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(0x6e6f76656c7479L);
+        float[] p = new float[rows * cols];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) r.nextGaussian();
+        }
+        return p;
     }
 
     public NoveltySettings settings() {
@@ -90,16 +105,29 @@ public final class Novelty {
                     + cell.stateSize());
         }
         double n = 0;
-        for (float v : vector) {
-            n += (double) v * v;
+        if (projection == null) {
+            for (int i = 0; i < d; i++) {
+                x[i] = vector[i];
+            }
+        } else {
+            for (int i = 0; i < c; i++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += (double) projection[i * d + j] * vector[j];
+                }
+                x[i] = (float) s;
+            }
+        }
+        for (int i = 0; i < c; i++) {
+            n += (double) x[i] * x[i];
         }
         double inv = n > 0 ? 1.0 / Math.sqrt(n) : 0;
-        for (int i = 0; i < d; i++) {
-            x[i] = (float) (vector[i] * inv);
+        for (int i = 0; i < c; i++) {
+            x[i] = (float) (x[i] * inv);
         }
         long p = st.position();
         float e = innovation(st.cell().data());
-        TokenChunk chunk = new TokenChunk(1, 1, d, d, x, x, x, beta, g);
+        TokenChunk chunk = new TokenChunk(1, 1, c, c, x, x, x, beta, g);
         cell.forward(st.cell(), chunk, out);
         if (retention != null) {
             if (st.retention() == null) {
@@ -141,10 +169,10 @@ public final class Novelty {
     private float innovation(float[] s) {
         double a = settings.decay();
         double sq = 0;
-        for (int j = 0; j < d; j++) {
+        for (int j = 0; j < c; j++) {
             double pj = 0;
-            for (int i = 0; i < d; i++) {
-                pj += (double) s[i * d + j] * x[i];
+            for (int i = 0; i < c; i++) {
+                pj += (double) s[i * c + j] * x[i];
             }
             double r = x[j] - a * pj;
             sq += r * r;

@@ -77,7 +77,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
 
     /**
      * The novelty memory's retention tier (keymem.novelty.retention), or null: the keymem.retention.* tiers at
-     * scale 1/sqrt(D), without the T3 archive; a bad value fails naming its option.
+     * scale 1/sqrt(d_c), without the T3 archive; a bad value fails naming its option.
      */
     public RetentionSettings noveltyRetention() {
         if (!options.get(MemoryOperatorOptions.NOVELTY_RETENTION)) {
@@ -94,7 +94,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 "must be at least " + MemoryOperatorOptions.RETENTION_BLOCK.key() + "=" + block);
         require(retained >= 0, MemoryOperatorOptions.RETENTION_RETAINED_CAP, retained, "must be >= 0");
         require(slots >= 0, MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS, slots, "must be >= 0");
-        int d = options.get(MemoryOperatorOptions.NOVELTY_DIMENSION);
+        int d = MemoryOperatorOptions.noveltySettings(options).cellDim();
         return new RetentionSettings(sinks, window, block, retained, slots, 0, 0, (float) (1.0 / Math.sqrt(d)),
                 weights());
     }

@@ -35,12 +35,12 @@ public final class NoveltyMemoryModel implements MemoryModel.Novelty {
 
     @Override
     public int valueDim() {
-        return memory.settings().dimension();
+        return memory.settings().cellDim();
     }
 
     @Override
     public int stateSize() {
-        return memory.settings().dimension() * memory.settings().dimension();
+        return memory.settings().cellDim() * memory.settings().cellDim();
     }
 
     @Override
