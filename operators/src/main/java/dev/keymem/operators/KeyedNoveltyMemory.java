@@ -36,8 +36,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * <ul>
  *   <li>{@value #STATE} (ValueState, {@link NoveltyStateSerializer}): the D x D fading cell, the eidetic index
  *       (12 bytes an entry) and, with the retention tier on, its bounded tiers. Read and written once per
- *       item; its size does not grow with the key's history (4 * D * D + 12 * capacity + 40 bytes without the
- *       retention tier: 16.8 kB at the defaults);</li>
+ *       item; its size does not grow with the key's history (4 * d_c^2 + 12 * capacity + 35 bytes without the
+ *       retention tier: at most 17.2 kB at the defaults, d_c = D = 64);</li>
  *   <li>{@value #EIDETIC} (MapState position to {@link NoveltyEntry}): the eidetic entries with their item id
  *       and payload, written once when admitted, removed when evicted; an ordinary item touches no row.</li>
  * </ul>
