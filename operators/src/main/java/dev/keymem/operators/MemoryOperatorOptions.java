@@ -78,6 +78,19 @@ public final class MemoryOperatorOptions {
                     + "the key's state and all its MapState entries (cached checkpoints, archive) together (per-entry state TTL would expire "
                     + "old checkpoints of a key that is still active).");
 
+    public static final ConfigOption<Integer> STATE_CACHE_KEYS = ConfigOptions.key("keymem.state.cache.keys")
+            .intType()
+            .defaultValue(4096)
+            .withDescription("Keys per subtask whose deserialized memory the keyed memory operator keeps in the "
+                    + "heap between records (least recently used evicted), so that a hot key's record neither "
+                    + "reads nor writes its state through RocksDB. Cached states are written back to keyed state "
+                    + "on eviction and before every checkpoint or savepoint: checkpoints hold what an uncached "
+                    + "operator would have written. Heap cost: keys x one key's state (a plain memory: heads x "
+                    + "key_dim x value_dim x 4 bytes). 0 disables it. Applies to the operator built by "
+                    + "KeyedMemoryFunction.apply / operator() on the RocksDB backend (the HashMap backend keeps "
+                    + "objects already); not to PLAIN memories with keymem.state.ttl (Flink state TTL stamps "
+                    + "writes when they reach the backend).");
+
     public static final ConfigOption<Integer> MAX_TOKENS_PER_RECORD = ConfigOptions.key("keymem.record.max-tokens")
             .intType()
             .defaultValue(4096)

@@ -165,7 +165,7 @@ final class OperatorTestSupport {
         }
         MockEnvironment mock = env.build();
         KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), r -> r.key, Types.STRING,
+                new KeyedOneInputStreamOperatorTestHarness<>(fn.operator(), r -> r.key, Types.STRING,
                         mock);
         h.setStateBackend(stateBackend(b));
         if (restore != null) {
@@ -263,6 +263,9 @@ final class OperatorTestSupport {
                                       org.apache.flink.api.common.state.ValueStateDescriptor<CellState> online,
                                       Iterable<String> keys) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
+        if (h.getOperator() instanceof KeyedMemoryOperator op && op.cache() != null) {
+            op.cache().flush(); // what the next checkpoint would hold
+        }
         var backend = h.getOperator().getKeyedStateBackend();
         for (String k : keys) {
             h.getOperator().setCurrentKey(k);

@@ -1,0 +1,119 @@
+package dev.keymem.operators;
+
+import static dev.keymem.operators.KeyedMemoryFunctionTest.assertReadoutBitwise;
+import static dev.keymem.operators.OperatorTestSupport.open;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.operators.MemoryOperatorOptions.MemoryType;
+import dev.keymem.operators.OperatorTestSupport.Backend;
+import dev.keymem.operators.OperatorTestSupport.Opened;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The keyed memory operator's hot-state cache on RocksDB (harness, real backend): a full cache at the
+ * snapshot restores bit for bit, evictions write back under the evicted key, the backend holds after
+ * a write-back exactly what the direct model holds, TTL timers clear cached keys, the HashMap backend
+ * and {@code 0} run without it.
+ */
+class HotStateCacheTest {
+
+    static Configuration options(MemoryType type, int cacheKeys) {
+        Configuration c = OperatorTestSupport.options(type);
+        c.set(MemoryOperatorOptions.STATE_CACHE_KEYS, cacheKeys);
+        return c;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
+    void aFullCacheAtTheSnapshotRestoresBitForBit(MemoryType type) throws Exception {
+        Configuration opts = options(type, 3);
+        if (type != MemoryType.PLAIN) {
+            opts.set(MemoryOperatorOptions.STATE_TTL, Duration.ofHours(1)); // the TTL's last write is cached too
+        }
+        List<TokenRecord> records = OperatorTestSupport.interleaved(7, 30, 11);
+        int cut = records.size() / 2;
+
+        Opened whole = open(Backend.ROCKSDB, opts);
+        OperatorTestSupport.feed(whole, records);
+        List<MemoryReadout> expected = whole.harness.extractOutputValues();
+        whole.harness.close();
+
+        Opened first = open(Backend.ROCKSDB, opts);
+        OperatorTestSupport.feed(first, records.subList(0, cut));
+        HotStateCache cache = ((KeyedMemoryOperator) first.harness.getOperator()).cache();
+        assertNotNull(cache, "no cache on RocksDB");
+        assertEquals(3, cache.size(), "the cache is not full at the snapshot");
+        assertTrue(cache.evictions() > 0 && cache.hits() > 0, "evictions " + cache.evictions() + ", hits " + cache.hits());
+        List<MemoryReadout> got = new ArrayList<>(first.harness.extractOutputValues());
+        OperatorSubtaskState snapshot = first.harness.snapshot(1L, 1L);
+        // records after the snapshot change cached states in place; the snapshot must not see them
+        OperatorTestSupport.feed(first, records.subList(cut, cut + 20));
+        first.harness.close(); // a failure: the cache's later changes are lost
+
+        Opened second = open(Backend.ROCKSDB, opts, snapshot, null);
+        OperatorTestSupport.feed(second, records.subList(cut, records.size()));
+        got.addAll(second.harness.extractOutputValues());
+        second.harness.close();
+
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertReadoutBitwise(expected.get(i), got.get(i));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
+    void keyedStateAfterWriteBackEqualsTheDirectModel(MemoryType type) throws Exception {
+        Configuration opts = options(type, 2);
+        List<TokenRecord> records = OperatorTestSupport.interleaved(5, 20, 5);
+        Opened o = open(Backend.ROCKSDB, opts);
+        OperatorTestSupport.feed(o, records);
+        Set<String> keys = new TreeSet<>();
+        records.forEach(r -> keys.add(r.key));
+        assertEquals(OperatorTestSupport.directStates(opts, records), OperatorTestSupport.states(o, keys));
+        o.harness.close();
+    }
+
+    @Test
+    void ttlTimersClearCachedKeys() throws Exception {
+        Configuration opts = options(MemoryType.CACHING, 8);
+        opts.set(MemoryOperatorOptions.STATE_TTL, Duration.ofMillis(100));
+        Opened o = open(Backend.ROCKSDB, opts);
+        o.harness.setProcessingTime(0);
+        o.harness.processElement(new TokenRecord("a", new int[] {1, 2, 3}), 0L);
+        o.harness.processElement(new TokenRecord("b", new int[] {4, 5, 6}), 0L);
+        o.harness.setProcessingTime(60);
+        o.harness.processElement(new TokenRecord("b", new int[] {7}), 0L);
+        o.harness.setProcessingTime(130); // a expired (written at 0); b lives until 160
+        o.harness.processElement(new TokenRecord("a", new int[] {8}), 0L);
+        o.harness.processElement(new TokenRecord("b", new int[] {9}), 0L);
+        List<MemoryReadout> outs = o.harness.extractOutputValues();
+        assertEquals(0L, outs.get(3).startPosition, "a's memory outlived its TTL in the cache");
+        assertEquals(4L, outs.get(4).startPosition, "b's memory was lost");
+        o.harness.close();
+    }
+
+    @Test
+    void noCacheOnHashMapOrWhenDisabled() throws Exception {
+        Opened heap = open(Backend.HASHMAP, options(MemoryType.PLAIN, 16));
+        heap.harness.processElement(new TokenRecord("a", new int[] {1}), 0L);
+        assertNull(((KeyedMemoryOperator) heap.harness.getOperator()).cache());
+        heap.harness.close();
+        Opened off = open(Backend.ROCKSDB, options(MemoryType.PLAIN, 0));
+        off.harness.processElement(new TokenRecord("a", new int[] {1}), 0L);
+        assertNull(((KeyedMemoryOperator) off.harness.getOperator()).cache());
+        off.harness.close();
+    }
+}
