@@ -73,6 +73,57 @@ class HotStateCacheTest {
         }
     }
 
+    /** A full cache at the snapshot, restored at parallelism 2 (key groups split): each key continues bit for bit. */
+    @Test
+    void aFullCacheAtTheSnapshotRescalesBitForBit() throws Exception {
+        Configuration opts = options(MemoryType.CACHING, 3);
+        opts.set(MemoryOperatorOptions.STATE_TTL, Duration.ofHours(1));
+        List<TokenRecord> records = OperatorTestSupport.interleaved(9, 20, 13);
+        int cut = records.size() / 2;
+        Opened whole = open(Backend.ROCKSDB, opts);
+        OperatorTestSupport.feed(whole, records);
+        java.util.Map<String, List<MemoryReadout>> expected = OperatorTestSupport.byKey(whole.harness.extractOutputValues());
+        whole.harness.close();
+
+        Opened first = open(Backend.ROCKSDB, opts);
+        OperatorTestSupport.feed(first, records.subList(0, cut));
+        assertEquals(3, ((KeyedMemoryOperator) first.harness.getOperator()).cache().size());
+        List<MemoryReadout> got = new ArrayList<>(first.harness.extractOutputValues());
+        OperatorSubtaskState snapshot = first.harness.snapshot(1L, 1L);
+        first.harness.close();
+
+        int parallelism = 2;
+        List<org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout>>
+                subtasks = new ArrayList<>();
+        for (int i = 0; i < parallelism; i++) {
+            var h = new org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<>(
+                    KeyedMemoryFunction.fromOptions(opts).operator(), (TokenRecord r) -> r.key,
+                    org.apache.flink.api.common.typeinfo.Types.STRING, 128, parallelism, i);
+            h.setStateBackend(OperatorTestSupport.stateBackend(Backend.ROCKSDB));
+            h.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    snapshot, 128, 1, parallelism, i));
+            h.open();
+            subtasks.add(h);
+        }
+        for (TokenRecord r : records.subList(cut, records.size())) {
+            int i = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(r.key, 128,
+                    parallelism);
+            subtasks.get(i).processElement(r, 0L);
+        }
+        for (var h : subtasks) {
+            got.addAll(h.extractOutputValues());
+            h.close();
+        }
+        java.util.Map<String, List<MemoryReadout>> byKey = OperatorTestSupport.byKey(got);
+        assertEquals(expected.keySet(), byKey.keySet());
+        for (String k : expected.keySet()) {
+            assertEquals(expected.get(k).size(), byKey.get(k).size(), k);
+            for (int i = 0; i < expected.get(k).size(); i++) {
+                assertReadoutBitwise(expected.get(k).get(i), byKey.get(k).get(i));
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
     void keyedStateAfterWriteBackEqualsTheDirectModel(MemoryType type) throws Exception {
