@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
 /**
  * The deserialized values of a keyed operator's {@link ValueState}s for its most recently used keys, so
@@ -62,6 +64,41 @@ final class HotStateCache {
         this.capacity = capacity;
         this.keys = keys;
         this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, true);
+    }
+
+    /**
+     * A cache of {@code capacity} keys for {@code operator}'s keyed state (its key context), or null when
+     * {@code capacity} is 0 or the operator's backend does not copy values on update (only RocksDB does).
+     */
+    static HotStateCache forOperator(int capacity, AbstractStreamOperator<?> operator) {
+        if (capacity <= 0 || !serializesOnUpdate(operator.getKeyedStateBackend())) {
+            return null;
+        }
+        return new HotStateCache(capacity, new KeyContext() {
+            @Override
+            public Object currentKey() {
+                return operator.getCurrentKey();
+            }
+
+            @Override
+            public void setCurrentKey(Object key) {
+                operator.setCurrentKey(key);
+            }
+        });
+    }
+
+    /** True for backends that copy a value into their own storage on update (RocksDB), where caching is safe. */
+    static boolean serializesOnUpdate(KeyedStateBackend<?> backend) {
+        try {
+            return backend instanceof org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
+        } catch (LinkageError e) {
+            return false; // the RocksDB backend is not on the classpath: not in use
+        }
+    }
+
+    /** {@code state} through {@code cache}, or {@code state} itself when there is no cache. */
+    static <T> ValueState<T> wrap(HotStateCache cache, ValueState<T> state) {
+        return cache == null ? state : cache.wrap(state);
     }
 
     /** A view of {@code state} through the cache; all wraps come before the first access. */

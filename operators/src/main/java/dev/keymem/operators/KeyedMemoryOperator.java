@@ -1,7 +1,6 @@
 package dev.keymem.operators;
 
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
@@ -28,19 +27,8 @@ final class KeyedMemoryOperator extends KeyedProcessOperator<String, TokenRecord
     @Override
     public void open() throws Exception {
         KeyedMemoryFunction fn = (KeyedMemoryFunction) userFunction;
-        int keys = fn.cacheKeys();
-        if (keys > 0 && serializesOnUpdate(getKeyedStateBackend())) {
-            cache = new HotStateCache(keys, new HotStateCache.KeyContext() {
-                @Override
-                public Object currentKey() {
-                    return getCurrentKey();
-                }
-
-                @Override
-                public void setCurrentKey(Object key) {
-                    KeyedMemoryOperator.this.setCurrentKey(key);
-                }
-            });
+        cache = HotStateCache.forOperator(fn.cacheKeys(), this);
+        if (cache != null) {
             fn.useCache(cache);
         }
         super.open(); // opens the function, which wraps its value states through the cache
@@ -67,12 +55,4 @@ final class KeyedMemoryOperator extends KeyedProcessOperator<String, TokenRecord
         return cache;
     }
 
-    /** True for backends that copy a value into their own storage on update (RocksDB), where caching is safe. */
-    static boolean serializesOnUpdate(KeyedStateBackend<?> backend) {
-        try {
-            return backend instanceof org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
-        } catch (LinkageError e) {
-            return false; // the RocksDB backend is not on the classpath: not in use
-        }
-    }
 }

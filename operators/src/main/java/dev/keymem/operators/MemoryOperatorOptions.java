@@ -86,8 +86,8 @@ public final class MemoryOperatorOptions {
                     + "reads nor writes its state through RocksDB. Cached states are written back to keyed state "
                     + "on eviction and before every checkpoint or savepoint: checkpoints hold what an uncached "
                     + "operator would have written. Heap cost: keys x one key's state (a plain memory: heads x "
-                    + "key_dim x value_dim x 4 bytes). 0 disables it. Applies to the operator built by "
-                    + "KeyedMemoryFunction.apply / operator() on the RocksDB backend (the HashMap backend keeps "
+                    + "key_dim x value_dim x 4 bytes). 0 disables it. Applies to the operators built by "
+                    + "KeyedMemoryFunction.apply / operator() and BatchedMemoryOperator on the RocksDB backend (the HashMap backend keeps "
                     + "objects already); not to PLAIN memories with keymem.state.ttl (Flink state TTL stamps "
                     + "writes when they reach the backend).");
 

@@ -124,6 +124,44 @@ class HotStateCacheTest {
         }
     }
 
+    /** The batched operator (2 keys per step) with a cache of 3 keys, full at the checkpoint: restores bit for bit. */
+    @ParameterizedTest
+    @EnumSource(value = MemoryType.class, names = {"PLAIN", "CACHING"})
+    void theBatchedOperatorsFullCacheAtTheCheckpointRestoresBitForBit(MemoryType type) throws Exception {
+        Configuration opts = options(type, 3);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_KEYS, 2);
+        opts.set(MemoryOperatorOptions.BATCH_MAX_DELAY, Duration.ofHours(1));
+        List<TokenRecord> records = OperatorTestSupport.interleaved(7, 20, 17);
+        int cut = records.size() / 2;
+        BatchedMemoryOperatorTest.Batched whole = new BatchedMemoryOperatorTest.Batched(Backend.ROCKSDB, opts, null);
+        whole.feedToEnd(records);
+        List<MemoryReadout> expected = whole.outputs();
+        whole.harness.close();
+
+        BatchedMemoryOperatorTest.Batched first = new BatchedMemoryOperatorTest.Batched(Backend.ROCKSDB, opts, null);
+        first.feed(records.subList(0, cut));
+        OperatorSubtaskState snapshot = first.checkpoint(1L);
+        HotStateCache cache = ((BatchedMemoryOperator) first.harness.getOperator()).cache();
+        assertEquals(3, cache.size(), "the cache is not full at the checkpoint");
+        assertTrue(cache.evictions() > 0);
+        List<MemoryReadout> got = new ArrayList<>(first.outputs());
+        first.feed(records.subList(cut, cut + 20));
+        first.harness.close();
+        BatchedMemoryOperatorTest.Batched second = new BatchedMemoryOperatorTest.Batched(Backend.ROCKSDB, opts, snapshot);
+        second.feedToEnd(records.subList(cut, records.size()));
+        got.addAll(second.outputs());
+        second.harness.close();
+        java.util.Map<String, List<MemoryReadout>> e = OperatorTestSupport.byKey(expected);
+        java.util.Map<String, List<MemoryReadout>> g = OperatorTestSupport.byKey(got);
+        assertEquals(e.keySet(), g.keySet());
+        for (String k : e.keySet()) {
+            assertEquals(e.get(k).size(), g.get(k).size(), k);
+            for (int i = 0; i < e.get(k).size(); i++) {
+                assertReadoutBitwise(e.get(k).get(i), g.get(k).get(i));
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
     void keyedStateAfterWriteBackEqualsTheDirectModel(MemoryType type) throws Exception {

@@ -263,8 +263,10 @@ final class OperatorTestSupport {
                                       org.apache.flink.api.common.state.ValueStateDescriptor<CellState> online,
                                       Iterable<String> keys) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (h.getOperator() instanceof KeyedMemoryOperator op && op.cache() != null) {
-            op.cache().flush(); // what the next checkpoint would hold
+        HotStateCache cache = h.getOperator() instanceof KeyedMemoryOperator k ? k.cache()
+                : h.getOperator() instanceof BatchedMemoryOperator b ? b.cache() : null;
+        if (cache != null) {
+            cache.flush(); // what the next checkpoint would hold
         }
         var backend = h.getOperator().getKeyedStateBackend();
         for (String k : keys) {
