@@ -134,6 +134,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     private final int maxHeldStates;
     private final boolean mergeRecords;
     private final int cacheKeys;
+    private final long cacheBytes;
 
     private transient MemoryModel model;
     private transient BatchKeyMemory<Object> memory;
@@ -158,6 +159,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         this.maxTokensPerRecord = RecordValidator.maxTokens(options);
         this.maxKeys = options.get(MemoryOperatorOptions.BATCH_MAX_KEYS);
         this.cacheKeys = Math.max(0, options.get(MemoryOperatorOptions.STATE_CACHE_KEYS));
+        this.cacheBytes = options.get(MemoryOperatorOptions.STATE_CACHE_MAX_BYTES).getBytes();
         this.maxBatchTokens = options.get(MemoryOperatorOptions.BATCH_MAX_TOKENS);
         Duration delay = options.get(MemoryOperatorOptions.BATCH_MAX_DELAY);
         if (ttl.isNegative()) {
@@ -201,6 +203,9 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         super.open();
         model = modelFactory.create();
         cache = HotStateCache.forOperator(cacheKeys, this);
+        if (cache != null) {
+            cache.limit(cacheBytes, 4L * model.stateSize());
+        }
         if (model instanceof BatchCachingModel c) {
             memory = (BatchKeyMemory<Object>) (BatchKeyMemory<?>) new BatchKeyMemory.Caching(
                     HotStateCache.wrap(cache, getRuntimeContext().getState(KeyedMemoryFunction.cachingDescriptor())),

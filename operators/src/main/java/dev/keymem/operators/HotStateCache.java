@@ -45,7 +45,7 @@ final class HotStateCache {
     private static final byte LOADED = 1;
     private static final byte DIRTY = 2;
 
-    private final int capacity;
+    private int capacity;
     private final KeyContext keys;
     private final List<ValueState<Object>> backing = new ArrayList<>();
     /** Access order: the eldest entry is the least recently used key. */
@@ -94,6 +94,17 @@ final class HotStateCache {
         } catch (LinkageError e) {
             return false; // the RocksDB backend is not on the classpath: not in use
         }
+    }
+
+    /**
+     * Lowers the capacity to what {@code budgetBytes} holds at {@code bytesPerKey} (at least one key);
+     * before the first access only.
+     */
+    void limit(long budgetBytes, long bytesPerKey) {
+        if (sealed) {
+            throw new IllegalStateException("limit after the cache was used");
+        }
+        capacity = (int) Math.max(1, Math.min(capacity, budgetBytes / Math.max(1, bytesPerKey)));
     }
 
     /** {@code state} through {@code cache}, or {@code state} itself when there is no cache. */

@@ -123,6 +123,7 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     private final boolean emitEvents;
     private final long retentionSeed;
     private final int cacheKeys;
+    private final long cacheBytes;
 
     private transient MemoryModel model;
     private transient KeyMemory memory;
@@ -139,6 +140,7 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         this.retentionSeed = options.get(MemoryOperatorOptions.RETENTION_SEED);
         this.maxTokens = RecordValidator.maxTokens(options);
         this.cacheKeys = options.get(MemoryOperatorOptions.STATE_CACHE_KEYS);
+        this.cacheBytes = options.get(MemoryOperatorOptions.STATE_CACHE_MAX_BYTES).getBytes();
         if (cacheKeys < 0) {
             throw new IllegalArgumentException(MemoryOperatorOptions.STATE_CACHE_KEYS.key() + " must not be negative: "
                     + cacheKeys);
@@ -245,6 +247,9 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = modelFactory.create();
+        if (cache != null) {
+            cache.limit(cacheBytes, 4L * model.stateSize());
+        }
         var rc = getRuntimeContext();
         memory = model.accept(new MemoryModel.Visitor<KeyMemory>() {
             @Override

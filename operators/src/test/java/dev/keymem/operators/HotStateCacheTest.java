@@ -195,6 +195,22 @@ class HotStateCacheTest {
     }
 
     @Test
+    void theByteBudgetBoundsTheKeys() throws Exception {
+        Configuration opts = options(MemoryType.PLAIN, 100);
+        // the small model's state: 2 heads x 6 x 5 floats = 240 bytes; 800 bytes hold 3 keys
+        opts.set(MemoryOperatorOptions.STATE_CACHE_MAX_BYTES, org.apache.flink.configuration.MemorySize.parse("800b"));
+        Opened o = open(Backend.ROCKSDB, opts);
+        for (int k = 0; k < 5; k++) {
+            o.harness.processElement(new TokenRecord("k" + k, new int[] {k}), 0L);
+        }
+        HotStateCache cache = ((KeyedMemoryOperator) o.harness.getOperator()).cache();
+        assertEquals(3, cache.capacity());
+        assertEquals(3, cache.size());
+        assertEquals(2, cache.evictions());
+        o.harness.close();
+    }
+
+    @Test
     void noCacheOnHashMapOrWhenDisabled() throws Exception {
         Opened heap = open(Backend.HASHMAP, options(MemoryType.PLAIN, 16));
         heap.harness.processElement(new TokenRecord("a", new int[] {1}), 0L);
