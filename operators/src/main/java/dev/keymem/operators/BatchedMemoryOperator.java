@@ -103,7 +103,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>Hot state ({@link MemoryOperatorOptions#STATE_CACHE_KEYS}, RocksDB only): as
  * {@link KeyedMemoryFunction}'s, the deserialized value states of the most recently used keys stay in
- * the heap ({@link HotStateCache}) and are written back on eviction and in {@link #snapshotState}.
+ * the heap ({@code HotStateCache}) and are written back on eviction and in {@link #snapshotState}.
  */
 @PublicEvolving
 public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>

@@ -64,7 +64,7 @@ import org.apache.flink.util.OutputTag;
  * <p>Hot state ({@link MemoryOperatorOptions#STATE_CACHE_KEYS}): run through {@link #apply} /
  * {@link #operator()} on RocksDB, the deserialized value states (the memory's bounded state and the TTL's
  * last write) of the subtask's most recently used keys stay in the heap between records and are written
- * back to keyed state on eviction and before every checkpoint or savepoint ({@link HotStateCache}); MapState
+ * back to keyed state on eviction and before every checkpoint or savepoint ({@code HotStateCache}); MapState
  * rows (cached checkpoints, archives) are written through as before. Checkpoints, restores, rescaling
  * and timers see what an uncached operator writes. {@code keyed.process(function)} runs without it.
  *
