@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 /**
  * A {@link KeyedProcessOperator} for a keyed function that holds a {@link KeyedEventMemory} (its
  * {@link KeyedEventMemory.Owner}), which gives the memory its write-back cache
- * ({@code keymem.events.cache-bytes}, {@link EventStateCache}) and writes the cache back to keyed state in
+ * ({@code keymem.events.cache-bytes}: the recently used keys' deserialized memory) and writes the cache back to keyed state in
  * {@link #snapshotState}: on the task thread, after the records before the barrier and before the keyed state
  * backend is snapshotted, so every checkpoint and savepoint holds what the uncached function would have
  * written. Same function, timers, state and outputs as a plain {@code KeyedProcessOperator} (a savepoint of

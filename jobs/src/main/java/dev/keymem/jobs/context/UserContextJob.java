@@ -79,8 +79,17 @@ public final class UserContextJob {
     }
 
     static EventMemoryOperator<ContextEvent, JobOutput> operator(ReadableConfig options, RecordLimits limits) {
+        return operator(options, limits, f -> f);
+    }
+
+    /**
+     * {@link #operator(ReadableConfig)} with the guarded keyed function wrapped by {@code wrap} (e.g. a fault
+     * injector in a test); the wrapper must forward the runtime context, open, close, processElement and onTimer.
+     */
+    public static EventMemoryOperator<ContextEvent, JobOutput> operator(ReadableConfig options, RecordLimits limits,
+            java.util.function.UnaryOperator<KeyedProcessFunction<String, ContextEvent, JobOutput>> wrap) {
         UserContextFunction f = new UserContextFunction(options, limits.deadLetterValueBytes());
-        return new EventMemoryOperator<>(guarded(f, limits), f);
+        return new EventMemoryOperator<>(wrap.apply(guarded(f, limits)), f);
     }
 
     private static KeyedProcessFunction<String, ContextEvent, JobOutput> guarded(UserContextFunction f,
