@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /** Typed settings of the keyed memory operator, with defaults and descriptions. */
 @PublicEvolving
@@ -77,6 +78,27 @@ public final class MemoryOperatorOptions {
                     + "Flink state TTL; CACHING, BMOJO and RETENTION memories use one processing-time timer per key that clears "
                     + "the key's state and all its MapState entries (cached checkpoints, archive) together (per-entry state TTL would expire "
                     + "old checkpoints of a key that is still active).");
+
+    public static final ConfigOption<Integer> STATE_CACHE_KEYS = ConfigOptions.key("keymem.state.cache.keys")
+            .intType()
+            .defaultValue(16384)
+            .withDescription("Keys per subtask whose deserialized memory the keyed memory operator keeps in the "
+                    + "heap between records (least recently used evicted), so that a hot key's record neither "
+                    + "reads nor writes its state through RocksDB. Cached states are written back to keyed state "
+                    + "on eviction and before every checkpoint or savepoint: checkpoints hold what an uncached "
+                    + "operator would have written. Heap cost: keys x one key's state (a plain memory: heads x "
+                    + "key_dim x value_dim x 4 bytes), also bounded by keymem.state.cache.max-bytes. 0 disables it. Applies to the operators built by "
+                    + "KeyedMemoryFunction.apply / operator() and BatchedMemoryOperator on the RocksDB backend (the HashMap backend keeps "
+                    + "objects already); not to PLAIN memories with keymem.state.ttl (Flink state TTL stamps "
+                    + "writes when they reach the backend).");
+
+    public static final ConfigOption<MemorySize> STATE_CACHE_MAX_BYTES = ConfigOptions.key("keymem.state.cache.max-bytes")
+            .memoryType()
+            .defaultValue(MemorySize.parse("256m"))
+            .withDescription("Heap budget of the hot-state cache per subtask: it holds at most this over the "
+                    + "model's recurrent state size (4 bytes a float) keys, and at most keymem.state.cache.keys. "
+                    + "Memory Caching, B'MOJO and STR / CMP states are larger than the recurrent state alone: "
+                    + "budget for them.");
 
     public static final ConfigOption<Integer> MAX_TOKENS_PER_RECORD = ConfigOptions.key("keymem.record.max-tokens")
             .intType()

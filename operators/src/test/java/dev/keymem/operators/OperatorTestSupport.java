@@ -165,7 +165,7 @@ final class OperatorTestSupport {
         }
         MockEnvironment mock = env.build();
         KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), r -> r.key, Types.STRING,
+                new KeyedOneInputStreamOperatorTestHarness<>(fn.operator(), r -> r.key, Types.STRING,
                         mock);
         h.setStateBackend(stateBackend(b));
         if (restore != null) {
@@ -263,6 +263,7 @@ final class OperatorTestSupport {
                                       org.apache.flink.api.common.state.ValueStateDescriptor<CellState> online,
                                       Iterable<String> keys) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
+        flushHotState(h.getOperator());
         var backend = h.getOperator().getKeyedStateBackend();
         for (String k : keys) {
             h.getOperator().setCurrentKey(k);
@@ -293,6 +294,18 @@ final class OperatorTestSupport {
                     bmojo == null ? "none" : bmojo.copy(), archive, retention == null ? "none" : retention.copy(), t3));
         }
         return m;
+    }
+
+    /**
+     * Writes a keyed memory operator's hot-state cache back to keyed state (what the next checkpoint
+     * would hold), for tests that read keyed state directly.
+     */
+    static void flushHotState(Object operator) throws java.io.IOException {
+        HotStateCache cache = operator instanceof KeyedMemoryOperator k ? k.cache()
+                : operator instanceof BatchedMemoryOperator b ? b.cache() : null;
+        if (cache != null) {
+            cache.flush();
+        }
     }
 
     /** The key's records run through the model directly (no Flink): the reads per record. */
