@@ -512,11 +512,22 @@ public final class MemoryOperatorOptions {
             .defaultValue(64 * 1024)
             .withDescription("Largest payload a record may carry; larger records are dead letters.");
 
+    public static final ConfigOption<org.apache.flink.configuration.MemorySize> EVENTS_CACHE_BYTES =
+            ConfigOptions.key("keymem.events.cache-bytes")
+                    .memoryType()
+                    .defaultValue(org.apache.flink.configuration.MemorySize.parse("64 mb"))
+                    .withDescription("Heap per subtask for the event memory's write-back cache of recently used keys "
+                            + "(their deserialized hot state, term statistics, the rows written since the last "
+                            + "checkpoint and the recent window's rows), written back to keyed state before every "
+                            + "checkpoint and on eviction (least recently used first). Used where the operator supports "
+                            + "it (EventMemoryOperator, the user context job) on the RocksDB backend without "
+                            + "keymem.events.archive-ttl; 0 = off (every record reads and writes keyed state).");
+
     /** Every event memory option (keymem.events.*). */
     public static final java.util.List<ConfigOption<?>> EVENTS_OPTIONS = java.util.List.of(EVENTS_DIMENSION,
             EVENTS_CELL_DIM, EVENTS_BETA, EVENTS_DECAY, EVENTS_WINDOW, EVENTS_EIDETIC, EVENTS_SEGMENT, EVENTS_ROUTE_K,
             EVENTS_POSTINGS_READ, EVENTS_MAX_CANDIDATES, EVENTS_ARCHIVE_CAP, EVENTS_ARCHIVE_TTL, EVENTS_POSTINGS_CAP,
-            EVENTS_WEIGHTS, EVENTS_TOP, EVENTS_MAX_TERMS, EVENTS_MAX_PAYLOAD, EVENTS_PROJECTION_FILE);
+            EVENTS_WEIGHTS, EVENTS_TOP, EVENTS_MAX_TERMS, EVENTS_MAX_PAYLOAD, EVENTS_PROJECTION_FILE, EVENTS_CACHE_BYTES);
 
     /** The event memory settings the options describe; a bad value fails naming its option. */
     public static EventSettings eventSettings(ReadableConfig o) {
