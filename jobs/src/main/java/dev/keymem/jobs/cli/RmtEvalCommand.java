@@ -30,7 +30,8 @@ final class RmtEvalCommand implements Subcommand {
     private final CliOptions options = new CliOptions()
             .option("model", "DIR,DIR,...", "model directories (config.json + model.safetensors; default "
                     + DEFAULT_MODELS + ")")
-            .option("lengths", "N,N,...", "tokens per key (default 32,256,4096,65536,1048576)")
+            .option("lengths", "N,N,...", "tokens per key (default 32,256,4096,65536,1048576; with --mqar 1, 2, 4 and "
+                    + "8 times the first model's training length)")
             .option("task", "NAME", "evaluate on this fact task instead of the one each model was trained on "
                     + "(memorize, detect_memorize, reasoning)")
             .option("samples", "N", "keys (streams) per length (default 32)")
@@ -53,7 +54,7 @@ final class RmtEvalCommand implements Subcommand {
     }
 
     private int mqar(CliOptions.Parsed p, PrintStream out, PrintStream err) throws Exception {
-        long[] lengths = {64, 128, 256, 512};
+        long[] lengths = null;
         String ls = p.string("lengths", null);
         if (ls != null) {
             try {
@@ -83,7 +84,11 @@ final class RmtEvalCommand implements Subcommand {
                     ? trained.get("segment_length").asInt() : 16);
             boolean spread = task.get("name").asText().equals("mqar_spread");
             MqarTask t = new MqarTask(task.get("pairs").asInt(), task.get("keys").asInt(), task.get("values").asInt(),
-                    task.get("noise").asInt(), spread);
+                    task.get("noise").asInt(), spread, task.has("density") ? task.get("density").asInt() : 8);
+            if (lengths == null) {
+                long train = task.has("train_length") ? task.get("train_length").asLong() : 64;
+                lengths = new long[] {train, 2 * train, 4 * train, 8 * train};
+            }
             String base = d.getFileName().toString();
             List<String> variants = new ArrayList<>(List.of("plain", "grm.param_free", "ssc.param_free"));
             if (m.hasLearnedGates()) {
@@ -93,7 +98,8 @@ final class RmtEvalCommand implements Subcommand {
                 double[] r = new double[lengths.length];
                 for (int i = 0; i < lengths.length; i++) {
                     long t0 = System.nanoTime();
-                    r[i] = McRecallEval.recall(m, mcSettings(v, segment), t, (int) lengths[i], samples, seed, 64);
+                    r[i] = McRecallEval.recall(m, mcSettings(v, segment), t, (int) lengths[i], samples, seed, 64,
+                            p.positiveInt("threads", 2));
                     if (!p.flag("quiet")) {
                         err.printf(Locale.ROOT, "rmt-eval --mqar: %s %s length %d: recall %.3f, %.1f s%n", base, v,
                                 lengths[i], r[i], (System.nanoTime() - t0) / 1e9);
