@@ -40,6 +40,8 @@ final class RmtEvalCommand implements Subcommand {
             .option("png", "FILE", "also write a PNG plot of accuracy vs tokens per key")
             .option("mqar", "DIR,DIR,...", "instead: MQAR recall of trained gated delta models (training/train_mc.py) "
                     + "served plain and with Memory Caching GRM / SSC, learned and parameter-free gates")
+            .option("reads", "R,R,...", "with --mqar: only these reads (plain, grm.param_free, ssc.param_free, "
+                    + "grm.learned, ssc.learned; default all the weights serve)")
             .option("mc-segment", "L", "Memory Caching segment length for --mqar (default: the trained one)")
             .flag("quiet", "no progress lines");
 
@@ -94,6 +96,16 @@ final class RmtEvalCommand implements Subcommand {
             if (m.hasLearnedGates()) {
                 variants.addAll(List.of("grm.learned", "ssc.learned"));
             }
+            String only = p.string("reads", null);
+            if (only != null) {
+                List<String> wanted = Arrays.stream(only.split(",")).map(String::trim).toList();
+                for (String w : wanted) {
+                    if (!List.of("plain", "grm.param_free", "ssc.param_free", "grm.learned", "ssc.learned").contains(w)) {
+                        throw new UsageException("option --reads: unknown read '" + w + "'");
+                    }
+                }
+                variants.retainAll(wanted);
+            }
             for (String v : variants) {
                 double[] r = new double[lengths.length];
                 for (int i = 0; i < lengths.length; i++) {
@@ -147,7 +159,7 @@ final class RmtEvalCommand implements Subcommand {
     public String usage() {
         return "usage: memctl rmt-eval [--model DIR,...] [--task NAME] [--lengths N,...] [--samples N] [--seed N]\n"
                 + "                       [--threads N] [--png FILE] [--quiet]\n"
-                + "       memctl rmt-eval --mqar DIR,... [--lengths N,...] [--samples N] [--mc-segment L] [--png FILE]\n\n"
+                + "       memctl rmt-eval --mqar DIR,... [--lengths N,...] [--samples N] [--reads R,...] [--mc-segment L] [--png FILE]\n\n"
                 + "Streams each key's fact task (facts hidden in noise, the question at the end) through the\n"
                 + "model segment by segment and reads the answer at the last token; prints accuracy per length\n"
                 + "and the bytes of one key's state (memory + open segment), which do not grow with length.\n\n"
