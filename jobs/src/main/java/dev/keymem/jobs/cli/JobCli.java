@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -140,14 +141,20 @@ final class JobCli {
             try {
                 client.getJobExecutionResult().get();
             } catch (ExecutionException e) {
-                if (stop.savepoint() == null) {
+                if (!stop.stopping()) {
                     throw JobFailure.of(e.getCause() == null ? e : e.getCause());
                 }
             } finally {
                 stop.uninstall();
             }
-            if (stop.savepoint() != null) {
-                err.printf(Locale.ROOT, "%s: stopped with savepoint %s%s%n", name, stop.savepoint(),
+            if (stop.stopping()) {
+                Optional<String> savepoint = stop.savepoint();
+                if (savepoint.isEmpty()) {
+                    err.printf(Locale.ROOT, "%s: stopped without a savepoint%s%n", name,
+                            run.durable() ? "; --resume continues from the last checkpoint" : "");
+                    return Memctl.EXIT_FAILURE;
+                }
+                err.printf(Locale.ROOT, "%s: stopped with savepoint %s%s%n", name, savepoint.get(),
                         run.durable() ? "; continue with --resume" : "");
             }
         }

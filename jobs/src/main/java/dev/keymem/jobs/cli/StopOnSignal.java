@@ -4,9 +4,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
+import org.apache.flink.util.ExceptionUtils;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -16,15 +22,26 @@ import sun.misc.SignalHandler;
  * result so far is visible exactly once and {@code --resume} continues from it); a second one exits at once
  * (status 130). Signal handlers (not a shutdown hook) so that the embedded cluster is still whole while the
  * savepoint is taken. Where the JVM does not let a signal be handled, that signal keeps its default.
+ *
+ * <p>A stop that Flink refuses because not every task is running at that moment (a task being deployed or
+ * restarted) is retried for up to {@link #RETRY_FOR_MS}; a stop that still fails cancels the job, and the
+ * last completed checkpoint is what {@code --resume} continues from. Either way the outcome is known once
+ * and {@link #savepoint()} never waits longer than {@link #WAIT_MS}.
  */
 final class StopOnSignal {
+    /** How long a stop refused for tasks not running is retried, ms. */
+    static final long RETRY_FOR_MS = 30_000;
+    /** How long {@link #savepoint()} waits for the outcome of a stop, ms. */
+    static final long WAIT_MS = 5 * 60_000;
+
     private final JobClient client;
     private final Path savepoints;
     private final String name;
     private final PrintStream err;
     private final List<Signal> installed = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
-    private volatile String savepoint;
+    /** The savepoint's path, or empty when the stop failed; incomplete while a stop is under way. */
+    private final CompletableFuture<Optional<String>> outcome = new CompletableFuture<>();
     private volatile boolean stopping;
 
     private StopOnSignal(JobClient client, Path savepoints, String name, PrintStream err) {
@@ -56,35 +73,77 @@ final class StopOnSignal {
         stopping = true;
         err.println(name + ": SIG" + sig.getName() + ": stopping with a savepoint in " + savepoints
                 + " (again to exit at once)");
-        Thread t = new Thread(() -> {
-            try {
-                savepoint = client.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get(5, TimeUnit.MINUTES);
-            } catch (Exception e) {
-                err.println(name + ": stop with savepoint failed (" + Memctl.oneLine(String.valueOf(e))
-                        + "); cancelling; the last checkpoint stays");
-                client.cancel();
-            }
-        }, "memctl-stop-with-savepoint");
+        Thread t = new Thread(this::stop, "memctl-stop-with-savepoint");
         t.setDaemon(true);
         t.start();
     }
 
-    /** The savepoint taken on a signal, or null. */
-    String savepoint() {
-        return stopping && savepoint == null ? waitForSavepoint() : savepoint;
-    }
-
-    private String waitForSavepoint() {
-        for (int i = 0; i < 600 && savepoint == null; i++) {
+    private void stop() {
+        long retryUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_FOR_MS);
+        while (true) {
             try {
-                Thread.sleep(100);
+                outcome.complete(Optional.of(client.stopWithSavepoint(false, savepoints.toUri().toString(),
+                        SavepointFormatType.CANONICAL).get(WAIT_MS, TimeUnit.MILLISECONDS)));
+                return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                fail(e);
+                return;
+            } catch (Exception e) {
+                if (notAllTasksRunning(e) && System.nanoTime() < retryUntil) {
+                    err.println(name + ": not every task is running at the moment; trying again in 1 s");
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        fail(e);
+                        return;
+                    }
+                    continue;
+                }
+                fail(e);
+                return;
             }
         }
-        return savepoint == null ? "(none)" : savepoint;
+    }
+
+    private void fail(Exception e) {
+        err.println(name + ": stop with savepoint failed (" + Memctl.oneLine(String.valueOf(
+                e instanceof TimeoutException ? "no savepoint within " + WAIT_MS / 1000 + " s" : e))
+                + "); cancelling; the last checkpoint stays");
+        outcome.complete(Optional.empty());
+        client.cancel();
+    }
+
+    /** Whether {@code e} is Flink refusing a savepoint because some task is not running at the moment. */
+    static boolean notAllTasksRunning(Throwable e) {
+        return ExceptionUtils.findThrowable(e, CheckpointException.class)
+                .map(c -> c.getCheckpointFailureReason() == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING)
+                .orElse(false);
+    }
+
+    /** Whether a signal asked the job to stop. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * The savepoint taken on a signal; empty when no signal came or the stop failed. After a signal, waits
+     * (once, at most {@link #WAIT_MS}) for the stop's outcome.
+     */
+    Optional<String> savepoint() {
+        if (!stopping) {
+            return Optional.empty();
+        }
+        try {
+            return outcome.get(WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception e) {
+            outcome.complete(Optional.empty());
+            return Optional.empty();
+        }
     }
 
     /** Restores the previous handlers. */

@@ -94,6 +94,23 @@ class DurableKafkaRunIT {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** The threads of a run that did not stop in time (jcmd Thread.print), then kills it. */
+    static String threadsOf(Process p) throws Exception {
+        if (!p.isAlive()) {
+            return "";
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        String dump = "";
+        if (Files.isExecutable(jcmd)) {
+            Process d = new ProcessBuilder(jcmd.toString(), Long.toString(p.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            dump = new String(d.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            d.waitFor(30, TimeUnit.SECONDS);
+        }
+        p.destroyForcibly().waitFor();
+        return "threads:\n" + dump + "\nlog:\n";
+    }
+
     static List<String> committed(String topic) {
         List<String> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readToEnd(conn, topic, true, Duration.ofSeconds(60))) {
@@ -144,7 +161,7 @@ class DurableKafkaRunIT {
         assertTrue(afterKill < ref.size() / 2, "killed early enough: " + afterKill + " of " + ref.size());
         awaitCommitted("dur-killed", afterKill + (ref.size() - afterKill) / 2, p2, log2);
         p2.destroy(); // SIGTERM, as Ctrl-C
-        assertTrue(p2.waitFor(120, TimeUnit.SECONDS), "stopped within 2 minutes: " + Files.readString(log2));
+        assertTrue(p2.waitFor(120, TimeUnit.SECONDS), "stopped within 2 minutes: " + threadsOf(p2) + Files.readString(log2));
         String stopped = Files.readString(log2);
         assertEquals(0, p2.exitValue(), stopped);
         assertTrue(stopped.contains("resuming from " + chk.toAbsolutePath()), stopped);
@@ -159,7 +176,7 @@ class DurableKafkaRunIT {
         awaitCommitted("dur-killed", ref.size(), p3, log3);
         Thread.sleep(2000); // a duplicate would show up here
         p3.destroy();
-        assertTrue(p3.waitFor(120, TimeUnit.SECONDS));
+        assertTrue(p3.waitFor(120, TimeUnit.SECONDS), "stopped within 2 minutes: " + threadsOf(p3) + Files.readString(log3));
         String third = Files.readString(log3);
         assertTrue(third.contains("resuming from " + chk.toAbsolutePath().resolve("savepoints")), third);
         System.out.printf("[fault-suite] SIGKILL after %d outputs, SIGTERM after %d%n", afterKill, afterStop);
