@@ -100,6 +100,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@code keymemCachedStatesPerKey} (after each step of a key) and {@code keymemCacheReadsPerChunk}
  * (cached checkpoints loaded from keyed state per key and step; a reader that keeps caches loads
  * fewer).
+ *
+ * <p>Hot state ({@link MemoryOperatorOptions#STATE_CACHE_KEYS}, RocksDB only): as
+ * {@link KeyedMemoryFunction}'s, the deserialized value states of the most recently used keys stay in
+ * the heap ({@code HotStateCache}) and are written back on eviction and in {@link #snapshotState}.
  */
 @PublicEvolving
 public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
@@ -129,6 +133,8 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     private final long maxDelayMs;
     private final int maxHeldStates;
     private final boolean mergeRecords;
+    private final int cacheKeys;
+    private final long cacheBytes;
 
     private transient MemoryModel model;
     private transient BatchKeyMemory<Object> memory;
@@ -138,6 +144,8 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     private transient InternalTimerService<VoidNamespace> timers;
     private transient RecordValidator validator;
     private transient Metrics metrics;
+    /** The hot-state cache ({@link MemoryOperatorOptions#STATE_CACHE_KEYS}; RocksDB only), or null. */
+    private transient HotStateCache cache;
     /** Buffered records by key, in first-arrival order. */
     private transient LinkedHashMap<Object, Pending> buffer;
     private transient int bufferedTokens;
@@ -150,6 +158,8 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         this.ttl = options.get(MemoryOperatorOptions.STATE_TTL);
         this.maxTokensPerRecord = RecordValidator.maxTokens(options);
         this.maxKeys = options.get(MemoryOperatorOptions.BATCH_MAX_KEYS);
+        this.cacheKeys = Math.max(0, options.get(MemoryOperatorOptions.STATE_CACHE_KEYS));
+        this.cacheBytes = options.get(MemoryOperatorOptions.STATE_CACHE_MAX_BYTES).getBytes();
         this.maxBatchTokens = options.get(MemoryOperatorOptions.BATCH_MAX_TOKENS);
         Duration delay = options.get(MemoryOperatorOptions.BATCH_MAX_DELAY);
         if (ttl.isNegative()) {
@@ -192,17 +202,25 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     public void open() throws Exception {
         super.open();
         model = modelFactory.create();
+        cache = HotStateCache.forOperator(cacheKeys, this);
+        if (cache != null) {
+            cache.limit(cacheBytes, 4L * model.stateSize());
+        }
         if (model instanceof BatchCachingModel c) {
             memory = (BatchKeyMemory<Object>) (BatchKeyMemory<?>) new BatchKeyMemory.Caching(
-                    getRuntimeContext().getState(KeyedMemoryFunction.cachingDescriptor()),
+                    HotStateCache.wrap(cache, getRuntimeContext().getState(KeyedMemoryFunction.cachingDescriptor())),
                     getRuntimeContext().getMapState(KeyedMemoryFunction.cachesDescriptor()), c, this::setCurrentKey,
                     getMetricGroup());
         } else if (model instanceof BatchMemoryModel p) {
             memory = (BatchKeyMemory<Object>) (BatchKeyMemory<?>) new BatchKeyMemory.Plain(
-                    getRuntimeContext().getState(KeyedMemoryFunction.onlineDescriptor(ttl)), p, this::setCurrentKey);
+                    ttl.isZero() // Flink state TTL stamps writes when they reach the backend: no cache in front of it
+                            ? HotStateCache.wrap(cache, getRuntimeContext().getState(KeyedMemoryFunction.onlineDescriptor(ttl)))
+                            : getRuntimeContext().getState(KeyedMemoryFunction.onlineDescriptor(ttl)),
+                    p, this::setCurrentKey);
         } else if (model instanceof MemoryModel.Rmt r) {
             memory = (BatchKeyMemory<Object>) (BatchKeyMemory<?>) new RmtBatchKeyMemory(
-                    getRuntimeContext().getState(KeyedMemoryFunction.rmtDescriptor()), r, this::setCurrentKey);
+                    HotStateCache.wrap(cache, getRuntimeContext().getState(KeyedMemoryFunction.rmtDescriptor())), r,
+                    this::setCurrentKey);
         } else {
             throw new IllegalArgumentException("the batched operator needs a BatchMemoryModel, a BatchCachingModel "
                     + "or an RMT model, "
@@ -210,7 +228,7 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
         }
         resident = memory.advancer() instanceof Flushable f ? f : null;
         if (memory.timerTtl() && !ttl.isZero()) {
-            keyTtl = new KeyTtl(getRuntimeContext().getState(KeyTtl.descriptor()), ttl);
+            keyTtl = new KeyTtl(HotStateCache.wrap(cache, getRuntimeContext().getState(KeyTtl.descriptor())), ttl);
             timers = getInternalTimerService(KeyTtl.TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         }
         validator = new RecordValidator(maxTokensPerRecord, model.vocabSize());
@@ -310,6 +328,9 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
                     + " keys buffered and " + unwritten.size() + " states unwritten: prepareSnapshotPreBarrier "
                     + "was not called before the snapshot");
         }
+        if (cache != null) {
+            cache.flush(); // the hot states, under their keys, before the keyed backend is snapshotted
+        }
         super.snapshotState(context);
     }
 
@@ -323,6 +344,11 @@ public class BatchedMemoryOperator extends AbstractStreamOperator<MemoryReadout>
     public void finish() throws Exception {
         endInput();
         super.finish();
+    }
+
+    /** The hot-state cache, for tests that read keyed state directly (null when unused). */
+    HotStateCache cache() {
+        return cache;
     }
 
     @Override

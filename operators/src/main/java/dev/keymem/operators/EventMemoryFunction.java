@@ -46,7 +46,8 @@ import org.apache.flink.util.Collector;
  * (bytes read plus written per event) and {@code keymemQueryCandidates}.
  */
 @PublicEvolving
-public class EventMemoryFunction extends KeyedProcessFunction<String, MemoryRecord, MemoryAnswer> {
+public class EventMemoryFunction extends KeyedProcessFunction<String, MemoryRecord, MemoryAnswer>
+        implements KeyedEventMemory.Owner {
     private static final long serialVersionUID = 1L;
 
     public static final String STATE = "keymem-events";
@@ -74,6 +75,20 @@ public class EventMemoryFunction extends KeyedProcessFunction<String, MemoryReco
     @Override
     public void open(OpenContext openContext) throws Exception {
         memory = KeyedEventMemory.open(getRuntimeContext(), modelFactory, settings);
+    }
+
+    @Override
+    public KeyedEventMemory eventMemory() {
+        return memory;
+    }
+
+    /**
+     * This function in an {@link EventMemoryOperator}, which on RocksDB gives the memory its write-back cache
+     * ({@code keymem.events.cache-bytes}): {@code keyBy(r -> r.key).transform("events", answerType(),
+     * function.operator())}. Same state and answers as {@code process(function)}.
+     */
+    public EventMemoryOperator<MemoryRecord, MemoryAnswer> operator() {
+        return new EventMemoryOperator<>(this, this);
     }
 
     @Override

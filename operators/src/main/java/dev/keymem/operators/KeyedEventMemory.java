@@ -3,6 +3,7 @@ package dev.keymem.operators;
 import dev.keymem.models.events.EventHit;
 import dev.keymem.models.events.EventMemory;
 import dev.keymem.models.events.EventState;
+import dev.keymem.models.events.EventStore;
 import dev.keymem.models.events.EventWrite;
 import dev.keymem.operators.model.MemoryModel;
 import dev.keymem.operators.model.MemoryModelFactory;
@@ -43,7 +44,7 @@ public final class KeyedEventMemory {
 
     /** The operator-level settings (validated). */
     public record Settings(Duration keyTtl, Duration rowTtl, boolean emitEvents, int top, int maxTerms,
-                           int maxPayload) implements Serializable {
+                           int maxPayload, long cacheBytes) implements Serializable {
         public Settings {
             require(!keyTtl.isNegative(), MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + keyTtl);
             require(!rowTtl.isNegative(), MemoryOperatorOptions.EVENTS_ARCHIVE_TTL.key() + " must not be negative: "
@@ -51,12 +52,14 @@ public final class KeyedEventMemory {
             require(top >= 1, MemoryOperatorOptions.EVENTS_TOP.key() + " must be >= 1: " + top);
             require(maxTerms >= 1, MemoryOperatorOptions.EVENTS_MAX_TERMS.key() + " must be >= 1: " + maxTerms);
             require(maxPayload >= 0, MemoryOperatorOptions.EVENTS_MAX_PAYLOAD.key() + " must be >= 0: " + maxPayload);
+            require(cacheBytes >= 0, MemoryOperatorOptions.EVENTS_CACHE_BYTES.key() + " must be >= 0: " + cacheBytes);
         }
 
         public static Settings of(ReadableConfig o) {
             return new Settings(o.get(MemoryOperatorOptions.STATE_TTL), o.get(MemoryOperatorOptions.EVENTS_ARCHIVE_TTL),
                     o.get(MemoryOperatorOptions.MEMORY_EVENTS_ENABLED), o.get(MemoryOperatorOptions.EVENTS_TOP),
-                    o.get(MemoryOperatorOptions.EVENTS_MAX_TERMS), o.get(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD));
+                    o.get(MemoryOperatorOptions.EVENTS_MAX_TERMS), o.get(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD),
+                    o.get(MemoryOperatorOptions.EVENTS_CACHE_BYTES).getBytes());
         }
 
         private static void require(boolean ok, String message) {
@@ -90,15 +93,31 @@ public final class KeyedEventMemory {
     private final MapStateEventStore store;
     private final KeyTtl keyTtl;
     private final Metrics metrics;
+    private final MetricGroup metricGroup;
+    private final int window;
+    /** The write-back cache, when the operator gave one ({@link #useCache}); null: every access goes to keyed state. */
+    private EventStateCache cache;
+
+    /**
+     * A keyed function that holds a {@link KeyedEventMemory} (created in its {@code open}), so that
+     * {@link EventMemoryOperator} can give the memory its write-back cache and write it back at checkpoints.
+     */
+    @FunctionalInterface
+    public interface Owner extends Serializable {
+        /** The memory, once the function is open. */
+        KeyedEventMemory eventMemory();
+    }
 
     private KeyedEventMemory(MemoryModel.Events model, Settings settings, ValueState<EventState> state,
-                             MapStateEventStore store, KeyTtl keyTtl, Metrics metrics) {
+                             MapStateEventStore store, KeyTtl keyTtl, MetricGroup metricGroup, int window) {
         this.model = model;
+        this.metricGroup = metricGroup;
+        this.window = window;
         this.settings = settings;
         this.state = state;
         this.store = store;
         this.keyTtl = keyTtl;
-        this.metrics = metrics;
+        this.metrics = new Metrics(metricGroup);
     }
 
     private static <K, V> MapStateDescriptor<K, V> rows(MapStateDescriptor<K, V> d, Duration ttl) {
@@ -165,7 +184,49 @@ public final class KeyedEventMemory {
                 rc.getMapState(new MapStateDescriptor<>(EventMemoryFunction.EIDETIC, IntSerializer.INSTANCE,
                         new EventEntrySerializer())));
         KeyTtl keyTtl = settings.keyTtl().isZero() ? null : new KeyTtl(rc.getState(KeyTtl.descriptor()), settings.keyTtl());
-        return new KeyedEventMemory(model, settings, state, store, keyTtl, new Metrics(rc.getMetricGroup()));
+        int window = model instanceof dev.keymem.operators.model.EventsMemoryModel em ? em.settings().window() : 0;
+        return new KeyedEventMemory(model, settings, state, store, keyTtl, rc.getMetricGroup(), window);
+    }
+
+    /**
+     * Gives the memory a write-back cache of {@code keymem.events.cache-bytes} over the owner's key context
+     * (nothing when that option is 0 or the rows have a Flink state TTL, which a cache would not honour). Only
+     * for an operator that calls {@link #flushCache()} before each keyed state snapshot and runs over a backend
+     * that copies values on update (RocksDB).
+     */
+    boolean useCache(EventStateCache.KeyContext keys) {
+        if (settings.cacheBytes() <= 0 || !settings.rowTtl().isZero()) {
+            return false;
+        }
+        EventStateCache c = new EventStateCache(settings.cacheBytes(), window, keys, state, store);
+        metricGroup.gauge("keymemStateCacheKeys", c::size);
+        metricGroup.gauge("keymemStateCacheBytes", c::bytes);
+        metricGroup.gauge("keymemStateCacheHits", () -> c.hits);
+        metricGroup.gauge("keymemStateCacheMisses", () -> c.misses);
+        metricGroup.gauge("keymemStateCacheEvictions", () -> c.evictions);
+        this.cache = c;
+        return true;
+    }
+
+    /** Writes the cache back to keyed state (every key under its own key); 0 without a cache. */
+    int flushCache() throws Exception {
+        return cache == null ? 0 : cache.flush();
+    }
+
+    /** Drops the cache without writing (closing or failing). */
+    void discardCache() {
+        if (cache != null) {
+            cache.discard();
+        }
+    }
+
+    /** The cache, for tests (null when unused). */
+    EventStateCache cache() {
+        return cache;
+    }
+
+    private EventState hot() throws Exception {
+        return cache != null ? cache.current().st : state.value();
     }
 
     /** D, the dense vectors' length. */
@@ -175,7 +236,7 @@ public final class KeyedEventMemory {
 
     /** Events the current key's memory holds. */
     public long events() throws Exception {
-        EventState st = state.value();
+        EventState st = hot();
         return st == null ? 0 : st.events();
     }
 
@@ -243,14 +304,20 @@ public final class KeyedEventMemory {
     /** {@link #apply(String, MemoryRecord, long, LongConsumer, Consumer)}, calling {@code fresh} for a key without memory. */
     public MemoryAnswer apply(String key, MemoryRecord r, long now, LongConsumer arm, Consumer<MemoryEvent> events,
                               FreshKey fresh) throws Exception {
-        EventState st = state.value();
+        EventStateCache.Rows rows = cache == null ? null : cache.current();
+        EventState st = rows != null ? rows.st : state.value();
         if (st == null && fresh != null) {
             fresh.prepare();
-            st = state.value();
+            rows = cache == null ? null : cache.current();
+            st = rows != null ? rows.st : state.value();
         }
         int[] terms = r.tokenIds == null ? new int[0] : r.tokenIds;
         long hotBytes = st == null ? 0 : StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st);
         store.on(key);
+        EventStore rowStore = store;
+        if (rows != null) {
+            rowStore = rows.on();
+        }
         if (r.query) {
             MemoryAnswer a = new MemoryAnswer();
             a.key = key;
@@ -260,7 +327,7 @@ public final class KeyedEventMemory {
                 a.hits = new MemoryAnswer.Hit[0];
                 a.read = new float[model.valueDim()];
             } else {
-                EventMemory.Answer ans = model.query(st, store, terms, vector(r), r.top > 0 ? r.top : settings.top());
+                EventMemory.Answer ans = model.query(st, rowStore, terms, vector(r), r.top > 0 ? r.top : settings.top());
                 a.position = st.events();
                 a.hits = new MemoryAnswer.Hit[ans.hits().size()];
                 for (int i = 0; i < a.hits.length; i++) {
@@ -271,24 +338,40 @@ public final class KeyedEventMemory {
                 metrics.queryCandidates.update(ans.cost().candidates());
             }
             metrics.queries.inc();
-            metrics.bytesRead.inc(hotBytes + store.bytesRead);
+            metrics.bytesRead.inc(hotBytes + rowsRead(rows));
+            if (rows != null) {
+                cache.done(rows);
+            }
             return a;
         }
         if (keyTtl != null && keyTtl.touch(now, arm)) {
             clear(); // expired; its timer has not fired yet and will re-arm itself
             st = null;
             hotBytes = 0;
+            if (rows != null) {
+                rows = cache.current().on();
+                rowStore = rows;
+            }
         }
         if (st == null) {
             st = model.newState();
         }
-        EventWrite w = model.write(st, store, terms, vector(r), r.payload);
-        state.update(st);
-        long written = StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st) + store.bytesWritten;
+        EventWrite w = model.write(st, rowStore, terms, vector(r), r.payload);
+        if (rows != null) {
+            rows.setState(st);
+        } else {
+            state.update(st);
+        }
+        long rowsWritten = rows != null ? rows.bytesWritten : store.bytesWritten;
+        long rowsRead = rowsRead(rows);
+        long written = StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st) + rowsWritten;
         metrics.events.inc();
-        metrics.bytesRead.inc(hotBytes + store.bytesRead);
+        metrics.bytesRead.inc(hotBytes + rowsRead);
         metrics.bytesWritten.inc(written);
-        metrics.eventStateBytes.update(hotBytes + store.bytesRead + written);
+        metrics.eventStateBytes.update(hotBytes + rowsRead + written);
+        if (rows != null) {
+            cache.done(rows);
+        }
         if (w.admitted()) {
             metrics.admitted.inc();
         }
@@ -312,8 +395,15 @@ public final class KeyedEventMemory {
         return null;
     }
 
+    private long rowsRead(EventStateCache.Rows rows) {
+        return rows != null ? rows.bytesRead + store.bytesRead : store.bytesRead;
+    }
+
     /** Removes all of the current key's event memory. */
     public void clear() {
+        if (cache != null) {
+            cache.removeCurrent();
+        }
         state.clear();
         store.clear();
     }

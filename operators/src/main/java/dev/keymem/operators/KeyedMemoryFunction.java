@@ -27,11 +27,16 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -56,8 +61,16 @@ import org.apache.flink.util.OutputTag;
  * B'MOJO, STR / CMP and RMT memories one processing-time timer per key clears the key's state and all its MapState
  * entries together, {@code ttl} after the key's last write.
  *
+ * <p>Hot state ({@link MemoryOperatorOptions#STATE_CACHE_KEYS}): run through {@link #apply} /
+ * {@link #operator()} on RocksDB, the deserialized value states (the memory's bounded state and the TTL's
+ * last write) of the subtask's most recently used keys stay in the heap between records and are written
+ * back to keyed state on eviction and before every checkpoint or savepoint ({@code HotStateCache}); MapState
+ * rows (cached checkpoints, archives) are written through as before. Checkpoints, restores, rescaling
+ * and timers see what an uncached operator writes. {@code keyed.process(function)} runs without it.
+ *
  * <p>Per-key isolation: the only instance fields are the model (stateless weights, scratch
- * buffers), state handles and metrics; nothing of one key's data survives a call.
+ * buffers), state handles, the hot-state cache (entries per key, accessed under that key's context
+ * only) and metrics; nothing of one key's data reaches another key's call.
  *
  * <p>Metrics (on the operator's group): {@code keymemTokens}, {@code keymemChunks} (records
  * advanced), {@code keymemDeadLetters}, {@code keymemStateBytesWritten} (framed bytes of the state
@@ -71,7 +84,11 @@ import org.apache.flink.util.OutputTag;
  * each record). STR / CMP adds a counter per event kind ({@code keymemRetentionPinned},
  * {@code keymemRetentionRetained}, {@code keymemRetentionEvicted}, {@code keymemRetentionCompressed},
  * {@code keymemRetentionArchived}, {@code keymemRetentionArchiveDropped}) and histograms
- * {@code keymemRetentionExactTokensPerKey} and {@code keymemArchiveSizePerKey} (T3 entries).
+ * {@code keymemRetentionExactTokensPerKey} and {@code keymemArchiveSizePerKey} (T3 entries). With the
+ * hot-state cache: counter {@code keymemStateCacheFlushed} (keys written back before checkpoints) and
+ * gauges {@code keymemStateCacheKeys}, {@code keymemStateCacheHits}, {@code keymemStateCacheMisses},
+ * {@code keymemStateCacheEvictions}, {@code keymemStateCacheWrites}; {@code keymemStateBytesWritten} then
+ * counts the bytes of the states updated, which reach keyed state at the next write-back.
  */
 @PublicEvolving
 public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecord, MemoryReadout> {
@@ -105,12 +122,16 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     private final int maxTokens;
     private final boolean emitEvents;
     private final long retentionSeed;
+    private final int cacheKeys;
+    private final long cacheBytes;
 
     private transient MemoryModel model;
     private transient KeyMemory memory;
     private transient KeyTtl keyTtl;
     private transient Metrics metrics;
     private transient RecordValidator validator;
+    /** Set by {@link KeyedMemoryOperator} before {@link #open}; null without a cache. */
+    private transient HotStateCache cache;
 
     public KeyedMemoryFunction(MemoryModelFactory modelFactory, ReadableConfig options) {
         this.modelFactory = Objects.requireNonNull(modelFactory, "modelFactory");
@@ -118,6 +139,12 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         this.emitEvents = options.get(MemoryOperatorOptions.MEMORY_EVENTS_ENABLED);
         this.retentionSeed = options.get(MemoryOperatorOptions.RETENTION_SEED);
         this.maxTokens = RecordValidator.maxTokens(options);
+        this.cacheKeys = options.get(MemoryOperatorOptions.STATE_CACHE_KEYS);
+        this.cacheBytes = options.get(MemoryOperatorOptions.STATE_CACHE_MAX_BYTES).getBytes();
+        if (cacheKeys < 0) {
+            throw new IllegalArgumentException(MemoryOperatorOptions.STATE_CACHE_KEYS.key() + " must not be negative: "
+                    + cacheKeys);
+        }
         if (ttl.isNegative()) {
             throw new IllegalArgumentException(MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + ttl);
         }
@@ -126,6 +153,50 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     /** A function over the model the options describe. */
     public static KeyedMemoryFunction fromOptions(Configuration options) {
         return new KeyedMemoryFunction(MemoryModelFactory.fromOptions(options), options);
+    }
+
+    /**
+     * The keyed memory operator over {@code records}, with the hot-state cache
+     * ({@link MemoryOperatorOptions#STATE_CACHE_KEYS}); {@code keyed.process(function)} runs the same
+     * function without it.
+     */
+    public static SingleOutputStreamOperator<MemoryReadout> apply(KeyedStream<TokenRecord, String> records,
+                                                                  Configuration options) {
+        return fromOptions(options).applyTo(records);
+    }
+
+    /** This function as the keyed memory operator over {@code records} (see {@link #apply}). */
+    public SingleOutputStreamOperator<MemoryReadout> applyTo(KeyedStream<TokenRecord, String> records) {
+        return records.transform("keymem-memory", TypeInformation.of(MemoryReadout.class), operator());
+    }
+
+    /**
+     * The operator that runs this function with the hot-state cache (a {@code KeyedProcessOperator}
+     * that writes the cache back before each checkpoint), for {@code transform} or a test harness.
+     */
+    public KeyedProcessOperator<String, TokenRecord, MemoryReadout> operator() {
+        return new KeyedMemoryOperator(this);
+    }
+
+    int cacheKeys() {
+        return cacheKeys;
+    }
+
+    /** Called by {@link KeyedMemoryOperator} before {@link #open}. */
+    void useCache(HotStateCache cache) {
+        this.cache = cache;
+    }
+
+    /** The operator wrote {@code n} keys' states back before a checkpoint. */
+    void flushed(int n) {
+        if (metrics != null) {
+            metrics.cacheFlushed.inc(n);
+        }
+    }
+
+    /** {@code state} through the cache when there is one. */
+    private <T> ValueState<T> cached(ValueState<T> state) {
+        return cache == null ? state : cache.wrap(state);
     }
 
     /** The plain memory's state (with Flink state TTL when configured). */
@@ -176,27 +247,32 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = modelFactory.create();
+        if (cache != null) {
+            cache.limit(cacheBytes, 4L * model.stateSize());
+        }
         var rc = getRuntimeContext();
         memory = model.accept(new MemoryModel.Visitor<KeyMemory>() {
             @Override
             public KeyMemory plain(MemoryModel.Plain p) {
-                return new KeyMemory.Plain(rc.getState(onlineDescriptor()), p);
+                ValueState<CellState> online = rc.getState(onlineDescriptor());
+                // Flink state TTL stamps a write when it reaches the backend: no cache in front of it
+                return new KeyMemory.Plain(ttl.isZero() ? cached(online) : online, p);
             }
 
             @Override
             public KeyMemory caching(MemoryModel.Caching c) {
-                return new KeyMemory.Caching(rc.getState(cachingDescriptor()), rc.getMapState(cachesDescriptor()), c);
+                return new KeyMemory.Caching(cached(rc.getState(cachingDescriptor())), rc.getMapState(cachesDescriptor()), c);
             }
 
             @Override
             public KeyMemory bmojo(MemoryModel.Bmojo b) {
-                return new BmojoKeyMemory(rc.getState(bmojoDescriptor()), rc.getMapState(archiveDescriptor()), b,
+                return new BmojoKeyMemory(cached(rc.getState(bmojoDescriptor())), rc.getMapState(archiveDescriptor()), b,
                         new BmojoKeyMemory.Metrics(rc.getMetricGroup()), emitEvents);
             }
 
             @Override
             public KeyMemory retention(MemoryModel.Retention r) {
-                return new RetentionKeyMemory(rc.getState(retentionDescriptor()), rc.getMapState(t3Descriptor()), r,
+                return new RetentionKeyMemory(cached(rc.getState(retentionDescriptor())), rc.getMapState(t3Descriptor()), r,
                         retentionSeed, new RetentionKeyMemory.Metrics(rc.getMetricGroup()), emitEvents);
             }
 
@@ -208,13 +284,13 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
 
             @Override
             public KeyMemory rmt(MemoryModel.Rmt r) {
-                return new RmtKeyMemory(rc.getState(rmtDescriptor()), r);
+                return new RmtKeyMemory(cached(rc.getState(rmtDescriptor())), r);
             }
         });
         if (!(memory instanceof KeyMemory.Plain) && !ttl.isZero()) {
-            keyTtl = new KeyTtl(getRuntimeContext().getState(KeyTtl.descriptor()), ttl);
+            keyTtl = new KeyTtl(cached(getRuntimeContext().getState(KeyTtl.descriptor())), ttl);
         }
-        metrics = new Metrics(getRuntimeContext().getMetricGroup());
+        metrics = new Metrics(getRuntimeContext().getMetricGroup(), cache);
         validator = new RecordValidator(maxTokens, model.vocabSize());
     }
 
@@ -260,14 +336,23 @@ public class KeyedMemoryFunction extends KeyedProcessFunction<String, TokenRecor
         final Counter stateBytes;
         final Histogram cachedStatesPerKey;
         final Histogram cacheReadsPerChunk;
+        final Counter cacheFlushed;
 
-        Metrics(MetricGroup g) {
+        Metrics(MetricGroup g, HotStateCache cache) {
             tokens = g.counter("keymemTokens");
             chunks = g.counter("keymemChunks");
             deadLetters = g.counter("keymemDeadLetters");
             stateBytes = g.counter("keymemStateBytesWritten");
             cachedStatesPerKey = g.histogram("keymemCachedStatesPerKey", new DescriptiveStatisticsHistogram(1000));
             cacheReadsPerChunk = g.histogram("keymemCacheReadsPerChunk", new DescriptiveStatisticsHistogram(1000));
+            cacheFlushed = g.counter("keymemStateCacheFlushed");
+            if (cache != null) {
+                g.gauge("keymemStateCacheKeys", (Gauge<Integer>) cache::size);
+                g.gauge("keymemStateCacheHits", (Gauge<Long>) cache::hits);
+                g.gauge("keymemStateCacheMisses", (Gauge<Long>) cache::misses);
+                g.gauge("keymemStateCacheEvictions", (Gauge<Long>) cache::evictions);
+                g.gauge("keymemStateCacheWrites", (Gauge<Long>) cache::writes);
+            }
         }
     }
 }

@@ -15,11 +15,11 @@ import org.apache.flink.util.FlinkRuntimeException;
  * frames for events, 8 bytes for a long, 4 per float) for metrics and the evaluation.
  */
 final class MapStateEventStore implements EventStore {
-    private final MapState<Long, EventEntry> archive;
-    private final MapState<Integer, Long> frequencies;
-    private final MapState<Long, Long> postings;
-    private final MapState<Long, float[]> segments;
-    private final MapState<Integer, EventEntry> eidetic;
+    final MapState<Long, EventEntry> archive;
+    final MapState<Integer, Long> frequencies;
+    final MapState<Long, Long> postings;
+    final MapState<Long, float[]> segments;
+    final MapState<Integer, EventEntry> eidetic;
     private String key;
     long bytesRead;
     long bytesWritten;
@@ -49,7 +49,7 @@ final class MapStateEventStore implements EventStore {
         return ((long) term << 32) | ordinal;
     }
 
-    private static long entryBytes(EventEntry e) {
+    static long entryBytes(EventEntry e) {
         return e == null ? 0 : StateFrame.OVERHEAD_BYTES + EventEntryPiece.payloadBytes(e);
     }
 

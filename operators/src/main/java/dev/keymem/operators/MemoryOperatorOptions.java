@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /** Typed settings of the keyed memory operator, with defaults and descriptions. */
 @PublicEvolving
@@ -78,6 +79,27 @@ public final class MemoryOperatorOptions {
                     + "the key's state and all its MapState entries (cached checkpoints, archive) together (per-entry state TTL would expire "
                     + "old checkpoints of a key that is still active).");
 
+    public static final ConfigOption<Integer> STATE_CACHE_KEYS = ConfigOptions.key("keymem.state.cache.keys")
+            .intType()
+            .defaultValue(16384)
+            .withDescription("Keys per subtask whose deserialized memory the keyed memory operator keeps in the "
+                    + "heap between records (least recently used evicted), so that a hot key's record neither "
+                    + "reads nor writes its state through RocksDB. Cached states are written back to keyed state "
+                    + "on eviction and before every checkpoint or savepoint: checkpoints hold what an uncached "
+                    + "operator would have written. Heap cost: keys x one key's state (a plain memory: heads x "
+                    + "key_dim x value_dim x 4 bytes), also bounded by keymem.state.cache.max-bytes. 0 disables it. Applies to the operators built by "
+                    + "KeyedMemoryFunction.apply / operator() and BatchedMemoryOperator on the RocksDB backend (the HashMap backend keeps "
+                    + "objects already); not to PLAIN memories with keymem.state.ttl (Flink state TTL stamps "
+                    + "writes when they reach the backend).");
+
+    public static final ConfigOption<MemorySize> STATE_CACHE_MAX_BYTES = ConfigOptions.key("keymem.state.cache.max-bytes")
+            .memoryType()
+            .defaultValue(MemorySize.parse("256m"))
+            .withDescription("Heap budget of the hot-state cache per subtask: it holds at most this over the "
+                    + "model's recurrent state size (4 bytes a float) keys, and at most keymem.state.cache.keys. "
+                    + "Memory Caching, B'MOJO and STR / CMP states are larger than the recurrent state alone: "
+                    + "budget for them.");
+
     public static final ConfigOption<Integer> MAX_TOKENS_PER_RECORD = ConfigOptions.key("keymem.record.max-tokens")
             .intType()
             .defaultValue(4096)
@@ -96,7 +118,9 @@ public final class MemoryOperatorOptions {
         /** The event memory (EventMemoryFunction): events with terms, a vector and a payload, and queries. */
         EVENTS,
         /** RMT: a trained Recurrent Memory Transformer (keymem.rmt.artifact); memory + open segment in a ValueState. */
-        RMT
+        RMT,
+        /** The novelty memory (KeyedNoveltyMemory; settings keymem.novelty.*): innovation, eidetic admission, retention. */
+        NOVELTY
     }
 
     public static final ConfigOption<MemoryType> MEMORY_TYPE = ConfigOptions.key("keymem.memory.type")
@@ -488,11 +512,22 @@ public final class MemoryOperatorOptions {
             .defaultValue(64 * 1024)
             .withDescription("Largest payload a record may carry; larger records are dead letters.");
 
+    public static final ConfigOption<org.apache.flink.configuration.MemorySize> EVENTS_CACHE_BYTES =
+            ConfigOptions.key("keymem.events.cache-bytes")
+                    .memoryType()
+                    .defaultValue(org.apache.flink.configuration.MemorySize.parse("64 mb"))
+                    .withDescription("Heap per subtask for the event memory's write-back cache of recently used keys "
+                            + "(their deserialized hot state, term statistics, the rows written since the last "
+                            + "checkpoint and the recent window's rows), written back to keyed state before every "
+                            + "checkpoint and on eviction (least recently used first). Used where the operator supports "
+                            + "it (EventMemoryOperator, the user context job) on the RocksDB backend without "
+                            + "keymem.events.archive-ttl; 0 = off (every record reads and writes keyed state).");
+
     /** Every event memory option (keymem.events.*). */
     public static final java.util.List<ConfigOption<?>> EVENTS_OPTIONS = java.util.List.of(EVENTS_DIMENSION,
             EVENTS_CELL_DIM, EVENTS_BETA, EVENTS_DECAY, EVENTS_WINDOW, EVENTS_EIDETIC, EVENTS_SEGMENT, EVENTS_ROUTE_K,
             EVENTS_POSTINGS_READ, EVENTS_MAX_CANDIDATES, EVENTS_ARCHIVE_CAP, EVENTS_ARCHIVE_TTL, EVENTS_POSTINGS_CAP,
-            EVENTS_WEIGHTS, EVENTS_TOP, EVENTS_MAX_TERMS, EVENTS_MAX_PAYLOAD, EVENTS_PROJECTION_FILE);
+            EVENTS_WEIGHTS, EVENTS_TOP, EVENTS_MAX_TERMS, EVENTS_MAX_PAYLOAD, EVENTS_PROJECTION_FILE, EVENTS_CACHE_BYTES);
 
     /** The event memory settings the options describe; a bad value fails naming its option. */
     public static EventSettings eventSettings(ReadableConfig o) {
@@ -510,6 +545,69 @@ public final class MemoryOperatorOptions {
                     o.get(EVENTS_ARCHIVE_CAP), o.get(EVENTS_POSTINGS_CAP), d.k1(), d.b(), w, d.seed());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("keymem.events.*: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Novelty memory (memory type NOVELTY, KeyedNoveltyMemory)
+
+    public static final ConfigOption<Integer> NOVELTY_DIMENSION = ConfigOptions.key("keymem.novelty.dimension")
+            .intType()
+            .defaultValue(64)
+            .withDescription("D, the length of an item's vector.");
+
+    public static final ConfigOption<Integer> NOVELTY_CELL_DIM = ConfigOptions.key("keymem.novelty.cell-dim")
+            .intType()
+            .defaultValue(0)
+            .withDescription("d_c, the fading cell's width; 0 = D. The cell is d_c x d_c floats, the hot state's main "
+                    + "part (4 * d_c^2 bytes): below D an item is projected by a fixed seeded Gaussian matrix (one "
+                    + "token, q = k = v = the projected unit vector), which keeps innovations of distinct items apart "
+                    + "up to the projection's distortion.");
+
+    public static final ConfigOption<Float> NOVELTY_BETA = ConfigOptions.key("keymem.novelty.beta")
+            .floatType()
+            .defaultValue(0.5f)
+            .withDescription("Write strength of the fading cell (gated delta rule), in (0, 1].");
+
+    public static final ConfigOption<Float> NOVELTY_DECAY = ConfigOptions.key("keymem.novelty.decay")
+            .floatType()
+            .defaultValue(0.98f)
+            .withDescription("Per-item decay exp(g) of the fading cell, in (0, 1]: it remembers about 1 / (1 - decay) "
+                    + "recent items.");
+
+    public static final ConfigOption<Integer> NOVELTY_EIDETIC_CAPACITY =
+            ConfigOptions.key("keymem.novelty.eidetic-capacity")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription("Most innovative items kept per key (one MapState row each, written once when "
+                            + "admitted, removed when a more innovative item pushes it out); 0 = none.");
+
+    public static final ConfigOption<Float> NOVELTY_THRESHOLD = ConfigOptions.key("keymem.novelty.threshold")
+            .floatType()
+            .defaultValue(0.5f)
+            .withDescription("An item whose innovation ||x - S^T x|| exceeds this is offered to the eidetic store.");
+
+    public static final ConfigOption<Boolean> NOVELTY_RETENTION = ConfigOptions.key("keymem.novelty.retention")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Runs the STR / CMP retention tier too (settings keymem.retention.window, block, "
+                    + "retained-cap, compressed-slots, sinks, weights; scale 1/sqrt(d_c); no T3 archive): its retained "
+                    + "tier ranks recent items by retention probability. It keeps its windows of vectors in the hot "
+                    + "state (tens of kB per key at D = 64), so turn it on only where a ranking is needed.");
+
+    /** Every novelty memory option (keymem.novelty.*). */
+    public static final java.util.List<ConfigOption<?>> NOVELTY_OPTIONS = java.util.List.of(NOVELTY_DIMENSION,
+            NOVELTY_CELL_DIM, NOVELTY_BETA, NOVELTY_DECAY, NOVELTY_EIDETIC_CAPACITY, NOVELTY_THRESHOLD, NOVELTY_RETENTION);
+
+    /** The novelty memory settings the options describe; a bad value fails naming keymem.novelty.*. */
+    public static dev.keymem.models.novelty.NoveltySettings noveltySettings(ReadableConfig o) {
+        try {
+            int cell = o.get(NOVELTY_CELL_DIM);
+            return new dev.keymem.models.novelty.NoveltySettings(o.get(NOVELTY_DIMENSION),
+                    cell == 0 ? o.get(NOVELTY_DIMENSION) : cell, o.get(NOVELTY_BETA),
+                    o.get(NOVELTY_DECAY), o.get(NOVELTY_EIDETIC_CAPACITY), o.get(NOVELTY_THRESHOLD));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("keymem.novelty.*: " + e.getMessage(), e);
         }
     }
 }

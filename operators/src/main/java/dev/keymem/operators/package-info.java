@@ -25,9 +25,8 @@
  * <pre>{@code
  * Configuration options = new Configuration();
  * options.set(MemoryOperatorOptions.MEMORY_TYPE, MemoryOperatorOptions.MemoryType.CACHING);
- * SingleOutputStreamOperator<MemoryReadout> reads = records
- *         .keyBy(r -> r.key)
- *         .process(KeyedMemoryFunction.fromOptions(options))
+ * SingleOutputStreamOperator<MemoryReadout> reads =
+ *         KeyedMemoryFunction.apply(records.keyBy(r -> r.key), options) // or .process(fromOptions(options)): no hot-state cache
  *         .uid("keymem-memory");
  * DataStream<DeadLetter> refused = reads.getSideOutput(KeyedMemoryFunction.DEAD_LETTERS);
  * }</pre>

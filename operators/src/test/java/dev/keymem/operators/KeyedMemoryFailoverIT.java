@@ -122,7 +122,7 @@ class KeyedMemoryFailoverIT {
     static Map<String, List<MemoryReadout>> run(Path dir, Configuration options, boolean injectFailure)
             throws Exception {
         return run(dir, options, injectFailure,
-                keyed -> keyed.process(KeyedMemoryFunction.fromOptions(options)).uid("keymem-memory"));
+                keyed -> KeyedMemoryFunction.apply(keyed, options).uid("keymem-memory"));
     }
 
     /** Runs the job with {@code memory} as the keyed memory operator (shared with the batched operator's IT). */
@@ -194,7 +194,7 @@ class KeyedMemoryFailoverIT {
 
     /** PLAIN: a ValueState per key; CACHING (SSC, 5-token segments, cap 4): ValueState + MapState entries. */
     @ParameterizedTest
-    @EnumSource(value = MemoryOperatorOptions.MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = MemoryOperatorOptions.MemoryType.class, names = {"EVENTS", "RMT", "NOVELTY"}, mode = EnumSource.Mode.EXCLUDE)
     void outputsAfterAFailureEqualAFailureFreeRun(MemoryOperatorOptions.MemoryType type) throws Exception {
         Configuration options = OperatorTestSupport.options(type);
         Path dir = OperatorTestSupport.tempDir("kmit");
@@ -209,6 +209,30 @@ class KeyedMemoryFailoverIT {
         assertSame(expected, clean, "failure-free run vs direct model");
         assertSame(expected, recovered, "run with a failure vs direct model");
         assertTrue(SAW_SST.get(), "no RocksDB .sst file appeared in the incremental checkpoints' shared directory");
+    }
+
+    /**
+     * The hot-state cache holding 3 of the 7 keys: it is full from the third key's first record on (it
+     * never shrinks), so every checkpoint barrier meets a full cache with changed states and every
+     * record of a fourth key evicts one; TTL memories (1 h, nothing expires) cache the last write
+     * time too. Outputs after a failure equal, bitwise, the direct model's and a failure-free run's.
+     */
+    @ParameterizedTest
+    @EnumSource(value = MemoryOperatorOptions.MemoryType.class, names = {"EVENTS", "RMT", "NOVELTY"}, mode = EnumSource.Mode.EXCLUDE)
+    void aFullHotStateCacheAtTheBarrierRestoresBitForBit(MemoryOperatorOptions.MemoryType type) throws Exception {
+        Configuration options = OperatorTestSupport.options(type);
+        options.set(MemoryOperatorOptions.STATE_CACHE_KEYS, 3);
+        if (type != MemoryOperatorOptions.MemoryType.PLAIN) {
+            options.set(MemoryOperatorOptions.STATE_TTL, java.time.Duration.ofHours(1));
+        }
+        Path dir = OperatorTestSupport.tempDir("kmhc");
+        Map<String, List<MemoryReadout>> expected = direct(options);
+        Map<String, List<MemoryReadout>> clean = run(dir.resolve("clean"), options, false);
+        Map<String, List<MemoryReadout>> recovered = run(dir.resolve("failover"), options, true);
+        assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the failure was never injected");
+        assertTrue(FailOnceAfterCheckpoint.RESTORED.get(), "the job did not restart from a checkpoint");
+        assertSame(expected, clean, "failure-free run vs direct model");
+        assertSame(clean, recovered, "run with a failure vs failure-free run");
     }
 
     static void assertSame(Map<String, List<MemoryReadout>> expected, Map<String, List<MemoryReadout>> got,

@@ -52,12 +52,14 @@ final class OperatorTestSupport {
 
     /**
      * The memory types of token streams over the small cell model (KeyedMemoryFunction); EVENTS has its
-     * own function and tests, RMT needs a trained artifact and has its own tests (RmtOperatorTest).
+     * own function and tests, NOVELTY its own class (KeyedNoveltyMemoryTest), RMT needs a trained artifact and
+     * has its own tests (RmtOperatorTest).
      */
     static List<MemoryOperatorOptions.MemoryType> tokenTypes() {
         List<MemoryOperatorOptions.MemoryType> l = new ArrayList<>();
         for (MemoryOperatorOptions.MemoryType t : MemoryOperatorOptions.MemoryType.values()) {
-            if (t != MemoryOperatorOptions.MemoryType.EVENTS && t != MemoryOperatorOptions.MemoryType.RMT) {
+            if (t != MemoryOperatorOptions.MemoryType.EVENTS && t != MemoryOperatorOptions.MemoryType.RMT
+                    && t != MemoryOperatorOptions.MemoryType.NOVELTY) {
                 l.add(t);
             }
         }
@@ -165,7 +167,7 @@ final class OperatorTestSupport {
         }
         MockEnvironment mock = env.build();
         KeyedOneInputStreamOperatorTestHarness<String, TokenRecord, MemoryReadout> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), r -> r.key, Types.STRING,
+                new KeyedOneInputStreamOperatorTestHarness<>(fn.operator(), r -> r.key, Types.STRING,
                         mock);
         h.setStateBackend(stateBackend(b));
         if (restore != null) {
@@ -263,6 +265,7 @@ final class OperatorTestSupport {
                                       org.apache.flink.api.common.state.ValueStateDescriptor<CellState> online,
                                       Iterable<String> keys) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
+        flushHotState(h.getOperator());
         var backend = h.getOperator().getKeyedStateBackend();
         for (String k : keys) {
             h.getOperator().setCurrentKey(k);
@@ -293,6 +296,18 @@ final class OperatorTestSupport {
                     bmojo == null ? "none" : bmojo.copy(), archive, retention == null ? "none" : retention.copy(), t3));
         }
         return m;
+    }
+
+    /**
+     * Writes a keyed memory operator's hot-state cache back to keyed state (what the next checkpoint
+     * would hold), for tests that read keyed state directly.
+     */
+    static void flushHotState(Object operator) throws java.io.IOException {
+        HotStateCache cache = operator instanceof KeyedMemoryOperator k ? k.cache()
+                : operator instanceof BatchedMemoryOperator b ? b.cache() : null;
+        if (cache != null) {
+            cache.flush();
+        }
     }
 
     /** The key's records run through the model directly (no Flink): the reads per record. */

@@ -219,6 +219,7 @@ class RmtOperatorTest {
         }
 
         RmtState state(String key) throws Exception {
+            OperatorTestSupport.flushHotState(harness.getOperator());
             harness.getOperator().setCurrentKey(key);
             RmtState s = harness.getOperator().getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
                     VoidNamespaceSerializer.INSTANCE, KeyedMemoryFunction.rmtDescriptor()).value();

@@ -1,10 +1,14 @@
 package dev.keymem.jobs.context;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.operators.MemoryAnswer;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**
@@ -20,7 +24,55 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
 
     @Override
     public JobOutput map(MemoryAnswer a) {
+        // Written with a streaming generator, field for field what the tree form (mapTree) writes.
         ContextEvent q = ContextPayload.decode(a.queryPayload);
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("user", a.key);
+            g.writeStringField("query", q.text);
+            g.writeNumberField("offset", q.offset);
+            if (q.ts != null) {
+                g.writeStringField("ts", q.ts);
+            }
+            if (q.expect != null) {
+                g.writeStringField("expect", q.expect);
+            }
+            g.writeNumberField("position", a.position);
+            g.writeNumberField("events_stored", a.position);
+            g.writeArrayFieldStart("events");
+            for (MemoryAnswer.Hit h : a.hits) {
+                ContextEvent e = ContextPayload.decode(h.payload);
+                g.writeStartObject();
+                g.writeStringField("text", e.text);
+                if (e.type != null) {
+                    g.writeStringField("type", e.type);
+                }
+                if (e.ts != null) {
+                    g.writeStringField("ts", e.ts);
+                }
+                g.writeNumberField("offset", e.offset);
+                g.writeNumberField("position", h.position);
+                g.writeNumberField("score", Math.round(h.score * 1e4) / 1e4);
+                g.writeStringField("tiers", h.tiers);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("read_vector");
+            for (float f : a.read) {
+                g.writeNumber(Math.round(f * 1e5) / 1e5);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return new JobOutput(JobOutput.RESULT, a.key, out.toString());
+    }
+
+    /** The tree form of {@link #map} (the reference its output equals). */
+    JobOutput mapTree(MemoryAnswer a) {
+        ContextEvent q = ContextPayload.decodeTree(a.queryPayload);
         ObjectNode o = JSON.createObjectNode();
         o.put("user", a.key);
         o.put("query", q.text);
@@ -35,7 +87,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
         o.put("events_stored", a.position);
         ArrayNode arr = o.putArray("events");
         for (MemoryAnswer.Hit h : a.hits) {
-            ContextEvent e = ContextPayload.decode(h.payload);
+            ContextEvent e = ContextPayload.decodeTree(h.payload);
             ObjectNode r = arr.addObject();
             r.put("text", e.text);
             if (e.type != null) {

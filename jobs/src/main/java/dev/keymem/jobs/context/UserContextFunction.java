@@ -1,6 +1,6 @@
 package dev.keymem.jobs.context;
 
-import dev.keymem.jobs.kafka.DeadLetter;
+import dev.keymem.operators.DeadLetter;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
@@ -38,7 +38,8 @@ import org.apache.flink.util.Collector;
  * front end into the event memory in stream order (the memory then holds what an uninterrupted run of this
  * release holds), and the old state is cleared.
  */
-public class UserContextFunction extends KeyedProcessFunction<String, ContextEvent, JobOutput> {
+public class UserContextFunction extends KeyedProcessFunction<String, ContextEvent, JobOutput>
+        implements KeyedEventMemory.Owner {
     private static final long serialVersionUID = 1L;
 
     /** State names of release 0.1.0, read once per user for the migration. */
@@ -79,6 +80,11 @@ public class UserContextFunction extends KeyedProcessFunction<String, ContextEve
         legacyEvents = rc.getMapState(new MapStateDescriptor<>(LEGACY_EVENTS, LongSerializer.INSTANCE,
                 new ContextStatePieces.StoredEventSerializer()));
         legacyBook = rc.getState(new ValueStateDescriptor<>(LEGACY_BOOK, new ContextStatePieces.EventBookSerializer()));
+    }
+
+    @Override
+    public KeyedEventMemory eventMemory() {
+        return memory;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.GuardedKeyedFunction;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.operators.EventMemoryFunction;
+import dev.keymem.operators.EventMemoryOperator;
 import dev.keymem.operators.MemoryOperatorOptions;
 import dev.keymem.state.EventEntryPiece;
 import dev.keymem.state.EventStatePiece;
@@ -65,7 +66,35 @@ public final class UserContextJob {
 
     static KeyedProcessFunction<String, ContextEvent, JobOutput> keyedFunction(ReadableConfig options,
                                                                             RecordLimits limits) {
-        return new GuardedKeyedFunction<>(new UserContextFunction(options, limits.deadLetterValueBytes()),
+        return guarded(new UserContextFunction(options, limits.deadLetterValueBytes()), limits);
+    }
+
+    /**
+     * The keyed step as the job runs it: the guarded function in an {@link EventMemoryOperator}, which gives
+     * the event memory its write-back cache ({@code keymem.events.cache-bytes}) and writes it back before every
+     * checkpoint. Same state and outputs as {@code new KeyedProcessOperator<>(keyedFunction(options))}.
+     */
+    public static EventMemoryOperator<ContextEvent, JobOutput> operator(ReadableConfig options) {
+        return operator(options, RecordLimits.defaults());
+    }
+
+    static EventMemoryOperator<ContextEvent, JobOutput> operator(ReadableConfig options, RecordLimits limits) {
+        return operator(options, limits, f -> f);
+    }
+
+    /**
+     * {@link #operator(ReadableConfig)} with the guarded keyed function wrapped by {@code wrap} (e.g. a fault
+     * injector in a test); the wrapper must forward the runtime context, open, close, processElement and onTimer.
+     */
+    public static EventMemoryOperator<ContextEvent, JobOutput> operator(ReadableConfig options, RecordLimits limits,
+            java.util.function.UnaryOperator<KeyedProcessFunction<String, ContextEvent, JobOutput>> wrap) {
+        UserContextFunction f = new UserContextFunction(options, limits.deadLetterValueBytes());
+        return new EventMemoryOperator<>(wrap.apply(guarded(f, limits)), f);
+    }
+
+    private static KeyedProcessFunction<String, ContextEvent, JobOutput> guarded(UserContextFunction f,
+                                                                               RecordLimits limits) {
+        return new GuardedKeyedFunction<>(f,
                 e -> e.topic + "-" + e.partition + "@" + e.offset,
                 Map.of(EventStatePiece.INSTANCE.name(), EventMemoryFunction.STATE,
                         EventEntryPiece.INSTANCE.name(), EventMemoryFunction.ARCHIVE,
@@ -91,7 +120,7 @@ public final class UserContextJob {
                 TypeInformation.of(ContextEvent.class), limits);
         DataStream<JobOutput> answers = parsed.valid()
                 .keyBy(e -> e.user, Types.STRING)
-                .process(keyedFunction(options, limits), EmbeddedJobs.OUTPUT)
+                .transform("user-context", EmbeddedJobs.OUTPUT, operator(options, limits))
                 .uid(KEYED_UID)
                 .name("user-context");
         return answers.union(parsed.deadLetters());

@@ -97,18 +97,52 @@ public final class TermAnalyzer implements Serializable {
 
     /** The unit dense vector of {@code words} (zero when there are none). */
     public float[] vector(List<String> words) {
+        // Feature hashes are computed over the characters in place (no pair or trigram strings are built):
+        // the same hashes, added in the same order, as vectorReference.
         double[] acc = new double[dimension];
+        String prev = null;
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
             add(acc, feature(1, w), 1.0);
-            if (i > 0) {
-                add(acc, feature(2, words.get(i - 1) + " " + w), 0.5);
+            if (prev != null) {
+                add(acc, pairFeature(prev, w), 0.5);
             }
-            String marked = "<" + w + ">";
-            for (int j = 0; j + 3 <= marked.length(); j++) {
-                add(acc, feature(3, marked.substring(j, j + 3)), 0.25);
+            // the trigrams of "<" + w + ">"
+            int n = w.length() + 2;
+            for (int j = 0; j + 3 <= n; j++) {
+                long h = KIND3;
+                for (int k = j; k < j + 3; k++) {
+                    h = (h ^ marked(w, k, n)) * 0x100000001b3L;
+                }
+                add(acc, HashingEmbedder.mix(h), 0.25);
             }
+            prev = w;
         }
+        return unit(acc);
+    }
+
+    private static final long KIND2 = HashingEmbedder.mix(0x9E3779B97F4A7C15L * 2);
+    private static final long KIND3 = HashingEmbedder.mix(0x9E3779B97F4A7C15L * 3);
+
+    /** Character {@code k} of {@code "<" + w + ">"} (length {@code n}). */
+    private static char marked(String w, int k, int n) {
+        return k == 0 ? '<' : k == n - 1 ? '>' : w.charAt(k - 1);
+    }
+
+    /** {@code feature(2, a + " " + b)}. */
+    private static long pairFeature(String a, String b) {
+        long h = KIND2;
+        for (int i = 0; i < a.length(); i++) {
+            h = (h ^ a.charAt(i)) * 0x100000001b3L;
+        }
+        h = (h ^ ' ') * 0x100000001b3L;
+        for (int i = 0; i < b.length(); i++) {
+            h = (h ^ b.charAt(i)) * 0x100000001b3L;
+        }
+        return HashingEmbedder.mix(h);
+    }
+
+    private float[] unit(double[] acc) {
         double n = 0;
         for (double v : acc) {
             n += v * v;
@@ -121,6 +155,23 @@ public final class TermAnalyzer implements Serializable {
             }
         }
         return out;
+    }
+
+    /** The string-building form of {@link #vector} (the reference it equals bit for bit). */
+    float[] vectorReference(List<String> words) {
+        double[] acc = new double[dimension];
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            add(acc, feature(1, w), 1.0);
+            if (i > 0) {
+                add(acc, feature(2, words.get(i - 1) + " " + w), 0.5);
+            }
+            String marked = "<" + w + ">";
+            for (int j = 0; j + 3 <= marked.length(); j++) {
+                add(acc, feature(3, marked.substring(j, j + 3)), 0.25);
+            }
+        }
+        return unit(acc);
     }
 
     private static long feature(int kind, String s) {

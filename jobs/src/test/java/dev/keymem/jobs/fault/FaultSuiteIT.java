@@ -273,9 +273,11 @@ class FaultSuiteIT {
         RecordLimits limits = RecordLimits.defaults();
         EmbeddedJobs.ParsedStream<ContextEvent> parsed = EmbeddedJobs.parse(records, UserContextJob.parser(limits),
                 TypeInformation.of(ContextEvent.class), limits);
-        KeyedProcessFunction<String, ContextEvent, JobOutput> f = UserContextJob.keyedFunction(CONTEXT);
+        // the job's own operator: the event memory's write-back cache is written back at every checkpoint
         return parsed.valid().keyBy(e -> e.user, Types.STRING)
-                .process(faults ? new FailingKeyed<>(f) : f, EmbeddedJobs.OUTPUT).uid(UserContextJob.KEYED_UID)
+                .transform("user-context", EmbeddedJobs.OUTPUT, UserContextJob.operator(CONTEXT, limits,
+                        f -> faults ? new FailingKeyed<>(f) : f))
+                .uid(UserContextJob.KEYED_UID)
                 .union(parsed.deadLetters());
     }
 

@@ -31,6 +31,8 @@ public final class EventMemory {
     private final MemoryCell cell;
     /** d_c x D, row-major; null for the identity (D == d_c). */
     private final float[] projection;
+    /** The projection transposed (D x d_c, row-major), for {@link #project}; null with the projection. */
+    private final float[] projectionT;
 
     public EventMemory(EventSettings settings) {
         this(settings, null);
@@ -67,6 +69,17 @@ public final class EventMemory {
                 p[i] = (float) (gaussian(r) * s);
             }
             this.projection = p;
+        }
+        if (this.projection == null) {
+            this.projectionT = null;
+        } else {
+            float[] t = new float[dc * d];
+            for (int i = 0; i < dc; i++) {
+                for (int j = 0; j < d; j++) {
+                    t[j * dc + i] = this.projection[i * d + j];
+                }
+            }
+            this.projectionT = t;
         }
     }
 
@@ -219,51 +232,102 @@ public final class EventMemory {
     public record Answer(List<EventHit> hits, float[] read, QueryCost cost) {
     }
 
-    /**
-     * The {@code top} best events for a query (terms, vector or null), from every tier; reads only. Best
-     * first; ties: the newer first.
-     */
-    public Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top) {
-        long n = st.events();
-        float[] x = unit(vector == null ? hashVector(terms, settings.dimension()) : checked(vector));
-        TreeMap<Long, Candidate> cands = new TreeMap<>();
-        int rowsRead = 0;
-        long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
-        // 1. Recent window.
-        for (long p = Math.max(alive, n - settings.window()); p < n; p++) {
-            EventEntry e = store.archived(p);
-            rowsRead++;
-            if (e != null) {
-                cands.computeIfAbsent(p, q -> new Candidate(e)).tiers |= EventHit.WINDOW;
-            }
+    /** One query's working set: the candidates by position and what reading them cost. */
+    private static final class QueryRun {
+        final EventState st;
+        final EventStore store;
+        final long n;
+        final long alive;
+        final float[] x;
+        final TreeMap<Long, Candidate> cands = new TreeMap<>();
+        int rowsRead;
+        int postings;
+        int scored;
+
+        QueryRun(EventState st, EventStore store, long alive, float[] x) {
+            this.st = st;
+            this.store = store;
+            this.n = st.events();
+            this.alive = alive;
+            this.x = x;
         }
-        // 2. Eidetic tier.
-        for (int s = 0; s < st.eideticSize(); s++) {
-            long p = st.eideticPositions()[s];
+
+        /** The candidate at {@code p}, read from the archive when new (null when the row is gone). */
+        Candidate archived(long p) {
             Candidate c = cands.get(p);
             if (c == null) {
-                EventEntry e = store.eidetic(s);
+                EventEntry e = store.archived(p);
                 rowsRead++;
                 if (e == null) {
-                    continue;
+                    return null;
                 }
                 c = new Candidate(e);
                 cands.put(p, c);
             }
+            return c;
+        }
+    }
+
+    /**
+     * The {@code top} best events for a query (terms, vector or null), from every tier; reads only. Best
+     * first; ties: the newer first. (Each stage is its own method: one large method took the JIT seconds to
+     * compile, again after every deoptimization.)
+     */
+    public Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top) {
+        long n = st.events();
+        float[] x = unit(vector == null ? hashVector(terms, settings.dimension()) : checked(vector));
+        long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
+        QueryRun q = new QueryRun(st, store, alive, x);
+        collectWindow(q);
+        collectEidetic(q);
+        int[][] qtc = distinctCounts(terms);
+        long[] qdf = collectLexical(q, qtc[0]);
+        collectSegments(q);
+        float[] read = fadingRead(st, x);
+        double maxNov = score(q, qtc, qdf, read);
+        List<EventHit> hits = rank(q, maxNov, top);
+        return new Answer(hits, read, new QueryCost(q.cands.size(), q.postings, q.scored, q.rowsRead));
+    }
+
+    /** 1. Recent window. */
+    private void collectWindow(QueryRun q) {
+        for (long p = Math.max(q.alive, q.n - settings.window()); p < q.n; p++) {
+            Candidate c = q.archived(p);
+            if (c != null) {
+                c.tiers |= EventHit.WINDOW;
+            }
+        }
+    }
+
+    /** 2. Eidetic tier. */
+    private static void collectEidetic(QueryRun q) {
+        EventState st = q.st;
+        for (int s = 0; s < st.eideticSize(); s++) {
+            long p = st.eideticPositions()[s];
+            Candidate c = q.cands.get(p);
+            if (c == null) {
+                EventEntry e = q.store.eidetic(s);
+                q.rowsRead++;
+                if (e == null) {
+                    continue;
+                }
+                c = new Candidate(e);
+                q.cands.put(p, c);
+            }
             c.tiers |= EventHit.EIDETIC;
         }
-        // 3. Lexical index: the postings of the query's terms, rarest first.
-        int[][] qtc = distinctCounts(terms);
-        int[] qt = qtc[0];
+    }
+
+    /** 3. Lexical index: the postings of the query's terms, rarest first. Returns the terms' frequencies. */
+    private long[] collectLexical(QueryRun q, int[] qt) {
         long[] qdf = new long[qt.length];
         Integer[] order = new Integer[qt.length];
         for (int i = 0; i < qt.length; i++) {
-            qdf[i] = store.frequency(qt[i]);
-            rowsRead++;
+            qdf[i] = q.store.frequency(qt[i]);
+            q.rowsRead++;
             order[i] = i;
         }
         Arrays.sort(order, Comparator.<Integer>comparingLong(i -> qdf[i]).thenComparingInt(i -> qt[i]));
-        int postings = 0;
         int found = 0;
         outer:
         for (int oi : order) {
@@ -276,65 +340,66 @@ public final class EventMemory {
                 low = Math.max(low, dfi - settings.postingsCap());
             }
             for (long o = dfi - 1; o >= low; o--) {
-                long p = store.posting(qt[oi], o);
-                postings++;
-                rowsRead++;
-                if (p < alive) {
+                long p = q.store.posting(qt[oi], o);
+                q.postings++;
+                q.rowsRead++;
+                if (p < q.alive) {
                     continue;
                 }
-                Candidate c = cands.get(p);
+                Candidate c = q.cands.get(p);
                 if (c == null) {
                     if (found >= settings.maxCandidates()) {
                         break outer;
                     }
-                    EventEntry e = store.archived(p);
-                    rowsRead++;
+                    EventEntry e = q.store.archived(p);
+                    q.rowsRead++;
                     if (e == null) {
                         continue;
                     }
                     c = new Candidate(e);
-                    cands.put(p, c);
+                    q.cands.put(p, c);
                     found++;
                 }
                 c.tiers |= EventHit.LEXICAL;
             }
         }
-        // 4. Segment routing (SSC): the k closed segments whose summary is closest to the query.
-        int scored = 0;
-        long closedSegments = n / settings.segment();
-        if (settings.routeK() > 0 && closedSegments > 0) {
-            long first = alive / settings.segment();
-            List<double[]> logits = new ArrayList<>();
-            for (long s = first; s < closedSegments; s++) {
-                float[] mu = store.segment(s);
-                rowsRead++;
-                if (mu == null) {
-                    continue;
-                }
-                scored++;
-                logits.add(new double[] {cosine(x, mu), s});
+        return qdf;
+    }
+
+    /** 4. Segment routing (SSC): the k closed segments whose summary is closest to the query. */
+    private void collectSegments(QueryRun q) {
+        long closedSegments = q.n / settings.segment();
+        if (settings.routeK() <= 0 || closedSegments <= 0) {
+            return;
+        }
+        long first = q.alive / settings.segment();
+        List<double[]> logits = new ArrayList<>();
+        for (long s = first; s < closedSegments; s++) {
+            float[] mu = q.store.segment(s);
+            q.rowsRead++;
+            if (mu == null) {
+                continue;
             }
-            logits.sort((a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(b[1], a[1]));
-            for (int i = 0; i < Math.min(settings.routeK(), logits.size()); i++) {
-                long s = (long) logits.get(i)[1];
-                for (long p = Math.max(alive, s * settings.segment()); p < (s + 1) * settings.segment(); p++) {
-                    Candidate c = cands.get(p);
-                    if (c == null) {
-                        EventEntry e = store.archived(p);
-                        rowsRead++;
-                        if (e == null) {
-                            continue;
-                        }
-                        c = new Candidate(e);
-                        cands.put(p, c);
-                    }
+            q.scored++;
+            logits.add(new double[] {cosine(q.x, mu), s});
+        }
+        logits.sort((a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(b[1], a[1]));
+        for (int i = 0; i < Math.min(settings.routeK(), logits.size()); i++) {
+            long s = (long) logits.get(i)[1];
+            for (long p = Math.max(q.alive, s * settings.segment()); p < (s + 1) * settings.segment(); p++) {
+                Candidate c = q.archived(p);
+                if (c != null) {
                     c.tiers |= EventHit.SEGMENT;
                 }
             }
         }
-        // Score every candidate.
-        float[] read = fadingRead(st, x);
-        double avgdl = n == 0 ? 1 : Math.max(1e-9, (double) st.totalLength() / n);
+    }
+
+    /** Scores every candidate's parts (lexical, dense, read, informativeness); returns the largest informativeness. */
+    private double score(QueryRun q, int[][] qtc, long[] qdf, float[] read) {
+        long n = q.n;
+        int[] qt = qtc[0];
+        double avgdl = n == 0 ? 1 : Math.max(1e-9, (double) q.st.totalLength() / n);
         // The lexical score is divided by what an average-length event holding every query term once would
         // score if each term were as rare as a never-seen one: a match on common words stays small, a match
         // on the query's rare words approaches 1 (comparable across queries and with the other parts).
@@ -351,44 +416,59 @@ public final class EventMemory {
         }
         double fresh = idf(n, 0);
         double maxNov = 0;
-        for (Candidate c : cands.values()) {
+        for (Candidate c : q.cands.values()) {
             EventEntry e = c.entry;
-            double info = 0;
-            for (int t : e.terms()) {
-                Long f = dfNow.get(t);
-                if (f == null) {
-                    f = store.frequency(t);
-                    rowsRead++;
-                    dfNow.put(t, f);
-                }
-                info += idf(n, Math.max(1, f)) / fresh;
-            }
-            c.info = e.terms().length == 0 ? 0 : info / Math.sqrt(e.terms().length);
-            double s = 0;
-            for (int i = 0; i < qt.length; i++) {
-                int tf = e.count(qt[i]);
-                if (tf == 0 || qdf[i] == 0) {
-                    continue;
-                }
-                s += qtc[1][i] * idf(n, qdf[i]) * tf * (settings.k1() + 1)
-                        / (tf + settings.k1() * (1 - settings.b() + settings.b() * e.length() / avgdl));
-            }
-            c.lexical = queryWeight > 0 ? s / queryWeight : 0;
+            c.info = informativeness(q, e, dfNow, fresh);
+            c.lexical = queryWeight > 0 ? bm25(e, qtc, qdf, n, avgdl) / queryWeight : 0;
             maxNov = Math.max(maxNov, c.info);
             float[] xc = e.dense();
-            c.dense = cosine(x, xc);
+            c.dense = cosine(q.x, xc);
             c.read = read == null ? 0 : cosine(read, project(xc));
         }
+        return maxNov;
+    }
+
+    private static double informativeness(QueryRun q, EventEntry e, Map<Integer, Long> dfNow, double fresh) {
+        double info = 0;
+        for (int t : e.terms()) {
+            Long f = dfNow.get(t);
+            if (f == null) {
+                f = q.store.frequency(t);
+                q.rowsRead++;
+                dfNow.put(t, f);
+            }
+            info += idf(q.n, Math.max(1, f)) / fresh;
+        }
+        return e.terms().length == 0 ? 0 : info / Math.sqrt(e.terms().length);
+    }
+
+    private double bm25(EventEntry e, int[][] qtc, long[] qdf, long n, double avgdl) {
+        int[] qt = qtc[0];
+        double s = 0;
+        for (int i = 0; i < qt.length; i++) {
+            int tf = e.count(qt[i]);
+            if (tf == 0 || qdf[i] == 0) {
+                continue;
+            }
+            s += qtc[1][i] * idf(n, qdf[i]) * tf * (settings.k1() + 1)
+                    / (tf + settings.k1() * (1 - settings.b() + settings.b() * e.length() / avgdl));
+        }
+        return s;
+    }
+
+    /** The final scores, best first (ties: the newer first), without repeated contents, at most {@code top}. */
+    private List<EventHit> rank(QueryRun q, double maxNov, int top) {
+        long n = q.n;
         EventSettings.Weights w = settings.weights();
         // The prior counts as much as the lexical evidence is weak: a query whose words match an event well
         // is answered by that match; one that matches nothing well (a paraphrase) leans on the prior.
         double maxLex = 0;
-        for (Candidate c : cands.values()) {
+        for (Candidate c : q.cands.values()) {
             maxLex = Math.max(maxLex, c.lexical);
         }
         double priorWeight = w.novelty() * (1 - Math.min(1, maxLex));
-        List<Candidate> ranked = new ArrayList<>(cands.size());
-        for (Candidate c : cands.descendingMap().values()) {
+        List<Candidate> ranked = new ArrayList<>(q.cands.size());
+        for (Candidate c : q.cands.descendingMap().values()) {
             double lex = c.lexical;
             double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
@@ -404,15 +484,7 @@ public final class EventMemory {
         List<EventEntry> kept = new ArrayList<>();
         for (int i = 0; i < ranked.size() && hits.size() < top; i++) {
             Candidate c = ranked.get(i);
-            boolean repeat = false;
-            for (EventEntry k : kept) {
-                if (Arrays.equals(k.terms(), c.entry.terms()) && Arrays.equals(k.counts(), c.entry.counts())
-                        && Arrays.equals(k.vector(), c.entry.vector())) {
-                    repeat = true;
-                    break;
-                }
-            }
-            if (repeat) {
+            if (repeats(kept, c.entry)) {
                 continue;
             }
             kept.add(c.entry);
@@ -420,7 +492,17 @@ public final class EventMemory {
             hits.add(new EventHit(c.entry.position(), c.entry.payload(), c.score, c.tiers,
                     c.lexical, c.dense, c.read, nov));
         }
-        return new Answer(hits, read, new QueryCost(cands.size(), postings, scored, rowsRead));
+        return hits;
+    }
+
+    private static boolean repeats(List<EventEntry> kept, EventEntry e) {
+        for (EventEntry k : kept) {
+            if (Arrays.equals(k.terms(), e.terms()) && Arrays.equals(k.counts(), e.counts())
+                    && Arrays.equals(k.vector(), e.vector())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The fading cell's read for the query: o = S^T (scale P x); null when the cell is empty. */
@@ -443,7 +525,42 @@ public final class EventMemory {
         return o;
     }
 
+    /**
+     * P x, each output summed in double over j ascending, as the row-major loop {@code acc += P[i][j] * x[j]}
+     * would, so the result is that loop's bit for bit: the loop runs over the transposed projection (all d_c
+     * outputs advance together, which pipelines instead of waiting on one sum), and skips the j where x[j] is
+     * zero. Skipping is exact: P[i][j] * 0 is a signed zero, and adding a signed zero to a sum that started at
+     * +0.0 never changes it (such a sum is never -0.0 under round to nearest). The event vectors are sparse
+     * (hashed terms), so most j are skipped.
+     */
     private float[] project(float[] x) {
+        if (projection == null) {
+            return x.clone();
+        }
+        int dc = settings.cellDim();
+        int d = settings.dimension();
+        double[] acc = new double[dc];
+        float[] pt = projectionT;
+        for (int j = 0; j < d; j++) {
+            float xj = x[j];
+            if (xj == 0f) {
+                continue;
+            }
+            double v = xj;
+            int col = j * dc;
+            for (int i = 0; i < dc; i++) {
+                acc[i] += (double) pt[col + i] * v;
+            }
+        }
+        float[] out = new float[dc];
+        for (int i = 0; i < dc; i++) {
+            out[i] = (float) acc[i];
+        }
+        return out;
+    }
+
+    /** The row-major loop {@link #project} equals bit for bit (the reference form, for tests). */
+    float[] projectReference(float[] x) {
         if (projection == null) {
             return x.clone();
         }

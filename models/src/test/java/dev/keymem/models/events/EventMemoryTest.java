@@ -127,4 +127,33 @@ class EventMemoryTest {
         assertThrows(IllegalArgumentException.class,
                 () -> m.write(m.newState(), new InMemoryEventStore(), new int[] {1}, new float[3], null));
     }
+
+    /** The fast projection (transposed, zeros skipped) equals the row-major reference bit for bit. */
+    @Test
+    void sparseProjectionEqualsReferenceBitForBit() throws Exception {
+        SplittableRandom r = new SplittableRandom(11);
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        java.lang.reflect.Method fast = EventMemory.class.getDeclaredMethod("project", float[].class);
+        fast.setAccessible(true);
+        int d = EventSettings.defaults().dimension();
+        for (int trial = 0; trial < 2000; trial++) {
+            float[] x = new float[d];
+            int density = trial % 4;
+            for (int j = 0; j < d; j++) {
+                boolean set = density == 0 ? r.nextInt(20) == 0 : density == 1 ? r.nextInt(3) == 0 : density == 2;
+                if (set) {
+                    x[j] = trial % 7 == 0 ? (r.nextBoolean() ? -0f : 0f) : (float) (r.nextDouble() * 2 - 1);
+                }
+            }
+            if (trial % 5 == 0) {
+                x = EventMemory.unit(EventMemory.hashVector(terms(r, 500), d));
+            }
+            float[] a = (float[]) fast.invoke(m, (Object) x);
+            float[] b = m.projectReference(x);
+            assertEquals(b.length, a.length);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "trial " + trial + " i " + i);
+            }
+        }
+    }
 }

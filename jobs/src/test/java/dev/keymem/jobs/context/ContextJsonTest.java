@@ -1,0 +1,73 @@
+package dev.keymem.jobs.context;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.keymem.operators.MemoryAnswer;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The context job's streaming JSON (payload encode and decode, the answer) writes and reads exactly what the
+ * tree forms do, on texts with quotes, escapes, control characters and non-ASCII, with and without the
+ * optional fields.
+ */
+class ContextJsonTest {
+
+    static final String CHARS = "ab \"\\/\n\t\u0001é中\uD83D\uDE00<>&'{}[]:,0.5e3";
+
+    static String text(SplittableRandom r) {
+        StringBuilder b = new StringBuilder();
+        int n = r.nextInt(30);
+        for (int i = 0; i < n; i++) {
+            b.append(CHARS.charAt(r.nextInt(CHARS.length())));
+        }
+        return b.toString();
+    }
+
+    static ContextEvent event(SplittableRandom r) {
+        ContextEvent e = new ContextEvent();
+        e.user = "u" + r.nextInt(100);
+        e.text = text(r);
+        e.type = r.nextBoolean() ? null : text(r);
+        e.ts = r.nextBoolean() ? null : text(r);
+        e.query = r.nextBoolean();
+        e.expect = r.nextBoolean() ? null : text(r);
+        e.offset = r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(1000);
+        return e;
+    }
+
+    @Test
+    void payloadsAndAnswersEqualTheTreeForms() {
+        SplittableRandom r = new SplittableRandom(3);
+        ContextAnswers answers = new ContextAnswers();
+        for (int trial = 0; trial < 2000; trial++) {
+            ContextEvent q = event(r);
+            byte[] p = ContextPayload.encode(q);
+            assertArrayEquals(ContextPayload.encodeTree(q), p, new String(p, StandardCharsets.UTF_8));
+            ContextEvent d = ContextPayload.decode(p);
+            ContextEvent t = ContextPayload.decodeTree(p);
+            assertEquals(t.text, d.text);
+            assertEquals(t.type, d.type);
+            assertEquals(t.ts, d.ts);
+            assertEquals(t.offset, d.offset);
+            assertEquals(t.expect, d.expect);
+
+            MemoryAnswer a = new MemoryAnswer();
+            a.key = q.user;
+            a.queryPayload = p;
+            a.position = r.nextInt(100000);
+            a.hits = new MemoryAnswer.Hit[r.nextInt(6)];
+            for (int i = 0; i < a.hits.length; i++) {
+                a.hits[i] = new MemoryAnswer.Hit(r.nextInt(100000), ContextPayload.encode(event(r)),
+                        r.nextDouble() * 3 - 1, r.nextBoolean() ? "window+lexical" : "eidetic");
+            }
+            a.read = new float[32];
+            for (int i = 0; i < a.read.length; i++) {
+                a.read[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 1e-6 : 0.3));
+            }
+            assertEquals(answers.mapTree(a).json, answers.map(a).json);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.keymem.operators;
+
+import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+
+/**
+ * A {@link KeyedProcessOperator} for a keyed function that holds a {@link KeyedEventMemory} (its
+ * {@link KeyedEventMemory.Owner}), which gives the memory its write-back cache
+ * ({@code keymem.events.cache-bytes}: the recently used keys' deserialized memory) and writes the cache back to keyed state in
+ * {@link #snapshotState}: on the task thread, after the records before the barrier and before the keyed state
+ * backend is snapshotted, so every checkpoint and savepoint holds what the uncached function would have
+ * written. Same function, timers, state and outputs as a plain {@code KeyedProcessOperator} (a savepoint of
+ * either restores into the other). The cache is used on the RocksDB backend only; on the heap backend
+ * (whose state is already objects) this is a plain {@code KeyedProcessOperator}.
+ *
+ * <pre>{@code
+ * UserContextFunction f = ...;              // a KeyedEventMemory.Owner
+ * stream.keyBy(e -> e.user).transform("user-context", type, new EventMemoryOperator<>(guarded(f), f));
+ * }</pre>
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+@PublicEvolving
+public class EventMemoryOperator<I, O> extends KeyedProcessOperator<String, I, O> {
+    private static final long serialVersionUID = 1L;
+
+    private final KeyedEventMemory.Owner owner;
+    private transient KeyedEventMemory cached;
+
+    /**
+     * @param function the keyed function the operator runs (it may wrap {@code owner})
+     * @param owner    the function that holds the event memory (opened with {@code function})
+     */
+    public EventMemoryOperator(KeyedProcessFunction<String, I, O> function, KeyedEventMemory.Owner owner) {
+        super(function);
+        this.owner = Objects.requireNonNull(owner, "owner");
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open(); // opens the function, which creates its memory
+        KeyedEventMemory m = owner.eventMemory();
+        if (m == null) {
+            throw new IllegalStateException("the owner of the event memory has none after open: "
+                    + owner.getClass().getName());
+        }
+        if (serializesOnUpdate(getKeyedStateBackend()) && m.useCache(new EventStateCache.KeyContext() {
+            @Override
+            public Object currentKey() {
+                return getCurrentKey();
+            }
+
+            @Override
+            public void setCurrentKey(Object key) {
+                EventMemoryOperator.this.setCurrentKey(key);
+            }
+        })) {
+            cached = m;
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        if (cached != null) {
+            cached.flushCache();
+        }
+        super.snapshotState(context);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (cached != null) {
+            cached.discardCache();
+        }
+        super.close();
+    }
+
+    /** Cached keys with changes not yet in keyed state (0 without a cache), for tests and checks. */
+    @VisibleForTesting
+    public int unwrittenKeys() {
+        return cached == null ? 0 : cached.cache().dirtyKeys();
+    }
+
+    /** The memory whose cache this operator writes back (null when no cache is used), for tests. */
+    KeyedEventMemory cachedMemory() {
+        return cached;
+    }
+
+    /** True for backends that copy a value into their own storage on update (RocksDB), where caching is safe. */
+    static boolean serializesOnUpdate(KeyedStateBackend<?> backend) {
+        try {
+            return backend instanceof org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
+        } catch (LinkageError e) {
+            return false; // the RocksDB backend is not on the classpath: not in use
+        }
+    }
+}
