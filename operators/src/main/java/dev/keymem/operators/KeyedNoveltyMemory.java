@@ -83,9 +83,10 @@ public final class KeyedNoveltyMemory {
     private final Histogram stateBytes;
     private long rowBytes;
 
-    private KeyedNoveltyMemory(RuntimeContext rc, MemoryModel.Novelty model) {
+    private KeyedNoveltyMemory(RuntimeContext rc, MemoryModel.Novelty model, HotStateOperator.Cache cache) {
         this.model = model;
-        this.state = rc.getState(new ValueStateDescriptor<>(STATE, new NoveltyStateSerializer()));
+        ValueState<NoveltyState> s = rc.getState(new ValueStateDescriptor<>(STATE, new NoveltyStateSerializer()));
+        this.state = cache == null ? s : cache.wrap(s);
         this.eidetic = rc.getMapState(new MapStateDescriptor<>(EIDETIC, LongSerializer.INSTANCE,
                 new NoveltyEntrySerializer()));
         var g = rc.getMetricGroup();
@@ -98,7 +99,16 @@ public final class KeyedNoveltyMemory {
 
     /** Creates the model (memory type NOVELTY) and declares the novelty memory's state on a keyed runtime context. */
     public static KeyedNoveltyMemory open(RuntimeContext rc, MemoryModelFactory factory) {
-        return new KeyedNoveltyMemory(rc, NoveltyMemory.model(factory));
+        return open(rc, factory, null);
+    }
+
+    /**
+     * As {@link #open(RuntimeContext, MemoryModelFactory)}, with the hot state ({@value #STATE}) kept in
+     * {@code cache} (a {@link HotStateOperator}'s; null for none): a cached key's item then neither
+     * deserializes nor rewrites its fading cell. The eidetic rows are not cached (an ordinary item touches none).
+     */
+    public static KeyedNoveltyMemory open(RuntimeContext rc, MemoryModelFactory factory, HotStateOperator.Cache cache) {
+        return new KeyedNoveltyMemory(rc, NoveltyMemory.model(factory), cache);
     }
 
     /** D, an item vector's length. */

@@ -79,10 +79,20 @@ public final class LogOptions {
             .defaultValue(MinerSettings.defaults().headers())
             .withDescription("Template miner: lines are whole log lines, mine the message without its header.");
 
+    public static final ConfigOption<Integer> CACHE_SOURCES = ConfigOptions.key("keymem.logs.cache-sources")
+            .intType()
+            .defaultValue(1024)
+            .withDescription("Sources per subtask whose value states (novelty cell, template miner, summary "
+                    + "period) stay deserialized on the heap between lines, least recently used evicted; written "
+                    + "back to keyed state on eviction and before every checkpoint or savepoint, so checkpoints "
+                    + "hold what an uncached job would have written. Heap: about 20 kB a source at the defaults "
+                    + "plus its miner's templates. RocksDB backend only (the HashMap backend keeps objects "
+                    + "already); 0 disables it.");
+
     /** The job's own options (keymem.logs.*). */
     public static final java.util.List<ConfigOption<?>> JOB_OPTIONS = java.util.List.of(EVERY_LINES, EVERY, MEMORY,
             SILENCE_LINES, RESHOW_INNOVATION, BUDGET, MINER_DEPTH, MINER_SIMILARITY, MINER_FALLBACK_SIMILARITY,
-            MINER_MAX_TEMPLATES, MINER_HEADERS);
+            MINER_MAX_TEMPLATES, MINER_HEADERS, CACHE_SOURCES);
 
     /** The job's retention tier sizes (window, block, retained, compressed slots, sinks) unless given. */
     static final int RETENTION_WINDOW = 32;
@@ -125,6 +135,7 @@ public final class LogOptions {
         require(c.get(SILENCE_LINES) >= 1, SILENCE_LINES, c.get(SILENCE_LINES), "must be >= 1");
         require(c.get(RESHOW_INNOVATION) > 0, RESHOW_INNOVATION, c.get(RESHOW_INNOVATION), "must be > 0");
         require(c.get(BUDGET) >= 0, BUDGET, c.get(BUDGET), "must be >= 0 (0 = no limit)");
+        require(c.get(CACHE_SOURCES) >= 0, CACHE_SOURCES, c.get(CACHE_SOURCES), "must be >= 0 (0 = off)");
         miner(c);
         KeyedNoveltyMemory.noveltyOptions(c); // the memory's own checks
         return c;

@@ -3,6 +3,7 @@ package dev.keymem.jobs.logs;
 import dev.keymem.jobs.logs.mining.MinerState;
 import dev.keymem.jobs.logs.mining.MinerStateSerializer;
 import dev.keymem.jobs.text.TextFrontEnd;
+import dev.keymem.operators.HotStateOperator;
 import dev.keymem.operators.KeyedNoveltyMemory;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -33,11 +34,16 @@ import org.apache.flink.util.Collector;
  * its own template's entry only); and, when the memory ranks lines (retention tier on), the lines since
  * the last summary in a MapState (position to line, {@link PendingLinePiece}).
  *
+ * <p>Run by a {@link HotStateOperator} ({@link LogSummaryJob#build}), the value states (novelty cell, miner,
+ * period) of the most recently used {@code keymem.logs.cache-sources} sources stay deserialized on the heap
+ * between lines and are written back to keyed state on eviction and before every checkpoint barrier.
+ *
  * <p>A source restored from release 0.1.0 holds its B'MOJO and STR/CMP states in the period's ValueState:
  * on its first line or timer the fading cell (and the STR/CMP state, when the tier runs) move into the
  * novelty memory, and the value is written back without them.
  */
-public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, JobOutput> {
+public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, JobOutput>
+        implements HotStateOperator.Owner {
     private static final long serialVersionUID = 1L;
 
     /** A pending line's type: a Flink POJO (primitives, Strings, float[]), never a generic (Kryo) type. */
@@ -54,6 +60,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     private transient MapState<Integer, TemplateEntry> ledgerState;
     private transient SourceStores stores;
     private transient KeyedNoveltyMemory novelty;
+    private transient HotStateOperator.Cache cache;
 
     public LogSummaryFunction(LogSummarySettings settings, TextFrontEnd frontEnd) {
         this.settings = settings;
@@ -68,13 +75,13 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     @Override
     public void open(OpenContext ctx) {
         summarizer = new LogSummarizer(settings, frontEnd);
-        novelty = KeyedNoveltyMemory.open(getRuntimeContext(), summarizer.models());
-        memory = getRuntimeContext().getState(new ValueStateDescriptor<>("source-memory",
-                new SourceMemorySerializer()));
+        novelty = KeyedNoveltyMemory.open(getRuntimeContext(), summarizer.models(), cache);
+        memory = cached(getRuntimeContext().getState(new ValueStateDescriptor<>("source-memory",
+                new SourceMemorySerializer())));
         pendingState = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-lines",
                 org.apache.flink.api.common.typeutils.base.LongSerializer.INSTANCE, new PendingLinePiece.Serializer()));
-        minerState = getRuntimeContext().getState(new ValueStateDescriptor<>("template-miner",
-                new MinerStateSerializer()));
+        minerState = cached(getRuntimeContext().getState(new ValueStateDescriptor<>("template-miner",
+                new MinerStateSerializer())));
         ledgerState = getRuntimeContext().getMapState(new MapStateDescriptor<>("template-ledger",
                 org.apache.flink.api.common.typeutils.base.IntSerializer.INSTANCE, new TemplateEntryPiece.Serializer()));
         TemplateLedger ledger = new TemplateLedger() {
@@ -152,6 +159,20 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
                 return pending;
             }
         };
+    }
+
+    @Override
+    public int cacheKeys() {
+        return settings.cacheSources();
+    }
+
+    @Override
+    public void useCache(HotStateOperator.Cache cache) {
+        this.cache = cache;
+    }
+
+    private <T> ValueState<T> cached(ValueState<T> state) {
+        return cache == null ? state : cache.wrap(state);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
 import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.text.TextFrontEnd;
+import dev.keymem.operators.HotStateOperator;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -55,7 +56,18 @@ public final class LogSummaryJob {
 
     static KeyedProcessFunction<String, LogLine, JobOutput> keyedFunction(LogSummarySettings settings,
                                                                          TextFrontEnd frontEnd, RecordLimits limits) {
-        return new GuardedKeyedFunction<>(new LogSummaryFunction(settings, frontEnd), LogLine::coordinates,
+        return guarded(new LogSummaryFunction(settings, frontEnd), limits);
+    }
+
+    /** The keyed step's operator: {@code function} guarded, its hot value states cached (see {@link HotStateOperator}). */
+    static HotStateOperator<LogLine, JobOutput> operator(LogSummarySettings settings, TextFrontEnd frontEnd,
+                                                          RecordLimits limits) {
+        LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd);
+        return new HotStateOperator<>(guarded(f, limits), f);
+    }
+
+    private static KeyedProcessFunction<String, LogLine, JobOutput> guarded(LogSummaryFunction f, RecordLimits limits) {
+        return new GuardedKeyedFunction<>(f, LogLine::coordinates,
                 Map.of(SourceMemoryPiece.INSTANCE.name(), "source-memory", PendingLinePiece.INSTANCE.name(),
                         "pending-lines", "MinerState", "template-miner", "TemplateEntry", "template-ledger"),
                 limits.maxOutputBytes());
@@ -74,7 +86,7 @@ public final class LogSummaryJob {
                 TypeInformation.of(LogLine.class), limits);
         DataStream<JobOutput> summaries = parsed.valid()
                 .keyBy(l -> l.source, Types.STRING)
-                .process(keyedFunction(settings, frontEnd, limits), EmbeddedJobs.OUTPUT)
+                .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
                 .uid(KEYED_UID)
                 .name("summarize");
         return summaries.union(parsed.deadLetters());

@@ -107,6 +107,11 @@ public final class LogSummarySettings implements Serializable {
         return options.get(LogOptions.RESHOW_INNOVATION);
     }
 
+    /** Sources per subtask whose value states the keyed step caches (0: none). */
+    public int cacheSources() {
+        return options.get(LogOptions.CACHE_SOURCES);
+    }
+
     public int budget() {
         return options.get(LogOptions.BUDGET);
     }
