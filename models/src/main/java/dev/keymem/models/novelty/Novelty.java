@@ -47,6 +47,7 @@ public final class Novelty {
     private final float[] g;
     private final float[] out;
     private final float[] x;
+    private final double[] proj;
 
     /**
      * @param retention the retention tier's settings, or null for none (its scale is then 1/sqrt(D) when
@@ -64,6 +65,7 @@ public final class Novelty {
         this.g = new float[] {(float) Math.log(settings.decay())};
         this.out = new float[c];
         this.x = new float[c];
+        this.proj = new double[c];
     }
 
     /** The fixed projection (d_c x D, row-major): N(0, 1) entries from one seed, the same in every release. */
@@ -168,13 +170,20 @@ public final class Novelty {
     /** e = ||x - a S^T x|| (double accumulation), S laid out [K][V]. */
     private float innovation(float[] s) {
         double a = settings.decay();
+        // p = S^T x, row by row: each p[j] sums over i in the same (ascending) order as a column loop, so the
+        // result is bit-identical, without a serial dependency chain per column
+        double[] p = proj;
+        java.util.Arrays.fill(p, 0);
+        for (int i = 0; i < c; i++) {
+            double xi = x[i];
+            int row = i * c;
+            for (int j = 0; j < c; j++) {
+                p[j] += (double) s[row + j] * xi;
+            }
+        }
         double sq = 0;
         for (int j = 0; j < c; j++) {
-            double pj = 0;
-            for (int i = 0; i < c; i++) {
-                pj += (double) s[i * c + j] * x[i];
-            }
-            double r = x[j] - a * pj;
+            double r = x[j] - a * p[j];
             sq += r * r;
         }
         return (float) Math.sqrt(sq);
