@@ -321,13 +321,43 @@ public final class LogSummarizer {
     }
 
     /**
+     * {@code s.strip().split("\\s+")} without a regular expression: the tokens of {@code s} between runs of
+     * the ASCII whitespace {@code \\s} stands for ({@code [ \\t\\n\\x0B\\f\\r]}), one empty token for a blank
+     * {@code s} (strip removes every {@code \\s} character at the ends, so no other empty token arises).
+     */
+    static String[] words(String s) {
+        String t = s.strip();
+        if (t.isEmpty()) {
+            return new String[] {""};
+        }
+        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        int start = -1;
+        for (int i = 0, n = t.length(); i < n; i++) {
+            char c = t.charAt(i);
+            boolean ws = c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+            if (ws) {
+                if (start >= 0) {
+                    out.add(t.substring(start, i));
+                    start = -1;
+                }
+            } else if (start < 0) {
+                start = i;
+            }
+        }
+        if (start >= 0) {
+            out.add(t.substring(start));
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /**
      * The message part of a line whose masked message is {@code masked} (the header a logger put in front of
      * it cut off): found by the message's first constant token, and as many tokens before it as the
      * masked message has; the whole line when that token is not found.
      */
     static String messagePart(String line, String masked) {
-        String[] mt = masked.strip().split("\\s+");
-        String[] lt = line.strip().split("\\s+");
+        String[] mt = words(masked);
+        String[] lt = words(line);
         for (int k = 0; k < mt.length; k++) {
             if (mt[k].indexOf('<') < 0) {
                 for (int j = k; j < lt.length; j++) {
@@ -354,7 +384,7 @@ public final class LogSummarizer {
         }
         StringBuilder sb = new StringBuilder();
         int n = 0;
-        for (String t : line.strip().split("\\s+")) {
+        for (String t : words(line)) {
             Integer c = constants.get(t);
             if (c != null && c > 0) {
                 constants.put(t, c - 1);

@@ -1,0 +1,28 @@
+package dev.keymem.jobs.logs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link LogSummarizer#words} is {@code strip().split("\\s+")} (the reference form) on any text. */
+class LogSummarizerWordsTest {
+    @Test
+    void sameAsTheRegularExpressionSplit() {
+        char[] alphabet = {'a', 'b', ' ', ' ', '\t', '\n', '\r', '\f', 0x0B, '\u2003', '\u00A0', '<', '*', '>',
+            '\u3000', '1'};
+        Random r = new Random(7);
+        for (String s : new String[] {"", " ", "\t \n", "a", " a  b ", "a\u2003b", "\u2003a\u2003", "\u00A0 x"}) {
+            assertArrayEquals(s.strip().split("\\s+"), LogSummarizer.words(s), "'" + s + "'");
+        }
+        for (int n = 0; n < 20000; n++) {
+            StringBuilder sb = new StringBuilder();
+            int len = r.nextInt(12);
+            for (int i = 0; i < len; i++) {
+                sb.append(alphabet[r.nextInt(alphabet.length)]);
+            }
+            String s = sb.toString();
+            assertArrayEquals(s.strip().split("\\s+"), LogSummarizer.words(s), "'" + s + "'");
+        }
+    }
+}
