@@ -118,7 +118,9 @@ public final class MemoryOperatorOptions {
         /** The event memory (EventMemoryFunction): events with terms, a vector and a payload, and queries. */
         EVENTS,
         /** RMT: a trained Recurrent Memory Transformer (keymem.rmt.artifact); memory + open segment in a ValueState. */
-        RMT
+        RMT,
+        /** The novelty memory (KeyedNoveltyMemory; settings keymem.novelty.*): innovation, eidetic admission, retention. */
+        NOVELTY
     }
 
     public static final ConfigOption<MemoryType> MEMORY_TYPE = ConfigOptions.key("keymem.memory.type")
@@ -543,6 +545,69 @@ public final class MemoryOperatorOptions {
                     o.get(EVENTS_ARCHIVE_CAP), o.get(EVENTS_POSTINGS_CAP), d.k1(), d.b(), w, d.seed());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("keymem.events.*: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Novelty memory (memory type NOVELTY, KeyedNoveltyMemory)
+
+    public static final ConfigOption<Integer> NOVELTY_DIMENSION = ConfigOptions.key("keymem.novelty.dimension")
+            .intType()
+            .defaultValue(64)
+            .withDescription("D, the length of an item's vector.");
+
+    public static final ConfigOption<Integer> NOVELTY_CELL_DIM = ConfigOptions.key("keymem.novelty.cell-dim")
+            .intType()
+            .defaultValue(0)
+            .withDescription("d_c, the fading cell's width; 0 = D. The cell is d_c x d_c floats, the hot state's main "
+                    + "part (4 * d_c^2 bytes): below D an item is projected by a fixed seeded Gaussian matrix (one "
+                    + "token, q = k = v = the projected unit vector), which keeps innovations of distinct items apart "
+                    + "up to the projection's distortion.");
+
+    public static final ConfigOption<Float> NOVELTY_BETA = ConfigOptions.key("keymem.novelty.beta")
+            .floatType()
+            .defaultValue(0.5f)
+            .withDescription("Write strength of the fading cell (gated delta rule), in (0, 1].");
+
+    public static final ConfigOption<Float> NOVELTY_DECAY = ConfigOptions.key("keymem.novelty.decay")
+            .floatType()
+            .defaultValue(0.98f)
+            .withDescription("Per-item decay exp(g) of the fading cell, in (0, 1]: it remembers about 1 / (1 - decay) "
+                    + "recent items.");
+
+    public static final ConfigOption<Integer> NOVELTY_EIDETIC_CAPACITY =
+            ConfigOptions.key("keymem.novelty.eidetic-capacity")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription("Most innovative items kept per key (one MapState row each, written once when "
+                            + "admitted, removed when a more innovative item pushes it out); 0 = none.");
+
+    public static final ConfigOption<Float> NOVELTY_THRESHOLD = ConfigOptions.key("keymem.novelty.threshold")
+            .floatType()
+            .defaultValue(0.5f)
+            .withDescription("An item whose innovation ||x - S^T x|| exceeds this is offered to the eidetic store.");
+
+    public static final ConfigOption<Boolean> NOVELTY_RETENTION = ConfigOptions.key("keymem.novelty.retention")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Runs the STR / CMP retention tier too (settings keymem.retention.window, block, "
+                    + "retained-cap, compressed-slots, sinks, weights; scale 1/sqrt(d_c); no T3 archive): its retained "
+                    + "tier ranks recent items by retention probability. It keeps its windows of vectors in the hot "
+                    + "state (tens of kB per key at D = 64), so turn it on only where a ranking is needed.");
+
+    /** Every novelty memory option (keymem.novelty.*). */
+    public static final java.util.List<ConfigOption<?>> NOVELTY_OPTIONS = java.util.List.of(NOVELTY_DIMENSION,
+            NOVELTY_CELL_DIM, NOVELTY_BETA, NOVELTY_DECAY, NOVELTY_EIDETIC_CAPACITY, NOVELTY_THRESHOLD, NOVELTY_RETENTION);
+
+    /** The novelty memory settings the options describe; a bad value fails naming keymem.novelty.*. */
+    public static dev.keymem.models.novelty.NoveltySettings noveltySettings(ReadableConfig o) {
+        try {
+            int cell = o.get(NOVELTY_CELL_DIM);
+            return new dev.keymem.models.novelty.NoveltySettings(o.get(NOVELTY_DIMENSION),
+                    cell == 0 ? o.get(NOVELTY_DIMENSION) : cell, o.get(NOVELTY_BETA),
+                    o.get(NOVELTY_DECAY), o.get(NOVELTY_EIDETIC_CAPACITY), o.get(NOVELTY_THRESHOLD));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("keymem.novelty.*: " + e.getMessage(), e);
         }
     }
 }

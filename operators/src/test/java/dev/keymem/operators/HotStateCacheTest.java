@@ -36,7 +36,7 @@ class HotStateCacheTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = MemoryType.class, names = {"EVENTS", "RMT", "NOVELTY"}, mode = EnumSource.Mode.EXCLUDE)
     void aFullCacheAtTheSnapshotRestoresBitForBit(MemoryType type) throws Exception {
         Configuration opts = options(type, 3);
         if (type != MemoryType.PLAIN) {
@@ -163,7 +163,7 @@ class HotStateCacheTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = MemoryType.class, names = {"EVENTS", "RMT", "NOVELTY"}, mode = EnumSource.Mode.EXCLUDE)
     void keyedStateAfterWriteBackEqualsTheDirectModel(MemoryType type) throws Exception {
         Configuration opts = options(type, 2);
         List<TokenRecord> records = OperatorTestSupport.interleaved(5, 20, 5);

@@ -194,7 +194,7 @@ class KeyedMemoryFailoverIT {
 
     /** PLAIN: a ValueState per key; CACHING (SSC, 5-token segments, cap 4): ValueState + MapState entries. */
     @ParameterizedTest
-    @EnumSource(value = MemoryOperatorOptions.MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = MemoryOperatorOptions.MemoryType.class, names = {"EVENTS", "RMT", "NOVELTY"}, mode = EnumSource.Mode.EXCLUDE)
     void outputsAfterAFailureEqualAFailureFreeRun(MemoryOperatorOptions.MemoryType type) throws Exception {
         Configuration options = OperatorTestSupport.options(type);
         Path dir = OperatorTestSupport.tempDir("kmit");
@@ -218,7 +218,7 @@ class KeyedMemoryFailoverIT {
      * time too. Outputs after a failure equal, bitwise, the direct model's and a failure-free run's.
      */
     @ParameterizedTest
-    @EnumSource(value = MemoryOperatorOptions.MemoryType.class, names = {"EVENTS", "RMT"}, mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = MemoryOperatorOptions.MemoryType.class, names = {"EVENTS", "RMT", "NOVELTY"}, mode = EnumSource.Mode.EXCLUDE)
     void aFullHotStateCacheAtTheBarrierRestoresBitForBit(MemoryOperatorOptions.MemoryType type) throws Exception {
         Configuration options = OperatorTestSupport.options(type);
         options.set(MemoryOperatorOptions.STATE_CACHE_KEYS, 3);

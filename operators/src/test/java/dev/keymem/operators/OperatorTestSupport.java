@@ -52,12 +52,14 @@ final class OperatorTestSupport {
 
     /**
      * The memory types of token streams over the small cell model (KeyedMemoryFunction); EVENTS has its
-     * own function and tests, RMT needs a trained artifact and has its own tests (RmtOperatorTest).
+     * own function and tests, NOVELTY its own class (KeyedNoveltyMemoryTest), RMT needs a trained artifact and
+     * has its own tests (RmtOperatorTest).
      */
     static List<MemoryOperatorOptions.MemoryType> tokenTypes() {
         List<MemoryOperatorOptions.MemoryType> l = new ArrayList<>();
         for (MemoryOperatorOptions.MemoryType t : MemoryOperatorOptions.MemoryType.values()) {
-            if (t != MemoryOperatorOptions.MemoryType.EVENTS && t != MemoryOperatorOptions.MemoryType.RMT) {
+            if (t != MemoryOperatorOptions.MemoryType.EVENTS && t != MemoryOperatorOptions.MemoryType.RMT
+                    && t != MemoryOperatorOptions.MemoryType.NOVELTY) {
                 l.add(t);
             }
         }

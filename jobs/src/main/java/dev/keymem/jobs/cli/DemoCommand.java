@@ -9,6 +9,7 @@ import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogLineParser;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.operators.MemoryOperatorOptions;
 import dev.keymem.jobs.text.LineMasker;
 import dev.keymem.jobs.text.TextFrontEnd;
 import java.io.PrintStream;
@@ -90,13 +91,10 @@ final class DemoCommand implements Subcommand {
         List<KafkaRecord> records = EmbeddedJobs.fileRecords(sample);
         out.printf(Locale.ROOT, "keymem demo: log summarization of %s (%d lines%s)%n", sample, records.size(),
                 incidents == null ? "" : ", " + incidents.size() + " injected incidents listed in " + incidentsFile);
-        out.printf(Locale.ROOT, "memory per source: B'MOJO over gated_delta (d=%d, window %d, eidetic %d, threshold %.2f)%s;"
-                        + " a summary every %d lines and at the end%n", settings.dimension(), settings.bmojoWindow(),
-                settings.eideticCapacity(), settings.threshold(),
-                settings.memory() == LogSummarySettings.Memory.BMOJO_RETENTION ? String.format(Locale.ROOT,
-                        " + STR/CMP (window %d, block %d, T1 %d, T2 %d)", settings.retentionWindow(),
-                        settings.retentionBlock(), settings.retainedCap(), settings.compressedSlots()) : "",
-                settings.everyLines());
+        out.printf(Locale.ROOT, "memory per source: the operators' novelty memory (innovation over a gated_delta "
+                        + "fading cell, d=%d, eidetic %d, threshold %.2f)%s; a summary every %d lines and at the end%n",
+                settings.dimension(), settings.options().get(MemoryOperatorOptions.NOVELTY_EIDETIC_CAPACITY),
+                settings.threshold(), settings.retention() ? " + STR/CMP retention tier" : "", settings.everyLines());
         int checkpointMs = p.positiveInt("checkpoint-ms", 1000);
         int parallelism = p.positiveInt("parallelism", 2);
         try (RunDir dir = RunDir.create("demo")) {

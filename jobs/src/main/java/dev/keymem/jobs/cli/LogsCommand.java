@@ -8,7 +8,14 @@ import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogReport;
 import dev.keymem.jobs.logs.LogSummaryJob;
+import dev.keymem.jobs.logs.LogOptions;
 import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.operators.MemoryOperatorOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
 import dev.keymem.jobs.text.TextFrontEnd;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -40,6 +47,8 @@ final class LogsCommand implements Subcommand {
             .option("memory", "KIND", "bmojo+retention (default) | bmojo")
             .option("threshold", "E", "B'MOJO admission threshold on the innovation (default 0.5)")
             .option("budget", "N", "most templates a summary lists (default: no limit); flagged and significant first")
+            .option("options", "FILE", "job options, one 'keymem.logs.* | keymem.novelty.* | keymem.retention.* = "
+                    + "value' a line (Java properties; docs/jobs.md); the flags above override them")
             .option("report", "FILE.html", "also write one self-contained HTML page of the summaries (file mode)"),
             "logs", "log-summaries");
 
@@ -60,10 +69,24 @@ final class LogsCommand implements Subcommand {
                 + options.describe() + "\nSee docs/jobs.md for the summary format.\n";
     }
 
+    /** The job's options ({@link LogOptions}): --options FILE, then the flags, each mapped to its option. */
     static LogSummarySettings settings(CliOptions.Parsed p) throws UsageException {
-        LogSummarySettings s = LogSummarySettings.defaults();
-        int lines = p.positiveInt("every-lines", s.everyLines());
-        long millis = s.everyMillis();
+        Configuration c = new Configuration();
+        String file = p.string("options", null);
+        if (file != null) {
+            Properties props = new Properties();
+            try (var r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                props.load(r);
+            } catch (IOException e) {
+                throw new UsageException("option --options: cannot read " + file + ": " + e.getMessage());
+            }
+            Map<String, String> m = new HashMap<>();
+            props.forEach((k, v) -> m.put(k.toString().trim(), v.toString().trim()));
+            c.addAll(Configuration.fromMap(m));
+        }
+        if (p.string("every-lines", null) != null) {
+            c.set(LogOptions.EVERY_LINES, p.positiveInt("every-lines", 500));
+        }
         String secs = p.string("every-seconds", null);
         if (secs != null) {
             try {
@@ -71,19 +94,27 @@ final class LogsCommand implements Subcommand {
                 if (!(d >= 0) || Double.isInfinite(d)) {
                     throw new NumberFormatException();
                 }
-                millis = Math.round(d * 1000);
+                c.set(LogOptions.EVERY, Duration.ofMillis(Math.round(d * 1000)));
             } catch (NumberFormatException e) {
                 throw new UsageException("option --every-seconds has value '" + secs + "', expected a number >= 0");
             }
         }
-        s = s.withEvery(lines, millis)
-                .withMemory(LogSummarySettings.Memory.parse(p.choice("memory", List.of("bmojo+retention", "bmojo"),
-                        "bmojo+retention")));
+        if (p.string("memory", null) != null) {
+            c.set(LogOptions.MEMORY, LogSummarySettings.Memory.parse(p.choice("memory",
+                    List.of("bmojo+retention", "bmojo"), "bmojo+retention")));
+        }
         if (p.string("budget", null) != null) {
-            s = s.withBudget(p.positiveInt("budget", 0));
+            c.set(LogOptions.BUDGET, p.positiveInt("budget", 0));
         }
         Float t = p.positiveFloat("threshold");
-        return t == null ? s : s.withThreshold(t);
+        if (t != null) {
+            c.set(MemoryOperatorOptions.NOVELTY_THRESHOLD, t);
+        }
+        try {
+            return LogSummarySettings.of(c);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("bad job options: " + e.getMessage());
+        }
     }
 
     @Override

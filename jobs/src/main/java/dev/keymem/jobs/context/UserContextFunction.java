@@ -1,6 +1,6 @@
 package dev.keymem.jobs.context;
 
-import dev.keymem.jobs.kafka.DeadLetter;
+import dev.keymem.operators.DeadLetter;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;

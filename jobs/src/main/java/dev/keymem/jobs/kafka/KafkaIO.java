@@ -1,5 +1,7 @@
 package dev.keymem.jobs.kafka;
 
+import dev.keymem.operators.DeadLetter;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

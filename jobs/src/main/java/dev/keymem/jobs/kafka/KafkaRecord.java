@@ -1,5 +1,7 @@
 package dev.keymem.jobs.kafka;
 
+import dev.keymem.operators.DeadLetter;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -48,6 +50,11 @@ public class KafkaRecord {
     /** The key decoded as UTF-8 (malformed bytes replaced), or null when there is no key. */
     public String keyString() {
         return key == null ? null : new String(key, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** This record refused for {@code reason}: a dead letter with its coordinates and raw value. */
+    public dev.keymem.operators.DeadLetter deadLetter(String reason) {
+        return dev.keymem.operators.DeadLetter.ofSource(topic, partition, offset, keyString(), timestamp, value, reason);
     }
 
     /** {@code topic-partition@offset}, for error messages. */

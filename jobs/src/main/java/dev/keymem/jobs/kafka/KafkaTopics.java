@@ -33,6 +33,10 @@ public final class KafkaTopics {
         p.putIfAbsent("acks", "all");
         p.putIfAbsent("enable.idempotence", "true");
         p.putIfAbsent("linger.ms", "5");
+        // generous: a broker on a loaded machine (CI, tests beside each other) may answer slowly
+        p.putIfAbsent("max.block.ms", "180000");
+        p.putIfAbsent("request.timeout.ms", "120000");
+        p.putIfAbsent("delivery.timeout.ms", "300000");
         List<RecordMetadata> meta = new ArrayList<>(records.size());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<RecordMetadata>> futures = new ArrayList<>(records.size());

@@ -33,7 +33,7 @@ public class ParseOrDeadLetter<T> extends ProcessFunction<KafkaRecord, T> implem
         try {
             parsed = parser.parse(record);
         } catch (InvalidRecordException e) {
-            ctx.output(KafkaIO.DEAD_LETTERS, DeadLetter.of(record, e.getMessage()));
+            ctx.output(KafkaIO.DEAD_LETTERS, record.deadLetter(e.getMessage()));
             return;
         }
         if (parsed != null) {

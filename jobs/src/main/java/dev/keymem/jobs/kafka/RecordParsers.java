@@ -1,5 +1,7 @@
 package dev.keymem.jobs.kafka;
 
+import dev.keymem.operators.DeadLetter;
+
 /** Common {@link RecordParser}s. */
 public final class RecordParsers {
     private RecordParsers() {

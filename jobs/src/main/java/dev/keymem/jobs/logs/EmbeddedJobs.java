@@ -1,6 +1,6 @@
 package dev.keymem.jobs.logs;
 
-import dev.keymem.jobs.kafka.DeadLetter;
+import dev.keymem.operators.DeadLetter;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;

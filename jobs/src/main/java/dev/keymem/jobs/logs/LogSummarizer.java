@@ -9,36 +9,31 @@ import dev.keymem.jobs.logs.mining.LineTokens;
 import dev.keymem.jobs.logs.mining.MinerState;
 import dev.keymem.jobs.logs.mining.TemplateMiner;
 import dev.keymem.jobs.text.TextFrontEnd;
-import dev.keymem.models.backend.Backends;
-import dev.keymem.models.bmojo.Bmojo;
-import dev.keymem.models.bmojo.BmojoReport;
-import dev.keymem.models.bmojo.EideticArchive;
-import dev.keymem.models.bmojo.EideticEntry;
-import dev.keymem.models.cells.CellKind;
-import dev.keymem.models.cells.CellSpec;
-import dev.keymem.models.cells.Cells;
-import dev.keymem.models.cells.TokenChunk;
-import dev.keymem.models.retention.RetainedToken;
-import dev.keymem.models.retention.TieredRetention;
+import dev.keymem.models.novelty.NoveltyWrite;
+import dev.keymem.operators.KeyedNoveltyMemory;
+import dev.keymem.operators.NoveltyMemory;
+import dev.keymem.operators.model.MemoryModel;
+import dev.keymem.operators.model.MemoryModelFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The per-source logic of the log summarization job, free of Flink (the keyed function keeps a source's
- * {@link SourceMemory} and {@link SourceStores} in keyed state and calls this).
+ * {@link SourceMemory}, its {@link SourceStores} and, through the operators' {@link KeyedNoveltyMemory}, its
+ * memory in keyed state and calls this; {@link #newMemory} keeps all of it on the heap).
  *
  * <p><b>Templates.</b> Each line is assigned its template by the online {@link TemplateMiner} when it
- * arrives (never revised). <b>Memory.</b> One line = one memory token: the embedding of the masked line
- * (its template with the kinds of its variables, so a change in the parameters' character shows), q = k =
- * v, identity projections. B'MOJO over a gated_delta cell gives the line's innovation ||v - S^T k|| (about
- * 1 for what the source's fading memory cannot predict, near 0 for routine lines); STR/CMP (when on) keeps
- * the significant lines in its retained tier T1, whose retention probability ranks templates when a
- * budget is tight.
+ * arrives (never revised). <b>Memory.</b> One line = one item of the source's {@link NoveltyMemory} (the
+ * operators' novelty memory, memory type NOVELTY): the embedding of the masked line (its template with the
+ * kinds of its variables, so a change in the parameters' character shows). The memory gives the line's
+ * innovation ||x - S^T x|| against the source's fading memory (about 1 for what it cannot predict, near 0 for
+ * routine lines) and keeps the most innovative lines (template id as item id); with its STR/CMP retention
+ * tier on (memory bmojo+retention with a budget) the retained tier's probabilities rank templates when
+ * the budget is tight.
  *
  * <p><b>Summaries</b> report every template of their period once: its count, first and last offsets, the
  * parameters seen, its innovation and significance. A template's line is shown verbatim (the original text,
@@ -59,29 +54,12 @@ public final class LogSummarizer {
     /** Distinct parameter lists counted per template and period (the count stops there). */
     static final int MAX_DISTINCT = 1000;
 
-    /** B'MOJO puts evicted eidetic entries here; the summarizer does not retrieve them (retrieveK = 0). */
-    private static final EideticArchive DISCARD = new EideticArchive() {
-        @Override
-        public void put(EideticEntry entry) {
-        }
-
-        @Override
-        public void forEach(int head, Consumer<EideticEntry> visitor) {
-        }
-
-        @Override
-        public long size() {
-            return 0;
-        }
-    };
-
     private final LogSummarySettings settings;
     private final TextFrontEnd frontEnd;
     private final TemplateMiner miner;
-    private final Bmojo bmojo;
-    private final TieredRetention retention;
+    private final MemoryModelFactory models;
+    private transient MemoryModel.Novelty model;
     private final int d;
-    private final float[] out;
 
     public LogSummarizer(LogSummarySettings settings, TextFrontEnd frontEnd) {
         this.settings = settings;
@@ -92,22 +70,28 @@ public final class LogSummarizer {
                     + " dimensions, the settings say " + d);
         }
         this.miner = new TemplateMiner(settings.miner());
-        CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 1, d, d, 64);
-        this.bmojo = new Bmojo(Cells.chunked(spec, Backends.java()), settings.bmojoSettings());
-        this.retention = settings.memory() == LogSummarySettings.Memory.BMOJO_RETENTION
-                ? new TieredRetention(Cells.recurrent(spec), settings.retentionSettings()) : null;
-        this.out = new float[d];
+        this.models = MemoryModelFactory.fromOptions(KeyedNoveltyMemory.noveltyOptions(settings.options()));
+    }
+
+    /** The novelty memory's options of these settings (what the keyed function opens). */
+    MemoryModelFactory models() {
+        return models;
     }
 
     public LogSummarySettings settings() {
         return settings;
     }
 
-    /** A fresh source memory; {@code seed} seeds the retention draws (e.g. the source's hash). */
+    /**
+     * A fresh source memory on the heap (its novelty memory too); {@code seed} seeds the retention draws
+     * (the job uses the source's hash).
+     */
     public SourceMemory newMemory(long seed) {
+        if (model == null) {
+            model = NoveltyMemory.model(models);
+        }
         SourceMemory m = new SourceMemory();
-        m.bmojo = bmojo.newState();
-        m.retention = retention == null ? null : retention.newState(seed);
+        m.novelty = NoveltyMemory.inMemory(model, seed);
         return m;
     }
 
@@ -118,16 +102,13 @@ public final class LogSummarizer {
         stores.minerUpdated(ms);
         TextFrontEnd.Encoded e = frontEnd.encode(match.masked());
         float[] x = normalized(e.vector);
-        TokenChunk chunk = new TokenChunk(1, 1, d, d, x, x, x, new float[] {settings.beta()},
-                new float[] {(float) Math.log(settings.decay())});
-        BmojoReport r = bmojo.forward(m.bmojo, DISCARD, chunk, out);
-        float innovation = r.innovations()[0];
-        if (retention != null) {
-            retention.forward(m.retention, null, chunk, out);
-        }
+        NoveltyWrite w = m.novelty.write(x, match.id(), null);
+        float innovation = w.innovation();
         long position = m.position;
-        stores.pending().add(new SourceMemory.PendingLine(position, null, Integer.toString(match.id()), line.offset,
-                line.timestamp, innovation, null));
+        if (settings.retention()) { // only the retention tier's ranking needs a line's template later
+            stores.pending().add(new SourceMemory.PendingLine(position, null, Integer.toString(match.id()),
+                    line.offset, line.timestamp, innovation, null));
+        }
         tally(stores.ledger(), match, line, position, innovation);
         m.position++;
         if (m.linesSinceLast == 0) {
@@ -300,13 +281,10 @@ public final class LogSummarizer {
     /** Per template: the largest STR/CMP retention probability of its lines that T1 holds. */
     private Map<Integer, Double> significance(SourceMemory m, PendingLines pending) throws Exception {
         Map<Integer, Double> out = new HashMap<>();
-        if (m.retention == null) {
+        if (!settings.retention()) {
             return out;
         }
-        Map<Long, Double> held = new HashMap<>();
-        for (RetainedToken t : m.retention.retained()) {
-            held.merge(t.position(), (double) t.probability(), Math::max);
-        }
+        Map<Long, Double> held = m.novelty.retained();
         if (held.isEmpty()) {
             return out;
         }

@@ -3,6 +3,8 @@ package dev.keymem.jobs.logs;
 import dev.keymem.jobs.logs.mining.MinerState;
 import dev.keymem.jobs.logs.mining.MinerStateSerializer;
 import dev.keymem.jobs.text.TextFrontEnd;
+import dev.keymem.operators.KeyedNoveltyMemory;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.api.common.functions.OpenContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +18,24 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The keyed step of the log summarization job: one {@link SourceMemory} per source in keyed state
- * (RocksDB in the embedded runs), advanced by {@link LogSummarizer} per line. Emits a summary every
- * {@code everyLines} lines of a source, {@code everyMillis} of processing time after a source's first
- * unsummarized line (when on), and a final one per source at the end of a bounded input (an event-time
- * timer, which only the end-of-input watermark reaches: the jobs assign no watermarks). Per source: the
- * model states in a ValueState ({@link SourceMemorySerializer}), the template miner's state in a ValueState
- * ({@link MinerStateSerializer}), the template ledger in a MapState (id to {@link TemplateEntry},
- * {@link TemplateEntryPiece}) and the lines since the last summary in a MapState (position to line,
- * {@link PendingLinePiece}): every entry is a checksummed frame; none falls back to Kryo.
+ * The keyed step of the log summarization job: per line, the template miner (front end), the operators'
+ * novelty memory ({@link KeyedNoveltyMemory}, memory type NOVELTY) and the job's summary logic
+ * ({@link LogSummarizer}). Emits a summary every {@code everyLines} lines of a source, {@code everyMillis} of
+ * processing time after a source's first unsummarized line (when on), and a final one per source at the end
+ * of a bounded input (an event-time timer, which only the end-of-input watermark reaches: the jobs assign no
+ * watermarks).
+ *
+ * <p>State per source, all in checksummed frames (none falls back to Kryo): the novelty memory's own
+ * ({@link KeyedNoveltyMemory}: a ValueState with the fading cell, and a MapState row per eidetic line, written
+ * only when one is admitted); the summary period's counters in a ValueState ({@link SourceMemorySerializer},
+ * a few dozen bytes); the template miner's state in a ValueState ({@link MinerStateSerializer}); the
+ * template ledger in a MapState (id to {@link TemplateEntry}, {@link TemplateEntryPiece}, a line rewrites
+ * its own template's entry only); and, when the memory ranks lines (retention tier on), the lines since
+ * the last summary in a MapState (position to line, {@link PendingLinePiece}).
+ *
+ * <p>A source restored from release 0.1.0 holds its B'MOJO and STR/CMP states in the period's ValueState:
+ * on its first line or timer the fading cell (and the STR/CMP state, when the tier runs) move into the
+ * novelty memory, and the value is written back without them.
  */
 public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, JobOutput> {
     private static final long serialVersionUID = 1L;
@@ -42,15 +53,22 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     private transient ValueState<MinerState> minerState;
     private transient MapState<Integer, TemplateEntry> ledgerState;
     private transient SourceStores stores;
+    private transient KeyedNoveltyMemory novelty;
 
     public LogSummaryFunction(LogSummarySettings settings, TextFrontEnd frontEnd) {
         this.settings = settings;
         this.frontEnd = frontEnd;
     }
 
+    /** The step over the job's options ({@link LogOptions}, resolved and checked now). */
+    public LogSummaryFunction(ReadableConfig options, TextFrontEnd frontEnd) {
+        this(LogSummarySettings.of(options), frontEnd);
+    }
+
     @Override
     public void open(OpenContext ctx) {
         summarizer = new LogSummarizer(settings, frontEnd);
+        novelty = KeyedNoveltyMemory.open(getRuntimeContext(), summarizer.models());
         memory = getRuntimeContext().getState(new ValueStateDescriptor<>("source-memory",
                 new SourceMemorySerializer()));
         pendingState = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-lines",
@@ -138,9 +156,10 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
 
     @Override
     public void processElement(LogLine line, Context ctx, Collector<JobOutput> out) throws Exception {
-        SourceMemory m = memory.value();
+        SourceMemory m = current(ctx.getCurrentKey());
         if (m == null) {
-            m = summarizer.newMemory(line.source.hashCode());
+            m = new SourceMemory();
+            m.novelty = novelty.of(ctx.getCurrentKey());
             // The jobs use no event-time watermarks, so only the end-of-input watermark reaches this timer. Its
             // time (the wall clock now) becomes the final summary's record timestamp, which Kafka accepts.
             ctx.timerService().registerEventTimeTimer(ctx.timerService().currentProcessingTime());
@@ -159,7 +178,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<JobOutput> out) throws Exception {
-        SourceMemory m = memory.value();
+        SourceMemory m = current(ctx.getCurrentKey());
         if (m == null) {
             return;
         }
@@ -172,5 +191,22 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
             out.collect(new JobOutput(JobOutput.RESULT, ctx.getCurrentKey(), summary));
         }
         memory.update(m);
+    }
+
+    /** The current source's period (null for a new source), its release-0.1.0 model state migrated. */
+    private SourceMemory current(String key) throws Exception {
+        SourceMemory m = memory.value();
+        if (m == null) {
+            return null;
+        }
+        if (m.bmojo != null) {
+            if (!novelty.exists()) {
+                novelty.adopt(key, m.bmojo.cell(), m.retention);
+            }
+            m.bmojo = null;
+            m.retention = null;
+        }
+        m.novelty = novelty.of(key);
+        return m;
     }
 }

@@ -2,16 +2,24 @@ package dev.keymem.jobs.logs;
 
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.retention.RetentionState;
+import dev.keymem.operators.NoveltyMemory;
+
 /**
- * One source's state in the log summarization job: the B'MOJO state, the STR/CMP state (null when
- * retention is off) and the counters of the current summary period. Kept in Flink keyed state (one per
- * source, serialized by {@link SourceMemorySerializer}, never Kryo); the lines since the last summary are
- * kept apart, in {@link PendingLines}, as {@link PendingLine} Flink POJOs.
+ * One source's summary period in the log summarization job: the counters of the current period, kept in
+ * Flink keyed state (a few dozen bytes, serialized by {@link SourceMemorySerializer}, never Kryo), and the
+ * source's {@link NoveltyMemory} (the operators' memory: in keyed state under its own names in the job, on the
+ * heap in evaluations), which is not part of this value's state. The lines since the last summary are kept
+ * apart, in {@link PendingLines}, when the memory ranks them (retention tier on).
  */
 public class SourceMemory {
-    /** B'MOJO: fading cell, window ring, eidetic store. */
+    /** The source's memory (not serialized here). */
+    public transient NoveltyMemory novelty;
+    /**
+     * Release 0.1.0 only: the B'MOJO state read from an old savepoint (null otherwise); the job moves its
+     * fading cell into the novelty memory on the source's first line.
+     */
     public BmojoState bmojo;
-    /** STR/CMP tiers, or null. */
+    /** Release 0.1.0 only: the STR/CMP state read from an old savepoint, or null. */
     public RetentionState retention;
     /** Next line position of this source (lines seen). */
     public long position;

@@ -33,7 +33,18 @@ import dev.keymem.state.StateFrame;
  *   byte[]    the rest          that payload, {@link ZeroRuns}-encoded
  * </pre>
  *
- * Impossible counters (negative positions, reportedUpTo past position, offsets below -1) and encodings
+ * <p>Format 3 (written since the job runs on the operators' novelty memory, whose state is
+ * {@code KeyedNoveltyMemory}'s own) holds the job's counters only:
+ *
+ * <pre>
+ *   byte      flags             bit 1: timerSet (other bits must be 0)
+ *   long      position, reportedUpTo, linesSinceLast, fromOffset, lastOffset, summaries
+ * </pre>
+ *
+ * A value read from format 1 or 2 (releases up to 0.1.0) carries its B'MOJO and STR/CMP states; the job
+ * moves them into the novelty memory on the source's first line and then writes format 3.
+ *
+ * <p>Impossible counters (negative positions, reportedUpTo past position, offsets below -1) and encodings
  * that do not decode to n bytes are reported as corruption. When either embedded layout gets a new
  * format, this piece gets a new format too.
  */
@@ -41,7 +52,7 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
 
     public static final SourceMemoryPiece INSTANCE = new SourceMemoryPiece();
     public static final int CODE = 20;
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     private static final int HAS_RETENTION = 1;
     private static final int TIMER_SET = 2;
 
@@ -74,6 +85,25 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
 
     @Override
     public void write(SourceMemory m, PayloadWriter out) {
+        if (m.bmojo != null || m.retention != null) {
+            throw new IllegalArgumentException("SourceMemory still holds a release-0.1.0 model state: migrate it "
+                    + "into the novelty memory before writing");
+        }
+        out.putByte(m.timerSet ? TIMER_SET : 0);
+        writeCounters(m, out);
+    }
+
+    private static void writeCounters(SourceMemory m, PayloadWriter out) {
+        out.putLong(m.position);
+        out.putLong(m.reportedUpTo);
+        out.putLong(m.linesSinceLast);
+        out.putLong(m.fromOffset);
+        out.putLong(m.lastOffset);
+        out.putLong(m.summaries);
+    }
+
+    /** Writes {@code m} (with its B'MOJO state) in format 2, the layout of release 0.1.0 (tests of the reader). */
+    static void writeFormat2(SourceMemory m, PayloadWriter out) {
         Scratch s = SCRATCH.get();
         s.plain.reset();
         writeFormat1(m, s.plain);
@@ -94,18 +124,22 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
         if (m.retention != null) {
             RetentionStatePiece.INSTANCE.write(m.retention, out);
         }
-        out.putLong(m.position);
-        out.putLong(m.reportedUpTo);
-        out.putLong(m.linesSinceLast);
-        out.putLong(m.fromOffset);
-        out.putLong(m.lastOffset);
-        out.putLong(m.summaries);
+        writeCounters(m, out);
     }
 
     @Override
     public SourceMemory read(int format, PayloadReader in, SourceMemory reuse) throws CorruptStateException {
         if (format == 1) {
             return readFormat1(in);
+        }
+        if (format == 3) {
+            int flags = in.getByte("flags");
+            if ((flags & ~TIMER_SET) != 0) {
+                throw in.corrupt("unknown flag bits " + Integer.toBinaryString(flags));
+            }
+            SourceMemory m = new SourceMemory();
+            m.timerSet = (flags & TIMER_SET) != 0;
+            return readCounters(m, in);
         }
         if (format != 2) {
             throw in.corrupt("unknown SourceMemory format " + format);
@@ -143,6 +177,10 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
         if ((flags & HAS_RETENTION) != 0) {
             m.retention = RetentionStatePiece.INSTANCE.read(RetentionStatePiece.FORMAT, in, null);
         }
+        return readCounters(m, in);
+    }
+
+    private static SourceMemory readCounters(SourceMemory m, PayloadReader in) throws CorruptStateException {
         m.position = in.getLong("position");
         m.reportedUpTo = in.getLong("reportedUpTo");
         m.linesSinceLast = in.getLong("linesSinceLast");
@@ -175,8 +213,6 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
 
     @Override
     public SourceMemory empty() {
-        SourceMemory m = new SourceMemory();
-        m.bmojo = BmojoStatePiece.INSTANCE.empty();
-        return m;
+        return new SourceMemory();
     }
 }

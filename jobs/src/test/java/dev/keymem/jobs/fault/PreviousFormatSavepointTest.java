@@ -15,7 +15,9 @@ import dev.keymem.jobs.text.TextFrontEnd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -174,6 +176,62 @@ class PreviousFormatSavepointTest {
                 assertTrue(counted > 0 && counted <= b.get("lines_since_last").asLong(), "summary " + i + ": " + counted);
             } else {
                 assertEquals(b.get("lines_since_last").asLong(), counted, "lines of summary " + i + " in its templates");
+            }
+        }
+    }
+
+    /** The current key's novelty state in a harness of the log function. */
+    static dev.keymem.models.novelty.NoveltyState novelty(
+            KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput> h, String key) throws Exception {
+        var backend = h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        return backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                new org.apache.flink.api.common.state.ValueStateDescriptor<>(dev.keymem.operators.KeyedNoveltyMemory.STATE,
+                        new dev.keymem.state.NoveltyStateSerializer())).value();
+    }
+
+    @Test
+    void theRestoredSourcesKeepTheirFadingMemory() throws Exception {
+        // The old B'MOJO fading cell moves into the novelty memory: after one line of each source the memory
+        // holds exactly that cell advanced over the line (the miner starts afresh, the masking does not
+        // depend on it), not a fresh cell.
+        List<LogLine> lines = logLines();
+        int end = LOG_CUT + 2;
+        var model = dev.keymem.operators.NoveltyMemory.model(dev.keymem.operators.model.MemoryModelFactory.fromOptions(
+                dev.keymem.operators.KeyedNoveltyMemory.noveltyOptions(LOG_SETTINGS.options())));
+        TextFrontEnd fe = TextFrontEnd.builder().build();
+        Map<String, dev.keymem.models.cells.CellState> old = new HashMap<>();
+        try (var restored = logs()) {
+            restored.initializeState(OperatorSnapshotUtil.readStateHandle(fixture(LOGS).toString()));
+            restored.open();
+            var backend = restored.getOperator().getKeyedStateBackend();
+            for (String source : List.of("db", "web")) {
+                backend.setCurrentKey(source);
+                dev.keymem.jobs.logs.SourceMemory m = backend.getPartitionedState(
+                        org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                        org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        new org.apache.flink.api.common.state.ValueStateDescriptor<>("source-memory",
+                                new dev.keymem.jobs.logs.SourceMemorySerializer())).value();
+                old.put(source, m.bmojo.cell().copy());
+            }
+            for (LogLine l : lines.subList(LOG_CUT, end)) {
+                restored.processElement(new StreamRecord<>(l));
+            }
+            for (LogLine l : lines.subList(LOG_CUT, end)) {
+                var st = new dev.keymem.models.novelty.NoveltyState(old.get(l.source), new long[0], new float[0], null);
+                var match = new dev.keymem.jobs.logs.mining.TemplateMiner(LOG_SETTINGS.miner())
+                        .accept(new dev.keymem.jobs.logs.mining.MinerState(), l.text);
+                model.write(st, dev.keymem.models.novelty.NoveltyStore.inMemory(),
+                        dev.keymem.jobs.text.Vectors.normalized(fe.encode(match.masked()).vector), 0, null);
+                var got = novelty(restored, l.source);
+                assertEquals(st.position(), got.position(), l.source + ": lines seen");
+                assertTrue(java.util.Arrays.equals(st.cell().data(), got.cell().data()), l.source + ": the old cell, advanced");
+                double norm = 0;
+                for (float v : old.get(l.source).data()) {
+                    norm += (double) v * v;
+                }
+                assertTrue(norm > 0.1, l.source + ": the old cell is not empty: " + norm);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.keymem.jobs.kafka;
 
+import dev.keymem.operators.DeadLetter;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,7 +65,7 @@ class KafkaConnectionTest {
     void deadLetterJsonRoundTrips() {
         KafkaRecord text = new KafkaRecord("logs", 3, 42, 1700000000000L, "svc".getBytes(StandardCharsets.UTF_8),
                 "bad \"line\" ü".getBytes(StandardCharsets.UTF_8));
-        DeadLetter d = DeadLetter.fromJson(DeadLetter.of(text, "not an event").toJson());
+        DeadLetter d = DeadLetter.fromJson(text.deadLetter("not an event").toJson());
         assertEquals("not an event", d.reason);
         assertEquals("logs", d.topic);
         assertEquals(3, d.partition);
@@ -71,17 +73,17 @@ class KafkaConnectionTest {
         assertEquals("svc", d.key);
         assertEquals(1700000000000L, d.timestamp);
         assertEquals("bad \"line\" ü", d.valueText());
-        assertTrue(DeadLetter.of(text, "r").toJson().contains("\"value\":\"bad \\\"line\\\" ü\""));
+        assertTrue(text.deadLetter("r").toJson().contains("\"value\":\"bad \\\"line\\\" ü\""));
 
         byte[] binary = {0, (byte) 0xff, 7};
-        String json = DeadLetter.of(new KafkaRecord("t", 0, 1, 0, null, binary), "value is not valid UTF-8").toJson();
+        String json = new KafkaRecord("t", 0, 1, 0, null, binary).deadLetter("value is not valid UTF-8").toJson();
         assertTrue(json.contains("\"valueBase64\":\"AP8H\""), json);
         DeadLetter b = DeadLetter.fromJson(json);
         assertArrayEquals(binary, b.value);
         assertNull(b.key);
         assertNull(b.valueText());
 
-        assertNull(DeadLetter.fromJson(DeadLetter.of(new KafkaRecord("t", 0, 1, 0, null, null), "tombstone").toJson()).value);
+        assertNull(DeadLetter.fromJson(new KafkaRecord("t", 0, 1, 0, null, null).deadLetter("tombstone").toJson()).value);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeadLetter.fromJson("{\"x\":1}"));
         assertTrue(e.getMessage().contains("{\"x\":1}"), e.getMessage());
     }

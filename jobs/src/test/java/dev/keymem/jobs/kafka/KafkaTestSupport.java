@@ -1,5 +1,7 @@
 package dev.keymem.jobs.kafka;
 
+import dev.keymem.operators.DeadLetter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

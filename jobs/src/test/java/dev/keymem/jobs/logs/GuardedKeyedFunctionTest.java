@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keymem.jobs.kafka.DeadLetter;
+import dev.keymem.operators.DeadLetter;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.OutputBounds;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +78,7 @@ class GuardedKeyedFunctionTest {
     @Test
     void aDeadLetterCarriesAtMostTheConfiguredValueBytes() throws Exception {
         byte[] v = "\u0001".repeat(400_000).getBytes(StandardCharsets.UTF_8);
-        DeadLetter d = DeadLetter.of(new KafkaRecord("t", 1, 7, 0, null, v), "value has 400000 bytes, over the limit");
+        DeadLetter d = new KafkaRecord("t", 1, 7, 0, null, v).deadLetter("value has 400000 bytes, over the limit");
         String json = d.toJson(1000);
         assertTrue(json.length() < 8000, json.length() + " chars");
         JsonNode j = JSON.readTree(json);
@@ -87,7 +87,7 @@ class GuardedKeyedFunctionTest {
         assertEquals(1000, j.get("value").asText().length());
         byte[] bin = new byte[5000];
         bin[0] = (byte) 0xFF;
-        JsonNode jb = JSON.readTree(DeadLetter.of(new KafkaRecord("t", 1, 8, 0, null, bin), "bad").toJson(300));
+        JsonNode jb = JSON.readTree(new KafkaRecord("t", 1, 8, 0, null, bin).deadLetter("bad").toJson(300));
         assertEquals(300, java.util.Base64.getDecoder().decode(jb.get("valueBase64").asText()).length);
         assertEquals(5000, jb.get("value_bytes").asInt());
     }

@@ -39,9 +39,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The log job's per-source state serializer: round trips (synthetic and model-made states), the committed
- * format-1 fixture (still restores) and format-2 fixture (restores, layout stable), state and snapshot bytes, corruption detection, and that the other job state types are
- * Flink POJOs rather than generic (Kryo) types.
+ * The log job's per-source period serializer: round trips of format 3 (the counters; synthetic and
+ * job-made values), the committed format-1 and format-2 fixtures of release 0.1.0 (still restore, with their
+ * B'MOJO and STR/CMP states, for the migration), the format-3 fixture (layout stable), corruption
+ * detection, and that the other job state types are Flink POJOs rather than generic (Kryo) types.
  */
 class SourceMemorySerializerTest {
 
@@ -128,6 +129,14 @@ class SourceMemorySerializerTest {
         return m;
     }
 
+    /** A format-3 value: the counters only. */
+    static SourceMemory counters(SplittableRandom r) {
+        SourceMemory m = memory(r, false);
+        m.bmojo = null;
+        m.retention = null;
+        return m;
+    }
+
     static void assertSame(SourceMemory want, SourceMemory got) {
         assertEquals(want.bmojo, got.bmojo);
         assertEquals(want.retention, got.retention);
@@ -166,15 +175,17 @@ class SourceMemorySerializerTest {
         SplittableRandom r = new SplittableRandom(7);
         SourceMemorySerializer s = new SourceMemorySerializer();
         for (int i = 0; i < 20; i++) {
-            SourceMemory m = memory(r, i % 2 == 0);
+            SourceMemory m = counters(r);
             SourceMemory back = decode(s, bytes(s, m))[0];
             assertSame(m, back);
-            if (m.retention == null) {
-                assertNull(back.retention);
-            }
-            SourceMemory copy = s.copy(m);
-            assertSame(m, copy);
-            assertNotSame(m.bmojo, copy.bmojo);
+            assertNull(back.bmojo);
+            assertNull(back.retention);
+            assertSame(m, s.copy(m));
+            SourceMemory old = memory(r, i % 2 == 0); // a release-0.1.0 value: copied whole, never written
+            SourceMemory copy = s.copy(old);
+            assertSame(old, copy);
+            assertNotSame(old.bmojo, copy.bmojo);
+            assertThrows(IllegalArgumentException.class, () -> bytes(s, old));
         }
     }
 
@@ -190,7 +201,8 @@ class SourceMemorySerializerTest {
                 summarizer.accept(m, pending, LogSummaryFunctionTest.line("a", i));
                 assertSame(m, decode(s, bytes(s, m))[0]);
             }
-            assertEquals(memory != LogSummarySettings.Memory.BMOJO, m.retention != null, memory.toString());
+            assertEquals(40, m.novelty.position(), "the novelty memory saw every line");
+            assertNull(m.bmojo, memory.toString());
         }
     }
 
@@ -289,18 +301,39 @@ class SourceMemorySerializerTest {
 
     @Test
     void formatTwoFixtureRestoresAndItsLayoutIsStable() throws IOException {
+        // Written by the format-2 build (release 0.1.0); format 2 is read only since format 3.
         SourceMemory[] expected = formatTwoValues();
-        SourceMemorySerializer serializer = new SourceMemorySerializer();
         Path values = FIXTURES.resolve("sourcememory-format2.bin");
         Path snapshot = FIXTURES.resolve("sourcememory-serializer-snapshot-format2.bin");
+        byte[] stored = Files.readAllBytes(values);
+        for (int at : frameStarts(stored)) {
+            assertEquals(2, stored[at + 5], "the fixture holds format-2 frames");
+        }
+        assertRestores(snapshot, stored, expected);
+        for (SourceMemory m : expected) {
+            PayloadWriter w = new PayloadWriter(64);
+            SourceMemoryPiece.writeFormat2(m, w);
+            byte[] p = java.util.Arrays.copyOf(w.array(), w.size());
+            assertSame(m, SourceMemoryPiece.INSTANCE.read(2, PayloadReader.over("SourceMemory", p, p.length), null));
+        }
+    }
+
+    @Test
+    void formatThreeFixtureRestoresAndItsLayoutIsStable() throws IOException {
+        SplittableRandom r = new SplittableRandom(20261205L);
+        SourceMemory[] expected = {counters(r), counters(r), counters(r)};
+        SourceMemorySerializer serializer = new SourceMemorySerializer();
+        Path values = FIXTURES.resolve("sourcememory-format3.bin");
+        Path snapshot = FIXTURES.resolve("sourcememory-serializer-snapshot-format3.bin");
         writeIfMissing(values, bytes(serializer, expected));
         writeIfMissing(snapshot, snapshotBytes(serializer));
         byte[] stored = Files.readAllBytes(values);
         assertArrayEquals(stored, bytes(serializer, expected),
-                "SourceMemory format 2 layout changed: bump the piece's format and keep a reader for format 2");
+                "SourceMemory format 3 layout changed: bump the piece's format and keep a reader for format 3");
         for (int at : frameStarts(stored)) {
-            assertEquals(2, stored[at + 5], "new entries carry format 2");
+            assertEquals(3, stored[at + 5], "new entries carry format 3");
         }
+        assertEquals(4 + expected.length * (StateFrame.OVERHEAD_BYTES + 49), stored.length, "a period is 63 bytes");
         assertRestores(snapshot, stored, expected);
     }
 
@@ -320,24 +353,19 @@ class SourceMemorySerializerTest {
 
     @Test
     void formatTwoIsFormatOneWithoutItsZeroRuns() throws Exception {
-        LogSummarizer summarizer = new LogSummarizer(LogSummarySettings.defaults(), TextFrontEnd.builder().build());
-        SourceMemory m = summarizer.newMemory(7);
-        SourceStores pending = SourceStores.inMemory();
+        SplittableRandom r = new SplittableRandom(11);
         for (int i = 0; i < 30; i++) {
+            SourceMemory m = i % 2 == 0 ? sparse(r, i % 4 == 0) : memory(r, i % 3 == 0);
             PayloadWriter plain = new PayloadWriter(64);
             SourceMemoryPiece.writeFormat1(m, plain);
             PayloadWriter packed = new PayloadWriter(64);
-            SourceMemoryPiece.INSTANCE.write(m, packed);
+            SourceMemoryPiece.writeFormat2(m, packed);
             byte[] p = java.util.Arrays.copyOf(packed.array(), packed.size());
             int n = java.nio.ByteBuffer.wrap(p).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
             assertEquals(plain.size(), n, "format 2 starts with the format-1 length");
             byte[] decoded = new byte[n];
             ZeroRuns.decode(java.util.Arrays.copyOfRange(p, 4, p.length), p.length - 4, decoded, n);
-            assertArrayEquals(java.util.Arrays.copyOf(plain.array(), n), decoded, "after " + i + " lines");
-            if (i == 0) {
-                assertTrue(p.length < n / 100, "a fresh source's " + n + " format-1 bytes pack into " + p.length);
-            }
-            summarizer.accept(m, pending, LogSummaryFunctionTest.line("a", i));
+            assertArrayEquals(java.util.Arrays.copyOf(plain.array(), n), decoded, "value " + i);
         }
     }
 
@@ -371,7 +399,7 @@ class SourceMemorySerializerTest {
     @Test
     void everyFlippedByteIsDetected() throws IOException {
         SourceMemorySerializer s = new SourceMemorySerializer();
-        byte[] good = bytes(s, memory(new SplittableRandom(3), true));
+        byte[] good = bytes(s, counters(new SplittableRandom(3)));
         SplittableRandom r = new SplittableRandom(4);
         for (int i = 4; i < good.length; i++) {
             byte[] bad = good.clone();
@@ -386,7 +414,7 @@ class SourceMemorySerializerTest {
     @Test
     void truncatedFrameIsDetected() throws IOException {
         SourceMemorySerializer s = new SourceMemorySerializer();
-        byte[] good = bytes(s, memory(new SplittableRandom(5), false));
+        byte[] good = bytes(s, counters(new SplittableRandom(5)));
         byte[] cut = java.util.Arrays.copyOf(good, good.length - 3);
         assertThrows(IOException.class, () -> decode(s, cut));
     }

@@ -66,6 +66,37 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         if (rmt()) {
             rmtConfig();
         }
+        if (novelty()) {
+            new NoveltyMemoryModel(MemoryOperatorOptions.noveltySettings(this.options), noveltyRetention());
+        }
+    }
+
+    private boolean novelty() {
+        return options.get(MemoryOperatorOptions.MEMORY_TYPE) == MemoryOperatorOptions.MemoryType.NOVELTY;
+    }
+
+    /**
+     * The novelty memory's retention tier (keymem.novelty.retention), or null: the keymem.retention.* tiers at
+     * scale 1/sqrt(d_c), without the T3 archive; a bad value fails naming its option.
+     */
+    public RetentionSettings noveltyRetention() {
+        if (!options.get(MemoryOperatorOptions.NOVELTY_RETENTION)) {
+            return null;
+        }
+        int sinks = options.get(MemoryOperatorOptions.RETENTION_SINKS);
+        int window = options.get(MemoryOperatorOptions.RETENTION_WINDOW);
+        int block = options.get(MemoryOperatorOptions.RETENTION_BLOCK);
+        int retained = options.get(MemoryOperatorOptions.RETENTION_RETAINED_CAP);
+        int slots = options.get(MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS);
+        require(sinks >= 0, MemoryOperatorOptions.RETENTION_SINKS, sinks, "must be >= 0");
+        require(block >= 1, MemoryOperatorOptions.RETENTION_BLOCK, block, "must be >= 1");
+        require(window >= block, MemoryOperatorOptions.RETENTION_WINDOW, window,
+                "must be at least " + MemoryOperatorOptions.RETENTION_BLOCK.key() + "=" + block);
+        require(retained >= 0, MemoryOperatorOptions.RETENTION_RETAINED_CAP, retained, "must be >= 0");
+        require(slots >= 0, MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS, slots, "must be >= 0");
+        int d = MemoryOperatorOptions.noveltySettings(options).cellDim();
+        return new RetentionSettings(sinks, window, block, retained, slots, 0, 0, (float) (1.0 / Math.sqrt(d)),
+                weights());
     }
 
     private boolean rmt() {
@@ -223,6 +254,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.RMT_OPTIONS) {
             copyOne(options, c, o);
         }
+        for (org.apache.flink.configuration.ConfigOption<?> o : MemoryOperatorOptions.NOVELTY_OPTIONS) {
+            copyOne(options, c, o);
+        }
         return c;
     }
 
@@ -304,6 +338,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         if (rmt()) {
             return RmtArtifact.load(options);
         }
+        if (novelty()) {
+            return new NoveltyMemoryModel(MemoryOperatorOptions.noveltySettings(options), noveltyRetention());
+        }
         ModelConfig c = config();
         TensorBackend backend = Backends.byName(options.get(MemoryOperatorOptions.BACKEND));
         ModelWeights weights = weights(c, learnedGates());
@@ -337,7 +374,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
 
     /** Fails (with the reason) when the options describe a memory the batched operator cannot advance. */
     void checkBatched() {
-        if (bmojo() || retention() || events()) {
+        if (bmojo() || retention() || events() || novelty()) {
             throw new IllegalArgumentException("the batched operator advances PLAIN, CACHING and RMT memories only: "
                     + MemoryOperatorOptions.MEMORY_TYPE.key() + "=" + options.get(MemoryOperatorOptions.MEMORY_TYPE)
                     + " is not supported (use KeyedMemoryFunction)");

@@ -14,6 +14,9 @@ import dev.keymem.models.events.EventStore;
 import dev.keymem.models.events.EventWrite;
 import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
+import dev.keymem.models.novelty.NoveltyState;
+import dev.keymem.models.novelty.NoveltyStore;
+import dev.keymem.models.novelty.NoveltyWrite;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
@@ -30,7 +33,7 @@ import org.apache.flink.annotation.PublicEvolving;
 @PublicEvolving
 public sealed interface MemoryModel
         permits MemoryModel.Plain, MemoryModel.Caching, MemoryModel.Bmojo, MemoryModel.Retention, MemoryModel.Events,
-                MemoryModel.Rmt {
+                MemoryModel.Rmt, MemoryModel.Novelty {
 
     /**
      * Dispatches on the kind of model (the operators bind the matching state to it), so callers need no
@@ -51,6 +54,15 @@ public sealed interface MemoryModel
         R events(Events model);
 
         R rmt(Rmt model);
+
+        /**
+         * The novelty memory ({@link dev.keymem.operators.KeyedNoveltyMemory}'s model). A default that refuses it, so visitors written
+         * before this kind existed keep compiling; the operators that run it override this.
+         */
+        default R novelty(Novelty model) {
+            throw new IllegalArgumentException("this operator does not run the novelty memory (memory type NOVELTY): "
+                    + "use dev.keymem.operators.KeyedNoveltyMemory");
+        }
     }
 
     /** Token ids must lie in [0, vocabSize()). */
@@ -154,6 +166,36 @@ public sealed interface MemoryModel
 
         /** The {@code top} best events for a query (vector null: the terms hashed); reads only. */
         EventMemory.Answer query(EventState state, EventStore store, int[] terms, float[] vector, int top);
+    }
+
+    /**
+     * The novelty memory (docs/design/mechanisms.md section 3, innovation and eidetic admission, plus the
+     * optional STR / CMP retention tier of section 5): one record is one item (a D-float vector, e.g. a log
+     * line's template embedding, with the caller's item id and payload); the memory says how new the item is
+     * and keeps the most innovative items. The bounded hot state is a {@link NoveltyState}, the eidetic
+     * entries are rows of a {@link NoveltyStore}. Token ids are not used ({@link #vocabSize()} is 0).
+     */
+    non-sealed interface Novelty extends MemoryModel {
+        @Override
+        default <R> R accept(Visitor<R> visitor) {
+            return visitor.novelty(this);
+        }
+
+        /** D, an item vector's length. */
+        int dimension();
+
+        /** Whether the retention tier runs (then {@link #retained} ranks the recent items). */
+        boolean retains();
+
+        /** A fresh state at position 0 whose retention draws are seeded by {@code keySeed}. */
+        NoveltyState newState(long keySeed);
+
+        /** Absorbs one item (vector: D finite floats). */
+        NoveltyWrite write(NoveltyState state, NoveltyStore store, float[] vector, int item, byte[] payload)
+                throws Exception;
+
+        /** The retention tier's retained items: position to retention probability (empty when the tier is off). */
+        java.util.Map<Long, Double> retained(NoveltyState state);
     }
 
     /**

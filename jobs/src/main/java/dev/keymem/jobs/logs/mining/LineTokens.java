@@ -44,9 +44,15 @@ public final class LineTokens implements Serializable {
             "(?<![\\w.-])[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
     private static final Pattern HEX_LETTERS = Pattern.compile("(?<![\\w<])[a-fA-F]{8,}(?![\\w>])");
     private static final Pattern QUOTED = Pattern.compile("\"[^\"<>]{1,64}\"");
+    /**
+     * A host name: ending in a generic top-level domain, or in a country code after a generic or {@code co} /
+     * {@code ac} second level ({@code www.google.com.hk}, {@code zen.co.uk}). A dotted name ending in two letters
+     * alone is not taken for a host: {@code mapred.job.id} is a property name (host names with digits are
+     * identifiers anyway, and with a port an {@code ENDPOINT}).
+     */
     private static final Pattern DOMAIN = Pattern.compile(
-            "(?<![\\w.-])(?:(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan)"
-            + "|(?:[A-Za-z0-9-]+\\.){2,}[a-z]{2})(?![\\w.-])");
+            "(?<![\\w.-])(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan|co|ac)"
+            + "(?:\\.[a-z]{2})?(?![\\w.-])");
     private static final Pattern SLASHED = Pattern.compile(
             "(?<![\\w/\\\\.-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");

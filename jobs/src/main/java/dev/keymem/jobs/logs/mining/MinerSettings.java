@@ -28,9 +28,15 @@ public record MinerSettings(int depth, double similarity, double fallbackSimilar
         }
     }
 
-    /** Depth 2, similarity 0.5 (0.6 across prefixes), 1000 templates per source, headers stripped. */
+    /**
+     * Depth 2, similarity 0.5 (0.75 across prefixes), 1000 templates per source, headers stripped. Across
+     * prefixes the first tokens differ, so a match needs more in common: a short message whose first word
+     * differs ({@code autopurge.snapRetainCount set to <*>} / {@code autopurge.purgeInterval set to <*>},
+     * {@code cupsd startup succeeded} / {@code rpc.statd startup succeeded}) is another message; a long one
+     * that differs in its first token only (a host or program name in front) is the same.
+     */
     public static MinerSettings defaults() {
-        return new MinerSettings(2, 0.5, 0.6, 1000, true);
+        return new MinerSettings(2, 0.5, 0.75, 1000, true);
     }
 
     public MinerSettings withHeaders(boolean strip) {

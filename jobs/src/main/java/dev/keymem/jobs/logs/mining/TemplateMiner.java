@@ -26,7 +26,8 @@ import java.util.Map;
  *       different plain words ({@code startup} / {@code shutdown}, {@code isOverlap:true} /
  *       {@code isOverlap:false}) are different messages, and the similarity is 0, unless the position is a
  *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}).</li>
- *   <li>A match turns the template's differing positions into {@code <*>}; when the widened template
+ *   <li>A match turns the template's differing positions into {@code <*>} (a learned one, unless the two
+ *       tokens differ in digits only: numbered instances are values); when the widened template
  *       now covers another cluster of the same length (every position equal or {@code <*>}), the two
  *       merge into the older id, and the line gets that id. No match: a new cluster, with a new id.</li>
  *   <li>At most {@code maxTemplates} clusters per source: the one matched least recently is evicted
@@ -299,7 +300,9 @@ public final class TemplateMiner implements Serializable {
                     c.tokens = c.tokens.clone();
                     changed = true;
                 }
-                c.tokens[i] = tokens[i].equals(WILD) ? WILD : LEARNED;
+                // Numbered instances (broadcast_8 / broadcast_9) differ in a value, not a word: a plain <*>,
+                // so that broadcast_0 arriving under another prefix still finds the template.
+                c.tokens[i] = tokens[i].equals(WILD) || sameButDigits(c.tokens[i], tokens[i]) ? WILD : LEARNED;
             }
         }
         if (!changed) {

@@ -114,4 +114,36 @@ class TemplateMinerTest {
         assertEquals("<HOST> open", t.mask("proxy.cse.cuhk.edu.hk:5070 open"));
         assertEquals(List.of("a", "<*>", "b", "x=<*>"), List.of(LineTokens.tokens("a <NUM> <IP> (<NUM>) b x=<NUM>")));
     }
+
+    @Test
+    void hostNamesAreMaskedAndDottedPropertyNamesKept() {
+        LineTokens t = new LineTokens();
+        assertEquals("resolved <HOST> and <HOST>", t.mask("resolved www.google.com.hk and mail.zen.co.uk"));
+        assertEquals("mapred.job.id is deprecated. Instead, use mapreduce.job.id",
+                t.mask("mapred.job.id is deprecated. Instead, use mapreduce.job.id"));
+    }
+
+    @Test
+    void numberedInstancesStayOneTemplateUnderWhateverPrefixTheyArrive() {
+        // broadcast_9 / broadcast_8 differ in digits only: the template's <*> there is a value's, so
+        // broadcast_0, whose prefix leaf is new, still finds it across prefixes (it made a new template).
+        MinerState s = new MinerState();
+        int a = id(s, "Block broadcast_9 stored as values in memory (estimated size 8.8 KB, free 14.0 KB)");
+        assertEquals(a, id(s, "Block broadcast_8 stored as values in memory (estimated size 8.8 KB, free 14.0 KB)"));
+        assertEquals(a, id(s, "Block broadcast_0 stored as values in memory (estimated size 384.0 B, free 317.5 KB)"));
+        assertEquals(1, s.size());
+        assertEquals("Block <*> stored as values in memory (estimated size <*> free <*>", s.cluster(a).template());
+    }
+
+    @Test
+    void aShortMessageWithAnotherFirstWordIsAnotherMessage() {
+        MinerState s = new MinerState();
+        assertNotEquals(id(s, "autopurge.snapRetainCount set to 3"), id(s, "autopurge.purgeInterval set to 24"));
+        assertNotEquals(id(s, "mapred.tip.id is deprecated. Instead, use mapreduce.task.id"),
+                id(s, "mapred.job.id is deprecated. Instead, use mapreduce.job.id"));
+        assertNotEquals(id(s, "cupsd startup succeeded"), id(s, "rpc.statd startup succeeded"));
+        // A long message that differs in its first token only (a program in front) is the same message.
+        int a = id(s, "chrome.exe - p.example.com:443 close, 403 bytes sent, 426 bytes received, lifetime 00:02");
+        assertEquals(a, id(s, "firefox.exe - q.example.com:443 close, 1200 bytes sent, 80 bytes received, lifetime 00:10"));
+    }
 }

@@ -1,0 +1,67 @@
+package dev.keymem.jobs.logs.mining;
+
+/**
+ * Which variant of its template a line is: the words it holds where its template has a wildcard. The miner
+ * merges lines that differ in tokens it takes for values ({@code <*> is deprecated. Instead, use <*>},
+ * {@code onReceive action: <*>} over {@code ...SCREEN_ON} and {@code ...SCREEN_OFF}); some of those are words
+ * of the message to a reader (and to loghub's ground truth). A summary that shows a template's line once can
+ * show one more line per new variant when the memory also finds the line new, so that each such message is
+ * seen verbatim while bursts and value lists stay a count.
+ *
+ * <p>The key lists, in order, {@code position=token} for each wildcard position whose token is a word: it has
+ * a letter, no digit and no placeholder. Not words, because they are values by the miner's own rules: tokens
+ * with a digit (numbered instances: {@code broadcast_8}, {@code node-D3}, {@code IPV4}) and names after a name
+ * key ({@code user root}, {@code for admin}, {@code user=guest}). Lines without such words have the empty key:
+ * no variant.
+ */
+public final class LineVariant {
+    /** At most this many characters of key. */
+    static final int MAX_CHARS = 200;
+
+    private LineVariant() {
+    }
+
+    /**
+     * The variant key of a line: {@code template} is its template ({@link TemplateMiner.Match#template()}),
+     * {@code masked} its masked message ({@link TemplateMiner.Match#masked()}). Empty when the line has no word
+     * at a wildcard of its template.
+     */
+    public static String key(String template, String masked) {
+        String[] line = LineTokens.tokens(masked);
+        String[] tmpl = template.split(" ", -1);
+        if (line.length != tmpl.length) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < line.length && sb.length() < MAX_CHARS; i++) {
+            if (tmpl[i].equals(LineTokens.WILDCARD) && word(line, i)) {
+                sb.append(sb.length() == 0 ? "" : " ").append(i).append('=').append(line[i]);
+            }
+        }
+        return sb.length() > MAX_CHARS ? sb.substring(0, MAX_CHARS) : sb.toString();
+    }
+
+    /** Whether token {@code i} of a line is a word of its message, not a value by the miner's rules. */
+    static boolean word(String[] line, int i) {
+        String t = line[i];
+        if (t.contains(LineTokens.WILDCARD)) {
+            return false;
+        }
+        boolean letter = false;
+        for (int k = 0; k < t.length(); k++) {
+            char c = t.charAt(k);
+            if (Character.isDigit(c)) {
+                return false;
+            }
+            letter |= Character.isLetter(c);
+        }
+        if (!letter) {
+            return false;
+        }
+        if (i > 0 && TemplateMiner.NAME_KEYS.contains(TemplateMiner.key(line[i - 1]))) {
+            return false;
+        }
+        int e = Math.max(t.lastIndexOf('='), t.lastIndexOf(':'));
+        return e <= 0 || !TemplateMiner.NAME_KEYS.contains(TemplateMiner.key(t.substring(0, e)));
+    }
+}

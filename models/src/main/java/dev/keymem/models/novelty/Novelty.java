@@ -1,0 +1,197 @@
+package dev.keymem.models.novelty;
+
+import dev.keymem.models.cells.CellKind;
+import dev.keymem.models.cells.CellSpec;
+import dev.keymem.models.cells.Cells;
+import dev.keymem.models.cells.MemoryCell;
+import dev.keymem.models.cells.TokenChunk;
+import dev.keymem.models.retention.RetainedToken;
+import dev.keymem.models.retention.RetentionSettings;
+import dev.keymem.models.retention.TieredRetention;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The novelty memory of a key's stream of items (e.g. a log source's lines, each the embedding of its
+ * template): B'MOJO's innovation and eidetic admission (docs/design/mechanisms.md section 3) without its
+ * attention read, plus, optionally, STR / CMP's retention significance (section 5). Holds no per-key data
+ * (that is a {@link NoveltyState} plus a {@link NoveltyStore}), so one instance serves every key; one
+ * instance per thread (the cells keep scratch buffers).
+ *
+ * <p><b>One item</b> v (D floats): x = P v / ||P v|| (P: d_c x D, entries N(0, 1) drawn from a fixed seed, when
+ * d_c &lt; D; x = v / ||v|| when d_c = D); one token, one head, q = k = v = x:
+ * <ol>
+ *   <li>innovation e = ||x - a S^T x||, with S the fading cell (gated delta rule) before the item and
+ *       a = decay, the item's own decay: exactly B'MOJO's innovation for this cell;</li>
+ *   <li>the fading cell writes the item (beta, g = ln decay);</li>
+ *   <li>eidetic admission (capacity &gt; 0): when e &gt; threshold the item joins the store (one row written);
+ *       when the store then holds more than capacity entries, the one with the lowest innovation (ties: the
+ *       oldest, possibly the new item itself, which is then never written) is removed;</li>
+ *   <li>retention tier (when on): the item goes through {@link TieredRetention}, whose retained tier T1
+ *       ranks the key's recent items by their retention probability ({@link #retained}).</li>
+ * </ol>
+ * B'MOJO's attention read over the window, the fading outputs and the eidetic entries is not computed: a
+ * caller of this memory wants the decisions, not a read, so no window of vectors is kept. The hot state is
+ * the D x D cell plus the eidetic index; an ordinary item (no admission) writes no store row. Decisions
+ * depend only on the items and their order, never on how the stream is cut.
+ */
+public final class Novelty {
+    private final NoveltySettings settings;
+    private final MemoryCell cell;
+    private final TieredRetention retention;
+    private final int d;
+    private final int c;
+    private final float[] projection;
+    private final float[] beta;
+    private final float[] g;
+    private final float[] out;
+    private final float[] x;
+
+    /**
+     * @param retention the retention tier's settings, or null for none (its scale is then 1/sqrt(D) when
+     *                  the given one is not positive)
+     */
+    public Novelty(NoveltySettings settings, RetentionSettings retention) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.d = settings.dimension();
+        this.c = settings.cellDim();
+        this.projection = c < d ? projection(c, d) : null;
+        CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 1, c, c, 64);
+        this.cell = Cells.recurrent(spec);
+        this.retention = retention == null ? null : new TieredRetention(Cells.recurrent(spec), retention);
+        this.beta = new float[] {settings.beta()};
+        this.g = new float[] {(float) Math.log(settings.decay())};
+        this.out = new float[c];
+        this.x = new float[c];
+    }
+
+    /** The fixed projection (d_c x D, row-major): N(0, 1) entries from one seed, the same in every release. */
+    static float[] projection(int rows, int cols) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(0x6e6f76656c7479L);
+        float[] p = new float[rows * cols];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) r.nextGaussian();
+        }
+        return p;
+    }
+
+    public NoveltySettings settings() {
+        return settings;
+    }
+
+    /** Whether the retention tier runs. */
+    public boolean retains() {
+        return retention != null;
+    }
+
+    /** A fresh state at position 0; {@code keySeed} seeds the retention tier's draws. */
+    public NoveltyState newState(long keySeed) {
+        return new NoveltyState(cell.newState(), new long[0], new float[0],
+                retention == null ? null : retention.newState(keySeed));
+    }
+
+    /**
+     * Absorbs one item ({@code vector}: D finite floats, not all zero; it is normalized here) of the key
+     * whose state and store are given; {@code item} and {@code payload} are kept with an admitted entry.
+     */
+    public NoveltyWrite write(NoveltyState st, NoveltyStore store, float[] vector, int item, byte[] payload)
+            throws Exception {
+        if (vector.length != d) {
+            throw new IllegalArgumentException("vector has " + vector.length + " values, expected " + d);
+        }
+        if (st.cell().data().length != cell.stateSize()) {
+            throw new IllegalArgumentException("state has " + st.cell().data().length + " cell floats, expected "
+                    + cell.stateSize());
+        }
+        double n = 0;
+        if (projection == null) {
+            for (int i = 0; i < d; i++) {
+                x[i] = vector[i];
+            }
+        } else {
+            for (int i = 0; i < c; i++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += (double) projection[i * d + j] * vector[j];
+                }
+                x[i] = (float) s;
+            }
+        }
+        for (int i = 0; i < c; i++) {
+            n += (double) x[i] * x[i];
+        }
+        double inv = n > 0 ? 1.0 / Math.sqrt(n) : 0;
+        for (int i = 0; i < c; i++) {
+            x[i] = (float) (x[i] * inv);
+        }
+        long p = st.position();
+        float e = innovation(st.cell().data());
+        TokenChunk chunk = new TokenChunk(1, 1, c, c, x, x, x, beta, g);
+        cell.forward(st.cell(), chunk, out);
+        if (retention != null) {
+            if (st.retention() == null) {
+                throw new IllegalStateException("the retention tier is on but the state has none");
+            }
+            retention.forward(st.retention(), null, chunk, out);
+        }
+        boolean admitted = false;
+        long evicted = -1;
+        if (settings.capacity() > 0 && e > settings.threshold()) {
+            // the lowest innovation among the held entries and the new item (ties: the oldest)
+            int low = -1;
+            float lowE = e;
+            long lowP = p;
+            for (int i = 0; i < st.eideticCount(); i++) {
+                float ei = st.innovationAt(i);
+                long pi = st.positionAt(i);
+                if (ei < lowE || (ei == lowE && pi < lowP)) {
+                    low = i;
+                    lowE = ei;
+                    lowP = pi;
+                }
+            }
+            if (st.eideticCount() < settings.capacity() || low >= 0) {
+                if (st.eideticCount() >= settings.capacity()) {
+                    evicted = st.positionAt(low);
+                    st.removeAt(low);
+                    store.remove(evicted);
+                }
+                st.add(p, e);
+                store.put(new NoveltyEntry(p, item, e, payload));
+                admitted = true;
+            }
+        }
+        return new NoveltyWrite(p, e, admitted, evicted);
+    }
+
+    /** e = ||x - a S^T x|| (double accumulation), S laid out [K][V]. */
+    private float innovation(float[] s) {
+        double a = settings.decay();
+        double sq = 0;
+        for (int j = 0; j < c; j++) {
+            double pj = 0;
+            for (int i = 0; i < c; i++) {
+                pj += (double) s[i * c + j] * x[i];
+            }
+            double r = x[j] - a * pj;
+            sq += r * r;
+        }
+        return (float) Math.sqrt(sq);
+    }
+
+    /**
+     * The retention tier's retained items (T1): position to retention probability; empty when the tier
+     * is off.
+     */
+    public Map<Long, Double> retained(NoveltyState st) {
+        Map<Long, Double> held = new HashMap<>();
+        if (st.retention() == null) {
+            return held;
+        }
+        for (RetainedToken t : st.retention().retained()) {
+            held.merge(t.position(), t.probability(), Math::max);
+        }
+        return held;
+    }
+}
