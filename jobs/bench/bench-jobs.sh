@@ -40,6 +40,6 @@ print(f'| $name | {k} | {e} | {t} | {w:.1f} | {c:.1f} | {e/w:.0f} | {t/w:.0f} | 
 }
 echo "| job | keys | events | text tokens | wall s | CPU s | events/s | tokens/s | events/CPU-s | tokens/CPU-s |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-# Through the memctl launcher, as a user runs them (its JVM options: C1 only for both jobs).
+# Through the memctl launcher, as a user runs them (its JVM options: C1 only for a file run of context).
 run logs "$WORK/logs-10k.jsonl" ./memctl logs --input "$WORK/logs-10k.jsonl" --output "$WORK/summaries.jsonl"
 run context "$WORK/users.jsonl" ./memctl context --input "$WORK/users.jsonl" --output "$WORK/answers.jsonl"
