@@ -105,3 +105,53 @@ def stable_topk(x, k):
     # subtract a tiny rank-dependent amount only for ordering (values themselves untouched)
     order = torch.argsort(-x.double() + torch.arange(n, dtype=torch.float64) * 1e-12, dim=-1)
     return order[..., :k]
+
+
+def fast_logits(model, ids, mc, positions):
+    """The logits of `model(ids, mc)` at `positions` only (a sorted list of column indices, the same
+    for every row), computed faster for training and evaluation: the recurrence runs once keeping the
+    states at segment ends and at `positions`; the Memory Caching reads (GRM only) run vectorised over
+    the positions and caches. Equals the reference `recurrent` there (test_fast.py checks it)."""
+    q, k, v, beta, g, u = model.project(ids)
+    if mc is not None and mc["gates"] == "param_free":
+        u = q
+    qs = q * model.scale
+    b, t, h, kd = k.shape
+    vd = v.shape[-1]
+    want = set(positions)
+    L = mc["segment"] if mc is not None else 0
+    S = k.new_zeros(b, h, kd, vd)
+    at, ends = {}, []
+    decay = torch.exp(g)
+    for i in range(max(positions) + 1):
+        S = S * decay[:, i][..., None, None]
+        kt = k[:, i]
+        pred = torch.einsum("bhkv,bhk->bhv", S, kt)
+        S = S + kt[..., None] * (beta[:, i][..., None] * (v[:, i] - pred))[..., None, :]
+        if i in want:
+            at[i] = S
+        if L and (i + 1) % L == 0:
+            ends.append(S)
+    pos = torch.tensor(positions)
+    St = torch.stack([at[p] for p in positions], 1)                     # [B,P,H,K,V]
+    qp = qs[:, pos]                                                      # [B,P,H,K]
+    o = torch.einsum("bphkv,bphk->bphv", St, qp)
+    if mc is not None and ends:
+        assert mc["read"] == "grm", "fast_logits serves GRM only"
+        n = len(ends)
+        C = torch.stack(ends, 1)                                         # [B,N,H,K,V]
+        M = k[:, :n * L].reshape(b, n, L, h, kd).mean(2)                 # [B,N,H,K]
+        up = u[:, pos]                                                   # [B,P,H,K]
+        oc = torch.einsum("bnhkv,bphk->bphnv", C, qp)                    # [B,P,H,N,V]
+        lg = torch.einsum("bnhk,bphk->bphn", M, up)                      # [B,P,H,N]
+        avail = torch.arange(n)[None, :] < (pos // L)[:, None]           # [P,N]
+        lg = lg.masked_fill(~avail[None, :, None, :], float("-inf"))
+        # online logit: the running mean of the current segment's keys including the position's own
+        cs = torch.cumsum(k, 1)
+        start = (pos // L) * L
+        prev = torch.where((start > 0)[None, :, None, None], cs[:, (start - 1).clamp(min=0)], torch.zeros_like(cs[:, pos]))
+        mean_on = (cs[:, pos] - prev) / (pos - start + 1).to(k.dtype)[None, :, None, None]
+        lon = (up * mean_on).sum(-1)                                     # [B,P,H]
+        gam = torch.softmax(torch.cat([lg, lon[..., None]], -1), -1)
+        o = gam[..., n, None] * o + torch.einsum("bphn,bphnv->bphv", gam[..., :n], oc)
+    return model.lm_head(o.flatten(2))

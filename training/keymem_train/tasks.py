@@ -98,14 +98,14 @@ def mqar_batch(batch, length, pairs, keys, values, gen):
     return ids, tgt
 
 
-def mqar_spread_batch(batch, length, queries, keys, values, noise, gen):
+def mqar_spread_batch(batch, length, queries, keys, values, noise, gen, density=8):
     """MQAR with the pairs spread over the stream (capacity pressure grows with length): the first
-    length - 2*queries tokens hold length // 8 (key, value) pairs with distinct keys at random
+    length - 2*queries tokens hold length // density (key, value) pairs with distinct keys at random
     non-overlapping even offsets, noise elsewhere; then `queries` (query, noise) steps asking for
     random earlier keys. Vocabulary: keys [0, keys), values [keys, keys + values), noise after.
     Returns ids [B, length], targets [B, length] (-100 where no query)."""
     ctx = length - 2 * queries
-    pairs = length // 8
+    pairs = length // density
     assert pairs <= keys and pairs * 2 <= ctx and queries <= pairs
     ids = keys + values + torch.randint(noise, (batch, length), generator=gen)
     tgt = torch.full((batch, length), -100, dtype=torch.long)

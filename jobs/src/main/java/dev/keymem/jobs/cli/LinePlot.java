@@ -24,10 +24,11 @@ final class LinePlot {
     static void write(Path file, String title, String xLabel, String yLabel, long[] xs, double[][] ys,
                       List<String> names) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        int w = 720;
-        int h = 440;
+        int longest = names.stream().mapToInt(String::length).max().orElse(0);
+        int right = Math.max(180, 7 * longest + 60);
+        int w = 540 + right;
+        int h = Math.max(440, 80 + 20 * names.size());
         int left = 70;
-        int right = 180;
         int top = 40;
         int bottom = 60;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -62,9 +63,12 @@ final class LinePlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, left, 24);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.setStroke(new BasicStroke(2f));
         for (int s = 0; s < ys.length; s++) {
             g.setColor(COLORS[s % COLORS.length]);
+            // a color's second and later series are dashed, so every series stays distinguishable
+            g.setStroke(s < COLORS.length ? new BasicStroke(2f)
+                    : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                    new float[] {6f * (s / COLORS.length), 4f}, 0f));
             int px = -1;
             int py = -1;
             for (int i = 0; i < xs.length; i++) {

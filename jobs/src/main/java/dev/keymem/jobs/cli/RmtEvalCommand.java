@@ -30,7 +30,8 @@ final class RmtEvalCommand implements Subcommand {
     private final CliOptions options = new CliOptions()
             .option("model", "DIR,DIR,...", "model directories (config.json + model.safetensors; default "
                     + DEFAULT_MODELS + ")")
-            .option("lengths", "N,N,...", "tokens per key (default 32,256,4096,65536,1048576)")
+            .option("lengths", "N,N,...", "tokens per key (default 32,256,4096,65536,1048576; with --mqar 1, 2, 4 and "
+                    + "8 times the first model's training length)")
             .option("task", "NAME", "evaluate on this fact task instead of the one each model was trained on "
                     + "(memorize, detect_memorize, reasoning)")
             .option("samples", "N", "keys (streams) per length (default 32)")
@@ -39,6 +40,8 @@ final class RmtEvalCommand implements Subcommand {
             .option("png", "FILE", "also write a PNG plot of accuracy vs tokens per key")
             .option("mqar", "DIR,DIR,...", "instead: MQAR recall of trained gated delta models (training/train_mc.py) "
                     + "served plain and with Memory Caching GRM / SSC, learned and parameter-free gates")
+            .option("reads", "R,R,...", "with --mqar: only these reads (plain, grm.param_free, ssc.param_free, "
+                    + "grm.learned, ssc.learned; default all the weights serve)")
             .option("mc-segment", "L", "Memory Caching segment length for --mqar (default: the trained one)")
             .flag("quiet", "no progress lines");
 
@@ -53,7 +56,7 @@ final class RmtEvalCommand implements Subcommand {
     }
 
     private int mqar(CliOptions.Parsed p, PrintStream out, PrintStream err) throws Exception {
-        long[] lengths = {64, 128, 256, 512};
+        long[] lengths = null;
         String ls = p.string("lengths", null);
         if (ls != null) {
             try {
@@ -83,17 +86,32 @@ final class RmtEvalCommand implements Subcommand {
                     ? trained.get("segment_length").asInt() : 16);
             boolean spread = task.get("name").asText().equals("mqar_spread");
             MqarTask t = new MqarTask(task.get("pairs").asInt(), task.get("keys").asInt(), task.get("values").asInt(),
-                    task.get("noise").asInt(), spread);
+                    task.get("noise").asInt(), spread, task.has("density") ? task.get("density").asInt() : 8);
+            if (lengths == null) {
+                long train = task.has("train_length") ? task.get("train_length").asLong() : 64;
+                lengths = new long[] {train, 2 * train, 4 * train, 8 * train};
+            }
             String base = d.getFileName().toString();
             List<String> variants = new ArrayList<>(List.of("plain", "grm.param_free", "ssc.param_free"));
             if (m.hasLearnedGates()) {
                 variants.addAll(List.of("grm.learned", "ssc.learned"));
             }
+            String only = p.string("reads", null);
+            if (only != null) {
+                List<String> wanted = Arrays.stream(only.split(",")).map(String::trim).toList();
+                for (String w : wanted) {
+                    if (!List.of("plain", "grm.param_free", "ssc.param_free", "grm.learned", "ssc.learned").contains(w)) {
+                        throw new UsageException("option --reads: unknown read '" + w + "'");
+                    }
+                }
+                variants.retainAll(wanted);
+            }
             for (String v : variants) {
                 double[] r = new double[lengths.length];
                 for (int i = 0; i < lengths.length; i++) {
                     long t0 = System.nanoTime();
-                    r[i] = McRecallEval.recall(m, mcSettings(v, segment), t, (int) lengths[i], samples, seed, 64);
+                    r[i] = McRecallEval.recall(m, mcSettings(v, segment), t, (int) lengths[i], samples, seed, 64,
+                            p.positiveInt("threads", 2));
                     if (!p.flag("quiet")) {
                         err.printf(Locale.ROOT, "rmt-eval --mqar: %s %s length %d: recall %.3f, %.1f s%n", base, v,
                                 lengths[i], r[i], (System.nanoTime() - t0) / 1e9);
@@ -141,7 +159,7 @@ final class RmtEvalCommand implements Subcommand {
     public String usage() {
         return "usage: memctl rmt-eval [--model DIR,...] [--task NAME] [--lengths N,...] [--samples N] [--seed N]\n"
                 + "                       [--threads N] [--png FILE] [--quiet]\n"
-                + "       memctl rmt-eval --mqar DIR,... [--lengths N,...] [--samples N] [--mc-segment L] [--png FILE]\n\n"
+                + "       memctl rmt-eval --mqar DIR,... [--lengths N,...] [--samples N] [--reads R,...] [--mc-segment L] [--png FILE]\n\n"
                 + "Streams each key's fact task (facts hidden in noise, the question at the end) through the\n"
                 + "model segment by segment and reads the answer at the last token; prints accuracy per length\n"
                 + "and the bytes of one key's state (memory + open segment), which do not grow with length.\n\n"

@@ -44,7 +44,7 @@ public final class LogReport {
                         + "white-space:pre-wrap;word-break:break-all}\n")
                 .append(".t{font-family:ui-monospace,monospace;color:#555;word-break:break-all}\n")
                 .append(".flag{font-weight:600;border-radius:3px;padding:0 4px;color:#fff}.new{background:#c0392b}"
-                        + ".returned{background:#8e44ad}.changed{background:#d35400}\n")
+                        + ".returned{background:#8e44ad}.changed{background:#d35400}.variant{background:#16a085}\n")
                 .append(".legend span{display:inline-block;margin-right:12px}.sw{width:10px;height:10px;"
                         + "display:inline-block;margin-right:4px}\n")
                 .append("details{margin:4px 0}summary{cursor:pointer}\n")
@@ -147,7 +147,7 @@ public final class LogReport {
                     double fy = 8 + 7 * (k / Math.max(1, (int) ((bw - 8) / 7)) % 3);
                     h.append(String.format(Locale.ROOT, "<path class=\"spike %s\" d=\"M%.1f %.1f l3 6 l-6 0 z\" "
                             + "fill=\"%s\"><title>%s at offset %d: %s</title></path>\n", fl, fx, fy,
-                            fl.equals("new") ? "#c0392b" : fl.equals("returned") ? "#8e44ad" : "#d35400", fl,
+                            flagColour(fl), fl,
                             t.path("offset").asLong(), esc(t.path("text").asText())));
                     flags++;
                 }
@@ -162,7 +162,7 @@ public final class LogReport {
                     .append("</span></span>");
         }
         h.append("</div>\n<p>").append(flags).append(" flagged templates (&#9650; red: new, purple: returned, orange: "
-                + "parameters changed).</p>\n");
+                + "parameters changed, green: a new variant).</p>\n");
         for (JsonNode s : sums) {
             h.append(String.format(Locale.ROOT, "<details%s><summary>Summary %d: offsets %d..%d, %d lines, %d templates, "
                             + "%d shown verbatim%s</summary>\n<table><tr><th>flag</th><th>offset</th><th>count</th>"
@@ -208,5 +208,15 @@ public final class LogReport {
             }
         }
         return sb.toString();
+    }
+
+    /** The colour of a verbatim line's flag in the timeline. */
+    private static String flagColour(String flag) {
+        return switch (flag) {
+            case "new" -> "#c0392b";
+            case "returned" -> "#8e44ad";
+            case "variant" -> "#16a085";
+            default -> "#d35400";
+        };
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keymem.jobs.logs.mining.LineTokens;
+import dev.keymem.jobs.logs.mining.LineVariant;
 import dev.keymem.jobs.logs.mining.MinerState;
 import dev.keymem.jobs.logs.mining.TemplateMiner;
 import dev.keymem.jobs.text.TextFrontEnd;
@@ -130,6 +131,8 @@ public final class LogSummarizer {
         String params = params(messagePart(line.text, match.masked()), match.template());
         String shape = shape(match.masked());
         boolean newShape = !contains(t.shapes, shape);
+        String variant = "~" + LineVariant.key(match.template(), match.masked());
+        boolean newVariant = variant.length() > 1 && !contains(t.shapes, variant);
         if (t.text == null) {
             String flag = null;
             if (!t.shown) {
@@ -139,9 +142,14 @@ public final class LogSummarizer {
                     flag = "returned";
                 } else if (newShape && !t.shapes.isEmpty()) {
                     flag = "changed";
+                } else if (newVariant) {
+                    flag = "variant";
                 }
             }
             if (flag != null) {
+                if (newVariant && count(t.shapes) < MAX_SHAPES) {
+                    t.shapes = add(t.shapes, variant);
+                }
                 t.flag = flag;
                 t.text = line.text;
                 t.textOffset = line.offset;

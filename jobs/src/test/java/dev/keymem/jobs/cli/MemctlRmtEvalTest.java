@@ -59,6 +59,22 @@ class MemctlRmtEvalTest {
     }
 
     @Test
+    void mqarDefaultLengthsAreMultiplesOfTheTrainingLengthAndReadsFilter() {
+        Path model = ARTIFACTS.resolve("mc8x-grm-learned");
+        Run r = run("rmt-eval", "--mqar", model.toString(), "--reads", "plain,grm.learned", "--samples", "1",
+                "--quiet");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertTrue(lines[0].contains("recall @128 | recall @256 | recall @512 | recall @1024 |"), r.out());
+        assertEquals(4, lines.length, r.out());
+        assertTrue(lines[2].startsWith("| mc8x-grm-learned plain |") && lines[3].startsWith("| mc8x-grm-learned grm.learned |"),
+                r.out());
+        Run bad = run("rmt-eval", "--mqar", model.toString(), "--reads", "grm.sometimes");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--reads"), bad.err());
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         Run missing = run("rmt-eval", "--model", dir.resolve("nope").toString());
         assertEquals(2, missing.code());

@@ -10,16 +10,24 @@ import java.util.SplittableRandom;
  * query position is the key's value.
  *
  * <p>With {@code spread} ({@code mqar_spread} in training/keymem_train/tasks.py) the capacity needed grows
- * with the length: the first {@code length - 2 pairs} tokens hold {@code length / 8} pairs (distinct keys,
- * at random even offsets, noise elsewhere), then {@code pairs} (query, noise) steps ask for random earlier
- * keys; {@code pairs} is then the number of queries.
+ * with the length: the first {@code length - 2 pairs} tokens hold {@code length / density} pairs (distinct
+ * keys, at random even offsets, noise elsewhere), then {@code pairs} (query, noise) steps ask for random
+ * earlier keys; {@code pairs} is then the number of queries.
  */
-public record MqarTask(int pairs, int keys, int values, int noise, boolean spread) {
+public record MqarTask(int pairs, int keys, int values, int noise, boolean spread, int density) {
 
     public MqarTask {
         if (pairs <= 0 || pairs > keys || values <= 0 || noise <= 0) {
             throw new IllegalArgumentException("MQAR needs 0 < pairs <= keys, values > 0 and noise > 0");
         }
+        if (density < 2) {
+            throw new IllegalArgumentException("MQAR density must be >= 2 tokens per pair, got " + density);
+        }
+    }
+
+    /** The task with the spread variant's default density, one pair per 8 tokens. */
+    public MqarTask(int pairs, int keys, int values, int noise, boolean spread) {
+        this(pairs, keys, values, noise, spread, 8);
     }
 
     /** A stream of {@code length} ids and its targets (-1 where no query). */
@@ -62,7 +70,7 @@ public record MqarTask(int pairs, int keys, int values, int noise, boolean sprea
     private Sample spreadSample(int length, SplittableRandom r) {
         int queries = pairs;
         int ctx = length - 2 * queries;
-        int total = length / 8;
+        int total = length / density;
         if (total > keys || 2 * total > ctx || queries > total) {
             throw new IllegalArgumentException("spread MQAR of " + length + " tokens needs " + total
                     + " distinct keys (have " + keys + ") and room for " + queries + " queries");

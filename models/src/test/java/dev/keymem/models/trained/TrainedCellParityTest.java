@@ -32,7 +32,7 @@ class TrainedCellParityTest {
     static List<Path> artifacts() throws IOException {
         List<Path> out = new ArrayList<>();
         try (var s = Files.list(ARTIFACTS)) {
-            s.filter(p -> p.getFileName().toString().startsWith("mc-")).sorted().forEach(out::add);
+            s.filter(p -> p.getFileName().toString().startsWith("mc")).sorted().forEach(out::add);
         }
         return out;
     }
