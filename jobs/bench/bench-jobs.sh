@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end throughput of both jobs on the embedded default (MiniCluster, RocksDB, checkpoints),
 # with 10k keys: prints events/s, text tokens/s, and the same per CPU second (user + sys of the
-# whole JVM, so per core). Usage: jobs/bench/bench-jobs.sh [LINES] [USERS] (default 100000 10000).
+# whole JVM, so per core). Both run through ./memctl, at its defaults. Usage: jobs/bench/bench-jobs.sh [LINES] [USERS] (default 100000 10000).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LINES=${1:-100000}
@@ -40,5 +40,6 @@ print(f'| $name | {k} | {e} | {t} | {w:.1f} | {c:.1f} | {e/w:.0f} | {t/w:.0f} | 
 }
 echo "| job | keys | events | text tokens | wall s | CPU s | events/s | tokens/s | events/CPU-s | tokens/CPU-s |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-run logs "$WORK/logs-10k.jsonl" "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" logs --input "$WORK/logs-10k.jsonl" --output "$WORK/summaries.jsonl"
-run context "$WORK/users.jsonl" "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" context --input "$WORK/users.jsonl" --output "$WORK/answers.jsonl"
+# Through the memctl launcher, as a user runs them (its JVM options: C1 only for a file run of context).
+run logs "$WORK/logs-10k.jsonl" ./memctl logs --input "$WORK/logs-10k.jsonl" --output "$WORK/summaries.jsonl"
+run context "$WORK/users.jsonl" ./memctl context --input "$WORK/users.jsonl" --output "$WORK/answers.jsonl"

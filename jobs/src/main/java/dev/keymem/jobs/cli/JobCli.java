@@ -29,6 +29,21 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Options and plumbing the job commands (demo, logs, context) share. */
 final class JobCli {
+    /**
+     * Default checkpoint interval of a run over Kafka, ms: its results become visible (transactions commit)
+     * at each checkpoint, so it is short.
+     */
+    static final int KAFKA_CHECKPOINT_MS = 1000;
+
+    /**
+     * Default checkpoint interval of a run over a file, ms. A file run cannot be resumed (it starts over), so
+     * its checkpoints serve only restarts after a failure within the run (the outputs stay exactly once: the
+     * collected results of a failed attempt past its last checkpoint are dropped and replayed); each one costs a
+     * write-back of the cached state, a RocksDB checkpoint and its upload, about 3.5 of 28 CPU s per 100,000
+     * events of the context job at 1 s (docs/benchmarks.md).
+     */
+    static final int FILE_CHECKPOINT_MS = 10_000;
+
     private JobCli() {
     }
 
@@ -36,7 +51,8 @@ final class JobCli {
     static CliOptions withJobOptions(CliOptions o, String inTopic, String outTopic) {
         RecordLimits d = RecordLimits.defaults();
         return o.option("parallelism", "N", "parallelism of the embedded run (default 2)")
-                .option("checkpoint-ms", "MS", "checkpoint interval of the embedded run, ms (default 1000)")
+                .option("checkpoint-ms", "MS", "checkpoint interval of the embedded run, ms (default "
+                        + KAFKA_CHECKPOINT_MS + " over Kafka, " + FILE_CHECKPOINT_MS + " over a file)")
                 .option("restart-attempts", "N", "restarts after a failure before the run fails with its cause "
                         + "(default " + EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS + "; 0 = none)")
                 .option("checkpoint-dir", "DIR", "keep checkpoints (and Ctrl-C savepoints) in DIR, so that a killed or "
@@ -180,7 +196,7 @@ final class JobCli {
      */
     static LocalRun localRun(CliOptions.Parsed p, String command, boolean kafka) throws UsageException, IOException {
         int parallelism = p.positiveInt("parallelism", 2);
-        int checkpointMs = p.positiveInt("checkpoint-ms", 1000);
+        int checkpointMs = p.positiveInt("checkpoint-ms", kafka ? KAFKA_CHECKPOINT_MS : FILE_CHECKPOINT_MS);
         int restarts = p.nonNegativeInt("restart-attempts", EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS);
         limits(p);
         String chkDir = p.string("checkpoint-dir", null);
