@@ -133,6 +133,8 @@ final class JobCli {
     static int runOnKafka(CliOptions.Parsed p, KafkaConnection conn, LocalRun run, String command, String inTopic,
                           String outTopic, Function<DataStream<KafkaRecord>, DataStream<JobOutput>> job,
                           PrintStream err) throws Exception {
+        // handlers first: a signal while the job starts stops it as soon as it runs
+        StopOnSignal stop = StopOnSignal.install(run.checkpoints().resolve("savepoints"), "memctl " + command, err);
         try (run) {
             String in = p.string("in-topic", inTopic);
             String out = p.string("out-topic", outTopic);
@@ -153,15 +155,14 @@ final class JobCli {
                         name, run.checkpoints());
             }
             JobClient client = run.env().executeAsync(name + " (kafka)");
-            StopOnSignal stop = StopOnSignal.install(client, run.checkpoints().resolve("savepoints"), name, err);
+            stop.attach(client);
+            err.printf(Locale.ROOT, "%s: running (job %s)%n", name, client.getJobID());
             try {
                 client.getJobExecutionResult().get();
             } catch (ExecutionException e) {
                 if (!stop.stopping()) {
                     throw JobFailure.of(e.getCause() == null ? e : e.getCause());
                 }
-            } finally {
-                stop.uninstall();
             }
             if (stop.stopping()) {
                 Optional<String> savepoint = stop.savepoint();
@@ -173,6 +174,8 @@ final class JobCli {
                 err.printf(Locale.ROOT, "%s: stopped with savepoint %s%s%n", name, savepoint.get(),
                         run.durable() ? "; continue with --resume" : "");
             }
+        } finally {
+            stop.uninstall();
         }
         return Memctl.EXIT_OK;
     }

@@ -34,7 +34,8 @@ final class StopOnSignal {
     /** How long {@link #savepoint()} waits for the outcome of a stop, ms. */
     static final long WAIT_MS = 5 * 60_000;
 
-    private final JobClient client;
+    private JobClient client;
+    private boolean stopStarted;
     private final Path savepoints;
     private final String name;
     private final PrintStream err;
@@ -44,15 +45,18 @@ final class StopOnSignal {
     private final CompletableFuture<Optional<String>> outcome = new CompletableFuture<>();
     private volatile boolean stopping;
 
-    private StopOnSignal(JobClient client, Path savepoints, String name, PrintStream err) {
-        this.client = client;
+    private StopOnSignal(Path savepoints, String name, PrintStream err) {
         this.savepoints = savepoints;
         this.name = name;
         this.err = err;
     }
 
-    static StopOnSignal install(JobClient client, Path savepoints, String name, PrintStream err) {
-        StopOnSignal s = new StopOnSignal(client, savepoints, name, err);
+    /**
+     * Installs the handlers before the job is submitted; {@link #attach} gives them the job. A signal that
+     * comes before that stops the job as soon as it is attached.
+     */
+    static StopOnSignal install(Path savepoints, String name, PrintStream err) {
+        StopOnSignal s = new StopOnSignal(savepoints, name, err);
         for (String sig : new String[] {"INT", "TERM"}) {
             try {
                 Signal signal = new Signal(sig);
@@ -73,6 +77,27 @@ final class StopOnSignal {
         stopping = true;
         err.println(name + ": SIG" + sig.getName() + ": stopping with a savepoint in " + savepoints
                 + " (again to exit at once)");
+        startStop();
+    }
+
+    /** The submitted job: a signal from now on (or one that already came) stops it. */
+    void attach(JobClient job) {
+        synchronized (this) {
+            client = job;
+        }
+        if (stopping) {
+            startStop();
+        }
+    }
+
+    /** Starts the stop once there is a job to stop, at most once. */
+    private void startStop() {
+        synchronized (this) {
+            if (client == null || stopStarted) {
+                return;
+            }
+            stopStarted = true;
+        }
         Thread t = new Thread(this::stop, "memctl-stop-with-savepoint");
         t.setDaemon(true);
         t.start();
@@ -132,8 +157,10 @@ final class StopOnSignal {
      * (once, at most {@link #WAIT_MS}) for the stop's outcome.
      */
     Optional<String> savepoint() {
-        if (!stopping) {
-            return Optional.empty();
+        synchronized (this) {
+            if (!stopping || !stopStarted) {
+                return Optional.empty();
+            }
         }
         try {
             return outcome.get(WAIT_MS, TimeUnit.MILLISECONDS);

@@ -94,6 +94,16 @@ class DurableKafkaRunIT {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Waits until the run in {@code p} has submitted its job (its signal handlers are in place). */
+    static void awaitRunning(Process p, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!Files.readString(log).contains(": running (job ")) {
+            assertTrue(p.isAlive(), "the run ended early: " + Files.readString(log));
+            assertTrue(System.nanoTime() < deadline, "the job did not start: " + Files.readString(log));
+            Thread.sleep(200);
+        }
+    }
+
     /** The threads of a run that did not stop in time (jcmd Thread.print), then kills it. */
     static String threadsOf(Process p) throws Exception {
         if (!p.isAlive()) {
@@ -174,7 +184,8 @@ class DurableKafkaRunIT {
         Path log3 = dir.resolve("3.log");
         Process p3 = jvm(Files.createDirectories(dir.resolve("tmp3")), log3, resume);
         awaitCommitted("dur-killed", ref.size(), p3, log3);
-        Thread.sleep(2000); // a duplicate would show up here
+        awaitRunning(p3, log3); // p2's savepoint may have committed everything already
+        Thread.sleep(5000); // a duplicate would show up here
         p3.destroy();
         assertTrue(p3.waitFor(120, TimeUnit.SECONDS), "stopped within 2 minutes: " + threadsOf(p3) + Files.readString(log3));
         String third = Files.readString(log3);
