@@ -83,6 +83,18 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         if (!options.get(MemoryOperatorOptions.NOVELTY_RETENTION)) {
             return null;
         }
+        Tiers t = tiers();
+        int d = MemoryOperatorOptions.noveltySettings(options).cellDim();
+        return new RetentionSettings(t.sinks, t.window, t.block, t.retained, t.slots, 0, 0,
+                (float) (1.0 / Math.sqrt(d)), weights());
+    }
+
+    /** The STR / CMP tier sizes (sinks, window, block, retained, compressed slots) the options give. */
+    private record Tiers(int sinks, int window, int block, int retained, int slots) {
+    }
+
+    /** The tier sizes, checked; a bad value fails naming its option. */
+    private Tiers tiers() {
         int sinks = options.get(MemoryOperatorOptions.RETENTION_SINKS);
         int window = options.get(MemoryOperatorOptions.RETENTION_WINDOW);
         int block = options.get(MemoryOperatorOptions.RETENTION_BLOCK);
@@ -94,9 +106,7 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
                 "must be at least " + MemoryOperatorOptions.RETENTION_BLOCK.key() + "=" + block);
         require(retained >= 0, MemoryOperatorOptions.RETENTION_RETAINED_CAP, retained, "must be >= 0");
         require(slots >= 0, MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS, slots, "must be >= 0");
-        int d = MemoryOperatorOptions.noveltySettings(options).cellDim();
-        return new RetentionSettings(sinks, window, block, retained, slots, 0, 0, (float) (1.0 / Math.sqrt(d)),
-                weights());
+        return new Tiers(sinks, window, block, retained, slots);
     }
 
     private boolean rmt() {
@@ -114,19 +124,9 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
 
     /** The STR / CMP settings the options describe (scale: the cell's); a bad value fails naming its option. */
     public RetentionSettings retentionSettings() {
-        int sinks = options.get(MemoryOperatorOptions.RETENTION_SINKS);
-        int window = options.get(MemoryOperatorOptions.RETENTION_WINDOW);
-        int block = options.get(MemoryOperatorOptions.RETENTION_BLOCK);
-        int retained = options.get(MemoryOperatorOptions.RETENTION_RETAINED_CAP);
-        int slots = options.get(MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS);
+        Tiers t = tiers();
         int cap = options.get(MemoryOperatorOptions.RETENTION_ARCHIVE_CAP);
         int topK = options.get(MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K);
-        require(sinks >= 0, MemoryOperatorOptions.RETENTION_SINKS, sinks, "must be >= 0");
-        require(block >= 1, MemoryOperatorOptions.RETENTION_BLOCK, block, "must be >= 1");
-        require(window >= block, MemoryOperatorOptions.RETENTION_WINDOW, window,
-                "must be at least " + MemoryOperatorOptions.RETENTION_BLOCK.key() + "=" + block);
-        require(retained >= 0, MemoryOperatorOptions.RETENTION_RETAINED_CAP, retained, "must be >= 0");
-        require(slots >= 0, MemoryOperatorOptions.RETENTION_COMPRESSED_SLOTS, slots, "must be >= 0");
         require(cap >= 0, MemoryOperatorOptions.RETENTION_ARCHIVE_CAP, cap, "must be >= 0 (0 = no archive)");
         require(topK >= 0, MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K, topK, "must be >= 0");
         require(topK == 0 || cap > 0, MemoryOperatorOptions.RETENTION_ARCHIVE_TOP_K, topK,
@@ -134,7 +134,8 @@ public final class ConfiguredModelFactory implements MemoryModelFactory {
         CellSpec spec = config().cell();
         require(!spec.normalize(), MemoryOperatorOptions.MODEL_CONFIG, "normalize=true",
                 "must not use the normaliser with RETENTION (the innovation cell's read must be the prediction M(k))");
-        return new RetentionSettings(sinks, window, block, retained, slots, cap, topK, spec.scale(), weights());
+        return new RetentionSettings(t.sinks, t.window, t.block, t.retained, t.slots, cap, topK, spec.scale(),
+                weights());
     }
 
     private SignificanceWeights weights() {
