@@ -17,9 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,12 +53,13 @@ class DurableKafkaRunIT {
         List<String> lines = Files.readAllLines(Path.of("..", "samples", "logs", "services.log"));
         LogLineParser parser = new LogLineParser(null);
         List<ProducerRecord<byte[], byte[]>> send = new ArrayList<>();
-        for (int i = 0; i < 16_000; i++) {
+        // enough input that the first checkpoint's transaction (the job runs fast) holds well under half
+        for (int i = 0; i < 48_000; i++) {
             String l = lines.get(i % lines.size());
             String source = parser.parse(null, l, i, -1).source;
             send.add(new ProducerRecord<>("dur-logs", source.getBytes(StandardCharsets.UTF_8),
                     l.getBytes(StandardCharsets.UTF_8)));
-            if (i % 4000 == 350) {
+            if (i % 12_000 == 350) {
                 send.add(new ProducerRecord<>("dur-logs", source.getBytes(StandardCharsets.UTF_8),
                         new byte[] {'{', 's', (byte) 0xFF, '}'}));
             }
@@ -131,11 +136,25 @@ class DurableKafkaRunIT {
 
     /** Waits until {@code topic} holds at least {@code n} committed results while {@code p} runs. */
     static void awaitCommitted(String topic, int n, Process p, Path log) throws Exception {
+        // one consumer that keeps polling, so the wait ends within a poll of the n-th commit (a fresh
+        // consumer per check took long enough for a fast run to commit half its output in between)
+        Properties props = conn.allProperties();
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("enable.auto.commit", "false");
+        props.remove("group.id");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (committed(topic).size() < n) {
-            assertTrue(p.isAlive(), "the run ended early: " + Files.readString(log));
-            assertTrue(System.nanoTime() < deadline, "not enough committed results: " + Files.readString(log));
-            Thread.sleep(200);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            int seen = 0;
+            while (seen < n) {
+                assertTrue(p.isAlive(), "the run ended early: " + Files.readString(log));
+                assertTrue(System.nanoTime() < deadline, "not enough committed results: " + Files.readString(log));
+                seen += c.poll(Duration.ofMillis(100)).count();
+            }
         }
     }
 
