@@ -69,59 +69,73 @@ class BuildArtifactsTest {
             // Provided by the cluster: Flink's core, runtime, RocksDB state backend, logging; never the broker.
             for (String outside : List.of("org/apache/flink/api/common/", "org/apache/flink/runtime/",
                     "org/apache/flink/streaming/api/environment/", "org/apache/flink/state/rocksdb/", "org/rocksdb/",
-                    "org/apache/logging/log4j/", "org/slf4j/", "kafka/server/", "org/apache/kafka/server/", "scala/")) {
+                    "org/apache/logging/log4j/", "org/slf4j/", "kafka/server/", "kafka/log/", "org/apache/kafka/storage/", "scala/")) {
                 assertTrue(j.stream().noneMatch(e -> e.getName().startsWith(outside)), outside + " must not be in " + jar);
             }
         }
     }
 
-    /** Every class of the jar the entry class can reach (class references, transitively) and what it calls. */
     @Test
     void theEntryClassNeverExitsTheJvm() throws Exception {
         Path jar = built("cluster-job", "keymem-jobs-cluster-" + version() + ".jar");
-        List<String> exits = new ArrayList<>();
-        Set<String> seen = new TreeSet<>();
         try (JarFile j = new JarFile(jar.toFile())) {
-            Deque<String> todo = new ArrayDeque<>(List.of("dev/keymem/cluster/KeymemJob"));
-            while (!todo.isEmpty()) {
-                String c = todo.poll();
-                JarEntry e = j.getJarEntry(c + ".class");
-                if (!seen.add(c) || e == null) {
-                    continue;
-                }
-                ClassReader r;
-                try (InputStream in = j.getInputStream(e)) {
-                    r = new ClassReader(in.readAllBytes());
-                }
-                char[] buf = new char[r.getMaxStringLength()];
-                for (int i = 1; i < r.getItemCount(); i++) {
-                    int offset = r.getItem(i);
-                    if (offset > 0 && r.readByte(offset - 1) == 7) { // CONSTANT_Class
-                        String ref = r.readUTF8(offset, buf);
-                        if (ref != null && !ref.startsWith("[") && !seen.contains(ref)) {
-                            todo.add(ref);
-                        }
-                    }
-                }
-                r.accept(new ClassVisitor(Opcodes.ASM9) {
-                    @Override
-                    public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
-                        return new MethodVisitor(Opcodes.ASM9) {
-                            @Override
-                            public void visitMethodInsn(int op, String owner, String m, String d, boolean itf) {
-                                if ((owner.equals("java/lang/System") && m.equals("exit"))
-                                        || (owner.equals("java/lang/Runtime") && (m.equals("exit") || m.equals("halt")))) {
-                                    exits.add(c + "." + name + " calls " + owner + "." + m);
-                                }
-                            }
-                        };
-                    }
-                }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            Set<String> seen = new TreeSet<>();
+            assertEquals(List.of(), exitsReachableFrom(j, "dev/keymem/cluster/KeymemJob", seen),
+                    "code reachable from KeymemJob exits the JVM");
+            assertTrue(seen.size() > 50, "reached classes: " + seen.size());
+            assertTrue(seen.contains("dev/keymem/jobs/logs/LogSummaryJob"), "the walk reaches the jobs");
+            // The walk finds an exit where there is one: memctl's command line (in the jar, not reached) has.
+            if (j.getEntry("dev/keymem/jobs/cli/Memctl.class") != null) {
+                assertFalse(seen.contains("dev/keymem/jobs/cli/Memctl"));
+                assertFalse(exitsReachableFrom(j, "dev/keymem/jobs/cli/Memctl", new TreeSet<>()).isEmpty());
             }
         }
-        assertTrue(seen.size() > 50, "reached classes: " + seen.size());
-        assertTrue(seen.contains("dev/keymem/jobs/logs/LogSummaryJob"), "the walk reaches the jobs");
-        assertEquals(List.of(), exits, "code reachable from KeymemJob exits the JVM");
+    }
+
+    /**
+     * The calls of {@code System.exit}, {@code Runtime.exit} and {@code Runtime.halt} in the classes of
+     * {@code jar} that {@code start} reaches through class references, transitively ({@code seen}: those
+     * classes).
+     */
+    static List<String> exitsReachableFrom(JarFile j, String start, Set<String> seen) throws IOException {
+        List<String> exits = new ArrayList<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(start));
+        while (!todo.isEmpty()) {
+            String c = todo.poll();
+            JarEntry e = j.getJarEntry(c + ".class");
+            if (!seen.add(c) || e == null) {
+                continue;
+            }
+            ClassReader r;
+            try (InputStream in = j.getInputStream(e)) {
+                r = new ClassReader(in.readAllBytes());
+            }
+            char[] buf = new char[r.getMaxStringLength()];
+            for (int i = 1; i < r.getItemCount(); i++) {
+                int offset = r.getItem(i);
+                if (offset > 0 && r.readByte(offset - 1) == 7) { // CONSTANT_Class
+                    String ref = r.readUTF8(offset, buf);
+                    if (ref != null && !ref.startsWith("[") && !seen.contains(ref)) {
+                        todo.add(ref);
+                    }
+                }
+            }
+            r.accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                    return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitMethodInsn(int op, String owner, String m, String d, boolean itf) {
+                            if ((owner.equals("java/lang/System") && m.equals("exit"))
+                                    || (owner.equals("java/lang/Runtime") && (m.equals("exit") || m.equals("halt")))) {
+                                exits.add(c + "." + name + " calls " + owner + "." + m);
+                            }
+                        }
+                    };
+                }
+            }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        }
+        return exits;
     }
 
     @Test
@@ -139,32 +153,28 @@ class BuildArtifactsTest {
         }
     }
 
+    /**
+     * The library modules this module's reactor build packages before its tests (the others, e.g.
+     * keymem-sql, are built by the same parent configuration).
+     */
     @Test
     void libraryJarsComeWithSourcesAndJavadoc() throws Exception {
         String v = version();
-        int checked = 0;
         for (String[] m : List.of(new String[] {"models", "keymem-models"},
                 new String[] {"state-serializers", "keymem-state-serializers"},
                 new String[] {"operators", "keymem-operators"}, new String[] {"jobs", "keymem-jobs"},
-                new String[] {"sql", "keymem-sql"}, new String[] {"cluster-job", "keymem-jobs-cluster"},
-                new String[] {"nd4j-backend", "keymem-nd4j-backend"}, new String[] {"cuda", "keymem-cuda"})) {
-            Path target = ROOT.resolve(m[0]).resolve("target");
-            Path main = target.resolve(m[1] + "-" + v + ".jar");
-            if (!Files.isRegularFile(main)) {
-                System.out.println("BuildArtifactsTest: " + main + " not built; its sources/javadoc not checked");
-                continue;
-            }
+                new String[] {"cluster-job", "keymem-jobs-cluster"})) {
+            Path main = built(m[0], m[1] + "-" + v + ".jar");
             for (String classifier : List.of("sources", "javadoc")) {
-                Path p = target.resolve(m[1] + "-" + v + "-" + classifier + ".jar");
-                assertTrue(Files.isRegularFile(p), p + " beside " + main);
+                Path p = main.resolveSibling(m[1] + "-" + v + "-" + classifier + ".jar");
+                assertTrue(Files.isRegularFile(p), p + " beside " + main + " (not built with -Dmaven." + classifier
+                        .replace("sources", "source") + ".skip?)");
                 try (JarFile j = new JarFile(p.toFile())) {
                     String want = classifier.equals("sources") ? ".java" : ".html";
                     assertTrue(j.stream().anyMatch(e -> e.getName().endsWith(want)), p + " has " + want + " files");
                 }
             }
-            checked++;
         }
-        assumeTrue(checked > 0, "no library jar built");
     }
 
     @Test
