@@ -56,7 +56,9 @@ start_process() { # name main-class
   fi
   STARTED="$name"
   # shellcheck disable=SC2086
-  nohup "$JAVA" $jvm "${JAVA_OPTS[@]}" -Dlog.file="$CLUSTER_DIR/log/$name.log" \
+  # java.io.tmpdir too: what libraries extract there (netty's natives) stays in the cluster's directory,
+  # even when a process is killed.
+  nohup "$JAVA" $jvm "${JAVA_OPTS[@]}" -Djava.io.tmpdir="$CLUSTER_DIR/tmp" -Dlog.file="$CLUSTER_DIR/log/$name.log" \
       -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$CP" "$main" --configDir "$CONF" $dyn \
       > "$CLUSTER_DIR/log/$name.out" 2>&1 < /dev/null &
   echo $! > "$CLUSTER_DIR/$name.pid"

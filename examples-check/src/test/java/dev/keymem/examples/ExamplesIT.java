@@ -33,6 +33,10 @@ class ExamplesIT {
         // The script's own defaults (free ports, its own cluster directory), whatever this shell has set.
         pb.environment().keySet().removeIf(k -> k.startsWith("KEYMEM_"));
         pb.environment().put("KEYMEM_EXAMPLES_CLUSTER", "1");
+        String m2 = System.getProperty("keymem.m2", "");
+        if (!m2.isBlank() && Files.isDirectory(Path.of(m2))) {
+            pb.environment().put("KEYMEM_M2_TAIL", m2);
+        }
         Process p = pb.start();
         boolean done = p.waitFor(15, TimeUnit.MINUTES);
         if (!done) {
