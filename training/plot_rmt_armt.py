@@ -19,7 +19,7 @@ SERIES = {
     "RMT, curriculum + noise/hold stage (660 B/key)": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
     "RMT, curriculum only (660 B/key)": [1.0, 1.0, 0.219, 0.219, 0.531, None],
     "ARMT, curriculum only (25,492 B/key)": [1.0, 1.0, 0.688, 0.188, 0.313, None],
-    "ARMT, curriculum + hold stage (25,492 B/key)": [1.0, 0.969, 0.969, 0.750, 0.406, ARMT_1M],
+    "ARMT, curriculum + hold stage (25,492 B/key)": [1.0, 0.969, 0.969, 0.750, 0.406, 0.125],
 }
 
 
