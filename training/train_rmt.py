@@ -20,6 +20,28 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from keymem_train import export, tasks  # noqa: E402
 
 
+def extra_questions(ids, ans, ends, length, gen):
+    """Reasoning streams of `length` whose last six tokens are '<Q> <name> <Q> <name> <Q> <object>':
+    the two people who moved (random order; answer: their place), then the object (answer: the holder's
+    place). Built from a stream of length - 4 (facts before its question) and 4 more noise-free tokens.
+    Returns ids, answers [B, 3], ends."""
+    ids, ans, ends = ids, ans, ends
+    b = ids.shape[0]
+    out = torch.cat([ids[:, :-2], torch.zeros(b, 6, dtype=torch.long)], dim=1)
+    answers = torch.zeros(b, 3, dtype=torch.long)
+    for r in range(b):
+        row = ids[r].tolist()
+        moves = [(row[i], row[i + 2]) for i in range(len(row) - 4)
+                 if row[i] in tasks.NAMES and tasks.ACTIONS[0] <= row[i + 1] <= tasks.ACTIONS[-1]]
+        assert len(moves) == 2, row
+        if torch.randint(2, (1,), generator=gen).item():
+            moves.reverse()
+        out[r, -6:] = torch.tensor([tasks.Q, moves[0][0], tasks.Q, moves[1][0], tasks.Q, row[-1]])
+        answers[r] = torch.tensor([moves[0][1], moves[1][1], ans[r].item()])
+    assert out.shape[1] == length
+    return out, answers, ends
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--task", default="detect_memorize", choices=["memorize", "detect_memorize", "reasoning"])
@@ -50,6 +72,15 @@ def main():
                    help="std of Gaussian noise added to the memory passed between segments while training")
     p.add_argument("--hold-loss", type=float, default=0.0,
                    help="weight of ||M_out - M_in||^2 on segments wholly after the facts (memory holds on noise)")
+    p.add_argument("--name-questions", type=float, default=0.0,
+                   help="reasoning: fraction of training streams asking '<Q> <name>' (the place of a person "
+                        "who moved: the lookup hop alone) instead of '<Q> <object>'; evaluation asks the object")
+    p.add_argument("--pos-init", default="normal", choices=["normal", "sinusoidal"],
+                   help="initial position embeddings: GPT-2's N(0, 0.01), or sinusoids (Vaswani et al.) scaled to "
+                        "the token embeddings' std, from which offset attention (previous-token heads) is quicker to learn")
+    p.add_argument("--extra-questions", action="store_true",
+                   help="reasoning: training streams end '<Q> <name> <Q> <name> <Q> <object>' (both people, then "
+                        "the object, which closes the stream as in evaluation), a loss at each of the three")
     a = p.parse_args()
     armt = a.arch == "armt"
     if armt and a.mem_noise > 0:
@@ -70,6 +101,16 @@ def main():
         cfg.update({"arch": "armt", "assoc_dim": a.assoc_dim, "assoc_nu": a.assoc_nu,
                     "max_positions": a.segment + a.mem})
     model = export.build(cfg)
+    if a.pos_init == "sinusoidal":
+        wpe = model.memory_cell.model.transformer.wpe.weight
+        n, d = wpe.shape
+        pos = torch.arange(n, dtype=torch.float32)[:, None]
+        freq = torch.exp(-torch.arange(0, d, 2, dtype=torch.float32) * (torch.log(torch.tensor(1e4)) / d))
+        sin = torch.zeros(n, d)
+        sin[:, 0::2] = torch.sin(pos * freq)
+        sin[:, 1::2] = torch.cos(pos * freq)
+        with torch.no_grad():
+            wpe.copy_(sin * (model.memory_cell.model.transformer.wte.weight.std() / sin.std()))
     if a.init:
         from keymem_train import st as _st
         model.load_state_dict(_st.load(os.path.join(a.init, "model.safetensors")))
@@ -99,7 +140,13 @@ def main():
         step += 1
         stage_steps += 1
         nseg = cur if random.random() < 0.5 else random.randint(1, cur)
-        ids, ans, ends = tasks.fact_batch(a.task, a.batch, nseg * a.segment, a.noise, gen, with_end=True)
+        ids, ans, ends = tasks.fact_batch(a.task, a.batch, nseg * a.segment - (4 if a.extra_questions else 0), a.noise, gen,
+                                         with_end=True,
+                                         name_questions=a.name_questions)
+        qpos = [-1]
+        if a.extra_questions:
+            ids, ans, ends = extra_questions(ids, ans, ends, nseg * a.segment, gen)
+            qpos = [-5, -3, -1]
         cell = model.memory_cell
         hold = torch.zeros(())
         if armt:
@@ -122,7 +169,11 @@ def main():
                 if a.hold_loss > 0 and s < nseg - 1:
                     hold = hold + (after[:, None, None] * (new_mem - mem) ** 2).mean()
                 mem = new_mem
-        loss = F.cross_entropy(logits[:, -1], ans) + a.hold_loss * hold
+        if a.extra_questions:
+            loss = sum(F.cross_entropy(logits[:, q], ans[:, i]) for i, q in enumerate(qpos)) / len(qpos)
+        else:
+            loss = F.cross_entropy(logits[:, -1], ans)
+        loss = loss + a.hold_loss * hold
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -29,9 +29,11 @@ def vocab_size(noise):
     return NOISE_START + noise
 
 
-def fact_batch(task, batch, length, noise, gen, with_end=False):
+def fact_batch(task, batch, length, noise, gen, with_end=False, name_questions=0.0):
     """Returns (ids [B, length] int64, answers [B] int64[, fact_end [B]: the position after the last
-    fact token]). length >= 12."""
+    fact token]). length >= 12. name_questions (reasoning, training only): the fraction of streams
+    whose question asks for a person ("<Q> <name>", the answer that person's place: the lookup hop
+    alone) instead of the object; 0 draws nothing extra, so the default stream is unchanged."""
     ends = torch.zeros(batch, dtype=torch.long)
     ids = torch.randint(NOISE_START, NOISE_START + noise, (batch, length), generator=gen)
     ans = torch.empty(batch, dtype=torch.long)
@@ -71,6 +73,10 @@ def fact_batch(task, batch, length, noise, gen, with_end=False):
             ends[b] = slots[-1] + 3
             ids[b, -2:] = torch.tensor([Q, o])
             ans[b] = target
+            if name_questions > 0 and torch.rand(1, generator=gen).item() < name_questions:
+                j = torch.randint(2, (1,), generator=gen).item()
+                ids[b, -1] = (n1, n2)[j]
+                ans[b] = (p1, p2)[j]
         else:
             raise ValueError(task)
     return (ids, ans, ends) if with_end else (ids, ans)
