@@ -81,6 +81,9 @@ def main():
     p.add_argument("--extra-questions", action="store_true",
                    help="reasoning: training streams end '<Q> <name> <Q> <name> <Q> <object>' (both people, then "
                         "the object, which closes the stream as in evaluation), a loss at each of the three")
+    p.add_argument("--embed-std", type=float, default=None,
+                   help="initial std of the token embeddings and the initial memory (GPT-2: 0.02), position "
+                        "embeddings a tenth of it; 1.0 as torch.nn.Embedding, which the reasoning task needs")
     a = p.parse_args()
     armt = a.arch == "armt"
     if armt and a.mem_noise > 0:
@@ -101,6 +104,12 @@ def main():
         cfg.update({"arch": "armt", "assoc_dim": a.assoc_dim, "assoc_nu": a.assoc_nu,
                     "max_positions": a.segment + a.mem})
     model = export.build(cfg)
+    if a.embed_std is not None and not armt:
+        tr = model.memory_cell.model.transformer
+        with torch.no_grad():
+            tr.wte.weight.normal_(0.0, a.embed_std)
+            tr.wpe.weight.normal_(0.0, a.embed_std / 10)
+            model.memory_cell.memory.normal_(0.0, a.embed_std)
     if a.pos_init == "sinusoidal":
         wpe = model.memory_cell.model.transformer.wpe.weight
         n, d = wpe.shape
