@@ -84,6 +84,9 @@ def main():
     p.add_argument("--embed-std", type=float, default=None,
                    help="initial std of the token embeddings and the initial memory (GPT-2: 0.02), position "
                         "embeddings a tenth of it; 1.0 as torch.nn.Embedding, which the reasoning task needs")
+    p.add_argument("--proj-init", default="gpt2", choices=["gpt2", "fan-in"],
+                   help="initial std of the blocks' projections: GPT-2's 0.02 (sized for d = 768), or "
+                        "1/sqrt(fan_in), which small models need to leave the reasoning plateau")
     a = p.parse_args()
     armt = a.arch == "armt"
     if armt and a.mem_noise > 0:
@@ -110,6 +113,12 @@ def main():
             tr.wte.weight.normal_(0.0, a.embed_std)
             tr.wpe.weight.normal_(0.0, a.embed_std / 10)
             model.memory_cell.memory.normal_(0.0, a.embed_std)
+    if a.proj_init == "fan-in":
+        with torch.no_grad():
+            for name, prm in model.named_parameters():
+                if prm.dim() == 2 and (".h." in name or "lm_head" in name):
+                    fan_in = prm.shape[1] if "lm_head" in name else prm.shape[0]  # Conv1D is [in, out]
+                    prm.normal_(0.0, fan_in ** -0.5)
     if a.pos_init == "sinusoidal":
         wpe = model.memory_cell.model.transformer.wpe.weight
         n, d = wpe.shape
