@@ -131,7 +131,7 @@ public final class LogSummarizer {
         String params = params(messagePart(line.text, match.masked()), match.template());
         String shape = shape(match.masked());
         boolean newShape = !contains(t.shapes, shape);
-        String variant = "~" + LineVariant.key(match.template(), match.masked());
+        String variant = "~" + LineVariant.key(match.template(), match.tokens());
         boolean newVariant = variant.length() > 1 && !contains(t.shapes, variant);
         if (t.text == null) {
             String flag = null;
@@ -407,6 +407,25 @@ public final class LogSummarizer {
      * changes it.
      */
     static String shape(String masked) {
+        StringBuilder sb = new StringBuilder();
+        int n = masked.length();
+        for (int i = masked.indexOf('<'); i >= 0 && sb.length() < 200; ) {
+            int k = i + 1;
+            while (k < n && masked.charAt(k) >= 'A' && masked.charAt(k) <= 'Z') {
+                k++;
+            }
+            if (k > i + 1 && k < n && masked.charAt(k) == '>') {
+                sb.append(masked, i, k + 1);
+                i = masked.indexOf('<', k + 1);
+            } else {
+                i = masked.indexOf('<', i + 1);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@link #shape} with the regex {@link #KIND} (the reference). */
+    static String shapeReference(String masked) {
         StringBuilder sb = new StringBuilder();
         java.util.regex.Matcher m = KIND.matcher(masked);
         while (m.find() && sb.length() < 200) {

@@ -63,26 +63,45 @@ public final class LineMasker implements Serializable {
     // (see Census), so a rule whose trigger characters are absent skips its regex scan; the output is
     // that of applying every rule in order.
     private static final List<Rule> RULES = List.of(
-            new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator),
-            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0),
+            new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
+                    (s, i) -> RegexScan.letter(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0,
+                    (s, i) -> RegexScan.word(s.charAt(i)) || ".+-".indexOf(s.charAt(i)) >= 0),
             // The lookahead (what the match must start with) comes first: it fails fast where no path can
             // start, before the costly method-name lookbehind; zero-width checks at one position commute.
-            new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2),
+            new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2, LineMasker::mayStartPath),
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
-                    c -> c.hyphens >= 4 && c.maxHexRun >= 12),
+                    c -> c.hyphens >= 4 && c.maxHexRun >= 12,
+                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
-                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4),
-            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2),
-            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2),
+                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4,
+                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2,
+                    (s, i) -> "JFMASOND".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i)),
+            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
+                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ":")),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
-                    + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7),
+                    + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
+                    (s, i) -> (RegexScan.hex(s.charAt(i)) || s.charAt(i) == ':') && !RegexScan.before(s, i, ":.")),
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
-                    c -> c.dots >= 3),
-            new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix),
-            new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8),
-            new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10),
-            new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1));
+                    c -> c.dots >= 3, (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".")),
+            new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
+                    (s, i) -> s.charAt(i) == '0' && !RegexScan.wordBefore(s, i)),
+            new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
+                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+            new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
+                    (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".")),
+            new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
+                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".<")));
+
+    /** Where a path can start: its first character ({@link #PATH_START}) after one its lookbehind allows. */
+    private static boolean mayStartPath(String s, int i) {
+        char ch = s.charAt(i);
+        boolean first = ch == '/' || ch == '\\' || ch == '~'
+                || (RegexScan.letter(ch) && i + 1 < s.length() && s.charAt(i + 1) == ':');
+        return first && !RegexScan.before(s, i, "./~:-");
+    }
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */
     public String mask(String line) {
@@ -93,8 +112,8 @@ public final class LineMasker implements Serializable {
         Census c = new Census(s);
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
-                String next = r.apply(s);
-                if (!next.equals(s)) {
+                String next = r.applyScanning(s);
+                if (next != s) {
                     s = next;
                     c = new Census(s);
                 }
@@ -197,14 +216,25 @@ public final class LineMasker implements Serializable {
         private final String replacement;
         private final SerializablePredicate mayMatch;
 
-        Rule(String regex, String placeholder, SerializablePredicate mayMatch) {
+        private final String placeholder;
+        private final RegexScan.Start start;
+
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch, RegexScan.Start start) {
             this.pattern = Pattern.compile(regex);
             this.replacement = Matcher.quoteReplacement(placeholder);
+            this.placeholder = placeholder;
             this.mayMatch = mayMatch;
+            this.start = start;
         }
 
+        /** The rule as specified: its regex over every position (the reference). */
         String apply(String s) {
             return pattern.matcher(s).replaceAll(replacement);
+        }
+
+        /** The same, its regex tried only where a match can start ({@link RegexScan}). */
+        String applyScanning(String s) {
+            return RegexScan.replaceAll(pattern, s, placeholder, start);
         }
     }
 }
