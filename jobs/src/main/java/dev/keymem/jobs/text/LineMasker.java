@@ -93,7 +93,23 @@ public final class LineMasker implements Serializable {
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
                     (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".")),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
-                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".<")));
+                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".<"), LineMasker::numberEnd));
+
+    /** The end of {@code \\d+(?:\\.\\d+)*} at a digit (greedy; nothing follows it in the NUM rule). */
+    private static int numberEnd(String s, int i) {
+        int n = s.length();
+        int k = i;
+        while (k < n && RegexScan.digit(s.charAt(k))) {
+            k++;
+        }
+        while (k + 1 < n && s.charAt(k) == '.' && RegexScan.digit(s.charAt(k + 1))) {
+            k += 2;
+            while (k < n && RegexScan.digit(s.charAt(k))) {
+                k++;
+            }
+        }
+        return k;
+    }
 
     /** Where a path can start: its first character ({@link #PATH_START}) after one its lookbehind allows. */
     private static boolean mayStartPath(String s, int i) {
@@ -219,12 +235,21 @@ public final class LineMasker implements Serializable {
         private final String placeholder;
         private final RegexScan.Start start;
 
+        private final RegexScan.End end;
+
         Rule(String regex, String placeholder, SerializablePredicate mayMatch, RegexScan.Start start) {
+            this(regex, placeholder, mayMatch, start, null);
+        }
+
+        /** @param end the regex written as a scan (null: the regex runs where {@code start} allows) */
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch, RegexScan.Start start,
+             RegexScan.End end) {
             this.pattern = Pattern.compile(regex);
             this.replacement = Matcher.quoteReplacement(placeholder);
             this.placeholder = placeholder;
             this.mayMatch = mayMatch;
             this.start = start;
+            this.end = end;
         }
 
         /** The rule as specified: its regex over every position (the reference). */
@@ -234,7 +259,8 @@ public final class LineMasker implements Serializable {
 
         /** The same, its regex tried only where a match can start ({@link RegexScan}). */
         String applyScanning(String s) {
-            return RegexScan.replaceAll(pattern, s, placeholder, start);
+            return end != null ? RegexScan.replaceAll(s, placeholder, start, end)
+                    : RegexScan.replaceAll(pattern, s, placeholder, start);
         }
     }
 }

@@ -62,6 +62,41 @@ public final class RegexScan {
         return sb.append(s, last, n).toString();
     }
 
+    /**
+     * A pattern written as a scan: the end of its match starting at index {@code i} of {@code s} (where the
+     * {@link Start} test passed), or -1 when none starts there. The match must be the regex's (leftmost,
+     * greedy, as {@link Matcher#lookingAt()} finds it) and not empty.
+     */
+    @FunctionalInterface
+    public interface End extends Serializable {
+        int end(String s, int i);
+    }
+
+    /** As {@link #replaceAll(Pattern, String, String, Start)}, the pattern's match at a start given by {@code end}. */
+    public static String replaceAll(String s, String literal, Start start, End end) {
+        StringBuilder sb = null;
+        int last = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (!start.mayStart(s, i)) {
+                continue;
+            }
+            int e = end.end(s, i);
+            if (e > i) {
+                if (sb == null) {
+                    sb = new StringBuilder(n + 16);
+                }
+                sb.append(s, last, i).append(literal);
+                last = e;
+                i = e - 1;
+            }
+        }
+        if (sb == null) {
+            return s;
+        }
+        return sb.append(s, last, n).toString();
+    }
+
     /** Whether {@code c} is in {@code \w} ({@code [a-zA-Z_0-9]}, the regexes' default). */
     public static boolean word(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';

@@ -15,13 +15,16 @@ import dev.keymem.models.backend.Backends;
 abstract class NoveltyKernel {
     private static final String VECTOR_CLASS = "dev.keymem.models.novelty.VectorNoveltyKernel";
 
-    /** The fastest kernel in this JVM: Vector API lanes when jdk.incubator.vector is present, else scalar. */
+    /**
+     * The fastest kernel in this JVM: Vector API lanes when jdk.incubator.vector is present and the CPU has
+     * 256-bit vectors, else scalar.
+     */
     static NoveltyKernel best(int c) {
         if (Backends.vectorApiAvailable()) {
             try {
                 return (NoveltyKernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor(int.class).newInstance(c);
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return new Scalar(c);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                return new Scalar(c); // no Vector API, or vectors too narrow to gain
             }
         }
         return new Scalar(c);

@@ -77,6 +77,6 @@ class NoveltyKernelTest {
     @Test
     void theVectorKernelIsPickedWhereTheModuleIsPresent() {
         assertEquals(dev.keymem.models.backend.Backends.vectorApiAvailable() ? "VectorNoveltyKernel" : "Scalar",
-                NoveltyKernel.best(64).getClass().getSimpleName());
+                NoveltyKernel.best(64).getClass().getSimpleName(), "(vectors of at least 256 bits assumed)");
     }
 }

@@ -121,8 +121,7 @@ public final class LineTokens implements Serializable {
         String s = line;
         if (s.indexOf('.') >= 0) {
             if (s.indexOf(':') >= 0) {
-                s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>",
-                        (t, i) -> RegexScan.letter(t.charAt(i)) && !RegexScan.before(t, i, ".-"));
+                s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>", LineTokens::mayStartEndpoint);
             }
             s = RegexScan.replaceAll(DOMAIN, s, "<HOST>", LineTokens::mayStartDomain);
         }
@@ -140,9 +139,35 @@ public final class LineTokens implements Serializable {
         return maskIdentifiers(s);
     }
 
+    // Where a match of each pattern can start: its first character after one its lookbehind allows, and what
+    // must follow (a pattern's leading run of a character class can end only where the next literal is).
+
+    /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
+    private static boolean mayStartEndpoint(String s, int i) {
+        if (!RegexScan.letter(s.charAt(i)) || RegexScan.before(s, i, ".-")) {
+            return false;
+        }
+        int k = i + 1;
+        while (k < s.length() && (RegexScan.word(s.charAt(k)) || s.charAt(k) == '-')) {
+            k++;
+        }
+        return k < s.length() && s.charAt(k) == '.';
+    }
+
+    /** {@link #DOMAIN}: a run of {@code [A-Za-z0-9-]} ending at a dot. */
     private static boolean mayStartDomain(String s, int i) {
-        char c = s.charAt(i);
-        return (RegexScan.letter(c) || RegexScan.digit(c) || c == '-') && !RegexScan.before(s, i, ".-");
+        if (RegexScan.before(s, i, ".-")) {
+            return false;
+        }
+        int k = i;
+        while (k < s.length()) {
+            char c = s.charAt(k);
+            if (!(RegexScan.letter(c) || RegexScan.digit(c) || c == '-')) {
+                break;
+            }
+            k++;
+        }
+        return k > i && k < s.length() && s.charAt(k) == '.';
     }
 
     private static boolean mayStartHexLetters(String s, int i) {
@@ -150,14 +175,65 @@ public final class LineTokens implements Serializable {
         return ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) && !RegexScan.before(s, i, "<");
     }
 
-    private static boolean mayStartSlashed(String s, int i) {
-        char c = s.charAt(i);
-        return (RegexScan.word(c) || ".{}<>~-".indexOf(c) >= 0) && !RegexScan.before(s, i, "/\\.-");
+    private static boolean slashedChar(char c) {
+        return RegexScan.word(c) || ".{}<>~-".indexOf(c) >= 0;
     }
 
+    /** {@link #SLASHED}: a run of {@code [\\w.{}<>~-]} ending at a slash or backslash. */
+    private static boolean mayStartSlashed(String s, int i) {
+        if (RegexScan.before(s, i, "/\\.-")) {
+            return false;
+        }
+        int k = i;
+        while (k < s.length() && slashedChar(s.charAt(k))) {
+            k++;
+        }
+        return k > i && k < s.length() && (s.charAt(k) == '/' || s.charAt(k) == '\\');
+    }
+
+    /**
+     * {@link #QUANTITY}: an optional {@code [<>~]}, a number ({@code <NUM>}, {@code <TS>} or digits with an
+     * optional decimal part), an optional {@code \\s}, then the first letter of a unit.
+     */
     private static boolean mayStartQuantity(String s, int i) {
         char c = s.charAt(i);
-        return (RegexScan.digit(c) || c == '<' || c == '>' || c == '~') && !RegexScan.before(s, i, ".");
+        if (!(RegexScan.digit(c) || c == '<' || c == '>' || c == '~') || RegexScan.before(s, i, ".")) {
+            return false;
+        }
+        return unitAfterNumber(s, i) || ((c == '<' || c == '>' || c == '~') && unitAfterNumber(s, i + 1));
+    }
+
+    /** Whether a number starts at {@code i} and a unit's first letter follows it (after at most one {@code \\s}). */
+    private static boolean unitAfterNumber(String s, int i) {
+        int n = s.length();
+        int q;
+        if (s.startsWith("<NUM>", i)) {
+            q = i + 5;
+        } else if (s.startsWith("<TS>", i)) {
+            q = i + 4;
+        } else if (i < n && RegexScan.digit(s.charAt(i))) {
+            q = i + 1;
+            while (q < n && RegexScan.digit(s.charAt(q))) {
+                q++;
+            }
+            if (q + 1 < n && s.charAt(q) == '.' && RegexScan.digit(s.charAt(q + 1))) {
+                q += 2;
+                while (q < n && RegexScan.digit(s.charAt(q))) {
+                    q++;
+                }
+            }
+        } else {
+            return false;
+        }
+        if (q < n && unitStart(s.charAt(q))) {
+            return true;
+        }
+        return q + 1 < n && " \t\n\u000B\f\r".indexOf(s.charAt(q)) >= 0 && unitStart(s.charAt(q + 1));
+    }
+
+    /** The first letters of {@link #UNITS}. */
+    private static boolean unitStart(char c) {
+        return "KMGTPBbkmgunsµhd".indexOf(c) >= 0;
     }
 
     /**
