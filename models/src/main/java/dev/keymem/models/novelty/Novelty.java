@@ -24,7 +24,9 @@ import java.util.Objects;
  * <ol>
  *   <li>innovation e = ||x - a S^T x||, with S the fading cell (gated delta rule) before the item and
  *       a = decay, the item's own decay: exactly B'MOJO's innovation for this cell;</li>
- *   <li>the fading cell writes the item (beta, g = ln decay);</li>
+ *   <li>the fading cell writes the item (beta, g = ln decay); then its values below 1e-30 in magnitude are set
+ *       to 0 (entries that items seldom touch would otherwise linger in the tiny and subnormal range, where
+ *       each multiply takes the CPU's slow path; their effect on an innovation is below 1e-29);</li>
  *   <li>eidetic admission (capacity &gt; 0): when e &gt; threshold the item joins the store (one row written);
  *       when the store then holds more than capacity entries, the one with the lowest innovation (ties: the
  *       oldest, possibly the new item itself, which is then never written) is removed;</li>
@@ -150,6 +152,10 @@ public final class Novelty {
             e = innovation(st.cell().data());
             TokenChunk chunk = new TokenChunk(1, 1, c, c, x, x, x, beta, g);
             cell.forward(st.cell(), chunk, out);
+            float[] sd = st.cell().data();
+            for (int i = 0; i < sd.length; i++) {
+                sd[i] = NoveltyKernel.flush(sd[i]);
+            }
             if (retention != null) {
                 if (st.retention() == null) {
                     throw new IllegalStateException("the retention tier is on but the state has none");

@@ -72,10 +72,11 @@ final class VectorNoveltyKernel extends NoveltyKernel {
             int row = i * c;
             int j = 0;
             for (; j < bound; j += F.length()) {
-                FloatVector.fromArray(F, s, row + j).add(FloatVector.fromArray(F, u, j).mul(ki)).intoArray(s, row + j);
+                FloatVector v = FloatVector.fromArray(F, s, row + j).add(FloatVector.fromArray(F, u, j).mul(ki));
+                v.blend(0f, v.abs().lt(FLUSH)).intoArray(s, row + j);
             }
             for (; j < c; j++) {
-                s[row + j] += ki * u[j];
+                s[row + j] = flush(s[row + j] + ki * u[j]);
             }
         }
         return e;

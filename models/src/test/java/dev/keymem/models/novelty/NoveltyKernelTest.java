@@ -79,4 +79,66 @@ class NoveltyKernelTest {
         assertEquals(dev.keymem.models.backend.Backends.vectorApiAvailable() ? "VectorNoveltyKernel" : "Scalar",
                 NoveltyKernel.best(64).getClass().getSimpleName(), "(vectors of at least 256 bits assumed)");
     }
+
+    /**
+     * The flush of values below 1e-30 against the cell without it, on sparse items (coordinates seldom touched,
+     * where tiny values arise): the same admissions, innovations within 1e-6, no value left in (0, 1e-30).
+     */
+    @Test
+    void theFlushChangesNoDecision() throws Exception {
+        NoveltySettings s = new NoveltySettings(64, 64, 0.5f, 0.98f, 64, 0.5f);
+        Novelty fused = new Novelty(s, null, true);
+        NoveltyState st = fused.newState(1);
+        NoveltyStore store = NoveltyStore.inMemory();
+        dev.keymem.models.cells.MemoryCell cell = dev.keymem.models.cells.Cells.recurrent(
+                dev.keymem.models.cells.CellSpec.of(dev.keymem.models.cells.CellKind.GATED_DELTA, 1, 64, 64, 64));
+        dev.keymem.models.cells.CellState plain = cell.newState();
+        float[] out = new float[64];
+        SplittableRandom r = new SplittableRandom(3);
+        int flushedSomewhere = 0;
+        for (int k = 0; k < 20000; k++) {
+            float[] v = new float[64];
+            int template = r.nextInt(k < 10000 ? 30 : 8); // fewer templates later: coordinates fall silent
+            SplittableRandom tr = new SplittableRandom(template);
+            for (int t = 0; t < 5; t++) {
+                v[tr.nextInt(64)] += 1f;
+            }
+            if (k < 10000) {
+                v[r.nextInt(64)] += 0.3f;
+            }
+            double n = 0;
+            for (float f : v) {
+                n += (double) f * f;
+            }
+            float[] x = new float[64];
+            for (int i = 0; i < 64; i++) {
+                x[i] = (float) (v[i] * (1.0 / Math.sqrt(n)));
+            }
+            double[] p = new double[64];
+            float[] sd = plain.data();
+            for (int i = 0; i < 64; i++) {
+                for (int j = 0; j < 64; j++) {
+                    p[j] += (double) sd[i * 64 + j] * x[i];
+                }
+            }
+            double sq = 0;
+            for (int j = 0; j < 64; j++) {
+                double d = x[j] - s.decay() * p[j];
+                sq += d * d;
+            }
+            float plainE = (float) Math.sqrt(sq);
+            cell.forward(plain, new dev.keymem.models.cells.TokenChunk(1, 1, 64, 64, x, x, x, new float[] {0.5f},
+                    new float[] {(float) Math.log(0.98f)}), out);
+            NoveltyWrite w = fused.write(st, store, v, template, null);
+            assertEquals(plainE, w.innovation(), 1e-6, "item " + k);
+            assertEquals(plainE > 0.5f, w.innovation() > 0.5f, "item " + k);
+            for (float f : st.cell().data()) {
+                assertTrue(f == 0 || Math.abs(f) >= 1e-30f);
+            }
+            for (float f : sd) {
+                flushedSomewhere += f != 0 && Math.abs(f) < 1e-30f ? 1 : 0;
+            }
+        }
+        assertTrue(flushedSomewhere > 0, "the stream reaches values the flush removes");
+    }
 }
