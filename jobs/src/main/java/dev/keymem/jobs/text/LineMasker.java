@@ -125,13 +125,16 @@ public final class LineMasker implements Serializable {
             throw new IllegalArgumentException("cannot mask a null line");
         }
         String s = line.strip();
-        Census c = new Census(s);
+        Census c = null; // counted when a rule's pre-check needs it: once, and again after a change
         for (Rule r : RULES) {
+            if (c == null) {
+                c = new Census(s);
+            }
             if (r.mayMatch.test(c)) {
                 String next = r.applyScanning(s);
                 if (next != s) {
                     s = next;
-                    c = new Census(s);
+                    c = null;
                 }
             }
         }
