@@ -128,7 +128,7 @@ public final class LogSummarizer {
             t = new TemplateEntry(match.id(), match.template());
         }
         t.template = match.template();
-        String params = params(messagePart(line.text, match.masked()), match.template());
+        String params = params(messageWords(line.text, match.masked()), match.template());
         String shape = shape(match.masked());
         boolean newShape = !contains(t.shapes, shape);
         String variant = "~" + LineVariant.key(match.template(), match.tokens());
@@ -372,10 +372,35 @@ public final class LogSummarizer {
     }
 
     /**
+     * {@code words(messagePart(line, masked))} without joining and splitting again: the words of the message
+     * part (joined by single spaces, words hold no whitespace, so its words are the same words).
+     */
+    static String[] messageWords(String line, String masked) {
+        String[] mt = words(masked);
+        String[] lt = words(line);
+        for (int k = 0; k < mt.length; k++) {
+            if (mt[k].indexOf('<') < 0) {
+                for (int j = k; j < lt.length; j++) {
+                    if (lt[j].equals(mt[k])) {
+                        return j - k == 0 ? lt : java.util.Arrays.copyOfRange(lt, j - k, lt.length);
+                    }
+                }
+                break;
+            }
+        }
+        return lt;
+    }
+
+    /**
      * The parameters of a line: its whitespace tokens that are not constant tokens of its template (each
      * constant consumed once), at most {@link #MAX_PARAM_TOKENS}, joined by spaces.
      */
     static String params(String line, String template) {
+        return params(words(line), template);
+    }
+
+    /** As {@link #params(String, String)}, over the line's words ({@link #words}). */
+    static String params(String[] lineWords, String template) {
         Map<String, Integer> constants = new HashMap<>();
         for (String t : template.split(" ")) {
             if (!t.contains(LineTokens.WILDCARD)) {
@@ -384,7 +409,7 @@ public final class LogSummarizer {
         }
         StringBuilder sb = new StringBuilder();
         int n = 0;
-        for (String t : words(line)) {
+        for (String t : lineWords) {
             Integer c = constants.get(t);
             if (c != null && c > 0) {
                 constants.put(t, c - 1);

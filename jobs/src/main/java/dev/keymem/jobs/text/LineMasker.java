@@ -160,6 +160,36 @@ public final class LineMasker implements Serializable {
      * ASCII ones, as in the regexes ({@code \\d} and {@code [0-9a-fA-F]} without UNICODE_CHARACTER_CLASS).
      */
     static final class Census {
+        private static final byte OTHER = 0;
+        private static final byte DIGIT = 1;
+        private static final byte HEX_LETTER = 2;
+        private static final byte COLON = 3;
+        private static final byte HYPHEN = 4;
+        private static final byte DOT = 5;
+        private static final byte SLASH = 6;
+        private static final byte AT = 7;
+        private static final byte X = 8;
+        /** What each ASCII character counts as. */
+        private static final byte[] KIND = new byte[128];
+
+        static {
+            for (char c = '0'; c <= '9'; c++) {
+                KIND[c] = DIGIT;
+            }
+            for (char c = 'a'; c <= 'f'; c++) {
+                KIND[c] = HEX_LETTER;
+                KIND[Character.toUpperCase(c)] = HEX_LETTER;
+            }
+            KIND[':'] = COLON;
+            KIND['-'] = HYPHEN;
+            KIND['.'] = DOT;
+            KIND['/'] = SLASH;
+            KIND['\\'] = SLASH;
+            KIND['@'] = AT;
+            KIND['x'] = X;
+            KIND['X'] = X;
+        }
+
         final int colons;
         final int hyphens;
         final int dots;
@@ -187,26 +217,42 @@ public final class LineMasker implements Serializable {
             char prev = 0;
             for (int i = 0, n = s.length(); i < n; i++) {
                 char ch = s.charAt(i);
-                boolean digit = ch >= '0' && ch <= '9';
-                boolean hex = digit || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-                digitRun = digit ? digitRun + 1 : 0;
-                hexRun = hex ? hexRun + 1 : 0;
-                maxDigitRun = Math.max(maxDigitRun, digitRun);
-                maxHexRun = Math.max(maxHexRun, hexRun);
-                switch (ch) {
-                    case ':' -> {
-                        colons++;
-                        doubleColon |= prev == ':';
+                int k = ch < 128 ? KIND[ch] : OTHER;
+                if (k == DIGIT) {
+                    digitRun++;
+                    hexRun++;
+                    if (digitRun > maxDigitRun) {
+                        maxDigitRun = digitRun;
                     }
-                    case '-' -> hyphens++;
-                    case '.' -> dots++;
-                    case '/', '\\' -> {
-                        slashes++;
-                        schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s.charAt(i - 2) == ':';
+                    if (hexRun > maxHexRun) {
+                        maxHexRun = hexRun;
                     }
-                    case '@' -> ats++;
-                    case 'x', 'X' -> hexPrefix |= prev == '0';
-                    default -> {
+                } else if (k == HEX_LETTER) {
+                    digitRun = 0;
+                    hexRun++;
+                    if (hexRun > maxHexRun) {
+                        maxHexRun = hexRun;
+                    }
+                } else {
+                    digitRun = 0;
+                    hexRun = 0;
+                    if (k != OTHER) {
+                        switch (k) {
+                            case COLON -> {
+                                colons++;
+                                doubleColon |= prev == ':';
+                            }
+                            case HYPHEN -> hyphens++;
+                            case DOT -> dots++;
+                            case SLASH -> {
+                                slashes++;
+                                schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s.charAt(i - 2) == ':';
+                            }
+                            case AT -> ats++;
+                            case X -> hexPrefix |= prev == '0';
+                            default -> {
+                            }
+                        }
                     }
                 }
                 prev = ch;

@@ -39,4 +39,19 @@ class LogSummarizerWordsTest {
             org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.shapeReference(s), LogSummarizer.shape(s), s);
         }
     }
+
+    @Test
+    void messageWordsAreTheWordsOfTheMessagePart() throws Exception {
+        dev.keymem.jobs.logs.mining.TemplateMiner miner = new dev.keymem.jobs.logs.mining.TemplateMiner();
+        dev.keymem.jobs.logs.mining.MinerState ms = new dev.keymem.jobs.logs.mining.MinerState();
+        java.util.List<String> lines = dev.keymem.jobs.logs.mining.LineTokensScanTestLines.realLines();
+        lines.add("");
+        lines.add("   ");
+        lines.add("a <NUM> b");
+        for (String line : lines) {
+            String masked = miner.accept(ms, line).masked();
+            assertArrayEquals(LogSummarizer.words(LogSummarizer.messagePart(line, masked)),
+                    LogSummarizer.messageWords(line, masked), line);
+        }
+    }
 }
