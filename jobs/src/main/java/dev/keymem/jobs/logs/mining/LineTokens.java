@@ -100,6 +100,32 @@ public final class LineTokens implements Serializable {
         return false;
     }
 
+    /** Whether {@code s} holds a colon and two digits (what any {@link #ENDPOINT} match ends with: its port). */
+    private static boolean hasPort(String s) {
+        for (int i = s.indexOf(':'); i >= 0 && i + 2 < s.length(); i = s.indexOf(':', i + 1)) {
+            if (RegexScan.digit(s.charAt(i + 1)) && RegexScan.digit(s.charAt(i + 2))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first two letters of the {@link #DOMAIN} endings (com, co, net, org, ..., info and int share "in"). */
+    private static final String[] DOMAIN_STARTS = {"co", "ne", "or", "ed", "go", "mi", "in", "bi", "io", "lo", "la",
+        "ac"};
+
+    /** Whether {@code s} holds a dot followed by the start of a {@link #DOMAIN} ending (what any match holds). */
+    private static boolean hasDomainEnding(String s) {
+        for (int i = s.indexOf('.'); i >= 0 && i + 2 < s.length(); i = s.indexOf('.', i + 1)) {
+            for (String d : DOMAIN_STARTS) {
+                if (s.regionMatches(i + 1, d, 0, 2)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code s} holds two slashes or backslashes (what any {@link #SLASHED} match needs). */
     private static boolean hasTwoSlashes(String s) {
         int seen = 0;
@@ -120,10 +146,12 @@ public final class LineTokens implements Serializable {
     public String mask(String line) {
         String s = line;
         if (s.indexOf('.') >= 0) {
-            if (s.indexOf(':') >= 0) {
+            if (hasPort(s)) {
                 s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>", LineTokens::mayStartEndpoint);
             }
-            s = RegexScan.replaceAll(DOMAIN, s, "<HOST>", LineTokens::mayStartDomain);
+            if (hasDomainEnding(s)) {
+                s = RegexScan.replaceAll(DOMAIN, s, "<HOST>", LineTokens::mayStartDomain);
+            }
         }
         s = masker.mask(s);
         if (hasDayName(s)) {
