@@ -101,8 +101,7 @@ public final class LogSummarizer {
         MinerState ms = stores.miner();
         TemplateMiner.Match match = miner.accept(ms, line.text);
         stores.minerUpdated(ms);
-        TextFrontEnd.Encoded e = frontEnd.encode(match.masked());
-        float[] x = normalized(e.vector);
+        float[] x = embedding(match.masked());
         NoveltyWrite w = m.novelty.write(x, match.id(), null);
         float innovation = w.innovation();
         long position = m.position;
@@ -118,6 +117,38 @@ public final class LogSummarizer {
         m.linesSinceLast++;
         m.lastOffset = line.offset;
         return m.linesSinceLast >= settings.everyLines() ? summarize(m, stores, line.source, false) : null;
+    }
+
+    /** Masked messages at most this long have their embedding remembered. */
+    static final int EMBED_CACHE_CHARS = 512;
+    /** Embeddings remembered (the most recently used masked messages). */
+    static final int EMBED_CACHE_SIZE = 4096;
+
+    private transient java.util.LinkedHashMap<String, float[]> embeddings;
+
+    /**
+     * The normalized embedding of a masked message: {@code normalized(frontEnd.encode(masked).vector)}, remembered
+     * for the {@link #EMBED_CACHE_SIZE} most recently used short messages (a source's lines repeat their masked
+     * messages; the front end is a pure function of the text, and no caller changes the array).
+     */
+    private float[] embedding(String masked) {
+        if (masked.length() > EMBED_CACHE_CHARS) {
+            return normalized(frontEnd.encode(masked).vector);
+        }
+        if (embeddings == null) {
+            embeddings = new java.util.LinkedHashMap<>(EMBED_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                    return size() > EMBED_CACHE_SIZE;
+                }
+            };
+        }
+        float[] x = embeddings.get(masked);
+        if (x == null) {
+            x = normalized(frontEnd.encode(masked).vector);
+            embeddings.put(masked, x);
+        }
+        return x;
     }
 
     /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
