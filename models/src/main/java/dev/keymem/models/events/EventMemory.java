@@ -185,10 +185,7 @@ public final class EventMemory {
             }
         }
         // Fading memory: one gated_delta token, k = v = the projected unit vector.
-        float[] k = unit(project(x));
-        int dc = settings.cellDim();
-        cell.forward(st.cell(), new TokenChunk(1, 1, dc, dc, k, k, k, new float[] {settings.beta()},
-                new float[] {(float) Math.log(settings.decay())}), new float[dc]);
+        fadingWrite(st.cell(), unit(project(x)));
         // Segment summaries (SSC routing).
         float[] sum = st.segmentSum();
         for (int i = 0; i < sum.length; i++) {
@@ -207,6 +204,56 @@ public final class EventMemory {
         }
         st.absorbed(terms.length);
         return new EventWrite(p, innovation, admitted, evicted, dropped, closed, rowsRead, rowsWritten);
+    }
+
+    /**
+     * One gated_delta token (H = 1, K = V = d_c, no normaliser) with k = v: S = a S; u = beta (v - S^T k);
+     * S = S + k u^T, with a = exp(log(decay)) and beta as {@link #fadingWriteReference} gives them to the cell.
+     * The state's arithmetic is that cell's, float for float and in the same order (so the state is the
+     * same bit for bit: the decay is applied to a row just before the row is read, as every row is decayed
+     * before any is read), without the cell's read-out (unused here) and without building a token chunk.
+     */
+    private void fadingWrite(CellState cs, float[] k) {
+        int dc = settings.cellDim();
+        float[] s = cs.data();
+        if (s.length != dc * dc) {
+            throw new IllegalArgumentException("cell state has " + s.length + " floats, expected " + dc * dc);
+        }
+        float a = (float) Math.exp((float) Math.log(settings.decay()));
+        float beta = settings.beta();
+        float[] u = new float[dc];
+        for (int i = 0; i < dc; i++) {
+            float ki = k[i];
+            int row = i * dc;
+            for (int j = 0; j < dc; j++) {
+                float sv = s[row + j] * a;
+                s[row + j] = sv;
+                u[j] += sv * ki;
+            }
+        }
+        for (int j = 0; j < dc; j++) {
+            u[j] = beta * (k[j] - u[j]);
+        }
+        for (int i = 0; i < dc; i++) {
+            float ki = k[i];
+            int row = i * dc;
+            for (int j = 0; j < dc; j++) {
+                s[row + j] += ki * u[j];
+            }
+        }
+        cs.advance(1);
+    }
+
+    /** {@link #fadingWrite} through the recurrent gated_delta cell (the reference form, for tests). */
+    void fadingWriteReference(CellState cs, float[] k) {
+        int dc = settings.cellDim();
+        cell.forward(cs, new TokenChunk(1, 1, dc, dc, k, k, k, new float[] {settings.beta()},
+                new float[] {(float) Math.log(settings.decay())}), new float[dc]);
+    }
+
+    /** {@link #fadingWrite}, for tests. */
+    void fadingWriteFast(CellState cs, float[] k) {
+        fadingWrite(cs, k);
     }
 
     /** A candidate during a query. */
@@ -416,16 +463,141 @@ public final class EventMemory {
         }
         double fresh = idf(n, 0);
         double maxNov = 0;
+        double xNorm2 = norm2(q.x);
         for (Candidate c : q.cands.values()) {
             EventEntry e = c.entry;
             c.info = informativeness(q, e, dfNow, fresh);
             c.lexical = queryWeight > 0 ? bm25(e, qtc, qdf, n, avgdl) / queryWeight : 0;
             maxNov = Math.max(maxNov, c.info);
-            float[] xc = e.dense();
-            c.dense = cosine(q.x, xc);
-            c.read = read == null ? 0 : cosine(read, project(xc));
+            Derived d = derived(e);
+            c.dense = cosine(q.x, xNorm2, d);
+            c.read = read == null ? 0 : cosine(read, d.projected(this));
         }
         return maxNov;
+    }
+
+    /** At most this many archived events' {@link Derived} values are kept (then they are all dropped). */
+    private static final int DERIVED_MAX = 16_384;
+
+    /**
+     * What a query derives from an archived event's quantised vector, kept across queries: its nonzero
+     * components (as {@link EventEntry#dense} gives them) and, once needed, their projection (as
+     * {@link #project} gives it). Found by the identity of the entry's vector array, which an entry never
+     * changes, and checked against its scale: a hit is the same vector, so the same values bit for bit.
+     */
+    private static final class Derived {
+        final byte[] vector;
+        final float scale;
+        final int[] nz;
+        final float[] val;
+        float[] projected;
+
+        Derived(EventEntry e) {
+            vector = e.vector();
+            scale = e.scale();
+            int n = 0;
+            for (byte b : vector) {
+                if (b != 0 && b * scale != 0f) {
+                    n++;
+                }
+            }
+            nz = new int[n];
+            val = new float[n];
+            int k = 0;
+            for (int j = 0; j < vector.length; j++) {
+                float v = vector[j] * scale;
+                if (vector[j] != 0 && v != 0f) {
+                    nz[k] = j;
+                    val[k++] = v;
+                }
+            }
+        }
+
+        /** P x of the dense vector: {@link #project}'s sums over the same nonzero components in the same order. */
+        float[] projected(EventMemory m) {
+            if (projected == null) {
+                projected = m.projectSparse(vector.length, nz, val);
+            }
+            return projected;
+        }
+    }
+
+    private final java.util.IdentityHashMap<byte[], Derived> derived = new java.util.IdentityHashMap<>();
+
+    private Derived derived(EventEntry e) {
+        Derived d = derived.get(e.vector());
+        if (d == null || Float.floatToRawIntBits(d.scale) != Float.floatToRawIntBits(e.scale())) {
+            if (derived.size() >= DERIVED_MAX) {
+                derived.clear();
+            }
+            d = new Derived(e);
+            derived.put(e.vector(), d);
+        }
+        return d;
+    }
+
+    /**
+     * {@link #cosine(float[], float[])} of {@code a} (whose sum of squares, in that method's order, is
+     * {@code na}) and an archived event's dense vector, over the vector's nonzero components only: the skipped
+     * products are exact zeros, and adding a zero to a sum that started at +0.0 never changes it, so the result
+     * is the dense loop's bit for bit.
+     */
+    private static double cosine(float[] a, double na, Derived d) {
+        double dot = 0;
+        double nb = 0;
+        int[] nz = d.nz;
+        float[] val = d.val;
+        for (int k = 0; k < nz.length; k++) {
+            float b = val[k];
+            dot += (double) a[nz[k]] * b;
+            nb += (double) b * b;
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    /** The sum of squares of {@code a}, as {@link #cosine(float[], float[])} sums it. */
+    private static double norm2(float[] a) {
+        double na = 0;
+        for (float f : a) {
+            na += (double) f * f;
+        }
+        return na;
+    }
+
+    /** {@link #project} of a vector of length {@code d} whose nonzero components are {@code val} at {@code nz}. */
+    private float[] projectSparse(int d, int[] nz, float[] val) {
+        if (projection == null) {
+            float[] x = new float[d];
+            for (int k = 0; k < nz.length; k++) {
+                x[nz[k]] = val[k];
+            }
+            return x;
+        }
+        int dc = settings.cellDim();
+        double[] acc = new double[dc];
+        float[] pt = projectionT;
+        for (int k = 0; k < nz.length; k++) {
+            double v = val[k];
+            int col = nz[k] * dc;
+            for (int i = 0; i < dc; i++) {
+                acc[i] += (double) pt[col + i] * v;
+            }
+        }
+        float[] out = new float[dc];
+        for (int i = 0; i < dc; i++) {
+            out[i] = (float) acc[i];
+        }
+        return out;
+    }
+
+    /** The dense and read parts of one candidate as {@link #score} computes them, and the reference, for tests. */
+    double[] candidateParts(float[] x, float[] read, EventEntry e, boolean reference) {
+        if (reference) {
+            float[] xc = e.dense();
+            return new double[] {cosine(x, xc), read == null ? 0 : cosine(read, project(xc))};
+        }
+        Derived d = derived(e);
+        return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, d.projected(this))};
     }
 
     private static double informativeness(QueryRun q, EventEntry e, Map<Integer, Long> dfNow, double fresh) {
