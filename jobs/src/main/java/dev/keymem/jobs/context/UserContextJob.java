@@ -13,7 +13,6 @@ import dev.keymem.operators.MemoryOperatorOptions;
 import dev.keymem.state.EventEntryPiece;
 import dev.keymem.state.EventStatePiece;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -130,7 +129,7 @@ public final class UserContextJob {
     /** {@link #build(DataStream, ReadableConfig, RecordLimits)} as its two output streams. */
     public static Outputs buildParts(DataStream<KafkaRecord> records, ReadableConfig options, RecordLimits limits) {
         EmbeddedJobs.ParsedStream<ContextEvent> parsed = EmbeddedJobs.parse(records, parser(limits),
-                TypeInformation.of(ContextEvent.class), limits);
+                ContextEventSerializer.TYPE, limits);
         DataStream<JobOutput> answers = parsed.valid()
                 .keyBy(e -> e.user, Types.STRING)
                 .transform("user-context", EmbeddedJobs.OUTPUT, operator(options, limits))
