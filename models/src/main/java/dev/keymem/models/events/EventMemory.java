@@ -457,7 +457,7 @@ public final class EventMemory {
         double queryWeight = queryTerms * idf(n, 0);
         // Informativeness now: the candidate's terms' idf over the whole history so far, relative to a
         // never-seen term's (words that became common, like chatter, score low; rare names stay high).
-        Map<Integer, Long> dfNow = new HashMap<>();
+        TermFrequencies dfNow = new TermFrequencies();
         for (int i = 0; i < qt.length; i++) {
             dfNow.put(qt[i], qdf[i]);
         }
@@ -600,11 +600,63 @@ public final class EventMemory {
         return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, d.projected(this))};
     }
 
-    private static double informativeness(QueryRun q, EventEntry e, Map<Integer, Long> dfNow, double fresh) {
+    /** Term to frequency for one query (open addressing, no boxing); {@link #MISSING} when absent. */
+    static final class TermFrequencies {
+        static final long MISSING = Long.MIN_VALUE;
+        private int[] terms = new int[64];
+        private long[] values = new long[64];
+        private boolean[] used = new boolean[64];
+        private int size;
+
+        private int slot(int term) {
+            int mask = terms.length - 1;
+            int h = term * 0x9E3779B9;
+            int i = (h ^ (h >>> 16)) & mask;
+            while (used[i] && terms[i] != term) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        long get(int term) {
+            int i = slot(term);
+            return used[i] ? values[i] : MISSING;
+        }
+
+        /** Sets (or replaces, as Map.put does) the frequency of {@code term}. */
+        void put(int term, long value) {
+            int i = slot(term);
+            if (!used[i]) {
+                if ((size + 1) * 2 > terms.length) {
+                    int[] t = terms;
+                    long[] v = values;
+                    boolean[] u = used;
+                    terms = new int[t.length * 2];
+                    values = new long[t.length * 2];
+                    used = new boolean[t.length * 2];
+                    for (int k = 0; k < t.length; k++) {
+                        if (u[k]) {
+                            int j = slot(t[k]);
+                            used[j] = true;
+                            terms[j] = t[k];
+                            values[j] = v[k];
+                        }
+                    }
+                    i = slot(term);
+                }
+                used[i] = true;
+                terms[i] = term;
+                size++;
+            }
+            values[i] = value;
+        }
+    }
+
+    private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh) {
         double info = 0;
         for (int t : e.terms()) {
-            Long f = dfNow.get(t);
-            if (f == null) {
+            long f = dfNow.get(t);
+            if (f == TermFrequencies.MISSING) {
                 f = q.store.frequency(t);
                 q.rowsRead++;
                 dfNow.put(t, f);
