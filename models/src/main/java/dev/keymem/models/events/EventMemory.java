@@ -110,7 +110,8 @@ public final class EventMemory {
      */
     public EventWrite write(EventState st, EventStore store, int[] terms, float[] vector, byte[] payload) {
         long p = st.events();
-        float[] x = unit(vector == null ? hashVector(terms, settings.dimension()) : checked(vector));
+        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        float[] x = u.x();
         int[][] tc = distinctCounts(terms);
         int[] distinct = tc[0];
         int[] counts = tc[1];
@@ -128,7 +129,7 @@ public final class EventMemory {
         }
         float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
         byte[] q8 = new byte[x.length];
-        float scale = quantize(x, q8);
+        float scale = quantize(u, q8);
         EventEntry entry = new EventEntry(p, distinct, counts, terms.length, q8, scale, innovation,
                 payload == null ? new byte[0] : payload);
         store.archive(entry);
@@ -185,10 +186,14 @@ public final class EventMemory {
             }
         }
         // Fading memory: one gated_delta token, k = v = the projected unit vector.
-        fadingWrite(st.cell(), unit(project(x)));
-        // Segment summaries (SSC routing).
+        fadingWrite(st.cell(), unit(project(u)));
+        // Segment summaries (SSC routing); the zero components are skipped (adding a zero to a sum that is
+        // never -0.0 changes nothing).
         float[] sum = st.segmentSum();
-        for (int i = 0; i < sum.length; i++) {
+        if (sum.length != x.length) {
+            throw new IllegalArgumentException("segment sum has " + sum.length + " values, expected " + x.length);
+        }
+        for (int i : u.nz()) {
             sum[i] += x[i];
         }
         long closed = -1;
@@ -322,7 +327,8 @@ public final class EventMemory {
      */
     public Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top) {
         long n = st.events();
-        float[] x = unit(vector == null ? hashVector(terms, settings.dimension()) : checked(vector));
+        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        float[] x = u.x();
         long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
         QueryRun q = new QueryRun(st, store, alive, x);
         collectWindow(q);
@@ -330,7 +336,7 @@ public final class EventMemory {
         int[][] qtc = distinctCounts(terms);
         long[] qdf = collectLexical(q, qtc[0]);
         collectSegments(q);
-        float[] read = fadingRead(st, x);
+        float[] read = fadingRead(st, u);
         double maxNov = score(q, qtc, qdf, read);
         List<EventHit> hits = rank(q, maxNov, top);
         return new Answer(hits, read, new QueryCost(q.cands.size(), q.postings, q.scored, q.rowsRead));
@@ -730,7 +736,7 @@ public final class EventMemory {
     }
 
     /** The fading cell's read for the query: o = S^T (scale P x); null when the cell is empty. */
-    private float[] fadingRead(EventState st, float[] x) {
+    private float[] fadingRead(EventState st, Unit x) {
         if (st.events() == 0) {
             return null;
         }
@@ -781,6 +787,95 @@ public final class EventMemory {
             out[i] = (float) acc[i];
         }
         return out;
+    }
+
+    /**
+     * A unit vector (as {@link #unit} gives it) and the indices of the components of its input that are not
+     * +0.0, ascending: every other component of the unit vector is +0.0, so loops over the vector may visit
+     * only these (a superset of its nonzero components).
+     */
+    record Unit(float[] x, int[] nz) {
+    }
+
+    /**
+     * {@link #unit} of {@code v} ({@link #checked} first when {@code check}) with its nonzero indices, in one
+     * scan of {@code v} and loops over the nonzero components: the same values bit for bit (the skipped
+     * components add +0.0 to the sum of squares, and scale to the +0.0 a new array holds).
+     */
+    Unit unitOf(float[] v, boolean check) {
+        if (check && v.length != settings.dimension()) {
+            checked(v); // throws
+        }
+        int d = v.length;
+        int[] idx = new int[d];
+        int n = 0;
+        for (int i = 0; i < d; i++) {
+            if (Float.floatToRawIntBits(v[i]) != 0) {
+                idx[n++] = i;
+            }
+        }
+        double sq = 0;
+        for (int k = 0; k < n; k++) {
+            float f = v[idx[k]];
+            if (check && !Float.isFinite(f)) {
+                checked(v); // throws
+            }
+            sq += (double) f * f;
+        }
+        float[] out = new float[d];
+        if (sq > 0) {
+            double inv = 1 / Math.sqrt(sq);
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                out[i] = (float) (v[i] * inv);
+            }
+        }
+        return new Unit(out, Arrays.copyOf(idx, n));
+    }
+
+    /** {@link #project} of a unit vector, visiting only its listed components (the same sums, same order). */
+    float[] project(Unit u) {
+        float[] x = u.x();
+        if (projection == null) {
+            return x.clone();
+        }
+        int dc = settings.cellDim();
+        double[] acc = new double[dc];
+        float[] pt = projectionT;
+        for (int j : u.nz()) {
+            float xj = x[j];
+            if (xj == 0f) {
+                continue;
+            }
+            double v = xj;
+            int col = j * dc;
+            for (int i = 0; i < dc; i++) {
+                acc[i] += (double) pt[col + i] * v;
+            }
+        }
+        float[] out = new float[dc];
+        for (int i = 0; i < dc; i++) {
+            out[i] = (float) acc[i];
+        }
+        return out;
+    }
+
+    /** {@link #quantize(float[], byte[])} of a unit vector over its listed components (the same bytes and scale). */
+    static float quantize(Unit u, byte[] out) {
+        float[] x = u.x();
+        int[] nz = u.nz();
+        float max = 0;
+        for (int i : nz) {
+            max = Math.max(max, Math.abs(x[i]));
+        }
+        if (max == 0) {
+            return 0f;
+        }
+        float scale = max / 127f;
+        for (int i : nz) {
+            out[i] = (byte) Math.round(x[i] / scale);
+        }
+        return scale;
     }
 
     /** The row-major loop {@link #project} equals bit for bit (the reference form, for tests). */

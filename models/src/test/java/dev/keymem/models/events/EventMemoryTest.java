@@ -219,4 +219,50 @@ class EventMemoryTest {
             }
         }
     }
+
+    /** unit, quantize and project over the nonzero components equal the dense loops bit for bit. */
+    @Test
+    void unitQuantizeProjectOverNonzerosEqualDenseBitForBit() throws Exception {
+        SplittableRandom r = new SplittableRandom(23);
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        java.lang.reflect.Method dense = EventMemory.class.getDeclaredMethod("project", float[].class);
+        dense.setAccessible(true);
+        int d = EventSettings.defaults().dimension();
+        for (int trial = 0; trial < 3000; trial++) {
+            float[] v = new float[d];
+            int density = trial % 4;
+            for (int j = 0; j < d; j++) {
+                boolean set = density == 0 ? r.nextInt(20) == 0 : density == 1 ? r.nextInt(3) == 0 : density == 2;
+                if (set) {
+                    v[j] = trial % 7 == 0 ? (r.nextBoolean() ? -0f : 0f) : (float) (r.nextDouble() * 2 - 1);
+                }
+            }
+            if (trial % 5 == 0) {
+                v = EventMemory.hashVector(terms(r, 500), d);
+            }
+            if (trial % 11 == 0) {
+                v[r.nextInt(d)] = 1e-44f; // subnormal: its square is 0
+            }
+            EventMemory.Unit u = m.unitOf(v, true);
+            float[] ref = EventMemory.unit(v);
+            for (int i = 0; i < d; i++) {
+                assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(u.x()[i]), "trial " + trial + " i " + i);
+            }
+            byte[] qa = new byte[d];
+            byte[] qb = new byte[d];
+            assertEquals(Float.floatToRawIntBits(EventMemory.quantize(ref, qb)),
+                    Float.floatToRawIntBits(EventMemory.quantize(u, qa)), "trial " + trial);
+            assertArrayEquals(qb, qa, "trial " + trial);
+            float[] pa = m.project(u);
+            float[] pb = (float[]) dense.invoke(m, (Object) ref);
+            for (int i = 0; i < pa.length; i++) {
+                assertEquals(Float.floatToRawIntBits(pb[i]), Float.floatToRawIntBits(pa[i]), "trial " + trial + " i " + i);
+            }
+        }
+        float[] bad = new float[d];
+        bad[3] = Float.NaN;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.unitOf(bad, true));
+        assertEquals("vector holds a non-finite value", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.unitOf(new float[3], true));
+    }
 }
