@@ -12,7 +12,7 @@
 # "users conv"); files under $BENCH_DIR (default target/bench).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-JAR=${1:-jobs/target/memctl.jar}
+JAR=$(realpath "${1:-jobs/target/memctl.jar}")
 L=${2:-context}
 INPUTS=${3:-users conv}
 W=${BENCH_DIR:-target/bench}
