@@ -41,7 +41,9 @@ final class ContextCommand implements Subcommand {
     public String usage() {
         return "usage: memctl context --input EVENTS.jsonl [--output ANSWERS.jsonl] [options]\n"
                 + "       memctl context --kafka BOOTSTRAP [--kafka-config FILE] [--bounded] [options]\n\n"
-                + options.describe() + "\nSee docs/jobs.md for the answer format.\n";
+                + options.describe() + "\nA file run executes in Flink's batch mode (events sorted by user, in file order "
+                + "per user; no checkpoints, so --checkpoint-ms applies to --kafka runs only).\n"
+                + "See docs/jobs.md for the answer format.\n";
     }
 
     /** Lines of a file as {@code EmbeddedJobs.fileRecords} counts them (a last line without a line end counts). */
