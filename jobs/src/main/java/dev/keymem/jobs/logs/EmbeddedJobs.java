@@ -197,10 +197,14 @@ public final class EmbeddedJobs {
                 .name("kafka:" + dlqTopic).uid("kafka-sink-dlq");
     }
 
-    /** Runs a bounded job and hands each output to {@code sink} as it arrives at the client. */
+    /**
+     * Runs a bounded job and hands each output to {@code sink} as it arrives at the client (Flink's collect
+     * sink, made safe to cancel while it starts: {@link CollectSink}).
+     */
     public static void collect(DataStream<JobOutput> outputs, String jobName, Consumer<JobOutput> sink)
             throws Exception {
-        try (org.apache.flink.util.CloseableIterator<JobOutput> it = outputs.executeAndCollect(jobName)) {
+        try (org.apache.flink.util.CloseableIterator<JobOutput> it = CollectSink.collectAsync(outputs)) {
+            outputs.getExecutionEnvironment().executeAsync(jobName);
             while (it.hasNext()) {
                 sink.accept(it.next());
             }
