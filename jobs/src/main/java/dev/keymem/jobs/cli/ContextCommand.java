@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 final class ContextCommand implements Subcommand {
     private final CliOptions options = JobCli.withJobOptions(new CliOptions()
-            .option("input", "FILE", "user events, one JSON object a line: user, text, optional type, query, ts")
+            .option("input", "FILE", "user events, one JSON object a line: user, text, optional type, query, ts (- reads "
+                    + "standard input; gzip and UTF-16 files are decoded)")
             .option("output", "FILE", "answers as JSON lines (default stdout)")
             .option("dead-letters", "FILE", "dead letters as JSON lines (default: one line each on stderr)")
             .option("top", "K", "past events in an answer (default 5)")

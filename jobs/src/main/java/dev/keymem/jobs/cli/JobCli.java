@@ -318,10 +318,22 @@ final class JobCli {
         }
     }
 
+    /**
+     * The file of {@code --input}: a regular file, or anything else that can be read to its end (a FIFO,
+     * process substitution, {@code /dev/stdin}; {@code -} is standard input). Missing, a directory, or not
+     * readable: a usage error (exit 2).
+     */
     static Path input(CliOptions.Parsed p) throws UsageException {
-        Path in = Path.of(p.required("input"));
-        if (!Files.isRegularFile(in)) {
+        String name = p.required("input");
+        Path in = Path.of(name.equals("-") ? "/dev/stdin" : name);
+        if (!Files.exists(in)) {
             throw new UsageException("input file " + in + " not found");
+        }
+        if (Files.isDirectory(in)) {
+            throw new UsageException("input " + in + " is a directory, not a file");
+        }
+        if (!Files.isReadable(in)) {
+            throw new UsageException("input file " + in + " cannot be read (permissions)");
         }
         return in;
     }

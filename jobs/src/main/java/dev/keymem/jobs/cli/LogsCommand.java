@@ -37,7 +37,8 @@ final class LogsCommand implements Subcommand {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final CliOptions options = JobCli.withJobOptions(new CliOptions()
-            .option("input", "FILE", "log lines: raw text, or JSON objects with source and message (file mode)")
+            .option("input", "FILE", "log lines: raw text, or JSON objects with source and message (file mode; - reads "
+                    + "standard input; gzip and UTF-16 files are decoded)")
             .option("source", "NAME", "source of every raw line (default: the record key, else the program name of a "
                     + "'TS LEVEL name[pid]:' prefix, else 'default')")
             .option("output", "FILE", "summaries as JSON lines (default stdout)")

@@ -1,6 +1,7 @@
 package dev.keymem.jobs.logs;
 
 import dev.keymem.operators.DeadLetter;
+import dev.keymem.jobs.kafka.FileLines;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
@@ -8,10 +9,7 @@ import dev.keymem.jobs.kafka.ParseOrDeadLetter;
 import dev.keymem.jobs.kafka.RecordParser;
 import dev.keymem.jobs.kafka.RecordLimits;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -102,27 +100,13 @@ public final class EmbeddedJobs {
 
     /**
      * The lines of a file as records: topic = the file name, partition 0, offset = 0-based line number, the
-     * value the line's raw bytes (without the line end, {@code \n} or {@code \r\n}). Bytes are not decoded
-     * here: a line that is not valid UTF-8 becomes a dead letter naming its line in the parse step, and the
-     * other lines go on. A last line without a line end counts; an empty file has no records.
+     * value the line's raw bytes (without the line end: {@code \n}, {@code \r\n} or a lone {@code \r}).
+     * Bytes are not decoded here: a line that is not valid UTF-8 becomes a dead letter naming its line in the
+     * parse step, and the other lines go on. A last line without a line end counts; an empty file has no
+     * records. Gzip files and files with a UTF-16/32 byte order mark are decoded first ({@link FileLines}).
      */
     public static List<KafkaRecord> fileRecords(Path file) throws IOException {
-        List<KafkaRecord> out = new ArrayList<>();
-        String name = file.getFileName().toString();
-        byte[] b = Files.readAllBytes(file);
-        long n = 0;
-        int start = 0;
-        for (int i = 0; i <= b.length; i++) {
-            if (i == b.length && i == start) {
-                break;
-            }
-            if (i == b.length || b[i] == '\n') {
-                int end = i > start && b[i - 1] == '\r' ? i - 1 : i;
-                out.add(new KafkaRecord(name, 0, n++, -1, null, java.util.Arrays.copyOfRange(b, start, end)));
-                start = i + 1;
-            }
-        }
-        return out;
+        return FileLines.read(file);
     }
 
     /**
