@@ -23,9 +23,12 @@ import java.util.zip.ZipException;
  * partition 0, offset = the 0-based line number, the value the line's raw bytes without its line end.
  *
  * <ul>
- *   <li>Line ends are {@code \n}, {@code \r\n} and a lone {@code \r} (as Java's {@code BufferedReader}
- *       and Python's text files count lines): a file saved with classic Mac line ends is not one long
- *       line. A last line without a line end counts; an empty file has no records.</li>
+ *   <li>Line ends are {@code \n} and {@code \r\n} (as {@code wc -l}, {@code sed} and {@code grep -n}
+ *       count lines, so a dead letter's line number is theirs); a {@code \r} inside a line (progress
+ *       output, binary junk) stays in it. A file whose first line end is a lone {@code \r} (classic Mac
+ *       line ends) is cut at every {@code \r}, {@code \r\n} and {@code \n} instead (as Java's
+ *       {@code BufferedReader} and Python's text files count lines), so it is not one long line. A last line
+ *       without a line end counts; an empty file has no records.</li>
  *   <li>A gzip file (magic bytes {@code 1f 8b}) is decompressed first, also when concatenated
  *       ({@code cat a.gz b.gz}); a truncated one keeps what it holds, up to where it ends.</li>
  *   <li>A file starting with a UTF-16 or UTF-32 byte order mark is decoded from that encoding and
@@ -101,17 +104,25 @@ public final class FileLines {
         return null;
     }
 
-    /** Splits at {@code \n}, {@code \r\n} and a lone {@code \r}. */
+    /**
+     * Splits at {@code \n} (dropping a {@code \r} before it), or, when the first line end is a lone
+     * {@code \r}, at {@code \n}, {@code \r\n} and {@code \r}.
+     */
     static List<KafkaRecord> split(String topic, byte[] b) {
+        boolean crToo = firstLineEndIsALoneCr(b);
         List<KafkaRecord> out = new ArrayList<>();
         long n = 0;
         int start = 0;
         int i = 0;
         while (i < b.length) {
             byte c = b[i];
-            if (c == '\n' || c == '\r') {
+            if (c == '\n') {
+                int end = !crToo && i > start && b[i - 1] == '\r' ? i - 1 : i;
+                out.add(new KafkaRecord(topic, 0, n++, -1, null, Arrays.copyOfRange(b, start, end)));
+                start = ++i;
+            } else if (c == '\r' && crToo) {
                 out.add(new KafkaRecord(topic, 0, n++, -1, null, Arrays.copyOfRange(b, start, i)));
-                i += c == '\r' && i + 1 < b.length && b[i + 1] == '\n' ? 2 : 1;
+                i += i + 1 < b.length && b[i + 1] == '\n' ? 2 : 1;
                 start = i;
             } else {
                 i++;
@@ -121,5 +132,17 @@ public final class FileLines {
             out.add(new KafkaRecord(topic, 0, n, -1, null, Arrays.copyOfRange(b, start, b.length)));
         }
         return out;
+    }
+
+    static boolean firstLineEndIsALoneCr(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\n') {
+                return false;
+            }
+            if (b[i] == '\r') {
+                return i + 1 == b.length || b[i + 1] != '\n';
+            }
+        }
+        return false;
     }
 }

@@ -100,7 +100,8 @@ public final class EmbeddedJobs {
 
     /**
      * The lines of a file as records: topic = the file name, partition 0, offset = 0-based line number, the
-     * value the line's raw bytes (without the line end: {@code \n}, {@code \r\n} or a lone {@code \r}).
+     * value the line's raw bytes (without the line end: {@code \n} or {@code \r\n}; also a lone {@code \r} in
+     * a file with classic Mac line ends).
      * Bytes are not decoded here: a line that is not valid UTF-8 becomes a dead letter naming its line in the
      * parse step, and the other lines go on. A last line without a line end counts; an empty file has no
      * records. Gzip files and files with a UTF-16/32 byte order mark are decoded first ({@link FileLines}).

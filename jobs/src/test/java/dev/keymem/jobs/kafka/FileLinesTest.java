@@ -36,11 +36,15 @@ class FileLinesTest {
     }
 
     @Test
-    void lineEndsAreLfCrLfAndALoneCr() throws Exception {
+    void lineEndsAreLfAndCrLfOrALoneCrInAFileWhoseFirstLineEndIsOne() throws Exception {
         assertEquals(List.of("a", "b", "c"), lines(utf8("a\nb\nc\n")));
         assertEquals(List.of("a", "b", "c"), lines(utf8("a\r\nb\r\nc")), "CRLF, no line end at the end");
+        assertEquals(List.of("a", "b\rstill b", "c\r", "d"), lines(utf8("a\nb\rstill b\nc\r\r\nd")),
+                "a CR inside a line of an LF file stays (as wc -l counts)");
         assertEquals(List.of("a", "b", "c"), lines(utf8("a\rb\rc\r")), "classic Mac line ends");
-        assertEquals(List.of("a", "", "b", "", "c"), lines(utf8("a\r\r\nb\n\rc")), "mixed: as BufferedReader counts them");
+        assertEquals(List.of("a", "b", "c"), lines(utf8("a\rb\rc")));
+        assertEquals(List.of("a", "", "b", "", "c"), lines(utf8("a\r\r\nb\n\rc")),
+                "first line end a lone CR: as BufferedReader counts them");
         assertEquals(List.of(), lines(new byte[0]));
         assertEquals(List.of(""), lines(utf8("\n")));
         assertEquals(List.of("", ""), lines(utf8("\r\r")));
