@@ -355,8 +355,8 @@ final class JobCli {
 
     /**
      * The file of {@code --input}: a regular file, or anything else that can be read to its end (a FIFO,
-     * process substitution, {@code /dev/stdin}; {@code -} is standard input). Missing, a directory, or not
-     * readable: a usage error (exit 2).
+     * process substitution, {@code /dev/stdin}; {@code -} is standard input). Missing, a directory, not
+     * readable, or also named as an output (which would overwrite it before it is read): a usage error (exit 2).
      */
     static Path input(CliOptions.Parsed p) throws UsageException {
         String name = p.required("input");
@@ -370,7 +370,21 @@ final class JobCli {
         if (!Files.isReadable(in)) {
             throw new UsageException("input file " + in + " cannot be read (permissions)");
         }
+        for (String out : List.of("output", "dead-letters", "report")) {
+            String o = p.string(out, null);
+            if (o != null && sameFile(in, Path.of(o))) {
+                throw new UsageException("option --" + out + " " + o + " is the input file: it would be overwritten");
+            }
+        }
         return in;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Progress on stderr: one line, rewritten in place when stderr is a terminal. */

@@ -287,6 +287,21 @@ class MemctlAwkwardInputTest {
         assertTrue(r.err.contains("is a directory"), r.err);
     }
 
+    /** An output named like the input used to truncate the input before it was read: every line lost. */
+    @Test
+    void anOutputThatIsTheInputIsAUsageErrorAndTheInputIsKept(@TempDir Path dir) throws Exception {
+        Path in = Files.write(dir.resolve("app.log"), routine("web", 5), StandardCharsets.UTF_8);
+        for (String[] args : List.of(new String[] {"logs", "--input", in.toString(), "--output", in.toString()},
+                new String[] {"logs", "--input", in.toString(), "--dead-letters", dir.resolve(".").resolve("app.log")
+                        .toString()},
+                new String[] {"context", "--input", in.toString(), "--output", in.toString()})) {
+            Run r = memctl(args);
+            assertEquals(2, r.code, r.err);
+            assertTrue(r.err.contains("is the input file"), r.err);
+            assertEquals(routine("web", 5), Files.readAllLines(in, StandardCharsets.UTF_8), "the input is untouched");
+        }
+    }
+
     /** Defect 5, usage side: a bad value of the new option is a usage error (exit 2). */
     @Test
     void aBadRestartLimitIsAUsageError(@TempDir Path dir) throws Exception {
