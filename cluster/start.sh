@@ -17,11 +17,9 @@ case "$what" in cluster|taskmanager) ;; *) echo "usage: cluster/start.sh [taskma
 if [[ ! -d "$LIB_DIR" || ! -f "$JOB_JAR" || "${KEYMEM_REBUILD:-0}" == "1" ]]; then
   echo "building the Flink lib/ and the job jar (./mvnw -q -pl cluster -am package -DskipTests) ..." >&2
   (cd "$REPO_ROOT" && ./mvnw -q -pl cluster -am package -DskipTests >&2)
-  if [[ "$CLUSTER_DIR" != "$CLUSTER_SRC/target/flink" ]]; then
-    mkdir -p "$CLUSTER_DIR/usrlib"
-    [[ -d "$LIB_DIR" ]] || cp -r "$CLUSTER_SRC/target/flink/lib" "$LIB_DIR"
-    cp "$CLUSTER_SRC/target/flink/usrlib/keymem-jobs-cluster.jar" "$JOB_JAR"
-  fi
+  # Another cluster directory, lib/ or job jar: copied from the build where missing (never overwritten).
+  [[ -d "$LIB_DIR" ]] || { mkdir -p "$(dirname "$LIB_DIR")"; cp -r "$CLUSTER_SRC/target/flink/lib" "$LIB_DIR"; }
+  [[ -f "$JOB_JAR" ]] || { mkdir -p "$(dirname "$JOB_JAR")"; cp "$CLUSTER_SRC/target/flink/usrlib/keymem-jobs-cluster.jar" "$JOB_JAR"; }
 fi
 
 mkdir -p "$CLUSTER_DIR"/{conf,log,tmp,uploads,checkpoints,savepoints}
@@ -58,7 +56,9 @@ start_process() { # name main-class
   fi
   STARTED="$name"
   # shellcheck disable=SC2086
-  nohup "$JAVA" $jvm "${JAVA_OPTS[@]}" -Dlog.file="$CLUSTER_DIR/log/$name.log" \
+  # java.io.tmpdir too: what libraries extract there (netty's natives) stays in the cluster's directory,
+  # even when a process is killed.
+  nohup "$JAVA" $jvm "${JAVA_OPTS[@]}" -Djava.io.tmpdir="$CLUSTER_DIR/tmp" -Dlog.file="$CLUSTER_DIR/log/$name.log" \
       -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$CP" "$main" --configDir "$CONF" $dyn \
       > "$CLUSTER_DIR/log/$name.out" 2>&1 < /dev/null &
   echo $! > "$CLUSTER_DIR/$name.pid"
@@ -81,6 +81,14 @@ if [[ "$what" == "cluster" ]]; then
   if [[ -f "$CLUSTER_DIR/jobmanager.pid" ]] && kill -0 "$(cat "$CLUSTER_DIR/jobmanager.pid")" 2>/dev/null; then
     echo "a JobManager is already running (pid $(cat "$CLUSTER_DIR/jobmanager.pid")); cluster/stop.sh first" >&2; exit 1
   fi
+  # A port already taken (another cluster, another program) would make the new JobManager fail, or this
+  # script talk to the wrong one.
+  for port in "$REST_PORT" "$RPC_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port on 127.0.0.1 is in use (another Flink cluster?): stop it, or choose other ports with" \
+        "KEYMEM_REST_PORT / KEYMEM_RPC_PORT" >&2; exit 1
+    fi
+  done
   start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
   wait_for "the JobManager's REST API at $REST" 120 rest_get /overview
 fi

@@ -5,8 +5,9 @@
 #   cluster/submit.sh [--parallelism N] [--savepoint PATH] -- --job logs --kafka 127.0.0.1:9092 [job args]
 #   cluster/submit.sh --jar FILE --entry-class CLASS [...] -- [args]      another job jar
 #
-# The job arguments are KeymemJob's (docs/cluster.md). Stop with a savepoint:
-#   curl -X POST -H 'Content-Type: application/json' -d '{"drain":false}' $REST/jobs/JOBID/stop
+# Everything after the script's own options (or after --) is passed to the job.
+#
+# The job arguments are KeymemJob's (docs/cluster.md). Stop with a savepoint: cluster/stop-job.sh JOBID.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 parallelism=""; savepoint=""; entry="dev.keymem.cluster.KeymemJob"
 while [[ $# -gt 0 ]]; do
@@ -16,10 +17,12 @@ while [[ $# -gt 0 ]]; do
     --entry-class) entry="$2"; shift 2 ;;
     --savepoint) savepoint="$2"; shift 2 ;;
     --) shift; break ;;
-    *) echo "usage: cluster/submit.sh [--jar FILE] [--entry-class CLASS] [--parallelism N] [--savepoint PATH] -- ARGS" >&2; exit 2 ;;
+    -h|--help) echo "usage: cluster/submit.sh [--jar FILE] [--entry-class CLASS] [--parallelism N] [--savepoint PATH] [--] ARGS" >&2; exit 2 ;;
+    *) break ;; # the job's arguments (the -- before them may be left out)
   esac
 done
 [[ -f "$JOB_JAR" ]] || { echo "no job jar at $JOB_JAR (run cluster/start.sh first)" >&2; exit 1; }
+rest_get /overview > /dev/null 2>&1 || { echo "no Flink cluster answers at $REST (start one: cluster/start.sh)" >&2; exit 1; }
 upload="$(curl -fsS -X POST -F "jarfile=@$JOB_JAR" "$REST/jars/upload")"
 jar_id="$(echo "$upload" | sed -n 's/.*"filename":"[^"]*\/\([^"/]*\)".*/\1/p')"
 [[ -n "$jar_id" ]] || { echo "upload failed: $upload" >&2; exit 1; }

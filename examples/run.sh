@@ -10,5 +10,9 @@ case "$what" in stream) main=dev.keymem.examples.MemoryStreamJob ;; sql) main=de
   *) echo "usage: ./run.sh stream|sql [args]" >&2; exit 2 ;; esac
 # shellcheck disable=SC2086
 "$mvn" -B -q ${MAVEN_ARGS:-} compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile >&2
-exec java --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
-  --add-modules jdk.incubator.vector -cp "target/classes:$(cat target/classpath.txt)" "$main" "$@"
+# Flink's temporary files (RocksDB, the REST endpoint's upload directory) under target/tmp, not /tmp.
+tmp="target/tmp/run-$$"
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+java --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+  --add-modules jdk.incubator.vector -Djava.io.tmpdir="$tmp" -cp "target/classes:$(cat target/classpath.txt)" "$main" "$@"

@@ -2,7 +2,10 @@
 # Checks that a fresh Maven project depending only on keymem's BOM and coordinates builds and runs:
 # installs keymem into a private local repository (examples/target/m2, with the user's ~/.m2 as a
 # read-only tail so nothing is downloaded twice and ~/.m2 is left as it is), copies examples/ to
-# examples/target/fresh, builds it there, and runs both jobs, checking their output.
+# examples/target/fresh, builds it there, and runs both jobs, checking their output: first as an IDE
+# runs them (an embedded MiniCluster), then submitted to a standalone Flink cluster of cluster/start.sh
+# (JobManager and TaskManager JVMs on 127.0.0.1, free ports, under examples/target/cluster; stopped at
+# the end). KEYMEM_EXAMPLES_CLUSTER=0 leaves the cluster runs out.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$repo/examples/target"
@@ -46,4 +49,53 @@ for want in "^ana | Where do I live? | I live in Lisbon.$" "^ben | Where do I li
     "^ben | What is my cat called? | My cat is called Miso.$"; do
   grep -q "$want" <<< "$sql" || { echo "verify: no line matching '$want' in:" >&2; echo "$sql" >&2; exit 1; }
 done
+
+if [[ "${KEYMEM_EXAMPLES_CLUSTER:-1}" == "1" ]]; then
+  free_port() { # a port nothing listens on, from a random start
+    local p
+    for _ in $(seq 1 100); do
+      p=$((20000 + RANDOM % 30000))
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+    done
+    echo "verify: no free port found" >&2; exit 1
+  }
+  export KEYMEM_CLUSTER_DIR="$work/cluster" KEYMEM_JOB_JAR="$jar"
+  export KEYMEM_REST_PORT="${KEYMEM_REST_PORT:-$(free_port)}" KEYMEM_RPC_PORT="${KEYMEM_RPC_PORT:-$(free_port)}"
+  export KEYMEM_SLOTS="${KEYMEM_SLOTS:-2}" KEYMEM_TM_MEMORY="${KEYMEM_TM_MEMORY:-1200m}"
+  if [[ -d "$repo/cluster/target/flink/lib" ]]; then export KEYMEM_CLUSTER_LIB="$repo/cluster/target/flink/lib"; fi
+  rest="http://127.0.0.1:$KEYMEM_REST_PORT"
+  rm -rf "$KEYMEM_CLUSTER_DIR"
+  trap '"$repo/cluster/stop.sh" || true' EXIT
+  echo "verify: starting a standalone cluster (cluster/start.sh, REST $rest) ..." >&2
+  "$repo/cluster/start.sh" >&2
+  await_finished() { # job-id: waits up to 5 minutes for FINISHED; fails on FAILED or CANCELED
+    local state
+    for _ in $(seq 1 600); do
+      state="$(curl -fsS --max-time 5 "$rest/jobs/$1" | sed -n 's/.*"state":"\([A-Z]*\)".*/\1/p' | head -n1)"
+      case "$state" in
+        FINISHED) return 0 ;;
+        FAILED|CANCELED) echo "verify: job $1 is $state:" >&2; curl -fsS "$rest/jobs/$1/exceptions" >&2 || true
+          exit 1 ;;
+      esac
+      sleep 0.5
+    done
+    echo "verify: job $1 not finished after 5 minutes (state $state)" >&2; exit 1
+  }
+  echo "verify: running both jobs on the cluster (cluster/submit.sh --jar ... --entry-class ...) ..." >&2
+  stream_job="$("$repo/cluster/submit.sh" --jar "$jar" --entry-class dev.keymem.examples.MemoryStreamJob -- 20 2000)"
+  sql_job="$("$repo/cluster/submit.sh" --jar "$jar" --entry-class dev.keymem.examples.MemorySqlJob)"
+  await_finished "$stream_job"
+  await_finished "$sql_job"
+  # print() on a cluster writes to the TaskManagers' stdout: log/taskmanager-N.out.
+  out="$(cat "$KEYMEM_CLUSTER_DIR"/log/taskmanager-*.out)"
+  keys="$(grep -c ' tokens=[0-9]* read-norm=' <<< "$out" || true)"
+  [[ "$keys" == 20 ]] || { echo "verify: cluster: expected 20 keys' lines, got $keys:" >&2; echo "$out" >&2; exit 1; }
+  for want in "^ana | Where do I live? | I live in Lisbon.$" "^ben | Where do I live? | I live in Oslo.$" \
+      "^ben | What is my cat called? | My cat is called Miso.$"; do
+    grep -q "$want" <<< "$out" || { echo "verify: cluster: no line matching '$want' in:" >&2; echo "$out" >&2; exit 1; }
+  done
+  "$repo/cluster/stop.sh" >&2
+  trap - EXIT
+  echo "verify: both jobs ran on the standalone cluster (jobs $stream_job, $sql_job)" >&2
+fi
 echo "verify: ok (the example project built against the installed keymem and ran both jobs)" >&2

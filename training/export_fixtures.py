@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes the golden parity fixtures the Java tests read (no Python needed there):
-a seeded random RMT decoder and encoder (weights with unit-scale activations so every nonlinearity
+a seeded random RMT decoder and encoder, and an associative RMT (ARMT) decoder (weights with unit-scale activations so every nonlinearity
 matters), each as <dir>/<name>/{config.json, model.safetensors, fixture.safetensors}. The fixture holds
 the input ids, the memory before and after every segment, every layer's hidden states of every
-segment (2 full segments, then a short one), and the logits.
+segment (2 full segments, then a short one; ARMT: 3 full ones, then a short one), and the logits;
+for ARMT also every layer's associative read and its A and z after every full segment.
 
   python3 training/export_fixtures.py --out models/src/test/resources/dev/keymem/models/rmt
 """
@@ -45,15 +46,18 @@ def main():
            "intermediate_size": 64, "max_positions": 24, "layer_norm_eps": 1e-12, "hidden_act": "gelu",
            "num_mem_tokens": 4, "segment_size": 16, "type_vocab_size": 2, "cls_token_id": 1, "sep_token_id": 2,
            "pad_token_id": 0, "num_labels": 6}
-    for name, cfg, fixture in (("decoder", dec, export.decoder_fixture), ("encoder", enc, export.encoder_fixture)):
+    armt = dict(dec, arch="armt", assoc_dim=8, assoc_nu=3, max_positions=20)
+    for name, cfg, fixture in (("decoder", dec, export.decoder_fixture), ("encoder", enc, export.encoder_fixture),
+                               ("armt", armt, export.armt_fixture)):
         model = export.build(cfg)
         randomize(model, a.seed)
         d = os.path.join(a.out, name)
         export.save_model(model, cfg, d, {"format": "pt", "seed": str(a.seed), "note": "random weights, parity only"})
         g = torch.Generator().manual_seed(a.seed + 1)
-        ids = torch.randint(3, 40, (2 * cfg["segment_size"] + 5,), generator=g)
+        full = 3 if name == "armt" else 2
+        ids = torch.randint(3, 40, (full * cfg["segment_size"] + 5,), generator=g)
         export.save_fixture(fixture(model, cfg, ids), cfg, os.path.join(d, "fixture.safetensors"),
-                            "2 full segments and a short one of 5 tokens")
+                            f"{full} full segments and a short one of 5 tokens")
         print("wrote", d)
 
 

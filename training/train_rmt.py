@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Trains a small RMT decoder on a fact task with a segment curriculum 1 -> 2 -> ... -> max and
-exports it (model.safetensors, config.json, train.log, meta.json, fixture.safetensors).
+"""Trains a small RMT decoder (or, with --arch armt, an associative RMT: keymem_train/armt.py) on a
+fact task with a segment curriculum 1 -> 2 -> ... -> max and exports it (model.safetensors,
+config.json, train.log, meta.json, fixture.safetensors).
 
   nice -n 10 python3 training/train_rmt.py --task detect_memorize --out training/artifacts/rmt-detect
+  nice -n 10 python3 training/train_rmt.py --arch armt --task detect_memorize --out training/artifacts/armt-detect
 """
 import argparse
 import json
@@ -22,6 +24,10 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--task", default="detect_memorize", choices=["memorize", "detect_memorize", "reasoning"])
     p.add_argument("--out", required=True)
+    p.add_argument("--arch", default="rmt", choices=["rmt", "armt"],
+                   help="rmt: memory tokens carried between segments; armt: per-layer associative memory")
+    p.add_argument("--assoc-dim", type=int, default=16, help="armt: d_mem, the key projection's width")
+    p.add_argument("--assoc-nu", type=int, default=3, help="armt: DPFP nu (keys have 2 nu d_mem features)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--hidden", type=int, default=32)
     p.add_argument("--layers", type=int, default=2)
@@ -45,6 +51,9 @@ def main():
     p.add_argument("--hold-loss", type=float, default=0.0,
                    help="weight of ||M_out - M_in||^2 on segments wholly after the facts (memory holds on noise)")
     a = p.parse_args()
+    armt = a.arch == "armt"
+    if armt and a.mem_noise > 0:
+        p.error("--mem-noise applies to the RMT memory tokens only")
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -57,6 +66,9 @@ def main():
            "num_mem_tokens": a.mem, "segment_size": a.segment,
            "task": {"name": a.task, "noise": a.noise, "question_token": tasks.Q,
                     "answer_tokens": tasks.PLACES}}
+    if armt:
+        cfg.update({"arch": "armt", "assoc_dim": a.assoc_dim, "assoc_nu": a.assoc_nu,
+                    "max_positions": a.segment + a.mem})
     model = export.build(cfg)
     if a.init:
         from keymem_train import st as _st
@@ -89,17 +101,27 @@ def main():
         nseg = cur if random.random() < 0.5 else random.randint(1, cur)
         ids, ans, ends = tasks.fact_batch(a.task, a.batch, nseg * a.segment, a.noise, gen, with_end=True)
         cell = model.memory_cell
-        mem = cell.memory[None].expand(a.batch, -1, -1)
         hold = torch.zeros(())
-        for s in range(nseg):
-            inp = mem
-            if s > 0 and a.mem_noise > 0:
-                inp = mem + a.mem_noise * torch.randn(mem.shape, generator=gen)
-            logits, new_mem, _ = cell(ids[:, s * a.segment:(s + 1) * a.segment], inp, write_mem=True)
-            after = (ends <= s * a.segment).float()  # this segment holds only noise (and the question)
-            if a.hold_loss > 0 and s < nseg - 1:
-                hold = hold + (after[:, None, None] * (new_mem - mem) ** 2).mean()
-            mem = new_mem
+        if armt:
+            state = cell.initial_state(a.batch)
+            for s in range(nseg):
+                logits, new_state, _ = cell(ids[:, s * a.segment:(s + 1) * a.segment], state, write_mem=True)
+                after = (ends <= s * a.segment).float()
+                if a.hold_loss > 0 and s < nseg - 1:
+                    for (A0, _), (A1, _) in zip(state, new_state):
+                        hold = hold + (after[:, None, None] * (A1 - A0) ** 2).mean()
+                state = new_state
+        else:
+            mem = cell.memory[None].expand(a.batch, -1, -1)
+            for s in range(nseg):
+                inp = mem
+                if s > 0 and a.mem_noise > 0:
+                    inp = mem + a.mem_noise * torch.randn(mem.shape, generator=gen)
+                logits, new_mem, _ = cell(ids[:, s * a.segment:(s + 1) * a.segment], inp, write_mem=True)
+                after = (ends <= s * a.segment).float()  # this segment holds only noise (and the question)
+                if a.hold_loss > 0 and s < nseg - 1:
+                    hold = hold + (after[:, None, None] * (new_mem - mem) ** 2).mean()
+                mem = new_mem
         loss = F.cross_entropy(logits[:, -1], ans) + a.hold_loss * hold
         opt.zero_grad()
         loss.backward()
@@ -128,8 +150,9 @@ def main():
     export.save_model(model, cfg, a.out, {"format": "pt", "task": a.task, "seed": str(a.seed)})
     fx_ids, _ = tasks.fact_batch(a.task, 1, 2 * a.segment + a.segment // 2, a.noise,
                                  torch.Generator().manual_seed(7))
-    export.save_fixture(export.decoder_fixture(model, cfg, fx_ids[0]), cfg,
-                        os.path.join(a.out, "fixture.safetensors"), "trained decoder, 2.5 segments")
+    fixture = export.armt_fixture if armt else export.decoder_fixture
+    export.save_fixture(fixture(model, cfg, fx_ids[0]), cfg,
+                        os.path.join(a.out, "fixture.safetensors"), f"trained {a.arch} decoder, 2.5 segments")
     meta = {"command": "python3 training/" + os.path.basename(__file__) + " " + " ".join(sys.argv[1:]),
             "seed": a.seed, "steps": step, "wall_seconds": round(wall, 1), "final_segments": cur,
             "accuracy_by_segments": accs, "torch": torch.__version__, "threads": a.threads,

@@ -6,6 +6,7 @@ import os
 import torch
 
 from . import st
+from .armt import AssociativeMemoryCell, AssociativeRecurrentWrapper
 from .rmt import DecoderMemoryCell, EncoderMemoryCell, RecurrentWrapper
 
 
@@ -23,6 +24,9 @@ def hf_config(cfg):
 
 
 def build(cfg):
+    if cfg.get("arch", "rmt") == "armt":
+        cell = AssociativeMemoryCell(hf_config(cfg), cfg["num_mem_tokens"], cfg["assoc_dim"], cfg["assoc_nu"])
+        return AssociativeRecurrentWrapper(cell, cfg["segment_size"])
     if cfg["layout"] == "decoder":
         cell = DecoderMemoryCell(hf_config(cfg), cfg["num_mem_tokens"])
     else:
@@ -67,6 +71,33 @@ def decoder_fixture(wrapper, cfg, ids):
         if full:
             mem = new_mem
             out[f"memory.{s + 1}"] = mem[0]
+        s += 1
+    return out
+
+
+@torch.no_grad()
+def armt_fixture(wrapper, cfg, ids):
+    """ids [T] int64. Full segments write ([segment | memory tokens]); a short last segment reads
+    only ([segment]). Stores every layer's input (hidden.i), its associative read (read.i), ln_f's
+    output (hidden.L), the logits, and every layer's A and z after each full segment."""
+    cell = wrapper.memory_cell
+    L = cfg["segment_size"]
+    out = {"input_ids": ids.clone()}
+    state = cell.initial_state(1)
+    s = 0
+    for start in range(0, ids.shape[0], L):
+        seg = ids[None, start:start + L]
+        full = seg.shape[1] == L
+        logits, state, hs, reads = cell(seg, state, write_mem=full, with_reads=True)
+        for i, h in enumerate(hs):
+            out[f"seg.{s}.hidden.{i}"] = h[0]
+        for i, r in enumerate(reads):
+            out[f"seg.{s}.read.{i}"] = r[0]
+        out[f"seg.{s}.logits"] = logits[0]
+        if full:
+            for i, (A, z) in enumerate(state):
+                out[f"assoc.{s + 1}.A.{i}"] = A[0]
+                out[f"assoc.{s + 1}.z.{i}"] = z[0]
         s += 1
     return out
 

@@ -109,6 +109,7 @@ final class LocalCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("bash", scripts.resolve(name).toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("KEYMEM_")); // e.g. a KEYMEM_REBUILD of the shell
         pb.environment().putAll(env);
         try {
             Process p = pb.start();

@@ -57,7 +57,7 @@ class RmtOperatorTest {
     static final Path TRAINED = Path.of("../training/artifacts/rmt-detect-memorize");
 
     enum Layout {
-        DECODER, ENCODER;
+        DECODER, ENCODER, ARMT; // ARMT: the associative RMT decoder ("arch": "armt")
 
         Path dir() {
             return FIXTURES.resolve(name().toLowerCase(java.util.Locale.ROOT));

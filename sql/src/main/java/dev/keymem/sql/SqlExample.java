@@ -64,9 +64,15 @@ public final class SqlExample {
         return out;
     }
 
-    /** The configuration of the embedded run: loopback only, RocksDB, checkpoints every second. */
+    /**
+     * The configuration of the embedded run: loopback only, RocksDB, checkpoints every second under
+     * {@code checkpoints}, and Flink's temporary files (RocksDB's working directories, the REST
+     * endpoint's upload directory) there too, not in the system's temporary directory.
+     */
     public static Configuration config(Path checkpoints) {
         Configuration c = new Configuration();
+        c.setString("io.tmp.dirs", checkpoints.resolve("io-tmp").toString());
+        c.setString("web.tmpdir", checkpoints.resolve("web-tmp").toString());
         for (String k : new String[] {"rest.bind-address", "rest.address", "jobmanager.bind-host",
                 "taskmanager.bind-host", "taskmanager.host", "jobmanager.rpc.address"}) {
             c.setString(k, "127.0.0.1");

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,21 +106,39 @@ class KeyMemoryFunctionTest {
         assertTrue(found > queries / 2, found + " of " + queries);
     }
 
+    /** {@code sql/example.sh} as a user runs it (on this test's classpath), its output checked line by line. */
     @Test
-    void exampleMainPrintsAnswersAndTheCount() throws Exception {
+    void exampleScriptPrintsAnswersAndTheCount() throws Exception {
         assumeTrue(Files.isRegularFile(SAMPLE), "sample " + SAMPLE + " missing");
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            SqlExample.main(new String[] {SAMPLE.toString()});
-        } finally {
-            System.setOut(old);
+        Path script = Path.of("example.sh").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("KEYMEM_CLASSPATH", System.getProperty("java.class.path"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "example.sh did not end");
+        assertEquals(0, p.exitValue(), "example.sh failed:\n" + out);
+        List<String> lines = out.lines().toList();
+        List<SqlExample.Event> events = SqlExample.readEvents(SAMPLE);
+        long queries = events.stream().filter(e -> e.op().equals("query")).count();
+        // Every line but the last is an answer row: user | query | rank | item | score.
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("u\\d{4} \\| [^|]+ \\| [0-3] \\| .+ \\| (-|-?\\d+\\.\\d{4})");
+        for (String l : lines.subList(0, lines.size() - 1)) {
+            assertTrue(row.matcher(l).matches(), "not an answer row: " + l);
         }
-        String out = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(lines.size() - 1 >= queries && lines.size() - 1 <= 3 * queries, lines.size() + " lines");
         assertTrue(out.contains("u0002 | Which city do I live in? | 1 | "), out.substring(0, Math.min(500, out.length())));
-        assertTrue(out.matches("(?s).*queries: 852, answered: 852, expected fact in the top 3: \\d+\\n"), out.substring(
-                Math.max(0, out.length() - 300)));
+        java.util.regex.Matcher last = java.util.regex.Pattern.compile(
+                "queries: (\\d+), answered: (\\d+), expected fact in the top 3: (\\d+)").matcher(lines.get(lines.size() - 1));
+        assertTrue(last.matches(), lines.get(lines.size() - 1));
+        assertEquals(queries, Long.parseLong(last.group(1)));
+        assertEquals(queries, Long.parseLong(last.group(2)), "every query answered");
+        assertTrue(Long.parseLong(last.group(3)) > queries / 2, "expected facts found: " + last.group(3));
+        try (var s = Files.list(Path.of("target", "tmp"))) {
+            assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith("example-")).toList(),
+                    "example.sh leaves its temporary files behind");
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing there
+        }
     }
 
     @Test
@@ -169,6 +185,17 @@ class KeyMemoryFunctionTest {
         Float[] v = (Float[]) read.getField("vector");
         assertEquals(4, v.length);
         assertTrue(v[2] > 0.3f && Math.abs(v[1]) < 1e-6, java.util.Arrays.toString(v));
+        // The read is S^T q of a's memory after its three writes, as KeyMemory computes it directly.
+        KeyMemory ref = new KeyMemory(4, 0.5f, 0.99f, 2);
+        float[] s = ref.newState();
+        MapStore store = new MapStore();
+        ref.write(s, 0, "first", ref.embed("first", new float[] {1, 0, 0, 0}), store);
+        ref.write(s, 1, "second", ref.embed("second", new float[] {0, 0, 1, 0}), store);
+        ref.write(s, 2, "third", ref.embed("third", new float[] {0, 0, 0, 1}), store);
+        float[] want = ref.read(s, ref.embed("r", new float[] {0, 0, 1, 0}));
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], v[i], 0.0f, "read vector [" + i + "], bit for bit");
+        }
         assertEquals(1, rows.stream().filter(x -> x.getField("k").equals("b")).count(), "b: its write only");
     }
 }

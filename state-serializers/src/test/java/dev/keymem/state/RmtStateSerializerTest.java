@@ -117,10 +117,18 @@ class RmtStateSerializerTest {
         }
     }
 
-    /** A key restored mid-segment from its serialized state continues bit for bit like the one never stopped. */
+    /**
+     * A key restored mid-segment from its serialized state continues bit for bit like the one never
+     * stopped: RMT (memory tokens) and ARMT (per-layer associative matrices in the same state).
+     */
     @Test
     void restoreMidSegmentContinuesBitExact() throws IOException {
-        Path model = Path.of("../models/src/test/resources/dev/keymem/models/rmt/decoder");
+        restoreMidSegment("decoder");
+        restoreMidSegment("armt");
+    }
+
+    private void restoreMidSegment(String fixture) throws IOException {
+        Path model = Path.of("../models/src/test/resources/dev/keymem/models/rmt/" + fixture);
         dev.keymem.models.rmt.Rmt rmt = new dev.keymem.models.rmt.Rmt(dev.keymem.models.rmt.RmtModel.load(model));
         SplittableRandom r = new SplittableRandom(11);
         int[] tokens = new int[16 * 5 + 3];

@@ -218,7 +218,8 @@ final class RmtEvalCommand implements Subcommand {
                 throw new UsageException("option --task: " + e.getMessage());
             }
             noises.add(c.task().get("noise").asInt());
-            names.add(taskName.equals(trained) ? taskName : taskName + " (model trained on " + trained + ")");
+            String arch = c.arch() == RmtConfig.Arch.ARMT ? "ARMT " : "";
+            names.add(arch + (taskName.equals(trained) ? taskName : taskName + " (model trained on " + trained + ")"));
         }
         double[][] acc = new double[models.size()][lengths.length];
         StringBuilder table = new StringBuilder();
@@ -231,7 +232,7 @@ final class RmtEvalCommand implements Subcommand {
         for (int li = 0; li < lengths.length; li++) {
             long len = lengths[li];
             StringBuilder row = new StringBuilder();
-            long bytes = -1;
+            List<Long> bytes = new ArrayList<>();
             double seconds = 0;
             int segSize = models.get(0).model().config().segmentSize();
             row.append("| ").append(len).append(" | ").append(String.format(Locale.ROOT, "%.1f", (double) len / segSize))
@@ -239,7 +240,7 @@ final class RmtEvalCommand implements Subcommand {
             for (int i = 0; i < models.size(); i++) {
                 RmtEval.Point pt = RmtEval.run(models.get(i), tasks.get(i), noises.get(i), len, samples, seed, threads);
                 acc[i][li] = pt.accuracy();
-                bytes = Math.max(bytes, pt.stateBytes());
+                bytes.add(pt.stateBytes());
                 seconds += pt.seconds();
                 row.append(String.format(Locale.ROOT, " %.3f (%d/%d) |", pt.accuracy(), pt.correct(), pt.samples()));
                 if (!quiet) {
@@ -247,7 +248,10 @@ final class RmtEvalCommand implements Subcommand {
                             pt.correct(), pt.samples(), pt.seconds());
                 }
             }
-            row.append(' ').append(bytes).append(" | ").append(String.format(Locale.ROOT, "%.1f", seconds)).append(" |\n");
+            // one number when every model keeps the same state; else each model's, in column order
+            row.append(' ').append(bytes.stream().distinct().count() == 1 ? String.valueOf(bytes.get(0))
+                    : bytes.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" / ")))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.1f", seconds)).append(" |\n");
             table.append(row);
         }
         out.print(table);

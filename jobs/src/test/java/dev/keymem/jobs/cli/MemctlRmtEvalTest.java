@@ -48,6 +48,24 @@ class MemctlRmtEvalTest {
         assertTrue(head.length > 100 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "a PNG file");
     }
 
+    /** RMT and ARMT side by side: one column each, and each model's own constant state size. */
+    @Test
+    void armtBesideRmtWithEachModelsStateBytes() {
+        Run r = run("rmt-eval", "--model", ARTIFACTS.resolve("rmt-detect-memorize") + ","
+                + ARTIFACTS.resolve("armt-detect-memorize"), "--lengths", "64,256", "--samples", "4", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(4, lines.length, r.out());
+        assertTrue(lines[0].contains("| detect_memorize accuracy | ARMT detect_memorize accuracy |"), r.out());
+        int rmtBytes = (4 * 32 + 32) * 4 + 20;
+        int armtBytes = (2 * (96 * 32 + 96) + 32) * 4 + 20; // per layer A [96, 32] and z [96]
+        for (int i = 2; i < 4; i++) {
+            assertEquals(rmtBytes + " / " + armtBytes, lines[i].split("\\|")[5].trim(), r.out());
+            // 2 and 8 segments of 32 tokens are inside both models' training range
+            assertTrue(lines[i].split("\\|")[4].contains("(4/4)"), r.out());
+        }
+    }
+
     @Test
     void mqarTableListsEveryRead() {
         Run r = run("rmt-eval", "--mqar", ARTIFACTS.resolve("mc-spread-plain").toString(), "--lengths", "64",

@@ -20,7 +20,9 @@ import java.util.TreeSet;
  *   "num_mem_tokens": 4, "segment_size": 32,
  *   // encoder only:
  *   "type_vocab_size": 2, "cls_token_id": 1, "sep_token_id": 2, "pad_token_id": 0, "num_labels": 6,
- *   "task": { ... free-form, kept for tools ... } }
+ *   "task": { ... free-form, kept for tools ... },
+ *   // associative RMT (decoder only; absent means "arch": "rmt"):
+ *   "arch": "armt", "assoc_dim": 16, "assoc_nu": 3 }
  * }</pre>
  *
  * Decoder: a segment of n tokens runs as {@code m + n + m} positions (read memory, tokens, write
@@ -28,11 +30,20 @@ import java.util.TreeSet;
  * segment [SEP]}, so {@code max_positions >= segment_size + m + 3}, and the last {@code m} ids of the
  * vocabulary are the memory tokens (their word embeddings are the initial memory). Unknown keys and
  * inconsistent values are rejected with a message naming the key.
+ *
+ * <p>{@code "arch": "armt"} selects the associative RMT (ARMT, arXiv 2407.04841; equations in
+ * docs/rmt.md): a segment runs as {@code [tokens | m memory tokens]} (so {@code max_positions >=
+ * segment_size + m}), the memory tokens are the same learned vectors every segment, and what a key
+ * carries is each layer's associative matrix {@code A_l [dk, d]} and normaliser {@code z_l [dk]},
+ * {@code dk = 2 assoc_nu assoc_dim} (DPFP keys).
  */
 public record RmtConfig(Layout layout, int vocabSize, int hiddenSize, int numLayers, int numHeads,
                         int intermediateSize, int maxPositions, float layerNormEps, Activation hiddenAct,
                         int numMemTokens, int segmentSize, int typeVocabSize, int clsTokenId, int sepTokenId,
-                        int padTokenId, int numLabels, JsonNode task) {
+                        int padTokenId, int numLabels, JsonNode task, Arch arch, int assocDim, int assocNu) {
+
+    /** What a key carries between segments: RMT's memory tokens, or ARMT's per-layer associative memory. */
+    public enum Arch { RMT, ARMT }
 
     /** The two published RMT layouts. */
     public enum Layout { DECODER, ENCODER }
@@ -43,7 +54,8 @@ public record RmtConfig(Layout layout, int vocabSize, int hiddenSize, int numLay
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> COMMON = Set.of("layout", "vocab_size", "hidden_size", "num_layers", "num_heads",
             "intermediate_size", "max_positions", "layer_norm_eps", "hidden_act", "num_mem_tokens", "segment_size",
-            "task");
+            "task", "arch");
+    private static final Set<String> ARMT_ONLY = Set.of("assoc_dim", "assoc_nu");
     private static final Set<String> ENCODER_ONLY = Set.of("type_vocab_size", "cls_token_id", "sep_token_id",
             "pad_token_id", "num_labels");
 
@@ -56,7 +68,16 @@ public record RmtConfig(Layout layout, int vocabSize, int hiddenSize, int numLay
         check(numMemTokens > 0, "num_mem_tokens must be positive");
         check(segmentSize > 0, "segment_size must be positive");
         check(layerNormEps > 0, "layer_norm_eps must be positive");
-        if (layout == Layout.DECODER) {
+        if (arch == null) {
+            arch = Arch.RMT;
+        }
+        if (arch == Arch.ARMT) {
+            check(layout == Layout.DECODER, "arch armt needs the decoder layout");
+            check(assocDim > 0, "assoc_dim must be positive");
+            check(assocNu > 0 && assocNu <= 2 * assocDim, "assoc_nu must be in 1..2 * assoc_dim");
+            check(maxPositions >= segmentSize + numMemTokens,
+                    "max_positions must be >= segment_size + num_mem_tokens for arch armt");
+        } else if (layout == Layout.DECODER) {
             check(maxPositions >= segmentSize + 2 * numMemTokens,
                     "max_positions must be >= segment_size + 2 * num_mem_tokens for the decoder layout");
         } else {
@@ -79,13 +100,24 @@ public record RmtConfig(Layout layout, int vocabSize, int hiddenSize, int numLay
         return hiddenSize / numHeads;
     }
 
-    /** Floats of one key's memory ({@code m * d}). */
+    /** ARMT key width {@code 2 nu d_mem} (the DPFP feature size); 0 for RMT. */
+    public int assocKeyDim() {
+        return arch == Arch.ARMT ? 2 * assocNu * assocDim : 0;
+    }
+
+    /**
+     * Floats of one key's memory: RMT {@code m * d}; ARMT {@code num_layers * (dk * d + dk)}, layer by
+     * layer {@code A_l} (row-major [dk, d]) then {@code z_l}.
+     */
     public int memoryFloats() {
-        return numMemTokens * hiddenSize;
+        return arch == Arch.ARMT ? numLayers * (assocKeyDim() * hiddenSize + assocKeyDim()) : numMemTokens * hiddenSize;
     }
 
     /** Sequence length the transformer sees for a segment of n tokens (writing memory when {@code write}). */
     public int sequenceLength(int n, boolean write) {
+        if (arch == Arch.ARMT) {
+            return n + (write ? numMemTokens : 0);
+        }
         return layout == Layout.DECODER ? n + numMemTokens + (write ? numMemTokens : 0) : n + numMemTokens + 3;
     }
 
@@ -106,14 +138,24 @@ public record RmtConfig(Layout layout, int vocabSize, int hiddenSize, int numLay
             default -> throw new IllegalArgumentException("rmt config: 'layout' must be \"decoder\" or \"encoder\", got \""
                     + layoutName + "\"");
         };
+        String archName = r.has("arch") ? text(r, "arch") : "rmt";
+        Arch arch = switch (archName) {
+            case "rmt" -> Arch.RMT;
+            case "armt" -> Arch.ARMT;
+            default -> throw new IllegalArgumentException("rmt config: 'arch' must be \"rmt\" or \"armt\", got \""
+                    + archName + "\"");
+        };
         Set<String> known = new TreeSet<>(COMMON);
         if (layout == Layout.ENCODER) {
             known.addAll(ENCODER_ONLY);
         }
+        if (arch == Arch.ARMT) {
+            known.addAll(ARMT_ONLY);
+        }
         for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw new IllegalArgumentException("rmt config: unknown key '" + f + "' for layout " + layoutName
+                throw new IllegalArgumentException("rmt config: unknown key '" + f + "' for layout " + layoutName + " and arch " + archName
                         + ", known keys: " + known);
             }
         }
@@ -131,7 +173,8 @@ public record RmtConfig(Layout layout, int vocabSize, int hiddenSize, int numLay
                     integer(r, "num_mem_tokens"), integer(r, "segment_size"),
                     enc ? integer(r, "type_vocab_size") : 0, enc ? integer(r, "cls_token_id") : 0,
                     enc ? integer(r, "sep_token_id") : 0, enc ? integer(r, "pad_token_id") : 0,
-                    enc ? integer(r, "num_labels") : 0, r.get("task"));
+                    enc ? integer(r, "num_labels") : 0, r.get("task"), arch,
+                    arch == Arch.ARMT ? integer(r, "assoc_dim") : 0, arch == Arch.ARMT ? integer(r, "assoc_nu") : 0);
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith("rmt config") ? e : new IllegalArgumentException("rmt config: " + e.getMessage(), e);
         }

@@ -40,6 +40,17 @@ import java.util.Set;
  * class logits come from the pooled [CLS]. A short segment runs unpadded (equal to the reference's
  * right-padded, masked run at every unpadded position).
  *
+ * <p>ARMT ({@code "arch": "armt"}, arXiv 2407.04841; the decoder only): the GPT-2 blocks are stored
+ * under {@code h.i.layer.*} with the associative memory's projections {@code h.i.W_mq.weight} [d_mem, d],
+ * {@code h.i.W_mk.weight} [d_mem, d], {@code h.i.W_mv.weight} [d, d], {@code h.i.W_mb.weight} [1, d] and
+ * {@code h.i.W_mb.bias} [1] (nn.Linear layouts), and {@code memory_cell.memory} is the learned memory
+ * tokens fed at every segment. A segment runs {@code [n tokens | m memory tokens]} (reading only:
+ * {@code [n tokens]}); before block l every row adds its read {@code (q A_l) / (q . z_l + 1e-5)},
+ * {@code q = normalize(dpfp(x W_mq))}; after block l, when writing, the memory rows' outputs update
+ * {@code A_l, z_l} with the delta rule (docs/rmt.md has the equations). The "memory" a caller passes
+ * and gets back is then the flattened associative state ({@link RmtConfig#memoryFloats()}), zeros
+ * at the start.
+ *
  * <p>All arithmetic is float32 like PyTorch's, with float64 only inside layer norm statistics and the
  * softmax denominators; {@link #forward} is deterministic (the same inputs give the same bits).
  */
@@ -48,13 +59,20 @@ public final class RmtModel {
     /** Which token positions get logits (decoder). */
     public enum Logits { NONE, LAST, ALL }
 
-    /** One segment's result: the next memory (null when not writing), logits, and optionally every layer. */
-    public record Segment(float[] memory, float[] logits, List<float[]> hidden) {
+    /**
+     * One segment's result: the next memory (null when not writing), logits, and optionally every
+     * layer's input ({@code hidden}) and, for ARMT, every layer's associative read ({@code reads}, [seq, d]).
+     */
+    public record Segment(float[] memory, float[] logits, List<float[]> hidden, List<float[]> reads) {
+        public Segment(float[] memory, float[] logits, List<float[]> hidden) {
+            this(memory, logits, hidden, null);
+        }
     }
 
     private final RmtConfig c;
     private final TensorBackend backend;
     private final float[] initialMemory;
+    private final float[] memTokens; // ARMT: the learned memory tokens [m, d]
     // embeddings
     private final float[] wordEmb;
     private final float[] posEmb;
@@ -75,6 +93,9 @@ public final class RmtModel {
         float[] projT, projB;          // [d, d]
         float[] fcT, fcB;              // [d, I]
         float[] outT, outB;            // [I, d]
+        float[] mqT, mkT, mvT;         // ARMT: [d, d_mem], [d, d_mem], [d, d]
+        float[] mbW;                   // ARMT: [d]
+        float mbB;
     }
 
     private RmtModel(RmtConfig c, SafeTensorsFile f, String prefix, TensorBackend backend) {
@@ -88,7 +109,10 @@ public final class RmtModel {
         int inner = c.intermediateSize();
         layers = new Layer[c.numLayers()];
         if (c.layout() == RmtConfig.Layout.DECODER) {
-            initialMemory = w.get("memory_cell.memory", m, d);
+            boolean armt = c.arch() == RmtConfig.Arch.ARMT;
+            float[] tokensParam = w.get("memory_cell.memory", m, d);
+            initialMemory = armt ? new float[c.memoryFloats()] : tokensParam;
+            memTokens = armt ? tokensParam : null;
             String t = "memory_cell.model.transformer.";
             wordEmb = w.get(t + "wte.weight", v, d);
             posEmb = w.get(t + "wpe.weight", c.maxPositions(), d);
@@ -96,8 +120,17 @@ public final class RmtModel {
             embLnW = null;
             embLnB = null;
             for (int i = 0; i < layers.length; i++) {
-                String p = t + "h." + i + ".";
+                String p = t + "h." + i + "." + (armt ? "layer." : "");
                 Layer L = new Layer();
+                if (armt) {
+                    String a = t + "h." + i + ".";
+                    int dm = c.assocDim();
+                    L.mqT = transpose(w.get(a + "W_mq.weight", dm, d), dm, d);
+                    L.mkT = transpose(w.get(a + "W_mk.weight", dm, d), dm, d);
+                    L.mvT = transpose(w.get(a + "W_mv.weight", d, d), d, d);
+                    L.mbW = w.get(a + "W_mb.weight", 1, d);
+                    L.mbB = w.get(a + "W_mb.bias", 1)[0];
+                }
                 L.ln1W = w.get(p + "ln_1.weight", d);
                 L.ln1B = w.get(p + "ln_1.bias", d);
                 L.qkvT = w.get(p + "attn.c_attn.weight", d, 3 * d);
@@ -127,6 +160,7 @@ public final class RmtModel {
             embLnW = w.get(b + "embeddings.LayerNorm.weight", d);
             embLnB = w.get(b + "embeddings.LayerNorm.bias", d);
             initialMemory = Arrays.copyOfRange(wordEmb, (v - m) * d, v * d);
+            memTokens = null;
             for (int i = 0; i < layers.length; i++) {
                 String p = b + "encoder.layer." + i + ".";
                 Layer L = new Layer();
@@ -211,9 +245,8 @@ public final class RmtModel {
     public Segment forward(float[] memory, int[] tokens, int off, int n, boolean write, Logits logits,
                            boolean keepHidden) {
         int d = c.hiddenSize();
-        int m = c.numMemTokens();
-        if (memory.length != m * d) {
-            throw new IllegalArgumentException("memory has " + memory.length + " floats, expected " + m * d);
+        if (memory.length != c.memoryFloats()) {
+            throw new IllegalArgumentException("memory has " + memory.length + " floats, expected " + c.memoryFloats());
         }
         if (n < 0 || n > c.segmentSize()) {
             throw new IllegalArgumentException("segment of " + n + " tokens, expected 0.." + c.segmentSize());
@@ -223,6 +256,9 @@ public final class RmtModel {
             if (t < 0 || t >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + t + " outside the vocabulary [0, " + c.vocabSize() + ")");
             }
+        }
+        if (c.arch() == RmtConfig.Arch.ARMT) {
+            return armt(memory, tokens, off, n, write, logits, keepHidden);
         }
         return c.layout() == RmtConfig.Layout.DECODER
                 ? decoder(memory, tokens, off, n, write, logits, keepHidden)
@@ -291,19 +327,215 @@ public final class RmtModel {
         int rows = batch * s;
         Scratch w = new Scratch(rows, d, c.intermediateSize());
         for (Layer L : layers) {
-            layerNorm(x, rows, d, L.ln1W, L.ln1B, w.h);
-            linear(w.h, rows, d, L.qkvT, L.qkvB, 3 * d, w.qkv);
-            attention(w.qkv, batch, s, true, w.att);
-            linear(w.att, rows, d, L.projT, L.projB, d, w.h);
-            add(x, w.h, rows * d);
-            layerNorm(x, rows, d, L.ln2W, L.ln2B, w.h);
-            linear(w.h, rows, d, L.fcT, L.fcB, c.intermediateSize(), w.inner);
-            act(w.inner, rows * c.intermediateSize());
-            linear(w.inner, rows, c.intermediateSize(), L.outT, L.outB, d, w.h);
-            add(x, w.h, rows * d);
+            decoderBlock(L, x, batch, s, w);
             if (hidden != null) {
                 hidden.add(x.clone());
             }
+        }
+    }
+
+    /** One pre-norm GPT-2 block over {@code batch} sequences of {@code s} rows (x in place). */
+    private void decoderBlock(Layer L, float[] x, int batch, int s, Scratch w) {
+        int d = c.hiddenSize();
+        int rows = batch * s;
+        layerNorm(x, rows, d, L.ln1W, L.ln1B, w.h);
+        linear(w.h, rows, d, L.qkvT, L.qkvB, 3 * d, w.qkv);
+        attention(w.qkv, batch, s, true, w.att);
+        linear(w.att, rows, d, L.projT, L.projB, d, w.h);
+        add(x, w.h, rows * d);
+        layerNorm(x, rows, d, L.ln2W, L.ln2B, w.h);
+        linear(w.h, rows, d, L.fcT, L.fcB, c.intermediateSize(), w.inner);
+        act(w.inner, rows * c.intermediateSize());
+        linear(w.inner, rows, c.intermediateSize(), L.outT, L.outB, d, w.h);
+        add(x, w.h, rows * d);
+    }
+
+    /**
+     * ARMT segment: x = [token embeddings | memory tokens] + positions; per layer x += read(A_l, z_l),
+     * x = block(x), then (writing) A_l, z_l take the delta-rule update from the memory rows of x.
+     * Every layer reads the state the segment started from (its own A_l is updated after its block).
+     */
+    private Segment armt(float[] state, int[] tokens, int off, int n, boolean write, Logits want, boolean keep) {
+        int d = c.hiddenSize();
+        int m = c.numMemTokens();
+        int s = c.sequenceLength(n, write);
+        float[] x = new float[s * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(wordEmb, tokens[off + i] * d, x, i * d, d);
+        }
+        if (write) {
+            System.arraycopy(memTokens, 0, x, n * d, m * d);
+        }
+        for (int i = 0; i < s * d; i++) {
+            x[i] += posEmb[i];
+        }
+        List<float[]> hidden = keep ? new ArrayList<>() : null;
+        List<float[]> reads = keep ? new ArrayList<>() : null;
+        float[] next = write ? state.clone() : null;
+        int dk = c.assocKeyDim();
+        int per = dk * d + dk;
+        Scratch w = new Scratch(s, d, c.intermediateSize());
+        float[] r = new float[s * d];
+        for (int l = 0; l < layers.length; l++) {
+            Layer L = layers[l];
+            if (keep) {
+                hidden.add(x.clone());
+            }
+            assocRead(L, x, s, state, l * per, r);
+            if (keep) {
+                reads.add(r.clone());
+            }
+            add(x, r, s * d);
+            decoderBlock(L, x, 1, s, w);
+            if (write) {
+                assocWrite(L, x, n, m, state, l * per, next);
+            }
+        }
+        float[] last = new float[s * d];
+        layerNorm(x, s, d, lnFW, lnFB, last);
+        if (keep) {
+            hidden.add(last.clone());
+        }
+        float[] logits;
+        int v = c.vocabSize();
+        if (want == Logits.NONE || n == 0) {
+            logits = new float[0];
+        } else {
+            int from = want == Logits.ALL ? 0 : n - 1;
+            float[] rows = Arrays.copyOfRange(last, from * d, n * d);
+            logits = new float[(n - from) * v];
+            linear(rows, n - from, d, headT, headB, v, logits);
+        }
+        return new Segment(next, logits, hidden, reads);
+    }
+
+    /** DPFP features of {@code rows} rows of u [rows, d_mem], L2-normalised: out [rows, 2 nu d_mem]. */
+    private void dpfp(float[] u, int rows, float[] out) {
+        int dm = c.assocDim();
+        int two = 2 * dm;
+        int dk = c.assocKeyDim();
+        float[] rr = new float[two];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < dm; j++) {
+                float v = u[i * dm + j];
+                rr[j] = Math.max(v, 0f);
+                rr[dm + j] = Math.max(-v, 0f);
+            }
+            int o = i * dk;
+            for (int sh = 1; sh <= c.assocNu(); sh++) {
+                for (int j = 0; j < two; j++) {
+                    out[o + (sh - 1) * two + j] = rr[j] * rr[Math.floorMod(j - sh, two)];
+                }
+            }
+            double sq = 0;
+            for (int j = 0; j < dk; j++) {
+                sq += (double) out[o + j] * out[o + j];
+            }
+            float norm = (float) Math.max(Math.sqrt(sq), 1e-12);
+            for (int j = 0; j < dk; j++) {
+                out[o + j] = out[o + j] / norm;
+            }
+        }
+    }
+
+    /** read[i] = (q_i A) / (q_i . z + 1e-5) for the s rows of x, A and z at state[base]. */
+    private void assocRead(Layer L, float[] x, int s, float[] state, int base, float[] read) {
+        int d = c.hiddenSize();
+        int dm = c.assocDim();
+        int dk = c.assocKeyDim();
+        float[] u = new float[s * dm];
+        linear(x, s, d, L.mqT, new float[dm], dm, u);
+        float[] q = new float[s * dk];
+        dpfp(u, s, q);
+        int zb = base + dk * d;
+        for (int i = 0; i < s; i++) {
+            double den = 0;
+            for (int k = 0; k < dk; k++) {
+                den += (double) q[i * dk + k] * state[zb + k];
+            }
+            float dn = (float) den + 1e-5f;
+            int o = i * d;
+            Arrays.fill(read, o, o + d, 0f);
+            for (int k = 0; k < dk; k++) {
+                float qk = q[i * dk + k];
+                if (qk == 0f) {
+                    continue;
+                }
+                int ao = base + k * d;
+                for (int t = 0; t < d; t++) {
+                    read[o + t] += qk * state[ao + t];
+                }
+            }
+            for (int t = 0; t < d; t++) {
+                read[o + t] = read[o + t] / dn;
+            }
+        }
+    }
+
+    /**
+     * Delta-rule write of the m memory rows x[n, n + m) into next[base..] (A then z), reading the
+     * pre-segment A, z from state[base..]: A += sum_j k_j^T beta_j (v_j - (k_j A) / den_j),
+     * z += sum_j clip(1 - den_j / |k_j|^2, 0, 1) k_j, den_j = k_j . z + 1e-5.
+     */
+    private void assocWrite(Layer L, float[] x, int n, int m, float[] state, int base, float[] next) {
+        int d = c.hiddenSize();
+        int dm = c.assocDim();
+        int dk = c.assocKeyDim();
+        float[] y = Arrays.copyOfRange(x, n * d, (n + m) * d);
+        float[] u = new float[m * dm];
+        linear(y, m, d, L.mkT, new float[dm], dm, u);
+        float[] k = new float[m * dk];
+        dpfp(u, m, k);
+        float[] v = new float[m * d];
+        linear(y, m, d, L.mvT, new float[d], d, v);
+        int zb = base + dk * d;
+        float[] delta = new float[m * d];
+        float[] gamma = new float[m];
+        for (int j = 0; j < m; j++) {
+            double bz = L.mbB;
+            double den = 0;
+            double sq = 0;
+            for (int t = 0; t < d; t++) {
+                bz += (double) y[j * d + t] * L.mbW[t];
+            }
+            for (int i = 0; i < dk; i++) {
+                float kv = k[j * dk + i];
+                den += (double) kv * state[zb + i];
+                sq += (double) kv * kv;
+            }
+            float beta = (float) (1.0 / (1.0 + Math.exp(-bz)));
+            float dn = (float) den + 1e-5f;
+            float nrm = (float) Math.sqrt(sq);
+            gamma[j] = Math.min(1f, Math.max(0f, 1f - dn / (nrm * nrm)));
+            float[] old = new float[d];
+            for (int i = 0; i < dk; i++) {
+                float kv = k[j * dk + i];
+                if (kv == 0f) {
+                    continue;
+                }
+                int ao = base + i * d;
+                for (int t = 0; t < d; t++) {
+                    old[t] += kv * state[ao + t];
+                }
+            }
+            for (int t = 0; t < d; t++) {
+                delta[j * d + t] = beta * (v[j * d + t] - old[t] / dn);
+            }
+        }
+        for (int i = 0; i < dk; i++) {
+            int ao = base + i * d;
+            for (int t = 0; t < d; t++) {
+                float acc = 0f;
+                for (int j = 0; j < m; j++) {
+                    acc += k[j * dk + i] * delta[j * d + t];
+                }
+                next[ao + t] = state[ao + t] + acc;
+            }
+            float zacc = 0f;
+            for (int j = 0; j < m; j++) {
+                zacc += gamma[j] * k[j * dk + i];
+            }
+            next[zb + i] = state[zb + i] + zacc;
         }
     }
 
@@ -340,6 +572,17 @@ public final class RmtModel {
         int batch = memories.length;
         if (tokens.length != batch) {
             throw new IllegalArgumentException(batch + " memories but " + tokens.length + " token segments");
+        }
+        if (c.arch() == RmtConfig.Arch.ARMT) { // per key: each key's reads and writes use its own A, z
+            float[][] next = new float[batch][];
+            for (int b = 0; b < batch; b++) {
+                if (tokens[b].length != c.segmentSize()) {
+                    throw new IllegalArgumentException("key " + b + ": " + tokens[b].length + " tokens, expected "
+                            + c.segmentSize());
+                }
+                next[b] = forward(memories[b], tokens[b], 0, c.segmentSize(), true, Logits.NONE, false).memory();
+            }
+            return next;
         }
         int d = c.hiddenSize();
         int m = c.numMemTokens();

@@ -9,7 +9,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Streaming RMT: outputs and state independent of how the stream is cut; constant state; reads never write. */
+/**
+ * Streaming RMT and ARMT: outputs and state independent of how the stream is cut; constant state;
+ * reads never write.
+ */
 class RmtStreamTest {
 
     static Rmt load(String layout) throws IOException {
@@ -32,6 +35,11 @@ class RmtStreamTest {
     @Test
     void encoderOutputsDoNotDependOnCuts() throws IOException {
         cutIndependence(load("encoder"));
+    }
+
+    @Test
+    void armtOutputsDoNotDependOnCuts() throws IOException {
+        cutIndependence(load("armt"));
     }
 
     private void cutIndependence(Rmt rmt) {
@@ -72,6 +80,10 @@ class RmtStreamTest {
                 dev.keymem.models.backend.ScalarBackend.INSTANCE)), 0.0);
         readsEqualFullSegment(new Rmt(RmtModel.load(RmtParityTest.FIXTURES.resolve("decoder"),
                 dev.keymem.models.backend.Backends.java())), 1e-5);
+        readsEqualFullSegment(new Rmt(RmtModel.load(RmtParityTest.FIXTURES.resolve("armt"),
+                dev.keymem.models.backend.ScalarBackend.INSTANCE)), 0.0);
+        readsEqualFullSegment(new Rmt(RmtModel.load(RmtParityTest.FIXTURES.resolve("armt"),
+                dev.keymem.models.backend.Backends.java())), 1e-4);
     }
 
     private void readsEqualFullSegment(Rmt rmt, double tol) {
@@ -101,7 +113,7 @@ class RmtStreamTest {
 
     @Test
     void batchedAdvanceEqualsPerKeyAdvanceBitwiseOnTheScalarBackend() throws IOException {
-        for (String layout : new String[] {"decoder", "encoder"}) {
+        for (String layout : new String[] {"decoder", "encoder", "armt"}) {
             Rmt rmt = new Rmt(RmtModel.load(RmtParityTest.FIXTURES.resolve(layout),
                     dev.keymem.models.backend.ScalarBackend.INSTANCE));
             SplittableRandom r = new SplittableRandom(17);
@@ -128,7 +140,11 @@ class RmtStreamTest {
 
     @Test
     void readsNeverWriteAndStateSizeIsConstant() throws IOException {
-        Rmt rmt = load("decoder");
+        readsNeverWrite(load("decoder"));
+        readsNeverWrite(load("armt"));
+    }
+
+    private void readsNeverWrite(Rmt rmt) {
         int vocab = rmt.model().config().vocabSize();
         RmtState st = rmt.newState();
         int[] tokens = stream(new SplittableRandom(3), 1000, vocab);
