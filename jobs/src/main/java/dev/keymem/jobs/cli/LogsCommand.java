@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
+import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogReport;
 import dev.keymem.jobs.logs.LogSummaryJob;
@@ -170,7 +171,7 @@ final class LogsCommand implements Subcommand {
                 if (r.getParent() != null) {
                     Files.createDirectories(r.getParent());
                 }
-                Files.writeString(r, Sink.wellFormed(LogReport.html("keymem log summaries of " + input.getFileName(),
+                Files.writeString(r, RecordParsers.wellFormed(LogReport.html("keymem log summaries of " + input.getFileName(),
                         all)), StandardCharsets.UTF_8);
                 JobCli.progress(err, "memctl logs: report -> " + r);
             }
@@ -224,7 +225,7 @@ final class LogsCommand implements Subcommand {
         }
 
         void line(String json) {
-            String s = wellFormed(json);
+            String s = RecordParsers.wellFormed(json);
             try {
                 if (file != null) {
                     file.write(s);
@@ -235,37 +236,6 @@ final class LogsCommand implements Subcommand {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        /**
-         * {@code s} with each unpaired surrogate (a JSON input may carry one as an escape, e.g. {@code "\\ud800"})
-         * replaced by U+FFFD, so that it can be written as UTF-8; {@code s} itself when it has none.
-         */
-        static String wellFormed(String s) {
-            int n = s.length();
-            StringBuilder sb = null;
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (!Character.isSurrogate(c)) {
-                    if (sb != null) {
-                        sb.append(c);
-                    }
-                    continue;
-                }
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1));
-                if (paired) {
-                    if (sb != null) {
-                        sb.append(c).append(s.charAt(i + 1));
-                    }
-                    i++;
-                } else {
-                    if (sb == null) {
-                        sb = new StringBuilder(n).append(s, 0, i);
-                    }
-                    sb.append('\uFFFD');
-                }
-            }
-            return sb == null ? s : sb.toString();
         }
 
         @Override
