@@ -80,9 +80,9 @@ public final class EmbeddedJobs {
         c.setString("restart-strategy.type", "fixed-delay");
         c.setString("restart-strategy.fixed-delay.attempts", String.valueOf(restartAttempts));
         c.setString("restart-strategy.fixed-delay.delay", "1 s");
-        // An embedded cluster's TaskManager does not come back once it is lost (Flink's collect sink can
-        // take it down when a failover cancels it mid-start): a restart waits at most this long for slots
-        // and then counts as a failed attempt, instead of waiting the default 5 minutes per attempt.
+        // An embedded cluster's TaskManager does not come back once it is lost (Flink's own collect sink
+        // took it down when a failover cancelled it mid-start; CollectSink no longer does): a restart waits
+        // at most this long for slots and then counts as a failed attempt, instead of the default 5 minutes.
         c.setString("slot.request.timeout", "30 s");
         if (tmpDir != null) {
             c.setString("io.tmp.dirs", tmpDir.toAbsolutePath().toString());
