@@ -42,7 +42,27 @@ final class ContextCommand implements Subcommand {
     public String usage() {
         return "usage: memctl context --input EVENTS.jsonl [--output ANSWERS.jsonl] [options]\n"
                 + "       memctl context --kafka BOOTSTRAP [--kafka-config FILE] [--bounded] [options]\n\n"
-                + options.describe() + "\nSee docs/jobs.md for the answer format.\n";
+                + options.describe() + "\nA file run executes in Flink's batch mode (events sorted by user, in file order "
+                + "per user; no checkpoints, so --checkpoint-ms applies to --kafka runs only).\n"
+                + "See docs/jobs.md for the answer format.\n";
+    }
+
+    /** Lines of a file as {@code EmbeddedJobs.fileRecords} counts them (a last line without a line end counts). */
+    static long countLines(Path file) throws java.io.IOException {
+        long n = 0;
+        int last = '\n';
+        byte[] buf = new byte[1 << 16];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            for (int r = in.read(buf); r > 0; r = in.read(buf)) {
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == '\n') {
+                        n++;
+                    }
+                }
+                last = buf[r - 1];
+            }
+        }
+        return last == '\n' ? n : n + 1;
     }
 
     @Override
@@ -65,29 +85,25 @@ final class ContextCommand implements Subcommand {
         }
         String outFile = p.string("output", null);
         String deadFile = p.string("dead-letters", null);
-        try (run; LogsCommand.Sink answers = LogsCommand.Sink.of(outFile, out);
-             LogsCommand.Sink dead = LogsCommand.Sink.of(deadFile, null)) {
-            List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
-            long[] counts = new long[2];
+        try (run) {
+            // the output files are created (emptied) up front: a bad path fails before the job runs
+            LogsCommand.Sink.of(outFile, out).close();
+            LogsCommand.Sink.of(deadFile, null).close();
+            long events = countLines(input);
             long t0 = System.nanoTime();
             JobCli.progress(err, String.format(Locale.ROOT, "memctl context: %d events from %s on an embedded "
-                    + "MiniCluster (RocksDB state, checkpoints)", records.size(), input));
-            JobCli.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records), settings, limits),
-                    "memctl context", o -> {
-                        if (o.isResult()) {
-                            answers.line(o.json);
-                            if (++counts[0] % 50 == 0) {
-                                JobCli.progress(err, String.format(Locale.ROOT, "[progress] %d answers (%.1f s)",
-                                        counts[0], (System.nanoTime() - t0) / 1e9));
-                            }
-                        } else {
-                            counts[1]++;
-                            dead.deadLetter(o.json, err);
-                        }
-                    }, err, () -> String.format(Locale.ROOT, "[progress] running: %d answers, %d dead letters (%.1f s)",
-                            counts[0], counts[1], (System.nanoTime() - t0) / 1e9), () -> { });
+                    + "MiniCluster (batch execution: events sorted by user, in file order per user)", events, input));
+            BatchFileRun.batch(env);
+            BatchFileRun files = new BatchFileRun(run.runDir().dir().resolve("out"));
+            UserContextJob.Outputs job = UserContextJob.buildParts(BatchFileRun.source(env, input), settings, limits);
+            files.sink(job.keyed(), "user-context");
+            files.sink(job.parseDeadLetters(), "parse");
+            org.apache.flink.api.common.JobExecutionResult result = JobCli.execute(env, "memctl context", err,
+                    () -> String.format(Locale.ROOT, "[progress] running (%.1f s)", (System.nanoTime() - t0) / 1e9));
+            BatchFileRun.Counts n = files.finish(result, outFile == null ? null : Path.of(outFile), out,
+                    deadFile == null ? null : Path.of(deadFile), err);
             JobCli.progress(err, String.format(Locale.ROOT, "memctl context: done in %.1f s: %d events, %d answers, "
-                    + "%d dead letters%s", (System.nanoTime() - t0) / 1e9, records.size(), counts[0], counts[1],
+                    + "%d dead letters%s", (System.nanoTime() - t0) / 1e9, events, n.results(), n.deadLetters(),
                     outFile == null ? "" : " -> " + outFile));
         }
         return Memctl.EXIT_OK;

@@ -331,6 +331,34 @@ final class JobCli {
     }
 
     /**
+     * Runs a bounded job whose sinks are inside it (a batch file run, {@link BatchFileRun}) and returns its result;
+     * while it runs, {@code heartbeat} is printed to {@code err} every 5 s. A job that fails (after its restarts)
+     * is rethrown as a {@link JobFailure}.
+     */
+    static org.apache.flink.api.common.JobExecutionResult execute(StreamExecutionEnvironment env, String name,
+            PrintStream err, java.util.function.Supplier<String> heartbeat) throws Exception {
+        Thread beat = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(5000);
+                    progress(err, heartbeat.get());
+                }
+            } catch (InterruptedException e) {
+                // done
+            }
+        }, "memctl-progress");
+        beat.setDaemon(true);
+        beat.start();
+        try {
+            return env.execute(name);
+        } catch (Exception e) {
+            throw JobFailure.of(e);
+        } finally {
+            beat.interrupt();
+        }
+    }
+
+    /**
      * Deletes {@code dir} and everything under it, best effort: files that vanish meanwhile (the embedded
      * cluster may still be discarding checkpoints as it shuts down) are skipped, and the walk is retried a few
      * times while the directory still exists.

@@ -22,6 +22,32 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** At most this many decoded payloads are kept (then they are all dropped). */
+    private static final int DECODED_MAX = 4096;
+
+    /**
+     * Payloads decoded for earlier answers, by the identity of the payload array: a key's events come back in
+     * many of its answers, and where the state backend hands back the stored arrays (a batch run's heap state,
+     * the event memory's cache) each is decoded once. An array is never changed once stored, so a hit decodes
+     * to the same fields.
+     */
+    private transient java.util.IdentityHashMap<byte[], ContextEvent> decoded;
+
+    private ContextEvent decoded(byte[] payload) {
+        if (decoded == null) {
+            decoded = new java.util.IdentityHashMap<>();
+        }
+        ContextEvent e = decoded.get(payload);
+        if (e == null) {
+            if (decoded.size() >= DECODED_MAX) {
+                decoded.clear();
+            }
+            e = ContextPayload.decode(payload);
+            decoded.put(payload, e);
+        }
+        return e;
+    }
+
     @Override
     public JobOutput map(MemoryAnswer a) {
         // Written with a streaming generator, field for field what the tree form (mapTree) writes.
@@ -42,7 +68,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
             g.writeNumberField("events_stored", a.position);
             g.writeArrayFieldStart("events");
             for (MemoryAnswer.Hit h : a.hits) {
-                ContextEvent e = ContextPayload.decode(h.payload);
+                ContextEvent e = decoded(h.payload);
                 g.writeStartObject();
                 g.writeStringField("text", e.text);
                 if (e.type != null) {

@@ -13,7 +13,6 @@ import dev.keymem.operators.MemoryOperatorOptions;
 import dev.keymem.state.EventEntryPiece;
 import dev.keymem.state.EventStatePiece;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -116,13 +115,26 @@ public final class UserContextJob {
     /** Answers and dead letters of {@code records}. */
     public static DataStream<JobOutput> build(DataStream<KafkaRecord> records, ReadableConfig options,
                                               RecordLimits limits) {
+        Outputs o = buildParts(records, options, limits);
+        return o.keyed().union(o.parseDeadLetters());
+    }
+
+    /**
+     * The job's two output streams: the keyed step's (answers, and dead letters of events the memory refused)
+     * and the parse step's dead letters, for sinks chained to each (no exchange of the outputs).
+     */
+    public record Outputs(DataStream<JobOutput> keyed, DataStream<JobOutput> parseDeadLetters) {
+    }
+
+    /** {@link #build(DataStream, ReadableConfig, RecordLimits)} as its two output streams. */
+    public static Outputs buildParts(DataStream<KafkaRecord> records, ReadableConfig options, RecordLimits limits) {
         EmbeddedJobs.ParsedStream<ContextEvent> parsed = EmbeddedJobs.parse(records, parser(limits),
-                TypeInformation.of(ContextEvent.class), limits);
+                ContextEventSerializer.TYPE, limits);
         DataStream<JobOutput> answers = parsed.valid()
                 .keyBy(e -> e.user, Types.STRING)
                 .transform("user-context", EmbeddedJobs.OUTPUT, operator(options, limits))
                 .uid(KEYED_UID)
                 .name("user-context");
-        return answers.union(parsed.deadLetters());
+        return new Outputs(answers, parsed.deadLetters());
     }
 }

@@ -78,15 +78,116 @@ public final class LogLineParser implements Serializable {
             source = key;
         }
         if (source == null) {
-            Matcher m = PROGRAM.matcher(v);
-            source = m.find() ? m.group(1) : "default";
+            source = program(v);
+            if (source == null) {
+                source = "default";
+            }
         }
         long ts = recordTimestamp;
-        Matcher m = LEADING_TS.matcher(v);
-        if (m.find()) {
-            ts = parseInstant(m.group(1), recordTimestamp);
+        String stamp = leadingStamp(v);
+        if (stamp != null) {
+            ts = parseInstant(stamp, recordTimestamp);
         }
         return new LogLine(source, value, offset, ts);
+    }
+
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; // \s
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * The program name of a {@link #PROGRAM} prefix, or null: written as a scan, each part of the pattern a
+     * maximal run (no part can end earlier, as the next one starts with a character the run excludes).
+     */
+    static String program(String v) {
+        int n = v.length();
+        int i = 0;
+        while (i < n && !space(v.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            return null;
+        }
+        int j = i;
+        while (j < n && space(v.charAt(j))) {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        i = j;
+        while (j < n && v.charAt(j) >= 'A' && v.charAt(j) <= 'Z') {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        i = j;
+        while (j < n && space(v.charAt(j))) {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        int nameStart = j;
+        while (j < n) {
+            char c = v.charAt(j);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || digit(c) || c == '_' || c == '.' || c == '-')) {
+                break;
+            }
+            j++;
+        }
+        int nameEnd = j;
+        if (nameEnd == nameStart || j >= n || v.charAt(j) != '[') {
+            return null;
+        }
+        j++;
+        int d = j;
+        while (j < n && digit(v.charAt(j))) {
+            j++;
+        }
+        if (j == d || j + 1 >= n || v.charAt(j) != ']' || v.charAt(j + 1) != ':') {
+            return null;
+        }
+        return v.substring(nameStart, nameEnd);
+    }
+
+    /** {@link #program} with the regex {@link #PROGRAM} (the reference). */
+    static String programReference(String v) {
+        Matcher m = PROGRAM.matcher(v);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The {@link #LEADING_TS} match (a date, {@code T} and the non-space run after it), or null; a scan. */
+    static String leadingStamp(String v) {
+        int n = v.length();
+        if (n < 12) {
+            return null;
+        }
+        for (int i = 0; i < 10; i++) {
+            char c = v.charAt(i);
+            if (i == 4 || i == 7 ? c != '-' : !digit(c)) {
+                return null;
+            }
+        }
+        if (v.charAt(10) != 'T' || space(v.charAt(11))) {
+            return null;
+        }
+        int j = 12;
+        while (j < n && !space(v.charAt(j))) {
+            j++;
+        }
+        return v.substring(0, j);
+    }
+
+    /** {@link #leadingStamp} with the regex {@link #LEADING_TS} (the reference). */
+    static String leadingStampReference(String v) {
+        Matcher m = LEADING_TS.matcher(v);
+        return m.find() ? m.group(1) : null;
     }
 
     private static String text(JsonNode n, String... names) {
@@ -99,7 +200,75 @@ public final class LogLineParser implements Serializable {
         return null;
     }
 
-    private static long parseInstant(String s, long dflt) {
+    /**
+     * {@code Instant.parse(s).toEpochMilli()}, or {@code dflt} where it does not parse. The common form
+     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} (hour to 23, second to 59, a valid date) is computed directly, the
+     * same value; anything else goes through {@link Instant#parse}.
+     */
+    static long parseInstant(String s, long dflt) {
+        long fast = fastInstant(s);
+        if (fast != Long.MIN_VALUE) {
+            return fast;
+        }
+        try {
+            return Instant.parse(s).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return dflt;
+        }
+    }
+
+    /** Epoch milliseconds of the common form, or Long.MIN_VALUE when {@code s} is not in it. */
+    private static long fastInstant(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return Long.MIN_VALUE;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return Long.MIN_VALUE;
+        }
+        long nanos = 0;
+        if (n != 20) {
+            int f = n - 1 - 20; // fraction digits
+            if (s.charAt(19) != '.' || f < 1 || f > 9) {
+                return Long.MIN_VALUE;
+            }
+            int v = digits(s, 20, f);
+            if (v < 0) {
+                return Long.MIN_VALUE;
+            }
+            nanos = v;
+            for (int k = f; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        long seconds = days * 86_400L + hour * 3_600L + minute * 60L + second;
+        return Math.addExact(Math.multiplyExact(seconds, 1000L), nanos / 1_000_000L);
+    }
+
+    /** The value of {@code len} ASCII digits at {@code from}, or -1. */
+    private static int digits(String s, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /** {@link #parseInstant} through {@link Instant#parse} only (the reference). */
+    static long parseInstantReference(String s, long dflt) {
         try {
             return Instant.parse(s).toEpochMilli();
         } catch (DateTimeParseException e) {

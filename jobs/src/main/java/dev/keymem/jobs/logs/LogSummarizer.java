@@ -101,8 +101,7 @@ public final class LogSummarizer {
         MinerState ms = stores.miner();
         TemplateMiner.Match match = miner.accept(ms, line.text);
         stores.minerUpdated(ms);
-        TextFrontEnd.Encoded e = frontEnd.encode(match.masked());
-        float[] x = normalized(e.vector);
+        float[] x = embedding(match.masked());
         NoveltyWrite w = m.novelty.write(x, match.id(), null);
         float innovation = w.innovation();
         long position = m.position;
@@ -120,6 +119,38 @@ public final class LogSummarizer {
         return m.linesSinceLast >= settings.everyLines() ? summarize(m, stores, line.source, false) : null;
     }
 
+    /** Masked messages at most this long have their embedding remembered. */
+    static final int EMBED_CACHE_CHARS = 512;
+    /** Embeddings remembered (the most recently used masked messages). */
+    static final int EMBED_CACHE_SIZE = 4096;
+
+    private transient java.util.LinkedHashMap<String, float[]> embeddings;
+
+    /**
+     * The normalized embedding of a masked message: {@code normalized(frontEnd.encode(masked).vector)}, remembered
+     * for the {@link #EMBED_CACHE_SIZE} most recently used short messages (a source's lines repeat their masked
+     * messages; the front end is a pure function of the text, and no caller changes the array).
+     */
+    private float[] embedding(String masked) {
+        if (masked.length() > EMBED_CACHE_CHARS) {
+            return normalized(frontEnd.encode(masked).vector);
+        }
+        if (embeddings == null) {
+            embeddings = new java.util.LinkedHashMap<>(EMBED_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                    return size() > EMBED_CACHE_SIZE;
+                }
+            };
+        }
+        float[] x = embeddings.get(masked);
+        if (x == null) {
+            x = normalized(frontEnd.encode(masked).vector);
+            embeddings.put(masked, x);
+        }
+        return x;
+    }
+
     /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
     private void tally(TemplateLedger ledger, TemplateMiner.Match match, LogLine line, long position,
                        float innovation) throws Exception {
@@ -128,10 +159,10 @@ public final class LogSummarizer {
             t = new TemplateEntry(match.id(), match.template());
         }
         t.template = match.template();
-        String params = params(messagePart(line.text, match.masked()), match.template());
+        String params = params(messageWords(line.text, match.masked()), match.template());
         String shape = shape(match.masked());
         boolean newShape = !contains(t.shapes, shape);
-        String variant = "~" + LineVariant.key(match.template(), match.masked());
+        String variant = "~" + LineVariant.key(match.template(), match.tokens());
         boolean newVariant = variant.length() > 1 && !contains(t.shapes, variant);
         if (t.text == null) {
             String flag = null;
@@ -372,10 +403,35 @@ public final class LogSummarizer {
     }
 
     /**
+     * {@code words(messagePart(line, masked))} without joining and splitting again: the words of the message
+     * part (joined by single spaces, words hold no whitespace, so its words are the same words).
+     */
+    static String[] messageWords(String line, String masked) {
+        String[] mt = words(masked);
+        String[] lt = words(line);
+        for (int k = 0; k < mt.length; k++) {
+            if (mt[k].indexOf('<') < 0) {
+                for (int j = k; j < lt.length; j++) {
+                    if (lt[j].equals(mt[k])) {
+                        return j - k == 0 ? lt : java.util.Arrays.copyOfRange(lt, j - k, lt.length);
+                    }
+                }
+                break;
+            }
+        }
+        return lt;
+    }
+
+    /**
      * The parameters of a line: its whitespace tokens that are not constant tokens of its template (each
      * constant consumed once), at most {@link #MAX_PARAM_TOKENS}, joined by spaces.
      */
     static String params(String line, String template) {
+        return params(words(line), template);
+    }
+
+    /** As {@link #params(String, String)}, over the line's words ({@link #words}). */
+    static String params(String[] lineWords, String template) {
         Map<String, Integer> constants = new HashMap<>();
         for (String t : template.split(" ")) {
             if (!t.contains(LineTokens.WILDCARD)) {
@@ -384,7 +440,7 @@ public final class LogSummarizer {
         }
         StringBuilder sb = new StringBuilder();
         int n = 0;
-        for (String t : words(line)) {
+        for (String t : lineWords) {
             Integer c = constants.get(t);
             if (c != null && c > 0) {
                 constants.put(t, c - 1);
@@ -407,6 +463,25 @@ public final class LogSummarizer {
      * changes it.
      */
     static String shape(String masked) {
+        StringBuilder sb = new StringBuilder();
+        int n = masked.length();
+        for (int i = masked.indexOf('<'); i >= 0 && sb.length() < 200; ) {
+            int k = i + 1;
+            while (k < n && masked.charAt(k) >= 'A' && masked.charAt(k) <= 'Z') {
+                k++;
+            }
+            if (k > i + 1 && k < n && masked.charAt(k) == '>') {
+                sb.append(masked, i, k + 1);
+                i = masked.indexOf('<', k + 1);
+            } else {
+                i = masked.indexOf('<', i + 1);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@link #shape} with the regex {@link #KIND} (the reference). */
+    static String shapeReference(String masked) {
         StringBuilder sb = new StringBuilder();
         java.util.regex.Matcher m = KIND.matcher(masked);
         while (m.find() && sb.length() < 200) {

@@ -63,26 +63,61 @@ public final class LineMasker implements Serializable {
     // (see Census), so a rule whose trigger characters are absent skips its regex scan; the output is
     // that of applying every rule in order.
     private static final List<Rule> RULES = List.of(
-            new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator),
-            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0),
+            new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
+                    (s, i) -> RegexScan.letter(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0,
+                    (s, i) -> RegexScan.word(s.charAt(i)) || ".+-".indexOf(s.charAt(i)) >= 0),
             // The lookahead (what the match must start with) comes first: it fails fast where no path can
             // start, before the costly method-name lookbehind; zero-width checks at one position commute.
-            new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2),
+            new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2, LineMasker::mayStartPath),
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
-                    c -> c.hyphens >= 4 && c.maxHexRun >= 12),
+                    c -> c.hyphens >= 4 && c.maxHexRun >= 12,
+                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
-                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4),
-            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2),
-            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2),
+                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4,
+                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2,
+                    (s, i) -> "JFMASOND".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i)),
+            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
+                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ":")),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
-                    + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7),
+                    + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
+                    (s, i) -> (RegexScan.hex(s.charAt(i)) || s.charAt(i) == ':') && !RegexScan.before(s, i, ":.")),
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
-                    c -> c.dots >= 3),
-            new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix),
-            new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8),
-            new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10),
-            new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1));
+                    c -> c.dots >= 3, (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".")),
+            new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
+                    (s, i) -> s.charAt(i) == '0' && !RegexScan.wordBefore(s, i)),
+            new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
+                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+            new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
+                    (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".")),
+            new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
+                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".<"), LineMasker::numberEnd));
+
+    /** The end of {@code \\d+(?:\\.\\d+)*} at a digit (greedy; nothing follows it in the NUM rule). */
+    private static int numberEnd(String s, int i) {
+        int n = s.length();
+        int k = i;
+        while (k < n && RegexScan.digit(s.charAt(k))) {
+            k++;
+        }
+        while (k + 1 < n && s.charAt(k) == '.' && RegexScan.digit(s.charAt(k + 1))) {
+            k += 2;
+            while (k < n && RegexScan.digit(s.charAt(k))) {
+                k++;
+            }
+        }
+        return k;
+    }
+
+    /** Where a path can start: its first character ({@link #PATH_START}) after one its lookbehind allows. */
+    private static boolean mayStartPath(String s, int i) {
+        char ch = s.charAt(i);
+        boolean first = ch == '/' || ch == '\\' || ch == '~'
+                || (RegexScan.letter(ch) && i + 1 < s.length() && s.charAt(i + 1) == ':');
+        return first && !RegexScan.before(s, i, "./~:-");
+    }
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */
     public String mask(String line) {
@@ -90,13 +125,16 @@ public final class LineMasker implements Serializable {
             throw new IllegalArgumentException("cannot mask a null line");
         }
         String s = line.strip();
-        Census c = new Census(s);
+        Census c = null; // counted when a rule's pre-check needs it: once, and again after a change
         for (Rule r : RULES) {
+            if (c == null) {
+                c = new Census(s);
+            }
             if (r.mayMatch.test(c)) {
-                String next = r.apply(s);
-                if (!next.equals(s)) {
+                String next = r.applyScanning(s);
+                if (next != s) {
                     s = next;
-                    c = new Census(s);
+                    c = null;
                 }
             }
         }
@@ -122,6 +160,36 @@ public final class LineMasker implements Serializable {
      * ASCII ones, as in the regexes ({@code \\d} and {@code [0-9a-fA-F]} without UNICODE_CHARACTER_CLASS).
      */
     static final class Census {
+        private static final byte OTHER = 0;
+        private static final byte DIGIT = 1;
+        private static final byte HEX_LETTER = 2;
+        private static final byte COLON = 3;
+        private static final byte HYPHEN = 4;
+        private static final byte DOT = 5;
+        private static final byte SLASH = 6;
+        private static final byte AT = 7;
+        private static final byte X = 8;
+        /** What each ASCII character counts as. */
+        private static final byte[] KIND = new byte[128];
+
+        static {
+            for (char c = '0'; c <= '9'; c++) {
+                KIND[c] = DIGIT;
+            }
+            for (char c = 'a'; c <= 'f'; c++) {
+                KIND[c] = HEX_LETTER;
+                KIND[Character.toUpperCase(c)] = HEX_LETTER;
+            }
+            KIND[':'] = COLON;
+            KIND['-'] = HYPHEN;
+            KIND['.'] = DOT;
+            KIND['/'] = SLASH;
+            KIND['\\'] = SLASH;
+            KIND['@'] = AT;
+            KIND['x'] = X;
+            KIND['X'] = X;
+        }
+
         final int colons;
         final int hyphens;
         final int dots;
@@ -149,26 +217,42 @@ public final class LineMasker implements Serializable {
             char prev = 0;
             for (int i = 0, n = s.length(); i < n; i++) {
                 char ch = s.charAt(i);
-                boolean digit = ch >= '0' && ch <= '9';
-                boolean hex = digit || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-                digitRun = digit ? digitRun + 1 : 0;
-                hexRun = hex ? hexRun + 1 : 0;
-                maxDigitRun = Math.max(maxDigitRun, digitRun);
-                maxHexRun = Math.max(maxHexRun, hexRun);
-                switch (ch) {
-                    case ':' -> {
-                        colons++;
-                        doubleColon |= prev == ':';
+                int k = ch < 128 ? KIND[ch] : OTHER;
+                if (k == DIGIT) {
+                    digitRun++;
+                    hexRun++;
+                    if (digitRun > maxDigitRun) {
+                        maxDigitRun = digitRun;
                     }
-                    case '-' -> hyphens++;
-                    case '.' -> dots++;
-                    case '/', '\\' -> {
-                        slashes++;
-                        schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s.charAt(i - 2) == ':';
+                    if (hexRun > maxHexRun) {
+                        maxHexRun = hexRun;
                     }
-                    case '@' -> ats++;
-                    case 'x', 'X' -> hexPrefix |= prev == '0';
-                    default -> {
+                } else if (k == HEX_LETTER) {
+                    digitRun = 0;
+                    hexRun++;
+                    if (hexRun > maxHexRun) {
+                        maxHexRun = hexRun;
+                    }
+                } else {
+                    digitRun = 0;
+                    hexRun = 0;
+                    if (k != OTHER) {
+                        switch (k) {
+                            case COLON -> {
+                                colons++;
+                                doubleColon |= prev == ':';
+                            }
+                            case HYPHEN -> hyphens++;
+                            case DOT -> dots++;
+                            case SLASH -> {
+                                slashes++;
+                                schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s.charAt(i - 2) == ':';
+                            }
+                            case AT -> ats++;
+                            case X -> hexPrefix |= prev == '0';
+                            default -> {
+                            }
+                        }
                     }
                 }
                 prev = ch;
@@ -197,14 +281,35 @@ public final class LineMasker implements Serializable {
         private final String replacement;
         private final SerializablePredicate mayMatch;
 
-        Rule(String regex, String placeholder, SerializablePredicate mayMatch) {
-            this.pattern = Pattern.compile(regex);
-            this.replacement = Matcher.quoteReplacement(placeholder);
-            this.mayMatch = mayMatch;
+        private final String placeholder;
+        private final RegexScan.Start start;
+
+        private final RegexScan.End end;
+
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch, RegexScan.Start start) {
+            this(regex, placeholder, mayMatch, start, null);
         }
 
+        /** @param end the regex written as a scan (null: the regex runs where {@code start} allows) */
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch, RegexScan.Start start,
+             RegexScan.End end) {
+            this.pattern = Pattern.compile(regex);
+            this.replacement = Matcher.quoteReplacement(placeholder);
+            this.placeholder = placeholder;
+            this.mayMatch = mayMatch;
+            this.start = start;
+            this.end = end;
+        }
+
+        /** The rule as specified: its regex over every position (the reference). */
         String apply(String s) {
             return pattern.matcher(s).replaceAll(replacement);
+        }
+
+        /** The same, its regex tried only where a match can start ({@link RegexScan}). */
+        String applyScanning(String s) {
+            return end != null ? RegexScan.replaceAll(s, placeholder, start, end)
+                    : RegexScan.replaceAll(pattern, s, placeholder, start);
         }
     }
 }

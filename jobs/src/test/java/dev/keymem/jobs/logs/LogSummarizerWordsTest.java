@@ -25,4 +25,33 @@ class LogSummarizerWordsTest {
             assertArrayEquals(s.strip().split("\\s+"), LogSummarizer.words(s), "'" + s + "'");
         }
     }
+
+    @Test
+    void shapeScanSameAsTheRegularExpression() {
+        String[] parts = {"<", ">", "<NUM>", "<IP>", "<*>", "<A", "B>", "<ab>", "x", " ", "<<TS>>", "<NUM><NUM>"};
+        Random r = new Random(11);
+        for (int n = 0; n < 20000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = r.nextInt(80); i > 0; i--) {
+                sb.append(parts[r.nextInt(parts.length)]);
+            }
+            String s = sb.toString();
+            org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.shapeReference(s), LogSummarizer.shape(s), s);
+        }
+    }
+
+    @Test
+    void messageWordsAreTheWordsOfTheMessagePart() throws Exception {
+        dev.keymem.jobs.logs.mining.TemplateMiner miner = new dev.keymem.jobs.logs.mining.TemplateMiner();
+        dev.keymem.jobs.logs.mining.MinerState ms = new dev.keymem.jobs.logs.mining.MinerState();
+        java.util.List<String> lines = dev.keymem.jobs.logs.mining.LineTokensScanTestLines.realLines();
+        lines.add("");
+        lines.add("   ");
+        lines.add("a <NUM> b");
+        for (String line : lines) {
+            String masked = miner.accept(ms, line).masked();
+            assertArrayEquals(LogSummarizer.words(LogSummarizer.messagePart(line, masked)),
+                    LogSummarizer.messageWords(line, masked), line);
+        }
+    }
 }

@@ -100,6 +100,21 @@ class LineMaskerTest {
         for (String line : Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8)) {
             assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
         }
+        Path loghub = Path.of("../shared/data/loghub_2k");
+        if (!Files.isDirectory(loghub)) {
+            System.out.println("LineMaskerTest: no ../shared/data/loghub_2k; its lines not checked");
+            return;
+        }
+        try (var sets = Files.list(loghub)) {
+            for (Path set : sets.sorted().toList()) {
+                Path log = set.resolve(set.getFileName() + "_2k.log");
+                if (Files.isRegularFile(log)) {
+                    for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+                        assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
+                    }
+                }
+            }
+        }
     }
 
     @Test

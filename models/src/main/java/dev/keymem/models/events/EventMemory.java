@@ -110,7 +110,8 @@ public final class EventMemory {
      */
     public EventWrite write(EventState st, EventStore store, int[] terms, float[] vector, byte[] payload) {
         long p = st.events();
-        float[] x = unit(vector == null ? hashVector(terms, settings.dimension()) : checked(vector));
+        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        float[] x = u.x();
         int[][] tc = distinctCounts(terms);
         int[] distinct = tc[0];
         int[] counts = tc[1];
@@ -128,7 +129,7 @@ public final class EventMemory {
         }
         float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
         byte[] q8 = new byte[x.length];
-        float scale = quantize(x, q8);
+        float scale = quantize(u, q8);
         EventEntry entry = new EventEntry(p, distinct, counts, terms.length, q8, scale, innovation,
                 payload == null ? new byte[0] : payload);
         store.archive(entry);
@@ -185,13 +186,14 @@ public final class EventMemory {
             }
         }
         // Fading memory: one gated_delta token, k = v = the projected unit vector.
-        float[] k = unit(project(x));
-        int dc = settings.cellDim();
-        cell.forward(st.cell(), new TokenChunk(1, 1, dc, dc, k, k, k, new float[] {settings.beta()},
-                new float[] {(float) Math.log(settings.decay())}), new float[dc]);
-        // Segment summaries (SSC routing).
+        fadingWrite(st.cell(), unit(project(u)));
+        // Segment summaries (SSC routing); the zero components are skipped (adding a zero to a sum that is
+        // never -0.0 changes nothing).
         float[] sum = st.segmentSum();
-        for (int i = 0; i < sum.length; i++) {
+        if (sum.length != x.length) {
+            throw new IllegalArgumentException("segment sum has " + sum.length + " values, expected " + x.length);
+        }
+        for (int i : u.nz()) {
             sum[i] += x[i];
         }
         long closed = -1;
@@ -207,6 +209,56 @@ public final class EventMemory {
         }
         st.absorbed(terms.length);
         return new EventWrite(p, innovation, admitted, evicted, dropped, closed, rowsRead, rowsWritten);
+    }
+
+    /**
+     * One gated_delta token (H = 1, K = V = d_c, no normaliser) with k = v: S = a S; u = beta (v - S^T k);
+     * S = S + k u^T, with a = exp(log(decay)) and beta as {@link #fadingWriteReference} gives them to the cell.
+     * The state's arithmetic is that cell's, float for float and in the same order (so the state is the
+     * same bit for bit: the decay is applied to a row just before the row is read, as every row is decayed
+     * before any is read), without the cell's read-out (unused here) and without building a token chunk.
+     */
+    private void fadingWrite(CellState cs, float[] k) {
+        int dc = settings.cellDim();
+        float[] s = cs.data();
+        if (s.length != dc * dc) {
+            throw new IllegalArgumentException("cell state has " + s.length + " floats, expected " + dc * dc);
+        }
+        float a = (float) Math.exp((float) Math.log(settings.decay()));
+        float beta = settings.beta();
+        float[] u = new float[dc];
+        for (int i = 0; i < dc; i++) {
+            float ki = k[i];
+            int row = i * dc;
+            for (int j = 0; j < dc; j++) {
+                float sv = s[row + j] * a;
+                s[row + j] = sv;
+                u[j] += sv * ki;
+            }
+        }
+        for (int j = 0; j < dc; j++) {
+            u[j] = beta * (k[j] - u[j]);
+        }
+        for (int i = 0; i < dc; i++) {
+            float ki = k[i];
+            int row = i * dc;
+            for (int j = 0; j < dc; j++) {
+                s[row + j] += ki * u[j];
+            }
+        }
+        cs.advance(1);
+    }
+
+    /** {@link #fadingWrite} through the recurrent gated_delta cell (the reference form, for tests). */
+    void fadingWriteReference(CellState cs, float[] k) {
+        int dc = settings.cellDim();
+        cell.forward(cs, new TokenChunk(1, 1, dc, dc, k, k, k, new float[] {settings.beta()},
+                new float[] {(float) Math.log(settings.decay())}), new float[dc]);
+    }
+
+    /** {@link #fadingWrite}, for tests. */
+    void fadingWriteFast(CellState cs, float[] k) {
+        fadingWrite(cs, k);
     }
 
     /** A candidate during a query. */
@@ -275,7 +327,8 @@ public final class EventMemory {
      */
     public Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top) {
         long n = st.events();
-        float[] x = unit(vector == null ? hashVector(terms, settings.dimension()) : checked(vector));
+        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        float[] x = u.x();
         long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
         QueryRun q = new QueryRun(st, store, alive, x);
         collectWindow(q);
@@ -283,7 +336,7 @@ public final class EventMemory {
         int[][] qtc = distinctCounts(terms);
         long[] qdf = collectLexical(q, qtc[0]);
         collectSegments(q);
-        float[] read = fadingRead(st, x);
+        float[] read = fadingRead(st, u);
         double maxNov = score(q, qtc, qdf, read);
         List<EventHit> hits = rank(q, maxNov, top);
         return new Answer(hits, read, new QueryCost(q.cands.size(), q.postings, q.scored, q.rowsRead));
@@ -410,29 +463,206 @@ public final class EventMemory {
         double queryWeight = queryTerms * idf(n, 0);
         // Informativeness now: the candidate's terms' idf over the whole history so far, relative to a
         // never-seen term's (words that became common, like chatter, score low; rare names stay high).
-        Map<Integer, Long> dfNow = new HashMap<>();
+        TermFrequencies dfNow = new TermFrequencies();
         for (int i = 0; i < qt.length; i++) {
             dfNow.put(qt[i], qdf[i]);
         }
         double fresh = idf(n, 0);
         double maxNov = 0;
+        double xNorm2 = norm2(q.x);
         for (Candidate c : q.cands.values()) {
             EventEntry e = c.entry;
             c.info = informativeness(q, e, dfNow, fresh);
             c.lexical = queryWeight > 0 ? bm25(e, qtc, qdf, n, avgdl) / queryWeight : 0;
             maxNov = Math.max(maxNov, c.info);
-            float[] xc = e.dense();
-            c.dense = cosine(q.x, xc);
-            c.read = read == null ? 0 : cosine(read, project(xc));
+            Derived d = derived(e);
+            c.dense = cosine(q.x, xNorm2, d);
+            c.read = read == null ? 0 : cosine(read, d.projected(this));
         }
         return maxNov;
     }
 
-    private static double informativeness(QueryRun q, EventEntry e, Map<Integer, Long> dfNow, double fresh) {
+    /** At most this many archived events' {@link Derived} values are kept (then they are all dropped). */
+    private static final int DERIVED_MAX = 16_384;
+
+    /**
+     * What a query derives from an archived event's quantised vector, kept across queries: its nonzero
+     * components (as {@link EventEntry#dense} gives them) and, once needed, their projection (as
+     * {@link #project} gives it). Found by the identity of the entry's vector array, which an entry never
+     * changes, and checked against its scale: a hit is the same vector, so the same values bit for bit.
+     */
+    private static final class Derived {
+        final byte[] vector;
+        final float scale;
+        final int[] nz;
+        final float[] val;
+        float[] projected;
+
+        Derived(EventEntry e) {
+            vector = e.vector();
+            scale = e.scale();
+            int n = 0;
+            for (byte b : vector) {
+                if (b != 0 && b * scale != 0f) {
+                    n++;
+                }
+            }
+            nz = new int[n];
+            val = new float[n];
+            int k = 0;
+            for (int j = 0; j < vector.length; j++) {
+                float v = vector[j] * scale;
+                if (vector[j] != 0 && v != 0f) {
+                    nz[k] = j;
+                    val[k++] = v;
+                }
+            }
+        }
+
+        /** P x of the dense vector: {@link #project}'s sums over the same nonzero components in the same order. */
+        float[] projected(EventMemory m) {
+            if (projected == null) {
+                projected = m.projectSparse(vector.length, nz, val);
+            }
+            return projected;
+        }
+    }
+
+    private final java.util.IdentityHashMap<byte[], Derived> derived = new java.util.IdentityHashMap<>();
+
+    private Derived derived(EventEntry e) {
+        Derived d = derived.get(e.vector());
+        if (d == null || Float.floatToRawIntBits(d.scale) != Float.floatToRawIntBits(e.scale())) {
+            if (derived.size() >= DERIVED_MAX) {
+                derived.clear();
+            }
+            d = new Derived(e);
+            derived.put(e.vector(), d);
+        }
+        return d;
+    }
+
+    /**
+     * {@link #cosine(float[], float[])} of {@code a} (whose sum of squares, in that method's order, is
+     * {@code na}) and an archived event's dense vector, over the vector's nonzero components only: the skipped
+     * products are exact zeros, and adding a zero to a sum that started at +0.0 never changes it, so the result
+     * is the dense loop's bit for bit.
+     */
+    private static double cosine(float[] a, double na, Derived d) {
+        double dot = 0;
+        double nb = 0;
+        int[] nz = d.nz;
+        float[] val = d.val;
+        for (int k = 0; k < nz.length; k++) {
+            float b = val[k];
+            dot += (double) a[nz[k]] * b;
+            nb += (double) b * b;
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    /** The sum of squares of {@code a}, as {@link #cosine(float[], float[])} sums it. */
+    private static double norm2(float[] a) {
+        double na = 0;
+        for (float f : a) {
+            na += (double) f * f;
+        }
+        return na;
+    }
+
+    /** {@link #project} of a vector of length {@code d} whose nonzero components are {@code val} at {@code nz}. */
+    private float[] projectSparse(int d, int[] nz, float[] val) {
+        if (projection == null) {
+            float[] x = new float[d];
+            for (int k = 0; k < nz.length; k++) {
+                x[nz[k]] = val[k];
+            }
+            return x;
+        }
+        int dc = settings.cellDim();
+        double[] acc = new double[dc];
+        float[] pt = projectionT;
+        for (int k = 0; k < nz.length; k++) {
+            double v = val[k];
+            int col = nz[k] * dc;
+            for (int i = 0; i < dc; i++) {
+                acc[i] += (double) pt[col + i] * v;
+            }
+        }
+        float[] out = new float[dc];
+        for (int i = 0; i < dc; i++) {
+            out[i] = (float) acc[i];
+        }
+        return out;
+    }
+
+    /** The dense and read parts of one candidate as {@link #score} computes them, and the reference, for tests. */
+    double[] candidateParts(float[] x, float[] read, EventEntry e, boolean reference) {
+        if (reference) {
+            float[] xc = e.dense();
+            return new double[] {cosine(x, xc), read == null ? 0 : cosine(read, project(xc))};
+        }
+        Derived d = derived(e);
+        return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, d.projected(this))};
+    }
+
+    /** Term to frequency for one query (open addressing, no boxing); {@link #MISSING} when absent. */
+    static final class TermFrequencies {
+        static final long MISSING = Long.MIN_VALUE;
+        private int[] terms = new int[64];
+        private long[] values = new long[64];
+        private boolean[] used = new boolean[64];
+        private int size;
+
+        private int slot(int term) {
+            int mask = terms.length - 1;
+            int h = term * 0x9E3779B9;
+            int i = (h ^ (h >>> 16)) & mask;
+            while (used[i] && terms[i] != term) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        long get(int term) {
+            int i = slot(term);
+            return used[i] ? values[i] : MISSING;
+        }
+
+        /** Sets (or replaces, as Map.put does) the frequency of {@code term}. */
+        void put(int term, long value) {
+            int i = slot(term);
+            if (!used[i]) {
+                if ((size + 1) * 2 > terms.length) {
+                    int[] t = terms;
+                    long[] v = values;
+                    boolean[] u = used;
+                    terms = new int[t.length * 2];
+                    values = new long[t.length * 2];
+                    used = new boolean[t.length * 2];
+                    for (int k = 0; k < t.length; k++) {
+                        if (u[k]) {
+                            int j = slot(t[k]);
+                            used[j] = true;
+                            terms[j] = t[k];
+                            values[j] = v[k];
+                        }
+                    }
+                    i = slot(term);
+                }
+                used[i] = true;
+                terms[i] = term;
+                size++;
+            }
+            values[i] = value;
+        }
+    }
+
+    private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh) {
         double info = 0;
         for (int t : e.terms()) {
-            Long f = dfNow.get(t);
-            if (f == null) {
+            long f = dfNow.get(t);
+            if (f == TermFrequencies.MISSING) {
                 f = q.store.frequency(t);
                 q.rowsRead++;
                 dfNow.put(t, f);
@@ -506,7 +736,7 @@ public final class EventMemory {
     }
 
     /** The fading cell's read for the query: o = S^T (scale P x); null when the cell is empty. */
-    private float[] fadingRead(EventState st, float[] x) {
+    private float[] fadingRead(EventState st, Unit x) {
         if (st.events() == 0) {
             return null;
         }
@@ -557,6 +787,95 @@ public final class EventMemory {
             out[i] = (float) acc[i];
         }
         return out;
+    }
+
+    /**
+     * A unit vector (as {@link #unit} gives it) and the indices of the components of its input that are not
+     * +0.0, ascending: every other component of the unit vector is +0.0, so loops over the vector may visit
+     * only these (a superset of its nonzero components).
+     */
+    record Unit(float[] x, int[] nz) {
+    }
+
+    /**
+     * {@link #unit} of {@code v} ({@link #checked} first when {@code check}) with its nonzero indices, in one
+     * scan of {@code v} and loops over the nonzero components: the same values bit for bit (the skipped
+     * components add +0.0 to the sum of squares, and scale to the +0.0 a new array holds).
+     */
+    Unit unitOf(float[] v, boolean check) {
+        if (check && v.length != settings.dimension()) {
+            checked(v); // throws
+        }
+        int d = v.length;
+        int[] idx = new int[d];
+        int n = 0;
+        for (int i = 0; i < d; i++) {
+            if (Float.floatToRawIntBits(v[i]) != 0) {
+                idx[n++] = i;
+            }
+        }
+        double sq = 0;
+        for (int k = 0; k < n; k++) {
+            float f = v[idx[k]];
+            if (check && !Float.isFinite(f)) {
+                checked(v); // throws
+            }
+            sq += (double) f * f;
+        }
+        float[] out = new float[d];
+        if (sq > 0) {
+            double inv = 1 / Math.sqrt(sq);
+            for (int k = 0; k < n; k++) {
+                int i = idx[k];
+                out[i] = (float) (v[i] * inv);
+            }
+        }
+        return new Unit(out, Arrays.copyOf(idx, n));
+    }
+
+    /** {@link #project} of a unit vector, visiting only its listed components (the same sums, same order). */
+    float[] project(Unit u) {
+        float[] x = u.x();
+        if (projection == null) {
+            return x.clone();
+        }
+        int dc = settings.cellDim();
+        double[] acc = new double[dc];
+        float[] pt = projectionT;
+        for (int j : u.nz()) {
+            float xj = x[j];
+            if (xj == 0f) {
+                continue;
+            }
+            double v = xj;
+            int col = j * dc;
+            for (int i = 0; i < dc; i++) {
+                acc[i] += (double) pt[col + i] * v;
+            }
+        }
+        float[] out = new float[dc];
+        for (int i = 0; i < dc; i++) {
+            out[i] = (float) acc[i];
+        }
+        return out;
+    }
+
+    /** {@link #quantize(float[], byte[])} of a unit vector over its listed components (the same bytes and scale). */
+    static float quantize(Unit u, byte[] out) {
+        float[] x = u.x();
+        int[] nz = u.nz();
+        float max = 0;
+        for (int i : nz) {
+            max = Math.max(max, Math.abs(x[i]));
+        }
+        if (max == 0) {
+            return 0f;
+        }
+        float scale = max / 127f;
+        for (int i : nz) {
+            out[i] = (byte) Math.round(x[i] / scale);
+        }
+        return scale;
     }
 
     /** The row-major loop {@link #project} equals bit for bit (the reference form, for tests). */

@@ -24,7 +24,9 @@ import java.util.Objects;
  * <ol>
  *   <li>innovation e = ||x - a S^T x||, with S the fading cell (gated delta rule) before the item and
  *       a = decay, the item's own decay: exactly B'MOJO's innovation for this cell;</li>
- *   <li>the fading cell writes the item (beta, g = ln decay);</li>
+ *   <li>the fading cell writes the item (beta, g = ln decay); then its values below 1e-30 in magnitude are set
+ *       to 0 (entries that items seldom touch would otherwise linger in the tiny and subnormal range, where
+ *       each multiply takes the CPU's slow path; their effect on an innovation is below 1e-29);</li>
  *   <li>eidetic admission (capacity &gt; 0): when e &gt; threshold the item joins the store (one row written);
  *       when the store then holds more than capacity entries, the one with the lowest innovation (ties: the
  *       oldest, possibly the new item itself, which is then never written) is removed;</li>
@@ -48,12 +50,24 @@ public final class Novelty {
     private final float[] out;
     private final float[] x;
     private final double[] proj;
+    /** The fused step, used when the retention tier is off (null: always the reference path). */
+    private final NoveltyKernel kernel;
+    private final float a;
 
     /**
      * @param retention the retention tier's settings, or null for none (its scale is then 1/sqrt(D) when
      *                  the given one is not positive)
      */
     public Novelty(NoveltySettings settings, RetentionSettings retention) {
+        this(settings, retention, true);
+    }
+
+    /**
+     * @param fused whether the fading cell's step and the innovation run as one fused kernel ({@link
+     *              NoveltyKernel}, same results) when the retention tier is off; false: the reference (the
+     *              innovation loop, then the cell's own forward step with its read-out), for tests
+     */
+    Novelty(NoveltySettings settings, RetentionSettings retention, boolean fused) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.d = settings.dimension();
         this.c = settings.cellDim();
@@ -66,6 +80,8 @@ public final class Novelty {
         this.out = new float[c];
         this.x = new float[c];
         this.proj = new double[c];
+        this.kernel = fused && retention == null ? NoveltyKernel.best(c) : null;
+        this.a = (float) Math.exp(g[0]); // the decay factor as the cell applies it
     }
 
     /** The fixed projection (d_c x D, row-major): N(0, 1) entries from one seed, the same in every release. */
@@ -128,14 +144,24 @@ public final class Novelty {
             x[i] = (float) (x[i] * inv);
         }
         long p = st.position();
-        float e = innovation(st.cell().data());
-        TokenChunk chunk = new TokenChunk(1, 1, c, c, x, x, x, beta, g);
-        cell.forward(st.cell(), chunk, out);
-        if (retention != null) {
-            if (st.retention() == null) {
-                throw new IllegalStateException("the retention tier is on but the state has none");
+        float e;
+        if (kernel != null) {
+            e = kernel.step(st.cell().data(), x, a, beta[0], settings.decay());
+            st.cell().advance(1);
+        } else {
+            e = innovation(st.cell().data());
+            TokenChunk chunk = new TokenChunk(1, 1, c, c, x, x, x, beta, g);
+            cell.forward(st.cell(), chunk, out);
+            float[] sd = st.cell().data();
+            for (int i = 0; i < sd.length; i++) {
+                sd[i] = NoveltyKernel.flush(sd[i]);
             }
-            retention.forward(st.retention(), null, chunk, out);
+            if (retention != null) {
+                if (st.retention() == null) {
+                    throw new IllegalStateException("the retention tier is on but the state has none");
+                }
+                retention.forward(st.retention(), null, chunk, out);
+            }
         }
         boolean admitted = false;
         long evicted = -1;

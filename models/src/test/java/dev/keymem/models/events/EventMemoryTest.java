@@ -156,4 +156,113 @@ class EventMemoryTest {
             }
         }
     }
+
+    /** The fused fading write equals the recurrent gated_delta cell's state bit for bit, over many tokens. */
+    @Test
+    void fadingWriteEqualsTheCellBitForBit() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (EventSettings set : List.of(EventSettings.defaults(), new EventSettings(16, 8, 0.7f, 0.9f, 32, 64, 64, 2, 512, 1024, 0, 0, 1.2, 0.75,
+                EventSettings.Weights.defaults(), 3L))) {
+            EventMemory m = new EventMemory(set);
+            EventState a = m.newState();
+            EventState b = m.newState();
+            int dc = set.cellDim();
+            for (int t = 0; t < 500; t++) {
+                float[] k = new float[dc];
+                for (int i = 0; i < dc; i++) {
+                    k[i] = r.nextInt(4) == 0 ? 0f : (float) (r.nextDouble() * 2 - 1);
+                }
+                k = EventMemory.unit(k);
+                m.fadingWriteFast(a.cell(), k);
+                m.fadingWriteReference(b.cell(), k);
+                assertEquals(b.cell().position(), a.cell().position());
+                float[] sa = a.cell().data();
+                float[] sb = b.cell().data();
+                for (int i = 0; i < sa.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(sb[i]), Float.floatToRawIntBits(sa[i]), "token " + t + " i " + i);
+                }
+            }
+        }
+    }
+
+    /** A candidate's dense and read parts from its nonzero components (kept across queries) equal the dense loops'. */
+    @Test
+    void sparseCandidatePartsEqualDenseBitForBit() {
+        SplittableRandom r = new SplittableRandom(17);
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        int d = EventSettings.defaults().dimension();
+        for (int trial = 0; trial < 3000; trial++) {
+            float[] v = EventMemory.unit(EventMemory.hashVector(terms(r, 500), d));
+            if (trial % 3 == 0) {
+                for (int j = 0; j < d; j++) {
+                    v[j] = r.nextInt(4) == 0 ? (float) (r.nextDouble() * 2 - 1) : 0f;
+                }
+                v = EventMemory.unit(v);
+            }
+            byte[] q8 = new byte[d];
+            float scale = EventMemory.quantize(v, q8);
+            EventEntry e = new EventEntry(trial, new int[0], new int[0], 0, q8, scale, 0f, new byte[0]);
+            float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 500), d));
+            float[] read = trial % 5 == 0 ? null : new float[EventSettings.defaults().cellDim()];
+            if (read != null) {
+                for (int i = 0; i < read.length; i++) {
+                    read[i] = (float) (r.nextDouble() * 2 - 1);
+                }
+            }
+            for (int again = 0; again < 2; again++) { // the second time from what the first kept
+                double[] fast = m.candidateParts(x, read, e, false);
+                double[] ref = m.candidateParts(x, read, e, true);
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(Double.doubleToRawLongBits(ref[i]), Double.doubleToRawLongBits(fast[i]),
+                            "trial " + trial + " part " + i);
+                }
+            }
+        }
+    }
+
+    /** unit, quantize and project over the nonzero components equal the dense loops bit for bit. */
+    @Test
+    void unitQuantizeProjectOverNonzerosEqualDenseBitForBit() throws Exception {
+        SplittableRandom r = new SplittableRandom(23);
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        java.lang.reflect.Method dense = EventMemory.class.getDeclaredMethod("project", float[].class);
+        dense.setAccessible(true);
+        int d = EventSettings.defaults().dimension();
+        for (int trial = 0; trial < 3000; trial++) {
+            float[] v = new float[d];
+            int density = trial % 4;
+            for (int j = 0; j < d; j++) {
+                boolean set = density == 0 ? r.nextInt(20) == 0 : density == 1 ? r.nextInt(3) == 0 : density == 2;
+                if (set) {
+                    v[j] = trial % 7 == 0 ? (r.nextBoolean() ? -0f : 0f) : (float) (r.nextDouble() * 2 - 1);
+                }
+            }
+            if (trial % 5 == 0) {
+                v = EventMemory.hashVector(terms(r, 500), d);
+            }
+            if (trial % 11 == 0) {
+                v[r.nextInt(d)] = 1e-44f; // subnormal: its square is 0
+            }
+            EventMemory.Unit u = m.unitOf(v, true);
+            float[] ref = EventMemory.unit(v);
+            for (int i = 0; i < d; i++) {
+                assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(u.x()[i]), "trial " + trial + " i " + i);
+            }
+            byte[] qa = new byte[d];
+            byte[] qb = new byte[d];
+            assertEquals(Float.floatToRawIntBits(EventMemory.quantize(ref, qb)),
+                    Float.floatToRawIntBits(EventMemory.quantize(u, qa)), "trial " + trial);
+            assertArrayEquals(qb, qa, "trial " + trial);
+            float[] pa = m.project(u);
+            float[] pb = (float[]) dense.invoke(m, (Object) ref);
+            for (int i = 0; i < pa.length; i++) {
+                assertEquals(Float.floatToRawIntBits(pb[i]), Float.floatToRawIntBits(pa[i]), "trial " + trial + " i " + i);
+            }
+        }
+        float[] bad = new float[d];
+        bad[3] = Float.NaN;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.unitOf(bad, true));
+        assertEquals("vector holds a non-finite value", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.unitOf(new float[3], true));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.keymem.jobs.logs.mining;
 
 import dev.keymem.jobs.text.LineMasker;
+import dev.keymem.jobs.text.RegexScan;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,32 @@ public final class LineTokens implements Serializable {
         return false;
     }
 
+    /** Whether {@code s} holds a colon and two digits (what any {@link #ENDPOINT} match ends with: its port). */
+    private static boolean hasPort(String s) {
+        for (int i = s.indexOf(':'); i >= 0 && i + 2 < s.length(); i = s.indexOf(':', i + 1)) {
+            if (RegexScan.digit(s.charAt(i + 1)) && RegexScan.digit(s.charAt(i + 2))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first two letters of the {@link #DOMAIN} endings (com, co, net, org, ..., info and int share "in"). */
+    private static final String[] DOMAIN_STARTS = {"co", "ne", "or", "ed", "go", "mi", "in", "bi", "io", "lo", "la",
+        "ac"};
+
+    /** Whether {@code s} holds a dot followed by the start of a {@link #DOMAIN} ending (what any match holds). */
+    private static boolean hasDomainEnding(String s) {
+        for (int i = s.indexOf('.'); i >= 0 && i + 2 < s.length(); i = s.indexOf('.', i + 1)) {
+            for (String d : DOMAIN_STARTS) {
+                if (s.regionMatches(i + 1, d, 0, 2)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code s} holds two slashes or backslashes (what any {@link #SLASHED} match needs). */
     private static boolean hasTwoSlashes(String s) {
         int seen = 0;
@@ -111,9 +138,208 @@ public final class LineTokens implements Serializable {
         return false;
     }
 
-    /** The masked line (placeholders in place, whitespace kept as single spaces). */
+    /**
+     * The masked line (placeholders in place, whitespace kept as single spaces). Each pattern runs only where
+     * the line has what any match of it needs, and only at the positions where a match can start
+     * ({@link RegexScan}); identifier-like words are found by a scan: the result is {@link #maskReference}'s.
+     */
     public String mask(String line) {
-        // each pattern runs only where the line has what any match of it needs (same result, fewer scans)
+        String s = line;
+        if (s.indexOf('.') >= 0) {
+            if (hasPort(s)) {
+                s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>", LineTokens::mayStartEndpoint);
+            }
+            if (hasDomainEnding(s)) {
+                s = RegexScan.replaceAll(DOMAIN, s, "<HOST>", LineTokens::mayStartDomain);
+            }
+        }
+        s = masker.mask(s);
+        if (hasDayName(s)) {
+            s = RegexScan.replaceAll(DAY, s, "", (t, i) -> "MTWFS".indexOf(t.charAt(i)) >= 0 && !RegexScan.wordBefore(t, i));
+        }
+        if (hasHexLetterRun(s)) {
+            s = RegexScan.replaceAll(HEX_LETTERS, s, "<HEX>", LineTokens::mayStartHexLetters);
+        }
+        if (hasTwoSlashes(s)) {
+            s = RegexScan.replaceAll(SLASHED, s, "<PATH>", LineTokens::mayStartSlashed);
+        }
+        s = RegexScan.replaceAll(QUANTITY, s, "<Q>", LineTokens::mayStartQuantity);
+        return maskIdentifiers(s);
+    }
+
+    // Where a match of each pattern can start: its first character after one its lookbehind allows, and what
+    // must follow (a pattern's leading run of a character class can end only where the next literal is).
+
+    /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
+    private static boolean mayStartEndpoint(String s, int i) {
+        if (!RegexScan.letter(s.charAt(i)) || RegexScan.before(s, i, ".-")) {
+            return false;
+        }
+        int k = i + 1;
+        while (k < s.length() && (RegexScan.word(s.charAt(k)) || s.charAt(k) == '-')) {
+            k++;
+        }
+        return k < s.length() && s.charAt(k) == '.';
+    }
+
+    /** {@link #DOMAIN}: a run of {@code [A-Za-z0-9-]} ending at a dot. */
+    private static boolean mayStartDomain(String s, int i) {
+        if (RegexScan.before(s, i, ".-")) {
+            return false;
+        }
+        int k = i;
+        while (k < s.length()) {
+            char c = s.charAt(k);
+            if (!(RegexScan.letter(c) || RegexScan.digit(c) || c == '-')) {
+                break;
+            }
+            k++;
+        }
+        return k > i && k < s.length() && s.charAt(k) == '.';
+    }
+
+    private static boolean mayStartHexLetters(String s, int i) {
+        char c = s.charAt(i);
+        return ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) && !RegexScan.before(s, i, "<");
+    }
+
+    private static boolean slashedChar(char c) {
+        return RegexScan.word(c) || ".{}<>~-".indexOf(c) >= 0;
+    }
+
+    /** {@link #SLASHED}: a run of {@code [\\w.{}<>~-]} ending at a slash or backslash. */
+    private static boolean mayStartSlashed(String s, int i) {
+        if (RegexScan.before(s, i, "/\\.-")) {
+            return false;
+        }
+        int k = i;
+        while (k < s.length() && slashedChar(s.charAt(k))) {
+            k++;
+        }
+        return k > i && k < s.length() && (s.charAt(k) == '/' || s.charAt(k) == '\\');
+    }
+
+    /**
+     * {@link #QUANTITY}: an optional {@code [<>~]}, a number ({@code <NUM>}, {@code <TS>} or digits with an
+     * optional decimal part), an optional {@code \\s}, then the first letter of a unit.
+     */
+    private static boolean mayStartQuantity(String s, int i) {
+        char c = s.charAt(i);
+        if (!(RegexScan.digit(c) || c == '<' || c == '>' || c == '~') || RegexScan.before(s, i, ".")) {
+            return false;
+        }
+        return unitAfterNumber(s, i) || ((c == '<' || c == '>' || c == '~') && unitAfterNumber(s, i + 1));
+    }
+
+    /** Whether a number starts at {@code i} and a unit's first letter follows it (after at most one {@code \\s}). */
+    private static boolean unitAfterNumber(String s, int i) {
+        int n = s.length();
+        int q;
+        if (s.startsWith("<NUM>", i)) {
+            q = i + 5;
+        } else if (s.startsWith("<TS>", i)) {
+            q = i + 4;
+        } else if (i < n && RegexScan.digit(s.charAt(i))) {
+            q = i + 1;
+            while (q < n && RegexScan.digit(s.charAt(q))) {
+                q++;
+            }
+            if (q + 1 < n && s.charAt(q) == '.' && RegexScan.digit(s.charAt(q + 1))) {
+                q += 2;
+                while (q < n && RegexScan.digit(s.charAt(q))) {
+                    q++;
+                }
+            }
+        } else {
+            return false;
+        }
+        if (q < n && unitStart(s.charAt(q))) {
+            return true;
+        }
+        return q + 1 < n && " \t\n\u000B\f\r".indexOf(s.charAt(q)) >= 0 && unitStart(s.charAt(q + 1));
+    }
+
+    /** The first letters of {@link #UNITS}. */
+    private static boolean unitStart(char c) {
+        return "KMGTPBbkmgunsµhd".indexOf(c) >= 0;
+    }
+
+    /**
+     * Every identifier-like match of {@link #WORD} replaced by {@code <ID>}: the matches found by a scan (a
+     * maximal run of {@code [A-Za-z0-9_.-]} characters and {@code <[A-Z]+>} placeholders, the next one from the
+     * end of the last, as {@code Matcher.find} gives them; nothing follows the pattern's greedy loop).
+     */
+    static String maskIdentifiers(String s) {
+        StringBuilder out = null;
+        int last = 0;
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            int j = wordEnd(s, i);
+            if (j == i) {
+                i++;
+                continue;
+            }
+            if (identifierLike(s, i, j)) {
+                if (out == null) {
+                    out = new StringBuilder(n + 8);
+                }
+                out.append(s, last, i).append("<ID>");
+                last = j;
+            }
+            i = j;
+        }
+        if (out == null) {
+            return s;
+        }
+        return out.append(s, last, n).toString();
+    }
+
+    /** The end of the {@link #WORD} match starting at {@code i} ({@code i} when none starts there). */
+    private static int wordEnd(String s, int i) {
+        int n = s.length();
+        int j = i;
+        while (j < n) {
+            char c = s.charAt(j);
+            if (RegexScan.word(c) || c == '.' || c == '-') {
+                j++;
+            } else if (c == '<') {
+                int e = placeholderEnd(s, j);
+                if (e < 0) {
+                    break;
+                }
+                j = e;
+            } else {
+                break;
+            }
+        }
+        return j;
+    }
+
+    /** The end of the {@code <[A-Z]+>} placeholder at {@code i}, or -1 when none starts there. */
+    private static int placeholderEnd(String s, int i) {
+        int n = s.length();
+        int k = i + 1;
+        while (k < n && s.charAt(k) >= 'A' && s.charAt(k) <= 'Z') {
+            k++;
+        }
+        return k > i + 1 && k < n && s.charAt(k) == '>' ? k + 1 : -1;
+    }
+
+    /** The end of the {@link #PLACEHOLDER} ({@code <[A-Z]+>} or {@code <*>}) at {@code i}, or -1. */
+    private static int anyPlaceholderEnd(String s, int i) {
+        if (s.charAt(i) != '<') {
+            return -1;
+        }
+        int e = placeholderEnd(s, i);
+        if (e >= 0) {
+            return e;
+        }
+        return s.startsWith(WILDCARD, i) ? i + WILDCARD.length() : -1;
+    }
+
+    /** {@link #mask} with each pattern's regex over every position (the reference). */
+    String maskReference(String line) {
         String s = line;
         if (s.indexOf('.') >= 0) {
             if (s.indexOf(':') >= 0) {
@@ -122,16 +348,15 @@ public final class LineTokens implements Serializable {
             s = DOMAIN.matcher(s).replaceAll("<HOST>");
         }
         s = masker.mask(s);
-        if (hasDayName(s)) {
-            s = DAY.matcher(s).replaceAll("");
-        }
-        if (hasHexLetterRun(s)) {
-            s = HEX_LETTERS.matcher(s).replaceAll("<HEX>");
-        }
-        if (hasTwoSlashes(s)) {
-            s = SLASHED.matcher(s).replaceAll("<PATH>");
-        }
+        s = DAY.matcher(s).replaceAll("");
+        s = HEX_LETTERS.matcher(s).replaceAll("<HEX>");
+        s = SLASHED.matcher(s).replaceAll("<PATH>");
         s = QUANTITY.matcher(s).replaceAll("<Q>");
+        return maskIdentifiersReference(s);
+    }
+
+    /** {@link #maskIdentifiers} with the regex {@link #WORD} (the reference). */
+    static String maskIdentifiersReference(String s) {
         Matcher m = WORD.matcher(s);
         StringBuilder out = null;
         int last = 0;
@@ -171,8 +396,45 @@ public final class LineTokens implements Serializable {
         return digits >= 2 || (first >= '0' && first <= '9');
     }
 
-    /** The tokens of a masked line: wildcards for all-variable tokens, runs of wildcards collapsed. */
+    /**
+     * The tokens of a masked line: wildcards for all-variable tokens, runs of wildcards collapsed. Written
+     * as scans; {@link #tokensReference} is the same with the regexes it stands for.
+     */
     public static String[] tokens(String masked) {
+        if (masked.indexOf('"') >= 0) {
+            masked = protectQuoted(masked);
+        }
+        List<String> out = new ArrayList<>();
+        int n = masked.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && Character.isWhitespace(masked.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(masked.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                String t = masked.substring(start, i);
+                if (isVariable(t) || isEmptyPair(t)) {
+                    t = WILDCARD;
+                } else if (t.indexOf('<') >= 0) {
+                    t = collapseWildcardRuns(placeholdersToWildcards(t));
+                }
+                if (t.equals(WILDCARD)) {
+                    if (!out.isEmpty() && out.get(out.size() - 1).equals(WILDCARD)) {
+                        continue;
+                    }
+                }
+                out.add(t);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** {@link #tokens} with the regexes {@link #QUOTED}, {@link #EMPTY}, {@link #PLACEHOLDER}, {@link #WILDCARD_RUN}. */
+    static String[] tokensReference(String masked) {
         if (masked.indexOf('"') >= 0) {
             Matcher q = QUOTED.matcher(masked);
             StringBuilder sb = new StringBuilder(masked.length());
@@ -195,7 +457,7 @@ public final class LineTokens implements Serializable {
             }
             if (i > start) {
                 String t = masked.substring(start, i);
-                if (isVariable(t) || EMPTY.matcher(t).matches()) {
+                if (isVariableReference(t) || EMPTY.matcher(t).matches()) {
                     t = WILDCARD;
                 } else if (t.indexOf('<') >= 0) {
                     t = PLACEHOLDER.matcher(t).replaceAll(WILDCARD_REPLACEMENT);
@@ -210,6 +472,117 @@ public final class LineTokens implements Serializable {
             }
         }
         return out.toArray(new String[0]);
+    }
+
+    /**
+     * The spaces inside each {@link #QUOTED} match made no-break spaces: a match is a quote, 1 to 64
+     * characters none of them a quote or angle bracket, and a quote (the run of such characters after an
+     * opening quote is maximal, so it matches exactly when that run is 1 to 64 long and a quote ends it).
+     */
+    private static String protectQuoted(String s) {
+        StringBuilder sb = null;
+        int n = s.length();
+        int i = s.indexOf('"');
+        while (i >= 0 && i < n) {
+            int k = i + 1;
+            while (k < n && k - i - 1 < 65) {
+                char c = s.charAt(k);
+                if (c == '"' || c == '<' || c == '>') {
+                    break;
+                }
+                k++;
+            }
+            int run = k - i - 1;
+            if (run >= 1 && run <= 64 && k < n && s.charAt(k) == '"') {
+                if (sb == null) {
+                    sb = new StringBuilder(s);
+                }
+                for (int j = i + 1; j < k; j++) {
+                    if (s.charAt(j) == ' ') {
+                        sb.setCharAt(j, '\u00a0');
+                    }
+                }
+                i = s.indexOf('"', k + 1);
+            } else {
+                i = s.indexOf('"', i + 1);
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
+    /** Whether {@code t} is a whole {@link #EMPTY} match: {@code ()}, {@code []}, {@code {}}, two quotes, {@code <>}. */
+    private static boolean isEmptyPair(String t) {
+        if (t.length() != 2) {
+            return false;
+        }
+        char a = t.charAt(0);
+        char b = t.charAt(1);
+        return (a == '(' && b == ')') || (a == '[' && b == ']') || (a == '{' && b == '}') || (a == '"' && b == '"')
+                || (a == '\'' && b == '\'') || (a == '<' && b == '>');
+    }
+
+    /** Every {@link #PLACEHOLDER} of {@code t} written {@link #WILDCARD}. */
+    private static String placeholdersToWildcards(String t) {
+        StringBuilder sb = null;
+        int last = 0;
+        int n = t.length();
+        for (int i = t.indexOf('<'); i >= 0 && i < n; ) {
+            int e = anyPlaceholderEnd(t, i);
+            if (e < 0) {
+                i = t.indexOf('<', i + 1);
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(t, last, i).append(WILDCARD);
+            last = e;
+            i = t.indexOf('<', e);
+        }
+        return sb == null ? t : sb.append(t, last, n).toString();
+    }
+
+    /**
+     * Every {@link #WILDCARD_RUN} of {@code t} (wildcards separated by characters other than ASCII letters,
+     * {@code \\s} and {@code <}) written as one {@link #WILDCARD}.
+     */
+    private static String collapseWildcardRuns(String t) {
+        StringBuilder sb = null;
+        int last = 0;
+        int n = t.length();
+        for (int i = t.indexOf(WILDCARD); i >= 0; ) {
+            int end = i + WILDCARD.length();
+            int groups = 0;
+            while (true) {
+                int k = end;
+                while (k < n && !runStop(t.charAt(k))) {
+                    k++;
+                }
+                if (t.startsWith(WILDCARD, k)) {
+                    end = k + WILDCARD.length();
+                    groups++;
+                } else {
+                    break;
+                }
+            }
+            if (groups == 0) {
+                i = t.indexOf(WILDCARD, i + 1);
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(t, last, i).append(WILDCARD);
+            last = end;
+            i = t.indexOf(WILDCARD, end);
+        }
+        return sb == null ? t : sb.append(t, last, n).toString();
+    }
+
+    /** Whether a character ends the separator of a {@link #WILDCARD_RUN}: {@code [A-Za-z\\s<]}. */
+    private static boolean runStop(char c) {
+        return RegexScan.letter(c) || c == '<' || c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f'
+                || c == '\r';
     }
 
     /**
@@ -335,6 +708,28 @@ public final class LineTokens implements Serializable {
      * placeholders (punctuation alone, {@code -} or {@code :}, stays a constant).
      */
     static boolean isVariable(String token) {
+        boolean variable = false;
+        int n = token.length();
+        for (int i = 0; i < n; i++) {
+            char c = token.charAt(i);
+            if (c == '<') {
+                int e = anyPlaceholderEnd(token, i);
+                if (e >= 0) {
+                    variable = true; // a placeholder: removed before the letter and digit check
+                    i = e - 1;
+                    continue;
+                }
+            }
+            if (Character.isLetter(c)) {
+                return false;
+            }
+            variable |= c >= '0' && c <= '9';
+        }
+        return variable;
+    }
+
+    /** {@link #isVariable} with the regex {@link #PLACEHOLDER} (the reference). */
+    static boolean isVariableReference(String token) {
         boolean variable = false;
         String rest = token;
         if (token.indexOf('<') >= 0) {

@@ -27,7 +27,11 @@ public final class LineVariant {
      * at a wildcard of its template.
      */
     public static String key(String template, String masked) {
-        String[] line = LineTokens.tokens(masked);
+        return key(template, LineTokens.tokens(masked));
+    }
+
+    /** As {@link #key(String, String)}, with the masked message's tokens ({@link LineTokens#tokens(String)}). */
+    public static String key(String template, String[] line) {
         String[] tmpl = template.split(" ", -1);
         if (line.length != tmpl.length) {
             return "";

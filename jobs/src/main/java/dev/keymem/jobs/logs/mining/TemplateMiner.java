@@ -70,9 +70,14 @@ public final class TemplateMiner implements Serializable {
 
     /**
      * What a line was matched to: the template's id and text, whether the line created it, and the line's
-     * masked message (its variables as typed placeholders, without the header when headers are stripped).
+     * masked message (its variables as typed placeholders, without the header when headers are stripped) and
+     * that message's tokens ({@link LineTokens#tokens(String)} of {@code masked}; read only).
      */
-    public record Match(int id, String template, boolean created, String masked) {
+    public record Match(int id, String template, boolean created, String masked, String[] tokens) {
+        /** A match whose tokens are computed from {@code masked}. */
+        public Match(int id, String template, boolean created, String masked) {
+            this(id, template, created, masked, LineTokens.tokens(masked));
+        }
     }
 
     /** Assigns {@code line} its template in {@code state} (advancing it). */
@@ -103,7 +108,7 @@ public final class TemplateMiner implements Serializable {
         if (state.clusters.size() > settings.maxTemplates()) {
             evictOldest(state, c);
         }
-        return new Match(c.id, c.template(), created, masked);
+        return new Match(c.id, c.template(), created, masked, tokens);
     }
 
     /** The best cluster for {@code tokens}, or null. */

@@ -1,0 +1,214 @@
+package dev.keymem.jobs.cli;
+
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.logs.JobOutput;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.util.Collector;
+
+/**
+ * A bounded job over a file run in Flink's BATCH execution mode, its input and outputs inside the job: the
+ * file is read by a {@link FileSource} ({@link FileLineFormat}: raw lines, line numbers as offsets), each record
+ * stamped with its line number, and the outputs go to {@link FileSink}s in the run's directory, which commit
+ * their files when the input is done; {@link #finish} then moves the answers into the output file (or stdout)
+ * and the dead letters into theirs (or stderr, one line each). Nothing travels through the client.
+ *
+ * <p>Why batch: a file is bounded, so a keyed step gets its records sorted by key and then by timestamp (the line
+ * number), so each key still sees its records in file order; its state lives only while its key is processed
+ * (no RocksDB, no checkpoints, no write-back), and a failure re-runs the failed part from the data already
+ * read (blocking exchanges), up to the restart attempts. Outputs stay exactly once: the file sink commits only
+ * the files of attempts that finished, and the answers of a key are in stream order within the output. What a
+ * run cannot do in batch mode: emit on processing time (the context job does not), or be resumed.
+ */
+final class BatchFileRun {
+    /** Accumulator: answers (results) written. */
+    static final String RESULTS = "memctl-results";
+    /** Accumulator: dead letters written. */
+    static final String DEAD_LETTERS = "memctl-dead-letters";
+
+    /** A committed part file: PREFIX-UUID-PART.jsonl (one UUID per writer, i.e. per subtask and attempt). */
+    private static final Pattern PART = Pattern.compile("^(.*)-(\\d+)\\.jsonl$");
+
+    private final Path results;
+    private final Path deadLetters;
+    private int sinks;
+
+    /** Outputs under {@code dir} (the run's directory, deleted with it). */
+    BatchFileRun(Path dir) {
+        this.results = dir.resolve("results");
+        this.deadLetters = dir.resolve("dead-letters");
+    }
+
+    /** Puts {@code env} in batch mode. */
+    static void batch(StreamExecutionEnvironment env) {
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    }
+
+    /** The lines of {@code file} as records, stamped with their line numbers (one reader). */
+    static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, Path file) {
+        FileSource<KafkaRecord> src = FileSource.forRecordStreamFormat(
+                new FileLineFormat(file.getFileName().toString()),
+                new org.apache.flink.core.fs.Path(file.toAbsolutePath().toUri())).build();
+        return env.fromSource(src, WatermarkStrategy.<KafkaRecord>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, t) -> r.offset), "input")
+                .setParallelism(1).uid("input");
+    }
+
+    /** Writes the results of {@code outputs} to the results files and its dead letters to theirs. */
+    void sink(DataStream<JobOutput> outputs, String name) {
+        int n = sinks++;
+        outputs.flatMap(new Lines(true)).returns(Types.STRING).name(name + ": results")
+                .setParallelism(outputs.getParallelism())
+                .sinkTo(fileSink(results, "results-" + n)).name(name + ": results file")
+                .uid(name + "-results-file").setParallelism(outputs.getParallelism());
+        outputs.flatMap(new Lines(false)).returns(Types.STRING).name(name + ": dead letters")
+                .setParallelism(outputs.getParallelism())
+                .sinkTo(fileSink(deadLetters, "dead-" + n)).name(name + ": dead-letter file")
+                .uid(name + "-dead-letter-file").setParallelism(outputs.getParallelism());
+    }
+
+    private static FileSink<String> fileSink(Path dir, String prefix) {
+        return FileSink.forRowFormat(new org.apache.flink.core.fs.Path(dir.toAbsolutePath().toUri()),
+                        new SimpleStringEncoder<String>("UTF-8"))
+                .withBucketAssigner(new BasePathBucketAssigner<>())
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(prefix).withPartSuffix(".jsonl").build())
+                .build();
+    }
+
+    /** Counts of what {@link #finish} wrote. */
+    record Counts(long results, long deadLetters) {
+    }
+
+    /**
+     * After the job: appends the committed results to {@code out} (a file, or stdout when {@code outFile} is
+     * null) and prints or writes the dead letters ({@code deadFile}, else "dead letter: JSON" lines on
+     * {@code err}), each sink's files in the order its subtasks wrote them.
+     */
+    Counts finish(JobExecutionResult r, Path outFile, PrintStream out, Path deadFile, PrintStream err)
+            throws IOException {
+        List<Path> res = parts(results);
+        if (outFile != null) {
+            try (FileChannel to = FileChannel.open(outFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                for (Path p : res) {
+                    try (FileChannel from = FileChannel.open(p, StandardOpenOption.READ)) {
+                        long size = from.size();
+                        for (long done = 0; done < size; ) {
+                            done += from.transferTo(done, size - done, to);
+                        }
+                    }
+                }
+            }
+        } else {
+            for (Path p : res) {
+                copy(p, out);
+            }
+            out.flush();
+        }
+        List<Path> dead = parts(deadLetters);
+        if (deadFile != null) {
+            try (OutputStream to = Files.newOutputStream(deadFile, StandardOpenOption.APPEND)) {
+                for (Path p : dead) {
+                    Files.copy(p, to);
+                }
+            }
+        } else {
+            for (Path p : dead) {
+                try (BufferedReader in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        err.println("dead letter: " + line);
+                    }
+                }
+            }
+        }
+        return new Counts(count(r, RESULTS), count(r, DEAD_LETTERS));
+    }
+
+    private static long count(JobExecutionResult r, String name) {
+        Object v = r.getAllAccumulatorResults().get(name);
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static void copy(Path p, OutputStream out) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            in.transferTo(out);
+        }
+    }
+
+    /**
+     * The committed part files under {@code dir}: not hidden (in-progress and pending files are), each writer's
+     * (subtask's) files together in the order it wrote them (the file sink names them PREFIX-UUID-PART.jsonl).
+     */
+    static List<Path> parts(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith("."))
+                    .forEach(out::add);
+        }
+        out.sort(Comparator.comparing((Path p) -> part(p).group(1)).thenComparingLong(p -> Long.parseLong(part(p).group(2))));
+        return out;
+    }
+
+    private static Matcher part(Path p) {
+        Matcher m = PART.matcher(p.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalStateException("unexpected file among the job's outputs: " + p);
+        }
+        return m;
+    }
+
+    /** The JSON of the results ({@code results}) or of the dead letters, counted in an accumulator. */
+    static final class Lines extends RichFlatMapFunction<JobOutput, String> {
+        private static final long serialVersionUID = 1L;
+        private final boolean results;
+        private transient LongCounter count;
+
+        Lines(boolean results) {
+            this.results = results;
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            count = new LongCounter();
+            getRuntimeContext().addAccumulator(results ? RESULTS : DEAD_LETTERS, count);
+        }
+
+        @Override
+        public void flatMap(JobOutput o, Collector<String> out) {
+            if (o.isResult() == results) {
+                count.add(1);
+                out.collect(o.json);
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.keymem.jobs.cli;
+
+import dev.keymem.jobs.kafka.KafkaRecord;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
+import org.apache.flink.core.fs.FSDataInputStream;
+
+/**
+ * The lines of a file as records for Flink's {@code FileSource}, read inside the job: topic = the file's name,
+ * partition 0, offset = the 0-based line number, the value the line's raw bytes without its line end
+ * ({@code \n} or {@code \r\n}), exactly the records of {@code EmbeddedJobs.fileRecords}. Bytes are not decoded:
+ * a line that is not valid UTF-8 becomes a dead letter naming its line in the parse step. A last line without a
+ * line end counts; an empty file has no records. Lines may be of any length.
+ *
+ * <p>Not splittable, and it checkpoints no offset, so a restored reader starts at the file's beginning and
+ * the file source skips the records it already emitted: line numbers stay right.
+ */
+final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
+    private static final long serialVersionUID = 1L;
+    private static final int CHUNK = 1 << 16;
+
+    private final String topic;
+
+    FileLineFormat(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public Reader<KafkaRecord> createReader(Configuration config, FSDataInputStream stream) {
+        return new LineReader(stream, topic);
+    }
+
+    @Override
+    public TypeInformation<KafkaRecord> getProducedType() {
+        return TypeInformation.of(KafkaRecord.class);
+    }
+
+    /** Splits the stream at {@code \n}; a line that spans chunks is gathered in {@code line}. */
+    static final class LineReader implements Reader<KafkaRecord> {
+        private final FSDataInputStream in;
+        private final String topic;
+        private final byte[] buf = new byte[CHUNK];
+        private int pos;
+        private int limit;
+        private boolean eof;
+        private byte[] line = new byte[256];
+        private int lineLen;
+        private long lineNo;
+
+        LineReader(FSDataInputStream in, String topic) {
+            this.in = in;
+            this.topic = topic;
+        }
+
+        @Override
+        public KafkaRecord read() throws IOException {
+            lineLen = 0;
+            boolean any = false;
+            while (true) {
+                if (pos == limit) {
+                    if (eof || !fill()) {
+                        // end of the file: a last line without a line end counts, nothing after a line end
+                        return any ? record(lineLen) : null;
+                    }
+                }
+                any = true;
+                int start = pos;
+                int nl = -1;
+                for (int i = pos; i < limit; i++) {
+                    if (buf[i] == '\n') {
+                        nl = i;
+                        break;
+                    }
+                }
+                if (nl < 0) {
+                    append(start, limit - start);
+                    pos = limit;
+                    continue;
+                }
+                pos = nl + 1;
+                if (lineLen == 0) {
+                    int end = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
+                    return record(Arrays.copyOfRange(buf, start, end));
+                }
+                append(start, nl - start);
+                return record(lineLen);
+            }
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                eof = true;
+                pos = 0;
+                limit = 0;
+                return false;
+            }
+            pos = 0;
+            limit = n;
+            return true;
+        }
+
+        private void append(int from, int n) {
+            if (lineLen + n > line.length) {
+                line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
+            }
+            System.arraycopy(buf, from, line, lineLen, n);
+            lineLen += n;
+        }
+
+        /** The gathered line (its {@code \r} before the line end, or at the end of the file, dropped). */
+        private KafkaRecord record(int len) {
+            int end = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+            return record(Arrays.copyOf(line, end));
+        }
+
+        private KafkaRecord record(byte[] value) {
+            return new KafkaRecord(topic, 0, lineNo++, -1, null, value);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.keymem.jobs.logs.mining;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The miner's scanning forms ({@link LineTokens#mask}, {@link LineTokens#tokens}, {@link LineTokens#isVariable})
+ * against their regex references, on the sample logs, every loghub_2k line (where ../shared is present) and
+ * random lines built from what the patterns look for.
+ */
+class LineTokensScanTest {
+    private final LineTokens lt = new LineTokens();
+
+    static List<String> realLines() throws Exception {
+        List<String> lines = new ArrayList<>(
+                Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8));
+        for (String c : new String[] {System.getProperty("keymem.loghub"), "../../shared/data/loghub_2k",
+            "../shared/data/loghub_2k"}) {
+            if (c != null && Files.isDirectory(Path.of(c))) {
+                try (Stream<Path> sets = Files.list(Path.of(c))) {
+                    for (Path set : sets.sorted().toList()) {
+                        Path log = set.resolve(set.getFileName() + "_2k.log");
+                        if (Files.isRegularFile(log)) {
+                            lines.addAll(Files.readAllLines(log, StandardCharsets.ISO_8859_1));
+                        }
+                    }
+                }
+                return lines;
+            }
+        }
+        System.out.println("LineTokensScanTest: no loghub_2k data (../shared/data/loghub_2k); sample lines only");
+        return lines;
+    }
+
+    static String randomLine(SplittableRandom r) {
+        String[] parts = {
+            "0", "1", "7", "42", "255", "1714564800", "2024-05-01", "T", "12:00:00", ".123", ",5", "Z", ":", "::",
+            ".", "-", "/", "\\", "@", "x", "0x", "deadbeef", "DEADBEEFcafe", "9fceb02d0a", "abc", "ABC", "<", ">",
+            "<*>", "<NUM>", "<TS>", "<IP>", "<X", "<>", "()", "[]", "{}", "''", "\"\"", "\"", "\"a b\"", "~", " ",
+            "  ", "\t", "GET ", "May", "Mon", "Tue, ", "Sat ", "Jan", "ms", "KB", "MiB", "bytes", "sec", "h", "s",
+            "days", "µs", "host.example.com", "a.b.co.uk", "api:8080", "node-1.local:443", "10.0.0.1", "C:", "user",
+            "_", "'", "%", "+", "=", "é", "漢", "٣", "\u00a0", "blk_-123", "R02-M1", "*", ",", ";", "|", "{x}",
+            "aBcDeFaBcD", "v1", "IPv4"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = r.nextInt(0, 30); i > 0; i--) {
+            sb.append(parts[r.nextInt(parts.length)]);
+        }
+        return sb.toString();
+    }
+
+    private void check(String line) {
+        String masked = lt.maskReference(line);
+        assertEquals(masked, lt.mask(line), "mask of '" + line + "'");
+        for (String m : new String[] {masked, line, LineTokens.message(masked)}) {
+            assertArrayEquals(LineTokens.tokensReference(m), LineTokens.tokens(m), "tokens of '" + m + "'");
+            for (String t : m.split("\\s+")) {
+                assertEquals(LineTokens.isVariableReference(t), LineTokens.isVariable(t), "isVariable('" + t + "')");
+            }
+        }
+        assertEquals(LineTokens.maskIdentifiersReference(masked), LineTokens.maskIdentifiers(masked));
+    }
+
+    @Test
+    void scansEqualTheRegexesOnRealLines() throws Exception {
+        List<String> lines = realLines();
+        int changed = 0;
+        for (String line : lines) {
+            check(line);
+            changed += lt.mask(line).equals(line) ? 0 : 1;
+        }
+        assertTrue(changed > lines.size() / 2, "lines masked: " + changed + " of " + lines.size());
+    }
+
+    @Test
+    void scansEqualTheRegexesOnRandomLines() {
+        SplittableRandom r = new SplittableRandom(41);
+        for (int i = 0; i < 40_000; i++) {
+            check(randomLine(r));
+        }
+        StringBuilder longQuote = new StringBuilder("\"");
+        for (int n = 0; n < 70; n++) {
+            longQuote.append(n % 3 == 0 ? ' ' : 'q');
+            check(longQuote + "\" tail \"a b\"");
+        }
+        check("<*>:<*>-<*>x<*> <*>..<*> <*> <*>< *> <NUM>,<NUM>,<IP> <A><B> <*>*><*> \"x <NUM>\" \"\" \"a\"b\"c d\"");
+    }
+}

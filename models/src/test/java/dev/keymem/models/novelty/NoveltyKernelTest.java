@@ -1,0 +1,144 @@
+package dev.keymem.models.novelty;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fused novelty step ({@link NoveltyKernel}: scalar, and Vector API lanes where the module is present) against
+ * the reference (innovation loop, then the gated delta cell's forward step with its read-out): the same
+ * innovations, admissions and cell state, bit for bit, over long streams of repeating and new items.
+ */
+class NoveltyKernelTest {
+
+    private static float[][] items(SplittableRandom r, int n, int d) {
+        float[][] base = new float[12][d];
+        for (float[] v : base) {
+            for (int i = 0; i < d; i++) {
+                v[i] = (float) r.nextGaussian();
+            }
+        }
+        float[][] out = new float[n][];
+        for (int k = 0; k < n; k++) {
+            float[] v = r.nextInt(10) == 0 ? new float[d] : base[r.nextInt(base.length)].clone();
+            for (int i = 0; i < d; i++) {
+                v[i] += (float) (r.nextGaussian() * (r.nextInt(10) == 0 ? 1.0 : 0.01));
+            }
+            out[k] = v;
+        }
+        return out;
+    }
+
+    private static void compare(NoveltySettings s, NoveltyKernel kernel) throws Exception {
+        Novelty ref = new Novelty(s, null, false);
+        Novelty fused = new Novelty(s, null, true);
+        NoveltyState a = ref.newState(1);
+        NoveltyState b = fused.newState(1);
+        NoveltyStore sa = NoveltyStore.inMemory();
+        NoveltyStore sb = NoveltyStore.inMemory();
+        int admitted = 0;
+        for (float[] v : items(new SplittableRandom(s.cellDim() * 31L + s.dimension()), 3000, s.dimension())) {
+            NoveltyWrite wa = ref.write(a, sa, v, 7, null);
+            NoveltyWrite wb = fused.write(b, sb, v, 7, null);
+            assertEquals(wa, wb);
+            admitted += wa.admitted() ? 1 : 0;
+        }
+        assertArrayEquals(a.cell().data(), b.cell().data());
+        assertEquals(a, b);
+        assertTrue(admitted > 2, "admitted " + admitted);
+        // the kernel alone, as picked and as given
+        SplittableRandom r = new SplittableRandom(5);
+        int c = s.cellDim();
+        float[] s1 = new float[c * c];
+        float[] s2 = new float[c * c];
+        NoveltyKernel scalar = new NoveltyKernel.Scalar(c);
+        for (int k = 0; k < 500; k++) {
+            float[] x = new float[c];
+            for (int i = 0; i < c; i++) {
+                x[i] = (float) r.nextGaussian() * 0.2f;
+            }
+            assertEquals(scalar.step(s1, x, 0.97f, 0.5f, 0.97), kernel.step(s2, x, 0.97f, 0.5f, 0.97));
+        }
+        assertArrayEquals(s1, s2);
+    }
+
+    @Test
+    void fusedStepEqualsTheReferenceBitForBit() throws Exception {
+        for (int[] dc : new int[][] {{64, 64}, {64, 32}, {32, 20}, {16, 3}, {256, 64}}) {
+            NoveltySettings s = new NoveltySettings(dc[0], dc[1], 0.5f, 0.98f, 16, 0.5f);
+            compare(s, NoveltyKernel.best(dc[1]));
+            compare(s, new NoveltyKernel.Scalar(dc[1]));
+        }
+    }
+
+    @Test
+    void theVectorKernelIsPickedWhereTheModuleIsPresent() {
+        assertEquals(dev.keymem.models.backend.Backends.vectorApiAvailable() ? "VectorNoveltyKernel" : "Scalar",
+                NoveltyKernel.best(64).getClass().getSimpleName(), "(vectors of at least 256 bits assumed)");
+    }
+
+    /**
+     * The flush of values below 1e-30 against the cell without it, on sparse items (coordinates seldom touched,
+     * where tiny values arise): the same admissions, innovations within 1e-6, no value left in (0, 1e-30).
+     */
+    @Test
+    void theFlushChangesNoDecision() throws Exception {
+        NoveltySettings s = new NoveltySettings(64, 64, 0.5f, 0.98f, 64, 0.5f);
+        Novelty fused = new Novelty(s, null, true);
+        NoveltyState st = fused.newState(1);
+        NoveltyStore store = NoveltyStore.inMemory();
+        dev.keymem.models.cells.MemoryCell cell = dev.keymem.models.cells.Cells.recurrent(
+                dev.keymem.models.cells.CellSpec.of(dev.keymem.models.cells.CellKind.GATED_DELTA, 1, 64, 64, 64));
+        dev.keymem.models.cells.CellState plain = cell.newState();
+        float[] out = new float[64];
+        SplittableRandom r = new SplittableRandom(3);
+        int flushedSomewhere = 0;
+        for (int k = 0; k < 20000; k++) {
+            float[] v = new float[64];
+            int template = r.nextInt(k < 10000 ? 30 : 8); // fewer templates later: coordinates fall silent
+            SplittableRandom tr = new SplittableRandom(template);
+            for (int t = 0; t < 5; t++) {
+                v[tr.nextInt(64)] += 1f;
+            }
+            if (k < 10000) {
+                v[r.nextInt(64)] += 0.3f;
+            }
+            double n = 0;
+            for (float f : v) {
+                n += (double) f * f;
+            }
+            float[] x = new float[64];
+            for (int i = 0; i < 64; i++) {
+                x[i] = (float) (v[i] * (1.0 / Math.sqrt(n)));
+            }
+            double[] p = new double[64];
+            float[] sd = plain.data();
+            for (int i = 0; i < 64; i++) {
+                for (int j = 0; j < 64; j++) {
+                    p[j] += (double) sd[i * 64 + j] * x[i];
+                }
+            }
+            double sq = 0;
+            for (int j = 0; j < 64; j++) {
+                double d = x[j] - s.decay() * p[j];
+                sq += d * d;
+            }
+            float plainE = (float) Math.sqrt(sq);
+            cell.forward(plain, new dev.keymem.models.cells.TokenChunk(1, 1, 64, 64, x, x, x, new float[] {0.5f},
+                    new float[] {(float) Math.log(0.98f)}), out);
+            NoveltyWrite w = fused.write(st, store, v, template, null);
+            assertEquals(plainE, w.innovation(), 1e-6, "item " + k);
+            assertEquals(plainE > 0.5f, w.innovation() > 0.5f, "item " + k);
+            for (float f : st.cell().data()) {
+                assertTrue(f == 0 || Math.abs(f) >= 1e-30f);
+            }
+            for (float f : sd) {
+                flushedSomewhere += f != 0 && Math.abs(f) < 1e-30f ? 1 : 0;
+            }
+        }
+        assertTrue(flushedSomewhere > 0, "the stream reaches values the flush removes");
+    }
+}
