@@ -89,6 +89,8 @@ final class ContextCommand implements Subcommand {
             // the output files are created (emptied) up front: a bad path fails before the job runs
             LogsCommand.Sink.of(outFile, out).close();
             LogsCommand.Sink.of(deadFile, null).close();
+            // a FIFO, gzip, UTF-16 or classic Mac line ends: the file source reads their lines decoded
+            input = JobCli.plainInput(input, run.runDir().dir());
             long events = countLines(input);
             long t0 = System.nanoTime();
             JobCli.progress(err, String.format(Locale.ROOT, "memctl context: %d events from %s on an embedded "

@@ -407,6 +407,27 @@ final class JobCli {
         return in;
     }
 
+    /**
+     * {@code input} as a plain file of {@code \n} lines for a job that reads the file itself (Flink's file
+     * source): the file itself when it is one, else (a FIFO or standard input, gzip, a UTF-16/32 byte order
+     * mark, classic Mac line ends) its lines as {@link dev.keymem.jobs.kafka.FileLines} cuts them, written
+     * to a file of the same name (without a compression suffix) in {@code dir}.
+     */
+    static Path plainInput(Path input, Path dir) throws IOException {
+        if (!dev.keymem.jobs.kafka.FileLines.needsDecoding(input)) {
+            return input;
+        }
+        String name = String.valueOf(input.getFileName()).replaceAll("(?i)\\.(gz|gzip|deflate|bz2|xz)$", "");
+        Path out = Files.createDirectories(dir.resolve("input")).resolve(name.isEmpty() ? "input" : name);
+        try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+            for (KafkaRecord r : dev.keymem.jobs.kafka.FileLines.read(input)) {
+                o.write(r.value);
+                o.write('\n');
+            }
+        }
+        return out;
+    }
+
     private static boolean sameFile(Path a, Path b) {
         try {
             return Files.exists(b) && Files.isSameFile(a, b);

@@ -48,6 +48,39 @@ public final class FileLines {
         return records(name == null ? file.toString() : name.toString(), Files.readAllBytes(file));
     }
 
+    /**
+     * Whether {@code file} must go through {@link #read} to be cut into lines as described above, i.e. is not
+     * a plain file of {@code \n} / {@code \r\n} lines: not a regular file (a FIFO, standard input), gzip,
+     * a UTF-16/32 byte order mark, or classic Mac line ends. Reads the file up to its first line end.
+     */
+    public static boolean needsDecoding(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return true;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[64 * 1024];
+            int n = in.readNBytes(buf, 0, buf.length);
+            byte[] head = Arrays.copyOf(buf, Math.min(n, 4));
+            if (isGzip(head) || wideCharset(head) != null) {
+                return true;
+            }
+            boolean lastWasCr = false;
+            while (n > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (lastWasCr) {
+                        return buf[i] != '\n';
+                    }
+                    if (buf[i] == '\n') {
+                        return false;
+                    }
+                    lastWasCr = buf[i] == '\r';
+                }
+                n = in.readNBytes(buf, 0, buf.length);
+            }
+            return lastWasCr;
+        }
+    }
+
     /** The lines of {@code content} (a file's bytes, gzip and byte order marks handled) as records of {@code topic}. */
     public static List<KafkaRecord> records(String topic, byte[] content) throws IOException {
         return split(topic, decode(content));

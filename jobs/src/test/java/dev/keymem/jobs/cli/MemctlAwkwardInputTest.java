@@ -263,6 +263,28 @@ class MemctlAwkwardInputTest {
             assertFalse(Files.readString(out).contains("\\u0000"), f.getKey() + ": text decoded");
         }
 
+        // the context job's file source reads the same formats (decoded to a plain file first)
+        List<String> ev = List.of(JSON.createObjectNode().put("user", "u1").put("text", "I live in Lisbon").toString(),
+                JSON.createObjectNode().put("user", "u1").put("text", "where do I live?").put("query", true).toString());
+        ByteArrayOutputStream evGz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(evGz)) {
+            z.write(String.join("\n", ev).getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, byte[]> events = new LinkedHashMap<>();
+        events.put("mac.jsonl", String.join("\r", ev).getBytes(StandardCharsets.UTF_8));
+        events.put("events.jsonl.gz", evGz.toByteArray());
+        events.put("utf16.jsonl", ("\uFEFF" + String.join("\r\n", ev)).getBytes(StandardCharsets.UTF_16BE));
+        for (Map.Entry<String, byte[]> f : events.entrySet()) {
+            Path in = Files.write(dir.resolve(f.getKey()), f.getValue());
+            Path out = dir.resolve(f.getKey() + ".answers");
+            Path dead = dir.resolve(f.getKey() + ".dead");
+            Run r = memctl("context", "--input", in.toString(), "--output", out.toString(), "--dead-letters",
+                    dead.toString());
+            assertEquals(0, r.code, f.getKey() + ": " + r.err);
+            assertEquals(1, jsonLines(out).size(), f.getKey() + ": one answer: " + r.err);
+            assertEquals(List.of(), jsonLines(dead), f.getKey());
+        }
+
         Path fifo = dir.resolve("events.fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         Thread writer = new Thread(() -> {
