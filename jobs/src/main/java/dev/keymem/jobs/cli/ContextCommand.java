@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 final class ContextCommand implements Subcommand {
     private final CliOptions options = JobCli.withJobOptions(new CliOptions()
-            .option("input", "FILE", "user events, one JSON object a line: user, text, optional type, query, ts")
+            .option("input", "FILE", "user events, one JSON object a line: user, text, optional type, query, ts (- reads "
+                    + "standard input; gzip and UTF-16 files are decoded)")
             .option("output", "FILE", "answers as JSON lines (default stdout)")
             .option("dead-letters", "FILE", "dead letters as JSON lines (default: one line each on stderr)")
             .option("top", "K", "past events in an answer (default 5)")
@@ -88,6 +89,8 @@ final class ContextCommand implements Subcommand {
             // the output files are created (emptied) up front: a bad path fails before the job runs
             LogsCommand.Sink.of(outFile, out).close();
             LogsCommand.Sink.of(deadFile, null).close();
+            // a FIFO, gzip, UTF-16 or classic Mac line ends: the file source reads their lines decoded
+            input = JobCli.plainInput(input, run.runDir().dir());
             long events = countLines(input);
             long t0 = System.nanoTime();
             JobCli.progress(err, String.format(Locale.ROOT, "memctl context: %d events from %s on an embedded "

@@ -3,7 +3,12 @@ package dev.keymem.jobs.cli;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
@@ -140,6 +145,7 @@ final class JobCli {
             String out = p.string("out-topic", outTopic);
             String dlq = p.string("dlq-topic", "dead-letters");
             String name = "memctl " + command;
+            checkInputTopic(conn, in);
             OffsetsInitializer start = run.resumeFromCommitted()
                     ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST) : OffsetsInitializer.earliest();
             DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(run.env(), conn, in,
@@ -178,6 +184,35 @@ final class JobCli {
             stop.uninstall();
         }
         return Memctl.EXIT_OK;
+    }
+
+    /** How long the check of the input topic waits for the cluster to answer. */
+    static final int KAFKA_CHECK_MS = 30_000;
+
+    /**
+     * Fails fast, before a job starts, when the input topic does not exist (a usage error, exit 2) or the
+     * cluster does not answer within {@link #KAFKA_CHECK_MS} (exit 1), instead of the job failing on every
+     * restart (over 4 minutes for an address nothing listens on).
+     */
+    static void checkInputTopic(KafkaConnection conn, String topic) throws UsageException, JobFailure {
+        Properties props = conn.allProperties();
+        props.putIfAbsent("request.timeout.ms", String.valueOf(KAFKA_CHECK_MS));
+        props.putIfAbsent("default.api.timeout.ms", String.valueOf(KAFKA_CHECK_MS));
+        try (Admin admin = Admin.create(props)) {
+            admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(KAFKA_CHECK_MS))
+                    .allTopicNames().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new UsageException("input topic " + topic + " does not exist at " + conn.bootstrapServers());
+            }
+            throw JobFailure.before("cannot read input topic " + topic + " at " + conn.bootstrapServers() + ": "
+                    + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw JobFailure.of(e);
+        } catch (KafkaException e) {
+            throw new UsageException("bad Kafka client settings: " + e.getMessage());
+        }
     }
 
     /**
@@ -346,12 +381,59 @@ final class JobCli {
         }
     }
 
+    /**
+     * The file of {@code --input}: a regular file, or anything else that can be read to its end (a FIFO,
+     * process substitution, {@code /dev/stdin}; {@code -} is standard input). Missing, a directory, not
+     * readable, or also named as an output (which would overwrite it before it is read): a usage error (exit 2).
+     */
     static Path input(CliOptions.Parsed p) throws UsageException {
-        Path in = Path.of(p.required("input"));
-        if (!Files.isRegularFile(in)) {
+        String name = p.required("input");
+        Path in = Path.of(name.equals("-") ? "/dev/stdin" : name);
+        if (!Files.exists(in)) {
             throw new UsageException("input file " + in + " not found");
         }
+        if (Files.isDirectory(in)) {
+            throw new UsageException("input " + in + " is a directory, not a file");
+        }
+        if (!Files.isReadable(in)) {
+            throw new UsageException("input file " + in + " cannot be read (permissions)");
+        }
+        for (String out : List.of("output", "dead-letters", "report")) {
+            String o = p.string(out, null);
+            if (o != null && sameFile(in, Path.of(o))) {
+                throw new UsageException("option --" + out + " " + o + " is the input file: it would be overwritten");
+            }
+        }
         return in;
+    }
+
+    /**
+     * {@code input} as a plain file of {@code \n} lines for a job that reads the file itself (Flink's file
+     * source): the file itself when it is one, else (a FIFO or standard input, gzip, a UTF-16/32 byte order
+     * mark, classic Mac line ends) its lines as {@link dev.keymem.jobs.kafka.FileLines} cuts them, written
+     * to a file of the same name (without a compression suffix) in {@code dir}.
+     */
+    static Path plainInput(Path input, Path dir) throws IOException {
+        if (!dev.keymem.jobs.kafka.FileLines.needsDecoding(input)) {
+            return input;
+        }
+        String name = String.valueOf(input.getFileName()).replaceAll("(?i)\\.(gz|gzip|deflate|bz2|xz)$", "");
+        Path out = Files.createDirectories(dir.resolve("input")).resolve(name.isEmpty() ? "input" : name);
+        try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+            for (KafkaRecord r : dev.keymem.jobs.kafka.FileLines.read(input)) {
+                o.write(r.value);
+                o.write('\n');
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Progress on stderr: one line, rewritten in place when stderr is a terminal. */

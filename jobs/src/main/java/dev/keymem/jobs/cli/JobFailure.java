@@ -35,6 +35,11 @@ final class JobFailure extends Exception {
         return new JobFailure(lines, t);
     }
 
+    /** A failure before any job ran, told in one line. */
+    static JobFailure before(String line, Throwable cause) {
+        return new JobFailure(List.of(line), cause);
+    }
+
     /** One-line messages, most important first. */
     List<String> lines() {
         return lines;

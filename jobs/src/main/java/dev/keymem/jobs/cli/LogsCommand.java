@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
+import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogReport;
 import dev.keymem.jobs.logs.LogSummaryJob;
@@ -37,7 +38,8 @@ final class LogsCommand implements Subcommand {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final CliOptions options = JobCli.withJobOptions(new CliOptions()
-            .option("input", "FILE", "log lines: raw text, or JSON objects with source and message (file mode)")
+            .option("input", "FILE", "log lines: raw text, or JSON objects with source and message (file mode; - reads "
+                    + "standard input; gzip and UTF-16 files are decoded)")
             .option("source", "NAME", "source of every raw line (default: the record key, else the program name of a "
                     + "'TS LEVEL name[pid]:' prefix, else 'default')")
             .option("output", "FILE", "summaries as JSON lines (default stdout)")
@@ -169,8 +171,8 @@ final class LogsCommand implements Subcommand {
                 if (r.getParent() != null) {
                     Files.createDirectories(r.getParent());
                 }
-                Files.writeString(r, LogReport.html("keymem log summaries of " + input.getFileName(), all),
-                        StandardCharsets.UTF_8);
+                Files.writeString(r, RecordParsers.wellFormed(LogReport.html("keymem log summaries of " + input.getFileName(),
+                        all)), StandardCharsets.UTF_8);
                 JobCli.progress(err, "memctl logs: report -> " + r);
             }
             JobCli.progress(err, String.format(Locale.ROOT,
@@ -222,7 +224,8 @@ final class LogsCommand implements Subcommand {
             }
         }
 
-        void line(String s) {
+        void line(String json) {
+            String s = RecordParsers.wellFormed(json);
             try {
                 if (file != null) {
                     file.write(s);

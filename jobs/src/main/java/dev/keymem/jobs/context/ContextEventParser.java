@@ -52,6 +52,7 @@ public final class ContextEventParser implements Serializable {
 
     private static String text(JsonNode n, String name) {
         JsonNode f = n.get(name);
-        return f != null && f.isTextual() ? f.asText() : null;
+        // an escaped unpaired surrogate ("\\ud800") is not text: replaced, as UTF-8 decoding replaces a bad byte
+        return f != null && f.isTextual() ? dev.keymem.jobs.kafka.RecordParsers.wellFormed(f.asText()) : null;
     }
 }

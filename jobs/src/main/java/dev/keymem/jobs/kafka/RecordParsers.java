@@ -62,4 +62,39 @@ public final class RecordParsers {
         // a byte order mark (the first line of a file saved by some editors) is not part of the text
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
+
+    /**
+     * {@code s} with each unpaired surrogate replaced by U+FFFD; {@code s} itself when it has none. JSON may
+     * carry one as an escape (e.g. {@code "\\ud800"}): it is not text (no UTF-8 encoding, and the tokenizer
+     * rejects it), so the parsers replace it as UTF-8 decoding replaces a malformed byte.
+     */
+    public static String wellFormed(String s) {
+        if (s == null) {
+            return null;
+        }
+        int n = s.length();
+        StringBuilder sb = null;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (!Character.isSurrogate(c)) {
+                if (sb != null) {
+                    sb.append(c);
+                }
+                continue;
+            }
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                if (sb != null) {
+                    sb.append(c).append(s.charAt(i + 1));
+                }
+                i++;
+            } else {
+                if (sb == null) {
+                    sb = new StringBuilder(n).append(s, 0, i);
+                }
+                sb.append('\uFFFD');
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.keymem.jobs.logs;
 
 import dev.keymem.operators.DeadLetter;
+import dev.keymem.jobs.kafka.FileLines;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
@@ -8,10 +9,7 @@ import dev.keymem.jobs.kafka.ParseOrDeadLetter;
 import dev.keymem.jobs.kafka.RecordParser;
 import dev.keymem.jobs.kafka.RecordLimits;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -82,9 +80,9 @@ public final class EmbeddedJobs {
         c.setString("restart-strategy.type", "fixed-delay");
         c.setString("restart-strategy.fixed-delay.attempts", String.valueOf(restartAttempts));
         c.setString("restart-strategy.fixed-delay.delay", "1 s");
-        // An embedded cluster's TaskManager does not come back once it is lost (Flink's collect sink can
-        // take it down when a failover cancels it mid-start): a restart waits at most this long for slots
-        // and then counts as a failed attempt, instead of waiting the default 5 minutes per attempt.
+        // An embedded cluster's TaskManager does not come back once it is lost (Flink's own collect sink
+        // took it down when a failover cancelled it mid-start; CollectSink no longer does): a restart waits
+        // at most this long for slots and then counts as a failed attempt, instead of the default 5 minutes.
         c.setString("slot.request.timeout", "30 s");
         if (tmpDir != null) {
             c.setString("io.tmp.dirs", tmpDir.toAbsolutePath().toString());
@@ -102,27 +100,14 @@ public final class EmbeddedJobs {
 
     /**
      * The lines of a file as records: topic = the file name, partition 0, offset = 0-based line number, the
-     * value the line's raw bytes (without the line end, {@code \n} or {@code \r\n}). Bytes are not decoded
-     * here: a line that is not valid UTF-8 becomes a dead letter naming its line in the parse step, and the
-     * other lines go on. A last line without a line end counts; an empty file has no records.
+     * value the line's raw bytes (without the line end: {@code \n} or {@code \r\n}; also a lone {@code \r} in
+     * a file with classic Mac line ends).
+     * Bytes are not decoded here: a line that is not valid UTF-8 becomes a dead letter naming its line in the
+     * parse step, and the other lines go on. A last line without a line end counts; an empty file has no
+     * records. Gzip files and files with a UTF-16/32 byte order mark are decoded first ({@link FileLines}).
      */
     public static List<KafkaRecord> fileRecords(Path file) throws IOException {
-        List<KafkaRecord> out = new ArrayList<>();
-        String name = file.getFileName().toString();
-        byte[] b = Files.readAllBytes(file);
-        long n = 0;
-        int start = 0;
-        for (int i = 0; i <= b.length; i++) {
-            if (i == b.length && i == start) {
-                break;
-            }
-            if (i == b.length || b[i] == '\n') {
-                int end = i > start && b[i - 1] == '\r' ? i - 1 : i;
-                out.add(new KafkaRecord(name, 0, n++, -1, null, java.util.Arrays.copyOfRange(b, start, end)));
-                start = i + 1;
-            }
-        }
-        return out;
+        return FileLines.read(file);
     }
 
     /**
@@ -197,10 +182,14 @@ public final class EmbeddedJobs {
                 .name("kafka:" + dlqTopic).uid("kafka-sink-dlq");
     }
 
-    /** Runs a bounded job and hands each output to {@code sink} as it arrives at the client. */
+    /**
+     * Runs a bounded job and hands each output to {@code sink} as it arrives at the client (Flink's collect
+     * sink, made safe to cancel while it starts: {@link CollectSink}).
+     */
     public static void collect(DataStream<JobOutput> outputs, String jobName, Consumer<JobOutput> sink)
             throws Exception {
-        try (org.apache.flink.util.CloseableIterator<JobOutput> it = outputs.executeAndCollect(jobName)) {
+        try (org.apache.flink.util.CloseableIterator<JobOutput> it = CollectSink.collectAsync(outputs)) {
+            outputs.getExecutionEnvironment().executeAsync(jobName);
             while (it.hasNext()) {
                 sink.accept(it.next());
             }

@@ -194,7 +194,7 @@ public final class LogLineParser implements Serializable {
         for (String name : names) {
             JsonNode f = n.get(name);
             if (f != null && f.isTextual()) {
-                return f.asText();
+                return dev.keymem.jobs.kafka.RecordParsers.wellFormed(f.asText());
             }
         }
         return null;

@@ -24,11 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
 class NoLeftoversTest {
 
     static ProcessBuilder memctl(Path tmp, String... args) {
+        return memctl(tmp, List.of(), args);
+    }
+
+    static ProcessBuilder memctl(Path tmp, List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-                Memctl.class.getName()));
+                "-Xmx512m", "-Djava.io.tmpdir=" + tmp));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Memctl.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true);
+    }
+
+    static String run(ProcessBuilder pb, int expectedExit) throws Exception {
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(expectedExit, p.waitFor(), output);
+        return output;
     }
 
     static List<String> contents(Path dir) throws Exception {
@@ -61,10 +73,26 @@ class NoLeftoversTest {
         // ... which the next run removes, leaving nothing of its own
         Path small = dir.resolve("small.log");
         Files.write(small, lines.subList(0, 50), StandardCharsets.UTF_8);
-        Process p = memctl(tmp, "logs", "--input", small.toString(), "--output", dir.resolve("s.jsonl").toString())
-                .start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), output);
+        run(memctl(tmp, "logs", "--input", small.toString(), "--output", dir.resolve("s.jsonl").toString()), 0);
         assertEquals(List.of(), contents(tmp), "left in java.io.tmpdir");
+    }
+
+    /** Nor does a run of the context job, nor a run whose job fails on every attempt (exit 1). */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void contextAndFailedRunsLeaveNothing(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path events = dir.resolve("events.jsonl");
+        Files.write(events, List.of("{\"user\":\"u1\",\"text\":\"I live in Lisbon\"}",
+                "{\"user\":\"u1\",\"text\":\"where do I live?\",\"query\":true}"), StandardCharsets.UTF_8);
+        run(memctl(tmp, "context", "--input", events.toString(), "--output", dir.resolve("a.jsonl").toString()), 0);
+        assertEquals(List.of(), contents(tmp), "left in java.io.tmpdir by memctl context");
+
+        Path notADir = Files.writeString(dir.resolve("not-a-directory"), "x");
+        String out = run(memctl(tmp, List.of("-Dkeymem.flink.state.backend.rocksdb.localdir=" + notADir.resolve("r")),
+                "logs", "--input", events.toString(), "--output", dir.resolve("f.jsonl").toString(),
+                "--restart-attempts", "1"), 1);
+        assertTrue(out.contains("not-a-directory"), out);
+        assertEquals(List.of(), contents(tmp), "left in java.io.tmpdir by a failed run");
     }
 }

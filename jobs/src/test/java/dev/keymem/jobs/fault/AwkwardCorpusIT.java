@@ -125,6 +125,7 @@ class AwkwardCorpusIT {
         c.add(Line.good("emoji \uD83D\uDE80 and \u05E9\u05DC\u05D5\u05DD rtl and \u4E2D\u6587"));
         c.add(Line.good("crlf line\r"));
         c.add(Line.good("<|endoftext|> special token text"));
+        c.add(Line.good("{\"source\": \"api\", \"message\": \"a lone \\udc00 surrogate, escaped\"}"));
         for (int i = 0; i < 20; i++) {
             c.add(Line.good("2026-01-15T08:02:" + (10 + i) + ".000Z INFO db[9]: checkpoint complete: wrote " + i
                     + " buffers"));
@@ -160,6 +161,8 @@ class AwkwardCorpusIT {
         }
         c.add(Line.good(JSON.createObjectNode().put("user", "u1").put("text", stackTrace()).put("type", "query")
                 .toString()));
+        // an escaped unpaired surrogate is valid JSON; the answer echoing it used to end the run (exit 1)
+        c.add(Line.good("{\"user\": \"u2\", \"text\": \"a lone \\ud800 surrogate, escaped\", \"query\": true}"));
         return c;
     }
 
