@@ -298,21 +298,7 @@ final class JobCli {
      */
     static void collect(DataStream<JobOutput> outputs, String name, Consumer<JobOutput> sink, PrintStream err,
                         java.util.function.Supplier<String> heartbeat, Runnable cleanup) throws Exception {
-        Thread beat = null;
-        if (heartbeat != null) {
-            beat = new Thread(() -> {
-                try {
-                    while (true) {
-                        Thread.sleep(5000);
-                        progress(err, heartbeat.get());
-                    }
-                } catch (InterruptedException e) {
-                    // done
-                }
-            }, "memctl-progress");
-            beat.setDaemon(true);
-            beat.start();
-        }
+        Thread beat = heartbeat == null ? null : startHeartbeat(err, heartbeat);
         try {
             EmbeddedJobs.collect(outputs, name, sink);
         } catch (RuntimeException e) {
@@ -337,6 +323,18 @@ final class JobCli {
      */
     static org.apache.flink.api.common.JobExecutionResult execute(StreamExecutionEnvironment env, String name,
             PrintStream err, java.util.function.Supplier<String> heartbeat) throws Exception {
+        Thread beat = startHeartbeat(err, heartbeat);
+        try {
+            return env.execute(name);
+        } catch (Exception e) {
+            throw JobFailure.of(e);
+        } finally {
+            beat.interrupt();
+        }
+    }
+
+    /** Starts a daemon thread printing {@code heartbeat} to {@code err} every 5 s until it is interrupted. */
+    private static Thread startHeartbeat(PrintStream err, java.util.function.Supplier<String> heartbeat) {
         Thread beat = new Thread(() -> {
             try {
                 while (true) {
@@ -349,13 +347,7 @@ final class JobCli {
         }, "memctl-progress");
         beat.setDaemon(true);
         beat.start();
-        try {
-            return env.execute(name);
-        } catch (Exception e) {
-            throw JobFailure.of(e);
-        } finally {
-            beat.interrupt();
-        }
+        return beat;
     }
 
     /**

@@ -387,19 +387,27 @@ public final class LogSummarizer {
      * masked message has; the whole line when that token is not found.
      */
     static String messagePart(String line, String masked) {
-        String[] mt = words(masked);
         String[] lt = words(line);
-        for (int k = 0; k < mt.length; k++) {
-            if (mt[k].indexOf('<') < 0) {
-                for (int j = k; j < lt.length; j++) {
-                    if (lt[j].equals(mt[k])) {
-                        return String.join(" ", java.util.Arrays.copyOfRange(lt, j - k, lt.length));
+        int start = messageStart(lt, words(masked));
+        return start < 0 ? line : String.join(" ", java.util.Arrays.copyOfRange(lt, start, lt.length));
+    }
+
+    /**
+     * Index of the first of {@code lineWords} that belongs to the message: the first constant token of
+     * {@code maskedWords}, found in the line, less the tokens before it in the masked message; -1 if not found.
+     */
+    private static int messageStart(String[] lineWords, String[] maskedWords) {
+        for (int k = 0; k < maskedWords.length; k++) {
+            if (maskedWords[k].indexOf('<') < 0) {
+                for (int j = k; j < lineWords.length; j++) {
+                    if (lineWords[j].equals(maskedWords[k])) {
+                        return j - k;
                     }
                 }
-                break;
+                return -1;
             }
         }
-        return line;
+        return -1;
     }
 
     /**
@@ -407,19 +415,9 @@ public final class LogSummarizer {
      * part (joined by single spaces, words hold no whitespace, so its words are the same words).
      */
     static String[] messageWords(String line, String masked) {
-        String[] mt = words(masked);
         String[] lt = words(line);
-        for (int k = 0; k < mt.length; k++) {
-            if (mt[k].indexOf('<') < 0) {
-                for (int j = k; j < lt.length; j++) {
-                    if (lt[j].equals(mt[k])) {
-                        return j - k == 0 ? lt : java.util.Arrays.copyOfRange(lt, j - k, lt.length);
-                    }
-                }
-                break;
-            }
-        }
-        return lt;
+        int start = messageStart(lt, words(masked));
+        return start <= 0 ? lt : java.util.Arrays.copyOfRange(lt, start, lt.length);
     }
 
     /**
