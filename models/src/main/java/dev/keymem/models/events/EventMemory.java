@@ -764,14 +764,24 @@ public final class EventMemory {
      * (hashed terms), so most j are skipped.
      */
     private float[] project(float[] x) {
+        return project(x, null);
+    }
+
+    /**
+     * The projection of {@code x} over the components listed in {@code nz} (ascending), or over all of them
+     * when {@code nz} is null; zero components add nothing and are skipped, so both give the same sums in the
+     * same order whenever {@code nz} lists every nonzero component.
+     */
+    private float[] project(float[] x, int[] nz) {
         if (projection == null) {
             return x.clone();
         }
         int dc = settings.cellDim();
-        int d = settings.dimension();
+        int count = nz == null ? settings.dimension() : nz.length;
         double[] acc = new double[dc];
         float[] pt = projectionT;
-        for (int j = 0; j < d; j++) {
+        for (int t = 0; t < count; t++) {
+            int j = nz == null ? t : nz[t];
             float xj = x[j];
             if (xj == 0f) {
                 continue;
@@ -835,29 +845,7 @@ public final class EventMemory {
 
     /** {@link #project} of a unit vector, visiting only its listed components (the same sums, same order). */
     float[] project(Unit u) {
-        float[] x = u.x();
-        if (projection == null) {
-            return x.clone();
-        }
-        int dc = settings.cellDim();
-        double[] acc = new double[dc];
-        float[] pt = projectionT;
-        for (int j : u.nz()) {
-            float xj = x[j];
-            if (xj == 0f) {
-                continue;
-            }
-            double v = xj;
-            int col = j * dc;
-            for (int i = 0; i < dc; i++) {
-                acc[i] += (double) pt[col + i] * v;
-            }
-        }
-        float[] out = new float[dc];
-        for (int i = 0; i < dc; i++) {
-            out[i] = (float) acc[i];
-        }
-        return out;
+        return project(u.x(), u.nz());
     }
 
     /** {@link #quantize(float[], byte[])} of a unit vector over its listed components (the same bytes and scale). */
