@@ -133,42 +133,10 @@ public final class KeyedEventMemory {
     /** Creates the model and declares the event memory's state on a keyed runtime context. */
     public static KeyedEventMemory open(RuntimeContext rc, MemoryModelFactory factory, Settings settings) {
         MemoryModel m = factory.create();
-        MemoryModel.Events model = m.accept(new MemoryModel.Visitor<MemoryModel.Events>() {
-            @Override
-            public MemoryModel.Events plain(MemoryModel.Plain p) {
-                return refuse(p);
-            }
-
-            @Override
-            public MemoryModel.Events caching(MemoryModel.Caching c) {
-                return refuse(c);
-            }
-
-            @Override
-            public MemoryModel.Events bmojo(MemoryModel.Bmojo b) {
-                return refuse(b);
-            }
-
-            @Override
-            public MemoryModel.Events retention(MemoryModel.Retention r) {
-                return refuse(r);
-            }
-
-            @Override
-            public MemoryModel.Events events(MemoryModel.Events e) {
-                return e;
-            }
-
-            @Override
-            public MemoryModel.Events rmt(MemoryModel.Rmt r) {
-                return refuse(r);
-            }
-
-            private MemoryModel.Events refuse(MemoryModel other) {
-                throw new IllegalArgumentException("EventMemoryFunction needs an event memory (memory type EVENTS), "
-                        + "got " + other.getClass().getName() + ": use KeyedMemoryFunction for token streams");
-            }
-        });
+        if (!(m instanceof MemoryModel.Events model)) {
+            throw new IllegalArgumentException("EventMemoryFunction needs an event memory (memory type EVENTS), "
+                    + "got " + m.getClass().getName() + ": use KeyedMemoryFunction for token streams");
+        }
         Duration ttl = settings.rowTtl();
         ValueState<EventState> state = rc.getState(new ValueStateDescriptor<>(EventMemoryFunction.STATE,
                 new EventStateSerializer()));

@@ -30,47 +30,12 @@ public interface NoveltyMemory {
 
     /** The novelty model a factory makes (fails, naming the memory type, for any other kind). */
     static MemoryModel.Novelty model(MemoryModelFactory factory) {
-        return factory.create().accept(new MemoryModel.Visitor<MemoryModel.Novelty>() {
-            @Override
-            public MemoryModel.Novelty plain(MemoryModel.Plain p) {
-                return refuse(p);
-            }
-
-            @Override
-            public MemoryModel.Novelty caching(MemoryModel.Caching c) {
-                return refuse(c);
-            }
-
-            @Override
-            public MemoryModel.Novelty bmojo(MemoryModel.Bmojo b) {
-                return refuse(b);
-            }
-
-            @Override
-            public MemoryModel.Novelty retention(MemoryModel.Retention r) {
-                return refuse(r);
-            }
-
-            @Override
-            public MemoryModel.Novelty events(MemoryModel.Events e) {
-                return refuse(e);
-            }
-
-            @Override
-            public MemoryModel.Novelty rmt(MemoryModel.Rmt r) {
-                return refuse(r);
-            }
-
-            @Override
-            public MemoryModel.Novelty novelty(MemoryModel.Novelty n) {
-                return n;
-            }
-
-            private MemoryModel.Novelty refuse(MemoryModel other) {
-                throw new IllegalArgumentException("the novelty memory needs memory type NOVELTY ("
-                        + MemoryOperatorOptions.MEMORY_TYPE.key() + "), got " + other.getClass().getName());
-            }
-        });
+        MemoryModel m = factory.create();
+        if (m instanceof MemoryModel.Novelty n) {
+            return n;
+        }
+        throw new IllegalArgumentException("the novelty memory needs memory type NOVELTY ("
+                + MemoryOperatorOptions.MEMORY_TYPE.key() + "), got " + m.getClass().getName());
     }
 
     /** One key's memory on the heap; {@code keySeed} seeds its retention draws. */
