@@ -28,7 +28,7 @@ class ContextJsonTest {
 
     static ContextEvent event(SplittableRandom r) {
         ContextEvent e = new ContextEvent();
-        e.user = "u" + r.nextInt(100);
+        e.user = r.nextInt(10) == 0 ? text(r) : "u" + r.nextInt(100);
         e.text = text(r);
         e.type = r.nextBoolean() ? null : text(r);
         e.ts = r.nextBoolean() ? null : text(r);
@@ -65,9 +65,21 @@ class ContextJsonTest {
             }
             a.read = new float[32];
             for (int i = 0; i < a.read.length; i++) {
-                a.read[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 1e-6 : 0.3));
+                a.read[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 1e-6 : i % 5 == 0 ? 3e-5 : i == 31 ? 1e12 : 0.3));
             }
-            assertEquals(answers.mapTree(a).json, answers.map(a).json);
+            String tree = answers.mapTree(a).json;
+            assertEquals(tree, answers.mapStreaming(a).json);
+            assertEquals(tree, answers.map(a).json);
+            assertEquals(tree, answers.map(a).json); // the hits' heads kept from the first
+            a.queryPayload = ContextPayload.encode(q);
+            assertEquals(tree, answers.map(a, q).json); // the query as its event
+            MemoryAnswer.Hit[] hits = a.hits;
+            a.hits = new MemoryAnswer.Hit[hits.length];
+            for (int i = 0; i < hits.length; i++) { // the same hits at other positions, scores and tiers
+                a.hits[i] = new MemoryAnswer.Hit(hits[i].position + 1, hits[i].payload,
+                        i % 2 == 0 ? hits[i].score * 1e-4 : hits[i].score * 1e6, i % 3 == 0 ? "segment" : hits[i].tiers);
+            }
+            assertEquals(answers.mapTree(a).json, answers.map(a, q).json);
         }
     }
 }
