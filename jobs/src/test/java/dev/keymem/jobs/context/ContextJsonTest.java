@@ -39,6 +39,26 @@ class ContextJsonTest {
     }
 
     @Test
+    void payloadsWrittenByHandEqualJacksonsOnEveryChar() {
+        for (int c = 0; c < 0x10000; c++) {
+            ContextEvent e = new ContextEvent();
+            e.text = "a" + (char) c + "b";
+            e.type = String.valueOf((char) c);
+            e.ts = c % 2 == 0 ? null : "t" + (char) c;
+            e.query = c % 3 == 0;
+            e.expect = "" + (char) c + (char) (c ^ 0x400);
+            e.offset = c * 7919L - 100000;
+            assertArrayEquals(ContextPayload.encodeStreaming(e), ContextPayload.encode(e), "char " + c);
+        }
+        SplittableRandom r = new SplittableRandom(9);
+        for (int i = 0; i < 3000; i++) {
+            ContextEvent e = event(r);
+            e.text = e.text.repeat(1 + r.nextInt(20));
+            assertArrayEquals(ContextPayload.encodeStreaming(e), ContextPayload.encode(e));
+        }
+    }
+
+    @Test
     void payloadsAndAnswersEqualTheTreeForms() {
         SplittableRandom r = new SplittableRandom(3);
         ContextAnswers answers = new ContextAnswers();
@@ -46,6 +66,7 @@ class ContextJsonTest {
             ContextEvent q = event(r);
             byte[] p = ContextPayload.encode(q);
             assertArrayEquals(ContextPayload.encodeTree(q), p, new String(p, StandardCharsets.UTF_8));
+            assertArrayEquals(ContextPayload.encodeStreaming(q), p);
             ContextEvent d = ContextPayload.decode(p);
             ContextEvent t = ContextPayload.decodeTree(p);
             assertEquals(t.text, d.text);
