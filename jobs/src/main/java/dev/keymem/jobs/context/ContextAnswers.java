@@ -87,7 +87,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
 
     private transient StringBuilder builder;
 
-    /** At most this many hits' heads are kept (then they are all dropped). */
+    /** At most this many hits' heads (or events remembered) are kept (then they are all dropped). */
     private static final int HEADS_MAX = 4096;
 
     /**
@@ -95,18 +95,34 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
      * "ts":..,"offset":N,"position":}. Where the state backend hands back the stored arrays (a batch run's heap
      * state, the event memory's cache) each event's is written once; an array is never changed once stored.
      */
-    private transient java.util.IdentityHashMap<byte[], String> heads;
+    private transient java.util.IdentityHashMap<byte[], Object> heads;
+
+    /**
+     * Notes that {@code payload} is {@link ContextPayload#encode} of {@code e} (a stored event, not a query), so
+     * that an answer holding it writes its head from {@code e} instead of decoding the payload: the same fields
+     * (the encoding escapes every char, so its strings decode to themselves).
+     */
+    void remember(byte[] payload, ContextEvent e) {
+        if (heads == null) {
+            heads = new java.util.IdentityHashMap<>();
+        }
+        if (heads.size() >= HEADS_MAX) {
+            heads.clear();
+        }
+        heads.put(payload, e);
+    }
 
     private String hitHead(byte[] payload) {
         if (heads == null) {
             heads = new java.util.IdentityHashMap<>();
         }
-        String s = heads.get(payload);
+        Object o = heads.get(payload);
+        String s = o instanceof String h ? h : null;
         if (s == null) {
-            if (heads.size() >= HEADS_MAX) {
+            if (o == null && heads.size() >= HEADS_MAX) {
                 heads.clear();
             }
-            ContextEvent e = ContextPayload.decode(payload);
+            ContextEvent e = o instanceof ContextEvent r ? r : ContextPayload.decode(payload);
             StringBuilder b = new StringBuilder(64 + (e.text == null ? 4 : e.text.length()));
             b.append("{\"text\":");
             JsonText.appendString(b, e.text);

@@ -101,6 +101,16 @@ class ContextJsonTest {
                         i % 2 == 0 ? hits[i].score * 1e-4 : hits[i].score * 1e6, i % 3 == 0 ? "segment" : hits[i].tiers);
             }
             assertEquals(answers.mapTree(a).json, answers.map(a, q).json);
+            ContextAnswers fresh = new ContextAnswers(); // heads written from remembered events
+            for (int i = 0; i < a.hits.length; i++) {
+                ContextEvent e = event(r);
+                e.query = false;
+                byte[] payload = ContextPayload.encode(e);
+                fresh.remember(payload, e);
+                a.hits[i] = new MemoryAnswer.Hit(a.hits[i].position, payload, a.hits[i].score, a.hits[i].tiers);
+            }
+            assertEquals(answers.mapTree(a).json, fresh.map(a).json);
+            assertEquals(answers.mapTree(a).json, fresh.map(a).json);
         }
     }
 }

@@ -633,15 +633,13 @@ public final class EventMemory {
             return x;
         }
         int dc = settings.cellDim();
-        double[] acc = new double[dc];
-        float[] pt = projectionT;
+        int[] cols = new int[nz.length];
+        double[] vs = new double[nz.length];
         for (int k = 0; k < nz.length; k++) {
-            double v = val[k];
-            int col = nz[k] * dc;
-            for (int i = 0; i < dc; i++) {
-                acc[i] += (double) pt[col + i] * v;
-            }
+            cols[k] = nz[k] * dc;
+            vs[k] = val[k];
         }
+        double[] acc = accumulate(cols, vs, nz.length, dc);
         float[] out = new float[dc];
         for (int i = 0; i < dc; i++) {
             out[i] = (float) acc[i];
@@ -884,25 +882,60 @@ public final class EventMemory {
         }
         int dc = settings.cellDim();
         int count = nz == null ? settings.dimension() : nz.length;
-        double[] acc = new double[dc];
-        float[] pt = projectionT;
+        int[] cols = new int[count];
+        double[] vs = new double[count];
+        int m = 0;
         for (int t = 0; t < count; t++) {
             int j = nz == null ? t : nz[t];
             float xj = x[j];
-            if (xj == 0f) {
-                continue;
-            }
-            double v = xj;
-            int col = j * dc;
-            for (int i = 0; i < dc; i++) {
-                acc[i] += (double) pt[col + i] * v;
+            if (xj != 0f) {
+                cols[m] = j * dc;
+                vs[m++] = xj;
             }
         }
+        double[] acc = accumulate(cols, vs, m, dc);
         float[] out = new float[dc];
         for (int i = 0; i < dc; i++) {
             out[i] = (float) acc[i];
         }
         return out;
+    }
+
+    /**
+     * acc[i] = sum over k < m of P^T[cols[k] + i] * vs[k], added in k order into sums that start at +0.0:
+     * four columns a pass (each sum still gets its products one at a time in k order, so the same doubles),
+     * with a quarter of the loads and stores of the sums.
+     */
+    private double[] accumulate(int[] cols, double[] vs, int m, int dc) {
+        float[] pt = projectionT;
+        double[] acc = new double[dc];
+        int k = 0;
+        for (; k + 4 <= m; k += 4) {
+            int c0 = cols[k];
+            int c1 = cols[k + 1];
+            int c2 = cols[k + 2];
+            int c3 = cols[k + 3];
+            double v0 = vs[k];
+            double v1 = vs[k + 1];
+            double v2 = vs[k + 2];
+            double v3 = vs[k + 3];
+            for (int i = 0; i < dc; i++) {
+                double a = acc[i];
+                a += (double) pt[c0 + i] * v0;
+                a += (double) pt[c1 + i] * v1;
+                a += (double) pt[c2 + i] * v2;
+                a += (double) pt[c3 + i] * v3;
+                acc[i] = a;
+            }
+        }
+        for (; k < m; k++) {
+            int c = cols[k];
+            double v = vs[k];
+            for (int i = 0; i < dc; i++) {
+                acc[i] += (double) pt[c + i] * v;
+            }
+        }
+        return acc;
     }
 
     /**
