@@ -34,13 +34,14 @@ public final class ContextFrontEnd implements MapFunction<ContextEvent, MemoryRe
     @Override
     public MemoryRecord map(ContextEvent e) {
         // ContextText gives TermAnalyzer's words, ids and vector, each distinct word analysed once
-        List<ContextText.Word> words = text.words(e.text);
+        ContextText.Analysed a = text.analyse(e.text);
+        List<ContextText.Word> words = a.words;
         List<ContextText.Word> lexical = words;
         if (e.type != null && !e.query) {
             lexical = new ArrayList<>(words);
-            lexical.addAll(text.words(e.type));
+            lexical.addAll(text.analyse(e.type).words);
         }
-        float[] vector = minilm != null ? minilm.embed(e.text, null) : text.vector(words);
+        float[] vector = minilm != null ? minilm.embed(e.text, null) : text.vector(a);
         int[] terms = ContextText.termIds(lexical);
         byte[] payload = ContextPayload.encode(e);
         return e.query ? MemoryRecord.query(e.user, terms, vector, payload)

@@ -27,8 +27,8 @@ final class ContextPayload {
      * (upper-case hex), and each surrogate char likewise escaped on its own (Jackson's default).
      */
     static byte[] encode(ContextEvent e) {
-        Utf8 b = new Utf8(48 + (e.text == null ? 0 : e.text.length() + (e.text.length() >> 2))
-                + (e.type == null ? 0 : e.type.length()) + (e.ts == null ? 0 : e.ts.length()));
+        Utf8 b = SCRATCH.get();
+        b.n = 0;
         b.ascii("{\"t\":");
         b.string(e.text);
         if (e.type != null) {
@@ -49,11 +49,15 @@ final class ContextPayload {
         return b.bytes();
     }
 
+    /** Each thread's buffer for {@link #encode} (the payload is a copy of its bytes). */
+    private static final ThreadLocal<Utf8> SCRATCH = ThreadLocal.withInitial(() -> new Utf8(256));
+
     /** A growing byte buffer of JSON text, UTF-8. */
     private static final class Utf8 {
         private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private byte[] buf;
         private int n;
+        private char[] chars = new char[64];
 
         Utf8(int capacity) {
             buf = new byte[Math.max(16, capacity)];
@@ -77,58 +81,64 @@ final class ContextPayload {
                 ascii("null");
                 return;
             }
-            room(s.length() + 2);
-            buf[n++] = '"';
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
+            int len = s.length();
+            char[] cs = chars.length >= len ? chars : (chars = new char[Math.max(len, chars.length * 2)]);
+            s.getChars(0, len, cs, 0);
+            room(6 * len + 2); // at most six bytes a char (an escape), and the quotes
+            byte[] o = buf;
+            int k = n;
+            o[k++] = '"';
+            for (int i = 0; i < len; i++) {
+                char c = cs[i];
                 if (c < 0x80) {
                     if (c >= 0x20 && c != '"' && c != '\\') {
-                        room(2); // the closing quote stays reserved
-                        buf[n++] = (byte) c;
+                        o[k++] = (byte) c;
                         continue;
                     }
-                    room(7);
-                    buf[n++] = '\\';
+                    o[k++] = '\\';
                     switch (c) {
-                        case '"' -> buf[n++] = '"';
-                        case '\\' -> buf[n++] = '\\';
-                        case '\b' -> buf[n++] = 'b';
-                        case '\t' -> buf[n++] = 't';
-                        case '\n' -> buf[n++] = 'n';
-                        case '\f' -> buf[n++] = 'f';
-                        case '\r' -> buf[n++] = 'r';
-                        default -> unicodeEscape(c);
+                        case '"' -> o[k++] = '"';
+                        case '\\' -> o[k++] = '\\';
+                        case '\b' -> o[k++] = 'b';
+                        case '\t' -> o[k++] = 't';
+                        case '\n' -> o[k++] = 'n';
+                        case '\f' -> o[k++] = 'f';
+                        case '\r' -> o[k++] = 'r';
+                        default -> k = unicodeEscape(o, k, c);
                     }
                 } else if (c < 0x800) {
-                    room(3);
-                    buf[n++] = (byte) (0xC0 | (c >> 6));
-                    buf[n++] = (byte) (0x80 | (c & 0x3F));
+                    o[k++] = (byte) (0xC0 | (c >> 6));
+                    o[k++] = (byte) (0x80 | (c & 0x3F));
                 } else if (Character.isSurrogate(c)) {
-                    room(7);
-                    buf[n++] = '\\';
-                    unicodeEscape(c);
+                    o[k++] = '\\';
+                    k = unicodeEscape(o, k, c);
                 } else {
-                    room(4);
-                    buf[n++] = (byte) (0xE0 | (c >> 12));
-                    buf[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                    buf[n++] = (byte) (0x80 | (c & 0x3F));
+                    o[k++] = (byte) (0xE0 | (c >> 12));
+                    o[k++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    o[k++] = (byte) (0x80 | (c & 0x3F));
                 }
             }
-            room(1);
-            buf[n++] = '"';
+            o[k++] = '"';
+            n = k;
         }
 
-        /** The u and four hex digits of an escape (the backslash is written). */
-        private void unicodeEscape(char c) {
-            buf[n++] = 'u';
-            buf[n++] = HEX[(c >> 12) & 15];
-            buf[n++] = HEX[(c >> 8) & 15];
-            buf[n++] = HEX[(c >> 4) & 15];
-            buf[n++] = HEX[c & 15];
+        /** The u and four hex digits of an escape (the backslash is written); returns the next index. */
+        private static int unicodeEscape(byte[] o, int k, char c) {
+            o[k++] = 'u';
+            o[k++] = HEX[(c >> 12) & 15];
+            o[k++] = HEX[(c >> 8) & 15];
+            o[k++] = HEX[(c >> 4) & 15];
+            o[k++] = HEX[c & 15];
+            return k;
         }
 
         byte[] bytes() {
-            return java.util.Arrays.copyOf(buf, n);
+            byte[] out = java.util.Arrays.copyOf(buf, n);
+            if (buf.length > 1 << 16) {
+                buf = new byte[256]; // not kept larger after a very long text
+                chars = new char[64];
+            }
+            return out;
         }
     }
 

@@ -85,6 +85,20 @@ final class ContextText implements Serializable {
         }
     }
 
+    /** Texts analysed are kept up to this many (then all dropped), each of at most {@link #TEXT_MAX_CHARS}. */
+    static final int TEXTS_MAX = 8192;
+    static final int TEXT_MAX_CHARS = 1024;
+
+    /** A text's words and (once asked for) their vector; the vector is handed out as a copy. */
+    static final class Analysed {
+        final List<Word> words;
+        private float[] vector;
+
+        Analysed(List<Word> words) {
+            this.words = java.util.Collections.unmodifiableList(words);
+        }
+    }
+
     /** A stop word's entry. */
     private static final Word STOP = null;
 
@@ -95,12 +109,42 @@ final class ContextText implements Serializable {
     private transient double[] acc;
     private transient boolean[] touched;
     private transient int[] buckets;
+    private transient java.util.HashMap<String, Analysed> texts;
 
     ContextText(int dimension) {
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
         }
         this.dimension = dimension;
+    }
+
+    /**
+     * {@link #words} of {@code text}, kept for the next time the same text comes (repeated messages: the
+     * same words and vector as analysing it again, the analysis being a function of the text).
+     */
+    Analysed analyse(String text) {
+        if (tokens == null) {
+            open();
+        }
+        Analysed a = texts.get(text);
+        if (a == null) {
+            a = new Analysed(words(text));
+            if (text.length() <= TEXT_MAX_CHARS) {
+                if (texts.size() >= TEXTS_MAX) {
+                    texts.clear();
+                }
+                texts.put(text, a);
+            }
+        }
+        return a;
+    }
+
+    /** {@link #vector} of an analysed text's words (a new array each time). */
+    float[] vector(Analysed a) {
+        if (a.vector == null) {
+            a.vector = vector(a.words);
+        }
+        return a.vector.clone();
     }
 
     /** The words (stems, stop words removed) of {@code text}, in order, as {@link TermAnalyzer#words} gives them. */
@@ -168,6 +212,7 @@ final class ContextText implements Serializable {
             }
         };
         table = new CharArrayMap<>(1024, false);
+        texts = new java.util.HashMap<>();
         acc = new double[dimension];
         touched = new boolean[dimension];
         buckets = new int[dimension];

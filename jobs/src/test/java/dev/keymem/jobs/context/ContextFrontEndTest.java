@@ -89,8 +89,14 @@ class ContextFrontEndTest {
             }
             SplittableRandom r = new SplittableRandom(dim);
             for (int i = 0; i < 6_000; i++) {
-                check(fe, event(randomText(r), r.nextInt(3) == 0 ? null : randomText(r), r.nextInt(4) == 0,
-                        r.nextInt(3) == 0 ? r.nextLong() : offset++));
+                ContextEvent e = event(randomText(r), r.nextInt(3) == 0 ? null : randomText(r), r.nextInt(4) == 0,
+                        r.nextInt(3) == 0 ? r.nextLong() : offset++);
+                check(fe, e);
+                if (i % 10 == 0) { // again, from the texts kept, after the first record's vector was changed
+                    MemoryRecord first = fe.map(e);
+                    java.util.Arrays.fill(first.vector, 1f);
+                    check(fe, e);
+                }
             }
             List<String> lines = loghubLines();
             for (int i = 0; i < lines.size(); i += dim == 256 ? 1 : 7) {

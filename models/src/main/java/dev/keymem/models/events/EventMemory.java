@@ -958,7 +958,30 @@ public final class EventMemory {
         int d = v.length;
         int[] idx = new int[d];
         int n = 0;
-        for (int i = 0; i < d; i++) {
+        int i = 0;
+        // four components a step, a step with none set skipped at once (hashed vectors are mostly +0.0)
+        for (; i + 4 <= d; i += 4) {
+            int b0 = Float.floatToRawIntBits(v[i]);
+            int b1 = Float.floatToRawIntBits(v[i + 1]);
+            int b2 = Float.floatToRawIntBits(v[i + 2]);
+            int b3 = Float.floatToRawIntBits(v[i + 3]);
+            if ((b0 | b1 | b2 | b3) == 0) {
+                continue;
+            }
+            if (b0 != 0) {
+                idx[n++] = i;
+            }
+            if (b1 != 0) {
+                idx[n++] = i + 1;
+            }
+            if (b2 != 0) {
+                idx[n++] = i + 2;
+            }
+            if (b3 != 0) {
+                idx[n++] = i + 3;
+            }
+        }
+        for (; i < d; i++) {
             if (Float.floatToRawIntBits(v[i]) != 0) {
                 idx[n++] = i;
             }
@@ -975,8 +998,8 @@ public final class EventMemory {
         if (sq > 0) {
             double inv = 1 / Math.sqrt(sq);
             for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                out[i] = (float) (v[i] * inv);
+                int j = idx[k];
+                out[j] = (float) (v[j] * inv);
             }
         }
         return new Unit(out, Arrays.copyOf(idx, n));
