@@ -512,6 +512,7 @@ public final class EventMemory {
         double fresh = idf(n, 0);
         double maxNov = 0;
         double xNorm2 = norm2(q.x);
+        double readNorm2 = read == null ? 0 : norm2(read);
         for (Candidate c : q.cands.values()) {
             EventEntry e = c.entry;
             c.info = informativeness(q, e, dfNow, fresh);
@@ -519,7 +520,7 @@ public final class EventMemory {
             maxNov = Math.max(maxNov, c.info);
             Derived d = derived(e);
             c.dense = cosine(q.x, xNorm2, d);
-            c.read = read == null ? 0 : cosine(read, d.projected(this));
+            c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
         }
         return maxNov;
     }
@@ -538,6 +539,8 @@ public final class EventMemory {
         final float scale;
         final int[] nz;
         final float[] val;
+        /** The sum of squares of the nonzero components, in order (what the dense loop sums). */
+        final double norm2;
         float[] projected;
 
         Derived(EventEntry e) {
@@ -566,6 +569,11 @@ public final class EventMemory {
             }
             nz = n == count ? idx : Arrays.copyOf(idx, n);
             val = n == count ? v : Arrays.copyOf(v, n);
+            double sq = 0;
+            for (int k = 0; k < n; k++) {
+                sq += (double) val[k] * val[k];
+            }
+            norm2 = sq;
         }
 
         /** P x of the dense vector: {@link #project}'s sums over the same nonzero components in the same order. */
@@ -603,13 +611,25 @@ public final class EventMemory {
      */
     private static double cosine(float[] a, double na, Derived d) {
         double dot = 0;
-        double nb = 0;
         int[] nz = d.nz;
         float[] val = d.val;
         for (int k = 0; k < nz.length; k++) {
-            float b = val[k];
-            dot += (double) a[nz[k]] * b;
-            nb += (double) b * b;
+            dot += (double) a[nz[k]] * val[k];
+        }
+        double nb = d.norm2;
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    /**
+     * {@link #cosine(float[], float[])} where {@code na} is the sum of squares of {@code a} as {@link #norm2}
+     * sums it (the same value that method sums beside the dot product, so the same result bit for bit).
+     */
+    private static double cosine(float[] a, double na, float[] b) {
+        double dot = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            nb += (double) b[i] * b[i];
         }
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
@@ -654,7 +674,7 @@ public final class EventMemory {
             return new double[] {cosine(x, xc), read == null ? 0 : cosine(read, project(xc))};
         }
         Derived d = derived(e);
-        return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, d.projected(this))};
+        return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
     }
 
     /** Term to frequency for one query (open addressing, no boxing); {@link #MISSING} when absent. */
@@ -663,15 +683,10 @@ public final class EventMemory {
         private int[] terms = new int[64];
         private long[] values = new long[64];
         private boolean[] used = new boolean[64];
-        /** A weight computed from a term's frequency, kept beside it (NaN: none yet). */
-        private double[] weights = filledNaN(64);
+        /** A weight computed from a term's frequency, kept beside it where {@code weighed}. */
+        private double[] weights = new double[64];
+        private boolean[] weighed = new boolean[64];
         private int size;
-
-        private static double[] filledNaN(int n) {
-            double[] w = new double[n];
-            Arrays.fill(w, Double.NaN);
-            return w;
-        }
 
         private int slot(int term) {
             int mask = terms.length - 1;
@@ -697,10 +712,12 @@ public final class EventMemory {
                     long[] v = values;
                     boolean[] u = used;
                     double[] w = weights;
+                    boolean[] wd = weighed;
                     terms = new int[t.length * 2];
                     values = new long[t.length * 2];
                     used = new boolean[t.length * 2];
-                    weights = filledNaN(t.length * 2);
+                    weights = new double[t.length * 2];
+                    weighed = new boolean[t.length * 2];
                     for (int k = 0; k < t.length; k++) {
                         if (u[k]) {
                             int j = slot(t[k]);
@@ -708,6 +725,7 @@ public final class EventMemory {
                             terms[j] = t[k];
                             values[j] = v[k];
                             weights[j] = w[k];
+                            weighed[j] = wd[k];
                         }
                     }
                     i = slot(term);
@@ -717,7 +735,7 @@ public final class EventMemory {
                 size++;
             }
             values[i] = value;
-            weights[i] = Double.NaN;
+            weighed[i] = false;
         }
     }
 
@@ -732,13 +750,15 @@ public final class EventMemory {
                 q.rowsRead++;
                 dfNow.put(t, f);
                 w = idf(q.n, Math.max(1, f)) / fresh;
-                dfNow.weights[dfNow.slot(t)] = w;
-            } else {
+                int j = dfNow.slot(t);
+                dfNow.weights[j] = w;
+                dfNow.weighed[j] = true;
+            } else if (dfNow.weighed[i]) {
                 w = dfNow.weights[i];
-                if (Double.isNaN(w)) {
-                    w = idf(q.n, Math.max(1, dfNow.values[i])) / fresh;
-                    dfNow.weights[i] = w;
-                }
+            } else {
+                w = idf(q.n, Math.max(1, dfNow.values[i])) / fresh;
+                dfNow.weights[i] = w;
+                dfNow.weighed[i] = true;
             }
             info += w;
         }
