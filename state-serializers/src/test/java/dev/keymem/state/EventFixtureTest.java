@@ -30,9 +30,39 @@ class EventFixtureTest {
     }
 
     @Test
-    void eventStateFixtureRestores() throws IOException {
-        Fixtures.check("eventstate", new EventStateSerializer(), eventStates(20261205L),
+    void eventStateFormat1FixtureStillRestores() throws IOException {
+        Fixtures.check("eventstate", 1, new EventStateSerializer(), eventStates(20261205L),
                 EventStateSerializer.EventStateSerializerSnapshot.class);
+    }
+
+    @Test
+    void eventStateFixtureRestores() throws IOException {
+        EventState[] states = eventStates(20261209L);
+        EventState odd = eventState(new SplittableRandom(5), 16, 8, 4, 1);
+        odd.eideticScores()[3] = -0.0f; // a non-zero bit pattern past the size is kept
+        Fixtures.check("eventstate", new EventStateSerializer(), new EventState[] {states[0], states[1], states[2],
+            states[3], odd}, EventStateSerializer.EventStateSerializerSnapshot.class);
+    }
+
+    /** Format-1 and format-2 frames decode to the same states; format 2 stores only the used part. */
+    @Test
+    void format1AndFormat2FramesDecodeToTheSameState() throws IOException {
+        EventStateSerializer s = new EventStateSerializer();
+        java.util.List<EventState> states = new java.util.ArrayList<>(java.util.List.of(eventStates(3)));
+        for (int n : new int[] {0, 1, 5, 40, 200}) {
+            states.add((EventState) EventSerializersTest.made(n, n)[0]);
+        }
+        for (EventState st : states) {
+            byte[] v1 = StateSamples.forgedFrame(EventStatePiece.INSTANCE, 1, out -> EventStatePiece.writeFormat1(st, out));
+            byte[] v2 = StateSamples.bytes(s, st);
+            org.junit.jupiter.api.Assertions.assertEquals(st, StateSamples.read(s, v1));
+            org.junit.jupiter.api.Assertions.assertEquals(st, StateSamples.read(s, v2));
+            org.junit.jupiter.api.Assertions.assertEquals(StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st),
+                    v2.length);
+            int unused = 12 * (st.eideticPositions().length - st.eideticSize());
+            org.junit.jupiter.api.Assertions.assertTrue(v2.length <= v1.length + 8 - unused,
+                    v2.length + " bytes, format 1 " + v1.length + ", unused slots " + unused);
+        }
     }
 
     @Test
