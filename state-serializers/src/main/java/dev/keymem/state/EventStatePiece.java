@@ -59,6 +59,12 @@ public final class EventStatePiece extends BaseStatePiece<EventState> {
                 + 12 * eideticFilled(s);
     }
 
+    /** Payload bytes of {@code s} in format 1 (every array at capacity). */
+    public static int format1Bytes(EventState s) {
+        return 16 + CellStatePiece.payloadBytes(s.cell()) + 4 + 4 * s.segmentSum().length + 4
+                + 12 * s.eideticPositions().length + 4;
+    }
+
     /** Writes {@code s} in format 1 (every array at capacity), for tests. */
     static void writeFormat1(EventState s, PayloadWriter out) {
         out.putLong(s.events()).putLong(s.totalLength());
