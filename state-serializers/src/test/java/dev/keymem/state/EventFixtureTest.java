@@ -89,8 +89,19 @@ class EventFixtureTest {
     }
 
     @Test
+    void noveltyStateFormat1FixtureStillRestores() throws IOException {
+        Fixtures.check("noveltystate", 1, new NoveltyStateSerializer(), noveltyStates(20261207L),
+                NoveltyStateSerializer.NoveltyStateSerializerSnapshot.class);
+    }
+
+    @Test
     void noveltyStateFixtureRestores() throws IOException {
-        SplittableRandom r = new SplittableRandom(20261207L);
+        Fixtures.check("noveltystate", new NoveltyStateSerializer(), noveltyStates(20261210L),
+                NoveltyStateSerializer.NoveltyStateSerializerSnapshot.class);
+    }
+
+    static NoveltyState[] noveltyStates(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
         NoveltyState[] expected = new NoveltyState[3];
         for (int i = 0; i < expected.length; i++) {
             int count = 2 * i;
@@ -103,7 +114,6 @@ class EventFixtureTest {
             expected[i] = new NoveltyState(StateSamples.randomState(r, 4 * i * i), positions, innovations,
                     i == 2 ? RetentionSamples.random(r, 1, 2, 2, 2, 1) : null);
         }
-        Fixtures.check("noveltystate", new NoveltyStateSerializer(), expected,
-                NoveltyStateSerializer.NoveltyStateSerializerSnapshot.class);
+        return expected;
     }
 }

@@ -122,7 +122,7 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
         out.putByte((m.retention != null ? HAS_RETENTION : 0) | (m.timerSet ? TIMER_SET : 0));
         BmojoStatePiece.writeFormat1(m.bmojo, out);
         if (m.retention != null) {
-            RetentionStatePiece.INSTANCE.write(m.retention, out);
+            RetentionStatePiece.writeFormat1(m.retention, out);
         }
         writeCounters(m, out);
     }
