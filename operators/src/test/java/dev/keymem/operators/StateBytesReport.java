@@ -11,11 +11,16 @@ import dev.keymem.models.caching.CachingState;
 import dev.keymem.models.cells.CellState;
 import dev.keymem.models.events.EventState;
 import dev.keymem.models.events.InMemoryEventStore;
+import dev.keymem.models.retention.ArchiveStore;
+import dev.keymem.models.retention.InMemoryArchiveStore;
+import dev.keymem.models.retention.RetainedToken;
+import dev.keymem.models.retention.RetentionState;
 import dev.keymem.operators.MemoryOperatorOptions.MemoryType;
 import dev.keymem.operators.model.MemoryModel;
 import dev.keymem.operators.model.MemoryModelFactory;
 import dev.keymem.state.BmojoStatePiece;
 import dev.keymem.state.EventStatePiece;
+import dev.keymem.state.RetentionStatePiece;
 import dev.keymem.state.StateFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -157,13 +162,81 @@ class StateBytesReport {
             System.out.printf(Locale.ROOT, "%nB'MOJO (default model H=2 K=V=32, w=64, capacity %d, top-m 4, k 4), "
                     + "14 loghub_2k sources as keys, %,d tokens; archive: %,d puts of %,d entries%n", capacity, tokens,
                     puts, entries);
-            System.out.println("| lines per key | keys | format 1 B/key | format 2 B/key | ratio |");
-            System.out.println("|---:|---:|---:|---:|---:|");
-            for (Map.Entry<Integer, long[]> e : sums.entrySet()) {
-                long[] s = e.getValue();
-                System.out.printf(Locale.ROOT, "| %,d | %d | %,d | %,d | %.2f |%n", e.getKey(), s[0], s[1] / s[0],
-                        s[2] / s[0], (double) s[2] / s[1]);
+            table(sums);
+        }
+    }
+
+    @Test
+    void retention() throws IOException {
+        Map<String, List<String>> logs = sources();
+        int[] at = {1, 2, 5, 10, 100, 2000};
+        Configuration c = new Configuration();
+        c.set(MemoryOperatorOptions.MEMORY_TYPE, MemoryType.RETENTION);
+        MemoryModel.Retention m = (MemoryModel.Retention) MemoryModelFactory.fromOptions(c).create();
+        Map<Integer, long[]> sums = new TreeMap<>();
+        long puts = 0;
+        long entries = 0;
+        for (Map.Entry<String, List<String>> log : logs.entrySet()) {
+            RetentionState st = m.newState(log.getKey().hashCode());
+            Map<Long, Integer> count = new HashMap<>();
+            InMemoryArchiveStore store = new InMemoryArchiveStore();
+            ArchiveStore archive = new ArchiveStore() {
+                @Override
+                public void put(RetainedToken t) {
+                    count.merge(t.position(), 1, Integer::sum);
+                    store.put(t);
+                }
+
+                @Override
+                public RetainedToken get(long position) {
+                    return store.get(position);
+                }
+
+                @Override
+                public void remove(long position) {
+                    store.remove(position);
+                }
+
+                @Override
+                public void forEach(java.util.function.Consumer<RetainedToken> visitor) {
+                    store.forEach(visitor);
+                }
+            };
+            int n = 0;
+            for (String line : log.getValue()) {
+                int[] ids = tokens(line, 64);
+                if (ids.length == 0) {
+                    continue;
+                }
+                m.advance(st, archive, ids, new float[ids.length * m.heads() * m.valueDim()]);
+                n++;
+                for (int a : at) {
+                    if (a == n) {
+                        long[] s = sums.computeIfAbsent(a, k -> new long[3]);
+                        s[0]++;
+                        s[1] += StateFrame.OVERHEAD_BYTES + RetentionStatePiece.format1Bytes(st);
+                        s[2] += StateFrame.OVERHEAD_BYTES + RetentionStatePiece.payloadBytes(st);
+                    }
+                }
             }
+            for (int p : count.values()) {
+                assertEquals(1, p, "a T3 entry written twice");
+                puts += p;
+            }
+            entries += count.size();
+        }
+        System.out.printf(Locale.ROOT, "%nSTR / CMP (default model, retention defaults: 16 T2 slots per head), 14 "
+                + "loghub_2k sources as keys; T3 archive: %,d puts of %,d entries%n", puts, entries);
+        table(sums);
+    }
+
+    static void table(Map<Integer, long[]> sums) {
+        System.out.println("| lines per key | keys | format 1 B/key | format 2 B/key | ratio |");
+        System.out.println("|---:|---:|---:|---:|---:|");
+        for (Map.Entry<Integer, long[]> e : sums.entrySet()) {
+            long[] s = e.getValue();
+            System.out.printf(Locale.ROOT, "| %,d | %d | %,d | %,d | %.2f |%n", e.getKey(), s[0], s[1] / s[0],
+                    s[2] / s[0], (double) s[2] / s[1]);
         }
     }
 
