@@ -61,8 +61,15 @@ public final class BmojoStatePiece extends BaseStatePiece<BmojoState> {
 
     @Override
     public void write(BmojoState v, PayloadWriter out) {
-        CellStatePiece.writeCell(v.cell(), out);
         EntryBuffer eidetic = v.eidetic();
+        for (EntryBuffer b : new EntryBuffer[] {v.candidates(), v.retrieved()}) {
+            if (b.heads() != eidetic.heads() || b.keyDim() != eidetic.keyDim() || b.valueDim() != eidetic.valueDim()) {
+                throw new IllegalArgumentException("B'MOJO entry buffers disagree on their shape: H=" + eidetic.heads()
+                        + " K=" + eidetic.keyDim() + " V=" + eidetic.valueDim() + " vs H=" + b.heads() + " K="
+                        + b.keyDim() + " V=" + b.valueDim());
+            }
+        }
+        CellStatePiece.writeCell(v.cell(), out);
         out.putInt(v.window());
         out.putInt(eidetic.heads()).putInt(eidetic.keyDim()).putInt(eidetic.valueDim());
         putFilled(v.ringKeys(), out);
