@@ -3,7 +3,7 @@
 # and no network: a jlink'd Java runtime (Temurin 25 jmods), the keymem models/cuda classes (main and
 # test), the GPU benchmarks (dev.keymem.cuda.GpuBench, McReadBench) of the benchmarks module, the
 # JavaCPP + CUDA presets jars and the JUnit platform jars. No Flink, no ND4J.
-#   cuda/bench-bundle.sh [DEST]        (default DEST: /work/main/.gpu-bundle, git-ignored there)
+#   cuda/bench-bundle.sh [DEST]        (default DEST: .gpu-bundle of this repository, git-ignored)
 # On the device:  .gpu-bundle/run.sh dev.keymem.cuda.GpuTestMain
 #                 .gpu-bundle/run.sh dev.keymem.cuda.GpuBench --out $OUT
 #
@@ -25,7 +25,7 @@ if [ "${1:-}" = "--operator" ]; then
   OPERATOR=1
   shift
 fi
-DEST=${1:-/work/main/.gpu-bundle}
+DEST=${1:-$ROOT/.gpu-bundle}
 JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 M2=${M2:-$HOME/.m2/repository}
 LIMIT=$((64 * 1024 * 1024))
