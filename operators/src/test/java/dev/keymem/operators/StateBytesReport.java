@@ -129,6 +129,7 @@ class StateBytesReport {
             c.set(MemoryOperatorOptions.BMOJO_CAPACITY, capacity);
             MemoryModel.Bmojo m = (MemoryModel.Bmojo) MemoryModelFactory.fromOptions(c).create();
             Map<Integer, long[]> sums = new TreeMap<>(); // lines -> {keys, format 1, format 2}
+            Map<Integer, BmojoState> samples = new TreeMap<>();
             long puts = 0;
             long entries = 0;
             long tokens = 0;
@@ -150,6 +151,7 @@ class StateBytesReport {
                             s[0]++;
                             s[1] += StateFrame.OVERHEAD_BYTES + BmojoStatePiece.format1Bytes(st);
                             s[2] += StateFrame.OVERHEAD_BYTES + BmojoStatePiece.payloadBytes(st);
+                            samples.putIfAbsent(a, st.copy());
                         }
                     }
                 }
@@ -163,6 +165,12 @@ class StateBytesReport {
                     + "14 loghub_2k sources as keys, %,d tokens; archive: %,d puts of %,d entries%n", capacity, tokens,
                     puts, entries);
             table(sums);
+            for (int a : new int[] {1, 2000}) {
+                BmojoState st = samples.get(a);
+                double[] us = roundTrips(st);
+                System.out.printf(Locale.ROOT, "payload write + read after %,d lines (first source): format 1 %.1f us, "
+                        + "format 2 %.1f us (CPU, %d round trips each, interleaved)%n", a, us[0], us[1], ROUNDS);
+            }
         }
     }
 
@@ -228,6 +236,37 @@ class StateBytesReport {
         System.out.printf(Locale.ROOT, "%nSTR / CMP (default model, retention defaults: 16 T2 slots per head), 14 "
                 + "loghub_2k sources as keys; T3 archive: %,d puts of %,d entries%n", puts, entries);
         table(sums);
+    }
+
+    static final int ROUNDS = 2000;
+
+    /** CPU microseconds per payload write + read of {@code st} in format 1 and format 2, measured alternately. */
+    static double[] roundTrips(BmojoState st) throws dev.keymem.state.CorruptStateException {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        dev.keymem.state.PayloadWriter w = new dev.keymem.state.PayloadWriter(1 << 18);
+        long[] ns = new long[2];
+        for (int round = 0; round < 3; round++) { // the first round warms up
+            for (int f = 1; f <= 2; f++) {
+                long t0 = cpu.getCurrentThreadCpuTime();
+                for (int i = 0; i < ROUNDS; i++) {
+                    w.reset();
+                    if (f == 1) {
+                        BmojoStatePiece.writeFormat1(st, w);
+                    } else {
+                        BmojoStatePiece.INSTANCE.write(st, w);
+                    }
+                    BmojoState back = BmojoStatePiece.INSTANCE.read(f,
+                            dev.keymem.state.PayloadReader.over("BmojoState", w.array(), w.size()), null);
+                    if (back.position() != st.position()) {
+                        throw new AssertionError("round trip changed the state");
+                    }
+                }
+                if (round > 0) {
+                    ns[f - 1] += cpu.getCurrentThreadCpuTime() - t0;
+                }
+            }
+        }
+        return new double[] {ns[0] / 2e3 / ROUNDS, ns[1] / 2e3 / ROUNDS};
     }
 
     static void table(Map<Integer, long[]> sums) {
