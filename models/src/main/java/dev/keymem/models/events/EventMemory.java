@@ -136,8 +136,11 @@ public final class EventMemory {
         EventEntry entry = new EventEntry(p, distinct, counts, terms.length, q8, scale, innovation,
                 payload == null ? new byte[0] : payload);
         // A later query finds the entry's nonzero components by the identity of q8 where the store hands back
-        // the written entry (heap state, a cache); found here from the unit vector's listed components.
-        keep(new Derived(q8, scale, u.nz()));
+        // the written entry (heap state, a cache); found here from the unit vector's listed components. Only
+        // while there is room: a write never drops what queries derived (long histories' old candidates).
+        if (derived.size() < DERIVED_MAX) {
+            keep(new Derived(q8, scale, u.nz()));
+        }
         store.archive(entry);
         rowsWritten++;
         for (int i = 0; i < distinct.length; i++) {
