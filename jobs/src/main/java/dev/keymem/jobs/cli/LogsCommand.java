@@ -216,19 +216,6 @@ final class LogsCommand implements Subcommand {
             return new Sink(Files.newBufferedWriter(f, StandardCharsets.UTF_8), null);
         }
 
-        boolean isFile() {
-            return file != null;
-        }
-
-        /** A dead letter: a line of the file, else one line "dead letter: JSON" on {@code err}. */
-        void deadLetter(String json, PrintStream err) {
-            if (isFile()) {
-                line(json);
-            } else {
-                err.println("dead letter: " + json);
-            }
-        }
-
         void line(String json) {
             String s = RecordParsers.wellFormed(json);
             try {
