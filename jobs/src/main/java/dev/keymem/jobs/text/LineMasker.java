@@ -273,20 +273,28 @@ public final class LineMasker implements Serializable {
             throw new IllegalArgumentException("cannot mask a null line");
         }
         String s = line.strip();
-        Census c = null; // counted when a rule's pre-check needs it: once, and again after a change
+        // Counted once, on the line as given: a rule replaces a match with a placeholder ("<" capital letters
+        // ">"), which holds no digit, colon, hyphen, dot, slash or at sign, joins no two runs and makes no
+        // "::", "://" or "0x"; its letters make hex runs of one. So every count the pre-checks compare with a
+        // minimum only falls as rules apply, and a pre-check on the first census stays a necessary condition.
+        Census c = new Census(s);
         for (Rule r : RULES) {
-            if (c == null) {
-                c = new Census(s);
-            }
             if (r.mayMatch.test(c)) {
-                String next = r.applyScanning(s);
-                if (next != s) {
-                    s = next;
-                    c = null;
-                }
+                s = r.applyScanning(s);
             }
         }
         return s;
+    }
+
+    /** The line after each rule of the plain form ({@link #maskPlain}): entry k after rule k (for tests). */
+    String[] plainStages(String line) {
+        String[] out = new String[RULES.size()];
+        String s = line.strip();
+        for (int k = 0; k < out.length; k++) {
+            s = RULES.get(k).apply(s);
+            out[k] = s;
+        }
+        return out;
     }
 
     /** The plain form: every rule's regex applied in order, no pre-checks (the reference for tests). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,6 +118,33 @@ class LineMaskerTest {
                         assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
                     }
                 }
+            }
+        }
+    }
+
+    /** Whether {@code later}'s counts are at most {@code first}'s where a pre-check compares them with a minimum. */
+    private static void assertNoGrowth(LineMasker.Census first, LineMasker.Census later, String what) {
+        String m = what;
+        assertTrue(later.colons <= first.colons && later.hyphens <= first.hyphens && later.dots <= first.dots
+                && later.slashes <= first.slashes && later.ats <= first.ats, m);
+        assertTrue(later.maxDigitRun <= first.maxDigitRun && later.maxHexRun <= Math.max(first.maxHexRun, 1), m);
+        assertTrue((!later.doubleColon || first.doubleColon) && (!later.schemeSeparator || first.schemeSeparator)
+                && (!later.hexPrefix || first.hexPrefix), m);
+    }
+
+    /** What makes one census per line enough: no rule's output counts more than the line did. */
+    @Test
+    void rulesNeverRaiseTheCensus() throws Exception {
+        List<String> lines = new java.util.ArrayList<>();
+        SplittableRandom r = new SplittableRandom(23);
+        for (int i = 0; i < 20_000; i++) {
+            lines.add(randomLine(r));
+        }
+        lines.addAll(Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8));
+        for (String line : lines) {
+            LineMasker.Census first = new LineMasker.Census(line.strip());
+            for (String stage : m.plainStages(line)) {
+                assertNoGrowth(first, new LineMasker.Census(stage), line + " -> " + stage);
             }
         }
     }
