@@ -74,8 +74,7 @@ public final class LineMasker implements Serializable {
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12,
                     (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
-                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4,
-                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4, LineMasker::mayStartDate),
             new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2,
                     (s, i) -> "JFMASOND".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
@@ -85,13 +84,13 @@ public final class LineMasker implements Serializable {
                     + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
                     (s, i) -> (RegexScan.hex(s.charAt(i)) || s.charAt(i) == ':') && !RegexScan.before(s, i, ":.")),
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
-                    c -> c.dots >= 3, (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".")),
+                    c -> c.dots >= 3, LineMasker::mayStartIpv4),
             new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
                     (s, i) -> s.charAt(i) == '0' && !RegexScan.wordBefore(s, i)),
             new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
                     (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
-                    (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".")),
+                    (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".") && RegexScan.digits(s, i, 10)),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
                     (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".<"), LineMasker::numberEnd));
 
@@ -257,6 +256,25 @@ public final class LineMasker implements Serializable {
             return -1;
         }
         return endAtBoundary(s, k);
+    }
+
+    /** Date: {@code \\b\\d{4}-\\d{2}-\\d{2}}, the part every match starts with, at a start {@code \\b} may allow. */
+    private static boolean mayStartDate(String s, int i) {
+        return RegexScan.digit(s.charAt(i)) && !RegexScan.wordBefore(s, i) && RegexScan.digits(s, i, 4)
+                && i + 10 <= s.length() && s.charAt(i + 4) == '-' && RegexScan.digits(s, i + 5, 2)
+                && s.charAt(i + 7) == '-' && RegexScan.digits(s, i + 8, 2);
+    }
+
+    /**
+     * IPv4 address after its lookbehind: its first octet (1 to 3 digits, whichever alternative matches it) is
+     * followed by a dot, so the run of digits there is 1 to 3 long and a dot ends it.
+     */
+    private static boolean mayStartIpv4(String s, int i) {
+        if (!RegexScan.digit(s.charAt(i)) || RegexScan.before(s, i, ".")) {
+            return false;
+        }
+        int d = RegexScan.digitsEnd(s, i);
+        return d - i <= 3 && d < s.length() && s.charAt(d) == '.';
     }
 
     /** Where a path can start: its first character ({@link #PATH_START}) after one its lookbehind allows. */

@@ -84,7 +84,8 @@ class LineMaskerTest {
             "ABCDEF", "<", ">", " ", "  ", "GET ", "POST ", "May", "Dec", "~", "C:", "http", "://", "user", "_",
             "'", "\"", "%", "+", "é", "漢", "٣", "\t", "123e4567-e89b-12d3-a456-426614174000", "fe80", "10.0.0.1",
             "<NUM>", "<TS>", "a.b", "v1", "Jan ", "Sep", "Oct  ", " 1 ", " 12 ", "123 ", "9:05:01", "00:00:00",
-            "23:59:59,999", "a", "Z9", "\u0301", "feedface12", "0a1b2c3d4e5f", "-4e5f-"};
+            "23:59:59,999", "a", "Z9", "\u0301", "feedface12", "0a1b2c3d4e5f", "-4e5f-", "1234.", "192.168.", "999.",
+            "2024-1-01", "20240-05-01", "17145648001"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 25); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);
