@@ -87,7 +87,7 @@ public final class LogOptions {
                     + "period) stay deserialized on the heap between lines, least recently used evicted; written "
                     + "back to keyed state on eviction and before every checkpoint or savepoint, so checkpoints "
                     + "hold what an uncached job would have written. Heap: about 20 kB a source at the defaults "
-                    + "plus its miner's templates. RocksDB backend only (the HashMap backend keeps objects "
+                    + "plus its miner's templates and their summary entries. RocksDB backend only (the HashMap backend keeps objects "
                     + "already); 0 disables it.");
 
     /** The job's own options (keymem.logs.*). */

@@ -151,6 +151,61 @@ public final class LogSummarizer {
         return x;
     }
 
+    /** Templates whose words are remembered (the most recently used). */
+    static final int TEMPLATE_CACHE_SIZE = 4096;
+
+    private transient java.util.LinkedHashMap<String, TemplateWords> templateWords;
+
+    /** The words of {@code template}, remembered for the {@link #TEMPLATE_CACHE_SIZE} most recently used templates. */
+    private TemplateWords templateWords(String template) {
+        if (templateWords == null) {
+            templateWords = new java.util.LinkedHashMap<>(TEMPLATE_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, TemplateWords> eldest) {
+                    return size() > TEMPLATE_CACHE_SIZE;
+                }
+            };
+        }
+        TemplateWords w = templateWords.get(template);
+        if (w == null) {
+            w = new TemplateWords(template);
+            templateWords.put(template, w);
+        }
+        return w;
+    }
+
+    /**
+     * A template's words, computed once per template: its tokens ({@code split(" ", -1)}, what
+     * {@link LineVariant#key(String[], String[])} compares) and the multiset of its constant tokens (those of
+     * {@code split(" ")} without a wildcard, what {@link #params(String[], String)} consumes), as distinct
+     * tokens with their counts.
+     */
+    static final class TemplateWords {
+        final String[] tokens;
+        final Map<String, Integer> slots = new HashMap<>();
+        final int[] counts;
+
+        TemplateWords(String template) {
+            tokens = template.split(" ", -1);
+            List<Integer> counted = new ArrayList<>();
+            for (String t : template.split(" ")) {
+                if (!t.contains(LineTokens.WILDCARD)) {
+                    Integer slot = slots.get(t);
+                    if (slot == null) {
+                        slots.put(t, counted.size());
+                        counted.add(1);
+                    } else {
+                        counted.set(slot, counted.get(slot) + 1);
+                    }
+                }
+            }
+            counts = new int[counted.size()];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = counted.get(i);
+            }
+        }
+    }
+
     /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
     private void tally(TemplateLedger ledger, TemplateMiner.Match match, LogLine line, long position,
                        float innovation) throws Exception {
@@ -159,10 +214,11 @@ public final class LogSummarizer {
             t = new TemplateEntry(match.id(), match.template());
         }
         t.template = match.template();
-        String params = params(messageWords(line.text, match.masked()), match.template());
+        TemplateWords tw = templateWords(match.template());
+        String params = params(messageWords(line.text, match.masked()), tw);
         String shape = shape(match.masked());
         boolean newShape = !contains(t.shapes, shape);
-        String variant = "~" + LineVariant.key(match.template(), match.tokens());
+        String variant = "~" + LineVariant.key(tw.tokens, match.tokens());
         boolean newVariant = variant.length() > 1 && !contains(t.shapes, variant);
         if (t.text == null) {
             String flag = null;
@@ -416,8 +472,50 @@ public final class LogSummarizer {
      */
     static String[] messageWords(String line, String masked) {
         String[] lt = words(line);
-        int start = messageStart(lt, words(masked));
+        int start = messageStart(lt, masked);
         return start <= 0 ? lt : java.util.Arrays.copyOfRange(lt, start, lt.length);
+    }
+
+    /**
+     * {@code messageStart(lineWords, words(masked))} without splitting {@code masked}: its words are visited in
+     * place up to the first constant one.
+     */
+    private static int messageStart(String[] lineWords, String masked) {
+        String t = masked.strip();
+        int n = t.length();
+        if (n == 0) {
+            return messageStart(lineWords, new String[] {""});
+        }
+        int k = 0;
+        int i = 0;
+        while (i < n) {
+            while (i < n && asciiSpace(t.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !asciiSpace(t.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                if (t.indexOf('<', start) < 0 || t.indexOf('<', start) >= i) {
+                    int len = i - start;
+                    for (int j = k; j < lineWords.length; j++) {
+                        String w = lineWords[j];
+                        if (w.length() == len && t.startsWith(w, start)) {
+                            return j - k;
+                        }
+                    }
+                    return -1;
+                }
+                k++;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code \\s}: the ASCII whitespace {@link #words} splits at. */
+    private static boolean asciiSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /**
@@ -442,6 +540,30 @@ public final class LogSummarizer {
             Integer c = constants.get(t);
             if (c != null && c > 0) {
                 constants.put(t, c - 1);
+                continue;
+            }
+            if (n++ == MAX_PARAM_TOKENS || sb.length() + t.length() > MAX_PARAM_CHARS) {
+                sb.append(sb.length() == 0 ? "" : " ").append("...");
+                break;
+            }
+            sb.append(sb.length() == 0 ? "" : " ").append(t);
+        }
+        return sb.toString().replace(TemplateEntry.SEP, ' ');
+    }
+
+    /**
+     * {@link #params(String[], String)} over the template's words computed once ({@link TemplateWords}): each
+     * line word equal to a constant of the template with occurrences left consumes one, as the reference's
+     * count map does.
+     */
+    static String params(String[] lineWords, TemplateWords template) {
+        int[] left = template.counts.clone();
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        for (String t : lineWords) {
+            Integer slot = template.slots.get(t);
+            if (slot != null && left[slot] > 0) {
+                left[slot]--;
                 continue;
             }
             if (n++ == MAX_PARAM_TOKENS || sb.length() + t.length() > MAX_PARAM_CHARS) {
@@ -500,11 +622,47 @@ public final class LogSummarizer {
         return out;
     }
 
-    private static boolean contains(String packed, String v) {
+    /** Whether a packed list holds {@code v}: {@code split(packed).contains(v)} without splitting. */
+    static boolean contains(String packed, String v) {
+        int n = packed.length();
+        if (n == 0) {
+            return false;
+        }
+        int len = v.length();
+        for (int start = 0; ; ) {
+            int end = packed.indexOf(TemplateEntry.SEP, start);
+            if (end < 0) {
+                end = n;
+            }
+            if (end - start == len + 1 && packed.startsWith(v, start + 1)) {
+                return true;
+            }
+            if (end == n) {
+                return false;
+            }
+            start = end + 1;
+        }
+    }
+
+    /** {@code split(packed).contains(v)} (the reference). */
+    static boolean containsReference(String packed, String v) {
         return split(packed).contains(v);
     }
 
-    private static int count(String packed) {
+    /** The elements of a packed list: {@code split(packed).size()} without splitting. */
+    static int count(String packed) {
+        if (packed.isEmpty()) {
+            return 0;
+        }
+        int c = 1;
+        for (int i = packed.indexOf(TemplateEntry.SEP); i >= 0; i = packed.indexOf(TemplateEntry.SEP, i + 1)) {
+            c++;
+        }
+        return c;
+    }
+
+    /** {@code split(packed).size()} (the reference). */
+    static int countReference(String packed) {
         return split(packed).size();
     }
 

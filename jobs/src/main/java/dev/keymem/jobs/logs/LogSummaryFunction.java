@@ -35,8 +35,9 @@ import org.apache.flink.util.Collector;
  * the last summary in a MapState (position to line, {@link PendingLinePiece}).
  *
  * <p>Run by a {@link HotStateOperator} ({@link LogSummaryJob#build}), the value states (novelty cell, miner,
- * period) of the most recently used {@code keymem.logs.cache-sources} sources stay deserialized on the heap
- * between lines and are written back to keyed state on eviction and before every checkpoint barrier.
+ * period) and the template ledger ({@link TemplateLedger.WriteBack}) of the most recently used
+ * {@code keymem.logs.cache-sources} sources stay deserialized on the heap between lines and are written back
+ * to keyed state (the ledger's changed entries only) on eviction and before every checkpoint barrier.
  *
  * <p>A source restored from release 0.1.0 holds its B'MOJO and STR/CMP states in the period's ValueState:
  * on its first line or timer the fading cell (and the STR/CMP state, when the tier runs) move into the
@@ -84,7 +85,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
                 new MinerStateSerializer())));
         ledgerState = getRuntimeContext().getMapState(new MapStateDescriptor<>("template-ledger",
                 org.apache.flink.api.common.typeutils.base.IntSerializer.INSTANCE, new TemplateEntryPiece.Serializer()));
-        TemplateLedger ledger = new TemplateLedger() {
+        TemplateLedger direct = new TemplateLedger() {
             @Override
             public TemplateEntry get(int id) throws Exception {
                 return ledgerState.get(id);
@@ -109,6 +110,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
                 return all;
             }
         };
+        TemplateLedger ledger = cache == null ? direct : hotLedger(direct);
         pending = new PendingLines() {
             @Override
             public void add(SourceMemory.PendingLine line) throws Exception {
@@ -157,6 +159,61 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
             @Override
             public PendingLines pending() {
                 return pending;
+            }
+        };
+    }
+
+    /**
+     * The ledger through the hot-state cache: a source's {@link TemplateLedger.WriteBack} is its cached value,
+     * read from the MapState entry by entry and written back to it (the changed entries) when the cache writes
+     * the source back; the MapState's contents at every checkpoint are those of the uncached ledger.
+     */
+    private TemplateLedger hotLedger(TemplateLedger direct) {
+        ValueState<TemplateLedger.WriteBack> held = cache.wrap(new ValueState<TemplateLedger.WriteBack>() {
+            @Override
+            public TemplateLedger.WriteBack value() {
+                return new TemplateLedger.WriteBack(direct);
+            }
+
+            @Override
+            public void update(TemplateLedger.WriteBack value) throws java.io.IOException {
+                try {
+                    value.writeBack();
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new java.io.IOException("writing the template ledger back failed", e);
+                }
+            }
+
+            @Override
+            public void clear() {
+                ledgerState.clear();
+            }
+        });
+        return new TemplateLedger() {
+            @Override
+            public TemplateEntry get(int id) throws Exception {
+                return held.value().get(id);
+            }
+
+            @Override
+            public void put(TemplateEntry e) throws Exception {
+                TemplateLedger.WriteBack w = held.value();
+                w.put(e);
+                held.update(w);
+            }
+
+            @Override
+            public void remove(int id) throws Exception {
+                TemplateLedger.WriteBack w = held.value();
+                w.remove(id);
+                held.update(w);
+            }
+
+            @Override
+            public List<TemplateEntry> all() throws Exception {
+                return held.value().all();
             }
         };
     }

@@ -72,26 +72,25 @@ public final class LineMasker implements Serializable {
             new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2, LineMasker::mayStartPath),
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12,
-                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
-                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4,
-                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4, LineMasker::mayStartDate),
             new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2,
-                    (s, i) -> "JFMASOND".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i)),
+                    (s, i) -> "JFMASOND".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
-                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ":")),
+                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ":"), LineMasker::clockEnd),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
                     + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
                     (s, i) -> (RegexScan.hex(s.charAt(i)) || s.charAt(i) == ':') && !RegexScan.before(s, i, ":.")),
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
-                    c -> c.dots >= 3, (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".")),
+                    c -> c.dots >= 3, LineMasker::mayStartIpv4),
             new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
                     (s, i) -> s.charAt(i) == '0' && !RegexScan.wordBefore(s, i)),
             new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
-                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
-                    (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".")),
+                    (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".") && RegexScan.digits(s, i, 10)),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
                     (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".<"), LineMasker::numberEnd));
 
@@ -111,6 +110,173 @@ public final class LineMasker implements Serializable {
         return k;
     }
 
+    // The rules below written as scans ({@link RegexScan.End}): the end of the rule's match at a start its
+    // Start test allowed, -1 for none, RegexScan.UNDECIDED where a word boundary touches a non-ASCII character
+    // (the regex decides there). Each regex's match is unique at a start: its parts are fixed-length or
+    // runs of one character class that the next part cannot continue, so there is nothing to backtrack to.
+
+    private static final String[] MONTH_NAMES = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+        "Oct", "Nov", "Dec"};
+
+    /** Whether {@code c} is in {@code \\s} ({@code [ \\t\\n\\x0B\\f\\r]}). */
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    /** The end of the run of {@code \\s} from {@code i}. */
+    private static int spacesEnd(String s, int i) {
+        int n = s.length();
+        while (i < n && space(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether {@code s} holds {@code count} ASCII hex digits from {@code i} on. */
+    private static boolean hexes(String s, int i, int count) {
+        if (i + count > s.length()) {
+            return false;
+        }
+        for (int k = i; k < i + count; k++) {
+            if (!RegexScan.hex(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code \\b} at {@code e} after a word character, as an End's answer for a match ending there. */
+    private static int endAtBoundary(String s, int e) {
+        int b = RegexScan.boundaryAfterWord(s, e);
+        return b == 1 ? e : b == 0 ? -1 : RegexScan.UNDECIDED;
+    }
+
+    /** UUID: {@code \\b H{8}-H{4}-H{4}-H{4}-H{12} \\b}. */
+    static int uuidEnd(String s, int i) {
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        int k = i;
+        int[] groups = {8, 4, 4, 4, 12};
+        for (int g = 0; g < groups.length; g++) {
+            if (!hexes(s, k, groups[g])) {
+                return -1;
+            }
+            k += groups[g];
+            if (g < groups.length - 1) {
+                if (k >= s.length() || s.charAt(k) != '-') {
+                    return -1;
+                }
+                k++;
+            }
+        }
+        return endAtBoundary(s, k);
+    }
+
+    /** Syslog stamp: {@code \\b MONTH \\s+ \\d{1,2} \\s+ \\d{2}:\\d{2}:\\d{2} \\b}. */
+    static int syslogStampEnd(String s, int i) {
+        boolean month = false;
+        for (String m : MONTH_NAMES) {
+            if (s.startsWith(m, i)) {
+                month = true;
+                break;
+            }
+        }
+        if (!month) {
+            return -1;
+        }
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        int k = spacesEnd(s, i + 3);
+        if (k == i + 3) {
+            return -1;
+        }
+        int d = RegexScan.digitsEnd(s, k);
+        if (d == k || d - k > 2) {
+            return -1; // \\d{1,2} must be followed by \\s: no digit at all, or a third one where \\s must be
+        }
+        k = spacesEnd(s, d);
+        if (k == d || !clockAt(s, k)) {
+            return -1;
+        }
+        return endAtBoundary(s, k + 8);
+    }
+
+    /** Whether {@code \\d{2}:\\d{2}:\\d{2}} starts at {@code k}. */
+    private static boolean clockAt(String s, int k) {
+        return RegexScan.digits(s, k, 2) && k + 2 < s.length() && s.charAt(k + 2) == ':' && RegexScan.digits(s, k + 3, 2)
+                && k + 5 < s.length() && s.charAt(k + 5) == ':' && RegexScan.digits(s, k + 6, 2);
+    }
+
+    /** Clock time (after its lookbehind): {@code \\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)? \\b}. */
+    static int clockEnd(String s, int i) {
+        int n = s.length();
+        int d = RegexScan.digitsEnd(s, i);
+        if (d == i || d - i > 2 || d >= n || s.charAt(d) != ':') {
+            return -1;
+        }
+        int p = d + 1;
+        if (!(RegexScan.digits(s, p, 2) && p + 2 < n && s.charAt(p + 2) == ':' && RegexScan.digits(s, p + 3, 2))) {
+            return -1;
+        }
+        int q = p + 5;
+        if (q + 1 < n && (s.charAt(q) == '.' || s.charAt(q) == ',') && RegexScan.digit(s.charAt(q + 1))) {
+            int f = RegexScan.digitsEnd(s, q + 1);
+            int b = RegexScan.boundaryAfterWord(s, f);
+            if (b != 0) {
+                return b == 1 ? f : RegexScan.UNDECIDED;
+            }
+            return q; // without the fraction: the dot or comma after the seconds is a boundary
+        }
+        return endAtBoundary(s, q);
+    }
+
+    /** Hex run: {@code \\b} 8 or more hex digits holding a digit and a letter {@code \\b}. */
+    static int hexRunEnd(String s, int i) {
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        int n = s.length();
+        int k = i;
+        boolean digit = false;
+        boolean letter = false;
+        while (k < n && RegexScan.hex(s.charAt(k))) {
+            if (RegexScan.digit(s.charAt(k))) {
+                digit = true;
+            } else {
+                letter = true;
+            }
+            k++;
+        }
+        if (k - i < 8 || !digit || !letter) {
+            return -1;
+        }
+        return endAtBoundary(s, k);
+    }
+
+    /** Date: {@code \\b\\d{4}-\\d{2}-\\d{2}}, the part every match starts with, at a start {@code \\b} may allow. */
+    private static boolean mayStartDate(String s, int i) {
+        return RegexScan.digit(s.charAt(i)) && !RegexScan.wordBefore(s, i) && RegexScan.digits(s, i, 4)
+                && i + 10 <= s.length() && s.charAt(i + 4) == '-' && RegexScan.digits(s, i + 5, 2)
+                && s.charAt(i + 7) == '-' && RegexScan.digits(s, i + 8, 2);
+    }
+
+    /**
+     * IPv4 address after its lookbehind: its first octet (1 to 3 digits, whichever alternative matches it) is
+     * followed by a dot, so the run of digits there is 1 to 3 long and a dot ends it.
+     */
+    private static boolean mayStartIpv4(String s, int i) {
+        if (!RegexScan.digit(s.charAt(i)) || RegexScan.before(s, i, ".")) {
+            return false;
+        }
+        int d = RegexScan.digitsEnd(s, i);
+        return d - i <= 3 && d < s.length() && s.charAt(d) == '.';
+    }
+
     /** Where a path can start: its first character ({@link #PATH_START}) after one its lookbehind allows. */
     private static boolean mayStartPath(String s, int i) {
         char ch = s.charAt(i);
@@ -125,20 +291,28 @@ public final class LineMasker implements Serializable {
             throw new IllegalArgumentException("cannot mask a null line");
         }
         String s = line.strip();
-        Census c = null; // counted when a rule's pre-check needs it: once, and again after a change
+        // Counted once, on the line as given: a rule replaces a match with a placeholder ("<" capital letters
+        // ">"), which holds no digit, colon, hyphen, dot, slash or at sign, joins no two runs and makes no
+        // "::", "://" or "0x"; its letters make hex runs of one. So every count the pre-checks compare with a
+        // minimum only falls as rules apply, and a pre-check on the first census stays a necessary condition.
+        Census c = new Census(s);
         for (Rule r : RULES) {
-            if (c == null) {
-                c = new Census(s);
-            }
             if (r.mayMatch.test(c)) {
-                String next = r.applyScanning(s);
-                if (next != s) {
-                    s = next;
-                    c = null;
-                }
+                s = r.applyScanning(s);
             }
         }
         return s;
+    }
+
+    /** The line after each rule of the plain form ({@link #maskPlain}): entry k after rule k (for tests). */
+    String[] plainStages(String line) {
+        String[] out = new String[RULES.size()];
+        String s = line.strip();
+        for (int k = 0; k < out.length; k++) {
+            s = RULES.get(k).apply(s);
+            out[k] = s;
+        }
+        return out;
     }
 
     /** The plain form: every rule's regex applied in order, no pre-checks (the reference for tests). */
@@ -308,7 +482,7 @@ public final class LineMasker implements Serializable {
 
         /** The same, its regex tried only where a match can start ({@link RegexScan}). */
         String applyScanning(String s) {
-            return end != null ? RegexScan.replaceAll(s, placeholder, start, end)
+            return end != null ? RegexScan.replaceAll(pattern, s, placeholder, start, end)
                     : RegexScan.replaceAll(pattern, s, placeholder, start);
         }
     }

@@ -74,7 +74,22 @@ public final class RegexScan {
 
     /** As {@link #replaceAll(Pattern, String, String, Start)}, the pattern's match at a start given by {@code end}. */
     public static String replaceAll(String s, String literal, Start start, End end) {
+        return replaceAll(null, s, literal, start, end);
+    }
+
+    /**
+     * An {@link End}'s answer where the scan cannot decide alone (a word boundary next to a non-ASCII
+     * character, where {@code \b} follows Unicode's letters and digits and its marks): the pattern decides.
+     */
+    public static final int UNDECIDED = -2;
+
+    /**
+     * As {@link #replaceAll(String, String, Start, End)}; where {@code end} answers {@link #UNDECIDED}, {@code pattern}
+     * runs anchored at that start ({@link Matcher#lookingAt()}, transparent bounds) and gives the match.
+     */
+    public static String replaceAll(Pattern pattern, String s, String literal, Start start, End end) {
         StringBuilder sb = null;
+        Matcher m = null;
         int last = 0;
         int n = s.length();
         for (int i = 0; i < n; i++) {
@@ -82,6 +97,18 @@ public final class RegexScan {
                 continue;
             }
             int e = end.end(s, i);
+            if (e == UNDECIDED) {
+                if (pattern == null) {
+                    throw new IllegalStateException("a scan left a match undecided and there is no pattern");
+                }
+                if (m == null) {
+                    m = pattern.matcher(s);
+                    m.useTransparentBounds(true);
+                    m.useAnchoringBounds(false);
+                }
+                m.region(i, n);
+                e = m.lookingAt() ? m.end() : -1;
+            }
             if (e > i) {
                 if (sb == null) {
                     sb = new StringBuilder(n + 16);
@@ -117,6 +144,60 @@ public final class RegexScan {
         }
         char c = s.charAt(i - 1);
         return word(c) || others.indexOf(c) >= 0;
+    }
+
+    /**
+     * Whether a {@code \b} holds at index {@code e} of {@code s} right after a word character (an ASCII
+     * letter, digit or underscore before it): 1 when it does (the end, or an ASCII non-word character next),
+     * 0 when it does not (an ASCII word character next), {@link #UNDECIDED} for a non-ASCII character next.
+     */
+    public static int boundaryAfterWord(String s, int e) {
+        if (e >= s.length()) {
+            return 1;
+        }
+        char c = s.charAt(e);
+        if (c >= 128) {
+            return UNDECIDED;
+        }
+        return word(c) ? 0 : 1;
+    }
+
+    /**
+     * Whether a {@code \b} holds at index {@code i} of {@code s} right before a word character (at
+     * {@code i}): 1 when it does (the start, or an ASCII non-word character before), 0 when it does not,
+     * {@link #UNDECIDED} for a non-ASCII character before.
+     */
+    public static int boundaryBeforeWord(String s, int i) {
+        if (i == 0) {
+            return 1;
+        }
+        char c = s.charAt(i - 1);
+        if (c >= 128) {
+            return UNDECIDED;
+        }
+        return word(c) ? 0 : 1;
+    }
+
+    /** The end of the run of ASCII digits starting at {@code i} ({@code i} when none). */
+    public static int digitsEnd(String s, int i) {
+        int n = s.length();
+        while (i < n && digit(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether {@code s} holds {@code count} ASCII digits from {@code i} on. */
+    public static boolean digits(String s, int i, int count) {
+        if (i + count > s.length()) {
+            return false;
+        }
+        for (int k = i; k < i + count; k++) {
+            if (!digit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code c} is an ASCII digit ({@code \d}). */

@@ -49,9 +49,55 @@ class LogSummarizerWordsTest {
         lines.add("   ");
         lines.add("a <NUM> b");
         for (String line : lines) {
-            String masked = miner.accept(ms, line).masked();
-            assertArrayEquals(LogSummarizer.words(LogSummarizer.messagePart(line, masked)),
-                    LogSummarizer.messageWords(line, masked), line);
+            dev.keymem.jobs.logs.mining.TemplateMiner.Match m = miner.accept(ms, line);
+            String masked = m.masked();
+            String[] words = LogSummarizer.messageWords(line, masked);
+            assertArrayEquals(LogSummarizer.words(LogSummarizer.messagePart(line, masked)), words, line);
+            org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.params(words, m.template()),
+                    LogSummarizer.params(words, new LogSummarizer.TemplateWords(m.template())), line);
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    dev.keymem.jobs.logs.mining.LineVariant.key(m.template(), m.tokens()),
+                    dev.keymem.jobs.logs.mining.LineVariant.key(m.template().split(" ", -1), m.tokens()), line);
+        }
+    }
+
+    @Test
+    void paramsOverTemplateWordsSameAsTheReference() {
+        String[] parts = {"a", "b", "<*>", "x<*>", "", " ", "a\u001fb", "c", "1"};
+        Random r = new Random(13);
+        for (int n = 0; n < 20000; n++) {
+            StringBuilder t = new StringBuilder();
+            for (int i = r.nextInt(8); i > 0; i--) {
+                t.append(parts[r.nextInt(parts.length)]).append(r.nextInt(4) == 0 ? "  " : " ");
+            }
+            String[] line = new String[r.nextInt(14)];
+            for (int i = 0; i < line.length; i++) {
+                line[i] = parts[r.nextInt(parts.length)].strip();
+                if (line[i].isEmpty()) {
+                    line[i] = "z".repeat(r.nextInt(1, 60));
+                }
+            }
+            String tmpl = t.toString();
+            org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.params(line, tmpl),
+                    LogSummarizer.params(line, new LogSummarizer.TemplateWords(tmpl)), tmpl + " / " + String.join("|", line));
+        }
+    }
+
+    @Test
+    void packedListScansSameAsSplitting() {
+        String[] parts = {"+a", "+b", "+", "+ab", "+<NUM>", "+~0=x"};
+        Random r = new Random(5);
+        for (int n = 0; n < 20000; n++) {
+            StringBuilder p = new StringBuilder();
+            for (int i = r.nextInt(6); i > 0; i--) {
+                p.append(p.length() == 0 ? "" : "\u001f").append(parts[r.nextInt(parts.length)]);
+            }
+            String packed = p.toString();
+            org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.countReference(packed), LogSummarizer.count(packed));
+            for (String v : new String[] {"a", "b", "", "ab", "<NUM>", "~0=x", "c", "a\u001f+b"}) {
+                org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.containsReference(packed, v),
+                        LogSummarizer.contains(packed, v), packed + " / " + v);
+            }
         }
     }
 }

@@ -30,18 +30,58 @@ final class VectorNoveltyKernel extends NoveltyKernel {
         }
         this.bound = F.loopBound(c);
         this.bound4 = F4.loopBound(c);
+        this.quiet = new boolean[c];
     }
 
+    /** Whether row {@code row / c} of the cell holds finite values only ({@code v - v} is 0 exactly for those). */
+    private boolean finite(float[] s, int row) {
+        FloatVector acc = FloatVector.zero(F);
+        int j = 0;
+        for (; j < bound; j += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, s, row + j);
+            acc = acc.add(v.sub(v));
+        }
+        float z = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < c; j++) {
+            z += s[row + j] - s[row + j];
+        }
+        return z == 0f;
+    }
+
+    /** Whether row {@code i} of the cell was handled as a row of a zero coordinate in this step's first pass. */
+    private final boolean[] quiet;
+
+    /**
+     * Rows of a zero coordinate of x ({@code x[i] == 0}, two thirds of a log line's hashed embedding) add only
+     * signed zeros to p and u, which leave them as they are (a sum that starts at +0 never becomes -0), and get
+     * {@code flush(t + 0 * u_j) = flush(t)} in the second pass: so such a row, when its values are finite, is
+     * only decayed and flushed, in the first pass. A row holding an infinity or NaN, or a step whose u is not
+     * finite, takes the full operations (where the zero products are NaN), so every result stays the scalar
+     * kernel's bit for bit.
+     */
     @Override
     float step(float[] s, float[] x, float a, float beta, double decay) {
         double[] p = this.p;
         float[] u = this.u;
+        boolean[] quiet = this.quiet;
         java.util.Arrays.fill(p, 0);
         java.util.Arrays.fill(u, 0f);
         for (int i = 0; i < c; i++) {
             float ki = x[i];
             double xi = ki;
             int row = i * c;
+            quiet[i] = ki == 0f && finite(s, row);
+            if (quiet[i]) {
+                int j = 0;
+                for (; j < bound; j += F.length()) {
+                    FloatVector t = FloatVector.fromArray(F, s, row + j).mul(a);
+                    t.blend(0f, t.abs().lt(FLUSH)).intoArray(s, row + j);
+                }
+                for (; j < c; j++) {
+                    s[row + j] = flush(s[row + j] * a);
+                }
+                continue;
+            }
             int j = 0;
             for (; j < bound4; j += F4.length()) { // p += S_i^T x_i, before row i decays
                 DoubleVector d = (DoubleVector) FloatVector.fromArray(F4, s, row + j)
@@ -64,10 +104,15 @@ final class VectorNoveltyKernel extends NoveltyKernel {
             }
         }
         float e = innovation(x, decay);
+        boolean uFinite = true;
         for (int j = 0; j < c; j++) {
             u[j] = beta * (x[j] - u[j]);
+            uFinite &= Float.isFinite(u[j]);
         }
         for (int i = 0; i < c; i++) {
+            if (quiet[i] && uFinite) {
+                continue; // flush(t + 0 * u_j) = flush(t): done in the first pass
+            }
             float ki = x[i];
             int row = i * c;
             int j = 0;

@@ -74,6 +74,60 @@ class NoveltyKernelTest {
         }
     }
 
+    /**
+     * Sparse items (most coordinates exactly 0, some -0, as a log line's hashed embedding) and cells holding an
+     * infinity or NaN: the picked kernel against the scalar one, and the fused novelty memory against the
+     * reference over a stream of sparse items, bit for bit.
+     */
+    @Test
+    void sparseItemsAndNonFiniteCellsBitForBit() throws Exception {
+        for (int c : new int[] {64, 20, 3}) {
+            SplittableRandom r = new SplittableRandom(c);
+            NoveltyKernel kernel = NoveltyKernel.best(c);
+            NoveltyKernel scalar = new NoveltyKernel.Scalar(c);
+            float[] s1 = new float[c * c];
+            float[] s2 = new float[c * c];
+            for (int k = 0; k < 4000; k++) {
+                float[] x = new float[c];
+                for (int i = 0; i < c; i++) {
+                    int kind = r.nextInt(8);
+                    x[i] = kind < 5 ? 0f : kind == 5 ? -0f : (float) r.nextGaussian() * 0.3f;
+                }
+                if (k % 500 == 250) { // a cell value gone bad, in a row of a zero coordinate or not
+                    int at = r.nextInt(c * c);
+                    float bad = new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[r.nextInt(3)];
+                    s1[at] = bad;
+                    s2[at] = bad;
+                }
+                if (k % 500 == 400) { // and back to a clean cell
+                    java.util.Arrays.fill(s1, 0f);
+                    java.util.Arrays.fill(s2, 0f);
+                }
+                float a = k % 7 == 0 ? 0f : 0.97f;
+                assertEquals(scalar.step(s1, x, a, 0.5f, 0.97), kernel.step(s2, x, a, 0.5f, 0.97), "step " + k);
+                assertArrayEquals(s1, s2, "step " + k);
+            }
+        }
+        NoveltySettings s = new NoveltySettings(64, 64, 0.5f, 0.98f, 16, 0.5f);
+        Novelty ref = new Novelty(s, null, false);
+        Novelty fused = new Novelty(s, null, true);
+        NoveltyState a = ref.newState(1);
+        NoveltyState b = fused.newState(1);
+        NoveltyStore sa = NoveltyStore.inMemory();
+        NoveltyStore sb = NoveltyStore.inMemory();
+        SplittableRandom r = new SplittableRandom(9);
+        for (int k = 0; k < 5000; k++) {
+            float[] v = new float[64];
+            SplittableRandom tr = new SplittableRandom(r.nextInt(40));
+            for (int t = tr.nextInt(2, 12); t > 0; t--) {
+                v[tr.nextInt(64)] += (float) tr.nextGaussian();
+            }
+            v[r.nextInt(64)] += 0.2f;
+            assertEquals(ref.write(a, sa, v, 7, null), fused.write(b, sb, v, 7, null), "item " + k);
+        }
+        assertArrayEquals(a.cell().data(), b.cell().data());
+    }
+
     @Test
     void theVectorKernelIsPickedWhereTheModuleIsPresent() {
         assertEquals(dev.keymem.models.backend.Backends.vectorApiAvailable() ? "VectorNoveltyKernel" : "Scalar",

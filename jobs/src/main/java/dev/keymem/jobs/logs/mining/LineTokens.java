@@ -147,7 +147,7 @@ public final class LineTokens implements Serializable {
         String s = line;
         if (s.indexOf('.') >= 0) {
             if (hasPort(s)) {
-                s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>", LineTokens::mayStartEndpoint);
+                s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>", LineTokens::mayStartEndpoint, LineTokens::endpointEnd);
             }
             if (hasDomainEnding(s)) {
                 s = RegexScan.replaceAll(DOMAIN, s, "<HOST>", LineTokens::mayStartDomain);
@@ -180,6 +180,40 @@ public final class LineTokens implements Serializable {
             k++;
         }
         return k < s.length() && s.charAt(k) == '.';
+    }
+
+    private static boolean wordOrHyphen(char c) {
+        return RegexScan.word(c) || c == '-';
+    }
+
+    /**
+     * {@link #ENDPOINT} written as a scan, at a start {@link #mayStartEndpoint} allowed (its lookbehind holds, a
+     * letter there): {@code [\\w-]*}, one or more {@code \\.[\\w-]+}, a colon, 2 to 5 digits and then no
+     * {@code [\\w.]}. The runs end where the next part must begin, so the match is the longest one or none.
+     */
+    static int endpointEnd(String s, int i) {
+        int n = s.length();
+        int k = i + 1;
+        while (k < n && wordOrHyphen(s.charAt(k))) {
+            k++;
+        }
+        int groups = 0;
+        while (k + 1 < n && s.charAt(k) == '.' && wordOrHyphen(s.charAt(k + 1))) {
+            k += 2;
+            while (k < n && wordOrHyphen(s.charAt(k))) {
+                k++;
+            }
+            groups++;
+        }
+        if (groups == 0 || k >= n || s.charAt(k) != ':') {
+            return -1;
+        }
+        int d = RegexScan.digitsEnd(s, k + 1);
+        int len = d - k - 1;
+        if (len < 2 || len > 5 || (d < n && (RegexScan.word(s.charAt(d)) || s.charAt(d) == '.'))) {
+            return -1;
+        }
+        return d;
     }
 
     /** {@link #DOMAIN}: a run of {@code [A-Za-z0-9-]} ending at a dot. */

@@ -32,7 +32,11 @@ public final class LineVariant {
 
     /** As {@link #key(String, String)}, with the masked message's tokens ({@link LineTokens#tokens(String)}). */
     public static String key(String template, String[] line) {
-        String[] tmpl = template.split(" ", -1);
+        return key(template.split(" ", -1), line);
+    }
+
+    /** As {@link #key(String, String[])}, with the template's tokens ({@code template.split(" ", -1)}). */
+    public static String key(String[] tmpl, String[] line) {
         if (line.length != tmpl.length) {
             return "";
         }

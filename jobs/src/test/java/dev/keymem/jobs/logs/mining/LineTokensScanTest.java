@@ -50,7 +50,7 @@ class LineTokensScanTest {
             "  ", "\t", "GET ", "May", "Mon", "Tue, ", "Sat ", "Jan", "ms", "KB", "MiB", "bytes", "sec", "h", "s",
             "days", "µs", "host.example.com", "a.b.co.uk", "api:8080", "node-1.local:443", "10.0.0.1", "C:", "user",
             "_", "'", "%", "+", "=", "é", "漢", "٣", "\u00a0", "blk_-123", "R02-M1", "*", ",", ";", "|", "{x}",
-            "aBcDeFaBcD", "v1", "IPv4"};
+            "aBcDeFaBcD", "v1", "IPv4", "a-b.c:80", "x.y:123456", "db.io:1", "a..b:22", "h_1.x-y.z:5432", ":99"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 30); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);
