@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds a self-contained bundle to run the CUDA tests and GpuBench on a GPU host that has no Java
 # and no network: a jlink'd Java runtime (Temurin 25 jmods), the keymem models/cuda classes (main and
-# test), the JavaCPP + CUDA presets jars and the JUnit platform jars. No Flink, no ND4J.
-#   cuda/bench-bundle.sh [DEST]        (default DEST: /work/main/.gpu-bundle, git-ignored there)
+# test), the GPU benchmarks (dev.keymem.cuda.GpuBench, McReadBench) of the benchmarks module, the
+# JavaCPP + CUDA presets jars and the JUnit platform jars. No Flink, no ND4J.
+#   cuda/bench-bundle.sh [DEST]        (default DEST: .gpu-bundle of this repository, git-ignored)
 # On the device:  .gpu-bundle/run.sh dev.keymem.cuda.GpuTestMain
 #                 .gpu-bundle/run.sh dev.keymem.cuda.GpuBench --out $OUT
 #
@@ -24,7 +25,7 @@ if [ "${1:-}" = "--operator" ]; then
   OPERATOR=1
   shift
 fi
-DEST=${1:-/work/main/.gpu-bundle}
+DEST=${1:-$ROOT/.gpu-bundle}
 JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 M2=${M2:-$HOME/.m2/repository}
 LIMIT=$((64 * 1024 * 1024))
@@ -33,6 +34,7 @@ cd "$ROOT"
 if [ "$OPERATOR" = 1 ]; then
   # test-compile in the same reactor run resolves the keymem modules to their target/ folders
   CPFILE=target/gpu-bundle-classpath.txt
+  ./mvnw -q -o -pl cuda,benchmarks -am test-compile
   ./mvnw -q -o -pl cuda -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$CPFILE"
   CPFILE=cuda/$CPFILE
@@ -43,7 +45,7 @@ if [ "$OPERATOR" = 1 ]; then
   COMPRESS=zip-0
   MODULES=java.base,jdk.unsupported,java.logging,java.management,jdk.incubator.vector,java.naming,java.sql,java.xml,jdk.management
 else
-  ./mvnw -q -o -pl cuda -am test-compile
+  ./mvnw -q -o -pl cuda,benchmarks -am test-compile # benchmarks: GpuBench
   rm -rf "$DEST"
   COMPRESS=zip-9
   MODULES=java.base,jdk.unsupported,java.logging,java.management,jdk.incubator.vector
@@ -57,6 +59,8 @@ mkdir -p "$DEST/lib"
 "$JDK/bin/jar" --create --file "$DEST/lib/keymem-models-tests.jar" -C models/target/test-classes .
 "$JDK/bin/jar" --create --file "$DEST/lib/keymem-cuda.jar" -C cuda/target/classes .
 "$JDK/bin/jar" --create --file "$DEST/lib/keymem-cuda-tests.jar" -C cuda/target/test-classes .
+# the GPU benchmarks alone (the rest of the benchmarks module needs Flink and ND4J)
+"$JDK/bin/jar" --create --file "$DEST/lib/keymem-gpu-bench.jar" -C benchmarks/target/classes dev/keymem/cuda
 
 jars=(
   org/bytedeco/javacpp/1.5.13/javacpp-1.5.13.jar

@@ -41,9 +41,12 @@ import org.apache.flink.util.Collector;
  * <p>Deterministic: the same records give the same answers bit for bit, also after a restore.
  *
  * <p>Metrics: {@code keymemEvents}, {@code keymemQueries}, {@code keymemDeadLetters},
- * {@code keymemStateBytesWritten} and {@code keymemStateBytesRead} (hot state frame plus rows),
- * {@code keymemEideticAdmitted}, {@code keymemArchiveDropped}, histograms {@code keymemEventStateBytes}
- * (bytes read plus written per event) and {@code keymemQueryCandidates}.
+ * {@code keymemStateBytesWritten} (hot state frame plus rows each record writes; with the write-back cache of
+ * {@link EventMemoryOperator} they reach keyed state at the next write-back), {@code keymemStateBytesRead}
+ * (hot state frame plus rows read from keyed state: with the cache only what it does not hold, so a record it
+ * serves whole reads 0), {@code keymemEideticAdmitted}, {@code keymemArchiveDropped}, histograms
+ * {@code keymemEventStateBytes} (bytes of state an event touches, read plus written, cached or not) and
+ * {@code keymemQueryCandidates}.
  */
 @PublicEvolving
 public class EventMemoryFunction extends KeyedProcessFunction<String, MemoryRecord, MemoryAnswer>

@@ -5,6 +5,7 @@ import dev.keymem.models.events.EventState;
 import dev.keymem.models.events.EventStore;
 import dev.keymem.state.EventEntryPiece;
 import dev.keymem.state.EventStatePiece;
+import dev.keymem.state.StateFrame;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -179,8 +180,10 @@ final class EventStateCache {
 
     /**
      * One key's cached memory, and the {@link EventStore} the model reads and writes through for it. Counts
-     * the bytes the model reads and writes as {@link MapStateEventStore} counts them (the metrics do not
-     * depend on the cache).
+     * the bytes the model reads and writes as {@link MapStateEventStore} counts them ({@code bytesRead},
+     * {@code bytesWritten}: what the memory touched, whether the cache serves it or not) and, apart, the bytes
+     * actually read from keyed state ({@code backendRead}: the hot state when the entry was loaded, and the
+     * rows that were not in the cache).
      */
     final class Rows implements EventStore {
         EventState st;
@@ -206,19 +209,25 @@ final class EventStateCache {
         long bytes;
         long bytesRead;
         long bytesWritten;
+        long backendRead;
+        /** The framed bytes of the hot state read when the entry was loaded, until the first record counts them. */
+        private long loadRead;
 
         Rows(EventState st) {
             this.st = st;
             this.termsComplete = st == null;
             this.rowsComplete = st == null;
             this.stateBytes = 64 + (st == null ? 6000 : EventStatePiece.payloadBytes(st));
+            this.loadRead = st == null ? 0 : StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st);
             this.bytes = estimate();
         }
 
-        /** Starts a record: resets the byte counters. */
+        /** Starts a record: resets the byte counters (the hot state's load counts for the record that caused it). */
         Rows on() {
             bytesRead = 0;
             bytesWritten = 0;
+            backendRead = loadRead;
+            loadRead = 0;
             return this;
         }
 
@@ -344,6 +353,7 @@ final class EventStateCache {
                 e = archive.get(position);
             } else {
                 e = read(() -> backing.archive.get(position), "read archived event " + position);
+                backendRead += 8 + MapStateEventStore.entryBytes(e);
                 if (e != null && st != null && position >= st.events() - window) {
                     putArchive(position, e);
                 }
@@ -373,6 +383,7 @@ final class EventStateCache {
                 f = 0;
             } else if (f == TermTable.MISSING) {
                 Long v = read(() -> backing.frequencies.get(term), "read the frequency of term " + term);
+                backendRead += 4 + (v == null ? 0 : 8);
                 f = v == null ? 0 : v;
                 df.put(term, f, false);
             }
@@ -394,6 +405,7 @@ final class EventStateCache {
                 p = postings.get(k);
             } else {
                 p = read(() -> backing.postings.get(k), "read posting " + ordinal + " of term " + term);
+                backendRead += 8 + (p == null ? 0 : 8);
             }
             bytesRead += 8 + (p == null ? 0 : 8);
             return p == null ? -1 : p;
@@ -418,6 +430,7 @@ final class EventStateCache {
                 s = segments.get(segment);
             } else {
                 s = read(() -> backing.segments.get(segment), "read segment summary " + segment);
+                backendRead += 8 + (s == null ? 0 : 4L * s.length);
             }
             bytesRead += 8 + (s == null ? 0 : 4L * s.length);
             return s;
@@ -442,6 +455,7 @@ final class EventStateCache {
             EventEntry e = eidetic.get(slot);
             if (e == null && !rowsComplete) {
                 e = read(() -> backing.eidetic.get(slot), "read eidetic slot " + slot);
+                backendRead += 4 + MapStateEventStore.entryBytes(e);
             }
             bytesRead += 4 + MapStateEventStore.entryBytes(e);
             return e;

@@ -306,7 +306,7 @@ public final class KeyedEventMemory {
                 metrics.queryCandidates.update(ans.cost().candidates());
             }
             metrics.queries.inc();
-            metrics.bytesRead.inc(hotBytes + rowsRead(rows));
+            metrics.bytesRead.inc(backendRead(rows, hotBytes));
             if (rows != null) {
                 cache.done(rows);
             }
@@ -334,7 +334,7 @@ public final class KeyedEventMemory {
         long rowsRead = rowsRead(rows);
         long written = StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st) + rowsWritten;
         metrics.events.inc();
-        metrics.bytesRead.inc(hotBytes + rowsRead);
+        metrics.bytesRead.inc(backendRead(rows, hotBytes));
         metrics.bytesWritten.inc(written);
         metrics.eventStateBytes.update(hotBytes + rowsRead + written);
         if (rows != null) {
@@ -365,6 +365,15 @@ public final class KeyedEventMemory {
 
     private long rowsRead(EventStateCache.Rows rows) {
         return rows != null ? rows.bytesRead + store.bytesRead : store.bytesRead;
+    }
+
+    /**
+     * The bytes this record read from keyed state: without the cache its hot state ({@code hotBytes}) and rows;
+     * with it, only what the cache did not hold (the hot state when this record loaded the key, the rows it
+     * fetched).
+     */
+    private long backendRead(EventStateCache.Rows rows, long hotBytes) {
+        return rows != null ? rows.backendRead + store.bytesRead : hotBytes + store.bytesRead;
     }
 
     /** Removes all of the current key's event memory. */

@@ -43,8 +43,10 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * </ul>
  *
  * <p><b>Metrics</b> (on the function's metric group): {@code keymemNoveltyItems},
- * {@code keymemEideticAdmitted}, {@code keymemStateBytesRead} / {@code keymemStateBytesWritten} (hot state
- * and rows) and the histogram {@code keymemNoveltyStateBytes} (hot state bytes per item).
+ * {@code keymemEideticAdmitted}, {@code keymemStateBytesRead} (framed bytes of the hot state and rows read from
+ * keyed state: with a {@link HotStateOperator}'s cache only its misses, a value the cache serves is not read),
+ * {@code keymemStateBytesWritten} (hot state and rows of each item, framed; with the cache the hot state
+ * reaches keyed state at the next write-back) and the histogram {@code keymemNoveltyStateBytes} (hot state bytes per item).
  */
 @PublicEvolving
 public final class KeyedNoveltyMemory {
@@ -85,14 +87,17 @@ public final class KeyedNoveltyMemory {
 
     private KeyedNoveltyMemory(RuntimeContext rc, MemoryModel.Novelty model, HotStateOperator.Cache cache) {
         this.model = model;
-        ValueState<NoveltyState> s = rc.getState(new ValueStateDescriptor<>(STATE, new NoveltyStateSerializer()));
+        var g = rc.getMetricGroup();
+        this.bytesRead = g.counter("keymemStateBytesRead");
+        // counted under the cache: a value the cache serves was not read from keyed state
+        ValueState<NoveltyState> s = new ReadCountingState<>(
+                rc.getState(new ValueStateDescriptor<>(STATE, new NoveltyStateSerializer())),
+                st -> StateFrame.OVERHEAD_BYTES + NoveltyStatePiece.payloadBytes(st), bytesRead);
         this.state = cache == null ? s : cache.wrap(s);
         this.eidetic = rc.getMapState(new MapStateDescriptor<>(EIDETIC, LongSerializer.INSTANCE,
                 new NoveltyEntrySerializer()));
-        var g = rc.getMetricGroup();
         this.items = g.counter("keymemNoveltyItems");
         this.admitted = g.counter("keymemEideticAdmitted");
-        this.bytesRead = g.counter("keymemStateBytesRead");
         this.bytesWritten = g.counter("keymemStateBytesWritten");
         this.stateBytes = g.histogram("keymemNoveltyStateBytes", new DescriptiveStatisticsHistogram(1000));
     }
@@ -175,11 +180,8 @@ public final class KeyedNoveltyMemory {
             @Override
             public NoveltyWrite write(float[] vector, int item, byte[] payload) throws Exception {
                 NoveltyState st = state.value();
-                long hot = 0;
                 if (st == null) {
                     st = model.newState(key.hashCode());
-                } else {
-                    hot = StateFrame.OVERHEAD_BYTES + NoveltyStatePiece.payloadBytes(st);
                 }
                 rowBytes = 0;
                 NoveltyWrite w = model.write(st, store, vector, item, payload);
@@ -189,7 +191,6 @@ public final class KeyedNoveltyMemory {
                 if (w.admitted()) {
                     admitted.inc();
                 }
-                bytesRead.inc(hot);
                 bytesWritten.inc(written + rowBytes);
                 stateBytes.update(written);
                 return w;
@@ -223,7 +224,11 @@ public final class KeyedNoveltyMemory {
 
         @Override
         public NoveltyEntry get(long position) throws Exception {
-            return eidetic.get(position);
+            NoveltyEntry e = eidetic.get(position);
+            if (e != null) {
+                bytesRead.inc(StateFrame.OVERHEAD_BYTES + 8 + dev.keymem.state.NoveltyEntryPiece.payloadBytes(e));
+            }
+            return e;
         }
     };
 

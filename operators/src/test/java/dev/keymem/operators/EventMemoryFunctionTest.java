@@ -193,6 +193,46 @@ class EventMemoryFunctionTest {
         }
     }
 
+    /** keymemStateBytesRead of {@code records} run through a fresh operator (cached or plain, RocksDB). */
+    private static long bytesRead(Configuration c, boolean cached, List<MemoryRecord> records, int snapshotAt)
+            throws Exception {
+        CapturingTaskMetricGroup metrics = new CapturingTaskMetricGroup();
+        EventMemoryFunction f = EventMemoryFunction.fromOptions(c);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(cached ? f.operator() : new KeyedProcessOperator<>(f),
+                (MemoryRecord r) -> r.key, Types.STRING,
+                new MockEnvironmentBuilder().setMaxParallelism(128).setMetricGroup(metrics).build());
+        h.setStateBackend(OperatorTestSupport.stateBackend(Backend.ROCKSDB));
+        h.open();
+        for (int i = 0; i < records.size(); i++) {
+            if (i == snapshotAt) {
+                h.snapshot(1L, 1L);
+            }
+            h.processElement(records.get(i), 0);
+        }
+        h.close();
+        return ((org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesRead")).getCount();
+    }
+
+    /**
+     * keymemStateBytesRead counts what was read from keyed state: nothing while the write-back cache serves every
+     * record (fresh keys, all in the cache), some after a write-back has dropped the clean rows or when the cache
+     * evicts after every record, never more than the uncached operator reads.
+     */
+    @Test
+    void stateBytesReadCountsOnlyWhatKeyedStateServed() throws Exception {
+        Configuration c = options();
+        List<MemoryRecord> records = interleaved(12, 40, 31);
+        long plain = bytesRead(c, false, records, -1);
+        assertTrue(plain > 0, "the uncached operator reads its state");
+        c.set(MemoryOperatorOptions.EVENTS_CACHE_BYTES, org.apache.flink.configuration.MemorySize.parse("64 mb"));
+        assertEquals(0, bytesRead(c, true, records, -1), "every record served by the cache");
+        long afterWriteBack = bytesRead(c, true, records, records.size() / 2);
+        assertTrue(afterWriteBack > 0 && afterWriteBack < plain, afterWriteBack + " vs uncached " + plain);
+        c.set(MemoryOperatorOptions.EVENTS_CACHE_BYTES, org.apache.flink.configuration.MemorySize.parse("1 b"));
+        long evicting = bytesRead(c, true, records, -1);
+        assertTrue(evicting > afterWriteBack && evicting <= plain, evicting + " vs uncached " + plain);
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void restoreMidStreamGivesBitIdenticalAnswers(Backend b) throws Exception {

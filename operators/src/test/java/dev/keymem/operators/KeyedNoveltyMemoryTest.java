@@ -228,6 +228,93 @@ class KeyedNoveltyMemoryTest {
         }
     }
 
+    /** {@link Probe} with the hot state in a {@link HotStateOperator}'s cache of {@code keys} keys. */
+    static final class CachedProbe extends KeyedProcessFunction<String, String, String> implements HotStateOperator.Owner {
+        private final Configuration options;
+        private final int keys;
+        private transient HotStateOperator.Cache cache;
+        private transient KeyedNoveltyMemory memory;
+
+        CachedProbe(Configuration options, int keys) {
+            this.options = options;
+            this.keys = keys;
+        }
+
+        @Override
+        public int cacheKeys() {
+            return keys;
+        }
+
+        @Override
+        public void useCache(HotStateOperator.Cache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            memory = KeyedNoveltyMemory.open(getRuntimeContext(),
+                    MemoryModelFactory.fromOptions(KeyedNoveltyMemory.noveltyOptions(options)), cache);
+        }
+
+        @Override
+        public void processElement(String in, Context ctx, Collector<String> out) throws Exception {
+            NoveltyWrite w = memory.of(ctx.getCurrentKey()).write(vector(in), in.hashCode() & 0xff, in.getBytes());
+            out.collect(ctx.getCurrentKey() + " " + w);
+        }
+    }
+
+    /** keymemStateBytesRead and the outputs of {@code items} on RocksDB, through a cache of {@code keys} keys (0: none). */
+    static long bytesRead(Configuration c, int keys, List<String> items, List<String> outputs) throws Exception {
+        CapturingTaskMetricGroup metrics = new CapturingTaskMetricGroup();
+        CachedProbe p = new CachedProbe(c, keys);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new HotStateOperator<>(p, p),
+                (String s) -> s.substring(0, s.indexOf(':')), Types.STRING,
+                new MockEnvironmentBuilder().setMaxParallelism(128).setMetricGroup(metrics).build())) {
+            h.setStateBackend(OperatorTestSupport.stateBackend(Backend.ROCKSDB));
+            h.open();
+            for (String s : items) {
+                h.processElement(new StreamRecord<>(s));
+            }
+            outputs.addAll(outputs(h));
+        }
+        return ((org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesRead")).getCount();
+    }
+
+    /**
+     * keymemStateBytesRead counts the hot state read from keyed state: each item's load without a cache (the
+     * state's frame), nothing when the cache holds every key, each item's load again when the cache holds one
+     * key of 12 (every item misses).
+     */
+    @Test
+    void stateBytesReadCountsOnlyWhatKeyedStateServed() throws Exception {
+        Configuration c = options(4, 0.5f, false);
+        List<String> items = stream(12, 20, 19);
+        List<String> plainOut = new ArrayList<>();
+        long plain = bytesRead(c, 0, items, plainOut);
+        // the same items alone: the frame of the state before each item, summed
+        MemoryModel.Novelty m = NoveltyMemory.model(MemoryModelFactory.fromOptions(KeyedNoveltyMemory.noveltyOptions(c)));
+        Map<String, NoveltyState> states = new HashMap<>();
+        long expected = 0;
+        for (String s : items) {
+            String key = s.substring(0, s.indexOf(':'));
+            NoveltyState st = states.get(key);
+            if (st == null) {
+                st = m.newState(key.hashCode());
+                states.put(key, st);
+            } else {
+                expected += dev.keymem.state.StateFrame.OVERHEAD_BYTES + NoveltyStatePiece.payloadBytes(st);
+            }
+            m.write(st, NoveltyStore.inMemory(), vector(s), s.hashCode() & 0xff, s.getBytes());
+        }
+        assertEquals(expected, plain, "uncached: every item reads its key's state");
+        List<String> allOut = new ArrayList<>();
+        assertEquals(0, bytesRead(c, 100, items, allOut), "every key cached: nothing read from keyed state");
+        List<String> oneOut = new ArrayList<>();
+        assertEquals(plain, bytesRead(c, 1, items, oneOut), "one key cached, keys interleaved: every item misses");
+        assertEquals(plainOut, allOut);
+        assertEquals(plainOut, oneOut);
+    }
+
     static float[] vector(String item) {
         SplittableRandom r = new SplittableRandom(Long.parseLong(item.substring(item.indexOf(':') + 1)));
         float[] v = new float[D];

@@ -5,15 +5,16 @@ import dev.keymem.models.novelty.NoveltyState;
 import dev.keymem.models.retention.RetentionState;
 
 /**
- * Payload of a key's hot {@link NoveltyState} (a ValueState). Format 1: the cell (format-1 cell layout:
+ * Payload of a key's hot {@link NoveltyState} (a ValueState). Format 2: the cell (format-1 cell layout:
  * {@code long position, int n, float[n]}), {@code int count, long[count] eidetic positions, float[count]
- * innovations}, {@code byte hasRetention} and then, when 1, the {@link RetentionStatePiece} format-1 payload.
+ * innovations}, {@code byte hasRetention} and then, when 1, the {@link RetentionStatePiece} format-2 payload
+ * (its T2 slots sized to their use). Format 1 (read only) is the same with the retention state in its format 1.
  */
 public final class NoveltyStatePiece extends BaseStatePiece<NoveltyState> {
 
     public static final NoveltyStatePiece INSTANCE = new NoveltyStatePiece();
     public static final int CODE = 40;
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
 
     private NoveltyStatePiece() {
         super("NoveltyState", CODE, FORMAT);
@@ -44,7 +45,7 @@ public final class NoveltyStatePiece extends BaseStatePiece<NoveltyState> {
 
     @Override
     public NoveltyState read(int format, PayloadReader in, NoveltyState reuse) throws CorruptStateException {
-        if (format != 1) {
+        if (format != 1 && format != 2) {
             throw in.corrupt("unknown NoveltyState format " + format);
         }
         CellState cell = CellStatePiece.readCell(in, null);
@@ -60,7 +61,7 @@ public final class NoveltyStatePiece extends BaseStatePiece<NoveltyState> {
         if (has != 0 && has != 1) {
             throw in.corrupt("hasRetention must be 0 or 1: " + has);
         }
-        RetentionState retention = has == 1 ? RetentionStatePiece.INSTANCE.read(1, in, null) : null;
+        RetentionState retention = has == 1 ? RetentionStatePiece.INSTANCE.read(format, in, null) : null;
         return new NoveltyState(cell, positions, innovations, retention);
     }
 

@@ -100,6 +100,14 @@ public final class PayloadReader {
         buf.get(dst, off, len);
     }
 
+    /** Reads {@code len} doubles into {@code dst} from {@code off} in one bulk copy. */
+    public void getDoubles(double[] dst, int off, int len, String what) throws CorruptStateException {
+        need(8L * len, what);
+        int pos = buf.position();
+        buf.asDoubleBuffer().get(dst, off, len);
+        buf.position(pos + 8 * len);
+    }
+
     public double getDouble(String what) throws CorruptStateException {
         need(8, what);
         return buf.getDouble();

@@ -110,10 +110,15 @@ public final class PayloadWriter {
     /** Writes an int length followed by the whole array, in one bulk copy. */
     public PayloadWriter putDoubleArray(double[] a) {
         putInt(a.length);
-        ensure(8L * a.length);
+        return putDoubles(a, 0, a.length);
+    }
+
+    /** Writes {@code len} doubles of {@code a} from {@code off} in one bulk copy (no length prefix). */
+    public PayloadWriter putDoubles(double[] a, int off, int len) {
+        ensure(8L * len);
         int pos = buf.position();
-        buf.asDoubleBuffer().put(a, 0, a.length);
-        buf.position(pos + 8 * a.length);
+        buf.asDoubleBuffer().put(a, off, len);
+        buf.position(pos + 8 * len);
         return this;
     }
 }

@@ -33,6 +33,22 @@ final class BmojoSamples {
                 buffer(r, heads, retrieveK, keyDim, valueDim), admitted, r.nextLong(0, admitted + 1));
     }
 
+    /**
+     * A state as a key that has seen {@code seen} tokens leaves it: ring slots of positions not yet seen are zero,
+     * innovations all zero when {@code fadingOnly} (B'MOJO-F), buffers partly filled.
+     */
+    static BmojoState young(SplittableRandom r, int heads, int keyDim, int valueDim, int window, int capacity, int topM,
+                            int retrieveK, int seen, boolean fadingOnly) {
+        BmojoState s = random(r, heads, keyDim, valueDim, window, capacity, topM, retrieveK);
+        int filled = Math.min(seen, 2 * window);
+        java.util.Arrays.fill(s.ringKeys(), filled * heads * keyDim, s.ringKeys().length, 0f);
+        java.util.Arrays.fill(s.ringValues(), filled * heads * valueDim, s.ringValues().length, 0f);
+        java.util.Arrays.fill(s.ringOutputs(), filled * heads * valueDim, s.ringOutputs().length, 0f);
+        java.util.Arrays.fill(s.ringInnovations(), fadingOnly ? 0 : filled * heads, s.ringInnovations().length, 0f);
+        s.cell().setPosition(seen);
+        return s;
+    }
+
     static EntryBuffer buffer(SplittableRandom r, int heads, int capacity, int keyDim, int valueDim) {
         int[] count = new int[heads];
         long[] positions = new long[heads * capacity];

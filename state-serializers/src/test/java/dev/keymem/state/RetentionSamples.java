@@ -65,6 +65,25 @@ final class RetentionSamples {
     }
 
     /** A small model with every tier on: sinks 1, window 4, block 2, T1 2, T2 2 slots, archive 3 (recall 1). */
+    /** {@link #random} with each head's T2 slots used only up to a random count (the rest zero, as the model leaves them). */
+    static RetentionState partlyUsed(SplittableRandom r, int heads, int keyDim, int valueDim, int slots, int archived) {
+        RetentionState s = random(r, heads, keyDim, valueDim, slots, archived);
+        CompressedSlots c = s.compressed();
+        for (int h = 0; h < heads; h++) {
+            int used = r.nextInt(0, slots + 1);
+            for (int i = used; i < slots; i++) {
+                int at = h * slots + i;
+                c.counts()[at] = 0;
+                java.util.Arrays.fill(c.keys(), at * keyDim, (at + 1) * keyDim, 0);
+                java.util.Arrays.fill(c.values(), at * valueDim, (at + 1) * valueDim, 0);
+            }
+            for (int i = 0; i < used; i++) {
+                c.counts()[h * slots + i] = 1 + r.nextInt(5);
+            }
+        }
+        return s;
+    }
+
     static TieredRetention model() {
         CellSpec spec = CellSpec.of(CellKind.GATED_DELTA, 2, 4, 3, 4);
         return new TieredRetention(Cells.recurrent(spec),

@@ -95,10 +95,15 @@ final class StateSamples {
      * {@code body} writes: bytes that pass the frame checks and reach the piece's decoder.
      */
     static <T> byte[] forgedFrame(StatePiece<T> real, Consumer<PayloadWriter> body) throws IOException {
+        return forgedFrame(real, 1, body);
+    }
+
+    /** A well-framed (valid checksum) frame of {@code real}'s code and payload format {@code format}. */
+    static <T> byte[] forgedFrame(StatePiece<T> real, int format, Consumer<PayloadWriter> body) throws IOException {
         StatePiece<T> liar = new StatePiece<>() {
             @Override public String name() { return real.name(); }
             @Override public int code() { return real.code(); }
-            @Override public int currentFormat() { return 1; }
+            @Override public int currentFormat() { return format; }
             @Override public void write(T v, PayloadWriter out) { body.accept(out); }
             @Override public T read(int f, PayloadReader in, T r) { throw new AssertionError(); }
             @Override public T copy(T v) { return v; }

@@ -120,9 +120,9 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
             throw new IllegalArgumentException("SourceMemory has no B'MOJO state");
         }
         out.putByte((m.retention != null ? HAS_RETENTION : 0) | (m.timerSet ? TIMER_SET : 0));
-        BmojoStatePiece.INSTANCE.write(m.bmojo, out);
+        BmojoStatePiece.writeFormat1(m.bmojo, out);
         if (m.retention != null) {
-            RetentionStatePiece.INSTANCE.write(m.retention, out);
+            RetentionStatePiece.writeFormat1(m.retention, out);
         }
         writeCounters(m, out);
     }
@@ -173,9 +173,9 @@ public final class SourceMemoryPiece extends BaseStatePiece<SourceMemory> {
         }
         SourceMemory m = new SourceMemory();
         m.timerSet = (flags & TIMER_SET) != 0;
-        m.bmojo = BmojoStatePiece.INSTANCE.read(BmojoStatePiece.FORMAT, in, null);
+        m.bmojo = BmojoStatePiece.INSTANCE.read(1, in, null);
         if ((flags & HAS_RETENTION) != 0) {
-            m.retention = RetentionStatePiece.INSTANCE.read(RetentionStatePiece.FORMAT, in, null);
+            m.retention = RetentionStatePiece.INSTANCE.read(1, in, null);
         }
         return readCounters(m, in);
     }

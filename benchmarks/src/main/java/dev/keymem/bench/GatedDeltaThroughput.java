@@ -1,8 +1,14 @@
-package dev.keymem.models.cells;
+package dev.keymem.bench;
 
 import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.ScalarBackend;
 import dev.keymem.models.backend.TensorBackend;
+import dev.keymem.models.cells.CellKind;
+import dev.keymem.models.cells.CellSpec;
+import dev.keymem.models.cells.CellState;
+import dev.keymem.models.cells.Cells;
+import dev.keymem.models.cells.MemoryCell;
+import dev.keymem.models.cells.TokenChunk;
 import dev.keymem.models.testing.RandomInputs;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +16,9 @@ import java.util.List;
 /**
  * A quick timing loop (not a test, not a benchmark of record): tokens/s of the chunked and the
  * recurrent gated_delta cell at H=4, K=V=128, C=64, and the backend's single-thread rate on the
- * 64x128x128 products the chunked form is made of, all in this thread's CPU time. Run with the test classpath:
- * {@code java --add-modules jdk.incubator.vector -cp models/target/classes:models/target/test-classes
- * dev.keymem.models.cells.GatedDeltaThroughput [seconds-per-measure [rounds [chunk]]]}.
+ * 64x128x128 products the chunked form is made of, all in this thread's CPU time. Run:
+ * {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+ * dev.keymem.bench.GatedDeltaThroughput [seconds-per-measure [rounds [chunk]]]}.
  */
 public final class GatedDeltaThroughput {
 

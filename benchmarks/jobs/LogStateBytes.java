@@ -10,7 +10,7 @@ import java.util.*;
  * source: the job's memory state (release 0.1.0: SourceMemory with B'MOJO + STR/CMP; now the period counters
  * plus, with "novelty", the novelty state at its largest: the 64 x 64 cell and a full 64-entry eidetic index),
  * the miner state and the line's template entry. Usage (from the repository root):
- * java -cp jobs/target/memctl.jar jobs/bench/LogStateBytes.java LOG SOURCE [novelty]
+ * java -cp jobs/target/memctl.jar benchmarks/jobs/LogStateBytes.java LOG SOURCE [novelty]
  */
 public class LogStateBytes {
     static <T> int size(org.apache.flink.api.common.typeutils.TypeSerializer<T> s, T v) throws Exception {

@@ -20,7 +20,14 @@ import java.util.SplittableRandom;
 
 /**
  * GPU benchmark: parity (GPU vs float64 reference vs CPU cell) and throughput (tokens/s against the
- * number of keys, tokens per key per step and K=V) of {@link CudaGatedDelta}.
+ * number of keys, tokens per key per step and K=V) of {@link CudaGatedDelta}. It lives in the benchmarks
+ * module, in the backend's package for its package-private benchmark hooks; without a CUDA driver it
+ * prints why and exits 0 (skipped, like the GPU tests).
+ *
+ * <p>Run on a GPU host through the bundle ({@code cuda/bench-bundle.sh} here, which carries these classes;
+ * then {@code .gpu-bundle/run.sh dev.keymem.cuda.GpuBench --parity --out $OUT} there), or where the
+ * CUDA libraries are installed: {@code java --add-modules jdk.incubator.vector -cp
+ * benchmarks/target/benchmarks.jar dev.keymem.cuda.GpuBench ...}.
  *
  * <pre>
  * java -cp ... dev.keymem.cuda.GpuBench [--parity] [--throughput] [--keys 1,4,16,...] [--tokens 64,256]
@@ -87,9 +94,9 @@ public final class GpuBench {
             throughput = true;
         }
         String why = CudaGatedDelta.unavailableReason();
-        if (why != null) {
-            System.err.println("GpuBench: no CUDA device: " + why);
-            System.exit(2);
+        if (why != null) { // skipped like the GPU tests, with the reason printed
+            System.err.println("GpuBench: skipped, no CUDA device: " + why);
+            return;
         }
         StringBuilder report = new StringBuilder();
         if (mcReads) {

@@ -11,10 +11,10 @@ import java.util.SplittableRandom;
 
 /**
  * A user-event stream of another shape than UserEventGenerator's, for the context job's throughput
- * (jobs/bench/context-rate.sh): multi-speaker conversations ({@code ConversationGenerator}, longer texts,
+ * (benchmarks/jobs/context-rate.sh): multi-speaker conversations ({@code ConversationGenerator}, longer texts,
  * more distinct words, fewer queries) of USERS users whose lengths are log-uniform in [MIN, MAX] events,
  * interleaved by each turn's relative position in its user's stream. JSON lines: user, text, optional type,
- * query, ts. Run: {@code java -cp jobs/target/memctl.jar jobs/bench/ConversationEvents.java OUT USERS SEED MIN MAX}.
+ * query, ts. Run: {@code java -cp jobs/target/memctl.jar benchmarks/jobs/ConversationEvents.java OUT USERS SEED MIN MAX}.
  */
 public class ConversationEvents {
     public static void main(String[] a) throws Exception {

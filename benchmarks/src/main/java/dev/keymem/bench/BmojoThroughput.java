@@ -1,6 +1,10 @@
-package dev.keymem.models.bmojo;
+package dev.keymem.bench;
 
 import dev.keymem.models.backend.Backends;
+import dev.keymem.models.bmojo.Bmojo;
+import dev.keymem.models.bmojo.BmojoSettings;
+import dev.keymem.models.bmojo.BmojoState;
+import dev.keymem.models.bmojo.InMemoryEideticArchive;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.CellState;
@@ -13,8 +17,8 @@ import dev.keymem.models.testing.RandomInputs;
  * A quick timing loop (not a test, not a benchmark of record): tokens/s, in this thread's CPU time, of
  * the chunked gated_delta cell alone, B'MOJO-F and full B'MOJO (fast form) and full B'MOJO (reference
  * form) at H=4, K=V=64, C=64, w=64, 64 eidetic entries, top-4 of every 64 positions, 4 retrieved every 64.
- * Run with the test classpath: {@code java --add-modules jdk.incubator.vector -cp
- * models/target/classes:models/target/test-classes dev.keymem.models.bmojo.BmojoThroughput [seconds]}.
+ * Run: {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+ * dev.keymem.bench.BmojoThroughput [seconds]}.
  */
 public final class BmojoThroughput {
     private static final java.lang.management.ThreadMXBean THREADS =

@@ -1,4 +1,4 @@
-package dev.keymem.models.retention;
+package dev.keymem.bench;
 
 import dev.keymem.models.backend.Backends;
 import dev.keymem.models.backend.ScalarBackend;
@@ -7,12 +7,17 @@ import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
 import dev.keymem.models.cells.TokenChunk;
+import dev.keymem.models.retention.InMemoryArchiveStore;
+import dev.keymem.models.retention.RetentionSettings;
+import dev.keymem.models.retention.RetentionState;
+import dev.keymem.models.retention.TieredRetention;
 import dev.keymem.models.testing.RandomInputs;
 
 /**
  * A quick timing loop (not a test): tokens/s of {@link TieredRetention#forwardReference} and of the fast
  * {@link TieredRetention#forward} (scalar and default Java backends) at H=4, K=V=64, default settings
- * plus an archive, one key, chunks of {@code args[0]} tokens (default 256). Run with the test classpath.
+ * plus an archive, one key, chunks of {@code args[0]} tokens (default 256). Run: {@code java --add-modules
+ * jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.keymem.bench.RetentionFormsTiming [chunk]}.
  */
 public final class RetentionFormsTiming {
     private RetentionFormsTiming() {
