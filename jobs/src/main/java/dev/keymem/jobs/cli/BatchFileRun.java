@@ -1,6 +1,7 @@
 package dev.keymem.jobs.cli;
 
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.logs.JobOutput;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,6 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -45,8 +49,15 @@ import org.apache.flink.util.Collector;
  * number), so each key still sees its records in file order; its state lives only while its key is processed
  * (no RocksDB, no checkpoints, no write-back), and a failure re-runs the failed part from the data already
  * read (blocking exchanges), up to the restart attempts. Outputs stay exactly once: the file sink commits only
- * the files of attempts that finished, and the answers of a key are in stream order within the output. What a
- * run cannot do in batch mode: emit on processing time (the context job does not), or be resumed.
+ * the files of attempts that finished, and the outputs of a key are in stream order within the output. What a
+ * run cannot do in batch mode: emit on processing time, or be resumed. Timers: Flink's batch timer service
+ * ({@code BatchExecutionInternalTimeService}) fires nothing while a key's records arrive; when the next key
+ * starts (or the input ends) it fires all the finished key's event-time timers, then all its processing-time
+ * timers, in timestamp order, whatever their time, and ignores timers registered from those callbacks. So an
+ * event-time timer meant for the end of input (the log job's final summary) fires at the end of its key, and a
+ * processing-time timer fires there too, after it (the log job's file runs therefore register none).
+ *
+ * <p>{@link #run} is a whole file run of a job command (memctl logs, memctl context).
  */
 final class BatchFileRun {
     /** Accumulator: answers (results) written. */
@@ -60,11 +71,74 @@ final class BatchFileRun {
     private final Path results;
     private final Path deadLetters;
     private int sinks;
+    private Counts counts;
 
     /** Outputs under {@code dir} (the run's directory, deleted with it). */
     BatchFileRun(Path dir) {
         this.results = dir.resolve("results");
         this.deadLetters = dir.resolve("dead-letters");
+    }
+
+    /**
+     * How a job command's progress lines name things: {@code records} (e.g. "events"), {@code results}
+     * ("answers"), and {@code order}, the order the keyed step sees the records in; {@code announce}: a line
+     * {@code [progress] job ID running} once the job is submitted.
+     */
+    record Words(String command, String records, String results, String order, boolean announce) {
+    }
+
+    /**
+     * A file run of a job command, from the options to the copied outputs: creates (empties) {@code outFile}
+     * and {@code deadFile} up front, so that a bad path fails before the job runs; reads a FIFO, standard input,
+     * gzip, UTF-16/32 or classic Mac line ends through a plain copy in the run directory
+     * ({@link JobCli#plainInput}); puts the run's environment in batch mode; lets {@code job} build the job over
+     * the file's records ({@link #source}), handing its output streams to {@link #sink}; runs it (a failure after
+     * the restarts is a {@link JobFailure}) and copies its outputs ({@link #finish}). Progress goes to
+     * {@code err}. The committed results stay readable ({@link #results(Consumer)}) until {@code run} is closed.
+     */
+    static BatchFileRun run(JobCli.LocalRun run, Path input, String outFile, String deadFile, Words words,
+                            BiConsumer<DataStream<KafkaRecord>, BatchFileRun> job, PrintStream out, PrintStream err)
+            throws Exception {
+        // the output files are created (emptied) up front: a bad path fails before the job runs
+        LogsCommand.Sink.of(outFile, out).close();
+        LogsCommand.Sink.of(deadFile, null).close();
+        // a FIFO, gzip, UTF-16 or classic Mac line ends: the file source reads their lines decoded
+        Path file = JobCli.plainInput(input, run.runDir().dir());
+        long records = countLines(file);
+        long t0 = System.nanoTime();
+        JobCli.progress(err, String.format(Locale.ROOT, "memctl %s: %d %s from %s on an embedded MiniCluster "
+                + "(batch execution: %s)", words.command(), records, words.records(), file, words.order()));
+        StreamExecutionEnvironment env = run.env();
+        batch(env);
+        BatchFileRun files = new BatchFileRun(run.runDir().dir().resolve("out"));
+        job.accept(source(env, file), files);
+        JobExecutionResult result = JobCli.execute(env, "memctl " + words.command(), err,
+                () -> String.format(Locale.ROOT, "[progress] running (%.1f s)", (System.nanoTime() - t0) / 1e9),
+                words.announce());
+        Counts n = files.finish(result, outFile == null ? null : Path.of(outFile), out,
+                deadFile == null ? null : Path.of(deadFile), err);
+        JobCli.progress(err, String.format(Locale.ROOT, "memctl %s: done in %.1f s: %d %s, %d %s, %d dead letters%s",
+                words.command(), (System.nanoTime() - t0) / 1e9, records, words.records(), n.results(),
+                words.results(), n.deadLetters(), outFile == null ? "" : " -> " + outFile));
+        return files;
+    }
+
+    /** Lines of a file as {@code EmbeddedJobs.fileRecords} counts them (a last line without a line end counts). */
+    static long countLines(Path file) throws IOException {
+        long n = 0;
+        int last = '\n';
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int r = in.read(buf); r > 0; r = in.read(buf)) {
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == '\n') {
+                        n++;
+                    }
+                }
+                last = buf[r - 1];
+            }
+        }
+        return last == '\n' ? n : n + 1;
     }
 
     /** Puts {@code env} in batch mode. */
@@ -148,7 +222,24 @@ final class BatchFileRun {
                 }
             }
         }
-        return new Counts(count(r, RESULTS), count(r, DEAD_LETTERS));
+        counts = new Counts(count(r, RESULTS), count(r, DEAD_LETTERS));
+        return counts;
+    }
+
+    /** What {@link #finish} counted (null before). */
+    Counts counts() {
+        return counts;
+    }
+
+    /** Hands each committed result line to {@code line}, in the order {@link #finish} writes them. */
+    void results(Consumer<String> line) throws IOException {
+        for (Path p : parts(results)) {
+            try (BufferedReader in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+                for (String l = in.readLine(); l != null; l = in.readLine()) {
+                    line.accept(l);
+                }
+            }
+        }
     }
 
     private static long count(JobExecutionResult r, String name) {
@@ -187,7 +278,10 @@ final class BatchFileRun {
         return m;
     }
 
-    /** The JSON of the results ({@code results}) or of the dead letters, counted in an accumulator. */
+    /**
+     * The JSON of the results ({@code results}) or of the dead letters, counted in an accumulator; a lone
+     * surrogate (not text) is replaced as the streaming runs' writers replace it ({@link RecordParsers#wellFormed}).
+     */
     static final class Lines extends RichFlatMapFunction<JobOutput, String> {
         private static final long serialVersionUID = 1L;
         private final boolean results;
@@ -207,7 +301,7 @@ final class BatchFileRun {
         public void flatMap(JobOutput o, Collector<String> out) {
             if (o.isResult() == results) {
                 count.add(1);
-                out.collect(o.json);
+                out.collect(RecordParsers.wellFormed(o.json));
             }
         }
     }

@@ -323,9 +323,23 @@ final class JobCli {
      */
     static org.apache.flink.api.common.JobExecutionResult execute(StreamExecutionEnvironment env, String name,
             PrintStream err, java.util.function.Supplier<String> heartbeat) throws Exception {
+        return execute(env, name, err, heartbeat, false);
+    }
+
+    /**
+     * As {@link #execute(StreamExecutionEnvironment, String, PrintStream, java.util.function.Supplier)}; with
+     * {@code announce}, also one line {@code [progress] job JOBID running} as soon as the job is submitted.
+     */
+    static org.apache.flink.api.common.JobExecutionResult execute(StreamExecutionEnvironment env, String name,
+            PrintStream err, java.util.function.Supplier<String> heartbeat, boolean announce) throws Exception {
         Thread beat = startHeartbeat(err, heartbeat);
         try {
-            return env.execute(name);
+            if (!announce) {
+                return env.execute(name);
+            }
+            JobClient client = env.executeAsync(name);
+            progress(err, "[progress] job " + client.getJobID() + " running");
+            return client.getJobExecutionResult().get();
         } catch (Exception e) {
             throw JobFailure.of(e);
         } finally {

@@ -3,10 +3,8 @@ package dev.keymem.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.KafkaConnection;
-import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParsers;
-import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.LogReport;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogOptions;
@@ -26,13 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code memctl logs}: the log summarization job on the embedded MiniCluster over a file (summaries to a
- * JSONL file or stdout, progress on stderr, finishes when the input ends), or over Kafka with
- * {@code --kafka}.
+ * JSONL file or stdout, progress on stderr, finishes when the input ends; in Flink's batch mode, see
+ * {@link BatchFileRun} and {@link #fileRun}), or over Kafka with {@code --kafka} (streaming).
  */
 final class LogsCommand implements Subcommand {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +41,8 @@ final class LogsCommand implements Subcommand {
             .option("output", "FILE", "summaries as JSON lines (default stdout)")
             .option("dead-letters", "FILE", "dead letters as JSON lines (default: one line each on stderr)")
             .option("every-lines", "N", "a source's summary after N lines (default 500)")
-            .option("every-seconds", "S", "... or S seconds after its first unsummarized line (default 30; 0 = off)")
+            .option("every-seconds", "S", "... or S seconds after its first unsummarized line (--kafka runs; default 30; "
+                    + "0 = off)")
             .option("memory", "KIND", "bmojo+retention (default) | bmojo")
             .option("threshold", "E", "B'MOJO admission threshold on the innovation (default 0.5)")
             .option("budget", "N", "most templates a summary lists (default: no limit); flagged and significant first")
@@ -68,11 +65,27 @@ final class LogsCommand implements Subcommand {
     public String usage() {
         return "usage: memctl logs --input FILE [--source NAME] [--output SUMMARIES.jsonl] [options]\n"
                 + "       memctl logs --kafka BOOTSTRAP [--kafka-config FILE] [--bounded] [options]\n\n"
-                + options.describe() + "\nSee docs/jobs.md for the summary format.\n";
+                + options.describe() + "\nA file run executes in Flink's batch mode (lines sorted by source, in file order "
+                + "per source; output grouped by source): each source's summaries every --every-lines lines and at its "
+                + "end, none on time; no checkpoints, so --checkpoint-ms applies to --kafka runs only.\n"
+                + "See docs/jobs.md for the summary format.\n";
     }
 
     /** The job's options ({@link LogOptions}): --options FILE, then the flags, each mapped to its option. */
     static LogSummarySettings settings(CliOptions.Parsed p) throws UsageException {
+        return settings(options(p));
+    }
+
+    private static LogSummarySettings settings(Configuration c) throws UsageException {
+        try {
+            return LogSummarySettings.of(c);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("bad job options: " + e.getMessage());
+        }
+    }
+
+    /** The options the command line gives: --options FILE, then the flags over it. */
+    private static Configuration options(CliOptions.Parsed p) throws UsageException {
         Configuration c = new Configuration();
         String file = p.string("options", null);
         if (file != null) {
@@ -112,17 +125,14 @@ final class LogsCommand implements Subcommand {
         if (t != null) {
             c.set(MemoryOperatorOptions.NOVELTY_THRESHOLD, t);
         }
-        try {
-            return LogSummarySettings.of(c);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("bad job options: " + e.getMessage());
-        }
+        return c;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         CliOptions.Parsed p = options.parse(args);
-        LogSummarySettings settings = settings(p);
+        Configuration given = options(p);
+        LogSummarySettings settings = settings(given);
         KafkaConnection conn = JobCli.kafka(p);
         String source = p.string("source", null);
         Path input = conn == null ? JobCli.input(p) : null;
@@ -132,41 +142,28 @@ final class LogsCommand implements Subcommand {
         }
         RecordLimits limits = JobCli.limits(p);
         JobCli.LocalRun run = JobCli.localRun(p, "logs", conn != null);
-        StreamExecutionEnvironment env = run.env();
         TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
         if (conn != null) {
             return JobCli.runOnKafka(p, conn, run, "logs", "logs", "log-summaries",
                     records -> LogSummaryJob.build(records, source, settings, fe, limits), err);
         }
-        String outFile = p.string("output", null);
-        String deadFile = p.string("dead-letters", null);
-        try (run; Sink results = Sink.of(outFile, out); Sink dead = Sink.of(deadFile, null)) {
-            List<KafkaRecord> records = EmbeddedJobs.fileRecords(input);
-            long[] counts = new long[3]; // lines summarized, summaries, dead letters
-            List<JsonNode> all = new java.util.ArrayList<>();
-            long t0 = System.nanoTime();
-            JobCli.progress(err, String.format(Locale.ROOT, "memctl logs: %d lines from %s on an embedded MiniCluster "
-                    + "(RocksDB state, checkpoints)", records.size(), input));
-            JobCli.collect(LogSummaryJob.build(EmbeddedJobs.fromRecords(env, records), source, settings, fe, limits),
-                    "memctl logs", o -> {
-                        if (o.isResult()) {
-                            results.line(o.json);
-                            JsonNode j = json(o.json);
-                            if (report != null) {
-                                all.add(j);
-                            }
-                            counts[0] += j.get("lines_since_last").asLong();
-                            counts[1]++;
-                            JobCli.progress(err, String.format(Locale.ROOT,
-                                    "[progress] %d/%d lines summarized, %d summaries, %d dead letters",
-                                    counts[0], records.size(), counts[1], counts[2]));
-                        } else {
-                            counts[2]++;
-                            dead.deadLetter(o.json, err);
-                        }
-                    }, err, () -> String.format(Locale.ROOT, "[progress] running: %d/%d lines summarized, %d summaries "
-                            + "(%.1f s)", counts[0], records.size(), counts[1], (System.nanoTime() - t0) / 1e9), () -> { });
+        try (run) {
+            if (given.contains(LogOptions.EVERY) && settings.everyMillis() > 0) {
+                JobCli.progress(err, "memctl logs: --every-seconds applies to --kafka runs; a file run summarizes each "
+                        + "source every " + settings.everyLines() + " lines and at its end");
+            }
+            // a file run has no processing-time summaries (see fileRun)
+            LogSummarySettings batch = fileRun(settings);
+            BatchFileRun files = BatchFileRun.run(run, input, p.string("output", null), p.string("dead-letters", null),
+                    new BatchFileRun.Words("logs", "lines", "summaries", "lines sorted by source, in file order per "
+                            + "source", true), (records, f) -> {
+                        LogSummaryJob.Outputs job = LogSummaryJob.buildParts(records, source, batch, fe, limits);
+                        f.sink(job.summaries(), "summarize");
+                        f.sink(job.parseDeadLetters(), "parse");
+                    }, out, err);
             if (report != null) {
+                List<JsonNode> all = new java.util.ArrayList<>();
+                files.results(l -> all.add(json(l)));
                 Path r = Path.of(report);
                 if (r.getParent() != null) {
                     Files.createDirectories(r.getParent());
@@ -175,11 +172,19 @@ final class LogsCommand implements Subcommand {
                         all)), StandardCharsets.UTF_8);
                 JobCli.progress(err, "memctl logs: report -> " + r);
             }
-            JobCli.progress(err, String.format(Locale.ROOT,
-                    "memctl logs: done in %.1f s: %d lines, %d summaries, %d dead letters%s", (System.nanoTime() - t0)
-                            / 1e9, counts[0], counts[1], counts[2], outFile == null ? "" : " -> " + outFile));
         }
         return Memctl.EXIT_OK;
+    }
+
+    /**
+     * The settings of a file run, which runs in Flink's batch mode ({@link BatchFileRun}): a source's summaries
+     * every {@code everyLines} lines and its final one at the end of its lines (the final summary's event-time
+     * timer fires when the batch timer service moves on to the next source), none on processing time (a file
+     * run's clock is how fast the machine reads it, and batch mode would fire such a timer only at the
+     * source's end, after the final summary). What such a run writes does not depend on timing.
+     */
+    static LogSummarySettings fileRun(LogSummarySettings settings) {
+        return settings.everyMillis() == 0 ? settings : settings.withEvery(settings.everyLines(), 0);
     }
 
     static JsonNode json(String s) {
@@ -209,19 +214,6 @@ final class LogsCommand implements Subcommand {
                 Files.createDirectories(f.getParent());
             }
             return new Sink(Files.newBufferedWriter(f, StandardCharsets.UTF_8), null);
-        }
-
-        boolean isFile() {
-            return file != null;
-        }
-
-        /** A dead letter: a line of the file, else one line "dead letter: JSON" on {@code err}. */
-        void deadLetter(String json, PrintStream err) {
-            if (isFile()) {
-                line(json);
-            } else {
-                err.println("dead letter: " + json);
-            }
         }
 
         void line(String json) {

@@ -26,7 +26,8 @@ public final class LogOptions {
     public static final ConfigOption<Duration> EVERY = ConfigOptions.key("keymem.logs.every")
             .durationType()
             .defaultValue(Duration.ofSeconds(30))
-            .withDescription("... or this long (processing time) after its first unsummarized line; 0 = off.");
+            .withDescription("... or this long (processing time) after its first unsummarized line; 0 = off. "
+                    + "Streaming runs only: memctl's file runs (batch mode) summarize on lines alone.");
 
     public static final ConfigOption<LogSummarySettings.Memory> MEMORY = ConfigOptions.key("keymem.logs.memory")
             .enumType(LogSummarySettings.Memory.class)

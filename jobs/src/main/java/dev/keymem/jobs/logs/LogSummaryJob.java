@@ -82,6 +82,20 @@ public final class LogSummaryJob {
     /** Summaries and dead letters of {@code records}. */
     public static DataStream<JobOutput> build(DataStream<KafkaRecord> records, String fixedSource,
                                               LogSummarySettings settings, TextFrontEnd frontEnd, RecordLimits limits) {
+        Outputs o = buildParts(records, fixedSource, settings, frontEnd, limits);
+        return o.summaries().union(o.parseDeadLetters());
+    }
+
+    /**
+     * The job's two output streams: the keyed step's summaries and the parse step's dead letters, for sinks
+     * chained to each (no exchange of the outputs).
+     */
+    public record Outputs(DataStream<JobOutput> summaries, DataStream<JobOutput> parseDeadLetters) {
+    }
+
+    /** {@link #build(DataStream, String, LogSummarySettings, TextFrontEnd, RecordLimits)} as its two output streams. */
+    public static Outputs buildParts(DataStream<KafkaRecord> records, String fixedSource, LogSummarySettings settings,
+                                     TextFrontEnd frontEnd, RecordLimits limits) {
         EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, parser(fixedSource, limits),
                 TypeInformation.of(LogLine.class), limits);
         DataStream<JobOutput> summaries = parsed.valid()
@@ -89,6 +103,6 @@ public final class LogSummaryJob {
                 .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
                 .uid(KEYED_UID)
                 .name("summarize");
-        return summaries.union(parsed.deadLetters());
+        return new Outputs(summaries, parsed.deadLetters());
     }
 }

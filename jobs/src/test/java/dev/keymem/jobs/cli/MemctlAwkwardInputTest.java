@@ -216,13 +216,18 @@ class MemctlAwkwardInputTest {
         Files.write(in, routine("web", 20), StandardCharsets.UTF_8);
         Path notADir = Files.writeString(dir.resolve("not-a-directory"), "x");
         String key = "keymem.flink.state.backend.rocksdb.localdir";
+        // a file run executes in batch mode, whose keyed state is Flink's batch state backend: turned off, the
+        // configured RocksDB backend (with its bad directory) runs the keyed step and fails on every attempt
+        String batchState = "keymem.flink.execution.batch-state-backend.enabled";
         System.setProperty(key, notADir.resolve("rocks").toString());
+        System.setProperty(batchState, "false");
         Run r;
         try {
             // the default restart limit applies (main restarted without end here)
             r = memctl("logs", "--input", in.toString(), "--output", dir.resolve("s.jsonl").toString());
         } finally {
             System.clearProperty(key);
+            System.clearProperty(batchState);
         }
         assertEquals(1, r.code, r.err);
         assertTrue(r.err.contains("root cause"), r.err);
