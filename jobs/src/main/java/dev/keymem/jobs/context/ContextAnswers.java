@@ -22,35 +22,127 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** At most this many decoded payloads are kept (then they are all dropped). */
-    private static final int DECODED_MAX = 4096;
-
-    /**
-     * Payloads decoded for earlier answers, by the identity of the payload array: a key's events come back in
-     * many of its answers, and where the state backend hands back the stored arrays (a batch run's heap state,
-     * the event memory's cache) each is decoded once. An array is never changed once stored, so a hit decodes
-     * to the same fields.
-     */
-    private transient java.util.IdentityHashMap<byte[], ContextEvent> decoded;
-
-    private ContextEvent decoded(byte[] payload) {
-        if (decoded == null) {
-            decoded = new java.util.IdentityHashMap<>();
-        }
-        ContextEvent e = decoded.get(payload);
-        if (e == null) {
-            if (decoded.size() >= DECODED_MAX) {
-                decoded.clear();
-            }
-            e = ContextPayload.decode(payload);
-            decoded.put(payload, e);
-        }
-        return e;
-    }
-
     @Override
     public JobOutput map(MemoryAnswer a) {
-        // Written with a streaming generator, field for field what the tree form (mapTree) writes.
+        return map(a, null);
+    }
+
+    /**
+     * {@link #map} of an answer whose query payload is {@code query}'s encoding ({@link ContextPayload#encode}),
+     * given as the event itself (saves decoding it; the fields are the same: an encoding that succeeded holds
+     * well-formed strings, which decode to themselves); null: decoded from the payload.
+     */
+    JobOutput map(MemoryAnswer a, ContextEvent query) {
+        // Written by hand, byte for byte what Jackson's generator writes (mapStreaming) and the tree form
+        // (mapTree): the same field order, escapes (JsonText) and numbers (JsonText.appendScaled). Each hit's
+        // fields up to "position" are the same in every answer it appears in: kept by the payload's identity.
+        ContextEvent q = query != null ? query : ContextPayload.decode(a.queryPayload);
+        StringBuilder b = builder;
+        if (b == null) {
+            b = builder = new StringBuilder(1024);
+        }
+        b.setLength(0);
+        b.append("{\"user\":");
+        JsonText.appendString(b, a.key);
+        b.append(",\"query\":");
+        JsonText.appendString(b, q.text);
+        b.append(",\"offset\":").append(q.offset);
+        if (q.ts != null) {
+            b.append(",\"ts\":");
+            JsonText.appendString(b, q.ts);
+        }
+        String expect = query == null || query.query ? q.expect : null; // the payload has it for queries only
+        if (expect != null) {
+            b.append(",\"expect\":");
+            JsonText.appendString(b, expect);
+        }
+        b.append(",\"position\":").append(a.position);
+        b.append(",\"events_stored\":").append(a.position);
+        b.append(",\"events\":[");
+        for (int i = 0; i < a.hits.length; i++) {
+            MemoryAnswer.Hit h = a.hits[i];
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(hitHead(h.payload)).append(h.position).append(",\"score\":");
+            JsonText.appendScaled(b, Math.round(h.score * 1e4), 4);
+            b.append(",\"tiers\":");
+            JsonText.appendString(b, h.tiers);
+            b.append('}');
+        }
+        b.append("],\"read_vector\":[");
+        for (int i = 0; i < a.read.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            JsonText.appendScaled(b, Math.round(a.read[i] * 1e5), 5);
+        }
+        b.append("]}");
+        String json = b.toString();
+        if (b.capacity() > 1 << 16) {
+            builder = new StringBuilder(1024);
+        }
+        return new JobOutput(JobOutput.RESULT, a.key, json);
+    }
+
+    private transient StringBuilder builder;
+
+    /** At most this many hits' heads (or events remembered) are kept (then they are all dropped). */
+    private static final int HEADS_MAX = 4096;
+
+    /**
+     * A hit's JSON up to its position, by the identity of its payload array: {@code {"text":..,"type":..,
+     * "ts":..,"offset":N,"position":}. Where the state backend hands back the stored arrays (a batch run's heap
+     * state, the event memory's cache) each event's is written once; an array is never changed once stored.
+     */
+    private transient java.util.IdentityHashMap<byte[], Object> heads;
+
+    /**
+     * Notes that {@code payload} is {@link ContextPayload#encode} of {@code e} (a stored event, not a query), so
+     * that an answer holding it writes its head from {@code e} instead of decoding the payload: the same fields
+     * (the encoding escapes every char, so its strings decode to themselves).
+     */
+    void remember(byte[] payload, ContextEvent e) {
+        if (heads == null) {
+            heads = new java.util.IdentityHashMap<>();
+        }
+        if (heads.size() >= HEADS_MAX) {
+            heads.clear();
+        }
+        heads.put(payload, e);
+    }
+
+    private String hitHead(byte[] payload) {
+        if (heads == null) {
+            heads = new java.util.IdentityHashMap<>();
+        }
+        Object o = heads.get(payload);
+        String s = o instanceof String h ? h : null;
+        if (s == null) {
+            if (o == null && heads.size() >= HEADS_MAX) {
+                heads.clear();
+            }
+            ContextEvent e = o instanceof ContextEvent r ? r : ContextPayload.decode(payload);
+            StringBuilder b = new StringBuilder(64 + (e.text == null ? 4 : e.text.length()));
+            b.append("{\"text\":");
+            JsonText.appendString(b, e.text);
+            if (e.type != null) {
+                b.append(",\"type\":");
+                JsonText.appendString(b, e.type);
+            }
+            if (e.ts != null) {
+                b.append(",\"ts\":");
+                JsonText.appendString(b, e.ts);
+            }
+            b.append(",\"offset\":").append(e.offset).append(",\"position\":");
+            s = b.toString();
+            heads.put(payload, s);
+        }
+        return s;
+    }
+
+    /** {@link #map} through Jackson's streaming generator (a reference form, for tests). */
+    JobOutput mapStreaming(MemoryAnswer a) {
         ContextEvent q = ContextPayload.decode(a.queryPayload);
         StringWriter out = new StringWriter(512);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
@@ -68,7 +160,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
             g.writeNumberField("events_stored", a.position);
             g.writeArrayFieldStart("events");
             for (MemoryAnswer.Hit h : a.hits) {
-                ContextEvent e = decoded(h.payload);
+                ContextEvent e = ContextPayload.decode(h.payload);
                 g.writeStartObject();
                 g.writeStringField("text", e.text);
                 if (e.type != null) {

@@ -1,20 +1,115 @@
 package dev.keymem.jobs.context;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.InvalidRecordException;
+import dev.keymem.jobs.kafka.RecordParsers;
 import java.io.Serializable;
 
 /**
  * Parses a user event: a JSON object with {@code user} (else the record key), {@code text}, optional
  * {@code type}, {@code query} (boolean; {@code type: "query"} also marks a query), {@code expect} and
  * {@code ts}. Rejects (reason to the dead-letter topic): invalid JSON, a non-object, no user, no text.
+ *
+ * <p>An object of scalar fields is read with Jackson's streaming parser; anything else (nested values, a
+ * {@code query} that is not a boolean, any parse error) is read again as a tree ({@link #parseTree}, the
+ * reference form), so results and rejection reasons are the tree reading's in every case.
  */
 public final class ContextEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The fields the event is built from: JSON strings as read (null: absent or not a string). */
+    private static final class Fields {
+        String user;
+        String text;
+        String type;
+        String expect;
+        String ts;
+        boolean query;
+    }
+
     public ContextEvent parse(String key, String value, long offset) throws InvalidRecordException {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRecordException("value is blank");
+        }
+        Fields f = streamed(value);
+        return f != null ? event(f, key, offset) : parseTree(key, value, offset);
+    }
+
+    /**
+     * The fields of a flat object read as a stream (what the tree reading gives: the last of repeated names
+     * wins, a non-string value is no string), or null where the tree reading must decide.
+     */
+    private static Fields streamed(String value) {
+        try (JsonParser p = JSON.getFactory().createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Fields f = new Fields();
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                String s;
+                switch (v) {
+                    case VALUE_STRING -> s = p.getText();
+                    case VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> s = null;
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                        p.getNumberValue(); // converted as the tree reading converts it (errors: the tree decides)
+                        s = null;
+                    }
+                    default -> {
+                        return null; // nested values, or anything unexpected
+                    }
+                }
+                switch (name) {
+                    case "user" -> f.user = s;
+                    case "text" -> f.text = s;
+                    case "type" -> f.type = s;
+                    case "expect" -> f.expect = s;
+                    case "ts" -> f.ts = s;
+                    case "query" -> {
+                        if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE || v == JsonToken.VALUE_NULL) {
+                            f.query = v == JsonToken.VALUE_TRUE;
+                        } else {
+                            return null; // asBoolean of a string or number: the tree decides
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            return t == JsonToken.END_OBJECT ? f : null;
+        } catch (Exception e) {
+            return null; // the tree reading gives the reason
+        }
+    }
+
+    private static ContextEvent event(Fields f, String key, long offset) throws InvalidRecordException {
+        ContextEvent e = new ContextEvent();
+        e.user = RecordParsers.wellFormed(f.user);
+        if (e.user == null || e.user.isBlank()) {
+            e.user = key;
+        }
+        if (e.user == null || e.user.isBlank()) {
+            throw new InvalidRecordException("user event has no user");
+        }
+        e.text = RecordParsers.wellFormed(f.text);
+        if (e.text == null || e.text.isBlank()) {
+            throw new InvalidRecordException("user event has no text");
+        }
+        e.type = RecordParsers.wellFormed(f.type);
+        e.query = f.query || "query".equals(e.type);
+        e.expect = RecordParsers.wellFormed(f.expect);
+        e.ts = RecordParsers.wellFormed(f.ts);
+        e.offset = offset;
+        return e;
+    }
+
+    /** {@link #parse} through a JSON tree (the reference form). */
+    ContextEvent parseTree(String key, String value, long offset) throws InvalidRecordException {
         if (value == null || value.isBlank()) {
             throw new InvalidRecordException("value is blank");
         }
@@ -53,6 +148,6 @@ public final class ContextEventParser implements Serializable {
     private static String text(JsonNode n, String name) {
         JsonNode f = n.get(name);
         // an escaped unpaired surrogate ("\\ud800") is not text: replaced, as UTF-8 decoding replaces a bad byte
-        return f != null && f.isTextual() ? dev.keymem.jobs.kafka.RecordParsers.wellFormed(f.asText()) : null;
+        return f != null && f.isTextual() ? RecordParsers.wellFormed(f.asText()) : null;
     }
 }

@@ -18,10 +18,12 @@ public final class ContextFrontEnd implements MapFunction<ContextEvent, MemoryRe
     private static final long serialVersionUID = 1L;
 
     private final TermAnalyzer analyzer;
+    private final ContextText text;
     private final MiniLmEmbedder minilm;
 
     public ContextFrontEnd(ContextOptions.Embedder embedder, int dimension) {
         this.analyzer = new TermAnalyzer(dimension);
+        this.text = new ContextText(dimension);
         this.minilm = embedder == ContextOptions.Embedder.MINILM ? new MiniLmEmbedder() : null;
         if (minilm != null && dimension != MiniLmEmbedder.DIMENSION) {
             throw new IllegalArgumentException("the MiniLM embedder gives " + MiniLmEmbedder.DIMENSION
@@ -31,6 +33,23 @@ public final class ContextFrontEnd implements MapFunction<ContextEvent, MemoryRe
 
     @Override
     public MemoryRecord map(ContextEvent e) {
+        // ContextText gives TermAnalyzer's words, ids and vector, each distinct word analysed once
+        ContextText.Analysed a = text.analyse(e.text);
+        List<ContextText.Word> words = a.words;
+        List<ContextText.Word> lexical = words;
+        if (e.type != null && !e.query) {
+            lexical = new ArrayList<>(words);
+            lexical.addAll(text.analyse(e.type).words);
+        }
+        float[] vector = minilm != null ? minilm.embed(e.text, null) : text.vector(a);
+        int[] terms = ContextText.termIds(lexical);
+        byte[] payload = ContextPayload.encode(e);
+        return e.query ? MemoryRecord.query(e.user, terms, vector, payload)
+                : MemoryRecord.event(e.user, terms, vector, payload);
+    }
+
+    /** {@link #map} through {@link TermAnalyzer} and Jackson (the reference form, for tests). */
+    MemoryRecord mapReference(ContextEvent e) {
         List<String> words = new ArrayList<>(analyzer.words(e.text));
         List<String> lexical = words;
         if (e.type != null && !e.query) {
@@ -39,7 +58,7 @@ public final class ContextFrontEnd implements MapFunction<ContextEvent, MemoryRe
         }
         float[] vector = minilm != null ? minilm.embed(e.text, null) : analyzer.vector(words);
         int[] terms = TermAnalyzer.termIds(lexical);
-        byte[] payload = ContextPayload.encode(e);
+        byte[] payload = ContextPayload.encodeStreaming(e);
         return e.query ? MemoryRecord.query(e.user, terms, vector, payload)
                 : MemoryRecord.event(e.user, terms, vector, payload);
     }

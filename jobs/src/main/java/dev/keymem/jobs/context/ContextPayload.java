@@ -20,7 +20,130 @@ final class ContextPayload {
     private ContextPayload() {
     }
 
+    /**
+     * The payload of {@code e}, written by hand: byte for byte what Jackson's UTF-8 generator writes
+     * ({@link #encodeStreaming}; tests compare the two): UTF-8, {@code "} and {@code \} after a backslash, the
+     * control characters below U+0020 as the short escapes of b, t, n, f, r or six-character unicode escapes
+     * (upper-case hex), and each surrogate char likewise escaped on its own (Jackson's default).
+     */
     static byte[] encode(ContextEvent e) {
+        Utf8 b = SCRATCH.get();
+        b.n = 0;
+        b.ascii("{\"t\":");
+        b.string(e.text);
+        if (e.type != null) {
+            b.ascii(",\"y\":");
+            b.string(e.type);
+        }
+        if (e.ts != null) {
+            b.ascii(",\"s\":");
+            b.string(e.ts);
+        }
+        b.ascii(",\"o\":");
+        b.ascii(Long.toString(e.offset));
+        if (e.query && e.expect != null) {
+            b.ascii(",\"e\":");
+            b.string(e.expect);
+        }
+        b.ascii("}");
+        return b.bytes();
+    }
+
+    /** Each thread's buffer for {@link #encode} (the payload is a copy of its bytes). */
+    private static final ThreadLocal<Utf8> SCRATCH = ThreadLocal.withInitial(() -> new Utf8(256));
+
+    /** A growing byte buffer of JSON text, UTF-8. */
+    private static final class Utf8 {
+        private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private byte[] buf;
+        private int n;
+        private char[] chars = new char[64];
+
+        Utf8(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        private void room(int more) {
+            if (n + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+            }
+        }
+
+        void ascii(String s) {
+            room(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                buf[n++] = (byte) s.charAt(i);
+            }
+        }
+
+        void string(String s) {
+            if (s == null) {
+                ascii("null");
+                return;
+            }
+            int len = s.length();
+            char[] cs = chars.length >= len ? chars : (chars = new char[Math.max(len, chars.length * 2)]);
+            s.getChars(0, len, cs, 0);
+            room(6 * len + 2); // at most six bytes a char (an escape), and the quotes
+            byte[] o = buf;
+            int k = n;
+            o[k++] = '"';
+            for (int i = 0; i < len; i++) {
+                char c = cs[i];
+                if (c < 0x80) {
+                    if (c >= 0x20 && c != '"' && c != '\\') {
+                        o[k++] = (byte) c;
+                        continue;
+                    }
+                    o[k++] = '\\';
+                    switch (c) {
+                        case '"' -> o[k++] = '"';
+                        case '\\' -> o[k++] = '\\';
+                        case '\b' -> o[k++] = 'b';
+                        case '\t' -> o[k++] = 't';
+                        case '\n' -> o[k++] = 'n';
+                        case '\f' -> o[k++] = 'f';
+                        case '\r' -> o[k++] = 'r';
+                        default -> k = unicodeEscape(o, k, c);
+                    }
+                } else if (c < 0x800) {
+                    o[k++] = (byte) (0xC0 | (c >> 6));
+                    o[k++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    o[k++] = '\\';
+                    k = unicodeEscape(o, k, c);
+                } else {
+                    o[k++] = (byte) (0xE0 | (c >> 12));
+                    o[k++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    o[k++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+            o[k++] = '"';
+            n = k;
+        }
+
+        /** The u and four hex digits of an escape (the backslash is written); returns the next index. */
+        private static int unicodeEscape(byte[] o, int k, char c) {
+            o[k++] = 'u';
+            o[k++] = HEX[(c >> 12) & 15];
+            o[k++] = HEX[(c >> 8) & 15];
+            o[k++] = HEX[(c >> 4) & 15];
+            o[k++] = HEX[c & 15];
+            return k;
+        }
+
+        byte[] bytes() {
+            byte[] out = java.util.Arrays.copyOf(buf, n);
+            if (buf.length > 1 << 16) {
+                buf = new byte[256]; // not kept larger after a very long text
+                chars = new char[64];
+            }
+            return out;
+        }
+    }
+
+    /** {@link #encode} through Jackson's streaming generator (a reference form, for tests). */
+    static byte[] encodeStreaming(ContextEvent e) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + (e.text == null ? 0 : e.text.length()));
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();

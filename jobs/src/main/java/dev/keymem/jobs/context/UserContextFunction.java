@@ -107,8 +107,12 @@ public class UserContextFunction extends KeyedProcessFunction<String, ContextEve
         }
         MemoryAnswer a = memory.apply(key, r, ctx.timerService().currentProcessingTime(),
                 ctx.timerService()::registerProcessingTimeTimer, ev -> { }, () -> migrate(key, ctx));
+        if (!r.query) {
+            format.remember(r.payload, e); // answers that return this event write it from e
+        }
         if (a != null) {
-            out.collect(format.map(a));
+            // the answer's query fields from the event itself when the answer carries its payload
+            out.collect(format.map(a, a.queryPayload == r.payload ? e : null));
         }
     }
 

@@ -28,7 +28,7 @@ class ContextJsonTest {
 
     static ContextEvent event(SplittableRandom r) {
         ContextEvent e = new ContextEvent();
-        e.user = "u" + r.nextInt(100);
+        e.user = r.nextInt(10) == 0 ? text(r) : "u" + r.nextInt(100);
         e.text = text(r);
         e.type = r.nextBoolean() ? null : text(r);
         e.ts = r.nextBoolean() ? null : text(r);
@@ -39,6 +39,26 @@ class ContextJsonTest {
     }
 
     @Test
+    void payloadsWrittenByHandEqualJacksonsOnEveryChar() {
+        for (int c = 0; c < 0x10000; c++) {
+            ContextEvent e = new ContextEvent();
+            e.text = "a" + (char) c + "b";
+            e.type = String.valueOf((char) c);
+            e.ts = c % 2 == 0 ? null : "t" + (char) c;
+            e.query = c % 3 == 0;
+            e.expect = "" + (char) c + (char) (c ^ 0x400);
+            e.offset = c * 7919L - 100000;
+            assertArrayEquals(ContextPayload.encodeStreaming(e), ContextPayload.encode(e), "char " + c);
+        }
+        SplittableRandom r = new SplittableRandom(9);
+        for (int i = 0; i < 3000; i++) {
+            ContextEvent e = event(r);
+            e.text = e.text.repeat(1 + r.nextInt(20));
+            assertArrayEquals(ContextPayload.encodeStreaming(e), ContextPayload.encode(e));
+        }
+    }
+
+    @Test
     void payloadsAndAnswersEqualTheTreeForms() {
         SplittableRandom r = new SplittableRandom(3);
         ContextAnswers answers = new ContextAnswers();
@@ -46,6 +66,7 @@ class ContextJsonTest {
             ContextEvent q = event(r);
             byte[] p = ContextPayload.encode(q);
             assertArrayEquals(ContextPayload.encodeTree(q), p, new String(p, StandardCharsets.UTF_8));
+            assertArrayEquals(ContextPayload.encodeStreaming(q), p);
             ContextEvent d = ContextPayload.decode(p);
             ContextEvent t = ContextPayload.decodeTree(p);
             assertEquals(t.text, d.text);
@@ -65,9 +86,31 @@ class ContextJsonTest {
             }
             a.read = new float[32];
             for (int i = 0; i < a.read.length; i++) {
-                a.read[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 1e-6 : 0.3));
+                a.read[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 1e-6 : i % 5 == 0 ? 3e-5 : i == 31 ? 1e12 : 0.3));
             }
-            assertEquals(answers.mapTree(a).json, answers.map(a).json);
+            String tree = answers.mapTree(a).json;
+            assertEquals(tree, answers.mapStreaming(a).json);
+            assertEquals(tree, answers.map(a).json);
+            assertEquals(tree, answers.map(a).json); // the hits' heads kept from the first
+            a.queryPayload = ContextPayload.encode(q);
+            assertEquals(tree, answers.map(a, q).json); // the query as its event
+            MemoryAnswer.Hit[] hits = a.hits;
+            a.hits = new MemoryAnswer.Hit[hits.length];
+            for (int i = 0; i < hits.length; i++) { // the same hits at other positions, scores and tiers
+                a.hits[i] = new MemoryAnswer.Hit(hits[i].position + 1, hits[i].payload,
+                        i % 2 == 0 ? hits[i].score * 1e-4 : hits[i].score * 1e6, i % 3 == 0 ? "segment" : hits[i].tiers);
+            }
+            assertEquals(answers.mapTree(a).json, answers.map(a, q).json);
+            ContextAnswers fresh = new ContextAnswers(); // heads written from remembered events
+            for (int i = 0; i < a.hits.length; i++) {
+                ContextEvent e = event(r);
+                e.query = false;
+                byte[] payload = ContextPayload.encode(e);
+                fresh.remember(payload, e);
+                a.hits[i] = new MemoryAnswer.Hit(a.hits[i].position, payload, a.hits[i].score, a.hits[i].tiers);
+            }
+            assertEquals(answers.mapTree(a).json, fresh.map(a).json);
+            assertEquals(answers.mapTree(a).json, fresh.map(a).json);
         }
     }
 }

@@ -33,6 +33,8 @@ public final class EventMemory {
     private final float[] projection;
     /** The projection transposed (D x d_c, row-major), for {@link #project}; null with the projection. */
     private final float[] projectionT;
+    /** The fading cell's decay per token, exp(log(decay)) as the gated_delta cell computes it. */
+    private final float decayFactor;
 
     public EventMemory(EventSettings settings) {
         this(settings, null);
@@ -45,6 +47,7 @@ public final class EventMemory {
      */
     public EventMemory(EventSettings settings, float[] projection) {
         this.settings = settings;
+        this.decayFactor = (float) Math.exp((float) Math.log(settings.decay()));
         int dc = settings.cellDim();
         this.cell = Cells.recurrent(CellSpec.of(CellKind.GATED_DELTA, 1, dc, dc, 1));
         int d = settings.dimension();
@@ -132,6 +135,12 @@ public final class EventMemory {
         float scale = quantize(u, q8);
         EventEntry entry = new EventEntry(p, distinct, counts, terms.length, q8, scale, innovation,
                 payload == null ? new byte[0] : payload);
+        // A later query finds the entry's nonzero components by the identity of q8 where the store hands back
+        // the written entry (heap state, a cache); found here from the unit vector's listed components. Only
+        // while there is room: a write never drops what queries derived (long histories' old candidates).
+        if (derived.size() < DERIVED_MAX) {
+            keep(new Derived(q8, scale, u.nz()));
+        }
         store.archive(entry);
         rowsWritten++;
         for (int i = 0; i < distinct.length; i++) {
@@ -224,10 +233,39 @@ public final class EventMemory {
         if (s.length != dc * dc) {
             throw new IllegalArgumentException("cell state has " + s.length + " floats, expected " + dc * dc);
         }
-        float a = (float) Math.exp((float) Math.log(settings.decay()));
+        float a = decayFactor;
         float beta = settings.beta();
         float[] u = new float[dc];
-        for (int i = 0; i < dc; i++) {
+        // Four rows per pass: u[j] still gets its products added one at a time in row order (the same float
+        // sums), with a quarter of the loads and stores of u (the JIT of a short file run, C1, keeps them).
+        int i = 0;
+        for (; i + 4 <= dc; i += 4) {
+            float k0 = k[i];
+            float k1 = k[i + 1];
+            float k2 = k[i + 2];
+            float k3 = k[i + 3];
+            int r0 = i * dc;
+            int r1 = r0 + dc;
+            int r2 = r1 + dc;
+            int r3 = r2 + dc;
+            for (int j = 0; j < dc; j++) {
+                float s0 = s[r0 + j] * a;
+                float s1 = s[r1 + j] * a;
+                float s2 = s[r2 + j] * a;
+                float s3 = s[r3 + j] * a;
+                s[r0 + j] = s0;
+                s[r1 + j] = s1;
+                s[r2 + j] = s2;
+                s[r3 + j] = s3;
+                float uj = u[j];
+                uj += s0 * k0;
+                uj += s1 * k1;
+                uj += s2 * k2;
+                uj += s3 * k3;
+                u[j] = uj;
+            }
+        }
+        for (; i < dc; i++) {
             float ki = k[i];
             int row = i * dc;
             for (int j = 0; j < dc; j++) {
@@ -239,10 +277,17 @@ public final class EventMemory {
         for (int j = 0; j < dc; j++) {
             u[j] = beta * (k[j] - u[j]);
         }
-        for (int i = 0; i < dc; i++) {
-            float ki = k[i];
-            int row = i * dc;
-            for (int j = 0; j < dc; j++) {
+        int n = dc * dc;
+        for (int row = 0; row < n; row += dc) {
+            float ki = k[row / dc];
+            int j = 0;
+            for (; j + 4 <= dc; j += 4) {
+                s[row + j] += ki * u[j];
+                s[row + j + 1] += ki * u[j + 1];
+                s[row + j + 2] += ki * u[j + 2];
+                s[row + j + 3] += ki * u[j + 3];
+            }
+            for (; j < dc; j++) {
                 s[row + j] += ki * u[j];
             }
         }
@@ -470,6 +515,7 @@ public final class EventMemory {
         double fresh = idf(n, 0);
         double maxNov = 0;
         double xNorm2 = norm2(q.x);
+        double readNorm2 = read == null ? 0 : norm2(read);
         for (Candidate c : q.cands.values()) {
             EventEntry e = c.entry;
             c.info = informativeness(q, e, dfNow, fresh);
@@ -477,7 +523,7 @@ public final class EventMemory {
             maxNov = Math.max(maxNov, c.info);
             Derived d = derived(e);
             c.dense = cosine(q.x, xNorm2, d);
-            c.read = read == null ? 0 : cosine(read, d.projected(this));
+            c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
         }
         return maxNov;
     }
@@ -496,27 +542,41 @@ public final class EventMemory {
         final float scale;
         final int[] nz;
         final float[] val;
+        /** The sum of squares of the nonzero components, in order (what the dense loop sums). */
+        final double norm2;
         float[] projected;
 
         Derived(EventEntry e) {
-            vector = e.vector();
-            scale = e.scale();
+            this(e.vector(), e.scale(), null);
+        }
+
+        /**
+         * The derived values of {@code vector}; {@code among} (ascending, or null for all) lists indices that
+         * include every nonzero byte of the vector (the others are not visited).
+         */
+        Derived(byte[] vector, float scale, int[] among) {
+            this.vector = vector;
+            this.scale = scale;
+            int count = among == null ? vector.length : among.length;
+            int[] idx = new int[count];
+            float[] v = new float[count];
             int n = 0;
-            for (byte b : vector) {
-                if (b != 0 && b * scale != 0f) {
-                    n++;
+            for (int t = 0; t < count; t++) {
+                int j = among == null ? t : among[t];
+                byte b = vector[j];
+                float f = b * scale;
+                if (b != 0 && f != 0f) {
+                    idx[n] = j;
+                    v[n++] = f;
                 }
             }
-            nz = new int[n];
-            val = new float[n];
-            int k = 0;
-            for (int j = 0; j < vector.length; j++) {
-                float v = vector[j] * scale;
-                if (vector[j] != 0 && v != 0f) {
-                    nz[k] = j;
-                    val[k++] = v;
-                }
+            nz = n == count ? idx : Arrays.copyOf(idx, n);
+            val = n == count ? v : Arrays.copyOf(v, n);
+            double sq = 0;
+            for (int k = 0; k < n; k++) {
+                sq += (double) val[k] * val[k];
             }
+            norm2 = sq;
         }
 
         /** P x of the dense vector: {@link #project}'s sums over the same nonzero components in the same order. */
@@ -533,13 +593,17 @@ public final class EventMemory {
     private Derived derived(EventEntry e) {
         Derived d = derived.get(e.vector());
         if (d == null || Float.floatToRawIntBits(d.scale) != Float.floatToRawIntBits(e.scale())) {
-            if (derived.size() >= DERIVED_MAX) {
-                derived.clear();
-            }
             d = new Derived(e);
-            derived.put(e.vector(), d);
+            keep(d);
         }
         return d;
+    }
+
+    private void keep(Derived d) {
+        if (derived.size() >= DERIVED_MAX) {
+            derived.clear();
+        }
+        derived.put(d.vector, d);
     }
 
     /**
@@ -550,13 +614,25 @@ public final class EventMemory {
      */
     private static double cosine(float[] a, double na, Derived d) {
         double dot = 0;
-        double nb = 0;
         int[] nz = d.nz;
         float[] val = d.val;
         for (int k = 0; k < nz.length; k++) {
-            float b = val[k];
-            dot += (double) a[nz[k]] * b;
-            nb += (double) b * b;
+            dot += (double) a[nz[k]] * val[k];
+        }
+        double nb = d.norm2;
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    /**
+     * {@link #cosine(float[], float[])} where {@code na} is the sum of squares of {@code a} as {@link #norm2}
+     * sums it (the same value that method sums beside the dot product, so the same result bit for bit).
+     */
+    private static double cosine(float[] a, double na, float[] b) {
+        double dot = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            nb += (double) b[i] * b[i];
         }
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
@@ -580,15 +656,13 @@ public final class EventMemory {
             return x;
         }
         int dc = settings.cellDim();
-        double[] acc = new double[dc];
-        float[] pt = projectionT;
+        int[] cols = new int[nz.length];
+        double[] vs = new double[nz.length];
         for (int k = 0; k < nz.length; k++) {
-            double v = val[k];
-            int col = nz[k] * dc;
-            for (int i = 0; i < dc; i++) {
-                acc[i] += (double) pt[col + i] * v;
-            }
+            cols[k] = nz[k] * dc;
+            vs[k] = val[k];
         }
+        double[] acc = accumulate(cols, vs, nz.length, dc);
         float[] out = new float[dc];
         for (int i = 0; i < dc; i++) {
             out[i] = (float) acc[i];
@@ -603,7 +677,7 @@ public final class EventMemory {
             return new double[] {cosine(x, xc), read == null ? 0 : cosine(read, project(xc))};
         }
         Derived d = derived(e);
-        return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, d.projected(this))};
+        return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
     }
 
     /** Term to frequency for one query (open addressing, no boxing); {@link #MISSING} when absent. */
@@ -612,6 +686,9 @@ public final class EventMemory {
         private int[] terms = new int[64];
         private long[] values = new long[64];
         private boolean[] used = new boolean[64];
+        /** A weight computed from a term's frequency, kept beside it where {@code weighed}. */
+        private double[] weights = new double[64];
+        private boolean[] weighed = new boolean[64];
         private int size;
 
         private int slot(int term) {
@@ -637,15 +714,21 @@ public final class EventMemory {
                     int[] t = terms;
                     long[] v = values;
                     boolean[] u = used;
+                    double[] w = weights;
+                    boolean[] wd = weighed;
                     terms = new int[t.length * 2];
                     values = new long[t.length * 2];
                     used = new boolean[t.length * 2];
+                    weights = new double[t.length * 2];
+                    weighed = new boolean[t.length * 2];
                     for (int k = 0; k < t.length; k++) {
                         if (u[k]) {
                             int j = slot(t[k]);
                             used[j] = true;
                             terms[j] = t[k];
                             values[j] = v[k];
+                            weights[j] = w[k];
+                            weighed[j] = wd[k];
                         }
                     }
                     i = slot(term);
@@ -655,19 +738,32 @@ public final class EventMemory {
                 size++;
             }
             values[i] = value;
+            weighed[i] = false;
         }
     }
 
     private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh) {
         double info = 0;
         for (int t : e.terms()) {
-            long f = dfNow.get(t);
-            if (f == TermFrequencies.MISSING) {
-                f = q.store.frequency(t);
+            // the term's part, kept beside its frequency for the query's other candidates (the same value)
+            int i = dfNow.slot(t);
+            double w;
+            if (!dfNow.used[i]) {
+                long f = q.store.frequency(t);
                 q.rowsRead++;
                 dfNow.put(t, f);
+                w = idf(q.n, Math.max(1, f)) / fresh;
+                int j = dfNow.slot(t);
+                dfNow.weights[j] = w;
+                dfNow.weighed[j] = true;
+            } else if (dfNow.weighed[i]) {
+                w = dfNow.weights[i];
+            } else {
+                w = idf(q.n, Math.max(1, dfNow.values[i])) / fresh;
+                dfNow.weights[i] = w;
+                dfNow.weighed[i] = true;
             }
-            info += idf(q.n, Math.max(1, f)) / fresh;
+            info += w;
         }
         return e.terms().length == 0 ? 0 : info / Math.sqrt(e.terms().length);
     }
@@ -744,6 +840,32 @@ public final class EventMemory {
         int dc = settings.cellDim();
         float[] s = st.cell().data();
         double scale = 1.0 / Math.sqrt(dc);
+        // Row by row: each acc[j] still sums its products over i ascending (fadingReadReference's sums),
+        // with contiguous reads of the state.
+        double[] acc = new double[dc];
+        for (int i = 0; i < dc; i++) {
+            double qi = q[i];
+            int row = i * dc;
+            for (int j = 0; j < dc; j++) {
+                acc[j] += s[row + j] * qi;
+            }
+        }
+        float[] o = new float[dc];
+        for (int j = 0; j < dc; j++) {
+            o[j] = (float) (acc[j] * scale);
+        }
+        return o;
+    }
+
+    /** {@link #fadingRead}'s column loop (the reference form, for tests). */
+    float[] fadingReadReference(EventState st, float[] x) {
+        if (st.events() == 0) {
+            return null;
+        }
+        float[] q = unit(projectReference(unit(x)));
+        int dc = settings.cellDim();
+        float[] s = st.cell().data();
+        double scale = 1.0 / Math.sqrt(dc);
         float[] o = new float[dc];
         for (int j = 0; j < dc; j++) {
             double acc = 0;
@@ -753,6 +875,11 @@ public final class EventMemory {
             o[j] = (float) (acc * scale);
         }
         return o;
+    }
+
+    /** {@link #fadingRead} of the unit vector of {@code x}, for tests. */
+    float[] fadingReadFast(EventState st, float[] x) {
+        return fadingRead(st, unitOf(x, false));
     }
 
     /**
@@ -778,25 +905,60 @@ public final class EventMemory {
         }
         int dc = settings.cellDim();
         int count = nz == null ? settings.dimension() : nz.length;
-        double[] acc = new double[dc];
-        float[] pt = projectionT;
+        int[] cols = new int[count];
+        double[] vs = new double[count];
+        int m = 0;
         for (int t = 0; t < count; t++) {
             int j = nz == null ? t : nz[t];
             float xj = x[j];
-            if (xj == 0f) {
-                continue;
-            }
-            double v = xj;
-            int col = j * dc;
-            for (int i = 0; i < dc; i++) {
-                acc[i] += (double) pt[col + i] * v;
+            if (xj != 0f) {
+                cols[m] = j * dc;
+                vs[m++] = xj;
             }
         }
+        double[] acc = accumulate(cols, vs, m, dc);
         float[] out = new float[dc];
         for (int i = 0; i < dc; i++) {
             out[i] = (float) acc[i];
         }
         return out;
+    }
+
+    /**
+     * acc[i] = sum over k < m of P^T[cols[k] + i] * vs[k], added in k order into sums that start at +0.0:
+     * four columns a pass (each sum still gets its products one at a time in k order, so the same doubles),
+     * with a quarter of the loads and stores of the sums.
+     */
+    private double[] accumulate(int[] cols, double[] vs, int m, int dc) {
+        float[] pt = projectionT;
+        double[] acc = new double[dc];
+        int k = 0;
+        for (; k + 4 <= m; k += 4) {
+            int c0 = cols[k];
+            int c1 = cols[k + 1];
+            int c2 = cols[k + 2];
+            int c3 = cols[k + 3];
+            double v0 = vs[k];
+            double v1 = vs[k + 1];
+            double v2 = vs[k + 2];
+            double v3 = vs[k + 3];
+            for (int i = 0; i < dc; i++) {
+                double a = acc[i];
+                a += (double) pt[c0 + i] * v0;
+                a += (double) pt[c1 + i] * v1;
+                a += (double) pt[c2 + i] * v2;
+                a += (double) pt[c3 + i] * v3;
+                acc[i] = a;
+            }
+        }
+        for (; k < m; k++) {
+            int c = cols[k];
+            double v = vs[k];
+            for (int i = 0; i < dc; i++) {
+                acc[i] += (double) pt[c + i] * v;
+            }
+        }
+        return acc;
     }
 
     /**
@@ -819,7 +981,30 @@ public final class EventMemory {
         int d = v.length;
         int[] idx = new int[d];
         int n = 0;
-        for (int i = 0; i < d; i++) {
+        int i = 0;
+        // four components a step, a step with none set skipped at once (hashed vectors are mostly +0.0)
+        for (; i + 4 <= d; i += 4) {
+            int b0 = Float.floatToRawIntBits(v[i]);
+            int b1 = Float.floatToRawIntBits(v[i + 1]);
+            int b2 = Float.floatToRawIntBits(v[i + 2]);
+            int b3 = Float.floatToRawIntBits(v[i + 3]);
+            if ((b0 | b1 | b2 | b3) == 0) {
+                continue;
+            }
+            if (b0 != 0) {
+                idx[n++] = i;
+            }
+            if (b1 != 0) {
+                idx[n++] = i + 1;
+            }
+            if (b2 != 0) {
+                idx[n++] = i + 2;
+            }
+            if (b3 != 0) {
+                idx[n++] = i + 3;
+            }
+        }
+        for (; i < d; i++) {
             if (Float.floatToRawIntBits(v[i]) != 0) {
                 idx[n++] = i;
             }
@@ -836,8 +1021,8 @@ public final class EventMemory {
         if (sq > 0) {
             double inv = 1 / Math.sqrt(sq);
             for (int k = 0; k < n; k++) {
-                int i = idx[k];
-                out[i] = (float) (v[i] * inv);
+                int j = idx[k];
+                out[j] = (float) (v[j] * inv);
             }
         }
         return new Unit(out, Arrays.copyOf(idx, n));

@@ -265,4 +265,62 @@ class EventMemoryTest {
         assertEquals("vector holds a non-finite value", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> m.unitOf(new float[3], true));
     }
+
+    /** The row-by-row fading read equals the column loop bit for bit. */
+    @Test
+    void fadingReadEqualsTheColumnLoopBitForBit() {
+        SplittableRandom r = new SplittableRandom(29);
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        int d = EventSettings.defaults().dimension();
+        assertEquals(null, m.fadingReadFast(st, EventMemory.unit(EventMemory.hashVector(terms(r, 50), d))));
+        for (int t = 0; t < 300; t++) {
+            m.write(st, store, terms(r, 400), null, null);
+            float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
+            float[] a = m.fadingReadFast(st, x);
+            float[] b = m.fadingReadReference(st, x);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "event " + t + " i " + i);
+            }
+        }
+    }
+
+    /** The parts kept for an entry when it is written equal the dense loops' (as those derived at a query). */
+    @Test
+    void partsKeptAtWriteEqualDenseBitForBit() {
+        SplittableRandom r = new SplittableRandom(31);
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        int d = EventSettings.defaults().dimension();
+        int cd = EventSettings.defaults().cellDim();
+        for (int t = 0; t < 500; t++) {
+            float[] v = null;
+            if (t % 3 == 1) {
+                v = new float[d];
+                for (int j = 0; j < d; j++) {
+                    v[j] = r.nextInt(5) == 0 ? (float) (r.nextDouble() * 2 - 1) : 0f;
+                }
+                v[r.nextInt(d)] = 1e-30f; // quantises to 0
+            }
+            m.write(st, store, terms(r, 400), v, null);
+        }
+        int checked = 0;
+        for (long p = 0; p < 500; p++) {
+            EventEntry e = store.archived(p);
+            float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
+            float[] read = new float[cd];
+            for (int i = 0; i < cd; i++) {
+                read[i] = (float) (r.nextDouble() * 2 - 1);
+            }
+            double[] fast = m.candidateParts(x, read, e, false);
+            double[] ref = m.candidateParts(x, read, e, true);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(Double.doubleToRawLongBits(ref[i]), Double.doubleToRawLongBits(fast[i]), "entry " + p + " part " + i);
+            }
+            checked++;
+        }
+        assertEquals(500, checked);
+    }
 }

@@ -1,0 +1,312 @@
+package dev.keymem.jobs.context;
+
+import dev.keymem.jobs.text.TermAnalyzer;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArrayMap;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.core.KeywordTokenizer;
+import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
+import org.apache.lucene.analysis.en.PorterStemFilter;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+
+/**
+ * The context front end's text analysis, what {@link TermAnalyzer} gives (words, term ids, the hashed dense
+ * vector: tests compare the two on many texts), with the per-word work done once per distinct word.
+ * {@link TermAnalyzer}'s chain is Lucene's EnglishAnalyzer: tokenizer, possessives, lower case, stop words,
+ * Porter stems. The last two act on each token alone, so here the chain stops after lower case and each
+ * lower-cased token is looked up in a table of the tokens seen before, which holds its stem (or that it is a
+ * stop word, found by the same StopFilter and PorterStemFilter run over the token alone) and what the vector
+ * and the term ids derive from the stem: its term id, its feature and trigram buckets and signs, and its hash
+ * state as the first word of a pair. The vector adds the same values into the same buckets in the same order
+ * as {@link TermAnalyzer#vector}, and scales them the same way, so it is the same bit for bit.
+ * Serializable (the analyzers and the table are rebuilt after deserialization); one instance per thread.
+ */
+final class ContextText implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The table is emptied when it holds this many tokens (a bound on memory; it fills again as it goes). */
+    static final int TABLE_MAX = 100_000;
+
+    private static final long PRIME = 0x100000001b3L;
+    private static final long KIND1 = mix(0x9E3779B97F4A7C15L);
+    private static final long KIND2 = mix(0x9E3779B97F4A7C15L * 2);
+    private static final long KIND3 = mix(0x9E3779B97F4A7C15L * 3);
+
+    /** A stem and what derives from it. */
+    static final class Word {
+        final String stem;
+        final int termId;
+        final int bucket;
+        final double weight;
+        final int[] triBuckets;
+        final double[] triWeights;
+        /** FNV-1a state of the pair feature after this stem and the space. */
+        final long pairPrefix;
+
+        Word(String stem, int dimension) {
+            this.stem = stem;
+            this.termId = TermAnalyzer.termId(stem);
+            long h = KIND1;
+            for (int i = 0; i < stem.length(); i++) {
+                h = (h ^ stem.charAt(i)) * PRIME;
+            }
+            h = mix(h);
+            bucket = bucket(h, dimension);
+            weight = h < 0 ? -1.0 : 1.0;
+            int n = stem.length() + 2;
+            triBuckets = new int[n - 2];
+            triWeights = new double[n - 2];
+            for (int j = 0; j + 3 <= n; j++) {
+                long t = KIND3;
+                for (int k = j; k < j + 3; k++) {
+                    char c = k == 0 ? '<' : k == n - 1 ? '>' : stem.charAt(k - 1);
+                    t = (t ^ c) * PRIME;
+                }
+                t = mix(t);
+                triBuckets[j] = bucket(t, dimension);
+                triWeights[j] = t < 0 ? -0.25 : 0.25;
+            }
+            long p = KIND2;
+            for (int i = 0; i < stem.length(); i++) {
+                p = (p ^ stem.charAt(i)) * PRIME;
+            }
+            pairPrefix = (p ^ ' ') * PRIME;
+        }
+    }
+
+    /** Texts analysed are kept up to this many (then all dropped), each of at most {@link #TEXT_MAX_CHARS}. */
+    static final int TEXTS_MAX = 8192;
+    static final int TEXT_MAX_CHARS = 1024;
+
+    /** A text's words and (once asked for) their vector; the vector is handed out as a copy. */
+    static final class Analysed {
+        final List<Word> words;
+        private float[] vector;
+
+        Analysed(List<Word> words) {
+            this.words = java.util.Collections.unmodifiableList(words);
+        }
+    }
+
+    /** A stop word's entry. */
+    private static final Word STOP = null;
+
+    private final int dimension;
+    private transient Analyzer tokens;
+    private transient Analyzer stopStem;
+    private transient CharArrayMap<Word[]> table;
+    private transient double[] acc;
+    private transient boolean[] touched;
+    private transient int[] buckets;
+    private transient java.util.HashMap<String, Analysed> texts;
+
+    ContextText(int dimension) {
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+        }
+        this.dimension = dimension;
+    }
+
+    /**
+     * {@link #words} of {@code text}, kept for the next time the same text comes (repeated messages: the
+     * same words and vector as analysing it again, the analysis being a function of the text).
+     */
+    Analysed analyse(String text) {
+        if (tokens == null) {
+            open();
+        }
+        Analysed a = texts.get(text);
+        if (a == null) {
+            a = new Analysed(words(text));
+            if (text.length() <= TEXT_MAX_CHARS) {
+                if (texts.size() >= TEXTS_MAX) {
+                    texts.clear();
+                }
+                texts.put(text, a);
+            }
+        }
+        return a;
+    }
+
+    /** {@link #vector} of an analysed text's words (a new array each time). */
+    float[] vector(Analysed a) {
+        if (a.vector == null) {
+            a.vector = vector(a.words);
+        }
+        return a.vector.clone();
+    }
+
+    /** The words (stems, stop words removed) of {@code text}, in order, as {@link TermAnalyzer#words} gives them. */
+    List<Word> words(String text) {
+        if (tokens == null) {
+            open();
+        }
+        List<Word> out = new ArrayList<>();
+        try (TokenStream ts = tokens.tokenStream("text", text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                char[] buf = term.buffer();
+                int len = term.length();
+                Word[] w = table.get(buf, 0, len);
+                if (w == null) {
+                    w = new Word[] {lookUp(new String(buf, 0, len))};
+                    if (table.size() >= TABLE_MAX) {
+                        table.clear();
+                    }
+                    table.put(Arrays.copyOf(buf, len), w);
+                }
+                if (w[0] != STOP) {
+                    out.add(w[0]);
+                }
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot analyse text", e);
+        }
+        return out;
+    }
+
+    /** The stem of one lower-cased token through the stop and stem filters alone, or {@link #STOP}. */
+    private Word lookUp(String token) throws IOException {
+        String stem = null;
+        try (TokenStream ts = stopStem.tokenStream("text", token)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                if (stem != null) {
+                    throw new IllegalStateException("the stem filter split the token " + token);
+                }
+                stem = term.toString();
+            }
+            ts.end();
+        }
+        return stem == null ? STOP : new Word(stem, dimension);
+    }
+
+    private void open() {
+        CharArraySet stop = stopWords();
+        tokens = new Analyzer() {
+            @Override
+            protected TokenStreamComponents createComponents(String fieldName) {
+                Tokenizer source = new StandardTokenizer();
+                return new TokenStreamComponents(source, new LowerCaseFilter(new EnglishPossessiveFilter(source)));
+            }
+        };
+        stopStem = new Analyzer() {
+            @Override
+            protected TokenStreamComponents createComponents(String fieldName) {
+                Tokenizer source = new KeywordTokenizer();
+                return new TokenStreamComponents(source, new PorterStemFilter(new StopFilter(source, stop)));
+            }
+        };
+        table = new CharArrayMap<>(1024, false);
+        texts = new java.util.HashMap<>();
+        acc = new double[dimension];
+        touched = new boolean[dimension];
+        buckets = new int[dimension];
+    }
+
+    /** Snowball's English stop words, as {@link TermAnalyzer} reads them. */
+    private static CharArraySet stopWords() {
+        try (java.io.InputStream in = org.apache.lucene.analysis.snowball.SnowballFilter.class
+                .getResourceAsStream("english_stop.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("lucene-analysis-common lacks snowball/english_stop.txt");
+            }
+            return org.apache.lucene.analysis.WordlistLoader.getSnowballWordSet(
+                    new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the English stop words", e);
+        }
+    }
+
+    /** The term ids of {@code words}. */
+    static int[] termIds(List<Word> words) {
+        int[] ids = new int[words.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = words.get(i).termId;
+        }
+        return ids;
+    }
+
+    /** {@link TermAnalyzer#vector} of the stems of {@code words}. */
+    float[] vector(List<Word> words) {
+        if (tokens == null) {
+            open();
+        }
+        double[] a = acc;
+        int n = 0;
+        Word prev = null;
+        for (int i = 0; i < words.size(); i++) {
+            Word w = words.get(i);
+            n = add(a, n, w.bucket, w.weight);
+            if (prev != null) {
+                long h = prev.pairPrefix;
+                String s = w.stem;
+                for (int c = 0; c < s.length(); c++) {
+                    h = (h ^ s.charAt(c)) * PRIME;
+                }
+                h = mix(h);
+                n = add(a, n, bucket(h, dimension), h < 0 ? -0.5 : 0.5);
+            }
+            int[] tb = w.triBuckets;
+            double[] tw = w.triWeights;
+            for (int t = 0; t < tb.length; t++) {
+                n = add(a, n, tb[t], tw[t]);
+            }
+            prev = w;
+        }
+        // TermAnalyzer's unit over the touched buckets in ascending order: the others hold +0.0, which adds
+        // nothing to the sum of squares (a sum from +0.0 is never -0.0) and scales to the +0.0 of a new array
+        int[] b = buckets;
+        Arrays.sort(b, 0, n);
+        double norm = 0;
+        for (int k = 0; k < n; k++) {
+            double v = a[b[k]];
+            norm += v * v;
+        }
+        float[] out = new float[dimension];
+        if (norm > 0) {
+            double inv = 1 / Math.sqrt(norm);
+            for (int k = 0; k < n; k++) {
+                out[b[k]] = (float) (a[b[k]] * inv);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            a[b[k]] = 0;
+            touched[b[k]] = false;
+        }
+        return out;
+    }
+
+    private int add(double[] a, int n, int bucket, double w) {
+        if (!touched[bucket]) {
+            touched[bucket] = true;
+            buckets[n++] = bucket;
+        }
+        a[bucket] += w;
+        return n;
+    }
+
+    private static int bucket(long h, int dimension) {
+        return (int) Math.floorMod(h, (long) dimension);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

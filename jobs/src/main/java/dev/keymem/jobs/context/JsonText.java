@@ -1,0 +1,122 @@
+package dev.keymem.jobs.context;
+
+/**
+ * JSON written by hand where the context job writes much of it: strings escaped as Jackson's generators escape
+ * them by default, and the scaled numbers of the answers ({@code r / 10^k} for a long {@code r}) as
+ * {@link Double#toString} writes them (which is what Jackson writes for a double). Tests compare both with
+ * Jackson and {@code Double.toString} (the scaled numbers exhaustively over the range written by hand).
+ */
+final class JsonText {
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** Below this magnitude {@code r} is written by hand; larger ones go through {@link Double#toString}. */
+    static final long HAND_LIMIT = 1L << 20;
+
+    private JsonText() {
+    }
+
+    /**
+     * {@code s} as a JSON string, quoted: {@code "} and {@code \} escaped with a backslash, the control
+     * characters below U+0020 as the short escapes of b, t, n, f, r or as six-character unicode escapes (upper-case
+     * hex), everything else as
+     * it is (Jackson's default escapes); null as {@code null}.
+     */
+    static void appendString(StringBuilder b, String s) {
+        if (s == null) {
+            b.append("null");
+            return;
+        }
+        b.append('"');
+        int n = s.length();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            b.append(s, start, i);
+            start = i + 1;
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\b' -> b.append("\\b");
+                case '\t' -> b.append("\\t");
+                case '\n' -> b.append("\\n");
+                case '\f' -> b.append("\\f");
+                case '\r' -> b.append("\\r");
+                default -> b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
+            }
+        }
+        b.append(s, start, n);
+        b.append('"');
+    }
+
+    private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+    private static final double[] POW10D = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
+    /**
+     * {@code Double.toString(r / 10^k)} ({@code r / 1e4} for k = 4, {@code r / 1e5} for k = 5), written
+     * without converting: for |r| below {@link #HAND_LIMIT} that double's shortest decimal is r's digits
+     * with the point moved (no other decimal of at most 7 digits is as close), in Double.toString's layout:
+     * plain from 10^-3 up ("0.0088", "12.5", "3.0"), computerized scientific notation below ("8.0E-5",
+     * "-3.3E-4").
+     */
+    static void appendScaled(StringBuilder b, long r, int k) {
+        if (r == 0) {
+            b.append("0.0");
+            return;
+        }
+        if (r <= -HAND_LIMIT || r >= HAND_LIMIT || k < 1 || k > 6) {
+            b.append(Double.toString(r / POW10D[k]));
+            return;
+        }
+        if (r < 0) {
+            b.append('-');
+            r = -r;
+        }
+        long p = POW10[k];
+        if (r * 1000 >= p) {
+            // plain: integer part, point, the k fraction digits without trailing zeros (at least one)
+            long whole = r / p;
+            long frac = r % p;
+            b.append(whole).append('.');
+            if (frac == 0) {
+                b.append('0');
+                return;
+            }
+            int digits = k;
+            while (frac % 10 == 0) {
+                frac /= 10;
+                digits--;
+            }
+            for (long q = POW10[digits - 1]; q > frac; q /= 10) {
+                b.append('0');
+            }
+            b.append(frac);
+            return;
+        }
+        // r / 10^k < 10^-3: d.dddE-x from r's digits
+        int digits = 1;
+        while (digits < 7 && POW10[digits] <= r) {
+            digits++;
+        }
+        int exp = digits - 1 - k;
+        long lead = r / POW10[digits - 1];
+        long rest = r % POW10[digits - 1];
+        b.append(lead).append('.');
+        if (rest == 0) {
+            b.append('0');
+        } else {
+            int rd = digits - 1;
+            while (rest % 10 == 0) {
+                rest /= 10;
+                rd--;
+            }
+            for (long q = POW10[rd - 1]; q > rest; q /= 10) {
+                b.append('0');
+            }
+            b.append(rest);
+        }
+        b.append('E').append(exp);
+    }
+}

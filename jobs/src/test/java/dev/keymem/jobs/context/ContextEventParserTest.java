@@ -1,0 +1,78 @@
+package dev.keymem.jobs.context;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.keymem.jobs.kafka.InvalidRecordException;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming parse gives the tree parse's event, or its rejection reason, on valid and broken JSON: repeated
+ * names, values of every kind (nested, numbers, booleans, null), escapes and unpaired surrogates, blank and
+ * missing fields, trailing content, truncation.
+ */
+class ContextEventParserTest {
+
+    static final String[] NAMES = {"user", "text", "type", "query", "expect", "ts", "offset", "x", "", "Text"};
+    static final String[] STRINGS = {"\"u1\"", "\"hello world\"", "\"\"", "\"  \"", "\"query\"", "\"true\"",
+        "\" true \"", "\"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\"", "\"lone \\ud800\"", "\"\\udc00x\"", "\"日本\"",
+        "\"bad \\q escape\"", "\"ctl \u0001\""};
+    static final String[] OTHERS = {"true", "false", "null", "0", "1", "-2", "3.5", "1e999", "12345678901234567890123",
+        "{}", "{\"a\":1}", "[]", "[1,\"x\",{\"b\":[null]}]", "tru", "01", "NaN", "\"unterminated"};
+
+    static String value(SplittableRandom r) {
+        return r.nextInt(3) == 0 ? OTHERS[r.nextInt(OTHERS.length)] : STRINGS[r.nextInt(STRINGS.length)];
+    }
+
+    static String object(SplittableRandom r) {
+        StringBuilder b = new StringBuilder(r.nextInt(10) == 0 ? " {" : "{");
+        boolean valid = r.nextBoolean();
+        if (valid) { // a valid event, then fields that may spoil it
+            b.append("\"user\":\"u").append(r.nextInt(9)).append("\",\"text\":").append(STRINGS[1 + r.nextInt(8)]);
+        }
+        int n = r.nextInt(valid ? 4 : 7);
+        for (int i = 0; i < n; i++) {
+            if (i > 0 || valid) {
+                b.append(r.nextInt(30) == 0 ? "" : ",");
+            }
+            String name = r.nextInt(4) == 0 ? NAMES[r.nextInt(NAMES.length)] : NAMES[r.nextInt(3)];
+            b.append('"').append(name).append("\":").append(r.nextInt(5) == 0 ? " " : "").append(value(r));
+        }
+        b.append(r.nextInt(25) == 0 && !valid ? "" : "}");
+        switch (valid ? 3 : r.nextInt(20)) {
+            case 0 -> b.append(" trailing");
+            case 1 -> b.append("}");
+            case 2 -> b.setLength(Math.max(1, b.length() - 1 - r.nextInt(Math.max(1, b.length() - 1))));
+            default -> { }
+        }
+        return r.nextInt(40) == 0 ? value(r) : b.toString();
+    }
+
+    private static String outcome(ContextEventParser p, String key, String value, boolean tree) {
+        try {
+            ContextEvent e = tree ? p.parseTree(key, value, 7) : p.parse(key, value, 7);
+            return e.user + "|" + e.text + "|" + e.type + "|" + e.query + "|" + e.expect + "|" + e.ts + "|" + e.offset;
+        } catch (InvalidRecordException x) {
+            return "rejected: " + x.getMessage();
+        }
+    }
+
+    @Test
+    void streamingParseEqualsTheTreeParse() {
+        ContextEventParser p = new ContextEventParser();
+        SplittableRandom r = new SplittableRandom(13);
+        int rejected = 0;
+        for (int i = 0; i < 30_000; i++) {
+            String v = object(r);
+            String key = r.nextBoolean() ? null : "k";
+            String want = outcome(p, key, v, true);
+            assertEquals(want, outcome(p, key, v, false), v);
+            rejected += want.startsWith("rejected") ? 1 : 0;
+        }
+        System.out.println("ContextEventParserTest: " + rejected + " of 30000 rejected");
+        assertEquals(true, rejected > 3000 && rejected < 24000, rejected + " rejected");
+        assertEquals("rejected: value is blank", outcome(p, "k", " ", false));
+        assertEquals(outcome(p, "k", "{\"user\":\"u\",\"text\":\"t\",\"query\":true}", true),
+                outcome(p, "k", "{\"user\":\"u\",\"text\":\"t\",\"query\":true}", false));
+    }
+}
