@@ -1,0 +1,62 @@
+package dev.keymem.jobs.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The training run of memctl's class data sharing archive (what the {@code memctl} launcher runs with
+ * {@code MEMCTL_CDS_DUMP=1}, as the build does): runs the memctl commands it is given one after another in this
+ * JVM, separated by {@code --then} (e.g. {@code context --input A --output B --then logs --input C --output D}),
+ * so that the archive the JVM writes at its exit ({@code -XX:ArchiveClassesAtExit}) holds the classes that every
+ * one of them loads. Exits with the first non-zero exit code of a command, else 0.
+ */
+public final class ClassArchiveTraining {
+    /** Separates the commands in the arguments. */
+    static final String THEN = "--then";
+
+    private ClassArchiveTraining() {
+    }
+
+    public static void main(String[] args) {
+        // as Memctl.main: no logging backend, and SLF4J told so
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
+        // one Pekko class loader for all the commands' clusters, so that the archive holds its classes once
+        System.setProperty(SharedRpcSystemLoader.PROPERTY, "true");
+        int code = Memctl.EXIT_OK;
+        for (List<String> command : commands(args)) {
+            int c = Memctl.run(command.toArray(new String[0]), System.out, System.err);
+            if (code == Memctl.EXIT_OK) {
+                code = c;
+            }
+        }
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** The commands in {@code args}: the runs of arguments between {@link #THEN}s (empty ones left out). */
+    static List<List<String>> commands(String[] args) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> cur = new ArrayList<>();
+        for (String a : Arrays.asList(args)) {
+            if (a.equals(THEN)) {
+                if (!cur.isEmpty()) {
+                    out.add(cur);
+                }
+                cur = new ArrayList<>();
+            } else {
+                cur.add(a);
+            }
+        }
+        if (!cur.isEmpty()) {
+            out.add(cur);
+        }
+        return out;
+    }
+}
