@@ -64,34 +64,48 @@ public final class LineMasker implements Serializable {
     // that of applying every rule in order.
     private static final List<Rule> RULES = List.of(
             new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
+                    RegexScan.firstChars(RegexScan::letter),
                     (s, i) -> RegexScan.letter(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
             new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0,
+                    RegexScan.firstChars(c -> RegexScan.word(c) || ".+-".indexOf(c) >= 0),
                     (s, i) -> RegexScan.word(s.charAt(i)) || ".+-".indexOf(s.charAt(i)) >= 0),
             // The lookahead (what the match must start with) comes first: it fails fast where no path can
             // start, before the costly method-name lookbehind; zero-width checks at one position commute.
-            new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2, LineMasker::mayStartPath),
+            new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2,
+                    RegexScan.firstChars(c -> c == '/' || c == '\\' || c == '~' || RegexScan.letter(c)),
+                    LineMasker::mayStartPath),
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12,
+                    RegexScan.firstChars(RegexScan::hex),
                     (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
-                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4, LineMasker::mayStartDate),
+                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4, RegexScan.firstChars(RegexScan::digit),
+                    LineMasker::mayStartDate),
             new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2,
+                    RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0),
                     (s, i) -> "JFMASOND".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
+                    RegexScan.firstChars(RegexScan::digit),
                     (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ":"), LineMasker::clockEnd),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
                     + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
+                    RegexScan.firstChars(c -> RegexScan.hex(c) || c == ':'),
                     (s, i) -> (RegexScan.hex(s.charAt(i)) || s.charAt(i) == ':') && !RegexScan.before(s, i, ":.")),
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
-                    c -> c.dots >= 3, LineMasker::mayStartIpv4),
+                    c -> c.dots >= 3, RegexScan.firstChars(RegexScan::digit),
+                    LineMasker::mayStartIpv4),
             new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
+                    RegexScan.firstChars(c -> c == '0'),
                     (s, i) -> s.charAt(i) == '0' && !RegexScan.wordBefore(s, i)),
             new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
+                    RegexScan.firstChars(RegexScan::hex),
                     (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
+                    RegexScan.firstChars(c -> c == '1'),
                     (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".") && RegexScan.digits(s, i, 10)),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
+                    RegexScan.firstChars(RegexScan::digit),
                     (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".<"), LineMasker::numberEnd));
 
     /** The end of {@code \\d+(?:\\.\\d+)*} at a digit (greedy; nothing follows it in the NUM rule). */
@@ -456,21 +470,24 @@ public final class LineMasker implements Serializable {
         private final SerializablePredicate mayMatch;
 
         private final String placeholder;
+        /** The ASCII characters a match can start with ({@link RegexScan#firstChars}): {@code start} is asked only there. */
+        private final boolean[] first;
         private final RegexScan.Start start;
 
         private final RegexScan.End end;
 
-        Rule(String regex, String placeholder, SerializablePredicate mayMatch, RegexScan.Start start) {
-            this(regex, placeholder, mayMatch, start, null);
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch, boolean[] first, RegexScan.Start start) {
+            this(regex, placeholder, mayMatch, first, start, null);
         }
 
         /** @param end the regex written as a scan (null: the regex runs where {@code start} allows) */
-        Rule(String regex, String placeholder, SerializablePredicate mayMatch, RegexScan.Start start,
-             RegexScan.End end) {
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch, boolean[] first,
+             RegexScan.Start start, RegexScan.End end) {
             this.pattern = Pattern.compile(regex);
             this.replacement = Matcher.quoteReplacement(placeholder);
             this.placeholder = placeholder;
             this.mayMatch = mayMatch;
+            this.first = first;
             this.start = start;
             this.end = end;
         }
@@ -482,8 +499,8 @@ public final class LineMasker implements Serializable {
 
         /** The same, its regex tried only where a match can start ({@link RegexScan}). */
         String applyScanning(String s) {
-            return end != null ? RegexScan.replaceAll(pattern, s, placeholder, start, end)
-                    : RegexScan.replaceAll(pattern, s, placeholder, start);
+            return end != null ? RegexScan.replaceAll(pattern, s, placeholder, first, start, end)
+                    : RegexScan.replaceAll(pattern, s, placeholder, first, start);
         }
     }
 }

@@ -29,11 +29,45 @@ public final class RegexScan {
 
     /** {@code pattern.matcher(s).replaceAll(Matcher.quoteReplacement(literal))}, tried where {@code start} allows. */
     public static String replaceAll(Pattern pattern, String s, String literal, Start start) {
+        return replaceAll(pattern, s, literal, null, start);
+    }
+
+    /**
+     * The ASCII characters a match can start with, as a table for the scans: entry {@code c} false only where
+     * {@code start} is false at every position that holds {@code c}. Characters from 128 up always go to
+     * {@code start}.
+     */
+    @FunctionalInterface
+    public interface CharTest {
+        boolean test(char c);
+    }
+
+    /** The table of {@link CharTest} {@code t} over the ASCII characters. */
+    public static boolean[] firstChars(CharTest t) {
+        boolean[] table = new boolean[128];
+        for (char c = 0; c < 128; c++) {
+            table[c] = t.test(c);
+        }
+        return table;
+    }
+
+    /**
+     * As {@link #replaceAll(Pattern, String, String, Start)}, {@code start} asked only at the positions whose
+     * character {@code first} allows ({@link #firstChars}; null: every position). The table spares most
+     * positions the call through the interface (a call per character of the line otherwise).
+     */
+    public static String replaceAll(Pattern pattern, String s, String literal, boolean[] first, Start start) {
         Matcher m = null;
         StringBuilder sb = null;
         int last = 0;
         int n = s.length();
         for (int i = 0; i < n; i++) {
+            if (first != null) {
+                char c = s.charAt(i);
+                if (c < 128 && !first[c]) {
+                    continue;
+                }
+            }
             if (!start.mayStart(s, i)) {
                 continue;
             }
@@ -88,11 +122,22 @@ public final class RegexScan {
      * runs anchored at that start ({@link Matcher#lookingAt()}, transparent bounds) and gives the match.
      */
     public static String replaceAll(Pattern pattern, String s, String literal, Start start, End end) {
+        return replaceAll(pattern, s, literal, null, start, end);
+    }
+
+    /** As {@link #replaceAll(Pattern, String, String, Start, End)}, {@code start} gated by {@code first} ({@link #firstChars}). */
+    public static String replaceAll(Pattern pattern, String s, String literal, boolean[] first, Start start, End end) {
         StringBuilder sb = null;
         Matcher m = null;
         int last = 0;
         int n = s.length();
         for (int i = 0; i < n; i++) {
+            if (first != null) {
+                char c = s.charAt(i);
+                if (c < 128 && !first[c]) {
+                    continue;
+                }
+            }
             if (!start.mayStart(s, i)) {
                 continue;
             }

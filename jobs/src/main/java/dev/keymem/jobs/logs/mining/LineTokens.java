@@ -147,28 +147,40 @@ public final class LineTokens implements Serializable {
         String s = line;
         if (s.indexOf('.') >= 0) {
             if (hasPort(s)) {
-                s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>", LineTokens::mayStartEndpoint, LineTokens::endpointEnd);
+                s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>", LETTER, LineTokens::mayStartEndpoint, LineTokens::endpointEnd);
             }
             if (hasDomainEnding(s)) {
-                s = RegexScan.replaceAll(DOMAIN, s, "<HOST>", LineTokens::mayStartDomain);
+                s = RegexScan.replaceAll(DOMAIN, s, "<HOST>", DOMAIN_FIRST, LineTokens::mayStartDomain);
             }
         }
         s = masker.mask(s);
         if (hasDayName(s)) {
-            s = RegexScan.replaceAll(DAY, s, "", (t, i) -> "MTWFS".indexOf(t.charAt(i)) >= 0 && !RegexScan.wordBefore(t, i));
+            s = RegexScan.replaceAll(DAY, s, "", DAY_FIRST, (t, i) -> "MTWFS".indexOf(t.charAt(i)) >= 0 && !RegexScan.wordBefore(t, i));
         }
         if (hasHexLetterRun(s)) {
-            s = RegexScan.replaceAll(HEX_LETTERS, s, "<HEX>", LineTokens::mayStartHexLetters);
+            s = RegexScan.replaceAll(HEX_LETTERS, s, "<HEX>", HEX_LETTER_FIRST, LineTokens::mayStartHexLetters);
         }
         if (hasTwoSlashes(s)) {
-            s = RegexScan.replaceAll(SLASHED, s, "<PATH>", LineTokens::mayStartSlashed);
+            s = RegexScan.replaceAll(SLASHED, s, "<PATH>", SLASHED_FIRST, LineTokens::mayStartSlashed);
         }
-        s = RegexScan.replaceAll(QUANTITY, s, "<Q>", LineTokens::mayStartQuantity);
+        s = RegexScan.replaceAll(QUANTITY, s, "<Q>", QUANTITY_FIRST, LineTokens::mayStartQuantity);
         return maskIdentifiers(s);
     }
 
     // Where a match of each pattern can start: its first character after one its lookbehind allows, and what
     // must follow (a pattern's leading run of a character class can end only where the next literal is).
+    // The tables (RegexScan.firstChars) hold each test's condition on the character at the start, so the scans
+    // ask the test only where it can pass.
+    private static final boolean[] LETTER = RegexScan.firstChars(RegexScan::letter);
+    private static final boolean[] DOMAIN_FIRST =
+            RegexScan.firstChars(c -> RegexScan.letter(c) || RegexScan.digit(c) || c == '-');
+    private static final boolean[] DAY_FIRST = RegexScan.firstChars(c -> "MTWFS".indexOf(c) >= 0);
+    private static final boolean[] HEX_LETTER_FIRST =
+            RegexScan.firstChars(c -> (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+    private static final boolean[] SLASHED_FIRST = RegexScan.firstChars(LineTokens::slashedChar);
+    private static final boolean[] QUANTITY_FIRST =
+            RegexScan.firstChars(c -> RegexScan.digit(c) || c == '<' || c == '>' || c == '~');
+
 
     /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
     private static boolean mayStartEndpoint(String s, int i) {
