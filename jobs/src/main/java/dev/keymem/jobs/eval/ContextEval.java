@@ -332,8 +332,10 @@ public final class ContextEval {
     private Map<String, Recall> runJob(Configuration options) throws Exception {
         Path chk = Files.createTempDirectory("keymem-eval-");
         try {
+            // every file of the embedded cluster (RPC system jar, minicluster_*, uploads) under chk, deleted below
+            Path io = Files.createDirectory(chk.resolve("io"));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                    EmbeddedJobs.config(chk, 10_000, 2));
+                    EmbeddedJobs.config(chk.resolve("checkpoints"), 10_000, 2, EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS, io));
             Map<String, Recall> recall = recallTable();
             int[] dead = new int[1];
             EmbeddedJobs.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records), options),

@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,35 +29,97 @@ public final class KafkaTopics {
     }
 
     /**
-     * Sends the records (idempotent producer, acks=all), waits for every acknowledgement and returns the
-     * metadata (partition, offset) of each, in order.
+     * Sends the records, waits for every acknowledgement and returns the metadata (partition, offset) of
+     * each, in order.
+     *
+     * <p>Defaults (each kept where the connection sets it): {@code acks=all}, an idempotent producer (a
+     * retried batch the broker already wrote is not written twice) with ONE request in flight per
+     * connection. One in flight is what keeps a slow broker from wedging the producer: with several, a
+     * first batch that times out while a later one is written leaves the retried first batch rejected
+     * with {@code OutOfOrderSequenceException} until the delivery timeout (KAFKA-14359), which is what a
+     * loaded machine (CI, tests beside each other) used to hit. Timeouts are generous for the same reason.
+     *
+     * @throws IllegalStateException naming the records not acknowledged (topic, index, how many) if a send
+     *     fails or is not acknowledged within {@code delivery.timeout.ms} plus a minute
      */
     public static List<RecordMetadata> produce(KafkaConnection conn, List<ProducerRecord<byte[], byte[]>> records) {
-        Properties p = conn.allProperties();
-        p.putIfAbsent("acks", "all");
-        p.putIfAbsent("enable.idempotence", "true");
-        p.putIfAbsent("linger.ms", "5");
-        // generous: a broker on a loaded machine (CI, tests beside each other) may answer slowly
-        p.putIfAbsent("max.block.ms", "180000");
-        p.putIfAbsent("request.timeout.ms", "120000");
-        p.putIfAbsent("delivery.timeout.ms", "300000");
+        Properties p = producerProperties(conn);
+        long deliveryMs = Long.parseLong(p.getProperty("delivery.timeout.ms").trim());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deliveryMs + 60_000);
         List<RecordMetadata> meta = new ArrayList<>(records.size());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<RecordMetadata>> futures = new ArrayList<>(records.size());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        boolean done = false;
+        try {
+            List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
             for (ProducerRecord<byte[], byte[]> r : records) {
                 futures.add(producer.send(r));
             }
             producer.flush();
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    meta.add(futures.get(i).get());
-                } catch (Exception e) {
-                    throw new IllegalStateException("sending record " + i + " to topic '" + records.get(i).topic()
-                            + "' failed: " + e.getMessage(), e);
+                    meta.add(futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("sending record " + i + " of " + records.size() + " to topic '"
+                            + records.get(i).topic() + "' failed: " + e.getCause()
+                            + unacknowledged(records, futures, i), e.getCause());
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("record " + i + " of " + records.size() + " to topic '"
+                            + records.get(i).topic() + "' not acknowledged within " + (deliveryMs + 60_000) + " ms"
+                            + unacknowledged(records, futures, i), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for acknowledgements"
+                            + unacknowledged(records, futures, i), e);
                 }
             }
+            done = true;
+        } finally {
+            // on failure do not wait for sends that may never end (close() would wait without a bound)
+            producer.close(done ? Duration.ofSeconds(30) : Duration.ZERO);
         }
         return meta;
+    }
+
+    /** The producer settings {@link #produce} uses: the connection's, over the defaults described there. */
+    static Properties producerProperties(KafkaConnection conn) {
+        Properties p = conn.allProperties();
+        p.putIfAbsent("acks", "all");
+        p.putIfAbsent("enable.idempotence", "true");
+        p.putIfAbsent("max.in.flight.requests.per.connection", "1");
+        p.putIfAbsent("linger.ms", "5");
+        p.putIfAbsent("max.block.ms", "180000");
+        p.putIfAbsent("request.timeout.ms", "120000");
+        p.putIfAbsent("delivery.timeout.ms", "300000");
+        return p;
+    }
+
+    /** " (N not acknowledged: topic t1 records a..b, ...)" for the records from {@code from} on not done. */
+    private static String unacknowledged(List<ProducerRecord<byte[], byte[]>> records,
+                                         List<Future<RecordMetadata>> futures, int from) {
+        Map<String, List<Integer>> byTopic = new java.util.TreeMap<>();
+        int n = 0;
+        for (int i = from; i < futures.size(); i++) {
+            Future<RecordMetadata> f = futures.get(i);
+            boolean ok = f.isDone();
+            if (ok) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                n++;
+                byTopic.computeIfAbsent(records.get(i).topic(), t -> new ArrayList<>()).add(i);
+            }
+        }
+        StringBuilder sb = new StringBuilder(" (" + n + " of " + records.size() + " records not acknowledged");
+        for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
+            List<Integer> idx = e.getValue();
+            sb.append("; topic '").append(e.getKey()).append("': ").append(idx.size()).append(", indexes ")
+                    .append(idx.get(0)).append("..").append(idx.get(idx.size() - 1));
+        }
+        return sb.append(")").toString();
     }
 
     /**

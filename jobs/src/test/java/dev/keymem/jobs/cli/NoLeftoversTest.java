@@ -97,4 +97,14 @@ class NoLeftoversTest {
         assertTrue(out.contains("not-a-directory"), out);
         assertEquals(List.of(), contents(tmp), "left in java.io.tmpdir by a failed run");
     }
+
+    /** Nor does {@code memctl eval context}, whose job runs on an embedded cluster of its own. */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anEvaluationLeavesNothing(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        run(memctl(tmp, "eval", "context", "--lengths", "20", "--users", "1", "--fact-users", "1", "--filler", "50",
+                "--no-ablation"), 0);
+        assertEquals(List.of(), contents(tmp), "left in java.io.tmpdir by memctl eval context");
+    }
 }

@@ -1,0 +1,43 @@
+package dev.keymem.jobs.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class KafkaTopicsTest {
+
+    @Test
+    void producesWithOneRequestInFlightUnlessTheConnectionSaysOtherwise() {
+        // several in flight let a timed-out first batch be rejected as out of order forever (KAFKA-14359)
+        Properties p = KafkaTopics.producerProperties(KafkaConnection.of("127.0.0.1:1"));
+        assertEquals("1", p.getProperty("max.in.flight.requests.per.connection"));
+        assertEquals("true", p.getProperty("enable.idempotence"));
+        assertEquals("all", p.getProperty("acks"));
+        Properties own = KafkaTopics.producerProperties(KafkaConnection.of("127.0.0.1:1",
+                Map.of("max.in.flight.requests.per.connection", "5", "delivery.timeout.ms", "1000")));
+        assertEquals("5", own.getProperty("max.in.flight.requests.per.connection"));
+        assertEquals("1000", own.getProperty("delivery.timeout.ms"));
+    }
+
+    @Test
+    void aSendThatIsNeverAcknowledgedFailsNamingWhatWasNot() {
+        int port = EmbeddedKafka.freePort("127.0.0.1"); // nothing listens there
+        KafkaConnection conn = KafkaConnection.of("127.0.0.1:" + port, Map.of("max.block.ms", "300",
+                "request.timeout.ms", "300", "delivery.timeout.ms", "1000"));
+        byte[] v = "x".getBytes(StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KafkaTopics.produce(conn,
+                List.of(new ProducerRecord<>("a", null, v), new ProducerRecord<>("a", null, v),
+                        new ProducerRecord<>("b", null, v))));
+        assertTrue(System.nanoTime() - t0 < 60_000_000_000L, "bounded");
+        assertTrue(e.getMessage().contains("3 of 3 records not acknowledged; topic 'a': 2, indexes 0..1; "
+                + "topic 'b': 1, indexes 2..2"), e.getMessage());
+    }
+}
