@@ -318,6 +318,23 @@ public final class LineMasker implements Serializable {
         return s;
     }
 
+    /**
+     * Whether some rule's {@code Start} test passes at index {@code i} of {@code s} where the rule's
+     * first-character table leaves the position out (for tests: never, or the table would skip a match).
+     */
+    static boolean startOutsideFirstChars(String s, int i) {
+        char c = s.charAt(i);
+        if (c >= 128) {
+            return false;
+        }
+        for (Rule r : RULES) {
+            if (!r.first[c] && r.start.mayStart(s, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The line after each rule of the plain form ({@link #maskPlain}): entry k after rule k (for tests). */
     String[] plainStages(String line) {
         String[] out = new String[RULES.size()];

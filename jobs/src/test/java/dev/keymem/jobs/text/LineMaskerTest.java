@@ -1,6 +1,7 @@
 package dev.keymem.jobs.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,17 @@ class LineMaskerTest {
             sb.append(parts[r.nextInt(parts.length)]);
         }
         return sb.toString();
+    }
+
+    @Test
+    void firstCharacterTablesKeepEveryStart() {
+        SplittableRandom r = new SplittableRandom(19);
+        for (int n = 0; n < 20_000; n++) {
+            String line = randomLine(r);
+            for (int i = 0; i < line.length(); i++) {
+                assertFalse(LineMasker.startOutsideFirstChars(line, i), "at " + i + " of '" + line + "'");
+            }
+        }
     }
 
     @Test

@@ -155,7 +155,7 @@ public final class LineTokens implements Serializable {
         }
         s = masker.mask(s);
         if (hasDayName(s)) {
-            s = RegexScan.replaceAll(DAY, s, "", DAY_FIRST, (t, i) -> "MTWFS".indexOf(t.charAt(i)) >= 0 && !RegexScan.wordBefore(t, i));
+            s = RegexScan.replaceAll(DAY, s, "", DAY_FIRST, LineTokens::mayStartDay);
         }
         if (hasHexLetterRun(s)) {
             s = RegexScan.replaceAll(HEX_LETTERS, s, "<HEX>", HEX_LETTER_FIRST, LineTokens::mayStartHexLetters);
@@ -181,6 +181,22 @@ public final class LineTokens implements Serializable {
     private static final boolean[] QUANTITY_FIRST =
             RegexScan.firstChars(c -> RegexScan.digit(c) || c == '<' || c == '>' || c == '~');
 
+
+    /** {@link #DAY}: a day name's first letter at a word's start. */
+    private static boolean mayStartDay(String s, int i) {
+        return "MTWFS".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i);
+    }
+
+    /**
+     * Whether a scan's {@code Start} test passes at index {@code i} of {@code s} where its first-character
+     * table leaves the position out (for tests: never, or the table would skip a match).
+     */
+    static boolean startOutsideFirstChars(String s, int i) {
+        char c = s.charAt(i);
+        return c < 128 && ((!LETTER[c] && mayStartEndpoint(s, i)) || (!DOMAIN_FIRST[c] && mayStartDomain(s, i))
+                || (!DAY_FIRST[c] && mayStartDay(s, i)) || (!HEX_LETTER_FIRST[c] && mayStartHexLetters(s, i))
+                || (!SLASHED_FIRST[c] && mayStartSlashed(s, i)) || (!QUANTITY_FIRST[c] && mayStartQuantity(s, i)));
+    }
 
     /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
     private static boolean mayStartEndpoint(String s, int i) {

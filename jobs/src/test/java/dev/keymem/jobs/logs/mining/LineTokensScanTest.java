@@ -2,6 +2,7 @@ package dev.keymem.jobs.logs.mining;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,9 @@ class LineTokensScanTest {
     }
 
     private void check(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            assertFalse(LineTokens.startOutsideFirstChars(line, i), "first-character table at " + i + " of '" + line + "'");
+        }
         String masked = lt.maskReference(line);
         assertEquals(masked, lt.mask(line), "mask of '" + line + "'");
         for (String m : new String[] {masked, line, LineTokens.message(masked)}) {
