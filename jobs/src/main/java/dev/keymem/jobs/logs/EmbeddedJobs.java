@@ -88,6 +88,10 @@ public final class EmbeddedJobs {
             c.setString("io.tmp.dirs", tmpDir.toAbsolutePath().toString());
             c.setString("web.tmpdir", tmpDir.toAbsolutePath().toString());
         }
+        // No compression of shuffled data (a BATCH file run's blocking shuffle compresses with LZ4 by default): the
+        // exchanges stay inside this process, so it only costs CPU, and lz4-java unpacks its native library into
+        // java.io.tmpdir, where a killed run leaves it behind.
+        c.setString("taskmanager.network.compression.codec", "NONE");
         c.setString("parallelism.default", String.valueOf(parallelism));
         c.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         for (String name : System.getProperties().stringPropertyNames()) {
