@@ -66,7 +66,9 @@ final class ContextEvalCommand implements Subcommand {
         ContextEval.Config c = new ContextEval.Config(lengths, users, factUsers, filler, seed,
                 ContextOptions.Embedder.valueOf(embedder.toUpperCase(Locale.ROOT)), !p.flag("no-job"),
                 !p.flag("no-ablation"), weights);
-        new ContextEval(c, out).run();
+        try (RunDir dir = RunDir.create("eval")) {
+            new ContextEval(c, out, dir.io(), dir.checkpoints()).run();
+        }
         return Memctl.EXIT_OK;
     }
 

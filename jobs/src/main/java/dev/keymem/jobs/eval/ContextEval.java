@@ -23,7 +23,6 @@ import dev.keymem.state.StateFrame;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,13 +90,22 @@ public final class ContextEval {
 
     private final Config config;
     private final PrintStream out;
+    private final Path io;
+    private final Path checkpoints;
     private final List<KafkaRecord> records = new ArrayList<>();
     private final Map<String, Question> questions = new LinkedHashMap<>();
     private final Map<String, String> groupOf = new LinkedHashMap<>();
     private final List<String> groups = new ArrayList<>();
 
-    public ContextEval(Config config, PrintStream out) {
+    /**
+     * An evaluation printing to {@code out}; its embedded job (when {@link Config} runs one) keeps every file of
+     * its cluster (io.tmp.dirs: RPC system jar, minicluster_* directories, uploads) under {@code io} and its
+     * checkpoints under {@code checkpoints}, both owned (and deleted) by the caller.
+     */
+    public ContextEval(Config config, PrintStream out, Path io, Path checkpoints) {
         this.config = config;
+        this.io = io;
+        this.checkpoints = checkpoints;
         this.out = out;
     }
 
@@ -330,41 +338,32 @@ public final class ContextEval {
 
     /** The user context job over the stream; recall per group. */
     private Map<String, Recall> runJob(Configuration options) throws Exception {
-        Path chk = Files.createTempDirectory("keymem-eval-");
-        try {
-            // every file of the embedded cluster (RPC system jar, minicluster_*, uploads) under chk, deleted below
-            Path io = Files.createDirectory(chk.resolve("io"));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                    EmbeddedJobs.config(chk.resolve("checkpoints"), 10_000, 2, EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS, io));
-            Map<String, Recall> recall = recallTable();
-            int[] dead = new int[1];
-            EmbeddedJobs.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records), options),
-                    "memctl eval context", o -> {
-                        if (!o.isResult()) {
-                            dead[0]++;
-                            return;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                EmbeddedJobs.config(checkpoints, 10_000, 2, EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS, io));
+        Map<String, Recall> recall = recallTable();
+        int[] dead = new int[1];
+        EmbeddedJobs.collect(UserContextJob.build(EmbeddedJobs.fromRecords(env, records), options),
+                "memctl eval context", o -> {
+                    if (!o.isResult()) {
+                        dead[0]++;
+                        return;
+                    }
+                    try {
+                        JsonNode a = JSON.readTree(o.json);
+                        Question q = questions.get(a.get("expect").asText());
+                        List<Long> ranked = new ArrayList<>();
+                        for (JsonNode e : a.get("events")) {
+                            ranked.add(e.get("offset").asLong());
                         }
-                        try {
-                            JsonNode a = JSON.readTree(o.json);
-                            Question q = questions.get(a.get("expect").asText());
-                            List<Long> ranked = new ArrayList<>();
-                            for (JsonNode e : a.get("events")) {
-                                ranked.add(e.get("offset").asLong());
-                            }
-                            recall.get(q.group).add(ranked, q.evidence);
-                        } catch (IOException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
-            if (dead[0] > 0) {
-                out.println("warning: " + dead[0] + " dead letters");
-            }
-            return recall;
-        } finally {
-            try (var s = Files.walk(chk)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+                        recall.get(q.group).add(ranked, q.evidence);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        if (dead[0] > 0) {
+            out.println("warning: " + dead[0] + " dead letters");
         }
+        return recall;
     }
 
     /** One in-process run of the memory: recall, bytes, latencies. */

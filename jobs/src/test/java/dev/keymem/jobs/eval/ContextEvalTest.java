@@ -7,9 +7,12 @@ import dev.keymem.jobs.context.ContextOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small {@code memctl eval context}: the job (MiniCluster, RocksDB) gives exactly the answers of the
@@ -19,11 +22,12 @@ import org.junit.jupiter.api.Test;
 class ContextEvalTest {
 
     @Test
-    void theJobMatchesTheInProcessMemoryAndBeatsBm25() throws Exception {
+    void theJobMatchesTheInProcessMemoryAndBeatsBm25(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ContextEval.Config c = new ContextEval.Config(List.of(100, 600), List.of(4, 2), 3, 400, 5,
                 ContextOptions.Embedder.HASHING, true, false, null);
-        ContextEval.Result r = new ContextEval(c, new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+        ContextEval.Result r = new ContextEval(c, new PrintStream(buf, true, StandardCharsets.UTF_8),
+                Files.createDirectories(dir.resolve("io")), dir.resolve("chk")).run();
         String printed = buf.toString(StandardCharsets.UTF_8);
         System.out.println(printed);
         assertTrue(r.jobMatchesInProcess(), printed);
