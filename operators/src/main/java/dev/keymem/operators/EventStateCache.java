@@ -159,6 +159,24 @@ final class EventStateCache {
         return bytes;
     }
 
+    /** The cached keys, least recently used first, and their hot states (the order left as it is), for tests. */
+    Map<Object, EventState> states() {
+        Map<Object, EventState> m = new LinkedHashMap<>();
+        for (Map.Entry<Object, Rows> e : entries.entrySet()) {
+            m.put(e.getKey(), e.getValue().st);
+        }
+        return m;
+    }
+
+    /** The entries' current estimates summed, for tests ({@link #bytes()} must equal it between records). */
+    long estimatedBytes() {
+        long b = 0;
+        for (Rows r : entries.values()) {
+            b += r.estimate();
+        }
+        return b;
+    }
+
     private void writeBack(Object key, Rows r) throws Exception {
         if (!r.dirty()) {
             return;
