@@ -245,12 +245,7 @@ class WriteBackCacheContractTest {
     }
 
     private static Configuration eventOptions(String budget) {
-        Configuration c = new Configuration();
-        c.set(MemoryOperatorOptions.EVENTS_DIMENSION, 64);
-        c.set(MemoryOperatorOptions.EVENTS_CELL_DIM, 16);
-        c.set(MemoryOperatorOptions.EVENTS_SEGMENT, 16);
-        c.set(MemoryOperatorOptions.EVENTS_WINDOW, 8);
-        c.set(MemoryOperatorOptions.EVENTS_EIDETIC, 8);
+        Configuration c = EventMemoryFunctionTest.options();
         c.set(MemoryOperatorOptions.EVENTS_ARCHIVE_CAP, 40);
         c.set(MemoryOperatorOptions.EVENTS_POSTINGS_CAP, 12);
         c.set(MemoryOperatorOptions.EVENTS_CACHE_BYTES, MemorySize.parse(budget));
@@ -292,13 +287,13 @@ class WriteBackCacheContractTest {
                 assertEquals(order, List.copyOf(cache.states().keySet()), "the write-back keeps every key");
             }
             Map<Object, EventState> held = cache.states();
-            long evictions = cache.evictions;
+            long evictions = cache.evictions();
             h.processElement(r, 0);
             order.remove(r.key);
             order.add(r.key);
             assertEquals(cache.estimatedBytes(), cache.bytes(), "record " + i);
             assertTrue(cache.bytes() <= budget, "record " + i + ": " + cache.bytes());
-            int n = (int) (cache.evictions - evictions);
+            int n = (int) (cache.evictions() - evictions);
             List<Object> gone = new ArrayList<>(order.subList(0, n));
             order.subList(0, n).clear();
             for (Object k : gone) {
