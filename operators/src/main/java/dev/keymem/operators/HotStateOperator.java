@@ -17,9 +17,9 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * barrier and before the keyed state backend is snapshotted, so every checkpoint and savepoint holds exactly
  * what the uncached function would have written (the lifecycle {@link EventMemoryOperator} shares; the keyed
  * memory operator of {@link KeyedMemoryFunction#operator()} is one of these). Same function, timers, state
- * and outputs as a plain {@code KeyedProcessOperator}
- * (a savepoint of either restores into the other). The cache is used on the RocksDB backend only; elsewhere
- * (the heap backend keeps objects already) this is a plain {@code KeyedProcessOperator}.
+ * and outputs as a plain {@code KeyedProcessOperator} (a savepoint of either restores into the other). The
+ * cache is used on the RocksDB backend only; elsewhere (the heap backend keeps objects already) this is a
+ * plain {@code KeyedProcessOperator}.
  *
  * <p>Rules for the wrapped states, as for any write-back cache: access them only with the key context set to
  * their key (processElement, onTimer), call {@code update} after changing a value in place, and wrap no state
