@@ -128,9 +128,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         createTopics(bootstrapServers(), new Properties(), partitions, List.of(topics));
     }
 
+    /** How long {@link #createTopics(String, Properties, int, List)} waits for the topics to be writable. */
+    static final Duration TOPICS_READY_TIMEOUT = Duration.ofSeconds(60);
+
     /**
      * Creates topics on any cluster, with client properties passed through unchanged (e.g. SASL/TLS).
-     * Replication factor: the broker default. Existing topics are left as they are.
+     * Replication factor: the broker default. Existing topics are left as they are. Returns once every
+     * topic is writable ({@link KafkaTopics#awaitWritable}: each partition's leader has applied it), so a
+     * producer may start at once.
      *
      * @return the topics that were newly created
      */
@@ -163,6 +168,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+            // Created means committed by the controller, not yet applied by the partitions' leaders: wait until
+            // they answer for every partition, so a producer starting now cannot race the creation.
+            KafkaTopics.awaitWritable(admin, bootstrapServers, topics, TOPICS_READY_TIMEOUT, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + topics, e);
