@@ -77,7 +77,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create the Kafka log directory " + b.logDir, e);
         }
         Properties props = brokerProperties(b.extra);
-        format(props);
+        format(props, b.features);
         this.server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         try {
             server.startup();
@@ -227,7 +227,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private void format(Properties props) {
+    private void format(Properties props, Map<String, Integer> features) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return; // formatted by an earlier run: keep its cluster id, topics and records
         }
@@ -239,8 +239,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             int rc;
             try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                        "-c", cfg.toString()}, ps);
+                List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(),
+                        "-c", cfg.toString()));
+                features.forEach((name, level) -> args.addAll(List.of("--feature", name + "=" + level)));
+                rc = StorageTool.execute(args.toArray(new String[0]), ps);
             }
             if (rc != 0) {
                 throw new IllegalStateException("formatting the Kafka log directory " + logDir + " failed (exit " + rc
@@ -317,6 +319,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Path logDir;
         private Duration startTimeout = Duration.ofSeconds(60);
         private final Map<String, String> extra = new LinkedHashMap<>();
+        private final Map<String, Integer> features = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -354,6 +357,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** Any broker property, overriding the defaults. */
         public Builder brokerProperty(String key, String value) {
             extra.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * A feature level the log directory is formatted with (default: the release's), e.g.
+         * {@code transaction.version} 1 for a broker whose transactions behave like a Kafka 3.x one's.
+         * Applies only when the directory is formatted (a new one).
+         */
+        public Builder feature(String name, int level) {
+            features.put(Objects.requireNonNull(name, "name"), level);
             return this;
         }
 

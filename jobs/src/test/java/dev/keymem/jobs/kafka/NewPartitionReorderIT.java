@@ -79,6 +79,64 @@ class NewPartitionReorderIT {
         }
     }
 
+    /**
+     * The same with a transactional producer (what Flink's exactly-once sink uses), 5 requests in flight,
+     * topics created by an admin client just before: how many transactions fail (a job would restart from
+     * its last checkpoint). Reported, not asserted: the broker we pin rejects a transactions-v2 producer's
+     * non-zero first sequence on a partition without producer state, which may already prevent the reorder.
+     */
+    @Test
+    void transactionsToJustCreatedTopics() throws Exception {
+        Assumptions.assumeTrue(N > 0, "reorder reproduction off: set -Dkeymem.kafka.reorder=N (e.g. 200) to run it");
+        transactions(2, 5);
+        transactions(1, 5);
+        transactions(1, 1);
+    }
+
+    private static void transactions(int transactionVersion, int inFlight) throws Exception {
+        int failedTx = 0;
+        byte[] value = new byte[200];
+        Arrays.fill(value, (byte) 'x');
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().feature("transaction.version", transactionVersion).start();
+             Admin admin = Admin.create(kafka.clientProperties())) {
+            Properties p = kafka.clientProperties();
+            p.setProperty("transactional.id", "reorder-it");
+            p.setProperty("max.in.flight.requests.per.connection", String.valueOf(inFlight));
+            p.setProperty("linger.ms", "0");
+            p.setProperty("batch.size", "512");
+            p.setProperty("request.timeout.ms", "3000");
+            p.setProperty("delivery.timeout.ms", "8000");
+            p.setProperty("retry.backoff.ms", "20");
+            p.setProperty("transaction.timeout.ms", "60000");
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            try {
+                producer.initTransactions();
+                for (int i = 0; i < N; i++) {
+                    String topic = "tx-" + i;
+                    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    producer.beginTransaction();
+                    try {
+                        for (int k = 0; k < RECORDS; k++) {
+                            producer.send(new ProducerRecord<>(topic, 0, null,
+                                    String.valueOf(k).getBytes(StandardCharsets.UTF_8), value));
+                        }
+                        producer.commitTransaction();
+                    } catch (org.apache.kafka.common.KafkaException e) {
+                        failedTx++;
+                        System.out.println("NewPartitionReorderIT: transaction to " + topic + " failed: " + e);
+                        producer.close(java.time.Duration.ZERO);
+                        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+                        producer.initTransactions();
+                    }
+                }
+            } finally {
+                producer.close(java.time.Duration.ofSeconds(10));
+            }
+        }
+        System.out.println("NewPartitionReorderIT: transactional (broker transaction.version " + transactionVersion
+                + "), admin, " + inFlight + " in flight: " + failedTx + " of " + N + " transactions failed");
+    }
+
     /** {sent, failed sends, topics with a failure, records missing from the topics}. */
     private static long[] run(EmbeddedKafka kafka, Admin admin, Mode mode, String prefix) throws Exception {
         Properties p = kafka.clientProperties();
