@@ -168,8 +168,8 @@ public final class KafkaTopics {
                                               boolean missingIsFatal) {
         List<String> names = List.copyOf(new java.util.LinkedHashSet<>(topics));
         long deadline = System.nanoTime() + timeout.toNanos();
-        String problem = "no answer";
-        Throwable cause = null;
+        String problem = null; // what the last answer showed wrong
+        Throwable cause = null; // the last error
         while (true) {
             int left = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             try {
@@ -192,7 +192,6 @@ public final class KafkaTopics {
                         throw new MissingTopicException(missing, where);
                     }
                     problem = "topics " + missing + " do not exist (yet)";
-                    cause = null;
                 } else {
                     List<TopicPartition> leaderless = new ArrayList<>();
                     Map<TopicPartition, OffsetSpec> all = new LinkedHashMap<>();
@@ -212,22 +211,22 @@ public final class KafkaTopics {
                         return counts;
                     }
                     problem = "partitions without a leader: " + leaderless;
-                    cause = null;
                 }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RetriableException)) {
                     throw new IllegalStateException("cannot check topics " + names + " at " + where + ": " + e.getCause(),
                             e.getCause());
                 }
-                problem = "last error: " + e.getCause();
                 cause = e.getCause();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while checking topics " + names + " at " + where, e);
             }
             if (System.nanoTime() - deadline >= 0) {
+                String why = problem == null ? "last error: " + cause
+                        : cause == null ? problem : problem + "; last error: " + cause;
                 throw new IllegalStateException("topics " + names + " at " + where + " not writable within " + timeout
-                        + " (" + problem + ")", cause);
+                        + " (" + why + ")", cause);
             }
             try {
                 Thread.sleep(100);
