@@ -526,13 +526,17 @@ public final class EventMemory {
         return qdf;
     }
 
-    /** 4. Segment routing (SSC): the k closed segments whose summary is closest to the query. */
+    /**
+     * 4. Segment routing (SSC): the k closed segments whose summary is closest to the query, among the most
+     * recent {@link EventSettings#ROUTE_SCAN} summaries (a query reads a bounded number of them, whatever the
+     * history; older events are found through the postings and the eidetic tier).
+     */
     private void collectSegments(QueryRun q) {
         long closedSegments = q.n / settings.segment();
         if (settings.routeK() <= 0 || closedSegments <= 0) {
             return;
         }
-        long first = q.alive / settings.segment();
+        long first = Math.max(q.alive / settings.segment(), closedSegments - EventSettings.ROUTE_SCAN);
         List<double[]> logits = new ArrayList<>();
         for (long s = first; s < closedSegments; s++) {
             float[] mu = q.store.segment(s);
@@ -573,7 +577,8 @@ public final class EventMemory {
         double queryWeight = queryTerms * idf(n, 0);
         // Informativeness now: the candidate's terms' idf over the whole history so far, relative to a
         // never-seen term's (words that became common, like chatter, score low; rare names stay high).
-        TermFrequencies dfNow = new TermFrequencies();
+        // sized for the candidates' terms (log lines: mostly distinct), so that it seldom grows
+        TermFrequencies dfNow = new TermFrequencies(qt.length + 4 * q.size);
         for (int i = 0; i < qt.length; i++) {
             dfNow.put(qt[i], qdf[i]);
         }
@@ -751,13 +756,27 @@ public final class EventMemory {
     /** Term to frequency for one query (open addressing, no boxing); {@link #MISSING} when absent. */
     static final class TermFrequencies {
         static final long MISSING = Long.MIN_VALUE;
-        private int[] terms = new int[64];
-        private long[] values = new long[64];
-        private boolean[] used = new boolean[64];
+        private int[] terms;
+        private long[] values;
+        private boolean[] used;
         /** A weight computed from a term's frequency, kept beside it where {@code weighed}. */
-        private double[] weights = new double[64];
-        private boolean[] weighed = new boolean[64];
+        private double[] weights;
+        private boolean[] weighed;
         private int size;
+
+        TermFrequencies() {
+            this(32);
+        }
+
+        /** A table with room for {@code expected} terms before it grows. */
+        TermFrequencies(int expected) {
+            int n = Integer.highestOneBit(Math.max(32, Math.min(expected, 1 << 20)) * 2 - 1) * 2;
+            terms = new int[n];
+            values = new long[n];
+            used = new boolean[n];
+            weights = new double[n];
+            weighed = new boolean[n];
+        }
 
         private int slot(int term) {
             int mask = terms.length - 1;
@@ -772,6 +791,21 @@ public final class EventMemory {
         long get(int term) {
             int i = slot(term);
             return used[i] ? values[i] : MISSING;
+        }
+
+        /** Adds {@code term} (absent; {@code slot} is its {@link #slot}) with its frequency and weight. */
+        void putWeighed(int slot, int term, long value, double weight) {
+            if ((size + 1) * 2 > terms.length) {
+                put(term, value);
+                slot = slot(term);
+            } else {
+                used[slot] = true;
+                terms[slot] = term;
+                values[slot] = value;
+                size++;
+            }
+            weights[slot] = weight;
+            weighed[slot] = true;
         }
 
         /** Sets (or replaces, as Map.put does) the frequency of {@code term}. */
@@ -819,11 +853,8 @@ public final class EventMemory {
             if (!dfNow.used[i]) {
                 long f = q.store.frequency(t);
                 q.rowsRead++;
-                dfNow.put(t, f);
                 w = idf(q.n, Math.max(1, f)) / fresh;
-                int j = dfNow.slot(t);
-                dfNow.weights[j] = w;
-                dfNow.weighed[j] = true;
+                dfNow.putWeighed(i, t, f, w);
             } else if (dfNow.weighed[i]) {
                 w = dfNow.weights[i];
             } else {

@@ -371,4 +371,32 @@ class EventMemoryTest {
         assertTrue(compared > 150, "queries compared: " + compared);
         assertTrue(differentTop > 50, "queries whose best is not simply the newest: " + differentTop);
     }
+
+    /**
+     * A query's reads are bounded by the settings, not by the history: routing compares at most
+     * {@link EventSettings#ROUTE_SCAN} summaries, and the rows read stay under the bound the caps give.
+     */
+    @Test
+    void rowsReadPerQueryDoNotGrowWithTheHistory() {
+        EventSettings s = new EventSettings(64, 16, 0.5f, 0.99f, 8, 8, 8, 2, 16, 32, 0, 0, 1.2, 0.75,
+                EventSettings.Weights.defaults(), 7L);
+        EventMemory m = new EventMemory(s);
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        SplittableRandom r = new SplittableRandom(5);
+        int maxTerms = 12; // terms(r, v) gives 3..12 terms
+        List<Integer> scored = new ArrayList<>();
+        for (int t = 1; t <= 6000; t++) {
+            m.write(st, store, terms(r, 300), null, null);
+            if (t == 1000 || t == 3000 || t == 6000) {
+                EventMemory.QueryCost c = m.query(st, store, terms(r, 300), null, 5).cost();
+                scored.add(c.segmentsScored());
+                int candidates = s.window() + s.eidetic() + s.maxCandidates() + s.routeK() * s.segment();
+                int bound = maxTerms * (1 + s.postingsRead()) + candidates * (1 + maxTerms) + EventSettings.ROUTE_SCAN;
+                assertTrue(c.rowsRead() <= bound, "rows read " + c.rowsRead() + " at " + t + " events, bound " + bound);
+                assertTrue(c.candidates() <= candidates, "candidates " + c.candidates());
+            }
+        }
+        assertEquals(List.of(125, EventSettings.ROUTE_SCAN, EventSettings.ROUTE_SCAN), scored);
+    }
 }
