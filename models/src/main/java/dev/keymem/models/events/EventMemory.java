@@ -22,6 +22,9 @@ import java.util.SplittableRandom;
  * <p>Per {@link #write}: the hot state, one archive row, and per distinct term one frequency read and
  * write and one posting row (plus at most one posting and one archive drop under caps), at a segment
  * close one summary row, on an eidetic admission one slot row: bounded by the event, not by the history.
+ * Per {@link #query}: at most W + M + {@code maxCandidates} + k L candidates, {@code postingsRead} postings
+ * per query term, {@link EventSettings#ROUTE_SCAN} summaries and the frequencies of the candidates' terms:
+ * bounded by the settings, not by the history.
  */
 public final class EventMemory {
     private final EventSettings settings;
