@@ -227,7 +227,8 @@ final class JobCli {
         try {
             KafkaTopics.awaitWritable(conn, List.of(out, dlq), Duration.ofMillis(KAFKA_CHECK_MS), true);
         } catch (KafkaTopics.MissingTopicException e) {
-            throw new UsageException("output " + e.getMessage() + " (create it first, e.g. kafka-setup/create-topics.sh)");
+            throw new UsageException("output " + e.getMessage() + " (create " + (e.topics().size() == 1 ? "it" : "them")
+                    + " first, e.g. kafka-setup/create-topics.sh)");
         } catch (IllegalStateException e) {
             throw JobFailure.before("cannot write output topics: " + e.getMessage(), e.getCause() == null ? e : e.getCause());
         } catch (KafkaException e) {
