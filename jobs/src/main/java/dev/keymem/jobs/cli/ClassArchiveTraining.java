@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <p>When the system property {@value MemctlRpcSystemLoader#JAR_PROPERTY} names a file, it first writes the RPC
  * system's jar there ({@link MemctlRpcSystemLoader#writeJar}), and the commands' clusters load Pekko from it, as
- * the launcher's later runs do.
+ * the launcher's later runs do. A jar it cannot write is only reported: runs then extract it as Flink does.
  */
 public final class ClassArchiveTraining {
     /** Separates the commands in the arguments. */

@@ -78,7 +78,8 @@ class ClassArchiveTrainingTest {
         Path answers = dir.resolve("answers.jsonl");
         Path summaries = dir.resolve("summaries.jsonl");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-D" + MemctlRpcSystemLoader.JAR_PROPERTY + "=" + rpcJar, "-cp", System.getProperty("java.class.path"),
+                "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-D" + MemctlRpcSystemLoader.JAR_PROPERTY + "=" + rpcJar, "-cp",
+                System.getProperty("java.class.path"),
                 ClassArchiveTraining.class.getName(),
                 "context", "--input", events.toString(), "--output", answers.toString(), ClassArchiveTraining.THEN,
                 "logs", "--input", logs.toString(), "--output", summaries.toString()));
