@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.classloading.SubmoduleClassLoader;
@@ -97,19 +98,29 @@ public final class MemctlRpcSystemLoader implements RpcSystemLoader {
         return c.getContentLengthLong();
     }
 
-    /** The RPC system in {@code jar}, with a class loader of its own that closing the system closes. */
+    /**
+     * The RPC system in {@code jar}, with a class loader of its own that closing the system closes; an
+     * {@link RpcLoaderException} (so that Flink's own loader is tried next) when the jar does not hold one.
+     */
     static RpcSystem fromJar(Path jar) {
+        SubmoduleClassLoader loader = null;
         try {
-            SubmoduleClassLoader loader = new SubmoduleClassLoader(new URL[] {jar.toUri().toURL()},
-                    RpcSystem.class.getClassLoader());
+            loader = new SubmoduleClassLoader(new URL[] {jar.toUri().toURL()}, RpcSystem.class.getClassLoader());
             Iterator<RpcSystem> it = ServiceLoader.load(RpcSystem.class, loader).iterator();
             if (!it.hasNext()) {
-                loader.close();
                 throw new RpcLoaderException("no RPC system in " + jar);
             }
             return new CleanupOnCloseRpcSystem(it.next(), loader, null); // null: the jar file stays
-        } catch (IOException e) {
-            throw new RpcLoaderException("could not load the RPC system from " + jar, e);
+        } catch (IOException | RuntimeException | ServiceConfigurationError e) {
+            if (loader != null) {
+                try {
+                    loader.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e instanceof RpcLoaderException r ? r
+                    : new RpcLoaderException("could not load the RPC system from " + jar, e);
         }
     }
 

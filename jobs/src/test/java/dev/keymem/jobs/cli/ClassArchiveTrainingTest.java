@@ -59,6 +59,10 @@ class ClassArchiveTrainingTest {
         assertNull(MemctlRpcSystemLoader.usableJar(dir.resolve("none.jar").toString()));
         assertNull(MemctlRpcSystemLoader.usableJar(""));
         assertNull(MemctlRpcSystemLoader.usableJar(null));
+        // a jar without an RPC system: Flink's own loader is tried next
+        Path empty = dir.resolve("empty.jar");
+        new java.util.jar.JarOutputStream(Files.newOutputStream(empty)).close();
+        assertThrows(RpcLoaderException.class, () -> MemctlRpcSystemLoader.fromJar(empty));
     }
 
     @Test
