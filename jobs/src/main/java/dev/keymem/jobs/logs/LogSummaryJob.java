@@ -3,11 +3,9 @@ package dev.keymem.jobs.logs;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
-import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.text.TextFrontEnd;
 import dev.keymem.operators.HotStateOperator;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -39,8 +37,7 @@ public final class LogSummaryJob {
     public static RecordParser<LogLine> parser(String fixedSource, RecordLimits limits) {
         LogLineParser p = new LogLineParser(fixedSource);
         return (KafkaRecord r) -> {
-            LogLine l = p.parse(r.keyString(), RecordParsers.decode(r, limits.maxRecordBytes()), r.offset,
-                    r.timestamp);
+            LogLine l = p.parse(r.keyString(), r, limits.maxRecordBytes());
             l.text = limits.capText(l.text);
             l.topic = r.topic;
             l.partition = r.partition;
@@ -97,7 +94,7 @@ public final class LogSummaryJob {
     public static Outputs buildParts(DataStream<KafkaRecord> records, String fixedSource, LogSummarySettings settings,
                                      TextFrontEnd frontEnd, RecordLimits limits) {
         EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, parser(fixedSource, limits),
-                TypeInformation.of(LogLine.class), limits);
+                LogLineSerializer.TYPE, limits);
         DataStream<JobOutput> summaries = parsed.valid()
                 .keyBy(l -> l.source, Types.STRING)
                 .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
