@@ -157,7 +157,7 @@ final class LogsCommand implements Subcommand {
             BatchFileRun files = BatchFileRun.run(run, input, p.string("output", null), p.string("dead-letters", null),
                     new BatchFileRun.Words("logs", "lines", "summaries", "lines sorted by source, in file order per "
                             + "source", true), (records, f) -> {
-                        LogSummaryJob.Outputs job = LogSummaryJob.buildParts(records, source, batch, fe, limits);
+                        LogSummaryJob.Outputs job = LogSummaryJob.buildParts(records, source, batch, fe, limits, true);
                         f.sink(job.summaries(), "summarize");
                         f.sink(job.parseDeadLetters(), "parse");
                     }, out, err);

@@ -93,13 +93,38 @@ public final class LogSummaryJob {
     /** {@link #build(DataStream, String, LogSummarySettings, TextFrontEnd, RecordLimits)} as its two output streams. */
     public static Outputs buildParts(DataStream<KafkaRecord> records, String fixedSource, LogSummarySettings settings,
                                      TextFrontEnd frontEnd, RecordLimits limits) {
+        return buildParts(records, fixedSource, settings, frontEnd, limits, false);
+    }
+
+    /**
+     * {@link #buildParts(DataStream, String, LogSummarySettings, TextFrontEnd, RecordLimits)}; with {@code runs},
+     * a source's consecutive lines cross from the parse step to the keyed step as one record
+     * ({@link LogLineRuns}: fewer records to exchange and, in a batch run, to sort; the same lines in the same
+     * order per source, so the same summaries). For bounded runs (a batch file run); a streaming run keeps a line
+     * a record (gathering would hold lines back until a run fills or a watermark or barrier passes).
+     */
+    public static Outputs buildParts(DataStream<KafkaRecord> records, String fixedSource, LogSummarySettings settings,
+                                     TextFrontEnd frontEnd, RecordLimits limits, boolean runs) {
         EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, parser(fixedSource, limits),
                 LogLineSerializer.TYPE, limits);
-        DataStream<JobOutput> summaries = parsed.valid()
-                .keyBy(l -> l.source, Types.STRING)
-                .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
-                .uid(KEYED_UID)
-                .name("summarize");
+        DataStream<JobOutput> summaries;
+        if (runs) {
+            LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd);
+            summaries = parsed.valid()
+                    .transform("gather", LogLineRun.TYPE, new LogLineRuns.Gather()).uid("gather")
+                    .setParallelism(parsed.valid().getParallelism())
+                    .keyBy(LogLineRun::source, Types.STRING)
+                    .transform("summarize", EmbeddedJobs.OUTPUT,
+                            new HotStateOperator<>(new LogLineRuns.Unpack(guarded(f, limits)), f))
+                    .uid(KEYED_UID)
+                    .name("summarize");
+        } else {
+            summaries = parsed.valid()
+                    .keyBy(l -> l.source, Types.STRING)
+                    .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
+                    .uid(KEYED_UID)
+                    .name("summarize");
+        }
         return new Outputs(summaries, parsed.deadLetters());
     }
 }

@@ -1,0 +1,254 @@
+package dev.keymem.jobs.logs;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Consecutive lines of one source (in the order the source's lines came), from one topic and partition: what a
+ * batch file run of the log job sends from its parse step to its keyed step instead of single {@link LogLine}s
+ * (see {@link LogLineRuns}), so that the exchange and the keyed step's sort handle one record, one key and one
+ * source and topic string per run rather than per line. Its serializer ({@link #TYPE}) writes the source and
+ * topic once and then each line's offset, timestamp and text (strings as {@link LogLineSerializer} writes them).
+ */
+public final class LogLineRun {
+    /** The source of every line (the key). */
+    String source;
+    /** Topic (or file name) of every line; may be null. */
+    String topic;
+    /** Partition of every line. */
+    int partition;
+    /** Lines held. */
+    int size;
+    long[] offsets;
+    long[] timestamps;
+    String[] texts;
+
+    LogLineRun(String source, String topic, int partition, int capacity) {
+        this.source = source;
+        this.topic = topic;
+        this.partition = partition;
+        this.offsets = new long[capacity];
+        this.timestamps = new long[capacity];
+        this.texts = new String[capacity];
+    }
+
+    /** Whether {@code l} may join this run (same source, topic and partition). */
+    boolean accepts(LogLine l) {
+        return l.partition == partition && java.util.Objects.equals(l.topic, topic)
+                && java.util.Objects.equals(l.source, source);
+    }
+
+    void add(LogLine l) {
+        if (size == offsets.length) {
+            int n = Math.max(4, size * 2);
+            offsets = Arrays.copyOf(offsets, n);
+            timestamps = Arrays.copyOf(timestamps, n);
+            texts = Arrays.copyOf(texts, n);
+        }
+        offsets[size] = l.offset;
+        timestamps[size] = l.timestamp;
+        texts[size] = l.text;
+        size++;
+    }
+
+    /** Line {@code i} as a {@link LogLine}. */
+    LogLine line(int i) {
+        LogLine l = new LogLine(source, texts[i], offsets[i], timestamps[i]);
+        l.topic = topic;
+        l.partition = partition;
+        return l;
+    }
+
+    /** The source. */
+    public String source() {
+        return source;
+    }
+
+    /** Lines held. */
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public String toString() {
+        return "LogLineRun{" + source + ", " + size + " lines from " + topic + "-" + partition + "@"
+                + (size > 0 ? offsets[0] : -1) + "}";
+    }
+
+    /** The type information of {@link LogLineRun} with its serializer. */
+    public static final TypeInformation<LogLineRun> TYPE = new Type();
+
+    /**
+     * The serializer: flags (bit 0: source present, bit 1: topic present), partition (int), lines (int), the
+     * present strings, then per line its offset and timestamp (longs), a flags byte (text present) and the text.
+     */
+    static final class Serializer extends TypeSerializer<LogLineRun> {
+        private static final long serialVersionUID = 1L;
+        static final Serializer INSTANCE = new Serializer();
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public TypeSerializer<LogLineRun> duplicate() {
+            return this;
+        }
+
+        @Override
+        public LogLineRun createInstance() {
+            return new LogLineRun(null, null, 0, 0);
+        }
+
+        @Override
+        public LogLineRun copy(LogLineRun from) {
+            LogLineRun r = new LogLineRun(from.source, from.topic, from.partition, 0);
+            r.size = from.size;
+            r.offsets = Arrays.copyOf(from.offsets, from.size);
+            r.timestamps = Arrays.copyOf(from.timestamps, from.size);
+            r.texts = Arrays.copyOf(from.texts, from.size);
+            return r;
+        }
+
+        @Override
+        public LogLineRun copy(LogLineRun from, LogLineRun reuse) {
+            return copy(from);
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(LogLineRun r, DataOutputView out) throws IOException {
+            out.writeByte((r.source != null ? 1 : 0) | (r.topic != null ? 2 : 0));
+            out.writeInt(r.partition);
+            out.writeInt(r.size);
+            LogLineSerializer.write(r.source, out);
+            LogLineSerializer.write(r.topic, out);
+            for (int i = 0; i < r.size; i++) {
+                out.writeLong(r.offsets[i]);
+                out.writeLong(r.timestamps[i]);
+                out.writeBoolean(r.texts[i] != null);
+                LogLineSerializer.write(r.texts[i], out);
+            }
+        }
+
+        @Override
+        public LogLineRun deserialize(DataInputView in) throws IOException {
+            int flags = in.readUnsignedByte();
+            int partition = in.readInt();
+            int n = in.readInt();
+            String source = (flags & 1) != 0 ? LogLineSerializer.read(in) : null;
+            String topic = (flags & 2) != 0 ? LogLineSerializer.read(in) : null;
+            LogLineRun r = new LogLineRun(source, topic, partition, n);
+            for (int i = 0; i < n; i++) {
+                r.offsets[i] = in.readLong();
+                r.timestamps[i] = in.readLong();
+                r.texts[i] = in.readBoolean() ? LogLineSerializer.read(in) : null;
+            }
+            r.size = n;
+            return r;
+        }
+
+        @Override
+        public LogLineRun deserialize(LogLineRun reuse, DataInputView in) throws IOException {
+            return deserialize(in);
+        }
+
+        @Override
+        public void copy(DataInputView in, DataOutputView out) throws IOException {
+            serialize(deserialize(in), out);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Serializer;
+        }
+
+        @Override
+        public int hashCode() {
+            return Serializer.class.hashCode();
+        }
+
+        @Override
+        public TypeSerializerSnapshot<LogLineRun> snapshotConfiguration() {
+            return new Snapshot();
+        }
+    }
+
+    /** The serializer's snapshot (no configuration). */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<LogLineRun> {
+        public Snapshot() {
+            super(() -> Serializer.INSTANCE);
+        }
+    }
+
+    private static final class Type extends TypeInformation<LogLineRun> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean isBasicType() {
+            return false;
+        }
+
+        @Override
+        public boolean isTupleType() {
+            return false;
+        }
+
+        @Override
+        public int getArity() {
+            return 1;
+        }
+
+        @Override
+        public int getTotalFields() {
+            return 1;
+        }
+
+        @Override
+        public Class<LogLineRun> getTypeClass() {
+            return LogLineRun.class;
+        }
+
+        @Override
+        public boolean isKeyType() {
+            return false;
+        }
+
+        @Override
+        public TypeSerializer<LogLineRun> createSerializer(SerializerConfig config) {
+            return Serializer.INSTANCE;
+        }
+
+        @Override
+        public String toString() {
+            return "LogLineRun";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Type;
+        }
+
+        @Override
+        public int hashCode() {
+            return Type.class.hashCode();
+        }
+
+        @Override
+        public boolean canEqual(Object o) {
+            return o instanceof Type;
+        }
+    }
+}
