@@ -130,11 +130,20 @@ public final class LogLineParser implements Serializable {
         if (first < b.length && b[first] == '{') {
             LogLine l = jsonTokens(key, b, first, scan == ASCII_WITH_BACKSLASH, record.offset, record.timestamp);
             if (l != null) {
+                if (scan == ASCII) { // no backslash, no escape: every string is ASCII as the bytes are
+                    l.markAsciiText();
+                }
                 return l;
             }
         }
         // an ASCII value is its own strict UTF-8 decoding (and holds no byte order mark)
-        return parse(key, new String(b, StandardCharsets.ISO_8859_1), record.offset, record.timestamp);
+        String v = new String(b, StandardCharsets.ISO_8859_1);
+        LogLine l = parse(key, v, record.offset, record.timestamp);
+        // a raw line's text is the value itself; a JSON one's is ASCII unless an escape made it otherwise
+        if (scan == ASCII || l.text == v) {
+            l.markAsciiText();
+        }
+        return l;
     }
 
     private static final int NOT_ASCII = -1;

@@ -29,6 +29,8 @@ public final class LogLineRun {
     long[] offsets;
     long[] timestamps;
     String[] texts;
+    /** Per line: whether its text is known to be ASCII ({@link LogLine#textIsAscii}). */
+    boolean[] ascii;
 
     LogLineRun(String source, String topic, int partition, int capacity) {
         this.source = source;
@@ -37,6 +39,7 @@ public final class LogLineRun {
         this.offsets = new long[capacity];
         this.timestamps = new long[capacity];
         this.texts = new String[capacity];
+        this.ascii = new boolean[capacity];
     }
 
     /** Whether {@code l} may join this run (same source, topic and partition). */
@@ -51,10 +54,12 @@ public final class LogLineRun {
             offsets = Arrays.copyOf(offsets, n);
             timestamps = Arrays.copyOf(timestamps, n);
             texts = Arrays.copyOf(texts, n);
+            ascii = Arrays.copyOf(ascii, n);
         }
         offsets[size] = l.offset;
         timestamps[size] = l.timestamp;
         texts[size] = l.text;
+        ascii[size] = l.textIsAscii();
         size++;
     }
 
@@ -63,6 +68,9 @@ public final class LogLineRun {
         LogLine l = new LogLine(source, texts[i], offsets[i], timestamps[i]);
         l.topic = topic;
         l.partition = partition;
+        if (ascii[i]) {
+            l.markAsciiText();
+        }
         return l;
     }
 
@@ -87,7 +95,8 @@ public final class LogLineRun {
 
     /**
      * The serializer: flags (bit 0: source present, bit 1: topic present), partition (int), lines (int), the
-     * present strings, then per line its offset and timestamp (longs), a flags byte (text present) and the text.
+     * present strings, then per line its offset and timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII
+     * text) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
      */
     static final class Serializer extends TypeSerializer<LogLineRun> {
         private static final long serialVersionUID = 1L;
@@ -115,6 +124,7 @@ public final class LogLineRun {
             r.offsets = Arrays.copyOf(from.offsets, from.size);
             r.timestamps = Arrays.copyOf(from.timestamps, from.size);
             r.texts = Arrays.copyOf(from.texts, from.size);
+            r.ascii = Arrays.copyOf(from.ascii, from.size);
             return r;
         }
 
@@ -138,8 +148,15 @@ public final class LogLineRun {
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
-                out.writeBoolean(r.texts[i] != null);
-                LogLineSerializer.write(r.texts[i], out);
+                if (r.texts[i] == null) {
+                    out.writeByte(0);
+                } else if (r.ascii[i]) {
+                    out.writeByte(2);
+                    LogLineSerializer.writeAscii(r.texts[i], out);
+                } else {
+                    out.writeByte(1);
+                    LogLineSerializer.write(r.texts[i], out);
+                }
             }
         }
 
@@ -154,7 +171,9 @@ public final class LogLineRun {
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = in.readLong();
                 r.timestamps[i] = in.readLong();
-                r.texts[i] = in.readBoolean() ? LogLineSerializer.read(in) : null;
+                int text = in.readUnsignedByte();
+                r.ascii[i] = text == 2;
+                r.texts[i] = text == 2 ? LogLineSerializer.readAscii(in) : text == 1 ? LogLineSerializer.read(in) : null;
             }
             r.size = n;
             return r;

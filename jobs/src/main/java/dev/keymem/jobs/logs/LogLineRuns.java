@@ -50,6 +50,10 @@ public final class LogLineRuns {
             implements OneInputStreamOperator<LogLine, LogLineRun>, BoundedOneInput {
         private static final long serialVersionUID = 1L;
 
+        private final int maxLines;
+        private final long maxChars;
+        private final long maxBufferedChars;
+        private final int maxBufferedLines;
         private transient Map<String, Open> open;
         private transient long bufferedChars;
         private transient int bufferedLines;
@@ -66,6 +70,22 @@ public final class LogLineRuns {
                 this.stamped = stamped;
                 this.stamp = stamp;
             }
+        }
+
+        /** With the default limits ({@link #MAX_LINES}, {@link #MAX_CHARS}, {@link #MAX_BUFFERED_CHARS}, {@link #MAX_BUFFERED_LINES}). */
+        public Gather() {
+            this(MAX_LINES, MAX_CHARS, MAX_BUFFERED_CHARS, MAX_BUFFERED_LINES);
+        }
+
+        /** With the given limits (each at least 1). */
+        public Gather(int maxLines, long maxChars, long maxBufferedChars, int maxBufferedLines) {
+            if (maxLines < 1 || maxChars < 1 || maxBufferedChars < 1 || maxBufferedLines < 1) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+            this.maxLines = maxLines;
+            this.maxChars = maxChars;
+            this.maxBufferedChars = maxBufferedChars;
+            this.maxBufferedLines = maxBufferedLines;
         }
 
         @Override
@@ -92,10 +112,10 @@ public final class LogLineRuns {
             o.chars += chars;
             bufferedChars += chars;
             bufferedLines++;
-            if (o.run.size >= MAX_LINES || o.chars >= MAX_CHARS) {
+            if (o.run.size >= maxLines || o.chars >= maxChars) {
                 emit(open.remove(l.source));
             }
-            if (bufferedChars >= MAX_BUFFERED_CHARS || bufferedLines >= MAX_BUFFERED_LINES) {
+            if (bufferedChars >= maxBufferedChars || bufferedLines >= maxBufferedLines) {
                 flush();
             }
         }

@@ -15,8 +15,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * batch run's sort, which writes and reads every line once more): the strings as UTF-8 byte runs, one bulk
  * encode and decode each, where Flink's POJO serializer writes and reads a string one character at a time (a
  * varint per character through the output view) and a field header per field. Format: flags (bit 0..2: source,
- * text, topic present), offset (long), timestamp (long), partition (int), then each present string as its UTF-8
- * length (int) and bytes. An unpaired surrogate, which UTF-8 cannot carry (the encoder writes '?' for it), makes
+ * text, topic present; bit 3: the text is ASCII, {@link LogLine#textIsAscii}), offset (long), timestamp (long),
+ * partition (int), then each present string as its UTF-8 length (int) and bytes (an ASCII text: its chars as
+ * bytes, copied without encoding or decoding). An unpaired surrogate, which UTF-8 cannot carry (the encoder writes '?' for it), makes
  * that string go as its UTF-16 chars instead (length -1 - chars, then the chars), so every string comes back as
  * it was sent. Records only: a LogLine is in no keyed state.
  */
@@ -31,6 +32,7 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
     private static final int SOURCE = 1;
     private static final int TEXT = 2;
     private static final int TOPIC = 4;
+    private static final int ASCII_TEXT = 8;
 
     @Override
     public boolean isImmutableType() {
@@ -52,6 +54,9 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
         LogLine l = new LogLine(from.source, from.text, from.offset, from.timestamp);
         l.topic = from.topic;
         l.partition = from.partition;
+        if (from.textIsAscii()) {
+            l.markAsciiText();
+        }
         return l;
     }
 
@@ -67,13 +72,33 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
 
     @Override
     public void serialize(LogLine l, DataOutputView out) throws IOException {
-        out.writeByte((l.source != null ? SOURCE : 0) | (l.text != null ? TEXT : 0) | (l.topic != null ? TOPIC : 0));
+        boolean ascii = l.textIsAscii();
+        out.writeByte((l.source != null ? SOURCE : 0) | (l.text != null ? TEXT : 0) | (l.topic != null ? TOPIC : 0)
+                | (ascii ? ASCII_TEXT : 0));
         out.writeLong(l.offset);
         out.writeLong(l.timestamp);
         out.writeInt(l.partition);
         write(l.source, out);
-        write(l.text, out);
+        if (ascii) {
+            writeAscii(l.text, out);
+        } else {
+            write(l.text, out);
+        }
         write(l.topic, out);
+    }
+
+    /** A string of ASCII characters only: its length and its chars as bytes (a copy, nothing to encode). */
+    static void writeAscii(String s, DataOutputView out) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    /** What {@link #writeAscii} wrote. */
+    static String readAscii(DataInputView in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
     static void write(String s, DataOutputView out) throws IOException {
@@ -126,7 +151,12 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
         l.timestamp = in.readLong();
         l.partition = in.readInt();
         l.source = (flags & SOURCE) != 0 ? read(in) : null;
-        l.text = (flags & TEXT) != 0 ? read(in) : null;
+        if ((flags & ASCII_TEXT) != 0) {
+            l.text = readAscii(in);
+            l.markAsciiText();
+        } else {
+            l.text = (flags & TEXT) != 0 ? read(in) : null;
+        }
         l.topic = (flags & TOPIC) != 0 ? read(in) : null;
         return l;
     }
