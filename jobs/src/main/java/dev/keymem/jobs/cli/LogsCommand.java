@@ -158,8 +158,8 @@ final class LogsCommand implements Subcommand {
                     new BatchFileRun.Words("logs", "lines", "summaries", "lines sorted by source, in file order per "
                             + "source", true), (records, f) -> {
                         LogSummaryJob.Outputs job = LogSummaryJob.buildParts(records, source, batch, fe, limits, true);
-                        f.sink(job.summaries(), "summarize");
-                        f.sink(job.parseDeadLetters(), "parse");
+                        f.sinkResults(job.summaries(), "summarize");
+                        f.sinkDeadLetters(job.parseDeadLetters(), "parse");
                     }, out, err);
             if (report != null) {
                 List<JsonNode> all = new java.util.ArrayList<>();
