@@ -2,7 +2,6 @@ package dev.keymem.jobs.logs;
 
 import java.io.IOException;
 import java.util.Arrays;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -91,7 +90,8 @@ public final class LogLineRun {
     }
 
     /** The type information of {@link LogLineRun} with its serializer. */
-    public static final TypeInformation<LogLineRun> TYPE = new Type();
+    public static final TypeInformation<LogLineRun> TYPE = new SerializerTypeInfo<>(LogLineRun.class,
+            Serializer.INSTANCE);
 
     /**
      * The serializer: flags (bit 0: source present, bit 1: topic present), partition (int), lines (int), the
@@ -173,7 +173,8 @@ public final class LogLineRun {
                 r.timestamps[i] = in.readLong();
                 int text = in.readUnsignedByte();
                 r.ascii[i] = text == 2;
-                r.texts[i] = text == 2 ? LogLineSerializer.readAscii(in) : text == 1 ? LogLineSerializer.read(in) : null;
+                r.texts[i] = text == 2 ? LogLineSerializer.readAscii(in)
+                        : text == 1 ? LogLineSerializer.read(in) : null;
             }
             r.size = n;
             return r;
@@ -209,65 +210,6 @@ public final class LogLineRun {
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<LogLineRun> {
         public Snapshot() {
             super(() -> Serializer.INSTANCE);
-        }
-    }
-
-    private static final class Type extends TypeInformation<LogLineRun> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<LogLineRun> getTypeClass() {
-            return LogLineRun.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<LogLineRun> createSerializer(SerializerConfig config) {
-            return Serializer.INSTANCE;
-        }
-
-        @Override
-        public String toString() {
-            return "LogLineRun";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Type;
-        }
-
-        @Override
-        public int hashCode() {
-            return Type.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof Type;
         }
     }
 }

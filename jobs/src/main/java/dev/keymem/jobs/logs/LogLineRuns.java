@@ -72,7 +72,10 @@ public final class LogLineRuns {
             }
         }
 
-        /** With the default limits ({@link #MAX_LINES}, {@link #MAX_CHARS}, {@link #MAX_BUFFERED_CHARS}, {@link #MAX_BUFFERED_LINES}). */
+        /**
+         * With the default limits ({@link #MAX_LINES}, {@link #MAX_CHARS}, {@link #MAX_BUFFERED_CHARS},
+         * {@link #MAX_BUFFERED_LINES}).
+         */
         public Gather() {
             this(MAX_LINES, MAX_CHARS, MAX_BUFFERED_CHARS, MAX_BUFFERED_LINES);
         }

@@ -2,7 +2,6 @@ package dev.keymem.jobs.logs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -14,12 +13,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * The serializer of {@link LogLine} between the log job's parse step and its keyed step (the exchange, and a
  * batch run's sort, which writes and reads every line once more): the strings as UTF-8 byte runs, one bulk
  * encode and decode each, where Flink's POJO serializer writes and reads a string one character at a time (a
- * varint per character through the output view) and a field header per field. Format: flags (bit 0..2: source,
- * text, topic present; bit 3: the text is ASCII, {@link LogLine#textIsAscii}), offset (long), timestamp (long),
- * partition (int), then each present string as its UTF-8 length (int) and bytes (an ASCII text: its chars as
- * bytes, copied without encoding or decoding). An unpaired surrogate, which UTF-8 cannot carry (the encoder writes '?' for it), makes
- * that string go as its UTF-16 chars instead (length -1 - chars, then the chars), so every string comes back as
- * it was sent. Records only: a LogLine is in no keyed state.
+ * varint per character through the output view) and a field header per field. Format: flags (bit 0..2:
+ * source, text, topic present; bit 3: the text is ASCII, {@link LogLine#textIsAscii}), offset (long),
+ * timestamp (long), partition (int), then each present string as its UTF-8 length (int) and bytes (an ASCII
+ * text: its chars as bytes, copied without encoding or decoding). An unpaired surrogate, which UTF-8 cannot
+ * carry (the encoder writes '?' for it), makes that string go as its UTF-16 chars instead (length -1 - chars,
+ * then the chars), so every string comes back as it was sent. Records only: a LogLine is in no keyed state.
  */
 public final class LogLineSerializer extends TypeSerializer<LogLine> {
     private static final long serialVersionUID = 1L;
@@ -27,7 +26,7 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
     public static final LogLineSerializer INSTANCE = new LogLineSerializer();
 
     /** The type information of {@link LogLine} with this serializer. */
-    public static final TypeInformation<LogLine> TYPE = new Type();
+    public static final TypeInformation<LogLine> TYPE = new SerializerTypeInfo<>(LogLine.class, INSTANCE);
 
     private static final int SOURCE = 1;
     private static final int TEXT = 2;
@@ -213,66 +212,6 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<LogLine> {
         public Snapshot() {
             super(() -> INSTANCE);
-        }
-    }
-
-    /** {@link LogLine}'s type with {@link LogLineSerializer}. */
-    private static final class Type extends TypeInformation<LogLine> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<LogLine> getTypeClass() {
-            return LogLine.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<LogLine> createSerializer(SerializerConfig config) {
-            return INSTANCE;
-        }
-
-        @Override
-        public String toString() {
-            return "LogLine";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Type;
-        }
-
-        @Override
-        public int hashCode() {
-            return Type.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof Type;
         }
     }
 }
