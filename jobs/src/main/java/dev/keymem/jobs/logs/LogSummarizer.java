@@ -419,8 +419,9 @@ public final class LogSummarizer {
         }
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
         int start = -1;
-        for (int i = 0, n = t.length(); i < n; i++) {
-            char c = t.charAt(i);
+        char[] cs = t.toCharArray();
+        for (int i = 0, n = cs.length; i < n; i++) {
+            char c = cs[i];
             boolean ws = c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
             if (ws) {
                 if (start >= 0) {
@@ -486,18 +487,23 @@ public final class LogSummarizer {
         if (n == 0) {
             return messageStart(lineWords, new String[] {""});
         }
+        char[] cs = t.toCharArray();
         int k = 0;
         int i = 0;
         while (i < n) {
-            while (i < n && asciiSpace(t.charAt(i))) {
+            while (i < n && asciiSpace(cs[i])) {
                 i++;
             }
             int start = i;
-            while (i < n && !asciiSpace(t.charAt(i))) {
+            while (i < n && !asciiSpace(cs[i])) {
                 i++;
             }
             if (i > start) {
-                if (t.indexOf('<', start) < 0 || t.indexOf('<', start) >= i) {
+                int lt = start;
+                while (lt < i && cs[lt] != '<') {
+                    lt++;
+                }
+                if (lt == i) { // no '<' in the word: a constant one
                     int len = i - start;
                     for (int j = k; j < lineWords.length; j++) {
                         String w = lineWords[j];
