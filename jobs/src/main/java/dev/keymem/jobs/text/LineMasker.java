@@ -454,6 +454,38 @@ public final class LineMasker implements Serializable {
         return false;
     }
 
+    /** The number of rules (for tests). */
+    static int rules() {
+        return RULES.size();
+    }
+
+    /**
+     * For tests: where rule {@code k}'s scan disagrees with its regex at index {@code i} of {@code s} (the
+     * regex run anchored there, transparent bounds): its {@code Start} test rejects a position where the regex
+     * matches, or its {@code End} gives another end than the regex's (or a match where it has none). A
+     * description of the disagreement, else null.
+     */
+    static String scanDisagreement(int k, String s, int i) {
+        Rule r = RULES.get(k);
+        Matcher m = r.pattern.matcher(s);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        m.region(i, s.length());
+        int regexEnd = m.lookingAt() && m.end() > i ? m.end() : -1;
+        char[] cs = s.toCharArray();
+        boolean start = r.start.mayStart(cs, i);
+        if (regexEnd > i && !start) {
+            return "rule " + k + " (" + r.pattern + "): Start rejects a match at " + i;
+        }
+        if (start && r.end != null) {
+            int e = r.end.end(cs, i);
+            if (e != RegexScan.UNDECIDED && e != regexEnd) {
+                return "rule " + k + " (" + r.pattern + "): End " + e + ", regex " + regexEnd + " at " + i;
+            }
+        }
+        return null;
+    }
+
     /** The line after each rule of the plain form ({@link #maskPlain}): entry k after rule k (for tests). */
     String[] plainStages(String line) {
         String[] out = new String[RULES.size()];
