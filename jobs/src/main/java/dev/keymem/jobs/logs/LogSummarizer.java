@@ -413,19 +413,24 @@ public final class LogSummarizer {
      * {@code s} (strip removes every {@code \\s} character at the ends, so no other empty token arises).
      */
     static String[] words(String s) {
-        String t = s.strip();
-        if (t.isEmpty()) {
+        char[] cs = s.toCharArray();
+        int from = 0;
+        int to = cs.length;
+        while (from < to && Character.isWhitespace(cs[from])) { // strip()
+            from++;
+        }
+        while (to > from && Character.isWhitespace(cs[to - 1])) {
+            to--;
+        }
+        if (from == to) {
             return new String[] {""};
         }
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
         int start = -1;
-        char[] cs = t.toCharArray();
-        for (int i = 0, n = cs.length; i < n; i++) {
-            char c = cs[i];
-            boolean ws = c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
-            if (ws) {
+        for (int i = from; i < to; i++) {
+            if (asciiSpace(cs[i])) {
                 if (start >= 0) {
-                    out.add(t.substring(start, i));
+                    out.add(s.substring(start, i));
                     start = -1;
                 }
             } else if (start < 0) {
@@ -433,7 +438,7 @@ public final class LogSummarizer {
             }
         }
         if (start >= 0) {
-            out.add(t.substring(start));
+            out.add(s.substring(start, to));
         }
         return out.toArray(new String[0]);
     }

@@ -33,6 +33,12 @@ import java.util.regex.Pattern;
  */
 public final class LineMasker implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** The characters besides {@code \\w} each negative lookbehind {@code (?<![\\w...])} excludes ({@link RegexScan#before}). */
+    private static final boolean[] BEFORE_DOT = RegexScan.chars(".");
+    private static final boolean[] BEFORE_PATH = RegexScan.chars("./~:-");
+    private static final boolean[] BEFORE_DOT_LT = RegexScan.chars(".<");
+    private static final boolean[] BEFORE_COLON = RegexScan.chars(":");
+    private static final boolean[] BEFORE_COLON_DOT = RegexScan.chars(":.");
 
     /** Placeholder for a timestamp. */
     public static final String TS = "<TS>";
@@ -86,7 +92,7 @@ public final class LineMasker implements Serializable {
                     (s, i) -> "JFMASOND".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
                     RegexScan.firstChars(RegexScan::digit),
-                    (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, ":"), LineMasker::clockEnd),
+                    (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_COLON), LineMasker::clockEnd),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
                     + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
@@ -103,10 +109,10 @@ public final class LineMasker implements Serializable {
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
                     RegexScan.firstChars(c -> c == '1'),
-                    (s, i) -> s[i] == '1' && !RegexScan.before(s, i, ".") && RegexScan.digits(s, i, 10)),
+                    (s, i) -> s[i] == '1' && !RegexScan.before(s, i, BEFORE_DOT) && RegexScan.digits(s, i, 10)),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
                     RegexScan.firstChars(RegexScan::digit),
-                    (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, ".<"), LineMasker::numberEnd));
+                    (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_DOT_LT), LineMasker::numberEnd));
 
     /** The end of {@code \\d+(?:\\.\\d+)*} at a digit (greedy; nothing follows it in the NUM rule). */
     private static int numberEnd(char[] s, int i) {
@@ -292,7 +298,7 @@ public final class LineMasker implements Serializable {
      * followed by a dot, so the run of digits there is 1 to 3 long and a dot ends it.
      */
     private static boolean mayStartIpv4(char[] s, int i) {
-        if (!RegexScan.digit(s[i]) || RegexScan.before(s, i, ".")) {
+        if (!RegexScan.digit(s[i]) || RegexScan.before(s, i, BEFORE_DOT)) {
             return false;
         }
         int d = RegexScan.digitsEnd(s, i);
@@ -337,7 +343,7 @@ public final class LineMasker implements Serializable {
      */
     private static boolean mayStartIpv6(char[] s, int i) {
         char c = s[i];
-        if (!(RegexScan.hex(c) || c == ':') || RegexScan.before(s, i, ":.")) {
+        if (!(RegexScan.hex(c) || c == ':') || RegexScan.before(s, i, BEFORE_COLON_DOT)) {
             return false;
         }
         int colons = 0;
@@ -404,7 +410,7 @@ public final class LineMasker implements Serializable {
         char ch = s[i];
         boolean first = ch == '/' || ch == '\\' || ch == '~'
                 || (RegexScan.letter(ch) && i + 1 < s.length && s[i + 1] == ':');
-        return first && !RegexScan.before(s, i, "./~:-");
+        return first && !RegexScan.before(s, i, BEFORE_PATH);
     }
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */

@@ -201,16 +201,29 @@ public final class RegexScan {
         return i > 0 && word(s[i - 1]);
     }
 
+    /** A table of the ASCII characters of {@code chars} (for {@link #before}). */
+    public static boolean[] chars(String chars) {
+        boolean[] t = new boolean[128];
+        for (char c : chars.toCharArray()) {
+            if (c >= 128) {
+                throw new IllegalArgumentException("not an ASCII character: " + c);
+            }
+            t[c] = true;
+        }
+        return t;
+    }
+
     /**
-     * Whether the character before index {@code i} is in {@code \w} or is one of {@code others} (false at the
-     * start): the negative lookbehinds {@code (?<![\w...])} fail exactly there.
+     * Whether the character before index {@code i} is in {@code \w} or is one of {@code others} (a table of
+     * ASCII characters, {@link #chars}; false at the start): the negative lookbehinds {@code (?<![\w...])} fail
+     * exactly there.
      */
-    public static boolean before(char[] s, int i, String others) {
+    public static boolean before(char[] s, int i, boolean[] others) {
         if (i == 0) {
             return false;
         }
         char c = s[i - 1];
-        return word(c) || others.indexOf(c) >= 0;
+        return word(c) || (c < 128 && others[c]);
     }
 
     /**

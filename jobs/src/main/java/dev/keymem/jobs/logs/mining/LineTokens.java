@@ -32,6 +32,11 @@ import java.util.regex.Pattern;
  */
 public final class LineTokens implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** The characters besides {@code \\w} each negative lookbehind {@code (?<![\\w...])} excludes ({@link RegexScan#before}). */
+    private static final boolean[] BEFORE_DOT = RegexScan.chars(".");
+    private static final boolean[] BEFORE_DOT_HYPHEN = RegexScan.chars(".-");
+    private static final boolean[] BEFORE_SLASHED = RegexScan.chars("/\\.-");
+    private static final boolean[] BEFORE_LT = RegexScan.chars("<");
 
     /** The wildcard token. */
     public static final String WILDCARD = "<*>";
@@ -99,16 +104,6 @@ public final class LineTokens implements Serializable {
         return false;
     }
 
-    /** Whether {@code s} holds a colon and two digits (what any {@link #ENDPOINT} match ends with: its port). */
-    private static boolean hasPort(char[] s) {
-        for (int i = 0, n = s.length - 2; i < n; i++) {
-            if (s[i] == ':' && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2])) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The first two letters of the {@link #DOMAIN} endings (com, co, net, org, ..., info and int share "in"). */
     private static final String[] DOMAIN_STARTS = {"co", "ne", "or", "ed", "go", "mi", "in", "bi", "io", "lo", "la",
         "ac"};
@@ -168,24 +163,20 @@ public final class LineTokens implements Serializable {
     static final int TWO_SLASHES = 32;
 
     /**
-     * The pre-checks of {@link #mask} in one pass over the characters: {@link #DOT} | {@link #PORT} |
-     * {@link #DOMAIN_ENDING} | {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES}, each bit
-     * set exactly when its check ({@code has...}, the reference) holds.
+     * The pre-checks of {@link #mask}: {@link #DOT} | {@link #PORT} | {@link #DOMAIN_ENDING} (the checks before the
+     * {@code <HOST>} rules, over the raw line) | {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES}
+     * (those after the masker), each bit set exactly when its check ({@code has...}, the reference) holds.
      */
     static int preChecks(char[] s) {
+        return hostChecks(s) | laterChecks(s);
+    }
+
+    /** {@link #DOT} | {@link #PORT} | {@link #DOMAIN_ENDING} of {@link #preChecks}, a pass that looks at dots and colons only. */
+    static int hostChecks(char[] s) {
         int flags = 0;
-        int hexRun = 0;
-        int slashes = 0;
         int n = s.length;
         for (int i = 0; i < n; i++) {
             char c = s[i];
-            if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
-                if (++hexRun >= 8) {
-                    flags |= HEX_LETTER_RUN;
-                }
-            } else {
-                hexRun = 0;
-            }
             if (c == '.') {
                 flags |= DOT;
                 if (i < n - 2) {
@@ -195,15 +186,51 @@ public final class LineTokens implements Serializable {
                         flags |= DOMAIN_ENDING;
                     }
                 }
-            } else if (c == ':') {
-                if (i < n - 2 && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2])) {
-                    flags |= PORT;
+            } else if (c == ':' && i < n - 2 && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2])
+                    && dottedBefore(s, i)) {
+                flags |= PORT;
+            }
+        }
+        return flags;
+    }
+
+    /** What {@link #laterChecks} looks at: bit 1 a hex letter, 2 a slash or backslash, 4 a day name's first letter. */
+    private static final byte[] LATER = new byte[128];
+
+    static {
+        for (char c = 'a'; c <= 'f'; c++) {
+            LATER[c] |= 1;
+            LATER[Character.toUpperCase(c)] |= 1;
+        }
+        LATER['/'] |= 2;
+        LATER['\\'] |= 2;
+        for (char c : new char[] {'M', 'T', 'W', 'F', 'S'}) {
+            LATER[c] |= 4;
+        }
+    }
+
+    /** {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES} of {@link #preChecks}, in one pass. */
+    static int laterChecks(char[] s) {
+        int flags = 0;
+        int hexRun = 0;
+        int slashes = 0;
+        int n = s.length;
+        for (int i = 0; i < n; i++) {
+            char c = s[i];
+            int k = c < 128 ? LATER[c] : 0;
+            if ((k & 1) == 0) {
+                hexRun = 0;
+                if (k == 0) {
+                    continue;
                 }
-            } else if (c == '/' || c == '\\') {
+            } else if (++hexRun >= 8) {
+                flags |= HEX_LETTER_RUN;
+            }
+            if (k == 2) {
                 if (++slashes >= 2) {
                     flags |= TWO_SLASHES;
                 }
-            } else if (i < n - 2 && c >= 'F' && c <= 'W') {
+            } else if ((k & 4) != 0 && i < n - 2) {
                 char a = s[i + 1];
                 char b = s[i + 2];
                 boolean day = switch (c) {
@@ -220,6 +247,36 @@ public final class LineTokens implements Serializable {
             }
         }
         return flags;
+    }
+
+    /**
+     * Whether the colon at {@code colon} ends a run of {@code [\\w-]} that a dot comes before: what the port of
+     * an {@link #ENDPOINT} match ({@code ...\\.[\\w-]+:\\d{2,5}}) needs before its colon.
+     */
+    private static boolean dottedBefore(char[] s, int colon) {
+        int j = colon - 1;
+        while (j >= 0 && wordOrHyphen(s[j])) {
+            j--;
+        }
+        return j < colon - 1 && j >= 0 && s[j] == '.';
+    }
+
+    /**
+     * Whether {@code s} holds a colon, two digits after it, that ends a run of {@code [\\w-]} after a dot (what
+     * any {@link #ENDPOINT} match holds: a dotted name, its colon and the port's first two digits).
+     */
+    static boolean hasPort(char[] s) {
+        for (int i = 0, n = s.length - 2; i < n; i++) {
+            if (s[i] == ':' && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && dottedBefore(s, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the {@link #ENDPOINT} regex finds a match in {@code s} (for tests: then {@link #hasPort} holds). */
+    static boolean endpointFound(String s) {
+        return ENDPOINT.matcher(s).find();
     }
 
     /** {@link #preChecks} with the separate checks (the reference). */
@@ -240,7 +297,7 @@ public final class LineTokens implements Serializable {
     public String mask(String line) {
         String s = line;
         char[] cs = s.toCharArray();
-        int flags = preChecks(cs);
+        int flags = hostChecks(cs);
         if ((flags & DOT) != 0) {
             if ((flags & PORT) != 0) {
                 String t = RegexScan.replaceAll(ENDPOINT, s, cs, "<HOST>", LETTER, LineTokens::mayStartEndpoint,
@@ -248,7 +305,7 @@ public final class LineTokens implements Serializable {
                 if (t != s) {
                     s = t;
                     cs = s.toCharArray();
-                    flags = preChecks(cs);
+                    flags = hostChecks(cs);
                 }
             }
             if ((flags & DOMAIN_ENDING) != 0) {
@@ -257,13 +314,13 @@ public final class LineTokens implements Serializable {
         }
         s = masker.mask(s);
         cs = s.toCharArray();
-        flags = preChecks(cs);
+        flags = laterChecks(cs);
         if ((flags & DAY_NAME) != 0) {
             String t = RegexScan.replaceAll(DAY, s, cs, "", DAY_FIRST, LineTokens::mayStartDay);
             if (t != s) {
                 s = t;
                 cs = s.toCharArray();
-                flags = preChecks(cs);
+                flags = laterChecks(cs);
             }
         }
         if ((flags & HEX_LETTER_RUN) != 0) {
@@ -271,7 +328,7 @@ public final class LineTokens implements Serializable {
             if (t != s) {
                 s = t;
                 cs = s.toCharArray();
-                flags = preChecks(cs);
+                flags = laterChecks(cs);
             }
         }
         if ((flags & TWO_SLASHES) != 0) {
@@ -326,7 +383,7 @@ public final class LineTokens implements Serializable {
 
     /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
     private static boolean mayStartEndpoint(char[] s, int i) {
-        if (!RegexScan.letter(s[i]) || RegexScan.before(s, i, ".-")) {
+        if (!RegexScan.letter(s[i]) || RegexScan.before(s, i, BEFORE_DOT_HYPHEN)) {
             return false;
         }
         int k = i + 1;
@@ -372,7 +429,7 @@ public final class LineTokens implements Serializable {
 
     /** {@link #DOMAIN}: a run of {@code [A-Za-z0-9-]} ending at a dot. */
     private static boolean mayStartDomain(char[] s, int i) {
-        if (RegexScan.before(s, i, ".-")) {
+        if (RegexScan.before(s, i, BEFORE_DOT_HYPHEN)) {
             return false;
         }
         int k = i;
@@ -388,7 +445,7 @@ public final class LineTokens implements Serializable {
 
     private static boolean mayStartHexLetters(char[] s, int i) {
         char c = s[i];
-        return ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) && !RegexScan.before(s, i, "<");
+        return ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) && !RegexScan.before(s, i, BEFORE_LT);
     }
 
     private static boolean slashedChar(char c) {
@@ -397,7 +454,7 @@ public final class LineTokens implements Serializable {
 
     /** {@link #SLASHED}: a run of {@code [\\w.{}<>~-]} ending at a slash or backslash. */
     private static boolean mayStartSlashed(char[] s, int i) {
-        if (RegexScan.before(s, i, "/\\.-")) {
+        if (RegexScan.before(s, i, BEFORE_SLASHED)) {
             return false;
         }
         int k = i;
@@ -413,7 +470,7 @@ public final class LineTokens implements Serializable {
      */
     private static boolean mayStartQuantity(char[] s, int i) {
         char c = s[i];
-        if (!(RegexScan.digit(c) || c == '<' || c == '>' || c == '~') || RegexScan.before(s, i, ".")) {
+        if (!(RegexScan.digit(c) || c == '<' || c == '>' || c == '~') || RegexScan.before(s, i, BEFORE_DOT)) {
             return false;
         }
         return unitAfterNumber(s, i) || ((c == '<' || c == '>' || c == '~') && unitAfterNumber(s, i + 1));

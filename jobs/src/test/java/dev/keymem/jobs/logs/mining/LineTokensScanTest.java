@@ -66,6 +66,9 @@ class LineTokensScanTest {
         for (String s : new String[] {line, new dev.keymem.jobs.text.LineMasker().mask(line)}) {
             assertEquals(LineTokens.preChecksReference(s), LineTokens.preChecks(s.toCharArray()), "pre-checks of '" + s + "'");
         }
+        if (LineTokens.endpointFound(line)) {
+            assertTrue((LineTokens.preChecks(line.toCharArray()) & LineTokens.PORT) != 0, "port pre-check of '" + line + "'");
+        }
         String masked = lt.maskReference(line);
         assertEquals(masked, lt.mask(line), "mask of '" + line + "'");
         for (String m : new String[] {masked, line, LineTokens.message(masked)}) {
