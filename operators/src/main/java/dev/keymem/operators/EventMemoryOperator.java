@@ -3,8 +3,6 @@ package dev.keymem.operators;
 import java.util.Objects;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
@@ -14,7 +12,8 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * ({@code keymem.events.cache-bytes}: the recently used keys' deserialized memory) and writes the cache back to keyed state in
  * {@link #snapshotState}: on the task thread, after the records before the barrier and before the keyed state
  * backend is snapshotted, so every checkpoint and savepoint holds what the uncached function would have
- * written. Same function, timers, state and outputs as a plain {@code KeyedProcessOperator} (a savepoint of
+ * written, and drops it on close ({@link WriteBackOperator}'s lifecycle, which {@link HotStateOperator}
+ * shares). Same function, timers, state and outputs as a plain {@code KeyedProcessOperator} (a savepoint of
  * either restores into the other). The cache is used on the RocksDB backend only; on the heap backend
  * (whose state is already objects) this is a plain {@code KeyedProcessOperator}.
  *
@@ -27,7 +26,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * @param <O> output type
  */
 @PublicEvolving
-public class EventMemoryOperator<I, O> extends KeyedProcessOperator<String, I, O> {
+public class EventMemoryOperator<I, O> extends WriteBackOperator<I, O> {
     private static final long serialVersionUID = 1L;
 
     private final KeyedEventMemory.Owner owner;
@@ -50,35 +49,10 @@ public class EventMemoryOperator<I, O> extends KeyedProcessOperator<String, I, O
             throw new IllegalStateException("the owner of the event memory has none after open: "
                     + owner.getClass().getName());
         }
-        if (serializesOnUpdate(getKeyedStateBackend()) && m.useCache(new EventStateCache.KeyContext() {
-            @Override
-            public Object currentKey() {
-                return getCurrentKey();
-            }
-
-            @Override
-            public void setCurrentKey(Object key) {
-                EventMemoryOperator.this.setCurrentKey(key);
-            }
-        })) {
+        if (WriteBackCache.serializesOnUpdate(getKeyedStateBackend()) && m.useCache(WriteBackCache.KeyContext.of(this))) {
             cached = m;
+            writeBack(m.cache());
         }
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        if (cached != null) {
-            cached.flushCache();
-        }
-        super.snapshotState(context);
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (cached != null) {
-            cached.discardCache();
-        }
-        super.close();
     }
 
     /** Cached keys with changes not yet in keyed state (0 without a cache), for tests and checks. */
@@ -90,14 +64,5 @@ public class EventMemoryOperator<I, O> extends KeyedProcessOperator<String, I, O
     /** The memory whose cache this operator writes back (null when no cache is used), for tests. */
     KeyedEventMemory cachedMemory() {
         return cached;
-    }
-
-    /** True for backends that copy a value into their own storage on update (RocksDB), where caching is safe. */
-    static boolean serializesOnUpdate(KeyedStateBackend<?> backend) {
-        try {
-            return backend instanceof org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
-        } catch (LinkageError e) {
-            return false; // the RocksDB backend is not on the classpath: not in use
-        }
     }
 }

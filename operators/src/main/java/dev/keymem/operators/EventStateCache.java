@@ -29,25 +29,18 @@ import org.apache.flink.util.FlinkRuntimeException;
  * holds exactly what the uncached memory would have written, and a restore (the cache is gone then) gives
  * the same answers bit for bit. A key is also written back when it is evicted.
  *
- * <p><b>Bound.</b> The cache estimates the heap bytes of each key's entry (hot state, term table, rows held)
- * and evicts the least recently used keys, written back first, while the total exceeds {@code budget}
- * ({@code keymem.events.cache-bytes}); one key whose rows outgrow the budget between two checkpoints is
- * written back and dropped after its record.
+ * <p><b>Bound.</b> The layer of {@link WriteBackCache} bounded by bytes: the cache estimates the heap bytes
+ * of each key's entry (hot state, term table, rows held) and evicts the least recently used keys, written
+ * back first, while the total exceeds {@code budget} ({@code keymem.events.cache-bytes}); one key whose rows
+ * outgrow the budget between two checkpoints is written back and dropped after its record.
  *
- * <p>Contract with the owner: every access happens with the key context set to the key whose memory it is
- * (processElement, onTimer); {@link KeyContext} lets the cache switch to an evicted or flushed key and back.
- * Use it only over backends that copy values into their own storage (RocksDB) and without Flink state TTL on
- * the rows. Not thread safe: the task thread only.
+ * <p>Contract with the owner ({@link WriteBackCache}'s): every access happens with the key context set to
+ * the key whose memory it is (processElement, onTimer); the cache switches to an evicted or flushed key and
+ * back. Use it only over backends that copy values into their own storage (RocksDB) and without Flink state
+ * TTL on the rows. Not thread safe: the task thread only.
  */
 @Internal
-final class EventStateCache {
-
-    /** The owner's key context (an operator's getCurrentKey / setCurrentKey). */
-    interface KeyContext {
-        Object currentKey();
-
-        void setCurrentKey(Object key);
-    }
+final class EventStateCache extends WriteBackCache<EventStateCache.Rows, Exception> {
 
     /** Estimated fixed heap bytes of a cached key, besides its state and rows. */
     static final long KEY_BYTES = 400;
@@ -55,40 +48,52 @@ final class EventStateCache {
 
     private final long budget;
     private final int window;
-    private final KeyContext keys;
     private final ValueState<EventState> state;
     private final MapStateEventStore backing;
-    /** Access order: the eldest entry is the least recently used key. */
-    private final LinkedHashMap<Object, Rows> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private long bytes;
 
-    long hits;
-    long misses;
-    long evictions;
-    long writtenBack;
-
-    EventStateCache(long budget, int window, KeyContext keys, ValueState<EventState> state, MapStateEventStore backing) {
+    EventStateCache(long budget, int window, WriteBackCache.KeyContext keys, ValueState<EventState> state,
+                    MapStateEventStore backing) {
+        super(keys, 1024);
         if (budget < 1) {
             throw new IllegalArgumentException("budget must be positive: " + budget);
         }
         this.budget = budget;
         this.window = window;
-        this.keys = keys;
         this.state = state;
         this.backing = backing;
     }
 
+    @Override
+    boolean dirty(Rows r) {
+        return r.dirty();
+    }
+
+    @Override
+    void write(Rows r) throws Exception {
+        r.write();
+    }
+
+    /** After a write-back the entry keeps its window's archive rows and term table only. */
+    @Override
+    void flushed(Rows r) {
+        long before = r.bytes;
+        r.dropClean();
+        r.bytes = r.estimate();
+        bytes += r.bytes - before;
+    }
+
     /** The current key's cached memory (read from keyed state on a miss). */
     Rows current() throws Exception {
-        Object key = keys.currentKey();
-        Rows r = entries.get(key);
+        Object key = currentKey();
+        Rows r = get(key);
         if (r == null) {
-            misses++;
+            miss();
             r = new Rows(state.value());
-            entries.put(key, r);
+            put(key, r);
             bytes += r.bytes;
         } else {
-            hits++;
+            hit();
         }
         return r;
     }
@@ -99,55 +104,30 @@ final class EventStateCache {
         r.trimWindow();
         r.bytes = r.estimate();
         bytes += r.bytes - before;
-        while (bytes > budget && !entries.isEmpty()) {
-            Iterator<Map.Entry<Object, Rows>> it = entries.entrySet().iterator();
-            Map.Entry<Object, Rows> eldest = it.next();
-            it.remove();
-            evictions++;
-            bytes -= eldest.getValue().bytes;
-            writeBack(eldest.getKey(), eldest.getValue());
+        while (bytes > budget && size() > 0) {
+            bytes -= evictEldest().bytes;
         }
-    }
-
-    /** Writes every changed value back to keyed state (each under its key) and keeps them cached, clean. */
-    int flush() throws Exception {
-        int flushed = 0;
-        for (Map.Entry<Object, Rows> e : entries.entrySet()) {
-            Rows r = e.getValue();
-            if (r.dirty()) {
-                long before = r.bytes;
-                writeBack(e.getKey(), r);
-                r.dropClean();
-                r.bytes = r.estimate();
-                bytes += r.bytes - before;
-                flushed++;
-            }
-        }
-        return flushed;
     }
 
     /** The current key's memory is removed (TTL): its entry goes without a write-back. */
     void removeCurrent() {
-        Rows r = entries.remove(keys.currentKey());
+        Rows r = remove(currentKey());
         if (r != null) {
             bytes -= r.bytes;
         }
     }
 
     /** Drops everything without writing (the task is closing or failing: keyed state is discarded or restored). */
+    @Override
     void discard() {
-        entries.clear();
+        super.discard();
         bytes = 0;
-    }
-
-    int size() {
-        return entries.size();
     }
 
     /** Cached keys with changes not yet written back. */
     int dirtyKeys() {
         int n = 0;
-        for (Rows r : entries.values()) {
+        for (Rows r : entries()) {
             if (r.dirty()) {
                 n++;
             }
@@ -159,23 +139,22 @@ final class EventStateCache {
         return bytes;
     }
 
-    private void writeBack(Object key, Rows r) throws Exception {
-        if (!r.dirty()) {
-            return;
+    /** The cached keys, least recently used first, and their hot states (the order left as it is), for tests. */
+    Map<Object, EventState> states() {
+        Map<Object, EventState> m = new LinkedHashMap<>();
+        for (Map.Entry<Object, Rows> e : view().entrySet()) {
+            m.put(e.getKey(), e.getValue().st);
         }
-        Object current = keys.currentKey();
-        boolean switched = !key.equals(current);
-        if (switched) {
-            keys.setCurrentKey(key);
+        return m;
+    }
+
+    /** The entries' current estimates summed, for tests ({@link #bytes()} must equal it between records). */
+    long estimatedBytes() {
+        long b = 0;
+        for (Rows r : entries()) {
+            b += r.estimate();
         }
-        try {
-            r.write();
-            writtenBack++;
-        } finally {
-            if (switched && current != null) {
-                keys.setCurrentKey(current);
-            }
-        }
+        return b;
     }
 
     /**
@@ -471,7 +450,7 @@ final class EventStateCache {
             try {
                 return r.get();
             } catch (Exception ex) {
-                throw new FlinkRuntimeException("cannot " + what + " of key '" + keys.currentKey() + "'", ex);
+                throw new FlinkRuntimeException("cannot " + what + " of key '" + currentKey() + "'", ex);
             }
         }
     }

@@ -4,7 +4,6 @@ import java.util.Objects;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
@@ -16,10 +15,11 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * {@link Cache#wrap} in {@code open}. Changed values are written back to keyed state, each under its own key,
  * when a key is evicted and in {@link #snapshotState}: on the task thread, after the records before the
  * barrier and before the keyed state backend is snapshotted, so every checkpoint and savepoint holds exactly
- * what the uncached function would have written (the same pattern as {@link KeyedMemoryOperator} and
- * {@link EventMemoryOperator}). Same function, timers, state and outputs as a plain {@code KeyedProcessOperator}
- * (a savepoint of either restores into the other). The cache is used on the RocksDB backend only; elsewhere
- * (the heap backend keeps objects already) this is a plain {@code KeyedProcessOperator}.
+ * what the uncached function would have written (the lifecycle {@link EventMemoryOperator} shares; the keyed
+ * memory operator of {@link KeyedMemoryFunction#operator()} is one of these). Same function, timers, state
+ * and outputs as a plain {@code KeyedProcessOperator} (a savepoint of either restores into the other). The
+ * cache is used on the RocksDB backend only; elsewhere (the heap backend keeps objects already) this is a
+ * plain {@code KeyedProcessOperator}.
  *
  * <p>Rules for the wrapped states, as for any write-back cache: access them only with the key context set to
  * their key (processElement, onTimer), call {@code update} after changing a value in place, and wrap no state
@@ -29,7 +29,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * @param <O> output type
  */
 @PublicEvolving
-public class HotStateOperator<I, O> extends KeyedProcessOperator<String, I, O> {
+public class HotStateOperator<I, O> extends WriteBackOperator<I, O> {
     private static final long serialVersionUID = 1L;
 
     /** A view of value states through the cache. */
@@ -63,31 +63,10 @@ public class HotStateOperator<I, O> extends KeyedProcessOperator<String, I, O> {
     public void open() throws Exception {
         cache = HotStateCache.forOperator(owner.cacheKeys(), this);
         if (cache != null) {
-            HotStateCache c = cache;
-            owner.useCache(new Cache() {
-                @Override
-                public <T> ValueState<T> wrap(ValueState<T> state) {
-                    return c.wrap(state);
-                }
-            });
+            owner.useCache(cache);
+            writeBack(cache);
         }
         super.open(); // opens the function, which wraps its value states through the cache
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        if (cache != null) {
-            cache.flush();
-        }
-        super.snapshotState(context);
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (cache != null) {
-            cache.discard();
-        }
-        super.close();
     }
 
     /** Cached keys (0 without a cache), for tests. */
@@ -100,5 +79,10 @@ public class HotStateOperator<I, O> extends KeyedProcessOperator<String, I, O> {
     @VisibleForTesting
     public long writtenBack() {
         return cache == null ? 0 : cache.writes();
+    }
+
+    /** The cache, for tests that read keyed state directly (null when unused). */
+    HotStateCache cache() {
+        return cache;
     }
 }

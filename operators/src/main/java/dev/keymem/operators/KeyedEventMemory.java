@@ -159,36 +159,24 @@ public final class KeyedEventMemory {
     /**
      * Gives the memory a write-back cache of {@code keymem.events.cache-bytes} over the owner's key context
      * (nothing when that option is 0 or the rows have a Flink state TTL, which a cache would not honour). Only
-     * for an operator that calls {@link #flushCache()} before each keyed state snapshot and runs over a backend
-     * that copies values on update (RocksDB).
+     * for an operator that writes the cache ({@link #cache()}) back before each keyed state snapshot and runs
+     * over a backend that copies values on update (RocksDB): {@link EventMemoryOperator}.
      */
-    boolean useCache(EventStateCache.KeyContext keys) {
+    boolean useCache(WriteBackCache.KeyContext keys) {
         if (settings.cacheBytes() <= 0 || !settings.rowTtl().isZero()) {
             return false;
         }
         EventStateCache c = new EventStateCache(settings.cacheBytes(), window, keys, state, store);
         metricGroup.gauge("keymemStateCacheKeys", c::size);
         metricGroup.gauge("keymemStateCacheBytes", c::bytes);
-        metricGroup.gauge("keymemStateCacheHits", () -> c.hits);
-        metricGroup.gauge("keymemStateCacheMisses", () -> c.misses);
-        metricGroup.gauge("keymemStateCacheEvictions", () -> c.evictions);
+        metricGroup.gauge("keymemStateCacheHits", c::hits);
+        metricGroup.gauge("keymemStateCacheMisses", c::misses);
+        metricGroup.gauge("keymemStateCacheEvictions", c::evictions);
         this.cache = c;
         return true;
     }
 
-    /** Writes the cache back to keyed state (every key under its own key); 0 without a cache. */
-    int flushCache() throws Exception {
-        return cache == null ? 0 : cache.flush();
-    }
-
-    /** Drops the cache without writing (closing or failing). */
-    void discardCache() {
-        if (cache != null) {
-            cache.discard();
-        }
-    }
-
-    /** The cache, for tests (null when unused). */
+    /** The cache (null when unused). */
     EventStateCache cache() {
         return cache;
     }

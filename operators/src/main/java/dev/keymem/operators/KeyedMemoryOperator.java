@@ -1,58 +1,47 @@
 package dev.keymem.operators;
 
+import java.io.Serializable;
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
  * The operator that runs a {@link KeyedMemoryFunction} with its hot-state cache ({@link HotStateCache},
- * {@link MemoryOperatorOptions#STATE_CACHE_KEYS}): a {@link KeyedProcessOperator} (same timers, same
- * state, same outputs: a savepoint of either restores into the other) that gives the function a key
- * context for the cache and writes the cache back to keyed state in {@link #snapshotState}, which runs
- * on the task thread after the barrier's records and before the keyed state backend is snapshotted
- * (Flink's mini-batch operators flush their bundles the same way). The cache is used on the RocksDB
- * backend only; elsewhere this is a plain {@code KeyedProcessOperator}.
+ * {@link MemoryOperatorOptions#STATE_CACHE_KEYS}): a {@link HotStateOperator} whose owner is the function
+ * (through {@link FunctionOwner}, which keeps the function's cache methods package-private), and which
+ * counts each write-back before a checkpoint in the function's {@code keymemStateCacheFlushed}. The cache is
+ * used on the RocksDB backend only; elsewhere this is a plain {@code KeyedProcessOperator}.
  */
 @Internal
-final class KeyedMemoryOperator extends KeyedProcessOperator<String, TokenRecord, MemoryReadout> {
+final class KeyedMemoryOperator extends HotStateOperator<TokenRecord, MemoryReadout> {
 
     private static final long serialVersionUID = 1L;
 
-    private transient HotStateCache cache;
-
     KeyedMemoryOperator(KeyedMemoryFunction function) {
-        super(function);
+        super(function, new FunctionOwner(function));
     }
 
     @Override
-    public void open() throws Exception {
-        KeyedMemoryFunction fn = (KeyedMemoryFunction) userFunction;
-        cache = HotStateCache.forOperator(fn.cacheKeys(), this);
-        if (cache != null) {
-            fn.useCache(cache);
+    void flushed(int keys) {
+        ((KeyedMemoryFunction) userFunction).flushed(keys);
+    }
+
+    /** The function as the owner of the cached states (the same object the operator runs). */
+    private static final class FunctionOwner implements Owner, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final KeyedMemoryFunction function;
+
+        FunctionOwner(KeyedMemoryFunction function) {
+            this.function = function;
         }
-        super.open(); // opens the function, which wraps its value states through the cache
-    }
 
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        if (cache != null) {
-            ((KeyedMemoryFunction) userFunction).flushed(cache.flush());
+        @Override
+        public int cacheKeys() {
+            return function.cacheKeys();
         }
-        super.snapshotState(context);
-    }
 
-    @Override
-    public void close() throws Exception {
-        if (cache != null) {
-            cache.discard();
+        @Override
+        public void useCache(Cache cache) {
+            function.useCache((HotStateCache) cache); // the operator's own cache
         }
-        super.close();
     }
-
-    /** The cache, for tests that read keyed state directly (null when unused). */
-    HotStateCache cache() {
-        return cache;
-    }
-
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /** The event memory operator on both state backends: isolation, restore, dead letters, caps. */
 class EventMemoryFunctionTest {
 
-    private static Configuration options() {
+    static Configuration options() {
         Configuration c = new Configuration();
         c.set(MemoryOperatorOptions.EVENTS_DIMENSION, 64);
         c.set(MemoryOperatorOptions.EVENTS_CELL_DIM, 16);
