@@ -140,15 +140,6 @@ public final class LineTokens implements Serializable {
         return false;
     }
 
-    private static boolean has(char[] s, char c) {
-        for (char x : s) {
-            if (x == c) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** {@link #preChecks}: the line holds a dot. */
     static final int DOT = 1;
     /** {@link #preChecks}: {@link #hasPort}. */
