@@ -458,19 +458,20 @@ public final class MemoryOperatorOptions {
     public static final ConfigOption<Integer> EVENTS_ROUTE_K = ConfigOptions.key("keymem.events.route-k")
             .intType()
             .defaultValue(2)
-            .withDescription("k: segments a query is routed to by their summaries (SSC); their events are scored. "
-                    + "0 = no routing.");
+            .withDescription("k: segments a query is routed to by their summaries (SSC), among the 256 most recent "
+                    + "summaries; their events are scored. 0 = no routing.");
 
     public static final ConfigOption<Integer> EVENTS_POSTINGS_READ = ConfigOptions.key("keymem.events.postings-read")
             .intType()
             .defaultValue(512)
-            .withDescription("Most recent postings a query reads per term (rarest terms first).");
+            .withDescription("Most recent postings a query reads per term (rarest terms first). The user context "
+                    + "job's default is 64.");
 
     public static final ConfigOption<Integer> EVENTS_MAX_CANDIDATES = ConfigOptions.key("keymem.events.max-candidates")
             .intType()
             .defaultValue(1024)
             .withDescription("Most events a query finds through postings (beyond the window, the eidetic tier and "
-                    + "the routed segments).");
+                    + "the routed segments). The user context job's default is 128.");
 
     public static final ConfigOption<Integer> EVENTS_ARCHIVE_CAP = ConfigOptions.key("keymem.events.archive-capacity")
             .intType()

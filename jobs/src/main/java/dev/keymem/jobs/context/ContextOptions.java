@@ -31,6 +31,16 @@ public final class ContextOptions {
     /** Largest payload the job keeps per event: its text (at most one record, 64 KiB by default) and fields as JSON. */
     public static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
 
+    /**
+     * The job's default {@code keymem.events.max-candidates}: a query's lexical candidates (beyond the window,
+     * the eidetic tier and the routed segments), so its cost is bounded by a small constant whatever the
+     * users' histories (docs/benchmarks.md: the answers' recall is unchanged at this budget).
+     */
+    public static final int MAX_CANDIDATES = 128;
+
+    /** The job's default {@code keymem.events.postings-read}: postings a query reads per term (rarest first). */
+    public static final int POSTINGS_READ = 64;
+
     private ContextOptions() {
     }
 
@@ -51,6 +61,12 @@ public final class ContextOptions {
         c.set(MemoryOperatorOptions.MEMORY_EVENTS_ENABLED, false);
         if (given.getOptional(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD).isEmpty()) {
             c.set(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD, MAX_PAYLOAD_BYTES);
+        }
+        if (given.getOptional(MemoryOperatorOptions.EVENTS_MAX_CANDIDATES).isEmpty()) {
+            c.set(MemoryOperatorOptions.EVENTS_MAX_CANDIDATES, MAX_CANDIDATES);
+        }
+        if (given.getOptional(MemoryOperatorOptions.EVENTS_POSTINGS_READ).isEmpty()) {
+            c.set(MemoryOperatorOptions.EVENTS_POSTINGS_READ, POSTINGS_READ);
         }
         if (c.get(EMBEDDER) == Embedder.MINILM && given.getOptional(MemoryOperatorOptions.EVENTS_DIMENSION).isEmpty()) {
             c.set(MemoryOperatorOptions.EVENTS_DIMENSION, MiniLmEmbedder.DIMENSION);

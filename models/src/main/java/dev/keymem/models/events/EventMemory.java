@@ -9,12 +9,9 @@ import dev.keymem.models.cells.TokenChunk;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 /**
  * The event memory of docs/design/mechanisms.md section 6. Holds settings and the fixed projection only;
@@ -25,6 +22,9 @@ import java.util.TreeMap;
  * <p>Per {@link #write}: the hot state, one archive row, and per distinct term one frequency read and
  * write and one posting row (plus at most one posting and one archive drop under caps), at a segment
  * close one summary row, on an eidetic admission one slot row: bounded by the event, not by the history.
+ * Per {@link #query}: at most W + M + {@code maxCandidates} + k L candidates, {@code postingsRead} postings
+ * per query term, {@link EventSettings#ROUTE_SCAN} summaries and the frequencies of the candidates' terms:
+ * bounded by the settings, not by the history.
  */
 public final class EventMemory {
     private final EventSettings settings;
@@ -308,6 +308,7 @@ public final class EventMemory {
 
     /** A candidate during a query. */
     private static final class Candidate {
+        final long position;
         final EventEntry entry;
         int tiers;
         double lexical;
@@ -315,9 +316,18 @@ public final class EventMemory {
         double read;
         double info;
         double score;
+        /** At least {@link #score} whatever the dense and read parts turn out to be ({@link #rank}). */
+        double bound;
 
-        Candidate(EventEntry entry) {
+        Candidate(long position, EventEntry entry) {
+            this.position = position;
             this.entry = entry;
+        }
+
+        /** Before {@code o} in an answer: the higher score, on equal scores the newer event. */
+        boolean before(Candidate o) {
+            int c = Double.compare(score, o.score);
+            return c > 0 || (c == 0 && position > o.position);
         }
     }
 
@@ -329,14 +339,20 @@ public final class EventMemory {
     public record Answer(List<EventHit> hits, float[] read, QueryCost cost) {
     }
 
-    /** One query's working set: the candidates by position and what reading them cost. */
+    /**
+     * One query's working set: the candidates (in the order found, with a position index by open addressing,
+     * no boxing) and what reading them cost.
+     */
     private static final class QueryRun {
         final EventState st;
         final EventStore store;
         final long n;
         final long alive;
         final float[] x;
-        final TreeMap<Long, Candidate> cands = new TreeMap<>();
+        Candidate[] cands = new Candidate[64];
+        int size;
+        private long[] keys = new long[128];
+        private int[] index = new int[128]; // 1 + the candidate's index; 0: free
         int rowsRead;
         int postings;
         int scored;
@@ -349,17 +365,57 @@ public final class EventMemory {
             this.x = x;
         }
 
+        private int slot(long p) {
+            int mask = keys.length - 1;
+            long h = p * 0x9E3779B97F4A7C15L;
+            int i = (int) (h ^ (h >>> 32)) & mask;
+            while (index[i] != 0 && keys[i] != p) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        /** The candidate at {@code p}, or null. */
+        Candidate get(long p) {
+            int i = index[slot(p)];
+            return i == 0 ? null : cands[i - 1];
+        }
+
+        /** Adds a new candidate (its position not yet held). */
+        void add(Candidate c) {
+            if ((size + 1) * 2 > keys.length) {
+                long[] k = keys;
+                int[] ix = index;
+                keys = new long[k.length * 2];
+                index = new int[k.length * 2];
+                for (int j = 0; j < k.length; j++) {
+                    if (ix[j] != 0) {
+                        int s = slot(k[j]);
+                        keys[s] = k[j];
+                        index[s] = ix[j];
+                    }
+                }
+            }
+            if (size == cands.length) {
+                cands = Arrays.copyOf(cands, size * 2);
+            }
+            int s = slot(c.position);
+            keys[s] = c.position;
+            cands[size++] = c;
+            index[s] = size;
+        }
+
         /** The candidate at {@code p}, read from the archive when new (null when the row is gone). */
         Candidate archived(long p) {
-            Candidate c = cands.get(p);
+            Candidate c = get(p);
             if (c == null) {
                 EventEntry e = store.archived(p);
                 rowsRead++;
                 if (e == null) {
                     return null;
                 }
-                c = new Candidate(e);
-                cands.put(p, c);
+                c = new Candidate(p, e);
+                add(c);
             }
             return c;
         }
@@ -371,6 +427,15 @@ public final class EventMemory {
      * compile, again after every deoptimization.)
      */
     public Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top) {
+        return query(st, store, terms, vector, top, false);
+    }
+
+    /** {@link #query} ranking every candidate the plain way ({@link #rankReference}), for tests. */
+    Answer queryReference(EventState st, EventStore store, int[] terms, float[] vector, int top) {
+        return query(st, store, terms, vector, top, true);
+    }
+
+    private Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top, boolean reference) {
         long n = st.events();
         Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
         float[] x = u.x();
@@ -382,9 +447,9 @@ public final class EventMemory {
         long[] qdf = collectLexical(q, qtc[0]);
         collectSegments(q);
         float[] read = fadingRead(st, u);
-        double maxNov = score(q, qtc, qdf, read);
-        List<EventHit> hits = rank(q, maxNov, top);
-        return new Answer(hits, read, new QueryCost(q.cands.size(), q.postings, q.scored, q.rowsRead));
+        double maxNov = score(q, qtc, qdf);
+        List<EventHit> hits = reference ? rankReference(q, maxNov, read, top) : rank(q, maxNov, read, top);
+        return new Answer(hits, read, new QueryCost(q.size, q.postings, q.scored, q.rowsRead));
     }
 
     /** 1. Recent window. */
@@ -402,15 +467,15 @@ public final class EventMemory {
         EventState st = q.st;
         for (int s = 0; s < st.eideticSize(); s++) {
             long p = st.eideticPositions()[s];
-            Candidate c = q.cands.get(p);
+            Candidate c = q.get(p);
             if (c == null) {
                 EventEntry e = q.store.eidetic(s);
                 q.rowsRead++;
                 if (e == null) {
                     continue;
                 }
-                c = new Candidate(e);
-                q.cands.put(p, c);
+                c = new Candidate(p, e);
+                q.add(c);
             }
             c.tiers |= EventHit.EIDETIC;
         }
@@ -444,7 +509,7 @@ public final class EventMemory {
                 if (p < q.alive) {
                     continue;
                 }
-                Candidate c = q.cands.get(p);
+                Candidate c = q.get(p);
                 if (c == null) {
                     if (found >= settings.maxCandidates()) {
                         break outer;
@@ -454,8 +519,8 @@ public final class EventMemory {
                     if (e == null) {
                         continue;
                     }
-                    c = new Candidate(e);
-                    q.cands.put(p, c);
+                    c = new Candidate(p, e);
+                    q.add(c);
                     found++;
                 }
                 c.tiers |= EventHit.LEXICAL;
@@ -464,13 +529,17 @@ public final class EventMemory {
         return qdf;
     }
 
-    /** 4. Segment routing (SSC): the k closed segments whose summary is closest to the query. */
+    /**
+     * 4. Segment routing (SSC): the k closed segments whose summary is closest to the query, among the most
+     * recent {@link EventSettings#ROUTE_SCAN} summaries (a query reads a bounded number of them, whatever the
+     * history; older events are found through the postings and the eidetic tier).
+     */
     private void collectSegments(QueryRun q) {
         long closedSegments = q.n / settings.segment();
         if (settings.routeK() <= 0 || closedSegments <= 0) {
             return;
         }
-        long first = q.alive / settings.segment();
+        long first = Math.max(q.alive / settings.segment(), closedSegments - EventSettings.ROUTE_SCAN);
         List<double[]> logits = new ArrayList<>();
         for (long s = first; s < closedSegments; s++) {
             float[] mu = q.store.segment(s);
@@ -493,8 +562,11 @@ public final class EventMemory {
         }
     }
 
-    /** Scores every candidate's parts (lexical, dense, read, informativeness); returns the largest informativeness. */
-    private double score(QueryRun q, int[][] qtc, long[] qdf, float[] read) {
+    /**
+     * Scores every candidate's lexical part and informativeness (the parts the final score normalises by their
+     * largest); returns the largest informativeness. The dense and read parts are {@link #rank}'s.
+     */
+    private double score(QueryRun q, int[][] qtc, long[] qdf) {
         long n = q.n;
         int[] qt = qtc[0];
         double avgdl = n == 0 ? 1 : Math.max(1e-9, (double) q.st.totalLength() / n);
@@ -508,24 +580,28 @@ public final class EventMemory {
         double queryWeight = queryTerms * idf(n, 0);
         // Informativeness now: the candidate's terms' idf over the whole history so far, relative to a
         // never-seen term's (words that became common, like chatter, score low; rare names stay high).
-        TermFrequencies dfNow = new TermFrequencies();
+        // sized for the candidates' terms (log lines: mostly distinct), so that it seldom grows
+        TermFrequencies dfNow = new TermFrequencies(qt.length + 4 * q.size);
         for (int i = 0; i < qt.length; i++) {
             dfNow.put(qt[i], qdf[i]);
         }
         double fresh = idf(n, 0);
         double maxNov = 0;
-        double xNorm2 = norm2(q.x);
-        double readNorm2 = read == null ? 0 : norm2(read);
-        for (Candidate c : q.cands.values()) {
+        for (int k = 0; k < q.size; k++) {
+            Candidate c = q.cands[k];
             EventEntry e = c.entry;
             c.info = informativeness(q, e, dfNow, fresh);
             c.lexical = queryWeight > 0 ? bm25(e, qtc, qdf, n, avgdl) / queryWeight : 0;
             maxNov = Math.max(maxNov, c.info);
-            Derived d = derived(e);
-            c.dense = cosine(q.x, xNorm2, d);
-            c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
         }
         return maxNov;
+    }
+
+    /** The dense and read parts of a candidate (cosines with the query's vector and the cell's read). */
+    private void denseParts(Candidate c, float[] x, double xNorm2, float[] read, double readNorm2) {
+        Derived d = derived(c.entry);
+        c.dense = cosine(x, xNorm2, d);
+        c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
     }
 
     /** At most this many archived events' {@link Derived} values are kept (then they are all dropped). */
@@ -683,13 +759,27 @@ public final class EventMemory {
     /** Term to frequency for one query (open addressing, no boxing); {@link #MISSING} when absent. */
     static final class TermFrequencies {
         static final long MISSING = Long.MIN_VALUE;
-        private int[] terms = new int[64];
-        private long[] values = new long[64];
-        private boolean[] used = new boolean[64];
+        private int[] terms;
+        private long[] values;
+        private boolean[] used;
         /** A weight computed from a term's frequency, kept beside it where {@code weighed}. */
-        private double[] weights = new double[64];
-        private boolean[] weighed = new boolean[64];
+        private double[] weights;
+        private boolean[] weighed;
         private int size;
+
+        TermFrequencies() {
+            this(32);
+        }
+
+        /** A table with room for {@code expected} terms before it grows. */
+        TermFrequencies(int expected) {
+            int n = Integer.highestOneBit(Math.max(32, Math.min(expected, 1 << 20)) * 2 - 1) * 2;
+            terms = new int[n];
+            values = new long[n];
+            used = new boolean[n];
+            weights = new double[n];
+            weighed = new boolean[n];
+        }
 
         private int slot(int term) {
             int mask = terms.length - 1;
@@ -704,6 +794,21 @@ public final class EventMemory {
         long get(int term) {
             int i = slot(term);
             return used[i] ? values[i] : MISSING;
+        }
+
+        /** Adds {@code term} (absent; {@code slot} is its {@link #slot}) with its frequency and weight. */
+        void putWeighed(int slot, int term, long value, double weight) {
+            if ((size + 1) * 2 > terms.length) {
+                put(term, value);
+                slot = slot(term);
+            } else {
+                used[slot] = true;
+                terms[slot] = term;
+                values[slot] = value;
+                size++;
+            }
+            weights[slot] = weight;
+            weighed[slot] = true;
         }
 
         /** Sets (or replaces, as Map.put does) the frequency of {@code term}. */
@@ -751,11 +856,8 @@ public final class EventMemory {
             if (!dfNow.used[i]) {
                 long f = q.store.frequency(t);
                 q.rowsRead++;
-                dfNow.put(t, f);
                 w = idf(q.n, Math.max(1, f)) / fresh;
-                int j = dfNow.slot(t);
-                dfNow.weights[j] = w;
-                dfNow.weighed[j] = true;
+                dfNow.putWeighed(i, t, f, w);
             } else if (dfNow.weighed[i]) {
                 w = dfNow.weights[i];
             } else {
@@ -782,35 +884,137 @@ public final class EventMemory {
         return s;
     }
 
-    /** The final scores, best first (ties: the newer first), without repeated contents, at most {@code top}. */
-    private List<EventHit> rank(QueryRun q, double maxNov, int top) {
+    /**
+     * Largest value a cosine part may take as computed (1 up to the rounding of its double sums), so that a
+     * score with it in place of the cosine bounds every score the candidate can get.
+     */
+    private static final double COSINE_MAX = 1 + 1e-9;
+
+    /**
+     * The final scores, best first (ties: the newer first), without repeated contents, at most {@code top}:
+     * of events with the same terms and vector only the best-ranked (the newest among equals) is returned.
+     *
+     * <p>The answer is that of scoring every candidate and ranking them all (the reference form, the loop of
+     * this method without its early stop), found scoring fewer: every candidate first gets a bound, its score
+     * with the dense and read cosines at their largest ({@link #COSINE_MAX}; the score's sum is evaluated in
+     * the same order with non-negative weights, so it is monotone in each part and the bound is at least the
+     * score, in floating point). Candidates get their dense and read parts in decreasing bound order, into a
+     * best-{@code top} list of distinct contents; once the next bound is below the list's last score, neither
+     * that candidate nor any later one can enter the answer or replace an event there, so the rest are not
+     * scored.
+     */
+    private List<EventHit> rank(QueryRun q, double maxNov, float[] read, int top) {
         long n = q.n;
         EventSettings.Weights w = settings.weights();
+        if (top <= 0 || q.size == 0) {
+            return new ArrayList<>();
+        }
         // The prior counts as much as the lexical evidence is weak: a query whose words match an event well
         // is answered by that match; one that matches nothing well (a paraphrase) leans on the prior.
         double maxLex = 0;
-        for (Candidate c : q.cands.values()) {
-            maxLex = Math.max(maxLex, c.lexical);
+        for (int k = 0; k < q.size; k++) {
+            maxLex = Math.max(maxLex, q.cands[k].lexical);
         }
         double priorWeight = w.novelty() * (1 - Math.min(1, maxLex));
-        List<Candidate> ranked = new ArrayList<>(q.cands.size());
-        for (Candidate c : q.cands.descendingMap().values()) {
-            double lex = c.lexical;
+        double xNorm2 = norm2(q.x);
+        double readNorm2 = read == null ? 0 : norm2(read);
+        double denseMax = xNorm2 == 0 ? 0 : COSINE_MAX;
+        double readMax = read == null || readNorm2 == 0 ? 0 : COSINE_MAX;
+        Candidate[] order = Arrays.copyOf(q.cands, q.size);
+        for (Candidate c : order) {
             double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
-            c.score = w.lexical() * lex + w.dense() * c.dense + w.read() * c.read + priorWeight * nov
+            c.bound = w.lexical() * c.lexical + w.dense() * denseMax + w.read() * readMax + priorWeight * nov
                     + w.recency() * rec;
-            ranked.add(c);
         }
-        // Stable sort over newest-first order: ties keep the newer event first.
-        ranked.sort((a, b) -> Double.compare(b.score, a.score));
-        // An answer never repeats an event's content: of events with the same terms and vector, only the
-        // best-ranked (the newest among equals) is returned.
-        List<EventHit> hits = new ArrayList<>(Math.min(top, ranked.size()));
+        Arrays.sort(order, (a, b) -> Double.compare(b.bound, a.bound));
+        Candidate[] best = new Candidate[Math.min(top, order.length)];
+        int kept = 0;
+        for (Candidate c : order) {
+            if (kept == best.length && c.bound < best[kept - 1].score) {
+                break; // this and every later bound is below the last kept score
+            }
+            denseParts(c, q.x, xNorm2, read, readNorm2);
+            double nov = maxNov > 0 ? c.info / maxNov : 0;
+            double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
+            c.score = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * c.read + priorWeight * nov
+                    + w.recency() * rec;
+            kept = offer(best, kept, c);
+        }
+        List<EventHit> hits = new ArrayList<>(kept);
+        for (int i = 0; i < kept; i++) {
+            Candidate c = best[i];
+            double nov = maxNov > 0 ? c.info / maxNov : 0;
+            hits.add(new EventHit(c.entry.position(), c.entry.payload(), c.score, c.tiers,
+                    c.lexical, c.dense, c.read, nov));
+        }
+        return hits;
+    }
+
+    /**
+     * Offers a scored candidate to the best list ({@code kept} of its slots used, best first, distinct
+     * contents): it replaces the event with its content when it comes before it, else enters in order when
+     * it comes before the last (the last leaving a full list). Returns the slots used. The list is always the
+     * best {@code best.length} contents of the candidates offered, each by its best event, in answer order.
+     */
+    private static int offer(Candidate[] best, int kept, Candidate c) {
+        int at = -1;
+        for (int i = 0; i < kept; i++) {
+            if (repeats(best[i].entry, c.entry)) {
+                at = i;
+                break;
+            }
+        }
+        if (at >= 0) {
+            if (!c.before(best[at])) {
+                return kept;
+            }
+        } else if (kept < best.length) {
+            at = kept++;
+        } else if (c.before(best[kept - 1])) {
+            at = kept - 1;
+        } else {
+            return kept;
+        }
+        // c goes to slot at or before it
+        while (at > 0 && c.before(best[at - 1])) {
+            best[at] = best[at - 1];
+            at--;
+        }
+        best[at] = c;
+        return kept;
+    }
+
+    /** {@link #rank}'s answer the plain way (every candidate scored, a stable sort, then a scan), for tests. */
+    private List<EventHit> rankReference(QueryRun q, double maxNov, float[] read, int top) {
+        long n = q.n;
+        EventSettings.Weights w = settings.weights();
+        double maxLex = 0;
+        for (int k = 0; k < q.size; k++) {
+            maxLex = Math.max(maxLex, q.cands[k].lexical);
+        }
+        double priorWeight = w.novelty() * (1 - Math.min(1, maxLex));
+        double xNorm2 = norm2(q.x);
+        double readNorm2 = read == null ? 0 : norm2(read);
+        List<Candidate> ranked = new ArrayList<>(Arrays.asList(Arrays.copyOf(q.cands, q.size)));
+        ranked.sort((a, b) -> Long.compare(b.position, a.position)); // newest first
+        for (Candidate c : ranked) {
+            denseParts(c, q.x, xNorm2, read, readNorm2);
+            double nov = maxNov > 0 ? c.info / maxNov : 0;
+            double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
+            c.score = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * c.read + priorWeight * nov
+                    + w.recency() * rec;
+        }
+        ranked.sort((a, b) -> Double.compare(b.score, a.score)); // stable: ties keep the newer first
+        List<EventHit> hits = new ArrayList<>();
         List<EventEntry> kept = new ArrayList<>();
         for (int i = 0; i < ranked.size() && hits.size() < top; i++) {
             Candidate c = ranked.get(i);
-            if (repeats(kept, c.entry)) {
+            boolean repeated = false;
+            for (EventEntry k : kept) {
+                repeated |= repeats(k, c.entry);
+            }
+            if (repeated) {
                 continue;
             }
             kept.add(c.entry);
@@ -821,14 +1025,9 @@ public final class EventMemory {
         return hits;
     }
 
-    private static boolean repeats(List<EventEntry> kept, EventEntry e) {
-        for (EventEntry k : kept) {
-            if (Arrays.equals(k.terms(), e.terms()) && Arrays.equals(k.counts(), e.counts())
-                    && Arrays.equals(k.vector(), e.vector())) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean repeats(EventEntry k, EventEntry e) {
+        return Arrays.equals(k.terms(), e.terms()) && Arrays.equals(k.counts(), e.counts())
+                && Arrays.equals(k.vector(), e.vector());
     }
 
     /** The fading cell's read for the query: o = S^T (scale P x); null when the cell is empty. */

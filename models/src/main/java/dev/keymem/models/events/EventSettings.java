@@ -12,7 +12,8 @@ import java.io.Serializable;
  * @param window          W, the recent window (events)
  * @param eidetic         M, the eidetic tier's capacity (events; 0 = no tier)
  * @param segment         L, events per segment summary
- * @param routeK          k, segments a query is routed to (0 = no routing)
+ * @param routeK          k, segments a query is routed to (0 = no routing), among the {@link #ROUTE_SCAN}
+ *                        most recent closed segments
  * @param postingsRead    most recent postings a query reads per term
  * @param maxCandidates   most events found through postings per query
  * @param archiveCap      most archived events per key (0 = unbounded); the oldest leaves first
@@ -71,6 +72,12 @@ public record EventSettings(int dimension, int cellDim, float beta, float decay,
             return lexical + "," + dense + "," + read + "," + novelty + "," + recency;
         }
     }
+
+    /**
+     * Most segment summaries a query compares with itself to route (the most recent ones): with segments of
+     * 64 events, the last 16,384 events. Bounds the routing's reads per query whatever the history.
+     */
+    public static final int ROUTE_SCAN = 256;
 
     public EventSettings {
         require(dimension >= 1, "dimension must be >= 1");

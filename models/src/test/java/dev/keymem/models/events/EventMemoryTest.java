@@ -323,4 +323,80 @@ class EventMemoryTest {
         }
         assertEquals(500, checked);
     }
+
+    /**
+     * The ranking that scores candidates by their bounds and stops early gives the answers of scoring every
+     * candidate and ranking them all, bit for bit: repeated contents (equal scores without recency), several
+     * weightings, answer sizes and history lengths, queries between the writes.
+     */
+    @Test
+    void boundedRankingEqualsScoringEveryCandidateBitForBit() {
+        EventSettings.Weights[] weightings = {EventSettings.Weights.defaults(),
+            new EventSettings.Weights(1, 0.2, 0.02, 0.5, 0), new EventSettings.Weights(0, 1, 0, 0, 0),
+            new EventSettings.Weights(1, 0, 0, 0, 0), new EventSettings.Weights(0.3, 2, 1, 0.1, 0.5)};
+        int compared = 0;
+        int differentTop = 0;
+        for (int wi = 0; wi < weightings.length; wi++) {
+            SplittableRandom r = new SplittableRandom(41 + wi);
+            EventMemory m = new EventMemory(EventSettings.defaults().withWeights(weightings[wi]));
+            EventState st = m.newState();
+            InMemoryEventStore store = new InMemoryEventStore();
+            List<int[]> seen = new ArrayList<>();
+            for (int t = 0; t < 1500; t++) {
+                int[] terms = seen.isEmpty() || r.nextInt(3) > 0 ? terms(r, 150) : seen.get(r.nextInt(seen.size()));
+                seen.add(terms);
+                m.write(st, store, terms, null, new byte[] {(byte) t});
+                if (t % 37 == 5) {
+                    int[] q = r.nextBoolean() ? terms(r, 150) : seen.get(r.nextInt(seen.size()));
+                    int top = new int[] {1, 3, 5, 10, 50}[r.nextInt(5)];
+                    List<EventHit> fast = m.query(st, store, q, null, top).hits();
+                    List<EventHit> ref = m.queryReference(st, store, q, null, top).hits();
+                    assertEquals(ref.size(), fast.size(), "query at " + t);
+                    for (int i = 0; i < ref.size(); i++) {
+                        EventHit a = ref.get(i);
+                        EventHit b = fast.get(i);
+                        assertEquals(a.position(), b.position(), "query at " + t + " hit " + i);
+                        assertEquals(a.tiers(), b.tiers());
+                        assertEquals(Double.doubleToRawLongBits(a.score()), Double.doubleToRawLongBits(b.score()));
+                        assertEquals(Double.doubleToRawLongBits(a.dense()), Double.doubleToRawLongBits(b.dense()));
+                        assertEquals(Double.doubleToRawLongBits(a.read()), Double.doubleToRawLongBits(b.read()));
+                        assertEquals(Double.doubleToRawLongBits(a.lexical()), Double.doubleToRawLongBits(b.lexical()));
+                        assertEquals(Double.doubleToRawLongBits(a.novelty()), Double.doubleToRawLongBits(b.novelty()));
+                    }
+                    differentTop += ref.size() > 1 && ref.get(0).position() != st.events() - 1 ? 1 : 0;
+                    compared++;
+                }
+            }
+        }
+        assertTrue(compared > 150, "queries compared: " + compared);
+        assertTrue(differentTop > 50, "queries whose best is not simply the newest: " + differentTop);
+    }
+
+    /**
+     * A query's reads are bounded by the settings, not by the history: routing compares at most
+     * {@link EventSettings#ROUTE_SCAN} summaries, and the rows read stay under the bound the caps give.
+     */
+    @Test
+    void rowsReadPerQueryDoNotGrowWithTheHistory() {
+        EventSettings s = new EventSettings(64, 16, 0.5f, 0.99f, 8, 8, 8, 2, 16, 32, 0, 0, 1.2, 0.75,
+                EventSettings.Weights.defaults(), 7L);
+        EventMemory m = new EventMemory(s);
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        SplittableRandom r = new SplittableRandom(5);
+        int maxTerms = 12; // terms(r, v) gives 3..12 terms
+        List<Integer> scored = new ArrayList<>();
+        for (int t = 1; t <= 6000; t++) {
+            m.write(st, store, terms(r, 300), null, null);
+            if (t == 1000 || t == 3000 || t == 6000) {
+                EventMemory.QueryCost c = m.query(st, store, terms(r, 300), null, 5).cost();
+                scored.add(c.segmentsScored());
+                int candidates = s.window() + s.eidetic() + s.maxCandidates() + s.routeK() * s.segment();
+                int bound = maxTerms * (1 + s.postingsRead()) + candidates * (1 + maxTerms) + EventSettings.ROUTE_SCAN;
+                assertTrue(c.rowsRead() <= bound, "rows read " + c.rowsRead() + " at " + t + " events, bound " + bound);
+                assertTrue(c.candidates() <= candidates, "candidates " + c.candidates());
+            }
+        }
+        assertEquals(List.of(125, EventSettings.ROUTE_SCAN, EventSettings.ROUTE_SCAN), scored);
+    }
 }
