@@ -413,18 +413,24 @@ public final class LogSummarizer {
      * {@code s} (strip removes every {@code \\s} character at the ends, so no other empty token arises).
      */
     static String[] words(String s) {
-        String t = s.strip();
-        if (t.isEmpty()) {
+        char[] cs = s.toCharArray();
+        int from = 0;
+        int to = cs.length;
+        while (from < to && Character.isWhitespace(cs[from])) { // strip()
+            from++;
+        }
+        while (to > from && Character.isWhitespace(cs[to - 1])) {
+            to--;
+        }
+        if (from == to) {
             return new String[] {""};
         }
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
         int start = -1;
-        for (int i = 0, n = t.length(); i < n; i++) {
-            char c = t.charAt(i);
-            boolean ws = c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
-            if (ws) {
+        for (int i = from; i < to; i++) {
+            if (asciiSpace(cs[i])) {
                 if (start >= 0) {
-                    out.add(t.substring(start, i));
+                    out.add(s.substring(start, i));
                     start = -1;
                 }
             } else if (start < 0) {
@@ -432,7 +438,7 @@ public final class LogSummarizer {
             }
         }
         if (start >= 0) {
-            out.add(t.substring(start));
+            out.add(s.substring(start, to));
         }
         return out.toArray(new String[0]);
     }
@@ -486,18 +492,23 @@ public final class LogSummarizer {
         if (n == 0) {
             return messageStart(lineWords, new String[] {""});
         }
+        char[] cs = t.toCharArray();
         int k = 0;
         int i = 0;
         while (i < n) {
-            while (i < n && asciiSpace(t.charAt(i))) {
+            while (i < n && asciiSpace(cs[i])) {
                 i++;
             }
             int start = i;
-            while (i < n && !asciiSpace(t.charAt(i))) {
+            while (i < n && !asciiSpace(cs[i])) {
                 i++;
             }
             if (i > start) {
-                if (t.indexOf('<', start) < 0 || t.indexOf('<', start) >= i) {
+                int lt = start;
+                while (lt < i && cs[lt] != '<') {
+                    lt++;
+                }
+                if (lt == i) { // no '<' in the word: a constant one
                     int len = i - start;
                     for (int j = k; j < lineWords.length; j++) {
                         String w = lineWords[j];

@@ -33,6 +33,12 @@ import java.util.regex.Pattern;
  */
 public final class LineMasker implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** The characters besides {@code \\w} each negative lookbehind {@code (?<![\\w...])} excludes ({@link RegexScan#before}). */
+    private static final boolean[] BEFORE_DOT = RegexScan.chars(".");
+    private static final boolean[] BEFORE_PATH = RegexScan.chars("./~:-");
+    private static final boolean[] BEFORE_DOT_LT = RegexScan.chars(".<");
+    private static final boolean[] BEFORE_COLON = RegexScan.chars(":");
+    private static final boolean[] BEFORE_COLON_DOT = RegexScan.chars(":.");
 
     /** Placeholder for a timestamp. */
     public static final String TS = "<TS>";
@@ -65,10 +71,10 @@ public final class LineMasker implements Serializable {
     private static final List<Rule> RULES = List.of(
             new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
                     RegexScan.firstChars(RegexScan::letter),
-                    (s, i) -> RegexScan.letter(s.charAt(i)) && !RegexScan.wordBefore(s, i)),
+                    (s, i) -> RegexScan.letter(s[i]) && !RegexScan.wordBefore(s, i)),
             new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0,
                     RegexScan.firstChars(c -> RegexScan.word(c) || ".+-".indexOf(c) >= 0),
-                    (s, i) -> RegexScan.word(s.charAt(i)) || ".+-".indexOf(s.charAt(i)) >= 0),
+                    LineMasker::mayStartEmail),
             // The lookahead (what the match must start with) comes first: it fails fast where no path can
             // start, before the costly method-name lookbehind; zero-width checks at one position commute.
             new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2,
@@ -77,47 +83,47 @@ public final class LineMasker implements Serializable {
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12,
                     RegexScan.firstChars(RegexScan::hex),
-                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
+                    (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
                     c -> c.hyphens >= 2 && c.maxDigitRun >= 4, RegexScan.firstChars(RegexScan::digit),
                     LineMasker::mayStartDate),
             new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2,
                     RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0),
-                    (s, i) -> "JFMASOND".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
+                    (s, i) -> "JFMASOND".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
                     RegexScan.firstChars(RegexScan::digit),
-                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ":"), LineMasker::clockEnd),
+                    (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_COLON), LineMasker::clockEnd),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
                     + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
                     RegexScan.firstChars(c -> RegexScan.hex(c) || c == ':'),
-                    (s, i) -> (RegexScan.hex(s.charAt(i)) || s.charAt(i) == ':') && !RegexScan.before(s, i, ":.")),
+                    LineMasker::mayStartIpv6),
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
                     c -> c.dots >= 3, RegexScan.firstChars(RegexScan::digit),
-                    LineMasker::mayStartIpv4),
+                    LineMasker::mayStartIpv4, LineMasker::ipv4End),
             new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
                     RegexScan.firstChars(c -> c == '0'),
-                    (s, i) -> s.charAt(i) == '0' && !RegexScan.wordBefore(s, i)),
+                    (s, i) -> s[i] == '0' && !RegexScan.wordBefore(s, i)),
             new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
                     RegexScan.firstChars(RegexScan::hex),
-                    (s, i) -> RegexScan.hex(s.charAt(i)) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
+                    (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
                     RegexScan.firstChars(c -> c == '1'),
-                    (s, i) -> s.charAt(i) == '1' && !RegexScan.before(s, i, ".") && RegexScan.digits(s, i, 10)),
+                    (s, i) -> s[i] == '1' && !RegexScan.before(s, i, BEFORE_DOT) && RegexScan.digits(s, i, 10)),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
                     RegexScan.firstChars(RegexScan::digit),
-                    (s, i) -> RegexScan.digit(s.charAt(i)) && !RegexScan.before(s, i, ".<"), LineMasker::numberEnd));
+                    (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_DOT_LT), LineMasker::numberEnd));
 
     /** The end of {@code \\d+(?:\\.\\d+)*} at a digit (greedy; nothing follows it in the NUM rule). */
-    private static int numberEnd(String s, int i) {
-        int n = s.length();
+    private static int numberEnd(char[] s, int i) {
+        int n = s.length;
         int k = i;
-        while (k < n && RegexScan.digit(s.charAt(k))) {
+        while (k < n && RegexScan.digit(s[k])) {
             k++;
         }
-        while (k + 1 < n && s.charAt(k) == '.' && RegexScan.digit(s.charAt(k + 1))) {
+        while (k + 1 < n && s[k] == '.' && RegexScan.digit(s[k + 1])) {
             k += 2;
-            while (k < n && RegexScan.digit(s.charAt(k))) {
+            while (k < n && RegexScan.digit(s[k])) {
                 k++;
             }
         }
@@ -132,27 +138,35 @@ public final class LineMasker implements Serializable {
     private static final String[] MONTH_NAMES = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
         "Oct", "Nov", "Dec"};
 
+    private static final char[][] MONTH_CHARS = new char[MONTH_NAMES.length][];
+
+    static {
+        for (int k = 0; k < MONTH_NAMES.length; k++) {
+            MONTH_CHARS[k] = MONTH_NAMES[k].toCharArray();
+        }
+    }
+
     /** Whether {@code c} is in {@code \\s} ({@code [ \\t\\n\\x0B\\f\\r]}). */
     private static boolean space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /** The end of the run of {@code \\s} from {@code i}. */
-    private static int spacesEnd(String s, int i) {
-        int n = s.length();
-        while (i < n && space(s.charAt(i))) {
+    private static int spacesEnd(char[] s, int i) {
+        int n = s.length;
+        while (i < n && space(s[i])) {
             i++;
         }
         return i;
     }
 
     /** Whether {@code s} holds {@code count} ASCII hex digits from {@code i} on. */
-    private static boolean hexes(String s, int i, int count) {
-        if (i + count > s.length()) {
+    private static boolean hexes(char[] s, int i, int count) {
+        if (i + count > s.length) {
             return false;
         }
         for (int k = i; k < i + count; k++) {
-            if (!RegexScan.hex(s.charAt(k))) {
+            if (!RegexScan.hex(s[k])) {
                 return false;
             }
         }
@@ -160,13 +174,13 @@ public final class LineMasker implements Serializable {
     }
 
     /** {@code \\b} at {@code e} after a word character, as an End's answer for a match ending there. */
-    private static int endAtBoundary(String s, int e) {
+    private static int endAtBoundary(char[] s, int e) {
         int b = RegexScan.boundaryAfterWord(s, e);
         return b == 1 ? e : b == 0 ? -1 : RegexScan.UNDECIDED;
     }
 
     /** UUID: {@code \\b H{8}-H{4}-H{4}-H{4}-H{12} \\b}. */
-    static int uuidEnd(String s, int i) {
+    static int uuidEnd(char[] s, int i) {
         int b = RegexScan.boundaryBeforeWord(s, i);
         if (b != 1) {
             return b == 0 ? -1 : RegexScan.UNDECIDED;
@@ -179,7 +193,7 @@ public final class LineMasker implements Serializable {
             }
             k += groups[g];
             if (g < groups.length - 1) {
-                if (k >= s.length() || s.charAt(k) != '-') {
+                if (k >= s.length || s[k] != '-') {
                     return -1;
                 }
                 k++;
@@ -189,10 +203,10 @@ public final class LineMasker implements Serializable {
     }
 
     /** Syslog stamp: {@code \\b MONTH \\s+ \\d{1,2} \\s+ \\d{2}:\\d{2}:\\d{2} \\b}. */
-    static int syslogStampEnd(String s, int i) {
+    static int syslogStampEnd(char[] s, int i) {
         boolean month = false;
-        for (String m : MONTH_NAMES) {
-            if (s.startsWith(m, i)) {
+        for (char[] m : MONTH_CHARS) {
+            if (RegexScan.startsWith(s, m, i)) {
                 month = true;
                 break;
             }
@@ -220,24 +234,24 @@ public final class LineMasker implements Serializable {
     }
 
     /** Whether {@code \\d{2}:\\d{2}:\\d{2}} starts at {@code k}. */
-    private static boolean clockAt(String s, int k) {
-        return RegexScan.digits(s, k, 2) && k + 2 < s.length() && s.charAt(k + 2) == ':' && RegexScan.digits(s, k + 3, 2)
-                && k + 5 < s.length() && s.charAt(k + 5) == ':' && RegexScan.digits(s, k + 6, 2);
+    private static boolean clockAt(char[] s, int k) {
+        return RegexScan.digits(s, k, 2) && k + 2 < s.length && s[k + 2] == ':' && RegexScan.digits(s, k + 3, 2)
+                && k + 5 < s.length && s[k + 5] == ':' && RegexScan.digits(s, k + 6, 2);
     }
 
     /** Clock time (after its lookbehind): {@code \\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)? \\b}. */
-    static int clockEnd(String s, int i) {
-        int n = s.length();
+    static int clockEnd(char[] s, int i) {
+        int n = s.length;
         int d = RegexScan.digitsEnd(s, i);
-        if (d == i || d - i > 2 || d >= n || s.charAt(d) != ':') {
+        if (d == i || d - i > 2 || d >= n || s[d] != ':') {
             return -1;
         }
         int p = d + 1;
-        if (!(RegexScan.digits(s, p, 2) && p + 2 < n && s.charAt(p + 2) == ':' && RegexScan.digits(s, p + 3, 2))) {
+        if (!(RegexScan.digits(s, p, 2) && p + 2 < n && s[p + 2] == ':' && RegexScan.digits(s, p + 3, 2))) {
             return -1;
         }
         int q = p + 5;
-        if (q + 1 < n && (s.charAt(q) == '.' || s.charAt(q) == ',') && RegexScan.digit(s.charAt(q + 1))) {
+        if (q + 1 < n && (s[q] == '.' || s[q] == ',') && RegexScan.digit(s[q + 1])) {
             int f = RegexScan.digitsEnd(s, q + 1);
             int b = RegexScan.boundaryAfterWord(s, f);
             if (b != 0) {
@@ -249,17 +263,17 @@ public final class LineMasker implements Serializable {
     }
 
     /** Hex run: {@code \\b} 8 or more hex digits holding a digit and a letter {@code \\b}. */
-    static int hexRunEnd(String s, int i) {
+    static int hexRunEnd(char[] s, int i) {
         int b = RegexScan.boundaryBeforeWord(s, i);
         if (b != 1) {
             return b == 0 ? -1 : RegexScan.UNDECIDED;
         }
-        int n = s.length();
+        int n = s.length;
         int k = i;
         boolean digit = false;
         boolean letter = false;
-        while (k < n && RegexScan.hex(s.charAt(k))) {
-            if (RegexScan.digit(s.charAt(k))) {
+        while (k < n && RegexScan.hex(s[k])) {
+            if (RegexScan.digit(s[k])) {
                 digit = true;
             } else {
                 letter = true;
@@ -273,30 +287,130 @@ public final class LineMasker implements Serializable {
     }
 
     /** Date: {@code \\b\\d{4}-\\d{2}-\\d{2}}, the part every match starts with, at a start {@code \\b} may allow. */
-    private static boolean mayStartDate(String s, int i) {
-        return RegexScan.digit(s.charAt(i)) && !RegexScan.wordBefore(s, i) && RegexScan.digits(s, i, 4)
-                && i + 10 <= s.length() && s.charAt(i + 4) == '-' && RegexScan.digits(s, i + 5, 2)
-                && s.charAt(i + 7) == '-' && RegexScan.digits(s, i + 8, 2);
+    private static boolean mayStartDate(char[] s, int i) {
+        return RegexScan.digit(s[i]) && !RegexScan.wordBefore(s, i) && RegexScan.digits(s, i, 4)
+                && i + 10 <= s.length && s[i + 4] == '-' && RegexScan.digits(s, i + 5, 2)
+                && s[i + 7] == '-' && RegexScan.digits(s, i + 8, 2);
     }
 
     /**
      * IPv4 address after its lookbehind: its first octet (1 to 3 digits, whichever alternative matches it) is
      * followed by a dot, so the run of digits there is 1 to 3 long and a dot ends it.
      */
-    private static boolean mayStartIpv4(String s, int i) {
-        if (!RegexScan.digit(s.charAt(i)) || RegexScan.before(s, i, ".")) {
+    private static boolean mayStartIpv4(char[] s, int i) {
+        if (!RegexScan.digit(s[i]) || RegexScan.before(s, i, BEFORE_DOT)) {
             return false;
         }
         int d = RegexScan.digitsEnd(s, i);
-        return d - i <= 3 && d < s.length() && s.charAt(d) == '.';
+        return d - i <= 3 && d < s.length && s[d] == '.';
+    }
+
+    /** Whether {@code c} is in the e-mail rule's {@code [\\w.+-]}. */
+    private static boolean emailLocal(char c) {
+        return RegexScan.word(c) || c == '.' || c == '+' || c == '-';
+    }
+
+    /**
+     * E-mail address: {@code \\b} at {@code i} (where the character before is ASCII: a non-ASCII one leaves
+     * {@code \\b} to the regex), then a run of {@code [\\w.+-]} that an {@code @} ends. The local part
+     * {@code [\\w.+-]+} is followed by {@code @}, which it cannot hold: so the {@code @} of any match from
+     * {@code i} is the first character after the run.
+     */
+    private static boolean mayStartEmail(char[] s, int i) {
+        char c = s[i];
+        if (!emailLocal(c)) {
+            return false;
+        }
+        boolean word = RegexScan.word(c);
+        if (i == 0) {
+            if (!word) {
+                return false; // \b before a non-word character at the start: never
+            }
+        } else if (s[i - 1] < 128 && RegexScan.word(s[i - 1]) == word) {
+            return false; // no \b between two word or two non-word characters
+        }
+        int k = i + 1;
+        while (k < s.length && emailLocal(s[k])) {
+            k++;
+        }
+        return k < s.length && s[k] == '@';
+    }
+
+    /**
+     * IPv6 address, after its lookbehind: a match holds only hex digits and colons and the lookahead
+     * {@code (?![\\w:])} forbids another of them after it, so it is the whole run of {@code [0-9a-fA-F:]} from
+     * {@code i}, which no {@code [\\w:]} follows, and holds {@code ::} or exactly 7 colons (the two alternatives).
+     */
+    private static boolean mayStartIpv6(char[] s, int i) {
+        char c = s[i];
+        if (!(RegexScan.hex(c) || c == ':') || RegexScan.before(s, i, BEFORE_COLON_DOT)) {
+            return false;
+        }
+        int colons = 0;
+        boolean doubleColon = false;
+        int k = i;
+        while (k < s.length && (RegexScan.hex(s[k]) || s[k] == ':')) {
+            if (s[k] == ':') {
+                colons++;
+                doubleColon |= k > i && s[k - 1] == ':';
+            }
+            k++;
+        }
+        if (k < s.length && RegexScan.word(s[k])) {
+            return false;
+        }
+        return doubleColon || colons == 7;
+    }
+
+    /**
+     * IPv4 address (after its lookbehind): {@code (?:OCTET\\.){3}OCTET(?![\\w.])}, OCTET
+     * {@code 25[0-5]|2[0-4]\\d|1?\\d?\\d}. A dot or the lookahead follows each octet, so an octet is a whole run of
+     * digits: 1 or 2 of them, or 3 that start with 1, with 2 and a second digit below 5, or with 25 and a third
+     * digit up to 5.
+     */
+    static int ipv4End(char[] s, int i) {
+        int k = i;
+        for (int octet = 0; octet < 4; octet++) {
+            int d = RegexScan.digitsEnd(s, k);
+            if (!octet(s, k, d)) {
+                return -1;
+            }
+            if (octet < 3) {
+                if (d >= s.length || s[d] != '.') {
+                    return -1;
+                }
+                k = d + 1;
+            } else {
+                k = d;
+            }
+        }
+        if (k < s.length && (RegexScan.word(s[k]) || s[k] == '.')) {
+            return -1;
+        }
+        return k;
+    }
+
+    /** Whether the digits {@code s[from, to)} are an IPv4 octet of the rule ({@link #ipv4End}). */
+    private static boolean octet(char[] s, int from, int to) {
+        int len = to - from;
+        if (len == 1 || len == 2) {
+            return true;
+        }
+        if (len != 3) {
+            return false;
+        }
+        char a = s[from];
+        char b = s[from + 1];
+        char c = s[from + 2];
+        return a == '1' || (a == '2' && (b < '5' || (b == '5' && c <= '5')));
     }
 
     /** Where a path can start: its first character ({@link #PATH_START}) after one its lookbehind allows. */
-    private static boolean mayStartPath(String s, int i) {
-        char ch = s.charAt(i);
+    private static boolean mayStartPath(char[] s, int i) {
+        char ch = s[i];
         boolean first = ch == '/' || ch == '\\' || ch == '~'
-                || (RegexScan.letter(ch) && i + 1 < s.length() && s.charAt(i + 1) == ':');
-        return first && !RegexScan.before(s, i, "./~:-");
+                || (RegexScan.letter(ch) && i + 1 < s.length && s[i + 1] == ':');
+        return first && !RegexScan.before(s, i, BEFORE_PATH);
     }
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */
@@ -309,10 +423,20 @@ public final class LineMasker implements Serializable {
         // ">"), which holds no digit, colon, hyphen, dot, slash or at sign, joins no two runs and makes no
         // "::", "://" or "0x"; its letters make hex runs of one. So every count the pre-checks compare with a
         // minimum only falls as rules apply, and a pre-check on the first census stays a necessary condition.
-        Census c = new Census(s);
+        // The scans read the line's characters from an array (no String.charAt per character), taken again
+        // only after a rule changed the line.
+        char[] cs = s.toCharArray();
+        Census c = new Census(cs);
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
-                s = r.applyScanning(s);
+                if (cs == null) {
+                    cs = s.toCharArray();
+                }
+                String t = r.applyScanning(s, cs);
+                if (t != s) {
+                    s = t;
+                    cs = null;
+                }
             }
         }
         return s;
@@ -327,12 +451,45 @@ public final class LineMasker implements Serializable {
         if (c >= 128) {
             return false;
         }
+        char[] cs = s.toCharArray();
         for (Rule r : RULES) {
-            if (!r.first[c] && r.start.mayStart(s, i)) {
+            if (!r.first[c] && r.start.mayStart(cs, i)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The number of rules (for tests). */
+    static int rules() {
+        return RULES.size();
+    }
+
+    /**
+     * For tests: where rule {@code k}'s scan disagrees with its regex at index {@code i} of {@code s} (the
+     * regex run anchored there, transparent bounds): its {@code Start} test rejects a position where the regex
+     * matches, or its {@code End} gives another end than the regex's (or a match where it has none). A
+     * description of the disagreement, else null.
+     */
+    static String scanDisagreement(int k, String s, int i) {
+        Rule r = RULES.get(k);
+        Matcher m = r.pattern.matcher(s);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        m.region(i, s.length());
+        int regexEnd = m.lookingAt() && m.end() > i ? m.end() : -1;
+        char[] cs = s.toCharArray();
+        boolean start = r.start.mayStart(cs, i);
+        if (regexEnd > i && !start) {
+            return "rule " + k + " (" + r.pattern + "): Start rejects a match at " + i;
+        }
+        if (start && r.end != null) {
+            int e = r.end.end(cs, i);
+            if (e != RegexScan.UNDECIDED && e != regexEnd) {
+                return "rule " + k + " (" + r.pattern + "): End " + e + ", regex " + regexEnd + " at " + i;
+            }
+        }
+        return null;
     }
 
     /** The line after each rule of the plain form ({@link #maskPlain}): entry k after rule k (for tests). */
@@ -407,6 +564,11 @@ public final class LineMasker implements Serializable {
         final int maxHexRun;
 
         Census(String s) {
+            this(s.toCharArray());
+        }
+
+        /** The census of the characters {@code s}. */
+        Census(char[] s) {
             int colons = 0;
             int hyphens = 0;
             int dots = 0;
@@ -420,8 +582,8 @@ public final class LineMasker implements Serializable {
             int maxDigitRun = 0;
             int maxHexRun = 0;
             char prev = 0;
-            for (int i = 0, n = s.length(); i < n; i++) {
-                char ch = s.charAt(i);
+            for (int i = 0, n = s.length; i < n; i++) {
+                char ch = s[i];
                 int k = ch < 128 ? KIND[ch] : OTHER;
                 if (k == DIGIT) {
                     digitRun++;
@@ -451,7 +613,7 @@ public final class LineMasker implements Serializable {
                             case DOT -> dots++;
                             case SLASH -> {
                                 slashes++;
-                                schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s.charAt(i - 2) == ':';
+                                schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s[i - 2] == ':';
                             }
                             case AT -> ats++;
                             case X -> hexPrefix |= prev == '0';
@@ -516,8 +678,13 @@ public final class LineMasker implements Serializable {
 
         /** The same, its regex tried only where a match can start ({@link RegexScan}). */
         String applyScanning(String s) {
-            return end != null ? RegexScan.replaceAll(pattern, s, placeholder, first, start, end)
-                    : RegexScan.replaceAll(pattern, s, placeholder, first, start);
+            return applyScanning(s, s.toCharArray());
+        }
+
+        /** {@link #applyScanning(String)} over {@code chars}, the characters of {@code s}. */
+        String applyScanning(String s, char[] chars) {
+            return end != null ? RegexScan.replaceAll(pattern, s, chars, placeholder, first, start, end)
+                    : RegexScan.replaceAll(pattern, s, chars, placeholder, first, start);
         }
     }
 }

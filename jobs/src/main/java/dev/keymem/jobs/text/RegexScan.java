@@ -24,7 +24,8 @@ public final class RegexScan {
     /** A necessary condition for a match of a pattern to start at index {@code i} of {@code s}. */
     @FunctionalInterface
     public interface Start extends Serializable {
-        boolean mayStart(String s, int i);
+        /** {@code s}: the text's characters ({@link String#toCharArray()}, read only). */
+        boolean mayStart(char[] s, int i);
     }
 
     /** {@code pattern.matcher(s).replaceAll(Matcher.quoteReplacement(literal))}, tried where {@code start} allows. */
@@ -57,18 +58,28 @@ public final class RegexScan {
      * positions the call through the interface (a call per character of the line otherwise).
      */
     public static String replaceAll(Pattern pattern, String s, String literal, boolean[] first, Start start) {
+        return replaceAll(pattern, s, null, literal, first, start);
+    }
+
+    /**
+     * As {@link #replaceAll(Pattern, String, String, boolean[], Start)} with {@code chars}, the characters of
+     * {@code s} ({@code s.toCharArray()}; null: taken here): the scan reads the array, not the string.
+     */
+    public static String replaceAll(Pattern pattern, String s, char[] chars, String literal, boolean[] first,
+                                    Start start) {
+        char[] cs = chars != null ? chars : s.toCharArray();
         Matcher m = null;
         StringBuilder sb = null;
         int last = 0;
-        int n = s.length();
+        int n = cs.length;
         for (int i = 0; i < n; i++) {
             if (first != null) {
-                char c = s.charAt(i);
+                char c = cs[i];
                 if (c < 128 && !first[c]) {
                     continue;
                 }
             }
-            if (!start.mayStart(s, i)) {
+            if (!start.mayStart(cs, i)) {
                 continue;
             }
             if (m == null) {
@@ -103,7 +114,8 @@ public final class RegexScan {
      */
     @FunctionalInterface
     public interface End extends Serializable {
-        int end(String s, int i);
+        /** {@code s}: the text's characters ({@link String#toCharArray()}, read only). */
+        int end(char[] s, int i);
     }
 
     /** As {@link #replaceAll(Pattern, String, String, Start)}, the pattern's match at a start given by {@code end}. */
@@ -127,21 +139,31 @@ public final class RegexScan {
 
     /** As {@link #replaceAll(Pattern, String, String, Start, End)}, {@code start} gated by {@code first} ({@link #firstChars}). */
     public static String replaceAll(Pattern pattern, String s, String literal, boolean[] first, Start start, End end) {
+        return replaceAll(pattern, s, null, literal, first, start, end);
+    }
+
+    /**
+     * As {@link #replaceAll(Pattern, String, String, boolean[], Start, End)} with {@code chars}, the characters
+     * of {@code s} ({@code s.toCharArray()}; null: taken here): the scan reads the array, not the string.
+     */
+    public static String replaceAll(Pattern pattern, String s, char[] chars, String literal, boolean[] first,
+                                    Start start, End end) {
+        char[] cs = chars != null ? chars : s.toCharArray();
         StringBuilder sb = null;
         Matcher m = null;
         int last = 0;
-        int n = s.length();
+        int n = cs.length;
         for (int i = 0; i < n; i++) {
             if (first != null) {
-                char c = s.charAt(i);
+                char c = cs[i];
                 if (c < 128 && !first[c]) {
                     continue;
                 }
             }
-            if (!start.mayStart(s, i)) {
+            if (!start.mayStart(cs, i)) {
                 continue;
             }
-            int e = end.end(s, i);
+            int e = end.end(cs, i);
             if (e == UNDECIDED) {
                 if (pattern == null) {
                     throw new IllegalStateException("a scan left a match undecided and there is no pattern");
@@ -175,20 +197,33 @@ public final class RegexScan {
     }
 
     /** Whether the character before index {@code i} is in {@code \w} (false at the start). */
-    public static boolean wordBefore(String s, int i) {
-        return i > 0 && word(s.charAt(i - 1));
+    public static boolean wordBefore(char[] s, int i) {
+        return i > 0 && word(s[i - 1]);
+    }
+
+    /** A table of the ASCII characters of {@code chars} (for {@link #before}). */
+    public static boolean[] chars(String chars) {
+        boolean[] t = new boolean[128];
+        for (char c : chars.toCharArray()) {
+            if (c >= 128) {
+                throw new IllegalArgumentException("not an ASCII character: " + c);
+            }
+            t[c] = true;
+        }
+        return t;
     }
 
     /**
-     * Whether the character before index {@code i} is in {@code \w} or is one of {@code others} (false at the
-     * start): the negative lookbehinds {@code (?<![\w...])} fail exactly there.
+     * Whether the character before index {@code i} is in {@code \w} or is one of {@code others} (a table of
+     * ASCII characters, {@link #chars}; false at the start): the negative lookbehinds {@code (?<![\w...])} fail
+     * exactly there.
      */
-    public static boolean before(String s, int i, String others) {
+    public static boolean before(char[] s, int i, boolean[] others) {
         if (i == 0) {
             return false;
         }
-        char c = s.charAt(i - 1);
-        return word(c) || others.indexOf(c) >= 0;
+        char c = s[i - 1];
+        return word(c) || (c < 128 && others[c]);
     }
 
     /**
@@ -196,11 +231,11 @@ public final class RegexScan {
      * letter, digit or underscore before it): 1 when it does (the end, or an ASCII non-word character next),
      * 0 when it does not (an ASCII word character next), {@link #UNDECIDED} for a non-ASCII character next.
      */
-    public static int boundaryAfterWord(String s, int e) {
-        if (e >= s.length()) {
+    public static int boundaryAfterWord(char[] s, int e) {
+        if (e >= s.length) {
             return 1;
         }
-        char c = s.charAt(e);
+        char c = s[e];
         if (c >= 128) {
             return UNDECIDED;
         }
@@ -212,11 +247,11 @@ public final class RegexScan {
      * {@code i}): 1 when it does (the start, or an ASCII non-word character before), 0 when it does not,
      * {@link #UNDECIDED} for a non-ASCII character before.
      */
-    public static int boundaryBeforeWord(String s, int i) {
+    public static int boundaryBeforeWord(char[] s, int i) {
         if (i == 0) {
             return 1;
         }
-        char c = s.charAt(i - 1);
+        char c = s[i - 1];
         if (c >= 128) {
             return UNDECIDED;
         }
@@ -224,21 +259,35 @@ public final class RegexScan {
     }
 
     /** The end of the run of ASCII digits starting at {@code i} ({@code i} when none). */
-    public static int digitsEnd(String s, int i) {
-        int n = s.length();
-        while (i < n && digit(s.charAt(i))) {
+    public static int digitsEnd(char[] s, int i) {
+        int n = s.length;
+        while (i < n && digit(s[i])) {
             i++;
         }
         return i;
     }
 
     /** Whether {@code s} holds {@code count} ASCII digits from {@code i} on. */
-    public static boolean digits(String s, int i, int count) {
-        if (i + count > s.length()) {
+    public static boolean digits(char[] s, int i, int count) {
+        if (i + count > s.length) {
             return false;
         }
         for (int k = i; k < i + count; k++) {
-            if (!digit(s.charAt(k))) {
+            if (!digit(s[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code s} holds {@code p} from index {@code i} on ({@link String#startsWith(String, int)}). */
+    public static boolean startsWith(char[] s, char[] p, int i) {
+        int m = p.length;
+        if (i < 0 || i > s.length - m) {
+            return false;
+        }
+        for (int k = 0; k < m; k++) {
+            if (s[i + k] != p[k]) {
                 return false;
             }
         }

@@ -86,7 +86,9 @@ class LineMaskerTest {
             "'", "\"", "%", "+", "é", "漢", "٣", "\t", "123e4567-e89b-12d3-a456-426614174000", "fe80", "10.0.0.1",
             "<NUM>", "<TS>", "a.b", "v1", "Jan ", "Sep", "Oct  ", " 1 ", " 12 ", "123 ", "9:05:01", "00:00:00",
             "23:59:59,999", "a", "Z9", "\u0301", "feedface12", "0a1b2c3d4e5f", "-4e5f-", "1234.", "192.168.", "999.",
-            "2024-1-01", "20240-05-01", "17145648001"};
+            "2024-1-01", "20240-05-01", "17145648001", "a@b.c", "bob.smith+x@example.co.uk", ".x@y", "-@", "+a@b-c.d",
+            "2001:db8::8a2e:370:7334", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "fe80::", "::ffff:", ":::", "g", "12345:",
+            "1.2.3.4", "255.255.255.255", "256.1.1.1", "01.002.3.4", "249.250.199.200", "1.2.3", "1.2.3.4.5", "9.9.9.9_"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 25); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);
@@ -101,6 +103,45 @@ class LineMaskerTest {
             String line = randomLine(r);
             for (int i = 0; i < line.length(); i++) {
                 assertFalse(LineMasker.startOutsideFirstChars(line, i), "at " + i + " of '" + line + "'");
+            }
+        }
+    }
+
+    /** Every rule's scan at every index of the text the rule sees (the previous rules applied). */
+    private static void assertScansAgree(String line, int fromRule, int toRule) {
+        String[] stages = new LineMasker().plainStages(line);
+        for (int k = fromRule; k < toRule; k++) {
+            String s = k == 0 ? line.strip() : stages[k - 1];
+            for (int i = 0; i < s.length(); i++) {
+                String d = LineMasker.scanDisagreement(k, s, i);
+                assertEquals(null, d, "'" + s + "'");
+            }
+        }
+    }
+
+    @Test
+    void startTestsKeepEveryMatchAndEndsFindTheRegexesEnd() throws Exception {
+        SplittableRandom r = new SplittableRandom(23);
+        for (int n = 0; n < 6_000; n++) {
+            assertScansAgree(randomLine(r), 0, LineMasker.rules());
+        }
+        Path loghub = Path.of("../shared/data/loghub_2k");
+        if (!Files.isDirectory(loghub)) {
+            loghub = Path.of("../../shared/data/loghub_2k");
+        }
+        if (!Files.isDirectory(loghub)) {
+            System.out.println("LineMaskerTest: no ../shared/data/loghub_2k; its lines not checked");
+            return;
+        }
+        try (var sets = Files.list(loghub)) {
+            for (Path set : sets.sorted().toList()) {
+                Path log = set.resolve(set.getFileName() + "_2k.log");
+                if (Files.isRegularFile(log)) {
+                    for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+                        assertScansAgree(line, 1, 2); // e-mail
+                        assertScansAgree(line, 7, 9); // IPv6, IPv4
+                    }
+                }
             }
         }
     }

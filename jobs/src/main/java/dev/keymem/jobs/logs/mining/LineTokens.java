@@ -32,6 +32,11 @@ import java.util.regex.Pattern;
  */
 public final class LineTokens implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** The characters besides {@code \\w} each negative lookbehind {@code (?<![\\w...])} excludes ({@link RegexScan#before}). */
+    private static final boolean[] BEFORE_DOT = RegexScan.chars(".");
+    private static final boolean[] BEFORE_DOT_HYPHEN = RegexScan.chars(".-");
+    private static final boolean[] BEFORE_SLASHED = RegexScan.chars("/\\.-");
+    private static final boolean[] BEFORE_LT = RegexScan.chars("<");
 
     /** The wildcard token. */
     public static final String WILDCARD = "<*>";
@@ -75,7 +80,7 @@ public final class LineTokens implements Serializable {
     private static final String[] DAY_NAMES = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
     /** Whether {@code s} holds a day name's three letters (what any {@link #DAY} match starts with). */
-    private static boolean hasDayName(String s) {
+    static boolean hasDayNameReference(String s) {
         for (String d : DAY_NAMES) {
             if (s.indexOf(d) >= 0) {
                 return true;
@@ -85,10 +90,9 @@ public final class LineTokens implements Serializable {
     }
 
     /** Whether {@code s} holds 8 hex letters in a row (what any {@link #HEX_LETTERS} match needs). */
-    private static boolean hasHexLetterRun(String s) {
+    private static boolean hasHexLetterRun(char[] s) {
         int run = 0;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char ch = s.charAt(i);
+        for (char ch : s) {
             if ((ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')) {
                 if (++run >= 8) {
                     return true;
@@ -100,22 +104,21 @@ public final class LineTokens implements Serializable {
         return false;
     }
 
-    /** Whether {@code s} holds a colon and two digits (what any {@link #ENDPOINT} match ends with: its port). */
-    private static boolean hasPort(String s) {
-        for (int i = s.indexOf(':'); i >= 0 && i + 2 < s.length(); i = s.indexOf(':', i + 1)) {
-            if (RegexScan.digit(s.charAt(i + 1)) && RegexScan.digit(s.charAt(i + 2))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The first two letters of the {@link #DOMAIN} endings (com, co, net, org, ..., info and int share "in"). */
     private static final String[] DOMAIN_STARTS = {"co", "ne", "or", "ed", "go", "mi", "in", "bi", "io", "lo", "la",
         "ac"};
 
+    /** {@link #DOMAIN_STARTS} as a table: entry {@code a * 128 + b} for the two ASCII letters {@code a b}. */
+    private static final boolean[] DOMAIN_PAIRS = new boolean[128 * 128];
+
+    static {
+        for (String d : DOMAIN_STARTS) {
+            DOMAIN_PAIRS[d.charAt(0) * 128 + d.charAt(1)] = true;
+        }
+    }
+
     /** Whether {@code s} holds a dot followed by the start of a {@link #DOMAIN} ending (what any match holds). */
-    private static boolean hasDomainEnding(String s) {
+    static boolean hasDomainEndingReference(String s) {
         for (int i = s.indexOf('.'); i >= 0 && i + 2 < s.length(); i = s.indexOf('.', i + 1)) {
             for (String d : DOMAIN_STARTS) {
                 if (s.regionMatches(i + 1, d, 0, 2)) {
@@ -127,10 +130,9 @@ public final class LineTokens implements Serializable {
     }
 
     /** Whether {@code s} holds two slashes or backslashes (what any {@link #SLASHED} match needs). */
-    private static boolean hasTwoSlashes(String s) {
+    private static boolean hasTwoSlashes(char[] s) {
         int seen = 0;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char ch = s.charAt(i);
+        for (char ch : s) {
             if ((ch == '/' || ch == '\\') && ++seen >= 2) {
                 return true;
             }
@@ -138,33 +140,201 @@ public final class LineTokens implements Serializable {
         return false;
     }
 
+    /** {@link #preChecks}: the line holds a dot. */
+    static final int DOT = 1;
+    /** {@link #preChecks}: {@link #hasPort}. */
+    static final int PORT = 2;
+    /** {@link #preChecks}: {@link #hasDomainEndingReference}. */
+    static final int DOMAIN_ENDING = 4;
+    /** {@link #preChecks}: {@link #hasDayNameReference}. */
+    static final int DAY_NAME = 8;
+    /** {@link #preChecks}: {@link #hasHexLetterRun}. */
+    static final int HEX_LETTER_RUN = 16;
+    /** {@link #preChecks}: {@link #hasTwoSlashes}. */
+    static final int TWO_SLASHES = 32;
+
+    /**
+     * The pre-checks of {@link #mask}: {@link #DOT} | {@link #PORT} | {@link #DOMAIN_ENDING} (the checks before the
+     * {@code <HOST>} rules, over the raw line) | {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES}
+     * (those after the masker), each bit set exactly when its check ({@code has...}, the reference) holds.
+     */
+    static int preChecks(char[] s) {
+        return hostChecks(s) | laterChecks(s);
+    }
+
+    /** {@link #DOT} | {@link #PORT} | {@link #DOMAIN_ENDING} of {@link #preChecks}, a pass that looks at dots and colons only. */
+    static int hostChecks(char[] s) {
+        int flags = 0;
+        int n = s.length;
+        for (int i = 0; i < n; i++) {
+            char c = s[i];
+            if (c == '.') {
+                flags |= DOT;
+                if (i < n - 2) {
+                    char a = s[i + 1];
+                    char b = s[i + 2];
+                    if (a < 128 && b < 128 && DOMAIN_PAIRS[a * 128 + b]) {
+                        flags |= DOMAIN_ENDING;
+                    }
+                }
+            } else if (c == ':' && i < n - 2 && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2])
+                    && dottedBefore(s, i)) {
+                flags |= PORT;
+            }
+        }
+        return flags;
+    }
+
+    /** What {@link #laterChecks} looks at: bit 1 a hex letter, 2 a slash or backslash, 4 a day name's first letter. */
+    private static final byte[] LATER = new byte[128];
+
+    static {
+        for (char c = 'a'; c <= 'f'; c++) {
+            LATER[c] |= 1;
+            LATER[Character.toUpperCase(c)] |= 1;
+        }
+        LATER['/'] |= 2;
+        LATER['\\'] |= 2;
+        for (char c : new char[] {'M', 'T', 'W', 'F', 'S'}) {
+            LATER[c] |= 4;
+        }
+    }
+
+    /** {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES} of {@link #preChecks}, in one pass. */
+    static int laterChecks(char[] s) {
+        int flags = 0;
+        int hexRun = 0;
+        int slashes = 0;
+        int n = s.length;
+        for (int i = 0; i < n; i++) {
+            char c = s[i];
+            int k = c < 128 ? LATER[c] : 0;
+            if ((k & 1) == 0) {
+                hexRun = 0;
+                if (k == 0) {
+                    continue;
+                }
+            } else if (++hexRun >= 8) {
+                flags |= HEX_LETTER_RUN;
+            }
+            if (k == 2) {
+                if (++slashes >= 2) {
+                    flags |= TWO_SLASHES;
+                }
+            } else if ((k & 4) != 0 && i < n - 2) {
+                char a = s[i + 1];
+                char b = s[i + 2];
+                boolean day = switch (c) {
+                    case 'M' -> a == 'o' && b == 'n';
+                    case 'T' -> (a == 'u' && b == 'e') || (a == 'h' && b == 'u');
+                    case 'W' -> a == 'e' && b == 'd';
+                    case 'F' -> a == 'r' && b == 'i';
+                    case 'S' -> (a == 'a' && b == 't') || (a == 'u' && b == 'n');
+                    default -> false;
+                };
+                if (day) {
+                    flags |= DAY_NAME;
+                }
+            }
+        }
+        return flags;
+    }
+
+    /**
+     * Whether the colon at {@code colon} ends a run of {@code [\\w-]} that a dot comes before: what the port of
+     * an {@link #ENDPOINT} match ({@code ...\\.[\\w-]+:\\d{2,5}}) needs before its colon.
+     */
+    private static boolean dottedBefore(char[] s, int colon) {
+        int j = colon - 1;
+        while (j >= 0 && wordOrHyphen(s[j])) {
+            j--;
+        }
+        return j < colon - 1 && j >= 0 && s[j] == '.';
+    }
+
+    /**
+     * Whether {@code s} holds a colon, two digits after it, that ends a run of {@code [\\w-]} after a dot (what
+     * any {@link #ENDPOINT} match holds: a dotted name, its colon and the port's first two digits).
+     */
+    static boolean hasPort(char[] s) {
+        for (int i = 0, n = s.length - 2; i < n; i++) {
+            if (s[i] == ':' && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && dottedBefore(s, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the {@link #ENDPOINT} regex finds a match in {@code s} (for tests: then {@link #hasPort} holds). */
+    static boolean endpointFound(String s) {
+        return ENDPOINT.matcher(s).find();
+    }
+
+    /** {@link #preChecks} with the separate checks (the reference). */
+    static int preChecksReference(String s) {
+        char[] cs = s.toCharArray();
+        return (s.indexOf('.') >= 0 ? DOT : 0) | (hasPort(cs) ? PORT : 0) | (hasDomainEndingReference(s) ? DOMAIN_ENDING : 0)
+                | (hasDayNameReference(s) ? DAY_NAME : 0) | (hasHexLetterRun(cs) ? HEX_LETTER_RUN : 0)
+                | (hasTwoSlashes(cs) ? TWO_SLASHES : 0);
+    }
+
     /**
      * The masked line (placeholders in place, whitespace kept as single spaces). Each pattern runs only where
      * the line has what any match of it needs, and only at the positions where a match can start
      * ({@link RegexScan}); identifier-like words are found by a scan: the result is {@link #maskReference}'s.
+     * The scans read the line's characters from an array, taken again only after a step changed the line, and
+     * the pre-checks are made in one pass ({@link #preChecks}), again after a step changed the line.
      */
     public String mask(String line) {
         String s = line;
-        if (s.indexOf('.') >= 0) {
-            if (hasPort(s)) {
-                s = RegexScan.replaceAll(ENDPOINT, s, "<HOST>", LETTER, LineTokens::mayStartEndpoint, LineTokens::endpointEnd);
+        char[] cs = s.toCharArray();
+        int flags = hostChecks(cs);
+        if ((flags & DOT) != 0) {
+            if ((flags & PORT) != 0) {
+                String t = RegexScan.replaceAll(ENDPOINT, s, cs, "<HOST>", LETTER, LineTokens::mayStartEndpoint,
+                        LineTokens::endpointEnd);
+                if (t != s) {
+                    s = t;
+                    cs = s.toCharArray();
+                    flags = hostChecks(cs);
+                }
             }
-            if (hasDomainEnding(s)) {
-                s = RegexScan.replaceAll(DOMAIN, s, "<HOST>", DOMAIN_FIRST, LineTokens::mayStartDomain);
+            if ((flags & DOMAIN_ENDING) != 0) {
+                s = RegexScan.replaceAll(DOMAIN, s, cs, "<HOST>", DOMAIN_FIRST, LineTokens::mayStartDomain);
             }
         }
         s = masker.mask(s);
-        if (hasDayName(s)) {
-            s = RegexScan.replaceAll(DAY, s, "", DAY_FIRST, LineTokens::mayStartDay);
+        cs = s.toCharArray();
+        flags = laterChecks(cs);
+        if ((flags & DAY_NAME) != 0) {
+            String t = RegexScan.replaceAll(DAY, s, cs, "", DAY_FIRST, LineTokens::mayStartDay);
+            if (t != s) {
+                s = t;
+                cs = s.toCharArray();
+                flags = laterChecks(cs);
+            }
         }
-        if (hasHexLetterRun(s)) {
-            s = RegexScan.replaceAll(HEX_LETTERS, s, "<HEX>", HEX_LETTER_FIRST, LineTokens::mayStartHexLetters);
+        if ((flags & HEX_LETTER_RUN) != 0) {
+            String t = RegexScan.replaceAll(HEX_LETTERS, s, cs, "<HEX>", HEX_LETTER_FIRST, LineTokens::mayStartHexLetters);
+            if (t != s) {
+                s = t;
+                cs = s.toCharArray();
+                flags = laterChecks(cs);
+            }
         }
-        if (hasTwoSlashes(s)) {
-            s = RegexScan.replaceAll(SLASHED, s, "<PATH>", SLASHED_FIRST, LineTokens::mayStartSlashed);
+        if ((flags & TWO_SLASHES) != 0) {
+            String t = RegexScan.replaceAll(SLASHED, s, cs, "<PATH>", SLASHED_FIRST, LineTokens::mayStartSlashed);
+            if (t != s) {
+                s = t;
+                cs = s.toCharArray();
+            }
         }
-        s = RegexScan.replaceAll(QUANTITY, s, "<Q>", QUANTITY_FIRST, LineTokens::mayStartQuantity);
-        return maskIdentifiers(s);
+        String t = RegexScan.replaceAll(QUANTITY, s, cs, "<Q>", QUANTITY_FIRST, LineTokens::mayStartQuantity);
+        if (t != s) {
+            s = t;
+            cs = s.toCharArray();
+        }
+        return maskIdentifiers(s, cs);
     }
 
     // Where a match of each pattern can start: its first character after one its lookbehind allows, and what
@@ -183,8 +353,8 @@ public final class LineTokens implements Serializable {
 
 
     /** {@link #DAY}: a day name's first letter at a word's start. */
-    private static boolean mayStartDay(String s, int i) {
-        return "MTWFS".indexOf(s.charAt(i)) >= 0 && !RegexScan.wordBefore(s, i);
+    private static boolean mayStartDay(char[] s, int i) {
+        return "MTWFS".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i);
     }
 
     /**
@@ -192,22 +362,26 @@ public final class LineTokens implements Serializable {
      * table leaves the position out (for tests: never, or the table would skip a match).
      */
     static boolean startOutsideFirstChars(String s, int i) {
-        char c = s.charAt(i);
+        return startOutsideFirstChars(s.toCharArray(), i);
+    }
+
+    private static boolean startOutsideFirstChars(char[] s, int i) {
+        char c = s[i];
         return c < 128 && ((!LETTER[c] && mayStartEndpoint(s, i)) || (!DOMAIN_FIRST[c] && mayStartDomain(s, i))
                 || (!DAY_FIRST[c] && mayStartDay(s, i)) || (!HEX_LETTER_FIRST[c] && mayStartHexLetters(s, i))
                 || (!SLASHED_FIRST[c] && mayStartSlashed(s, i)) || (!QUANTITY_FIRST[c] && mayStartQuantity(s, i)));
     }
 
     /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
-    private static boolean mayStartEndpoint(String s, int i) {
-        if (!RegexScan.letter(s.charAt(i)) || RegexScan.before(s, i, ".-")) {
+    private static boolean mayStartEndpoint(char[] s, int i) {
+        if (!RegexScan.letter(s[i]) || RegexScan.before(s, i, BEFORE_DOT_HYPHEN)) {
             return false;
         }
         int k = i + 1;
-        while (k < s.length() && (RegexScan.word(s.charAt(k)) || s.charAt(k) == '-')) {
+        while (k < s.length && (RegexScan.word(s[k]) || s[k] == '-')) {
             k++;
         }
-        return k < s.length() && s.charAt(k) == '.';
+        return k < s.length && s[k] == '.';
     }
 
     private static boolean wordOrHyphen(char c) {
@@ -219,50 +393,50 @@ public final class LineTokens implements Serializable {
      * letter there): {@code [\\w-]*}, one or more {@code \\.[\\w-]+}, a colon, 2 to 5 digits and then no
      * {@code [\\w.]}. The runs end where the next part must begin, so the match is the longest one or none.
      */
-    static int endpointEnd(String s, int i) {
-        int n = s.length();
+    static int endpointEnd(char[] s, int i) {
+        int n = s.length;
         int k = i + 1;
-        while (k < n && wordOrHyphen(s.charAt(k))) {
+        while (k < n && wordOrHyphen(s[k])) {
             k++;
         }
         int groups = 0;
-        while (k + 1 < n && s.charAt(k) == '.' && wordOrHyphen(s.charAt(k + 1))) {
+        while (k + 1 < n && s[k] == '.' && wordOrHyphen(s[k + 1])) {
             k += 2;
-            while (k < n && wordOrHyphen(s.charAt(k))) {
+            while (k < n && wordOrHyphen(s[k])) {
                 k++;
             }
             groups++;
         }
-        if (groups == 0 || k >= n || s.charAt(k) != ':') {
+        if (groups == 0 || k >= n || s[k] != ':') {
             return -1;
         }
         int d = RegexScan.digitsEnd(s, k + 1);
         int len = d - k - 1;
-        if (len < 2 || len > 5 || (d < n && (RegexScan.word(s.charAt(d)) || s.charAt(d) == '.'))) {
+        if (len < 2 || len > 5 || (d < n && (RegexScan.word(s[d]) || s[d] == '.'))) {
             return -1;
         }
         return d;
     }
 
     /** {@link #DOMAIN}: a run of {@code [A-Za-z0-9-]} ending at a dot. */
-    private static boolean mayStartDomain(String s, int i) {
-        if (RegexScan.before(s, i, ".-")) {
+    private static boolean mayStartDomain(char[] s, int i) {
+        if (RegexScan.before(s, i, BEFORE_DOT_HYPHEN)) {
             return false;
         }
         int k = i;
-        while (k < s.length()) {
-            char c = s.charAt(k);
+        while (k < s.length) {
+            char c = s[k];
             if (!(RegexScan.letter(c) || RegexScan.digit(c) || c == '-')) {
                 break;
             }
             k++;
         }
-        return k > i && k < s.length() && s.charAt(k) == '.';
+        return k > i && k < s.length && s[k] == '.';
     }
 
-    private static boolean mayStartHexLetters(String s, int i) {
-        char c = s.charAt(i);
-        return ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) && !RegexScan.before(s, i, "<");
+    private static boolean mayStartHexLetters(char[] s, int i) {
+        char c = s[i];
+        return ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) && !RegexScan.before(s, i, BEFORE_LT);
     }
 
     private static boolean slashedChar(char c) {
@@ -270,55 +444,58 @@ public final class LineTokens implements Serializable {
     }
 
     /** {@link #SLASHED}: a run of {@code [\\w.{}<>~-]} ending at a slash or backslash. */
-    private static boolean mayStartSlashed(String s, int i) {
-        if (RegexScan.before(s, i, "/\\.-")) {
+    private static boolean mayStartSlashed(char[] s, int i) {
+        if (RegexScan.before(s, i, BEFORE_SLASHED)) {
             return false;
         }
         int k = i;
-        while (k < s.length() && slashedChar(s.charAt(k))) {
+        while (k < s.length && slashedChar(s[k])) {
             k++;
         }
-        return k > i && k < s.length() && (s.charAt(k) == '/' || s.charAt(k) == '\\');
+        return k > i && k < s.length && (s[k] == '/' || s[k] == '\\');
     }
 
     /**
      * {@link #QUANTITY}: an optional {@code [<>~]}, a number ({@code <NUM>}, {@code <TS>} or digits with an
      * optional decimal part), an optional {@code \\s}, then the first letter of a unit.
      */
-    private static boolean mayStartQuantity(String s, int i) {
-        char c = s.charAt(i);
-        if (!(RegexScan.digit(c) || c == '<' || c == '>' || c == '~') || RegexScan.before(s, i, ".")) {
+    private static boolean mayStartQuantity(char[] s, int i) {
+        char c = s[i];
+        if (!(RegexScan.digit(c) || c == '<' || c == '>' || c == '~') || RegexScan.before(s, i, BEFORE_DOT)) {
             return false;
         }
         return unitAfterNumber(s, i) || ((c == '<' || c == '>' || c == '~') && unitAfterNumber(s, i + 1));
     }
 
+    private static final char[] NUM_CHARS = "<NUM>".toCharArray();
+    private static final char[] TS_CHARS = "<TS>".toCharArray();
+
     /** Whether a number starts at {@code i} and a unit's first letter follows it (after at most one {@code \\s}). */
-    private static boolean unitAfterNumber(String s, int i) {
-        int n = s.length();
+    private static boolean unitAfterNumber(char[] s, int i) {
+        int n = s.length;
         int q;
-        if (s.startsWith("<NUM>", i)) {
+        if (RegexScan.startsWith(s, NUM_CHARS, i)) {
             q = i + 5;
-        } else if (s.startsWith("<TS>", i)) {
+        } else if (RegexScan.startsWith(s, TS_CHARS, i)) {
             q = i + 4;
-        } else if (i < n && RegexScan.digit(s.charAt(i))) {
+        } else if (i < n && RegexScan.digit(s[i])) {
             q = i + 1;
-            while (q < n && RegexScan.digit(s.charAt(q))) {
+            while (q < n && RegexScan.digit(s[q])) {
                 q++;
             }
-            if (q + 1 < n && s.charAt(q) == '.' && RegexScan.digit(s.charAt(q + 1))) {
+            if (q + 1 < n && s[q] == '.' && RegexScan.digit(s[q + 1])) {
                 q += 2;
-                while (q < n && RegexScan.digit(s.charAt(q))) {
+                while (q < n && RegexScan.digit(s[q])) {
                     q++;
                 }
             }
         } else {
             return false;
         }
-        if (q < n && unitStart(s.charAt(q))) {
+        if (q < n && unitStart(s[q])) {
             return true;
         }
-        return q + 1 < n && " \t\n\u000B\f\r".indexOf(s.charAt(q)) >= 0 && unitStart(s.charAt(q + 1));
+        return q + 1 < n && " \t\n\u000B\f\r".indexOf(s[q]) >= 0 && unitStart(s[q + 1]);
     }
 
     /** The first letters of {@link #UNITS}. */
@@ -332,17 +509,22 @@ public final class LineTokens implements Serializable {
      * end of the last, as {@code Matcher.find} gives them; nothing follows the pattern's greedy loop).
      */
     static String maskIdentifiers(String s) {
+        return maskIdentifiers(s, s.toCharArray());
+    }
+
+    /** {@link #maskIdentifiers(String)} over {@code cs}, the characters of {@code s}. */
+    private static String maskIdentifiers(String s, char[] cs) {
         StringBuilder out = null;
         int last = 0;
-        int n = s.length();
+        int n = cs.length;
         int i = 0;
         while (i < n) {
-            int j = wordEnd(s, i);
+            int j = wordEnd(cs, i);
             if (j == i) {
                 i++;
                 continue;
             }
-            if (identifierLike(s, i, j)) {
+            if (identifierLike(cs, i, j)) {
                 if (out == null) {
                     out = new StringBuilder(n + 8);
                 }
@@ -358,11 +540,11 @@ public final class LineTokens implements Serializable {
     }
 
     /** The end of the {@link #WORD} match starting at {@code i} ({@code i} when none starts there). */
-    private static int wordEnd(String s, int i) {
-        int n = s.length();
+    private static int wordEnd(char[] s, int i) {
+        int n = s.length;
         int j = i;
         while (j < n) {
-            char c = s.charAt(j);
+            char c = s[j];
             if (RegexScan.word(c) || c == '.' || c == '-') {
                 j++;
             } else if (c == '<') {
@@ -376,6 +558,16 @@ public final class LineTokens implements Serializable {
             }
         }
         return j;
+    }
+
+    /** The end of the {@code <[A-Z]+>} placeholder at {@code i}, or -1 when none starts there. */
+    private static int placeholderEnd(char[] s, int i) {
+        int n = s.length;
+        int k = i + 1;
+        while (k < n && s[k] >= 'A' && s[k] <= 'Z') {
+            k++;
+        }
+        return k > i + 1 && k < n && s[k] == '>' ? k + 1 : -1;
     }
 
     /** The end of the {@code <[A-Z]+>} placeholder at {@code i}, or -1 when none starts there. */
@@ -438,6 +630,33 @@ public final class LineTokens implements Serializable {
         return s;
     }
 
+    /** {@link #identifierLike(String, int, int)} over the characters of the text. */
+    private static boolean identifierLike(char[] s, int from, int to) {
+        if (s[from] == '<') {
+            int gt = from;
+            while (gt < s.length && s[gt] != '>') {
+                gt++;
+            }
+            if (gt == to - 1) {
+                return false; // a placeholder alone
+            }
+        }
+        int digits = 0;
+        for (int i = from; i < to; i++) {
+            char c = s[i];
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c == '<') {
+                digits += 2; // a placeholder counts as a number
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        char first = s[from];
+        return digits >= 2 || (first >= '0' && first <= '9');
+    }
+
     private static boolean identifierLike(String s, int from, int to) {
         if (s.charAt(from) == '<' && s.indexOf('>', from) == to - 1) {
             return false; // a placeholder alone
@@ -467,14 +686,15 @@ public final class LineTokens implements Serializable {
             masked = protectQuoted(masked);
         }
         List<String> out = new ArrayList<>();
-        int n = masked.length();
+        char[] cs = masked.toCharArray();
+        int n = cs.length;
         int i = 0;
         while (i < n) {
-            while (i < n && Character.isWhitespace(masked.charAt(i))) {
+            while (i < n && whitespace(cs[i])) {
                 i++;
             }
             int start = i;
-            while (i < n && !Character.isWhitespace(masked.charAt(i))) {
+            while (i < n && !whitespace(cs[i])) {
                 i++;
             }
             if (i > start) {
@@ -658,27 +878,32 @@ public final class LineTokens implements Serializable {
      * would be left empty, is kept whole.
      */
     public static String message(String masked) {
-        List<int[]> spans = new ArrayList<>();
-        int n = masked.length();
+        char[] cs = masked.toCharArray();
+        int n = cs.length;
+        int[] starts = new int[MAX_HEADER + 9];
+        int[] ends = new int[MAX_HEADER + 9];
+        int count = 0;
         int p = 0;
         while (p < n) {
-            while (p < n && Character.isWhitespace(masked.charAt(p))) {
+            while (p < n && whitespace(cs[p])) {
                 p++;
             }
             int start = p;
-            while (p < n && !Character.isWhitespace(masked.charAt(p))) {
+            while (p < n && !whitespace(cs[p])) {
                 p++;
             }
             if (p > start) {
-                spans.add(new int[] {start, p});
+                starts[count] = start;
+                ends[count] = p;
+                count++;
             }
-            if (spans.size() > MAX_HEADER + 8) {
+            if (count > MAX_HEADER + 8) {
                 break;
             }
         }
-        String[] t = new String[spans.size()];
+        String[] t = new String[count];
         for (int k = 0; k < t.length; k++) {
-            t[k] = masked.substring(spans.get(k)[0], spans.get(k)[1]);
+            t[k] = masked.substring(starts[k], ends[k]);
         }
         int i = 0;
         int lastDash = -1;
@@ -731,7 +956,21 @@ public final class LineTokens implements Serializable {
         } else if (i + 2 < t.length && t[i + 2].equals("-")) {
             i += 3;
         }
-        return i >= t.length ? masked : masked.substring(spans.get(i)[0]);
+        return i >= t.length ? masked : masked.substring(starts[i]);
+    }
+
+    /** {@link Character#isWhitespace(char)} of the characters below 256, as a table. */
+    private static final boolean[] LATIN1_WHITESPACE = new boolean[256];
+
+    static {
+        for (char c = 0; c < 256; c++) {
+            LATIN1_WHITESPACE[c] = Character.isWhitespace(c);
+        }
+    }
+
+    /** {@link Character#isWhitespace(char)}, a table lookup below 256. */
+    static boolean whitespace(char c) {
+        return c < 256 ? LATIN1_WHITESPACE[c] : Character.isWhitespace(c);
     }
 
     /** The index of the token closing the bracket opened at {@code i} (within 6 tokens), else -1. */

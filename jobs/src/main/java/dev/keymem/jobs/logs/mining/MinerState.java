@@ -78,8 +78,26 @@ public final class MinerState {
             return id;
         }
 
+        /**
+         * {@link #template()} of the tokens array {@link #templateOf}, remembered: a cluster's tokens array is
+         * replaced when its template changes (widened, merged), never changed in place once the cluster holds it,
+         * so the text is built again only after a replacement (and the same String, its hash computed once,
+         * serves the summarizer's look-ups line after line).
+         */
+        private String template;
+        private String[] templateOf;
+
         /** The template as text (tokens joined by single spaces, every wildcard written {@code <*>}). */
         public String template() {
+            if (templateOf != tokens) {
+                template = templateText(tokens);
+                templateOf = tokens;
+            }
+            return template;
+        }
+
+        /** The template text of {@code tokens} (built every time: the reference of {@link #template()}). */
+        static String templateText(String[] tokens) {
             StringBuilder sb = new StringBuilder();
             for (String t : tokens) {
                 sb.append(sb.length() == 0 ? "" : " ").append(t.equals(TemplateMiner.LEARNED) ? LineTokens.WILDCARD : t);

@@ -51,7 +51,7 @@ class LineTokensScanTest {
             "  ", "\t", "GET ", "May", "Mon", "Tue, ", "Sat ", "Jan", "ms", "KB", "MiB", "bytes", "sec", "h", "s",
             "days", "µs", "host.example.com", "a.b.co.uk", "api:8080", "node-1.local:443", "10.0.0.1", "C:", "user",
             "_", "'", "%", "+", "=", "é", "漢", "٣", "\u00a0", "blk_-123", "R02-M1", "*", ",", ";", "|", "{x}",
-            "aBcDeFaBcD", "v1", "IPv4", "a-b.c:80", "x.y:123456", "db.io:1", "a..b:22", "h_1.x-y.z:5432", ":99"};
+            "aBcDeFaBcD", "v1", "IPv4", "a-b.c:80", "x.y:123456", "db.io:1", "a..b:22", "h_1.x-y.z:5432", ":99", "Thu", "Wed", "Fri", "Sun", "SunX", ".co", ".in", ".ne", ".la"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 30); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);
@@ -62,6 +62,12 @@ class LineTokensScanTest {
     private void check(String line) {
         for (int i = 0; i < line.length(); i++) {
             assertFalse(LineTokens.startOutsideFirstChars(line, i), "first-character table at " + i + " of '" + line + "'");
+        }
+        for (String s : new String[] {line, new dev.keymem.jobs.text.LineMasker().mask(line)}) {
+            assertEquals(LineTokens.preChecksReference(s), LineTokens.preChecks(s.toCharArray()), "pre-checks of '" + s + "'");
+        }
+        if (LineTokens.endpointFound(line)) {
+            assertTrue((LineTokens.preChecks(line.toCharArray()) & LineTokens.PORT) != 0, "port pre-check of '" + line + "'");
         }
         String masked = lt.maskReference(line);
         assertEquals(masked, lt.mask(line), "mask of '" + line + "'");

@@ -105,6 +105,20 @@ class TemplateMinerTest {
     }
 
     @Test
+    void rememberedTemplateTextsEqualTheTextsBuiltAgain() throws Exception {
+        List<String> lines = new ArrayList<>(LineTokensScanTest.realLines());
+        MinerState s = new MinerState();
+        TemplateMiner small = new TemplateMiner(MinerSettings.defaults().withMaxTemplates(40));
+        for (int i = 0; i < lines.size(); i++) {
+            TemplateMiner.Match m = small.accept(s, lines.get(i));
+            for (MinerState.Cluster c : s.clusters()) {
+                assertEquals(MinerState.Cluster.templateText(c.tokens), c.template(), "line " + i);
+            }
+            assertEquals(s.cluster(m.id()).template(), m.template(), "line " + i);
+        }
+    }
+
+    @Test
     void maskingKeepsConstantsWithASingleDigitAndMasksIds() {
         LineTokens t = new LineTokens();
         assertEquals("open via SOCKS5 and IPv4", t.mask("open via SOCKS5 and IPv4"));
