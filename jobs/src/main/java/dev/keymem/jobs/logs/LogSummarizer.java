@@ -218,8 +218,8 @@ public final class LogSummarizer {
         String params = params(messageWords(line.text, match.masked()), tw);
         String shape = shape(match.masked());
         boolean newShape = !contains(t.shapes, shape);
-        String variant = "~" + LineVariant.key(tw.tokens, match.tokens());
-        boolean newVariant = variant.length() > 1 && !contains(t.shapes, variant);
+        String key = LineVariant.key(tw.tokens, match.tokens()); // the variant is "~" + key (none when empty)
+        boolean newVariant = !key.isEmpty() && !containsVariant(t.shapes, key);
         if (t.text == null) {
             String flag = null;
             if (!t.shown) {
@@ -235,7 +235,7 @@ public final class LogSummarizer {
             }
             if (flag != null) {
                 if (newVariant && count(t.shapes) < MAX_SHAPES) {
-                    t.shapes = add(t.shapes, variant);
+                    t.shapes = add(t.shapes, "~" + key);
                 }
                 t.flag = flag;
                 t.text = line.text;
@@ -594,9 +594,13 @@ public final class LogSummarizer {
      * changes it.
      */
     static String shape(String masked) {
+        int i = masked.indexOf('<');
+        if (i < 0) {
+            return "";
+        }
         StringBuilder sb = new StringBuilder();
         int n = masked.length();
-        for (int i = masked.indexOf('<'); i >= 0 && sb.length() < 200; ) {
+        while (i >= 0 && sb.length() < 200) {
             int k = i + 1;
             while (k < n && masked.charAt(k) >= 'A' && masked.charAt(k) <= 'Z') {
                 k++;
@@ -646,6 +650,28 @@ public final class LogSummarizer {
                 end = n;
             }
             if (end - start == len + 1 && packed.startsWith(v, start + 1)) {
+                return true;
+            }
+            if (end == n) {
+                return false;
+            }
+            start = end + 1;
+        }
+    }
+
+    /** Whether a packed list holds the variant {@code "~" + key}: {@code contains(packed, "~" + key)} without the concatenation. */
+    static boolean containsVariant(String packed, String key) {
+        int n = packed.length();
+        if (n == 0) {
+            return false;
+        }
+        int len = key.length();
+        for (int start = 0; ; ) {
+            int end = packed.indexOf(TemplateEntry.SEP, start);
+            if (end < 0) {
+                end = n;
+            }
+            if (end - start == len + 2 && packed.charAt(start + 1) == '~' && packed.startsWith(key, start + 2)) {
                 return true;
             }
             if (end == n) {

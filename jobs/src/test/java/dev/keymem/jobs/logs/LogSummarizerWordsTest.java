@@ -85,7 +85,7 @@ class LogSummarizerWordsTest {
 
     @Test
     void packedListScansSameAsSplitting() {
-        String[] parts = {"+a", "+b", "+", "+ab", "+<NUM>", "+~0=x"};
+        String[] parts = {"+a", "+b", "+", "+ab", "+<NUM>", "+~0=x", "+~", "+~a", "+0=x", "+~~0=x"};
         Random r = new Random(5);
         for (int n = 0; n < 20000; n++) {
             StringBuilder p = new StringBuilder();
@@ -97,6 +97,8 @@ class LogSummarizerWordsTest {
             for (String v : new String[] {"a", "b", "", "ab", "<NUM>", "~0=x", "c", "a\u001f+b"}) {
                 org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.containsReference(packed, v),
                         LogSummarizer.contains(packed, v), packed + " / " + v);
+                org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.containsReference(packed, "~" + v),
+                        LogSummarizer.containsVariant(packed, v), packed + " / ~" + v);
             }
         }
     }

@@ -40,11 +40,19 @@ public final class LineVariant {
         if (line.length != tmpl.length) {
             return "";
         }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < line.length && sb.length() < MAX_CHARS; i++) {
+        StringBuilder sb = null; // taken at the first word (most lines have none)
+        for (int i = 0; i < line.length && (sb == null || sb.length() < MAX_CHARS); i++) {
             if (tmpl[i].equals(LineTokens.WILDCARD) && word(line, i)) {
-                sb.append(sb.length() == 0 ? "" : " ").append(i).append('=').append(line[i]);
+                if (sb == null) {
+                    sb = new StringBuilder();
+                } else {
+                    sb.append(' ');
+                }
+                sb.append(i).append('=').append(line[i]);
             }
+        }
+        if (sb == null) {
+            return "";
         }
         return sb.length() > MAX_CHARS ? sb.substring(0, MAX_CHARS) : sb.toString();
     }
