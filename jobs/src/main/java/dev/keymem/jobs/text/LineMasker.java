@@ -427,15 +427,16 @@ public final class LineMasker implements Serializable {
         // only after a rule changed the line.
         char[] cs = s.toCharArray();
         Census c = new Census(cs);
+        char[][] changed = new char[1][]; // a rule that changes the line leaves its characters here
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
                 if (cs == null) {
                     cs = s.toCharArray();
                 }
-                String t = r.applyScanning(s, cs);
+                String t = r.applyScanning(s, cs, changed);
                 if (t != s) {
                     s = t;
-                    cs = null;
+                    cs = changed[0]; // null: taken again if a later rule needs them
                 }
             }
         }
@@ -683,8 +684,13 @@ public final class LineMasker implements Serializable {
 
         /** {@link #applyScanning(String)} over {@code chars}, the characters of {@code s}. */
         String applyScanning(String s, char[] chars) {
-            return end != null ? RegexScan.replaceAll(pattern, s, chars, placeholder, first, start, end)
-                    : RegexScan.replaceAll(pattern, s, chars, placeholder, first, start);
+            return applyScanning(s, chars, null);
+        }
+
+        /** {@link #applyScanning(String, char[])}; a changed line's characters in {@code charsOut[0]} (or null there). */
+        String applyScanning(String s, char[] chars, char[][] charsOut) {
+            return end != null ? RegexScan.replaceAll(pattern, s, chars, placeholder, first, start, end, charsOut)
+                    : RegexScan.replaceAll(pattern, s, chars, placeholder, first, start, charsOut);
         }
     }
 }

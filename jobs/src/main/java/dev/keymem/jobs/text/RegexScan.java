@@ -67,10 +67,20 @@ public final class RegexScan {
      */
     public static String replaceAll(Pattern pattern, String s, char[] chars, String literal, boolean[] first,
                                     Start start) {
+        return replaceAll(pattern, s, chars, literal, first, start, (char[][]) null);
+    }
+
+    /**
+     * As {@link #replaceAll(Pattern, String, char[], String, boolean[], Start)}; when {@code charsOut} is not
+     * null and the text changed, {@code charsOut[0]} is set to the result's characters (its
+     * {@code toCharArray()}, the caller's to keep) or to null where they were not at hand.
+     */
+    static String replaceAll(Pattern pattern, String s, char[] chars, String literal, boolean[] first,
+                             Start start, char[][] charsOut) {
         char[] cs = chars != null ? chars : s.toCharArray();
         Matcher m = null;
-        StringBuilder sb = null;
-        int last = 0;
+        int[] spans = null;
+        int count = 0;
         int n = cs.length;
         for (int i = 0; i < n; i++) {
             if (first != null) {
@@ -91,20 +101,58 @@ public final class RegexScan {
             if (m.lookingAt()) {
                 int end = m.end();
                 if (end == i) {
+                    if (charsOut != null) {
+                        charsOut[0] = null;
+                    }
                     return pattern.matcher(s).replaceAll(Matcher.quoteReplacement(literal));
                 }
-                if (sb == null) {
-                    sb = new StringBuilder(n + 16);
-                }
-                sb.append(s, last, i).append(literal);
-                last = end;
+                spans = span(spans, count++, i, end);
                 i = end - 1;
             }
         }
-        if (sb == null) {
-            return s;
+        return count == 0 ? s : splice(cs, spans, count, literal, charsOut);
+    }
+
+    /** {@code spans} (null: a new array) with match {@code k}, {@code [from, to)}, at its entries 2k and 2k+1. */
+    private static int[] span(int[] spans, int k, int from, int to) {
+        if (spans == null) {
+            spans = new int[8];
+        } else if (2 * k + 1 >= spans.length) {
+            spans = java.util.Arrays.copyOf(spans, 2 * spans.length);
         }
-        return sb.append(s, last, n).toString();
+        spans[2 * k] = from;
+        spans[2 * k + 1] = to;
+        return spans;
+    }
+
+    /**
+     * The text of {@code cs} with its {@code count} matches (disjoint, in order: {@link #span}) replaced by
+     * {@code literal}: built in an array of the result's length (which {@code charsOut[0]} receives when not
+     * null), one copy per piece, where appending to a builder and taking the characters again took three.
+     */
+    private static String splice(char[] cs, int[] spans, int count, String literal, char[][] charsOut) {
+        int n = cs.length;
+        int lit = literal.length();
+        int len = n;
+        for (int k = 0; k < count; k++) {
+            len += lit - (spans[2 * k + 1] - spans[2 * k]);
+        }
+        char[] out = new char[len];
+        int o = 0;
+        int last = 0;
+        for (int k = 0; k < count; k++) {
+            int from = spans[2 * k];
+            System.arraycopy(cs, last, out, o, from - last);
+            o += from - last;
+            literal.getChars(0, lit, out, o);
+            o += lit;
+            last = spans[2 * k + 1];
+        }
+        System.arraycopy(cs, last, out, o, n - last);
+        if (charsOut != null) {
+            charsOut[0] = out;
+        }
+        return new String(out);
     }
 
     /**
@@ -148,10 +196,20 @@ public final class RegexScan {
      */
     public static String replaceAll(Pattern pattern, String s, char[] chars, String literal, boolean[] first,
                                     Start start, End end) {
+        return replaceAll(pattern, s, chars, literal, first, start, end, null);
+    }
+
+    /**
+     * As {@link #replaceAll(Pattern, String, char[], String, boolean[], Start, End)}; when {@code charsOut} is
+     * not null and the text changed, {@code charsOut[0]} is set to the result's characters (its
+     * {@code toCharArray()}, the caller's to keep).
+     */
+    static String replaceAll(Pattern pattern, String s, char[] chars, String literal, boolean[] first,
+                             Start start, End end, char[][] charsOut) {
         char[] cs = chars != null ? chars : s.toCharArray();
-        StringBuilder sb = null;
         Matcher m = null;
-        int last = 0;
+        int[] spans = null;
+        int count = 0;
         int n = cs.length;
         for (int i = 0; i < n; i++) {
             if (first != null) {
@@ -177,18 +235,11 @@ public final class RegexScan {
                 e = m.lookingAt() ? m.end() : -1;
             }
             if (e > i) {
-                if (sb == null) {
-                    sb = new StringBuilder(n + 16);
-                }
-                sb.append(s, last, i).append(literal);
-                last = e;
+                spans = span(spans, count++, i, e);
                 i = e - 1;
             }
         }
-        if (sb == null) {
-            return s;
-        }
-        return sb.append(s, last, n).toString();
+        return count == 0 ? s : splice(cs, spans, count, literal, charsOut);
     }
 
     /** Whether {@code c} is in {@code \w} ({@code [a-zA-Z_0-9]}, the regexes' default). */
