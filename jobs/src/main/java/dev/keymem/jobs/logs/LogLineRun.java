@@ -2,6 +2,8 @@ package dev.keymem.jobs.logs;
 
 import java.io.IOException;
 import java.util.Arrays;
+import dev.keymem.jobs.serde.ExactStrings;
+import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -143,8 +145,8 @@ public final class LogLineRun {
             out.writeByte((r.source != null ? 1 : 0) | (r.topic != null ? 2 : 0));
             out.writeInt(r.partition);
             out.writeInt(r.size);
-            LogLineSerializer.write(r.source, out);
-            LogLineSerializer.write(r.topic, out);
+            ExactStrings.write(r.source, out);
+            ExactStrings.write(r.topic, out);
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
@@ -152,10 +154,10 @@ public final class LogLineRun {
                     out.writeByte(0);
                 } else if (r.ascii[i]) {
                     out.writeByte(2);
-                    LogLineSerializer.writeAscii(r.texts[i], out);
+                    ExactStrings.writeAscii(r.texts[i], out);
                 } else {
                     out.writeByte(1);
-                    LogLineSerializer.write(r.texts[i], out);
+                    ExactStrings.write(r.texts[i], out);
                 }
             }
         }
@@ -165,16 +167,16 @@ public final class LogLineRun {
             int flags = in.readUnsignedByte();
             int partition = in.readInt();
             int n = in.readInt();
-            String source = (flags & 1) != 0 ? LogLineSerializer.read(in) : null;
-            String topic = (flags & 2) != 0 ? LogLineSerializer.read(in) : null;
+            String source = (flags & 1) != 0 ? ExactStrings.read(in) : null;
+            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
             LogLineRun r = new LogLineRun(source, topic, partition, n);
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = in.readLong();
                 r.timestamps[i] = in.readLong();
                 int text = in.readUnsignedByte();
                 r.ascii[i] = text == 2;
-                r.texts[i] = text == 2 ? LogLineSerializer.readAscii(in)
-                        : text == 1 ? LogLineSerializer.read(in) : null;
+                r.texts[i] = text == 2 ? ExactStrings.readAscii(in)
+                        : text == 1 ? ExactStrings.read(in) : null;
             }
             r.size = n;
             return r;
