@@ -5,8 +5,8 @@ import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -19,7 +19,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * chars instead (length -1 - chars, then the chars), so every string comes back as it was sent. Records only:
  * ContextEvent is in no keyed state.
  */
-public final class ContextEventSerializer extends TypeSerializer<ContextEvent> {
+public final class ContextEventSerializer extends TypeSerializerSingleton<ContextEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final ContextEventSerializer INSTANCE = new ContextEventSerializer();
@@ -30,11 +30,6 @@ public final class ContextEventSerializer extends TypeSerializer<ContextEvent> {
     @Override
     public boolean isImmutableType() {
         return false;
-    }
-
-    @Override
-    public TypeSerializer<ContextEvent> duplicate() {
-        return this;
     }
 
     @Override
@@ -106,16 +101,6 @@ public final class ContextEventSerializer extends TypeSerializer<ContextEvent> {
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ContextEventSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return ContextEventSerializer.class.hashCode();
     }
 
     @Override

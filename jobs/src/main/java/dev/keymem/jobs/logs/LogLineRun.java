@@ -6,8 +6,8 @@ import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -100,18 +100,13 @@ public final class LogLineRun {
      * present strings, then per line its offset and timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII
      * text) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
      */
-    static final class Serializer extends TypeSerializer<LogLineRun> {
+    static final class Serializer extends TypeSerializerSingleton<LogLineRun> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
 
         @Override
         public boolean isImmutableType() {
             return false;
-        }
-
-        @Override
-        public TypeSerializer<LogLineRun> duplicate() {
-            return this;
         }
 
         @Override
@@ -190,16 +185,6 @@ public final class LogLineRun {
         @Override
         public void copy(DataInputView in, DataOutputView out) throws IOException {
             serialize(deserialize(in), out);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Serializer;
-        }
-
-        @Override
-        public int hashCode() {
-            return Serializer.class.hashCode();
         }
 
         @Override

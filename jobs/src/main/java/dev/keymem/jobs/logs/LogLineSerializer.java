@@ -5,8 +5,8 @@ import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -21,7 +21,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * carry (the encoder writes '?' for it), makes that string go as its UTF-16 chars instead (length -1 - chars,
  * then the chars), so every string comes back as it was sent. Records only: a LogLine is in no keyed state.
  */
-public final class LogLineSerializer extends TypeSerializer<LogLine> {
+public final class LogLineSerializer extends TypeSerializerSingleton<LogLine> {
     private static final long serialVersionUID = 1L;
 
     public static final LogLineSerializer INSTANCE = new LogLineSerializer();
@@ -37,11 +37,6 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
     @Override
     public boolean isImmutableType() {
         return false;
-    }
-
-    @Override
-    public TypeSerializer<LogLine> duplicate() {
-        return this;
     }
 
     @Override
@@ -120,16 +115,6 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
                 ExactStrings.copy(in, out);
             }
         }
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof LogLineSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return LogLineSerializer.class.hashCode();
     }
 
     @Override
