@@ -169,6 +169,27 @@ final class BatchFileRun {
                 .uid(name + "-dead-letter-file").setParallelism(outputs.getParallelism());
     }
 
+    /**
+     * Writes {@code results}, a stream of results only, to the results files (one file sink, where {@link #sink}
+     * adds a dead-letter sink that would stay empty); a dead letter in it fails the job (it would have no file).
+     */
+    void sinkResults(DataStream<JobOutput> results, String name) {
+        int n = sinks++;
+        results.flatMap(new Lines(true, true)).returns(Types.STRING).name(name + ": results")
+                .setParallelism(results.getParallelism())
+                .sinkTo(fileSink(this.results, "results-" + n)).name(name + ": results file")
+                .uid(name + "-results-file").setParallelism(results.getParallelism());
+    }
+
+    /** Writes {@code dead}, a stream of dead letters only, to the dead-letter files (see {@link #sinkResults}). */
+    void sinkDeadLetters(DataStream<JobOutput> dead, String name) {
+        int n = sinks++;
+        dead.flatMap(new Lines(false, true)).returns(Types.STRING).name(name + ": dead letters")
+                .setParallelism(dead.getParallelism())
+                .sinkTo(fileSink(deadLetters, "dead-" + n)).name(name + ": dead-letter file")
+                .uid(name + "-dead-letter-file").setParallelism(dead.getParallelism());
+    }
+
     private static FileSink<String> fileSink(Path dir, String prefix) {
         return FileSink.forRowFormat(new org.apache.flink.core.fs.Path(dir.toAbsolutePath().toUri()),
                         new SimpleStringEncoder<String>("UTF-8"))
@@ -285,10 +306,17 @@ final class BatchFileRun {
     static final class Lines extends RichFlatMapFunction<JobOutput, String> {
         private static final long serialVersionUID = 1L;
         private final boolean results;
+        private final boolean only;
         private transient LongCounter count;
 
         Lines(boolean results) {
+            this(results, false);
+        }
+
+        /** {@code only}: the stream holds nothing else (an output of the other kind fails the job). */
+        Lines(boolean results, boolean only) {
             this.results = results;
+            this.only = only;
         }
 
         @Override
@@ -302,6 +330,9 @@ final class BatchFileRun {
             if (o.isResult() == results) {
                 count.add(1);
                 out.collect(RecordParsers.wellFormed(o.json));
+            } else if (only) {
+                throw new IllegalStateException("a " + (results ? "dead letter in a stream of results" : "result in a "
+                        + "stream of dead letters") + ", which has no file in this run: " + o);
             }
         }
     }

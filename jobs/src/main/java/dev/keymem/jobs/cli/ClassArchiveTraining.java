@@ -1,5 +1,7 @@
 package dev.keymem.jobs.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +12,10 @@ import java.util.List;
  * JVM, separated by {@code --then} (e.g. {@code context --input A --output B --then logs --input C --output D}),
  * so that the archive the JVM writes at its exit ({@code -XX:ArchiveClassesAtExit}) holds the classes that every
  * one of them loads. Exits with the first non-zero exit code of a command, else 0.
+ *
+ * <p>When the system property {@value MemctlRpcSystemLoader#JAR_PROPERTY} names a file, it first writes the RPC
+ * system's jar there ({@link MemctlRpcSystemLoader#writeJar}), and the commands' clusters load Pekko from it, as
+ * the launcher's later runs do. A jar it cannot write is only reported: runs then extract it as Flink does.
  */
 public final class ClassArchiveTraining {
     /** Separates the commands in the arguments. */
@@ -27,7 +33,16 @@ public final class ClassArchiveTraining {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         // one Pekko class loader for all the commands' clusters, so that the archive holds its classes once
-        System.setProperty(SharedRpcSystemLoader.PROPERTY, "true");
+        System.setProperty(MemctlRpcSystemLoader.SHARED_PROPERTY, "true");
+        String rpcJar = System.getProperty(MemctlRpcSystemLoader.JAR_PROPERTY, "");
+        if (!rpcJar.isEmpty()) {
+            try {
+                MemctlRpcSystemLoader.writeJar(Path.of(rpcJar));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("memctl: could not write the RPC jar " + rpcJar + " (runs extract it as before): "
+                        + e);
+            }
+        }
         int code = Memctl.EXIT_OK;
         for (List<String> command : commands(args)) {
             int c = Memctl.run(command.toArray(new String[0]), System.out, System.err);

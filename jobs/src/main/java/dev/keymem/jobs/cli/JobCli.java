@@ -2,7 +2,9 @@ package dev.keymem.jobs.cli;
 
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.KafkaTopics;
 import dev.keymem.jobs.kafka.RecordLimits;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -146,6 +148,7 @@ final class JobCli {
             String dlq = p.string("dlq-topic", "dead-letters");
             String name = "memctl " + command;
             checkInputTopic(conn, in);
+            checkOutputTopics(conn, out, dlq);
             OffsetsInitializer start = run.resumeFromCommitted()
                     ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST) : OffsetsInitializer.earliest();
             DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(run.env(), conn, in,
@@ -210,6 +213,24 @@ final class JobCli {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw JobFailure.of(e);
+        } catch (KafkaException e) {
+            throw new UsageException("bad Kafka client settings: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Fails before a job starts when an output topic does not exist (a usage error, exit 2: the jobs do not
+     * rely on a broker creating topics on first use, which a cluster may not allow and which races the first
+     * writes) or is not writable within {@link #KAFKA_CHECK_MS} (exit 1, naming what was wrong).
+     */
+    static void checkOutputTopics(KafkaConnection conn, String out, String dlq) throws UsageException, JobFailure {
+        try {
+            KafkaTopics.awaitWritable(conn, List.of(out, dlq), Duration.ofMillis(KAFKA_CHECK_MS), true);
+        } catch (KafkaTopics.MissingTopicException e) {
+            throw new UsageException("output " + e.getMessage() + " (create " + (e.topics().size() == 1 ? "it" : "them")
+                    + " first, e.g. kafka-setup/create-topics.sh)");
+        } catch (IllegalStateException e) {
+            throw JobFailure.before("cannot write output topics: " + e.getMessage(), e.getCause() == null ? e : e.getCause());
         } catch (KafkaException e) {
             throw new UsageException("bad Kafka client settings: " + e.getMessage());
         }

@@ -157,9 +157,9 @@ final class LogsCommand implements Subcommand {
             BatchFileRun files = BatchFileRun.run(run, input, p.string("output", null), p.string("dead-letters", null),
                     new BatchFileRun.Words("logs", "lines", "summaries", "lines sorted by source, in file order per "
                             + "source", true), (records, f) -> {
-                        LogSummaryJob.Outputs job = LogSummaryJob.buildParts(records, source, batch, fe, limits);
-                        f.sink(job.summaries(), "summarize");
-                        f.sink(job.parseDeadLetters(), "parse");
+                        LogSummaryJob.Outputs job = LogSummaryJob.buildParts(records, source, batch, fe, limits, true);
+                        f.sinkResults(job.summaries(), "summarize");
+                        f.sinkDeadLetters(job.parseDeadLetters(), "parse");
                     }, out, err);
             if (report != null) {
                 List<JsonNode> all = new java.util.ArrayList<>();

@@ -77,7 +77,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create the Kafka log directory " + b.logDir, e);
         }
         Properties props = brokerProperties(b.extra);
-        format(props);
+        format(props, b.features);
         this.server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         try {
             server.startup();
@@ -128,9 +128,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         createTopics(bootstrapServers(), new Properties(), partitions, List.of(topics));
     }
 
+    /** How long {@link #createTopics(String, Properties, int, List)} waits for the topics to be writable. */
+    static final Duration TOPICS_READY_TIMEOUT = Duration.ofSeconds(60);
+
     /**
      * Creates topics on any cluster, with client properties passed through unchanged (e.g. SASL/TLS).
-     * Replication factor: the broker default. Existing topics are left as they are.
+     * Replication factor: the broker default. Existing topics are left as they are. Returns once every
+     * topic is writable ({@link KafkaTopics#awaitWritable}: each partition's leader has applied it), so a
+     * producer may start at once.
      *
      * @return the topics that were newly created
      */
@@ -163,6 +168,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+            // Created means committed by the controller, not yet applied by the partitions' leaders: wait until
+            // they answer for every partition, so a producer starting now cannot race the creation.
+            KafkaTopics.awaitWritable(admin, bootstrapServers, topics, TOPICS_READY_TIMEOUT, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + topics, e);
@@ -219,7 +227,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private void format(Properties props) {
+    private void format(Properties props, Map<String, Integer> features) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return; // formatted by an earlier run: keep its cluster id, topics and records
         }
@@ -231,8 +239,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             int rc;
             try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                        "-c", cfg.toString()}, ps);
+                List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(),
+                        "-c", cfg.toString()));
+                features.forEach((name, level) -> args.addAll(List.of("--feature", name + "=" + level)));
+                rc = StorageTool.execute(args.toArray(new String[0]), ps);
             }
             if (rc != 0) {
                 throw new IllegalStateException("formatting the Kafka log directory " + logDir + " failed (exit " + rc
@@ -309,6 +319,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Path logDir;
         private Duration startTimeout = Duration.ofSeconds(60);
         private final Map<String, String> extra = new LinkedHashMap<>();
+        private final Map<String, Integer> features = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -346,6 +357,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** Any broker property, overriding the defaults. */
         public Builder brokerProperty(String key, String value) {
             extra.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * A feature level the log directory is formatted with (default: the release's), e.g.
+         * {@code transaction.version} 1 for a broker whose transactions behave like a Kafka 3.x one's.
+         * Applies only when the directory is formatted (a new one).
+         */
+        public Builder feature(String name, int level) {
+            features.put(Objects.requireNonNull(name, "name"), level);
             return this;
         }
 

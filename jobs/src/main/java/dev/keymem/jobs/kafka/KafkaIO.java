@@ -31,8 +31,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *   <li>{@link #exactlyOnceSink}: {@link DeliveryGuarantee#EXACTLY_ONCE}, a transactional id prefix, and
  *       {@code transaction.timeout.ms} set explicitly (Flink's own default of one hour exceeds a broker's
  *       default {@code transaction.max.timeout.ms} of 15 minutes and would fail at the first
- *       transaction). Outputs become visible to read_committed consumers at each checkpoint, so the
- *       job must have checkpointing enabled.</li>
+ *       transaction), and one request in flight per connection ({@link #SINK_MAX_IN_FLIGHT}). Outputs become
+ *       visible to read_committed consumers at each checkpoint, so the job must have checkpointing
+ *       enabled. The sink's topic must exist and be writable before the job starts
+ *       ({@link KafkaTopics#awaitWritable}); the jobs never rely on a broker creating topics on first use.</li>
  *   <li>{@link #deadLetterSink}: the same, writing {@link DeadLetter#toJson()} keyed by the original key.</li>
  * </ul>
  * Client properties of the {@link KafkaConnection} (security settings and any other) are passed unchanged
@@ -46,6 +48,18 @@ public final class KafkaIO {
 
     /** Transaction timeout used unless the connection sets {@code transaction.timeout.ms}: 10 minutes. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+    /**
+     * Produce requests a sink's producer keeps in flight per broker connection unless the connection sets
+     * {@code max.in.flight.requests.per.connection}: 1. With Kafka's default of 5, a first batch to a
+     * partition that fails with a retriable error (a partition its leader has not finished creating, a
+     * request timeout on a loaded broker) while a later batch is written is then rejected as out of order
+     * until {@code delivery.timeout.ms} (2 minutes): the transaction fails and the job restarts from its last
+     * checkpoint (KAFKA-15591 / KAFKA-14359; the broker fix is not in the Kafka we pin). One request in
+     * flight retries the failed batch before anything after it is sent. The jobs write few records
+     * (summaries, answers, dead letters), so this costs nothing measurable (docs/benchmarks.md).
+     */
+    public static final int SINK_MAX_IN_FLIGHT = 1;
 
     private KafkaIO() {
     }
@@ -106,8 +120,7 @@ public final class KafkaIO {
             throw new IllegalArgumentException("an exactly-once sink needs a transactional id prefix, got '"
                     + transactionalIdPrefix + "'");
         }
-        Properties props = conn.clientProperties();
-        props.setProperty("transaction.timeout.ms", String.valueOf(transactionTimeout(conn).toMillis()));
+        Properties props = sinkProducerProperties(conn);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conn.bootstrapServers())
                 .setKafkaProducerConfig(props)
@@ -115,6 +128,18 @@ public final class KafkaIO {
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setRecordSerializer(new StringSerializer<>(topic, key, value))
                 .build();
+    }
+
+    /**
+     * The producer properties of {@link #exactlyOnceSink}: the connection's, {@code transaction.timeout.ms}
+     * from {@link #transactionTimeout}, and {@code max.in.flight.requests.per.connection} =
+     * {@link #SINK_MAX_IN_FLIGHT} unless the connection sets it.
+     */
+    static Properties sinkProducerProperties(KafkaConnection conn) {
+        Properties props = conn.clientProperties();
+        props.setProperty("transaction.timeout.ms", String.valueOf(transactionTimeout(conn).toMillis()));
+        props.putIfAbsent("max.in.flight.requests.per.connection", String.valueOf(SINK_MAX_IN_FLIGHT));
+        return props;
     }
 
     /** An exactly-once sink for dead letters: JSON values (see {@link DeadLetter}), keyed by the original key. */

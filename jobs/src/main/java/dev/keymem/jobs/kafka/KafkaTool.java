@@ -28,7 +28,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * </pre>
  * Common options: {@code --bootstrap host:port} (default 127.0.0.1:9092), {@code --property name=value}
  * (repeatable) and {@code --client-config FILE} (a properties file): client properties passed to Kafka
- * unchanged, e.g. security.protocol, sasl.*, ssl.*. {@code produce} sends one record per non-empty line;
+ * unchanged, e.g. security.protocol, sasl.*, ssl.*. {@code create-topics} returns once every partition's
+ * leader answers for it ({@link KafkaTopics#awaitWritable}). {@code produce} sends one record per non-empty line;
  * the key is none, the service name of a log line ({@code ... service[pid]: ...}), or a JSON field.
  * {@code consume} prints {@code partition@offset key<TAB>value} lines from the beginning, read_committed
  * unless {@code --uncommitted}.

@@ -2,27 +2,40 @@ package dev.keymem.jobs.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Plain-client helpers for tests, the demo and {@code kafka-setup/}: produce a batch, read a topic to
- * its end. Client properties of the {@link KafkaConnection} are passed through unchanged.
+ * Plain-client helpers for the jobs, tests, the demo and {@code kafka-setup/}: check that topics can be
+ * written ({@link #awaitWritable}), produce a batch, read a topic to its end. Client properties of the
+ * {@link KafkaConnection} are passed through unchanged.
  */
 public final class KafkaTopics {
     private KafkaTopics() {
@@ -120,6 +133,125 @@ public final class KafkaTopics {
                     .append(idx.get(0)).append("..").append(idx.get(idx.size() - 1));
         }
         return sb.append(")").toString();
+    }
+
+    /**
+     * Waits until every topic exists, every partition has a leader and that leader answers a ListOffsets
+     * request for it, and returns each topic's partition count. The last step is what makes a topic created
+     * a moment ago safe to write: a broker publishes a new partition's leader in its metadata (what
+     * DescribeTopics and a producer see) before its replica manager has created the partition, and a
+     * produce request arriving in between fails with a retriable error; a producer with several requests in
+     * flight can then have a later batch written first and the failed one rejected as out of order until
+     * its delivery timeout (KAFKA-15591 / KAFKA-14359, not fixed in the Kafka we pin). ListOffsets is served
+     * by the leader's replica manager, so once it answers, the partition is there.
+     *
+     * @param missingIsFatal true: a topic that does not exist fails at once with {@link MissingTopicException}
+     *     (a job's topics); false: it is waited for like a partition without a leader (a topic just created)
+     * @throws MissingTopicException naming the missing topics, when {@code missingIsFatal}
+     * @throws IllegalStateException naming what was still wrong (the topic, the partitions without a leader,
+     *     the last error) when the topics are not writable within {@code timeout}, or on a non-retriable error
+     *     (e.g. authorization), with its cause
+     */
+    public static Map<String, Integer> awaitWritable(KafkaConnection conn, Collection<String> topics, Duration timeout,
+                                                     boolean missingIsFatal) {
+        Properties p = conn.allProperties();
+        String ms = String.valueOf(Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+        p.putIfAbsent("request.timeout.ms", ms);
+        p.putIfAbsent("default.api.timeout.ms", ms);
+        try (Admin admin = Admin.create(p)) {
+            return awaitWritable(admin, conn.bootstrapServers(), topics, timeout, missingIsFatal);
+        }
+    }
+
+    /** {@link #awaitWritable(KafkaConnection, Collection, Duration, boolean)} with an admin client of the caller's. */
+    static Map<String, Integer> awaitWritable(Admin admin, String where, Collection<String> topics, Duration timeout,
+                                              boolean missingIsFatal) {
+        List<String> names = List.copyOf(new java.util.LinkedHashSet<>(topics));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String problem = null; // what the last answer showed wrong
+        Throwable cause = null; // the last error
+        while (true) {
+            int left = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            try {
+                Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(names,
+                        new DescribeTopicsOptions().timeoutMs(left)).topicNameValues();
+                Map<String, TopicDescription> desc = new LinkedHashMap<>();
+                TreeSet<String> missing = new TreeSet<>();
+                for (String t : names) {
+                    try {
+                        desc.put(t, described.get(t).get());
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                            throw e;
+                        }
+                        missing.add(t);
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    if (missingIsFatal) {
+                        throw new MissingTopicException(missing, where);
+                    }
+                    problem = "topics " + missing + " do not exist (yet)";
+                } else {
+                    List<TopicPartition> leaderless = new ArrayList<>();
+                    Map<TopicPartition, OffsetSpec> all = new LinkedHashMap<>();
+                    for (TopicDescription d : desc.values()) {
+                        for (TopicPartitionInfo pi : d.partitions()) {
+                            TopicPartition tp = new TopicPartition(d.name(), pi.partition());
+                            all.put(tp, OffsetSpec.latest());
+                            if (pi.leader() == null || pi.leader().isEmpty()) {
+                                leaderless.add(tp);
+                            }
+                        }
+                    }
+                    if (leaderless.isEmpty()) {
+                        admin.listOffsets(all, new ListOffsetsOptions().timeoutMs(left)).all().get();
+                        Map<String, Integer> counts = new LinkedHashMap<>();
+                        desc.forEach((t, d) -> counts.put(t, d.partitions().size()));
+                        return counts;
+                    }
+                    problem = "partitions without a leader: " + leaderless;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new IllegalStateException("cannot check topics " + names + " at " + where + ": " + e.getCause(),
+                            e.getCause());
+                }
+                cause = e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while checking topics " + names + " at " + where, e);
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                String why = problem == null ? "last error: " + cause
+                        : cause == null ? problem : problem + "; last error: " + cause;
+                throw new IllegalStateException("topics " + names + " at " + where + " not writable within " + timeout
+                        + " (" + why + ")", cause);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while checking topics " + names + " at " + where, e);
+            }
+        }
+    }
+
+    /** Topics a job needs that do not exist (memctl does not rely on a broker creating topics on first use). */
+    public static final class MissingTopicException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final java.util.SortedSet<String> topics;
+
+        MissingTopicException(java.util.SortedSet<String> topics, String where) {
+            super((topics.size() == 1 ? "topic " + topics.first() + " does not" : "topics " + topics + " do not")
+                    + " exist at " + where);
+            this.topics = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(topics));
+        }
+
+        /** The missing topics, sorted. */
+        public java.util.SortedSet<String> topics() {
+            return topics;
+        }
     }
 
     /**

@@ -19,6 +19,13 @@ public class LogLine {
     /** Partition the line came from (0 for a file). */
     public int partition;
 
+    /**
+     * A hint for the serializers, not data: the text instance known to hold only ASCII characters (the parser
+     * marks it where the bytes it read were ASCII), so that it is copied byte for byte instead of encoded. It
+     * counts only while {@link #text} is that same instance: a text set later is encoded as usual.
+     */
+    private transient String asciiText;
+
     /** For Flink's POJO serializer. */
     public LogLine() {
     }
@@ -28,6 +35,16 @@ public class LogLine {
         this.text = text;
         this.offset = offset;
         this.timestamp = timestamp;
+    }
+
+    /** Marks the current text as ASCII only (see {@link #textIsAscii}); the caller knows it is. */
+    void markAsciiText() {
+        asciiText = text;
+    }
+
+    /** Whether the text is marked as ASCII only ({@link #markAsciiText}) and has not been replaced since. */
+    boolean textIsAscii() {
+        return text != null && asciiText == text;
     }
 
     /** {@code topic-partition@offset}. */

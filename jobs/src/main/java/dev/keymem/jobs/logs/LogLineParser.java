@@ -1,9 +1,21 @@
 package dev.keymem.jobs.logs;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.keymem.jobs.kafka.InvalidRecordException;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordParsers;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
@@ -53,25 +65,7 @@ public final class LogLineParser implements Serializable {
             if (n == null || !n.isObject()) {
                 throw new InvalidRecordException("value is not a JSON object");
             }
-            String text = text(n, "message", "text", "line");
-            if (text == null || text.isBlank()) {
-                throw new InvalidRecordException("JSON log record has no text (fields message, text or line)");
-            }
-            String source = text(n, "source");
-            if (source == null || source.isBlank()) {
-                source = fixedSource != null ? fixedSource : key;
-            }
-            if (source == null || source.isBlank()) {
-                throw new InvalidRecordException("JSON log record has no source field");
-            }
-            long ts = recordTimestamp;
-            JsonNode t = n.has("timestamp") ? n.get("timestamp") : n.get("ts");
-            if (t != null && t.isNumber()) {
-                ts = t.asLong();
-            } else if (t != null && t.isTextual()) {
-                ts = parseInstant(t.asText(), recordTimestamp);
-            }
-            return new LogLine(source, text, offset, ts);
+            return fromJson(n, key, offset, recordTimestamp, true);
         }
         String source = fixedSource;
         if (source == null && key != null && !key.isBlank()) {
@@ -90,6 +84,140 @@ public final class LogLineParser implements Serializable {
         }
         return new LogLine(source, value, offset, ts);
     }
+
+    /** The line of a parsed JSON object; {@code surrogates}: whether its strings may hold unpaired surrogates. */
+    private LogLine fromJson(JsonNode n, String key, long offset, long recordTimestamp, boolean surrogates)
+            throws InvalidRecordException {
+        String text = text(n, surrogates, "message", "text", "line");
+        if (text == null || text.isBlank()) {
+            throw new InvalidRecordException("JSON log record has no text (fields message, text or line)");
+        }
+        String source = text(n, surrogates, "source");
+        if (source == null || source.isBlank()) {
+            source = fixedSource != null ? fixedSource : key;
+        }
+        if (source == null || source.isBlank()) {
+            throw new InvalidRecordException("JSON log record has no source field");
+        }
+        long ts = recordTimestamp;
+        JsonNode t = n.has("timestamp") ? n.get("timestamp") : n.get("ts");
+        if (t != null && t.isNumber()) {
+            ts = t.asLong();
+        } else if (t != null && t.isTextual()) {
+            ts = parseInstant(t.asText(), recordTimestamp);
+        }
+        return new LogLine(source, text, offset, ts);
+    }
+
+    /**
+     * Parses one record's value bytes: the same line, or the same refusal, as {@link #parse(String, String, long,
+     * long)} of {@code RecordParsers.decode(record, maxBytes)}, only cheaper where the bytes are ASCII (most log
+     * lines): the decoder's strict UTF-8 check is then a scan for bytes over 127, and a JSON object whose values
+     * are strings, integers, booleans or nulls is read token by token from the bytes, keeping only the fields
+     * this parser looks at, instead of as a whole tree from a decoded string (an object with anything else in it,
+     * or one Jackson refuses, goes the reference way: same fields, same error message).
+     */
+    public LogLine parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
+        byte[] b = record.value;
+        int scan = b == null || b.length > maxBytes ? NOT_ASCII : asciiScan(b);
+        if (scan == NOT_ASCII) {
+            return parse(key, RecordParsers.decode(record, maxBytes), record.offset, record.timestamp);
+        }
+        int first = 0;
+        while (first < b.length && Character.isWhitespace(b[first])) {
+            first++;
+        }
+        if (first < b.length && b[first] == '{') {
+            LogLine l = jsonTokens(key, b, first, scan == ASCII_WITH_BACKSLASH, record.offset, record.timestamp);
+            if (l != null) {
+                if (scan == ASCII) { // no backslash, no escape: every string is ASCII as the bytes are
+                    l.markAsciiText();
+                }
+                return l;
+            }
+        }
+        // an ASCII value is its own strict UTF-8 decoding (and holds no byte order mark)
+        String v = new String(b, StandardCharsets.ISO_8859_1);
+        LogLine l = parse(key, v, record.offset, record.timestamp);
+        // a raw line's text is the value itself; a JSON one's is ASCII unless an escape made it otherwise
+        if (scan == ASCII || l.text == v) {
+            l.markAsciiText();
+        }
+        return l;
+    }
+
+    private static final int NOT_ASCII = -1;
+    private static final int ASCII = 0;
+    private static final int ASCII_WITH_BACKSLASH = 1;
+
+    /** {@link #NOT_ASCII}, {@link #ASCII} or {@link #ASCII_WITH_BACKSLASH} (a JSON escape may be in it). */
+    private static int asciiScan(byte[] b) {
+        int backslash = 0;
+        for (byte x : b) {
+            if (x < 0) {
+                return NOT_ASCII;
+            }
+            if (x == '\\') {
+                backslash = ASCII_WITH_BACKSLASH;
+            }
+        }
+        return backslash;
+    }
+
+    /**
+     * The line of the JSON object at {@code from} in the ASCII bytes {@code b}, read token by token, or null where
+     * this reading cannot promise what {@link ObjectMapper#readTree} would give: a nested object or array, a
+     * floating-point or big integer value, or anything Jackson refuses (the caller then takes the reference way,
+     * which also words the error). Field values are read as the tree reader reads them (every string, wanted or
+     * not, so that Jackson's limits apply alike), and a repeated field's last value counts, as in the tree.
+     * {@code escapes}: whether the bytes hold a backslash (without one, no string holds an unpaired surrogate).
+     */
+    private LogLine jsonTokens(String key, byte[] b, int from, boolean escapes, long offset, long recordTimestamp)
+            throws InvalidRecordException {
+        ObjectNode n = JSON.createObjectNode();
+        try (JsonParser p = JSON.getFactory().createParser(b, from, b.length - from)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonNode value;
+                switch (p.nextToken()) {
+                    case VALUE_STRING -> value = TextNode.valueOf(p.getText());
+                    case VALUE_NUMBER_INT -> {
+                        JsonParser.NumberType nt = p.getNumberType();
+                        if (nt == JsonParser.NumberType.INT) {
+                            value = IntNode.valueOf(p.getIntValue());
+                        } else if (nt == JsonParser.NumberType.LONG) {
+                            value = LongNode.valueOf(p.getLongValue());
+                        } else {
+                            return null;
+                        }
+                    }
+                    case VALUE_TRUE -> value = BooleanNode.TRUE;
+                    case VALUE_FALSE -> value = BooleanNode.FALSE;
+                    case VALUE_NULL -> value = NullNode.instance;
+                    default -> {
+                        return null;
+                    }
+                }
+                if (FIELDS.contains(name)) {
+                    n.set(name, value);
+                }
+            }
+            if (t != JsonToken.END_OBJECT) {
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return fromJson(n, key, offset, recordTimestamp, escapes);
+    }
+
+    /** The fields {@link #fromJson} reads. */
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("message", "text", "line", "source",
+            "timestamp", "ts");
 
     private static boolean space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; // \s
@@ -190,11 +318,11 @@ public final class LogLineParser implements Serializable {
         return m.find() ? m.group(1) : null;
     }
 
-    private static String text(JsonNode n, String... names) {
+    private static String text(JsonNode n, boolean surrogates, String... names) {
         for (String name : names) {
             JsonNode f = n.get(name);
             if (f != null && f.isTextual()) {
-                return dev.keymem.jobs.kafka.RecordParsers.wellFormed(f.asText());
+                return surrogates ? RecordParsers.wellFormed(f.asText()) : f.asText();
             }
         }
         return null;

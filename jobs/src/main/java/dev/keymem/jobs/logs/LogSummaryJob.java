@@ -3,11 +3,9 @@ package dev.keymem.jobs.logs;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
-import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.text.TextFrontEnd;
 import dev.keymem.operators.HotStateOperator;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -39,8 +37,7 @@ public final class LogSummaryJob {
     public static RecordParser<LogLine> parser(String fixedSource, RecordLimits limits) {
         LogLineParser p = new LogLineParser(fixedSource);
         return (KafkaRecord r) -> {
-            LogLine l = p.parse(r.keyString(), RecordParsers.decode(r, limits.maxRecordBytes()), r.offset,
-                    r.timestamp);
+            LogLine l = p.parse(r.keyString(), r, limits.maxRecordBytes());
             l.text = limits.capText(l.text);
             l.topic = r.topic;
             l.partition = r.partition;
@@ -96,13 +93,38 @@ public final class LogSummaryJob {
     /** {@link #build(DataStream, String, LogSummarySettings, TextFrontEnd, RecordLimits)} as its two output streams. */
     public static Outputs buildParts(DataStream<KafkaRecord> records, String fixedSource, LogSummarySettings settings,
                                      TextFrontEnd frontEnd, RecordLimits limits) {
+        return buildParts(records, fixedSource, settings, frontEnd, limits, false);
+    }
+
+    /**
+     * {@link #buildParts(DataStream, String, LogSummarySettings, TextFrontEnd, RecordLimits)}; with {@code runs},
+     * a source's consecutive lines cross from the parse step to the keyed step as one record
+     * ({@link LogLineRuns}: fewer records to exchange and, in a batch run, to sort; the same lines in the same
+     * order per source, so the same summaries). For bounded runs (a batch file run); a streaming run keeps a line
+     * a record (gathering would hold lines back until a run fills or a watermark or barrier passes).
+     */
+    public static Outputs buildParts(DataStream<KafkaRecord> records, String fixedSource, LogSummarySettings settings,
+                                     TextFrontEnd frontEnd, RecordLimits limits, boolean runs) {
         EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, parser(fixedSource, limits),
-                TypeInformation.of(LogLine.class), limits);
-        DataStream<JobOutput> summaries = parsed.valid()
-                .keyBy(l -> l.source, Types.STRING)
-                .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
-                .uid(KEYED_UID)
-                .name("summarize");
+                LogLineSerializer.TYPE, limits);
+        DataStream<JobOutput> summaries;
+        if (runs) {
+            LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd);
+            summaries = parsed.valid()
+                    .transform("gather", LogLineRun.TYPE, new LogLineRuns.Gather()).uid("gather")
+                    .setParallelism(parsed.valid().getParallelism())
+                    .keyBy(LogLineRun::source, Types.STRING)
+                    .transform("summarize", EmbeddedJobs.OUTPUT,
+                            new HotStateOperator<>(new LogLineRuns.Unpack(guarded(f, limits)), f))
+                    .uid(KEYED_UID)
+                    .name("summarize");
+        } else {
+            summaries = parsed.valid()
+                    .keyBy(l -> l.source, Types.STRING)
+                    .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
+                    .uid(KEYED_UID)
+                    .name("summarize");
+        }
         return new Outputs(summaries, parsed.deadLetters());
     }
 }

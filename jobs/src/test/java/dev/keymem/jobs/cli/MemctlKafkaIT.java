@@ -257,6 +257,22 @@ class MemctlKafkaIT {
         Run noConfig = memctl("context", "--kafka", bootstrap, "--kafka-config", missing.toString());
         assertEquals(2, noConfig.code(), noConfig.err());
         assertTrue(noConfig.err().contains("Kafka client config " + missing + " not found"), noConfig.err());
+        // An output topic that does not exist: exit 2 before the job starts, and memctl does not let the broker
+        // create it on first write (which a cluster may forbid, and which races the first writes: KAFKA-15591).
+        Run noOut = memctl("logs", "--kafka", bootstrap, "--bounded", "--in-topic", "cli-logs", "--out-topic",
+                "cli-no-such-out", "--dlq-topic", "cli-dlq-logs");
+        assertEquals(2, noOut.code(), noOut.err());
+        assertTrue(noOut.err().contains("memctl logs: output topic cli-no-such-out does not exist at " + bootstrap
+                + " (create it first, e.g. kafka-setup/create-topics.sh)"), noOut.err());
+        Run noDlq = memctl("context", "--kafka", bootstrap, "--bounded", "--in-topic", "cli-events", "--out-topic",
+                "cli-answers", "--dlq-topic", "cli-no-such-dlq");
+        assertEquals(2, noDlq.code(), noDlq.err());
+        assertTrue(noDlq.err().contains("memctl context: output topic cli-no-such-dlq does not exist at " + bootstrap),
+                noDlq.err());
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
+            Set<String> topics = admin.listTopics().names().get();
+            assertTrue(!topics.contains("cli-no-such-out") && !topics.contains("cli-no-such-dlq"), topics.toString());
+        }
         Run badParallelism = memctl("logs", "--input", in.toString(), "--parallelism", "0");
         assertEquals(2, badParallelism.code(), badParallelism.err());
         assertEquals(tempBefore, checkpointDirs(), "a usage error left a checkpoint directory behind");

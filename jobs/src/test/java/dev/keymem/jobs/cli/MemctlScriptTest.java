@@ -116,6 +116,24 @@ class MemctlScriptTest {
         assertTrue(failed.err.contains("memctl: the build failed (exit 5)"), failed.err);
     }
 
+    @Test
+    void usesTheBuildsRpcJarOnlyWhileItIsNewerThanTheJar() throws Exception {
+        Path jar = Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Path rpc = Files.createFile(root.resolve("jobs/target/memctl-rpc.jar"));
+        long t = System.currentTimeMillis();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 60_000));
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(args.contains("-D" + MemctlRpcSystemLoader.JAR_PROPERTY + "=" + rpc), args.toString());
+
+        // a jar built after it: not used (it may belong to another build)
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t + 60_000));
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+        args = Files.readAllLines(root.resolve("java.args"));
+        assertFalse(args.stream().anyMatch(a -> a.startsWith("-D" + MemctlRpcSystemLoader.JAR_PROPERTY)),
+                args.toString());
+    }
+
     private static void executable(Path p, String text) throws IOException {
         Files.writeString(p, text, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));

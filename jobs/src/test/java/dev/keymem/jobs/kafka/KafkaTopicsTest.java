@@ -40,4 +40,28 @@ class KafkaTopicsTest {
         assertTrue(e.getMessage().contains("3 of 3 records not acknowledged; topic 'a': 2, indexes 0..1; "
                 + "topic 'b': 1, indexes 2..2"), e.getMessage());
     }
+
+    @Test
+    void sinksKeepOneRequestInFlightUnlessTheConnectionSaysOtherwise() {
+        // several in flight let a first batch to a just-created partition be overtaken and then rejected as
+        // out of order until the delivery timeout (KAFKA-15591, NewPartitionReorderIT)
+        Properties p = KafkaIO.sinkProducerProperties(KafkaConnection.of("127.0.0.1:1"));
+        assertEquals("1", p.getProperty("max.in.flight.requests.per.connection"));
+        assertEquals(String.valueOf(KafkaIO.DEFAULT_TRANSACTION_TIMEOUT.toMillis()), p.getProperty("transaction.timeout.ms"));
+        Properties own = KafkaIO.sinkProducerProperties(KafkaConnection.of("127.0.0.1:1",
+                Map.of("max.in.flight.requests.per.connection", "5", "security.protocol", "PLAINTEXT")));
+        assertEquals("5", own.getProperty("max.in.flight.requests.per.connection"));
+        assertEquals("PLAINTEXT", own.getProperty("security.protocol"));
+    }
+
+    @Test
+    void checkingTopicsAtAnAddressNothingListensOnFailsWithinTheTimeout() {
+        int port = EmbeddedKafka.freePort("127.0.0.1"); // nothing listens there
+        long t0 = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KafkaTopics.awaitWritable(
+                KafkaConnection.of("127.0.0.1:" + port), List.of("out", "dlq"), java.time.Duration.ofSeconds(2), true));
+        assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "bounded: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        assertTrue(e.getMessage().startsWith("topics [out, dlq] at 127.0.0.1:" + port + " not writable within PT2S ("),
+                e.getMessage());
+    }
 }

@@ -61,4 +61,45 @@ class LogSummaryJobTest {
         assertTrue(d.get("reason").asText().startsWith("value is not valid JSON"), d.toString());
         assertEquals(99_999, d.get("offset").asLong());
     }
+
+    /**
+     * A batch run (as a file run: lines stamped with their line numbers, sorted by source and stamp) with the lines
+     * in runs ({@link LogLineRuns}): the same summaries as the summarizer run directly, the poison line a dead letter.
+     */
+    @Test
+    void batchRunInRunsMatchesTheSummarizer(@TempDir Path dir) throws Exception {
+        List<String> lines = LogSummarizerTest.sample();
+        LogSummarySettings settings = LogSummarySettings.defaults().withEvery(300, 0);
+        List<KafkaRecord> records = EmbeddedJobs.fileRecords(Path.of("..", "samples", "logs", "services.log"));
+        records.add(1234, new KafkaRecord("services.log", 0, 99_999, -1, null, "{\"source\": broken".getBytes(
+                StandardCharsets.UTF_8)));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                EmbeddedJobs.config(dir, 200, 2));
+        env.setRuntimeMode(org.apache.flink.api.common.RuntimeExecutionMode.BATCH);
+        var stamped = EmbeddedJobs.fromRecords(env, records).assignTimestampsAndWatermarks(
+                org.apache.flink.api.common.eventtime.WatermarkStrategy.<KafkaRecord>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, t) -> r.offset)).setParallelism(1);
+        LogSummaryJob.Outputs o = LogSummaryJob.buildParts(stamped, null, settings, TextFrontEnd.builder().build(),
+                dev.keymem.jobs.kafka.RecordLimits.defaults(), true);
+        List<JobOutput> outs = new ArrayList<>();
+        EmbeddedJobs.collect(o.summaries().union(o.parseDeadLetters()), "log-summary-runs-test", outs::add);
+
+        Map<String, String> fromJob = new TreeMap<>();
+        List<JobOutput> dead = new ArrayList<>();
+        for (JobOutput out : outs) {
+            if (out.isResult()) {
+                JsonNode sum = JSON.readTree(out.json);
+                fromJob.put(sum.get("source").asText() + "#" + sum.get("summary").asLong(), out.json);
+            } else {
+                dead.add(out);
+            }
+        }
+        Map<String, String> direct = new TreeMap<>();
+        for (JsonNode sum : LogSummarizerTest.run(lines, settings)) {
+            direct.put(sum.get("source").asText() + "#" + sum.get("summary").asLong(), sum.toString());
+        }
+        assertEquals(direct, fromJob, "summaries (source#number -> JSON)");
+        assertEquals(1, dead.size(), "dead letters: " + dead);
+        assertEquals(99_999, JSON.readTree(dead.get(0).json).get("offset").asLong());
+    }
 }

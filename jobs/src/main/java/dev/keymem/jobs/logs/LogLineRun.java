@@ -1,0 +1,215 @@
+package dev.keymem.jobs.logs;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Consecutive lines of one source (in the order the source's lines came), from one topic and partition: what a
+ * batch file run of the log job sends from its parse step to its keyed step instead of single {@link LogLine}s
+ * (see {@link LogLineRuns}), so that the exchange and the keyed step's sort handle one record, one key and one
+ * source and topic string per run rather than per line. Its serializer ({@link #TYPE}) writes the source and
+ * topic once and then each line's offset, timestamp and text (strings as {@link LogLineSerializer} writes them).
+ */
+public final class LogLineRun {
+    /** The source of every line (the key). */
+    String source;
+    /** Topic (or file name) of every line; may be null. */
+    String topic;
+    /** Partition of every line. */
+    int partition;
+    /** Lines held. */
+    int size;
+    long[] offsets;
+    long[] timestamps;
+    String[] texts;
+    /** Per line: whether its text is known to be ASCII ({@link LogLine#textIsAscii}). */
+    boolean[] ascii;
+
+    LogLineRun(String source, String topic, int partition, int capacity) {
+        this.source = source;
+        this.topic = topic;
+        this.partition = partition;
+        this.offsets = new long[capacity];
+        this.timestamps = new long[capacity];
+        this.texts = new String[capacity];
+        this.ascii = new boolean[capacity];
+    }
+
+    /** Whether {@code l} may join this run (same source, topic and partition). */
+    boolean accepts(LogLine l) {
+        return l.partition == partition && java.util.Objects.equals(l.topic, topic)
+                && java.util.Objects.equals(l.source, source);
+    }
+
+    void add(LogLine l) {
+        if (size == offsets.length) {
+            int n = Math.max(4, size * 2);
+            offsets = Arrays.copyOf(offsets, n);
+            timestamps = Arrays.copyOf(timestamps, n);
+            texts = Arrays.copyOf(texts, n);
+            ascii = Arrays.copyOf(ascii, n);
+        }
+        offsets[size] = l.offset;
+        timestamps[size] = l.timestamp;
+        texts[size] = l.text;
+        ascii[size] = l.textIsAscii();
+        size++;
+    }
+
+    /** Line {@code i} as a {@link LogLine}. */
+    LogLine line(int i) {
+        LogLine l = new LogLine(source, texts[i], offsets[i], timestamps[i]);
+        l.topic = topic;
+        l.partition = partition;
+        if (ascii[i]) {
+            l.markAsciiText();
+        }
+        return l;
+    }
+
+    /** The source. */
+    public String source() {
+        return source;
+    }
+
+    /** Lines held. */
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public String toString() {
+        return "LogLineRun{" + source + ", " + size + " lines from " + topic + "-" + partition + "@"
+                + (size > 0 ? offsets[0] : -1) + "}";
+    }
+
+    /** The type information of {@link LogLineRun} with its serializer. */
+    public static final TypeInformation<LogLineRun> TYPE = new SerializerTypeInfo<>(LogLineRun.class,
+            Serializer.INSTANCE);
+
+    /**
+     * The serializer: flags (bit 0: source present, bit 1: topic present), partition (int), lines (int), the
+     * present strings, then per line its offset and timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII
+     * text) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
+     */
+    static final class Serializer extends TypeSerializer<LogLineRun> {
+        private static final long serialVersionUID = 1L;
+        static final Serializer INSTANCE = new Serializer();
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public TypeSerializer<LogLineRun> duplicate() {
+            return this;
+        }
+
+        @Override
+        public LogLineRun createInstance() {
+            return new LogLineRun(null, null, 0, 0);
+        }
+
+        @Override
+        public LogLineRun copy(LogLineRun from) {
+            LogLineRun r = new LogLineRun(from.source, from.topic, from.partition, 0);
+            r.size = from.size;
+            r.offsets = Arrays.copyOf(from.offsets, from.size);
+            r.timestamps = Arrays.copyOf(from.timestamps, from.size);
+            r.texts = Arrays.copyOf(from.texts, from.size);
+            r.ascii = Arrays.copyOf(from.ascii, from.size);
+            return r;
+        }
+
+        @Override
+        public LogLineRun copy(LogLineRun from, LogLineRun reuse) {
+            return copy(from);
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(LogLineRun r, DataOutputView out) throws IOException {
+            out.writeByte((r.source != null ? 1 : 0) | (r.topic != null ? 2 : 0));
+            out.writeInt(r.partition);
+            out.writeInt(r.size);
+            LogLineSerializer.write(r.source, out);
+            LogLineSerializer.write(r.topic, out);
+            for (int i = 0; i < r.size; i++) {
+                out.writeLong(r.offsets[i]);
+                out.writeLong(r.timestamps[i]);
+                if (r.texts[i] == null) {
+                    out.writeByte(0);
+                } else if (r.ascii[i]) {
+                    out.writeByte(2);
+                    LogLineSerializer.writeAscii(r.texts[i], out);
+                } else {
+                    out.writeByte(1);
+                    LogLineSerializer.write(r.texts[i], out);
+                }
+            }
+        }
+
+        @Override
+        public LogLineRun deserialize(DataInputView in) throws IOException {
+            int flags = in.readUnsignedByte();
+            int partition = in.readInt();
+            int n = in.readInt();
+            String source = (flags & 1) != 0 ? LogLineSerializer.read(in) : null;
+            String topic = (flags & 2) != 0 ? LogLineSerializer.read(in) : null;
+            LogLineRun r = new LogLineRun(source, topic, partition, n);
+            for (int i = 0; i < n; i++) {
+                r.offsets[i] = in.readLong();
+                r.timestamps[i] = in.readLong();
+                int text = in.readUnsignedByte();
+                r.ascii[i] = text == 2;
+                r.texts[i] = text == 2 ? LogLineSerializer.readAscii(in)
+                        : text == 1 ? LogLineSerializer.read(in) : null;
+            }
+            r.size = n;
+            return r;
+        }
+
+        @Override
+        public LogLineRun deserialize(LogLineRun reuse, DataInputView in) throws IOException {
+            return deserialize(in);
+        }
+
+        @Override
+        public void copy(DataInputView in, DataOutputView out) throws IOException {
+            serialize(deserialize(in), out);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Serializer;
+        }
+
+        @Override
+        public int hashCode() {
+            return Serializer.class.hashCode();
+        }
+
+        @Override
+        public TypeSerializerSnapshot<LogLineRun> snapshotConfiguration() {
+            return new Snapshot();
+        }
+    }
+
+    /** The serializer's snapshot (no configuration). */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<LogLineRun> {
+        public Snapshot() {
+            super(() -> Serializer.INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.keymem.jobs.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** {@link LogLineSerializer} and {@link LogLineRun}'s serializer: every field back as it went, snapshots restore. */
+class LogLineSerializerTest {
+
+    static String randomString(SplittableRandom r) {
+        if (r.nextInt(8) == 0) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        int n = r.nextInt(40);
+        for (int i = 0; i < n; i++) {
+            switch (r.nextInt(6)) {
+                case 0 -> b.append((char) ('a' + r.nextInt(26)));
+                case 1 -> b.append('?');
+                case 2 -> b.append((char) (0x80 + r.nextInt(0x700)));
+                case 3 -> b.appendCodePoint(0x1F600 + r.nextInt(50)); // a surrogate pair
+                case 4 -> b.append((char) (0xD800 + r.nextInt(0x800))); // an unpaired surrogate (mostly)
+                default -> b.append((char) r.nextInt(0x20));
+            }
+        }
+        return b.toString();
+    }
+
+    static String randomAscii(SplittableRandom r) {
+        StringBuilder b = new StringBuilder();
+        int n = r.nextInt(60);
+        for (int i = 0; i < n; i++) {
+            b.append((char) r.nextInt(128));
+        }
+        return b.toString();
+    }
+
+    static LogLine randomLine(SplittableRandom r) {
+        boolean ascii = r.nextInt(3) == 0;
+        LogLine l = new LogLine(randomString(r), ascii ? randomAscii(r) : randomString(r), r.nextLong(), r.nextLong());
+        if (ascii) {
+            l.markAsciiText();
+        }
+        l.topic = randomString(r);
+        l.partition = r.nextInt();
+        return l;
+    }
+
+    static void assertSameLine(LogLine e, LogLine back) {
+        assertEquals(e.source, back.source);
+        assertEquals(e.text, back.text);
+        assertEquals(e.topic, back.topic);
+        assertEquals(e.offset, back.offset);
+        assertEquals(e.timestamp, back.timestamp);
+        assertEquals(e.partition, back.partition);
+        assertEquals(e.textIsAscii(), back.textIsAscii());
+    }
+
+    private static <T> T roundTrip(TypeSerializer<T> s, T value, DataOutputSerializer out) throws IOException {
+        out.clear();
+        s.serialize(value, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        T back = s.deserialize(new DataInputDeserializer(bytes));
+        // copy(in, out) writes the same bytes
+        DataOutputSerializer copied = new DataOutputSerializer(bytes.length);
+        s.copy(new DataInputDeserializer(bytes), copied);
+        assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(copied.getCopyOfBuffer()));
+        return back;
+    }
+
+    @Test
+    void linesComeBackAsTheyWent() throws Exception {
+        SplittableRandom r = new SplittableRandom(5);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int t = 0; t < 5000; t++) {
+            LogLine e = randomLine(r);
+            assertSameLine(e, roundTrip(LogLineSerializer.INSTANCE, e, out));
+            assertSameLine(e, LogLineSerializer.INSTANCE.copy(e));
+        }
+    }
+
+    @Test
+    void aReplacedTextIsNoLongerTakenForAscii() throws Exception {
+        LogLine l = new LogLine("s", "ascii", 1, 2);
+        l.markAsciiText();
+        l.text = "caf\u00e9 \u2026 \ud800";
+        assertTrue(!l.textIsAscii());
+        LogLine back = roundTrip(LogLineSerializer.INSTANCE, l, new DataOutputSerializer(64));
+        assertEquals(l.text, back.text);
+    }
+
+    @Test
+    void runsComeBackAsTheyWent() throws Exception {
+        SplittableRandom r = new SplittableRandom(7);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int t = 0; t < 2000; t++) {
+            LogLine first = randomLine(r);
+            LogLineRun run = new LogLineRun(first.source, first.topic, first.partition, r.nextInt(3));
+            int n = r.nextInt(20);
+            for (int i = 0; i < n; i++) {
+                LogLine l = randomLine(r);
+                l.source = first.source;
+                l.topic = first.topic;
+                l.partition = first.partition;
+                run.add(l);
+            }
+            LogLineRun back = roundTrip(LogLineRun.Serializer.INSTANCE, run, out);
+            LogLineRun copy = LogLineRun.Serializer.INSTANCE.copy(run);
+            for (LogLineRun b : new LogLineRun[] {back, copy}) {
+                assertEquals(run.size, b.size);
+                assertEquals(run.source, b.source());
+                for (int i = 0; i < n; i++) {
+                    assertSameLine(run.line(i), b.line(i));
+                }
+            }
+        }
+    }
+
+    private static <T> void snapshotRestores(TypeSerializer<T> s) throws Exception {
+        TypeSerializerSnapshot<T> snap = s.snapshotConfiguration();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, snap);
+        TypeSerializerSnapshot<T> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), LogLineSerializerTest.class.getClassLoader());
+        assertSame(s, read.restoreSerializer());
+        TypeSerializerSchemaCompatibility<T> c = s.snapshotConfiguration().resolveSchemaCompatibility(read);
+        assertTrue(c.isCompatibleAsIs(), c.toString());
+    }
+
+    @Test
+    void snapshotsRestoreTheSameSerializer() throws Exception {
+        snapshotRestores(LogLineSerializer.INSTANCE);
+        snapshotRestores(LogLineRun.Serializer.INSTANCE);
+        assertSame(LogLineSerializer.INSTANCE, LogLineSerializer.TYPE.createSerializer(new SerializerConfigImpl()));
+        assertSame(LogLineRun.Serializer.INSTANCE, LogLineRun.TYPE.createSerializer(new SerializerConfigImpl()));
+    }
+}
