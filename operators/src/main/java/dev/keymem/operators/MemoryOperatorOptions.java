@@ -459,7 +459,7 @@ public final class MemoryOperatorOptions {
             .intType()
             .defaultValue(2)
             .withDescription("k: segments a query is routed to by their summaries (SSC), among the 256 most recent "
-                    + "summaries; their events are scored. 0 = no routing.");
+                    + "summaries; their events are scored. 0 = no routing. The user context job's default is 0.");
 
     public static final ConfigOption<Integer> EVENTS_POSTINGS_READ = ConfigOptions.key("keymem.events.postings-read")
             .intType()

@@ -1,12 +1,12 @@
 package dev.keymem.jobs.context;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import org.apache.flink.api.common.serialization.SerializerConfig;
+import dev.keymem.jobs.serde.ExactStrings;
+import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -19,22 +19,17 @@ import org.apache.flink.core.memory.DataOutputView;
  * chars instead (length -1 - chars, then the chars), so every string comes back as it was sent. Records only:
  * ContextEvent is in no keyed state.
  */
-public final class ContextEventSerializer extends TypeSerializer<ContextEvent> {
+public final class ContextEventSerializer extends TypeSerializerSingleton<ContextEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final ContextEventSerializer INSTANCE = new ContextEventSerializer();
 
     /** The type information of {@link ContextEvent} with this serializer. */
-    public static final TypeInformation<ContextEvent> TYPE = new Type();
+    public static final TypeInformation<ContextEvent> TYPE = new SerializerTypeInfo<>(ContextEvent.class, INSTANCE);
 
     @Override
     public boolean isImmutableType() {
         return false;
-    }
-
-    @Override
-    public TypeSerializer<ContextEvent> duplicate() {
-        return this;
     }
 
     @Override
@@ -74,53 +69,12 @@ public final class ContextEventSerializer extends TypeSerializer<ContextEvent> {
         out.writeByte(flags);
         out.writeLong(e.offset);
         out.writeInt(e.partition);
-        write(e.user, out);
-        write(e.text, out);
-        write(e.type, out);
-        write(e.expect, out);
-        write(e.ts, out);
-        write(e.topic, out);
-    }
-
-    private static void write(String s, DataOutputView out) throws IOException {
-        if (s == null) {
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (replaced(b) && !utf8Safe(s)) {
-            out.writeInt(-1 - s.length());
-            for (int i = 0; i < s.length(); i++) {
-                out.writeChar(s.charAt(i));
-            }
-            return;
-        }
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    /** Whether the encoding may have replaced something: UTF-8 encoding writes '?' for an unpaired surrogate. */
-    private static boolean replaced(byte[] b) {
-        for (byte x : b) {
-            if (x == '?') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** False when {@code s} holds an unpaired surrogate (UTF-8 would replace it). */
-    private static boolean utf8Safe(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return false;
-                }
-            }
-        }
-        return true;
+        ExactStrings.write(e.user, out);
+        ExactStrings.write(e.text, out);
+        ExactStrings.write(e.type, out);
+        ExactStrings.write(e.expect, out);
+        ExactStrings.write(e.ts, out);
+        ExactStrings.write(e.topic, out);
     }
 
     @Override
@@ -130,27 +84,13 @@ public final class ContextEventSerializer extends TypeSerializer<ContextEvent> {
         e.offset = in.readLong();
         e.partition = in.readInt();
         e.query = (flags & 64) != 0;
-        e.user = (flags & 1) != 0 ? read(in) : null;
-        e.text = (flags & 2) != 0 ? read(in) : null;
-        e.type = (flags & 4) != 0 ? read(in) : null;
-        e.expect = (flags & 8) != 0 ? read(in) : null;
-        e.ts = (flags & 16) != 0 ? read(in) : null;
-        e.topic = (flags & 32) != 0 ? read(in) : null;
+        e.user = (flags & 1) != 0 ? ExactStrings.read(in) : null;
+        e.text = (flags & 2) != 0 ? ExactStrings.read(in) : null;
+        e.type = (flags & 4) != 0 ? ExactStrings.read(in) : null;
+        e.expect = (flags & 8) != 0 ? ExactStrings.read(in) : null;
+        e.ts = (flags & 16) != 0 ? ExactStrings.read(in) : null;
+        e.topic = (flags & 32) != 0 ? ExactStrings.read(in) : null;
         return e;
-    }
-
-    private static String read(DataInputView in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            char[] c = new char[-1 - n];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = in.readChar();
-            }
-            return new String(c);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -164,16 +104,6 @@ public final class ContextEventSerializer extends TypeSerializer<ContextEvent> {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof ContextEventSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return ContextEventSerializer.class.hashCode();
-    }
-
-    @Override
     public TypeSerializerSnapshot<ContextEvent> snapshotConfiguration() {
         return new Snapshot();
     }
@@ -182,66 +112,6 @@ public final class ContextEventSerializer extends TypeSerializer<ContextEvent> {
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ContextEvent> {
         public Snapshot() {
             super(() -> INSTANCE);
-        }
-    }
-
-    /** {@link ContextEvent}'s type with {@link ContextEventSerializer}. */
-    private static final class Type extends TypeInformation<ContextEvent> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<ContextEvent> getTypeClass() {
-            return ContextEvent.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<ContextEvent> createSerializer(SerializerConfig config) {
-            return INSTANCE;
-        }
-
-        @Override
-        public String toString() {
-            return "ContextEvent";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Type;
-        }
-
-        @Override
-        public int hashCode() {
-            return Type.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof Type;
         }
     }
 }

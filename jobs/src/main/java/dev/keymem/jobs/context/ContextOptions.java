@@ -41,6 +41,14 @@ public final class ContextOptions {
     /** The job's default {@code keymem.events.postings-read}: postings a query reads per term (rarest first). */
     public static final int POSTINGS_READ = 64;
 
+    /**
+     * The job's default {@code keymem.events.route-k}: no segment routing. Its candidates are found by the
+     * other tiers on the data measured (docs/benchmarks.md: recall unchanged on the generated conversations
+     * and on loghub-derived events without it) and it cost about a tenth of the job's CPU there (every query
+     * compared with up to 256 summaries and scored 128 more events). The operator's default stays 2.
+     */
+    public static final int ROUTE_K = 0;
+
     private ContextOptions() {
     }
 
@@ -67,6 +75,9 @@ public final class ContextOptions {
         }
         if (given.getOptional(MemoryOperatorOptions.EVENTS_POSTINGS_READ).isEmpty()) {
             c.set(MemoryOperatorOptions.EVENTS_POSTINGS_READ, POSTINGS_READ);
+        }
+        if (given.getOptional(MemoryOperatorOptions.EVENTS_ROUTE_K).isEmpty()) {
+            c.set(MemoryOperatorOptions.EVENTS_ROUTE_K, ROUTE_K);
         }
         if (c.get(EMBEDDER) == Embedder.MINILM && given.getOptional(MemoryOperatorOptions.EVENTS_DIMENSION).isEmpty()) {
             c.set(MemoryOperatorOptions.EVENTS_DIMENSION, MiniLmEmbedder.DIMENSION);

@@ -2,10 +2,12 @@ package dev.keymem.jobs.logs;
 
 import java.io.IOException;
 import java.util.Arrays;
+import dev.keymem.jobs.serde.ExactStrings;
+import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -98,18 +100,13 @@ public final class LogLineRun {
      * present strings, then per line its offset and timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII
      * text) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
      */
-    static final class Serializer extends TypeSerializer<LogLineRun> {
+    static final class Serializer extends TypeSerializerSingleton<LogLineRun> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
 
         @Override
         public boolean isImmutableType() {
             return false;
-        }
-
-        @Override
-        public TypeSerializer<LogLineRun> duplicate() {
-            return this;
         }
 
         @Override
@@ -143,8 +140,8 @@ public final class LogLineRun {
             out.writeByte((r.source != null ? 1 : 0) | (r.topic != null ? 2 : 0));
             out.writeInt(r.partition);
             out.writeInt(r.size);
-            LogLineSerializer.write(r.source, out);
-            LogLineSerializer.write(r.topic, out);
+            ExactStrings.write(r.source, out);
+            ExactStrings.write(r.topic, out);
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
@@ -152,10 +149,10 @@ public final class LogLineRun {
                     out.writeByte(0);
                 } else if (r.ascii[i]) {
                     out.writeByte(2);
-                    LogLineSerializer.writeAscii(r.texts[i], out);
+                    ExactStrings.writeAscii(r.texts[i], out);
                 } else {
                     out.writeByte(1);
-                    LogLineSerializer.write(r.texts[i], out);
+                    ExactStrings.write(r.texts[i], out);
                 }
             }
         }
@@ -165,16 +162,16 @@ public final class LogLineRun {
             int flags = in.readUnsignedByte();
             int partition = in.readInt();
             int n = in.readInt();
-            String source = (flags & 1) != 0 ? LogLineSerializer.read(in) : null;
-            String topic = (flags & 2) != 0 ? LogLineSerializer.read(in) : null;
+            String source = (flags & 1) != 0 ? ExactStrings.read(in) : null;
+            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
             LogLineRun r = new LogLineRun(source, topic, partition, n);
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = in.readLong();
                 r.timestamps[i] = in.readLong();
                 int text = in.readUnsignedByte();
                 r.ascii[i] = text == 2;
-                r.texts[i] = text == 2 ? LogLineSerializer.readAscii(in)
-                        : text == 1 ? LogLineSerializer.read(in) : null;
+                r.texts[i] = text == 2 ? ExactStrings.readAscii(in)
+                        : text == 1 ? ExactStrings.read(in) : null;
             }
             r.size = n;
             return r;
@@ -188,16 +185,6 @@ public final class LogLineRun {
         @Override
         public void copy(DataInputView in, DataOutputView out) throws IOException {
             serialize(deserialize(in), out);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Serializer;
-        }
-
-        @Override
-        public int hashCode() {
-            return Serializer.class.hashCode();
         }
 
         @Override

@@ -1,11 +1,12 @@
 package dev.keymem.jobs.logs;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.keymem.jobs.serde.ExactStrings;
+import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -20,7 +21,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * carry (the encoder writes '?' for it), makes that string go as its UTF-16 chars instead (length -1 - chars,
  * then the chars), so every string comes back as it was sent. Records only: a LogLine is in no keyed state.
  */
-public final class LogLineSerializer extends TypeSerializer<LogLine> {
+public final class LogLineSerializer extends TypeSerializerSingleton<LogLine> {
     private static final long serialVersionUID = 1L;
 
     public static final LogLineSerializer INSTANCE = new LogLineSerializer();
@@ -36,11 +37,6 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
     @Override
     public boolean isImmutableType() {
         return false;
-    }
-
-    @Override
-    public TypeSerializer<LogLine> duplicate() {
-        return this;
     }
 
     @Override
@@ -77,69 +73,13 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
         out.writeLong(l.offset);
         out.writeLong(l.timestamp);
         out.writeInt(l.partition);
-        write(l.source, out);
+        ExactStrings.write(l.source, out);
         if (ascii) {
-            writeAscii(l.text, out);
+            ExactStrings.writeAscii(l.text, out);
         } else {
-            write(l.text, out);
+            ExactStrings.write(l.text, out);
         }
-        write(l.topic, out);
-    }
-
-    /** A string of ASCII characters only: its length and its chars as bytes (a copy, nothing to encode). */
-    static void writeAscii(String s, DataOutputView out) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    /** What {@link #writeAscii} wrote. */
-    static String readAscii(DataInputView in) throws IOException {
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        return new String(b, StandardCharsets.ISO_8859_1);
-    }
-
-    static void write(String s, DataOutputView out) throws IOException {
-        if (s == null) {
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (mayBeReplaced(b) && !utf8Safe(s)) {
-            out.writeInt(-1 - s.length());
-            for (int i = 0; i < s.length(); i++) {
-                out.writeChar(s.charAt(i));
-            }
-            return;
-        }
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    /** Whether the encoder may have replaced an unpaired surrogate: it writes '?' for one. */
-    private static boolean mayBeReplaced(byte[] b) {
-        for (byte x : b) {
-            if (x == '?') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** False when {@code s} holds an unpaired surrogate (which UTF-8 encoding replaces). */
-    static boolean utf8Safe(String s) {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return false;
-                }
-            }
-        }
-        return true;
+        ExactStrings.write(l.topic, out);
     }
 
     @Override
@@ -149,29 +89,15 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
         l.offset = in.readLong();
         l.timestamp = in.readLong();
         l.partition = in.readInt();
-        l.source = (flags & SOURCE) != 0 ? read(in) : null;
+        l.source = (flags & SOURCE) != 0 ? ExactStrings.read(in) : null;
         if ((flags & ASCII_TEXT) != 0) {
-            l.text = readAscii(in);
+            l.text = ExactStrings.readAscii(in);
             l.markAsciiText();
         } else {
-            l.text = (flags & TEXT) != 0 ? read(in) : null;
+            l.text = (flags & TEXT) != 0 ? ExactStrings.read(in) : null;
         }
-        l.topic = (flags & TOPIC) != 0 ? read(in) : null;
+        l.topic = (flags & TOPIC) != 0 ? ExactStrings.read(in) : null;
         return l;
-    }
-
-    static String read(DataInputView in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            char[] c = new char[-1 - n];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = in.readChar();
-            }
-            return new String(c);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -186,21 +112,9 @@ public final class LogLineSerializer extends TypeSerializer<LogLine> {
         out.write(in, 8 + 8 + 4);
         for (int bit = SOURCE; bit <= TOPIC; bit <<= 1) {
             if ((flags & bit) != 0) {
-                int n = in.readInt();
-                out.writeInt(n);
-                out.write(in, n < 0 ? 2 * (-1 - n) : n);
+                ExactStrings.copy(in, out);
             }
         }
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof LogLineSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return LogLineSerializer.class.hashCode();
     }
 
     @Override

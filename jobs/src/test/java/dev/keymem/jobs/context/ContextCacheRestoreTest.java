@@ -86,8 +86,15 @@ class ContextCacheRestoreTest {
     }
 
     static Configuration options(String cacheBytes) {
-        Configuration c = ContextOptions.defaults();
+        Configuration c = routed();
         c.set(MemoryOperatorOptions.EVENTS_CACHE_BYTES, MemorySize.parse(cacheBytes));
+        return c;
+    }
+
+    /** The job's defaults with the operator's segment routing (the job has none), so that its reads cross restores too. */
+    static Configuration routed() {
+        Configuration c = ContextOptions.defaults();
+        c.set(MemoryOperatorOptions.EVENTS_ROUTE_K, 2);
         return c;
     }
 
@@ -146,7 +153,7 @@ class ContextCacheRestoreTest {
         List<String> refFirst;
         List<String> refRest;
         Map<String, EventState> refStates;
-        try (var h = harness(new KeyedProcessOperator<>(UserContextJob.keyedFunction(ContextOptions.defaults())),
+        try (var h = harness(new KeyedProcessOperator<>(UserContextJob.keyedFunction(routed())),
                 null)) {
             refFirst = feed(h, first);
             refRest = feed(h, rest);
@@ -176,7 +183,7 @@ class ContextCacheRestoreTest {
             assertEquals(refStates, hotStates(h, events), "hot states after the restored run");
         }
         // restored into the plain operator: the snapshot holds everything by itself
-        try (var h = harness(new KeyedProcessOperator<>(UserContextJob.keyedFunction(ContextOptions.defaults())),
+        try (var h = harness(new KeyedProcessOperator<>(UserContextJob.keyedFunction(routed())),
                 snapshot)) {
             assertEquals(refRest, feed(h, rest), "answers after restoring into the uncached operator, cache " + budget);
             assertEquals(refStates, hotStates(h, events), "hot states after the uncached restored run");

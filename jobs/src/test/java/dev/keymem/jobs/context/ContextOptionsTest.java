@@ -15,11 +15,14 @@ class ContextOptionsTest {
         EventSettings d = MemoryOperatorOptions.eventSettings(ContextOptions.resolved(ContextOptions.defaults()));
         assertEquals(ContextOptions.MAX_CANDIDATES, d.maxCandidates());
         assertEquals(ContextOptions.POSTINGS_READ, d.postingsRead());
+        assertEquals(ContextOptions.ROUTE_K, d.routeK());
         Configuration given = new Configuration();
         given.set(MemoryOperatorOptions.EVENTS_MAX_CANDIDATES, 1024);
         given.set(MemoryOperatorOptions.EVENTS_POSTINGS_READ, 512);
+        given.set(MemoryOperatorOptions.EVENTS_ROUTE_K, 2);
         EventSettings g = MemoryOperatorOptions.eventSettings(ContextOptions.resolved(given));
         assertEquals(1024, g.maxCandidates());
         assertEquals(512, g.postingsRead());
+        assertEquals(2, g.routeK());
     }
 }

@@ -445,7 +445,11 @@ public final class EventMemory {
         collectEidetic(q);
         int[][] qtc = distinctCounts(terms);
         long[] qdf = collectLexical(q, qtc[0]);
-        collectSegments(q);
+        if (reference) {
+            collectSegmentsReference(q);
+        } else {
+            collectSegments(q);
+        }
         float[] read = fadingRead(st, u);
         double maxNov = score(q, qtc, qdf);
         List<EventHit> hits = reference ? rankReference(q, maxNov, read, top) : rank(q, maxNov, read, top);
@@ -540,6 +544,55 @@ public final class EventMemory {
             return;
         }
         long first = Math.max(q.alive / settings.segment(), closedSegments - EventSettings.ROUTE_SCAN);
+        // the k best summaries, best first (higher cosine; ties: the newer segment), kept while scanning:
+        // the order a sort of every summary by that comparison gives, without the list and the sort
+        int k = settings.routeK();
+        double[] bestCos = new double[k];
+        long[] bestSeg = new long[k];
+        int kept = 0;
+        double xNorm2 = norm2(q.x);
+        for (long s = first; s < closedSegments; s++) {
+            float[] mu = q.store.segment(s);
+            q.rowsRead++;
+            if (mu == null) {
+                continue;
+            }
+            q.scored++;
+            double cos = cosine(q.x, xNorm2, mu);
+            int at;
+            if (kept < k) {
+                at = kept++;
+            } else if (routedBefore(cos, s, bestCos[k - 1], bestSeg[k - 1])) {
+                at = k - 1;
+            } else {
+                continue;
+            }
+            while (at > 0 && routedBefore(cos, s, bestCos[at - 1], bestSeg[at - 1])) {
+                bestCos[at] = bestCos[at - 1];
+                bestSeg[at] = bestSeg[at - 1];
+                at--;
+            }
+            bestCos[at] = cos;
+            bestSeg[at] = s;
+        }
+        for (int i = 0; i < kept; i++) {
+            long s = bestSeg[i];
+            for (long p = Math.max(q.alive, s * settings.segment()); p < (s + 1) * settings.segment(); p++) {
+                Candidate c = q.archived(p);
+                if (c != null) {
+                    c.tiers |= EventHit.SEGMENT;
+                }
+            }
+        }
+    }
+
+    /** {@link #collectSegments} the plain way (every summary's cosine in a list, sorted), for tests. */
+    private void collectSegmentsReference(QueryRun q) {
+        long closedSegments = q.n / settings.segment();
+        if (settings.routeK() <= 0 || closedSegments <= 0) {
+            return;
+        }
+        long first = Math.max(q.alive / settings.segment(), closedSegments - EventSettings.ROUTE_SCAN);
         List<double[]> logits = new ArrayList<>();
         for (long s = first; s < closedSegments; s++) {
             float[] mu = q.store.segment(s);
@@ -560,6 +613,11 @@ public final class EventMemory {
                 }
             }
         }
+    }
+
+    /** Whether a summary at cosine {@code ca} of segment {@code sa} is routed before one at {@code cb}, {@code sb}. */
+    private static boolean routedBefore(double ca, long sa, double cb, long sb) {
+        return ca != cb ? Double.compare(ca, cb) > 0 : sa > sb;
     }
 
     /**

@@ -327,7 +327,8 @@ class EventMemoryTest {
     /**
      * The ranking that scores candidates by their bounds and stops early gives the answers of scoring every
      * candidate and ranking them all, bit for bit: repeated contents (equal scores without recency), several
-     * weightings, answer sizes and history lengths, queries between the writes.
+     * weightings, answer sizes and history lengths, queries between the writes; the segments a query is
+     * routed to (k of 1 to 3, among up to 256 summaries) are those of sorting every summary's cosine.
      */
     @Test
     void boundedRankingEqualsScoringEveryCandidateBitForBit() {
@@ -338,7 +339,11 @@ class EventMemoryTest {
         int differentTop = 0;
         for (int wi = 0; wi < weightings.length; wi++) {
             SplittableRandom r = new SplittableRandom(41 + wi);
-            EventMemory m = new EventMemory(EventSettings.defaults().withWeights(weightings[wi]));
+            EventSettings settings = EventSettings.defaults().withWeights(weightings[wi]);
+            if (wi % 2 == 1) {
+                settings = settings.withTiers(settings.window(), settings.eidetic(), wi == 1 ? 1 : 3);
+            }
+            EventMemory m = new EventMemory(settings);
             EventState st = m.newState();
             InMemoryEventStore store = new InMemoryEventStore();
             List<int[]> seen = new ArrayList<>();
@@ -349,8 +354,11 @@ class EventMemoryTest {
                 if (t % 37 == 5) {
                     int[] q = r.nextBoolean() ? terms(r, 150) : seen.get(r.nextInt(seen.size()));
                     int top = new int[] {1, 3, 5, 10, 50}[r.nextInt(5)];
-                    List<EventHit> fast = m.query(st, store, q, null, top).hits();
-                    List<EventHit> ref = m.queryReference(st, store, q, null, top).hits();
+                    EventMemory.Answer fastAnswer = m.query(st, store, q, null, top);
+                    EventMemory.Answer refAnswer = m.queryReference(st, store, q, null, top);
+                    assertEquals(refAnswer.cost(), fastAnswer.cost(), "query at " + t);
+                    List<EventHit> fast = fastAnswer.hits();
+                    List<EventHit> ref = refAnswer.hits();
                     assertEquals(ref.size(), fast.size(), "query at " + t);
                     for (int i = 0; i < ref.size(); i++) {
                         EventHit a = ref.get(i);

@@ -1,6 +1,7 @@
-package dev.keymem.jobs.logs;
+package dev.keymem.jobs.serde;
 
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -12,6 +13,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  *
  * @param <T> the record type
  */
+@Internal
 public final class SerializerTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
 
