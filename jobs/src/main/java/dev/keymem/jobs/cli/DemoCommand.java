@@ -88,6 +88,9 @@ final class DemoCommand implements Subcommand {
                 .withMemory(LogSummarySettings.Memory.parse(p.choice("memory", List.of("bmojo+retention", "bmojo"),
                         "bmojo+retention")));
         KafkaConnection conn = JobCli.kafka(p);
+        if (conn != null) {
+            JobCli.checkOutputTopics(conn, "log-summaries", "dead-letters");
+        }
         List<KafkaRecord> records = EmbeddedJobs.fileRecords(sample);
         out.printf(Locale.ROOT, "keymem demo: log summarization of %s (%d lines%s)%n", sample, records.size(),
                 incidents == null ? "" : ", " + incidents.size() + " injected incidents listed in " + incidentsFile);

@@ -269,9 +269,17 @@ class MemctlKafkaIT {
         assertEquals(2, noDlq.code(), noDlq.err());
         assertTrue(noDlq.err().contains("memctl context: output topic cli-no-such-dlq does not exist at " + bootstrap),
                 noDlq.err());
+        // The demo's fixed output topics, not created on this broker: the same check, before the demo writes its sample.
+        Run demo = memctl("demo", "--kafka", bootstrap, "--sample", "../samples/logs/services.log", "--incidents",
+                "../samples/logs/incidents.json");
+        assertEquals(2, demo.code(), demo.err());
+        assertTrue(demo.err().contains("memctl demo: output topics [dead-letters, log-summaries] do not exist at "
+                + bootstrap), demo.err());
         try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
             Set<String> topics = admin.listTopics().names().get();
             assertTrue(!topics.contains("cli-no-such-out") && !topics.contains("cli-no-such-dlq"), topics.toString());
+            assertTrue(!topics.contains("logs") && !topics.contains("log-summaries") && !topics.contains("dead-letters"),
+                    topics.toString());
         }
         Run badParallelism = memctl("logs", "--input", in.toString(), "--parallelism", "0");
         assertEquals(2, badParallelism.code(), badParallelism.err());
