@@ -639,39 +639,28 @@ public final class LogSummarizer {
 
     /** Whether a packed list holds {@code v}: {@code split(packed).contains(v)} without splitting. */
     static boolean contains(String packed, String v) {
-        int n = packed.length();
-        if (n == 0) {
-            return false;
-        }
-        int len = v.length();
-        for (int start = 0; ; ) {
-            int end = packed.indexOf(TemplateEntry.SEP, start);
-            if (end < 0) {
-                end = n;
-            }
-            if (end - start == len + 1 && packed.startsWith(v, start + 1)) {
-                return true;
-            }
-            if (end == n) {
-                return false;
-            }
-            start = end + 1;
-        }
+        return contains(packed, "", v);
     }
 
     /** Whether a packed list holds the variant {@code "~" + key}: {@code contains(packed, "~" + key)} without the concatenation. */
     static boolean containsVariant(String packed, String key) {
+        return contains(packed, "~", key);
+    }
+
+    /** Whether a packed list holds {@code prefix + v}, without splitting the list or concatenating. */
+    private static boolean contains(String packed, String prefix, String v) {
         int n = packed.length();
         if (n == 0) {
             return false;
         }
-        int len = key.length();
+        int p = prefix.length();
+        int len = p + v.length();
         for (int start = 0; ; ) {
             int end = packed.indexOf(TemplateEntry.SEP, start);
             if (end < 0) {
                 end = n;
             }
-            if (end - start == len + 2 && packed.charAt(start + 1) == '~' && packed.startsWith(key, start + 2)) {
+            if (end - start == len + 1 && packed.startsWith(prefix, start + 1) && packed.startsWith(v, start + 1 + p)) {
                 return true;
             }
             if (end == n) {
