@@ -90,6 +90,15 @@ public final class UserContextJob {
         return new EventMemoryOperator<>(wrap.apply(guarded(f, limits)), f);
     }
 
+    /**
+     * The keyed step over {@link ContextEventRun}s: {@link #operator(ReadableConfig, RecordLimits)}'s guarded
+     * function on each event of a run ({@link ContextEventRuns.Unpack}), the same state, answers and dead letters.
+     */
+    static EventMemoryOperator<ContextEventRun, JobOutput> runsOperator(ReadableConfig options, RecordLimits limits) {
+        UserContextFunction f = new UserContextFunction(options, limits.deadLetterValueBytes());
+        return new EventMemoryOperator<>(new ContextEventRuns.Unpack(guarded(f, limits)), f);
+    }
+
     private static KeyedProcessFunction<String, ContextEvent, JobOutput> guarded(UserContextFunction f,
                                                                                RecordLimits limits) {
         return new GuardedKeyedFunction<>(f,
@@ -143,13 +152,11 @@ public final class UserContextJob {
                 ContextEventSerializer.TYPE, limits);
         DataStream<JobOutput> answers;
         if (runs) {
-            UserContextFunction f = new UserContextFunction(options, limits.deadLetterValueBytes());
             answers = parsed.valid()
                     .transform("gather", ContextEventRun.TYPE, new ContextEventRuns.Gather()).uid("gather")
                     .setParallelism(parsed.valid().getParallelism())
                     .keyBy(ContextEventRun::user, Types.STRING)
-                    .transform("user-context", EmbeddedJobs.OUTPUT,
-                            new EventMemoryOperator<>(new ContextEventRuns.Unpack(guarded(f, limits)), f))
+                    .transform("user-context", EmbeddedJobs.OUTPUT, runsOperator(options, limits))
                     .uid(KEYED_UID)
                     .name("user-context");
         } else {
