@@ -4,22 +4,28 @@ import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordRuns;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Consecutive events of one user (in the order the user's events came), from one topic and partition: what a
  * batch file run of the context job sends from its parse step to its keyed step instead of single
  * {@link ContextEvent}s (see {@link ContextEventRuns}), so that the exchange and the keyed step's sort handle one
- * record, one key and one topic string per run rather than per event. Its serializer ({@link #TYPE}) writes the
- * user and topic once and then each event's offset, flags and strings (as {@link ExactStrings#write} writes
- * them; an event's type that equals the previous event's is not written again).
+ * record, one key and one topic string per run rather than per event. A run holds its events encoded, as the
+ * bytes its serializer ({@link #TYPE}) writes after the user and topic: each event's offset, flags and strings
+ * (as {@link ExactStrings#write} writes them; a type equal to the previous event's is not written again). So the
+ * gather step holds one growing byte array per open run rather than a graph of objects per event (which the
+ * young collections would copy while the run waits), and the exchange and the sort copy bytes; the keyed step
+ * decodes each event when it takes it ({@link #get}).
  */
 public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     /** Per-event flag bits: which strings are present, the query flag, a type equal to the previous one. */
@@ -38,23 +44,32 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     int partition;
     /** Events held. */
     int size;
-    long[] offsets;
-    boolean[] queries;
-    String[] texts;
-    String[] types;
-    String[] expects;
-    String[] tss;
+    /** The events, encoded: {@code bytes[0, length)}. */
+    private byte[] bytes;
+    private int length;
+    /** Writing: the encoder (null once read back), and the type of the last event added. */
+    private transient DataOutputSerializer encoder;
+    private transient String lastType;
+    /** Reading: the decoder, the index of the event it reads next, and the type of the event it read last. */
+    private transient DataInputDeserializer decoder;
+    private transient int next;
+    private transient String readType;
 
     ContextEventRun(String user, String topic, int partition, int capacity) {
         this.user = user;
         this.topic = topic;
         this.partition = partition;
-        this.offsets = new long[capacity];
-        this.queries = new boolean[capacity];
-        this.texts = new String[capacity];
-        this.types = new String[capacity];
-        this.expects = new String[capacity];
-        this.tss = new String[capacity];
+        this.encoder = new DataOutputSerializer(Math.max(16, capacity * 96));
+    }
+
+    /** A run read back: {@code n} events encoded in {@code bytes[0, length)}. */
+    private ContextEventRun(String user, String topic, int partition, int n, byte[] bytes, int length) {
+        this.user = user;
+        this.topic = topic;
+        this.partition = partition;
+        this.size = n;
+        this.bytes = bytes;
+        this.length = length;
     }
 
     /** Whether {@code e} may join this run (same user, topic and partition). */
@@ -62,38 +77,76 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         return e.partition == partition && Objects.equals(e.topic, topic) && Objects.equals(e.user, user);
     }
 
+    /** Appends {@code e} (its user, topic and partition are the run's). */
     void add(ContextEvent e) {
-        if (size == offsets.length) {
-            int n = Math.max(4, size * 2);
-            offsets = Arrays.copyOf(offsets, n);
-            queries = Arrays.copyOf(queries, n);
-            texts = Arrays.copyOf(texts, n);
-            types = Arrays.copyOf(types, n);
-            expects = Arrays.copyOf(expects, n);
-            tss = Arrays.copyOf(tss, n);
+        if (encoder == null) {
+            throw new IllegalStateException("a run read back takes no more events");
         }
-        offsets[size] = e.offset;
-        queries[size] = e.query;
-        texts[size] = e.text;
-        types[size] = e.type;
-        expects[size] = e.expect;
-        tss[size] = e.ts;
+        try {
+            String type = e.type;
+            boolean same = type != null && type.equals(lastType);
+            encoder.writeLong(e.offset);
+            encoder.writeByte((e.text != null ? TEXT : 0) | (type != null ? TYPE_FLAG : 0)
+                    | (e.expect != null ? EXPECT : 0) | (e.ts != null ? TS : 0) | (e.query ? QUERY : 0)
+                    | (same ? SAME_TYPE : 0));
+            ExactStrings.write(e.text, encoder);
+            if (!same) {
+                ExactStrings.write(type, encoder);
+            }
+            ExactStrings.write(e.expect, encoder);
+            ExactStrings.write(e.ts, encoder);
+            lastType = type;
+        } catch (IOException x) {
+            throw new UncheckedIOException(x); // a growing in-memory buffer
+        }
         size++;
     }
 
-    /** Event {@code i}, as the parse step made it. */
+    /** The encoded events' bytes (shared) and their length. */
+    private byte[] data() {
+        return encoder != null ? encoder.getSharedBuffer() : bytes;
+    }
+
+    private int dataLength() {
+        return encoder != null ? encoder.length() : length;
+    }
+
+    /** Event {@code i}, as the parse step made it (decoded in order: in order, each is decoded once). */
     @Override
     public ContextEvent get(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException(i + " of " + size);
+        }
+        try {
+            if (decoder == null || i < next) {
+                decoder = new DataInputDeserializer(data(), 0, dataLength());
+                next = 0;
+                readType = null;
+            }
+            ContextEvent e = null;
+            while (next <= i) {
+                e = decode();
+                next++;
+            }
+            return e;
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    private ContextEvent decode() throws IOException {
         ContextEvent e = new ContextEvent();
         e.user = user;
-        e.text = texts[i];
-        e.type = types[i];
-        e.query = queries[i];
-        e.expect = expects[i];
-        e.ts = tss[i];
-        e.offset = offsets[i];
         e.topic = topic;
         e.partition = partition;
+        e.offset = decoder.readLong();
+        int f = decoder.readUnsignedByte();
+        e.query = (f & QUERY) != 0;
+        e.text = (f & TEXT) != 0 ? ExactStrings.read(decoder) : null;
+        e.type = (f & TYPE_FLAG) == 0 ? null : (f & SAME_TYPE) != 0 ? readType : ExactStrings.read(decoder);
+        e.expect = (f & EXPECT) != 0 ? ExactStrings.read(decoder) : null;
+        e.ts = (f & TS) != 0 ? ExactStrings.read(decoder) : null;
+        readType = e.type;
         return e;
     }
 
@@ -110,8 +163,8 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
 
     @Override
     public String toString() {
-        return "ContextEventRun{" + user + ", " + size + " events from " + topic + "-" + partition + "@"
-                + (size > 0 ? offsets[0] : -1) + "}";
+        return "ContextEventRun{" + user + ", " + size + " events from " + topic + "-" + partition + ", "
+                + dataLength() + " bytes}";
     }
 
     /** The type information of {@link ContextEventRun} with its serializer. */
@@ -120,9 +173,10 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
 
     /**
      * The serializer: flags (bit 0: user present, bit 1: topic present), partition (int), events (int), the
-     * present strings, then per event its offset (long), a flags byte (bit 0..3: text, type, expect, ts present;
-     * bit 4: query; bit 5: the type is the previous event's, not written) and the present strings
-     * ({@link ExactStrings#write}). Records only: a run is in no state.
+     * present strings, the length of the encoded events (int) and their bytes: per event its offset (long), a
+     * flags byte (bit 0..3: text, type, expect, ts present; bit 4: query; bit 5: the type is the previous
+     * event's, not written) and the present strings ({@link ExactStrings#write}). Records only: a run is in no
+     * state.
      */
     static final class Serializer extends TypeSerializerSingleton<ContextEventRun> {
         private static final long serialVersionUID = 1L;
@@ -135,21 +189,13 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
 
         @Override
         public ContextEventRun createInstance() {
-            return new ContextEventRun(null, null, 0, 0);
+            return new ContextEventRun(null, null, 0, 0, new byte[0], 0);
         }
 
         @Override
         public ContextEventRun copy(ContextEventRun from) {
-            ContextEventRun r = new ContextEventRun(from.user, from.topic, from.partition, 0);
-            int n = from.size;
-            r.size = n;
-            r.offsets = Arrays.copyOf(from.offsets, n);
-            r.queries = Arrays.copyOf(from.queries, n);
-            r.texts = Arrays.copyOf(from.texts, n);
-            r.types = Arrays.copyOf(from.types, n);
-            r.expects = Arrays.copyOf(from.expects, n);
-            r.tss = Arrays.copyOf(from.tss, n);
-            return r;
+            return new ContextEventRun(from.user, from.topic, from.partition, from.size,
+                    Arrays.copyOf(from.data(), from.dataLength()), from.dataLength());
         }
 
         @Override
@@ -169,22 +215,8 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
             out.writeInt(r.size);
             ExactStrings.write(r.user, out);
             ExactStrings.write(r.topic, out);
-            String lastType = null;
-            for (int i = 0; i < r.size; i++) {
-                String type = r.types[i];
-                boolean same = type != null && type.equals(lastType);
-                out.writeLong(r.offsets[i]);
-                out.writeByte((r.texts[i] != null ? TEXT : 0) | (type != null ? TYPE_FLAG : 0)
-                        | (r.expects[i] != null ? EXPECT : 0) | (r.tss[i] != null ? TS : 0)
-                        | (r.queries[i] ? QUERY : 0) | (same ? SAME_TYPE : 0));
-                ExactStrings.write(r.texts[i], out);
-                if (!same) {
-                    ExactStrings.write(type, out);
-                }
-                ExactStrings.write(r.expects[i], out);
-                ExactStrings.write(r.tss[i], out);
-                lastType = type;
-            }
+            out.writeInt(r.dataLength());
+            out.write(r.data(), 0, r.dataLength());
         }
 
         @Override
@@ -194,21 +226,9 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
             int n = in.readInt();
             String user = (flags & 1) != 0 ? ExactStrings.read(in) : null;
             String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
-            ContextEventRun r = new ContextEventRun(user, topic, partition, n);
-            String lastType = null;
-            for (int i = 0; i < n; i++) {
-                r.offsets[i] = in.readLong();
-                int f = in.readUnsignedByte();
-                r.queries[i] = (f & QUERY) != 0;
-                r.texts[i] = (f & TEXT) != 0 ? ExactStrings.read(in) : null;
-                String type = (f & TYPE_FLAG) == 0 ? null : (f & SAME_TYPE) != 0 ? lastType : ExactStrings.read(in);
-                r.types[i] = type;
-                r.expects[i] = (f & EXPECT) != 0 ? ExactStrings.read(in) : null;
-                r.tss[i] = (f & TS) != 0 ? ExactStrings.read(in) : null;
-                lastType = type;
-            }
-            r.size = n;
-            return r;
+            byte[] b = new byte[in.readInt()];
+            in.readFully(b);
+            return new ContextEventRun(user, topic, partition, n, b, b.length);
         }
 
         @Override

@@ -18,10 +18,18 @@ public final class ContextEventRuns {
     public static final int MAX_EVENTS = 256;
     /** A run is emitted once its text reaches this many characters. */
     public static final int MAX_CHARS = 64 * 1024;
-    /** All open runs are emitted once their text reaches this many characters together. */
-    public static final long MAX_BUFFERED_CHARS = 8L * 1024 * 1024;
-    /** All open runs are emitted once they hold this many events together. */
-    public static final int MAX_BUFFERED_EVENTS = 128 * 1024;
+    /**
+     * All open runs are emitted once their strings reach this many characters together (the runs hold their
+     * events encoded, about a byte per character of ASCII text plus some 20 bytes an event).
+     */
+    public static final long MAX_BUFFERED_CHARS = 16L * 1024 * 1024;
+    /**
+     * All open runs are emitted once they hold this many events together. Many users with few events each (the
+     * generated users: 10 events a user) need a large buffer for runs of more than one event; measured on
+     * 300,000 events of 30,000 users, 8k, 32k, 128k and 512k events buffered gave the same CPU time within noise
+     * or a little less for the larger ones (docs/benchmarks.md, "Context job file runs: the Flink path").
+     */
+    public static final int MAX_BUFFERED_EVENTS = 256 * 1024;
 
     private ContextEventRuns() {
     }
@@ -37,7 +45,7 @@ public final class ContextEventRuns {
 
         @Override
         public ContextEventRun open(ContextEvent first) {
-            return new ContextEventRun(first.user, first.topic, first.partition, 8);
+            return new ContextEventRun(first.user, first.topic, first.partition, 2);
         }
 
         @Override

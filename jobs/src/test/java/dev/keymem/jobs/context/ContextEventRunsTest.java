@@ -47,7 +47,7 @@ class ContextEventRunsTest {
         for (Object o : out) {
             if (o instanceof StreamRecord<?> sr) {
                 ContextEventRun run = (ContextEventRun) sr.getValue();
-                assertEquals(run.offsets[0], sr.getTimestamp(), "a run's stamp is its first event's");
+                assertEquals(run.get(0).offset, sr.getTimestamp(), "a run's stamp is its first event's");
                 runs.add(run);
             }
         }
@@ -64,8 +64,8 @@ class ContextEventRunsTest {
         Map<String, Long> last = new HashMap<>();
         for (ContextEventRun run : runs) {
             assertTrue(run.size() >= 1 && run.size() <= maxEvents, run.toString());
-            Long before = last.put(run.user(), run.offsets[0]);
-            assertTrue(before == null || before < run.offsets[0], "a user's runs leave in order");
+            Long before = last.put(run.user(), run.get(0).offset);
+            assertTrue(before == null || before < run.get(0).offset, "a user's runs leave in order");
             for (int i = 0; i < run.size(); i++) {
                 ContextEvent e = run.get(i);
                 assertEquals(run.user(), e.user);
@@ -244,7 +244,7 @@ class ContextEventRunsTest {
                                          List<ContextEventRun> runs) throws Exception {
         int before = h.extractOutputValues().size();
         for (ContextEventRun r : runs) {
-            h.processElement(new StreamRecord<>(r, r.offsets[0]));
+            h.processElement(new StreamRecord<>(r, r.get(0).offset));
         }
         List<String> out = new ArrayList<>();
         List<JobOutput> all = h.extractOutputValues();
