@@ -53,9 +53,24 @@ final class ContextText implements Serializable {
         final double[] triWeights;
         /** FNV-1a state of the pair feature after this stem and the space. */
         final long pairPrefix;
+        /** The stem's chars (the pair feature hashes them on from the previous stem's prefix). */
+        final char[] chars;
+        /**
+         * The stem's own features (its feature and its trigrams) summed per bucket, in quarters: the
+         * buckets {@link #ownBuckets}, the signed quarters {@link #ownQuarters}; {@link #ownTotal} the sum
+         * of the magnitudes of the quarters added (before summing per bucket).
+         */
+        final int[] ownBuckets;
+        final int[] ownQuarters;
+        final int ownTotal;
+        /** The last stem seen after this one and its pair feature's bucket and signed quarters (a memo). */
+        Word next;
+        int nextBucket;
+        int nextQuarters;
 
         Word(String stem, int dimension) {
             this.stem = stem;
+            this.chars = stem.toCharArray();
             this.termId = TermAnalyzer.termId(stem);
             long h = KIND1;
             for (int i = 0; i < stem.length(); i++) {
@@ -82,6 +97,26 @@ final class ContextText implements Serializable {
                 p = (p ^ stem.charAt(i)) * PRIME;
             }
             pairPrefix = (p ^ ' ') * PRIME;
+            int[] b = new int[triBuckets.length + 1];
+            int[] q = new int[b.length];
+            int m = 0;
+            int total = 0;
+            for (int t = -1; t < triBuckets.length; t++) {
+                int bk = t < 0 ? bucket : triBuckets[t];
+                int qt = t < 0 ? (weight < 0 ? -4 : 4) : (triWeights[t] < 0 ? -1 : 1);
+                total += Math.abs(qt);
+                int at = 0;
+                while (at < m && b[at] != bk) {
+                    at++;
+                }
+                if (at == m) {
+                    b[m++] = bk;
+                }
+                q[at] += qt;
+            }
+            ownBuckets = Arrays.copyOf(b, m);
+            ownQuarters = Arrays.copyOf(q, m);
+            ownTotal = total;
         }
     }
 
@@ -107,6 +142,7 @@ final class ContextText implements Serializable {
     private transient Analyzer stopStem;
     private transient CharArrayMap<Word[]> table;
     private transient double[] acc;
+    private transient int[] quarters;
     private transient boolean[] touched;
     private transient int[] buckets;
     private transient java.util.HashMap<String, Analysed> texts;
@@ -214,6 +250,7 @@ final class ContextText implements Serializable {
         table = new CharArrayMap<>(1024, false);
         texts = new java.util.HashMap<>();
         acc = new double[dimension];
+        quarters = new int[dimension];
         touched = new boolean[dimension];
         buckets = new int[dimension];
     }
@@ -241,8 +278,100 @@ final class ContextText implements Serializable {
         return ids;
     }
 
-    /** {@link TermAnalyzer#vector} of the stems of {@code words}. */
+    /**
+     * Above this many quarters added in all, {@link #vector} takes the double form (there the sums of squares
+     * might no longer be exact).
+     */
+    static final long EXACT_QUARTERS_MAX = 1L << 26;
+
+    /**
+     * {@link TermAnalyzer#vector} of the stems of {@code words}. Every weight added is a multiple of 1/4 (1,
+     * 0.5, 0.25, signed), so TermAnalyzer's doubles hold exact multiples of 1/4, and their squares exact
+     * multiples of 1/16: while the quarters added in all stay at most {@link #EXACT_QUARTERS_MAX} (2^26), each
+     * bucket's sum, each square and each partial sum of squares (at most the square of that total, 2^52
+     * sixteenths) is exact whatever the order of the additions. So the buckets are summed here in integer
+     * quarters, each stem's own features summed per bucket beforehand, and the sum of squares taken in any
+     * order: the same doubles as TermAnalyzer's, hence the same unit vector bit for bit. Longer texts take
+     * {@link #vectorDoubles}, TermAnalyzer's order of additions.
+     */
     float[] vector(List<Word> words) {
+        if (tokens == null) {
+            open();
+        }
+        int[] q = quarters;
+        boolean[] seen = touched;
+        int[] b = buckets;
+        int n = 0;
+        long total = 0;
+        Word prev = null;
+        for (int i = 0, size = words.size(); i < size; i++) {
+            Word w = words.get(i);
+            int[] ob = w.ownBuckets;
+            int[] oq = w.ownQuarters;
+            for (int t = 0; t < ob.length; t++) {
+                int k = ob[t];
+                if (!seen[k]) {
+                    seen[k] = true;
+                    b[n++] = k;
+                }
+                q[k] += oq[t];
+            }
+            total += w.ownTotal;
+            if (prev != null) {
+                if (prev.next != w) {
+                    long h = prev.pairPrefix;
+                    char[] cs = w.chars;
+                    for (int c = 0; c < cs.length; c++) {
+                        h = (h ^ cs[c]) * PRIME;
+                    }
+                    h = mix(h);
+                    prev.nextBucket = bucket(h, dimension);
+                    prev.nextQuarters = h < 0 ? -2 : 2;
+                    prev.next = w;
+                }
+                int k = prev.nextBucket;
+                if (!seen[k]) {
+                    seen[k] = true;
+                    b[n++] = k;
+                }
+                q[k] += prev.nextQuarters;
+                total += 2;
+            }
+            prev = w;
+        }
+        if (total > EXACT_QUARTERS_MAX) {
+            for (int k = 0; k < n; k++) {
+                q[b[k]] = 0;
+                seen[b[k]] = false;
+            }
+            return vectorDoubles(words);
+        }
+        long squares = 0; // sixteenths
+        for (int k = 0; k < n; k++) {
+            long v = q[b[k]];
+            squares += v * v;
+        }
+        float[] out = new float[dimension];
+        double norm = squares / 16.0; // exact: at most 2^52 sixteenths
+        if (norm > 0) {
+            double inv = 1 / Math.sqrt(norm);
+            for (int k = 0; k < n; k++) {
+                int j = b[k];
+                out[j] = (float) ((q[j] * 0.25) * inv);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            q[b[k]] = 0;
+            seen[b[k]] = false;
+        }
+        return out;
+    }
+
+    /**
+     * {@link #vector} in doubles, TermAnalyzer's additions in TermAnalyzer's order (the form for texts past the
+     * exact integer bound, and a reference for tests).
+     */
+    float[] vectorDoubles(List<Word> words) {
         if (tokens == null) {
             open();
         }

@@ -105,6 +105,51 @@ class ContextFrontEndTest {
         }
     }
 
+    /**
+     * Long texts (ten lines of the generators, or of loghub, joined, as in realistic chat or log events): the
+     * integer-quarter vector equals TermAnalyzer's and the double form, and the records their reference.
+     */
+    @Test
+    void longTextsGiveTheReferenceRecordsAndVectors() throws Exception {
+        List<String> lines = new ArrayList<>();
+        ConversationGenerator g = new ConversationGenerator(9);
+        for (int c = 0; c < 10; c++) {
+            for (ConversationGenerator.Turn t : g.conversation("c" + c, 100).turns()) {
+                lines.add(t.text());
+            }
+        }
+        for (UserEvent u : new UserEventGenerator(3).generate(500)) {
+            lines.add(u.text);
+        }
+        List<String> loghub = loghubLines();
+        for (int i = 0; i < loghub.size(); i += 3) {
+            lines.add(loghub.get(i));
+        }
+        SplittableRandom r = new SplittableRandom(13);
+        for (int dim : new int[] {256, 7}) {
+            ContextFrontEnd fe = new ContextFrontEnd(ContextOptions.Embedder.HASHING, dim);
+            ContextText text = new ContextText(dim);
+            dev.keymem.jobs.text.TermAnalyzer ref = new dev.keymem.jobs.text.TermAnalyzer(dim);
+            for (int i = 0; i < 4_000; i++) {
+                StringBuilder b = new StringBuilder();
+                int n = 1 + r.nextInt(i % 50 == 0 ? 400 : 12);
+                for (int j = 0; j < n; j++) {
+                    b.append(j > 0 ? " " : "").append(lines.get(r.nextInt(lines.size())));
+                }
+                String t = b.toString();
+                check(fe, event(t, i % 3 == 0 ? null : "chat", i % 10 == 0, i));
+                List<ContextText.Word> words = text.words(t);
+                float[] fast = text.vector(words);
+                float[] doubles = text.vectorDoubles(words);
+                float[] reference = ref.vector(ref.words(t));
+                for (int k = 0; k < dim; k++) {
+                    assertEquals(Float.floatToRawIntBits(reference[k]), Float.floatToRawIntBits(fast[k]), t);
+                    assertEquals(Float.floatToRawIntBits(reference[k]), Float.floatToRawIntBits(doubles[k]), t);
+                }
+            }
+        }
+    }
+
     @Test
     void theWordTableStaysBoundedAndGivesTheSameWordsAfterItIsEmptied() {
         ContextText t = new ContextText(64);
