@@ -10,7 +10,7 @@ import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArrayMap;
 import org.apache.lucene.analysis.CharArraySet;
-import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.CharacterUtils;
 import org.apache.lucene.analysis.StopFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
@@ -24,7 +24,8 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * The context front end's text analysis, what {@link TermAnalyzer} gives (words, term ids, the hashed dense
  * vector: tests compare the two on many texts), with the per-word work done once per distinct word.
  * {@link TermAnalyzer}'s chain is Lucene's EnglishAnalyzer: tokenizer, possessives, lower case, stop words,
- * Porter stems. The last two act on each token alone, so here the chain stops after lower case and each
+ * Porter stems. The last two act on each token alone, so here the chain stops after lower case (done here as
+ * LowerCaseFilter does it, {@link #lowerCase}) and each
  * lower-cased token is looked up in a table of the tokens seen before, which holds its stem (or that it is a
  * stop word, found by the same StopFilter and PorterStemFilter run over the token alone) and what the vector
  * and the term ids derive from the stem: its term id, its feature and trigram buckets and signs, and its hash
@@ -195,6 +196,7 @@ final class ContextText implements Serializable {
             while (ts.incrementToken()) {
                 char[] buf = term.buffer();
                 int len = term.length();
+                lowerCase(buf, len);
                 Word[] w = table.get(buf, 0, len);
                 if (w == null) {
                     w = new Word[] {lookUp(new String(buf, 0, len))};
@@ -212,6 +214,26 @@ final class ContextText implements Serializable {
             throw new UncheckedIOException("cannot analyse text", e);
         }
         return out;
+    }
+
+    /**
+     * What Lucene's LowerCaseFilter does to a token ({@link CharacterUtils#toLowerCase}, in place), with the
+     * ASCII letters of a token all of ASCII lowered here (the same chars: {@link Character#toLowerCase} maps
+     * A-Z to a-z and leaves the other ASCII chars as they are).
+     */
+    static void lowerCase(char[] buf, int len) {
+        for (int i = 0; i < len; i++) {
+            if (buf[i] >= 0x80) {
+                CharacterUtils.toLowerCase(buf, 0, len);
+                return;
+            }
+        }
+        for (int i = 0; i < len; i++) {
+            char c = buf[i];
+            if (c >= 'A' && c <= 'Z') {
+                buf[i] = (char) (c + ('a' - 'A'));
+            }
+        }
     }
 
     /** The stem of one lower-cased token through the stop and stem filters alone, or {@link #STOP}. */
@@ -237,7 +259,8 @@ final class ContextText implements Serializable {
             @Override
             protected TokenStreamComponents createComponents(String fieldName) {
                 Tokenizer source = new StandardTokenizer();
-                return new TokenStreamComponents(source, new LowerCaseFilter(new EnglishPossessiveFilter(source)));
+                // LowerCaseFilter's work is done by words (lowerCase), on the token read
+                return new TokenStreamComponents(source, new EnglishPossessiveFilter(source));
             }
         };
         stopStem = new Analyzer() {

@@ -150,6 +150,25 @@ class ContextFrontEndTest {
         }
     }
 
+    /** ContextText.lowerCase is LowerCaseFilter's CharacterUtils.toLowerCase, on ASCII and on any chars. */
+    @Test
+    void lowerCaseIsLuceneLowerCase() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < 50_000; i++) {
+            int len = r.nextInt(12);
+            char[] a = new char[len + 3];
+            for (int j = 0; j < len; j++) {
+                int kind = r.nextInt(10);
+                a[j] = (char) (kind < 6 ? 0x20 + r.nextInt(0x60) : kind < 8 ? r.nextInt(0x300)
+                        : kind < 9 ? 0xD800 + r.nextInt(0x800) : r.nextInt(0x10000));
+            }
+            char[] b = a.clone();
+            ContextText.lowerCase(a, len);
+            org.apache.lucene.analysis.CharacterUtils.toLowerCase(b, 0, len);
+            assertArrayEquals(b, a, new String(b, 0, len));
+        }
+    }
+
     @Test
     void theWordTableStaysBoundedAndGivesTheSameWordsAfterItIsEmptied() {
         ContextText t = new ContextText(64);
