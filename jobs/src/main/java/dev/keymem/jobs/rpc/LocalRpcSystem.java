@@ -21,6 +21,8 @@ import org.apache.flink.configuration.RpcOptions;
 import org.apache.flink.runtime.rpc.AddressResolution;
 import org.apache.flink.runtime.rpc.RpcService;
 import org.apache.flink.runtime.rpc.RpcSystem;
+import org.apache.flink.shaded.netty4.io.netty.util.internal.logging.InternalLoggerFactory;
+import org.apache.flink.shaded.netty4.io.netty.util.internal.logging.Slf4JLoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +83,12 @@ public final class LocalRpcSystem implements RpcSystem {
     final ConcurrentHashMap<String, Mailbox> endpoints = new ConcurrentHashMap<>();
     private final AtomicInteger services = new AtomicInteger();
     private final String name;
+
+    static {
+        // as Flink's PekkoUtils does when the Pekko RPC system loads: Flink's (shaded) Netty logs through SLF4J,
+        // else Netty picks Log4j 2's API, which has no provider in memctl and says so on stderr
+        InternalLoggerFactory.setDefaultFactory(Slf4JLoggerFactory.INSTANCE);
+    }
 
     public LocalRpcSystem() {
         name = "keymem-rpc-" + SYSTEMS.incrementAndGet();

@@ -17,6 +17,7 @@ import org.apache.flink.runtime.rpc.exceptions.FencingTokenException;
 import org.apache.flink.runtime.rpc.exceptions.RecipientUnreachableException;
 import org.apache.flink.runtime.rpc.exceptions.RpcConnectionException;
 import org.apache.flink.runtime.rpc.exceptions.RpcException;
+import org.apache.flink.runtime.rpc.exceptions.RpcRuntimeException;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,7 +282,8 @@ final class Mailbox implements Runnable {
             return true;
         }
         if (w.fencing() == null) {
-            fail(w, new FencingTokenException("Unknown message type: Ignoring message " + w.describe()
+            // as Pekko's UnknownMessageException, an RpcRuntimeException
+            fail(w, new RpcRuntimeException("Unknown message type: Ignoring message " + w.describe()
                     + " because it is not fenced (" + address + " is a fenced endpoint)."));
             return false;
         }
