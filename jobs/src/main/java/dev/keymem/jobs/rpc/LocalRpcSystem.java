@@ -71,6 +71,11 @@ public final class LocalRpcSystem implements RpcSystem {
 
     private static final AtomicInteger SYSTEMS = new AtomicInteger();
 
+    /** How many systems this JVM has created (tests: which RPC system a cluster got). */
+    static int created() {
+        return SYSTEMS.get();
+    }
+
     /** Whether {@code config} (or, where it does not say, the system property) asks for this system. */
     public static boolean requested(Configuration config) {
         return config.getOptional(ENABLED).orElseGet(() -> Boolean.getBoolean(PROPERTY));
