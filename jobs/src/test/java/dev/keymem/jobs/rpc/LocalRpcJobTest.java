@@ -115,6 +115,15 @@ class LocalRpcJobTest {
         assertTrue(FAILED.get(), "the job did not fail");
         assertTrue(RESTORES.get() >= 1, "the job did not restore a checkpoint");
         assertTrue(LocalRpcSystem.created() > systems, "the cluster did not run on the local RPC system");
+        // the cluster closed its RPC system: its threads end
+        String prefix = "keymem-rpc-" + LocalRpcSystem.created() + "-";
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(prefix))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith(prefix)),
+                "threads of the closed RPC system still run");
         assertEquals(n, outputs.get());
         assertEquals(keys, seen.size());
         for (Set<Long> counts : seen.values()) {
