@@ -36,20 +36,68 @@ abstract class NoveltyKernel {
             case "sparse":
                 return new Sparse(c);
             case "vector":
-                break;
+                return vector(c);
             default:
                 if (!c2Compiles()) {
                     return new Sparse(c);
                 }
+                NoveltyKernel v = vector(c);
+                long after = Long.getLong(VECTOR_AFTER_PROPERTY, VECTOR_AFTER);
+                return v instanceof Sparse || after <= 0 ? v : new Switching(new Sparse(c), v, after);
         }
+    }
+
+    /** The Vector API kernel, or {@link Sparse} where the API is absent or the vectors too narrow to gain. */
+    private static NoveltyKernel vector(int c) {
         if (Backends.vectorApiAvailable()) {
             try {
                 return (NoveltyKernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor(int.class).newInstance(c);
             } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                return new Sparse(c); // no Vector API, or vectors too narrow to gain
+                return new Sparse(c);
             }
         }
         return new Sparse(c);
+    }
+
+    /** The property that sets how many steps this JVM's kernels take on {@link Sparse} before the Vector API's. */
+    static final String VECTOR_AFTER_PROPERTY = "keymem.novelty.vector-after";
+
+    /** Its default. */
+    static final long VECTOR_AFTER = 0;
+
+    /** Steps taken by this JVM's {@link Switching} kernels before they switched. */
+    private static final java.util.concurrent.atomic.AtomicLong WARM_STEPS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * {@link Sparse} for this JVM's first {@code after} steps (counted over all its switching kernels), then the
+     * Vector API kernel: until C2 has compiled the latter, it runs in the interpreter and C1 code, which run the
+     * API's Java fallback (an allocation per lane operation: some 0.4 CPU s before C2's code takes over), where the
+     * plain loops cost a few microseconds a step. Both give the same results bit for bit, so the switch changes
+     * none.
+     */
+    static final class Switching extends NoveltyKernel {
+        private final NoveltyKernel first;
+        private final NoveltyKernel then;
+        private final long after;
+        private boolean switched;
+
+        Switching(NoveltyKernel first, NoveltyKernel then, long after) {
+            super(first.c);
+            this.first = first;
+            this.then = then;
+            this.after = after;
+        }
+
+        @Override
+        float step(float[] s, float[] x, float a, float beta, double decay) {
+            if (!switched) {
+                if (WARM_STEPS.getAndIncrement() < after) {
+                    return first.step(s, x, a, beta, decay);
+                }
+                switched = true;
+            }
+            return then.step(s, x, a, beta, decay);
+        }
     }
 
     /**
@@ -161,11 +209,28 @@ abstract class NoveltyKernel {
      * {@code flush(t + 0 * u_j)} for every t and u_j). Results are {@link Scalar}'s bit for bit.
      */
     static final class Sparse extends NoveltyKernel {
+        /** {@link #FLUSH}'s bits: for v not NaN, |v| &lt; FLUSH iff {@code (bits(v) & 0x7fffffff) < FLUSH_BITS}. */
+        private static final int FLUSH_BITS = Float.floatToRawIntBits(FLUSH);
+
         private final boolean[] quiet;
 
         Sparse(int c) {
             super(c);
             this.quiet = new boolean[c];
+        }
+
+        /**
+         * {@link #flush} on the bits, without a branch or a float compare (which C1 compiles to slow code): the
+         * mask is all ones where |v| &lt; FLUSH (then +0 results: -0 and tiny values of either sign included),
+         * else 0 (v kept as it is, NaN and its payload included).
+         */
+        private static int flushBits(int b) {
+            return b & ~(((b & 0x7fffffff) - FLUSH_BITS) >> 31);
+        }
+
+        /** Negative iff the exponent of {@code b} is all ones (an infinity or NaN). */
+        private static int nonFinite(int b) {
+            return (b & 0x7f800000) + 0x00800000;
         }
 
         @Override
@@ -181,13 +246,26 @@ abstract class NoveltyKernel {
                 int row = i * c;
                 if (ki == 0f) {
                     quiet[i] = true;
-                    float z = 0f;
-                    for (int j = 0; j < c; j++) {
-                        float t = s[row + j] * a;
-                        z += t - t; // 0 for finite t, NaN once one is not
-                        s[row + j] = Math.abs(t) < FLUSH ? 0f : t;
+                    int bad = 0;
+                    int k = row;
+                    int end = row + c;
+                    for (int end4 = row + (c & ~3); k < end4; k += 4) { // unrolled: C1 does not
+                        int b0 = Float.floatToRawIntBits(s[k] * a);
+                        int b1 = Float.floatToRawIntBits(s[k + 1] * a);
+                        int b2 = Float.floatToRawIntBits(s[k + 2] * a);
+                        int b3 = Float.floatToRawIntBits(s[k + 3] * a);
+                        bad |= nonFinite(b0) | nonFinite(b1) | nonFinite(b2) | nonFinite(b3);
+                        s[k] = Float.intBitsToFloat(flushBits(b0));
+                        s[k + 1] = Float.intBitsToFloat(flushBits(b1));
+                        s[k + 2] = Float.intBitsToFloat(flushBits(b2));
+                        s[k + 3] = Float.intBitsToFloat(flushBits(b3));
                     }
-                    if (z != 0f) { // not finite: the zero products are NaN
+                    for (; k < end; k++) {
+                        int b0 = Float.floatToRawIntBits(s[k] * a);
+                        bad |= nonFinite(b0);
+                        s[k] = Float.intBitsToFloat(flushBits(b0));
+                    }
+                    if (bad < 0) { // not finite: the zero products are NaN
                         double xi = ki;
                         for (int j = 0; j < c; j++) {
                             float t = s[row + j];
@@ -221,8 +299,7 @@ abstract class NoveltyKernel {
                 float ki = x[i];
                 int row = i * c;
                 for (int j = 0; j < c; j++) {
-                    float v = s[row + j] + ki * u[j];
-                    s[row + j] = Math.abs(v) < FLUSH ? 0f : v;
+                    s[row + j] = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[row + j] + ki * u[j])));
                 }
             }
             return e;
