@@ -9,7 +9,8 @@ import dev.keymem.models.backend.Backends;
  * u = beta (x - u) and S = S + x u^T, values below {@link #FLUSH} set to 0; e = ||x - decay p||. Every value is computed by the same operations, in
  * the same order, as {@link Novelty}'s reference (its innovation loop, then the cell's decay, delta write and
  * read-out, then the flush), so the state and e are bit for bit the reference's; only the loops are fused (and, where the
- * Vector API is present, run lane by lane, which changes no result: each lane does the scalar operations).
+ * Vector API is present, run lane by lane, which changes no result: each lane does the scalar operations), and
+ * {@link Sparse} skips operations whose results it knows (products with a zero coordinate, zeros decayed).
  * One instance per thread (scratch buffers).
  */
 abstract class NoveltyKernel {
@@ -38,12 +39,7 @@ abstract class NoveltyKernel {
             case "vector":
                 return vector(c);
             default:
-                if (!c2Compiles()) {
-                    return new Sparse(c);
-                }
-                NoveltyKernel v = vector(c);
-                long after = Long.getLong(VECTOR_AFTER_PROPERTY, VECTOR_AFTER);
-                return v instanceof Sparse || after <= 0 ? v : new Switching(new Sparse(c), v, after);
+                return c2Compiles() ? vector(c) : new Sparse(c);
         }
     }
 
@@ -59,65 +55,41 @@ abstract class NoveltyKernel {
         return new Sparse(c);
     }
 
-    /** The property that sets how many steps this JVM's kernels take on {@link Sparse} before the Vector API's. */
-    static final String VECTOR_AFTER_PROPERTY = "keymem.novelty.vector-after";
-
-    /** Its default. */
-    static final long VECTOR_AFTER = 0;
-
-    /** Steps taken by this JVM's {@link Switching} kernels before they switched. */
-    private static final java.util.concurrent.atomic.AtomicLong WARM_STEPS = new java.util.concurrent.atomic.AtomicLong();
-
     /**
-     * {@link Sparse} for this JVM's first {@code after} steps (counted over all its switching kernels), then the
-     * Vector API kernel: until C2 has compiled the latter, it runs in the interpreter and C1 code, which run the
-     * API's Java fallback (an allocation per lane operation: some 0.4 CPU s before C2's code takes over), where the
-     * plain loops cost a few microseconds a step. Both give the same results bit for bit, so the switch changes
-     * none.
-     */
-    static final class Switching extends NoveltyKernel {
-        private final NoveltyKernel first;
-        private final NoveltyKernel then;
-        private final long after;
-        private boolean switched;
-
-        Switching(NoveltyKernel first, NoveltyKernel then, long after) {
-            super(first.c);
-            this.first = first;
-            this.then = then;
-            this.after = after;
-        }
-
-        @Override
-        float step(float[] s, float[] x, float a, float beta, double decay) {
-            if (!switched) {
-                if (WARM_STEPS.getAndIncrement() < after) {
-                    return first.step(s, x, a, beta, decay);
-                }
-                switched = true;
-            }
-            return then.step(s, x, a, beta, decay);
-        }
-    }
-
-    /**
-     * Whether this JVM's JIT includes C2 (HotSpot without -XX:TieredStopAtLevel below 4, -Xint or a C1-only
-     * build); true where it cannot tell (another VM).
+     * Whether this JVM's JIT includes C2: false for HotSpot with -XX:TieredStopAtLevel below 4,
+     * -XX:CompilationMode=quick-only or -Xint; true where it cannot tell (another VM). Asked once per JVM.
      */
     static boolean c2Compiles() {
-        try {
-            com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
-                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            if (vm == null) {
+        return Jit.C2;
+    }
+
+    private static final class Jit {
+        static final boolean C2 = ask();
+
+        private static boolean ask() {
+            try {
+                com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+                        .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+                if (vm == null) {
+                    return true;
+                }
+                if ("false".equals(vm.getVMOption("UseCompiler").getValue())) {
+                    return false; // -Xint
+                }
+                if ("false".equals(vm.getVMOption("TieredCompilation").getValue())) {
+                    return true; // C2 alone
+                }
+                if (Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) < 4) {
+                    return false;
+                }
+                try {
+                    return !"quick-only".equals(vm.getVMOption("CompilationMode").getValue());
+                } catch (IllegalArgumentException e) {
+                    return true; // no such option in this VM
+                }
+            } catch (RuntimeException | LinkageError e) {
                 return true;
             }
-            if ("false".equals(vm.getVMOption("UseCompiler").getValue())) {
-                return false; // -Xint
-            }
-            boolean tiered = !"false".equals(vm.getVMOption("TieredCompilation").getValue());
-            return !tiered || Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4;
-        } catch (RuntimeException | LinkageError e) {
-            return true;
         }
     }
 
@@ -199,14 +171,22 @@ abstract class NoveltyKernel {
     }
 
     /**
-     * The scalar kernel for C1 (or interpreted) code: plain loops, as {@link Scalar}, but a row of a zero
-     * coordinate of x ({@code x[i] == 0}, most coordinates of a log line's hashed embedding) is only decayed and
-     * flushed, in the first pass: its products with x are signed zeros, which leave p and u as they are (a sum that
-     * starts at +0 never becomes -0), and its second-pass value {@code flush(t + 0 * u_j)} is {@code flush(t)}
-     * while u is finite. Where such a row holds an infinity or NaN (its decayed values then do too), its products
-     * (NaN) are added to p and u in the row's turn, from the decayed and flushed values, which give the same
-     * products; where u is not finite, every row takes the second pass ({@code flush(flush(t) + 0 * u_j)} is
-     * {@code flush(t + 0 * u_j)} for every t and u_j). Results are {@link Scalar}'s bit for bit.
+     * The scalar kernel for C1 (or interpreted) code, {@link Scalar}'s results bit for bit, in plain loops (no
+     * Vector API: only C2 makes vector instructions of it) and with less work:
+     * <ul>
+     *   <li>a row of a zero coordinate of x ({@code x[i] == 0}, most coordinates of a log line's hashed
+     *       embedding) is only decayed and flushed, in the first pass (while |a| &lt;= 1, as a decay is: else
+     *       every row takes the full operations): its products with x are signed zeros, which
+     *       leave p and u as they are (a sum that starts at +0 never becomes -0), and its second-pass value
+     *       {@code flush(t + 0 * u_j)} is {@code flush(t)} while u is finite. Where such a row holds an infinity
+     *       or NaN (its decayed values then do too, and only then: |a| &lt;= 1), its products (NaN) are added to p and u in the row's turn,
+     *       from the decayed and flushed values, which give the same products; where u is not finite, every row
+     *       takes the second pass ({@code flush(flush(t) + 0 * u_j)} is {@code flush(t + 0 * u_j)} for every t
+     *       and u_j);</li>
+     *   <li>in such a row, the leading and trailing +0 values are skipped ({@code flush(+0 * a)} is +0): a source's items seldom touch every coordinate, so whole rows stay 0;</li>
+     *   <li>the flush and the finiteness test work on the float's bits, without a branch or a float compare
+     *       (C1 compiles {@code Math.abs(v) < FLUSH ? 0 : v} to code three times slower).</li>
+     * </ul>
      */
     static final class Sparse extends NoveltyKernel {
         /** {@link #FLUSH}'s bits: for v not NaN, |v| &lt; FLUSH iff {@code (bits(v) & 0x7fffffff) < FLUSH_BITS}. */
@@ -241,15 +221,23 @@ abstract class NoveltyKernel {
             boolean[] quiet = this.quiet;
             java.util.Arrays.fill(p, 0);
             java.util.Arrays.fill(u, 0f);
+            boolean aSafe = Math.abs(a) <= 1f; // (NaN: false) a finite value times a stays finite; +0 * a is +-0
             for (int i = 0; i < c; i++) {
                 float ki = x[i];
                 int row = i * c;
-                if (ki == 0f) {
+                if (ki == 0f && aSafe) {
                     quiet[i] = true;
                     int bad = 0;
                     int k = row;
                     int end = row + c;
-                    for (int end4 = row + (c & ~3); k < end4; k += 4) { // unrolled: C1 does not
+                    // +0 * a is +0 or -0, flushed to +0: a row's leading and trailing +0s stay as they are
+                    while (k < end && Float.floatToRawIntBits(s[k]) == 0) {
+                        k++;
+                    }
+                    while (end > k && Float.floatToRawIntBits(s[end - 1]) == 0) {
+                        end--;
+                    }
+                    for (int end4 = end - 3; k < end4; k += 4) { // unrolled: C1 does not
                         int b0 = Float.floatToRawIntBits(s[k] * a);
                         int b1 = Float.floatToRawIntBits(s[k + 1] * a);
                         int b2 = Float.floatToRawIntBits(s[k + 2] * a);

@@ -108,7 +108,9 @@ class NoveltyKernelTest {
                     java.util.Arrays.fill(s2, 0f);
                     java.util.Arrays.fill(s3, 0f);
                 }
-                float a = k % 7 == 0 ? 0f : 0.97f;
+                // a = 0, and once an infinite decay factor (0 * inf is NaN: the zeros the sparse kernel skips
+                // are then not skipped)
+                float a = k % 7 == 0 ? 0f : k % 500 == 401 ? Float.POSITIVE_INFINITY : 0.97f;
                 float e = scalar.step(s1, x, a, 0.5f, 0.97);
                 assertEquals(e, kernel.step(s2, x, a, 0.5f, 0.97), "step " + k);
                 assertEquals(e, sparse.step(s3, x, a, 0.5f, 0.97), "sparse, step " + k);
