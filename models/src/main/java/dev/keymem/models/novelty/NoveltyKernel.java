@@ -183,7 +183,10 @@ abstract class NoveltyKernel {
      *       from the decayed and flushed values, which give the same products; where u is not finite, every row
      *       takes the second pass ({@code flush(flush(t) + 0 * u_j)} is {@code flush(t + 0 * u_j)} for every t
      *       and u_j);</li>
-     *   <li>in such a row, the leading and trailing +0 values are skipped ({@code flush(+0 * a)} is +0): a source's items seldom touch every coordinate, so whole rows stay 0;</li>
+     *   <li>in such a row, the leading and trailing +0 values are skipped ({@code flush(+0 * a)} is +0), and so
+     *       are they in the other rows' passes (a +0 adds +-0 to p and u, and {@code flush(+0 * a + x_i * u_j)} is
+     *       +0 where u_j is +-0; x_i finite): a source's items seldom touch every coordinate, so whole rows and
+     *       columns of the cell stay 0;</li>
      *   <li>the flush and the finiteness test work on the float's bits, without a branch or a float compare
      *       (C1 compiles {@code Math.abs(v) < FLUSH ? 0 : v} to code three times slower).</li>
      * </ul>
@@ -265,7 +268,17 @@ abstract class NoveltyKernel {
                 }
                 quiet[i] = false;
                 double xi = ki;
-                for (int j = 0; j < c; j++) {
+                int lo = 0;
+                int hi = c;
+                if (aSafe && ki - ki == 0f) { // a +0 adds +-0 to p and u, decays to +-0, flushed to +0 later
+                    while (lo < hi && Float.floatToRawIntBits(s[row + lo]) == 0) {
+                        lo++;
+                    }
+                    while (hi > lo && Float.floatToRawIntBits(s[row + hi - 1]) == 0) {
+                        hi--;
+                    }
+                }
+                for (int j = lo; j < hi; j++) {
                     float sv = s[row + j];
                     p[j] += (double) sv * xi;
                     float t = sv * a;
@@ -275,10 +288,16 @@ abstract class NoveltyKernel {
             }
             float e = innovation(x, decay);
             boolean uFinite = true;
+            int ulo = c; // u_j is +-0 outside [ulo, uhi)
+            int uhi = 0;
             for (int j = 0; j < c; j++) {
                 float v = beta * (x[j] - u[j]);
                 u[j] = v;
                 uFinite &= v - v == 0f;
+                if ((Float.floatToRawIntBits(v) & 0x7fffffff) != 0) {
+                    ulo = Math.min(ulo, j);
+                    uhi = j + 1;
+                }
             }
             for (int i = 0; i < c; i++) {
                 if (quiet[i] && uFinite) {
@@ -286,7 +305,18 @@ abstract class NoveltyKernel {
                 }
                 float ki = x[i];
                 int row = i * c;
-                for (int j = 0; j < c; j++) {
+                // flush(+0 + ki * +-0) is +0 (ki finite): a +0 where u_j is +-0 stays as it is
+                int lo = 0;
+                int hi = c;
+                if (ki - ki == 0f) {
+                    while (lo < ulo && Float.floatToRawIntBits(s[row + lo]) == 0) {
+                        lo++;
+                    }
+                    while (hi > Math.max(uhi, lo) && Float.floatToRawIntBits(s[row + hi - 1]) == 0) {
+                        hi--;
+                    }
+                }
+                for (int j = lo; j < hi; j++) {
                     s[row + j] = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[row + j] + ki * u[j])));
                 }
             }

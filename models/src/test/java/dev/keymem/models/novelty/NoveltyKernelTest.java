@@ -96,6 +96,9 @@ class NoveltyKernelTest {
                     int kind = r.nextInt(8);
                     x[i] = kind < 5 ? 0f : kind == 5 ? -0f : (float) r.nextGaussian() * 0.3f;
                 }
+                if (k % 500 == 403) { // an infinite coordinate (a cell with zero columns: cleared at 400)
+                    x[r.nextInt(c)] = Float.NEGATIVE_INFINITY;
+                }
                 if (k % 500 == 250) { // a cell value gone bad, in a row of a zero coordinate or not
                     int at = r.nextInt(c * c);
                     float bad = new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[r.nextInt(3)];
