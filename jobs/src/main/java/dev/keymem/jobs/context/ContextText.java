@@ -64,10 +64,6 @@ final class ContextText implements Serializable {
         final int[] ownBuckets;
         final int[] ownQuarters;
         final int ownTotal;
-        /** The last stem seen after this one and its pair feature's bucket and signed quarters (a memo). */
-        Word next;
-        int nextBucket;
-        int nextQuarters;
 
         Word(String stem, int dimension) {
             this.stem = stem;
@@ -146,6 +142,15 @@ final class ContextText implements Serializable {
     private transient int[] quarters;
     private transient boolean[] touched;
     private transient int[] buckets;
+    /**
+     * Pair features computed before, direct-mapped by the two stems' term ids: slot i holds the pair
+     * ({@code pairFirst[i]}, {@code pairSecond[i]}) (by identity) and its bucket times 2 plus 1 when its
+     * sign is negative.
+     */
+    private transient Word[] pairFirst;
+    private transient Word[] pairSecond;
+    private transient int[] pairFeature;
+    static final int PAIRS = 1 << 12;
     private transient java.util.HashMap<String, Analysed> texts;
 
     ContextText(int dimension) {
@@ -276,6 +281,9 @@ final class ContextText implements Serializable {
         quarters = new int[dimension];
         touched = new boolean[dimension];
         buckets = new int[dimension];
+        pairFirst = new Word[PAIRS];
+        pairSecond = new Word[PAIRS];
+        pairFeature = new int[PAIRS];
     }
 
     /** Snowball's English stop words, as {@link TermAnalyzer} reads them. */
@@ -313,7 +321,8 @@ final class ContextText implements Serializable {
      * multiples of 1/16: while the quarters added in all stay at most {@link #EXACT_QUARTERS_MAX} (2^26), each
      * bucket's sum, each square and each partial sum of squares (at most the square of that total, 2^52
      * sixteenths) is exact whatever the order of the additions. So the buckets are summed here in integer
-     * quarters, each stem's own features summed per bucket beforehand, and the sum of squares taken in any
+     * quarters, each stem's own features summed per bucket beforehand (and the pairs' features kept in a small
+     * table), and the sum of squares taken in any
      * order: the same doubles as TermAnalyzer's, hence the same unit vector bit for bit. Longer texts take
      * {@link #vectorDoubles}, TermAnalyzer's order of additions.
      */
@@ -341,23 +350,28 @@ final class ContextText implements Serializable {
             }
             total += w.ownTotal;
             if (prev != null) {
-                if (prev.next != w) {
+                int slot = (prev.termId * 0x9E3779B9 + w.termId) >>> (32 - 12);
+                int f;
+                if (pairFirst[slot] == prev && pairSecond[slot] == w) {
+                    f = pairFeature[slot];
+                } else {
                     long h = prev.pairPrefix;
                     char[] cs = w.chars;
                     for (int c = 0; c < cs.length; c++) {
                         h = (h ^ cs[c]) * PRIME;
                     }
                     h = mix(h);
-                    prev.nextBucket = bucket(h, dimension);
-                    prev.nextQuarters = h < 0 ? -2 : 2;
-                    prev.next = w;
+                    f = bucket(h, dimension) * 2 + (h < 0 ? 1 : 0);
+                    pairFirst[slot] = prev;
+                    pairSecond[slot] = w;
+                    pairFeature[slot] = f;
                 }
-                int k = prev.nextBucket;
+                int k = f >>> 1;
                 if (!seen[k]) {
                     seen[k] = true;
                     b[n++] = k;
                 }
-                q[k] += prev.nextQuarters;
+                q[k] += (f & 1) == 0 ? 2 : -2;
                 total += 2;
             }
             prev = w;
@@ -369,12 +383,28 @@ final class ContextText implements Serializable {
             }
             return vectorDoubles(words);
         }
+        float[] out = new float[dimension];
         long squares = 0; // sixteenths
+        if (n * 2 >= dimension) { // most buckets touched: over all of them (an untouched one holds 0)
+            for (int j = 0; j < dimension; j++) {
+                long v = q[j];
+                squares += v * v;
+            }
+            double norm = squares / 16.0; // exact: at most 2^52 sixteenths
+            if (norm > 0) {
+                double inv = 1 / Math.sqrt(norm);
+                for (int j = 0; j < dimension; j++) {
+                    out[j] = (float) ((q[j] * 0.25) * inv);
+                }
+            }
+            Arrays.fill(q, 0);
+            Arrays.fill(seen, false);
+            return out;
+        }
         for (int k = 0; k < n; k++) {
             long v = q[b[k]];
             squares += v * v;
         }
-        float[] out = new float[dimension];
         double norm = squares / 16.0; // exact: at most 2^52 sixteenths
         if (norm > 0) {
             double inv = 1 / Math.sqrt(norm);
