@@ -23,6 +23,17 @@ final class MapStateEventStore implements EventStore {
     private String key;
     long bytesRead;
     long bytesWritten;
+    /**
+     * The term frequencies of {@link #known}'s key read or written so far (a copy of its rows, written
+     * through), so that a query's informativeness reads each candidate term's frequency from a hash table of
+     * ints instead of a boxed keyed-state lookup; null when off ({@link #mirrorFrequencies}). Transient: not
+     * state, refilled from keyed state after a restore.
+     */
+    private EventStateCache.TermTable known;
+    private String knownKey;
+
+    /** Most terms {@link #known} holds; past it the copy starts over (reads fall through to keyed state again). */
+    static final int KNOWN_MAX = 1 << 18;
 
     MapStateEventStore(MapState<Long, EventEntry> archive, MapState<Integer, Long> frequencies,
                        MapState<Long, Long> postings, MapState<Long, float[]> segments,
@@ -34,9 +45,25 @@ final class MapStateEventStore implements EventStore {
         this.eidetic = eidetic;
     }
 
+    /**
+     * Keeps a copy of the current key's term frequencies across its records (dropped when the key changes:
+     * batch runs process a key's records together) when {@code on}. Only where every change of the
+     * frequencies rows goes through this store: no Flink state TTL on them and no write-back cache over them.
+     */
+    void mirrorFrequencies(boolean on) {
+        known = on ? new EventStateCache.TermTable() : null;
+        knownKey = null;
+    }
+
     /** Starts a record of {@code key} (the keyed context already selects it): resets the counters. */
     MapStateEventStore on(String key) {
         this.key = key;
+        if (known != null && !key.equals(knownKey)) {
+            knownKey = key;
+            if (known.size() > 0) {
+                known = new EventStateCache.TermTable();
+            }
+        }
         bytesRead = 0;
         bytesWritten = 0;
         return this;
@@ -58,6 +85,9 @@ final class MapStateEventStore implements EventStore {
     }
 
     void clear() {
+        if (known != null && known.size() > 0) {
+            known = new EventStateCache.TermTable();
+        }
         archive.clear();
         frequencies.clear();
         postings.clear();
@@ -98,10 +128,19 @@ final class MapStateEventStore implements EventStore {
 
     @Override
     public long frequency(int term) {
+        if (known != null) {
+            long k = known.get(term);
+            if (k != EventStateCache.TermTable.MISSING) {
+                bytesRead += 4 + (k == 0 ? 0 : 8); // counted as the row read it stands for
+                return k;
+            }
+        }
         try {
             Long f = frequencies.get(term);
             bytesRead += 4 + (f == null ? 0 : 8);
-            return f == null ? 0 : f;
+            long v = f == null ? 0 : f;
+            remember(term, v);
+            return v;
         } catch (Exception ex) {
             throw failed("read the frequency of term " + term, ex);
         }
@@ -112,8 +151,18 @@ final class MapStateEventStore implements EventStore {
         try {
             frequencies.put(term, frequency);
             bytesWritten += 12;
+            remember(term, frequency);
         } catch (Exception ex) {
             throw failed("write the frequency of term " + term, ex);
+        }
+    }
+
+    private void remember(int term, long frequency) {
+        if (known != null) {
+            if (known.size() >= KNOWN_MAX) {
+                known = new EventStateCache.TermTable();
+            }
+            known.put(term, frequency, false);
         }
     }
 

@@ -25,6 +25,9 @@ import java.util.SplittableRandom;
  * Per {@link #query}: at most W + M + {@code maxCandidates} + k L candidates, {@code postingsRead} postings
  * per query term, {@link EventSettings#ROUTE_SCAN} summaries and the frequencies of the candidates' terms:
  * bounded by the settings, not by the history.
+ *
+ * <p>Not thread safe: an instance keeps per-query scratch tables and derived values of archived events, so
+ * one instance serves one thread (a subtask's task thread).
  */
 public final class EventMemory {
     private final EventSettings settings;
@@ -349,20 +352,26 @@ public final class EventMemory {
         final long n;
         final long alive;
         final float[] x;
-        Candidate[] cands = new Candidate[64];
+        Candidate[] cands;
         int size;
-        private long[] keys = new long[128];
-        private int[] index = new int[128]; // 1 + the candidate's index; 0: free
+        private long[] keys;
+        private int[] index; // 1 + the candidate's index; 0: free
         int rowsRead;
         int postings;
         int scored;
 
-        QueryRun(EventState st, EventStore store, long alive, float[] x) {
+        /** A run with room for {@code expected} candidates before its arrays grow. */
+        QueryRun(EventState st, EventStore store, long alive, float[] x, int expected) {
             this.st = st;
             this.store = store;
             this.n = st.events();
             this.alive = alive;
             this.x = x;
+            int c = Math.max(16, Math.min(expected, 1 << 16));
+            cands = new Candidate[c];
+            int slots = Integer.highestOneBit(c * 2 - 1) * 2;
+            keys = new long[slots];
+            index = new int[slots];
         }
 
         private int slot(long p) {
@@ -440,7 +449,8 @@ public final class EventMemory {
         Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
         float[] x = u.x();
         long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
-        QueryRun q = new QueryRun(st, store, alive, x);
+        QueryRun q = new QueryRun(st, store, alive, x, (int) Math.min(n, settings.window()) + settings.eidetic()
+                + settings.maxCandidates() + settings.routeK() * settings.segment());
         collectWindow(q);
         collectEidetic(q);
         int[][] qtc = distinctCounts(terms);
@@ -639,7 +649,8 @@ public final class EventMemory {
         // Informativeness now: the candidate's terms' idf over the whole history so far, relative to a
         // never-seen term's (words that became common, like chatter, score low; rare names stay high).
         // sized for the candidates' terms (log lines: mostly distinct), so that it seldom grows
-        TermFrequencies dfNow = new TermFrequencies(qt.length + 4 * q.size);
+        TermFrequencies dfNow = termTable;
+        dfNow.reset(qt.length + 4 * q.size);
         for (int i = 0; i < qt.length; i++) {
             dfNow.put(qt[i], qdf[i]);
         }
@@ -653,6 +664,19 @@ public final class EventMemory {
             maxNov = Math.max(maxNov, c.info);
         }
         return maxNov;
+    }
+
+    /** The query's term table ({@link #score}), reused: queries run one at a time (as {@link #derived} needs). */
+    private final TermFrequencies termTable = new TermFrequencies(1024);
+
+    /** The next query's reset wraps the term table's stamps around, for tests. */
+    void termTableWrapsAtItsNextQuery() {
+        termTable.gen = -1;
+    }
+
+    /** The term table's slots, for tests. */
+    int termTableCapacity() {
+        return termTable.terms.length;
     }
 
     /** The dense and read parts of a candidate (cosines with the query's vector and the cell's read). */
@@ -814,16 +838,23 @@ public final class EventMemory {
         return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
     }
 
-    /** Term to frequency for one query (open addressing, no boxing); {@link #MISSING} when absent. */
+    /**
+     * Term to frequency for one query (open addressing, no boxing), reused by the memory's queries: an entry
+     * belongs to the current query when its stamp is the table's, so starting a query ({@link #reset}) clears
+     * nothing (a fresh table per query was a third of the job's allocations on log-like events).
+     */
     static final class TermFrequencies {
-        static final long MISSING = Long.MIN_VALUE;
+        /** Capacity kept between queries at most (a larger table, grown by one query, is dropped after it). */
+        static final int KEEP = 1 << 15;
         private int[] terms;
         private long[] values;
-        private boolean[] used;
-        /** A weight computed from a term's frequency, kept beside it where {@code weighed}. */
+        /** The query whose entry a slot holds ({@link #gen}); any other value: free. */
+        private int[] stamps;
+        /** A weight computed from a term's frequency, kept beside it where its stamp is {@link #gen}. */
         private double[] weights;
-        private boolean[] weighed;
+        private int[] weighed;
         private int size;
+        private int gen = 1;
 
         TermFrequencies() {
             this(32);
@@ -831,27 +862,51 @@ public final class EventMemory {
 
         /** A table with room for {@code expected} terms before it grows. */
         TermFrequencies(int expected) {
-            int n = Integer.highestOneBit(Math.max(32, Math.min(expected, 1 << 20)) * 2 - 1) * 2;
-            terms = new int[n];
-            values = new long[n];
-            used = new boolean[n];
-            weights = new double[n];
-            weighed = new boolean[n];
+            allocate(Integer.highestOneBit(Math.max(32, Math.min(expected, 1 << 20)) * 2 - 1) * 2);
         }
 
-        private int slot(int term) {
+        private void allocate(int n) {
+            terms = new int[n];
+            values = new long[n];
+            stamps = new int[n];
+            weights = new double[n];
+            weighed = new int[n];
+            size = 0;
+        }
+
+        /** Empties the table for a query that will hold about {@code expected} terms. */
+        void reset(int expected) {
+            if (terms.length > KEEP) {
+                allocate(Integer.highestOneBit(Math.max(32, Math.min(expected, KEEP / 2)) * 2 - 1) * 2);
+            } else if (++gen == 0) { // wrapped: every stamp could be taken for the new query's
+                Arrays.fill(stamps, 0);
+                Arrays.fill(weighed, 0);
+                gen = 1;
+            }
+            size = 0;
+        }
+
+        int slot(int term) {
             int mask = terms.length - 1;
             int h = term * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
-            while (used[i] && terms[i] != term) {
+            while (stamps[i] == gen && terms[i] != term) {
                 i = (i + 1) & mask;
             }
             return i;
         }
 
+        boolean used(int slot) {
+            return stamps[slot] == gen;
+        }
+
+        boolean weighed(int slot) {
+            return weighed[slot] == gen;
+        }
+
         long get(int term) {
             int i = slot(term);
-            return used[i] ? values[i] : MISSING;
+            return used(i) ? values[i] : Long.MIN_VALUE;
         }
 
         /** Adds {@code term} (absent; {@code slot} is its {@link #slot}) with its frequency and weight. */
@@ -860,48 +915,50 @@ public final class EventMemory {
                 put(term, value);
                 slot = slot(term);
             } else {
-                used[slot] = true;
+                stamps[slot] = gen;
                 terms[slot] = term;
                 values[slot] = value;
                 size++;
             }
             weights[slot] = weight;
-            weighed[slot] = true;
+            weighed[slot] = gen;
         }
 
         /** Sets (or replaces, as Map.put does) the frequency of {@code term}. */
         void put(int term, long value) {
             int i = slot(term);
-            if (!used[i]) {
+            if (stamps[i] != gen) {
                 if ((size + 1) * 2 > terms.length) {
-                    int[] t = terms;
-                    long[] v = values;
-                    boolean[] u = used;
-                    double[] w = weights;
-                    boolean[] wd = weighed;
-                    terms = new int[t.length * 2];
-                    values = new long[t.length * 2];
-                    used = new boolean[t.length * 2];
-                    weights = new double[t.length * 2];
-                    weighed = new boolean[t.length * 2];
-                    for (int k = 0; k < t.length; k++) {
-                        if (u[k]) {
-                            int j = slot(t[k]);
-                            used[j] = true;
-                            terms[j] = t[k];
-                            values[j] = v[k];
-                            weights[j] = w[k];
-                            weighed[j] = wd[k];
-                        }
-                    }
+                    grow();
                     i = slot(term);
                 }
-                used[i] = true;
+                stamps[i] = gen;
                 terms[i] = term;
                 size++;
             }
             values[i] = value;
-            weighed[i] = false;
+            weighed[i] = 0;
+        }
+
+        private void grow() {
+            int[] t = terms;
+            long[] v = values;
+            int[] st = stamps;
+            double[] w = weights;
+            int[] wd = weighed;
+            int live = size;
+            allocate(t.length * 2);
+            size = live;
+            for (int k = 0; k < t.length; k++) {
+                if (st[k] == gen) {
+                    int j = slot(t[k]);
+                    stamps[j] = gen;
+                    terms[j] = t[k];
+                    values[j] = v[k];
+                    weights[j] = w[k];
+                    weighed[j] = wd[k] == gen ? gen : 0;
+                }
+            }
         }
     }
 
@@ -911,17 +968,17 @@ public final class EventMemory {
             // the term's part, kept beside its frequency for the query's other candidates (the same value)
             int i = dfNow.slot(t);
             double w;
-            if (!dfNow.used[i]) {
+            if (!dfNow.used(i)) {
                 long f = q.store.frequency(t);
                 q.rowsRead++;
                 w = idf(q.n, Math.max(1, f)) / fresh;
                 dfNow.putWeighed(i, t, f, w);
-            } else if (dfNow.weighed[i]) {
+            } else if (dfNow.weighed(i)) {
                 w = dfNow.weights[i];
             } else {
                 w = idf(q.n, Math.max(1, dfNow.values[i])) / fresh;
                 dfNow.weights[i] = w;
-                dfNow.weighed[i] = true;
+                dfNow.weighed[i] = dfNow.gen;
             }
             info += w;
         }
@@ -959,7 +1016,9 @@ public final class EventMemory {
      * score, in floating point). Candidates get their dense and read parts in decreasing bound order, into a
      * best-{@code top} list of distinct contents; once the next bound is below the list's last score, neither
      * that candidate nor any later one can enter the answer or replace an event there, so the rest are not
-     * scored.
+     * scored. A candidate visited once the list is full gets its dense part first (a sparse dot product) and
+     * its read part (its projection, the costlier part) only when the bound with the dense part known is not
+     * below the list's last score: the same answer, fewer projections.
      */
     private List<EventHit> rank(QueryRun q, double maxNov, float[] read, int top) {
         long n = q.n;
@@ -992,9 +1051,20 @@ public final class EventMemory {
             if (kept == best.length && c.bound < best[kept - 1].score) {
                 break; // this and every later bound is below the last kept score
             }
-            denseParts(c, q.x, xNorm2, read, readNorm2);
+            Derived d = derived(c.entry);
+            c.dense = cosine(q.x, xNorm2, d);
             double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
+            if (kept == best.length) {
+                // the bound again with the dense part known (the read part, which needs the candidate's
+                // projection, at its largest): below the last kept score, the candidate cannot enter
+                double withDense = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * readMax
+                        + priorWeight * nov + w.recency() * rec;
+                if (withDense < best[kept - 1].score) {
+                    continue;
+                }
+            }
+            c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
             c.score = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * c.read + priorWeight * nov
                     + w.recency() * rec;
             kept = offer(best, kept, c);
