@@ -141,7 +141,7 @@ public final class EventMemory {
         // A later query finds the entry's nonzero components by the identity of q8 where the store hands back
         // the written entry (heap state, a cache); found here from the unit vector's listed components. Only
         // while there is room: a write never drops what queries derived (long histories' old candidates).
-        if (derived.size() < DERIVED_MAX) {
+        if (derived.size() < DERIVED_MAX / 2 - 1) {
             keep(new Derived(q8, scale, u.nz()));
         }
         store.archive(entry);
@@ -686,7 +686,7 @@ public final class EventMemory {
         c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
     }
 
-    /** At most this many archived events' {@link Derived} values are kept (then they are all dropped). */
+    /** At most this many archived events' {@link Derived} values are kept (two generations of half of it). */
     private static final int DERIVED_MAX = 16_384;
 
     /**
@@ -746,20 +746,39 @@ public final class EventMemory {
         }
     }
 
-    private final java.util.IdentityHashMap<byte[], Derived> derived = new java.util.IdentityHashMap<>();
+    /**
+     * The derived values kept, in two generations of at most {@code DERIVED_MAX / 2} each: new ones go to
+     * {@code derived}; when it is full it becomes {@code derivedOld} (the older generation leaves), and a value
+     * found in the old generation moves back to the new one. Values in use from query to query (the eidetic
+     * tier's, a long history's recurring candidates) stay; dropping everything at once made a long history
+     * derive its candidates again every few dozen queries.
+     */
+    private java.util.IdentityHashMap<byte[], Derived> derived = new java.util.IdentityHashMap<>();
+    private java.util.IdentityHashMap<byte[], Derived> derivedOld = new java.util.IdentityHashMap<>();
 
     private Derived derived(EventEntry e) {
         Derived d = derived.get(e.vector());
-        if (d == null || Float.floatToRawIntBits(d.scale) != Float.floatToRawIntBits(e.scale())) {
+        if (d == null) {
+            d = derivedOld.get(e.vector());
+            if (d != null && sameScale(d, e)) {
+                keep(d);
+            }
+        }
+        if (d == null || !sameScale(d, e)) {
             d = new Derived(e);
             keep(d);
         }
         return d;
     }
 
+    private static boolean sameScale(Derived d, EventEntry e) {
+        return Float.floatToRawIntBits(d.scale) == Float.floatToRawIntBits(e.scale());
+    }
+
     private void keep(Derived d) {
-        if (derived.size() >= DERIVED_MAX) {
-            derived.clear();
+        if (derived.size() >= DERIVED_MAX / 2) {
+            derivedOld = derived;
+            derived = new java.util.IdentityHashMap<>();
         }
         derived.put(d.vector, d);
     }
@@ -1044,7 +1063,7 @@ public final class EventMemory {
             c.bound = w.lexical() * c.lexical + w.dense() * denseMax + w.read() * readMax + priorWeight * nov
                     + w.recency() * rec;
         }
-        Arrays.sort(order, (a, b) -> Double.compare(b.bound, a.bound));
+        sortByBoundDescending(order, 0, order.length - 1);
         Candidate[] best = new Candidate[Math.min(top, order.length)];
         int kept = 0;
         for (Candidate c : order) {
@@ -1077,6 +1096,63 @@ public final class EventMemory {
                     c.lexical, c.dense, c.read, nov));
         }
         return hits;
+    }
+
+    /**
+     * Sorts {@code a[lo..hi]} by decreasing {@link Candidate#bound} (quicksort, insertion sort on short runs;
+     * not stable: {@link #rank} needs only that no later candidate has a higher bound, its answer does not
+     * depend on the order of equal bounds). No comparator: the short runs' JIT (C1) calls none.
+     */
+    private static void sortByBoundDescending(Candidate[] a, int lo, int hi) {
+        while (hi - lo > 16) {
+            int mid = (lo + hi) >>> 1;
+            // median of three as the pivot
+            if (a[mid].bound > a[lo].bound) {
+                swap(a, mid, lo);
+            }
+            if (a[hi].bound > a[lo].bound) {
+                swap(a, hi, lo);
+            }
+            if (a[hi].bound > a[mid].bound) {
+                swap(a, hi, mid);
+            }
+            double pivot = a[mid].bound;
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i].bound > pivot) {
+                    i++;
+                }
+                while (a[j].bound < pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    swap(a, i++, j--);
+                }
+            }
+            if (j - lo < hi - i) { // recurse into the shorter part, loop on the longer
+                sortByBoundDescending(a, lo, j);
+                lo = i;
+            } else {
+                sortByBoundDescending(a, i, hi);
+                hi = j;
+            }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            Candidate c = a[i];
+            int j = i - 1;
+            while (j >= lo && a[j].bound < c.bound) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = c;
+        }
+    }
+
+    private static void swap(Candidate[] a, int i, int j) {
+        Candidate t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     /**
