@@ -360,18 +360,34 @@ public final class EventMemory {
         int postings;
         int scored;
 
-        /** A run with room for {@code expected} candidates before its arrays grow. */
-        QueryRun(EventState st, EventStore store, long alive, float[] x, int expected) {
+        /**
+         * A run with room for {@code expected} candidates before its arrays grow, on the arrays {@code last}
+         * left ({@link #release}) where they have that room.
+         */
+        QueryRun(EventState st, EventStore store, long alive, float[] x, int expected, QueryRun last) {
             this.st = st;
             this.store = store;
             this.n = st.events();
             this.alive = alive;
             this.x = x;
             int c = Math.max(16, Math.min(expected, 1 << 16));
-            cands = new Candidate[c];
             int slots = Integer.highestOneBit(c * 2 - 1) * 2;
-            keys = new long[slots];
-            index = new int[slots];
+            if (last != null && last.cands.length >= c && last.keys.length >= slots) {
+                cands = last.cands; // emptied by release
+                keys = last.keys;
+                index = last.index;
+                Arrays.fill(index, 0);
+            } else {
+                cands = new Candidate[c];
+                keys = new long[slots];
+                index = new int[slots];
+            }
+        }
+
+        /** The run is over: its candidates are dropped, its arrays may serve the next run. */
+        void release() {
+            Arrays.fill(cands, 0, size, null);
+            size = 0;
         }
 
         private int slot(long p) {
@@ -450,7 +466,8 @@ public final class EventMemory {
         float[] x = u.x();
         long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
         QueryRun q = new QueryRun(st, store, alive, x, (int) Math.min(n, settings.window()) + settings.eidetic()
-                + settings.maxCandidates() + settings.routeK() * settings.segment());
+                + settings.maxCandidates() + settings.routeK() * settings.segment(), lastRun);
+        lastRun = null; // taken (a query that fails leaves none)
         collectWindow(q);
         collectEidetic(q);
         int[][] qtc = distinctCounts(terms);
@@ -463,7 +480,12 @@ public final class EventMemory {
         float[] read = fadingRead(st, u);
         double maxNov = score(q, qtc, qdf);
         List<EventHit> hits = reference ? rankReference(q, maxNov, read, top) : rank(q, maxNov, read, top);
-        return new Answer(hits, read, new QueryCost(q.size, q.postings, q.scored, q.rowsRead));
+        Answer a = new Answer(hits, read, new QueryCost(q.size, q.postings, q.scored, q.rowsRead));
+        q.release();
+        if (q.keys.length <= 1 << 12) { // a run grown past it (large settings) is not kept
+            lastRun = q;
+        }
+        return a;
     }
 
     /** 1. Recent window. */
@@ -666,6 +688,29 @@ public final class EventMemory {
         return maxNov;
     }
 
+    /** The arrays of the last query's run, for the next ({@link QueryRun#release}); null while a query runs. */
+    private QueryRun lastRun;
+
+    /** Scratch of {@link #unitOf} (indices), {@link #project} and {@link #projectSparse} (columns, values). */
+    private int[] scratchIdx = new int[0];
+    private int[] scratchCols = new int[0];
+    private double[] scratchVals = new double[0];
+
+    private int[] scratchIdx(int n) {
+        if (scratchIdx.length < n) {
+            scratchIdx = new int[n];
+        }
+        return scratchIdx;
+    }
+
+    private int[] scratchCols(int n) {
+        if (scratchCols.length < n) {
+            scratchCols = new int[n];
+            scratchVals = new double[n];
+        }
+        return scratchCols;
+    }
+
     /** The query's term table ({@link #score}), reused: queries run one at a time (as {@link #derived} needs). */
     private final TermFrequencies termTable = new TermFrequencies(1024);
 
@@ -793,7 +838,15 @@ public final class EventMemory {
         double dot = 0;
         int[] nz = d.nz;
         float[] val = d.val;
-        for (int k = 0; k < nz.length; k++) {
+        int k = 0;
+        // four products a pass, still added one at a time in k order (the same sum)
+        for (; k + 4 <= nz.length; k += 4) {
+            dot += (double) a[nz[k]] * val[k];
+            dot += (double) a[nz[k + 1]] * val[k + 1];
+            dot += (double) a[nz[k + 2]] * val[k + 2];
+            dot += (double) a[nz[k + 3]] * val[k + 3];
+        }
+        for (; k < nz.length; k++) {
             dot += (double) a[nz[k]] * val[k];
         }
         double nb = d.norm2;
@@ -833,8 +886,8 @@ public final class EventMemory {
             return x;
         }
         int dc = settings.cellDim();
-        int[] cols = new int[nz.length];
-        double[] vs = new double[nz.length];
+        int[] cols = scratchCols(nz.length);
+        double[] vs = scratchVals;
         for (int k = 0; k < nz.length; k++) {
             cols[k] = nz[k] * dc;
             vs[k] = val[k];
@@ -1308,8 +1361,8 @@ public final class EventMemory {
         }
         int dc = settings.cellDim();
         int count = nz == null ? settings.dimension() : nz.length;
-        int[] cols = new int[count];
-        double[] vs = new double[count];
+        int[] cols = scratchCols(count);
+        double[] vs = scratchVals;
         int m = 0;
         for (int t = 0; t < count; t++) {
             int j = nz == null ? t : nz[t];
@@ -1382,7 +1435,7 @@ public final class EventMemory {
             checked(v); // throws
         }
         int d = v.length;
-        int[] idx = new int[d];
+        int[] idx = scratchIdx(d);
         int n = 0;
         int i = 0;
         // four components a step, a step with none set skipped at once (hashed vectors are mostly +0.0)
