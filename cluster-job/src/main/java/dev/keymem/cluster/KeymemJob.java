@@ -5,6 +5,7 @@ import dev.keymem.jobs.context.UserContextJob;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.KafkaTopics;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.jobs.logs.LogSummaryJob;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code read_committed} consumers at checkpoints. A bad argument fails the submission with an
  * {@link IllegalArgumentException} naming it; this class never exits the JVM.
  *
+ * <p>Before the job is defined, its three topics are checked (unless {@code --skip-topic-check}): a topic
+ * that does not exist fails the submission with an {@link IllegalArgumentException} naming it (the job
+ * must not rely on the broker creating its output topics on first write, which races the sinks' first
+ * batches), and topics the cluster does not show writable within {@link #TOPIC_CHECK} fail it with an
+ * {@link IllegalStateException} naming what was wrong. The check runs where {@code main} runs: the
+ * client for {@code flink run}, the JobManager in application mode.
+ *
  * <p>Arguments (defaults in brackets):
  * <pre>
  *   --job logs|context
@@ -44,6 +53,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   --group ID                     [keymem-JOB]
  *   --transactional-id-prefix P    [keymem-JOB]; unique per job on a Kafka cluster
  *   --bounded                      stop at the input's end offsets at the first start
+ *   --skip-topic-check             do not check the topics at submission (a client that cannot reach Kafka)
  *   --name NAME                    job name [keymem JOB]
  *   logs:    --source NAME, --every-lines N [500], --every-seconds S [30; 0 = off],
  *            --memory bmojo+retention|bmojo, --threshold E [0.5], --budget N [no limit]
@@ -60,7 +70,9 @@ public final class KeymemJob {
     static final Set<String> OPTIONS = Set.of("job", "kafka", "kafka-config", "in-topic", "out-topic", "dlq-topic",
             "group", "transactional-id-prefix", "name", "source", "every-lines", "every-seconds", "memory", "threshold",
             "budget", "top");
-    static final Set<String> FLAGS = Set.of("bounded");
+    static final Set<String> FLAGS = Set.of("bounded", "skip-topic-check");
+    /** How long the submission waits for the job's topics to be writable. */
+    static final Duration TOPIC_CHECK = Duration.ofSeconds(30);
 
     private KeymemJob() {
     }
@@ -110,6 +122,9 @@ public final class KeymemJob {
         String group = a.string("group", "keymem-" + job);
         String txPrefix = a.string("transactional-id-prefix", "keymem-" + job);
         boolean bounded = a.flag("bounded");
+        if (!a.flag("skip-topic-check")) {
+            checkTopics(conn, in, out, dlq);
+        }
 
         // The same Kafka wiring (and operator uids) as memctl's Kafka runs.
         DataStream<KafkaRecord> records = EmbeddedJobs.fromKafka(env, conn, in, group, bounded);
@@ -122,6 +137,19 @@ public final class KeymemJob {
         }
         EmbeddedJobs.toKafka(outputs, conn, out, dlq, txPrefix);
         return a.string("name", "keymem " + job);
+    }
+
+    /**
+     * Fails when topic {@code in}, {@code out} or {@code dlq} does not exist (an {@link IllegalArgumentException}
+     * naming them) or is not writable within {@link #TOPIC_CHECK} (an {@link IllegalStateException}).
+     */
+    static void checkTopics(KafkaConnection conn, String in, String out, String dlq) {
+        try {
+            KafkaTopics.awaitWritable(conn, List.of(in, out, dlq), TOPIC_CHECK, true);
+        } catch (KafkaTopics.MissingTopicException e) {
+            throw new IllegalArgumentException(e.getMessage() + ": create them first (kafka-setup/create-topics.sh), "
+                    + "or pass --skip-topic-check where the submitting side cannot reach Kafka", e);
+        }
     }
 
     static LogSummarySettings logSettings(JobArguments a) {

@@ -23,14 +23,22 @@ class KeymemJobTest {
     }
 
     private static IllegalArgumentException bad(String... args) {
-        return assertThrows(IllegalArgumentException.class, () -> KeymemJob.define(env(true), args));
+        return assertThrows(IllegalArgumentException.class, () -> KeymemJob.define(env(true), withoutTopicCheck(args)));
+    }
+
+    /** {@code args} and --skip-topic-check: nothing listens at the addresses these tests name. */
+    static String[] withoutTopicCheck(String... args) {
+        String[] a = new String[args.length + 1];
+        a[0] = "--skip-topic-check"; // first: a last "--kafka" must still lack its value
+        System.arraycopy(args, 0, a, 1, args.length);
+        return a;
     }
 
     @Test
     void buildsBothJobsWithAnIdOnEveryStatefulOperator() throws Exception {
         for (String job : List.of("logs", "context")) {
             StreamExecutionEnvironment env = env(true);
-            String name = KeymemJob.define(env, new String[] {"--job", job, "--kafka", "127.0.0.1:9092", "--bounded"});
+            String name = KeymemJob.define(env, withoutTopicCheck("--job", job, "--kafka", "127.0.0.1:9092", "--bounded"));
             assertEquals("keymem " + job, name);
             StreamGraph g = env.getStreamGraph();
             Set<String> uids = g.getStreamNodes().stream().map(StreamNode::getTransformationUID)
@@ -46,7 +54,7 @@ class KeymemJobTest {
     @Test
     void refusesAnEnvironmentWithoutCheckpoints() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> KeymemJob.define(env(false), new String[] {"--job", "logs", "--kafka", "127.0.0.1:9092"}));
+                () -> KeymemJob.define(env(false), withoutTopicCheck("--job", "logs", "--kafka", "127.0.0.1:9092")));
         assertTrue(e.getMessage().contains("execution.checkpointing.interval"), e.getMessage());
     }
 
