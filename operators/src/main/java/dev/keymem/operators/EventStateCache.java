@@ -474,11 +474,6 @@ final class EventStateCache extends WriteBackCache<EventStateCache.Rows, Excepti
             return 13L * terms.length;
         }
 
-        /** Terms held. */
-        int size() {
-            return size;
-        }
-
         private int slot(int term) {
             int mask = terms.length - 1;
             int h = term * 0x9E3779B9;

@@ -29,7 +29,7 @@ final class MapStateEventStore implements EventStore {
      * ints instead of a boxed keyed-state lookup; null when off ({@link #mirrorFrequencies}). Transient: not
      * state, refilled from keyed state after a restore.
      */
-    private EventStateCache.TermTable known;
+    private KnownFrequencies known;
     private String knownKey;
 
     /** Most terms {@link #known} holds; past it the copy starts over (reads fall through to keyed state again). */
@@ -51,7 +51,7 @@ final class MapStateEventStore implements EventStore {
      * frequencies rows goes through this store: no Flink state TTL on them and no write-back cache over them.
      */
     void mirrorFrequencies(boolean on) {
-        known = on ? new EventStateCache.TermTable() : null;
+        known = on ? new KnownFrequencies() : null;
         knownKey = null;
     }
 
@@ -61,7 +61,7 @@ final class MapStateEventStore implements EventStore {
         if (known != null && !key.equals(knownKey)) {
             knownKey = key;
             if (known.size() > 0) {
-                known = new EventStateCache.TermTable();
+                known = new KnownFrequencies();
             }
         }
         bytesRead = 0;
@@ -86,7 +86,7 @@ final class MapStateEventStore implements EventStore {
 
     void clear() {
         if (known != null && known.size() > 0) {
-            known = new EventStateCache.TermTable();
+            known = new KnownFrequencies();
         }
         archive.clear();
         frequencies.clear();
@@ -130,7 +130,7 @@ final class MapStateEventStore implements EventStore {
     public long frequency(int term) {
         if (known != null) {
             long k = known.get(term);
-            if (k != EventStateCache.TermTable.MISSING) {
+            if (k >= 0) {
                 bytesRead += 4 + (k == 0 ? 0 : 8); // counted as the row read it stands for
                 return k;
             }
@@ -160,9 +160,9 @@ final class MapStateEventStore implements EventStore {
     private void remember(int term, long frequency) {
         if (known != null) {
             if (known.size() >= KNOWN_MAX) {
-                known = new EventStateCache.TermTable();
+                known = new KnownFrequencies();
             }
-            known.put(term, frequency, false);
+            known.put(term, frequency);
         }
     }
 
@@ -246,6 +246,61 @@ final class MapStateEventStore implements EventStore {
             bytesWritten += 4 + entryBytes(entry);
         } catch (Exception ex) {
             throw failed("write eidetic slot " + slot, ex);
+        }
+    }
+
+    /**
+     * Term to frequency (>= 0), open addressing over one {@code long[]}: a slot is the term (shifted, with a
+     * mark bit, so that 0 means free) and its value side by side, one cache line per probe in a large table.
+     */
+    static final class KnownFrequencies {
+        private long[] slots = new long[2 * 64];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        private int slot(int term) {
+            int mask = (slots.length >> 1) - 1;
+            int h = term * 0x9E3779B9;
+            int i = (h ^ (h >>> 16)) & mask;
+            long k = ((long) term << 1) | 1L;
+            while (slots[2 * i] != 0 && slots[2 * i] != k) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        /** The frequency of {@code term}, or -1 when absent. */
+        long get(int term) {
+            int i = slot(term);
+            return slots[2 * i] == 0 ? -1 : slots[2 * i + 1];
+        }
+
+        void put(int term, long value) {
+            int i = slot(term);
+            if (slots[2 * i] == 0) {
+                if ((size + 1) * 2 > slots.length >> 1) {
+                    grow();
+                    i = slot(term);
+                }
+                slots[2 * i] = ((long) term << 1) | 1L;
+                size++;
+            }
+            slots[2 * i + 1] = value;
+        }
+
+        private void grow() {
+            long[] old = slots;
+            slots = new long[old.length * 2];
+            for (int j = 0; j < old.length; j += 2) {
+                if (old[j] != 0) {
+                    int i = slot((int) (old[j] >> 1));
+                    slots[2 * i] = old[j];
+                    slots[2 * i + 1] = old[j + 1];
+                }
+            }
         }
     }
 }
