@@ -950,12 +950,38 @@ public final class EventMemory {
         void reset(int expected) {
             if (terms.length > KEEP) {
                 allocate(Integer.highestOneBit(Math.max(32, Math.min(expected, KEEP / 2)) * 2 - 1) * 2);
-            } else if (++gen == 0) { // wrapped: every stamp could be taken for the new query's
+            }
+            if (++gen == 0) { // wrapped: every stamp could be taken for the new query's
                 Arrays.fill(stamps, 0);
                 Arrays.fill(weighed, 0);
+                Arrays.fill(byDfStamps, 0);
                 gen = 1;
             }
             size = 0;
+        }
+
+        /** The weights of the small frequencies in this query ({@link #weight}), where stamped with it. */
+        private final double[] byDf = new double[BY_DF];
+        private final int[] byDfStamps = new int[BY_DF];
+        private static final int BY_DF = 64;
+
+        /**
+         * idf(n, max(1, f)) / fresh, computed once per query for each small frequency (most of a log history's
+         * terms are seen once or a few times): the same value, as the same expression of the same inputs.
+         */
+        double weight(long n, long f, double fresh) {
+            long g = Math.max(1, f);
+            if (g < BY_DF) {
+                int i = (int) g;
+                if (byDfStamps[i] == gen) {
+                    return byDf[i];
+                }
+                double w = idf(n, g) / fresh;
+                byDf[i] = w;
+                byDfStamps[i] = gen;
+                return w;
+            }
+            return idf(n, g) / fresh;
         }
 
         int slot(int term) {
@@ -1043,12 +1069,12 @@ public final class EventMemory {
             if (!dfNow.used(i)) {
                 long f = q.store.frequency(t);
                 q.rowsRead++;
-                w = idf(q.n, Math.max(1, f)) / fresh;
+                w = dfNow.weight(q.n, f, fresh);
                 dfNow.putWeighed(i, t, f, w);
             } else if (dfNow.weighed(i)) {
                 w = dfNow.weights[i];
             } else {
-                w = idf(q.n, Math.max(1, dfNow.values[i])) / fresh;
+                w = dfNow.weight(q.n, dfNow.values[i], fresh);
                 dfNow.weights[i] = w;
                 dfNow.weighed[i] = dfNow.gen;
             }
