@@ -13,6 +13,10 @@ import java.util.List;
  * so that the archive the JVM writes at its exit ({@code -XX:ArchiveClassesAtExit}) holds the classes that every
  * one of them loads. Exits with the first non-zero exit code of a command, else 0.
  *
+ * <p>The commands are file runs, so their clusters use the in-JVM RPC system ({@link
+ * dev.keymem.jobs.rpc.LocalRpcSystem}, as the launcher's file runs do) and its classes land in the archive; Pekko's
+ * (for runs over Kafka, or with {@code -Dkeymem.rpc.local=false}) do not.
+ *
  * <p>When the system property {@value MemctlRpcSystemLoader#JAR_PROPERTY} names a file, it first writes the RPC
  * system's jar there ({@link MemctlRpcSystemLoader#writeJar}), and the commands' clusters load Pekko from it, as
  * the launcher's later runs do. A jar it cannot write is only reported: runs then extract it as Flink does.
@@ -32,7 +36,7 @@ public final class ClassArchiveTraining {
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
-        // one Pekko class loader for all the commands' clusters, so that the archive holds its classes once
+        // one Pekko class loader for all the commands' clusters, should they use Pekko (-Dkeymem.rpc.local=false)
         System.setProperty(MemctlRpcSystemLoader.SHARED_PROPERTY, "true");
         String rpcJar = System.getProperty(MemctlRpcSystemLoader.JAR_PROPERTY, "");
         if (!rpcJar.isEmpty()) {

@@ -64,7 +64,7 @@ final class ContextCommand implements Subcommand {
             BatchFileRun.run(run, input, p.string("output", null), p.string("dead-letters", null),
                     new BatchFileRun.Words("context", "events", "answers", "events sorted by user, in file order per user",
                             false), (records, files) -> {
-                        UserContextJob.Outputs job = UserContextJob.buildParts(records, settings, limits);
+                        UserContextJob.Outputs job = UserContextJob.buildParts(records, settings, limits, true);
                         files.sink(job.keyed(), "user-context");
                         files.sink(job.parseDeadLetters(), "parse");
                     }, out, err);

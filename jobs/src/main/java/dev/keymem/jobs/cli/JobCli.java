@@ -16,6 +16,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import dev.keymem.jobs.logs.EmbeddedJobs;
+import dev.keymem.jobs.rpc.LocalRpcSystem;
 import dev.keymem.jobs.logs.JobOutput;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -293,6 +294,11 @@ final class JobCli {
                 Files.createDirectories(chk);
             }
             Configuration c = EmbeddedJobs.config(chk, checkpointMs, parallelism, restarts, dir.io());
+            if (!kafka) {
+                // a file run's cluster lives and ends in this JVM: in-JVM RPC instead of Pekko's actor systems,
+                // unless -Dkeymem.rpc.local=false (MEMCTL_RPC=pekko) asks for Pekko
+                c.set(LocalRpcSystem.ENABLED, !"false".equals(System.getProperty(LocalRpcSystem.PROPERTY)));
+            }
             if (restore != null) {
                 c.setString("execution.state-recovery.path", restore);
             }

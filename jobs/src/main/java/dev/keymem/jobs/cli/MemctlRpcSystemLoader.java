@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import dev.keymem.jobs.rpc.LocalRpcSystem;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.classloading.SubmoduleClassLoader;
 import org.apache.flink.runtime.rpc.AddressResolution;
@@ -23,7 +24,10 @@ import org.apache.flink.runtime.rpc.exceptions.RpcLoaderException;
 import org.apache.flink.runtime.rpc.pekko.PekkoRpcSystemLoader;
 
 /**
- * Flink's Pekko RPC system as the memctl launcher runs it; declines (and Flink's own {@link PekkoRpcSystemLoader}
+ * The RPC system of memctl's clusters. keymem's in-JVM {@link LocalRpcSystem} where the configuration's
+ * {@link LocalRpcSystem#ENABLED} (or, where it is not set, the system property {@value LocalRpcSystem#PROPERTY})
+ * asks for it: memctl's file runs do ({@code JobCli}), unless {@code -Dkeymem.rpc.local=false}. Else Flink's Pekko
+ * RPC system as the memctl launcher runs it; declines (and Flink's own {@link PekkoRpcSystemLoader}
  * loads it) unless one of two system properties asks for it:
  * <ul>
  *   <li>{@value #JAR_PROPERTY}{@code =FILE}: the RPC system is loaded from FILE, a copy of the nested jar
@@ -55,6 +59,9 @@ public final class MemctlRpcSystemLoader implements RpcSystemLoader {
 
     @Override
     public RpcSystem loadRpcSystem(Configuration config) {
+        if (LocalRpcSystem.requested(config)) {
+            return new LocalRpcSystem();
+        }
         Path jar = usableJar(System.getProperty(JAR_PROPERTY));
         if (!Boolean.getBoolean(SHARED_PROPERTY)) {
             if (jar == null) {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.InvalidRecordException;
+import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordParsers;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Parses a user event: a JSON object with {@code user} (else the record key), {@code text}, optional
@@ -35,16 +37,58 @@ public final class ContextEventParser implements Serializable {
         if (value == null || value.isBlank()) {
             throw new InvalidRecordException("value is blank");
         }
-        Fields f = streamed(value);
+        Fields f = streamed(value, null);
         return f != null ? event(f, key, offset) : parseTree(key, value, offset);
     }
 
     /**
-     * The fields of a flat object read as a stream (what the tree reading gives: the last of repeated names
-     * wins, a non-string value is no string), or null where the tree reading must decide.
+     * Parses one record's value bytes: the same event, or the same refusal, as {@link #parse(String, String, long)}
+     * of {@code RecordParsers.decode(record, maxBytes)}, only cheaper where the bytes are ASCII (most events): the
+     * decoder's strict UTF-8 check is then a scan for bytes over 127 (an ASCII value is its own decoding and
+     * holds no byte order mark), and the streaming reading reads the bytes, not a decoded string. Other values
+     * take the reference way. The record's offset is the event's; topic and partition are left to the caller.
      */
-    private static Fields streamed(String value) {
-        try (JsonParser p = JSON.getFactory().createParser(value)) {
+    public ContextEvent parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
+        byte[] b = record.value;
+        if (b == null || b.length > maxBytes || !ascii(b)) {
+            return parse(key, RecordParsers.decode(record, maxBytes), record.offset);
+        }
+        if (blank(b)) {
+            throw new InvalidRecordException("value is blank");
+        }
+        Fields f = streamed(null, b);
+        return f != null ? event(f, key, record.offset)
+                : parseTree(key, new String(b, StandardCharsets.ISO_8859_1), record.offset);
+    }
+
+    /** Whether {@code b} is ASCII without NUL (a NUL could make Jackson's byte reader take it for UTF-16/32). */
+    private static boolean ascii(byte[] b) {
+        for (byte x : b) {
+            if (x <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code String.isBlank} of ASCII bytes. */
+    private static boolean blank(byte[] b) {
+        for (byte x : b) {
+            if (!Character.isWhitespace(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The fields of a flat object read as a stream (what the tree reading gives: the last of repeated names
+     * wins, a non-string value is no string), or null where the tree reading must decide; from {@code value},
+     * or where it is null from the ASCII bytes {@code bytes}.
+     */
+    private static Fields streamed(String value, byte[] bytes) {
+        try (JsonParser p = value != null ? JSON.getFactory().createParser(value)
+                : JSON.getFactory().createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -3,7 +3,6 @@ package dev.keymem.jobs.context;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
-import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.GuardedKeyedFunction;
 import dev.keymem.jobs.logs.JobOutput;
@@ -44,7 +43,7 @@ public final class UserContextJob {
     public static RecordParser<ContextEvent> parser(RecordLimits limits) {
         ContextEventParser p = new ContextEventParser();
         return (KafkaRecord r) -> {
-            ContextEvent e = p.parse(r.keyString(), RecordParsers.decode(r, limits.maxRecordBytes()), r.offset);
+            ContextEvent e = p.parse(r.keyString(), r, limits.maxRecordBytes());
             e.text = limits.capText(e.text);
             e.topic = r.topic;
             e.partition = r.partition;
@@ -91,6 +90,15 @@ public final class UserContextJob {
         return new EventMemoryOperator<>(wrap.apply(guarded(f, limits)), f);
     }
 
+    /**
+     * The keyed step over {@link ContextEventRun}s: {@link #operator(ReadableConfig, RecordLimits)}'s guarded
+     * function on each event of a run ({@link ContextEventRuns.Unpack}), the same state, answers and dead letters.
+     */
+    static EventMemoryOperator<ContextEventRun, JobOutput> runsOperator(ReadableConfig options, RecordLimits limits) {
+        UserContextFunction f = new UserContextFunction(options, limits.deadLetterValueBytes());
+        return new EventMemoryOperator<>(new ContextEventRuns.Unpack(guarded(f, limits)), f);
+    }
+
     private static KeyedProcessFunction<String, ContextEvent, JobOutput> guarded(UserContextFunction f,
                                                                                RecordLimits limits) {
         return new GuardedKeyedFunction<>(f,
@@ -128,13 +136,36 @@ public final class UserContextJob {
 
     /** {@link #build(DataStream, ReadableConfig, RecordLimits)} as its two output streams. */
     public static Outputs buildParts(DataStream<KafkaRecord> records, ReadableConfig options, RecordLimits limits) {
+        return buildParts(records, options, limits, false);
+    }
+
+    /**
+     * {@link #buildParts(DataStream, ReadableConfig, RecordLimits)}; with {@code runs}, a user's consecutive
+     * events cross from the parse step to the keyed step as one record ({@link ContextEventRuns}: fewer records
+     * to serialize, exchange and, in a batch run, sort; the same events in the same order per user, so the same
+     * answers and dead letters). For bounded runs (a batch file run); a streaming run keeps an event a record
+     * (gathering would hold events back until a run fills or a watermark or barrier passes).
+     */
+    public static Outputs buildParts(DataStream<KafkaRecord> records, ReadableConfig options, RecordLimits limits,
+                                     boolean runs) {
         EmbeddedJobs.ParsedStream<ContextEvent> parsed = EmbeddedJobs.parse(records, parser(limits),
                 ContextEventSerializer.TYPE, limits);
-        DataStream<JobOutput> answers = parsed.valid()
-                .keyBy(e -> e.user, Types.STRING)
-                .transform("user-context", EmbeddedJobs.OUTPUT, operator(options, limits))
-                .uid(KEYED_UID)
-                .name("user-context");
+        DataStream<JobOutput> answers;
+        if (runs) {
+            answers = parsed.valid()
+                    .transform("gather", ContextEventRun.TYPE, new ContextEventRuns.Gather()).uid("gather")
+                    .setParallelism(parsed.valid().getParallelism())
+                    .keyBy(ContextEventRun::user, Types.STRING)
+                    .transform("user-context", EmbeddedJobs.OUTPUT, runsOperator(options, limits))
+                    .uid(KEYED_UID)
+                    .name("user-context");
+        } else {
+            answers = parsed.valid()
+                    .keyBy(e -> e.user, Types.STRING)
+                    .transform("user-context", EmbeddedJobs.OUTPUT, operator(options, limits))
+                    .uid(KEYED_UID)
+                    .name("user-context");
+        }
         return new Outputs(answers, parsed.deadLetters());
     }
 }

@@ -3,6 +3,7 @@ package dev.keymem.jobs.logs;
 import java.io.IOException;
 import java.util.Arrays;
 import dev.keymem.jobs.serde.ExactStrings;
+import dev.keymem.jobs.serde.RecordRuns;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -18,7 +19,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * source and topic string per run rather than per line. Its serializer ({@link #TYPE}) writes the source and
  * topic once and then each line's offset, timestamp and text (strings as {@link LogLineSerializer} writes them).
  */
-public final class LogLineRun {
+public final class LogLineRun implements RecordRuns.Run<LogLine> {
     /** The source of every line (the key). */
     String source;
     /** Topic (or file name) of every line; may be null. */
@@ -81,8 +82,15 @@ public final class LogLineRun {
     }
 
     /** Lines held. */
+    @Override
     public int size() {
         return size;
+    }
+
+    /** Line {@code i} (see {@link #line}). */
+    @Override
+    public LogLine get(int i) {
+        return line(i);
     }
 
     @Override

@@ -59,6 +59,9 @@ class MemctlScriptTest {
     record Result(int code, String out, String err) {
     }
 
+    /** Extra environment of the next runs. */
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
+
     private Result run(Path script, String exitCode, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
         cmd.addAll(List.of(args));
@@ -68,6 +71,8 @@ class MemctlScriptTest {
         pb.environment().put("STUB_EXIT", exitCode);
         pb.environment().remove("MEMCTL_JAVA_OPTS");
         pb.environment().remove("MEMCTL_REBUILD");
+        pb.environment().remove("MEMCTL_RPC");
+        pb.environment().putAll(env);
         Path out = root.resolve("stdout");
         Path err = root.resolve("stderr");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -132,6 +137,18 @@ class MemctlScriptTest {
         args = Files.readAllLines(root.resolve("java.args"));
         assertFalse(args.stream().anyMatch(a -> a.startsWith("-D" + MemctlRpcSystemLoader.JAR_PROPERTY)),
                 args.toString());
+    }
+
+    @Test
+    void memctlRpcPekkoTurnsTheInJvmRpcSystemOff() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        String off = "-D" + dev.keymem.jobs.rpc.LocalRpcSystem.PROPERTY + "=false";
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+        assertFalse(Files.readAllLines(root.resolve("java.args")).contains(off));
+        env.put("MEMCTL_RPC", "pekko");
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(args.contains(off), args.toString());
     }
 
     private static void executable(Path p, String text) throws IOException {

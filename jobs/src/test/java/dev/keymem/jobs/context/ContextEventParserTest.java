@@ -3,6 +3,9 @@ package dev.keymem.jobs.context;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keymem.jobs.kafka.InvalidRecordException;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordParsers;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +77,68 @@ class ContextEventParserTest {
         assertEquals("rejected: value is blank", outcome(p, "k", " ", false));
         assertEquals(outcome(p, "k", "{\"user\":\"u\",\"text\":\"t\",\"query\":true}", true),
                 outcome(p, "k", "{\"user\":\"u\",\"text\":\"t\",\"query\":true}", false));
+    }
+
+    /** The record's outcome: {@link ContextEventParser#parse(String, KafkaRecord, int)} of its bytes. */
+    private static String bytesOutcome(ContextEventParser p, String key, byte[] value, int maxBytes) {
+        try {
+            ContextEvent e = p.parse(key, new KafkaRecord("t", 0, 7, -1, null, value), maxBytes);
+            return e.user + "|" + e.text + "|" + e.type + "|" + e.query + "|" + e.expect + "|" + e.ts + "|" + e.offset;
+        } catch (InvalidRecordException x) {
+            return "rejected: " + x.getMessage();
+        }
+    }
+
+    /** What the job did before: decode strictly, then parse the string. */
+    private static String decodedOutcome(ContextEventParser p, String key, byte[] value, int maxBytes) {
+        try {
+            String v = RecordParsers.decode(new KafkaRecord("t", 0, 7, -1, null, value), maxBytes);
+            ContextEvent e = p.parse(key, v, 7);
+            return e.user + "|" + e.text + "|" + e.type + "|" + e.query + "|" + e.expect + "|" + e.ts + "|" + e.offset;
+        } catch (InvalidRecordException x) {
+            return "rejected: " + x.getMessage();
+        }
+    }
+
+    /**
+     * Parsing a record's bytes (ASCII ones read from the bytes) gives the event, or the refusal, of decoding them
+     * and parsing the string: on the random objects above as UTF-8, on their bytes with a NUL, a byte order mark,
+     * an invalid UTF-8 byte or whitespace around them, and on blank, null and over-long values.
+     */
+    @Test
+    void parsingTheBytesEqualsDecodingThenParsing() {
+        ContextEventParser p = new ContextEventParser();
+        SplittableRandom r = new SplittableRandom(17);
+        int ascii = 0;
+        for (int i = 0; i < 30_000; i++) {
+            String v = object(r);
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            switch (r.nextInt(12)) {
+                case 0 -> b = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, b);
+                case 1 -> b = concat(new byte[] {0}, b);
+                case 2 -> b = concat(b, new byte[] {(byte) 0xC3});
+                case 3 -> b = concat(" \t\n ".getBytes(StandardCharsets.US_ASCII), concat(b, new byte[] {'\r'}));
+                default -> { }
+            }
+            boolean isAscii = true;
+            for (byte x : b) {
+                isAscii &= x > 0;
+            }
+            ascii += isAscii ? 1 : 0;
+            String key = r.nextBoolean() ? null : "k";
+            int max = r.nextInt(20) == 0 ? 10 : 1 << 16;
+            assertEquals(decodedOutcome(p, key, b, max), bytesOutcome(p, key, b, max), v);
+        }
+        assertEquals(true, ascii > 10_000, ascii + " ASCII values");
+        for (byte[] b : new byte[][] {null, new byte[0], " \t ".getBytes(StandardCharsets.US_ASCII),
+            "{\"user\":\"u\",\"text\":\"t\"}".getBytes(StandardCharsets.US_ASCII)}) {
+            assertEquals(decodedOutcome(p, "k", b, 100), bytesOutcome(p, "k", b, 100));
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 }

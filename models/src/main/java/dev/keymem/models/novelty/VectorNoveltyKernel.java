@@ -56,7 +56,7 @@ final class VectorNoveltyKernel extends NoveltyKernel {
      * signed zeros to p and u, which leave them as they are (a sum that starts at +0 never becomes -0), and get
      * {@code flush(t + 0 * u_j) = flush(t)} in the second pass: so such a row, when its values are finite, is
      * only decayed and flushed, in the first pass. A row holding an infinity or NaN, or a step whose u is not
-     * finite, takes the full operations (where the zero products are NaN), so every result stays the scalar
+     * finite, or any row where |a| &gt; 1 (a finite value decayed may then overflow), takes the full operations (where the zero products are NaN), so every result stays the scalar
      * kernel's bit for bit.
      */
     @Override
@@ -66,11 +66,12 @@ final class VectorNoveltyKernel extends NoveltyKernel {
         boolean[] quiet = this.quiet;
         java.util.Arrays.fill(p, 0);
         java.util.Arrays.fill(u, 0f);
+        boolean aSafe = Math.abs(a) <= 1f; // (NaN: false) else a finite value times a may not stay finite
         for (int i = 0; i < c; i++) {
             float ki = x[i];
             double xi = ki;
             int row = i * c;
-            quiet[i] = ki == 0f && finite(s, row);
+            quiet[i] = ki == 0f && aSafe && finite(s, row);
             if (quiet[i]) {
                 int j = 0;
                 for (; j < bound; j += F.length()) {

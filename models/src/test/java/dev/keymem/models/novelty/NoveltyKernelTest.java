@@ -71,6 +71,7 @@ class NoveltyKernelTest {
             NoveltySettings s = new NoveltySettings(dc[0], dc[1], 0.5f, 0.98f, 16, 0.5f);
             compare(s, NoveltyKernel.best(dc[1]));
             compare(s, new NoveltyKernel.Scalar(dc[1]));
+            compare(s, new NoveltyKernel.Sparse(dc[1]));
         }
     }
 
@@ -84,28 +85,40 @@ class NoveltyKernelTest {
         for (int c : new int[] {64, 20, 3}) {
             SplittableRandom r = new SplittableRandom(c);
             NoveltyKernel kernel = NoveltyKernel.best(c);
+            NoveltyKernel sparse = new NoveltyKernel.Sparse(c);
             NoveltyKernel scalar = new NoveltyKernel.Scalar(c);
             float[] s1 = new float[c * c];
             float[] s2 = new float[c * c];
+            float[] s3 = new float[c * c];
             for (int k = 0; k < 4000; k++) {
                 float[] x = new float[c];
                 for (int i = 0; i < c; i++) {
                     int kind = r.nextInt(8);
                     x[i] = kind < 5 ? 0f : kind == 5 ? -0f : (float) r.nextGaussian() * 0.3f;
                 }
+                if (k % 500 == 403) { // an infinite coordinate (a cell with zero columns: cleared at 400)
+                    x[r.nextInt(c)] = Float.NEGATIVE_INFINITY;
+                }
                 if (k % 500 == 250) { // a cell value gone bad, in a row of a zero coordinate or not
                     int at = r.nextInt(c * c);
                     float bad = new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[r.nextInt(3)];
                     s1[at] = bad;
                     s2[at] = bad;
+                    s3[at] = bad;
                 }
                 if (k % 500 == 400) { // and back to a clean cell
                     java.util.Arrays.fill(s1, 0f);
                     java.util.Arrays.fill(s2, 0f);
+                    java.util.Arrays.fill(s3, 0f);
                 }
-                float a = k % 7 == 0 ? 0f : 0.97f;
-                assertEquals(scalar.step(s1, x, a, 0.5f, 0.97), kernel.step(s2, x, a, 0.5f, 0.97), "step " + k);
+                // a = 0, and once an infinite decay factor (0 * inf is NaN: the zeros the sparse kernel skips
+                // are then not skipped)
+                float a = k % 7 == 0 ? 0f : k % 500 == 401 ? Float.POSITIVE_INFINITY : 0.97f;
+                float e = scalar.step(s1, x, a, 0.5f, 0.97);
+                assertEquals(e, kernel.step(s2, x, a, 0.5f, 0.97), "step " + k);
+                assertEquals(e, sparse.step(s3, x, a, 0.5f, 0.97), "sparse, step " + k);
                 assertArrayEquals(s1, s2, "step " + k);
+                assertArrayEquals(s1, s3, "sparse, step " + k);
             }
         }
         NoveltySettings s = new NoveltySettings(64, 64, 0.5f, 0.98f, 16, 0.5f);
@@ -129,9 +142,61 @@ class NoveltyKernelTest {
     }
 
     @Test
-    void theVectorKernelIsPickedWhereTheModuleIsPresent() {
-        assertEquals(dev.keymem.models.backend.Backends.vectorApiAvailable() ? "VectorNoveltyKernel" : "Scalar",
-                NoveltyKernel.best(64).getClass().getSimpleName(), "(vectors of at least 256 bits assumed)");
+    void theVectorKernelIsPickedWhereTheModuleIsPresentAndC2Runs() {
+        boolean vector = dev.keymem.models.backend.Backends.vectorApiAvailable() && NoveltyKernel.c2Compiles();
+        assertEquals(vector ? "VectorNoveltyKernel" : "Sparse", NoveltyKernel.best(64).getClass().getSimpleName(),
+                "(vectors of at least 256 bits assumed)");
+        String was = System.getProperty(NoveltyKernel.KERNEL_PROPERTY);
+        try {
+            System.setProperty(NoveltyKernel.KERNEL_PROPERTY, "sparse");
+            assertEquals("Sparse", NoveltyKernel.best(64).getClass().getSimpleName());
+            System.setProperty(NoveltyKernel.KERNEL_PROPERTY, "scalar");
+            assertEquals("Scalar", NoveltyKernel.best(64).getClass().getSimpleName());
+        } finally {
+            if (was == null) {
+                System.clearProperty(NoveltyKernel.KERNEL_PROPERTY);
+            } else {
+                System.setProperty(NoveltyKernel.KERNEL_PROPERTY, was);
+            }
+        }
+    }
+
+    /** The fused memory on the sparse kernel against the reference over a stream of sparse items, bit for bit. */
+    @Test
+    void sparseKernelInTheMemoryEqualsTheReference() throws Exception {
+        String was = System.getProperty(NoveltyKernel.KERNEL_PROPERTY);
+        System.setProperty(NoveltyKernel.KERNEL_PROPERTY, "sparse");
+        Novelty fused;
+        try {
+            fused = new Novelty(new NoveltySettings(64, 64, 0.5f, 0.98f, 16, 0.5f), null, true);
+        } finally {
+            if (was == null) {
+                System.clearProperty(NoveltyKernel.KERNEL_PROPERTY);
+            } else {
+                System.setProperty(NoveltyKernel.KERNEL_PROPERTY, was);
+            }
+        }
+        Novelty ref = new Novelty(fused.settings(), null, false);
+        NoveltyState a = ref.newState(1);
+        NoveltyState b = fused.newState(1);
+        NoveltyStore sa = NoveltyStore.inMemory();
+        NoveltyStore sb = NoveltyStore.inMemory();
+        SplittableRandom r = new SplittableRandom(13);
+        int admitted = 0;
+        for (int k = 0; k < 5000; k++) {
+            float[] v = new float[64];
+            SplittableRandom tr = new SplittableRandom(r.nextInt(k < 2500 ? 60 : 10));
+            for (int t = tr.nextInt(2, 12); t > 0; t--) {
+                v[tr.nextInt(64)] += (float) tr.nextGaussian();
+            }
+            v[r.nextInt(64)] += 0.2f;
+            NoveltyWrite w = ref.write(a, sa, v, 7, null);
+            assertEquals(w, fused.write(b, sb, v, 7, null), "item " + k);
+            admitted += w.admitted() ? 1 : 0;
+        }
+        assertArrayEquals(a.cell().data(), b.cell().data());
+        assertEquals(a, b);
+        assertTrue(admitted > 2, "admitted " + admitted);
     }
 
     /**

@@ -1,0 +1,239 @@
+package dev.keymem.jobs.serde;
+
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.Collector;
+
+/**
+ * A job's records gathered into runs per key before the exchange to its keyed step, and taken apart again in the
+ * keyed step, so that the exchange and, in a batch run, the keyed input's sort (by key, then by record timestamp)
+ * handle a run of records as one. What the keyed function sees does not change: each key's records, one by one,
+ * in the order they came. The log job's lines ({@code LogLineRuns}) and the context job's events
+ * ({@code ContextEventRuns}) use it.
+ *
+ * <ul>
+ *   <li>{@link Gather} (after the parse step, same parallelism, chained to it) keeps one open run per key and
+ *       emits it, stamped with the timestamp of its first record, when it holds {@code maxRecords} records or
+ *       {@code maxChars} characters of text, when a record of the same key cannot join it
+ *       ({@link Shape#accepts}, e.g. it comes from another topic or partition), and all open runs (in the order
+ *       they were opened) when they hold {@code maxBufferedChars} characters or {@code maxBufferedRecords}
+ *       records together, before a watermark or checkpoint barrier passes, and at the end of the input. A key's
+ *       runs thus leave in the order of its records, and their stamps (a batch file run stamps a record with
+ *       its line number) grow with it: the sort keeps each key's records in file order. Buffered text is
+ *       bounded by those limits. Its state is nothing: what it holds leaves before every checkpoint barrier.</li>
+ *   <li>{@link Unpack} is the keyed function over runs: it hands each record of a run to the per-record keyed
+ *       function, with the run's context (key, timers, side outputs), and forwards everything else.</li>
+ * </ul>
+ */
+@Internal
+public final class RecordRuns {
+    private RecordRuns() {
+    }
+
+    /** A run: records of one key, in their order. */
+    public interface Run<T> {
+        /** Records held. */
+        int size();
+
+        /** Record {@code i}, as the per-record function takes it. */
+        T get(int i);
+    }
+
+    /** How runs of {@code T} are made. */
+    public interface Shape<T, R extends Run<T>> extends Serializable {
+        /** The key of a record (the keyed step's key). */
+        String key(T t);
+
+        /** A new, empty run for {@code first}'s key (which {@link #accepts} it). */
+        R open(T first);
+
+        /** Whether {@code t}, of the run's key, may join {@code run}. */
+        boolean accepts(R run, T t);
+
+        /** Appends {@code t} to {@code run}. */
+        void add(R run, T t);
+
+        /** The characters of text {@code t} holds (what the size limits count). */
+        long chars(T t);
+    }
+
+    /** Gathers records into runs per key (see {@link RecordRuns}). */
+    public static class Gather<T, R extends Run<T>> extends AbstractStreamOperator<R>
+            implements OneInputStreamOperator<T, R>, BoundedOneInput {
+        private static final long serialVersionUID = 1L;
+
+        private final Shape<T, R> shape;
+        private final int maxRecords;
+        private final long maxChars;
+        private final long maxBufferedChars;
+        private final int maxBufferedRecords;
+        private transient Map<String, Open<R>> open;
+        private transient long bufferedChars;
+        private transient int bufferedRecords;
+
+        /** A run being gathered, with its first record's timestamp and its text size. */
+        private static final class Open<R> {
+            final R run;
+            final boolean stamped;
+            final long stamp;
+            long chars;
+            int size;
+
+            Open(R run, boolean stamped, long stamp) {
+                this.run = run;
+                this.stamped = stamped;
+                this.stamp = stamp;
+            }
+        }
+
+        /** With the given limits (each at least 1). */
+        public Gather(Shape<T, R> shape, int maxRecords, long maxChars, long maxBufferedChars,
+                      int maxBufferedRecords) {
+            if (maxRecords < 1 || maxChars < 1 || maxBufferedChars < 1 || maxBufferedRecords < 1) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+            this.shape = shape;
+            this.maxRecords = maxRecords;
+            this.maxChars = maxChars;
+            this.maxBufferedChars = maxBufferedChars;
+            this.maxBufferedRecords = maxBufferedRecords;
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            open = new LinkedHashMap<>();
+        }
+
+        @Override
+        public void processElement(StreamRecord<T> element) throws Exception {
+            T t = element.getValue();
+            String key = shape.key(t);
+            Open<R> o = open.get(key);
+            if (o != null && !shape.accepts(o.run, t)) {
+                emit(open.remove(key));
+                o = null;
+            }
+            if (o == null) {
+                o = new Open<>(shape.open(t), element.hasTimestamp(), element.getTimestamp());
+                open.put(key, o);
+            }
+            shape.add(o.run, t);
+            long chars = shape.chars(t);
+            o.chars += chars;
+            o.size++;
+            bufferedChars += chars;
+            bufferedRecords++;
+            if (o.size >= maxRecords || o.chars >= maxChars) {
+                emit(open.remove(key));
+            }
+            if (bufferedChars >= maxBufferedChars || bufferedRecords >= maxBufferedRecords) {
+                flush();
+            }
+        }
+
+        private void emit(Open<R> o) {
+            bufferedChars -= o.chars;
+            bufferedRecords -= o.size;
+            output.collect(o.stamped ? new StreamRecord<>(o.run, o.stamp) : new StreamRecord<>(o.run));
+        }
+
+        /** Emits every open run, in the order they were opened. */
+        private void flush() {
+            if (open == null) {
+                return;
+            }
+            for (Iterator<Open<R>> it = open.values().iterator(); it.hasNext(); ) {
+                emit(it.next());
+                it.remove();
+            }
+        }
+
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            flush();
+            super.processWatermark(mark);
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            flush();
+            super.prepareSnapshotPreBarrier(checkpointId);
+        }
+
+        @Override
+        public void endInput() {
+            flush();
+        }
+
+        @Override
+        public void finish() throws Exception {
+            flush();
+            super.finish();
+        }
+    }
+
+    /** The keyed function over runs: {@code inner} on each record of a run (see {@link RecordRuns}). */
+    public static class Unpack<T, R extends Run<T>, O> extends KeyedProcessFunction<String, R, O> {
+        private static final long serialVersionUID = 1L;
+
+        private final KeyedProcessFunction<String, T, O> inner;
+
+        public Unpack(KeyedProcessFunction<String, T, O> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void setRuntimeContext(RuntimeContext t) {
+            super.setRuntimeContext(t);
+            inner.setRuntimeContext(t);
+        }
+
+        @Override
+        public void open(OpenContext openContext) throws Exception {
+            inner.open(openContext);
+        }
+
+        @Override
+        public void close() throws Exception {
+            inner.close();
+        }
+
+        @Override
+        public void processElement(R run, Context ctx, Collector<O> out) throws Exception {
+            KeyedProcessFunction<String, T, O>.Context c = records(ctx);
+            int n = run.size();
+            for (int i = 0; i < n; i++) {
+                inner.processElement(run.get(i), c, out);
+            }
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<O> out) throws Exception {
+            inner.onTimer(timestamp, records(ctx), out);
+        }
+
+        /** The same context seen by the per-record function (a context's type argument is the input type only). */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private KeyedProcessFunction<String, T, O>.Context records(KeyedProcessFunction<String, R, O>.Context ctx) {
+            return (KeyedProcessFunction<String, T, O>.Context) (KeyedProcessFunction.Context) ctx;
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private KeyedProcessFunction<String, T, O>.OnTimerContext records(
+                KeyedProcessFunction<String, R, O>.OnTimerContext ctx) {
+            return (KeyedProcessFunction<String, T, O>.OnTimerContext) (KeyedProcessFunction.OnTimerContext) ctx;
+        }
+    }
+}
