@@ -20,7 +20,12 @@ A query's words are 2 to 4 words of the asked-about line's message (the Content 
 earlier one.
 Usage: benchmarks/jobs/loghub-events.py OUT [--long N] [--seed S] [--loghub DIR]
        (default seed 13, DIR ../shared/data/loghub_2k)
-       benchmarks/jobs/loghub-events.py OUT --recall ANSWERS   (OUT as written before)"""
+       benchmarks/jobs/loghub-events.py OUT --recall ANSWERS [--bm25]   (OUT as written before)
+--bm25 also answers every query with a simple strong baseline and scores it the same way, printed below the
+job's line: BM25 (Lucene's idf, k1 1.2, b 0.75) over all of the user's log lines before the query (its whole
+history so far; queries are not indexed), words = lowercased runs of letters and digits minus Lucene's English
+stop words, no stemming; as many answers as the job returned for that query, distinct texts (the best-ranked
+of equal lines), ties and zero scores: the newer line first."""
 import argparse
 import csv
 import glob
@@ -42,12 +47,86 @@ ap.add_argument("--seed", type=int, default=13)
 ap.add_argument("--loghub", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                                                  "shared", "data", "loghub_2k"))
 ap.add_argument("--recall", metavar="ANSWERS", help="score the answers of memctl context --input OUT")
+ap.add_argument("--bm25", action="store_true", help="with --recall: also score a BM25 baseline over each user's "
+                "whole history, as many answers per query as the job gave")
 a = ap.parse_args()
+if a.bm25 and not a.recall:
+    sys.exit("loghub-events: --bm25 needs --recall ANSWERS")
+
+STOP = set("a an and are as at be but by for if in into is it no not of on or such that the their then there "
+           "these they this to was will with".split())
+TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def bm25_answers(events, wanted, k1=1.2, b=0.75):
+    """For each query line number in wanted (line -> answers wanted): the line numbers BM25 returns."""
+    import numpy as np
+    users = {}  # user -> [line numbers, texts, lengths (np), postings term -> [docs, tfs, n]]
+    out = {}
+    for i, e in enumerate(events):
+        u = users.setdefault(e["user"], [[], [], np.zeros(1024), {}])
+        lines, texts, lengths, post = u
+        toks = [t for t in TOKEN.findall(e["text"].lower()) if t not in STOP]
+        if not e.get("query"):
+            d = len(lines)
+            if d == len(lengths):
+                u[2] = lengths = np.concatenate([lengths, np.zeros(len(lengths))])
+            lengths[d] = len(toks)
+            lines.append(i)
+            texts.append(e["text"])
+            tf = {}
+            for t in toks:
+                tf[t] = tf.get(t, 0) + 1
+            for t, c in tf.items():
+                p = post.get(t)
+                if p is None:
+                    p = post[t] = [np.zeros(8, dtype=np.int64), np.zeros(8), 0]
+                if p[2] == len(p[0]):
+                    p[0] = np.concatenate([p[0], np.zeros(len(p[0]), dtype=np.int64)])
+                    p[1] = np.concatenate([p[1], np.zeros(len(p[1]))])
+                p[0][p[2]] = d
+                p[1][p[2]] = c
+                p[2] += 1
+            continue
+        if i not in wanted:
+            continue
+        n = len(lines)
+        top = wanted[i]
+        if n == 0 or top == 0:
+            out[i] = []
+            continue
+        dl = lengths[:n]
+        avgdl = max(dl.mean(), 1e-9)
+        scores = np.zeros(n)
+        qtf = {}
+        for t in toks:
+            qtf[t] = qtf.get(t, 0) + 1
+        for t, q in qtf.items():
+            p = post.get(t)
+            if p is None:
+                continue
+            docs, tfs = p[0][:p[2]], p[1][:p[2]]
+            idf = np.log(1 + (n - p[2] + 0.5) / (p[2] + 0.5))
+            scores[docs] += q * idf * tfs * (k1 + 1) / (tfs + k1 * (1 - b + b * dl[docs] / avgdl))
+        order = np.lexsort((-np.arange(n), -scores))  # best first; ties (zeros included): the newer first
+        picked, seen = [], set()
+        for d in order:
+            if texts[d] in seen:
+                continue
+            seen.add(texts[d])
+            picked.append(lines[d])
+            if len(picked) == top:
+                break
+        out[i] = picked
+    return out
+
 
 if a.recall:
     with open(a.out, encoding="utf-8") as fh:
-        texts = [json.loads(l)["text"] for l in fh]
-    n = at1 = atk = 0
+        events = [json.loads(l) for l in fh]
+    texts = [e["text"] for e in events]
+    n = at1 = atk = returned = 0
+    asked = {}  # query line -> (target line, answers the job returned)
     with open(a.recall, encoding="utf-8") as fh:
         for l in fh:
             ans = json.loads(l)
@@ -58,9 +137,20 @@ if a.recall:
             n += 1
             at1 += bool(hits[:1] and hits[0])
             atk += any(hits)
+            returned += len(hits)
+            asked[ans["offset"]] = (target, len(hits))
     if n == 0:
         sys.exit(f"loghub-events: no answers with an expect in {a.recall}")
     print(f"loghub-events: {n} answers, recall@1 {at1 / n:.4f}, recall@all-returned {atk / n:.4f}")
+    if a.bm25:
+        got = bm25_answers(events, {q: k for q, (_, k) in asked.items()})
+        b1 = bk = 0
+        for q, (target, _) in asked.items():
+            hits = [p == target or texts[p] == texts[target] for p in got.get(q, [])]
+            b1 += bool(hits[:1] and hits[0])
+            bk += any(hits)
+        print(f"loghub-events: BM25 over the whole history, {n} queries, {returned / n:.2f} answers each as the "
+              f"job: recall@1 {b1 / n:.4f}, recall@all-returned {bk / n:.4f}")
     sys.exit(0)
 
 sets = []  # (name, [(raw line, content words)])

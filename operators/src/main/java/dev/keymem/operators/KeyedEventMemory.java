@@ -153,6 +153,7 @@ public final class KeyedEventMemory {
                         new EventEntrySerializer())));
         KeyTtl keyTtl = settings.keyTtl().isZero() ? null : new KeyTtl(rc.getState(KeyTtl.descriptor()), settings.keyTtl());
         int window = model instanceof dev.keymem.operators.model.EventsMemoryModel em ? em.settings().window() : 0;
+        store.mirrorFrequencies(ttl.isZero());
         return new KeyedEventMemory(model, settings, state, store, keyTtl, rc.getMetricGroup(), window);
     }
 
@@ -166,6 +167,7 @@ public final class KeyedEventMemory {
         if (settings.cacheBytes() <= 0 || !settings.rowTtl().isZero()) {
             return false;
         }
+        store.mirrorFrequencies(false); // the cache holds the frequencies and writes them back itself
         EventStateCache c = new EventStateCache(settings.cacheBytes(), window, keys, state, store);
         metricGroup.gauge("keymemStateCacheKeys", c::size);
         metricGroup.gauge("keymemStateCacheBytes", c::bytes);

@@ -23,6 +23,17 @@ final class MapStateEventStore implements EventStore {
     private String key;
     long bytesRead;
     long bytesWritten;
+    /**
+     * The term frequencies of {@link #known}'s key read or written so far (a copy of its rows, written
+     * through), so that a query's informativeness reads each candidate term's frequency from a hash table of
+     * ints instead of a boxed keyed-state lookup; null when off ({@link #mirrorFrequencies}). Transient: not
+     * state, refilled from keyed state after a restore.
+     */
+    private KnownFrequencies known;
+    private String knownKey;
+
+    /** Most terms {@link #known} holds; past it the copy starts over (reads fall through to keyed state again). */
+    static final int KNOWN_MAX = 1 << 18;
 
     MapStateEventStore(MapState<Long, EventEntry> archive, MapState<Integer, Long> frequencies,
                        MapState<Long, Long> postings, MapState<Long, float[]> segments,
@@ -34,9 +45,25 @@ final class MapStateEventStore implements EventStore {
         this.eidetic = eidetic;
     }
 
+    /**
+     * Keeps a copy of the current key's term frequencies across its records (dropped when the key changes:
+     * batch runs process a key's records together) when {@code on}. Only where every change of the
+     * frequencies rows goes through this store: no Flink state TTL on them and no write-back cache over them.
+     */
+    void mirrorFrequencies(boolean on) {
+        known = on ? new KnownFrequencies() : null;
+        knownKey = null;
+    }
+
     /** Starts a record of {@code key} (the keyed context already selects it): resets the counters. */
     MapStateEventStore on(String key) {
         this.key = key;
+        if (known != null && !key.equals(knownKey)) {
+            knownKey = key;
+            if (known.size() > 0) {
+                known = new KnownFrequencies();
+            }
+        }
         bytesRead = 0;
         bytesWritten = 0;
         return this;
@@ -58,6 +85,9 @@ final class MapStateEventStore implements EventStore {
     }
 
     void clear() {
+        if (known != null && known.size() > 0) {
+            known = new KnownFrequencies();
+        }
         archive.clear();
         frequencies.clear();
         postings.clear();
@@ -98,10 +128,19 @@ final class MapStateEventStore implements EventStore {
 
     @Override
     public long frequency(int term) {
+        if (known != null) {
+            long k = known.get(term);
+            if (k >= 0) {
+                bytesRead += 4 + (k == 0 ? 0 : 8); // counted as the row read it stands for
+                return k;
+            }
+        }
         try {
             Long f = frequencies.get(term);
             bytesRead += 4 + (f == null ? 0 : 8);
-            return f == null ? 0 : f;
+            long v = f == null ? 0 : f;
+            remember(term, v);
+            return v;
         } catch (Exception ex) {
             throw failed("read the frequency of term " + term, ex);
         }
@@ -112,8 +151,18 @@ final class MapStateEventStore implements EventStore {
         try {
             frequencies.put(term, frequency);
             bytesWritten += 12;
+            remember(term, frequency);
         } catch (Exception ex) {
             throw failed("write the frequency of term " + term, ex);
+        }
+    }
+
+    private void remember(int term, long frequency) {
+        if (known != null) {
+            if (known.size() >= KNOWN_MAX) {
+                known = new KnownFrequencies();
+            }
+            known.put(term, frequency);
         }
     }
 
@@ -197,6 +246,61 @@ final class MapStateEventStore implements EventStore {
             bytesWritten += 4 + entryBytes(entry);
         } catch (Exception ex) {
             throw failed("write eidetic slot " + slot, ex);
+        }
+    }
+
+    /**
+     * Term to frequency (>= 0), open addressing over one {@code long[]}: a slot is the term (shifted, with a
+     * mark bit, so that 0 means free) and its value side by side, one cache line per probe in a large table.
+     */
+    static final class KnownFrequencies {
+        private long[] slots = new long[2 * 64];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        private int slot(int term) {
+            int mask = (slots.length >> 1) - 1;
+            int h = term * 0x9E3779B9;
+            int i = (h ^ (h >>> 16)) & mask;
+            long k = ((long) term << 1) | 1L;
+            while (slots[2 * i] != 0 && slots[2 * i] != k) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        /** The frequency of {@code term}, or -1 when absent. */
+        long get(int term) {
+            int i = slot(term);
+            return slots[2 * i] == 0 ? -1 : slots[2 * i + 1];
+        }
+
+        void put(int term, long value) {
+            int i = slot(term);
+            if (slots[2 * i] == 0) {
+                if ((size + 1) * 2 > slots.length >> 1) {
+                    grow();
+                    i = slot(term);
+                }
+                slots[2 * i] = ((long) term << 1) | 1L;
+                size++;
+            }
+            slots[2 * i + 1] = value;
+        }
+
+        private void grow() {
+            long[] old = slots;
+            slots = new long[old.length * 2];
+            for (int j = 0; j < old.length; j += 2) {
+                if (old[j] != 0) {
+                    int i = slot((int) (old[j] >> 1));
+                    slots[2 * i] = old[j];
+                    slots[2 * i + 1] = old[j + 1];
+                }
+            }
         }
     }
 }

@@ -97,6 +97,51 @@ class EventMemoryFunctionTest {
         List<MemoryAnswer> got = answers(h);
         h.close();
         // Each user alone, on the heap store: the same answers, bit for bit.
+        List<MemoryAnswer> expected = aloneOnTheHeap(c, records);
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals(expected.get(i), got.get(i), "answer " + i);
+            for (MemoryAnswer.Hit hit : got.get(i).hits) {
+                assertTrue(new String(hit.payload, StandardCharsets.UTF_8).startsWith(got.get(i).key + "#"),
+                        "another user's event in an answer of " + got.get(i).key);
+            }
+        }
+        assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
+    }
+
+    /**
+     * Records grouped by key, as a batch run orders them (the store then keeps a key's term frequencies across
+     * its records and drops them at the next key), with a snapshot and restore in the middle of a key's run:
+     * the answers of each user alone on the heap store, bit for bit.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void usersInTurnAnswerAsIfAloneAcrossARestore(Backend b) throws Exception {
+        Configuration c = options();
+        List<MemoryRecord> records = new ArrayList<>(interleaved(6, 150, 29));
+        records.sort(java.util.Comparator.comparing((MemoryRecord r) -> r.key)); // stable: per key in order
+        int cut = records.size() / 2 + 7;
+        assertEquals(records.get(cut - 1).key, records.get(cut).key, "the cut is inside a key's run");
+        var first = open(b, c, null);
+        for (MemoryRecord r : records.subList(0, cut)) {
+            first.processElement(r, 0);
+        }
+        List<MemoryAnswer> got = new ArrayList<>(answers(first));
+        OperatorSubtaskState snap = first.snapshot(1L, 1L);
+        first.close();
+        var second = open(b, c, snap);
+        for (MemoryRecord r : records.subList(cut, records.size())) {
+            second.processElement(r, 0);
+        }
+        got.addAll(answers(second));
+        second.close();
+        List<MemoryAnswer> expected = aloneOnTheHeap(c, records);
+        assertEquals(expected, got);
+        assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
+    }
+
+    /** The answers of each key's memory alone on the heap store ({@link InMemoryEventStore}), in record order. */
+    private static List<MemoryAnswer> aloneOnTheHeap(Configuration c, List<MemoryRecord> records) {
         EventMemory m = new EventMemory(MemoryOperatorOptions.eventSettings(c));
         Map<String, EventState> states = new HashMap<>();
         Map<String, InMemoryEventStore> stores = new HashMap<>();
@@ -118,15 +163,7 @@ class EventMemoryFunctionTest {
             a.read = ans.read() == null ? new float[16] : ans.read();
             expected.add(a);
         }
-        assertEquals(expected.size(), got.size());
-        for (int i = 0; i < got.size(); i++) {
-            assertEquals(expected.get(i), got.get(i), "answer " + i);
-            for (MemoryAnswer.Hit hit : got.get(i).hits) {
-                assertTrue(new String(hit.payload, StandardCharsets.UTF_8).startsWith(got.get(i).key + "#"),
-                        "another user's event in an answer of " + got.get(i).key);
-            }
-        }
-        assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
+        return expected;
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MemoryRecord, MemoryAnswer> openCached(

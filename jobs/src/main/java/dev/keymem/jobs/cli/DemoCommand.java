@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -102,8 +103,10 @@ final class DemoCommand implements Subcommand {
         int parallelism = p.positiveInt("parallelism", 2);
         try (RunDir dir = RunDir.create("demo")) {
             Path chk = dir.checkpoints();
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(chk,
-                    checkpointMs, parallelism, EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS, dir.io()));
+            Configuration c = EmbeddedJobs.config(chk, checkpointMs, parallelism, EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS,
+                    dir.io());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                    conn == null ? JobCli.inJvmRpc(c) : c); // with --kafka, Pekko as memctl's other Kafka runs
             return run(p, conn, records, incidents, settings, env, chk, out, err);
         }
     }

@@ -238,6 +238,15 @@ final class JobCli {
     }
 
     /**
+     * Gives a file run's cluster, which lives and ends in this JVM, the in-JVM RPC system instead of Pekko's actor
+     * systems, unless {@code -Dkeymem.rpc.local=false} ({@code MEMCTL_RPC=pekko}) asks for Pekko.
+     */
+    static Configuration inJvmRpc(Configuration c) {
+        c.set(LocalRpcSystem.ENABLED, !"false".equals(System.getProperty(LocalRpcSystem.PROPERTY)));
+        return c;
+    }
+
+    /**
      * A local environment (MiniCluster on 127.0.0.1, RocksDB), the run's temporary directory, where its
      * checkpoints go (the run directory, or --checkpoint-dir when durable), and what it restores.
      */
@@ -295,9 +304,7 @@ final class JobCli {
             }
             Configuration c = EmbeddedJobs.config(chk, checkpointMs, parallelism, restarts, dir.io());
             if (!kafka) {
-                // a file run's cluster lives and ends in this JVM: in-JVM RPC instead of Pekko's actor systems,
-                // unless -Dkeymem.rpc.local=false (MEMCTL_RPC=pekko) asks for Pekko
-                c.set(LocalRpcSystem.ENABLED, !"false".equals(System.getProperty(LocalRpcSystem.PROPERTY)));
+                inJvmRpc(c);
             }
             if (restore != null) {
                 c.setString("execution.state-recovery.path", restore);

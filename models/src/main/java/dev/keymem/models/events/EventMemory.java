@@ -25,6 +25,9 @@ import java.util.SplittableRandom;
  * Per {@link #query}: at most W + M + {@code maxCandidates} + k L candidates, {@code postingsRead} postings
  * per query term, {@link EventSettings#ROUTE_SCAN} summaries and the frequencies of the candidates' terms:
  * bounded by the settings, not by the history.
+ *
+ * <p>Not thread safe: an instance keeps per-query scratch tables and derived values of archived events, so
+ * one instance serves one thread (a subtask's task thread).
  */
 public final class EventMemory {
     private final EventSettings settings;
@@ -138,7 +141,7 @@ public final class EventMemory {
         // A later query finds the entry's nonzero components by the identity of q8 where the store hands back
         // the written entry (heap state, a cache); found here from the unit vector's listed components. Only
         // while there is room: a write never drops what queries derived (long histories' old candidates).
-        if (derived.size() < DERIVED_MAX) {
+        if (derived.size() < DERIVED_MAX / 2 - 1) {
             keep(new Derived(q8, scale, u.nz()));
         }
         store.archive(entry);
@@ -349,20 +352,42 @@ public final class EventMemory {
         final long n;
         final long alive;
         final float[] x;
-        Candidate[] cands = new Candidate[64];
+        Candidate[] cands;
         int size;
-        private long[] keys = new long[128];
-        private int[] index = new int[128]; // 1 + the candidate's index; 0: free
+        private long[] keys;
+        private int[] index; // 1 + the candidate's index; 0: free
         int rowsRead;
         int postings;
         int scored;
 
-        QueryRun(EventState st, EventStore store, long alive, float[] x) {
+        /**
+         * A run with room for {@code expected} candidates before its arrays grow, on the arrays {@code last}
+         * left ({@link #release}) where they have that room.
+         */
+        QueryRun(EventState st, EventStore store, long alive, float[] x, int expected, QueryRun last) {
             this.st = st;
             this.store = store;
             this.n = st.events();
             this.alive = alive;
             this.x = x;
+            int c = Math.max(16, Math.min(expected, 1 << 16));
+            int slots = Integer.highestOneBit(c * 2 - 1) * 2;
+            if (last != null && last.cands.length >= c && last.keys.length >= slots) {
+                cands = last.cands; // emptied by release
+                keys = last.keys;
+                index = last.index;
+                Arrays.fill(index, 0);
+            } else {
+                cands = new Candidate[c];
+                keys = new long[slots];
+                index = new int[slots];
+            }
+        }
+
+        /** The run is over: its candidates are dropped, its arrays may serve the next run. */
+        void release() {
+            Arrays.fill(cands, 0, size, null);
+            size = 0;
         }
 
         private int slot(long p) {
@@ -440,7 +465,9 @@ public final class EventMemory {
         Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
         float[] x = u.x();
         long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
-        QueryRun q = new QueryRun(st, store, alive, x);
+        QueryRun q = new QueryRun(st, store, alive, x, (int) Math.min(n, settings.window()) + settings.eidetic()
+                + settings.maxCandidates() + settings.routeK() * settings.segment(), lastRun);
+        lastRun = null; // taken (a query that fails leaves none)
         collectWindow(q);
         collectEidetic(q);
         int[][] qtc = distinctCounts(terms);
@@ -453,7 +480,12 @@ public final class EventMemory {
         float[] read = fadingRead(st, u);
         double maxNov = score(q, qtc, qdf);
         List<EventHit> hits = reference ? rankReference(q, maxNov, read, top) : rank(q, maxNov, read, top);
-        return new Answer(hits, read, new QueryCost(q.size, q.postings, q.scored, q.rowsRead));
+        Answer a = new Answer(hits, read, new QueryCost(q.size, q.postings, q.scored, q.rowsRead));
+        q.release();
+        if (q.keys.length <= 1 << 12) { // a run grown past it (large settings) is not kept
+            lastRun = q;
+        }
+        return a;
     }
 
     /** 1. Recent window. */
@@ -639,7 +671,8 @@ public final class EventMemory {
         // Informativeness now: the candidate's terms' idf over the whole history so far, relative to a
         // never-seen term's (words that became common, like chatter, score low; rare names stay high).
         // sized for the candidates' terms (log lines: mostly distinct), so that it seldom grows
-        TermFrequencies dfNow = new TermFrequencies(qt.length + 4 * q.size);
+        TermFrequencies dfNow = termTable;
+        dfNow.reset(qt.length + 4 * q.size);
         for (int i = 0; i < qt.length; i++) {
             dfNow.put(qt[i], qdf[i]);
         }
@@ -655,6 +688,42 @@ public final class EventMemory {
         return maxNov;
     }
 
+    /** The arrays of the last query's run, for the next ({@link QueryRun#release}); null while a query runs. */
+    private QueryRun lastRun;
+
+    /** Scratch of {@link #unitOf} (indices), {@link #project} and {@link #projectSparse} (columns, values). */
+    private int[] scratchIdx = new int[0];
+    private int[] scratchCols = new int[0];
+    private double[] scratchVals = new double[0];
+
+    private int[] scratchIdx(int n) {
+        if (scratchIdx.length < n) {
+            scratchIdx = new int[n];
+        }
+        return scratchIdx;
+    }
+
+    private int[] scratchCols(int n) {
+        if (scratchCols.length < n) {
+            scratchCols = new int[n];
+            scratchVals = new double[n];
+        }
+        return scratchCols;
+    }
+
+    /** The query's term table ({@link #score}), reused: queries run one at a time (as {@link #derived} needs). */
+    private final TermFrequencies termTable = new TermFrequencies(1024);
+
+    /** The next query's reset wraps the term table's stamps around, for tests. */
+    void termTableWrapsAtItsNextQuery() {
+        termTable.gen = -1;
+    }
+
+    /** The term table's slots, for tests. */
+    int termTableCapacity() {
+        return termTable.terms.length;
+    }
+
     /** The dense and read parts of a candidate (cosines with the query's vector and the cell's read). */
     private void denseParts(Candidate c, float[] x, double xNorm2, float[] read, double readNorm2) {
         Derived d = derived(c.entry);
@@ -662,7 +731,7 @@ public final class EventMemory {
         c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
     }
 
-    /** At most this many archived events' {@link Derived} values are kept (then they are all dropped). */
+    /** At most this many archived events' {@link Derived} values are kept (two generations of half of it). */
     private static final int DERIVED_MAX = 16_384;
 
     /**
@@ -722,20 +791,39 @@ public final class EventMemory {
         }
     }
 
-    private final java.util.IdentityHashMap<byte[], Derived> derived = new java.util.IdentityHashMap<>();
+    /**
+     * The derived values kept, in two generations of at most {@code DERIVED_MAX / 2} each: new ones go to
+     * {@code derived}; when it is full it becomes {@code derivedOld} (the older generation leaves), and a value
+     * found in the old generation moves back to the new one. Values in use from query to query (the eidetic
+     * tier's, a long history's recurring candidates) stay; dropping everything at once made a long history
+     * derive its candidates again every few dozen queries.
+     */
+    private java.util.IdentityHashMap<byte[], Derived> derived = new java.util.IdentityHashMap<>();
+    private java.util.IdentityHashMap<byte[], Derived> derivedOld = new java.util.IdentityHashMap<>();
 
     private Derived derived(EventEntry e) {
         Derived d = derived.get(e.vector());
-        if (d == null || Float.floatToRawIntBits(d.scale) != Float.floatToRawIntBits(e.scale())) {
+        if (d == null) {
+            d = derivedOld.get(e.vector());
+            if (d != null && sameScale(d, e)) {
+                keep(d);
+            }
+        }
+        if (d == null || !sameScale(d, e)) {
             d = new Derived(e);
             keep(d);
         }
         return d;
     }
 
+    private static boolean sameScale(Derived d, EventEntry e) {
+        return Float.floatToRawIntBits(d.scale) == Float.floatToRawIntBits(e.scale());
+    }
+
     private void keep(Derived d) {
-        if (derived.size() >= DERIVED_MAX) {
-            derived.clear();
+        if (derived.size() >= DERIVED_MAX / 2) {
+            derivedOld = derived;
+            derived = new java.util.IdentityHashMap<>();
         }
         derived.put(d.vector, d);
     }
@@ -750,7 +838,15 @@ public final class EventMemory {
         double dot = 0;
         int[] nz = d.nz;
         float[] val = d.val;
-        for (int k = 0; k < nz.length; k++) {
+        int k = 0;
+        // four products a pass, still added one at a time in k order (the same sum)
+        for (; k + 4 <= nz.length; k += 4) {
+            dot += (double) a[nz[k]] * val[k];
+            dot += (double) a[nz[k + 1]] * val[k + 1];
+            dot += (double) a[nz[k + 2]] * val[k + 2];
+            dot += (double) a[nz[k + 3]] * val[k + 3];
+        }
+        for (; k < nz.length; k++) {
             dot += (double) a[nz[k]] * val[k];
         }
         double nb = d.norm2;
@@ -790,8 +886,8 @@ public final class EventMemory {
             return x;
         }
         int dc = settings.cellDim();
-        int[] cols = new int[nz.length];
-        double[] vs = new double[nz.length];
+        int[] cols = scratchCols(nz.length);
+        double[] vs = scratchVals;
         for (int k = 0; k < nz.length; k++) {
             cols[k] = nz[k] * dc;
             vs[k] = val[k];
@@ -814,16 +910,23 @@ public final class EventMemory {
         return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
     }
 
-    /** Term to frequency for one query (open addressing, no boxing); {@link #MISSING} when absent. */
+    /**
+     * Term to frequency for one query (open addressing, no boxing), reused by the memory's queries: an entry
+     * belongs to the current query when its stamp is the table's, so starting a query ({@link #reset}) clears
+     * nothing (a fresh table per query was a third of the job's allocations on log-like events).
+     */
     static final class TermFrequencies {
-        static final long MISSING = Long.MIN_VALUE;
+        /** Capacity kept between queries at most (a larger table, grown by one query, is dropped after it). */
+        static final int KEEP = 1 << 15;
         private int[] terms;
         private long[] values;
-        private boolean[] used;
-        /** A weight computed from a term's frequency, kept beside it where {@code weighed}. */
+        /** The query whose entry a slot holds ({@link #gen}); any other value: free. */
+        private int[] stamps;
+        /** A weight computed from a term's frequency, kept beside it where its stamp is {@link #gen}. */
         private double[] weights;
-        private boolean[] weighed;
+        private int[] weighed;
         private int size;
+        private int gen = 1;
 
         TermFrequencies() {
             this(32);
@@ -831,27 +934,77 @@ public final class EventMemory {
 
         /** A table with room for {@code expected} terms before it grows. */
         TermFrequencies(int expected) {
-            int n = Integer.highestOneBit(Math.max(32, Math.min(expected, 1 << 20)) * 2 - 1) * 2;
-            terms = new int[n];
-            values = new long[n];
-            used = new boolean[n];
-            weights = new double[n];
-            weighed = new boolean[n];
+            allocate(Integer.highestOneBit(Math.max(32, Math.min(expected, 1 << 20)) * 2 - 1) * 2);
         }
 
-        private int slot(int term) {
+        private void allocate(int n) {
+            terms = new int[n];
+            values = new long[n];
+            stamps = new int[n];
+            weights = new double[n];
+            weighed = new int[n];
+            size = 0;
+        }
+
+        /** Empties the table for a query that will hold about {@code expected} terms. */
+        void reset(int expected) {
+            if (terms.length > KEEP) {
+                allocate(Integer.highestOneBit(Math.max(32, Math.min(expected, KEEP / 2)) * 2 - 1) * 2);
+            }
+            if (++gen == 0) { // wrapped: every stamp could be taken for the new query's
+                Arrays.fill(stamps, 0);
+                Arrays.fill(weighed, 0);
+                Arrays.fill(byDfStamps, 0);
+                gen = 1;
+            }
+            size = 0;
+        }
+
+        /** The weights of the small frequencies in this query ({@link #weight}), where stamped with it. */
+        private final double[] byDf = new double[BY_DF];
+        private final int[] byDfStamps = new int[BY_DF];
+        private static final int BY_DF = 64;
+
+        /**
+         * idf(n, max(1, f)) / fresh, computed once per query for each small frequency (most of a log history's
+         * terms are seen once or a few times): the same value, as the same expression of the same inputs.
+         */
+        double weight(long n, long f, double fresh) {
+            long g = Math.max(1, f);
+            if (g < BY_DF) {
+                int i = (int) g;
+                if (byDfStamps[i] == gen) {
+                    return byDf[i];
+                }
+                double w = idf(n, g) / fresh;
+                byDf[i] = w;
+                byDfStamps[i] = gen;
+                return w;
+            }
+            return idf(n, g) / fresh;
+        }
+
+        int slot(int term) {
             int mask = terms.length - 1;
             int h = term * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
-            while (used[i] && terms[i] != term) {
+            while (stamps[i] == gen && terms[i] != term) {
                 i = (i + 1) & mask;
             }
             return i;
         }
 
+        boolean used(int slot) {
+            return stamps[slot] == gen;
+        }
+
+        boolean weighed(int slot) {
+            return weighed[slot] == gen;
+        }
+
         long get(int term) {
             int i = slot(term);
-            return used[i] ? values[i] : MISSING;
+            return used(i) ? values[i] : Long.MIN_VALUE;
         }
 
         /** Adds {@code term} (absent; {@code slot} is its {@link #slot}) with its frequency and weight. */
@@ -860,48 +1013,50 @@ public final class EventMemory {
                 put(term, value);
                 slot = slot(term);
             } else {
-                used[slot] = true;
+                stamps[slot] = gen;
                 terms[slot] = term;
                 values[slot] = value;
                 size++;
             }
             weights[slot] = weight;
-            weighed[slot] = true;
+            weighed[slot] = gen;
         }
 
         /** Sets (or replaces, as Map.put does) the frequency of {@code term}. */
         void put(int term, long value) {
             int i = slot(term);
-            if (!used[i]) {
+            if (stamps[i] != gen) {
                 if ((size + 1) * 2 > terms.length) {
-                    int[] t = terms;
-                    long[] v = values;
-                    boolean[] u = used;
-                    double[] w = weights;
-                    boolean[] wd = weighed;
-                    terms = new int[t.length * 2];
-                    values = new long[t.length * 2];
-                    used = new boolean[t.length * 2];
-                    weights = new double[t.length * 2];
-                    weighed = new boolean[t.length * 2];
-                    for (int k = 0; k < t.length; k++) {
-                        if (u[k]) {
-                            int j = slot(t[k]);
-                            used[j] = true;
-                            terms[j] = t[k];
-                            values[j] = v[k];
-                            weights[j] = w[k];
-                            weighed[j] = wd[k];
-                        }
-                    }
+                    grow();
                     i = slot(term);
                 }
-                used[i] = true;
+                stamps[i] = gen;
                 terms[i] = term;
                 size++;
             }
             values[i] = value;
-            weighed[i] = false;
+            weighed[i] = 0;
+        }
+
+        private void grow() {
+            int[] t = terms;
+            long[] v = values;
+            int[] st = stamps;
+            double[] w = weights;
+            int[] wd = weighed;
+            int live = size;
+            allocate(t.length * 2);
+            size = live;
+            for (int k = 0; k < t.length; k++) {
+                if (st[k] == gen) {
+                    int j = slot(t[k]);
+                    stamps[j] = gen;
+                    terms[j] = t[k];
+                    values[j] = v[k];
+                    weights[j] = w[k];
+                    weighed[j] = wd[k] == gen ? gen : 0;
+                }
+            }
         }
     }
 
@@ -911,17 +1066,17 @@ public final class EventMemory {
             // the term's part, kept beside its frequency for the query's other candidates (the same value)
             int i = dfNow.slot(t);
             double w;
-            if (!dfNow.used[i]) {
+            if (!dfNow.used(i)) {
                 long f = q.store.frequency(t);
                 q.rowsRead++;
-                w = idf(q.n, Math.max(1, f)) / fresh;
+                w = dfNow.weight(q.n, f, fresh);
                 dfNow.putWeighed(i, t, f, w);
-            } else if (dfNow.weighed[i]) {
+            } else if (dfNow.weighed(i)) {
                 w = dfNow.weights[i];
             } else {
-                w = idf(q.n, Math.max(1, dfNow.values[i])) / fresh;
+                w = dfNow.weight(q.n, dfNow.values[i], fresh);
                 dfNow.weights[i] = w;
-                dfNow.weighed[i] = true;
+                dfNow.weighed[i] = dfNow.gen;
             }
             info += w;
         }
@@ -959,7 +1114,9 @@ public final class EventMemory {
      * score, in floating point). Candidates get their dense and read parts in decreasing bound order, into a
      * best-{@code top} list of distinct contents; once the next bound is below the list's last score, neither
      * that candidate nor any later one can enter the answer or replace an event there, so the rest are not
-     * scored.
+     * scored. A candidate visited once the list is full gets its dense part first (a sparse dot product) and
+     * its read part (its projection, the costlier part) only when the bound with the dense part known is not
+     * below the list's last score: the same answer, fewer projections.
      */
     private List<EventHit> rank(QueryRun q, double maxNov, float[] read, int top) {
         long n = q.n;
@@ -985,16 +1142,27 @@ public final class EventMemory {
             c.bound = w.lexical() * c.lexical + w.dense() * denseMax + w.read() * readMax + priorWeight * nov
                     + w.recency() * rec;
         }
-        Arrays.sort(order, (a, b) -> Double.compare(b.bound, a.bound));
+        sortByBoundDescending(order, 0, order.length - 1);
         Candidate[] best = new Candidate[Math.min(top, order.length)];
         int kept = 0;
         for (Candidate c : order) {
             if (kept == best.length && c.bound < best[kept - 1].score) {
                 break; // this and every later bound is below the last kept score
             }
-            denseParts(c, q.x, xNorm2, read, readNorm2);
+            Derived d = derived(c.entry);
+            c.dense = cosine(q.x, xNorm2, d);
             double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
+            if (kept == best.length) {
+                // the bound again with the dense part known (the read part, which needs the candidate's
+                // projection, at its largest): below the last kept score, the candidate cannot enter
+                double withDense = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * readMax
+                        + priorWeight * nov + w.recency() * rec;
+                if (withDense < best[kept - 1].score) {
+                    continue;
+                }
+            }
+            c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
             c.score = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * c.read + priorWeight * nov
                     + w.recency() * rec;
             kept = offer(best, kept, c);
@@ -1007,6 +1175,63 @@ public final class EventMemory {
                     c.lexical, c.dense, c.read, nov));
         }
         return hits;
+    }
+
+    /**
+     * Sorts {@code a[lo..hi]} by decreasing {@link Candidate#bound} (quicksort, insertion sort on short runs;
+     * not stable: {@link #rank} needs only that no later candidate has a higher bound, its answer does not
+     * depend on the order of equal bounds). No comparator: the short runs' JIT (C1) calls none.
+     */
+    private static void sortByBoundDescending(Candidate[] a, int lo, int hi) {
+        while (hi - lo > 16) {
+            int mid = (lo + hi) >>> 1;
+            // median of three as the pivot
+            if (a[mid].bound > a[lo].bound) {
+                swap(a, mid, lo);
+            }
+            if (a[hi].bound > a[lo].bound) {
+                swap(a, hi, lo);
+            }
+            if (a[hi].bound > a[mid].bound) {
+                swap(a, hi, mid);
+            }
+            double pivot = a[mid].bound;
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i].bound > pivot) {
+                    i++;
+                }
+                while (a[j].bound < pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    swap(a, i++, j--);
+                }
+            }
+            if (j - lo < hi - i) { // recurse into the shorter part, loop on the longer
+                sortByBoundDescending(a, lo, j);
+                lo = i;
+            } else {
+                sortByBoundDescending(a, i, hi);
+                hi = j;
+            }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            Candidate c = a[i];
+            int j = i - 1;
+            while (j >= lo && a[j].bound < c.bound) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = c;
+        }
+    }
+
+    private static void swap(Candidate[] a, int i, int j) {
+        Candidate t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     /**
@@ -1162,8 +1387,8 @@ public final class EventMemory {
         }
         int dc = settings.cellDim();
         int count = nz == null ? settings.dimension() : nz.length;
-        int[] cols = new int[count];
-        double[] vs = new double[count];
+        int[] cols = scratchCols(count);
+        double[] vs = scratchVals;
         int m = 0;
         for (int t = 0; t < count; t++) {
             int j = nz == null ? t : nz[t];
@@ -1236,7 +1461,7 @@ public final class EventMemory {
             checked(v); // throws
         }
         int d = v.length;
-        int[] idx = new int[d];
+        int[] idx = scratchIdx(d);
         int n = 0;
         int i = 0;
         // four components a step, a step with none set skipped at once (hashed vectors are mostly +0.0)

@@ -407,4 +407,55 @@ class EventMemoryTest {
         }
         assertEquals(List.of(125, EventSettings.ROUTE_SCAN, EventSettings.ROUTE_SCAN), scored);
     }
+
+    /**
+     * A memory that answers many queries (its per-query term table reused: stamps instead of a fresh table,
+     * a stamp wrap-around, a table grown past what it keeps and dropped) answers each as a fresh memory does,
+     * bit for bit.
+     */
+    @Test
+    void queriesThroughOneMemoryEqualAFreshMemoryPerQueryBitForBit() {
+        // many candidates with many distinct terms each: one query's table grows past TermFrequencies.KEEP
+        EventSettings s = new EventSettings(64, 16, 0.5f, 0.99f, 16, 16, 16, 1, 4096, 4096, 0, 0, 1.2, 0.75,
+                EventSettings.Weights.defaults(), 3L);
+        EventMemory reused = new EventMemory(s);
+        EventState st = reused.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        SplittableRandom r = new SplittableRandom(23);
+        int next = 1_000;
+        int compared = 0;
+        boolean grown = false;
+        for (int t = 0; t < 1200; t++) {
+            int[] terms = terms(r, 40);
+            if (t % 2 == 0) { // and 30 terms no other event has
+                int[] wide = java.util.Arrays.copyOf(terms, terms.length + 30);
+                for (int k = terms.length; k < wide.length; k++) {
+                    wide[k] = next++;
+                }
+                terms = wide;
+            }
+            reused.write(st, store, terms, null, new byte[] {(byte) t});
+            if (t % 23 == 7 || t == 1199) {
+                if (compared == 20) {
+                    reused.termTableWrapsAtItsNextQuery();
+                }
+                int[] q = t == 1199 ? new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} : terms(r, 40);
+                EventMemory.Answer a = reused.query(st, store, q, null, 5);
+                EventMemory.Answer b = new EventMemory(s).query(st, store, q, null, 5);
+                assertEquals(b.cost(), a.cost());
+                assertEquals(b.hits().size(), a.hits().size());
+                for (int i = 0; i < a.hits().size(); i++) {
+                    EventHit x = a.hits().get(i);
+                    EventHit y = b.hits().get(i);
+                    assertEquals(y.position(), x.position(), "query at " + t + " hit " + i);
+                    assertEquals(Double.doubleToRawLongBits(y.score()), Double.doubleToRawLongBits(x.score()));
+                    assertEquals(Double.doubleToRawLongBits(y.novelty()), Double.doubleToRawLongBits(x.novelty()));
+                }
+                grown |= reused.termTableCapacity() > EventMemory.TermFrequencies.KEEP;
+                compared++;
+            }
+        }
+        assertTrue(compared > 40, "queries compared: " + compared);
+        assertTrue(grown, "no query grew the term table past what it keeps");
+    }
 }
