@@ -4,6 +4,7 @@ import dev.keymem.models.events.EventEntry;
 import dev.keymem.models.events.EventStore;
 import dev.keymem.state.EventEntryPiece;
 import dev.keymem.state.StateFrame;
+import java.util.Arrays;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.util.FlinkRuntimeException;
 
@@ -31,6 +32,19 @@ final class MapStateEventStore implements EventStore {
      */
     private KnownFrequencies known;
     private String knownKey;
+    /**
+     * The archive rows of {@link #knownKey} read or written so far among its most recent positions, by
+     * position modulo {@link #RECENT} (a slot holds the row of its entry's own position, written through;
+     * anything else is read from keyed state), so that the window's and the postings' candidates are array
+     * reads instead of boxed keyed-state lookups; null when off (with {@link #known}). Transient like it.
+     */
+    private EventEntry[] recent;
+    /** Rows put into {@link #recent} since it was last emptied (it doubles past its length, up to {@link #RECENT}). */
+    private int recentPuts;
+    private static final int RECENT_START = 64;
+
+    /** Archive rows {@link #recent} holds at most (the newest positions; older ones are read from keyed state). */
+    static final int RECENT = 1 << 15;
 
     /** Most terms {@link #known} holds; past it the copy starts over (reads fall through to keyed state again). */
     static final int KNOWN_MAX = 1 << 18;
@@ -52,6 +66,7 @@ final class MapStateEventStore implements EventStore {
      */
     void mirrorFrequencies(boolean on) {
         known = on ? new KnownFrequencies() : null;
+        recent = null;
         knownKey = null;
     }
 
@@ -63,6 +78,7 @@ final class MapStateEventStore implements EventStore {
             if (known.size() > 0) {
                 known = new KnownFrequencies();
             }
+            forgetRecent();
         }
         bytesRead = 0;
         bytesWritten = 0;
@@ -88,6 +104,7 @@ final class MapStateEventStore implements EventStore {
         if (known != null && known.size() > 0) {
             known = new KnownFrequencies();
         }
+        forgetRecent();
         archive.clear();
         frequencies.clear();
         postings.clear();
@@ -95,11 +112,62 @@ final class MapStateEventStore implements EventStore {
         eidetic.clear();
     }
 
+    /**
+     * Drops the copy of the archive rows (a key switch, a clear). It starts small and grows with what a key
+     * writes and reads, so that keys that take turns record by record (streaming) do not each pay for a large one.
+     */
+    private void forgetRecent() {
+        if (recent != null && recentPuts > 0) {
+            if (recent.length > RECENT_START) {
+                recent = new EventEntry[RECENT_START];
+            } else {
+                Arrays.fill(recent, null);
+            }
+            recentPuts = 0;
+        }
+    }
+
+    /** The copy of {@code position}'s archive row, or null when not held. */
+    private EventEntry recent(long position) {
+        if (recent == null) {
+            return null;
+        }
+        EventEntry e = recent[(int) position & (recent.length - 1)];
+        return e != null && e.position() == position ? e : null;
+    }
+
+    private void rememberRecent(EventEntry e) {
+        if (known == null) {
+            return;
+        }
+        if (recent == null) {
+            recent = new EventEntry[RECENT_START];
+        }
+        if (++recentPuts > recent.length && recent.length < RECENT) {
+            EventEntry[] old = recent;
+            recent = new EventEntry[old.length * 2];
+            for (EventEntry o : old) {
+                if (o != null) {
+                    recent[(int) o.position() & (recent.length - 1)] = o;
+                }
+            }
+        }
+        recent[(int) e.position() & (recent.length - 1)] = e;
+    }
+
     @Override
     public EventEntry archived(long position) {
+        EventEntry r = recent(position);
+        if (r != null) {
+            bytesRead += 8 + entryBytes(r); // counted as the row read it stands for
+            return r;
+        }
         try {
             EventEntry e = archive.get(position);
             bytesRead += 8 + entryBytes(e);
+            if (e != null && e.position() == position) {
+                rememberRecent(e);
+            }
             return e;
         } catch (Exception ex) {
             throw failed("read archived event " + position, ex);
@@ -111,6 +179,7 @@ final class MapStateEventStore implements EventStore {
         try {
             archive.put(entry.position(), entry);
             bytesWritten += 8 + entryBytes(entry);
+            rememberRecent(entry);
         } catch (Exception ex) {
             throw failed("archive event " + entry.position(), ex);
         }
@@ -121,6 +190,9 @@ final class MapStateEventStore implements EventStore {
         try {
             archive.remove(position);
             bytesWritten += 8;
+            if (recent(position) != null) {
+                recent[(int) position & (recent.length - 1)] = null;
+            }
         } catch (Exception ex) {
             throw failed("drop archived event " + position, ex);
         }
@@ -250,11 +322,15 @@ final class MapStateEventStore implements EventStore {
     }
 
     /**
-     * Term to frequency (>= 0), open addressing over one {@code long[]}: a slot is the term (shifted, with a
-     * mark bit, so that 0 means free) and its value side by side, one cache line per probe in a large table.
+     * Term to frequency (>= 0), open addressing over one {@code long[]}: a slot packs the term (high half) and
+     * its frequency plus one (low half, so that 0 means free), one word per probe in a large table (half the
+     * memory of a term and a value side by side). A frequency that does not fit ({@link #FITS}) empties the
+     * table: its reads then fall through to keyed state, as for any term the table does not hold.
      */
     static final class KnownFrequencies {
-        private long[] slots = new long[2 * 64];
+        /** Largest frequency a slot holds. */
+        static final long FITS = 0xFFFF_FFFEL;
+        private long[] slots = new long[64];
         private int size;
 
         int size() {
@@ -262,11 +338,11 @@ final class MapStateEventStore implements EventStore {
         }
 
         private int slot(int term) {
-            int mask = (slots.length >> 1) - 1;
+            int mask = slots.length - 1;
             int h = term * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
-            long k = ((long) term << 1) | 1L;
-            while (slots[2 * i] != 0 && slots[2 * i] != k) {
+            long s;
+            while ((s = slots[i]) != 0 && (int) (s >>> 32) != term) {
                 i = (i + 1) & mask;
             }
             return i;
@@ -274,31 +350,33 @@ final class MapStateEventStore implements EventStore {
 
         /** The frequency of {@code term}, or -1 when absent. */
         long get(int term) {
-            int i = slot(term);
-            return slots[2 * i] == 0 ? -1 : slots[2 * i + 1];
+            long s = slots[slot(term)];
+            return s == 0 ? -1 : (s & 0xFFFF_FFFFL) - 1;
         }
 
         void put(int term, long value) {
+            if (value < 0 || value > FITS) {
+                slots = new long[64]; // the term's older value, if held, must not be read
+                size = 0;
+                return;
+            }
             int i = slot(term);
-            if (slots[2 * i] == 0) {
-                if ((size + 1) * 2 > slots.length >> 1) {
+            if (slots[i] == 0) {
+                if ((size + 1) * 2 > slots.length) {
                     grow();
                     i = slot(term);
                 }
-                slots[2 * i] = ((long) term << 1) | 1L;
                 size++;
             }
-            slots[2 * i + 1] = value;
+            slots[i] = ((long) term << 32) | (value + 1);
         }
 
         private void grow() {
             long[] old = slots;
             slots = new long[old.length * 2];
-            for (int j = 0; j < old.length; j += 2) {
-                if (old[j] != 0) {
-                    int i = slot((int) (old[j] >> 1));
-                    slots[2 * i] = old[j];
-                    slots[2 * i + 1] = old[j + 1];
+            for (long o : old) {
+                if (o != 0) {
+                    slots[slot((int) (o >>> 32))] = o;
                 }
             }
         }

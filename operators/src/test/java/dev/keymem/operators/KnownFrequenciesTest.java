@@ -21,7 +21,7 @@ class KnownFrequenciesTest {
             if (r.nextInt(4) == 0) {
                 assertEquals(ref.getOrDefault(term, -1L).longValue(), t.get(term), "term " + term);
             } else {
-                long v = r.nextInt(3) == 0 ? 0 : r.nextLong(1L << 40);
+                long v = r.nextInt(3) == 0 ? 0 : r.nextLong(MapStateEventStore.KnownFrequencies.FITS + 1);
                 t.put(term, v);
                 ref.put(term, v);
             }
@@ -31,5 +31,19 @@ class KnownFrequenciesTest {
             assertEquals(e.getValue().longValue(), t.get(e.getKey()));
         }
         assertEquals(-1, t.get(123_456_789));
+    }
+
+    @Test
+    void aFrequencyThatDoesNotFitEmptiesTheTable() {
+        MapStateEventStore.KnownFrequencies t = new MapStateEventStore.KnownFrequencies();
+        t.put(5, 7);
+        t.put(6, MapStateEventStore.KnownFrequencies.FITS);
+        assertEquals(MapStateEventStore.KnownFrequencies.FITS, t.get(6));
+        t.put(5, MapStateEventStore.KnownFrequencies.FITS + 1);
+        assertEquals(-1, t.get(5)); // not the older 7: read from keyed state instead
+        assertEquals(-1, t.get(6));
+        assertEquals(0, t.size());
+        t.put(5, 1L << 40);
+        assertEquals(-1, t.get(5));
     }
 }
