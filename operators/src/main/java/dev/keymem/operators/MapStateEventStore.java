@@ -325,12 +325,20 @@ final class MapStateEventStore implements EventStore {
      * Term to frequency (>= 0), open addressing over one {@code long[]}: a slot packs the term (high half) and
      * its frequency plus one (low half, so that 0 means free), one word per probe in a large table (half the
      * memory of a term and a value side by side). A frequency that does not fit ({@link #FITS}) empties the
-     * table: its reads then fall through to keyed state, as for any term the table does not hold.
+     * table: its reads then fall through to keyed state, as for any term the table does not hold. Once the
+     * table is large, a small direct-mapped copy of the terms last read or written ({@link #front}, the same
+     * packed words, written through) answers the terms a key's queries read again and again (its window's and
+     * eidetic tier's) without a probe into the large table.
      */
     static final class KnownFrequencies {
         /** Largest frequency a slot holds. */
         static final long FITS = 0xFFFF_FFFEL;
+        /** Terms the table holds before it gets its {@link #front}. */
+        static final int FRONT_FROM = 1 << 11;
+        private static final int FRONT = 1 << 12;
         private long[] slots = new long[64];
+        /** Slot {@code hash & (FRONT - 1)}: a word of {@link #slots} (the term's current one) or 0; null while small. */
+        private long[] front;
         private int size;
 
         int size() {
@@ -348,8 +356,27 @@ final class MapStateEventStore implements EventStore {
             return i;
         }
 
+        private static int frontSlot(int term) {
+            int h = term * 0x9E3779B9;
+            return (h >>> 20) & (FRONT - 1);
+        }
+
         /** The frequency of {@code term}, or -1 when absent. */
         long get(int term) {
+            long[] f = front;
+            if (f != null) {
+                int j = frontSlot(term);
+                long w = f[j];
+                if (w != 0 && (int) (w >>> 32) == term) {
+                    return (w & 0xFFFF_FFFFL) - 1;
+                }
+                long s = slots[slot(term)];
+                if (s == 0) {
+                    return -1;
+                }
+                f[j] = s;
+                return (s & 0xFFFF_FFFFL) - 1;
+            }
             long s = slots[slot(term)];
             return s == 0 ? -1 : (s & 0xFFFF_FFFFL) - 1;
         }
@@ -357,6 +384,7 @@ final class MapStateEventStore implements EventStore {
         void put(int term, long value) {
             if (value < 0 || value > FITS) {
                 slots = new long[64]; // the term's older value, if held, must not be read
+                front = null;
                 size = 0;
                 return;
             }
@@ -368,7 +396,11 @@ final class MapStateEventStore implements EventStore {
                 }
                 size++;
             }
-            slots[i] = ((long) term << 32) | (value + 1);
+            long w = ((long) term << 32) | (value + 1);
+            slots[i] = w;
+            if (front != null) {
+                front[frontSlot(term)] = w;
+            }
         }
 
         private void grow() {
@@ -378,6 +410,9 @@ final class MapStateEventStore implements EventStore {
                 if (o != 0) {
                     slots[slot((int) (o >>> 32))] = o;
                 }
+            }
+            if (front == null && size >= FRONT_FROM) {
+                front = new long[FRONT];
             }
         }
     }
