@@ -45,6 +45,9 @@ final class MapStateEventStore implements EventStore {
 
     /** Archive rows {@link #recent} holds at most (the newest positions; older ones are read from keyed state). */
     static final int RECENT = 1 << 15;
+    /** {@link #RECENT} for the stores created from now on (tests set it small, so that the copy wraps around). */
+    static int recentMax = RECENT;
+    private final int recentCap = recentMax;
 
     /** Most terms {@link #known} holds; past it the copy starts over (reads fall through to keyed state again). */
     static final int KNOWN_MAX = 1 << 18;
@@ -119,7 +122,7 @@ final class MapStateEventStore implements EventStore {
     private void forgetRecent() {
         if (recent != null && recentPuts > 0) {
             if (recent.length > RECENT_START) {
-                recent = new EventEntry[RECENT_START];
+                recent = new EventEntry[Math.min(RECENT_START, recentCap)];
             } else {
                 Arrays.fill(recent, null);
             }
@@ -141,9 +144,9 @@ final class MapStateEventStore implements EventStore {
             return;
         }
         if (recent == null) {
-            recent = new EventEntry[RECENT_START];
+            recent = new EventEntry[Math.min(RECENT_START, recentCap)];
         }
-        if (++recentPuts > recent.length && recent.length < RECENT) {
+        if (++recentPuts > recent.length && recent.length < recentCap) {
             EventEntry[] old = recent;
             recent = new EventEntry[old.length * 2];
             for (EventEntry o : old) {

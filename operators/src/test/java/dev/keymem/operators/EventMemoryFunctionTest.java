@@ -140,6 +140,34 @@ class EventMemoryFunctionTest {
         assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
     }
 
+    /**
+     * {@link #usersInTurnAnswerAsIfAloneAcrossARestore} with the archive cap on (rows dropped) and the store's
+     * copy of the recent archive rows far smaller than a key's history (it wraps around many times).
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void usersInTurnAnswerAsIfAloneWithASmallArchiveCopyAndDroppedRows(Backend b) throws Exception {
+        Configuration c = options();
+        c.set(MemoryOperatorOptions.EVENTS_ARCHIVE_CAP, 40);
+        List<MemoryRecord> records = new ArrayList<>(interleaved(5, 200, 31));
+        records.sort(java.util.Comparator.comparing((MemoryRecord r) -> r.key));
+        int saved = MapStateEventStore.recentMax;
+        MapStateEventStore.recentMax = 16;
+        List<MemoryAnswer> got;
+        try {
+            var h = open(b, c, null);
+            for (MemoryRecord r : records) {
+                h.processElement(r, 0);
+            }
+            got = answers(h);
+            h.close();
+        } finally {
+            MapStateEventStore.recentMax = saved;
+        }
+        assertEquals(aloneOnTheHeap(c, records), got);
+        assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
+    }
+
     /** The answers of each key's memory alone on the heap store ({@link InMemoryEventStore}), in record order. */
     private static List<MemoryAnswer> aloneOnTheHeap(Configuration c, List<MemoryRecord> records) {
         EventMemory m = new EventMemory(MemoryOperatorOptions.eventSettings(c));
