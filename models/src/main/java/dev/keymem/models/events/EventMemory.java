@@ -478,7 +478,7 @@ public final class EventMemory {
             collectSegments(q);
         }
         float[] read = fadingRead(st, u);
-        double maxNov = score(q, qtc, qdf);
+        double maxNov = score(q, qtc, qdf, reference);
         List<EventHit> hits = reference ? rankReference(q, maxNov, read, top) : rank(q, maxNov, read, top);
         Answer a = new Answer(hits, read, new QueryCost(q.size, q.postings, q.scored, q.rowsRead));
         q.release();
@@ -656,7 +656,7 @@ public final class EventMemory {
      * Scores every candidate's lexical part and informativeness (the parts the final score normalises by their
      * largest); returns the largest informativeness. The dense and read parts are {@link #rank}'s.
      */
-    private double score(QueryRun q, int[][] qtc, long[] qdf) {
+    private double score(QueryRun q, int[][] qtc, long[] qdf, boolean reference) {
         long n = q.n;
         int[] qt = qtc[0];
         double avgdl = n == 0 ? 1 : Math.max(1e-9, (double) q.st.totalLength() / n);
@@ -681,8 +681,13 @@ public final class EventMemory {
         for (int k = 0; k < q.size; k++) {
             Candidate c = q.cands[k];
             EventEntry e = c.entry;
-            c.info = informativeness(q, e, dfNow, fresh);
-            c.lexical = queryWeight > 0 ? bm25(e, qtc, qdf, n, avgdl) / queryWeight : 0;
+            if (reference) {
+                c.info = informativenessReference(q, e, dfNow, fresh);
+                c.lexical = queryWeight > 0 ? bm25Reference(e, qtc, qdf, n, avgdl) / queryWeight : 0;
+            } else {
+                c.info = informativeness(q, e, dfNow, fresh);
+                c.lexical = queryWeight > 0 ? bm25(e, qtc, qdf, n, avgdl) / queryWeight : 0;
+            }
             maxNov = Math.max(maxNov, c.info);
         }
         return maxNov;
@@ -1060,21 +1065,68 @@ public final class EventMemory {
         }
     }
 
+    /**
+     * The candidate's terms' weights (idf now relative to a never-seen term's), summed in the terms' order, over
+     * the square root of their number. {@link TermFrequencies#slot}, {@code used} and {@code weighed} are
+     * written out in the loop (the context job runs under C1, which calls rather than inlines them); the same
+     * slots, weights and sum as {@link #informativenessReference}.
+     */
     private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh) {
+        int[] terms = e.terms();
+        int[] tt = dfNow.terms;
+        int[] st = dfNow.stamps;
+        int[] wd = dfNow.weighed;
+        double[] ws = dfNow.weights;
+        int gen = dfNow.gen;
+        int mask = tt.length - 1;
+        double info = 0;
+        for (int t : terms) {
+            int h = t * 0x9E3779B9;
+            int i = (h ^ (h >>> 16)) & mask;
+            while (st[i] == gen && tt[i] != t) {
+                i = (i + 1) & mask;
+            }
+            double w;
+            if (st[i] != gen) {
+                long f = q.store.frequency(t);
+                q.rowsRead++;
+                w = dfNow.weight(q.n, f, fresh);
+                dfNow.putWeighed(i, t, f, w);
+                if (dfNow.terms != tt) { // grown
+                    tt = dfNow.terms;
+                    st = dfNow.stamps;
+                    wd = dfNow.weighed;
+                    ws = dfNow.weights;
+                    mask = tt.length - 1;
+                }
+            } else if (wd[i] == gen) {
+                w = ws[i];
+            } else {
+                w = dfNow.weight(q.n, dfNow.values[i], fresh);
+                ws[i] = w;
+                wd[i] = gen;
+            }
+            info += w;
+        }
+        return terms.length == 0 ? 0 : info / Math.sqrt(terms.length);
+    }
+
+    /** {@link #informativeness} through the table's methods, for tests. */
+    private static double informativenessReference(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh) {
+        long n = q.n;
         double info = 0;
         for (int t : e.terms()) {
-            // the term's part, kept beside its frequency for the query's other candidates (the same value)
             int i = dfNow.slot(t);
             double w;
             if (!dfNow.used(i)) {
                 long f = q.store.frequency(t);
                 q.rowsRead++;
-                w = dfNow.weight(q.n, f, fresh);
+                w = dfNow.weight(n, f, fresh);
                 dfNow.putWeighed(i, t, f, w);
             } else if (dfNow.weighed(i)) {
                 w = dfNow.weights[i];
             } else {
-                w = dfNow.weight(q.n, dfNow.values[i], fresh);
+                w = dfNow.weight(n, dfNow.values[i], fresh);
                 dfNow.weights[i] = w;
                 dfNow.weighed[i] = dfNow.gen;
             }
@@ -1084,6 +1136,41 @@ public final class EventMemory {
     }
 
     private double bm25(EventEntry e, int[][] qtc, long[] qdf, long n, double avgdl) {
+        int[] qt = qtc[0];
+        int[] et = e.terms();
+        double s = 0;
+        for (int i = 0; i < qt.length; i++) {
+            if (qdf[i] == 0) {
+                continue;
+            }
+            // e.count(qt[i]): Arrays.binarySearch's search written out (C1 calls it through two methods)
+            int key = qt[i];
+            int lo = 0;
+            int hi = et.length - 1;
+            int tf = 0;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int v = et[mid];
+                if (v < key) {
+                    lo = mid + 1;
+                } else if (v > key) {
+                    hi = mid - 1;
+                } else {
+                    tf = e.counts()[mid];
+                    break;
+                }
+            }
+            if (tf == 0) {
+                continue;
+            }
+            s += qtc[1][i] * idf(n, qdf[i]) * tf * (settings.k1() + 1)
+                    / (tf + settings.k1() * (1 - settings.b() + settings.b() * e.length() / avgdl));
+        }
+        return s;
+    }
+
+    /** {@link #bm25} with {@link EventEntry#count}, for tests. */
+    private double bm25Reference(EventEntry e, int[][] qtc, long[] qdf, long n, double avgdl) {
         int[] qt = qtc[0];
         double s = 0;
         for (int i = 0; i < qt.length; i++) {
