@@ -2,6 +2,7 @@ package dev.keymem.jobs.context;
 
 import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordRuns;
+import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +11,6 @@ import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -73,12 +73,14 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     }
 
     /** Whether {@code e} may join this run (same user, topic and partition). */
-    boolean accepts(ContextEvent e) {
+    @Override
+    public boolean accepts(ContextEvent e) {
         return e.partition == partition && Objects.equals(e.topic, topic) && Objects.equals(e.user, user);
     }
 
     /** Appends {@code e} (its user, topic and partition are the run's). */
-    void add(ContextEvent e) {
+    @Override
+    public void add(ContextEvent e) {
         if (encoder == null) {
             throw new IllegalStateException("a run read back takes no more events");
         }
@@ -178,14 +180,9 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
      * event's, not written) and the present strings ({@link ExactStrings#write}). Records only: a run is in no
      * state.
      */
-    static final class Serializer extends TypeSerializerSingleton<ContextEventRun> {
+    static final class Serializer extends RecordSerializer<ContextEventRun> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
 
         @Override
         public ContextEventRun createInstance() {
@@ -196,16 +193,6 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         public ContextEventRun copy(ContextEventRun from) {
             return new ContextEventRun(from.user, from.topic, from.partition, from.size,
                     Arrays.copyOf(from.data(), from.dataLength()), from.dataLength());
-        }
-
-        @Override
-        public ContextEventRun copy(ContextEventRun from, ContextEventRun reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
@@ -229,16 +216,6 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
             byte[] b = new byte[in.readInt()];
             in.readFully(b);
             return new ContextEventRun(user, topic, partition, n, b, b.length);
-        }
-
-        @Override
-        public ContextEventRun deserialize(ContextEventRun reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
         }
 
         @Override

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.util.Arrays;
 import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordRuns;
+import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -45,12 +45,15 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     }
 
     /** Whether {@code l} may join this run (same source, topic and partition). */
-    boolean accepts(LogLine l) {
+    @Override
+    public boolean accepts(LogLine l) {
         return l.partition == partition && java.util.Objects.equals(l.topic, topic)
                 && java.util.Objects.equals(l.source, source);
     }
 
-    void add(LogLine l) {
+    /** Appends {@code l} (its source, topic and partition are the run's). */
+    @Override
+    public void add(LogLine l) {
         if (size == offsets.length) {
             int n = Math.max(4, size * 2);
             offsets = Arrays.copyOf(offsets, n);
@@ -108,14 +111,9 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
      * present strings, then per line its offset and timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII
      * text) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
      */
-    static final class Serializer extends TypeSerializerSingleton<LogLineRun> {
+    static final class Serializer extends RecordSerializer<LogLineRun> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
 
         @Override
         public LogLineRun createInstance() {
@@ -131,16 +129,6 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             r.texts = Arrays.copyOf(from.texts, from.size);
             r.ascii = Arrays.copyOf(from.ascii, from.size);
             return r;
-        }
-
-        @Override
-        public LogLineRun copy(LogLineRun from, LogLineRun reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
@@ -183,16 +171,6 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             }
             r.size = n;
             return r;
-        }
-
-        @Override
-        public LogLineRun deserialize(LogLineRun reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
         }
 
         @Override
