@@ -174,11 +174,10 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
             Serializer.INSTANCE);
 
     /**
-     * The serializer: flags (bit 0: user present, bit 1: topic present), partition (int), events (int), the
-     * present strings, the length of the encoded events (int) and their bytes: per event its offset (long), a
-     * flags byte (bit 0..3: text, type, expect, ts present; bit 4: query; bit 5: the type is the previous
-     * event's, not written) and the present strings ({@link ExactStrings#write}). Records only: a run is in no
-     * state.
+     * The serializer: the run's {@link RecordRuns.Header} (the user as its key), the length of the encoded
+     * events (int) and their bytes: per event its offset (long), a flags byte (bit 0..3: text, type, expect, ts
+     * present; bit 4: query; bit 5: the type is the previous event's, not written) and the present strings
+     * ({@link ExactStrings#write}). Records only: a run is in no state.
      */
     static final class Serializer extends RecordSerializer<ContextEventRun> {
         private static final long serialVersionUID = 1L;
@@ -197,25 +196,17 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
 
         @Override
         public void serialize(ContextEventRun r, DataOutputView out) throws IOException {
-            out.writeByte((r.user != null ? 1 : 0) | (r.topic != null ? 2 : 0));
-            out.writeInt(r.partition);
-            out.writeInt(r.size);
-            ExactStrings.write(r.user, out);
-            ExactStrings.write(r.topic, out);
+            RecordRuns.Header.write(out, r.user, r.topic, r.partition, r.size);
             out.writeInt(r.dataLength());
             out.write(r.data(), 0, r.dataLength());
         }
 
         @Override
         public ContextEventRun deserialize(DataInputView in) throws IOException {
-            int flags = in.readUnsignedByte();
-            int partition = in.readInt();
-            int n = in.readInt();
-            String user = (flags & 1) != 0 ? ExactStrings.read(in) : null;
-            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
+            RecordRuns.Header h = RecordRuns.Header.read(in);
             byte[] b = new byte[in.readInt()];
             in.readFully(b);
-            return new ContextEventRun(user, topic, partition, n, b, b.length);
+            return new ContextEventRun(h.key(), h.topic(), h.partition(), h.size(), b, b.length);
         }
 
         @Override

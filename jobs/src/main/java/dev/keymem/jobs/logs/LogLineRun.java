@@ -107,9 +107,9 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             Serializer.INSTANCE);
 
     /**
-     * The serializer: flags (bit 0: source present, bit 1: topic present), partition (int), lines (int), the
-     * present strings, then per line its offset and timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII
-     * text) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
+     * The serializer: the run's {@link RecordRuns.Header} (the source as its key), then per line its offset and
+     * timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII text) and the text (as
+     * {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
      */
     static final class Serializer extends RecordSerializer<LogLineRun> {
         private static final long serialVersionUID = 1L;
@@ -133,11 +133,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
 
         @Override
         public void serialize(LogLineRun r, DataOutputView out) throws IOException {
-            out.writeByte((r.source != null ? 1 : 0) | (r.topic != null ? 2 : 0));
-            out.writeInt(r.partition);
-            out.writeInt(r.size);
-            ExactStrings.write(r.source, out);
-            ExactStrings.write(r.topic, out);
+            RecordRuns.Header.write(out, r.source, r.topic, r.partition, r.size);
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
@@ -155,12 +151,9 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
 
         @Override
         public LogLineRun deserialize(DataInputView in) throws IOException {
-            int flags = in.readUnsignedByte();
-            int partition = in.readInt();
-            int n = in.readInt();
-            String source = (flags & 1) != 0 ? ExactStrings.read(in) : null;
-            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
-            LogLineRun r = new LogLineRun(source, topic, partition, n);
+            RecordRuns.Header h = RecordRuns.Header.read(in);
+            int n = h.size();
+            LogLineRun r = new LogLineRun(h.key(), h.topic(), h.partition(), n);
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = in.readLong();
                 r.timestamps[i] = in.readLong();

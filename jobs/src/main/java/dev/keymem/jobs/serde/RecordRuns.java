@@ -1,10 +1,13 @@
 package dev.keymem.jobs.serde;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -52,6 +55,32 @@ public final class RecordRuns {
 
         /** Appends {@code t} (which the run {@link #accepts}). */
         void add(T t);
+    }
+
+    /**
+     * The start of a run's serialized form, the same for every run type: flags (bit 0: key present, bit 1: topic
+     * present), partition (int), records (int), then the present key and topic ({@link ExactStrings#write}).
+     */
+    public record Header(String key, String topic, int partition, int size) {
+        /** Writes a run's header. */
+        public static void write(DataOutputView out, String key, String topic, int partition, int size)
+                throws IOException {
+            out.writeByte((key != null ? 1 : 0) | (topic != null ? 2 : 0));
+            out.writeInt(partition);
+            out.writeInt(size);
+            ExactStrings.write(key, out);
+            ExactStrings.write(topic, out);
+        }
+
+        /** What {@link #write} wrote. */
+        public static Header read(DataInputView in) throws IOException {
+            int flags = in.readUnsignedByte();
+            int partition = in.readInt();
+            int size = in.readInt();
+            String key = (flags & 1) != 0 ? ExactStrings.read(in) : null;
+            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
+            return new Header(key, topic, partition, size);
+        }
     }
 
     /** How runs of {@code T} are made. */
