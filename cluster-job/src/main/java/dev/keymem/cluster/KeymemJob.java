@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * The entry class of the cluster job jar ({@code keymem-jobs-cluster}): {@code --job logs} (log
@@ -149,6 +150,10 @@ public final class KeymemJob {
         } catch (KafkaTopics.MissingTopicException e) {
             throw new IllegalArgumentException(e.getMessage() + ": create them first (kafka-setup/create-topics.sh), "
                     + "or pass --skip-topic-check where the submitting side cannot reach Kafka", e);
+        } catch (KafkaException e) { // e.g. no resolvable bootstrap address
+            throw new IllegalArgumentException("cannot check the topics with these Kafka client settings ("
+                    + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage())
+                    + "); pass --skip-topic-check where the submitting side cannot reach Kafka", e);
         }
     }
 

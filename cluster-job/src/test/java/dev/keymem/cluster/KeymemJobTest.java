@@ -77,6 +77,10 @@ class KeymemJobTest {
                 .contains("transaction.max.timeout.ms"));
         assertTrue(bad("--job", "logs", "--kafka").getMessage().contains("needs a value"));
         assertTrue(bad("--job", "logs", "--kafka-config", "/nonexistent/k.properties").getMessage().contains("not found"));
+        // the topic check (not skipped) with an address that does not resolve: a clear argument error
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeymemJob.define(env(true),
+                new String[] {"--job", "logs", "--kafka", "no-such-host.invalid:9092"}));
+        assertTrue(e.getMessage().contains("--skip-topic-check"), e.getMessage());
     }
 
     @Test

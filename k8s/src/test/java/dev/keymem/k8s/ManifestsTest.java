@@ -266,6 +266,7 @@ class ManifestsTest {
             String entry = spec.at("/job/entryClass").asText();
             if (entry.equals(KeymemJob.class.getName())) {
                 List<String> args = new ArrayList<>();
+                args.add("--skip-topic-check"); // the manifests' broker is a cluster address, not reachable here
                 spec.at("/job/args").forEach(a -> args.add(a.asText()));
                 Configuration c = new Configuration();
                 c.setString("execution.checkpointing.interval", "30 s");
