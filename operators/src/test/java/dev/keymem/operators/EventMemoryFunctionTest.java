@@ -85,6 +85,28 @@ class EventMemoryFunctionTest {
         return out;
     }
 
+    /**
+     * The answers to {@code records}: those before {@code cut} from one operator, the rest from a second one
+     * restored from the first one's snapshot.
+     */
+    private static List<MemoryAnswer> acrossARestore(Backend b, Configuration c, List<MemoryRecord> records, int cut)
+            throws Exception {
+        var first = open(b, c, null);
+        for (MemoryRecord r : records.subList(0, cut)) {
+            first.processElement(r, 0);
+        }
+        List<MemoryAnswer> got = new ArrayList<>(answers(first));
+        OperatorSubtaskState snap = first.snapshot(1L, 1L);
+        first.close();
+        var second = open(b, c, snap);
+        for (MemoryRecord r : records.subList(cut, records.size())) {
+            second.processElement(r, 0);
+        }
+        got.addAll(answers(second));
+        second.close();
+        return got;
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void manyInterleavedUsersAnswerAsIfAlone(Backend b) throws Exception {
@@ -122,19 +144,7 @@ class EventMemoryFunctionTest {
         records.sort(java.util.Comparator.comparing((MemoryRecord r) -> r.key)); // stable: per key in order
         int cut = records.size() / 2 + 7;
         assertEquals(records.get(cut - 1).key, records.get(cut).key, "the cut is inside a key's run");
-        var first = open(b, c, null);
-        for (MemoryRecord r : records.subList(0, cut)) {
-            first.processElement(r, 0);
-        }
-        List<MemoryAnswer> got = new ArrayList<>(answers(first));
-        OperatorSubtaskState snap = first.snapshot(1L, 1L);
-        first.close();
-        var second = open(b, c, snap);
-        for (MemoryRecord r : records.subList(cut, records.size())) {
-            second.processElement(r, 0);
-        }
-        got.addAll(answers(second));
-        second.close();
+        List<MemoryAnswer> got = acrossARestore(b, c, records, cut);
         List<MemoryAnswer> expected = aloneOnTheHeap(c, records);
         assertEquals(expected, got);
         assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
@@ -310,21 +320,7 @@ class EventMemoryFunctionTest {
         List<MemoryAnswer> expected = answers(whole);
         whole.close();
 
-        int cut = records.size() / 2;
-        var first = open(b, c, null);
-        for (MemoryRecord r : records.subList(0, cut)) {
-            first.processElement(r, 0);
-        }
-        List<MemoryAnswer> got = new ArrayList<>(answers(first));
-        OperatorSubtaskState snap = first.snapshot(1L, 1L);
-        first.close();
-        var second = open(b, c, snap);
-        for (MemoryRecord r : records.subList(cut, records.size())) {
-            second.processElement(r, 0);
-        }
-        got.addAll(answers(second));
-        second.close();
-        assertEquals(expected, got);
+        assertEquals(expected, acrossARestore(b, c, records, records.size() / 2));
     }
 
     @Test

@@ -309,7 +309,9 @@ final class JobCli {
             if (restore != null) {
                 c.setString("execution.state-recovery.path", restore);
             }
-            return new LocalRun(StreamExecutionEnvironment.getExecutionEnvironment(c), dir, chk, chkDir != null, restore,
+            StreamExecutionEnvironment env = !kafka && FileRunCluster.enabled() ? FileRunCluster.environment(c)
+                    : StreamExecutionEnvironment.getExecutionEnvironment(c);
+            return new LocalRun(env, dir, chk, chkDir != null, restore,
                     resume && restore == null);
         } catch (IOException | RuntimeException e) {
             dir.close();

@@ -2,6 +2,7 @@ package dev.keymem.jobs.context;
 
 import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordRuns;
+import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +11,6 @@ import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -73,12 +73,14 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     }
 
     /** Whether {@code e} may join this run (same user, topic and partition). */
-    boolean accepts(ContextEvent e) {
+    @Override
+    public boolean accepts(ContextEvent e) {
         return e.partition == partition && Objects.equals(e.topic, topic) && Objects.equals(e.user, user);
     }
 
     /** Appends {@code e} (its user, topic and partition are the run's). */
-    void add(ContextEvent e) {
+    @Override
+    public void add(ContextEvent e) {
         if (encoder == null) {
             throw new IllegalStateException("a run read back takes no more events");
         }
@@ -172,20 +174,14 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
             Serializer.INSTANCE);
 
     /**
-     * The serializer: flags (bit 0: user present, bit 1: topic present), partition (int), events (int), the
-     * present strings, the length of the encoded events (int) and their bytes: per event its offset (long), a
-     * flags byte (bit 0..3: text, type, expect, ts present; bit 4: query; bit 5: the type is the previous
-     * event's, not written) and the present strings ({@link ExactStrings#write}). Records only: a run is in no
-     * state.
+     * The serializer: the run's {@link RecordRuns.Header} (the user as its key), the length of the encoded
+     * events (int) and their bytes: per event its offset (long), a flags byte (bit 0..3: text, type, expect, ts
+     * present; bit 4: query; bit 5: the type is the previous event's, not written) and the present strings
+     * ({@link ExactStrings#write}). Records only: a run is in no state.
      */
-    static final class Serializer extends TypeSerializerSingleton<ContextEventRun> {
+    static final class Serializer extends RecordSerializer<ContextEventRun> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
 
         @Override
         public ContextEventRun createInstance() {
@@ -199,46 +195,18 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         }
 
         @Override
-        public ContextEventRun copy(ContextEventRun from, ContextEventRun reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
         public void serialize(ContextEventRun r, DataOutputView out) throws IOException {
-            out.writeByte((r.user != null ? 1 : 0) | (r.topic != null ? 2 : 0));
-            out.writeInt(r.partition);
-            out.writeInt(r.size);
-            ExactStrings.write(r.user, out);
-            ExactStrings.write(r.topic, out);
+            RecordRuns.Header.write(out, r.user, r.topic, r.partition, r.size);
             out.writeInt(r.dataLength());
             out.write(r.data(), 0, r.dataLength());
         }
 
         @Override
         public ContextEventRun deserialize(DataInputView in) throws IOException {
-            int flags = in.readUnsignedByte();
-            int partition = in.readInt();
-            int n = in.readInt();
-            String user = (flags & 1) != 0 ? ExactStrings.read(in) : null;
-            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
+            RecordRuns.Header h = RecordRuns.Header.read(in);
             byte[] b = new byte[in.readInt()];
             in.readFully(b);
-            return new ContextEventRun(user, topic, partition, n, b, b.length);
-        }
-
-        @Override
-        public ContextEventRun deserialize(ContextEventRun reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
+            return new ContextEventRun(h.key(), h.topic(), h.partition(), h.size(), b, b.length);
         }
 
         @Override

@@ -49,16 +49,6 @@ public final class ContextEventRuns {
         }
 
         @Override
-        public boolean accepts(ContextEventRun run, ContextEvent e) {
-            return run.accepts(e);
-        }
-
-        @Override
-        public void add(ContextEventRun run, ContextEvent e) {
-            run.add(e);
-        }
-
-        @Override
         public long chars(ContextEvent e) {
             return len(e.text) + len(e.type) + len(e.expect) + len(e.ts);
         }

@@ -2,11 +2,11 @@ package dev.keymem.jobs.context;
 
 import java.io.IOException;
 import dev.keymem.jobs.serde.ExactStrings;
+import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -19,18 +19,13 @@ import org.apache.flink.core.memory.DataOutputView;
  * chars instead (length -1 - chars, then the chars), so every string comes back as it was sent. Records only:
  * ContextEvent is in no keyed state.
  */
-public final class ContextEventSerializer extends TypeSerializerSingleton<ContextEvent> {
+public final class ContextEventSerializer extends RecordSerializer<ContextEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final ContextEventSerializer INSTANCE = new ContextEventSerializer();
 
     /** The type information of {@link ContextEvent} with this serializer. */
     public static final TypeInformation<ContextEvent> TYPE = new SerializerTypeInfo<>(ContextEvent.class, INSTANCE);
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public ContextEvent createInstance() {
@@ -50,16 +45,6 @@ public final class ContextEventSerializer extends TypeSerializerSingleton<Contex
         e.topic = from.topic;
         e.partition = from.partition;
         return e;
-    }
-
-    @Override
-    public ContextEvent copy(ContextEvent from, ContextEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -91,16 +76,6 @@ public final class ContextEventSerializer extends TypeSerializerSingleton<Contex
         e.ts = (flags & 16) != 0 ? ExactStrings.read(in) : null;
         e.topic = (flags & 32) != 0 ? ExactStrings.read(in) : null;
         return e;
-    }
-
-    @Override
-    public ContextEvent deserialize(ContextEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.keymem.jobs.logs;
 
 import dev.keymem.jobs.kafka.OutputBounds;
+import dev.keymem.jobs.serde.ForwardingKeyedFunction;
 import dev.keymem.state.CorruptStateException;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.ExceptionUtils;
@@ -25,14 +24,13 @@ import org.apache.flink.util.function.SerializableFunction;
  *   <li><b>Bounded results.</b> Every result passes through {@link OutputBounds#bound} with
  *       {@code maxOutputBytes}.</li>
  * </ul>
- * It forwards the runtime context, open, close, processElement and onTimer; an inner function that also
- * implements {@code CheckpointedFunction} or {@code CheckpointListener} is refused (those would not be
- * forwarded). Errors other than a stack overflow (e.g. out of memory) pass through unwrapped.
+ * It forwards the runtime context, open, close ({@link ForwardingKeyedFunction}), processElement and onTimer;
+ * an inner function that also implements {@code CheckpointedFunction} or {@code CheckpointListener} is refused
+ * (those would not be forwarded). Errors other than a stack overflow (e.g. out of memory) pass through unwrapped.
  */
-public final class GuardedKeyedFunction<I> extends KeyedProcessFunction<String, I, JobOutput> {
+public final class GuardedKeyedFunction<I> extends ForwardingKeyedFunction<I, I, JobOutput> {
     private static final long serialVersionUID = 1L;
 
-    private final KeyedProcessFunction<String, I, JobOutput> inner;
     private final SerializableFunction<I, String> coordinates;
     private final Map<String, String> stateOfPiece;
     private final int maxOutputBytes;
@@ -45,7 +43,7 @@ public final class GuardedKeyedFunction<I> extends KeyedProcessFunction<String, 
     public GuardedKeyedFunction(KeyedProcessFunction<String, I, JobOutput> inner,
                                 SerializableFunction<I, String> coordinates, Map<String, String> stateOfPiece,
                                 int maxOutputBytes) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner);
         if (inner instanceof org.apache.flink.streaming.api.checkpoint.CheckpointedFunction
                 || inner instanceof org.apache.flink.api.common.state.CheckpointListener) {
             // those hooks would not reach it through this wrapper: fail when the job is built, not silently
@@ -64,22 +62,6 @@ public final class GuardedKeyedFunction<I> extends KeyedProcessFunction<String, 
         KeyedFailure(String message, Throwable cause) {
             super(message, cause);
         }
-    }
-
-    @Override
-    public void setRuntimeContext(RuntimeContext t) {
-        super.setRuntimeContext(t);
-        inner.setRuntimeContext(t);
-    }
-
-    @Override
-    public void open(OpenContext openContext) throws Exception {
-        inner.open(openContext);
-    }
-
-    @Override
-    public void close() throws Exception {
-        inner.close();
     }
 
     private Collector<JobOutput> bounded(Collector<JobOutput> out) {

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.util.Arrays;
 import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordRuns;
+import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -45,12 +45,15 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     }
 
     /** Whether {@code l} may join this run (same source, topic and partition). */
-    boolean accepts(LogLine l) {
+    @Override
+    public boolean accepts(LogLine l) {
         return l.partition == partition && java.util.Objects.equals(l.topic, topic)
                 && java.util.Objects.equals(l.source, source);
     }
 
-    void add(LogLine l) {
+    /** Appends {@code l} (its source, topic and partition are the run's). */
+    @Override
+    public void add(LogLine l) {
         if (size == offsets.length) {
             int n = Math.max(4, size * 2);
             offsets = Arrays.copyOf(offsets, n);
@@ -104,18 +107,13 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             Serializer.INSTANCE);
 
     /**
-     * The serializer: flags (bit 0: source present, bit 1: topic present), partition (int), lines (int), the
-     * present strings, then per line its offset and timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII
-     * text) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
+     * The serializer: the run's {@link RecordRuns.Header} (the source as its key), then per line its offset and
+     * timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII text) and the text (as
+     * {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
      */
-    static final class Serializer extends TypeSerializerSingleton<LogLineRun> {
+    static final class Serializer extends RecordSerializer<LogLineRun> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
 
         @Override
         public LogLineRun createInstance() {
@@ -134,22 +132,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         }
 
         @Override
-        public LogLineRun copy(LogLineRun from, LogLineRun reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
         public void serialize(LogLineRun r, DataOutputView out) throws IOException {
-            out.writeByte((r.source != null ? 1 : 0) | (r.topic != null ? 2 : 0));
-            out.writeInt(r.partition);
-            out.writeInt(r.size);
-            ExactStrings.write(r.source, out);
-            ExactStrings.write(r.topic, out);
+            RecordRuns.Header.write(out, r.source, r.topic, r.partition, r.size);
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
@@ -167,12 +151,9 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
 
         @Override
         public LogLineRun deserialize(DataInputView in) throws IOException {
-            int flags = in.readUnsignedByte();
-            int partition = in.readInt();
-            int n = in.readInt();
-            String source = (flags & 1) != 0 ? ExactStrings.read(in) : null;
-            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
-            LogLineRun r = new LogLineRun(source, topic, partition, n);
+            RecordRuns.Header h = RecordRuns.Header.read(in);
+            int n = h.size();
+            LogLineRun r = new LogLineRun(h.key(), h.topic(), h.partition(), n);
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = in.readLong();
                 r.timestamps[i] = in.readLong();
@@ -183,16 +164,6 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             }
             r.size = n;
             return r;
-        }
-
-        @Override
-        public LogLineRun deserialize(LogLineRun reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
         }
 
         @Override

@@ -50,16 +50,6 @@ public final class LogLineRuns {
         }
 
         @Override
-        public boolean accepts(LogLineRun run, LogLine l) {
-            return run.accepts(l);
-        }
-
-        @Override
-        public void add(LogLineRun run, LogLine l) {
-            run.add(l);
-        }
-
-        @Override
         public long chars(LogLine l) {
             return l.text == null ? 0 : l.text.length();
         }

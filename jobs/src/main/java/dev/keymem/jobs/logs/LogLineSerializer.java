@@ -2,11 +2,11 @@ package dev.keymem.jobs.logs;
 
 import java.io.IOException;
 import dev.keymem.jobs.serde.ExactStrings;
+import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -21,7 +21,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * carry (the encoder writes '?' for it), makes that string go as its UTF-16 chars instead (length -1 - chars,
  * then the chars), so every string comes back as it was sent. Records only: a LogLine is in no keyed state.
  */
-public final class LogLineSerializer extends TypeSerializerSingleton<LogLine> {
+public final class LogLineSerializer extends RecordSerializer<LogLine> {
     private static final long serialVersionUID = 1L;
 
     public static final LogLineSerializer INSTANCE = new LogLineSerializer();
@@ -33,11 +33,6 @@ public final class LogLineSerializer extends TypeSerializerSingleton<LogLine> {
     private static final int TEXT = 2;
     private static final int TOPIC = 4;
     private static final int ASCII_TEXT = 8;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public LogLine createInstance() {
@@ -53,16 +48,6 @@ public final class LogLineSerializer extends TypeSerializerSingleton<LogLine> {
             l.markAsciiText();
         }
         return l;
-    }
-
-    @Override
-    public LogLine copy(LogLine from, LogLine reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -98,11 +83,6 @@ public final class LogLineSerializer extends TypeSerializerSingleton<LogLine> {
         }
         l.topic = (flags & TOPIC) != 0 ? ExactStrings.read(in) : null;
         return l;
-    }
-
-    @Override
-    public LogLine deserialize(LogLine reuse, DataInputView in) throws IOException {
-        return deserialize(in);
     }
 
     @Override

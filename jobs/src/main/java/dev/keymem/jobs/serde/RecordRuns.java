@@ -1,12 +1,13 @@
 package dev.keymem.jobs.serde;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -26,7 +27,7 @@ import org.apache.flink.util.Collector;
  *   <li>{@link Gather} (after the parse step, same parallelism, chained to it) keeps one open run per key and
  *       emits it, stamped with the timestamp of its first record, when it holds {@code maxRecords} records or
  *       {@code maxChars} characters of text, when a record of the same key cannot join it
- *       ({@link Shape#accepts}, e.g. it comes from another topic or partition), and all open runs (in the order
+ *       ({@link Run#accepts}, e.g. it comes from another topic or partition), and all open runs (in the order
  *       they were opened) when they hold {@code maxBufferedChars} characters or {@code maxBufferedRecords}
  *       records together, before a watermark or checkpoint barrier passes, and at the end of the input. A key's
  *       runs thus leave in the order of its records, and their stamps (a batch file run stamps a record with
@@ -48,6 +49,38 @@ public final class RecordRuns {
 
         /** Record {@code i}, as the per-record function takes it. */
         T get(int i);
+
+        /** Whether {@code t}, of the run's key, may join it (e.g. it comes from the run's topic and partition). */
+        boolean accepts(T t);
+
+        /** Appends {@code t} (which the run {@link #accepts}). */
+        void add(T t);
+    }
+
+    /**
+     * The start of a run's serialized form, the same for every run type: flags (bit 0: key present, bit 1: topic
+     * present), partition (int), records (int), then the present key and topic ({@link ExactStrings#write}).
+     */
+    public record Header(String key, String topic, int partition, int size) {
+        /** Writes a run's header. */
+        public static void write(DataOutputView out, String key, String topic, int partition, int size)
+                throws IOException {
+            out.writeByte((key != null ? 1 : 0) | (topic != null ? 2 : 0));
+            out.writeInt(partition);
+            out.writeInt(size);
+            ExactStrings.write(key, out);
+            ExactStrings.write(topic, out);
+        }
+
+        /** What {@link #write} wrote. */
+        public static Header read(DataInputView in) throws IOException {
+            int flags = in.readUnsignedByte();
+            int partition = in.readInt();
+            int size = in.readInt();
+            String key = (flags & 1) != 0 ? ExactStrings.read(in) : null;
+            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
+            return new Header(key, topic, partition, size);
+        }
     }
 
     /** How runs of {@code T} are made. */
@@ -55,14 +88,8 @@ public final class RecordRuns {
         /** The key of a record (the keyed step's key). */
         String key(T t);
 
-        /** A new, empty run for {@code first}'s key (which {@link #accepts} it). */
+        /** A new, empty run for {@code first}'s key (which {@link Run#accepts} it). */
         R open(T first);
-
-        /** Whether {@code t}, of the run's key, may join {@code run}. */
-        boolean accepts(R run, T t);
-
-        /** Appends {@code t} to {@code run}. */
-        void add(R run, T t);
 
         /** The characters of text {@code t} holds (what the size limits count). */
         long chars(T t);
@@ -121,7 +148,7 @@ public final class RecordRuns {
             T t = element.getValue();
             String key = shape.key(t);
             Open<R> o = open.get(key);
-            if (o != null && !shape.accepts(o.run, t)) {
+            if (o != null && !o.run.accepts(t)) {
                 emit(open.remove(key));
                 o = null;
             }
@@ -129,7 +156,7 @@ public final class RecordRuns {
                 o = new Open<>(shape.open(t), element.hasTimestamp(), element.getTimestamp());
                 open.put(key, o);
             }
-            shape.add(o.run, t);
+            o.run.add(t);
             long chars = shape.chars(t);
             o.chars += chars;
             o.size++;
@@ -185,29 +212,11 @@ public final class RecordRuns {
     }
 
     /** The keyed function over runs: {@code inner} on each record of a run (see {@link RecordRuns}). */
-    public static class Unpack<T, R extends Run<T>, O> extends KeyedProcessFunction<String, R, O> {
+    public static class Unpack<T, R extends Run<T>, O> extends ForwardingKeyedFunction<R, T, O> {
         private static final long serialVersionUID = 1L;
 
-        private final KeyedProcessFunction<String, T, O> inner;
-
         public Unpack(KeyedProcessFunction<String, T, O> inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void setRuntimeContext(RuntimeContext t) {
-            super.setRuntimeContext(t);
-            inner.setRuntimeContext(t);
-        }
-
-        @Override
-        public void open(OpenContext openContext) throws Exception {
-            inner.open(openContext);
-        }
-
-        @Override
-        public void close() throws Exception {
-            inner.close();
+            super(inner);
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.JobOutput;
+import dev.keymem.jobs.serde.HardStrings;
 import dev.keymem.operators.EventMemoryOperator;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,22 +153,7 @@ class ContextEventRunsTest {
     }
 
     private static String randomString(SplittableRandom r) {
-        if (r.nextInt(6) == 0) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder();
-        int n = r.nextInt(30);
-        for (int i = 0; i < n; i++) {
-            switch (r.nextInt(6)) {
-                case 0 -> b.append((char) ('a' + r.nextInt(3)));
-                case 1 -> b.append('?');
-                case 2 -> b.append((char) (0x80 + r.nextInt(0x700)));
-                case 3 -> b.appendCodePoint(0x1F600 + r.nextInt(50));
-                case 4 -> b.append((char) (0xD800 + r.nextInt(0x800)));
-                default -> b.append((char) r.nextInt(0x20));
-            }
-        }
-        return b.toString();
+        return HardStrings.random(r, 6, 30, 3);
     }
 
     /** Every field of every event comes back as it went (nulls, '?', unpaired surrogates, repeated types). */

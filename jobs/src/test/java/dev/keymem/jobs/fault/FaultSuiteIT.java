@@ -17,6 +17,7 @@ import dev.keymem.jobs.logs.LogLine;
 import dev.keymem.jobs.logs.LogLineParser;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.jobs.serde.ForwardingKeyedFunction;
 import dev.keymem.jobs.text.TextFrontEnd;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +30,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -201,28 +200,11 @@ class FaultSuiteIT {
     }
 
     /** The job's keyed function, failing after a record changed its state and emitted its output. */
-    static final class FailingKeyed<I> extends KeyedProcessFunction<String, I, JobOutput> {
+    static final class FailingKeyed<I> extends ForwardingKeyedFunction<I, I, JobOutput> {
         private static final long serialVersionUID = 1L;
-        private final KeyedProcessFunction<String, I, JobOutput> inner;
 
         FailingKeyed(KeyedProcessFunction<String, I, JobOutput> inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void setRuntimeContext(RuntimeContext t) {
-            super.setRuntimeContext(t);
-            inner.setRuntimeContext(t);
-        }
-
-        @Override
-        public void open(OpenContext c) throws Exception {
-            inner.open(c);
-        }
-
-        @Override
-        public void close() throws Exception {
-            inner.close();
+            super(inner);
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.jobs.serde.HardStrings;
 import java.io.IOException;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -18,22 +19,7 @@ import org.junit.jupiter.api.Test;
 class LogLineSerializerTest {
 
     static String randomString(SplittableRandom r) {
-        if (r.nextInt(8) == 0) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder();
-        int n = r.nextInt(40);
-        for (int i = 0; i < n; i++) {
-            switch (r.nextInt(6)) {
-                case 0 -> b.append((char) ('a' + r.nextInt(26)));
-                case 1 -> b.append('?');
-                case 2 -> b.append((char) (0x80 + r.nextInt(0x700)));
-                case 3 -> b.appendCodePoint(0x1F600 + r.nextInt(50)); // a surrogate pair
-                case 4 -> b.append((char) (0xD800 + r.nextInt(0x800))); // an unpaired surrogate (mostly)
-                default -> b.append((char) r.nextInt(0x20));
-            }
-        }
-        return b.toString();
+        return HardStrings.random(r, 8, 40, 26);
     }
 
     static String randomAscii(SplittableRandom r) {

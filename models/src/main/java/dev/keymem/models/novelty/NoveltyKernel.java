@@ -131,6 +131,21 @@ abstract class NoveltyKernel {
         return (float) Math.sqrt(sq);
     }
 
+    /**
+     * The first pass over row {@code row} of s (the row of coordinate x_i = {@code ki}), columns {@code [lo, hi)}:
+     * p_j += s_ij x_i (double), s_ij = a s_ij, u_j += s_ij x_i (float), each in the reference's order.
+     */
+    static void decayRow(float[] s, int row, int lo, int hi, float ki, float a, double[] p, float[] u) {
+        double xi = ki;
+        for (int j = lo; j < hi; j++) {
+            float sv = s[row + j];
+            p[j] += (double) sv * xi;
+            float t = sv * a;
+            s[row + j] = t;
+            u[j] += t * ki;
+        }
+    }
+
     /** The scalar kernel (plain Java loops): the fused form of the reference, every row the same way. */
     static final class Scalar extends NoveltyKernel {
         Scalar(int c) {
@@ -144,16 +159,7 @@ abstract class NoveltyKernel {
             java.util.Arrays.fill(p, 0);
             java.util.Arrays.fill(u, 0f);
             for (int i = 0; i < c; i++) {
-                float ki = x[i];
-                double xi = ki;
-                int row = i * c;
-                for (int j = 0; j < c; j++) {
-                    float sv = s[row + j];
-                    p[j] += (double) sv * xi;
-                    float t = sv * a;
-                    s[row + j] = t;
-                    u[j] += t * ki;
-                }
+                decayRow(s, i * c, 0, c, x[i], a, p, u);
             }
             float e = innovation(x, decay);
             for (int j = 0; j < c; j++) {
@@ -267,7 +273,6 @@ abstract class NoveltyKernel {
                     continue;
                 }
                 quiet[i] = false;
-                double xi = ki;
                 int lo = 0;
                 int hi = c;
                 if (aSafe && ki - ki == 0f) { // a +0 adds +-0 to p and u, decays to +-0, flushed to +0 later
@@ -278,13 +283,7 @@ abstract class NoveltyKernel {
                         hi--;
                     }
                 }
-                for (int j = lo; j < hi; j++) {
-                    float sv = s[row + j];
-                    p[j] += (double) sv * xi;
-                    float t = sv * a;
-                    s[row + j] = t;
-                    u[j] += t * ki;
-                }
+                decayRow(s, row, lo, hi, ki, a, p, u);
             }
             float e = innovation(x, decay);
             boolean uFinite = true;

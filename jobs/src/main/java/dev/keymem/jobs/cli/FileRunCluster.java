@@ -1,0 +1,149 @@
+package dev.keymem.jobs.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.client.deployment.executors.LocalExecutor;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.core.execution.PipelineExecutor;
+import org.apache.flink.core.execution.PipelineExecutorFactory;
+import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
+import org.apache.flink.runtime.blob.TransientBlobService;
+import org.apache.flink.runtime.dispatcher.DispatcherGateway;
+import org.apache.flink.runtime.dispatcher.SessionDispatcherFactory;
+import org.apache.flink.runtime.dispatcher.runner.DefaultDispatcherRunnerFactory;
+import org.apache.flink.runtime.entrypoint.component.DefaultDispatcherResourceManagerComponentFactory;
+import org.apache.flink.runtime.entrypoint.component.DispatcherResourceManagerComponentFactory;
+import org.apache.flink.runtime.leaderelection.LeaderElection;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.resourcemanager.ResourceManagerGateway;
+import org.apache.flink.runtime.resourcemanager.StandaloneResourceManagerFactory;
+import org.apache.flink.runtime.rest.RestEndpointFactory;
+import org.apache.flink.runtime.rest.handler.RestHandlerConfiguration;
+import org.apache.flink.runtime.rest.handler.RestHandlerSpecification;
+import org.apache.flink.runtime.rest.handler.legacy.metrics.MetricFetcher;
+import org.apache.flink.runtime.rpc.FatalErrorHandler;
+import org.apache.flink.runtime.webmonitor.WebMonitorEndpoint;
+import org.apache.flink.runtime.webmonitor.retriever.LeaderGatewayRetriever;
+import org.apache.flink.shaded.netty4.io.netty.channel.ChannelInboundHandler;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The embedded cluster of a file run ({@code memctl logs|context --input}): Flink's {@link MiniCluster} (session
+ * dispatcher, standalone resource manager) whose REST endpoint serves no handlers. A file run submits its job and
+ * reads its result through the MiniCluster's own gateways, never through REST, and nothing else reaches a cluster
+ * that lives and ends inside one command; building Flink's ~100 REST handlers (the web monitor's job, checkpoint,
+ * metric and savepoint handlers) cost every run some 0.05 CPU s of its main thread plus their classes' compilation.
+ * The endpoint itself still starts (bound to 127.0.0.1 on a free port, answering 404) and takes part in leader
+ * election as before, so the cluster's life cycle, {@link MiniCluster#getRestAddress()} included, is Flink's own.
+ *
+ * <p>It plugs in through Flink's extension points: {@link MiniCluster#createDispatcherResourceManagerComponentFactory()}
+ * (the same factory as Flink's {@code createSessionComponentFactory}, with a {@link RestEndpointFactory} of ours)
+ * and a {@link PipelineExecutorServiceLoader} whose executor is Flink's {@link LocalExecutor} made with
+ * {@link LocalExecutor#createWithFactory}. {@code -Dkeymem.rest.handlers=true} gives file runs Flink's full REST API
+ * back; runs over Kafka and the other commands keep it.
+ */
+final class FileRunCluster extends MiniCluster {
+    /** System property: {@code true} gives file runs Flink's REST handlers back. */
+    static final String HANDLERS_PROPERTY = "keymem.rest.handlers";
+
+    FileRunCluster(MiniClusterConfiguration configuration) {
+        super(configuration);
+    }
+
+    @Override
+    protected DispatcherResourceManagerComponentFactory createDispatcherResourceManagerComponentFactory() {
+        return new DefaultDispatcherResourceManagerComponentFactory(
+                DefaultDispatcherRunnerFactory.createSessionRunner(SessionDispatcherFactory.INSTANCE),
+                StandaloneResourceManagerFactory.getInstance(), NoHandlers.INSTANCE);
+    }
+
+    /** Whether file runs get the cluster without REST handlers (unless {@value #HANDLERS_PROPERTY} is true). */
+    static boolean enabled() {
+        return !"true".equals(System.getProperty(HANDLERS_PROPERTY));
+    }
+
+    /**
+     * A local environment on this cluster with configuration {@code c}, as {@code
+     * StreamExecutionEnvironment.getExecutionEnvironment(c)} gives one on Flink's MiniCluster (execution target
+     * {@code local}, attached); where a context environment is set (a test harness, a client submitting the
+     * program), that one, as Flink's own method does.
+     */
+    static StreamExecutionEnvironment environment(Configuration c) {
+        return Env.create(c);
+    }
+
+    /** Reaches {@code areExplicitEnvironmentsAllowed()}, which Flink keeps for subclasses. */
+    private static final class Env extends StreamExecutionEnvironment {
+        private Env() {
+        }
+
+        static StreamExecutionEnvironment create(Configuration c) {
+            if (!areExplicitEnvironmentsAllowed()) {
+                return StreamExecutionEnvironment.getExecutionEnvironment(c);
+            }
+            Configuration conf = new Configuration(c);
+            conf.set(DeploymentOptions.TARGET, "local");
+            conf.set(DeploymentOptions.ATTACHED, true);
+            return new StreamExecutionEnvironment(Executors.INSTANCE, conf, null);
+        }
+    }
+
+    /** Every executor it gives is Flink's local executor on a {@link FileRunCluster}. */
+    private enum Executors implements PipelineExecutorServiceLoader, PipelineExecutorFactory {
+        INSTANCE;
+
+        @Override
+        public PipelineExecutorFactory getExecutorFactory(Configuration configuration) {
+            return this;
+        }
+
+        @Override
+        public java.util.stream.Stream<String> getExecutorNames() {
+            return java.util.stream.Stream.of(getName());
+        }
+
+        @Override
+        public String getName() {
+            return LocalExecutor.NAME;
+        }
+
+        @Override
+        public boolean isCompatibleWith(Configuration configuration) {
+            return true;
+        }
+
+        @Override
+        public PipelineExecutor getExecutor(Configuration configuration) {
+            return LocalExecutor.createWithFactory(configuration, FileRunCluster::new);
+        }
+    }
+
+    /** Flink's session REST endpoint without its handlers. */
+    private enum NoHandlers implements RestEndpointFactory<DispatcherGateway> {
+        INSTANCE;
+
+        @Override
+        public WebMonitorEndpoint<DispatcherGateway> createRestEndpoint(Configuration configuration,
+                LeaderGatewayRetriever<DispatcherGateway> dispatcherGatewayRetriever,
+                LeaderGatewayRetriever<ResourceManagerGateway> resourceManagerGatewayRetriever,
+                TransientBlobService transientBlobService, ScheduledExecutorService executor,
+                MetricFetcher metricFetcher, LeaderElection leaderElection, FatalErrorHandler fatalErrorHandler)
+                throws Exception {
+            RestHandlerConfiguration handlers = RestHandlerConfiguration.fromConfiguration(configuration);
+            return new WebMonitorEndpoint<>(dispatcherGatewayRetriever, configuration, handlers,
+                    resourceManagerGatewayRetriever, transientBlobService, executor, metricFetcher, leaderElection,
+                    RestEndpointFactory.createExecutionGraphCache(handlers), fatalErrorHandler) {
+                @Override
+                protected List<Tuple2<RestHandlerSpecification, ChannelInboundHandler>> initializeHandlers(
+                        CompletableFuture<String> localAddressFuture) {
+                    return new ArrayList<>();
+                }
+            };
+        }
+    }
+}
