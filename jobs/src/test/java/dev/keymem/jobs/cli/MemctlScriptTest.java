@@ -72,6 +72,8 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_JAVA_OPTS");
         pb.environment().remove("MEMCTL_REBUILD");
         pb.environment().remove("MEMCTL_RPC");
+        pb.environment().remove("MEMCTL_JIT");
+        pb.environment().remove("MEMCTL_LOG_C2_BYTES");
         pb.environment().putAll(env);
         Path out = root.resolve("stdout");
         Path err = root.resolve("stderr");
@@ -149,6 +151,34 @@ class MemctlScriptTest {
         assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
         List<String> args = Files.readAllLines(root.resolve("java.args"));
         assertTrue(args.contains(off), args.toString());
+    }
+
+    @Test
+    void logRunsTakeC1AloneUpToTheSizeLimitAndC2ForTheKernelBeyondIt() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Files.createDirectories(root.resolve("jobs/jit"));
+        Path directives = Files.writeString(root.resolve("jobs/jit/c2-vector-api.json"), "[]");
+        Path dir = Files.createDirectories(root.resolve("logs"));
+        Path small = Files.writeString(dir.resolve("a.log"), "x".repeat(600) + "\n");
+        Files.writeString(dir.resolve("b.log"), "y".repeat(600) + "\n");
+        String c1 = "-XX:TieredStopAtLevel=1";
+        String c2 = "-XX:CompilerDirectivesFile=" + directives;
+        env.put("MEMCTL_LOG_C2_BYTES", "1000");
+        for (String cmd : List.of("logs", "demo")) {
+            assertEquals(0, run(root.resolve("memctl"), "0", cmd, "--input", small.toString()).code);
+            List<String> args = Files.readAllLines(root.resolve("java.args"));
+            assertTrue(args.contains(c1) && !args.contains(c2), cmd + " " + args);
+            // a folder counts its files' bytes together: 1,202 > 1,000
+            assertEquals(0, run(root.resolve("memctl"), "0", cmd, "--input=" + dir).code);
+            args = Files.readAllLines(root.resolve("java.args"));
+            assertTrue(args.contains(c2) && !args.contains(c1), cmd + " " + args);
+        }
+        assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", dir.toString()).code);
+        assertTrue(Files.readAllLines(root.resolve("java.args")).contains(c1), "context runs stay C1-only");
+        env.put("MEMCTL_JIT", "full");
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", dir.toString()).code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(!args.contains(c1) && !args.contains(c2), args.toString());
     }
 
     private static void executable(Path p, String text) throws IOException {
