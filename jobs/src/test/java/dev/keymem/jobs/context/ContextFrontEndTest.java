@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.keymem.jobs.eval.ConversationGenerator;
 import dev.keymem.jobs.sample.UserEvent;
 import dev.keymem.jobs.sample.UserEventGenerator;
+import dev.keymem.jobs.testdata.Loghub;
 import dev.keymem.operators.MemoryRecord;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -183,20 +181,6 @@ class ContextFrontEndTest {
     }
 
     static List<String> loghubLines() throws Exception {
-        List<String> out = new ArrayList<>();
-        Path loghub = Path.of("../shared/data/loghub_2k");
-        if (!Files.isDirectory(loghub)) {
-            System.out.println("ContextFrontEndTest: no ../shared/data/loghub_2k; its lines not checked");
-            return out;
-        }
-        try (var sets = Files.list(loghub)) {
-            for (Path set : sets.sorted().toList()) {
-                Path log = set.resolve(set.getFileName() + "_2k.log");
-                if (Files.isRegularFile(log)) {
-                    out.addAll(Files.readAllLines(log, StandardCharsets.ISO_8859_1));
-                }
-            }
-        }
-        return out;
+        return Loghub.lines("ContextFrontEndTest");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keymem.jobs.logs.mining.GroupingAccuracy;
 import dev.keymem.jobs.logs.mining.LoghubDataset;
 import dev.keymem.jobs.logs.mining.MinerSettings;
+import dev.keymem.jobs.testdata.Loghub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +24,7 @@ class LogEvaluationTest {
 
     /** The loghub_2k folder, or null (the test is skipped then). */
     static Path loghub() {
-        String prop = System.getProperty("keymem.loghub");
-        for (String c : new String[] {prop, "../../shared/data/loghub_2k", "../shared/data/loghub_2k"}) {
-            if (c != null && Files.isDirectory(Path.of(c))) {
-                return Path.of(c);
-            }
-        }
-        return null;
+        return Loghub.folder();
     }
 
     static Path requireLoghub() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.jobs.testdata.Loghub;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,24 +126,9 @@ class LineMaskerTest {
         for (int n = 0; n < 6_000; n++) {
             assertScansAgree(randomLine(r), 0, LineMasker.rules());
         }
-        Path loghub = Path.of("../shared/data/loghub_2k");
-        if (!Files.isDirectory(loghub)) {
-            loghub = Path.of("../../shared/data/loghub_2k");
-        }
-        if (!Files.isDirectory(loghub)) {
-            System.out.println("LineMaskerTest: no ../shared/data/loghub_2k; its lines not checked");
-            return;
-        }
-        try (var sets = Files.list(loghub)) {
-            for (Path set : sets.sorted().toList()) {
-                Path log = set.resolve(set.getFileName() + "_2k.log");
-                if (Files.isRegularFile(log)) {
-                    for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-                        assertScansAgree(line, 1, 2); // e-mail
-                        assertScansAgree(line, 7, 9); // IPv6, IPv4
-                    }
-                }
-            }
+        for (String line : Loghub.lines("LineMaskerTest")) {
+            assertScansAgree(line, 1, 2); // e-mail
+            assertScansAgree(line, 7, 9); // IPv6, IPv4
         }
     }
 
@@ -156,23 +142,8 @@ class LineMaskerTest {
         for (String line : Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8)) {
             assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
         }
-        Path loghub = Path.of("../shared/data/loghub_2k");
-        if (!Files.isDirectory(loghub)) {
-            loghub = Path.of("../../shared/data/loghub_2k"); // a worktree beside the shared folder
-        }
-        if (!Files.isDirectory(loghub)) {
-            System.out.println("LineMaskerTest: no ../shared/data/loghub_2k; its lines not checked");
-            return;
-        }
-        try (var sets = Files.list(loghub)) {
-            for (Path set : sets.sorted().toList()) {
-                Path log = set.resolve(set.getFileName() + "_2k.log");
-                if (Files.isRegularFile(log)) {
-                    for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-                        assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
-                    }
-                }
-            }
+        for (String line : Loghub.lines("LineMaskerTest")) {
+            assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
         }
     }
 

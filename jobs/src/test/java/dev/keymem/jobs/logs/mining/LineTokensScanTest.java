@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.jobs.testdata.Loghub;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,21 +25,7 @@ class LineTokensScanTest {
     static List<String> realLines() throws Exception {
         List<String> lines = new ArrayList<>(
                 Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8));
-        for (String c : new String[] {System.getProperty("keymem.loghub"), "../../shared/data/loghub_2k",
-            "../shared/data/loghub_2k"}) {
-            if (c != null && Files.isDirectory(Path.of(c))) {
-                try (Stream<Path> sets = Files.list(Path.of(c))) {
-                    for (Path set : sets.sorted().toList()) {
-                        Path log = set.resolve(set.getFileName() + "_2k.log");
-                        if (Files.isRegularFile(log)) {
-                            lines.addAll(Files.readAllLines(log, StandardCharsets.ISO_8859_1));
-                        }
-                    }
-                }
-                return lines;
-            }
-        }
-        System.out.println("LineTokensScanTest: no loghub_2k data (../shared/data/loghub_2k); sample lines only");
+        lines.addAll(Loghub.lines("LineTokensScanTest"));
         return lines;
     }
 
