@@ -64,24 +64,33 @@ final class Cl100kBpe {
         this.tokens = tokens;
         int size = Integer.highestOneBit(Math.max(2, tokens) * 2) * 2; // load factor at most 1/2
         int[] s = new int[size];
-        int mask = size - 1;
         int longest = 0;
         for (int r = 0; r < tokens; r++) {
-            int from = offsets[r];
-            int to = offsets[r + 1];
-            longest = Math.max(longest, to - from);
-            int i = hash(bytes, from, to) & mask;
-            while (s[i] != 0) {
-                int other = s[i] - 1;
-                if (equal(bytes, offsets[other], offsets[other + 1], bytes, from, to)) {
-                    throw new IllegalStateException(RANKS + ": ranks " + other + " and " + r + " have the same bytes");
-                }
-                i = (i + 1) & mask;
-            }
-            s[i] = r + 1;
+            longest = Math.max(longest, insert(s, bytes, offsets, r));
         }
         this.slots = s;
         this.maxLength = longest;
+    }
+
+    /**
+     * Puts rank {@code r} into the table; returns its length. One call per token (not one loop over all): a method
+     * called 100,000 times is compiled after its first few hundred calls, where a loop's body would run
+     * interpreted until on-stack replacement.
+     */
+    private static int insert(int[] s, byte[] bytes, int[] offsets, int r) {
+        int mask = s.length - 1;
+        int from = offsets[r];
+        int to = offsets[r + 1];
+        int i = hash(bytes, from, to) & mask;
+        while (s[i] != 0) {
+            int other = s[i] - 1;
+            if (equal(bytes, offsets[other], offsets[other + 1], bytes, from, to)) {
+                throw new IllegalStateException(RANKS + ": ranks " + other + " and " + r + " have the same bytes");
+            }
+            i = (i + 1) & mask;
+        }
+        s[i] = r + 1;
+        return to - from;
     }
 
     /** The encoder, loaded at the first call (thread-safe). */
@@ -114,14 +123,37 @@ final class Cl100kBpe {
 
     /** The encoder of a ranks file's bytes (lines {@code BASE64 RANK}, ranks 0, 1, 2, ... in order). */
     static Cl100kBpe parse(byte[] f) {
-        byte[] out = new byte[f.length / 4 * 3 + 3];
-        int[] offs = new int[f.length / 7 + 2]; // the shortest line, "QQ== 0\n", has 7 bytes
-        int n = 0;
-        int o = 0;
-        int i = 0;
-        int len = f.length;
-        while (i < len) {
-            offs[n] = o;
+        RanksReader r = new RanksReader(f);
+        while (r.at < f.length) {
+            r.line();
+        }
+        r.offsets[r.tokens] = r.length;
+        return new Cl100kBpe(Arrays.copyOf(r.bytes, r.length), Arrays.copyOf(r.offsets, r.tokens + 1), r.tokens);
+    }
+
+    /** Decodes a ranks file a line at a time (a method called per line is compiled early; see {@link #insert}). */
+    private static final class RanksReader {
+        final byte[] f;
+        final byte[] bytes;
+        final int[] offsets;
+        int at;
+        int length;
+        int tokens;
+
+        RanksReader(byte[] f) {
+            this.f = f;
+            this.bytes = new byte[f.length / 4 * 3 + 3];
+            this.offsets = new int[f.length / 7 + 2]; // the shortest line, "QQ== 0\n", has 7 bytes
+        }
+
+        /** Decodes the line at {@link #at}: its token's bytes appended to {@link #bytes}. */
+        void line() {
+            byte[] f = this.f;
+            int len = f.length;
+            int i = at;
+            int o = length;
+            int n = tokens;
+            offsets[n] = o;
             int acc = 0;
             int bits = 0;
             int c;
@@ -137,7 +169,7 @@ final class Cl100kBpe {
                 bits += 6;
                 if (bits >= 8) {
                     bits -= 8;
-                    out[o++] = (byte) (acc >>> bits);
+                    bytes[o++] = (byte) (acc >>> bits);
                 }
             }
             int rank = 0;
@@ -152,13 +184,13 @@ final class Cl100kBpe {
                 rank = rank * 10 + (c - '0');
                 digits++;
             }
-            if (digits == 0 || rank != n || o == offs[n]) {
+            if (digits == 0 || rank != n || o == offsets[n]) {
                 throw new IllegalStateException(RANKS + ": line " + (n + 1) + " is not the token of rank " + n);
             }
-            n++;
+            at = i;
+            length = o;
+            tokens = n + 1;
         }
-        offs[n] = o;
-        return new Cl100kBpe(Arrays.copyOf(out, o), Arrays.copyOf(offs, n + 1), n);
     }
 
     /** The number of ordinary tokens (ranks 0 .. n-1). */
