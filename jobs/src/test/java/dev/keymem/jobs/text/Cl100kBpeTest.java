@@ -29,10 +29,18 @@ class Cl100kBpeTest {
 
     /** Every id of {@code text}, its count and its text as jtokkit has them, and cuts at a few limits. */
     private static void same(String text) {
+        same(text, true);
+    }
+
+    /** As {@link #same(String)}; the cuts only when {@code cuts}. */
+    private static void same(String text, boolean cuts) {
         int[] want = JTOKKIT.encodeOrdinary(text).toArray();
         assertArrayEquals(want, BPE.encode(text), () -> "ids of '" + text + "'");
         assertEquals(want.length, BPE.count(text), () -> "count of '" + text + "'");
         assertEquals(JTOKKIT.decode(list(want)), BPE.decode(want), () -> "text of '" + text + "'");
+        if (!cuts) {
+            return;
+        }
         for (int limit : new int[] {1, 2, 3, 7, want.length - 1, want.length, want.length + 1}) {
             if (limit >= 1) {
                 EncodingResult r = JTOKKIT.encodeOrdinary(text, limit);
@@ -64,9 +72,10 @@ class Cl100kBpeTest {
     void everyLoghubLineGivesJtokkitsIds() throws Exception {
         List<String> lines = Loghub.lines("Cl100kBpeTest.everyLoghubLineGivesJtokkitsIds");
         LineMasker masker = new LineMasker();
+        int n = 0;
         for (String line : lines) {
-            same(line);
-            same(masker.mask(line));
+            same(line, n % 4 == 0);
+            same(masker.mask(line), n++ % 4 == 1);
         }
         System.out.println("Cl100kBpeTest: " + lines.size() + " loghub_2k lines, raw and masked, same ids as jtokkit");
     }
@@ -74,9 +83,10 @@ class Cl100kBpeTest {
     @Test
     void generatedLogLinesGiveJtokkitsIds() {
         LineMasker masker = new LineMasker();
+        int n = 0;
         for (String line : new LogGenerator(11).generate(20_000).lines) {
-            same(line);
-            same(masker.mask(line));
+            same(line, n % 8 == 0);
+            same(masker.mask(line), n++ % 8 == 1);
         }
     }
 
@@ -116,7 +126,7 @@ class Cl100kBpeTest {
         texts.add("Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(40));
         texts.add("x".repeat(127) + " " + "y".repeat(128) + " " + "z".repeat(129));
         String letters = "etaoinshrdlucmfwypvbgkjqxz\u00e4\u00f6\u00fc\u00df";
-        for (int n = 0; n < 300; n++) {
+        for (int n = 0; n < 100; n++) {
             StringBuilder sb = new StringBuilder();
             for (int k = r.nextInt(100, 1500); k > 0; k--) {
                 sb.append(letters.charAt(r.nextInt(letters.length())));
@@ -132,11 +142,12 @@ class Cl100kBpeTest {
             same(t);
         }
         for (String t : PathologicalLinesTest.lines().values()) {
+            // what TextFrontEnd hands the tokenizer of such a line: its first 4096 chars, cut to 512 tokens
             String prefix = t.substring(0, 4096);
             int[] want = JTOKKIT.encodeOrdinary(prefix).toArray();
             assertArrayEquals(want, BPE.encode(prefix), prefix.substring(0, 40));
-            EncodingResult cut = JTOKKIT.encodeOrdinary(t, 512);
-            Cl100kBpe.Limited got = BPE.encode(t, 512);
+            EncodingResult cut = JTOKKIT.encodeOrdinary(prefix, 512);
+            Cl100kBpe.Limited got = BPE.encode(prefix, 512);
             assertArrayEquals(cut.getTokens().toArray(), got.ids(), prefix.substring(0, 40));
             assertEquals(cut.isTruncated(), got.truncated());
         }
