@@ -10,8 +10,11 @@ Log shapes (files OUTDIR/logs/<shape>-<n>.<ext>, read by `memctl logs --input`):
   many-sources    15,000 sources ("host-00042/svc"), each a few lines of generated service logs
   one-source      services-like generated lines, all one source
   stack           Java stack traces, one line per frame (exception header, 8-40 "at ..." frames, "Caused by")
-  json-long       JSON-structured application log lines of 500-2,000 characters as the message
-  kv              key=value logs (logfmt), 15-30 pairs each
+  json-long       JSON-structured application log lines of 500-2,000 characters as the message, free-text
+                  messages of random words and random label sets (nearly every line a new template: worst case)
+  kv              key=value logs (logfmt), 15-30 pairs each, random keys: nearly every line a new template (worst case)
+  kv-fixed        logfmt as services write it: 40 event types, each with its fixed keys (15-30), values random
+  json-fixed      JSON-structured lines of 500-2,000 characters with a fixed schema and 40 message templates
   ids             lines dense in numbers, hex, UUIDs, IPv4/IPv6 addresses
   nonascii        localized messages (German, French, Russian, Chinese, Japanese), raw syslog-like lines
 Context shapes (OUTDIR/context/<shape>-<n>.jsonl, read by `memctl context --input`):
@@ -206,6 +209,54 @@ def kv(n, seed):
         yield json.dumps({'source': s, 'message': ' '.join(pairs)})
 
 
+def value(r, k):
+    if k.endswith('_ms') or k.endswith('_count'):
+        return str(r.randint(0, 99999))
+    if k.endswith('_id'):
+        return '%x' % r.getrandbits(48)
+    if k.endswith('_ip'):
+        return ip(r)
+    return r.choice(WORDS)
+
+
+def kv_fixed(n, seed):
+    r = random.Random(seed)
+    types = []
+    for t in range(40):
+        keys = [f'{r.choice(WORDS)}{r.choice(["", "_ms", "_id", "_count", "_ip"])}' for _ in range(r.randint(11, 26))]
+        types.append((r.choice(SVC), f'{r.choice(WORDS)} {r.choice(WORDS)} {r.choice(["ok", "failed", "started"])}', keys))
+    for i in range(n):
+        s, msg, keys = types[min(39, int(r.expovariate(0.12)))]
+        pairs = [f'ts={ts(i)}', f'level={r.choice(["info", "info", "info", "warn", "error"])}', f'svc={s}', f'msg="{msg}"']
+        pairs += [f'{k}={value(r, k)}' for k in keys]
+        yield json.dumps({'source': s, 'message': ' '.join(pairs)})
+
+
+def json_fixed(n, seed):
+    r = random.Random(seed)
+    msgs = []
+    for t in range(40):
+        msgs.append(' '.join(r.choice(WORDS) for _ in range(r.randint(4, 12))) + ' {} in {} ms for {}')
+    for i in range(n):
+        m = msgs[min(39, int(r.expovariate(0.12)))]
+        d = {'@timestamp': ts(i), 'level': r.choice(['INFO', 'INFO', 'WARN', 'ERROR']),
+             'logger': f'{PKGS[len(m) * 7 % len(PKGS)]}.{CLS[len(m) % len(CLS)]}', 'thread': f'worker-{r.randint(1, 64)}',
+             'trace_id': '%032x' % r.getrandbits(128), 'span_id': '%016x' % r.getrandbits(64),
+             'service': SVC[len(m) % len(SVC)], 'host': f'ip-{ip(r).replace(".", "-")}.eu-west-1.compute.internal',
+             'message': m.format(r.randint(1, 9999), r.randint(1, 900), uuid(r)),
+             'http': {'method': 'POST', 'path': f'/api/v2/orders/{r.randint(1, 99999)}',
+                      'status': r.choice([200, 200, 201, 404, 500]), 'duration_ms': round(r.random() * 900, 3),
+                      'user_agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'},
+             'labels': {'team': 'checkout', 'tier': 'backend', 'region': 'eu-west-1', 'version': '4.12.%d' % (i // 20000)},
+             'kubernetes': {'namespace': 'prod', 'pod': f'orders-{r.getrandbits(32):08x}-{r.getrandbits(20):05x}',
+                            'node': f'node-{r.randint(1, 40)}', 'container': 'orders'}}
+        if r.random() < 0.3:
+            d['error'] = {'type': 'java.lang.IllegalStateException', 'stack': '\n'.join(
+                f'at {PKGS[j % 8]}.{CLS[j % 10]}.{METH[j % 10]}({CLS[j % 10]}.java:{100 + j})'
+                for j in range(r.randint(3, 12)))}
+        yield json.dumps({'source': d['service'], 'message': json.dumps(d)})
+
+
 def ids(n, seed):
     r = random.Random(seed)
     for i in range(n):
@@ -377,6 +428,8 @@ for n in SIZES:
     write('logs', 'stack', n, 'jsonl', stack(n, 3))
     write('logs', 'json-long', n, 'jsonl', json_long(n, 4))
     write('logs', 'kv', n, 'jsonl', kv(n, 5))
+    write('logs', 'kv-fixed', n, 'jsonl', kv_fixed(n, 8))
+    write('logs', 'json-fixed', n, 'jsonl', json_fixed(n, 9))
     write('logs', 'ids', n, 'jsonl', ids(n, 6))
     write('logs', 'nonascii', n, 'log', nonascii(n, 7))
     for i, lang in enumerate(CHAT):
