@@ -10,6 +10,7 @@ Log shapes (files OUTDIR/logs/<shape>-<n>.<ext>, read by `memctl logs --input`):
   many-sources    15,000 sources ("host-00042/svc"), each a few lines of generated service logs
   one-source      services-like generated lines, all one source
   stack           Java stack traces, one line per frame (exception header, 8-40 "at ..." frames, "Caused by")
+  stack-multi     the same Java stack traces, each one record: the frames joined by newlines in the message
   json-long       JSON-structured application log lines of 500-2,000 characters as the message, free-text
                   messages of random words and random label sets (nearly every line a new template: worst case)
   kv              key=value logs (logfmt), 15-30 pairs each, random keys: nearly every line a new template (worst case)
@@ -170,6 +171,32 @@ def stack(n, seed):
             if part == 0:
                 yield json.dumps({'source': src, 'message': 'Caused by: ' + r.choice(EXC).replace('%d', '7')})
         i += 1
+
+
+def stack_multi(n, seed):
+    """Each trace of stack() as one event, its lines joined by newlines (a logging agent's multi-line event)."""
+    r = random.Random(seed)
+    i = 0
+    while True:
+        src = f'app-{r.randrange(8)}'
+        lines = [json.loads(x)['message'] for x in _one_trace(r, i, src)]
+        yield json.dumps({'source': src, 'message': '\n'.join(lines)})
+        i += 1
+
+
+def _one_trace(r, i, src):
+    exc = r.choice(EXC)
+    exc = exc % r.randint(1, 99999) if '%d' in exc else exc
+    yield json.dumps({'source': src, 'message': f'{ts(i)} ERROR [http-nio-8080-exec-{r.randint(1, 200)}] '
+                                                f'{r.choice(PKGS)}.{r.choice(CLS)} - request failed'})
+    yield json.dumps({'source': src, 'message': exc})
+    for part in range(r.choice([1, 1, 2])):
+        for _ in range(r.randint(8, 40)):
+            yield json.dumps({'source': src, 'message': f'\tat {r.choice(PKGS)}.{r.choice(CLS)}.'
+                                                        f'{r.choice(METH)}({r.choice(CLS)}.java:{r.randint(20, 900)})'})
+        yield json.dumps({'source': src, 'message': f'\t... {r.randint(5, 60)} more'})
+        if part == 0:
+            yield json.dumps({'source': src, 'message': 'Caused by: ' + r.choice(EXC).replace('%d', '7')})
 
 
 WORDS = ('order customer payment shipment invoice warehouse region retry timeout upstream downstream cache '
@@ -426,6 +453,7 @@ for n in SIZES:
     write('logs', 'many-sources', n, 'jsonl', many_sources(n, 1))
     write('logs', 'one-source', n, 'jsonl', one_source(n, 2))
     write('logs', 'stack', n, 'jsonl', stack(n, 3))
+    write('logs', 'stack-multi', n, 'jsonl', stack_multi(n, 10))
     write('logs', 'json-long', n, 'jsonl', json_long(n, 4))
     write('logs', 'kv', n, 'jsonl', kv(n, 5))
     write('logs', 'kv-fixed', n, 'jsonl', kv_fixed(n, 8))
