@@ -137,6 +137,8 @@ final class ContextText implements Serializable {
     private final int dimension;
     private transient Analyzer tokens;
     private transient Analyzer stopStem;
+    /** The text's chars for {@link #asciiWords}. */
+    private transient char[] chars;
     private transient CharArrayMap<Word[]> table;
     private transient double[] acc;
     private transient int[] quarters;
@@ -195,6 +197,24 @@ final class ContextText implements Serializable {
             open();
         }
         List<Word> out = new ArrayList<>();
+        int len = text.length();
+        char[] cs = chars.length >= len ? chars : (chars = new char[Math.max(len, chars.length * 2)]);
+        text.getChars(0, len, cs, 0);
+        if (asciiWords(cs, len, out)) {
+            if (chars.length > 1 << 16) {
+                chars = new char[256]; // not kept larger after a very long text
+            }
+            return out;
+        }
+        out.clear();
+        return luceneWords(text, out);
+    }
+
+    /** {@link #words} through Lucene's tokenizer and possessive filter (any text; the reference of {@link #asciiWords}). */
+    List<Word> luceneWords(String text, List<Word> out) {
+        if (tokens == null) {
+            open();
+        }
         try (TokenStream ts = tokens.tokenStream("text", text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             ts.reset();
@@ -241,6 +261,128 @@ final class ContextText implements Serializable {
         }
     }
 
+    /** Character classes of ASCII for {@link #asciiWords}: Unicode's word-break property of each char. */
+    private static final byte OTHER = 0;
+    private static final byte LETTER = 1; // ALetter: A-Z a-z
+    private static final byte NUMERIC = 2; // 0-9
+    private static final byte EXTEND_NUM_LET = 3; // _
+    private static final byte MID_LETTER = 4; // :
+    private static final byte MID_NUM_LET = 5; // . and the single quote (Single_Quote acts as MidNumLet here)
+    private static final byte MID_NUM = 6; // , ;
+    private static final byte[] CLASS = new byte[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            CLASS[c] = LETTER;
+            CLASS[c - 'a' + 'A'] = LETTER;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            CLASS[c] = NUMERIC;
+        }
+        CLASS['_'] = EXTEND_NUM_LET;
+        CLASS[':'] = MID_LETTER;
+        CLASS['.'] = MID_NUM_LET;
+        CLASS['\''] = MID_NUM_LET;
+        CLASS[','] = MID_NUM;
+        CLASS[';'] = MID_NUM;
+    }
+
+    /** Longest token {@link #asciiWords} takes (Lucene's StandardTokenizer cuts tokens at 255 chars). */
+    static final int ASCII_TOKEN_MAX = 200;
+
+    /**
+     * {@link #luceneWords} of an ASCII text, {@code cs[0, len)}, without Lucene: the tokens of Unicode's word
+     * segmentation (UAX#29, as StandardTokenizer applies it: only segments holding a letter or digit are tokens)
+     * by the rules that apply to ASCII: letters and digits run together (WB5, WB8-10), and with underscores
+     * (WB13a/b); a letter, one of {@code : . '} and a letter stay together (WB6/7), as do a digit, one of
+     * {@code , ; . '} and a digit (WB11/12); everything else breaks. Then what EnglishPossessiveFilter does (a
+     * trailing {@code 's} or {@code 'S} dropped), lower case, and the word table. Returns false, leaving
+     * {@code out} in any state, at a char above ASCII or a token over {@link #ASCII_TOKEN_MAX} chars (the caller
+     * then takes Lucene's way). The chars of tokens are lowered in place. Tests compare both on random and real
+     * texts.
+     */
+    boolean asciiWords(char[] cs, int len, List<Word> out) {
+        if (tokens == null) {
+            open();
+        }
+        byte[] cls = CLASS;
+        int i = 0;
+        while (i < len) {
+            char c = cs[i];
+            if (c >= 0x80) {
+                return false;
+            }
+            byte k = cls[c];
+            if (k < LETTER || k > EXTEND_NUM_LET) {
+                i++;
+                continue;
+            }
+            int start = i;
+            boolean word = k != EXTEND_NUM_LET;
+            i++;
+            while (i < len) {
+                char d = cs[i];
+                if (d >= 0x80) {
+                    return false;
+                }
+                byte m = cls[d];
+                if (m >= LETTER && m <= EXTEND_NUM_LET) {
+                    word |= m != EXTEND_NUM_LET;
+                    k = m;
+                    i++;
+                    continue;
+                }
+                if (m < MID_LETTER || i + 1 >= len || k == EXTEND_NUM_LET) {
+                    break;
+                }
+                char e = cs[i + 1];
+                if (e >= 0x80) {
+                    return false;
+                }
+                byte n = cls[e];
+                if (k == LETTER ? n == LETTER && m != MID_NUM : n == NUMERIC && m != MID_LETTER) {
+                    k = n;
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            if (!word) {
+                continue;
+            }
+            int end = i;
+            if (end - start > ASCII_TOKEN_MAX) {
+                return false;
+            }
+            if (end - start >= 2 && cs[end - 2] == '\'' && (cs[end - 1] == 's' || cs[end - 1] == 'S')) {
+                end -= 2; // EnglishPossessiveFilter
+            }
+            int n = end - start;
+            for (int j = start; j < end; j++) {
+                char d = cs[j];
+                if (d >= 'A' && d <= 'Z') {
+                    cs[j] = (char) (d + ('a' - 'A'));
+                }
+            }
+            Word[] w = table.get(cs, start, n);
+            if (w == null) {
+                try {
+                    w = new Word[] {lookUp(new String(cs, start, n))};
+                } catch (IOException x) {
+                    throw new UncheckedIOException("cannot analyse text", x);
+                }
+                if (table.size() >= TABLE_MAX) {
+                    table.clear();
+                }
+                table.put(Arrays.copyOfRange(cs, start, end), w);
+            }
+            if (w[0] != STOP) {
+                out.add(w[0]);
+            }
+        }
+        return true;
+    }
+
     /** The stem of one lower-cased token through the stop and stem filters alone, or {@link #STOP}. */
     private Word lookUp(String token) throws IOException {
         String stem = null;
@@ -276,6 +418,7 @@ final class ContextText implements Serializable {
             }
         };
         table = new CharArrayMap<>(1024, false);
+        chars = new char[256];
         texts = new java.util.HashMap<>();
         acc = new double[dimension];
         quarters = new int[dimension];
