@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.CharArrayMap;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.CharacterUtils;
 import org.apache.lucene.analysis.StopFilter;
@@ -123,11 +122,12 @@ final class ContextText implements Serializable {
 
     /** A text's words and (once asked for) their vector; the vector is handed out as a copy. */
     static final class Analysed {
-        final List<Word> words;
+        /** The words, in order (not to be changed). */
+        final Word[] words;
         private float[] vector;
 
-        Analysed(List<Word> words) {
-            this.words = java.util.Collections.unmodifiableList(words);
+        Analysed(Word[] words) {
+            this.words = words;
         }
     }
 
@@ -139,7 +139,16 @@ final class ContextText implements Serializable {
     private transient Analyzer stopStem;
     /** The text's chars for {@link #asciiWords}. */
     private transient char[] chars;
-    private transient CharArrayMap<Word[]> table;
+    /**
+     * The word table: lower-cased tokens seen before ({@code keys}, open addressing, linear probing; at most
+     * half full) and their words ({@code words}; null for a stop word).
+     */
+    private transient char[][] keys;
+    private transient Word[] keyWords;
+    private transient int tableSize;
+    /** The words of the text being analysed: {@code found[0, count)}. */
+    private transient Word[] found;
+    private transient int count;
     private transient double[] acc;
     private transient int[] quarters;
     private transient boolean[] touched;
@@ -172,7 +181,7 @@ final class ContextText implements Serializable {
         }
         Analysed a = texts.get(text);
         if (a == null) {
-            a = new Analysed(words(text));
+            a = new Analysed(wordArray(text));
             if (text.length() <= TEXT_MAX_CHARS) {
                 if (texts.size() >= TEXTS_MAX) {
                     texts.clear();
@@ -193,28 +202,115 @@ final class ContextText implements Serializable {
 
     /** The words (stems, stop words removed) of {@code text}, in order, as {@link TermAnalyzer#words} gives them. */
     List<Word> words(String text) {
+        return Arrays.asList(wordArray(text));
+    }
+
+    /** {@link #words} as an array. */
+    Word[] wordArray(String text) {
         if (tokens == null) {
             open();
         }
-        List<Word> out = new ArrayList<>();
         int len = text.length();
         char[] cs = chars.length >= len ? chars : (chars = new char[Math.max(len, chars.length * 2)]);
         text.getChars(0, len, cs, 0);
-        if (asciiWords(cs, len, out)) {
-            if (chars.length > 1 << 16) {
-                chars = new char[256]; // not kept larger after a very long text
-            }
-            return out;
+        count = 0;
+        if (!asciiWords(cs, len)) {
+            count = 0;
+            luceneWords(text);
         }
-        out.clear();
-        return luceneWords(text, out);
+        if (chars.length > 1 << 16) {
+            chars = new char[256]; // not kept larger after a very long text
+        }
+        Word[] out = Arrays.copyOf(found, count);
+        if (found.length > 1 << 12) {
+            found = new Word[64];
+        }
+        return out;
+    }
+
+    private void found(Word w) {
+        if (count == found.length) {
+            found = Arrays.copyOf(found, count * 2);
+        }
+        found[count++] = w;
+    }
+
+    /**
+     * The word of the lower-cased token {@code cs[start, start + n)} whose {@link #hash} is {@code h}, from the
+     * table or (the first time) through the stop and stem filters; null for a stop word.
+     */
+    private Word word(char[] cs, int start, int n, int h) {
+        char[][] ks = keys;
+        int mask = ks.length - 1;
+        int i = spread(h) & mask;
+        for (char[] k; (k = ks[i]) != null; i = (i + 1) & mask) {
+            if (k.length == n && Arrays.equals(k, 0, n, cs, start, start + n)) {
+                return keyWords[i];
+            }
+        }
+        Word w;
+        try {
+            w = lookUp(new String(cs, start, n));
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot analyse text", x);
+        }
+        if (tableSize >= TABLE_MAX) {
+            Arrays.fill(keys, null);
+            Arrays.fill(keyWords, null);
+            tableSize = 0;
+        } else if (2 * (tableSize + 1) > ks.length) {
+            grow();
+        }
+        ks = keys;
+        mask = ks.length - 1;
+        i = spread(h) & mask;
+        while (ks[i] != null) {
+            i = (i + 1) & mask;
+        }
+        ks[i] = Arrays.copyOfRange(cs, start, start + n);
+        keyWords[i] = w;
+        tableSize++;
+        return w;
+    }
+
+    private void grow() {
+        char[][] oldKeys = keys;
+        Word[] oldWords = keyWords;
+        keys = new char[oldKeys.length * 2][];
+        keyWords = new Word[keys.length];
+        int mask = keys.length - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            char[] k = oldKeys[j];
+            if (k != null) {
+                int i = spread(hash(k, 0, k.length)) & mask;
+                while (keys[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                keys[i] = k;
+                keyWords[i] = oldWords[j];
+            }
+        }
+    }
+
+    /** The table's hash of a token (the ASCII scan computes the same while it lowers the token). */
+    private static int hash(char[] cs, int start, int n) {
+        int h = 0;
+        for (int j = start; j < start + n; j++) {
+            h = 31 * h + cs[j];
+        }
+        return h;
+    }
+
+    private static int spread(int h) {
+        return (h * 0x9E3779B9) ^ (h >>> 16);
     }
 
     /** {@link #words} through Lucene's tokenizer and possessive filter (any text; the reference of {@link #asciiWords}). */
-    List<Word> luceneWords(String text, List<Word> out) {
+    List<Word> luceneWords(String text) {
         if (tokens == null) {
             open();
         }
+        count = 0;
         try (TokenStream ts = tokens.tokenStream("text", text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             ts.reset();
@@ -222,23 +318,16 @@ final class ContextText implements Serializable {
                 char[] buf = term.buffer();
                 int len = term.length();
                 lowerCase(buf, len);
-                Word[] w = table.get(buf, 0, len);
-                if (w == null) {
-                    w = new Word[] {lookUp(new String(buf, 0, len))};
-                    if (table.size() >= TABLE_MAX) {
-                        table.clear();
-                    }
-                    table.put(Arrays.copyOf(buf, len), w);
-                }
-                if (w[0] != STOP) {
-                    out.add(w[0]);
+                Word w = word(buf, 0, len, hash(buf, 0, len));
+                if (w != STOP) {
+                    found(w);
                 }
             }
             ts.end();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot analyse text", e);
         }
-        return out;
+        return Arrays.asList(Arrays.copyOf(found, count));
     }
 
     /**
@@ -302,6 +391,14 @@ final class ContextText implements Serializable {
      * texts.
      */
     boolean asciiWords(char[] cs, int len, List<Word> out) {
+        count = 0;
+        boolean taken = asciiWords(cs, len);
+        out.addAll(Arrays.asList(found).subList(0, count));
+        return taken;
+    }
+
+    /** {@link #asciiWords(char[], int, List)} into {@code found[0, count)}. */
+    private boolean asciiWords(char[] cs, int len) {
         if (tokens == null) {
             open();
         }
@@ -357,27 +454,18 @@ final class ContextText implements Serializable {
             if (end - start >= 2 && cs[end - 2] == '\'' && (cs[end - 1] == 's' || cs[end - 1] == 'S')) {
                 end -= 2; // EnglishPossessiveFilter
             }
-            int n = end - start;
+            int h = 0;
             for (int j = start; j < end; j++) {
                 char d = cs[j];
                 if (d >= 'A' && d <= 'Z') {
-                    cs[j] = (char) (d + ('a' - 'A'));
+                    d = (char) (d + ('a' - 'A'));
+                    cs[j] = d;
                 }
+                h = 31 * h + d;
             }
-            Word[] w = table.get(cs, start, n);
-            if (w == null) {
-                try {
-                    w = new Word[] {lookUp(new String(cs, start, n))};
-                } catch (IOException x) {
-                    throw new UncheckedIOException("cannot analyse text", x);
-                }
-                if (table.size() >= TABLE_MAX) {
-                    table.clear();
-                }
-                table.put(Arrays.copyOfRange(cs, start, end), w);
-            }
-            if (w[0] != STOP) {
-                out.add(w[0]);
+            Word w = word(cs, start, end - start, h);
+            if (w != STOP) {
+                found(w);
             }
         }
         return true;
@@ -417,7 +505,10 @@ final class ContextText implements Serializable {
                 return new TokenStreamComponents(source, new PorterStemFilter(new StopFilter(source, stop)));
             }
         };
-        table = new CharArrayMap<>(1024, false);
+        keys = new char[2048][];
+        keyWords = new Word[keys.length];
+        tableSize = 0;
+        found = new Word[64];
         chars = new char[256];
         texts = new java.util.HashMap<>();
         acc = new double[dimension];
@@ -445,9 +536,19 @@ final class ContextText implements Serializable {
 
     /** The term ids of {@code words}. */
     static int[] termIds(List<Word> words) {
-        int[] ids = new int[words.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = words.get(i).termId;
+        return termIds(words.toArray(new Word[0]), null);
+    }
+
+    /** The term ids of {@code words} and then of {@code more} (null: none). */
+    static int[] termIds(Word[] words, Word[] more) {
+        int[] ids = new int[words.length + (more == null ? 0 : more.length)];
+        for (int i = 0; i < words.length; i++) {
+            ids[i] = words[i].termId;
+        }
+        if (more != null) {
+            for (int i = 0; i < more.length; i++) {
+                ids[words.length + i] = more[i].termId;
+            }
         }
         return ids;
     }
@@ -470,8 +571,22 @@ final class ContextText implements Serializable {
      * {@link #vectorDoubles}, TermAnalyzer's order of additions.
      */
     float[] vector(List<Word> words) {
+        return vector(words.toArray(new Word[0]));
+    }
+
+    /**
+     * Texts of at least one word per this many buckets of the vector take {@link #vectorDense} (a word adds to
+     * some 5-10 buckets: most buckets touched, so not worth tracking which).
+     */
+    static final int DENSE_BUCKETS_PER_WORD = 8;
+
+    /** {@link #vector(List)} of an array of words. */
+    float[] vector(Word[] words) {
         if (tokens == null) {
             open();
+        }
+        if ((long) words.length * DENSE_BUCKETS_PER_WORD >= dimension) {
+            return vectorDense(words);
         }
         int[] q = quarters;
         boolean[] seen = touched;
@@ -479,8 +594,8 @@ final class ContextText implements Serializable {
         int n = 0;
         long total = 0;
         Word prev = null;
-        for (int i = 0, size = words.size(); i < size; i++) {
-            Word w = words.get(i);
+        for (int i = 0, size = words.length; i < size; i++) {
+            Word w = words[i];
             int[] ob = w.ownBuckets;
             int[] oq = w.ownQuarters;
             for (int t = 0; t < ob.length; t++) {
@@ -524,7 +639,7 @@ final class ContextText implements Serializable {
                 q[b[k]] = 0;
                 seen[b[k]] = false;
             }
-            return vectorDoubles(words);
+            return vectorDoubles(Arrays.asList(words));
         }
         float[] out = new float[dimension];
         long squares = 0; // sixteenths
@@ -560,6 +675,71 @@ final class ContextText implements Serializable {
             q[b[k]] = 0;
             seen[b[k]] = false;
         }
+        return out;
+    }
+
+    /**
+     * {@link #vector(Word[])} without tracking the buckets touched: every bucket's sum (in quarters) is exact,
+     * so the same sums, squares and vector, over all buckets (an untouched one holds 0 and scales to +0.0).
+     */
+    float[] vectorDense(Word[] words) {
+        if (tokens == null) {
+            open();
+        }
+        int[] q = quarters;
+        long total = 0;
+        Word prev = null;
+        Word[] firsts = pairFirst;
+        Word[] seconds = pairSecond;
+        int[] features = pairFeature;
+        for (int i = 0; i < words.length; i++) {
+            Word w = words[i];
+            int[] ob = w.ownBuckets;
+            int[] oq = w.ownQuarters;
+            for (int t = 0; t < ob.length; t++) {
+                q[ob[t]] += oq[t];
+            }
+            total += w.ownTotal;
+            if (prev != null) {
+                int slot = (prev.termId * 0x9E3779B9 + w.termId) >>> (32 - 12);
+                int f;
+                if (firsts[slot] == prev && seconds[slot] == w) {
+                    f = features[slot];
+                } else {
+                    long h = prev.pairPrefix;
+                    char[] cs = w.chars;
+                    for (int c = 0; c < cs.length; c++) {
+                        h = (h ^ cs[c]) * PRIME;
+                    }
+                    h = mix(h);
+                    f = bucket(h, dimension) * 2 + (h < 0 ? 1 : 0);
+                    firsts[slot] = prev;
+                    seconds[slot] = w;
+                    features[slot] = f;
+                }
+                q[f >>> 1] += (f & 1) == 0 ? 2 : -2;
+                total += 2;
+            }
+            prev = w;
+        }
+        if (total > EXACT_QUARTERS_MAX) {
+            Arrays.fill(q, 0);
+            return vectorDoubles(Arrays.asList(words));
+        }
+        float[] out = new float[dimension];
+        long squares = 0; // sixteenths
+        for (int j = 0; j < dimension; j++) {
+            long v = q[j];
+            squares += v * v;
+        }
+        double norm = squares / 16.0; // exact: at most 2^52 sixteenths
+        if (norm > 0) {
+            double inv = 1 / Math.sqrt(norm);
+            for (int j = 0; j < dimension; j++) {
+                out[j] = (float) ((q[j] * 0.25) * inv);
+            }
+        }
+        Arrays.fill(q, 0);
         return out;
     }
 

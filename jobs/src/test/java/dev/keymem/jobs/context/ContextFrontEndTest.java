@@ -139,8 +139,10 @@ class ContextFrontEndTest {
                 List<ContextText.Word> words = text.words(t);
                 float[] fast = text.vector(words);
                 float[] doubles = text.vectorDoubles(words);
+                float[] dense = text.vectorDense(words.toArray(new ContextText.Word[0]));
                 float[] reference = ref.vector(ref.words(t));
                 for (int k = 0; k < dim; k++) {
+                    assertEquals(Float.floatToRawIntBits(reference[k]), Float.floatToRawIntBits(dense[k]), t);
                     assertEquals(Float.floatToRawIntBits(reference[k]), Float.floatToRawIntBits(fast[k]), t);
                     assertEquals(Float.floatToRawIntBits(reference[k]), Float.floatToRawIntBits(doubles[k]), t);
                 }
@@ -196,7 +198,7 @@ class ContextFrontEndTest {
 
     private static List<String> lucene(ContextText t, String text) {
         List<String> stems = new ArrayList<>();
-        for (ContextText.Word w : t.luceneWords(text, new ArrayList<>())) {
+        for (ContextText.Word w : t.luceneWords(text)) {
             stems.add(w.stem);
         }
         return stems;
