@@ -327,6 +327,7 @@ public final class ContextEventParser implements Serializable {
             e.expect = f.expect;
             e.ts = f.ts;
             e.offset = offset;
+            e.ascii = true;
             return e;
         }
         ContextEvent e = new ContextEvent();

@@ -125,6 +125,8 @@ final class ContextText implements Serializable {
         /** The words, in order (not to be changed). */
         final Word[] words;
         private float[] vector;
+        /** Vectors handed out before {@link #vector} was kept. */
+        private int vectors;
 
         Analysed(Word[] words) {
             this.words = words;
@@ -192,12 +194,19 @@ final class ContextText implements Serializable {
         return a;
     }
 
-    /** {@link #vector} of an analysed text's words (a new array each time). */
+    /**
+     * {@link #vector} of an analysed text's words (a new array each time): computed the first two times, and
+     * the second time a copy kept for the next ones (most texts come once: no copy made for them).
+     */
     float[] vector(Analysed a) {
-        if (a.vector == null) {
-            a.vector = vector(a.words);
+        if (a.vector != null) {
+            return a.vector.clone();
         }
-        return a.vector.clone();
+        float[] v = vector(a.words);
+        if (a.vectors++ > 0) {
+            a.vector = v.clone();
+        }
+        return v;
     }
 
     /** The words (stems, stop words removed) of {@code text}, in order, as {@link TermAnalyzer#words} gives them. */
