@@ -30,7 +30,11 @@ final class ContextPayload {
         Utf8 b = SCRATCH.get();
         b.n = 0;
         b.ascii("{\"t\":");
-        b.string(e.text);
+        if (e.ascii) {
+            b.asciiString(e.text);
+        } else {
+            b.string(e.text);
+        }
         if (e.type != null) {
             b.ascii(",\"y\":");
             b.string(e.type);
@@ -120,6 +124,33 @@ final class ContextPayload {
             }
             o[k++] = '"';
             n = k;
+        }
+
+        /**
+         * {@link #string} of an ASCII string (or null): its bytes copied as they are, then written again through
+         * {@link #string} only where one of them needs an escape.
+         */
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII
+        void asciiString(String s) {
+            if (s == null) {
+                ascii("null");
+                return;
+            }
+            int len = s.length();
+            room(len + 2);
+            byte[] o = buf;
+            int k = n;
+            o[k] = '"';
+            s.getBytes(0, len, o, k + 1);
+            for (int i = k + 1, end = k + 1 + len; i < end; i++) {
+                byte c = o[i];
+                if (c < 0x20 || c == '"' || c == '\\') {
+                    string(s); // n is still where the string starts
+                    return;
+                }
+            }
+            o[k + 1 + len] = '"';
+            n = k + len + 2;
         }
 
         /** The u and four hex digits of an escape (the backslash is written); returns the next index. */

@@ -42,7 +42,21 @@ class ContextFrontEndTest {
         return b.toString();
     }
 
+    private static boolean ascii(String s) {
+        return s == null || s.chars().allMatch(c -> c < 0x80);
+    }
+
+    /** {@link #checkOnce}, and again with the parser's ASCII hint where the strings are ASCII. */
     private static void check(ContextFrontEnd fe, ContextEvent e) {
+        checkOnce(fe, e);
+        if (ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts)) {
+            e.ascii = true;
+            checkOnce(fe, e);
+            e.ascii = false;
+        }
+    }
+
+    private static void checkOnce(ContextFrontEnd fe, ContextEvent e) {
         MemoryRecord a = fe.map(e);
         MemoryRecord b = fe.mapReference(e);
         String what = "text '" + e.text + "' type '" + e.type + "'";
