@@ -310,8 +310,13 @@ final class ContextText implements Serializable {
         return h;
     }
 
+    /** MurmurHash3's finalizer: every bit of {@code h} into the low bits that pick the slot. */
     private static int spread(int h) {
-        return (h * 0x9E3779B9) ^ (h >>> 16);
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        return h ^ (h >>> 16);
     }
 
     /** {@link #words} through Lucene's tokenizer and possessive filter (any text; the reference of {@link #asciiWords}). */
