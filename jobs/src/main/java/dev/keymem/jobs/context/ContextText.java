@@ -750,10 +750,13 @@ final class ContextText implements Serializable {
         if (norm > 0) {
             double inv = 1 / Math.sqrt(norm);
             for (int j = 0; j < dimension; j++) {
-                out[j] = (float) ((q[j] * 0.25) * inv);
+                int v = q[j];
+                q[j] = 0;
+                out[j] = (float) ((v * 0.25) * inv);
             }
+        } else {
+            Arrays.fill(q, 0);
         }
-        Arrays.fill(q, 0);
         return out;
     }
 
