@@ -58,12 +58,12 @@ public final class ContextEventParser implements Serializable {
         if (b == null || b.length > maxBytes || !ascii(b)) {
             return parse(key, RecordParsers.decode(record, maxBytes), record.offset);
         }
-        if (blank(b)) {
-            throw new InvalidRecordException("value is blank");
-        }
-        Fields f = flat(b);
+        Fields f = flat(b); // an object read: not blank
         if (f != null) {
             return event(f, key, record.offset, true);
+        }
+        if (blank(b)) {
+            throw new InvalidRecordException("value is blank");
         }
         f = streamed(null, b);
         return f != null ? event(f, key, record.offset)
