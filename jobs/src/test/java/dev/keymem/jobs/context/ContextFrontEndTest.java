@@ -164,6 +164,25 @@ class ContextFrontEndTest {
         }
     }
 
+    /** The payload's offset is written as Jackson writes a long, at the edges of every digit count and sign. */
+    @Test
+    void payloadOffsetsAreJacksonsAtEveryLength() {
+        List<Long> offsets = new ArrayList<>(List.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE, 0L, -1L));
+        for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10 * 10; p *= 10) {
+            offsets.addAll(List.of(p, p - 1, p + 1, -p, -p + 1, -p - 1));
+            if (p > Long.MAX_VALUE / 10) {
+                break;
+            }
+        }
+        for (long o : offsets) {
+            for (boolean ascii : new boolean[] {false, true}) {
+                ContextEvent e = event("text \"q\"", "chat", o % 2 == 0, o);
+                e.ascii = ascii;
+                assertArrayEquals(ContextPayload.encodeStreaming(e), ContextPayload.encode(e), "offset " + o);
+            }
+        }
+    }
+
     /** ContextText.lowerCase is LowerCaseFilter's CharacterUtils.toLowerCase, on ASCII and on any chars. */
     @Test
     void lowerCaseIsLuceneLowerCase() {
