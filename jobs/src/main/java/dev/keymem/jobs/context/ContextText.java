@@ -24,12 +24,14 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * vector: tests compare the two on many texts), with the per-word work done once per distinct word.
  * {@link TermAnalyzer}'s chain is Lucene's EnglishAnalyzer: tokenizer, possessives, lower case, stop words,
  * Porter stems. The last two act on each token alone, so here the chain stops after lower case (done here as
- * LowerCaseFilter does it, {@link #lowerCase}) and each
+ * LowerCaseFilter does it, {@link #lowerCase}); an all-ASCII text is segmented by hand ({@link #asciiWords}, the
+ * tokenizer's and possessive filter's rules for ASCII) and any other through Lucene's. Each
  * lower-cased token is looked up in a table of the tokens seen before, which holds its stem (or that it is a
  * stop word, found by the same StopFilter and PorterStemFilter run over the token alone) and what the vector
  * and the term ids derive from the stem: its term id, its feature and trigram buckets and signs, and its hash
- * state as the first word of a pair. The vector adds the same values into the same buckets in the same order
- * as {@link TermAnalyzer#vector}, and scales them the same way, so it is the same bit for bit.
+ * state as the first word of a pair. The vector adds the same values into the same buckets as
+ * {@link TermAnalyzer#vector}, exactly (in integer quarters), and scales them the same way, so it is the same bit
+ * for bit.
  * Serializable (the analyzers and the table are rebuilt after deserialization); one instance per thread.
  */
 final class ContextText implements Serializable {
@@ -143,7 +145,7 @@ final class ContextText implements Serializable {
     private transient char[] chars;
     /**
      * The word table: lower-cased tokens seen before ({@code keys}, open addressing, linear probing; at most
-     * half full) and their words ({@code words}; null for a stop word).
+     * half full) and their words ({@code keyWords}; null for a stop word).
      */
     private transient char[][] keys;
     private transient Word[] keyWords;
