@@ -303,8 +303,9 @@ public final class LineTokens implements Serializable {
                 s = RegexScan.replaceAll(DOMAIN, s, cs, "<HOST>", DOMAIN_FIRST, LineTokens::mayStartDomain);
             }
         }
-        s = masker.mask(s);
-        cs = s.toCharArray();
+        char[][] masked = new char[1][];
+        s = masker.mask(s, masked);
+        cs = masked[0];
         flags = laterChecks(cs);
         if ((flags & DAY_NAME) != 0) {
             String t = RegexScan.replaceAll(DAY, s, cs, "", DAY_FIRST, LineTokens::mayStartDay);
