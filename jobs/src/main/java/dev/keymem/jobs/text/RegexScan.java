@@ -168,7 +168,7 @@ public final class RegexScan {
      * nothing matched, else a new array. {@code s} is the text of {@code cs}, or null: then made from {@code cs}
      * only where a regex runs, so that a chain of rules over a line's characters makes no String per change.
      */
-    static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
+    public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
                                   Start start, End end) {
         Matcher m = null;
         int[] spans = null;
