@@ -77,6 +77,24 @@ final class DeferredDecay {
         while (end > k && Float.floatToRawIntBits(s[end - 1]) == 0) {
             end--;
         }
+        if (n <= 8) { // few products: all of them, no test for an early stop (the result is the same)
+            for (; k + 4 <= end; k += 4) {
+                float v0 = s[k];
+                float v1 = s[k + 1];
+                float v2 = s[k + 2];
+                float v3 = s[k + 3];
+                for (int q = 0; q < n; q++) {
+                    v0 *= a;
+                    v1 *= a;
+                    v2 *= a;
+                    v3 *= a;
+                }
+                s[k] = flushed(v0);
+                s[k + 1] = flushed(v1);
+                s[k + 2] = flushed(v2);
+                s[k + 3] = flushed(v3);
+            }
+        }
         for (; k + 4 <= end; k += 4) {
             float v0 = s[k];
             float v1 = s[k + 1];
