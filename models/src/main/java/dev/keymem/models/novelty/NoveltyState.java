@@ -45,9 +45,19 @@ public final class NoveltyState {
      */
     public CellState cell() {
         if (owed != null) {
-            owed.settle(cell.data());
+            settle();
         }
         return cell;
+    }
+
+    /**
+     * Applies the waiting decays. Synchronized: a heap state backend's asynchronous snapshot may serialize this
+     * state on its own thread while the task thread copies it (copy-on-write), and both read it through
+     * {@link #cell()}; the lock lets only the first apply the decays and the other read the settled cell. (A
+     * state the task thread steps is never one a snapshot reads: the backend hands the task a copy.)
+     */
+    private synchronized void settle() {
+        owed.settle(cell.data());
     }
 
     /** The fading cell's floats (d_c x d_c), without applying waiting decays. */
@@ -64,7 +74,7 @@ public final class NoveltyState {
     DeferredDecay owed(int c) {
         if (owed == null || owed.c != c) {
             if (owed != null) {
-                owed.settle(cell.data());
+                settle();
             }
             owed = new DeferredDecay(c);
         }
