@@ -352,6 +352,8 @@ public final class EventMemory {
         final long n;
         final long alive;
         final float[] x;
+        /** The indices of {@link #x}'s components that are not +0.0, ascending ({@link Unit#nz}). */
+        final int[] xnz;
         Candidate[] cands;
         int size;
         private long[] keys;
@@ -364,12 +366,13 @@ public final class EventMemory {
          * A run with room for {@code expected} candidates before its arrays grow, on the arrays {@code last}
          * left ({@link #release}) where they have that room.
          */
-        QueryRun(EventState st, EventStore store, long alive, float[] x, int expected, QueryRun last) {
+        QueryRun(EventState st, EventStore store, long alive, Unit u, int expected, QueryRun last) {
             this.st = st;
             this.store = store;
             this.n = st.events();
             this.alive = alive;
-            this.x = x;
+            this.x = u.x();
+            this.xnz = u.nz();
             int c = Math.max(16, Math.min(expected, 1 << 16));
             int slots = Integer.highestOneBit(c * 2 - 1) * 2;
             if (last != null && last.cands.length >= c && last.keys.length >= slots) {
@@ -465,7 +468,7 @@ public final class EventMemory {
         Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
         float[] x = u.x();
         long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
-        QueryRun q = new QueryRun(st, store, alive, x, (int) Math.min(n, settings.window()) + settings.eidetic()
+        QueryRun q = new QueryRun(st, store, alive, u, (int) Math.min(n, settings.window()) + settings.eidetic()
                 + settings.maxCandidates() + settings.routeK() * settings.segment(), lastRun);
         lastRun = null; // taken (a query that fails leaves none)
         collectWindow(q);
@@ -859,6 +862,41 @@ public final class EventMemory {
     }
 
     /**
+     * {@link #cosine(float[], double, Derived)} over the shorter of the two lists of components: {@code anz}
+     * (ascending) lists every component of {@code a} that is not +0.0. Where it is the shorter (a query of a
+     * few words against a log line), the products are those of {@code a}'s listed components with the
+     * vector's dequantised values ({@code vector[j] * scale}, the float {@link Derived} holds), in ascending
+     * index order: the products both loops have are the same doubles in the same order, and every other
+     * product of either loop is a zero (a +0.0 component of {@code a}, or a zero byte or value times a finite
+     * factor), which leaves a sum that started at +0.0 unchanged. So the same result bit for bit.
+     */
+    private static double cosine(float[] a, int[] anz, double na, Derived d) {
+        byte[] v = d.vector;
+        float scale = d.scale;
+        if (anz.length >= d.nz.length || v.length != a.length || !Float.isFinite(scale)) {
+            return cosine(a, na, d);
+        }
+        double dot = 0;
+        int k = 0;
+        for (; k + 4 <= anz.length; k += 4) {
+            int j0 = anz[k];
+            int j1 = anz[k + 1];
+            int j2 = anz[k + 2];
+            int j3 = anz[k + 3];
+            dot += (double) a[j0] * (v[j0] * scale);
+            dot += (double) a[j1] * (v[j1] * scale);
+            dot += (double) a[j2] * (v[j2] * scale);
+            dot += (double) a[j3] * (v[j3] * scale);
+        }
+        for (; k < anz.length; k++) {
+            int j = anz[k];
+            dot += (double) a[j] * (v[j] * scale);
+        }
+        double nb = d.norm2;
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    /**
      * {@link #cosine(float[], float[])} where {@code na} is the sum of squares of {@code a} as {@link #norm2}
      * sums it (the same value that method sums beside the dot product, so the same result bit for bit).
      */
@@ -912,7 +950,14 @@ public final class EventMemory {
             return new double[] {cosine(x, xc), read == null ? 0 : cosine(read, project(xc))};
         }
         Derived d = derived(e);
-        return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
+        int[] xnz = new int[x.length];
+        int m = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (Float.floatToRawIntBits(x[j]) != 0) {
+                xnz[m++] = j;
+            }
+        }
+        return new double[] {cosine(x, Arrays.copyOf(xnz, m), norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
     }
 
     /**
@@ -1237,7 +1282,7 @@ public final class EventMemory {
                 break; // this and every later bound is below the last kept score
             }
             Derived d = derived(c.entry);
-            c.dense = cosine(q.x, xNorm2, d);
+            c.dense = cosine(q.x, q.xnz, xNorm2, d);
             double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
             if (kept == best.length) {
