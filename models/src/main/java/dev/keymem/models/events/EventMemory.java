@@ -677,9 +677,15 @@ public final class EventMemory {
         TermFrequencies dfNow = termTable;
         dfNow.reset(qt.length + 4 * q.size);
         for (int i = 0; i < qt.length; i++) {
-            dfNow.put(qt[i], qdf[i]);
+            dfNow.putQueryTerm(qt[i], qdf[i], i);
         }
         double fresh = idf(n, 0);
+        // each query term's count times its idf, once per query (bm25 multiplies by it first, per candidate)
+        double[] qWeights = new double[qt.length];
+        for (int i = 0; i < qt.length; i++) {
+            qWeights[i] = qtc[1][i] * idf(n, qdf[i]);
+        }
+        int[] tf = new int[qt.length]; // the candidate's counts of the query's terms (informativeness finds them)
         double maxNov = 0;
         for (int k = 0; k < q.size; k++) {
             Candidate c = q.cands[k];
@@ -688,8 +694,9 @@ public final class EventMemory {
                 c.info = informativenessReference(q, e, dfNow, fresh);
                 c.lexical = queryWeight > 0 ? bm25Reference(e, qtc, qdf, n, avgdl) / queryWeight : 0;
             } else {
-                c.info = informativeness(q, e, dfNow, fresh);
-                c.lexical = queryWeight > 0 ? bm25(e, qtc, qdf, n, avgdl) / queryWeight : 0;
+                c.info = informativeness(q, e, dfNow, fresh, tf);
+                c.lexical = queryWeight > 0 ? bm25(e, tf, qWeights, qdf, avgdl) / queryWeight : 0;
+                Arrays.fill(tf, 0);
             }
             maxNov = Math.max(maxNov, c.info);
         }
@@ -975,6 +982,8 @@ public final class EventMemory {
         /** A weight computed from a term's frequency, kept beside it where its stamp is {@link #gen}. */
         private double[] weights;
         private int[] weighed;
+        /** 1 + the index of the query term a slot holds ({@link #putQueryTerm}); 0: another term. */
+        private int[] queryIndex;
         private int size;
         private int gen = 1;
 
@@ -993,6 +1002,7 @@ public final class EventMemory {
             stamps = new int[n];
             weights = new double[n];
             weighed = new int[n];
+            queryIndex = new int[n];
             size = 0;
         }
 
@@ -1066,6 +1076,7 @@ public final class EventMemory {
                 stamps[slot] = gen;
                 terms[slot] = term;
                 values[slot] = value;
+                queryIndex[slot] = 0;
                 size++;
             }
             weights[slot] = weight;
@@ -1082,10 +1093,17 @@ public final class EventMemory {
                 }
                 stamps[i] = gen;
                 terms[i] = term;
+                queryIndex[i] = 0;
                 size++;
             }
             values[i] = value;
             weighed[i] = 0;
+        }
+
+        /** {@link #put} of the query's term number {@code index} (distinct terms; the slot remembers it). */
+        void putQueryTerm(int term, long value, int index) {
+            put(term, value);
+            queryIndex[slot(term)] = index + 1;
         }
 
         private void grow() {
@@ -1094,6 +1112,7 @@ public final class EventMemory {
             int[] st = stamps;
             double[] w = weights;
             int[] wd = weighed;
+            int[] qi = queryIndex;
             int live = size;
             allocate(t.length * 2);
             size = live;
@@ -1105,6 +1124,7 @@ public final class EventMemory {
                     values[j] = v[k];
                     weights[j] = w[k];
                     weighed[j] = wd[k] == gen ? gen : 0;
+                    queryIndex[j] = qi[k];
                 }
             }
         }
@@ -1114,18 +1134,22 @@ public final class EventMemory {
      * The candidate's terms' weights (idf now relative to a never-seen term's), summed in the terms' order, over
      * the square root of their number. {@link TermFrequencies#slot}, {@code used} and {@code weighed} are
      * written out in the loop (the context job runs under C1, which calls rather than inlines them); the same
-     * slots, weights and sum as {@link #informativenessReference}.
+     * slots, weights and sum as {@link #informativenessReference}. On the way it notes the candidate's count of
+     * each query term it holds in {@code tf} (by query term, {@link TermFrequencies#putQueryTerm}; the others
+     * are left as they are), which {@link #bm25} then reads instead of searching the candidate's terms.
      */
-    private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh) {
+    private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh, int[] tf) {
         int[] terms = e.terms();
         int[] tt = dfNow.terms;
         int[] st = dfNow.stamps;
         int[] wd = dfNow.weighed;
         double[] ws = dfNow.weights;
+        int[] qi = dfNow.queryIndex;
         int gen = dfNow.gen;
         int mask = tt.length - 1;
         double info = 0;
-        for (int t : terms) {
+        for (int k = 0; k < terms.length; k++) {
+            int t = terms[k];
             int h = t * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
             while (st[i] == gen && tt[i] != t) {
@@ -1142,11 +1166,20 @@ public final class EventMemory {
                     st = dfNow.stamps;
                     wd = dfNow.weighed;
                     ws = dfNow.weights;
+                    qi = dfNow.queryIndex;
                     mask = tt.length - 1;
                 }
             } else if (wd[i] == gen) {
                 w = ws[i];
+                int j = qi[i];
+                if (j != 0) {
+                    tf[j - 1] = e.counts()[k];
+                }
             } else {
+                int j = qi[i];
+                if (j != 0) {
+                    tf[j - 1] = e.counts()[k];
+                }
                 w = dfNow.weight(q.n, dfNow.values[i], fresh);
                 ws[i] = w;
                 wd[i] = gen;
@@ -1180,36 +1213,26 @@ public final class EventMemory {
         return e.terms().length == 0 ? 0 : info / Math.sqrt(e.terms().length);
     }
 
-    private double bm25(EventEntry e, int[][] qtc, long[] qdf, long n, double avgdl) {
-        int[] qt = qtc[0];
-        int[] et = e.terms();
+    /**
+     * {@link #bm25Reference} from the candidate's counts of the query's terms ({@code tf}, by query term, as
+     * {@link #informativeness} found them: {@link EventEntry#count} of each), with each query term's count
+     * times idf ({@code qWeights}) computed once per query and the candidate's length normalisation once per
+     * candidate (the same expressions of the same values, so the same doubles).
+     */
+    private double bm25(EventEntry e, int[] tfs, double[] qWeights, long[] qdf, double avgdl) {
+        double k1 = settings.k1();
+        double k1p1 = k1 + 1;
+        double norm = Double.NaN; // k1 (1 - b + b len / avgdl), at the first matching term
         double s = 0;
-        for (int i = 0; i < qt.length; i++) {
-            if (qdf[i] == 0) {
+        for (int i = 0; i < tfs.length; i++) {
+            int tf = tfs[i];
+            if (tf == 0 || qdf[i] == 0) {
                 continue;
             }
-            // e.count(qt[i]): Arrays.binarySearch's search written out (C1 calls it through two methods)
-            int key = qt[i];
-            int lo = 0;
-            int hi = et.length - 1;
-            int tf = 0;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                int v = et[mid];
-                if (v < key) {
-                    lo = mid + 1;
-                } else if (v > key) {
-                    hi = mid - 1;
-                } else {
-                    tf = e.counts()[mid];
-                    break;
-                }
+            if (norm != norm) {
+                norm = k1 * (1 - settings.b() + settings.b() * e.length() / avgdl);
             }
-            if (tf == 0) {
-                continue;
-            }
-            s += qtc[1][i] * idf(n, qdf[i]) * tf * (settings.k1() + 1)
-                    / (tf + settings.k1() * (1 - settings.b() + settings.b() * e.length() / avgdl));
+            s += qWeights[i] * tf * k1p1 / (tf + norm);
         }
         return s;
     }
