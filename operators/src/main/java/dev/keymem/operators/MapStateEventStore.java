@@ -39,6 +39,12 @@ final class MapStateEventStore implements EventStore {
      * reads instead of boxed keyed-state lookups; null when off (with {@link #known}). Transient like it.
      */
     private EventEntry[] recent;
+    /**
+     * {@link #entryBytes} of each row {@link #recent} holds, in the same slot: computed when the row is put
+     * (its arrays are then at hand), so that a read of a held row counts its bytes without touching the
+     * row's arrays (three cache misses a candidate on long histories, for a metric).
+     */
+    private int[] recentBytes;
     /** Rows put into {@link #recent} since it was last emptied (it doubles past its length, up to {@link #RECENT}). */
     private int recentPuts;
     private static final int RECENT_START = 64;
@@ -70,6 +76,7 @@ final class MapStateEventStore implements EventStore {
     void mirrorFrequencies(boolean on) {
         known = on ? new KnownFrequencies() : null;
         recent = null;
+        recentBytes = null;
         knownKey = null;
     }
 
@@ -123,6 +130,7 @@ final class MapStateEventStore implements EventStore {
         if (recent != null && recentPuts > 0) {
             if (recent.length > RECENT_START) {
                 recent = new EventEntry[Math.min(RECENT_START, recentCap)];
+                recentBytes = new int[recent.length];
             } else {
                 Arrays.fill(recent, null);
             }
@@ -139,37 +147,54 @@ final class MapStateEventStore implements EventStore {
         return e != null && e.position() == position ? e : null;
     }
 
-    private void rememberRecent(EventEntry e) {
+    private void rememberRecent(EventEntry e, long bytes) {
         if (known == null) {
             return;
         }
         if (recent == null) {
             recent = new EventEntry[Math.min(RECENT_START, recentCap)];
+            recentBytes = new int[recent.length];
         }
         if (++recentPuts > recent.length && recent.length < recentCap) {
             EventEntry[] old = recent;
+            int[] oldBytes = recentBytes;
             recent = new EventEntry[old.length * 2];
-            for (EventEntry o : old) {
+            recentBytes = new int[recent.length];
+            for (int i = 0; i < old.length; i++) {
+                EventEntry o = old[i];
                 if (o != null) {
-                    recent[(int) o.position() & (recent.length - 1)] = o;
+                    int j = (int) o.position() & (recent.length - 1);
+                    recent[j] = o;
+                    recentBytes[j] = oldBytes[i];
                 }
             }
         }
-        recent[(int) e.position() & (recent.length - 1)] = e;
+        int j = (int) e.position() & (recent.length - 1);
+        if (bytes > Integer.MAX_VALUE) { // not held: reads count it from the row
+            recent[j] = null;
+            return;
+        }
+        recent[j] = e;
+        recentBytes[j] = (int) bytes;
     }
 
     @Override
     public EventEntry archived(long position) {
-        EventEntry r = recent(position);
-        if (r != null) {
-            bytesRead += 8 + entryBytes(r); // counted as the row read it stands for
-            return r;
+        EventEntry[] held = recent;
+        if (held != null) {
+            int j = (int) position & (held.length - 1);
+            EventEntry r = held[j];
+            if (r != null && r.position() == position) {
+                bytesRead += 8 + recentBytes[j]; // counted as the row read it stands for
+                return r;
+            }
         }
         try {
             EventEntry e = archive.get(position);
-            bytesRead += 8 + entryBytes(e);
+            long bytes = entryBytes(e);
+            bytesRead += 8 + bytes;
             if (e != null && e.position() == position) {
-                rememberRecent(e);
+                rememberRecent(e, bytes);
             }
             return e;
         } catch (Exception ex) {
@@ -181,8 +206,9 @@ final class MapStateEventStore implements EventStore {
     public void archive(EventEntry entry) {
         try {
             archive.put(entry.position(), entry);
-            bytesWritten += 8 + entryBytes(entry);
-            rememberRecent(entry);
+            long bytes = entryBytes(entry);
+            bytesWritten += 8 + bytes;
+            rememberRecent(entry, bytes);
         } catch (Exception ex) {
             throw failed("archive event " + entry.position(), ex);
         }

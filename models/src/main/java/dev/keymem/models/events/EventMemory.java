@@ -736,7 +736,7 @@ public final class EventMemory {
 
     /** The term table's slots, for tests. */
     int termTableCapacity() {
-        return termTable.terms.length;
+        return termTable.keys.length;
     }
 
     /** The dense and read parts of a candidate (cosines with the query's vector and the cell's read). */
@@ -970,19 +970,27 @@ public final class EventMemory {
     /**
      * Term to frequency for one query (open addressing, no boxing), reused by the memory's queries: an entry
      * belongs to the current query when its stamp is the table's, so starting a query ({@link #reset}) clears
-     * nothing (a fresh table per query was a third of the job's allocations on log-like events).
+     * nothing (a fresh table per query was a third of the job's allocations on log-like events). A slot's
+     * stamp, query-term flag and term share one {@code long} ({@link #keys}), and its weight, once computed,
+     * is in {@link #weights} ({@link #UNWEIGHED} until then): a probe reads one word, a hit one more (the
+     * table of a long history's query holds a few thousand terms, beyond the first-level cache).
      */
     static final class TermFrequencies {
         /** Capacity kept between queries at most (a larger table, grown by one query, is dropped after it). */
         static final int KEEP = 1 << 15;
-        private int[] terms;
+        /** Set in a key whose term is one of the query's ({@link #putQueryTerm}). */
+        static final long QUERY = 1L << 32;
+        /** The stamps wrap before this (a stamp takes the key's top 31 bits). */
+        private static final int GEN_LIMIT = 1 << 30;
+        /** A weight not computed yet: a NaN no arithmetic produces (the JVM's NaNs are 0x7ff8000000000000). */
+        static final long UNWEIGHED = 0x7ff8_dead_0000_0001L;
+        private static final double UNWEIGHED_VALUE = Double.longBitsToDouble(UNWEIGHED);
+        /** stamp << 33 | query flag << 32 | term (32 bits); a slot whose stamp is not {@link #gen} is free. */
+        private long[] keys;
         private long[] values;
-        /** The query whose entry a slot holds ({@link #gen}); any other value: free. */
-        private int[] stamps;
-        /** A weight computed from a term's frequency, kept beside it where its stamp is {@link #gen}. */
+        /** The weight computed from the slot's frequency ({@link #weight}), or {@link #UNWEIGHED}. */
         private double[] weights;
-        private int[] weighed;
-        /** 1 + the index of the query term a slot holds ({@link #putQueryTerm}); 0: another term. */
+        /** The index of the query term a flagged slot holds. */
         private int[] queryIndex;
         private int size;
         private int gen = 1;
@@ -997,23 +1005,25 @@ public final class EventMemory {
         }
 
         private void allocate(int n) {
-            terms = new int[n];
+            keys = new long[n];
             values = new long[n];
-            stamps = new int[n];
             weights = new double[n];
-            weighed = new int[n];
             queryIndex = new int[n];
             size = 0;
         }
 
+        /** The key of {@code term} in the current query, without the query flag. */
+        private long key(int term) {
+            return (long) gen << 33 | (term & 0xFFFF_FFFFL);
+        }
+
         /** Empties the table for a query that will hold about {@code expected} terms. */
         void reset(int expected) {
-            if (terms.length > KEEP) {
+            if (keys.length > KEEP) {
                 allocate(Integer.highestOneBit(Math.max(32, Math.min(expected, KEEP / 2)) * 2 - 1) * 2);
             }
-            if (++gen == 0) { // wrapped: every stamp could be taken for the new query's
-                Arrays.fill(stamps, 0);
-                Arrays.fill(weighed, 0);
+            if (++gen <= 0 || gen >= GEN_LIMIT) { // wrapped: every stamp could be taken for the new query's
+                Arrays.fill(keys, 0);
                 Arrays.fill(byDfStamps, 0);
                 gen = 1;
             }
@@ -1045,21 +1055,35 @@ public final class EventMemory {
         }
 
         int slot(int term) {
-            int mask = terms.length - 1;
+            int mask = keys.length - 1;
             int h = term * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
-            while (stamps[i] == gen && terms[i] != term) {
+            long want = key(term);
+            long k;
+            while (((k = keys[i]) >>> 33) == gen && (k & ~QUERY) != want) {
                 i = (i + 1) & mask;
             }
             return i;
         }
 
         boolean used(int slot) {
-            return stamps[slot] == gen;
+            return keys[slot] >>> 33 == gen;
         }
 
         boolean weighed(int slot) {
-            return weighed[slot] == gen;
+            return Double.doubleToRawLongBits(weights[slot]) != UNWEIGHED;
+        }
+
+        double weightAt(int slot) {
+            return weights[slot];
+        }
+
+        void setWeight(int slot, double w) {
+            weights[slot] = w;
+        }
+
+        long valueAt(int slot) {
+            return values[slot];
         }
 
         long get(int term) {
@@ -1069,62 +1093,55 @@ public final class EventMemory {
 
         /** Adds {@code term} (absent; {@code slot} is its {@link #slot}) with its frequency and weight. */
         void putWeighed(int slot, int term, long value, double weight) {
-            if ((size + 1) * 2 > terms.length) {
+            if ((size + 1) * 2 > keys.length) {
                 put(term, value);
                 slot = slot(term);
             } else {
-                stamps[slot] = gen;
-                terms[slot] = term;
+                keys[slot] = key(term);
                 values[slot] = value;
-                queryIndex[slot] = 0;
                 size++;
             }
             weights[slot] = weight;
-            weighed[slot] = gen;
         }
 
         /** Sets (or replaces, as Map.put does) the frequency of {@code term}. */
         void put(int term, long value) {
             int i = slot(term);
-            if (stamps[i] != gen) {
-                if ((size + 1) * 2 > terms.length) {
+            if (!used(i)) {
+                if ((size + 1) * 2 > keys.length) {
                     grow();
                     i = slot(term);
                 }
-                stamps[i] = gen;
-                terms[i] = term;
-                queryIndex[i] = 0;
+                keys[i] = key(term);
                 size++;
             }
             values[i] = value;
-            weighed[i] = 0;
+            weights[i] = UNWEIGHED_VALUE;
         }
 
-        /** {@link #put} of the query's term number {@code index} (distinct terms; the slot remembers it). */
+        /** {@link #put} of the query's term number {@code index} (distinct terms; the slot is flagged with it). */
         void putQueryTerm(int term, long value, int index) {
             put(term, value);
-            queryIndex[slot(term)] = index + 1;
+            int i = slot(term);
+            keys[i] |= QUERY;
+            queryIndex[i] = index;
         }
 
         private void grow() {
-            int[] t = terms;
+            long[] k = keys;
             long[] v = values;
-            int[] st = stamps;
             double[] w = weights;
-            int[] wd = weighed;
             int[] qi = queryIndex;
             int live = size;
-            allocate(t.length * 2);
+            allocate(k.length * 2);
             size = live;
-            for (int k = 0; k < t.length; k++) {
-                if (st[k] == gen) {
-                    int j = slot(t[k]);
-                    stamps[j] = gen;
-                    terms[j] = t[k];
-                    values[j] = v[k];
-                    weights[j] = w[k];
-                    weighed[j] = wd[k] == gen ? gen : 0;
-                    queryIndex[j] = qi[k];
+            for (int s = 0; s < k.length; s++) {
+                if (k[s] >>> 33 == gen) {
+                    int j = slot((int) k[s]);
+                    keys[j] = k[s];
+                    values[j] = v[s];
+                    weights[j] = w[s];
+                    queryIndex[j] = qi[s];
                 }
             }
         }
@@ -1140,49 +1157,41 @@ public final class EventMemory {
      */
     private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh, int[] tf) {
         int[] terms = e.terms();
-        int[] tt = dfNow.terms;
-        int[] st = dfNow.stamps;
-        int[] wd = dfNow.weighed;
+        long[] keys = dfNow.keys;
         double[] ws = dfNow.weights;
-        int[] qi = dfNow.queryIndex;
-        int gen = dfNow.gen;
-        int mask = tt.length - 1;
+        long stamp = dfNow.gen;
+        long gen33 = stamp << 33;
+        int mask = keys.length - 1;
         double info = 0;
         for (int k = 0; k < terms.length; k++) {
             int t = terms[k];
             int h = t * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
-            while (st[i] == gen && tt[i] != t) {
+            long want = gen33 | (t & 0xFFFF_FFFFL);
+            long key;
+            while (((key = keys[i]) >>> 33) == stamp && (key & ~TermFrequencies.QUERY) != want) {
                 i = (i + 1) & mask;
             }
             double w;
-            if (st[i] != gen) {
+            if ((key >>> 33) != stamp) {
                 long f = q.store.frequency(t);
                 q.rowsRead++;
                 w = dfNow.weight(q.n, f, fresh);
                 dfNow.putWeighed(i, t, f, w);
-                if (dfNow.terms != tt) { // grown
-                    tt = dfNow.terms;
-                    st = dfNow.stamps;
-                    wd = dfNow.weighed;
+                if (dfNow.keys != keys) { // grown
+                    keys = dfNow.keys;
                     ws = dfNow.weights;
-                    qi = dfNow.queryIndex;
-                    mask = tt.length - 1;
-                }
-            } else if (wd[i] == gen) {
-                w = ws[i];
-                int j = qi[i];
-                if (j != 0) {
-                    tf[j - 1] = e.counts()[k];
+                    mask = keys.length - 1;
                 }
             } else {
-                int j = qi[i];
-                if (j != 0) {
-                    tf[j - 1] = e.counts()[k];
+                if ((key & TermFrequencies.QUERY) != 0) {
+                    tf[dfNow.queryIndex[i]] = e.counts()[k];
                 }
-                w = dfNow.weight(q.n, dfNow.values[i], fresh);
-                ws[i] = w;
-                wd[i] = gen;
+                w = ws[i];
+                if (Double.doubleToRawLongBits(w) == TermFrequencies.UNWEIGHED) {
+                    w = dfNow.weight(q.n, dfNow.values[i], fresh);
+                    ws[i] = w;
+                }
             }
             info += w;
         }
@@ -1202,11 +1211,10 @@ public final class EventMemory {
                 w = dfNow.weight(n, f, fresh);
                 dfNow.putWeighed(i, t, f, w);
             } else if (dfNow.weighed(i)) {
-                w = dfNow.weights[i];
+                w = dfNow.weightAt(i);
             } else {
-                w = dfNow.weight(n, dfNow.values[i], fresh);
-                dfNow.weights[i] = w;
-                dfNow.weighed[i] = dfNow.gen;
+                w = dfNow.weight(n, dfNow.valueAt(i), fresh);
+                dfNow.setWeight(i, w);
             }
             info += w;
         }
