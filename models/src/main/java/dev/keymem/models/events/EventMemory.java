@@ -116,7 +116,7 @@ public final class EventMemory {
      */
     public EventWrite write(EventState st, EventStore store, int[] terms, float[] vector, byte[] payload) {
         long p = st.events();
-        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null, true);
         float[] x = u.x();
         int[][] tc = distinctCounts(terms);
         int[] distinct = tc[0];
@@ -311,8 +311,8 @@ public final class EventMemory {
 
     /** A candidate during a query. */
     private static final class Candidate {
-        final long position;
-        final EventEntry entry;
+        long position;
+        EventEntry entry;
         int tiers;
         double lexical;
         double dense;
@@ -325,6 +325,20 @@ public final class EventMemory {
         Candidate(long position, EventEntry entry) {
             this.position = position;
             this.entry = entry;
+        }
+
+        /** This object as a new candidate (a run's candidates are reused by the next run: {@link QueryRun#add}). */
+        Candidate reset(long position, EventEntry entry) {
+            this.position = position;
+            this.entry = entry;
+            tiers = 0;
+            lexical = 0;
+            dense = 0;
+            read = 0;
+            info = 0;
+            score = 0;
+            bound = 0;
+            return this;
         }
 
         /** Before {@code o} in an answer: the higher score, on equal scores the newer event. */
@@ -387,9 +401,11 @@ public final class EventMemory {
             }
         }
 
-        /** The run is over: its candidates are dropped, its arrays may serve the next run. */
+        /**
+         * The run is over: its arrays may serve the next run, and its candidate objects too (left in
+         * {@link #cands} past the next run's size, each reset when {@link #add} hands it out again).
+         */
         void release() {
-            Arrays.fill(cands, 0, size, null);
             size = 0;
         }
 
@@ -407,6 +423,14 @@ public final class EventMemory {
         Candidate get(long p) {
             int i = index[slot(p)];
             return i == 0 ? null : cands[i - 1];
+        }
+
+        /** Adds a new candidate at {@code p} (not yet held): an object a former run left, reset, or a new one. */
+        Candidate add(long p, EventEntry e) {
+            Candidate c = size < cands.length ? cands[size] : null;
+            c = c == null ? new Candidate(p, e) : c.reset(p, e);
+            add(c);
+            return c;
         }
 
         /** Adds a new candidate (its position not yet held). */
@@ -442,8 +466,7 @@ public final class EventMemory {
                 if (e == null) {
                     return null;
                 }
-                c = new Candidate(p, e);
-                add(c);
+                c = add(p, e);
             }
             return c;
         }
@@ -465,7 +488,7 @@ public final class EventMemory {
 
     private Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top, boolean reference) {
         long n = st.events();
-        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null, true);
         float[] x = u.x();
         long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
         QueryRun q = new QueryRun(st, store, alive, u, (int) Math.min(n, settings.window()) + settings.eidetic()
@@ -513,8 +536,7 @@ public final class EventMemory {
                 if (e == null) {
                     continue;
                 }
-                c = new Candidate(p, e);
-                q.add(c);
+                c = q.add(p, e);
             }
             c.tiers |= EventHit.EIDETIC;
         }
@@ -558,8 +580,7 @@ public final class EventMemory {
                     if (e == null) {
                         continue;
                     }
-                    c = new Candidate(p, e);
-                    q.add(c);
+                    c = q.add(p, e);
                     found++;
                 }
                 c.tiers |= EventHit.LEXICAL;
@@ -702,6 +723,9 @@ public final class EventMemory {
         }
         return maxNov;
     }
+
+    /** {@link #accumulate}'s sums, reused (its callers copy them out at once). */
+    private double[] accScratch = new double[0];
 
     /** The arrays of the last query's run, for the next ({@link QueryRun#release}); null while a query runs. */
     private QueryRun lastRun;
@@ -1576,7 +1600,8 @@ public final class EventMemory {
      */
     private double[] accumulate(int[] cols, double[] vs, int m, int dc) {
         float[] pt = projectionT;
-        double[] acc = new double[dc];
+        double[] acc = accScratch.length >= dc ? accScratch : (accScratch = new double[dc]);
+        Arrays.fill(acc, 0, dc, 0.0);
         int k = 0;
         for (; k + 4 <= m; k += 4) {
             int c0 = cols[k];
@@ -1620,6 +1645,19 @@ public final class EventMemory {
      * components add +0.0 to the sum of squares, and scale to the +0.0 a new array holds).
      */
     Unit unitOf(float[] v, boolean check) {
+        return unitOf(v, check, false);
+    }
+
+    /** The unit vector {@link #unitOf} last gave with {@code reuse}, and the indices it set (all others are +0.0). */
+    private float[] unitReused = new float[0];
+    private int[] unitReusedSet = new int[0];
+
+    /**
+     * {@link #unitOf}; with {@code reuse} the unit vector is this memory's array of the last such call, its
+     * components set then put back to +0.0 (what a new array holds): for a write's or a query's own vector,
+     * which neither keeps past its call (one at a time, as {@link #derived} needs).
+     */
+    private Unit unitOf(float[] v, boolean check, boolean reuse) {
         if (check && v.length != settings.dimension()) {
             checked(v); // throws
         }
@@ -1662,7 +1700,21 @@ public final class EventMemory {
             }
             sq += (double) f * f;
         }
-        float[] out = new float[d];
+        float[] out;
+        if (!reuse) {
+            out = new float[d];
+        } else if (unitReused.length != d) {
+            out = unitReused = new float[d];
+        } else {
+            out = unitReused;
+            for (int j : unitReusedSet) {
+                out[j] = 0f;
+            }
+        }
+        int[] nz = Arrays.copyOf(idx, n);
+        if (reuse) {
+            unitReusedSet = nz;
+        }
         if (sq > 0) {
             double inv = 1 / Math.sqrt(sq);
             for (int k = 0; k < n; k++) {
@@ -1670,7 +1722,7 @@ public final class EventMemory {
                 out[j] = (float) (v[j] * inv);
             }
         }
-        return new Unit(out, Arrays.copyOf(idx, n));
+        return new Unit(out, nz);
     }
 
     /** {@link #project} of a unit vector, visiting only its listed components (the same sums, same order). */
