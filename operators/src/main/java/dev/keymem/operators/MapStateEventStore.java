@@ -468,7 +468,19 @@ final class MapStateEventStore implements EventStore {
             lists[i] = null;
         }
 
+        /**
+         * The last term {@link #slot} probed for and its slot (-1: none): a write's posting and frequency of
+         * a term, and the lexical tier's run of one term's postings, probe for the same term one after the
+         * other. Only {@link #slot} sets it and only a new table ({@link #grow}, emptied) moves slots, so it
+         * stays the term's slot (where a term that is absent would go: only a put of that term fills it).
+         */
+        private int memoTerm;
+        private int memoSlot = -1;
+
         private int slot(int term) {
+            if (memoSlot >= 0 && memoTerm == term) {
+                return memoSlot;
+            }
             int mask = slots.length - 1;
             int h = term * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
@@ -476,6 +488,8 @@ final class MapStateEventStore implements EventStore {
             while ((s = slots[i]) != 0 && (int) (s >>> 32) != term) {
                 i = (i + 1) & mask;
             }
+            memoTerm = term;
+            memoSlot = i;
             return i;
         }
 
@@ -511,6 +525,7 @@ final class MapStateEventStore implements EventStore {
                 listed = 0;
                 front = null;
                 size = 0;
+                memoSlot = -1;
                 return;
             }
             int i = slot(term);
@@ -529,6 +544,7 @@ final class MapStateEventStore implements EventStore {
         }
 
         private void grow() {
+            memoSlot = -1; // a slot of the old table
             long[] old = slots;
             int[][] oldLists = lists;
             slots = new long[old.length * 2];
@@ -541,6 +557,7 @@ final class MapStateEventStore implements EventStore {
                     lists[j] = oldLists[k];
                 }
             }
+            memoSlot = -1;
             if (front == null && size >= FRONT_FROM) {
                 front = new long[FRONT];
             }
