@@ -492,9 +492,16 @@ public final class MemoryOperatorOptions {
             .defaultValue(0)
             .withDescription("Most postings kept per term and key (0 = unbounded); beyond it the oldest is removed.");
 
+    /**
+     * {@code EventSettings.Weights.defaults().toString()} as a constant: rendering it in this class's initializer
+     * (a record's doubles through an invokedynamic string concatenation) cost every job's start-up, the log job's
+     * too, some 10 ms of its main thread. {@code MemoryOperatorOptionsTest} checks that the two agree.
+     */
+    static final String DEFAULT_EVENT_WEIGHTS = "1.0,0.2,0.02,0.5,0.05";
+
     public static final ConfigOption<String> EVENTS_WEIGHTS = ConfigOptions.key("keymem.events.weights")
             .stringType()
-            .defaultValue(EventSettings.Weights.defaults().toString())
+            .defaultValue(DEFAULT_EVENT_WEIGHTS)
             .withDescription("Score weights 'lexical,dense,read,novelty,recency' (docs/design/mechanisms.md section "
                     + "6; the ablation in docs/benchmarks.md shows what each buys).");
 

@@ -23,6 +23,10 @@ import com.knuddels.jtokkit.api.IntArrayList;
  * limit. Serializable (the encoding is loaded lazily after deserialization), so it can live in a Flink
  * function. Encoding is a pure function of the text, so the ids of the last few thousand short texts
  * are remembered (log templates repeat); each call returns its own array. Thread-safe.
+ *
+ * <p>{@code cl100k_base} runs on {@link Cl100kBpe}, which gives jtokkit's ids from jtokkit's ranks file with a
+ * set-up a fraction of jtokkit's own (0.1 CPU s of every log run's start); {@code -Dkeymem.tokenizer.jtokkit=true}
+ * puts it on jtokkit's encoder instead. The other encodings always run on jtokkit's.
  */
 public final class Tokenizer implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,6 +35,9 @@ public final class Tokenizer implements Serializable {
     public static final String DEFAULT_ENCODING = "cl100k_base";
 
     private static volatile EncodingRegistry registry;
+
+    /** Whether cl100k_base runs on jtokkit's encoder rather than {@link Cl100kBpe} (same ids; benchmarks, tests). */
+    static final boolean JTOKKIT_CL100K = Boolean.getBoolean("keymem.tokenizer.jtokkit");
 
     private final String encodingName;
     private final int maxTokens;
@@ -100,7 +107,9 @@ public final class Tokenizer implements Serializable {
         try {
             return new Cut(encode(text), false);
         } catch (TokenLimitException e) {
-            return new Cut(encoding().encodeOrdinary(text, maxTokens).getTokens().toArray(), true);
+            Cl100kBpe bpe = bpe();
+            return new Cut(bpe != null ? bpe.encode(text, maxTokens).ids()
+                    : encoding().encodeOrdinary(text, maxTokens).getTokens().toArray(), true);
         }
     }
 
@@ -124,16 +133,27 @@ public final class Tokenizer implements Serializable {
     }
 
     private int[] encodeUncached(String text) {
+        Cl100kBpe bpe = bpe();
         if (fitsSurely(text, maxTokens)) {
             // Same tokens as the limited call below, which also decodes them to check for a cut character.
-            return encoding().encodeOrdinary(text).toArray();
+            return bpe != null ? bpe.encode(text) : encoding().encodeOrdinary(text).toArray();
         }
-        EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
-        if (r.isTruncated()) {
+        boolean truncated;
+        int[] ids;
+        if (bpe != null) {
+            Cl100kBpe.Limited r = bpe.encode(text, maxTokens);
+            truncated = r.truncated();
+            ids = r.ids();
+        } else {
+            EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
+            truncated = r.isTruncated();
+            ids = r.getTokens().toArray();
+        }
+        if (truncated) {
             throw new TokenLimitException("text has more than " + maxTokens + " tokens (" + encodingName
                     + "; limit maxTokens=" + maxTokens + "): '" + abbreviate(text) + "'", maxTokens);
         }
-        return r.getTokens().toArray();
+        return ids;
     }
 
     /**
@@ -164,16 +184,26 @@ public final class Tokenizer implements Serializable {
 
     /** The number of tokens in {@code text} (no limit applied). */
     public int count(String text) {
-        return encoding().countTokensOrdinary(text);
+        Cl100kBpe bpe = bpe();
+        return bpe != null ? bpe.count(text) : encoding().countTokensOrdinary(text);
     }
 
     /** The text of {@code ids} (for display and tests). */
     public String decode(int[] ids) {
+        Cl100kBpe bpe = bpe();
+        if (bpe != null) {
+            return bpe.decode(ids);
+        }
         IntArrayList list = new IntArrayList(ids.length);
         for (int id : ids) {
             list.add(id);
         }
         return encoding().decode(list);
+    }
+
+    /** The cl100k_base encoder of this tokenizer, or null where jtokkit's encoder runs. */
+    private Cl100kBpe bpe() {
+        return !JTOKKIT_CL100K && DEFAULT_ENCODING.equals(encodingName) ? Cl100kBpe.get() : null;
     }
 
     private Encoding encoding() {

@@ -1,0 +1,716 @@
+package dev.keymem.jobs.text;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * cl100k_base byte-pair encoding with a set-up of one pass over the ranks: the same token ids as jtokkit's
+ * {@code cl100k_base} encoder (its ranks file, its pre-tokenizer's pieces, tiktoken's merge order), for
+ * {@link Tokenizer}.
+ *
+ * <p>Why our own: jtokkit builds its encoder from the Base64 ranks file line by line (a {@code String}, a Base64
+ * decoder call, an {@code Integer} and a map entry in three maps per token, 100,256 tokens), which cost a log
+ * run 0.10-0.15 CPU s of its start-up, most of it in the interpreter and the JIT of that code. Here the same
+ * file, read with one bulk read, is decoded in one loop into one byte array (every token's bytes, in rank
+ * order), an array of offsets, and an open-addressing table from a token's bytes to its rank; nothing is
+ * allocated per token. The file is jtokkit's own resource, so the ranks are always those of the jtokkit
+ * version on the class path.
+ *
+ * <p>The pieces are those of cl100k_base's pattern {@code '(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}+|
+ * \p{N}{1,3}| ?[^\s\p{L}\p{N}]++[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+}, with jtokkit's character classes
+ * ({@code Character.getType}; a lone surrogate is neither letter, digit nor space, and is encoded, as jtokkit
+ * does, as the three bytes of its code unit). Each piece that is not a token is merged as tiktoken does:
+ * repeatedly the adjacent pair of lowest rank, the leftmost of equal ones (a scan for short pieces, a heap for
+ * long ones). {@code Cl100kBpeTest} compares every id with jtokkit's encoder.
+ */
+final class Cl100kBpe {
+    /** jtokkit's bundled ranks: one {@code BASE64 RANK} line per token, ranks 0, 1, 2, ... in order. */
+    static final String RANKS = "/com/knuddels/jtokkit/cl100k_base.tiktoken";
+
+    private static final int[] SPECIAL_IDS = {100257, 100258, 100259, 100260, 100276};
+    private static final String[] SPECIAL_TEXTS = {"<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>",
+        "<|fim_suffix|>", "<|endofprompt|>"};
+
+    /** Pieces of at least this many bytes merge through a heap (O(n log n)) instead of a scan (O(n^2)). */
+    static final int HEAP_BYTES = 128;
+
+    private static final byte[] BASE64 = new byte[256];
+
+    static {
+        Arrays.fill(BASE64, (byte) -1);
+        String a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < a.length(); i++) {
+            BASE64[a.charAt(i)] = (byte) i;
+        }
+    }
+
+    private static volatile Cl100kBpe shared;
+
+    /** Every token's bytes, rank order. */
+    private final byte[] bytes;
+    /** Token r is {@code bytes[offsets[r] .. offsets[r + 1])}. */
+    private final int[] offsets;
+    /** Open addressing by {@link #hash}: rank + 1, 0 for an empty slot; linear probing. */
+    private final int[] slots;
+    private final int tokens;
+    private final int maxLength;
+
+    private Cl100kBpe(byte[] bytes, int[] offsets, int tokens) {
+        this.bytes = bytes;
+        this.offsets = offsets;
+        this.tokens = tokens;
+        int size = Integer.highestOneBit(Math.max(2, tokens) * 2) * 2; // load factor at most 1/2
+        int[] s = new int[size];
+        int longest = 0;
+        for (int r = 0; r < tokens; r++) {
+            longest = Math.max(longest, insert(s, bytes, offsets, r));
+        }
+        this.slots = s;
+        this.maxLength = longest;
+    }
+
+    /**
+     * Puts rank {@code r} into the table; returns its length. One call per token (not one loop over all): a method
+     * called 100,000 times is compiled after its first few hundred calls, where a loop's body would run
+     * interpreted until on-stack replacement.
+     */
+    private static int insert(int[] s, byte[] bytes, int[] offsets, int r) {
+        int mask = s.length - 1;
+        int from = offsets[r];
+        int to = offsets[r + 1];
+        int i = hash(bytes, from, to) & mask;
+        while (s[i] != 0) {
+            int other = s[i] - 1;
+            if (equal(bytes, offsets[other], offsets[other + 1], bytes, from, to)) {
+                throw new IllegalStateException(RANKS + ": ranks " + other + " and " + r + " have the same bytes");
+            }
+            i = (i + 1) & mask;
+        }
+        s[i] = r + 1;
+        return to - from;
+    }
+
+    /** The encoder, loaded at the first call (thread-safe). */
+    static Cl100kBpe get() {
+        Cl100kBpe b = shared;
+        if (b == null) {
+            synchronized (Cl100kBpe.class) {
+                b = shared;
+                if (b == null) {
+                    b = load();
+                    shared = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    private static Cl100kBpe load() {
+        byte[] file;
+        try (InputStream in = com.knuddels.jtokkit.Encodings.class.getResourceAsStream(RANKS)) {
+            if (in == null) {
+                throw new IllegalStateException("jtokkit's " + RANKS + " is not on the class path");
+            }
+            file = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read jtokkit's " + RANKS, e);
+        }
+        return parse(file);
+    }
+
+    /** The encoder of a ranks file's bytes (lines {@code BASE64 RANK}, ranks 0, 1, 2, ... in order). */
+    static Cl100kBpe parse(byte[] f) {
+        RanksReader r = new RanksReader(f);
+        while (r.at < f.length) {
+            r.line();
+        }
+        r.offsets[r.tokens] = r.length;
+        return new Cl100kBpe(Arrays.copyOf(r.bytes, r.length), Arrays.copyOf(r.offsets, r.tokens + 1), r.tokens);
+    }
+
+    /** Decodes a ranks file a line at a time (a method called per line is compiled early; see {@link #insert}). */
+    private static final class RanksReader {
+        final byte[] f;
+        final byte[] bytes;
+        final int[] offsets;
+        int at;
+        int length;
+        int tokens;
+
+        RanksReader(byte[] f) {
+            this.f = f;
+            this.bytes = new byte[f.length / 4 * 3 + 3];
+            this.offsets = new int[f.length / 7 + 2]; // the shortest line, "QQ== 0\n", has 7 bytes
+        }
+
+        /** Decodes the line at {@link #at}: its token's bytes appended to {@link #bytes}. */
+        void line() {
+            byte[] f = this.f;
+            int len = f.length;
+            int i = at;
+            int o = length;
+            int n = tokens;
+            offsets[n] = o;
+            int acc = 0;
+            int bits = 0;
+            int c;
+            while (i < len && (c = f[i++] & 0xff) != ' ') {
+                if (c == '=') {
+                    continue;
+                }
+                int v = BASE64[c];
+                if (v < 0) {
+                    throw new IllegalStateException(RANKS + ": line " + (n + 1) + " is not Base64");
+                }
+                acc = (acc << 6) | v;
+                bits += 6;
+                if (bits >= 8) {
+                    bits -= 8;
+                    bytes[o++] = (byte) (acc >>> bits);
+                }
+            }
+            int rank = 0;
+            int digits = 0;
+            while (i < len && (c = f[i++] & 0xff) != '\n') {
+                if (c == '\r') {
+                    continue;
+                }
+                if (c < '0' || c > '9' || digits > 9) {
+                    throw new IllegalStateException(RANKS + ": line " + (n + 1) + " has no rank");
+                }
+                rank = rank * 10 + (c - '0');
+                digits++;
+            }
+            if (digits == 0 || rank != n || o == offsets[n]) {
+                throw new IllegalStateException(RANKS + ": line " + (n + 1) + " is not the token of rank " + n);
+            }
+            at = i;
+            length = o;
+            tokens = n + 1;
+        }
+    }
+
+    /** The number of ordinary tokens (ranks 0 .. n-1). */
+    int tokens() {
+        return tokens;
+    }
+
+    // ---- encoding ------------------------------------------------------------------------------------------
+
+    /** The ids of {@code text}, all of them (jtokkit's {@code encodeOrdinary(text)}). */
+    int[] encode(String text) {
+        Ids out = new Ids(Math.max(8, text.length() / 3));
+        encode(text, Integer.MAX_VALUE, out);
+        return out.toArray();
+    }
+
+    /** The number of tokens of {@code text} (jtokkit's {@code countTokensOrdinary}). */
+    int count(String text) {
+        Ids out = new Ids(Math.max(8, text.length() / 3));
+        return encode(text, Integer.MAX_VALUE, out);
+    }
+
+    /** Ids cut to a limit, and whether the text was longer than what they decode to. */
+    record Limited(int[] ids, boolean truncated) {
+    }
+
+    /**
+     * jtokkit's {@code encodeOrdinary(text, maxTokens)}: the first {@code maxTokens} ids (at most), less the last
+     * ones while their text is not a prefix of {@code text} (a token that would split a character);
+     * {@code truncated} when that text is shorter than {@code text}.
+     */
+    Limited encode(String text, int maxTokens) {
+        if (maxTokens == Integer.MAX_VALUE) {
+            return new Limited(encode(text), false);
+        }
+        Ids out = new Ids(Math.min(maxTokens, Math.max(8, text.length() / 3)));
+        encode(text, maxTokens, out);
+        int size = out.size;
+        int[] ends = new int[size + 1];
+        for (int k = 0; k < size; k++) {
+            int r = out.ids[k];
+            ends[k + 1] = ends[k] + (offsets[r + 1] - offsets[r]);
+        }
+        byte[] all = new byte[ends[size]];
+        for (int k = 0; k < size; k++) {
+            int r = out.ids[k];
+            System.arraycopy(bytes, offsets[r], all, ends[k], ends[k + 1] - ends[k]);
+        }
+        for (int m = size; m >= 0; m--) {
+            String decoded = new String(all, 0, ends[m], StandardCharsets.UTF_8);
+            if (text.startsWith(decoded)) {
+                return new Limited(Arrays.copyOf(out.ids, m), text.length() > decoded.length());
+            }
+        }
+        throw new AssertionError("the empty text is a prefix of every text");
+    }
+
+    /**
+     * Appends the ids of {@code text}'s pieces to {@code out} while it has fewer than {@code limit}, stopping after
+     * the piece that brings the count to {@code limit} or more; returns that count (all tokens of the pieces
+     * encoded).
+     */
+    private int encode(String text, int limit, Ids out) {
+        int n = text.length();
+        byte[] buf = new byte[Math.min(n, 1024) * 3 + 4];
+        int count = 0;
+        int[] work = null;
+        for (int start = 0; start < n && count < limit; ) {
+            int end = pieceEnd(text, start);
+            int need = (end - start) * 3;
+            if (need > buf.length) {
+                buf = new byte[need];
+            }
+            int len = utf8(text, start, end, buf);
+            int r = rank(buf, 0, len);
+            if (r >= 0) {
+                out.add(r);
+                count++;
+            } else if (len < HEAP_BYTES) {
+                if (work == null) {
+                    work = new int[2 * HEAP_BYTES + 2];
+                }
+                count += mergeByScan(buf, len, work, out, limit);
+            } else {
+                count += mergeByHeap(buf, len, out, limit);
+            }
+            start = end;
+        }
+        return count;
+    }
+
+    /**
+     * tiktoken's merge of one piece of {@code len >= 2} bytes that is not a token itself, for short pieces: parts
+     * as (start, rank of the part joined with the next) in arrays, the leftmost lowest rank merged each round.
+     */
+    private int mergeByScan(byte[] b, int len, int[] work, Ids out, int limit) {
+        // starts in work[0 .. parts], ranks of (part i + part i+1) in work[HEAP_BYTES + 1 + i]
+        int base = HEAP_BYTES + 1;
+        int parts = len + 1; // the last "part" is the end sentinel
+        for (int i = 0; i < parts; i++) {
+            work[i] = i;
+            work[base + i] = i + 2 <= len ? rankOr(b, i, i + 2) : Integer.MAX_VALUE;
+        }
+        while (true) {
+            int min = Integer.MAX_VALUE;
+            int at = -1;
+            for (int i = 0; i < parts - 1; i++) {
+                int r = work[base + i];
+                if (r < min) {
+                    min = r;
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                break;
+            }
+            // merge part at with part at+1: re-rank at-1 and at, then drop part at+1
+            if (at > 0) {
+                work[base + at - 1] = at + 2 < parts ? rankOr(b, work[at - 1], work[at + 2]) : Integer.MAX_VALUE;
+            }
+            work[base + at] = at + 3 < parts ? rankOr(b, work[at], work[at + 3]) : Integer.MAX_VALUE;
+            System.arraycopy(work, at + 2, work, at + 1, parts - at - 2);
+            System.arraycopy(work, base + at + 2, work, base + at + 1, parts - at - 2);
+            parts--;
+        }
+        int tokens = parts - 1;
+        for (int i = 0; i < tokens && out.size < limit; i++) {
+            out.add(rankOr(b, work[i], work[i + 1]));
+        }
+        return tokens;
+    }
+
+    /**
+     * The same merge for long pieces: parts as a linked list over their start offsets, candidate merges in a heap
+     * of (rank, start) taken lowest rank first, then leftmost; a candidate whose part has since merged or been
+     * re-ranked is skipped.
+     */
+    private int mergeByHeap(byte[] b, int len, Ids out, int limit) {
+        int[] next = new int[len + 1];
+        int[] prev = new int[len + 1];
+        int[] rankAt = new int[len + 1];
+        long[] heap = new long[Math.max(16, 2 * len)];
+        int heapSize = 0;
+        for (int i = 0; i <= len; i++) {
+            next[i] = i + 1;
+            prev[i] = i - 1;
+            int r = i + 2 <= len ? rankOr(b, i, i + 2) : Integer.MAX_VALUE;
+            rankAt[i] = r;
+            if (r != Integer.MAX_VALUE) {
+                heap = push(heap, heapSize++, (long) r << 32 | i);
+            }
+        }
+        int tokens = len;
+        while (heapSize > 0) {
+            long top = heap[0];
+            heapSize = pop(heap, heapSize);
+            int r = (int) (top >>> 32);
+            int s = (int) top;
+            if (rankAt[s] != r) {
+                continue; // stale: s merged with its right neighbour or was re-ranked since
+            }
+            int t = next[s]; // merged into s
+            int u = next[t]; // the part after
+            next[s] = u;
+            if (u <= len) {
+                prev[u] = s;
+            }
+            rankAt[t] = Integer.MAX_VALUE - 1; // never matches a heap entry again
+            tokens--;
+            int rs = u < len ? rankOr(b, s, next[u]) : Integer.MAX_VALUE;
+            rankAt[s] = rs;
+            if (rs != Integer.MAX_VALUE) {
+                heap = push(heap, heapSize++, (long) rs << 32 | s);
+            }
+            int p = prev[s];
+            if (p >= 0) {
+                int rp = rankOr(b, p, u);
+                rankAt[p] = rp;
+                if (rp != Integer.MAX_VALUE) {
+                    heap = push(heap, heapSize++, (long) rp << 32 | p);
+                }
+            }
+        }
+        for (int s = 0; s < len && out.size < limit; s = next[s]) {
+            out.add(rankOr(b, s, next[s]));
+        }
+        return tokens;
+    }
+
+    private static long[] push(long[] heap, int size, long v) {
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        int i = size;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (heap[parent] <= v) {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = v;
+        return heap;
+    }
+
+    /** Removes heap[0]; returns the new size. */
+    private static int pop(long[] heap, int size) {
+        size--;
+        long v = heap[size];
+        int i = 0;
+        while (true) {
+            int c = 2 * i + 1;
+            if (c >= size) {
+                break;
+            }
+            if (c + 1 < size && heap[c + 1] < heap[c]) {
+                c++;
+            }
+            if (heap[c] >= v) {
+                break;
+            }
+            heap[i] = heap[c];
+            i = c;
+        }
+        heap[i] = v;
+        return size;
+    }
+
+    /** The rank of {@code b[from .. to)}, or {@link Integer#MAX_VALUE} when those bytes are no token. */
+    private int rankOr(byte[] b, int from, int to) {
+        int r = rank(b, from, to);
+        return r < 0 ? Integer.MAX_VALUE : r;
+    }
+
+    /** The rank of {@code b[from .. to)}, or -1 when those bytes are no token. */
+    int rank(byte[] b, int from, int to) {
+        if (to - from > maxLength) {
+            return -1;
+        }
+        int mask = slots.length - 1;
+        for (int i = hash(b, from, to) & mask; ; i = (i + 1) & mask) {
+            int r = slots[i] - 1;
+            if (r < 0) {
+                return -1;
+            }
+            if (equal(bytes, offsets[r], offsets[r + 1], b, from, to)) {
+                return r;
+            }
+        }
+    }
+
+    private static int hash(byte[] b, int from, int to) {
+        int h = 0x811C9DC5 ^ (to - from);
+        for (int i = from; i < to; i++) {
+            h = (h ^ (b[i] & 0xff)) * 0x01000193;
+        }
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        return h ^ (h >>> 13);
+    }
+
+    private static boolean equal(byte[] a, int aFrom, int aTo, byte[] b, int bFrom, int bTo) {
+        if (aTo - aFrom != bTo - bFrom) {
+            return false;
+        }
+        for (int i = aFrom, j = bFrom; i < aTo; i++, j++) {
+            if (a[i] != b[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The UTF-8 bytes of {@code s[from .. to)} into {@code out}, a lone surrogate as the three bytes of its code unit
+     * (as jtokkit encodes it); returns their count.
+     */
+    static int utf8(String s, int from, int to, byte[] out) {
+        int o = 0;
+        for (int i = from; i < to; i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                out[o++] = (byte) ch;
+            } else if (ch < 0x800) {
+                out[o++] = (byte) (0xc0 | (ch >> 6));
+                out[o++] = (byte) (0x80 | (ch & 0x3f));
+            } else if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(ch, s.charAt(++i));
+                out[o++] = (byte) (0xf0 | (cp >> 18));
+                out[o++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                out[o++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                out[o++] = (byte) (0x80 | (cp & 0x3f));
+            } else {
+                out[o++] = (byte) (0xe0 | (ch >> 12));
+                out[o++] = (byte) (0x80 | ((ch >> 6) & 0x3f));
+                out[o++] = (byte) (0x80 | (ch & 0x3f));
+            }
+        }
+        return o;
+    }
+
+    // ---- pieces (cl100k_base's pre-tokenizer) ----------------------------------------------------------------
+
+    /** The end (exclusive, in chars) of the piece that starts at {@code i < s.length()}. */
+    static int pieceEnd(String s, int i) {
+        int n = s.length();
+        int c0 = s.codePointAt(i);
+        int j = i + Character.charCount(c0);
+        int c1 = j < n ? s.codePointAt(j) : -1;
+        // '(?i:[sdmt]|ll|ve|re)
+        if (c0 == '\'' && c1 > 0) {
+            if (isShortContraction(c1)) {
+                return i + 2;
+            }
+            if (i + 2 < n && isLongContraction(c1, s.codePointAt(i + 2))) {
+                return i + 3;
+            }
+        }
+        // [^\r\n\p{L}\p{N}]?+\p{L}+
+        if (isLetter(c0) || (isNotNewlineLetterOrNumber(c0) && isLetter(c1))) {
+            int end = j;
+            if (isLetter(c1)) {
+                end += Character.charCount(c1);
+                int c;
+                while (end < n && isLetter(c = s.codePointAt(end))) {
+                    end += Character.charCount(c);
+                }
+            }
+            return end;
+        }
+        // \p{N}{1,3}
+        if (isNumber(c0)) {
+            int end = j;
+            if (isNumber(c1)) {
+                end += Character.charCount(c1);
+                int c;
+                if (end < n && isNumber(c = s.codePointAt(end))) {
+                    end += Character.charCount(c);
+                }
+            }
+            return end;
+        }
+        // ' ?[^\s\p{L}\p{N}]++[\r\n]*'
+        if (isPunctuation(c0) || (c0 == ' ' && isPunctuation(c1))) {
+            int end = j;
+            if (isPunctuation(c1)) {
+                end += Character.charCount(c1);
+                int c;
+                while (end < n && isPunctuation(c = s.codePointAt(end))) {
+                    end += Character.charCount(c);
+                }
+            }
+            while (end < n && isNewline(s.charAt(end))) {
+                end++;
+            }
+            return end;
+        }
+        // \s*[\r\n]+ | \s+(?!\S) | \s+   (c0 is white space; white space is all in the BMP)
+        int lastNewline = -1;
+        int end = i;
+        while (end < n && isWhitespace(s.charAt(end))) {
+            if (isNewline(s.charAt(end))) {
+                lastNewline = end;
+            }
+            end++;
+        }
+        if (lastNewline >= 0) {
+            return lastNewline + 1;
+        }
+        if (end < n && end - i >= 2) {
+            return end - 1; // leave the last space to the piece that follows
+        }
+        return end;
+    }
+
+    static boolean isShortContraction(int c) {
+        return c == 's' || c == 'd' || c == 't' || c == 'm' || c == 'S' || c == 'D' || c == 'T' || c == 'M'
+                || c == '\u017f';
+    }
+
+    static boolean isLongContraction(int c1, int c2) {
+        int u1 = Character.toUpperCase(c1);
+        int u2 = Character.toUpperCase(c2);
+        return (u1 == 'L' && u2 == 'L') || (u1 == 'V' && u2 == 'E') || (u1 == 'R' && u2 == 'E');
+    }
+
+    static boolean isLetter(int c) {
+        if (c < 0xaa) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        }
+        if (c > 0x323af) {
+            return false;
+        }
+        switch (Character.getType(c)) {
+            case Character.UPPERCASE_LETTER:
+            case Character.LOWERCASE_LETTER:
+            case Character.TITLECASE_LETTER:
+            case Character.MODIFIER_LETTER:
+            case Character.OTHER_LETTER:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    static boolean isNumber(int c) {
+        if (c < 0xb2) {
+            return c >= '0' && c <= '9';
+        }
+        if (c > 0x1fbf9) {
+            return false;
+        }
+        switch (Character.getType(c)) {
+            case Character.DECIMAL_DIGIT_NUMBER:
+            case Character.LETTER_NUMBER:
+            case Character.OTHER_NUMBER:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    static boolean isLetterOrNumber(int c) {
+        if (c < 0xaa) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        }
+        if (c > 0x323af) {
+            return false;
+        }
+        switch (Character.getType(c)) {
+            case Character.UPPERCASE_LETTER:
+            case Character.LOWERCASE_LETTER:
+            case Character.TITLECASE_LETTER:
+            case Character.MODIFIER_LETTER:
+            case Character.OTHER_LETTER:
+            case Character.DECIMAL_DIGIT_NUMBER:
+            case Character.LETTER_NUMBER:
+            case Character.OTHER_NUMBER:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** {@code \s}: Unicode white space, as jtokkit's pre-tokenizer has it. */
+    static boolean isWhitespace(int c) {
+        if (c <= ' ') {
+            return c == ' ' || (c >= '\t' && c <= '\r');
+        }
+        if (c < 0x85) {
+            return false;
+        }
+        return c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029
+                || c == 0x202f || c == 0x205f || c == 0x3000;
+    }
+
+    static boolean isNewline(int c) {
+        return c == '\r' || c == '\n';
+    }
+
+    /** {@code [^\s\p{L}\p{N}]} (-1, no character, is not). */
+    static boolean isPunctuation(int c) {
+        return c >= 0 && !isWhitespace(c) && !isLetterOrNumber(c);
+    }
+
+    /** {@code [^\r\n\p{L}\p{N}]} (-1, no character, is not). */
+    static boolean isNotNewlineLetterOrNumber(int c) {
+        return c >= 0 && !isNewline(c) && !isLetterOrNumber(c);
+    }
+
+    // ---- decoding --------------------------------------------------------------------------------------------
+
+    /** The text of {@code ids} (jtokkit's {@code decode}: special tokens as their text; an unknown id throws). */
+    String decode(int[] ids) {
+        int total = 0;
+        for (int id : ids) {
+            total += tokenBytes(id).length;
+        }
+        byte[] out = new byte[total];
+        int o = 0;
+        for (int id : ids) {
+            byte[] t = tokenBytes(id);
+            System.arraycopy(t, 0, out, o, t.length);
+            o += t.length;
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of token {@code id} (a special token's text; an unknown id throws). */
+    byte[] tokenBytes(int id) {
+        if (id >= 0 && id < tokens) {
+            return Arrays.copyOfRange(bytes, offsets[id], offsets[id + 1]);
+        }
+        for (int k = 0; k < SPECIAL_IDS.length; k++) {
+            if (SPECIAL_IDS[k] == id) {
+                return SPECIAL_TEXTS[k].getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        throw new NullPointerException("Unknown token for decoding: " + id);
+    }
+
+    /** A growing list of ids. */
+    private static final class Ids {
+        int[] ids;
+        int size;
+
+        Ids(int capacity) {
+            ids = new int[Math.max(1, capacity)];
+        }
+
+        void add(int id) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+            }
+            ids[size++] = id;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(ids, size);
+        }
+    }
+}

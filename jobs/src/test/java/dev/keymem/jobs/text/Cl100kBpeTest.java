@@ -1,0 +1,199 @@
+package dev.keymem.jobs.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingResult;
+import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
+import dev.keymem.jobs.sample.LogGenerator;
+import dev.keymem.jobs.testdata.Loghub;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Cl100kBpe} gives jtokkit's cl100k_base ids, counts, cuts and texts: on every loghub_2k line (raw and masked),
+ * on generated log lines, on random text over many Unicode classes, on long pieces (the heap merge) and at limits.
+ */
+class Cl100kBpeTest {
+
+    private static final Encoding JTOKKIT = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+    private static final Cl100kBpe BPE = Cl100kBpe.get();
+
+    /** Every id of {@code text}, its count and its text as jtokkit has them, and cuts at a few limits. */
+    private static void same(String text) {
+        same(text, true);
+    }
+
+    /** As {@link #same(String)}; the cuts only when {@code cuts}. */
+    private static void same(String text, boolean cuts) {
+        int[] want = JTOKKIT.encodeOrdinary(text).toArray();
+        assertArrayEquals(want, BPE.encode(text), () -> "ids of '" + text + "'");
+        assertEquals(want.length, BPE.count(text), () -> "count of '" + text + "'");
+        assertEquals(JTOKKIT.decode(list(want)), BPE.decode(want), () -> "text of '" + text + "'");
+        if (!cuts) {
+            return;
+        }
+        for (int limit : new int[] {1, 2, 3, 7, want.length - 1, want.length, want.length + 1}) {
+            if (limit >= 1) {
+                EncodingResult r = JTOKKIT.encodeOrdinary(text, limit);
+                Cl100kBpe.Limited got = BPE.encode(text, limit);
+                assertArrayEquals(r.getTokens().toArray(), got.ids(), () -> "ids of '" + text + "' cut to " + limit);
+                assertEquals(r.isTruncated(), got.truncated(), () -> "cut of '" + text + "' to " + limit);
+            }
+        }
+    }
+
+    private static IntArrayList list(int[] ids) {
+        IntArrayList l = new IntArrayList(ids.length);
+        for (int id : ids) {
+            l.add(id);
+        }
+        return l;
+    }
+
+    @Test
+    void readsEveryRankOfJtokkitsFile() {
+        assertEquals(100_256, BPE.tokens());
+        assertArrayEquals(new int[] {15339, 1917}, BPE.encode("hello world"));
+        for (int r = 0; r < BPE.tokens(); r++) {
+            assertArrayEquals(JTOKKIT.decodeBytes(list(new int[] {r})), BPE.tokenBytes(r), "token " + r);
+        }
+    }
+
+    @Test
+    void everyLoghubLineGivesJtokkitsIds() throws Exception {
+        List<String> lines = Loghub.lines("Cl100kBpeTest.everyLoghubLineGivesJtokkitsIds");
+        LineMasker masker = new LineMasker();
+        int n = 0;
+        for (String line : lines) {
+            same(line, n % 4 == 0);
+            same(masker.mask(line), n++ % 4 == 1);
+        }
+        System.out.println("Cl100kBpeTest: " + lines.size() + " loghub_2k lines, raw and masked, same ids as jtokkit");
+    }
+
+    @Test
+    void generatedLogLinesGiveJtokkitsIds() {
+        LineMasker masker = new LineMasker();
+        int n = 0;
+        for (String line : new LogGenerator(11).generate(20_000).lines) {
+            same(line, n % 8 == 0);
+            same(masker.mask(line), n++ % 8 == 1);
+        }
+    }
+
+    @Test
+    void randomTextGivesJtokkitsIds() {
+        // letters, digits and spaces of many scripts and classes; contractions; newlines; punctuation; emoji
+        String[] atoms = {"a", "b", "z", "A", "Q", "0", "7", "42", "365", " ", "  ", "\t", "\n", "\r\n", "\r", "\u000B",
+            "\f", "'", "'s", "'S", "'ll", "'LL", "'Ve", "'re", "'t", "'d", "'m", "'\u017f", "'x", ".", ",", ":", "/", "-",
+            "_", "=", "<", ">", "<|", "|>", "<|endoftext|>", "\"", "(", ")", "[", "]", "{", "}", "#", "@", "$", "%", "^",
+            "&", "*", "+", "~", "`", "\\", "|", "!", "?", ";", "\u0085", "\u00a0", "\u1680", "\u2003", "\u2028", "\u202f",
+            "\u3000", "\u00aa", "\u00b2", "\u00bd", "\u00e4", "\u00df", "\u00c9", "\u0130", "\u0131", "\u03a9",
+            "\u0436", "\u05d0", "\u0627", "\u0661", "\u0966", "\u0e01", "\u2160", "\u2460", "\u20ac", "\u00a9", "\u2014",
+            "\u3042", "\u6f22", "\u5b57", "\uac00", "\uff10", "\uff41", "\ud83d\ude80", "\ud83d\ude00", "\ud835\udc00",
+            "\ud840\udc00", "\ud83c\udff3\ufe0f", "e\u0301", "\u0300", "\u200d", "\ufeff", "\u0000", "\u007f"};
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = r.nextInt(0, 40); k > 0; k--) {
+                sb.append(atoms[r.nextInt(atoms.length)]);
+            }
+            same(sb.toString());
+        }
+    }
+
+    @Test
+    void longPiecesMergeAsJtokkitMerges() {
+        // pieces of 128+ bytes take the heap merge, those of 500+ bytes jtokkit's large-piece path
+        SplittableRandom r = new SplittableRandom(13);
+        List<String> texts = new ArrayList<>();
+        texts.add("a".repeat(5000));
+        texts.add("ab".repeat(700));
+        texts.add("=".repeat(3000));
+        texts.add(" ".repeat(2000) + "x");
+        texts.add("\n".repeat(600) + " \n ".repeat(300));
+        texts.add("\ud83d\ude80".repeat(400));
+        texts.add("\u6f22\u5b57".repeat(300));
+        texts.add("Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(40));
+        texts.add("x".repeat(127) + " " + "y".repeat(128) + " " + "z".repeat(129));
+        String letters = "etaoinshrdlucmfwypvbgkjqxz\u00e4\u00f6\u00fc\u00df";
+        for (int n = 0; n < 100; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = r.nextInt(100, 1500); k > 0; k--) {
+                sb.append(letters.charAt(r.nextInt(letters.length())));
+            }
+            texts.add(sb.toString());
+            StringBuilder p = new StringBuilder();
+            for (int k = r.nextInt(100, 800); k > 0; k--) {
+                p.append("=-_.:/\\|*#".charAt(r.nextInt(10)));
+            }
+            texts.add(p.toString());
+        }
+        for (String t : texts) {
+            same(t);
+        }
+        for (String t : PathologicalLinesTest.lines().values()) {
+            // what TextFrontEnd hands the tokenizer of such a line: its first 4096 chars, cut to 512 tokens
+            String prefix = t.substring(0, 4096);
+            int[] want = JTOKKIT.encodeOrdinary(prefix).toArray();
+            assertArrayEquals(want, BPE.encode(prefix), prefix.substring(0, 40));
+            EncodingResult cut = JTOKKIT.encodeOrdinary(prefix, 512);
+            Cl100kBpe.Limited got = BPE.encode(prefix, 512);
+            assertArrayEquals(cut.getTokens().toArray(), got.ids(), prefix.substring(0, 40));
+            assertEquals(cut.isTruncated(), got.truncated());
+        }
+    }
+
+    @Test
+    void aCutNeverSplitsACharacter() {
+        // multi-byte characters whose bytes are several tokens: a cut inside one drops its tokens, as jtokkit's does
+        String s = "\ud83c\udff3\ufe0f\u200d\ud83c\udf08 \u0f00\u0f01\u0f02 \ud802\udd00\ud802\udd01 \u2e80\u2e81";
+        for (int limit = 1; limit <= BPE.count(s) + 1; limit++) {
+            EncodingResult r = JTOKKIT.encodeOrdinary(s, limit);
+            Cl100kBpe.Limited got = BPE.encode(s, limit);
+            assertArrayEquals(r.getTokens().toArray(), got.ids(), "limit " + limit);
+            assertEquals(r.isTruncated(), got.truncated(), "limit " + limit);
+            assertTrue(s.startsWith(BPE.decode(got.ids())));
+        }
+    }
+
+    @Test
+    void specialTokensDecodeAsTextAndUnknownIdsThrow() {
+        for (int id : new int[] {100257, 100258, 100259, 100260, 100276}) {
+            assertEquals(JTOKKIT.decode(list(new int[] {id})), BPE.decode(new int[] {id}));
+        }
+        String s = "a <|endoftext|> b <|fim_prefix|><|endofprompt|>";
+        same(s);
+        for (int bad : new int[] {-1, 100256, 100261, 200000}) {
+            NullPointerException e = assertThrows(NullPointerException.class, () -> BPE.decode(new int[] {bad}));
+            assertTrue(e.getMessage().contains(String.valueOf(bad)), e.getMessage());
+        }
+    }
+
+    @Test
+    void loneSurrogatesAreEncodedAsTheirCodeUnits() {
+        // jtokkit asserts valid UTF-8 (tests run with -ea), so compare with its bytes: the code unit's three bytes
+        String s = "x\ud800y \udc00";
+        int[] ids = BPE.encode(s);
+        byte[] want = {'x', (byte) 0xed, (byte) 0xa0, (byte) 0x80, 'y', ' ', (byte) 0xed, (byte) 0xb0, (byte) 0x80};
+        int total = 0;
+        StringBuilder bytes = new StringBuilder();
+        for (int id : ids) {
+            byte[] t = JTOKKIT.decodeBytes(list(new int[] {id}));
+            for (byte b : t) {
+                assertEquals(want[total++], b, "byte " + (total - 1));
+            }
+            bytes.append(t.length).append(' ');
+        }
+        assertEquals(want.length, total, bytes.toString());
+    }
+}
