@@ -28,7 +28,8 @@ final class MapStateEventStore implements EventStore {
      * The term frequencies of {@link #known}'s key read or written so far (a copy of its rows, written
      * through), so that a query's informativeness reads each candidate term's frequency from a hash table of
      * ints instead of a boxed keyed-state lookup; null when off ({@link #mirrorFrequencies}). Transient: not
-     * state, refilled from keyed state after a restore.
+     * state, refilled from keyed state after a restore. Beside each term it keeps the term's postings written
+     * since (also written through), which the lexical tier reads in runs of consecutive ordinals.
      */
     private KnownFrequencies known;
     private String knownKey;
@@ -39,6 +40,12 @@ final class MapStateEventStore implements EventStore {
      * reads instead of boxed keyed-state lookups; null when off (with {@link #known}). Transient like it.
      */
     private EventEntry[] recent;
+    /**
+     * {@link #entryBytes} of each row {@link #recent} holds, in the same slot: computed when the row is put
+     * (its arrays are then at hand), so that a read of a held row counts its bytes without touching the
+     * row's arrays (three cache misses a candidate on long histories, for a metric).
+     */
+    private int[] recentBytes;
     /** Rows put into {@link #recent} since it was last emptied (it doubles past its length, up to {@link #RECENT}). */
     private int recentPuts;
     private static final int RECENT_START = 64;
@@ -70,6 +77,7 @@ final class MapStateEventStore implements EventStore {
     void mirrorFrequencies(boolean on) {
         known = on ? new KnownFrequencies() : null;
         recent = null;
+        recentBytes = null;
         knownKey = null;
     }
 
@@ -123,6 +131,7 @@ final class MapStateEventStore implements EventStore {
         if (recent != null && recentPuts > 0) {
             if (recent.length > RECENT_START) {
                 recent = new EventEntry[Math.min(RECENT_START, recentCap)];
+                recentBytes = new int[recent.length];
             } else {
                 Arrays.fill(recent, null);
             }
@@ -139,37 +148,54 @@ final class MapStateEventStore implements EventStore {
         return e != null && e.position() == position ? e : null;
     }
 
-    private void rememberRecent(EventEntry e) {
+    private void rememberRecent(EventEntry e, long bytes) {
         if (known == null) {
             return;
         }
         if (recent == null) {
             recent = new EventEntry[Math.min(RECENT_START, recentCap)];
+            recentBytes = new int[recent.length];
         }
         if (++recentPuts > recent.length && recent.length < recentCap) {
             EventEntry[] old = recent;
+            int[] oldBytes = recentBytes;
             recent = new EventEntry[old.length * 2];
-            for (EventEntry o : old) {
+            recentBytes = new int[recent.length];
+            for (int i = 0; i < old.length; i++) {
+                EventEntry o = old[i];
                 if (o != null) {
-                    recent[(int) o.position() & (recent.length - 1)] = o;
+                    int j = (int) o.position() & (recent.length - 1);
+                    recent[j] = o;
+                    recentBytes[j] = oldBytes[i];
                 }
             }
         }
-        recent[(int) e.position() & (recent.length - 1)] = e;
+        int j = (int) e.position() & (recent.length - 1);
+        if (bytes > Integer.MAX_VALUE) { // not held: reads count it from the row
+            recent[j] = null;
+            return;
+        }
+        recent[j] = e;
+        recentBytes[j] = (int) bytes;
     }
 
     @Override
     public EventEntry archived(long position) {
-        EventEntry r = recent(position);
-        if (r != null) {
-            bytesRead += 8 + entryBytes(r); // counted as the row read it stands for
-            return r;
+        EventEntry[] held = recent;
+        if (held != null) {
+            int j = (int) position & (held.length - 1);
+            EventEntry r = held[j];
+            if (r != null && r.position() == position) {
+                bytesRead += 8 + recentBytes[j]; // counted as the row read it stands for
+                return r;
+            }
         }
         try {
             EventEntry e = archive.get(position);
-            bytesRead += 8 + entryBytes(e);
+            long bytes = entryBytes(e);
+            bytesRead += 8 + bytes;
             if (e != null && e.position() == position) {
-                rememberRecent(e);
+                rememberRecent(e, bytes);
             }
             return e;
         } catch (Exception ex) {
@@ -181,8 +207,9 @@ final class MapStateEventStore implements EventStore {
     public void archive(EventEntry entry) {
         try {
             archive.put(entry.position(), entry);
-            bytesWritten += 8 + entryBytes(entry);
-            rememberRecent(entry);
+            long bytes = entryBytes(entry);
+            bytesWritten += 8 + bytes;
+            rememberRecent(entry, bytes);
         } catch (Exception ex) {
             throw failed("archive event " + entry.position(), ex);
         }
@@ -243,6 +270,13 @@ final class MapStateEventStore implements EventStore {
 
     @Override
     public long posting(int term, long ordinal) {
+        if (known != null) {
+            long held = known.posting(term, ordinal);
+            if (held >= 0) {
+                bytesRead += 16; // counted as the row read it stands for
+                return held;
+            }
+        }
         try {
             Long p = postings.get(postingKey(term, ordinal));
             bytesRead += 8 + (p == null ? 0 : 8);
@@ -257,6 +291,9 @@ final class MapStateEventStore implements EventStore {
         try {
             postings.put(postingKey(term, ordinal), position);
             bytesWritten += 16;
+            if (known != null) {
+                known.addPosting(term, ordinal, position);
+            }
         } catch (Exception ex) {
             throw failed("write posting " + ordinal + " of term " + term, ex);
         }
@@ -267,6 +304,9 @@ final class MapStateEventStore implements EventStore {
         try {
             postings.remove(postingKey(term, ordinal));
             bytesWritten += 8;
+            if (known != null) {
+                known.dropPostings(term);
+            }
         } catch (Exception ex) {
             throw failed("drop posting " + ordinal + " of term " + term, ex);
         }
@@ -331,15 +371,34 @@ final class MapStateEventStore implements EventStore {
      * table: its reads then fall through to keyed state, as for any term the table does not hold. Once the
      * table is large, a small direct-mapped copy of the terms last read or written ({@link #front}, the same
      * packed words, written through) answers the terms a key's queries read again and again (its window's and
-     * eidetic tier's) without a probe into the large table.
+     * eidetic tier's) without a probe into the large table. Each slot also has its term's postings list
+     * ({@link #lists}).
      */
     static final class KnownFrequencies {
         /** Largest frequency a slot holds. */
         static final long FITS = 0xFFFF_FFFEL;
+        /** Postings {@link #lists} hold at most, over all terms (then they stop growing; reads past them fall through). */
+        static final int LISTED = 1 << 22;
+        /** {@link #LISTED} for the tables created from now on (tests set it small). */
+        static int listedMax = LISTED;
+        private final int listedCap = listedMax;
         /** Terms the table holds before it gets its {@link #front}. */
         static final int FRONT_FROM = 1 << 11;
         private static final int FRONT = 1 << 12;
         private long[] slots = new long[64];
+        /**
+         * The postings of each slot's term written or kept since the term entered the table, by ordinal:
+         * {@code {count, first ordinal, position of the first ordinal, of the next, ...}} (positions and
+         * ordinals below 2^31), covering ordinals {@code [first, first + count)}; null: none held. A posting
+         * put at any other ordinal than the next starts the term's list over at it, a dropped one drops the
+         * list; so a list only ever holds what keyed state holds at those ordinals, and every other ordinal is
+         * read from keyed state. One array per term, appended to where the term's frequency is written (the
+         * same slot, just probed), read in runs of consecutive ordinals by the lexical tier: a boxed
+         * {@code HashMap} lookup per posting in a batch run's heap state otherwise.
+         */
+        private int[][] lists = new int[64][];
+        /** Postings held in {@link #lists}. */
+        private int listed;
         /** Slot {@code hash & (FRONT - 1)}: a word of {@link #slots} (the term's current one) or 0; null while small. */
         private long[] front;
         private int size;
@@ -348,7 +407,80 @@ final class MapStateEventStore implements EventStore {
             return size;
         }
 
+        /** The position of {@code term}'s posting {@code ordinal} where its list holds it, else -1. */
+        long posting(int term, long ordinal) {
+            int i = slot(term);
+            int[] l = lists[i];
+            if (l == null || slots[i] == 0) {
+                return -1;
+            }
+            long off = ordinal - l[1];
+            return off >= 0 && off < l[0] ? l[2 + (int) off] : -1;
+        }
+
+        /** Keyed state now holds {@code position} at {@code term}'s posting {@code ordinal}. */
+        void addPosting(int term, long ordinal, long position) {
+            int i = slot(term);
+            if (slots[i] == 0) {
+                return; // not held: neither is a list
+            }
+            int[] l = lists[i];
+            if (l != null) {
+                long off = ordinal - l[1];
+                if (off >= 0 && off < l[0]) { // put again
+                    if (position > Integer.MAX_VALUE) {
+                        dropList(i);
+                    } else {
+                        l[2 + (int) off] = (int) position;
+                    }
+                    return;
+                }
+                if (off != l[0]) {
+                    dropList(i);
+                    l = null;
+                }
+            }
+            if (position > Integer.MAX_VALUE || ordinal > Integer.MAX_VALUE || listed >= listedCap) {
+                return; // reads past the list (if any) fall through
+            }
+            if (l == null) {
+                l = new int[4];
+                l[1] = (int) ordinal;
+                lists[i] = l;
+            } else if (2 + l[0] == l.length) {
+                l = Arrays.copyOf(l, 2 + 2 * l[0]);
+                lists[i] = l;
+            }
+            l[2 + l[0]++] = (int) position;
+            listed++;
+        }
+
+        /** A posting of {@code term} was dropped from keyed state: its list goes. */
+        void dropPostings(int term) {
+            int i = slot(term);
+            if (slots[i] != 0 && lists[i] != null) {
+                dropList(i);
+            }
+        }
+
+        private void dropList(int i) {
+            listed -= lists[i][0];
+            lists[i] = null;
+        }
+
+        /**
+         * The last term {@link #slot} probed for and its slot (-1: none): a write's posting and frequency of
+         * a term, and the lexical tier's run of one term's postings, probe for the same term one after the
+         * other. Only {@link #slot} sets it and only a new table ({@link #grow}, emptied) moves slots, so it
+         * stays the term's slot (where a term that is absent would go: only a put of that term fills it).
+         */
+        private int memoTerm;
+        private int memoSlot = -1;
+
         private int slot(int term) {
+            if (memoSlot >= 0 && memoTerm == term) {
+                return memoSlot;
+            }
             int mask = slots.length - 1;
             int h = term * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
@@ -356,6 +488,8 @@ final class MapStateEventStore implements EventStore {
             while ((s = slots[i]) != 0 && (int) (s >>> 32) != term) {
                 i = (i + 1) & mask;
             }
+            memoTerm = term;
+            memoSlot = i;
             return i;
         }
 
@@ -387,8 +521,11 @@ final class MapStateEventStore implements EventStore {
         void put(int term, long value) {
             if (value < 0 || value > FITS) {
                 slots = new long[64]; // the term's older value, if held, must not be read
+                lists = new int[64][];
+                listed = 0;
                 front = null;
                 size = 0;
+                memoSlot = -1;
                 return;
             }
             int i = slot(term);
@@ -407,13 +544,20 @@ final class MapStateEventStore implements EventStore {
         }
 
         private void grow() {
+            memoSlot = -1; // a slot of the old table
             long[] old = slots;
+            int[][] oldLists = lists;
             slots = new long[old.length * 2];
-            for (long o : old) {
+            lists = new int[slots.length][];
+            for (int k = 0; k < old.length; k++) {
+                long o = old[k];
                 if (o != 0) {
-                    slots[slot((int) (o >>> 32))] = o;
+                    int j = slot((int) (o >>> 32));
+                    slots[j] = o;
+                    lists[j] = oldLists[k];
                 }
             }
+            memoSlot = -1;
             if (front == null && size >= FRONT_FROM) {
                 front = new long[FRONT];
             }

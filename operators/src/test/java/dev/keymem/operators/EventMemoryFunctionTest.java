@@ -179,6 +179,38 @@ class EventMemoryFunctionTest {
     }
 
     /** The answers of each key's memory alone on the heap store ({@link InMemoryEventStore}), in record order. */
+    /**
+     * {@link #usersInTurnAnswerAsIfAloneWithASmallArchiveCopyAndDroppedRows} for the store's copy of the postings:
+     * copies that stop growing long before a key's history ends (reads past them from keyed state), and with
+     * a postings cap the oldest posting of a term dropped at every write (its copy dropped and started over).
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void usersInTurnAnswerAsIfAloneWithSmallPostingsCopiesAndDroppedPostings(Backend b) throws Exception {
+        for (int postingsCap : new int[] {0, 5}) {
+            Configuration c = options();
+            c.set(MemoryOperatorOptions.EVENTS_POSTINGS_CAP, postingsCap);
+            c.set(MemoryOperatorOptions.EVENTS_POSTINGS_READ, 8);
+            List<MemoryRecord> records = new ArrayList<>(interleaved(5, 200, 37));
+            records.sort(java.util.Comparator.comparing((MemoryRecord r) -> r.key));
+            int saved = MapStateEventStore.KnownFrequencies.listedMax;
+            MapStateEventStore.KnownFrequencies.listedMax = 300;
+            List<MemoryAnswer> got;
+            try {
+                var h = open(b, c, null);
+                for (MemoryRecord r : records) {
+                    h.processElement(r, 0);
+                }
+                got = answers(h);
+                h.close();
+            } finally {
+                MapStateEventStore.KnownFrequencies.listedMax = saved;
+            }
+            assertEquals(aloneOnTheHeap(c, records), got, "postings cap " + postingsCap);
+            assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
+        }
+    }
+
     private static List<MemoryAnswer> aloneOnTheHeap(Configuration c, List<MemoryRecord> records) {
         EventMemory m = new EventMemory(MemoryOperatorOptions.eventSettings(c));
         Map<String, EventState> states = new HashMap<>();

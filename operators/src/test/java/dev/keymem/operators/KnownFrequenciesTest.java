@@ -1,6 +1,7 @@
 package dev.keymem.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,59 @@ class KnownFrequenciesTest {
             assertEquals(e.getValue().longValue(), t.get(e.getKey()));
         }
         assertEquals(-1, t.get(123_456_789));
+    }
+
+    /**
+     * The postings lists hold only what a map of (term, ordinal) to position holds: appends at the next
+     * ordinal, puts again, jumps, drops, terms the table does not hold, growth of the table and a cap on what
+     * the lists hold.
+     */
+    @Test
+    void postingsListsHoldOnlyWhatAMapHolds() {
+        int saved = MapStateEventStore.KnownFrequencies.listedMax;
+        MapStateEventStore.KnownFrequencies.listedMax = 20_000;
+        try {
+            MapStateEventStore.KnownFrequencies t = new MapStateEventStore.KnownFrequencies();
+            Map<Long, Long> ref = new HashMap<>();
+            Map<Integer, Long> next = new HashMap<>();
+            SplittableRandom r = new SplittableRandom(5);
+            int held = 0;
+            int reads = 0;
+            for (int n = 0; n < 300_000; n++) {
+                int term = r.nextInt(3_000) * 7919 - 5_000_000;
+                long o = next.getOrDefault(term, 0L);
+                int op = r.nextInt(100);
+                if (op < 40) {
+                    t.put(term, o); // the frequency is read or written before postings are
+                    long p = r.nextInt(50) == 0 ? (1L << 31) + r.nextInt(9) : r.nextInt(1 << 30);
+                    long ordinal = r.nextInt(30) == 0 && o > 0 ? r.nextLong(o) : r.nextInt(200) == 0 ? o + 3 : o;
+                    t.addPosting(term, ordinal, p);
+                    ref.put(MapStateEventStore.postingKey(term, ordinal), p);
+                    next.put(term, Math.max(o, ordinal + 1));
+                } else if (op < 42 && o > 0) {
+                    long ordinal = r.nextLong(o);
+                    t.dropPostings(term);
+                    ref.remove(MapStateEventStore.postingKey(term, ordinal));
+                } else if (op < 43) {
+                    int other = term + 1; // a term the table may not hold: not listed
+                    t.addPosting(other, 0, 1);
+                    ref.put(MapStateEventStore.postingKey(other, 0), 1L);
+                } else {
+                    long ordinal = o == 0 ? 0 : r.nextLong(o + 1);
+                    long p = t.posting(term, ordinal);
+                    reads++;
+                    assertEquals(-1, t.posting(term + 1, 0), "a term the table does not hold");
+                    if (p >= 0) {
+                        held++;
+                        assertEquals(ref.get(MapStateEventStore.postingKey(term, ordinal)), Long.valueOf(p),
+                                "term " + term + " ordinal " + ordinal);
+                    }
+                }
+            }
+            assertTrue(held > reads / 4 && held < reads, held + " of " + reads + " reads held");
+        } finally {
+            MapStateEventStore.KnownFrequencies.listedMax = saved;
+        }
     }
 
     @Test

@@ -116,7 +116,7 @@ public final class EventMemory {
      */
     public EventWrite write(EventState st, EventStore store, int[] terms, float[] vector, byte[] payload) {
         long p = st.events();
-        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null, true);
         float[] x = u.x();
         int[][] tc = distinctCounts(terms);
         int[] distinct = tc[0];
@@ -311,8 +311,8 @@ public final class EventMemory {
 
     /** A candidate during a query. */
     private static final class Candidate {
-        final long position;
-        final EventEntry entry;
+        long position;
+        EventEntry entry;
         int tiers;
         double lexical;
         double dense;
@@ -325,6 +325,20 @@ public final class EventMemory {
         Candidate(long position, EventEntry entry) {
             this.position = position;
             this.entry = entry;
+        }
+
+        /** This object as a new candidate (a run's candidates are reused by the next run: {@link QueryRun#add}). */
+        Candidate reset(long position, EventEntry entry) {
+            this.position = position;
+            this.entry = entry;
+            tiers = 0;
+            lexical = 0;
+            dense = 0;
+            read = 0;
+            info = 0;
+            score = 0;
+            bound = 0;
+            return this;
         }
 
         /** Before {@code o} in an answer: the higher score, on equal scores the newer event. */
@@ -352,6 +366,8 @@ public final class EventMemory {
         final long n;
         final long alive;
         final float[] x;
+        /** The indices of {@link #x}'s components that are not +0.0, ascending ({@link Unit#nz}). */
+        final int[] xnz;
         Candidate[] cands;
         int size;
         private long[] keys;
@@ -364,12 +380,13 @@ public final class EventMemory {
          * A run with room for {@code expected} candidates before its arrays grow, on the arrays {@code last}
          * left ({@link #release}) where they have that room.
          */
-        QueryRun(EventState st, EventStore store, long alive, float[] x, int expected, QueryRun last) {
+        QueryRun(EventState st, EventStore store, long alive, Unit u, int expected, QueryRun last) {
             this.st = st;
             this.store = store;
             this.n = st.events();
             this.alive = alive;
-            this.x = x;
+            this.x = u.x();
+            this.xnz = u.nz();
             int c = Math.max(16, Math.min(expected, 1 << 16));
             int slots = Integer.highestOneBit(c * 2 - 1) * 2;
             if (last != null && last.cands.length >= c && last.keys.length >= slots) {
@@ -384,9 +401,11 @@ public final class EventMemory {
             }
         }
 
-        /** The run is over: its candidates are dropped, its arrays may serve the next run. */
+        /**
+         * The run is over: its arrays may serve the next run, and its candidate objects too (left in
+         * {@link #cands} past the next run's size, each reset when {@link #add} hands it out again).
+         */
         void release() {
-            Arrays.fill(cands, 0, size, null);
             size = 0;
         }
 
@@ -404,6 +423,14 @@ public final class EventMemory {
         Candidate get(long p) {
             int i = index[slot(p)];
             return i == 0 ? null : cands[i - 1];
+        }
+
+        /** Adds a new candidate at {@code p} (not yet held): an object a former run left, reset, or a new one. */
+        Candidate add(long p, EventEntry e) {
+            Candidate c = size < cands.length ? cands[size] : null;
+            c = c == null ? new Candidate(p, e) : c.reset(p, e);
+            add(c);
+            return c;
         }
 
         /** Adds a new candidate (its position not yet held). */
@@ -439,8 +466,7 @@ public final class EventMemory {
                 if (e == null) {
                     return null;
                 }
-                c = new Candidate(p, e);
-                add(c);
+                c = add(p, e);
             }
             return c;
         }
@@ -462,10 +488,10 @@ public final class EventMemory {
 
     private Answer query(EventState st, EventStore store, int[] terms, float[] vector, int top, boolean reference) {
         long n = st.events();
-        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null, true);
         float[] x = u.x();
         long alive = settings.archiveCap() > 0 ? Math.max(0, n - settings.archiveCap()) : 0;
-        QueryRun q = new QueryRun(st, store, alive, x, (int) Math.min(n, settings.window()) + settings.eidetic()
+        QueryRun q = new QueryRun(st, store, alive, u, (int) Math.min(n, settings.window()) + settings.eidetic()
                 + settings.maxCandidates() + settings.routeK() * settings.segment(), lastRun);
         lastRun = null; // taken (a query that fails leaves none)
         collectWindow(q);
@@ -510,8 +536,7 @@ public final class EventMemory {
                 if (e == null) {
                     continue;
                 }
-                c = new Candidate(p, e);
-                q.add(c);
+                c = q.add(p, e);
             }
             c.tiers |= EventHit.EIDETIC;
         }
@@ -555,8 +580,7 @@ public final class EventMemory {
                     if (e == null) {
                         continue;
                     }
-                    c = new Candidate(p, e);
-                    q.add(c);
+                    c = q.add(p, e);
                     found++;
                 }
                 c.tiers |= EventHit.LEXICAL;
@@ -674,9 +698,15 @@ public final class EventMemory {
         TermFrequencies dfNow = termTable;
         dfNow.reset(qt.length + 4 * q.size);
         for (int i = 0; i < qt.length; i++) {
-            dfNow.put(qt[i], qdf[i]);
+            dfNow.putQueryTerm(qt[i], qdf[i], i);
         }
         double fresh = idf(n, 0);
+        // each query term's count times its idf, once per query (bm25 multiplies by it first, per candidate)
+        double[] qWeights = new double[qt.length];
+        for (int i = 0; i < qt.length; i++) {
+            qWeights[i] = qtc[1][i] * idf(n, qdf[i]);
+        }
+        int[] tf = new int[qt.length]; // the candidate's counts of the query's terms (informativeness finds them)
         double maxNov = 0;
         for (int k = 0; k < q.size; k++) {
             Candidate c = q.cands[k];
@@ -685,13 +715,17 @@ public final class EventMemory {
                 c.info = informativenessReference(q, e, dfNow, fresh);
                 c.lexical = queryWeight > 0 ? bm25Reference(e, qtc, qdf, n, avgdl) / queryWeight : 0;
             } else {
-                c.info = informativeness(q, e, dfNow, fresh);
-                c.lexical = queryWeight > 0 ? bm25(e, qtc, qdf, n, avgdl) / queryWeight : 0;
+                c.info = informativeness(q, e, dfNow, fresh, tf);
+                c.lexical = queryWeight > 0 ? bm25(e, tf, qWeights, qdf, avgdl) / queryWeight : 0;
+                Arrays.fill(tf, 0);
             }
             maxNov = Math.max(maxNov, c.info);
         }
         return maxNov;
     }
+
+    /** {@link #accumulate}'s sums, reused (its callers copy them out at once). */
+    private double[] accScratch = new double[0];
 
     /** The arrays of the last query's run, for the next ({@link QueryRun#release}); null while a query runs. */
     private QueryRun lastRun;
@@ -726,7 +760,7 @@ public final class EventMemory {
 
     /** The term table's slots, for tests. */
     int termTableCapacity() {
-        return termTable.terms.length;
+        return termTable.keys.length;
     }
 
     /** The dense and read parts of a candidate (cosines with the query's vector and the cell's read). */
@@ -859,6 +893,41 @@ public final class EventMemory {
     }
 
     /**
+     * {@link #cosine(float[], double, Derived)} over the shorter of the two lists of components: {@code anz}
+     * (ascending) lists every component of {@code a} that is not +0.0. Where it is the shorter (a query of a
+     * few words against a log line), the products are those of {@code a}'s listed components with the
+     * vector's dequantised values ({@code vector[j] * scale}, the float {@link Derived} holds), in ascending
+     * index order: the products both loops have are the same doubles in the same order, and every other
+     * product of either loop is a zero (a +0.0 component of {@code a}, or a zero byte or value times a finite
+     * factor), which leaves a sum that started at +0.0 unchanged. So the same result bit for bit.
+     */
+    private static double cosine(float[] a, int[] anz, double na, Derived d) {
+        byte[] v = d.vector;
+        float scale = d.scale;
+        if (anz.length >= d.nz.length || v.length != a.length || !Float.isFinite(scale)) {
+            return cosine(a, na, d);
+        }
+        double dot = 0;
+        int k = 0;
+        for (; k + 4 <= anz.length; k += 4) {
+            int j0 = anz[k];
+            int j1 = anz[k + 1];
+            int j2 = anz[k + 2];
+            int j3 = anz[k + 3];
+            dot += (double) a[j0] * (v[j0] * scale);
+            dot += (double) a[j1] * (v[j1] * scale);
+            dot += (double) a[j2] * (v[j2] * scale);
+            dot += (double) a[j3] * (v[j3] * scale);
+        }
+        for (; k < anz.length; k++) {
+            int j = anz[k];
+            dot += (double) a[j] * (v[j] * scale);
+        }
+        double nb = d.norm2;
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    /**
      * {@link #cosine(float[], float[])} where {@code na} is the sum of squares of {@code a} as {@link #norm2}
      * sums it (the same value that method sums beside the dot product, so the same result bit for bit).
      */
@@ -912,24 +981,41 @@ public final class EventMemory {
             return new double[] {cosine(x, xc), read == null ? 0 : cosine(read, project(xc))};
         }
         Derived d = derived(e);
-        return new double[] {cosine(x, norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
+        int[] xnz = new int[x.length];
+        int m = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (Float.floatToRawIntBits(x[j]) != 0) {
+                xnz[m++] = j;
+            }
+        }
+        return new double[] {cosine(x, Arrays.copyOf(xnz, m), norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
     }
 
     /**
      * Term to frequency for one query (open addressing, no boxing), reused by the memory's queries: an entry
      * belongs to the current query when its stamp is the table's, so starting a query ({@link #reset}) clears
-     * nothing (a fresh table per query was a third of the job's allocations on log-like events).
+     * nothing (a fresh table per query was a third of the job's allocations on log-like events). A slot's
+     * stamp, query-term flag and term share one {@code long} ({@link #keys}), and its weight, once computed,
+     * is in {@link #weights} ({@link #UNWEIGHED} until then): a probe reads one word, a hit one more (the
+     * table of a long history's query holds a few thousand terms, beyond the first-level cache).
      */
     static final class TermFrequencies {
         /** Capacity kept between queries at most (a larger table, grown by one query, is dropped after it). */
         static final int KEEP = 1 << 15;
-        private int[] terms;
+        /** Set in a key whose term is one of the query's ({@link #putQueryTerm}). */
+        static final long QUERY = 1L << 32;
+        /** The stamps wrap before this (a stamp takes the key's top 31 bits). */
+        private static final int GEN_LIMIT = 1 << 30;
+        /** A weight not computed yet: a NaN no arithmetic produces (the JVM's NaNs are 0x7ff8000000000000). */
+        static final long UNWEIGHED = 0x7ff8_dead_0000_0001L;
+        private static final double UNWEIGHED_VALUE = Double.longBitsToDouble(UNWEIGHED);
+        /** stamp << 33 | query flag << 32 | term (32 bits); a slot whose stamp is not {@link #gen} is free. */
+        private long[] keys;
         private long[] values;
-        /** The query whose entry a slot holds ({@link #gen}); any other value: free. */
-        private int[] stamps;
-        /** A weight computed from a term's frequency, kept beside it where its stamp is {@link #gen}. */
+        /** The weight computed from the slot's frequency ({@link #weight}), or {@link #UNWEIGHED}. */
         private double[] weights;
-        private int[] weighed;
+        /** The index of the query term a flagged slot holds. */
+        private int[] queryIndex;
         private int size;
         private int gen = 1;
 
@@ -943,22 +1029,25 @@ public final class EventMemory {
         }
 
         private void allocate(int n) {
-            terms = new int[n];
+            keys = new long[n];
             values = new long[n];
-            stamps = new int[n];
             weights = new double[n];
-            weighed = new int[n];
+            queryIndex = new int[n];
             size = 0;
+        }
+
+        /** The key of {@code term} in the current query, without the query flag. */
+        private long key(int term) {
+            return (long) gen << 33 | (term & 0xFFFF_FFFFL);
         }
 
         /** Empties the table for a query that will hold about {@code expected} terms. */
         void reset(int expected) {
-            if (terms.length > KEEP) {
+            if (keys.length > KEEP) {
                 allocate(Integer.highestOneBit(Math.max(32, Math.min(expected, KEEP / 2)) * 2 - 1) * 2);
             }
-            if (++gen == 0) { // wrapped: every stamp could be taken for the new query's
-                Arrays.fill(stamps, 0);
-                Arrays.fill(weighed, 0);
+            if (++gen <= 0 || gen >= GEN_LIMIT) { // wrapped: every stamp could be taken for the new query's
+                Arrays.fill(keys, 0);
                 Arrays.fill(byDfStamps, 0);
                 gen = 1;
             }
@@ -990,21 +1079,35 @@ public final class EventMemory {
         }
 
         int slot(int term) {
-            int mask = terms.length - 1;
+            int mask = keys.length - 1;
             int h = term * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
-            while (stamps[i] == gen && terms[i] != term) {
+            long want = key(term);
+            long k;
+            while (((k = keys[i]) >>> 33) == gen && (k & ~QUERY) != want) {
                 i = (i + 1) & mask;
             }
             return i;
         }
 
         boolean used(int slot) {
-            return stamps[slot] == gen;
+            return keys[slot] >>> 33 == gen;
         }
 
         boolean weighed(int slot) {
-            return weighed[slot] == gen;
+            return Double.doubleToRawLongBits(weights[slot]) != UNWEIGHED;
+        }
+
+        double weightAt(int slot) {
+            return weights[slot];
+        }
+
+        void setWeight(int slot, double w) {
+            weights[slot] = w;
+        }
+
+        long valueAt(int slot) {
+            return values[slot];
         }
 
         long get(int term) {
@@ -1014,52 +1117,55 @@ public final class EventMemory {
 
         /** Adds {@code term} (absent; {@code slot} is its {@link #slot}) with its frequency and weight. */
         void putWeighed(int slot, int term, long value, double weight) {
-            if ((size + 1) * 2 > terms.length) {
+            if ((size + 1) * 2 > keys.length) {
                 put(term, value);
                 slot = slot(term);
             } else {
-                stamps[slot] = gen;
-                terms[slot] = term;
+                keys[slot] = key(term);
                 values[slot] = value;
                 size++;
             }
             weights[slot] = weight;
-            weighed[slot] = gen;
         }
 
         /** Sets (or replaces, as Map.put does) the frequency of {@code term}. */
         void put(int term, long value) {
             int i = slot(term);
-            if (stamps[i] != gen) {
-                if ((size + 1) * 2 > terms.length) {
+            if (!used(i)) {
+                if ((size + 1) * 2 > keys.length) {
                     grow();
                     i = slot(term);
                 }
-                stamps[i] = gen;
-                terms[i] = term;
+                keys[i] = key(term);
                 size++;
             }
             values[i] = value;
-            weighed[i] = 0;
+            weights[i] = UNWEIGHED_VALUE;
+        }
+
+        /** {@link #put} of the query's term number {@code index} (distinct terms; the slot is flagged with it). */
+        void putQueryTerm(int term, long value, int index) {
+            put(term, value);
+            int i = slot(term);
+            keys[i] |= QUERY;
+            queryIndex[i] = index;
         }
 
         private void grow() {
-            int[] t = terms;
+            long[] k = keys;
             long[] v = values;
-            int[] st = stamps;
             double[] w = weights;
-            int[] wd = weighed;
+            int[] qi = queryIndex;
             int live = size;
-            allocate(t.length * 2);
+            allocate(k.length * 2);
             size = live;
-            for (int k = 0; k < t.length; k++) {
-                if (st[k] == gen) {
-                    int j = slot(t[k]);
-                    stamps[j] = gen;
-                    terms[j] = t[k];
-                    values[j] = v[k];
-                    weights[j] = w[k];
-                    weighed[j] = wd[k] == gen ? gen : 0;
+            for (int s = 0; s < k.length; s++) {
+                if (k[s] >>> 33 == gen) {
+                    int j = slot((int) k[s]);
+                    keys[j] = k[s];
+                    values[j] = v[s];
+                    weights[j] = w[s];
+                    queryIndex[j] = qi[s];
                 }
             }
         }
@@ -1069,42 +1175,47 @@ public final class EventMemory {
      * The candidate's terms' weights (idf now relative to a never-seen term's), summed in the terms' order, over
      * the square root of their number. {@link TermFrequencies#slot}, {@code used} and {@code weighed} are
      * written out in the loop (the context job runs under C1, which calls rather than inlines them); the same
-     * slots, weights and sum as {@link #informativenessReference}.
+     * slots, weights and sum as {@link #informativenessReference}. On the way it notes the candidate's count of
+     * each query term it holds in {@code tf} (by query term, {@link TermFrequencies#putQueryTerm}; the others
+     * are left as they are), which {@link #bm25} then reads instead of searching the candidate's terms.
      */
-    private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh) {
+    private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh, int[] tf) {
         int[] terms = e.terms();
-        int[] tt = dfNow.terms;
-        int[] st = dfNow.stamps;
-        int[] wd = dfNow.weighed;
+        long[] keys = dfNow.keys;
         double[] ws = dfNow.weights;
-        int gen = dfNow.gen;
-        int mask = tt.length - 1;
+        long stamp = dfNow.gen;
+        long gen33 = stamp << 33;
+        int mask = keys.length - 1;
         double info = 0;
-        for (int t : terms) {
+        for (int k = 0; k < terms.length; k++) {
+            int t = terms[k];
             int h = t * 0x9E3779B9;
             int i = (h ^ (h >>> 16)) & mask;
-            while (st[i] == gen && tt[i] != t) {
+            long want = gen33 | (t & 0xFFFF_FFFFL);
+            long key;
+            while (((key = keys[i]) >>> 33) == stamp && (key & ~TermFrequencies.QUERY) != want) {
                 i = (i + 1) & mask;
             }
             double w;
-            if (st[i] != gen) {
+            if ((key >>> 33) != stamp) {
                 long f = q.store.frequency(t);
                 q.rowsRead++;
                 w = dfNow.weight(q.n, f, fresh);
                 dfNow.putWeighed(i, t, f, w);
-                if (dfNow.terms != tt) { // grown
-                    tt = dfNow.terms;
-                    st = dfNow.stamps;
-                    wd = dfNow.weighed;
+                if (dfNow.keys != keys) { // grown
+                    keys = dfNow.keys;
                     ws = dfNow.weights;
-                    mask = tt.length - 1;
+                    mask = keys.length - 1;
                 }
-            } else if (wd[i] == gen) {
-                w = ws[i];
             } else {
-                w = dfNow.weight(q.n, dfNow.values[i], fresh);
-                ws[i] = w;
-                wd[i] = gen;
+                if ((key & TermFrequencies.QUERY) != 0) {
+                    tf[dfNow.queryIndex[i]] = e.counts()[k];
+                }
+                w = ws[i];
+                if (Double.doubleToRawLongBits(w) == TermFrequencies.UNWEIGHED) {
+                    w = dfNow.weight(q.n, dfNow.values[i], fresh);
+                    ws[i] = w;
+                }
             }
             info += w;
         }
@@ -1124,47 +1235,36 @@ public final class EventMemory {
                 w = dfNow.weight(n, f, fresh);
                 dfNow.putWeighed(i, t, f, w);
             } else if (dfNow.weighed(i)) {
-                w = dfNow.weights[i];
+                w = dfNow.weightAt(i);
             } else {
-                w = dfNow.weight(n, dfNow.values[i], fresh);
-                dfNow.weights[i] = w;
-                dfNow.weighed[i] = dfNow.gen;
+                w = dfNow.weight(n, dfNow.valueAt(i), fresh);
+                dfNow.setWeight(i, w);
             }
             info += w;
         }
         return e.terms().length == 0 ? 0 : info / Math.sqrt(e.terms().length);
     }
 
-    private double bm25(EventEntry e, int[][] qtc, long[] qdf, long n, double avgdl) {
-        int[] qt = qtc[0];
-        int[] et = e.terms();
+    /**
+     * {@link #bm25Reference} from the candidate's counts of the query's terms ({@code tf}, by query term, as
+     * {@link #informativeness} found them: {@link EventEntry#count} of each), with each query term's count
+     * times idf ({@code qWeights}) computed once per query and the candidate's length normalisation once per
+     * candidate (the same expressions of the same values, so the same doubles).
+     */
+    private double bm25(EventEntry e, int[] tfs, double[] qWeights, long[] qdf, double avgdl) {
+        double k1 = settings.k1();
+        double k1p1 = k1 + 1;
+        double norm = Double.NaN; // k1 (1 - b + b len / avgdl), at the first matching term
         double s = 0;
-        for (int i = 0; i < qt.length; i++) {
-            if (qdf[i] == 0) {
+        for (int i = 0; i < tfs.length; i++) {
+            int tf = tfs[i];
+            if (tf == 0 || qdf[i] == 0) {
                 continue;
             }
-            // e.count(qt[i]): Arrays.binarySearch's search written out (C1 calls it through two methods)
-            int key = qt[i];
-            int lo = 0;
-            int hi = et.length - 1;
-            int tf = 0;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                int v = et[mid];
-                if (v < key) {
-                    lo = mid + 1;
-                } else if (v > key) {
-                    hi = mid - 1;
-                } else {
-                    tf = e.counts()[mid];
-                    break;
-                }
+            if (norm != norm) {
+                norm = k1 * (1 - settings.b() + settings.b() * e.length() / avgdl);
             }
-            if (tf == 0) {
-                continue;
-            }
-            s += qtc[1][i] * idf(n, qdf[i]) * tf * (settings.k1() + 1)
-                    / (tf + settings.k1() * (1 - settings.b() + settings.b() * e.length() / avgdl));
+            s += qWeights[i] * tf * k1p1 / (tf + norm);
         }
         return s;
     }
@@ -1237,7 +1337,7 @@ public final class EventMemory {
                 break; // this and every later bound is below the last kept score
             }
             Derived d = derived(c.entry);
-            c.dense = cosine(q.x, xNorm2, d);
+            c.dense = cosine(q.x, q.xnz, xNorm2, d);
             double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
             if (kept == best.length) {
@@ -1500,7 +1600,8 @@ public final class EventMemory {
      */
     private double[] accumulate(int[] cols, double[] vs, int m, int dc) {
         float[] pt = projectionT;
-        double[] acc = new double[dc];
+        double[] acc = accScratch.length >= dc ? accScratch : (accScratch = new double[dc]);
+        Arrays.fill(acc, 0, dc, 0.0);
         int k = 0;
         for (; k + 4 <= m; k += 4) {
             int c0 = cols[k];
@@ -1544,6 +1645,19 @@ public final class EventMemory {
      * components add +0.0 to the sum of squares, and scale to the +0.0 a new array holds).
      */
     Unit unitOf(float[] v, boolean check) {
+        return unitOf(v, check, false);
+    }
+
+    /** The unit vector {@link #unitOf} last gave with {@code reuse}, and the indices it set (all others are +0.0). */
+    private float[] unitReused = new float[0];
+    private int[] unitReusedSet = new int[0];
+
+    /**
+     * {@link #unitOf}; with {@code reuse} the unit vector is this memory's array of the last such call, its
+     * components set then put back to +0.0 (what a new array holds): for a write's or a query's own vector,
+     * which neither keeps past its call (one at a time, as {@link #derived} needs).
+     */
+    private Unit unitOf(float[] v, boolean check, boolean reuse) {
         if (check && v.length != settings.dimension()) {
             checked(v); // throws
         }
@@ -1586,7 +1700,21 @@ public final class EventMemory {
             }
             sq += (double) f * f;
         }
-        float[] out = new float[d];
+        float[] out;
+        if (!reuse) {
+            out = new float[d];
+        } else if (unitReused.length != d) {
+            out = unitReused = new float[d];
+        } else {
+            out = unitReused;
+            for (int j : unitReusedSet) {
+                out[j] = 0f;
+            }
+        }
+        int[] nz = Arrays.copyOf(idx, n);
+        if (reuse) {
+            unitReusedSet = nz;
+        }
         if (sq > 0) {
             double inv = 1 / Math.sqrt(sq);
             for (int k = 0; k < n; k++) {
@@ -1594,7 +1722,7 @@ public final class EventMemory {
                 out[j] = (float) (v[j] * inv);
             }
         }
-        return new Unit(out, Arrays.copyOf(idx, n));
+        return new Unit(out, nz);
     }
 
     /** {@link #project} of a unit vector, visiting only its listed components (the same sums, same order). */

@@ -185,10 +185,14 @@ class EventMemoryTest {
         }
     }
 
-    /** A candidate's dense and read parts from its nonzero components (kept across queries) equal the dense loops'. */
+    /**
+     * A candidate's dense and read parts from its nonzero components (kept across queries), or over the
+     * query's listed components where those are fewer, equal the dense loops'.
+     */
     @Test
     void sparseCandidatePartsEqualDenseBitForBit() {
         SplittableRandom r = new SplittableRandom(17);
+        int shorterQuery = 0; // trials where the dense part loops over the query's components
         EventMemory m = new EventMemory(EventSettings.defaults());
         int d = EventSettings.defaults().dimension();
         for (int trial = 0; trial < 3000; trial++) {
@@ -203,6 +207,25 @@ class EventMemoryTest {
             float scale = EventMemory.quantize(v, q8);
             EventEntry e = new EventEntry(trial, new int[0], new int[0], 0, q8, scale, 0f, new byte[0]);
             float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 500), d));
+            if (trial % 4 == 1) { // a one-word query
+                x = EventMemory.unit(EventMemory.hashVector(new int[] {r.nextInt(500)}, d));
+            }
+            if (trial % 7 == 2) { // -0.0 components are listed too (their products are zeros)
+                for (int j = r.nextInt(8); j < d; j += 1 + r.nextInt(16)) {
+                    if (x[j] == 0f) {
+                        x[j] = -0f;
+                    }
+                }
+            }
+            int xListed = 0;
+            int vNonzero = 0;
+            for (int j = 0; j < d; j++) {
+                xListed += Float.floatToRawIntBits(x[j]) != 0 ? 1 : 0;
+                vNonzero += q8[j] != 0 ? 1 : 0;
+            }
+            if (xListed < vNonzero) {
+                shorterQuery++;
+            }
             float[] read = trial % 5 == 0 ? null : new float[EventSettings.defaults().cellDim()];
             if (read != null) {
                 for (int i = 0; i < read.length; i++) {
@@ -218,6 +241,7 @@ class EventMemoryTest {
                 }
             }
         }
+        assertTrue(shorterQuery > 1000 && shorterQuery < 2900, "trials over the query's components: " + shorterQuery);
     }
 
     /** unit, quantize and project over the nonzero components equal the dense loops bit for bit. */
