@@ -39,6 +39,17 @@ public final class LineMasker implements Serializable {
     private static final boolean[] BEFORE_DOT_LT = RegexScan.chars(".<");
     private static final boolean[] BEFORE_COLON = RegexScan.chars(":");
     private static final boolean[] BEFORE_COLON_DOT = RegexScan.chars(":.");
+    /**
+     * The characters before a position where a rule's {@code Start} test is false whatever follows
+     * ({@link RegexScan#notAfter}): its lookbehind's, or {@code \w} for a match that starts with a word
+     * character after {@code \b}. The scans skip such positions without asking the test.
+     */
+    private static final boolean[] AFTER_WORD = RegexScan.notAfter("");
+    private static final boolean[] AFTER_PATH = RegexScan.notAfter("./~:-");
+    private static final boolean[] AFTER_DOT = RegexScan.notAfter(".");
+    private static final boolean[] AFTER_DOT_LT = RegexScan.notAfter(".<");
+    private static final boolean[] AFTER_COLON = RegexScan.notAfter(":");
+    private static final boolean[] AFTER_COLON_DOT = RegexScan.notAfter(":.");
 
     /** Placeholder for a timestamp. */
     public static final String TS = "<TS>";
@@ -70,48 +81,48 @@ public final class LineMasker implements Serializable {
     // that of applying every rule in order.
     private static final List<Rule> RULES = List.of(
             new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
-                    RegexScan.firstChars(RegexScan::letter),
+                    RegexScan.firstChars(RegexScan::letter), AFTER_WORD,
                     (s, i) -> RegexScan.letter(s[i]) && !RegexScan.wordBefore(s, i)),
-            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.ats > 0 && c.dots > 0,
-                    RegexScan.firstChars(c -> RegexScan.word(c) || ".+-".indexOf(c) >= 0),
+            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.emailAts > 0 && c.dots > 0,
+                    RegexScan.firstChars(c -> RegexScan.word(c) || ".+-".indexOf(c) >= 0), null,
                     LineMasker::mayStartEmail),
             // The lookahead (what the match must start with) comes first: it fails fast where no path can
             // start, before the costly method-name lookbehind; zero-width checks at one position commute.
             new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2,
-                    RegexScan.firstChars(c -> c == '/' || c == '\\' || c == '~' || RegexScan.letter(c)),
+                    RegexScan.firstChars(c -> c == '/' || c == '\\' || c == '~' || RegexScan.letter(c)), AFTER_PATH,
                     LineMasker::mayStartPath),
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12,
-                    RegexScan.firstChars(RegexScan::hex),
+                    RegexScan.firstChars(RegexScan::hex), AFTER_WORD,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
-                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4, RegexScan.firstChars(RegexScan::digit),
+                    c -> c.hyphens >= 2 && c.maxDigitRun >= 4, RegexScan.firstChars(RegexScan::digit), AFTER_WORD,
                     LineMasker::mayStartDate),
             new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2,
-                    RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0),
+                    RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0), AFTER_WORD,
                     (s, i) -> "JFMASOND".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
-                    RegexScan.firstChars(RegexScan::digit),
+                    RegexScan.firstChars(RegexScan::digit), AFTER_COLON,
                     (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_COLON), LineMasker::clockEnd),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
                     + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
-                    RegexScan.firstChars(c -> RegexScan.hex(c) || c == ':'),
+                    RegexScan.firstChars(c -> RegexScan.hex(c) || c == ':'), AFTER_COLON_DOT,
                     LineMasker::mayStartIpv6),
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
-                    c -> c.dots >= 3, RegexScan.firstChars(RegexScan::digit),
+                    c -> c.dots >= 3, RegexScan.firstChars(RegexScan::digit), AFTER_DOT,
                     LineMasker::mayStartIpv4, LineMasker::ipv4End),
             new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
-                    RegexScan.firstChars(c -> c == '0'),
+                    RegexScan.firstChars(c -> c == '0'), AFTER_WORD,
                     (s, i) -> s[i] == '0' && !RegexScan.wordBefore(s, i)),
             new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
-                    RegexScan.firstChars(RegexScan::hex),
+                    RegexScan.firstChars(RegexScan::hex), AFTER_WORD,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
-                    RegexScan.firstChars(c -> c == '1'),
+                    RegexScan.firstChars(c -> c == '1'), AFTER_DOT,
                     (s, i) -> s[i] == '1' && !RegexScan.before(s, i, BEFORE_DOT) && RegexScan.digits(s, i, 10)),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
-                    RegexScan.firstChars(RegexScan::digit),
+                    RegexScan.firstChars(RegexScan::digit), AFTER_DOT_LT,
                     (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_DOT_LT), LineMasker::numberEnd));
 
     /** The end of {@code \\d+(?:\\.\\d+)*} at a digit (greedy; nothing follows it in the NUM rule). */
@@ -426,31 +437,58 @@ public final class LineMasker implements Serializable {
         if (line == null) {
             throw new IllegalArgumentException("cannot mask a null line");
         }
-        String s = line.strip();
+        String[] text = new String[1];
+        char[] cs = maskChars(line, line.toCharArray(), text);
+        if (charsOut != null) {
+            charsOut[0] = cs;
+        }
+        return text[0] != null ? text[0] : new String(cs);
+    }
+
+    /**
+     * The characters of {@link #mask(String)} of the text whose characters are {@code chars} (read only; the
+     * result may be this very array where masking changed nothing). {@code text} is that text, or null where
+     * the caller has no String of it: one is then made only where a rule's regex must run. {@code textOut[0]}
+     * receives the result's String where one is at hand, else null (the caller makes it if it needs it).
+     */
+    public char[] maskChars(String text, char[] chars, String[] textOut) {
+        if (chars == null) {
+            throw new IllegalArgumentException("cannot mask a null line");
+        }
+        char[] cs = chars;
+        // String.strip(): a whitespace code point is a single char, and no surrogate is whitespace.
+        int from = 0;
+        int to = cs.length;
+        while (from < to && Character.isWhitespace(cs[from])) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(cs[to - 1])) {
+            to--;
+        }
+        if (from > 0 || to < cs.length) {
+            cs = java.util.Arrays.copyOfRange(cs, from, to);
+            text = null;
+        }
         // Counted once, on the line as given: a rule replaces a match with a placeholder ("<" capital letters
         // ">"), which holds no digit, colon, hyphen, dot, slash or at sign, joins no two runs and makes no
         // "::", "://" or "0x"; its letters make hex runs of one. So every count the pre-checks compare with a
         // minimum only falls as rules apply, and a pre-check on the first census stays a necessary condition.
-        // The scans read the line's characters from an array (no String.charAt per character), taken again
-        // only after a rule changed the line.
-        // A rule that changes the line hands the next one its characters; the String of them is made only where
-        // a regex must run, and at the end.
-        char[] cs = s.toCharArray();
+        // The scans read the line's characters from an array (no String.charAt per character). A rule that
+        // changes the line hands the next one its characters; the String of them is made only where a regex
+        // must run.
         Census c = new Census(cs);
-        String text = s; // the text of cs, or null where not made yet
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
-                char[] out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.start, r.end);
+                char[] out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
+                        r.start, r.end);
                 if (out != cs) {
                     cs = out;
                     text = null;
                 }
             }
         }
-        if (charsOut != null) {
-            charsOut[0] = cs;
-        }
-        return text != null ? text : new String(cs);
+        textOut[0] = text;
+        return cs;
     }
 
     /**
@@ -568,6 +606,12 @@ public final class LineMasker implements Serializable {
         final int dots;
         final int slashes;
         final int ats;
+        /**
+         * At signs between a character of {@code [\\w.+-]} and one of {@code [\\w-]}, as every e-mail match holds
+         * ({@code local@domain}). The URL rule, the only one before the e-mail rule, puts {@code <URL>} in place of
+         * a run of characters: its {@code <} and {@code >} are neither, so it can only lower this count.
+         */
+        final int emailAts;
         final boolean doubleColon;
         final boolean schemeSeparator;
         final boolean hexPrefix;
@@ -585,6 +629,7 @@ public final class LineMasker implements Serializable {
             int dots = 0;
             int slashes = 0;
             int ats = 0;
+            int emailAts = 0;
             boolean doubleColon = false;
             boolean schemeSeparator = false;
             boolean hexPrefix = false;
@@ -626,7 +671,13 @@ public final class LineMasker implements Serializable {
                                 slashes++;
                                 schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s[i - 2] == ':';
                             }
-                            case AT -> ats++;
+                            case AT -> {
+                                ats++;
+                                // the e-mail rule's [\\w.+-]@[\\w-]: ASCII classes, as in the regex
+                                if (emailLocal(prev) && i + 1 < n && (RegexScan.word(s[i + 1]) || s[i + 1] == '-')) {
+                                    emailAts++;
+                                }
+                            }
                             case X -> hexPrefix |= prev == '0';
                             default -> {
                             }
@@ -640,6 +691,7 @@ public final class LineMasker implements Serializable {
             this.dots = dots;
             this.slashes = slashes;
             this.ats = ats;
+            this.emailAts = emailAts;
             this.doubleColon = doubleColon;
             this.schemeSeparator = schemeSeparator;
             this.hexPrefix = hexPrefix;
@@ -662,22 +714,29 @@ public final class LineMasker implements Serializable {
         private final String placeholder;
         /** The ASCII characters a match can start with ({@link RegexScan#firstChars}): {@code start} is asked only there. */
         private final boolean[] first;
+        /** The ASCII characters before a position where {@code start} is false: the scans skip those positions. */
+        private final boolean[] notAfter;
         private final RegexScan.Start start;
 
         private final RegexScan.End end;
 
-        Rule(String regex, String placeholder, SerializablePredicate mayMatch, boolean[] first, RegexScan.Start start) {
-            this(regex, placeholder, mayMatch, first, start, null);
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch, boolean[] first, boolean[] notAfter,
+             RegexScan.Start start) {
+            this(regex, placeholder, mayMatch, first, notAfter, start, null);
         }
 
-        /** @param end the regex written as a scan (null: the regex runs where {@code start} allows) */
-        Rule(String regex, String placeholder, SerializablePredicate mayMatch, boolean[] first,
+        /**
+         * @param notAfter the characters before a position where {@code start} is false ({@link RegexScan#notAfter}; null: none)
+         * @param end the regex written as a scan (null: the regex runs where {@code start} allows)
+         */
+        Rule(String regex, String placeholder, SerializablePredicate mayMatch, boolean[] first, boolean[] notAfter,
              RegexScan.Start start, RegexScan.End end) {
             this.pattern = Pattern.compile(regex);
             this.replacement = Matcher.quoteReplacement(placeholder);
             this.placeholder = placeholder;
             this.mayMatch = mayMatch;
             this.first = first;
+            this.notAfter = notAfter;
             this.start = start;
             this.end = end;
         }

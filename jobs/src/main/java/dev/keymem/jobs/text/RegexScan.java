@@ -170,6 +170,18 @@ public final class RegexScan {
      */
     public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
                                   Start start, End end) {
+        return replaceAllChars(pattern, s, cs, literal, first, null, start, end);
+    }
+
+    /**
+     * As {@link #replaceAllChars(Pattern, String, char[], String, boolean[], Start, End)}, {@code start} also
+     * skipped where the character before the position is an ASCII one that {@code notAfter} holds
+     * ({@link #notAfter}; null: none): a rule whose match must start after a lookbehind such as
+     * {@code (?<![\w.])} or at a {@code \b} before a word character is then asked only at the starts of
+     * words, not at every character of them. {@code start} must be false wherever the table skips.
+     */
+    public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
+                                         boolean[] notAfter, Start start, End end) {
         Matcher m = null;
         int[] spans = null;
         int count = 0;
@@ -178,6 +190,12 @@ public final class RegexScan {
             if (first != null) {
                 char c = cs[i];
                 if (c < 128 && !first[c]) {
+                    continue;
+                }
+            }
+            if (notAfter != null && i > 0) {
+                char p = cs[i - 1];
+                if (p < 128 && notAfter[p]) {
                     continue;
                 }
             }
@@ -306,6 +324,19 @@ public final class RegexScan {
     /** Whether the character before index {@code i} is in {@code \w} (false at the start). */
     public static boolean wordBefore(char[] s, int i) {
         return i > 0 && word(s[i - 1]);
+    }
+
+    /**
+     * The table of the characters {@link #before} tests with {@code others}: {@code \w} and the ASCII
+     * characters of {@code others} (for {@link #replaceAllChars(Pattern, String, char[], String, boolean[],
+     * boolean[], Start, End)}).
+     */
+    public static boolean[] notAfter(String others) {
+        boolean[] t = chars(others);
+        for (char c = 0; c < 128; c++) {
+            t[c] |= word(c);
+        }
+        return t;
     }
 
     /** A table of the ASCII characters of {@code chars} (for {@link #before}). */

@@ -37,6 +37,12 @@ public final class LineTokens implements Serializable {
     private static final boolean[] BEFORE_DOT_HYPHEN = RegexScan.chars(".-");
     private static final boolean[] BEFORE_SLASHED = RegexScan.chars("/\\.-");
     private static final boolean[] BEFORE_LT = RegexScan.chars("<");
+    /** The same with {@code \\w} ({@link RegexScan#notAfter}): the scans skip positions after these characters. */
+    private static final boolean[] AFTER_DOT = RegexScan.notAfter(".");
+    private static final boolean[] AFTER_DOT_HYPHEN = RegexScan.notAfter(".-");
+    private static final boolean[] AFTER_SLASHED = RegexScan.notAfter("/\\.-");
+    private static final boolean[] AFTER_LT = RegexScan.notAfter("<");
+    private static final boolean[] AFTER_WORD = RegexScan.notAfter("");
 
     /** The wildcard token. */
     public static final String WILDCARD = "<*>";
@@ -287,13 +293,13 @@ public final class LineTokens implements Serializable {
      */
     public String mask(String line) {
         // A step that changes the line hands the next its characters; a String of them is made only where a
-        // regex must run (RegexScan.replaceAllChars), for the masker, and at the end.
+        // regex must run (RegexScan.replaceAllChars), and at the end.
         String text = line; // the text of cs, or null where not made yet
         char[] cs = line.toCharArray();
         int flags = hostChecks(cs);
         if ((flags & DOT) != 0) {
             if ((flags & PORT) != 0) {
-                char[] out = RegexScan.replaceAllChars(ENDPOINT, text, cs, "<HOST>", LETTER,
+                char[] out = RegexScan.replaceAllChars(ENDPOINT, text, cs, "<HOST>", LETTER, AFTER_DOT_HYPHEN,
                         LineTokens::mayStartEndpoint, LineTokens::endpointEnd);
                 if (out != cs) {
                     cs = out;
@@ -302,7 +308,7 @@ public final class LineTokens implements Serializable {
                 }
             }
             if ((flags & DOMAIN_ENDING) != 0) {
-                char[] out = RegexScan.replaceAllChars(DOMAIN, text, cs, "<HOST>", DOMAIN_FIRST,
+                char[] out = RegexScan.replaceAllChars(DOMAIN, text, cs, "<HOST>", DOMAIN_FIRST, AFTER_DOT_HYPHEN,
                         LineTokens::mayStartDomain, null);
                 if (out != cs) {
                     cs = out;
@@ -310,12 +316,12 @@ public final class LineTokens implements Serializable {
                 }
             }
         }
-        char[][] masked = new char[1][];
-        text = masker.mask(text != null ? text : new String(cs), masked);
-        cs = masked[0];
+        String[] masked = new String[1];
+        cs = masker.maskChars(text, cs, masked);
+        text = masked[0];
         flags = laterChecks(cs);
         if ((flags & DAY_NAME) != 0) {
-            char[] out = RegexScan.replaceAllChars(DAY, text, cs, "", DAY_FIRST, LineTokens::mayStartDay, null);
+            char[] out = RegexScan.replaceAllChars(DAY, text, cs, "", DAY_FIRST, AFTER_WORD, LineTokens::mayStartDay, null);
             if (out != cs) {
                 cs = out;
                 text = null;
@@ -323,7 +329,7 @@ public final class LineTokens implements Serializable {
             }
         }
         if ((flags & HEX_LETTER_RUN) != 0) {
-            char[] out = RegexScan.replaceAllChars(HEX_LETTERS, text, cs, "<HEX>", HEX_LETTER_FIRST,
+            char[] out = RegexScan.replaceAllChars(HEX_LETTERS, text, cs, "<HEX>", HEX_LETTER_FIRST, AFTER_LT,
                     LineTokens::mayStartHexLetters, null);
             if (out != cs) {
                 cs = out;
@@ -332,14 +338,14 @@ public final class LineTokens implements Serializable {
             }
         }
         if ((flags & TWO_SLASHES) != 0) {
-            char[] out = RegexScan.replaceAllChars(SLASHED, text, cs, "<PATH>", SLASHED_FIRST,
+            char[] out = RegexScan.replaceAllChars(SLASHED, text, cs, "<PATH>", SLASHED_FIRST, AFTER_SLASHED,
                     LineTokens::mayStartSlashed, null);
             if (out != cs) {
                 cs = out;
                 text = null;
             }
         }
-        char[] out = RegexScan.replaceAllChars(QUANTITY, text, cs, "<Q>", QUANTITY_FIRST,
+        char[] out = RegexScan.replaceAllChars(QUANTITY, text, cs, "<Q>", QUANTITY_FIRST, AFTER_DOT,
                 LineTokens::mayStartQuantity, null);
         if (out != cs) {
             cs = out;
