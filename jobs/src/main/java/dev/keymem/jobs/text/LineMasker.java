@@ -476,11 +476,26 @@ public final class LineMasker implements Serializable {
         // The scans read the line's characters from an array (no String.charAt per character). A rule that
         // changes the line hands the next one its characters; the String of them is made only where a regex
         // must run.
+        // The rules whose tables allow it walk the line's word starts (RegexScan.Starts), found once and moved
+        // along with each change; the others (the e-mail rule) every character.
         Census c = new Census(cs);
+        RegexScan.Starts starts = null;
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
-                char[] out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
-                        r.start, r.end);
+                char[] out;
+                if (r.walksStarts) {
+                    if (starts == null) {
+                        starts = RegexScan.Starts.of(cs);
+                    }
+                    out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
+                            r.start, r.end, starts);
+                } else {
+                    out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
+                            r.start, r.end);
+                    if (out != cs) {
+                        starts = null;
+                    }
+                }
                 if (out != cs) {
                     cs = out;
                     text = null;
@@ -492,17 +507,16 @@ public final class LineMasker implements Serializable {
     }
 
     /**
-     * Whether some rule's {@code Start} test passes at index {@code i} of {@code s} where the rule's
-     * first-character table leaves the position out (for tests: never, or the table would skip a match).
+     * Whether some rule's {@code Start} test passes at index {@code i} of {@code s} where the scan skips the
+     * position: the rule's first-character table leaves its character out, or its {@code notAfter} table holds
+     * the character before it (for tests: never, or the scan would skip a match).
      */
     static boolean startOutsideFirstChars(String s, int i) {
-        char c = s.charAt(i);
-        if (c >= 128) {
-            return false;
-        }
         char[] cs = s.toCharArray();
+        char c = cs[i];
         for (Rule r : RULES) {
-            if (!r.first[c] && r.start.mayStart(cs, i)) {
+            boolean skipped = (c < 128 && !r.first[c]) || RegexScan.skippedAfter(cs, i, r.notAfter);
+            if (skipped && r.start.mayStart(cs, i)) {
                 return true;
             }
         }
@@ -716,6 +730,8 @@ public final class LineMasker implements Serializable {
         private final boolean[] first;
         /** The ASCII characters before a position where {@code start} is false: the scans skip those positions. */
         private final boolean[] notAfter;
+        /** Whether the scan walks the line's {@link RegexScan.Starts} (its tables allow it). */
+        private final boolean walksStarts;
         private final RegexScan.Start start;
 
         private final RegexScan.End end;
@@ -737,6 +753,7 @@ public final class LineMasker implements Serializable {
             this.mayMatch = mayMatch;
             this.first = first;
             this.notAfter = notAfter;
+            this.walksStarts = RegexScan.Starts.fits(first, notAfter);
             this.start = start;
             this.end = end;
         }

@@ -230,6 +230,195 @@ public final class RegexScan {
     }
 
     /**
+     * The positions of a line where a scan with a {@code notAfter} table that holds {@code \\w}, and a
+     * first-character table within {@code \\w}, {@code /}, {@code \\}, {@code ~} and {@code :}, can ask its
+     * {@code Start} test: the line's start, and every position whose character is non-ASCII or one of those and
+     * whose previous character is not an ASCII {@code \\w} (a word's start, a slash, a colon). A line of words has
+     * about one such position per word: a chain of rules walks these instead of every character, and a rule that
+     * changes the line moves them along with its replacements ({@link #replaceAllChars(Pattern, String, char[],
+     * String, boolean[], boolean[], Start, End, Starts)}) instead of finding them again.
+     */
+    public static final class Starts {
+        /** The characters a position of the list can hold (ASCII; every non-ASCII character too). */
+        static final boolean[] OPEN = firstChars(c -> word(c) || c == '/' || c == '\\' || c == '~' || c == ':');
+        final boolean[] open;
+        int[] at;
+        int count;
+
+        private Starts(boolean[] open, int[] at, int count) {
+            this.open = open;
+            this.at = at;
+            this.count = count;
+        }
+
+        /** The positions of {@code cs}. */
+        public static Starts of(char[] cs) {
+            return of(cs, OPEN);
+        }
+
+        /**
+         * The positions of {@code cs} with {@code open} (a table of ASCII characters that holds {@code \\w}) in
+         * place of {@link #OPEN}: for scans whose first-character tables are within it.
+         */
+        public static Starts of(char[] cs, boolean[] open) {
+            int[] at = new int[Math.max(8, cs.length / 4)];
+            int k = 0;
+            boolean afterWord = false;
+            for (int q = 0; q < cs.length; q++) {
+                char c = cs[q];
+                boolean ascii = c < 128;
+                if (!afterWord && (!ascii || open[c])) {
+                    if (k == at.length) {
+                        at = java.util.Arrays.copyOf(at, 2 * k);
+                    }
+                    at[k++] = q;
+                }
+                afterWord = ascii && word(c);
+            }
+            return new Starts(open, at, k);
+        }
+
+        /** Whether {@code q} is a position of {@code cs}. */
+        boolean holds(char[] cs, int q) {
+            char c = cs[q];
+            return (c >= 128 || open[c]) && (q == 0 || cs[q - 1] >= 128 || !word(cs[q - 1]));
+        }
+
+        /** Whether a scan with these tables may walk the positions: {@code notAfter} holds \\w, {@code first} is within {@link #OPEN}. */
+        public static boolean fits(boolean[] first, boolean[] notAfter) {
+            return fits(first, notAfter, OPEN);
+        }
+
+        /** {@link #fits(boolean[], boolean[])} for positions found with {@code open} ({@link #of(char[], boolean[])}). */
+        public static boolean fits(boolean[] first, boolean[] notAfter, boolean[] open) {
+            if (first == null || notAfter == null) {
+                return false;
+            }
+            for (char c = 0; c < 128; c++) {
+                if ((word(c) && !notAfter[c]) || (first[c] && !open[c])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * The positions of {@code out}, the old line with its {@code n} matches (spans, in order) replaced by a
+         * literal of {@code lit} characters: the old positions before a match kept, those after it moved by the
+         * change of length, and those inside it or right after it (whose previous character changed) found
+         * again on {@code out}.
+         */
+        void moved(char[] out, int[] spans, int n, int lit) {
+            int[] old = at;
+            int on = count;
+            int[] nw = new int[on + n * (lit + 1) + 1];
+            int k = 0;
+            int j = 0;
+            int shift = 0;
+            for (int s = 0; s < n; s++) {
+                int from = spans[2 * s];
+                int to = spans[2 * s + 1];
+                while (j < on && old[j] < from) {
+                    int q = old[j++] + shift;
+                    if (k == 0 || q > nw[k - 1]) {
+                        nw[k++] = q;
+                    }
+                }
+                while (j < on && old[j] <= to) {
+                    j++;
+                }
+                int nf = from + shift;
+                for (int q = nf; q <= nf + lit && q < out.length; q++) {
+                    if ((k == 0 || q > nw[k - 1]) && holds(out, q)) {
+                        nw[k++] = q;
+                    }
+                }
+                shift += lit - (to - from);
+            }
+            if (k + (on - j) > nw.length) {
+                nw = java.util.Arrays.copyOf(nw, k + (on - j));
+            }
+            while (j < on) {
+                nw[k++] = old[j++] + shift;
+            }
+            at = nw;
+            count = k;
+        }
+
+        /** The positions as an array (for tests). */
+        int[] toArray() {
+            return java.util.Arrays.copyOf(at, count);
+        }
+    }
+
+    /**
+     * As {@link #replaceAllChars(Pattern, String, char[], String, boolean[], boolean[], Start, End)}, asking
+     * {@code start} only at the positions of {@code starts} (those of {@code cs}, {@link Starts#fits} the tables),
+     * which are then moved to the result's.
+     */
+    public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
+                                         boolean[] notAfter, Start start, End end, Starts starts) {
+        Matcher m = null;
+        int[] spans = null;
+        int count = 0;
+        int n = cs.length;
+        int next = 0;
+        int[] at = starts.at;
+        for (int k = 0, kn = starts.count; k < kn; k++) {
+            int i = at[k];
+            if (i < next) {
+                continue;
+            }
+            char c = cs[i];
+            if (c < 128 && !first[c]) {
+                continue;
+            }
+            if (i > 0) {
+                char p = cs[i - 1];
+                if (p < 128 && notAfter[p]) {
+                    continue;
+                }
+            }
+            if (!start.mayStart(cs, i)) {
+                continue;
+            }
+            int e = end == null ? UNDECIDED : end.end(cs, i);
+            if (e == UNDECIDED) {
+                if (pattern == null) {
+                    throw new IllegalStateException("a scan left a match undecided and there is no pattern");
+                }
+                if (m == null) {
+                    if (s == null) {
+                        s = new String(cs);
+                    }
+                    m = pattern.matcher(s);
+                    m.useTransparentBounds(true);
+                    m.useAnchoringBounds(false);
+                }
+                m.region(i, n);
+                e = m.lookingAt() ? m.end() : -1;
+                if (e == i && end == null) { // an empty match: the regex's own replaceAll, as replaceAll does
+                    char[] out = pattern.matcher(s).replaceAll(Matcher.quoteReplacement(literal)).toCharArray();
+                    Starts again = Starts.of(out, starts.open);
+                    starts.at = again.at;
+                    starts.count = again.count;
+                    return out;
+                }
+            }
+            if (e > i) {
+                spans = span(spans, count++, i, e);
+                next = e;
+            }
+        }
+        if (count == 0) {
+            return cs;
+        }
+        char[] out = spliceChars(cs, spans, count, literal);
+        starts.moved(out, spans, count, literal.length());
+        return out;
+    }
+
+    /**
      * A pattern written as a scan: the end of its match starting at index {@code i} of {@code s} (where the
      * {@link Start} test passed), or -1 when none starts there. The match must be the regex's (leftmost,
      * greedy, as {@link Matcher#lookingAt()} finds it) and not empty.
@@ -337,6 +526,11 @@ public final class RegexScan {
             t[c] |= word(c);
         }
         return t;
+    }
+
+    /** Whether a scan with the table {@code notAfter} ({@link #notAfter}; null: none) skips index {@code i} of {@code s}. */
+    public static boolean skippedAfter(char[] s, int i, boolean[] notAfter) {
+        return notAfter != null && i > 0 && s[i - 1] < 128 && notAfter[s[i - 1]];
     }
 
     /** A table of the ASCII characters of {@code chars} (for {@link #before}). */

@@ -89,7 +89,10 @@ class LineMaskerTest {
             "23:59:59,999", "a", "Z9", "\u0301", "feedface12", "0a1b2c3d4e5f", "-4e5f-", "1234.", "192.168.", "999.",
             "2024-1-01", "20240-05-01", "17145648001", "a@b.c", "bob.smith+x@example.co.uk", ".x@y", "-@", "+a@b-c.d",
             "2001:db8::8a2e:370:7334", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "fe80::", "::ffff:", ":::", "g", "12345:",
-            "1.2.3.4", "255.255.255.255", "256.1.1.1", "01.002.3.4", "249.250.199.200", "1.2.3", "1.2.3.4.5", "9.9.9.9_"};
+            "1.2.3.4", "255.255.255.255", "256.1.1.1", "01.002.3.4", "249.250.199.200", "1.2.3", "1.2.3.4.5", "9.9.9.9_",
+            "{\"", "\": ", "\", \"", "@timestamp", "\"@", "x@", "@-", "@_", ".@a", "a@.b", "[", "]", ",", "=",
+            "f7b098a9-4d7f-dc90-eb83-797afa37fe7a", "0x181E290A", "d8:6c:55:fd:17:5c", "[d26b:14a0::1d:2544]:35341",
+            "/api/v2/orders/12376", "Mozilla/5.0 (X11; Linux x86_64)", "ip-10-1-2-3.eu-west-1.compute.internal"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 25); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);
@@ -100,12 +103,42 @@ class LineMaskerTest {
     @Test
     void firstCharacterTablesKeepEveryStart() {
         SplittableRandom r = new SplittableRandom(19);
+        List<String> lines = new java.util.ArrayList<>();
         for (int n = 0; n < 20_000; n++) {
-            String line = randomLine(r);
+            lines.add(randomLine(r));
+        }
+        for (int n = 0; n < 500; n++) {
+            lines.add(ShapeLines.json(r));
+            lines.add(ShapeLines.ids(r));
+        }
+        for (String line : lines) {
             for (int i = 0; i < line.length(); i++) {
                 assertFalse(LineMasker.startOutsideFirstChars(line, i), "at " + i + " of '" + line + "'");
             }
         }
+    }
+
+    /** The shapes where masking dominates (JSON-structured lines, lines dense in ids): scans and regexes agree. */
+    @Test
+    void jsonAndIdLinesMaskAsEveryRuleApplied() {
+        SplittableRandom r = new SplittableRandom(31);
+        for (int n = 0; n < 3_000; n++) {
+            for (String line : new String[] {ShapeLines.json(r), ShapeLines.ids(r)}) {
+                String masked = m.maskPlain(line);
+                assertEquals(masked, m.mask(line), "line '" + line + "'");
+                String[] text = new String[1];
+                char[] cs = m.maskChars(null, line.toCharArray(), text);
+                assertEquals(masked, new String(cs), "the characters of line '" + line + "'");
+                assertTrue(text[0] == null || text[0].equals(masked), "the text of line '" + line + "'");
+                if (n < 300) {
+                    assertScansAgree(line, 0, LineMasker.rules());
+                }
+            }
+        }
+        String spaced = "  \t x@y.io 10.0.0.1 \u2003";
+        String[] text = new String[1];
+        assertEquals(m.maskPlain(spaced), new String(m.maskChars(spaced, spaced.toCharArray(), text)));
+        assertEquals(null, text[0]);
     }
 
     /** Every rule's scan at every index of the text the rule sees (the previous rules applied). */
@@ -155,7 +188,7 @@ class LineMaskerTest {
     private static void assertNoGrowth(LineMasker.Census first, LineMasker.Census later, String what) {
         String m = what;
         assertTrue(later.colons <= first.colons && later.hyphens <= first.hyphens && later.dots <= first.dots
-                && later.slashes <= first.slashes && later.ats <= first.ats, m);
+                && later.slashes <= first.slashes && later.ats <= first.ats && later.emailAts <= first.emailAts, m);
         assertTrue(later.maxDigitRun <= first.maxDigitRun && later.maxHexRun <= Math.max(first.maxHexRun, 1), m);
         assertTrue((!later.doubleColon || first.doubleColon) && (!later.schemeSeparator || first.schemeSeparator)
                 && (!later.hexPrefix || first.hexPrefix), m);
@@ -168,6 +201,10 @@ class LineMaskerTest {
         SplittableRandom r = new SplittableRandom(23);
         for (int i = 0; i < 20_000; i++) {
             lines.add(randomLine(r));
+        }
+        for (int i = 0; i < 1_000; i++) {
+            lines.add(ShapeLines.json(r));
+            lines.add(ShapeLines.ids(r));
         }
         lines.addAll(Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8));
         for (String line : lines) {
@@ -187,6 +224,9 @@ class LineMaskerTest {
         assertEquals(true, c.hexPrefix);
         assertEquals(4, c.slashes);
         assertEquals(1, c.ats);
+        assertEquals(1, c.emailAts);
+        assertEquals(0, new LineMasker.Census("{\"@timestamp\": 1, x@ @y -@. a@. b@").emailAts);
+        assertEquals(3, new LineMasker.Census("a@b .@- +@_").emailAts);
         assertEquals(1, c.dots);
         assertEquals(2, c.hyphens);
         assertEquals(5, c.maxDigitRun);

@@ -376,17 +376,25 @@ public final class LineTokens implements Serializable {
 
     /**
      * Whether a scan's {@code Start} test passes at index {@code i} of {@code s} where its first-character
-     * table leaves the position out (for tests: never, or the table would skip a match).
+     * table leaves the position out or its {@code notAfter} table holds the character before it (for tests:
+     * never, or the scan would skip a match).
      */
     static boolean startOutsideFirstChars(String s, int i) {
         return startOutsideFirstChars(s.toCharArray(), i);
     }
 
     private static boolean startOutsideFirstChars(char[] s, int i) {
-        char c = s[i];
-        return c < 128 && ((!LETTER[c] && mayStartEndpoint(s, i)) || (!DOMAIN_FIRST[c] && mayStartDomain(s, i))
-                || (!DAY_FIRST[c] && mayStartDay(s, i)) || (!HEX_LETTER_FIRST[c] && mayStartHexLetters(s, i))
-                || (!SLASHED_FIRST[c] && mayStartSlashed(s, i)) || (!QUANTITY_FIRST[c] && mayStartQuantity(s, i)));
+        return (skipped(s, i, LETTER, AFTER_DOT_HYPHEN) && mayStartEndpoint(s, i))
+                || (skipped(s, i, DOMAIN_FIRST, AFTER_DOT_HYPHEN) && mayStartDomain(s, i))
+                || (skipped(s, i, DAY_FIRST, AFTER_WORD) && mayStartDay(s, i))
+                || (skipped(s, i, HEX_LETTER_FIRST, AFTER_LT) && mayStartHexLetters(s, i))
+                || (skipped(s, i, SLASHED_FIRST, AFTER_SLASHED) && mayStartSlashed(s, i))
+                || (skipped(s, i, QUANTITY_FIRST, AFTER_DOT) && mayStartQuantity(s, i));
+    }
+
+    /** Whether a scan with the tables {@code first} and {@code notAfter} skips index {@code i} of {@code s}. */
+    private static boolean skipped(char[] s, int i, boolean[] first, boolean[] notAfter) {
+        return (s[i] < 128 && !first[s[i]]) || RegexScan.skippedAfter(s, i, notAfter);
     }
 
     /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */

@@ -90,4 +90,14 @@ class LineTokensScanTest {
         }
         check("<*>:<*>-<*>x<*> <*>..<*> <*> <*>< *> <NUM>,<NUM>,<IP> <A><B> <*>*><*> \"x <NUM>\" \"\" \"a\"b\"c d\"");
     }
+
+    /** The shapes where masking dominates: JSON-structured lines and lines dense in ids ({@code ShapeLines}). */
+    @Test
+    void scansEqualTheRegexesOnJsonAndIdLines() {
+        SplittableRandom r = new SplittableRandom(43);
+        for (int i = 0; i < 1_500; i++) {
+            check(dev.keymem.jobs.text.ShapeLines.json(r));
+            check(dev.keymem.jobs.text.ShapeLines.ids(r));
+        }
+    }
 }

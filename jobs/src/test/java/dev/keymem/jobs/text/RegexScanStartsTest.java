@@ -1,0 +1,32 @@
+package dev.keymem.jobs.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@link RegexScan.Starts}: the word starts moved along with a rule's replacements equal those found again. */
+class RegexScanStartsTest {
+    @Test
+    void movedStartsEqualStartsFoundAgain() {
+        SplittableRandom r = new SplittableRandom(7);
+        Pattern number = Pattern.compile("(?<![\\w.])\\d+");
+        boolean[] first = RegexScan.firstChars(RegexScan::digit);
+        boolean[] notAfter = RegexScan.notAfter(".");
+        boolean[] dot = RegexScan.chars(".");
+        RegexScan.Start start = (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, dot);
+        for (String literal : new String[] {"<NUM>", "", "x", "/", "é", "7"}) {
+            for (int n = 0; n < 5_000; n++) {
+                String line = n % 3 == 0 ? ShapeLines.ids(r) : n % 3 == 1 ? ShapeLines.json(r) : LineMaskerTest.randomLine(r);
+                char[] cs = line.toCharArray();
+                RegexScan.Starts starts = RegexScan.Starts.of(cs);
+                assertEquals(true, RegexScan.Starts.fits(first, notAfter));
+                char[] out = RegexScan.replaceAllChars(number, null, cs, literal, first, notAfter, start, null, starts);
+                assertEquals(number.matcher(line).replaceAll(literal), new String(out), "'" + line + "'");
+                assertArrayEquals(RegexScan.Starts.of(out).toArray(), starts.toArray(), "'" + line + "' -> '" + new String(out) + "'");
+            }
+        }
+    }
+}
