@@ -41,7 +41,12 @@ public final class CellStatePiece extends BaseStatePiece<CellState> {
 
     /** Payload bytes of {@code value} in the current format. */
     public static int payloadBytes(CellState value) {
-        return 8 + 4 + 4 * value.data().length;
+        return payloadBytes(value.data().length);
+    }
+
+    /** Payload bytes of a cell state of {@code floats} floats in the current format. */
+    public static int payloadBytes(int floats) {
+        return 8 + 4 + 4 * floats;
     }
 
     @Override

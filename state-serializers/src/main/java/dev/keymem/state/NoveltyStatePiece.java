@@ -36,7 +36,8 @@ public final class NoveltyStatePiece extends BaseStatePiece<NoveltyState> {
 
     /** Payload bytes of {@code s} in the current format. */
     public static int payloadBytes(NoveltyState s) {
-        long n = CellStatePiece.payloadBytes(s.cell()) + 4 + 12L * s.eideticCount() + 1;
+        // the cell's size without s.cell(), which would apply the decays the fused step defers (per item)
+        long n = CellStatePiece.payloadBytes(s.cellFloats()) + 4 + 12L * s.eideticCount() + 1;
         if (s.retention() != null) {
             n += RetentionStatePiece.payloadBytes(s.retention());
         }

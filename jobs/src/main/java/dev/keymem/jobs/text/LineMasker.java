@@ -415,6 +415,14 @@ public final class LineMasker implements Serializable {
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */
     public String mask(String line) {
+        return mask(line, null);
+    }
+
+    /**
+     * {@link #mask(String)}; when {@code charsOut} is not null, {@code charsOut[0]} receives the result's
+     * characters (a new array, its {@code toCharArray()}, the caller's to keep).
+     */
+    public String mask(String line, char[][] charsOut) {
         if (line == null) {
             throw new IllegalArgumentException("cannot mask a null line");
         }
@@ -425,22 +433,24 @@ public final class LineMasker implements Serializable {
         // minimum only falls as rules apply, and a pre-check on the first census stays a necessary condition.
         // The scans read the line's characters from an array (no String.charAt per character), taken again
         // only after a rule changed the line.
+        // A rule that changes the line hands the next one its characters; the String of them is made only where
+        // a regex must run, and at the end.
         char[] cs = s.toCharArray();
         Census c = new Census(cs);
-        char[][] changed = new char[1][]; // a rule that changes the line leaves its characters here
+        String text = s; // the text of cs, or null where not made yet
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
-                if (cs == null) {
-                    cs = s.toCharArray();
-                }
-                String t = r.applyScanning(s, cs, changed);
-                if (t != s) {
-                    s = t;
-                    cs = changed[0]; // null: taken again if a later rule needs them
+                char[] out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.start, r.end);
+                if (out != cs) {
+                    cs = out;
+                    text = null;
                 }
             }
         }
-        return s;
+        if (charsOut != null) {
+            charsOut[0] = cs;
+        }
+        return text != null ? text : new String(cs);
     }
 
     /**

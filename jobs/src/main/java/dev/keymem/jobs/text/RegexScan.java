@@ -131,6 +131,15 @@ public final class RegexScan {
      * null), one copy per piece, where appending to a builder and taking the characters again took three.
      */
     private static String splice(char[] cs, int[] spans, int count, String literal, char[][] charsOut) {
+        char[] out = spliceChars(cs, spans, count, literal);
+        if (charsOut != null) {
+            charsOut[0] = out;
+        }
+        return new String(out);
+    }
+
+    /** {@link #splice}'s characters. */
+    private static char[] spliceChars(char[] cs, int[] spans, int count, String literal) {
         int n = cs.length;
         int lit = literal.length();
         int len = n;
@@ -149,10 +158,57 @@ public final class RegexScan {
             last = spans[2 * k + 1];
         }
         System.arraycopy(cs, last, out, o, n - last);
-        if (charsOut != null) {
-            charsOut[0] = out;
+        return out;
+    }
+
+    /**
+     * The characters of {@code replaceAll}'s result over {@code cs} ({@code end} null: the regex decides where
+     * {@code start} passes, as {@link #replaceAll(Pattern, String, char[], String, boolean[], Start)}; else as
+     * {@link #replaceAll(Pattern, String, char[], String, boolean[], Start, End)}): {@code cs} itself where
+     * nothing matched, else a new array. {@code s} is the text of {@code cs}, or null: then made from {@code cs}
+     * only where a regex runs, so that a chain of rules over a line's characters makes no String per change.
+     */
+    public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
+                                  Start start, End end) {
+        Matcher m = null;
+        int[] spans = null;
+        int count = 0;
+        int n = cs.length;
+        for (int i = 0; i < n; i++) {
+            if (first != null) {
+                char c = cs[i];
+                if (c < 128 && !first[c]) {
+                    continue;
+                }
+            }
+            if (!start.mayStart(cs, i)) {
+                continue;
+            }
+            int e = end == null ? UNDECIDED : end.end(cs, i);
+            if (e == UNDECIDED) {
+                if (pattern == null) {
+                    throw new IllegalStateException("a scan left a match undecided and there is no pattern");
+                }
+                if (m == null) {
+                    if (s == null) {
+                        s = new String(cs);
+                    }
+                    m = pattern.matcher(s);
+                    m.useTransparentBounds(true);
+                    m.useAnchoringBounds(false);
+                }
+                m.region(i, n);
+                e = m.lookingAt() ? m.end() : -1;
+                if (e == i && end == null) { // an empty match: the regex's own replaceAll, as replaceAll does
+                    return pattern.matcher(s).replaceAll(Matcher.quoteReplacement(literal)).toCharArray();
+                }
+            }
+            if (e > i) {
+                spans = span(spans, count++, i, e);
+                i = e - 1;
+            }
         }
-        return new String(out);
+        return count == 0 ? cs : spliceChars(cs, spans, count, literal);
     }
 
     /**

@@ -137,7 +137,11 @@ class LineMaskerTest {
         SplittableRandom r = new SplittableRandom(17);
         for (int i = 0; i < 30_000; i++) {
             String line = randomLine(r);
-            assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");
+            String masked = m.maskPlain(line);
+            assertEquals(masked, m.mask(line), "line '" + line + "'");
+            char[][] chars = new char[1][];
+            assertEquals(masked, m.mask(line, chars), "line '" + line + "'");
+            assertEquals(masked, new String(chars[0]), "the characters of line '" + line + "'");
         }
         for (String line : Files.readAllLines(Path.of("../samples/logs/services.log"), StandardCharsets.UTF_8)) {
             assertEquals(m.maskPlain(line), m.mask(line), "line '" + line + "'");

@@ -1,6 +1,7 @@
 package dev.keymem.models.novelty;
 
 import dev.keymem.models.cells.CellKind;
+import dev.keymem.models.cells.CellState;
 import dev.keymem.models.cells.CellSpec;
 import dev.keymem.models.cells.Cells;
 import dev.keymem.models.cells.MemoryCell;
@@ -118,8 +119,8 @@ public final class Novelty {
         if (vector.length != d) {
             throw new IllegalArgumentException("vector has " + vector.length + " values, expected " + d);
         }
-        if (st.cell().data().length != cell.stateSize()) {
-            throw new IllegalArgumentException("state has " + st.cell().data().length + " cell floats, expected "
+        if (st.cellFloats() != cell.stateSize()) {
+            throw new IllegalArgumentException("state has " + st.cellFloats() + " cell floats, expected "
                     + cell.stateSize());
         }
         double n = 0;
@@ -146,8 +147,15 @@ public final class Novelty {
         long p = st.position();
         float e;
         if (kernel != null) {
-            e = kernel.step(st.cell().data(), x, a, beta[0], settings.decay());
-            st.cell().advance(1);
+            CellState raw;
+            if (kernel.defers()) { // rows it does not read may owe decays, applied when read
+                raw = st.rawCell();
+                e = kernel.step(raw.data(), x, a, beta[0], settings.decay(), st.owed(c));
+            } else {
+                raw = st.cell();
+                e = kernel.step(raw.data(), x, a, beta[0], settings.decay());
+            }
+            raw.advance(1);
         } else {
             e = innovation(st.cell().data());
             TokenChunk chunk = new TokenChunk(1, 1, c, c, x, x, x, beta, g);

@@ -109,6 +109,23 @@ abstract class NoveltyKernel {
      */
     abstract float step(float[] s, float[] x, float a, float beta, double decay);
 
+    /** Whether {@link #step(float[], float[], float, float, double, DeferredDecay)} defers decays. */
+    boolean defers() {
+        return false;
+    }
+
+    /**
+     * {@link #step} of a state whose rows may owe decays ({@code owed}, the state's; null: none): the same
+     * results. This kernel applies them first; {@link Sparse} applies a row's only when the step reads the row,
+     * and defers the decays of the rows of zero coordinates that hold finite values.
+     */
+    float step(float[] s, float[] x, float a, float beta, double decay, DeferredDecay owed) {
+        if (owed != null) {
+            owed.settle(s);
+        }
+        return step(s, x, a, beta, decay);
+    }
+
     /**
      * Cell values below this magnitude are set to 0 after each step. Without it, entries of coordinates a key's
      * items seldom touch decay towards 0 through the tiny and subnormal range, where the CPU's multiplies take
@@ -194,7 +211,13 @@ abstract class NoveltyKernel {
      *       +0 where u_j is +-0; x_i finite): a source's items seldom touch every coordinate, so whole rows and
      *       columns of the cell stay 0;</li>
      *   <li>the flush and the finiteness test work on the float's bits, without a branch or a float compare
-     *       (C1 compiles {@code Math.abs(v) < FLUSH ? 0 : v} to code three times slower).</li>
+     *       (C1 compiles {@code Math.abs(v) < FLUSH ? 0 : v} to code three times slower);</li>
+     *   <li>the rows of nonzero coordinates go through each pass four at a time (one loop over the union of their
+     *       column ranges: p_j and u_j read and written once per four rows, each row's terms added in row
+     *       order as before);</li>
+     *   <li>given the state's {@link DeferredDecay}, a row of a zero coordinate that holds finite values only is
+     *       not decayed at all: its decays wait until a step reads the row or a reader settles the state (the
+     *       same products in the same order then), so rows that stay silent for long cost nothing per step.</li>
      * </ul>
      */
     static final class Sparse extends NoveltyKernel {
@@ -224,18 +247,54 @@ abstract class NoveltyKernel {
 
         @Override
         float step(float[] s, float[] x, float a, float beta, double decay) {
+            return step(s, x, a, beta, decay, null);
+        }
+
+        @Override
+        boolean defers() {
+            return true;
+        }
+
+        @Override
+        float step(float[] s, float[] x, float a, float beta, double decay, DeferredDecay owed) {
             int c = this.c;
             double[] p = this.p;
             float[] u = this.u;
             boolean[] quiet = this.quiet;
+            int[] rows = this.rows;
+            int[] due = null;
+            boolean[] clean = null;
+            if (owed != null) {
+                if (owed.c != c) {
+                    throw new IllegalArgumentException("deferred decays of " + owed.c + " rows, cell of " + c);
+                }
+                if (Float.floatToRawIntBits(a) != Float.floatToRawIntBits(owed.factor) && owed.owing()) {
+                    owed.settle(s);
+                }
+                owed.factor = a;
+                due = owed.due;
+                clean = owed.clean;
+            }
+            int[] los = this.los;
+            int[] his = this.his;
             java.util.Arrays.fill(p, 0);
             java.util.Arrays.fill(u, 0f);
             boolean aSafe = Math.abs(a) <= 1f; // (NaN: false) a finite value times a stays finite; +0 * a is +-0
+            // +0 * a is +0 (not -0): a trimmed row's +0s may then go through a block's loop as no-ops
+            boolean grouped = aSafe && Float.floatToRawIntBits(a) >= 0;
+            int held = 0; // active rows whose first pass waits in rows/los/his, in row order
             for (int i = 0; i < c; i++) {
                 float ki = x[i];
                 int row = i * c;
                 if (ki == 0f && aSafe) {
                     quiet[i] = true;
+                    if (clean != null && clean[i]) { // finite values: nothing in this step reads them
+                        if (++due[i] == DeferredDecay.LIMIT) {
+                            DeferredDecay.catchUp(s, row, c, due[i], a);
+                            due[i] = 0;
+                        }
+                        continue;
+                    }
                     int bad = 0;
                     int k = row;
                     int end = row + c;
@@ -262,17 +321,25 @@ abstract class NoveltyKernel {
                         bad |= nonFinite(b0);
                         s[k] = Float.intBitsToFloat(flushBits(b0));
                     }
-                    if (bad < 0) { // not finite: the zero products are NaN
+                    if (bad < 0) { // not finite: the zero products are NaN, added in this row's turn
+                        decayHeld(s, x, a, held);
+                        held = 0;
                         double xi = ki;
                         for (int j = 0; j < c; j++) {
                             float t = s[row + j];
                             p[j] += (double) t * xi;
                             u[j] += t * ki;
                         }
+                    } else if (clean != null) {
+                        clean[i] = true;
                     }
                     continue;
                 }
                 quiet[i] = false;
+                if (due != null && due[i] > 0) {
+                    DeferredDecay.catchUp(s, row, c, due[i], owed.factor);
+                    due[i] = 0;
+                }
                 int lo = 0;
                 int hi = c;
                 if (aSafe && ki - ki == 0f) { // a +0 adds +-0 to p and u, decays to +-0, flushed to +0 later
@@ -283,8 +350,19 @@ abstract class NoveltyKernel {
                         hi--;
                     }
                 }
-                decayRow(s, row, lo, hi, ki, a, p, u);
+                if (!grouped) {
+                    decayRow(s, row, lo, hi, ki, a, p, u);
+                    continue;
+                }
+                rows[held] = i;
+                los[held] = lo;
+                his[held] = hi;
+                if (++held == GROUP) {
+                    decayHeld(s, x, a, held);
+                    held = 0;
+                }
             }
+            decayHeld(s, x, a, held);
             float e = innovation(x, decay);
             boolean uFinite = true;
             int ulo = c; // u_j is +-0 outside [ulo, uhi)
@@ -298,12 +376,17 @@ abstract class NoveltyKernel {
                     uhi = j + 1;
                 }
             }
+            held = 0;
             for (int i = 0; i < c; i++) {
                 if (quiet[i] && uFinite) {
                     continue;
                 }
                 float ki = x[i];
                 int row = i * c;
+                if (due != null && due[i] > 0) { // a deferred row, written where u is not finite
+                    DeferredDecay.catchUp(s, row, c, due[i], a);
+                    due[i] = 0;
+                }
                 // flush(+0 + ki * +-0) is +0 (ki finite): a +0 where u_j is +-0 stays as it is
                 int lo = 0;
                 int hi = c;
@@ -315,11 +398,135 @@ abstract class NoveltyKernel {
                         hi--;
                     }
                 }
-                for (int j = lo; j < hi; j++) {
-                    s[row + j] = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[row + j] + ki * u[j])));
+                rows[held] = i;
+                los[held] = lo;
+                his[held] = hi;
+                if (++held == GROUP) {
+                    writeHeld(s, x, held, clean);
+                    held = 0;
                 }
             }
+            writeHeld(s, x, held, clean);
             return e;
+        }
+
+        /** Rows handled together in one loop over the columns (p_j and u_j read and written once per group). */
+        private static final int GROUP = 4;
+
+        private final int[] rows = new int[GROUP];
+        private final int[] los = new int[GROUP];
+        private final int[] his = new int[GROUP];
+
+        /**
+         * The first pass ({@link #decayRow}) of the {@code n} held rows, in their order, over the union of their
+         * column ranges: p_j and u_j take each row's terms in row order, as row by row; a held row's columns
+         * outside its own range hold +0 (trimmed, x_i finite, a +0 or positive), whose terms are +-0 (p_j and u_j
+         * never are -0: they start at +0, and a sum is -0 only when both terms are) and whose decayed value is +0.
+         */
+        private void decayHeld(float[] s, float[] x, float a, int n) {
+            double[] p = this.p;
+            float[] u = this.u;
+            int[] rows = this.rows;
+            int c = this.c;
+            int k = 0;
+            for (; k + 4 <= n; k += 4) {
+                int lo = Math.min(Math.min(los[k], los[k + 1]), Math.min(los[k + 2], los[k + 3]));
+                int hi = Math.max(Math.max(his[k], his[k + 1]), Math.max(his[k + 2], his[k + 3]));
+                int r0 = rows[k] * c;
+                int r1 = rows[k + 1] * c;
+                int r2 = rows[k + 2] * c;
+                int r3 = rows[k + 3] * c;
+                float k0 = x[rows[k]];
+                float k1 = x[rows[k + 1]];
+                float k2 = x[rows[k + 2]];
+                float k3 = x[rows[k + 3]];
+                double x0 = k0;
+                double x1 = k1;
+                double x2 = k2;
+                double x3 = k3;
+                for (int j = lo; j < hi; j++) {
+                    float s0 = s[r0 + j];
+                    float s1 = s[r1 + j];
+                    float s2 = s[r2 + j];
+                    float s3 = s[r3 + j];
+                    p[j] = p[j] + (double) s0 * x0 + (double) s1 * x1 + (double) s2 * x2 + (double) s3 * x3;
+                    float t0 = s0 * a;
+                    float t1 = s1 * a;
+                    float t2 = s2 * a;
+                    float t3 = s3 * a;
+                    s[r0 + j] = t0;
+                    s[r1 + j] = t1;
+                    s[r2 + j] = t2;
+                    s[r3 + j] = t3;
+                    u[j] = u[j] + t0 * k0 + t1 * k1 + t2 * k2 + t3 * k3;
+                }
+            }
+            for (; k < n; k++) {
+                decayRow(s, rows[k] * c, los[k], his[k], x[rows[k]], a, p, u);
+            }
+        }
+
+        /**
+         * The second pass of the {@code n} held rows over the union of their column ranges: s_ij = flush(s_ij +
+         * x_i u_j), each value on its own; a held row's columns outside its own range hold +0 where u_j is +-0
+         * and x_i finite, whose new value is +0.
+         */
+        private void writeHeld(float[] s, float[] x, int n, boolean[] clean) {
+            float[] u = this.u;
+            int[] rows = this.rows;
+            int c = this.c;
+            int k = 0;
+            for (; k + 4 <= n; k += 4) {
+                int lo = Math.min(Math.min(los[k], los[k + 1]), Math.min(los[k + 2], los[k + 3]));
+                int hi = Math.max(Math.max(his[k], his[k + 1]), Math.max(his[k + 2], his[k + 3]));
+                int r0 = rows[k] * c;
+                int r1 = rows[k + 1] * c;
+                int r2 = rows[k + 2] * c;
+                int r3 = rows[k + 3] * c;
+                float k0 = x[rows[k]];
+                float k1 = x[rows[k + 1]];
+                float k2 = x[rows[k + 2]];
+                float k3 = x[rows[k + 3]];
+                // sums of the new values: finite only if every value is (an infinity or NaN makes the sum one)
+                float f0 = 0f;
+                float f1 = 0f;
+                float f2 = 0f;
+                float f3 = 0f;
+                for (int j = lo; j < hi; j++) {
+                    float uj = u[j];
+                    float v0 = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[r0 + j] + k0 * uj)));
+                    float v1 = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[r1 + j] + k1 * uj)));
+                    float v2 = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[r2 + j] + k2 * uj)));
+                    float v3 = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[r3 + j] + k3 * uj)));
+                    s[r0 + j] = v0;
+                    s[r1 + j] = v1;
+                    s[r2 + j] = v2;
+                    s[r3 + j] = v3;
+                    f0 += v0;
+                    f1 += v1;
+                    f2 += v2;
+                    f3 += v3;
+                }
+                if (clean != null) { // values outside [lo, hi) are +0
+                    clean[rows[k]] = f0 - f0 == 0f;
+                    clean[rows[k + 1]] = f1 - f1 == 0f;
+                    clean[rows[k + 2]] = f2 - f2 == 0f;
+                    clean[rows[k + 3]] = f3 - f3 == 0f;
+                }
+            }
+            for (; k < n; k++) {
+                int row = rows[k] * c;
+                float ki = x[rows[k]];
+                float f = 0f;
+                for (int j = los[k], hi = his[k]; j < hi; j++) {
+                    float v = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[row + j] + ki * u[j])));
+                    s[row + j] = v;
+                    f += v;
+                }
+                if (clean != null) {
+                    clean[rows[k]] = f - f == 0f;
+                }
+            }
         }
     }
 }

@@ -19,6 +19,8 @@ public final class NoveltyState {
     private float[] innovations;
     private int count;
     private RetentionState retention;
+    /** The fading cell's rows' decays not applied yet (the fused step's; null: none); never serialized. */
+    private DeferredDecay owed;
 
     public NoveltyState(CellState cell, long[] positions, float[] innovations, RetentionState retention) {
         if (positions.length != innovations.length) {
@@ -37,8 +39,46 @@ public final class NoveltyState {
         return cell.position();
     }
 
+    /**
+     * The fading cell, every decay applied: a step of {@link Novelty} may leave the decays of rows it does not
+     * read to be applied later ({@link DeferredDecay}), which this applies first. Ask again after a later item.
+     */
     public CellState cell() {
+        if (owed != null) {
+            settle();
+        }
         return cell;
+    }
+
+    /**
+     * Applies the waiting decays. Synchronized: a heap state backend's asynchronous snapshot may serialize this
+     * state on its own thread while the task thread copies it (copy-on-write), and both read it through
+     * {@link #cell()}; the lock lets only the first apply the decays and the other read the settled cell. (A
+     * state the task thread steps is never one a snapshot reads: the backend hands the task a copy.)
+     */
+    private synchronized void settle() {
+        owed.settle(cell.data());
+    }
+
+    /** The fading cell's floats (d_c x d_c), without applying waiting decays. */
+    public int cellFloats() {
+        return cell.data().length;
+    }
+
+    /** The fading cell as it is, rows possibly owing decays ({@link #owed}); for {@link Novelty}'s step. */
+    CellState rawCell() {
+        return cell;
+    }
+
+    /** The deferred decays of this state's c x c cell, made on first use. */
+    DeferredDecay owed(int c) {
+        if (owed == null || owed.c != c) {
+            if (owed != null) {
+                settle();
+            }
+            owed = new DeferredDecay(c);
+        }
+        return owed;
     }
 
     /** The retention tier's state, or null when the tier is off. */
@@ -92,13 +132,13 @@ public final class NoveltyState {
     }
 
     public NoveltyState copy() {
-        return new NoveltyState(cell.copy(), eideticPositions(), eideticInnovations(),
+        return new NoveltyState(cell().copy(), eideticPositions(), eideticInnovations(),
                 retention == null ? null : retention.copy());
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NoveltyState s && cell.equals(s.cell)
+        return o instanceof NoveltyState s && cell().equals(s.cell())
                 && Arrays.equals(eideticPositions(), s.eideticPositions())
                 && Arrays.equals(eideticInnovations(), s.eideticInnovations())
                 && java.util.Objects.equals(retention, s.retention);
@@ -106,6 +146,6 @@ public final class NoveltyState {
 
     @Override
     public int hashCode() {
-        return cell.hashCode() * 31 + count;
+        return cell().hashCode() * 31 + count;
     }
 }

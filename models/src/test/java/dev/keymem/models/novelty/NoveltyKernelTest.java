@@ -141,6 +141,136 @@ class NoveltyKernelTest {
         assertArrayEquals(a.cell().data(), b.cell().data());
     }
 
+    /**
+     * {@link NoveltyKernel.Sparse} deferring the decays of the rows it does not read ({@link DeferredDecay})
+     * against the same kernel applying every decay in every step, and the scalar kernel: the same innovations at
+     * every step and the same cell, bit for bit, whenever the decays are settled (at random steps, as a state's
+     * reader does), over items that leave coordinates silent for long stretches, decay factors that change
+     * (0, negative, above 1, infinite), a cell value set to an infinity or NaN by a reader, and a row owing the
+     * most decays a row may owe.
+     */
+    @Test
+    void deferredDecaysEqualStepsThatApplyThemBitForBit() {
+        for (int c : new int[] {64, 20, 3}) {
+            SplittableRandom r = new SplittableRandom(c * 7L);
+            NoveltyKernel.Sparse eager = new NoveltyKernel.Sparse(c);
+            NoveltyKernel.Sparse lazy = new NoveltyKernel.Sparse(c);
+            NoveltyKernel scalar = new NoveltyKernel.Scalar(c);
+            DeferredDecay owed = new DeferredDecay(c);
+            float[] s1 = new float[c * c];
+            float[] s2 = new float[c * c];
+            float[] s3 = new float[c * c];
+            float[][] templates = new float[6][c];
+            for (float[] t : templates) {
+                for (int i = 0; i < c; i++) {
+                    t[i] = r.nextInt(3) == 0 ? (float) r.nextGaussian() * 0.4f : r.nextInt(9) == 0 ? -0f : 0f;
+                }
+            }
+            float a = 0.9f; // values fall below the flush threshold within a silence of some 650 steps
+            for (int k = 0; k < 6000; k++) {
+                // a few templates for a while (the others' coordinates fall silent), then all of them
+                float[] x = templates[r.nextInt(k % 2000 < 1200 ? 2 : templates.length)].clone();
+                if (r.nextInt(4) == 0) {
+                    x[r.nextInt(c)] = (float) r.nextGaussian() * 0.3f;
+                }
+                if (k % 1000 == 703) {
+                    x[r.nextInt(c)] = Float.POSITIVE_INFINITY;
+                }
+                if (k % 300 == 0) {
+                    a = new float[] {0.9f, 0.5f, 0f, -0.5f, 1f, 1.5f, Float.POSITIVE_INFINITY, 0.9f}[r.nextInt(8)];
+                } else if (k % 300 == 5 && !(Math.abs(a) <= 1f)) {
+                    a = 0.9f; // back to a decay before the cell is all NaN
+                }
+                if (k % 500 == 250) { // a reader sets a value to an infinity or NaN (after settling, as cell() does)
+                    owed.settle(s2);
+                    int at = r.nextInt(c * c);
+                    float bad = new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}[r.nextInt(3)];
+                    s1[at] = bad;
+                    s2[at] = bad;
+                    s3[at] = bad;
+                }
+                if (k % 1000 == 400) {
+                    owed.settle(s2);
+                    java.util.Arrays.fill(s1, 0f);
+                    java.util.Arrays.fill(s2, 0f);
+                    java.util.Arrays.fill(s3, 0f);
+                }
+                float e = eager.step(s1, x, a, 0.5f, 0.97);
+                assertEquals(e, lazy.step(s2, x, a, 0.5f, 0.97, owed), "c " + c + ", step " + k);
+                assertEquals(e, scalar.step(s3, x, a, 0.5f, 0.97), "c " + c + ", scalar, step " + k);
+                if (r.nextInt(50) == 0 || k == 5999) {
+                    owed.settle(s2);
+                    assertArrayEquals(s1, s2, "c " + c + ", step " + k);
+                    assertArrayEquals(s1, s3, "c " + c + ", step " + k);
+                }
+            }
+        }
+        // a row silent for longer than a row may owe (a = 1: its values stay)
+        int c = 2;
+        NoveltyKernel.Sparse eager = new NoveltyKernel.Sparse(c);
+        NoveltyKernel.Sparse lazy = new NoveltyKernel.Sparse(c);
+        DeferredDecay owed = new DeferredDecay(c);
+        float[] s1 = new float[c * c];
+        float[] s2 = new float[c * c];
+        float[] both = {0.6f, 0.8f};
+        float[] first = {1f, 0f};
+        for (float[] x : new float[][] {both, both}) {
+            assertEquals(eager.step(s1, x, 1f, 0.5f, 1.0), lazy.step(s2, x, 1f, 0.5f, 1.0, owed));
+        }
+        for (int k = 0; k < DeferredDecay.LIMIT + 3; k++) {
+            assertEquals(eager.step(s1, first, 1f, 0.5f, 1.0), lazy.step(s2, first, 1f, 0.5f, 1.0, owed));
+        }
+        assertEquals(3, owed.due[1]); // caught up once, at the limit
+        assertEquals(eager.step(s1, both, 1f, 0.5f, 1.0), lazy.step(s2, both, 1f, 0.5f, 1.0, owed));
+        owed.settle(s2);
+        assertArrayEquals(s1, s2);
+        assertTrue(s1[2] != 0f);
+    }
+
+    /**
+     * The fused memory on the sparse kernel (which defers decays in the state) against the reference: the same
+     * writes; the state's cell, copy and equality settle the decays, whether a reader asks after every item, at
+     * random items or only at the end.
+     */
+    @Test
+    void deferredDecaysInTheMemoryEqualTheReference() throws Exception {
+        String was = System.getProperty(NoveltyKernel.KERNEL_PROPERTY);
+        System.setProperty(NoveltyKernel.KERNEL_PROPERTY, "sparse");
+        Novelty fused;
+        try {
+            fused = new Novelty(new NoveltySettings(64, 64, 0.5f, 0.98f, 16, 0.5f), null, true);
+        } finally {
+            if (was == null) {
+                System.clearProperty(NoveltyKernel.KERNEL_PROPERTY);
+            } else {
+                System.setProperty(NoveltyKernel.KERNEL_PROPERTY, was);
+            }
+        }
+        Novelty ref = new Novelty(fused.settings(), null, false);
+        for (int reads : new int[] {1, 37, 0}) {
+            NoveltyState a = ref.newState(1);
+            NoveltyState b = fused.newState(1);
+            NoveltyStore sa = NoveltyStore.inMemory();
+            NoveltyStore sb = NoveltyStore.inMemory();
+            SplittableRandom r = new SplittableRandom(17);
+            for (int k = 0; k < 6000; k++) {
+                float[] v = new float[64];
+                SplittableRandom tr = new SplittableRandom(r.nextInt(k % 3000 < 2000 ? 3 : 40));
+                for (int t = tr.nextInt(2, 12); t > 0; t--) {
+                    v[tr.nextInt(64)] += (float) tr.nextGaussian();
+                }
+                assertEquals(ref.write(a, sa, v, 7, null), fused.write(b, sb, v, 7, null), "item " + k);
+                if (reads > 0 && r.nextInt(reads) == 0) {
+                    NoveltyState copy = b.copy();
+                    assertArrayEquals(a.cell().data(), copy.cell().data(), "item " + k);
+                    assertEquals(a, b);
+                }
+            }
+            assertEquals(a, b);
+            assertArrayEquals(a.cell().data(), b.cell().data());
+        }
+    }
+
     @Test
     void theVectorKernelIsPickedWhereTheModuleIsPresentAndC2Runs() {
         boolean vector = dev.keymem.models.backend.Backends.vectorApiAvailable() && NoveltyKernel.c2Compiles();

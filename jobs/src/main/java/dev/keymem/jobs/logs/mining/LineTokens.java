@@ -286,55 +286,66 @@ public final class LineTokens implements Serializable {
      * the pre-checks are made in one pass ({@link #preChecks}), again after a step changed the line.
      */
     public String mask(String line) {
-        String s = line;
-        char[] cs = s.toCharArray();
+        // A step that changes the line hands the next its characters; a String of them is made only where a
+        // regex must run (RegexScan.replaceAllChars), for the masker, and at the end.
+        String text = line; // the text of cs, or null where not made yet
+        char[] cs = line.toCharArray();
         int flags = hostChecks(cs);
         if ((flags & DOT) != 0) {
             if ((flags & PORT) != 0) {
-                String t = RegexScan.replaceAll(ENDPOINT, s, cs, "<HOST>", LETTER, LineTokens::mayStartEndpoint,
-                        LineTokens::endpointEnd);
-                if (t != s) {
-                    s = t;
-                    cs = s.toCharArray();
+                char[] out = RegexScan.replaceAllChars(ENDPOINT, text, cs, "<HOST>", LETTER,
+                        LineTokens::mayStartEndpoint, LineTokens::endpointEnd);
+                if (out != cs) {
+                    cs = out;
+                    text = null;
                     flags = hostChecks(cs);
                 }
             }
             if ((flags & DOMAIN_ENDING) != 0) {
-                s = RegexScan.replaceAll(DOMAIN, s, cs, "<HOST>", DOMAIN_FIRST, LineTokens::mayStartDomain);
+                char[] out = RegexScan.replaceAllChars(DOMAIN, text, cs, "<HOST>", DOMAIN_FIRST,
+                        LineTokens::mayStartDomain, null);
+                if (out != cs) {
+                    cs = out;
+                    text = null;
+                }
             }
         }
-        s = masker.mask(s);
-        cs = s.toCharArray();
+        char[][] masked = new char[1][];
+        text = masker.mask(text != null ? text : new String(cs), masked);
+        cs = masked[0];
         flags = laterChecks(cs);
         if ((flags & DAY_NAME) != 0) {
-            String t = RegexScan.replaceAll(DAY, s, cs, "", DAY_FIRST, LineTokens::mayStartDay);
-            if (t != s) {
-                s = t;
-                cs = s.toCharArray();
+            char[] out = RegexScan.replaceAllChars(DAY, text, cs, "", DAY_FIRST, LineTokens::mayStartDay, null);
+            if (out != cs) {
+                cs = out;
+                text = null;
                 flags = laterChecks(cs);
             }
         }
         if ((flags & HEX_LETTER_RUN) != 0) {
-            String t = RegexScan.replaceAll(HEX_LETTERS, s, cs, "<HEX>", HEX_LETTER_FIRST, LineTokens::mayStartHexLetters);
-            if (t != s) {
-                s = t;
-                cs = s.toCharArray();
+            char[] out = RegexScan.replaceAllChars(HEX_LETTERS, text, cs, "<HEX>", HEX_LETTER_FIRST,
+                    LineTokens::mayStartHexLetters, null);
+            if (out != cs) {
+                cs = out;
+                text = null;
                 flags = laterChecks(cs);
             }
         }
         if ((flags & TWO_SLASHES) != 0) {
-            String t = RegexScan.replaceAll(SLASHED, s, cs, "<PATH>", SLASHED_FIRST, LineTokens::mayStartSlashed);
-            if (t != s) {
-                s = t;
-                cs = s.toCharArray();
+            char[] out = RegexScan.replaceAllChars(SLASHED, text, cs, "<PATH>", SLASHED_FIRST,
+                    LineTokens::mayStartSlashed, null);
+            if (out != cs) {
+                cs = out;
+                text = null;
             }
         }
-        String t = RegexScan.replaceAll(QUANTITY, s, cs, "<Q>", QUANTITY_FIRST, LineTokens::mayStartQuantity);
-        if (t != s) {
-            s = t;
-            cs = s.toCharArray();
+        char[] out = RegexScan.replaceAllChars(QUANTITY, text, cs, "<Q>", QUANTITY_FIRST,
+                LineTokens::mayStartQuantity, null);
+        if (out != cs) {
+            cs = out;
+            text = null;
         }
-        return maskIdentifiers(s, cs);
+        return maskIdentifiers(text, cs);
     }
 
     // Where a match of each pattern can start: its first character after one its lookbehind allows, and what
@@ -512,7 +523,7 @@ public final class LineTokens implements Serializable {
         return maskIdentifiers(s, s.toCharArray());
     }
 
-    /** {@link #maskIdentifiers(String)} over {@code cs}, the characters of {@code s}. */
+    /** {@link #maskIdentifiers(String)} over {@code cs}, the characters of {@code s} (null: made from cs if needed). */
     private static String maskIdentifiers(String s, char[] cs) {
         StringBuilder out = null;
         int last = 0;
@@ -528,15 +539,15 @@ public final class LineTokens implements Serializable {
                 if (out == null) {
                     out = new StringBuilder(n + 8);
                 }
-                out.append(s, last, i).append("<ID>");
+                out.append(cs, last, i - last).append("<ID>");
                 last = j;
             }
             i = j;
         }
         if (out == null) {
-            return s;
+            return s != null ? s : new String(cs);
         }
-        return out.append(s, last, n).toString();
+        return out.append(cs, last, n - last).toString();
     }
 
     /** The end of the {@link #WORD} match starting at {@code i} ({@code i} when none starts there). */

@@ -1,0 +1,133 @@
+package dev.keymem.models.novelty;
+
+/**
+ * The fading cell's decays that {@link NoveltyKernel.Sparse} has not applied yet, per row, kept with a key's
+ * {@link NoveltyState}: a row of a zero coordinate of the item is only decayed and flushed in a step ({@code
+ * s_ij = flush(a s_ij)}), and nothing of the step reads it while its values are finite, so such a row's decays
+ * can wait until a step reads the row (its coordinate is not 0) or anyone reads the state ({@link
+ * NoveltyState#cell()} settles them). Settling does the same operations in the same order on each value as the
+ * steps would have ({@code n} times {@code v = v * a}, then the flush; a flush to +0 in between is the same as
+ * one at the end, because |v * a| &lt;= |v| while |a| &lt;= 1 and a flushed +0 stays +0), so the cell is bit for
+ * bit the one of stepping every row every time. A row is deferred only while it is known to hold finite values
+ * only (a step whose row holds an infinity or NaN adds the row's NaN products to the innovation in that step).
+ */
+final class DeferredDecay {
+    /** A row's waiting decays are applied before they reach this count (its values are all 0 by then). */
+    static final int LIMIT = 1 << 20;
+
+    final int c;
+    /** Per row: decays by {@link #factor} not yet applied. */
+    final int[] due;
+    /** Per row: holds finite values only (known since the kernel last wrote or scanned it). */
+    final boolean[] clean;
+    /** The decay factor the waiting decays are of. */
+    float factor;
+
+    DeferredDecay(int c) {
+        this.c = c;
+        this.due = new int[c];
+        this.clean = new boolean[c];
+    }
+
+    /**
+     * Applies every row's waiting decays to {@code s} (c x c) and forgets which rows are clean (the caller may
+     * change the values).
+     */
+    void settle(float[] s) {
+        for (int i = 0; i < c; i++) {
+            if (due[i] > 0) {
+                catchUp(s, i * c, c, due[i], factor);
+                due[i] = 0;
+            }
+            clean[i] = false;
+        }
+    }
+
+    /** Whether any decay waits. */
+    boolean owing() {
+        for (int i = 0; i < c; i++) {
+            if (due[i] > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int FLUSH_BITS = Float.floatToRawIntBits(NoveltyKernel.FLUSH);
+
+    /** {@link NoveltyKernel#flush} on the bits: +0 where |v| &lt; FLUSH (or v is -0), else v. */
+    static float flushed(float v) {
+        int b = Float.floatToRawIntBits(v);
+        return Float.intBitsToFloat(b & ~(((b & 0x7fffffff) - FLUSH_BITS) >> 31));
+    }
+
+    /**
+     * Row {@code row} of s (c values, all finite) after {@code n} steps of {@code v = flush(v * a)}, |a| &lt;= 1:
+     * the products one after another ({@code v * a}, rounded, n times) and one flush at the end, or fewer products
+     * where the values have all fallen below the flush threshold (each then ends as +0; the values stay above
+     * the subnormal range, where a multiply is slow). Four values at a time (independent products for C1's
+     * code). The row's leading and trailing +0s stay +0.
+     */
+    static void catchUp(float[] s, int row, int c, int n, float a) {
+        int k = row;
+        int end = row + c;
+        while (k < end && Float.floatToRawIntBits(s[k]) == 0) {
+            k++;
+        }
+        while (end > k && Float.floatToRawIntBits(s[end - 1]) == 0) {
+            end--;
+        }
+        if (n <= 8) { // few products: all of them, no test for an early stop (the result is the same)
+            for (; k + 4 <= end; k += 4) {
+                float v0 = s[k];
+                float v1 = s[k + 1];
+                float v2 = s[k + 2];
+                float v3 = s[k + 3];
+                for (int q = 0; q < n; q++) {
+                    v0 *= a;
+                    v1 *= a;
+                    v2 *= a;
+                    v3 *= a;
+                }
+                s[k] = flushed(v0);
+                s[k + 1] = flushed(v1);
+                s[k + 2] = flushed(v2);
+                s[k + 3] = flushed(v3);
+            }
+        }
+        for (; k + 4 <= end; k += 4) {
+            float v0 = s[k];
+            float v1 = s[k + 1];
+            float v2 = s[k + 2];
+            float v3 = s[k + 3];
+            for (int m = n; m > 0; ) {
+                int r = Math.min(m, 8);
+                m -= r;
+                for (int q = 0; q < r; q++) {
+                    v0 *= a;
+                    v1 *= a;
+                    v2 *= a;
+                    v3 *= a;
+                }
+                int big = ((Float.floatToRawIntBits(v0) & 0x7fffffff) - FLUSH_BITS)
+                        & ((Float.floatToRawIntBits(v1) & 0x7fffffff) - FLUSH_BITS)
+                        & ((Float.floatToRawIntBits(v2) & 0x7fffffff) - FLUSH_BITS)
+                        & ((Float.floatToRawIntBits(v3) & 0x7fffffff) - FLUSH_BITS);
+                if (big < 0) { // all four below the threshold: each is flushed to +0 whatever follows
+                    break;
+                }
+            }
+            s[k] = flushed(v0);
+            s[k + 1] = flushed(v1);
+            s[k + 2] = flushed(v2);
+            s[k + 3] = flushed(v3);
+        }
+        for (; k < end; k++) {
+            float v = s[k];
+            for (int m = n; m > 0 && (Float.floatToRawIntBits(v) & 0x7fffffff) >= FLUSH_BITS; m--) {
+                v *= a;
+            }
+            s[k] = flushed(v);
+        }
+    }
+}
