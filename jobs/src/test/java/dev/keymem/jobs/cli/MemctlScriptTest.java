@@ -76,6 +76,7 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_LOG_C2_BYTES");
         pb.environment().remove("MEMCTL_HEAP");
         pb.environment().remove("MEMCTL_MEM_BYTES");
+        pb.environment().remove("MEMCTL_CDS_DUMP");
         pb.environment().putAll(env);
         Path out = root.resolve("stdout");
         Path err = root.resolve("stderr");
@@ -211,6 +212,10 @@ class MemctlScriptTest {
         env.put("MEMCTL_HEAP", "default");
         assertEquals(List.of(), heapArgs("context", "--input", "x"));
         env.remove("MEMCTL_HEAP");
+        // the class archive's training run keeps the JVM's defaults (the archive serves every run)
+        env.put("MEMCTL_CDS_DUMP", "1");
+        assertEquals(List.of(), heapArgs("context", "--input", "x", "--then", "logs", "--input", "y"));
+        env.remove("MEMCTL_CDS_DUMP");
         // without MEMCTL_MEM_BYTES: this machine's memory (or its container's limit), at most 1 GiB
         env.remove("MEMCTL_MEM_BYTES");
         List<String> own = heapArgs("context", "--input", "x");
