@@ -37,7 +37,8 @@ public final class OutputBounds {
 
     /** {@code json} bounded to {@code maxBytes} UTF-8 bytes, as described in the class comment. */
     public static String bound(String json, int maxBytes) {
-        if (json == null || json.length() * 3L <= maxBytes || utf8Length(json) <= maxBytes) {
+        if (json == null || json.length() * 3L <= maxBytes
+                || (json.length() <= maxBytes && utf8Length(json) <= maxBytes)) { // (more chars: more bytes)
             return json;
         }
         Layout l = Layout.scan(json);
