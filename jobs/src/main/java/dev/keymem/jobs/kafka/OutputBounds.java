@@ -23,7 +23,7 @@ import java.util.Set;
  * <p>The cost is about one pass over the result: a result in the form Jackson writes (every job's own results)
  * is scanned once, measuring the UTF-8 bytes of each top-level field and of each top-level array's entries;
  * the steps are then decided on those sizes and the output is copied from the input's pieces. Other input is
- * parsed and re-serialized once first. Outputs are those of {@link OutputBoundsReference} (which re-serializes
+ * parsed and re-serialized once first. Outputs are those of {@code OutputBoundsReference} (which re-serializes
  * the tree after every step), bit for bit.
  */
 public final class OutputBounds {
