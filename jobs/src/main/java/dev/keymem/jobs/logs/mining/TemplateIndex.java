@@ -12,11 +12,11 @@ import java.util.Map;
  * count: for each position, the clusters holding each constant token there and the clusters with a wildcard
  * there. For a line, one pass over those lists gives every cluster's {@code same} and {@code counted} of
  * {@link TemplateMiner#similarity} exactly (the kills, "different words of the message", are not counted: the
- * ratio is an upper bound of the similarity, equal to it unless the similarity is 0); the clusters are then
- * checked with the reference similarity in order of that bound (highest first, then lowest id), stopping
- * once no unchecked cluster can beat or tie the best one. A cluster sharing nothing with the line has
- * similarity 0, under both thresholds (which are &gt; 0). Same choices as the scan
- * ({@link TemplateMiner#matchScan}), bit for bit.
+ * ratio is the similarity unless a kill makes it 0). A cluster whose ratio reaches the threshold is then checked
+ * for kills position by position, each distinct constant token of a position judged once per line against the
+ * line's token ({@link TemplateMiner#distinctWords}), and the best ratio among the clusters not killed (lowest id
+ * among equals) wins. A cluster sharing nothing with the line has similarity 0, under both thresholds (which are
+ * &gt; 0). Same choices as the scan ({@link TemplateMiner#matchScan}), bit for bit.
  *
  * <p>Not part of the state: rebuilt from the clusters on first use (after a restore), kept up to date as
  * clusters are created, widened, merged and evicted.
@@ -64,6 +64,18 @@ final class TemplateIndex {
         }
     }
 
+    /** The clusters holding one constant token at one position; its verdict against the line's token there. */
+    static final class Group {
+        final String token;
+        final IntList slots = new IntList();
+        int epoch;
+        boolean killer;
+
+        Group(String token) {
+            this.token = token;
+        }
+    }
+
     /** The clusters of one token count. */
     static final class Bucket {
         final int length;
@@ -71,19 +83,25 @@ final class TemplateIndex {
         int high;
         int members;
         final IntList free = new IntList();
-        final List<Map<String, IntList>> postings = new ArrayList<>();
+        final List<Map<String, Group>> postings = new ArrayList<>();
+        /** Per slot and position: the cluster's group (null for a wildcard); whether it is a learned wildcard, a field. */
+        Group[][] groups = new Group[8][];
+        boolean[][] learned = new boolean[8][];
+        boolean[][] field = new boolean[8][];
+        /** Per position of the line being matched: whether its token is a plain word. */
+        final boolean[] lineWord;
         final IntList[] wild;
         // per-line scratch, valid where stamp == epoch
         int[] same = new int[8];
         int[] bothWild = new int[8];
         int[] stamp = new int[8];
-        double[] bound = new double[8];
         int epoch;
         final IntList touched = new IntList();
 
         Bucket(int length) {
             this.length = length;
             wild = new IntList[length];
+            lineWord = new boolean[length];
             for (int i = 0; i < length; i++) {
                 postings.add(new HashMap<>());
                 wild[i] = new IntList();
@@ -102,7 +120,9 @@ final class TemplateIndex {
                     same = Arrays.copyOf(same, cap);
                     bothWild = Arrays.copyOf(bothWild, cap);
                     stamp = Arrays.copyOf(stamp, cap);
-                    bound = Arrays.copyOf(bound, cap);
+                    groups = Arrays.copyOf(groups, cap);
+                    learned = Arrays.copyOf(learned, cap);
+                    field = Arrays.copyOf(field, cap);
                 }
             }
             slots[s] = c;
@@ -110,14 +130,23 @@ final class TemplateIndex {
             c.slot = s;
             c.indexed = c.tokens;
             c.prefix = prefix;
+            Group[] g = new Group[length];
+            boolean[] l = new boolean[length];
+            boolean[] f = new boolean[length];
             for (int i = 0; i < length; i++) {
                 String t = c.tokens[i];
+                f[i] = TemplateMiner.field(c.tokens, i);
                 if (TemplateMiner.wild(t)) {
                     wild[i].add(s);
+                    l[i] = t.equals(TemplateMiner.LEARNED);
                 } else {
-                    postings.get(i).computeIfAbsent(t, k -> new IntList()).add(s);
+                    g[i] = postings.get(i).computeIfAbsent(t, Group::new);
+                    g[i].slots.add(s);
                 }
             }
+            groups[s] = g;
+            learned[s] = l;
+            field[s] = f;
             members++;
         }
 
@@ -131,15 +160,18 @@ final class TemplateIndex {
                 if (TemplateMiner.wild(t)) {
                     wild[i].removeValue(s);
                 } else {
-                    Map<String, IntList> p = postings.get(i);
-                    IntList l = p.get(t);
-                    l.removeValue(s);
-                    if (l.n == 0) {
+                    Map<String, Group> p = postings.get(i);
+                    Group g = p.get(t);
+                    g.slots.removeValue(s);
+                    if (g.slots.n == 0) {
                         p.remove(t);
                     }
                 }
             }
             slots[s] = null;
+            groups[s] = null;
+            learned[s] = null;
+            field[s] = null;
             free.add(s);
             c.slot = -1;
             c.indexed = null;
@@ -168,6 +200,7 @@ final class TemplateIndex {
             for (int i = 0; i < length; i++) {
                 String l = tokens[i];
                 IntList w = wild[i];
+                lineWord[i] = false;
                 if (l.equals(TemplateMiner.WILD)) {
                     for (int k = 0; k < w.n; k++) {
                         int s = w.a[k];
@@ -176,15 +209,17 @@ final class TemplateIndex {
                     }
                     continue;
                 }
-                if (!TemplateMiner.word(l)) {
+                lineWord[i] = TemplateMiner.word(l);
+                if (!lineWord[i]) {
                     for (int k = 0; k < w.n; k++) {
                         int s = w.a[k];
                         touch(s);
                         same[s]++;
                     }
                 }
-                IntList p = postings.get(i).get(l);
-                if (p != null) {
+                Group g = postings.get(i).get(l);
+                if (g != null) {
+                    IntList p = g.slots;
                     for (int k = 0; k < p.n; k++) {
                         int s = p.a[k];
                         touch(s);
@@ -201,42 +236,56 @@ final class TemplateIndex {
          */
         MinerState.Cluster best(String[] tokens, String prefix, double threshold, boolean wordsAreMessage) {
             int n = tokens.length;
-            List<Integer> cand = new ArrayList<>();
+            MinerState.Cluster best = null;
+            double bestSim = -1;
             for (int k = 0; k < touched.n; k++) {
                 int s = touched.a[k];
-                if (prefix != null && !prefix.equals(slots[s].prefix)) {
+                MinerState.Cluster c = slots[s];
+                if (prefix != null && !prefix.equals(c.prefix)) {
                     continue;
                 }
                 int counted = n - bothWild[s];
-                double b = counted == 0 ? 1.0 : same[s] == 0 ? 0 : (double) same[s] / counted;
-                if (b >= threshold) {
-                    bound[s] = b;
-                    cand.add(s);
-                }
-            }
-            if (cand.isEmpty()) {
-                return null;
-            }
-            if (cand.size() > 1) {
-                cand.sort((x, y) -> {
-                    int c = Double.compare(bound[y], bound[x]);
-                    return c != 0 ? c : Integer.compare(slots[x].id, slots[y].id);
-                });
-            }
-            MinerState.Cluster best = null;
-            double bestSim = -1;
-            for (int s : cand) {
-                MinerState.Cluster c = slots[s];
-                if (best != null && (bound[s] < bestSim || (bound[s] == bestSim && c.id > best.id))) {
-                    break; // sorted: no later cluster can beat or tie the best
-                }
-                double sim = TemplateMiner.similarity(c.tokens, tokens, wordsAreMessage);
-                if (sim > bestSim || (sim == bestSim && c.id < best.id)) {
+                double sim = counted == 0 ? 1.0 : same[s] == 0 ? 0 : (double) same[s] / counted;
+                if (sim >= threshold && (sim > bestSim || (sim == bestSim && c.id < best.id))
+                        && !killed(s, tokens, wordsAreMessage)) {
                     best = c;
                     bestSim = sim;
                 }
             }
-            return bestSim >= threshold ? best : null;
+            return best;
+        }
+
+        /**
+         * Whether {@link TemplateMiner#similarity} of slot {@code s}'s cluster and the line is 0 by a kill: a
+         * constant that is a different word of the message than the line's (not a field's value), or, with
+         * {@code wordsAreMessage}, a learned wildcard meeting a plain word (not a field's value).
+         */
+        private boolean killed(int s, String[] tokens, boolean wordsAreMessage) {
+            Group[] g = groups[s];
+            boolean[] l = learned[s];
+            boolean[] f = field[s];
+            for (int i = 0; i < length; i++) {
+                if (f[i]) {
+                    continue;
+                }
+                Group gi = g[i];
+                if (gi == null) {
+                    if (wordsAreMessage && l[i] && lineWord[i]) {
+                        return true;
+                    }
+                    continue;
+                }
+                if (gi.epoch != epoch) {
+                    gi.epoch = epoch;
+                    String t = tokens[i];
+                    gi.killer = !t.equals(TemplateMiner.WILD) && !gi.token.equals(t)
+                            && TemplateMiner.distinctWords(gi.token, t);
+                }
+                if (gi.killer) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The other clusters that {@code template} covers ({@link TemplateMiner#covers}). */
@@ -244,10 +293,11 @@ final class TemplateIndex {
             IntList smallest = null;
             for (int i = 0; i < length; i++) {
                 if (!TemplateMiner.wild(template[i])) {
-                    IntList p = postings.get(i).get(template[i]);
-                    if (p == null) {
+                    Group g = postings.get(i).get(template[i]);
+                    if (g == null) {
                         return List.of();
                     }
+                    IntList p = g.slots;
                     if (smallest == null || p.n < smallest.n) {
                         smallest = p;
                     }
