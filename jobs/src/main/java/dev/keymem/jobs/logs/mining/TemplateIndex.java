@@ -241,13 +241,10 @@ final class TemplateIndex {
             for (int k = 0; k < touched.n; k++) {
                 int s = touched.a[k];
                 MinerState.Cluster c = slots[s];
-                if (prefix != null && !prefix.equals(c.prefix)) {
-                    continue;
-                }
                 int counted = n - bothWild[s];
                 double sim = counted == 0 ? 1.0 : same[s] == 0 ? 0 : (double) same[s] / counted;
                 if (sim >= threshold && (sim > bestSim || (sim == bestSim && c.id < best.id))
-                        && !killed(s, tokens, wordsAreMessage)) {
+                        && (prefix == null || prefix.equals(c.prefix)) && !killed(s, tokens, wordsAreMessage)) {
                     best = c;
                     bestSim = sim;
                 }
