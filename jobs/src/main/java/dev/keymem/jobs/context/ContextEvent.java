@@ -16,6 +16,11 @@ public class ContextEvent {
     /** Topic (or file name) and partition of the record, for error messages. */
     public String topic;
     public int partition;
+    /**
+     * Whether text, type, expect and ts are all ASCII (or null), as the parser found them: a hint that lets the
+     * parse step's runs write them as their bytes (false is always safe). Not serialized.
+     */
+    public transient boolean ascii;
 
     public ContextEvent() {
     }

@@ -24,13 +24,18 @@ public final class ContextEventParser implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The fields the event is built from: JSON strings as read (null: absent or not a string). */
-    private static final class Fields {
+    static final class Fields {
         String user;
         String text;
         String type;
         String expect;
         String ts;
         boolean query;
+
+        @Override
+        public String toString() {
+            return user + "|" + text + "|" + type + "|" + expect + "|" + ts + "|" + query;
+        }
     }
 
     public ContextEvent parse(String key, String value, long offset) throws InvalidRecordException {
@@ -53,12 +58,176 @@ public final class ContextEventParser implements Serializable {
         if (b == null || b.length > maxBytes || !ascii(b)) {
             return parse(key, RecordParsers.decode(record, maxBytes), record.offset);
         }
+        Fields f = flat(b); // an object read: not blank
+        if (f != null) {
+            return event(f, key, record.offset, true);
+        }
         if (blank(b)) {
             throw new InvalidRecordException("value is blank");
         }
-        Fields f = streamed(null, b);
+        f = streamed(null, b);
         return f != null ? event(f, key, record.offset)
                 : parseTree(key, new String(b, StandardCharsets.ISO_8859_1), record.offset);
+    }
+
+    /** Longest name, and string, {@link #flat} reads (Jackson's read constraints are far above). */
+    static final int FLAT_NAME_MAX = 1_000;
+    static final int FLAT_STRING_MAX = 1 << 20;
+
+    /**
+     * The fields of the ASCII bytes {@code b} (no NUL) where they hold strict JSON of the plainest kind, read by
+     * hand; null (the caller then takes {@link #streamed}) for anything else. Read: whitespace (space, tab, line
+     * feed, carriage return), an object of names and values, each value a string without escapes or control
+     * characters, or {@code true}, {@code false}, {@code null} followed by whitespace, a comma or the closing
+     * brace; the bytes after the closing brace are not read (nor does {@link #streamed} read them). So every
+     * string is ASCII, its chars the bytes between the quotes, and the fields are what {@link #streamed} gives
+     * (tests compare the two).
+     */
+    static Fields flat(byte[] b) {
+        int n = b.length;
+        int i = space(b, 0);
+        if (i >= n || b[i] != '{') {
+            return null;
+        }
+        Fields f = new Fields();
+        i = space(b, i + 1);
+        if (i < n && b[i] == '}') {
+            return f;
+        }
+        while (true) {
+            if (i >= n || b[i] != '"') {
+                return null;
+            }
+            int ns = i + 1;
+            int ne = stringEnd(b, ns);
+            if (ne < 0 || ne - ns > FLAT_NAME_MAX) {
+                return null;
+            }
+            i = space(b, ne + 1);
+            if (i >= n || b[i] != ':') {
+                return null;
+            }
+            i = space(b, i + 1);
+            if (i >= n) {
+                return null;
+            }
+            String v = null;
+            int literal = 0; // 1 true, 2 false, 3 null
+            byte c = b[i];
+            if (c == '"') {
+                int vs = i + 1;
+                int ve = stringEnd(b, vs);
+                if (ve < 0 || ve - vs > FLAT_STRING_MAX) {
+                    return null;
+                }
+                v = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                i = ve + 1;
+            } else {
+                if (word(b, i, "true")) {
+                    literal = 1;
+                } else if (word(b, i, "false")) {
+                    literal = 2;
+                } else if (word(b, i, "null")) {
+                    literal = 3;
+                } else {
+                    return null; // numbers, nested values, anything else
+                }
+                i += literal == 2 ? 5 : 4;
+                if (i < n && b[i] != ',' && b[i] != '}' && !space(b[i])) {
+                    return null;
+                }
+            }
+            switch (name(b, ns, ne)) {
+                case 1 -> f.user = v;
+                case 2 -> f.text = v;
+                case 3 -> f.type = v;
+                case 4 -> f.expect = v;
+                case 5 -> f.ts = v;
+                case 6 -> {
+                    if (literal == 0) {
+                        return null; // asBoolean of a string: the tree decides
+                    }
+                    f.query = literal == 1;
+                }
+                default -> { }
+            }
+            i = space(b, i);
+            if (i >= n) {
+                return null;
+            }
+            if (b[i] == '}') {
+                return f;
+            }
+            if (b[i] != ',') {
+                return null;
+            }
+            i = space(b, i + 1);
+        }
+    }
+
+    /** Which field the name {@code b[s, e)} is: 1 user, 2 text, 3 type, 4 expect, 5 ts, 6 query, 0 another. */
+    private static int name(byte[] b, int s, int e) {
+        switch (e - s) {
+            case 2:
+                return b[s] == 't' && b[s + 1] == 's' ? 5 : 0;
+            case 4:
+                if (b[s] == 'u' && b[s + 1] == 's' && b[s + 2] == 'e' && b[s + 3] == 'r') {
+                    return 1;
+                }
+                if (b[s] == 't' && b[s + 1] == 'e' && b[s + 2] == 'x' && b[s + 3] == 't') {
+                    return 2;
+                }
+                if (b[s] == 't' && b[s + 1] == 'y' && b[s + 2] == 'p' && b[s + 3] == 'e') {
+                    return 3;
+                }
+                return 0;
+            case 5:
+                return b[s] == 'q' && b[s + 1] == 'u' && b[s + 2] == 'e' && b[s + 3] == 'r' && b[s + 4] == 'y' ? 6 : 0;
+            case 6:
+                return b[s] == 'e' && b[s + 1] == 'x' && b[s + 2] == 'p' && b[s + 3] == 'e' && b[s + 4] == 'c'
+                        && b[s + 5] == 't' ? 4 : 0;
+            default:
+                return 0;
+        }
+    }
+
+    /** The index of the quote closing the string that starts at {@code i}, or -1 (an escape, a control char, the end). */
+    private static int stringEnd(byte[] b, int i) {
+        for (int n = b.length; i < n; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c < 0x20 || c == '\\') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean word(byte[] b, int i, String w) {
+        if (i + w.length() > b.length) {
+            return false;
+        }
+        for (int k = 0; k < w.length(); k++) {
+            if (b[i + k] != w.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** JSON's whitespace. */
+    private static boolean space(byte c) {
+        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    }
+
+    /** The index of the first byte from {@code i} that is not JSON whitespace. */
+    private static int space(byte[] b, int i) {
+        while (i < b.length && space(b[i])) {
+            i++;
+        }
+        return i;
     }
 
     /** Whether {@code b} is ASCII without NUL (a NUL could make Jackson's byte reader take it for UTF-16/32). */
@@ -86,7 +255,7 @@ public final class ContextEventParser implements Serializable {
      * wins, a non-string value is no string), or null where the tree reading must decide; from {@code value},
      * or where it is null from the ASCII bytes {@code bytes}.
      */
-    private static Fields streamed(String value, byte[] bytes) {
+    static Fields streamed(String value, byte[] bytes) {
         try (JsonParser p = value != null ? JSON.getFactory().createParser(value)
                 : JSON.getFactory().createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -132,6 +301,35 @@ public final class ContextEventParser implements Serializable {
     }
 
     private static ContextEvent event(Fields f, String key, long offset) throws InvalidRecordException {
+        return event(f, key, offset, false);
+    }
+
+    /**
+     * The event of the fields; {@code ascii}: every field is ASCII (read by {@link #flat}), so well-formed as it
+     * is.
+     */
+    private static ContextEvent event(Fields f, String key, long offset, boolean ascii) throws InvalidRecordException {
+        if (ascii) {
+            ContextEvent e = new ContextEvent();
+            e.user = f.user;
+            if (e.user == null || e.user.isBlank()) {
+                e.user = key;
+            }
+            if (e.user == null || e.user.isBlank()) {
+                throw new InvalidRecordException("user event has no user");
+            }
+            e.text = f.text;
+            if (e.text == null || e.text.isBlank()) {
+                throw new InvalidRecordException("user event has no text");
+            }
+            e.type = f.type;
+            e.query = f.query || "query".equals(e.type);
+            e.expect = f.expect;
+            e.ts = f.ts;
+            e.offset = offset;
+            e.ascii = true;
+            return e;
+        }
         ContextEvent e = new ContextEvent();
         e.user = RecordParsers.wellFormed(f.user);
         if (e.user == null || e.user.isBlank()) {

@@ -35,6 +35,8 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     private static final int TS = 8;
     private static final int QUERY = 16;
     private static final int SAME_TYPE = 32;
+    /** The strings are ASCII, written as their bytes (what {@link ExactStrings#write} writes for them). */
+    private static final int ASCII = 64;
 
     /** The user of every event (the key). */
     String user;
@@ -90,18 +92,62 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
             encoder.writeLong(e.offset);
             encoder.writeByte((e.text != null ? TEXT : 0) | (type != null ? TYPE_FLAG : 0)
                     | (e.expect != null ? EXPECT : 0) | (e.ts != null ? TS : 0) | (e.query ? QUERY : 0)
-                    | (same ? SAME_TYPE : 0));
-            ExactStrings.write(e.text, encoder);
-            if (!same) {
-                ExactStrings.write(type, encoder);
+                    | (same ? SAME_TYPE : 0) | (e.ascii ? ASCII : 0));
+            if (e.ascii) {
+                writeAscii(e.text);
+                if (!same) {
+                    writeAscii(type);
+                }
+                writeAscii(e.expect);
+                writeAscii(e.ts);
+            } else {
+                ExactStrings.write(e.text, encoder);
+                if (!same) {
+                    ExactStrings.write(type, encoder);
+                }
+                ExactStrings.write(e.expect, encoder);
+                ExactStrings.write(e.ts, encoder);
             }
-            ExactStrings.write(e.expect, encoder);
-            ExactStrings.write(e.ts, encoder);
             lastType = type;
         } catch (IOException x) {
             throw new UncheckedIOException(x); // a growing in-memory buffer
         }
         size++;
+    }
+
+    /** Each thread's buffer for {@link #writeAscii}. */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[256]});
+
+    /** An ASCII string (or null: nothing) as {@link ExactStrings#write} writes it: its length, its bytes. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII
+    private void writeAscii(String s) throws IOException {
+        if (s == null) {
+            return;
+        }
+        int n = s.length();
+        byte[][] holder = SCRATCH.get();
+        byte[] b = holder[0];
+        if (b.length < n) {
+            b = holder[0] = new byte[Math.max(n, b.length * 2)];
+        }
+        s.getBytes(0, n, b, 0);
+        encoder.writeInt(n);
+        encoder.write(b, 0, n);
+        if (b.length > 1 << 16) {
+            holder[0] = new byte[256]; // not kept larger after a very long text
+        }
+    }
+
+    /** What {@link #writeAscii} wrote, read from the run's bytes. */
+    private String readAscii() throws IOException {
+        int n = decoder.readInt();
+        int at = decoder.getPosition();
+        if (n < 0 || at + n > dataLength()) {
+            throw new IOException("corrupt run: a string of " + n + " bytes at " + at);
+        }
+        String s = new String(data(), at, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        decoder.skipBytesToRead(n);
+        return s;
     }
 
     /** The encoded events' bytes (shared) and their length. */
@@ -144,10 +190,18 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         e.offset = decoder.readLong();
         int f = decoder.readUnsignedByte();
         e.query = (f & QUERY) != 0;
-        e.text = (f & TEXT) != 0 ? ExactStrings.read(decoder) : null;
-        e.type = (f & TYPE_FLAG) == 0 ? null : (f & SAME_TYPE) != 0 ? readType : ExactStrings.read(decoder);
-        e.expect = (f & EXPECT) != 0 ? ExactStrings.read(decoder) : null;
-        e.ts = (f & TS) != 0 ? ExactStrings.read(decoder) : null;
+        if ((f & ASCII) != 0) {
+            e.ascii = true;
+            e.text = (f & TEXT) != 0 ? readAscii() : null;
+            e.type = (f & TYPE_FLAG) == 0 ? null : (f & SAME_TYPE) != 0 ? readType : readAscii();
+            e.expect = (f & EXPECT) != 0 ? readAscii() : null;
+            e.ts = (f & TS) != 0 ? readAscii() : null;
+        } else {
+            e.text = (f & TEXT) != 0 ? ExactStrings.read(decoder) : null;
+            e.type = (f & TYPE_FLAG) == 0 ? null : (f & SAME_TYPE) != 0 ? readType : ExactStrings.read(decoder);
+            e.expect = (f & EXPECT) != 0 ? ExactStrings.read(decoder) : null;
+            e.ts = (f & TS) != 0 ? ExactStrings.read(decoder) : null;
+        }
         readType = e.type;
         return e;
     }
@@ -176,7 +230,8 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     /**
      * The serializer: the run's {@link RecordRuns.Header} (the user as its key), the length of the encoded
      * events (int) and their bytes: per event its offset (long), a flags byte (bit 0..3: text, type, expect, ts
-     * present; bit 4: query; bit 5: the type is the previous event's, not written) and the present strings
+     * present; bit 4: query; bit 5: the type is the previous event's, not written; bit 6: the strings are ASCII,
+     * read straight from the bytes) and the present strings
      * ({@link ExactStrings#write}). Records only: a run is in no state.
      */
     static final class Serializer extends RecordSerializer<ContextEventRun> {

@@ -44,6 +44,7 @@ public final class ContextEventSerializer extends RecordSerializer<ContextEvent>
         e.offset = from.offset;
         e.topic = from.topic;
         e.partition = from.partition;
+        e.ascii = from.ascii;
         return e;
     }
 

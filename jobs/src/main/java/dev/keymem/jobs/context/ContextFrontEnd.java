@@ -35,14 +35,8 @@ public final class ContextFrontEnd implements MapFunction<ContextEvent, MemoryRe
     public MemoryRecord map(ContextEvent e) {
         // ContextText gives TermAnalyzer's words, ids and vector, each distinct word analysed once
         ContextText.Analysed a = text.analyse(e.text);
-        List<ContextText.Word> words = a.words;
-        List<ContextText.Word> lexical = words;
-        if (e.type != null && !e.query) {
-            lexical = new ArrayList<>(words);
-            lexical.addAll(text.analyse(e.type).words);
-        }
         float[] vector = minilm != null ? minilm.embed(e.text, null) : text.vector(a);
-        int[] terms = ContextText.termIds(lexical);
+        int[] terms = ContextText.termIds(a.words, e.type != null && !e.query ? text.analyse(e.type).words : null);
         byte[] payload = ContextPayload.encode(e);
         return e.query ? MemoryRecord.query(e.user, terms, vector, payload)
                 : MemoryRecord.event(e.user, terms, vector, payload);

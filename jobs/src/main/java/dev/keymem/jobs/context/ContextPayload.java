@@ -29,24 +29,35 @@ final class ContextPayload {
     static byte[] encode(ContextEvent e) {
         Utf8 b = SCRATCH.get();
         b.n = 0;
-        b.ascii("{\"t\":");
-        b.string(e.text);
+        b.raw(TEXT);
+        b.string(e.text, e.ascii);
         if (e.type != null) {
-            b.ascii(",\"y\":");
-            b.string(e.type);
+            b.raw(TYPE);
+            b.string(e.type, e.ascii);
         }
         if (e.ts != null) {
-            b.ascii(",\"s\":");
-            b.string(e.ts);
+            b.raw(TS);
+            b.string(e.ts, e.ascii);
         }
-        b.ascii(",\"o\":");
-        b.ascii(Long.toString(e.offset));
+        b.raw(OFFSET);
+        b.decimal(e.offset);
         if (e.query && e.expect != null) {
-            b.ascii(",\"e\":");
-            b.string(e.expect);
+            b.raw(EXPECT);
+            b.string(e.expect, e.ascii);
         }
-        b.ascii("}");
+        b.raw(END);
         return b.bytes();
+    }
+
+    private static final byte[] TEXT = bytes("{\"t\":");
+    private static final byte[] TYPE = bytes(",\"y\":");
+    private static final byte[] TS = bytes(",\"s\":");
+    private static final byte[] OFFSET = bytes(",\"o\":");
+    private static final byte[] EXPECT = bytes(",\"e\":");
+    private static final byte[] END = bytes("}");
+
+    private static byte[] bytes(String ascii) {
+        return ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** Each thread's buffer for {@link #encode} (the payload is a copy of its bytes). */
@@ -66,6 +77,43 @@ final class ContextPayload {
         private void room(int more) {
             if (n + more > buf.length) {
                 buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+            }
+        }
+
+        void raw(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, n, b.length);
+            n += b.length;
+        }
+
+        /** {@code v} in decimal, as {@link Long#toString(long)} writes it. */
+        void decimal(long v) {
+            if (v == Long.MIN_VALUE) {
+                ascii(Long.toString(v));
+                return;
+            }
+            room(20);
+            if (v < 0) {
+                buf[n++] = '-';
+                v = -v;
+            }
+            int digits = 1;
+            for (long p = 10; digits < 19 && p <= v; p *= 10) {
+                digits++;
+            }
+            for (int i = n + digits - 1; i >= n; i--) {
+                buf[i] = (byte) ('0' + (int) (v % 10));
+                v /= 10;
+            }
+            n += digits;
+        }
+
+        /** {@link #asciiString} where {@code ascii} (the string is ASCII), else {@link #string}. */
+        void string(String s, boolean ascii) {
+            if (ascii) {
+                asciiString(s);
+            } else {
+                string(s);
             }
         }
 
@@ -120,6 +168,33 @@ final class ContextPayload {
             }
             o[k++] = '"';
             n = k;
+        }
+
+        /**
+         * {@link #string} of an ASCII string (or null): its bytes copied as they are, then written again through
+         * {@link #string} only where one of them needs an escape.
+         */
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII
+        void asciiString(String s) {
+            if (s == null) {
+                ascii("null");
+                return;
+            }
+            int len = s.length();
+            room(len + 2);
+            byte[] o = buf;
+            int k = n;
+            o[k] = '"';
+            s.getBytes(0, len, o, k + 1);
+            for (int i = k + 1, end = k + 1 + len; i < end; i++) {
+                byte c = o[i];
+                if (c < 0x20 || c == '"' || c == '\\') {
+                    string(s); // n is still where the string starts
+                    return;
+                }
+            }
+            o[k + 1 + len] = '"';
+            n = k + len + 2;
         }
 
         /** The u and four hex digits of an escape (the backslash is written); returns the next index. */

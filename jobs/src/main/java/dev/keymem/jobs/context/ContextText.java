@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.CharArrayMap;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.CharacterUtils;
 import org.apache.lucene.analysis.StopFilter;
@@ -25,12 +24,14 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * vector: tests compare the two on many texts), with the per-word work done once per distinct word.
  * {@link TermAnalyzer}'s chain is Lucene's EnglishAnalyzer: tokenizer, possessives, lower case, stop words,
  * Porter stems. The last two act on each token alone, so here the chain stops after lower case (done here as
- * LowerCaseFilter does it, {@link #lowerCase}) and each
+ * LowerCaseFilter does it, {@link #lowerCase}); an all-ASCII text is segmented by hand ({@link #asciiWords}, the
+ * tokenizer's and possessive filter's rules for ASCII) and any other through Lucene's. Each
  * lower-cased token is looked up in a table of the tokens seen before, which holds its stem (or that it is a
  * stop word, found by the same StopFilter and PorterStemFilter run over the token alone) and what the vector
  * and the term ids derive from the stem: its term id, its feature and trigram buckets and signs, and its hash
- * state as the first word of a pair. The vector adds the same values into the same buckets in the same order
- * as {@link TermAnalyzer#vector}, and scales them the same way, so it is the same bit for bit.
+ * state as the first word of a pair. The vector adds the same values into the same buckets as
+ * {@link TermAnalyzer#vector}, exactly (in integer quarters), and scales them the same way, so it is the same bit
+ * for bit.
  * Serializable (the analyzers and the table are rebuilt after deserialization); one instance per thread.
  */
 final class ContextText implements Serializable {
@@ -123,11 +124,14 @@ final class ContextText implements Serializable {
 
     /** A text's words and (once asked for) their vector; the vector is handed out as a copy. */
     static final class Analysed {
-        final List<Word> words;
+        /** The words, in order (not to be changed). */
+        final Word[] words;
         private float[] vector;
+        /** Vectors handed out before {@link #vector} was kept. */
+        private int vectors;
 
-        Analysed(List<Word> words) {
-            this.words = java.util.Collections.unmodifiableList(words);
+        Analysed(Word[] words) {
+            this.words = words;
         }
     }
 
@@ -137,7 +141,18 @@ final class ContextText implements Serializable {
     private final int dimension;
     private transient Analyzer tokens;
     private transient Analyzer stopStem;
-    private transient CharArrayMap<Word[]> table;
+    /** The text's chars for {@link #asciiWords}. */
+    private transient char[] chars;
+    /**
+     * The word table: lower-cased tokens seen before ({@code keys}, open addressing, linear probing; at most
+     * half full) and their words ({@code keyWords}; null for a stop word).
+     */
+    private transient char[][] keys;
+    private transient Word[] keyWords;
+    private transient int tableSize;
+    /** The words of the text being analysed: {@code found[0, count)}. */
+    private transient Word[] found;
+    private transient int count;
     private transient double[] acc;
     private transient int[] quarters;
     private transient boolean[] touched;
@@ -170,7 +185,7 @@ final class ContextText implements Serializable {
         }
         Analysed a = texts.get(text);
         if (a == null) {
-            a = new Analysed(words(text));
+            a = new Analysed(wordArray(text));
             if (text.length() <= TEXT_MAX_CHARS) {
                 if (texts.size() >= TEXTS_MAX) {
                     texts.clear();
@@ -181,20 +196,137 @@ final class ContextText implements Serializable {
         return a;
     }
 
-    /** {@link #vector} of an analysed text's words (a new array each time). */
+    /**
+     * {@link #vector} of an analysed text's words (a new array each time): computed the first two times, and
+     * the second time a copy kept for the next ones (most texts come once: no copy made for them).
+     */
     float[] vector(Analysed a) {
-        if (a.vector == null) {
-            a.vector = vector(a.words);
+        if (a.vector != null) {
+            return a.vector.clone();
         }
-        return a.vector.clone();
+        float[] v = vector(a.words);
+        if (a.vectors++ > 0) {
+            a.vector = v.clone();
+        }
+        return v;
     }
 
     /** The words (stems, stop words removed) of {@code text}, in order, as {@link TermAnalyzer#words} gives them. */
     List<Word> words(String text) {
+        return Arrays.asList(wordArray(text));
+    }
+
+    /** {@link #words} as an array. */
+    Word[] wordArray(String text) {
         if (tokens == null) {
             open();
         }
-        List<Word> out = new ArrayList<>();
+        int len = text.length();
+        char[] cs = chars.length >= len ? chars : (chars = new char[Math.max(len, chars.length * 2)]);
+        text.getChars(0, len, cs, 0);
+        count = 0;
+        if (!asciiWords(cs, len)) {
+            count = 0;
+            luceneWords(text);
+        }
+        if (chars.length > 1 << 16) {
+            chars = new char[256]; // not kept larger after a very long text
+        }
+        Word[] out = Arrays.copyOf(found, count);
+        if (found.length > 1 << 12) {
+            found = new Word[64];
+        }
+        return out;
+    }
+
+    private void found(Word w) {
+        if (count == found.length) {
+            found = Arrays.copyOf(found, count * 2);
+        }
+        found[count++] = w;
+    }
+
+    /**
+     * The word of the lower-cased token {@code cs[start, start + n)} whose {@link #hash} is {@code h}, from the
+     * table or (the first time) through the stop and stem filters; null for a stop word.
+     */
+    private Word word(char[] cs, int start, int n, int h) {
+        char[][] ks = keys;
+        int mask = ks.length - 1;
+        int i = spread(h) & mask;
+        for (char[] k; (k = ks[i]) != null; i = (i + 1) & mask) {
+            if (k.length == n && Arrays.equals(k, 0, n, cs, start, start + n)) {
+                return keyWords[i];
+            }
+        }
+        Word w;
+        try {
+            w = lookUp(new String(cs, start, n));
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot analyse text", x);
+        }
+        if (tableSize >= TABLE_MAX) {
+            Arrays.fill(keys, null);
+            Arrays.fill(keyWords, null);
+            tableSize = 0;
+        } else if (2 * (tableSize + 1) > ks.length) {
+            grow();
+        }
+        ks = keys;
+        mask = ks.length - 1;
+        i = spread(h) & mask;
+        while (ks[i] != null) {
+            i = (i + 1) & mask;
+        }
+        ks[i] = Arrays.copyOfRange(cs, start, start + n);
+        keyWords[i] = w;
+        tableSize++;
+        return w;
+    }
+
+    private void grow() {
+        char[][] oldKeys = keys;
+        Word[] oldWords = keyWords;
+        keys = new char[oldKeys.length * 2][];
+        keyWords = new Word[keys.length];
+        int mask = keys.length - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            char[] k = oldKeys[j];
+            if (k != null) {
+                int i = spread(hash(k, 0, k.length)) & mask;
+                while (keys[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                keys[i] = k;
+                keyWords[i] = oldWords[j];
+            }
+        }
+    }
+
+    /** The table's hash of a token (the ASCII scan computes the same while it lowers the token). */
+    private static int hash(char[] cs, int start, int n) {
+        int h = 0;
+        for (int j = start; j < start + n; j++) {
+            h = 31 * h + cs[j];
+        }
+        return h;
+    }
+
+    /** MurmurHash3's finalizer: every bit of {@code h} into the low bits that pick the slot. */
+    private static int spread(int h) {
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        return h ^ (h >>> 16);
+    }
+
+    /** {@link #words} through Lucene's tokenizer and possessive filter (any text; the reference of {@link #asciiWords}). */
+    List<Word> luceneWords(String text) {
+        if (tokens == null) {
+            open();
+        }
+        count = 0;
         try (TokenStream ts = tokens.tokenStream("text", text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             ts.reset();
@@ -202,23 +334,16 @@ final class ContextText implements Serializable {
                 char[] buf = term.buffer();
                 int len = term.length();
                 lowerCase(buf, len);
-                Word[] w = table.get(buf, 0, len);
-                if (w == null) {
-                    w = new Word[] {lookUp(new String(buf, 0, len))};
-                    if (table.size() >= TABLE_MAX) {
-                        table.clear();
-                    }
-                    table.put(Arrays.copyOf(buf, len), w);
-                }
-                if (w[0] != STOP) {
-                    out.add(w[0]);
+                Word w = word(buf, 0, len, hash(buf, 0, len));
+                if (w != STOP) {
+                    found(w);
                 }
             }
             ts.end();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot analyse text", e);
         }
-        return out;
+        return Arrays.asList(Arrays.copyOf(found, count));
     }
 
     /**
@@ -239,6 +364,127 @@ final class ContextText implements Serializable {
                 buf[i] = (char) (c + ('a' - 'A'));
             }
         }
+    }
+
+    /** Character classes of ASCII for {@link #asciiWords}: Unicode's word-break property of each char. */
+    private static final byte OTHER = 0;
+    private static final byte LETTER = 1; // ALetter: A-Z a-z
+    private static final byte NUMERIC = 2; // 0-9
+    private static final byte EXTEND_NUM_LET = 3; // _
+    private static final byte MID_LETTER = 4; // :
+    private static final byte MID_NUM_LET = 5; // . and the single quote (Single_Quote acts as MidNumLet here)
+    private static final byte MID_NUM = 6; // , ;
+    private static final byte[] CLASS = new byte[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            CLASS[c] = LETTER;
+            CLASS[c - 'a' + 'A'] = LETTER;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            CLASS[c] = NUMERIC;
+        }
+        CLASS['_'] = EXTEND_NUM_LET;
+        CLASS[':'] = MID_LETTER;
+        CLASS['.'] = MID_NUM_LET;
+        CLASS['\''] = MID_NUM_LET;
+        CLASS[','] = MID_NUM;
+        CLASS[';'] = MID_NUM;
+    }
+
+    /** Longest token {@link #asciiWords} takes (Lucene's StandardTokenizer cuts tokens at 255 chars). */
+    static final int ASCII_TOKEN_MAX = 200;
+
+    /**
+     * {@link #luceneWords} of an ASCII text, {@code cs[0, len)}, without Lucene: the tokens of Unicode's word
+     * segmentation (UAX#29, as StandardTokenizer applies it: only segments holding a letter or digit are tokens)
+     * by the rules that apply to ASCII: letters and digits run together (WB5, WB8-10), and with underscores
+     * (WB13a/b); a letter, one of {@code : . '} and a letter stay together (WB6/7), as do a digit, one of
+     * {@code , ; . '} and a digit (WB11/12); everything else breaks. Then what EnglishPossessiveFilter does (a
+     * trailing {@code 's} or {@code 'S} dropped), lower case, and the word table. Returns false, leaving
+     * {@code out} in any state, at a char above ASCII or a token over {@link #ASCII_TOKEN_MAX} chars (the caller
+     * then takes Lucene's way). The chars of tokens are lowered in place. Tests compare both on random and real
+     * texts.
+     */
+    boolean asciiWords(char[] cs, int len, List<Word> out) {
+        count = 0;
+        boolean taken = asciiWords(cs, len);
+        out.addAll(Arrays.asList(found).subList(0, count));
+        return taken;
+    }
+
+    /** {@link #asciiWords(char[], int, List)} into {@code found[0, count)}. */
+    private boolean asciiWords(char[] cs, int len) {
+        if (tokens == null) {
+            open();
+        }
+        byte[] cls = CLASS;
+        int i = 0;
+        while (i < len) {
+            char c = cs[i];
+            if (c >= 0x80) {
+                return false;
+            }
+            byte k = cls[c];
+            if (k < LETTER || k > EXTEND_NUM_LET) {
+                i++;
+                continue;
+            }
+            int start = i;
+            boolean word = k != EXTEND_NUM_LET;
+            i++;
+            while (i < len) {
+                char d = cs[i];
+                if (d >= 0x80) {
+                    return false;
+                }
+                byte m = cls[d];
+                if (m >= LETTER && m <= EXTEND_NUM_LET) {
+                    word |= m != EXTEND_NUM_LET;
+                    k = m;
+                    i++;
+                    continue;
+                }
+                if (m < MID_LETTER || i + 1 >= len || k == EXTEND_NUM_LET) {
+                    break;
+                }
+                char e = cs[i + 1];
+                if (e >= 0x80) {
+                    return false;
+                }
+                byte n = cls[e];
+                if (k == LETTER ? n == LETTER && m != MID_NUM : n == NUMERIC && m != MID_LETTER) {
+                    k = n;
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            if (!word) {
+                continue;
+            }
+            int end = i;
+            if (end - start > ASCII_TOKEN_MAX) {
+                return false;
+            }
+            if (end - start >= 2 && cs[end - 2] == '\'' && (cs[end - 1] == 's' || cs[end - 1] == 'S')) {
+                end -= 2; // EnglishPossessiveFilter
+            }
+            int h = 0;
+            for (int j = start; j < end; j++) {
+                char d = cs[j];
+                if (d >= 'A' && d <= 'Z') {
+                    d = (char) (d + ('a' - 'A'));
+                    cs[j] = d;
+                }
+                h = 31 * h + d;
+            }
+            Word w = word(cs, start, end - start, h);
+            if (w != STOP) {
+                found(w);
+            }
+        }
+        return true;
     }
 
     /** The stem of one lower-cased token through the stop and stem filters alone, or {@link #STOP}. */
@@ -275,7 +521,11 @@ final class ContextText implements Serializable {
                 return new TokenStreamComponents(source, new PorterStemFilter(new StopFilter(source, stop)));
             }
         };
-        table = new CharArrayMap<>(1024, false);
+        keys = new char[2048][];
+        keyWords = new Word[keys.length];
+        tableSize = 0;
+        found = new Word[64];
+        chars = new char[256];
         texts = new java.util.HashMap<>();
         acc = new double[dimension];
         quarters = new int[dimension];
@@ -302,9 +552,19 @@ final class ContextText implements Serializable {
 
     /** The term ids of {@code words}. */
     static int[] termIds(List<Word> words) {
-        int[] ids = new int[words.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = words.get(i).termId;
+        return termIds(words.toArray(new Word[0]), null);
+    }
+
+    /** The term ids of {@code words} and then of {@code more} (null: none). */
+    static int[] termIds(Word[] words, Word[] more) {
+        int[] ids = new int[words.length + (more == null ? 0 : more.length)];
+        for (int i = 0; i < words.length; i++) {
+            ids[i] = words[i].termId;
+        }
+        if (more != null) {
+            for (int i = 0; i < more.length; i++) {
+                ids[words.length + i] = more[i].termId;
+            }
         }
         return ids;
     }
@@ -327,8 +587,22 @@ final class ContextText implements Serializable {
      * {@link #vectorDoubles}, TermAnalyzer's order of additions.
      */
     float[] vector(List<Word> words) {
+        return vector(words.toArray(new Word[0]));
+    }
+
+    /**
+     * Texts of at least one word per this many buckets of the vector take {@link #vectorDense} (a word adds to
+     * some 5-10 buckets: most buckets touched, so not worth tracking which).
+     */
+    static final int DENSE_BUCKETS_PER_WORD = 8;
+
+    /** {@link #vector(List)} of an array of words. */
+    float[] vector(Word[] words) {
         if (tokens == null) {
             open();
+        }
+        if ((long) words.length * DENSE_BUCKETS_PER_WORD >= dimension) {
+            return vectorDense(words);
         }
         int[] q = quarters;
         boolean[] seen = touched;
@@ -336,8 +610,8 @@ final class ContextText implements Serializable {
         int n = 0;
         long total = 0;
         Word prev = null;
-        for (int i = 0, size = words.size(); i < size; i++) {
-            Word w = words.get(i);
+        for (int i = 0, size = words.length; i < size; i++) {
+            Word w = words[i];
             int[] ob = w.ownBuckets;
             int[] oq = w.ownQuarters;
             for (int t = 0; t < ob.length; t++) {
@@ -381,7 +655,7 @@ final class ContextText implements Serializable {
                 q[b[k]] = 0;
                 seen[b[k]] = false;
             }
-            return vectorDoubles(words);
+            return vectorDoubles(Arrays.asList(words));
         }
         float[] out = new float[dimension];
         long squares = 0; // sixteenths
@@ -416,6 +690,74 @@ final class ContextText implements Serializable {
         for (int k = 0; k < n; k++) {
             q[b[k]] = 0;
             seen[b[k]] = false;
+        }
+        return out;
+    }
+
+    /**
+     * {@link #vector(Word[])} without tracking the buckets touched: every bucket's sum (in quarters) is exact,
+     * so the same sums, squares and vector, over all buckets (an untouched one holds 0 and scales to +0.0).
+     */
+    float[] vectorDense(Word[] words) {
+        if (tokens == null) {
+            open();
+        }
+        int[] q = quarters;
+        long total = 0;
+        Word prev = null;
+        Word[] firsts = pairFirst;
+        Word[] seconds = pairSecond;
+        int[] features = pairFeature;
+        for (int i = 0; i < words.length; i++) {
+            Word w = words[i];
+            int[] ob = w.ownBuckets;
+            int[] oq = w.ownQuarters;
+            for (int t = 0; t < ob.length; t++) {
+                q[ob[t]] += oq[t];
+            }
+            total += w.ownTotal;
+            if (prev != null) {
+                int slot = (prev.termId * 0x9E3779B9 + w.termId) >>> (32 - 12);
+                int f;
+                if (firsts[slot] == prev && seconds[slot] == w) {
+                    f = features[slot];
+                } else {
+                    long h = prev.pairPrefix;
+                    char[] cs = w.chars;
+                    for (int c = 0; c < cs.length; c++) {
+                        h = (h ^ cs[c]) * PRIME;
+                    }
+                    h = mix(h);
+                    f = bucket(h, dimension) * 2 + (h < 0 ? 1 : 0);
+                    firsts[slot] = prev;
+                    seconds[slot] = w;
+                    features[slot] = f;
+                }
+                q[f >>> 1] += (f & 1) == 0 ? 2 : -2;
+                total += 2;
+            }
+            prev = w;
+        }
+        if (total > EXACT_QUARTERS_MAX) {
+            Arrays.fill(q, 0);
+            return vectorDoubles(Arrays.asList(words));
+        }
+        float[] out = new float[dimension];
+        long squares = 0; // sixteenths
+        for (int j = 0; j < dimension; j++) {
+            long v = q[j];
+            squares += v * v;
+        }
+        double norm = squares / 16.0; // exact: at most 2^52 sixteenths
+        if (norm > 0) {
+            double inv = 1 / Math.sqrt(norm);
+            for (int j = 0; j < dimension; j++) {
+                int v = q[j];
+                q[j] = 0;
+                out[j] = (float) ((v * 0.25) * inv);
+            }
+        } else {
+            Arrays.fill(q, 0);
         }
         return out;
     }

@@ -44,7 +44,11 @@ public final class UserContextJob {
         ContextEventParser p = new ContextEventParser();
         return (KafkaRecord r) -> {
             ContextEvent e = p.parse(r.keyString(), r, limits.maxRecordBytes());
-            e.text = limits.capText(e.text);
+            String text = limits.capText(e.text);
+            if (text != e.text) {
+                e.text = text;
+                e.ascii = false; // the mark of a cut text is not ASCII
+            }
             e.topic = r.topic;
             e.partition = r.partition;
             return e;

@@ -136,6 +136,62 @@ class ContextEventParserTest {
         }
     }
 
+    /** JSON's whitespace and chars near it that are not (Jackson refuses them between tokens). */
+    private static final String[] SPACES = {" ", "\t", "\n", "\r", "  \r\n", "\u000b", "\f", "\u001f"};
+
+    /** {@code v} with whitespace (or near-whitespace) put between some of its chars. */
+    private static String spaced(SplittableRandom r, String v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+            if (r.nextInt(8) == 0) {
+                b.append(SPACES[r.nextInt(r.nextInt(10) == 0 ? SPACES.length : 5)]);
+            }
+            b.append(v.charAt(i));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The hand-written reading of plain ASCII objects gives the streaming reading's fields wherever it reads one
+     * (it declines anything else): on the random objects above, with whitespace or near-whitespace between their
+     * chars, literals followed by other chars, long names, and the events of the bench inputs' shapes.
+     */
+    @Test
+    void flatReadingEqualsTheStreamingReading() {
+        SplittableRandom r = new SplittableRandom(23);
+        int read = 0;
+        int total = 0;
+        for (int i = 0; i < 60_000; i++) {
+            String v = object(r);
+            switch (r.nextInt(8)) {
+                case 0 -> v = spaced(r, v);
+                case 1 -> v = v.replace("true", r.nextBoolean() ? "truex" : "true:").replace("null,", "null ,");
+                case 2 -> v = v.replace("\"x\"", "\"" + "n".repeat(ContextEventParser.FLAT_NAME_MAX + r.nextInt(-1, 2)) + "\"");
+                case 3 -> v = "{\"user\":\"u" + i + "\",\"text\":\"" + "word ".repeat(r.nextInt(40))
+                        + (r.nextBoolean() ? "?" : "") + "\",\"type\":\"chat\",\"ts\":\"2026-03-01T09:00:00.000Z\""
+                        + (r.nextBoolean() ? ",\"query\":" + r.nextBoolean() : "") + "}";
+                default -> { }
+            }
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            boolean ascii = true;
+            for (byte x : b) {
+                ascii &= x > 0;
+            }
+            if (!ascii) {
+                continue;
+            }
+            total++;
+            ContextEventParser.Fields f = ContextEventParser.flat(b);
+            if (f != null) {
+                read++;
+                assertEquals(String.valueOf(ContextEventParser.streamed(null, b)), f.toString(), v);
+            }
+        }
+        assertEquals(true, read > total / 5, read + " of " + total + " read by hand");
+        assertEquals(null, ContextEventParser.flat("{\"text\":\"a\\nb\"}".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(null, ContextEventParser.flat("{\"text\":1}".getBytes(StandardCharsets.US_ASCII)));
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);

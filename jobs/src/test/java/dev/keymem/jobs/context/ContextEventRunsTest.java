@@ -156,7 +156,22 @@ class ContextEventRunsTest {
         return HardStrings.random(r, 6, 30, 3);
     }
 
-    /** Every field of every event comes back as it went (nulls, '?', unpaired surrogates, repeated types). */
+    /** Null or random ASCII (with '?'). */
+    private static String asciiString(SplittableRandom r) {
+        if (r.nextInt(6) == 0) {
+            return null;
+        }
+        char[] c = new char[r.nextInt(r.nextInt(20) == 0 ? 3000 : 30)];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = r.nextInt(8) == 0 ? '?' : (char) r.nextInt(1, 128);
+        }
+        return new String(c);
+    }
+
+    /**
+     * Every field of every event comes back as it went (nulls, '?', unpaired surrogates, repeated types, ASCII
+     * strings written as their bytes).
+     */
     @Test
     void theRunSerializerGivesEveryFieldBack() throws Exception {
         SplittableRandom r = new SplittableRandom(9);
@@ -174,6 +189,13 @@ class ContextEventRunsTest {
                 e.type = r.nextBoolean() ? types[r.nextInt(types.length)] : randomString(r);
                 e.expect = randomString(r);
                 e.ts = randomString(r);
+                if (r.nextBoolean()) { // as the parser's hand-written reading gives them: ASCII, flagged so
+                    e.ascii = true;
+                    e.text = asciiString(r);
+                    e.type = r.nextBoolean() ? types[r.nextInt(3)] : asciiString(r);
+                    e.expect = asciiString(r);
+                    e.ts = asciiString(r);
+                }
                 e.query = r.nextBoolean();
                 e.offset = r.nextLong();
                 run.add(e);

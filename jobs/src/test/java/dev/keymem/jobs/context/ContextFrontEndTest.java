@@ -42,7 +42,21 @@ class ContextFrontEndTest {
         return b.toString();
     }
 
+    private static boolean ascii(String s) {
+        return s == null || s.chars().allMatch(c -> c < 0x80);
+    }
+
+    /** {@link #checkOnce}, and again with the parser's ASCII hint where the strings are ASCII. */
     private static void check(ContextFrontEnd fe, ContextEvent e) {
+        checkOnce(fe, e);
+        if (ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts)) {
+            e.ascii = true;
+            checkOnce(fe, e);
+            e.ascii = false;
+        }
+    }
+
+    private static void checkOnce(ContextFrontEnd fe, ContextEvent e) {
         MemoryRecord a = fe.map(e);
         MemoryRecord b = fe.mapReference(e);
         String what = "text '" + e.text + "' type '" + e.type + "'";
@@ -139,11 +153,32 @@ class ContextFrontEndTest {
                 List<ContextText.Word> words = text.words(t);
                 float[] fast = text.vector(words);
                 float[] doubles = text.vectorDoubles(words);
+                float[] dense = text.vectorDense(words.toArray(new ContextText.Word[0]));
                 float[] reference = ref.vector(ref.words(t));
                 for (int k = 0; k < dim; k++) {
+                    assertEquals(Float.floatToRawIntBits(reference[k]), Float.floatToRawIntBits(dense[k]), t);
                     assertEquals(Float.floatToRawIntBits(reference[k]), Float.floatToRawIntBits(fast[k]), t);
                     assertEquals(Float.floatToRawIntBits(reference[k]), Float.floatToRawIntBits(doubles[k]), t);
                 }
+            }
+        }
+    }
+
+    /** The payload's offset is written as Jackson writes a long, at the edges of every digit count and sign. */
+    @Test
+    void payloadOffsetsAreJacksonsAtEveryLength() {
+        List<Long> offsets = new ArrayList<>(List.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE, 0L, -1L));
+        for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10 * 10; p *= 10) {
+            offsets.addAll(List.of(p, p - 1, p + 1, -p, -p + 1, -p - 1));
+            if (p > Long.MAX_VALUE / 10) {
+                break;
+            }
+        }
+        for (long o : offsets) {
+            for (boolean ascii : new boolean[] {false, true}) {
+                ContextEvent e = event("text \"q\"", "chat", o % 2 == 0, o);
+                e.ascii = ascii;
+                assertArrayEquals(ContextPayload.encodeStreaming(e), ContextPayload.encode(e), "offset " + o);
             }
         }
     }
@@ -178,6 +213,85 @@ class ContextFrontEndTest {
                 check(fe, event(text, null, false, i));
             }
         }
+    }
+
+    /** What asciiWords gives, as stems, or null where it declines the text. */
+    private static List<String> ascii(ContextText t, String text) {
+        char[] cs = text.toCharArray();
+        List<ContextText.Word> out = new ArrayList<>();
+        if (!t.asciiWords(cs, cs.length, out)) {
+            return null;
+        }
+        List<String> stems = new ArrayList<>();
+        for (ContextText.Word w : out) {
+            stems.add(w.stem);
+        }
+        return stems;
+    }
+
+    private static List<String> lucene(ContextText t, String text) {
+        List<String> stems = new ArrayList<>();
+        for (ContextText.Word w : t.luceneWords(text)) {
+            stems.add(w.stem);
+        }
+        return stems;
+    }
+
+    /** Chars the ASCII segmenter treats apart, weighted toward the ones word segmentation turns on. */
+    private static final String SEGMENT_CHARS = "aZs'S.:,;_0 9-/@#*\"\t\n\r\u0000\u000b\u000c!?()[]{}=+<>$%&|~`^";
+
+    /**
+     * ContextText.asciiWords (the hand-written word segmentation of ASCII texts) gives the words of Lucene's
+     * StandardTokenizer and possessive filter: on random ASCII strings over the chars its rules turn on (and
+     * every other ASCII char), on tokens around its length limit, on every loghub_2k line and on the generators'
+     * conversation and user texts; it declines non-ASCII texts.
+     */
+    @Test
+    void asciiWordSegmentationEqualsLucenes() throws Exception {
+        ContextText t = new ContextText(64);
+        SplittableRandom r = new SplittableRandom(29);
+        int taken = 0;
+        for (int i = 0; i < 400_000; i++) {
+            int len = r.nextInt(i % 100 == 0 ? 600 : 16);
+            StringBuilder b = new StringBuilder(len);
+            for (int j = 0; j < len; j++) {
+                int kind = r.nextInt(10);
+                b.append(kind < 7 ? SEGMENT_CHARS.charAt(r.nextInt(kind < 4 ? 10 : SEGMENT_CHARS.length()))
+                        : kind < 9 ? (char) r.nextInt(128) : "abcXY12345".charAt(r.nextInt(10)));
+            }
+            if (i % 1000 == 1) {
+                b.append("ab".repeat(r.nextInt(90, 140))).append(r.nextBoolean() ? "'s" : "_");
+            }
+            String text = b.toString();
+            List<String> fast = ascii(t, text);
+            if (fast != null) {
+                taken++;
+                assertEquals(lucene(t, text), fast, text);
+            }
+        }
+        assertEquals(true, taken > 390_000, "texts taken " + taken);
+        List<String> real = new ArrayList<>(loghubLines());
+        ConversationGenerator g = new ConversationGenerator(4);
+        for (int c = 0; c < 20; c++) {
+            for (ConversationGenerator.Turn turn : g.conversation("c" + c, 200).turns()) {
+                real.add(turn.text());
+            }
+        }
+        for (UserEvent u : new UserEventGenerator(11).generate(2_000)) {
+            real.add(u.text);
+        }
+        int declined = 0;
+        for (String text : real) {
+            List<String> fast = ascii(t, text);
+            if (fast == null) {
+                declined++;
+            } else {
+                assertEquals(lucene(t, text), fast, text);
+            }
+        }
+        assertEquals(true, declined < real.size() / 20, declined + " of " + real.size() + " declined");
+        assertEquals(null, ascii(t, "naïve"));
+        assertEquals(null, ascii(t, "x".repeat(ContextText.ASCII_TOKEN_MAX + 1)));
     }
 
     static List<String> loghubLines() throws Exception {
