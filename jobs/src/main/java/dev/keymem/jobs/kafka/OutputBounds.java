@@ -19,9 +19,12 @@ import java.util.Map;
  * with every other field as it was.
  */
 public final class OutputBounds {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private OutputBounds() {
+    }
+
+    /** Made on the first result over the limit: no {@code ObjectMapper} initialization in runs that need none. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
     }
 
     /** {@code json} bounded to {@code maxBytes} UTF-8 bytes, as described in the class comment. */
@@ -31,7 +34,7 @@ public final class OutputBounds {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = Mapper.JSON.readTree(json);
         } catch (Exception e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
         }
@@ -99,7 +102,7 @@ public final class OutputBounds {
         } else {
             ArrayNode an = (ArrayNode) best[0];
             v = an.get((Integer) best[1]).asText();
-            an.set((Integer) best[1], JSON.getNodeFactory().textNode(v.substring(0, safe(v, len / 2)) + "\u2026[cut]"));
+            an.set((Integer) best[1], Mapper.JSON.getNodeFactory().textNode(v.substring(0, safe(v, len / 2)) + "\u2026[cut]"));
         }
         return true;
     }
