@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * One source's template miner state: its clusters (templates) and counters. Plain data, serialized by
- * {@link MinerStatePiece}; the index over the clusters ({@link TemplateIndex}) is rebuilt from them on first use
+ * {@link MinerStatePiece}; the index over the clusters ({@code TemplateIndex}) is rebuilt from them on first use
  * (it is not part of the state, so a restored state matches exactly as the original would).
  */
 public final class MinerState {

@@ -33,9 +33,9 @@ import java.util.List;
  * </ol>
  * Deterministic: the same lines give the same ids, whether or not the state was serialized in between.
  *
- * <p>The leaf and the fallback are found through a {@link TemplateIndex} over the state's clusters (counting the
+ * <p>The leaf and the fallback are found through a {@code TemplateIndex} over the state's clusters (counting the
  * line's hits per cluster), so a line's cost does not grow with the clusters that share nothing with it; the
- * plain scan, {@link #matchScan}, is the reference form (same choices, bit for bit).
+ * plain scan, {@code matchScan}, is the reference form (same choices, bit for bit).
  */
 public final class TemplateMiner implements Serializable {
     private static final long serialVersionUID = 1L;
