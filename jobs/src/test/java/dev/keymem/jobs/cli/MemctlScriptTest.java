@@ -74,6 +74,9 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_RPC");
         pb.environment().remove("MEMCTL_JIT");
         pb.environment().remove("MEMCTL_LOG_C2_BYTES");
+        pb.environment().remove("MEMCTL_HEAP");
+        pb.environment().remove("MEMCTL_MEM_BYTES");
+        pb.environment().remove("MEMCTL_CDS_DUMP");
         pb.environment().putAll(env);
         Path out = root.resolve("stdout");
         Path err = root.resolve("stderr");
@@ -179,6 +182,61 @@ class MemctlScriptTest {
         assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", dir.toString()).code);
         List<String> args = Files.readAllLines(root.resolve("java.args"));
         assertTrue(!args.contains(c1) && !args.contains(c2), args.toString());
+    }
+
+    @Test
+    void contextFileRunsStartWithAGibibyteHeapOrAQuarterOfASmallerMemory() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(24L << 30));
+        assertEquals(List.of("-Xms1024m"), heapArgs("context", "--input", "x"));
+        // a laptop or CI box with less memory: a quarter of it, which is the JVM's default maximum heap
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(2L << 30));
+        assertEquals(List.of("-Xms512m"), heapArgs("context", "--input", "x"));
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(3_000_000_000L));
+        assertEquals(List.of("-Xms715m"), heapArgs("context", "--input", "x"), "whole MiB, rounded down");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(200L << 20));
+        assertEquals(List.of(), heapArgs("context", "--input", "x"), "under 64 MiB: the JVM's default");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(24L << 30));
+        // the log job, runs over Kafka and other commands keep the JVM's default heap
+        assertEquals(List.of(), heapArgs("logs", "--input", "x"));
+        assertEquals(List.of(), heapArgs("demo", "--input", "x"));
+        assertEquals(List.of(), heapArgs("context", "--kafka", "k:9092"));
+        assertEquals(List.of(), heapArgs("cell"));
+        // the user's own heap sizes or collector win, and MEMCTL_HEAP=default turns it off
+        for (String opts : List.of("-Xmx300m", "-Xms2g", "-Xmn64m", "-XX:MaxHeapSize=1g", "-XX:InitialRAMPercentage=5",
+                "-XX:NewRatio=3", "-XX:+UseParallelGC")) {
+            env.put("MEMCTL_JAVA_OPTS", "-Dx=1 " + opts);
+            assertEquals(List.of(), heapArgs("context", "--input", "x"), opts);
+        }
+        env.remove("MEMCTL_JAVA_OPTS");
+        env.put("MEMCTL_HEAP", "default");
+        assertEquals(List.of(), heapArgs("context", "--input", "x"));
+        env.remove("MEMCTL_HEAP");
+        // the class archive's training run keeps the JVM's defaults (the archive serves every run)
+        env.put("MEMCTL_CDS_DUMP", "1");
+        assertEquals(List.of(), heapArgs("context", "--input", "x", "--then", "logs", "--input", "y"));
+        env.remove("MEMCTL_CDS_DUMP");
+        // without MEMCTL_MEM_BYTES: this machine's memory (or its container's limit), at most 1 GiB
+        env.remove("MEMCTL_MEM_BYTES");
+        List<String> own = heapArgs("context", "--input", "x");
+        assertEquals(1, own.size(), own.toString());
+        long mib = Long.parseLong(own.get(0).substring(4, own.get(0).length() - 1));
+        assertTrue(mib >= 64 && mib <= 1024, own.toString());
+        // the collector and JIT flags come before it, MEMCTL_JAVA_OPTS after (the user's options win)
+        env.put("MEMCTL_JAVA_OPTS", "-Dx=1");
+        assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(args.indexOf("-XX:+UseSerialGC") < args.indexOf(own.get(0))
+                && args.indexOf(own.get(0)) < args.indexOf("-Dx=1"), args.toString());
+    }
+
+    /** The heap size options (-Xms, -Xmx, -Xmn) of a launcher run with these arguments. */
+    private List<String> heapArgs(String... args) throws Exception {
+        assertEquals(0, run(root.resolve("memctl"), "0", args).code);
+        return Files.readAllLines(root.resolve("java.args")).stream()
+                .filter(a -> a.startsWith("-Xms") || a.startsWith("-Xmx") || a.startsWith("-Xmn"))
+                .filter(a -> !(env.getOrDefault("MEMCTL_JAVA_OPTS", "").contains(a)))
+                .toList();
     }
 
     private static void executable(Path p, String text) throws IOException {
