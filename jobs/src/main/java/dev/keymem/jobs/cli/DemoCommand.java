@@ -84,7 +84,7 @@ final class DemoCommand implements Subcommand {
             throw new UsageException("sample file " + sample + " not found (run from the repository root)");
         }
         JsonNode incidents = Files.isRegularFile(incidentsFile)
-                ? LogsCommand.JSON.readTree(incidentsFile.toFile()).get("incidents") : null;
+                ? LogsCommand.json().readTree(incidentsFile.toFile()).get("incidents") : null;
         LogSummarySettings settings = LogSummarySettings.defaults().withEvery(p.positiveInt("every-lines", 500), 0)
                 .withMemory(LogSummarySettings.Memory.parse(p.choice("memory", List.of("bmojo+retention", "bmojo"),
                         "bmojo+retention")));

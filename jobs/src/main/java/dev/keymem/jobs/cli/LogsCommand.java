@@ -31,7 +31,17 @@ import java.util.List;
  * {@link BatchFileRun} and {@link #fileRun}), or over Kafka with {@code --kafka} (streaming).
  */
 final class LogsCommand implements Subcommand {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The tree mapper of reports and the demo, made on first use: an {@code ObjectMapper}'s class initialization
+     * (the JDK's date and locale set-up for its default date format) is no cost of a run that needs none.
+     */
+    static ObjectMapper json() {
+        return Mapper.JSON;
+    }
+
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     private final CliOptions options = JobCli.withJobOptions(new CliOptions()
             .option("input", "FILE", "log lines: raw text, or JSON objects with source and message (file mode; - reads "
@@ -189,7 +199,7 @@ final class LogsCommand implements Subcommand {
 
     static JsonNode json(String s) {
         try {
-            return JSON.readTree(s);
+            return json().readTree(s);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

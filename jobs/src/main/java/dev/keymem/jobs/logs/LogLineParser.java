@@ -1,11 +1,13 @@
 package dev.keymem.jobs.logs;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +40,12 @@ import java.util.regex.Pattern;
  */
 public final class LogLineParser implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Reads the flat JSON objects token by token (jackson-core alone: no {@code ObjectMapper}, whose class
+     * initialization, the JDK's date and locale set-up for its default date format, was a start-up cost of every
+     * log run); {@link Mapper} reads the others.
+     */
+    private static final JsonFactory FACTORY = new JsonFactory();
     private static final Pattern PROGRAM = Pattern.compile("^\\S+\\s+[A-Z]+\\s+([A-Za-z0-9_.-]+)\\[\\d+\\]:");
     private static final Pattern LEADING_TS = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}T\\S+)");
 
@@ -58,7 +65,7 @@ public final class LogLineParser implements Serializable {
         if (v.startsWith("{")) {
             JsonNode n;
             try {
-                n = JSON.readTree(v);
+                n = Mapper.JSON.readTree(v);
             } catch (Exception e) {
                 throw new InvalidRecordException("value is not valid JSON: " + firstLine(e.getMessage()));
             }
@@ -174,8 +181,8 @@ public final class LogLineParser implements Serializable {
      */
     private LogLine jsonTokens(String key, byte[] b, int from, boolean escapes, long offset, long recordTimestamp)
             throws InvalidRecordException {
-        ObjectNode n = JSON.createObjectNode();
-        try (JsonParser p = JSON.getFactory().createParser(b, from, b.length - from)) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        try (JsonParser p = FACTORY.createParser(b, from, b.length - from)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -410,5 +417,10 @@ public final class LogLineParser implements Serializable {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** The tree reader, initialized on the first value that needs it (one that is not a flat JSON object). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
     }
 }

@@ -2,8 +2,10 @@ package dev.keymem.jobs.logs;
 
 import static dev.keymem.jobs.text.Vectors.normalized;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keymem.jobs.logs.mining.LineTokens;
 import dev.keymem.jobs.logs.mining.LineVariant;
@@ -15,6 +17,9 @@ import dev.keymem.operators.KeyedNoveltyMemory;
 import dev.keymem.operators.NoveltyMemory;
 import dev.keymem.operators.model.MemoryModel;
 import dev.keymem.operators.model.MemoryModelFactory;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +51,12 @@ import java.util.Map;
  * rest are counted in {@code dropped}. The summary JSON is built in one place, {@link #record}.
  */
 public final class LogSummarizer {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Writes the summary records (jackson-core's streaming generator: no {@code ObjectMapper}, whose class
+     * initialization, mostly the JDK's date and locale set-up for its default date format, was a start-up
+     * cost of every log run).
+     */
+    private static final JsonFactory JSON = new JsonFactory();
     /** Parameter lists kept per template and period, parameter shapes per template, tokens per list. */
     static final int MAX_PARAMS = 5;
     static final int MAX_SHAPES = 8;
@@ -294,7 +304,7 @@ public final class LogSummarizer {
             kept.sort(Comparator.comparingLong((TemplateEntry t) -> t.firstOffset).thenComparingInt(t -> t.id));
             listed = kept;
         }
-        String json = record(m, ms, source, last, period, listed, significance).toString();
+        String json = record(m, ms.size(), source, last, period, listed, significance, settings.memory());
         for (TemplateEntry t : listed) {
             if (t.text != null) {
                 t.shown = true;
@@ -316,10 +326,77 @@ public final class LogSummarizer {
         return json;
     }
 
-    /** The summary record: the one place its JSON is built. */
-    private ObjectNode record(SourceMemory m, MinerState ms, String source, boolean last, List<TemplateEntry> period,
-                              List<TemplateEntry> listed, Map<Integer, Double> significance) {
-        ObjectNode s = JSON.createObjectNode();
+    /**
+     * The summary record: the one place its JSON is built (fields in the order of {@link #recordTree}, each written
+     * as the tree's node of the same Java type writes it, so the text is the tree's {@code toString()}).
+     */
+    static String record(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> period,
+                         List<TemplateEntry> listed, Map<Integer, Double> significance,
+                         LogSummarySettings.Memory memory) {
+        long dropped = 0;
+        long droppedLines = 0;
+        int verbatim = 0;
+        for (TemplateEntry t : period) {
+            if (!listed.contains(t)) {
+                dropped++;
+                droppedLines += t.count;
+            }
+        }
+        StringWriter w = new StringWriter(256 + 256 * listed.size());
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("source", source);
+            g.writeNumberField("summary", m.summaries);
+            g.writeNumberField("from_offset", m.fromOffset);
+            g.writeNumberField("to_offset", m.lastOffset);
+            g.writeNumberField("lines_since_last", m.linesSinceLast);
+            g.writeNumberField("lines_total", m.position);
+            g.writeBooleanField("final", last);
+            g.writeStringField("memory", memory.configName());
+            g.writeNumberField("templates_known", templatesKnown);
+            g.writeArrayFieldStart("templates");
+            for (TemplateEntry t : listed) {
+                g.writeStartObject();
+                g.writeNumberField("id", t.id);
+                g.writeStringField("template", t.template);
+                g.writeNumberField("count", t.count);
+                g.writeNumberField("first_offset", t.firstOffset);
+                g.writeNumberField("last_offset", t.lastOffset);
+                g.writeArrayFieldStart("params");
+                for (String p : split(t.params)) {
+                    g.writeString(p);
+                }
+                g.writeEndArray();
+                g.writeNumberField("params_distinct", t.paramsDistinct);
+                g.writeNumberField("innovation", round(t.innovation));
+                g.writeNumberField("significance", round(significance(t, significance)));
+                if (t.text != null) {
+                    g.writeStringField("flag", t.flag);
+                    g.writeStringField("text", t.text);
+                    g.writeNumberField("offset", t.textOffset);
+                    if (t.textTimestamp >= 0) {
+                        g.writeStringField("timestamp", Instant.ofEpochMilli(t.textTimestamp).toString());
+                    }
+                    verbatim++;
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("verbatim", verbatim);
+            g.writeNumberField("dropped", dropped);
+            g.writeNumberField("dropped_lines", droppedLines);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /** The summary record as a tree, whose {@code toString()} is the reference of {@link #record}. */
+    static ObjectNode recordTree(SourceMemory m, int templatesKnown, String source, boolean last,
+                                 List<TemplateEntry> period, List<TemplateEntry> listed,
+                                 Map<Integer, Double> significance, LogSummarySettings.Memory memory) {
+        ObjectNode s = JsonNodeFactory.instance.objectNode();
         s.put("source", source);
         s.put("summary", m.summaries);
         s.put("from_offset", m.fromOffset);
@@ -327,8 +404,8 @@ public final class LogSummarizer {
         s.put("lines_since_last", m.linesSinceLast);
         s.put("lines_total", m.position);
         s.put("final", last);
-        s.put("memory", settings.memory().configName());
-        s.put("templates_known", ms.size());
+        s.put("memory", memory.configName());
+        s.put("templates_known", templatesKnown);
         long dropped = 0;
         long droppedLines = 0;
         int verbatim = 0;

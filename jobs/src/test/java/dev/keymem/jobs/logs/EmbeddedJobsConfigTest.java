@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
+import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /** The embedded runs' configuration: its defaults, and that keymem.flink.* system properties override them. */
@@ -40,5 +42,21 @@ class EmbeddedJobsConfigTest {
             System.clearProperty(EmbeddedJobs.FLINK_PROPERTY_PREFIX);
         }
         assertEquals("NO_COMPRESSION", get(EmbeddedJobs.config(dir, 500, 3), COMPRESSION));
+    }
+
+    /** No closure cleaning in an embedded run's environment, unless a keymem.flink property asks for it. */
+    @Test
+    void noClosureCleaningUnlessAsked() {
+        Path dir = Path.of("/tmp/keymem-chk");
+        assertEquals(ExecutionConfig.ClosureCleanerLevel.NONE, StreamExecutionEnvironment
+                .getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1)).getConfig().getClosureCleanerLevel());
+        String key = EmbeddedJobs.FLINK_PROPERTY_PREFIX + "pipeline.closure-cleaner-level";
+        System.setProperty(key, "RECURSIVE");
+        try {
+            assertEquals(ExecutionConfig.ClosureCleanerLevel.RECURSIVE, StreamExecutionEnvironment
+                    .getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1)).getConfig().getClosureCleanerLevel());
+        } finally {
+            System.clearProperty(key);
+        }
     }
 }

@@ -1,7 +1,11 @@
 package dev.keymem.models.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keymem.models.cells.CellKind;
 import dev.keymem.models.cells.CellSpec;
@@ -30,7 +34,12 @@ import java.util.Set;
  */
 public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean normalizeKeys, JsonNode memory) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Reads and writes the configs with jackson-core alone (no {@code ObjectMapper}: its class initialization,
+     * mostly the JDK's date and locale set-up for its default date format, was a start-up cost of every job run).
+     */
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> KEYS = Set.of("cell", "vocab_size", "d_model", "heads", "key_dim",
             "value_dim", "chunk_size", "scale", "normalize", "normalize_keys", "deep", "memory");
     private static final Set<String> DEEP_KEYS = Set.of("hidden", "theta", "eta", "alpha", "batch", "seed");
@@ -43,7 +52,7 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
             throw new IllegalArgumentException("model config: d_model must be positive, got " + dModel);
         }
         if (memory == null) {
-            memory = JSON.createObjectNode();
+            memory = NODES.objectNode();
         }
     }
 
@@ -63,7 +72,7 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
     public static ModelConfig parse(String json) {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("model config: not valid JSON: " + e.getOriginalMessage(), e);
         }
@@ -104,7 +113,7 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model config: " + e.getMessage(), e);
         }
-        JsonNode memory = root.has("memory") ? root.get("memory") : JSON.createObjectNode();
+        JsonNode memory = root.has("memory") ? root.get("memory") : NODES.objectNode();
         if (!memory.isObject()) {
             throw new IllegalArgumentException("model config: 'memory' must be an object");
         }
@@ -124,7 +133,7 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
 
     /** The JSON form (round-trips through {@link #parse}). */
     public String toJson() {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = NODES.objectNode();
         o.put("cell", cell.kind().configName());
         o.put("vocab_size", vocabSize);
         o.put("d_model", dModel);
@@ -209,5 +218,64 @@ public record ModelConfig(CellSpec cell, int vocabSize, int dModel, boolean norm
             throw new IllegalArgumentException("model config: '" + key + "' must be true or false, got " + v);
         }
         return v.booleanValue();
+    }
+
+    /**
+     * The tree of the first JSON value in {@code json} (null where there is none), as {@code new
+     * ObjectMapper().readTree(json)} reads it with its defaults: integers as int, long or BigInteger nodes by size,
+     * other numbers as double nodes, the last of duplicate keys, anything after the first value ignored.
+     */
+    static JsonNode readTree(String json) throws com.fasterxml.jackson.core.JsonProcessingException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return p.nextToken() == null ? null : readValue(p);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode readValue(JsonParser p) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode o = NODES.objectNode();
+                // nextFieldName, as Jackson's tree reader does (a bad value gets the same message)
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                    p.nextToken();
+                    o.set(name, readValue(p));
+                }
+                return o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = NODES.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    a.add(readValue(p));
+                }
+                return a;
+            }
+            case VALUE_STRING -> {
+                return NODES.textNode(p.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (p.getNumberType()) {
+                    case INT -> NODES.numberNode(p.getIntValue());
+                    case LONG -> NODES.numberNode(p.getLongValue());
+                    default -> NODES.numberNode(p.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return NODES.numberNode(p.getDoubleValue());
+            }
+            case VALUE_TRUE -> {
+                return NODES.booleanNode(true);
+            }
+            case VALUE_FALSE -> {
+                return NODES.booleanNode(false);
+            }
+            case VALUE_NULL -> {
+                return NODES.nullNode();
+            }
+            default -> throw new IllegalStateException("unexpected JSON token " + p.currentToken());
+        }
     }
 }

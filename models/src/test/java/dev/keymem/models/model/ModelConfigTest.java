@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.models.cells.CellKind;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelConfigTest {
@@ -62,5 +66,50 @@ class ModelConfigTest {
     private static void assertMessage(String json, String part) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.parse(json));
         assertTrue(e.getMessage().contains(part), () -> "message '" + e.getMessage() + "' lacks '" + part + "'");
+    }
+
+    /** The streaming reader gives the tree (node types included) and the errors of ObjectMapper.readTree. */
+    @Test
+    void readTreeIsObjectMappersReadTree() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> docs = List.of(GOOD, "{}", "[]", "{\"a\":[1,-2,[],{}],\"b\":{\"c\":null,\"d\":true,\"e\":false}}",
+                "{\"i\":2147483647,\"j\":2147483648,\"k\":-9223372036854775808,\"l\":9223372036854775808,"
+                        + "\"m\":123456789012345678901234567890,\"f\":0.5,\"g\":1e300,\"h\":-0.0,\"n\":1E-400,"
+                        + "\"o\":12345678901234567890.5}",
+                "{\"dup\":1,\"dup\":\"two\",\"x\":{\"dup\":[1],\"dup\":{}}}",
+                "{\"s\":\"\\u00e9\\n\\ud83d\\ude00 \\\"q\\\" \\\\ \\/\",\"\\u0000\":\"\"}",
+                "  {\"a\":1}  ", "{\"a\":1} trailing", "{\"a\":1}{\"b\":2}", "7", "\"text\"", "null", "true", "[1,2.5,\"x\"]",
+                "{\"cell\":\"deep\",\"d_model\":8,\"heads\":1,\"key_dim\":8,\"value_dim\":8,"
+                        + "\"deep\":{\"hidden\":12,\"eta\":0.5,\"batch\":4,\"seed\":9}}");
+        for (String d : docs) {
+            JsonNode expected = mapper.readTree(d);
+            JsonNode actual = ModelConfig.readTree(d);
+            assertEquals(expected, actual, d);
+            assertEquals(expected.toString(), actual.toString(), d);
+            assertSameTypes(expected, actual, d);
+        }
+        for (String empty : List.of("", "   ")) {
+            assertTrue(mapper.readTree(empty).isMissingNode());
+            assertEquals(null, ModelConfig.readTree(empty));
+        }
+        for (String bad : List.of("{", "{\"a\":}", "{\"a\" 1}", "[1,]", "{'a':1}", "{\"a\":tru}", "{\"a\":1,}", "nul")) {
+            JsonProcessingException expected = assertThrows(JsonProcessingException.class, () -> mapper.readTree(bad));
+            JsonProcessingException actual = assertThrows(JsonProcessingException.class, () -> ModelConfig.readTree(bad));
+            assertEquals(expected.getOriginalMessage(), actual.getOriginalMessage(), bad);
+        }
+    }
+
+    private static void assertSameTypes(JsonNode expected, JsonNode actual, String doc) {
+        assertEquals(expected.getClass(), actual.getClass(), doc);
+        if (expected.isContainerNode()) {
+            assertEquals(expected.size(), actual.size(), doc);
+            if (expected.isArray()) {
+                for (int i = 0; i < expected.size(); i++) {
+                    assertSameTypes(expected.get(i), actual.get(i), doc);
+                }
+            } else {
+                expected.fieldNames().forEachRemaining(f -> assertSameTypes(expected.get(f), actual.get(f), doc));
+            }
+        }
     }
 }

@@ -2,13 +2,11 @@ package dev.keymem.jobs.logs.mining;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One source's template miner state: its clusters (templates) and counters. Plain data, serialized by
- * {@link MinerStatePiece}; the parse tree over the clusters is an index rebuilt from them on first use
+ * {@link MinerStatePiece}; the index over the clusters ({@code TemplateIndex}) is rebuilt from them on first use
  * (it is not part of the state, so a restored state matches exactly as the original would).
  */
 public final class MinerState {
@@ -21,8 +19,8 @@ public final class MinerState {
     /** The clusters in creation order. */
     final List<Cluster> clusters = new ArrayList<>();
 
-    /** Fixed-depth parse tree: length -&gt; prefix path -&gt; leaf clusters; null until built. */
-    transient Map<Integer, Map<String, List<Cluster>>> tree;
+    /** Index over the clusters for {@link TemplateMiner#match} (not state); null until built. */
+    transient TemplateIndex index;
 
     public MinerState() {
     }
@@ -65,6 +63,11 @@ public final class MinerState {
         /** Position (0-based line number within the source) of the first and last line matched. */
         long firstSeen;
         long lastSeen;
+        /** Index bookkeeping (not state): slot in its {@link TemplateIndex} bucket, -1 when not indexed; the
+         * tokens and prefix key it was indexed under. */
+        int slot = -1;
+        String[] indexed;
+        String prefix;
 
         Cluster(int id, String[] tokens, long count, long firstSeen, long lastSeen) {
             this.id = id;
@@ -159,10 +162,5 @@ public final class MinerState {
     @Override
     public int hashCode() {
         return clusters.hashCode() * 31 + Long.hashCode(lines);
-    }
-
-    /** Index helper: a fresh map of leaves. */
-    static Map<String, List<Cluster>> leaves() {
-        return new HashMap<>();
     }
 }

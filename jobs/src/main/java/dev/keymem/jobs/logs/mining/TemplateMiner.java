@@ -2,9 +2,7 @@ package dev.keymem.jobs.logs.mining;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An online, Drain-style log template miner (He et al., "Drain: An Online Log Parsing Approach with
@@ -34,6 +32,10 @@ import java.util.Map;
  *       (its id is not reused).</li>
  * </ol>
  * Deterministic: the same lines give the same ids, whether or not the state was serialized in between.
+ *
+ * <p>The leaf and the fallback are found through a {@code TemplateIndex} over the state's clusters (counting the
+ * line's hits per cluster), so a line's cost does not grow with the clusters that share nothing with it; the
+ * plain scan, {@code matchScan}, is the reference form (same choices, bit for bit).
  */
 public final class TemplateMiner implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -50,9 +52,17 @@ public final class TemplateMiner implements Serializable {
 
     private final MinerSettings settings;
     private final LineTokens lineTokens = new LineTokens();
+    /** Match by the plain scan ({@link #matchScan}, the reference form) instead of the {@link TemplateIndex}. */
+    private final boolean scan;
 
     public TemplateMiner(MinerSettings settings) {
+        this(settings, false);
+    }
+
+    /** With {@code scan}: the reference form, every cluster of the line's token count compared (tests). */
+    TemplateMiner(MinerSettings settings, boolean scan) {
         this.settings = settings;
+        this.scan = scan;
     }
 
     public TemplateMiner() {
@@ -96,8 +106,8 @@ public final class TemplateMiner implements Serializable {
         if (c == null) {
             c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
             state.clusters.add(c);
-            if (state.tree != null) {
-                index(state.tree, c);
+            if (state.index != null) {
+                state.index.add(c, prefixKey(c.tokens));
             }
             created = true;
         } else {
@@ -111,17 +121,36 @@ public final class TemplateMiner implements Serializable {
         return new Match(c.id, c.template(), created, masked, tokens);
     }
 
-    /** The best cluster for {@code tokens}, or null. */
+    /**
+     * The best cluster for {@code tokens}, or null: {@link #matchScan}'s choice, found through the state's
+     * {@link TemplateIndex} (built from the clusters on first use) at a cost that does not grow with the
+     * clusters that share nothing with the line.
+     */
     MinerState.Cluster match(MinerState state, String[] tokens) {
-        Map<String, List<MinerState.Cluster>> byPrefix = tree(state).get(tokens.length);
-        if (byPrefix == null) {
+        if (scan || tokens.length == 0) {
+            return matchScan(state, tokens);
+        }
+        TemplateIndex.Bucket b = index(state).bucket(tokens.length);
+        if (b == null) {
             return null;
         }
+        b.count(tokens);
+        MinerState.Cluster best = b.best(tokens, prefixKey(tokens), settings.similarity(), false);
+        return best != null ? best : b.best(tokens, null, settings.fallbackSimilarity(), true);
+    }
+
+    /**
+     * The reference form of {@link #match}: the best cluster of the line's prefix leaf (same token count, same
+     * {@link #prefixKey}) by {@link #similarity} when it reaches {@code similarity}; else the best of every
+     * cluster of the same token count (words of the line meeting a learned {@code <*>} are a different
+     * message) when it reaches {@code fallbackSimilarity}; the lowest id among equals; or null.
+     */
+    MinerState.Cluster matchScan(MinerState state, String[] tokens) {
         MinerState.Cluster best = null;
         double bestSim = -1;
-        List<MinerState.Cluster> leaf = byPrefix.get(prefixKey(tokens));
-        if (leaf != null) {
-            for (MinerState.Cluster c : leaf) {
+        String prefix = prefixKey(tokens);
+        for (MinerState.Cluster c : state.clusters) {
+            if (c.tokens.length == tokens.length && prefixKey(c.tokens).equals(prefix)) {
                 double s = similarity(c.tokens, tokens);
                 if (s > bestSim || (s == bestSim && c.id < best.id)) {
                     best = c;
@@ -134,8 +163,8 @@ public final class TemplateMiner implements Serializable {
         }
         best = null;
         bestSim = -1;
-        for (List<MinerState.Cluster> l : byPrefix.values()) {
-            for (MinerState.Cluster c : l) {
+        for (MinerState.Cluster c : state.clusters) {
+            if (c.tokens.length == tokens.length) {
                 double s = similarity(c.tokens, tokens, true);
                 if (s > bestSim || (s == bestSim && c.id < best.id)) {
                     best = c;
@@ -313,14 +342,23 @@ public final class TemplateMiner implements Serializable {
         if (!changed) {
             return c;
         }
-        state.tree = null; // prefix keys may have changed
         MinerState.Cluster survivor = c;
-        Iterator<MinerState.Cluster> it = state.clusters.iterator();
-        List<MinerState.Cluster> covered = new ArrayList<>();
-        while (it.hasNext()) {
-            MinerState.Cluster o = it.next();
-            if (o != c && o.tokens.length == c.tokens.length && covers(c.tokens, o.tokens)) {
-                covered.add(o);
+        List<MinerState.Cluster> covered;
+        TemplateIndex index = state.index;
+        if (index != null && c.slot >= 0) {
+            covered = index.bucket(c.tokens.length).covered(c, c.tokens);
+            index.remove(c);
+            for (MinerState.Cluster o : covered) {
+                index.remove(o);
+            }
+        } else {
+            index = null;
+            state.index = null; // rebuilt on use
+            covered = new ArrayList<>();
+            for (MinerState.Cluster o : state.clusters) {
+                if (o != c && o.tokens.length == c.tokens.length && covers(c.tokens, o.tokens)) {
+                    covered.add(o);
+                }
             }
         }
         for (MinerState.Cluster o : covered) {
@@ -332,6 +370,9 @@ public final class TemplateMiner implements Serializable {
             older.lastSeen = Math.max(older.lastSeen, younger.lastSeen);
             state.clusters.remove(younger);
             survivor = older;
+        }
+        if (index != null) {
+            index.add(survivor, prefixKey(survivor.tokens));
         }
         return survivor;
     }
@@ -355,27 +396,27 @@ public final class TemplateMiner implements Serializable {
         }
         state.clusters.remove(oldest);
         state.evicted++;
-        state.tree = null;
-    }
-
-    private Map<Integer, Map<String, List<MinerState.Cluster>>> tree(MinerState state) {
-        if (state.tree == null) {
-            Map<Integer, Map<String, List<MinerState.Cluster>>> t = new java.util.HashMap<>();
-            for (MinerState.Cluster c : state.clusters) {
-                index(t, c);
-            }
-            state.tree = t;
+        if (state.index != null && oldest.slot >= 0) {
+            state.index.remove(oldest);
+        } else {
+            state.index = null;
         }
-        return state.tree;
     }
 
-    private void index(Map<Integer, Map<String, List<MinerState.Cluster>>> t, MinerState.Cluster c) {
-        t.computeIfAbsent(c.tokens.length, k -> MinerState.leaves())
-                .computeIfAbsent(prefixKey(c.tokens), k -> new ArrayList<>()).add(c);
+    /** The state's index over its clusters, built from them on first use (after a restore or a copy). */
+    private TemplateIndex index(MinerState state) {
+        if (state.index == null) {
+            TemplateIndex t = new TemplateIndex();
+            for (MinerState.Cluster c : state.clusters) {
+                t.add(c, prefixKey(c.tokens));
+            }
+            state.index = t;
+        }
+        return state.index;
     }
 
     /** The path below the length level: the first {@code depth} tokens ({@code <*>} for a variable one). */
-    private String prefixKey(String[] tokens) {
+    String prefixKey(String[] tokens) {
         int d = Math.min(settings.depth(), tokens.length);
         if (d == 0) {
             return "";

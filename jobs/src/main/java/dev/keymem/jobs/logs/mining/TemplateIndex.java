@@ -1,0 +1,322 @@
+package dev.keymem.jobs.logs.mining;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An inverted index over one source's clusters, so that {@link TemplateMiner#match} finds the best cluster by
+ * counting hits instead of computing the similarity of every cluster of the line's token count. Per token
+ * count: for each position, the clusters holding each constant token there and the clusters with a wildcard
+ * there. For a line, one pass over those lists gives every cluster's {@code same} and {@code counted} of
+ * {@link TemplateMiner#similarity} exactly (the kills, "different words of the message", are not counted: the
+ * ratio is the similarity unless a kill makes it 0). A cluster whose ratio reaches the threshold is then checked
+ * for kills position by position, each distinct constant token of a position judged once per line against the
+ * line's token ({@link TemplateMiner#distinctWords}), and the best ratio among the clusters not killed (lowest id
+ * among equals) wins. A cluster sharing nothing with the line has similarity 0, under both thresholds (which are
+ * &gt; 0). Same choices as the scan ({@link TemplateMiner#matchScan}), bit for bit.
+ *
+ * <p>Not part of the state: rebuilt from the clusters on first use (after a restore), kept up to date as
+ * clusters are created, widened, merged and evicted.
+ */
+final class TemplateIndex {
+    private final Map<Integer, Bucket> buckets = new HashMap<>();
+
+    Bucket bucket(int length) {
+        return buckets.get(length);
+    }
+
+    void add(MinerState.Cluster c, String prefix) {
+        buckets.computeIfAbsent(c.tokens.length, Bucket::new).add(c, prefix);
+    }
+
+    void remove(MinerState.Cluster c) {
+        int length = c.indexed.length;
+        Bucket b = buckets.get(length);
+        b.remove(c);
+        if (b.members == 0) {
+            buckets.remove(length);
+        }
+    }
+
+    /** A growable list of ints (slots). */
+    static final class IntList {
+        int[] a = new int[4];
+        int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        void removeValue(int v) {
+            for (int i = 0; i < n; i++) {
+                if (a[i] == v) {
+                    a[i] = a[--n];
+                    return;
+                }
+            }
+            throw new IllegalStateException("slot " + v + " not indexed");
+        }
+    }
+
+    /** The clusters holding one constant token at one position; its verdict against the line's token there. */
+    static final class Group {
+        final String token;
+        final IntList slots = new IntList();
+        int epoch;
+        boolean killer;
+
+        Group(String token) {
+            this.token = token;
+        }
+    }
+
+    /** The clusters of one token count. */
+    static final class Bucket {
+        final int length;
+        MinerState.Cluster[] slots = new MinerState.Cluster[8];
+        int high;
+        int members;
+        final IntList free = new IntList();
+        final List<Map<String, Group>> postings = new ArrayList<>();
+        /** Per slot and position: the cluster's group (null for a wildcard); whether it is a learned wildcard, a field. */
+        Group[][] groups = new Group[8][];
+        boolean[][] learned = new boolean[8][];
+        boolean[][] field = new boolean[8][];
+        /** Per position of the line being matched: whether its token is a plain word. */
+        final boolean[] lineWord;
+        final IntList[] wild;
+        // per-line scratch, valid where stamp == epoch
+        int[] same = new int[8];
+        int[] bothWild = new int[8];
+        int[] stamp = new int[8];
+        int epoch;
+        final IntList touched = new IntList();
+
+        Bucket(int length) {
+            this.length = length;
+            wild = new IntList[length];
+            lineWord = new boolean[length];
+            for (int i = 0; i < length; i++) {
+                postings.add(new HashMap<>());
+                wild[i] = new IntList();
+            }
+        }
+
+        void add(MinerState.Cluster c, String prefix) {
+            int s;
+            if (free.n > 0) {
+                s = free.a[--free.n];
+            } else {
+                s = high++;
+                if (s == slots.length) {
+                    int cap = slots.length * 2;
+                    slots = Arrays.copyOf(slots, cap);
+                    same = Arrays.copyOf(same, cap);
+                    bothWild = Arrays.copyOf(bothWild, cap);
+                    stamp = Arrays.copyOf(stamp, cap);
+                    groups = Arrays.copyOf(groups, cap);
+                    learned = Arrays.copyOf(learned, cap);
+                    field = Arrays.copyOf(field, cap);
+                }
+            }
+            slots[s] = c;
+            stamp[s] = epoch - 1;
+            c.slot = s;
+            c.indexed = c.tokens;
+            c.prefix = prefix;
+            Group[] g = new Group[length];
+            boolean[] l = new boolean[length];
+            boolean[] f = new boolean[length];
+            for (int i = 0; i < length; i++) {
+                String t = c.tokens[i];
+                f[i] = TemplateMiner.field(c.tokens, i);
+                if (TemplateMiner.wild(t)) {
+                    wild[i].add(s);
+                    l[i] = t.equals(TemplateMiner.LEARNED);
+                } else {
+                    g[i] = postings.get(i).computeIfAbsent(t, Group::new);
+                    g[i].slots.add(s);
+                }
+            }
+            groups[s] = g;
+            learned[s] = l;
+            field[s] = f;
+            members++;
+        }
+
+        void remove(MinerState.Cluster c) {
+            int s = c.slot;
+            if (s < 0 || slots[s] != c) {
+                throw new IllegalStateException("cluster #" + c.id + " not indexed");
+            }
+            for (int i = 0; i < length; i++) {
+                String t = c.indexed[i];
+                if (TemplateMiner.wild(t)) {
+                    wild[i].removeValue(s);
+                } else {
+                    Map<String, Group> p = postings.get(i);
+                    Group g = p.get(t);
+                    g.slots.removeValue(s);
+                    if (g.slots.n == 0) {
+                        p.remove(t);
+                    }
+                }
+            }
+            slots[s] = null;
+            groups[s] = null;
+            learned[s] = null;
+            field[s] = null;
+            free.add(s);
+            c.slot = -1;
+            c.indexed = null;
+            c.prefix = null;
+            members--;
+        }
+
+        private void touch(int s) {
+            if (stamp[s] != epoch) {
+                stamp[s] = epoch;
+                same[s] = 0;
+                bothWild[s] = 0;
+                touched.add(s);
+            }
+        }
+
+        /**
+         * Counts, for every cluster sharing something with {@code tokens}, the positions where both are
+         * wildcards and the positions where they agree (same constant, or the cluster's wildcard meets a
+         * value that is not a plain word): {@link TemplateMiner#similarity}'s {@code counted} and
+         * {@code same}.
+         */
+        void count(String[] tokens) {
+            epoch++;
+            touched.n = 0;
+            for (int i = 0; i < length; i++) {
+                String l = tokens[i];
+                IntList w = wild[i];
+                lineWord[i] = false;
+                if (l.equals(TemplateMiner.WILD)) {
+                    for (int k = 0; k < w.n; k++) {
+                        int s = w.a[k];
+                        touch(s);
+                        bothWild[s]++;
+                    }
+                    continue;
+                }
+                lineWord[i] = TemplateMiner.word(l);
+                if (!lineWord[i]) {
+                    for (int k = 0; k < w.n; k++) {
+                        int s = w.a[k];
+                        touch(s);
+                        same[s]++;
+                    }
+                }
+                Group g = postings.get(i).get(l);
+                if (g != null) {
+                    IntList p = g.slots;
+                    for (int k = 0; k < p.n; k++) {
+                        int s = p.a[k];
+                        touch(s);
+                        same[s]++;
+                    }
+                }
+            }
+        }
+
+        /**
+         * After {@link #count}: the cluster of the best {@link TemplateMiner#similarity} (lowest id among
+         * equals) at or above {@code threshold} (&gt; 0), among the clusters whose prefix key is {@code prefix}
+         * (all when null); null if none.
+         */
+        MinerState.Cluster best(String[] tokens, String prefix, double threshold, boolean wordsAreMessage) {
+            int n = tokens.length;
+            MinerState.Cluster best = null;
+            double bestSim = -1;
+            for (int k = 0; k < touched.n; k++) {
+                int s = touched.a[k];
+                MinerState.Cluster c = slots[s];
+                int counted = n - bothWild[s];
+                double sim = counted == 0 ? 1.0 : same[s] == 0 ? 0 : (double) same[s] / counted;
+                if (sim >= threshold && (sim > bestSim || (sim == bestSim && c.id < best.id))
+                        && (prefix == null || prefix.equals(c.prefix)) && !killed(s, tokens, wordsAreMessage)) {
+                    best = c;
+                    bestSim = sim;
+                }
+            }
+            return best;
+        }
+
+        /**
+         * Whether {@link TemplateMiner#similarity} of slot {@code s}'s cluster and the line is 0 by a kill: a
+         * constant that is a different word of the message than the line's (not a field's value), or, with
+         * {@code wordsAreMessage}, a learned wildcard meeting a plain word (not a field's value).
+         */
+        private boolean killed(int s, String[] tokens, boolean wordsAreMessage) {
+            Group[] g = groups[s];
+            boolean[] l = learned[s];
+            boolean[] f = field[s];
+            for (int i = 0; i < length; i++) {
+                if (f[i]) {
+                    continue;
+                }
+                Group gi = g[i];
+                if (gi == null) {
+                    if (wordsAreMessage && l[i] && lineWord[i]) {
+                        return true;
+                    }
+                    continue;
+                }
+                if (gi.epoch != epoch) {
+                    gi.epoch = epoch;
+                    String t = tokens[i];
+                    gi.killer = !t.equals(TemplateMiner.WILD) && !gi.token.equals(t)
+                            && TemplateMiner.distinctWords(gi.token, t);
+                }
+                if (gi.killer) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The other clusters that {@code template} covers ({@link TemplateMiner#covers}). */
+        List<MinerState.Cluster> covered(MinerState.Cluster self, String[] template) {
+            IntList smallest = null;
+            for (int i = 0; i < length; i++) {
+                if (!TemplateMiner.wild(template[i])) {
+                    Group g = postings.get(i).get(template[i]);
+                    if (g == null) {
+                        return List.of();
+                    }
+                    IntList p = g.slots;
+                    if (smallest == null || p.n < smallest.n) {
+                        smallest = p;
+                    }
+                }
+            }
+            List<MinerState.Cluster> out = new ArrayList<>();
+            if (smallest == null) {
+                for (int s = 0; s < high; s++) {
+                    MinerState.Cluster o = slots[s];
+                    if (o != null && o != self && TemplateMiner.covers(template, o.tokens)) {
+                        out.add(o);
+                    }
+                }
+            } else {
+                for (int k = 0; k < smallest.n; k++) {
+                    MinerState.Cluster o = slots[smallest.a[k]];
+                    if (o != self && TemplateMiner.covers(template, o.tokens)) {
+                        out.add(o);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.keymem.jobs.logs.mining;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.testdata.Loghub;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The indexed match ({@link TemplateIndex}) against the reference scan ({@link TemplateMiner#matchScan}): the same
+ * template for every line (id, text, created), the same states, bit for bit, on real logs (loghub_2k), the
+ * shapes that fill a source with templates (logfmt with word values, JSON-like free text, stack frames), random
+ * lines, with evictions, and across a serialize / restore of the state (the index is not state: rebuilt).
+ */
+class TemplateIndexTest {
+
+    /** Runs {@code lines} through an indexed and a scanning miner; restores the indexed state every {@code every}. */
+    static MinerState same(List<String> lines, MinerSettings settings, int every) throws IOException {
+        TemplateMiner indexed = new TemplateMiner(settings);
+        TemplateMiner scan = new TemplateMiner(settings, true);
+        MinerState a = new MinerState();
+        MinerState b = new MinerState();
+        MinerStateSerializer ser = new MinerStateSerializer();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            TemplateMiner.Match x = indexed.accept(a, line);
+            TemplateMiner.Match y = scan.accept(b, line);
+            if (x.id() != y.id() || !x.template().equals(y.template()) || x.created() != y.created()) {
+                throw new AssertionError("line " + i + " [" + line + "]: indexed " + x + ", scan " + y);
+            }
+            if (every > 0 && i % every == every - 1) {
+                a = MinerStateSerializerTest.decode(ser, MinerStateSerializerTest.bytes(ser, a))[0];
+            }
+        }
+        assertEquals(b, a);
+        assertArrayEquals(MinerStateSerializerTest.bytes(ser, b), MinerStateSerializerTest.bytes(ser, a));
+        return a;
+    }
+
+    @Test
+    void loghubLinesGetTheScansTemplates() throws IOException {
+        List<String> lines = Loghub.lines("TemplateIndexTest");
+        same(lines, MinerSettings.defaults(), 0);
+        same(lines, MinerSettings.defaults().withMaxTemplates(40), 997);
+        same(lines, MinerSettings.defaults().withDepth(0).withSimilarity(0.4, 0.6), 0);
+        same(lines, MinerSettings.defaults().withDepth(4).withHeaders(false).withMaxTemplates(200), 0);
+    }
+
+    @Test
+    void logfmtWithWordValuesGetsTheScansTemplatesAtTheCap() throws IOException {
+        List<String> lines = TemplateMinerShapesTest.logfmt(4000, 10, 8);
+        MinerState s = same(lines, MinerSettings.defaults().withMaxTemplates(300), 1500);
+        assertTrue(s.evicted() > 0, "the cap was reached: " + s.evicted());
+        same(TemplateMinerShapesTest.logfmt(3000, 3, 9), MinerSettings.defaults(), 0);
+    }
+
+    @Test
+    void freeTextAndStackFramesGetTheScansTemplates() throws IOException {
+        Random r = new Random(5);
+        List<String> lines = new ArrayList<>();
+        String[] words = "the a connection closed opened user request failed retry for at from to in took".split(" ");
+        for (int i = 0; i < 3000; i++) {
+            switch (r.nextInt(3)) {
+                case 0 -> {
+                    StringBuilder b = new StringBuilder("{\"level\":\"info\",\"msg\":\"");
+                    for (int k = 4 + r.nextInt(5); k > 0; k--) {
+                        b.append(words[r.nextInt(words.length)]).append(' ');
+                    }
+                    lines.add(b.append("\",\"n\":").append(r.nextInt(100)).append('}').toString());
+                }
+                case 1 -> lines.add("\tat com.example." + words[r.nextInt(words.length)] + ".Svc" + r.nextInt(9) + ".run(Svc"
+                        + r.nextInt(9) + ".java:" + r.nextInt(500) + ")");
+                default -> lines.add("Caused by: java.io.IOException: " + words[r.nextInt(words.length)] + " "
+                        + words[r.nextInt(words.length)]);
+            }
+        }
+        same(lines, MinerSettings.defaults().withMaxTemplates(150), 700);
+    }
+
+    @Test
+    void randomLinesGetTheScansTemplates() throws IOException {
+        Random r = new Random(13);
+        String[] tokens = {"alpha", "beta", "Gamma", "delta", "node7", "node9", "user", "for", "key:", "val,", "x=1",
+            "x=2", "mode=fast", "mode=slow", "mode:fast", "host=a.b", "10.0.0.1", "42", "0x1f", "<*>", "<+>", "a.b.c",
+            "/var/log", "(", ")", "--", "id=abc", "isOverlap:true", "isOverlap:false", "gige4", "gige7", "=x", "(=y"};
+        for (int seed = 0; seed < 4; seed++) {
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 2500; i++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = 1 + r.nextInt(6); k > 0; k--) {
+                    b.append(b.length() == 0 ? "" : " ").append(tokens[r.nextInt(tokens.length)]);
+                }
+                lines.add(b.toString());
+            }
+            same(lines, MinerSettings.defaults().withHeaders(seed % 2 == 0).withMaxTemplates(seed == 3 ? 30 : 1000)
+                    .withDepth(seed), seed == 1 ? 301 : 0);
+        }
+    }
+}
