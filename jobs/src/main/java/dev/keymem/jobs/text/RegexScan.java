@@ -78,7 +78,7 @@ public final class RegexScan {
     static String replaceAll(Pattern pattern, String s, char[] chars, String literal, boolean[] first,
                              Start start, char[][] charsOut) {
         char[] cs = chars != null ? chars : s.toCharArray();
-        Matcher m = null;
+        Anchored regex = null;
         int[] spans = null;
         int count = 0;
         int n = cs.length;
@@ -92,25 +92,67 @@ public final class RegexScan {
             if (!start.mayStart(cs, i)) {
                 continue;
             }
-            if (m == null) {
-                m = pattern.matcher(s);
-                m.useTransparentBounds(true);
-                m.useAnchoringBounds(false);
+            if (regex == null) {
+                regex = new Anchored(pattern, s, cs);
             }
-            m.region(i, n);
-            if (m.lookingAt()) {
-                int end = m.end();
-                if (end == i) {
-                    if (charsOut != null) {
-                        charsOut[0] = null;
-                    }
-                    return pattern.matcher(s).replaceAll(Matcher.quoteReplacement(literal));
+            int end = regex.end(i);
+            if (end == i) {
+                if (charsOut != null) {
+                    charsOut[0] = null;
                 }
+                return regex.replaceAll(literal);
+            }
+            if (end > i) {
                 spans = span(spans, count++, i, end);
                 i = end - 1;
             }
         }
         return count == 0 ? s : splice(cs, spans, count, literal, charsOut);
+    }
+
+    /**
+     * A pattern run anchored at the starts a scan gives it, over one text: its matcher (transparent bounds, no
+     * anchoring bounds) and the text's String made on first need, so a scan that decides every start alone makes
+     * neither.
+     */
+    private static final class Anchored {
+        private final Pattern pattern;
+        private final char[] cs;
+        private String s;
+        private Matcher m;
+
+        /** {@code s}: the text of {@code cs}, or null (made from {@code cs} when the pattern first runs). */
+        Anchored(Pattern pattern, String s, char[] cs) {
+            if (pattern == null) {
+                throw new IllegalStateException("a scan left a match undecided and there is no pattern");
+            }
+            this.pattern = pattern;
+            this.s = s;
+            this.cs = cs;
+        }
+
+        private String text() {
+            if (s == null) {
+                s = new String(cs);
+            }
+            return s;
+        }
+
+        /** The end of the pattern's match starting at {@code i} ({@link Matcher#lookingAt()}), or -1. */
+        int end(int i) {
+            if (m == null) {
+                m = pattern.matcher(text());
+                m.useTransparentBounds(true);
+                m.useAnchoringBounds(false);
+            }
+            m.region(i, cs.length);
+            return m.lookingAt() ? m.end() : -1;
+        }
+
+        /** The pattern's own {@code replaceAll} of the whole text by {@code literal} (after an empty match). */
+        String replaceAll(String literal) {
+            return pattern.matcher(text()).replaceAll(Matcher.quoteReplacement(literal));
+        }
     }
 
     /** {@code spans} (null: a new array) with match {@code k}, {@code [from, to)}, at its entries 2k and 2k+1. */
@@ -182,7 +224,7 @@ public final class RegexScan {
      */
     public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
                                          boolean[] notAfter, Start start, End end) {
-        Matcher m = null;
+        Anchored regex = null;
         int[] spans = null;
         int count = 0;
         int n = cs.length;
@@ -204,21 +246,12 @@ public final class RegexScan {
             }
             int e = end == null ? UNDECIDED : end.end(cs, i);
             if (e == UNDECIDED) {
-                if (pattern == null) {
-                    throw new IllegalStateException("a scan left a match undecided and there is no pattern");
+                if (regex == null) {
+                    regex = new Anchored(pattern, s, cs);
                 }
-                if (m == null) {
-                    if (s == null) {
-                        s = new String(cs);
-                    }
-                    m = pattern.matcher(s);
-                    m.useTransparentBounds(true);
-                    m.useAnchoringBounds(false);
-                }
-                m.region(i, n);
-                e = m.lookingAt() ? m.end() : -1;
+                e = regex.end(i);
                 if (e == i && end == null) { // an empty match: the regex's own replaceAll, as replaceAll does
-                    return pattern.matcher(s).replaceAll(Matcher.quoteReplacement(literal)).toCharArray();
+                    return regex.replaceAll(literal).toCharArray();
                 }
             }
             if (e > i) {
@@ -358,7 +391,7 @@ public final class RegexScan {
      */
     public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
                                          boolean[] notAfter, Start start, End end, Starts starts) {
-        Matcher m = null;
+        Anchored regex = null;
         int[] spans = null;
         int count = 0;
         int n = cs.length;
@@ -384,21 +417,12 @@ public final class RegexScan {
             }
             int e = end == null ? UNDECIDED : end.end(cs, i);
             if (e == UNDECIDED) {
-                if (pattern == null) {
-                    throw new IllegalStateException("a scan left a match undecided and there is no pattern");
+                if (regex == null) {
+                    regex = new Anchored(pattern, s, cs);
                 }
-                if (m == null) {
-                    if (s == null) {
-                        s = new String(cs);
-                    }
-                    m = pattern.matcher(s);
-                    m.useTransparentBounds(true);
-                    m.useAnchoringBounds(false);
-                }
-                m.region(i, n);
-                e = m.lookingAt() ? m.end() : -1;
+                e = regex.end(i);
                 if (e == i && end == null) { // an empty match: the regex's own replaceAll, as replaceAll does
-                    char[] out = pattern.matcher(s).replaceAll(Matcher.quoteReplacement(literal)).toCharArray();
+                    char[] out = regex.replaceAll(literal).toCharArray();
                     Starts again = Starts.of(out, starts.open);
                     starts.at = again.at;
                     starts.count = again.count;
@@ -470,7 +494,7 @@ public final class RegexScan {
     static String replaceAll(Pattern pattern, String s, char[] chars, String literal, boolean[] first,
                              Start start, End end, char[][] charsOut) {
         char[] cs = chars != null ? chars : s.toCharArray();
-        Matcher m = null;
+        Anchored regex = null;
         int[] spans = null;
         int count = 0;
         int n = cs.length;
@@ -486,16 +510,10 @@ public final class RegexScan {
             }
             int e = end.end(cs, i);
             if (e == UNDECIDED) {
-                if (pattern == null) {
-                    throw new IllegalStateException("a scan left a match undecided and there is no pattern");
+                if (regex == null) {
+                    regex = new Anchored(pattern, s, cs);
                 }
-                if (m == null) {
-                    m = pattern.matcher(s);
-                    m.useTransparentBounds(true);
-                    m.useAnchoringBounds(false);
-                }
-                m.region(i, n);
-                e = m.lookingAt() ? m.end() : -1;
+                e = regex.end(i);
             }
             if (e > i) {
                 spans = span(spans, count++, i, e);
