@@ -624,22 +624,7 @@ final class ContextText implements Serializable {
             }
             total += w.ownTotal;
             if (prev != null) {
-                int slot = (prev.termId * 0x9E3779B9 + w.termId) >>> (32 - 12);
-                int f;
-                if (pairFirst[slot] == prev && pairSecond[slot] == w) {
-                    f = pairFeature[slot];
-                } else {
-                    long h = prev.pairPrefix;
-                    char[] cs = w.chars;
-                    for (int c = 0; c < cs.length; c++) {
-                        h = (h ^ cs[c]) * PRIME;
-                    }
-                    h = mix(h);
-                    f = bucket(h, dimension) * 2 + (h < 0 ? 1 : 0);
-                    pairFirst[slot] = prev;
-                    pairSecond[slot] = w;
-                    pairFeature[slot] = f;
-                }
+                int f = pairFeatureOf(prev, w);
                 int k = f >>> 1;
                 if (!seen[k]) {
                     seen[k] = true;
@@ -695,6 +680,28 @@ final class ContextText implements Serializable {
     }
 
     /**
+     * The pair feature of the stems {@code prev}, {@code w} (bucket times 2, plus 1 for a negative sign), from
+     * the direct-mapped table where the pair was seen before, else hashed and put there.
+     */
+    private int pairFeatureOf(Word prev, Word w) {
+        int slot = (prev.termId * 0x9E3779B9 + w.termId) >>> (32 - 12);
+        if (pairFirst[slot] == prev && pairSecond[slot] == w) {
+            return pairFeature[slot];
+        }
+        long h = prev.pairPrefix;
+        char[] cs = w.chars;
+        for (int c = 0; c < cs.length; c++) {
+            h = (h ^ cs[c]) * PRIME;
+        }
+        h = mix(h);
+        int f = bucket(h, dimension) * 2 + (h < 0 ? 1 : 0);
+        pairFirst[slot] = prev;
+        pairSecond[slot] = w;
+        pairFeature[slot] = f;
+        return f;
+    }
+
+    /**
      * {@link #vector(Word[])} without tracking the buckets touched: every bucket's sum (in quarters) is exact,
      * so the same sums, squares and vector, over all buckets (an untouched one holds 0 and scales to +0.0).
      */
@@ -705,9 +712,6 @@ final class ContextText implements Serializable {
         int[] q = quarters;
         long total = 0;
         Word prev = null;
-        Word[] firsts = pairFirst;
-        Word[] seconds = pairSecond;
-        int[] features = pairFeature;
         for (int i = 0; i < words.length; i++) {
             Word w = words[i];
             int[] ob = w.ownBuckets;
@@ -717,22 +721,7 @@ final class ContextText implements Serializable {
             }
             total += w.ownTotal;
             if (prev != null) {
-                int slot = (prev.termId * 0x9E3779B9 + w.termId) >>> (32 - 12);
-                int f;
-                if (firsts[slot] == prev && seconds[slot] == w) {
-                    f = features[slot];
-                } else {
-                    long h = prev.pairPrefix;
-                    char[] cs = w.chars;
-                    for (int c = 0; c < cs.length; c++) {
-                        h = (h ^ cs[c]) * PRIME;
-                    }
-                    h = mix(h);
-                    f = bucket(h, dimension) * 2 + (h < 0 ? 1 : 0);
-                    firsts[slot] = prev;
-                    seconds[slot] = w;
-                    features[slot] = f;
-                }
+                int f = pairFeatureOf(prev, w);
                 q[f >>> 1] += (f & 1) == 0 ? 2 : -2;
                 total += 2;
             }
