@@ -642,24 +642,12 @@ final class ContextText implements Serializable {
             }
             return vectorDoubles(Arrays.asList(words));
         }
+        if (n * 2 >= dimension) { // most buckets touched: over all of them (an untouched one holds 0)
+            Arrays.fill(seen, false);
+            return unitOfQuarters(q);
+        }
         float[] out = new float[dimension];
         long squares = 0; // sixteenths
-        if (n * 2 >= dimension) { // most buckets touched: over all of them (an untouched one holds 0)
-            for (int j = 0; j < dimension; j++) {
-                long v = q[j];
-                squares += v * v;
-            }
-            double norm = squares / 16.0; // exact: at most 2^52 sixteenths
-            if (norm > 0) {
-                double inv = 1 / Math.sqrt(norm);
-                for (int j = 0; j < dimension; j++) {
-                    out[j] = (float) ((q[j] * 0.25) * inv);
-                }
-            }
-            Arrays.fill(q, 0);
-            Arrays.fill(seen, false);
-            return out;
-        }
         for (int k = 0; k < n; k++) {
             long v = q[b[k]];
             squares += v * v;
@@ -731,6 +719,14 @@ final class ContextText implements Serializable {
             Arrays.fill(q, 0);
             return vectorDoubles(Arrays.asList(words));
         }
+        return unitOfQuarters(q);
+    }
+
+    /**
+     * The unit vector of the quarter sums {@code q} (all {@link #dimension} buckets; zero where they are all 0),
+     * its norm from the exact integer sum of squares; {@code q} cleared.
+     */
+    private float[] unitOfQuarters(int[] q) {
         float[] out = new float[dimension];
         long squares = 0; // sixteenths
         for (int j = 0; j < dimension; j++) {
