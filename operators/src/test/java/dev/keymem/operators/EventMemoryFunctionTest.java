@@ -112,12 +112,7 @@ class EventMemoryFunctionTest {
     void manyInterleavedUsersAnswerAsIfAlone(Backend b) throws Exception {
         Configuration c = options();
         List<MemoryRecord> records = interleaved(40, 60, 17);
-        var h = open(b, c, null);
-        for (MemoryRecord r : records) {
-            h.processElement(r, 0);
-        }
-        List<MemoryAnswer> got = answers(h);
-        h.close();
+        List<MemoryAnswer> got = run(b, c, records);
         // Each user alone, on the heap store: the same answers, bit for bit.
         List<MemoryAnswer> expected = aloneOnTheHeap(c, records);
         assertEquals(expected.size(), got.size());
@@ -165,12 +160,7 @@ class EventMemoryFunctionTest {
         MapStateEventStore.recentMax = 16;
         List<MemoryAnswer> got;
         try {
-            var h = open(b, c, null);
-            for (MemoryRecord r : records) {
-                h.processElement(r, 0);
-            }
-            got = answers(h);
-            h.close();
+            got = run(b, c, records);
         } finally {
             MapStateEventStore.recentMax = saved;
         }
@@ -178,7 +168,6 @@ class EventMemoryFunctionTest {
         assertTrue(got.stream().mapToInt(a -> a.hits.length).sum() > got.size() * 3);
     }
 
-    /** The answers of each key's memory alone on the heap store ({@link InMemoryEventStore}), in record order. */
     /**
      * {@link #usersInTurnAnswerAsIfAloneWithASmallArchiveCopyAndDroppedRows} for the store's copy of the postings:
      * copies that stop growing long before a key's history ends (reads past them from keyed state), and with
@@ -197,12 +186,7 @@ class EventMemoryFunctionTest {
             MapStateEventStore.KnownFrequencies.listedMax = 300;
             List<MemoryAnswer> got;
             try {
-                var h = open(b, c, null);
-                for (MemoryRecord r : records) {
-                    h.processElement(r, 0);
-                }
-                got = answers(h);
-                h.close();
+                got = run(b, c, records);
             } finally {
                 MapStateEventStore.KnownFrequencies.listedMax = saved;
             }
@@ -211,6 +195,18 @@ class EventMemoryFunctionTest {
         }
     }
 
+    /** The answers of one operator on {@code b} fed {@code records} in order. */
+    private static List<MemoryAnswer> run(Backend b, Configuration c, List<MemoryRecord> records) throws Exception {
+        var h = open(b, c, null);
+        for (MemoryRecord r : records) {
+            h.processElement(r, 0);
+        }
+        List<MemoryAnswer> got = answers(h);
+        h.close();
+        return got;
+    }
+
+    /** The answers of each key's memory alone on the heap store ({@link InMemoryEventStore}), in record order. */
     private static List<MemoryAnswer> aloneOnTheHeap(Configuration c, List<MemoryRecord> records) {
         EventMemory m = new EventMemory(MemoryOperatorOptions.eventSettings(c));
         Map<String, EventState> states = new HashMap<>();
