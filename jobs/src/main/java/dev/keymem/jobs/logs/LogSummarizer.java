@@ -7,11 +7,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keymem.jobs.kafka.OutputBounds;
 import dev.keymem.jobs.logs.mining.LineTokens;
 import dev.keymem.jobs.logs.mining.LineVariant;
 import dev.keymem.jobs.logs.mining.MinerState;
 import dev.keymem.jobs.logs.mining.TemplateMiner;
-import dev.keymem.jobs.kafka.OutputBounds;
 import dev.keymem.jobs.text.TextFrontEnd;
 import dev.keymem.models.novelty.NoveltyWrite;
 import dev.keymem.operators.KeyedNoveltyMemory;
@@ -389,14 +389,14 @@ public final class LogSummarizer {
                          LogSummarySettings.Memory memory, int maxBytes) {
         Counts c = new Counts(period, listed);
         int n = listed.size();
-        int kept = keptTemplates(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes);
+        long[] cut = cut(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes);
+        int kept = (int) cut[0];
         if (kept < 0) {
             return OutputBounds.bound(record(m, templatesKnown, source, last, period, listed, significance, memory),
                     maxBytes);
         }
-        // a cut summary is within a template or so of the limit
         return write(m, templatesKnown, source, last, listed, kept, significance, memory, c,
-                kept < n ? maxBytes : 256 + 256 * n);
+                cut[1] > 0 ? (int) Math.min(maxBytes, cut[1]) : 256 + 256 * n);
     }
 
     /**
@@ -407,9 +407,19 @@ public final class LogSummarizer {
     static int keptTemplates(SourceMemory m, int templatesKnown, String source, boolean last,
                              List<TemplateEntry> listed, Map<Integer, Double> significance,
                              LogSummarySettings.Memory memory, Counts c, int maxBytes) {
+        return (int) cut(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes)[0];
+    }
+
+    /**
+     * {@link #keptTemplates} and the UTF-8 bytes of the summary with that many templates, 0 where they were not
+     * measured (the summary is within the limit by an upper bound of its size).
+     */
+    private static long[] cut(SourceMemory m, int templatesKnown, String source, boolean last,
+                              List<TemplateEntry> listed, Map<Integer, Double> significance,
+                              LogSummarySettings.Memory memory, Counts c, int maxBytes) {
         int n = listed.size();
         if (upperBytes(source, listed, memory) <= maxBytes) { // within the limit however it is escaped
-            return n;
+            return new long[] {n, 0};
         }
         Sizer z = new Sizer();
         long head = HEAD_NAMES + z.string(source) + digits(m.summaries) + digits(m.fromOffset)
@@ -422,8 +432,15 @@ public final class LogSummarizer {
             end += (i > 0 ? 1 : 0) + z.entry(listed.get(i), significance);
             ends[i] = end;
         }
-        return z.unpaired ? -1
-                : OutputBounds.keptEntries(head + (n == 0 ? 2 : end + 1) + tail, TEMPLATES_NAME, ends, n, maxBytes);
+        if (z.unpaired) {
+            return new long[] {-1, 0};
+        }
+        long total = head + (n == 0 ? 2 : end + 1) + tail;
+        int kept = OutputBounds.keptEntries(total, TEMPLATES_NAME, ends, n, maxBytes);
+        // "templates_cut" included: at most the limit, or the whole summary
+        long bytes = kept == n ? total : kept < 0 ? 0 : Math.min(maxBytes, head + (kept == 0 ? 2 : ends[kept - 1] + 1)
+                + tail + 1 + TEMPLATES_NAME + 4 + digits(n - kept));
+        return new long[] {kept, bytes};
     }
 
     /** The counts over the period: templates not listed ({@code dropped}) and their lines, listed ones shown. */
