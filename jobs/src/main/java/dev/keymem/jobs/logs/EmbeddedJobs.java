@@ -97,6 +97,18 @@ public final class EmbeddedJobs {
         // cleaning them (reflection over their fields and one more serialization each) was ~7% of a 20-line log
         // run's main thread.
         c.setString("pipeline.closure-cleaner-level", "NONE");
+        // Object reuse: a record passes between chained operators as it is, not as a serializer copy (the copies
+        // were ~10% of a log file run's source thread). Safe because no function of the jobs keeps or changes an
+        // object it was handed, nor changes one after emitting it: the sources (FileLineFormat, Kafka's
+        // deserializer, fromData) emit a new KafkaRecord per record; the parse step (ParseOrDeadLetter with the
+        // jobs' parsers) builds a new LogLine/ContextEvent/DeadLetter and only reads the record; the gather steps
+        // (RecordRuns.Gather) copy an event's fields into a run (LogLineRun) or encode it (ContextEventRun), and
+        // a run leaves through the keyBy exchange (serialized); the keyed steps read their input from the
+        // exchange (a new object per record, also in a batch run's sort) and emit new JobOutputs (the guard's
+        // bounding passes one on or makes a new one); the dead-letter map, the file runs' Lines, the collect and
+        // Kafka sinks only read a JobOutput (one output given to two of them is given to both as the same
+        // object). State is unaffected (serialized as before). docs/design/object-reuse.md has the audit.
+        c.setString("pipeline.object-reuse", "true");
         c.setString("parallelism.default", String.valueOf(parallelism));
         c.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         for (String name : System.getProperties().stringPropertyNames()) {

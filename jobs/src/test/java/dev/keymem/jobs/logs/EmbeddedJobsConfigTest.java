@@ -2,6 +2,7 @@ package dev.keymem.jobs.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.apache.flink.api.common.ExecutionConfig;
@@ -55,6 +56,21 @@ class EmbeddedJobsConfigTest {
         try {
             assertEquals(ExecutionConfig.ClosureCleanerLevel.RECURSIVE, StreamExecutionEnvironment
                     .getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1)).getConfig().getClosureCleanerLevel());
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+    /** Object reuse in an embedded run's environment (see EmbeddedJobs.config), unless a keymem.flink property turns it off. */
+    @Test
+    void objectReuseUnlessTurnedOff() {
+        Path dir = Path.of("/tmp/keymem-chk");
+        assertTrue(StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1)).getConfig()
+                .isObjectReuseEnabled());
+        String key = EmbeddedJobs.FLINK_PROPERTY_PREFIX + "pipeline.object-reuse";
+        System.setProperty(key, "false");
+        try {
+            assertFalse(StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1))
+                    .getConfig().isObjectReuseEnabled());
         } finally {
             System.clearProperty(key);
         }
