@@ -44,7 +44,8 @@ public final class EmbeddedJobs {
 
     /**
      * The configuration of an embedded run: every address on 127.0.0.1, RocksDB state backend (blocks not
-     * compressed), generic (Kryo) types off, checkpoints every {@code checkpointMillis} into
+     * compressed), generic (Kryo) types off, object reuse on (safe for the jobs' functions: see the comment in
+     * the code), checkpoints every {@code checkpointMillis} into
      * {@code checkpoints} (retained when the job is cancelled or fails, so a run can resume from them), the
      * given parallelism, at most {@link #DEFAULT_RESTART_ATTEMPTS} restarts 1 s apart; then every
      * {@link #FLINK_PROPERTY_PREFIX} system property (which can override any of these).
