@@ -226,6 +226,15 @@ final class TemplateIndex {
                         same[s]++;
                     }
                 }
+                String f = !lineWord[i] ? TemplateMiner.fieldForm(l) : null;
+                if (f != null && !f.equals(l) && (g = postings.get(i).get(f)) != null) {
+                    IntList p = g.slots; // the clusters that learned this field's value as <*>
+                    for (int k = 0; k < p.n; k++) {
+                        int s = p.a[k];
+                        touch(s);
+                        same[s]++;
+                    }
+                }
             }
         }
 
@@ -289,7 +298,7 @@ final class TemplateIndex {
         List<MinerState.Cluster> covered(MinerState.Cluster self, String[] template) {
             IntList smallest = null;
             for (int i = 0; i < length; i++) {
-                if (!TemplateMiner.wild(template[i])) {
+                if (!TemplateMiner.wild(template[i]) && !template[i].equals(TemplateMiner.fieldForm(template[i]))) {
                     Group g = postings.get(i).get(template[i]);
                     if (g == null) {
                         return List.of();
