@@ -20,12 +20,18 @@ import java.util.List;
  *       lines whose first token is a host or user name still find their template), where a plain word
  *       meeting a learned {@code <*>} is a different message.</li>
  *   <li>Similarity (token-type aware): over the positions where at least one of them is a constant,
- *       the share where both hold the same constant or the template's {@code <*>} meets a value. Two
- *       different plain words ({@code startup} / {@code shutdown}, {@code isOverlap:true} /
- *       {@code isOverlap:false}) are different messages, and the similarity is 0, unless the position is a
- *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}).</li>
+ *       the share where both hold the same constant or the template's {@code <*>} meets a value (or its
+ *       field {@code key=<*>} a value of that key). Two different plain words ({@code startup} /
+ *       {@code shutdown}) are different messages, and the similarity is 0, unless the position is a
+ *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}). A key=value token
+ *       ({@code fieldForm}: {@code status=ok}, {@code "level":"info",}) is a field: the same key with
+ *       another value differs in a value, not in the message, except a flag's state ({@code isOverlap:true}
+ *       / {@code isOverlap:false}), a text of several words and the value of {@code msg=}, {@code message=},
+ *       {@code event=} ({@code messageValues}); another key is another token.</li>
  *   <li>A match turns the template's differing positions into {@code <*>} (a learned one, unless the two
- *       tokens differ in digits only: numbered instances are values); when the widened template
+ *       tokens differ in digits only: numbered instances are values; in a field whose key both hold, the
+ *       field's form {@code key=<*>}, so that logfmt lines whose values are words keep one template per
+ *       event type, not one per combination of values); when the widened template
  *       now covers another cluster of the same length (every position equal or {@code <*>}), the two
  *       merge into the older id, and the line gets that id. No match: a new cluster, with a new id.</li>
  *   <li>At most {@code maxTemplates} clusters per source: the one matched least recently is evicted
@@ -254,8 +260,10 @@ public final class TemplateMiner implements Serializable {
 
     /**
      * Whether two different constant tokens are different words of the message (the line cannot be the
-     * template's): both plain words, or {@code key=word} / {@code key:word} with the same key (not a
-     * name key) and plain-word values ({@code isOverlap:false} / {@code isOverlap:true}).
+     * template's): both plain words; two values of one field ({@link #valueStart}) that are words of the message
+     * ({@link #messageValues}: {@code isOverlap:false} / {@code isOverlap:true}); or, for tokens that are no
+     * field, {@code key:word} with the same key before the last {@code :} or {@code =} (not a name key) and
+     * plain-word values ({@code CCFile::captureLog} / {@code CCFile::copyFile}).
      */
     static boolean distinctWords(String a, String b) {
         if (sameButDigits(a, b)) {
