@@ -24,7 +24,9 @@ import java.util.SplittableRandom;
  * close one summary row, on an eidetic admission one slot row: bounded by the event, not by the history.
  * Per {@link #query}: at most W + M + {@code maxCandidates} + k L candidates, {@code postingsRead} postings
  * per query term, {@link EventSettings#ROUTE_SCAN} summaries and the frequencies of the candidates' terms:
- * bounded by the settings, not by the history.
+ * bounded by the settings, not by the history. (Of the candidates' terms only those of candidates whose
+ * informativeness a bound does not settle: the largest one's, and those the ranking visits; the bounds come
+ * from the terms' count and, where the store's frequencies never decrease, from an earlier query's value.)
  *
  * <p>Not thread safe: an instance keeps per-query scratch tables and derived values of archived events, so
  * one instance serves one thread (a subtask's task thread).
