@@ -985,7 +985,26 @@ public final class EventMemory {
     private java.util.IdentityHashMap<byte[], Derived> derived = new java.util.IdentityHashMap<>();
     private java.util.IdentityHashMap<byte[], Derived> derivedOld = new java.util.IdentityHashMap<>();
 
+    /**
+     * The {@link Derived} value {@link #derived} last found for an entry, by the entry's position modulo its
+     * length (direct-mapped, checked by the vector's identity and the scale like the maps): an array read
+     * instead of an identity-hash lookup for the candidates a key's queries visit again and again.
+     */
+    private final Derived[] derivedFront = new Derived[1 << 14];
+
     private Derived derived(EventEntry e) {
+        int slot = (int) e.position() & (derivedFront.length - 1);
+        Derived f = derivedFront[slot];
+        if (f != null && f.vector == e.vector() && sameScale(f, e)) {
+            return f;
+        }
+        Derived d = derivedMaps(e);
+        derivedFront[slot] = d;
+        return d;
+    }
+
+    /** {@link #derived} through the two generations of maps. */
+    private Derived derivedMaps(EventEntry e) {
         Derived d = derived.get(e.vector());
         if (d == null) {
             d = derivedOld.get(e.vector());
