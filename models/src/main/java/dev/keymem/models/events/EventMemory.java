@@ -730,6 +730,7 @@ public final class EventMemory {
         // above the largest found so far (every other candidate's is at most its bound, so below it). The
         // others get theirs when rank visits them ({@link #infoOf}).
         int[] tf = new int[qt.length];
+        queryTermTable(qt, qdf);
         boolean memo = q.store.frequenciesNeverDecrease();
         double w1 = dfNow.weight(n, 1, fresh);
         int first = -1;
@@ -737,7 +738,7 @@ public final class EventMemory {
         for (int k = 0; k < q.size; k++) {
             Candidate c = q.cands[k];
             EventEntry e = c.entry;
-            c.lexical = queryWeight > 0 ? bm25(e, queryCounts(e, qt, qdf, tf), qWeights, qdf, avgdl) / queryWeight : 0;
+            c.lexical = queryWeight > 0 ? bm25(e, queryCounts(e, tf), qWeights, qdf, avgdl) / queryWeight : 0;
             c.info = Double.NaN;
             c.infoBound = infoBound(e, n, fresh, w1, memo);
             if (c.infoBound > firstBound) {
@@ -789,35 +790,87 @@ public final class EventMemory {
     }
 
     /**
-     * The candidate's counts of the query's terms ({@link EventEntry#count} of each query term whose frequency
-     * is not 0; 0 for the others) in {@code tf}, which it returns. The binary search is
-     * {@link Arrays#binarySearch(int[], int)}'s, written out (the context job's JIT, C1, calls rather than
-     * inlines it): the same index for any array.
+     * The query's terms whose frequency is not 0, for {@link #queryCounts}: an open-addressing table of
+     * term to query index ({@link #qtIndex} 1 + the index, 0: free) and a 64-bit filter of the terms' hashes.
      */
-    private static int[] queryCounts(EventEntry e, int[] qt, long[] qdf, int[] tf) {
-        int[] terms = e.terms();
+    private int[] qtKeys = new int[64];
+    private int[] qtIndex = new int[64];
+    private long qtFilter;
+
+    private static int qtHash(int term) {
+        return term * 0x9E3779B9;
+    }
+
+    /** Fills the query-term table for {@link #queryCounts}. */
+    private void queryTermTable(int[] qt, long[] qdf) {
+        int size = Integer.highestOneBit(Math.max(16, qt.length * 4) - 1) * 2;
+        if (qtKeys.length < size) {
+            qtKeys = new int[size];
+            qtIndex = new int[size];
+        }
+        Arrays.fill(qtIndex, 0);
+        qtFilter = 0;
+        int mask = qtKeys.length - 1;
         for (int i = 0; i < qt.length; i++) {
-            int count = 0;
-            if (qdf[i] != 0) {
-                int key = qt[i];
-                int low = 0;
-                int high = terms.length - 1;
-                while (low <= high) {
-                    int mid = (low + high) >>> 1;
-                    int v = terms[mid];
-                    if (v < key) {
-                        low = mid + 1;
-                    } else if (v > key) {
-                        high = mid - 1;
-                    } else {
-                        count = e.counts()[mid];
-                        break;
-                    }
-                }
+            if (qdf[i] == 0) {
+                continue;
             }
-            tf[i] = count;
+            int h = qtHash(qt[i]);
+            qtFilter |= 1L << (h >>> 26);
+            int j = (h ^ (h >>> 16)) & mask;
+            while (qtIndex[j] != 0) {
+                j = (j + 1) & mask;
+            }
+            qtKeys[j] = qt[i];
+            qtIndex[j] = i + 1;
+        }
+    }
+
+    /**
+     * The candidate's counts of the query's terms ({@link EventEntry#count} of each query term whose frequency
+     * is not 0; 0 for the others) in {@code tf}, which it returns, from one walk over the candidate's terms
+     * (distinct, as written), each looked up in the query's table ({@link #queryTermTable}) where the filter
+     * lets it through. {@link #queryCountsReference} is the binary search per query term.
+     */
+    private int[] queryCounts(EventEntry e, int[] tf) {
+        Arrays.fill(tf, 0);
+        int[] terms = e.terms();
+        long filter = qtFilter;
+        int[] keys = qtKeys;
+        int[] index = qtIndex;
+        int mask = keys.length - 1;
+        for (int k = 0; k < terms.length; k++) {
+            int t = terms[k];
+            int h = t * 0x9E3779B9;
+            if ((filter >>> (h >>> 26) & 1) == 0) {
+                continue;
+            }
+            int j = (h ^ (h >>> 16)) & mask;
+            int ix;
+            while ((ix = index[j]) != 0) {
+                if (keys[j] == t) {
+                    tf[ix - 1] = e.counts()[k];
+                    break;
+                }
+                j = (j + 1) & mask;
+            }
         }
         return tf;
+    }
+
+    /** {@link #queryCounts} by {@link EventEntry#count}, for tests. */
+    static int[] queryCountsReference(EventEntry e, int[] qt, long[] qdf) {
+        int[] tf = new int[qt.length];
+        for (int i = 0; i < qt.length; i++) {
+            tf[i] = qdf[i] == 0 ? 0 : e.count(qt[i]);
+        }
+        return tf;
+    }
+
+    /** {@link #queryCounts} after {@link #queryTermTable}, for tests. */
+    int[] queryCountsFast(EventEntry e, int[] qt, long[] qdf) {
+        queryTermTable(qt, qdf);
+        return queryCounts(e, new int[qt.length]).clone();
     }
 
     /**

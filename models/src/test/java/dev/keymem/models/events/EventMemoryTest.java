@@ -591,4 +591,39 @@ class EventMemoryTest {
             }
         }
     }
+
+    /**
+     * The candidate's counts of the query's terms from one walk over its terms equal {@link EventEntry#count}
+     * of each query term (0 where the term's frequency is 0): queries of 1 to 40 distinct terms, some repeated
+     * in the entry, some not, negative terms too.
+     */
+    @Test
+    void queryCountsEqualCountPerQueryTerm() {
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        SplittableRandom r = new SplittableRandom(13);
+        int matched = 0;
+        for (int round = 0; round < 2000; round++) {
+            int[][] entryTerms = EventMemory.distinctCounts(terms(r, 60));
+            if (round % 3 == 0) {
+                entryTerms[0][0] = -1 - r.nextInt(1000);
+                java.util.Arrays.sort(entryTerms[0]);
+            }
+            EventEntry e = new EventEntry(round, entryTerms[0], entryTerms[1], 10, new byte[4], 0f, 0f, new byte[0]);
+            int[] qt = new int[1 + r.nextInt(40)];
+            for (int i = 0; i < qt.length; i++) {
+                qt[i] = r.nextInt(4) == 0 ? -r.nextInt(1000) : (int) Math.floor(Math.pow(60, r.nextDouble()));
+            }
+            qt = EventMemory.distinctCounts(qt)[0];
+            long[] qdf = new long[qt.length];
+            for (int i = 0; i < qt.length; i++) {
+                qdf[i] = r.nextInt(5);
+            }
+            int[] ref = EventMemory.queryCountsReference(e, qt, qdf);
+            assertArrayEquals(ref, m.queryCountsFast(e, qt, qdf), "round " + round);
+            for (int c : ref) {
+                matched += c > 0 ? 1 : 0;
+            }
+        }
+        assertTrue(matched > 2000, "query terms found in entries: " + matched);
+    }
 }
