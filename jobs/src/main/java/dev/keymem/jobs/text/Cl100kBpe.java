@@ -213,8 +213,8 @@ final class Cl100kBpe {
         return encode(text, Integer.MAX_VALUE, out);
     }
 
-    /** Ids cut to a limit, and whether the text was longer than what they decode to. */
-    record Limited(int[] ids, boolean truncated) {
+    /** Ids cut to a limit, whether the text was longer than what they decode to, and that text ({@link #decode} of the ids). */
+    record Limited(int[] ids, boolean truncated, String text) {
     }
 
     /**
@@ -224,10 +224,17 @@ final class Cl100kBpe {
      */
     Limited encode(String text, int maxTokens) {
         if (maxTokens == Integer.MAX_VALUE) {
-            return new Limited(encode(text), false);
+            int[] ids = encode(text);
+            return new Limited(ids, false, hasSurrogate(text) ? decode(ids) : text);
         }
         Ids out = new Ids(Math.min(maxTokens, Math.max(8, text.length() / 3)));
-        encode(text, maxTokens, out);
+        int count = encode(text, maxTokens, out);
+        if (out.whole && count == out.size && !hasSurrogate(text)) {
+            // Every piece encoded and every id kept: their bytes are the text's UTF-8 bytes, which decode to the text
+            // itself where it holds no surrogate (a lone one would not round-trip), so the prefix test below would
+            // keep them all and find nothing cut; it is skipped (a text of some 1,000 chars spared a decoding).
+            return new Limited(out.toArray(), false, text);
+        }
         int size = out.size;
         int[] ends = new int[size + 1];
         for (int k = 0; k < size; k++) {
@@ -242,7 +249,7 @@ final class Cl100kBpe {
         for (int m = size; m >= 0; m--) {
             String decoded = new String(all, 0, ends[m], StandardCharsets.UTF_8);
             if (text.startsWith(decoded)) {
-                return new Limited(Arrays.copyOf(out.ids, m), text.length() > decoded.length());
+                return new Limited(Arrays.copyOf(out.ids, m), text.length() > decoded.length(), decoded);
             }
         }
         throw new AssertionError("the empty text is a prefix of every text");
@@ -258,7 +265,8 @@ final class Cl100kBpe {
         byte[] buf = new byte[Math.min(n, 1024) * 3 + 4];
         int count = 0;
         int[] work = null;
-        for (int start = 0; start < n && count < limit; ) {
+        int start = 0;
+        while (start < n && count < limit) {
             int end = pieceEnd(text, start);
             int need = (end - start) * 3;
             if (need > buf.length) {
@@ -279,7 +287,18 @@ final class Cl100kBpe {
             }
             start = end;
         }
+        out.whole = start >= n;
         return count;
+    }
+
+    /** Whether {@code s} holds a surrogate char. */
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -697,6 +716,8 @@ final class Cl100kBpe {
     private static final class Ids {
         int[] ids;
         int size;
+        /** Whether the last {@link #encode(String, int, Ids)} into this list encoded every piece of its text. */
+        boolean whole;
 
         Ids(int capacity) {
             ids = new int[Math.max(1, capacity)];

@@ -104,6 +104,62 @@ public final class Tokenizer implements Serializable {
      * {@link #encode} gives the same ids for a text within the limit.
      */
     public Cut encodeCut(String text) {
+        return encodeCut(text, null);
+    }
+
+    /**
+     * {@link #encodeCut(String)}; where the text was cut and {@code keptText} is not null, {@code keptText[0]}
+     * receives the text of the ids kept ({@link #decode} of them; null where it is not at hand). One limited
+     * encoding of the text: a text over the limit is not encoded a second time after the first found it too long.
+     */
+    Cut encodeCut(String text, String[] keptText) {
+        if (text == null) {
+            throw new IllegalArgumentException("cannot tokenize a null text");
+        }
+        boolean cacheable = text.length() <= CACHE_MAX_CHARS;
+        if (cacheable) {
+            int[] hit;
+            synchronized (this) {
+                hit = cache().get(text);
+            }
+            if (hit != null) {
+                return new Cut(hit.clone(), false);
+            }
+        }
+        Cl100kBpe bpe = bpe();
+        int[] ids;
+        boolean truncated;
+        String kept = null;
+        if (fitsSurely(text, maxTokens)) {
+            ids = bpe != null ? bpe.encode(text) : encoding().encodeOrdinary(text).toArray();
+            truncated = false;
+        } else if (bpe != null) {
+            Cl100kBpe.Limited r = bpe.encode(text, maxTokens);
+            ids = r.ids();
+            truncated = r.truncated();
+            kept = r.text();
+        } else {
+            EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
+            ids = r.getTokens().toArray();
+            truncated = r.isTruncated();
+        }
+        if (truncated) {
+            if (keptText != null) {
+                keptText[0] = kept;
+            }
+            return new Cut(ids, true);
+        }
+        if (cacheable) {
+            synchronized (this) {
+                cache().put(text, ids);
+            }
+            return new Cut(ids.clone(), false);
+        }
+        return new Cut(ids, false);
+    }
+
+    /** {@link #encodeCut(String)} as it was: {@link #encode}, then a limited encoding where that threw (the reference). */
+    Cut encodeCutReference(String text) {
         try {
             return new Cut(encode(text), false);
         } catch (TokenLimitException e) {

@@ -47,6 +47,7 @@ class Cl100kBpeTest {
                 Cl100kBpe.Limited got = BPE.encode(text, limit);
                 assertArrayEquals(r.getTokens().toArray(), got.ids(), () -> "ids of '" + text + "' cut to " + limit);
                 assertEquals(r.isTruncated(), got.truncated(), () -> "cut of '" + text + "' to " + limit);
+                assertEquals(JTOKKIT.decode(r.getTokens()), got.text(), () -> "text kept of '" + text + "' cut to " + limit);
             }
         }
     }

@@ -125,6 +125,37 @@ class TokenizerTest {
     }
 
     @Test
+    void oneLimitedEncodingCutsAsEncodeThenCut() {
+        // encodeCut encodes a text once (limited); the reference encodes, and encodes again with the limit where
+        // that threw. Texts around the limit and the cache's length bound, over and under, with surrogates too.
+        SplittableRandom r = new SplittableRandom(31);
+        String alphabet = "abcdefghij klmnop ABC 0123456789 <>:/._-=\n\t\"{} äöü€漢字\uD83D\uDE00\uD800";
+        for (int limit : new int[] {1, 5, 40, 300}) {
+            Tokenizer fast = Tokenizer.cl100k(limit);
+            Tokenizer ref = Tokenizer.cl100k(limit);
+            for (int n = 0; n < 300; n++) {
+                StringBuilder sb = new StringBuilder();
+                int len = r.nextInt(0, n % 3 == 0 ? 2_500 : 300);
+                for (int i = 0; i < len; i++) {
+                    sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+                String s = sb.toString();
+                for (int again = 0; again < 2; again++) { // the second time from the cache where it fits
+                    String[] kept = new String[1];
+                    Tokenizer.Cut got = fast.encodeCut(s, kept);
+                    Tokenizer.Cut want = ref.encodeCutReference(s);
+                    assertArrayEquals(want.ids(), got.ids(), "ids of '" + s + "' at limit " + limit);
+                    assertEquals(want.truncated(), got.truncated(), "cut of '" + s + "' at limit " + limit);
+                    assertArrayEquals(want.ids(), fast.encodeCut(s).ids());
+                    if (got.truncated()) {
+                        assertEquals(ref.decode(want.ids()), kept[0], "text kept of '" + s + "' at limit " + limit);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void rememberedIdsEqualFreshOnesAndAreNotShared() {
         Tokenizer t = Tokenizer.cl100k(40);
         SplittableRandom r = new SplittableRandom(23);
