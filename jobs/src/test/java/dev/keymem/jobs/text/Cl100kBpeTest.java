@@ -91,6 +91,28 @@ class Cl100kBpeTest {
         }
     }
 
+    /**
+     * Merged pieces taken from the cache give the merge's ids: every piece merged (no cache), a cache of 4 slots
+     * (emptied every second piece it remembers, so lookups meet both hits and misses after emptying) and the
+     * thread's own, each against jtokkit, over generated lines whose words repeat.
+     */
+    @Test
+    void cachedPiecesGiveTheMergedIds() {
+        Cl100kBpe.PieceCache tiny = new Cl100kBpe.PieceCache(4);
+        Cl100kBpe.PieceCache large = new Cl100kBpe.PieceCache(1 << 12);
+        int merged = 0;
+        for (String line : new LogGenerator(13).generate(3_000).lines) {
+            int[] want = JTOKKIT.encodeOrdinary(line).toArray();
+            assertArrayEquals(want, BPE.encodeWith(line, null), () -> "ids of '" + line + "', no cache");
+            assertArrayEquals(want, BPE.encodeWith(line, tiny), () -> "ids of '" + line + "', 4 slots");
+            assertArrayEquals(want, BPE.encodeWith(line, large), () -> "ids of '" + line + "', 4,096 slots");
+            assertArrayEquals(want, BPE.encode(line), () -> "ids of '" + line + "'");
+            merged += want.length > line.split("\\s+").length ? 1 : 0;
+        }
+        assertTrue(merged > 1_000, "lines with a piece of several tokens: " + merged);
+        assertThrows(IllegalArgumentException.class, () -> new Cl100kBpe.PieceCache(12));
+    }
+
     @Test
     void randomTextGivesJtokkitsIds() {
         // letters, digits and spaces of many scripts and classes; contractions; newlines; punctuation; emoji
