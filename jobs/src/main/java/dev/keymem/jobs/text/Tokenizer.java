@@ -126,36 +126,14 @@ public final class Tokenizer implements Serializable {
                 return new Cut(hit.clone(), false);
             }
         }
-        Cl100kBpe bpe = bpe();
-        int[] ids;
-        boolean truncated;
-        String kept = null;
-        if (fitsSurely(text, maxTokens)) {
-            ids = bpe != null ? bpe.encode(text) : encoding().encodeOrdinary(text).toArray();
-            truncated = false;
-        } else if (bpe != null) {
-            Cl100kBpe.Limited r = bpe.encode(text, maxTokens);
-            ids = r.ids();
-            truncated = r.truncated();
-            kept = r.text();
-        } else {
-            EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
-            ids = r.getTokens().toArray();
-            truncated = r.isTruncated();
+        Cut cut = cutUncached(text, keptText);
+        if (cut.truncated() || !cacheable) {
+            return cut;
         }
-        if (truncated) {
-            if (keptText != null) {
-                keptText[0] = kept;
-            }
-            return new Cut(ids, true);
+        synchronized (this) {
+            cache().put(text, cut.ids());
         }
-        if (cacheable) {
-            synchronized (this) {
-                cache().put(text, ids);
-            }
-            return new Cut(ids.clone(), false);
-        }
-        return new Cut(ids, false);
+        return new Cut(cut.ids().clone(), false);
     }
 
     /** {@link #encodeCut(String)} as it was: {@link #encode}, then a limited encoding where that threw (the reference). */
@@ -189,27 +167,33 @@ public final class Tokenizer implements Serializable {
     }
 
     private int[] encodeUncached(String text) {
-        Cl100kBpe bpe = bpe();
-        if (fitsSurely(text, maxTokens)) {
-            // Same tokens as the limited call below, which also decodes them to check for a cut character.
-            return bpe != null ? bpe.encode(text) : encoding().encodeOrdinary(text).toArray();
-        }
-        boolean truncated;
-        int[] ids;
-        if (bpe != null) {
-            Cl100kBpe.Limited r = bpe.encode(text, maxTokens);
-            truncated = r.truncated();
-            ids = r.ids();
-        } else {
-            EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
-            truncated = r.isTruncated();
-            ids = r.getTokens().toArray();
-        }
-        if (truncated) {
+        Cut cut = cutUncached(text, null);
+        if (cut.truncated()) {
             throw new TokenLimitException("text has more than " + maxTokens + " tokens (" + encodingName
                     + "; limit maxTokens=" + maxTokens + "): '" + abbreviate(text) + "'", maxTokens);
         }
-        return ids;
+        return cut.ids();
+    }
+
+    /**
+     * The ids of {@code text} cut to the limit, from one limited encoding (none where the text surely fits); where
+     * cut and {@code keptText} is not null, {@code keptText[0]} receives the text of the ids kept (or null).
+     */
+    private Cut cutUncached(String text, String[] keptText) {
+        Cl100kBpe bpe = bpe();
+        if (fitsSurely(text, maxTokens)) {
+            // Same tokens as the limited call below, which also decodes them to check for a cut character.
+            return new Cut(bpe != null ? bpe.encode(text) : encoding().encodeOrdinary(text).toArray(), false);
+        }
+        if (bpe != null) {
+            Cl100kBpe.Limited r = bpe.encode(text, maxTokens);
+            if (r.truncated() && keptText != null) {
+                keptText[0] = r.text();
+            }
+            return new Cut(r.ids(), r.truncated());
+        }
+        EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
+        return new Cut(r.getTokens().toArray(), r.isTruncated());
     }
 
     /**

@@ -124,6 +124,9 @@ class TokenizerTest {
         assertFalse(Tokenizer.fitsSurely("€€", 5));
     }
 
+    private static final com.knuddels.jtokkit.api.Encoding JTOKKIT = com.knuddels.jtokkit.Encodings
+            .newLazyEncodingRegistry().getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE);
+
     @Test
     void oneLimitedEncodingCutsAsEncodeThenCut() {
         // encodeCut encodes a text once (limited); the reference encodes, and encodes again with the limit where
@@ -147,6 +150,9 @@ class TokenizerTest {
                     assertArrayEquals(want.ids(), got.ids(), "ids of '" + s + "' at limit " + limit);
                     assertEquals(want.truncated(), got.truncated(), "cut of '" + s + "' at limit " + limit);
                     assertArrayEquals(want.ids(), fast.encodeCut(s).ids());
+                    com.knuddels.jtokkit.api.EncodingResult j = JTOKKIT.encodeOrdinary(s, limit);
+                    assertArrayEquals(j.getTokens().toArray(), got.ids(), "jtokkit's ids of '" + s + "' at limit " + limit);
+                    assertEquals(j.isTruncated(), got.truncated(), "jtokkit's cut of '" + s + "' at limit " + limit);
                     if (got.truncated()) {
                         assertEquals(ref.decode(want.ids()), kept[0], "text kept of '" + s + "' at limit " + limit);
                     }
