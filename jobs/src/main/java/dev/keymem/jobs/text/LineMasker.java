@@ -483,14 +483,14 @@ public final class LineMasker implements Serializable {
      * exactly {@code exact} groups of 1 to 4 hex digits between single colons ({@code H{1,4}(:H{1,4}){exact-1}}).
      */
     private static boolean groups(char[] s, int from, int to, int exact, int max) {
+        int most = exact > 0 ? exact - 1 : max;
         int colons = 0;
         int run = 0;
-        for (int k = from; k < to; k++) {
+        for (int k = from; k < to; k++) { // at most 5 * (most + 1) characters read: a call per "::" stays short
             if (s[k] == ':') {
-                if (run == 0) {
-                    return false; // an empty group before a colon
+                if (run == 0 || ++colons > most) {
+                    return false; // an empty group before a colon, or too many groups
                 }
-                colons++;
                 run = 0;
             } else if (++run > 4) {
                 return false;

@@ -139,8 +139,9 @@ class TokenizerTest {
             for (int n = 0; n < 300; n++) {
                 StringBuilder sb = new StringBuilder();
                 int len = r.nextInt(0, n % 3 == 0 ? 2_500 : 300);
+                int letters = n % 2 == 0 ? alphabet.length() - 3 : alphabet.length(); // half without surrogates
                 for (int i = 0; i < len; i++) {
-                    sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                    sb.append(alphabet.charAt(r.nextInt(letters)));
                 }
                 String s = sb.toString();
                 for (int again = 0; again < 2; again++) { // the second time from the cache where it fits
@@ -150,9 +151,11 @@ class TokenizerTest {
                     assertArrayEquals(want.ids(), got.ids(), "ids of '" + s + "' at limit " + limit);
                     assertEquals(want.truncated(), got.truncated(), "cut of '" + s + "' at limit " + limit);
                     assertArrayEquals(want.ids(), fast.encodeCut(s).ids());
-                    com.knuddels.jtokkit.api.EncodingResult j = JTOKKIT.encodeOrdinary(s, limit);
-                    assertArrayEquals(j.getTokens().toArray(), got.ids(), "jtokkit's ids of '" + s + "' at limit " + limit);
-                    assertEquals(j.isTruncated(), got.truncated(), "jtokkit's cut of '" + s + "' at limit " + limit);
+                    if (s.chars().noneMatch(c -> Character.isSurrogate((char) c))) { // jtokkit's cut asserts valid UTF-16
+                        com.knuddels.jtokkit.api.EncodingResult j = JTOKKIT.encodeOrdinary(s, limit);
+                        assertArrayEquals(j.getTokens().toArray(), got.ids(), "jtokkit's ids of '" + s + "' at " + limit);
+                        assertEquals(j.isTruncated(), got.truncated(), "jtokkit's cut of '" + s + "' at " + limit);
+                    }
                     if (got.truncated()) {
                         assertEquals(ref.decode(want.ids()), kept[0], "text kept of '" + s + "' at limit " + limit);
                     }
