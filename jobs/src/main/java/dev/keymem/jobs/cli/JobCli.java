@@ -12,6 +12,8 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -246,6 +248,35 @@ final class JobCli {
         return c;
     }
 
+    /** Flink's network memory of a local cluster ({@code TaskExecutorResourceUtils}), MiB. */
+    static final int FLINK_LOCAL_NETWORK_MIB = 64;
+
+    /** Flink's default {@code taskmanager.memory.framework.off-heap.batch-shuffle.size}, MiB. */
+    static final int FLINK_BATCH_SHUFFLE_MIB = 64;
+
+    /**
+     * The shuffle memory of a file run's cluster, sized by its parallelism: network memory (the buffers of the
+     * batch job's blocking exchanges) and the sort-merge shuffle's read buffers, each {@code 2 * parallelism} MiB,
+     * at least 4 and at most Flink's own sizes (64 MiB each; so a run at parallelism 32 or more gets what it got
+     * before). Flink allocates both pools in full when the cluster starts (direct buffers, zeroed: 128 MiB of
+     * memory touched before the first record) and a file run's job uses a few dozen buffers per subtask (at 4 MiB,
+     * 128 buffers, parallelism 8 still ran; at 16 it ran out), so what a small run touches at start drops from
+     * 128 to 8 MiB. An option set by a {@code keymem.flink.} system property wins. Runs over Kafka (streaming,
+     * pipelined exchanges, where buffers in flight carry throughput) keep Flink's sizes.
+     */
+    static Configuration fileRunShuffleMemory(Configuration c, int parallelism) {
+        MemorySize size = MemorySize.ofMebiBytes(Math.max(4, Math.min(FLINK_LOCAL_NETWORK_MIB, 2L * parallelism)));
+        if (!c.contains(TaskManagerOptions.NETWORK_MEMORY_MIN) && !c.contains(TaskManagerOptions.NETWORK_MEMORY_MAX)) {
+            c.set(TaskManagerOptions.NETWORK_MEMORY_MIN, size);
+            c.set(TaskManagerOptions.NETWORK_MEMORY_MAX, size);
+        }
+        if (!c.contains(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY)) {
+            c.set(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY,
+                    MemorySize.ofMebiBytes(Math.min(FLINK_BATCH_SHUFFLE_MIB, size.getMebiBytes())));
+        }
+        return c;
+    }
+
     /**
      * A local environment (MiniCluster on 127.0.0.1, RocksDB), the run's temporary directory, where its
      * checkpoints go (the run directory, or --checkpoint-dir when durable), and what it restores.
@@ -305,6 +336,7 @@ final class JobCli {
             Configuration c = EmbeddedJobs.config(chk, checkpointMs, parallelism, restarts, dir.io());
             if (!kafka) {
                 inJvmRpc(c);
+                fileRunShuffleMemory(c, parallelism);
             }
             if (restore != null) {
                 c.setString("execution.state-recovery.path", restore);

@@ -197,8 +197,8 @@ class MemctlScriptTest {
         env.put("MEMCTL_MEM_BYTES", String.valueOf(200L << 20));
         assertEquals(List.of(), heapArgs("context", "--input", "x"), "under 64 MiB: the JVM's default");
         env.put("MEMCTL_MEM_BYTES", String.valueOf(24L << 30));
-        // the log job, runs over Kafka and other commands keep the JVM's default heap
-        assertEquals(List.of(), heapArgs("logs", "--input", "x"));
+        // runs over Kafka and other commands keep the JVM's default heap (log file runs: their young generation)
+        assertEquals(List.of("-Xmn32m"), heapArgs("logs", "--input", "x"));
         assertEquals(List.of(), heapArgs("demo", "--input", "x"));
         assertEquals(List.of(), heapArgs("context", "--kafka", "k:9092"));
         assertEquals(List.of(), heapArgs("cell"));
@@ -228,6 +228,53 @@ class MemctlScriptTest {
         List<String> args = Files.readAllLines(root.resolve("java.args"));
         assertTrue(args.indexOf("-XX:+UseSerialGC") < args.indexOf(own.get(0))
                 && args.indexOf(own.get(0)) < args.indexOf("-Dx=1"), args.toString());
+    }
+
+    @Test
+    void logFileRunsGetASmallYoungGenerationThatTenuresAtOnce() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        List<String> young = List.of("-Xmn32m", "-XX:MaxTenuringThreshold=0");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(24L << 30));
+        assertEquals(young, youngArgs("logs", "--input", "x"));
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(1L << 30));
+        assertEquals(young, youngArgs("logs", "--input", "x"), "a 256 MiB default maximum heap");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf((1L << 30) - (1L << 20)));
+        assertEquals(List.of(), youngArgs("logs", "--input", "x"), "under 256 MiB: the JVM's default");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(24L << 30));
+        // over Kafka, the demo, context runs (their own heap) and the class archive's training run: the defaults
+        assertEquals(List.of(), youngArgs("logs", "--kafka", "k:9092"));
+        assertEquals(List.of(), youngArgs("demo", "--input", "x"));
+        assertEquals(List.of(), youngArgs("context", "--input", "x"));
+        env.put("MEMCTL_CDS_DUMP", "1");
+        assertEquals(List.of(), youngArgs("logs", "--input", "x"));
+        env.remove("MEMCTL_CDS_DUMP");
+        // the user's own sizes, tenuring or collector win, and MEMCTL_HEAP=default turns it off
+        for (String opts : List.of("-Xmx300m", "-Xms2g", "-Xmn64m", "-XX:MaxNewSize=1g", "-XX:MaxRAMPercentage=5",
+                "-XX:NewRatio=3", "-XX:MaxTenuringThreshold=4", "-XX:+UseParallelGC")) {
+            env.put("MEMCTL_JAVA_OPTS", "-Dx=1 " + opts);
+            assertEquals(List.of(), youngArgs("logs", "--input", "x"), opts);
+        }
+        env.put("MEMCTL_JAVA_OPTS", "-XX:MaxTenuringThreshold=4");
+        assertEquals(List.of("-Xms1024m"), heapArgs("context", "--input", "x"), "context's heap ignores tenuring");
+        env.remove("MEMCTL_JAVA_OPTS");
+        env.put("MEMCTL_HEAP", "default");
+        assertEquals(List.of(), youngArgs("logs", "--input", "x"));
+        env.remove("MEMCTL_HEAP");
+        // after the collector, before MEMCTL_JAVA_OPTS
+        env.put("MEMCTL_JAVA_OPTS", "-Dx=1");
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(args.indexOf("-XX:+UseSerialGC") < args.indexOf("-Xmn32m")
+                && args.indexOf("-XX:MaxTenuringThreshold=0") < args.indexOf("-Dx=1"), args.toString());
+    }
+
+    /** The young generation's options (-Xmn, -XX:MaxTenuringThreshold) the launcher adds to a run. */
+    private List<String> youngArgs(String... args) throws Exception {
+        assertEquals(0, run(root.resolve("memctl"), "0", args).code);
+        return Files.readAllLines(root.resolve("java.args")).stream()
+                .filter(a -> a.startsWith("-Xmn") || a.startsWith("-XX:MaxTenuringThreshold"))
+                .filter(a -> !(env.getOrDefault("MEMCTL_JAVA_OPTS", "").contains(a)))
+                .toList();
     }
 
     /** The heap size options (-Xms, -Xmx, -Xmn) of a launcher run with these arguments. */
