@@ -44,10 +44,9 @@ public final class EmbeddedJobs {
 
     /**
      * The configuration of an embedded run: every address on 127.0.0.1, RocksDB state backend (blocks not
-     * compressed), generic (Kryo) types off, object reuse on (safe for the jobs' functions: see the comment in
-     * the code), checkpoints every {@code checkpointMillis} into
-     * {@code checkpoints} (retained when the job is cancelled or fails, so a run can resume from them), the
-     * given parallelism, at most {@link #DEFAULT_RESTART_ATTEMPTS} restarts 1 s apart; then every
+     * compressed), generic (Kryo) types off, no object reuse (see the comment in the code), checkpoints every
+     * {@code checkpointMillis} into {@code checkpoints} (retained when the job is cancelled or fails, so a run
+     * can resume from them), the given parallelism, at most {@link #DEFAULT_RESTART_ATTEMPTS} restarts 1 s apart; then every
      * {@link #FLINK_PROPERTY_PREFIX} system property (which can override any of these).
      */
     public static Configuration config(Path checkpoints, long checkpointMillis, int parallelism) {
@@ -98,18 +97,14 @@ public final class EmbeddedJobs {
         // cleaning them (reflection over their fields and one more serialization each) was ~7% of a 20-line log
         // run's main thread.
         c.setString("pipeline.closure-cleaner-level", "NONE");
-        // Object reuse: a record passes between chained operators as it is, not as a serializer copy (the copies
-        // were ~10% of a log file run's source thread). Safe because no function of the jobs keeps or changes an
-        // object it was handed, nor changes one after emitting it: the sources (FileLineFormat, Kafka's
-        // deserializer, fromData) emit a new KafkaRecord per record; the parse step (ParseOrDeadLetter with the
-        // jobs' parsers) builds a new LogLine/ContextEvent/DeadLetter and only reads the record; the gather steps
-        // (RecordRuns.Gather) copy an event's fields into a run (LogLineRun) or encode it (ContextEventRun), and
-        // a run leaves through the keyBy exchange (serialized); the keyed steps read their input from the
-        // exchange (a new object per record, also in a batch run's sort) and emit new JobOutputs (the guard's
-        // bounding passes one on or makes a new one); the dead-letter map, the file runs' Lines, the collect and
-        // Kafka sinks only read a JobOutput (one output given to two of them is given to both as the same
-        // object). State is unaffected (serialized as before). docs/design/object-reuse.md has the audit.
-        c.setString("pipeline.object-reuse", "true");
+        // No object reuse (Flink's default, stated here): it would pass a record between chained operators as it
+        // is instead of a serializer copy (the copies were ~10% of a log file run's source thread), and it is safe
+        // for the jobs' functions (none keeps or changes an object it was handed, or changes one it emitted: the
+        // audit is docs/design/object-reuse.md), but it gained nothing measurable on whole file runs of five
+        // inputs and made loghub-events-long's context run ~7% slower (docs/benchmarks.md, "Object reuse").
+        // -Dkeymem.flink.pipeline.object-reuse=true turns it on; a new function in these pipelines must keep to
+        // the audit's rules before it is turned on by default.
+        c.setString("pipeline.object-reuse", "false");
         c.setString("parallelism.default", String.valueOf(parallelism));
         c.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         for (String name : System.getProperties().stringPropertyNames()) {

@@ -60,16 +60,16 @@ class EmbeddedJobsConfigTest {
             System.clearProperty(key);
         }
     }
-    /** Object reuse in an embedded run's environment (see EmbeddedJobs.config), unless a keymem.flink property turns it off. */
+    /** No object reuse in an embedded run's environment (see EmbeddedJobs.config), unless a keymem.flink property asks. */
     @Test
-    void objectReuseUnlessTurnedOff() {
+    void noObjectReuseUnlessAsked() {
         Path dir = Path.of("/tmp/keymem-chk");
-        assertTrue(StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1)).getConfig()
+        assertFalse(StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1)).getConfig()
                 .isObjectReuseEnabled());
         String key = EmbeddedJobs.FLINK_PROPERTY_PREFIX + "pipeline.object-reuse";
-        System.setProperty(key, "false");
+        System.setProperty(key, "true");
         try {
-            assertFalse(StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1))
+            assertTrue(StreamExecutionEnvironment.getExecutionEnvironment(EmbeddedJobs.config(dir, 500, 1))
                     .getConfig().isObjectReuseEnabled());
         } finally {
             System.clearProperty(key);
