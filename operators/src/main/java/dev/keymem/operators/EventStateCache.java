@@ -355,6 +355,12 @@ final class EventStateCache extends WriteBackCache<EventStateCache.Rows, Excepti
             bytesWritten += 8;
         }
 
+        /** As the rows under it: the cache serves only rows without a state TTL, and writes them back as written. */
+        @Override
+        public boolean frequenciesNeverDecrease() {
+            return backing.frequenciesNeverDecrease();
+        }
+
         @Override
         public long frequency(int term) {
             long f = df.get(term);

@@ -154,6 +154,7 @@ public final class KeyedEventMemory {
         KeyTtl keyTtl = settings.keyTtl().isZero() ? null : new KeyTtl(rc.getState(KeyTtl.descriptor()), settings.keyTtl());
         int window = model instanceof dev.keymem.operators.model.EventsMemoryModel em ? em.settings().window() : 0;
         store.mirrorFrequencies(ttl.isZero());
+        store.rowsKept(ttl.isZero());
         return new KeyedEventMemory(model, settings, state, store, keyTtl, rc.getMetricGroup(), window);
     }
 

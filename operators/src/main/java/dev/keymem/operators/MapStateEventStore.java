@@ -81,6 +81,22 @@ final class MapStateEventStore implements EventStore {
         knownKey = null;
     }
 
+    /** Whether no Flink state TTL expires the frequency rows ({@link #frequenciesNeverDecrease}). */
+    private boolean rowsKept;
+
+    /**
+     * Whether the frequency rows are kept until the key's memory is cleared (no Flink state TTL on them): then
+     * only this store's writes, which the memory makes to raise a frequency, change them.
+     */
+    void rowsKept(boolean kept) {
+        rowsKept = kept;
+    }
+
+    @Override
+    public boolean frequenciesNeverDecrease() {
+        return rowsKept;
+    }
+
     /** Starts a record of {@code key} (the keyed context already selects it): resets the counters. */
     MapStateEventStore on(String key) {
         this.key = key;

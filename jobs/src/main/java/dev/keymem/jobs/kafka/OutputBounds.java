@@ -54,6 +54,46 @@ public final class OutputBounds {
     }
 
     /**
+     * How many entries of a result's list {@link #bound} keeps, decided on sizes alone: for a writer that stops
+     * writing the list there instead of writing all of it for {@code bound} to cut (the log summaries). The
+     * result is a JSON object in the form Jackson writes (see {@link Layout}) of {@code totalBytes} UTF-8 bytes
+     * whose list is its only top-level array and which has no field {@code "<list>_cut"}; {@code nameBytes} is
+     * the size of the list's {@code "<list>":} and {@code ends[i]} that of the list's text from its {@code [} to
+     * the end of entry {@code i}, of {@code n} entries. {@code bound} keeps the first {@code k} entries of the
+     * list ({@code n} when the result is within {@code maxBytes}: it is then returned unchanged) and, when
+     * {@code k < n}, appends {@code "<list>_cut": n - k} as the last field; the answer is {@code k}, or -1 where
+     * the result is still over the limit then ({@code bound} cuts strings too) or is over 2 GiB. The same
+     * steps as {@link Layout#bound}, on one array.
+     */
+    public static int keptEntries(long totalBytes, int nameBytes, long[] ends, int n, int maxBytes) {
+        if (totalBytes > Integer.MAX_VALUE) {
+            return -1;
+        }
+        long total = totalBytes;
+        int kept = n;
+        int cut = 0;
+        while (total > maxBytes) {
+            if (kept == 0) {
+                return -1;
+            }
+            long size = listBytes(ends, kept);
+            long per = Math.max(1, size / kept);
+            int drop = (int) Math.max(1, Math.min(kept, (total - maxBytes) / per));
+            kept -= drop;
+            total += listBytes(ends, kept) - size;
+            total += cut == 0 ? 1 + nameBytes + 4 + Layout.digits(drop) // ',"<list>_cut":' and the count
+                    : Layout.digits(cut + drop) - Layout.digits(cut);
+            cut += drop;
+        }
+        return kept;
+    }
+
+    /** The UTF-8 bytes of a list's first {@code k} entries with their brackets. */
+    private static long listBytes(long[] ends, int k) {
+        return k == 0 ? 2 : ends[k - 1] + 1;
+    }
+
+    /**
      * UTF-8 bytes of {@code s} as {@code s.getBytes(UTF_8).length} counts them (an unpaired surrogate is one
      * byte, the {@code ?} it is replaced by), without encoding it.
      */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keymem.jobs.kafka.OutputBounds;
 import dev.keymem.jobs.logs.mining.LineTokens;
 import dev.keymem.jobs.logs.mining.LineVariant;
 import dev.keymem.jobs.logs.mining.MinerState;
@@ -22,8 +23,11 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +53,12 @@ import java.util.Map;
  * silent lines ({@code returned}) or its parameters are of kinds not seen with it before ({@code changed}). Other periods give the id,
  * template and count. With a budget, flagged templates are listed first, then the most significant; the
  * rest are counted in {@code dropped}. The summary JSON is built in one place, {@link #record}.
+ *
+ * <p><b>Size.</b> A summarizer made with an output limit returns each summary as
+ * {@link OutputBounds#bound OutputBounds.bound(summary, limit)} would cut it (the last templates dropped and
+ * counted in {@code templates_cut}), the same text, but writes only the templates that stay (see
+ * {@link #record(SourceMemory, int, String, boolean, List, List, Map, LogSummarySettings.Memory, int)}); the
+ * summary's effect on the source (which lines count as shown) is that of the whole summary, as before.
  */
 public final class LogSummarizer {
     /**
@@ -71,8 +81,20 @@ public final class LogSummarizer {
     private final MemoryModelFactory models;
     private transient MemoryModel.Novelty model;
     private final int d;
+    /** The output limit of the summaries (UTF-8 bytes), {@link Integer#MAX_VALUE} for none. */
+    private final int maxOutputBytes;
 
+    /** A summarizer whose summaries are not bounded (each as {@link #record} writes it). */
     public LogSummarizer(LogSummarySettings settings, TextFrontEnd frontEnd) {
+        this(settings, frontEnd, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A summarizer whose summaries are bounded to {@code maxOutputBytes} as {@link OutputBounds#bound} bounds
+     * them (the job's output limit: see the class comment).
+     */
+    public LogSummarizer(LogSummarySettings settings, TextFrontEnd frontEnd, int maxOutputBytes) {
+        this.maxOutputBytes = maxOutputBytes;
         this.settings = settings;
         this.frontEnd = frontEnd;
         this.d = settings.dimension();
@@ -286,11 +308,12 @@ public final class LogSummarizer {
         TemplateLedger ledger = stores.ledger();
         MinerState ms = stores.miner();
         Map<Integer, Double> significance = significance(m, stores.pending());
+        int[] live = liveIds(ms);
         List<TemplateEntry> period = new ArrayList<>();
         for (TemplateEntry t : ledger.all()) {
             if (t.count > 0) {
                 period.add(t);
-            } else if (ms.cluster(t.id) == null) {
+            } else if (Arrays.binarySearch(live, t.id) < 0) {
                 ledger.remove(t.id); // merged away or evicted, and nothing left to report
             }
         }
@@ -304,7 +327,8 @@ public final class LogSummarizer {
             kept.sort(Comparator.comparingLong((TemplateEntry t) -> t.firstOffset).thenComparingInt(t -> t.id));
             listed = kept;
         }
-        String json = record(m, ms.size(), source, last, period, listed, significance, settings.memory());
+        String json = record(m, ms.size(), source, last, period, listed, significance, settings.memory(),
+                maxOutputBytes);
         for (TemplateEntry t : listed) {
             if (t.text != null) {
                 t.shown = true;
@@ -312,7 +336,7 @@ public final class LogSummarizer {
         }
         for (TemplateEntry t : period) {
             t.endPeriod();
-            if (ms.cluster(t.id) == null) {
+            if (Arrays.binarySearch(live, t.id) < 0) {
                 ledger.remove(t.id);
             } else {
                 ledger.put(t);
@@ -327,22 +351,134 @@ public final class LogSummarizer {
     }
 
     /**
+     * The ids of the miner's templates, sorted: {@code binarySearch(liveIds(ms), id) < 0} is
+     * {@code ms.cluster(id) == null} (one pass over the templates per summary, not one per ledger entry).
+     */
+    static int[] liveIds(MinerState ms) {
+        List<MinerState.Cluster> clusters = ms.clusters();
+        int[] ids = new int[clusters.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = clusters.get(i).id();
+        }
+        Arrays.sort(ids);
+        return ids;
+    }
+
+    /**
      * The summary record: the one place its JSON is built (fields in the order of {@link #recordTree}, each written
      * as the tree's node of the same Java type writes it, so the text is the tree's {@code toString()}).
      */
     static String record(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> period,
                          List<TemplateEntry> listed, Map<Integer, Double> significance,
                          LogSummarySettings.Memory memory) {
-        long dropped = 0;
-        long droppedLines = 0;
-        int verbatim = 0;
-        for (TemplateEntry t : period) {
-            if (!listed.contains(t)) {
-                dropped++;
-                droppedLines += t.count;
+        Counts c = new Counts(period, listed);
+        return write(m, templatesKnown, source, last, listed, listed.size(), significance, memory, c,
+                256 + 256 * listed.size());
+    }
+
+    /**
+     * {@code OutputBounds.bound(record(...), maxBytes)} (its reference form), written without the templates that
+     * the bound drops: the summary's exact UTF-8 size and the size of each template's entry are measured first
+     * (what {@link OutputBounds#keptEntries} decides on), then the header, the kept templates, the fields after
+     * them and {@code templates_cut} are written. A summary that cannot be within the limit by dropping
+     * templates, or that holds an unpaired surrogate (which the bound measures after a parse), is written whole
+     * and bounded by {@link OutputBounds#bound}.
+     */
+    static String record(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> period,
+                         List<TemplateEntry> listed, Map<Integer, Double> significance,
+                         LogSummarySettings.Memory memory, int maxBytes) {
+        Counts c = new Counts(period, listed);
+        int n = listed.size();
+        long[] cut = cut(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes);
+        int kept = (int) cut[0];
+        if (kept < 0) {
+            return OutputBounds.bound(record(m, templatesKnown, source, last, period, listed, significance, memory),
+                    maxBytes);
+        }
+        return write(m, templatesKnown, source, last, listed, kept, significance, memory, c,
+                cut[1] > 0 ? (int) Math.min(maxBytes, cut[1]) : 256 + 256 * n);
+    }
+
+    /**
+     * How many of the listed templates {@code OutputBounds.bound(record(...), maxBytes)} keeps ({@link
+     * OutputBounds#keptEntries} on the measured sizes), or -1 where it does more than dropping templates or the
+     * summary holds an unpaired surrogate.
+     */
+    static int keptTemplates(SourceMemory m, int templatesKnown, String source, boolean last,
+                             List<TemplateEntry> listed, Map<Integer, Double> significance,
+                             LogSummarySettings.Memory memory, Counts c, int maxBytes) {
+        return (int) cut(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes)[0];
+    }
+
+    /**
+     * {@link #keptTemplates} and the UTF-8 bytes of the summary with that many templates, 0 where they were not
+     * measured (the summary is within the limit by an upper bound of its size).
+     */
+    private static long[] cut(SourceMemory m, int templatesKnown, String source, boolean last,
+                              List<TemplateEntry> listed, Map<Integer, Double> significance,
+                              LogSummarySettings.Memory memory, Counts c, int maxBytes) {
+        int n = listed.size();
+        if (upperBytes(source, listed, memory) <= maxBytes) { // within the limit however it is escaped
+            return new long[] {n, 0};
+        }
+        Sizer z = new Sizer();
+        long head = HEAD_NAMES + z.string(source) + digits(m.summaries) + digits(m.fromOffset)
+                + digits(m.lastOffset) + digits(m.linesSinceLast) + digits(m.position) + (last ? 4 : 5)
+                + z.string(memory.configName()) + digits(templatesKnown);
+        long tail = TAIL_NAMES + digits(c.verbatim) + digits(c.dropped) + digits(c.droppedLines);
+        long[] ends = new long[n];
+        long end = 1; // '['
+        for (int i = 0; i < n && !z.unpaired; i++) {
+            end += (i > 0 ? 1 : 0) + z.entry(listed.get(i), significance);
+            ends[i] = end;
+        }
+        if (z.unpaired) {
+            return new long[] {-1, 0};
+        }
+        long total = head + (n == 0 ? 2 : end + 1) + tail;
+        int kept = OutputBounds.keptEntries(total, TEMPLATES_NAME, ends, n, maxBytes);
+        // "templates_cut" included: at most the limit, or the whole summary
+        long bytes = kept == n ? total : kept < 0 ? 0 : Math.min(maxBytes, head + (kept == 0 ? 2 : ends[kept - 1] + 1)
+                + tail + 1 + TEMPLATES_NAME + 4 + digits(n - kept));
+        return new long[] {kept, bytes};
+    }
+
+    /** The counts over the period: templates not listed ({@code dropped}) and their lines, listed ones shown. */
+    static final class Counts {
+        long dropped;
+        long droppedLines;
+        int verbatim;
+
+        Counts(List<TemplateEntry> period, List<TemplateEntry> listed) {
+            // listed is period or a part of it: entries are compared as the list's contains compares them
+            // (TemplateEntry keeps Object's equals), by identity
+            java.util.Set<TemplateEntry> in = null;
+            if (listed != period) {
+                in = Collections.newSetFromMap(new IdentityHashMap<>(listed.size() * 2));
+                in.addAll(listed);
+            }
+            for (TemplateEntry t : period) {
+                if (in != null && !in.contains(t)) {
+                    dropped++;
+                    droppedLines += t.count;
+                }
+            }
+            for (TemplateEntry t : listed) {
+                if (t.text != null) {
+                    verbatim++;
+                }
             }
         }
-        StringWriter w = new StringWriter(256 + 256 * listed.size());
+    }
+
+    /**
+     * The summary with the first {@code kept} of {@code listed} (and {@code "templates_cut"}, after the other
+     * fields, when that is fewer than all), written into a buffer of {@code capacity} chars to start with.
+     */
+    private static String write(SourceMemory m, int templatesKnown, String source, boolean last,
+                                List<TemplateEntry> listed, int kept, Map<Integer, Double> significance,
+                                LogSummarySettings.Memory memory, Counts c, int capacity) {
+        StringWriter w = new StringWriter(capacity);
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
             g.writeStringField("source", source);
@@ -355,7 +491,8 @@ public final class LogSummarizer {
             g.writeStringField("memory", memory.configName());
             g.writeNumberField("templates_known", templatesKnown);
             g.writeArrayFieldStart("templates");
-            for (TemplateEntry t : listed) {
+            for (int i = 0; i < kept; i++) {
+                TemplateEntry t = listed.get(i);
                 g.writeStartObject();
                 g.writeNumberField("id", t.id);
                 g.writeStringField("template", t.template);
@@ -377,19 +514,159 @@ public final class LogSummarizer {
                     if (t.textTimestamp >= 0) {
                         g.writeStringField("timestamp", Instant.ofEpochMilli(t.textTimestamp).toString());
                     }
-                    verbatim++;
                 }
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeNumberField("verbatim", verbatim);
-            g.writeNumberField("dropped", dropped);
-            g.writeNumberField("dropped_lines", droppedLines);
+            g.writeNumberField("verbatim", c.verbatim);
+            g.writeNumberField("dropped", c.dropped);
+            g.writeNumberField("dropped_lines", c.droppedLines);
+            if (kept < listed.size()) {
+                g.writeNumberField("templates_cut", listed.size() - kept);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return w.toString();
+    }
+
+    // The UTF-8 bytes of the names and punctuation that write writes around the values.
+    /** The summary's: its braces, names, colons and commas and the list's name, without the list. */
+    private static final int HEAD_NAMES = ("{\"source\":,\"summary\":,\"from_offset\":,\"to_offset\":,"
+            + "\"lines_since_last\":,\"lines_total\":,\"final\":,\"memory\":,\"templates_known\":,\"templates\":")
+            .length();
+    private static final int TAIL_NAMES = ",\"verbatim\":,\"dropped\":,\"dropped_lines\":}".length();
+    /** {@code "templates":}, what {@link OutputBounds#keptEntries} calls the name's bytes. */
+    private static final int TEMPLATES_NAME = "\"templates\":".length();
+    /** A template entry's, with the brackets of its empty params list; then those of its shown line. */
+    private static final int ENTRY_NAMES = ("{\"id\":,\"template\":,\"count\":,\"first_offset\":,\"last_offset\":,"
+            + "\"params\":[],\"params_distinct\":,\"innovation\":,\"significance\":}").length();
+    private static final int TEXT_NAMES = ",\"flag\":,\"text\":,\"offset\":".length();
+    private static final int TIMESTAMP_NAME = ",\"timestamp\":".length();
+    /** The most bytes a number or literal can take (a long's 20, a double's 24). */
+    private static final int MAX_NUMBER = 24;
+
+    /**
+     * At least the UTF-8 bytes of the summary: every char of a string 6 bytes (what {@code \\u00XX} takes; no char
+     * takes more), every number {@link #MAX_NUMBER}; from the strings' lengths alone.
+     */
+    private static long upperBytes(String source, List<TemplateEntry> listed, LogSummarySettings.Memory memory) {
+        long b = HEAD_NAMES + TAIL_NAMES + 2 + upper(source) + upper(memory.configName()) + 10L * MAX_NUMBER;
+        for (TemplateEntry t : listed) {
+            b += 1 + ENTRY_NAMES + upper(t.template) + 7L * MAX_NUMBER;
+            if (!t.params.isEmpty()) {
+                b += 6L * t.params.length() + 6L * MAX_PARAMS; // commas and quotes in place of the separators
+            }
+            if (t.text != null) {
+                b += TEXT_NAMES + TIMESTAMP_NAME + upper(t.flag) + upper(t.text) + MAX_NUMBER + 64;
+            }
+        }
+        return b;
+    }
+
+    private static long upper(String s) {
+        return s == null ? 4 : 6L * s.length() + 2;
+    }
+
+    /** The bytes of a decimal long as Jackson writes it ({@code Long.toString(v).length()}). */
+    static int digits(long v) {
+        if (v == Long.MIN_VALUE) {
+            return 20;
+        }
+        int d = v < 0 ? 2 : 1;
+        for (long x = Math.abs(v); x >= 10; x /= 10) {
+            d++;
+        }
+        return d;
+    }
+
+    /**
+     * Measures what {@link #write} writes, in UTF-8 bytes, without writing it: a hand-written counterpart of
+     * Jackson's string escaping (jackson-core measures nothing without writing it; {@link #write} is its
+     * reference, compared in {@code LogSummarizerBoundTest}). Jackson escapes {@code "} and {@code \\} with a
+     * backslash, the controls {@code \\b \\t \\n \\f \\r} so, other controls below U+0020 as {@code \\u00XX},
+     * and writes every other char as it is.
+     */
+    static final class Sizer {
+        /** Extra bytes of an ASCII char in a JSON string: 1 for {@code " \\} and the short escapes, 5 for {@code \\u00XX}. */
+        private static final byte[] ASCII_EXTRA = new byte[128];
+
+        static {
+            for (int c = 0; c < 0x20; c++) {
+                ASCII_EXTRA[c] = 5;
+            }
+            for (char c : new char[] {'\b', '\t', '\n', '\f', '\r', '"', '\\'}) {
+                ASCII_EXTRA[c] = 1;
+            }
+        }
+
+        private char[] buf = new char[256];
+        /** Whether a string measured so far held an unpaired surrogate (which the sizes do not cover). */
+        boolean unpaired;
+
+        /** The UTF-8 bytes of {@code s} as a JSON string (quotes included; {@code null} for null). */
+        long string(String s) {
+            return s == null ? 4 : string(s, 0, s.length());
+        }
+
+        /** The UTF-8 bytes of {@code s.substring(from, to)} as a JSON string. */
+        long string(String s, int from, int to) {
+            int n = to - from;
+            if (n > buf.length) {
+                buf = new char[Math.max(n, buf.length * 2)];
+            }
+            char[] cs = buf;
+            s.getChars(from, to, cs, 0);
+            long bytes = n + 2;
+            for (int i = 0; i < n; i++) {
+                char c = cs[i];
+                if (c < 0x80) {
+                    bytes += ASCII_EXTRA[c];
+                } else if (c < 0x800) {
+                    bytes += 1;
+                } else if (!Character.isSurrogate(c)) {
+                    bytes += 2;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(cs[i + 1])) {
+                    bytes += 2; // 4 bytes for the 2 chars
+                    i++;
+                } else {
+                    unpaired = true;
+                }
+            }
+            return bytes;
+        }
+
+        /** The UTF-8 bytes of a template's entry in the list (without the comma before it). */
+        long entry(TemplateEntry t, Map<Integer, Double> significance) {
+            long b = ENTRY_NAMES + digits(t.id) + string(t.template) + digits(t.count) + digits(t.firstOffset)
+                    + digits(t.lastOffset) + digits(t.paramsDistinct)
+                    + Double.toString(round(t.innovation)).length()
+                    + Double.toString(round(significance(t, significance))).length();
+            if (!t.params.isEmpty()) {
+                // the packed list: each element '+' and its text, separated by SEP; written as strings and commas
+                int from = 0;
+                int n = t.params.length();
+                while (true) {
+                    int to = t.params.indexOf(TemplateEntry.SEP, from);
+                    if (to < 0) {
+                        to = n;
+                    }
+                    b += string(t.params, from + 1, to) + (from > 0 ? 1 : 0);
+                    if (to == n) {
+                        break;
+                    }
+                    from = to + 1;
+                }
+            }
+            if (t.text != null) {
+                b += TEXT_NAMES + string(t.flag) + string(t.text) + digits(t.textOffset);
+                if (t.textTimestamp >= 0) {
+                    b += TIMESTAMP_NAME + string(Instant.ofEpochMilli(t.textTimestamp).toString());
+                }
+            }
+            return b;
+        }
     }
 
     /** The summary record as a tree, whose {@code toString()} is the reference of {@link #record}. */

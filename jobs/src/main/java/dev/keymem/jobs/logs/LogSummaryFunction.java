@@ -53,6 +53,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
 
     private final LogSummarySettings settings;
     private final TextFrontEnd frontEnd;
+    private final int maxOutputBytes;
     private transient LogSummarizer summarizer;
     private transient ValueState<SourceMemory> memory;
     private transient MapState<Long, SourceMemory.PendingLine> pendingState;
@@ -64,8 +65,17 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     private transient HotStateOperator.Cache cache;
 
     public LogSummaryFunction(LogSummarySettings settings, TextFrontEnd frontEnd) {
+        this(settings, frontEnd, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The step whose summaries are bounded to {@code maxOutputBytes} as the job's {@link GuardedKeyedFunction}
+     * bounds them (the same text, written without the templates the bound would drop: {@link LogSummarizer}).
+     */
+    public LogSummaryFunction(LogSummarySettings settings, TextFrontEnd frontEnd, int maxOutputBytes) {
         this.settings = settings;
         this.frontEnd = frontEnd;
+        this.maxOutputBytes = maxOutputBytes;
     }
 
     /** The step over the job's options ({@link LogOptions}, resolved and checked now). */
@@ -75,7 +85,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
 
     @Override
     public void open(OpenContext ctx) {
-        summarizer = new LogSummarizer(settings, frontEnd);
+        summarizer = new LogSummarizer(settings, frontEnd, maxOutputBytes);
         novelty = KeyedNoveltyMemory.open(getRuntimeContext(), summarizer.models(), cache);
         memory = cached(getRuntimeContext().getState(new ValueStateDescriptor<>("source-memory",
                 new SourceMemorySerializer())));

@@ -53,13 +53,13 @@ public final class LogSummaryJob {
 
     static KeyedProcessFunction<String, LogLine, JobOutput> keyedFunction(LogSummarySettings settings,
                                                                          TextFrontEnd frontEnd, RecordLimits limits) {
-        return guarded(new LogSummaryFunction(settings, frontEnd), limits);
+        return guarded(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), limits);
     }
 
     /** The keyed step's operator: {@code function} guarded, its hot value states cached (see {@link HotStateOperator}). */
     static HotStateOperator<LogLine, JobOutput> operator(LogSummarySettings settings, TextFrontEnd frontEnd,
                                                           RecordLimits limits) {
-        LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd);
+        LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes());
         return new HotStateOperator<>(guarded(f, limits), f);
     }
 
@@ -109,7 +109,7 @@ public final class LogSummaryJob {
                 LogLineSerializer.TYPE, limits);
         DataStream<JobOutput> summaries;
         if (runs) {
-            LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd);
+            LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes());
             summaries = parsed.valid()
                     .transform("gather", LogLineRun.TYPE, new LogLineRuns.Gather()).uid("gather")
                     .setParallelism(parsed.valid().getParallelism())

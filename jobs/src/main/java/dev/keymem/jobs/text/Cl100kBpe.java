@@ -213,8 +213,8 @@ final class Cl100kBpe {
         return encode(text, Integer.MAX_VALUE, out);
     }
 
-    /** Ids cut to a limit, and whether the text was longer than what they decode to. */
-    record Limited(int[] ids, boolean truncated) {
+    /** Ids cut to a limit, whether the text was longer than what they decode to, and that text ({@link #decode} of the ids). */
+    record Limited(int[] ids, boolean truncated, String text) {
     }
 
     /**
@@ -224,10 +224,17 @@ final class Cl100kBpe {
      */
     Limited encode(String text, int maxTokens) {
         if (maxTokens == Integer.MAX_VALUE) {
-            return new Limited(encode(text), false);
+            int[] ids = encode(text);
+            return new Limited(ids, false, hasSurrogate(text) ? decode(ids) : text);
         }
         Ids out = new Ids(Math.min(maxTokens, Math.max(8, text.length() / 3)));
-        encode(text, maxTokens, out);
+        int count = encode(text, maxTokens, out);
+        if (out.whole && count == out.size && !hasSurrogate(text)) {
+            // Every piece encoded and every id kept: their bytes are the text's UTF-8 bytes, which decode to the text
+            // itself where it holds no surrogate (a lone one would not round-trip), so the prefix test below would
+            // keep them all and find nothing cut; it is skipped (a text of some 1,000 chars spared a decoding).
+            return new Limited(out.toArray(), false, text);
+        }
         int size = out.size;
         int[] ends = new int[size + 1];
         for (int k = 0; k < size; k++) {
@@ -242,7 +249,7 @@ final class Cl100kBpe {
         for (int m = size; m >= 0; m--) {
             String decoded = new String(all, 0, ends[m], StandardCharsets.UTF_8);
             if (text.startsWith(decoded)) {
-                return new Limited(Arrays.copyOf(out.ids, m), text.length() > decoded.length());
+                return new Limited(Arrays.copyOf(out.ids, m), text.length() > decoded.length(), decoded);
             }
         }
         throw new AssertionError("the empty text is a prefix of every text");
@@ -251,35 +258,131 @@ final class Cl100kBpe {
     /**
      * Appends the ids of {@code text}'s pieces to {@code out} while it has fewer than {@code limit}, stopping after
      * the piece that brings the count to {@code limit} or more; returns that count (all tokens of the pieces
-     * encoded).
+     * encoded). Short pieces that are no token take their merged ids from this thread's {@link PieceCache}.
      */
     private int encode(String text, int limit, Ids out) {
+        return encode(text, limit, out, PIECES.get());
+    }
+
+    /** The ids of {@code text} with {@code cache} for the merged pieces (null: none, every piece merged; for tests). */
+    int[] encodeWith(String text, PieceCache cache) {
+        Ids out = new Ids(Math.max(8, text.length() / 3));
+        encode(text, Integer.MAX_VALUE, out, cache);
+        return out.toArray();
+    }
+
+    private int encode(String text, int limit, Ids out, PieceCache cache) {
         int n = text.length();
         byte[] buf = new byte[Math.min(n, 1024) * 3 + 4];
         int count = 0;
         int[] work = null;
-        for (int start = 0; start < n && count < limit; ) {
+        Ids merged = null;
+        int start = 0;
+        while (start < n && count < limit) {
             int end = pieceEnd(text, start);
             int need = (end - start) * 3;
             if (need > buf.length) {
                 buf = new byte[need];
             }
             int len = utf8(text, start, end, buf);
-            int r = rank(buf, 0, len);
+            int h = hash(buf, 0, len);
+            int r = len > maxLength ? -1 : rank(buf, 0, len, h);
             if (r >= 0) {
                 out.add(r);
                 count++;
             } else if (len < HEAP_BYTES) {
-                if (work == null) {
-                    work = new int[2 * HEAP_BYTES + 2];
+                int[] ids = cache != null ? cache.get(buf, len, h) : null;
+                if (ids == null) {
+                    if (work == null) {
+                        work = new int[2 * HEAP_BYTES + 2];
+                        merged = new Ids(16);
+                    }
+                    merged.size = 0;
+                    mergeByScan(buf, len, work, merged, Integer.MAX_VALUE);
+                    ids = merged.toArray();
+                    if (cache != null) {
+                        cache.put(buf, len, h, ids);
+                    }
                 }
-                count += mergeByScan(buf, len, work, out, limit);
+                for (int k = 0; k < ids.length && out.size < limit; k++) {
+                    out.add(ids[k]);
+                }
+                count += ids.length;
             } else {
                 count += mergeByHeap(buf, len, out, limit);
             }
             start = end;
         }
+        out.whole = start >= n;
         return count;
+    }
+
+    /** Each thread's cache of merged pieces (the encoder is shared by the threads of a process). */
+    private static final ThreadLocal<PieceCache> PIECES = ThreadLocal.withInitial(() -> new PieceCache(8192));
+
+    /**
+     * The ids of recently merged pieces (pieces of fewer than {@link #HEAP_BYTES} bytes that are no token
+     * themselves), by their bytes: a log's words repeat, and a merge costs a rank lookup per pair and round.
+     * Open addressing over at most {@code capacity / 2} entries; when full it is emptied (a cache: the ids are
+     * those of the merge either way, whatever was seen before). Not thread-safe: one per thread.
+     */
+    static final class PieceCache {
+        private final int mask;
+        private final byte[][] keys;
+        private final int[][] values;
+        private final int[] hashes;
+        private int size;
+
+        /** {@code capacity}: a power of two. */
+        PieceCache(int capacity) {
+            if (Integer.bitCount(capacity) != 1 || capacity < 2) {
+                throw new IllegalArgumentException("capacity must be a power of two >= 2, got " + capacity);
+            }
+            mask = capacity - 1;
+            keys = new byte[capacity][];
+            values = new int[capacity][];
+            hashes = new int[capacity];
+        }
+
+        /** The ids of the piece {@code b[0 .. len)} whose {@link #hash} is {@code h}, or null when not remembered. */
+        int[] get(byte[] b, int len, int h) {
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                byte[] k = keys[i];
+                if (k == null) {
+                    return null;
+                }
+                if (hashes[i] == h && equal(k, 0, k.length, b, 0, len)) {
+                    return values[i];
+                }
+            }
+        }
+
+        /** Remembers {@code ids} (read only from now on) for the piece {@code b[0 .. len)} (not remembered yet). */
+        void put(byte[] b, int len, int h, int[] ids) {
+            if (size >= (mask + 1) / 2) {
+                Arrays.fill(keys, null);
+                Arrays.fill(values, null);
+                size = 0;
+            }
+            int i = h & mask;
+            while (keys[i] != null) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = Arrays.copyOf(b, len);
+            values[i] = ids;
+            hashes[i] = h;
+            size++;
+        }
+    }
+
+    /** Whether {@code s} holds a surrogate char. */
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -431,8 +534,13 @@ final class Cl100kBpe {
         if (to - from > maxLength) {
             return -1;
         }
+        return rank(b, from, to, hash(b, from, to));
+    }
+
+    /** {@link #rank(byte[], int, int)} of bytes at most {@link #maxLength} long whose {@link #hash} is {@code h}. */
+    private int rank(byte[] b, int from, int to, int h) {
         int mask = slots.length - 1;
-        for (int i = hash(b, from, to) & mask; ; i = (i + 1) & mask) {
+        for (int i = h & mask; ; i = (i + 1) & mask) {
             int r = slots[i] - 1;
             if (r < 0) {
                 return -1;
@@ -697,6 +805,8 @@ final class Cl100kBpe {
     private static final class Ids {
         int[] ids;
         int size;
+        /** Whether the last {@link #encode(String, int, Ids)} into this list encoded every piece of its text. */
+        boolean whole;
 
         Ids(int capacity) {
             ids = new int[Math.max(1, capacity)];

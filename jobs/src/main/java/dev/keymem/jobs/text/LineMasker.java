@@ -82,7 +82,7 @@ public final class LineMasker implements Serializable {
     private static final List<Rule> RULES = List.of(
             new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
                     RegexScan.firstChars(RegexScan::letter), AFTER_WORD,
-                    (s, i) -> RegexScan.letter(s[i]) && !RegexScan.wordBefore(s, i)),
+                    (s, i) -> RegexScan.letter(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::urlEnd),
             new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.emailAts > 0 && c.dots > 0,
                     RegexScan.firstChars(c -> RegexScan.word(c) || ".+-".indexOf(c) >= 0), null,
                     LineMasker::mayStartEmail),
@@ -90,31 +90,31 @@ public final class LineMasker implements Serializable {
             // start, before the costly method-name lookbehind; zero-width checks at one position commute.
             new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2,
                     RegexScan.firstChars(c -> c == '/' || c == '\\' || c == '~' || RegexScan.letter(c)), AFTER_PATH,
-                    LineMasker::mayStartPath),
+                    LineMasker::mayStartPath, LineMasker::pathEnd),
             new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12,
                     RegexScan.firstChars(RegexScan::hex), AFTER_WORD,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
                     c -> c.hyphens >= 2 && c.maxDigitRun >= 4, RegexScan.firstChars(RegexScan::digit), AFTER_WORD,
-                    LineMasker::mayStartDate),
-            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2,
+                    LineMasker::mayStartDate, LineMasker::dateEnd),
+            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2 && c.maxDigitRun >= 2,
                     RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0), AFTER_WORD,
                     (s, i) -> "JFMASOND".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
-            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2,
+            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2 && c.maxDigitRun >= 2,
                     RegexScan.firstChars(RegexScan::digit), AFTER_COLON,
                     (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_COLON), LineMasker::clockEnd),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
                     + "|(?=[0-9a-fA-F:]*" + H + ")(?:" + H + "{1,4}:){0,6}" + H + "{0,4}::(?:" + H + "{1,4}:){0,6}" + H + "{0,4})"
                     + "(?![\\w:])", IP, c -> c.doubleColon || c.colons >= 7,
                     RegexScan.firstChars(c -> RegexScan.hex(c) || c == ':'), AFTER_COLON_DOT,
-                    LineMasker::mayStartIpv6),
+                    LineMasker::mayStartIpv6, LineMasker::ipv6End),
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
-                    c -> c.dots >= 3, RegexScan.firstChars(RegexScan::digit), AFTER_DOT,
+                    c -> c.dots >= 3 && c.maxDigitRun >= 1, RegexScan.firstChars(RegexScan::digit), AFTER_DOT,
                     LineMasker::mayStartIpv4, LineMasker::ipv4End),
             new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
                     RegexScan.firstChars(c -> c == '0'), AFTER_WORD,
-                    (s, i) -> s[i] == '0' && !RegexScan.wordBefore(s, i)),
+                    (s, i) -> s[i] == '0' && !RegexScan.wordBefore(s, i), LineMasker::hexPrefixedEnd),
             new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
                     RegexScan.firstChars(RegexScan::hex), AFTER_WORD,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
@@ -293,6 +293,228 @@ public final class LineMasker implements Serializable {
         }
         if (k - i < 8 || !digit || !letter) {
             return -1;
+        }
+        return endAtBoundary(s, k);
+    }
+
+    /**
+     * URL: {@code \\b}, a letter, the rest of the scheme ({@code [a-zA-Z0-9+.-]*}, which cannot hold the colon
+     * after it), {@code ://} and the run of characters other than {@code [\\s"'<>]} (at least one).
+     */
+    static int urlEnd(char[] s, int i) {
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        int n = s.length;
+        int k = i + 1;
+        while (k < n && (RegexScan.letter(s[k]) || RegexScan.digit(s[k]) || s[k] == '+' || s[k] == '.' || s[k] == '-')) {
+            k++;
+        }
+        if (!(k + 2 < n && s[k] == ':' && s[k + 1] == '/' && s[k + 2] == '/')) {
+            return -1;
+        }
+        int e = k + 3;
+        while (e < n && !(space(s[e]) || s[e] == '"' || s[e] == '\'' || s[e] == '<' || s[e] == '>')) {
+            e++;
+        }
+        return e > k + 3 ? e : -1;
+    }
+
+    private static final char[][] METHODS = {"GET".toCharArray(), "PUT".toCharArray(), "POST".toCharArray(),
+        "HEAD".toCharArray(), "PATCH".toCharArray(), "DELETE".toCharArray(), "OPTIONS".toCharArray()};
+
+    /** Whether {@code s} holds one of the path rule's HTTP methods and then a space right before {@code i}. */
+    private static boolean methodBefore(char[] s, int i) {
+        if (i < 4 || s[i - 1] != ' ') {
+            return false;
+        }
+        for (char[] m : METHODS) {
+            if (RegexScan.startsWith(s, m, i - 1 - m.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code c} is in the path rule's {@code [\\w.@%+-]}. */
+    private static boolean pathChar(char c) {
+        return RegexScan.word(c) || c == '.' || c == '@' || c == '%' || c == '+' || c == '-';
+    }
+
+    private static int pathRunEnd(char[] s, int i) {
+        int n = s.length;
+        while (i < n && pathChar(s[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * Path, at a start {@link #mayStartPath} allowed: not after an HTTP method and a space, the optional
+     * {@code ~} or drive ({@code [A-Za-z]:}), a slash or backslash, one or more groups of a run of
+     * {@code [\\w.@%+-]} and a slash (each run whole: a shorter one leaves one of its characters where the slash
+     * must be), and the run after the last slash.
+     */
+    static int pathEnd(char[] s, int i) {
+        if (methodBefore(s, i)) {
+            return -1;
+        }
+        int n = s.length;
+        int k = i;
+        if (s[k] == '~') {
+            k++;
+        } else if (RegexScan.letter(s[k]) && k + 1 < n && s[k + 1] == ':') {
+            k += 2;
+        }
+        if (k >= n || (s[k] != '/' && s[k] != '\\')) {
+            return -1;
+        }
+        k++;
+        int groups = 0;
+        while (true) {
+            int r = pathRunEnd(s, k);
+            if (r > k && r < n && (s[r] == '/' || s[r] == '\\')) {
+                k = r + 1;
+                groups++;
+            } else {
+                break;
+            }
+        }
+        return groups == 0 ? -1 : pathRunEnd(s, k);
+    }
+
+    /**
+     * Date, at a start {@link #mayStartDate} allowed: the ends the regex tries in its order (the time with seconds
+     * and fraction, with seconds, without; each with the zone and without; then the date alone), the first
+     * that a {@code \\b} follows. A shorter fraction would leave a digit next, where neither a zone nor a
+     * {@code \\b} can follow.
+     */
+    static int dateEnd(char[] s, int i) {
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        int n = s.length;
+        int d = i + 10;
+        if (d + 5 < n && (s[d] == 'T' || s[d] == ' ') && RegexScan.digits(s, d + 1, 2) && s[d + 3] == ':'
+                && RegexScan.digits(s, d + 4, 2)) {
+            int hm = d + 6;
+            int[] times = new int[3];
+            int t = 0;
+            if (hm + 2 < n && s[hm] == ':' && RegexScan.digits(s, hm + 1, 2)) {
+                int sec = hm + 3;
+                if (sec + 1 < n && (s[sec] == '.' || s[sec] == ',') && RegexScan.digit(s[sec + 1])) {
+                    times[t++] = RegexScan.digitsEnd(s, sec + 1);
+                }
+                times[t++] = sec;
+            }
+            times[t++] = hm;
+            for (int k = 0; k < t; k++) {
+                int p = times[k];
+                int z = zoneEnd(s, p);
+                if (z >= 0) {
+                    int e = endAtBoundary(s, z);
+                    if (e != -1) {
+                        return e;
+                    }
+                }
+                int e = endAtBoundary(s, p);
+                if (e != -1) {
+                    return e;
+                }
+            }
+        }
+        return endAtBoundary(s, d);
+    }
+
+    /** The end of {@code Z|[+-]\\d{2}:?\\d{2}} at {@code p}, or -1. */
+    private static int zoneEnd(char[] s, int p) {
+        int n = s.length;
+        if (p >= n) {
+            return -1;
+        }
+        if (s[p] == 'Z') {
+            return p + 1;
+        }
+        if ((s[p] == '+' || s[p] == '-') && RegexScan.digits(s, p + 1, 2)) {
+            if (p + 3 < n && s[p + 3] == ':' && RegexScan.digits(s, p + 4, 2)) {
+                return p + 6;
+            }
+            if (RegexScan.digits(s, p + 3, 2)) {
+                return p + 5;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * IPv6 address, at a start {@link #mayStartIpv6} allowed: the whole run of hex digits and colons (see there),
+     * when it is 8 groups of 1 to 4 hex digits between single colons, or holds a hex digit and splits at some
+     * {@code ::} into two parts of {@code (H{1,4}:){0,6}H{0,4}}.
+     */
+    static int ipv6End(char[] s, int i) {
+        int n = s.length;
+        int k = i;
+        boolean hexDigit = false;
+        while (k < n && (RegexScan.hex(s[k]) || s[k] == ':')) {
+            hexDigit |= s[k] != ':';
+            k++;
+        }
+        if (k < n && RegexScan.word(s[k])) {
+            return -1;
+        }
+        if (groups(s, i, k, 8, 7)) {
+            return k;
+        }
+        if (!hexDigit) {
+            return -1;
+        }
+        for (int p = i; p + 1 < k; p++) {
+            if (s[p] == ':' && s[p + 1] == ':' && groups(s, i, p, 0, 6) && groups(s, p + 2, k, 0, 6)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether {@code s[from, to)} (hex digits and colons) is {@code (H{1,4}:){0,max}H{0,4}} ({@code exact} 0), or
+     * exactly {@code exact} groups of 1 to 4 hex digits between single colons ({@code H{1,4}(:H{1,4}){exact-1}}).
+     */
+    private static boolean groups(char[] s, int from, int to, int exact, int max) {
+        int most = exact > 0 ? exact - 1 : max;
+        int colons = 0;
+        int run = 0;
+        for (int k = from; k < to; k++) { // at most 5 * (most + 1) characters read: a call per "::" stays short
+            if (s[k] == ':') {
+                if (run == 0 || ++colons > most) {
+                    return false; // an empty group before a colon, or too many groups
+                }
+                run = 0;
+            } else if (++run > 4) {
+                return false;
+            }
+        }
+        if (exact > 0) {
+            return colons == exact - 1 && run > 0;
+        }
+        return colons <= max;
+    }
+
+    /** Hex with a prefix: {@code \\b 0[xX] H+ \\b} (a shorter run of hex digits would leave one next: no {@code \\b}). */
+    static int hexPrefixedEnd(char[] s, int i) {
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        int n = s.length;
+        if (!(i + 2 < n && (s[i + 1] == 'x' || s[i + 1] == 'X') && RegexScan.hex(s[i + 2]))) {
+            return -1;
+        }
+        int k = i + 2;
+        while (k < n && RegexScan.hex(s[k])) {
+            k++;
         }
         return endAtBoundary(s, k);
     }

@@ -93,10 +93,11 @@ public final class TextFrontEnd implements Serializable {
             int[] ids = tokenizer.encode(t);
             return new Encoded(t, ids, embedder.embed(t, ids), false);
         }
-        Tokenizer.Cut cut = tokenizer.encodeCut(t);
+        String[] kept = new String[1];
+        Tokenizer.Cut cut = tokenizer.encodeCut(t, kept);
         if (cut.truncated()) {
             // the template of the tokens kept, so that a model embedding text sees the same cut
-            t = tokenizer.decode(cut.ids());
+            t = kept[0] != null ? kept[0] : tokenizer.decode(cut.ids());
         }
         return new Encoded(t, cut.ids(), embedder.embed(t, cut.ids()), cut.truncated() || prefixOnly);
     }

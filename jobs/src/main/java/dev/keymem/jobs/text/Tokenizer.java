@@ -104,6 +104,40 @@ public final class Tokenizer implements Serializable {
      * {@link #encode} gives the same ids for a text within the limit.
      */
     public Cut encodeCut(String text) {
+        return encodeCut(text, null);
+    }
+
+    /**
+     * {@link #encodeCut(String)}; where the text was cut and {@code keptText} is not null, {@code keptText[0]}
+     * receives the text of the ids kept ({@link #decode} of them; null where it is not at hand). One limited
+     * encoding of the text: a text over the limit is not encoded a second time after the first found it too long.
+     */
+    Cut encodeCut(String text, String[] keptText) {
+        if (text == null) {
+            throw new IllegalArgumentException("cannot tokenize a null text");
+        }
+        boolean cacheable = text.length() <= CACHE_MAX_CHARS;
+        if (cacheable) {
+            int[] hit;
+            synchronized (this) {
+                hit = cache().get(text);
+            }
+            if (hit != null) {
+                return new Cut(hit.clone(), false);
+            }
+        }
+        Cut cut = cutUncached(text, keptText);
+        if (cut.truncated() || !cacheable) {
+            return cut;
+        }
+        synchronized (this) {
+            cache().put(text, cut.ids());
+        }
+        return new Cut(cut.ids().clone(), false);
+    }
+
+    /** {@link #encodeCut(String)} as it was: {@link #encode}, then a limited encoding where that threw (the reference). */
+    Cut encodeCutReference(String text) {
         try {
             return new Cut(encode(text), false);
         } catch (TokenLimitException e) {
@@ -133,27 +167,33 @@ public final class Tokenizer implements Serializable {
     }
 
     private int[] encodeUncached(String text) {
-        Cl100kBpe bpe = bpe();
-        if (fitsSurely(text, maxTokens)) {
-            // Same tokens as the limited call below, which also decodes them to check for a cut character.
-            return bpe != null ? bpe.encode(text) : encoding().encodeOrdinary(text).toArray();
-        }
-        boolean truncated;
-        int[] ids;
-        if (bpe != null) {
-            Cl100kBpe.Limited r = bpe.encode(text, maxTokens);
-            truncated = r.truncated();
-            ids = r.ids();
-        } else {
-            EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
-            truncated = r.isTruncated();
-            ids = r.getTokens().toArray();
-        }
-        if (truncated) {
+        Cut cut = cutUncached(text, null);
+        if (cut.truncated()) {
             throw new TokenLimitException("text has more than " + maxTokens + " tokens (" + encodingName
                     + "; limit maxTokens=" + maxTokens + "): '" + abbreviate(text) + "'", maxTokens);
         }
-        return ids;
+        return cut.ids();
+    }
+
+    /**
+     * The ids of {@code text} cut to the limit, from one limited encoding (none where the text surely fits); where
+     * cut and {@code keptText} is not null, {@code keptText[0]} receives the text of the ids kept (or null).
+     */
+    private Cut cutUncached(String text, String[] keptText) {
+        Cl100kBpe bpe = bpe();
+        if (fitsSurely(text, maxTokens)) {
+            // Same tokens as the limited call below, which also decodes them to check for a cut character.
+            return new Cut(bpe != null ? bpe.encode(text) : encoding().encodeOrdinary(text).toArray(), false);
+        }
+        if (bpe != null) {
+            Cl100kBpe.Limited r = bpe.encode(text, maxTokens);
+            if (r.truncated() && keptText != null) {
+                keptText[0] = r.text();
+            }
+            return new Cut(r.ids(), r.truncated());
+        }
+        EncodingResult r = encoding().encodeOrdinary(text, maxTokens);
+        return new Cut(r.getTokens().toArray(), r.isTruncated());
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -215,6 +216,46 @@ class OutputBoundsTest {
             String s = b.toString();
             assertEquals(s.getBytes(StandardCharsets.UTF_8).length, OutputBounds.utf8Length(s), s);
         }
+    }
+
+    @Test
+    void keptEntriesIsWhatBoundKeepsOfTheList() throws Exception {
+        // the sizes of the summary and of each of its templates' entries decide as bound's cut does
+        Random r = new Random(19);
+        int middle = 0;
+        for (int i = 0; i < 120; i++) {
+            ObjectNode s = summary(r, r.nextInt(4) == 0 ? r.nextInt(3) : r.nextInt(300), 1 + r.nextInt(30));
+            String json = s.toString();
+            int total = json.getBytes(StandardCharsets.UTF_8).length;
+            ArrayNode list = (ArrayNode) s.get("templates");
+            int n = list.size();
+            long[] ends = new long[n];
+            long end = 1;
+            for (int k = 0; k < n; k++) {
+                end += (k > 0 ? 1 : 0) + list.get(k).toString().getBytes(StandardCharsets.UTF_8).length;
+                ends[k] = end;
+            }
+            int[] limits = {total, total - 1, total + 1, total / 2, total / 5, Math.max(1, total - r.nextInt(3000)),
+                1 + r.nextInt(total), n < 20 ? 300 : total / 3}; // (strings cut over many entries: slow)
+            for (int max : limits) {
+                String bounded;
+                try {
+                    bounded = OutputBounds.bound(json, max);
+                } catch (IllegalStateException e) {
+                    bounded = null; // strings could not be cut short enough
+                }
+                int kept = OutputBounds.keptEntries(total, "\"templates\":".length(), ends, n, max);
+                if (bounded == null || bounded.contains("\u2026[cut]")) {
+                    assertEquals(-1, kept, "max " + max + ": strings are cut too");
+                } else {
+                    JsonNode b = JSON.readTree(bounded);
+                    assertEquals(b.get("templates").size(), kept, "max " + max);
+                    assertEquals(n - kept, b.path("templates_cut").asInt(0), "max " + max);
+                    middle += kept > 0 && kept < n ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(middle > 250, middle + " cuts in the middle of the list");
     }
 
     @Test

@@ -47,6 +47,7 @@ class Cl100kBpeTest {
                 Cl100kBpe.Limited got = BPE.encode(text, limit);
                 assertArrayEquals(r.getTokens().toArray(), got.ids(), () -> "ids of '" + text + "' cut to " + limit);
                 assertEquals(r.isTruncated(), got.truncated(), () -> "cut of '" + text + "' to " + limit);
+                assertEquals(JTOKKIT.decode(r.getTokens()), got.text(), () -> "text kept of '" + text + "' cut to " + limit);
             }
         }
     }
@@ -88,6 +89,28 @@ class Cl100kBpeTest {
             same(line, n % 8 == 0);
             same(masker.mask(line), n++ % 8 == 1);
         }
+    }
+
+    /**
+     * Merged pieces taken from the cache give the merge's ids: every piece merged (no cache), a cache of 4 slots
+     * (emptied every second piece it remembers, so lookups meet both hits and misses after emptying) and the
+     * thread's own, each against jtokkit, over generated lines whose words repeat.
+     */
+    @Test
+    void cachedPiecesGiveTheMergedIds() {
+        Cl100kBpe.PieceCache tiny = new Cl100kBpe.PieceCache(4);
+        Cl100kBpe.PieceCache large = new Cl100kBpe.PieceCache(1 << 12);
+        int merged = 0;
+        for (String line : new LogGenerator(13).generate(3_000).lines) {
+            int[] want = JTOKKIT.encodeOrdinary(line).toArray();
+            assertArrayEquals(want, BPE.encodeWith(line, null), () -> "ids of '" + line + "', no cache");
+            assertArrayEquals(want, BPE.encodeWith(line, tiny), () -> "ids of '" + line + "', 4 slots");
+            assertArrayEquals(want, BPE.encodeWith(line, large), () -> "ids of '" + line + "', 4,096 slots");
+            assertArrayEquals(want, BPE.encode(line), () -> "ids of '" + line + "'");
+            merged += want.length > line.split("\\s+").length ? 1 : 0;
+        }
+        assertTrue(merged > 1_000, "lines with a piece of several tokens: " + merged);
+        assertThrows(IllegalArgumentException.class, () -> new Cl100kBpe.PieceCache(12));
     }
 
     @Test

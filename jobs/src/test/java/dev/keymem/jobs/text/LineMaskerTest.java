@@ -92,7 +92,12 @@ class LineMaskerTest {
             "1.2.3.4", "255.255.255.255", "256.1.1.1", "01.002.3.4", "249.250.199.200", "1.2.3", "1.2.3.4.5", "9.9.9.9_",
             "{\"", "\": ", "\", \"", "@timestamp", "\"@", "x@", "@-", "@_", ".@a", "a@.b", "[", "]", ",", "=",
             "f7b098a9-4d7f-dc90-eb83-797afa37fe7a", "0x181E290A", "d8:6c:55:fd:17:5c", "[d26b:14a0::1d:2544]:35341",
-            "/api/v2/orders/12376", "Mozilla/5.0 (X11; Linux x86_64)", "ip-10-1-2-3.eu-west-1.compute.internal"};
+            "/api/v2/orders/12376", "Mozilla/5.0 (X11; Linux x86_64)", "ip-10-1-2-3.eu-west-1.compute.internal",
+            // near the written-out rules' edges: URLs, paths after methods, dates with zones, prefixed hex, IPv6
+            "https://a.b/c?d=1", "s3+x.y://", "x://\"", "1ab://q", "PATCH ", "OPTIONS ", "XGET ", "~/", "C:\\", "a/b/",
+            "/x@y%z+w/", "2024-05-01T12:00", "2024-05-01 12:00:00+0100", "2024-05-01T12:00:00,5-01:30", "+01:", "-0",
+            "2024-05-01T12:00:00.", "0X1f", "0xg", "0x", "a:::b", "1:2:3:4:5:6:7::", "::1", "1::2::3", "12345::",
+            "a:b:c:d:e:f:0:1", ":0:", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffff"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 25); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);

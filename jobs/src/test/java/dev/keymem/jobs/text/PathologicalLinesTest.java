@@ -36,6 +36,8 @@ class PathologicalLinesTest {
         m.put("url-ish", "x://" + repeat("a", n));
         m.put("ip-ish", repeat("255.", n));
         m.put("time-ish", repeat("12:34:", n));
+        m.put("double colons", repeat("1::", n));
+        m.put("colon groups", "1::" + repeat("1:", n));
         m.put("dates", repeat("2026-01-15 ", n));
         m.put("spaces", "x" + repeat(" ", n) + "y");
         m.put("emoji", repeat("\uD83D\uDE80", n / 2));

@@ -124,6 +124,46 @@ class TokenizerTest {
         assertFalse(Tokenizer.fitsSurely("€€", 5));
     }
 
+    private static final com.knuddels.jtokkit.api.Encoding JTOKKIT = com.knuddels.jtokkit.Encodings
+            .newLazyEncodingRegistry().getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE);
+
+    @Test
+    void oneLimitedEncodingCutsAsEncodeThenCut() {
+        // encodeCut encodes a text once (limited); the reference encodes, and encodes again with the limit where
+        // that threw. Texts around the limit and the cache's length bound, over and under, with surrogates too.
+        SplittableRandom r = new SplittableRandom(31);
+        String alphabet = "abcdefghij klmnop ABC 0123456789 <>:/._-=\n\t\"{} äöü€漢字\uD83D\uDE00\uD800";
+        for (int limit : new int[] {1, 5, 40, 300}) {
+            Tokenizer fast = Tokenizer.cl100k(limit);
+            Tokenizer ref = Tokenizer.cl100k(limit);
+            for (int n = 0; n < 300; n++) {
+                StringBuilder sb = new StringBuilder();
+                int len = r.nextInt(0, n % 3 == 0 ? 2_500 : 300);
+                int letters = n % 2 == 0 ? alphabet.length() - 3 : alphabet.length(); // half without surrogates
+                for (int i = 0; i < len; i++) {
+                    sb.append(alphabet.charAt(r.nextInt(letters)));
+                }
+                String s = sb.toString();
+                for (int again = 0; again < 2; again++) { // the second time from the cache where it fits
+                    String[] kept = new String[1];
+                    Tokenizer.Cut got = fast.encodeCut(s, kept);
+                    Tokenizer.Cut want = ref.encodeCutReference(s);
+                    assertArrayEquals(want.ids(), got.ids(), "ids of '" + s + "' at limit " + limit);
+                    assertEquals(want.truncated(), got.truncated(), "cut of '" + s + "' at limit " + limit);
+                    assertArrayEquals(want.ids(), fast.encodeCut(s).ids());
+                    if (s.chars().noneMatch(c -> Character.isSurrogate((char) c))) { // jtokkit's cut asserts valid UTF-16
+                        com.knuddels.jtokkit.api.EncodingResult j = JTOKKIT.encodeOrdinary(s, limit);
+                        assertArrayEquals(j.getTokens().toArray(), got.ids(), "jtokkit's ids of '" + s + "' at " + limit);
+                        assertEquals(j.isTruncated(), got.truncated(), "jtokkit's cut of '" + s + "' at " + limit);
+                    }
+                    if (got.truncated()) {
+                        assertEquals(ref.decode(want.ids()), kept[0], "text kept of '" + s + "' at limit " + limit);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void rememberedIdsEqualFreshOnesAndAreNotShared() {
         Tokenizer t = Tokenizer.cl100k(40);

@@ -24,7 +24,9 @@ import java.util.SplittableRandom;
  * close one summary row, on an eidetic admission one slot row: bounded by the event, not by the history.
  * Per {@link #query}: at most W + M + {@code maxCandidates} + k L candidates, {@code postingsRead} postings
  * per query term, {@link EventSettings#ROUTE_SCAN} summaries and the frequencies of the candidates' terms:
- * bounded by the settings, not by the history.
+ * bounded by the settings, not by the history. (Of the candidates' terms only those of candidates whose
+ * informativeness a bound does not settle: the largest one's, and those the ranking visits; the bounds come
+ * from the terms' count and, where the store's frequencies never decrease, from an earlier query's value.)
  *
  * <p>Not thread safe: an instance keeps per-query scratch tables and derived values of archived events, so
  * one instance serves one thread (a subtask's task thread).
@@ -317,7 +319,10 @@ public final class EventMemory {
         double lexical;
         double dense;
         double read;
+        /** The informativeness; NaN until computed ({@link #infoOf}). */
         double info;
+        /** At least {@link #info} ({@link #infoBound}). */
+        double infoBound;
         double score;
         /** At least {@link #score} whatever the dense and read parts turn out to be ({@link #rank}). */
         double bound;
@@ -336,6 +341,7 @@ public final class EventMemory {
             dense = 0;
             read = 0;
             info = 0;
+            infoBound = 0;
             score = 0;
             bound = 0;
             return this;
@@ -701,27 +707,219 @@ public final class EventMemory {
             dfNow.putQueryTerm(qt[i], qdf[i], i);
         }
         double fresh = idf(n, 0);
+        queryFresh = fresh;
         // each query term's count times its idf, once per query (bm25 multiplies by it first, per candidate)
         double[] qWeights = new double[qt.length];
         for (int i = 0; i < qt.length; i++) {
             qWeights[i] = qtc[1][i] * idf(n, qdf[i]);
         }
-        int[] tf = new int[qt.length]; // the candidate's counts of the query's terms (informativeness finds them)
-        double maxNov = 0;
+        if (reference) {
+            double maxNov = 0;
+            for (int k = 0; k < q.size; k++) {
+                Candidate c = q.cands[k];
+                EventEntry e = c.entry;
+                c.info = informativenessReference(q, e, dfNow, fresh);
+                c.infoBound = c.info;
+                c.lexical = queryWeight > 0 ? bm25Reference(e, qtc, qdf, n, avgdl) / queryWeight : 0;
+                maxNov = Math.max(maxNov, c.info);
+            }
+            return maxNov;
+        }
+        // The lexical part of every candidate; its informativeness only where a bound cannot settle it: the
+        // largest informativeness is that of the candidate with the largest bound, or of one whose bound is
+        // above the largest found so far (every other candidate's is at most its bound, so below it). The
+        // others get theirs when rank visits them ({@link #infoOf}).
+        int[] tf = new int[qt.length];
+        queryTermTable(qt, qdf);
+        boolean memo = q.store.frequenciesNeverDecrease();
+        double w1 = dfNow.weight(n, 1, fresh);
+        int first = -1;
+        double firstBound = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < q.size; k++) {
             Candidate c = q.cands[k];
             EventEntry e = c.entry;
-            if (reference) {
-                c.info = informativenessReference(q, e, dfNow, fresh);
-                c.lexical = queryWeight > 0 ? bm25Reference(e, qtc, qdf, n, avgdl) / queryWeight : 0;
-            } else {
-                c.info = informativeness(q, e, dfNow, fresh, tf);
-                c.lexical = queryWeight > 0 ? bm25(e, tf, qWeights, qdf, avgdl) / queryWeight : 0;
-                Arrays.fill(tf, 0);
+            c.lexical = queryWeight > 0 ? bm25(e, queryCounts(e, tf), qWeights, qdf, avgdl) / queryWeight : 0;
+            c.info = Double.NaN;
+            c.infoBound = infoBound(e, n, fresh, w1, memo);
+            if (c.infoBound > firstBound) {
+                firstBound = c.infoBound;
+                first = k;
             }
-            maxNov = Math.max(maxNov, c.info);
+        }
+        double maxNov = 0;
+        if (first >= 0) {
+            maxNov = Math.max(maxNov, infoOf(q, q.cands[first]));
+        }
+        for (int k = 0; k < q.size; k++) {
+            Candidate c = q.cands[k];
+            if (c.infoBound > maxNov) {
+                maxNov = Math.max(maxNov, infoOf(q, c));
+            }
+        }
+        if (checkInfoBounds) {
+            for (int k = 0; k < q.size; k++) {
+                Candidate c = q.cands[k];
+                double bound = c.infoBound;
+                double info = infoOf(q, c);
+                if (!(info <= bound) || info > maxNov) {
+                    throw new IllegalStateException("informativeness " + info + " of event " + c.position
+                            + " above its bound " + bound + " or the largest " + maxNov);
+                }
+            }
         }
         return maxNov;
+    }
+
+    /** Set by tests: every query checks each candidate's informativeness against its bound and the largest. */
+    boolean checkInfoBounds;
+
+    /** The current query's idf of a never-seen term, for {@link #infoOf} (also while {@link #rank} runs). */
+    private double queryFresh;
+
+    /** The candidate's informativeness ({@link #informativeness}), computed at its first call in a query. */
+    private double infoOf(QueryRun q, Candidate c) {
+        double info = c.info;
+        if (info != info) {
+            info = informativeness(q, c.entry, termTable, queryFresh);
+            c.info = info;
+            if (q.store.frequenciesNeverDecrease()) {
+                remember(c.entry, info, q.n, queryFresh);
+            }
+        }
+        return info;
+    }
+
+    /**
+     * The query's terms whose frequency is not 0, for {@link #queryCounts}: an open-addressing table of
+     * term to query index ({@link #qtIndex} 1 + the index, 0: free) and a 64-bit filter of the terms' hashes.
+     */
+    private int[] qtKeys = new int[64];
+    private int[] qtIndex = new int[64];
+    private long qtFilter;
+
+    private static int qtHash(int term) {
+        return term * 0x9E3779B9;
+    }
+
+    /** Fills the query-term table for {@link #queryCounts}. */
+    private void queryTermTable(int[] qt, long[] qdf) {
+        int size = Integer.highestOneBit(Math.max(16, qt.length * 4) - 1) * 2;
+        if (qtKeys.length < size) {
+            qtKeys = new int[size];
+            qtIndex = new int[size];
+        }
+        Arrays.fill(qtIndex, 0);
+        qtFilter = 0;
+        int mask = qtKeys.length - 1;
+        for (int i = 0; i < qt.length; i++) {
+            if (qdf[i] == 0) {
+                continue;
+            }
+            int h = qtHash(qt[i]);
+            qtFilter |= 1L << (h >>> 26);
+            int j = (h ^ (h >>> 16)) & mask;
+            while (qtIndex[j] != 0) {
+                j = (j + 1) & mask;
+            }
+            qtKeys[j] = qt[i];
+            qtIndex[j] = i + 1;
+        }
+    }
+
+    /**
+     * The candidate's counts of the query's terms ({@link EventEntry#count} of each query term whose frequency
+     * is not 0; 0 for the others) in {@code tf}, which it returns, from one walk over the candidate's terms
+     * (distinct, as written), each looked up in the query's table ({@link #queryTermTable}) where the filter
+     * lets it through. {@link #queryCountsReference} is the binary search per query term.
+     */
+    private int[] queryCounts(EventEntry e, int[] tf) {
+        Arrays.fill(tf, 0);
+        int[] terms = e.terms();
+        long filter = qtFilter;
+        int[] keys = qtKeys;
+        int[] index = qtIndex;
+        int mask = keys.length - 1;
+        for (int k = 0; k < terms.length; k++) {
+            int t = terms[k];
+            int h = t * 0x9E3779B9;
+            if ((filter >>> (h >>> 26) & 1) == 0) {
+                continue;
+            }
+            int j = (h ^ (h >>> 16)) & mask;
+            int ix;
+            while ((ix = index[j]) != 0) {
+                if (keys[j] == t) {
+                    tf[ix - 1] = e.counts()[k];
+                    break;
+                }
+                j = (j + 1) & mask;
+            }
+        }
+        return tf;
+    }
+
+    /** {@link #queryCounts} by {@link EventEntry#count}, for tests. */
+    static int[] queryCountsReference(EventEntry e, int[] qt, long[] qdf) {
+        int[] tf = new int[qt.length];
+        for (int i = 0; i < qt.length; i++) {
+            tf[i] = qdf[i] == 0 ? 0 : e.count(qt[i]);
+        }
+        return tf;
+    }
+
+    /** {@link #queryCounts} after {@link #queryTermTable}, for tests. */
+    int[] queryCountsFast(EventEntry e, int[] qt, long[] qdf) {
+        queryTermTable(qt, qdf);
+        return queryCounts(e, new int[qt.length]).clone();
+    }
+
+    /**
+     * At most this many archived events' informativeness is remembered ({@link #remember}), by position
+     * modulo it (direct-mapped: an event of another key or position in the slot is a miss).
+     */
+    private static final int INFO_MEMO = 1 << 15;
+    /** The terms array of the entry whose informativeness each slot remembers (compared by identity), or null. */
+    private final int[][] memoTerms = new int[INFO_MEMO][];
+    private final double[] memoInfo = new double[INFO_MEMO];
+    private final double[] memoFresh = new double[INFO_MEMO];
+    private final long[] memoEvents = new long[INFO_MEMO];
+
+    /** Remembers {@code e}'s informativeness at {@code n} events (whose never-seen idf is {@code fresh}). */
+    private void remember(EventEntry e, double info, long n, double fresh) {
+        int i = (int) e.position() & (INFO_MEMO - 1);
+        memoTerms[i] = e.terms();
+        memoInfo[i] = info;
+        memoFresh[i] = fresh;
+        memoEvents[i] = n;
+    }
+
+    /**
+     * An upper bound of {@link #informativeness} of {@code e} at {@code n} events (never-seen idf {@code fresh},
+     * a term seen once weighs {@code w1}), without reading a frequency. With {@code f = max(1, df)}, a term's
+     * weight is {@code idf(n, f) / idf(n, 0) = log((n + 1) / (f + 0.5)) / log(2n + 2) = 1 - a / l} with
+     * {@code a = log(2f + 1)} and {@code l = log(2n + 2)}: at most {@code w1} (f >= 1), and, where the store's
+     * frequencies never decrease, at most {@code 1 - a0 / l} for the {@code a0} of an earlier query at
+     * {@code n0 <= n} events (f >= f0). That query's informativeness {@code info0} gives the sum of the
+     * {@code a0}: {@code (L - info0 sqrt L) l0}, for the entry's L terms; so the sum of the weights now is at
+     * most {@code L - (L - info0 sqrt L) l0 / l}. Each bound is the smaller, plus a margin far above the
+     * rounding of either side's sums ({@code 1e-9 (L + 1)} against some {@code L^1.5 2^-50}).
+     */
+    private double infoBound(EventEntry e, long n, double fresh, double w1, boolean memo) {
+        int[] terms = e.terms();
+        int len = terms.length;
+        if (len == 0) {
+            return 0;
+        }
+        double root = Math.sqrt(len);
+        double sum = len * w1;
+        if (memo) {
+            int i = (int) e.position() & (INFO_MEMO - 1);
+            if (memoTerms[i] == terms && memoEvents[i] <= n) {
+                double earlier = len - (len - memoInfo[i] * root) * (memoFresh[i] / fresh);
+                sum = Math.min(sum, earlier);
+            }
+        }
+        return sum / root + 1e-9 * (len + 1);
     }
 
     /** {@link #accumulate}'s sums, reused (its callers copy them out at once). */
@@ -840,7 +1038,26 @@ public final class EventMemory {
     private java.util.IdentityHashMap<byte[], Derived> derived = new java.util.IdentityHashMap<>();
     private java.util.IdentityHashMap<byte[], Derived> derivedOld = new java.util.IdentityHashMap<>();
 
+    /**
+     * The {@link Derived} value {@link #derived} last found for an entry, by the entry's position modulo its
+     * length (direct-mapped, checked by the vector's identity and the scale like the maps): an array read
+     * instead of an identity-hash lookup for the candidates a key's queries visit again and again.
+     */
+    private final Derived[] derivedFront = new Derived[1 << 14];
+
     private Derived derived(EventEntry e) {
+        int slot = (int) e.position() & (derivedFront.length - 1);
+        Derived f = derivedFront[slot];
+        if (f != null && f.vector == e.vector() && sameScale(f, e)) {
+            return f;
+        }
+        Derived d = derivedMaps(e);
+        derivedFront[slot] = d;
+        return d;
+    }
+
+    /** {@link #derived} through the two generations of maps. */
+    private Derived derivedMaps(EventEntry e) {
         Derived d = derived.get(e.vector());
         if (d == null) {
             d = derivedOld.get(e.vector());
@@ -1175,11 +1392,9 @@ public final class EventMemory {
      * The candidate's terms' weights (idf now relative to a never-seen term's), summed in the terms' order, over
      * the square root of their number. {@link TermFrequencies#slot}, {@code used} and {@code weighed} are
      * written out in the loop (the context job runs under C1, which calls rather than inlines them); the same
-     * slots, weights and sum as {@link #informativenessReference}. On the way it notes the candidate's count of
-     * each query term it holds in {@code tf} (by query term, {@link TermFrequencies#putQueryTerm}; the others
-     * are left as they are), which {@link #bm25} then reads instead of searching the candidate's terms.
+     * slots, weights and sum as {@link #informativenessReference}.
      */
-    private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh, int[] tf) {
+    private static double informativeness(QueryRun q, EventEntry e, TermFrequencies dfNow, double fresh) {
         int[] terms = e.terms();
         long[] keys = dfNow.keys;
         double[] ws = dfNow.weights;
@@ -1208,9 +1423,6 @@ public final class EventMemory {
                     mask = keys.length - 1;
                 }
             } else {
-                if ((key & TermFrequencies.QUERY) != 0) {
-                    tf[dfNow.queryIndex[i]] = e.counts()[k];
-                }
                 w = ws[i];
                 if (Double.doubleToRawLongBits(w) == TermFrequencies.UNWEIGHED) {
                     w = dfNow.weight(q.n, dfNow.values[i], fresh);
@@ -1247,7 +1459,7 @@ public final class EventMemory {
 
     /**
      * {@link #bm25Reference} from the candidate's counts of the query's terms ({@code tf}, by query term, as
-     * {@link #informativeness} found them: {@link EventEntry#count} of each), with each query term's count
+     * {@link #queryCounts} found them: {@link EventEntry#count} of each), with each query term's count
      * times idf ({@code qWeights}) computed once per query and the candidate's length normalisation once per
      * candidate (the same expressions of the same values, so the same doubles).
      */
@@ -1324,7 +1536,8 @@ public final class EventMemory {
         double readMax = read == null || readNorm2 == 0 ? 0 : COSINE_MAX;
         Candidate[] order = Arrays.copyOf(q.cands, q.size);
         for (Candidate c : order) {
-            double nov = maxNov > 0 ? c.info / maxNov : 0;
+            // the informativeness where known, else its bound (at least it: the bound stays a bound)
+            double nov = maxNov > 0 ? (c.info == c.info ? c.info : c.infoBound) / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
             c.bound = w.lexical() * c.lexical + w.dense() * denseMax + w.read() * readMax + priorWeight * nov
                     + w.recency() * rec;
@@ -1338,8 +1551,18 @@ public final class EventMemory {
             }
             Derived d = derived(c.entry);
             c.dense = cosine(q.x, q.xnz, xNorm2, d);
-            double nov = maxNov > 0 ? c.info / maxNov : 0;
             double rec = n == 0 ? 0 : (c.entry.position() + 1.0) / n;
+            if (kept == best.length && c.info != c.info) {
+                // first with the informativeness's bound (a candidate below the last kept score with it is
+                // below with the informativeness too, which then need not be computed)
+                double novBound = maxNov > 0 ? c.infoBound / maxNov : 0;
+                double withDense = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * readMax
+                        + priorWeight * novBound + w.recency() * rec;
+                if (withDense < best[kept - 1].score) {
+                    continue;
+                }
+            }
+            double nov = maxNov > 0 ? infoOf(q, c) / maxNov : 0;
             if (kept == best.length) {
                 // the bound again with the dense part known (the read part, which needs the candidate's
                 // projection, at its largest): below the last kept score, the candidate cannot enter

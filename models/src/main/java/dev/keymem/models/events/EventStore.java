@@ -36,4 +36,15 @@ public interface EventStore {
     EventEntry eidetic(int slot);
 
     void setEidetic(int slot, EventEntry entry);
+
+    /**
+     * Whether every term frequency this store hands out is at least what it handed out for the term before,
+     * for as long as it hands out entries that hold the term: the frequencies change only through the
+     * memory's writes (which only raise them), no TTL expires their rows and nothing else lowers them. Where
+     * so, a query may bound a candidate's informativeness from an earlier query's frequencies instead of
+     * reading every term's again (the answer is the same either way). False unless a store says otherwise.
+     */
+    default boolean frequenciesNeverDecrease() {
+        return false;
+    }
 }

@@ -36,6 +36,12 @@ public final class InMemoryEventStore implements EventStore {
         archive.remove(position);
     }
 
+    /** True: nothing expires here, and the memory's writes only raise a frequency. */
+    @Override
+    public boolean frequenciesNeverDecrease() {
+        return true;
+    }
+
     @Override
     public long frequency(int term) {
         reads++;

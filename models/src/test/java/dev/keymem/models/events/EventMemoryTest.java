@@ -380,7 +380,11 @@ class EventMemoryTest {
                     int top = new int[] {1, 3, 5, 10, 50}[r.nextInt(5)];
                     EventMemory.Answer fastAnswer = m.query(st, store, q, null, top);
                     EventMemory.Answer refAnswer = m.queryReference(st, store, q, null, top);
-                    assertEquals(refAnswer.cost(), fastAnswer.cost(), "query at " + t);
+                    // the same candidates; fewer rows where bounds settled informativeness without them
+                    assertEquals(refAnswer.cost().candidates(), fastAnswer.cost().candidates(), "query at " + t);
+                    assertEquals(refAnswer.cost().postingsRead(), fastAnswer.cost().postingsRead());
+                    assertEquals(refAnswer.cost().segmentsScored(), fastAnswer.cost().segmentsScored());
+                    assertTrue(fastAnswer.cost().rowsRead() <= refAnswer.cost().rowsRead(), "query at " + t);
                     List<EventHit> fast = fastAnswer.hits();
                     List<EventHit> ref = refAnswer.hits();
                     assertEquals(ref.size(), fast.size(), "query at " + t);
@@ -443,6 +447,7 @@ class EventMemoryTest {
         EventSettings s = new EventSettings(64, 16, 0.5f, 0.99f, 16, 16, 16, 1, 4096, 4096, 0, 0, 1.2, 0.75,
                 EventSettings.Weights.defaults(), 3L);
         EventMemory reused = new EventMemory(s);
+        reused.checkInfoBounds = true; // every candidate's informativeness computed: the table grows
         EventState st = reused.newState();
         InMemoryEventStore store = new InMemoryEventStore();
         SplittableRandom r = new SplittableRandom(23);
@@ -465,7 +470,9 @@ class EventMemoryTest {
                 }
                 int[] q = t == 1199 ? new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10} : terms(r, 40);
                 EventMemory.Answer a = reused.query(st, store, q, null, 5);
-                EventMemory.Answer b = new EventMemory(s).query(st, store, q, null, 5);
+                EventMemory fresh = new EventMemory(s);
+                fresh.checkInfoBounds = true;
+                EventMemory.Answer b = fresh.query(st, store, q, null, 5);
                 assertEquals(b.cost(), a.cost());
                 assertEquals(b.hits().size(), a.hits().size());
                 for (int i = 0; i < a.hits().size(); i++) {
@@ -481,5 +488,142 @@ class EventMemoryTest {
         }
         assertTrue(compared > 40, "queries compared: " + compared);
         assertTrue(grown, "no query grew the term table past what it keeps");
+    }
+
+    /** An {@link InMemoryEventStore} whose frequency rows can expire (read as 0), as under a row TTL. */
+    private static final class ExpiringStore implements EventStore {
+        final InMemoryEventStore rows = new InMemoryEventStore();
+        final boolean claimsNeverDecrease;
+        boolean expired;
+
+        ExpiringStore(boolean claimsNeverDecrease) {
+            this.claimsNeverDecrease = claimsNeverDecrease;
+        }
+
+        @Override public boolean frequenciesNeverDecrease() { return claimsNeverDecrease; }
+        @Override public EventEntry archived(long position) { return rows.archived(position); }
+        @Override public void archive(EventEntry entry) { rows.archive(entry); }
+        @Override public void dropArchived(long position) { rows.dropArchived(position); }
+        @Override public long frequency(int term) { return expired ? 0 : rows.frequency(term); }
+        @Override public void setFrequency(int term, long frequency) { rows.setFrequency(term, frequency); }
+        @Override public long posting(int term, long ordinal) { return rows.posting(term, ordinal); }
+        @Override public void addPosting(int term, long ordinal, long position) { rows.addPosting(term, ordinal, position); }
+        @Override public void dropPosting(int term, long ordinal) { rows.dropPosting(term, ordinal); }
+        @Override public float[] segment(long segment) { return rows.segment(segment); }
+        @Override public void addSegment(long segment, float[] summary) { rows.addSegment(segment, summary); }
+        @Override public void dropSegment(long segment) { rows.dropSegment(segment); }
+        @Override public EventEntry eidetic(int slot) { return rows.eidetic(slot); }
+        @Override public void setEidetic(int slot, EventEntry entry) { rows.setEidetic(slot, entry); }
+    }
+
+    /**
+     * Every candidate's informativeness is at most the bound a query ranks it by until it is computed (from
+     * the terms seen once, and from an earlier query's value where the store's frequencies never decrease),
+     * and the largest is found; the bounds leave most candidates' informativeness uncomputed on a long
+     * history (fewer frequency rows read than the reference reads), with the same answers bit for bit.
+     */
+    @Test
+    void informativenessBoundsHoldAndSpareFrequencyReads() {
+        EventSettings s = new EventSettings(64, 16, 0.5f, 0.99f, 32, 32, 32, 2, 64, 256, 0, 0, 1.2, 0.75,
+                new EventSettings.Weights(0.3, 0.2, 0.02, 1, 0.05), 5L);
+        EventMemory checked = new EventMemory(s);
+        checked.checkInfoBounds = true;
+        EventMemory plain = new EventMemory(s);
+        EventState st = checked.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        SplittableRandom r = new SplittableRandom(77);
+        int queries = 0;
+        long fastRows = 0;
+        long refRows = 0;
+        for (int t = 0; t < 1500; t++) {
+            checked.write(st, store, terms(r, 2000), null, new byte[] {(byte) t});
+            if (t % 10 == 9) {
+                int[] q = terms(r, 2000);
+                checked.query(st, store, q, null, 3); // throws where a bound is below the informativeness
+                EventMemory.Answer fast = plain.query(st, store, q, null, 3);
+                EventMemory.Answer ref = plain.queryReference(st, store, q, null, 3);
+                assertEquals(ref.hits().size(), fast.hits().size());
+                for (int i = 0; i < ref.hits().size(); i++) {
+                    assertEquals(ref.hits().get(i).position(), fast.hits().get(i).position(), "query at " + t);
+                    assertEquals(Double.doubleToRawLongBits(ref.hits().get(i).score()),
+                            Double.doubleToRawLongBits(fast.hits().get(i).score()));
+                    assertEquals(Double.doubleToRawLongBits(ref.hits().get(i).novelty()),
+                            Double.doubleToRawLongBits(fast.hits().get(i).novelty()));
+                }
+                fastRows += fast.cost().rowsRead();
+                refRows += ref.cost().rowsRead();
+                queries++;
+            }
+        }
+        assertEquals(150, queries);
+        assertTrue(fastRows * 4 < refRows * 3, "rows read: " + fastRows + " with bounds, " + refRows + " without");
+    }
+
+    /**
+     * A store whose frequencies may decrease (rows expired) gets no bound from an earlier query: its
+     * informativeness stays within the bounds it is ranked by. The same history through a store that claims
+     * its frequencies never decrease breaks a bound (the check throws), so the flag is what keeps it exact.
+     */
+    @Test
+    void noBoundFromEarlierQueriesWhereFrequenciesMayDecrease() {
+        for (boolean claims : new boolean[] {false, true}) {
+            EventMemory m = new EventMemory(EventSettings.defaults());
+            m.checkInfoBounds = true;
+            EventState st = m.newState();
+            ExpiringStore store = new ExpiringStore(claims);
+            SplittableRandom r = new SplittableRandom(9);
+            Runnable history = () -> {
+                for (int t = 0; t < 600; t++) {
+                    store.expired = false;
+                    m.write(st, store, terms(r, 50), null, null);
+                    if (t % 20 == 19) {
+                        int[] q = terms(r, 50);
+                        m.query(st, store, q, null, 3);
+                        store.expired = true; // the same query once the frequency rows expired
+                        m.query(st, store, q, null, 3);
+                    }
+                }
+            };
+            if (claims) {
+                assertThrows(IllegalStateException.class, history::run);
+            } else {
+                history.run();
+            }
+        }
+    }
+
+    /**
+     * The candidate's counts of the query's terms from one walk over its terms equal {@link EventEntry#count}
+     * of each query term (0 where the term's frequency is 0): queries of 1 to 40 distinct terms, some repeated
+     * in the entry, some not, negative terms too.
+     */
+    @Test
+    void queryCountsEqualCountPerQueryTerm() {
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        SplittableRandom r = new SplittableRandom(13);
+        int matched = 0;
+        for (int round = 0; round < 2000; round++) {
+            int[][] entryTerms = EventMemory.distinctCounts(terms(r, 60));
+            if (round % 3 == 0) {
+                entryTerms[0][0] = -1 - r.nextInt(1000);
+                java.util.Arrays.sort(entryTerms[0]);
+            }
+            EventEntry e = new EventEntry(round, entryTerms[0], entryTerms[1], 10, new byte[4], 0f, 0f, new byte[0]);
+            int[] qt = new int[1 + r.nextInt(40)];
+            for (int i = 0; i < qt.length; i++) {
+                qt[i] = r.nextInt(4) == 0 ? -r.nextInt(1000) : (int) Math.floor(Math.pow(60, r.nextDouble()));
+            }
+            qt = EventMemory.distinctCounts(qt)[0];
+            long[] qdf = new long[qt.length];
+            for (int i = 0; i < qt.length; i++) {
+                qdf[i] = r.nextInt(5);
+            }
+            int[] ref = EventMemory.queryCountsReference(e, qt, qdf);
+            assertArrayEquals(ref, m.queryCountsFast(e, qt, qdf), "round " + round);
+            for (int c : ref) {
+                matched += c > 0 ? 1 : 0;
+            }
+        }
+        assertTrue(matched > 2000, "query terms found in entries: " + matched);
     }
 }

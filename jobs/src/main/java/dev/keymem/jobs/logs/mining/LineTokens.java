@@ -309,7 +309,7 @@ public final class LineTokens implements Serializable {
             }
             if ((flags & DOMAIN_ENDING) != 0) {
                 char[] out = RegexScan.replaceAllChars(DOMAIN, text, cs, "<HOST>", DOMAIN_FIRST, AFTER_DOT_HYPHEN,
-                        LineTokens::mayStartDomain, null);
+                        LineTokens::mayStartDomain, LineTokens::domainEnd);
                 if (out != cs) {
                     cs = out;
                     text = null;
@@ -321,7 +321,8 @@ public final class LineTokens implements Serializable {
         text = masked[0];
         flags = laterChecks(cs);
         if ((flags & DAY_NAME) != 0) {
-            char[] out = RegexScan.replaceAllChars(DAY, text, cs, "", DAY_FIRST, AFTER_WORD, LineTokens::mayStartDay, null);
+            char[] out = RegexScan.replaceAllChars(DAY, text, cs, "", DAY_FIRST, AFTER_WORD, LineTokens::mayStartDay,
+                    LineTokens::dayEnd);
             if (out != cs) {
                 cs = out;
                 text = null;
@@ -330,7 +331,7 @@ public final class LineTokens implements Serializable {
         }
         if ((flags & HEX_LETTER_RUN) != 0) {
             char[] out = RegexScan.replaceAllChars(HEX_LETTERS, text, cs, "<HEX>", HEX_LETTER_FIRST, AFTER_LT,
-                    LineTokens::mayStartHexLetters, null);
+                    LineTokens::mayStartHexLetters, LineTokens::hexLettersEnd);
             if (out != cs) {
                 cs = out;
                 text = null;
@@ -339,14 +340,14 @@ public final class LineTokens implements Serializable {
         }
         if ((flags & TWO_SLASHES) != 0) {
             char[] out = RegexScan.replaceAllChars(SLASHED, text, cs, "<PATH>", SLASHED_FIRST, AFTER_SLASHED,
-                    LineTokens::mayStartSlashed, null);
+                    LineTokens::mayStartSlashed, LineTokens::slashedEnd);
             if (out != cs) {
                 cs = out;
                 text = null;
             }
         }
         char[] out = RegexScan.replaceAllChars(QUANTITY, text, cs, "<Q>", QUANTITY_FIRST, AFTER_DOT,
-                LineTokens::mayStartQuantity, null);
+                LineTokens::mayStartQuantity, LineTokens::quantityEnd);
         if (out != cs) {
             cs = out;
             text = null;
@@ -526,6 +527,282 @@ public final class LineTokens implements Serializable {
     /** The first letters of {@link #UNITS}. */
     private static boolean unitStart(char c) {
         return "KMGTPBbkmgunsµhd".indexOf(c) >= 0;
+    }
+
+    // The patterns written as scans (RegexScan.End): the end of the pattern's match at a start its Start test
+    // allowed, -1 for none (RegexScan.UNDECIDED where a \b touches a non-ASCII character: the regex decides).
+    // Each pattern's parts are runs of a class that the next part cannot continue, or a lookahead that forbids
+    // what a shorter run would leave next, so backtracking into a run finds nothing: the match is the greedy one
+    // (or, where optional parts are tried, the first that the regex's order of tries finds). Tests compare each
+    // with its regex at every start (scanDisagreement).
+
+    /** The {@link #DOMAIN} endings. */
+    private static final java.util.Set<String> DOMAIN_ENDINGS = java.util.Set.of("com", "net", "org", "edu", "gov",
+            "mil", "int", "info", "biz", "io", "local", "localdomain", "lan", "co", "ac");
+
+    /**
+     * {@link #DOMAIN} at a start {@link #mayStartDomain} allowed: a match holds only {@code [A-Za-z0-9.-]} and its
+     * lookahead forbids a {@code [\\w.-]} after it, so it is the whole run of {@code [\\w.-]} from {@code i} or
+     * none. The run matches when it holds no underscore, no empty label, and ends in an ending, or in an ending and
+     * two lower-case letters, after at least one label.
+     */
+    static int domainEnd(char[] s, int i) {
+        int n = s.length;
+        int r = i;
+        while (r < n && (RegexScan.word(s[r]) || s[r] == '.' || s[r] == '-')) {
+            if (s[r] == '_') {
+                return -1;
+            }
+            r++;
+        }
+        // the last two labels: [a, b) before the last dot, [c, r) after it
+        int lastDot = -1;
+        int prevDot = -1;
+        for (int k = i; k < r; k++) {
+            if (s[k] == '.') {
+                if (k == i || s[k - 1] == '.') {
+                    return -1; // an empty label
+                }
+                prevDot = lastDot;
+                lastDot = k;
+            }
+        }
+        if (lastDot < 0 || lastDot == r - 1) {
+            return -1; // one label, or an empty last one
+        }
+        if (domainEnding(s, lastDot + 1, r)) {
+            return r;
+        }
+        if (prevDot >= 0 && r - lastDot - 1 == 2 && lowerLetter(s[r - 2]) && lowerLetter(s[r - 1])
+                && domainEnding(s, prevDot + 1, lastDot)) {
+            return r;
+        }
+        return -1;
+    }
+
+    private static boolean lowerLetter(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    /** Whether {@code s[from, to)} is one of {@link #DOMAIN_ENDINGS}. */
+    private static boolean domainEnding(char[] s, int from, int to) {
+        int len = to - from;
+        if (len < 2 || len > 11) {
+            return false;
+        }
+        for (int k = from; k < to; k++) {
+            if (!lowerLetter(s[k])) {
+                return false;
+            }
+        }
+        return DOMAIN_ENDINGS.contains(new String(s, from, len));
+    }
+
+    /**
+     * {@link #DAY} at a start {@link #mayStartDay} allowed: {@code \\b}, a day name, {@code [a-z]*}, an optional
+     * comma, {@code \\s+}, and then {@code <TS>} or a month name (a lookahead).
+     */
+    static int dayEnd(char[] s, int i) {
+        int n = s.length;
+        if (i + 3 > n) {
+            return -1;
+        }
+        boolean day = false;
+        for (char[] d : DAY_CHARS) {
+            if (RegexScan.startsWith(s, d, i)) {
+                day = true;
+                break;
+            }
+        }
+        if (!day) {
+            return -1;
+        }
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        int k = i + 3;
+        while (k < n && lowerLetter(s[k])) {
+            k++;
+        }
+        if (k < n && s[k] == ',') {
+            k++;
+        }
+        int sp = k;
+        while (k < n && space(s[k])) {
+            k++;
+        }
+        if (k == sp) {
+            return -1;
+        }
+        if (RegexScan.startsWith(s, TS_CHARS, k)) {
+            return k;
+        }
+        for (char[] m : MONTH_CHARS) {
+            if (RegexScan.startsWith(s, m, k)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static final char[][] DAY_CHARS = chars(DAY_NAMES);
+    private static final char[][] MONTH_CHARS = chars(new String[] {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+        "Aug", "Sep", "Oct", "Nov", "Dec"});
+
+    private static char[][] chars(String[] words) {
+        char[][] out = new char[words.length][];
+        for (int k = 0; k < words.length; k++) {
+            out[k] = words[k].toCharArray();
+        }
+        return out;
+    }
+
+    /** Whether {@code c} is in {@code \\s} ({@code [ \\t\\n\\x0B\\f\\r]}). */
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    /** {@link #HEX_LETTERS} at a start its test allowed: the run of hex letters, 8 or more, no {@code [\\w>]} after. */
+    static int hexLettersEnd(char[] s, int i) {
+        int n = s.length;
+        int k = i;
+        while (k < n && ((s[k] >= 'a' && s[k] <= 'f') || (s[k] >= 'A' && s[k] <= 'F'))) {
+            k++;
+        }
+        if (k - i < 8 || (k < n && (RegexScan.word(s[k]) || s[k] == '>'))) {
+            return -1;
+        }
+        return k;
+    }
+
+    /**
+     * {@link #SLASHED} at a start {@link #mayStartSlashed} allowed: a run of {@code [\\w.{}<>~-]}, two or more
+     * groups of a slash (or backslash) and such a run, each run whole, and a slash after them if there is one.
+     */
+    static int slashedEnd(char[] s, int i) {
+        int n = s.length;
+        int k = slashedRunEnd(s, i);
+        if (k == i) {
+            return -1;
+        }
+        int groups = 0;
+        while (k + 1 < n && (s[k] == '/' || s[k] == '\\') && slashedChar(s[k + 1])) {
+            k = slashedRunEnd(s, k + 1);
+            groups++;
+        }
+        if (groups < 2) {
+            return -1;
+        }
+        return k < n && (s[k] == '/' || s[k] == '\\') ? k + 1 : k;
+    }
+
+    private static int slashedRunEnd(char[] s, int i) {
+        int n = s.length;
+        while (i < n && s[i] < 128 && slashedChar(s[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The units of {@link #UNITS}, each alternative spelt out. */
+    private static final java.util.Set<String> UNIT_WORDS = java.util.Set.of("KB", "MB", "GB", "TB", "PB", "KiB",
+            "MiB", "GiB", "TiB", "PiB", "byte", "bytes", "B", "kb", "mb", "gb", "ms", "us", "µs", "ns", "s", "sec",
+            "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day",
+            "days");
+
+    /**
+     * {@link #QUANTITY} at a start {@link #mayStartQuantity} allowed: with the optional {@code [<>~]} first (as the
+     * regex tries it), else without; then the number, an optional {@code \\s} and a unit with no {@code \\w} after it.
+     * A unit is letters (after a {@code µ}), and no unit is a prefix of another followed by anything but a letter,
+     * so the unit is the whole run of ASCII letters there.
+     */
+    static int quantityEnd(char[] s, int i) {
+        char c = s[i];
+        if (c == '<' || c == '>' || c == '~') {
+            int e = numberUnitEnd(s, i + 1);
+            if (e >= 0) {
+                return e;
+            }
+        }
+        return numberUnitEnd(s, i);
+    }
+
+    /** The end of {@code (?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?UNITS(?![\\w])} from {@code i}, or -1. */
+    private static int numberUnitEnd(char[] s, int i) {
+        int n = s.length;
+        int q;
+        if (RegexScan.startsWith(s, NUM_CHARS, i)) {
+            q = i + 5;
+        } else if (RegexScan.startsWith(s, TS_CHARS, i)) {
+            q = i + 4;
+        } else if (i < n && RegexScan.digit(s[i])) {
+            q = RegexScan.digitsEnd(s, i);
+            if (q + 1 < n && s[q] == '.' && RegexScan.digit(s[q + 1])) {
+                q = RegexScan.digitsEnd(s, q + 1);
+            }
+        } else {
+            return -1;
+        }
+        if (q < n && space(s[q])) {
+            int e = unitEnd(s, q + 1);
+            if (e >= 0) {
+                return e;
+            }
+        }
+        return unitEnd(s, q);
+    }
+
+    /** The end of a unit of {@link #UNIT_WORDS} at {@code q} that no {@code \\w} follows, or -1. */
+    private static int unitEnd(char[] s, int q) {
+        int n = s.length;
+        if (q >= n) {
+            return -1;
+        }
+        int k = s[q] == 'µ' ? q + 1 : q;
+        while (k < n && RegexScan.letter(s[k])) {
+            k++;
+        }
+        if (k == q || (k < n && RegexScan.word(s[k])) || k - q > 7) {
+            return -1;
+        }
+        return UNIT_WORDS.contains(new String(s, q, k - q)) ? k : -1;
+    }
+
+    /**
+     * For tests: where one of the scans disagrees with its pattern at index {@code i} of {@code s} (the pattern run
+     * anchored there, transparent bounds): the {@code Start} test rejects a position where the pattern matches, or
+     * the {@code End} gives another end than the pattern's. A description of the disagreement, else null.
+     */
+    static String scanDisagreement(String s, int i) {
+        Object[][] scans = {
+            {ENDPOINT, (RegexScan.Start) LineTokens::mayStartEndpoint, (RegexScan.End) LineTokens::endpointEnd},
+            {DOMAIN, (RegexScan.Start) LineTokens::mayStartDomain, (RegexScan.End) LineTokens::domainEnd},
+            {DAY, (RegexScan.Start) LineTokens::mayStartDay, (RegexScan.End) LineTokens::dayEnd},
+            {HEX_LETTERS, (RegexScan.Start) LineTokens::mayStartHexLetters, (RegexScan.End) LineTokens::hexLettersEnd},
+            {SLASHED, (RegexScan.Start) LineTokens::mayStartSlashed, (RegexScan.End) LineTokens::slashedEnd},
+            {QUANTITY, (RegexScan.Start) LineTokens::mayStartQuantity, (RegexScan.End) LineTokens::quantityEnd},
+        };
+        char[] cs = s.toCharArray();
+        for (Object[] scan : scans) {
+            Pattern p = (Pattern) scan[0];
+            Matcher m = p.matcher(s);
+            m.useTransparentBounds(true);
+            m.useAnchoringBounds(false);
+            m.region(i, s.length());
+            int regexEnd = m.lookingAt() && m.end() > i ? m.end() : -1;
+            boolean start = ((RegexScan.Start) scan[1]).mayStart(cs, i);
+            if (regexEnd > i && !start) {
+                return p + ": Start rejects a match at " + i;
+            }
+            if (start) {
+                int e = ((RegexScan.End) scan[2]).end(cs, i);
+                if (e != RegexScan.UNDECIDED && e != regexEnd) {
+                    return p + ": End " + e + ", regex " + regexEnd + " at " + i;
+                }
+            }
+        }
+        return null;
     }
 
     /**

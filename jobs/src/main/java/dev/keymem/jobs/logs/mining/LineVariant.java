@@ -8,7 +8,8 @@ package dev.keymem.jobs.logs.mining;
  * show one more line per new variant when the memory also finds the line new, so that each such message is
  * seen verbatim while bursts and value lists stay a count.
  *
- * <p>The key lists, in order, {@code position=token} for each wildcard position whose token is a word: it has
+ * <p>The key lists, in order, {@code position=token} for each wildcard position (or a field's {@code key=<*>}
+ * that the line's {@code key=value} fills: {@link TemplateMiner#fieldValue}) whose token is a word: it has
  * a letter, no digit and no placeholder. Not words, because they are values by the miner's own rules: tokens
  * with a digit (numbered instances: {@code broadcast_8}, {@code node-D3}, {@code IPV4}) and names after a name
  * key ({@code user root}, {@code for admin}, {@code user=guest}). Lines without such words have the empty key:
@@ -42,7 +43,8 @@ public final class LineVariant {
         }
         StringBuilder sb = null; // taken at the first word (most lines have none)
         for (int i = 0; i < line.length && (sb == null || sb.length() < MAX_CHARS); i++) {
-            if (tmpl[i].equals(LineTokens.WILDCARD) && word(line, i)) {
+            if ((tmpl[i].equals(LineTokens.WILDCARD) && word(line, i)) || (TemplateMiner.fieldValue(tmpl[i], line[i])
+                    && word(line, i))) {
                 if (sb == null) {
                     sb = new StringBuilder();
                 } else {

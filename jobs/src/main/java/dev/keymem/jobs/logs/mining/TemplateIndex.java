@@ -10,7 +10,8 @@ import java.util.Map;
  * An inverted index over one source's clusters, so that {@link TemplateMiner#match} finds the best cluster by
  * counting hits instead of computing the similarity of every cluster of the line's token count. Per token
  * count: for each position, the clusters holding each constant token there and the clusters with a wildcard
- * there. For a line, one pass over those lists gives every cluster's {@code same} and {@code counted} of
+ * there; a line's key=value token also hits the clusters holding its field form there ({@code key=<*>},
+ * {@link TemplateMiner#fieldForm}). For a line, one pass over those lists gives every cluster's {@code same} and {@code counted} of
  * {@link TemplateMiner#similarity} exactly (the kills, "different words of the message", are not counted: the
  * ratio is the similarity unless a kill makes it 0). A cluster whose ratio reaches the threshold is then checked
  * for kills position by position, each distinct constant token of a position judged once per line against the
@@ -226,6 +227,15 @@ final class TemplateIndex {
                         same[s]++;
                     }
                 }
+                String f = !lineWord[i] ? TemplateMiner.fieldForm(l) : null;
+                if (f != null && !f.equals(l) && (g = postings.get(i).get(f)) != null) {
+                    IntList p = g.slots; // the clusters that learned this field's value as <*>
+                    for (int k = 0; k < p.n; k++) {
+                        int s = p.a[k];
+                        touch(s);
+                        same[s]++;
+                    }
+                }
             }
         }
 
@@ -289,7 +299,7 @@ final class TemplateIndex {
         List<MinerState.Cluster> covered(MinerState.Cluster self, String[] template) {
             IntList smallest = null;
             for (int i = 0; i < length; i++) {
-                if (!TemplateMiner.wild(template[i])) {
+                if (!TemplateMiner.wild(template[i]) && !template[i].equals(TemplateMiner.fieldForm(template[i]))) {
                     Group g = postings.get(i).get(template[i]);
                     if (g == null) {
                         return List.of();

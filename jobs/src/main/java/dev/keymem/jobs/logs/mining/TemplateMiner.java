@@ -20,12 +20,18 @@ import java.util.List;
  *       lines whose first token is a host or user name still find their template), where a plain word
  *       meeting a learned {@code <*>} is a different message.</li>
  *   <li>Similarity (token-type aware): over the positions where at least one of them is a constant,
- *       the share where both hold the same constant or the template's {@code <*>} meets a value. Two
- *       different plain words ({@code startup} / {@code shutdown}, {@code isOverlap:true} /
- *       {@code isOverlap:false}) are different messages, and the similarity is 0, unless the position is a
- *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}).</li>
+ *       the share where both hold the same constant or the template's {@code <*>} meets a value (or its
+ *       field {@code key=<*>} a value of that key). Two different plain words ({@code startup} /
+ *       {@code shutdown}) are different messages, and the similarity is 0, unless the position is a
+ *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}). A key=value token
+ *       ({@code fieldForm}: {@code status=ok}, {@code "level":"info",}) is a field: the same key with
+ *       another value differs in a value, not in the message, except a flag's state ({@code isOverlap:true}
+ *       / {@code isOverlap:false}), a text of several words and the value of {@code msg=}, {@code message=},
+ *       {@code event=} ({@code messageValues}); another key is another token.</li>
  *   <li>A match turns the template's differing positions into {@code <*>} (a learned one, unless the two
- *       tokens differ in digits only: numbered instances are values); when the widened template
+ *       tokens differ in digits only: numbered instances are values; in a field whose key both hold, the
+ *       field's form {@code key=<*>}, so that logfmt lines whose values are words keep one template per
+ *       event type, not one per combination of values); when the widened template
  *       now covers another cluster of the same length (every position equal or {@code <*>}), the two
  *       merge into the older id, and the line gets that id. No match: a new cluster, with a new id.</li>
  *   <li>At most {@code maxTemplates} clusters per source: the one matched least recently is evicted
@@ -208,7 +214,7 @@ public final class TemplateMiner implements Serializable {
                 } else if (wordsAreMessage && t.equals(LEARNED) && !field(template, i)) {
                     return 0;
                 }
-            } else if (t.equals(l)) {
+            } else if (t.equals(l) || (!lw && fieldValue(t, l))) {
                 same++;
             } else if (!lw && distinctWords(t, l) && !field(template, i)) {
                 return 0;
@@ -254,8 +260,10 @@ public final class TemplateMiner implements Serializable {
 
     /**
      * Whether two different constant tokens are different words of the message (the line cannot be the
-     * template's): both plain words, or {@code key=word} / {@code key:word} with the same key (not a
-     * name key) and plain-word values ({@code isOverlap:false} / {@code isOverlap:true}).
+     * template's): both plain words; two values of one field ({@link #valueStart}) that are words of the message
+     * ({@link #messageValues}: {@code isOverlap:false} / {@code isOverlap:true}); or, for tokens that are no
+     * field, {@code key:word} with the same key before the last {@code :} or {@code =} (not a name key) and
+     * plain-word values ({@code CCFile::captureLog} / {@code CCFile::copyFile}).
      */
     static boolean distinctWords(String a, String b) {
         if (sameButDigits(a, b)) {
@@ -264,6 +272,11 @@ public final class TemplateMiner implements Serializable {
         if (word(a) && word(b)) {
             return true;
         }
+        int va = valueStart(a);
+        int vb = valueStart(b);
+        if (va >= 0 || vb >= 0) {
+            return va == vb && a.regionMatches(0, b, 0, va) && messageValues(a, b, va);
+        }
         int ka = keyEnd(a);
         int kb = keyEnd(b);
         if (ka < 0 || ka != kb || !a.regionMatches(0, b, 0, ka)) {
@@ -271,6 +284,141 @@ public final class TemplateMiner implements Serializable {
         }
         String k = key(a.substring(0, ka));
         return !NAME_KEYS.contains(k) && word(a.substring(ka + 1)) && word(b.substring(kb + 1));
+    }
+
+    /** Keys whose value is the message itself (logfmt's {@code msg=}), not a value of it. */
+    static final java.util.Set<String> MESSAGE_KEYS = java.util.Set.of("msg", "message", "event");
+
+    /**
+     * Whether two values of one field ({@code a} and {@code b}, different, their values from {@code v}) are
+     * different words of the message, not values of a field: both a flag's state ({@code isOverlap:false} /
+     * {@code isOverlap:true}: loghub's ground truth keeps them apart), both a text of several words
+     * ({@code reason="connection reset"}), or the value of a {@link #MESSAGE_KEYS message key}. Never with a
+     * placeholder in either value.
+     */
+    static boolean messageValues(String a, String b, int v) {
+        if (a.indexOf('<', v) >= 0 || b.indexOf('<', v) >= 0) {
+            return false;
+        }
+        return (flag(a, v) && flag(b, v)) || (text(a, v) && text(b, v)) || MESSAGE_KEYS.contains(key(a.substring(0, v)));
+    }
+
+    /** Whether the value of key=value token {@code t}, from {@code from}, holds several words (a quoted text). */
+    private static boolean text(String t, int from) {
+        for (int i = from; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == ' ' || c == '\u00a0') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the value of key=value token {@code t}, from {@code from}, is {@code true} or {@code false} (any case). */
+    private static boolean flag(String t, int from) {
+        int n = valueEnd(t) - from;
+        return (n == 4 && t.regionMatches(true, from, "true", 0, 4)) || (n == 5 && t.regionMatches(true, from, "false", 0, 5));
+    }
+
+    /**
+     * Where the value of a key=value token starts, or -1 when {@code t} is no such token. A key: a letter, then
+     * letters, digits, {@code _ . -}, with quotes and opening brackets around it allowed; then {@code =} or
+     * {@code :}, not doubled ({@code ::} is a method reference: {@code CCFile::copyFile}) nor a scheme's
+     * {@code ://}; then one value, not
+     * empty, after any opening brackets: quoted ({@code msg="order failed"}, {@code "level":"info",}; the value starts after the quote, and only
+     * closing punctuation may follow the closing quote), or unquoted without quotes, commas or semicolons in it
+     * ({@code invoice=customer}, {@code isOverlap:false,}). Not fields: {@code type=a,old=b} and compact JSON
+     * tokens holding several pairs, a quote opened and not closed ({@code msg="a} of a longer text).
+     */
+    static int valueStart(String t) {
+        int n = t.length();
+        int i = 0;
+        while (i < n && "{[(,\"'".indexOf(t.charAt(i)) >= 0) {
+            i++;
+        }
+        if (i == n || !Character.isLetter(t.charAt(i))) {
+            return -1;
+        }
+        i++;
+        while (i < n) {
+            char c = t.charAt(i);
+            if (!Character.isLetterOrDigit(c) && c != '_' && c != '.' && c != '-') {
+                break;
+            }
+            i++;
+        }
+        if (i < n && (t.charAt(i) == '"' || t.charAt(i) == '\'')) {
+            i++;
+        }
+        if (i >= n - 1 || (t.charAt(i) != '=' && t.charAt(i) != ':') || t.charAt(i + 1) == t.charAt(i)) {
+            return -1;
+        }
+        if (t.charAt(i) == ':' && t.charAt(i + 1) == '/') {
+            return -1; // a scheme (http://...)
+        }
+        int s = i + 1;
+        while (s < n - 1 && "([{".indexOf(t.charAt(s)) >= 0) {
+            s++;
+        }
+        int end = valueEnd(t);
+        char q = t.charAt(s);
+        if (q == '"' || q == '\'') {
+            int close = t.indexOf(q, s + 1);
+            if (close < 0) {
+                return -1;
+            }
+            for (int k = close + 1; k < n; k++) {
+                if (CLOSERS.indexOf(t.charAt(k)) < 0) {
+                    return -1;
+                }
+            }
+            return Math.min(end, close) > s + 1 ? s + 1 : -1;
+        }
+        for (int k = s; k < end; k++) {
+            char c = t.charAt(k);
+            if (c == '"' || c == ',' || c == ';') {
+                return -1;
+            }
+        }
+        return end > s ? s : -1;
+    }
+
+    /** Punctuation that may close a field's value ({@code ",} of {@code "level":"info",}). */
+    private static final String CLOSERS = "\"'.,;:)]}";
+
+    /** Where the closing punctuation of a token starts ({@link #CLOSERS}). */
+    private static int valueEnd(String t) {
+        int n = t.length();
+        while (n > 0 && CLOSERS.indexOf(t.charAt(n - 1)) >= 0) {
+            n--;
+        }
+        return n;
+    }
+
+    /**
+     * The field form of a key=value token: its value replaced by {@code <*>}, the key and the punctuation
+     * around the value kept ({@code invoice=customer} -> {@code invoice=<*>}, {@code "level":"info",} ->
+     * {@code "level":"<*>",}); null when {@code t} is no key=value token ({@link #valueStart}).
+     */
+    static String fieldForm(String t) {
+        int s = valueStart(t);
+        if (s < 0) {
+            return null;
+        }
+        int e = valueEnd(t);
+        return e == s + WILD.length() && t.startsWith(WILD, s) ? t : t.substring(0, s) + WILD + t.substring(e);
+    }
+
+    /**
+     * Whether template token {@code t} is a field whose value the template learned as {@code <*>}, and line
+     * token {@code l} a value of that field ({@code invoice=<*>} and {@code invoice=session}).
+     */
+    static boolean fieldValue(String t, String l) {
+        if (t.indexOf(WILD) < 0) {
+            return false;
+        }
+        String f = fieldForm(l);
+        return f != null && f.equals(t);
     }
 
     /** Whether the two tokens are equal once their digits are removed. */
@@ -329,14 +477,18 @@ public final class TemplateMiner implements Serializable {
     private MinerState.Cluster widen(MinerState state, MinerState.Cluster c, String[] tokens) {
         boolean changed = false;
         for (int i = 0; i < tokens.length; i++) {
-            if (!wild(c.tokens[i]) && !c.tokens[i].equals(tokens[i])) {
+            String t = c.tokens[i];
+            String l = tokens[i];
+            if (!wild(t) && !t.equals(l) && !fieldValue(t, l)) {
                 if (!changed) {
                     c.tokens = c.tokens.clone();
                     changed = true;
                 }
                 // Numbered instances (broadcast_8 / broadcast_9) differ in a value, not a word: a plain <*>,
                 // so that broadcast_0 arriving under another prefix still finds the template.
-                c.tokens[i] = tokens[i].equals(WILD) || sameButDigits(c.tokens[i], tokens[i]) ? WILD : LEARNED;
+                String f;
+                c.tokens[i] = l.equals(WILD) || sameButDigits(t, l) ? WILD
+                        : (f = fieldForm(t)) != null && f.equals(fieldForm(l)) ? f : LEARNED;
             }
         }
         if (!changed) {
@@ -380,7 +532,7 @@ public final class TemplateMiner implements Serializable {
     /** Whether every position of {@code other} equals {@code template}'s or the template has {@code <*>}. */
     static boolean covers(String[] template, String[] other) {
         for (int i = 0; i < template.length; i++) {
-            if (!wild(template[i]) && !template[i].equals(other[i])) {
+            if (!wild(template[i]) && !template[i].equals(other[i]) && !fieldValue(template[i], other[i])) {
                 return false;
             }
         }

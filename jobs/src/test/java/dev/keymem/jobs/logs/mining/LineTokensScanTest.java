@@ -91,6 +91,54 @@ class LineTokensScanTest {
         check("<*>:<*>-<*>x<*> <*>..<*> <*> <*>< *> <NUM>,<NUM>,<IP> <A><B> <*>*><*> \"x <NUM>\" \"\" \"a\"b\"c d\"");
     }
 
+    /** Fragments near the written-out patterns' edges (endings, units, day names, slashes), added to {@link #randomLine}'s. */
+    private static final String[] EDGES = {"Mon, ", "Tue ", "Monday  ", "Sat,\t", " Jan", " Dec", "<TS>", "x.com",
+        "a.b.co.uk", "a_b.com", "x..com", "a.com.", "host.localdomain", "a.info.de", "b.org.Uk", "c.co.ukk", "-x.io",
+        "1.2.3/4/5/", "//", "a/b/c", "{x}/y/z", "a\\b\\c\\", "x/é/y/z", "<NUM>/<NUM>/<NUM>", "5 ms", "5ms", "<5 KB",
+        "~3 sec", "1.5 hours", "12 secs", "3 µs", "4 KiBx", "2\tdays", "7 s_", "8 minutes", "9 minutesX", "1 hr",
+        ">2 day", "<<NUM> ms", "~<TS> s", "3.x", "10 PiB", "6 Bytes", "2 bytes.", "AbCdEfAbCd", "abcdefab>", "<abcdefabcd"};
+
+    private static String edgeLine(SplittableRandom r) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = r.nextInt(0, 20); i > 0; i--) {
+            sb.append(r.nextInt(3) == 0 ? EDGES[r.nextInt(EDGES.length)] : randomPart(r));
+        }
+        return sb.toString();
+    }
+
+    private static String randomPart(SplittableRandom r) {
+        String one = randomLine(r);
+        return one.length() > 12 ? one.substring(0, 12) : one;
+    }
+
+    /** Every written-out pattern at every index of a line and of its masked form agrees with its regex. */
+    private static void assertScansAgree(String line) {
+        for (String s : new String[] {line, new dev.keymem.jobs.text.LineMasker().mask(line)}) {
+            for (int i = 0; i < s.length(); i++) {
+                assertEquals(null, LineTokens.scanDisagreement(s, i), "'" + s + "'");
+            }
+        }
+    }
+
+    @Test
+    void writtenOutPatternsFindTheRegexesMatches() throws Exception {
+        SplittableRandom r = new SplittableRandom(47);
+        for (int n = 0; n < 2_500; n++) {
+            assertScansAgree(randomLine(r));
+            String edge = edgeLine(r);
+            assertScansAgree(edge);
+            check(edge);
+        }
+        for (int n = 0; n < 150; n++) {
+            assertScansAgree(dev.keymem.jobs.text.ShapeLines.json(r));
+            assertScansAgree(dev.keymem.jobs.text.ShapeLines.ids(r));
+        }
+        List<String> real = realLines();
+        for (int n = 0; n < real.size(); n += 20) {
+            assertScansAgree(real.get(n));
+        }
+    }
+
     /** The shapes where masking dominates: JSON-structured lines and lines dense in ids ({@code ShapeLines}). */
     @Test
     void scansEqualTheRegexesOnJsonAndIdLines() {

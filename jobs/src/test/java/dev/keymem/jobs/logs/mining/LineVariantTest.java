@@ -24,6 +24,16 @@ class LineVariantTest {
     }
 
     @Test
+    void wordsInAFieldTheTemplateLearnedMakeTheVariant() {
+        MinerState s = new MinerState();
+        key(s, "Step_LSC 30002312 processHandleBroadcastAction action:android.intent.action.SCREEN_ON");
+        String off = key(s, "Step_LSC 30002312 processHandleBroadcastAction action:android.intent.action.SCREEN_OFF");
+        assertEquals("3=action:android.intent.action.SCREEN_OFF", off);
+        assertEquals(1, s.size());
+        assertEquals("", key(s, "Step_LSC 30002312 processHandleBroadcastAction action:0x1f"));
+    }
+
+    @Test
     void valuesByTheMinersRulesAreNoVariant() {
         MinerState s = new MinerState();
         key(s, "Block broadcast_9 stored as values in memory (estimated size 8.8 KB, free 14.0 KB)");

@@ -52,11 +52,12 @@ class TemplateIndexTest {
     }
 
     @Test
-    void logfmtWithWordValuesGetsTheScansTemplatesAtTheCap() throws IOException {
-        List<String> lines = TemplateMinerShapesTest.logfmt(4000, 10, 8);
-        MinerState s = same(lines, MinerSettings.defaults().withMaxTemplates(300), 1500);
+    void logfmtGetsTheScansTemplatesAtTheCap() throws IOException {
+        MinerState s = same(TemplateMinerShapesTest.logfmt(4000, 10, 8), MinerSettings.defaults().withMaxTemplates(6), 1500);
         assertTrue(s.evicted() > 0, "the cap was reached: " + s.evicted());
         same(TemplateMinerShapesTest.logfmt(3000, 3, 9), MinerSettings.defaults(), 0);
+        s = same(TemplateMinerShapesTest.logfmtRandomKeys(3000, 4), MinerSettings.defaults().withMaxTemplates(300), 1100);
+        assertTrue(s.evicted() > 0, "the cap was reached: " + s.evicted());
     }
 
     @Test
@@ -87,7 +88,9 @@ class TemplateIndexTest {
         Random r = new Random(13);
         String[] tokens = {"alpha", "beta", "Gamma", "delta", "node7", "node9", "user", "for", "key:", "val,", "x=1",
             "x=2", "mode=fast", "mode=slow", "mode:fast", "host=a.b", "10.0.0.1", "42", "0x1f", "<*>", "<+>", "a.b.c",
-            "/var/log", "(", ")", "--", "id=abc", "isOverlap:true", "isOverlap:false", "gige4", "gige7", "=x", "(=y"};
+            "/var/log", "(", ")", "--", "id=abc", "isOverlap:true", "isOverlap:false", "gige4", "gige7", "=x", "(=y",
+            "mode=<*>", "mode=\"a b\"", "mode=\"c d\"", "\"mode\":\"fast\",", "\"mode\":\"slow\",", "msg=done", "msg=failed",
+            "CCFile::start", "CCFile::stop", "k=a,b=c", "msg=\"x", "mode=(fast)", "mode=[slow]", "http://a"};
         for (int seed = 0; seed < 4; seed++) {
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < 2500; i++) {

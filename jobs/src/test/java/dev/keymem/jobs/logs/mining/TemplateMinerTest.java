@@ -50,6 +50,43 @@ class TemplateMinerTest {
     }
 
     @Test
+    void aFieldsFormKeepsItsKeyAndPunctuationAndTakesOneValue() {
+        assertEquals("invoice=<*>", TemplateMiner.fieldForm("invoice=customer"));
+        assertEquals("isOverlap:<*>,", TemplateMiner.fieldForm("isOverlap:false,"));
+        assertEquals("\"level\":\"<*>\",", TemplateMiner.fieldForm("\"level\":\"info\","));
+        assertEquals("msg=\"<*>\"", TemplateMiner.fieldForm("msg=\"order\u00a0failed\""));
+        assertEquals("x=(<*>)", TemplateMiner.fieldForm("x=(<*>)"));
+        assertEquals("x=<*>", TemplateMiner.fieldForm("x=<*>"));
+        assertEquals("token=<*>", TemplateMiner.fieldForm("token=Token{a64f992"));
+        for (String notField : List.of("CCFile::copyFile", "http://a.b/c", "msg=\"order", "type=<*>,old=<*>", "key=", "k=\"\"",
+                "{\"a\":\"x\",\"b\":\"y\"}", "[instance:", "plain", "=x", "9=x")) {
+            assertNull(TemplateMiner.fieldForm(notField), notField);
+        }
+    }
+
+    @Test
+    void aFieldsWordValuesAreValuesItsFlagsAndTextsWordsOfTheMessage() {
+        MinerState s = new MinerState();
+        int a = id(s, "job done stage=alpha region=eu-west attempt=first");
+        assertEquals(a, id(s, "job done stage=beta region=eu-west attempt=second"));
+        assertEquals("job done stage=<*> region=eu-west attempt=<*>", s.cluster(a).template());
+        assertEquals(a, id(s, "job done stage=gamma region=eu-west attempt=third"));
+        assertEquals(1, s.size());
+        // another key at a position is another token, not a value of the field
+        int b = id(s, "job done phase=alpha region=eu-west attempt=first");
+        assertEquals(a, b);
+        assertEquals("job done <*> region=eu-west attempt=<*>", s.cluster(a).template());
+        // a flag's state, a text and a message key's value are words of the message
+        for (String[] pair : new String[][] {{"ok=true", "ok=false"}, {"reason=\"disk full\"", "reason=\"peer gone\""},
+            {"msg=started", "msg=stopped"}}) {
+            MinerState t = new MinerState();
+            int x = id(t, "sync check " + pair[0] + " mode=fast");
+            assertNotEquals(x, id(t, "sync check " + pair[1] + " mode=fast"), pair[1]);
+            assertEquals(x, id(t, "sync check " + pair[0] + " mode=slow"), pair[0]);
+        }
+    }
+
+    @Test
     void aNameAfterANameKeyIsAValue() {
         MinerState s = new MinerState();
         int a = id(s, "Invalid user webmaster from 173.234.31.186");
