@@ -77,8 +77,7 @@ public final class OutputBounds {
                 return -1;
             }
             long size = listBytes(ends, kept);
-            long per = Math.max(1, size / kept);
-            int drop = (int) Math.max(1, Math.min(kept, (total - maxBytes) / per));
+            int drop = dropCount(size, kept, total - maxBytes);
             kept -= drop;
             total += listBytes(ends, kept) - size;
             total += cut == 0 ? 1 + nameBytes + 4 + Layout.digits(drop) // ',"<list>_cut":' and the count
@@ -86,6 +85,17 @@ public final class OutputBounds {
             cut += drop;
         }
         return kept;
+    }
+
+    /**
+     * One step of the bound: how many of an array's last entries to drop, {@code kept > 0} of them written in
+     * {@code arrayBytes}, where the result is {@code excess} bytes over the limit: the excess over the entries'
+     * mean size, at least one, at most all (the reference's rule, used by {@link Layout#bound} and
+     * {@link #keptEntries}).
+     */
+    static int dropCount(long arrayBytes, int kept, long excess) {
+        long per = Math.max(1, arrayBytes / kept);
+        return (int) Math.max(1, Math.min(kept, excess / per));
     }
 
     /** The UTF-8 bytes of a list's first {@code k} entries with their brackets. */
@@ -485,9 +495,7 @@ public final class OutputBounds {
                 if (best < 0) {
                     break;
                 }
-                int excess = total - maxBytes;
-                int per = Math.max(1, bestSize / Math.max(1, kept[best]));
-                int drop = Math.max(1, Math.min(kept[best], excess / per));
+                int drop = dropCount(bestSize, kept[best], total - maxBytes);
                 kept[best] -= drop;
                 total += arrayBytes(best, kept[best]) - bestSize;
                 // o.put(field + "_cut", o.path(field + "_cut").asInt(0) + drop)

@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The per-source logic of the log summarization job, free of Flink (the keyed function keeps a source's
@@ -452,7 +453,7 @@ public final class LogSummarizer {
         Counts(List<TemplateEntry> period, List<TemplateEntry> listed) {
             // listed is period or a part of it: entries are compared as the list's contains compares them
             // (TemplateEntry keeps Object's equals), by identity
-            java.util.Set<TemplateEntry> in = null;
+            Set<TemplateEntry> in = null;
             if (listed != period) {
                 in = Collections.newSetFromMap(new IdentityHashMap<>(listed.size() * 2));
                 in.addAll(listed);
