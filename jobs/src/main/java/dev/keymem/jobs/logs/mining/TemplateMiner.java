@@ -3,6 +3,7 @@ package dev.keymem.jobs.logs.mining;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An online, Drain-style log template miner (He et al., "Drain: An Online Log Parsing Approach with
@@ -227,7 +228,7 @@ public final class TemplateMiner implements Serializable {
     }
 
     /** Words after which a plain word is a name (a value), not a part of the message. */
-    static final java.util.Set<String> NAME_KEYS = java.util.Set.of("user", "users", "username", "for", "host", "hostname",
+    static final Set<String> NAME_KEYS = Set.of("user", "users", "username", "for", "host", "hostname",
             "account", "login", "owner");
 
     /** A token lower-cased, without surrounding punctuation. */
@@ -287,7 +288,7 @@ public final class TemplateMiner implements Serializable {
     }
 
     /** Keys whose value is the message itself (logfmt's {@code msg=}), not a value of it. */
-    static final java.util.Set<String> MESSAGE_KEYS = java.util.Set.of("msg", "message", "event");
+    static final Set<String> MESSAGE_KEYS = Set.of("msg", "message", "event");
 
     /**
      * Whether two values of one field ({@code a} and {@code b}, different, their values from {@code v}) are
@@ -417,8 +418,18 @@ public final class TemplateMiner implements Serializable {
         if (t.indexOf(WILD) < 0) {
             return false;
         }
-        String f = fieldForm(l);
-        return f != null && f.equals(t);
+        int s = valueStart(l);
+        if (s < 0) {
+            return false;
+        }
+        int e = valueEnd(l);
+        if (e == s + WILD.length() && l.startsWith(WILD, s)) {
+            return l.equals(t); // l is its own field form
+        }
+        // t equals fieldForm(l), l[0, s) + WILD + l[e, ...), compared in place (no string built per position)
+        int tail = l.length() - e;
+        return t.length() == s + WILD.length() + tail && t.regionMatches(0, l, 0, s) && t.startsWith(WILD, s)
+                && t.regionMatches(s + WILD.length(), l, e, tail);
     }
 
     /** Whether the two tokens are equal once their digits are removed. */

@@ -65,6 +65,43 @@ class TemplateMinerTest {
     }
 
     @Test
+    void aFieldValueIsALineTokenWhoseFieldFormIsTheTemplates() {
+        // fieldValue compares in place; its definition: t holds a <*> and equals l's field form
+        List<String> tokens = new ArrayList<>(List.of("invoice=customer", "invoice=<*>", "invoice=<*>,", "isOverlap:false,",
+                "isOverlap:<*>,", "\"level\":\"info\",", "\"level\":\"<*>\",", "\"level\":\"<*>\"", "x=(<*>)", "x=(a)",
+                "x=<*>", "x=<*>x", "msg=\"order\u00a0failed\"", "msg=\"<*>\"", "CCFile::copyFile", "plain", "<*>", "k=v",
+                "k=<*>", "kk=<*>", "token=Token{a64f992", "token=<*>", "type=<*>,old=<*>", "=x", "x=<*><*>"));
+        java.util.Random r = new java.util.Random(7);
+        String[][] parts = {{"", "", "\"", "{", "(", "9"}, {"k", "kk", "level", "a9", "x.y-z"}, {"", "", "\""},
+                {"=", "=", ":", "==", "::", ":/"}, {"<*>", "v", "\"v\"", "(v)", "\"a b\"", "<*>x", "", "\"v", "v,w", "<*><*>"},
+                {"", "", ",", "\",", ")", "x"}};
+        for (int i = 0; i < 1500; i++) {
+            StringBuilder b = new StringBuilder();
+            for (String[] p : parts) {
+                b.append(p[r.nextInt(p.length)]);
+            }
+            String t = b.toString();
+            tokens.add(t);
+            String f = TemplateMiner.fieldForm(t);
+            if (f != null) {
+                tokens.add(f);
+            }
+        }
+        int fields = 0;
+        for (String t : tokens) {
+            for (String l : tokens) {
+                String f = TemplateMiner.fieldForm(l);
+                boolean expected = t.contains(LineTokens.WILDCARD) && f != null && f.equals(t);
+                fields += expected ? 1 : 0;
+                if (expected != TemplateMiner.fieldValue(t, l)) {
+                    assertEquals(expected, TemplateMiner.fieldValue(t, l), t + " / " + l);
+                }
+            }
+        }
+        assertTrue(fields > 100, "pairs that are a field and its value: " + fields);
+    }
+
+    @Test
     void aFieldsWordValuesAreValuesItsFlagsAndTextsWordsOfTheMessage() {
         MinerState s = new MinerState();
         int a = id(s, "job done stage=alpha region=eu-west attempt=first");
