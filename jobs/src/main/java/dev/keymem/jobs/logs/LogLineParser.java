@@ -197,11 +197,13 @@ public final class LogLineParser implements Serializable {
         return a < 100_000_000_000_000_000L ? v / 1000 : v / 1_000_000;
     }
 
-    /** {@link #epochMillis(long)} of a number with a fraction (zap's {@code ts}: seconds, 1566398434.8962479). */
+    /**
+     * {@link #epochMillis(long)} of a number with a fraction (zap's {@code ts}: seconds, 1566398434.8962479), to the
+     * nearest millisecond (1768464000.123 is 1768464000.1229999... as a double).
+     */
     static long epochMillis(double v) {
         double a = Math.abs(v);
-        double ms = a < 1e11 ? v * 1000 : a < 1e14 ? v : a < 1e17 ? v / 1000 : v / 1e6;
-        return (long) Math.floor(ms);
+        return Math.round(a < 1e11 ? v * 1000 : a < 1e14 ? v : a < 1e17 ? v / 1000 : v / 1e6);
     }
 
     /**
