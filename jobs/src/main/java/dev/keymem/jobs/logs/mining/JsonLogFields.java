@@ -111,6 +111,70 @@ public final class JsonLogFields {
         return null;
     }
 
+    /**
+     * What the miner mines of a line that is a JSON object: its {@link #message}; for one without a message field
+     * (an audit or event record), its fields as {@code key=value} tokens ({@link #fields}); null for a line that is
+     * no JSON object (mined as it is).
+     */
+    public static String mined(String line) {
+        String m = message(line);
+        return m != null ? m : fields(line);
+    }
+
+    /**
+     * A JSON object's fields as logfmt-like tokens, one per scalar, in the object's order: the key (the path of a
+     * nested field, dotted), {@code =} and the value (a string as it is, quoted where it holds whitespace or is
+     * empty; other values as JSON writes them; an array as compact JSON), so that the miner takes a field's
+     * value for a value ({@code TemplateMiner#fieldForm}) instead of mining compact JSON, whose pairs share one
+     * token; null when {@code line} is no JSON object. Read through Jackson's tree (a repeated key's last value
+     * counts, at the first one's place).
+     */
+    static String fields(String line) {
+        String s = line.strip();
+        if (!s.startsWith("{") || !s.endsWith("}")) {
+            return null;
+        }
+        JsonNode n;
+        try {
+            n = Mapper.JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(s);
+        } catch (Exception e) {
+            return null;
+        }
+        if (n == null || !n.isObject() || n.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        append(sb, "", n);
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, String prefix, JsonNode object) {
+        java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = object.fields();
+        while (it.hasNext()) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject() && !v.isEmpty()) {
+                append(sb, key + ".", v);
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(key).append('=');
+            if (v.isTextual()) {
+                String t = v.asText();
+                boolean quote = t.isEmpty();
+                for (int i = 0; i < t.length() && !quote; i++) {
+                    quote = Character.isWhitespace(t.charAt(i));
+                }
+                sb.append(quote ? "\"" : "").append(t).append(quote ? "\"" : "");
+            } else {
+                sb.append(v.isContainerNode() ? v.toString() : v.asText());
+            }
+        }
+    }
+
     /** Reads the object value of field {@code parent} (the parser at its start), filling the path slots. */
     private static void nested(JsonParser p, String parent, String[] slots) throws IOException {
         JsonToken t;

@@ -89,8 +89,8 @@ public final class TemplateMiner implements Serializable {
      * What a line was matched to: the template's id and text, whether the line created it, and the line's
      * masked message (its variables as typed placeholders, without the header when headers are stripped) and
      * that message's tokens ({@link LineTokens#tokens(String)} of {@code masked}; read only); {@code message}: the
-     * text mined when it is not the line itself (the message field of a JSON line, {@link JsonLogFields#message}),
-     * else null.
+     * text mined when it is not the line itself (the message field of a JSON line, or its fields as
+     * {@code key=value} tokens, {@link JsonLogFields#mined}), else null.
      */
     public record Match(int id, String template, boolean created, String masked, String[] tokens, String message) {
         /** A match of the line itself whose tokens are computed from {@code masked}. */
@@ -103,10 +103,10 @@ public final class TemplateMiner implements Serializable {
      * Assigns {@code line} its template in {@code state} (advancing it). With headers stripped, a line that is a
      * JSON log record (an application's JSON line inside another record's text) is mined by its message field
      * ({@link JsonLogFields#message}): its other fields (time, level, logger, trace ids, nested objects) are its
-     * header.
+     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}).
      */
     public Match accept(MinerState state, String line) {
-        String message = settings.headers() ? JsonLogFields.message(line) : null;
+        String message = settings.headers() ? JsonLogFields.mined(line) : null;
         String masked = lineTokens.mask(message != null ? message : line);
         if (settings.headers() && message == null) {
             int sp = masked.indexOf(' ');

@@ -2,6 +2,7 @@ package dev.keymem.jobs.logs.mining;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -92,5 +93,41 @@ class JsonLogFieldsTest {
         // without header stripping (the evaluation over loghub's content column) the line is mined as it is
         TemplateMiner plain = new TemplateMiner(MinerSettings.defaults().withHeaders(false));
         assertNull(plain.accept(new MinerState(), lines.get(0)).message());
+    }
+
+    @Test
+    void aJsonObjectWithoutMessageIsMinedByItsFields() {
+        assertEquals("type=login user=alice src.ip=10.0.0.1 src.port=5 ok=true tags=[\"a\",1] note=\"two words\" "
+                + "empty=\"\" none=null obj={}", JsonLogFields.fields("{\"type\":\"login\",\"user\":\"alice\","
+                + "\"src\":{\"ip\":\"10.0.0.1\",\"port\":5},\"ok\":true,\"tags\":[\"a\",1],\"note\":\"two words\","
+                + "\"empty\":\"\",\"none\":null,\"obj\":{}}"));
+        assertEquals("a=2 b=1", JsonLogFields.fields(" {\"a\":1,\"b\":1,\"a\":2} "));
+        assertNull(JsonLogFields.fields("{}"));
+        assertNull(JsonLogFields.fields("{\"a\":1} {\"b\":2}"));
+        assertNull(JsonLogFields.fields("not json"));
+        assertEquals("m", JsonLogFields.mined("{\"a\":1,\"msg\":\"m\"}"));
+        assertEquals("a=1", JsonLogFields.mined("{\"a\":1}"));
+        // compact JSON (no spaces: all its pairs one token) of one event type with other values: one template,
+        // where mining the line as it is made one per combination of values
+        TemplateMiner miner = new TemplateMiner();
+        MinerState s = new MinerState();
+        MinerState raw = new MinerState();
+        TemplateMiner plain = new TemplateMiner(MinerSettings.defaults().withHeaders(false));
+        String[] users = {"alice", "bob", "carol", "dave"};
+        String[] actions = {"read", "write", "delete"};
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        java.util.Set<Integer> rawIds = new java.util.HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            String line = "{\"kind\":\"audit\",\"user\":\"" + users[i % 4] + "\",\"action\":\"" + actions[i % 3]
+                    + "\",\"bucket\":\"b" + (i % 7) + "\",\"bytes\":" + (i * 37) + ",\"ok\":true}";
+            ids.add(miner.accept(s, line).id());
+            rawIds.add(plain.accept(raw, line).id());
+        }
+        assertEquals(1, ids.size(), s.clusters().toString());
+        assertEquals("kind=audit user=<*> action=<*> bucket=<*> bytes=<*> ok=true", s.clusters().get(0).template());
+        assertTrue(rawIds.size() > 10, raw.clusters().toString());
+        // a flag's other state is another event
+        assertTrue(!ids.contains(miner.accept(s, "{\"kind\":\"audit\",\"user\":\"bob\",\"action\":\"read\","
+                + "\"bucket\":\"b1\",\"bytes\":3,\"ok\":false}").id()));
     }
 }
