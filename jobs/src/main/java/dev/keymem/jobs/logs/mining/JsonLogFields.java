@@ -56,7 +56,7 @@ public final class JsonLogFields {
      * has no such field (the line is then mined as it is). Read token by token (jackson-core); a repeated key's
      * last value counts, as in Jackson's tree ({@link #messageReference}, the reference form).
      */
-    public static String message(String line) {
+    static String message(String line) {
         int n = line.length();
         int i = 0;
         while (i < n && Character.isWhitespace(line.charAt(i))) {
@@ -116,7 +116,7 @@ public final class JsonLogFields {
      * (an audit or event record), its fields as {@code key=value} tokens ({@link #fields}); null for a line that is
      * no JSON object (mined as it is).
      */
-    public static String mined(String line) {
+    static String mined(String line) {
         String m = message(line);
         return m != null ? m : fields(line);
     }
@@ -232,7 +232,7 @@ public final class JsonLogFields {
      * The value of field {@code name} of object {@code n}: with {@code path} false the key itself, with it true
      * the path its dots describe (null for a name without a dot); null when absent.
      */
-    public static JsonNode field(JsonNode n, String name, boolean path) {
+    private static JsonNode field(JsonNode n, String name, boolean path) {
         if (!path) {
             return n.get(name);
         }
