@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  *   <li>Anything else is a raw line. Its source is the fixed source when one is set, else the Kafka record
  *       key when there is one, else the program name of a syslog-like prefix
  *       ({@code <timestamp> <LEVEL> name[pid]:}), else {@code "default"}. A leading ISO-8601 timestamp is
- *       taken as the line's timestamp.</li>
+ *       taken as the line's timestamp. A Kubernetes CRI line's text is its message ({@link CriLogPrefix}).</li>
  * </ul>
  * Rejected (the reason goes to the dead-letter topic): blank values, JSON that does not parse, JSON that is not
  * an object, a JSON object without a text.
@@ -97,7 +97,8 @@ public final class LogLineParser implements Serializable {
         if (stamp != null) {
             ts = parseInstant(stamp, recordTimestamp);
         }
-        return new LogLine(source, value, offset, ts);
+        int cri = stamp == null ? -1 : CriLogPrefix.messageStart(v); // a CRI line's text is its message
+        return new LogLine(source, cri < 0 || cri >= v.length() ? value : v.substring(cri), offset, ts);
     }
 
     /** The reason a JSON record without a text is refused. */
