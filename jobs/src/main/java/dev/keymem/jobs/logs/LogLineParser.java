@@ -120,12 +120,27 @@ public final class LogLineParser implements Serializable {
      * Parses one record's value bytes: the same line, or the same refusal, as {@link #parse(String, String, long,
      * long)} of {@code RecordParsers.decode(record, maxBytes)}, only cheaper where the bytes are ASCII (most log
      * lines): the decoder's strict UTF-8 check is then a scan for bytes over 127, and a JSON object whose values
-     * are strings, integers, booleans or nulls is read token by token from the bytes, keeping only the fields
-     * this parser looks at, instead of as a whole tree from a decoded string (an object with anything else in it,
-     * or one Jackson refuses, goes the reference way: same fields, same error message).
+     * are strings, numbers, booleans or nulls is read by hand ({@link #flat}), else token by token (strings,
+     * integers, booleans, nulls; {@link #jsonTokens}) from the bytes, keeping only the fields this parser looks at,
+     * instead of as a whole tree from a decoded string (an object with anything else in it, or one Jackson
+     * refuses, goes the reference way: same fields, same error message).
      */
     public LogLine parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
         byte[] b = record.value;
+        if (b != null && b.length <= maxBytes) {
+            int first = 0;
+            while (first < b.length && Character.isWhitespace(b[first])) {
+                first++;
+            }
+            if (first < b.length && b[first] == '{') {
+                ObjectNode n = flat(b, first);
+                if (n != null) { // every byte ASCII, every string of n too: no surrogate, the text ASCII
+                    LogLine l = fromJson(n, key, record.offset, record.timestamp, false);
+                    l.markAsciiText();
+                    return l;
+                }
+            }
+        }
         int scan = b == null || b.length > maxBytes ? NOT_ASCII : asciiScan(b);
         if (scan == NOT_ASCII) {
             return parse(key, RecordParsers.decode(record, maxBytes), record.offset, record.timestamp);
@@ -222,9 +237,270 @@ public final class LogLineParser implements Serializable {
         return fromJson(n, key, offset, recordTimestamp, escapes);
     }
 
-    /** The fields {@link #fromJson} reads. */
+    /** The fields {@link #fromJson} reads (the one list the readers of the bytes, {@link #flat} and {@link #jsonTokens}, keep). */
     private static final java.util.Set<String> FIELDS = java.util.Set.of("message", "text", "line", "source",
             "timestamp", "ts");
+
+    /** {@link #FIELDS} (for tests). */
+    static java.util.Set<String> fields() {
+        return FIELDS;
+    }
+
+    /** {@link #FIELDS}, and each as ASCII bytes, for {@link #flat}'s comparisons of names in place. */
+    private static final String[] FIELD_NAMES = FIELDS.toArray(new String[0]);
+    private static final byte[][] FIELD_BYTES = java.util.Arrays.stream(FIELD_NAMES)
+            .map(f -> f.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+
+    /** Longest name, string and number {@link #flat} reads (Jackson's read constraints are far above: 50,000, 20M, 1,000). */
+    static final int FLAT_NAME_MAX = 1_000;
+    static final int FLAT_STRING_MAX = 1 << 20;
+    static final int FLAT_NUMBER_MAX = 100;
+
+    /**
+     * The fields of {@link #FIELDS} in the JSON object at {@code from} (a <code>{</code>) in {@code b}, read by hand
+     * where every byte of {@code b} from there is ASCII and the object is of the plainest kind, as the tree reading
+     * would give them ({@link ObjectMapper#readTree} of the decoded value: the same nodes, the last of a repeated
+     * name winning); null (the caller then takes {@link #jsonTokens}, else the reference way) for anything else.
+     * Read: JSON whitespace (space, tab, line feed, carriage return), names without escapes, values that are
+     * strings (ASCII, no control character, escapes among <code>\" \\ \/ \b \f \n \r \t</code>, not the
+     * code point escape: a backslash and {@code u}), numbers (a wanted field's only as an integer of up to 18
+     * digits, which the tree holds as an {@code IntNode} where it fits an int, else a {@code LongNode}; others
+     * in JSON's number syntax, up to {@link #FLAT_NUMBER_MAX} characters, exponents up to 3 digits), and
+     * {@code true}, {@code false}, {@code null}; no nested object or array. The bytes after the closing brace are
+     * not read as JSON (nor does the tree reading read them) but must be ASCII. So every string read is ASCII
+     * (escapes give ASCII characters), and holds no surrogate. Written by hand because it reads only the names
+     * wanted and their values, from the bytes, without Jackson's per-string char buffer and decoding; Jackson's
+     * tree is the reference (LogLineParserBytesTest compares the lines and refusals).
+     */
+    static ObjectNode flat(byte[] b, int from) {
+        int n = b.length;
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        int i = ws(b, from + 1);
+        if (i < n && b[i] == '}') {
+            return asciiTail(b, i + 1) ? o : null;
+        }
+        while (true) {
+            if (i >= n || b[i] != '"') {
+                return null;
+            }
+            int ns = i + 1;
+            int ne = ns;
+            while (ne < n && b[ne] >= 0x20 && b[ne] != '"' && b[ne] != '\\') {
+                ne++;
+            }
+            if (ne >= n || b[ne] != '"' || ne - ns > FLAT_NAME_MAX) {
+                return null; // an escape, a control or non-ASCII byte, the end, or too long
+            }
+            String name = wanted(b, ns, ne);
+            i = ws(b, ne + 1);
+            if (i >= n || b[i] != ':') {
+                return null;
+            }
+            i = ws(b, i + 1);
+            if (i >= n) {
+                return null;
+            }
+            byte c = b[i];
+            JsonNode value = null;
+            if (c == '"') {
+                int s = i + 1;
+                int e = stringEnd(b, s);
+                if (e < 0 || e - s > FLAT_STRING_MAX) {
+                    return null;
+                }
+                if (name != null) {
+                    value = TextNode.valueOf(unescape(b, s, e));
+                }
+                i = e + 1;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                int s = i;
+                boolean negative = c == '-';
+                if (negative) {
+                    i++;
+                }
+                if (i >= n) {
+                    return null;
+                }
+                if (b[i] == '0') {
+                    i++;
+                } else if (b[i] >= '1' && b[i] <= '9') {
+                    while (i < n && b[i] >= '0' && b[i] <= '9') {
+                        i++;
+                    }
+                } else {
+                    return null;
+                }
+                int intEnd = i;
+                boolean integer = true;
+                if (i < n && b[i] == '.') {
+                    int d = ++i;
+                    while (i < n && b[i] >= '0' && b[i] <= '9') {
+                        i++;
+                    }
+                    if (i == d) {
+                        return null;
+                    }
+                    integer = false;
+                }
+                if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+                    i++;
+                    if (i < n && (b[i] == '+' || b[i] == '-')) {
+                        i++;
+                    }
+                    int d = i;
+                    while (i < n && b[i] >= '0' && b[i] <= '9') {
+                        i++;
+                    }
+                    if (i == d || i - d > 3) {
+                        return null;
+                    }
+                    integer = false;
+                }
+                if (i - s > FLAT_NUMBER_MAX) {
+                    return null;
+                }
+                if (name != null) {
+                    int digits = intEnd - s - (negative ? 1 : 0);
+                    if (!integer || digits > 18) {
+                        return null; // the tree's double or big integer: Jackson decides
+                    }
+                    long v = 0;
+                    for (int k = intEnd - digits; k < intEnd; k++) {
+                        v = v * 10 + (b[k] - '0');
+                    }
+                    if (negative) {
+                        v = -v;
+                    }
+                    value = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? IntNode.valueOf((int) v)
+                            : LongNode.valueOf(v);
+                }
+            } else if (word(b, i, "true")) {
+                value = BooleanNode.TRUE;
+                i += 4;
+            } else if (word(b, i, "false")) {
+                value = BooleanNode.FALSE;
+                i += 5;
+            } else if (word(b, i, "null")) {
+                value = NullNode.instance;
+                i += 4;
+            } else {
+                return null; // a nested object or array, or no JSON value
+            }
+            if (name != null) {
+                o.set(name, value);
+            }
+            i = ws(b, i);
+            if (i >= n) {
+                return null;
+            }
+            if (b[i] == '}') {
+                return asciiTail(b, i + 1) ? o : null;
+            }
+            if (b[i] != ',') {
+                return null; // also a literal or number run on into other characters ("truex", "01")
+            }
+            i = ws(b, i + 1);
+        }
+    }
+
+    /** The {@link #FIELDS} entry that the name {@code b[s, e)} is, or null. */
+    private static String wanted(byte[] b, int s, int e) {
+        int len = e - s;
+        for (int f = 0; f < FIELD_BYTES.length; f++) {
+            byte[] w = FIELD_BYTES[f];
+            if (w.length == len && java.util.Arrays.equals(b, s, e, w, 0, len)) {
+                return FIELD_NAMES[f];
+            }
+        }
+        return null;
+    }
+
+    /** JSON's whitespace from {@code i}: the index of the first other byte. */
+    private static int ws(byte[] b, int i) {
+        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean word(byte[] b, int i, String w) {
+        if (i + w.length() > b.length) {
+            return false;
+        }
+        for (int k = 0; k < w.length(); k++) {
+            if (b[i + k] != w.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the bytes from {@code i} are ASCII. */
+    private static boolean asciiTail(byte[] b, int i) {
+        for (; i < b.length; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The index of the quote that closes the string whose chars start at {@code i}, or -1: a byte that is not
+     * ASCII, a control character, an escape other than <code>\" \\ \/ \b \f \n \r \t</code>, or the end.
+     */
+    private static int stringEnd(byte[] b, int i) {
+        for (int n = b.length; i < n; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c < 0x20) {
+                return -1; // also every byte over 127
+            }
+            if (c == '\\') {
+                if (++i >= n) {
+                    return -1;
+                }
+                switch (b[i]) {
+                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> { }
+                    default -> {
+                        return -1;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The chars of the string {@code b[s, e)} (ASCII, escapes as {@link #stringEnd} checked them). */
+    private static String unescape(byte[] b, int s, int e) {
+        int k = s;
+        while (k < e && b[k] != '\\') {
+            k++;
+        }
+        if (k == e) {
+            return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+        }
+        byte[] out = new byte[e - s];
+        int o = k - s;
+        System.arraycopy(b, s, out, 0, o);
+        for (int i = k; i < e; i++) {
+            byte c = b[i];
+            if (c == '\\') {
+                c = switch (b[++i]) {
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    case 't' -> '\t';
+                    default -> b[i]; // '"', '\\', '/'
+                };
+            }
+            out[o++] = c;
+        }
+        return new String(out, 0, o, StandardCharsets.ISO_8859_1);
+    }
 
     private static boolean space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; // \s
