@@ -92,6 +92,29 @@ public final class LogLineParser implements Serializable {
         return new LogLine(source, value, offset, ts);
     }
 
+    /**
+     * The raw line {@code value}, whose ASCII bytes are {@code b} and stripped {@code b[from, to)} (not blank,
+     * not JSON): {@link #parse(String, String, long, long)}'s raw branch, scanning the bytes.
+     */
+    private LogLine raw(String key, String value, byte[] b, int from, int to, long offset, long recordTimestamp) {
+        String source = fixedSource;
+        if (source == null && key != null && !key.isBlank()) {
+            source = key;
+        }
+        if (source == null) {
+            source = program(b, from, to);
+            if (source == null) {
+                source = "default";
+            }
+        }
+        long ts = recordTimestamp;
+        int end = leadingStampEnd(b, from, to);
+        if (end >= 0) {
+            ts = parseInstant(b, from, end, recordTimestamp);
+        }
+        return new LogLine(source, value, offset, ts);
+    }
+
     /** The line of a parsed JSON object; {@code surrogates}: whether its strings may hold unpaired surrogates. */
     private LogLine fromJson(JsonNode n, String key, long offset, long recordTimestamp, boolean surrogates)
             throws InvalidRecordException {
@@ -160,6 +183,17 @@ public final class LogLineParser implements Serializable {
         }
         // an ASCII value is its own strict UTF-8 decoding (and holds no byte order mark)
         String v = new String(b, StandardCharsets.ISO_8859_1);
+        if (first < b.length && b[first] != '{') {
+            // a raw line: what parse(key, v, ...) does with it, its scans over the bytes (no String.charAt per
+            // char), stripped as String.strip strips
+            int last = b.length;
+            while (Character.isWhitespace(b[last - 1])) {
+                last--;
+            }
+            LogLine l = raw(key, v, b, first, last, record.offset, record.timestamp);
+            l.markAsciiText();
+            return l;
+        }
         LogLine l = parse(key, v, record.offset, record.timestamp);
         // a raw line's text is the value itself; a JSON one's is ASCII unless an escape made it otherwise
         if (scan == ASCII || l.text == v) {
@@ -567,6 +601,126 @@ public final class LogLineParser implements Serializable {
         return v.substring(nameStart, nameEnd);
     }
 
+    /** {@link #program(String)} of the ASCII chars {@code b[from, to)}: the same scan over bytes. */
+    static String program(byte[] b, int from, int n) {
+        int i = from;
+        while (i < n && !space(b[i])) {
+            i++;
+        }
+        if (i == from) {
+            return null;
+        }
+        int j = i;
+        while (j < n && space(b[j])) {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        i = j;
+        while (j < n && b[j] >= 'A' && b[j] <= 'Z') {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        i = j;
+        while (j < n && space(b[j])) {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        int nameStart = j;
+        while (j < n) {
+            byte c = b[j];
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                    || c == '-')) {
+                break;
+            }
+            j++;
+        }
+        int nameEnd = j;
+        if (nameEnd == nameStart || j >= n || b[j] != '[') {
+            return null;
+        }
+        j++;
+        int d = j;
+        while (j < n && b[j] >= '0' && b[j] <= '9') {
+            j++;
+        }
+        if (j == d || j + 1 >= n || b[j] != ']' || b[j + 1] != ':') {
+            return null;
+        }
+        return new String(b, nameStart, nameEnd - nameStart, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean space(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; // \s
+    }
+
+    /**
+     * {@link #leadingStamp(String)} of the ASCII chars {@code b[from, to)}: the end of the stamp (it starts at
+     * {@code from}), or -1.
+     */
+    static int leadingStampEnd(byte[] b, int from, int to) {
+        if (to - from < 12) {
+            return -1;
+        }
+        for (int i = 0; i < 10; i++) {
+            byte c = b[from + i];
+            if (i == 4 || i == 7 ? c != '-' : c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        if (b[from + 10] != 'T' || space(b[from + 11])) {
+            return -1;
+        }
+        int j = from + 12;
+        while (j < to && !space(b[j])) {
+            j++;
+        }
+        return j;
+    }
+
+    /** {@link #parseInstant(String, long)} of the ASCII chars {@code b[from, to)}. */
+    static long parseInstant(byte[] b, int from, int to, long dflt) {
+        int n = to - from;
+        if (n < 20 || b[to - 1] != 'Z' || b[from + 4] != '-' || b[from + 7] != '-' || b[from + 10] != 'T'
+                || b[from + 13] != ':' || b[from + 16] != ':') {
+            return parseInstant(new String(b, from, n, StandardCharsets.ISO_8859_1), dflt);
+        }
+        int year = digits(b, from, 4);
+        int month = digits(b, from + 5, 2);
+        int day = digits(b, from + 8, 2);
+        int hour = digits(b, from + 11, 2);
+        int minute = digits(b, from + 14, 2);
+        int second = digits(b, from + 17, 2);
+        int nanos = 0;
+        if (n != 20) {
+            int f = n - 1 - 20; // fraction digits
+            nanos = b[from + 19] != '.' || f < 1 || f > 9 ? -1 : digits(b, from + 20, f);
+            for (int k = f; k < 9 && nanos >= 0; k++) {
+                nanos *= 10;
+            }
+        }
+        long ms = epochMillis(year, month, day, hour, minute, second, nanos);
+        return ms != Long.MIN_VALUE ? ms : parseInstant(new String(b, from, n, StandardCharsets.ISO_8859_1), dflt);
+    }
+
+    /** The value of {@code len} ASCII digits at {@code from}, or -1. */
+    private static int digits(byte[] b, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            byte c = b[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
     /** {@link #program} with the regex {@link #PROGRAM} (the reference). */
     static String programReference(String v) {
         Matcher m = PROGRAM.matcher(v);
@@ -641,24 +795,25 @@ public final class LogLineParser implements Serializable {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-            return Long.MIN_VALUE;
-        }
-        long nanos = 0;
+        int nanos = 0;
         if (n != 20) {
             int f = n - 1 - 20; // fraction digits
-            if (s.charAt(19) != '.' || f < 1 || f > 9) {
-                return Long.MIN_VALUE;
-            }
-            int v = digits(s, 20, f);
-            if (v < 0) {
-                return Long.MIN_VALUE;
-            }
-            nanos = v;
-            for (int k = f; k < 9; k++) {
+            nanos = s.charAt(19) != '.' || f < 1 || f > 9 ? -1 : digits(s, 20, f);
+            for (int k = f; k < 9 && nanos >= 0; k++) {
                 nanos *= 10;
             }
+        }
+        return epochMillis(year, month, day, hour, minute, second, nanos);
+    }
+
+    /**
+     * Epoch milliseconds of the date and time (UTC), or Long.MIN_VALUE where a field is negative (not read) or
+     * out of range (hour to 23, second to 59, a valid date).
+     */
+    private static long epochMillis(int year, int month, int day, int hour, int minute, int second, int nanos) {
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || nanos < 0 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return Long.MIN_VALUE;
         }
         long days = java.time.LocalDate.of(year, month, day).toEpochDay();
         long seconds = days * 86_400L + hour * 3_600L + minute * 60L + second;
