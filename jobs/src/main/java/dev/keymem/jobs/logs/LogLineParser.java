@@ -206,11 +206,15 @@ public final class LogLineParser implements Serializable {
     private static final int ASCII = 0;
     private static final int ASCII_WITH_BACKSLASH = 1;
 
-    /** {@link #NOT_ASCII}, {@link #ASCII} or {@link #ASCII_WITH_BACKSLASH} (a JSON escape may be in it). */
+    /**
+     * {@link #NOT_ASCII}, {@link #ASCII} or {@link #ASCII_WITH_BACKSLASH} (a JSON escape may be in it). A NUL byte
+     * counts as not ASCII: Jackson's reader of bytes takes <code>{</code> and NULs for UTF-16 or UTF-32, where the
+     * reference reads the decoded string (and refuses the NUL).
+     */
     private static int asciiScan(byte[] b) {
         int backslash = 0;
         for (byte x : b) {
-            if (x < 0) {
+            if (x <= 0) {
                 return NOT_ASCII;
             }
             if (x == '\\') {

@@ -180,6 +180,9 @@ class LogLineParserBytesTest {
         "{\"message\":\"m\",\"source\":\"\\t\"}", "{\"message\":\"m\",\"source\":\"  \"}",
         "{\"message\":\"2026-01-15T08:00:00.875Z INFO cache[4120]: stats\",\"timestamp\":\"2026-01-15T08:00:00.875Z\"}",
         "{\"source\":\"a\",\"message\":\"m\",\"timestamp\":\"2026-02-30T08:00:00Z\",\"ts\":4}",
+        // NULs after the brace: Jackson's byte reader would take them for UTF-16 / UTF-32
+        "{\u0000\"\u0000s\u0000\"\u0000:\u0000\"\u0000a\u0000\"\u0000}\u0000", "{\u0000}\u0000",
+        "{\u0000\u0000\u0000}\u0000\u0000\u0000", "raw \u0000 line", "{\"source\":\"a\",\"message\":\"m\"}\u0000\u0000",
     };
 
     @Test
