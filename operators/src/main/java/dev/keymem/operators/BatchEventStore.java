@@ -18,7 +18,7 @@ import java.util.Arrays;
  *
  * <p>Rows it cannot hold as such (a posting's position or ordinal past {@code Integer.MAX_VALUE}, a posting put
  * more than {@link #GAP_MAX} ordinals before or past what its term's list holds, a ring that would span more than {@link #SPAN_MAX} positions, an eidetic slot
- * past {@link #SLOT_MAX}, a frequency below 0) make it <em>spill</em>: every row it holds goes to keyed state
+ * past {@link #SLOT_MAX}, a frequency below 0 or above {@link #FREQ_MAX}) make it <em>spill</em>: every row it holds goes to keyed state
  * through {@link MapStateEventStore} (with its byte counters as they were), which serves the rest of the
  * key's records. Written by hand: no library of primitive collections is on the class path (Flink brings
  * none); the reference is the keyed-state store, and tests compare both on the same records.
@@ -48,10 +48,16 @@ final class BatchEventStore implements EventStore {
     private EventEntry[] eidetic = new EventEntry[0];
     private int[] eideticBytes = new int[0];
 
-    /** Term table: the term of each used slot, its frequency plus one (0: no frequency row), its postings. */
-    private int[] terms = new int[START];
-    private boolean[] used = new boolean[START];
-    private long[] freqs = new long[START];
+    /**
+     * Term table, one word a slot (one load a probe): 0 free, else the term (high half) and its frequency
+     * plus {@link #ROW} (low half; {@link #NO_ROW}: the term has postings but no frequency row). Beside it,
+     * each slot's postings.
+     */
+    private long[] words = new long[START];
+    private static final long NO_ROW = 1;
+    private static final long ROW = 2;
+    /** Largest frequency a word holds; a larger one spills. */
+    static final long FREQ_MAX = 0xFFFF_FFFFL - ROW;
     /**
      * Each slot's postings: {@code {count, first ordinal, head, positions...}}, ordinal {@code first + i} at
      * index {@code 3 + head + i} for {@code i < count}, -1 where absent (dropped); null: none.
@@ -100,11 +106,10 @@ final class BatchEventStore implements EventStore {
             Arrays.fill(eidetic, null);
         }
         if (termCount > 0) {
-            if (terms.length > START) {
+            if (words.length > START) {
                 allocateTerms(START);
             } else {
-                Arrays.fill(used, false);
-                Arrays.fill(freqs, 0);
+                Arrays.fill(words, 0);
                 Arrays.fill(lists, null);
                 termCount = 0;
             }
@@ -113,9 +118,7 @@ final class BatchEventStore implements EventStore {
     }
 
     private void allocateTerms(int n) {
-        terms = new int[n];
-        used = new boolean[n];
-        freqs = new long[n];
+        words = new long[n];
         lists = new int[n][];
         termCount = 0;
         memoSlot = -1;
@@ -142,19 +145,21 @@ final class BatchEventStore implements EventStore {
                 keyed.setEidetic(i, eidetic[i]);
             }
         }
-        for (int i = 0; i < terms.length; i++) {
-            if (!used[i]) {
+        for (int i = 0; i < words.length; i++) {
+            long w = words[i];
+            if (w == 0) {
                 continue;
             }
-            if (freqs[i] != 0) {
-                keyed.setFrequency(terms[i], freqs[i] - 1);
+            int term = (int) (w >>> 32);
+            if ((w & 0xFFFF_FFFFL) >= ROW) {
+                keyed.setFrequency(term, (w & 0xFFFF_FFFFL) - ROW);
             }
             int[] l = lists[i];
             if (l != null) {
                 for (int k = 0; k < l[0]; k++) {
                     int p = l[3 + l[2] + k];
                     if (p >= 0) {
-                        keyed.addPosting(terms[i], (long) l[1] + k, p);
+                        keyed.addPosting(term, (long) l[1] + k, p);
                     }
                 }
             }
@@ -216,8 +221,8 @@ final class BatchEventStore implements EventStore {
         if (spilled) {
             return keyed.frequency(term);
         }
-        int i = slot(term);
-        long f = used[i] && freqs[i] != 0 ? freqs[i] - 1 : 0;
+        long low = words[slot(term)] & 0xFFFF_FFFFL; // 0 where the slot is free
+        long f = low >= ROW ? low - ROW : 0;
         bytesRead += 4 + (f == 0 ? 0 : 8);
         return f;
     }
@@ -225,9 +230,9 @@ final class BatchEventStore implements EventStore {
     @Override
     public void setFrequency(int term, long frequency) {
         if (!spilled) {
-            if (frequency >= 0 && frequency < Long.MAX_VALUE) {
+            if (frequency >= 0 && frequency <= FREQ_MAX) {
                 int i = use(term);
-                freqs[i] = frequency + 1;
+                words[i] = (long) term << 32 | (frequency + ROW);
                 bytesWritten += 12;
                 return;
             }
@@ -242,7 +247,7 @@ final class BatchEventStore implements EventStore {
             return keyed.posting(term, ordinal);
         }
         int i = slot(term);
-        int[] l = used[i] ? lists[i] : null;
+        int[] l = words[i] != 0 ? lists[i] : null;
         long p = -1;
         if (l != null) {
             long off = ordinal - l[1];
@@ -350,7 +355,7 @@ final class BatchEventStore implements EventStore {
         }
         bytesWritten += 8;
         int i = slot(term);
-        int[] l = used[i] ? lists[i] : null;
+        int[] l = words[i] != 0 ? lists[i] : null;
         if (l == null) {
             return;
         }
@@ -441,15 +446,16 @@ final class BatchEventStore implements EventStore {
         return true;
     }
 
-    /** The slot of {@code term}: where it is, or where it would go (not {@link #used}). */
+    /** The slot of {@code term}: where it is, or where it would go (free). */
     private int slot(int term) {
         if (memoSlot >= 0 && memoTerm == term) {
             return memoSlot;
         }
-        int mask = terms.length - 1;
+        int mask = words.length - 1;
         int h = term * 0x9E3779B9;
         int i = (h ^ (h >>> 16)) & mask;
-        while (used[i] && terms[i] != term) {
+        long w;
+        while ((w = words[i]) != 0 && (int) (w >>> 32) != term) {
             i = (i + 1) & mask;
         }
         memoTerm = term;
@@ -460,32 +466,27 @@ final class BatchEventStore implements EventStore {
     /** The slot of {@code term}, taken for it when new. */
     private int use(int term) {
         int i = slot(term);
-        if (!used[i]) {
-            if ((termCount + 1) * 2 > terms.length) {
+        if (words[i] == 0) {
+            if ((termCount + 1) * 2 > words.length) {
                 growTerms();
                 i = slot(term);
             }
-            used[i] = true;
-            terms[i] = term;
+            words[i] = (long) term << 32 | NO_ROW;
             termCount++;
         }
         return i;
     }
 
     private void growTerms() {
-        int[] t = terms;
-        boolean[] u = used;
-        long[] f = freqs;
+        long[] w = words;
         int[][] l = lists;
         int n = termCount;
-        allocateTerms(t.length * 2);
+        allocateTerms(w.length * 2);
         termCount = n;
-        for (int k = 0; k < t.length; k++) {
-            if (u[k]) {
-                int j = slot(t[k]);
-                used[j] = true;
-                terms[j] = t[k];
-                freqs[j] = f[k];
+        for (int k = 0; k < w.length; k++) {
+            if (w[k] != 0) {
+                int j = slot((int) (w[k] >>> 32));
+                words[j] = w[k];
                 lists[j] = l[k];
             }
         }

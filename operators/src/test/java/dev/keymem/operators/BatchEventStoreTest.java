@@ -155,7 +155,8 @@ class BatchEventStoreTest {
                         long p = next - 1 - r.nextInt(80);
                         assertSame(ref.store.archived(p), s.archived(p), "archive row " + p);
                     } else if (kind < 40) {
-                        long f = odd && r.nextInt(50) == 0 ? -3 : r.nextInt(100);
+                        long f = odd && r.nextInt(50) == 0
+                                ? (r.nextBoolean() ? -3 : BatchEventStore.FREQ_MAX + r.nextInt(2)) : r.nextInt(100);
                         ref.store.setFrequency(term, f);
                         s.setFrequency(term, f);
                     } else if (kind < 50) {
