@@ -35,6 +35,9 @@ final class BatchEventStore implements EventStore {
     /** Most absent ordinals a postings list fills to reach a posting put past its end; past it the key spills. */
     static final int GAP_MAX = 64;
     private static final int START = 64;
+    /** Largest position a postings list holds (its ints); tests set it small for the stores created after, to spill. */
+    static int positionMax = Integer.MAX_VALUE;
+    private final int positionCap = positionMax;
 
     private final MapStateEventStore keyed;
     private String key;
@@ -85,10 +88,15 @@ final class BatchEventStore implements EventStore {
         }
         bytesRead = 0;
         bytesWritten = 0;
+        return current();
+    }
+
+    /** The store that serves the current key now: keyed state where the key spilled, else this one. */
+    EventStore current() {
         return spilled ? keyed : this;
     }
 
-    /** The key's memory is removed: its rows go (the caller clears keyed state). */
+    /** The key's memory is removed: its rows go (the caller clears keyed state); {@link #current} is this again. */
     void clear() {
         forget();
     }
@@ -262,7 +270,7 @@ final class BatchEventStore implements EventStore {
     @Override
     public void addPosting(int term, long ordinal, long position) {
         if (!spilled) {
-            if (position >= 0 && position <= Integer.MAX_VALUE && ordinal >= 0 && ordinal <= Integer.MAX_VALUE
+            if (position >= 0 && position <= positionCap && ordinal >= 0 && ordinal <= Integer.MAX_VALUE
                     && listPut(use(term), (int) ordinal, (int) position)) {
                 bytesWritten += 16;
                 return;

@@ -333,6 +333,8 @@ public final class KeyedEventMemory {
             if (rows != null) {
                 rows = cache.current().on();
                 rowStore = rows;
+            } else if (batchRows != null) {
+                rowStore = batchRows.current(); // the arrays again, where the key had spilled
             }
         }
         if (st == null) {

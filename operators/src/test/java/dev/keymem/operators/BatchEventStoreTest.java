@@ -273,7 +273,17 @@ class BatchEventStoreTest {
         s.setEidetic(1, e);
         s.addPosting(9, 0, 1L << 33); // spills
         assertTrue(batch.spilled());
+        assertSame(spillTo.store, batch.current());
         assertSame(e, spillTo.store.archived(0));
+        assertEquals(3, spillTo.store.frequency(5));
+        assertEquals(0, spillTo.store.posting(5, 0));
+        assertEquals(1L << 33, spillTo.store.posting(9, 0));
+        assertSame(e, spillTo.store.eidetic(1));
+        batch.clear(); // a key TTL: the key's memory goes, the arrays serve it again
+        assertSame(batch, batch.current());
+        assertTrue(!batch.spilled());
+        s.addPosting(9, 0, 1L << 33);
+        assertTrue(batch.spilled());
         spillTo.switchKey();
         s = batch.on("b");
         assertTrue(!batch.spilled());

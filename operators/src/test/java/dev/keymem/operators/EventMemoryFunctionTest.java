@@ -337,7 +337,8 @@ class EventMemoryFunctionTest {
     }
 
     /** The answers and the state-byte metrics of {@code records} through one operator on Flink's batch backend. */
-    private record BatchRun(List<MemoryAnswer> answers, long bytesRead, long bytesWritten, boolean batchRows) {
+    private record BatchRun(List<MemoryAnswer> answers, long bytesRead, long bytesWritten, boolean batchRows,
+                            boolean spilled) {
     }
 
     private static BatchRun onTheBatchBackend(Configuration c, boolean eventMemoryOperator, List<MemoryRecord> records)
@@ -353,10 +354,12 @@ class EventMemoryFunctionTest {
             h.processElement(r, 0);
         }
         boolean used = f.eventMemory().batchRows() != null;
+        boolean spilled = used && f.eventMemory().batchRows().spilled(); // the last key's
         List<MemoryAnswer> got = answers(h);
         h.close();
         return new BatchRun(got, ((org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesRead")).getCount(),
-                ((org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesWritten")).getCount(), used);
+                ((org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesWritten")).getCount(), used,
+                spilled);
     }
 
     /**
@@ -366,10 +369,22 @@ class EventMemoryFunctionTest {
      * store, and the same state-byte metrics; with and without the archive and postings caps.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
-    void batchRowsGiveTheAnswersAndMetricsOfKeyedStateRows(int capped) throws Exception {
+    @ValueSource(ints = {0, 1, 2})
+    void batchRowsGiveTheAnswersAndMetricsOfKeyedStateRows(int variant) throws Exception {
         Configuration c = options();
-        if (capped == 1) {
+        // 2: every key's rows spill to keyed state in the middle of its run (postings past position 90)
+        int savedMax = BatchEventStore.positionMax;
+        BatchEventStore.positionMax = variant == 2 ? 90 : savedMax;
+        try {
+            batchRowsAgainstKeyedStateRows(c, variant == 1, variant == 2);
+        } finally {
+            BatchEventStore.positionMax = savedMax;
+        }
+    }
+
+    private static void batchRowsAgainstKeyedStateRows(Configuration c, boolean capped, boolean spills)
+            throws Exception {
+        if (capped) {
             c.set(MemoryOperatorOptions.EVENTS_ARCHIVE_CAP, 40);
             c.set(MemoryOperatorOptions.EVENTS_POSTINGS_CAP, 5);
             c.set(MemoryOperatorOptions.EVENTS_POSTINGS_READ, 8);
@@ -379,6 +394,7 @@ class EventMemoryFunctionTest {
         BatchRun keyed = onTheBatchBackend(c, false, records);
         BatchRun batch = onTheBatchBackend(c, true, records);
         assertTrue(batch.batchRows() && !keyed.batchRows(), "batch rows only under EventMemoryOperator");
+        assertEquals(spills, batch.spilled(), "the last key spilled");
         assertEquals(aloneOnTheHeap(c, records), keyed.answers());
         assertEquals(keyed.answers(), batch.answers());
         assertTrue(keyed.bytesRead() > 0 && keyed.bytesWritten() > 0);
