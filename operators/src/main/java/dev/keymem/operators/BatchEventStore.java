@@ -16,12 +16,13 @@ import java.util.Arrays;
  * are rings by position, a term's frequency is a slot of an open-addressing table of ints and its postings
  * one int array by ordinal.
  *
- * <p>Rows it cannot hold as such (a posting's position or ordinal past {@code Integer.MAX_VALUE}, a posting put
- * more than {@link #GAP_MAX} ordinals before or past what its term's list holds, a ring that would span more than {@link #SPAN_MAX} positions, an eidetic slot
- * past {@link #SLOT_MAX}, a frequency below 0 or above {@link #FREQ_MAX}) make it <em>spill</em>: every row it holds goes to keyed state
- * through {@link MapStateEventStore} (with its byte counters as they were), which serves the rest of the
- * key's records. Written by hand: no library of primitive collections is on the class path (Flink brings
- * none); the reference is the keyed-state store, and tests compare both on the same records.
+ * <p>Rows it cannot hold as such (a posting's position past {@link #positionMax} or its ordinal past
+ * {@code Integer.MAX_VALUE}, a posting put more than {@link #GAP_MAX} ordinals before or past what its term's
+ * list holds, a ring that would span more than {@link #SPAN_MAX} positions, an eidetic slot past
+ * {@link #SLOT_MAX}, a frequency below 0 or above {@link #FREQ_MAX}) make it <em>spill</em>: every row it holds
+ * goes to keyed state through {@link MapStateEventStore} (with its byte counters as they were), which serves
+ * the rest of the key's records. Written by hand: no library of primitive collections is on the class path
+ * (Flink brings none); the reference is the keyed-state store, and tests compare both on the same records.
  *
  * <p>Only where nothing else reads or writes the key's rows in keyed state (no Flink state TTL on them, no
  * write-back cache over them) and the backend keeps no state across keys. Not thread safe: the task thread

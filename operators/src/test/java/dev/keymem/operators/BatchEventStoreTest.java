@@ -144,7 +144,8 @@ class BatchEventStoreTest {
                     int kind = r.nextInt(100);
                     int term = r.nextInt(40) * 7919 - 1000;
                     if (kind < 15) {
-                        EventEntry e = entry(r, odd && r.nextInt(40) == 0 ? Math.max(0, next + r.nextInt(-100, 100)) : next++);
+                        long at = odd && r.nextInt(40) == 0 ? Math.max(0, next + r.nextInt(-100, 100)) : next++;
+                        EventEntry e = entry(r, at);
                         ref.store.archive(e);
                         s.archive(e);
                     } else if (kind < 20) {

@@ -357,9 +357,9 @@ class EventMemoryFunctionTest {
         boolean spilled = used && f.eventMemory().batchRows().spilled(); // the last key's
         List<MemoryAnswer> got = answers(h);
         h.close();
-        return new BatchRun(got, ((org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesRead")).getCount(),
-                ((org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesWritten")).getCount(), used,
-                spilled);
+        var read = (org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesRead");
+        var written = (org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesWritten");
+        return new BatchRun(got, read.getCount(), written.getCount(), used, spilled);
     }
 
     /**
