@@ -77,6 +77,8 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_HEAP");
         pb.environment().remove("MEMCTL_MEM_BYTES");
         pb.environment().remove("MEMCTL_CDS_DUMP");
+        pb.environment().remove("MEMCTL_CDS");
+        pb.environment().remove("MEMCTL_VERIFY");
         pb.environment().putAll(env);
         Path out = root.resolve("stdout");
         Path err = root.resolve("stderr");
@@ -266,6 +268,47 @@ class MemctlScriptTest {
         List<String> args = Files.readAllLines(root.resolve("java.args"));
         assertTrue(args.indexOf("-XX:+UseSerialGC") < args.indexOf("-Xmn32m")
                 && args.indexOf("-XX:MaxTenuringThreshold=0") < args.indexOf("-Dx=1"), args.toString());
+    }
+
+    @Test
+    void theClassArchiveIsWrittenAndMappedWithoutBytecodeVerification() throws Exception {
+        Path jar = Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Path jsa = Files.createFile(root.resolve("jobs/target/memctl.jsa"));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        List<String> noVerify = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote");
+        for (String[] cmd : List.of(new String[] {"logs", "--input", "x"}, new String[] {"context", "--input", "x"},
+                new String[] {"logs", "--kafka", "k:9092"}, new String[] {"cell"})) {
+            assertEquals(0, run(root.resolve("memctl"), "0", cmd).code);
+            List<String> args = Files.readAllLines(root.resolve("java.args"));
+            int mapped = args.indexOf("-XX:SharedArchiveFile=" + jsa);
+            assertTrue(mapped >= 0, args.toString());
+            int off = args.indexOf("-XX:-BytecodeVerificationRemote");
+            assertTrue(off > mapped && args.subList(0, off).contains("-XX:+UnlockDiagnosticVMOptions"),
+                    args.toString());
+        }
+        // the training run writes the archive without verification, so that runs may map it without
+        env.put("MEMCTL_CDS_DUMP", "1");
+        assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", "x", "--then", "logs", "--input", "y")
+                .code);
+        List<String> dump = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(dump.stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=")), dump.toString());
+        assertTrue(dump.containsAll(noVerify), dump.toString());
+        env.remove("MEMCTL_CDS_DUMP");
+        // MEMCTL_VERIFY=1 verifies, and then does not map the archive (its classes of the jar are unverified);
+        // MEMCTL_CDS=0 maps no archive and verifies; an archive older than the jar is not used, nor is verification off
+        for (String[] e : List.of(new String[] {"MEMCTL_VERIFY", "1"}, new String[] {"MEMCTL_CDS", "0"})) {
+            env.put(e[0], e[1]);
+            assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+            List<String> args = Files.readAllLines(root.resolve("java.args"));
+            assertFalse(args.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")
+                    || a.equals("-XX:-BytecodeVerificationRemote")), e[0] + ": " + args);
+            env.remove(e[0]);
+        }
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+        List<String> stale = Files.readAllLines(root.resolve("java.args"));
+        assertFalse(stale.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")
+                || a.equals("-XX:-BytecodeVerificationRemote")), stale.toString());
     }
 
     /** The young generation's options (-Xmn, -XX:MaxTenuringThreshold) the launcher adds to a run. */
