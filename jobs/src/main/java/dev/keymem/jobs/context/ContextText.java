@@ -71,8 +71,9 @@ final class ContextText implements Serializable {
             this.chars = stem.toCharArray();
             this.termId = TermAnalyzer.termId(stem);
             long h = KIND1;
-            for (int i = 0; i < stem.length(); i++) {
-                h = (h ^ stem.charAt(i)) * PRIME;
+            char[] sc = chars;
+            for (int i = 0; i < sc.length; i++) {
+                h = (h ^ sc[i]) * PRIME;
             }
             h = mix(h);
             bucket = bucket(h, dimension);
@@ -83,7 +84,7 @@ final class ContextText implements Serializable {
             for (int j = 0; j + 3 <= n; j++) {
                 long t = KIND3;
                 for (int k = j; k < j + 3; k++) {
-                    char c = k == 0 ? '<' : k == n - 1 ? '>' : stem.charAt(k - 1);
+                    char c = k == 0 ? '<' : k == n - 1 ? '>' : sc[k - 1];
                     t = (t ^ c) * PRIME;
                 }
                 t = mix(t);
@@ -91,8 +92,8 @@ final class ContextText implements Serializable {
                 triWeights[j] = t < 0 ? -0.25 : 0.25;
             }
             long p = KIND2;
-            for (int i = 0; i < stem.length(); i++) {
-                p = (p ^ stem.charAt(i)) * PRIME;
+            for (int i = 0; i < sc.length; i++) {
+                p = (p ^ sc[i]) * PRIME;
             }
             pairPrefix = (p ^ ' ') * PRIME;
             int[] b = new int[triBuckets.length + 1];
@@ -259,12 +260,7 @@ final class ContextText implements Serializable {
                 return keyWords[i];
             }
         }
-        Word w;
-        try {
-            w = lookUp(new String(cs, start, n));
-        } catch (IOException x) {
-            throw new UncheckedIOException("cannot analyse text", x);
-        }
+        Word w = stemOf(cs, start, n);
         if (tableSize >= TABLE_MAX) {
             Arrays.fill(keys, null);
             Arrays.fill(keyWords, null);
@@ -487,8 +483,32 @@ final class ContextText implements Serializable {
         return true;
     }
 
+    /**
+     * {@link #lookUp} of the lower-cased token {@code cs[start, start + n)}, where a token of ASCII chars none of
+     * them a letter (numbers, ids: most of the tokens a table meets once) is its own stem without the filters:
+     * every Snowball stop word is made of letters, and every rule of the Porter stemmer tests letters at the
+     * token's end (a suffix, an ending 's', 'e', 'l' or 'y'), so neither filter changes such a token. Tests
+     * compare both on random tokens.
+     */
+    Word stemOf(char[] cs, int start, int n) {
+        boolean letterless = true;
+        for (int j = start; j < start + n && letterless; j++) {
+            char c = cs[j];
+            letterless = c < 0x80 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z');
+        }
+        String token = new String(cs, start, n);
+        if (letterless && n > 0) {
+            return new Word(token, dimension);
+        }
+        try {
+            return lookUp(token);
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot analyse text", x);
+        }
+    }
+
     /** The stem of one lower-cased token through the stop and stem filters alone, or {@link #STOP}. */
-    private Word lookUp(String token) throws IOException {
+    Word lookUp(String token) throws IOException {
         String stem = null;
         try (TokenStream ts = stopStem.tokenStream("text", token)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
