@@ -257,6 +257,13 @@ class ContextFrontEndTest {
             letterless += token.chars().allMatch(c -> c < 0x80 && !Character.isLetter(c)) ? 1 : 0;
         }
         assertEquals(true, letterless > 10_000, "letterless tokens " + letterless);
+        // through the front end: numbers and ids, new and repeated, far more than the letterless table's slots
+        ContextFrontEnd fe = new ContextFrontEnd(ContextOptions.Embedder.HASHING, 256);
+        for (int i = 0; i < 3 * ContextText.NUMBERS; i++) {
+            String text = "order " + r.nextInt(i % 2 == 0 ? 50 : 1_000_000) + " at " + (i % 97) + "." + r.nextInt(1000)
+                    + " id_" + i + " 0x" + Integer.toHexString(i) + " __" + (i % 5) + " took " + i % 13 + "ms";
+            check(fe, event(text, i % 3 == 0 ? "code" : null, i % 10 == 0, i));
+        }
     }
 
     /** What asciiWords gives, as stems, or null where it declines the text. */
