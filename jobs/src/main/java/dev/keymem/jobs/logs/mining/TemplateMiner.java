@@ -88,19 +88,27 @@ public final class TemplateMiner implements Serializable {
     /**
      * What a line was matched to: the template's id and text, whether the line created it, and the line's
      * masked message (its variables as typed placeholders, without the header when headers are stripped) and
-     * that message's tokens ({@link LineTokens#tokens(String)} of {@code masked}; read only).
+     * that message's tokens ({@link LineTokens#tokens(String)} of {@code masked}; read only); {@code message}: the
+     * text mined when it is not the line itself (the message field of a JSON line, or its fields as
+     * {@code key=value} tokens, {@link JsonLogFields#mined}), else null.
      */
-    public record Match(int id, String template, boolean created, String masked, String[] tokens) {
-        /** A match whose tokens are computed from {@code masked}. */
+    public record Match(int id, String template, boolean created, String masked, String[] tokens, String message) {
+        /** A match of the line itself whose tokens are computed from {@code masked}. */
         public Match(int id, String template, boolean created, String masked) {
-            this(id, template, created, masked, LineTokens.tokens(masked));
+            this(id, template, created, masked, LineTokens.tokens(masked), null);
         }
     }
 
-    /** Assigns {@code line} its template in {@code state} (advancing it). */
+    /**
+     * Assigns {@code line} its template in {@code state} (advancing it). With headers stripped, a line that is a
+     * JSON log record (an application's JSON line inside another record's text) is mined by its message field
+     * ({@link JsonLogFields#message}): its other fields (time, level, logger, trace ids, nested objects) are its
+     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}).
+     */
     public Match accept(MinerState state, String line) {
-        String masked = lineTokens.mask(line);
-        if (settings.headers()) {
+        String message = settings.headers() ? JsonLogFields.mined(line) : null;
+        String masked = lineTokens.mask(message != null ? message : line);
+        if (settings.headers() && message == null) {
             int sp = masked.indexOf(' ');
             String first = sp < 0 ? masked : masked.substring(0, sp);
             masked = LineTokens.message(first.indexOf('|') < 0 ? masked
@@ -125,7 +133,7 @@ public final class TemplateMiner implements Serializable {
         if (state.clusters.size() > settings.maxTemplates()) {
             evictOldest(state, c);
         }
-        return new Match(c.id, c.template(), created, masked, tokens);
+        return new Match(c.id, c.template(), created, masked, tokens, message);
     }
 
     /**
