@@ -134,15 +134,15 @@ public final class LogSummarizer {
         MinerState ms = stores.miner();
         TemplateMiner.Match match = miner.accept(ms, line.text);
         stores.minerUpdated(ms);
-        float[] x = embedding(match.masked());
-        NoveltyWrite w = m.novelty.write(x, match.id(), null);
+        Masked facts = masked(match.masked());
+        NoveltyWrite w = m.novelty.write(facts.x, match.id(), null);
         float innovation = w.innovation();
         long position = m.position;
         if (settings.retention()) { // only the retention tier's ranking needs a line's template later
             stores.pending().add(new SourceMemory.PendingLine(position, null, Integer.toString(match.id()),
                     line.offset, line.timestamp, innovation, null));
         }
-        tally(stores.ledger(), match, line, position, innovation);
+        tally(stores.ledger(), match, facts, line, position, innovation);
         m.position++;
         if (m.linesSinceLast == 0) {
             m.fromOffset = line.offset;
@@ -157,28 +157,59 @@ public final class LogSummarizer {
     /** Embeddings remembered (the most recently used masked messages). */
     static final int EMBED_CACHE_SIZE = 4096;
 
-    private transient java.util.LinkedHashMap<String, float[]> embeddings;
+    private transient java.util.LinkedHashMap<String, Masked> embeddings;
 
     /**
-     * The normalized embedding of a masked message: {@code normalized(frontEnd.encode(masked).vector)}, remembered
-     * for the {@link #EMBED_CACHE_SIZE} most recently used short messages (a source's lines repeat their masked
-     * messages; the front end is a pure function of the text, and no caller changes the array).
+     * What the summarizer derives from a masked message, a pure function of it: its normalized embedding
+     * ({@code normalized(frontEnd.encode(masked).vector)}; no caller changes the array), its {@link #shape}, and
+     * the variant key ({@link LineVariant#key(String[], String[])}) against the template it last met.
      */
-    private float[] embedding(String masked) {
+    static final class Masked {
+        final float[] x;
+        final String shape;
+        /** The template words {@link #key} was computed against (null: none yet). */
+        private TemplateWords keyOf;
+        private String key;
+
+        Masked(float[] x, String shape) {
+            this.x = x;
+            this.shape = shape;
+        }
+
+        /**
+         * {@code LineVariant.key(tw.tokens, tokens)}, where {@code tokens} are the message's tokens
+         * ({@link TemplateMiner.Match#tokens()}, a function of the message): remembered for the last template
+         * (a source's lines of one message meet the same template until it widens).
+         */
+        String variantKey(TemplateWords tw, String[] tokens) {
+            if (keyOf != tw) {
+                key = LineVariant.key(tw.tokens, tokens);
+                keyOf = tw;
+            }
+            return key;
+        }
+    }
+
+    /**
+     * The {@link Masked} facts of a masked message, remembered for the {@link #EMBED_CACHE_SIZE} most recently
+     * used short messages (a source's lines repeat their masked messages; the front end is a pure function of
+     * the text).
+     */
+    private Masked masked(String masked) {
         if (masked.length() > EMBED_CACHE_CHARS) {
-            return normalized(frontEnd.encode(masked).vector);
+            return new Masked(normalized(frontEnd.encode(masked).vector), shape(masked));
         }
         if (embeddings == null) {
             embeddings = new java.util.LinkedHashMap<>(EMBED_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Masked> eldest) {
                     return size() > EMBED_CACHE_SIZE;
                 }
             };
         }
-        float[] x = embeddings.get(masked);
+        Masked x = embeddings.get(masked);
         if (x == null) {
-            x = normalized(frontEnd.encode(masked).vector);
+            x = new Masked(normalized(frontEnd.encode(masked).vector), shape(masked));
             embeddings.put(masked, x);
         }
         return x;
@@ -240,7 +271,7 @@ public final class LogSummarizer {
     }
 
     /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
-    private void tally(TemplateLedger ledger, TemplateMiner.Match match, LogLine line, long position,
+    private void tally(TemplateLedger ledger, TemplateMiner.Match match, Masked facts, LogLine line, long position,
                        float innovation) throws Exception {
         TemplateEntry t = ledger.get(match.id());
         if (t == null) {
@@ -249,9 +280,10 @@ public final class LogSummarizer {
         t.template = match.template();
         TemplateWords tw = templateWords(match.template());
         String params = params(messageWords(line.text, match.masked()), tw);
-        String shape = shape(match.masked());
+        String shape = facts.shape; // shape(match.masked())
         boolean newShape = !contains(t.shapes, shape);
-        String key = LineVariant.key(tw.tokens, match.tokens()); // the variant is "~" + key (none when empty)
+        // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty)
+        String key = facts.variantKey(tw, match.tokens());
         boolean newVariant = !key.isEmpty() && !containsVariant(t.shapes, key);
         if (t.text == null) {
             String flag = null;

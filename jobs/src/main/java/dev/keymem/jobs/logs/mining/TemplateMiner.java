@@ -68,8 +68,14 @@ public final class TemplateMiner implements Serializable {
 
     /** With {@code scan}: the reference form, every cluster of the line's token count compared (tests). */
     TemplateMiner(MinerSettings settings, boolean scan) {
+        this(settings, scan, true);
+    }
+
+    /** With {@code remember} false: every line's message and tokens computed anew ({@link #messageOf}; tests). */
+    TemplateMiner(MinerSettings settings, boolean scan, boolean remember) {
         this.settings = settings;
         this.scan = scan;
+        this.remember = remember;
     }
 
     public TemplateMiner() {
@@ -99,14 +105,9 @@ public final class TemplateMiner implements Serializable {
 
     /** Assigns {@code line} its template in {@code state} (advancing it). */
     public Match accept(MinerState state, String line) {
-        String masked = lineTokens.mask(line);
-        if (settings.headers()) {
-            int sp = masked.indexOf(' ');
-            String first = sp < 0 ? masked : masked.substring(0, sp);
-            masked = LineTokens.message(first.indexOf('|') < 0 ? masked
-                    : first.replace('|', ' ') + (sp < 0 ? "" : masked.substring(sp)));
-        }
-        String[] tokens = LineTokens.tokens(masked);
+        Message message = message(lineTokens.mask(line));
+        String masked = message.masked;
+        String[] tokens = message.tokens;
         long pos = state.lines++;
         MinerState.Cluster c = match(state, tokens);
         boolean created = false;
@@ -126,6 +127,73 @@ public final class TemplateMiner implements Serializable {
             evictOldest(state, c);
         }
         return new Match(c.id, c.template(), created, masked, tokens);
+    }
+
+    /**
+     * A masked line's message (without the header when headers are stripped) and that message's tokens
+     * ({@link LineTokens#tokens(String)}; the array is read only: a cluster that takes it as its tokens replaces
+     * it, never changes it, when it widens).
+     */
+    static final class Message {
+        final String masked;
+        final String[] tokens;
+
+        Message(String masked, String[] tokens) {
+            this.masked = masked;
+            this.tokens = tokens;
+        }
+    }
+
+    /** Masked lines at most this long have their {@link Message} remembered. */
+    static final int MESSAGE_CACHE_CHARS = 512;
+    /** Messages remembered (those of the most recently seen masked lines). */
+    static final int MESSAGE_CACHE_SIZE = 4096;
+
+    /** Whether {@link #message} remembers messages (false: the reference, {@link #messageOf} every line). */
+    private final boolean remember;
+    private transient java.util.LinkedHashMap<String, Message> messages;
+
+    /**
+     * {@link #messageOf}{@code (maskedLine)}, remembered for the {@link #MESSAGE_CACHE_SIZE} most recently seen
+     * masked lines of at most {@link #MESSAGE_CACHE_CHARS} chars: a source's lines repeat their masked forms (the
+     * values are masked), and the message and its tokens are a pure function of the masked line. The same
+     * {@link Message} (its String, whose hash is then known, and its token array) serves every repeat; the
+     * memory per line does not grow with the source's history.
+     */
+    Message message(String maskedLine) {
+        if (!remember || maskedLine.length() > MESSAGE_CACHE_CHARS) {
+            return messageOf(maskedLine);
+        }
+        if (messages == null) {
+            messages = new java.util.LinkedHashMap<>(MESSAGE_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Message> eldest) {
+                    return size() > MESSAGE_CACHE_SIZE;
+                }
+            };
+        }
+        Message m = messages.get(maskedLine);
+        if (m == null) {
+            m = messageOf(maskedLine);
+            messages.put(maskedLine, m);
+        }
+        return m;
+    }
+
+    /**
+     * The message of a masked line (the reference of {@link #message}): without the header
+     * ({@link LineTokens#message}, a leading {@code a|b|c} first token read as separate tokens) when headers
+     * are stripped, and its tokens.
+     */
+    Message messageOf(String maskedLine) {
+        String masked = maskedLine;
+        if (settings.headers()) {
+            int sp = masked.indexOf(' ');
+            String first = sp < 0 ? masked : masked.substring(0, sp);
+            masked = LineTokens.message(first.indexOf('|') < 0 ? masked
+                    : first.replace('|', ' ') + (sp < 0 ? "" : masked.substring(sp)));
+        }
+        return new Message(masked, LineTokens.tokens(masked));
     }
 
     /**
