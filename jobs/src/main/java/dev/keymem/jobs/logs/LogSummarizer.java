@@ -316,11 +316,12 @@ public final class LogSummarizer {
         }
         t.count++;
         t.lastOffset = line.offset;
-        if (!contains(t.params, params)) {
+        int held = countUnlessHeld(t.params, params); // contains(t.params, params) ? -1 : count(t.params)
+        if (held >= 0) {
             if (t.paramsDistinct < MAX_DISTINCT) {
                 t.paramsDistinct++;
             }
-            if (count(t.params) < MAX_PARAMS) {
+            if (held < MAX_PARAMS) {
                 t.params = add(t.params, params);
             }
         }
@@ -864,9 +865,87 @@ public final class LogSummarizer {
      * part (joined by single spaces, words hold no whitespace, so its words are the same words).
      */
     static String[] messageWords(String line, String masked) {
+        char[] cs = line.toCharArray();
+        int from = 0;
+        int to = cs.length;
+        while (from < to && Character.isWhitespace(cs[from])) { // strip(), as words does
+            from++;
+        }
+        while (to > from && Character.isWhitespace(cs[to - 1])) {
+            to--;
+        }
+        if (from == to) {
+            return new String[] {""};
+        }
+        // the words' bounds (start, end pairs), as words splits; a String only for the message's words
+        int[] bounds = new int[32];
+        int n = 0;
+        int start = -1;
+        for (int i = from; i <= to; i++) {
+            if (i == to || asciiSpace(cs[i])) {
+                if (start >= 0) {
+                    if (2 * n + 2 > bounds.length) {
+                        bounds = java.util.Arrays.copyOf(bounds, 2 * bounds.length);
+                    }
+                    bounds[2 * n] = start;
+                    bounds[2 * n + 1] = i;
+                    n++;
+                    start = -1;
+                }
+            } else if (start < 0) {
+                start = i;
+            }
+        }
+        int first = Math.max(0, messageStart(line, bounds, n, masked));
+        String[] out = new String[n - first];
+        for (int k = first; k < n; k++) {
+            out[k - first] = line.substring(bounds[2 * k], bounds[2 * k + 1]);
+        }
+        return out;
+    }
+
+    /** {@link #messageWords} as {@code words(line)} from {@code messageStart(words(line), masked)} on (the reference). */
+    static String[] messageWordsReference(String line, String masked) {
         String[] lt = words(line);
         int start = messageStart(lt, masked);
         return start <= 0 ? lt : java.util.Arrays.copyOfRange(lt, start, lt.length);
+    }
+
+    /**
+     * {@code messageStart(words(line), masked)} over the {@code n} words of {@code line} whose bounds are in
+     * {@code bounds} (start, end pairs), compared in place.
+     */
+    private static int messageStart(String line, int[] bounds, int n, String masked) {
+        String t = masked.strip();
+        int tn = t.length();
+        if (tn == 0) {
+            return -1; // the one masked word is "" and no word of a line that is not blank is empty
+        }
+        int k = 0;
+        int i = 0;
+        while (i < tn) {
+            while (i < tn && asciiSpace(t.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < tn && !asciiSpace(t.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                if (t.indexOf('<', start) < 0 || t.indexOf('<', start) >= i) { // a constant word
+                    int len = i - start;
+                    for (int j = k; j < n; j++) {
+                        int ws = bounds[2 * j];
+                        if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, t, start, len)) {
+                            return j - k;
+                        }
+                    }
+                    return -1;
+                }
+                k++;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -1072,6 +1151,33 @@ public final class LogSummarizer {
             c++;
         }
         return c;
+    }
+
+    /**
+     * {@code contains(packed, v) ? -1 : count(packed)} in one pass over the packed list: -1 when it holds
+     * {@code v}, else its number of elements.
+     */
+    static int countUnlessHeld(String packed, String v) {
+        int n = packed.length();
+        if (n == 0) {
+            return 0;
+        }
+        int len = v.length();
+        int c = 0;
+        for (int start = 0; ; ) {
+            int end = packed.indexOf(TemplateEntry.SEP, start);
+            if (end < 0) {
+                end = n;
+            }
+            c++;
+            if (end - start == len + 1 && packed.startsWith(v, start + 1)) {
+                return -1;
+            }
+            if (end == n) {
+                return c;
+            }
+            start = end + 1;
+        }
     }
 
     /** {@code split(packed).size()} (the reference). */
