@@ -921,18 +921,23 @@ public final class LogSummarizer {
         if (tn == 0) {
             return -1; // the one masked word is "" and no word of a line that is not blank is empty
         }
+        char[] cs = t.toCharArray();
         int k = 0;
         int i = 0;
         while (i < tn) {
-            while (i < tn && asciiSpace(t.charAt(i))) {
+            while (i < tn && asciiSpace(cs[i])) {
                 i++;
             }
             int start = i;
-            while (i < tn && !asciiSpace(t.charAt(i))) {
+            while (i < tn && !asciiSpace(cs[i])) {
                 i++;
             }
             if (i > start) {
-                if (t.indexOf('<', start) < 0 || t.indexOf('<', start) >= i) { // a constant word
+                int lt = start;
+                while (lt < i && cs[lt] != '<') {
+                    lt++;
+                }
+                if (lt == i) { // no '<' in the word: a constant one
                     int len = i - start;
                     for (int j = k; j < n; j++) {
                         int ws = bounds[2 * j];
