@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordParsers;
+import dev.keymem.jobs.logs.mining.JsonLogFields;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -27,16 +28,23 @@ import java.util.regex.Pattern;
  * Turns one input value into a {@link LogLine}.
  *
  * <ul>
- *   <li>A value starting with <code>{</code> is JSON: {@code source} (required unless a fixed source is
- *       set), the line in {@code message}, {@code text} or {@code line}, and optionally {@code timestamp}
- *       / {@code ts} (ISO-8601 or epoch milliseconds).</li>
+ *   <li>A value starting with <code>{</code> is a JSON log record. Its text is the first field of
+ *       {@link JsonLogFields#TEXT} holding a string that is not blank ({@code message}, {@code text}, {@code line},
+ *       {@code msg}, {@code log}, {@code MESSAGE}, ...), without a trailing line break; its source the first of
+ *       {@link JsonLogFields#SOURCE} ({@code source}, {@code service.name}, {@code service},
+ *       {@code SYSLOG_IDENTIFIER}, ...), else the fixed source when one is set, else the Kafka record key when
+ *       there is one, else {@code "default"}; its time stamp the first of {@link JsonLogFields#TIME} that gives
+ *       one ({@code timestamp}, {@code ts}, {@code @timestamp}, {@code time}, {@code @t},
+ *       {@code __REALTIME_TIMESTAMP}: ISO-8601, or epoch time, see {@link #timestamp}), else the record's. A level
+ *       field is not folded into the text (measured: a level in front of the message lowers the miner's grouping
+ *       accuracy, docs/benchmarks.md).</li>
  *   <li>Anything else is a raw line. Its source is the fixed source when one is set, else the Kafka record
  *       key when there is one, else the program name of a syslog-like prefix
  *       ({@code <timestamp> <LEVEL> name[pid]:}), else {@code "default"}. A leading ISO-8601 timestamp is
  *       taken as the line's timestamp.</li>
  * </ul>
- * Rejected (the reason goes to the dead-letter topic): blank values, JSON that does not parse, JSON
- * without a text field or without a source.
+ * Rejected (the reason goes to the dead-letter topic): blank values, JSON that does not parse, JSON that is not
+ * an object, a JSON object without a text.
  */
 public final class LogLineParser implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -92,28 +100,110 @@ public final class LogLineParser implements Serializable {
         return new LogLine(source, value, offset, ts);
     }
 
+    /** The reason a JSON record without a text is refused. */
+    static final String NO_TEXT = "JSON log record has no text (no string in " + String.join(", ", JsonLogFields.TEXT)
+            + ")";
+
     /** The line of a parsed JSON object; {@code surrogates}: whether its strings may hold unpaired surrogates. */
     private LogLine fromJson(JsonNode n, String key, long offset, long recordTimestamp, boolean surrogates)
             throws InvalidRecordException {
-        String text = text(n, surrogates, "message", "text", "line");
-        if (text == null || text.isBlank()) {
-            throw new InvalidRecordException("JSON log record has no text (fields message, text or line)");
+        String text = text(n, surrogates, JsonLogFields.TEXT);
+        if (text == null) {
+            throw new InvalidRecordException(NO_TEXT);
         }
-        String source = text(n, surrogates, "source");
-        if (source == null || source.isBlank()) {
-            source = fixedSource != null ? fixedSource : key;
+        text = withoutLineEnd(text);
+        String source = text(n, surrogates, JsonLogFields.SOURCE);
+        if (source == null) {
+            source = fixedSource != null ? fixedSource : key != null && !key.isBlank() ? key : "default";
         }
-        if (source == null || source.isBlank()) {
-            throw new InvalidRecordException("JSON log record has no source field");
+        return new LogLine(source, text, offset, timestamp(n, recordTimestamp));
+    }
+
+    /** {@code text} without one trailing line break ({@code \n} or {@code \r\n}: Docker's {@code log} ends in one). */
+    static String withoutLineEnd(String text) {
+        int n = text.length();
+        if (n > 0 && text.charAt(n - 1) == '\n') {
+            n -= n > 1 && text.charAt(n - 2) == '\r' ? 2 : 1;
+            return text.substring(0, n);
         }
-        long ts = recordTimestamp;
-        JsonNode t = n.has("timestamp") ? n.get("timestamp") : n.get("ts");
-        if (t != null && t.isNumber()) {
-            ts = t.asLong();
-        } else if (t != null && t.isTextual()) {
-            ts = parseInstant(t.asText(), recordTimestamp);
+        return text;
+    }
+
+    /**
+     * The time stamp of the first {@link JsonLogFields#TIME} field that gives one, else {@code dflt}: an ISO-8601
+     * string ({@link Instant#parse}: {@code Z} or an offset); an integer {@code timestamp} or {@code ts}: epoch
+     * milliseconds; any other number, or a string of digits (journald's {@code __REALTIME_TIMESTAMP}), an epoch time
+     * whose unit its size tells ({@link #epochMillis}).
+     */
+    static long timestamp(JsonNode n, long dflt) {
+        for (String name : JsonLogFields.TIME) {
+            JsonNode t = n.get(name);
+            if (t == null) {
+                continue;
+            }
+            if (t.isIntegralNumber() && t.canConvertToLong()) {
+                long v = t.asLong();
+                if (name.equals("timestamp") || name.equals("ts")) {
+                    return v;
+                }
+                return epochMillis(v);
+            }
+            if (t.isNumber()) {
+                double v = t.asDouble();
+                if (Double.isFinite(v)) {
+                    return epochMillis(v);
+                }
+            } else if (t.isTextual()) {
+                String s = t.asText();
+                long digits = epochDigits(s);
+                long ms = digits >= 0 ? epochMillis(digits) : parseInstant(s, Long.MIN_VALUE);
+                if (ms != Long.MIN_VALUE) {
+                    return ms;
+                }
+            }
         }
-        return new LogLine(source, text, offset, ts);
+        return dflt;
+    }
+
+    /** The value of a string of 1 to 18 ASCII digits, else -1. */
+    private static long epochDigits(String s) {
+        int n = s.length();
+        if (n == 0 || n > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /**
+     * Epoch milliseconds of an epoch time in the unit its size tells (as log shippers read them): seconds below
+     * 10^11 (until the year 5138), milliseconds below 10^14, microseconds below 10^17, else nanoseconds.
+     */
+    static long epochMillis(long v) {
+        long a = Math.abs(v);
+        if (a < 100_000_000_000L) {
+            return v * 1000;
+        }
+        if (a < 100_000_000_000_000L) {
+            return v;
+        }
+        return a < 100_000_000_000_000_000L ? v / 1000 : v / 1_000_000;
+    }
+
+    /**
+     * {@link #epochMillis(long)} of a number with a fraction (zap's {@code ts}: seconds, 1566398434.8962479), to the
+     * nearest millisecond (1768464000.123 is 1768464000.1229999... as a double).
+     */
+    static long epochMillis(double v) {
+        double a = Math.abs(v);
+        return Math.round(a < 1e11 ? v * 1000 : a < 1e14 ? v : a < 1e17 ? v / 1000 : v / 1e6);
     }
 
     /**
@@ -222,9 +312,9 @@ public final class LogLineParser implements Serializable {
         return fromJson(n, key, offset, recordTimestamp, escapes);
     }
 
-    /** The fields {@link #fromJson} reads. */
-    private static final java.util.Set<String> FIELDS = java.util.Set.of("message", "text", "line", "source",
-            "timestamp", "ts");
+    /** The fields {@link #fromJson} reads (the keys: a nested object sends the record the reference way). */
+    private static final java.util.Set<String> FIELDS = java.util.Set.copyOf(java.util.stream.Stream.of(
+            JsonLogFields.TEXT, JsonLogFields.SOURCE, JsonLogFields.TIME).flatMap(java.util.List::stream).toList());
 
     private static boolean space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; // \s
@@ -325,14 +415,13 @@ public final class LogLineParser implements Serializable {
         return m.find() ? m.group(1) : null;
     }
 
-    private static String text(JsonNode n, boolean surrogates, String... names) {
-        for (String name : names) {
-            JsonNode f = n.get(name);
-            if (f != null && f.isTextual()) {
-                return surrogates ? RecordParsers.wellFormed(f.asText()) : f.asText();
-            }
+    /** The first of {@code names} holding a string that is not blank ({@link JsonLogFields#find}), or null. */
+    private static String text(JsonNode n, boolean surrogates, java.util.List<String> names) {
+        JsonNode f = JsonLogFields.find(n, names);
+        if (f == null) {
+            return null;
         }
-        return null;
+        return surrogates ? RecordParsers.wellFormed(f.asText()) : f.asText();
     }
 
     /**

@@ -279,7 +279,8 @@ public final class LogSummarizer {
         }
         t.template = match.template();
         TemplateWords tw = templateWords(match.template());
-        String params = params(messageWords(line.text, match.masked()), tw);
+        String mined = match.message() != null ? match.message() : line.text; // a JSON line: its message field
+        String params = params(messageWords(mined, match.masked()), tw);
         String shape = facts.shape; // shape(match.masked())
         boolean newShape = !contains(t.shapes, shape);
         // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty)

@@ -98,18 +98,27 @@ public final class TemplateMiner implements Serializable {
     /**
      * What a line was matched to: the template's id and text, whether the line created it, and the line's
      * masked message (its variables as typed placeholders, without the header when headers are stripped) and
-     * that message's tokens ({@link LineTokens#tokens(String)} of {@code masked}; read only).
+     * that message's tokens ({@link LineTokens#tokens(String)} of {@code masked}; read only); {@code message}: the
+     * text mined when it is not the line itself (the message field of a JSON line, or its fields as
+     * {@code key=value} tokens, {@link JsonLogFields#mined}), else null.
      */
-    public record Match(int id, String template, boolean created, String masked, String[] tokens) {
-        /** A match whose tokens are computed from {@code masked}. */
+    public record Match(int id, String template, boolean created, String masked, String[] tokens, String message) {
+        /** A match of the line itself whose tokens are computed from {@code masked}. */
         public Match(int id, String template, boolean created, String masked) {
-            this(id, template, created, masked, LineTokens.tokens(masked));
+            this(id, template, created, masked, LineTokens.tokens(masked), null);
         }
     }
 
-    /** Assigns {@code line} its template in {@code state} (advancing it). */
+    /**
+     * Assigns {@code line} its template in {@code state} (advancing it). With headers stripped, a line that is a
+     * JSON log record (an application's JSON line inside another record's text) is mined by its message field
+     * ({@link JsonLogFields#message}): its other fields (time, level, logger, trace ids, nested objects) are its
+     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}).
+     */
     public Match accept(MinerState state, String line) {
-        Message message = message(lineTokens.mask(line));
+        String mined = settings.headers() ? JsonLogFields.mined(line) : null;
+        // a JSON line's mined text has no header to cut; any other line's masked form loses its header (headers on)
+        Message message = message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null);
         String masked = message.masked;
         String[] tokens = message.tokens;
         long pos = state.lines++;
@@ -131,7 +140,7 @@ public final class TemplateMiner implements Serializable {
         if (state.clusters.size() > settings.maxTemplates()) {
             evictOldest(state, c);
         }
-        return new Match(c.id, c.template(), created, masked, tokens);
+        return new Match(c.id, c.template(), created, masked, tokens, mined);
     }
 
     /**
@@ -185,43 +194,51 @@ public final class TemplateMiner implements Serializable {
 
     /** Whether {@link #message} remembers messages (false: the reference, {@link #messageOf} every line). */
     private final boolean remember;
-    private transient java.util.LinkedHashMap<String, Message> messages;
+    /** The remembered messages of masked lines whose header is cut (index 1) and of those kept whole (index 0). */
+    private transient java.util.LinkedHashMap<String, Message>[] messages;
 
     /**
-     * {@link #messageOf}{@code (maskedLine)}, remembered for the {@link #MESSAGE_CACHE_SIZE} most recently seen
-     * masked lines of at most {@link #MESSAGE_CACHE_CHARS} chars: a source's lines repeat their masked forms (the
-     * values are masked), and the message and its tokens are a pure function of the masked line. The same
+     * {@link #messageOf}{@code (maskedLine, cutHeader)}, remembered for the {@link #MESSAGE_CACHE_SIZE} most
+     * recently seen masked lines (of each kind: header cut or not) of at most {@link #MESSAGE_CACHE_CHARS} chars:
+     * a source's lines repeat their masked forms (the values are masked), and the message and its tokens are a
+     * pure function of the masked line and the kind. The same
      * {@link Message} (its String, whose hash is then known, and its token array) serves every repeat; the
      * memory per line does not grow with the source's history.
      */
-    Message message(String maskedLine) {
+    @SuppressWarnings("unchecked")
+    Message message(String maskedLine, boolean cutHeader) {
         if (!remember || maskedLine.length() > MESSAGE_CACHE_CHARS) {
-            return messageOf(maskedLine);
+            return messageOf(maskedLine, cutHeader);
         }
         if (messages == null) {
-            messages = new java.util.LinkedHashMap<>(MESSAGE_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
+            messages = new java.util.LinkedHashMap[2];
+        }
+        int k = cutHeader ? 1 : 0;
+        java.util.LinkedHashMap<String, Message> memo = messages[k];
+        if (memo == null) {
+            memo = new java.util.LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(java.util.Map.Entry<String, Message> eldest) {
                     return size() > MESSAGE_CACHE_SIZE;
                 }
             };
+            messages[k] = memo;
         }
-        Message m = messages.get(maskedLine);
+        Message m = memo.get(maskedLine);
         if (m == null) {
-            m = messageOf(maskedLine);
-            messages.put(maskedLine, m);
+            m = messageOf(maskedLine, cutHeader);
+            memo.put(maskedLine, m);
         }
         return m;
     }
 
     /**
-     * The message of a masked line (the reference of {@link #message}): without the header
-     * ({@link LineTokens#message}, a leading {@code a|b|c} first token read as separate tokens) when headers
-     * are stripped, and its tokens.
+     * The message of a masked line (the reference of {@link #message}): with {@code cutHeader}, without the header
+     * ({@link LineTokens#message}, a leading {@code a|b|c} first token read as separate tokens), and its tokens.
      */
-    Message messageOf(String maskedLine) {
+    Message messageOf(String maskedLine, boolean cutHeader) {
         String masked = maskedLine;
-        if (settings.headers()) {
+        if (cutHeader) {
             int sp = masked.indexOf(' ');
             String first = sp < 0 ? masked : masked.substring(0, sp);
             masked = LineTokens.message(first.indexOf('|') < 0 ? masked

@@ -34,7 +34,8 @@ class TemplateMinerMessageMemoTest {
             TemplateMiner.Match x = memo.accept(a, line);
             TemplateMiner.Match y = reference.accept(b, line);
             if (x.id() != y.id() || !x.template().equals(y.template()) || x.created() != y.created()
-                    || !x.masked().equals(y.masked()) || !Arrays.equals(x.tokens(), y.tokens())) {
+                    || !x.masked().equals(y.masked()) || !Arrays.equals(x.tokens(), y.tokens())
+                    || !java.util.Objects.equals(x.message(), y.message())) {
                 throw new AssertionError("line " + i + " [" + line + "]: remembered " + x + " " + Arrays.toString(x.tokens())
                         + ", reference " + y + " " + Arrays.toString(y.tokens()));
             }
@@ -79,7 +80,8 @@ class TemplateMinerMessageMemoTest {
         Random r = new Random(17);
         String[] tokens = {"alpha", "beta", "Gamma", "node7", "node9", "user", "for", "key:", "val,", "x=1", "x=2",
             "mode=fast", "mode=slow", "10.0.0.1", "42", "0x1f", "<*>", "a.b.c", "/var/log", "(", ")", "--", "a|b|c",
-            "INFO", "[main]", "2026-01-01", "12:00:00", "msg=done", "isOverlap:true", "isOverlap:false", "gige4", "-"};
+            "INFO", "[main]", "2026-01-01", "12:00:00", "msg=done", "isOverlap:true", "isOverlap:false", "gige4", "-",
+            "db:"};
         for (int seed = 0; seed < 3; seed++) {
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < 2500; i++) {
@@ -88,6 +90,9 @@ class TemplateMinerMessageMemoTest {
                     b.append(b.length() == 0 ? "" : " ").append(tokens[r.nextInt(tokens.length)]);
                 }
                 lines.add(b.toString());
+                if (r.nextInt(4) == 0) { // the same text as a JSON record's message: mined whole, no header cut
+                    lines.add("{\"level\":\"info\",\"message\":\"" + b + "\"}");
+                }
             }
             same(lines, MinerSettings.defaults().withHeaders(seed != 1).withMaxTemplates(seed == 2 ? 30 : 1000));
         }
@@ -107,6 +112,22 @@ class TemplateMinerMessageMemoTest {
         TemplateMiner.Match c = reference.accept(t, "2026-01-01T00:00:01Z INFO db[12]: query ok rows=5 time=3ms");
         TemplateMiner.Match d = reference.accept(t, "2026-01-01T00:00:02Z INFO db[12]: query ok rows=71 time=9ms");
         assertNotSame(c.tokens(), d.tokens());
+    }
+
+    /** A masked line remembered with its header cut is not the message of a JSON record's text (kept whole). */
+    @Test
+    void aJsonMessageIsNotTheCutLineOfTheSameText() {
+        TemplateMiner miner = new TemplateMiner(MinerSettings.defaults());
+        MinerState s = new MinerState();
+        TemplateMiner.Match plain = miner.accept(s, "INFO db: query ok rows=5");
+        TemplateMiner.Match json = miner.accept(s, "{\"level\":\"warn\",\"message\":\"INFO db: query ok rows=5\"}");
+        TemplateMiner reference = new TemplateMiner(MinerSettings.defaults(), false, false);
+        MinerState t = new MinerState();
+        TemplateMiner.Match plainRef = reference.accept(t, "INFO db: query ok rows=5");
+        TemplateMiner.Match jsonRef = reference.accept(t, "{\"level\":\"warn\",\"message\":\"INFO db: query ok rows=5\"}");
+        assertEquals(plainRef.masked(), plain.masked());
+        assertEquals(jsonRef.masked(), json.masked());
+        assertTrue(!plain.masked().equals(json.masked()), plain.masked() + " / " + json.masked());
     }
 
     @Test

@@ -1,0 +1,135 @@
+package dev.keymem.jobs.logs.mining;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link JsonLogFields#message} (token by token) against its reference (Jackson's tree), and the message it finds
+ * in the JSON lines of the common formats; the miner mines such a line by it.
+ */
+class JsonLogFieldsTest {
+    private static void same(String line) {
+        assertEquals(JsonLogFields.messageReference(line), JsonLogFields.message(line), line);
+    }
+
+    @Test
+    void findsTheMessageOfTheCommonFormats() {
+        String[][] cases = {
+            {"{\"level\":30,\"time\":1768464000123,\"pid\":7,\"hostname\":\"h\",\"name\":\"api\",\"msg\":\"order paid\"}",
+                "order paid"},
+            {"{\"level\":\"info\",\"ts\":1768464000.123,\"caller\":\"a.go:1\",\"msg\":\"served\",\"status\":200}", "served"},
+            {"{\"@timestamp\":\"2026-01-15T08:00:00Z\",\"log.level\":\"INFO\",\"message\":\"Completed 200 OK\","
+                + "\"service.name\":\"billing\"}", "Completed 200 OK"},
+            {"{\"@t\":\"2026-01-15T08:00:00Z\",\"@mt\":\"User {Id} logged in\",\"@m\":\"User 7 logged in\",\"Id\":7}",
+                "User 7 logged in"},
+            {"{\"@t\":\"2026-01-15T08:00:00Z\",\"@mt\":\"Cache warmed\"}", "Cache warmed"},
+            {"{\"severity\":\"ERROR\",\"jsonPayload\":{\"message\":\"upstream failed\",\"code\":7}}", "upstream failed"},
+            {"{\"jsonPayload.message\":\"flat\",\"jsonPayload\":{\"message\":\"nested\"}}", "flat"},
+            {"{\"event\":\"user logged in\",\"level\":\"info\",\"timestamp\":\"2026-01-15T08:00:00Z\"}", "user logged in"},
+            {"{\"MESSAGE\":\"Started Session 4 of User root.\",\"SYSLOG_IDENTIFIER\":\"systemd\"}",
+                "Started Session 4 of User root."},
+            {"  {\"msg\":\"padded\"}\n", "padded"},
+            {"{\"message\":\"  \",\"msg\":\"blank message skipped\"}", "blank message skipped"},
+            {"{\"message\":\"first\",\"message\":\"last wins\"}", "last wins"},
+            {"{\"message\":\"a string\",\"message\":7,\"msg\":\"then msg\"}", "then msg"},
+            {"{\"jsonPayload\":{\"message\":\"old\"},\"jsonPayload\":\"replaced\"}", null},
+            {"{\"log\":{\"level\":\"info\"},\"message\":{\"nested\":true}}", null},
+            {"{\"level\":\"info\",\"error\":\"no message field\"}", null},
+            {"{\"msg\":\"one\"} {\"msg\":\"two\"}", null},
+            {"{\"msg\":\"unterminated}", null},
+            {"[{\"msg\":\"an array\"}]", null},
+            {"plain {\"msg\":\"inside\"}", null},
+            {"{}", null},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], JsonLogFields.message(c[0]), c[0]);
+            same(c[0]);
+        }
+    }
+
+    @Test
+    void sameMessageAsTheReferenceOnGeneratedObjects() {
+        String[] names = {"message", "msg", "text", "log", "MESSAGE", "@m", "@mt", "body", "jsonPayload", "level",
+            "jsonPayload.message", "event", "x", "Message", "line"};
+        String[] values = {"\"a b\"", "\"\"", "\" \"", "7", "1.5", "null", "true", "[1,\"x\"]", "{\"message\":\"in\"}",
+            "{\"message\":5}", "{\"a\":{\"message\":\"deep\"}}", "\"esc \\\" \\\\ \\u00e9 \\ud800\"", "{}"};
+        SplittableRandom r = new SplittableRandom(11);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder("{");
+            for (int k = 0, n = r.nextInt(5); k < n; k++) {
+                sb.append(k == 0 ? "" : ",").append('"').append(names[r.nextInt(names.length)]).append("\":")
+                        .append(values[r.nextInt(values.length)]);
+            }
+            String line = sb.append('}').toString();
+            if (r.nextInt(8) == 0) {
+                line = line.substring(0, r.nextInt(line.length() + 1)) + (r.nextBoolean() ? "}" : "");
+            }
+            if (r.nextInt(8) == 0) {
+                line = (r.nextBoolean() ? " \u000B" : "\t") + line + (r.nextBoolean() ? "\n" : " x}");
+            }
+            same(line);
+        }
+    }
+
+    @Test
+    void theMinerMinesAJsonLineByItsMessage() {
+        TemplateMiner miner = new TemplateMiner();
+        MinerState s = new MinerState();
+        List<String> lines = List.of(
+                "{\"time\":\"2026-01-15T08:00:00Z\",\"level\":\"INFO\",\"msg\":\"order 17 paid in 40 ms\",\"trace\":\"ab12\"}",
+                "{\"time\":\"2026-01-15T08:00:01Z\",\"level\":\"ERROR\",\"msg\":\"order 18 paid in 41 ms\",\"trace\":\"cd34\","
+                        + "\"error\":{\"stack\":\"at a.b(C.java:1)\\nat d.e(F.java:2)\"}}");
+        TemplateMiner.Match a = miner.accept(s, lines.get(0));
+        TemplateMiner.Match b = miner.accept(s, lines.get(1));
+        assertEquals(a.id(), b.id());
+        assertEquals("order <*> paid in <*>", b.template());
+        assertEquals("order 18 paid in 41 ms", b.message());
+        assertNull(miner.accept(s, "order 19 paid in 42 ms").message());
+        // without header stripping (the evaluation over loghub's content column) the line is mined as it is
+        TemplateMiner plain = new TemplateMiner(MinerSettings.defaults().withHeaders(false));
+        assertNull(plain.accept(new MinerState(), lines.get(0)).message());
+    }
+
+    @Test
+    void aJsonObjectWithoutMessageIsMinedByItsFields() {
+        assertEquals("type=login user=alice src.ip=10.0.0.1 src.port=5 ok=true tags=[\"a\",1] note=\"two words\" "
+                + "empty=\"\" none=null obj={}", JsonLogFields.fields("{\"type\":\"login\",\"user\":\"alice\","
+                + "\"src\":{\"ip\":\"10.0.0.1\",\"port\":5},\"ok\":true,\"tags\":[\"a\",1],\"note\":\"two words\","
+                + "\"empty\":\"\",\"none\":null,\"obj\":{}}"));
+        assertEquals("a=2 b=1", JsonLogFields.fields(" {\"a\":1,\"b\":1,\"a\":2} "));
+        assertNull(JsonLogFields.fields("{}"));
+        assertNull(JsonLogFields.fields("{\"a\":1} {\"b\":2}"));
+        assertNull(JsonLogFields.fields("not json"));
+        assertEquals("m", JsonLogFields.mined("{\"a\":1,\"msg\":\"m\"}"));
+        assertEquals("a=1", JsonLogFields.mined("{\"a\":1}"));
+        // compact JSON (no spaces: all its pairs one token) of one event type with other values: mining the line
+        // as it is makes a template per combination of values; by its fields, at most one per value of user (the
+        // second token, a word: the prefix tree splits by it, as it does logfmt lines) with key=<*> elsewhere
+        TemplateMiner miner = new TemplateMiner();
+        MinerState s = new MinerState();
+        MinerState raw = new MinerState();
+        TemplateMiner plain = new TemplateMiner(MinerSettings.defaults().withHeaders(false));
+        String[] users = {"alice", "bob", "carol", "dave"};
+        String[] actions = {"read", "write", "delete"};
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        java.util.Set<Integer> rawIds = new java.util.HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            String line = "{\"kind\":\"audit\",\"user\":\"" + users[i % 4] + "\",\"action\":\"" + actions[i % 3]
+                    + "\",\"bucket\":\"b" + (i % 7) + "\",\"bytes\":" + (i * 37) + ",\"ok\":true}";
+            ids.add(miner.accept(s, line).id());
+            rawIds.add(plain.accept(raw, line).id());
+        }
+        assertTrue(ids.size() <= users.length, s.clusters().toString());
+        // bucket=b0 / bucket=b1: numbered instances, a plain <*>
+        assertEquals("kind=audit user=bob action=<*> <*> bytes=<*> ok=true", s.clusters().get(1).template());
+        assertTrue(rawIds.size() > 10, raw.clusters().toString());
+        // a flag's other state is another event
+        assertTrue(!ids.contains(miner.accept(s, "{\"kind\":\"audit\",\"user\":\"bob\",\"action\":\"read\","
+                + "\"bucket\":\"b1\",\"bytes\":3,\"ok\":false}").id()));
+    }
+}
