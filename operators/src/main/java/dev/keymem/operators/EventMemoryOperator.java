@@ -3,8 +3,10 @@ package dev.keymem.operators;
 import java.util.Objects;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.sorted.state.BatchExecutionKeyedStateBackend;
 
 /**
  * A {@link KeyedProcessOperator} for a keyed function that holds a {@link KeyedEventMemory} (its
@@ -15,7 +17,9 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * written, and drops it on close ({@link WriteBackOperator}'s lifecycle, which {@link HotStateOperator}
  * shares). Same function, timers, state and outputs as a plain {@code KeyedProcessOperator} (a savepoint of
  * either restores into the other). The cache is used on the RocksDB backend only; on the heap backend
- * (whose state is already objects) this is a plain {@code KeyedProcessOperator}.
+ * (whose state is already objects) this is a plain {@code KeyedProcessOperator}; on the batch execution
+ * backend (a BATCH run, one key's state at a time) the memory keeps the current key's rows in plain arrays
+ * instead of keyed state ({@link KeyedEventMemory#useBatchRows}: the same answers and metrics).
  *
  * <pre>{@code
  * UserContextFunction f = ...;              // a KeyedEventMemory.Owner
@@ -52,7 +56,17 @@ public class EventMemoryOperator<I, O> extends WriteBackOperator<I, O> {
         if (WriteBackCache.serializesOnUpdate(getKeyedStateBackend()) && m.useCache(WriteBackCache.KeyContext.of(this))) {
             cached = m;
             writeBack(m.cache());
+        } else if (keepsOneKey(getKeyedStateBackend())) {
+            m.useBatchRows();
         }
+    }
+
+    /**
+     * Whether {@code backend} is Flink's batch execution backend, which holds the state of one key at a time
+     * and clears all of it when the key changes (a BATCH run over sorted inputs).
+     */
+    static boolean keepsOneKey(KeyedStateBackend<?> backend) {
+        return backend instanceof BatchExecutionKeyedStateBackend;
     }
 
     /** Cached keys with changes not yet in keyed state (0 without a cache), for tests and checks. */

@@ -97,6 +97,8 @@ public final class KeyedEventMemory {
     private final int window;
     /** The write-back cache, when the operator gave one ({@link #useCache}); null: every access goes to keyed state. */
     private EventStateCache cache;
+    /** The rows on the heap, when the operator runs on the batch backend ({@link #useBatchRows}); else null. */
+    private BatchEventStore batchRows;
 
     /**
      * A keyed function that holds a {@link KeyedEventMemory} (created in its {@code open}), so that
@@ -177,6 +179,25 @@ public final class KeyedEventMemory {
         metricGroup.gauge("keymemStateCacheEvictions", c::evictions);
         this.cache = c;
         return true;
+    }
+
+    /**
+     * Keeps the current key's rows in plain arrays ({@link BatchEventStore}) instead of keyed state: only for an
+     * operator on Flink's batch execution state backend, which holds one key's state at a time and drops it
+     * at the next key (nothing when the rows have a Flink state TTL or a write-back cache is in use). The same
+     * answers and metrics; {@link EventMemoryOperator} calls it.
+     */
+    boolean useBatchRows() {
+        if (cache != null || !settings.rowTtl().isZero()) {
+            return false;
+        }
+        batchRows = new BatchEventStore(store);
+        return true;
+    }
+
+    /** The batch rows (null when unused), for tests. */
+    BatchEventStore batchRows() {
+        return batchRows;
     }
 
     /** The cache (null when unused). */
@@ -276,6 +297,8 @@ public final class KeyedEventMemory {
         EventStore rowStore = store;
         if (rows != null) {
             rowStore = rows.on();
+        } else if (batchRows != null) {
+            rowStore = batchRows.on(key);
         }
         if (r.query) {
             MemoryAnswer a = new MemoryAnswer();
@@ -310,6 +333,8 @@ public final class KeyedEventMemory {
             if (rows != null) {
                 rows = cache.current().on();
                 rowStore = rows;
+            } else if (batchRows != null) {
+                rowStore = batchRows.current(); // the arrays again, where the key had spilled
             }
         }
         if (st == null) {
@@ -321,7 +346,8 @@ public final class KeyedEventMemory {
         } else {
             state.update(st);
         }
-        long rowsWritten = rows != null ? rows.bytesWritten : store.bytesWritten;
+        long rowsWritten = rows != null ? rows.bytesWritten
+                : store.bytesWritten + (batchRows == null ? 0 : batchRows.bytesWritten);
         long rowsRead = rowsRead(rows);
         long written = StateFrame.OVERHEAD_BYTES + EventStatePiece.payloadBytes(st) + rowsWritten;
         metrics.events.inc();
@@ -355,7 +381,12 @@ public final class KeyedEventMemory {
     }
 
     private long rowsRead(EventStateCache.Rows rows) {
-        return rows != null ? rows.bytesRead + store.bytesRead : store.bytesRead;
+        return rows != null ? rows.bytesRead + store.bytesRead : store.bytesRead + batchRead();
+    }
+
+    /** What the batch rows counted as read in this record (0 without them). */
+    private long batchRead() {
+        return batchRows == null ? 0 : batchRows.bytesRead;
     }
 
     /**
@@ -364,13 +395,16 @@ public final class KeyedEventMemory {
      * fetched).
      */
     private long backendRead(EventStateCache.Rows rows, long hotBytes) {
-        return rows != null ? rows.backendRead + store.bytesRead : hotBytes + store.bytesRead;
+        return rows != null ? rows.backendRead + store.bytesRead : hotBytes + store.bytesRead + batchRead();
     }
 
     /** Removes all of the current key's event memory. */
     public void clear() {
         if (cache != null) {
             cache.removeCurrent();
+        }
+        if (batchRows != null) {
+            batchRows.clear();
         }
         state.clear();
         store.clear();

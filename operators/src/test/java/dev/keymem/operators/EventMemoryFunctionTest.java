@@ -336,6 +336,73 @@ class EventMemoryFunctionTest {
         assertTrue(evicting > afterWriteBack && evicting <= plain, evicting + " vs uncached " + plain);
     }
 
+    /** The answers and the state-byte metrics of {@code records} through one operator on Flink's batch backend. */
+    private record BatchRun(List<MemoryAnswer> answers, long bytesRead, long bytesWritten, boolean batchRows,
+                            boolean spilled) {
+    }
+
+    private static BatchRun onTheBatchBackend(Configuration c, boolean eventMemoryOperator, List<MemoryRecord> records)
+            throws Exception {
+        CapturingTaskMetricGroup metrics = new CapturingTaskMetricGroup();
+        EventMemoryFunction f = EventMemoryFunction.fromOptions(c);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                eventMemoryOperator ? f.operator() : new KeyedProcessOperator<>(f), (MemoryRecord r) -> r.key,
+                Types.STRING, new MockEnvironmentBuilder().setMaxParallelism(128).setMetricGroup(metrics).build());
+        h.setStateBackend(new org.apache.flink.streaming.api.operators.sorted.state.BatchExecutionStateBackend());
+        h.open();
+        for (MemoryRecord r : records) {
+            h.processElement(r, 0);
+        }
+        boolean used = f.eventMemory().batchRows() != null;
+        boolean spilled = used && f.eventMemory().batchRows().spilled(); // the last key's
+        List<MemoryAnswer> got = answers(h);
+        h.close();
+        var read = (org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesRead");
+        var written = (org.apache.flink.metrics.Counter) metrics.operator.get("keymemStateBytesWritten");
+        return new BatchRun(got, read.getCount(), written.getCount(), used, spilled);
+    }
+
+    /**
+     * On Flink's batch backend (one key's state at a time, records grouped by key as a BATCH run sorts them),
+     * EventMemoryOperator keeps the rows in plain arrays ({@link BatchEventStore}): the same answers as the
+     * plain operator, whose rows are in keyed state there (the reference), and as each user alone on the heap
+     * store, and the same state-byte metrics; with and without the archive and postings caps.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void batchRowsGiveTheAnswersAndMetricsOfKeyedStateRows(int variant) throws Exception {
+        Configuration c = options();
+        // 2: every key's rows spill to keyed state in the middle of its run (postings past position 90)
+        int savedMax = BatchEventStore.positionMax;
+        BatchEventStore.positionMax = variant == 2 ? 90 : savedMax;
+        try {
+            batchRowsAgainstKeyedStateRows(c, variant == 1, variant == 2);
+        } finally {
+            BatchEventStore.positionMax = savedMax;
+        }
+    }
+
+    private static void batchRowsAgainstKeyedStateRows(Configuration c, boolean capped, boolean spills)
+            throws Exception {
+        if (capped) {
+            c.set(MemoryOperatorOptions.EVENTS_ARCHIVE_CAP, 40);
+            c.set(MemoryOperatorOptions.EVENTS_POSTINGS_CAP, 5);
+            c.set(MemoryOperatorOptions.EVENTS_POSTINGS_READ, 8);
+        }
+        List<MemoryRecord> records = new ArrayList<>(interleaved(6, 200, 41));
+        records.sort(java.util.Comparator.comparing((MemoryRecord r) -> r.key)); // stable: per key in order
+        BatchRun keyed = onTheBatchBackend(c, false, records);
+        BatchRun batch = onTheBatchBackend(c, true, records);
+        assertTrue(batch.batchRows() && !keyed.batchRows(), "batch rows only under EventMemoryOperator");
+        assertEquals(spills, batch.spilled(), "the last key spilled");
+        assertEquals(aloneOnTheHeap(c, records), keyed.answers());
+        assertEquals(keyed.answers(), batch.answers());
+        assertTrue(keyed.bytesRead() > 0 && keyed.bytesWritten() > 0);
+        assertEquals(keyed.bytesRead(), batch.bytesRead(), "keymemStateBytesRead");
+        assertEquals(keyed.bytesWritten(), batch.bytesWritten(), "keymemStateBytesWritten");
+        assertTrue(batch.answers().stream().mapToInt(a -> a.hits.length).sum() > batch.answers().size() * 3);
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void restoreMidStreamGivesBitIdenticalAnswers(Backend b) throws Exception {

@@ -1,6 +1,7 @@
 package dev.keymem.jobs.cli;
 
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.KafkaRecordSerializer;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -35,7 +36,7 @@ final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
 
     @Override
     public TypeInformation<KafkaRecord> getProducedType() {
-        return TypeInformation.of(KafkaRecord.class);
+        return KafkaRecordSerializer.TYPE;
     }
 
     /** Splits the stream at {@code \n}; a line that spans chunks is gathered in {@code line}. */

@@ -27,7 +27,9 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * LowerCaseFilter does it, {@link #lowerCase}); an all-ASCII text is segmented by hand ({@link #asciiWords}, the
  * tokenizer's and possessive filter's rules for ASCII) and any other through Lucene's. Each
  * lower-cased token is looked up in a table of the tokens seen before, which holds its stem (or that it is a
- * stop word, found by the same StopFilter and PorterStemFilter run over the token alone) and what the vector
+ * stop word, found by the same StopFilter and PorterStemFilter run over the token alone; a token without
+ * letters, which neither filter changes, is its own stem and has a small table of its own, {@link #number})
+ * and what the vector
  * and the term ids derive from the stem: its term id, its feature and trigram buckets and signs, and its hash
  * state as the first word of a pair. The vector adds the same values into the same buckets as
  * {@link TermAnalyzer#vector}, exactly (in integer quarters), and scales them the same way, so it is the same bit
@@ -71,8 +73,9 @@ final class ContextText implements Serializable {
             this.chars = stem.toCharArray();
             this.termId = TermAnalyzer.termId(stem);
             long h = KIND1;
-            for (int i = 0; i < stem.length(); i++) {
-                h = (h ^ stem.charAt(i)) * PRIME;
+            char[] sc = chars;
+            for (int i = 0; i < sc.length; i++) {
+                h = (h ^ sc[i]) * PRIME;
             }
             h = mix(h);
             bucket = bucket(h, dimension);
@@ -83,7 +86,7 @@ final class ContextText implements Serializable {
             for (int j = 0; j + 3 <= n; j++) {
                 long t = KIND3;
                 for (int k = j; k < j + 3; k++) {
-                    char c = k == 0 ? '<' : k == n - 1 ? '>' : stem.charAt(k - 1);
+                    char c = k == 0 ? '<' : k == n - 1 ? '>' : sc[k - 1];
                     t = (t ^ c) * PRIME;
                 }
                 t = mix(t);
@@ -91,8 +94,8 @@ final class ContextText implements Serializable {
                 triWeights[j] = t < 0 ? -0.25 : 0.25;
             }
             long p = KIND2;
-            for (int i = 0; i < stem.length(); i++) {
-                p = (p ^ stem.charAt(i)) * PRIME;
+            for (int i = 0; i < sc.length; i++) {
+                p = (p ^ sc[i]) * PRIME;
             }
             pairPrefix = (p ^ ' ') * PRIME;
             int[] b = new int[triBuckets.length + 1];
@@ -150,6 +153,10 @@ final class ContextText implements Serializable {
     private transient char[][] keys;
     private transient Word[] keyWords;
     private transient int tableSize;
+    /** The letterless tokens' table ({@link #number}): tokens and their words, by slot. */
+    static final int NUMBERS = 1 << 12;
+    private transient char[][] numberKeys;
+    private transient Word[] numberWords;
     /** The words of the text being analysed: {@code found[0, count)}. */
     private transient Word[] found;
     private transient int count;
@@ -255,16 +262,14 @@ final class ContextText implements Serializable {
         int mask = ks.length - 1;
         int i = spread(h) & mask;
         for (char[] k; (k = ks[i]) != null; i = (i + 1) & mask) {
-            if (k.length == n && Arrays.equals(k, 0, n, cs, start, start + n)) {
+            if (k.length == n && same(k, cs, start, n)) {
                 return keyWords[i];
             }
         }
-        Word w;
-        try {
-            w = lookUp(new String(cs, start, n));
-        } catch (IOException x) {
-            throw new UncheckedIOException("cannot analyse text", x);
+        if (letterless(cs, start, n)) {
+            return number(cs, start, n, h);
         }
+        Word w = stemOf(cs, start, n);
         if (tableSize >= TABLE_MAX) {
             Arrays.fill(keys, null);
             Arrays.fill(keyWords, null);
@@ -281,6 +286,45 @@ final class ContextText implements Serializable {
         ks[i] = Arrays.copyOfRange(cs, start, start + n);
         keyWords[i] = w;
         tableSize++;
+        return w;
+    }
+
+    /** Whether {@code k} (of length n) holds the chars {@code cs[start, start + n)}. */
+    private static boolean same(char[] k, char[] cs, int start, int n) {
+        for (int j = 0; j < n; j++) {
+            if (k[j] != cs[start + j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the token {@code cs[start, start + n)} is of ASCII chars none of them a letter. */
+    private static boolean letterless(char[] cs, int start, int n) {
+        for (int j = start; j < start + n; j++) {
+            char c = cs[j];
+            if (c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+                return false;
+            }
+        }
+        return n > 0;
+    }
+
+    /**
+     * The word of a letterless token (its own stem, {@link #stemOf}) from a small direct-mapped table of its
+     * own: numbers and ids mostly come once, and kept in the word table they would fill it (to
+     * {@link #TABLE_MAX}) and spread its words over memory; here a token seen again recently is found, and the
+     * others only replace one slot.
+     */
+    private Word number(char[] cs, int start, int n, int h) {
+        int i = spread(h) & (NUMBERS - 1);
+        char[] k = numberKeys[i];
+        if (k != null && k.length == n && same(k, cs, start, n)) {
+            return numberWords[i];
+        }
+        Word w = stemOf(cs, start, n);
+        numberKeys[i] = w.chars; // the stem is the token
+        numberWords[i] = w;
         return w;
     }
 
@@ -487,8 +531,27 @@ final class ContextText implements Serializable {
         return true;
     }
 
+    /**
+     * {@link #lookUp} of the lower-cased token {@code cs[start, start + n)}, where a token of ASCII chars none of
+     * them a letter (numbers, ids: most of the tokens a table meets once) is its own stem without the filters:
+     * every Snowball stop word is made of letters, and every rule of the Porter stemmer tests letters at the
+     * token's end (a suffix, an ending 's', 'e', 'l' or 'y'), so neither filter changes such a token. Tests
+     * compare both on random tokens.
+     */
+    Word stemOf(char[] cs, int start, int n) {
+        String token = new String(cs, start, n);
+        if (letterless(cs, start, n)) {
+            return new Word(token, dimension);
+        }
+        try {
+            return lookUp(token);
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot analyse text", x);
+        }
+    }
+
     /** The stem of one lower-cased token through the stop and stem filters alone, or {@link #STOP}. */
-    private Word lookUp(String token) throws IOException {
+    Word lookUp(String token) throws IOException {
         String stem = null;
         try (TokenStream ts = stopStem.tokenStream("text", token)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
@@ -524,6 +587,8 @@ final class ContextText implements Serializable {
         keys = new char[2048][];
         keyWords = new Word[keys.length];
         tableSize = 0;
+        numberKeys = new char[NUMBERS][];
+        numberWords = new Word[NUMBERS];
         found = new Word[64];
         chars = new char[256];
         texts = new java.util.HashMap<>();

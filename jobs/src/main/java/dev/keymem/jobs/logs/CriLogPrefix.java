@@ -20,27 +20,32 @@ final class CriLogPrefix {
 
     /** The index where the message of a CRI line starts, or -1 when {@code v} does not start with the prefix. */
     static int messageStart(String v) {
-        int n = v.length();
-        if (n < 20 || v.charAt(10) != 'T' || v.charAt(4) != '-' || v.charAt(7) != '-') {
+        return messageStart(v, 0, v.length());
+    }
+
+    /** {@link #messageStart(String)} of {@code v.substring(from, to)}, as an index into {@code v}. */
+    static int messageStart(String v, int from, int to) {
+        int n = to - from;
+        if (n < 20 || v.charAt(from + 10) != 'T' || v.charAt(from + 4) != '-' || v.charAt(from + 7) != '-') {
             return -1;
         }
         for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9}) {
-            char c = v.charAt(i);
+            char c = v.charAt(from + i);
             if (c < '0' || c > '9') {
                 return -1;
             }
         }
-        int sp = v.indexOf(' ', 11);
-        if (sp <= 11) { // none, or an empty time after the T
+        int sp = v.indexOf(' ', from + 11);
+        if (sp <= from + 11 || sp >= to) { // none, or an empty time after the T
             return -1;
         }
-        for (int i = 11; i < sp; i++) {
+        for (int i = from + 11; i < sp; i++) {
             if (Character.isWhitespace(v.charAt(i))) {
                 return -1;
             }
         }
         int tag = v.startsWith("stdout ", sp + 1) || v.startsWith("stderr ", sp + 1) ? sp + 8 : -1;
-        if (tag < 0 || tag + 1 >= n || (v.charAt(tag) != 'F' && v.charAt(tag) != 'P') || v.charAt(tag + 1) != ' ') {
+        if (tag < 0 || tag + 1 >= to || (v.charAt(tag) != 'F' && v.charAt(tag) != 'P') || v.charAt(tag + 1) != ' ') {
             return -1;
         }
         return tag + 2;

@@ -5,6 +5,7 @@ import dev.keymem.jobs.kafka.FileLines;
 import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.KafkaRecordSerializer;
 import dev.keymem.jobs.kafka.ParseOrDeadLetter;
 import dev.keymem.jobs.kafka.RecordParser;
 import dev.keymem.jobs.kafka.RecordLimits;
@@ -134,11 +135,11 @@ public final class EmbeddedJobs {
     public static DataStream<KafkaRecord> fromRecords(StreamExecutionEnvironment env, List<KafkaRecord> records) {
         if (records.isEmpty()) {
             KafkaRecord none = new KafkaRecord("", 0, -1, -1, null, null);
-            return env.fromData(List.of(none), TypeInformation.of(KafkaRecord.class)).setParallelism(1).name("input")
+            return env.fromData(List.of(none), KafkaRecordSerializer.TYPE).setParallelism(1).name("input")
                     .uid("input")
                     .filter(r -> false).setParallelism(1).name("no input");
         }
-        return env.fromData(records, TypeInformation.of(KafkaRecord.class)).setParallelism(1).name("input")
+        return env.fromData(records, KafkaRecordSerializer.TYPE).setParallelism(1).name("input")
                 .uid("input");
     }
 

@@ -101,6 +101,30 @@ public final class LogLineParser implements Serializable {
         return new LogLine(source, cri < 0 || cri >= v.length() ? value : v.substring(cri), offset, ts);
     }
 
+    /**
+     * The raw line {@code value}, whose ASCII bytes are {@code b} and stripped {@code b[from, to)} (not blank,
+     * not JSON): {@link #parse(String, String, long, long)}'s raw branch, scanning the bytes.
+     */
+    private LogLine raw(String key, String value, byte[] b, int from, int to, long offset, long recordTimestamp) {
+        String source = fixedSource;
+        if (source == null && key != null && !key.isBlank()) {
+            source = key;
+        }
+        if (source == null) {
+            source = program(b, from, to);
+            if (source == null) {
+                source = "default";
+            }
+        }
+        long ts = recordTimestamp;
+        int end = leadingStampEnd(b, from, to);
+        if (end >= 0) {
+            ts = parseInstant(b, from, end, recordTimestamp);
+        }
+        int cri = end < 0 ? -1 : CriLogPrefix.messageStart(value, from, to); // a CRI line's text is its message
+        return new LogLine(source, cri < 0 || cri >= to ? value : value.substring(cri, to), offset, ts);
+    }
+
     /** The reason a JSON record without a text is refused. */
     static final String NO_TEXT = "JSON log record has no text (no string in " + String.join(", ", JsonLogFields.TEXT)
             + ")";
@@ -211,12 +235,27 @@ public final class LogLineParser implements Serializable {
      * Parses one record's value bytes: the same line, or the same refusal, as {@link #parse(String, String, long,
      * long)} of {@code RecordParsers.decode(record, maxBytes)}, only cheaper where the bytes are ASCII (most log
      * lines): the decoder's strict UTF-8 check is then a scan for bytes over 127, and a JSON object whose values
-     * are strings, integers, booleans or nulls is read token by token from the bytes, keeping only the fields
-     * this parser looks at, instead of as a whole tree from a decoded string (an object with anything else in it,
-     * or one Jackson refuses, goes the reference way: same fields, same error message).
+     * are strings, numbers, booleans or nulls is read by hand ({@link #flat}), else token by token (strings,
+     * integers, booleans, nulls; {@link #jsonTokens}) from the bytes, keeping only the fields this parser looks at,
+     * instead of as a whole tree from a decoded string (an object with anything else in it, or one Jackson
+     * refuses, goes the reference way: same fields, same error message).
      */
     public LogLine parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
         byte[] b = record.value;
+        if (b != null && b.length <= maxBytes) {
+            int first = 0;
+            while (first < b.length && Character.isWhitespace(b[first])) {
+                first++;
+            }
+            if (first < b.length && b[first] == '{') {
+                ObjectNode n = flat(b, first);
+                if (n != null) { // every byte ASCII, every string of n too: no surrogate, the text ASCII
+                    LogLine l = fromJson(n, key, record.offset, record.timestamp, false);
+                    l.markAsciiText();
+                    return l;
+                }
+            }
+        }
         int scan = b == null || b.length > maxBytes ? NOT_ASCII : asciiScan(b);
         if (scan == NOT_ASCII) {
             return parse(key, RecordParsers.decode(record, maxBytes), record.offset, record.timestamp);
@@ -236,6 +275,17 @@ public final class LogLineParser implements Serializable {
         }
         // an ASCII value is its own strict UTF-8 decoding (and holds no byte order mark)
         String v = new String(b, StandardCharsets.ISO_8859_1);
+        if (first < b.length && b[first] != '{') {
+            // a raw line: what parse(key, v, ...) does with it, its scans over the bytes (no String.charAt per
+            // char), stripped as String.strip strips
+            int last = b.length;
+            while (Character.isWhitespace(b[last - 1])) {
+                last--;
+            }
+            LogLine l = raw(key, v, b, first, last, record.offset, record.timestamp);
+            l.markAsciiText();
+            return l;
+        }
         LogLine l = parse(key, v, record.offset, record.timestamp);
         // a raw line's text is the value itself; a JSON one's is ASCII unless an escape made it otherwise
         if (scan == ASCII || l.text == v) {
@@ -248,11 +298,15 @@ public final class LogLineParser implements Serializable {
     private static final int ASCII = 0;
     private static final int ASCII_WITH_BACKSLASH = 1;
 
-    /** {@link #NOT_ASCII}, {@link #ASCII} or {@link #ASCII_WITH_BACKSLASH} (a JSON escape may be in it). */
+    /**
+     * {@link #NOT_ASCII}, {@link #ASCII} or {@link #ASCII_WITH_BACKSLASH} (a JSON escape may be in it). A NUL byte
+     * counts as not ASCII: Jackson's reader of bytes takes <code>{</code> and NULs for UTF-16 or UTF-32, where the
+     * reference reads the decoded string (and refuses the NUL).
+     */
     private static int asciiScan(byte[] b) {
         int backslash = 0;
         for (byte x : b) {
-            if (x < 0) {
+            if (x <= 0) {
                 return NOT_ASCII;
             }
             if (x == '\\') {
@@ -313,9 +367,273 @@ public final class LogLineParser implements Serializable {
         return fromJson(n, key, offset, recordTimestamp, escapes);
     }
 
-    /** The fields {@link #fromJson} reads (the keys: a nested object sends the record the reference way). */
+    /**
+     * The fields {@link #fromJson} reads (the keys: a nested object sends the record the reference way); the one
+     * list the readers of the bytes, {@link #flat} and {@link #jsonTokens}, keep.
+     */
     private static final java.util.Set<String> FIELDS = java.util.Set.copyOf(java.util.stream.Stream.of(
             JsonLogFields.TEXT, JsonLogFields.SOURCE, JsonLogFields.TIME).flatMap(java.util.List::stream).toList());
+
+    /** {@link #FIELDS} (for tests). */
+    static java.util.Set<String> fields() {
+        return FIELDS;
+    }
+
+    /** {@link #FIELDS}, and each as ASCII bytes, for {@link #flat}'s comparisons of names in place. */
+    private static final String[] FIELD_NAMES = FIELDS.toArray(new String[0]);
+    private static final byte[][] FIELD_BYTES = java.util.Arrays.stream(FIELD_NAMES)
+            .map(f -> f.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+
+    /** Longest name, string and number {@link #flat} reads (Jackson's read constraints are far above: 50,000, 20M, 1,000). */
+    static final int FLAT_NAME_MAX = 1_000;
+    static final int FLAT_STRING_MAX = 1 << 20;
+    static final int FLAT_NUMBER_MAX = 100;
+
+    /**
+     * The fields of {@link #FIELDS} in the JSON object at {@code from} (a <code>{</code>) in {@code b}, read by hand
+     * where every byte of {@code b} from there is ASCII and the object is of the plainest kind, as the tree reading
+     * would give them ({@link ObjectMapper#readTree} of the decoded value: the same nodes, the last of a repeated
+     * name winning); null (the caller then takes {@link #jsonTokens}, else the reference way) for anything else.
+     * Read: JSON whitespace (space, tab, line feed, carriage return), names without escapes, values that are
+     * strings (ASCII, no control character, escapes among <code>\" \\ \/ \b \f \n \r \t</code>, not the
+     * code point escape: a backslash and {@code u}), numbers (a wanted field's only as an integer of up to 18
+     * digits, which the tree holds as an {@code IntNode} where it fits an int, else a {@code LongNode}; others
+     * in JSON's number syntax, up to {@link #FLAT_NUMBER_MAX} characters, exponents up to 3 digits), and
+     * {@code true}, {@code false}, {@code null}; no nested object or array. The bytes after the closing brace are
+     * not read as JSON (nor does the tree reading read them) but must be ASCII. So every string read is ASCII
+     * (escapes give ASCII characters), and holds no surrogate. Written by hand because it reads only the names
+     * wanted and their values, from the bytes, without Jackson's per-string char buffer and decoding; Jackson's
+     * tree is the reference (LogLineParserBytesTest compares the lines and refusals).
+     */
+    static ObjectNode flat(byte[] b, int from) {
+        int n = b.length;
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        int i = ws(b, from + 1);
+        if (i < n && b[i] == '}') {
+            return asciiTail(b, i + 1) ? o : null;
+        }
+        while (true) {
+            if (i >= n || b[i] != '"') {
+                return null;
+            }
+            int ns = i + 1;
+            int ne = ns;
+            while (ne < n && b[ne] >= 0x20 && b[ne] != '"' && b[ne] != '\\') {
+                ne++;
+            }
+            if (ne >= n || b[ne] != '"' || ne - ns > FLAT_NAME_MAX) {
+                return null; // an escape, a control or non-ASCII byte, the end, or too long
+            }
+            String name = wanted(b, ns, ne);
+            i = ws(b, ne + 1);
+            if (i >= n || b[i] != ':') {
+                return null;
+            }
+            i = ws(b, i + 1);
+            if (i >= n) {
+                return null;
+            }
+            byte c = b[i];
+            JsonNode value = null;
+            if (c == '"') {
+                int s = i + 1;
+                int e = stringEnd(b, s);
+                if (e < 0 || e - s > FLAT_STRING_MAX) {
+                    return null;
+                }
+                if (name != null) {
+                    value = TextNode.valueOf(unescape(b, s, e));
+                }
+                i = e + 1;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                int s = i;
+                boolean negative = c == '-';
+                if (negative) {
+                    i++;
+                }
+                if (i >= n) {
+                    return null;
+                }
+                if (b[i] == '0') {
+                    i++;
+                } else if (b[i] >= '1' && b[i] <= '9') {
+                    while (i < n && b[i] >= '0' && b[i] <= '9') {
+                        i++;
+                    }
+                } else {
+                    return null;
+                }
+                int intEnd = i;
+                boolean integer = true;
+                if (i < n && b[i] == '.') {
+                    int d = ++i;
+                    while (i < n && b[i] >= '0' && b[i] <= '9') {
+                        i++;
+                    }
+                    if (i == d) {
+                        return null;
+                    }
+                    integer = false;
+                }
+                if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+                    i++;
+                    if (i < n && (b[i] == '+' || b[i] == '-')) {
+                        i++;
+                    }
+                    int d = i;
+                    while (i < n && b[i] >= '0' && b[i] <= '9') {
+                        i++;
+                    }
+                    if (i == d || i - d > 3) {
+                        return null;
+                    }
+                    integer = false;
+                }
+                if (i - s > FLAT_NUMBER_MAX) {
+                    return null;
+                }
+                if (name != null) {
+                    int digits = intEnd - s - (negative ? 1 : 0);
+                    if (!integer || digits > 18) {
+                        return null; // the tree's double or big integer: Jackson decides
+                    }
+                    long v = 0;
+                    for (int k = intEnd - digits; k < intEnd; k++) {
+                        v = v * 10 + (b[k] - '0');
+                    }
+                    if (negative) {
+                        v = -v;
+                    }
+                    value = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? IntNode.valueOf((int) v)
+                            : LongNode.valueOf(v);
+                }
+            } else if (word(b, i, "true")) {
+                value = BooleanNode.TRUE;
+                i += 4;
+            } else if (word(b, i, "false")) {
+                value = BooleanNode.FALSE;
+                i += 5;
+            } else if (word(b, i, "null")) {
+                value = NullNode.instance;
+                i += 4;
+            } else {
+                return null; // a nested object or array, or no JSON value
+            }
+            if (name != null) {
+                o.set(name, value);
+            }
+            i = ws(b, i);
+            if (i >= n) {
+                return null;
+            }
+            if (b[i] == '}') {
+                return asciiTail(b, i + 1) ? o : null;
+            }
+            if (b[i] != ',') {
+                return null; // also a literal or number run on into other characters ("truex", "01")
+            }
+            i = ws(b, i + 1);
+        }
+    }
+
+    /** The {@link #FIELDS} entry that the name {@code b[s, e)} is, or null. */
+    private static String wanted(byte[] b, int s, int e) {
+        int len = e - s;
+        for (int f = 0; f < FIELD_BYTES.length; f++) {
+            byte[] w = FIELD_BYTES[f];
+            if (w.length == len && java.util.Arrays.equals(b, s, e, w, 0, len)) {
+                return FIELD_NAMES[f];
+            }
+        }
+        return null;
+    }
+
+    /** JSON's whitespace from {@code i}: the index of the first other byte. */
+    private static int ws(byte[] b, int i) {
+        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean word(byte[] b, int i, String w) {
+        if (i + w.length() > b.length) {
+            return false;
+        }
+        for (int k = 0; k < w.length(); k++) {
+            if (b[i + k] != w.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the bytes from {@code i} are ASCII. */
+    private static boolean asciiTail(byte[] b, int i) {
+        for (; i < b.length; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The index of the quote that closes the string whose chars start at {@code i}, or -1: a byte that is not
+     * ASCII, a control character, an escape other than <code>\" \\ \/ \b \f \n \r \t</code>, or the end.
+     */
+    private static int stringEnd(byte[] b, int i) {
+        for (int n = b.length; i < n; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c < 0x20) {
+                return -1; // also every byte over 127
+            }
+            if (c == '\\') {
+                if (++i >= n) {
+                    return -1;
+                }
+                switch (b[i]) {
+                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> { }
+                    default -> {
+                        return -1;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The chars of the string {@code b[s, e)} (ASCII, escapes as {@link #stringEnd} checked them). */
+    private static String unescape(byte[] b, int s, int e) {
+        int k = s;
+        while (k < e && b[k] != '\\') {
+            k++;
+        }
+        if (k == e) {
+            return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+        }
+        byte[] out = new byte[e - s];
+        int o = k - s;
+        System.arraycopy(b, s, out, 0, o);
+        for (int i = k; i < e; i++) {
+            byte c = b[i];
+            if (c == '\\') {
+                c = switch (b[++i]) {
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    case 't' -> '\t';
+                    default -> b[i]; // '"', '\\', '/'
+                };
+            }
+            out[o++] = c;
+        }
+        return new String(out, 0, o, StandardCharsets.ISO_8859_1);
+    }
 
     private static boolean space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; // \s
@@ -380,6 +698,126 @@ public final class LogLineParser implements Serializable {
             return null;
         }
         return v.substring(nameStart, nameEnd);
+    }
+
+    /** {@link #program(String)} of the ASCII chars {@code b[from, to)}: the same scan over bytes. */
+    static String program(byte[] b, int from, int n) {
+        int i = from;
+        while (i < n && !space(b[i])) {
+            i++;
+        }
+        if (i == from) {
+            return null;
+        }
+        int j = i;
+        while (j < n && space(b[j])) {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        i = j;
+        while (j < n && b[j] >= 'A' && b[j] <= 'Z') {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        i = j;
+        while (j < n && space(b[j])) {
+            j++;
+        }
+        if (j == i) {
+            return null;
+        }
+        int nameStart = j;
+        while (j < n) {
+            byte c = b[j];
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                    || c == '-')) {
+                break;
+            }
+            j++;
+        }
+        int nameEnd = j;
+        if (nameEnd == nameStart || j >= n || b[j] != '[') {
+            return null;
+        }
+        j++;
+        int d = j;
+        while (j < n && b[j] >= '0' && b[j] <= '9') {
+            j++;
+        }
+        if (j == d || j + 1 >= n || b[j] != ']' || b[j + 1] != ':') {
+            return null;
+        }
+        return new String(b, nameStart, nameEnd - nameStart, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean space(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; // \s
+    }
+
+    /**
+     * {@link #leadingStamp(String)} of the ASCII chars {@code b[from, to)}: the end of the stamp (it starts at
+     * {@code from}), or -1.
+     */
+    static int leadingStampEnd(byte[] b, int from, int to) {
+        if (to - from < 12) {
+            return -1;
+        }
+        for (int i = 0; i < 10; i++) {
+            byte c = b[from + i];
+            if (i == 4 || i == 7 ? c != '-' : c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        if (b[from + 10] != 'T' || space(b[from + 11])) {
+            return -1;
+        }
+        int j = from + 12;
+        while (j < to && !space(b[j])) {
+            j++;
+        }
+        return j;
+    }
+
+    /** {@link #parseInstant(String, long)} of the ASCII chars {@code b[from, to)}. */
+    static long parseInstant(byte[] b, int from, int to, long dflt) {
+        int n = to - from;
+        if (n < 20 || b[to - 1] != 'Z' || b[from + 4] != '-' || b[from + 7] != '-' || b[from + 10] != 'T'
+                || b[from + 13] != ':' || b[from + 16] != ':') {
+            return parseInstant(new String(b, from, n, StandardCharsets.ISO_8859_1), dflt);
+        }
+        int year = digits(b, from, 4);
+        int month = digits(b, from + 5, 2);
+        int day = digits(b, from + 8, 2);
+        int hour = digits(b, from + 11, 2);
+        int minute = digits(b, from + 14, 2);
+        int second = digits(b, from + 17, 2);
+        int nanos = 0;
+        if (n != 20) {
+            int f = n - 1 - 20; // fraction digits
+            nanos = b[from + 19] != '.' || f < 1 || f > 9 ? -1 : digits(b, from + 20, f);
+            for (int k = f; k < 9 && nanos >= 0; k++) {
+                nanos *= 10;
+            }
+        }
+        long ms = epochMillis(year, month, day, hour, minute, second, nanos);
+        return ms != Long.MIN_VALUE ? ms : parseInstant(new String(b, from, n, StandardCharsets.ISO_8859_1), dflt);
+    }
+
+    /** The value of {@code len} ASCII digits at {@code from}, or -1. */
+    private static int digits(byte[] b, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            byte c = b[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** {@link #program} with the regex {@link #PROGRAM} (the reference). */
@@ -455,24 +893,25 @@ public final class LogLineParser implements Serializable {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-            return Long.MIN_VALUE;
-        }
-        long nanos = 0;
+        int nanos = 0;
         if (n != 20) {
             int f = n - 1 - 20; // fraction digits
-            if (s.charAt(19) != '.' || f < 1 || f > 9) {
-                return Long.MIN_VALUE;
-            }
-            int v = digits(s, 20, f);
-            if (v < 0) {
-                return Long.MIN_VALUE;
-            }
-            nanos = v;
-            for (int k = f; k < 9; k++) {
+            nanos = s.charAt(19) != '.' || f < 1 || f > 9 ? -1 : digits(s, 20, f);
+            for (int k = f; k < 9 && nanos >= 0; k++) {
                 nanos *= 10;
             }
+        }
+        return epochMillis(year, month, day, hour, minute, second, nanos);
+    }
+
+    /**
+     * Epoch milliseconds of the date and time (UTC), or Long.MIN_VALUE where a field is negative (not read) or
+     * out of range (hour to 23, second to 59, a valid date).
+     */
+    private static long epochMillis(int year, int month, int day, int hour, int minute, int second, int nanos) {
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || nanos < 0 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return Long.MIN_VALUE;
         }
         long days = java.time.LocalDate.of(year, month, day).toEpochDay();
         long seconds = days * 86_400L + hour * 3_600L + minute * 60L + second;

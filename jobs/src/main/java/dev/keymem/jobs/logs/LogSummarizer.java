@@ -134,15 +134,15 @@ public final class LogSummarizer {
         MinerState ms = stores.miner();
         TemplateMiner.Match match = miner.accept(ms, line.text);
         stores.minerUpdated(ms);
-        float[] x = embedding(match.masked());
-        NoveltyWrite w = m.novelty.write(x, match.id(), null);
+        Masked facts = masked(match.masked());
+        NoveltyWrite w = m.novelty.write(facts.x, match.id(), null);
         float innovation = w.innovation();
         long position = m.position;
         if (settings.retention()) { // only the retention tier's ranking needs a line's template later
             stores.pending().add(new SourceMemory.PendingLine(position, null, Integer.toString(match.id()),
                     line.offset, line.timestamp, innovation, null));
         }
-        tally(stores.ledger(), match, line, position, innovation);
+        tally(stores.ledger(), match, facts, line, position, innovation);
         m.position++;
         if (m.linesSinceLast == 0) {
             m.fromOffset = line.offset;
@@ -157,28 +157,59 @@ public final class LogSummarizer {
     /** Embeddings remembered (the most recently used masked messages). */
     static final int EMBED_CACHE_SIZE = 4096;
 
-    private transient java.util.LinkedHashMap<String, float[]> embeddings;
+    private transient java.util.LinkedHashMap<String, Masked> embeddings;
 
     /**
-     * The normalized embedding of a masked message: {@code normalized(frontEnd.encode(masked).vector)}, remembered
-     * for the {@link #EMBED_CACHE_SIZE} most recently used short messages (a source's lines repeat their masked
-     * messages; the front end is a pure function of the text, and no caller changes the array).
+     * What the summarizer derives from a masked message, a pure function of it: its normalized embedding
+     * ({@code normalized(frontEnd.encode(masked).vector)}; no caller changes the array), its {@link #shape}, and
+     * the variant key ({@link LineVariant#key(String[], String[])}) against the template it last met.
      */
-    private float[] embedding(String masked) {
+    static final class Masked {
+        final float[] x;
+        final String shape;
+        /** The template words {@link #key} was computed against (null: none yet). */
+        private TemplateWords keyOf;
+        private String key;
+
+        Masked(float[] x, String shape) {
+            this.x = x;
+            this.shape = shape;
+        }
+
+        /**
+         * {@code LineVariant.key(tw.tokens, tokens)}, where {@code tokens} are the message's tokens
+         * ({@link TemplateMiner.Match#tokens()}, a function of the message): remembered for the last template
+         * (a source's lines of one message meet the same template until it widens).
+         */
+        String variantKey(TemplateWords tw, String[] tokens) {
+            if (keyOf != tw) {
+                key = LineVariant.key(tw.tokens, tokens);
+                keyOf = tw;
+            }
+            return key;
+        }
+    }
+
+    /**
+     * The {@link Masked} facts of a masked message, remembered for the {@link #EMBED_CACHE_SIZE} most recently
+     * used short messages (a source's lines repeat their masked messages; the front end is a pure function of
+     * the text).
+     */
+    private Masked masked(String masked) {
         if (masked.length() > EMBED_CACHE_CHARS) {
-            return normalized(frontEnd.encode(masked).vector);
+            return new Masked(normalized(frontEnd.encode(masked).vector), shape(masked));
         }
         if (embeddings == null) {
             embeddings = new java.util.LinkedHashMap<>(EMBED_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Masked> eldest) {
                     return size() > EMBED_CACHE_SIZE;
                 }
             };
         }
-        float[] x = embeddings.get(masked);
+        Masked x = embeddings.get(masked);
         if (x == null) {
-            x = normalized(frontEnd.encode(masked).vector);
+            x = new Masked(normalized(frontEnd.encode(masked).vector), shape(masked));
             embeddings.put(masked, x);
         }
         return x;
@@ -240,7 +271,7 @@ public final class LogSummarizer {
     }
 
     /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
-    private void tally(TemplateLedger ledger, TemplateMiner.Match match, LogLine line, long position,
+    private void tally(TemplateLedger ledger, TemplateMiner.Match match, Masked facts, LogLine line, long position,
                        float innovation) throws Exception {
         TemplateEntry t = ledger.get(match.id());
         if (t == null) {
@@ -250,9 +281,10 @@ public final class LogSummarizer {
         TemplateWords tw = templateWords(match.template());
         String mined = match.message() != null ? match.message() : line.text; // a JSON line: its message field
         String params = params(messageWords(mined, match.masked()), tw);
-        String shape = shape(match.masked());
+        String shape = facts.shape; // shape(match.masked())
         boolean newShape = !contains(t.shapes, shape);
-        String key = LineVariant.key(tw.tokens, match.tokens()); // the variant is "~" + key (none when empty)
+        // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty)
+        String key = facts.variantKey(tw, match.tokens());
         boolean newVariant = !key.isEmpty() && !containsVariant(t.shapes, key);
         if (t.text == null) {
             String flag = null;
@@ -285,11 +317,12 @@ public final class LogSummarizer {
         }
         t.count++;
         t.lastOffset = line.offset;
-        if (!contains(t.params, params)) {
+        int held = countUnlessHeld(t.params, params); // contains(t.params, params) ? -1 : count(t.params)
+        if (held >= 0) {
             if (t.paramsDistinct < MAX_DISTINCT) {
                 t.paramsDistinct++;
             }
-            if (count(t.params) < MAX_PARAMS) {
+            if (held < MAX_PARAMS) {
                 t.params = add(t.params, params);
             }
         }
@@ -833,9 +866,92 @@ public final class LogSummarizer {
      * part (joined by single spaces, words hold no whitespace, so its words are the same words).
      */
     static String[] messageWords(String line, String masked) {
+        char[] cs = line.toCharArray();
+        int from = 0;
+        int to = cs.length;
+        while (from < to && Character.isWhitespace(cs[from])) { // strip(), as words does
+            from++;
+        }
+        while (to > from && Character.isWhitespace(cs[to - 1])) {
+            to--;
+        }
+        if (from == to) {
+            return new String[] {""};
+        }
+        // the words' bounds (start, end pairs), as words splits; a String only for the message's words
+        int[] bounds = new int[32];
+        int n = 0;
+        int start = -1;
+        for (int i = from; i <= to; i++) {
+            if (i == to || asciiSpace(cs[i])) {
+                if (start >= 0) {
+                    if (2 * n + 2 > bounds.length) {
+                        bounds = java.util.Arrays.copyOf(bounds, 2 * bounds.length);
+                    }
+                    bounds[2 * n] = start;
+                    bounds[2 * n + 1] = i;
+                    n++;
+                    start = -1;
+                }
+            } else if (start < 0) {
+                start = i;
+            }
+        }
+        int first = Math.max(0, messageStart(line, bounds, n, masked));
+        String[] out = new String[n - first];
+        for (int k = first; k < n; k++) {
+            out[k - first] = line.substring(bounds[2 * k], bounds[2 * k + 1]);
+        }
+        return out;
+    }
+
+    /** {@link #messageWords} as {@code words(line)} from {@code messageStart(words(line), masked)} on (the reference). */
+    static String[] messageWordsReference(String line, String masked) {
         String[] lt = words(line);
         int start = messageStart(lt, masked);
         return start <= 0 ? lt : java.util.Arrays.copyOfRange(lt, start, lt.length);
+    }
+
+    /**
+     * {@code messageStart(words(line), masked)} over the {@code n} words of {@code line} whose bounds are in
+     * {@code bounds} (start, end pairs), compared in place.
+     */
+    private static int messageStart(String line, int[] bounds, int n, String masked) {
+        String t = masked.strip();
+        int tn = t.length();
+        if (tn == 0) {
+            return -1; // the one masked word is "" and no word of a line that is not blank is empty
+        }
+        char[] cs = t.toCharArray();
+        int k = 0;
+        int i = 0;
+        while (i < tn) {
+            while (i < tn && asciiSpace(cs[i])) {
+                i++;
+            }
+            int start = i;
+            while (i < tn && !asciiSpace(cs[i])) {
+                i++;
+            }
+            if (i > start) {
+                int lt = start;
+                while (lt < i && cs[lt] != '<') {
+                    lt++;
+                }
+                if (lt == i) { // no '<' in the word: a constant one
+                    int len = i - start;
+                    for (int j = k; j < n; j++) {
+                        int ws = bounds[2 * j];
+                        if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, t, start, len)) {
+                            return j - k;
+                        }
+                    }
+                    return -1;
+                }
+                k++;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -1041,6 +1157,33 @@ public final class LogSummarizer {
             c++;
         }
         return c;
+    }
+
+    /**
+     * {@code contains(packed, v) ? -1 : count(packed)} in one pass over the packed list: -1 when it holds
+     * {@code v}, else its number of elements.
+     */
+    static int countUnlessHeld(String packed, String v) {
+        int n = packed.length();
+        if (n == 0) {
+            return 0;
+        }
+        int len = v.length();
+        int c = 0;
+        for (int start = 0; ; ) {
+            int end = packed.indexOf(TemplateEntry.SEP, start);
+            if (end < 0) {
+                end = n;
+            }
+            c++;
+            if (end - start == len + 1 && packed.startsWith(v, start + 1)) {
+                return -1;
+            }
+            if (end == n) {
+                return c;
+            }
+            start = end + 1;
+        }
     }
 
     /** {@code split(packed).size()} (the reference). */

@@ -59,18 +59,44 @@ public final class ExactStrings {
         out.write(in, n < 0 ? 2 * (-1 - n) : n);
     }
 
-    /** A string of ASCII characters only: its length and its chars as bytes (a copy, nothing to encode). */
+    /**
+     * A string of ASCII characters only: its length and its chars as bytes (a copy, nothing to encode), through
+     * the thread's buffer ({@link #scratch}) rather than a new array per string.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII
     public static void writeAscii(String s, DataOutputView out) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        out.writeInt(b.length);
-        out.write(b);
+        int n = s.length();
+        byte[] b = scratch(n);
+        s.getBytes(0, n, b, 0);
+        out.writeInt(n);
+        out.write(b, 0, n);
     }
 
     /** What {@link #writeAscii} wrote. */
     public static String readAscii(DataInputView in) throws IOException {
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        return new String(b, StandardCharsets.ISO_8859_1);
+        int n = in.readInt();
+        byte[] b = scratch(n);
+        in.readFully(b, 0, n);
+        return new String(b, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Each thread's buffer for {@link #writeAscii} and {@link #readAscii}. */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[1024]});
+
+    /** Longest buffer kept for the next string (a longer string gets an array of its own). */
+    private static final int SCRATCH_MAX = 1 << 16;
+
+    /** A buffer of at least {@code n} bytes: the thread's, or a new one for a string over {@link #SCRATCH_MAX}. */
+    private static byte[] scratch(int n) {
+        if (n > SCRATCH_MAX) {
+            return new byte[n];
+        }
+        byte[][] holder = SCRATCH.get();
+        byte[] b = holder[0];
+        if (b.length < n) {
+            b = holder[0] = new byte[Math.max(n, Math.min(SCRATCH_MAX, 2 * b.length))];
+        }
+        return b;
     }
 
     /** Whether the encoder may have replaced an unpaired surrogate: it writes '?' for one. */

@@ -215,6 +215,57 @@ class ContextFrontEndTest {
         }
     }
 
+    /**
+     * ContextText.stemOf (a token without letters is its own stem, without Lucene's filters) gives lookUp's
+     * word: on random tokens of digits, punctuation and a few letters (stop words and stemmable endings among
+     * them), every ASCII char alone and in pairs, and non-ASCII tokens.
+     */
+    @Test
+    void stemOfEqualsTheStopAndStemFilters() throws Exception {
+        ContextText t = new ContextText(64);
+        t.words("warm up"); // opens the analyzers
+        SplittableRandom r = new SplittableRandom(41);
+        String chars = "0123456789._,:;'-/@#$%^&*()[]{}<>=+~`!?|\\\"sely";
+        List<String> tokens = new ArrayList<>(List.of("s", "e", "l", "y", "ll", "ies", "sses", "the", "a", "2s",
+                "12e", "3ll", "4ing", "5ed", "é", "٣", "１２", "x".repeat(300), "9".repeat(300)));
+        for (char a = 0; a < 128; a++) {
+            tokens.add(String.valueOf(a));
+            tokens.add("1" + a);
+            tokens.add(a + "s");
+        }
+        for (int i = 0; i < 50_000; i++) {
+            int n = 1 + r.nextInt(i % 100 == 0 ? 40 : 8);
+            StringBuilder b = new StringBuilder();
+            for (int j = 0; j < n; j++) {
+                b.append(r.nextInt(8) == 0 ? (char) r.nextInt(0x250) : chars.charAt(r.nextInt(chars.length())));
+            }
+            tokens.add(b.toString());
+        }
+        int letterless = 0;
+        for (String token : tokens) {
+            char[] cs = ("#" + token).toCharArray();
+            ContextText.Word fast = t.stemOf(cs, 1, token.length());
+            ContextText.Word ref = t.lookUp(token);
+            assertEquals(ref == null, fast == null, token);
+            if (ref != null) {
+                assertEquals(ref.stem, fast.stem, token);
+                assertEquals(ref.termId, fast.termId, token);
+                assertArrayEquals(ref.ownBuckets, fast.ownBuckets, token);
+                assertArrayEquals(ref.ownQuarters, fast.ownQuarters, token);
+                assertEquals(ref.pairPrefix, fast.pairPrefix, token);
+            }
+            letterless += token.chars().allMatch(c -> c < 0x80 && !Character.isLetter(c)) ? 1 : 0;
+        }
+        assertEquals(true, letterless > 10_000, "letterless tokens " + letterless);
+        // through the front end: numbers and ids, new and repeated, far more than the letterless table's slots
+        ContextFrontEnd fe = new ContextFrontEnd(ContextOptions.Embedder.HASHING, 256);
+        for (int i = 0; i < 3 * ContextText.NUMBERS; i++) {
+            String text = "order " + r.nextInt(i % 2 == 0 ? 50 : 1_000_000) + " at " + (i % 97) + "." + r.nextInt(1000)
+                    + " id_" + i + " 0x" + Integer.toHexString(i) + " __" + (i % 5) + " took " + i % 13 + "ms";
+            check(fe, event(text, i % 3 == 0 ? "code" : null, i % 10 == 0, i));
+        }
+    }
+
     /** What asciiWords gives, as stems, or null where it declines the text. */
     private static List<String> ascii(ContextText t, String text) {
         char[] cs = text.toCharArray();

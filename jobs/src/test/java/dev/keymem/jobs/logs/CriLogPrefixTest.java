@@ -30,6 +30,9 @@ class CriLogPrefixTest {
         for (String v : lines) {
             assertEquals(CriLogPrefix.messageStartByRegex(v), CriLogPrefix.messageStart(v), v);
             cri += CriLogPrefix.messageStart(v) >= 0 ? 1 : 0;
+            String padded = "  " + v + " \t";
+            int inner = CriLogPrefix.messageStartByRegex(v);
+            assertEquals(inner < 0 ? -1 : inner + 2, CriLogPrefix.messageStart(padded, 2, 2 + v.length()), v);
         }
         assertEquals(true, cri > 300, "CRI lines found: " + cri);
     }
@@ -43,5 +46,17 @@ class CriLogPrefixTest {
         assertEquals("default", l.source);
         String plain = "2024-05-01T10:00:00Z INFO app[12]: stdout F is not a CRI tag here";
         assertEquals(plain, p.parse(null, plain, 0, -1).text);
+        // the bytes path (files, Kafka) reads the same line
+        for (String v : List.of(" 2024-05-01T10:00:00.123456789Z stdout P part of a long line \r\n", plain,
+                "2024-05-01T10:00:00Z stdout F a\\b", "2024-05-01T10:00:00Z stdout F")) {
+            LogLine s = p.parse(null, v, 17, 1234);
+            LogLine b = p.parse(null, new dev.keymem.jobs.kafka.KafkaRecord("t", 0, 17, 1234, null,
+                    v.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 65_536);
+            assertEquals(s.text, b.text, v);
+            assertEquals(s.timestamp, b.timestamp, v);
+            assertEquals(s.source, b.source, v);
+        }
+        assertEquals("part of a long line", p.parse(null, " 2024-05-01T10:00:00.123456789Z stdout P part of a long line "
+                + "\r\n", 0, -1).text);
     }
 }

@@ -1,11 +1,16 @@
 package dev.keymem.jobs.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.logs.mining.LineTokensScanTestLines;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class LogLineParserBytesTest {
     private static final int MAX = 300;
+    private static final ObjectMapper TREE = new ObjectMapper();
 
     private static String outcome(LogLine l) {
         return l.source + "|" + l.text + "|" + l.offset + "|" + l.timestamp;
@@ -33,7 +39,13 @@ class LogLineParserBytesTest {
 
     private static String fast(LogLineParser p, String key, KafkaRecord r) {
         try {
-            return outcome(p.parse(key, r, MAX));
+            LogLine l = p.parse(key, r, MAX);
+            if (l.textIsAscii()) { // the mark is a promise the serializers rely on
+                for (int i = 0; i < l.text.length(); i++) {
+                    assertTrue(l.text.charAt(i) < 128, "marked ASCII: " + l.text);
+                }
+            }
+            return outcome(l);
         } catch (InvalidRecordException e) {
             return "refused: " + e.getMessage();
         }
@@ -125,6 +137,140 @@ class LogLineParserBytesTest {
             }
             check(sb.append('}').toString());
         }
+    }
+
+    /** Values chosen for {@link LogLineParser#flat}: escapes, literals, numbers, whitespace, names, tails. */
+    private static final String[] FLAT_VALUES = {
+        "{\"source\":\"a\",\"message\":\"q\\\"q \\\\ s\\/ b\\b f\\f n\\n r\\r t\\t\"}",
+        "{\"source\":\"a\",\"message\":\"\\u0041 code point\"}", "{\"source\":\"a\",\"message\":\"\\x bad\"}",
+        "{\"source\":\"a\",\"message\":\"\\\"}", "{\"source\":\"a\",\"message\":\"end\\",
+        "{\"source\":\"a\",\"message\":\"\\\\\"}", "{\"source\":\"a\",\"message\":\"\\'\"}",
+        "{\"sou\\rce\":\"a\",\"message\":\"m\"}", "{\"source\":\"a\",\"mess\\u0061ge\":\"m\"}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":2147483647}", "{\"source\":\"a\",\"message\":\"m\",\"ts\":2147483648}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":-2147483648}", "{\"source\":\"a\",\"message\":\"m\",\"ts\":-2147483649}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":999999999999999999}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":9223372036854775807}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":9223372036854775808}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":-0}", "{\"source\":\"a\",\"message\":\"m\",\"ts\":0}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":\"1700000000000\"}", "{\"source\":\"a\",\"message\":\"m\",\"ts\":1e3}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":1.0}", "{\"source\":\"a\",\"message\":\"m\",\"ts\":01}",
+        "{\"source\":\"a\",\"message\":\"m\",\"ts\":-}", "{\"source\":\"a\",\"message\":\"m\",\"ts\":+1}",
+        "{\"source\":\"a\",\"message\":\"m\",\"d\":222.59}", "{\"source\":\"a\",\"message\":\"m\",\"d\":-1.5E-7}",
+        "{\"source\":\"a\",\"message\":\"m\",\"d\":1e+999}", "{\"source\":\"a\",\"message\":\"m\",\"d\":1e99999}",
+        "{\"source\":\"a\",\"message\":\"m\",\"d\":1.}", "{\"source\":\"a\",\"message\":\"m\",\"d\":.5}",
+        "{\"source\":\"a\",\"message\":\"m\",\"d\":1e}", "{\"source\":\"a\",\"message\":\"m\",\"d\":00.5}",
+        "{\"source\":\"a\",\"message\":\"m\",\"d\":" + "7".repeat(150) + "}",
+        "{\"source\":\"a\",\"message\":\"m\",\"d\":NaN}", "{\"source\":\"a\",\"message\":\"m\",\"d\":-Infinity}",
+        "{\"source\":\"a\",\"message\":\"m\",\"b\":truex}", "{\"source\":\"a\",\"message\":\"m\",\"b\":tru}",
+        "{\"source\":\"a\",\"message\":\"m\",\"b\":nul}", "{\"source\":\"a\",\"message\":\"m\",\"b\":false }",
+        "{\"source\":\"a\",\"message\":true}", "{\"source\":null,\"message\":\"m\"}", "{\"source\":5,\"message\":\"m\"}",
+        "{\"source\":\"a\",\"message\":\"m\",}", "{\"source\":\"a\",,\"message\":\"m\"}", "{,}",
+        "{\"source\":\"a\",\"message\":\"m\"}}", "{\"source\":\"a\",\"message\":\"m\"} {\"x\":1}",
+        "{\"source\":\"a\",\"message\":\"m\"}\u0000", "{\"source\":\"a\",\"message\":\"m\"}\u00e9",
+        "{\"source\":\"a\",\"message\":\"m\u0000\"}", "{\"source\":\"a\",\"message\u0000\":\"m\"}", "{\u0000}",
+        "{ \t\r\n\"source\" \t:\n\"a\"\r,\"message\"  :  \"m\"\n}", "{\"source\":\"a\",\f\"message\":\"m\"}",
+        "{\"source\":\"a\",\u000B\"message\":\"m\"}", "{\"source\":\"a\",/*c*/\"message\":\"m\"}",
+        "{\"source\":\"a\",\"message\":\"m\",\"" + "n".repeat(1_200) + "\":1}",
+        "{\"\":\"empty name\",\"source\":\"a\",\"message\":\"m\"}", "{\"source\":\"a\",\"message\":\"\"}",
+        "{\"Source\":\"a\",\"MESSAGE\":\"m\"}", "{\"source \":\"a\",\"message\":\"m\"}",
+        "{\"source\":\"a\",\"message\":\"m\",\"message\":null}", "{\"source\":\"a\",\"text\":\"t\",\"message\":5}",
+        "{\"source\":\"a\",\"message\":\"m\",\"x\":{}}", "{\"source\":\"a\",\"x\":[],\"message\":\"m\"}",
+        "{\"source\":\"a\",\"message\":\"m\"", "{\"source\":\"a\",\"message\":", "{\"source\":\"a\",\"message\"",
+        "{\"source\":\"a\",\"message", "{\"source\":\"a\",\"message\":\"m\" \"x\":1}", "{\"source\"\"a\"}",
+        "{\"message\":\"m\",\"source\":\"\\t\"}", "{\"message\":\"m\",\"source\":\"  \"}",
+        "{\"message\":\"2026-01-15T08:00:00.875Z INFO cache[4120]: stats\",\"timestamp\":\"2026-01-15T08:00:00.875Z\"}",
+        "{\"source\":\"a\",\"message\":\"m\",\"timestamp\":\"2026-02-30T08:00:00Z\",\"ts\":4}",
+        // NULs after the brace: Jackson's byte reader would take them for UTF-16 / UTF-32
+        "{\u0000\"\u0000s\u0000\"\u0000:\u0000\"\u0000a\u0000\"\u0000}\u0000", "{\u0000}\u0000",
+        "{\u0000\u0000\u0000}\u0000\u0000\u0000", "raw \u0000 line", "{\"source\":\"a\",\"message\":\"m\"}\u0000\u0000",
+    };
+
+    @Test
+    void flatReadingAgreesWithTheTreeOnChosenValues() throws Exception {
+        for (String v : FLAT_VALUES) {
+            check(v);
+            flatAgrees(v.getBytes(StandardCharsets.UTF_8));
+        }
+        // the plain shapes are read by hand, not left to Jackson (else the comparisons above prove little)
+        for (String v : new String[] {"{\"source\":\"a\",\"message\":\"q\\\"q\\n\",\"d\":1.5e3,\"b\":true}",
+            "{}", "{\"ts\":-2147483649,\"x\":null}", " {\"message\":\"m\"} tail"}) {
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            assertTrue(LogLineParser.flat(b, v.indexOf('{')) != null, v);
+        }
+        for (String v : new String[] {"{\"message\":\"\\u0041\"}", "{\"x\":{}}", "{\"message\":\"m\"}\u00e9",
+            "{\"ts\":1.5}", "{\"message\":\"m\",}"}) {
+            assertNull(LogLineParser.flat(v.getBytes(StandardCharsets.UTF_8), 0), v);
+        }
+    }
+
+    @Test
+    void flatReadingAgreesWithTheTreeOnMutatedRecords() throws Exception {
+        // realistic records (a JSON log line as the message, numbers, literals), each cut, and with one byte
+        // replaced, inserted or deleted, against the tree reading
+        String[] bases = {
+            "{\"source\": \"inventory\", \"message\": \"{\\\"@timestamp\\\": \\\"2026-01-23T08:00:00.000Z\\\", "
+                + "\\\"level\\\": \\\"WARN\\\", \\\"http\\\": {\\\"status\\\": 201, \\\"d\\\": 222.59}}\"}",
+            "{\"ts\":1700000000123,\"source\":\"api\",\"level\":\"info\",\"message\":\"GET /a?b=1\\tok\",\"ms\":1.25,"
+                + "\"ok\":true,\"err\":null}",
+            "{\"source\": \"HPC-0\", \"message\": \"Component \\\\042SCSI\\\\042 is in the unavailable state\"}",
+        };
+        byte[] alphabet = "{}[]\":,\\/ntu0159.-eE+ \t\nabfrxs".getBytes(StandardCharsets.US_ASCII);
+        SplittableRandom r = new SplittableRandom(43);
+        int read = 0;
+        for (String base : bases) {
+            byte[] b = base.getBytes(StandardCharsets.UTF_8);
+            read += flatAgrees(b) ? 1 : 0;
+            for (int cut = 1; cut < b.length; cut++) {
+                flatAgrees(java.util.Arrays.copyOf(b, cut));
+            }
+            for (int i = 0; i < 3_000; i++) {
+                int at = r.nextInt(b.length);
+                byte x = alphabet[r.nextInt(alphabet.length)];
+                byte[] m = switch (r.nextInt(3)) {
+                    case 0 -> { byte[] c = b.clone(); c[at] = x; yield c; }
+                    case 1 -> { byte[] c = new byte[b.length + 1]; System.arraycopy(b, 0, c, 0, at); c[at] = x;
+                        System.arraycopy(b, at, c, at + 1, b.length - at); yield c; }
+                    default -> { byte[] c = new byte[b.length - 1]; System.arraycopy(b, 0, c, 0, at);
+                        System.arraycopy(b, at + 1, c, at, b.length - at - 1); yield c; }
+                };
+                read += flatAgrees(m) ? 1 : 0;
+                check(m, null);
+            }
+        }
+        assertTrue(read > 1_000, "records read by hand: " + read);
+    }
+
+    /**
+     * Where {@link LogLineParser#flat} reads {@code value} (from its first byte that is not whitespace), it gives
+     * the tree's nodes of the wanted fields, node for node (an {@code IntNode} is not a {@code LongNode}), and the
+     * tree reading succeeds; returns whether it read it.
+     */
+    private static boolean flatAgrees(byte[] value) throws Exception {
+        int first = 0;
+        while (first < value.length && Character.isWhitespace(value[first])) {
+            first++;
+        }
+        if (first >= value.length || value[first] != '{') {
+            return false;
+        }
+        ObjectNode flat = LogLineParser.flat(value, first);
+        if (flat == null) {
+            return false;
+        }
+        String text = new String(value, StandardCharsets.UTF_8);
+        JsonNode tree = TREE.readTree(text.strip());
+        ObjectNode wanted = TREE.createObjectNode();
+        for (String f : LogLineParser.fields()) {
+            if (tree.has(f)) {
+                wanted.set(f, tree.get(f));
+            }
+        }
+        assertEquals(wanted, flat, text);
+        for (java.util.Iterator<String> it = flat.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            assertEquals(wanted.get(f).getClass(), flat.get(f).getClass(), f + " in " + text);
+        }
+        return true;
     }
 
     /** {@code s} as a JSON string literal. */

@@ -3,6 +3,7 @@ package dev.keymem.jobs.logs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keymem.jobs.logs.mining.LineTokensScanTestLines;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,24 @@ class LogLineParserScanTest {
             assertEquals(LogLineParser.parseInstantReference(stamp, -7), LogLineParser.parseInstant(stamp, -7),
                     "instant of '" + stamp + "'");
         }
+        if (v.chars().allMatch(c -> c < 128)) { // the scans over bytes, here in the middle of an array
+            byte[] b = ("@@" + v + "@").getBytes(StandardCharsets.US_ASCII);
+            int to = b.length - 1;
+            assertEquals(LogLineParser.programReference(v), LogLineParser.program(b, 2, to), "program of '" + v + "'");
+            int end = LogLineParser.leadingStampEnd(b, 2, to);
+            assertEquals(stamp, end < 0 ? null : v.substring(0, end - 2), "stamp of '" + v + "'");
+            if (stamp != null) {
+                assertEquals(LogLineParser.parseInstantReference(stamp, -7), LogLineParser.parseInstant(b, 2, end, -7),
+                        "instant of '" + stamp + "'");
+            }
+        }
+    }
+
+    private static void checkInstant(String stamp) {
+        assertEquals(LogLineParser.parseInstantReference(stamp, -7), LogLineParser.parseInstant(stamp, -7), stamp);
+        byte[] b = (" " + stamp).getBytes(StandardCharsets.US_ASCII);
+        assertEquals(LogLineParser.parseInstantReference(stamp, -7), LogLineParser.parseInstant(b, 1, b.length, -7),
+                stamp);
     }
 
     @Test
@@ -45,7 +64,7 @@ class LogLineParserScanTest {
             String stamp = String.format("%04d-%02d-%02dT%02d:%02d:%02d%sZ", r.nextInt(0, 10000), r.nextInt(0, 14),
                     r.nextInt(0, 33), r.nextInt(0, 26), r.nextInt(0, 61), r.nextInt(0, 62),
                     r.nextBoolean() ? "" : "." + "123456789012".substring(0, r.nextInt(0, 12)));
-            assertEquals(LogLineParser.parseInstantReference(stamp, -7), LogLineParser.parseInstant(stamp, -7), stamp);
+            checkInstant(stamp);
         }
     }
 }

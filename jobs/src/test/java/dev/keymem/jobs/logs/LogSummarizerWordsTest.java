@@ -62,6 +62,25 @@ class LogSummarizerWordsTest {
     }
 
     @Test
+    void messageWordsOfRandomLinesSameAsTheReference() {
+        String[] parts = {"a", "b", "<NUM>", "x<NUM>", "<*>", "ab", "1", "", " ", "\t", "\u2003", "\u00a0", "c<", "[a]"};
+        Random r = new Random(23);
+        for (int n = 0; n < 20000; n++) {
+            StringBuilder line = new StringBuilder();
+            for (int i = r.nextInt(10); i > 0; i--) {
+                line.append(parts[r.nextInt(parts.length)]).append(r.nextInt(5) == 0 ? "\t " : " ");
+            }
+            StringBuilder masked = new StringBuilder();
+            for (int i = r.nextInt(6); i > 0; i--) {
+                masked.append(parts[r.nextInt(parts.length)]).append(r.nextInt(5) == 0 ? "  " : " ");
+            }
+            String l = line.toString();
+            String m = masked.toString();
+            assertArrayEquals(LogSummarizer.messageWordsReference(l, m), LogSummarizer.messageWords(l, m), l + " / " + m);
+        }
+    }
+
+    @Test
     void paramsOverTemplateWordsSameAsTheReference() {
         String[] parts = {"a", "b", "<*>", "x<*>", "", " ", "a\u001fb", "c", "1"};
         Random r = new Random(13);
@@ -99,7 +118,34 @@ class LogSummarizerWordsTest {
                         LogSummarizer.contains(packed, v), packed + " / " + v);
                 org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.containsReference(packed, "~" + v),
                         LogSummarizer.containsVariant(packed, v), packed + " / ~" + v);
+                org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.containsReference(packed, v) ? -1
+                        : LogSummarizer.countReference(packed), LogSummarizer.countUnlessHeld(packed, v), packed + " / " + v);
             }
         }
+    }
+
+    /**
+     * A masked message's remembered variant key ({@link LogSummarizer.Masked#variantKey}) is
+     * {@link dev.keymem.jobs.logs.mining.LineVariant#key(String[], String[])} of the template it is asked with,
+     * also when the template changes back and forth (a widened template is another {@code TemplateWords}).
+     */
+    @Test
+    void rememberedVariantKeyFollowsTheTemplate() {
+        String masked = "connection closed user root for worker mode=fast";
+        String[] tokens = dev.keymem.jobs.logs.mining.LineTokens.tokens(masked);
+        String[] templates = {"connection closed user root for worker mode=fast", "connection <*> user root for worker mode=<*>",
+            "<*> closed user <*> for <*> mode=<*>", "connection closed user root for <*> mode=fast", "a b"};
+        LogSummarizer.Masked m = new LogSummarizer.Masked(new float[0], "");
+        Random r = new Random(11);
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int n = 0; n < 200; n++) {
+            String t = templates[r.nextInt(templates.length)];
+            LogSummarizer.TemplateWords tw = new LogSummarizer.TemplateWords(t);
+            String want = dev.keymem.jobs.logs.mining.LineVariant.key(tw.tokens, tokens);
+            org.junit.jupiter.api.Assertions.assertEquals(want, m.variantKey(tw, tokens), t);
+            org.junit.jupiter.api.Assertions.assertEquals(want, m.variantKey(tw, tokens), t); // remembered
+            keys.add(want);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(keys.size() >= 3, "keys: " + keys);
     }
 }

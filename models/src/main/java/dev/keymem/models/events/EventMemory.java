@@ -36,8 +36,11 @@ public final class EventMemory {
     private final MemoryCell cell;
     /** d_c x D, row-major; null for the identity (D == d_c). */
     private final float[] projection;
-    /** The projection transposed (D x d_c, row-major), for {@link #project}; null with the projection. */
-    private final float[] projectionT;
+    /**
+     * The projection transposed (D x d_c, row-major), for {@link #project}, in doubles (the floats exactly: the
+     * products and sums are those of the floats, without a conversion per product); null with the projection.
+     */
+    private final double[] projectionT;
     /** The fading cell's decay per token, exp(log(decay)) as the gated_delta cell computes it. */
     private final float decayFactor;
 
@@ -81,7 +84,7 @@ public final class EventMemory {
         if (this.projection == null) {
             this.projectionT = null;
         } else {
-            float[] t = new float[dc * d];
+            double[] t = new double[dc * d];
             for (int i = 0; i < dc; i++) {
                 for (int j = 0; j < d; j++) {
                     t[j * dc + i] = this.projection[i * d + j];
@@ -118,8 +121,8 @@ public final class EventMemory {
      */
     public EventWrite write(EventState st, EventStore store, int[] terms, float[] vector, byte[] payload) {
         long p = st.events();
-        Unit u = unitOf(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null, true);
-        float[] x = u.x();
+        Shaped sh = shaped(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        float[] x = sh.x;
         int[][] tc = distinctCounts(terms);
         int[] distinct = tc[0];
         int[] counts = tc[1];
@@ -136,15 +139,15 @@ public final class EventMemory {
             nu += idf(p, df[i]) / fresh;
         }
         float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
-        byte[] q8 = new byte[x.length];
-        float scale = quantize(u, q8);
+        byte[] q8 = sh.input != null ? sh.q8.clone() : sh.q8; // a cached shape's bytes are a template
+        float scale = sh.scale;
         EventEntry entry = new EventEntry(p, distinct, counts, terms.length, q8, scale, innovation,
                 payload == null ? new byte[0] : payload);
         // A later query finds the entry's nonzero components by the identity of q8 where the store hands back
         // the written entry (heap state, a cache); found here from the unit vector's listed components. Only
         // while there is room: a write never drops what queries derived (long histories' old candidates).
         if (derived.size() < DERIVED_MAX / 2 - 1) {
-            keep(new Derived(q8, scale, u.nz()));
+            keep(sh.derived != null ? new Derived(q8, sh.derived) : new Derived(q8, scale, sh.nz));
         }
         store.archive(entry);
         rowsWritten++;
@@ -200,14 +203,14 @@ public final class EventMemory {
             }
         }
         // Fading memory: one gated_delta token, k = v = the projected unit vector.
-        fadingWrite(st.cell(), unit(project(u)));
+        fadingWrite(st.cell(), sh.k);
         // Segment summaries (SSC routing); the zero components are skipped (adding a zero to a sum that is
         // never -0.0 changes nothing).
         float[] sum = st.segmentSum();
         if (sum.length != x.length) {
             throw new IllegalArgumentException("segment sum has " + sum.length + " values, expected " + x.length);
         }
-        for (int i : u.nz()) {
+        for (int i : sh.nz) {
             sum[i] += x[i];
         }
         long closed = -1;
@@ -223,6 +226,100 @@ public final class EventMemory {
         }
         st.absorbed(terms.length);
         return new EventWrite(p, innovation, admitted, evicted, dropped, closed, rowsRead, rowsWritten);
+    }
+
+    /**
+     * What a write derives from its event's vector alone: the unit vector {@code x} and its listed components
+     * {@code nz} ({@link #unitOf}), the quantised bytes {@code q8} (a template: each entry gets a copy) and
+     * {@code scale} ({@link #quantize(Unit, byte[])}), and the fading cell's key {@code k} (the unit of
+     * {@link #project(Unit)}). Read only once made (x and nz may be shared by several writes).
+     */
+    static final class Shaped {
+        final float[] x;
+        final int[] nz;
+        final byte[] q8;
+        final float scale;
+        final float[] k;
+        /** The vector's {@link Derived} values (kept on a cached shape, shared by the entries it serves), or null. */
+        Derived derived;
+        /** The input vector (a copy) and its {@link #vectorHash}, on a cached shape. */
+        float[] input;
+        int hash;
+
+        Shaped(float[] x, int[] nz, byte[] q8, float scale, float[] k) {
+            this.x = x;
+            this.nz = nz;
+            this.q8 = q8;
+            this.scale = scale;
+            this.k = k;
+        }
+    }
+
+    /**
+     * Shapes of vectors written before, direct-mapped by {@link #vectorHash}: a stream's repeated messages (the
+     * same text, the same vector) skip the unit vector, quantisation and projection. A shape is cached the
+     * second time its hash comes ({@link #shapeSeen} holds the hashes seen once), so unique texts cost no
+     * copies; a hit is checked against the cached input bit for bit, and the shape is a function of the input
+     * alone, so a write gives the same entry and state whatever the cache holds (tests compare writes with
+     * and without it). Shared by the keys of the instance: it holds no key's state, only vectors' shapes.
+     */
+    static final int SHAPES = 256;
+    private final Shaped[] shapes = new Shaped[SHAPES];
+    private final int[] shapeSeen = new int[4 * SHAPES];
+    private boolean shapeCache = true;
+    /** Writes whose shape came from the cache, for tests. */
+    long shapeHits;
+
+    /** Switches the shape cache off (writes then take {@link #shapedReference} alone), for tests. */
+    void shapeCache(boolean on) {
+        shapeCache = on;
+    }
+
+    /** A hash of a vector's bits (every component, in order). */
+    static int vectorHash(float[] v) {
+        int h = v.length;
+        for (float f : v) {
+            h = 31 * h + Float.floatToRawIntBits(f);
+        }
+        return h ^ (h >>> 16);
+    }
+
+    /** {@link #shapedReference} of {@code v}, from the cache where the same vector was shaped before. */
+    private Shaped shaped(float[] v, boolean check) {
+        if (!shapeCache) {
+            return shapedReference(v, check);
+        }
+        int h = vectorHash(v);
+        int slot = h & (SHAPES - 1);
+        Shaped c = shapes[slot];
+        if (c != null && c.hash == h && Arrays.equals(c.input, v)) {
+            shapeHits++;
+            return c; // a vector written before was finite and of the memory's length: no check needed
+        }
+        Shaped s = shapedReference(v, check);
+        int seen = h & (shapeSeen.length - 1);
+        if (shapeSeen[seen] == h) {
+            Shaped kept = new Shaped(s.x.clone(), s.nz, s.q8.clone(), s.scale, s.k);
+            kept.input = v.clone();
+            kept.hash = h;
+            kept.derived = new Derived(kept.q8, s.scale, s.nz);
+            shapes[slot] = kept;
+        } else {
+            shapeSeen[seen] = h;
+        }
+        return s;
+    }
+
+    /**
+     * The shape of {@code v} ({@link #checked} first when {@code check}): {@link #unitOf} (into the reused
+     * array), {@link #quantize(Unit, byte[])} and the unit of {@link #project(Unit)}, as a write has always
+     * derived them (the reference form of {@link #shaped}).
+     */
+    Shaped shapedReference(float[] v, boolean check) {
+        Unit u = unitOf(v, check, true);
+        byte[] q8 = new byte[v.length];
+        float scale = quantize(u, q8);
+        return new Shaped(u.x(), u.nz(), q8, scale, unit(project(u)));
     }
 
     /**
@@ -988,6 +1085,16 @@ public final class EventMemory {
 
         Derived(EventEntry e) {
             this(e.vector(), e.scale(), null);
+        }
+
+        /** The values of {@code same} for {@code vector}, a copy of its vector (its arrays shared: never changed). */
+        Derived(byte[] vector, Derived same) {
+            this.vector = vector;
+            this.scale = same.scale;
+            this.nz = same.nz;
+            this.val = same.val;
+            this.norm2 = same.norm2;
+            this.projected = same.projected;
         }
 
         /**
@@ -1822,7 +1929,7 @@ public final class EventMemory {
      * with a quarter of the loads and stores of the sums.
      */
     private double[] accumulate(int[] cols, double[] vs, int m, int dc) {
-        float[] pt = projectionT;
+        double[] pt = projectionT;
         double[] acc = accScratch.length >= dc ? accScratch : (accScratch = new double[dc]);
         Arrays.fill(acc, 0, dc, 0.0);
         int k = 0;
@@ -1837,10 +1944,10 @@ public final class EventMemory {
             double v3 = vs[k + 3];
             for (int i = 0; i < dc; i++) {
                 double a = acc[i];
-                a += (double) pt[c0 + i] * v0;
-                a += (double) pt[c1 + i] * v1;
-                a += (double) pt[c2 + i] * v2;
-                a += (double) pt[c3 + i] * v3;
+                a += pt[c0 + i] * v0;
+                a += pt[c1 + i] * v1;
+                a += pt[c2 + i] * v2;
+                a += pt[c3 + i] * v3;
                 acc[i] = a;
             }
         }
@@ -1848,7 +1955,7 @@ public final class EventMemory {
             int c = cols[k];
             double v = vs[k];
             for (int i = 0; i < dc; i++) {
-                acc[i] += (double) pt[c + i] * v;
+                acc[i] += pt[c + i] * v;
             }
         }
         return acc;
@@ -1859,7 +1966,7 @@ public final class EventMemory {
      * +0.0, ascending: every other component of the unit vector is +0.0, so loops over the vector may visit
      * only these (a superset of its nonzero components).
      */
-    record Unit(float[] x, int[] nz) {
+    record Unit(float[] x, int[] nz, float max) {
     }
 
     /**
@@ -1888,12 +1995,20 @@ public final class EventMemory {
         int[] idx = scratchIdx(d);
         int n = 0;
         int i = 0;
-        // four components a step, a step with none set skipped at once (hashed vectors are mostly +0.0)
+        // One scan: the listed indices and the sum of squares. The squares are summed over all components in
+        // index order, which is the sum over the listed ones: an unlisted component (+0.0) adds +0.0, and
+        // adding +0.0 leaves a sum of squares (never -0.0) as it is. Four components a step, a step with none
+        // set skipped at once (hashed vectors are mostly +0.0).
+        double sq = 0;
         for (; i + 4 <= d; i += 4) {
-            int b0 = Float.floatToRawIntBits(v[i]);
-            int b1 = Float.floatToRawIntBits(v[i + 1]);
-            int b2 = Float.floatToRawIntBits(v[i + 2]);
-            int b3 = Float.floatToRawIntBits(v[i + 3]);
+            float f0 = v[i];
+            float f1 = v[i + 1];
+            float f2 = v[i + 2];
+            float f3 = v[i + 3];
+            int b0 = Float.floatToRawIntBits(f0);
+            int b1 = Float.floatToRawIntBits(f1);
+            int b2 = Float.floatToRawIntBits(f2);
+            int b3 = Float.floatToRawIntBits(f3);
             if ((b0 | b1 | b2 | b3) == 0) {
                 continue;
             }
@@ -1909,19 +2024,21 @@ public final class EventMemory {
             if (b3 != 0) {
                 idx[n++] = i + 3;
             }
+            sq += (double) f0 * f0;
+            sq += (double) f1 * f1;
+            sq += (double) f2 * f2;
+            sq += (double) f3 * f3;
         }
         for (; i < d; i++) {
-            if (Float.floatToRawIntBits(v[i]) != 0) {
+            float f = v[i];
+            if (Float.floatToRawIntBits(f) != 0) {
                 idx[n++] = i;
+                sq += (double) f * f;
             }
         }
-        double sq = 0;
-        for (int k = 0; k < n; k++) {
-            float f = v[idx[k]];
-            if (check && !Float.isFinite(f)) {
-                checked(v); // throws
-            }
-            sq += (double) f * f;
+        // a NaN or infinite component makes the sum NaN or infinite (finite floats' squares cannot overflow it)
+        if (check && !(sq <= Double.MAX_VALUE)) {
+            checked(v); // throws
         }
         float[] out;
         if (!reuse) {
@@ -1938,14 +2055,20 @@ public final class EventMemory {
         if (reuse) {
             unitReusedSet = nz;
         }
+        float max = 0;
         if (sq > 0) {
             double inv = 1 / Math.sqrt(sq);
             for (int k = 0; k < n; k++) {
                 int j = idx[k];
-                out[j] = (float) (v[j] * inv);
+                float f = (float) (v[j] * inv);
+                out[j] = f;
+                float a = Math.abs(f);
+                if (a > max) { // Math.max's value: the magnitudes are never NaN nor -0.0 here
+                    max = a;
+                }
             }
         }
-        return new Unit(out, nz);
+        return new Unit(out, nz, max);
     }
 
     /** {@link #project} of a unit vector, visiting only its listed components (the same sums, same order). */
@@ -1957,18 +2080,27 @@ public final class EventMemory {
     static float quantize(Unit u, byte[] out) {
         float[] x = u.x();
         int[] nz = u.nz();
-        float max = 0;
-        for (int i : nz) {
-            max = Math.max(max, Math.abs(x[i]));
-        }
+        float max = u.max();
         if (max == 0) {
             return 0f;
         }
         float scale = max / 127f;
         for (int i : nz) {
-            out[i] = (byte) Math.round(x[i] / scale);
+            out[i] = (byte) round(x[i] / scale);
         }
         return scale;
+    }
+
+    /**
+     * {@link Math#round(float)} of a finite {@code a} with {@code |a| < 2^31}, as floor(a + 1/2) in double
+     * (short enough for C1 to inline, which Math.round is not): a + 1/2 is exact in double for |a| >= 2^-29
+     * (a float's 24 significant bits and 1/2 span at most 53), and below that both give 0. Tests compare it
+     * with Math.round.
+     */
+    static int round(float a) {
+        double t = a + 0.5;
+        int r = (int) t;
+        return r > t ? r - 1 : r;
     }
 
     /** The row-major loop {@link #project} equals bit for bit (the reference form, for tests). */

@@ -290,6 +290,126 @@ class EventMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> m.unitOf(new float[3], true));
     }
 
+    /** EventMemory.round (floor(a + 1/2) in double) is Math.round on the quantiser's range and beyond. */
+    @Test
+    void roundIsMathRound() {
+        SplittableRandom r = new SplittableRandom(31);
+        List<Float> edges = new ArrayList<>(List.of(0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-44f, 0x1p-29f,
+                -0x1p-29f, 0x1p-30f, 0x1p23f, -0x1p23f, 0x1p24f, 0x1p30f, -0x1p30f));
+        for (int k = -130; k <= 130; k++) {
+            for (float f : new float[] {k, k + 0.5f}) {
+                edges.addAll(List.of(f, Math.nextUp(f), Math.nextDown(f), Math.nextUp(Math.nextUp(f)),
+                        Math.nextDown(Math.nextDown(f))));
+            }
+        }
+        for (float f : edges) {
+            assertEquals(Math.round(f), EventMemory.round(f), "a = " + f);
+        }
+        for (int i = 0; i < 400_000; i++) {
+            float f = switch (i % 4) {
+                case 0 -> (float) (r.nextDouble() * 260 - 130);
+                case 1 -> Float.intBitsToFloat(r.nextInt()); // any float: only finite ones under 2^31
+                case 2 -> (float) (r.nextDouble() - 0.5) * 0x1p-20f;
+                default -> (r.nextInt(261) - 130) + 0.5f + (r.nextBoolean() ? 1 : -1) * r.nextInt(4) * 0x1p-16f;
+            };
+            if (Float.isFinite(f) && Math.abs(f) < 0x1p31f) {
+                assertEquals(Math.round(f), EventMemory.round(f), "a = " + f);
+            }
+        }
+    }
+
+    /**
+     * Writes with the shape cache (repeated vectors skip the unit vector, quantisation and projection) give the
+     * same entries, write results, cell state and segment sums as writes that shape every vector, on a stream
+     * of repeated and fresh vectors (dense, sparse, hashed from terms, with -0.0 components, differing in one
+     * component's sign of zero, and colliding in the cache's slots), and the write's shape equals the dense
+     * reference loops (unit, quantize, project, unit).
+     */
+    @Test
+    void shapeCacheGivesTheWritesOfTheReference() throws Exception {
+        SplittableRandom r = new SplittableRandom(37);
+        EventSettings set = EventSettings.defaults();
+        int d = set.dimension();
+        EventMemory cached = new EventMemory(set);
+        EventMemory plain = new EventMemory(set);
+        plain.shapeCache(false);
+        java.lang.reflect.Method dense = EventMemory.class.getDeclaredMethod("project", float[].class);
+        dense.setAccessible(true);
+        List<float[]> pool = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            float[] v = new float[d];
+            for (int j = 0; j < d; j++) {
+                v[j] = r.nextInt(i % 2 == 0 ? 1 : 6) == 0 ? (float) (r.nextDouble() * 2 - 1) : 0f;
+            }
+            pool.add(v);
+            float[] signed = v.clone(); // the same but a -0.0 where v holds +0.0 (or the reverse)
+            int z = r.nextInt(d);
+            signed[z] = Float.floatToRawIntBits(v[z]) == 0 ? -0f : v[z] == 0f ? 0f : v[z];
+            pool.add(signed);
+        }
+        InMemoryEventStore[] stores = {new InMemoryEventStore(), new InMemoryEventStore()};
+        EventState[] states = {cached.newState(), plain.newState()};
+        for (int t = 0; t < 2_500; t++) {
+            int[] terms = terms(r, 300);
+            float[] v;
+            int kind = r.nextInt(10);
+            if (kind < 6) {
+                v = pool.get(r.nextInt(pool.size())).clone();
+            } else if (kind < 8) {
+                v = null; // hashed from the terms (repeats when the terms repeat)
+                terms = new int[] {r.nextInt(30), r.nextInt(30)};
+            } else {
+                v = new float[d];
+                for (int j = 0; j < d; j++) {
+                    v[j] = r.nextInt(3) == 0 ? (float) (r.nextDouble() * 4 - 2) : r.nextInt(50) == 0 ? -0f : 0f;
+                }
+            }
+            if (v != null) {
+                EventMemory.Shaped a = cached.shapedReference(v, true);
+                float[] ref = EventMemory.unit(v);
+                byte[] q = new byte[d];
+                float scale = EventMemory.quantize(ref, q);
+                float[] k = EventMemory.unit((float[]) dense.invoke(cached, (Object) ref));
+                for (int j = 0; j < d; j++) {
+                    assertEquals(Float.floatToRawIntBits(ref[j]), Float.floatToRawIntBits(a.x[j]), "t " + t);
+                }
+                assertArrayEquals(q, a.q8, "t " + t);
+                assertEquals(Float.floatToRawIntBits(scale), Float.floatToRawIntBits(a.scale), "t " + t);
+                for (int j = 0; j < k.length; j++) {
+                    assertEquals(Float.floatToRawIntBits(k[j]), Float.floatToRawIntBits(a.k[j]), "t " + t);
+                }
+            }
+            EventWrite wa = cached.write(states[0], stores[0], terms, v == null ? null : v.clone(), new byte[] {(byte) t});
+            EventWrite wb = plain.write(states[1], stores[1], terms, v == null ? null : v.clone(), new byte[] {(byte) t});
+            assertEquals(wb, wa, "t " + t);
+            assertEquals(stores[1].archived(wb.position()), stores[0].archived(wa.position()), "t " + t);
+            assertArrayEquals(states[1].segmentSum(), states[0].segmentSum(), "t " + t);
+            float[] sa = states[0].cell().data();
+            float[] sb = states[1].cell().data();
+            for (int i = 0; i < sa.length; i++) {
+                assertEquals(Float.floatToRawIntBits(sb[i]), Float.floatToRawIntBits(sa[i]), "t " + t + " i " + i);
+            }
+        }
+        // the entries' vectors are their own (a later change to one leaves the others as they were)
+        EventEntry e1 = stores[0].archived(states[0].events() - 1);
+        EventEntry e2 = stores[0].archived(states[0].events() - 2);
+        assertTrue(e1.vector() != e2.vector());
+        // queries over the two memories give the same answers
+        for (int q = 0; q < 50; q++) {
+            float[] x = pool.get(r.nextInt(pool.size()));
+            int[] terms = terms(r, 300);
+            List<EventHit> ha = cached.query(states[0], stores[0], terms, x, 5).hits();
+            List<EventHit> hb = plain.query(states[1], stores[1], terms, x, 5).hits();
+            assertEquals(hb.size(), ha.size());
+            for (int i = 0; i < ha.size(); i++) {
+                assertEquals(hb.get(i).position(), ha.get(i).position(), "query " + q);
+                assertEquals(Double.doubleToRawLongBits(hb.get(i).score()), Double.doubleToRawLongBits(ha.get(i).score()));
+            }
+        }
+        assertTrue(cached.shapeHits > 1_000 && cached.shapeHits < 2_000, "shape cache hits " + cached.shapeHits);
+        assertEquals(0, plain.shapeHits);
+    }
+
     /** The row-by-row fading read equals the column loop bit for bit. */
     @Test
     void fadingReadEqualsTheColumnLoopBitForBit() {

@@ -76,10 +76,10 @@ public final class LineVariant {
         if (!letter) {
             return false;
         }
-        if (i > 0 && TemplateMiner.NAME_KEYS.contains(TemplateMiner.key(line[i - 1]))) {
+        if (i > 0 && TemplateMiner.nameKey(line[i - 1])) {
             return false;
         }
         int e = Math.max(t.lastIndexOf('='), t.lastIndexOf(':'));
-        return e <= 0 || !TemplateMiner.NAME_KEYS.contains(TemplateMiner.key(t.substring(0, e)));
+        return e <= 0 || !TemplateMiner.nameKey(t, 0, e);
     }
 }

@@ -196,6 +196,14 @@ final class TemplateIndex {
          * {@code same}.
          */
         void count(String[] tokens) {
+            count(tokens, null, null);
+        }
+
+        /**
+         * {@link #count(String[])} with each token's {@link TemplateMiner#word} and {@link TemplateMiner#fieldForm}
+         * given ({@code words[i]}, and {@code forms[i]} where the token is no word; both null: computed here).
+         */
+        void count(String[] tokens, boolean[] words, String[] forms) {
             epoch++;
             touched.n = 0;
             for (int i = 0; i < length; i++) {
@@ -210,7 +218,7 @@ final class TemplateIndex {
                     }
                     continue;
                 }
-                lineWord[i] = TemplateMiner.word(l);
+                lineWord[i] = words != null ? words[i] : TemplateMiner.word(l);
                 if (!lineWord[i]) {
                     for (int k = 0; k < w.n; k++) {
                         int s = w.a[k];
@@ -227,7 +235,7 @@ final class TemplateIndex {
                         same[s]++;
                     }
                 }
-                String f = !lineWord[i] ? TemplateMiner.fieldForm(l) : null;
+                String f = lineWord[i] ? null : forms != null ? forms[i] : TemplateMiner.fieldForm(l);
                 if (f != null && !f.equals(l) && (g = postings.get(i).get(f)) != null) {
                     IntList p = g.slots; // the clusters that learned this field's value as <*>
                     for (int k = 0; k < p.n; k++) {

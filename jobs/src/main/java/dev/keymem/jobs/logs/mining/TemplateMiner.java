@@ -43,6 +43,10 @@ import java.util.Set;
  * <p>The leaf and the fallback are found through a {@code TemplateIndex} over the state's clusters (counting the
  * line's hits per cluster), so a line's cost does not grow with the clusters that share nothing with it; the
  * plain scan, {@code matchScan}, is the reference form (same choices, bit for bit).
+ *
+ * <p>A masked line's message (header cut) and tokens, and the tokens' words and field forms the index looks up,
+ * are remembered for the most recently seen short masked lines ({@code message}: a source's lines repeat their
+ * masked forms); {@code messageOf}, computed every line, is the reference (same matches, same states).
  */
 public final class TemplateMiner implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -68,8 +72,14 @@ public final class TemplateMiner implements Serializable {
 
     /** With {@code scan}: the reference form, every cluster of the line's token count compared (tests). */
     TemplateMiner(MinerSettings settings, boolean scan) {
+        this(settings, scan, true);
+    }
+
+    /** With {@code remember} false: every line's message and tokens computed anew ({@link #messageOf}; tests). */
+    TemplateMiner(MinerSettings settings, boolean scan, boolean remember) {
         this.settings = settings;
         this.scan = scan;
+        this.remember = remember;
     }
 
     public TemplateMiner() {
@@ -106,17 +116,14 @@ public final class TemplateMiner implements Serializable {
      * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}).
      */
     public Match accept(MinerState state, String line) {
-        String message = settings.headers() ? JsonLogFields.mined(line) : null;
-        String masked = lineTokens.mask(message != null ? message : line);
-        if (settings.headers() && message == null) {
-            int sp = masked.indexOf(' ');
-            String first = sp < 0 ? masked : masked.substring(0, sp);
-            masked = LineTokens.message(first.indexOf('|') < 0 ? masked
-                    : first.replace('|', ' ') + (sp < 0 ? "" : masked.substring(sp)));
-        }
-        String[] tokens = LineTokens.tokens(masked);
+        String mined = settings.headers() ? JsonLogFields.mined(line) : null;
+        // a JSON line's mined text has no header to cut; any other line's masked form loses its header (headers on)
+        Message message = message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null);
+        String masked = message.masked;
+        String[] tokens = message.tokens;
         long pos = state.lines++;
-        MinerState.Cluster c = match(state, tokens);
+        // a remembered message's words and field forms serve each of its lines (the reference computes them anew)
+        MinerState.Cluster c = match(state, tokens, remember ? message : null);
         boolean created = false;
         if (c == null) {
             c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
@@ -133,7 +140,111 @@ public final class TemplateMiner implements Serializable {
         if (state.clusters.size() > settings.maxTemplates()) {
             evictOldest(state, c);
         }
-        return new Match(c.id, c.template(), created, masked, tokens, message);
+        return new Match(c.id, c.template(), created, masked, tokens, mined);
+    }
+
+    /**
+     * A masked line's message (without the header when headers are stripped) and that message's tokens
+     * ({@link LineTokens#tokens(String)}; the array is read only: a cluster that takes it as its tokens replaces
+     * it, never changes it, when it widens).
+     */
+    static final class Message {
+        final String masked;
+        final String[] tokens;
+
+        /** Per token, {@link #word} (false for {@code <*>}); null until {@link #words()} made it. */
+        private boolean[] words;
+        /** Per token that is no word and not {@code <*>}, {@link #fieldForm} (else null). */
+        private String[] forms;
+
+        Message(String masked, String[] tokens) {
+            this.masked = masked;
+            this.tokens = tokens;
+        }
+
+        /** {@code word(tokens[i])} for each token that is not {@code <*>} (false for those), made once. */
+        boolean[] words() {
+            if (words == null) {
+                boolean[] w = new boolean[tokens.length];
+                String[] f = new String[tokens.length];
+                for (int i = 0; i < tokens.length; i++) {
+                    String t = tokens[i];
+                    if (!t.equals(WILD)) {
+                        w[i] = word(t);
+                        f[i] = w[i] ? null : fieldForm(t);
+                    }
+                }
+                forms = f;
+                words = w;
+            }
+            return words;
+        }
+
+        /** {@code fieldForm(tokens[i])} for each token that is neither {@code <*>} nor a word (else null), made once. */
+        String[] forms() {
+            words();
+            return forms;
+        }
+    }
+
+    /** Masked lines at most this long have their {@link Message} remembered. */
+    static final int MESSAGE_CACHE_CHARS = 512;
+    /** Messages remembered (those of the most recently seen masked lines). */
+    static final int MESSAGE_CACHE_SIZE = 4096;
+
+    /** Whether {@link #message} remembers messages (false: the reference, {@link #messageOf} every line). */
+    private final boolean remember;
+    /** The remembered messages of masked lines whose header is cut (index 1) and of those kept whole (index 0). */
+    private transient java.util.LinkedHashMap<String, Message>[] messages;
+
+    /**
+     * {@link #messageOf}{@code (maskedLine, cutHeader)}, remembered for the {@link #MESSAGE_CACHE_SIZE} most
+     * recently seen masked lines (of each kind: header cut or not) of at most {@link #MESSAGE_CACHE_CHARS} chars:
+     * a source's lines repeat their masked forms (the values are masked), and the message and its tokens are a
+     * pure function of the masked line and the kind. The same
+     * {@link Message} (its String, whose hash is then known, and its token array) serves every repeat; the
+     * memory per line does not grow with the source's history.
+     */
+    @SuppressWarnings("unchecked")
+    Message message(String maskedLine, boolean cutHeader) {
+        if (!remember || maskedLine.length() > MESSAGE_CACHE_CHARS) {
+            return messageOf(maskedLine, cutHeader);
+        }
+        if (messages == null) {
+            messages = new java.util.LinkedHashMap[2];
+        }
+        int k = cutHeader ? 1 : 0;
+        java.util.LinkedHashMap<String, Message> memo = messages[k];
+        if (memo == null) {
+            memo = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Message> eldest) {
+                    return size() > MESSAGE_CACHE_SIZE;
+                }
+            };
+            messages[k] = memo;
+        }
+        Message m = memo.get(maskedLine);
+        if (m == null) {
+            m = messageOf(maskedLine, cutHeader);
+            memo.put(maskedLine, m);
+        }
+        return m;
+    }
+
+    /**
+     * The message of a masked line (the reference of {@link #message}): with {@code cutHeader}, without the header
+     * ({@link LineTokens#message}, a leading {@code a|b|c} first token read as separate tokens), and its tokens.
+     */
+    Message messageOf(String maskedLine, boolean cutHeader) {
+        String masked = maskedLine;
+        if (cutHeader) {
+            int sp = masked.indexOf(' ');
+            String first = sp < 0 ? masked : masked.substring(0, sp);
+            masked = LineTokens.message(first.indexOf('|') < 0 ? masked
+                    : first.replace('|', ' ') + (sp < 0 ? "" : masked.substring(sp)));
+        }
+        return new Message(masked, LineTokens.tokens(masked));
     }
 
     /**
@@ -142,6 +253,11 @@ public final class TemplateMiner implements Serializable {
      * clusters that share nothing with the line.
      */
     MinerState.Cluster match(MinerState state, String[] tokens) {
+        return match(state, tokens, null);
+    }
+
+    /** {@link #match(MinerState, String[])}, with the tokens' words and field forms from {@code message} (null: computed). */
+    private MinerState.Cluster match(MinerState state, String[] tokens, Message message) {
         if (scan || tokens.length == 0) {
             return matchScan(state, tokens);
         }
@@ -149,7 +265,11 @@ public final class TemplateMiner implements Serializable {
         if (b == null) {
             return null;
         }
-        b.count(tokens);
+        if (message != null) {
+            b.count(tokens, message.words(), message.forms());
+        } else {
+            b.count(tokens);
+        }
         MinerState.Cluster best = b.best(tokens, prefixKey(tokens), settings.similarity(), false);
         return best != null ? best : b.best(tokens, null, settings.fallbackSimilarity(), true);
     }
@@ -239,6 +359,53 @@ public final class TemplateMiner implements Serializable {
     static final Set<String> NAME_KEYS = Set.of("user", "users", "username", "for", "host", "hostname",
             "account", "login", "owner");
 
+    /** {@link #NAME_KEYS} as a list (what {@link #nameKey} compares with). */
+    private static final String[] NAME_KEY_LIST = NAME_KEYS.toArray(new String[0]);
+
+    /** Whether {@code t} is a name key: {@code NAME_KEYS.contains(key(t))} ({@link #nameKey(String, int, int)}). */
+    static boolean nameKey(String t) {
+        return nameKey(t, 0, t.length());
+    }
+
+    /**
+     * Whether {@code t.substring(from, to)} is a name key, {@code NAME_KEYS.contains(key(t.substring(from, to)))}
+     * (the reference), without building the key: the same trim, then the chars compared with each name key of
+     * that length, ASCII letters lower-cased. A non-ASCII char never matches: the name keys are ASCII without a
+     * {@code k}, and {@code toLowerCase(Locale.ROOT)} maps a non-ASCII char to ASCII only for U+212A (to
+     * {@code k}) and U+0130 (to {@code i} and U+0307, which is not ASCII).
+     */
+    static boolean nameKey(String t, int from, int to) {
+        int i = from;
+        int n = to;
+        while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+            i++;
+        }
+        while (n > i && !Character.isLetterOrDigit(t.charAt(n - 1))) {
+            n--;
+        }
+        int len = n - i;
+        for (String k : NAME_KEY_LIST) {
+            if (k.length() != len) {
+                continue;
+            }
+            int j = 0;
+            while (j < len) {
+                char c = t.charAt(i + j);
+                if (c >= 'A' && c <= 'Z') {
+                    c += 'a' - 'A';
+                }
+                if (c != k.charAt(j)) {
+                    break;
+                }
+                j++;
+            }
+            if (j == len) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A token lower-cased, without surrounding punctuation. */
     static String key(String t) {
         int i = 0;
@@ -261,7 +428,7 @@ public final class TemplateMiner implements Serializable {
             return false;
         }
         String prev = template[i - 1];
-        if (NAME_KEYS.contains(key(prev))) {
+        if (nameKey(prev)) { // NAME_KEYS.contains(key(prev))
             return true;
         }
         return prev.endsWith(":") && template[i].endsWith(",");
@@ -291,8 +458,7 @@ public final class TemplateMiner implements Serializable {
         if (ka < 0 || ka != kb || !a.regionMatches(0, b, 0, ka)) {
             return false;
         }
-        String k = key(a.substring(0, ka));
-        return !NAME_KEYS.contains(k) && word(a.substring(ka + 1)) && word(b.substring(kb + 1));
+        return !nameKey(a, 0, ka) && word(a.substring(ka + 1)) && word(b.substring(kb + 1));
     }
 
     /** Keys whose value is the message itself (logfmt's {@code msg=}), not a value of it. */

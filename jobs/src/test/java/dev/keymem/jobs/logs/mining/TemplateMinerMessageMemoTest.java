@@ -1,0 +1,176 @@
+package dev.keymem.jobs.logs.mining;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.testdata.Loghub;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The miner's remembered messages ({@link TemplateMiner#message}) against the reference that computes every
+ * line's message and tokens anew ({@link TemplateMiner#messageOf}): the same match for every line (id, template,
+ * created, masked message, tokens) and the same state, on real logs (loghub_2k), logfmt, long lines (not
+ * remembered) and random lines; a remembered token array is shared by the repeats and never changed, also after
+ * clusters that took it widened. And {@link TemplateMiner#nameKey} against its definition.
+ */
+class TemplateMinerMessageMemoTest {
+
+    static void same(List<String> lines, MinerSettings settings) throws IOException {
+        TemplateMiner memo = new TemplateMiner(settings);
+        TemplateMiner reference = new TemplateMiner(settings, false, false);
+        MinerState a = new MinerState();
+        MinerState b = new MinerState();
+        List<TemplateMiner.Match> kept = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            TemplateMiner.Match x = memo.accept(a, line);
+            TemplateMiner.Match y = reference.accept(b, line);
+            if (x.id() != y.id() || !x.template().equals(y.template()) || x.created() != y.created()
+                    || !x.masked().equals(y.masked()) || !Arrays.equals(x.tokens(), y.tokens())
+                    || !java.util.Objects.equals(x.message(), y.message())) {
+                throw new AssertionError("line " + i + " [" + line + "]: remembered " + x + " " + Arrays.toString(x.tokens())
+                        + ", reference " + y + " " + Arrays.toString(y.tokens()));
+            }
+            kept.add(x);
+        }
+        assertEquals(b, a);
+        MinerStateSerializer ser = new MinerStateSerializer();
+        assertArrayEquals(MinerStateSerializerTest.bytes(ser, b), MinerStateSerializerTest.bytes(ser, a));
+        // no token array handed out was changed later (the clusters that hold one replace it when they widen)
+        for (TemplateMiner.Match x : kept) {
+            assertArrayEquals(LineTokens.tokens(x.masked()), x.tokens(), x.masked());
+        }
+    }
+
+    @Test
+    void loghubLinesMatchAsWithoutTheMemory() throws IOException {
+        List<String> lines = Loghub.lines("TemplateMinerMessageMemoTest");
+        same(lines, MinerSettings.defaults());
+        same(lines, MinerSettings.defaults().withMaxTemplates(40));
+        same(lines, MinerSettings.defaults().withDepth(4).withHeaders(false).withMaxTemplates(200));
+    }
+
+    @Test
+    void logfmtAndLongLinesMatchAsWithoutTheMemory() throws IOException {
+        same(TemplateMinerShapesTest.logfmt(3000, 10, 8), MinerSettings.defaults().withMaxTemplates(6));
+        same(TemplateMinerShapesTest.logfmtRandomKeys(2000, 4), MinerSettings.defaults().withMaxTemplates(300));
+        Random r = new Random(3);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            StringBuilder b = new StringBuilder("2026-01-01T00:00:0" + r.nextInt(10) + "Z INFO svc[" + r.nextInt(99) + "]:");
+            for (int k = r.nextInt(3) == 0 ? 120 : 8; k > 0; k--) { // some lines over the memory's length
+                b.append(" word").append(r.nextInt(3) == 0 ? "" : String.valueOf(r.nextInt(4))).append(" n=").append(r.nextInt(9));
+            }
+            lines.add(b.toString());
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.length() > TemplateMiner.MESSAGE_CACHE_CHARS));
+        same(lines, MinerSettings.defaults());
+    }
+
+    @Test
+    void randomLinesMatchAsWithoutTheMemory() throws IOException {
+        Random r = new Random(17);
+        String[] tokens = {"alpha", "beta", "Gamma", "node7", "node9", "user", "for", "key:", "val,", "x=1", "x=2",
+            "mode=fast", "mode=slow", "10.0.0.1", "42", "0x1f", "<*>", "a.b.c", "/var/log", "(", ")", "--", "a|b|c",
+            "INFO", "[main]", "2026-01-01", "12:00:00", "msg=done", "isOverlap:true", "isOverlap:false", "gige4", "-",
+            "db:"};
+        for (int seed = 0; seed < 3; seed++) {
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 2500; i++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = 1 + r.nextInt(7); k > 0; k--) {
+                    b.append(b.length() == 0 ? "" : " ").append(tokens[r.nextInt(tokens.length)]);
+                }
+                lines.add(b.toString());
+                if (r.nextInt(4) == 0) { // the same text as a JSON record's message: mined whole, no header cut
+                    lines.add("{\"level\":\"info\",\"message\":\"" + b + "\"}");
+                }
+            }
+            same(lines, MinerSettings.defaults().withHeaders(seed != 1).withMaxTemplates(seed == 2 ? 30 : 1000));
+        }
+    }
+
+    @Test
+    void repeatsShareTheRememberedMessage() {
+        TemplateMiner miner = new TemplateMiner(MinerSettings.defaults());
+        MinerState s = new MinerState();
+        TemplateMiner.Match a = miner.accept(s, "2026-01-01T00:00:01Z INFO db[12]: query ok rows=5 time=3ms");
+        TemplateMiner.Match b = miner.accept(s, "2026-01-01T00:00:02Z INFO db[12]: query ok rows=71 time=9ms");
+        assertEquals(a.masked(), b.masked());
+        assertSame(a.masked(), b.masked());
+        assertSame(a.tokens(), b.tokens());
+        TemplateMiner reference = new TemplateMiner(MinerSettings.defaults(), false, false);
+        MinerState t = new MinerState();
+        TemplateMiner.Match c = reference.accept(t, "2026-01-01T00:00:01Z INFO db[12]: query ok rows=5 time=3ms");
+        TemplateMiner.Match d = reference.accept(t, "2026-01-01T00:00:02Z INFO db[12]: query ok rows=71 time=9ms");
+        assertNotSame(c.tokens(), d.tokens());
+    }
+
+    /** A masked line remembered with its header cut is not the message of a JSON record's text (kept whole). */
+    @Test
+    void aJsonMessageIsNotTheCutLineOfTheSameText() {
+        TemplateMiner miner = new TemplateMiner(MinerSettings.defaults());
+        MinerState s = new MinerState();
+        TemplateMiner.Match plain = miner.accept(s, "INFO db: query ok rows=5");
+        TemplateMiner.Match json = miner.accept(s, "{\"level\":\"warn\",\"message\":\"INFO db: query ok rows=5\"}");
+        TemplateMiner reference = new TemplateMiner(MinerSettings.defaults(), false, false);
+        MinerState t = new MinerState();
+        TemplateMiner.Match plainRef = reference.accept(t, "INFO db: query ok rows=5");
+        TemplateMiner.Match jsonRef = reference.accept(t, "{\"level\":\"warn\",\"message\":\"INFO db: query ok rows=5\"}");
+        assertEquals(plainRef.masked(), plain.masked());
+        assertEquals(jsonRef.masked(), json.masked());
+        assertTrue(!plain.masked().equals(json.masked()), plain.masked() + " / " + json.masked());
+    }
+
+    @Test
+    void nameKeyIsItsDefinition() {
+        Random r = new Random(29);
+        String alphabet = "userUSERnamefohtNAMEFORHOSTacntlgiwAOWLGIk-_.:=\"'[](),0129 \u212a\u0130\u00e9\u00df";
+        List<String> tokens = new ArrayList<>(List.of("user", "User:", "[HOST]", "\"for\"", "usernames", "owner=",
+                "\u212aey", "hostname,", "Login", "acco\u0130nt", "user\u0130", "(users)", "", "-", "for.", "4user"));
+        for (String k : TemplateMiner.NAME_KEYS) {
+            tokens.add(k.toUpperCase());
+            tokens.add("<" + k + ">");
+        }
+        for (int i = 0; i < 20000; i++) {
+            StringBuilder b = new StringBuilder();
+            if (r.nextBoolean()) {
+                String k = new ArrayList<>(TemplateMiner.NAME_KEYS).get(r.nextInt(TemplateMiner.NAME_KEYS.size()));
+                for (char c : k.toCharArray()) {
+                    b.append(r.nextBoolean() ? Character.toUpperCase(c) : c);
+                }
+                if (r.nextInt(3) == 0) {
+                    b.setCharAt(r.nextInt(k.length()), alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+                String punct = "-_.:=\"'[](), ";
+                for (int p = r.nextInt(3); p > 0; p--) {
+                    b.insert(0, punct.charAt(r.nextInt(punct.length()))).append(punct.charAt(r.nextInt(punct.length())));
+                }
+            } else {
+                for (int k = r.nextInt(10); k > 0; k--) {
+                    b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+            }
+            tokens.add(b.toString());
+        }
+        int names = 0;
+        for (String t : tokens) {
+            boolean want = TemplateMiner.NAME_KEYS.contains(TemplateMiner.key(t));
+            names += want ? 1 : 0;
+            assertEquals(want, TemplateMiner.nameKey(t), t);
+            for (int e = 0; e <= t.length(); e++) {
+                assertEquals(TemplateMiner.NAME_KEYS.contains(TemplateMiner.key(t.substring(0, e))),
+                        TemplateMiner.nameKey(t, 0, e), t + " to " + e);
+            }
+        }
+        assertTrue(names > 3000, "name keys among the tokens: " + names);
+    }
+}
