@@ -130,17 +130,8 @@ public final class JsonLogFields {
      * counts, at the first one's place).
      */
     static String fields(String line) {
-        String s = line.strip();
-        if (!s.startsWith("{") || !s.endsWith("}")) {
-            return null;
-        }
-        JsonNode n;
-        try {
-            n = Mapper.JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(s);
-        } catch (Exception e) {
-            return null;
-        }
-        if (n == null || !n.isObject() || n.isEmpty()) {
+        JsonNode n = object(line);
+        if (n == null || n.isEmpty()) {
             return null;
         }
         StringBuilder sb = new StringBuilder();
@@ -191,8 +182,11 @@ public final class JsonLogFields {
         }
     }
 
-    /** {@link #message} through Jackson's tree and {@link #find} (the reference form). */
-    static String messageReference(String line) {
+    /**
+     * {@code line} (whitespace around it aside) as a JSON object through Jackson's tree; null when it is none or
+     * does not parse.
+     */
+    private static JsonNode object(String line) {
         String s = line.strip();
         if (!s.startsWith("{") || !s.endsWith("}")) {
             return null;
@@ -203,7 +197,13 @@ public final class JsonLogFields {
         } catch (Exception e) {
             return null;
         }
-        if (n == null || !n.isObject()) {
+        return n != null && n.isObject() ? n : null;
+    }
+
+    /** {@link #message} through Jackson's tree and {@link #find} (the reference form). */
+    static String messageReference(String line) {
+        JsonNode n = object(line);
+        if (n == null) {
             return null;
         }
         JsonNode f = find(n, TEXT);
