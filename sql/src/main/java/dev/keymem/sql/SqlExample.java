@@ -152,9 +152,9 @@ public final class SqlExample {
             System.err.printf(Locale.ROOT, "sql example: %d events from %s%n%s%n", events.size(), input, QUERY);
             rows = run(events, chk);
         } finally {
-            try (var s = Files.walk(chk)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            // Flink's own delete: safe against the mini cluster still removing its io-tmp folders at the same time
+            // (a plain Files.walk failed on a shuffle folder that vanished mid-walk)
+            org.apache.flink.util.FileUtils.deleteDirectory(chk.toFile());
         }
         for (Row r : rows) {
             out.printf(Locale.ROOT, "%s | %s | %d | %s | %s%n", r.getField("user_id"), r.getField("query"),
