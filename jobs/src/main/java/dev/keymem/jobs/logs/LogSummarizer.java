@@ -905,10 +905,10 @@ public final class LogSummarizer {
         return out;
     }
 
-    /** {@link #messageWords} as {@code words(line)} from {@code messageStart(words(line), masked)} on (the reference). */
+    /** {@link #messageWords} as {@code words(line)} from {@code messageStart(words(line), words(masked))} on (the reference). */
     static String[] messageWordsReference(String line, String masked) {
         String[] lt = words(line);
-        int start = messageStart(lt, masked);
+        int start = messageStart(lt, words(masked));
         return start <= 0 ? lt : java.util.Arrays.copyOfRange(lt, start, lt.length);
     }
 
@@ -943,48 +943,6 @@ public final class LogSummarizer {
                     for (int j = k; j < n; j++) {
                         int ws = bounds[2 * j];
                         if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, t, start, len)) {
-                            return j - k;
-                        }
-                    }
-                    return -1;
-                }
-                k++;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * {@code messageStart(lineWords, words(masked))} without splitting {@code masked}: its words are visited in
-     * place up to the first constant one.
-     */
-    private static int messageStart(String[] lineWords, String masked) {
-        String t = masked.strip();
-        int n = t.length();
-        if (n == 0) {
-            return messageStart(lineWords, new String[] {""});
-        }
-        char[] cs = t.toCharArray();
-        int k = 0;
-        int i = 0;
-        while (i < n) {
-            while (i < n && asciiSpace(cs[i])) {
-                i++;
-            }
-            int start = i;
-            while (i < n && !asciiSpace(cs[i])) {
-                i++;
-            }
-            if (i > start) {
-                int lt = start;
-                while (lt < i && cs[lt] != '<') {
-                    lt++;
-                }
-                if (lt == i) { // no '<' in the word: a constant one
-                    int len = i - start;
-                    for (int j = k; j < lineWords.length; j++) {
-                        String w = lineWords[j];
-                        if (w.length() == len && t.startsWith(w, start)) {
                             return j - k;
                         }
                     }
