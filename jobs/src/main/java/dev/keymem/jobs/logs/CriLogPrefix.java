@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 final class CriLogPrefix {
     private static final Pattern PREFIX = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T\\S+ (?:stdout|stderr) [FP] ");
+    /** The offsets of the date's digits in {@code yyyy-mm-dd}. */
+    private static final int[] DATE_DIGITS = {0, 1, 2, 3, 5, 6, 8, 9};
 
     private CriLogPrefix() {
     }
@@ -29,7 +31,7 @@ final class CriLogPrefix {
         if (n < 20 || v.charAt(from + 10) != 'T' || v.charAt(from + 4) != '-' || v.charAt(from + 7) != '-') {
             return -1;
         }
-        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9}) {
+        for (int i : DATE_DIGITS) {
             char c = v.charAt(from + i);
             if (c < '0' || c > '9') {
                 return -1;
