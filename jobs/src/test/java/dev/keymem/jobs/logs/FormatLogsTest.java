@@ -32,7 +32,8 @@ class FormatLogsTest {
      */
     private static final Map<String, double[]> LIMITS = Map.ofEntries(
             Map.entry("cri", new double[] {0.98, 9}), Map.entry("klog", new double[] {0.98, 9}),
-            Map.entry("access", new double[] {0.0, 98}), Map.entry("syslog5424", new double[] {0.98, 7}),
+            Map.entry("access", new double[] {0.0, 98}), Map.entry("nginx", new double[] {0.0, 999}),
+            Map.entry("syslog5424", new double[] {0.98, 7}),
             Map.entry("syslog3164", new double[] {0.775, 12}), Map.entry("python", new double[] {0.829, 9}),
             Map.entry("python-asctime", new double[] {0.98, 8}), Map.entry("logback", new double[] {0.98, 17}),
             Map.entry("logrus", new double[] {0.98, 7}), Map.entry("postgres", new double[] {0.98, 9}),

@@ -113,12 +113,16 @@ public final class TemplateMiner implements Serializable {
      * Assigns {@code line} its template in {@code state} (advancing it). With headers stripped, a line that is a
      * JSON log record (an application's JSON line inside another record's text) is mined by its message field
      * ({@link JsonLogFields#message}): its other fields (time, level, logger, trace ids, nested objects) are its
-     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}).
+     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}); a
+     * web server's access log line by its fields: request method, outcome, the rest values ({@link AccessLogLine}).
      */
     public Match accept(MinerState state, String line) {
         String mined = settings.headers() ? JsonLogFields.mined(line) : null;
+        // an access log line is masked by its fields (AccessLogLine), without its header
+        String access = settings.headers() && mined == null ? AccessLogLine.masked(line) : null;
         // a JSON line's mined text has no header to cut; any other line's masked form loses its header (headers on)
-        Message message = message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null);
+        Message message = access != null ? message(access, false)
+                : message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null);
         String masked = message.masked;
         String[] tokens = message.tokens;
         long pos = state.lines++;
