@@ -12,10 +12,12 @@ import java.util.SplittableRandom;
  * Kubernetes CRI container logs ({@code <RFC3339Nano> stdout|stderr F|P <msg>}, a long message cut into {@code P}
  * pieces ended by an {@code F} one: the first piece one event, the others another, as the job mines lines, not
  * joined records); klog
- * ({@code I0501 10:00:00.123456   12345 file.go:123] msg}); Apache/nginx combined access log; a second, independent
+ * ({@code I0501 10:00:00.123456   12345 file.go:123] msg}); Apache/nginx combined access log (the event of a request
+ * line its method, the status a value, as loghub's OpenStack ground truth and {@link StructuredLogSample} have it);
+ * a second, independent
  * access log in other shapes (nginx's default {@code combined} format with IPv6 clients, query strings, HTTP/1.0 to
  * HTTP/2.0, PUT/DELETE/OPTIONS, 499/5xx, an empty request {@code "-"} and TLS bytes on the plain port, escaped
- * quotes in a user agent; each event a method and a status family: below 400, 4xx, 5xx); syslog RFC 5424
+ * quotes in a user agent); syslog RFC 5424
  * with structured data and RFC 3164 with a priority; Python logging ({@code basicConfig}'s default
  * {@code LEVEL:name:message}, and the common {@code asctime - name - level - message}); a Java service's logback
  * pattern with multi-line stack traces after ERROR lines (every {@code at} frame one event per code location, {@code Caused by} one
@@ -189,7 +191,7 @@ final class FormatLogSample {
         String ref = r.nextBoolean() ? "-" : "https://shop.example.com" + PATHS[r.nextInt(PATHS.length)];
         return new Line(ip(r) + " - " + (r.nextInt(5) == 0 ? user(r) : "-") + " [01/May/2024:" + c.hms() + " +0000] \""
                 + method + " " + path + " HTTP/1.1\" " + status + " " + r.nextInt(50_000) + " \"" + ref + "\" \""
-                + AGENTS[r.nextInt(AGENTS.length)] + "\"", "access-" + e);
+                + AGENTS[r.nextInt(AGENTS.length)] + "\"", "access-" + method);
     }
 
     private static final String[] NGINX_CLIENTS = {"2001:db8:85a3::8a2e:370:7334", "::1", "fe80::1ff:fe23:4567:890a",
@@ -203,7 +205,7 @@ final class FormatLogSample {
 
     /**
      * nginx's default {@code combined} format, in shapes {@link #access} does not write (see the class doc); the
-     * event: the method and the status family (below 400, 4xx, 5xx), or the kind of request that is none.
+     * event: the method, or the kind of request that is none.
      */
     private static Line nginx(SplittableRandom r, Clock c) {
         String client = NGINX_CLIENTS[r.nextInt(NGINX_CLIENTS.length)];
@@ -246,12 +248,11 @@ final class FormatLogSample {
             status = family < 7 ? new int[] {200, 200, 201, 204, 301, 304}[r.nextInt(6)]
                     : family < 9 ? new int[] {400, 401, 403, 404, 499}[r.nextInt(5)] : new int[] {500, 502, 504}[r.nextInt(3)];
         }
-        String family = status < 400 ? "ok" : status < 500 ? "4xx" : "5xx";
         String ref = r.nextInt(3) == 0 ? "-" : "https://www.example.org" + NGINX_GETS[r.nextInt(NGINX_GETS.length)]
                 + (r.nextBoolean() ? "" : Integer.toString(r.nextInt(90)));
         String bytes = status == 204 || status == 304 ? "0" : Integer.toString(r.nextInt(200_000));
         return new Line(client + " - " + user + " " + time + " \"" + request + "\" " + status + " " + bytes + " \""
-                + ref + "\" \"" + NGINX_AGENTS[r.nextInt(NGINX_AGENTS.length)] + "\"", "nginx-" + method + "-" + family);
+                + ref + "\" \"" + NGINX_AGENTS[r.nextInt(NGINX_AGENTS.length)] + "\"", "nginx-" + method);
     }
 
     private static Line syslog5424(SplittableRandom r, Clock c) {

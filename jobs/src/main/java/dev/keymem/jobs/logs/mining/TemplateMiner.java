@@ -166,7 +166,7 @@ public final class TemplateMiner implements Serializable {
             this.tokens = tokens;
         }
 
-        /** {@code word(tokens[i])} for each token that is not {@code <*>} (false for those), made once. */
+        /** {@code word(tokens[i], i)} for each token that is not {@code <*>} (false for those), made once. */
         boolean[] words() {
             if (words == null) {
                 boolean[] w = new boolean[tokens.length];
@@ -174,7 +174,7 @@ public final class TemplateMiner implements Serializable {
                 for (int i = 0; i < tokens.length; i++) {
                     String t = tokens[i];
                     if (!t.equals(WILD)) {
-                        w[i] = word(t);
+                        w[i] = word(t, i);
                         f[i] = w[i] ? null : fieldForm(t);
                     }
                 }
@@ -342,14 +342,14 @@ public final class TemplateMiner implements Serializable {
             }
             counted++;
             if (tw) {
-                if (!word(l)) {
+                if (!word(l, i)) {
                     same++; // a value where the template learned a variable
                 } else if (wordsAreMessage && t.equals(LEARNED) && !field(template, i)) {
                     return 0;
                 }
             } else if (t.equals(l) || (!lw && fieldValue(t, l))) {
                 same++;
-            } else if (!lw && distinctWords(t, l) && !field(template, i)) {
+            } else if (!lw && distinctWords(t, l, i) && !field(template, i)) {
                 return 0;
             }
         }
@@ -445,6 +445,11 @@ public final class TemplateMiner implements Serializable {
      * field, {@code key:word} with the same key before the last {@code :} or {@code =} (not a name key) and
      * plain-word values ({@code CCFile::captureLog} / {@code CCFile::copyFile}).
      */
+    static boolean distinctWords(String a, String b, int i) {
+        return distinctWords(a, b) && !(i == 0 && contextTag(a) && contextTag(b));
+    }
+
+    /** {@link #distinctWords(String, String, int)} at any position but the first. */
     static boolean distinctWords(String a, String b) {
         if (sameButDigits(a, b)) {
             return false; // numbered instances (gige4 / gige7, node-D0 / node-D7) are values
@@ -662,6 +667,35 @@ public final class TemplateMiner implements Serializable {
         return true;
     }
 
+    /**
+     * {@link #word} of the token at position {@code i} of a message: false for a {@link #contextTag} at
+     * position 0.
+     */
+    static boolean word(String t, int i) {
+        return word(t) && !(i == 0 && contextTag(t));
+    }
+
+    /**
+     * Whether token {@code t} is a word in brackets or parentheses ({@code (alice)}, {@code [worker]:}): the
+     * punctuation before the word opens with the bracket that the punctuation after it closes. At the start of a
+     * message such a token is a context tag the program put in front of its message (cron's {@code (user) CMD
+     * (...)}, a thread or a worker), one value of many, as the header stripper reads a bracketed field in a
+     * header ({@link LineTokens#message}). Elsewhere in a message a bracketed word stays a word: loghub's ground
+     * truth keeps {@code (reserved)} / {@code (usable)}, {@code (Alarm)} / {@code (Network)} apart.
+     */
+    static boolean contextTag(String t) {
+        int n = t.length();
+        char open = n == 0 ? ' ' : t.charAt(0);
+        if ((open != '(' && open != '[') || !word(t)) {
+            return false;
+        }
+        int end = n;
+        while (end > 0 && !Character.isLetterOrDigit(t.charAt(end - 1))) {
+            end--;
+        }
+        return t.indexOf(open == '(' ? ')' : ']', end) >= 0;
+    }
+
     /** Widens {@code c} to cover {@code tokens}; merges a cluster it now covers; returns the survivor. */
     private MinerState.Cluster widen(MinerState state, MinerState.Cluster c, String[] tokens) {
         boolean changed = false;
@@ -756,7 +790,10 @@ public final class TemplateMiner implements Serializable {
         return state.index;
     }
 
-    /** The path below the length level: the first {@code depth} tokens ({@code <*>} for a variable one). */
+    /**
+     * The path below the length level: the first {@code depth} tokens ({@code <*>} for a variable one, and for a
+     * {@link #contextTag} first).
+     */
     String prefixKey(String[] tokens) {
         int d = Math.min(settings.depth(), tokens.length);
         if (d == 0) {
@@ -764,7 +801,8 @@ public final class TemplateMiner implements Serializable {
         }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < d; i++) {
-            sb.append(wild(tokens[i]) ? WILD : tokens[i]).append('\u0000');
+            String t = tokens[i];
+            sb.append(wild(t) || (i == 0 && contextTag(t)) ? WILD : t).append('\u0000');
         }
         return sb.toString();
     }

@@ -19,24 +19,24 @@ class AccessLogLineTest {
 
     @Test
     void readsTheFormatsFields() {
-        assertEquals("\"GET <*> HTTP/<*>\" success <*>", AccessLogLine.masked(COMBINED));
+        assertEquals("\"GET <*> HTTP/<*>\" <*>", AccessLogLine.masked(COMBINED));
         // common format, a user, IPv6, HTTP/2.0, a 4xx and a 5xx
-        assertEquals("\"POST <*> HTTP/<*>\" client-error <*>", AccessLogLine.masked(
+        assertEquals("\"POST <*> HTTP/<*>\" <*>", AccessLogLine.masked(
                 "2001:db8::1 - alice [01/May/2024:10:00:00 +0000] \"POST /api/v1/cart HTTP/2.0\" 404 -"));
-        assertEquals("\"DELETE <*> HTTP/<*>\" server-error <*>", AccessLogLine.masked(
+        assertEquals("\"DELETE <*> HTTP/<*>\" <*>", AccessLogLine.masked(
                 "::1 - - [06/Dec/2026:01:02:03 +0100] \"DELETE /x/1 HTTP/1.0\" 502 157 \"-\" \"-\" \"10.0.0.9\""));
         // vhost_combined: the virtual host first
-        assertEquals("\"GET <*> HTTP/<*>\" success <*>", AccessLogLine.masked(
+        assertEquals("\"GET <*> HTTP/<*>\" <*>", AccessLogLine.masked(
                 "shop.example.com:443 " + COMBINED));
         // werkzeug's request line, its own time format
-        assertEquals("\"GET <*> HTTP/<*>\" success <*>", AccessLogLine.masked(
+        assertEquals("\"GET <*> HTTP/<*>\" <*>", AccessLogLine.masked(
                 "127.0.0.1 - - [01/May/2024 10:00:00] \"GET /login HTTP/1.1\" 304 -"));
         // HTTP/0.9, no request, TLS bytes, an escaped quote in the request
-        assertEquals("\"GET <*>\" success <*>", AccessLogLine.masked("1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET /\" 200 9"));
-        assertEquals("\"-\" client-error <*>", AccessLogLine.masked("1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"-\" 400 0 \"-\" \"-\""));
-        assertEquals("\"<*>\" client-error <*>", AccessLogLine.masked(
+        assertEquals("\"GET <*>\" <*>", AccessLogLine.masked("1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET /\" 200 9"));
+        assertEquals("\"-\" <*>", AccessLogLine.masked("1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"-\" 400 0 \"-\" \"-\""));
+        assertEquals("\"<*>\" <*>", AccessLogLine.masked(
                 "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"\\x16\\x03\\x01\\x02\\x00\" 400 157 \"-\" \"-\""));
-        assertEquals("\"<*>\" success <*>", AccessLogLine.masked(
+        assertEquals("\"<*>\" <*>", AccessLogLine.masked(
                 "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET /a\\\"b c HTTP/1.1\" 200 1"));
     }
 
@@ -102,7 +102,7 @@ class AccessLogLineTest {
     }
 
     @Test
-    void theMinerKeepsRequestKindsAndOutcomesApart() {
+    void theMinerKeepsMethodsApart() {
         TemplateMiner miner = new TemplateMiner();
         MinerState s = new MinerState();
         int get = miner.accept(s, COMBINED).id();
@@ -110,11 +110,10 @@ class AccessLogLineTest {
                 + " \"-\" \"curl/8.5.0\"").id());
         int missing = miner.accept(s, "10.9.9.9 - - [01/May/2024:10:00:01 +0000] \"GET /nope HTTP/1.1\" 404 0").id();
         int post = miner.accept(s, "10.9.9.9 - - [01/May/2024:10:00:01 +0000] \"POST /login HTTP/1.1\" 200 0").id();
-        assertNotEquals(get, missing);
+        assertEquals(get, missing); // the status is a value
         assertNotEquals(get, post);
-        assertNotEquals(missing, post);
         // with headers off the line is mined as it is
         TemplateMiner plain = new TemplateMiner(MinerSettings.defaults().withHeaders(false));
-        assertNotEquals("\"GET <*> HTTP/<*>\" success <*>", plain.accept(new MinerState(), COMBINED).masked());
+        assertNotEquals("\"GET <*> HTTP/<*>\" <*>", plain.accept(new MinerState(), COMBINED).masked());
     }
 }
