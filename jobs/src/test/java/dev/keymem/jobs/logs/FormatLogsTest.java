@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * the templates group each format's lines by the event that wrote them at least as well as the floor measured for
  * that format, into no more templates than its ceiling (docs/benchmarks.md, "Log formats probe"), printed beside a simple strong baseline: lines grouped by
  * their whitespace tokens with every token holding a digit masked. {@code -Dkeymem.formats.dir=DIR} also writes
- * each format's lines to {@code DIR/FORMAT.log} (for runs of {@code memctl logs}).
+ * each format's lines to {@code DIR/FORMAT.log} (for runs of {@code memctl logs}) and their events, one a line, to
+ * {@code DIR/FORMAT.events}.
  */
 class FormatLogsTest {
     /**
@@ -53,6 +54,8 @@ class FormatLogsTest {
             if (dir != null && !dir.isBlank()) {
                 Files.write(Path.of(dir, f.getKey() + ".log"), lines.stream().map(FormatLogSample.Line::text).toList(),
                         StandardCharsets.UTF_8);
+                Files.write(Path.of(dir, f.getKey() + ".events"), lines.stream().map(FormatLogSample.Line::event)
+                        .toList(), StandardCharsets.UTF_8);
             }
             LogLineParser parser = new LogLineParser(null);
             TemplateMiner miner = new TemplateMiner();
