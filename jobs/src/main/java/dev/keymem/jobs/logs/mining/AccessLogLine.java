@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  *   <li>the request line: its method kept, the target and the protocol values ({@code "GET <*> HTTP/<*>"},
  *       loghub's OpenStack ground truth writes a request line so: {@code "GET <*>"}); {@code "-"} kept (no
  *       request: a connection closed before one); any other request text ({@code "\x16\x03\x01..."}, TLS bytes
- *       on a plain port) one value, {@code "<*>"};</li>
+ *       on a plain port) one value, {@code "<*>"} (with the values after it the template is {@code <*>}: such a
+ *       line is values only);</li>
  *   <li>the status and everything after it one value {@code <*>}: status, size, referer, user agent and any
  *       further fields are values of the request, whatever their words (loghub's OpenStack ground truth writes the
  *       status of a request line as a parameter, {@code status: <*>}, as does the job's structured sample; the
