@@ -24,7 +24,9 @@ import java.util.Set;
  *       the share where both hold the same constant or the template's {@code <*>} meets a value (or its
  *       field {@code key=<*>} a value of that key). Two different plain words ({@code startup} /
  *       {@code shutdown}) are different messages, and the similarity is 0, unless the position is a
- *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}). A key=value token
+ *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}) or both are context tags,
+ *       words in brackets that start the message ({@code (alice) CMD ...}, {@link #contextTag}; such a first
+ *       token also goes down the {@code <*>} branch). A key=value token
  *       ({@code fieldForm}: {@code status=ok}, {@code "level":"info",}) is a field: the same key with
  *       another value differs in a value, not in the message, except a flag's state ({@code isOverlap:true}
  *       / {@code isOverlap:false}), a text of several words and the value of {@code msg=}, {@code message=},
