@@ -116,9 +116,21 @@ public final class TemplateMiner implements Serializable {
      * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}).
      */
     public Match accept(MinerState state, String line) {
+        return accept(state, line, false);
+    }
+
+    /**
+     * {@link #accept(MinerState, String)} of a line that is, with {@code bare}, a bare message: the message field
+     * of a structured record (pino's {@code msg}, journald's {@code MESSAGE}, ...; {@code LogLine#bare}), whose
+     * header lives in the record's other fields, so that no header is cut off it even with headers stripped (it
+     * is mined as {@code withHeaders(false)} mines it; a JSON line is still mined by its message field).
+     */
+    public Match accept(MinerState state, String line, boolean bare) {
         String mined = settings.headers() ? JsonLogFields.mined(line) : null;
-        // a JSON line's mined text has no header to cut; any other line's masked form loses its header (headers on)
-        Message message = message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null);
+        // a JSON line's mined text and a bare message have no header to cut; any other line's masked form loses its
+        // header (headers on)
+        Message message = message(lineTokens.mask(mined != null ? mined : line),
+                settings.headers() && mined == null && !bare);
         String masked = message.masked;
         String[] tokens = message.tokens;
         long pos = state.lines++;
