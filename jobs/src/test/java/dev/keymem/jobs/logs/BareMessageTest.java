@@ -3,6 +3,7 @@ package dev.keymem.jobs.logs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keymem.jobs.kafka.KafkaRecord;
@@ -97,5 +98,67 @@ class BareMessageTest {
         System.out.print(report);
         assertTrue(differ.isEmpty(), "not the ids of the miner with headers off: " + differ);
         assertTrue(sum[0] > sum[1] && sum[0] > sum[2], report.toString());
+    }
+
+    /**
+     * A proxy's connection messages (after loghub_2k's Proxifier, event E3) as pino records: the message starts with
+     * the target, {@code HOST:PORT}, an address or a name. A header strip takes an address (a value) for a header
+     * and a name for a word of the message, so that one event would be two messages.
+     */
+    static List<String> proxyRecords(int n) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        String[] names = {"wpad", "mtalk.google.com", "update.example.org", "cdn-7.example.net"};
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String host = i % 2 == 0 ? (10 + r.nextInt(200)) + "." + r.nextInt(256) + "." + r.nextInt(256) + "."
+                    + (1 + r.nextInt(254)) : names[r.nextInt(names.length)];
+            out.add(pino("proxy", i, host + ":" + (i % 3 == 0 ? 443 : 80) + " error : Could not connect to proxy "
+                    + "proxy.example.com:5070 - Could not resolve proxy.example.com error " + (11001 + r.nextInt(3))));
+        }
+        return out;
+    }
+
+    @Test
+    void aBareMessageKeepsItsFirstWords() throws Exception {
+        LogLineParser parser = new LogLineParser(null);
+        TemplateMiner miner = new TemplateMiner();
+        MinerState bare = new MinerState();
+        MinerState cut = new MinerState();
+        List<String> records = proxyRecords(200);
+        for (String rec : records) {
+            LogLine l = parser.parse(null, rec, 0, -1);
+            assertTrue(l.bare, rec);
+            miner.accept(bare, l.text, l.bare);
+            miner.accept(cut, l.text, false);
+        }
+        assertEquals(1, bare.clusters().size(), bare.clusters().toString());
+        assertEquals(2, cut.clusters().size(), "the header strip splits the event: " + cut.clusters());
+
+        // the summaries: one template, its parameters the message's values from its first word on
+        List<JsonNode> sums = LogSummarizerTest.run(records, LogSummarySettings.defaults().withEvery(1000, 0));
+        assertEquals(1, sums.size());
+        JsonNode templates = sums.get(0).get("templates");
+        assertEquals(1, templates.size(), templates.toString());
+        assertEquals(200, templates.get(0).get("count").asInt(), templates.toString());
+        for (JsonNode p : templates.get(0).get("params")) { // the target, the message's first word, is a value
+            assertTrue(p.asText().matches("\\S+:(80|443) proxy.example.com:5070 proxy.example.com 1100[123]"),
+                    templates.toString());
+        }
+    }
+
+    @Test
+    void aBareMessagesParametersStartAtItsFirstWord() throws Exception {
+        List<String> records = new ArrayList<>();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 50; i++) {
+            records.add(pino("gc", i, (100 + r.nextInt(900)) + " ms spent in garbage collection"));
+        }
+        List<JsonNode> sums = LogSummarizerTest.run(records, LogSummarySettings.defaults().withEvery(1000, 0));
+        JsonNode t = sums.get(0).get("templates").get(0);
+        assertEquals("<*> spent in garbage collection", t.get("template").asText());
+        // a header cut would start the words after the masked quantity's first word ("ms")
+        for (JsonNode p : t.get("params")) {
+            assertTrue(p.asText().matches("\\d+ ms"), t.toString());
+        }
     }
 }
