@@ -58,7 +58,7 @@ class StructuredLogsTest {
             LogLine l = assertParses(parser, r.line());
             MinerState s = states.computeIfAbsent(l.source, k -> new MinerState());
             truth.computeIfAbsent(l.source, k -> new ArrayList<>()).add(r.event());
-            ids.computeIfAbsent(l.source, k -> new ArrayList<>()).add(miner.accept(s, l.text).id());
+            ids.computeIfAbsent(l.source, k -> new ArrayList<>()).add(miner.accept(s, l.text, l.bare).id());
         }
         StringBuilder report = new StringBuilder();
         double min = 1;
@@ -67,6 +67,7 @@ class StructuredLogsTest {
             min = Math.min(min, ga);
             report.append(source).append(' ').append(ga).append(' ').append(states.get(source).clusters()).append('\n');
         }
+        System.out.print(report);
         assertTrue(min >= 0.9, report.toString());
     }
 
