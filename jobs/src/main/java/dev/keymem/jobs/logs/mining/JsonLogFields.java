@@ -23,7 +23,10 @@ import java.util.List;
  * {@code _SYSTEMD_UNIT}, {@code __REALTIME_TIMESTAMP}); Elastic ECS and logstash ({@code message},
  * {@code @timestamp}, {@code service.name}); structlog ({@code event}); Serilog's compact format ({@code @m},
  * {@code @mt}, {@code @t}); Google Cloud Logging ({@code textPayload}, {@code jsonPayload.message}); GELF
- * ({@code short_message}); OpenTelemetry's log record ({@code body}).
+ * ({@code short_message}); OpenTelemetry's log record ({@code body}). Which text field holds a bare message (no
+ * header in front of it: the record holds the time, level and logger in other fields) and which a whole line is
+ * decided per field and format ({@link #bare}; the reader marks its line so, and the miner and the summarizer then
+ * cut no header off it).
  */
 public final class JsonLogFields {
     private JsonLogFields() {
