@@ -66,10 +66,10 @@ public final class JsonLogFields {
             "@l", "lvl", "loglevel", "log_level");
 
     /** journald's field of how it received the entry ({@code stdout}: a service's output line; see {@link #BARE}). */
-    public static final String TRANSPORT = "_TRANSPORT";
+    static final String TRANSPORT = "_TRANSPORT";
 
     /** The field Docker's GELF logging driver adds to every record (see {@link #BARE}). */
-    public static final String CONTAINER_ID = "_container_id";
+    static final String CONTAINER_ID = "_container_id";
 
     /**
      * The fields besides {@link #TEXT} that {@link #bare} reads ({@link #LEVEL}, {@link #TRANSPORT},
@@ -105,16 +105,18 @@ public final class JsonLogFields {
                     return false;
                 }
                 for (String name : LEVEL) {
-                    for (boolean path : new boolean[] {false, true}) {
-                        JsonNode v = field(n, name, path);
-                        if (v != null && (v.isNumber() || (v.isTextual() && !v.asText().isBlank()))) {
-                            return true;
-                        }
+                    if (level(field(n, name, false)) || level(field(n, name, true))) {
+                        return true;
                     }
                 }
                 return false;
             }
         }
+    }
+
+    /** Whether {@code v} is a level's value: a number, or a string that is not blank. */
+    private static boolean level(JsonNode v) {
+        return v != null && (v.isNumber() || (v.isTextual() && !v.asText().isBlank()));
     }
 
     /**
