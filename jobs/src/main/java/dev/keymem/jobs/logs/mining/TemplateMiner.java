@@ -116,15 +116,27 @@ public final class TemplateMiner implements Serializable {
      * JSON log record (an application's JSON line inside another record's text) is mined by its message field
      * ({@link JsonLogFields#message}): its other fields (time, level, logger, trace ids, nested objects) are its
      * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}); a
-     * web server's access log line by its fields: request method, outcome, the rest values ({@link AccessLogLine}).
+     * web server's access log line by its fields: the request method, the rest values ({@link AccessLogLine}).
      */
     public Match accept(MinerState state, String line) {
+        return accept(state, line, false);
+    }
+
+    /**
+     * {@link #accept(MinerState, String)} of a line that is, with {@code bare}, a bare message: the message field
+     * of a structured record (pino's {@code msg}, journald's {@code MESSAGE}, ...; {@code LogLine#bare}), whose
+     * header lives in the record's other fields, so that no header is cut off it even with headers stripped (it
+     * is mined as {@code withHeaders(false)} mines it; a JSON line is still mined by its message field).
+     */
+    public Match accept(MinerState state, String line, boolean bare) {
         String mined = settings.headers() ? JsonLogFields.mined(line) : null;
-        // an access log line is masked by its fields (AccessLogLine), without its header
+        // an access log line is masked by its fields (AccessLogLine), without its client, user and time fields,
+        // bare or not
         String access = settings.headers() && mined == null ? AccessLogLine.masked(line) : null;
-        // a JSON line's mined text has no header to cut; any other line's masked form loses its header (headers on)
+        // a JSON line's mined text and a bare message have no header to cut; any other line's masked form loses its
+        // header (headers on)
         Message message = access != null ? message(access, false)
-                : message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null);
+                : message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null && !bare);
         String masked = message.masked;
         String[] tokens = message.tokens;
         long pos = state.lines++;
