@@ -10,14 +10,15 @@ import java.util.Map;
  * each key that was looked up and missed, in a fixed table of {@code 2 * capacity} ints, no object kept).
  *
  * <p>Why the doorkeeper: a log file run's heap keeps only a small young generation and promotes whatever survives a
- * young collection at once (memctl: {@code -Xmn32m -XX:MaxTenuringThreshold=0}). An entry lives for
- * {@code capacity} other keys, so nearly every admitted entry is copied into the old generation, and on lines that
- * never repeat their masked form (lines made of ids whose masking leaves pieces, e.g. MAC addresses) every line's
- * entry was such garbage: 47,488 distinct masked forms in 50,000 lines, hits 2%, ~45 MB promoted a pass and the
- * collections' CPU doubled (docs/benchmarks.md, "The ids loss"). Behind the doorkeeper a key met once costs only
- * its hash (which the lookup computes anyway) and one int store; a repeated key is remembered from its second
- * sighting on. A slot shared by two keys only admits a key early or late: what is remembered is always the
- * value the caller computed for that key, so a caller's results do not depend on what is remembered.
+ * young collection at once (memctl: {@code -Xmn32m -XX:MaxTenuringThreshold=0}). An entry lives for {@code
+ * capacity} other keys, so nearly every admitted entry is copied into the old generation, and on lines that never
+ * repeat their masked form (lines made of ids whose masking leaves pieces, e.g. MAC addresses) every line's entry
+ * was such garbage: 47,488 distinct masked forms in 50,000 lines, hits 2%, ~45 MB promoted a pass and the
+ * collections' CPU doubled (docs/benchmarks.md, "The ids loss: the keyed thread's memories promoted"). Behind the
+ * doorkeeper a key met once costs only its hash (which the lookup computes anyway) and one int store; a repeated
+ * key is remembered from its second sighting on. A slot shared by two keys only admits a key early (two keys of one
+ * hash), late, or, for two keys that alternate, not at all: what is remembered is always the value the caller
+ * computed for that key, so a caller's results do not depend on what is remembered.
  *
  * <p>Written by hand: Caffeine (on the class path through Flink) has this admission (W-TinyLFU's doorkeeper and
  * frequency sketch), but its caches load and initialize dozens of classes per run and schedule maintenance on an
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 public final class RepeatMemo<V> {
     private final LinkedHashMap<String, V> map;
-    /** The hashes of keys that missed, by slot ({@link #slot}); 0 = none (a key whose hash is 0 is admitted at once). */
+    /** Hashes of keys that missed, by slot ({@link #slot}); 0: none (a key of hash 0 is admitted at once). */
     private final int[] seen;
     /** 32 less the slots' bits: a slot is the top bits of the spread hash. */
     private final int shift;

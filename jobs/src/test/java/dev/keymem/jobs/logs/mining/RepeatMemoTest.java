@@ -42,7 +42,7 @@ class RepeatMemoTest {
         assertEquals(2, m.get("z"));
     }
 
-    /** Random keys from a small and a large alphabet: what comes back is the value last offered for that key, bounded. */
+    /** Keys from a small and a large set: what comes back is the value last kept for that key; bounded. */
     @Test
     void handsBackOnlyWhatWasOfferedForTheKey() {
         Random r = new Random(11);
