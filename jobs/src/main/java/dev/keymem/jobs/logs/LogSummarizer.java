@@ -157,7 +157,7 @@ public final class LogSummarizer {
     /** Embeddings remembered (the most recently used masked messages). */
     static final int EMBED_CACHE_SIZE = 4096;
 
-    private transient java.util.LinkedHashMap<String, Masked> embeddings;
+    private transient dev.keymem.jobs.logs.mining.RepeatMemo<Masked> embeddings;
 
     /**
      * What the summarizer derives from a masked message, a pure function of it: its normalized embedding
@@ -192,25 +192,20 @@ public final class LogSummarizer {
 
     /**
      * The {@link Masked} facts of a masked message, remembered for the {@link #EMBED_CACHE_SIZE} most recently
-     * used short messages (a source's lines repeat their masked messages; the front end is a pure function of
-     * the text).
+     * used short messages seen more than once ({@link dev.keymem.jobs.logs.mining.RepeatMemo}: a message met once
+     * is not kept; a source's lines repeat their masked messages; the front end is a pure function of the text).
      */
     private Masked masked(String masked) {
         if (masked.length() > EMBED_CACHE_CHARS) {
             return new Masked(normalized(frontEnd.encode(masked).vector), shape(masked));
         }
         if (embeddings == null) {
-            embeddings = new java.util.LinkedHashMap<>(EMBED_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Masked> eldest) {
-                    return size() > EMBED_CACHE_SIZE;
-                }
-            };
+            embeddings = new dev.keymem.jobs.logs.mining.RepeatMemo<>(EMBED_CACHE_SIZE);
         }
         Masked x = embeddings.get(masked);
         if (x == null) {
             x = new Masked(normalized(frontEnd.encode(masked).vector), shape(masked));
-            embeddings.put(masked, x);
+            embeddings.offer(masked, x);
         }
         return x;
     }

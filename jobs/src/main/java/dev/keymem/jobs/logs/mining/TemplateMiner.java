@@ -213,14 +213,15 @@ public final class TemplateMiner implements Serializable {
     /** Whether {@link #message} remembers messages (false: the reference, {@link #messageOf} every line). */
     private final boolean remember;
     /** The remembered messages of masked lines whose header is cut (index 1) and of those kept whole (index 0). */
-    private transient java.util.LinkedHashMap<String, Message>[] messages;
+    private transient RepeatMemo<Message>[] messages;
 
     /**
      * {@link #messageOf}{@code (maskedLine, cutHeader)}, remembered for the {@link #MESSAGE_CACHE_SIZE} most
-     * recently seen masked lines (of each kind: header cut or not) of at most {@link #MESSAGE_CACHE_CHARS} chars:
-     * a source's lines repeat their masked forms (the values are masked), and the message and its tokens are a
-     * pure function of the masked line and the kind. The same
-     * {@link Message} (its String, whose hash is then known, and its token array) serves every repeat; the
+     * recently seen masked lines (of each kind: header cut or not) of at most {@link #MESSAGE_CACHE_CHARS} chars
+     * that were seen more than once ({@link RepeatMemo}: a masked line met once is not kept, so lines that never
+     * repeat leave no garbage for the old generation): a source's lines repeat their masked forms (the values are
+     * masked), and the message and its tokens are a pure function of the masked line and the kind. The same
+     * {@link Message} (its String, whose hash is then known, and its token array) serves every later repeat; the
      * memory per line does not grow with the source's history.
      */
     @SuppressWarnings("unchecked")
@@ -229,25 +230,29 @@ public final class TemplateMiner implements Serializable {
             return messageOf(maskedLine, cutHeader);
         }
         if (messages == null) {
-            messages = new java.util.LinkedHashMap[2];
+            messages = new RepeatMemo[2];
         }
         int k = cutHeader ? 1 : 0;
-        java.util.LinkedHashMap<String, Message> memo = messages[k];
+        RepeatMemo<Message> memo = messages[k];
         if (memo == null) {
-            memo = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Message> eldest) {
-                    return size() > MESSAGE_CACHE_SIZE;
-                }
-            };
+            memo = new RepeatMemo<>(MESSAGE_CACHE_SIZE);
             messages[k] = memo;
         }
         Message m = memo.get(maskedLine);
         if (m == null) {
             m = messageOf(maskedLine, cutHeader);
-            memo.put(maskedLine, m);
+            memo.offer(maskedLine, m);
         }
         return m;
+    }
+
+    /** How many messages are remembered, of both kinds (tests). */
+    int remembered() {
+        int n = 0;
+        for (int k = 0; messages != null && k < 2; k++) {
+            n += messages[k] == null ? 0 : messages[k].size();
+        }
+        return n;
     }
 
     /**

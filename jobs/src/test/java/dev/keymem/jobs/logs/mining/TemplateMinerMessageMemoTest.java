@@ -103,15 +103,52 @@ class TemplateMinerMessageMemoTest {
         TemplateMiner miner = new TemplateMiner(MinerSettings.defaults());
         MinerState s = new MinerState();
         TemplateMiner.Match a = miner.accept(s, "2026-01-01T00:00:01Z INFO db[12]: query ok rows=5 time=3ms");
+        assertEquals(0, miner.remembered()); // met once: not kept
         TemplateMiner.Match b = miner.accept(s, "2026-01-01T00:00:02Z INFO db[12]: query ok rows=71 time=9ms");
+        assertEquals(1, miner.remembered()); // the second sighting is kept
+        TemplateMiner.Match c = miner.accept(s, "2026-01-01T00:00:03Z INFO db[12]: query ok rows=8 time=1ms");
         assertEquals(a.masked(), b.masked());
-        assertSame(a.masked(), b.masked());
-        assertSame(a.tokens(), b.tokens());
+        assertNotSame(a.tokens(), b.tokens());
+        assertSame(b.masked(), c.masked());
+        assertSame(b.tokens(), c.tokens());
         TemplateMiner reference = new TemplateMiner(MinerSettings.defaults(), false, false);
         MinerState t = new MinerState();
-        TemplateMiner.Match c = reference.accept(t, "2026-01-01T00:00:01Z INFO db[12]: query ok rows=5 time=3ms");
+        reference.accept(t, "2026-01-01T00:00:01Z INFO db[12]: query ok rows=5 time=3ms");
         TemplateMiner.Match d = reference.accept(t, "2026-01-01T00:00:02Z INFO db[12]: query ok rows=71 time=9ms");
-        assertNotSame(c.tokens(), d.tokens());
+        TemplateMiner.Match e = reference.accept(t, "2026-01-01T00:00:03Z INFO db[12]: query ok rows=8 time=1ms");
+        assertNotSame(d.tokens(), e.tokens());
+        assertEquals(0, reference.remembered());
+    }
+
+    /**
+     * Lines whose masked forms never repeat (ids the masking leaves pieces of) are matched as without the memory
+     * and leave nothing remembered (a key is admitted when its slot holds its own hash: two distinct masked lines
+     * with one hash, which these lines do not have).
+     */
+    @Test
+    void linesThatNeverRepeatAreNotRemembered() throws IOException {
+        Random r = new Random(5);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            StringBuilder word = new StringBuilder(); // the line's number in letters: a word the masking keeps
+            for (int n = i; n > 0 || word.length() == 0; n /= 26) {
+                word.append((char) ('a' + n % 26));
+            }
+            lines.add("2026-01-23T08:00:00.000Z INFO svc[" + r.nextInt(9999) + "]: req=ok mac="
+                    + Integer.toHexString(0x10000 + r.nextInt(0xEFFFF)) + " user " + word + " done");
+        }
+        same(lines, MinerSettings.defaults());
+        TemplateMiner miner = new TemplateMiner(MinerSettings.defaults());
+        MinerState s = new MinerState();
+        for (String line : lines) {
+            miner.accept(s, line);
+        }
+        assertEquals(0, miner.remembered());
+        // the same lines again: each is now a repeat (those still in the doorkeeper's slots are kept)
+        for (String line : lines) {
+            miner.accept(s, line);
+        }
+        assertTrue(miner.remembered() > 2000, "remembered " + miner.remembered());
     }
 
     /** A masked line remembered with its header cut is not the message of a JSON record's text (kept whole). */
