@@ -47,7 +47,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (the same factory as Flink's {@code createSessionComponentFactory}, with a {@link RestEndpointFactory} of ours)
  * and a {@link PipelineExecutorServiceLoader} whose executor is Flink's {@link LocalExecutor} made with
  * {@link LocalExecutor#createWithFactory}. {@code -Dkeymem.rest.handlers=true} gives file runs Flink's full REST API
- * back; runs over Kafka and the other commands keep it.
+ * back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its managed memory (the
+ * batch job's sort buffers) by the run's input.
  */
 final class FileRunCluster extends MiniCluster {
     /** System property: {@code true} gives file runs Flink's REST handlers back. */
@@ -137,20 +138,6 @@ final class FileRunCluster extends MiniCluster {
             conf.set(DeploymentOptions.TARGET, "local");
             conf.set(DeploymentOptions.ATTACHED, true);
             return new Env(conf);
-        }
-
-        /**
-         * Flink's {@code clean} without its serializability check when closure cleaning is off: Flink serializes
-         * each function once more to check it ({@code ClosureCleaner.ensureSerializable}), and the job graph's
-         * submission serializes every one of them anyway, so a function that does not serialize still fails
-         * the run, at submission instead of where it was added.
-         */
-        @Override
-        public <F> F clean(F f) {
-            if (getConfig().isClosureCleanerEnabled() || "true".equals(System.getProperty("keymem.ensure-serializable"))) {
-                return super.clean(f);
-            }
-            return f;
         }
     }
 
