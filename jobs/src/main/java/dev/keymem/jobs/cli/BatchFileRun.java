@@ -110,6 +110,7 @@ final class BatchFileRun {
                 + "(batch execution: %s)", words.command(), records, words.records(), file, words.order()));
         StreamExecutionEnvironment env = run.env();
         batch(env);
+        FileRunCluster.sizeManagedMemory(env, Files.isRegularFile(file) ? Files.size(file) : -1);
         BatchFileRun files = new BatchFileRun(run.runDir().dir().resolve("out"));
         job.accept(source(env, file), files);
         JobExecutionResult result = JobCli.execute(env, "memctl " + words.command(), err,

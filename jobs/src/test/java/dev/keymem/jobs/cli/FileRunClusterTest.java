@@ -14,17 +14,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster of file runs ({@link FileRunCluster}): jobs run on it as on Flink's MiniCluster, its REST endpoint
- * answers every request with 404 (no handlers), and only file runs get it.
+ * answers every request with 404 (no handlers), only file runs get it, and its managed memory is sized by the input.
  */
 class FileRunClusterTest {
     @TempDir
@@ -91,6 +100,96 @@ class FileRunClusterTest {
             } else {
                 System.setProperty(FileRunCluster.HANDLERS_PROPERTY, before);
             }
+        }
+    }
+
+    @Test
+    void managedMemoryIsFourTimesTheInputPerSlotBetweenEightAndFlinksOwn128MiB() {
+        assertEquals(8, FileRunCluster.managedMebiBytes(0, 2));
+        assertEquals(8, FileRunCluster.managedMebiBytes(2_121, 2), "a 20-line file: the least");
+        assertEquals(8, FileRunCluster.managedMebiBytes(1 << 20, 2), "4 MiB per slot");
+        assertEquals(10, FileRunCluster.managedMebiBytes((1 << 20) + 1, 2), "rounded up to whole MiB per slot");
+        assertEquals(44, FileRunCluster.managedMebiBytes(5_598_906, 2), "gen50k.log: 21.4 MiB per slot");
+        assertEquals(128, FileRunCluster.managedMebiBytes(16L << 20, 2), "Flink's own from 16 MiB on");
+        assertEquals(128, FileRunCluster.managedMebiBytes(1L << 30, 2));
+        assertEquals(128, FileRunCluster.managedMebiBytes(Long.MAX_VALUE, 1));
+        assertEquals(32, FileRunCluster.managedMebiBytes(1 << 20, 8));
+        assertEquals(128, FileRunCluster.managedMebiBytes(Long.MAX_VALUE, Integer.MAX_VALUE));
+    }
+
+    @Test
+    void managedMemoryIsSizedOnlyForItsOwnEnvironmentsAndOnlyWhereNotSet() {
+        StreamExecutionEnvironment env = FileRunCluster.environment(config());
+        FileRunCluster.sizeManagedMemory(env, 5_598_906);
+        assertEquals(MemorySize.ofMebiBytes(44), env.getConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE));
+        StreamExecutionEnvironment unknown = FileRunCluster.environment(config());
+        FileRunCluster.sizeManagedMemory(unknown, -1);
+        assertFalse(unknown.getConfiguration().getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE).isPresent());
+        Configuration set = config();
+        set.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(300));
+        StreamExecutionEnvironment own = FileRunCluster.environment(set);
+        FileRunCluster.sizeManagedMemory(own, 10);
+        assertEquals(MemorySize.ofMebiBytes(300), own.getConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE));
+        StreamExecutionEnvironment local = StreamExecutionEnvironment.createLocalEnvironment(config());
+        FileRunCluster.sizeManagedMemory(local, 10);
+        assertFalse(local.getConfiguration().getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE).isPresent());
+    }
+
+    /**
+     * A keyed batch job whose sorted input is larger than its slots' managed memory (the least a file run gets:
+     * 8 MiB, 4 MiB per slot) spills it and still gives every key its records, in order.
+     */
+    @Test
+    void aKeyedBatchJobLargerThanItsManagedMemorySpillsAndStillSortsItsInput() throws Exception {
+        StreamExecutionEnvironment env = FileRunCluster.environment(config());
+        FileRunCluster.sizeManagedMemory(env, 0);
+        assertEquals(MemorySize.ofMebiBytes(8), env.getConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE));
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        int n = 12_000; // ~1 KB each: ~12 MiB to sort, 3 times a slot's share
+        String pad = "x".repeat(1000);
+        List<Long> seen = new ArrayList<>();
+        env.fromSequence(0, n - 1).setParallelism(1)
+                .map(i -> Tuple3.of(i % 7, i, pad)).returns(Types.TUPLE(Types.LONG, Types.LONG, Types.STRING))
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Tuple3<Long, Long, String>>forMonotonousTimestamps()
+                        .withTimestampAssigner((t, ts) -> t.f1)).setParallelism(1)
+                .keyBy(t -> t.f0)
+                .process(new InOrder()).returns(Types.LONG)
+                .executeAndCollect().forEachRemaining(seen::add);
+        seen.sort(null);
+        List<Long> want = new ArrayList<>();
+        for (long k = 0; k < 7; k++) {
+            want.add(k * 1_000_000_000L + (n - k + 6) / 7);
+        }
+        assertEquals(want, seen);
+    }
+
+    /** Per key: its records' count (key * 1e9 + count, at the key's end), failing where one comes out of order. */
+    private static final class InOrder extends KeyedProcessFunction<Long, Tuple3<Long, Long, String>, Long> {
+        private transient ValueState<Long> last;
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(OpenContext ctx) {
+            last = getRuntimeContext().getState(new ValueStateDescriptor<>("last", Types.LONG));
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+        }
+
+        @Override
+        public void processElement(Tuple3<Long, Long, String> t, Context ctx, Collector<Long> out) throws Exception {
+            Long l = last.value();
+            if (l == null) {
+                ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+            } else if (t.f1 <= l) {
+                throw new IllegalStateException("key " + t.f0 + ": " + t.f1 + " after " + l);
+            }
+            last.update(t.f1);
+            count.update(count.value() == null ? 1 : count.value() + 1);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Long> out) throws Exception {
+            out.collect(ctx.getCurrentKey() * 1_000_000_000L + count.value());
         }
     }
 }

@@ -77,6 +77,9 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_HEAP");
         pb.environment().remove("MEMCTL_MEM_BYTES");
         pb.environment().remove("MEMCTL_CDS_DUMP");
+        pb.environment().remove("MEMCTL_THP");
+        // the kernel's huge page setting as this machine has it would change the arguments: none unless a test says
+        pb.environment().put("MEMCTL_THP_SETTING", root.resolve("no-thp-setting").toString());
         pb.environment().putAll(env);
         Path out = root.resolve("stdout");
         Path err = root.resolve("stderr");
@@ -266,6 +269,58 @@ class MemctlScriptTest {
         List<String> args = Files.readAllLines(root.resolve("java.args"));
         assertTrue(args.indexOf("-XX:+UseSerialGC") < args.indexOf("-Xmn32m")
                 && args.indexOf("-XX:MaxTenuringThreshold=0") < args.indexOf("-Dx=1"), args.toString());
+    }
+
+    @Test
+    void logAndContextFileRunsAskForTransparentHugePagesWhereTheKernelGivesThemOnRequest() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Path setting = root.resolve("thp-enabled");
+        env.put("MEMCTL_THP_SETTING", setting.toString());
+        List<String> thp = List.of("-XX:+UseTransparentHugePages");
+        Files.writeString(setting, "always [madvise] never\n");
+        assertEquals(thp, pageArgs("logs", "--input", "x"));
+        assertEquals(thp, pageArgs("context", "--input", "x", "--output", "y"));
+        // over Kafka, the demo, the other commands and the class archive's training run: the JVM's default
+        assertEquals(List.of(), pageArgs("logs", "--kafka", "k:9092"));
+        assertEquals(List.of(), pageArgs("context", "--input", "x", "--kafka=k:9092"));
+        assertEquals(List.of(), pageArgs("demo", "--input", "x"));
+        assertEquals(List.of(), pageArgs("cell", "--input", "x"));
+        env.put("MEMCTL_CDS_DUMP", "1");
+        assertEquals(List.of(), pageArgs("logs", "--input", "x"));
+        env.remove("MEMCTL_CDS_DUMP");
+        // MEMCTL_THP=0 and the user's own page options turn it off
+        env.put("MEMCTL_THP", "0");
+        assertEquals(List.of(), pageArgs("logs", "--input", "x"));
+        env.remove("MEMCTL_THP");
+        for (String opts : List.of("-XX:-UseTransparentHugePages", "-XX:+UseTransparentHugePages",
+                "-XX:+UseLargePages", "-XX:-UseLargePages", "-XX:+UseLargePagesIndividualAllocation")) {
+            env.put("MEMCTL_JAVA_OPTS", "-Dx=1 " + opts);
+            assertEquals(List.of(opts), pageArgs("context", "--input", "x"), opts);
+        }
+        env.remove("MEMCTL_JAVA_OPTS");
+        // a kernel that gives them to all memory, none, or a setting it cannot read: nothing to ask
+        Files.writeString(setting, "[always] madvise never\n");
+        assertEquals(List.of(), pageArgs("logs", "--input", "x"));
+        Files.writeString(setting, "always madvise [never]\n");
+        assertEquals(List.of(), pageArgs("logs", "--input", "x"));
+        Files.delete(setting);
+        assertEquals(List.of(), pageArgs("logs", "--input", "x"));
+        // after the heap's options, before MEMCTL_JAVA_OPTS
+        Files.writeString(setting, "always [madvise] never\n");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(24L << 30));
+        env.put("MEMCTL_JAVA_OPTS", "-Dx=1");
+        assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(args.indexOf("-Xms1024m") < args.indexOf(thp.get(0))
+                && args.indexOf(thp.get(0)) < args.indexOf("-Dx=1"), args.toString());
+    }
+
+    /** The page size options (-XX:*UseTransparentHugePages, -XX:*UseLargePages*) of a launcher run. */
+    private List<String> pageArgs(String... args) throws Exception {
+        assertEquals(0, run(root.resolve("memctl"), "0", args).code);
+        return Files.readAllLines(root.resolve("java.args")).stream()
+                .filter(a -> a.matches("-XX:[+-](UseTransparentHugePages|UseLargePages.*)"))
+                .toList();
     }
 
     /** The young generation's options (-Xmn, -XX:MaxTenuringThreshold) the launcher adds to a run. */
