@@ -6,6 +6,7 @@ import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -49,19 +50,31 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     /** The events, encoded: {@code bytes[0, length)}. */
     private byte[] bytes;
     private int length;
-    /** Writing: the encoder (null once read back), and the type of the last event added. */
-    private transient DataOutputSerializer encoder;
+    /** A run read back (by its serializer) takes no more events. */
+    private final boolean readBack;
+    /**
+     * Writing: the type of the last event added ({@code lastType}, null where it had none) where
+     * {@code typeKnown}, else (after {@link #addAscii}) made from the bytes when {@link #add} needs it; whether
+     * the last event had a type, and where the bytes of the last type written are ({@code typeLen} -1: written as
+     * chars, an unpaired surrogate in it).
+     */
     private transient String lastType;
+    private transient boolean typeKnown = true;
+    private transient boolean hadType;
+    private transient int typeAt;
+    private transient int typeLen = -1;
     /** Reading: the decoder, the index of the event it reads next, and the type of the event it read last. */
     private transient DataInputDeserializer decoder;
     private transient int next;
     private transient String readType;
 
+    /** An empty run of {@code user}'s events from {@code topic} and {@code partition}, {@code capacity} bytes. */
     ContextEventRun(String user, String topic, int partition, int capacity) {
         this.user = user;
         this.topic = topic;
         this.partition = partition;
-        this.encoder = new DataOutputSerializer(Math.max(16, capacity * 96));
+        this.bytes = new byte[Math.max(32, capacity)];
+        this.readBack = false;
     }
 
     /** A run read back: {@code n} events encoded in {@code bytes[0, length)}. */
@@ -72,6 +85,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         this.size = n;
         this.bytes = bytes;
         this.length = length;
+        this.readBack = true;
     }
 
     /** Whether {@code e} may join this run (same user, topic and partition). */
@@ -80,61 +94,181 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         return e.partition == partition && Objects.equals(e.topic, topic) && Objects.equals(e.user, user);
     }
 
-    /** Appends {@code e} (its user, topic and partition are the run's). */
+    /** Appends {@code e} (its user, topic and partition are the run's): the reference form of {@link #addAscii}. */
     @Override
     public void add(ContextEvent e) {
-        if (encoder == null) {
+        if (readBack) {
             throw new IllegalStateException("a run read back takes no more events");
         }
-        try {
-            String type = e.type;
-            boolean same = type != null && type.equals(lastType);
-            encoder.writeLong(e.offset);
-            encoder.writeByte((e.text != null ? TEXT : 0) | (type != null ? TYPE_FLAG : 0)
-                    | (e.expect != null ? EXPECT : 0) | (e.ts != null ? TS : 0) | (e.query ? QUERY : 0)
-                    | (same ? SAME_TYPE : 0) | (e.ascii ? ASCII : 0));
-            if (e.ascii) {
-                writeAscii(e.text);
-                if (!same) {
-                    writeAscii(type);
-                }
-                writeAscii(e.expect);
-                writeAscii(e.ts);
-            } else {
-                ExactStrings.write(e.text, encoder);
-                if (!same) {
-                    ExactStrings.write(type, encoder);
-                }
-                ExactStrings.write(e.expect, encoder);
-                ExactStrings.write(e.ts, encoder);
+        String type = e.type;
+        boolean same = type != null && type.equals(lastType());
+        putLong(e.offset);
+        putByte((e.text != null ? TEXT : 0) | (type != null ? TYPE_FLAG : 0)
+                | (e.expect != null ? EXPECT : 0) | (e.ts != null ? TS : 0) | (e.query ? QUERY : 0)
+                | (same ? SAME_TYPE : 0) | (e.ascii ? ASCII : 0));
+        if (e.ascii) {
+            writeAscii(e.text);
+            if (!same && type != null) {
+                writeAscii(type);
+                typeAt = length - type.length();
+                typeLen = type.length();
             }
-            lastType = type;
-        } catch (IOException x) {
-            throw new UncheckedIOException(x); // a growing in-memory buffer
+            writeAscii(e.expect);
+            writeAscii(e.ts);
+        } else {
+            writeExact(e.text);
+            if (!same && type != null) {
+                int at = length;
+                writeExact(type);
+                int n = readInt(at);
+                typeAt = at + 4;
+                typeLen = n >= 0 ? n : -1;
+            }
+            writeExact(e.expect);
+            writeExact(e.ts);
         }
+        lastType = type;
+        typeKnown = true;
+        hadType = type != null;
         size++;
     }
 
-    /** Each thread's buffer for {@link #writeAscii}. */
-    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[256]});
+    /**
+     * Appends the event {@link #add} appends for the fields read by hand from the ASCII bytes {@code b}
+     * ({@link ContextEventParser#spans}: the text present, the strings the spans' bytes, flagged ASCII), at
+     * {@code offset}, a query where {@code query}: the same bytes, written from the record's bytes without a
+     * string between (tests compare the two).
+     */
+    void addAscii(long offset, byte[] b, int[] at, boolean query) {
+        if (readBack) {
+            throw new IllegalStateException("a run read back takes no more events");
+        }
+        int ys = at[2 * ContextEventParser.TYPE];
+        int yn = at[2 * ContextEventParser.TYPE + 1] - ys;
+        boolean same = ys >= 0 && hadType && typeLen == yn
+                && Arrays.equals(bytes, typeAt, typeAt + yn, b, ys, ys + yn);
+        int es = at[2 * ContextEventParser.EXPECT];
+        int ss = at[2 * ContextEventParser.TS];
+        putLong(offset);
+        putByte(TEXT | (ys >= 0 ? TYPE_FLAG : 0) | (es >= 0 ? EXPECT : 0) | (ss >= 0 ? TS : 0)
+                | (query ? QUERY : 0) | (same ? SAME_TYPE : 0) | ASCII);
+        putSpan(b, at, ContextEventParser.TEXT);
+        if (ys >= 0 && !same) {
+            putSpan(b, at, ContextEventParser.TYPE);
+            typeAt = length - yn;
+            typeLen = yn;
+        }
+        if (es >= 0) {
+            putSpan(b, at, ContextEventParser.EXPECT);
+        }
+        if (ss >= 0) {
+            putSpan(b, at, ContextEventParser.TS);
+        }
+        hadType = ys >= 0;
+        typeKnown = false;
+        lastType = null;
+        size++;
+    }
+
+    /** The encoded size {@link #addAscii} gives the event of {@code at}. */
+    static int asciiBytes(int[] at) {
+        int n = 9;
+        for (int f = ContextEventParser.TEXT; f <= ContextEventParser.TS; f++) {
+            if (at[2 * f] >= 0) {
+                n += 4 + at[2 * f + 1] - at[2 * f];
+            }
+        }
+        return n;
+    }
+
+    /** The last event's type, made from the bytes where {@link #addAscii} left it. */
+    private String lastType() {
+        if (!typeKnown) {
+            // addAscii wrote or matched it: its ASCII bytes (typeLen >= 0)
+            lastType = hadType ? new String(bytes, typeAt, typeLen, StandardCharsets.ISO_8859_1) : null;
+            typeKnown = true;
+        }
+        return lastType;
+    }
+
+    /** Room for {@code n} more bytes: the buffer doubled, or more where {@code n} needs it. */
+    private void room(int n) {
+        if (length + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(length + n, 2 * bytes.length));
+        }
+    }
+
+    private void putByte(int v) {
+        room(1);
+        bytes[length++] = (byte) v;
+    }
+
+    private void putInt(int v) {
+        room(4);
+        byte[] b = bytes;
+        int k = length;
+        b[k] = (byte) (v >>> 24);
+        b[k + 1] = (byte) (v >>> 16);
+        b[k + 2] = (byte) (v >>> 8);
+        b[k + 3] = (byte) v;
+        length = k + 4;
+    }
+
+    private void putLong(long v) {
+        putInt((int) (v >>> 32));
+        putInt((int) v);
+    }
+
+    private int readInt(int at) {
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8
+                | (bytes[at + 3] & 0xFF);
+    }
+
+    /** Field {@code field} of the spans: its length and its bytes, as {@link #writeAscii} writes its string. */
+    private void putSpan(byte[] b, int[] at, int field) {
+        int s = at[2 * field];
+        int n = at[2 * field + 1] - s;
+        putInt(n);
+        room(n);
+        System.arraycopy(b, s, bytes, length, n);
+        length += n;
+    }
 
     /** An ASCII string (or null: nothing) as {@link ExactStrings#write} writes it: its length, its bytes. */
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII
-    private void writeAscii(String s) throws IOException {
+    private void writeAscii(String s) {
         if (s == null) {
             return;
         }
         int n = s.length();
-        byte[][] holder = SCRATCH.get();
-        byte[] b = holder[0];
-        if (b.length < n) {
-            b = holder[0] = new byte[Math.max(n, b.length * 2)];
+        putInt(n);
+        room(n);
+        s.getBytes(0, n, bytes, length);
+        length += n;
+    }
+
+    /** Each thread's buffer for {@link #writeExact}. */
+    private static final ThreadLocal<DataOutputSerializer> SCRATCH =
+            ThreadLocal.withInitial(() -> new DataOutputSerializer(256));
+
+    /** A string (or null: nothing) as {@link ExactStrings#write} writes it. */
+    private void writeExact(String s) {
+        if (s == null) {
+            return;
         }
-        s.getBytes(0, n, b, 0);
-        encoder.writeInt(n);
-        encoder.write(b, 0, n);
-        if (b.length > 1 << 16) {
-            holder[0] = new byte[256]; // not kept larger after a very long text
+        DataOutputSerializer out = SCRATCH.get();
+        out.clear();
+        try {
+            ExactStrings.write(s, out);
+        } catch (IOException x) {
+            throw new UncheckedIOException(x); // a growing in-memory buffer
+        }
+        int n = out.length();
+        room(n);
+        System.arraycopy(out.getSharedBuffer(), 0, bytes, length, n);
+        length += n;
+        if (out.getSharedBuffer().length > 1 << 16) {
+            SCRATCH.remove(); // not kept larger after a very long text
         }
     }
 
@@ -142,21 +276,12 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     private String readAscii() throws IOException {
         int n = decoder.readInt();
         int at = decoder.getPosition();
-        if (n < 0 || at + n > dataLength()) {
+        if (n < 0 || at + n > length) {
             throw new IOException("corrupt run: a string of " + n + " bytes at " + at);
         }
-        String s = new String(data(), at, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String s = new String(bytes, at, n, StandardCharsets.ISO_8859_1);
         decoder.skipBytesToRead(n);
         return s;
-    }
-
-    /** The encoded events' bytes (shared) and their length. */
-    private byte[] data() {
-        return encoder != null ? encoder.getSharedBuffer() : bytes;
-    }
-
-    private int dataLength() {
-        return encoder != null ? encoder.length() : length;
     }
 
     /** Event {@code i}, as the parse step made it (decoded in order: in order, each is decoded once). */
@@ -167,7 +292,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         }
         try {
             if (decoder == null || i < next) {
-                decoder = new DataInputDeserializer(data(), 0, dataLength());
+                decoder = new DataInputDeserializer(bytes, 0, length);
                 next = 0;
                 readType = null;
             }
@@ -220,7 +345,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     @Override
     public String toString() {
         return "ContextEventRun{" + user + ", " + size + " events from " + topic + "-" + partition + ", "
-                + dataLength() + " bytes}";
+                + length + " bytes}";
     }
 
     /** The type information of {@link ContextEventRun} with its serializer. */
@@ -246,14 +371,14 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         @Override
         public ContextEventRun copy(ContextEventRun from) {
             return new ContextEventRun(from.user, from.topic, from.partition, from.size,
-                    Arrays.copyOf(from.data(), from.dataLength()), from.dataLength());
+                    Arrays.copyOf(from.bytes, from.length), from.length);
         }
 
         @Override
         public void serialize(ContextEventRun r, DataOutputView out) throws IOException {
             RecordRuns.Header.write(out, r.user, r.topic, r.partition, r.size);
-            out.writeInt(r.dataLength());
-            out.write(r.data(), 0, r.dataLength());
+            out.writeInt(r.length);
+            out.write(r.bytes, 0, r.length);
         }
 
         @Override
