@@ -24,9 +24,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * record, one key and one topic string per run rather than per event. A run holds its events encoded, as the
  * bytes its serializer ({@link #TYPE}) writes after the user and topic: each event's offset, flags and strings
  * (as {@link ExactStrings#write} writes them; a type equal to the previous event's is not written again). So the
- * gather step holds one growing byte array per open run rather than a graph of objects per event (which the
- * young collections would copy while the run waits), and the exchange and the sort copy bytes; the keyed step
- * decodes each event when it takes it ({@link #get}).
+ * gather step holds a few byte arrays per open run (chunks, so that its bytes are not copied as it grows) rather
+ * than a graph of objects per event (which the young collections would copy while the run waits), and the
+ * exchange and the sort copy bytes; the keyed step decodes each event when it takes it ({@link #get}).
  */
 public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     /** Per-event flag bits: which strings are present, the query flag, a type equal to the previous one. */
@@ -47,21 +47,28 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     int partition;
     /** Events held. */
     int size;
-    /** The events, encoded: {@code bytes[0, length)}. */
+    /**
+     * The events, encoded, {@code length} bytes: those of the full chunks {@code chunks[0, chunkCount)}, then
+     * {@code bytes[0, pos)}. A run being written grows by chunks (each twice the last, up to {@link #CHUNK_MAX}
+     * bytes, or what one string needs), so its bytes are not copied as it grows; a run read back is one chunk.
+     */
     private byte[] bytes;
+    private int pos;
     private int length;
+    private byte[][] chunks;
+    private int chunkCount;
     /** A run read back (by its serializer) takes no more events. */
     private final boolean readBack;
     /**
      * Writing: the type of the last event added ({@code lastType}, null where it had none) where
      * {@code typeKnown}, else (after {@link #addAscii}) made from the bytes when {@link #add} needs it; whether
-     * the last event had a type, and where the bytes of the last type written are ({@code typeLen} -1: written as
-     * chars, an unpaired surrogate in it).
+     * the last event had a type, and the bytes the last type written was written as, {@code typeBytes[0, typeLen)}
+     * ({@code typeLen} -1: written as chars, an unpaired surrogate in it).
      */
     private transient String lastType;
     private transient boolean typeKnown = true;
     private transient boolean hadType;
-    private transient int typeAt;
+    private transient byte[] typeBytes;
     private transient int typeLen = -1;
     /** Reading: the decoder, the index of the event it reads next, and the type of the event it read last. */
     private transient DataInputDeserializer decoder;
@@ -73,7 +80,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         this.user = user;
         this.topic = topic;
         this.partition = partition;
-        this.bytes = new byte[Math.max(32, capacity)];
+        this.bytes = new byte[Math.max(32, Math.min(CHUNK_MAX, capacity))];
         this.readBack = false;
     }
 
@@ -84,6 +91,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         this.partition = partition;
         this.size = n;
         this.bytes = bytes;
+        this.pos = length;
         this.length = length;
         this.readBack = true;
     }
@@ -100,6 +108,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         if (readBack) {
             throw new IllegalStateException("a run read back takes no more events");
         }
+        decoder = null; // a reading started before starts again over the new bytes
         String type = e.type;
         boolean same = type != null && type.equals(lastType());
         putLong(e.offset);
@@ -110,19 +119,21 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
             writeAscii(e.text);
             if (!same && type != null) {
                 writeAscii(type);
-                typeAt = length - type.length();
-                typeLen = type.length();
+                keepType(type.getBytes(StandardCharsets.ISO_8859_1), 0, type.length());
             }
             writeAscii(e.expect);
             writeAscii(e.ts);
         } else {
             writeExact(e.text);
             if (!same && type != null) {
-                int at = length;
-                writeExact(type);
-                int n = readInt(at);
-                typeAt = at + 4;
-                typeLen = n >= 0 ? n : -1;
+                DataOutputSerializer t = writeExact(type);
+                byte[] b = t.getSharedBuffer();
+                int n = (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+                if (n >= 0) {
+                    keepType(b, 4, n);
+                } else {
+                    typeLen = -1; // an unpaired surrogate: no ASCII type equals it
+                }
             }
             writeExact(e.expect);
             writeExact(e.ts);
@@ -143,10 +154,11 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         if (readBack) {
             throw new IllegalStateException("a run read back takes no more events");
         }
+        decoder = null; // a reading started before starts again over the new bytes
         int ys = at[2 * ContextEventParser.TYPE];
         int yn = at[2 * ContextEventParser.TYPE + 1] - ys;
         boolean same = ys >= 0 && hadType && typeLen == yn
-                && Arrays.equals(bytes, typeAt, typeAt + yn, b, ys, ys + yn);
+                && Arrays.equals(typeBytes, 0, yn, b, ys, ys + yn);
         int es = at[2 * ContextEventParser.EXPECT];
         int ss = at[2 * ContextEventParser.TS];
         putLong(offset);
@@ -155,8 +167,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         putSpan(b, at, ContextEventParser.TEXT);
         if (ys >= 0 && !same) {
             putSpan(b, at, ContextEventParser.TYPE);
-            typeAt = length - yn;
-            typeLen = yn;
+            keepType(b, ys, yn);
         }
         if (es >= 0) {
             putSpan(b, at, ContextEventParser.EXPECT);
@@ -185,33 +196,60 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     private String lastType() {
         if (!typeKnown) {
             // addAscii wrote or matched it: its ASCII bytes (typeLen >= 0)
-            lastType = hadType ? new String(bytes, typeAt, typeLen, StandardCharsets.ISO_8859_1) : null;
+            lastType = hadType ? new String(typeBytes, 0, typeLen, StandardCharsets.ISO_8859_1) : null;
             typeKnown = true;
         }
         return lastType;
     }
 
-    /** Room for {@code n} more bytes: the buffer doubled, or more where {@code n} needs it. */
-    private void room(int n) {
-        if (length + n > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(length + n, 2 * bytes.length));
+    /** The bytes of the type just written (for {@link #addAscii}'s comparison). */
+    private void keepType(byte[] b, int from, int n) {
+        if (typeBytes == null || typeBytes.length < n) {
+            typeBytes = new byte[Math.max(16, n)];
         }
+        System.arraycopy(b, from, typeBytes, 0, n);
+        typeLen = n;
+    }
+
+    /** Largest chunk made for growth (a string longer than that gets a chunk of its size). */
+    static final int CHUNK_MAX = 16 * 1024;
+
+    /** The current chunk is full: it joins the full ones, and the next one has room for {@code n} bytes at least. */
+    private void nextChunk(int n) {
+        if (chunks == null) {
+            chunks = new byte[4][];
+        } else if (chunkCount == chunks.length) {
+            chunks = Arrays.copyOf(chunks, 2 * chunkCount);
+        }
+        chunks[chunkCount++] = bytes;
+        bytes = new byte[Math.max(n, Math.min(CHUNK_MAX, 2 * bytes.length))];
+        pos = 0;
     }
 
     private void putByte(int v) {
-        room(1);
-        bytes[length++] = (byte) v;
+        if (pos == bytes.length) {
+            nextChunk(1);
+        }
+        bytes[pos++] = (byte) v;
+        length++;
     }
 
     private void putInt(int v) {
-        room(4);
         byte[] b = bytes;
-        int k = length;
+        int k = pos;
+        if (b.length - k < 4) {
+            putByte(v >>> 24);
+            putByte(v >>> 16);
+            putByte(v >>> 8);
+            putByte(v);
+            return;
+        }
         b[k] = (byte) (v >>> 24);
         b[k + 1] = (byte) (v >>> 16);
         b[k + 2] = (byte) (v >>> 8);
         b[k + 3] = (byte) v;
-        length = k + 4;
+        pos = k + 4;
+        length += 4;
     }
 
     private void putLong(long v) {
@@ -219,9 +257,17 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         putInt((int) v);
     }
 
-    private int readInt(int at) {
-        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8
-                | (bytes[at + 3] & 0xFF);
+    /** {@code b[from, from + n)}, across chunks where the current one has too little room. */
+    private void putBytes(byte[] b, int from, int n) {
+        int k = Math.min(n, bytes.length - pos);
+        System.arraycopy(b, from, bytes, pos, k);
+        pos += k;
+        if (k < n) {
+            nextChunk(n - k);
+            System.arraycopy(b, from + k, bytes, 0, n - k);
+            pos = n - k;
+        }
+        length += n;
     }
 
     /** Field {@code field} of the spans: its length and its bytes, as {@link #writeAscii} writes its string. */
@@ -229,9 +275,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         int s = at[2 * field];
         int n = at[2 * field + 1] - s;
         putInt(n);
-        room(n);
-        System.arraycopy(b, s, bytes, length, n);
-        length += n;
+        putBytes(b, s, n);
     }
 
     /** An ASCII string (or null: nothing) as {@link ExactStrings#write} writes it: its length, its bytes. */
@@ -242,8 +286,14 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         }
         int n = s.length();
         putInt(n);
-        room(n);
-        s.getBytes(0, n, bytes, length);
+        int k = Math.min(n, bytes.length - pos);
+        s.getBytes(0, k, bytes, pos);
+        pos += k;
+        if (k < n) {
+            nextChunk(n - k);
+            s.getBytes(k, n, bytes, 0);
+            pos = n - k;
+        }
         length += n;
     }
 
@@ -251,10 +301,10 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     private static final ThreadLocal<DataOutputSerializer> SCRATCH =
             ThreadLocal.withInitial(() -> new DataOutputSerializer(256));
 
-    /** A string (or null: nothing) as {@link ExactStrings#write} writes it. */
-    private void writeExact(String s) {
+    /** A string (or null: nothing) as {@link ExactStrings#write} writes it; returns the buffer it was written in. */
+    private DataOutputSerializer writeExact(String s) {
         if (s == null) {
-            return;
+            return null;
         }
         DataOutputSerializer out = SCRATCH.get();
         out.clear();
@@ -263,13 +313,29 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         } catch (IOException x) {
             throw new UncheckedIOException(x); // a growing in-memory buffer
         }
-        int n = out.length();
-        room(n);
-        System.arraycopy(out.getSharedBuffer(), 0, bytes, length, n);
-        length += n;
+        putBytes(out.getSharedBuffer(), 0, out.length());
         if (out.getSharedBuffer().length > 1 << 16) {
             SCRATCH.remove(); // not kept larger after a very long text
         }
+        return out;
+    }
+
+    /** The encoded events in one array, {@code [0, length)}: the chunks joined (once) where there are several. */
+    private byte[] data() {
+        if (chunkCount > 0) {
+            byte[] all = new byte[length];
+            int k = 0;
+            for (int c = 0; c < chunkCount; c++) {
+                System.arraycopy(chunks[c], 0, all, k, chunks[c].length);
+                k += chunks[c].length;
+            }
+            System.arraycopy(bytes, 0, all, k, pos);
+            bytes = all;
+            pos = length;
+            chunks = null;
+            chunkCount = 0;
+        }
+        return bytes;
     }
 
     /** What {@link #writeAscii} wrote, read from the run's bytes. */
@@ -279,7 +345,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         if (n < 0 || at + n > length) {
             throw new IOException("corrupt run: a string of " + n + " bytes at " + at);
         }
-        String s = new String(bytes, at, n, StandardCharsets.ISO_8859_1);
+        String s = new String(data(), at, n, StandardCharsets.ISO_8859_1);
         decoder.skipBytesToRead(n);
         return s;
     }
@@ -292,7 +358,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         }
         try {
             if (decoder == null || i < next) {
-                decoder = new DataInputDeserializer(bytes, 0, length);
+                decoder = new DataInputDeserializer(data(), 0, length);
                 next = 0;
                 readType = null;
             }
@@ -371,14 +437,17 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         @Override
         public ContextEventRun copy(ContextEventRun from) {
             return new ContextEventRun(from.user, from.topic, from.partition, from.size,
-                    Arrays.copyOf(from.bytes, from.length), from.length);
+                    Arrays.copyOf(from.data(), from.length), from.length);
         }
 
         @Override
         public void serialize(ContextEventRun r, DataOutputView out) throws IOException {
             RecordRuns.Header.write(out, r.user, r.topic, r.partition, r.size);
             out.writeInt(r.length);
-            out.write(r.bytes, 0, r.length);
+            for (int c = 0; c < r.chunkCount; c++) {
+                out.write(r.chunks[c]);
+            }
+            out.write(r.bytes, 0, r.pos);
         }
 
         @Override

@@ -170,7 +170,7 @@ class ContextEventRunsTest {
         if (r.nextInt(6) == 0) {
             return null;
         }
-        char[] c = new char[r.nextInt(r.nextInt(20) == 0 ? 3000 : 30)];
+        char[] c = new char[r.nextInt(r.nextInt(20) == 0 ? r.nextInt(10) == 0 ? 40_000 : 3000 : 30)];
         for (int i = 0; i < c.length; i++) {
             c[i] = r.nextInt(8) == 0 ? '?' : (char) r.nextInt(1, 128);
         }
@@ -189,6 +189,7 @@ class ContextEventRunsTest {
         for (int t = 0; t < 500; t++) {
             ContextEventRun run = new ContextEventRun(randomString(r), randomString(r), r.nextInt(), 1);
             int n = r.nextInt(40);
+            List<String> added = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 ContextEvent e = new ContextEvent();
                 e.user = run.user;
@@ -208,6 +209,10 @@ class ContextEventRunsTest {
                 e.query = r.nextBoolean();
                 e.offset = r.nextLong();
                 run.add(e);
+                added.add(fields(e));
+                if (r.nextInt(30) == 0) { // read while it is written
+                    assertEquals(added.get(i), fields(run.get(i)));
+                }
             }
             out.clear();
             ContextEventRun.Serializer.INSTANCE.serialize(run, out);
@@ -217,6 +222,7 @@ class ContextEventRunsTest {
             assertEquals(n, back.size());
             assertEquals(n, copy.size());
             for (int i = 0; i < n; i++) {
+                assertEquals(added.get(i), fields(back.get(i)));
                 assertEquals(fields(run.get(i)), fields(back.get(i)));
                 assertEquals(fields(run.get(i)), fields(copy.get(i)));
             }
