@@ -22,7 +22,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * per user and emits it at {@link #MAX_EVENTS} events or {@link #MAX_CHARS} characters, when an event of the
  * user comes from another topic or partition, and all open runs (in the order they were opened) at
  * {@link #MAX_BUFFERED_CHARS} characters or {@link #MAX_BUFFERED_EVENTS} events in all, before any watermark
- * or checkpoint barrier, and at the end of the input.
+ * or checkpoint barrier, and at the end of the input. The job's runs are made by {@link ParseGather}, the parse
+ * step and the gathering in one operator over the records (the same runs and dead letters as the parse step
+ * followed by {@link Gather}, which stays as its reference).
  */
 public final class ContextEventRuns {
     /** Most events in one run. */
