@@ -251,8 +251,18 @@ public final class LogSummarizer {
 
         TemplateWords(String template) {
             tokens = template.split(" ", -1);
+            // template.split(" ") is tokens less its trailing empty strings (all of tokens where the template holds
+            // no space): its Strings are not made a second time (a stack trace's template has hundreds of words,
+            // and the remembered templates' words were a large part of what the log job's collections copied)
+            int end = tokens.length;
+            if (template.indexOf(' ') >= 0) {
+                while (end > 0 && tokens[end - 1].isEmpty()) {
+                    end--;
+                }
+            }
             List<Integer> counted = new ArrayList<>();
-            for (String t : template.split(" ")) {
+            for (int k = 0; k < end; k++) {
+                String t = tokens[k];
                 if (!t.contains(LineTokens.WILDCARD)) {
                     Integer slot = slots.get(t);
                     if (slot == null) {

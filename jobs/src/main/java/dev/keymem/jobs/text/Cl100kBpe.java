@@ -25,6 +25,12 @@ import java.util.Arrays;
  * does, as the three bytes of its code unit). Each piece that is not a token is merged as tiktoken does:
  * repeatedly the adjacent pair of lowest rank, the leftmost of equal ones (a scan for short pieces, a heap for
  * long ones). {@code Cl100kBpeTest} compares every id with jtokkit's encoder.
+ *
+ * <p>A text of ASCII characters only (most log lines) is encoded from its bytes ({@link #asciiBytes}): they are its
+ * UTF-8 bytes, a code point is one byte, so the pieces are found on the byte array and hashed and ranked where they
+ * lie, with no {@code charAt} / {@code codePointAt} per character and no UTF-8 conversion per piece (on a 2,700-char
+ * stack trace these were a third of the encoding). The char path stays the reference
+ * ({@link #encodeWith(String, PieceCache, boolean)}; {@code Cl100kBpeTest} compares the two).
  */
 final class Cl100kBpe {
     /** jtokkit's bundled ranks: one {@code BASE64 RANK} line per token, ranks 0, 1, 2, ... in order. */
@@ -229,7 +235,7 @@ final class Cl100kBpe {
         }
         Ids out = new Ids(Math.min(maxTokens, Math.max(8, text.length() / 3)));
         int count = encode(text, maxTokens, out);
-        if (out.whole && count == out.size && !hasSurrogate(text)) {
+        if (out.whole && count == out.size && (out.ascii || !hasSurrogate(text))) {
             // Every piece encoded and every id kept: their bytes are the text's UTF-8 bytes, which decode to the text
             // itself where it holds no surrogate (a lone one would not round-trip), so the prefix test below would
             // keep them all and find nothing cut; it is skipped (a text of some 1,000 chars spared a decoding).
@@ -261,17 +267,46 @@ final class Cl100kBpe {
      * encoded). Short pieces that are no token take their merged ids from this thread's {@link PieceCache}.
      */
     private int encode(String text, int limit, Ids out) {
-        return encode(text, limit, out, PIECES.get());
+        return encode(text, limit, out, PIECES.get(), true);
     }
 
     /** The ids of {@code text} with {@code cache} for the merged pieces (null: none, every piece merged; for tests). */
     int[] encodeWith(String text, PieceCache cache) {
+        return encodeWith(text, cache, true);
+    }
+
+    /** {@link #encodeWith(String, PieceCache)}; {@code ascii} false: the char path for every text (the reference). */
+    int[] encodeWith(String text, PieceCache cache, boolean ascii) {
         Ids out = new Ids(Math.max(8, text.length() / 3));
-        encode(text, Integer.MAX_VALUE, out, cache);
+        encode(text, Integer.MAX_VALUE, out, cache, ascii);
         return out.toArray();
     }
 
-    private int encode(String text, int limit, Ids out, PieceCache cache) {
+    /**
+     * The bytes of {@code s} where every char of it is ASCII (they are then its UTF-8 bytes, one per char), else
+     * null. One bulk conversion: a char from 128 up gives a longer UTF-8 encoding, and a lone surrogate, encoded as
+     * {@code '?'}, is told from a real one by the text.
+     */
+    static byte[] asciiBytes(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        int n = b.length;
+        if (n != s.length()) {
+            return null;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '?' && s.charAt(i) != '?') {
+                return null; // a lone surrogate (the one char that encodes as a single byte and is no ASCII)
+            }
+        }
+        return b;
+    }
+
+    private int encode(String text, int limit, Ids out, PieceCache cache, boolean ascii) {
+        byte[] bytes = ascii ? asciiBytes(text) : null;
+        out.ascii = bytes != null;
+        if (bytes != null) {
+            return encodeAscii(bytes, limit, out, cache);
+        }
         int n = text.length();
         byte[] buf = new byte[Math.min(n, 1024) * 3 + 4];
         int count = 0;
@@ -315,6 +350,132 @@ final class Cl100kBpe {
         }
         out.whole = start >= n;
         return count;
+    }
+
+    /**
+     * {@link #encode(String, int, Ids, PieceCache, boolean)} of an ASCII text from its bytes {@code t}: the same pieces
+     * ({@link #pieceEndAscii}), each hashed and ranked in place; a piece that is no token is copied out for the
+     * cache and the merge, as the char path has it.
+     */
+    private int encodeAscii(byte[] t, int limit, Ids out, PieceCache cache) {
+        int n = t.length;
+        byte[] buf = null;
+        int count = 0;
+        int[] work = null;
+        Ids merged = null;
+        int start = 0;
+        while (start < n && count < limit) {
+            int end = pieceEndAscii(t, start);
+            int len = end - start;
+            int h = hash(t, start, end);
+            int r = len > maxLength ? -1 : rank(t, start, end, h);
+            if (r >= 0) {
+                out.add(r);
+                count++;
+                start = end;
+                continue;
+            }
+            if (buf == null || buf.length < len) {
+                buf = new byte[Math.max(len, 256)];
+            }
+            System.arraycopy(t, start, buf, 0, len);
+            if (len < HEAP_BYTES) {
+                int[] ids = cache != null ? cache.get(buf, len, h) : null;
+                if (ids == null) {
+                    if (work == null) {
+                        work = new int[2 * HEAP_BYTES + 2];
+                        merged = new Ids(16);
+                    }
+                    merged.size = 0;
+                    mergeByScan(buf, len, work, merged, Integer.MAX_VALUE);
+                    ids = merged.toArray();
+                    if (cache != null) {
+                        cache.put(buf, len, h, ids);
+                    }
+                }
+                for (int k = 0; k < ids.length && out.size < limit; k++) {
+                    out.add(ids[k]);
+                }
+                count += ids.length;
+            } else {
+                count += mergeByHeap(buf, len, out, limit);
+            }
+            start = end;
+        }
+        out.whole = start >= n;
+        return count;
+    }
+
+    /**
+     * {@link #pieceEnd} over the bytes of an ASCII text: the same tests on the same code points (each char one byte
+     * and one code point, {@code codePointAt(i)} is {@code t[i]}).
+     */
+    static int pieceEndAscii(byte[] t, int i) {
+        int n = t.length;
+        int c0 = t[i];
+        int j = i + 1;
+        int c1 = j < n ? t[j] : -1;
+        // '(?i:[sdmt]|ll|ve|re)
+        if (c0 == '\'' && c1 > 0) {
+            if (isShortContraction(c1)) {
+                return i + 2;
+            }
+            if (i + 2 < n && isLongContraction(c1, t[i + 2])) {
+                return i + 3;
+            }
+        }
+        // [^\r\n\p{L}\p{N}]?+\p{L}+
+        if (isLetter(c0) || (isNotNewlineLetterOrNumber(c0) && isLetter(c1))) {
+            int end = j;
+            if (isLetter(c1)) {
+                end++;
+                while (end < n && isLetter(t[end])) {
+                    end++;
+                }
+            }
+            return end;
+        }
+        // \p{N}{1,3}
+        if (isNumber(c0)) {
+            int end = j;
+            if (isNumber(c1)) {
+                end++;
+                if (end < n && isNumber(t[end])) {
+                    end++;
+                }
+            }
+            return end;
+        }
+        // ' ?[^\s\p{L}\p{N}]++[\r\n]*'
+        if (isPunctuation(c0) || (c0 == ' ' && isPunctuation(c1))) {
+            int end = j;
+            if (isPunctuation(c1)) {
+                end++;
+                while (end < n && isPunctuation(t[end])) {
+                    end++;
+                }
+            }
+            while (end < n && isNewline(t[end])) {
+                end++;
+            }
+            return end;
+        }
+        // \s*[\r\n]+ | \s+(?!\S) | \s+   (c0 is white space)
+        int lastNewline = -1;
+        int end = i;
+        while (end < n && isWhitespace(t[end])) {
+            if (isNewline(t[end])) {
+                lastNewline = end;
+            }
+            end++;
+        }
+        if (lastNewline >= 0) {
+            return lastNewline + 1;
+        }
+        if (end < n && end - i >= 2) {
+            return end - 1; // leave the last space to the piece that follows
+        }
+        return end;
     }
 
     /** Each thread's cache of merged pieces (the encoder is shared by the threads of a process). */
@@ -807,6 +968,8 @@ final class Cl100kBpe {
         int size;
         /** Whether the last {@link #encode(String, int, Ids)} into this list encoded every piece of its text. */
         boolean whole;
+        /** Whether that text was all ASCII (so held no surrogate). */
+        boolean ascii;
 
         Ids(int capacity) {
             ids = new int[Math.max(1, capacity)];

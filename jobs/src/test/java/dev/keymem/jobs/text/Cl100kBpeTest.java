@@ -219,4 +219,77 @@ class Cl100kBpeTest {
         }
         assertEquals(want.length, total, bytes.toString());
     }
+
+    /**
+     * The byte path of ASCII texts against the char path (the reference) on the same texts: every loghub_2k line
+     * raw and masked, shape lines (JSON, ids, mutated), multi-line stack traces, and random texts over all 128 ASCII
+     * characters (contractions, newlines, runs of spaces); with and without the piece cache. Where a text is not all
+     * ASCII ({@link Cl100kBpe#asciiBytes} null) both calls take the char path.
+     */
+    @Test
+    void asciiBytePathGivesTheCharPathsIds() throws Exception {
+        List<String> texts = new ArrayList<>();
+        LineMasker masker = new LineMasker();
+        for (String line : Loghub.lines("Cl100kBpeTest.asciiBytePathGivesTheCharPathsIds")) {
+            texts.add(line);
+            texts.add(masker.mask(line));
+        }
+        SplittableRandom r = new SplittableRandom(17);
+        for (int n = 0; n < 3_000; n++) {
+            texts.add(ShapeLines.json(r));
+            texts.add(ShapeLines.ids(r));
+        }
+        StringBuilder trace = new StringBuilder("ERROR request failed\njava.io.IOException: it's closed");
+        for (int k = 0; k < 60; k++) {
+            trace.append("\n\tat com.acme.Svc").append(k).append(".run(Svc.java:").append(100 + k).append(')');
+            texts.add(trace.toString());
+        }
+        String[] atoms = {"'s", "'LL", "'ve", "'re", "'x", "  ", "   ", "\r\n", " \n ", "abcXYZ", "0123", "42", "<NUM>",
+            "<*>", "=", "\"key\":", "?", "??", "a?b"};
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = r.nextInt(0, 60); k > 0; k--) {
+                if (r.nextInt(3) == 0) {
+                    sb.append(atoms[r.nextInt(atoms.length)]);
+                } else {
+                    sb.append((char) r.nextInt(0, 128));
+                }
+            }
+            texts.add(sb.toString());
+        }
+        int ascii = 0;
+        Cl100kBpe.PieceCache small = new Cl100kBpe.PieceCache(16);
+        for (String t : texts) {
+            ascii += Cl100kBpe.asciiBytes(t) != null ? 1 : 0;
+            int[] want = BPE.encodeWith(t, null, false);
+            assertArrayEquals(want, BPE.encodeWith(t, null, true), () -> "ids of '" + t + "'");
+            assertArrayEquals(want, BPE.encodeWith(t, small, true), () -> "ids of '" + t + "', cached pieces");
+            assertEquals(want.length, BPE.count(t), () -> "count of '" + t + "'");
+        }
+        assertTrue(ascii > texts.size() * 3 / 4, "ASCII texts: " + ascii + " of " + texts.size());
+    }
+
+    @Test
+    void asciiBytesOnlyForAsciiTexts() {
+        assertArrayEquals(new byte[] {'a', '?', 'b'}, Cl100kBpe.asciiBytes("a?b"));
+        assertArrayEquals(new byte[0], Cl100kBpe.asciiBytes(""));
+        assertArrayEquals(new byte[] {0, 127}, Cl100kBpe.asciiBytes("\u0000\u007f"));
+        for (String s : new String[] {"\u0080", "caf\u00e9", "a\ud800b", "?\udc00", "\ud83d\ude80", "x\u20ac", "\u00ff"}) {
+            assertEquals(null, Cl100kBpe.asciiBytes(s), s);
+        }
+        SplittableRandom r = new SplittableRandom(3);
+        for (int n = 0; n < 20_000; n++) {
+            char[] cs = new char[r.nextInt(0, 12)];
+            for (int i = 0; i < cs.length; i++) {
+                cs[i] = r.nextInt(4) == 0 ? (char) r.nextInt(0, 0x10000) : r.nextInt(3) == 0 ? '?' : (char) r.nextInt(0, 128);
+            }
+            String s = new String(cs);
+            boolean allAscii = s.chars().allMatch(c -> c < 128);
+            byte[] b = Cl100kBpe.asciiBytes(s);
+            assertEquals(allAscii, b != null, s);
+            if (allAscii) {
+                assertArrayEquals(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), b, s);
+            }
+        }
+    }
 }

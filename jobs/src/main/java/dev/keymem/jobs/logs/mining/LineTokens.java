@@ -1180,10 +1180,38 @@ public final class LineTokens implements Serializable {
      * would be left empty, is kept whole.
      */
     public static String message(String masked) {
-        char[] cs = masked.toCharArray();
-        int n = cs.length;
+        // Only the first MAX_HEADER + 9 words are looked at: their characters are taken from a prefix of the line
+        // (a stack trace's 2,700 chars were copied for its first hundred), the whole line only where the words
+        // reach the prefix's end.
+        int n = masked.length();
+        char[] cs = new char[Math.min(n, MESSAGE_PREFIX)];
+        masked.getChars(0, cs.length, cs, 0);
         int[] starts = new int[MAX_HEADER + 9];
         int[] ends = new int[MAX_HEADER + 9];
+        int count = scanWords(cs, starts, ends, n);
+        if (count < 0) {
+            count = scanWords(masked.toCharArray(), starts, ends, n);
+        }
+        return messageOfWords(masked, starts, ends, count);
+    }
+
+    /** {@link #message} from all the line's chars (the reference). */
+    static String messageReference(String masked) {
+        int[] starts = new int[MAX_HEADER + 9];
+        int[] ends = new int[MAX_HEADER + 9];
+        return messageOfWords(masked, starts, ends, scanWords(masked.toCharArray(), starts, ends, masked.length()));
+    }
+
+    /** The chars of a line's start that {@link #message} takes first. */
+    static final int MESSAGE_PREFIX = 256;
+
+    /**
+     * The bounds of the first words (up to MAX_HEADER + 9) of a line of {@code lineLength} chars whose first chars
+     * are {@code cs}, as {@link #message} reads them; their count, or -1 where {@code cs} is a prefix of the line
+     * that the scan reached the end of (a word may go on past it).
+     */
+    private static int scanWords(char[] cs, int[] starts, int[] ends, int lineLength) {
+        int n = cs.length;
         int count = 0;
         int p = 0;
         while (p < n) {
@@ -1203,6 +1231,11 @@ public final class LineTokens implements Serializable {
                 break;
             }
         }
+        return p >= n && lineLength > n ? -1 : count;
+    }
+
+    /** {@link #message} from the bounds of the line's first {@code count} words. */
+    private static String messageOfWords(String masked, int[] starts, int[] ends, int count) {
         String[] t = new String[count];
         for (int k = 0; k < t.length; k++) {
             t[k] = masked.substring(starts[k], ends[k]);

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An inverted index over one source's clusters, so that {@link TemplateMiner#match} finds the best cluster by
@@ -21,6 +22,13 @@ import java.util.Map;
  *
  * <p>Not part of the state: rebuilt from the clusters on first use (after a restore), kept up to date as
  * clusters are created, widened, merged and evicted.
+ *
+ * <p>Memory: a bucket's groups of all positions are in one open-addressing table keyed by (position, token)
+ * ({@link Bucket#group}), not a {@code HashMap} per position, and a position's wildcard list exists only once a
+ * cluster has a wildcard there. Long lines (a stack trace as one record: a few hundred tokens, most token counts
+ * held by one cluster) made the index's per-position maps, entries and lists a third of the log job's heap and of
+ * what its young collections copied; the table is written by hand (no library keys by an int and a String without
+ * a key object per lookup), the maps' behaviour kept: {@code TemplateIndexTest} compares the match with the scan.
  */
 final class TemplateIndex {
     private final Map<Integer, Bucket> buckets = new HashMap<>();
@@ -43,8 +51,8 @@ final class TemplateIndex {
     }
 
     /** A growable list of ints (slots). */
-    static final class IntList {
-        int[] a = new int[4];
+    static class IntList {
+        int[] a = new int[2];
         int n;
 
         void add(int v) {
@@ -65,15 +73,19 @@ final class TemplateIndex {
         }
     }
 
-    /** The clusters holding one constant token at one position; its verdict against the line's token there. */
-    static final class Group {
+    /**
+     * The clusters holding one constant token at one position (the list's slots); its verdict against the line's
+     * token there.
+     */
+    static final class Group extends IntList {
         final String token;
-        final IntList slots = new IntList();
+        final int position;
         int epoch;
         boolean killer;
 
-        Group(String token) {
+        Group(String token, int position) {
             this.token = token;
+            this.position = position;
         }
     }
 
@@ -84,13 +96,19 @@ final class TemplateIndex {
         int high;
         int members;
         final IntList free = new IntList();
-        final List<Map<String, Group>> postings = new ArrayList<>();
+        /**
+         * The groups of every position, open addressing by {@link #hash} with linear probing (null: empty), at most
+         * half full; {@link #groups} of them.
+         */
+        Group[] table = new Group[16];
+        int groupCount;
         /** Per slot and position: the cluster's group (null for a wildcard); whether it is a learned wildcard, a field. */
         Group[][] groups = new Group[8][];
         boolean[][] learned = new boolean[8][];
         boolean[][] field = new boolean[8][];
         /** Per position of the line being matched: whether its token is a plain word. */
         final boolean[] lineWord;
+        /** Per position: the slots of the clusters with a wildcard there (null: none yet). */
         final IntList[] wild;
         // per-line scratch, valid where stamp == epoch
         int[] same = new int[8];
@@ -103,10 +121,97 @@ final class TemplateIndex {
             this.length = length;
             wild = new IntList[length];
             lineWord = new boolean[length];
-            for (int i = 0; i < length; i++) {
-                postings.add(new HashMap<>());
-                wild[i] = new IntList();
+        }
+
+        private static int hash(String token, int position) {
+            int h = token.hashCode() + position * 0x9E3779B9;
+            h ^= h >>> 16;
+            h *= 0x85EBCA6B;
+            return h ^ (h >>> 13);
+        }
+
+        /** The group of {@code token} at {@code position}, or null. */
+        Group group(int position, String token) {
+            Group[] t = table;
+            int mask = t.length - 1;
+            for (int i = hash(token, position) & mask; ; i = (i + 1) & mask) {
+                Group g = t[i];
+                if (g == null) {
+                    return null;
+                }
+                if (g.position == position && g.token.equals(token)) {
+                    return g;
+                }
             }
+        }
+
+        /** The group of {@code token} at {@code position}, made (empty) where there is none. */
+        private Group groupOrNew(int position, String token) {
+            Group g = group(position, token);
+            if (g != null) {
+                return g;
+            }
+            if (2 * (groupCount + 1) > table.length) {
+                Group[] old = table;
+                table = new Group[old.length * 2];
+                for (Group o : old) {
+                    if (o != null) {
+                        place(o);
+                    }
+                }
+            }
+            g = new Group(token, position);
+            place(g);
+            groupCount++;
+            return g;
+        }
+
+        private void place(Group g) {
+            Group[] t = table;
+            int mask = t.length - 1;
+            int i = hash(g.token, g.position) & mask;
+            while (t[i] != null) {
+                i = (i + 1) & mask;
+            }
+            t[i] = g;
+        }
+
+        /** Removes group {@code g} (in the table): linear probing's deletion, later entries of its run shifted back. */
+        private void removeGroup(Group g) {
+            Group[] t = table;
+            int mask = t.length - 1;
+            int i = hash(g.token, g.position) & mask;
+            while (t[i] != g) {
+                i = (i + 1) & mask;
+            }
+            int j = i;
+            while (true) {
+                j = (j + 1) & mask;
+                Group o = t[j];
+                if (o == null) {
+                    break;
+                }
+                int home = hash(o.token, o.position) & mask;
+                // o may move to the hole at i unless its home lies cyclically in (i, j]
+                if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+                    t[i] = o;
+                    i = j;
+                }
+            }
+            t[i] = null;
+            groupCount--;
+        }
+
+        /** The groups, position by position (for tests: what the table holds). */
+        List<Group> groups() {
+            List<Group> out = new ArrayList<>();
+            for (Group g : table) {
+                if (g != null) {
+                    out.add(g);
+                }
+            }
+            out.sort(java.util.Comparator.comparingInt((Group g) -> g.position).thenComparing(g -> g.token));
+            return out;
         }
 
         void add(MinerState.Cluster c, String prefix) {
@@ -138,11 +243,14 @@ final class TemplateIndex {
                 String t = c.tokens[i];
                 f[i] = TemplateMiner.field(c.tokens, i);
                 if (TemplateMiner.wild(t)) {
+                    if (wild[i] == null) {
+                        wild[i] = new IntList();
+                    }
                     wild[i].add(s);
                     l[i] = t.equals(TemplateMiner.LEARNED);
                 } else {
-                    g[i] = postings.get(i).computeIfAbsent(t, Group::new);
-                    g[i].slots.add(s);
+                    g[i] = groupOrNew(i, t);
+                    g[i].add(s);
                 }
             }
             groups[s] = g;
@@ -161,11 +269,10 @@ final class TemplateIndex {
                 if (TemplateMiner.wild(t)) {
                     wild[i].removeValue(s);
                 } else {
-                    Map<String, Group> p = postings.get(i);
-                    Group g = p.get(t);
-                    g.slots.removeValue(s);
-                    if (g.slots.n == 0) {
-                        p.remove(t);
+                    Group g = Objects.requireNonNull(group(i, t), "no group");
+                    g.removeValue(s);
+                    if (g.n == 0) {
+                        removeGroup(g);
                     }
                 }
             }
@@ -209,9 +316,10 @@ final class TemplateIndex {
             for (int i = 0; i < length; i++) {
                 String l = tokens[i];
                 IntList w = wild[i];
+                int wn = w != null ? w.n : 0;
                 lineWord[i] = false;
                 if (l.equals(TemplateMiner.WILD)) {
-                    for (int k = 0; k < w.n; k++) {
+                    for (int k = 0; k < wn; k++) {
                         int s = w.a[k];
                         touch(s);
                         bothWild[s]++;
@@ -220,15 +328,15 @@ final class TemplateIndex {
                 }
                 lineWord[i] = words != null ? words[i] : TemplateMiner.word(l);
                 if (!lineWord[i]) {
-                    for (int k = 0; k < w.n; k++) {
+                    for (int k = 0; k < wn; k++) {
                         int s = w.a[k];
                         touch(s);
                         same[s]++;
                     }
                 }
-                Group g = postings.get(i).get(l);
+                Group g = group(i, l);
                 if (g != null) {
-                    IntList p = g.slots;
+                    IntList p = g;
                     for (int k = 0; k < p.n; k++) {
                         int s = p.a[k];
                         touch(s);
@@ -236,8 +344,8 @@ final class TemplateIndex {
                     }
                 }
                 String f = lineWord[i] ? null : forms != null ? forms[i] : TemplateMiner.fieldForm(l);
-                if (f != null && !f.equals(l) && (g = postings.get(i).get(f)) != null) {
-                    IntList p = g.slots; // the clusters that learned this field's value as <*>
+                if (f != null && !f.equals(l) && (g = group(i, f)) != null) {
+                    IntList p = g; // the clusters that learned this field's value as <*>
                     for (int k = 0; k < p.n; k++) {
                         int s = p.a[k];
                         touch(s);
@@ -308,11 +416,11 @@ final class TemplateIndex {
             IntList smallest = null;
             for (int i = 0; i < length; i++) {
                 if (!TemplateMiner.wild(template[i]) && !template[i].equals(TemplateMiner.fieldForm(template[i]))) {
-                    Group g = postings.get(i).get(template[i]);
+                    Group g = group(i, template[i]);
                     if (g == null) {
                         return List.of();
                     }
-                    IntList p = g.slots;
+                    IntList p = g;
                     if (smallest == null || p.n < smallest.n) {
                         smallest = p;
                     }

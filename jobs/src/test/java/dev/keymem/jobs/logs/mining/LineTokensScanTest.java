@@ -148,4 +148,43 @@ class LineTokensScanTest {
             check(dev.keymem.jobs.text.ShapeLines.ids(r));
         }
     }
+
+    /**
+     * {@link LineTokens#message} (words read from a prefix of the line) against {@link LineTokens#messageReference}
+     * (all its chars): real lines, raw and masked; random lines; headers whose words cross the prefix's end at every
+     * offset around it (a word ending right at it, one going on past it, white space there); multi-line traces.
+     */
+    @Test
+    void messageFromAPrefixIsTheReferences() throws Exception {
+        List<String> lines = new ArrayList<>(realLines());
+        SplittableRandom r = new SplittableRandom(29);
+        for (int n = 0; n < 3_000; n++) {
+            lines.add(randomLine(r));
+        }
+        String[] heads = {"<TS>", "<NUM>", "INFO", "[main]", "-", "[IPC", "handler", "<*>]", "app:", "x", "<ID>"};
+        int p = LineTokens.MESSAGE_PREFIX;
+        for (int pad = p - 40; pad <= p + 40; pad++) {
+            for (String head : heads) {
+                StringBuilder b = new StringBuilder();
+                while (b.length() < pad - head.length()) {
+                    b.append(heads[r.nextInt(heads.length)]).append(r.nextBoolean() ? " " : "\t");
+                }
+                b.append(head).append(r.nextBoolean() ? " " : "").append("message text ").append(r.nextInt(100));
+                lines.add(b.toString());
+                lines.add("x".repeat(pad) + " INFO [main] rest of it");
+                lines.add("<TS> INFO " + "y".repeat(pad) + ": the message");
+                lines.add("<TS> <NUM> ".repeat(pad / 11) + "svc: done");
+            }
+        }
+        StringBuilder trace = new StringBuilder("<TS> ERROR [http-nio-<NUM>-exec-<NUM>] com.acme.Repo - request failed");
+        for (int k = 0; k < 80; k++) {
+            trace.append("\n\tat com.acme.Svc.run(Svc.java:<NUM>)");
+            lines.add(trace.toString());
+        }
+        for (String line : lines) {
+            for (String m : new String[] {line, lt.mask(line)}) {
+                assertEquals(LineTokens.messageReference(m), LineTokens.message(m), "message of '" + m + "'");
+            }
+        }
+    }
 }

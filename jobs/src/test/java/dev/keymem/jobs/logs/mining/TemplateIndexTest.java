@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keymem.jobs.testdata.Loghub;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,6 +105,92 @@ class TemplateIndexTest {
             }
             same(lines, MinerSettings.defaults().withHeaders(seed % 2 == 0).withMaxTemplates(seed == 3 ? 30 : 1000)
                     .withDepth(seed), seed == 1 ? 301 : 0);
+        }
+    }
+
+    @Test
+    void multiLineStackTracesAndCollidingTokensGetTheScansTemplates() throws IOException {
+        Random r = new Random(21);
+        // "Aa" and "BB" (and their concatenations) have one hashCode: the group table's probing and deletion meet
+        // collisions; traces of 5-60 frames give buckets of a few hundred positions
+        String[] words = {"Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa", "at", "com.acme.Svc", "run", "failed", "<*>"};
+        String[] classes = {"com.acme.orders.Repo", "io.netty.Channel", "org.hibernate.Pool", "java.util.Map"};
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            StringBuilder b = new StringBuilder();
+            if (r.nextBoolean()) {
+                b.append("2026-01-23T08:00:0").append(r.nextInt(10)).append("Z ERROR request failed\n")
+                        .append(words[r.nextInt(words.length)]).append(": timeout ").append(r.nextInt(1000));
+                for (int k = 5 + r.nextInt(r.nextBoolean() ? 8 : 56); k > 0; k--) {
+                    String c = classes[r.nextInt(classes.length)];
+                    b.append("\n\tat ").append(c).append('.').append(words[r.nextInt(6)]).append('(')
+                            .append(c.substring(c.lastIndexOf('.') + 1)).append(".java:").append(r.nextInt(900)).append(')');
+                }
+            } else {
+                for (int k = 3 + r.nextInt(40); k > 0; k--) {
+                    b.append(b.length() == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
+                }
+            }
+            lines.add(b.toString());
+        }
+        same(lines, MinerSettings.defaults(), 0);
+        MinerState s = same(lines, MinerSettings.defaults().withMaxTemplates(25), 401);
+        assertTrue(s.evicted() > 0, "the cap was reached: " + s.evicted());
+    }
+
+    /**
+     * The bucket's group table (written by hand) against a map built from its members: after random adds and removes
+     * of clusters with colliding tokens, every (position, token) of a member finds the group of exactly the members
+     * holding it there, the table holds no other group, and a token no member holds there finds none.
+     */
+    @Test
+    void groupTableHoldsExactlyTheMembersTokens() {
+        Random r = new Random(8);
+        String[] tokens = {"Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa", "x", "y", "<*>", "<+>", "k=<*>", "k=v"};
+        for (int round = 0; round < 20; round++) {
+            int length = 1 + r.nextInt(round < 10 ? 4 : 30);
+            TemplateIndex.Bucket b = new TemplateIndex.Bucket(length);
+            List<MinerState.Cluster> members = new ArrayList<>();
+            for (int step = 0; step < 500; step++) {
+                if (!members.isEmpty() && r.nextInt(5) < 2) {
+                    b.remove(members.remove(r.nextInt(members.size())));
+                } else {
+                    String[] t = new String[length];
+                    for (int i = 0; i < length; i++) {
+                        t[i] = tokens[r.nextInt(tokens.length)];
+                    }
+                    MinerState.Cluster c = new MinerState.Cluster(step, t, 1, 0, 0);
+                    b.add(c, "p");
+                    members.add(c);
+                }
+                if (step % 4 != 3) {
+                    continue;
+                }
+                Map<String, TreeSet<Integer>> expected = new HashMap<>();
+                for (MinerState.Cluster c : members) {
+                    for (int i = 0; i < length; i++) {
+                        if (!TemplateMiner.wild(c.tokens[i])) {
+                            expected.computeIfAbsent(i + " " + c.tokens[i], k -> new TreeSet<>()).add(c.slot);
+                        }
+                    }
+                }
+                assertEquals(expected.size(), b.groups().size(), "groups in the table");
+                assertEquals(expected.size(), b.groupCount);
+                for (TemplateIndex.Group g : b.groups()) {
+                    TreeSet<Integer> got = new TreeSet<>();
+                    for (int k = 0; k < g.n; k++) {
+                        got.add(g.a[k]);
+                    }
+                    assertEquals(expected.get(g.position + " " + g.token), got, g.position + " " + g.token);
+                    assertTrue(b.group(g.position, g.token) == g);
+                }
+                for (int i = 0; i < length; i++) {
+                    for (String t : tokens) {
+                        TemplateIndex.Group g = b.group(i, t);
+                        assertEquals(expected.containsKey(i + " " + t), g != null, i + " " + t);
+                    }
+                }
+            }
         }
     }
 }
