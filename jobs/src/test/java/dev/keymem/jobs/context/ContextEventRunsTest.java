@@ -243,7 +243,8 @@ class ContextEventRunsTest {
             case 1 -> "lone \\ud800 surrogate escaped";
             case 2 -> "   ";
             case 3 -> "";
-            case 4 -> "x".repeat(16 * 1024 - 3 + r.nextInt(6)); // around the text limit: cut, or kept
+            case 4 -> r.nextInt(8) == 0 ? "x".repeat(16 * 1024 - 3 + r.nextInt(6)) // around the text limit
+                    : "x".repeat(r.nextInt(3000)); // cut, or kept; runs over several chunks
             case 5 -> "caf\u00e9 raw";
             default -> "text " + r.nextInt(1000) + " ".repeat(r.nextInt(3)) + "?";
         };
@@ -288,7 +289,8 @@ class ContextEventRunsTest {
             case 1 -> Arrays.copyOf(bytes, bytes.length + 1); // a NUL at the end
             case 2 -> concat(bytes, new byte[] {(byte) 0xC3}); // invalid UTF-8
             case 3 -> concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, bytes); // a byte order mark
-            case 4 -> ("{\"user\":\"u1\",\"text\":\"" + "y".repeat(70 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+            case 4 -> r.nextInt(4) != 0 ? bytes
+                    : ("{\"user\":\"u1\",\"text\":\"" + "y".repeat(70 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
             case 5 -> null;
             default -> bytes;
         };
