@@ -96,7 +96,7 @@ public final class ContextEventRuns {
      * event made on the way, and its user is looked up among the open runs by its bytes ({@link OpenRuns}); other
      * records take the parser and {@link ContextEventRun#add}.
      */
-    public static final class ParseGather extends AbstractStreamOperator<ContextEventRun>
+    static final class ParseGather extends AbstractStreamOperator<ContextEventRun>
             implements OneInputStreamOperator<KafkaRecord, ContextEventRun>, BoundedOneInput {
         private static final long serialVersionUID = 1L;
 
@@ -112,13 +112,13 @@ public final class ContextEventRuns {
         private transient int bufferedEvents;
 
         /** With the default limits of the runs. */
-        public ParseGather(RecordLimits limits) {
+        ParseGather(RecordLimits limits) {
             this(limits, MAX_EVENTS, MAX_CHARS, MAX_BUFFERED_CHARS, MAX_BUFFERED_EVENTS);
         }
 
         /** With the given limits of the runs (each at least 1). */
-        public ParseGather(RecordLimits limits, int maxEvents, long maxChars, long maxBufferedChars,
-                           int maxBufferedEvents) {
+        ParseGather(RecordLimits limits, int maxEvents, long maxChars, long maxBufferedChars,
+                    int maxBufferedEvents) {
             if (maxEvents < 1 || maxChars < 1 || maxBufferedChars < 1 || maxBufferedEvents < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
