@@ -3,7 +3,7 @@ package dev.keymem.jobs.logs;
 /**
  * One input log line after parsing: its source (the key), the original text, and where it came from
  * (offset: a Kafka offset or a 0-based line number in a file; timestamp in ms since the epoch, or -1
- * when unknown). A Flink POJO.
+ * when unknown), and whether the text is a bare message ({@link #bare}). A Flink POJO.
  */
 public class LogLine {
     /** The source (summaries are per source). */
@@ -18,6 +18,15 @@ public class LogLine {
     public String topic;
     /** Partition the line came from (0 for a file). */
     public int partition;
+    /**
+     * Whether {@link #text} is a bare message: what a logger was asked to log, without the header (time stamp,
+     * level, logger, thread, host, program) that a raw line puts in front of it. Decided where the record is read
+     * ({@link LogLineParser}: a structured record's message field, such as pino's {@code msg} or journald's
+     * {@code MESSAGE}, whose header lives in the record's other fields; see
+     * {@code JsonLogFields#bare}); false for a raw line and for a field that holds a whole line (Docker's
+     * {@code log}). The miner and the summarizer cut no header off a bare message. Default false.
+     */
+    public boolean bare;
 
     /**
      * A hint for the serializers, not data: the text instance known to hold only ASCII characters (the parser
@@ -54,6 +63,6 @@ public class LogLine {
 
     @Override
     public String toString() {
-        return "LogLine{" + source + "@" + offset + ": " + text + "}";
+        return "LogLine{" + source + "@" + offset + (bare ? " (bare)" : "") + ": " + text + "}";
     }
 }

@@ -37,7 +37,10 @@ import java.util.regex.Pattern;
  *       one ({@code timestamp}, {@code ts}, {@code @timestamp}, {@code time}, {@code @t},
  *       {@code __REALTIME_TIMESTAMP}: ISO-8601, or epoch time, see {@link #timestamp}), else the record's. A level
  *       field is not folded into the text (measured: a level in front of the message lowers the miner's grouping
- *       accuracy, docs/benchmarks.md).</li>
+ *       accuracy, docs/benchmarks.md). The line is {@link LogLine#bare} where its text field holds the message
+ *       alone, its header being the record's other fields ({@link JsonLogFields#bare}: pino's {@code msg},
+ *       journald's {@code MESSAGE}, ECS's {@code message} beside {@code log.level}, ...; not Docker's
+ *       {@code log} or keymem's own {@code message}, which hold whole lines).</li>
  *   <li>Anything else is a raw line. Its source is the fixed source when one is set, else the Kafka record
  *       key when there is one, else the program name of a syslog-like prefix
  *       ({@code <timestamp> <LEVEL> name[pid]:}), else {@code "default"}. A leading ISO-8601 timestamp is
@@ -132,16 +135,19 @@ public final class LogLineParser implements Serializable {
     /** The line of a parsed JSON object; {@code surrogates}: whether its strings may hold unpaired surrogates. */
     private LogLine fromJson(JsonNode n, String key, long offset, long recordTimestamp, boolean surrogates)
             throws InvalidRecordException {
-        String text = text(n, surrogates, JsonLogFields.TEXT);
-        if (text == null) {
+        String field = JsonLogFields.findName(n, JsonLogFields.TEXT);
+        if (field == null) {
             throw new InvalidRecordException(NO_TEXT);
         }
-        text = withoutLineEnd(text);
+        String text = JsonLogFields.text(n, field).asText();
+        text = withoutLineEnd(surrogates ? RecordParsers.wellFormed(text) : text);
         String source = text(n, surrogates, JsonLogFields.SOURCE);
         if (source == null) {
             source = fixedSource != null ? fixedSource : key != null && !key.isBlank() ? key : "default";
         }
-        return new LogLine(source, text, offset, timestamp(n, recordTimestamp));
+        LogLine l = new LogLine(source, text, offset, timestamp(n, recordTimestamp));
+        l.bare = JsonLogFields.bare(n, field);
+        return l;
     }
 
     /** {@code text} without one trailing line break ({@code \n} or {@code \r\n}: Docker's {@code log} ends in one). */
@@ -372,7 +378,8 @@ public final class LogLineParser implements Serializable {
      * list the readers of the bytes, {@link #flat} and {@link #jsonTokens}, keep.
      */
     private static final java.util.Set<String> FIELDS = java.util.Set.copyOf(java.util.stream.Stream.of(
-            JsonLogFields.TEXT, JsonLogFields.SOURCE, JsonLogFields.TIME).flatMap(java.util.List::stream).toList());
+            JsonLogFields.TEXT, JsonLogFields.SOURCE, JsonLogFields.TIME, JsonLogFields.BARE_SIGNS)
+            .flatMap(java.util.List::stream).toList());
 
     /** {@link #FIELDS} (for tests). */
     static java.util.Set<String> fields() {

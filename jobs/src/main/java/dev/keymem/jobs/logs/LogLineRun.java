@@ -33,6 +33,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     String[] texts;
     /** Per line: whether its text is known to be ASCII ({@link LogLine#textIsAscii}). */
     boolean[] ascii;
+    /** Per line: whether its text is a bare message ({@link LogLine#bare}). */
+    boolean[] bare;
 
     LogLineRun(String source, String topic, int partition, int capacity) {
         this.source = source;
@@ -42,6 +44,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         this.timestamps = new long[capacity];
         this.texts = new String[capacity];
         this.ascii = new boolean[capacity];
+        this.bare = new boolean[capacity];
     }
 
     /** Whether {@code l} may join this run (same source, topic and partition). */
@@ -60,11 +63,13 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             timestamps = Arrays.copyOf(timestamps, n);
             texts = Arrays.copyOf(texts, n);
             ascii = Arrays.copyOf(ascii, n);
+            bare = Arrays.copyOf(bare, n);
         }
         offsets[size] = l.offset;
         timestamps[size] = l.timestamp;
         texts[size] = l.text;
         ascii[size] = l.textIsAscii();
+        bare[size] = l.bare;
         size++;
     }
 
@@ -73,6 +78,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         LogLine l = new LogLine(source, texts[i], offsets[i], timestamps[i]);
         l.topic = topic;
         l.partition = partition;
+        l.bare = bare[i];
         if (ascii[i]) {
             l.markAsciiText();
         }
@@ -108,12 +114,16 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
 
     /**
      * The serializer: the run's {@link RecordRuns.Header} (the source as its key), then per line its offset and
-     * timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII text) and the text (as
-     * {@link LogLineSerializer} writes it, an ASCII one copied byte for byte).
+     * timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII text; plus {@link #BARE_TEXT} where the text
+     * is a bare message, {@link LogLine#bare}, which the form before it never set, so its bytes read as lines that
+     * are not bare, as they were) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte
+     * for byte).
      */
     static final class Serializer extends RecordSerializer<LogLineRun> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
+        /** The bit of the text byte that marks a bare message. */
+        static final int BARE_TEXT = 4;
 
         @Override
         public LogLineRun createInstance() {
@@ -128,6 +138,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             r.timestamps = Arrays.copyOf(from.timestamps, from.size);
             r.texts = Arrays.copyOf(from.texts, from.size);
             r.ascii = Arrays.copyOf(from.ascii, from.size);
+            r.bare = Arrays.copyOf(from.bare, from.size);
             return r;
         }
 
@@ -137,13 +148,14 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
+                int bare = r.bare[i] ? BARE_TEXT : 0;
                 if (r.texts[i] == null) {
-                    out.writeByte(0);
+                    out.writeByte(bare);
                 } else if (r.ascii[i]) {
-                    out.writeByte(2);
+                    out.writeByte(2 | bare);
                     ExactStrings.writeAscii(r.texts[i], out);
                 } else {
-                    out.writeByte(1);
+                    out.writeByte(1 | bare);
                     ExactStrings.write(r.texts[i], out);
                 }
             }
@@ -157,7 +169,9 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = in.readLong();
                 r.timestamps[i] = in.readLong();
-                int text = in.readUnsignedByte();
+                int kind = in.readUnsignedByte();
+                r.bare[i] = (kind & BARE_TEXT) != 0;
+                int text = kind & ~BARE_TEXT;
                 r.ascii[i] = text == 2;
                 r.texts[i] = text == 2 ? ExactStrings.readAscii(in)
                         : text == 1 ? ExactStrings.read(in) : null;

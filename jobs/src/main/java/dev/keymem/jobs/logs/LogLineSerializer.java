@@ -15,7 +15,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * batch run's sort, which writes and reads every line once more): the strings as UTF-8 byte runs, one bulk
  * encode and decode each, where Flink's POJO serializer writes and reads a string one character at a time (a
  * varint per character through the output view) and a field header per field. Format: flags (bit 0..2:
- * source, text, topic present; bit 3: the text is ASCII, {@link LogLine#textIsAscii}), offset (long),
+ * source, text, topic present; bit 3: the text is ASCII, {@link LogLine#textIsAscii}; bit 4: the text is a bare
+ * message, {@link LogLine#bare}, a bit the form before it left 0, so its bytes read as lines that are not bare, as
+ * they were), offset (long),
  * timestamp (long), partition (int), then each present string as its UTF-8 length (int) and bytes (an ASCII
  * text: its chars as bytes, copied without encoding or decoding). An unpaired surrogate, which UTF-8 cannot
  * carry (the encoder writes '?' for it), makes that string go as its UTF-16 chars instead (length -1 - chars,
@@ -33,6 +35,7 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
     private static final int TEXT = 2;
     private static final int TOPIC = 4;
     private static final int ASCII_TEXT = 8;
+    private static final int BARE = 16;
 
     @Override
     public LogLine createInstance() {
@@ -44,6 +47,7 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
         LogLine l = new LogLine(from.source, from.text, from.offset, from.timestamp);
         l.topic = from.topic;
         l.partition = from.partition;
+        l.bare = from.bare;
         if (from.textIsAscii()) {
             l.markAsciiText();
         }
@@ -54,7 +58,7 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
     public void serialize(LogLine l, DataOutputView out) throws IOException {
         boolean ascii = l.textIsAscii();
         out.writeByte((l.source != null ? SOURCE : 0) | (l.text != null ? TEXT : 0) | (l.topic != null ? TOPIC : 0)
-                | (ascii ? ASCII_TEXT : 0));
+                | (ascii ? ASCII_TEXT : 0) | (l.bare ? BARE : 0));
         out.writeLong(l.offset);
         out.writeLong(l.timestamp);
         out.writeInt(l.partition);
@@ -74,6 +78,7 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
         l.offset = in.readLong();
         l.timestamp = in.readLong();
         l.partition = in.readInt();
+        l.bare = (flags & BARE) != 0;
         l.source = (flags & SOURCE) != 0 ? ExactStrings.read(in) : null;
         if ((flags & ASCII_TEXT) != 0) {
             l.text = ExactStrings.readAscii(in);

@@ -132,7 +132,7 @@ public final class LogSummarizer {
     /** Advances the source over one line; returns a summary (JSON) when everyLines is reached, else null. */
     public String accept(SourceMemory m, SourceStores stores, LogLine line) throws Exception {
         MinerState ms = stores.miner();
-        TemplateMiner.Match match = miner.accept(ms, line.text);
+        TemplateMiner.Match match = miner.accept(ms, line.text, line.bare);
         stores.minerUpdated(ms);
         Masked facts = masked(match.masked());
         NoveltyWrite w = m.novelty.write(facts.x, match.id(), null);
@@ -290,7 +290,8 @@ public final class LogSummarizer {
         t.template = match.template();
         TemplateWords tw = templateWords(match.template());
         String mined = match.message() != null ? match.message() : line.text; // a JSON line: its message field
-        String params = params(messageWords(mined, match.masked()), tw);
+        // a bare message has no header to cut off: all its words are the message's
+        String params = params(line.bare ? words(mined) : messageWords(mined, match.masked()), tw);
         String shape = facts.shape; // shape(match.masked())
         boolean newShape = !contains(t.shapes, shape);
         // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty)

@@ -12,7 +12,12 @@ import java.util.SplittableRandom;
  * Kubernetes CRI container logs ({@code <RFC3339Nano> stdout|stderr F|P <msg>}, a long message cut into {@code P}
  * pieces ended by an {@code F} one: the first piece one event, the others another, as the job mines lines, not
  * joined records); klog
- * ({@code I0501 10:00:00.123456   12345 file.go:123] msg}); Apache/nginx combined access log; syslog RFC 5424
+ * ({@code I0501 10:00:00.123456   12345 file.go:123] msg}); Apache/nginx combined access log (the event of a request
+ * line its method, the status a value, as loghub's OpenStack ground truth and {@link StructuredLogSample} have it);
+ * a second, independent
+ * access log in other shapes (nginx's default {@code combined} format with IPv6 clients, query strings, HTTP/1.0 to
+ * HTTP/2.0, PUT/DELETE/OPTIONS, 499/5xx, an empty request {@code "-"} and TLS bytes on the plain port, escaped
+ * quotes in a user agent); syslog RFC 5424
  * with structured data and RFC 3164 with a priority; Python logging ({@code basicConfig}'s default
  * {@code LEVEL:name:message}, and the common {@code asctime - name - level - message}); a Java service's logback
  * pattern with multi-line stack traces after ERROR lines (every {@code at} frame one event per code location, {@code Caused by} one
@@ -39,8 +44,8 @@ final class FormatLogSample {
     }
 
     /** The format names, in the order {@link #all} gives them. */
-    static final List<String> FORMATS = List.of("cri", "klog", "access", "syslog5424", "syslog3164", "python",
-            "python-asctime", "logback", "logrus", "postgres", "mysql", "winevent", "csv");
+    static final List<String> FORMATS = List.of("cri", "klog", "access", "nginx", "syslog5424", "syslog3164",
+            "python", "python-asctime", "logback", "logrus", "postgres", "mysql", "winevent", "csv");
 
     private FormatLogSample() {
     }
@@ -64,6 +69,7 @@ final class FormatLogSample {
                 case "cri" -> cri(r, c, out);
                 case "klog" -> out.add(klog(r, c));
                 case "access" -> out.add(access(r, c));
+                case "nginx" -> out.add(nginx(r, c));
                 case "syslog5424" -> out.add(syslog5424(r, c));
                 case "syslog3164" -> out.add(syslog3164(r, c));
                 case "python" -> out.add(python(r, c, false));
@@ -185,7 +191,68 @@ final class FormatLogSample {
         String ref = r.nextBoolean() ? "-" : "https://shop.example.com" + PATHS[r.nextInt(PATHS.length)];
         return new Line(ip(r) + " - " + (r.nextInt(5) == 0 ? user(r) : "-") + " [01/May/2024:" + c.hms() + " +0000] \""
                 + method + " " + path + " HTTP/1.1\" " + status + " " + r.nextInt(50_000) + " \"" + ref + "\" \""
-                + AGENTS[r.nextInt(AGENTS.length)] + "\"", "access-" + e);
+                + AGENTS[r.nextInt(AGENTS.length)] + "\"", "access-" + method);
+    }
+
+    private static final String[] NGINX_CLIENTS = {"2001:db8:85a3::8a2e:370:7334", "::1", "fe80::1ff:fe23:4567:890a",
+        "203.0.113.", "198.51.100.", "192.0.2."};
+    private static final String[] NGINX_GETS = {"/search?q=red+shoes&page=", "/products/", "/assets/main.3f2a1b.css",
+        "/robots.txt", "/wp-login.php", "/api/v2/orders?status=open&limit=", "/", "/healthz", "/img/logo%20big.png"};
+    private static final String[] NGINX_AGENTS = {"-", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+        + "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", "python-requests/2.31.0",
+        "Wget/1.21.4", "Prometheus/2.51.0", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "my \\x22quoted\\x22 agent/1.0"};
+
+    /**
+     * nginx's default {@code combined} format, in shapes {@link #access} does not write (see the class doc); the
+     * event: the method, or the kind of request that is none.
+     */
+    private static Line nginx(SplittableRandom r, Clock c) {
+        String client = NGINX_CLIENTS[r.nextInt(NGINX_CLIENTS.length)];
+        if (client.endsWith(".")) {
+            client += 1 + r.nextInt(254);
+        }
+        String user = r.nextInt(8) == 0 ? USERS[r.nextInt(USERS.length)] : "-";
+        String time = "[06/Dec/2026:" + c.hms() + " +0100]";
+        String proto = new String[] {"HTTP/1.1", "HTTP/2.0", "HTTP/1.0"}[r.nextInt(3)];
+        int k = r.nextInt(20);
+        String method;
+        String request;
+        int status;
+        if (k == 0) { // a connection closed before a request: nginx writes "-" and 400
+            method = "none";
+            request = "-";
+            status = 400;
+        } else if (k == 1) { // a TLS client hello on the plain port, nginx escapes its bytes
+            method = "bytes";
+            StringBuilder b = new StringBuilder("\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01");
+            for (int i = 0, m = 4 + r.nextInt(8); i < m; i++) {
+                b.append("\\x").append(hex(r, 2).toUpperCase(java.util.Locale.ROOT));
+            }
+            request = b.toString();
+            status = 400;
+        } else {
+            int m = r.nextInt(10);
+            method = m < 6 ? "GET" : m < 8 ? "POST" : m == 8 ? (r.nextBoolean() ? "PUT" : "DELETE") : "OPTIONS";
+            String path = switch (method) {
+                case "GET" -> {
+                    String p = NGINX_GETS[r.nextInt(NGINX_GETS.length)];
+                    yield p.endsWith("=") || p.endsWith("/") && p.length() > 1 ? p + r.nextInt(500) : p;
+                }
+                case "POST" -> r.nextBoolean() ? "/api/v2/orders" : "/login?next=%2Faccount";
+                case "OPTIONS" -> "*";
+                default -> "/api/v2/orders/" + r.nextInt(100_000);
+            };
+            request = method + " " + path + " " + proto;
+            int family = r.nextInt(10);
+            status = family < 7 ? new int[] {200, 200, 201, 204, 301, 304}[r.nextInt(6)]
+                    : family < 9 ? new int[] {400, 401, 403, 404, 499}[r.nextInt(5)] : new int[] {500, 502, 504}[r.nextInt(3)];
+        }
+        String ref = r.nextInt(3) == 0 ? "-" : "https://www.example.org" + NGINX_GETS[r.nextInt(NGINX_GETS.length)]
+                + (r.nextBoolean() ? "" : Integer.toString(r.nextInt(90)));
+        String bytes = status == 204 || status == 304 ? "0" : Integer.toString(r.nextInt(200_000));
+        return new Line(client + " - " + user + " " + time + " \"" + request + "\" " + status + " " + bytes + " \""
+                + ref + "\" \"" + NGINX_AGENTS[r.nextInt(NGINX_AGENTS.length)] + "\"", "nginx-" + method);
     }
 
     private static Line syslog5424(SplittableRandom r, Clock c) {

@@ -21,19 +21,23 @@ import org.junit.jupiter.api.Test;
  * the templates group each format's lines by the event that wrote them at least as well as the floor measured for
  * that format, into no more templates than its ceiling (docs/benchmarks.md, "Log formats probe"), printed beside a simple strong baseline: lines grouped by
  * their whitespace tokens with every token holding a digit masked. {@code -Dkeymem.formats.dir=DIR} also writes
- * each format's lines to {@code DIR/FORMAT.log} (for runs of {@code memctl logs}).
+ * each format's lines to {@code DIR/FORMAT.log} (for runs of {@code memctl logs}) and their events, one a line, to
+ * {@code DIR/FORMAT.events}.
  */
 class FormatLogsTest {
     /**
      * Per format: the grouping accuracy floor (the value measured on this sample less 0.02) and the most templates
      * (the count measured plus a quarter, at least 2): a format that regresses falls below the one or explodes
-     * past the other. Access logs are below any useful floor (the miner splits them by user agent and path shape,
-     * docs/benchmarks.md "Log formats probe"), so only their ceiling holds them.
+     * past the other. Access logs (Apache combined, nginx's default format in other shapes) are read by their
+     * fields (the miner's {@code AccessLogLine}: one template per method); Windows event dumps split
+     * by a field's value at a line's end ({@code Log Name: Security} / {@code System}), which loghub's ground truth
+     * reads as different events elsewhere (docs/benchmarks.md, "Access logs and word-valued variables").
      */
     private static final Map<String, double[]> LIMITS = Map.ofEntries(
             Map.entry("cri", new double[] {0.98, 9}), Map.entry("klog", new double[] {0.98, 9}),
-            Map.entry("access", new double[] {0.0, 98}), Map.entry("syslog5424", new double[] {0.98, 7}),
-            Map.entry("syslog3164", new double[] {0.775, 12}), Map.entry("python", new double[] {0.829, 9}),
+            Map.entry("access", new double[] {0.98, 5}), Map.entry("nginx", new double[] {0.98, 9}),
+            Map.entry("syslog5424", new double[] {0.98, 7}),
+            Map.entry("syslog3164", new double[] {0.98, 7}), Map.entry("python", new double[] {0.98, 8}),
             Map.entry("python-asctime", new double[] {0.98, 8}), Map.entry("logback", new double[] {0.98, 17}),
             Map.entry("logrus", new double[] {0.98, 7}), Map.entry("postgres", new double[] {0.98, 9}),
             Map.entry("mysql", new double[] {0.98, 7}), Map.entry("winevent", new double[] {0.623, 27}),
@@ -50,6 +54,8 @@ class FormatLogsTest {
             if (dir != null && !dir.isBlank()) {
                 Files.write(Path.of(dir, f.getKey() + ".log"), lines.stream().map(FormatLogSample.Line::text).toList(),
                         StandardCharsets.UTF_8);
+                Files.write(Path.of(dir, f.getKey() + ".events"), lines.stream().map(FormatLogSample.Line::event)
+                        .toList(), StandardCharsets.UTF_8);
             }
             LogLineParser parser = new LogLineParser(null);
             TemplateMiner miner = new TemplateMiner();

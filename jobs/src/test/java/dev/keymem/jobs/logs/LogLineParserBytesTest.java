@@ -26,7 +26,7 @@ class LogLineParserBytesTest {
     private static final ObjectMapper TREE = new ObjectMapper();
 
     private static String outcome(LogLine l) {
-        return l.source + "|" + l.text + "|" + l.offset + "|" + l.timestamp;
+        return l.source + "|" + l.text + "|" + l.offset + "|" + l.timestamp + "|" + l.bare;
     }
 
     private static String reference(LogLineParser p, String key, KafkaRecord r) {
@@ -123,9 +123,10 @@ class LogLineParserBytesTest {
             check(sb.toString());
         }
         // well-formed objects of the common shape, with random fields in random order
-        String[] names = {"source", "message", "text", "line", "ts", "timestamp", "level", "pid"};
+        String[] names = {"source", "message", "text", "line", "ts", "timestamp", "level", "pid", "msg", "MESSAGE",
+            "_TRANSPORT", "short_message", "_container_id", "log.level", "severity", "log"};
         String[] vals = {"\"v\"", "\"\"", "\"  \"", "3", "12345678901", "true", "null", "\"2026-01-15T08:00:00.5Z\"",
-            "\"a\\\\b\"", "{}", "[\"x\"]", "0.25"};
+            "\"a\\\\b\"", "{}", "[\"x\"]", "0.25", "\"stdout\"", "\"syslog\""};
         for (int i = 0; i < 8_000; i++) {
             StringBuilder sb = new StringBuilder("{");
             int n = 1 + r.nextInt(5);

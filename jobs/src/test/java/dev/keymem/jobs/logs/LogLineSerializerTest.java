@@ -39,6 +39,7 @@ class LogLineSerializerTest {
         }
         l.topic = randomString(r);
         l.partition = r.nextInt();
+        l.bare = r.nextBoolean();
         return l;
     }
 
@@ -50,6 +51,7 @@ class LogLineSerializerTest {
         assertEquals(e.timestamp, back.timestamp);
         assertEquals(e.partition, back.partition);
         assertEquals(e.textIsAscii(), back.textIsAscii());
+        assertEquals(e.bare, back.bare);
     }
 
     private static <T> T roundTrip(TypeSerializer<T> s, T value, DataOutputSerializer out) throws IOException {
@@ -109,6 +111,63 @@ class LogLineSerializerTest {
                     assertSameLine(run.line(i), b.line(i));
                 }
             }
+        }
+    }
+
+    /**
+     * Bytes in the form before {@link LogLine#bare} (no bare bit: a line's flags, a run line's text byte 0, 1 or 2)
+     * read as they did, each line not bare; a bare line's bytes differ from them in that bit alone.
+     */
+    @Test
+    void theFormBeforeTheBareBitReadsAsLinesThatAreNotBare() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        // LogLineSerializer's earlier form: flags (source, text, topic, ASCII text), offset, timestamp, partition, strings
+        out.writeByte(1 | 2 | 4 | 8);
+        out.writeLong(42);
+        out.writeLong(1768464000000L);
+        out.writeInt(3);
+        dev.keymem.jobs.serde.ExactStrings.write("api", out);
+        dev.keymem.jobs.serde.ExactStrings.writeAscii("order paid", out);
+        dev.keymem.jobs.serde.ExactStrings.write("logs", out);
+        byte[] old = out.getCopyOfBuffer();
+        LogLine l = LogLineSerializer.INSTANCE.deserialize(new DataInputDeserializer(old));
+        assertEquals("LogLine{api@42: order paid}", l.toString());
+        assertEquals("logs", l.topic);
+        assertEquals(3, l.partition);
+        assertEquals(1768464000000L, l.timestamp);
+        assertTrue(l.textIsAscii() && !l.bare);
+        l.bare = true;
+        out.clear();
+        LogLineSerializer.INSTANCE.serialize(l, out);
+        byte[] bare = out.getCopyOfBuffer();
+        assertEquals(old.length, bare.length);
+        assertEquals(old[0] | 16, bare[0]);
+        assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(old, 1, old.length)),
+                java.util.Arrays.toString(java.util.Arrays.copyOfRange(bare, 1, bare.length)));
+
+        // LogLineRun's earlier form: the header, then per line offset, timestamp, text byte (0, 1, 2) and text
+        out.clear();
+        dev.keymem.jobs.serde.RecordRuns.Header.write(out, "api", "logs", 3, 3);
+        String[] texts = {null, "caf\u00e9", "ascii"};
+        for (int i = 0; i < 3; i++) {
+            out.writeLong(i);
+            out.writeLong(100 + i);
+            out.writeByte(i);
+            if (i == 1) {
+                dev.keymem.jobs.serde.ExactStrings.write(texts[i], out);
+            } else if (i == 2) {
+                dev.keymem.jobs.serde.ExactStrings.writeAscii(texts[i], out);
+            }
+        }
+        LogLineRun run = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(3, run.size());
+        for (int i = 0; i < 3; i++) {
+            LogLine x = run.line(i);
+            assertEquals(texts[i], x.text);
+            assertEquals(i, x.offset);
+            assertEquals(100 + i, x.timestamp);
+            assertEquals(i == 2, x.textIsAscii());
+            assertTrue(!x.bare);
         }
     }
 

@@ -296,7 +296,7 @@ public final class EventMemory {
             shapeHits++;
             return c; // a vector written before was finite and of the memory's length: no check needed
         }
-        Shaped s = shapedReference(v, check);
+        Shaped s = shapedFast(v, check);
         int seen = h & (shapeSeen.length - 1);
         if (shapeSeen[seen] == h) {
             Shaped kept = new Shaped(s.x.clone(), s.nz, s.q8.clone(), s.scale, s.k);
@@ -323,6 +323,138 @@ public final class EventMemory {
     }
 
     /**
+     * {@link #shapedReference} in one scan of {@code v} and one loop over its listed components: the scan finds
+     * the listed components, the sum of squares ({@link #unitOf}'s, the same order) and the largest magnitude
+     * among them; the loop writes each unit component, its quantised byte and its projection column. The
+     * quantisation's largest unit magnitude is the largest input magnitude scaled: {@code (float) (|v| * inv)}
+     * with {@code inv > 0} never decreases as {@code |v|} grows (a product by a positive double and the
+     * rounding to float are both monotonic, and rounding is symmetric in the sign), so the largest of the
+     * rounded magnitudes is the rounding of the largest, bit for bit; hence the same scale before the loop,
+     * and every byte as {@link #quantize(Unit, byte[])} gives it. The projection gets the same columns in the
+     * same order as {@link #project(float[], int[])} collects them. The same shape bit for bit (a test
+     * compares the two over random and edge-case vectors).
+     */
+    Shaped shapedFast(float[] v, boolean check) {
+        if (check && v.length != settings.dimension()) {
+            checked(v); // throws
+        }
+        int d = v.length;
+        int[] idx = scratchIdx(d);
+        int n = 0;
+        int i = 0;
+        double sq = 0;
+        float maxAbs = 0;
+        for (; i + 4 <= d; i += 4) {
+            float f0 = v[i];
+            float f1 = v[i + 1];
+            float f2 = v[i + 2];
+            float f3 = v[i + 3];
+            int b0 = Float.floatToRawIntBits(f0);
+            int b1 = Float.floatToRawIntBits(f1);
+            int b2 = Float.floatToRawIntBits(f2);
+            int b3 = Float.floatToRawIntBits(f3);
+            if ((b0 | b1 | b2 | b3) == 0) {
+                continue;
+            }
+            if (b0 != 0) {
+                idx[n++] = i;
+                float a = Math.abs(f0);
+                if (a > maxAbs) {
+                    maxAbs = a;
+                }
+            }
+            if (b1 != 0) {
+                idx[n++] = i + 1;
+                float a = Math.abs(f1);
+                if (a > maxAbs) {
+                    maxAbs = a;
+                }
+            }
+            if (b2 != 0) {
+                idx[n++] = i + 2;
+                float a = Math.abs(f2);
+                if (a > maxAbs) {
+                    maxAbs = a;
+                }
+            }
+            if (b3 != 0) {
+                idx[n++] = i + 3;
+                float a = Math.abs(f3);
+                if (a > maxAbs) {
+                    maxAbs = a;
+                }
+            }
+            sq += (double) f0 * f0;
+            sq += (double) f1 * f1;
+            sq += (double) f2 * f2;
+            sq += (double) f3 * f3;
+        }
+        for (; i < d; i++) {
+            float f = v[i];
+            if (Float.floatToRawIntBits(f) != 0) {
+                idx[n++] = i;
+                sq += (double) f * f;
+                float a = Math.abs(f);
+                if (a > maxAbs) {
+                    maxAbs = a;
+                }
+            }
+        }
+        if (check && !(sq <= Double.MAX_VALUE)) {
+            checked(v); // throws
+        }
+        // the reused unit vector, as unitOf(v, check, true) leaves it
+        float[] out;
+        if (unitReused.length != d) {
+            out = unitReused = new float[d];
+        } else {
+            out = unitReused;
+            for (int j : unitReusedSet) {
+                out[j] = 0f;
+            }
+        }
+        int[] nz = Arrays.copyOf(idx, n);
+        unitReusedSet = nz;
+        byte[] q8 = new byte[d];
+        float scale = 0f;
+        int dc = settings.cellDim();
+        boolean projected = projection != null;
+        int[] cols = projected ? scratchCols(n) : null;
+        double[] vs = scratchVals;
+        int m = 0;
+        if (sq > 0) {
+            double inv = 1 / Math.sqrt(sq);
+            float max = (float) (maxAbs * inv);
+            scale = max == 0 ? 0f : max / 127f;
+            boolean quantized = max != 0;
+            for (int k = 0; k < n; k++) {
+                int j = idx[k];
+                float f = (float) (v[j] * inv);
+                out[j] = f;
+                if (quantized) {
+                    q8[j] = (byte) round(f / scale);
+                }
+                if (projected && f != 0f) {
+                    cols[m] = j * dc;
+                    vs[m++] = f;
+                }
+            }
+        }
+        float[] key;
+        if (!projected) {
+            key = unit(out);
+        } else {
+            double[] acc = accumulate(cols, vs, m, dc);
+            float[] p = new float[dc];
+            for (int r = 0; r < dc; r++) {
+                p[r] = (float) acc[r];
+            }
+            key = unit(p);
+        }
+        return new Shaped(out, nz, q8, scale, key);
+    }
+
+    /**
      * One gated_delta token (H = 1, K = V = d_c, no normaliser) with k = v: S = a S; u = beta (v - S^T k);
      * S = S + k u^T, with a = exp(log(decay)) and beta as {@link #fadingWriteReference} gives them to the cell.
      * The state's arithmetic is that cell's, float for float and in the same order (so the state is the
@@ -338,8 +470,11 @@ public final class EventMemory {
         float a = decayFactor;
         float beta = settings.beta();
         float[] u = new float[dc];
-        // Four rows per pass: u[j] still gets its products added one at a time in row order (the same float
-        // sums), with a quarter of the loads and stores of u (the JIT of a short file run, C1, keeps them).
+        // Pass 1, S^T k over the decayed rows, four rows a pass: u[j] still gets its products added one at a
+        // time in row order (the same float sums), with a quarter of the loads and stores of u (the JIT of a
+        // short file run, C1, keeps them). The decayed values are not stored here: pass 2 computes each again
+        // (the same float product s * a, Java's float arithmetic being exact to the bit and without fused
+        // multiply-adds) and stores the row's final value, one store per value instead of two.
         int i = 0;
         for (; i + 4 <= dc; i += 4) {
             float k0 = k[i];
@@ -351,19 +486,11 @@ public final class EventMemory {
             int r2 = r1 + dc;
             int r3 = r2 + dc;
             for (int j = 0; j < dc; j++) {
-                float s0 = s[r0 + j] * a;
-                float s1 = s[r1 + j] * a;
-                float s2 = s[r2 + j] * a;
-                float s3 = s[r3 + j] * a;
-                s[r0 + j] = s0;
-                s[r1 + j] = s1;
-                s[r2 + j] = s2;
-                s[r3 + j] = s3;
                 float uj = u[j];
-                uj += s0 * k0;
-                uj += s1 * k1;
-                uj += s2 * k2;
-                uj += s3 * k3;
+                uj += (s[r0 + j] * a) * k0;
+                uj += (s[r1 + j] * a) * k1;
+                uj += (s[r2 + j] * a) * k2;
+                uj += (s[r3 + j] * a) * k3;
                 u[j] = uj;
             }
         }
@@ -371,26 +498,25 @@ public final class EventMemory {
             float ki = k[i];
             int row = i * dc;
             for (int j = 0; j < dc; j++) {
-                float sv = s[row + j] * a;
-                s[row + j] = sv;
-                u[j] += sv * ki;
+                u[j] += (s[row + j] * a) * ki;
             }
         }
         for (int j = 0; j < dc; j++) {
             u[j] = beta * (k[j] - u[j]);
         }
+        // Pass 2: S = a S + k u^T, row by row (the decayed value, then the rank-one term added to it).
         int n = dc * dc;
         for (int row = 0; row < n; row += dc) {
             float ki = k[row / dc];
             int j = 0;
             for (; j + 4 <= dc; j += 4) {
-                s[row + j] += ki * u[j];
-                s[row + j + 1] += ki * u[j + 1];
-                s[row + j + 2] += ki * u[j + 2];
-                s[row + j + 3] += ki * u[j + 3];
+                s[row + j] = s[row + j] * a + ki * u[j];
+                s[row + j + 1] = s[row + j + 1] * a + ki * u[j + 1];
+                s[row + j + 2] = s[row + j + 2] * a + ki * u[j + 2];
+                s[row + j + 3] = s[row + j + 3] * a + ki * u[j + 3];
             }
             for (; j < dc; j++) {
-                s[row + j] += ki * u[j];
+                s[row + j] = s[row + j] * a + ki * u[j];
             }
         }
         cs.advance(1);
@@ -1925,14 +2051,44 @@ public final class EventMemory {
 
     /**
      * acc[i] = sum over k < m of P^T[cols[k] + i] * vs[k], added in k order into sums that start at +0.0:
-     * four columns a pass (each sum still gets its products one at a time in k order, so the same doubles),
-     * with a quarter of the loads and stores of the sums.
+     * eight columns a pass, then four (each sum still gets its products one at a time in k order, so the same
+     * doubles), with an eighth of the loads and stores of the sums.
      */
     private double[] accumulate(int[] cols, double[] vs, int m, int dc) {
         double[] pt = projectionT;
         double[] acc = accScratch.length >= dc ? accScratch : (accScratch = new double[dc]);
         Arrays.fill(acc, 0, dc, 0.0);
         int k = 0;
+        for (; k + 8 <= m; k += 8) {
+            int c0 = cols[k];
+            int c1 = cols[k + 1];
+            int c2 = cols[k + 2];
+            int c3 = cols[k + 3];
+            int c4 = cols[k + 4];
+            int c5 = cols[k + 5];
+            int c6 = cols[k + 6];
+            int c7 = cols[k + 7];
+            double v0 = vs[k];
+            double v1 = vs[k + 1];
+            double v2 = vs[k + 2];
+            double v3 = vs[k + 3];
+            double v4 = vs[k + 4];
+            double v5 = vs[k + 5];
+            double v6 = vs[k + 6];
+            double v7 = vs[k + 7];
+            for (int i = 0; i < dc; i++) {
+                double a = acc[i];
+                a += pt[c0 + i] * v0;
+                a += pt[c1 + i] * v1;
+                a += pt[c2 + i] * v2;
+                a += pt[c3 + i] * v3;
+                a += pt[c4 + i] * v4;
+                a += pt[c5 + i] * v5;
+                a += pt[c6 + i] * v6;
+                a += pt[c7 + i] * v7;
+                acc[i] = a;
+            }
+        }
         for (; k + 4 <= m; k += 4) {
             int c0 = cols[k];
             int c1 = cols[k + 1];

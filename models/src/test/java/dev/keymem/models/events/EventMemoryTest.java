@@ -162,7 +162,8 @@ class EventMemoryTest {
     void fadingWriteEqualsTheCellBitForBit() {
         SplittableRandom r = new SplittableRandom(5);
         for (EventSettings set : List.of(EventSettings.defaults(), new EventSettings(16, 8, 0.7f, 0.9f, 32, 64, 64, 2, 512, 1024, 0, 0, 1.2, 0.75,
-                EventSettings.Weights.defaults(), 3L))) {
+                EventSettings.Weights.defaults(), 3L), new EventSettings(16, 7, 0.7f, 0.9f, 32, 64, 64, 2, 512, 1024, 0, 0,
+                1.2, 0.75, EventSettings.Weights.defaults(), 3L))) { // d_c = 7: the passes' remainder loops too
             EventMemory m = new EventMemory(set);
             EventState a = m.newState();
             EventState b = m.newState();
@@ -288,6 +289,79 @@ class EventMemoryTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.unitOf(bad, true));
         assertEquals("vector holds a non-finite value", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> m.unitOf(new float[3], true));
+    }
+
+    /**
+     * The write's one-pass shape ({@link EventMemory#shapedFast}) equals {@link EventMemory#shapedReference} bit
+     * for bit (unit vector, listed components, bytes, scale, the cell's key), on vectors dense and sparse, of
+     * signed zeros alone, with subnormals, huge and tiny magnitudes, ties for the largest magnitude and none
+     * at all, with a projection and without one (D = d_c), each call after the other's on its own memory (so
+     * the reused unit vector is reset alike); and both refuse the same bad vectors with the same message.
+     */
+    @Test
+    void shapedFastEqualsShapedReferenceBitForBit() {
+        SplittableRandom r = new SplittableRandom(41);
+        for (EventSettings set : List.of(EventSettings.defaults(), EventSettings.defaults().withDimension(32))) {
+            EventMemory fastM = new EventMemory(set);
+            EventMemory refM = new EventMemory(set);
+            int d = set.dimension();
+            for (int trial = 0; trial < 4000; trial++) {
+                float[] v = new float[d];
+                int kind = trial % 9;
+                for (int j = 0; j < d; j++) {
+                    boolean on = switch (kind) {
+                        case 0 -> r.nextInt(20) == 0;
+                        case 1 -> r.nextInt(3) == 0;
+                        case 2, 3, 4 -> true;
+                        default -> r.nextInt(2) == 0;
+                    };
+                    if (!on) {
+                        continue;
+                    }
+                    v[j] = switch (kind) {
+                        case 3 -> r.nextBoolean() ? -0f : 0f;
+                        case 4 -> (r.nextInt(9) - 4) * 0.25f; // ties of the largest magnitude
+                        case 5 -> (float) ((r.nextDouble() * 2 - 1) * 1e30);
+                        case 6 -> (float) ((r.nextDouble() * 2 - 1) * 1e-30);
+                        case 7 -> r.nextInt(4) == 0 ? Float.intBitsToFloat(r.nextInt(1 << 23)) * (r.nextBoolean() ? 1 : -1)
+                                : (float) (r.nextDouble() * 2 - 1);
+                        default -> (float) (r.nextDouble() * 2 - 1);
+                    };
+                }
+                if (trial % 13 == 0) {
+                    v = EventMemory.hashVector(terms(r, 500), d);
+                } else if (trial % 17 == 0) {
+                    v = new float[d]; // no component at all
+                } else if (trial % 19 == 0) {
+                    v[r.nextInt(d)] = Float.MIN_VALUE; // a subnormal's square is 0
+                }
+                EventMemory.Shaped a = fastM.shapedFast(v.clone(), trial % 2 == 0);
+                EventMemory.Shaped b = refM.shapedReference(v.clone(), trial % 2 == 0);
+                String at = "D " + d + " trial " + trial;
+                assertEquals(b.x.length, a.x.length, at);
+                for (int j = 0; j < d; j++) {
+                    assertEquals(Float.floatToRawIntBits(b.x[j]), Float.floatToRawIntBits(a.x[j]), at + " j " + j);
+                }
+                assertArrayEquals(b.nz, a.nz, at);
+                assertArrayEquals(b.q8, a.q8, at);
+                assertEquals(Float.floatToRawIntBits(b.scale), Float.floatToRawIntBits(a.scale), at);
+                assertEquals(b.k.length, a.k.length, at);
+                for (int j = 0; j < b.k.length; j++) {
+                    assertEquals(Float.floatToRawIntBits(b.k[j]), Float.floatToRawIntBits(a.k[j]), at + " k " + j);
+                }
+            }
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                float[] v = new float[d];
+                v[1] = 0.5f;
+                v[d - 2] = bad;
+                IllegalArgumentException ea = assertThrows(IllegalArgumentException.class, () -> fastM.shapedFast(v, true));
+                IllegalArgumentException eb = assertThrows(IllegalArgumentException.class, () -> refM.shapedReference(v, true));
+                assertEquals(eb.getMessage(), ea.getMessage());
+            }
+            IllegalArgumentException ea = assertThrows(IllegalArgumentException.class, () -> fastM.shapedFast(new float[3], true));
+            IllegalArgumentException eb = assertThrows(IllegalArgumentException.class, () -> refM.shapedReference(new float[3], true));
+            assertEquals(eb.getMessage(), ea.getMessage());
+        }
     }
 
     /** EventMemory.round (floor(a + 1/2) in double) is Math.round on the quantiser's range and beyond. */

@@ -23,7 +23,10 @@ import java.util.List;
  * {@code _SYSTEMD_UNIT}, {@code __REALTIME_TIMESTAMP}); Elastic ECS and logstash ({@code message},
  * {@code @timestamp}, {@code service.name}); structlog ({@code event}); Serilog's compact format ({@code @m},
  * {@code @mt}, {@code @t}); Google Cloud Logging ({@code textPayload}, {@code jsonPayload.message}); GELF
- * ({@code short_message}); OpenTelemetry's log record ({@code body}).
+ * ({@code short_message}); OpenTelemetry's log record ({@code body}). Which text field holds a bare message (no
+ * header in front of it: the record holds the time, level and logger in other fields) and which a whole line is
+ * decided per field and format ({@link #bare}; the reader marks its line so, and the miner and the summarizer then
+ * cut no header off it).
  */
 public final class JsonLogFields {
     private JsonLogFields() {
@@ -32,6 +35,89 @@ public final class JsonLogFields {
     /** Where the line's text is: the first of these holding a string that is not blank. */
     public static final List<String> TEXT = List.of("message", "text", "line", "msg", "log", "MESSAGE", "event",
             "@m", "@message", "textPayload", "jsonPayload.message", "short_message", "body", "@mt", "Message");
+
+    /**
+     * The {@link #TEXT} fields whose string is a bare message: what the logger was asked to log, without the header
+     * (time stamp, level, logger, host, program) a raw line puts in front of it, as the record holds those in other
+     * fields: pino, bunyan, zap, zerolog, logrus, slog {@code msg}; structlog {@code event}; Serilog's rendered
+     * {@code @m} and template {@code @mt}; Google Cloud Logging's {@code jsonPayload.message} (a structured
+     * payload); OpenTelemetry's {@code body}; journald's {@code MESSAGE} (the syslog identifier, pid and priority
+     * are fields), except one that came from a service's standard output ({@code _TRANSPORT} {@code stdout}:
+     * the program's own line, header and all); GELF's {@code short_message}, except from Docker's GELF driver
+     * (a record with {@code _container_id}: a container's output line). See {@link #bare}.
+     */
+    public static final List<String> BARE = List.of("msg", "event", "@m", "@mt", "jsonPayload.message", "body",
+            "MESSAGE", "short_message");
+
+    /**
+     * The {@link #TEXT} fields whose string is a bare message where the record also holds a level
+     * ({@link #LEVEL}), else a whole line: a logger that writes the level as a field writes the message alone
+     * (ECS loggers: {@code message} with {@code log.level}; logstash-logback-encoder, winston, python-json-logger,
+     * log4j2's JSON layouts: {@code message} with {@code level} or {@code levelname}; .NET's JSON console:
+     * {@code Message} with {@code LogLevel}), where keymem's own records ({@code message}, {@code text}) and a
+     * shipper's record of a raw line (Filebeat's ECS {@code message}, CloudWatch's {@code @message}) carry the
+     * whole line and no level. The other text fields ({@code line}, Docker's and Kubernetes' {@code log},
+     * Google Cloud Logging's {@code textPayload}: a container's output line) are whole lines.
+     */
+    public static final List<String> BARE_WITH_LEVEL = List.of("message", "Message", "@message", "text");
+
+    /** The fields that hold a record's level (see {@link #BARE_WITH_LEVEL}): a string or a number. */
+    public static final List<String> LEVEL = List.of("level", "log.level", "severity", "levelname", "LogLevel",
+            "@l", "lvl", "loglevel", "log_level");
+
+    /** journald's field of how it received the entry ({@code stdout}: a service's output line; see {@link #BARE}). */
+    static final String TRANSPORT = "_TRANSPORT";
+
+    /** The field Docker's GELF logging driver adds to every record (see {@link #BARE}). */
+    static final String CONTAINER_ID = "_container_id";
+
+    /**
+     * The fields besides {@link #TEXT} that {@link #bare} reads ({@link #LEVEL}, {@link #TRANSPORT},
+     * {@link #CONTAINER_ID}): a reader that keeps only some fields of a record keeps these too.
+     */
+    public static final List<String> BARE_SIGNS = java.util.stream.Stream.concat(LEVEL.stream(),
+            java.util.stream.Stream.of(TRANSPORT, CONTAINER_ID)).toList();
+
+    /**
+     * Whether the string of text field {@code field} (the one of {@link #TEXT} that {@link #findName} took) of the
+     * record {@code n} is a bare message, by the field and the record's other fields: a {@link #BARE} field unless
+     * it is journald's {@code MESSAGE} of an entry received from a standard output or GELF's
+     * {@code short_message} of a record from Docker's GELF driver; a {@link #BARE_WITH_LEVEL} field where the
+     * record holds a level (a string that is not blank or a number in a {@link #LEVEL} field); no other field.
+     */
+    public static boolean bare(JsonNode n, String field) {
+        if (field == null) {
+            return false;
+        }
+        switch (field) {
+            case "MESSAGE" -> {
+                JsonNode t = n.get(TRANSPORT);
+                return t == null || !t.isTextual() || !t.asText().equals("stdout");
+            }
+            case "short_message" -> {
+                return n.get(CONTAINER_ID) == null;
+            }
+            default -> {
+                if (BARE.contains(field)) {
+                    return true;
+                }
+                if (!BARE_WITH_LEVEL.contains(field)) {
+                    return false;
+                }
+                for (String name : LEVEL) {
+                    if (level(field(n, name, false)) || level(field(n, name, true))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+    }
+
+    /** Whether {@code v} is a level's value: a number, or a string that is not blank. */
+    private static boolean level(JsonNode v) {
+        return v != null && (v.isNumber() || (v.isTextual() && !v.asText().isBlank()));
+    }
 
     /**
      * Where the line's source (its key: summaries are per source) is: the first of these holding a string that is
@@ -216,16 +302,35 @@ public final class JsonLogFields {
      */
     public static JsonNode find(JsonNode n, List<String> names) {
         for (String name : names) {
-            JsonNode f = field(n, name, false);
-            if (f != null && f.isTextual() && !f.asText().isBlank()) {
-                return f;
-            }
-            f = field(n, name, true);
-            if (f != null && f.isTextual() && !f.asText().isBlank()) {
+            JsonNode f = text(n, name);
+            if (f != null) {
                 return f;
             }
         }
         return null;
+    }
+
+    /** The name of the field {@link #find} takes (the first of {@code names} holding a string that is not blank), or null. */
+    public static String findName(JsonNode n, List<String> names) {
+        for (String name : names) {
+            if (text(n, name) != null) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The value of field {@code name} of object {@code n} (the key itself, else the path its dots describe) where
+     * it is a string that is not blank, else null.
+     */
+    public static JsonNode text(JsonNode n, String name) {
+        JsonNode f = field(n, name, false);
+        if (f != null && f.isTextual() && !f.asText().isBlank()) {
+            return f;
+        }
+        f = field(n, name, true);
+        return f != null && f.isTextual() && !f.asText().isBlank() ? f : null;
     }
 
     /**

@@ -326,7 +326,7 @@ final class TemplateIndex {
                     }
                     continue;
                 }
-                lineWord[i] = words != null ? words[i] : TemplateMiner.word(l);
+                lineWord[i] = words != null ? words[i] : TemplateMiner.word(l, i);
                 if (!lineWord[i]) {
                     for (int k = 0; k < wn; k++) {
                         int s = w.a[k];
@@ -402,7 +402,7 @@ final class TemplateIndex {
                     gi.epoch = epoch;
                     String t = tokens[i];
                     gi.killer = !t.equals(TemplateMiner.WILD) && !gi.token.equals(t)
-                            && TemplateMiner.distinctWords(gi.token, t);
+                            && TemplateMiner.distinctWords(gi.token, t, i);
                 }
                 if (gi.killer) {
                     return true;

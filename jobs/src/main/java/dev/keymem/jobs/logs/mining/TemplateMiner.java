@@ -24,7 +24,9 @@ import java.util.Set;
  *       the share where both hold the same constant or the template's {@code <*>} meets a value (or its
  *       field {@code key=<*>} a value of that key). Two different plain words ({@code startup} /
  *       {@code shutdown}) are different messages, and the similarity is 0, unless the position is a
- *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}). A key=value token
+ *       field's value ({@code user root}, {@code for admin}, {@code hive: SYSTEM,}) or both are context tags,
+ *       words in brackets that start the message ({@code (alice) CMD ...}, {@link #contextTag}; such a first
+ *       token also goes down the {@code <*>} branch). A key=value token
  *       ({@code fieldForm}: {@code status=ok}, {@code "level":"info",}) is a field: the same key with
  *       another value differs in a value, not in the message, except a flag's state ({@code isOverlap:true}
  *       / {@code isOverlap:false}), a text of several words and the value of {@code msg=}, {@code message=},
@@ -113,12 +115,28 @@ public final class TemplateMiner implements Serializable {
      * Assigns {@code line} its template in {@code state} (advancing it). With headers stripped, a line that is a
      * JSON log record (an application's JSON line inside another record's text) is mined by its message field
      * ({@link JsonLogFields#message}): its other fields (time, level, logger, trace ids, nested objects) are its
-     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}).
+     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}); a
+     * web server's access log line by its fields: the request method, the rest values ({@link AccessLogLine}).
      */
     public Match accept(MinerState state, String line) {
+        return accept(state, line, false);
+    }
+
+    /**
+     * {@link #accept(MinerState, String)} of a line that is, with {@code bare}, a bare message: the message field
+     * of a structured record (pino's {@code msg}, journald's {@code MESSAGE}, ...; {@code LogLine#bare}), whose
+     * header lives in the record's other fields, so that no header is cut off it even with headers stripped (it
+     * is mined as {@code withHeaders(false)} mines it; a JSON line is still mined by its message field).
+     */
+    public Match accept(MinerState state, String line, boolean bare) {
         String mined = settings.headers() ? JsonLogFields.mined(line) : null;
-        // a JSON line's mined text has no header to cut; any other line's masked form loses its header (headers on)
-        Message message = message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null);
+        // an access log line is masked by its fields (AccessLogLine), without its client, user and time fields,
+        // bare or not
+        String access = settings.headers() && mined == null ? AccessLogLine.masked(line) : null;
+        // a JSON line's mined text and a bare message have no header to cut; any other line's masked form loses its
+        // header (headers on)
+        Message message = access != null ? message(access, false)
+                : message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null && !bare);
         String masked = message.masked;
         String[] tokens = message.tokens;
         long pos = state.lines++;
@@ -162,7 +180,7 @@ public final class TemplateMiner implements Serializable {
             this.tokens = tokens;
         }
 
-        /** {@code word(tokens[i])} for each token that is not {@code <*>} (false for those), made once. */
+        /** {@code word(tokens[i], i)} for each token that is not {@code <*>} (false for those), made once. */
         boolean[] words() {
             if (words == null) {
                 boolean[] w = new boolean[tokens.length];
@@ -170,7 +188,7 @@ public final class TemplateMiner implements Serializable {
                 for (int i = 0; i < tokens.length; i++) {
                     String t = tokens[i];
                     if (!t.equals(WILD)) {
-                        w[i] = word(t);
+                        w[i] = word(t, i);
                         f[i] = w[i] ? null : fieldForm(t);
                     }
                 }
@@ -338,14 +356,14 @@ public final class TemplateMiner implements Serializable {
             }
             counted++;
             if (tw) {
-                if (!word(l)) {
+                if (!word(l, i)) {
                     same++; // a value where the template learned a variable
                 } else if (wordsAreMessage && t.equals(LEARNED) && !field(template, i)) {
                     return 0;
                 }
             } else if (t.equals(l) || (!lw && fieldValue(t, l))) {
                 same++;
-            } else if (!lw && distinctWords(t, l) && !field(template, i)) {
+            } else if (!lw && distinctWords(t, l, i) && !field(template, i)) {
                 return 0;
             }
         }
@@ -441,6 +459,11 @@ public final class TemplateMiner implements Serializable {
      * field, {@code key:word} with the same key before the last {@code :} or {@code =} (not a name key) and
      * plain-word values ({@code CCFile::captureLog} / {@code CCFile::copyFile}).
      */
+    static boolean distinctWords(String a, String b, int i) {
+        return distinctWords(a, b) && !(i == 0 && contextTag(a) && contextTag(b));
+    }
+
+    /** {@link #distinctWords(String, String, int)} at any position but the first. */
     static boolean distinctWords(String a, String b) {
         if (sameButDigits(a, b)) {
             return false; // numbered instances (gige4 / gige7, node-D0 / node-D7) are values
@@ -658,6 +681,35 @@ public final class TemplateMiner implements Serializable {
         return true;
     }
 
+    /**
+     * {@link #word} of the token at position {@code i} of a message: false for a {@link #contextTag} at
+     * position 0.
+     */
+    static boolean word(String t, int i) {
+        return word(t) && !(i == 0 && contextTag(t));
+    }
+
+    /**
+     * Whether token {@code t} is a word in brackets or parentheses ({@code (alice)}, {@code [worker]:}): the
+     * punctuation before the word opens with the bracket that the punctuation after it closes. At the start of a
+     * message such a token is a context tag the program put in front of its message (cron's {@code (user) CMD
+     * (...)}, a thread or a worker), one value of many, as the header stripper reads a bracketed field in a
+     * header ({@link LineTokens#message}). Elsewhere in a message a bracketed word stays a word: loghub's ground
+     * truth keeps {@code (reserved)} / {@code (usable)}, {@code (Alarm)} / {@code (Network)} apart.
+     */
+    static boolean contextTag(String t) {
+        int n = t.length();
+        char open = n == 0 ? ' ' : t.charAt(0);
+        if ((open != '(' && open != '[') || !word(t)) {
+            return false;
+        }
+        int end = n;
+        while (end > 0 && !Character.isLetterOrDigit(t.charAt(end - 1))) {
+            end--;
+        }
+        return t.indexOf(open == '(' ? ')' : ']', end) >= 0;
+    }
+
     /** Widens {@code c} to cover {@code tokens}; merges a cluster it now covers; returns the survivor. */
     private MinerState.Cluster widen(MinerState state, MinerState.Cluster c, String[] tokens) {
         boolean changed = false;
@@ -752,7 +804,10 @@ public final class TemplateMiner implements Serializable {
         return state.index;
     }
 
-    /** The path below the length level: the first {@code depth} tokens ({@code <*>} for a variable one). */
+    /**
+     * The path below the length level: the first {@code depth} tokens ({@code <*>} for a variable one, and for a
+     * {@link #contextTag} first).
+     */
     String prefixKey(String[] tokens) {
         int d = Math.min(settings.depth(), tokens.length);
         if (d == 0) {
@@ -760,7 +815,8 @@ public final class TemplateMiner implements Serializable {
         }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < d; i++) {
-            sb.append(wild(tokens[i]) ? WILD : tokens[i]).append('\u0000');
+            String t = tokens[i];
+            sb.append(wild(t) || (i == 0 && contextTag(t)) ? WILD : t).append('\u0000');
         }
         return sb.toString();
     }

@@ -132,4 +132,56 @@ class JsonLogFieldsTest {
         assertTrue(!ids.contains(miner.accept(s, "{\"kind\":\"audit\",\"user\":\"bob\",\"action\":\"read\","
                 + "\"bucket\":\"b1\",\"bytes\":3,\"ok\":false}").id()));
     }
+
+    /** The record {@code json}'s text field and whether it is a bare message, as {@code "field bare|whole"}. */
+    private static String bareness(String json) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        String f = JsonLogFields.findName(n, JsonLogFields.TEXT);
+        return f + " " + (JsonLogFields.bare(n, f) ? "bare" : "whole");
+    }
+
+    @Test
+    void aMessageFieldIsBareWhereTheFormatKeepsTheHeaderInOtherFields() throws Exception {
+        String[][] cases = {
+            // pino, zap, slog: msg
+            {"{\"level\":30,\"time\":1768464000123,\"name\":\"api\",\"msg\":\"order paid\"}", "msg bare"},
+            {"{\"level\":\"info\",\"ts\":1768464000.1,\"caller\":\"a.go:1\",\"msg\":\"served\"}", "msg bare"},
+            // structlog, Serilog compact (rendered, else the template), GCP structured payload, OpenTelemetry
+            {"{\"event\":\"user logged in\",\"level\":\"info\"}", "event bare"},
+            {"{\"@t\":\"2026-01-15T08:00:00Z\",\"@mt\":\"User {Id} in\",\"@m\":\"User 7 in\"}", "@m bare"},
+            {"{\"@t\":\"2026-01-15T08:00:00Z\",\"@mt\":\"Cache warmed\"}", "@mt bare"},
+            {"{\"severity\":\"ERROR\",\"jsonPayload\":{\"message\":\"upstream failed\"}}", "jsonPayload.message bare"},
+            {"{\"severity_text\":\"INFO\",\"body\":\"request served\"}", "body bare"},
+            // journald: bare, unless received from a service's standard output
+            {"{\"MESSAGE\":\"Accepted publickey for root\",\"SYSLOG_IDENTIFIER\":\"sshd\",\"_TRANSPORT\":\"syslog\"}",
+                "MESSAGE bare"},
+            {"{\"MESSAGE\":\"Started Session 4.\",\"SYSLOG_IDENTIFIER\":\"systemd\"}", "MESSAGE bare"},
+            {"{\"MESSAGE\":\"2026/01/15 08:00:00 INFO started\",\"_TRANSPORT\":\"stdout\"}", "MESSAGE whole"},
+            // GELF: bare, unless from Docker's GELF driver
+            {"{\"version\":\"1.1\",\"host\":\"h\",\"short_message\":\"disk full\",\"level\":3}", "short_message bare"},
+            {"{\"version\":\"1.1\",\"short_message\":\"10.0.0.1 - - GET /\",\"_container_id\":\"ab12\"}",
+                "short_message whole"},
+            // ECS (ecs-logging: log.level dotted or nested), logstash-logback, winston, python-json-logger, .NET
+            {"{\"@timestamp\":\"2026-01-15T08:00:00Z\",\"log.level\":\"INFO\",\"message\":\"Completed\"}", "message bare"},
+            {"{\"@timestamp\":\"2026-01-15T08:00:00Z\",\"log\":{\"level\":\"info\"},\"message\":\"Completed\"}",
+                "message bare"},
+            {"{\"@version\":\"1\",\"level\":\"WARN\",\"logger_name\":\"a.B\",\"message\":\"slow query\"}", "message bare"},
+            {"{\"levelname\":\"ERROR\",\"message\":\"failed\"}", "message bare"},
+            {"{\"LogLevel\":\"Information\",\"Category\":\"App\",\"Message\":\"Now listening\"}", "Message bare"},
+            // keymem's own records and a shipper's raw line: whole lines (no level field)
+            {"{\"source\":\"api\",\"message\":\"2026-01-15T08:00:00Z INFO api[7]: started\"}", "message whole"},
+            {"{\"source\":\"api\",\"text\":\"started\",\"level\":\" \"}", "text whole"},
+            {"{\"source\":\"api\",\"line\":\"INFO started\",\"level\":\"info\"}", "line whole"},
+            {"{\"@timestamp\":\"2026-01-15T08:00:00Z\",\"message\":\"Jan 15 08:00:00 h sshd[7]: x\",\"log\":"
+                + "{\"file\":{\"path\":\"/var/log/auth.log\"}}}", "message whole"},
+            // Docker json-file and Kubernetes node logs, Google Cloud Logging's text payload: a container's line
+            {"{\"log\":\"2026-01-15 08:00:00 INFO started\\n\",\"stream\":\"stdout\",\"time\":\"2026-01-15T08:00:00Z\"}",
+                "log whole"},
+            {"{\"textPayload\":\"I0115 08:00:00 main.go:1] started\",\"severity\":\"INFO\"}", "textPayload whole"},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], bareness(c[0]), c[0]);
+        }
+        assertTrue(!JsonLogFields.bare(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{}"), null));
+    }
 }

@@ -1,0 +1,200 @@
+package dev.keymem.jobs.logs.mining;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Web server access log lines (Apache httpd's Common and Combined Log Formats, their {@code vhost_combined} form,
+ * nginx's default {@code combined} format, and servers that write the same shape, such as werkzeug's request line)
+ * read by their fields, so that the {@link TemplateMiner} mines a request's kind, not the words of its values.
+ *
+ * <p>The shape (Apache's {@code %h %l %u %t "%r" %>s %b}, optionally {@code "%{Referer}i" "%{User-agent}i"} and
+ * further fields after; nginx's {@code $remote_addr - $remote_user [$time_local] "$request" $status
+ * $body_bytes_sent "$http_referer" "$http_user_agent"}): three or four fields separated by single spaces (client,
+ * identity, user; a virtual host before them), a bracketed time that starts with a digit (at most 40 characters),
+ * a space and the quoted request line (a backslash escapes the next character, as both servers write a quote in
+ * it), a space, a three-digit status, a space, the size (digits or {@code -}), then the end of the line or a space
+ * and anything. The regex {@link #LINE} states it; {@link #masked} scans for the same (the reference,
+ * {@link #maskedReference}, matches the regex; a test compares them).
+ *
+ * <p>The masked message of such a line (the fields before the request are its header, cut as the miner cuts a
+ * header):
+ * <ul>
+ *   <li>the request line: its method kept, the target and the protocol values ({@code "GET <*> HTTP/<*>"},
+ *       loghub's OpenStack ground truth writes a request line so: {@code "GET <*>"}); {@code "-"} kept (no
+ *       request: a connection closed before one); any other request text ({@code "\x16\x03\x01..."}, TLS bytes
+ *       on a plain port) one value, {@code "<*>"} (with the values after it the template is {@code <*>}: such a
+ *       line is values only);</li>
+ *   <li>the status and everything after it one value {@code <*>}: status, size, referer, user agent and any
+ *       further fields are values of the request, whatever their words (loghub's OpenStack ground truth writes the
+ *       status of a request line as a parameter, {@code status: <*>}, as does the job's structured sample; the
+ *       summaries keep the statuses among a template's parameters).</li>
+ * </ul>
+ * One template per method, then: {@code "GET <*> HTTP/<*>" <*>}.
+ * Hand-written: no maintained library reads this shape at a per-line cost (httpdlog-parser builds a field
+ * dissector tree per format); the regex is the reference. A line that does not have the shape costs a scan of at
+ * most its first five space-separated fields.
+ */
+final class AccessLogLine {
+    private AccessLogLine() {
+    }
+
+    /** The shape (the reference): group 1 the request line. */
+    static final Pattern LINE = Pattern.compile(
+            "(?:\\S+ ){3,4}\\[\\d[^\\]]{0,39}\\] \"((?:[^\"\\\\]|\\\\.)*)\" \\d{3} (?:\\d+|-)(?: .*)?\\z",
+            Pattern.DOTALL);
+    /** A request line with a method (upper-case letters), a target and an optional protocol (HTTP/0.9 has none). */
+    static final Pattern REQUEST = Pattern.compile("[A-Z]{1,20} \\S+(?: HTTP/\\d+(?:\\.\\d+)?)?", Pattern.DOTALL);
+
+    /** The masked message of an access log line, or null when {@code line} does not have the shape. */
+    static String masked(String line) {
+        int n = line.length();
+        // the ends (the space after) of the first five fields separated by single spaces
+        int[] ends = new int[5];
+        int fields = 0;
+        int p = 0;
+        while (fields < 5) {
+            int s = p;
+            while (p < n && !space(line.charAt(p))) {
+                p++;
+            }
+            if (p == s || p == n || line.charAt(p) != ' ') {
+                break;
+            }
+            ends[fields++] = p;
+            p++;
+        }
+        // (?:\S+ ){3,4} is greedy: four fields first, then three
+        for (int f = Math.min(fields, 4); f >= 3; f--) {
+            String m = rest(line, ends[f - 1] + 1);
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The masked message when {@code line} from {@code i} is {@code [time] "request" status size...}, else null. */
+    private static String rest(String line, int i) {
+        int n = line.length();
+        if (i + 3 > n || line.charAt(i) != '[' || !digit(line.charAt(i + 1))) {
+            return null;
+        }
+        int close = -1;
+        for (int k = i + 2; k < n && k <= i + 41; k++) {
+            if (line.charAt(k) == ']') {
+                close = k;
+                break;
+            }
+        }
+        if (close < 0 || close + 2 >= n || line.charAt(close + 1) != ' ' || line.charAt(close + 2) != '"') {
+            return null;
+        }
+        int rs = close + 3;
+        int k = rs;
+        while (k < n && line.charAt(k) != '"') {
+            k += line.charAt(k) == '\\' ? 2 : 1;
+        }
+        if (k >= n) {
+            return null; // no closing quote (or a backslash escaping the end)
+        }
+        int re = k;
+        // " DDD (digits|-)( .*)?
+        if (re + 6 > n || line.charAt(re + 1) != ' ' || !digit(line.charAt(re + 2)) || !digit(line.charAt(re + 3))
+                || !digit(line.charAt(re + 4)) || line.charAt(re + 5) != ' ') {
+            return null;
+        }
+        int s = re + 6;
+        int e = s;
+        if (e < n && line.charAt(e) == '-') {
+            e++;
+        } else {
+            while (e < n && digit(line.charAt(e))) {
+                e++;
+            }
+            if (e == s) {
+                return null;
+            }
+        }
+        if (e < n && line.charAt(e) != ' ') {
+            return null;
+        }
+        return request(line, rs, re) + ' ' + LineTokens.WILDCARD;
+    }
+
+    /** The request line {@code line[from, to)} masked (see the class doc). */
+    private static String request(String line, int from, int to) {
+        if (to - from == 1 && line.charAt(from) == '-') {
+            return "\"-\"";
+        }
+        int m = from;
+        while (m < to && m - from < 20 && line.charAt(m) >= 'A' && line.charAt(m) <= 'Z') {
+            m++;
+        }
+        if (m == from || m == to || line.charAt(m) != ' ') {
+            return "\"<*>\"";
+        }
+        int t = m + 1;
+        int te = t;
+        while (te < to && !space(line.charAt(te))) {
+            te++;
+        }
+        if (te == t) {
+            return "\"<*>\"";
+        }
+        if (te == to) {
+            return '"' + line.substring(from, m) + " <*>\"";
+        }
+        // " HTTP/d+(.d+)?" to the end
+        int h = te;
+        if (line.charAt(h) != ' ' || !line.startsWith("HTTP/", h + 1)) {
+            return "\"<*>\"";
+        }
+        int d = h + 6;
+        int ds = d;
+        while (d < to && digit(line.charAt(d))) {
+            d++;
+        }
+        if (d == ds) {
+            return "\"<*>\"";
+        }
+        if (d < to && line.charAt(d) == '.') {
+            int fs = ++d;
+            while (d < to && digit(line.charAt(d))) {
+                d++;
+            }
+            if (d == fs) {
+                return "\"<*>\"";
+            }
+        }
+        return d == to ? '"' + line.substring(from, m) + " <*> HTTP/<*>\"" : "\"<*>\"";
+    }
+
+    /** The reference form of {@link #masked}: the regexes {@link #LINE} and {@link #REQUEST}. */
+    static String maskedReference(String line) {
+        Matcher l = LINE.matcher(line);
+        if (!l.matches()) {
+            return null;
+        }
+        String r = l.group(1);
+        String request;
+        if (r.equals("-")) {
+            request = "\"-\"";
+        } else if (REQUEST.matcher(r).matches()) {
+            String[] parts = r.split(" ");
+            request = '"' + parts[0] + " <*>" + (parts.length == 3 ? " HTTP/<*>\"" : "\"");
+        } else {
+            request = "\"<*>\"";
+        }
+        return request + ' ' + LineTokens.WILDCARD;
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** {@code \s} of {@link java.util.regex.Pattern}: {@code [ \t\n\x0B\f\r]}. */
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+}

@@ -1,0 +1,119 @@
+package dev.keymem.jobs.logs.mining;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class AccessLogLineTest {
+    private static final String COMBINED = "10.1.2.3 - - [01/May/2024:10:00:00 +0000] \"GET /index.html?page=3 HTTP/1.1\""
+            + " 200 5120 \"https://shop.example.com/login\" \"Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0\"";
+
+    @Test
+    void readsTheFormatsFields() {
+        assertEquals("\"GET <*> HTTP/<*>\" <*>", AccessLogLine.masked(COMBINED));
+        // common format, a user, IPv6, HTTP/2.0, a 4xx and a 5xx
+        assertEquals("\"POST <*> HTTP/<*>\" <*>", AccessLogLine.masked(
+                "2001:db8::1 - alice [01/May/2024:10:00:00 +0000] \"POST /api/v1/cart HTTP/2.0\" 404 -"));
+        assertEquals("\"DELETE <*> HTTP/<*>\" <*>", AccessLogLine.masked(
+                "::1 - - [06/Dec/2026:01:02:03 +0100] \"DELETE /x/1 HTTP/1.0\" 502 157 \"-\" \"-\" \"10.0.0.9\""));
+        // vhost_combined: the virtual host first
+        assertEquals("\"GET <*> HTTP/<*>\" <*>", AccessLogLine.masked(
+                "shop.example.com:443 " + COMBINED));
+        // werkzeug's request line, its own time format
+        assertEquals("\"GET <*> HTTP/<*>\" <*>", AccessLogLine.masked(
+                "127.0.0.1 - - [01/May/2024 10:00:00] \"GET /login HTTP/1.1\" 304 -"));
+        // HTTP/0.9, no request, TLS bytes, an escaped quote in the request
+        assertEquals("\"GET <*>\" <*>", AccessLogLine.masked("1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET /\" 200 9"));
+        assertEquals("\"-\" <*>", AccessLogLine.masked("1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"-\" 400 0 \"-\" \"-\""));
+        assertEquals("\"<*>\" <*>", AccessLogLine.masked(
+                "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"\\x16\\x03\\x01\\x02\\x00\" 400 157 \"-\" \"-\""));
+        assertEquals("\"<*>\" <*>", AccessLogLine.masked(
+                "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET /a\\\"b c HTTP/1.1\" 200 1"));
+    }
+
+    @Test
+    void otherLinesAreNotAccessLines() {
+        for (String l : List.of("", "[01/May/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1",
+                "a b [01/May/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1", // two fields before the time
+                "a b c d e [01/May/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1", // five
+                "a b c [May 01 10:00:00] \"GET / HTTP/1.1\" 200 1", // the time starts with no digit
+                "a b c [01/May/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 20 1", // status of two digits
+                "a b c [01/May/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1x", // size
+                "a b c [01/May/2024:10:00:00 +0000] \"GET / HTTP/1.1 200 1", // no closing quote
+                "a b  c [01/May/2024:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1", // two spaces
+                "2024-05-01 10:00:00 INFO [main] \"GET / HTTP/1.1\" 200 1",
+                "nova-api.log 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-1 - - -] 10.11.10.1"
+                        + " \"GET /v2/servers/detail HTTP/1.1\" status: 200 len: 1893 time: 0.2477829")) {
+            assertNull(AccessLogLine.masked(l), l);
+            assertNull(AccessLogLine.maskedReference(l), l);
+        }
+    }
+
+    /** The scan and the regexes (the reference) agree on access lines, on lines cut from them and on real logs. */
+    @Test
+    void scanMatchesTheRegexes() throws Exception {
+        List<String> lines = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(7);
+        String[] seeds = {COMBINED, "::1 - bob [06/Dec/2026:01:02:03 +0100] \"-\" 499 0 \"-\" \"-\"",
+            "h:80 1.2.3.4 - - [01/May/2024 10:00:00] \"PROPFIND /dav/ HTTP/1.1\" 207 - extra \"fields\" here",
+            "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET /a\\\\ HTTP/1.1\" 200 1",
+            "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET  HTTP/1.1\" 200 1",
+            "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"G\tET / HTTP/1.1\" 200 1"};
+        String alphabet = " \"\\[]-0123456789/.:AGHPTEx\t\n";
+        for (String s : seeds) {
+            lines.add(s);
+            for (int k = 0; k < 4000; k++) {
+                StringBuilder b = new StringBuilder(s);
+                for (int e = 0, m = 1 + r.nextInt(3); e < m && b.length() > 0; e++) {
+                    int at = r.nextInt(b.length());
+                    switch (r.nextInt(3)) {
+                        case 0 -> b.deleteCharAt(at);
+                        case 1 -> b.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                        default -> b.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                    }
+                }
+                lines.add(b.toString());
+            }
+        }
+        Path loghub = Path.of(System.getProperty("keymem.loghub", "../../shared/data/loghub_2k"));
+        if (Files.isDirectory(loghub)) {
+            try (Stream<Path> files = Files.walk(loghub)) {
+                for (Path f : files.filter(p -> p.toString().endsWith("_2k.log")).toList()) {
+                    lines.addAll(Files.readAllLines(f));
+                }
+            }
+        }
+        int access = 0;
+        for (String l : lines) {
+            String fast = AccessLogLine.masked(l);
+            assertEquals(AccessLogLine.maskedReference(l), fast, l);
+            access += fast != null ? 1 : 0;
+        }
+        assertTrue(access > 1000 && access < lines.size() - 1000, access + " of " + lines.size());
+    }
+
+    @Test
+    void theMinerKeepsMethodsApart() {
+        TemplateMiner miner = new TemplateMiner();
+        MinerState s = new MinerState();
+        int get = miner.accept(s, COMBINED).id();
+        assertEquals(get, miner.accept(s, "10.9.9.9 - carol [01/May/2024:10:00:01 +0000] \"GET /robots.txt HTTP/2.0\" 304 0"
+                + " \"-\" \"curl/8.5.0\"").id());
+        int missing = miner.accept(s, "10.9.9.9 - - [01/May/2024:10:00:01 +0000] \"GET /nope HTTP/1.1\" 404 0").id();
+        int post = miner.accept(s, "10.9.9.9 - - [01/May/2024:10:00:01 +0000] \"POST /login HTTP/1.1\" 200 0").id();
+        assertEquals(get, missing); // the status is a value
+        assertNotEquals(get, post);
+        // with headers off the line is mined as it is
+        TemplateMiner plain = new TemplateMiner(MinerSettings.defaults().withHeaders(false));
+        assertNotEquals("\"GET <*> HTTP/<*>\" <*>", plain.accept(new MinerState(), COMBINED).masked());
+    }
+}
