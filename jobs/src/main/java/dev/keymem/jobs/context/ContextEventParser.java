@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 public final class ContextEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The spans {@link #parse(String, KafkaRecord, int)} reads into (one parser, one thread). */
+    private transient int[] spans;
 
     /** The fields the event is built from: JSON strings as read (null: absent or not a string). */
     static final class Fields {
@@ -55,13 +57,24 @@ public final class ContextEventParser implements Serializable {
      */
     public ContextEvent parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
         byte[] b = record.value;
-        if (b == null || b.length > maxBytes || !ascii(b)) {
+        if (b == null || b.length > maxBytes) {
             return parse(key, RecordParsers.decode(record, maxBytes), record.offset);
         }
-        Fields f = flat(b); // an object read: not blank
-        if (f != null) {
+        int[] at = spans == null ? spans = new int[SPANS] : spans;
+        if (spans(b, at, true)) { // ASCII, and an object read: not blank
+            Fields f = new Fields();
+            f.user = string(b, at, USER);
+            f.text = string(b, at, TEXT);
+            f.type = string(b, at, TYPE);
+            f.expect = string(b, at, EXPECT);
+            f.ts = string(b, at, TS);
+            f.query = at[QUERY] == 1;
             return event(f, key, record.offset, true);
         }
+        if (!ascii(b)) {
+            return parse(key, RecordParsers.decode(record, maxBytes), record.offset);
+        }
+        Fields f;
         if (blank(b)) {
             throw new InvalidRecordException("value is blank");
         }
@@ -74,6 +87,17 @@ public final class ContextEventParser implements Serializable {
     static final int FLAT_NAME_MAX = 1_000;
     static final int FLAT_STRING_MAX = 1 << 20;
 
+    /** Indexes into the spans {@link #spans} finds: field {@code F} from {@code at[2F]} to {@code at[2F + 1]}. */
+    static final int USER = 0;
+    static final int TEXT = 1;
+    static final int TYPE = 2;
+    static final int EXPECT = 3;
+    static final int TS = 4;
+    /** {@code at[QUERY]}: 1 where the last {@code query} value was {@code true}, else 0. */
+    static final int QUERY = 10;
+    /** The length of the array {@link #spans} fills. */
+    static final int SPANS = 11;
+
     /**
      * The fields of the ASCII bytes {@code b} (no NUL) where they hold strict JSON of the plainest kind, read by
      * hand; null (the caller then takes {@link #streamed}) for anything else. Read: whitespace (space, tab, line
@@ -81,46 +105,77 @@ public final class ContextEventParser implements Serializable {
      * characters, or {@code true}, {@code false}, {@code null} followed by whitespace, a comma or the closing
      * brace; the bytes after the closing brace are not read (nor does {@link #streamed} read them). So every
      * string is ASCII, its chars the bytes between the quotes, and the fields are what {@link #streamed} gives
-     * (tests compare the two).
+     * (tests compare the two). The strings of {@link #spans}.
      */
     static Fields flat(byte[] b) {
-        int n = b.length;
-        int i = space(b, 0);
-        if (i >= n || b[i] != '{') {
+        int[] at = new int[SPANS];
+        if (!spans(b, at, false)) {
             return null;
         }
         Fields f = new Fields();
+        f.user = string(b, at, USER);
+        f.text = string(b, at, TEXT);
+        f.type = string(b, at, TYPE);
+        f.expect = string(b, at, EXPECT);
+        f.ts = string(b, at, TS);
+        f.query = at[QUERY] == 1;
+        return f;
+    }
+
+    /** The ASCII string of field {@code field} of {@link #spans}, or null (absent, or not a string). */
+    static String string(byte[] b, int[] at, int field) {
+        int s = at[2 * field];
+        return s < 0 ? null : new String(b, s, at[2 * field + 1] - s, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@link #flat}'s reading of {@code b} without making strings: where it gives fields, true, with each field's
+     * string as the bytes {@code b[at[2F], at[2F + 1])} ({@code at[2F] = -1}: absent or not a string) and the
+     * query flag in {@code at[QUERY]}; else false. With {@code checkAscii} it also checks what {@link #flat}
+     * takes as given, that {@code b} is ASCII without NUL, in the same pass (every byte it reads is checked, and
+     * those after the closing brace are scanned): true then means {@code ascii(b) && flat(b) != null}.
+     */
+    static boolean spans(byte[] b, int[] at, boolean checkAscii) {
+        for (int k = 0; k < QUERY; k++) {
+            at[k] = -1;
+        }
+        at[QUERY] = 0;
+        int n = b.length;
+        int i = space(b, 0);
+        if (i >= n || b[i] != '{') {
+            return false;
+        }
         i = space(b, i + 1);
         if (i < n && b[i] == '}') {
-            return f;
+            return !checkAscii || asciiFrom(b, i + 1);
         }
         while (true) {
             if (i >= n || b[i] != '"') {
-                return null;
+                return false;
             }
             int ns = i + 1;
-            int ne = stringEnd(b, ns);
+            int ne = stringEnd(b, ns); // a byte over 127 or a NUL is below 0x20 here, and ends the reading
             if (ne < 0 || ne - ns > FLAT_NAME_MAX) {
-                return null;
+                return false;
             }
             i = space(b, ne + 1);
             if (i >= n || b[i] != ':') {
-                return null;
+                return false;
             }
             i = space(b, i + 1);
             if (i >= n) {
-                return null;
+                return false;
             }
-            String v = null;
+            int vs = -1;
+            int ve = -1;
             int literal = 0; // 1 true, 2 false, 3 null
             byte c = b[i];
             if (c == '"') {
-                int vs = i + 1;
-                int ve = stringEnd(b, vs);
+                vs = i + 1;
+                ve = stringEnd(b, vs);
                 if (ve < 0 || ve - vs > FLAT_STRING_MAX) {
-                    return null;
+                    return false;
                 }
-                v = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
                 i = ve + 1;
             } else {
                 if (word(b, i, "true")) {
@@ -130,39 +185,45 @@ public final class ContextEventParser implements Serializable {
                 } else if (word(b, i, "null")) {
                     literal = 3;
                 } else {
-                    return null; // numbers, nested values, anything else
+                    return false; // numbers, nested values, anything else
                 }
                 i += literal == 2 ? 5 : 4;
                 if (i < n && b[i] != ',' && b[i] != '}' && !space(b[i])) {
-                    return null;
+                    return false;
                 }
             }
-            switch (name(b, ns, ne)) {
-                case 1 -> f.user = v;
-                case 2 -> f.text = v;
-                case 3 -> f.type = v;
-                case 4 -> f.expect = v;
-                case 5 -> f.ts = v;
-                case 6 -> {
-                    if (literal == 0) {
-                        return null; // asBoolean of a string: the tree decides
-                    }
-                    f.query = literal == 1;
+            int field = name(b, ns, ne) - 1; // USER .. TS, or QUERY's name
+            if (field == 5) {
+                if (literal == 0) {
+                    return false; // asBoolean of a string: the tree decides
                 }
-                default -> { }
+                at[QUERY] = literal == 1 ? 1 : 0;
+            } else if (field >= 0) {
+                at[2 * field] = vs;
+                at[2 * field + 1] = ve;
             }
             i = space(b, i);
             if (i >= n) {
-                return null;
+                return false;
             }
             if (b[i] == '}') {
-                return f;
+                return !checkAscii || asciiFrom(b, i + 1);
             }
             if (b[i] != ',') {
-                return null;
+                return false;
             }
             i = space(b, i + 1);
         }
+    }
+
+    /** Whether {@code b[from, length)} is ASCII without NUL. */
+    private static boolean asciiFrom(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Which field the name {@code b[s, e)} is: 1 user, 2 text, 3 type, 4 expect, 5 ts, 6 query, 0 another. */

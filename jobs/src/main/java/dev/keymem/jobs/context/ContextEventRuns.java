@@ -1,8 +1,19 @@
 package dev.keymem.jobs.context;
 
+import dev.keymem.jobs.kafka.InvalidRecordException;
+import dev.keymem.jobs.kafka.KafkaIO;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordLimits;
+import dev.keymem.jobs.kafka.RecordParser;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.jobs.serde.RecordRuns;
+import java.util.Arrays;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * The context job's events gathered into {@link ContextEventRun}s before the exchange to the keyed step and taken
@@ -11,7 +22,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
  * per user and emits it at {@link #MAX_EVENTS} events or {@link #MAX_CHARS} characters, when an event of the
  * user comes from another topic or partition, and all open runs (in the order they were opened) at
  * {@link #MAX_BUFFERED_CHARS} characters or {@link #MAX_BUFFERED_EVENTS} events in all, before any watermark
- * or checkpoint barrier, and at the end of the input.
+ * or checkpoint barrier, and at the end of the input. The job's runs are made by {@link ParseGather}, the parse
+ * step and the gathering in one operator over the records (the same runs and dead letters as the parse step
+ * followed by {@link Gather}, which stays as its reference).
  */
 public final class ContextEventRuns {
     /** Most events in one run. */
@@ -70,6 +83,391 @@ public final class ContextEventRuns {
         /** With the given limits (each at least 1). */
         public Gather(int maxEvents, long maxChars, long maxBufferedChars, int maxBufferedEvents) {
             super(new Events(), maxEvents, maxChars, maxBufferedChars, maxBufferedEvents);
+        }
+    }
+
+    /**
+     * The parse step and {@link Gather} in one operator, over the records: each record's event (or its dead letter,
+     * to {@link KafkaIO#DEAD_LETTERS}, as {@code ParseOrDeadLetter} with {@link UserContextJob#parser(RecordLimits)}
+     * sends it) joins its user's open run under {@link Gather}'s rules and limits, so the same runs (byte for byte)
+     * leave in the same order (tests compare the two). Cheaper where a record is the plainest JSON, ASCII
+     * ({@link ContextEventParser#spans}, scanned once), with a user and a text within the limits (most events):
+     * its strings go from the record's bytes into the run ({@link ContextEventRun#addAscii}) with no string or
+     * event made on the way, and its user is looked up among the open runs by its bytes ({@link OpenRuns}); other
+     * records take the parser and {@link ContextEventRun#add}.
+     */
+    static final class ParseGather extends AbstractStreamOperator<ContextEventRun>
+            implements OneInputStreamOperator<KafkaRecord, ContextEventRun>, BoundedOneInput {
+        private static final long serialVersionUID = 1L;
+
+        private final RecordLimits limits;
+        private final int maxEvents;
+        private final long maxChars;
+        private final long maxBufferedChars;
+        private final int maxBufferedEvents;
+        private transient RecordParser<ContextEvent> parser;
+        private transient int[] at;
+        private transient OpenRuns open;
+        private transient long bufferedChars;
+        private transient int bufferedEvents;
+
+        /** With the default limits of the runs. */
+        ParseGather(RecordLimits limits) {
+            this(limits, MAX_EVENTS, MAX_CHARS, MAX_BUFFERED_CHARS, MAX_BUFFERED_EVENTS);
+        }
+
+        /** With the given limits of the runs (each at least 1). */
+        ParseGather(RecordLimits limits, int maxEvents, long maxChars, long maxBufferedChars,
+                    int maxBufferedEvents) {
+            if (maxEvents < 1 || maxChars < 1 || maxBufferedChars < 1 || maxBufferedEvents < 1) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+            this.limits = limits;
+            this.maxEvents = maxEvents;
+            this.maxChars = maxChars;
+            this.maxBufferedChars = maxBufferedChars;
+            this.maxBufferedEvents = maxBufferedEvents;
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            parser = UserContextJob.parser(limits);
+            at = new int[ContextEventParser.SPANS];
+            open = new OpenRuns();
+        }
+
+        @Override
+        public void processElement(StreamRecord<KafkaRecord> element) throws Exception {
+            KafkaRecord r = element.getValue();
+            byte[] b = r.value;
+            int[] at = this.at;
+            if (b != null && b.length <= limits.maxRecordBytes() && ContextEventParser.spans(b, at, true)
+                    && plain(b, at)) {
+                addPlain(r, b, at, element);
+                return;
+            }
+            ContextEvent e;
+            try {
+                e = parser.parse(r);
+            } catch (InvalidRecordException x) {
+                output.collect(KafkaIO.DEAD_LETTERS, element.replace(r.deadLetter(x.getMessage())));
+                return;
+            }
+            if (e != null) {
+                add(e, element);
+            }
+        }
+
+        /**
+         * Whether the spans' event needs nothing of the parser but the spans: a user and a text, neither blank
+         * (in a plain string, only spaces are blank), the text within {@link RecordLimits#maxTextBytes()} (so
+         * not cut).
+         */
+        private boolean plain(byte[] b, int[] at) {
+            int us = at[2 * ContextEventParser.USER];
+            int ts = at[2 * ContextEventParser.TEXT];
+            return us >= 0 && ts >= 0 && !spaces(b, us, at[2 * ContextEventParser.USER + 1])
+                    && at[2 * ContextEventParser.TEXT + 1] - ts <= limits.maxTextBytes()
+                    && !spaces(b, ts, at[2 * ContextEventParser.TEXT + 1]);
+        }
+
+        private static boolean spaces(byte[] b, int s, int e) {
+            for (int i = s; i < e; i++) {
+                if (b[i] != ' ') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void addPlain(KafkaRecord r, byte[] b, int[] at, StreamRecord<KafkaRecord> element) {
+            int us = at[2 * ContextEventParser.USER];
+            int ue = at[2 * ContextEventParser.USER + 1];
+            int h = OpenRuns.hash(b, us, ue);
+            Open o = open.get(b, us, ue, h);
+            if (o != null && !(o.run.partition == r.partition && java.util.Objects.equals(o.run.topic, r.topic))) {
+                open.remove(o);
+                emit(o);
+                o = null;
+            }
+            if (o == null) {
+                String user = new String(b, us, ue - us, java.nio.charset.StandardCharsets.ISO_8859_1);
+                o = new Open(new ContextEventRun(user, r.topic, r.partition, 2 * ContextEventRun.asciiBytes(at)),
+                        Arrays.copyOfRange(b, us, ue), h, element.hasTimestamp(), element.getTimestamp());
+                open.put(o);
+            }
+            int ys = at[2 * ContextEventParser.TYPE];
+            int ye = at[2 * ContextEventParser.TYPE + 1];
+            boolean query = at[ContextEventParser.QUERY] == 1 || (ye - ys == 5 && b[ys] == 'q' && b[ys + 1] == 'u'
+                    && b[ys + 2] == 'e' && b[ys + 3] == 'r' && b[ys + 4] == 'y');
+            o.run.addAscii(r.offset, b, at, query);
+            long chars = 0;
+            for (int f = ContextEventParser.TEXT; f <= ContextEventParser.TS; f++) {
+                if (at[2 * f] >= 0) {
+                    chars += at[2 * f + 1] - at[2 * f];
+                }
+            }
+            added(o, chars);
+        }
+
+        /** The reference way: the event as the parser made it. */
+        private void add(ContextEvent e, StreamRecord<KafkaRecord> element) {
+            String user = e.user;
+            int h = user.hashCode();
+            Open o = open.get(user, h);
+            if (o != null && !o.run.accepts(e)) {
+                open.remove(o);
+                emit(o);
+                o = null;
+            }
+            if (o == null) {
+                o = new Open(new ContextEventRun(user, e.topic, e.partition, 2), OpenRuns.ascii(user), h,
+                        element.hasTimestamp(), element.getTimestamp());
+                open.put(o);
+            }
+            o.run.add(e);
+            added(o, (long) len(e.text) + len(e.type) + len(e.expect) + len(e.ts));
+        }
+
+        private static int len(String s) {
+            return s == null ? 0 : s.length();
+        }
+
+        private void added(Open o, long chars) {
+            o.chars += chars;
+            bufferedChars += chars;
+            bufferedEvents++;
+            if (o.run.size >= maxEvents || o.chars >= maxChars) {
+                open.remove(o);
+                emit(o);
+            }
+            if (bufferedChars >= maxBufferedChars || bufferedEvents >= maxBufferedEvents) {
+                flush();
+            }
+        }
+
+        private void emit(Open o) {
+            bufferedChars -= o.chars;
+            bufferedEvents -= o.run.size;
+            output.collect(o.stamped ? new StreamRecord<>(o.run, o.stamp) : new StreamRecord<>(o.run));
+        }
+
+        /** Emits every open run, in the order they were opened. */
+        private void flush() {
+            if (open != null) {
+                open.drain(this::emit);
+            }
+        }
+
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            flush();
+            super.processWatermark(mark);
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            flush();
+            super.prepareSnapshotPreBarrier(checkpointId);
+        }
+
+        @Override
+        public void endInput() {
+            flush();
+        }
+
+        @Override
+        public void finish() throws Exception {
+            flush();
+            super.finish();
+        }
+    }
+
+    /** An open run of {@link ParseGather}: the run, its user's bytes (null: not ASCII), its stamp, its text. */
+    static final class Open {
+        final ContextEventRun run;
+        final byte[] userBytes;
+        final int hash;
+        final boolean stamped;
+        final long stamp;
+        long chars;
+        /** Its place in {@link OpenRuns#order}; -1 once removed. */
+        int place;
+
+        Open(ContextEventRun run, byte[] userBytes, int hash, boolean stamped, long stamp) {
+            this.run = run;
+            this.userBytes = userBytes;
+            this.hash = hash;
+            this.stamped = stamped;
+            this.stamp = stamp;
+        }
+    }
+
+    /**
+     * {@link ParseGather}'s open runs by user, in the order they were opened: a hash table with linear probing
+     * over the users' hash codes ({@link String#hashCode}, which {@link #hash} computes from ASCII bytes), looked
+     * up by a user's string or by its ASCII bytes (no string made for the lookup), and the runs in opening order
+     * with the removed ones left out, compacted when they are half of it (what {@code LinkedHashMap} gives
+     * {@link RecordRuns.Gather}, the reference; tests compare the two).
+     */
+    static final class OpenRuns {
+        private Open[] table = new Open[64];
+        private int count;
+        private Open[] order = new Open[64];
+        private int orderSize;
+        private int removed;
+
+        /** {@code String.hashCode()} of the ASCII string {@code b[s, e)}. */
+        static int hash(byte[] b, int s, int e) {
+            int h = 0;
+            for (int i = s; i < e; i++) {
+                h = 31 * h + b[i];
+            }
+            return h;
+        }
+
+        /** The bytes of {@code s} where it is ASCII, else null. */
+        static byte[] ascii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return null;
+                }
+            }
+            return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        private static int slot(int h, int mask) {
+            return (h ^ (h >>> 16)) * 0x9E3779B9 >>> 7 & mask;
+        }
+
+        /** The open run of the user whose ASCII bytes are {@code b[s, e)}, hash {@code h}; or null. */
+        Open get(byte[] b, int s, int e, int h) {
+            Open[] t = table;
+            int mask = t.length - 1;
+            for (int i = slot(h, mask); ; i = (i + 1) & mask) {
+                Open o = t[i];
+                if (o == null) {
+                    return null;
+                }
+                if (o.hash == h && o.userBytes != null && Arrays.equals(o.userBytes, 0, o.userBytes.length, b, s, e)) {
+                    return o;
+                }
+            }
+        }
+
+        /** The open run of {@code user}, hash {@code h}; or null. */
+        Open get(String user, int h) {
+            Open[] t = table;
+            int mask = t.length - 1;
+            for (int i = slot(h, mask); ; i = (i + 1) & mask) {
+                Open o = t[i];
+                if (o == null) {
+                    return null;
+                }
+                if (o.hash == h && o.run.user.equals(user)) {
+                    return o;
+                }
+            }
+        }
+
+        /** Adds {@code o}, whose user has no open run, as the last opened. */
+        void put(Open o) {
+            if (2 * (count + 1) > table.length) {
+                resize(2 * table.length);
+            }
+            insert(table, o);
+            count++;
+            if (orderSize == order.length) {
+                if (2 * removed >= orderSize) {
+                    compact();
+                } else {
+                    order = Arrays.copyOf(order, 2 * order.length);
+                }
+            }
+            o.place = orderSize;
+            order[orderSize++] = o;
+        }
+
+        private static void insert(Open[] t, Open o) {
+            int mask = t.length - 1;
+            int i = slot(o.hash, mask);
+            while (t[i] != null) {
+                i = (i + 1) & mask;
+            }
+            t[i] = o;
+        }
+
+        private void resize(int n) {
+            Open[] t = new Open[n];
+            for (Open o : table) {
+                if (o != null) {
+                    insert(t, o);
+                }
+            }
+            table = t;
+        }
+
+        /** Removes {@code o} (open). */
+        void remove(Open o) {
+            Open[] t = table;
+            int mask = t.length - 1;
+            int i = slot(o.hash, mask);
+            while (t[i] != o) {
+                i = (i + 1) & mask;
+            }
+            // backward-shift deletion: the runs after i that probed past it move up into the gap
+            int gap = i;
+            for (int j = (i + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+                int home = slot(t[j].hash, mask);
+                // t[j] may fill the gap when its home is not in the cyclic range (gap, j]
+                if (gap <= j ? (home <= gap || home > j) : (home <= gap && home > j)) {
+                    t[gap] = t[j];
+                    gap = j;
+                }
+            }
+            t[gap] = null;
+            count--;
+            order[o.place] = null;
+            o.place = -1;
+            removed++;
+        }
+
+        /** Hands every open run to {@code emit} in the order they were opened, and forgets them. */
+        void drain(java.util.function.Consumer<Open> emit) {
+            for (int k = 0; k < orderSize; k++) {
+                Open o = order[k];
+                if (o != null) {
+                    emit.accept(o);
+                    o.place = -1;
+                    order[k] = null;
+                }
+            }
+            orderSize = 0;
+            removed = 0;
+            if (count > 0) {
+                Arrays.fill(table, null);
+                count = 0;
+            }
+        }
+
+        private void compact() {
+            int k = 0;
+            for (int i = 0; i < orderSize; i++) {
+                Open o = order[i];
+                if (o != null) {
+                    o.place = k;
+                    order[k++] = o;
+                }
+            }
+            Arrays.fill(order, k, orderSize, null);
+            orderSize = k;
+            removed = 0;
+        }
+
+        /** Open runs. */
+        int size() {
+            return count;
         }
     }
 

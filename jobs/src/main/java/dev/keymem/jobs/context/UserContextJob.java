@@ -1,5 +1,6 @@
 package dev.keymem.jobs.context;
 
+import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
@@ -16,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
@@ -152,24 +154,30 @@ public final class UserContextJob {
      */
     public static Outputs buildParts(DataStream<KafkaRecord> records, ReadableConfig options, RecordLimits limits,
                                      boolean runs) {
-        EmbeddedJobs.ParsedStream<ContextEvent> parsed = EmbeddedJobs.parse(records, parser(limits),
-                ContextEventSerializer.TYPE, limits);
-        DataStream<JobOutput> answers;
         if (runs) {
-            answers = parsed.valid()
-                    .transform("gather", ContextEventRun.TYPE, new ContextEventRuns.Gather()).uid("gather")
-                    .setParallelism(parsed.valid().getParallelism())
+            // the parse step and the gathering in one operator (ContextEventRuns.ParseGather: the same runs and
+            // dead letters as EmbeddedJobs.parse followed by ContextEventRuns.Gather), chained to the input
+            SingleOutputStreamOperator<ContextEventRun> gathered = records
+                    .transform("parse", ContextEventRun.TYPE, new ContextEventRuns.ParseGather(limits)).uid("parse")
+                    .setParallelism(records.getParallelism());
+            int maxValue = limits.deadLetterValueBytes();
+            DataStream<JobOutput> dead = gathered.getSideOutput(KafkaIO.DEAD_LETTERS)
+                    .map(d -> new JobOutput(JobOutput.DEAD_LETTER, d.key, d.toJson(maxValue)), EmbeddedJobs.OUTPUT)
+                    .name("dead-letters").uid("dead-letters").setParallelism(records.getParallelism());
+            DataStream<JobOutput> answers = gathered
                     .keyBy(ContextEventRun::user, Types.STRING)
                     .transform("user-context", EmbeddedJobs.OUTPUT, runsOperator(options, limits))
                     .uid(KEYED_UID)
                     .name("user-context");
-        } else {
-            answers = parsed.valid()
-                    .keyBy(e -> e.user, Types.STRING)
-                    .transform("user-context", EmbeddedJobs.OUTPUT, operator(options, limits))
-                    .uid(KEYED_UID)
-                    .name("user-context");
+            return new Outputs(answers, dead);
         }
+        EmbeddedJobs.ParsedStream<ContextEvent> parsed = EmbeddedJobs.parse(records, parser(limits),
+                ContextEventSerializer.TYPE, limits);
+        DataStream<JobOutput> answers = parsed.valid()
+                .keyBy(e -> e.user, Types.STRING)
+                .transform("user-context", EmbeddedJobs.OUTPUT, operator(options, limits))
+                .uid(KEYED_UID)
+                .name("user-context");
         return new Outputs(answers, parsed.deadLetters());
     }
 }

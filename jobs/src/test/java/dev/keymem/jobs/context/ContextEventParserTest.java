@@ -192,6 +192,52 @@ class ContextEventParserTest {
         assertEquals(null, ContextEventParser.flat("{\"text\":1}".getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /**
+     * {@code spans} with its ASCII check reads exactly what the flat reading of ASCII bytes reads: true where the
+     * bytes are ASCII without NUL and {@code flat} gives fields (the same fields, from the spans), false
+     * elsewhere: on the random objects above and their bytes with a NUL, a byte order mark, an invalid UTF-8 byte
+     * or a non-ASCII char inside or after them.
+     */
+    @Test
+    void spansWithTheirAsciiCheckReadWhatTheFlatReadingReads() {
+        SplittableRandom r = new SplittableRandom(29);
+        int[] at = new int[ContextEventParser.SPANS];
+        int read = 0;
+        for (int i = 0; i < 40_000; i++) {
+            String v = object(r);
+            if (r.nextInt(6) == 0) {
+                v = v.replace("hello", "h\u00e9llo").replace("u1", "u\u00e9");
+            } else if (r.nextInt(6) == 0) {
+                v = v.replace("world", "w\u00f6rld");
+            }
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            switch (r.nextInt(10)) {
+                case 0 -> b = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, b);
+                case 1 -> b = concat(b, new byte[] {0});
+                case 2 -> b = concat(b, new byte[] {(byte) 0xC3});
+                case 3 -> b = concat(b, " \u00e9 ".getBytes(StandardCharsets.UTF_8));
+                default -> { }
+            }
+            boolean ascii = true;
+            for (byte x : b) {
+                ascii &= x > 0;
+            }
+            ContextEventParser.Fields f = ascii ? ContextEventParser.flat(b) : null;
+            boolean got = ContextEventParser.spans(b, at, true);
+            assertEquals(f != null, got, v);
+            if (got) {
+                read++;
+                String fromSpans = ContextEventParser.string(b, at, ContextEventParser.USER) + "|"
+                        + ContextEventParser.string(b, at, ContextEventParser.TEXT) + "|"
+                        + ContextEventParser.string(b, at, ContextEventParser.TYPE) + "|"
+                        + ContextEventParser.string(b, at, ContextEventParser.EXPECT) + "|"
+                        + ContextEventParser.string(b, at, ContextEventParser.TS) + "|" + (at[ContextEventParser.QUERY] == 1);
+                assertEquals(f.toString(), fromSpans, v);
+            }
+        }
+        assertEquals(true, read > 5_000, read + " read");
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);

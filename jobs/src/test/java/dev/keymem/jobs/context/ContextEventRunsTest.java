@@ -7,7 +7,16 @@ import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.jobs.serde.HardStrings;
 import dev.keymem.operators.EventMemoryOperator;
+import dev.keymem.jobs.kafka.InvalidRecordException;
+import dev.keymem.jobs.kafka.KafkaIO;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.KafkaRecordSerializer;
+import dev.keymem.jobs.kafka.RecordParser;
+import dev.keymem.operators.DeadLetter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +170,7 @@ class ContextEventRunsTest {
         if (r.nextInt(6) == 0) {
             return null;
         }
-        char[] c = new char[r.nextInt(r.nextInt(20) == 0 ? 3000 : 30)];
+        char[] c = new char[r.nextInt(r.nextInt(20) == 0 ? r.nextInt(10) == 0 ? 40_000 : 3000 : 30)];
         for (int i = 0; i < c.length; i++) {
             c[i] = r.nextInt(8) == 0 ? '?' : (char) r.nextInt(1, 128);
         }
@@ -180,6 +189,7 @@ class ContextEventRunsTest {
         for (int t = 0; t < 500; t++) {
             ContextEventRun run = new ContextEventRun(randomString(r), randomString(r), r.nextInt(), 1);
             int n = r.nextInt(40);
+            List<String> added = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 ContextEvent e = new ContextEvent();
                 e.user = run.user;
@@ -199,6 +209,10 @@ class ContextEventRunsTest {
                 e.query = r.nextBoolean();
                 e.offset = r.nextLong();
                 run.add(e);
+                added.add(fields(e));
+                if (r.nextInt(30) == 0) { // read while it is written
+                    assertEquals(added.get(i), fields(run.get(i)));
+                }
             }
             out.clear();
             ContextEventRun.Serializer.INSTANCE.serialize(run, out);
@@ -208,6 +222,7 @@ class ContextEventRunsTest {
             assertEquals(n, back.size());
             assertEquals(n, copy.size());
             for (int i = 0; i < n; i++) {
+                assertEquals(added.get(i), fields(back.get(i)));
                 assertEquals(fields(run.get(i)), fields(back.get(i)));
                 assertEquals(fields(run.get(i)), fields(copy.get(i)));
             }
@@ -216,6 +231,208 @@ class ContextEventRunsTest {
             ContextEventRun.Serializer.INSTANCE.copy(new DataInputDeserializer(out.getCopyOfBuffer()), again);
             assertEquals(new String(out.getCopyOfBuffer(), "ISO-8859-1"), new String(again.getCopyOfBuffer(), "ISO-8859-1"));
         }
+    }
+
+    // --- the parse step and the gathering in one operator
+
+    /** A record's value: the kinds of lines a file of events holds, plain ones most, and every kind of odd one. */
+    private static byte[] line(SplittableRandom r, String[] users) {
+        String user = users[r.nextInt(users.length)];
+        String text = switch (r.nextInt(12)) {
+            case 0 -> "caf\u00e9 \"quoted\" \\ tab\t";
+            case 1 -> "lone \\ud800 surrogate escaped";
+            case 2 -> "   ";
+            case 3 -> "";
+            case 4 -> r.nextInt(8) == 0 ? "x".repeat(16 * 1024 - 3 + r.nextInt(6)) // around the text limit
+                    : "x".repeat(r.nextInt(3000)); // cut, or kept; runs over several chunks
+            case 5 -> "caf\u00e9 raw";
+            default -> "text " + r.nextInt(1000) + " ".repeat(r.nextInt(3)) + "?";
+        };
+        StringBuilder b = new StringBuilder(r.nextInt(20) == 0 ? " {" : "{");
+        b.append("\"user\":").append(user == null ? "null" : "\"" + user + "\"");
+        b.append(",\"text\":\"").append(text).append('"');
+        switch (r.nextInt(8)) {
+            case 0 -> { }
+            case 1 -> b.append(",\"type\":\"query\"");
+            case 2 -> b.append(",\"type\":null");
+            case 3 -> b.append(",\"type\":\"Anna\"");
+            case 4 -> b.append(",\"type\":\"qu\u00e9ry\"");
+            default -> b.append(",\"type\":\"profile\"");
+        }
+        if (r.nextInt(4) == 0) {
+            b.append(",\"query\":").append(new String[] {"true", "false", "null", "\"yes\"", "1"}[r.nextInt(5)]);
+        }
+        if (r.nextInt(3) == 0) {
+            b.append(",\"expect\":\"Oslo\"");
+        }
+        if (r.nextBoolean()) {
+            b.append(r.nextInt(10) == 0 ? " , " : ",").append("\"ts\":\"2026-01-15T08:00:0").append(r.nextInt(10))
+                    .append("Z\"");
+        }
+        if (r.nextInt(30) == 0) {
+            b.append(",\"user\":\"").append(users[r.nextInt(users.length)]).append('"'); // the last one wins
+        }
+        if (r.nextInt(30) == 0) {
+            b.append(",\"n\":[1,{\"a\":2}]");
+        }
+        b.append('}');
+        if (r.nextInt(40) == 0) {
+            b.append(r.nextBoolean() ? " trailing" : " \u00e9");
+        }
+        String v = b.toString();
+        if (r.nextInt(25) == 0) {
+            return (r.nextBoolean() ? ContextEventParserTest.object(r) : "not json").getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+        return switch (r.nextInt(60)) {
+            case 0 -> new byte[0];
+            case 1 -> Arrays.copyOf(bytes, bytes.length + 1); // a NUL at the end
+            case 2 -> concat(bytes, new byte[] {(byte) 0xC3}); // invalid UTF-8
+            case 3 -> concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, bytes); // a byte order mark
+            case 4 -> r.nextInt(4) != 0 ? bytes
+                    : ("{\"user\":\"u1\",\"text\":\"" + "y".repeat(70 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+            case 5 -> null;
+            default -> bytes;
+        };
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    /** The serialized run: its header and its events' bytes. */
+    private static String bytes(ContextEventRun run) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        ContextEventRun.Serializer.INSTANCE.serialize(run, out);
+        return Base64.getEncoder().encodeToString(out.getCopyOfBuffer());
+    }
+
+    /** Runs (stamp and bytes) and dead letters, in the order an operator emitted them, side by side. */
+    private static List<String> emitted(List<Object> out, Iterable<?> dead) throws Exception {
+        List<String> got = new ArrayList<>();
+        for (Object o : out) {
+            if (o instanceof StreamRecord<?> sr) {
+                got.add("run " + sr.getTimestamp() + " " + bytes((ContextEventRun) sr.getValue()));
+            } else {
+                got.add(String.valueOf(o));
+            }
+        }
+        if (dead != null) {
+            for (Object o : dead) {
+                DeadLetter d = (DeadLetter) ((StreamRecord<?>) o).getValue();
+                got.add("dead " + d.toJson(4096));
+            }
+        }
+        return got;
+    }
+
+    /**
+     * The parse-and-gather operator emits the runs (byte for byte, stamped alike, in the same order) and the dead
+     * letters of the parse step followed by the gather step: on random lines of every kind (plain ASCII ones,
+     * escapes, non-ASCII, blank and missing fields, query flags and types, repeated fields, texts around the text
+     * limit, records over the size limit, empty, null, NUL, invalid UTF-8, byte order marks, not JSON), with or
+     * without keys, some from another topic or partition, many users or few, under tight and default limits,
+     * cut by watermarks.
+     */
+    @Test
+    void parseAndGatherInOneGivesTheRunsOfParseThenGather() throws Exception {
+        RecordLimits limits = RecordLimits.defaults();
+        SplittableRandom r = new SplittableRandom(31);
+        int plain = 0;
+        for (int round = 0; round < 8; round++) {
+            int users = new int[] {1, 3, 40, 2_000}[round % 4];
+            String[] names = new String[users + 3];
+            for (int u = 0; u < users; u++) {
+                names[u] = "u" + u;
+            }
+            names[users] = "u\u00e9";
+            names[users + 1] = "  ";
+            names[users + 2] = null;
+            int[] l = round < 4 ? new int[] {256, 64 * 1024, 16 << 20, 256 << 10}
+                    : new int[] {1 + r.nextInt(8), 1 + r.nextInt(5_000), 1 + r.nextInt(30_000), 1 + r.nextInt(300)};
+            ContextEventRuns.ParseGather fused = new ContextEventRuns.ParseGather(limits, l[0], l[1], l[2], l[3]);
+            ContextEventRuns.Gather gather = new ContextEventRuns.Gather(l[0], l[1], l[2], l[3]);
+            RecordParser<ContextEvent> parser = UserContextJob.parser(limits);
+            List<String> wantDead = new ArrayList<>();
+            try (var f = new OneInputStreamOperatorTestHarness<KafkaRecord, ContextEventRun>(fused,
+                    KafkaRecordSerializer.TYPE.createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+                 var g = gatherHarness(gather)) {
+                f.setup(ContextEventRun.Serializer.INSTANCE);
+                f.open();
+                String topic = "events.jsonl";
+                for (int i = 0; i < 2_000; i++) {
+                    KafkaRecord rec = new KafkaRecord(r.nextInt(200) == 0 ? "other.jsonl" : topic,
+                            r.nextInt(200) == 0 ? 1 : 0, i, -1, r.nextInt(10) == 0 ? "k".getBytes(StandardCharsets.UTF_8)
+                            : null, line(r, names));
+                    if (r.nextInt(500) == 0) {
+                        f.processWatermark(new Watermark(i));
+                        g.processWatermark(new Watermark(i));
+                    }
+                    f.processElement(new StreamRecord<>(rec, i));
+                    try {
+                        ContextEvent e = parser.parse(rec);
+                        g.processElement(new StreamRecord<>(e, i));
+                        plain += e.ascii ? 1 : 0;
+                    } catch (InvalidRecordException x) {
+                        wantDead.add("dead " + rec.deadLetter(x.getMessage()).toJson(4096));
+                    }
+                }
+                f.endInput();
+                g.endInput();
+                List<String> want = emitted(new ArrayList<>(g.getOutput()), null);
+                want.addAll(wantDead);
+                List<String> got = emitted(new ArrayList<>(f.getOutput()), f.getSideOutput(KafkaIO.DEAD_LETTERS));
+                assertTrue(wantDead.size() > 50, wantDead.size() + " dead letters");
+                assertEquals(want.size(), got.size(), "round " + round);
+                for (int i = 0; i < want.size(); i++) {
+                    assertEquals(want.get(i), got.get(i), "round " + round + ", output " + i);
+                }
+            }
+        }
+        assertTrue(plain > 3_000, plain + " plain events");
+    }
+
+    /** Open runs by user: the same runs, in the same order, as a LinkedHashMap, through puts, removals, drains. */
+    @Test
+    void openRunsKeepTheOrderOfALinkedHashMap() {
+        SplittableRandom r = new SplittableRandom(37);
+        ContextEventRuns.OpenRuns open = new ContextEventRuns.OpenRuns();
+        java.util.LinkedHashMap<String, ContextEventRuns.Open> ref = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 200_000; i++) {
+            // users with colliding hash codes ("Aa", "BB") and non-ASCII ones among them
+            String user = switch (r.nextInt(10)) {
+                case 0 -> (r.nextBoolean() ? "Aa" : "BB") + (r.nextBoolean() ? "Aa" : "BB") + r.nextInt(3);
+                case 1 -> "\u00e9" + r.nextInt(50);
+                default -> "u" + r.nextInt(r.nextInt(10) == 0 ? 100_000 : 3_000);
+            };
+            byte[] b = ContextEventRuns.OpenRuns.ascii(user);
+            int h = user.hashCode();
+            ContextEventRuns.Open o = b != null && r.nextBoolean()
+                    ? open.get(("x" + user + "y").getBytes(StandardCharsets.ISO_8859_1), 1, 1 + b.length,
+                            ContextEventRuns.OpenRuns.hash(b, 0, b.length))
+                    : open.get(user, h);
+            assertEquals(ref.get(user), o, user);
+            if (o == null) {
+                o = new ContextEventRuns.Open(new ContextEventRun(user, "t", 0, 2), b, h, false, 0);
+                open.put(o);
+                ref.put(user, o);
+            } else if (r.nextInt(3) == 0) {
+                open.remove(o);
+                ref.remove(user);
+            }
+            if (r.nextInt(20_000) == 0) {
+                List<ContextEventRuns.Open> drained = new ArrayList<>();
+                open.drain(drained::add);
+                assertEquals(new ArrayList<>(ref.values()), drained, "opening order");
+                ref.clear();
+            }
+            assertEquals(ref.size(), open.size());
+        }
+        List<ContextEventRuns.Open> drained = new ArrayList<>();
+        open.drain(drained::add);
+        assertEquals(new ArrayList<>(ref.values()), drained, "opening order");
     }
 
     // --- the keyed step over runs, on RocksDB, cut by a checkpoint
