@@ -62,14 +62,7 @@ public final class ContextEventParser implements Serializable {
         }
         int[] at = spans == null ? spans = new int[SPANS] : spans;
         if (spans(b, at, true)) { // ASCII, and an object read: not blank
-            Fields f = new Fields();
-            f.user = string(b, at, USER);
-            f.text = string(b, at, TEXT);
-            f.type = string(b, at, TYPE);
-            f.expect = string(b, at, EXPECT);
-            f.ts = string(b, at, TS);
-            f.query = at[QUERY] == 1;
-            return event(f, key, record.offset, true);
+            return event(fields(b, at), key, record.offset, true);
         }
         if (!ascii(b)) {
             return parse(key, RecordParsers.decode(record, maxBytes), record.offset);
@@ -109,9 +102,11 @@ public final class ContextEventParser implements Serializable {
      */
     static Fields flat(byte[] b) {
         int[] at = new int[SPANS];
-        if (!spans(b, at, false)) {
-            return null;
-        }
+        return spans(b, at, false) ? fields(b, at) : null;
+    }
+
+    /** The fields of {@code b} whose spans {@link #spans} found in {@code at}. */
+    private static Fields fields(byte[] b, int[] at) {
         Fields f = new Fields();
         f.user = string(b, at, USER);
         f.text = string(b, at, TEXT);
