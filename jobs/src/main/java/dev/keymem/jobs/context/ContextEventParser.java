@@ -136,11 +136,11 @@ public final class ContextEventParser implements Serializable {
         }
         at[QUERY] = 0;
         int n = b.length;
-        int i = space(b, 0);
+        int i = RecordParsers.skipJsonSpace(b, 0);
         if (i >= n || b[i] != '{') {
             return false;
         }
-        i = space(b, i + 1);
+        i = RecordParsers.skipJsonSpace(b, i + 1);
         if (i < n && b[i] == '}') {
             return !checkAscii || asciiFrom(b, i + 1);
         }
@@ -153,11 +153,11 @@ public final class ContextEventParser implements Serializable {
             if (ne < 0 || ne - ns > FLAT_NAME_MAX) {
                 return false;
             }
-            i = space(b, ne + 1);
+            i = RecordParsers.skipJsonSpace(b, ne + 1);
             if (i >= n || b[i] != ':') {
                 return false;
             }
-            i = space(b, i + 1);
+            i = RecordParsers.skipJsonSpace(b, i + 1);
             if (i >= n) {
                 return false;
             }
@@ -173,11 +173,11 @@ public final class ContextEventParser implements Serializable {
                 }
                 i = ve + 1;
             } else {
-                if (word(b, i, "true")) {
+                if (RecordParsers.startsWithAscii(b, i, "true")) {
                     literal = 1;
-                } else if (word(b, i, "false")) {
+                } else if (RecordParsers.startsWithAscii(b, i, "false")) {
                     literal = 2;
-                } else if (word(b, i, "null")) {
+                } else if (RecordParsers.startsWithAscii(b, i, "null")) {
                     literal = 3;
                 } else {
                     return false; // numbers, nested values, anything else
@@ -197,7 +197,7 @@ public final class ContextEventParser implements Serializable {
                 at[2 * field] = vs;
                 at[2 * field + 1] = ve;
             }
-            i = space(b, i);
+            i = RecordParsers.skipJsonSpace(b, i);
             if (i >= n) {
                 return false;
             }
@@ -207,7 +207,7 @@ public final class ContextEventParser implements Serializable {
             if (b[i] != ',') {
                 return false;
             }
-            i = space(b, i + 1);
+            i = RecordParsers.skipJsonSpace(b, i + 1);
         }
     }
 
@@ -261,29 +261,9 @@ public final class ContextEventParser implements Serializable {
         return -1;
     }
 
-    private static boolean word(byte[] b, int i, String w) {
-        if (i + w.length() > b.length) {
-            return false;
-        }
-        for (int k = 0; k < w.length(); k++) {
-            if (b[i + k] != w.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** JSON's whitespace. */
     private static boolean space(byte c) {
         return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-    }
-
-    /** The index of the first byte from {@code i} that is not JSON whitespace. */
-    private static int space(byte[] b, int i) {
-        while (i < b.length && space(b[i])) {
-            i++;
-        }
-        return i;
     }
 
     /** Whether {@code b} is ASCII without NUL (a NUL could make Jackson's byte reader take it for UTF-16/32). */

@@ -97,4 +97,28 @@ public final class RecordParsers {
         }
         return sb == null ? s : sb.toString();
     }
+
+    /**
+     * The index of the first byte of {@code b} from {@code i} that is not JSON whitespace (space, line feed, carriage
+     * return, tab); {@code b.length} if none. For the parsers' hand readers of ASCII JSON bytes.
+     */
+    public static int skipJsonSpace(byte[] b, int i) {
+        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether the bytes of {@code b} from {@code i} start with the ASCII chars of {@code w}. */
+    public static boolean startsWithAscii(byte[] b, int i, String w) {
+        if (i + w.length() > b.length) {
+            return false;
+        }
+        for (int k = 0; k < w.length(); k++) {
+            if (b[i + k] != w.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

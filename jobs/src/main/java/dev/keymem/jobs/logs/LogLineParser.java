@@ -415,7 +415,7 @@ public final class LogLineParser implements Serializable {
     static ObjectNode flat(byte[] b, int from) {
         int n = b.length;
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        int i = ws(b, from + 1);
+        int i = RecordParsers.skipJsonSpace(b, from + 1);
         if (i < n && b[i] == '}') {
             return asciiTail(b, i + 1) ? o : null;
         }
@@ -432,11 +432,11 @@ public final class LogLineParser implements Serializable {
                 return null; // an escape, a control or non-ASCII byte, the end, or too long
             }
             String name = wanted(b, ns, ne);
-            i = ws(b, ne + 1);
+            i = RecordParsers.skipJsonSpace(b, ne + 1);
             if (i >= n || b[i] != ':') {
                 return null;
             }
-            i = ws(b, i + 1);
+            i = RecordParsers.skipJsonSpace(b, i + 1);
             if (i >= n) {
                 return null;
             }
@@ -514,13 +514,13 @@ public final class LogLineParser implements Serializable {
                     value = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? IntNode.valueOf((int) v)
                             : LongNode.valueOf(v);
                 }
-            } else if (word(b, i, "true")) {
+            } else if (RecordParsers.startsWithAscii(b, i, "true")) {
                 value = BooleanNode.TRUE;
                 i += 4;
-            } else if (word(b, i, "false")) {
+            } else if (RecordParsers.startsWithAscii(b, i, "false")) {
                 value = BooleanNode.FALSE;
                 i += 5;
-            } else if (word(b, i, "null")) {
+            } else if (RecordParsers.startsWithAscii(b, i, "null")) {
                 value = NullNode.instance;
                 i += 4;
             } else {
@@ -529,7 +529,7 @@ public final class LogLineParser implements Serializable {
             if (name != null) {
                 o.set(name, value);
             }
-            i = ws(b, i);
+            i = RecordParsers.skipJsonSpace(b, i);
             if (i >= n) {
                 return null;
             }
@@ -539,7 +539,7 @@ public final class LogLineParser implements Serializable {
             if (b[i] != ',') {
                 return null; // also a literal or number run on into other characters ("truex", "01")
             }
-            i = ws(b, i + 1);
+            i = RecordParsers.skipJsonSpace(b, i + 1);
         }
     }
 
@@ -553,26 +553,6 @@ public final class LogLineParser implements Serializable {
             }
         }
         return null;
-    }
-
-    /** JSON's whitespace from {@code i}: the index of the first other byte. */
-    private static int ws(byte[] b, int i) {
-        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
-            i++;
-        }
-        return i;
-    }
-
-    private static boolean word(byte[] b, int i, String w) {
-        if (i + w.length() > b.length) {
-            return false;
-        }
-        for (int k = 0; k < w.length(); k++) {
-            if (b[i + k] != w.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whether the bytes from {@code i} are ASCII. */
