@@ -9,10 +9,6 @@ import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.jobs.serde.RecordRuns;
 import java.util.Arrays;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -96,8 +92,7 @@ public final class ContextEventRuns {
      * event made on the way, and its user is looked up among the open runs by its bytes ({@link OpenRuns}); other
      * records take the parser and {@link ContextEventRun#add}.
      */
-    static final class ParseGather extends AbstractStreamOperator<ContextEventRun>
-            implements OneInputStreamOperator<KafkaRecord, ContextEventRun>, BoundedOneInput {
+    static final class ParseGather extends RecordRuns.Gathering<KafkaRecord, ContextEventRun> {
         private static final long serialVersionUID = 1L;
 
         private final RecordLimits limits;
@@ -253,34 +248,11 @@ public final class ContextEventRuns {
             output.collect(o.stamped ? new StreamRecord<>(o.run, o.stamp) : new StreamRecord<>(o.run));
         }
 
-        /** Emits every open run, in the order they were opened. */
-        private void flush() {
+        @Override
+        protected void flush() {
             if (open != null) {
                 open.drain(this::emit);
             }
-        }
-
-        @Override
-        public void processWatermark(Watermark mark) throws Exception {
-            flush();
-            super.processWatermark(mark);
-        }
-
-        @Override
-        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-            flush();
-            super.prepareSnapshotPreBarrier(checkpointId);
-        }
-
-        @Override
-        public void endInput() {
-            flush();
-        }
-
-        @Override
-        public void finish() throws Exception {
-            flush();
-            super.finish();
         }
     }
 

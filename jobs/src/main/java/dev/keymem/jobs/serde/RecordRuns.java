@@ -95,9 +95,43 @@ public final class RecordRuns {
         long chars(T t);
     }
 
+    /**
+     * An operator that gathers its input into runs and emits every open run ({@link #flush}) before a watermark, a
+     * checkpoint barrier, the end of its input and its finish, so no run waits past any of them.
+     */
+    public abstract static class Gathering<I, R> extends AbstractStreamOperator<R>
+            implements OneInputStreamOperator<I, R>, BoundedOneInput {
+        private static final long serialVersionUID = 1L;
+
+        /** Emits every open run, in the order they were opened. */
+        protected abstract void flush();
+
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            flush();
+            super.processWatermark(mark);
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            flush();
+            super.prepareSnapshotPreBarrier(checkpointId);
+        }
+
+        @Override
+        public void endInput() {
+            flush();
+        }
+
+        @Override
+        public void finish() throws Exception {
+            flush();
+            super.finish();
+        }
+    }
+
     /** Gathers records into runs per key (see {@link RecordRuns}). */
-    public static class Gather<T, R extends Run<T>> extends AbstractStreamOperator<R>
-            implements OneInputStreamOperator<T, R>, BoundedOneInput {
+    public static class Gather<T, R extends Run<T>> extends Gathering<T, R> {
         private static final long serialVersionUID = 1L;
 
         private final Shape<T, R> shape;
@@ -176,8 +210,8 @@ public final class RecordRuns {
             output.collect(o.stamped ? new StreamRecord<>(o.run, o.stamp) : new StreamRecord<>(o.run));
         }
 
-        /** Emits every open run, in the order they were opened. */
-        private void flush() {
+        @Override
+        protected void flush() {
             if (open == null) {
                 return;
             }
@@ -185,29 +219,6 @@ public final class RecordRuns {
                 emit(it.next());
                 it.remove();
             }
-        }
-
-        @Override
-        public void processWatermark(Watermark mark) throws Exception {
-            flush();
-            super.processWatermark(mark);
-        }
-
-        @Override
-        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-            flush();
-            super.prepareSnapshotPreBarrier(checkpointId);
-        }
-
-        @Override
-        public void endInput() {
-            flush();
-        }
-
-        @Override
-        public void finish() throws Exception {
-            flush();
-            super.finish();
         }
     }
 
