@@ -47,9 +47,9 @@ import org.apache.flink.util.Collector;
  * number), so each key still sees its records in file order; its state lives only while its key is processed
  * (no RocksDB, no checkpoints, no write-back), and a failure re-runs the failed part from the data already
  * read (blocking exchanges), up to the restart attempts. Outputs stay exactly once: the client reads only the
- * files of attempts that finished ({@link LineFiles}), and the outputs of a key are in stream order within the output. What a
- * run cannot do in batch mode: emit on processing time, or be resumed. Timers: Flink's batch timer service
- * ({@code BatchExecutionInternalTimeService}) fires nothing while a key's records arrive; when the next key
+ * files of attempts that finished ({@link LineFiles}), and the outputs of a key are in stream order within the
+ * output. What a run cannot do in batch mode: emit on processing time, or be resumed. Timers: Flink's batch timer
+ * service ({@code BatchExecutionInternalTimeService}) fires nothing while a key's records arrive; when the next key
  * starts (or the input ends) it fires all the finished key's event-time timers, then all its processing-time
  * timers, in timestamp order, whatever their time, and ignores timers registered from those callbacks. So an
  * event-time timer meant for the end of input (the log job's final summary) fires at the end of its key, and a
@@ -97,7 +97,8 @@ final class BatchFileRun {
      * ({@link JobCli#plainInput}); puts the run's environment in batch mode; lets {@code job} build the job over
      * the file's records ({@link #source}), handing its output streams to {@link #sink}; runs it (a failure after
      * the restarts is a {@link JobFailure}) and copies its outputs ({@link #finish}). Progress goes to
-     * {@code err}. The results of the finished attempts stay readable ({@link #results(Consumer)}) until {@code run} is closed.
+     * {@code err}. The results of the finished attempts stay readable ({@link #results(Consumer)}) until
+     * {@code run} is closed.
      */
     static BatchFileRun run(JobCli.LocalRun run, Path input, String outFile, String deadFile, Words words,
                             BiConsumer<DataStream<KafkaRecord>, BatchFileRun> job, PrintStream out, PrintStream err)
@@ -198,9 +199,9 @@ final class BatchFileRun {
     }
 
     /**
-     * After the job: appends the results of the attempts that finished to {@code out} (a file, or stdout when {@code outFile} is
-     * null) and prints or writes the dead letters ({@code deadFile}, else "dead letter: JSON" lines on
-     * {@code err}), each sink's files in the order its subtasks wrote them.
+     * After the job: appends the results of the attempts that finished to {@code out} (a file, or stdout when
+     * {@code outFile} is null) and prints or writes the dead letters ({@code deadFile}, else "dead letter: JSON"
+     * lines on {@code err}), each writer's file in the order of its sink and subtask.
      */
     Counts finish(JobExecutionResult r, Path outFile, PrintStream out, Path deadFile, PrintStream err)
             throws IOException {
@@ -283,7 +284,8 @@ final class BatchFileRun {
                 out.add(dir.resolve((String) name));
             }
         }
-        out.sort(Comparator.comparing((Path p) -> part(p).group(1)).thenComparingInt(p -> Integer.parseInt(part(p).group(2)))
+        out.sort(Comparator.comparing((Path p) -> part(p).group(1))
+                .thenComparingInt(p -> Integer.parseInt(part(p).group(2)))
                 .thenComparingInt(p -> Integer.parseInt(part(p).group(3))));
         return out;
     }
@@ -299,16 +301,16 @@ final class BatchFileRun {
     /**
      * Writes the JSON of the results ({@code results}) or of the dead letters to a file of its own, one line each,
      * counted in an accumulator; a lone surrogate (not text) is replaced as the streaming runs' writers replace it
-     * ({@link RecordParsers#wellFormed}). Each subtask attempt writes its own file, {@code PREFIX-SUBTASK-ATTEMPT.jsonl}
-     * in {@code dir} (made at its first line: an attempt without lines leaves none), and names it in the accumulator
-     * {@link #RESULT_FILES} or {@link #DEAD_LETTER_FILES}. A job's accumulators hold the values of the attempts that
-     * finished, so the client reads the files of those attempts and no other: what an attempt that failed wrote
-     * before it failed (its file stays in the run directory) is not an output, and its new attempt writes it again.
-     * This is the exactly-once that Flink's {@code FileSink} gave file runs before (each attempt's files committed
-     * by a committer task only once the attempt had finished), without the committer tasks, their exchanges and
-     * the sink's bucket and rolling machinery, which a bounded job read by the client after its end does not need.
-     * The file is written as {@code FileSink} with Flink's {@code SimpleStringEncoder("UTF-8")} wrote it: the
-     * line's UTF-8 bytes and {@code '\n'}.
+     * ({@link RecordParsers#wellFormed}). Each subtask attempt writes its own file,
+     * {@code PREFIX-SUBTASK-ATTEMPT.jsonl} in {@code dir} (made at its first line: an attempt without lines leaves
+     * none), and names it in the accumulator {@link #RESULT_FILES} or {@link #DEAD_LETTER_FILES}. A job's
+     * accumulators hold the values of the attempts that finished, so the client reads the files of those attempts
+     * and no other: what an attempt that failed wrote before it failed (its file stays in the run directory) is not
+     * an output, and its new attempt writes it again. This is the exactly-once that Flink's {@code FileSink} gave
+     * file runs before (each attempt's files committed by a committer task only once the attempt had finished),
+     * without the committer tasks, their exchanges and the sink's bucket and rolling machinery, which a bounded job
+     * read by the client after its end does not need. A line is written as the {@code FileSink} with Flink's
+     * {@code SimpleStringEncoder("UTF-8")} wrote it: its UTF-8 bytes and {@code '\n'}.
      */
     static final class LineFiles extends RichFlatMapFunction<JobOutput, Void> {
         private static final long serialVersionUID = 1L;
@@ -358,8 +360,7 @@ final class BatchFileRun {
             var task = getRuntimeContext().getTaskInfo();
             String name = prefix + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber() + ".jsonl";
             Path d = Files.createDirectories(Path.of(dir));
-            OutputStream s = new java.io.BufferedOutputStream(Files.newOutputStream(d.resolve(name),
-                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16);
+            OutputStream s = new java.io.BufferedOutputStream(Files.newOutputStream(d.resolve(name)), 1 << 16);
             files.add(name);
             return s;
         }
