@@ -55,6 +55,18 @@ class HeaderCutTest {
     }
 
     @Test
+    void aCapitalizedWordBeforeAColonIsNoHost() {
+        // "host program:" after the header, but not "Word key:" (GitHub Actions, a message's own words)
+        assertEquals(List.of("Syncing", "repository:", "acme/shop"),
+                words("2024-05-01T10:00:01.9549630Z Syncing repository: acme/shop"));
+        assertEquals(List.of("Started", "Session", "5", "of", "User", "root."),
+                words("May 01 10:00:02 db1 systemd[1]: Started Session 5 of User root."));
+        assertEquals(List.of("Out", "of", "memory:", "Killed", "process", "1234"),
+                words("May 01 10:00:02 web1 kernel: Out of memory: Killed process 1234"));
+        assertEquals(List.of("Initializing", "online"), words("2016-09-28 04:30:31, Info CBS SQM: Initializing online"));
+    }
+
+    @Test
     void aLeadingDashIsALabelOfTheHeader() {
         // Thunderbird: label, epoch, date, node, syslog time, node/node, program[pid]:
         assertEquals(List.of("session", "closed", "for", "user", "root"),

@@ -1175,7 +1175,8 @@ public final class LineTokens implements Serializable {
      * ({@code INFO}, {@code W}), bracketed fields ({@code [main]}, {@code [notice]}, {@code [IPC Server
      * handler 7]}) and lone dashes, extended through a time stamp among the first six tokens (and the
      * values after it), followed by a {@code component:} (the token right after the run, or
-     * the next one, ending with a colon: {@code host sshd[<NUM>]:}), a {@code component [context]}, or a
+     * the next one, ending with a colon, after a host that is no capitalized word: {@code host sshd[<NUM>]:}), a
+     * {@code component [context]}, or a
      * {@code program -} (a lone dash one or two tokens after the run). Where none of those follows, values at the
      * run's end after a level or a bracketed field (none ending in a colon) are the message's first values
      * ({@code <TS> INFO <NUM> ms spent}: the message {@code <NUM> ms spent}). A leading dash is a label of the
@@ -1293,8 +1294,8 @@ public final class LineTokens implements Serializable {
         int close;
         if (i < t.length && t[i].endsWith(":") && t[i].length() > 1) {
             i++;
-        } else if (i + 1 < t.length && t[i + 1].endsWith(":") && t[i + 1].length() > 1) {
-            i += 2;
+        } else if (i + 1 < t.length && t[i + 1].endsWith(":") && t[i + 1].length() > 1 && !capitalized(t[i])) {
+            i += 2; // "host program:" (a host is no capitalized word: "Syncing repository: ..." is a message)
         } else if (i + 1 < t.length && t[i + 1].startsWith("[") && (close = bracketEnd(t, i + 1)) > 0) {
             i = close + 1;
         } else if (i + 1 < t.length && t[i + 1].equals("-")) {
@@ -1307,6 +1308,20 @@ public final class LineTokens implements Serializable {
             i = afterTag;
         }
         return i >= t.length ? masked : masked.substring(starts[i]);
+    }
+
+    /** Whether {@code w} is a capitalized word: an upper-case letter, then one or more lower-case letters only. */
+    private static boolean capitalized(String w) {
+        int n = w.length();
+        if (n < 2 || !Character.isUpperCase(w.charAt(0))) {
+            return false;
+        }
+        for (int k = 1; k < n; k++) {
+            if (!Character.isLowerCase(w.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code t[from, to)} are values ({@link #isVariable}) none of which ends in a colon ({@code 12#12:}). */
