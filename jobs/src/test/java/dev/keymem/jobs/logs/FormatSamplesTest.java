@@ -35,15 +35,21 @@ import org.junit.jupiter.api.Test;
  * {@code NAME_2k.log_structured.csv}) for {@code memctl eval logs} and {@code memctl logs}.
  */
 class FormatSamplesTest {
-    /** Per format: the grouping accuracy floor and the most templates (measured plus a quarter, at least 2). */
+    /**
+     * Per format: the grouping accuracy floor (measured less 0.02) and the most templates (measured plus a quarter,
+     * rounded up), docs/benchmarks.md "Log formats, round 2". Below 1: word-valued variables (journalctl's
+     * {@code Starting <unit description>...}, a test file's name in GitHub Actions' {@code PASS src/cart.test.ts},
+     * Rails' {@code Completed 404 Not Found}, an e-mail address in a Python exception), which a Drain-style miner
+     * takes for words.
+     */
     private static final Map<String, double[]> LIMITS = Map.ofEntries(
-            Map.entry("journalctl", new double[] {0.0, 99}), Map.entry("redis", new double[] {0.0, 99}),
-            Map.entry("golog", new double[] {0.0, 99}), Map.entry("slog", new double[] {0.0, 99}),
-            Map.entry("python-traceback", new double[] {0.0, 99}), Map.entry("log4j-mdc", new double[] {0.0, 99}),
-            Map.entry("haproxy", new double[] {0.0, 99}), Map.entry("vpcflow", new double[] {0.0, 99}),
-            Map.entry("alb", new double[] {0.0, 99}), Map.entry("github-actions", new double[] {0.0, 99}),
-            Map.entry("rails", new double[] {0.0, 99}), Map.entry("bgl", new double[] {0.0, 99}),
-            Map.entry("thunderbird", new double[] {0.0, 99}));
+            Map.entry("journalctl", new double[] {0.947, 13}), Map.entry("redis", new double[] {0.98, 9}),
+            Map.entry("golog", new double[] {0.98, 8}), Map.entry("slog", new double[] {0.98, 7}),
+            Map.entry("python-traceback", new double[] {0.941, 19}), Map.entry("log4j-mdc", new double[] {0.98, 7}),
+            Map.entry("haproxy", new double[] {0.98, 5}), Map.entry("vpcflow", new double[] {0.98, 4}),
+            Map.entry("alb", new double[] {0.98, 3}), Map.entry("github-actions", new double[] {0.61, 23}),
+            Map.entry("rails", new double[] {0.524, 10}), Map.entry("bgl", new double[] {0.98, 10}),
+            Map.entry("thunderbird", new double[] {0.98, 9}));
 
     /** One line and the event that wrote it. */
     record Line(String event, String text) {
