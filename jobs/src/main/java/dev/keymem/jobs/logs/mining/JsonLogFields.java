@@ -147,9 +147,12 @@ public final class JsonLogFields {
 
     /**
      * Where the line's source (its key: summaries are per source) is: the first of these holding a string that is
-     * not blank; after {@code source} a service, program, unit, application, container or logger name.
+     * not blank; after {@code source} a service (OpenTelemetry's {@code service.name} resource attribute, nested in a
+     * flattened record's {@code resource}; ClickHouse's {@code ServiceName}), program, unit, application,
+     * container or logger name.
      */
-    public static final List<String> SOURCE = List.of("source", "service.name", "service", "SYSLOG_IDENTIFIER",
+    public static final List<String> SOURCE = List.of("source", "service.name", "resource.service.name",
+            "ServiceName", "service", "SYSLOG_IDENTIFIER",
             "_SYSTEMD_UNIT", "app", "application", "container_name", "kubernetes.container_name", "logger",
             "logger_name", "name");
 
