@@ -851,7 +851,9 @@ public final class LogSummarizer {
 
     /**
      * Index of the first of {@code lineWords} that belongs to the message: the first constant token of
-     * {@code maskedWords}, found in the line, less the tokens before it in the masked message; -1 if not found.
+     * {@code maskedWords}, found in the line, less the tokens before it in the masked message (a {@code <Q>} among
+     * the first 64 of them two line words where the line writes it as two, {@code 717 ms}: a word without a digit
+     * after one with a digit); -1 if not found.
      */
     private static int messageStart(String[] lineWords, String[] maskedWords) {
         for (int k = 0; k < maskedWords.length; k++) {
@@ -880,6 +882,16 @@ public final class LogSummarizer {
     private static boolean hasDigit(String w) {
         for (int i = 0; i < w.length(); i++) {
             if (w.charAt(i) >= '0' && w.charAt(i) <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the chars {@code cs[from, to)} hold {@code <Q>}. */
+    private static boolean holdsQuantity(char[] cs, int from, int to) {
+        for (int i = from; i + 3 <= to; i++) {
+            if (cs[i] == '<' && cs[i + 1] == 'Q' && cs[i + 2] == '>') {
                 return true;
             }
         }
@@ -997,7 +1009,7 @@ public final class LogSummarizer {
                     }
                     return -1;
                 }
-                if (k < 64 && i - start >= 3 && t.indexOf("<Q>", start) >= 0 && t.indexOf("<Q>", start) <= i - 3) {
+                if (k < 64 && holdsQuantity(cs, start, i)) {
                     quantities |= 1L << k;
                 }
                 k++;
