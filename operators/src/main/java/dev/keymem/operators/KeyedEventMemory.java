@@ -99,6 +99,8 @@ public final class KeyedEventMemory {
     private EventStateCache cache;
     /** The rows on the heap, when the operator runs on the batch backend ({@link #useBatchRows}); else null. */
     private BatchEventStore batchRows;
+    /** The state this memory made last on the batch backend (made again from for the next key), or null. */
+    private EventState lastBatchState;
 
     /**
      * A keyed function that holds a {@link KeyedEventMemory} (created in its {@code open}), so that
@@ -363,7 +365,14 @@ public final class KeyedEventMemory {
             }
         }
         if (st == null) {
-            st = model.newState();
+            if (batchRows != null) {
+                // the batch backend dropped every earlier key's state (and this key's, where cleared): the
+                // last state made is no longer in use, and its arrays make this one
+                st = model.newBatchState(lastBatchState);
+                lastBatchState = st;
+            } else {
+                st = model.newState();
+            }
         }
         EventWrite w = model.write(st, rowStore, terms, vector(r), r.payload);
         if (rows != null) {

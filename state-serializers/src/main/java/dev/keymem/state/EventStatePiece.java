@@ -55,13 +55,13 @@ public final class EventStatePiece extends BaseStatePiece<EventState> {
 
     /** Payload bytes of {@code s} in the current format. */
     public static int payloadBytes(EventState s) {
-        return 16 + CellStatePiece.payloadBytes(s.cell()) + 8 + 4 * BmojoStatePiece.filled(s.segmentSum()) + 12
+        return 16 + CellStatePiece.payloadBytes(s.cellFloats()) + 8 + 4 * BmojoStatePiece.filled(s.segmentSum()) + 12
                 + 12 * eideticFilled(s);
     }
 
     /** Payload bytes of {@code s} in format 1 (every array at capacity). */
     public static int format1Bytes(EventState s) {
-        return 16 + CellStatePiece.payloadBytes(s.cell()) + 4 + 4 * s.segmentSum().length + 4
+        return 16 + CellStatePiece.payloadBytes(s.cellFloats()) + 4 + 4 * s.segmentSum().length + 4
                 + 12 * s.eideticPositions().length + 4;
     }
 

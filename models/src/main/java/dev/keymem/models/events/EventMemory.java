@@ -110,6 +110,49 @@ public final class EventMemory {
         return new EventState(0, 0, cell.newState(), new float[settings.dimension()], new long[m], new float[m], 0);
     }
 
+    /** Floats of waiting fading writes' keys a state of {@link #newBatchState} holds (256 writes at d_c = 32). */
+    static final int DEFERRED_FLOATS = 8192;
+
+    /**
+     * A fresh memory at position 0 for a caller that holds one key's state at a time and drops it when the key
+     * is done (a batch run): equal to {@link #newState()} in everything it holds and gives, made in the arrays
+     * of {@code dropped} where it is given and has this memory's shape (a state no longer in use, e.g. the
+     * previous key's, which this resets; null: new arrays), and whose fading writes wait, up to a bounded
+     * number ({@link #DEFERRED_FLOATS} floats of keys), until its cell is read ({@link EventState#cell()}
+     * applies them, in order, with {@link #fadingWrite}'s arithmetic). Nothing in a write depends on the
+     * cell, only queries and serializers read it: so a key's writes after its last query are never applied
+     * when the key is dropped unread, and the cell, where it is read, is bit for bit what writing each at once
+     * ({@link #newState()}) gives. Per write, at most the buffer's writes are applied at once (the same work a
+     * write did before, later).
+     */
+    public EventState newBatchState(EventState dropped) {
+        int dc = settings.cellDim();
+        EventState st;
+        float[] buffer = null;
+        if (dropped != null && dropped.cellFloats() == cellStateSize()
+                && dropped.segmentSum().length == settings.dimension()
+                && dropped.eideticPositions().length == settings.eidetic()) {
+            buffer = dropped.pendingBuffer();
+            dropped.reset();
+            st = dropped;
+        } else {
+            st = newState();
+        }
+        if (buffer == null || buffer.length < dc) {
+            buffer = new float[Math.max(1, DEFERRED_FLOATS / dc) * dc];
+        }
+        st.defer(this, buffer);
+        return st;
+    }
+
+    /** Applies {@code n} fading writes, the keys {@code keys[i dc, (i + 1) dc)} in order, to {@code cs}. */
+    void applyFading(CellState cs, float[] keys, int n) {
+        int dc = settings.cellDim();
+        for (int i = 0; i < n; i++) {
+            fadingWrite(cs, keys, i * dc);
+        }
+    }
+
     /** Floats in the fading cell's state. */
     public int cellStateSize() {
         return cell.stateSize();
@@ -203,7 +246,11 @@ public final class EventMemory {
             }
         }
         // Fading memory: one gated_delta token, k = v = the projected unit vector.
-        fadingWrite(st.cell(), sh.k);
+        if (st.defers()) {
+            st.deferWrite(sh.k, settings.cellDim()); // applied when the cell is read (newBatchState)
+        } else {
+            fadingWrite(st.cellAsIs(), sh.k, 0);
+        }
         // Segment summaries (SSC routing); the zero components are skipped (adding a zero to a sum that is
         // never -0.0 changes nothing).
         float[] sum = st.segmentSum();
@@ -461,7 +508,7 @@ public final class EventMemory {
      * same bit for bit: the decay is applied to a row just before the row is read, as every row is decayed
      * before any is read), without the cell's read-out (unused here) and without building a token chunk.
      */
-    private void fadingWrite(CellState cs, float[] k) {
+    private void fadingWrite(CellState cs, float[] keys, int at) {
         int dc = settings.cellDim();
         float[] s = cs.data();
         if (s.length != dc * dc) {
@@ -477,10 +524,10 @@ public final class EventMemory {
         // multiply-adds) and stores the row's final value, one store per value instead of two.
         int i = 0;
         for (; i + 4 <= dc; i += 4) {
-            float k0 = k[i];
-            float k1 = k[i + 1];
-            float k2 = k[i + 2];
-            float k3 = k[i + 3];
+            float k0 = keys[at + i];
+            float k1 = keys[at + i + 1];
+            float k2 = keys[at + i + 2];
+            float k3 = keys[at + i + 3];
             int r0 = i * dc;
             int r1 = r0 + dc;
             int r2 = r1 + dc;
@@ -495,19 +542,19 @@ public final class EventMemory {
             }
         }
         for (; i < dc; i++) {
-            float ki = k[i];
+            float ki = keys[at + i];
             int row = i * dc;
             for (int j = 0; j < dc; j++) {
                 u[j] += (s[row + j] * a) * ki;
             }
         }
         for (int j = 0; j < dc; j++) {
-            u[j] = beta * (k[j] - u[j]);
+            u[j] = beta * (keys[at + j] - u[j]);
         }
         // Pass 2: S = a S + k u^T, row by row (the decayed value, then the rank-one term added to it).
         int n = dc * dc;
-        for (int row = 0; row < n; row += dc) {
-            float ki = k[row / dc];
+        for (int row = 0, r = at; row < n; row += dc, r++) {
+            float ki = keys[r];
             int j = 0;
             for (; j + 4 <= dc; j += 4) {
                 s[row + j] = s[row + j] * a + ki * u[j];
@@ -531,7 +578,7 @@ public final class EventMemory {
 
     /** {@link #fadingWrite}, for tests. */
     void fadingWriteFast(CellState cs, float[] k) {
-        fadingWrite(cs, k);
+        fadingWrite(cs, k, 0);
     }
 
     /** A candidate during a query. */

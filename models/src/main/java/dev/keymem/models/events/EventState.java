@@ -9,6 +9,11 @@ import java.util.Objects;
  * summed event lengths (for BM25's average length), the fading cell's state, the open segment's running
  * vector sum, and the eidetic tier's index (position and innovation per slot; the entries themselves are
  * in the {@link EventStore}). Mutable; advanced in place by {@link EventMemory}.
+ *
+ * <p>A state made by {@link EventMemory#newBatchState} may hold fading writes not yet applied to its cell (their
+ * keys, in order, at most a fixed number): {@link #cell()} applies them before it returns, so whoever reads
+ * the cell (a query, a serializer, {@link #copy}, {@link #equals}) reads what writing each at once would
+ * have left, bit for bit; a state dropped unread never applies them.
  */
 public final class EventState {
     private long events;
@@ -18,6 +23,13 @@ public final class EventState {
     private final long[] eideticPositions;
     private final float[] eideticScores;
     private int eideticSize;
+    /**
+     * Fading writes waiting for {@link #cell()}: their keys, {@code pending} of them, each {@code cell dim}
+     * floats, in {@code pendingKeys}; {@code deferrer} applies them. Null where every write applies at once.
+     */
+    private EventMemory deferrer;
+    private float[] pendingKeys;
+    private int pending;
 
     public EventState(long events, long totalLength, CellState cell, float[] segmentSum, long[] eideticPositions,
                       float[] eideticScores, int eideticSize) {
@@ -44,8 +56,80 @@ public final class EventState {
         return totalLength;
     }
 
+    /** The fading cell's state, with every write applied (any waiting ones are applied first). */
     public CellState cell() {
+        if (pending > 0) {
+            settle();
+        }
         return cell;
+    }
+
+    /** Floats in the fading cell's state (without applying waiting writes: the size does not depend on them). */
+    public int cellFloats() {
+        return cell.data().length;
+    }
+
+    /** The cell as it is, waiting writes not applied ({@link EventMemory}'s writes and their settling). */
+    CellState cellAsIs() {
+        return cell;
+    }
+
+    /** Fading writes wait from now on, as many as {@code buffer} holds keys, applied by {@code memory}. */
+    void defer(EventMemory memory, float[] buffer) {
+        settle();
+        this.deferrer = memory;
+        this.pendingKeys = buffer;
+    }
+
+    /** Whether fading writes wait ({@link #defer}). */
+    boolean defers() {
+        return deferrer != null;
+    }
+
+    /** The waiting keys' buffer (null where writes do not wait), for reuse by a recycled state. */
+    float[] pendingBuffer() {
+        return pendingKeys;
+    }
+
+    /**
+     * Makes {@code k[0, dc)} wait as the next fading write; where the buffer is full, the waiting writes are
+     * applied first (so a write never waits behind more than the buffer holds).
+     */
+    void deferWrite(float[] k, int dc) {
+        if ((pending + 1) * dc > pendingKeys.length) {
+            settle();
+        }
+        System.arraycopy(k, 0, pendingKeys, pending * dc, dc);
+        pending++;
+    }
+
+    /** Writes waiting, for tests. */
+    int pendingWrites() {
+        return pending;
+    }
+
+    private void settle() {
+        int n = pending;
+        if (n > 0) {
+            pending = 0;
+            deferrer.applyFading(cell, pendingKeys, n);
+        }
+    }
+
+    /**
+     * Back to {@link EventMemory#newState}'s fresh state in place (every count, array and the cell zero; no
+     * writes waiting), keeping the arrays: for a state no longer in use (the previous key's in a batch run).
+     */
+    void reset() {
+        events = 0;
+        totalLength = 0;
+        pending = 0;
+        Arrays.fill(cell.data(), 0f);
+        cell.setPosition(0);
+        Arrays.fill(segmentSum, 0f);
+        Arrays.fill(eideticPositions, 0L);
+        Arrays.fill(eideticScores, 0f);
+        eideticSize = 0;
     }
 
     public float[] segmentSum() {
@@ -74,20 +158,20 @@ public final class EventState {
     }
 
     public EventState copy() {
-        return new EventState(events, totalLength, cell.copy(), segmentSum.clone(), eideticPositions.clone(),
+        return new EventState(events, totalLength, cell().copy(), segmentSum.clone(), eideticPositions.clone(),
                 eideticScores.clone(), eideticSize);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof EventState s && events == s.events && totalLength == s.totalLength
-                && eideticSize == s.eideticSize && cell.equals(s.cell) && Arrays.equals(segmentSum, s.segmentSum)
+                && eideticSize == s.eideticSize && cell().equals(s.cell()) && Arrays.equals(segmentSum, s.segmentSum)
                 && Arrays.equals(eideticPositions, s.eideticPositions) && Arrays.equals(eideticScores, s.eideticScores);
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(events) * 31 + cell.hashCode();
+        return Long.hashCode(events) * 31 + cell().hashCode();
     }
 
     @Override

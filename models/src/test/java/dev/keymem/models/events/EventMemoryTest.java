@@ -820,4 +820,81 @@ class EventMemoryTest {
         }
         assertTrue(matched > 2000, "query terms found in entries: " + matched);
     }
+
+    /**
+     * A batch state ({@link EventMemory#newBatchState}: fading writes wait until the cell is read, arrays made
+     * from a dropped state) against {@link EventMemory#newState()} taking the same writes at once: the same
+     * answers (hits, scores and read vector bit for bit) at every query, the same state wherever the cell is
+     * read, writes waiting between reads (more than the buffer holds, so it fills and applies them), and a
+     * state made from a dropped one (writes waiting in it) equal to a fresh one.
+     */
+    @Test
+    void batchStateGivesImmediateWritesAnswersAndCellBitForBit() {
+        SplittableRandom r = new SplittableRandom(23);
+        for (EventSettings set : List.of(EventSettings.defaults(), new EventSettings(16, 7, 0.7f, 0.9f, 32, 64, 64, 2,
+                512, 1024, 0, 0, 1.2, 0.75, EventSettings.Weights.defaults(), 3L))) {
+            EventMemory m = new EventMemory(set);
+            int d = set.dimension();
+            int capacity = EventMemory.DEFERRED_FLOATS / set.cellDim();
+            EventState dropped = null;
+            int maxWaiting = 0;
+            for (int key = 0; key < 6; key++) {
+                EventState a = m.newState();
+                EventState b = m.newBatchState(dropped);
+                if (dropped != null) {
+                    assertTrue(b == dropped, "made in the dropped state's arrays");
+                }
+                assertEquals(m.newState(), b);
+                InMemoryEventStore sa = new InMemoryEventStore();
+                InMemoryEventStore sb = new InMemoryEventStore();
+                boolean quiet = key == 2; // no reads: the buffer fills (twice) and applies its writes itself
+                int events = quiet ? capacity * 2 + 37 : 1 + r.nextInt(120);
+                for (int t = 0; t < events; t++) {
+                    int[] terms = terms(r, 300);
+                    float[] v = r.nextInt(3) == 0 ? null : EventMemory.hashVector(terms(r, 300), d);
+                    byte[] payload = {(byte) t};
+                    EventWrite wa = m.write(a, sa, terms, v, payload);
+                    EventWrite wb = m.write(b, sb, terms, v, payload);
+                    assertEquals(wa, wb);
+                    maxWaiting = Math.max(maxWaiting, b.pendingWrites());
+                    assertTrue(b.pendingWrites() <= capacity);
+                    if (!quiet && r.nextInt(10) == 0) {
+                        int[] q = terms(r, 300);
+                        float[] qv = r.nextBoolean() ? null : EventMemory.hashVector(q, d);
+                        EventMemory.Answer qa = m.query(a, sa, q, qv, 5);
+                        EventMemory.Answer qb = m.query(b, sb, q, qv, 5);
+                        assertEquals(0, b.pendingWrites(), "a query reads the cell");
+                        assertEquals(qa.hits().size(), qb.hits().size());
+                        for (int i = 0; i < qa.hits().size(); i++) {
+                            assertEquals(qa.hits().get(i).position(), qb.hits().get(i).position());
+                            assertEquals(Double.doubleToRawLongBits(qa.hits().get(i).score()),
+                                    Double.doubleToRawLongBits(qb.hits().get(i).score()));
+                        }
+                        assertArrayEquals(qa.read(), qb.read());
+                    }
+                    if (!quiet && r.nextInt(40) == 0) {
+                        assertEquals(a, b); // reads b's cell: its waiting writes applied
+                        assertEquals(0, b.pendingWrites());
+                    }
+                }
+                if (key % 2 == 0) {
+                    assertEquals(a, b);
+                    assertEquals(a, b.copy());
+                    float[] ca = a.cell().data();
+                    float[] cb = b.cell().data();
+                    for (int i = 0; i < ca.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(ca[i]), Float.floatToRawIntBits(cb[i]), "cell " + i);
+                    }
+                }
+                dropped = b; // dropped with writes waiting in it (odd keys: never read)
+            }
+            assertTrue(maxWaiting == capacity, "writes waited, up to the buffer's capacity: " + maxWaiting);
+            // a dropped state of another shape is not reused
+            EventState other = new EventMemory(new EventSettings(16, 8, 0.7f, 0.9f, 32, 64, 64, 2, 512, 1024, 0, 0, 1.2,
+                    0.75, EventSettings.Weights.defaults(), 3L)).newState();
+            EventState fresh = m.newBatchState(set.cellDim() == 8 ? null : other);
+            assertTrue(fresh != other);
+            assertEquals(m.newState(), fresh);
+        }
+    }
 }

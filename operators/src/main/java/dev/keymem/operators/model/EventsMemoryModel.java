@@ -56,6 +56,11 @@ public final class EventsMemoryModel implements MemoryModel.Events {
     }
 
     @Override
+    public EventState newBatchState(EventState dropped) {
+        return memory.newBatchState(dropped);
+    }
+
+    @Override
     public EventWrite write(EventState state, EventStore store, int[] terms, float[] vector, byte[] payload) {
         return memory.write(state, store, terms, vector, payload);
     }

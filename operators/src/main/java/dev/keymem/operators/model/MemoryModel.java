@@ -161,6 +161,15 @@ public sealed interface MemoryModel
         /** A fresh memory at position 0. */
         EventState newState();
 
+        /**
+         * A fresh memory at position 0 for a caller that holds one key's state at a time and drops it when the
+         * key is done (a batch run), made in {@code dropped}'s arrays where given (a state no longer in use):
+         * the same answers and state as {@link #newState()} (see {@link EventMemory#newBatchState}).
+         */
+        default EventState newBatchState(EventState dropped) {
+            return newState();
+        }
+
         /** Absorbs one event (vector null: the terms hashed). */
         EventWrite write(EventState state, EventStore store, int[] terms, float[] vector, byte[] payload);
 
