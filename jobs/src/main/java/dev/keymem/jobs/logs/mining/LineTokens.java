@@ -304,7 +304,9 @@ public final class LineTokens implements Serializable {
                 if (out != cs) {
                     cs = out;
                     text = null;
-                    flags = hostChecks(cs);
+                    // The flags stay those of the line before: an ENDPOINT match (no dot before it) becomes "<HOST>",
+                    // which holds no dot and no letter of a DOMAIN_PAIRS pair, so DOMAIN_ENDING can only have been
+                    // lost; kept set, it runs the DOMAIN scan, which finds what there is (no second pass here).
                 }
             }
             if ((flags & DOMAIN_ENDING) != 0) {
@@ -595,7 +597,34 @@ public final class LineTokens implements Serializable {
                 return false;
             }
         }
-        return DOMAIN_ENDINGS.contains(new String(s, from, len));
+        return oneOf(DOMAIN_ENDING_CHARS, s, from, to);
+    }
+
+    private static final char[][] DOMAIN_ENDING_CHARS = charsOf(DOMAIN_ENDINGS);
+
+    /** The words of {@code set} as character arrays (for {@link #oneOf}). */
+    private static char[][] charsOf(java.util.Set<String> set) {
+        return set.stream().sorted().map(String::toCharArray).toArray(char[][]::new);
+    }
+
+    /**
+     * Whether {@code s[from, to)} is one of {@code words}: {@code set.contains(new String(s, from, to - from))}
+     * for the set they were made of ({@link #charsOf}), without the String (tests compare the two).
+     */
+    static boolean oneOf(char[][] words, char[] s, int from, int to) {
+        int len = to - from;
+        for (char[] w : words) {
+            if (w.length == len) {
+                int k = 0;
+                while (k < len && w[k] == s[from + k]) {
+                    k++;
+                }
+                if (k == len) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -766,7 +795,16 @@ public final class LineTokens implements Serializable {
         if (k == q || (k < n && RegexScan.word(s[k])) || k - q > 7) {
             return -1;
         }
-        return UNIT_WORDS.contains(new String(s, q, k - q)) ? k : -1;
+        return oneOf(UNIT_CHARS, s, q, k) ? k : -1;
+    }
+
+    private static final char[][] UNIT_CHARS = charsOf(UNIT_WORDS);
+
+    /** {@code oneOf} of the domain endings' and the units' words, as the sets' {@code contains} (for tests). */
+    static boolean[] inSets(String w) {
+        char[] cs = ("." + w + ".").toCharArray();
+        return new boolean[] {oneOf(DOMAIN_ENDING_CHARS, cs, 1, cs.length - 1), DOMAIN_ENDINGS.contains(w),
+            oneOf(UNIT_CHARS, cs, 1, cs.length - 1), UNIT_WORDS.contains(w)};
     }
 
     /**
@@ -816,8 +854,8 @@ public final class LineTokens implements Serializable {
 
     /** {@link #maskIdentifiers(String)} over {@code cs}, the characters of {@code s} (null: made from cs if needed). */
     private static String maskIdentifiers(String s, char[] cs) {
-        StringBuilder out = null;
-        int last = 0;
+        int[] spans = null;
+        int count = 0;
         int n = cs.length;
         int i = 0;
         while (i < n) {
@@ -827,19 +865,41 @@ public final class LineTokens implements Serializable {
                 continue;
             }
             if (identifierLike(cs, i, j)) {
-                if (out == null) {
-                    out = new StringBuilder(n + 8);
+                if (spans == null) {
+                    spans = new int[16];
+                } else if (2 * count + 1 >= spans.length) {
+                    spans = java.util.Arrays.copyOf(spans, 2 * spans.length);
                 }
-                out.append(cs, last, i - last).append("<ID>");
-                last = j;
+                spans[2 * count] = i;
+                spans[2 * count + 1] = j;
+                count++;
             }
             i = j;
         }
-        if (out == null) {
+        if (count == 0) {
             return s != null ? s : new String(cs);
         }
-        return out.append(cs, last, n - last).toString();
+        // the output's characters in one array of its length, one String of them (no builder growing and copied)
+        int len = n;
+        for (int k = 0; k < count; k++) {
+            len += ID.length - (spans[2 * k + 1] - spans[2 * k]);
+        }
+        char[] out = new char[len];
+        int o = 0;
+        int last = 0;
+        for (int k = 0; k < count; k++) {
+            int from = spans[2 * k];
+            System.arraycopy(cs, last, out, o, from - last);
+            o += from - last;
+            System.arraycopy(ID, 0, out, o, ID.length);
+            o += ID.length;
+            last = spans[2 * k + 1];
+        }
+        System.arraycopy(cs, last, out, o, n - last);
+        return new String(out);
     }
+
+    private static final char[] ID = "<ID>".toCharArray();
 
     /** The end of the {@link #WORD} match starting at {@code i} ({@code i} when none starts there). */
     private static int wordEnd(char[] s, int i) {
