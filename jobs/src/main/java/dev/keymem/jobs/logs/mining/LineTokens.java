@@ -1044,11 +1044,13 @@ public final class LineTokens implements Serializable {
      * as scans; {@link #tokensReference} is the same with the regexes it stands for.
      */
     public static String[] tokens(String masked) {
-        if (masked.indexOf('"') >= 0) {
-            masked = protectQuoted(masked);
+        // One array of the line's characters: the quoted runs' spaces are protected in it (a String of it made only
+        // where one changed), and a token is judged a wildcard on it, its String made only where it is kept.
+        char[] cs = masked.toCharArray();
+        if (protectQuoted(cs)) {
+            masked = new String(cs);
         }
         List<String> out = new ArrayList<>();
-        char[] cs = masked.toCharArray();
         int n = cs.length;
         int i = 0;
         while (i < n) {
@@ -1060,10 +1062,10 @@ public final class LineTokens implements Serializable {
                 i++;
             }
             if (i > start) {
-                String t = masked.substring(start, i);
-                if (isVariable(t) || isEmptyPair(t)) {
+                String t;
+                if (isVariable(cs, start, i) || isEmptyPair(cs, start, i)) {
                     t = WILDCARD;
-                } else if (t.indexOf('<') >= 0) {
+                } else if ((t = masked.substring(start, i)).indexOf('<') >= 0) {
                     t = collapseWildcardRuns(placeholdersToWildcards(t));
                 }
                 if (t.equals(WILDCARD)) {
@@ -1152,6 +1154,70 @@ public final class LineTokens implements Serializable {
             }
         }
         return sb == null ? s : sb.toString();
+    }
+
+    /**
+     * {@link #protectQuoted(String)} in place on the characters of the text: the spaces inside each {@link #QUOTED}
+     * match made no-break spaces. Whether any was (tests compare the two).
+     */
+    static boolean protectQuoted(char[] s) {
+        boolean changed = false;
+        int n = s.length;
+        int i = indexOfQuote(s, 0);
+        while (i >= 0 && i < n) {
+            int k = i + 1;
+            while (k < n && k - i - 1 < 65) {
+                char c = s[k];
+                if (c == '"' || c == '<' || c == '>') {
+                    break;
+                }
+                k++;
+            }
+            int run = k - i - 1;
+            if (run >= 1 && run <= 64 && k < n && s[k] == '"') {
+                for (int j = i + 1; j < k; j++) {
+                    if (s[j] == ' ') {
+                        s[j] = '\u00a0';
+                        changed = true;
+                    }
+                }
+                i = indexOfQuote(s, k + 1);
+            } else {
+                i = indexOfQuote(s, i + 1);
+            }
+        }
+        return changed;
+    }
+
+    private static int indexOfQuote(char[] s, int from) {
+        for (int i = from; i < s.length; i++) {
+            if (s[i] == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #protectQuoted(String)} through {@link #protectQuoted(char[])} (for tests). */
+    static String protectQuotedChars(String s) {
+        char[] cs = s.toCharArray();
+        return protectQuoted(cs) ? new String(cs) : s;
+    }
+
+    /** {@link #protectQuoted(String)} (for tests). */
+    static String protectQuotedString(String s) {
+        return protectQuoted(s);
+    }
+
+    /** {@link #isEmptyPair(String)} of the token {@code s[from, to)}. */
+    private static boolean isEmptyPair(char[] s, int from, int to) {
+        if (to - from != 2) {
+            return false;
+        }
+        char a = s[from];
+        char b = s[from + 1];
+        return (a == '(' && b == ')') || (a == '[' && b == ']') || (a == '{' && b == '}') || (a == '"' && b == '"')
+                || (a == '\'' && b == '\'') || (a == '<' && b == '>');
     }
 
     /** Whether {@code t} is a whole {@link #EMPTY} match: {@code ()}, {@code []}, {@code {}}, two quotes, {@code <>}. */
@@ -1422,6 +1488,49 @@ public final class LineTokens implements Serializable {
             variable |= c >= '0' && c <= '9';
         }
         return variable;
+    }
+
+    /**
+     * {@link #isVariable(String)} of the token {@code s[from, to)} (no whitespace in it), without its String: a
+     * placeholder that starts in it ends in it (its characters are no white space), so the bounds are the token's.
+     */
+    static boolean isVariable(char[] s, int from, int to) {
+        boolean variable = false;
+        for (int i = from; i < to; i++) {
+            char c = s[i];
+            if (c == '<') {
+                int e = anyPlaceholderEnd(s, i, to);
+                if (e >= 0) {
+                    variable = true; // a placeholder: removed before the letter and digit check
+                    i = e - 1;
+                    continue;
+                }
+            }
+            if (c < 128 ? ASCII_LETTER[c] : Character.isLetter(c)) {
+                return false;
+            }
+            variable |= c >= '0' && c <= '9';
+        }
+        return variable;
+    }
+
+    private static final boolean[] ASCII_LETTER = RegexScan.firstChars(Character::isLetter);
+
+    /** {@link #anyPlaceholderEnd(String, int)} within {@code s[i, to)}. */
+    private static int anyPlaceholderEnd(char[] s, int i, int to) {
+        int k = i + 1;
+        while (k < to && s[k] >= 'A' && s[k] <= 'Z') {
+            k++;
+        }
+        if (k > i + 1 && k < to && s[k] == '>') {
+            return k + 1;
+        }
+        return i + 2 < to && s[i + 1] == '*' && s[i + 2] == '>' ? i + 3 : -1;
+    }
+
+    /** {@link #isVariable(char[], int, int)} of a whole token (for tests). */
+    static boolean isVariableChars(String token) {
+        return isVariable(token.toCharArray(), 0, token.length());
     }
 
     /** {@link #isVariable} with the regex {@link #PLACEHOLDER} (the reference). */

@@ -61,7 +61,9 @@ class LineTokensScanTest {
             assertArrayEquals(LineTokens.tokensReference(m), LineTokens.tokens(m), "tokens of '" + m + "'");
             for (String t : m.split("\\s+")) {
                 assertEquals(LineTokens.isVariableReference(t), LineTokens.isVariable(t), "isVariable('" + t + "')");
+                assertEquals(LineTokens.isVariableReference(t), LineTokens.isVariableChars(t), "isVariable of chars('" + t + "')");
             }
+            assertEquals(LineTokens.protectQuotedString(m), LineTokens.protectQuotedChars(m), "quotes of '" + m + "'");
         }
         assertEquals(LineTokens.maskIdentifiersReference(masked), LineTokens.maskIdentifiers(masked));
     }
