@@ -289,7 +289,8 @@ public final class LineTokens implements Serializable {
      * the line has what any match of it needs, and only at the positions where a match can start
      * ({@link RegexScan}); identifier-like words are found by a scan: the result is {@link #maskReference}'s.
      * The scans read the line's characters from an array, taken again only after a step changed the line, and
-     * the pre-checks are made in one pass ({@link #preChecks}), again after a step changed the line.
+     * the pre-checks are made in one pass ({@link #preChecks}), the later ones again after a step changed the line
+     * (the host ones are not: after the endpoints, the domain flag they kept is still a necessary condition).
      */
     public String mask(String line) {
         // A step that changes the line hands the next its characters; a String of them is made only where a
