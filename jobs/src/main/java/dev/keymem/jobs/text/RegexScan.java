@@ -297,18 +297,39 @@ public final class RegexScan {
             int[] at = new int[Math.max(8, cs.length / 4)];
             int k = 0;
             boolean afterWord = false;
-            for (int q = 0; q < cs.length; q++) {
+            boolean[] wordTable = WORD;
+            for (int q = 0, n = cs.length; q < n; q++) {
                 char c = cs[q];
-                boolean ascii = c < 128;
-                if (!afterWord && (!ascii || open[c])) {
+                if (c >= 128) {
+                    if (!afterWord) {
+                        if (k == at.length) {
+                            at = java.util.Arrays.copyOf(at, 2 * k);
+                        }
+                        at[k++] = q;
+                    }
+                    afterWord = false;
+                    continue;
+                }
+                if (!afterWord && open[c]) {
                     if (k == at.length) {
                         at = java.util.Arrays.copyOf(at, 2 * k);
                     }
                     at[k++] = q;
                 }
-                afterWord = ascii && word(c);
+                afterWord = wordTable[c];
             }
             return new Starts(open, at, k);
+        }
+
+        /** {@link #of(char[], boolean[])} as the plain loop finds them: {@link #holds} at every position (the reference). */
+        static Starts ofReference(char[] cs, boolean[] open) {
+            Starts s = new Starts(open, new int[Math.max(8, cs.length)], 0);
+            for (int q = 0; q < cs.length; q++) {
+                if (s.holds(cs, q)) {
+                    s.at[s.count++] = q;
+                }
+            }
+            return s;
         }
 
         /** Whether {@code q} is a position of {@code cs}. */
@@ -522,6 +543,9 @@ public final class RegexScan {
         }
         return count == 0 ? s : splice(cs, spans, count, literal, charsOut);
     }
+
+    /** {@link #word} as a table of the ASCII characters. */
+    static final boolean[] WORD = firstChars(RegexScan::word);
 
     /** Whether {@code c} is in {@code \w} ({@code [a-zA-Z_0-9]}, the regexes' default). */
     public static boolean word(char c) {

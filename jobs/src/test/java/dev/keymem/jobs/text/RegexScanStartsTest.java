@@ -29,4 +29,24 @@ class RegexScanStartsTest {
             }
         }
     }
+
+    /** The word starts found in one pass with the tables equal those {@code holds} finds at every position. */
+    @Test
+    void startsFoundEqualTheReference() throws Exception {
+        SplittableRandom r = new SplittableRandom(11);
+        java.util.List<String> lines = new java.util.ArrayList<>(dev.keymem.jobs.testdata.Loghub.lines("RegexScanStartsTest"));
+        for (int n = 0; n < 6_000; n++) {
+            lines.add(n % 3 == 0 ? ShapeLines.ids(r) : n % 3 == 1 ? ShapeLines.json(r) : LineMaskerTest.randomLine(r));
+        }
+        lines.add("");
+        lines.add("é漢_a b/c\\d~e:f");
+        boolean[] open = RegexScan.firstChars(c -> RegexScan.word(c) || c == '-');
+        for (String line : lines) {
+            char[] cs = line.toCharArray();
+            assertArrayEquals(RegexScan.Starts.ofReference(cs, RegexScan.Starts.OPEN).toArray(),
+                    RegexScan.Starts.of(cs).toArray(), "'" + line + "'");
+            assertArrayEquals(RegexScan.Starts.ofReference(cs, open).toArray(), RegexScan.Starts.of(cs, open).toArray(),
+                    "'" + line + "'");
+        }
+    }
 }

@@ -289,7 +289,8 @@ public final class LineTokens implements Serializable {
      * the line has what any match of it needs, and only at the positions where a match can start
      * ({@link RegexScan}); identifier-like words are found by a scan: the result is {@link #maskReference}'s.
      * The scans read the line's characters from an array, taken again only after a step changed the line, and
-     * the pre-checks are made in one pass ({@link #preChecks}), again after a step changed the line.
+     * the pre-checks are made in one pass ({@link #preChecks}), the later ones again after a step changed the line
+     * (the host ones are not: after the endpoints, the domain flag they kept is still a necessary condition).
      */
     public String mask(String line) {
         // A step that changes the line hands the next its characters; a String of them is made only where a
@@ -304,7 +305,9 @@ public final class LineTokens implements Serializable {
                 if (out != cs) {
                     cs = out;
                     text = null;
-                    flags = hostChecks(cs);
+                    // The flags stay those of the line before: an ENDPOINT match (no dot before it) becomes "<HOST>",
+                    // which holds no dot and no letter of a DOMAIN_PAIRS pair, so DOMAIN_ENDING can only have been
+                    // lost; kept set, it runs the DOMAIN scan, which finds what there is (no second pass here).
                 }
             }
             if ((flags & DOMAIN_ENDING) != 0) {
@@ -595,7 +598,34 @@ public final class LineTokens implements Serializable {
                 return false;
             }
         }
-        return DOMAIN_ENDINGS.contains(new String(s, from, len));
+        return oneOf(DOMAIN_ENDING_CHARS, s, from, to);
+    }
+
+    private static final char[][] DOMAIN_ENDING_CHARS = charsOf(DOMAIN_ENDINGS);
+
+    /** The words of {@code set} as character arrays (for {@link #oneOf}). */
+    private static char[][] charsOf(java.util.Set<String> set) {
+        return set.stream().sorted().map(String::toCharArray).toArray(char[][]::new);
+    }
+
+    /**
+     * Whether {@code s[from, to)} is one of {@code words}: {@code set.contains(new String(s, from, to - from))}
+     * for the set they were made of ({@link #charsOf}), without the String (tests compare the two).
+     */
+    static boolean oneOf(char[][] words, char[] s, int from, int to) {
+        int len = to - from;
+        for (char[] w : words) {
+            if (w.length == len) {
+                int k = 0;
+                while (k < len && w[k] == s[from + k]) {
+                    k++;
+                }
+                if (k == len) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -766,7 +796,16 @@ public final class LineTokens implements Serializable {
         if (k == q || (k < n && RegexScan.word(s[k])) || k - q > 7) {
             return -1;
         }
-        return UNIT_WORDS.contains(new String(s, q, k - q)) ? k : -1;
+        return oneOf(UNIT_CHARS, s, q, k) ? k : -1;
+    }
+
+    private static final char[][] UNIT_CHARS = charsOf(UNIT_WORDS);
+
+    /** {@code oneOf} of the domain endings' and the units' words, as the sets' {@code contains} (for tests). */
+    static boolean[] inSets(String w) {
+        char[] cs = ("." + w + ".").toCharArray();
+        return new boolean[] {oneOf(DOMAIN_ENDING_CHARS, cs, 1, cs.length - 1), DOMAIN_ENDINGS.contains(w),
+            oneOf(UNIT_CHARS, cs, 1, cs.length - 1), UNIT_WORDS.contains(w)};
     }
 
     /**
@@ -816,8 +855,8 @@ public final class LineTokens implements Serializable {
 
     /** {@link #maskIdentifiers(String)} over {@code cs}, the characters of {@code s} (null: made from cs if needed). */
     private static String maskIdentifiers(String s, char[] cs) {
-        StringBuilder out = null;
-        int last = 0;
+        int[] spans = null;
+        int count = 0;
         int n = cs.length;
         int i = 0;
         while (i < n) {
@@ -827,19 +866,41 @@ public final class LineTokens implements Serializable {
                 continue;
             }
             if (identifierLike(cs, i, j)) {
-                if (out == null) {
-                    out = new StringBuilder(n + 8);
+                if (spans == null) {
+                    spans = new int[16];
+                } else if (2 * count + 1 >= spans.length) {
+                    spans = java.util.Arrays.copyOf(spans, 2 * spans.length);
                 }
-                out.append(cs, last, i - last).append("<ID>");
-                last = j;
+                spans[2 * count] = i;
+                spans[2 * count + 1] = j;
+                count++;
             }
             i = j;
         }
-        if (out == null) {
+        if (count == 0) {
             return s != null ? s : new String(cs);
         }
-        return out.append(cs, last, n - last).toString();
+        // the output's characters in one array of its length, one String of them (no builder growing and copied)
+        int len = n;
+        for (int k = 0; k < count; k++) {
+            len += ID.length - (spans[2 * k + 1] - spans[2 * k]);
+        }
+        char[] out = new char[len];
+        int o = 0;
+        int last = 0;
+        for (int k = 0; k < count; k++) {
+            int from = spans[2 * k];
+            System.arraycopy(cs, last, out, o, from - last);
+            o += from - last;
+            System.arraycopy(ID, 0, out, o, ID.length);
+            o += ID.length;
+            last = spans[2 * k + 1];
+        }
+        System.arraycopy(cs, last, out, o, n - last);
+        return new String(out);
     }
+
+    private static final char[] ID = "<ID>".toCharArray();
 
     /** The end of the {@link #WORD} match starting at {@code i} ({@code i} when none starts there). */
     private static int wordEnd(char[] s, int i) {
@@ -984,11 +1045,13 @@ public final class LineTokens implements Serializable {
      * as scans; {@link #tokensReference} is the same with the regexes it stands for.
      */
     public static String[] tokens(String masked) {
-        if (masked.indexOf('"') >= 0) {
-            masked = protectQuoted(masked);
+        // One array of the line's characters: the quoted runs' spaces are protected in it (a String of it made only
+        // where one changed), and a token is judged a wildcard on it, its String made only where it is kept.
+        char[] cs = masked.toCharArray();
+        if (protectQuoted(cs)) {
+            masked = new String(cs);
         }
         List<String> out = new ArrayList<>();
-        char[] cs = masked.toCharArray();
         int n = cs.length;
         int i = 0;
         while (i < n) {
@@ -1000,10 +1063,10 @@ public final class LineTokens implements Serializable {
                 i++;
             }
             if (i > start) {
-                String t = masked.substring(start, i);
-                if (isVariable(t) || isEmptyPair(t)) {
+                String t;
+                if (isVariable(cs, start, i) || isEmptyPair(cs, start, i)) {
                     t = WILDCARD;
-                } else if (t.indexOf('<') >= 0) {
+                } else if ((t = masked.substring(start, i)).indexOf('<') >= 0) {
                     t = collapseWildcardRuns(placeholdersToWildcards(t));
                 }
                 if (t.equals(WILDCARD)) {
@@ -1092,6 +1155,70 @@ public final class LineTokens implements Serializable {
             }
         }
         return sb == null ? s : sb.toString();
+    }
+
+    /**
+     * {@link #protectQuoted(String)} in place on the characters of the text: the spaces inside each {@link #QUOTED}
+     * match made no-break spaces. Whether any was (tests compare the two).
+     */
+    static boolean protectQuoted(char[] s) {
+        boolean changed = false;
+        int n = s.length;
+        int i = indexOfQuote(s, 0);
+        while (i >= 0 && i < n) {
+            int k = i + 1;
+            while (k < n && k - i - 1 < 65) {
+                char c = s[k];
+                if (c == '"' || c == '<' || c == '>') {
+                    break;
+                }
+                k++;
+            }
+            int run = k - i - 1;
+            if (run >= 1 && run <= 64 && k < n && s[k] == '"') {
+                for (int j = i + 1; j < k; j++) {
+                    if (s[j] == ' ') {
+                        s[j] = '\u00a0';
+                        changed = true;
+                    }
+                }
+                i = indexOfQuote(s, k + 1);
+            } else {
+                i = indexOfQuote(s, i + 1);
+            }
+        }
+        return changed;
+    }
+
+    private static int indexOfQuote(char[] s, int from) {
+        for (int i = from; i < s.length; i++) {
+            if (s[i] == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #protectQuoted(String)} through {@link #protectQuoted(char[])} (for tests). */
+    static String protectQuotedChars(String s) {
+        char[] cs = s.toCharArray();
+        return protectQuoted(cs) ? new String(cs) : s;
+    }
+
+    /** {@link #protectQuoted(String)} (for tests). */
+    static String protectQuotedString(String s) {
+        return protectQuoted(s);
+    }
+
+    /** {@link #isEmptyPair(String)} of the token {@code s[from, to)}. */
+    private static boolean isEmptyPair(char[] s, int from, int to) {
+        if (to - from != 2) {
+            return false;
+        }
+        char a = s[from];
+        char b = s[from + 1];
+        return (a == '(' && b == ')') || (a == '[' && b == ']') || (a == '{' && b == '}') || (a == '"' && b == '"')
+                || (a == '\'' && b == '\'') || (a == '<' && b == '>');
     }
 
     /** Whether {@code t} is a whole {@link #EMPTY} match: {@code ()}, {@code []}, {@code {}}, two quotes, {@code <>}. */
@@ -1402,6 +1529,49 @@ public final class LineTokens implements Serializable {
             variable |= c >= '0' && c <= '9';
         }
         return variable;
+    }
+
+    /**
+     * {@link #isVariable(String)} of the token {@code s[from, to)} (no whitespace in it), without its String: a
+     * placeholder that starts in it ends in it (its characters are no white space), so the bounds are the token's.
+     */
+    static boolean isVariable(char[] s, int from, int to) {
+        boolean variable = false;
+        for (int i = from; i < to; i++) {
+            char c = s[i];
+            if (c == '<') {
+                int e = anyPlaceholderEnd(s, i, to);
+                if (e >= 0) {
+                    variable = true; // a placeholder: removed before the letter and digit check
+                    i = e - 1;
+                    continue;
+                }
+            }
+            if (c < 128 ? ASCII_LETTER[c] : Character.isLetter(c)) {
+                return false;
+            }
+            variable |= c >= '0' && c <= '9';
+        }
+        return variable;
+    }
+
+    private static final boolean[] ASCII_LETTER = RegexScan.firstChars(Character::isLetter);
+
+    /** {@link #anyPlaceholderEnd(String, int)} within {@code s[i, to)}. */
+    private static int anyPlaceholderEnd(char[] s, int i, int to) {
+        int k = i + 1;
+        while (k < to && s[k] >= 'A' && s[k] <= 'Z') {
+            k++;
+        }
+        if (k > i + 1 && k < to && s[k] == '>') {
+            return k + 1;
+        }
+        return i + 2 < to && s[i + 1] == '*' && s[i + 2] == '>' ? i + 3 : -1;
+    }
+
+    /** {@link #isVariable(char[], int, int)} of a whole token (for tests). */
+    static boolean isVariableChars(String token) {
+        return isVariable(token.toCharArray(), 0, token.length());
     }
 
     /** {@link #isVariable} with the regex {@link #PLACEHOLDER} (the reference). */

@@ -61,7 +61,9 @@ class LineTokensScanTest {
             assertArrayEquals(LineTokens.tokensReference(m), LineTokens.tokens(m), "tokens of '" + m + "'");
             for (String t : m.split("\\s+")) {
                 assertEquals(LineTokens.isVariableReference(t), LineTokens.isVariable(t), "isVariable('" + t + "')");
+                assertEquals(LineTokens.isVariableReference(t), LineTokens.isVariableChars(t), "isVariable of chars('" + t + "')");
             }
+            assertEquals(LineTokens.protectQuotedString(m), LineTokens.protectQuotedChars(m), "quotes of '" + m + "'");
         }
         assertEquals(LineTokens.maskIdentifiersReference(masked), LineTokens.maskIdentifiers(masked));
     }
@@ -137,6 +139,41 @@ class LineTokensScanTest {
         for (int n = 0; n < real.size(); n += 20) {
             assertScansAgree(real.get(n));
         }
+    }
+
+    /** The domain endings' and the units' lookups on characters ({@code oneOf}) answer as the sets' {@code contains}. */
+    @Test
+    void wordLookupsOnCharactersEqualTheSets() {
+        List<String> words = new ArrayList<>(List.of("com", "net", "org", "edu", "gov", "mil", "int", "info", "biz",
+                "io", "local", "localdomain", "lan", "co", "ac", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB",
+                "TiB", "PiB", "byte", "bytes", "B", "kb", "mb", "gb", "ms", "us", "µs", "ns", "s", "sec", "secs",
+                "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day",
+                "days", ""));
+        for (String w : new ArrayList<>(words)) {
+            for (int k = 0; k <= w.length(); k++) {
+                words.add(w.substring(0, k));
+                words.add(w.substring(k));
+                words.add(w + "x");
+                words.add(w.toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        SplittableRandom r = new SplittableRandom(53);
+        String alphabet = "abcdefghiklmnorstuvyzBGKMPTµé";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = r.nextInt(0, 12); k > 0; k--) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            words.add(sb.toString());
+        }
+        int members = 0;
+        for (String w : words) {
+            boolean[] in = LineTokens.inSets(w);
+            assertEquals(in[1], in[0], "domain ending '" + w + "'");
+            assertEquals(in[3], in[2], "unit '" + w + "'");
+            members += in[1] || in[3] ? 1 : 0;
+        }
+        assertTrue(members > 100, "members met: " + members);
     }
 
     /** The shapes where masking dominates: JSON-structured lines and lines dense in ids ({@code ShapeLines}). */
