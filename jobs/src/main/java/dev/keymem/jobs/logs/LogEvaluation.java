@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li><b>GA</b>: grouping accuracy ({@link GroupingAccuracy}, logpai's definition) of the miner over the
  *       {@code Content} column (header stripping off), streaming (each line's template id as assigned on
- *       arrival), as the published Drain and Brain numbers were measured; <b>GA raw</b>: the same over the raw
- *       lines with the miner's header stripping on, which is what the job mines;</li>
+ *       arrival), as the published Drain and Brain numbers were measured, each line's text as the job's record
+ *       reader reads it (a CRI line's message, a JSON record's text field); <b>GA raw</b>: the same over the raw
+ *       lines as the job mines them: read by its record reader, header stripping on, one miner state per source;</li>
  *   <li><b>lines/s</b>: the miner alone over the content lines, per CPU-second of the thread (best of several
  *       warm passes, one thread; CPU time, which other processes on the machine distort less than wall time);</li>
  *   <li><b>coverage</b>: the summarizer at the given settings (the defaults of {@code memctl logs}) over the
@@ -61,14 +62,15 @@ public final class LogEvaluation {
     public static Row evaluate(LoghubDataset ds, LogSummarySettings settings, Map<String, double[]> published)
             throws Exception {
         MinerSettings messages = settings.miner().withHeaders(false);
-        List<Integer> ids = mine(ds.content(), messages);
+        List<LogLine> content = read(ds.content());
+        List<Integer> ids = mineLines(content, messages);
         double ga = GroupingAccuracy.of(ds.eventId(), ids);
-        double gaRaw = GroupingAccuracy.of(ds.eventId(), mine(ds.raw(), settings.miner().withHeaders(true)));
+        double gaRaw = GroupingAccuracy.of(ds.eventId(), mineAsTheJob(ds.raw(), settings.miner().withHeaders(true)));
         double best = Double.MAX_VALUE;
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
-        for (int pass = 0; pass < 5; pass++) {
+        for (int pass = 0; pass < 5; pass++) { // the miner alone: the lines read before
             long t0 = cpu.getCurrentThreadCpuTime();
-            mine(ds.content(), messages);
+            mineLines(content, messages);
             best = Math.min(best, Math.max(1, cpu.getCurrentThreadCpuTime() - t0) / 1e9);
         }
         Set<String> truth = new HashSet<>();
@@ -102,15 +104,71 @@ public final class LogEvaluation {
                 alerts.size(), alerts.stream().filter(covered::contains).count());
     }
 
-    /** Template ids of {@code lines}, one fresh miner state, in order. */
+    /**
+     * Template ids of {@code lines}, one fresh miner state, in order: each line's text as the job's record reader
+     * reads it ({@link LogLineParser}: a Kubernetes CRI line's message, a JSON record's text field; a line it
+     * refuses, mined as it is), mined as a message (whatever the settings' header stripping, a bare text is mined
+     * as it is).
+     */
     static List<Integer> mine(List<String> lines, MinerSettings settings) {
+        return mineLines(read(lines), settings);
+    }
+
+    /** Each of {@code lines} as the job's record reader reads it; a line it refuses as a line of its own text. */
+    private static List<LogLine> read(List<String> lines) {
+        LogLineParser parser = new LogLineParser(null);
+        List<LogLine> out = new ArrayList<>(lines.size());
+        for (String l : lines) {
+            LogLine line = read(parser, l);
+            out.add(line != null ? line : new LogLine("default", l, 0, -1));
+        }
+        return out;
+    }
+
+    /** Template ids of the lines' texts (bare ones mined as they are), one fresh miner state, in order. */
+    private static List<Integer> mineLines(List<LogLine> lines, MinerSettings settings) {
         TemplateMiner miner = new TemplateMiner(settings);
         MinerState s = new MinerState();
         List<Integer> ids = new ArrayList<>(lines.size());
-        for (String l : lines) {
-            ids.add(miner.accept(s, l).id());
+        for (LogLine l : lines) {
+            ids.add(miner.accept(s, l.text, l.bare).id());
         }
         return ids;
+    }
+
+    /**
+     * Template ids of the raw {@code lines} as the job mines them: each read by the job's record reader
+     * ({@link LogLineParser}: its source, a CRI line's message, a JSON record's text and whether that is a bare
+     * message), mined in its source's own miner state (ids of different sources kept apart); a line the reader
+     * refuses (blank: the job's dead letters) gets an id of its own.
+     */
+    static List<Integer> mineAsTheJob(List<String> lines, MinerSettings settings) {
+        TemplateMiner miner = new TemplateMiner(settings);
+        LogLineParser parser = new LogLineParser(null);
+        Map<String, MinerState> states = new HashMap<>();
+        Map<String, Integer> offsets = new HashMap<>();
+        List<Integer> ids = new ArrayList<>(lines.size());
+        int refused = -1;
+        for (String l : lines) {
+            LogLine line = read(parser, l);
+            if (line == null) {
+                ids.add(refused--);
+                continue;
+            }
+            MinerState s = states.computeIfAbsent(line.source, k -> new MinerState());
+            int offset = offsets.computeIfAbsent(line.source, k -> offsets.size() << 20);
+            ids.add(offset + miner.accept(s, line.text, line.bare).id());
+        }
+        return ids;
+    }
+
+    /** {@code parser}'s line of {@code value}, or null where it refuses it. */
+    private static LogLine read(LogLineParser parser, String value) {
+        try {
+            return parser.parse(null, value, 0, -1);
+        } catch (dev.keymem.jobs.kafka.InvalidRecordException e) {
+            return null;
+        }
     }
 
     /**
@@ -125,10 +183,12 @@ public final class LogEvaluation {
         Map<String, SourceStores> stores = new HashMap<>();
         List<JsonNode> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue; // the job sends blank lines to the dead letters
+            LogLine l;
+            try {
+                l = parser.parse(null, lines.get(i), i, -1);
+            } catch (dev.keymem.jobs.kafka.InvalidRecordException e) {
+                continue; // the job sends the lines its reader refuses (blank, broken JSON) to the dead letters
             }
-            LogLine l = parser.parse(null, lines.get(i), i, -1);
             SourceMemory m = mem.computeIfAbsent(l.source, k -> s.newMemory(k.hashCode()));
             String sum = s.accept(m, stores.computeIfAbsent(l.source, k -> SourceStores.inMemory()), l);
             if (sum != null) {

@@ -196,16 +196,22 @@ public final class LogLineParser implements Serializable {
         return dflt;
     }
 
-    /** The value of a string of 1 to 18 ASCII digits, else -1. */
-    private static long epochDigits(String s) {
+    /**
+     * The value of a string of 1 to 19 ASCII digits (OpenTelemetry's {@code timeUnixNano}: 19 digits of epoch
+     * nanoseconds), else -1 (also where it is above {@link Long#MAX_VALUE}).
+     */
+    static long epochDigits(String s) {
         int n = s.length();
-        if (n == 0 || n > 18) {
+        if (n == 0 || n > 19) {
             return -1;
         }
         long v = 0;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
+                return -1;
+            }
+            if (v > (Long.MAX_VALUE - (c - '0')) / 10) {
                 return -1;
             }
             v = v * 10 + (c - '0');

@@ -884,20 +884,61 @@ public final class LogSummarizer {
 
     /**
      * Index of the first of {@code lineWords} that belongs to the message: the first constant token of
-     * {@code maskedWords}, found in the line, less the tokens before it in the masked message; -1 if not found.
+     * {@code maskedWords}, found in the line, less the tokens before it in the masked message (a {@code <Q>} among
+     * the first 64 of them two line words where the line writes it as two, {@code 717 ms}: a word without a digit
+     * after one with a digit); -1 if not found.
      */
     private static int messageStart(String[] lineWords, String[] maskedWords) {
         for (int k = 0; k < maskedWords.length; k++) {
             if (maskedWords[k].indexOf('<') < 0) {
                 for (int j = k; j < lineWords.length; j++) {
                     if (lineWords[j].equals(maskedWords[k])) {
-                        return j - k;
+                        // back off one line word per masked word, two for a quantity written as two words
+                        // ("717 ms", masked as one <Q>: its unit word holds no digit, the number before it does)
+                        int s = j;
+                        for (int m = k - 1; m >= 0 && s > 0; m--) {
+                            s--;
+                            if (s > 0 && m < 64 && maskedWords[m].contains("<Q>") && !hasDigit(lineWords[s])
+                                    && hasDigit(lineWords[s - 1])) {
+                                s--;
+                            }
+                        }
+                        return s;
                     }
                 }
                 return -1;
             }
         }
         return -1;
+    }
+
+    private static boolean hasDigit(String w) {
+        for (int i = 0; i < w.length(); i++) {
+            if (w.charAt(i) >= '0' && w.charAt(i) <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the chars {@code cs[from, to)} hold {@code <Q>}. */
+    private static boolean holdsQuantity(char[] cs, int from, int to) {
+        for (int i = from; i + 3 <= to; i++) {
+            if (cs[i] == '<' && cs[i + 1] == 'Q' && cs[i + 2] == '>') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #hasDigit(String)} of {@code line}'s chars {@code [from, to)}. */
+    private static boolean hasDigit(String line, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (line.charAt(i) >= '0' && line.charAt(i) <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -964,6 +1005,8 @@ public final class LogSummarizer {
         char[] cs = t.toCharArray();
         int k = 0;
         int i = 0;
+        // per masked word before the first constant one: whether it holds a <Q> (bit k; the first 64)
+        long quantities = 0;
         while (i < tn) {
             while (i < tn && asciiSpace(cs[i])) {
                 i++;
@@ -982,10 +1025,25 @@ public final class LogSummarizer {
                     for (int j = k; j < n; j++) {
                         int ws = bounds[2 * j];
                         if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, t, start, len)) {
-                            return j - k;
+                            if (quantities == 0) {
+                                return j - k;
+                            }
+                            int s = j; // as the reference backs off (a <Q> of two words)
+                            for (int m = k - 1; m >= 0 && s > 0; m--) {
+                                s--;
+                                if (s > 0 && m < 64 && (quantities & (1L << m)) != 0
+                                        && !hasDigit(line, bounds[2 * s], bounds[2 * s + 1])
+                                        && hasDigit(line, bounds[2 * s - 2], bounds[2 * s - 1])) {
+                                    s--;
+                                }
+                            }
+                            return s;
                         }
                     }
                     return -1;
+                }
+                if (k < 64 && holdsQuantity(cs, start, i)) {
+                    quantities |= 1L << k;
                 }
                 k++;
             }

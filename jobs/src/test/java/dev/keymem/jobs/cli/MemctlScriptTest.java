@@ -81,6 +81,9 @@ class MemctlScriptTest {
         // the kernel's huge page setting as this machine has it would change the arguments: none unless a test says
         pb.environment().put("MEMCTL_THP_SETTING", root.resolve("no-thp-setting").toString());
         pb.environment().putAll(env);
+        if ("".equals(env.get("JAVA_HOME"))) { // no JAVA_HOME: java from PATH
+            pb.environment().remove("JAVA_HOME");
+        }
         Path out = root.resolve("stdout");
         Path err = root.resolve("stderr");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -127,6 +130,25 @@ class MemctlScriptTest {
         Result failed = run(root.resolve("memctl"), "0", "x");
         assertEquals(5, failed.code);
         assertTrue(failed.err.contains("memctl: the build failed (exit 5)"), failed.err);
+    }
+
+    @Test
+    void findsJavaOnThePathWithoutJavaHomeAndFollowsARelativeSymlink() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("memctl"), Path.of("..", "memctl"));
+        env.put("JAVA_HOME", "");
+        env.put("PATH", root.resolve("empty-dir") + ":" + javaHome.resolve("bin") + ":" + System.getenv("PATH"));
+        Result r = run(link, "3", "x");
+        assertEquals(3, r.code, r.err);
+        assertEquals(List.of("--add-modules", "jdk.incubator.vector", "-jar",
+                root.resolve("jobs/target/memctl.jar").toString(), "x"), Files.readAllLines(root.resolve("java.args")));
+        assertEquals("stub stdout\n", r.out);
+        // no java on PATH either
+        env.put("PATH", root.resolve("empty-dir").toString());
+        Result none = run(root.resolve("memctl"), "0", "x");
+        assertEquals(1, none.code);
+        assertEquals("memctl: no java found: set JAVA_HOME or put a Java 17+ java on PATH\n", none.err);
     }
 
     @Test
@@ -234,6 +256,48 @@ class MemctlScriptTest {
     }
 
     @Test
+    void contextFileRunsWithTheirOwnHeapStartWithSmallTlabs() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        List<String> tlab = List.of("-XX:TLABSize=64k");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(24L << 30));
+        assertEquals(tlab, tlabArgs("context", "--input", "x", "--output", "y"));
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(2L << 30));
+        assertEquals(tlab, tlabArgs("context", "--input", "x"), "with a smaller heap of the launcher's too");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(200L << 20));
+        assertEquals(List.of(), tlabArgs("context", "--input", "x"), "no heap of the launcher's: the JVM's TLABs");
+        env.put("MEMCTL_MEM_BYTES", String.valueOf(24L << 30));
+        // log runs (a small young generation, small first TLABs anyway), the demo, Kafka, the training run
+        assertEquals(List.of(), tlabArgs("logs", "--input", "x"));
+        assertEquals(List.of(), tlabArgs("demo", "--input", "x"));
+        assertEquals(List.of(), tlabArgs("context", "--kafka", "k:9092"));
+        assertEquals(List.of(), tlabArgs("cell"));
+        env.put("MEMCTL_CDS_DUMP", "1");
+        assertEquals(List.of(), tlabArgs("context", "--input", "x", "--then", "logs", "--input", "y"));
+        env.remove("MEMCTL_CDS_DUMP");
+        // it goes with the launcher's heap: the user's heap sizes, collector or MEMCTL_HEAP=default turn both off
+        for (String opts : List.of("-Xms2g", "-Xmx300m", "-XX:+UseParallelGC")) {
+            env.put("MEMCTL_JAVA_OPTS", "-Dx=1 " + opts);
+            assertEquals(List.of(), tlabArgs("context", "--input", "x"), opts);
+        }
+        env.put("MEMCTL_JAVA_OPTS", "-Dx=1");
+        env.put("MEMCTL_HEAP", "default");
+        assertEquals(List.of(), tlabArgs("context", "--input", "x"));
+        env.remove("MEMCTL_HEAP");
+        // the user's own first TLAB size replaces it (and the launcher's heap stays)
+        env.put("MEMCTL_JAVA_OPTS", "-XX:TLABSize=1m");
+        assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertEquals(List.of("-XX:TLABSize=1m"), args.stream().filter(a -> a.startsWith("-XX:TLABSize")).toList());
+        assertTrue(args.contains("-Xms1024m"), args.toString());
+        // after the heap's initial size, before MEMCTL_JAVA_OPTS
+        env.put("MEMCTL_JAVA_OPTS", "-Dx=1");
+        assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", "x").code);
+        args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(args.indexOf("-Xms1024m") < args.indexOf(tlab.get(0))
+                && args.indexOf(tlab.get(0)) < args.indexOf("-Dx=1"), args.toString());
+    }
+
+    @Test
     void logFileRunsGetASmallYoungGenerationThatTenuresAtOnce() throws Exception {
         Files.createFile(root.resolve("jobs/target/memctl.jar"));
         List<String> young = List.of("-Xmn32m", "-XX:MaxTenuringThreshold=0");
@@ -320,6 +384,14 @@ class MemctlScriptTest {
         assertEquals(0, run(root.resolve("memctl"), "0", args).code);
         return Files.readAllLines(root.resolve("java.args")).stream()
                 .filter(a -> a.matches("-XX:[+-](UseTransparentHugePages|UseLargePages.*)"))
+                .toList();
+    }
+
+    /** The TLAB size options (-XX:TLABSize) the launcher adds to a run. */
+    private List<String> tlabArgs(String... args) throws Exception {
+        assertEquals(0, run(root.resolve("memctl"), "0", args).code);
+        return Files.readAllLines(root.resolve("java.args")).stream()
+                .filter(a -> a.startsWith("-XX:TLABSize"))
                 .toList();
     }
 

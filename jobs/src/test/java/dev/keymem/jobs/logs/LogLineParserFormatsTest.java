@@ -132,6 +132,26 @@ class LogLineParserFormatsTest {
     }
 
     @Test
+    void openTelemetryRecords() throws Exception {
+        // an OTLP JSON log record (a batch's record, as exporters write one a line): time in epoch nanoseconds as a
+        // string of 19 digits, the body an AnyValue, the service as a resource attribute (flattened)
+        assertEquals(expect("checkout", "order paid", "2026-01-15T08:00:00.123Z"), read("{\"timeUnixNano\":"
+                + "\"1768464000123456789\",\"severityNumber\":9,\"severityText\":\"INFO\",\"body\":{\"stringValue\":"
+                + "\"order paid\"},\"resource\":{\"service.name\":\"checkout\"}}", null));
+        // the collector's snake case, time as a number of nanoseconds
+        assertEquals(expect("api", "request served", "2026-01-15T08:00:00.123Z"), read("{\"time_unix_nano\":"
+                + "1768464000123456789,\"severity_text\":\"INFO\",\"body\":\"request served\",\"resource\":"
+                + "{\"service.name\":\"api\"}}", null));
+        // ClickHouse's otel_logs columns
+        assertEquals(expect("billing", "slow query", null), read("{\"Timestamp\":\"2026-01-15 08:00:00.123456789\","
+                + "\"SeverityText\":\"WARN\",\"ServiceName\":\"billing\",\"Body\":\"slow query\"}", null));
+        LogLineParser p = new LogLineParser(null);
+        assertTrue(p.parse(null, "{\"severityNumber\":9,\"body\":{\"stringValue\":\"order paid\"}}", 0, 0).bare);
+        // the filelog receiver's unparsed line: a whole line
+        assertTrue(!p.parse(null, "{\"body\":\"2026-01-15 08:00:00 INFO api started\"}", 0, 0).bare);
+    }
+
+    @Test
     void keymemsOwnFieldsComeFirstAndKeepTheirMeaning() throws Exception {
         assertEquals(expect("a", "m", null), read("{\"source\":\"a\",\"message\":\"m\",\"msg\":\"x\",\"name\":\"n\"}", null));
         assertEquals("a|m|1700000000123", read("{\"source\":\"a\",\"message\":\"m\",\"timestamp\":1700000000123}", null));

@@ -170,6 +170,83 @@ final class AccessLogLine {
         return d == to ? '"' + line.substring(from, m) + " <*> HTTP/<*>\"" : "\"<*>\"";
     }
 
+    /**
+     * A quoted HTTP request line with a protocol, then the line's end or a space and a field (a digit or a quote
+     * first): group 1 the method, group 2 the closing quote (the reference of {@link #requestFields}).
+     */
+    static final Pattern REQUEST_FIELDS = Pattern.compile(
+            "\"([A-Z]{1,20}) \\S+ HTTP/\\d+(?:\\.\\d+)?(\")(?:\\z| [0-9\"])", Pattern.DOTALL);
+
+    /**
+     * A line of another layout that holds a request line and fields after it (AWS ALB's access log, nginx or Apache
+     * formats other than the combined one, HAProxy's HTTP log, Django's development server): the line up to its
+     * first quoted request line with a protocol ({@code "GET /x HTTP/1.1"}) that the line's end or a space and
+     * a field (a digit or a quote first: a status, a user agent) follows, then {@code "GET <*> HTTP/<*>"} and, where
+     * fields follow, {@code <*>} for them all; null for any other line. So the fields after a request (user
+     * agents of any length, referers) are one value of the request, as in {@link #masked}; the text before it is
+     * mined as it is. A request line quoted in a message's words ({@code for "GET /x HTTP/1.1": timed out}, loghub's
+     * OpenStack {@code "GET ..." status: 200}) is not read so. A scan for what {@link #REQUEST_FIELDS} finds
+     * ({@link #requestFieldsReference}, compared in a test).
+     */
+    static String requestFields(String line) {
+        int n = line.length();
+        for (int q = line.indexOf('"'); q >= 0 && q + 1 < n; q = line.indexOf('"', q + 1)) {
+            int m = q + 1;
+            while (m < n && m - q - 1 < 20 && line.charAt(m) >= 'A' && line.charAt(m) <= 'Z') {
+                m++;
+            }
+            if (m == q + 1 || m >= n || line.charAt(m) != ' ') {
+                continue;
+            }
+            int te = m + 1;
+            while (te < n && !space(line.charAt(te))) {
+                te++;
+            }
+            if (te == m + 1 || te >= n || line.charAt(te) != ' ' || !line.startsWith("HTTP/", te + 1)) {
+                continue;
+            }
+            int d = te + 6;
+            int ds = d;
+            while (d < n && digit(line.charAt(d))) {
+                d++;
+            }
+            if (d == ds) {
+                continue;
+            }
+            if (d < n && line.charAt(d) == '.') {
+                int fs = d + 1;
+                int f = fs;
+                while (f < n && digit(line.charAt(f))) {
+                    f++;
+                }
+                if (f > fs) {
+                    d = f;
+                }
+            }
+            if (d >= n || line.charAt(d) != '"') {
+                continue;
+            }
+            String request = line.substring(0, q) + '"' + line.substring(q + 1, m) + " <*> HTTP/<*>\"";
+            if (d + 1 == n) {
+                return request;
+            }
+            if (d + 2 < n && line.charAt(d + 1) == ' ' && (digit(line.charAt(d + 2)) || line.charAt(d + 2) == '"')) {
+                return request + ' ' + LineTokens.WILDCARD;
+            }
+        }
+        return null;
+    }
+
+    /** {@link #requestFields} by the regex {@link #REQUEST_FIELDS} (the reference). */
+    static String requestFieldsReference(String line) {
+        Matcher m = REQUEST_FIELDS.matcher(line);
+        if (!m.find()) {
+            return null;
+        }
+        String request = line.substring(0, m.start()) + '"' + m.group(1) + " <*> HTTP/<*>\"";
+        return m.end(2) == line.length() ? request : request + ' ' + LineTokens.WILDCARD;
+    }
+
     /** The reference form of {@link #masked}: the regexes {@link #LINE} and {@link #REQUEST}. */
     static String maskedReference(String line) {
         Matcher l = LINE.matcher(line);

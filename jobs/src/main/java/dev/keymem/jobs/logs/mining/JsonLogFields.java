@@ -34,20 +34,34 @@ public final class JsonLogFields {
 
     /** Where the line's text is: the first of these holding a string that is not blank. */
     public static final List<String> TEXT = List.of("message", "text", "line", "msg", "log", "MESSAGE", "event",
-            "@m", "@message", "textPayload", "jsonPayload.message", "short_message", "body", "@mt", "Message");
+            "@m", "@message", "textPayload", "jsonPayload.message", "short_message", "body", "@mt", "Message",
+            "body.stringValue", "Body");
 
     /**
      * The {@link #TEXT} fields whose string is a bare message: what the logger was asked to log, without the header
      * (time stamp, level, logger, host, program) a raw line puts in front of it, as the record holds those in other
      * fields: pino, bunyan, zap, zerolog, logrus, slog {@code msg}; structlog {@code event}; Serilog's rendered
      * {@code @m} and template {@code @mt}; Google Cloud Logging's {@code jsonPayload.message} (a structured
-     * payload); OpenTelemetry's {@code body}; journald's {@code MESSAGE} (the syslog identifier, pid and priority
+     * payload); journald's {@code MESSAGE} (the syslog identifier, pid and priority
      * are fields), except one that came from a service's standard output ({@code _TRANSPORT} {@code stdout}:
      * the program's own line, header and all); GELF's {@code short_message}, except from Docker's GELF driver
      * (a record with {@code _container_id}: a container's output line). See {@link #bare}.
      */
-    public static final List<String> BARE = List.of("msg", "event", "@m", "@mt", "jsonPayload.message", "body",
+    public static final List<String> BARE = List.of("msg", "event", "@m", "@mt", "jsonPayload.message",
             "MESSAGE", "short_message");
+
+    /**
+     * OpenTelemetry's log record body ({@code body}, OTLP JSON's {@code body.stringValue}, ClickHouse's
+     * {@code Body}): a bare message where the record holds a severity ({@link #SEVERITY}: a text that is not blank,
+     * or a number above 0, OpenTelemetry's "unspecified"; or a {@link #LEVEL} field), as an SDK's log bridge writes
+     * it; else a whole line, as the collector's filelog receiver writes a file's line when no parser took its
+     * severity out of it (docs/jobs.md).
+     */
+    public static final List<String> OTEL_BODY = List.of("body", "body.stringValue", "Body");
+
+    /** OpenTelemetry's severity fields (OTLP JSON, the collector's snake case, ClickHouse's columns). */
+    public static final List<String> SEVERITY = List.of("severityText", "severityNumber", "severity_text",
+            "severity_number", "SeverityText", "SeverityNumber");
 
     /**
      * The {@link #TEXT} fields whose string is a bare message where the record also holds a level
@@ -75,14 +89,15 @@ public final class JsonLogFields {
      * The fields besides {@link #TEXT} that {@link #bare} reads ({@link #LEVEL}, {@link #TRANSPORT},
      * {@link #CONTAINER_ID}): a reader that keeps only some fields of a record keeps these too.
      */
-    public static final List<String> BARE_SIGNS = java.util.stream.Stream.concat(LEVEL.stream(),
-            java.util.stream.Stream.of(TRANSPORT, CONTAINER_ID)).toList();
+    public static final List<String> BARE_SIGNS = java.util.stream.Stream.of(LEVEL, SEVERITY,
+            List.of(TRANSPORT, CONTAINER_ID)).flatMap(List::stream).toList();
 
     /**
      * Whether the string of text field {@code field} (the one of {@link #TEXT} that {@link #findName} took) of the
      * record {@code n} is a bare message, by the field and the record's other fields: a {@link #BARE} field unless
      * it is journald's {@code MESSAGE} of an entry received from a standard output or GELF's
-     * {@code short_message} of a record from Docker's GELF driver; a {@link #BARE_WITH_LEVEL} field where the
+     * {@code short_message} of a record from Docker's GELF driver; an {@link #OTEL_BODY} field where the record
+     * holds a severity ({@link #SEVERITY}) or a level; a {@link #BARE_WITH_LEVEL} field where the
      * record holds a level (a string that is not blank or a number in a {@link #LEVEL} field); no other field.
      */
     public static boolean bare(JsonNode n, String field) {
@@ -101,17 +116,28 @@ public final class JsonLogFields {
                 if (BARE.contains(field)) {
                     return true;
                 }
-                if (!BARE_WITH_LEVEL.contains(field)) {
-                    return false;
-                }
-                for (String name : LEVEL) {
-                    if (level(field(n, name, false)) || level(field(n, name, true))) {
-                        return true;
+                if (OTEL_BODY.contains(field)) {
+                    for (String name : SEVERITY) {
+                        JsonNode v = field(n, name, false);
+                        if (v != null && (v.isNumber() ? v.asDouble() > 0 : level(v))) {
+                            return true;
+                        }
                     }
+                    return hasLevel(n);
                 }
-                return false;
+                return BARE_WITH_LEVEL.contains(field) && hasLevel(n);
             }
         }
+    }
+
+    /** Whether record {@code n} holds a level: a string that is not blank or a number in a {@link #LEVEL} field. */
+    private static boolean hasLevel(JsonNode n) {
+        for (String name : LEVEL) {
+            if (level(field(n, name, false)) || level(field(n, name, true))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code v} is a level's value: a number, or a string that is not blank. */
@@ -121,18 +147,23 @@ public final class JsonLogFields {
 
     /**
      * Where the line's source (its key: summaries are per source) is: the first of these holding a string that is
-     * not blank; after {@code source} a service, program, unit, application, container or logger name.
+     * not blank; after {@code source} a service (OpenTelemetry's {@code service.name} resource attribute, nested in a
+     * flattened record's {@code resource}; ClickHouse's {@code ServiceName}), program, unit, application,
+     * container or logger name.
      */
-    public static final List<String> SOURCE = List.of("source", "service.name", "service", "SYSLOG_IDENTIFIER",
+    public static final List<String> SOURCE = List.of("source", "service.name", "resource.service.name",
+            "ServiceName", "service", "SYSLOG_IDENTIFIER",
             "_SYSTEMD_UNIT", "app", "application", "container_name", "kubernetes.container_name", "logger",
             "logger_name", "name");
 
     /**
      * Where the line's time stamp is: the first of these holding an ISO-8601 string or an epoch time (a number, or
-     * a string of digits as journald writes it); see {@code LogLineParser} for the units.
+     * a string of digits as journald and OpenTelemetry's OTLP JSON write them); see {@code LogLineParser} for the
+     * units.
      */
     public static final List<String> TIME = List.of("timestamp", "ts", "@timestamp", "time", "@t",
-            "__REALTIME_TIMESTAMP");
+            "__REALTIME_TIMESTAMP", "timeUnixNano", "time_unix_nano", "observedTimeUnixNano",
+            "observed_time_unix_nano");
 
     private static final JsonFactory FACTORY = new JsonFactory();
 

@@ -1175,8 +1175,12 @@ public final class LineTokens implements Serializable {
      * ({@code INFO}, {@code W}), bracketed fields ({@code [main]}, {@code [notice]}, {@code [IPC Server
      * handler 7]}) and lone dashes, extended through a time stamp among the first six tokens (and the
      * values after it), followed by a {@code component:} (the token right after the run, or
-     * the next one, ending with a colon: {@code host sshd[<NUM>]:}), a {@code component [context]}, or a
-     * {@code program -} (a lone dash one or two tokens after the run). A line without such a run, or that
+     * the next one, ending with a colon, after a host that is no capitalized word: {@code host sshd[<NUM>]:}), a
+     * {@code component [context]}, or a
+     * {@code program -} (a lone dash one or two tokens after the run). Where none of those follows, values at the
+     * run's end after a level or a bracketed field (none ending in a colon) are the message's first values
+     * ({@code <TS> INFO <NUM> ms spent}: the message {@code <NUM> ms spent}). A leading dash is a label of the
+     * header (BGL's, Thunderbird's), the values after it header too. A line without such a run, or that
      * would be left empty, is kept whole.
      */
     public static String message(String masked) {
@@ -1243,10 +1247,14 @@ public final class LineTokens implements Serializable {
         int i = 0;
         int lastDash = -1;
         int items = 0;
+        int afterTag = -1; // the index after the run's last level or bracketed field
         while (i < t.length && items < MAX_HEADER) {
             items++;
             if (headerish(t[i])) {
                 lastDash = t[i].equals("-") ? i : lastDash;
+                if (!isVariable(t[i]) && !t[i].equals("-") && !t[i].equals("|")) {
+                    afterTag = i + 1;
+                }
                 i++;
                 continue;
             }
@@ -1255,7 +1263,9 @@ public final class LineTokens implements Serializable {
                 break;
             }
             i = close + 1;
+            afterTag = i;
         }
+        int run = i;
         // A time stamp among the first tokens belongs to the header, with the values right after it
         // ("<NUM> node-<NUM> unix.hw state_change <TS> <NUM> Component ...").
         for (int k = Math.min(t.length - 1, MAX_STAMP); k >= i; k--) {
@@ -1267,7 +1277,9 @@ public final class LineTokens implements Serializable {
                 break;
             }
         }
-        if (lastDash >= 0 && lastDash < i - 1) {
+        // a leading dash is a label of the header (BGL's, Thunderbird's "-" of a line without an alert), not the
+        // "program -" separator
+        if (lastDash > 0 && lastDash < i - 1) {
             boolean onlyValues = true;
             for (int k = lastDash + 1; k < i; k++) {
                 onlyValues &= isVariable(t[k]);
@@ -1282,16 +1294,44 @@ public final class LineTokens implements Serializable {
         int close;
         if (i < t.length && t[i].endsWith(":") && t[i].length() > 1) {
             i++;
-        } else if (i + 1 < t.length && t[i + 1].endsWith(":") && t[i + 1].length() > 1) {
-            i += 2;
+        } else if (i + 1 < t.length && t[i + 1].endsWith(":") && t[i + 1].length() > 1 && !capitalized(t[i])) {
+            i += 2; // "host program:" (a host is no capitalized word: "Syncing repository: ..." is a message)
         } else if (i + 1 < t.length && t[i + 1].startsWith("[") && (close = bracketEnd(t, i + 1)) > 0) {
             i = close + 1;
         } else if (i + 1 < t.length && t[i + 1].equals("-")) {
             i += 2;
         } else if (i + 2 < t.length && t[i + 2].equals("-")) {
             i += 3;
+        } else if (i == run && afterTag > 0 && afterTag < i && valuesWithoutColon(t, afterTag, i)) {
+            // "<TS> INFO 717 ms spent ...": the values after the level (or a bracketed field) start the message,
+            // which follows them with no component of its own
+            i = afterTag;
         }
         return i >= t.length ? masked : masked.substring(starts[i]);
+    }
+
+    /** Whether {@code w} is a capitalized word: an upper-case letter, then one or more lower-case letters only. */
+    private static boolean capitalized(String w) {
+        int n = w.length();
+        if (n < 2 || !Character.isUpperCase(w.charAt(0))) {
+            return false;
+        }
+        for (int k = 1; k < n; k++) {
+            if (!Character.isLowerCase(w.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code t[from, to)} are values ({@link #isVariable}) none of which ends in a colon ({@code 12#12:}). */
+    private static boolean valuesWithoutColon(String[] t, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (!isVariable(t[k]) || t[k].endsWith(":")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@link Character#isWhitespace(char)} of the characters below 256, as a table. */

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * A loghub_2k data set as logpai/logparser keeps it: a folder {@code NAME} with {@code NAME_2k.log} (raw
  * lines) and {@code NAME_2k.log_structured.csv} (per line: the parsed fields, {@code Content},
- * {@code EventId}, {@code EventTemplate}).
+ * {@code EventId}, {@code EventTemplate}); any {@code X.log} beside its {@code X.log_structured.csv} (loghub-2.0's
+ * {@code NAME_full.log}). Read as UTF-8, bytes that are not read as U+FFFD.
  *
  * @param name      the data set's name (the folder's)
  * @param raw       the raw lines
@@ -27,8 +28,8 @@ public record LoghubDataset(String name, List<String> raw, List<String> content,
         String name = dir.getFileName().toString();
         Path structured = find(dir, "_structured.csv");
         Path log = find(dir, ".log");
-        List<String> raw = Files.readAllLines(log, StandardCharsets.UTF_8);
-        List<List<String>> rows = Csv.parse(Files.readString(structured, StandardCharsets.UTF_8));
+        List<String> raw = lines(decode(log));
+        List<List<String>> rows = Csv.parse(decode(structured));
         if (rows.isEmpty()) {
             throw new IOException(structured + " is empty");
         }
@@ -51,6 +52,32 @@ public record LoghubDataset(String name, List<String> raw, List<String> content,
             throw new IOException(structured + " has " + c.size() + " rows, " + log + " " + raw.size() + " lines");
         }
         return new LoghubDataset(name, raw, c, e, t);
+    }
+
+    /**
+     * The text of {@code f} as UTF-8, a byte sequence that is not UTF-8 read as U+FFFD (as the job's reader of
+     * raw lines reads it), a byte order mark dropped.
+     */
+    static String decode(Path f) throws IOException {
+        String s = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(f))).toString();
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    }
+
+    /** The lines of {@code s}, ended by {@code \n} or {@code \r\n} (a lone {@code \r} stays in its line); no last empty one. */
+    static List<String> lines(String s) {
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        int n = s.length();
+        while (from < n) {
+            int nl = s.indexOf('\n', from);
+            int end = nl < 0 ? n : nl;
+            out.add(s.substring(from, end > from && s.charAt(end - 1) == '\r' ? end - 1 : end));
+            from = nl < 0 ? n : nl + 1;
+        }
+        return out;
     }
 
     /** Whether {@code dir} looks like a data set folder. */
@@ -80,6 +107,14 @@ public record LoghubDataset(String name, List<String> raw, List<String> content,
     private static Path find(Path dir, String suffix) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + " is not a directory");
+        }
+        if (suffix.equals(".log")) { // the log file the structured file was made of: NAME.log_structured.csv
+            Path structured = find(dir, "_structured.csv");
+            String name = structured.getFileName().toString();
+            Path log = dir.resolve(name.substring(0, name.length() - "_structured.csv".length()));
+            if (log.getFileName().toString().endsWith(".log") && Files.isRegularFile(log)) {
+                return log;
+            }
         }
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> hits = s.filter(p -> p.getFileName().toString().endsWith(suffix)

@@ -118,8 +118,10 @@ public final class TemplateMiner implements Serializable {
      * Assigns {@code line} its template in {@code state} (advancing it). With headers stripped, a line that is a
      * JSON log record (an application's JSON line inside another record's text) is mined by its message field
      * ({@link JsonLogFields#message}): its other fields (time, level, logger, trace ids, nested objects) are its
-     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}); a
-     * web server's access log line by its fields: the request method, the rest values ({@link AccessLogLine}).
+     * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}). A
+     * web server's access log line is mined by its fields, headers stripped or not: the request method, the rest
+     * values ({@link AccessLogLine}); a line of another layout with a request line and fields after it, by its text
+     * up to the request, the method, and the fields one value ({@link AccessLogLine#requestFields}).
      */
     public Match accept(MinerState state, String line) {
         return accept(state, line, false);
@@ -134,12 +136,15 @@ public final class TemplateMiner implements Serializable {
     public Match accept(MinerState state, String line, boolean bare) {
         String mined = settings.headers() ? JsonLogFields.mined(line) : null;
         // an access log line is masked by its fields (AccessLogLine), without its client, user and time fields,
-        // bare or not
-        String access = settings.headers() && mined == null ? AccessLogLine.masked(line) : null;
+        // bare or not, headers stripped or not (a whole access line is its own message)
+        String access = mined == null ? AccessLogLine.masked(line) : null;
+        // a line of another layout with a request line and fields after it: those fields one value
+        String request = mined == null && access == null ? AccessLogLine.requestFields(line) : null;
         // a JSON line's mined text and a bare message have no header to cut; any other line's masked form loses its
         // header (headers on)
         Message message = access != null ? message(access, false)
-                : message(lineTokens.mask(mined != null ? mined : line), settings.headers() && mined == null && !bare);
+                : message(lineTokens.mask(mined != null ? mined : request != null ? request : line),
+                        settings.headers() && mined == null && !bare);
         String masked = message.masked;
         String[] tokens = message.tokens;
         long pos = state.lines++;

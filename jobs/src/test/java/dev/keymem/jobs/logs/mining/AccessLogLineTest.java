@@ -112,8 +112,78 @@ class AccessLogLineTest {
         int post = miner.accept(s, "10.9.9.9 - - [01/May/2024:10:00:01 +0000] \"POST /login HTTP/1.1\" 200 0").id();
         assertEquals(get, missing); // the status is a value
         assertNotEquals(get, post);
-        // with headers off the line is mined as it is
+        // with headers off (memctl eval's Content column, lines that are messages) an access line is read so too
         TemplateMiner plain = new TemplateMiner(MinerSettings.defaults().withHeaders(false));
-        assertNotEquals("\"GET <*> HTTP/<*>\" <*>", plain.accept(new MinerState(), COMBINED).masked());
+        assertEquals("\"GET <*> HTTP/<*>\" <*>", plain.accept(new MinerState(), COMBINED).masked());
+    }
+
+    /** Lines of other layouts with a quoted request line followed by fields (AWS ALB, nginx custom, Django). */
+    private static final String[] REQUEST_FIELDS = {
+        "https 2024-05-01T10:00:01.649520Z app/my-lb/50dc6c495c0c9188 10.45.11.20:23710 10.0.3.33:80 0.000 0.285 0.000"
+            + " 404 404 1682 24922 \"GET https://shop.example.com:443/checkout?step=3 HTTP/1.1\" \"curl/8.5.0\""
+            + " ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 \"forward\" \"-\"",
+        "shop.example.com 10.1.2.3 [01/May/2024:10:00:00 +0000] \"POST /api/v1/cart HTTP/2.0\" 201 18 rt=0.004",
+        "[01/May/2024 10:00:00] \"GET /static/app.js HTTP/1.1\" 200 1234",
+        "May  1 10:00:02 lb1 haproxy[1323]: 10.50.135.191:49757 [01/May/2024:10:00:02.828] www~ api/srv1 9/0/3/212/263"
+            + " 200 1846 - - ---- 9/34/4/6/0 0/0 \"DELETE /api/items/290 HTTP/1.1\""};
+
+    @Test
+    void aRequestLineFollowedByFieldsIsReadByItsMethod() {
+        assertEquals("https 2024-05-01T10:00:01.649520Z app/my-lb/50dc6c495c0c9188 10.45.11.20:23710 10.0.3.33:80 0.000"
+                + " 0.285 0.000 404 404 1682 24922 \"GET <*> HTTP/<*>\" <*>", AccessLogLine.requestFields(REQUEST_FIELDS[0]));
+        assertEquals("[01/May/2024 10:00:00] \"GET <*> HTTP/<*>\" <*>", AccessLogLine.requestFields(REQUEST_FIELDS[2]));
+        assertTrue(AccessLogLine.requestFields(REQUEST_FIELDS[3]).endsWith(" \"DELETE <*> HTTP/<*>\""));
+        // a request quoted inside a message's words, not followed by a field, stays the message's
+        assertNull(AccessLogLine.requestFields("proxy error for \"GET /x HTTP/1.1\": upstream timed out"));
+        assertNull(AccessLogLine.requestFields("10.11.10.1 \"GET /v2/servers/detail HTTP/1.1\" status: 200 len: 1893"));
+        assertNull(AccessLogLine.requestFields("no request \"here\" 200"));
+        // user agents of different lengths, statuses and targets: one template per method
+        TemplateMiner miner = new TemplateMiner();
+        MinerState s = new MinerState();
+        int get = miner.accept(s, REQUEST_FIELDS[0]).id();
+        assertEquals(get, miner.accept(s, REQUEST_FIELDS[0].replace("curl/8.5.0",
+                "Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0").replace("checkout?step=3", "cart")).id());
+        assertNotEquals(get, miner.accept(s, REQUEST_FIELDS[0].replace("\"GET", "\"POST")).id());
+    }
+
+    /** {@link AccessLogLine#requestFields} against its regex on the samples, cut and changed, and on real logs. */
+    @Test
+    void requestFieldsScanMatchesTheRegex() throws Exception {
+        List<String> lines = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(11);
+        String alphabet = " \"\\[]-0123456789/.:AGHPTEx\t";
+        List<String> seeds = new ArrayList<>(List.of(REQUEST_FIELDS));
+        seeds.add(COMBINED);
+        seeds.add("a \"GET / HTTP/1\"\"x\" \"HEAD /a\"b HTTP/1.0\" 3");
+        for (String seed : seeds) {
+            lines.add(seed);
+            for (int k = 0; k < 3000; k++) {
+                StringBuilder b = new StringBuilder(seed);
+                for (int e = 0, m = 1 + r.nextInt(3); e < m && b.length() > 0; e++) {
+                    int at = r.nextInt(b.length());
+                    switch (r.nextInt(3)) {
+                        case 0 -> b.deleteCharAt(at);
+                        case 1 -> b.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                        default -> b.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                    }
+                }
+                lines.add(b.toString());
+            }
+        }
+        Path loghub = Path.of(System.getProperty("keymem.loghub", "../../shared/data/loghub_2k"));
+        if (Files.isDirectory(loghub)) {
+            try (Stream<Path> files = Files.walk(loghub)) {
+                for (Path f : files.filter(p -> p.toString().endsWith("_2k.log")).toList()) {
+                    lines.addAll(Files.readAllLines(f));
+                }
+            }
+        }
+        int read = 0;
+        for (String l : lines) {
+            String fast = AccessLogLine.requestFields(l);
+            assertEquals(AccessLogLine.requestFieldsReference(l), fast, l);
+            read += fast != null ? 1 : 0;
+        }
+        assertTrue(read > 1000 && read < lines.size() - 1000, read + " of " + lines.size());
     }
 }

@@ -184,4 +184,25 @@ class JsonLogFieldsTest {
         }
         assertTrue(!JsonLogFields.bare(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{}"), null));
     }
+
+    @Test
+    void anOpenTelemetryBodyIsBareWhereTheRecordHoldsASeverity() throws Exception {
+        String[][] cases = {
+            // an SDK's record (OTLP JSON's names, the collector's snake case, ClickHouse's columns)
+            {"{\"timeUnixNano\":\"1768464000123000000\",\"severityNumber\":9,\"severityText\":\"INFO\","
+                + "\"body\":\"order paid\"}", "body bare"},
+            {"{\"severity_number\":17,\"body\":\"upstream failed\"}", "body bare"},
+            {"{\"severityNumber\":9,\"body\":{\"stringValue\":\"order paid\"}}", "body.stringValue bare"},
+            {"{\"Timestamp\":\"2026-01-15 08:00:00\",\"SeverityText\":\"WARN\",\"Body\":\"slow query\"}",
+                "Body bare"},
+            // the filelog receiver's record of a file's line, no severity parsed: the whole line
+            {"{\"observed_timestamp\":\"2026-01-15T08:00:00Z\",\"body\":\"2026-01-15 08:00:00 INFO api started\","
+                + "\"attributes\":{\"log.file.name\":\"api.log\"}}", "body whole"},
+            {"{\"severityNumber\":0,\"body\":{\"stringValue\":\"Jan 15 08:00:00 h sshd[7]: x\"}}",
+                "body.stringValue whole"},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], bareness(c[0]), c[0]);
+        }
+    }
 }

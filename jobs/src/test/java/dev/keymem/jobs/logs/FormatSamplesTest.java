@@ -1,0 +1,138 @@
+package dev.keymem.jobs.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.kafka.InvalidRecordException;
+import dev.keymem.jobs.logs.mining.GroupingAccuracy;
+import dev.keymem.jobs.logs.mining.MinerState;
+import dev.keymem.jobs.logs.mining.TemplateMiner;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The log job's parser and miner over samples of formats as their tools write them, one resource file per format
+ * ({@code formats/NAME.log}: per line the event that wrote it, a tab, the line; the events checked by hand against
+ * each tool's code or documentation): journalctl's {@code short} output of several programs, Redis' server log, Go's
+ * standard {@code log} and {@code log/slog}'s text handler, Python logging with tracebacks (each traceback line its
+ * own event: the frame's location, the code line, the exception), log4j with MDC fields in the pattern, HAProxy's
+ * HTTP log through syslog, AWS VPC flow logs and ALB access logs, a GitHub Actions job log, Rails' tagged logger, and
+ * lines in the shapes of loghub's BGL and Thunderbird sets (a label, epoch and date before the node's own header).
+ * No line is refused, and the templates group each format's lines at least as well as the floor measured for it
+ * (the measured value less 0.02), printed beside the word-mask baseline of {@link FormatLogsTest}.
+ * {@code -Dkeymem.formats.dir=DIR} writes each sample in the loghub_2k layout ({@code DIR/NAME/NAME_2k.log} and
+ * {@code NAME_2k.log_structured.csv}) for {@code memctl eval logs} and {@code memctl logs}.
+ */
+class FormatSamplesTest {
+    /**
+     * Per format: the grouping accuracy floor (measured less 0.02) and the most templates (measured plus a quarter,
+     * rounded up), docs/benchmarks.md "Log formats, round 2". Below 1: word-valued variables (journalctl's
+     * {@code Starting <unit description>...}, a test file's name in GitHub Actions' {@code PASS src/cart.test.ts},
+     * Rails' {@code Completed 404 Not Found}, an e-mail address in a Python exception), which a Drain-style miner
+     * takes for words.
+     */
+    private static final Map<String, double[]> LIMITS = Map.ofEntries(
+            Map.entry("journalctl", new double[] {0.947, 13}), Map.entry("redis", new double[] {0.98, 9}),
+            Map.entry("golog", new double[] {0.98, 8}), Map.entry("slog", new double[] {0.98, 7}),
+            Map.entry("python-traceback", new double[] {0.941, 19}), Map.entry("log4j-mdc", new double[] {0.98, 7}),
+            Map.entry("haproxy", new double[] {0.98, 5}), Map.entry("vpcflow", new double[] {0.98, 4}),
+            Map.entry("alb", new double[] {0.98, 3}), Map.entry("github-actions", new double[] {0.61, 23}),
+            Map.entry("rails", new double[] {0.524, 10}), Map.entry("bgl", new double[] {0.98, 10}),
+            Map.entry("thunderbird", new double[] {0.98, 9}));
+
+    /** One line and the event that wrote it. */
+    record Line(String event, String text) {
+    }
+
+    static List<Line> sample(String format) throws Exception {
+        List<Line> out = new ArrayList<>();
+        try (InputStream in = FormatSamplesTest.class.getResourceAsStream("/formats/" + format + ".log")) {
+            assertNotNull(in, format);
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String l; (l = r.readLine()) != null; ) {
+                int tab = l.indexOf('\t');
+                out.add(new Line(l.substring(0, tab), l.substring(tab + 1)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyFormatIsReadAndGroupedAboveItsFloor() throws Exception {
+        String dir = System.getProperty("keymem.formats.dir");
+        StringBuilder report = new StringBuilder();
+        List<String> below = new ArrayList<>();
+        for (String format : LIMITS.keySet().stream().sorted().toList()) {
+            List<Line> lines = sample(format);
+            if (dir != null && !dir.isBlank()) {
+                write(Path.of(dir), format, lines);
+            }
+            LogLineParser parser = new LogLineParser(null);
+            TemplateMiner miner = new TemplateMiner();
+            Map<String, MinerState> states = new HashMap<>();
+            Map<String, Integer> sourceBase = new HashMap<>();
+            Map<String, Integer> baseIds = new HashMap<>();
+            List<String> truth = new ArrayList<>();
+            List<Integer> ids = new ArrayList<>();
+            List<Integer> base = new ArrayList<>();
+            for (Line line : lines) {
+                LogLine l;
+                try {
+                    l = parser.parse(null, line.text(), 0, -1);
+                } catch (InvalidRecordException e) {
+                    throw new AssertionError(format + ": refused " + line.text(), e);
+                }
+                MinerState s = states.computeIfAbsent(l.source, k -> new MinerState());
+                int offset = sourceBase.computeIfAbsent(l.source, k -> sourceBase.size() << 20);
+                truth.add(line.event());
+                ids.add(offset + miner.accept(s, l.text, l.bare).id());
+                base.add(baseIds.computeIfAbsent(FormatLogsTest.masked(line.text()), k -> baseIds.size()));
+            }
+            double ga = GroupingAccuracy.of(truth, ids);
+            double baseline = GroupingAccuracy.of(truth, base);
+            long templates = states.values().stream().mapToLong(s -> s.clusters().size()).sum();
+            report.append(String.format(Locale.ROOT, "%-17s lines %4d events %3d templates %4d GA %.3f baseline %.3f"
+                    + " (%d groups)%n", format, lines.size(), truth.stream().distinct().count(), templates, ga,
+                    baseline, baseIds.size()));
+            double[] limit = LIMITS.get(format);
+            if (ga + 1e-9 < limit[0] || templates > limit[1]) {
+                below.add(format);
+            }
+        }
+        System.out.print(report);
+        assertTrue(below.isEmpty(), "below the floor or above the templates: " + below + "\n" + report);
+    }
+
+    @Test
+    void eachSampleHoldsSeveralEventsAndNoBlankLine() throws Exception {
+        for (String format : LIMITS.keySet()) {
+            List<Line> lines = sample(format);
+            assertTrue(lines.size() >= 30, format);
+            assertTrue(lines.stream().map(Line::event).distinct().count() >= 2, format);
+            assertEquals(0, lines.stream().filter(l -> l.text().isBlank() || l.event().isBlank()).count(), format);
+        }
+    }
+
+    /** {@code DIR/NAME/NAME_2k.log} and its {@code _structured.csv} (LineId, Content = the line, EventId). */
+    private static void write(Path dir, String format, List<Line> lines) throws Exception {
+        Path d = Files.createDirectories(dir.resolve(format));
+        Files.write(d.resolve(format + "_2k.log"), lines.stream().map(Line::text).toList(), StandardCharsets.UTF_8);
+        List<String> csv = new ArrayList<>();
+        csv.add("LineId,Content,EventId,EventTemplate");
+        for (int i = 0; i < lines.size(); i++) {
+            csv.add((i + 1) + ",\"" + lines.get(i).text().replace("\"", "\"\"") + "\"," + lines.get(i).event() + ",");
+        }
+        Files.write(d.resolve(format + "_2k.log_structured.csv"), csv, StandardCharsets.UTF_8);
+    }
+}
