@@ -921,6 +921,16 @@ public final class LogSummarizer {
         return false;
     }
 
+    /** Whether {@code s.substring(from, to)} holds {@code <Q>}. */
+    private static boolean quantity(String s, int from, int to) {
+        for (int i = from; i + 3 <= to; i++) {
+            if (s.charAt(i) == '<' && s.charAt(i + 1) == 'Q' && s.charAt(i + 2) == '>') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the chars {@code cs[from, to)} hold {@code <Q>}. */
     private static boolean holdsQuantity(char[] cs, int from, int to) {
         for (int i = from; i + 3 <= to; i++) {
@@ -1220,6 +1230,8 @@ public final class LogSummarizer {
             }
             int k = 0;
             int i = tf;
+            // per masked word before the first constant one: whether it holds a <Q> (bit k; the first 64)
+            long quantities = 0;
             while (i < tn) {
                 while (i < tn && asciiSpace(masked.charAt(i))) {
                     i++;
@@ -1236,10 +1248,25 @@ public final class LogSummarizer {
                         for (int j = k; has(j); j++) {
                             int ws = bounds[2 * j];
                             if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, masked, start, len)) {
-                                return j - k;
+                                if (quantities == 0) {
+                                    return j - k;
+                                }
+                                int s = j; // as the reference backs off (a <Q> of two words)
+                                for (int m = k - 1; m >= 0 && s > 0; m--) {
+                                    s--;
+                                    if (s > 0 && m < 64 && (quantities & (1L << m)) != 0
+                                            && !hasDigit(line, bounds[2 * s], bounds[2 * s + 1])
+                                            && hasDigit(line, bounds[2 * s - 2], bounds[2 * s - 1])) {
+                                        s--;
+                                    }
+                                }
+                                return s;
                             }
                         }
                         return -1;
+                    }
+                    if (k < 64 && quantity(masked, start, i)) {
+                        quantities |= 1L << k;
                     }
                     k++;
                 }

@@ -120,7 +120,7 @@ class LogSummarizerParamsTest {
     @Test
     void paramsOfRandomLinesSameAsTheReference() {
         String[] parts = {"a", "b", "<NUM>", "x<NUM>", "<*>", "ab", "1", "", " ", "\t", "\u2003", "\u00a0", "c<", "[a]",
-            "\n", "\r\n"};
+            "\n", "\r\n", "<Q>", "x<Q>", "717", "ms", "717 ms"};
         String[] tparts = {"a", "b", "<*>", "x<*>", "ab", "1", "c<", "[a]"};
         Random r = new Random(29);
         for (int n = 0; n < 30000; n++) {
