@@ -21,37 +21,35 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
-import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
-import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
 /**
  * A bounded job over a file run in Flink's BATCH execution mode, its input and outputs inside the job: the
  * file is read by a {@link FileSource} ({@link FileLineFormat}: raw lines, line numbers as offsets), each record
- * stamped with its line number, and the outputs go to {@link FileSink}s in the run's directory, which commit
- * their files when the input is done; {@link #finish} then moves the answers into the output file (or stdout)
+ * stamped with its line number, and the outputs go to files in the run's directory, one per subtask attempt
+ * ({@link LineFiles}), named in accumulators; {@link #finish} then moves the answers of the attempts that finished
+ * into the output file (or stdout)
  * and the dead letters into theirs (or stderr, one line each). Nothing travels through the client.
  *
  * <p>Why batch: a file is bounded, so a keyed step gets its records sorted by key and then by timestamp (the line
  * number), so each key still sees its records in file order; its state lives only while its key is processed
  * (no RocksDB, no checkpoints, no write-back), and a failure re-runs the failed part from the data already
- * read (blocking exchanges), up to the restart attempts. Outputs stay exactly once: the file sink commits only
- * the files of attempts that finished, and the outputs of a key are in stream order within the output. What a
- * run cannot do in batch mode: emit on processing time, or be resumed. Timers: Flink's batch timer service
- * ({@code BatchExecutionInternalTimeService}) fires nothing while a key's records arrive; when the next key
+ * read (blocking exchanges), up to the restart attempts. Outputs stay exactly once: the client reads only the
+ * files of attempts that finished ({@link LineFiles}), and the outputs of a key are in stream order within the
+ * output. What a run cannot do in batch mode: emit on processing time, or be resumed. Timers: Flink's batch timer
+ * service ({@code BatchExecutionInternalTimeService}) fires nothing while a key's records arrive; when the next key
  * starts (or the input ends) it fires all the finished key's event-time timers, then all its processing-time
  * timers, in timestamp order, whatever their time, and ignores timers registered from those callbacks. So an
  * event-time timer meant for the end of input (the log job's final summary) fires at the end of its key, and a
@@ -64,14 +62,19 @@ final class BatchFileRun {
     static final String RESULTS = "memctl-results";
     /** Accumulator: dead letters written. */
     static final String DEAD_LETTERS = "memctl-dead-letters";
+    /** Accumulator: the names of the results files that the finished subtask attempts wrote ({@link LineFiles}). */
+    static final String RESULT_FILES = "memctl-result-files";
+    /** Accumulator: the names of the dead-letter files that the finished subtask attempts wrote. */
+    static final String DEAD_LETTER_FILES = "memctl-dead-letter-files";
 
-    /** A committed part file: PREFIX-UUID-PART.jsonl (one UUID per writer, i.e. per subtask and attempt). */
-    private static final Pattern PART = Pattern.compile("^(.*)-(\\d+)\\.jsonl$");
+    /** A file of {@link LineFiles}: PREFIX-SUBTASK-ATTEMPT.jsonl. */
+    private static final Pattern PART = Pattern.compile("^(.*)-(\\d+)-(\\d+)\\.jsonl$");
 
     private final Path results;
     private final Path deadLetters;
     private int sinks;
     private Counts counts;
+    private List<Path> resultFiles = List.of();
 
     /** Outputs under {@code dir} (the run's directory, deleted with it). */
     BatchFileRun(Path dir) {
@@ -94,7 +97,8 @@ final class BatchFileRun {
      * ({@link JobCli#plainInput}); puts the run's environment in batch mode; lets {@code job} build the job over
      * the file's records ({@link #source}), handing its output streams to {@link #sink}; runs it (a failure after
      * the restarts is a {@link JobFailure}) and copies its outputs ({@link #finish}). Progress goes to
-     * {@code err}. The committed results stay readable ({@link #results(Consumer)}) until {@code run} is closed.
+     * {@code err}. The results of the finished attempts stay readable ({@link #results(Consumer)}) until
+     * {@code run} is closed.
      */
     static BatchFileRun run(JobCli.LocalRun run, Path input, String outFile, String deadFile, Words words,
                             BiConsumer<DataStream<KafkaRecord>, BatchFileRun> job, PrintStream out, PrintStream err)
@@ -160,43 +164,34 @@ final class BatchFileRun {
     /** Writes the results of {@code outputs} to the results files and its dead letters to theirs. */
     void sink(DataStream<JobOutput> outputs, String name) {
         int n = sinks++;
-        outputs.flatMap(new Lines(true)).returns(Types.STRING).name(name + ": results")
-                .setParallelism(outputs.getParallelism())
-                .sinkTo(fileSink(results, "results-" + n)).name(name + ": results file")
-                .uid(name + "-results-file").setParallelism(outputs.getParallelism());
-        outputs.flatMap(new Lines(false)).returns(Types.STRING).name(name + ": dead letters")
-                .setParallelism(outputs.getParallelism())
-                .sinkTo(fileSink(deadLetters, "dead-" + n)).name(name + ": dead-letter file")
-                .uid(name + "-dead-letter-file").setParallelism(outputs.getParallelism());
+        writeFiles(outputs, new LineFiles(true, false, results.toString(), "results-" + n), name + ": results file",
+                name + "-results-file");
+        writeFiles(outputs, new LineFiles(false, false, deadLetters.toString(), "dead-" + n),
+                name + ": dead-letter file", name + "-dead-letter-file");
     }
 
     /**
-     * Writes {@code results}, a stream of results only, to the results files (one file sink, where {@link #sink}
-     * adds a dead-letter sink that would stay empty); a dead letter in it fails the job (it would have no file).
+     * Writes {@code results}, a stream of results only, to the results files (one writer, where {@link #sink}
+     * adds a dead-letter writer that would stay empty); a dead letter in it fails the job (it would have no file).
      */
     void sinkResults(DataStream<JobOutput> results, String name) {
         int n = sinks++;
-        results.flatMap(new Lines(true, true)).returns(Types.STRING).name(name + ": results")
-                .setParallelism(results.getParallelism())
-                .sinkTo(fileSink(this.results, "results-" + n)).name(name + ": results file")
-                .uid(name + "-results-file").setParallelism(results.getParallelism());
+        writeFiles(results, new LineFiles(true, true, this.results.toString(), "results-" + n),
+                name + ": results file", name + "-results-file");
     }
 
     /** Writes {@code dead}, a stream of dead letters only, to the dead-letter files (see {@link #sinkResults}). */
     void sinkDeadLetters(DataStream<JobOutput> dead, String name) {
         int n = sinks++;
-        dead.flatMap(new Lines(false, true)).returns(Types.STRING).name(name + ": dead letters")
-                .setParallelism(dead.getParallelism())
-                .sinkTo(fileSink(deadLetters, "dead-" + n)).name(name + ": dead-letter file")
-                .uid(name + "-dead-letter-file").setParallelism(dead.getParallelism());
+        writeFiles(dead, new LineFiles(false, true, deadLetters.toString(), "dead-" + n), name + ": dead-letter file",
+                name + "-dead-letter-file");
     }
 
-    private static FileSink<String> fileSink(Path dir, String prefix) {
-        return FileSink.forRowFormat(new org.apache.flink.core.fs.Path(dir.toAbsolutePath().toUri()),
-                        new SimpleStringEncoder<String>("UTF-8"))
-                .withBucketAssigner(new BasePathBucketAssigner<>())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix(prefix).withPartSuffix(".jsonl").build())
-                .build();
+    /** {@code files} chained to {@code outputs} (same parallelism), ending in a sink that takes nothing. */
+    private static void writeFiles(DataStream<JobOutput> outputs, LineFiles files, String name, String uid) {
+        outputs.flatMap(files).returns(Types.VOID).name(name).uid(uid).setParallelism(outputs.getParallelism())
+                .sinkTo(new DiscardingSink<>()).name(name + ": end").uid(uid + "-end")
+                .setParallelism(outputs.getParallelism());
     }
 
     /** Counts of what {@link #finish} wrote. */
@@ -204,13 +199,14 @@ final class BatchFileRun {
     }
 
     /**
-     * After the job: appends the committed results to {@code out} (a file, or stdout when {@code outFile} is
-     * null) and prints or writes the dead letters ({@code deadFile}, else "dead letter: JSON" lines on
-     * {@code err}), each sink's files in the order its subtasks wrote them.
+     * After the job: appends the results of the attempts that finished to {@code out} (a file, or stdout when
+     * {@code outFile} is null) and prints or writes the dead letters ({@code deadFile}, else "dead letter: JSON"
+     * lines on {@code err}), each writer's file in the order of its sink and subtask.
      */
     Counts finish(JobExecutionResult r, Path outFile, PrintStream out, Path deadFile, PrintStream err)
             throws IOException {
-        List<Path> res = parts(results);
+        resultFiles = files(r, RESULT_FILES, results);
+        List<Path> res = resultFiles;
         if (outFile != null) {
             try (FileChannel to = FileChannel.open(outFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 for (Path p : res) {
@@ -228,7 +224,7 @@ final class BatchFileRun {
             }
             out.flush();
         }
-        List<Path> dead = parts(deadLetters);
+        List<Path> dead = files(r, DEAD_LETTER_FILES, deadLetters);
         if (deadFile != null) {
             try (OutputStream to = Files.newOutputStream(deadFile, StandardOpenOption.APPEND)) {
                 for (Path p : dead) {
@@ -253,9 +249,9 @@ final class BatchFileRun {
         return counts;
     }
 
-    /** Hands each committed result line to {@code line}, in the order {@link #finish} writes them. */
+    /** Hands each result line of the finished attempts to {@code line}, in the order {@link #finish} writes them. */
     void results(Consumer<String> line) throws IOException {
-        for (Path p : parts(results)) {
+        for (Path p : resultFiles) {
             try (BufferedReader in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
                 for (String l = in.readLine(); l != null; l = in.readLine()) {
                     line.accept(l);
@@ -276,19 +272,21 @@ final class BatchFileRun {
     }
 
     /**
-     * The committed part files under {@code dir}: not hidden (in-progress and pending files are), each writer's
-     * (subtask's) files together in the order it wrote them (the file sink names them PREFIX-UUID-PART.jsonl).
+     * The files that the finished subtask attempts wrote ({@code accumulator}: their names, under {@code dir}), in the
+     * order of their writers (the sink's number, then the subtask's index). A job's accumulators hold the values of the
+     * attempts that finished: an attempt that failed, and was run again, is not among them, nor is its file.
      */
-    static List<Path> parts(Path dir) throws IOException {
+    static List<Path> files(JobExecutionResult r, String accumulator, Path dir) {
+        Object v = r.getAllAccumulatorResults().get(accumulator);
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return out;
+        if (v instanceof List<?> names) {
+            for (Object name : names) {
+                out.add(dir.resolve((String) name));
+            }
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith("."))
-                    .forEach(out::add);
-        }
-        out.sort(Comparator.comparing((Path p) -> part(p).group(1)).thenComparingLong(p -> Long.parseLong(part(p).group(2))));
+        out.sort(Comparator.comparing((Path p) -> part(p).group(1))
+                .thenComparingInt(p -> Integer.parseInt(part(p).group(2)))
+                .thenComparingInt(p -> Integer.parseInt(part(p).group(3))));
         return out;
     }
 
@@ -301,39 +299,78 @@ final class BatchFileRun {
     }
 
     /**
-     * The JSON of the results ({@code results}) or of the dead letters, counted in an accumulator; a lone
-     * surrogate (not text) is replaced as the streaming runs' writers replace it ({@link RecordParsers#wellFormed}).
+     * Writes the JSON of the results ({@code results}) or of the dead letters to a file of its own, one line each,
+     * counted in an accumulator; a lone surrogate (not text) is replaced as the streaming runs' writers replace it
+     * ({@link RecordParsers#wellFormed}). Each subtask attempt writes its own file,
+     * {@code PREFIX-SUBTASK-ATTEMPT.jsonl} in {@code dir} (made at its first line: an attempt without lines leaves
+     * none), and names it in the accumulator {@link #RESULT_FILES} or {@link #DEAD_LETTER_FILES}. A job's
+     * accumulators hold the values of the attempts that finished, so the client reads the files of those attempts
+     * and no other: what an attempt that failed wrote before it failed (its file stays in the run directory) is not
+     * an output, and its new attempt writes it again. This is the exactly-once that Flink's {@code FileSink} gave
+     * file runs before (each attempt's files committed by a committer task only once the attempt had finished),
+     * without the committer tasks, their exchanges and the sink's bucket and rolling machinery, which a bounded job
+     * read by the client after its end does not need. A line is written as the {@code FileSink} with Flink's
+     * {@code SimpleStringEncoder("UTF-8")} wrote it: its UTF-8 bytes and {@code '\n'}.
      */
-    static final class Lines extends RichFlatMapFunction<JobOutput, String> {
+    static final class LineFiles extends RichFlatMapFunction<JobOutput, Void> {
         private static final long serialVersionUID = 1L;
         private final boolean results;
         private final boolean only;
+        private final String dir;
+        private final String prefix;
         private transient LongCounter count;
+        private transient ListAccumulator<String> files;
+        private transient OutputStream file;
 
-        Lines(boolean results) {
-            this(results, false);
-        }
-
-        /** {@code only}: the stream holds nothing else (an output of the other kind fails the job). */
-        Lines(boolean results, boolean only) {
+        /**
+         * {@code only}: the stream holds nothing else (an output of the other kind fails the job); files
+         * {@code PREFIX-SUBTASK-ATTEMPT.jsonl} in {@code dir}.
+         */
+        LineFiles(boolean results, boolean only, String dir, String prefix) {
             this.results = results;
             this.only = only;
+            this.dir = dir;
+            this.prefix = prefix;
         }
 
         @Override
         public void open(OpenContext ctx) {
             count = new LongCounter();
             getRuntimeContext().addAccumulator(results ? RESULTS : DEAD_LETTERS, count);
+            files = new ListAccumulator<>();
+            getRuntimeContext().addAccumulator(results ? RESULT_FILES : DEAD_LETTER_FILES, files);
         }
 
         @Override
-        public void flatMap(JobOutput o, Collector<String> out) {
+        public void flatMap(JobOutput o, Collector<Void> out) throws IOException {
             if (o.isResult() == results) {
                 count.add(1);
-                out.collect(RecordParsers.wellFormed(o.json));
+                if (file == null) {
+                    file = create();
+                }
+                file.write(RecordParsers.wellFormed(o.json).getBytes(StandardCharsets.UTF_8));
+                file.write('\n');
             } else if (only) {
                 throw new IllegalStateException("a " + (results ? "dead letter in a stream of results" : "result in a "
                         + "stream of dead letters") + ", which has no file in this run: " + o);
+            }
+        }
+
+        private OutputStream create() throws IOException {
+            var task = getRuntimeContext().getTaskInfo();
+            String name = prefix + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber() + ".jsonl";
+            Path d = Files.createDirectories(Path.of(dir));
+            OutputStream s = new java.io.BufferedOutputStream(Files.newOutputStream(d.resolve(name)), 1 << 16);
+            files.add(name);
+            return s;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (file != null) {
+                OutputStream f = file;
+                file = null;
+                f.close();
             }
         }
     }

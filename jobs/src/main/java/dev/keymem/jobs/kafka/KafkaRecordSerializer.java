@@ -4,7 +4,6 @@ import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
 import java.io.IOException;
-import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -13,13 +12,22 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * A serializer of {@link KafkaRecord} for the records of file runs (the file source's lines, records held by the
- * client), where the source hands each record to the chained parse step through a serializer copy: {@link #copy}
- * is a constructor call and two array copies, where Flink's POJO serializer copies each field by reflection and
- * creates the record by a reflective constructor call (~370 of ~1,200 CPU ns a generated line took in the source
- * thread, C1). The same deep copy (arrays copied, never shared). Format: flags (bit 0..2: topic, key, value
- * present), partition (int), offset (long), timestamp (long), the topic ({@link ExactStrings#write}), the key and
- * the value (length, bytes). Runs over Kafka keep the POJO serializer ({@link KafkaIO}): their in-flight records
- * may be in a checkpoint.
+ * client), where the source hands each record to the chained parse step through a serializer copy.
+ *
+ * <p>{@link #copy} returns the record itself: a record of this type is not changed once it is made. Its sources
+ * make a new record with a new value array for each line or element (the file source's {@code FileLineFormat},
+ * Flink's collection source, which deserializes each element) and never touch it after emitting it, and the steps
+ * it reaches read it only (the timestamp assigner; the parse steps, {@code ParseOrDeadLetter} with the jobs'
+ * parsers and the jobs' {@code ParseGather} operators, decode or copy its bytes into new objects; a dead letter
+ * shares its value array, which nobody changes either; docs/design/object-reuse.md has the audit, and
+ * {@code LogLineRunsTest} and {@code ContextEventRunsTest} check it on the jobs' parse steps). So the copy Flink makes between chained
+ * operators, a deep copy of the value (~20-30% of a file run's source thread), is not needed: Flink's own
+ * serializers of immutable types (strings, boxed numbers) copy the same way. A step that would change a record
+ * must make its own copy first.
+ *
+ * <p>Format: flags (bit 0..2: topic, key, value present), partition (int), offset (long), timestamp (long), the
+ * topic ({@link ExactStrings#write}), the key and the value (length, bytes). Runs over Kafka keep the POJO
+ * serializer ({@link KafkaIO}): their in-flight records may be in a checkpoint.
  */
 public final class KafkaRecordSerializer extends RecordSerializer<KafkaRecord> {
     private static final long serialVersionUID = 1L;
@@ -41,11 +49,10 @@ public final class KafkaRecordSerializer extends RecordSerializer<KafkaRecord> {
         return new KafkaRecord();
     }
 
+    /** {@code from} itself: records of this type are not changed once made (see the class comment). */
     @Override
     public KafkaRecord copy(KafkaRecord from) {
-        return new KafkaRecord(from.topic, from.partition, from.offset, from.timestamp,
-                from.key == null ? null : Arrays.copyOf(from.key, from.key.length),
-                from.value == null ? null : Arrays.copyOf(from.value, from.value.length));
+        return from;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.keymem.jobs.logs;
 
+import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
@@ -8,6 +9,7 @@ import dev.keymem.operators.HotStateOperator;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
@@ -105,26 +107,32 @@ public final class LogSummaryJob {
      */
     public static Outputs buildParts(DataStream<KafkaRecord> records, String fixedSource, LogSummarySettings settings,
                                      TextFrontEnd frontEnd, RecordLimits limits, boolean runs) {
-        EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, parser(fixedSource, limits),
-                LogLineSerializer.TYPE, limits);
-        DataStream<JobOutput> summaries;
         if (runs) {
+            // the parse step and the gathering in one operator (LogLineRuns.ParseGather: the same runs and dead
+            // letters as EmbeddedJobs.parse followed by LogLineRuns.Gather), chained to the input
+            SingleOutputStreamOperator<LogLineRun> gathered = records
+                    .transform("parse", LogLineRun.TYPE, new LogLineRuns.ParseGather(parser(fixedSource, limits)))
+                    .uid("parse").setParallelism(records.getParallelism());
+            int maxValue = limits.deadLetterValueBytes();
+            DataStream<JobOutput> dead = gathered.getSideOutput(KafkaIO.DEAD_LETTERS)
+                    .map(d -> new JobOutput(JobOutput.DEAD_LETTER, d.key, d.toJson(maxValue)), EmbeddedJobs.OUTPUT)
+                    .name("dead-letters").uid("dead-letters").setParallelism(records.getParallelism());
             LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes());
-            summaries = parsed.valid()
-                    .transform("gather", LogLineRun.TYPE, new LogLineRuns.Gather()).uid("gather")
-                    .setParallelism(parsed.valid().getParallelism())
+            DataStream<JobOutput> summaries = gathered
                     .keyBy(LogLineRun::source, Types.STRING)
                     .transform("summarize", EmbeddedJobs.OUTPUT,
                             new HotStateOperator<>(new LogLineRuns.Unpack(guarded(f, limits)), f))
                     .uid(KEYED_UID)
                     .name("summarize");
-        } else {
-            summaries = parsed.valid()
-                    .keyBy(l -> l.source, Types.STRING)
-                    .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
-                    .uid(KEYED_UID)
-                    .name("summarize");
+            return new Outputs(summaries, dead);
         }
+        EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, parser(fixedSource, limits),
+                LogLineSerializer.TYPE, limits);
+        DataStream<JobOutput> summaries = parsed.valid()
+                .keyBy(l -> l.source, Types.STRING)
+                .transform("summarize", EmbeddedJobs.OUTPUT, operator(settings, frontEnd, limits))
+                .uid(KEYED_UID)
+                .name("summarize");
         return new Outputs(summaries, parsed.deadLetters());
     }
 }

@@ -130,8 +130,11 @@ public final class RecordRuns {
         }
     }
 
-    /** Gathers records into runs per key (see {@link RecordRuns}). */
-    public static class Gather<T, R extends Run<T>> extends Gathering<T, R> {
+    /**
+     * Gathers records into runs per key (see {@link RecordRuns}): the open runs and the limits, for an operator over
+     * inputs {@code I} that makes a record {@code T} of each (or none) and hands it to {@link #gather}.
+     */
+    public abstract static class Gatherer<I, T, R extends Run<T>> extends Gathering<I, R> {
         private static final long serialVersionUID = 1L;
 
         private final Shape<T, R> shape;
@@ -159,8 +162,8 @@ public final class RecordRuns {
         }
 
         /** With the given limits (each at least 1). */
-        public Gather(Shape<T, R> shape, int maxRecords, long maxChars, long maxBufferedChars,
-                      int maxBufferedRecords) {
+        protected Gatherer(Shape<T, R> shape, int maxRecords, long maxChars, long maxBufferedChars,
+                           int maxBufferedRecords) {
             if (maxRecords < 1 || maxChars < 1 || maxBufferedChars < 1 || maxBufferedRecords < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
@@ -177,9 +180,11 @@ public final class RecordRuns {
             open = new LinkedHashMap<>();
         }
 
-        @Override
-        public void processElement(StreamRecord<T> element) throws Exception {
-            T t = element.getValue();
+        /**
+         * Adds {@code t} to its key's open run, stamped (when it opens one) with {@code element}'s timestamp, and
+         * emits runs as the limits say.
+         */
+        protected final void gather(T t, StreamRecord<?> element) {
             String key = shape.key(t);
             Open<R> o = open.get(key);
             if (o != null && !o.run.accepts(t)) {
@@ -219,6 +224,22 @@ public final class RecordRuns {
                 emit(it.next());
                 it.remove();
             }
+        }
+    }
+
+    /** Gathers records into runs per key (see {@link RecordRuns}). */
+    public static class Gather<T, R extends Run<T>> extends Gatherer<T, T, R> {
+        private static final long serialVersionUID = 1L;
+
+        /** With the given limits (each at least 1). */
+        public Gather(Shape<T, R> shape, int maxRecords, long maxChars, long maxBufferedChars,
+                      int maxBufferedRecords) {
+            super(shape, maxRecords, maxChars, maxBufferedChars, maxBufferedRecords);
+        }
+
+        @Override
+        public void processElement(StreamRecord<T> element) {
+            gather(element.getValue(), element);
         }
     }
 

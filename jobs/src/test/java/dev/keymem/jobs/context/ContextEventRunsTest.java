@@ -370,7 +370,11 @@ class ContextEventRunsTest {
                         f.processWatermark(new Watermark(i));
                         g.processWatermark(new Watermark(i));
                     }
+                    KafkaRecord before = new KafkaRecord(rec.topic, rec.partition, rec.offset, rec.timestamp,
+                            rec.key == null ? null : rec.key.clone(), rec.value == null ? null : rec.value.clone());
                     f.processElement(new StreamRecord<>(rec, i));
+                    // the serializer's copy between chained operators is the record itself: nothing may change it
+                    assertEquals(before, rec, "the parse step keeps its record as it was");
                     try {
                         ContextEvent e = parser.parse(rec);
                         g.processElement(new StreamRecord<>(e, i));

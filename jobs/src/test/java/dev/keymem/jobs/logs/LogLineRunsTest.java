@@ -3,7 +3,19 @@ package dev.keymem.jobs.logs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.jobs.kafka.InvalidRecordException;
+import dev.keymem.jobs.kafka.KafkaIO;
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.KafkaRecordSerializer;
+import dev.keymem.jobs.kafka.RecordLimits;
+import dev.keymem.jobs.kafka.RecordParser;
+import dev.keymem.operators.DeadLetter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,5 +128,127 @@ class LogLineRunsTest {
         assertEquals(2, out.size(), out.toString());
         assertEquals("a", ((LogLineRun) ((StreamRecord<?>) out.get(0)).getValue()).line(2).topic);
         assertEquals("b", ((LogLineRun) ((StreamRecord<?>) out.get(1)).getValue()).line(0).topic);
+    }
+
+    /** A random log record's value: plain lines, JSON lines with and without a source, and refused ones. */
+    private static byte[] value(SplittableRandom r, int sources) {
+        String src = "svc" + r.nextInt(sources);
+        String msg = "user " + r.nextInt(1000) + " logged in from 10.0.0." + r.nextInt(256) + " x".repeat(r.nextInt(40));
+        switch (r.nextInt(14)) {
+            case 0:
+                return null; // a tombstone: dead letter
+            case 1:
+                return "   ".getBytes(StandardCharsets.UTF_8); // blank: dead letter
+            case 2:
+                return "{\"source\": \"a\", broken".getBytes(StandardCharsets.UTF_8); // not JSON: dead letter
+            case 3:
+                return new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28}; // not UTF-8: dead letter
+            case 4:
+                return ("{\"source\": \"" + src + "\", \"message\": \"caf\u00e9 " + msg + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+            case 5:
+                return ("[1, 2]").getBytes(StandardCharsets.UTF_8);
+            case 6:
+            case 7:
+                return ("{\"source\":\"" + src + "\",\"level\":\"INFO\",\"message\":\"" + msg + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+            case 8:
+                return ("x".repeat(70_000)).getBytes(StandardCharsets.UTF_8); // over the size limit: dead letter
+            default:
+                return ("2024-01-0" + (1 + r.nextInt(9)) + " 12:00:0" + r.nextInt(10) + " " + src + "[" + r.nextInt(99)
+                        + "]: " + msg).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A deep copy (the serializer's copy is the record itself). */
+    static KafkaRecord copy(KafkaRecord r) {
+        return new KafkaRecord(r.topic, r.partition, r.offset, r.timestamp,
+                r.key == null ? null : r.key.clone(), r.value == null ? null : r.value.clone());
+    }
+
+    /** What an operator emitted: each run as its serialized bytes and stamp, then each dead letter's JSON. */
+    private static List<String> emitted(List<Object> out, ConcurrentLinkedQueue<StreamRecord<DeadLetter>> dead)
+            throws Exception {
+        List<String> got = new ArrayList<>();
+        DataOutputSerializer bytes = new DataOutputSerializer(1024);
+        for (Object o : out) {
+            if (o instanceof StreamRecord<?> sr) {
+                bytes.clear();
+                LogLineRun.Serializer.INSTANCE.serialize((LogLineRun) sr.getValue(), bytes);
+                got.add("run @" + (sr.hasTimestamp() ? sr.getTimestamp() : "-") + " "
+                        + Base64.getEncoder().encodeToString(bytes.getCopyOfBuffer()));
+            } else {
+                got.add(o.toString());
+            }
+        }
+        if (dead != null) {
+            for (StreamRecord<DeadLetter> d : dead) {
+                got.add("dead " + d.getValue().toJson(4096));
+            }
+        }
+        return got;
+    }
+
+    /**
+     * The parse-and-gather operator emits the runs (byte for byte, stamped alike, in the same order) and the dead
+     * letters (with their coordinates) of the parse step followed by the gather step: on random records (plain
+     * lines, JSON lines with a source, non-ASCII, blank, null, not JSON, not UTF-8, over the size limit), with or
+     * without keys, some from another topic or partition, few sources or many, under default and tight limits,
+     * cut by watermarks.
+     */
+    @Test
+    void parseAndGatherInOneGivesTheRunsOfParseThenGather() throws Exception {
+        SplittableRandom r = new SplittableRandom(41);
+        for (int round = 0; round < 4; round++) {
+            int sources = new int[] {1, 5, 2_000, 40}[round];
+            int[] l = round < 2 ? new int[] {LogLineRuns.MAX_LINES, LogLineRuns.MAX_CHARS,
+                    (int) LogLineRuns.MAX_BUFFERED_CHARS, LogLineRuns.MAX_BUFFERED_LINES}
+                    : new int[] {1 + r.nextInt(8), 1 + r.nextInt(5_000), 1 + r.nextInt(30_000), 1 + r.nextInt(300)};
+            String fixed = round == 1 ? "fixed" : null;
+            RecordParser<LogLine> parser = LogSummaryJob.parser(fixed, RecordLimits.defaults());
+            LogLineRuns.ParseGather fused = new LogLineRuns.ParseGather(LogSummaryJob.parser(fixed,
+                    RecordLimits.defaults()), l[0], l[1], l[2], l[3]);
+            List<String> wantDead = new ArrayList<>();
+            try (var f = new OneInputStreamOperatorTestHarness<KafkaRecord, LogLineRun>(fused,
+                    KafkaRecordSerializer.TYPE.createSerializer(new SerializerConfigImpl()));
+                 var g = new OneInputStreamOperatorTestHarness<LogLine, LogLineRun>(
+                         new LogLineRuns.Gather(l[0], l[1], l[2], l[3]), LogLineSerializer.INSTANCE)) {
+                f.setup(LogLineRun.Serializer.INSTANCE);
+                f.open();
+                g.setup(LogLineRun.Serializer.INSTANCE);
+                g.open();
+                for (int i = 0; i < 2_000; i++) {
+                    KafkaRecord rec = new KafkaRecord(r.nextInt(200) == 0 ? "other.log" : "f.log",
+                            r.nextInt(200) == 0 ? 1 : 0, i, -1,
+                            r.nextInt(10) == 0 ? ("k" + r.nextInt(3)).getBytes(StandardCharsets.UTF_8) : null,
+                            value(r, sources));
+                    if (r.nextInt(500) == 0) {
+                        f.processWatermark(new Watermark(i));
+                        g.processWatermark(new Watermark(i));
+                    }
+                    KafkaRecord before = copy(rec);
+                    f.processElement(new StreamRecord<>(rec, i));
+                    assertEquals(before, rec, "the parse step keeps its record as it was");
+                    try {
+                        LogLine line = parser.parse(rec);
+                        g.processElement(new StreamRecord<>(line, i));
+                    } catch (InvalidRecordException x) {
+                        wantDead.add("dead " + rec.deadLetter(x.getMessage()).toJson(4096));
+                    }
+                }
+                f.endInput();
+                g.endInput();
+                List<String> want = emitted(new ArrayList<>(g.getOutput()), null);
+                want.addAll(wantDead);
+                List<String> got = emitted(new ArrayList<>(f.getOutput()), f.getSideOutput(KafkaIO.DEAD_LETTERS));
+                assertTrue(wantDead.size() > 300, wantDead.size() + " dead letters");
+                assertTrue(want.size() > wantDead.size() + 5, want.size() + " outputs");
+                assertEquals(want.size(), got.size(), "round " + round);
+                for (int i = 0; i < want.size(); i++) {
+                    assertEquals(want.get(i), got.get(i), "round " + round + ", output " + i);
+                }
+                assertTrue(got.stream().anyMatch(s -> s.contains("\"offset\":")), "dead letters name their line");
+            }
+        }
     }
 }
