@@ -84,6 +84,14 @@ public final class LogSummarizer {
     private final int d;
     /** The output limit of the summaries (UTF-8 bytes), {@link Integer#MAX_VALUE} for none. */
     private final int maxOutputBytes;
+    /**
+     * The settings a line reads, read once ({@link LogSummarySettings}' getters look the option up in its
+     * configuration each time, a map look-up and a conversion per line).
+     */
+    private final boolean retention;
+    private final int everyLines;
+    private final float reshowInnovation;
+    private final long silenceLines;
 
     /** A summarizer whose summaries are not bounded (each as {@link #record} writes it). */
     public LogSummarizer(LogSummarySettings settings, TextFrontEnd frontEnd) {
@@ -104,6 +112,10 @@ public final class LogSummarizer {
                     + " dimensions, the settings say " + d);
         }
         this.miner = new TemplateMiner(settings.miner());
+        this.retention = settings.retention();
+        this.everyLines = settings.everyLines();
+        this.reshowInnovation = settings.reshowInnovation();
+        this.silenceLines = settings.silenceLines();
         this.models = MemoryModelFactory.fromOptions(KeyedNoveltyMemory.noveltyOptions(settings.options()));
     }
 
@@ -138,7 +150,7 @@ public final class LogSummarizer {
         NoveltyWrite w = m.novelty.write(facts.x, match.id(), null);
         float innovation = w.innovation();
         long position = m.position;
-        if (settings.retention()) { // only the retention tier's ranking needs a line's template later
+        if (retention) { // only the retention tier's ranking needs a line's template later
             stores.pending().add(new SourceMemory.PendingLine(position, null, Integer.toString(match.id()),
                     line.offset, line.timestamp, innovation, null));
         }
@@ -149,7 +161,7 @@ public final class LogSummarizer {
         }
         m.linesSinceLast++;
         m.lastOffset = line.offset;
-        return m.linesSinceLast >= settings.everyLines() ? summarize(m, stores, line.source, false) : null;
+        return m.linesSinceLast >= everyLines ? summarize(m, stores, line.source, false) : null;
     }
 
     /** Masked messages at most this long have their embedding remembered. */
@@ -183,7 +195,7 @@ public final class LogSummarizer {
          */
         String variantKey(TemplateWords tw, String[] tokens) {
             if (keyOf != tw) {
-                key = LineVariant.key(tw.tokens, tokens);
+                key = LineVariant.key(tw.tokens, tw.fields, tokens); // LineVariant.key(tw.tokens, tokens)
                 keyOf = tw;
             }
             return key;
@@ -215,8 +227,11 @@ public final class LogSummarizer {
 
     private transient java.util.LinkedHashMap<String, TemplateWords> templateWords;
 
-    /** The words of {@code template}, remembered for the {@link #TEMPLATE_CACHE_SIZE} most recently used templates. */
-    private TemplateWords templateWords(String template) {
+    /**
+     * The words of {@code template}, remembered for the {@link #TEMPLATE_CACHE_SIZE} most recently used templates;
+     * {@code tokens}: the template's words ({@link TemplateMiner.Match#templateTokens()}), or null (split here).
+     */
+    private TemplateWords templateWords(String template, String[] tokens) {
         if (templateWords == null) {
             templateWords = new java.util.LinkedHashMap<>(TEMPLATE_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
                 @Override
@@ -227,7 +242,7 @@ public final class LogSummarizer {
         }
         TemplateWords w = templateWords.get(template);
         if (w == null) {
-            w = new TemplateWords(template);
+            w = tokens != null ? new TemplateWords(template, tokens) : new TemplateWords(template);
             templateWords.put(template, w);
         }
         return w;
@@ -243,35 +258,52 @@ public final class LogSummarizer {
         final String[] tokens;
         final Map<String, Integer> slots = new HashMap<>();
         final int[] counts;
+        /** {@link LineVariant#fields} of the tokens: where a line's {@code key=value} token may fill the template. */
+        final boolean[] fields;
 
         TemplateWords(String template) {
-            tokens = template.split(" ", -1);
+            this(template.split(" ", -1), template.indexOf(' ') >= 0);
+        }
+
+        /**
+         * The words of {@code template} whose words ({@code split(" ", -1)}) are {@code words} where there is one
+         * ({@link TemplateMiner.Match#templateTokens()}: none is empty or holds a space, and the text is them joined
+         * by single spaces); the array is kept (read only). No words: the text is split ({@code ""} is one word).
+         */
+        TemplateWords(String template, String[] words) {
+            this(words.length == 0 ? template.split(" ", -1) : words, template.indexOf(' ') >= 0);
+        }
+
+        private TemplateWords(String[] tokens, boolean spaced) {
+            this.tokens = tokens;
             // template.split(" ") is tokens less its trailing empty strings (all of tokens where the template holds
             // no space): its Strings are not made a second time (a stack trace's template has hundreds of words,
             // and the remembered templates' words were a large part of what the log job's collections copied)
             int end = tokens.length;
-            if (template.indexOf(' ') >= 0) {
+            if (spaced) {
                 while (end > 0 && tokens[end - 1].isEmpty()) {
                     end--;
                 }
             }
-            List<Integer> counted = new ArrayList<>();
+            int[] counted = new int[Math.min(end, 16)];
+            int distinct = 0;
             for (int k = 0; k < end; k++) {
                 String t = tokens[k];
                 if (!t.contains(LineTokens.WILDCARD)) {
                     Integer slot = slots.get(t);
                     if (slot == null) {
-                        slots.put(t, counted.size());
-                        counted.add(1);
+                        if (distinct == counted.length) {
+                            counted = Arrays.copyOf(counted, 2 * distinct);
+                        }
+                        slots.put(t, distinct);
+                        counted[distinct++] = 1;
                     } else {
-                        counted.set(slot, counted.get(slot) + 1);
+                        counted[slot]++;
                     }
                 }
             }
-            counts = new int[counted.size()];
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] = counted.get(i);
-            }
+            counts = Arrays.copyOf(counted, distinct);
+            fields = LineVariant.fields(tokens);
         }
     }
 
@@ -283,10 +315,11 @@ public final class LogSummarizer {
             t = new TemplateEntry(match.id(), match.template());
         }
         t.template = match.template();
-        TemplateWords tw = templateWords(match.template());
+        TemplateWords tw = templateWords(match.template(), match.templateTokens());
         String mined = match.message() != null ? match.message() : line.text; // a JSON line: its message field
         // a bare message has no header to cut off: all its words are the message's
-        String params = params(line.bare ? words(mined) : messageWords(mined, match.masked()), tw);
+        // params(line.bare ? words(mined) : messageWords(mined, match.masked()), tw)
+        String params = params(mined, match.masked(), line.bare, tw);
         String shape = facts.shape; // shape(match.masked())
         boolean newShape = !contains(t.shapes, shape);
         // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty)
@@ -296,8 +329,8 @@ public final class LogSummarizer {
             String flag = null;
             if (!t.shown) {
                 flag = "new";
-            } else if (innovation >= settings.reshowInnovation()) {
-                if (t.lastPosition >= 0 && position - t.lastPosition >= settings.silenceLines()) {
+            } else if (innovation >= reshowInnovation) {
+                if (t.lastPosition >= 0 && position - t.lastPosition >= silenceLines) {
                     flag = "returned";
                 } else if (newShape && !t.shapes.isEmpty()) {
                     flag = "changed";
@@ -888,6 +921,16 @@ public final class LogSummarizer {
         return false;
     }
 
+    /** Whether {@code s.substring(from, to)} holds {@code <Q>}. */
+    private static boolean quantity(String s, int from, int to) {
+        for (int i = from; i + 3 <= to; i++) {
+            if (s.charAt(i) == '<' && s.charAt(i + 1) == 'Q' && s.charAt(i + 2) == '>') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the chars {@code cs[from, to)} hold {@code <Q>}. */
     private static boolean holdsQuantity(char[] cs, int from, int to) {
         for (int i = from; i + 3 <= to; i++) {
@@ -1078,6 +1121,158 @@ public final class LogSummarizer {
             sb.append(sb.length() == 0 ? "" : " ").append(t);
         }
         return sb.toString().replace(TemplateEntry.SEP, ' ');
+    }
+
+    /**
+     * {@code params(bare ? words(line) : messageWords(line, masked), template)} (the reference), with the line's
+     * words found as the parameters are taken from them: a String only for each word read, and none after the
+     * last parameter kept (the words of a stack trace, some 90, were all split off the line, and its parameters
+     * stop after {@link #MAX_PARAM_TOKENS}).
+     */
+    static String params(String line, String masked, boolean bare, TemplateWords template) {
+        LineWords w = new LineWords(line);
+        if (w.from == w.to) {
+            return params(new String[] {""}, template); // a blank line's one word, as words and messageWords give it
+        }
+        int first = bare ? 0 : Math.max(0, w.messageStart(masked));
+        int[] left = template.counts.clone();
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        for (int k = first; w.has(k); k++) {
+            String t = w.word(k);
+            Integer slot = template.slots.get(t);
+            if (slot != null && left[slot] > 0) {
+                left[slot]--;
+                continue;
+            }
+            if (n++ == MAX_PARAM_TOKENS || sb.length() + t.length() > MAX_PARAM_CHARS) {
+                sb.append(sb.length() == 0 ? "" : " ").append("...");
+                break;
+            }
+            sb.append(sb.length() == 0 ? "" : " ").append(t);
+        }
+        return sb.toString().replace(TemplateEntry.SEP, ' ');
+    }
+
+    /**
+     * The words of a line as {@link #words} splits them ({@code strip()}, then runs of ASCII whitespace), found
+     * one by one as they are asked for: their bounds kept, a String made only for a word read.
+     */
+    static final class LineWords {
+        final String line;
+        /** The stripped line's bounds. */
+        final int from;
+        final int to;
+        /** Bounds (start, end pairs) of the words found so far, and how many. */
+        private int[] bounds = new int[32];
+        private int n;
+        /** Where the search for the next word starts. */
+        private int pos;
+
+        LineWords(String line) {
+            this.line = line;
+            int f = 0;
+            int t = line.length();
+            while (f < t && Character.isWhitespace(line.charAt(f))) { // strip(), as words does
+                f++;
+            }
+            while (t > f && Character.isWhitespace(line.charAt(t - 1))) {
+                t--;
+            }
+            from = f;
+            to = t;
+            pos = f;
+        }
+
+        /** Whether the line has a word {@code k} (0-based), finding the words up to it. */
+        boolean has(int k) {
+            String s = line;
+            while (n <= k && pos < to) {
+                int i = pos;
+                while (i < to && asciiSpace(s.charAt(i))) {
+                    i++;
+                }
+                int start = i;
+                while (i < to && !asciiSpace(s.charAt(i))) {
+                    i++;
+                }
+                pos = i;
+                if (i > start) {
+                    if (2 * n + 2 > bounds.length) {
+                        bounds = Arrays.copyOf(bounds, 2 * bounds.length);
+                    }
+                    bounds[2 * n] = start;
+                    bounds[2 * n + 1] = i;
+                    n++;
+                }
+            }
+            return n > k;
+        }
+
+        /** Word {@code k}, found ({@link #has}). */
+        String word(int k) {
+            return line.substring(bounds[2 * k], bounds[2 * k + 1]);
+        }
+
+        /**
+         * {@link #messageStart(String[], String[])} of the line's words and {@code words(masked)}: the first word of
+         * {@code masked} without a {@code <} found among the line's words (from its own index on), less the words
+         * before it in {@code masked}; -1 if not found.
+         */
+        int messageStart(String masked) {
+            int tf = 0;
+            int tn = masked.length();
+            while (tf < tn && Character.isWhitespace(masked.charAt(tf))) { // strip()
+                tf++;
+            }
+            while (tn > tf && Character.isWhitespace(masked.charAt(tn - 1))) {
+                tn--;
+            }
+            int k = 0;
+            int i = tf;
+            // per masked word before the first constant one: whether it holds a <Q> (bit k; the first 64)
+            long quantities = 0;
+            while (i < tn) {
+                while (i < tn && asciiSpace(masked.charAt(i))) {
+                    i++;
+                }
+                int start = i;
+                boolean constant = true;
+                while (i < tn && !asciiSpace(masked.charAt(i))) {
+                    constant &= masked.charAt(i) != '<';
+                    i++;
+                }
+                if (i > start) {
+                    if (constant) {
+                        int len = i - start;
+                        for (int j = k; has(j); j++) {
+                            int ws = bounds[2 * j];
+                            if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, masked, start, len)) {
+                                if (quantities == 0) {
+                                    return j - k;
+                                }
+                                int s = j; // as the reference backs off (a <Q> of two words)
+                                for (int m = k - 1; m >= 0 && s > 0; m--) {
+                                    s--;
+                                    if (s > 0 && m < 64 && (quantities & (1L << m)) != 0
+                                            && !hasDigit(line, bounds[2 * s], bounds[2 * s + 1])
+                                            && hasDigit(line, bounds[2 * s - 2], bounds[2 * s - 1])) {
+                                        s--;
+                                    }
+                                }
+                                return s;
+                            }
+                        }
+                        return -1;
+                    }
+                    if (k < 64 && quantity(masked, start, i)) {
+                        quantities |= 1L << k;
+                    }
+                    k++;
+                }
+            }
+            return -1;
+        }
     }
 
     private static final java.util.regex.Pattern KIND = java.util.regex.Pattern.compile("<[A-Z]+>");

@@ -63,6 +63,8 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     private transient SourceStores stores;
     private transient KeyedNoveltyMemory novelty;
     private transient HotStateOperator.Cache cache;
+    /** {@code settings.everyMillis()}, read once ({@link LogSummarySettings}' getters look the option up each time). */
+    private transient long everyMillis;
 
     public LogSummaryFunction(LogSummarySettings settings, TextFrontEnd frontEnd) {
         this(settings, frontEnd, Integer.MAX_VALUE);
@@ -86,6 +88,7 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
     @Override
     public void open(OpenContext ctx) {
         summarizer = new LogSummarizer(settings, frontEnd, maxOutputBytes);
+        everyMillis = settings.everyMillis();
         novelty = KeyedNoveltyMemory.open(getRuntimeContext(), summarizer.models(), cache);
         memory = cached(getRuntimeContext().getState(new ValueStateDescriptor<>("source-memory",
                 new SourceMemorySerializer())));
@@ -256,9 +259,8 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
         if (summary != null) {
             out.collect(new JobOutput(JobOutput.RESULT, line.source, summary));
         }
-        if (settings.everyMillis() > 0 && !m.timerSet && m.linesSinceLast > 0) {
-            ctx.timerService().registerProcessingTimeTimer(
-                    ctx.timerService().currentProcessingTime() + settings.everyMillis());
+        if (everyMillis > 0 && !m.timerSet && m.linesSinceLast > 0) {
+            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + everyMillis);
             m.timerSet = true;
         }
         memory.update(m);

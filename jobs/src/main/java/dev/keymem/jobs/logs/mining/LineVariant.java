@@ -59,6 +59,49 @@ public final class LineVariant {
         return sb.length() > MAX_CHARS ? sb.substring(0, MAX_CHARS) : sb.toString();
     }
 
+    /**
+     * Per token of a template: whether a line's token may fill it as a field's value, false where
+     * {@link TemplateMiner#fieldValue} is false for every line token (the token holds no {@code <*>} or is no
+     * {@code key=value} token: a template token that a line's field fills is that field's form, whose key
+     * {@link TemplateMiner#valueStart} reads as a field). Computed once per template for {@link #key(String[],
+     * boolean[], String[])}.
+     */
+    public static boolean[] fields(String[] tmpl) {
+        boolean[] f = new boolean[tmpl.length];
+        for (int i = 0; i < tmpl.length; i++) {
+            String t = tmpl[i];
+            f[i] = TemplateMiner.mayBeFieldForm(t) && TemplateMiner.valueStart(t) >= 0;
+        }
+        return f;
+    }
+
+    /**
+     * {@link #key(String[], String[])} (the reference) with the template's {@link #fields}: {@link
+     * TemplateMiner#fieldValue} asked only where the template token may be a field's form (a stack trace's
+     * template has dozens of {@code Class.method(<*>)} tokens, each of which made it read a line token).
+     */
+    public static String key(String[] tmpl, boolean[] fields, String[] line) {
+        if (line.length != tmpl.length) {
+            return "";
+        }
+        StringBuilder sb = null; // taken at the first word (most lines have none)
+        for (int i = 0; i < line.length && (sb == null || sb.length() < MAX_CHARS); i++) {
+            if ((tmpl[i].equals(LineTokens.WILDCARD) && word(line, i))
+                    || (fields[i] && TemplateMiner.fieldValue(tmpl[i], line[i]) && word(line, i))) {
+                if (sb == null) {
+                    sb = new StringBuilder();
+                } else {
+                    sb.append(' ');
+                }
+                sb.append(i).append('=').append(line[i]);
+            }
+        }
+        if (sb == null) {
+            return "";
+        }
+        return sb.length() > MAX_CHARS ? sb.substring(0, MAX_CHARS) : sb.toString();
+    }
+
     /** Whether token {@code i} of a line is a word of its message, not a value by the miner's rules. */
     static boolean word(String[] line, int i) {
         String t = line[i];

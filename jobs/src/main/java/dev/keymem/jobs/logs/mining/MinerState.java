@@ -99,9 +99,44 @@ public final class MinerState {
             return template;
         }
 
+        private String[] shown;
+        private String[] shownOf;
+
+        /**
+         * The words of {@link #template()}: the tokens, every wildcard written {@code <*>} (the tokens array itself
+         * where it holds no learned wildcard; read only), remembered as {@link #template()} is. No token is empty
+         * or holds whitespace ({@link LineTokens#tokens} splits at whitespace), so these are
+         * {@code template().split(" ", -1)} unless there is no token.
+         */
+        public String[] templateTokens() {
+            if (shownOf != tokens) {
+                shown = templateTokens(tokens);
+                shownOf = tokens;
+            }
+            return shown;
+        }
+
+        /** {@link #templateTokens()} of {@code tokens}, made every time. */
+        static String[] templateTokens(String[] tokens) {
+            String[] out = tokens;
+            for (int i = 0; i < tokens.length; i++) {
+                if (tokens[i].equals(TemplateMiner.LEARNED)) {
+                    if (out == tokens) {
+                        out = tokens.clone();
+                    }
+                    out[i] = LineTokens.WILDCARD;
+                }
+            }
+            return out;
+        }
+
         /** The template text of {@code tokens} (built every time: the reference of {@link #template()}). */
         static String templateText(String[] tokens) {
-            StringBuilder sb = new StringBuilder();
+            int length = tokens.length;
+            for (String t : tokens) {
+                length += t.length(); // LEARNED and WILDCARD are equally long: the text's exact length, one copy
+            }
+            StringBuilder sb = new StringBuilder(length);
             for (String t : tokens) {
                 sb.append(sb.length() == 0 ? "" : " ").append(t.equals(TemplateMiner.LEARNED) ? LineTokens.WILDCARD : t);
             }

@@ -101,6 +101,12 @@ final class TemplateIndex {
          * half full; {@link #groups} of them.
          */
         Group[] table = new Group[16];
+        /**
+         * {@code hashes[i]} is {@link #hash} of {@code table[i]} where that is not null: a probe compares ints and reads
+         * a group (and its token) only where the hash is the line's (the groups are objects of their own, spread over
+         * the heap; a bucket of a source with many templates has thousands, and probing read each one it passed).
+         */
+        int[] hashes = new int[16];
         int groupCount;
         /** Per slot and position: the cluster's group (null for a wildcard); whether it is a learned wildcard, a field. */
         Group[][] groups = new Group[8][];
@@ -133,13 +139,15 @@ final class TemplateIndex {
         /** The group of {@code token} at {@code position}, or null. */
         Group group(int position, String token) {
             Group[] t = table;
+            int[] hs = hashes;
             int mask = t.length - 1;
-            for (int i = hash(token, position) & mask; ; i = (i + 1) & mask) {
+            int h = hash(token, position);
+            for (int i = h & mask; ; i = (i + 1) & mask) {
                 Group g = t[i];
                 if (g == null) {
                     return null;
                 }
-                if (g.position == position && g.token.equals(token)) {
+                if (hs[i] == h && g.position == position && g.token.equals(token)) {
                     return g;
                 }
             }
@@ -154,6 +162,7 @@ final class TemplateIndex {
             if (2 * (groupCount + 1) > table.length) {
                 Group[] old = table;
                 table = new Group[old.length * 2];
+                hashes = new int[old.length * 2];
                 for (Group o : old) {
                     if (o != null) {
                         place(o);
@@ -169,16 +178,19 @@ final class TemplateIndex {
         private void place(Group g) {
             Group[] t = table;
             int mask = t.length - 1;
-            int i = hash(g.token, g.position) & mask;
+            int h = hash(g.token, g.position);
+            int i = h & mask;
             while (t[i] != null) {
                 i = (i + 1) & mask;
             }
             t[i] = g;
+            hashes[i] = h;
         }
 
         /** Removes group {@code g} (in the table): linear probing's deletion, later entries of its run shifted back. */
         private void removeGroup(Group g) {
             Group[] t = table;
+            int[] hs = hashes;
             int mask = t.length - 1;
             int i = hash(g.token, g.position) & mask;
             while (t[i] != g) {
@@ -191,10 +203,11 @@ final class TemplateIndex {
                 if (o == null) {
                     break;
                 }
-                int home = hash(o.token, o.position) & mask;
+                int home = hs[j] & mask;
                 // o may move to the hole at i unless its home lies cyclically in (i, j]
                 if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
                     t[i] = o;
+                    hs[i] = hs[j];
                     i = j;
                 }
             }

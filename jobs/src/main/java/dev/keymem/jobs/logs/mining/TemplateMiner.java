@@ -102,12 +102,15 @@ public final class TemplateMiner implements Serializable {
      * masked message (its variables as typed placeholders, without the header when headers are stripped) and
      * that message's tokens ({@link LineTokens#tokens(String)} of {@code masked}; read only); {@code message}: the
      * text mined when it is not the line itself (the message field of a JSON line, or its fields as
-     * {@code key=value} tokens, {@link JsonLogFields#mined}), else null.
+     * {@code key=value} tokens, {@link JsonLogFields#mined}), else null; {@code templateTokens}: the template's
+     * tokens, the words its text joins with single spaces (read only; no token is empty or holds a space, so
+     * {@code template.split(" ", -1)} gives the same words unless there is none), or null where not given.
      */
-    public record Match(int id, String template, boolean created, String masked, String[] tokens, String message) {
+    public record Match(int id, String template, boolean created, String masked, String[] tokens, String message,
+                        String[] templateTokens) {
         /** A match of the line itself whose tokens are computed from {@code masked}. */
         public Match(int id, String template, boolean created, String masked) {
-            this(id, template, created, masked, LineTokens.tokens(masked), null);
+            this(id, template, created, masked, LineTokens.tokens(masked), null, null);
         }
     }
 
@@ -163,7 +166,7 @@ public final class TemplateMiner implements Serializable {
         if (state.clusters.size() > settings.maxTemplates()) {
             evictOldest(state, c);
         }
-        return new Match(c.id, c.template(), created, masked, tokens, mined);
+        return new Match(c.id, c.template(), created, masked, tokens, mined, c.templateTokens());
     }
 
     /**
@@ -540,6 +543,9 @@ public final class TemplateMiner implements Serializable {
      */
     static int valueStart(String t) {
         int n = t.length();
+        if (t.indexOf('=') < 0 && t.indexOf(':') < 0) {
+            return -1; // no '=' or ':' (most tokens): what the scan below finds too, without a char class per char
+        }
         int i = 0;
         while (i < n && "{[(,\"'".indexOf(t.charAt(i)) >= 0) {
             i++;
@@ -622,7 +628,7 @@ public final class TemplateMiner implements Serializable {
      * token {@code l} a value of that field ({@code invoice=<*>} and {@code invoice=session}).
      */
     static boolean fieldValue(String t, String l) {
-        if (t.indexOf(WILD) < 0) {
+        if (!mayBeFieldForm(t)) {
             return false;
         }
         int s = valueStart(l);
@@ -637,6 +643,28 @@ public final class TemplateMiner implements Serializable {
         int tail = l.length() - e;
         return t.length() == s + WILD.length() + tail && t.regionMatches(0, l, 0, s) && t.startsWith(WILD, s)
                 && t.regionMatches(s + WILD.length(), l, e, tail);
+    }
+
+    /**
+     * False where {@code t} is no field's form, {@code fieldForm(l)} of no token {@code l} and no {@code l} of
+     * {@link #fieldValue}: its first {@code <*>} is where the value starts ({@link #valueStart}: the key, its
+     * {@code =} or {@code :}, opening brackets, a quote, none of them a {@code <}), so the chars before it are a quote
+     * or none, opening brackets or none, then {@code =} or {@code :}. A test of a few chars (a stack frame's
+     * {@code Class.method(<*>)} fails at once), where {@link #valueStart} of the line's token reads its key.
+     */
+    static boolean mayBeFieldForm(String t) {
+        int w = t.indexOf(WILD);
+        if (w < 0) {
+            return false;
+        }
+        int j = w - 1;
+        if (j >= 0 && (t.charAt(j) == '"' || t.charAt(j) == '\'')) {
+            j--;
+        }
+        while (j >= 0 && (t.charAt(j) == '(' || t.charAt(j) == '[' || t.charAt(j) == '{')) {
+            j--;
+        }
+        return j > 0 && (t.charAt(j) == '=' || t.charAt(j) == ':');
     }
 
     /** Whether the two tokens are equal once their digits are removed. */
