@@ -1035,19 +1035,7 @@ public final class LogSummarizer {
                     for (int j = k; j < n; j++) {
                         int ws = bounds[2 * j];
                         if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, t, start, len)) {
-                            if (quantities == 0) {
-                                return j - k;
-                            }
-                            int s = j; // as the reference backs off (a <Q> of two words)
-                            for (int m = k - 1; m >= 0 && s > 0; m--) {
-                                s--;
-                                if (s > 0 && m < 64 && (quantities & (1L << m)) != 0
-                                        && !hasDigit(line, bounds[2 * s], bounds[2 * s + 1])
-                                        && hasDigit(line, bounds[2 * s - 2], bounds[2 * s - 1])) {
-                                    s--;
-                                }
-                            }
-                            return s;
+                            return backOff(line, bounds, j, k, quantities);
                         }
                     }
                     return -1;
@@ -1059,6 +1047,29 @@ public final class LogSummarizer {
             }
         }
         return -1;
+    }
+
+    /**
+     * The word where the message starts when the masked message's first constant word is the line's word {@code j}
+     * and {@code k} variable words come before it: {@code j - k}, backed off one more word for each of those
+     * {@code k} (bit set in {@code quantities}) that is a quantity written as two words ({@code 717 ms}: a word
+     * without a digit after one with), as the reference does. {@code bounds}: each word's start and end in
+     * {@code line}.
+     */
+    private static int backOff(String line, int[] bounds, int j, int k, long quantities) {
+        if (quantities == 0) {
+            return j - k;
+        }
+        int s = j;
+        for (int m = k - 1; m >= 0 && s > 0; m--) {
+            s--;
+            if (s > 0 && m < 64 && (quantities & (1L << m)) != 0
+                    && !hasDigit(line, bounds[2 * s], bounds[2 * s + 1])
+                    && hasDigit(line, bounds[2 * s - 2], bounds[2 * s - 1])) {
+                s--;
+            }
+        }
+        return s;
     }
 
     /** {@code \\s}: the ASCII whitespace {@link #words} splits at. */
@@ -1248,19 +1259,7 @@ public final class LogSummarizer {
                         for (int j = k; has(j); j++) {
                             int ws = bounds[2 * j];
                             if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, masked, start, len)) {
-                                if (quantities == 0) {
-                                    return j - k;
-                                }
-                                int s = j; // as the reference backs off (a <Q> of two words)
-                                for (int m = k - 1; m >= 0 && s > 0; m--) {
-                                    s--;
-                                    if (s > 0 && m < 64 && (quantities & (1L << m)) != 0
-                                            && !hasDigit(line, bounds[2 * s], bounds[2 * s + 1])
-                                            && hasDigit(line, bounds[2 * s - 2], bounds[2 * s - 1])) {
-                                        s--;
-                                    }
-                                }
-                                return s;
+                                return backOff(line, bounds, j, k, quantities);
                             }
                         }
                         return -1;
