@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobsKafkaIT {
     private static final String NO_TEXT = "JSON log record has no text (no string in message, text, line, msg, log, "
-            + "MESSAGE, event, @m, @message, textPayload, jsonPayload.message, short_message, body, @mt, Message)";
+            + "MESSAGE, event, @m, @message, textPayload, jsonPayload.message, short_message, body, @mt, Message, "
+            + "body.stringValue, Body)";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
