@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  *   <li>{@code <EMAIL>}: {@code local@domain.tld}</li>
  *   <li>{@code <PATH>}: file-system paths of two or more segments ({@code /var/log/app.log},
  *       {@code C:\data\x}); a path right after an HTTP method ({@code GET /api/v1/users/42}) is a route
- *       and is kept, only its numbers get masked; nor does a path start right after a placeholder's {@code >}
- *       ({@code /v2/<HEX>/servers/detail} stays, so that masking a template gives it back)</li>
+ *       and is kept, only its numbers get masked</li>
  *   <li>{@code <UUID>}: 8-4-4-4-12 hex digits</li>
  *   <li>{@code <TS>}: ISO-8601 date-times and dates ({@code 2024-05-01T12:00:00.123Z},
  *       {@code 2024-05-01 12:00:00,5}, {@code 2024-05-01}), syslog stamps ({@code May  1 12:00:00}) and
@@ -36,7 +35,7 @@ public final class LineMasker implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The characters besides {@code \\w} each negative lookbehind {@code (?<![\\w...])} excludes ({@link RegexScan#before}). */
     private static final boolean[] BEFORE_DOT = RegexScan.chars(".");
-    private static final boolean[] BEFORE_PATH = RegexScan.chars("./~:->");
+    private static final boolean[] BEFORE_PATH = RegexScan.chars("./~:-");
     private static final boolean[] BEFORE_DOT_LT = RegexScan.chars(".<");
     private static final boolean[] BEFORE_COLON = RegexScan.chars(":");
     private static final boolean[] BEFORE_COLON_DOT = RegexScan.chars(":.");
@@ -46,7 +45,7 @@ public final class LineMasker implements Serializable {
      * character after {@code \b}. The scans skip such positions without asking the test.
      */
     private static final boolean[] AFTER_WORD = RegexScan.notAfter("");
-    private static final boolean[] AFTER_PATH = RegexScan.notAfter("./~:->");
+    private static final boolean[] AFTER_PATH = RegexScan.notAfter("./~:-");
     private static final boolean[] AFTER_DOT = RegexScan.notAfter(".");
     private static final boolean[] AFTER_DOT_LT = RegexScan.notAfter(".<");
     private static final boolean[] AFTER_COLON = RegexScan.notAfter(":");
@@ -71,7 +70,7 @@ public final class LineMasker implements Serializable {
 
     private static final String H = "[0-9a-fA-F]";
     /** The path rule as specified (the class doc's rule 3). */
-    static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:>-])"
+    static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])"
             + "(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*";
     /** What a path match starts with, as a lookahead. */
     static final String PATH_START = "(?=(?:~|[A-Za-z]:)?[/\\\\])";
