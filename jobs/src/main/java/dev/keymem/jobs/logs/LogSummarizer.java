@@ -931,16 +931,6 @@ public final class LogSummarizer {
         return false;
     }
 
-    /** Whether the chars {@code cs[from, to)} hold {@code <Q>}. */
-    private static boolean holdsQuantity(char[] cs, int from, int to) {
-        for (int i = from; i + 3 <= to; i++) {
-            if (cs[i] == '<' && cs[i + 1] == 'Q' && cs[i + 2] == '>') {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** {@link #hasDigit(String)} of {@code line}'s chars {@code [from, to)}. */
     private static boolean hasDigit(String line, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -956,43 +946,16 @@ public final class LogSummarizer {
      * part (joined by single spaces, words hold no whitespace, so its words are the same words).
      */
     static String[] messageWords(String line, String masked) {
-        char[] cs = line.toCharArray();
-        int from = 0;
-        int to = cs.length;
-        while (from < to && Character.isWhitespace(cs[from])) { // strip(), as words does
-            from++;
+        LineWords w = new LineWords(line);
+        if (!w.has(0)) {
+            return new String[] {""}; // words of a blank line
         }
-        while (to > from && Character.isWhitespace(cs[to - 1])) {
-            to--;
+        int first = Math.max(0, w.messageStart(masked));
+        List<String> out = new ArrayList<>();
+        for (int k = first; w.has(k); k++) {
+            out.add(w.word(k));
         }
-        if (from == to) {
-            return new String[] {""};
-        }
-        // the words' bounds (start, end pairs), as words splits; a String only for the message's words
-        int[] bounds = new int[32];
-        int n = 0;
-        int start = -1;
-        for (int i = from; i <= to; i++) {
-            if (i == to || asciiSpace(cs[i])) {
-                if (start >= 0) {
-                    if (2 * n + 2 > bounds.length) {
-                        bounds = java.util.Arrays.copyOf(bounds, 2 * bounds.length);
-                    }
-                    bounds[2 * n] = start;
-                    bounds[2 * n + 1] = i;
-                    n++;
-                    start = -1;
-                }
-            } else if (start < 0) {
-                start = i;
-            }
-        }
-        int first = Math.max(0, messageStart(line, bounds, n, masked));
-        String[] out = new String[n - first];
-        for (int k = first; k < n; k++) {
-            out[k - first] = line.substring(bounds[2 * k], bounds[2 * k + 1]);
-        }
-        return out;
+        return out.toArray(String[]::new);
     }
 
     /** {@link #messageWords} as {@code words(line)} from {@code messageStart(words(line), words(masked))} on (the reference). */
@@ -1000,53 +963,6 @@ public final class LogSummarizer {
         String[] lt = words(line);
         int start = messageStart(lt, words(masked));
         return start <= 0 ? lt : java.util.Arrays.copyOfRange(lt, start, lt.length);
-    }
-
-    /**
-     * {@code messageStart(words(line), masked)} over the {@code n} words of {@code line} whose bounds are in
-     * {@code bounds} (start, end pairs), compared in place.
-     */
-    private static int messageStart(String line, int[] bounds, int n, String masked) {
-        String t = masked.strip();
-        int tn = t.length();
-        if (tn == 0) {
-            return -1; // the one masked word is "" and no word of a line that is not blank is empty
-        }
-        char[] cs = t.toCharArray();
-        int k = 0;
-        int i = 0;
-        // per masked word before the first constant one: whether it holds a <Q> (bit k; the first 64)
-        long quantities = 0;
-        while (i < tn) {
-            while (i < tn && asciiSpace(cs[i])) {
-                i++;
-            }
-            int start = i;
-            while (i < tn && !asciiSpace(cs[i])) {
-                i++;
-            }
-            if (i > start) {
-                int lt = start;
-                while (lt < i && cs[lt] != '<') {
-                    lt++;
-                }
-                if (lt == i) { // no '<' in the word: a constant one
-                    int len = i - start;
-                    for (int j = k; j < n; j++) {
-                        int ws = bounds[2 * j];
-                        if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, t, start, len)) {
-                            return backOff(line, bounds, j, k, quantities);
-                        }
-                    }
-                    return -1;
-                }
-                if (k < 64 && holdsQuantity(cs, start, i)) {
-                    quantities |= 1L << k;
-                }
-                k++;
-            }
-        }
-        return -1;
     }
 
     /**
