@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,37 +62,13 @@ class AccessLogLineTest {
     /** The scan and the regexes (the reference) agree on access lines, on lines cut from them and on real logs. */
     @Test
     void scanMatchesTheRegexes() throws Exception {
-        List<String> lines = new ArrayList<>();
         SplittableRandom r = new SplittableRandom(7);
         String[] seeds = {COMBINED, "::1 - bob [06/Dec/2026:01:02:03 +0100] \"-\" 499 0 \"-\" \"-\"",
             "h:80 1.2.3.4 - - [01/May/2024 10:00:00] \"PROPFIND /dav/ HTTP/1.1\" 207 - extra \"fields\" here",
             "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET /a\\\\ HTTP/1.1\" 200 1",
             "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"GET  HTTP/1.1\" 200 1",
             "1.2.3.4 - - [01/May/2024:10:00:00 +0000] \"G\tET / HTTP/1.1\" 200 1"};
-        String alphabet = " \"\\[]-0123456789/.:AGHPTEx\t\n";
-        for (String s : seeds) {
-            lines.add(s);
-            for (int k = 0; k < 4000; k++) {
-                StringBuilder b = new StringBuilder(s);
-                for (int e = 0, m = 1 + r.nextInt(3); e < m && b.length() > 0; e++) {
-                    int at = r.nextInt(b.length());
-                    switch (r.nextInt(3)) {
-                        case 0 -> b.deleteCharAt(at);
-                        case 1 -> b.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
-                        default -> b.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
-                    }
-                }
-                lines.add(b.toString());
-            }
-        }
-        Path loghub = Path.of(System.getProperty("keymem.loghub", "../../shared/data/loghub_2k"));
-        if (Files.isDirectory(loghub)) {
-            try (Stream<Path> files = Files.walk(loghub)) {
-                for (Path f : files.filter(p -> p.toString().endsWith("_2k.log")).toList()) {
-                    lines.addAll(Files.readAllLines(f));
-                }
-            }
-        }
+        List<String> lines = mutatedAndLoghubLines(List.of(seeds), " \"\\[]-0123456789/.:AGHPTEx\t\n", 4000, r);
         int access = 0;
         for (String l : lines) {
             String fast = AccessLogLine.masked(l);
@@ -149,15 +126,30 @@ class AccessLogLineTest {
     /** {@link AccessLogLine#requestFields} against its regex on the samples, cut and changed, and on real logs. */
     @Test
     void requestFieldsScanMatchesTheRegex() throws Exception {
-        List<String> lines = new ArrayList<>();
         SplittableRandom r = new SplittableRandom(11);
-        String alphabet = " \"\\[]-0123456789/.:AGHPTEx\t";
         List<String> seeds = new ArrayList<>(List.of(REQUEST_FIELDS));
         seeds.add(COMBINED);
         seeds.add("a \"GET / HTTP/1\"\"x\" \"HEAD /a\"b HTTP/1.0\" 3");
+        List<String> lines = mutatedAndLoghubLines(seeds, " \"\\[]-0123456789/.:AGHPTEx\t", 3000, r);
+        int read = 0;
+        for (String l : lines) {
+            String fast = AccessLogLine.requestFields(l);
+            assertEquals(AccessLogLine.requestFieldsReference(l), fast, l);
+            read += fast != null ? 1 : 0;
+        }
+        assertTrue(read > 1000 && read < lines.size() - 1000, read + " of " + lines.size());
+    }
+
+    /**
+     * Each seed and {@code perSeed} copies of it with one to three random edits (a character deleted, inserted or
+     * replaced from {@code alphabet}), then every line of the loghub_2k logs where the data is present.
+     */
+    private static List<String> mutatedAndLoghubLines(List<String> seeds, String alphabet, int perSeed,
+                                                      SplittableRandom r) throws IOException {
+        List<String> lines = new ArrayList<>();
         for (String seed : seeds) {
             lines.add(seed);
-            for (int k = 0; k < 3000; k++) {
+            for (int k = 0; k < perSeed; k++) {
                 StringBuilder b = new StringBuilder(seed);
                 for (int e = 0, m = 1 + r.nextInt(3); e < m && b.length() > 0; e++) {
                     int at = r.nextInt(b.length());
@@ -178,12 +170,6 @@ class AccessLogLineTest {
                 }
             }
         }
-        int read = 0;
-        for (String l : lines) {
-            String fast = AccessLogLine.requestFields(l);
-            assertEquals(AccessLogLine.requestFieldsReference(l), fast, l);
-            read += fast != null ? 1 : 0;
-        }
-        assertTrue(read > 1000 && read < lines.size() - 1000, read + " of " + lines.size());
+        return lines;
     }
 }
