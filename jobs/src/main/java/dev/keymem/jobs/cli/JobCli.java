@@ -317,8 +317,9 @@ final class JobCli {
     }
 
     /**
-     * The size of {@code input} where it names a plain regular file, else -1 (none, {@code -}, a FIFO, gzip (whose
-     * lines take an unknown multiple of its bytes), unreadable).
+     * The size of {@code input} where it names a plain file of lines, else -1: where it needs
+     * {@link dev.keymem.jobs.kafka.FileLines#needsDecoding} (a FIFO, gzip, whose lines take an unknown multiple of its
+     * bytes, a UTF-16/32 byte order mark, classic Mac line ends), and for none, {@code -} and an unreadable path.
      */
     static long regularFileBytes(String input) {
         if (input == null || input.equals("-")) {
@@ -326,15 +327,7 @@ final class JobCli {
         }
         try {
             Path f = Path.of(input);
-            if (!Files.isRegularFile(f)) {
-                return -1;
-            }
-            try (java.io.InputStream in = Files.newInputStream(f)) {
-                if (in.read() == 0x1f && in.read() == 0x8b) {
-                    return -1;
-                }
-            }
-            return Files.size(f);
+            return dev.keymem.jobs.kafka.FileLines.needsDecoding(f) ? -1 : Files.size(f);
         } catch (IOException | RuntimeException e) {
             return -1;
         }
