@@ -84,8 +84,8 @@ final class MessageValues {
     /** Class 1: group 1 the phrase (longest first among those that start alike: the alternation is ordered). */
     static final Pattern REASON = Pattern.compile("(?<![\\w.])[1-5]\\d\\d (" + alternation(byLength(REASONS))
             + ")(?![\\w\\-'])");
-    /** Class 2: the target. */
-    static final Pattern TARGET = Pattern.compile("(?<=(?:^|\\s)\\[?" + alternation(METHODS) + "\\]? \"?)/[^\\s\"]*");
+    /** Class 2: group 1 the method and what is before the target, group 2 the target. */
+    static final Pattern TARGET = Pattern.compile("((?:^|\\s)\\[?" + alternation(METHODS) + "\\]? \"?)(/[^\\s\"]*)");
     /** Class 3: group 1 the description. */
     static final Pattern SYSTEMD = Pattern.compile("(?:^|\\s)systemd(?:\\[\\d+\\])?: (?:"
             + alternation(SYSTEMD_PROGRESS) + " (.+)\\.\\.\\.|" + alternation(byLength(SYSTEMD_DONE))
@@ -150,7 +150,7 @@ final class MessageValues {
         String s = systemd(line);
         s = REASON.matcher(s).replaceAll(m -> Matcher.quoteReplacement(
                 m.group().substring(0, m.start(1) - m.start()) + VALUE));
-        s = TARGET.matcher(s).replaceAll(Matcher.quoteReplacement(VALUE));
+        s = TARGET.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE));
         return RELATIVE_PATH.matcher(s).replaceAll(Matcher.quoteReplacement(PATH));
     }
 
