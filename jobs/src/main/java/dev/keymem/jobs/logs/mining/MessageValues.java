@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  *       registry: {@code Completed 404 Not Found in 5ms}, {@code HTTP/1.1 503 Service Unavailable}): the phrase is a
  *       value (it is the code's, which is already one).</li>
  *   <li>The target of a request after its method ({@code Started GET "/cart"}, {@code No route matches [GET]
- *       "/admin"}, {@code GET /health}): a target that starts with {@code /}, quoted or not, is a value.</li>
+ *       "/admin"}, {@code GET /health}, {@code "GET /x HTTP/1.1"}): a target that starts with {@code /}, quoted or
+ *       not, is a value; a quoted request line that is a field's value (nginx's error context {@code , request:
+ *       "GET /x HTTP/1.1"}, ngx_http_log_error) is one value, its method too.</li>
  *   <li>systemd's unit status and job result messages ({@code src/core/job.c}, {@code unit.c}: {@code Starting
  *       %s...}, {@code Started %s.}, {@code Reached target %s.}, {@code Listening on %s.}, ...) after a
  *       {@code systemd[pid]:} or {@code systemd:} program: the unit's description is a value.</li>
@@ -85,7 +87,9 @@ final class MessageValues {
     static final Pattern REASON = Pattern.compile("(?<![\\w.])[1-5]\\d\\d (" + alternation(byLength(REASONS))
             + ")(?![\\w\\-'])");
     /** Class 2: group 1 the method and what is before the target, group 2 the target. */
-    static final Pattern TARGET = Pattern.compile("((?:^|\\s)\\[?" + alternation(METHODS) + "\\]? \"?)(/[^\\s\"]*)");
+    static final Pattern TARGET = Pattern.compile("((?:^|[\\s\"])\\[?" + alternation(METHODS) + "\\]? \"?)(/[^\\s\"]*)");
+    /** Class 2, a request line as a field's value: group 1 before it, group 2 the request line, group 3 its quote. */
+    static final Pattern FIELD_REQUEST = Pattern.compile("(\\w: \")(" + alternation(METHODS) + " [^\"]*)(\")");
     /** Class 3: group 1 the description. */
     static final Pattern SYSTEMD = Pattern.compile("(?:^|\\s)systemd(?:\\[\\d+\\])?: (?:"
             + alternation(SYSTEMD_PROGRESS) + " (.+)\\.\\.\\.|" + alternation(byLength(SYSTEMD_DONE))
@@ -141,6 +145,7 @@ final class MessageValues {
             s = systemd(s);
         }
         s = reasons(s);
+        s = fieldRequests(s);
         s = targets(s);
         return relativePaths(s);
     }
@@ -150,6 +155,7 @@ final class MessageValues {
         String s = systemd(line);
         s = REASON.matcher(s).replaceAll(m -> Matcher.quoteReplacement(
                 m.group().substring(0, m.start(1) - m.start()) + VALUE));
+        s = FIELD_REQUEST.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(3)));
         s = TARGET.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE));
         return RELATIVE_PATH.matcher(s).replaceAll(Matcher.quoteReplacement(PATH));
     }
@@ -237,7 +243,7 @@ final class MessageValues {
             if (m > 0 && line.charAt(m - 1) == '[') {
                 m--;
             }
-            if (m > 0 && !space(line.charAt(m - 1))) {
+            if (m > 0 && !space(line.charAt(m - 1)) && line.charAt(m - 1) != '"') {
                 continue;
             }
             int end = i;
@@ -253,6 +259,37 @@ final class MessageValues {
                 break;
             }
             i = end - 1 < i ? i : end - 1;
+        }
+        return sb == null ? line : sb.append(line, copied, n).toString();
+    }
+
+    /** Class 2's request line as a field's value by hand: at each {@code : "} after a word character. */
+    private static String fieldRequests(String line) {
+        int n = line.length();
+        StringBuilder sb = null;
+        int copied = 0;
+        for (int i = line.indexOf(": \""); i >= 0; i = line.indexOf(": \"", i + 1)) {
+            if (i == 0 || !word(line.charAt(i - 1))) {
+                continue;
+            }
+            int b = i + 3;
+            int m = b;
+            while (m < n && upperAscii(line.charAt(m))) {
+                m++;
+            }
+            if (m >= n || line.charAt(m) != ' ' || !method(line, b, m)) {
+                continue;
+            }
+            int q = line.indexOf('"', m + 1);
+            if (q < 0) {
+                break;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(line, copied, b).append(VALUE);
+            copied = q;
+            i = q - 1;
         }
         return sb == null ? line : sb.append(line, copied, n).toString();
     }
