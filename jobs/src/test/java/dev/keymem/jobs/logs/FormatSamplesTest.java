@@ -57,7 +57,7 @@ class FormatSamplesTest {
             Map.entry("thunderbird", new double[] {0.98, 9}), Map.entry("journalctl-b", new double[] {0.98, 19}),
             Map.entry("rails-b", new double[] {0.713, 17}), Map.entry("github-actions-b", new double[] {0.98, 17}),
             Map.entry("winevent-b", new double[] {0.932, 25}), Map.entry("nginx-error", new double[] {0.86, 20}),
-            Map.entry("apache-error", new double[] {0.88, 14}), Map.entry("spring-boot", new double[] {0.501, 39}));
+            Map.entry("apache-error", new double[] {0.88, 14}), Map.entry("spring-boot", new double[] {0.523, 40}));
 
     /** One line and the event that wrote it. */
     record Line(String event, String text) {

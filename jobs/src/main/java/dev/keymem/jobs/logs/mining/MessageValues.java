@@ -174,8 +174,8 @@ final class MessageValues {
         int n = line.length();
         StringBuilder sb = null;
         int copied = 0;
-        for (int i = 3; i + 1 < n; i++) {
-            if (line.charAt(i) != ' ' || !upperAscii(line.charAt(i + 1))) {
+        for (int i = line.indexOf(' ', 3); i >= 0 && i + 1 < n; i = line.indexOf(' ', i + 1)) {
+            if (!upperAscii(line.charAt(i + 1))) {
                 continue;
             }
             char d0 = line.charAt(i - 3);
