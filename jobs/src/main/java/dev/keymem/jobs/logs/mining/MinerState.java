@@ -21,6 +21,8 @@ public final class MinerState {
 
     /** Index over the clusters for {@link TemplateMiner#match} (not state); null until built. */
     transient TemplateIndex index;
+    /** The clusters in eviction order (not state); null until the first eviction. */
+    transient EvictionOrder eviction;
 
     public MinerState() {
     }
@@ -50,6 +52,32 @@ public final class MinerState {
         return null;
     }
 
+    /**
+     * The place of {@code c} (held) in {@link #clusters}: found by its id, the list being in id order in every
+     * state a miner makes (new clusters get the next id at the end; merges and evictions remove), else by a scan.
+     */
+    int indexOf(Cluster c) {
+        int lo = 0;
+        int hi = clusters.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Cluster m = clusters.get(mid);
+            if (m == c) {
+                return mid;
+            } else if (m.id < c.id) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        for (int i = 0; i < clusters.size(); i++) { // a list out of id order (a restored hand-made state)
+            if (clusters.get(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The clusters, in creation order (read-only view). */
     public List<Cluster> clusters() {
         return java.util.Collections.unmodifiableList(clusters);
@@ -68,6 +96,10 @@ public final class MinerState {
         int slot = -1;
         String[] indexed;
         String prefix;
+        /** {@link EvictionOrder} bookkeeping (not state): neighbours in the order, rank in the list. */
+        Cluster older;
+        Cluster newer;
+        long rank;
 
         Cluster(int id, String[] tokens, long count, long firstSeen, long lastSeen) {
             this.id = id;

@@ -67,6 +67,8 @@ public final class TemplateMiner implements Serializable {
     private final LineTokens lineTokens = new LineTokens();
     /** Match by the plain scan ({@link #matchScan}, the reference form) instead of the {@link TemplateIndex}. */
     private final boolean scan;
+    /** Evict by the scan ({@link #oldestScan}, the reference form) instead of the {@link EvictionOrder}. */
+    private final boolean scanEviction;
 
     public TemplateMiner(MinerSettings settings) {
         this(settings, false);
@@ -79,9 +81,15 @@ public final class TemplateMiner implements Serializable {
 
     /** With {@code remember} false: every line's message and tokens computed anew ({@link #messageOf}; tests). */
     TemplateMiner(MinerSettings settings, boolean scan, boolean remember) {
+        this(settings, scan, remember, scan);
+    }
+
+    /** With {@code scanEviction}: the victim found by {@link #oldestScan} (the reference form; tests). */
+    TemplateMiner(MinerSettings settings, boolean scan, boolean remember, boolean scanEviction) {
         this.settings = settings;
         this.scan = scan;
         this.remember = remember;
+        this.scanEviction = scanEviction;
     }
 
     public TemplateMiner() {
@@ -159,6 +167,9 @@ public final class TemplateMiner implements Serializable {
         if (c == null) {
             c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
             state.clusters.add(c);
+            if (state.eviction != null) {
+                state.eviction.add(c);
+            }
             if (state.index != null) {
                 state.index.add(c, prefixKey(c.tokens));
             }
@@ -168,6 +179,9 @@ public final class TemplateMiner implements Serializable {
         }
         c.count++;
         c.lastSeen = pos;
+        if (state.eviction != null) {
+            state.eviction.touched(c); // (widen's survivor too: its place is set here, before any eviction)
+        }
         if (state.clusters.size() > settings.maxTemplates()) {
             evictOldest(state, c);
         }
@@ -801,6 +815,9 @@ public final class TemplateMiner implements Serializable {
             older.firstSeen = Math.min(older.firstSeen, younger.firstSeen);
             older.lastSeen = Math.max(older.lastSeen, younger.lastSeen);
             state.clusters.remove(younger);
+            if (state.eviction != null) {
+                state.eviction.remove(younger);
+            }
             survivor = older;
         }
         if (index != null) {
@@ -819,20 +836,44 @@ public final class TemplateMiner implements Serializable {
         return true;
     }
 
-    private static void evictOldest(MinerState state, MinerState.Cluster keep) {
-        MinerState.Cluster oldest = null;
-        for (MinerState.Cluster c : state.clusters) {
-            if (c != keep && (oldest == null || c.lastSeen < oldest.lastSeen)) {
-                oldest = c;
+    /**
+     * Evicts the cluster matched least recently other than {@code keep} (the first in list order among equal
+     * {@code lastSeen}): found through the state's {@link EvictionOrder} (built on first use), or by
+     * {@link #oldestScan} in the reference form.
+     */
+    private void evictOldest(MinerState state, MinerState.Cluster keep) {
+        MinerState.Cluster oldest;
+        if (scanEviction) {
+            oldest = oldestScan(state, keep);
+            state.clusters.remove(oldest);
+            if (state.eviction != null) {
+                state.eviction.remove(oldest);
             }
+        } else {
+            if (state.eviction == null) {
+                state.eviction = EvictionOrder.of(state.clusters);
+            }
+            oldest = state.eviction.oldest(keep);
+            state.eviction.remove(oldest);
+            state.clusters.remove(state.indexOf(oldest));
         }
-        state.clusters.remove(oldest);
         state.evicted++;
         if (state.index != null && oldest.slot >= 0) {
             state.index.remove(oldest);
         } else {
             state.index = null;
         }
+    }
+
+    /** The cluster with the smallest {@code lastSeen} other than {@code keep}, the first in list order among ties. */
+    static MinerState.Cluster oldestScan(MinerState state, MinerState.Cluster keep) {
+        MinerState.Cluster oldest = null;
+        for (MinerState.Cluster c : state.clusters) {
+            if (c != keep && (oldest == null || c.lastSeen < oldest.lastSeen)) {
+                oldest = c;
+            }
+        }
+        return oldest;
     }
 
     /** The state's index over its clusters, built from them on first use (after a restore or a copy). */
