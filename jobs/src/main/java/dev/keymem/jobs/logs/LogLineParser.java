@@ -118,7 +118,8 @@ public final class LogLineParser implements Serializable {
     /**
      * The line of the CRI line {@code value} whose message starts at {@code cri} and whose stripped text ends at
      * {@code end}: a {@code P} piece's text is its message as written (to the end of the value, spaces included,
-     * so that joined pieces are the line as the program wrote it); an {@code F} piece's is its message stripped at
+     * so that joined pieces are the line as the program wrote it; a {@code \n} or {@code \r\n} at its end, which
+     * a piece never holds, is a shipper's line end and dropped); an {@code F} piece's is its message stripped at
      * its end, as any line's text; an {@code F} piece with an empty message keeps the whole value as its text
      * (as before pieces were told apart) and is marked {@link LogLine#CRI_EMPTY}.
      */
@@ -126,7 +127,7 @@ public final class LogLineParser implements Serializable {
         byte stream = value.charAt(cri - 6) == 'o' ? LogLine.CRI_STDOUT : LogLine.CRI_STDERR; // std[o]ut, std[e]rr
         LogLine l;
         if (value.charAt(cri - 2) == 'P') {
-            l = new LogLine(source, value.substring(cri), offset, ts);
+            l = new LogLine(source, withoutLineEnd(value.substring(cri)), offset, ts);
             l.cri = (byte) (stream | LogLine.CRI_PARTIAL);
         } else if (cri < end) {
             l = new LogLine(source, value.substring(cri, end), offset, ts);
