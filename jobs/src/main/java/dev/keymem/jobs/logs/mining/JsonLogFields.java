@@ -667,6 +667,9 @@ public final class JsonLogFields {
     private static int string(char[] c, int from, int to) {
         for (int i = from + 1; i < to; i++) {
             char ch = c[i];
+            if (ch > '\\') {
+                continue; // most of a text's chars (lower case letters): one test
+            }
             if (ch == '"') {
                 return i + 1;
             }
