@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -324,7 +325,10 @@ public final class JsonLogFields {
      * last object of its parent key; the first that is a string that is not blank wins.
      */
     static String scanMessage(String line, int from, int to) {
-        char[] c = line.toCharArray();
+        byte[] c = line.getBytes(StandardCharsets.ISO_8859_1);
+        if (c.length != line.length()) {
+            return UNSURE; // a char beyond U+FFFF (one '?' for two chars): Jackson reads it
+        }
         int slots = 2 * TEXT.size();
         int[] start = new int[slots]; // the string's first char; 0: none (a string starts after a quote, never at 0)
         int[] end = new int[slots];
@@ -340,7 +344,7 @@ public final class JsonLogFields {
             int h = 0;
             int j = ks;
             for (; j < to; j++) {
-                char ch = c[j];
+                int ch = c[j] & 0xFF;
                 if (ch == '"') {
                     break;
                 }
@@ -361,7 +365,7 @@ public final class JsonLogFields {
             if (i >= to) {
                 return UNSURE;
             }
-            char v = c[i];
+            int v = c[i];
             int next;
             if (key < 0) {
                 next = value(c, i, to, 1);
@@ -417,13 +421,13 @@ public final class JsonLogFields {
      * The index in {@code keys} of the key {@code c[from, to)} whose {@code String.hashCode} is {@code h}, through
      * {@code table} (as {@link #SCAN_TABLE}), or -1.
      */
-    private static int key(char[] c, int from, int to, int h, String[] keys, int[] table) {
+    private static int key(byte[] c, int from, int to, int h, String[] keys, int[] table) {
         int mask = table.length - 1;
         for (int i = spread(h) & mask; table[i] != 0; i = (i + 1) & mask) {
             String k = keys[table[i] - 1];
             if (k.length() == to - from && k.hashCode() == h) {
                 int j = 0;
-                while (j < k.length() && k.charAt(j) == c[from + j]) {
+                while (j < k.length() && k.charAt(j) == (c[from + j] & 0xFF)) {
                     j++;
                 }
                 if (j == k.length()) {
@@ -439,7 +443,7 @@ public final class JsonLogFields {
      * that are the paths' child names fill the paths' slots ({@link #messageTokens}'s {@code nested}); the index
      * after it, or -1 ({@link #UNSURE}).
      */
-    private static int nested(char[] c, int from, int to, int key, int[] start, int[] end) {
+    private static int nested(byte[] c, int from, int to, int key, int[] start, int[] end) {
         String[] children = SCAN_CHILDREN[key];
         int[] paths = SCAN_PATHS[key];
         int i = space(c, from + 1, to);
@@ -453,7 +457,7 @@ public final class JsonLogFields {
             int ks = i + 1;
             int j = ks;
             for (; j < to; j++) {
-                char ch = c[j];
+                int ch = c[j] & 0xFF;
                 if (ch == '"') {
                     break;
                 }
@@ -469,7 +473,7 @@ public final class JsonLogFields {
                 String name = children[k];
                 if (name.length() == j - ks) {
                     int m = 0;
-                    while (m < name.length() && name.charAt(m) == c[ks + m]) {
+                    while (m < name.length() && name.charAt(m) == (c[ks + m] & 0xFF)) {
                         m++;
                     }
                     child = m == name.length() ? k : -1;
@@ -515,9 +519,9 @@ public final class JsonLogFields {
     }
 
     /** The index of the first char at or after {@code i} that is no JSON whitespace (or {@code to}). */
-    private static int space(char[] c, int i, int to) {
+    private static int space(byte[] c, int i, int to) {
         while (i < to) {
-            char ch = c[i];
+            int ch = c[i] & 0xFF;
             if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') {
                 break;
             }
@@ -530,8 +534,8 @@ public final class JsonLogFields {
      * The JSON value at {@code c[from]} (not whitespace) at nesting depth {@code depth} (the top-level object's
      * values: 1): the index after it, or -1 ({@link #UNSURE}).
      */
-    private static int value(char[] c, int from, int to, int depth) {
-        char v = c[from];
+    private static int value(byte[] c, int from, int to, int depth) {
+        int v = c[from];
         if (v == '"') {
             return string(c, from, to);
         }
@@ -554,7 +558,7 @@ public final class JsonLogFields {
                     }
                     int j = i + 1;
                     for (; j < to; j++) {
-                        char ch = c[j];
+                        int ch = c[j] & 0xFF;
                         if (ch == '"') {
                             break;
                         }
@@ -604,7 +608,7 @@ public final class JsonLogFields {
     }
 
     /** The index after the literal {@code word} at {@code c[from]}, or -1. */
-    private static int literal(char[] c, int from, int to, String word) {
+    private static int literal(byte[] c, int from, int to, String word) {
         int n = word.length();
         if (to - from < n) {
             return -1;
@@ -618,7 +622,7 @@ public final class JsonLogFields {
     }
 
     /** The index after the number at {@code c[from]} (RFC 8259's syntax, no leading zero), or -1. */
-    private static int number(char[] c, int from, int to) {
+    private static int number(byte[] c, int from, int to) {
         int i = from;
         if (c[i] == '-') {
             i++;
@@ -664,9 +668,9 @@ public final class JsonLogFields {
     }
 
     /** The index after the string at {@code c[from]} (a quote), its escapes checked, or -1. */
-    private static int string(char[] c, int from, int to) {
+    private static int string(byte[] c, int from, int to) {
         for (int i = from + 1; i < to; i++) {
-            char ch = c[i];
+            int ch = c[i] & 0xFF;
             if (ch > '\\') {
                 continue; // most of a text's chars (lower case letters): one test
             }
@@ -685,7 +689,7 @@ public final class JsonLogFields {
                             return -1;
                         }
                         for (int k = 1; k <= 4; k++) {
-                            char x = c[i + k]; // ASCII hex digits only, as Jackson reads them
+                            int x = c[i + k]; // ASCII hex digits only, as Jackson reads them
                             if (!(x >= '0' && x <= '9' || x >= 'a' && x <= 'f' || x >= 'A' && x <= 'F')) {
                                 return -1;
                             }
@@ -703,8 +707,11 @@ public final class JsonLogFields {
         return -1;
     }
 
-    /** The string whose chars (escapes checked by {@link #string}) are {@code c[from, to)} of {@code line}. */
-    private static String decode(String line, char[] c, int from, int to) {
+    /**
+     * The string whose chars (escapes checked by {@link #string}) are {@code line}'s {@code [from, to)}; {@code c}:
+     * the line's ISO-8859-1 bytes, one per char (a char over U+00FF as {@code ?}, which is no escape's char).
+     */
+    private static String decode(String line, byte[] c, int from, int to) {
         int i = from;
         while (i < to && c[i] != '\\') {
             i++;
@@ -712,14 +719,14 @@ public final class JsonLogFields {
         if (i == to) {
             return line.substring(from, to);
         }
-        StringBuilder sb = new StringBuilder(to - from).append(c, from, i - from);
+        StringBuilder sb = new StringBuilder(to - from).append(line, from, i);
         while (i < to) {
-            char ch = c[i++];
-            if (ch != '\\') {
-                sb.append(ch);
+            if (c[i] != '\\') {
+                sb.append(line.charAt(i++));
                 continue;
             }
-            char e = c[i++];
+            char e = (char) c[i + 1];
+            i += 2;
             switch (e) {
                 case 'b' -> sb.append('\b');
                 case 'f' -> sb.append('\f');

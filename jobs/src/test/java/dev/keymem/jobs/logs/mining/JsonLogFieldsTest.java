@@ -239,7 +239,8 @@ class JsonLogFieldsTest {
                         case 1 -> sb.append(new String[] {"\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"}[r.nextInt(7)]);
                         case 2 -> sb.append(String.format("\\u%04x", r.nextInt(0x10000)));
                         case 3 -> sb.append(new String[] {"\\ud83d\\ude00", "\\uD800", "\\u0020", "\\u00E9"}[r.nextInt(4)]);
-                        case 4 -> sb.append(new String[] {"\u00e9", "\u4e2d", "\ud83d\ude00", "\u007f", " "}[r.nextInt(5)]);
+                        case 4 -> sb.append(new String[] {"\u00e9", "\u4e2d", "\ud83d\ude00", "\u007f", " ", "\ud800", "?",
+                            "\u00ff"}[r.nextInt(8)]);
                         case 10 -> sb.append(new String[] {"\\x", "\\u12G4", "\\u\uff10\uff10\uff10\uff10", "\\"}[r.nextInt(4)]);
                         case 11 -> sb.append((char) r.nextInt(0x20)); // a control char: refused
                         case 12 -> sb.append('"');
