@@ -408,7 +408,13 @@ public final class EventMemory {
         int n = 0;
         int i = 0;
         double sq = 0;
-        float maxAbs = 0;
+        // Branch-free over the components (a text's dense vector has about as many zeros as not, in no
+        // pattern: a branch per component is mispredicted half the time): each index is stored and the count
+        // moves on where the component is not +0.0, and the largest magnitude is kept as the largest of the
+        // magnitudes' bits (for floats that are not NaN, the order of the bits of |f| is the order of |f|; a
+        // NaN or an infinity makes the sum of squares NaN or infinite, which the check rejects, and a
+        // vector that is not checked is finite); the conditional expressions compile to conditional moves.
+        int maxBits = 0;
         for (; i + 4 <= d; i += 4) {
             float f0 = v[i];
             float f1 = v[i + 1];
@@ -421,34 +427,22 @@ public final class EventMemory {
             if ((b0 | b1 | b2 | b3) == 0) {
                 continue;
             }
-            if (b0 != 0) {
-                idx[n++] = i;
-                float a = Math.abs(f0);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
-            }
-            if (b1 != 0) {
-                idx[n++] = i + 1;
-                float a = Math.abs(f1);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
-            }
-            if (b2 != 0) {
-                idx[n++] = i + 2;
-                float a = Math.abs(f2);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
-            }
-            if (b3 != 0) {
-                idx[n++] = i + 3;
-                float a = Math.abs(f3);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
-            }
+            idx[n] = i;
+            n += b0 != 0 ? 1 : 0;
+            idx[n] = i + 1;
+            n += b1 != 0 ? 1 : 0;
+            idx[n] = i + 2;
+            n += b2 != 0 ? 1 : 0;
+            idx[n] = i + 3;
+            n += b3 != 0 ? 1 : 0;
+            int a0 = b0 & 0x7fffffff;
+            int a1 = b1 & 0x7fffffff;
+            int a2 = b2 & 0x7fffffff;
+            int a3 = b3 & 0x7fffffff;
+            int m01 = a0 > a1 ? a0 : a1;
+            int m23 = a2 > a3 ? a2 : a3;
+            int m = m01 > m23 ? m01 : m23;
+            maxBits = m > maxBits ? m : maxBits;
             sq += (double) f0 * f0;
             sq += (double) f1 * f1;
             sq += (double) f2 * f2;
@@ -456,15 +450,15 @@ public final class EventMemory {
         }
         for (; i < d; i++) {
             float f = v[i];
-            if (Float.floatToRawIntBits(f) != 0) {
+            int b = Float.floatToRawIntBits(f);
+            if (b != 0) {
                 idx[n++] = i;
                 sq += (double) f * f;
-                float a = Math.abs(f);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
+                int a = b & 0x7fffffff;
+                maxBits = a > maxBits ? a : maxBits;
             }
         }
+        float maxAbs = Float.intBitsToFloat(maxBits);
         if (check && !(sq <= Double.MAX_VALUE)) {
             checked(v); // throws
         }
