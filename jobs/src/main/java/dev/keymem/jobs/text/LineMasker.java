@@ -674,6 +674,17 @@ public final class LineMasker implements Serializable {
      * receives the result's String where one is at hand, else null (the caller makes it if it needs it).
      */
     public char[] maskChars(String text, char[] chars, String[] textOut) {
+        return maskChars(text, chars, textOut, null);
+    }
+
+    /**
+     * {@link #maskChars(String, char[], String[])} walking {@code starts}, the positions of {@code chars}
+     * ({@link RegexScan.Starts#of(char[], boolean[])} with a table that holds {@link RegexScan.Starts#OPEN}, e.g.
+     * {@link RegexScan.Starts#openWith}; null: found here when a rule needs them), which are then made those of
+     * the result (moved along with each change, or found again), so that a caller that masks further with scans
+     * over the positions finds them once per line. Internal: for the log miner's {@code LineTokens}.
+     */
+    public char[] maskChars(String text, char[] chars, String[] textOut, RegexScan.Starts starts) {
         if (chars == null) {
             throw new IllegalArgumentException("cannot mask a null line");
         }
@@ -687,9 +698,16 @@ public final class LineMasker implements Serializable {
         while (to > from && Character.isWhitespace(cs[to - 1])) {
             to--;
         }
+        if (starts != null && !starts.opens(RegexScan.Starts.OPEN)) {
+            throw new IllegalArgumentException("positions found with a table that lacks some of the rules' characters");
+        }
+        RegexScan.Starts given = starts;
         if (from > 0 || to < cs.length) {
             cs = java.util.Arrays.copyOfRange(cs, from, to);
             text = null;
+            if (given != null) {
+                given.reset(cs);
+            }
         }
         // Counted once, on the line as given: a rule replaces a match with a placeholder ("<" capital letters
         // ">"), which holds no digit, colon, hyphen, dot, slash or at sign, joins no two runs and makes no
@@ -700,8 +718,9 @@ public final class LineMasker implements Serializable {
         // must run.
         // The rules whose tables allow it walk the line's word starts (RegexScan.Starts), found once and moved
         // along with each change; the others (the e-mail rule) every character.
+        // With positions given (starts == given), every change keeps them those of cs: a walking rule moves
+        // them, the others' changes find them again.
         Census c = new Census(cs);
-        RegexScan.Starts starts = null;
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
                 char[] out;
@@ -714,8 +733,12 @@ public final class LineMasker implements Serializable {
                 } else {
                     out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
                             r.start, r.end);
-                    if (out != cs) {
-                        starts = null;
+                    if (out != cs && starts != null) {
+                        if (starts == given) {
+                            starts.reset(out);
+                        } else {
+                            starts = null;
+                        }
                     }
                 }
                 if (out != cs) {
@@ -869,58 +892,62 @@ public final class LineMasker implements Serializable {
             boolean doubleColon = false;
             boolean schemeSeparator = false;
             boolean hexPrefix = false;
-            int digitRun = 0;
-            int hexRun = 0;
             int maxDigitRun = 0;
             int maxHexRun = 0;
-            char prev = 0;
-            for (int i = 0, n = s.length; i < n; i++) {
+            int n = s.length;
+            int i = 0;
+            while (i < n) {
                 char ch = s[i];
                 int k = ch < 128 ? KIND[ch] : OTHER;
-                if (k == DIGIT) {
-                    digitRun++;
-                    hexRun++;
-                    if (digitRun > maxDigitRun) {
-                        maxDigitRun = digitRun;
+                if (k == DIGIT || k == HEX_LETTER) {
+                    // the run of hex digits from i, and the runs of digits in it, read in one inner loop
+                    int from = i;
+                    int digitRun = 0;
+                    do {
+                        if (k == DIGIT) {
+                            if (++digitRun > maxDigitRun) {
+                                maxDigitRun = digitRun;
+                            }
+                        } else {
+                            digitRun = 0;
+                        }
+                        if (++i == n) {
+                            break;
+                        }
+                        ch = s[i];
+                        k = ch < 128 ? KIND[ch] : OTHER;
+                    } while (k == DIGIT || k == HEX_LETTER);
+                    if (i - from > maxHexRun) {
+                        maxHexRun = i - from;
                     }
-                    if (hexRun > maxHexRun) {
-                        maxHexRun = hexRun;
-                    }
-                } else if (k == HEX_LETTER) {
-                    digitRun = 0;
-                    hexRun++;
-                    if (hexRun > maxHexRun) {
-                        maxHexRun = hexRun;
-                    }
-                } else {
-                    digitRun = 0;
-                    hexRun = 0;
-                    if (k != OTHER) {
-                        switch (k) {
-                            case COLON -> {
-                                colons++;
-                                doubleColon |= prev == ':';
+                    continue; // s[i] is read again above (it ends the run: no hex digit)
+                }
+                if (k != OTHER) {
+                    char prev = i > 0 ? s[i - 1] : 0;
+                    switch (k) {
+                        case COLON -> {
+                            colons++;
+                            doubleColon |= prev == ':';
+                        }
+                        case HYPHEN -> hyphens++;
+                        case DOT -> dots++;
+                        case SLASH -> {
+                            slashes++;
+                            schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s[i - 2] == ':';
+                        }
+                        case AT -> {
+                            ats++;
+                            // the e-mail rule's [\\w.+-]@[\\w-]: ASCII classes, as in the regex
+                            if (emailLocal(prev) && i + 1 < n && (RegexScan.word(s[i + 1]) || s[i + 1] == '-')) {
+                                emailAts++;
                             }
-                            case HYPHEN -> hyphens++;
-                            case DOT -> dots++;
-                            case SLASH -> {
-                                slashes++;
-                                schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s[i - 2] == ':';
-                            }
-                            case AT -> {
-                                ats++;
-                                // the e-mail rule's [\\w.+-]@[\\w-]: ASCII classes, as in the regex
-                                if (emailLocal(prev) && i + 1 < n && (RegexScan.word(s[i + 1]) || s[i + 1] == '-')) {
-                                    emailAts++;
-                                }
-                            }
-                            case X -> hexPrefix |= prev == '0';
-                            default -> {
-                            }
+                        }
+                        case X -> hexPrefix |= prev == '0';
+                        default -> {
                         }
                     }
                 }
-                prev = ch;
+                i++;
             }
             this.colons = colons;
             this.hyphens = hyphens;

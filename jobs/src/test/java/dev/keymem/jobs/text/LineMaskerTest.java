@@ -1,5 +1,6 @@
 package dev.keymem.jobs.text;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -218,6 +219,71 @@ class LineMaskerTest {
                 assertNoGrowth(first, new LineMasker.Census(stage), line + " -> " + stage);
             }
         }
+    }
+
+    /** The census of one pass against counts made one by one with the JDK's String methods and regexes. */
+    @Test
+    void censusEqualsCountsMadeOneByOne() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Loghub.lines("LineMaskerTest"));
+        SplittableRandom r = new SplittableRandom(37);
+        for (int i = 0; i < 5_000; i++) {
+            lines.add(randomLine(r));
+        }
+        for (int i = 0; i < 300; i++) {
+            lines.add(ShapeLines.json(r));
+            lines.add(ShapeLines.ids(r));
+            lines.add(ShapeLines.stack(r));
+            lines.add(ShapeLines.kv(r));
+        }
+        java.util.regex.Pattern digits = java.util.regex.Pattern.compile("[0-9]+");
+        java.util.regex.Pattern hexes = java.util.regex.Pattern.compile("[0-9a-fA-F]+");
+        java.util.regex.Pattern emailAt = java.util.regex.Pattern.compile("(?<=[a-zA-Z0-9_.+-])@(?=[a-zA-Z0-9_-])");
+        for (String line : lines) {
+            LineMasker.Census c = new LineMasker.Census(line);
+            String m = "'" + line + "'";
+            assertEquals(line.chars().filter(ch -> ch == ':').count(), c.colons, m);
+            assertEquals(line.chars().filter(ch -> ch == '-').count(), c.hyphens, m);
+            assertEquals(line.chars().filter(ch -> ch == '.').count(), c.dots, m);
+            assertEquals(line.chars().filter(ch -> ch == '/' || ch == '\\').count(), c.slashes, m);
+            assertEquals(line.chars().filter(ch -> ch == '@').count(), c.ats, m);
+            assertEquals(emailAt.matcher(line).results().count(), c.emailAts, m);
+            assertEquals(line.contains("::"), c.doubleColon, m);
+            assertEquals(line.contains("://"), c.schemeSeparator, m);
+            assertEquals(line.contains("0x") || line.contains("0X"), c.hexPrefix, m);
+            assertEquals(digits.matcher(line).results().mapToInt(x -> x.end() - x.start()).max().orElse(0), c.maxDigitRun, m);
+            assertEquals(hexes.matcher(line).results().mapToInt(x -> x.end() - x.start()).max().orElse(0), c.maxHexRun, m);
+        }
+    }
+
+    /**
+     * Masking that walks positions given by the caller (found with a wider table, as the miner's {@code LineTokens}
+     * gives them) equals every rule applied, and leaves the positions those of the result.
+     */
+    @Test
+    void givenPositionsMaskAsEveryRuleAppliedAndEndAsTheResults() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Loghub.lines("LineMaskerTest"));
+        SplittableRandom r = new SplittableRandom(41);
+        for (int i = 0; i < 2_000; i++) {
+            lines.add(randomLine(r));
+        }
+        for (int i = 0; i < 150; i++) {
+            lines.add(ShapeLines.json(r));
+            lines.add(ShapeLines.ids(r));
+            lines.add(ShapeLines.stack(r));
+            lines.add(ShapeLines.kv(r));
+        }
+        lines.add("  \t x@y.io 10.0.0.1 \u2003");
+        boolean[] open = RegexScan.Starts.openWith(RegexScan.firstChars(ch -> ch == '-' || ch == '<' || ch == '.'));
+        for (String line : lines) {
+            RegexScan.Starts starts = RegexScan.Starts.of(line.toCharArray(), open);
+            String[] text = new String[1];
+            char[] out = m.maskChars(line, line.toCharArray(), text, starts);
+            assertEquals(m.maskPlain(line), new String(out), "'" + line + "'");
+            assertArrayEquals(RegexScan.Starts.of(out, open).toArray(), starts.toArray(), "positions of '" + line + "'");
+        }
+        boolean[] narrow = RegexScan.firstChars(RegexScan::word);
+        assertThrows(IllegalArgumentException.class,
+                () -> m.maskChars(null, "a b".toCharArray(), new String[1], RegexScan.Starts.of("a b".toCharArray(), narrow)));
     }
 
     @Test

@@ -66,6 +66,10 @@ class LineTokensScanTest {
             assertEquals(LineTokens.protectQuotedString(m), LineTokens.protectQuotedChars(m), "quotes of '" + m + "'");
         }
         assertEquals(LineTokens.maskIdentifiersReference(masked), LineTokens.maskIdentifiers(masked));
+        // mask takes the later flags from the line as given: each must hold wherever it holds after the masker
+        int later = LineTokens.DAY_NAME | LineTokens.HEX_LETTER_RUN | LineTokens.TWO_SLASHES;
+        int after = LineTokens.preChecks(lt.maskerStageReference(line).toCharArray()) & later;
+        assertEquals(0, after & ~LineTokens.preChecks(line.toCharArray()), "later flags of '" + line + "'");
     }
 
     @Test
@@ -183,6 +187,16 @@ class LineTokensScanTest {
         for (int i = 0; i < 1_500; i++) {
             check(dev.keymem.jobs.text.ShapeLines.json(r));
             check(dev.keymem.jobs.text.ShapeLines.ids(r));
+        }
+    }
+
+    /** Long lines: a stack trace per record, logfmt lines ({@code ShapeLines}), with random edits. */
+    @Test
+    void scansEqualTheRegexesOnStackTracesAndLogfmt() {
+        SplittableRandom r = new SplittableRandom(59);
+        for (int i = 0; i < 300; i++) {
+            check(dev.keymem.jobs.text.ShapeLines.stack(r));
+            check(dev.keymem.jobs.text.ShapeLines.kv(r));
         }
     }
 
