@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *   <li>{@code <EMAIL>}: {@code local@domain.tld}</li>
  *   <li>{@code <PATH>}: file-system paths of two or more segments ({@code /var/log/app.log},
  *       {@code C:\data\x}); a path right after an HTTP method ({@code GET /api/v1/users/42}) is a route
- *       and is kept, only its numbers get masked</li>
+ *       and is kept, only its numbers get masked; nor does a path start right after a placeholder
+ *       ({@code /v2/<HEX>/servers/detail} stays, so that masking a template gives it back)</li>
  *   <li>{@code <UUID>}: 8-4-4-4-12 hex digits</li>
  *   <li>{@code <TS>}: ISO-8601 date-times and dates ({@code 2024-05-01T12:00:00.123Z},
  *       {@code 2024-05-01 12:00:00,5}, {@code 2024-05-01}), syslog stamps ({@code May  1 12:00:00}) and
@@ -70,7 +71,7 @@ public final class LineMasker implements Serializable {
 
     private static final String H = "[0-9a-fA-F]";
     /** The path rule as specified (the class doc's rule 3). */
-    static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])"
+    static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])(?<![A-Z*]>)"
             + "(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*";
     /** What a path match starts with, as a lookahead. */
     static final String PATH_START = "(?=(?:~|[A-Za-z]:)?[/\\\\])";
@@ -638,12 +639,16 @@ public final class LineMasker implements Serializable {
         return a == '1' || (a == '2' && (b < '5' || (b == '5' && c <= '5')));
     }
 
-    /** Where a path can start: its first character ({@link #PATH_START}) after one its lookbehind allows. */
+    /**
+     * Where a path can start: its first character ({@link #PATH_START}) after one its lookbehinds allow (not a
+     * placeholder's {@code >}: a capital letter or {@code *} and {@code >}).
+     */
     private static boolean mayStartPath(char[] s, int i) {
         char ch = s[i];
         boolean first = ch == '/' || ch == '\\' || ch == '~'
                 || (RegexScan.letter(ch) && i + 1 < s.length && s[i + 1] == ':');
-        return first && !RegexScan.before(s, i, BEFORE_PATH);
+        return first && !RegexScan.before(s, i, BEFORE_PATH)
+                && !(i >= 2 && s[i - 1] == '>' && ((s[i - 2] >= 'A' && s[i - 2] <= 'Z') || s[i - 2] == '*'));
     }
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */

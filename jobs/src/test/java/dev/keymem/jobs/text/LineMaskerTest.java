@@ -74,6 +74,27 @@ class LineMaskerTest {
         }
     }
 
+    /**
+     * Masking a template gives it back on every loghub_2k line: OpenStack's routes hold a hex segment
+     * ({@code GET /v2/<HEX>/servers/detail}), where masking the template again must not take the rest of the route
+     * for a path ({@code /v2/<HEX><PATH>}); a path starts nowhere right after a placeholder.
+     */
+    @Test
+    void maskingATemplateGivesItBackOnRealLines() throws Exception {
+        assertEquals("<IP> \"GET /v2/<HEX>/servers/detail HTTP/<NUM>\"", m.mask(
+                "10.11.10.1 \"GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1\""));
+        assertEquals("GET /v2/<HEX>/servers/detail", m.mask("GET /v2/<HEX>/servers/detail"));
+        assertEquals("cp <HEX>/var/lib/x <*>/a/b", m.mask("cp 5f3a9c2e1b7d/var/lib/x <*>/a/b"));
+        assertEquals("echo x ><PATH> <a><PATH>", m.mask("echo x >/tmp/a/b <a>/c/d"), "after other angle brackets");
+        int lines = 0;
+        for (String line : Loghub.lines("LineMaskerTest")) {
+            String once = m.mask(line);
+            assertEquals(once, m.mask(once), "idempotent on " + line);
+            lines++;
+        }
+        assertTrue(lines == 0 || lines > 20_000, "loghub lines: " + lines);
+    }
+
     @Test
     void nullLineIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> m.mask(null));

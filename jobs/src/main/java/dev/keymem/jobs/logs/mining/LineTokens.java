@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  *       {@code t761}); a word with a single non-leading digit stays ({@code SOCKS5}, {@code IPv4},
  *       {@code mod_jk2}, {@code u0}).</li>
  * </ol>
+ * Before the masker, host names with a port or a known ending become {@code <HOST>}, except right after a
+ * scheme's {@code ://} (a URL is masked whole, by the masker); after it, day names before a date go, runs of hex
+ * letters become {@code <HEX>} and slash-separated runs of three or more parts {@code <PATH>}; none of these
+ * starts inside a placeholder ({@code /v2/<HEX>/servers/detail} keeps its route).
  * Then a token is a wildcard when it holds a placeholder or a digit and, once its placeholders are
  * removed, no letter ({@code <NUM>}, {@code (<NUM>)}, {@code [<IP>]:<NUM>}, ...); other tokens keep their text
  * with placeholders ({@code uid=<*>}, {@code onExtend:<*>}).
@@ -35,12 +39,12 @@ public final class LineTokens implements Serializable {
     /** The characters besides {@code \\w} each negative lookbehind {@code (?<![\\w...])} excludes ({@link RegexScan#before}). */
     private static final boolean[] BEFORE_DOT = RegexScan.chars(".");
     private static final boolean[] BEFORE_DOT_HYPHEN = RegexScan.chars(".-");
-    private static final boolean[] BEFORE_SLASHED = RegexScan.chars("/\\.-");
+    private static final boolean[] BEFORE_SLASHED = RegexScan.chars("/\\.<-");
     private static final boolean[] BEFORE_LT = RegexScan.chars("<");
     /** The same with {@code \\w} ({@link RegexScan#notAfter}): the scans skip positions after these characters. */
     private static final boolean[] AFTER_DOT = RegexScan.notAfter(".");
     private static final boolean[] AFTER_DOT_HYPHEN = RegexScan.notAfter(".-");
-    private static final boolean[] AFTER_SLASHED = RegexScan.notAfter("/\\.-");
+    private static final boolean[] AFTER_SLASHED = RegexScan.notAfter("/\\.<-");
     private static final boolean[] AFTER_LT = RegexScan.notAfter("<");
     private static final boolean[] AFTER_WORD = RegexScan.notAfter("");
 
@@ -53,7 +57,7 @@ public final class LineTokens implements Serializable {
             "(?<![\\w.])[<>~]?(?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?" + UNITS + "(?![\\w])");
     private static final Pattern WORD = Pattern.compile("(?:[A-Za-z0-9_.\\-]|<[A-Z]+>)+");
     private static final Pattern ENDPOINT = Pattern.compile(
-            "(?<![\\w.-])[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
+            "(?<![\\w.-])(?<!://)[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
     private static final Pattern HEX_LETTERS = Pattern.compile("(?<![\\w<])[a-fA-F]{8,}(?![\\w>])");
     private static final Pattern QUOTED = Pattern.compile("\"[^\"<>]{1,64}\"");
     /**
@@ -63,10 +67,10 @@ public final class LineTokens implements Serializable {
      * identifiers anyway, and with a port an {@code ENDPOINT}).
      */
     private static final Pattern DOMAIN = Pattern.compile(
-            "(?<![\\w.-])(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan|co|ac)"
+            "(?<![\\w.-])(?<!://)(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan|co|ac)"
             + "(?:\\.[a-z]{2})?(?![\\w.-])");
     private static final Pattern SLASHED = Pattern.compile(
-            "(?<![\\w/\\\\.-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
+            "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
     private static final Pattern DAY = Pattern.compile(
             "\\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
@@ -447,7 +451,7 @@ public final class LineTokens implements Serializable {
 
     /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
     private static boolean mayStartEndpoint(char[] s, int i) {
-        if (!RegexScan.letter(s[i]) || RegexScan.before(s, i, BEFORE_DOT_HYPHEN)) {
+        if (!RegexScan.letter(s[i]) || RegexScan.before(s, i, BEFORE_DOT_HYPHEN) || afterScheme(s, i)) {
             return false;
         }
         int k = i + 1;
@@ -455,6 +459,14 @@ public final class LineTokens implements Serializable {
             k++;
         }
         return k < s.length && s[k] == '.';
+    }
+
+    /**
+     * Whether {@code ://} comes right before {@code i}: a URL's host, which the host rules leave to the masker's URL
+     * rule (masked first, the URL would no longer match: {@code https://<HOST>/x?q=1}).
+     */
+    private static boolean afterScheme(char[] s, int i) {
+        return i >= 3 && s[i - 1] == '/' && s[i - 2] == '/' && s[i - 3] == ':';
     }
 
     private static boolean wordOrHyphen(char c) {
@@ -493,7 +505,7 @@ public final class LineTokens implements Serializable {
 
     /** {@link #DOMAIN}: a run of {@code [A-Za-z0-9-]} ending at a dot. */
     private static boolean mayStartDomain(char[] s, int i) {
-        if (RegexScan.before(s, i, BEFORE_DOT_HYPHEN)) {
+        if (RegexScan.before(s, i, BEFORE_DOT_HYPHEN) || afterScheme(s, i)) {
             return false;
         }
         int k = i;
