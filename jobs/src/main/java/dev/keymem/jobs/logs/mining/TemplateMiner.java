@@ -142,9 +142,14 @@ public final class TemplateMiner implements Serializable {
         String request = mined == null && access == null ? AccessLogLine.requestFields(line) : null;
         // a JSON line's mined text and a bare message have no header to cut; any other line's masked form loses its
         // header (headers on)
+        // an indented field line of a record dump: its key (MessageValues); other words that are values by their
+        // shape (a reason phrase, a request target, a systemd unit's description, a relative path) as values
+        String field = mined == null && access == null && request == null
+                ? MessageValues.fieldLine(line, settings.headers()) : null;
         Message message = access != null ? message(access, false)
-                : message(lineTokens.mask(mined != null ? mined : request != null ? request : line),
-                        settings.headers() && mined == null && !bare);
+                : field != null ? message(lineTokens.mask(field), false)
+                : message(lineTokens.mask(MessageValues.values(mined != null ? mined : request != null ? request
+                        : line)), settings.headers() && mined == null && !bare);
         String masked = message.masked;
         String[] tokens = message.tokens;
         long pos = state.lines++;

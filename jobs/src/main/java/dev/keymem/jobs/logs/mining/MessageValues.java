@@ -1,0 +1,399 @@
+package dev.keymem.jobs.logs.mining;
+
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Words that are values of a message by the shape of the text around them, which a Drain-style miner would take for
+ * words of the message (each different value a template of its own), rewritten to {@code <*>} (or {@code <PATH>})
+ * before the line is masked ({@link TemplateMiner#accept}). Classes of lines, each from the writer's documented
+ * format:
+ * <ol>
+ *   <li>An HTTP status code (100 to 599) followed by its reason phrase (RFC 9110 section 15 and the IANA status code
+ *       registry: {@code Completed 404 Not Found in 5ms}, {@code HTTP/1.1 503 Service Unavailable}): the phrase is a
+ *       value (it is the code's, which is already one).</li>
+ *   <li>The target of a request after its method ({@code Started GET "/cart"}, {@code No route matches [GET]
+ *       "/admin"}, {@code GET /health}, {@code "GET /x HTTP/1.1"}): a target that starts with {@code /}, quoted or
+ *       not, is a value; a quoted request line that is a field's value (nginx's error context {@code , request:
+ *       "GET /x HTTP/1.1"}, ngx_http_log_error) is one value, its method too.</li>
+ *   <li>systemd's unit status and job result messages ({@code src/core/job.c}, {@code unit.c}: {@code Starting
+ *       %s...}, {@code Started %s.}, {@code Reached target %s.}, {@code Listening on %s.}, ...) after a
+ *       {@code systemd[pid]:} or {@code systemd:} program: the unit's description is a value.</li>
+ *   <li>A relative file path with an extension ({@code src/cart.test.ts}, {@code app/models/user.rb}): a value, as
+ *       an absolute path is; a token of word characters, dots and dashes with a {@code /}, starting with a letter,
+ *       {@code _} or {@code .}, no empty segment, its last segment ending in a dot and an extension of one to five
+ *       letters or digits, the first a letter ({@code and/or}, {@code text/html}, {@code Mb/s} stay words).</li>
+ *   <li>An indented field line of a multi-line record dump ({@code wevtutil qe /f:text}'s {@code   Log Name:
+ *       Security}, a GitHub Actions step's inputs {@code   repository: acme/web}): a line that starts with
+ *       blanks, or with one token holding a digit (a time stamp) and a space before the blanks, then a key of one to
+ *       four words, a colon, blanks and a value: the key is the message, the value one value ({@link #fieldLine}:
+ *       {@code key: <*>}, without the time stamp; no header is cut from it). A key whose first word is a keyword of a
+ *       programming language ({@code if}, {@code else}, {@code return}, ...) is code, not a field.</li>
+ * </ol>
+ * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
+ * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
+ * of the line says one may match, or scan by hand (the reason phrases, the targets, the paths). A test compares them
+ * on every loghub_2k line, the format samples and mutated lines. Hand-written: no maintained library knows these
+ * shapes; the regexes are the reference.
+ */
+final class MessageValues {
+    private MessageValues() {
+    }
+
+    static final String VALUE = "<*>";
+    static final String PATH = "<PATH>";
+
+    /** RFC 9110 section 15 and the IANA registry's reason phrases (and the common older ones). */
+    static final String[] REASONS = {"Continue", "Switching Protocols", "Processing", "Early Hints", "OK", "Created",
+        "Accepted", "Non-Authoritative Information", "No Content", "Reset Content", "Partial Content", "Multi-Status",
+        "Already Reported", "IM Used", "Multiple Choices", "Moved Permanently", "Found", "See Other", "Not Modified",
+        "Use Proxy", "Temporary Redirect", "Permanent Redirect", "Bad Request", "Unauthorized", "Payment Required",
+        "Forbidden", "Not Found", "Method Not Allowed", "Not Acceptable", "Proxy Authentication Required",
+        "Request Timeout", "Conflict", "Gone", "Length Required", "Precondition Failed", "Content Too Large",
+        "Payload Too Large", "Request Entity Too Large", "URI Too Long", "Request-URI Too Long",
+        "Unsupported Media Type", "Range Not Satisfiable", "Requested Range Not Satisfiable", "Expectation Failed",
+        "I'm a teapot", "Misdirected Request", "Unprocessable Content", "Unprocessable Entity", "Locked",
+        "Failed Dependency", "Too Early", "Upgrade Required", "Precondition Required", "Too Many Requests",
+        "Request Header Fields Too Large", "Unavailable For Legal Reasons", "Internal Server Error",
+        "Not Implemented", "Bad Gateway", "Service Unavailable", "Gateway Timeout", "HTTP Version Not Supported",
+        "Variant Also Negotiates", "Insufficient Storage", "Loop Detected", "Not Extended",
+        "Network Authentication Required"};
+
+    static final String[] METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+
+    /** systemd's status messages whose description ends in {@code ...} (unit.c). */
+    static final String[] SYSTEMD_PROGRESS = {"Starting", "Stopping", "Reloading"};
+    /** systemd's job results and unit type status messages, ending in {@code .} (job.c, target, socket, mount, swap). */
+    static final String[] SYSTEMD_DONE = {"Started", "Stopped", "Finished", "Reloaded", "Reached target",
+        "Stopped target", "Listening on", "Closed", "Mounted", "Unmounted", "Activated swap", "Deactivated swap",
+        "Failed to start", "Failed to stop", "Dependency failed for", "Timed out starting", "Timed out stopping",
+        "Timed out reloading", "Reload failed for", "Assertion failed for"};
+
+    /** First words of a key that make an indented line code, not a field. */
+    static final Set<String> CODE_WORDS = Set.of("if", "elif", "else", "for", "while", "try", "except", "finally",
+            "with", "return", "case", "default", "def", "class", "lambda", "switch", "do", "catch", "raise", "throw",
+            "yield", "assert", "import", "from", "await", "async", "match");
+
+    private static String alternation(String[] words) {
+        StringBuilder sb = new StringBuilder("(?:");
+        for (int i = 0; i < words.length; i++) {
+            sb.append(i == 0 ? "" : "|").append(Pattern.quote(words[i]));
+        }
+        return sb.append(')').toString();
+    }
+
+    /** Class 1: group 1 the phrase (longest first among those that start alike: the alternation is ordered). */
+    static final Pattern REASON = Pattern.compile("(?<![\\w.])[1-5]\\d\\d (" + alternation(byLength(REASONS))
+            + ")(?![\\w\\-'])");
+    /** Class 2: group 1 the method and what is before the target, group 2 the target. */
+    static final Pattern TARGET = Pattern.compile("((?:^|[\\s\"])\\[?" + alternation(METHODS) + "\\]? \"?)(/[^\\s\"]*)");
+    /** Class 2, a request line as a field's value: group 1 before it, group 2 the request line, group 3 its quote. */
+    static final Pattern FIELD_REQUEST = Pattern.compile("(\\w: \")(" + alternation(METHODS) + " [^\"]*)(\")");
+    /** Class 3: group 1 the description. */
+    static final Pattern SYSTEMD = Pattern.compile("(?:^|\\s)systemd(?:\\[\\d+\\])?: (?:"
+            + alternation(SYSTEMD_PROGRESS) + " (.+)\\.\\.\\.|" + alternation(byLength(SYSTEMD_DONE))
+            + " (.+)(?<!\\.\\.)\\.)$", Pattern.DOTALL);
+    /** Class 4: the relative path. */
+    static final Pattern RELATIVE_PATH = Pattern.compile("(?<![^\\s(\\[\"'=])[A-Za-z_.][\\w.\\-]*(?:/[\\w.\\-]+)*"
+            + "/[\\w.\\-]*\\.[A-Za-z][A-Za-z0-9]{0,4}(?![^\\s)\\]\"',:;])");
+    /** Class 5: group 1 the key, group 2 the value; {@code ^} and {@code $} the line's ends. */
+    static final Pattern FIELD_LINE = Pattern.compile(
+            "(?:\\S*\\d\\S* )?[ \\t]+([A-Za-z][\\w.\\-]*(?: [A-Za-z][\\w.\\-]*){0,3}):[ \\t]+(\\S.*)", Pattern.DOTALL);
+
+    private static String[] byLength(String[] words) {
+        return java.util.Arrays.stream(words).sorted((a, b) -> b.length() - a.length()).toArray(String[]::new);
+    }
+
+    /**
+     * The message of an indented field line ({@code key: <*>}, class 5), or null when {@code line} is not one. With
+     * {@code headers} false the text before the value is kept as it is (the whole line is the message).
+     */
+    static String fieldLine(String line, boolean headers) {
+        int n = line.length();
+        if (n == 0) {
+            return null;
+        }
+        char c0 = line.charAt(0);
+        if (c0 != ' ' && c0 != '\t') {
+            int sp = line.indexOf(' ');
+            if (sp < 0 || sp + 1 >= n || (line.charAt(sp + 1) != ' ' && line.charAt(sp + 1) != '\t')) {
+                return null;
+            }
+        }
+        return fieldLineReference(line, headers);
+    }
+
+    /** {@link #fieldLine} by the regex alone (the reference). */
+    static String fieldLineReference(String line, boolean headers) {
+        Matcher m = FIELD_LINE.matcher(line);
+        if (!m.matches()) {
+            return null;
+        }
+        String key = m.group(1);
+        int sp = key.indexOf(' ');
+        if (CODE_WORDS.contains(sp < 0 ? key : key.substring(0, sp))) {
+            return null;
+        }
+        return headers ? key + ": " + VALUE : line.substring(0, m.start(2)) + VALUE;
+    }
+
+    /** The line with the values of classes 1 to 4 rewritten; {@code line} itself when it holds none. */
+    static String values(String line) {
+        String s = line;
+        if (s.indexOf("systemd") >= 0) {
+            s = systemd(s);
+        }
+        s = reasons(s);
+        s = fieldRequests(s);
+        s = targets(s);
+        return relativePaths(s);
+    }
+
+    /** {@link #values} by the regexes alone (the reference). */
+    static String valuesReference(String line) {
+        String s = systemd(line);
+        s = REASON.matcher(s).replaceAll(m -> Matcher.quoteReplacement(
+                m.group().substring(0, m.start(1) - m.start()) + VALUE));
+        s = FIELD_REQUEST.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(3)));
+        s = TARGET.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE));
+        return RELATIVE_PATH.matcher(s).replaceAll(Matcher.quoteReplacement(PATH));
+    }
+
+    private static String systemd(String line) {
+        Matcher m = SYSTEMD.matcher(line);
+        if (!m.find()) {
+            return line;
+        }
+        int g = m.start(1) >= 0 ? 1 : 2;
+        return line.substring(0, m.start(g)) + VALUE + line.substring(m.end(g));
+    }
+
+    /** Class 1 by hand: at a space after three digits that follow no word character or dot, a phrase. */
+    private static String reasons(String line) {
+        int n = line.length();
+        StringBuilder sb = null;
+        int copied = 0;
+        for (int i = line.indexOf(' ', 3); i >= 0 && i + 1 < n; i = line.indexOf(' ', i + 1)) {
+            if (!upperAscii(line.charAt(i + 1))) {
+                continue;
+            }
+            char d0 = line.charAt(i - 3);
+            if (d0 < '1' || d0 > '5' || !digit(line.charAt(i - 2)) || !digit(line.charAt(i - 1))
+                    || (i > 3 && (word(line.charAt(i - 4)) || line.charAt(i - 4) == '.'))) {
+                continue;
+            }
+            String phrase = reasonAt(line, i + 1);
+            if (phrase == null) {
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(line, copied, i + 1).append(VALUE);
+            copied = i + 1 + phrase.length();
+            i = copied - 1;
+        }
+        return sb == null ? line : sb.append(line, copied, n).toString();
+    }
+
+    private static final String[] REASONS_BY_LENGTH = byLength(REASONS);
+
+    private static String reasonAt(String line, int p) {
+        for (String r : REASONS_BY_LENGTH) {
+            if (line.startsWith(r, p)) {
+                int e = p + r.length();
+                if (e == line.length()) {
+                    return r;
+                }
+                char c = line.charAt(e);
+                if (!word(c) && c != '-' && c != '\'') {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Class 2 by hand: at a {@code /} after a space (or a space and a quote), the method before it. */
+    private static String targets(String line) {
+        int n = line.length();
+        StringBuilder sb = null;
+        int copied = 0;
+        for (int i = line.indexOf('/'); i >= 0; i = i + 1 < n ? line.indexOf('/', i + 1) : -1) {
+            int j = i;
+            if (j > 0 && line.charAt(j - 1) == '"') {
+                j--;
+            }
+            if (j == 0 || line.charAt(j - 1) != ' ') {
+                continue;
+            }
+            int e = j - 1; // the space
+            int b = e;
+            if (b > 0 && line.charAt(b - 1) == ']') {
+                b--;
+            }
+            int m = b;
+            while (m > 0 && upperAscii(line.charAt(m - 1))) {
+                m--;
+            }
+            if (m == b || !method(line, m, b)) {
+                continue;
+            }
+            if (m > 0 && line.charAt(m - 1) == '[') {
+                m--;
+            }
+            if (m > 0 && !space(line.charAt(m - 1)) && line.charAt(m - 1) != '"') {
+                continue;
+            }
+            int end = i;
+            while (end < n && line.charAt(end) != '"' && !space(line.charAt(end))) {
+                end++;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(line, copied, i).append(VALUE);
+            copied = end;
+            if (end >= n) {
+                break;
+            }
+            i = end - 1 < i ? i : end - 1;
+        }
+        return sb == null ? line : sb.append(line, copied, n).toString();
+    }
+
+    /** Class 2's request line as a field's value by hand: at each {@code : "} after a word character. */
+    private static String fieldRequests(String line) {
+        int n = line.length();
+        StringBuilder sb = null;
+        int copied = 0;
+        for (int i = line.indexOf(": \""); i >= 0; i = line.indexOf(": \"", i + 1)) {
+            if (i == 0 || !word(line.charAt(i - 1))) {
+                continue;
+            }
+            int b = i + 3;
+            int m = b;
+            while (m < n && upperAscii(line.charAt(m))) {
+                m++;
+            }
+            if (m >= n || line.charAt(m) != ' ' || !method(line, b, m)) {
+                continue;
+            }
+            int q = line.indexOf('"', m + 1);
+            if (q < 0) {
+                break;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(line, copied, b).append(VALUE);
+            copied = q;
+            i = q - 1;
+        }
+        return sb == null ? line : sb.append(line, copied, n).toString();
+    }
+
+    private static boolean method(String line, int from, int to) {
+        for (String m : METHODS) {
+            if (m.length() == to - from && line.startsWith(m, from)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Class 4 by hand: each token around a {@code /}. */
+    private static String relativePaths(String line) {
+        int n = line.length();
+        StringBuilder sb = null;
+        int copied = 0;
+        for (int i = line.indexOf('/'); i >= 0; i = i + 1 < n ? line.indexOf('/', i + 1) : -1) {
+            int s = i;
+            while (s > 0 && pathChar(line.charAt(s - 1))) {
+                s--;
+            }
+            int e = i;
+            while (e < n && pathChar(line.charAt(e))) {
+                e++;
+            }
+            int next = e;
+            if (s > 0 && !before(line.charAt(s - 1)) || e < n && !after(line.charAt(e)) || !relativePath(line, s, e)) {
+                i = Math.max(i, next - 1);
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(line, copied, s).append(PATH);
+            copied = e;
+            i = Math.max(i, e - 1);
+        }
+        return sb == null ? line : sb.append(line, copied, n).toString();
+    }
+
+    private static boolean relativePath(String t, int s, int e) {
+        char c = t.charAt(s);
+        if (!(letterAscii(c) || c == '_' || c == '.')) {
+            return false;
+        }
+        int lastSlash = -1;
+        for (int k = s; k < e; k++) {
+            if (t.charAt(k) == '/') {
+                if (k == s || t.charAt(k - 1) == '/') {
+                    return false; // an empty segment (also a leading slash)
+                }
+                lastSlash = k;
+            }
+        }
+        int dot = t.lastIndexOf('.', e - 1);
+        if (dot <= lastSlash) {
+            return false;
+        }
+        int len = e - dot - 1;
+        if (len < 1 || len > 5 || !letterAscii(t.charAt(dot + 1))) {
+            return false;
+        }
+        for (int k = dot + 2; k < e; k++) {
+            char x = t.charAt(k);
+            if (!letterAscii(x) && !digit(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean pathChar(char c) {
+        return word(c) || c == '.' || c == '-' || c == '/';
+    }
+
+    private static boolean before(char c) {
+        return space(c) || c == '(' || c == '[' || c == '"' || c == '\'' || c == '=';
+    }
+
+    private static boolean after(char c) {
+        return space(c) || c == ')' || c == ']' || c == '"' || c == '\'' || c == ',' || c == ':'
+                || c == ';';
+    }
+
+    /** The regexes' {@code \\s}. */
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
+    private static boolean word(char c) {
+        return letterAscii(c) || digit(c) || c == '_';
+    }
+
+    private static boolean letterAscii(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean upperAscii(char c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+}

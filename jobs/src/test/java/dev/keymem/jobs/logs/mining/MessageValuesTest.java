@@ -1,0 +1,144 @@
+package dev.keymem.jobs.logs.mining;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class MessageValuesTest {
+    private static final List<String> SEEDS = List.of(
+            "I, [2024-05-01T10:00:05.094831 #782]  INFO -- : [abc] Completed 404 Not Found in 854ms (Views: 61.8ms)",
+            "Completed 200 OK in 5ms", "HTTP/1.1 503 Service Unavailable", "returned 422 Unprocessable Entity.",
+            "x 404 Not Foundling 200 OK-ish 1404 Not Found 4040 OK v.404 OK 200 I'm a teapot",
+            "Started GET \"/cart\" for 10.1.2.3 at 2024-05-01 10:00:44 +0000",
+            "ActionController::RoutingError (No route matches [GET] \"/.env\"):", "GET /health 200 1ms POST /a/b?x=1",
+            "XGET /a \"GET /x HTTP/1.1\" [PATCH] /y DELETE \"/z\" q",
+            "May 02 08:00:01 web-1 systemd[1]: Starting Daily apt download activities...",
+            "May 02 08:00:01 web-1 systemd[1]: Started Session 12 of User alice.",
+            "May 02 08:00:01 web-1 systemd[1]: Reached target Multi-User System.",
+            "host systemd: Listening on D-Bus System Message Bus Socket.", "mysystemd[1]: Started x.",
+            "systemd[1]: Started x...", "PASS src/auth.test.ts (5.2 s)", "see app/models/user.rb:12, config/db.yml;",
+            "and/or text/html Mb/s a//b.ts /abs/path.ts -x/y.ts src/.env x/y.toolong 1/2.js http://h/a.js (a/b.c)",
+            "  Log Name: Security", "2024-05-01T10:00:01.9549630Z   repository: acme/web", "  if x: return y",
+            "  Description: ", "Event[12]:", "ts  key: v", "t1  User Name: NT AUTHORITY\\SYSTEM", "\tkey.sub-x: v w");
+
+    @Test
+    void eachClassOfValues() {
+        assertEquals("Completed 200 <*> in 5ms", MessageValues.values("Completed 200 OK in 5ms"));
+        assertEquals("HTTP/1.1 503 <*>", MessageValues.values("HTTP/1.1 503 Service Unavailable"));
+        assertEquals("Started GET \"<*>\" for x", MessageValues.values("Started GET \"/cart\" for x"));
+        assertEquals("No route matches [GET] \"<*>\"):", MessageValues.values("No route matches [GET] \"/.env\"):"));
+        assertEquals("h systemd[1]: Starting <*>...", MessageValues.values("h systemd[1]: Starting Rotate log files..."));
+        assertEquals("h systemd[1]: Reached target <*>.",
+                MessageValues.values("h systemd[1]: Reached target Multi-User System."));
+        assertEquals("PASS <PATH> (5.2 s)", MessageValues.values("PASS src/cart.test.ts (5.2 s)"));
+        assertEquals("Log Name: <*>", MessageValues.fieldLine("  Log Name: Security", true));
+        assertEquals("repository: <*>", MessageValues.fieldLine("2024-05-01T10:00:01Z   repository: acme/web", true));
+        assertEquals("2024-05-01T10:00:01Z   repository: <*>",
+                MessageValues.fieldLine("2024-05-01T10:00:01Z   repository: acme/web", false));
+        // words that stay words
+        for (String line : List.of("read and/or write text/html at 5 Mb/s", "step 1000 OK", "got 200 Okay",
+                "mysystemd[1]: Started x.", "h systemd[1]: Starting x.", "XGET /a", "see /abs/file.ts")) {
+            assertSame(line, MessageValues.values(line), line);
+        }
+        for (String line : List.of("  if x: return y", "  Description: ", "Event[12]:", "INFO  key: v",
+                "Syncing repository: acme/web")) {
+            assertNull(MessageValues.fieldLine(line, true), line);
+        }
+    }
+
+    @Test
+    void fastFormsAreTheRegexes() throws IOException {
+        List<String> lines = mutatedSeedsAndData(new SplittableRandom(14), 600);
+        int rewritten = 0;
+        int fields = 0;
+        for (String line : lines) {
+            String ref = MessageValues.valuesReference(line);
+            assertEquals(ref, MessageValues.values(line), line);
+            rewritten += ref.equals(line) ? 0 : 1;
+            for (boolean headers : new boolean[] {true, false}) {
+                String f = MessageValues.fieldLineReference(line, headers);
+                assertEquals(f, MessageValues.fieldLine(line, headers), line);
+                fields += f == null ? 0 : 1;
+            }
+        }
+        // both sides of each comparison are exercised
+        assertTrue(rewritten > 3_000 && rewritten < lines.size() - 3_000, rewritten + " of " + lines.size());
+        assertTrue(fields > 1_000, fields + " of " + lines.size());
+        System.out.println("MessageValuesTest: " + lines.size() + " lines, " + rewritten + " rewritten, " + fields + " field lines");
+    }
+
+    @Test
+    void linesThatDifferInSuchValuesShareATemplate() {
+        TemplateMiner miner = new TemplateMiner();
+        MinerState s = new MinerState();
+        int a = miner.accept(s, "I, [2024-05-01T10:00:05.094831 #782]  INFO -- : Completed 404 Not Found in 854ms").id();
+        int b = miner.accept(s, "I, [2024-05-01T10:00:06.094831 #783]  INFO -- : Completed 200 OK in 54ms").id();
+        int c = miner.accept(s, "I, [2024-05-01T10:00:07.094831 #784]  INFO -- : Completed 500 Internal Server Error"
+                + " in 4ms").id();
+        assertEquals(a, b);
+        assertEquals(a, c);
+        int d = miner.accept(s, "May 02 08:00:01 web-1 systemd[1]: Starting Daily apt download activities...").id();
+        int e = miner.accept(s, "May 02 08:00:02 web-1 systemd[1]: Starting Rotate log files...").id();
+        int f = miner.accept(s, "May 02 08:00:03 web-1 systemd[1]: Stopping Rotate log files...").id();
+        assertEquals(d, e);
+        assertNotEquals(d, f);
+        int g = miner.accept(s, "  Log Name: Security").id();
+        int h = miner.accept(s, "  Log Name: System").id();
+        int i = miner.accept(s, "  Source: System").id();
+        assertEquals(g, h);
+        assertNotEquals(g, i);
+    }
+
+    /** The seeds, {@code perSeed} edited copies of each, the format samples' lines and every loghub_2k line. */
+    private static List<String> mutatedSeedsAndData(SplittableRandom r, int perSeed) throws IOException {
+        String alphabet = " /\"[]:.-_0123456789AOKNFGTPSaeostdmy\t";
+        List<String> lines = new ArrayList<>();
+        for (String seed : SEEDS) {
+            lines.add(seed);
+            for (int k = 0; k < perSeed; k++) {
+                StringBuilder b = new StringBuilder(seed);
+                for (int e = 0, m = 1 + r.nextInt(3); e < m && b.length() > 0; e++) {
+                    int at = r.nextInt(b.length());
+                    switch (r.nextInt(3)) {
+                        case 0 -> b.deleteCharAt(at);
+                        case 1 -> b.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                        default -> b.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                    }
+                }
+                lines.add(b.toString());
+            }
+        }
+        for (String format : List.of("journalctl", "journalctl-b", "rails", "rails-b", "github-actions",
+                "github-actions-b", "winevent-b", "nginx-error", "apache-error", "spring-boot")) {
+            try (InputStream in = MessageValuesTest.class.getResourceAsStream("/formats/" + format + ".log")) {
+                if (in != null) {
+                    for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                        lines.add(l.substring(l.indexOf('\t') + 1));
+                    }
+                }
+            }
+        }
+        Path loghub = Path.of(System.getProperty("keymem.loghub", "../../shared/data/loghub_2k"));
+        if (Files.isDirectory(loghub)) {
+            try (Stream<Path> files = Files.walk(loghub)) {
+                for (Path f : files.filter(p -> p.toString().endsWith("_2k.log")).toList()) {
+                    lines.addAll(Files.readAllLines(f));
+                }
+            }
+        }
+        return lines;
+    }
+}
