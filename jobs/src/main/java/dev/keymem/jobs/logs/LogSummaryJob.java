@@ -2,15 +2,18 @@ package dev.keymem.jobs.logs;
 
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
 import dev.keymem.jobs.text.TextFrontEnd;
 import dev.keymem.operators.HotStateOperator;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * The log summarization job: records (raw lines or JSON with a source) are parsed into
@@ -37,14 +40,52 @@ public final class LogSummaryJob {
 
     /** The parser of one record. */
     public static RecordParser<LogLine> parser(String fixedSource, RecordLimits limits) {
-        LogLineParser p = new LogLineParser(fixedSource);
-        return (KafkaRecord r) -> {
+        return new Parser(new LogLineParser(fixedSource), limits);
+    }
+
+    // The functions below are classes (enums where they hold nothing) rather than lambdas: Flink serializes them
+    // with the job, and the JVM (17) spins a serializable lambda's class at every start and again when the lambda
+    // is deserialized, where a class comes from the class data archive.
+
+    /** {@link #parser(String, RecordLimits)}. */
+    private static final class Parser implements RecordParser<LogLine> {
+        private static final long serialVersionUID = 1L;
+        private final LogLineParser p;
+        private final RecordLimits limits;
+
+        Parser(LogLineParser p, RecordLimits limits) {
+            this.p = p;
+            this.limits = limits;
+        }
+
+        @Override
+        public LogLine parse(KafkaRecord r) throws InvalidRecordException {
             LogLine l = p.parse(r.keyString(), r, limits.maxRecordBytes());
             l.text = limits.capText(l.text);
             l.topic = r.topic;
             l.partition = r.partition;
             return l;
-        };
+        }
+    }
+
+    /** A line's coordinates ({@link LogLine#coordinates()}), for the guard's dead letters. */
+    private enum Coordinates implements SerializableFunction<LogLine, String> {
+        INSTANCE;
+
+        @Override
+        public String apply(LogLine l) {
+            return l.coordinates();
+        }
+    }
+
+    /** A run's source, the key of the keyed step. */
+    private enum RunSource implements KeySelector<LogLineRun, String> {
+        INSTANCE;
+
+        @Override
+        public String getKey(LogLineRun r) {
+            return r.source();
+        }
     }
 
     /** The keyed step of the job, guarded (see {@link GuardedKeyedFunction}), with the default limits. */
@@ -66,7 +107,7 @@ public final class LogSummaryJob {
     }
 
     private static KeyedProcessFunction<String, LogLine, JobOutput> guarded(LogSummaryFunction f, RecordLimits limits) {
-        return new GuardedKeyedFunction<>(f, LogLine::coordinates,
+        return new GuardedKeyedFunction<>(f, Coordinates.INSTANCE,
                 Map.of(SourceMemoryPiece.INSTANCE.name(), "source-memory", PendingLinePiece.INSTANCE.name(),
                         "pending-lines", "MinerState", "template-miner", "TemplateEntry", "template-ledger"),
                 limits.maxOutputBytes());
@@ -115,11 +156,11 @@ public final class LogSummaryJob {
                     .uid("parse").setParallelism(records.getParallelism());
             int maxValue = limits.deadLetterValueBytes();
             DataStream<JobOutput> dead = gathered.getSideOutput(KafkaIO.DEAD_LETTERS)
-                    .map(d -> new JobOutput(JobOutput.DEAD_LETTER, d.key, d.toJson(maxValue)), EmbeddedJobs.OUTPUT)
+                    .map(new DeadLetterOutput(maxValue), EmbeddedJobs.OUTPUT)
                     .name("dead-letters").uid("dead-letters").setParallelism(records.getParallelism());
             LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes());
             DataStream<JobOutput> summaries = gathered
-                    .keyBy(LogLineRun::source, Types.STRING)
+                    .keyBy(RunSource.INSTANCE, Types.STRING)
                     .transform("summarize", EmbeddedJobs.OUTPUT,
                             new HotStateOperator<>(new LogLineRuns.Unpack(guarded(f, limits)), f))
                     .uid(KEYED_UID)

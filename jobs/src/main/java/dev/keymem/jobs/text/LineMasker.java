@@ -968,16 +968,20 @@ public final class LineMasker implements Serializable {
         }
     }
 
-    /** A rule's pre-check: false only when its regex cannot match. */
-    private interface SerializablePredicate extends Serializable {
+    /**
+     * A rule's pre-check: false only when its regex cannot match. Not {@link Serializable}, nor are {@link Rule}
+     * and the {@link RegexScan.Start} and {@link RegexScan.End} it holds: the rules are static ({@code RULES}), so
+     * no serialized masker holds one, and the JVM (17) maps a lambda of a serializable interface from the class
+     * data archive never, one of any other interface from it always (37 lambdas spun at every start before).
+     */
+    private interface Precheck {
         boolean test(Census c);
     }
 
-    private static final class Rule implements Serializable {
-        private static final long serialVersionUID = 1L;
+    private static final class Rule {
         private final Pattern pattern;
         private final String replacement;
-        private final SerializablePredicate mayMatch;
+        private final Precheck mayMatch;
 
         private final String placeholder;
         /** The ASCII characters a match can start with ({@link RegexScan#firstChars}): {@code start} is asked only there. */
@@ -990,7 +994,7 @@ public final class LineMasker implements Serializable {
 
         private final RegexScan.End end;
 
-        Rule(String regex, String placeholder, SerializablePredicate mayMatch, boolean[] first, boolean[] notAfter,
+        Rule(String regex, String placeholder, Precheck mayMatch, boolean[] first, boolean[] notAfter,
              RegexScan.Start start) {
             this(regex, placeholder, mayMatch, first, notAfter, start, null);
         }
@@ -999,7 +1003,7 @@ public final class LineMasker implements Serializable {
          * @param notAfter the characters before a position where {@code start} is false ({@link RegexScan#notAfter}; null: none)
          * @param end the regex written as a scan (null: the regex runs where {@code start} allows)
          */
-        Rule(String regex, String placeholder, SerializablePredicate mayMatch, boolean[] first, boolean[] notAfter,
+        Rule(String regex, String placeholder, Precheck mayMatch, boolean[] first, boolean[] notAfter,
              RegexScan.Start start, RegexScan.End end) {
             this.pattern = Pattern.compile(regex);
             this.replacement = Matcher.quoteReplacement(placeholder);

@@ -1,6 +1,5 @@
 package dev.keymem.jobs.text;
 
-import java.io.Serializable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.annotation.Internal;
@@ -23,7 +22,7 @@ public final class RegexScan {
 
     /** A necessary condition for a match of a pattern to start at index {@code i} of {@code s}. */
     @FunctionalInterface
-    public interface Start extends Serializable {
+    public interface Start {
         /** {@code s}: the text's characters ({@link String#toCharArray()}, read only). */
         boolean mayStart(char[] s, int i);
     }
@@ -498,7 +497,7 @@ public final class RegexScan {
      * greedy, as {@link Matcher#lookingAt()} finds it) and not empty.
      */
     @FunctionalInterface
-    public interface End extends Serializable {
+    public interface End {
         /** {@code s}: the text's characters ({@link String#toCharArray()}, read only). */
         int end(char[] s, int i);
     }
