@@ -25,6 +25,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -157,8 +158,22 @@ final class BatchFileRun {
                 new FileLineFormat(file.getFileName().toString()),
                 new org.apache.flink.core.fs.Path(file.toAbsolutePath().toUri())).build();
         return env.fromSource(src, WatermarkStrategy.<KafkaRecord>forMonotonousTimestamps()
-                        .withTimestampAssigner((r, t) -> r.offset), "input")
+                        .withTimestampAssigner(LineNumbers.INSTANCE), "input")
                 .setParallelism(1).uid("input");
+    }
+
+    /**
+     * A record's line number as its timestamp. An enum rather than a lambda: Flink serializes it with the job, and
+     * the JVM (17) spins a serializable lambda's class at every start and again when the lambda is deserialized,
+     * where an enum's class comes from the class data archive.
+     */
+    private enum LineNumbers implements SerializableTimestampAssigner<KafkaRecord> {
+        INSTANCE;
+
+        @Override
+        public long extractTimestamp(KafkaRecord r, long previous) {
+            return r.offset;
+        }
     }
 
     /** Writes the results of {@code outputs} to the results files and its dead letters to theirs. */

@@ -13,6 +13,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.SecurityOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
@@ -249,6 +250,21 @@ final class JobCli {
         return c;
     }
 
+    /**
+     * Turns off Flink's delegation token system for a file run's cluster ({@code security.delegation.tokens.enabled:
+     * false}), unless a {@code keymem.flink.} system property sets it. The tokens are credentials for external
+     * services (Hadoop file systems, HBase, Kerberos) that a cluster obtains at start and renews; a file run reads a
+     * local file and writes local files, so it has none to obtain, but each start still loaded and asked the token
+     * providers and receivers (some 10 ms of a 20-line run's CPU, and Flink's Hadoop utility class read from the jar
+     * since the class archive cannot hold it). Runs over Kafka keep Flink's default.
+     */
+    static Configuration noDelegationTokens(Configuration c) {
+        if (!c.contains(SecurityOptions.DELEGATION_TOKENS_ENABLED)) {
+            c.set(SecurityOptions.DELEGATION_TOKENS_ENABLED, false);
+        }
+        return c;
+    }
+
     /** Flink's network memory of a local cluster ({@code TaskExecutorResourceUtils}), MiB. */
     static final int FLINK_LOCAL_NETWORK_MIB = 64;
 
@@ -382,6 +398,7 @@ final class JobCli {
             if (!kafka) {
                 inJvmRpc(c);
                 fileRunShuffleMemory(c, parallelism);
+                noDelegationTokens(c);
             }
             if (restore != null) {
                 c.setString("execution.state-recovery.path", restore);

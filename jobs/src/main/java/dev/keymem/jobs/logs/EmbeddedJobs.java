@@ -179,7 +179,7 @@ public final class EmbeddedJobs {
         SingleOutputStreamOperator<T> valid = records.process(new ParseOrDeadLetter<>(parser, type)).name("parse")
                 .uid("parse").setParallelism(records.getParallelism());
         DataStream<JobOutput> dead = valid.getSideOutput(KafkaIO.DEAD_LETTERS)
-                .map(d -> new JobOutput(JobOutput.DEAD_LETTER, d.key, d.toJson(maxValue)), OUTPUT).name("dead-letters")
+                .map(new DeadLetterOutput(maxValue), OUTPUT).name("dead-letters")
                 .uid("dead-letters").setParallelism(records.getParallelism());
         return new ParsedStream<>(valid, dead);
     }

@@ -2,20 +2,23 @@ package dev.keymem.jobs.logs;
 
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.kafka.RecordParser;
 import dev.keymem.jobs.text.TextFrontEnd;
 import dev.keymem.operators.HotStateOperator;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * The log summarization job: records (raw lines or JSON with a source) are parsed into
- * {@link LogLine}s (bad ones become dead letters), keyed by source, and summarized by
- * {@link LogSummaryFunction}. The result is one stream of {@link JobOutput}s: summaries keyed by source
+ * {@link LogLine}s (bad ones become dead letters), keyed by source, the pieces of long Kubernetes CRI lines
+ * joined ({@link CriLineJoin}), and summarized by {@link LogSummaryFunction}. The result is one stream of {@link JobOutput}s: summaries keyed by source
  * and dead letters; {@link EmbeddedJobs} sends it to Kafka or to the client. A line's text is kept up to
  * {@link RecordLimits#maxTextBytes()} (longer ones are cut and marked); its tokens are cut to the front
  * end's limit for the memory; summaries are bounded to {@link RecordLimits#maxOutputBytes()}.
@@ -37,14 +40,54 @@ public final class LogSummaryJob {
 
     /** The parser of one record. */
     public static RecordParser<LogLine> parser(String fixedSource, RecordLimits limits) {
-        LogLineParser p = new LogLineParser(fixedSource);
-        return (KafkaRecord r) -> {
+        return new Parser(new LogLineParser(fixedSource), limits);
+    }
+
+    // The functions below are classes (enums where they hold nothing) rather than lambdas: Flink serializes them
+    // with the job, and the JVM (17) spins a serializable lambda's class at every start and again when the lambda
+    // is deserialized, where a class comes from the class data archive.
+
+    /** {@link #parser(String, RecordLimits)}. */
+    private static final class Parser implements RecordParser<LogLine> {
+        private static final long serialVersionUID = 1L;
+        private final LogLineParser p;
+        private final RecordLimits limits;
+
+        Parser(LogLineParser p, RecordLimits limits) {
+            this.p = p;
+            this.limits = limits;
+        }
+
+        @Override
+        public LogLine parse(KafkaRecord r) throws InvalidRecordException {
             LogLine l = p.parse(r.keyString(), r, limits.maxRecordBytes());
-            l.text = limits.capText(l.text);
+            if (l.cri == 0) { // a CRI piece's text is cut once joined (CriLineJoin)
+                l.text = limits.capText(l.text);
+            }
             l.topic = r.topic;
             l.partition = r.partition;
             return l;
-        };
+        }
+    }
+
+    /** A line's coordinates ({@link LogLine#coordinates()}), for the guard's dead letters. */
+    private enum Coordinates implements SerializableFunction<LogLine, String> {
+        INSTANCE;
+
+        @Override
+        public String apply(LogLine l) {
+            return l.coordinates();
+        }
+    }
+
+    /** A run's source, the key of the keyed step. */
+    private enum RunSource implements KeySelector<LogLineRun, String> {
+        INSTANCE;
+
+        @Override
+        public String getKey(LogLineRun r) {
+            return r.source();
+        }
     }
 
     /** The keyed step of the job, guarded (see {@link GuardedKeyedFunction}), with the default limits. */
@@ -55,20 +98,27 @@ public final class LogSummaryJob {
 
     static KeyedProcessFunction<String, LogLine, JobOutput> keyedFunction(LogSummarySettings settings,
                                                                          TextFrontEnd frontEnd, RecordLimits limits) {
-        return guarded(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), limits);
+        return guarded(join(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), settings, limits),
+                limits);
+    }
+
+    /** {@code f} after the join of CRI pieces ({@link CriLineJoin}), the owner of the hot-state cache. */
+    private static CriLineJoin join(LogSummaryFunction f, LogSummarySettings settings, RecordLimits limits) {
+        return new CriLineJoin(f, f, limits, settings.options().get(CriLineJoin.MAX_JOINED_BYTES));
     }
 
     /** The keyed step's operator: {@code function} guarded, its hot value states cached (see {@link HotStateOperator}). */
     static HotStateOperator<LogLine, JobOutput> operator(LogSummarySettings settings, TextFrontEnd frontEnd,
                                                           RecordLimits limits) {
-        LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes());
+        CriLineJoin f = join(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), settings, limits);
         return new HotStateOperator<>(guarded(f, limits), f);
     }
 
-    private static KeyedProcessFunction<String, LogLine, JobOutput> guarded(LogSummaryFunction f, RecordLimits limits) {
-        return new GuardedKeyedFunction<>(f, LogLine::coordinates,
+    private static KeyedProcessFunction<String, LogLine, JobOutput> guarded(CriLineJoin f, RecordLimits limits) {
+        return new GuardedKeyedFunction<>(f, Coordinates.INSTANCE,
                 Map.of(SourceMemoryPiece.INSTANCE.name(), "source-memory", PendingLinePiece.INSTANCE.name(),
-                        "pending-lines", "MinerState", "template-miner", "TemplateEntry", "template-ledger"),
+                        "pending-lines", "MinerState", "template-miner", "TemplateEntry", "template-ledger",
+                        CriPartialsPiece.INSTANCE.name(), CriLineJoin.STATE),
                 limits.maxOutputBytes());
     }
 
@@ -115,11 +165,12 @@ public final class LogSummaryJob {
                     .uid("parse").setParallelism(records.getParallelism());
             int maxValue = limits.deadLetterValueBytes();
             DataStream<JobOutput> dead = gathered.getSideOutput(KafkaIO.DEAD_LETTERS)
-                    .map(d -> new JobOutput(JobOutput.DEAD_LETTER, d.key, d.toJson(maxValue)), EmbeddedJobs.OUTPUT)
+                    .map(new DeadLetterOutput(maxValue), EmbeddedJobs.OUTPUT)
                     .name("dead-letters").uid("dead-letters").setParallelism(records.getParallelism());
-            LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes());
+            CriLineJoin f = join(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), settings,
+                    limits);
             DataStream<JobOutput> summaries = gathered
-                    .keyBy(LogLineRun::source, Types.STRING)
+                    .keyBy(RunSource.INSTANCE, Types.STRING)
                     .transform("summarize", EmbeddedJobs.OUTPUT,
                             new HotStateOperator<>(new LogLineRuns.Unpack(guarded(f, limits)), f))
                     .uid(KEYED_UID)

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -170,8 +171,17 @@ public final class JsonLogFields {
     /**
      * The message of a line that is a JSON object (nothing but whitespace around it): the string of its first
      * {@link #TEXT} field that holds one that is not blank; null when the line is no JSON object, does not parse, or
-     * has no such field (the line is then mined as it is). Read token by token (jackson-core); a repeated key's
-     * last value counts, as in Jackson's tree ({@link #messageReference}, the reference form).
+     * has no such field (the line is then mined as it is). A repeated key's last value counts, as in Jackson's tree
+     * ({@link #messageReference}, the reference form).
+     *
+     * <p>Read by hand ({@link #scanMessage}: one pass over the line's chars, no parser, no name table, only the
+     * chosen field's string made), which reads the plain JSON that log lines are; anything it does not read
+     * (an escaped key, a nested object 64 deep, a number with a leading zero or over 100 chars, a line over
+     * {@link #SCAN_MAX_CHARS}, and everything that is not JSON) goes to Jackson's tokens ({@link #messageTokens}),
+     * which decide. Written by hand because the miner reads the message of every JSON line in the keyed thread
+     * (the source read the record around it, whose text this line is) and Jackson's parser costs some 5 us
+     * on a 1,200-char line there (its set-up, its name table, every token); {@code JsonLogFieldsTest} compares the
+     * three forms.
      */
     static String message(String line) {
         int n = line.length();
@@ -186,9 +196,25 @@ public final class JsonLogFields {
         if (e - i < 2 || line.charAt(i) != '{' || line.charAt(e - 1) != '}') {
             return null;
         }
+        String m = n <= SCAN_MAX_CHARS ? scanMessage(line, i, e) : UNSURE;
+        return m != UNSURE ? m : messageTokens(line, i, e);
+    }
+
+    /** Lines longer than this go to Jackson ({@link #message}): far below its limits on a string's length. */
+    static final int SCAN_MAX_CHARS = 1 << 20;
+
+    /** {@link #scanMessage}'s answer where it cannot tell (compared by identity). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    static final String UNSURE = new String("unsure");
+
+    /**
+     * {@link #message} of {@code line}, whose chars {@code [from, to)} are <code>{...}</code>, by Jackson's tokens
+     * (jackson-core): the form {@link #scanMessage} leaves what it does not read to.
+     */
+    static String messageTokens(String line, int from, int to) {
         // slot 2k: TEXT[k] as a key of the object; 2k + 1: TEXT[k] as a path into a nested object
         String[] slots = new String[2 * TEXT.size()];
-        try (JsonParser p = FACTORY.createParser(i == 0 && e == n ? line : line.substring(i, e))) {
+        try (JsonParser p = FACTORY.createParser(from == 0 && to == line.length() ? line : line.substring(from, to))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -226,6 +252,495 @@ public final class JsonLogFields {
             }
         }
         return null;
+    }
+
+    /**
+     * The keys that {@link #scanMessage} looks for at the top level: the {@link #TEXT} names and the parents of
+     * the dotted ones ({@code jsonPayload} of {@code jsonPayload.message}); {@link #SCAN_TEXT}: each one's index
+     * in {@link #TEXT} (-1: none); {@link #SCAN_PATHS}: the indexes in {@link #TEXT} of the paths it is a parent
+     * of (its child names in {@link #SCAN_CHILDREN}); {@link #SCAN_TABLE}: open addressing by the key's
+     * {@code String.hashCode}, 1 + the key's index (0: empty).
+     */
+    private static final String[] SCAN_KEYS;
+    private static final int[] SCAN_TEXT;
+    private static final int[][] SCAN_PATHS;
+    private static final String[][] SCAN_CHILDREN;
+    private static final int[] SCAN_TABLE = new int[128];
+
+    static {
+        List<String> keys = new java.util.ArrayList<>(TEXT);
+        for (String f : TEXT) {
+            for (int d = f.indexOf('.'); d >= 0; d = f.indexOf('.', d + 1)) {
+                if (d + 1 < f.length() && !keys.contains(f.substring(0, d))) {
+                    keys.add(f.substring(0, d));
+                }
+            }
+        }
+        SCAN_KEYS = keys.toArray(new String[0]);
+        SCAN_TEXT = new int[SCAN_KEYS.length];
+        SCAN_PATHS = new int[SCAN_KEYS.length][];
+        SCAN_CHILDREN = new String[SCAN_KEYS.length][];
+        for (int k = 0; k < SCAN_KEYS.length; k++) {
+            String name = SCAN_KEYS[k];
+            SCAN_TEXT[k] = TEXT.indexOf(name);
+            List<Integer> paths = new java.util.ArrayList<>();
+            List<String> children = new java.util.ArrayList<>();
+            for (int j = 0; j < TEXT.size(); j++) { // as messageTokens reads a parent
+                String f = TEXT.get(j);
+                if (f.length() > name.length() + 1 && f.charAt(name.length()) == '.' && f.startsWith(name)) {
+                    paths.add(j);
+                    children.add(f.substring(name.length() + 1));
+                }
+            }
+            SCAN_PATHS[k] = paths.stream().mapToInt(Integer::intValue).toArray();
+            SCAN_CHILDREN[k] = children.toArray(new String[0]);
+            int i = spread(name.hashCode()) & (SCAN_TABLE.length - 1);
+            while (SCAN_TABLE[i] != 0) {
+                i = (i + 1) & (SCAN_TABLE.length - 1);
+            }
+            SCAN_TABLE[i] = k + 1;
+        }
+    }
+
+    private static int spread(int h) {
+        return h ^ (h >>> 7) ^ (h >>> 16);
+    }
+
+    /** Nested objects deeper than this go to Jackson ({@link #message}). */
+    private static final int SCAN_MAX_DEPTH = 64;
+    /** Numbers longer than this go to Jackson ({@link #message}). */
+    private static final int SCAN_MAX_NUMBER = 100;
+    /** Keys longer than this go to Jackson ({@link #message}). */
+    private static final int SCAN_MAX_KEY = 1000;
+
+    /**
+     * {@link #message} of {@code line}, whose chars {@code [from, to)} are <code>{...}</code>, read by hand, or
+     * {@link #UNSURE}. Reads JSON as RFC 8259 writes it (whitespace: space, tab, line feed, carriage return; a
+     * number without leading zeros; the escapes {@code \" \\ \/ \b \f \n \r \t \}{@code uXXXX}, a lone surrogate
+     * as it is; no control character in a string), which Jackson reads the same way with its defaults; returns
+     * {@link #UNSURE} at anything else, and where a key holds an escape, an object or array nests deeper than
+     * {@link #SCAN_MAX_DEPTH}, a number is longer than {@link #SCAN_MAX_NUMBER} or has a leading zero (Jackson
+     * refuses it, with its own message), a key is longer than {@link #SCAN_MAX_KEY}, or the object ends before the
+     * line does. The slots are {@link #messageTokens}'s: a {@link #TEXT} key's last value, a path's value in the
+     * last object of its parent key; the first that is a string that is not blank wins.
+     */
+    static String scanMessage(String line, int from, int to) {
+        byte[] c = line.getBytes(StandardCharsets.ISO_8859_1);
+        if (c.length != line.length()) {
+            return UNSURE; // a char beyond U+FFFF (one '?' for two chars): Jackson reads it
+        }
+        int slots = 2 * TEXT.size();
+        int[] start = new int[slots]; // the string's first char; 0: none (a string starts after a quote, never at 0)
+        int[] end = new int[slots];
+        int i = space(c, from + 1, to);
+        if (i < to && c[i] == '}') {
+            return i + 1 == to ? null : UNSURE;
+        }
+        while (true) {
+            if (i >= to || c[i] != '"') {
+                return UNSURE;
+            }
+            int ks = i + 1;
+            int h = 0;
+            int j = ks;
+            for (; j < to; j++) {
+                int ch = c[j] & 0xFF;
+                if (ch == '"') {
+                    break;
+                }
+                if (ch == '\\' || ch < 0x20) {
+                    return UNSURE;
+                }
+                h = 31 * h + ch;
+            }
+            if (j >= to || j - ks > SCAN_MAX_KEY) {
+                return UNSURE;
+            }
+            int key = key(c, ks, j, h, SCAN_KEYS, SCAN_TABLE);
+            i = space(c, j + 1, to);
+            if (i >= to || c[i] != ':') {
+                return UNSURE;
+            }
+            i = space(c, i + 1, to);
+            if (i >= to) {
+                return UNSURE;
+            }
+            int v = c[i];
+            int next;
+            if (key < 0) {
+                next = value(c, i, to, 1);
+            } else {
+                int k = SCAN_TEXT[key];
+                for (int p : SCAN_PATHS[key]) { // paths into this value: reset, then read when an object
+                    start[2 * p + 1] = 0;
+                }
+                if (v == '"') {
+                    next = string(c, i, to);
+                    if (k >= 0) {
+                        start[2 * k] = next < 0 ? 0 : i + 1;
+                        end[2 * k] = next - 1;
+                    }
+                } else {
+                    if (k >= 0) {
+                        start[2 * k] = 0;
+                    }
+                    next = v == '{' && SCAN_PATHS[key].length > 0 ? nested(c, i, to, key, start, end)
+                            : value(c, i, to, 1);
+                }
+            }
+            if (next < 0) {
+                return UNSURE;
+            }
+            i = space(c, next, to);
+            if (i >= to) {
+                return UNSURE;
+            }
+            if (c[i] == '}') {
+                if (i + 1 != to) {
+                    return UNSURE; // more after the object: Jackson tells (a second value or an error)
+                }
+                break;
+            }
+            if (c[i] != ',') {
+                return UNSURE;
+            }
+            i = space(c, i + 1, to);
+        }
+        for (int s = 0; s < slots; s++) {
+            if (start[s] > 0) {
+                String t = decode(line, c, start[s], end[s]);
+                if (!t.isBlank()) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The index in {@code keys} of the key {@code c[from, to)} whose {@code String.hashCode} is {@code h}, through
+     * {@code table} (as {@link #SCAN_TABLE}), or -1.
+     */
+    private static int key(byte[] c, int from, int to, int h, String[] keys, int[] table) {
+        int mask = table.length - 1;
+        for (int i = spread(h) & mask; table[i] != 0; i = (i + 1) & mask) {
+            String k = keys[table[i] - 1];
+            if (k.length() == to - from && k.hashCode() == h) {
+                int j = 0;
+                while (j < k.length() && k.charAt(j) == (c[from + j] & 0xFF)) {
+                    j++;
+                }
+                if (j == k.length()) {
+                    return table[i] - 1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The object value at {@code c[from]} of top-level key {@code SCAN_KEYS[key]}, a parent of paths: its keys
+     * that are the paths' child names fill the paths' slots ({@link #messageTokens}'s {@code nested}); the index
+     * after it, or -1 ({@link #UNSURE}).
+     */
+    private static int nested(byte[] c, int from, int to, int key, int[] start, int[] end) {
+        String[] children = SCAN_CHILDREN[key];
+        int[] paths = SCAN_PATHS[key];
+        int i = space(c, from + 1, to);
+        if (i < to && c[i] == '}') {
+            return i + 1;
+        }
+        while (true) {
+            if (i >= to || c[i] != '"') {
+                return -1;
+            }
+            int ks = i + 1;
+            int j = ks;
+            for (; j < to; j++) {
+                int ch = c[j] & 0xFF;
+                if (ch == '"') {
+                    break;
+                }
+                if (ch == '\\' || ch < 0x20) {
+                    return -1;
+                }
+            }
+            if (j >= to || j - ks > SCAN_MAX_KEY) {
+                return -1;
+            }
+            int child = -1;
+            for (int k = 0; k < children.length && child < 0; k++) {
+                String name = children[k];
+                if (name.length() == j - ks) {
+                    int m = 0;
+                    while (m < name.length() && name.charAt(m) == (c[ks + m] & 0xFF)) {
+                        m++;
+                    }
+                    child = m == name.length() ? k : -1;
+                }
+            }
+            i = space(c, j + 1, to);
+            if (i >= to || c[i] != ':') {
+                return -1;
+            }
+            i = space(c, i + 1, to);
+            if (i >= to) {
+                return -1;
+            }
+            int next;
+            if (c[i] == '"') {
+                next = string(c, i, to);
+                if (child >= 0) {
+                    int p = 2 * paths[child] + 1;
+                    start[p] = next < 0 ? 0 : i + 1;
+                    end[p] = next - 1;
+                }
+            } else {
+                if (child >= 0) {
+                    start[2 * paths[child] + 1] = 0;
+                }
+                next = value(c, i, to, 2);
+            }
+            if (next < 0) {
+                return -1;
+            }
+            i = space(c, next, to);
+            if (i >= to) {
+                return -1;
+            }
+            if (c[i] == '}') {
+                return i + 1;
+            }
+            if (c[i] != ',') {
+                return -1;
+            }
+            i = space(c, i + 1, to);
+        }
+    }
+
+    /** The index of the first char at or after {@code i} that is no JSON whitespace (or {@code to}). */
+    private static int space(byte[] c, int i, int to) {
+        while (i < to) {
+            int ch = c[i] & 0xFF;
+            if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The JSON value at {@code c[from]} (not whitespace) at nesting depth {@code depth} (the top-level object's
+     * values: 1): the index after it, or -1 ({@link #UNSURE}).
+     */
+    private static int value(byte[] c, int from, int to, int depth) {
+        int v = c[from];
+        if (v == '"') {
+            return string(c, from, to);
+        }
+        if (v == '{' || v == '[') {
+            if (depth >= SCAN_MAX_DEPTH) {
+                return -1;
+            }
+            char close = v == '{' ? '}' : ']';
+            int i = space(c, from + 1, to);
+            if (i < to && c[i] == close) {
+                return i + 1;
+            }
+            while (true) {
+                if (i >= to) {
+                    return -1;
+                }
+                if (v == '{') {
+                    if (c[i] != '"') {
+                        return -1;
+                    }
+                    int j = i + 1;
+                    for (; j < to; j++) {
+                        int ch = c[j] & 0xFF;
+                        if (ch == '"') {
+                            break;
+                        }
+                        if (ch == '\\' || ch < 0x20) {
+                            return -1;
+                        }
+                    }
+                    if (j >= to || j - i - 1 > SCAN_MAX_KEY) {
+                        return -1;
+                    }
+                    i = space(c, j + 1, to);
+                    if (i >= to || c[i] != ':') {
+                        return -1;
+                    }
+                    i = space(c, i + 1, to);
+                    if (i >= to) {
+                        return -1;
+                    }
+                }
+                i = value(c, i, to, depth + 1);
+                if (i < 0) {
+                    return -1;
+                }
+                i = space(c, i, to);
+                if (i >= to) {
+                    return -1;
+                }
+                if (c[i] == close) {
+                    return i + 1;
+                }
+                if (c[i] != ',') {
+                    return -1;
+                }
+                i = space(c, i + 1, to);
+            }
+        }
+        if (v == 't') {
+            return literal(c, from, to, "true");
+        }
+        if (v == 'f') {
+            return literal(c, from, to, "false");
+        }
+        if (v == 'n') {
+            return literal(c, from, to, "null");
+        }
+        return number(c, from, to);
+    }
+
+    /** The index after the literal {@code word} at {@code c[from]}, or -1. */
+    private static int literal(byte[] c, int from, int to, String word) {
+        int n = word.length();
+        if (to - from < n) {
+            return -1;
+        }
+        for (int k = 1; k < n; k++) {
+            if (c[from + k] != word.charAt(k)) {
+                return -1;
+            }
+        }
+        return from + n; // what follows must be whitespace, ',', '}' or ']': the caller checks
+    }
+
+    /** The index after the number at {@code c[from]} (RFC 8259's syntax, no leading zero), or -1. */
+    private static int number(byte[] c, int from, int to) {
+        int i = from;
+        if (c[i] == '-') {
+            i++;
+        }
+        if (i >= to) {
+            return -1;
+        }
+        if (c[i] == '0') {
+            i++;
+            if (i < to && c[i] >= '0' && c[i] <= '9') {
+                return -1;
+            }
+        } else if (c[i] >= '1' && c[i] <= '9') {
+            while (i < to && c[i] >= '0' && c[i] <= '9') {
+                i++;
+            }
+        } else {
+            return -1;
+        }
+        if (i < to && c[i] == '.') {
+            int d = ++i;
+            while (i < to && c[i] >= '0' && c[i] <= '9') {
+                i++;
+            }
+            if (i == d) {
+                return -1;
+            }
+        }
+        if (i < to && (c[i] == 'e' || c[i] == 'E')) {
+            i++;
+            if (i < to && (c[i] == '+' || c[i] == '-')) {
+                i++;
+            }
+            int d = i;
+            while (i < to && c[i] >= '0' && c[i] <= '9') {
+                i++;
+            }
+            if (i == d) {
+                return -1;
+            }
+        }
+        return i - from > SCAN_MAX_NUMBER ? -1 : i;
+    }
+
+    /** The index after the string at {@code c[from]} (a quote), its escapes checked, or -1. */
+    private static int string(byte[] c, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            int ch = c[i] & 0xFF;
+            if (ch > '\\') {
+                continue; // most of a text's chars (lower case letters): one test
+            }
+            if (ch == '"') {
+                return i + 1;
+            }
+            if (ch == '\\') {
+                if (++i >= to) {
+                    return -1;
+                }
+                switch (c[i]) {
+                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                    }
+                    case 'u' -> {
+                        if (i + 4 >= to) {
+                            return -1;
+                        }
+                        for (int k = 1; k <= 4; k++) {
+                            int x = c[i + k]; // ASCII hex digits only, as Jackson reads them
+                            if (!(x >= '0' && x <= '9' || x >= 'a' && x <= 'f' || x >= 'A' && x <= 'F')) {
+                                return -1;
+                            }
+                        }
+                        i += 4;
+                    }
+                    default -> {
+                        return -1;
+                    }
+                }
+            } else if (ch < 0x20) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The string whose chars (escapes checked by {@link #string}) are {@code line}'s {@code [from, to)}; {@code c}:
+     * the line's ISO-8859-1 bytes, one per char (a char over U+00FF as {@code ?}, which is no escape's char).
+     */
+    private static String decode(String line, byte[] c, int from, int to) {
+        int i = from;
+        while (i < to && c[i] != '\\') {
+            i++;
+        }
+        if (i == to) {
+            return line.substring(from, to);
+        }
+        StringBuilder sb = new StringBuilder(to - from).append(line, from, i);
+        while (i < to) {
+            if (c[i] != '\\') {
+                sb.append(line.charAt(i++));
+                continue;
+            }
+            char e = (char) c[i + 1];
+            i += 2;
+            switch (e) {
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    sb.append((char) Integer.parseInt(line, i, i + 4, 16));
+                    i += 4;
+                }
+                default -> sb.append(e); // '"', '\\', '/'
+            }
+        }
+        return sb.toString();
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * An inverted index over one source's clusters, so that {@link TemplateMiner#match} finds the best cluster by
- * counting hits instead of computing the similarity of every cluster of the line's token count. Per token
+ * counting hits instead of computing the similarity of every cluster of the line's token count; a token count held
+ * by a few clusters ({@link #ONE_BY_ONE}) has no groups, its clusters compared one by one. Per token
  * count: for each position, the clusters holding each constant token there and the clusters with a wildcard
  * there; a line's key=value token also hits the clusters holding its field form there ({@code key=<*>},
  * {@link TemplateMiner#fieldForm}). For a line, one pass over those lists gives every cluster's {@code same} and {@code counted} of
@@ -31,14 +32,31 @@ import java.util.Objects;
  * a key object per lookup), the maps' behaviour kept: {@code TemplateIndexTest} compares the match with the scan.
  */
 final class TemplateIndex {
+    /**
+     * Members up to which a bucket keeps no groups ({@link Bucket#grouped}): its clusters are compared with the line
+     * one by one ({@link Bucket#bestOneByOne}), each comparison ending where the cluster can no longer reach the
+     * threshold or differs in a word of the message (lines whose words differ: at once).
+     */
+    static final int ONE_BY_ONE = 8;
+
     private final Map<Integer, Bucket> buckets = new HashMap<>();
+    /** The {@link #ONE_BY_ONE} of this index's buckets (0: every bucket keeps its groups). */
+    private final int oneByOne;
+
+    TemplateIndex() {
+        this(ONE_BY_ONE);
+    }
+
+    TemplateIndex(int oneByOne) {
+        this.oneByOne = oneByOne;
+    }
 
     Bucket bucket(int length) {
         return buckets.get(length);
     }
 
     void add(MinerState.Cluster c, String prefix) {
-        buckets.computeIfAbsent(c.tokens.length, Bucket::new).add(c, prefix);
+        buckets.computeIfAbsent(c.tokens.length, n -> new Bucket(n, oneByOne)).add(c, prefix);
     }
 
     void remove(MinerState.Cluster c) {
@@ -92,6 +110,15 @@ final class TemplateIndex {
     /** The clusters of one token count. */
     static final class Bucket {
         final int length;
+        /** Members up to which the bucket keeps no groups ({@link TemplateIndex#ONE_BY_ONE}). */
+        private final int oneByOne;
+        /**
+         * Whether the groups (and the wildcard lists) are kept: from the time the bucket first held more than
+         * {@link #oneByOne} members. Before, a cluster's add and remove touch its slot alone (a source whose every line
+         * is a new template of its own length, free text, adds and evicts one per line), and the match compares the
+         * members one by one.
+         */
+        boolean grouped;
         MinerState.Cluster[] slots = new MinerState.Cluster[8];
         int high;
         int members;
@@ -102,9 +129,12 @@ final class TemplateIndex {
          */
         Group[] table = new Group[16];
         /**
-         * {@code hashes[i]} is {@link #hash} of {@code table[i]} where that is not null: a probe compares ints and reads
-         * a group (and its token) only where the hash is the line's (the groups are objects of their own, spread over
-         * the heap; a bucket of a source with many templates has thousands, and probing read each one it passed).
+         * {@code hashes[i]} is {@link #hash} of {@code table[i]} where that is not null, else 0 ({@link #hash} is never
+         * 0): a probe reads and compares ints, and reads the table's slot and the group (and its token) only where the
+         * hash is the line's (the groups are objects of their own, spread over the heap; a bucket of a source with many
+         * templates has thousands, and probing read each one it passed). A probe that finds nothing (most of them where
+         * lines differ: a line's token at a position where no cluster has it) reads this array alone: one cache line,
+         * where the table's slots were a second (a bucket's arrays are cold when lines of many lengths take turns).
          */
         int[] hashes = new int[16];
         int groupCount;
@@ -123,8 +153,14 @@ final class TemplateIndex {
         int epoch;
         final IntList touched = new IntList();
 
+        /** A bucket that keeps its groups from the start. */
         Bucket(int length) {
+            this(length, 0);
+        }
+
+        Bucket(int length, int oneByOne) {
             this.length = length;
+            this.oneByOne = oneByOne;
             wild = new IntList[length];
             lineWord = new boolean[length];
         }
@@ -133,7 +169,8 @@ final class TemplateIndex {
             int h = token.hashCode() + position * 0x9E3779B9;
             h ^= h >>> 16;
             h *= 0x85EBCA6B;
-            return h ^ (h >>> 13);
+            h ^= h >>> 13;
+            return h != 0 ? h : 1; // 0 marks an empty slot in hashes
         }
 
         /** The group of {@code token} at {@code position}, or null. */
@@ -143,12 +180,15 @@ final class TemplateIndex {
             int mask = t.length - 1;
             int h = hash(token, position);
             for (int i = h & mask; ; i = (i + 1) & mask) {
-                Group g = t[i];
-                if (g == null) {
+                int x = hs[i];
+                if (x == 0) {
                     return null;
                 }
-                if (hs[i] == h && g.position == position && g.token.equals(token)) {
-                    return g;
+                if (x == h) {
+                    Group g = t[i];
+                    if (g.position == position && g.token.equals(token)) {
+                        return g;
+                    }
                 }
             }
         }
@@ -179,12 +219,13 @@ final class TemplateIndex {
             Group[] t = table;
             int mask = t.length - 1;
             int h = hash(g.token, g.position);
+            int[] hs = hashes;
             int i = h & mask;
-            while (t[i] != null) {
+            while (hs[i] != 0) {
                 i = (i + 1) & mask;
             }
             t[i] = g;
-            hashes[i] = h;
+            hs[i] = h;
         }
 
         /** Removes group {@code g} (in the table): linear probing's deletion, later entries of its run shifted back. */
@@ -212,6 +253,7 @@ final class TemplateIndex {
                 }
             }
             t[i] = null;
+            hs[i] = 0;
             groupCount--;
         }
 
@@ -249,6 +291,21 @@ final class TemplateIndex {
             c.slot = s;
             c.indexed = c.tokens;
             c.prefix = prefix;
+            members++;
+            if (grouped) {
+                addGroups(s, c);
+            } else if (members > oneByOne) {
+                grouped = true;
+                for (int k = 0; k < high; k++) {
+                    if (slots[k] != null) {
+                        addGroups(k, slots[k]);
+                    }
+                }
+            }
+        }
+
+        /** Adds slot {@code s}, cluster {@code c}, to the groups of its tokens (or the wildcard lists). */
+        private void addGroups(int s, MinerState.Cluster c) {
             Group[] g = new Group[length];
             boolean[] l = new boolean[length];
             boolean[] f = new boolean[length];
@@ -269,7 +326,6 @@ final class TemplateIndex {
             groups[s] = g;
             learned[s] = l;
             field[s] = f;
-            members++;
         }
 
         void remove(MinerState.Cluster c) {
@@ -277,7 +333,7 @@ final class TemplateIndex {
             if (s < 0 || slots[s] != c) {
                 throw new IllegalStateException("cluster #" + c.id + " not indexed");
             }
-            for (int i = 0; i < length; i++) {
+            for (int i = 0; i < length && grouped; i++) {
                 String t = c.indexed[i];
                 if (TemplateMiner.wild(t)) {
                     wild[i].removeValue(s);
@@ -424,10 +480,33 @@ final class TemplateIndex {
             return false;
         }
 
+        /**
+         * Before the groups ({@link #grouped}): the best cluster by {@link TemplateMiner#similarity} at or above
+         * {@code threshold}, as {@link #best} after {@link #count} gives it, every member compared with the line
+         * ({@link TemplateMiner#similarity(String[], String[], boolean, double)}, which stops where the threshold is
+         * out of reach).
+         */
+        MinerState.Cluster bestOneByOne(String[] tokens, String prefix, double threshold, boolean wordsAreMessage) {
+            MinerState.Cluster best = null;
+            double bestSim = -1;
+            for (int s = 0; s < high; s++) {
+                MinerState.Cluster c = slots[s];
+                if (c == null || (prefix != null && !prefix.equals(c.prefix))) {
+                    continue;
+                }
+                double sim = TemplateMiner.similarity(c.tokens, tokens, wordsAreMessage, threshold);
+                if (sim >= threshold && (sim > bestSim || (sim == bestSim && c.id < best.id))) {
+                    best = c;
+                    bestSim = sim;
+                }
+            }
+            return best;
+        }
+
         /** The other clusters that {@code template} covers ({@link TemplateMiner#covers}). */
         List<MinerState.Cluster> covered(MinerState.Cluster self, String[] template) {
             IntList smallest = null;
-            for (int i = 0; i < length; i++) {
+            for (int i = 0; i < length && grouped; i++) {
                 if (!TemplateMiner.wild(template[i]) && !template[i].equals(TemplateMiner.fieldForm(template[i]))) {
                     Group g = group(i, template[i]);
                     if (g == null) {

@@ -81,16 +81,33 @@ public final class TemplateMiner implements Serializable {
 
     /** With {@code remember} false: every line's message and tokens computed anew ({@link #messageOf}; tests). */
     TemplateMiner(MinerSettings settings, boolean scan, boolean remember) {
-        this(settings, scan, remember, scan);
+        this(settings, scan, remember, TemplateIndex.ONE_BY_ONE);
     }
 
     /** With {@code scanEviction}: the victim found by {@link #oldestScan} (the reference form; tests). */
     TemplateMiner(MinerSettings settings, boolean scan, boolean remember, boolean scanEviction) {
+        this(settings, scan, remember, TemplateIndex.ONE_BY_ONE, scanEviction);
+    }
+
+    /**
+     * With {@code oneByOne}: the members up to which an index bucket compares its clusters one by one
+     * ({@link TemplateIndex#ONE_BY_ONE}; 0: always by its groups; tests).
+     */
+    TemplateMiner(MinerSettings settings, boolean scan, boolean remember, int oneByOne) {
+        this(settings, scan, remember, oneByOne, scan);
+    }
+
+    private TemplateMiner(MinerSettings settings, boolean scan, boolean remember, int oneByOne,
+                          boolean scanEviction) {
         this.settings = settings;
         this.scan = scan;
         this.remember = remember;
+        this.oneByOne = oneByOne;
         this.scanEviction = scanEviction;
     }
+
+    /** The index's {@link TemplateIndex#ONE_BY_ONE}. */
+    private final int oneByOne;
 
     public TemplateMiner() {
         this(MinerSettings.defaults());
@@ -315,6 +332,10 @@ public final class TemplateMiner implements Serializable {
         if (b == null) {
             return null;
         }
+        if (!b.grouped) {
+            MinerState.Cluster best = b.bestOneByOne(tokens, prefixKey(tokens), settings.similarity(), false);
+            return best != null ? best : b.bestOneByOne(tokens, null, settings.fallbackSimilarity(), true);
+        }
         if (message != null) {
             b.count(tokens, message.words(), message.forms());
         } else {
@@ -403,6 +424,52 @@ public final class TemplateMiner implements Serializable {
             return 1.0;
         }
         return same == 0 ? 0 : (double) same / counted; // nothing in common is no match, even for <*> alone
+    }
+
+    /**
+     * {@link #similarity(String[], String[], boolean)} (the reference) where it is at least {@code threshold}
+     * (&gt; 0), else a value below {@code threshold}: 0 as soon as the positions left cannot lift it there. A
+     * position that counts and is not the same lowers the most the line can reach, {@code (same + left) /
+     * (counted + left)} (a position both hold a wildcard at, or the same, does not raise it; division rounds
+     * monotonically), so a template and a line of another message part early; a word of the message that differs
+     * ends it as in the reference.
+     */
+    static double similarity(String[] template, String[] line, boolean wordsAreMessage, double threshold) {
+        int n = template.length;
+        int counted = 0;
+        int same = 0;
+        for (int i = 0; i < n; i++) {
+            String t = template[i];
+            String l = line[i];
+            boolean tw = wild(t);
+            boolean lw = l.equals(WILD);
+            if (tw && lw) {
+                continue;
+            }
+            counted++;
+            if (tw) {
+                if (!word(l, i)) {
+                    same++; // a value where the template learned a variable
+                    continue;
+                }
+                if (wordsAreMessage && t.equals(LEARNED) && !field(template, i)) {
+                    return 0;
+                }
+            } else if (t.equals(l) || (!lw && fieldValue(t, l))) {
+                same++;
+                continue;
+            } else if (!lw && distinctWords(t, l, i) && !field(template, i)) {
+                return 0;
+            }
+            int left = n - 1 - i;
+            if ((double) (same + left) / (counted + left) < threshold) {
+                return 0;
+            }
+        }
+        if (counted == 0) {
+            return 1.0;
+        }
+        return same == 0 ? 0 : (double) same / counted;
     }
 
     /** Words after which a plain word is a name (a value), not a part of the message. */
@@ -879,7 +946,7 @@ public final class TemplateMiner implements Serializable {
     /** The state's index over its clusters, built from them on first use (after a restore or a copy). */
     private TemplateIndex index(MinerState state) {
         if (state.index == null) {
-            TemplateIndex t = new TemplateIndex();
+            TemplateIndex t = new TemplateIndex(oneByOne);
             for (MinerState.Cluster c : state.clusters) {
                 t.add(c, prefixKey(c.tokens));
             }

@@ -9,12 +9,31 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link JsonLogFields#message} (token by token) against its reference (Jackson's tree), and the message it finds
- * in the JSON lines of the common formats; the miner mines such a line by it.
+ * {@link JsonLogFields#message} (read by hand, {@link JsonLogFields#scanMessage}, else by Jackson's tokens,
+ * {@link JsonLogFields#messageTokens}) against its reference (Jackson's tree), each form on its own, and the message
+ * it finds in the JSON lines of the common formats; the miner mines such a line by it.
  */
 class JsonLogFieldsTest {
-    private static void same(String line) {
-        assertEquals(JsonLogFields.messageReference(line), JsonLogFields.message(line), line);
+    /** The lines {@link #same} saw that the hand scan read (not {@link JsonLogFields#UNSURE}), and all it saw. */
+    private int scanned;
+    private int seen;
+
+    /** {@code message(line)} and each of its forms give the reference's message. */
+    private void same(String line) {
+        String reference = JsonLogFields.messageReference(line);
+        assertEquals(reference, JsonLogFields.message(line), line);
+        seen++;
+        String t = line.strip();
+        if (t.length() >= 2 && t.startsWith("{") && t.endsWith("}")) {
+            int from = line.indexOf('{');
+            int to = line.lastIndexOf('}') + 1;
+            assertEquals(reference, JsonLogFields.messageTokens(line, from, to), line);
+            String scan = JsonLogFields.scanMessage(line, from, to);
+            if (scan != JsonLogFields.UNSURE) {
+                assertEquals(reference, scan, line);
+                scanned++;
+            }
+        }
     }
 
     @Test
@@ -203,6 +222,155 @@ class JsonLogFieldsTest {
         };
         for (String[] c : cases) {
             assertEquals(c[1], bareness(c[0]), c[0]);
+        }
+    }
+
+    /** A JSON value of at most {@code depth} more levels, of the kinds log lines hold and some they should not. */
+    private static void value(StringBuilder sb, SplittableRandom r, int depth, boolean valid) {
+        String[] names = {"message", "msg", "text", "log", "MESSAGE", "body", "jsonPayload", "level", "stringValue",
+            "jsonPayload.message", "body.stringValue", "event", "x", "line", "@m", "Body", "", "m\\u0073g", "h\u00e9"};
+        int kind = r.nextInt(depth > 0 ? 9 : 6);
+        switch (kind) {
+            case 0, 1 -> { // a string: plain, escapes, unicode escapes (surrogates, lone ones), raw non-ASCII
+                sb.append('"');
+                for (int k = 0, n = r.nextInt(12); k < n; k++) {
+                    switch (r.nextInt(valid ? 10 : 13)) {
+                        case 0 -> sb.append("\\\"");
+                        case 1 -> sb.append(new String[] {"\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"}[r.nextInt(7)]);
+                        case 2 -> sb.append(String.format("\\u%04x", r.nextInt(0x10000)));
+                        case 3 -> sb.append(new String[] {"\\ud83d\\ude00", "\\uD800", "\\u0020", "\\u00E9"}[r.nextInt(4)]);
+                        case 4 -> sb.append(new String[] {"\u00e9", "\u4e2d", "\ud83d\ude00", "\u007f", " ", "\ud800", "?",
+                            "\u00ff"}[r.nextInt(8)]);
+                        case 10 -> sb.append(new String[] {"\\x", "\\u12G4", "\\u\uff10\uff10\uff10\uff10", "\\"}[r.nextInt(4)]);
+                        case 11 -> sb.append((char) r.nextInt(0x20)); // a control char: refused
+                        case 12 -> sb.append('"');
+                        default -> sb.append(new String[] {"order", " ", "paid", "in", "40", "ms", "{", "}", ":", ","}[r.nextInt(10)]);
+                    }
+                }
+                sb.append('"');
+            }
+            case 2 -> { // a number
+                String[] good = {"0", "-0", "7", "-12", "3.25", "1e5", "1E+5", "-2.5e-3", "0.0", "123456789012345678901234"};
+                String[] bad = {"01", "-", "1.", ".5", "1e", "+1", "0x1F", "NaN", "-Infinity", "1.5.2", "00", "-01",
+                    "1" + "0".repeat(120)};
+                sb.append(valid || r.nextInt(3) > 0 ? good[r.nextInt(good.length)] : bad[r.nextInt(bad.length)]);
+            }
+            case 3 -> sb.append(valid || r.nextBoolean() ? new String[] {"true", "false", "null"}[r.nextInt(3)]
+                    : new String[] {"tru", "nul", "True", "falsey", "undefined"}[r.nextInt(5)]);
+            case 4, 5 -> sb.append('"').append(new String[] {"a b", "", " ", "\\t", "served 200"}[r.nextInt(5)]).append('"');
+            default -> { // an object or an array, nested
+                boolean object = kind != 8;
+                sb.append(object ? '{' : '[').append(space(r, valid));
+                for (int k = 0, n = r.nextInt(5); k < n; k++) {
+                    sb.append(k == 0 ? "" : "," + space(r, valid));
+                    if (object) {
+                        sb.append('"').append(names[r.nextInt(names.length)]).append('"').append(space(r, valid))
+                                .append(':').append(space(r, valid));
+                    }
+                    value(sb, r, depth - 1, valid);
+                    sb.append(space(r, valid));
+                }
+                if (!valid && r.nextInt(20) == 0) {
+                    sb.append(',');
+                }
+                sb.append(object ? '}' : ']');
+            }
+        }
+    }
+
+    private static String space(SplittableRandom r, boolean valid) {
+        int k = r.nextInt(valid ? 12 : 14);
+        return k < 8 ? "" : new String[] {" ", "\n", "\t", "\r\n ", "\u000B", "\u00a0"}[k - 8];
+    }
+
+    @Test
+    void theScanAndJacksonsTokensGiveTheReferenceMessageOnRandomJson() {
+        SplittableRandom r = new SplittableRandom(29);
+        int validScanned = 0;
+        int valid = 0;
+        for (int i = 0; i < 12_000; i++) {
+            boolean ok = r.nextInt(3) > 0;
+            StringBuilder sb = new StringBuilder();
+            if (r.nextInt(10) == 0) {
+                sb.append(" \t");
+            }
+            sb.append('{');
+            String[] names = {"message", "msg", "text", "jsonPayload", "body", "Body", "level", "MESSAGE", "@m",
+                "jsonPayload.message", "body.stringValue", "short_message", "x", "source"};
+            for (int k = 0, n = r.nextInt(7); k < n; k++) { // duplicate keys as often as not
+                sb.append(k == 0 ? "" : ",").append(space(r, ok)).append('"').append(names[r.nextInt(names.length)])
+                        .append('"').append(space(r, ok)).append(':').append(space(r, ok));
+                value(sb, r, r.nextInt(4), ok);
+            }
+            sb.append(space(r, ok)).append('}');
+            if (!ok && r.nextInt(6) == 0) {
+                sb.append(new String[] {" {\"msg\":\"two\"}", "}", " x}", "\n"}[r.nextInt(4)]);
+            }
+            String line = sb.toString();
+            if (!ok && r.nextInt(6) == 0) {
+                line = line.substring(0, r.nextInt(line.length() + 1)) + "}";
+            }
+            int before = scanned;
+            same(line);
+            if (ok) {
+                valid++;
+                validScanned += scanned - before;
+            }
+        }
+        // the hand scan reads nearly every valid line (not: escaped keys, an invalid value's branch)
+        assertTrue(validScanned > valid * 0.6, validScanned + " of " + valid);
+        assertTrue(scanned < seen, "some lines went to Jackson");
+    }
+
+    @Test
+    void deepNestingLongNumbersAndEdgesGoToJacksonOrMatchIt() {
+        String deep = "{\"a\":" + "[".repeat(40) + "]".repeat(40) + ",\"msg\":\"deep\"}";
+        String deeper = "{\"a\":" + "[".repeat(1200) + "]".repeat(1200) + ",\"msg\":\"too deep\"}";
+        String[] lines = {deep, deeper, "{\"n\":" + "9".repeat(150) + ",\"msg\":\"long number\"}",
+            "{\"n\":1" + "0".repeat(1200) + ",\"msg\":\"over Jackson's number length\"}",
+            "{\"m\\u0073g\":\"escaped key\"}", "{\"msg\":\"\\u00e9t\\u00E9 \\ud83d\\ude00\"}",
+            "{\"msg\":\"a\"}}", "{\"msg\":\"a\"} {\"msg\":\"b\"}", "{ }", "{\"msg\":\"\\u000a\"}",
+            "{\"body\":{\"stringValue\":\"otel\",\"stringValue\":\"  \"},\"msg\":\"after\"}",
+            "{\"body\":{\"stringValue\":\"nested\"},\"body\":{}}", "{\"body\":{\"x\":{\"stringValue\":\"deeper\"}}}",
+            "{\"msg\":\"x\"\u000B}", "{\"msg\" : \"spaced\" , \"a\" : [ 1 , 2 ] }", "{\"msg\":\"tab\tin\"}"};
+        for (String line : lines) {
+            same(line);
+        }
+        assertEquals("deep", JsonLogFields.scanMessage(deep, 0, deep.length()));
+        assertTrue(JsonLogFields.scanMessage(deeper, 0, deeper.length()) == JsonLogFields.UNSURE);
+    }
+
+    @Test
+    void shapesAndLoghubTextsGiveTheReferenceMessage() throws java.io.IOException {
+        // the shapes' JSON texts (benchmarks/jobs/shapes.py: fixed-schema and free-text JSON inside a record's text)
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < 2000; i++) {
+            String words = String.join(" ", java.util.stream.IntStream.range(0, 5 + r.nextInt(200))
+                    .mapToObj(k -> TemplateMinerShapesTest.WORDS[r.nextInt(TemplateMinerShapesTest.WORDS.length)]).toList());
+            same("{\"@timestamp\": \"2026-01-23T08:00:00." + (100 + r.nextInt(900)) + "Z\", \"level\": \"INFO\", "
+                    + "\"logger\": \"com.acme.billing.InvoiceRepository\", \"trace_id\": \"" + Long.toHexString(r.nextLong())
+                    + "\", \"message\": \"" + words + " " + r.nextInt(5000) + " in " + r.nextInt(999) + " ms\", \"http\": "
+                    + "{\"method\": \"POST\", \"status\": 200, \"duration_ms\": 285.911}, \"labels\": {\"k0\": \"payment\"}}");
+        }
+        assertEquals(seen, scanned);
+        for (String line : dev.keymem.jobs.testdata.Loghub.lines("JsonLogFieldsTest")) {
+            same(line);
+        }
+        // with -Dkeymem.jsonlog.files=F1,F2 (JSON lines files: shapes/logs/*.jsonl, loghub-mix.jsonl), every
+        // record's text as the source reads it
+        String files = System.getProperty("keymem.jsonlog.files");
+        if (files != null) {
+            dev.keymem.jobs.logs.LogLineParser parser = new dev.keymem.jobs.logs.LogLineParser(null);
+            for (String f : files.split(",")) {
+                for (String v : java.nio.file.Files.readAllLines(java.nio.file.Path.of(f))) {
+                    try {
+                        same(parser.parse(null, v, 0, -1).text);
+                    } catch (dev.keymem.jobs.kafka.InvalidRecordException e) {
+                        // a dead letter at the source
+                    }
+                }
+            }
+            System.out.println("JsonLogFieldsTest: " + seen + " texts, " + scanned + " read by the scan");
         }
     }
 }

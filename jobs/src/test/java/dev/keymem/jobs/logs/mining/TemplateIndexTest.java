@@ -18,31 +18,41 @@ import org.junit.jupiter.api.Test;
  * The indexed match ({@link TemplateIndex}) against the reference scan ({@link TemplateMiner#matchScan}): the same
  * template for every line (id, text, created), the same states, bit for bit, on real logs (loghub_2k), the
  * shapes that fill a source with templates (logfmt with word values, JSON-like free text, stack frames), random
- * lines, with evictions, and across a serialize / restore of the state (the index is not state: rebuilt).
+ * lines, with evictions, and across a serialize / restore of the state (the index is not state: rebuilt); each with
+ * the buckets of a few members compared one by one ({@link TemplateIndex#ONE_BY_ONE}, the default) and with every
+ * bucket matched by its groups. And the similarity that stops early against the reference similarity.
  */
 class TemplateIndexTest {
 
-    /** Runs {@code lines} through an indexed and a scanning miner; restores the indexed state every {@code every}. */
+    /**
+     * Runs {@code lines} through two indexed miners (buckets of a few members compared one by one, the default; every
+     * bucket by its groups) and a scanning one; restores the indexed states every {@code every}. Returns the first
+     * indexed miner's state.
+     */
     static MinerState same(List<String> lines, MinerSettings settings, int every) throws IOException {
-        TemplateMiner indexed = new TemplateMiner(settings);
+        TemplateMiner[] indexed = {new TemplateMiner(settings), new TemplateMiner(settings, false, true, 0)};
         TemplateMiner scan = new TemplateMiner(settings, true);
-        MinerState a = new MinerState();
+        MinerState[] a = {new MinerState(), new MinerState()};
         MinerState b = new MinerState();
         MinerStateSerializer ser = new MinerStateSerializer();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            TemplateMiner.Match x = indexed.accept(a, line);
             TemplateMiner.Match y = scan.accept(b, line);
-            if (x.id() != y.id() || !x.template().equals(y.template()) || x.created() != y.created()) {
-                throw new AssertionError("line " + i + " [" + line + "]: indexed " + x + ", scan " + y);
-            }
-            if (every > 0 && i % every == every - 1) {
-                a = MinerStateSerializerTest.decode(ser, MinerStateSerializerTest.bytes(ser, a))[0];
+            for (int k = 0; k < indexed.length; k++) {
+                TemplateMiner.Match x = indexed[k].accept(a[k], line);
+                if (x.id() != y.id() || !x.template().equals(y.template()) || x.created() != y.created()) {
+                    throw new AssertionError("line " + i + " [" + line + "]: indexed (" + k + ") " + x + ", scan " + y);
+                }
+                if (every > 0 && i % every == every - 1) {
+                    a[k] = MinerStateSerializerTest.decode(ser, MinerStateSerializerTest.bytes(ser, a[k]))[0];
+                }
             }
         }
-        assertEquals(b, a);
-        assertArrayEquals(MinerStateSerializerTest.bytes(ser, b), MinerStateSerializerTest.bytes(ser, a));
-        return a;
+        for (MinerState x : a) {
+            assertEquals(b, x);
+            assertArrayEquals(MinerStateSerializerTest.bytes(ser, b), MinerStateSerializerTest.bytes(ser, x));
+        }
+        return a[0];
     }
 
     @Test
@@ -192,5 +202,41 @@ class TemplateIndexTest {
                 }
             }
         }
+    }
+
+    /**
+     * {@link TemplateMiner#similarity(String[], String[], boolean, double)} (stops once the threshold is out of reach)
+     * against the reference: the same value where the reference reaches the threshold, below it where not.
+     */
+    @Test
+    void similarityThatStopsEarlyAgreesWithTheReference() {
+        Random r = new Random(4);
+        String[] tokens = {"alpha", "beta", "node7", "node9", "user", "for", "root", "key:", "val,", "x=1", "x=2",
+            "mode=fast", "mode=<*>", "<*>", "<+>", "42", "a.b.c", "isOverlap:true", "isOverlap:false", "(tag)"};
+        double[] thresholds = {0.5, 0.75, 0.4, 0.6, 1.0, 0.01};
+        int reached = 0;
+        for (int k = 0; k < 200_000; k++) {
+            int n = 1 + r.nextInt(12);
+            String[] t = new String[n];
+            String[] l = new String[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = tokens[r.nextInt(tokens.length)];
+                l[i] = r.nextInt(3) == 0 ? t[i] : tokens[r.nextInt(tokens.length)];
+                if (l[i].equals("<+>")) {
+                    l[i] = "<*>"; // a line holds no learned wildcard
+                }
+            }
+            boolean words = r.nextBoolean();
+            double threshold = thresholds[r.nextInt(thresholds.length)];
+            double reference = TemplateMiner.similarity(t, l, words);
+            double early = TemplateMiner.similarity(t, l, words, threshold);
+            if (reference >= threshold) {
+                reached++;
+                assertEquals(reference, early, String.join(" ", t) + " / " + String.join(" ", l));
+            } else {
+                assertTrue(early < threshold, String.join(" ", t) + " / " + String.join(" ", l));
+            }
+        }
+        assertTrue(reached > 10_000, "pairs at or above the threshold: " + reached);
     }
 }
