@@ -12,7 +12,8 @@ import org.apache.flink.core.fs.FSDataInputStream;
 /**
  * The lines of a file as records for Flink's {@code FileSource}, read inside the job: topic = the file's name,
  * partition 0, offset = the 0-based line number, the value the line's raw bytes without its line end
- * ({@code \n} or {@code \r\n}), exactly the records of {@code EmbeddedJobs.fileRecords}. Bytes are not decoded:
+ * ({@code \n} or {@code \r\n}; a lone {@code \r} is no line end and stays in its line, also at the end of the
+ * file), exactly the records of {@code EmbeddedJobs.fileRecords}. Bytes are not decoded:
  * a line that is not valid UTF-8 becomes a dead letter naming its line in the parse step. A last line without a
  * line end counts; an empty file has no records. Lines may be of any length.
  *
@@ -63,8 +64,9 @@ final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
             while (true) {
                 if (pos == limit) {
                     if (eof || !fill()) {
-                        // end of the file: a last line without a line end counts, nothing after a line end
-                        return any ? record(lineLen) : null;
+                        // end of the file: a last line without a line end counts (a lone \r at its end is no
+                        // line end and stays), nothing after a line end
+                        return any ? record(Arrays.copyOf(line, lineLen)) : null;
                     }
                 }
                 any = true;
@@ -112,7 +114,7 @@ final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
             lineLen += n;
         }
 
-        /** The gathered line (its {@code \r} before the line end, or at the end of the file, dropped). */
+        /** The gathered line, which ended at a {@code \n} (a {@code \r} before it dropped). */
         private KafkaRecord record(int len) {
             int end = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
             return record(Arrays.copyOf(line, end));

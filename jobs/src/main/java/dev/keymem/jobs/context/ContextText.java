@@ -190,10 +190,11 @@ final class ContextText implements Serializable {
         if (tokens == null) {
             open();
         }
-        Analysed a = texts.get(text);
+        boolean kept = text.length() <= TEXT_MAX_CHARS; // a longer text is never kept: not looked up (nor hashed)
+        Analysed a = kept ? texts.get(text) : null;
         if (a == null) {
             a = new Analysed(wordArray(text));
-            if (text.length() <= TEXT_MAX_CHARS) {
+            if (kept) {
                 if (texts.size() >= TEXTS_MAX) {
                     texts.clear();
                 }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * ({@code F} a full line or the last piece of a long one, {@code P} a partial piece; kubelet's CRI logging
  * design). {@link #messageStart} tells where the message starts, so that the miner sees the program's own line and
  * not the stream and the tag (which otherwise split every template by stream, docs/benchmarks.md "Log formats
- * probe"). Partial pieces are not joined: each piece stays one line. Written by hand (a fixed three-field prefix);
+ * probe"). The parser marks the line with its stream and tag ({@code LogLine#cri}); the keyed step joins the
+ * partial pieces of a long line ({@link CriLineJoin}). Written by hand (a fixed three-field prefix);
  * {@link #messageStartByRegex} is the reference.
  */
 final class CriLogPrefix {

@@ -35,6 +35,27 @@ public class LogLine {
      */
     private transient String asciiText;
 
+    /**
+     * Where the line is a piece of a Kubernetes CRI container log line ({@link CriLogPrefix}), its stream and tag
+     * ({@link #CRI_STDOUT} or {@link #CRI_STDERR}, plus {@link #CRI_PARTIAL} for a {@code P} piece, whose text is
+     * then its message exactly as written, trailing spaces included); 0 for any other line. Set by the parser,
+     * carried by the job's serializers ({@link LogLineSerializer}, {@link LogLineRun}), read by the keyed step's
+     * {@link CriLineJoin}, which joins the pieces of a long line; not a field of Flink's POJO form (transient).
+     */
+    transient byte cri;
+
+    /** {@link #cri}: a piece written to stdout. */
+    static final byte CRI_STDOUT = 1;
+    /** {@link #cri}: a piece written to stderr. */
+    static final byte CRI_STDERR = 2;
+    /** {@link #cri}: a {@code P} (partial) piece; without it, an {@code F} (full, or last) piece. */
+    static final byte CRI_PARTIAL = 4;
+    /**
+     * {@link #cri}: an {@code F} piece whose message is empty; its text is the whole line (as a line that is no
+     * CRI line is read), its message joined as the empty string.
+     */
+    static final byte CRI_EMPTY = 8;
+
     /** For Flink's POJO serializer. */
     public LogLine() {
     }

@@ -44,7 +44,9 @@ import java.util.regex.Pattern;
  *   <li>Anything else is a raw line. Its source is the fixed source when one is set, else the Kafka record
  *       key when there is one, else the program name of a syslog-like prefix
  *       ({@code <timestamp> <LEVEL> name[pid]:}), else {@code "default"}. A leading ISO-8601 timestamp is
- *       taken as the line's timestamp. A Kubernetes CRI line's text is its message ({@link CriLogPrefix}).</li>
+ *       taken as the line's timestamp. A Kubernetes CRI line's text is its message ({@link CriLogPrefix}), the
+ *       line marked with its stream and tag ({@link LogLine#cri}) for the keyed step, which joins a long line's
+ *       {@code P} pieces ({@link CriLineJoin}).</li>
  * </ul>
  * Rejected (the reason goes to the dead-letter topic): blank values, JSON that does not parse, JSON that is not
  * an object, a JSON object without a text.
@@ -100,8 +102,41 @@ public final class LogLineParser implements Serializable {
         if (stamp != null) {
             ts = parseInstant(stamp, recordTimestamp);
         }
-        int cri = stamp == null ? -1 : CriLogPrefix.messageStart(v); // a CRI line's text is its message
-        return new LogLine(source, cri < 0 || cri >= v.length() ? value : v.substring(cri), offset, ts);
+        if (stamp != null) {
+            int lead = 0;
+            while (Character.isWhitespace(value.charAt(lead))) {
+                lead++;
+            }
+            int cri = CriLogPrefix.messageStart(value, lead, value.length());
+            if (cri >= 0) {
+                return cri(source, value, cri, lead + v.length(), offset, ts);
+            }
+        }
+        return new LogLine(source, value, offset, ts);
+    }
+
+    /**
+     * The line of the CRI line {@code value} whose message starts at {@code cri} and whose stripped text ends at
+     * {@code end}: a {@code P} piece's text is its message as written (to the end of the value, spaces included,
+     * so that joined pieces are the line as the program wrote it; a {@code \n} or {@code \r\n} at its end, which
+     * a piece never holds, is a shipper's line end and dropped); an {@code F} piece's is its message stripped at
+     * its end, as any line's text; an {@code F} piece with an empty message keeps the whole value as its text
+     * (as before pieces were told apart) and is marked {@link LogLine#CRI_EMPTY}.
+     */
+    private static LogLine cri(String source, String value, int cri, int end, long offset, long ts) {
+        byte stream = value.charAt(cri - 6) == 'o' ? LogLine.CRI_STDOUT : LogLine.CRI_STDERR; // std[o]ut, std[e]rr
+        LogLine l;
+        if (value.charAt(cri - 2) == 'P') {
+            l = new LogLine(source, withoutLineEnd(value.substring(cri)), offset, ts);
+            l.cri = (byte) (stream | LogLine.CRI_PARTIAL);
+        } else if (cri < end) {
+            l = new LogLine(source, value.substring(cri, end), offset, ts);
+            l.cri = stream;
+        } else {
+            l = new LogLine(source, value, offset, ts);
+            l.cri = (byte) (stream | LogLine.CRI_EMPTY);
+        }
+        return l;
     }
 
     /**
@@ -124,8 +159,8 @@ public final class LogLineParser implements Serializable {
         if (end >= 0) {
             ts = parseInstant(b, from, end, recordTimestamp);
         }
-        int cri = end < 0 ? -1 : CriLogPrefix.messageStart(value, from, to); // a CRI line's text is its message
-        return new LogLine(source, cri < 0 || cri >= to ? value : value.substring(cri, to), offset, ts);
+        int cri = end < 0 ? -1 : CriLogPrefix.messageStart(value, from, value.length()); // its text is its message
+        return cri < 0 ? new LogLine(source, value, offset, ts) : cri(source, value, cri, to, offset, ts);
     }
 
     /** The reason a JSON record without a text is refused. */

@@ -35,6 +35,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     boolean[] ascii;
     /** Per line: whether its text is a bare message ({@link LogLine#bare}). */
     boolean[] bare;
+    /** Per line: its CRI stream and tag ({@link LogLine#cri}). */
+    byte[] cri;
 
     LogLineRun(String source, String topic, int partition, int capacity) {
         this.source = source;
@@ -45,6 +47,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         this.texts = new String[capacity];
         this.ascii = new boolean[capacity];
         this.bare = new boolean[capacity];
+        this.cri = new byte[capacity];
     }
 
     /** Whether {@code l} may join this run (same source, topic and partition). */
@@ -64,12 +67,14 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             texts = Arrays.copyOf(texts, n);
             ascii = Arrays.copyOf(ascii, n);
             bare = Arrays.copyOf(bare, n);
+            cri = Arrays.copyOf(cri, n);
         }
         offsets[size] = l.offset;
         timestamps[size] = l.timestamp;
         texts[size] = l.text;
         ascii[size] = l.textIsAscii();
         bare[size] = l.bare;
+        cri[size] = l.cri;
         size++;
     }
 
@@ -79,6 +84,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         l.topic = topic;
         l.partition = partition;
         l.bare = bare[i];
+        l.cri = cri[i];
         if (ascii[i]) {
             l.markAsciiText();
         }
@@ -116,7 +122,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
      * The serializer: the run's {@link RecordRuns.Header} (the source as its key), then per line its offset and
      * timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII text; plus {@link #BARE_TEXT} where the text
      * is a bare message, {@link LogLine#bare}, which the form before it never set, so its bytes read as lines that
-     * are not bare, as they were) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte
+     * are not bare, as they were; plus {@link #CRI_BYTE} where the line is a CRI piece, its {@link LogLine#cri}
+     * byte then following, a bit likewise never set before) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte
      * for byte).
      */
     static final class Serializer extends RecordSerializer<LogLineRun> {
@@ -124,6 +131,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         static final Serializer INSTANCE = new Serializer();
         /** The bit of the text byte that marks a bare message. */
         static final int BARE_TEXT = 4;
+        /** The bit of the text byte that says a CRI byte ({@link LogLine#cri}) follows it (never set before). */
+        static final int CRI_BYTE = 8;
 
         @Override
         public LogLineRun createInstance() {
@@ -139,6 +148,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             r.texts = Arrays.copyOf(from.texts, from.size);
             r.ascii = Arrays.copyOf(from.ascii, from.size);
             r.bare = Arrays.copyOf(from.bare, from.size);
+            r.cri = Arrays.copyOf(from.cri, from.size);
             return r;
         }
 
@@ -148,14 +158,15 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
-                int bare = r.bare[i] ? BARE_TEXT : 0;
-                if (r.texts[i] == null) {
-                    out.writeByte(bare);
-                } else if (r.ascii[i]) {
-                    out.writeByte(2 | bare);
+                int bare = (r.bare[i] ? BARE_TEXT : 0) | (r.cri[i] != 0 ? CRI_BYTE : 0);
+                int text = r.texts[i] == null ? 0 : r.ascii[i] ? 2 : 1;
+                out.writeByte(text | bare);
+                if (r.cri[i] != 0) {
+                    out.writeByte(r.cri[i]);
+                }
+                if (text == 2) {
                     ExactStrings.writeAscii(r.texts[i], out);
-                } else {
-                    out.writeByte(1 | bare);
+                } else if (text == 1) {
                     ExactStrings.write(r.texts[i], out);
                 }
             }
@@ -171,7 +182,10 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 r.timestamps[i] = in.readLong();
                 int kind = in.readUnsignedByte();
                 r.bare[i] = (kind & BARE_TEXT) != 0;
-                int text = kind & ~BARE_TEXT;
+                if ((kind & CRI_BYTE) != 0) {
+                    r.cri[i] = in.readByte();
+                }
+                int text = kind & ~(BARE_TEXT | CRI_BYTE);
                 r.ascii[i] = text == 2;
                 r.texts[i] = text == 2 ? ExactStrings.readAscii(in)
                         : text == 1 ? ExactStrings.read(in) : null;

@@ -17,8 +17,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * varint per character through the output view) and a field header per field. Format: flags (bit 0..2:
  * source, text, topic present; bit 3: the text is ASCII, {@link LogLine#textIsAscii}; bit 4: the text is a bare
  * message, {@link LogLine#bare}, a bit the form before it left 0, so its bytes read as lines that are not bare, as
- * they were), offset (long),
- * timestamp (long), partition (int), then each present string as its UTF-8 length (int) and bytes (an ASCII
+ * they were; bit 5: a CRI byte follows, {@link LogLine#cri}, likewise 0 before), offset (long),
+ * timestamp (long), partition (int), the CRI byte where bit 5 says so, then each present string as its UTF-8 length (int) and bytes (an ASCII
  * text: its chars as bytes, copied without encoding or decoding). An unpaired surrogate, which UTF-8 cannot
  * carry (the encoder writes '?' for it), makes that string go as its UTF-16 chars instead (length -1 - chars,
  * then the chars), so every string comes back as it was sent. Records only: a LogLine is in no keyed state.
@@ -36,6 +36,7 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
     private static final int TOPIC = 4;
     private static final int ASCII_TEXT = 8;
     private static final int BARE = 16;
+    private static final int CRI = 32;
 
     @Override
     public LogLine createInstance() {
@@ -48,6 +49,7 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
         l.topic = from.topic;
         l.partition = from.partition;
         l.bare = from.bare;
+        l.cri = from.cri;
         if (from.textIsAscii()) {
             l.markAsciiText();
         }
@@ -58,10 +60,13 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
     public void serialize(LogLine l, DataOutputView out) throws IOException {
         boolean ascii = l.textIsAscii();
         out.writeByte((l.source != null ? SOURCE : 0) | (l.text != null ? TEXT : 0) | (l.topic != null ? TOPIC : 0)
-                | (ascii ? ASCII_TEXT : 0) | (l.bare ? BARE : 0));
+                | (ascii ? ASCII_TEXT : 0) | (l.bare ? BARE : 0) | (l.cri != 0 ? CRI : 0));
         out.writeLong(l.offset);
         out.writeLong(l.timestamp);
         out.writeInt(l.partition);
+        if (l.cri != 0) {
+            out.writeByte(l.cri);
+        }
         ExactStrings.write(l.source, out);
         if (ascii) {
             ExactStrings.writeAscii(l.text, out);
@@ -78,6 +83,9 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
         l.offset = in.readLong();
         l.timestamp = in.readLong();
         l.partition = in.readInt();
+        if ((flags & CRI) != 0) {
+            l.cri = in.readByte();
+        }
         l.bare = (flags & BARE) != 0;
         l.source = (flags & SOURCE) != 0 ? ExactStrings.read(in) : null;
         if ((flags & ASCII_TEXT) != 0) {
@@ -94,7 +102,7 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         int flags = in.readUnsignedByte();
         out.writeByte(flags);
-        out.write(in, 8 + 8 + 4);
+        out.write(in, 8 + 8 + 4 + ((flags & CRI) != 0 ? 1 : 0));
         for (int bit = SOURCE; bit <= TOPIC; bit <<= 1) {
             if ((flags & bit) != 0) {
                 ExactStrings.copy(in, out);

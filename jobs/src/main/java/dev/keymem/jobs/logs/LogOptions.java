@@ -93,7 +93,7 @@ public final class LogOptions {
     /** The job's own options (keymem.logs.*). */
     public static final java.util.List<ConfigOption<?>> JOB_OPTIONS = java.util.List.of(EVERY_LINES, EVERY, MEMORY,
             SILENCE_LINES, RESHOW_INNOVATION, BUDGET, MINER_DEPTH, MINER_SIMILARITY, MINER_FALLBACK_SIMILARITY,
-            MINER_MAX_TEMPLATES, MINER_HEADERS, CACHE_SOURCES);
+            MINER_MAX_TEMPLATES, MINER_HEADERS, CACHE_SOURCES, CriLineJoin.MAX_JOINED_BYTES);
 
     /** The job's retention tier sizes (window, block, retained, compressed slots, sinks) unless given. */
     static final int RETENTION_WINDOW = 32;
@@ -136,6 +136,8 @@ public final class LogOptions {
         require(c.get(SILENCE_LINES) >= 1, SILENCE_LINES, c.get(SILENCE_LINES), "must be >= 1");
         require(c.get(RESHOW_INNOVATION) > 0, RESHOW_INNOVATION, c.get(RESHOW_INNOVATION), "must be > 0");
         require(c.get(BUDGET) >= 0, BUDGET, c.get(BUDGET), "must be >= 0 (0 = no limit)");
+        require(c.get(CriLineJoin.MAX_JOINED_BYTES) >= 1, CriLineJoin.MAX_JOINED_BYTES,
+                c.get(CriLineJoin.MAX_JOINED_BYTES), "must be >= 1");
         require(c.get(CACHE_SOURCES) >= 0, CACHE_SOURCES, c.get(CACHE_SOURCES), "must be >= 0 (0 = off)");
         miner(c);
         KeyedNoveltyMemory.noveltyOptions(c); // the memory's own checks

@@ -17,8 +17,8 @@ import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * The log summarization job: records (raw lines or JSON with a source) are parsed into
- * {@link LogLine}s (bad ones become dead letters), keyed by source, and summarized by
- * {@link LogSummaryFunction}. The result is one stream of {@link JobOutput}s: summaries keyed by source
+ * {@link LogLine}s (bad ones become dead letters), keyed by source, the pieces of long Kubernetes CRI lines
+ * joined ({@link CriLineJoin}), and summarized by {@link LogSummaryFunction}. The result is one stream of {@link JobOutput}s: summaries keyed by source
  * and dead letters; {@link EmbeddedJobs} sends it to Kafka or to the client. A line's text is kept up to
  * {@link RecordLimits#maxTextBytes()} (longer ones are cut and marked); its tokens are cut to the front
  * end's limit for the memory; summaries are bounded to {@link RecordLimits#maxOutputBytes()}.
@@ -61,7 +61,9 @@ public final class LogSummaryJob {
         @Override
         public LogLine parse(KafkaRecord r) throws InvalidRecordException {
             LogLine l = p.parse(r.keyString(), r, limits.maxRecordBytes());
-            l.text = limits.capText(l.text);
+            if (l.cri == 0) { // a CRI piece's text is cut once joined (CriLineJoin)
+                l.text = limits.capText(l.text);
+            }
             l.topic = r.topic;
             l.partition = r.partition;
             return l;
@@ -96,20 +98,27 @@ public final class LogSummaryJob {
 
     static KeyedProcessFunction<String, LogLine, JobOutput> keyedFunction(LogSummarySettings settings,
                                                                          TextFrontEnd frontEnd, RecordLimits limits) {
-        return guarded(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), limits);
+        return guarded(join(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), settings, limits),
+                limits);
+    }
+
+    /** {@code f} after the join of CRI pieces ({@link CriLineJoin}), the owner of the hot-state cache. */
+    private static CriLineJoin join(LogSummaryFunction f, LogSummarySettings settings, RecordLimits limits) {
+        return new CriLineJoin(f, f, limits, settings.options().get(CriLineJoin.MAX_JOINED_BYTES));
     }
 
     /** The keyed step's operator: {@code function} guarded, its hot value states cached (see {@link HotStateOperator}). */
     static HotStateOperator<LogLine, JobOutput> operator(LogSummarySettings settings, TextFrontEnd frontEnd,
                                                           RecordLimits limits) {
-        LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes());
+        CriLineJoin f = join(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), settings, limits);
         return new HotStateOperator<>(guarded(f, limits), f);
     }
 
-    private static KeyedProcessFunction<String, LogLine, JobOutput> guarded(LogSummaryFunction f, RecordLimits limits) {
+    private static KeyedProcessFunction<String, LogLine, JobOutput> guarded(CriLineJoin f, RecordLimits limits) {
         return new GuardedKeyedFunction<>(f, Coordinates.INSTANCE,
                 Map.of(SourceMemoryPiece.INSTANCE.name(), "source-memory", PendingLinePiece.INSTANCE.name(),
-                        "pending-lines", "MinerState", "template-miner", "TemplateEntry", "template-ledger"),
+                        "pending-lines", "MinerState", "template-miner", "TemplateEntry", "template-ledger",
+                        CriPartialsPiece.INSTANCE.name(), CriLineJoin.STATE),
                 limits.maxOutputBytes());
     }
 
@@ -158,7 +167,8 @@ public final class LogSummaryJob {
             DataStream<JobOutput> dead = gathered.getSideOutput(KafkaIO.DEAD_LETTERS)
                     .map(new DeadLetterOutput(maxValue), EmbeddedJobs.OUTPUT)
                     .name("dead-letters").uid("dead-letters").setParallelism(records.getParallelism());
-            LogSummaryFunction f = new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes());
+            CriLineJoin f = join(new LogSummaryFunction(settings, frontEnd, limits.maxOutputBytes()), settings,
+                    limits);
             DataStream<JobOutput> summaries = gathered
                     .keyBy(RunSource.INSTANCE, Types.STRING)
                     .transform("summarize", EmbeddedJobs.OUTPUT,

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *   <li>{@code <EMAIL>}: {@code local@domain.tld}</li>
  *   <li>{@code <PATH>}: file-system paths of two or more segments ({@code /var/log/app.log},
  *       {@code C:\data\x}); a path right after an HTTP method ({@code GET /api/v1/users/42}) is a route
- *       and is kept, only its numbers get masked</li>
+ *       and is kept, only its numbers get masked; nor does a path start right after a placeholder
+ *       ({@code /v2/<HEX>/servers/detail} stays, so that masking a template gives it back)</li>
  *   <li>{@code <UUID>}: 8-4-4-4-12 hex digits</li>
  *   <li>{@code <TS>}: ISO-8601 date-times and dates ({@code 2024-05-01T12:00:00.123Z},
  *       {@code 2024-05-01 12:00:00,5}, {@code 2024-05-01}), syslog stamps ({@code May  1 12:00:00}) and
@@ -70,7 +71,7 @@ public final class LineMasker implements Serializable {
 
     private static final String H = "[0-9a-fA-F]";
     /** The path rule as specified (the class doc's rule 3). */
-    static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])"
+    static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])(?<![A-Z*]>)"
             + "(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*";
     /** What a path match starts with, as a lookahead. */
     static final String PATH_START = "(?=(?:~|[A-Za-z]:)?[/\\\\])";
@@ -638,12 +639,16 @@ public final class LineMasker implements Serializable {
         return a == '1' || (a == '2' && (b < '5' || (b == '5' && c <= '5')));
     }
 
-    /** Where a path can start: its first character ({@link #PATH_START}) after one its lookbehind allows. */
+    /**
+     * Where a path can start: its first character ({@link #PATH_START}) after one its lookbehinds allow (not a
+     * placeholder's {@code >}: a capital letter or {@code *} and {@code >}).
+     */
     private static boolean mayStartPath(char[] s, int i) {
         char ch = s[i];
         boolean first = ch == '/' || ch == '\\' || ch == '~'
                 || (RegexScan.letter(ch) && i + 1 < s.length && s[i + 1] == ':');
-        return first && !RegexScan.before(s, i, BEFORE_PATH);
+        return first && !RegexScan.before(s, i, BEFORE_PATH)
+                && !(i >= 2 && s[i - 1] == '>' && ((s[i - 2] >= 'A' && s[i - 2] <= 'Z') || s[i - 2] == '*'));
     }
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */
@@ -674,6 +679,17 @@ public final class LineMasker implements Serializable {
      * receives the result's String where one is at hand, else null (the caller makes it if it needs it).
      */
     public char[] maskChars(String text, char[] chars, String[] textOut) {
+        return maskChars(text, chars, textOut, null);
+    }
+
+    /**
+     * {@link #maskChars(String, char[], String[])} walking {@code starts}, the positions of {@code chars}
+     * ({@link RegexScan.Starts#of(char[], boolean[])} with a table that holds {@link RegexScan.Starts#OPEN}, e.g.
+     * {@link RegexScan.Starts#openWith}; null: found here when a rule needs them), which are then made those of
+     * the result (moved along with each change, or found again), so that a caller that masks further with scans
+     * over the positions finds them once per line. Internal: for the log miner's {@code LineTokens}.
+     */
+    public char[] maskChars(String text, char[] chars, String[] textOut, RegexScan.Starts starts) {
         if (chars == null) {
             throw new IllegalArgumentException("cannot mask a null line");
         }
@@ -687,9 +703,16 @@ public final class LineMasker implements Serializable {
         while (to > from && Character.isWhitespace(cs[to - 1])) {
             to--;
         }
+        if (starts != null && !starts.opens(RegexScan.Starts.OPEN)) {
+            throw new IllegalArgumentException("positions found with a table that lacks some of the rules' characters");
+        }
+        RegexScan.Starts given = starts;
         if (from > 0 || to < cs.length) {
             cs = java.util.Arrays.copyOfRange(cs, from, to);
             text = null;
+            if (given != null) {
+                given.reset(cs);
+            }
         }
         // Counted once, on the line as given: a rule replaces a match with a placeholder ("<" capital letters
         // ">"), which holds no digit, colon, hyphen, dot, slash or at sign, joins no two runs and makes no
@@ -700,8 +723,9 @@ public final class LineMasker implements Serializable {
         // must run.
         // The rules whose tables allow it walk the line's word starts (RegexScan.Starts), found once and moved
         // along with each change; the others (the e-mail rule) every character.
+        // With positions given (starts == given), every change keeps them those of cs: a walking rule moves
+        // them, the others' changes find them again.
         Census c = new Census(cs);
-        RegexScan.Starts starts = null;
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
                 char[] out;
@@ -714,8 +738,12 @@ public final class LineMasker implements Serializable {
                 } else {
                     out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
                             r.start, r.end);
-                    if (out != cs) {
-                        starts = null;
+                    if (out != cs && starts != null) {
+                        if (starts == given) {
+                            starts.reset(out);
+                        } else {
+                            starts = null;
+                        }
                     }
                 }
                 if (out != cs) {
@@ -869,58 +897,62 @@ public final class LineMasker implements Serializable {
             boolean doubleColon = false;
             boolean schemeSeparator = false;
             boolean hexPrefix = false;
-            int digitRun = 0;
-            int hexRun = 0;
             int maxDigitRun = 0;
             int maxHexRun = 0;
-            char prev = 0;
-            for (int i = 0, n = s.length; i < n; i++) {
+            int n = s.length;
+            int i = 0;
+            while (i < n) {
                 char ch = s[i];
                 int k = ch < 128 ? KIND[ch] : OTHER;
-                if (k == DIGIT) {
-                    digitRun++;
-                    hexRun++;
-                    if (digitRun > maxDigitRun) {
-                        maxDigitRun = digitRun;
+                if (k == DIGIT || k == HEX_LETTER) {
+                    // the run of hex digits from i, and the runs of digits in it, read in one inner loop
+                    int from = i;
+                    int digitRun = 0;
+                    do {
+                        if (k == DIGIT) {
+                            if (++digitRun > maxDigitRun) {
+                                maxDigitRun = digitRun;
+                            }
+                        } else {
+                            digitRun = 0;
+                        }
+                        if (++i == n) {
+                            break;
+                        }
+                        ch = s[i];
+                        k = ch < 128 ? KIND[ch] : OTHER;
+                    } while (k == DIGIT || k == HEX_LETTER);
+                    if (i - from > maxHexRun) {
+                        maxHexRun = i - from;
                     }
-                    if (hexRun > maxHexRun) {
-                        maxHexRun = hexRun;
-                    }
-                } else if (k == HEX_LETTER) {
-                    digitRun = 0;
-                    hexRun++;
-                    if (hexRun > maxHexRun) {
-                        maxHexRun = hexRun;
-                    }
-                } else {
-                    digitRun = 0;
-                    hexRun = 0;
-                    if (k != OTHER) {
-                        switch (k) {
-                            case COLON -> {
-                                colons++;
-                                doubleColon |= prev == ':';
+                    continue; // s[i] is read again above (it ends the run: no hex digit)
+                }
+                if (k != OTHER) {
+                    char prev = i > 0 ? s[i - 1] : 0;
+                    switch (k) {
+                        case COLON -> {
+                            colons++;
+                            doubleColon |= prev == ':';
+                        }
+                        case HYPHEN -> hyphens++;
+                        case DOT -> dots++;
+                        case SLASH -> {
+                            slashes++;
+                            schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s[i - 2] == ':';
+                        }
+                        case AT -> {
+                            ats++;
+                            // the e-mail rule's [\\w.+-]@[\\w-]: ASCII classes, as in the regex
+                            if (emailLocal(prev) && i + 1 < n && (RegexScan.word(s[i + 1]) || s[i + 1] == '-')) {
+                                emailAts++;
                             }
-                            case HYPHEN -> hyphens++;
-                            case DOT -> dots++;
-                            case SLASH -> {
-                                slashes++;
-                                schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s[i - 2] == ':';
-                            }
-                            case AT -> {
-                                ats++;
-                                // the e-mail rule's [\\w.+-]@[\\w-]: ASCII classes, as in the regex
-                                if (emailLocal(prev) && i + 1 < n && (RegexScan.word(s[i + 1]) || s[i + 1] == '-')) {
-                                    emailAts++;
-                                }
-                            }
-                            case X -> hexPrefix |= prev == '0';
-                            default -> {
-                            }
+                        }
+                        case X -> hexPrefix |= prev == '0';
+                        default -> {
                         }
                     }
                 }
-                prev = ch;
+                i++;
             }
             this.colons = colons;
             this.hyphens = hyphens;

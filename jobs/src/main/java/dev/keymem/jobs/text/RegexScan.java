@@ -320,6 +320,37 @@ public final class RegexScan {
             return new Starts(open, at, k);
         }
 
+        /**
+         * {@link #OPEN} with the characters of {@code tables} (first-character tables, {@link #firstChars}): the open
+         * table of positions that scans with any of those tables, and the masker's rules, may walk.
+         */
+        public static boolean[] openWith(boolean[]... tables) {
+            boolean[] t = OPEN.clone();
+            for (boolean[] f : tables) {
+                for (char c = 0; c < 128; c++) {
+                    t[c] |= f[c];
+                }
+            }
+            return t;
+        }
+
+        /** Whether these positions were found with a table that holds every character of {@code table}. */
+        boolean opens(boolean[] table) {
+            for (char c = 0; c < 128; c++) {
+                if (table[c] && !open[c]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** These positions made those of {@code cs} (found again, with the same table). */
+        void reset(char[] cs) {
+            Starts again = of(cs, open);
+            at = again.at;
+            count = again.count;
+        }
+
         /** {@link #of(char[], boolean[])} as the plain loop finds them: {@link #holds} at every position (the reference). */
         static Starts ofReference(char[] cs, boolean[] open) {
             Starts s = new Starts(open, new int[Math.max(8, cs.length)], 0);
@@ -443,9 +474,7 @@ public final class RegexScan {
                 e = regex.end(i);
                 if (e == i && end == null) { // an empty match: the regex's own replaceAll, as replaceAll does
                     char[] out = regex.replaceAll(literal).toCharArray();
-                    Starts again = Starts.of(out, starts.open);
-                    starts.at = again.at;
-                    starts.count = again.count;
+                    starts.reset(out);
                     return out;
                 }
             }

@@ -42,24 +42,13 @@ class FileLineFormatTest {
             if (n > 0 && b[0] == '\r') {
                 b[0] = 'a'; // not a classic Mac file (FileLines cuts those at every \r; the file source gets a copy)
             }
-            if (n > 0 && b[n - 1] == '\r') {
-                // a last line ending in a lone \r: FileLines keeps the \r, this format drops it (a difference of
-                // the two, left as it is here)
-                b[n - 1] = 'a';
-            }
             Path f = dir.resolve("in-" + round + ".log");
             Files.write(f, b);
             List<KafkaRecord> want = FileLines.read(f);
             if (FileLines.needsDecoding(f)) {
                 continue;
             }
-            List<KafkaRecord> got = new ArrayList<>();
-            try (StreamFormat.Reader<KafkaRecord> reader = new FileLineFormat(f.getFileName().toString())
-                    .createReader(new Configuration(), new LocalDataInputStream(f.toFile()))) {
-                for (KafkaRecord k = reader.read(); k != null; k = reader.read()) {
-                    got.add(k);
-                }
-            }
+            List<KafkaRecord> got = read(f);
             assertEquals(want, got, "round " + round);
             IdentityHashMap<byte[], Boolean> arrays = new IdentityHashMap<>();
             for (KafkaRecord k : got) {
@@ -69,5 +58,39 @@ class FileLineFormatTest {
                 assertNotSame(got.get(i - 1), got.get(i));
             }
         }
+    }
+
+    /**
+     * A lone {@code \r} at the end of the last line is no line end ({@code \n} and {@code \r\n} are): it stays
+     * in the line, as {@link FileLines} keeps it and as any {@code \r} inside a line stays; within a read chunk
+     * and in a last line longer than one chunk.
+     */
+    @Test
+    void aLoneCrAtTheEndOfTheLastLineStaysInIt(@TempDir Path dir) throws Exception {
+        String longLine = "y".repeat(70_000);
+        String[] files = {"a\nb\r", "a\r\nb\r", "a\n" + longLine + "\r", "a\nb\r\r", "a\nb\r\n"};
+        String[][] lines = {{"a", "b\r"}, {"a", "b\r"}, {"a", longLine + "\r"}, {"a", "b\r\r"}, {"a", "b"}};
+        for (int i = 0; i < files.length; i++) {
+            Path f = dir.resolve("cr-" + i + ".log");
+            Files.writeString(f, files[i]);
+            List<KafkaRecord> got = read(f);
+            List<String> values = new ArrayList<>();
+            for (KafkaRecord k : got) {
+                values.add(new String(k.value, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertEquals(List.of(lines[i]), values, "file " + i);
+            assertEquals(FileLines.read(f), got, "file " + i + ": the records of FileLines");
+        }
+    }
+
+    private static List<KafkaRecord> read(Path f) throws Exception {
+        List<KafkaRecord> got = new ArrayList<>();
+        try (StreamFormat.Reader<KafkaRecord> reader = new FileLineFormat(f.getFileName().toString())
+                .createReader(new Configuration(), new LocalDataInputStream(f.toFile()))) {
+            for (KafkaRecord k = reader.read(); k != null; k = reader.read()) {
+                got.add(k);
+            }
+        }
+        return got;
     }
 }

@@ -56,7 +56,8 @@ class CriLogPrefixTest {
             assertEquals(s.timestamp, b.timestamp, v);
             assertEquals(s.source, b.source, v);
         }
-        assertEquals("part of a long line", p.parse(null, " 2024-05-01T10:00:00.123456789Z stdout P part of a long line "
+        // a P piece is kept as written, its trailing space too (the pieces of a line are joined), without a line end
+        assertEquals("part of a long line ", p.parse(null, " 2024-05-01T10:00:00.123456789Z stdout P part of a long line "
                 + "\r\n", 0, -1).text);
     }
 }

@@ -1,5 +1,6 @@
 package dev.keymem.jobs.text;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,6 +72,27 @@ class LineMaskerTest {
             assertEquals(once, m.mask(once), "idempotent on " + line);
             assertEquals(once, new LineMasker().mask(line), "deterministic on " + line);
         }
+    }
+
+    /**
+     * Masking a template gives it back on every loghub_2k line: OpenStack's routes hold a hex segment
+     * ({@code GET /v2/<HEX>/servers/detail}), where masking the template again must not take the rest of the route
+     * for a path ({@code /v2/<HEX><PATH>}); a path starts nowhere right after a placeholder.
+     */
+    @Test
+    void maskingATemplateGivesItBackOnRealLines() throws Exception {
+        assertEquals("<IP> \"GET /v2/<HEX>/servers/detail HTTP/<NUM>\"", m.mask(
+                "10.11.10.1 \"GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1\""));
+        assertEquals("GET /v2/<HEX>/servers/detail", m.mask("GET /v2/<HEX>/servers/detail"));
+        assertEquals("cp <HEX>/var/lib/x <*>/a/b", m.mask("cp 5f3a9c2e1b7d/var/lib/x <*>/a/b"));
+        assertEquals("echo x ><PATH> <a><PATH>", m.mask("echo x >/tmp/a/b <a>/c/d"), "after other angle brackets");
+        int lines = 0;
+        for (String line : Loghub.lines("LineMaskerTest")) {
+            String once = m.mask(line);
+            assertEquals(once, m.mask(once), "idempotent on " + line);
+            lines++;
+        }
+        assertTrue(lines == 0 || lines > 20_000, "loghub lines: " + lines);
     }
 
     @Test
@@ -218,6 +240,71 @@ class LineMaskerTest {
                 assertNoGrowth(first, new LineMasker.Census(stage), line + " -> " + stage);
             }
         }
+    }
+
+    /** The census of one pass against counts made one by one with the JDK's String methods and regexes. */
+    @Test
+    void censusEqualsCountsMadeOneByOne() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Loghub.lines("LineMaskerTest"));
+        SplittableRandom r = new SplittableRandom(37);
+        for (int i = 0; i < 5_000; i++) {
+            lines.add(randomLine(r));
+        }
+        for (int i = 0; i < 300; i++) {
+            lines.add(ShapeLines.json(r));
+            lines.add(ShapeLines.ids(r));
+            lines.add(ShapeLines.stack(r));
+            lines.add(ShapeLines.kv(r));
+        }
+        java.util.regex.Pattern digits = java.util.regex.Pattern.compile("[0-9]+");
+        java.util.regex.Pattern hexes = java.util.regex.Pattern.compile("[0-9a-fA-F]+");
+        java.util.regex.Pattern emailAt = java.util.regex.Pattern.compile("(?<=[a-zA-Z0-9_.+-])@(?=[a-zA-Z0-9_-])");
+        for (String line : lines) {
+            LineMasker.Census c = new LineMasker.Census(line);
+            String m = "'" + line + "'";
+            assertEquals(line.chars().filter(ch -> ch == ':').count(), c.colons, m);
+            assertEquals(line.chars().filter(ch -> ch == '-').count(), c.hyphens, m);
+            assertEquals(line.chars().filter(ch -> ch == '.').count(), c.dots, m);
+            assertEquals(line.chars().filter(ch -> ch == '/' || ch == '\\').count(), c.slashes, m);
+            assertEquals(line.chars().filter(ch -> ch == '@').count(), c.ats, m);
+            assertEquals(emailAt.matcher(line).results().count(), c.emailAts, m);
+            assertEquals(line.contains("::"), c.doubleColon, m);
+            assertEquals(line.contains("://"), c.schemeSeparator, m);
+            assertEquals(line.contains("0x") || line.contains("0X"), c.hexPrefix, m);
+            assertEquals(digits.matcher(line).results().mapToInt(x -> x.end() - x.start()).max().orElse(0), c.maxDigitRun, m);
+            assertEquals(hexes.matcher(line).results().mapToInt(x -> x.end() - x.start()).max().orElse(0), c.maxHexRun, m);
+        }
+    }
+
+    /**
+     * Masking that walks positions given by the caller (found with a wider table, as the miner's {@code LineTokens}
+     * gives them) equals every rule applied, and leaves the positions those of the result.
+     */
+    @Test
+    void givenPositionsMaskAsEveryRuleAppliedAndEndAsTheResults() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Loghub.lines("LineMaskerTest"));
+        SplittableRandom r = new SplittableRandom(41);
+        for (int i = 0; i < 2_000; i++) {
+            lines.add(randomLine(r));
+        }
+        for (int i = 0; i < 150; i++) {
+            lines.add(ShapeLines.json(r));
+            lines.add(ShapeLines.ids(r));
+            lines.add(ShapeLines.stack(r));
+            lines.add(ShapeLines.kv(r));
+        }
+        lines.add("  \t x@y.io 10.0.0.1 \u2003");
+        boolean[] open = RegexScan.Starts.openWith(RegexScan.firstChars(ch -> ch == '-' || ch == '<' || ch == '.'));
+        for (String line : lines) {
+            RegexScan.Starts starts = RegexScan.Starts.of(line.toCharArray(), open);
+            String[] text = new String[1];
+            char[] out = m.maskChars(line, line.toCharArray(), text, starts);
+            assertEquals(m.maskPlain(line), new String(out), "'" + line + "'");
+            assertArrayEquals(RegexScan.Starts.of(out, open).toArray(), starts.toArray(), "positions of '" + line + "'");
+        }
+        boolean[] narrow = RegexScan.firstChars(RegexScan::word);
+        assertThrows(IllegalArgumentException.class,
+                () -> m.maskChars(null, "a b".toCharArray(), new String[1], RegexScan.Starts.of("a b".toCharArray(), narrow)));
     }
 
     @Test

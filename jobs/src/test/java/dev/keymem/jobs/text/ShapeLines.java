@@ -87,6 +87,65 @@ public final class ShapeLines {
         return mutate(r, s);
     }
 
+    private static final String[] PKGS = {"io.netty.channel", "org.apache.kafka.clients", "com.acme.orders",
+        "org.hibernate.engine", "java.util.concurrent", "com.zaxxer.hikari.pool", "org.springframework.web.servlet"};
+    private static final String[] CLASSES = {"DispatcherServlet", "RetryTemplate", "InvoiceRepository", "HikariPool",
+        "ThreadPoolExecutor", "JsonMapper", "AbstractEntityPersister", "NetworkClient", "DefaultChannelPipeline"};
+    private static final String[] METHODS = {"handle", "doFilter", "read", "execute", "invoke", "run", "process",
+        "poll", "getConnection", "apply", "lambda$0", "<init>"};
+
+    /**
+     * A Java stack trace as one record (the {@code stack-multi} shape): a header with an ISO time stamp, level,
+     * thread and logger, the exception and its message, 8-40 frames joined by newlines ({@code \tat
+     * pkg.Class.method(File.java:N)}, some {@code Native Method}, {@code Unknown Source} or {@code ... N more}) and
+     * sometimes a {@code Caused by}: 1,000-4,000 characters.
+     */
+    public static String stack(SplittableRandom r) {
+        StringBuilder sb = new StringBuilder(ts(r)).append(" ERROR [http-nio-8080-exec-").append(r.nextInt(200))
+                .append("] ").append(PKGS[r.nextInt(PKGS.length)]).append('.').append(CLASSES[r.nextInt(CLASSES.length)])
+                .append(" - request failed\n");
+        String[] exceptions = {"org.apache.kafka.common.errors.TimeoutException: Expiring " + r.nextInt(100000)
+                + " record(s) for orders-" + r.nextInt(8) + ":120000 ms has passed",
+            "java.net.ConnectException: Connection refused: db-" + r.nextInt(4) + ".internal/" + ipv4(r) + ":5432",
+            "java.lang.IllegalStateException: order " + uuid(r) + " in state PAID at 0x" + hex(r, 8, false),
+            "java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after "
+                + r.nextInt(40000) + "ms.", "java.lang.NullPointerException"};
+        sb.append(exceptions[r.nextInt(exceptions.length)]);
+        for (int f = 8 + r.nextInt(33); f > 0; f--) {
+            sb.append("\n\tat ").append(PKGS[r.nextInt(PKGS.length)]).append('.').append(CLASSES[r.nextInt(CLASSES.length)])
+                    .append('.').append(METHODS[r.nextInt(METHODS.length)]).append('(');
+            int kind = r.nextInt(20);
+            sb.append(kind == 0 ? "Native Method" : kind == 1 ? "Unknown Source"
+                    : CLASSES[r.nextInt(CLASSES.length)] + ".java:" + (1 + r.nextInt(900))).append(')');
+            if (f == 4 && r.nextInt(3) == 0) {
+                sb.append("\nCaused by: java.io.IOException: Broken pipe (Write failed) at /var/lib/app/").append(r.nextInt(99))
+                        .append("/data.log");
+            }
+        }
+        if (r.nextInt(3) == 0) {
+            sb.append("\n\t... ").append(r.nextInt(80)).append(" more");
+        }
+        return mutate(r, sb.toString());
+    }
+
+    /** A logfmt line (the {@code kv-fixed} shape): time stamp, level, message, 15-30 pairs of ids, counts, IPs, words. */
+    public static String kv(SplittableRandom r) {
+        StringBuilder sb = new StringBuilder("ts=").append(ts(r)).append(" level=info svc=mailer msg=\"")
+                .append(words(r, 3)).append("\"");
+        String[] keys = {"order", "cache", "upstream", "timeout", "commit", "region", "payment", "follower"};
+        for (int k = 15 + r.nextInt(16); k > 0; k--) {
+            String key = keys[r.nextInt(keys.length)];
+            switch (r.nextInt(5)) {
+                case 0 -> sb.append(' ').append(key).append("_id=").append(hex(r, 12, false));
+                case 1 -> sb.append(' ').append(key).append("_ms=").append(r.nextInt(100000));
+                case 2 -> sb.append(' ').append(key).append("_ip=").append(ipv4(r));
+                case 3 -> sb.append(' ').append(key).append("_count=").append(r.nextInt(100000));
+                default -> sb.append(' ').append(key).append('=').append(WORDS[r.nextInt(WORDS.length)]);
+            }
+        }
+        return mutate(r, sb.toString());
+    }
+
     /** {@code s} with up to three random edits (none half the time). */
     private static String mutate(SplittableRandom r, String s) {
         if (r.nextBoolean()) {

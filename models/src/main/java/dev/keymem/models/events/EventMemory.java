@@ -322,8 +322,26 @@ public final class EventMemory {
         shapeCache = on;
     }
 
-    /** A hash of a vector's bits (every component, in order). */
+    /**
+     * A hash of a vector's bits (every component, in order): {@link #vectorHashReference}'s value, four
+     * components a step ({@code h = 31^4 h + 31^3 a + 31^2 b + 31 c + d}, the same int arithmetic modulo 2^32,
+     * so the same value; one multiply by the running hash a step instead of four in a chain).
+     */
     static int vectorHash(float[] v) {
+        int h = v.length;
+        int i = 0;
+        for (; i + 4 <= v.length; i += 4) {
+            h = 923521 * h + 29791 * Float.floatToRawIntBits(v[i]) + 961 * Float.floatToRawIntBits(v[i + 1])
+                    + 31 * Float.floatToRawIntBits(v[i + 2]) + Float.floatToRawIntBits(v[i + 3]);
+        }
+        for (; i < v.length; i++) {
+            h = 31 * h + Float.floatToRawIntBits(v[i]);
+        }
+        return h ^ (h >>> 16);
+    }
+
+    /** {@link #vectorHash} one component at a time (the reference form, for tests). */
+    static int vectorHashReference(float[] v) {
         int h = v.length;
         for (float f : v) {
             h = 31 * h + Float.floatToRawIntBits(f);
@@ -390,7 +408,13 @@ public final class EventMemory {
         int n = 0;
         int i = 0;
         double sq = 0;
-        float maxAbs = 0;
+        // Branch-free over the components (a text's dense vector has about as many zeros as not, in no
+        // pattern: a branch per component is mispredicted half the time): each index is stored and the count
+        // moves on where the component is not +0.0, and the largest magnitude is kept as the largest of the
+        // magnitudes' bits (for floats that are not NaN, the order of the bits of |f| is the order of |f|; a
+        // NaN or an infinity makes the sum of squares NaN or infinite, which the check rejects, and a
+        // vector that is not checked is finite); the conditional expressions compile to conditional moves.
+        int maxBits = 0;
         for (; i + 4 <= d; i += 4) {
             float f0 = v[i];
             float f1 = v[i + 1];
@@ -403,34 +427,22 @@ public final class EventMemory {
             if ((b0 | b1 | b2 | b3) == 0) {
                 continue;
             }
-            if (b0 != 0) {
-                idx[n++] = i;
-                float a = Math.abs(f0);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
-            }
-            if (b1 != 0) {
-                idx[n++] = i + 1;
-                float a = Math.abs(f1);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
-            }
-            if (b2 != 0) {
-                idx[n++] = i + 2;
-                float a = Math.abs(f2);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
-            }
-            if (b3 != 0) {
-                idx[n++] = i + 3;
-                float a = Math.abs(f3);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
-            }
+            idx[n] = i;
+            n += b0 != 0 ? 1 : 0;
+            idx[n] = i + 1;
+            n += b1 != 0 ? 1 : 0;
+            idx[n] = i + 2;
+            n += b2 != 0 ? 1 : 0;
+            idx[n] = i + 3;
+            n += b3 != 0 ? 1 : 0;
+            int a0 = b0 & 0x7fffffff;
+            int a1 = b1 & 0x7fffffff;
+            int a2 = b2 & 0x7fffffff;
+            int a3 = b3 & 0x7fffffff;
+            int m01 = a0 > a1 ? a0 : a1;
+            int m23 = a2 > a3 ? a2 : a3;
+            int m = m01 > m23 ? m01 : m23;
+            maxBits = m > maxBits ? m : maxBits;
             sq += (double) f0 * f0;
             sq += (double) f1 * f1;
             sq += (double) f2 * f2;
@@ -438,15 +450,15 @@ public final class EventMemory {
         }
         for (; i < d; i++) {
             float f = v[i];
-            if (Float.floatToRawIntBits(f) != 0) {
+            int b = Float.floatToRawIntBits(f);
+            if (b != 0) {
                 idx[n++] = i;
                 sq += (double) f * f;
-                float a = Math.abs(f);
-                if (a > maxAbs) {
-                    maxAbs = a;
-                }
+                int a = b & 0x7fffffff;
+                maxBits = a > maxBits ? a : maxBits;
             }
         }
+        float maxAbs = Float.intBitsToFloat(maxBits);
         if (check && !(sq <= Double.MAX_VALUE)) {
             checked(v); // throws
         }
@@ -1246,14 +1258,21 @@ public final class EventMemory {
      * components (as {@link EventEntry#dense} gives them) and, once needed, their projection (as
      * {@link #project} gives it). Found by the identity of the entry's vector array, which an entry never
      * changes, and checked against its scale: a hit is the same vector, so the same values bit for bit.
+     * A write keeps one for its entry without computing anything ({@link #made} computes the values the first
+     * time a query finds it: most entries are never a query's candidate); {@link #derived} hands out only made
+     * ones.
      */
     private static final class Derived {
         final byte[] vector;
         final float scale;
-        final int[] nz;
-        final float[] val;
+        /** Until {@link #made}: indices including every nonzero byte (null: all), or the values to copy. */
+        private int[] among;
+        private Derived same;
+        private boolean made;
+        int[] nz;
+        float[] val;
         /** The sum of squares of the nonzero components, in order (what the dense loop sums). */
-        final double norm2;
+        double norm2;
         float[] projected;
 
         Derived(EventEntry e) {
@@ -1264,19 +1283,41 @@ public final class EventMemory {
         Derived(byte[] vector, Derived same) {
             this.vector = vector;
             this.scale = same.scale;
-            this.nz = same.nz;
-            this.val = same.val;
-            this.norm2 = same.norm2;
-            this.projected = same.projected;
+            this.same = same;
         }
 
         /**
          * The derived values of {@code vector}; {@code among} (ascending, or null for all) lists indices that
-         * include every nonzero byte of the vector (the others are not visited).
+         * include every nonzero byte of the vector (the others are not visited). Neither array may change after.
          */
         Derived(byte[] vector, float scale, int[] among) {
             this.vector = vector;
             this.scale = scale;
+            this.among = among;
+        }
+
+        /** This, its values computed (the first time) from the vector and indices it was made with. */
+        Derived made() {
+            if (!made) {
+                if (same != null) {
+                    same.made();
+                    nz = same.nz;
+                    val = same.val;
+                    norm2 = same.norm2;
+                    if (projected == null) {
+                        projected = same.projected;
+                    }
+                    same = null;
+                } else {
+                    make(among);
+                    among = null;
+                }
+                made = true;
+            }
+            return this;
+        }
+
+        private void make(int[] among) {
             int count = among == null ? vector.length : among.length;
             int[] idx = new int[count];
             float[] v = new float[count];
@@ -1331,7 +1372,7 @@ public final class EventMemory {
         if (f != null && f.vector == e.vector() && sameScale(f, e)) {
             return f;
         }
-        Derived d = derivedMaps(e);
+        Derived d = derivedMaps(e).made();
         derivedFront[slot] = d;
         return d;
     }

@@ -543,6 +543,82 @@ class EventMemoryTest {
     }
 
     /**
+     * The parts a write keeps for its entry are made on a query's first use (lazily): entries written from
+     * repeated vectors (the shape cache hands each a copy of one shared part, made from the shared one when
+     * first used, whether the shared one was made before or not) and from fresh ones, visited in an order that
+     * makes some copies before their source and some after, give the dense loops' parts bit for bit, every
+     * time they are asked.
+     */
+    @Test
+    void partsMadeOnFirstUseEqualDenseBitForBit() {
+        SplittableRandom r = new SplittableRandom(41);
+        EventSettings set = EventSettings.defaults();
+        int d = set.dimension();
+        int cd = set.cellDim();
+        EventMemory m = new EventMemory(set);
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        List<float[]> pool = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            float[] v = new float[d];
+            for (int j = 0; j < d; j++) {
+                v[j] = r.nextInt(1 + i) == 0 ? (float) (r.nextDouble() * 2 - 1) : 0f;
+            }
+            pool.add(v);
+        }
+        int n = 300;
+        for (int t = 0; t < n; t++) {
+            float[] v = t % 5 == 4 ? null : pool.get(r.nextInt(pool.size())).clone();
+            m.write(st, store, terms(r, 400), v, null);
+        }
+        assertTrue(m.shapeHits > 100, "the shape cache served repeated vectors: " + m.shapeHits);
+        List<Long> order = new ArrayList<>();
+        for (long p = n - 1; p >= 0; p -= 2) {
+            order.add(p); // the later half of pairs first: some copies made before their source
+        }
+        for (long p = 0; p < n; p += 2) {
+            order.add(p);
+        }
+        for (long p = 0; p < n; p += 7) {
+            order.add(p); // asked again
+        }
+        for (long p : order) {
+            EventEntry e = store.archived(p);
+            float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
+            float[] read = new float[cd];
+            for (int i = 0; i < cd; i++) {
+                read[i] = (float) (r.nextDouble() * 2 - 1);
+            }
+            double[] fast = m.candidateParts(x, read, e, false);
+            double[] ref = m.candidateParts(x, read, e, true);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(Double.doubleToRawLongBits(ref[i]), Double.doubleToRawLongBits(fast[i]),
+                        "entry " + p + " part " + i);
+            }
+        }
+    }
+
+    /** The four-a-step vector hash is the one-at-a-time hash (every length mod 4, zeros, -0.0, NaNs, random). */
+    @Test
+    void vectorHashEqualsItsReference() {
+        SplittableRandom r = new SplittableRandom(43);
+        for (int t = 0; t < 2000; t++) {
+            float[] v = new float[r.nextInt(70)];
+            for (int j = 0; j < v.length; j++) {
+                int kind = r.nextInt(6);
+                v[j] = kind == 0 ? 0f : kind == 1 ? -0f : kind == 2 ? Float.intBitsToFloat(r.nextInt())
+                        : (float) (r.nextDouble() * 2 - 1);
+            }
+            assertEquals(EventMemory.vectorHashReference(v), EventMemory.vectorHash(v), "length " + v.length);
+        }
+        float[] v = new float[256];
+        for (int j = 0; j < v.length; j++) {
+            v[j] = (float) r.nextGaussian();
+        }
+        assertEquals(EventMemory.vectorHashReference(v), EventMemory.vectorHash(v));
+    }
+
+    /**
      * The ranking that scores candidates by their bounds and stops early gives the answers of scoring every
      * candidate and ranking them all, bit for bit: repeated contents (equal scores without recency), several
      * weightings, answer sizes and history lengths, queries between the writes; the segments a query is

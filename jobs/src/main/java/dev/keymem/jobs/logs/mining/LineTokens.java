@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  *       {@code t761}); a word with a single non-leading digit stays ({@code SOCKS5}, {@code IPv4},
  *       {@code mod_jk2}, {@code u0}).</li>
  * </ol>
+ * Before the masker, host names with a port or a known ending become {@code <HOST>}, except right after a
+ * scheme's {@code ://} (a URL is masked whole, by the masker); after it, day names before a date go, runs of hex
+ * letters become {@code <HEX>} and slash-separated runs of three or more parts {@code <PATH>}; none of these
+ * starts inside a placeholder ({@code /v2/<HEX>/servers/detail} keeps its route).
  * Then a token is a wildcard when it holds a placeholder or a digit and, once its placeholders are
  * removed, no letter ({@code <NUM>}, {@code (<NUM>)}, {@code [<IP>]:<NUM>}, ...); other tokens keep their text
  * with placeholders ({@code uid=<*>}, {@code onExtend:<*>}).
@@ -35,12 +39,12 @@ public final class LineTokens implements Serializable {
     /** The characters besides {@code \\w} each negative lookbehind {@code (?<![\\w...])} excludes ({@link RegexScan#before}). */
     private static final boolean[] BEFORE_DOT = RegexScan.chars(".");
     private static final boolean[] BEFORE_DOT_HYPHEN = RegexScan.chars(".-");
-    private static final boolean[] BEFORE_SLASHED = RegexScan.chars("/\\.-");
+    private static final boolean[] BEFORE_SLASHED = RegexScan.chars("/\\.<-");
     private static final boolean[] BEFORE_LT = RegexScan.chars("<");
     /** The same with {@code \\w} ({@link RegexScan#notAfter}): the scans skip positions after these characters. */
     private static final boolean[] AFTER_DOT = RegexScan.notAfter(".");
     private static final boolean[] AFTER_DOT_HYPHEN = RegexScan.notAfter(".-");
-    private static final boolean[] AFTER_SLASHED = RegexScan.notAfter("/\\.-");
+    private static final boolean[] AFTER_SLASHED = RegexScan.notAfter("/\\.<-");
     private static final boolean[] AFTER_LT = RegexScan.notAfter("<");
     private static final boolean[] AFTER_WORD = RegexScan.notAfter("");
 
@@ -53,7 +57,7 @@ public final class LineTokens implements Serializable {
             "(?<![\\w.])[<>~]?(?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?" + UNITS + "(?![\\w])");
     private static final Pattern WORD = Pattern.compile("(?:[A-Za-z0-9_.\\-]|<[A-Z]+>)+");
     private static final Pattern ENDPOINT = Pattern.compile(
-            "(?<![\\w.-])[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
+            "(?<![\\w.-])(?<!://)[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
     private static final Pattern HEX_LETTERS = Pattern.compile("(?<![\\w<])[a-fA-F]{8,}(?![\\w>])");
     private static final Pattern QUOTED = Pattern.compile("\"[^\"<>]{1,64}\"");
     /**
@@ -63,10 +67,10 @@ public final class LineTokens implements Serializable {
      * identifiers anyway, and with a port an {@code ENDPOINT}).
      */
     private static final Pattern DOMAIN = Pattern.compile(
-            "(?<![\\w.-])(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan|co|ac)"
+            "(?<![\\w.-])(?<!://)(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan|co|ac)"
             + "(?:\\.[a-z]{2})?(?![\\w.-])");
     private static final Pattern SLASHED = Pattern.compile(
-            "(?<![\\w/\\\\.-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
+            "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
     private static final Pattern DAY = Pattern.compile(
             "\\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
@@ -165,16 +169,27 @@ public final class LineTokens implements Serializable {
      * (those after the masker), each bit set exactly when its check ({@code has...}, the reference) holds.
      */
     static int preChecks(char[] s) {
-        return hostChecks(s) | laterChecks(s);
-    }
-
-    /** {@link #DOT} | {@link #PORT} | {@link #DOMAIN_ENDING} of {@link #preChecks}, a pass that looks at dots and colons only. */
-    static int hostChecks(char[] s) {
+        // the host checks (dots, colons) and laterChecks in one loop: a character that neither looks at (most letters) costs a lookup
         int flags = 0;
+        int hexRun = 0;
+        int slashes = 0;
         int n = s.length;
         for (int i = 0; i < n; i++) {
             char c = s[i];
-            if (c == '.') {
+            int k = c < 128 ? PRE[c] : 0;
+            if ((k & 1) == 0) {
+                hexRun = 0;
+                if (k == 0) {
+                    continue;
+                }
+            } else if (++hexRun >= 8) {
+                flags |= HEX_LETTER_RUN;
+            }
+            if (k == 2) {
+                if (++slashes >= 2) {
+                    flags |= TWO_SLASHES;
+                }
+            } else if (k == 8) {
                 flags |= DOT;
                 if (i < n - 2) {
                     char a = s[i + 1];
@@ -183,12 +198,27 @@ public final class LineTokens implements Serializable {
                         flags |= DOMAIN_ENDING;
                     }
                 }
-            } else if (c == ':' && i < n - 2 && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2])
-                    && dottedBefore(s, i)) {
-                flags |= PORT;
+            } else if (k == 16) {
+                if (i < n - 2 && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && dottedBefore(s, i)) {
+                    flags |= PORT;
+                }
+            } else if ((k & 4) != 0 && i < n - 2 && dayName(c, s[i + 1], s[i + 2])) {
+                flags |= DAY_NAME;
             }
         }
         return flags;
+    }
+
+    /** Whether {@code c a b} are a day name's three letters ({@link #DAY_NAMES}). */
+    private static boolean dayName(char c, char a, char b) {
+        return switch (c) {
+            case 'M' -> a == 'o' && b == 'n';
+            case 'T' -> (a == 'u' && b == 'e') || (a == 'h' && b == 'u');
+            case 'W' -> a == 'e' && b == 'd';
+            case 'F' -> a == 'r' && b == 'i';
+            case 'S' -> (a == 'a' && b == 't') || (a == 'u' && b == 'n');
+            default -> false;
+        };
     }
 
     /** What {@link #laterChecks} looks at: bit 1 a hex letter, 2 a slash or backslash, 4 a day name's first letter. */
@@ -204,6 +234,15 @@ public final class LineTokens implements Serializable {
         for (char c : new char[] {'M', 'T', 'W', 'F', 'S'}) {
             LATER[c] |= 4;
         }
+    }
+
+    /** What {@link #preChecks} looks at: {@link #LATER}'s bits, 8 a dot, 16 a colon. */
+    private static final byte[] PRE = new byte[128];
+
+    static {
+        System.arraycopy(LATER, 0, PRE, 0, 128);
+        PRE['.'] = 8;
+        PRE[':'] = 16;
     }
 
     /** {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES} of {@link #preChecks}, in one pass. */
@@ -227,20 +266,8 @@ public final class LineTokens implements Serializable {
                 if (++slashes >= 2) {
                     flags |= TWO_SLASHES;
                 }
-            } else if ((k & 4) != 0 && i < n - 2) {
-                char a = s[i + 1];
-                char b = s[i + 2];
-                boolean day = switch (c) {
-                    case 'M' -> a == 'o' && b == 'n';
-                    case 'T' -> (a == 'u' && b == 'e') || (a == 'h' && b == 'u');
-                    case 'W' -> a == 'e' && b == 'd';
-                    case 'F' -> a == 'r' && b == 'i';
-                    case 'S' -> (a == 'a' && b == 't') || (a == 'u' && b == 'n');
-                    default -> false;
-                };
-                if (day) {
-                    flags |= DAY_NAME;
-                }
+            } else if ((k & 4) != 0 && i < n - 2 && dayName(c, s[i + 1], s[i + 2])) {
+                flags |= DAY_NAME;
             }
         }
         return flags;
@@ -289,19 +316,22 @@ public final class LineTokens implements Serializable {
      * the line has what any match of it needs, and only at the positions where a match can start
      * ({@link RegexScan}); identifier-like words are found by a scan: the result is {@link #maskReference}'s.
      * The scans read the line's characters from an array, taken again only after a step changed the line, and
-     * the pre-checks are made in one pass ({@link #preChecks}), the later ones again after a step changed the line
-     * (the host ones are not: after the endpoints, the domain flag they kept is still a necessary condition).
+     * the pre-checks are made in one pass over the line as given ({@link #preChecks}; each flag stays a necessary
+     * condition as the line changes), the later ones again after the day names or the hex letters changed it.
      */
     public String mask(String line) {
         // A step that changes the line hands the next its characters; a String of them is made only where a
-        // regex must run (RegexScan.replaceAllChars), and at the end.
+        // regex must run (RegexScan.replaceAllChars), and at the end. Every scan, the masker's included, walks
+        // the line's positions (RegexScan.Starts, found once with a table that holds every scan's first
+        // characters, and moved along with each change) instead of every character.
         String text = line; // the text of cs, or null where not made yet
         char[] cs = line.toCharArray();
-        int flags = hostChecks(cs);
+        RegexScan.Starts starts = RegexScan.Starts.of(cs, OPEN);
+        int flags = preChecks(cs);
         if ((flags & DOT) != 0) {
             if ((flags & PORT) != 0) {
                 char[] out = RegexScan.replaceAllChars(ENDPOINT, text, cs, "<HOST>", LETTER, AFTER_DOT_HYPHEN,
-                        LineTokens::mayStartEndpoint, LineTokens::endpointEnd);
+                        LineTokens::mayStartEndpoint, LineTokens::endpointEnd, starts);
                 if (out != cs) {
                     cs = out;
                     text = null;
@@ -312,7 +342,7 @@ public final class LineTokens implements Serializable {
             }
             if ((flags & DOMAIN_ENDING) != 0) {
                 char[] out = RegexScan.replaceAllChars(DOMAIN, text, cs, "<HOST>", DOMAIN_FIRST, AFTER_DOT_HYPHEN,
-                        LineTokens::mayStartDomain, LineTokens::domainEnd);
+                        LineTokens::mayStartDomain, LineTokens::domainEnd, starts);
                 if (out != cs) {
                     cs = out;
                     text = null;
@@ -320,12 +350,15 @@ public final class LineTokens implements Serializable {
             }
         }
         String[] masked = new String[1];
-        cs = masker.maskChars(text, cs, masked);
+        cs = masker.maskChars(text, cs, masked, starts);
         text = masked[0];
-        flags = laterChecks(cs);
+        // The later flags stay those of the line as given: the host rules' and the masker's placeholders ("<"
+        // capital letters ">") hold no slash, no two hex letters in a row and no lower-case letter, and join
+        // nothing across their angle brackets, so no change made a day name, a longer run of hex letters or
+        // another slash: a flag can only have been lost, and kept set it runs a scan that finds what there is.
         if ((flags & DAY_NAME) != 0) {
             char[] out = RegexScan.replaceAllChars(DAY, text, cs, "", DAY_FIRST, AFTER_WORD, LineTokens::mayStartDay,
-                    LineTokens::dayEnd);
+                    LineTokens::dayEnd, starts);
             if (out != cs) {
                 cs = out;
                 text = null;
@@ -334,7 +367,7 @@ public final class LineTokens implements Serializable {
         }
         if ((flags & HEX_LETTER_RUN) != 0) {
             char[] out = RegexScan.replaceAllChars(HEX_LETTERS, text, cs, "<HEX>", HEX_LETTER_FIRST, AFTER_LT,
-                    LineTokens::mayStartHexLetters, LineTokens::hexLettersEnd);
+                    LineTokens::mayStartHexLetters, LineTokens::hexLettersEnd, starts);
             if (out != cs) {
                 cs = out;
                 text = null;
@@ -343,14 +376,14 @@ public final class LineTokens implements Serializable {
         }
         if ((flags & TWO_SLASHES) != 0) {
             char[] out = RegexScan.replaceAllChars(SLASHED, text, cs, "<PATH>", SLASHED_FIRST, AFTER_SLASHED,
-                    LineTokens::mayStartSlashed, LineTokens::slashedEnd);
+                    LineTokens::mayStartSlashed, LineTokens::slashedEnd, starts);
             if (out != cs) {
                 cs = out;
                 text = null;
             }
         }
         char[] out = RegexScan.replaceAllChars(QUANTITY, text, cs, "<Q>", QUANTITY_FIRST, AFTER_DOT,
-                LineTokens::mayStartQuantity, LineTokens::quantityEnd);
+                LineTokens::mayStartQuantity, LineTokens::quantityEnd, starts);
         if (out != cs) {
             cs = out;
             text = null;
@@ -371,6 +404,21 @@ public final class LineTokens implements Serializable {
     private static final boolean[] SLASHED_FIRST = RegexScan.firstChars(LineTokens::slashedChar);
     private static final boolean[] QUANTITY_FIRST =
             RegexScan.firstChars(c -> RegexScan.digit(c) || c == '<' || c == '>' || c == '~');
+    /**
+     * The characters at the positions {@link #mask} walks ({@link RegexScan.Starts}): the masker's and each scan's
+     * first characters. Every scan's tables fit it (checked here: a scan that did not would miss matches).
+     */
+    static final boolean[] OPEN = RegexScan.Starts.openWith(LETTER, DOMAIN_FIRST, DAY_FIRST, HEX_LETTER_FIRST,
+            SLASHED_FIRST, QUANTITY_FIRST);
+
+    static {
+        if (!(RegexScan.Starts.fits(LETTER, AFTER_DOT_HYPHEN, OPEN) && RegexScan.Starts.fits(DOMAIN_FIRST, AFTER_DOT_HYPHEN, OPEN)
+                && RegexScan.Starts.fits(DAY_FIRST, AFTER_WORD, OPEN) && RegexScan.Starts.fits(HEX_LETTER_FIRST, AFTER_LT, OPEN)
+                && RegexScan.Starts.fits(SLASHED_FIRST, AFTER_SLASHED, OPEN)
+                && RegexScan.Starts.fits(QUANTITY_FIRST, AFTER_DOT, OPEN))) {
+            throw new IllegalStateException("a scan's tables do not fit the positions LineTokens.mask walks");
+        }
+    }
 
 
     /** {@link #DAY}: a day name's first letter at a word's start. */
@@ -403,7 +451,7 @@ public final class LineTokens implements Serializable {
 
     /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
     private static boolean mayStartEndpoint(char[] s, int i) {
-        if (!RegexScan.letter(s[i]) || RegexScan.before(s, i, BEFORE_DOT_HYPHEN)) {
+        if (!RegexScan.letter(s[i]) || RegexScan.before(s, i, BEFORE_DOT_HYPHEN) || afterScheme(s, i)) {
             return false;
         }
         int k = i + 1;
@@ -411,6 +459,14 @@ public final class LineTokens implements Serializable {
             k++;
         }
         return k < s.length && s[k] == '.';
+    }
+
+    /**
+     * Whether {@code ://} comes right before {@code i}: a URL's host, which the host rules leave to the masker's URL
+     * rule (masked first, the URL would no longer match: {@code https://<HOST>/x?q=1}).
+     */
+    private static boolean afterScheme(char[] s, int i) {
+        return i >= 3 && s[i - 1] == '/' && s[i - 2] == '/' && s[i - 3] == ':';
     }
 
     private static boolean wordOrHyphen(char c) {
@@ -449,7 +505,7 @@ public final class LineTokens implements Serializable {
 
     /** {@link #DOMAIN}: a run of {@code [A-Za-z0-9-]} ending at a dot. */
     private static boolean mayStartDomain(char[] s, int i) {
-        if (RegexScan.before(s, i, BEFORE_DOT_HYPHEN)) {
+        if (RegexScan.before(s, i, BEFORE_DOT_HYPHEN) || afterScheme(s, i)) {
             return false;
         }
         int k = i;
@@ -855,27 +911,59 @@ public final class LineTokens implements Serializable {
 
     /** {@link #maskIdentifiers(String)} over {@code cs}, the characters of {@code s} (null: made from cs if needed). */
     private static String maskIdentifiers(String s, char[] cs) {
+        // One pass: each maximal run of WORD (its characters and whole placeholders, as wordEnd finds it) is
+        // judged as it is read (identifierLike's digits, first character and lone placeholder), not read again.
         int[] spans = null;
         int count = 0;
         int n = cs.length;
         int i = 0;
         while (i < n) {
-            int j = wordEnd(cs, i);
-            if (j == i) {
+            char c = cs[i];
+            int kind = c < 128 ? RUN[c] : 0;
+            if (kind == 0) {
                 i++;
                 continue;
             }
-            if (identifierLike(cs, i, j)) {
+            int from = i;
+            int digits = 0;
+            int loneEnd = -1; // the end of the placeholder the run starts with, if it does
+            while (i < n) {
+                c = cs[i];
+                kind = c < 128 ? RUN[c] : 0;
+                if (kind == 1) {
+                    i++;
+                } else if (kind == 2) {
+                    digits++;
+                    i++;
+                } else if (kind == 3) {
+                    int e = placeholderEnd(cs, i);
+                    if (e < 0) {
+                        break;
+                    }
+                    if (i == from) {
+                        loneEnd = e;
+                    }
+                    digits += 2; // a placeholder counts as a number
+                    i = e;
+                } else {
+                    break;
+                }
+            }
+            if (i == from) { // a '<' that starts no placeholder
+                i++;
+                continue;
+            }
+            boolean identifier = loneEnd != i && digits > 0 && (digits >= 2 || RegexScan.digit(cs[from]));
+            if (identifier) {
                 if (spans == null) {
                     spans = new int[16];
                 } else if (2 * count + 1 >= spans.length) {
                     spans = java.util.Arrays.copyOf(spans, 2 * spans.length);
                 }
-                spans[2 * count] = i;
-                spans[2 * count + 1] = j;
+                spans[2 * count] = from;
+                spans[2 * count + 1] = i;
                 count++;
             }
-            i = j;
         }
         if (count == 0) {
             return s != null ? s : new String(cs);
@@ -902,25 +990,13 @@ public final class LineTokens implements Serializable {
 
     private static final char[] ID = "<ID>".toCharArray();
 
-    /** The end of the {@link #WORD} match starting at {@code i} ({@code i} when none starts there). */
-    private static int wordEnd(char[] s, int i) {
-        int n = s.length;
-        int j = i;
-        while (j < n) {
-            char c = s[j];
-            if (RegexScan.word(c) || c == '.' || c == '-') {
-                j++;
-            } else if (c == '<') {
-                int e = placeholderEnd(s, j);
-                if (e < 0) {
-                    break;
-                }
-                j = e;
-            } else {
-                break;
-            }
+    /** What {@link #maskIdentifiers} reads in a {@link #WORD} run: 1 {@code [A-Za-z_.-]}, 2 a digit, 3 {@code <}, else 0. */
+    private static final byte[] RUN = new byte[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            RUN[c] = (byte) (RegexScan.digit(c) ? 2 : c == '<' ? 3 : RegexScan.word(c) || c == '.' || c == '-' ? 1 : 0);
         }
-        return j;
     }
 
     /** The end of the {@code <[A-Z]+>} placeholder at {@code i}, or -1 when none starts there. */
@@ -957,6 +1033,16 @@ public final class LineTokens implements Serializable {
 
     /** {@link #mask} with each pattern's regex over every position (the reference). */
     String maskReference(String line) {
+        String s = maskerStageReference(line);
+        s = DAY.matcher(s).replaceAll("");
+        s = HEX_LETTERS.matcher(s).replaceAll("<HEX>");
+        s = SLASHED.matcher(s).replaceAll("<PATH>");
+        s = QUANTITY.matcher(s).replaceAll("<Q>");
+        return maskIdentifiersReference(s);
+    }
+
+    /** The line as {@link #maskReference} has it after the host rules and the masker (for tests). */
+    String maskerStageReference(String line) {
         String s = line;
         if (s.indexOf('.') >= 0) {
             if (s.indexOf(':') >= 0) {
@@ -964,12 +1050,7 @@ public final class LineTokens implements Serializable {
             }
             s = DOMAIN.matcher(s).replaceAll("<HOST>");
         }
-        s = masker.mask(s);
-        s = DAY.matcher(s).replaceAll("");
-        s = HEX_LETTERS.matcher(s).replaceAll("<HEX>");
-        s = SLASHED.matcher(s).replaceAll("<PATH>");
-        s = QUANTITY.matcher(s).replaceAll("<Q>");
-        return maskIdentifiersReference(s);
+        return masker.mask(s);
     }
 
     /** {@link #maskIdentifiers} with the regex {@link #WORD} (the reference). */
@@ -991,33 +1072,6 @@ public final class LineTokens implements Serializable {
             s = out.toString();
         }
         return s;
-    }
-
-    /** {@link #identifierLike(String, int, int)} over the characters of the text. */
-    private static boolean identifierLike(char[] s, int from, int to) {
-        if (s[from] == '<') {
-            int gt = from;
-            while (gt < s.length && s[gt] != '>') {
-                gt++;
-            }
-            if (gt == to - 1) {
-                return false; // a placeholder alone
-            }
-        }
-        int digits = 0;
-        for (int i = from; i < to; i++) {
-            char c = s[i];
-            if (c >= '0' && c <= '9') {
-                digits++;
-            } else if (c == '<') {
-                digits += 2; // a placeholder counts as a number
-            }
-        }
-        if (digits == 0) {
-            return false;
-        }
-        char first = s[from];
-        return digits >= 2 || (first >= '0' && first <= '9');
     }
 
     private static boolean identifierLike(String s, int from, int to) {

@@ -66,6 +66,10 @@ class LineTokensScanTest {
             assertEquals(LineTokens.protectQuotedString(m), LineTokens.protectQuotedChars(m), "quotes of '" + m + "'");
         }
         assertEquals(LineTokens.maskIdentifiersReference(masked), LineTokens.maskIdentifiers(masked));
+        // mask takes the later flags from the line as given: each must hold wherever it holds after the masker
+        int later = LineTokens.DAY_NAME | LineTokens.HEX_LETTER_RUN | LineTokens.TWO_SLASHES;
+        int after = LineTokens.preChecks(lt.maskerStageReference(line).toCharArray()) & later;
+        assertEquals(0, after & ~LineTokens.preChecks(line.toCharArray()), "later flags of '" + line + "'");
     }
 
     @Test
@@ -183,6 +187,49 @@ class LineTokensScanTest {
         for (int i = 0; i < 1_500; i++) {
             check(dev.keymem.jobs.text.ShapeLines.json(r));
             check(dev.keymem.jobs.text.ShapeLines.ids(r));
+        }
+    }
+
+    /** The number of {@code <} in {@code s} outside its placeholders ({@code <[A-Z]+>}, {@code <*>}). */
+    private static long strayOpenings(String s) {
+        return s.replaceAll("<[A-Z]+>|<\\*>", "").chars().filter(c -> c == '<').count();
+    }
+
+    /**
+     * No placeholder starts inside another and no URL is cut apart: on loghub_2k, OpenStack's route with a hex segment
+     * became {@code /v2/<<PATH>} (a path taken from the middle of {@code <HEX>}), Hadoop's jar path
+     * {@code hadoop-<<PATH>}, and Mac's and Hadoop's URLs {@code https://<*>?cup2hreq=<*>} (their host masked before
+     * the URL, which then no longer matched). Every loghub_2k line: each {@code <} of its masked form outside a
+     * placeholder was in the line, and no scheme's {@code ://} is followed by a placeholder.
+     */
+    @Test
+    void noPlaceholderStartsInsideAnotherOnRealLines() throws Exception {
+        String route = lt.mask("10.11.10.1 \"GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1\" status: 200");
+        assertEquals("<IP> \"GET /v2/<HEX>/servers/detail HTTP/<NUM>\" status: <NUM>", route);
+        assertEquals(List.of("<*>", "\"GET", "/v2/<*>/servers/detail", "HTTP/<*>\"", "status:", "<*>"),
+                List.of(LineTokens.tokens(route)));
+        String url = lt.mask("ksfetch fetching URL (<NSMutableURLRequest: 0x1005110b0> { URL: https://tools.google.com/service/"
+                + "update2?cup2hreq=53f725cf03f511fab16f19e789ce64aa1eed72395fc246e9f1100748325002f4&cup2key=7:1132320327 })");
+        assertEquals("ksfetch fetching URL (<NSMutableURLRequest: <HEX>> { URL: <URL> })", url);
+        assertEquals("For more details see: <URL>", lt.mask("For more details see: http://wiki.apache.org/hadoop/NoRouteToHost"));
+        assertEquals("<HOST> <HOST> <URL>", lt.mask("db.example.com api.example.com:8080 https://a.b.com:8443/c"));
+        int lines = 0;
+        for (String line : Loghub.lines("LineTokensScanTest")) {
+            String masked = lt.mask(line);
+            assertTrue(strayOpenings(masked) <= strayOpenings(line), "'" + line + "' -> '" + masked + "'");
+            assertFalse(masked.matches(".*://<[A-Z*]+>.*"), "'" + line + "' -> '" + masked + "'");
+            lines++;
+        }
+        assertTrue(lines == 0 || lines > 20_000, "loghub lines: " + lines);
+    }
+
+    /** Long lines: a stack trace per record, logfmt lines ({@code ShapeLines}), with random edits. */
+    @Test
+    void scansEqualTheRegexesOnStackTracesAndLogfmt() {
+        SplittableRandom r = new SplittableRandom(59);
+        for (int i = 0; i < 300; i++) {
+            check(dev.keymem.jobs.text.ShapeLines.stack(r));
+            check(dev.keymem.jobs.text.ShapeLines.kv(r));
         }
     }
 

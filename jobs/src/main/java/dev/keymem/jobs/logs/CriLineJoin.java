@@ -1,0 +1,378 @@
+package dev.keymem.jobs.logs;
+
+import dev.keymem.jobs.kafka.RecordLimits;
+import dev.keymem.jobs.serde.ForwardingKeyedFunction;
+import dev.keymem.operators.HotStateOperator;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The first part of the log job's keyed step: joins the pieces of a long Kubernetes CRI container log line
+ * before the summarizer ({@code inner}) sees them. A container runtime (containerd, CRI-O) writes a line longer
+ * than its buffer (16 KiB in containerd) as {@code P} (partial) pieces followed by one {@code F} piece, per
+ * stream (stdout and stderr interleave independently); the parser marks each CRI line with its stream and tag
+ * ({@link LogLine#cri}).
+ *
+ * <p>Contract, per source (the key) and per stream, topic and partition (the pieces of one line come from one
+ * container log file, one stream):
+ * <ul>
+ *   <li>A line that is no CRI line goes to {@code inner} as it is; so does an {@code F} line with no {@code P}
+ *       pieces before it, its text cut to {@link RecordLimits#maxTextBytes} as the parser cuts any other text
+ *       (CRI pieces reach this step uncut, so that a join cuts the joined text and not each piece).</li>
+ *   <li>{@code P} pieces are held (in keyed state, so a checkpoint holds them and a restored job goes on
+ *       joining) until the {@code F} piece of their stream: then one line goes to {@code inner} whose text is
+ *       the {@code P} messages followed by the {@code F} message, cut to {@link RecordLimits#maxTextBytes} as
+ *       {@link RecordLimits#capText} cuts it (the same text as the line unsplit would have), and whose offset,
+ *       topic, partition and time stamp are the first piece's (its coordinates in summaries and failures).</li>
+ *   <li>Held text is bounded: of a line only its first {@link RecordLimits#maxTextBytes} bytes are held (what
+ *       the cut keeps), the rest counted. A line whose {@code P} pieces reach {@link #MAX_JOINED_BYTES} bytes
+ *       together goes out at once as one line, cut and marked {@code " …[CRI line cut at N bytes]"}; its later
+ *       pieces make another line.</li>
+ *   <li>At the end of a bounded input (the end-of-input watermark, before the summarizer's final summary)
+ *       every line still without its {@code F} piece goes out as one line marked
+ *       {@code " …[incomplete CRI line, N bytes]"}. An unbounded input holds
+ *       such a line until its {@code F} piece or the bound.</li>
+ * </ul>
+ * So every record ends in a line (or, as before, a dead letter of the parse step), and the lines and their order
+ * per source do not depend on how the input is cut into batches, splits or checkpoints. The event-time timer at
+ * {@link #FLUSH} is this function's (the jobs assign no watermarks, so only the end-of-input watermark reaches
+ * it); every other timer is {@code inner}'s. Written by hand: no library joins CRI pieces inside a Flink keyed
+ * step (log shippers such as fluent-bit and Vector do it in front of Kafka); {@link #reference} is the plain
+ * form over a whole list of lines, which the tests compare with this one.
+ */
+public final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOutput>
+        implements HotStateOperator.Owner {
+    private static final long serialVersionUID = 1L;
+
+    /** The bound of one joined CRI line. */
+    public static final ConfigOption<Long> MAX_JOINED_BYTES = ConfigOptions.key("keymem.logs.cri.max-joined-bytes")
+            .longType()
+            .defaultValue(1024L * 1024)
+            .withDescription("Kubernetes CRI container logs: the P (partial) pieces of a long line are joined "
+                    + "with its F piece into one line; a line whose P pieces reach this many bytes (UTF-8) goes "
+                    + "out at once, cut and marked, and its later pieces make another line. Only the first "
+                    + "bytes a line's text keeps are held per stream in any case.");
+
+    /** The time of the event-time timer that ends the held lines at the end of the input. */
+    static final long FLUSH = Long.MIN_VALUE;
+
+    /** The keyed state of the held pieces (see {@link CriPartialsPiece}). */
+    static final String STATE = "cri-partials";
+
+    private final KeyedProcessFunction<String, LogLine, JobOutput> function;
+    private final HotStateOperator.Owner owner;
+    private final RecordLimits limits;
+    private final long maxJoinedBytes;
+    private transient HotStateOperator.Cache cache;
+    private transient ValueState<Partials> state;
+
+    /**
+     * @param inner          the summarizer step, which lines go to
+     * @param owner          the owner of the hot-state cache the operator gives ({@code inner}'s function)
+     * @param limits         the job's limits (the text cut)
+     * @param maxJoinedBytes {@link #MAX_JOINED_BYTES}, at least 1
+     */
+    public CriLineJoin(KeyedProcessFunction<String, LogLine, JobOutput> inner, HotStateOperator.Owner owner,
+                       RecordLimits limits, long maxJoinedBytes) {
+        super(inner);
+        this.function = inner;
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        if (maxJoinedBytes < 1) {
+            throw new IllegalArgumentException(MAX_JOINED_BYTES.key() + " must be >= 1: " + maxJoinedBytes);
+        }
+        this.maxJoinedBytes = maxJoinedBytes;
+    }
+
+    @Override
+    public int cacheKeys() {
+        return owner.cacheKeys();
+    }
+
+    @Override
+    public void useCache(HotStateOperator.Cache cache) {
+        this.cache = cache;
+        owner.useCache(cache);
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        ValueState<Partials> s = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE,
+                new CriPartialsPiece.Serializer()));
+        state = cache == null ? s : cache.wrap(s);
+        super.open(openContext);
+    }
+
+    @Override
+    public void processElement(LogLine l, Context ctx, Collector<JobOutput> out) throws Exception {
+        if (l.cri == 0) {
+            function.processElement(l, ctx, out);
+            return;
+        }
+        Partials p = state.value();
+        int i = p == null ? -1 : p.find(l);
+        if ((l.cri & LogLine.CRI_PARTIAL) == 0) { // an F piece
+            if (i < 0) {
+                l.text = limits.capText(l.text);
+                function.processElement(l, ctx, out);
+                return;
+            }
+            Held h = p.open.remove(i);
+            h.append((l.cri & LogLine.CRI_EMPTY) != 0 ? "" : l.text, l.textIsAscii(), limits.maxTextBytes());
+            state.update(p.open.isEmpty() ? null : p);
+            function.processElement(h.line(ctx.getCurrentKey(), null, limits.maxTextBytes()), ctx, out);
+            return;
+        }
+        Held h;
+        if (i < 0) {
+            if (p == null) {
+                p = new Partials();
+            }
+            h = new Held(l);
+            p.open.add(h);
+            ctx.timerService().registerEventTimeTimer(FLUSH);
+        } else {
+            h = p.open.get(i);
+        }
+        h.append(l.text, l.textIsAscii(), limits.maxTextBytes());
+        if (h.totalBytes >= maxJoinedBytes) {
+            p.open.remove(h);
+            state.update(p.open.isEmpty() ? null : p);
+            function.processElement(h.line(ctx.getCurrentKey(), cutMark(h.totalBytes), limits.maxTextBytes()), ctx,
+                    out);
+            return;
+        }
+        state.update(p);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<JobOutput> out) throws Exception {
+        if (timestamp != FLUSH || ctx.timeDomain() != TimeDomain.EVENT_TIME) {
+            function.onTimer(timestamp, ctx, out);
+            return;
+        }
+        Partials p = state.value();
+        if (p == null) {
+            return;
+        }
+        state.clear();
+        for (Held h : p.open) {
+            function.processElement(h.line(ctx.getCurrentKey(), incompleteMark(h.totalBytes), limits.maxTextBytes()),
+                    ctx, out);
+        }
+    }
+
+    /** The mark of a line cut at the bound. */
+    static String cutMark(long bytes) {
+        return " \u2026[CRI line cut at " + bytes + " bytes]";
+    }
+
+    /** The mark of a line whose F piece never came. */
+    static String incompleteMark(long bytes) {
+        return " \u2026[incomplete CRI line, " + bytes + " bytes]";
+    }
+
+    /**
+     * The reference form: the lines {@code inner} gets from this function for {@code lines} (one source's, in
+     * order) followed by the end of the input, joined over the whole list with plain strings (each joined text
+     * whole, then cut by {@link RecordLimits#capText} or marked).
+     */
+    static List<LogLine> reference(List<LogLine> lines, RecordLimits limits, long maxJoinedBytes) {
+        List<LogLine> out = new ArrayList<>();
+        List<LogLine> firsts = new ArrayList<>();
+        List<StringBuilder> texts = new ArrayList<>();
+        for (LogLine l : lines) {
+            if (l.cri == 0) {
+                out.add(l);
+                continue;
+            }
+            int i = -1;
+            for (int k = 0; k < firsts.size(); k++) {
+                LogLine f = firsts.get(k);
+                if (stream(f) == stream(l) && f.partition == l.partition && Objects.equals(f.topic, l.topic)) {
+                    i = k;
+                }
+            }
+            if ((l.cri & LogLine.CRI_PARTIAL) == 0) {
+                if (i < 0) {
+                    out.add(copy(l, l, limits.capText(l.text)));
+                } else {
+                    String text = texts.remove(i).append((l.cri & LogLine.CRI_EMPTY) != 0 ? "" : l.text).toString();
+                    out.add(copy(firsts.remove(i), l, limits.capText(text)));
+                }
+                continue;
+            }
+            if (i < 0) {
+                firsts.add(l);
+                texts.add(new StringBuilder());
+                i = firsts.size() - 1;
+            }
+            texts.get(i).append(l.text);
+            long bytes = utf8(texts.get(i).toString());
+            if (bytes >= maxJoinedBytes) {
+                out.add(copy(firsts.remove(i), l, marked(texts.remove(i).toString(), cutMark(bytes), limits)));
+            }
+        }
+        for (int k = 0; k < firsts.size(); k++) {
+            String text = texts.get(k).toString();
+            out.add(copy(firsts.get(k), firsts.get(k), marked(text, incompleteMark(utf8(text)), limits)));
+        }
+        return out;
+    }
+
+    private static int stream(LogLine l) {
+        return l.cri & (LogLine.CRI_STDOUT | LogLine.CRI_STDERR);
+    }
+
+    private static LogLine copy(LogLine first, LogLine last, String text) {
+        LogLine c = new LogLine(first.source, text, first.offset, first.timestamp);
+        c.topic = first.topic;
+        c.partition = first.partition;
+        c.cri = (byte) stream(last);
+        return c;
+    }
+
+    /** {@code text} followed by {@code mark}, its end cut off where both would be over the text limit. */
+    private static String marked(String text, String mark, RecordLimits limits) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        int markBytes = utf8(mark);
+        if (b.length + markBytes <= limits.maxTextBytes()) {
+            return text + mark;
+        }
+        return prefix(b, limits.maxTextBytes() - markBytes) + mark;
+    }
+
+    /** UTF-8 bytes of {@code s}. */
+    static int utf8(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes++;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    bytes += 2; // 4 bytes for the pair
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    // an unpaired surrogate: the encoder writes '?' (1 byte)
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** The longest prefix of UTF-8 {@code bytes} of at most {@code n} bytes that ends on a character boundary. */
+    static String prefix(byte[] bytes, int n) {
+        int end = Math.min(Math.max(n, 0), bytes.length);
+        while (end > 0 && end < bytes.length && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** The held pieces of one source: one {@link Held} line per stream, topic and partition, in opening order. */
+    static final class Partials {
+        final ArrayList<Held> open = new ArrayList<>(2);
+
+        /** The index of the held line {@code l} continues, or -1. */
+        int find(LogLine l) {
+            int stream = stream(l);
+            for (int k = 0; k < open.size(); k++) {
+                Held h = open.get(k);
+                if (h.stream == stream && h.partition == l.partition && Objects.equals(h.topic, l.topic)) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * A line being joined: its first piece's coordinates and time, the first {@code maxTextBytes} bytes of its
+     * text (at a character boundary), and its size so far.
+     */
+    static final class Held {
+        int stream;
+        String topic;
+        int partition;
+        long offset;
+        long timestamp;
+        /** Whether every piece so far was marked ASCII. */
+        boolean ascii;
+        /** The text held: the line's first bytes, at most the text limit. */
+        String text;
+        /** UTF-8 bytes of {@link #text}. */
+        long heldBytes;
+        /** UTF-8 bytes of the line so far. */
+        long totalBytes;
+        /** Pieces so far. */
+        int pieces;
+
+        Held() {
+        }
+
+        Held(LogLine first) {
+            stream = stream(first);
+            topic = first.topic;
+            partition = first.partition;
+            offset = first.offset;
+            timestamp = first.timestamp;
+            ascii = true;
+            text = "";
+        }
+
+        /** Appends a piece's message, holding at most {@code maxTextBytes} bytes of the line. */
+        void append(String piece, boolean pieceAscii, int maxTextBytes) {
+            int bytes = pieceAscii ? piece.length() : utf8(piece);
+            ascii &= pieceAscii;
+            pieces++;
+            totalBytes += bytes;
+            if (heldBytes + bytes <= maxTextBytes) {
+                text = text.isEmpty() ? piece : text.concat(piece);
+                heldBytes += bytes;
+            } else if (heldBytes < maxTextBytes) {
+                String part = prefix(piece.getBytes(StandardCharsets.UTF_8), (int) (maxTextBytes - heldBytes));
+                text = text.concat(part);
+                heldBytes += utf8(part);
+            }
+        }
+
+        /**
+         * The joined line of source {@code source}: the held text, followed by {@code mark} when given (cut so
+         * that both fit the limit), else cut as {@link RecordLimits#capText} cuts the whole text.
+         */
+        LogLine line(String source, String mark, int maxTextBytes) {
+            String t;
+            boolean whole = heldBytes == totalBytes;
+            if (mark == null && whole) {
+                t = text;
+            } else {
+                String m = mark != null ? mark : RecordLimits.TRUNCATED_MARK + totalBytes + " bytes]";
+                int markBytes = utf8(m);
+                t = whole && heldBytes + markBytes <= maxTextBytes ? text + m
+                        : prefix(text.getBytes(StandardCharsets.UTF_8), maxTextBytes - markBytes) + m;
+            }
+            LogLine l = new LogLine(source, t, offset, timestamp);
+            l.topic = topic;
+            l.partition = partition;
+            l.cri = (byte) stream;
+            if (ascii && t == text) {
+                l.markAsciiText();
+            }
+            return l;
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.keymem.jobs.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordLimits;
+import dev.keymem.operators.HotStateOperator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link CriLineJoin} in Flink's operator harness (RocksDB, its hot-state cache on) against its reference form
+ * ({@link CriLineJoin#reference}) over random CRI lines (P runs of both streams and two files interleaved, ASCII
+ * and not, trailing spaces, empty messages, runs over the bound and runs cut by the end of the input), with a
+ * snapshot and restore at a random point; and the parser's marks on CRI lines.
+ */
+class CriLineJoinTest {
+    @TempDir
+    Path dir;
+
+    /** The summarizer's stand-in: each line it gets as one result, and its end-of-input timer as "END". */
+    static final class Recorder extends KeyedProcessFunction<String, LogLine, JobOutput>
+            implements HotStateOperator.Owner {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(LogLine l, Context ctx, Collector<JobOutput> out) {
+            ctx.timerService().registerEventTimeTimer(0); // as the summarizer's final-summary timer
+            out.collect(new JobOutput(JobOutput.RESULT, ctx.getCurrentKey(), show(l)));
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<JobOutput> out) {
+            out.collect(new JobOutput(JobOutput.RESULT, ctx.getCurrentKey(), "END"));
+        }
+
+        @Override
+        public int cacheKeys() {
+            return 4;
+        }
+
+        @Override
+        public void useCache(HotStateOperator.Cache cache) {
+        }
+    }
+
+    static String show(LogLine l) {
+        return l.offset + "|" + l.timestamp + "|" + l.topic + "-" + l.partition + "|" + l.text;
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput> harness(RecordLimits limits,
+                                                                                      long maxJoined)
+            throws Exception {
+        Recorder inner = new Recorder();
+        CriLineJoin join = new CriLineJoin(inner, inner, limits, maxJoined);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new HotStateOperator<>(join, join),
+                (LogLine l) -> l.source, Types.STRING);
+        ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+        EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
+        rocks.setDbStoragePath(Files.createTempDirectory(dir, "db").toString());
+        h.setStateBackend(rocks);
+        return h;
+    }
+
+    /** The parsed lines of random CRI records (and a few other lines) of two sources. */
+    static List<LogLine> randomLines(SplittableRandom r, int n) throws Exception {
+        LogLineParser parser = new LogLineParser(null);
+        String[] words = {"alpha", "beta", "\u00e9t\u00e9", "\ud83d\ude00", "x", "  ", "{\"msg\":", "42", "\t"};
+        List<LogLine> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String source = r.nextBoolean() ? "pod-a" : "pod-b";
+            String topic = r.nextInt(4) == 0 ? "b.log" : "a.log";
+            int kind = r.nextInt(10);
+            String value;
+            if (kind == 0) {
+                value = "2026-01-01T00:00:00Z INFO app[1]: plain line " + i;
+            } else {
+                StringBuilder m = new StringBuilder();
+                int len = r.nextInt(8) == 0 ? 0 : r.nextInt(40);
+                for (int k = 0; k < len; k++) {
+                    m.append(words[r.nextInt(words.length)]);
+                }
+                char tag = kind <= 5 ? 'P' : 'F';
+                String msg = tag == 'F' ? m.toString().strip() : m.toString();
+                value = "2026-01-01T00:00:" + String.format("%02d", i % 60) + ".123456789Z "
+                        + (r.nextBoolean() ? "stdout" : "stderr") + " " + tag + " " + msg;
+            }
+            KafkaRecord rec = new KafkaRecord(topic, topic.equals("a.log") ? 0 : 1, i, -1,
+                    source.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+            LogLine l = parser.parse(source, rec, 1 << 20);
+            l.topic = rec.topic;
+            l.partition = rec.partition;
+            out.add(l);
+        }
+        return out;
+    }
+
+    /** The reference's results per source: each line shown, then END where any line went out. */
+    static Map<String, List<String>> reference(List<LogLine> lines, RecordLimits limits, long maxJoined) {
+        Map<String, List<LogLine>> bySource = new LinkedHashMap<>();
+        for (LogLine l : lines) {
+            bySource.computeIfAbsent(l.source, k -> new ArrayList<>()).add(l);
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (var e : bySource.entrySet()) {
+            List<String> shown = new ArrayList<>();
+            for (LogLine l : CriLineJoin.reference(e.getValue(), limits, maxJoined)) {
+                shown.add(show(l));
+            }
+            if (!shown.isEmpty()) {
+                shown.add("END");
+            }
+            out.put(e.getKey(), shown);
+        }
+        return out;
+    }
+
+    static void collect(KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput> h,
+                        Map<String, List<String>> into) {
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> rec && rec.getValue() instanceof JobOutput j) {
+                into.computeIfAbsent(j.key, k -> new ArrayList<>()).add(j.json);
+            }
+        }
+    }
+
+    @Test
+    void theReferenceJoinWhateverTheCutAndRestore() throws Exception {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int round = 0; round < 8; round++) {
+            RecordLimits limits = RecordLimits.defaults().withMaxTextBytes(round % 2 == 0 ? 64 : 400);
+            long maxJoined = new long[] {1L << 20, 300, 40, 1}[round % 4];
+            List<LogLine> lines = randomLines(r, 300);
+            Map<String, List<String>> want = reference(lines, limits, maxJoined);
+            int cut = r.nextInt(lines.size() + 1);
+            Map<String, List<String>> got = new LinkedHashMap<>();
+            OperatorSubtaskState snap;
+            try (var h = harness(limits, maxJoined)) {
+                h.open();
+                for (LogLine l : lines.subList(0, cut)) {
+                    h.processElement(new StreamRecord<>(copy(l)));
+                }
+                snap = h.snapshot(1, 1);
+                collect(h, got);
+            }
+            try (var h = harness(limits, maxJoined)) {
+                h.initializeState(snap);
+                h.open();
+                for (LogLine l : lines.subList(cut, lines.size())) {
+                    h.processElement(new StreamRecord<>(copy(l)));
+                }
+                h.processWatermark(Long.MAX_VALUE);
+                collect(h, got);
+            }
+            assertEquals(want, got, "round " + round + " (restored after " + cut + " lines)");
+        }
+    }
+
+    private static LogLine copy(LogLine l) {
+        return LogLineSerializer.INSTANCE.copy(l);
+    }
+
+    /** A line split at the bound, joined lines, one cut at the end of the input: the texts and coordinates. */
+    @Test
+    void joinedCutAndIncompleteLines() throws Exception {
+        RecordLimits limits = RecordLimits.defaults().withMaxTextBytes(64);
+        String[] values = {
+            "2026-01-01T00:00:01.5Z stdout P {\"msg\":\"a long ",
+            "2026-01-01T00:00:02Z stderr F oops",
+            "2026-01-01T00:00:03Z stdout P line\", ",
+            "2026-01-01T00:00:04Z stdout F \"n\":1}",
+            "2026-01-01T00:00:05Z stderr P never ",
+            "2026-01-01T00:00:06Z stderr P end",
+            "2026-01-01T00:00:07Z stdout P 0123456789",
+            "2026-01-01T00:00:08Z stdout P 0123456789",
+            "2026-01-01T00:00:09Z stdout P 0123456789",
+            "2026-01-01T00:00:10Z stdout F tail",
+        };
+        LogLineParser parser = new LogLineParser("svc");
+        Map<String, List<String>> got = new LinkedHashMap<>();
+        try (var h = harness(limits, 25)) {
+            h.open();
+            for (int i = 0; i < values.length; i++) {
+                LogLine l = parser.parse(null, values[i], i, -1);
+                l.topic = "pod.log";
+                h.processElement(new StreamRecord<>(l));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, got);
+        }
+        assertEquals(List.of(
+                "1|1767225602000|pod.log-0|oops",
+                "0|1767225601500|pod.log-0|{\"msg\":\"a long line\", \"n\":1}",
+                "6|1767225607000|pod.log-0|012345678901234567890123456789 \u2026[CRI line cut at 30 bytes]",
+                "9|1767225610000|pod.log-0|tail",
+                "4|1767225605000|pod.log-0|never end \u2026[incomplete CRI line, 9 bytes]",
+                "END"), got.get("svc"));
+    }
+
+    @Test
+    void theParserMarksCriPiecesAndKeepsAPieceAsWritten() throws Exception {
+        LogLineParser parser = new LogLineParser(null);
+        for (boolean bytes : new boolean[] {false, true}) {
+            String[] values = {"2026-01-01T00:00:00Z stdout P ab  ", "2026-01-01T00:00:00Z stderr F ab  ",
+                "2026-01-01T00:00:00Z stdout F ", "2026-01-01T00:00:00Z stderr P ", "plain line"};
+            String[] texts = {"ab  ", "ab", "2026-01-01T00:00:00Z stdout F ", "", "plain line"};
+            int[] cri = {LogLine.CRI_STDOUT | LogLine.CRI_PARTIAL, LogLine.CRI_STDERR,
+                LogLine.CRI_STDOUT | LogLine.CRI_EMPTY, LogLine.CRI_STDERR | LogLine.CRI_PARTIAL, 0};
+            for (int i = 0; i < values.length; i++) {
+                LogLine l = bytes ? parser.parse(null, new KafkaRecord("t", 0, i, -1, null,
+                        values[i].getBytes(StandardCharsets.UTF_8)), 1 << 16) : parser.parse(null, values[i], i, -1);
+                assertEquals(texts[i], l.text, values[i]);
+                assertEquals(cri[i], l.cri, values[i]);
+                LogLine back = roundTrip(l);
+                assertEquals(l.cri, back.cri, "serialized: " + values[i]);
+            }
+        }
+    }
+
+    private static LogLine roundTrip(LogLine l) throws Exception {
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        LogLineSerializer.INSTANCE.serialize(l, out);
+        LogLine back = LogLineSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+        LogLineRun run = new LogLineRun(l.source, l.topic, l.partition, 1);
+        run.add(back);
+        var out2 = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        LogLineRun.Serializer.INSTANCE.serialize(run, out2);
+        LogLineRun r2 = LogLineRun.Serializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(out2.getCopyOfBuffer()));
+        assertEquals(l.text, r2.get(0).text);
+        return r2.get(0);
+    }
+
+    @Test
+    void theBoundIsAnOptionAtLeastOne() {
+        assertEquals(1L << 20, LogSummarySettings.defaults().options().get(CriLineJoin.MAX_JOINED_BYTES));
+        assertEquals(4096L, LogSummarySettings.defaults().with(CriLineJoin.MAX_JOINED_BYTES, 4096L).options()
+                .get(CriLineJoin.MAX_JOINED_BYTES));
+        assertThrows(IllegalArgumentException.class,
+                () -> LogSummarySettings.defaults().with(CriLineJoin.MAX_JOINED_BYTES, 0L));
+    }
+}
