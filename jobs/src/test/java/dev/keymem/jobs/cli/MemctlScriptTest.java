@@ -74,6 +74,7 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_RPC");
         pb.environment().remove("MEMCTL_JIT");
         pb.environment().remove("MEMCTL_LOG_C2_BYTES");
+        pb.environment().remove("MEMCTL_LOG_C2_LINES");
         pb.environment().remove("MEMCTL_HEAP");
         pb.environment().remove("MEMCTL_MEM_BYTES");
         pb.environment().remove("MEMCTL_CDS_DUMP");
@@ -182,31 +183,55 @@ class MemctlScriptTest {
     }
 
     @Test
-    void logRunsTakeC1AloneUpToTheSizeLimitAndC2ForTheKernelBeyondIt() throws Exception {
+    void logRunsTakeC1AloneUpToTheLineLimitAndC2ForTheKernelBeyondIt() throws Exception {
         Files.createFile(root.resolve("jobs/target/memctl.jar"));
         Files.createDirectories(root.resolve("jobs/jit"));
         Path directives = Files.writeString(root.resolve("jobs/jit/c2-vector-api.json"), "[]");
+        // 40 long lines (24,040 bytes) and 60 short ones (660 bytes): the gate counts lines, not bytes
+        Path longLines = Files.writeString(root.resolve("long.log"), ("x".repeat(600) + "\n").repeat(40));
+        Path shortLines = Files.writeString(root.resolve("short.log"), "short line\n".repeat(60));
+        // a folder: its first file's lines' mean length over all its bytes, 30 + 30 lines
         Path dir = Files.createDirectories(root.resolve("logs"));
-        Path small = Files.writeString(dir.resolve("a.log"), "x".repeat(600) + "\n");
-        Files.writeString(dir.resolve("b.log"), "y".repeat(600) + "\n");
+        Files.writeString(dir.resolve("a.log"), "a line\n".repeat(30));
+        Files.writeString(dir.resolve("b.log"), "b line\n".repeat(30));
         String c1 = "-XX:TieredStopAtLevel=1";
         String c2 = "-XX:CompilerDirectivesFile=" + directives;
-        env.put("MEMCTL_LOG_C2_BYTES", "1000");
+        env.put("MEMCTL_LOG_C2_LINES", "50");
         for (String cmd : List.of("logs", "demo")) {
-            assertEquals(0, run(root.resolve("memctl"), "0", cmd, "--input", small.toString()).code);
-            List<String> args = Files.readAllLines(root.resolve("java.args"));
-            assertTrue(args.contains(c1) && !args.contains(c2), cmd + " " + args);
-            // a folder counts its files' bytes together: 1,202 > 1,000
-            assertEquals(0, run(root.resolve("memctl"), "0", cmd, "--input=" + dir).code);
-            args = Files.readAllLines(root.resolve("java.args"));
-            assertTrue(args.contains(c2) && !args.contains(c1), cmd + " " + args);
+            assertEquals(List.of(c1), jit(cmd, "--input", longLines.toString()), cmd + ": 40 lines");
+            assertEquals(List.of(c2), jit(cmd, "--input", shortLines.toString()), cmd + ": 60 lines");
+            assertEquals(List.of(c1), jit(cmd, "--input=" + dir.resolve("a.log")), cmd + ": 30 lines");
+            assertEquals(List.of(c2), jit(cmd, "--input=" + dir), cmd + ": a folder of 60 lines");
         }
+        assertEquals(List.of(c1), jit("logs"), "standard input: C1 alone");
+        env.put("MEMCTL_LOG_C2_LINES", "60");
+        assertEquals(List.of(c1), jit("logs", "--input", shortLines.toString()), "60 lines, not above 60");
+        // past the first MiB the count is estimated: 3 MiB of 64-byte lines are 49,152 lines, 16,384 of them in
+        // the first MiB
+        Path big = Files.writeString(root.resolve("big.log"), ("y".repeat(63) + "\n").repeat(3 << 14));
+        env.put("MEMCTL_LOG_C2_LINES", "49151");
+        assertEquals(List.of(c2), jit("logs", "--input", big.toString()));
+        env.put("MEMCTL_LOG_C2_LINES", "49152");
+        assertEquals(List.of(c1), jit("logs", "--input", big.toString()));
+        // the byte gate of before, where MEMCTL_LOG_C2_BYTES is set
+        env.put("MEMCTL_LOG_C2_BYTES", "1000");
+        assertEquals(List.of(c2), jit("logs", "--input", longLines.toString()), "24,040 bytes > 1,000");
+        assertEquals(List.of(c1), jit("logs", "--input", shortLines.toString()), "660 bytes");
+        env.remove("MEMCTL_LOG_C2_BYTES");
+        env.put("MEMCTL_LOG_C2_LINES", "50");
         assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", dir.toString()).code);
         assertTrue(Files.readAllLines(root.resolve("java.args")).contains(c1), "context runs stay C1-only");
         env.put("MEMCTL_JIT", "full");
-        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", dir.toString()).code);
-        List<String> args = Files.readAllLines(root.resolve("java.args"));
-        assertTrue(!args.contains(c1) && !args.contains(c2), args.toString());
+        assertEquals(List.of(), jit("logs", "--input", dir.toString()));
+    }
+
+    /** The JIT options, C1 alone or C2's directives, of a run of memctl with these arguments. */
+    private List<String> jit(String... args) throws Exception {
+        Result r = run(root.resolve("memctl"), "0", args);
+        assertEquals(0, r.code, r.err);
+        return Files.readAllLines(root.resolve("java.args")).stream()
+                .filter(a -> a.equals("-XX:TieredStopAtLevel=1") || a.startsWith("-XX:CompilerDirectivesFile="))
+                .toList();
     }
 
     @Test
