@@ -235,6 +235,61 @@ class CriLineJoinTest {
         }
     }
 
+    /**
+     * containerd splits at 16 KiB of bytes, so a piece may end inside a UTF-8 character and the next begin with
+     * its continuation bytes: no piece is dead-lettered for that, the character is replaced by U+FFFD at each side
+     * of the seam, and the rest of the line is kept; bytes invalid inside a piece still fail the parse.
+     */
+    @Test
+    void piecesSplitInsideACharacterAreKeptWithAReplacementAtTheSeam() throws Exception {
+        LogLineParser parser = new LogLineParser("svc");
+        String line = "\u65e5\u672c\u8a9e\ud83d\ude00 log \u00e9t\u00e9 ".repeat(40);
+        byte[] msg = line.getBytes(StandardCharsets.UTF_8);
+        for (int piece : new int[] {7, 16, 17, 29}) {
+            List<LogLine> lines = new ArrayList<>();
+            int seamsInside = 0;
+            for (int from = 0, i = 0; from < msg.length; from += piece, i++) {
+                int to = Math.min(msg.length, from + piece);
+                char tag = to == msg.length ? 'F' : 'P';
+                byte[] head = ("2026-01-01T00:00:0" + (i % 10) + "Z stdout " + tag + " ")
+                        .getBytes(StandardCharsets.UTF_8);
+                byte[] v = new byte[head.length + (to - from) + 1];
+                System.arraycopy(head, 0, v, 0, head.length);
+                System.arraycopy(msg, from, v, head.length, to - from);
+                v[v.length - 1] = '\n';
+                if (to < msg.length && (msg[to] & 0xC0) == 0x80) {
+                    seamsInside++;
+                }
+                LogLine l = parser.parse(null, new KafkaRecord("t", 0, i, -1, null, v), 1 << 16);
+                l.topic = "pod.log";
+                lines.add(l);
+            }
+            List<LogLine> out = CriLineJoin.reference(lines, RecordLimits.defaults(), 1 << 20);
+            assertEquals(1, out.size(), "piece " + piece);
+            String text = out.get(0).text;
+            assertTrue(seamsInside > 0, "piece " + piece);
+            // each split character becomes one U+FFFD before and one after the seam; everything else is kept
+            StringBuilder want = new StringBuilder();
+            for (int i = 0, at = 0; i < line.length(); ) {
+                int cp = line.codePointAt(i);
+                int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+                boolean split = (at + n - 1) / piece != at / piece;
+                want.append(split ? "\ufffd\ufffd" : new String(Character.toChars(cp)));
+                i += Character.charCount(cp);
+                at += n;
+            }
+            assertEquals(want.toString().stripTrailing(), text, "piece " + piece); // an F text is stripped
+            assertEquals(2 * seamsInside, text.length() - text.replace("\ufffd", "").length(), "piece " + piece);
+            if (piece == 16) {
+                assertTrue(text.startsWith("\u65e5\u672c\u8a9e\ud83d\ude00 log \u00e9"), text);
+            }
+        }
+        byte[] bad = "2026-01-01T00:00:00Z stdout P ab\u00e9cd".getBytes(StandardCharsets.UTF_8);
+        bad[bad.length - 4] = (byte) 0xFF; // invalid inside the piece
+        assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class,
+                () -> parser.parse(null, new KafkaRecord("t", 0, 0, -1, null, bad), 1 << 16));
+    }
+
     private static LogLine roundTrip(LogLine l) throws Exception {
         var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
         LogLineSerializer.INSTANCE.serialize(l, out);
