@@ -334,12 +334,20 @@ public final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine,
             text = "";
         }
 
-        /** Appends a piece's message, holding at most {@code maxTextBytes} bytes of the line. */
+        /**
+         * Appends a piece's message, holding at most {@code maxTextBytes} bytes of the line: only while nothing
+         * of the line has been dropped, so the held text is always the line's first bytes (also after a restore
+         * under a larger limit, or after a piece cut at a character boundary).
+         */
         void append(String piece, boolean pieceAscii, int maxTextBytes) {
             int bytes = pieceAscii ? piece.length() : utf8(piece);
             ascii &= pieceAscii;
             pieces++;
+            boolean whole = heldBytes == totalBytes;
             totalBytes += bytes;
+            if (!whole) {
+                return; // a gap: later pieces are only counted
+            }
             if (heldBytes + bytes <= maxTextBytes) {
                 text = text.isEmpty() ? piece : text.concat(piece);
                 heldBytes += bytes;

@@ -174,6 +174,43 @@ class CriLineJoinTest {
         }
     }
 
+    /**
+     * A line whose held text was cut under a smaller text limit gets no later piece after the gap once restored
+     * under a larger one: the held text stays the line's first bytes, the rest only counted.
+     */
+    @Test
+    void aRestoreUnderALargerTextLimitAppendsNothingAfterAGap() throws Exception {
+        LogLineParser parser = new LogLineParser("svc");
+        String[] before = {"2026-01-01T00:00:01Z stdout P " + "0123456789".repeat(7)};
+        String[] after = {"2026-01-01T00:00:02Z stdout P cd", "2026-01-01T00:00:03Z stdout F ef"};
+        Map<String, List<String>> got = new LinkedHashMap<>();
+        OperatorSubtaskState snap;
+        try (var h = harness(RecordLimits.defaults().withMaxTextBytes(64), 1L << 20)) {
+            h.open();
+            for (String v : before) {
+                LogLine l = parser.parse(null, v, 0, -1);
+                l.topic = "pod.log";
+                h.processElement(new StreamRecord<>(l));
+            }
+            snap = h.snapshot(1, 1);
+            collect(h, got);
+        }
+        try (var h = harness(RecordLimits.defaults().withMaxTextBytes(200), 1L << 20)) {
+            h.initializeState(snap);
+            h.open();
+            for (int i = 0; i < after.length; i++) {
+                LogLine l = parser.parse(null, after[i], i + 1, -1);
+                l.topic = "pod.log";
+                h.processElement(new StreamRecord<>(l));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, got);
+        }
+        assertEquals(List.of("0|1767225601000|pod.log-0|" + "0123456789".repeat(6) + "0123"
+                + RecordLimits.TRUNCATED_MARK + "74 bytes]",
+                "END"), got.get("svc"));
+    }
+
     private static LogLine copy(LogLine l) {
         return LogLineSerializer.INSTANCE.copy(l);
     }
