@@ -69,8 +69,14 @@ class CriLineJoinTest {
     private KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput> harness(RecordLimits limits,
                                                                                       long maxJoined)
             throws Exception {
+        return harness(limits, maxJoined, true);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput> harness(RecordLimits limits,
+                                                                                      long maxJoined, boolean on)
+            throws Exception {
         Recorder inner = new Recorder();
-        CriLineJoin join = new CriLineJoin(inner, inner, limits, maxJoined);
+        CriLineJoin join = new CriLineJoin(inner, inner, limits, maxJoined, on);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new HotStateOperator<>(join, join),
                 (LogLine l) -> l.source, Types.STRING);
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
@@ -211,6 +217,29 @@ class CriLineJoinTest {
                 "END"), got.get("svc"));
     }
 
+    /** With {@code keymem.logs.cri.join} false every CRI piece is a line of its own, its text cut. */
+    @Test
+    void theJoinCanBeTurnedOff() throws Exception {
+        assertEquals(true, LogSummarySettings.defaults().options().get(LogOptions.CRI_JOIN));
+        LogLineParser parser = new LogLineParser("svc");
+        String[] values = {"2026-01-01T00:00:01Z stdout P ab ", "2026-01-01T00:00:02Z stdout P " + "x".repeat(70),
+            "2026-01-01T00:00:03Z stdout F cd"};
+        Map<String, List<String>> got = new LinkedHashMap<>();
+        try (var h = harness(RecordLimits.defaults().withMaxTextBytes(64), 1L << 20, false)) {
+            h.open();
+            for (int i = 0; i < values.length; i++) {
+                LogLine l = parser.parse(null, values[i], i, -1);
+                l.topic = "pod.log";
+                h.processElement(new StreamRecord<>(l));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, got);
+        }
+        assertEquals(List.of("0|1767225601000|pod.log-0|ab ",
+                "1|1767225602000|pod.log-0|" + RecordLimits.defaults().withMaxTextBytes(64).capText("x".repeat(70)),
+                "2|1767225603000|pod.log-0|cd", "END"), got.get("svc"));
+    }
+
     private static LogLine copy(LogLine l) {
         return LogLineSerializer.INSTANCE.copy(l);
     }
@@ -344,10 +373,10 @@ class CriLineJoinTest {
 
     @Test
     void theBoundIsAnOptionAtLeastOne() {
-        assertEquals(1L << 20, LogSummarySettings.defaults().options().get(CriLineJoin.MAX_JOINED_BYTES));
-        assertEquals(4096L, LogSummarySettings.defaults().with(CriLineJoin.MAX_JOINED_BYTES, 4096L).options()
-                .get(CriLineJoin.MAX_JOINED_BYTES));
+        assertEquals(1L << 20, LogSummarySettings.defaults().options().get(LogOptions.CRI_MAX_JOINED_BYTES));
+        assertEquals(4096L, LogSummarySettings.defaults().with(LogOptions.CRI_MAX_JOINED_BYTES, 4096L).options()
+                .get(LogOptions.CRI_MAX_JOINED_BYTES));
         assertThrows(IllegalArgumentException.class,
-                () -> LogSummarySettings.defaults().with(CriLineJoin.MAX_JOINED_BYTES, 0L));
+                () -> LogSummarySettings.defaults().with(LogOptions.CRI_MAX_JOINED_BYTES, 0L));
     }
 }
