@@ -43,8 +43,9 @@ import org.apache.flink.util.Collector;
  * </ul>
  * So every record ends in a line (or, as before, a dead letter of the parse step), and the lines and their order
  * per source do not depend on how the input is cut into batches, splits or checkpoints. The event-time timer at
- * {@link #FLUSH} is this function's (the jobs assign no watermarks, so only the end-of-input watermark reaches
- * it); every other timer is {@code inner}'s. Written by hand: no library joins CRI pieces inside a Flink keyed
+ * {@link #FLUSH} is this function's and flushes only at the end-of-input watermark ({@code Long.MAX_VALUE}); the
+ * jobs assign no watermarks, and any other watermark reaching a held line fails the job (fail fast, rather than
+ * end lines whose {@code F} piece may still come); every other timer is {@code inner}'s. Written by hand: no library joins CRI pieces inside a Flink keyed
  * step (log shippers such as fluent-bit and Vector do it in front of Kafka); {@link #reference} is the plain
  * form over a whole list of lines, which the tests compare with this one.
  */
@@ -168,6 +169,13 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         Partials p = state.value();
         if (p == null) {
             return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MAX_VALUE) {
+            // a line's F piece may still come: held pieces end only with the input
+            throw new IllegalStateException("CRI line join: watermark " + watermark + " before the end-of-input "
+                    + "watermark; the join holds pieces until their F piece or the end of the input, so its input "
+                    + "must carry no watermarks (or set keymem.logs.cri.join=false)");
         }
         state.clear();
         for (Held h : p.open) {

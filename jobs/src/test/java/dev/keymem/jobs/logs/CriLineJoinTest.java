@@ -240,6 +240,26 @@ class CriLineJoinTest {
                 "2|1767225603000|pod.log-0|cd", "END"), got.get("svc"));
     }
 
+    /**
+     * Held pieces end only at the end of the input: an ordinary watermark (the log job assigns none) fails fast
+     * instead of flushing a line whose F piece may still come.
+     */
+    @Test
+    void anOrdinaryWatermarkFailsInsteadOfFlushing() throws Exception {
+        LogLineParser parser = new LogLineParser("svc");
+        try (var h = harness(RecordLimits.defaults(), 1L << 20)) {
+            h.open();
+            LogLine l = parser.parse(null, "2026-01-01T00:00:01Z stdout P ab", 0, -1);
+            l.topic = "pod.log";
+            h.processElement(new StreamRecord<>(l));
+            Exception e = assertThrows(Exception.class, () -> h.processWatermark(5));
+            assertTrue(String.valueOf(e.getMessage()).contains("end-of-input"), String.valueOf(e));
+            Map<String, List<String>> got = new LinkedHashMap<>();
+            collect(h, got);
+            assertEquals(Map.of(), got);
+        }
+    }
+
     private static LogLine copy(LogLine l) {
         return LogLineSerializer.INSTANCE.copy(l);
     }
