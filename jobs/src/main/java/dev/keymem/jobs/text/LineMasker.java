@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Replaces the variable fields of a log line with typed placeholders, so that lines printed by the same
@@ -689,6 +690,7 @@ public final class LineMasker implements Serializable {
      * the result (moved along with each change, or found again), so that a caller that masks further with scans
      * over the positions finds them once per line. Internal: for the log miner's {@code LineTokens}.
      */
+    @Internal
     public char[] maskChars(String text, char[] chars, String[] textOut, RegexScan.Starts starts) {
         if (chars == null) {
             throw new IllegalArgumentException("cannot mask a null line");

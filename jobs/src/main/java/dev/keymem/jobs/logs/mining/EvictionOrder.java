@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A miner state's clusters ordered for eviction (not state: built from the clusters on a state's first eviction,
- * after a restore or a copy too): by {@code lastSeen}, ties in the order of the state's cluster list, least
+ * A miner state's clusters ordered for eviction (not state: built from the clusters on a state object's second
+ * eviction, after a restore or a copy too; the first is a scan): by {@code lastSeen}, ties in the order of the state's cluster list, least
  * recent first. {@link #oldest} is then what the scan of the list ({@link TemplateMiner#oldestScan}, the
  * reference form) picks: the first in list order among the smallest {@code lastSeen}.
  *
@@ -15,7 +15,7 @@ import java.util.List;
  * stay in list order). A matched cluster's {@code lastSeen} becomes the source's newest line, later than every
  * other cluster's, so {@link #touched} moves it to the tail in O(1) (it walks back over any cluster ordered after
  * it, none in a miner's own states); a new cluster joins at the tail, an evicted or merged-away one leaves in
- * O(1). Written by hand: {@link java.util.LinkedHashMap}'s access order has no ties and no place by a key, and
+ * O(1). (Removing the victim from the state's list still shifts the list's later references, one array copy.) Written by hand: {@link java.util.LinkedHashMap}'s access order has no ties and no place by a key, and
  * a {@link java.util.TreeSet} by (lastSeen, rank) costs a node and O(log n) on every line.
  */
 final class EvictionOrder {

@@ -21,8 +21,10 @@ public final class MinerState {
 
     /** Index over the clusters for {@link TemplateMiner#match} (not state); null until built. */
     transient TemplateIndex index;
-    /** The clusters in eviction order (not state); null until the first eviction. */
+    /** The clusters in eviction order (not state); null until this object's second eviction. */
     transient EvictionOrder eviction;
+    /** Whether this object has evicted a cluster (not state): the second eviction builds {@link #eviction}. */
+    transient boolean evictedOnce;
 
     public MinerState() {
     }

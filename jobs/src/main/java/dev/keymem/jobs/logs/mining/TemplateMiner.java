@@ -905,8 +905,10 @@ public final class TemplateMiner implements Serializable {
 
     /**
      * Evicts the cluster matched least recently other than {@code keep} (the first in list order among equal
-     * {@code lastSeen}): found through the state's {@link EvictionOrder} (built on first use), or by
-     * {@link #oldestScan} in the reference form.
+     * {@code lastSeen}): found through the state's {@link EvictionOrder}, or by {@link #oldestScan} in the
+     * reference form and on a state object's first eviction. The order is built on the second eviction of the
+     * same object: a state read from RocksDB for each line (a source outside the hot-state cache) evicts at most
+     * once per object, where building the order (a sort) would cost more than the scan.
      */
     private void evictOldest(MinerState state, MinerState.Cluster keep) {
         MinerState.Cluster oldest;
@@ -916,6 +918,10 @@ public final class TemplateMiner implements Serializable {
             if (state.eviction != null) {
                 state.eviction.remove(oldest);
             }
+        } else if (state.eviction == null && !state.evictedOnce) {
+            state.evictedOnce = true;
+            oldest = oldestScan(state, keep);
+            state.clusters.remove(state.indexOf(oldest));
         } else {
             if (state.eviction == null) {
                 state.eviction = EvictionOrder.of(state.clusters);
