@@ -10,8 +10,6 @@ import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -35,7 +33,7 @@ import org.apache.flink.util.Collector;
  *       {@link RecordLimits#capText} cuts it (the same text as the line unsplit would have), and whose offset,
  *       topic, partition and time stamp are the first piece's (its coordinates in summaries and failures).</li>
  *   <li>Held text is bounded: of a line only its first {@link RecordLimits#maxTextBytes} bytes are held (what
- *       the cut keeps), the rest counted. A line whose {@code P} pieces reach {@link #MAX_JOINED_BYTES} bytes
+ *       the cut keeps), the rest counted. A line whose {@code P} pieces reach {@link LogOptions#CRI_MAX_JOINED_BYTES} bytes
  *       together goes out at once as one line, cut and marked {@code " …[CRI line cut at N bytes]"}; its later
  *       pieces make another line.</li>
  *   <li>At the end of a bounded input (the end-of-input watermark, before the summarizer's final summary)
@@ -45,23 +43,15 @@ import org.apache.flink.util.Collector;
  * </ul>
  * So every record ends in a line (or, as before, a dead letter of the parse step), and the lines and their order
  * per source do not depend on how the input is cut into batches, splits or checkpoints. The event-time timer at
- * {@link #FLUSH} is this function's (the jobs assign no watermarks, so only the end-of-input watermark reaches
- * it); every other timer is {@code inner}'s. Written by hand: no library joins CRI pieces inside a Flink keyed
+ * {@link #FLUSH} is this function's and flushes only at the end-of-input watermark ({@code Long.MAX_VALUE}); the
+ * jobs assign no watermarks, and any other watermark reaching a held line fails the job (fail fast, rather than
+ * end lines whose {@code F} piece may still come); every other timer is {@code inner}'s. Written by hand: no library joins CRI pieces inside a Flink keyed
  * step (log shippers such as fluent-bit and Vector do it in front of Kafka); {@link #reference} is the plain
  * form over a whole list of lines, which the tests compare with this one.
  */
-public final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOutput>
+final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOutput>
         implements HotStateOperator.Owner {
     private static final long serialVersionUID = 1L;
-
-    /** The bound of one joined CRI line. */
-    public static final ConfigOption<Long> MAX_JOINED_BYTES = ConfigOptions.key("keymem.logs.cri.max-joined-bytes")
-            .longType()
-            .defaultValue(1024L * 1024)
-            .withDescription("Kubernetes CRI container logs: the P (partial) pieces of a long line are joined "
-                    + "with its F piece into one line; a line whose P pieces reach this many bytes (UTF-8) goes "
-                    + "out at once, cut and marked, and its later pieces make another line. Only the first "
-                    + "bytes a line's text keeps are held per stream in any case.");
 
     /** The time of the event-time timer that ends the held lines at the end of the input. */
     static final long FLUSH = Long.MIN_VALUE;
@@ -73,6 +63,7 @@ public final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine,
     private final HotStateOperator.Owner owner;
     private final RecordLimits limits;
     private final long maxJoinedBytes;
+    private final boolean join;
     private transient HotStateOperator.Cache cache;
     private transient ValueState<Partials> state;
 
@@ -80,18 +71,27 @@ public final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine,
      * @param inner          the summarizer step, which lines go to
      * @param owner          the owner of the hot-state cache the operator gives ({@code inner}'s function)
      * @param limits         the job's limits (the text cut)
-     * @param maxJoinedBytes {@link #MAX_JOINED_BYTES}, at least 1
+     * @param maxJoinedBytes {@link LogOptions#CRI_MAX_JOINED_BYTES}, at least 1
+     * @param join           {@link LogOptions#CRI_JOIN}: false sends every CRI piece on as its own line, its
+     *                       text cut as any text (nothing held)
      */
-    public CriLineJoin(KeyedProcessFunction<String, LogLine, JobOutput> inner, HotStateOperator.Owner owner,
-                       RecordLimits limits, long maxJoinedBytes) {
+    CriLineJoin(KeyedProcessFunction<String, LogLine, JobOutput> inner, HotStateOperator.Owner owner,
+                RecordLimits limits, long maxJoinedBytes, boolean join) {
         super(inner);
+        this.join = join;
         this.function = inner;
         this.owner = Objects.requireNonNull(owner, "owner");
         this.limits = Objects.requireNonNull(limits, "limits");
         if (maxJoinedBytes < 1) {
-            throw new IllegalArgumentException(MAX_JOINED_BYTES.key() + " must be >= 1: " + maxJoinedBytes);
+            throw new IllegalArgumentException(LogOptions.CRI_MAX_JOINED_BYTES.key() + " must be >= 1: " + maxJoinedBytes);
         }
         this.maxJoinedBytes = maxJoinedBytes;
+    }
+
+    /** The join on ({@link LogOptions#CRI_JOIN} true). */
+    CriLineJoin(KeyedProcessFunction<String, LogLine, JobOutput> inner, HotStateOperator.Owner owner,
+                RecordLimits limits, long maxJoinedBytes) {
+        this(inner, owner, limits, maxJoinedBytes, true);
     }
 
     @Override
@@ -116,6 +116,11 @@ public final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine,
     @Override
     public void processElement(LogLine l, Context ctx, Collector<JobOutput> out) throws Exception {
         if (l.cri == 0) {
+            function.processElement(l, ctx, out);
+            return;
+        }
+        if (!join) {
+            l.text = limits.capText(l.text);
             function.processElement(l, ctx, out);
             return;
         }
@@ -164,6 +169,13 @@ public final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine,
         Partials p = state.value();
         if (p == null) {
             return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MAX_VALUE) {
+            // a line's F piece may still come: held pieces end only with the input
+            throw new IllegalStateException("CRI line join: watermark " + watermark + " before the end-of-input "
+                    + "watermark; the join holds pieces until their F piece or the end of the input, so its input "
+                    + "must carry no watermarks (or set keymem.logs.cri.join=false)");
         }
         state.clear();
         for (Held h : p.open) {
@@ -334,12 +346,20 @@ public final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine,
             text = "";
         }
 
-        /** Appends a piece's message, holding at most {@code maxTextBytes} bytes of the line. */
+        /**
+         * Appends a piece's message, holding at most {@code maxTextBytes} bytes of the line: only while nothing
+         * of the line has been dropped, so the held text is always the line's first bytes (also after a restore
+         * under a larger limit, or after a piece cut at a character boundary).
+         */
         void append(String piece, boolean pieceAscii, int maxTextBytes) {
             int bytes = pieceAscii ? piece.length() : utf8(piece);
             ascii &= pieceAscii;
             pieces++;
+            boolean whole = heldBytes == totalBytes;
             totalBytes += bytes;
+            if (!whole) {
+                return; // a gap: later pieces are only counted
+            }
             if (heldBytes + bytes <= maxTextBytes) {
                 text = text.isEmpty() ? piece : text.concat(piece);
                 heldBytes += bytes;

@@ -14,7 +14,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
  * code 26). Format 1:
  *
  * <pre>
- *   int    lines held (1 to 64)
+ *   int    lines held (1 to 65536, MAX_HELD, a bound on reads; one per stream, topic and partition)
  *   per line:
  *     byte   stream (1 stdout, 2 stderr)
  *     string topic                   (int UTF-8 length, -1 for null; the bytes)

@@ -278,6 +278,66 @@ public final class LogLineParser implements Serializable {
         return Math.round(a < 1e11 ? v * 1000 : a < 1e14 ? v : a < 1e17 ? v / 1000 : v / 1e6);
     }
 
+    /** U+FFFD in UTF-8. */
+    private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
+
+    /**
+     * The text of a CRI piece that is strict UTF-8 but for a character split at a piece boundary (containerd cuts
+     * a long line at 16 KiB of bytes): up to 3 continuation bytes at the start of the message and, in a {@code P}
+     * piece, an incomplete sequence (up to 3 bytes) at its end, each replaced by one U+FFFD; null where the value
+     * is no CRI line or holds any other invalid byte (the record is then refused as before).
+     */
+    static String criSeams(byte[] b) {
+        String v = new String(b, StandardCharsets.ISO_8859_1); // one char per byte: indexes are byte indexes
+        int lead = 0;
+        while (lead < b.length && Character.isWhitespace(b[lead])) {
+            lead++;
+        }
+        int m = CriLogPrefix.messageStart(v, lead, v.length());
+        if (m < 0) {
+            return null;
+        }
+        int end = b.length;
+        while (end > m && (b[end - 1] == '\n' || b[end - 1] == '\r')) {
+            end--;
+        }
+        int from = m;
+        while (from < end && from - m < 3 && (b[from] & 0xC0) == 0x80) {
+            from++;
+        }
+        int to = end;
+        if (b[m - 2] == 'P') {
+            for (int k = end - 1; k >= Math.max(from, end - 3); k--) {
+                int c = b[k] & 0xFF;
+                if (c >= 0xC0) {
+                    int need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+                    if (end - k < need) {
+                        to = k;
+                    }
+                    break;
+                }
+                if (c < 0x80) {
+                    break;
+                }
+            }
+        }
+        if (from == m && to == end) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length + 6);
+        out.write(b, 0, m);
+        if (from > m) {
+            out.write(REPLACEMENT, 0, 3);
+        }
+        out.write(b, from, to - from);
+        if (to < end) {
+            out.write(REPLACEMENT, 0, 3);
+        }
+        out.write(b, end, b.length - end);
+        String text = dev.keymem.operators.DeadLetter.strictUtf8(out.toByteArray());
+        return text == null ? null : text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
     /**
      * Parses one record's value bytes: the same line, or the same refusal, as {@link #parse(String, String, long,
      * long)} of {@code RecordParsers.decode(record, maxBytes)}, only cheaper where the bytes are ASCII (most log
@@ -285,7 +345,8 @@ public final class LogLineParser implements Serializable {
      * are strings, numbers, booleans or nulls is read by hand ({@link #flat}), else token by token (strings,
      * integers, booleans, nulls; {@link #jsonTokens}) from the bytes, keeping only the fields this parser looks at,
      * instead of as a whole tree from a decoded string (an object with anything else in it, or one Jackson
-     * refuses, goes the reference way: same fields, same error message).
+     * refuses, goes the reference way: same fields, same error message). One exception: a CRI piece that is
+     * strict UTF-8 but for a character split at its edges is read, not refused ({@link #criSeams}).
      */
     public LogLine parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
         byte[] b = record.value;
@@ -305,7 +366,16 @@ public final class LogLineParser implements Serializable {
         }
         int scan = b == null || b.length > maxBytes ? NOT_ASCII : asciiScan(b);
         if (scan == NOT_ASCII) {
-            return parse(key, RecordParsers.decode(record, maxBytes), record.offset, record.timestamp);
+            String text;
+            try {
+                text = RecordParsers.decode(record, maxBytes);
+            } catch (InvalidRecordException e) {
+                text = b == null || b.length > maxBytes ? null : criSeams(b);
+                if (text == null) {
+                    throw e;
+                }
+            }
+            return parse(key, text, record.offset, record.timestamp);
         }
         int first = 0;
         while (first < b.length && Character.isWhitespace(b[first])) {

@@ -90,10 +90,29 @@ public final class LogOptions {
                     + "plus its miner's templates and their summary entries. RocksDB backend only (the HashMap backend keeps objects "
                     + "already); 0 disables it.");
 
+    /** Whether the pieces of a long Kubernetes CRI line are joined ({@link CriLineJoin}). */
+    public static final ConfigOption<Boolean> CRI_JOIN = ConfigOptions.key("keymem.logs.cri.join")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Kubernetes CRI container logs: join the P (partial) pieces of a long line with its "
+                    + "F piece into one line; false: every piece is a line of its own. Pieces are matched by "
+                    + "source (the Kafka key or --source), stream, topic and partition, so each key (or the fixed "
+                    + "source) must carry one container log file: the pieces of several containers under one key "
+                    + "would be joined wrongly.");
+
+    /** The bound of one joined CRI line. */
+    public static final ConfigOption<Long> CRI_MAX_JOINED_BYTES = ConfigOptions.key("keymem.logs.cri.max-joined-bytes")
+            .longType()
+            .defaultValue(1024L * 1024)
+            .withDescription("Kubernetes CRI container logs: the P (partial) pieces of a long line are joined "
+                    + "with its F piece into one line; a line whose P pieces reach this many bytes (UTF-8) goes "
+                    + "out at once, cut and marked, and its later pieces make another line. Only the first "
+                    + "bytes a line's text keeps are held per stream in any case.");
+
     /** The job's own options (keymem.logs.*). */
     public static final java.util.List<ConfigOption<?>> JOB_OPTIONS = java.util.List.of(EVERY_LINES, EVERY, MEMORY,
             SILENCE_LINES, RESHOW_INNOVATION, BUDGET, MINER_DEPTH, MINER_SIMILARITY, MINER_FALLBACK_SIMILARITY,
-            MINER_MAX_TEMPLATES, MINER_HEADERS, CACHE_SOURCES, CriLineJoin.MAX_JOINED_BYTES);
+            MINER_MAX_TEMPLATES, MINER_HEADERS, CACHE_SOURCES, CRI_JOIN, CRI_MAX_JOINED_BYTES);
 
     /** The job's retention tier sizes (window, block, retained, compressed slots, sinks) unless given. */
     static final int RETENTION_WINDOW = 32;
@@ -136,8 +155,8 @@ public final class LogOptions {
         require(c.get(SILENCE_LINES) >= 1, SILENCE_LINES, c.get(SILENCE_LINES), "must be >= 1");
         require(c.get(RESHOW_INNOVATION) > 0, RESHOW_INNOVATION, c.get(RESHOW_INNOVATION), "must be > 0");
         require(c.get(BUDGET) >= 0, BUDGET, c.get(BUDGET), "must be >= 0 (0 = no limit)");
-        require(c.get(CriLineJoin.MAX_JOINED_BYTES) >= 1, CriLineJoin.MAX_JOINED_BYTES,
-                c.get(CriLineJoin.MAX_JOINED_BYTES), "must be >= 1");
+        require(c.get(CRI_MAX_JOINED_BYTES) >= 1, CRI_MAX_JOINED_BYTES,
+                c.get(CRI_MAX_JOINED_BYTES), "must be >= 1");
         require(c.get(CACHE_SOURCES) >= 0, CACHE_SOURCES, c.get(CACHE_SOURCES), "must be >= 0 (0 = off)");
         miner(c);
         KeyedNoveltyMemory.noveltyOptions(c); // the memory's own checks

@@ -104,7 +104,8 @@ public final class LogSummaryJob {
 
     /** {@code f} after the join of CRI pieces ({@link CriLineJoin}), the owner of the hot-state cache. */
     private static CriLineJoin join(LogSummaryFunction f, LogSummarySettings settings, RecordLimits limits) {
-        return new CriLineJoin(f, f, limits, settings.options().get(CriLineJoin.MAX_JOINED_BYTES));
+        return new CriLineJoin(f, f, limits, settings.options().get(LogOptions.CRI_MAX_JOINED_BYTES),
+                settings.options().get(LogOptions.CRI_JOIN));
     }
 
     /** The keyed step's operator: {@code function} guarded, its hot value states cached (see {@link HotStateOperator}). */

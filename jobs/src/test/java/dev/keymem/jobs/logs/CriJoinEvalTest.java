@@ -108,7 +108,7 @@ class CriJoinEvalTest {
         }
         List<LogLine> out = new ArrayList<>();
         for (List<LogLine> ls : bySource.values()) {
-            out.addAll(join ? CriLineJoin.reference(ls, limits, CriLineJoin.MAX_JOINED_BYTES.defaultValue()) : ls);
+            out.addAll(join ? CriLineJoin.reference(ls, limits, LogOptions.CRI_MAX_JOINED_BYTES.defaultValue()) : ls);
         }
         return out;
     }

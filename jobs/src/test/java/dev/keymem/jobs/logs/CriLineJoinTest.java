@@ -69,8 +69,14 @@ class CriLineJoinTest {
     private KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput> harness(RecordLimits limits,
                                                                                       long maxJoined)
             throws Exception {
+        return harness(limits, maxJoined, true);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LogLine, JobOutput> harness(RecordLimits limits,
+                                                                                      long maxJoined, boolean on)
+            throws Exception {
         Recorder inner = new Recorder();
-        CriLineJoin join = new CriLineJoin(inner, inner, limits, maxJoined);
+        CriLineJoin join = new CriLineJoin(inner, inner, limits, maxJoined, on);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new HotStateOperator<>(join, join),
                 (LogLine l) -> l.source, Types.STRING);
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
@@ -174,6 +180,86 @@ class CriLineJoinTest {
         }
     }
 
+    /**
+     * A line whose held text was cut under a smaller text limit gets no later piece after the gap once restored
+     * under a larger one: the held text stays the line's first bytes, the rest only counted.
+     */
+    @Test
+    void aRestoreUnderALargerTextLimitAppendsNothingAfterAGap() throws Exception {
+        LogLineParser parser = new LogLineParser("svc");
+        String[] before = {"2026-01-01T00:00:01Z stdout P " + "0123456789".repeat(7)};
+        String[] after = {"2026-01-01T00:00:02Z stdout P cd", "2026-01-01T00:00:03Z stdout F ef"};
+        Map<String, List<String>> got = new LinkedHashMap<>();
+        OperatorSubtaskState snap;
+        try (var h = harness(RecordLimits.defaults().withMaxTextBytes(64), 1L << 20)) {
+            h.open();
+            for (String v : before) {
+                LogLine l = parser.parse(null, v, 0, -1);
+                l.topic = "pod.log";
+                h.processElement(new StreamRecord<>(l));
+            }
+            snap = h.snapshot(1, 1);
+            collect(h, got);
+        }
+        try (var h = harness(RecordLimits.defaults().withMaxTextBytes(200), 1L << 20)) {
+            h.initializeState(snap);
+            h.open();
+            for (int i = 0; i < after.length; i++) {
+                LogLine l = parser.parse(null, after[i], i + 1, -1);
+                l.topic = "pod.log";
+                h.processElement(new StreamRecord<>(l));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, got);
+        }
+        assertEquals(List.of("0|1767225601000|pod.log-0|" + "0123456789".repeat(6) + "0123"
+                + RecordLimits.TRUNCATED_MARK + "74 bytes]",
+                "END"), got.get("svc"));
+    }
+
+    /** With {@code keymem.logs.cri.join} false every CRI piece is a line of its own, its text cut. */
+    @Test
+    void theJoinCanBeTurnedOff() throws Exception {
+        assertEquals(true, LogSummarySettings.defaults().options().get(LogOptions.CRI_JOIN));
+        LogLineParser parser = new LogLineParser("svc");
+        String[] values = {"2026-01-01T00:00:01Z stdout P ab ", "2026-01-01T00:00:02Z stdout P " + "x".repeat(70),
+            "2026-01-01T00:00:03Z stdout F cd"};
+        Map<String, List<String>> got = new LinkedHashMap<>();
+        try (var h = harness(RecordLimits.defaults().withMaxTextBytes(64), 1L << 20, false)) {
+            h.open();
+            for (int i = 0; i < values.length; i++) {
+                LogLine l = parser.parse(null, values[i], i, -1);
+                l.topic = "pod.log";
+                h.processElement(new StreamRecord<>(l));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, got);
+        }
+        assertEquals(List.of("0|1767225601000|pod.log-0|ab ",
+                "1|1767225602000|pod.log-0|" + RecordLimits.defaults().withMaxTextBytes(64).capText("x".repeat(70)),
+                "2|1767225603000|pod.log-0|cd", "END"), got.get("svc"));
+    }
+
+    /**
+     * Held pieces end only at the end of the input: an ordinary watermark (the log job assigns none) fails fast
+     * instead of flushing a line whose F piece may still come.
+     */
+    @Test
+    void anOrdinaryWatermarkFailsInsteadOfFlushing() throws Exception {
+        LogLineParser parser = new LogLineParser("svc");
+        try (var h = harness(RecordLimits.defaults(), 1L << 20)) {
+            h.open();
+            LogLine l = parser.parse(null, "2026-01-01T00:00:01Z stdout P ab", 0, -1);
+            l.topic = "pod.log";
+            h.processElement(new StreamRecord<>(l));
+            Exception e = assertThrows(Exception.class, () -> h.processWatermark(5));
+            assertTrue(String.valueOf(e.getMessage()).contains("end-of-input"), String.valueOf(e));
+            Map<String, List<String>> got = new LinkedHashMap<>();
+            collect(h, got);
+            assertEquals(Map.of(), got);
+        }
+    }
+
     private static LogLine copy(LogLine l) {
         return LogLineSerializer.INSTANCE.copy(l);
     }
@@ -235,6 +321,61 @@ class CriLineJoinTest {
         }
     }
 
+    /**
+     * containerd splits at 16 KiB of bytes, so a piece may end inside a UTF-8 character and the next begin with
+     * its continuation bytes: no piece is dead-lettered for that, the character is replaced by U+FFFD at each side
+     * of the seam, and the rest of the line is kept; bytes invalid inside a piece still fail the parse.
+     */
+    @Test
+    void piecesSplitInsideACharacterAreKeptWithAReplacementAtTheSeam() throws Exception {
+        LogLineParser parser = new LogLineParser("svc");
+        String line = "\u65e5\u672c\u8a9e\ud83d\ude00 log \u00e9t\u00e9 ".repeat(40);
+        byte[] msg = line.getBytes(StandardCharsets.UTF_8);
+        for (int piece : new int[] {7, 16, 17, 29}) {
+            List<LogLine> lines = new ArrayList<>();
+            int seamsInside = 0;
+            for (int from = 0, i = 0; from < msg.length; from += piece, i++) {
+                int to = Math.min(msg.length, from + piece);
+                char tag = to == msg.length ? 'F' : 'P';
+                byte[] head = ("2026-01-01T00:00:0" + (i % 10) + "Z stdout " + tag + " ")
+                        .getBytes(StandardCharsets.UTF_8);
+                byte[] v = new byte[head.length + (to - from) + 1];
+                System.arraycopy(head, 0, v, 0, head.length);
+                System.arraycopy(msg, from, v, head.length, to - from);
+                v[v.length - 1] = '\n';
+                if (to < msg.length && (msg[to] & 0xC0) == 0x80) {
+                    seamsInside++;
+                }
+                LogLine l = parser.parse(null, new KafkaRecord("t", 0, i, -1, null, v), 1 << 16);
+                l.topic = "pod.log";
+                lines.add(l);
+            }
+            List<LogLine> out = CriLineJoin.reference(lines, RecordLimits.defaults(), 1 << 20);
+            assertEquals(1, out.size(), "piece " + piece);
+            String text = out.get(0).text;
+            assertTrue(seamsInside > 0, "piece " + piece);
+            // each split character becomes one U+FFFD before and one after the seam; everything else is kept
+            StringBuilder want = new StringBuilder();
+            for (int i = 0, at = 0; i < line.length(); ) {
+                int cp = line.codePointAt(i);
+                int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+                boolean split = (at + n - 1) / piece != at / piece;
+                want.append(split ? "\ufffd\ufffd" : new String(Character.toChars(cp)));
+                i += Character.charCount(cp);
+                at += n;
+            }
+            assertEquals(want.toString().stripTrailing(), text, "piece " + piece); // an F text is stripped
+            assertEquals(2 * seamsInside, text.length() - text.replace("\ufffd", "").length(), "piece " + piece);
+            if (piece == 16) {
+                assertTrue(text.startsWith("\u65e5\u672c\u8a9e\ud83d\ude00 log \u00e9"), text);
+            }
+        }
+        byte[] bad = "2026-01-01T00:00:00Z stdout P ab\u00e9cd".getBytes(StandardCharsets.UTF_8);
+        bad[bad.length - 4] = (byte) 0xFF; // invalid inside the piece
+        assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class,
+                () -> parser.parse(null, new KafkaRecord("t", 0, 0, -1, null, bad), 1 << 16));
+    }
+
     private static LogLine roundTrip(LogLine l) throws Exception {
         var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
         LogLineSerializer.INSTANCE.serialize(l, out);
@@ -252,10 +393,10 @@ class CriLineJoinTest {
 
     @Test
     void theBoundIsAnOptionAtLeastOne() {
-        assertEquals(1L << 20, LogSummarySettings.defaults().options().get(CriLineJoin.MAX_JOINED_BYTES));
-        assertEquals(4096L, LogSummarySettings.defaults().with(CriLineJoin.MAX_JOINED_BYTES, 4096L).options()
-                .get(CriLineJoin.MAX_JOINED_BYTES));
+        assertEquals(1L << 20, LogSummarySettings.defaults().options().get(LogOptions.CRI_MAX_JOINED_BYTES));
+        assertEquals(4096L, LogSummarySettings.defaults().with(LogOptions.CRI_MAX_JOINED_BYTES, 4096L).options()
+                .get(LogOptions.CRI_MAX_JOINED_BYTES));
         assertThrows(IllegalArgumentException.class,
-                () -> LogSummarySettings.defaults().with(CriLineJoin.MAX_JOINED_BYTES, 0L));
+                () -> LogSummarySettings.defaults().with(LogOptions.CRI_MAX_JOINED_BYTES, 0L));
     }
 }

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 /**
  * Kubernetes CRI container log records made from whole lines, the way containerd writes them: each line as
  * {@code <RFC 3339 nano time> <stream> F <line>}, a line longer than {@code piece} bytes as {@code P} pieces of
- * {@code piece} bytes (at a character boundary) followed by one {@code F} piece; a line's stream is chosen at
+ * {@code piece} bytes (at a character boundary; CriLineJoinTest splits at byte boundaries) followed by one {@code F} piece; a line's stream is chosen at
  * random (seeded), and the pieces of the two streams interleave at random, each stream's order kept. Also the
  * same lines unsplit, one {@code F} record each, in the order of their {@code F} pieces (where a joined line is
  * complete) at the offset of their first piece: what the job must read as the same lines.
