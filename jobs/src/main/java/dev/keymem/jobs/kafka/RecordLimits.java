@@ -65,13 +65,33 @@ public record RecordLimits(int maxRecordBytes, int maxTextBytes, int maxOutputBy
         if (b.length <= maxTextBytes) {
             return text;
         }
-        String mark = TRUNCATED_MARK + b.length + " bytes]";
-        int keep = maxTextBytes - mark.getBytes(StandardCharsets.UTF_8).length;
-        return prefix(b, keep) + mark;
+        return cut(b, TRUNCATED_MARK + b.length + " bytes]", maxTextBytes);
+    }
+
+    /**
+     * {@code text} followed by {@code mark}, the end of {@code text} cut off (on a character boundary) where both
+     * would have more than {@code maxBytes} UTF-8 bytes.
+     */
+    public static String marked(String text, String mark, int maxBytes) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        if (b.length + utf8Bytes(mark) <= maxBytes) {
+            return text + mark;
+        }
+        return cut(b, mark, maxBytes);
+    }
+
+    /** UTF-8 {@code bytes} cut to what fits before {@code mark} in {@code maxBytes}, followed by the mark. */
+    private static String cut(byte[] bytes, String mark, int maxBytes) {
+        return prefix(bytes, maxBytes - utf8Bytes(mark)) + mark;
+    }
+
+    /** UTF-8 bytes of {@code s} as {@code s.getBytes(UTF_8).length} counts them, without encoding it. */
+    public static int utf8Bytes(String s) {
+        return OutputBounds.utf8Length(s);
     }
 
     /** The longest prefix of UTF-8 {@code bytes} of at most {@code n} bytes that ends on a character boundary. */
-    static String prefix(byte[] bytes, int n) {
+    public static String prefix(byte[] bytes, int n) {
         int end = Math.min(Math.max(n, 0), bytes.length);
         while (end > 0 && end < bytes.length && (bytes[end] & 0xC0) == 0x80) {
             end--;

@@ -230,14 +230,16 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
                 i = firsts.size() - 1;
             }
             texts.get(i).append(l.text);
-            long bytes = utf8(texts.get(i).toString());
+            long bytes = RecordLimits.utf8Bytes(texts.get(i).toString());
             if (bytes >= maxJoinedBytes) {
-                out.add(copy(firsts.remove(i), l, marked(texts.remove(i).toString(), cutMark(bytes), limits)));
+                out.add(copy(firsts.remove(i), l,
+                        RecordLimits.marked(texts.remove(i).toString(), cutMark(bytes), limits.maxTextBytes())));
             }
         }
         for (int k = 0; k < firsts.size(); k++) {
             String text = texts.get(k).toString();
-            out.add(copy(firsts.get(k), firsts.get(k), marked(text, incompleteMark(utf8(text)), limits)));
+            String mark = incompleteMark(RecordLimits.utf8Bytes(text));
+            out.add(copy(firsts.get(k), firsts.get(k), RecordLimits.marked(text, mark, limits.maxTextBytes())));
         }
         return out;
     }
@@ -252,47 +254,6 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         c.partition = first.partition;
         c.cri = (byte) stream(last);
         return c;
-    }
-
-    /** {@code text} followed by {@code mark}, its end cut off where both would be over the text limit. */
-    private static String marked(String text, String mark, RecordLimits limits) {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        int markBytes = utf8(mark);
-        if (b.length + markBytes <= limits.maxTextBytes()) {
-            return text + mark;
-        }
-        return prefix(b, limits.maxTextBytes() - markBytes) + mark;
-    }
-
-    /** UTF-8 bytes of {@code s}. */
-    static int utf8(String s) {
-        int n = s.length();
-        int bytes = n;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    bytes++;
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    bytes += 2; // 4 bytes for the pair
-                    i++;
-                } else if (Character.isSurrogate(c)) {
-                    // an unpaired surrogate: the encoder writes '?' (1 byte)
-                } else {
-                    bytes += 2;
-                }
-            }
-        }
-        return bytes;
-    }
-
-    /** The longest prefix of UTF-8 {@code bytes} of at most {@code n} bytes that ends on a character boundary. */
-    static String prefix(byte[] bytes, int n) {
-        int end = Math.min(Math.max(n, 0), bytes.length);
-        while (end > 0 && end < bytes.length && (bytes[end] & 0xC0) == 0x80) {
-            end--;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     /** The held pieces of one source: one {@link Held} line per stream, topic and partition, in opening order. */
@@ -352,7 +313,7 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
          * under a larger limit, or after a piece cut at a character boundary).
          */
         void append(String piece, boolean pieceAscii, int maxTextBytes) {
-            int bytes = pieceAscii ? piece.length() : utf8(piece);
+            int bytes = pieceAscii ? piece.length() : RecordLimits.utf8Bytes(piece);
             ascii &= pieceAscii;
             pieces++;
             boolean whole = heldBytes == totalBytes;
@@ -364,9 +325,10 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
                 text = text.isEmpty() ? piece : text.concat(piece);
                 heldBytes += bytes;
             } else if (heldBytes < maxTextBytes) {
-                String part = prefix(piece.getBytes(StandardCharsets.UTF_8), (int) (maxTextBytes - heldBytes));
+                String part = RecordLimits.prefix(piece.getBytes(StandardCharsets.UTF_8),
+                        (int) (maxTextBytes - heldBytes));
                 text = text.concat(part);
-                heldBytes += utf8(part);
+                heldBytes += RecordLimits.utf8Bytes(part);
             }
         }
 
@@ -376,14 +338,12 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
          */
         LogLine line(String source, String mark, int maxTextBytes) {
             String t;
-            boolean whole = heldBytes == totalBytes;
-            if (mark == null && whole) {
+            if (mark == null && heldBytes == totalBytes) {
                 t = text;
             } else {
+                // the held text is at most maxTextBytes: text + mark where both fit, else cut before the mark
                 String m = mark != null ? mark : RecordLimits.TRUNCATED_MARK + totalBytes + " bytes]";
-                int markBytes = utf8(m);
-                t = whole && heldBytes + markBytes <= maxTextBytes ? text + m
-                        : prefix(text.getBytes(StandardCharsets.UTF_8), maxTextBytes - markBytes) + m;
+                t = RecordLimits.marked(text, m, maxTextBytes);
             }
             LogLine l = new LogLine(source, t, offset, timestamp);
             l.topic = topic;
