@@ -1032,22 +1032,13 @@ public final class LogSummarizer {
      * count map does.
      */
     static String params(String[] lineWords, TemplateWords template) {
-        int[] left = template.counts.clone();
-        StringBuilder sb = new StringBuilder();
-        int n = 0;
+        Params p = new Params(template);
         for (String t : lineWords) {
-            Integer slot = template.slots.get(t);
-            if (slot != null && left[slot] > 0) {
-                left[slot]--;
-                continue;
-            }
-            if (n++ == MAX_PARAM_TOKENS || sb.length() + t.length() > MAX_PARAM_CHARS) {
-                sb.append(sb.length() == 0 ? "" : " ").append("...");
+            if (!p.take(t)) {
                 break;
             }
-            sb.append(sb.length() == 0 ? "" : " ").append(t);
         }
-        return sb.toString().replace(TemplateEntry.SEP, ' ');
+        return p.text();
     }
 
     /**
@@ -1062,23 +1053,49 @@ public final class LogSummarizer {
             return params(new String[] {""}, template); // a blank line's one word, as words and messageWords give it
         }
         int first = bare ? 0 : Math.max(0, w.messageStart(masked));
-        int[] left = template.counts.clone();
-        StringBuilder sb = new StringBuilder();
-        int n = 0;
+        Params p = new Params(template);
         for (int k = first; w.has(k); k++) {
-            String t = w.word(k);
+            if (!p.take(w.word(k))) {
+                break;
+            }
+        }
+        return p.text();
+    }
+
+    /**
+     * A line's parameters taken word by word: a word equal to a constant of the template with occurrences left
+     * consumes one; the others are kept, up to {@link #MAX_PARAM_TOKENS} words and {@link #MAX_PARAM_CHARS}
+     * chars, then {@code ...}.
+     */
+    private static final class Params {
+        private final TemplateWords template;
+        private final int[] left;
+        private final StringBuilder sb = new StringBuilder();
+        private int n;
+
+        Params(TemplateWords template) {
+            this.template = template;
+            this.left = template.counts.clone();
+        }
+
+        /** Takes the next word; false once the bound is reached ({@code ...} appended): take no more. */
+        boolean take(String t) {
             Integer slot = template.slots.get(t);
             if (slot != null && left[slot] > 0) {
                 left[slot]--;
-                continue;
+                return true;
             }
             if (n++ == MAX_PARAM_TOKENS || sb.length() + t.length() > MAX_PARAM_CHARS) {
                 sb.append(sb.length() == 0 ? "" : " ").append("...");
-                break;
+                return false;
             }
             sb.append(sb.length() == 0 ? "" : " ").append(t);
+            return true;
         }
-        return sb.toString().replace(TemplateEntry.SEP, ' ');
+
+        String text() {
+            return sb.toString().replace(TemplateEntry.SEP, ' ');
+        }
     }
 
     /**
