@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  *       {@code mod_jk2}, {@code u0}).</li>
  * </ol>
  * Before the masker, host names with a port or a known ending become {@code <HOST>}, except right after a
- * scheme's {@code ://} (a URL is masked whole, by the masker); after it, day names before a date go, runs of hex
+ * scheme's {@code ://} (a URL is masked whole, by the masker), after an {@code @} (an e-mail address is the
+ * masker's too) and, for a name with a port, a stack frame's file and line ({@code at a.B.c(B.java:521)}: a
+ * {@code name.ext:NUMBER} in parentheses right after a word); after it, day names before a date go, runs of hex
  * letters become {@code <HEX>} and slash-separated runs of three or more parts {@code <PATH>}; none of these
  * starts inside a placeholder ({@code /v2/<HEX>/servers/detail} keeps its route).
  * Then a token is a wildcard when it holds a placeholder or a digit and, once its placeholders are
@@ -38,12 +40,13 @@ public final class LineTokens implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The characters besides {@code \\w} each negative lookbehind {@code (?<![\\w...])} excludes ({@link RegexScan#before}). */
     private static final boolean[] BEFORE_DOT = RegexScan.chars(".");
-    private static final boolean[] BEFORE_DOT_HYPHEN = RegexScan.chars(".-");
+    /** The host rules' ({@link #ENDPOINT}, {@link #DOMAIN}): no host starts after an e-mail address's {@code @}. */
+    private static final boolean[] BEFORE_DOT_HYPHEN = RegexScan.chars(".-@");
     private static final boolean[] BEFORE_SLASHED = RegexScan.chars("/\\.<-");
     private static final boolean[] BEFORE_LT = RegexScan.chars("<");
     /** The same with {@code \\w} ({@link RegexScan#notAfter}): the scans skip positions after these characters. */
     private static final boolean[] AFTER_DOT = RegexScan.notAfter(".");
-    private static final boolean[] AFTER_DOT_HYPHEN = RegexScan.notAfter(".-");
+    private static final boolean[] AFTER_DOT_HYPHEN = RegexScan.notAfter(".-@");
     private static final boolean[] AFTER_SLASHED = RegexScan.notAfter("/\\.<-");
     private static final boolean[] AFTER_LT = RegexScan.notAfter("<");
     private static final boolean[] AFTER_WORD = RegexScan.notAfter("");
@@ -57,7 +60,8 @@ public final class LineTokens implements Serializable {
             "(?<![\\w.])[<>~]?(?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?" + UNITS + "(?![\\w])");
     private static final Pattern WORD = Pattern.compile("(?:[A-Za-z0-9_.\\-]|<[A-Z]+>)+");
     private static final Pattern ENDPOINT = Pattern.compile(
-            "(?<![\\w.-])(?<!://)[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
+            "(?<![\\w.@-])(?<!://)(?!(?<=[\\w$]\\()[\\w-]+(?:\\.[\\w-]+)+:\\d{2,5}\\))"
+            + "[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
     private static final Pattern HEX_LETTERS = Pattern.compile("(?<![\\w<])[a-fA-F]{8,}(?![\\w>])");
     private static final Pattern QUOTED = Pattern.compile("\"[^\"<>]{1,64}\"");
     /**
@@ -67,7 +71,7 @@ public final class LineTokens implements Serializable {
      * identifiers anyway, and with a port an {@code ENDPOINT}).
      */
     private static final Pattern DOMAIN = Pattern.compile(
-            "(?<![\\w.-])(?<!://)(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan|co|ac)"
+            "(?<![\\w.@-])(?<!://)(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan|co|ac)"
             + "(?:\\.[a-z]{2})?(?![\\w.-])");
     private static final Pattern SLASHED = Pattern.compile(
             "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
@@ -169,44 +173,7 @@ public final class LineTokens implements Serializable {
      * (those after the masker), each bit set exactly when its check ({@code has...}, the reference) holds.
      */
     static int preChecks(char[] s) {
-        // the host checks (dots, colons) and laterChecks in one loop: a character that neither looks at (most letters) costs a lookup
-        int flags = 0;
-        int hexRun = 0;
-        int slashes = 0;
-        int n = s.length;
-        for (int i = 0; i < n; i++) {
-            char c = s[i];
-            int k = c < 128 ? PRE[c] : 0;
-            if ((k & 1) == 0) {
-                hexRun = 0;
-                if (k == 0) {
-                    continue;
-                }
-            } else if (++hexRun >= 8) {
-                flags |= HEX_LETTER_RUN;
-            }
-            if (k == 2) {
-                if (++slashes >= 2) {
-                    flags |= TWO_SLASHES;
-                }
-            } else if (k == 8) {
-                flags |= DOT;
-                if (i < n - 2) {
-                    char a = s[i + 1];
-                    char b = s[i + 2];
-                    if (a < 128 && b < 128 && DOMAIN_PAIRS[a * 128 + b]) {
-                        flags |= DOMAIN_ENDING;
-                    }
-                }
-            } else if (k == 16) {
-                if (i < n - 2 && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && dottedBefore(s, i)) {
-                    flags |= PORT;
-                }
-            } else if ((k & 4) != 0 && i < n - 2 && dayName(c, s[i + 1], s[i + 2])) {
-                flags |= DAY_NAME;
-            }
-        }
-        return flags;
+        return checks(s, PRE);
     }
 
     /** Whether {@code c a b} are a day name's three letters ({@link #DAY_NAMES}). */
@@ -247,13 +214,22 @@ public final class LineTokens implements Serializable {
 
     /** {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES} of {@link #preChecks}, in one pass. */
     static int laterChecks(char[] s) {
+        return checks(s, LATER);
+    }
+
+    /**
+     * The checks of {@link #preChecks} ({@code table} {@link #PRE}) or {@link #laterChecks} ({@link #LATER}, which
+     * has no dot and no colon: the host bits stay clear) in one loop over the line: a character the table does not
+     * name (most letters) costs a lookup.
+     */
+    private static int checks(char[] s, byte[] table) {
         int flags = 0;
         int hexRun = 0;
         int slashes = 0;
         int n = s.length;
         for (int i = 0; i < n; i++) {
             char c = s[i];
-            int k = c < 128 ? LATER[c] : 0;
+            int k = c < 128 ? table[c] : 0;
             if ((k & 1) == 0) {
                 hexRun = 0;
                 if (k == 0) {
@@ -265,6 +241,19 @@ public final class LineTokens implements Serializable {
             if (k == 2) {
                 if (++slashes >= 2) {
                     flags |= TWO_SLASHES;
+                }
+            } else if (k == 8) {
+                flags |= DOT;
+                if (i < n - 2) {
+                    char a = s[i + 1];
+                    char b = s[i + 2];
+                    if (a < 128 && b < 128 && DOMAIN_PAIRS[a * 128 + b]) {
+                        flags |= DOMAIN_ENDING;
+                    }
+                }
+            } else if (k == 16) {
+                if (i < n - 2 && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && dottedBefore(s, i)) {
+                    flags |= PORT;
                 }
             } else if ((k & 4) != 0 && i < n - 2 && dayName(c, s[i + 1], s[i + 2])) {
                 flags |= DAY_NAME;
@@ -499,6 +488,9 @@ public final class LineTokens implements Serializable {
         int len = d - k - 1;
         if (len < 2 || len > 5 || (d < n && (RegexScan.word(s[d]) || s[d] == '.'))) {
             return -1;
+        }
+        if (d < n && s[d] == ')' && i >= 2 && s[i - 1] == '(' && (RegexScan.word(s[i - 2]) || s[i - 2] == '$')) {
+            return -1; // a stack frame's file and line: "at a.B.c(B.java:521)"
         }
         return d;
     }
@@ -1429,11 +1421,14 @@ public final class LineTokens implements Serializable {
         int lastDash = -1;
         int items = 0;
         int afterTag = -1; // the index after the run's last level or bracketed field
+        boolean separator = false; // the run holds a "--" or "---" (Ruby's Logger, Spring Boot)
         while (i < t.length && items < MAX_HEADER) {
             items++;
             if (headerish(t[i])) {
                 lastDash = t[i].equals("-") ? i : lastDash;
-                if (!isVariable(t[i]) && !t[i].equals("-") && !t[i].equals("|")) {
+                boolean dashes = t[i].equals("--") || t[i].equals("---");
+                separator |= dashes;
+                if (!isVariable(t[i]) && !t[i].equals("-") && !t[i].equals("|") && !dashes) {
                     afterTag = i + 1;
                 }
                 i++;
@@ -1473,8 +1468,10 @@ public final class LineTokens implements Serializable {
             return masked;
         }
         int close;
-        if (i < t.length && t[i].endsWith(":") && t[i].length() > 1) {
-            i++;
+        if (i < t.length && t[i].endsWith(":") && (t[i].length() > 1 || separator)) {
+            i++; // "component:", or Ruby Logger's "-- : " (no program name)
+        } else if (i + 1 < t.length && t[i + 1].equals(":") && (separator || dottedName(t[i]))) {
+            i += 2; // Spring Boot's "--- [thread] o.s.w.s.DispatcherServlet : ", a dotted logger's " : "
         } else if (i + 1 < t.length && t[i + 1].endsWith(":") && t[i + 1].length() > 1 && !capitalized(t[i])) {
             i += 2; // "host program:" (a host is no capitalized word: "Syncing repository: ..." is a message)
         } else if (i + 1 < t.length && t[i + 1].startsWith("[") && (close = bracketEnd(t, i + 1)) > 0) {
@@ -1489,6 +1486,30 @@ public final class LineTokens implements Serializable {
             i = afterTag;
         }
         return i >= t.length ? masked : masked.substring(starts[i]);
+    }
+
+    /**
+     * Whether {@code w} is a dotted name of a logger ({@code o.s.w.s.DispatcherServlet}, {@code com.acme.Orders}):
+     * letters, digits, {@code _} and {@code $} in two or more parts separated by single dots, a letter first.
+     */
+    private static boolean dottedName(String w) {
+        int n = w.length();
+        if (n < 3 || !RegexScan.letter(w.charAt(0)) || w.charAt(n - 1) == '.') {
+            return false;
+        }
+        boolean dot = false;
+        for (int k = 1; k < n; k++) {
+            char c = w.charAt(k);
+            if (c == '.') {
+                if (w.charAt(k - 1) == '.') {
+                    return false;
+                }
+                dot = true;
+            } else if (!(RegexScan.letter(c) || RegexScan.digit(c) || c == '_' || c == '$')) {
+                return false;
+            }
+        }
+        return dot;
     }
 
     /** Whether {@code w} is a capitalized word: an upper-case letter, then one or more lower-case letters only. */
@@ -1540,7 +1561,7 @@ public final class LineTokens implements Serializable {
     }
 
     private static boolean headerish(String t) {
-        if (isVariable(t) || t.equals("-") || t.equals("|")) {
+        if (isVariable(t) || t.equals("-") || t.equals("|") || t.equals("--") || t.equals("---")) {
             return true;
         }
         boolean bracketed = t.length() > 2 && t.startsWith("[") && t.endsWith("]");

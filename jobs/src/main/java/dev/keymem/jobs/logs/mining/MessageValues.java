@@ -30,6 +30,20 @@ import java.util.regex.Pattern;
  *       four words, a colon, blanks and a value: the key is the message, the value one value ({@link #fieldLine}:
  *       {@code key: <*>}, without the time stamp; no header is cut from it). A key whose first word is a keyword of a
  *       programming language ({@code if}, {@code else}, {@code return}, ...) is code, not a field.</li>
+ *   <li>A quoted name right after the noun that says what it names ({@link #NOUNS}: PostgreSQL's {@code database
+ *       "shop" does not exist}, {@code role "alice"}, MySQL's {@code user 'root'}, nginx's {@code by zone "api"},
+ *       macOS' {@code ASL Module "com.apple.x"}): a quoted token of 1 to 64 characters without blanks or quotes,
+ *       double or single quotes, the noun in any case; the name is a value, the quotes stay.</li>
+ *   <li>A Ruby symbol as a word ({@code Filter chain halted as :require_admin rendered}, {@code Unpermitted
+ *       parameter: :name}): {@code :name} after a blank, followed by a blank, {@code ,}, {@code )}, {@code ]} or the
+ *       end.</li>
+ *   <li>Rails' {@code Processing by UsersController#show as JSON} (ActionController's LogSubscriber, {@code
+ *       Processing by %s#%s as %s}): the controller's action and the format; Spring Boot's StartupInfoLogger
+ *       ({@code Starting OrdersApplication v1.2 using Java 17}, {@code Started OrdersApplication in 7.3 seconds}):
+ *       the application's name.</li>
+ *   <li>A signal's name ({@code SIGTERM}, {@code SIGHUP}: nginx's {@code signal 15 (SIGTERM) received}), and the
+ *       start types of Windows' Service Control Manager event 7040 ({@code changed from demand start to auto
+ *       start.}: boot, system, auto and demand start, disabled).</li>
  * </ol>
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
@@ -70,6 +84,18 @@ final class MessageValues {
         "Failed to start", "Failed to stop", "Dependency failed for", "Timed out starting", "Timed out stopping",
         "Timed out reloading", "Reload failed for", "Assertion failed for"};
 
+    /** Class 6: nouns that name what the quoted token after them names (compared in lower case). */
+    static final Set<String> NOUNS = Set.of("user", "role", "database", "db", "schema", "relation", "table", "column",
+            "index", "sequence", "view", "function", "extension", "tablespace", "constraint", "trigger", "zone",
+            "upstream", "module", "service", "topic", "group", "queue", "partition", "bucket", "plugin", "profile",
+            "channel", "volume", "container", "pod", "namespace", "node", "image", "host", "account", "job", "task",
+            "cluster", "domain", "parameter", "property", "field", "attribute", "variable", "setting", "option",
+            "branch", "repository", "collection", "key", "file", "directory", "tenant", "project", "workspace",
+            "consumer", "producer", "connector", "stream", "subscription", "deployment", "secret", "configmap");
+
+    /** Class 9: Windows Service Control Manager's start types (event 7040's insertion strings). */
+    static final String[] START_TYPES = {"boot start", "system start", "auto start", "demand start", "disabled"};
+
     /** First words of a key that make an indented line code, not a field. */
     static final Set<String> CODE_WORDS = Set.of("if", "elif", "else", "for", "while", "try", "except", "finally",
             "with", "return", "case", "default", "def", "class", "lambda", "switch", "do", "catch", "raise", "throw",
@@ -100,6 +126,22 @@ final class MessageValues {
     /** Class 5: group 1 the key, group 2 the value; {@code ^} and {@code $} the line's ends. */
     static final Pattern FIELD_LINE = Pattern.compile(
             "(?:\\S*\\d\\S* )?[ \\t]+([A-Za-z][\\w.\\-]*(?: [A-Za-z][\\w.\\-]*){0,3}):[ \\t]+(\\S.*)", Pattern.DOTALL);
+
+    /** Class 6: group 1 the noun and its blank, group 2 the quote. */
+    static final Pattern NAMED = Pattern.compile("(?<![\\w-])((?i:" + String.join("|", NOUNS.stream().sorted()
+            .toList()) + ") )([\"'])[^\"'\\s]{1,64}\\2");
+    /** Class 7. */
+    static final Pattern SYMBOL = Pattern.compile("(?<=[ \\t]):[a-z_][A-Za-z0-9_]*[?!]?(?=[\\s,)\\]]|$)");
+    /** Class 8: group 1 up to the action, group 2 up to the format. */
+    static final Pattern PROCESSING = Pattern.compile("(\\bProcessing by )[A-Z][\\w:]*#\\w+[?!]?( as )\\S+(?=\\s|$)");
+    /** Class 8: Spring Boot's application name. */
+    static final Pattern SPRING_START = Pattern.compile("(\\bStart(?:ing|ed) )[A-Z][\\w$]*(?= (?:v\\S+ )?using Java "
+            + "| in \\d)");
+    /** Class 9: a signal's name. */
+    static final Pattern SIGNAL = Pattern.compile("(?<!\\w)SIG[A-Z0-9]{2,9}(?!\\w)");
+    /** Class 9: group 1 and 2 before each start type. */
+    static final Pattern START_TYPE = Pattern.compile("(\\bchanged from )" + alternation(START_TYPES) + "( to )"
+            + alternation(START_TYPES) + "(?=\\.)");
 
     private static String[] byLength(String[] words) {
         return java.util.Arrays.stream(words).sorted((a, b) -> b.length() - a.length()).toArray(String[]::new);
@@ -138,7 +180,7 @@ final class MessageValues {
         return headers ? key + ": " + VALUE : line.substring(0, m.start(2)) + VALUE;
     }
 
-    /** The line with the values of classes 1 to 4 rewritten; {@code line} itself when it holds none. */
+    /** The line with the values of classes 1 to 4 and 6 to 9 rewritten; {@code line} itself when it holds none. */
     static String values(String line) {
         String s = line;
         if (s.indexOf("systemd") >= 0) {
@@ -147,8 +189,25 @@ final class MessageValues {
         s = reasons(s);
         s = fieldRequests(s);
         s = targets(s);
-        return relativePaths(s);
+        s = relativePaths(s);
+        s = named(s);
+        s = symbols(s);
+        if (s.indexOf("Processing by ") >= 0) {
+            s = processing(s);
+        }
+        if (s.indexOf("Start") >= 0) {
+            s = springStart(s);
+        }
+        if (s.indexOf("SIG") >= 0) {
+            s = SIGNAL.matcher(s).replaceAll(VALUE_REPLACEMENT);
+        }
+        if (s.indexOf("changed from ") >= 0) {
+            s = startTypes(s);
+        }
+        return s;
     }
+
+    private static final String VALUE_REPLACEMENT = Matcher.quoteReplacement(VALUE);
 
     /** {@link #values} by the regexes alone (the reference). */
     static String valuesReference(String line) {
@@ -157,7 +216,105 @@ final class MessageValues {
                 m.group().substring(0, m.start(1) - m.start()) + VALUE));
         s = FIELD_REQUEST.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(3)));
         s = TARGET.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE));
-        return RELATIVE_PATH.matcher(s).replaceAll(Matcher.quoteReplacement(PATH));
+        s = RELATIVE_PATH.matcher(s).replaceAll(Matcher.quoteReplacement(PATH));
+        s = NAMED.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + VALUE + m.group(2)));
+        s = SYMBOL.matcher(s).replaceAll(VALUE_REPLACEMENT);
+        s = processing(s);
+        s = springStart(s);
+        s = SIGNAL.matcher(s).replaceAll(VALUE_REPLACEMENT);
+        return startTypes(s);
+    }
+
+    private static String processing(String s) {
+        return PROCESSING.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE));
+    }
+
+    private static String springStart(String s) {
+        return SPRING_START.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE));
+    }
+
+    private static String startTypes(String s) {
+        return START_TYPE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE));
+    }
+
+    /** Class 6 by hand: at each quote after a blank, the word before the blank. */
+    private static String named(String line) {
+        int n = line.length();
+        StringBuilder sb = null;
+        int copied = 0;
+        for (int i = 2; i < n; i++) {
+            char q = line.charAt(i);
+            if ((q != '"' && q != '\'') || line.charAt(i - 1) != ' ') {
+                continue;
+            }
+            int w = i - 1;
+            while (w > 0 && letterAscii(line.charAt(w - 1))) {
+                w--;
+            }
+            if (w == i - 1 || i - 1 - w > 13 || (w > 0 && (word(line.charAt(w - 1)) || line.charAt(w - 1) == '-'))
+                    || !noun(line, w, i - 1)) {
+                continue;
+            }
+            int e = i + 1;
+            while (e < n && e - i - 1 <= 64) {
+                char c = line.charAt(e);
+                if (c == '"' || c == '\'' || space(c)) {
+                    break;
+                }
+                e++;
+            }
+            if (e >= n || line.charAt(e) != q || e == i + 1 || e - i - 1 > 64) {
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(line, copied, i + 1).append(VALUE);
+            copied = e;
+            i = e;
+        }
+        return sb == null ? line : sb.append(line, copied, n).toString();
+    }
+
+    private static boolean noun(String line, int from, int to) {
+        return NOUNS.contains(line.substring(from, to).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Class 7 by hand: at each {@code :} after a blank. */
+    private static String symbols(String line) {
+        int n = line.length();
+        StringBuilder sb = null;
+        int copied = 0;
+        for (int i = line.indexOf(':', 1); i >= 0; i = i + 1 < n ? line.indexOf(':', i + 1) : -1) {
+            char b = line.charAt(i - 1);
+            if ((b != ' ' && b != '\t') || i + 1 >= n) {
+                continue;
+            }
+            char c = line.charAt(i + 1);
+            if (!((c >= 'a' && c <= 'z') || c == '_')) {
+                continue;
+            }
+            int e = i + 2;
+            while (e < n && (letterAscii(line.charAt(e)) || digit(line.charAt(e)) || line.charAt(e) == '_')) {
+                e++;
+            }
+            if (e < n && (line.charAt(e) == '?' || line.charAt(e) == '!')) {
+                e++;
+            }
+            if (e < n) {
+                char a = line.charAt(e);
+                if (!space(a) && a != ',' && a != ')' && a != ']') {
+                    continue;
+                }
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(line, copied, i).append(VALUE);
+            copied = e;
+            i = e - 1;
+        }
+        return sb == null ? line : sb.append(line, copied, n).toString();
     }
 
     private static String systemd(String line) {
