@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *       programming language ({@code if}, {@code else}, {@code return}, ...) is code, not a field.</li>
  *   <li>A quoted name right after the noun that says what it names ({@link #NOUNS}: PostgreSQL's {@code database
  *       "shop" does not exist}, {@code role "alice"}, MySQL's {@code user 'root'}, nginx's {@code by zone "api"},
- *       macOS' {@code ASL Module "com.apple.x"}): a quoted token of 1 to 64 characters without blanks or quotes,
+ *       macOS' {@code ASL Module "com.apple.x"}; a colon after the noun too, MySQL's {@code db: 'shop' user:
+ *       'app'}): a quoted token of 1 to 64 characters without blanks or quotes,
  *       double or single quotes, the noun in any case; the name is a value, the quotes stay.</li>
  *   <li>A Ruby symbol as a word ({@code Filter chain halted as :require_admin rendered}, {@code Unpermitted
  *       parameter: :name}): {@code :name} after a blank, followed by a blank, {@code ,}, {@code )}, {@code ]} or the
@@ -44,6 +45,10 @@ import java.util.regex.Pattern;
  *   <li>A signal's name ({@code SIGTERM}, {@code SIGHUP}: nginx's {@code signal 15 (SIGTERM) received}), and the
  *       start types of Windows' Service Control Manager event 7040 ({@code changed from demand start to auto
  *       start.}: boot, system, auto and demand start, disabled).</li>
+ *   <li>The key-value pairs of a structured klog line (Kubernetes' structured logging, KEP-1602: {@code "Creating
+ *       PodSandbox for pod" pod="shop/web-7d9f" err="..."}): a quoted message, after a blank or at the start, then
+ *       one or more {@code key=value} pairs (a quoted value with {@code \"} escapes, or a run without blanks and
+ *       quotes) up to the line's end: each value is one value ({@code pod=<*>}), the message stays.</li>
  * </ol>
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
@@ -129,7 +134,7 @@ final class MessageValues {
 
     /** Class 6: group 1 the noun and its blank, group 2 the quote. */
     static final Pattern NAMED = Pattern.compile("(?<![\\w-])((?i:" + String.join("|", NOUNS.stream().sorted()
-            .toList()) + ") )([\"'])[^\"'\\s]{1,64}\\2");
+            .toList()) + "):? )([\"'])[^\"'\\s]{1,64}\\2");
     /** Class 7. */
     static final Pattern SYMBOL = Pattern.compile("(?<=[ \\t]):[a-z_][A-Za-z0-9_]*[?!]?(?=[\\s,)\\]]|$)");
     /** Class 8: group 1 up to the action, group 2 up to the format. */
@@ -137,6 +142,11 @@ final class MessageValues {
     /** Class 8: Spring Boot's application name. */
     static final Pattern SPRING_START = Pattern.compile("(\\bStart(?:ing|ed) )[A-Z][\\w$]*(?= (?:v\\S+ )?using Java "
             + "| in \\d)");
+    /** Class 10: group 1 the quoted message, group 2 the pairs. */
+    static final Pattern KLOG_PAIRS = Pattern.compile("((?:^|(?<=\\s))\"(?:[^\"\\\\]|\\\\.)*\")((?: [A-Za-z][\\w.\\-]*="
+            + "(?:\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s\"]+))+)[ \\t]*$");
+    /** Class 10: one pair of {@link #KLOG_PAIRS}' group 2, group 1 its key and {@code =}. */
+    static final Pattern KLOG_PAIR = Pattern.compile("( [A-Za-z][\\w.\\-]*=)(?:\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s\"]+)");
     /** Class 9: a signal's name. */
     static final Pattern SIGNAL = Pattern.compile("(?<!\\w)SIG[A-Z0-9]{2,9}(?!\\w)");
     /** Class 9: group 1 and 2 before each start type. */
@@ -204,6 +214,9 @@ final class MessageValues {
         if (s.indexOf("changed from ") >= 0) {
             s = startTypes(s);
         }
+        if (s.indexOf("\" ") >= 0 && s.indexOf('=') >= 0) {
+            s = klogPairs(s);
+        }
         return s;
     }
 
@@ -222,7 +235,17 @@ final class MessageValues {
         s = processing(s);
         s = springStart(s);
         s = SIGNAL.matcher(s).replaceAll(VALUE_REPLACEMENT);
-        return startTypes(s);
+        s = startTypes(s);
+        return klogPairs(s);
+    }
+
+    private static String klogPairs(String s) {
+        Matcher m = KLOG_PAIRS.matcher(s);
+        if (!m.find()) {
+            return s;
+        }
+        String pairs = KLOG_PAIR.matcher(m.group(2)).replaceAll(p -> Matcher.quoteReplacement(p.group(1) + VALUE));
+        return s.substring(0, m.start(2)) + pairs + s.substring(m.end(2));
     }
 
     private static String processing(String s) {
@@ -247,12 +270,16 @@ final class MessageValues {
             if ((q != '"' && q != '\'') || line.charAt(i - 1) != ' ') {
                 continue;
             }
-            int w = i - 1;
+            int end = i - 1; // the noun's end: the blank, or a colon before it
+            if (end > 0 && line.charAt(end - 1) == ':') {
+                end--;
+            }
+            int w = end;
             while (w > 0 && letterAscii(line.charAt(w - 1))) {
                 w--;
             }
-            if (w == i - 1 || i - 1 - w > 13 || (w > 0 && (word(line.charAt(w - 1)) || line.charAt(w - 1) == '-'))
-                    || !noun(line, w, i - 1)) {
+            if (w == end || end - w > 13 || (w > 0 && (word(line.charAt(w - 1)) || line.charAt(w - 1) == '-'))
+                    || !noun(line, w, end)) {
                 continue;
             }
             int e = i + 1;
