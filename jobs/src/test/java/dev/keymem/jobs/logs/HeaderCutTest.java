@@ -34,10 +34,21 @@ class HeaderCutTest {
 
     @Test
     void valuesBeforeAComponentStayHeader() {
-        // Spring Boot: pid after the level, then --- [thread] logger : message
-        assertEquals("o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port(s): <NUM> (http)",
+        // Spring Boot: pid after the level, then --- [thread] logger : message (2.x; 3.x adds [app] before the thread)
+        assertEquals("Tomcat started on port(s): <NUM> (http)",
                 message("2024-01-01 10:00:00.000  INFO 12345 --- [           main] "
                         + "o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port(s): 8080 (http)"));
+        assertEquals("Completed initialization in <Q>", message("2024-01-05 10:00:00.123  INFO 1234 --- "
+                + "[nio-8080-exec-1] o.s.w.s.DispatcherServlet : Completed initialization in 1 ms"));
+        assertEquals("Started OrdersApplication in <Q> (process running for <NUM>)", message(
+                "2024-05-03T10:09:09.749Z  INFO 4816 --- [orders] [           main] c.e.orders.OrdersApplication"
+                + "             : Started OrdersApplication in 7.293 seconds (process running for 15.532)"));
+        // Ruby's Logger: "L, [time #pid] LEVEL -- progname: message", the program name empty or not
+        assertEquals("Connection refused", message("E, [2024-01-05T10:00:00.123456 #1234] ERROR -- : Connection refused"));
+        assertEquals("Processing by UsersController#show as JSON", message(
+                "I, [2024-01-05T10:00:00.123456 #1234]  INFO -- MyApp: Processing by UsersController#show as JSON"));
+        // a lone colon after a word that is no dotted logger name, without a "---" before it, stays the message's
+        assertEquals("Status : ready", message("2024-01-05 10:00:00 INFO Status : ready"));
         // HDFS: values, level, component:
         assertEquals(List.of("PacketResponder", "1", "for", "block", "blk_38865049064139660", "terminating"),
                 words("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block "

@@ -37,7 +37,7 @@ class LineTokensScanTest {
             "  ", "\t", "GET ", "May", "Mon", "Tue, ", "Sat ", "Jan", "ms", "KB", "MiB", "bytes", "sec", "h", "s",
             "days", "µs", "host.example.com", "a.b.co.uk", "api:8080", "node-1.local:443", "10.0.0.1", "C:", "user",
             "_", "'", "%", "+", "=", "é", "漢", "٣", "\u00a0", "blk_-123", "R02-M1", "*", ",", ";", "|", "{x}",
-            "aBcDeFaBcD", "v1", "IPv4", "a-b.c:80", "x.y:123456", "db.io:1", "a..b:22", "h_1.x-y.z:5432", ":99", "Thu", "Wed", "Fri", "Sun", "SunX", ".co", ".in", ".ne", ".la"};
+            "aBcDeFaBcD", "v1", "IPv4", "a-b.c:80", "x.y:123456", "db.io:1", "a..b:22", "h_1.x-y.z:5432", ":99", "(", ")", "@", "run(", "F.java:52", "x@a.com", "$(", "Thu", "Wed", "Fri", "Sun", "SunX", ".co", ".in", ".ne", ".la"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 30); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);
@@ -51,6 +51,8 @@ class LineTokensScanTest {
         }
         for (String s : new String[] {line, new dev.keymem.jobs.text.LineMasker().mask(line)}) {
             assertEquals(LineTokens.preChecksReference(s), LineTokens.preChecks(s.toCharArray()), "pre-checks of '" + s + "'");
+            assertEquals(LineTokens.preChecksReference(s) & (LineTokens.DAY_NAME | LineTokens.HEX_LETTER_RUN
+                    | LineTokens.TWO_SLASHES), LineTokens.laterChecks(s.toCharArray()), "later checks of '" + s + "'");
         }
         if (LineTokens.endpointFound(line)) {
             assertTrue((LineTokens.preChecks(line.toCharArray()) & LineTokens.PORT) != 0, "port pre-check of '" + line + "'");
@@ -221,6 +223,22 @@ class LineTokensScanTest {
             lines++;
         }
         assertTrue(lines == 0 || lines > 20_000, "loghub lines: " + lines);
+    }
+
+    /**
+     * A stack frame's {@code (File.java:521)} is a file and line, not a host with a port; no host starts after an
+     * e-mail address's {@code @} (the masker takes the address whole).
+     */
+    @Test
+    void framesAndMailAddressesAreNoHosts() {
+        assertEquals("at a.b.C.run(C.java:<NUM>)", lt.mask("at a.b.C.run(C.java:521)"));
+        assertEquals("at a.b.C.run$lambda(C.kt:<NUM>)", lt.mask("at a.b.C.run$lambda(C.kt:52)"));
+        assertEquals("connect(<HOST>:<NUM>) (<HOST>) to <HOST>", lt.mask("connect(db.example.com:5432) (db.x.io:80) to h.y.net:443"));
+        assertEquals("mail to <EMAIL> via <HOST>", lt.mask("mail to alice@example.com via smtp.example.com"));
+        for (String line : List.of("at a.b.C.run(C.java:521)", "x(F.java:52) (F.java:52) f(F.java:52 )",
+                "u@db.example.com:5432 a@b.io", "$(h.io:80)")) {
+            check(line);
+        }
     }
 
     /** Long lines: a stack trace per record, logfmt lines ({@code ShapeLines}), with random edits. */

@@ -32,7 +32,14 @@ class MessageValuesTest {
             "systemd[1]: Started x...", "PASS src/auth.test.ts (5.2 s)", "see app/models/user.rb:12, config/db.yml;",
             "and/or text/html Mb/s a//b.ts /abs/path.ts -x/y.ts src/.env x/y.toolong 1/2.js http://h/a.js (a/b.c)",
             "  Log Name: Security", "2024-05-01T10:00:01.9549630Z   repository: acme/web", "  if x: return y",
-            "  Description: ", "Event[12]:", "ts  key: v", "t1  User Name: NT AUTHORITY\\SYSTEM", "\tkey.sub-x: v w");
+            "  Description: ", "Event[12]:", "ts  key: v", "t1  User Name: NT AUTHORITY\\SYSTEM", "\tkey.sub-x: v w",
+            "FATAL:  database \"shop\" does not exist; role 'a' user: 'b'@'h' zone \"api\", host \"\" Table 'x y'",
+            "Filter chain halted as :require_admin rendered or redirected; params :a, :b? (:c) x:y a :: b",
+            "Processing by Api::V1::SessionsController#create as TURBO_STREAM",
+            "Starting OrdersApplication v3.7.12 using Java 17.0.5 with PID 1; Started OrdersApplication in 7.2 seconds",
+            "signal 15 (SIGTERM) received from 2250, exiting; SIGINT SIGX",
+            "The start type of the X service was changed from demand start to auto start.",
+            "I0503 10:00:02.270143   62411 x.go:286] \"Bound \\\"pod\\\"\" pod=\"ns/web-1\" err=\"a \\\"b\\\" c\" n=3");
 
     @Test
     void eachClassOfValues() {
@@ -48,9 +55,24 @@ class MessageValuesTest {
         assertEquals("repository: <*>", MessageValues.fieldLine("2024-05-01T10:00:01Z   repository: acme/web", true));
         assertEquals("2024-05-01T10:00:01Z   repository: <*>",
                 MessageValues.fieldLine("2024-05-01T10:00:01Z   repository: acme/web", false));
+        assertEquals("FATAL:  database \"<*>\" does not exist", MessageValues.values("FATAL:  database \"shop\" does not exist"));
+        assertEquals("Aborted connection 9 to db: '<*>' user: '<*>' host: '<*>'",
+                MessageValues.values("Aborted connection 9 to db: 'shop' user: 'app' host: '10.0.0.7'"));
+        assertEquals("limiting requests, excess: 0.500 by zone \"<*>\", client: 10.0.0.1",
+                MessageValues.values("limiting requests, excess: 0.500 by zone \"api\", client: 10.0.0.1"));
+        assertEquals("Filter chain halted as <*> rendered or redirected",
+                MessageValues.values("Filter chain halted as :require_admin rendered or redirected"));
+        assertEquals("Processing by <*> as <*>", MessageValues.values("Processing by UsersController#show as JSON"));
+        assertEquals("Started <*> in 7.293 seconds", MessageValues.values("Started OrdersApplication in 7.293 seconds"));
+        assertEquals("signal 15 (<*>) received", MessageValues.values("signal 15 (SIGHUP) received"));
+        assertEquals("The start type of the BITS service was changed from <*> to <*>.",
+                MessageValues.values("The start type of the BITS service was changed from demand start to disabled."));
+        assertEquals("I0503 10:00:02.270143 1 a.go:1] \"Creating PodSandbox for pod\" pod=<*> n=<*>",
+                MessageValues.values("I0503 10:00:02.270143 1 a.go:1] \"Creating PodSandbox for pod\" pod=\"shop/web-1\" n=3"));
         // words that stay words
         for (String line : List.of("read and/or write text/html at 5 Mb/s", "step 1000 OK", "got 200 Okay",
-                "mysystemd[1]: Started x.", "h systemd[1]: Starting x.", "XGET /a", "see /abs/file.ts")) {
+                "mysystemd[1]: Started x.", "h systemd[1]: Starting x.", "XGET /a", "see /abs/file.ts",
+                "the user \"x y\" and userx \"a\"", "key :Upper a:b", "said \"hi\" to=bob and more")) {
             assertSame(line, MessageValues.values(line), line);
         }
         for (String line : List.of("  if x: return y", "  Description: ", "Event[12]:", "INFO  key: v",
@@ -122,7 +144,8 @@ class MessageValuesTest {
             }
         }
         for (String format : List.of("journalctl", "journalctl-b", "rails", "rails-b", "github-actions",
-                "github-actions-b", "winevent-b", "nginx-error", "apache-error", "spring-boot")) {
+                "github-actions-b", "winevent-b", "nginx-error", "apache-error", "spring-boot", "klog", "klog-b",
+                "postgres", "postgres-b", "mysql", "mysql-b", "kafka", "kafka-b", "envoy", "envoy-b", "zap", "zap-b")) {
             try (InputStream in = MessageValuesTest.class.getResourceAsStream("/formats/" + format + ".log")) {
                 if (in != null) {
                     for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
