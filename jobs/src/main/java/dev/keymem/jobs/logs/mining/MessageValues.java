@@ -34,7 +34,10 @@ import java.util.regex.Pattern;
  *       "shop" does not exist}, {@code role "alice"}, MySQL's {@code user 'root'}, nginx's {@code by zone "api"},
  *       macOS' {@code ASL Module "com.apple.x"}; a colon after the noun too, MySQL's {@code db: 'shop' user:
  *       'app'}): a quoted token of 1 to 64 characters without blanks or quotes,
- *       double or single quotes, the noun in any case; the name is a value, the quotes stay.</li>
+ *       double or single quotes, the noun in any case; the name is a value, the quotes stay. Also a compound name
+ *       without quotes: ASCII letters and digits, a letter first, in two or more parts joined by {@code - _ . /}
+ *       (Kafka's {@code group orders-etl}, Android's {@code service com.x/.Y}; loghub's ground truth reads them as
+ *       values: {@code domain <*>}, {@code service <*>.<*>}); a single word ({@code user alice}) stays.</li>
  *   <li>A Ruby symbol as a word ({@code Filter chain halted as :require_admin rendered}, {@code Unpermitted
  *       parameter: :name}): {@code :name} after a blank, followed by a blank, {@code ,}, {@code )}, {@code ]} or the
  *       end.</li>
@@ -132,9 +135,10 @@ final class MessageValues {
     static final Pattern FIELD_LINE = Pattern.compile(
             "(?:\\S*\\d\\S* )?[ \\t]+([A-Za-z][\\w.\\-]*(?: [A-Za-z][\\w.\\-]*){0,3}):[ \\t]+(\\S.*)", Pattern.DOTALL);
 
-    /** Class 6: group 1 the noun and its blank, group 2 the quote. */
+    /** Class 6: group 1 the noun, a colon or none and its blank, group 2 the quote (null for a compound name). */
     static final Pattern NAMED = Pattern.compile("(?<![\\w-])((?i:" + String.join("|", NOUNS.stream().sorted()
-            .toList()) + "):? )([\"'])[^\"'\\s]{1,64}\\2");
+            .toList()) + "):? )(?:([\"'])[^\"'\\s]{1,64}\\2|[A-Za-z][A-Za-z0-9]*(?:[-_./][A-Za-z0-9]+)+"
+            + "(?![A-Za-z0-9_\\-/]|\\.[A-Za-z0-9]))");
     /** Class 7. */
     static final Pattern SYMBOL = Pattern.compile("(?<=[ \\t]):[a-z_][A-Za-z0-9_]*[?!]?(?=[\\s,)\\]]|$)");
     /** Class 8: group 1 up to the action, group 2 up to the format. */
@@ -230,7 +234,8 @@ final class MessageValues {
         s = FIELD_REQUEST.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(3)));
         s = TARGET.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE));
         s = RELATIVE_PATH.matcher(s).replaceAll(Matcher.quoteReplacement(PATH));
-        s = NAMED.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + VALUE + m.group(2)));
+        s = NAMED.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(2) == null ? m.group(1) + VALUE
+                : m.group(1) + m.group(2) + VALUE + m.group(2)));
         s = SYMBOL.matcher(s).replaceAll(VALUE_REPLACEMENT);
         s = processing(s);
         s = springStart(s);
@@ -260,14 +265,18 @@ final class MessageValues {
         return START_TYPE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE));
     }
 
-    /** Class 6 by hand: at each quote after a blank, the word before the blank. */
+    /**
+     * Class 6 by hand: at each quote or letter after a blank, the word before the blank (and a colon) a noun of
+     * {@link #NOUNS}, then a quoted token or a compound name.
+     */
     private static String named(String line) {
         int n = line.length();
         StringBuilder sb = null;
         int copied = 0;
         for (int i = 2; i < n; i++) {
             char q = line.charAt(i);
-            if ((q != '"' && q != '\'') || line.charAt(i - 1) != ' ') {
+            boolean quote = q == '"' || q == '\'';
+            if ((!quote && !letterAscii(q)) || line.charAt(i - 1) != ' ') {
                 continue;
             }
             int end = i - 1; // the noun's end: the blank, or a colon before it
@@ -282,29 +291,96 @@ final class MessageValues {
                     || !noun(line, w, end)) {
                 continue;
             }
-            int e = i + 1;
-            while (e < n && e - i - 1 <= 64) {
-                char c = line.charAt(e);
-                if (c == '"' || c == '\'' || space(c)) {
-                    break;
+            int from;
+            int to;
+            if (quote) {
+                int e = i + 1;
+                while (e < n && e - i - 1 <= 64) {
+                    char c = line.charAt(e);
+                    if (c == '"' || c == '\'' || space(c)) {
+                        break;
+                    }
+                    e++;
                 }
-                e++;
-            }
-            if (e >= n || line.charAt(e) != q || e == i + 1 || e - i - 1 > 64) {
-                continue;
+                if (e >= n || line.charAt(e) != q || e == i + 1 || e - i - 1 > 64) {
+                    continue;
+                }
+                from = i + 1;
+                to = e;
+            } else {
+                to = compoundEnd(line, i);
+                if (to < 0) {
+                    continue;
+                }
+                from = i;
             }
             if (sb == null) {
                 sb = new StringBuilder(n);
             }
-            sb.append(line, copied, i + 1).append(VALUE);
-            copied = e;
-            i = e;
+            sb.append(line, copied, from).append(VALUE);
+            copied = to;
+            i = to - 1; // a quote's closing quote; a compound's last char
         }
         return sb == null ? line : sb.append(line, copied, n).toString();
     }
 
+    /**
+     * The end of the compound name of {@link #NAMED} at {@code i} (a letter there): runs of ASCII letters and digits
+     * joined by single {@code - _ . /}, at least one of them, and no {@code - _ /} after (a dot after it ends a
+     * sentence); else -1.
+     */
+    private static int compoundEnd(String line, int i) {
+        int n = line.length();
+        int e = i + 1;
+        int parts = 0;
+        while (true) {
+            while (e < n && alnum(line.charAt(e))) {
+                e++;
+            }
+            if (e + 1 < n && separator(line.charAt(e)) && alnum(line.charAt(e + 1))) {
+                e += 2;
+                parts++;
+            } else {
+                break;
+            }
+        }
+        if (parts == 0 || (e < n && line.charAt(e) != '.' && separator(line.charAt(e)))) {
+            return -1;
+        }
+        return e;
+    }
+
+    private static boolean alnum(char c) {
+        return letterAscii(c) || digit(c);
+    }
+
+    private static boolean separator(char c) {
+        return c == '-' || c == '_' || c == '.' || c == '/';
+    }
+
+    /** {@link #NOUNS} in lower case by length, for {@link #noun}. */
+    private static final char[][][] NOUNS_BY_LENGTH = new char[14][][];
+
+    static {
+        for (int len = 0; len < NOUNS_BY_LENGTH.length; len++) {
+            final int l = len;
+            NOUNS_BY_LENGTH[len] = NOUNS.stream().filter(x -> x.length() == l).map(String::toCharArray)
+                    .toArray(char[][]::new);
+        }
+    }
+
+    /** Whether {@code line[from, to)} (ASCII letters, at most 13) is one of {@link #NOUNS} in any case. */
     private static boolean noun(String line, int from, int to) {
-        return NOUNS.contains(line.substring(from, to).toLowerCase(java.util.Locale.ROOT));
+        for (char[] w : NOUNS_BY_LENGTH[to - from]) {
+            int k = 0;
+            while (k < w.length && (line.charAt(from + k) | 0x20) == w[k]) {
+                k++;
+            }
+            if (k == w.length) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Class 7 by hand: at each {@code :} after a blank. */

@@ -39,6 +39,7 @@ class MessageValuesTest {
             "Starting OrdersApplication v3.7.12 using Java 17.0.5 with PID 1; Started OrdersApplication in 7.2 seconds",
             "signal 15 (SIGTERM) received from 2250, exiting; SIGINT SIGX",
             "The start type of the X service was changed from demand start to auto start.",
+            "Stabilized group orders-etl generation 3; service com.x/.Y, domain root_domain. user alice node a-b- key a.b.c",
             "I0503 10:00:02.270143   62411 x.go:286] \"Bound \\\"pod\\\"\" pod=\"ns/web-1\" err=\"a \\\"b\\\" c\" n=3");
 
     @Test
@@ -69,10 +70,14 @@ class MessageValuesTest {
                 MessageValues.values("The start type of the BITS service was changed from demand start to disabled."));
         assertEquals("I0503 10:00:02.270143 1 a.go:1] \"Creating PodSandbox for pod\" pod=<*> n=<*>",
                 MessageValues.values("I0503 10:00:02.270143 1 a.go:1] \"Creating PodSandbox for pod\" pod=\"shop/web-1\" n=3"));
+        assertEquals("Stabilized group <*> generation 69 (x) with 6 members", MessageValues.values(
+                "Stabilized group orders-etl generation 69 (x) with 6 members"));
+        assertEquals("domain <*> is full; service <*> in 5ms; key <*>.", MessageValues.values(
+                "domain cluster_usr_backup is full; service com.x/cooperation.Y in 5ms; key a.b."));
         // words that stay words
         for (String line : List.of("read and/or write text/html at 5 Mb/s", "step 1000 OK", "got 200 Okay",
                 "mysystemd[1]: Started x.", "h systemd[1]: Starting x.", "XGET /a", "see /abs/file.ts",
-                "the user \"x y\" and userx \"a\"", "key :Upper a:b", "said \"hi\" to=bob and more")) {
+                "the user \"x y\" and userx \"a\"", "user alice in group admins, node a-b- and key x_", "key :Upper a:b", "said \"hi\" to=bob and more")) {
             assertSame(line, MessageValues.values(line), line);
         }
         for (String line : List.of("  if x: return y", "  Description: ", "Event[12]:", "INFO  key: v",
@@ -145,7 +150,7 @@ class MessageValuesTest {
         }
         for (String format : List.of("journalctl", "journalctl-b", "rails", "rails-b", "github-actions",
                 "github-actions-b", "winevent-b", "nginx-error", "apache-error", "spring-boot", "klog", "klog-b",
-                "postgres", "postgres-b", "mysql", "mysql-b", "kafka", "kafka-b", "envoy", "envoy-b", "zap", "zap-b")) {
+                "postgres", "postgres-b", "mysql", "mysql-b", "kafka", "kafka-b", "kafka-c", "envoy", "envoy-b", "zap", "zap-b")) {
             try (InputStream in = MessageValuesTest.class.getResourceAsStream("/formats/" + format + ".log")) {
                 if (in != null) {
                     for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
