@@ -196,6 +196,10 @@ final class MessageValues {
 
     /** The line with the values of classes 1 to 4 and 6 to 9 rewritten; {@code line} itself when it holds none. */
     static String values(String line) {
+        // One pass over the line gives the later classes' gates: each a necessary condition of its class on the line
+        // as the earlier classes leave it (they replace values by "<*>" or "<PATH>": no quote, '=', ':', blank or 'S'
+        // is added, and no "d f" or " :" is made across a replaced run, which the placeholder's brackets end).
+        int gates = gates(line);
         String s = line;
         if (s.indexOf("systemd") >= 0) {
             s = systemd(s);
@@ -204,24 +208,96 @@ final class MessageValues {
         s = fieldRequests(s);
         s = targets(s);
         s = relativePaths(s);
-        s = named(s);
-        s = symbols(s);
-        if (s.indexOf("Processing by ") >= 0) {
+        if ((gates & NAMED_VALUE) != 0) {
+            s = named(s);
+        }
+        if ((gates & BLANK_COLON) != 0) {
+            s = symbols(s);
+        }
+        if ((gates & UPPER_P) != 0 && s.indexOf("Processing by ") >= 0) {
             s = processing(s);
         }
-        if (s.indexOf("Start") >= 0) {
-            s = springStart(s);
+        if ((gates & UPPER_S) != 0) {
+            if (s.indexOf("Start") >= 0) {
+                s = springStart(s);
+            }
+            if (s.indexOf("SIG") >= 0) {
+                s = SIGNAL.matcher(s).replaceAll(VALUE_REPLACEMENT);
+            }
         }
-        if (s.indexOf("SIG") >= 0) {
-            s = SIGNAL.matcher(s).replaceAll(VALUE_REPLACEMENT);
-        }
-        if (s.indexOf("changed from ") >= 0) {
+        if ((gates & D_BLANK_F) != 0 && s.indexOf("changed from ") >= 0) {
             s = startTypes(s);
         }
-        if (s.indexOf("\" ") >= 0 && s.indexOf('=') >= 0) {
+        if ((gates & (DOUBLE_QUOTE | EQUALS)) == (DOUBLE_QUOTE | EQUALS) && s.indexOf("\" ") >= 0) {
             s = klogPairs(s);
         }
         return s;
+    }
+
+    /** {@link #gates}: a {@code "}. */
+    private static final int DOUBLE_QUOTE = 1;
+    /** {@link #gates}: a {@code =}. */
+    private static final int EQUALS = 2;
+    /** {@link #gates}: a {@code P} (class 8's {@code Processing by}). */
+    private static final int UPPER_P = 4;
+    /** {@link #gates}: an {@code S} (class 8's {@code Start}, class 9's {@code SIG}). */
+    private static final int UPPER_S = 8;
+    /** {@link #gates}: a {@code :} after a blank (class 7). */
+    private static final int BLANK_COLON = 16;
+    /** {@link #gates}: {@code d f} (class 9's {@code changed from}). */
+    private static final int D_BLANK_F = 32;
+    /**
+     * {@link #gates}: a quote after a blank, or a run after a blank that starts with a letter and holds a {@code - _
+     * . /} followed by a letter or digit (what a value of class 6 needs; the placeholders start with {@code <}).
+     */
+    private static final int NAMED_VALUE = 64;
+    /** The bits of {@link #gates} each ASCII char gives alone. */
+    private static final byte[] GATE = new byte[128];
+
+    static {
+        GATE['"'] = DOUBLE_QUOTE;
+        GATE['='] = EQUALS;
+        GATE['P'] = UPPER_P;
+        GATE['S'] = UPPER_S;
+    }
+
+    /** The gates of {@link #values} for {@code line}, in one pass. */
+    private static int gates(String line) {
+        char[] cs = line.toCharArray(); // (array reads: cheaper than charAt per char before C2)
+        int g = 0;
+        boolean letterRun = false; // in a run of non-blanks that a blank and a letter started
+        int n = cs.length;
+        for (int i = 0; i < n; i++) {
+            char c = cs[i];
+            if (c >= 128) {
+                continue;
+            }
+            if (c == ' ') {
+                letterRun = false;
+                if (i + 1 < n) {
+                    char d = cs[i + 1];
+                    if (d == '"' || d == '\'') {
+                        g |= NAMED_VALUE;
+                    } else if (letterAscii(d)) {
+                        letterRun = i > 0;
+                    }
+                }
+                continue;
+            }
+            g |= GATE[c];
+            if (c == ':') {
+                if (i > 0 && (cs[i - 1] == ' ' || cs[i - 1] == '\t')) {
+                    g |= BLANK_COLON;
+                }
+            } else if (c == 'f') {
+                if (i > 1 && cs[i - 1] == ' ' && cs[i - 2] == 'd') {
+                    g |= D_BLANK_F;
+                }
+            } else if (letterRun && (c == '-' || c == '_' || c == '.' || c == '/') && i + 1 < n && alnum(cs[i + 1])) {
+                g |= NAMED_VALUE;
+            }
+        }
+        return g;
     }
 
     private static final String VALUE_REPLACEMENT = Matcher.quoteReplacement(VALUE);
@@ -273,18 +349,20 @@ final class MessageValues {
         int n = line.length();
         StringBuilder sb = null;
         int copied = 0;
-        for (int i = 2; i < n; i++) {
+        // at each blank (from the second char on) that a quote or a letter follows
+        for (int sp = line.indexOf(' ', 1); sp >= 0 && sp + 1 < n; sp = line.indexOf(' ', sp + 1)) {
+            int i = sp + 1;
             char q = line.charAt(i);
             boolean quote = q == '"' || q == '\'';
-            if ((!quote && !letterAscii(q)) || line.charAt(i - 1) != ' ') {
+            if (!quote && !letterAscii(q)) {
                 continue;
             }
-            int end = i - 1; // the noun's end: the blank, or a colon before it
+            int end = sp; // the noun's end: the blank, or a colon before it
             if (end > 0 && line.charAt(end - 1) == ':') {
                 end--;
             }
             int w = end;
-            while (w > 0 && letterAscii(line.charAt(w - 1))) {
+            while (w > 0 && end - w <= 13 && letterAscii(line.charAt(w - 1))) {
                 w--;
             }
             if (w == end || end - w > 13 || (w > 0 && (word(line.charAt(w - 1)) || line.charAt(w - 1) == '-'))
@@ -319,7 +397,7 @@ final class MessageValues {
             }
             sb.append(line, copied, from).append(VALUE);
             copied = to;
-            i = to - 1; // a quote's closing quote; a compound's last char
+            sp = to - 1; // a quote's closing quote, a compound's last char: no blank, the search goes on after it
         }
         return sb == null ? line : sb.append(line, copied, n).toString();
     }
