@@ -73,7 +73,7 @@ class MessageValuesTest {
         assertEquals("Stabilized group <*> generation 69 (x) with 6 members", MessageValues.values(
                 "Stabilized group orders-etl generation 69 (x) with 6 members"));
         assertEquals("domain <*> is full; service <*> in 5ms; key <*>.", MessageValues.values(
-                "domain cluster_usr_backup is full; service com.x/cooperation.Y in 5ms; key a.b."));
+                "domain cluster_usr_backup is full; service com.x/cooperation in 5ms; key a.b."));
         // words that stay words
         for (String line : List.of("read and/or write text/html at 5 Mb/s", "step 1000 OK", "got 200 Okay",
                 "mysystemd[1]: Started x.", "h systemd[1]: Starting x.", "XGET /a", "see /abs/file.ts",
