@@ -247,8 +247,9 @@ final class MessageValues {
     /** {@link #gates}: {@code d f} (class 9's {@code changed from}). */
     private static final int D_BLANK_F = 32;
     /**
-     * {@link #gates}: a quote after a blank, or a run after a blank that starts with a letter and holds a {@code - _
-     * . /} followed by a letter or digit (what a value of class 6 needs; the placeholders start with {@code <}).
+     * {@link #gates}: a blank that a quote or a letter follows, after a run of letters (or one and a colon) with
+     * a noun's length, first and last letter (what a value of class 6 needs; the earlier classes' placeholders
+     * start with {@code <} and end with {@code >}, so they make no such blank and change no such run).
      */
     private static final int NAMED_VALUE = 64;
     /** The bits of {@link #gates} each ASCII char gives alone. */
@@ -265,27 +266,37 @@ final class MessageValues {
     private static int gates(String line) {
         char[] cs = line.toCharArray(); // (array reads: cheaper than charAt per char before C2)
         int g = 0;
-        boolean letterRun = false; // in a run of non-blanks that a blank and a letter started
         int n = cs.length;
+        int runStart = -1; // the start of the run of ASCII letters going on, or -1
+        int lastStart = -1; // the last ended run of letters: [lastStart, lastEnd)
+        int lastEnd = -1;
         for (int i = 0; i < n; i++) {
             char c = cs[i];
-            if (c >= 128) {
-                continue;
-            }
-            if (c == ' ') {
-                letterRun = false;
-                if (i + 1 < n) {
-                    char d = cs[i + 1];
-                    if (d == '"' || d == '\'') {
-                        g |= NAMED_VALUE;
-                    } else if (letterAscii(d)) {
-                        letterRun = i > 0;
-                    }
+            if (c < 128 && letterAscii(c)) {
+                if (runStart < 0) {
+                    runStart = i;
                 }
                 continue;
             }
+            if (runStart >= 0) {
+                lastStart = runStart;
+                lastEnd = i;
+                runStart = -1;
+            }
+            if (c >= 128) {
+                continue;
+            }
             g |= GATE[c];
-            if (c == ':') {
+            if (c == ' ') {
+                // class 6: a noun's letters (by length, first and last letter) end here or at a colon before, and a
+                // quote or a letter follows
+                if (i + 1 < n && (cs[i + 1] == '"' || cs[i + 1] == '\'' || letterAscii(cs[i + 1]))) {
+                    int e = i > 0 && cs[i - 1] == ':' ? i - 1 : i;
+                    if (lastEnd == e && nounShape(cs, lastStart, lastEnd)) {
+                        g |= NAMED_VALUE;
+                    }
+                }
+            } else if (c == ':') {
                 if (i > 0 && (cs[i - 1] == ' ' || cs[i - 1] == '\t')) {
                     g |= BLANK_COLON;
                 }
@@ -293,11 +304,28 @@ final class MessageValues {
                 if (i > 1 && cs[i - 1] == ' ' && cs[i - 2] == 'd') {
                     g |= D_BLANK_F;
                 }
-            } else if (letterRun && (c == '-' || c == '_' || c == '.' || c == '/') && i + 1 < n && alnum(cs[i + 1])) {
-                g |= NAMED_VALUE;
             }
         }
         return g;
+    }
+
+    /** Per length (to 13), first and last letter in lower case: whether a noun of {@link #NOUNS} has that shape. */
+    private static final boolean[] NOUN_SHAPES = new boolean[14 * 26 * 26];
+
+    static {
+        for (String w : NOUNS) {
+            NOUN_SHAPES[shape(w.length(), w.charAt(0), w.charAt(w.length() - 1))] = true;
+        }
+    }
+
+    private static int shape(int length, char first, char last) {
+        return (length * 26 + ((first | 0x20) - 'a')) * 26 + ((last | 0x20) - 'a');
+    }
+
+    /** Whether the letters {@code cs[from, to)} have the length, first and last letter of a noun of {@link #NOUNS}. */
+    private static boolean nounShape(char[] cs, int from, int to) {
+        int len = to - from;
+        return len >= 2 && len <= 13 && NOUN_SHAPES[shape(len, cs[from], cs[to - 1])];
     }
 
     private static final String VALUE_REPLACEMENT = Matcher.quoteReplacement(VALUE);
