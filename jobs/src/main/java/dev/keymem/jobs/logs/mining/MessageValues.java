@@ -273,6 +273,7 @@ final class MessageValues {
         for (int i = 0; i < n; i++) {
             char c = cs[i];
             if (c < 128 && letterAscii(c)) {
+                g |= GATE[c]; // P, S
                 if (runStart < 0) {
                     runStart = i;
                 }
