@@ -274,6 +274,9 @@ final class MessageValues {
             char c = cs[i];
             if (c < 128 && letterAscii(c)) {
                 g |= GATE[c]; // P, S
+                if (c == 'f' && i > 1 && cs[i - 1] == ' ' && cs[i - 2] == 'd') {
+                    g |= D_BLANK_F;
+                }
                 if (runStart < 0) {
                     runStart = i;
                 }
@@ -300,10 +303,6 @@ final class MessageValues {
             } else if (c == ':') {
                 if (i > 0 && (cs[i - 1] == ' ' || cs[i - 1] == '\t')) {
                     g |= BLANK_COLON;
-                }
-            } else if (c == 'f') {
-                if (i > 1 && cs[i - 1] == ' ' && cs[i - 2] == 'd') {
-                    g |= D_BLANK_F;
                 }
             }
         }
