@@ -1,10 +1,15 @@
 package dev.keymem.jobs.logs;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * One input log line after parsing: its source (the key), the original text, and where it came from
  * (offset: a Kafka offset or a 0-based line number in a file; timestamp in ms since the epoch, or -1
- * when unknown), and whether the text is a bare message ({@link #bare}). A Flink POJO.
+ * when unknown), and whether the text is a bare message ({@link #bare}). Its Flink type is
+ * {@link LogLineSerializer#TYPE}, also where a job asks {@code TypeInformation.of(LogLine.class)} ({@link TypeInfo}):
+ * Flink's POJO serializer would drop the fields the job needs that are no POJO fields ({@link #cri}).
  */
+@TypeInfo(LogLineSerializer.TypeFactory.class)
 public class LogLine {
     /** The source (summaries are per source). */
     public String source;
@@ -40,7 +45,7 @@ public class LogLine {
      * ({@link #CRI_STDOUT} or {@link #CRI_STDERR}, plus {@link #CRI_PARTIAL} for a {@code P} piece, whose text is
      * then its message exactly as written, trailing spaces included); 0 for any other line. Set by the parser,
      * carried by the job's serializers ({@link LogLineSerializer}, {@link LogLineRun}), read by the keyed step's
-     * {@link CriLineJoin}, which joins the pieces of a long line; not a field of Flink's POJO form (transient).
+     * {@link CriLineJoin}, which joins the pieces of a long line (transient: no field of a POJO form).
      */
     transient byte cri;
 
@@ -56,7 +61,7 @@ public class LogLine {
      */
     static final byte CRI_EMPTY = 8;
 
-    /** For Flink's POJO serializer. */
+    /** An empty line, for the serializers. */
     public LogLine() {
     }
 

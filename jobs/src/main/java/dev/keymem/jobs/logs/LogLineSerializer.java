@@ -1,9 +1,12 @@
 package dev.keymem.jobs.logs;
 
 import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
 import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -113,6 +116,17 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
     @Override
     public TypeSerializerSnapshot<LogLine> snapshotConfiguration() {
         return new Snapshot();
+    }
+
+    /**
+     * {@link #TYPE} for {@code TypeInformation.of(LogLine.class)} and type extraction ({@link LogLine}'s
+     * {@code @TypeInfo}), so that no job gets Flink's POJO serializer for it, which drops {@link LogLine#cri}.
+     */
+    public static final class TypeFactory extends TypeInfoFactory<LogLine> {
+        @Override
+        public TypeInformation<LogLine> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return TYPE;
+        }
     }
 
     /** The serializer's snapshot (no configuration). */

@@ -15,6 +15,7 @@ import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.jobs.logs.LogLine;
 import dev.keymem.jobs.logs.LogLineParser;
+import dev.keymem.jobs.logs.LogLineSerializer;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
 import dev.keymem.jobs.serde.ForwardingKeyedFunction;
@@ -243,7 +244,7 @@ class FaultSuiteIT {
     static DataStream<JobOutput> logJob(DataStream<KafkaRecord> records, boolean faults) {
         RecordLimits limits = RecordLimits.defaults();
         EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, LogSummaryJob.parser(null, limits),
-                TypeInformation.of(LogLine.class), limits);
+                LogLineSerializer.TYPE, limits); // as the job: the POJO form dropped LogLine.cri
         KeyedProcessFunction<String, LogLine, JobOutput> f = LogSummaryJob.keyedFunction(LOGS,
                 TextFrontEnd.builder().build());
         return parsed.valid().keyBy(l -> l.source, Types.STRING)
