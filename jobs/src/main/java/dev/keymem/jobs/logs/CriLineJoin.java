@@ -29,7 +29,11 @@ import org.apache.flink.util.Collector;
  *       (CRI pieces reach this step uncut, so that a join cuts the joined text and not each piece).</li>
  *   <li>{@code P} pieces are held (in keyed state, so a checkpoint holds them and a restored job goes on
  *       joining) until the {@code F} piece of their stream: then one line goes to {@code inner} whose text is
- *       the {@code P} messages followed by the {@code F} message, cut to {@link RecordLimits#maxTextBytes} as
+ *       the {@code P} messages followed by the {@code F} message (their bytes joined and decoded as
+ *       {@code new String(bytes, UTF_8)} decodes: a UTF-8 character that containerd cut at a piece boundary,
+ *       {@link LogLine#criHead}, is whole again, byte for byte; bytes that make no character are one U+FFFD
+ *       each as the JDK's decoder replaces them; the last piece's incomplete bytes, at most 3, are held raw
+ *       until the next piece), cut to {@link RecordLimits#maxTextBytes} as
  *       {@link RecordLimits#capText} cuts it (the same text as the line unsplit would have), and whose offset,
  *       topic, partition and time stamp are the first piece's (its coordinates in summaries and failures).</li>
  *   <li>Held text is bounded: of a line only its first {@link RecordLimits#maxTextBytes} bytes are held (what
@@ -133,7 +137,8 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
                 return;
             }
             Held h = p.open.remove(i);
-            h.append((l.cri & LogLine.CRI_EMPTY) != 0 ? "" : l.text, l.textIsAscii(), limits.maxTextBytes());
+            h.add(l, limits.maxTextBytes());
+            h.resolveTail(limits.maxTextBytes());
             state.update(p.open.isEmpty() ? null : p);
             function.processElement(h.line(ctx.getCurrentKey(), null, limits.maxTextBytes()), ctx, out);
             return;
@@ -149,8 +154,9 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         } else {
             h = p.open.get(i);
         }
-        h.append(l.text, l.textIsAscii(), limits.maxTextBytes());
-        if (h.totalBytes >= maxJoinedBytes) {
+        h.add(l, limits.maxTextBytes());
+        if (h.totalBytes + h.tailBytes() >= maxJoinedBytes) {
+            h.resolveTail(limits.maxTextBytes());
             p.open.remove(h);
             state.update(p.open.isEmpty() ? null : p);
             function.processElement(h.line(ctx.getCurrentKey(), cutMark(h.totalBytes), limits.maxTextBytes()), ctx,
@@ -179,6 +185,7 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         }
         state.clear();
         for (Held h : p.open) {
+            h.resolveTail(limits.maxTextBytes());
             function.processElement(h.line(ctx.getCurrentKey(), incompleteMark(h.totalBytes), limits.maxTextBytes()),
                     ctx, out);
         }
@@ -196,13 +203,14 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
 
     /**
      * The reference form: the lines {@code inner} gets from this function for {@code lines} (one source's, in
-     * order) followed by the end of the input, joined over the whole list with plain strings (each joined text
-     * whole, then cut by {@link RecordLimits#capText} or marked).
+     * order) followed by the end of the input, joined over the whole list: each line's message bytes whole
+     * ({@link #messageBytes}), decoded once, then cut by {@link RecordLimits#capText} or marked. (For texts that
+     * came from bytes, as the job's do: an unpaired surrogate, which UTF-8 cannot carry, would not come back.)
      */
     static List<LogLine> reference(List<LogLine> lines, RecordLimits limits, long maxJoinedBytes) {
         List<LogLine> out = new ArrayList<>();
         List<LogLine> firsts = new ArrayList<>();
-        List<StringBuilder> texts = new ArrayList<>();
+        List<java.io.ByteArrayOutputStream> raws = new ArrayList<>();
         for (LogLine l : lines) {
             if (l.cri == 0) {
                 out.add(l);
@@ -219,29 +227,80 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
                 if (i < 0) {
                     out.add(copy(l, l, limits.capText(l.text)));
                 } else {
-                    String text = texts.remove(i).append((l.cri & LogLine.CRI_EMPTY) != 0 ? "" : l.text).toString();
-                    out.add(copy(firsts.remove(i), l, limits.capText(text)));
+                    java.io.ByteArrayOutputStream raw = raws.remove(i);
+                    raw.writeBytes(messageBytes(l));
+                    out.add(copy(firsts.remove(i), l, limits.capText(raw.toString(StandardCharsets.UTF_8))));
                 }
                 continue;
             }
             if (i < 0) {
                 firsts.add(l);
-                texts.add(new StringBuilder());
+                raws.add(new java.io.ByteArrayOutputStream());
                 i = firsts.size() - 1;
             }
-            texts.get(i).append(l.text);
-            long bytes = RecordLimits.utf8Bytes(texts.get(i).toString());
+            raws.get(i).writeBytes(messageBytes(l));
+            String text = raws.get(i).toString(StandardCharsets.UTF_8);
+            long bytes = RecordLimits.utf8Bytes(text);
             if (bytes >= maxJoinedBytes) {
-                out.add(copy(firsts.remove(i), l,
-                        RecordLimits.marked(texts.remove(i).toString(), cutMark(bytes), limits.maxTextBytes())));
+                raws.remove(i);
+                out.add(copy(firsts.remove(i), l, RecordLimits.marked(text, cutMark(bytes), limits.maxTextBytes())));
             }
         }
         for (int k = 0; k < firsts.size(); k++) {
-            String text = texts.get(k).toString();
+            String text = raws.get(k).toString(StandardCharsets.UTF_8);
             String mark = incompleteMark(RecordLimits.utf8Bytes(text));
             out.add(copy(firsts.get(k), firsts.get(k), RecordLimits.marked(text, mark, limits.maxTextBytes())));
         }
         return out;
+    }
+
+    /**
+     * The bytes of a piece's message as the container runtime wrote them: {@link LogLine#criHead}, the text
+     * between the U+FFFDs that stand for the seam bytes ({@link #core}) as UTF-8, and a {@code P} piece's
+     * {@link LogLine#criTail}; nothing for an {@code F} piece with an empty message ({@link LogLine#CRI_EMPTY}).
+     */
+    static byte[] messageBytes(LogLine l) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        if ((l.cri & LogLine.CRI_EMPTY) == 0) {
+            if (l.criHead != null) {
+                b.writeBytes(l.criHead);
+            }
+            b.writeBytes(core(l).getBytes(StandardCharsets.UTF_8));
+            if (l.criTail != null && (l.cri & LogLine.CRI_PARTIAL) != 0) {
+                b.writeBytes(l.criTail);
+            }
+        }
+        return b.toByteArray();
+    }
+
+    /** A piece's text without the U+FFFD at each edge that stands for seam bytes ({@link LogLine#criHead}). */
+    static String core(LogLine l) {
+        if ((l.cri & LogLine.CRI_EMPTY) != 0) {
+            return "";
+        }
+        int from = l.criHead != null ? 1 : 0;
+        int to = l.text.length() - (l.criTail != null && (l.cri & LogLine.CRI_PARTIAL) != 0 ? 1 : 0);
+        return from == 0 && to == l.text.length() ? l.text : l.text.substring(from, Math.max(from, to));
+    }
+
+    /**
+     * The index in {@code b[from, end)} where an incomplete UTF-8 sequence at its end starts (a lead byte among
+     * the last 3 whose sequence needs more bytes than follow it), or {@code end} where none. Decoding {@code b}
+     * in two parts cut there gives the same text as decoding it whole (a cut before a byte that is no
+     * continuation byte), so the join holds only these bytes raw.
+     */
+    static int incompleteStart(byte[] b, int from, int end) {
+        for (int k = end - 1; k >= Math.max(from, end - 3); k--) {
+            int c = b[k] & 0xFF;
+            if (c >= 0xC0) {
+                int need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+                return end - k < need ? k : end;
+            }
+            if (c < 0x80) {
+                return end;
+            }
+        }
+        return end;
     }
 
     private static int stream(LogLine l) {
@@ -293,6 +352,12 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         long totalBytes;
         /** Pieces so far. */
         int pieces;
+        /**
+         * The raw bytes at the end of the line so far that are an incomplete UTF-8 sequence ({@link
+         * #incompleteStart}, at most 3; not in {@link #text} nor counted), or null: the next piece's
+         * {@link LogLine#criHead} completes the character.
+         */
+        byte[] tail;
 
         Held() {
         }
@@ -308,14 +373,62 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         }
 
         /**
-         * Appends a piece's message, holding at most {@code maxTextBytes} bytes of the line: only while nothing
+         * Appends piece {@code l}'s message: its text (an {@code F} piece with an empty message: nothing), where
+         * it has seam bytes ({@link LogLine#criHead}) with them joined to the held {@link #tail} and decoded, so
+         * that the text held is the line's bytes so far decoded, but for the new tail.
+         */
+        void add(LogLine l, int maxTextBytes) {
+            pieces++;
+            byte[] head = (l.cri & LogLine.CRI_EMPTY) != 0 ? null : l.criHead;
+            byte[] end = (l.cri & LogLine.CRI_PARTIAL) != 0 ? l.criTail : null;
+            if (tail == null && head == null && end == null) {
+                append((l.cri & LogLine.CRI_EMPTY) != 0 ? "" : l.text, l.textIsAscii(), maxTextBytes);
+                return;
+            }
+            String core = core(l);
+            byte[] raw = concat(tail, head, core.isEmpty() ? end : null);
+            int k = core.isEmpty() ? incompleteStart(raw, 0, raw.length) : raw.length;
+            tail = core.isEmpty() ? (k < raw.length ? java.util.Arrays.copyOfRange(raw, k, raw.length) : null) : end;
+            if (k > 0) {
+                append(new String(raw, 0, k, StandardCharsets.UTF_8), false, maxTextBytes);
+            }
+            if (!core.isEmpty()) {
+                append(core, false, maxTextBytes);
+            }
+        }
+
+        /** Appends the held {@link #tail} as it decodes (U+FFFD): the line ends without the rest of it. */
+        void resolveTail(int maxTextBytes) {
+            if (tail != null) {
+                String t = new String(tail, StandardCharsets.UTF_8);
+                tail = null;
+                append(t, false, maxTextBytes);
+            }
+        }
+
+        /** UTF-8 bytes of the held {@link #tail} as {@link #resolveTail} would append it; 0 where none. */
+        long tailBytes() {
+            return tail == null ? 0 : RecordLimits.utf8Bytes(new String(tail, StandardCharsets.UTF_8));
+        }
+
+        private static byte[] concat(byte[] a, byte[] b, byte[] c) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(9);
+            for (byte[] x : new byte[][] {a, b, c}) {
+                if (x != null) {
+                    out.writeBytes(x);
+                }
+            }
+            return out.toByteArray();
+        }
+
+        /**
+         * Appends a text to the line, holding at most {@code maxTextBytes} bytes of the line: only while nothing
          * of the line has been dropped, so the held text is always the line's first bytes (also after a restore
          * under a larger limit, or after a piece cut at a character boundary).
          */
         void append(String piece, boolean pieceAscii, int maxTextBytes) {
             int bytes = pieceAscii ? piece.length() : RecordLimits.utf8Bytes(piece);
             ascii &= pieceAscii;
-            pieces++;
             boolean whole = heldBytes == totalBytes;
             totalBytes += bytes;
             if (!whole) {

@@ -49,6 +49,21 @@ public class LogLine {
      */
     transient byte cri;
 
+    /**
+     * Where a CRI piece's message was cut inside a UTF-8 character (containerd cuts a long line at a byte count):
+     * the raw bytes of that character's end at the start of the message (1 to 3 continuation bytes), which the
+     * text shows as its first char, one U+FFFD; null where none. Set by the parser from the value's bytes
+     * ({@link LogLineParser#criSeams}), carried by the job's serializers; the join puts a seam's bytes back
+     * together ({@link CriLineJoin}), so the joined line is the unsplit line byte for byte. Transient, as
+     * {@link #cri}.
+     */
+    transient byte[] criHead;
+    /**
+     * As {@link #criHead}, for the start of a character at the end of a {@code P} piece's message (an incomplete
+     * UTF-8 sequence, 1 to 3 bytes), which the text shows as its last char, one U+FFFD; null where none.
+     */
+    transient byte[] criTail;
+
     /** {@link #cri}: a piece written to stdout. */
     static final byte CRI_STDOUT = 1;
     /** {@link #cri}: a piece written to stderr. */

@@ -40,7 +40,23 @@ class LogLineSerializerTest {
         l.topic = randomString(r);
         l.partition = r.nextInt();
         l.bare = r.nextBoolean();
+        if (r.nextInt(3) == 0) {
+            l.cri = (byte) (1 + r.nextInt(7));
+            if (r.nextInt(3) == 0) { // the raw bytes at a CRI seam, either side or both
+                int k = r.nextInt(3);
+                l.criHead = k == 1 ? null : randomBytes(r);
+                l.criTail = k == 2 ? null : randomBytes(r);
+            }
+        }
         return l;
+    }
+
+    private static byte[] randomBytes(SplittableRandom r) {
+        byte[] b = new byte[1 + r.nextInt(3)];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (0x80 + r.nextInt(128));
+        }
+        return b;
     }
 
     static void assertSameLine(LogLine e, LogLine back) {
@@ -53,6 +69,8 @@ class LogLineSerializerTest {
         assertEquals(e.textIsAscii(), back.textIsAscii());
         assertEquals(e.bare, back.bare);
         assertEquals(e.cri, back.cri);
+        assertEquals(java.util.Arrays.toString(e.criHead), java.util.Arrays.toString(back.criHead));
+        assertEquals(java.util.Arrays.toString(e.criTail), java.util.Arrays.toString(back.criTail));
     }
 
     private static <T> T roundTrip(TypeSerializer<T> s, T value, DataOutputSerializer out) throws IOException {
