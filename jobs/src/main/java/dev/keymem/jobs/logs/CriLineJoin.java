@@ -40,6 +40,11 @@ import org.apache.flink.util.Collector;
  *       the cut keeps), the rest counted. A line whose {@code P} pieces reach {@link LogOptions#CRI_MAX_JOINED_BYTES} bytes
  *       together goes out at once as one line, cut and marked {@code " …[CRI line cut at N bytes]"}; its later
  *       pieces make another line.</li>
+ *   <li>A piece the parse step refused (invalid bytes inside it, or too big: a dead letter) reaches this step
+ *       as its stand-in ({@link LogLine#CRI_REFUSED}): the line it belongs to goes out marked
+ *       {@code " …[CRI line missing N refused pieces]"} (before any other mark), so that a reader knows a piece is
+ *       missing; a refused {@code F} piece ends its line, a refused {@code P} piece's line goes on; a refused
+ *       piece of no line, and any with the join off, only leaves its dead letter.</li>
  *   <li>At the end of a bounded input (the end-of-input watermark, before the summarizer's final summary)
  *       every line still without its {@code F} piece goes out as one line marked
  *       {@code " …[incomplete CRI line, N bytes]"}. An unbounded input holds
@@ -123,13 +128,25 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
             function.processElement(l, ctx, out);
             return;
         }
+        boolean refused = (l.cri & LogLine.CRI_REFUSED) != 0;
         if (!join) {
-            l.text = limits.capText(l.text);
-            function.processElement(l, ctx, out);
+            if (!refused) { // a refused piece's dead letter is out, and no line misses it
+                l.text = limits.capText(l.text);
+                function.processElement(l, ctx, out);
+            }
             return;
         }
         Partials p = state.value();
         int i = p == null ? -1 : p.find(l);
+        if (refused && (l.cri & LogLine.CRI_PARTIAL) == 0) { // a refused F piece: its line ends, marked
+            if (i >= 0) {
+                Held h = p.open.remove(i);
+                h.refused(limits.maxTextBytes());
+                state.update(p.open.isEmpty() ? null : p);
+                function.processElement(h.line(ctx.getCurrentKey(), null, limits.maxTextBytes()), ctx, out);
+            }
+            return;
+        }
         if ((l.cri & LogLine.CRI_PARTIAL) == 0) { // an F piece
             if (i < 0) {
                 l.text = limits.capText(l.text);
@@ -153,6 +170,11 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
             ctx.timerService().registerEventTimeTimer(FLUSH);
         } else {
             h = p.open.get(i);
+        }
+        if (refused) { // a refused P piece: its line goes on, marked
+            h.refused(limits.maxTextBytes());
+            state.update(p);
+            return;
         }
         h.add(l, limits.maxTextBytes());
         if (h.totalBytes + h.tailBytes() >= maxJoinedBytes) {
@@ -196,6 +218,11 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         return " \u2026[CRI line cut at " + bytes + " bytes]";
     }
 
+    /** The mark of a line that misses {@code pieces} refused pieces (before any other mark). */
+    static String missingMark(int pieces) {
+        return " \u2026[CRI line missing " + pieces + " refused " + (pieces == 1 ? "piece" : "pieces") + "]";
+    }
+
     /** The mark of a line whose F piece never came. */
     static String incompleteMark(long bytes) {
         return " \u2026[incomplete CRI line, " + bytes + " bytes]";
@@ -204,54 +231,92 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
     /**
      * The reference form: the lines {@code inner} gets from this function for {@code lines} (one source's, in
      * order) followed by the end of the input, joined over the whole list: each line's message bytes whole
-     * ({@link #messageBytes}), decoded once, then cut by {@link RecordLimits#capText} or marked. (For texts that
+     * ({@link #messageBytes}), decoded once (the bytes before and after a refused piece each on their own), then cut by {@link RecordLimits#capText} or marked. (For texts that
      * came from bytes, as the job's do: an unpaired surrogate, which UTF-8 cannot carry, would not come back.)
      */
     static List<LogLine> reference(List<LogLine> lines, RecordLimits limits, long maxJoinedBytes) {
+        int max = limits.maxTextBytes();
         List<LogLine> out = new ArrayList<>();
-        List<LogLine> firsts = new ArrayList<>();
-        List<java.io.ByteArrayOutputStream> raws = new ArrayList<>();
+        List<RefLine> open = new ArrayList<>();
         for (LogLine l : lines) {
             if (l.cri == 0) {
                 out.add(l);
                 continue;
             }
             int i = -1;
-            for (int k = 0; k < firsts.size(); k++) {
-                LogLine f = firsts.get(k);
+            for (int k = 0; k < open.size(); k++) {
+                LogLine f = open.get(k).first;
                 if (stream(f) == stream(l) && f.partition == l.partition && Objects.equals(f.topic, l.topic)) {
                     i = k;
                 }
             }
+            boolean refused = (l.cri & LogLine.CRI_REFUSED) != 0;
             if ((l.cri & LogLine.CRI_PARTIAL) == 0) {
-                if (i < 0) {
+                if (i >= 0) {
+                    RefLine r = open.remove(i);
+                    if (refused) {
+                        r.missing++;
+                    } else {
+                        r.raw.writeBytes(messageBytes(l));
+                    }
+                    String text = r.text();
+                    long bytes = RecordLimits.utf8Bytes(text);
+                    String mark = r.missing == 0 ? null : missingMark(r.missing)
+                            + (bytes > max ? RecordLimits.TRUNCATED_MARK + bytes + " bytes]" : "");
+                    out.add(copy(r.first, l, mark == null ? limits.capText(text) : RecordLimits.marked(text, mark,
+                            max)));
+                } else if (!refused) {
                     out.add(copy(l, l, limits.capText(l.text)));
-                } else {
-                    java.io.ByteArrayOutputStream raw = raws.remove(i);
-                    raw.writeBytes(messageBytes(l));
-                    out.add(copy(firsts.remove(i), l, limits.capText(raw.toString(StandardCharsets.UTF_8))));
                 }
                 continue;
             }
             if (i < 0) {
-                firsts.add(l);
-                raws.add(new java.io.ByteArrayOutputStream());
-                i = firsts.size() - 1;
+                open.add(new RefLine(l));
+                i = open.size() - 1;
             }
-            raws.get(i).writeBytes(messageBytes(l));
-            String text = raws.get(i).toString(StandardCharsets.UTF_8);
+            RefLine r = open.get(i);
+            if (refused) {
+                r.missing++;
+                r.done.append(r.raw.toString(StandardCharsets.UTF_8));
+                r.raw.reset();
+                continue;
+            }
+            r.raw.writeBytes(messageBytes(l));
+            String text = r.text();
             long bytes = RecordLimits.utf8Bytes(text);
             if (bytes >= maxJoinedBytes) {
-                raws.remove(i);
-                out.add(copy(firsts.remove(i), l, RecordLimits.marked(text, cutMark(bytes), limits.maxTextBytes())));
+                open.remove(i);
+                out.add(copy(r.first, l, RecordLimits.marked(text, r.missingMark() + cutMark(bytes), max)));
             }
         }
-        for (int k = 0; k < firsts.size(); k++) {
-            String text = raws.get(k).toString(StandardCharsets.UTF_8);
-            String mark = incompleteMark(RecordLimits.utf8Bytes(text));
-            out.add(copy(firsts.get(k), firsts.get(k), RecordLimits.marked(text, mark, limits.maxTextBytes())));
+        for (RefLine r : open) {
+            String text = r.text();
+            String mark = r.missingMark() + incompleteMark(RecordLimits.utf8Bytes(text));
+            out.add(copy(r.first, r.first, RecordLimits.marked(text, mark, max)));
         }
         return out;
+    }
+
+    /** {@link #reference}'s line being joined: its first piece, its text so far, its refused pieces. */
+    private static final class RefLine {
+        final LogLine first;
+        /** The text before the last refused piece. */
+        final StringBuilder done = new StringBuilder();
+        /** The message bytes since. */
+        final java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        int missing;
+
+        RefLine(LogLine first) {
+            this.first = first;
+        }
+
+        String text() {
+            return done + raw.toString(StandardCharsets.UTF_8);
+        }
+
+        String missingMark() {
+            return missing == 0 ? "" : CriLineJoin.missingMark(missing);
+        }
     }
 
     /**
@@ -352,6 +417,8 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         long totalBytes;
         /** Pieces so far. */
         int pieces;
+        /** Pieces refused (dead letters) so far: the line goes out marked ({@link #missingMark}). */
+        int missing;
         /**
          * The raw bytes at the end of the line so far that are an incomplete UTF-8 sequence ({@link
          * #incompleteStart}, at most 3; not in {@link #text} nor counted), or null: the next piece's
@@ -395,6 +462,16 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
             if (!core.isEmpty()) {
                 append(core, false, maxTextBytes);
             }
+        }
+
+        /**
+         * Counts a refused piece ({@link LogLine#CRI_REFUSED}): the line misses its bytes, so the held
+         * {@link #tail} ends as it decodes (the next piece's first bytes do not complete it).
+         */
+        void refused(int maxTextBytes) {
+            pieces++;
+            missing++;
+            resolveTail(maxTextBytes);
         }
 
         /** Appends the held {@link #tail} as it decodes (U+FFFD): the line ends without the rest of it. */
@@ -451,12 +528,13 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
          */
         LogLine line(String source, String mark, int maxTextBytes) {
             String t;
-            if (mark == null && heldBytes == totalBytes) {
+            if (mark == null && heldBytes == totalBytes && missing == 0) {
                 t = text;
             } else {
                 // the held text is at most maxTextBytes: text + mark where both fit, else cut before the mark
-                String m = mark != null ? mark : RecordLimits.TRUNCATED_MARK + totalBytes + " bytes]";
-                t = RecordLimits.marked(text, m, maxTextBytes);
+                String m = mark != null ? mark : heldBytes == totalBytes ? "" : RecordLimits.TRUNCATED_MARK
+                        + totalBytes + " bytes]";
+                t = RecordLimits.marked(text, (missing > 0 ? missingMark(missing) : "") + m, maxTextBytes);
             }
             LogLine l = new LogLine(source, t, offset, timestamp);
             l.topic = topic;

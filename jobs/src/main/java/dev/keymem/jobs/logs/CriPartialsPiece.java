@@ -11,8 +11,8 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 
 /**
  * Payload of one source's held CRI pieces ({@link CriLineJoin.Partials}, ValueState {@code cri-partials}; piece
- * code 26). Format 2 (format 1, which session 14 wrote, is the same without the tail; it reads as lines held
- * with no tail, as they were):
+ * code 26). Format 2 (format 1, which session 14 wrote, is the same without the tail and the refused count; it
+ * reads as lines held with no tail and no refused piece, as they were):
  *
  * <pre>
  *   int    lines held (1 to 65536, MAX_HELD, a bound on reads; one per stream, topic and partition)
@@ -27,6 +27,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
  *     int    pieces
  *     byte   tail length (0 to 3), then the tail's bytes  (format 2; the raw bytes of a character cut at
  *                                                         the last piece's end, {@code CriLineJoin.Held#tail})
+ *     int    refused pieces          (format 2; {@code CriLineJoin.Held#missing})
  * </pre>
  */
 public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials> {
@@ -60,6 +61,7 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
                     out.putByte(b);
                 }
             }
+            out.putInt(h.missing);
         }
     }
 
@@ -96,6 +98,10 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
                     h.tail[k] = (byte) in.getByte("tail");
                 }
             }
+            h.missing = format >= 2 ? in.getInt("refused pieces") : 0;
+            if (h.missing < 0 || h.missing > h.pieces) {
+                throw in.corrupt("impossible count of refused pieces " + h.missing + " of " + h.pieces);
+            }
             if (h.text == null || (h.stream != LogLine.CRI_STDOUT && h.stream != LogLine.CRI_STDERR)
                     || h.heldBytes < 0 || h.heldBytes > h.totalBytes || h.pieces < 1) {
                 throw in.corrupt("impossible held line (stream " + h.stream + ", " + h.heldBytes + " of "
@@ -122,6 +128,7 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
             k.totalBytes = h.totalBytes;
             k.pieces = h.pieces;
             k.tail = h.tail == null ? null : h.tail.clone();
+            k.missing = h.missing;
             c.open.add(k);
         }
         return c;

@@ -75,6 +75,12 @@ public class LogLine {
      * CRI line is read), its message joined as the empty string.
      */
     static final byte CRI_EMPTY = 8;
+    /**
+     * {@link #cri}: no piece but the stand-in of a refused one (invalid bytes inside it, or too big), which went to
+     * the dead letters: the parse step sends it on after the dead letter ({@code InvalidRecordException#standIn})
+     * so that the join marks the line the piece belonged to as missing it. Its text is empty.
+     */
+    static final byte CRI_REFUSED = 16;
 
     /** An empty line, for the serializers. */
     public LogLine() {

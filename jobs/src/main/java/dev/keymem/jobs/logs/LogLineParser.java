@@ -351,6 +351,46 @@ public final class LogLineParser implements Serializable {
                 to < end ? java.util.Arrays.copyOfRange(b, to, end) : null);
     }
 
+    /** Longest CRI prefix (time stamp, stream, tag) read from a refused value. */
+    private static final int MAX_CRI_PREFIX = 256;
+
+    /**
+     * {@code e}, for a refused record; where the value is a CRI piece (its prefix readable), with its stand-in
+     * ({@link LogLine#CRI_REFUSED}: the source, stream, tag, time and coordinates the piece would have had, an
+     * empty text), so that the join marks the line that misses the piece.
+     */
+    private InvalidRecordException refused(String key, KafkaRecord record, InvalidRecordException e) {
+        byte[] b = record.value;
+        if (b == null) {
+            return e;
+        }
+        int n = Math.min(b.length, MAX_CRI_PREFIX);
+        String v = new String(b, 0, n, StandardCharsets.ISO_8859_1);
+        int lead = 0;
+        while (lead < n && Character.isWhitespace(v.charAt(lead))) {
+            lead++;
+        }
+        int m = CriLogPrefix.messageStart(v, lead, n);
+        if (m < 0) {
+            return e;
+        }
+        LogLine l;
+        try {
+            l = parse(key, v.substring(0, m), record.offset, record.timestamp);
+        } catch (InvalidRecordException x) {
+            return e;
+        }
+        if (l.cri == 0) {
+            return e;
+        }
+        LogLine s = new LogLine(l.source, "", l.offset, l.timestamp);
+        s.cri = (byte) ((l.cri & (LogLine.CRI_STDOUT | LogLine.CRI_STDERR | LogLine.CRI_PARTIAL)) | LogLine.CRI_REFUSED);
+        s.topic = record.topic;
+        s.partition = record.partition;
+        s.markAsciiText();
+        return new InvalidRecordException(e.getMessage(), s);
+    }
+
     /**
      * Parses one record's value bytes: the same line, or the same refusal, as {@link #parse(String, String, long,
      * long)} of {@code RecordParsers.decode(record, maxBytes)}, only cheaper where the bytes are ASCII (most log
@@ -359,7 +399,8 @@ public final class LogLineParser implements Serializable {
      * integers, booleans, nulls; {@link #jsonTokens}) from the bytes, keeping only the fields this parser looks at,
      * instead of as a whole tree from a decoded string (an object with anything else in it, or one Jackson
      * refuses, goes the reference way: same fields, same error message). One exception: a CRI piece that is
-     * strict UTF-8 but for a character split at its edges is read, not refused ({@link #criSeams}).
+     * strict UTF-8 but for a character split at its edges is read, not refused ({@link #criSeams}); a refused CRI
+     * piece's exception carries its stand-in ({@link LogLine#CRI_REFUSED}).
      */
     public LogLine parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
         byte[] b = record.value;
@@ -385,7 +426,7 @@ public final class LogLineParser implements Serializable {
             } catch (InvalidRecordException e) {
                 CriSeams seams = b == null || b.length > maxBytes ? null : criSeams(b);
                 if (seams == null) {
-                    throw e;
+                    throw refused(key, record, e);
                 }
                 return seams.mark(parse(key, seams.text(), record.offset, record.timestamp));
             }

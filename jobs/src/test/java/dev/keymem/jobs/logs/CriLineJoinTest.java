@@ -89,7 +89,8 @@ class CriLineJoinTest {
     /**
      * The parsed lines of random CRI records (and a few other lines) of two sources; a fifth of the pieces begin
      * with 1 to 3 continuation bytes, and a fifth of the {@code P} pieces end with an incomplete UTF-8 sequence
-     * (valid or not), as pieces cut inside a character do.
+     * (valid or not), as pieces cut inside a character do; one CRI record in 12 holds an invalid byte, and the
+     * parser's stand-in of the refused piece takes its place.
      */
     static List<LogLine> randomLines(SplittableRandom r, int n) throws Exception {
         LogLineParser parser = new LogLineParser(null);
@@ -116,6 +117,9 @@ class CriLineJoinTest {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             byte[] v = value.getBytes(StandardCharsets.UTF_8);
             int message = CriLogPrefix.messageStart(value);
+            if (message >= 0 && message < v.length - 1 && r.nextInt(12) == 0) {
+                v[message + r.nextInt(v.length - message)] = (byte) 0xFF; // invalid inside: refused
+            }
             if (message >= 0 && r.nextInt(5) == 0) {
                 bytes.write(v, 0, message);
                 for (int k = 1 + r.nextInt(3); k > 0; k--) {
@@ -134,7 +138,12 @@ class CriLineJoinTest {
             }
             KafkaRecord rec = new KafkaRecord(topic, topic.equals("a.log") ? 0 : 1, i, -1,
                     source.getBytes(StandardCharsets.UTF_8), bytes.toByteArray());
-            LogLine l = parser.parse(source, rec, 1 << 20);
+            LogLine l;
+            try {
+                l = parser.parse(source, rec, 1 << 20);
+            } catch (dev.keymem.jobs.kafka.InvalidRecordException e) { // a refused piece: its stand-in
+                l = (LogLine) e.standIn();
+            }
             l.topic = rec.topic;
             l.partition = rec.partition;
             out.add(l);
@@ -424,6 +433,83 @@ class CriLineJoinTest {
     }
 
     /**
+     * A piece the parser refuses (an invalid byte inside it) is a dead letter, and its stand-in marks the line it
+     * belonged to: a refused P piece's line goes on, a refused F piece ends its line; a refused piece of no line,
+     * or any with the join off, leaves nothing but its dead letter.
+     */
+    @Test
+    void aRefusedPieceMarksTheLineThatMissesIt() throws Exception {
+        String[] values = {
+            "2026-01-01T00:00:01Z stdout P ab ",
+            "2026-01-01T00:00:02Z stdout P c\u00e9d ",
+            "2026-01-01T00:00:03Z stdout F ef",
+            "2026-01-01T00:00:04Z stderr P gh ",
+            "2026-01-01T00:00:05Z stderr F i\u00e9j",
+            "2026-01-01T00:00:06Z stderr F k\u00e9l",
+            "2026-01-01T00:00:07Z stdout P m\u00e9n",
+            "2026-01-01T00:00:08Z stdout F op",
+            "2026-01-01T00:00:09Z stderr P never ",
+            "2026-01-01T00:00:10Z stderr P e\u00e9nd",
+        };
+        java.util.Set<Integer> bad = java.util.Set.of(1, 4, 5, 6, 9);
+        LogLineParser parser = new LogLineParser("svc");
+        List<LogLine> lines = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            byte[] v = values[i].getBytes(StandardCharsets.UTF_8);
+            LogLine l;
+            if (bad.contains(i)) {
+                v[values[i].indexOf('\u00e9')] = (byte) 0xFF; // the first byte of the e-acute: invalid there
+                KafkaRecord rec = new KafkaRecord("pod.log", 0, i, -1, null, v);
+                var e = assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class,
+                        () -> parser.parse(null, rec, 1 << 16));
+                assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+                l = (LogLine) e.standIn();
+                assertEquals("svc", l.source);
+                assertEquals("", l.text);
+                assertEquals("pod.log", l.topic);
+                assertEquals(1767225601000L + 1000L * i, l.timestamp);
+            } else {
+                l = parser.parse(null, new KafkaRecord("pod.log", 0, i, -1, null, v), 1 << 16);
+                l.topic = "pod.log";
+            }
+            lines.add(l);
+        }
+        List<String> want = List.of(
+                "0|1767225601000|pod.log-0|ab ef \u2026[CRI line missing 1 refused piece]",
+                "3|1767225604000|pod.log-0|gh  \u2026[CRI line missing 1 refused piece]",
+                "6|1767225607000|pod.log-0|op \u2026[CRI line missing 1 refused piece]",
+                "8|1767225609000|pod.log-0|never  \u2026[CRI line missing 1 refused piece] \u2026[incomplete CRI line, 6 bytes]",
+                "END");
+        Map<String, List<String>> got = new LinkedHashMap<>();
+        try (var h = harness(RecordLimits.defaults(), 1L << 20)) {
+            h.open();
+            for (LogLine l : lines) {
+                h.processElement(new StreamRecord<>(copy(l)));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, got);
+        }
+        assertEquals(Map.of("svc", want), got);
+        assertEquals(Map.of("svc", want), reference(lines, RecordLimits.defaults(), 1L << 20));
+        Map<String, List<String>> off = new LinkedHashMap<>();
+        try (var h = harness(RecordLimits.defaults(), 1L << 20, false)) {
+            h.open();
+            for (LogLine l : lines) {
+                h.processElement(new StreamRecord<>(copy(l)));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, off);
+        }
+        assertEquals(List.of("0|1767225601000|pod.log-0|ab ", "2|1767225603000|pod.log-0|ef",
+                "3|1767225604000|pod.log-0|gh ", "7|1767225608000|pod.log-0|op",
+                "8|1767225609000|pod.log-0|never ", "END"), off.get("svc"));
+        // a plain line with an invalid byte has no stand-in
+        var e = assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class, () -> parser.parse(null,
+                new KafkaRecord("pod.log", 0, 0, -1, null, new byte[] {'o', 'k', (byte) 0xFF}), 1 << 16));
+        assertEquals(null, e.standIn());
+    }
+
+    /**
      * The held pieces as session 14's format 1 wrote them (these bytes from its serializer) read as they were,
      * with no tail held; written again they read back the same (format 2), a held tail too.
      */
@@ -435,15 +521,16 @@ class CriLineJoinTest {
                 + "0000c415aa13");
         var s = new CriPartialsPiece.Serializer();
         CriLineJoin.Partials p = s.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(old));
-        assertEquals(List.of("2|pod.log|2|7|1767225601000|false|caf\u00e9 |6|6|2|null",
-                "1|null|0|9|-1|true|abc|3|70|3|null"), held(p));
+        assertEquals(List.of("2|pod.log|2|7|1767225601000|false|caf\u00e9 |6|6|2|null|0",
+                "1|null|0|9|-1|true|abc|3|70|3|null|0"), held(p));
         p.open.get(0).tail = new byte[] {(byte) 0xE2, (byte) 0x82};
+        p.open.get(1).missing = 2;
         var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
         s.serialize(p, out);
         CriLineJoin.Partials back = s.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(
                 out.getCopyOfBuffer()));
-        assertEquals(List.of("2|pod.log|2|7|1767225601000|false|caf\u00e9 |6|6|2|[-30, -126]",
-                "1|null|0|9|-1|true|abc|3|70|3|null"), held(back));
+        assertEquals(List.of("2|pod.log|2|7|1767225601000|false|caf\u00e9 |6|6|2|[-30, -126]|0",
+                "1|null|0|9|-1|true|abc|3|70|3|null|2"), held(back));
         assertEquals(held(back), held(s.copy(back)));
     }
 
@@ -452,7 +539,7 @@ class CriLineJoinTest {
         for (CriLineJoin.Held h : p.open) {
             out.add(h.stream + "|" + h.topic + "|" + h.partition + "|" + h.offset + "|" + h.timestamp + "|" + h.ascii
                     + "|" + h.text + "|" + h.heldBytes + "|" + h.totalBytes + "|" + h.pieces + "|"
-                    + (h.tail == null ? "null" : java.util.Arrays.toString(h.tail)));
+                    + (h.tail == null ? "null" : java.util.Arrays.toString(h.tail)) + "|" + h.missing);
         }
         return out;
     }
