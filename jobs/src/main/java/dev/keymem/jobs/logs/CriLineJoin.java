@@ -231,8 +231,9 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
     /**
      * The reference form: the lines {@code inner} gets from this function for {@code lines} (one source's, in
      * order) followed by the end of the input, joined over the whole list: each line's message bytes whole
-     * ({@link #messageBytes}), decoded once (the bytes before and after a refused piece each on their own), then cut by {@link RecordLimits#capText} or marked. (For texts that
-     * came from bytes, as the job's do: an unpaired surrogate, which UTF-8 cannot carry, would not come back.)
+     * ({@link #messageBytes}), decoded once (the bytes before and after a refused piece each on their own), then
+     * cut by {@link RecordLimits#capText} or marked. (For texts that came from bytes, as the job's do: an unpaired
+     * surrogate, which UTF-8 cannot carry, would not come back.)
      */
     static List<LogLine> reference(List<LogLine> lines, RecordLimits limits, long maxJoinedBytes) {
         int max = limits.maxTextBytes();
@@ -349,8 +350,9 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
     }
 
     /**
-     * The index in {@code b[from, end)} where an incomplete UTF-8 sequence at its end starts (a lead byte among
-     * the last 3 whose sequence needs more bytes than follow it), or {@code end} where none. Decoding {@code b}
+     * The index in {@code b[from, end)} where an incomplete UTF-8 sequence at its end starts (a lead byte, C2 to
+     * F4, among the last 3 whose sequence needs more bytes than follow it), or {@code end} where none (a byte that
+     * is never a lead byte, C0, C1 or F5 to FF, starts none: the piece is then refused as invalid). Decoding {@code b}
      * in two parts cut there gives the same text as decoding it whole (a cut before a byte that is no
      * continuation byte), so the join holds only these bytes raw.
      */
@@ -358,6 +360,9 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         for (int k = end - 1; k >= Math.max(from, end - 3); k--) {
             int c = b[k] & 0xFF;
             if (c >= 0xC0) {
+                if (c < 0xC2 || c > 0xF4) {
+                    return end;
+                }
                 int need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
                 return end - k < need ? k : end;
             }

@@ -384,7 +384,8 @@ public final class LogLineParser implements Serializable {
             return e;
         }
         LogLine s = new LogLine(l.source, "", l.offset, l.timestamp);
-        s.cri = (byte) ((l.cri & (LogLine.CRI_STDOUT | LogLine.CRI_STDERR | LogLine.CRI_PARTIAL)) | LogLine.CRI_REFUSED);
+        int kept = LogLine.CRI_STDOUT | LogLine.CRI_STDERR | LogLine.CRI_PARTIAL;
+        s.cri = (byte) ((l.cri & kept) | LogLine.CRI_REFUSED);
         s.topic = record.topic;
         s.partition = record.partition;
         s.markAsciiText();

@@ -23,8 +23,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * they were; bit 5: a CRI byte follows, {@link LogLine#cri}, likewise 0 before; bit 6: a CRI seam's raw bytes
  * follow, {@link LogLine#criHead} and {@link LogLine#criTail}, likewise 0 before), offset (long),
  * timestamp (long), partition (int), the CRI byte where bit 5 says so, the seam bytes where bit 6 says so (head,
- * tail: each a length byte, 0 to 3, and the bytes), then each present string as its UTF-8 length (int) and bytes (an ASCII
- * text: its chars as bytes, copied without encoding or decoding). An unpaired surrogate, which UTF-8 cannot
+ * tail: each a length byte, 0 to 3, and the bytes), then each present string as its UTF-8 length (int) and bytes
+ * (an ASCII text: its chars as bytes, copied without encoding or decoding). An unpaired surrogate, which UTF-8 cannot
  * carry (the encoder writes '?' for it), makes that string go as its UTF-16 chars instead (length -1 - chars,
  * then the chars), so every string comes back as it was sent. Records only: a LogLine is in no keyed state.
  */

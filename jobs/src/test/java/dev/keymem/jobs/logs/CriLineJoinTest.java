@@ -503,6 +503,14 @@ class CriLineJoinTest {
         assertEquals(List.of("0|1767225601000|pod.log-0|ab ", "2|1767225603000|pod.log-0|ef",
                 "3|1767225604000|pod.log-0|gh ", "7|1767225608000|pod.log-0|op",
                 "8|1767225609000|pod.log-0|never ", "END"), off.get("svc"));
+        // a P piece ending in a byte that starts no UTF-8 character is refused, not taken for a cut character
+        for (int b : new int[] {0xFF, 0xF5, 0xC0, 0xC1}) {
+            byte[] v = "2026-01-01T00:00:11Z stdout P broken x".getBytes(StandardCharsets.UTF_8);
+            v[v.length - 1] = (byte) b;
+            var x = assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class,
+                    () -> parser.parse(null, new KafkaRecord("pod.log", 0, 11, -1, null, v), 1 << 16));
+            assertEquals(LogLine.CRI_STDOUT | LogLine.CRI_PARTIAL | LogLine.CRI_REFUSED, ((LogLine) x.standIn()).cri);
+        }
         // a plain line with an invalid byte has no stand-in
         var e = assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class, () -> parser.parse(null,
                 new KafkaRecord("pod.log", 0, 0, -1, null, new byte[] {'o', 'k', (byte) 0xFF}), 1 << 16));
