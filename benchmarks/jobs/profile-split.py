@@ -18,7 +18,6 @@ go to the first part whose frame they hold, in the order of PARTS; its top self 
 """
 import argparse
 import collections
-import re
 
 PARTS = [  # (part, frame substring), first match wins
     ("novelty memory (kernel, state)", "Novelty"),
@@ -87,7 +86,7 @@ def main():
             print(f"  {p:<42} {n * per:6.2f} s {100 * n / keyed:5.1f}%")
         print("keyed thread, top self methods:")
         for m, n in leaves.most_common(a.top):
-            print(f"  {100 * n / keyed:5.1f}% {re.sub(r'^L?', '', m)[:110]}")
+            print(f"  {100 * n / keyed:5.1f}% {m[:110]}")
 
 
 if __name__ == "__main__":
