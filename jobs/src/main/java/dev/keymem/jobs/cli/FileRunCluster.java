@@ -211,11 +211,16 @@ final class FileRunCluster extends MiniCluster {
             if (!effective.get(DeploymentOptions.ATTACHED)) {
                 throw new IllegalStateException("a file run's job runs attached");
             }
-            StreamGraph streamGraph = PipelineExecutorUtils.getStreamGraph(pipeline, effective);
-            JobGraph job = streamGraph.getJobGraph(classLoader, streamGraph.getJobID());
-            job.setSnapshotSettings(null);
+            JobGraph job = jobGraph(PipelineExecutorUtils.getStreamGraph(pipeline, effective), classLoader);
             return PerJobMiniClusterFactory.createWithFactory(effective, FileRunCluster::new).submitJob(job, classLoader);
         }
+    }
+
+    /** The job graph that a file run submits for {@code streamGraph}: Flink's, without checkpoint settings. */
+    static JobGraph jobGraph(StreamGraph streamGraph, ClassLoader classLoader) {
+        JobGraph job = streamGraph.getJobGraph(classLoader, streamGraph.getJobID());
+        job.setSnapshotSettings(null);
+        return job;
     }
 
     /** Flink's session REST endpoint without its handlers. */
