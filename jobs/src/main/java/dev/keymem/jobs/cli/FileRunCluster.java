@@ -54,7 +54,9 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * and a {@link PipelineExecutorServiceLoader} whose executor is Flink's {@link LocalExecutor} made with
  * {@link LocalExecutor#createWithFactory}. {@code -Dkeymem.rest.handlers=true} gives file runs Flink's full REST API
  * back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its managed memory (the
- * batch job's sort buffers) by the run's input.
+ * batch job's sort buffers) by the run's input. Its executor submits a job graph made on the client, without
+ * checkpoint settings ({@link #jobGraph}), where Flink's local executor submits the stream graph; it notifies no
+ * job status listeners ({@code execution.job-status-changed-listeners}, which file runs do not set).
  */
 final class FileRunCluster extends MiniCluster {
     /** System property: {@code true} gives file runs Flink's REST handlers back. */
