@@ -552,6 +552,13 @@ public final class LogSummarizer {
     private static String write(SourceMemory m, int templatesKnown, String source, boolean last,
                                 List<TemplateEntry> listed, int kept, Map<Integer, Double> significance,
                                 LogSummarySettings.Memory memory, Counts c, int capacity) {
+        return SummaryJson.write(m, templatesKnown, source, last, listed, kept, significance, memory, c, capacity);
+    }
+
+    /** {@link #write} with Jackson's generator: the reference of {@link SummaryJson#write} (tests). */
+    static String writeReference(SourceMemory m, int templatesKnown, String source, boolean last,
+                                 List<TemplateEntry> listed, int kept, Map<Integer, Double> significance,
+                                 LogSummarySettings.Memory memory, Counts c, int capacity) {
         StringWriter w = new StringWriter(capacity);
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
@@ -797,7 +804,7 @@ public final class LogSummarizer {
         return s;
     }
 
-    private static double significance(TemplateEntry t, Map<Integer, Double> retained) {
+    static double significance(TemplateEntry t, Map<Integer, Double> retained) {
         return Math.max(t.innovation, retained.getOrDefault(t.id, 0.0));
     }
 
@@ -1344,7 +1351,7 @@ public final class LogSummarizer {
         return (packed.isEmpty() ? "" : packed + TemplateEntry.SEP) + "+" + v;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : 0;
     }
 }
