@@ -462,6 +462,10 @@ public final class LogSummarizer {
                          List<TemplateEntry> listed, Map<Integer, Double> significance,
                          LogSummarySettings.Memory memory, int maxBytes) {
         Counts c = new Counts(period, listed);
+        String bounded = SummaryJson.bounded(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes);
+        if (bounded != null) {
+            return bounded; // the one-pass form; what follows is its reference and decides where it cannot
+        }
         int n = listed.size();
         long[] cut = cut(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes);
         int kept = (int) cut[0];

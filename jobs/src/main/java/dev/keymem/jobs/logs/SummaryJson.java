@@ -1,5 +1,6 @@
 package dev.keymem.jobs.logs;
 
+import dev.keymem.jobs.kafka.OutputBounds;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +40,10 @@ final class SummaryJson {
 
     private char[] buf;
     private int len;
+    /** The UTF-8 bytes written beyond one a char (those of the chars from U+0080 on). */
+    private long extra;
+    /** Whether a string written held an unpaired surrogate (whose UTF-8 size the bound measures otherwise). */
+    private boolean unpaired;
 
     private SummaryJson(int capacity) {
         buf = new char[Math.max(64, capacity)];
@@ -53,65 +58,131 @@ final class SummaryJson {
                         int kept, Map<Integer, Double> significance, LogSummarySettings.Memory memory,
                         LogSummarizer.Counts c, int capacity) {
         SummaryJson w = new SummaryJson(capacity);
-        w.raw("{\"source\":").string(source);
-        w.raw(",\"summary\":").number(m.summaries);
-        w.raw(",\"from_offset\":").number(m.fromOffset);
-        w.raw(",\"to_offset\":").number(m.lastOffset);
-        w.raw(",\"lines_since_last\":").number(m.linesSinceLast);
-        w.raw(",\"lines_total\":").number(m.position);
-        w.raw(last ? ",\"final\":true" : ",\"final\":false");
-        w.raw(",\"memory\":").string(memory.configName());
-        w.raw(",\"templates_known\":").number(templatesKnown);
-        w.raw(",\"templates\":[");
+        w.head(m, templatesKnown, source, last, memory);
+        w.raw("[");
         for (int i = 0; i < kept; i++) {
-            TemplateEntry t = listed.get(i);
-            w.raw(i == 0 ? "{\"id\":" : ",{\"id\":").number(t.id);
-            w.raw(",\"template\":").string(t.template);
-            w.raw(",\"count\":").number(t.count);
-            w.raw(",\"first_offset\":").number(t.firstOffset);
-            w.raw(",\"last_offset\":").number(t.lastOffset);
-            w.raw(",\"params\":[");
-            String p = t.params;
-            if (!p.isEmpty()) {
-                // the packed list: each element '+' and its text, separated by SEP (LogSummarizer.split)
-                int from = 0;
-                int n = p.length();
-                while (true) {
-                    int to = p.indexOf(TemplateEntry.SEP, from);
-                    if (to < 0) {
-                        to = n;
-                    }
-                    if (from > 0) {
-                        w.raw(",");
-                    }
-                    w.string(p, from + 1, to);
-                    if (to == n) {
-                        break;
-                    }
-                    from = to + 1;
-                }
-            }
-            w.raw("],\"params_distinct\":").number(t.paramsDistinct);
-            w.raw(",\"innovation\":").number(LogSummarizer.round(t.innovation));
-            w.raw(",\"significance\":").number(LogSummarizer.round(LogSummarizer.significance(t, significance)));
-            if (t.text != null) {
-                w.raw(",\"flag\":").string(t.flag);
-                w.raw(",\"text\":").string(t.text);
-                w.raw(",\"offset\":").number(t.textOffset);
-                if (t.textTimestamp >= 0) {
-                    w.raw(",\"timestamp\":").string(Instant.ofEpochMilli(t.textTimestamp).toString());
-                }
-            }
-            w.raw("}");
+            w.entry(listed.get(i), i, significance);
         }
-        w.raw("],\"verbatim\":").number(c.verbatim);
-        w.raw(",\"dropped\":").number(c.dropped);
-        w.raw(",\"dropped_lines\":").number(c.droppedLines);
-        if (kept < listed.size()) {
-            w.raw(",\"templates_cut\":").number(listed.size() - kept);
-        }
-        w.raw("}");
+        w.tail(c, kept, listed.size());
         return new String(w.buf, 0, w.len);
+    }
+
+    /**
+     * {@code LogSummarizer.record(..., maxBytes)} in one pass, or null where it does more than dropping templates:
+     * the whole summary is written once, counting its UTF-8 bytes and each template entry's end (in chars and in
+     * bytes), and where it is over {@code maxBytes} it is cut back to the entries that {@link OutputBounds#keptEntries}
+     * keeps and its tail written again with {@code "templates_cut"} (the reference sizes every entry, then writes the
+     * kept ones). Null where a string holds an unpaired surrogate or the bound cuts more than templates (the caller's
+     * reference path decides those).
+     */
+    static String bounded(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> listed,
+                          Map<Integer, Double> significance, LogSummarySettings.Memory memory,
+                          LogSummarizer.Counts c, int maxBytes) {
+        int n = listed.size();
+        long chars = 512;
+        for (TemplateEntry t : listed) {
+            chars += 200 + length(t.template) + t.params.length() + length(t.text);
+        }
+        SummaryJson w = new SummaryJson((int) Math.min(chars, maxBytes + 1024L));
+        w.head(m, templatesKnown, source, last, memory);
+        int open = w.len;
+        long openBytes = open + w.extra;
+        w.raw("[");
+        long[] ends = new long[n];
+        int[] charEnds = new int[n];
+        for (int i = 0; i < n; i++) {
+            w.entry(listed.get(i), i, significance);
+            charEnds[i] = w.len;
+            ends[i] = w.len + w.extra - openBytes;
+        }
+        w.tail(c, n, n);
+        if (w.unpaired) {
+            return null;
+        }
+        int kept = OutputBounds.keptEntries(w.len + w.extra, TEMPLATES_NAME, ends, n, maxBytes);
+        if (kept < 0) {
+            return null;
+        }
+        if (kept < n) {
+            w.len = kept == 0 ? open + 1 : charEnds[kept - 1];
+            w.tail(c, kept, n);
+        }
+        return new String(w.buf, 0, w.len);
+    }
+
+    /** {@code "templates":}, what {@link OutputBounds#keptEntries} calls the name's bytes. */
+    private static final int TEMPLATES_NAME = "\"templates\":".length();
+
+    private static int length(String s) {
+        return s == null ? 4 : s.length();
+    }
+
+    /** The fields before the templates, up to {@code "templates":}. */
+    private void head(SourceMemory m, int templatesKnown, String source, boolean last,
+                      LogSummarySettings.Memory memory) {
+        raw("{\"source\":").string(source);
+        raw(",\"summary\":").number(m.summaries);
+        raw(",\"from_offset\":").number(m.fromOffset);
+        raw(",\"to_offset\":").number(m.lastOffset);
+        raw(",\"lines_since_last\":").number(m.linesSinceLast);
+        raw(",\"lines_total\":").number(m.position);
+        raw(last ? ",\"final\":true" : ",\"final\":false");
+        raw(",\"memory\":").string(memory.configName());
+        raw(",\"templates_known\":").number(templatesKnown);
+        raw(",\"templates\":");
+    }
+
+    /** Template {@code t}, the {@code i}-th of the list (a comma before all but the first). */
+    private void entry(TemplateEntry t, int i, Map<Integer, Double> significance) {
+        raw(i == 0 ? "{\"id\":" : ",{\"id\":").number(t.id);
+        raw(",\"template\":").string(t.template);
+        raw(",\"count\":").number(t.count);
+        raw(",\"first_offset\":").number(t.firstOffset);
+        raw(",\"last_offset\":").number(t.lastOffset);
+        raw(",\"params\":[");
+        String p = t.params;
+        if (!p.isEmpty()) {
+            // the packed list: each element '+' and its text, separated by SEP (LogSummarizer.split)
+            int from = 0;
+            int n = p.length();
+            while (true) {
+                int to = p.indexOf(TemplateEntry.SEP, from);
+                if (to < 0) {
+                    to = n;
+                }
+                if (from > 0) {
+                    raw(",");
+                }
+                string(p, from + 1, to);
+                if (to == n) {
+                    break;
+                }
+                from = to + 1;
+            }
+        }
+        raw("],\"params_distinct\":").number(t.paramsDistinct);
+        raw(",\"innovation\":").number(LogSummarizer.round(t.innovation));
+        raw(",\"significance\":").number(LogSummarizer.round(LogSummarizer.significance(t, significance)));
+        if (t.text != null) {
+            raw(",\"flag\":").string(t.flag);
+            raw(",\"text\":").string(t.text);
+            raw(",\"offset\":").number(t.textOffset);
+            if (t.textTimestamp >= 0) {
+                raw(",\"timestamp\":").string(Instant.ofEpochMilli(t.textTimestamp).toString());
+            }
+        }
+        raw("}");
+    }
+
+    /** The list's end and the fields after it; {@code "templates_cut"} where {@code kept < listed}. */
+    private void tail(LogSummarizer.Counts c, int kept, int listed) {
+        raw("],\"verbatim\":").number(c.verbatim);
+        raw(",\"dropped\":").number(c.dropped);
+        raw(",\"dropped_lines\":").number(c.droppedLines);
+        if (kept < listed) {
+            raw(",\"templates_cut\":").number(listed - kept);
+        }
+        raw("}");
     }
 
     private void room(int more) {
@@ -138,7 +209,7 @@ final class SummaryJson {
 
     /**
      * Appends {@code s.substring(from, to)} as a JSON string: copied in one piece, then scanned; from the first char
-     * to escape on, the rest is written again char by char with its escapes.
+     * to escape on, the rest is moved aside and copied back in runs, an escape after each run.
      */
     private SummaryJson string(String s, int from, int to) {
         int n = to - from;
@@ -148,49 +219,79 @@ final class SummaryJson {
         b[o++] = '"';
         s.getChars(from, to, b, o);
         int end = o + n;
-        int i = o;
-        while (i < end) {
-            char ch = b[i];
-            if (ch < 128 && ESCAPE[ch] != 0) {
-                break;
-            }
-            i++;
-        }
+        int i = plainRun(b, o, end);
         if (i == end) {
             b[end] = '"';
             len = end + 1;
             return this;
         }
-        // an escape at i: the chars before it stay; the rest is written from the string itself
+        // an escape at i: the chars before it stay; the rest [i, end) is moved aside and written back with escapes
+        int rest = end - i;
+        if (scratch.length < rest) {
+            scratch = new char[Math.max(rest, scratch.length * 2)];
+        }
+        char[] src = scratch;
+        System.arraycopy(b, i, src, 0, rest);
         len = i;
-        escaped(s, from + (i - o), to);
-        room(1);
-        buf[len++] = '"';
+        room(6 * rest + 1); // an escape takes at most 6 chars
+        b = buf;
+        int w = len;
+        int k = 0;
+        while (true) {
+            int r = plainRun(src, k, rest);
+            System.arraycopy(src, k, b, w, r - k);
+            w += r - k;
+            if (r == rest) {
+                break;
+            }
+            char ch = src[r];
+            char e = ESCAPE[ch];
+            b[w++] = '\\';
+            if (e != 'u') {
+                b[w++] = e;
+            } else {
+                b[w++] = 'u';
+                b[w++] = '0';
+                b[w++] = '0';
+                b[w++] = HEX[ch >> 4];
+                b[w++] = HEX[ch & 0xf];
+            }
+            k = r + 1;
+        }
+        b[w++] = '"';
+        len = w;
         return this;
     }
 
-    /** Appends {@code s.substring(from, to)} with Jackson's escapes. */
-    private void escaped(String s, int from, int to) {
-        for (int k = from; k < to; k++) {
-            char ch = s.charAt(k);
-            char e = ch < 128 ? ESCAPE[ch] : 0;
-            if (e == 0) {
-                room(1);
-                buf[len++] = ch;
-            } else if (e != 'u') {
-                room(2);
-                buf[len++] = '\\';
-                buf[len++] = e;
+    /** Scratch for a string's chars from its first escape on. */
+    private char[] scratch = new char[256];
+
+    /**
+     * The first index in {@code [from, to)} of {@code cs} whose char Jackson escapes, else {@code to}; the UTF-8 bytes
+     * of the chars before it beyond one a char added to {@link #extra}, an unpaired surrogate noted ({@link #unpaired}).
+     */
+    private int plainRun(char[] cs, int from, int to) {
+        char[] esc = ESCAPE;
+        int i = from;
+        while (i < to) {
+            char ch = cs[i];
+            if (ch < 128) {
+                if (esc[ch] != 0) {
+                    return i;
+                }
+            } else if (ch < 0x800) {
+                extra++;
+            } else if (!Character.isSurrogate(ch)) {
+                extra += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < to && Character.isLowSurrogate(cs[i + 1])) {
+                extra += 2; // 4 bytes for the 2 chars
+                i++;
             } else {
-                room(6);
-                buf[len++] = '\\';
-                buf[len++] = 'u';
-                buf[len++] = '0';
-                buf[len++] = '0';
-                buf[len++] = HEX[ch >> 4];
-                buf[len++] = HEX[ch & 0xf];
+                unpaired = true;
             }
+            i++;
         }
+        return to;
     }
 
     /** A long's decimal digits ({@code Long.toString}). */

@@ -3,6 +3,7 @@ package dev.keymem.jobs.logs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.jobs.kafka.OutputBounds;
 import dev.keymem.jobs.testdata.Loghub;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,10 +16,13 @@ import org.junit.jupiter.api.Test;
  * {@link SummaryJson#write} against its reference, Jackson's generator ({@code LogSummarizer.writeReference}), char
  * for char: random summaries whose strings hold every char class Jackson treats apart (all controls, quotes,
  * backslashes, DEL, non-ASCII, paired and lone surrogates, the packed lists' separators), extreme numbers, every
- * cut of the template list; and summaries of real lines (loghub_2k) and multi-line stack traces as templates, texts
+ * cut of the template list, and the one-pass bound against {@link OutputBounds#bound} of the whole summary; and
+ * summaries of real lines (loghub_2k) and multi-line stack traces as templates, texts
  * and parameters.
  */
 class SummaryJsonTest {
+    /** Bounded summaries the one-pass form answered (not left to the reference path). */
+    private static int answered;
 
     private static final String[] ATOMS = {"a", "Z", "0", "9", " ", "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f",
         "\u0000", "\u0001", "\u000b", "\u001e", "\u001f", "\u007f", "\u0080", "\u00e9", "\u2028", "\u4e2d",
@@ -28,8 +32,9 @@ class SummaryJsonTest {
     @Test
     void randomSummariesAreWrittenAsJacksonWritesThem() {
         SplittableRandom r = new SplittableRandom(29);
+        answered = 0;
         int escaped = 0;
-        for (int round = 0; round < 3000; round++) {
+        for (int round = 0; round < 1000; round++) {
             List<String> texts = new ArrayList<>();
             for (int k = 0; k < 20; k++) {
                 texts.add(text(r));
@@ -37,7 +42,8 @@ class SummaryJsonTest {
             String[] out = compare(r, texts);
             escaped += out[0].indexOf('\\') >= 0 ? 1 : 0;
         }
-        assertTrue(escaped > 1000, "summaries with an escape: " + escaped);
+        assertTrue(escaped > 400, "summaries with an escape: " + escaped);
+        assertTrue(answered > 600, "bounded summaries answered in one pass: " + answered);
     }
 
     @Test
@@ -49,7 +55,7 @@ class SummaryJsonTest {
             texts.add(trace.toString());
         }
         SplittableRandom r = new SplittableRandom(31);
-        for (int round = 0; round < 1000; round++) {
+        for (int round = 0; round < 300; round++) {
             List<String> some = new ArrayList<>();
             for (int k = 0; k < 20; k++) {
                 some.add(texts.get(r.nextInt(texts.size())));
@@ -121,6 +127,20 @@ class SummaryJsonTest {
                         capacity));
                 if (whole == null) {
                     whole = want;
+                }
+            }
+            if (memory != LogSummarySettings.Memory.values()[0]) {
+                continue; // (the bound's cases do not depend on the memory's name)
+            }
+            // the one-pass bound: where it answers, what OutputBounds.bound makes of the whole summary
+            String all = LogSummarizer.writeReference(m, known, source, last, listed, listed.size(), significance,
+                    memory, c, 256);
+            int size = all.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            for (int max : new int[] {size, size - 1, size / 2, size / 4, 300, 50}) {
+                String got = SummaryJson.bounded(m, known, source, last, listed, significance, memory, c, max);
+                if (got != null) {
+                    answered++;
+                    assertEquals(OutputBounds.bound(all, max), got, () -> "bounded to " + max + ": " + all);
                 }
             }
         }
