@@ -232,13 +232,13 @@ final class SummaryJson {
         }
         char[] src = scratch;
         System.arraycopy(b, i, src, 0, rest);
-        len = i;
-        room(6 * rest + 1); // an escape takes at most 6 chars
-        b = buf;
-        int w = len;
+        int w = i;
         int k = 0;
         while (true) {
             int r = plainRun(src, k, rest);
+            len = w;
+            room(r - k + 7); // the run, an escape (at most 6 chars) and the closing quote
+            b = buf;
             System.arraycopy(src, k, b, w, r - k);
             w += r - k;
             if (r == rest) {
