@@ -30,7 +30,10 @@ import java.util.Arrays;
  * UTF-8 bytes, a code point is one byte, so the pieces are found on the byte array and hashed and ranked where they
  * lie, with no {@code charAt} / {@code codePointAt} per character and no UTF-8 conversion per piece (on a 2,700-char
  * stack trace these were a third of the encoding). The char path stays the reference
- * ({@link #encodeWith(String, PieceCache, boolean)}; {@code Cl100kBpeTest} compares the two).
+ * ({@link #encodeWith(String, PieceCache, boolean)}; {@code Cl100kBpeTest} compares the two). On that path a piece's
+ * end is found with one table of the ASCII chars' classes ({@link #pieceEnd(byte[], int)}; {@link #pieceEndAscii},
+ * the class tests, is its reference), and a piece of at most {@link #SHORT_BYTES} bytes takes its rank from the
+ * thread's {@link PieceCache} of short pieces when it was met before (the rank table's hash and probes otherwise).
  */
 final class Cl100kBpe {
     /** jtokkit's bundled ranks: one {@code BASE64 RANK} line per token, ranks 0, 1, 2, ... in order. */
