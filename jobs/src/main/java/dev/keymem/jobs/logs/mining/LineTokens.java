@@ -1353,8 +1353,11 @@ public final class LineTokens implements Serializable {
      * {@code program -} (a lone dash one or two tokens after the run). Where none of those follows, values at the
      * run's end after a level or a bracketed field (none ending in a colon) are the message's first values
      * ({@code <TS> INFO <NUM> ms spent}: the message {@code <NUM> ms spent}). A leading dash is a label of the
-     * header (BGL's, Thunderbird's), the values after it header too. A line without such a run, or that
-     * would be left empty, is kept whole.
+     * header (BGL's, Thunderbird's), the values after it header too. {@code --} and {@code ---} are header items
+     * too; where the run holds one, a lone {@code :} right after it ends the header (Ruby's Logger: {@code I, [<TS>
+     * #<NUM>]  INFO -- : message}), as does {@code logger :} (Spring Boot: {@code <TS> INFO <NUM> --- [app]
+     * [thread] o.s.w.s.DispatcherServlet : message}); without one, {@code logger :} only where the logger is a
+     * dotted name. A line without such a run, or that would be left empty, is kept whole.
      */
     public static String message(String masked) {
         // Only the first MAX_HEADER + 9 words are looked at: their characters are taken from a prefix of the line
