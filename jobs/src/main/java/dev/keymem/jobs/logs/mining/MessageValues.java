@@ -1,5 +1,6 @@
 package dev.keymem.jobs.logs.mining;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -252,7 +253,7 @@ final class MessageValues {
      * start with {@code <} and end with {@code >}, so they make no such blank and change no such run).
      */
     private static final int NAMED_VALUE = 64;
-    /** The bits of {@link #gates} each ASCII char gives alone. */
+    /** The bits of {@link #gatesReference} each ASCII char gives alone. */
     private static final byte[] GATE = new byte[128];
 
     static {
@@ -262,8 +263,72 @@ final class MessageValues {
         GATE['S'] = UPPER_S;
     }
 
-    /** The gates of {@link #values} for {@code line}, in one pass. */
-    private static int gates(String line) {
+    /** {@link #GATE_BYTE}: a blank (look around it: {@link #NAMED_VALUE}, {@link #D_BLANK_F}). */
+    private static final int AT_BLANK = 128;
+    /** {@link #GATE_BYTE}: a colon (look before it: {@link #BLANK_COLON}). */
+    private static final int AT_COLON = 256;
+    /** {@link #gates}' table by byte (ISO-8859-1): a gate's bits, or what to look at around the byte; 0 for most. */
+    private static final int[] GATE_BYTE = new int[256];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            GATE_BYTE[c] = GATE[c];
+        }
+        GATE_BYTE[' '] = AT_BLANK;
+        GATE_BYTE[':'] = AT_COLON;
+    }
+
+    /**
+     * The gates of {@link #values} for {@code line}, in one pass: the bits of {@link #gatesReference}. The pass
+     * reads the line's ISO-8859-1 bytes (a copy of a Latin-1 string's array: no per-char widening, as {@code
+     * toCharArray} does under C1) through one table, so that a char that is no gate's (most letters) costs a lookup
+     * and a test; the letter runs class 6 needs are read back from each blank. A char beyond Latin-1 becomes
+     * {@code ?} (a surrogate pair one), which, as such a char, is no letter and no gate's.
+     */
+    static int gates(String line) {
+        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+        int g = 0;
+        int n = b.length;
+        for (int i = 0; i < n; i++) {
+            int k = GATE_BYTE[b[i] & 0xff];
+            if (k == 0) {
+                continue;
+            }
+            if (k < AT_BLANK) {
+                g |= k;
+            } else if (k == AT_BLANK) {
+                if (i + 1 < n) {
+                    int next = b[i + 1];
+                    if (next == 'f' && i > 0 && b[i - 1] == 'd') {
+                        g |= D_BLANK_F;
+                    }
+                    // class 6: a noun's letters (by length, first and last letter) end here or at a colon before,
+                    // and a quote or a letter follows
+                    if (next == '"' || next == '\'' || letterByte(next)) {
+                        int e = i > 0 && b[i - 1] == ':' ? i - 1 : i;
+                        int w = e;
+                        while (w > 0 && e - w < 14 && letterByte(b[w - 1])) {
+                            w--;
+                        }
+                        int len = e - w;
+                        if (len >= 2 && len <= 13 && NOUN_SHAPES[shape(len, (char) b[w], (char) b[e - 1])]) {
+                            g |= NAMED_VALUE;
+                        }
+                    }
+                }
+            } else if (i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t')) {
+                g |= BLANK_COLON;
+            }
+        }
+        return g;
+    }
+
+    private static boolean letterByte(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    /** {@link #gates} over the line's chars, a run of letters at a time (the reference). */
+    static int gatesReference(String line) {
         char[] cs = line.toCharArray(); // (array reads: cheaper than charAt per char before C2)
         int g = 0;
         int n = cs.length;

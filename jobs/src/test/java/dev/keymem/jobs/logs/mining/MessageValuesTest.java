@@ -94,6 +94,7 @@ class MessageValuesTest {
         for (String line : lines) {
             String ref = MessageValues.valuesReference(line);
             assertEquals(ref, MessageValues.values(line), line);
+            assertEquals(MessageValues.gatesReference(line), MessageValues.gates(line), line);
             rewritten += ref.equals(line) ? 0 : 1;
             for (boolean headers : new boolean[] {true, false}) {
                 String f = MessageValues.fieldLineReference(line, headers);
@@ -105,6 +106,32 @@ class MessageValuesTest {
         assertTrue(rewritten > 3_000 && rewritten < lines.size() - 3_000, rewritten + " of " + lines.size());
         assertTrue(fields > 1_000, fields + " of " + lines.size());
         System.out.println("MessageValuesTest: " + lines.size() + " lines, " + rewritten + " rewritten, " + fields + " field lines");
+    }
+
+    @Test
+    void gatesByBytesAreTheGatesByChars() {
+        // random lines of the chars the gates look at, letters (nouns' shapes among them) and chars beyond ASCII and
+        // Latin-1 (a surrogate pair too), which the byte form reads as one '?' each
+        String[] parts = {" ", ":", "\t", "\"", "'", "=", "P", "S", "d", "f", "d f", " :", "user", "db:", "zone",
+            "uSeR", "table", "abcdefghijklm", "abcdefghijklmn", "x", "Z", "-", "<*>", "\u00e9", "\u20ac", "\ud83d\ude00",
+            "\ud83d", "\u00ff", "?", "1"};
+        SplittableRandom r = new SplittableRandom(7);
+        int[] seen = new int[7];
+        for (int k = 0; k < 200_000; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = r.nextInt(12); j >= 0; j--) {
+                sb.append(parts[r.nextInt(parts.length)]);
+            }
+            String line = sb.toString();
+            int g = MessageValues.gatesReference(line);
+            assertEquals(g, MessageValues.gates(line), line);
+            for (int bit = 0; bit < seen.length; bit++) {
+                seen[bit] += (g >> bit) & 1;
+            }
+        }
+        for (int bit = 0; bit < seen.length; bit++) {
+            assertTrue(seen[bit] > 1_000 && seen[bit] < 199_000, "gate " + bit + ": " + seen[bit]);
+        }
     }
 
     @Test
