@@ -247,6 +247,11 @@ final class ContextText implements Serializable {
         return out;
     }
 
+    /** Tokens in the word table (for tests). */
+    int tableSize() {
+        return tableSize;
+    }
+
     private void found(Word w) {
         if (count == found.length) {
             found = Arrays.copyOf(found, count * 2);
@@ -420,6 +425,8 @@ final class ContextText implements Serializable {
     private static final byte MID_NUM_LET = 5; // . and the single quote (Single_Quote acts as MidNumLet here)
     private static final byte MID_NUM = 6; // , ;
     private static final byte[] CLASS = new byte[128];
+    /** ASCII lower case: A-Z to a-z, every other char as it is. */
+    private static final char[] LOWER = new char[128];
 
     static {
         for (char c = 'a'; c <= 'z'; c++) {
@@ -428,6 +435,9 @@ final class ContextText implements Serializable {
         }
         for (char c = '0'; c <= '9'; c++) {
             CLASS[c] = NUMERIC;
+        }
+        for (char c = 0; c < 128; c++) {
+            LOWER[c] = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
         }
         CLASS['_'] = EXTEND_NUM_LET;
         CLASS[':'] = MID_LETTER;
@@ -464,10 +474,14 @@ final class ContextText implements Serializable {
             open();
         }
         byte[] cls = CLASS;
+        char[] lower = LOWER;
+        Word[] f = found;
+        int cnt = 0;
         int i = 0;
         while (i < len) {
             char c = cs[i];
             if (c >= 0x80) {
+                found = f;
                 return false;
             }
             byte k = cls[c];
@@ -475,18 +489,26 @@ final class ContextText implements Serializable {
                 i++;
                 continue;
             }
+            // the token is lowered, and its table hash taken, as it is scanned
             int start = i;
             boolean word = k != EXTEND_NUM_LET;
+            c = lower[c];
+            cs[i] = c;
+            int h = c;
             i++;
             while (i < len) {
                 char d = cs[i];
                 if (d >= 0x80) {
+                    found = f;
                     return false;
                 }
                 byte m = cls[d];
                 if (m >= LETTER && m <= EXTEND_NUM_LET) {
                     word |= m != EXTEND_NUM_LET;
                     k = m;
+                    d = lower[d];
+                    cs[i] = d;
+                    h = 31 * h + d;
                     i++;
                     continue;
                 }
@@ -495,11 +517,15 @@ final class ContextText implements Serializable {
                 }
                 char e = cs[i + 1];
                 if (e >= 0x80) {
+                    found = f;
                     return false;
                 }
                 byte n = cls[e];
                 if (k == LETTER ? n == LETTER && m != MID_NUM : n == NUMERIC && m != MID_LETTER) {
                     k = n;
+                    e = lower[e];
+                    cs[i + 1] = e;
+                    h = 31 * (31 * h + d) + e;
                     i += 2;
                     continue;
                 }
@@ -510,25 +536,23 @@ final class ContextText implements Serializable {
             }
             int end = i;
             if (end - start > ASCII_TOKEN_MAX) {
+                found = f;
                 return false;
             }
-            if (end - start >= 2 && cs[end - 2] == '\'' && (cs[end - 1] == 's' || cs[end - 1] == 'S')) {
-                end -= 2; // EnglishPossessiveFilter
-            }
-            int h = 0;
-            for (int j = start; j < end; j++) {
-                char d = cs[j];
-                if (d >= 'A' && d <= 'Z') {
-                    d = (char) (d + ('a' - 'A'));
-                    cs[j] = d;
-                }
-                h = 31 * h + d;
+            if (end - start >= 2 && cs[end - 2] == '\'' && cs[end - 1] == 's') {
+                end -= 2; // EnglishPossessiveFilter ('s or 'S, lowered above)
+                h = hash(cs, start, end - start);
             }
             Word w = word(cs, start, end - start, h);
             if (w != STOP) {
-                found(w);
+                if (cnt == f.length) {
+                    f = Arrays.copyOf(f, cnt * 2);
+                }
+                f[cnt++] = w;
             }
         }
+        found = f;
+        count = cnt;
         return true;
     }
 
@@ -660,7 +684,7 @@ final class ContextText implements Serializable {
      * Texts of at least one word per this many buckets of the vector take {@link #vectorDense} (a word adds to
      * some 5-10 buckets: most buckets touched, so not worth tracking which).
      */
-    static final int DENSE_BUCKETS_PER_WORD = 8;
+    static final int DENSE_BUCKETS_PER_WORD = 12;
 
     /** {@link #vector(List)} of an array of words. */
     float[] vector(Word[] words) {
@@ -793,6 +817,47 @@ final class ContextText implements Serializable {
      * its norm from the exact integer sum of squares; {@code q} cleared.
      */
     private float[] unitOfQuarters(int[] q) {
+        // four buckets a step (file runs compile this with C1, which does not unroll): the squares are exact
+        // integers, so their sum is the same in any order; each value is scaled by inv / 4 (exact: a power of
+        // two), the one rounding of the same product as (v / 4) * inv, so the same floats as
+        // unitOfQuartersReference
+        int d = dimension;
+        int d4 = d & ~3;
+        float[] out = new float[d];
+        long s0 = 0; // sixteenths
+        long s1 = 0;
+        int j = 0;
+        for (; j < d4; j += 4) {
+            long v0 = q[j];
+            long v1 = q[j + 1];
+            long v2 = q[j + 2];
+            long v3 = q[j + 3];
+            s0 += v0 * v0 + v1 * v1;
+            s1 += v2 * v2 + v3 * v3;
+        }
+        for (; j < d; j++) {
+            long v = q[j];
+            s0 += v * v;
+        }
+        double norm = (s0 + s1) / 16.0; // exact: at most 2^52 sixteenths
+        if (norm > 0) {
+            double inv4 = (1 / Math.sqrt(norm)) * 0.25;
+            for (j = 0; j < d4; j += 4) {
+                out[j] = (float) (q[j] * inv4);
+                out[j + 1] = (float) (q[j + 1] * inv4);
+                out[j + 2] = (float) (q[j + 2] * inv4);
+                out[j + 3] = (float) (q[j + 3] * inv4);
+            }
+            for (; j < d; j++) {
+                out[j] = (float) (q[j] * inv4);
+            }
+        }
+        Arrays.fill(q, 0);
+        return out;
+    }
+
+    /** {@link #unitOfQuarters} one bucket a step, as TermAnalyzer scales (the reference form, for tests). */
+    float[] unitOfQuartersReference(int[] q) {
         float[] out = new float[dimension];
         long squares = 0; // sixteenths
         for (int j = 0; j < dimension; j++) {
@@ -811,6 +876,11 @@ final class ContextText implements Serializable {
             Arrays.fill(q, 0);
         }
         return out;
+    }
+
+    /** {@link #unitOfQuarters} of a copy of {@code q} (for tests). */
+    float[] unitOfQuartersOf(int[] q) {
+        return unitOfQuarters(q.clone());
     }
 
     /**
@@ -875,8 +945,12 @@ final class ContextText implements Serializable {
         return n;
     }
 
+    /**
+     * {@code floorMod(h, dimension)}: for a power of two its low bits (the same value for any sign of h, two's
+     * complement), with no 64-bit division.
+     */
     private static int bucket(long h, int dimension) {
-        return (int) Math.floorMod(h, (long) dimension);
+        return (dimension & (dimension - 1)) == 0 ? (int) (h & (dimension - 1)) : (int) Math.floorMod(h, (long) dimension);
     }
 
     private static long mix(long z) {
