@@ -89,8 +89,11 @@ public final class ContextEventRuns {
      * leave in the same order (tests compare the two). Cheaper where a record is the plainest JSON, ASCII
      * ({@link ContextEventParser#spans}, scanned once), with a user and a text within the limits (most events):
      * its strings go from the record's bytes into the run ({@link ContextEventRun#addAscii}) with no string or
-     * event made on the way, and its user is looked up among the open runs by its bytes ({@link OpenRuns}); other
-     * records take the parser and {@link ContextEventRun#add}.
+     * event made on the way, and its user is looked up among the open runs by its bytes ({@link OpenRuns}). The
+     * same holds for the plainest JSON in well-formed UTF-8 beyond ASCII ({@link ContextEventParser#spansUtf8}:
+     * German or Chinese chat, emoji) with an ASCII user, whose strings go into the run as their UTF-8 bytes (not
+     * flagged ASCII), which is what the parser's event would be written as. Other records take the parser and
+     * {@link ContextEventRun#add}.
      */
     static final class ParseGather extends RecordRuns.Gathering<KafkaRecord, ContextEventRun> {
         private static final long serialVersionUID = 1L;
