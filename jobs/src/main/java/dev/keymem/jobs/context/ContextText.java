@@ -53,8 +53,6 @@ final class ContextText implements Serializable {
         final int termId;
         final int bucket;
         final double weight;
-        final int[] triBuckets;
-        final double[] triWeights;
         /** FNV-1a state of the pair feature after this stem and the space. */
         final long pairPrefix;
         /** The stem's chars (the pair feature hashes them on from the previous stem's prefix). */
@@ -68,44 +66,39 @@ final class ContextText implements Serializable {
         final int[] ownQuarters;
         final int ownTotal;
 
+        /**
+         * The word of {@code stem}: its term id ({@link TermAnalyzer#termId}), feature and pair prefix hashed in one
+         * pass over its chars, its trigrams' features summed with its own per bucket (no arrays of the trigrams
+         * kept: {@link #trigram} gives them again to the double form).
+         */
         Word(String stem, int dimension) {
             this.stem = stem;
-            this.chars = stem.toCharArray();
-            this.termId = TermAnalyzer.termId(stem);
+            char[] sc = stem.toCharArray();
+            this.chars = sc;
+            int len = sc.length;
+            long f = 0xcbf29ce484222325L; // TermAnalyzer.termId's FNV-1a
             long h = KIND1;
-            char[] sc = chars;
-            for (int i = 0; i < sc.length; i++) {
-                h = (h ^ sc[i]) * PRIME;
+            long p = KIND2;
+            for (int i = 0; i < len; i++) {
+                char c = sc[i];
+                f = (f ^ c) * PRIME;
+                h = (h ^ c) * PRIME;
+                p = (p ^ c) * PRIME;
             }
+            f = mix(f);
+            this.termId = (int) (f ^ (f >>> 32));
             h = mix(h);
             bucket = bucket(h, dimension);
             weight = h < 0 ? -1.0 : 1.0;
-            int n = stem.length() + 2;
-            triBuckets = new int[n - 2];
-            triWeights = new double[n - 2];
-            for (int j = 0; j + 3 <= n; j++) {
-                long t = KIND3;
-                for (int k = j; k < j + 3; k++) {
-                    char c = k == 0 ? '<' : k == n - 1 ? '>' : sc[k - 1];
-                    t = (t ^ c) * PRIME;
-                }
-                t = mix(t);
-                triBuckets[j] = bucket(t, dimension);
-                triWeights[j] = t < 0 ? -0.25 : 0.25;
-            }
-            long p = KIND2;
-            for (int i = 0; i < sc.length; i++) {
-                p = (p ^ sc[i]) * PRIME;
-            }
             pairPrefix = (p ^ ' ') * PRIME;
-            int[] b = new int[triBuckets.length + 1];
-            int[] q = new int[b.length];
-            int m = 0;
-            int total = 0;
-            for (int t = -1; t < triBuckets.length; t++) {
-                int bk = t < 0 ? bucket : triBuckets[t];
-                int qt = t < 0 ? (weight < 0 ? -4 : 4) : (triWeights[t] < 0 ? -1 : 1);
-                total += Math.abs(qt);
+            int[] b = new int[len + 1];
+            int[] q = new int[len + 1];
+            b[0] = bucket;
+            q[0] = h < 0 ? -4 : 4;
+            int m = 1;
+            for (int j = 0; j < len; j++) { // the trigrams of "<" + stem + ">"
+                long t = trigram(sc, j);
+                int bk = bucket(t, dimension);
                 int at = 0;
                 while (at < m && b[at] != bk) {
                     at++;
@@ -113,11 +106,22 @@ final class ContextText implements Serializable {
                 if (at == m) {
                     b[m++] = bk;
                 }
-                q[at] += qt;
+                q[at] += t < 0 ? -1 : 1;
             }
-            ownBuckets = Arrays.copyOf(b, m);
-            ownQuarters = Arrays.copyOf(q, m);
-            ownTotal = total;
+            ownBuckets = m == b.length ? b : Arrays.copyOf(b, m);
+            ownQuarters = m == q.length ? q : Arrays.copyOf(q, m);
+            ownTotal = 4 + len;
+        }
+
+        /** The feature hash of trigram {@code j} of {@code "<" + stem + ">"} (0 <= j < the stem's length). */
+        static long trigram(char[] sc, int j) {
+            int n = sc.length + 2;
+            long t = KIND3;
+            for (int k = j; k < j + 3; k++) {
+                char c = k == 0 ? '<' : k == n - 1 ? '>' : sc[k - 1];
+                t = (t ^ c) * PRIME;
+            }
+            return mix(t);
         }
     }
 
@@ -906,10 +910,10 @@ final class ContextText implements Serializable {
                 h = mix(h);
                 n = add(a, n, bucket(h, dimension), h < 0 ? -0.5 : 0.5);
             }
-            int[] tb = w.triBuckets;
-            double[] tw = w.triWeights;
-            for (int t = 0; t < tb.length; t++) {
-                n = add(a, n, tb[t], tw[t]);
+            char[] sc = w.chars;
+            for (int t = 0; t < sc.length; t++) {
+                long x = Word.trigram(sc, t);
+                n = add(a, n, bucket(x, dimension), x < 0 ? -0.25 : 0.25);
             }
             prev = w;
         }
