@@ -108,7 +108,7 @@ public class DeadLetter {
             boolean whole = value.length <= maxValueBytes;
             String text = strictUtf8(value);
             if (text != null) {
-                n.put("value", whole ? text : prefix(value, maxValueBytes));
+                n.put("value", whole ? text : Utf8Prefix.prefix(value, maxValueBytes));
             } else {
                 n.put("valueBase64", Base64.getEncoder().encodeToString(whole ? value
                         : Arrays.copyOf(value, maxValueBytes)));
@@ -170,15 +170,6 @@ public class DeadLetter {
         } catch (CharacterCodingException e) {
             return null;
         }
-    }
-
-    /** The longest prefix of {@code bytes} of at most {@code n} bytes that ends at a character boundary. */
-    static String prefix(byte[] bytes, int n) {
-        int end = Math.min(Math.max(n, 0), bytes.length);
-        while (end > 0 && end < bytes.length && (bytes[end] & 0xC0) == 0x80) {
-            end--;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     private static String text(JsonNode n, String field) {

@@ -46,13 +46,26 @@ public final class KeyedEventMemory {
     public record Settings(Duration keyTtl, Duration rowTtl, boolean emitEvents, int top, int maxTerms,
                            int maxPayload, long cacheBytes) implements Serializable {
         public Settings {
-            require(!keyTtl.isNegative(), MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + keyTtl);
-            require(!rowTtl.isNegative(), MemoryOperatorOptions.EVENTS_ARCHIVE_TTL.key() + " must not be negative: "
-                    + rowTtl);
-            require(top >= 1, MemoryOperatorOptions.EVENTS_TOP.key() + " must be >= 1: " + top);
-            require(maxTerms >= 1, MemoryOperatorOptions.EVENTS_MAX_TERMS.key() + " must be >= 1: " + maxTerms);
-            require(maxPayload >= 0, MemoryOperatorOptions.EVENTS_MAX_PAYLOAD.key() + " must be >= 0: " + maxPayload);
-            require(cacheBytes >= 0, MemoryOperatorOptions.EVENTS_CACHE_BYTES.key() + " must be >= 0: " + cacheBytes);
+            // messages built only on failure: each string concatenation here is linked (invokedynamic) on first
+            // use, which every file run's start paid for six messages it never shows
+            if (keyTtl.isNegative()) {
+                throw invalid(MemoryOperatorOptions.STATE_TTL.key() + " must not be negative: " + keyTtl);
+            }
+            if (rowTtl.isNegative()) {
+                throw invalid(MemoryOperatorOptions.EVENTS_ARCHIVE_TTL.key() + " must not be negative: " + rowTtl);
+            }
+            if (top < 1) {
+                throw invalid(MemoryOperatorOptions.EVENTS_TOP.key() + " must be >= 1: " + top);
+            }
+            if (maxTerms < 1) {
+                throw invalid(MemoryOperatorOptions.EVENTS_MAX_TERMS.key() + " must be >= 1: " + maxTerms);
+            }
+            if (maxPayload < 0) {
+                throw invalid(MemoryOperatorOptions.EVENTS_MAX_PAYLOAD.key() + " must be >= 0: " + maxPayload);
+            }
+            if (cacheBytes < 0) {
+                throw invalid(MemoryOperatorOptions.EVENTS_CACHE_BYTES.key() + " must be >= 0: " + cacheBytes);
+            }
         }
 
         public static Settings of(ReadableConfig o) {
@@ -62,10 +75,8 @@ public final class KeyedEventMemory {
                     o.get(MemoryOperatorOptions.EVENTS_CACHE_BYTES).getBytes());
         }
 
-        private static void require(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
+        private static IllegalArgumentException invalid(String message) {
+            return new IllegalArgumentException(message);
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -25,15 +26,24 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.eventtime.AscendingTimestampsWatermarks;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.assigners.FileSplitAssigner;
+import org.apache.flink.connector.file.src.assigners.LocalityAwareSplitAssigner;
+import org.apache.flink.connector.file.src.enumerate.FileEnumerator;
+import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
 /**
@@ -156,57 +166,90 @@ final class BatchFileRun {
     static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, Path file) {
         FileSource<KafkaRecord> src = FileSource.forRecordStreamFormat(
                 new FileLineFormat(file.getFileName().toString()),
-                new org.apache.flink.core.fs.Path(file.toAbsolutePath().toUri())).build();
-        return env.fromSource(src, WatermarkStrategy.<KafkaRecord>forMonotonousTimestamps()
-                        .withTimestampAssigner(LineNumbers.INSTANCE), "input")
-                .setParallelism(1).uid("input");
+                new org.apache.flink.core.fs.Path(file.toAbsolutePath().toUri()))
+                .setFileEnumerator(WholeFiles.INSTANCE).setSplitAssigner(WholeFiles.INSTANCE).build();
+        return env.fromSource(src, LineNumbers.INSTANCE, "input").setParallelism(1).uid("input");
     }
 
+    // The functions below are enums rather than lambdas: Flink serializes them with the job, and the JVM (17) spins
+    // a serializable lambda's class at every start and again when the lambda is deserialized, where an enum's class
+    // comes from the class data archive.
+
     /**
-     * A record's line number as its timestamp. An enum rather than a lambda: Flink serializes it with the job, and
-     * the JVM (17) spins a serializable lambda's class at every start and again when the lambda is deserialized,
-     * where an enum's class comes from the class data archive.
+     * A record's line number as its timestamp, and watermarks that follow it ({@link AscendingTimestampsWatermarks}):
+     * what {@code WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner(...)} makes, as one enum instead of
+     * Flink's serializable lambda, its wrapper and the assigner's supplier.
      */
-    private enum LineNumbers implements SerializableTimestampAssigner<KafkaRecord> {
+    enum LineNumbers implements WatermarkStrategy<KafkaRecord>, SerializableTimestampAssigner<KafkaRecord> {
         INSTANCE;
 
         @Override
         public long extractTimestamp(KafkaRecord r, long previous) {
             return r.offset;
         }
-    }
 
-    /** Writes the results of {@code outputs} to the results files and its dead letters to theirs. */
-    void sink(DataStream<JobOutput> outputs, String name) {
-        int n = sinks++;
-        writeFiles(outputs, new LineFiles(true, false, results.toString(), "results-" + n), name + ": results file",
-                name + "-results-file");
-        writeFiles(outputs, new LineFiles(false, false, deadLetters.toString(), "dead-" + n),
-                name + ": dead-letter file", name + "-dead-letter-file");
+        @Override
+        public WatermarkGenerator<KafkaRecord> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
+            return new AscendingTimestampsWatermarks<>();
+        }
+
+        @Override
+        public TimestampAssigner<KafkaRecord> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
+            return this;
+        }
     }
 
     /**
-     * Writes {@code results}, a stream of results only, to the results files (one writer, where {@link #sink}
-     * adds a dead-letter writer that would stay empty); a dead letter in it fails the job (it would have no file).
+     * The file source's enumerator and split assigner: Flink's defaults for a record stream format
+     * ({@code FileSource.DEFAULT_NON_SPLITTABLE_FILE_ENUMERATOR}: a whole file a split, and
+     * {@code DEFAULT_SPLIT_ASSIGNER}), which Flink gives as serializable lambdas.
+     */
+    enum WholeFiles implements FileEnumerator.Provider, FileSplitAssigner.Provider {
+        INSTANCE;
+
+        @Override
+        public FileEnumerator create() {
+            return new NonSplittingRecursiveEnumerator();
+        }
+
+        @Override
+        public FileSplitAssigner create(Collection<FileSourceSplit> initialSplits) {
+            return new LocalityAwareSplitAssigner(initialSplits);
+        }
+    }
+
+    /** Writes the results of {@code outputs} to the results files and its dead letters to theirs (one writer). */
+    void sink(DataStream<JobOutput> outputs, String name) {
+        int n = sinks++;
+        writeFiles(outputs, new LineFiles(results.toString(), "results-" + n, deadLetters.toString(), "dead-" + n),
+                name + ": output files", name + "-files");
+    }
+
+    /**
+     * Writes {@code results}, a stream of results only, to the results files; a dead letter in it fails the job
+     * (it would have no file).
      */
     void sinkResults(DataStream<JobOutput> results, String name) {
         int n = sinks++;
-        writeFiles(results, new LineFiles(true, true, this.results.toString(), "results-" + n),
+        writeFiles(results, new LineFiles(this.results.toString(), "results-" + n, null, null),
                 name + ": results file", name + "-results-file");
     }
 
     /** Writes {@code dead}, a stream of dead letters only, to the dead-letter files (see {@link #sinkResults}). */
     void sinkDeadLetters(DataStream<JobOutput> dead, String name) {
         int n = sinks++;
-        writeFiles(dead, new LineFiles(false, true, deadLetters.toString(), "dead-" + n), name + ": dead-letter file",
+        writeFiles(dead, new LineFiles(null, null, deadLetters.toString(), "dead-" + n), name + ": dead-letter file",
                 name + "-dead-letter-file");
     }
 
-    /** {@code files} chained to {@code outputs} (same parallelism), ending in a sink that takes nothing. */
+    /**
+     * {@code files} chained to {@code outputs} (same parallelism), the end of that branch: an operator whose
+     * output nobody consumes still runs (Flink runs every transformation added to the environment), so no sink
+     * follows it. A {@code DiscardingSink} behind each writer was one more chained operator, a sink writer's
+     * operator factory and the committable type's serializable lambdas to serialize with the job and set up.
+     */
     private static void writeFiles(DataStream<JobOutput> outputs, LineFiles files, String name, String uid) {
-        outputs.flatMap(files).returns(Types.VOID).name(name).uid(uid).setParallelism(outputs.getParallelism())
-                .sinkTo(new DiscardingSink<>()).name(name + ": end").uid(uid + "-end")
-                .setParallelism(outputs.getParallelism());
+        outputs.flatMap(files).returns(Types.VOID).name(name).uid(uid).setParallelism(outputs.getParallelism());
     }
 
     /** Counts of what {@link #finish} wrote. */
@@ -314,78 +357,113 @@ final class BatchFileRun {
     }
 
     /**
-     * Writes the JSON of the results ({@code results}) or of the dead letters to a file of its own, one line each,
-     * counted in an accumulator; a lone surrogate (not text) is replaced as the streaming runs' writers replace it
-     * ({@link RecordParsers#wellFormed}). Each subtask attempt writes its own file,
-     * {@code PREFIX-SUBTASK-ATTEMPT.jsonl} in {@code dir} (made at its first line: an attempt without lines leaves
-     * none), and names it in the accumulator {@link #RESULT_FILES} or {@link #DEAD_LETTER_FILES}. A job's
-     * accumulators hold the values of the attempts that finished, so the client reads the files of those attempts
-     * and no other: what an attempt that failed wrote before it failed (its file stays in the run directory) is not
-     * an output, and its new attempt writes it again. This is the exactly-once that Flink's {@code FileSink} gave
-     * file runs before (each attempt's files committed by a committer task only once the attempt had finished),
-     * without the committer tasks, their exchanges and the sink's bucket and rolling machinery, which a bounded job
-     * read by the client after its end does not need. A line is written as the {@code FileSink} with Flink's
-     * {@code SimpleStringEncoder("UTF-8")} wrote it: its UTF-8 bytes and {@code '\n'}.
+     * Writes the JSON of the results of a stream to results files and of its dead letters to dead-letter files, one
+     * line each, counted in accumulators; a lone surrogate (not text) is replaced as the streaming runs' writers
+     * replace it ({@link RecordParsers#wellFormed}). A kind whose directory is null is not expected in the stream: one
+     * fails the job (it would have no file). Each subtask attempt writes its own files,
+     * {@code PREFIX-SUBTASK-ATTEMPT.jsonl} in the kind's directory (made at its first line: an attempt without lines
+     * of a kind leaves no file of it), and names each in the accumulator {@link #RESULT_FILES} or
+     * {@link #DEAD_LETTER_FILES}. A job's accumulators hold the values of the attempts that finished, so the client
+     * reads the files of those attempts and no other: what an attempt that failed wrote before it failed (its files
+     * stay in the run directory) is not an output, and its new attempt writes it again. This is the exactly-once
+     * that Flink's {@code FileSink} gave file runs before (each attempt's files committed by a committer task only
+     * once the attempt had finished), without the committer tasks, their exchanges and the sink's bucket and
+     * rolling machinery, which a bounded job read by the client after its end does not need. A line is written as
+     * the {@code FileSink} with Flink's {@code SimpleStringEncoder("UTF-8")} wrote it: its UTF-8 bytes and
+     * {@code '\n'}.
      */
     static final class LineFiles extends RichFlatMapFunction<JobOutput, Void> {
-        private static final long serialVersionUID = 1L;
-        private final boolean results;
-        private final boolean only;
-        private final String dir;
-        private final String prefix;
-        private transient LongCounter count;
-        private transient ListAccumulator<String> files;
-        private transient OutputStream file;
+        private static final long serialVersionUID = 2L;
+        private final String resultsDir;
+        private final String resultsPrefix;
+        private final String deadDir;
+        private final String deadPrefix;
+        private transient Kind results;
+        private transient Kind dead;
 
         /**
-         * {@code only}: the stream holds nothing else (an output of the other kind fails the job); files
-         * {@code PREFIX-SUBTASK-ATTEMPT.jsonl} in {@code dir}.
+         * Results to {@code resultsDir/resultsPrefix-SUBTASK-ATTEMPT.jsonl}, dead letters to {@code deadDir/...};
+         * a null directory: that kind is not expected.
          */
-        LineFiles(boolean results, boolean only, String dir, String prefix) {
-            this.results = results;
-            this.only = only;
-            this.dir = dir;
-            this.prefix = prefix;
+        LineFiles(String resultsDir, String resultsPrefix, String deadDir, String deadPrefix) {
+            if (resultsDir == null && deadDir == null) {
+                throw new IllegalArgumentException("neither results nor dead letters to write");
+            }
+            this.resultsDir = resultsDir;
+            this.resultsPrefix = resultsPrefix;
+            this.deadDir = deadDir;
+            this.deadPrefix = deadPrefix;
         }
 
         @Override
         public void open(OpenContext ctx) {
-            count = new LongCounter();
-            getRuntimeContext().addAccumulator(results ? RESULTS : DEAD_LETTERS, count);
-            files = new ListAccumulator<>();
-            getRuntimeContext().addAccumulator(results ? RESULT_FILES : DEAD_LETTER_FILES, files);
+            if (resultsDir != null) {
+                results = new Kind(resultsDir, resultsPrefix);
+                getRuntimeContext().addAccumulator(RESULTS, results.count);
+                getRuntimeContext().addAccumulator(RESULT_FILES, results.files);
+            }
+            if (deadDir != null) {
+                dead = new Kind(deadDir, deadPrefix);
+                getRuntimeContext().addAccumulator(DEAD_LETTERS, dead.count);
+                getRuntimeContext().addAccumulator(DEAD_LETTER_FILES, dead.files);
+            }
         }
 
         @Override
         public void flatMap(JobOutput o, Collector<Void> out) throws IOException {
-            if (o.isResult() == results) {
-                count.add(1);
-                if (file == null) {
-                    file = create();
-                }
-                file.write(RecordParsers.wellFormed(o.json).getBytes(StandardCharsets.UTF_8));
-                file.write('\n');
-            } else if (only) {
-                throw new IllegalStateException("a " + (results ? "dead letter in a stream of results" : "result in a "
-                        + "stream of dead letters") + ", which has no file in this run: " + o);
+            Kind k = o.isResult() ? results : dead;
+            if (k == null) {
+                throw new IllegalStateException("a " + (o.isResult() ? "result in a stream of dead letters"
+                        : "dead letter in a stream of results") + ", which has no file in this run: " + o);
             }
-        }
-
-        private OutputStream create() throws IOException {
-            var task = getRuntimeContext().getTaskInfo();
-            String name = prefix + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber() + ".jsonl";
-            Path d = Files.createDirectories(Path.of(dir));
-            OutputStream s = new java.io.BufferedOutputStream(Files.newOutputStream(d.resolve(name)), 1 << 16);
-            files.add(name);
-            return s;
+            k.count.add(1);
+            if (k.file == null) {
+                var task = getRuntimeContext().getTaskInfo();
+                k.create(task.getIndexOfThisSubtask(), task.getAttemptNumber());
+            }
+            k.file.write(RecordParsers.wellFormed(o.json).getBytes(StandardCharsets.UTF_8));
+            k.file.write('\n');
         }
 
         @Override
         public void close() throws IOException {
-            if (file != null) {
-                OutputStream f = file;
-                file = null;
-                f.close();
+            try {
+                if (results != null) {
+                    results.close();
+                }
+            } finally {
+                if (dead != null) {
+                    dead.close();
+                }
+            }
+        }
+
+        /** One kind's count, file names and open file. */
+        private static final class Kind {
+            final String dir;
+            final String prefix;
+            final LongCounter count = new LongCounter();
+            final ListAccumulator<String> files = new ListAccumulator<>();
+            OutputStream file;
+
+            Kind(String dir, String prefix) {
+                this.dir = dir;
+                this.prefix = prefix;
+            }
+
+            void create(int subtask, int attempt) throws IOException {
+                String name = prefix + "-" + subtask + "-" + attempt + ".jsonl";
+                Path d = Files.createDirectories(Path.of(dir));
+                file = new java.io.BufferedOutputStream(Files.newOutputStream(d.resolve(name)), 1 << 16);
+                files.add(name);
+            }
+
+            void close() throws IOException {
+                if (file != null) {
+                    OutputStream f = file;
+                    file = null;
+                    f.close();
+                }
             }
         }
     }

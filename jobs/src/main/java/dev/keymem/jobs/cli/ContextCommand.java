@@ -66,7 +66,7 @@ final class ContextCommand implements Subcommand {
                             false), (records, files) -> {
                         UserContextJob.Outputs job = UserContextJob.buildParts(records, settings, limits, true);
                         files.sink(job.keyed(), "user-context");
-                        files.sink(job.parseDeadLetters(), "parse");
+                        files.sinkDeadLetters(job.parseDeadLetters(), "parse");
                     }, out, err);
         }
         return Memctl.EXIT_OK;

@@ -5,17 +5,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.dag.Pipeline;
 import org.apache.flink.client.deployment.executors.LocalExecutor;
+import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
+import org.apache.flink.client.program.PerJobMiniClusterFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
 import org.apache.flink.runtime.blob.TransientBlobService;
 import org.apache.flink.runtime.dispatcher.DispatcherGateway;
 import org.apache.flink.runtime.dispatcher.SessionDispatcherFactory;
+import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.dispatcher.runner.DefaultDispatcherRunnerFactory;
 import org.apache.flink.runtime.entrypoint.component.DefaultDispatcherResourceManagerComponentFactory;
 import org.apache.flink.runtime.entrypoint.component.DispatcherResourceManagerComponentFactory;
@@ -33,6 +38,7 @@ import org.apache.flink.runtime.webmonitor.WebMonitorEndpoint;
 import org.apache.flink.runtime.webmonitor.retriever.LeaderGatewayRetriever;
 import org.apache.flink.shaded.netty4.io.netty.channel.ChannelInboundHandler;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * The embedded cluster of a file run ({@code memctl logs|context --input}): Flink's {@link MiniCluster} (session
@@ -48,7 +54,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * and a {@link PipelineExecutorServiceLoader} whose executor is Flink's {@link LocalExecutor} made with
  * {@link LocalExecutor#createWithFactory}. {@code -Dkeymem.rest.handlers=true} gives file runs Flink's full REST API
  * back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its managed memory (the
- * batch job's sort buffers) by the run's input.
+ * batch job's sort buffers) by the run's input. Its executor submits a job graph made on the client, without
+ * checkpoint settings ({@link #jobGraph}), where Flink's local executor submits the stream graph; it notifies no
+ * job status listeners ({@code execution.job-status-changed-listeners}, which file runs do not set).
  */
 final class FileRunCluster extends MiniCluster {
     /** System property: {@code true} gives file runs Flink's REST handlers back. */
@@ -167,8 +175,54 @@ final class FileRunCluster extends MiniCluster {
 
         @Override
         public PipelineExecutor getExecutor(Configuration configuration) {
-            return LocalExecutor.createWithFactory(configuration, FileRunCluster::new);
+            if ("true".equals(System.getProperty(STREAM_GRAPH_PROPERTY))) {
+                return LocalExecutor.createWithFactory(configuration, FileRunCluster::new);
+            }
+            return new JobGraphExecutor(configuration);
         }
+    }
+
+    /** System property: {@code true} submits file runs' jobs as Flink's local executor does (a stream graph). */
+    static final String STREAM_GRAPH_PROPERTY = "keymem.file-run.stream-graph";
+
+    /**
+     * Flink's {@link LocalExecutor} (attached, a per-job {@link FileRunCluster}), but submitting the job graph made
+     * here from the program's stream graph instead of the stream graph, and without checkpoint settings. A local
+     * executor submits the stream graph (Flink 2.x), which costs a file run's job two more trips through Java
+     * serialization: its user objects serialized on the client, the whole graph cloned by
+     * {@code MiniCluster.submitJob}, the objects deserialized by the job master and serialized again into the job
+     * graph it makes there; a job graph is made once, here, its operators serialized once, and the clone copies
+     * their bytes. A file run's job is bounded and runs in batch mode, where Flink takes no checkpoints, but a job
+     * graph with checkpoint settings (which Flink gives every stream graph) still gets a checkpoint statistics
+     * tracker at the job master (its JSON mapper and histograms made at start); without the settings the scheduler
+     * takes its no-op tracker. {@code -D}{@value #STREAM_GRAPH_PROPERTY}{@code =true} submits the stream graph.
+     */
+    private static final class JobGraphExecutor implements PipelineExecutor {
+        private final Configuration configuration;
+
+        JobGraphExecutor(Configuration configuration) {
+            this.configuration = configuration;
+        }
+
+        @Override
+        public CompletableFuture<JobClient> execute(Pipeline pipeline, Configuration conf, ClassLoader classLoader)
+                throws Exception {
+            Configuration effective = new Configuration();
+            effective.addAll(configuration);
+            effective.addAll(conf);
+            if (!effective.get(DeploymentOptions.ATTACHED)) {
+                throw new IllegalStateException("a file run's job runs attached");
+            }
+            JobGraph job = jobGraph(PipelineExecutorUtils.getStreamGraph(pipeline, effective), classLoader);
+            return PerJobMiniClusterFactory.createWithFactory(effective, FileRunCluster::new).submitJob(job, classLoader);
+        }
+    }
+
+    /** The job graph that a file run submits for {@code streamGraph}: Flink's, without checkpoint settings. */
+    static JobGraph jobGraph(StreamGraph streamGraph, ClassLoader classLoader) {
+        JobGraph job = streamGraph.getJobGraph(classLoader, streamGraph.getJobID());
+        job.setSnapshotSettings(null);
+        return job;
     }
 
     /** Flink's session REST endpoint without its handlers. */

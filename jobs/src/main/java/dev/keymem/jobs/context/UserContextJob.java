@@ -1,5 +1,6 @@
 package dev.keymem.jobs.context;
 
+import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordLimits;
@@ -14,11 +15,13 @@ import dev.keymem.state.EventEntryPiece;
 import dev.keymem.state.EventStatePiece;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * The user context job, a thin pipeline over the shared event memory: user events (JSON) parsed into
@@ -43,8 +46,26 @@ public final class UserContextJob {
 
     /** The parser of one record: the event's text is kept up to {@link RecordLimits#maxTextBytes()}. */
     public static RecordParser<ContextEvent> parser(RecordLimits limits) {
-        ContextEventParser p = new ContextEventParser();
-        return (KafkaRecord r) -> {
+        return new Parser(new ContextEventParser(), limits);
+    }
+
+    // The functions below are classes (enums where they hold nothing) rather than lambdas, as the log job's
+    // (LogSummaryJob): Flink serializes them with the job, and the JVM (17) spins a serializable lambda's class at
+    // every start and again when the lambda is deserialized, where a class comes from the class data archive.
+
+    /** {@link #parser(RecordLimits)}. */
+    private static final class Parser implements RecordParser<ContextEvent> {
+        private static final long serialVersionUID = 1L;
+        private final ContextEventParser p;
+        private final RecordLimits limits;
+
+        Parser(ContextEventParser p, RecordLimits limits) {
+            this.p = p;
+            this.limits = limits;
+        }
+
+        @Override
+        public ContextEvent parse(KafkaRecord r) throws InvalidRecordException {
             ContextEvent e = p.parse(r.keyString(), r, limits.maxRecordBytes());
             String text = limits.capText(e.text);
             if (text != e.text) {
@@ -54,7 +75,37 @@ public final class UserContextJob {
             e.topic = r.topic;
             e.partition = r.partition;
             return e;
-        };
+        }
+    }
+
+    /** An event's coordinates (topic-partition@offset), for the guard's dead letters. */
+    private enum Coordinates implements SerializableFunction<ContextEvent, String> {
+        INSTANCE;
+
+        @Override
+        public String apply(ContextEvent e) {
+            return e.topic + "-" + e.partition + "@" + e.offset;
+        }
+    }
+
+    /** A run's user, the key of the keyed step over runs. */
+    private enum RunUser implements KeySelector<ContextEventRun, String> {
+        INSTANCE;
+
+        @Override
+        public String getKey(ContextEventRun r) {
+            return r.user();
+        }
+    }
+
+    /** An event's user, the key of the keyed step over events. */
+    private enum EventUser implements KeySelector<ContextEvent, String> {
+        INSTANCE;
+
+        @Override
+        public String getKey(ContextEvent e) {
+            return e.user;
+        }
     }
 
     /** The front end the options describe. */
@@ -107,8 +158,7 @@ public final class UserContextJob {
 
     private static KeyedProcessFunction<String, ContextEvent, JobOutput> guarded(UserContextFunction f,
                                                                                RecordLimits limits) {
-        return new GuardedKeyedFunction<>(f,
-                e -> e.topic + "-" + e.partition + "@" + e.offset,
+        return new GuardedKeyedFunction<>(f, Coordinates.INSTANCE,
                 Map.of(EventStatePiece.INSTANCE.name(), EventMemoryFunction.STATE,
                         EventEntryPiece.INSTANCE.name(), EventMemoryFunction.ARCHIVE,
                         ContextStatePieces.StoredEventPiece.INSTANCE.name(), UserContextFunction.LEGACY_EVENTS,
@@ -162,10 +212,10 @@ public final class UserContextJob {
                     .setParallelism(records.getParallelism());
             int maxValue = limits.deadLetterValueBytes();
             DataStream<JobOutput> dead = gathered.getSideOutput(KafkaIO.DEAD_LETTERS)
-                    .map(d -> new JobOutput(JobOutput.DEAD_LETTER, d.key, d.toJson(maxValue)), EmbeddedJobs.OUTPUT)
+                    .map(EmbeddedJobs.deadLetterOutput(maxValue), EmbeddedJobs.OUTPUT)
                     .name("dead-letters").uid("dead-letters").setParallelism(records.getParallelism());
             DataStream<JobOutput> answers = gathered
-                    .keyBy(ContextEventRun::user, Types.STRING)
+                    .keyBy(RunUser.INSTANCE, Types.STRING)
                     .transform("user-context", EmbeddedJobs.OUTPUT, runsOperator(options, limits))
                     .uid(KEYED_UID)
                     .name("user-context");
@@ -174,7 +224,7 @@ public final class UserContextJob {
         EmbeddedJobs.ParsedStream<ContextEvent> parsed = EmbeddedJobs.parse(records, parser(limits),
                 ContextEventSerializer.TYPE, limits);
         DataStream<JobOutput> answers = parsed.valid()
-                .keyBy(e -> e.user, Types.STRING)
+                .keyBy(EventUser.INSTANCE, Types.STRING)
                 .transform("user-context", EmbeddedJobs.OUTPUT, operator(options, limits))
                 .uid(KEYED_UID)
                 .name("user-context");

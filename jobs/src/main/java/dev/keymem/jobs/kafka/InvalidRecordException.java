@@ -12,6 +12,23 @@ public class InvalidRecordException extends Exception {
         super(reason);
     }
 
+    /**
+     * What the parse step sends on after the record's dead letter, in its place, or null (the default): a marker
+     * that tells the next step a record is missing (the log job's refused CRI piece, {@code LogLine#cri}).
+     */
+    private transient Object standIn;
+
+    /** An invalid record, for {@code reason}, that {@code standIn} stands for after its dead letter. */
+    public InvalidRecordException(String reason, Object standIn) {
+        super(reason);
+        this.standIn = standIn;
+    }
+
+    /** What stands for the record after its dead letter (see {@link #InvalidRecordException(String, Object)}). */
+    public Object standIn() {
+        return standIn;
+    }
+
     /** An invalid record, for {@code reason}, caused by {@code cause}. */
     public InvalidRecordException(String reason, Throwable cause) {
         super(reason, cause);

@@ -9,7 +9,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Parses each record with a {@link RecordParser}; valid ones go on, invalid ones go to the
- * {@link KafkaIO#DEAD_LETTERS} side output with the parser's reason and the record's coordinates.
+ * {@link KafkaIO#DEAD_LETTERS} side output with the parser's reason and the record's coordinates, followed
+ * on the main output by the exception's stand-in where it carries one ({@link InvalidRecordException#standIn}).
  * A parser that throws anything other than {@link InvalidRecordException} (a bug, not bad data) fails
  * the job as usual. A null result is dropped (a parser's way to skip, e.g., blank lines).
  *
@@ -34,11 +35,17 @@ public class ParseOrDeadLetter<T> extends ProcessFunction<KafkaRecord, T> implem
             parsed = parser.parse(record);
         } catch (InvalidRecordException e) {
             ctx.output(KafkaIO.DEAD_LETTERS, record.deadLetter(e.getMessage()));
-            return;
+            parsed = standIn(e);
         }
         if (parsed != null) {
             out.collect(parsed);
         }
+    }
+
+    /** The stand-in of a refused record ({@link InvalidRecordException#standIn}), or null. */
+    @SuppressWarnings("unchecked")
+    static <T> T standIn(InvalidRecordException e) {
+        return (T) e.standIn();
     }
 
     @Override

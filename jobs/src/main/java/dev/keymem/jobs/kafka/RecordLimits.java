@@ -1,5 +1,6 @@
 package dev.keymem.jobs.kafka;
 
+import dev.keymem.operators.Utf8Prefix;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
@@ -92,10 +93,6 @@ public record RecordLimits(int maxRecordBytes, int maxTextBytes, int maxOutputBy
 
     /** The longest prefix of UTF-8 {@code bytes} of at most {@code n} bytes that ends on a character boundary. */
     public static String prefix(byte[] bytes, int n) {
-        int end = Math.min(Math.max(n, 0), bytes.length);
-        while (end > 0 && end < bytes.length && (bytes[end] & 0xC0) == 0x80) {
-            end--;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return Utf8Prefix.prefix(bytes, n);
     }
 }

@@ -29,13 +29,22 @@ import org.apache.flink.util.Collector;
  *       (CRI pieces reach this step uncut, so that a join cuts the joined text and not each piece).</li>
  *   <li>{@code P} pieces are held (in keyed state, so a checkpoint holds them and a restored job goes on
  *       joining) until the {@code F} piece of their stream: then one line goes to {@code inner} whose text is
- *       the {@code P} messages followed by the {@code F} message, cut to {@link RecordLimits#maxTextBytes} as
+ *       the {@code P} messages followed by the {@code F} message (their bytes joined and decoded as
+ *       {@code new String(bytes, UTF_8)} decodes: a UTF-8 character that containerd cut at a piece boundary,
+ *       {@link LogLine#criHead}, is whole again, byte for byte; bytes that make no character are one U+FFFD
+ *       each as the JDK's decoder replaces them; the last piece's incomplete bytes, at most 3, are held raw
+ *       until the next piece), cut to {@link RecordLimits#maxTextBytes} as
  *       {@link RecordLimits#capText} cuts it (the same text as the line unsplit would have), and whose offset,
  *       topic, partition and time stamp are the first piece's (its coordinates in summaries and failures).</li>
  *   <li>Held text is bounded: of a line only its first {@link RecordLimits#maxTextBytes} bytes are held (what
  *       the cut keeps), the rest counted. A line whose {@code P} pieces reach {@link LogOptions#CRI_MAX_JOINED_BYTES} bytes
  *       together goes out at once as one line, cut and marked {@code " …[CRI line cut at N bytes]"}; its later
  *       pieces make another line.</li>
+ *   <li>A piece the parse step refused (invalid bytes inside it, or too big: a dead letter) reaches this step
+ *       as its stand-in ({@link LogLine#CRI_REFUSED}): the line it belongs to goes out marked
+ *       {@code " …[CRI line missing N refused pieces]"} (before any other mark), so that a reader knows a piece is
+ *       missing; a refused {@code F} piece ends its line, a refused {@code P} piece's line goes on; a refused
+ *       piece of no line, and any with the join off, only leaves its dead letter.</li>
  *   <li>At the end of a bounded input (the end-of-input watermark, before the summarizer's final summary)
  *       every line still without its {@code F} piece goes out as one line marked
  *       {@code " …[incomplete CRI line, N bytes]"}. An unbounded input holds
@@ -119,13 +128,25 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
             function.processElement(l, ctx, out);
             return;
         }
+        boolean refused = (l.cri & LogLine.CRI_REFUSED) != 0;
         if (!join) {
-            l.text = limits.capText(l.text);
-            function.processElement(l, ctx, out);
+            if (!refused) { // a refused piece's dead letter is out, and no line misses it
+                l.text = limits.capText(l.text);
+                function.processElement(l, ctx, out);
+            }
             return;
         }
         Partials p = state.value();
         int i = p == null ? -1 : p.find(l);
+        if (refused && (l.cri & LogLine.CRI_PARTIAL) == 0) { // a refused F piece: its line ends, marked
+            if (i >= 0) {
+                Held h = p.open.remove(i);
+                h.refused(limits.maxTextBytes());
+                state.update(p.open.isEmpty() ? null : p);
+                function.processElement(h.line(ctx.getCurrentKey(), null, limits.maxTextBytes()), ctx, out);
+            }
+            return;
+        }
         if ((l.cri & LogLine.CRI_PARTIAL) == 0) { // an F piece
             if (i < 0) {
                 l.text = limits.capText(l.text);
@@ -133,7 +154,8 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
                 return;
             }
             Held h = p.open.remove(i);
-            h.append((l.cri & LogLine.CRI_EMPTY) != 0 ? "" : l.text, l.textIsAscii(), limits.maxTextBytes());
+            h.add(l, limits.maxTextBytes());
+            h.resolveTail(limits.maxTextBytes());
             state.update(p.open.isEmpty() ? null : p);
             function.processElement(h.line(ctx.getCurrentKey(), null, limits.maxTextBytes()), ctx, out);
             return;
@@ -149,8 +171,14 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         } else {
             h = p.open.get(i);
         }
-        h.append(l.text, l.textIsAscii(), limits.maxTextBytes());
-        if (h.totalBytes >= maxJoinedBytes) {
+        if (refused) { // a refused P piece: its line goes on, marked
+            h.refused(limits.maxTextBytes());
+            state.update(p);
+            return;
+        }
+        h.add(l, limits.maxTextBytes());
+        if (h.totalBytes + h.tailBytes() >= maxJoinedBytes) {
+            h.resolveTail(limits.maxTextBytes());
             p.open.remove(h);
             state.update(p.open.isEmpty() ? null : p);
             function.processElement(h.line(ctx.getCurrentKey(), cutMark(h.totalBytes), limits.maxTextBytes()), ctx,
@@ -179,6 +207,7 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         }
         state.clear();
         for (Held h : p.open) {
+            h.resolveTail(limits.maxTextBytes());
             function.processElement(h.line(ctx.getCurrentKey(), incompleteMark(h.totalBytes), limits.maxTextBytes()),
                     ctx, out);
         }
@@ -189,6 +218,11 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         return " \u2026[CRI line cut at " + bytes + " bytes]";
     }
 
+    /** The mark of a line that misses {@code pieces} refused pieces (before any other mark). */
+    static String missingMark(int pieces) {
+        return " \u2026[CRI line missing " + pieces + " refused " + (pieces == 1 ? "piece" : "pieces") + "]";
+    }
+
     /** The mark of a line whose F piece never came. */
     static String incompleteMark(long bytes) {
         return " \u2026[incomplete CRI line, " + bytes + " bytes]";
@@ -196,52 +230,147 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
 
     /**
      * The reference form: the lines {@code inner} gets from this function for {@code lines} (one source's, in
-     * order) followed by the end of the input, joined over the whole list with plain strings (each joined text
-     * whole, then cut by {@link RecordLimits#capText} or marked).
+     * order) followed by the end of the input, joined over the whole list: each line's message bytes whole
+     * ({@link #messageBytes}), decoded once (the bytes before and after a refused piece each on their own), then
+     * cut by {@link RecordLimits#capText} or marked. (For texts that came from bytes, as the job's do: an unpaired
+     * surrogate, which UTF-8 cannot carry, would not come back.)
      */
     static List<LogLine> reference(List<LogLine> lines, RecordLimits limits, long maxJoinedBytes) {
+        int max = limits.maxTextBytes();
         List<LogLine> out = new ArrayList<>();
-        List<LogLine> firsts = new ArrayList<>();
-        List<StringBuilder> texts = new ArrayList<>();
+        List<RefLine> open = new ArrayList<>();
         for (LogLine l : lines) {
             if (l.cri == 0) {
                 out.add(l);
                 continue;
             }
             int i = -1;
-            for (int k = 0; k < firsts.size(); k++) {
-                LogLine f = firsts.get(k);
+            for (int k = 0; k < open.size(); k++) {
+                LogLine f = open.get(k).first;
                 if (stream(f) == stream(l) && f.partition == l.partition && Objects.equals(f.topic, l.topic)) {
                     i = k;
                 }
             }
+            boolean refused = (l.cri & LogLine.CRI_REFUSED) != 0;
             if ((l.cri & LogLine.CRI_PARTIAL) == 0) {
-                if (i < 0) {
+                if (i >= 0) {
+                    RefLine r = open.remove(i);
+                    if (refused) {
+                        r.missing++;
+                    } else {
+                        r.raw.writeBytes(messageBytes(l));
+                    }
+                    String text = r.text();
+                    long bytes = RecordLimits.utf8Bytes(text);
+                    String mark = r.missing == 0 ? null : missingMark(r.missing)
+                            + (bytes > max ? RecordLimits.TRUNCATED_MARK + bytes + " bytes]" : "");
+                    out.add(copy(r.first, l, mark == null ? limits.capText(text) : RecordLimits.marked(text, mark,
+                            max)));
+                } else if (!refused) {
                     out.add(copy(l, l, limits.capText(l.text)));
-                } else {
-                    String text = texts.remove(i).append((l.cri & LogLine.CRI_EMPTY) != 0 ? "" : l.text).toString();
-                    out.add(copy(firsts.remove(i), l, limits.capText(text)));
                 }
                 continue;
             }
             if (i < 0) {
-                firsts.add(l);
-                texts.add(new StringBuilder());
-                i = firsts.size() - 1;
+                open.add(new RefLine(l));
+                i = open.size() - 1;
             }
-            texts.get(i).append(l.text);
-            long bytes = RecordLimits.utf8Bytes(texts.get(i).toString());
+            RefLine r = open.get(i);
+            if (refused) {
+                r.missing++;
+                r.done.append(r.raw.toString(StandardCharsets.UTF_8));
+                r.raw.reset();
+                continue;
+            }
+            r.raw.writeBytes(messageBytes(l));
+            String text = r.text();
+            long bytes = RecordLimits.utf8Bytes(text);
             if (bytes >= maxJoinedBytes) {
-                out.add(copy(firsts.remove(i), l,
-                        RecordLimits.marked(texts.remove(i).toString(), cutMark(bytes), limits.maxTextBytes())));
+                open.remove(i);
+                out.add(copy(r.first, l, RecordLimits.marked(text, r.missingMark() + cutMark(bytes), max)));
             }
         }
-        for (int k = 0; k < firsts.size(); k++) {
-            String text = texts.get(k).toString();
-            String mark = incompleteMark(RecordLimits.utf8Bytes(text));
-            out.add(copy(firsts.get(k), firsts.get(k), RecordLimits.marked(text, mark, limits.maxTextBytes())));
+        for (RefLine r : open) {
+            String text = r.text();
+            String mark = r.missingMark() + incompleteMark(RecordLimits.utf8Bytes(text));
+            out.add(copy(r.first, r.first, RecordLimits.marked(text, mark, max)));
         }
         return out;
+    }
+
+    /** {@link #reference}'s line being joined: its first piece, its text so far, its refused pieces. */
+    private static final class RefLine {
+        final LogLine first;
+        /** The text before the last refused piece. */
+        final StringBuilder done = new StringBuilder();
+        /** The message bytes since. */
+        final java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        int missing;
+
+        RefLine(LogLine first) {
+            this.first = first;
+        }
+
+        String text() {
+            return done + raw.toString(StandardCharsets.UTF_8);
+        }
+
+        String missingMark() {
+            return missing == 0 ? "" : CriLineJoin.missingMark(missing);
+        }
+    }
+
+    /**
+     * The bytes of a piece's message as the container runtime wrote them: {@link LogLine#criHead}, the text
+     * between the U+FFFDs that stand for the seam bytes ({@link #core}) as UTF-8, and a {@code P} piece's
+     * {@link LogLine#criTail}; nothing for an {@code F} piece with an empty message ({@link LogLine#CRI_EMPTY}).
+     */
+    static byte[] messageBytes(LogLine l) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        if ((l.cri & LogLine.CRI_EMPTY) == 0) {
+            if (l.criHead != null) {
+                b.writeBytes(l.criHead);
+            }
+            b.writeBytes(core(l).getBytes(StandardCharsets.UTF_8));
+            if (l.criTail != null && (l.cri & LogLine.CRI_PARTIAL) != 0) {
+                b.writeBytes(l.criTail);
+            }
+        }
+        return b.toByteArray();
+    }
+
+    /** A piece's text without the U+FFFD at each edge that stands for seam bytes ({@link LogLine#criHead}). */
+    static String core(LogLine l) {
+        if ((l.cri & LogLine.CRI_EMPTY) != 0) {
+            return "";
+        }
+        int from = l.criHead != null ? 1 : 0;
+        int to = l.text.length() - (l.criTail != null && (l.cri & LogLine.CRI_PARTIAL) != 0 ? 1 : 0);
+        return from == 0 && to == l.text.length() ? l.text : l.text.substring(from, Math.max(from, to));
+    }
+
+    /**
+     * The index in {@code b[from, end)} where an incomplete UTF-8 sequence at its end starts (a lead byte, C2 to
+     * F4, among the last 3 whose sequence needs more bytes than follow it), or {@code end} where none (a byte that
+     * is never a lead byte, C0, C1 or F5 to FF, starts none: the piece is then refused as invalid). Decoding {@code b}
+     * in two parts cut there gives the same text as decoding it whole (a cut before a byte that is no
+     * continuation byte), so the join holds only these bytes raw.
+     */
+    static int incompleteStart(byte[] b, int from, int end) {
+        for (int k = end - 1; k >= Math.max(from, end - 3); k--) {
+            int c = b[k] & 0xFF;
+            if (c >= 0xC0) {
+                if (c < 0xC2 || c > 0xF4) {
+                    return end;
+                }
+                int need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+                return end - k < need ? k : end;
+            }
+            if (c < 0x80) {
+                return end;
+            }
+        }
+        return end;
     }
 
     private static int stream(LogLine l) {
@@ -293,6 +422,14 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         long totalBytes;
         /** Pieces so far. */
         int pieces;
+        /** Pieces refused (dead letters) so far: the line goes out marked ({@link #missingMark}). */
+        int missing;
+        /**
+         * The raw bytes at the end of the line so far that are an incomplete UTF-8 sequence ({@link
+         * #incompleteStart}, at most 3; not in {@link #text} nor counted), or null: the next piece's
+         * {@link LogLine#criHead} completes the character.
+         */
+        byte[] tail;
 
         Held() {
         }
@@ -308,14 +445,72 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         }
 
         /**
-         * Appends a piece's message, holding at most {@code maxTextBytes} bytes of the line: only while nothing
+         * Appends piece {@code l}'s message: its text (an {@code F} piece with an empty message: nothing), where
+         * it has seam bytes ({@link LogLine#criHead}) with them joined to the held {@link #tail} and decoded, so
+         * that the text held is the line's bytes so far decoded, but for the new tail.
+         */
+        void add(LogLine l, int maxTextBytes) {
+            pieces++;
+            byte[] head = (l.cri & LogLine.CRI_EMPTY) != 0 ? null : l.criHead;
+            byte[] end = (l.cri & LogLine.CRI_PARTIAL) != 0 ? l.criTail : null;
+            if (tail == null && head == null && end == null) {
+                append((l.cri & LogLine.CRI_EMPTY) != 0 ? "" : l.text, l.textIsAscii(), maxTextBytes);
+                return;
+            }
+            String core = core(l);
+            byte[] raw = concat(tail, head, core.isEmpty() ? end : null);
+            int k = core.isEmpty() ? incompleteStart(raw, 0, raw.length) : raw.length;
+            tail = core.isEmpty() ? (k < raw.length ? java.util.Arrays.copyOfRange(raw, k, raw.length) : null) : end;
+            if (k > 0) {
+                append(new String(raw, 0, k, StandardCharsets.UTF_8), false, maxTextBytes);
+            }
+            if (!core.isEmpty()) {
+                append(core, false, maxTextBytes);
+            }
+        }
+
+        /**
+         * Counts a refused piece ({@link LogLine#CRI_REFUSED}): the line misses its bytes, so the held
+         * {@link #tail} ends as it decodes (the next piece's first bytes do not complete it).
+         */
+        void refused(int maxTextBytes) {
+            pieces++;
+            missing++;
+            resolveTail(maxTextBytes);
+        }
+
+        /** Appends the held {@link #tail} as it decodes (U+FFFD): the line ends without the rest of it. */
+        void resolveTail(int maxTextBytes) {
+            if (tail != null) {
+                String t = new String(tail, StandardCharsets.UTF_8);
+                tail = null;
+                append(t, false, maxTextBytes);
+            }
+        }
+
+        /** UTF-8 bytes of the held {@link #tail} as {@link #resolveTail} would append it; 0 where none. */
+        long tailBytes() {
+            return tail == null ? 0 : RecordLimits.utf8Bytes(new String(tail, StandardCharsets.UTF_8));
+        }
+
+        private static byte[] concat(byte[] a, byte[] b, byte[] c) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(9);
+            for (byte[] x : new byte[][] {a, b, c}) {
+                if (x != null) {
+                    out.writeBytes(x);
+                }
+            }
+            return out.toByteArray();
+        }
+
+        /**
+         * Appends a text to the line, holding at most {@code maxTextBytes} bytes of the line: only while nothing
          * of the line has been dropped, so the held text is always the line's first bytes (also after a restore
          * under a larger limit, or after a piece cut at a character boundary).
          */
         void append(String piece, boolean pieceAscii, int maxTextBytes) {
             int bytes = pieceAscii ? piece.length() : RecordLimits.utf8Bytes(piece);
             ascii &= pieceAscii;
-            pieces++;
             boolean whole = heldBytes == totalBytes;
             totalBytes += bytes;
             if (!whole) {
@@ -338,12 +533,13 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
          */
         LogLine line(String source, String mark, int maxTextBytes) {
             String t;
-            if (mark == null && heldBytes == totalBytes) {
+            if (mark == null && heldBytes == totalBytes && missing == 0) {
                 t = text;
             } else {
                 // the held text is at most maxTextBytes: text + mark where both fit, else cut before the mark
-                String m = mark != null ? mark : RecordLimits.TRUNCATED_MARK + totalBytes + " bytes]";
-                t = RecordLimits.marked(text, m, maxTextBytes);
+                String m = mark != null ? mark : heldBytes == totalBytes ? "" : RecordLimits.TRUNCATED_MARK
+                        + totalBytes + " bytes]";
+                t = RecordLimits.marked(text, (missing > 0 ? missingMark(missing) : "") + m, maxTextBytes);
             }
             LogLine l = new LogLine(source, t, offset, timestamp);
             l.topic = topic;

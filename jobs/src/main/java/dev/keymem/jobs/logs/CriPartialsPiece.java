@@ -11,7 +11,8 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 
 /**
  * Payload of one source's held CRI pieces ({@link CriLineJoin.Partials}, ValueState {@code cri-partials}; piece
- * code 26). Format 1:
+ * code 26). Format 2 (format 1, which session 14 wrote, is the same without the tail and the refused count; it
+ * reads as lines held with no tail and no refused piece, as they were):
  *
  * <pre>
  *   int    lines held (1 to 65536, MAX_HELD, a bound on reads; one per stream, topic and partition)
@@ -24,12 +25,15 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
  *     string text                    (the line's first bytes held)
  *     long   held bytes, total bytes
  *     int    pieces
+ *     byte   tail length (0 to 3), then the tail's bytes  (format 2; the raw bytes of a character cut at
+ *                                                         the last piece's end, {@code CriLineJoin.Held#tail})
+ *     int    refused pieces          (format 2; {@code CriLineJoin.Held#missing})
  * </pre>
  */
 public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials> {
     static final CriPartialsPiece INSTANCE = new CriPartialsPiece();
     static final int CODE = 26;
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     /** More held lines than a source can have streams times files is corrupt state. */
     private static final int MAX_HELD = 1 << 16;
 
@@ -51,13 +55,20 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
             out.putLong(h.heldBytes);
             out.putLong(h.totalBytes);
             out.putInt(h.pieces);
+            out.putByte(h.tail == null ? 0 : h.tail.length);
+            if (h.tail != null) {
+                for (byte b : h.tail) {
+                    out.putByte(b);
+                }
+            }
+            out.putInt(h.missing);
         }
     }
 
     @Override
     public CriLineJoin.Partials read(int format, PayloadReader in, CriLineJoin.Partials reuse)
             throws CorruptStateException {
-        if (format != 1) {
+        if (format != 1 && format != 2) {
             throw in.corrupt("unknown CriPartials format " + format);
         }
         int n = in.getInt("lines held");
@@ -77,6 +88,20 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
             h.heldBytes = in.getLong("held bytes");
             h.totalBytes = in.getLong("total bytes");
             h.pieces = in.getInt("pieces");
+            int tail = format >= 2 ? in.getByte("tail length") : 0;
+            if (tail < 0 || tail > 3) {
+                throw in.corrupt("impossible held tail of " + tail + " bytes");
+            }
+            if (tail > 0) {
+                h.tail = new byte[tail];
+                for (int k = 0; k < tail; k++) {
+                    h.tail[k] = (byte) in.getByte("tail");
+                }
+            }
+            h.missing = format >= 2 ? in.getInt("refused pieces") : 0;
+            if (h.missing < 0 || h.missing > h.pieces) {
+                throw in.corrupt("impossible count of refused pieces " + h.missing + " of " + h.pieces);
+            }
             if (h.text == null || (h.stream != LogLine.CRI_STDOUT && h.stream != LogLine.CRI_STDERR)
                     || h.heldBytes < 0 || h.heldBytes > h.totalBytes || h.pieces < 1) {
                 throw in.corrupt("impossible held line (stream " + h.stream + ", " + h.heldBytes + " of "
@@ -102,6 +127,8 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
             k.heldBytes = h.heldBytes;
             k.totalBytes = h.totalBytes;
             k.pieces = h.pieces;
+            k.tail = h.tail == null ? null : h.tail.clone();
+            k.missing = h.missing;
             c.open.add(k);
         }
         return c;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -182,6 +183,15 @@ public final class EmbeddedJobs {
                 .map(new DeadLetterOutput(maxValue), OUTPUT).name("dead-letters")
                 .uid("dead-letters").setParallelism(records.getParallelism());
         return new ParsedStream<>(valid, dead);
+    }
+
+    /**
+     * The map of a dead letter to the jobs' output ({@link JobOutput#DEAD_LETTER}, keyed by the dead letter's key,
+     * its JSON carrying at most {@code maxValueBytes} of the record's value), for jobs that route their own dead
+     * letters: a class, not a lambda (see {@link DeadLetterOutput}).
+     */
+    public static MapFunction<DeadLetter, JobOutput> deadLetterOutput(int maxValueBytes) {
+        return new DeadLetterOutput(maxValueBytes);
     }
 
     /** Valid records and dead letters. */

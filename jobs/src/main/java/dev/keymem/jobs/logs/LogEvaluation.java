@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *       {@code Content} column (header stripping off), streaming (each line's template id as assigned on
  *       arrival), as the published Drain and Brain numbers were measured, each line's text as the job's record
  *       reader reads it (a CRI line's message, a JSON record's text field); <b>GA raw</b>: the same over the raw
- *       lines as the job mines them: read by its record reader, header stripping on, one miner state per source;</li>
+ *       lines as the job mines them: read by its record reader, the pieces of a long Kubernetes CRI line joined
+ *       ({@link #readAsTheJob}: one line per ground-truth row), header stripping on, one miner state per source;</li>
  *   <li><b>lines/s</b>: the miner alone over the content lines, per CPU-second of the thread (best of several
  *       warm passes, one thread; CPU time, which other processes on the machine distort less than wall time);</li>
  *   <li><b>coverage</b>: the summarizer at the given settings (the defaults of {@code memctl logs}) over the
@@ -75,11 +76,21 @@ public final class LogEvaluation {
         }
         Set<String> truth = new HashSet<>();
         Set<String> alerts = new HashSet<>();
+        List<LogLine> read = readAsTheJob(ds.raw());
+        if (read.size() != ds.eventId().size()) {
+            throw new IllegalArgumentException(ds.name() + ": " + read.size() + " lines as the job reads them (CRI "
+                    + "pieces joined), " + ds.eventId().size() + " ground-truth rows");
+        }
+        String[] rows = new String[read.size()]; // each row's text to look for an alert in: its raw line
+        for (LogLine l : read) {
+            rows[(int) l.offset] = l.source == null || read.size() == ds.raw().size() ? ds.raw().get((int) l.offset)
+                    : l.text;
+        }
         for (int i = 0; i < ds.eventId().size(); i++) {
             String e = ds.eventId().get(i);
             if (e != null) {
                 truth.add(e);
-                if (AlertLines.isAlert(ds.raw().get(i))) {
+                if (AlertLines.isAlert(rows[i])) {
                     alerts.add(e);
                 }
             }
@@ -137,29 +148,91 @@ public final class LogEvaluation {
     }
 
     /**
-     * Template ids of the raw {@code lines} as the job mines them: each read by the job's record reader
+     * The raw {@code lines} as the job reads them: one entry per line the job's keyed step gets (a row of the
+     * ground truth), each read by the job's record reader ({@link LogLineParser}), the {@code P} pieces of a long
+     * Kubernetes CRI line joined with their {@code F} piece as the job joins them ({@link CriLineJoin#reference},
+     * per source, at the default limits and {@link LogOptions#CRI_MAX_JOINED_BYTES}); a line the reader refuses
+     * (the job's dead letters) as an entry with a null source and the raw line as its text. An entry's
+     * {@code offset} is its row: the rank of its first piece among the entries' first pieces (without CRI pieces,
+     * its index in {@code lines}). In the order the keyed step gets them per source (a joined line with its last
+     * piece), the sources merged by row.
+     */
+    static List<LogLine> readAsTheJob(List<String> lines) {
+        LogLineParser parser = new LogLineParser(null);
+        Map<String, List<LogLine>> bySource = new LinkedHashMap<>();
+        List<List<LogLine>> queues = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            LogLine l;
+            try {
+                l = parser.parse(null, lines.get(i), i, -1);
+            } catch (dev.keymem.jobs.kafka.InvalidRecordException e) {
+                queues.add(new ArrayList<>(List.of(new LogLine(null, lines.get(i), i, -1))));
+                continue;
+            }
+            bySource.computeIfAbsent(l.source, k -> new ArrayList<>()).add(l);
+        }
+        int[] row = new int[lines.size()];
+        boolean[] first = new boolean[lines.size()];
+        for (List<LogLine> q : queues) {
+            first[(int) q.get(0).offset] = true;
+        }
+        for (List<LogLine> source : bySource.values()) {
+            List<LogLine> joined = CriLineJoin.reference(source, dev.keymem.jobs.kafka.RecordLimits.defaults(),
+                    LogOptions.CRI_MAX_JOINED_BYTES.defaultValue());
+            for (LogLine l : joined) {
+                first[(int) l.offset] = true;
+            }
+            queues.add(new ArrayList<>(joined));
+        }
+        for (int i = 0, r = 0; i < lines.size(); i++) {
+            row[i] = first[i] ? r++ : -1;
+        }
+        // merge the queues (each in the order the keyed step gets it) by the row of their next entry
+        java.util.PriorityQueue<List<LogLine>> heads = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingLong(q -> q.get(q.size() - 1).offset));
+        for (List<LogLine> q : queues) {
+            if (!q.isEmpty()) {
+                java.util.Collections.reverse(q); // taken from the end
+                heads.add(q);
+            }
+        }
+        List<LogLine> out = new ArrayList<>();
+        while (!heads.isEmpty()) {
+            List<LogLine> q = heads.poll();
+            LogLine l = q.remove(q.size() - 1);
+            l.offset = row[(int) l.offset];
+            out.add(l);
+            if (!q.isEmpty()) {
+                heads.add(q);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Template ids of the raw {@code lines} as the job mines them, one per line its keyed step gets, in the order
+     * of their rows ({@link #readAsTheJob}: a CRI line's pieces joined): each read by the job's record reader
      * ({@link LogLineParser}: its source, a CRI line's message, a JSON record's text and whether that is a bare
-     * message), mined in its source's own miner state (ids of different sources kept apart); a line the reader
-     * refuses (blank: the job's dead letters) gets an id of its own.
+     * message), mined in its source's own miner state (ids of different sources kept apart), in the order the
+     * keyed step gets it; a line the reader refuses (blank: the job's dead letters) gets an id of its own.
      */
     static List<Integer> mineAsTheJob(List<String> lines, MinerSettings settings) {
         TemplateMiner miner = new TemplateMiner(settings);
-        LogLineParser parser = new LogLineParser(null);
         Map<String, MinerState> states = new HashMap<>();
         Map<String, Integer> offsets = new HashMap<>();
-        List<Integer> ids = new ArrayList<>(lines.size());
+        List<LogLine> read = readAsTheJob(lines);
+        Integer[] ids = new Integer[read.size()];
         int refused = -1;
-        for (String l : lines) {
-            LogLine line = read(parser, l);
-            if (line == null) {
-                ids.add(refused--);
+        for (LogLine line : read) {
+            if (line.source == null) {
+                ids[(int) line.offset] = refused--;
                 continue;
             }
             MinerState s = states.computeIfAbsent(line.source, k -> new MinerState());
             int offset = offsets.computeIfAbsent(line.source, k -> offsets.size() << 20);
-            ids.add(offset + miner.accept(s, line.text, line.bare).id());
+            ids[(int) line.offset] = offset + miner.accept(s, line.text, line.bare).id();
         }
-        return ids;
+        return Arrays.asList(ids);
     }
 
     /** {@code parser}'s line of {@code value}, or null where it refuses it. */
@@ -172,21 +245,18 @@ public final class LogEvaluation {
     }
 
     /**
-     * The summaries of the raw lines (offset = 0-based line number), keyed by source as the job keys them,
-     * each source's end-of-input summary last: what {@code memctl logs --input FILE} writes, with no
-     * time-based summaries.
+     * The summaries of the raw lines as the job reads them ({@link #readAsTheJob}: a CRI line's pieces joined;
+     * offset = the 0-based index of the line among those, so one per ground-truth row), keyed by source as the
+     * job keys them, each source's end-of-input summary last: what {@code memctl logs --input FILE} writes (but
+     * for the offsets of joined lines), with no time-based summaries.
      */
     public static List<JsonNode> summaries(List<String> lines, LogSummarySettings settings) throws Exception {
         LogSummarizer s = new LogSummarizer(settings, TextFrontEnd.builder().dimension(settings.dimension()).build());
-        LogLineParser parser = new LogLineParser(null);
         Map<String, SourceMemory> mem = new LinkedHashMap<>();
         Map<String, SourceStores> stores = new HashMap<>();
         List<JsonNode> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            LogLine l;
-            try {
-                l = parser.parse(null, lines.get(i), i, -1);
-            } catch (dev.keymem.jobs.kafka.InvalidRecordException e) {
+        for (LogLine l : readAsTheJob(lines)) {
+            if (l.source == null) {
                 continue; // the job sends the lines its reader refuses (blank, broken JSON) to the dead letters
             }
             SourceMemory m = mem.computeIfAbsent(l.source, k -> s.newMemory(k.hashCode()));

@@ -1,10 +1,15 @@
 package dev.keymem.jobs.logs;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * One input log line after parsing: its source (the key), the original text, and where it came from
  * (offset: a Kafka offset or a 0-based line number in a file; timestamp in ms since the epoch, or -1
- * when unknown), and whether the text is a bare message ({@link #bare}). A Flink POJO.
+ * when unknown), and whether the text is a bare message ({@link #bare}). Its Flink type is
+ * {@link LogLineSerializer#TYPE}, also where a job asks {@code TypeInformation.of(LogLine.class)} ({@link TypeInfo}):
+ * Flink's POJO serializer would drop the fields the job needs that are no POJO fields ({@link #cri}).
  */
+@TypeInfo(LogLineSerializer.TypeFactory.class)
 public class LogLine {
     /** The source (summaries are per source). */
     public String source;
@@ -40,9 +45,24 @@ public class LogLine {
      * ({@link #CRI_STDOUT} or {@link #CRI_STDERR}, plus {@link #CRI_PARTIAL} for a {@code P} piece, whose text is
      * then its message exactly as written, trailing spaces included); 0 for any other line. Set by the parser,
      * carried by the job's serializers ({@link LogLineSerializer}, {@link LogLineRun}), read by the keyed step's
-     * {@link CriLineJoin}, which joins the pieces of a long line; not a field of Flink's POJO form (transient).
+     * {@link CriLineJoin}, which joins the pieces of a long line (transient: no field of a POJO form).
      */
     transient byte cri;
+
+    /**
+     * Where a CRI piece's message was cut inside a UTF-8 character (containerd cuts a long line at a byte count):
+     * the raw bytes of that character's end at the start of the message (1 to 3 continuation bytes), which the
+     * text shows as its first char, one U+FFFD; null where none. Set by the parser from the value's bytes
+     * ({@link LogLineParser#criSeams}), carried by the job's serializers; the join puts a seam's bytes back
+     * together ({@link CriLineJoin}), so the joined line is the unsplit line byte for byte. Transient, as
+     * {@link #cri}.
+     */
+    transient byte[] criHead;
+    /**
+     * As {@link #criHead}, for the start of a character at the end of a {@code P} piece's message (an incomplete
+     * UTF-8 sequence, 1 to 3 bytes), which the text shows as its last char, one U+FFFD; null where none.
+     */
+    transient byte[] criTail;
 
     /** {@link #cri}: a piece written to stdout. */
     static final byte CRI_STDOUT = 1;
@@ -55,8 +75,14 @@ public class LogLine {
      * CRI line is read), its message joined as the empty string.
      */
     static final byte CRI_EMPTY = 8;
+    /**
+     * {@link #cri}: no piece but the stand-in of a refused one (invalid bytes inside it, or too big), which went to
+     * the dead letters: the parse step sends it on after the dead letter ({@code InvalidRecordException#standIn})
+     * so that the join marks the line the piece belonged to as missing it. Its text is empty.
+     */
+    static final byte CRI_REFUSED = 16;
 
-    /** For Flink's POJO serializer. */
+    /** An empty line, for the serializers. */
     public LogLine() {
     }
 

@@ -282,12 +282,35 @@ public final class LogLineParser implements Serializable {
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
 
     /**
+     * A CRI piece's value decoded where it is strict UTF-8 but for a character split at a piece boundary: its text
+     * ({@link #criSeams}) and the raw bytes each U+FFFD at an edge of its message stands for (null where none).
+     */
+    record CriSeams(String text, byte[] head, byte[] tail) {
+        /** {@code l} (parsed from {@link #text}) with the edge bytes, where its text shows them at its edges. */
+        LogLine mark(LogLine l) {
+            if (l.cri == 0 || (l.cri & LogLine.CRI_EMPTY) != 0) {
+                return l;
+            }
+            String t = l.text;
+            if (head != null && t.startsWith("\uFFFD")) {
+                l.criHead = head;
+            }
+            if (tail != null && (l.cri & LogLine.CRI_PARTIAL) != 0 && t.endsWith("\uFFFD")
+                    && t.length() > (l.criHead != null ? 1 : 0)) {
+                l.criTail = tail;
+            }
+            return l;
+        }
+    }
+
+    /**
      * The text of a CRI piece that is strict UTF-8 but for a character split at a piece boundary (containerd cuts
      * a long line at 16 KiB of bytes): up to 3 continuation bytes at the start of the message and, in a {@code P}
-     * piece, an incomplete sequence (up to 3 bytes) at its end, each replaced by one U+FFFD; null where the value
-     * is no CRI line or holds any other invalid byte (the record is then refused as before).
+     * piece, an incomplete sequence (up to 3 bytes; {@link CriLineJoin#incompleteStart}) at its end, each replaced
+     * by one U+FFFD, with those raw bytes (which the join puts back together, {@link LogLine#criHead}); null where
+     * the value is no CRI line or holds any other invalid byte (the record is then refused as before).
      */
-    static String criSeams(byte[] b) {
+    static CriSeams criSeams(byte[] b) {
         String v = new String(b, StandardCharsets.ISO_8859_1); // one char per byte: indexes are byte indexes
         int lead = 0;
         while (lead < b.length && Character.isWhitespace(b[lead])) {
@@ -305,22 +328,7 @@ public final class LogLineParser implements Serializable {
         while (from < end && from - m < 3 && (b[from] & 0xC0) == 0x80) {
             from++;
         }
-        int to = end;
-        if (b[m - 2] == 'P') {
-            for (int k = end - 1; k >= Math.max(from, end - 3); k--) {
-                int c = b[k] & 0xFF;
-                if (c >= 0xC0) {
-                    int need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-                    if (end - k < need) {
-                        to = k;
-                    }
-                    break;
-                }
-                if (c < 0x80) {
-                    break;
-                }
-            }
-        }
+        int to = b[m - 2] == 'P' ? CriLineJoin.incompleteStart(b, from, end) : end;
         if (from == m && to == end) {
             return null;
         }
@@ -335,7 +343,53 @@ public final class LogLineParser implements Serializable {
         }
         out.write(b, end, b.length - end);
         String text = dev.keymem.operators.DeadLetter.strictUtf8(out.toByteArray());
-        return text == null ? null : text.startsWith("\uFEFF") ? text.substring(1) : text;
+        if (text == null) {
+            return null;
+        }
+        return new CriSeams(text.startsWith("\uFEFF") ? text.substring(1) : text,
+                from > m ? java.util.Arrays.copyOfRange(b, m, from) : null,
+                to < end ? java.util.Arrays.copyOfRange(b, to, end) : null);
+    }
+
+    /** Longest CRI prefix (time stamp, stream, tag) read from a refused value. */
+    private static final int MAX_CRI_PREFIX = 256;
+
+    /**
+     * {@code e}, for a refused record; where the value is a CRI piece (its prefix readable), with its stand-in
+     * ({@link LogLine#CRI_REFUSED}: the source, stream, tag, time and coordinates the piece would have had, an
+     * empty text), so that the join marks the line that misses the piece.
+     */
+    private InvalidRecordException refused(String key, KafkaRecord record, InvalidRecordException e) {
+        byte[] b = record.value;
+        if (b == null) {
+            return e;
+        }
+        int n = Math.min(b.length, MAX_CRI_PREFIX);
+        String v = new String(b, 0, n, StandardCharsets.ISO_8859_1);
+        int lead = 0;
+        while (lead < n && Character.isWhitespace(v.charAt(lead))) {
+            lead++;
+        }
+        int m = CriLogPrefix.messageStart(v, lead, n);
+        if (m < 0) {
+            return e;
+        }
+        LogLine l;
+        try {
+            l = parse(key, v.substring(0, m), record.offset, record.timestamp);
+        } catch (InvalidRecordException x) {
+            return e;
+        }
+        if (l.cri == 0) {
+            return e;
+        }
+        LogLine s = new LogLine(l.source, "", l.offset, l.timestamp);
+        int kept = LogLine.CRI_STDOUT | LogLine.CRI_STDERR | LogLine.CRI_PARTIAL;
+        s.cri = (byte) ((l.cri & kept) | LogLine.CRI_REFUSED);
+        s.topic = record.topic;
+        s.partition = record.partition;
+        s.markAsciiText();
+        return new InvalidRecordException(e.getMessage(), s);
     }
 
     /**
@@ -346,7 +400,8 @@ public final class LogLineParser implements Serializable {
      * integers, booleans, nulls; {@link #jsonTokens}) from the bytes, keeping only the fields this parser looks at,
      * instead of as a whole tree from a decoded string (an object with anything else in it, or one Jackson
      * refuses, goes the reference way: same fields, same error message). One exception: a CRI piece that is
-     * strict UTF-8 but for a character split at its edges is read, not refused ({@link #criSeams}).
+     * strict UTF-8 but for a character split at its edges is read, not refused ({@link #criSeams}); a refused CRI
+     * piece's exception carries its stand-in ({@link LogLine#CRI_REFUSED}).
      */
     public LogLine parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
         byte[] b = record.value;
@@ -370,10 +425,11 @@ public final class LogLineParser implements Serializable {
             try {
                 text = RecordParsers.decode(record, maxBytes);
             } catch (InvalidRecordException e) {
-                text = b == null || b.length > maxBytes ? null : criSeams(b);
-                if (text == null) {
-                    throw e;
+                CriSeams seams = b == null || b.length > maxBytes ? null : criSeams(b);
+                if (seams == null) {
+                    throw refused(key, record, e);
                 }
+                return seams.mark(parse(key, seams.text(), record.offset, record.timestamp));
             }
             return parse(key, text, record.offset, record.timestamp);
         }

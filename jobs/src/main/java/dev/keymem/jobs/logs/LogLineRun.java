@@ -37,6 +37,10 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     boolean[] bare;
     /** Per line: its CRI stream and tag ({@link LogLine#cri}). */
     byte[] cri;
+    /** Per line: {@link LogLine#criHead}; null while no line has one. */
+    byte[][] criHeads;
+    /** Per line: {@link LogLine#criTail}; null while no line has one. */
+    byte[][] criTails;
 
     LogLineRun(String source, String topic, int partition, int capacity) {
         this.source = source;
@@ -68,6 +72,10 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             ascii = Arrays.copyOf(ascii, n);
             bare = Arrays.copyOf(bare, n);
             cri = Arrays.copyOf(cri, n);
+            if (criHeads != null) {
+                criHeads = Arrays.copyOf(criHeads, n);
+                criTails = Arrays.copyOf(criTails, n);
+            }
         }
         offsets[size] = l.offset;
         timestamps[size] = l.timestamp;
@@ -75,6 +83,14 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         ascii[size] = l.textIsAscii();
         bare[size] = l.bare;
         cri[size] = l.cri;
+        if (LogLineSerializer.seams(l)) {
+            if (criHeads == null) {
+                criHeads = new byte[offsets.length][];
+                criTails = new byte[offsets.length][];
+            }
+            criHeads[size] = l.criHead;
+            criTails[size] = l.criTail;
+        }
         size++;
     }
 
@@ -85,6 +101,10 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         l.partition = partition;
         l.bare = bare[i];
         l.cri = cri[i];
+        if (criHeads != null) {
+            l.criHead = criHeads[i];
+            l.criTail = criTails[i];
+        }
         if (ascii[i]) {
             l.markAsciiText();
         }
@@ -123,7 +143,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
      * timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII text; plus {@link #BARE_TEXT} where the text
      * is a bare message, {@link LogLine#bare}, which the form before it never set, so its bytes read as lines that
      * are not bare, as they were; plus {@link #CRI_BYTE} where the line is a CRI piece, its {@link LogLine#cri}
-     * byte then following, a bit likewise never set before) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte
+     * byte then following, a bit likewise never set before; plus {@link #SEAM_BYTES}, the seam's raw bytes then
+     * following) and the text (as {@link LogLineSerializer} writes it, an ASCII one copied byte
      * for byte).
      */
     static final class Serializer extends RecordSerializer<LogLineRun> {
@@ -133,6 +154,11 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         static final int BARE_TEXT = 4;
         /** The bit of the text byte that says a CRI byte ({@link LogLine#cri}) follows it (never set before). */
         static final int CRI_BYTE = 8;
+        /**
+         * The bit of the text byte that says a CRI seam's raw bytes follow the CRI byte ({@link LogLine#criHead},
+         * {@link LogLine#criTail}, as {@link LogLineSerializer} writes them; never set before).
+         */
+        static final int SEAM_BYTES = 16;
 
         @Override
         public LogLineRun createInstance() {
@@ -149,6 +175,10 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             r.ascii = Arrays.copyOf(from.ascii, from.size);
             r.bare = Arrays.copyOf(from.bare, from.size);
             r.cri = Arrays.copyOf(from.cri, from.size);
+            if (from.criHeads != null) {
+                r.criHeads = Arrays.copyOf(from.criHeads, from.size);
+                r.criTails = Arrays.copyOf(from.criTails, from.size);
+            }
             return r;
         }
 
@@ -158,11 +188,15 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
-                int bare = (r.bare[i] ? BARE_TEXT : 0) | (r.cri[i] != 0 ? CRI_BYTE : 0);
+                boolean seams = r.criHeads != null && (r.criHeads[i] != null || r.criTails[i] != null);
+                int bare = (r.bare[i] ? BARE_TEXT : 0) | (r.cri[i] != 0 ? CRI_BYTE : 0) | (seams ? SEAM_BYTES : 0);
                 int text = r.texts[i] == null ? 0 : r.ascii[i] ? 2 : 1;
                 out.writeByte(text | bare);
                 if (r.cri[i] != 0) {
                     out.writeByte(r.cri[i]);
+                }
+                if (seams) {
+                    LogLineSerializer.writeSeams(r.line(i), out);
                 }
                 if (text == 2) {
                     ExactStrings.writeAscii(r.texts[i], out);
@@ -185,7 +219,17 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 if ((kind & CRI_BYTE) != 0) {
                     r.cri[i] = in.readByte();
                 }
-                int text = kind & ~(BARE_TEXT | CRI_BYTE);
+                if ((kind & SEAM_BYTES) != 0) {
+                    LogLine l = new LogLine();
+                    LogLineSerializer.readSeams(l, in);
+                    if (r.criHeads == null) {
+                        r.criHeads = new byte[n][];
+                        r.criTails = new byte[n][];
+                    }
+                    r.criHeads[i] = l.criHead;
+                    r.criTails[i] = l.criTail;
+                }
+                int text = kind & ~(BARE_TEXT | CRI_BYTE | SEAM_BYTES);
                 r.ascii[i] = text == 2;
                 r.texts[i] = text == 2 ? ExactStrings.readAscii(in)
                         : text == 1 ? ExactStrings.read(in) : null;

@@ -86,7 +86,8 @@ public final class LogLineRuns {
      * The parse step and {@link Gather} in one operator, over the records: each record's line (parsed by
      * {@code parser}) joins its source's open run under {@link Gather}'s rules and limits, stamped as the record
      * is; a record the parser refuses ({@link InvalidRecordException}) goes to {@link KafkaIO#DEAD_LETTERS} as a
-     * dead letter with its coordinates, as {@code ParseOrDeadLetter} sends it, and a null line is dropped. The same
+     * dead letter with its coordinates, as {@code ParseOrDeadLetter} sends it (then its stand-in line, where the
+     * exception carries one, joins the run), and a null line is dropped. The same
      * runs in the same order and the same dead letters as the parse step followed by {@link Gather} (tests compare
      * the two), without the copy of each line that Flink makes between two chained operators.
      */
@@ -114,8 +115,9 @@ public final class LogLineRuns {
             try {
                 l = parser.parse(r);
             } catch (InvalidRecordException e) {
+                // the dead letter, then the stand-in (a refused CRI piece's marker), as ParseOrDeadLetter sends them
                 output.collect(KafkaIO.DEAD_LETTERS, element.replace(r.deadLetter(e.getMessage())));
-                return;
+                l = e.standIn() instanceof LogLine s ? s : null;
             }
             if (l != null) {
                 gather(l, element);

@@ -462,6 +462,10 @@ public final class LogSummarizer {
                          List<TemplateEntry> listed, Map<Integer, Double> significance,
                          LogSummarySettings.Memory memory, int maxBytes) {
         Counts c = new Counts(period, listed);
+        String bounded = SummaryJson.bounded(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes);
+        if (bounded != null) {
+            return bounded; // the one-pass form; what follows is its reference and decides where it cannot
+        }
         int n = listed.size();
         long[] cut = cut(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes);
         int kept = (int) cut[0];
@@ -552,6 +556,13 @@ public final class LogSummarizer {
     private static String write(SourceMemory m, int templatesKnown, String source, boolean last,
                                 List<TemplateEntry> listed, int kept, Map<Integer, Double> significance,
                                 LogSummarySettings.Memory memory, Counts c, int capacity) {
+        return SummaryJson.write(m, templatesKnown, source, last, listed, kept, significance, memory, c, capacity);
+    }
+
+    /** {@link #write} with Jackson's generator: the reference of {@link SummaryJson#write} (tests). */
+    static String writeReference(SourceMemory m, int templatesKnown, String source, boolean last,
+                                 List<TemplateEntry> listed, int kept, Map<Integer, Double> significance,
+                                 LogSummarySettings.Memory memory, Counts c, int capacity) {
         StringWriter w = new StringWriter(capacity);
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
@@ -797,7 +808,7 @@ public final class LogSummarizer {
         return s;
     }
 
-    private static double significance(TemplateEntry t, Map<Integer, Double> retained) {
+    static double significance(TemplateEntry t, Map<Integer, Double> retained) {
         return Math.max(t.innovation, retained.getOrDefault(t.id, 0.0));
     }
 
@@ -1344,7 +1355,7 @@ public final class LogSummarizer {
         return (packed.isEmpty() ? "" : packed + TemplateEntry.SEP) + "+" + v;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : 0;
     }
 }

@@ -30,7 +30,10 @@ import java.util.Arrays;
  * UTF-8 bytes, a code point is one byte, so the pieces are found on the byte array and hashed and ranked where they
  * lie, with no {@code charAt} / {@code codePointAt} per character and no UTF-8 conversion per piece (on a 2,700-char
  * stack trace these were a third of the encoding). The char path stays the reference
- * ({@link #encodeWith(String, PieceCache, boolean)}; {@code Cl100kBpeTest} compares the two).
+ * ({@link #encodeWith(String, PieceCache, boolean)}; {@code Cl100kBpeTest} compares the two). On that path a piece's
+ * end is found with one table of the ASCII chars' classes ({@link #pieceEnd(byte[], int)}; {@link #pieceEndAscii},
+ * the class tests, is its reference), and a piece of at most {@link #SHORT_BYTES} bytes takes its rank from the
+ * thread's {@link PieceCache} of short pieces when it was met before (the rank table's hash and probes otherwise).
  */
 final class Cl100kBpe {
     /** jtokkit's bundled ranks: one {@code BASE64 RANK} line per token, ranks 0, 1, 2, ... in order. */
@@ -115,16 +118,36 @@ final class Cl100kBpe {
     }
 
     private static Cl100kBpe load() {
-        byte[] file;
-        try (InputStream in = com.knuddels.jtokkit.Encodings.class.getResourceAsStream(RANKS)) {
-            if (in == null) {
-                throw new IllegalStateException("jtokkit's " + RANKS + " is not on the class path");
+        return parse(ranksFile());
+    }
+
+    /**
+     * jtokkit's ranks file's bytes: read into an array of the size its jar entry gives (one inflation, no copies of
+     * growing buffers: ~7 of the ~22 ms a {@code readAllBytes} of the 1.6 MB took under C1), or with
+     * {@code readAllBytes} where no size is known.
+     */
+    static byte[] ranksFile() {
+        java.net.URL url = com.knuddels.jtokkit.Encodings.class.getResource(RANKS);
+        if (url == null) {
+            throw new IllegalStateException("jtokkit's " + RANKS + " is not on the class path");
+        }
+        try {
+            java.net.URLConnection conn = url.openConnection();
+            long size = conn.getContentLengthLong();
+            try (InputStream in = conn.getInputStream()) {
+                if (size < 0 || size > Integer.MAX_VALUE - 16) {
+                    return in.readAllBytes();
+                }
+                byte[] f = new byte[(int) size];
+                int n = in.readNBytes(f, 0, f.length);
+                if (n < f.length || in.read() >= 0) {
+                    throw new IOException("its size is not " + size + " bytes");
+                }
+                return f;
             }
-            file = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read jtokkit's " + RANKS, e);
         }
-        return parse(file);
     }
 
     /** The encoder of a ranks file's bytes (lines {@code BASE64 RANK}, ranks 0, 1, 2, ... in order). */
@@ -364,17 +387,37 @@ final class Cl100kBpe {
         int[] work = null;
         Ids merged = null;
         int start = 0;
+        long[] shortKeys = cache != null ? cache.shortKeys : null;
+        int[] shortRanks = cache != null ? cache.shortRanks : null;
+        int shift = cache != null ? cache.shortShift : 0;
         while (start < n && count < limit) {
-            int end = pieceEndAscii(t, start);
+            int end = pieceEnd(t, start);
             int len = end - start;
-            int h = hash(t, start, end);
-            int r = len > maxLength ? -1 : rank(t, start, end, h);
+            int r;
+            if (shortKeys != null && len <= SHORT_BYTES) {
+                // a short piece's rank from the thread's table of them (its 7-bit bytes and length as the key)
+                long key = len;
+                for (int i = start; i < end; i++) {
+                    key = key << 7 | t[i];
+                }
+                int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+                if (shortKeys[slot] == key) {
+                    r = shortRanks[slot];
+                } else {
+                    r = rank(t, start, end, hash(t, start, end));
+                    shortKeys[slot] = key;
+                    shortRanks[slot] = r;
+                }
+            } else {
+                r = len > maxLength ? -1 : rank(t, start, end, hash(t, start, end));
+            }
             if (r >= 0) {
                 out.add(r);
                 count++;
                 start = end;
                 continue;
             }
+            int h = hash(t, start, end);
             if (buf == null || buf.length < len) {
                 buf = new byte[Math.max(len, 256)];
             }
@@ -406,9 +449,105 @@ final class Cl100kBpe {
         return count;
     }
 
+    /** Pieces of at most this many bytes have their rank remembered in a thread's {@link PieceCache#shortKeys}. */
+    static final int SHORT_BYTES = 8;
+
+    /** An ASCII char's class for {@link #pieceEnd(byte[], int)}: a letter, a digit, a newline, other white space. */
+    private static final byte LETTER = 1;
+    private static final byte DIGIT = 2;
+    private static final byte NEWLINE = 3;
+    private static final byte SPACE = 4;
+    /** {@code [^\s\p{L}\p{N}]}: neither of those. */
+    private static final byte PUNCT = 0;
+    /** The class of each ASCII char, by {@link #isLetter}, {@link #isNumber}, {@link #isNewline}, {@link #isWhitespace}. */
+    private static final byte[] ASCII_CLASS = new byte[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            ASCII_CLASS[c] = isLetter(c) ? LETTER : isNumber(c) ? DIGIT : isNewline(c) ? NEWLINE
+                    : isWhitespace(c) ? SPACE : PUNCT;
+        }
+    }
+
+    /**
+     * {@link #pieceEndAscii} (the reference) with each char's class read from one table ({@link #ASCII_CLASS}) instead
+     * of the class tests; {@code t} holds ASCII bytes only.
+     */
+    static int pieceEnd(byte[] t, int i) {
+        byte[] cls = ASCII_CLASS;
+        int n = t.length;
+        int c0 = t[i];
+        int k0 = cls[c0];
+        int j = i + 1;
+        int k1 = j < n ? cls[t[j]] : -1;
+        // '(?i:[sdmt]|ll|ve|re)
+        if (c0 == '\'' && j < n) {
+            int c1 = t[j];
+            if (isShortContraction(c1)) {
+                return i + 2;
+            }
+            if (i + 2 < n && isLongContraction(c1, t[i + 2])) {
+                return i + 3;
+            }
+        }
+        // [^\r\n\p{L}\p{N}]?+\p{L}+
+        if (k0 == LETTER || ((k0 == PUNCT || k0 == SPACE) && k1 == LETTER)) {
+            int end = j;
+            if (k1 == LETTER) {
+                end++;
+                while (end < n && cls[t[end]] == LETTER) {
+                    end++;
+                }
+            }
+            return end;
+        }
+        // \p{N}{1,3}
+        if (k0 == DIGIT) {
+            int end = j;
+            if (k1 == DIGIT) {
+                end++;
+                if (end < n && cls[t[end]] == DIGIT) {
+                    end++;
+                }
+            }
+            return end;
+        }
+        // ' ?[^\s\p{L}\p{N}]++[\r\n]*'
+        if (k0 == PUNCT || (c0 == ' ' && k1 == PUNCT)) {
+            int end = j;
+            if (k1 == PUNCT) {
+                end++;
+                while (end < n && cls[t[end]] == PUNCT) {
+                    end++;
+                }
+            }
+            while (end < n && cls[t[end]] == NEWLINE) {
+                end++;
+            }
+            return end;
+        }
+        // \s*[\r\n]+ | \s+(?!\S) | \s+   (c0 is white space)
+        int lastNewline = -1;
+        int end = i;
+        int k;
+        while (end < n && ((k = cls[t[end]]) == SPACE || k == NEWLINE)) {
+            if (k == NEWLINE) {
+                lastNewline = end;
+            }
+            end++;
+        }
+        if (lastNewline >= 0) {
+            return lastNewline + 1;
+        }
+        if (end < n && end - i >= 2) {
+            return end - 1; // leave the last space to the piece that follows
+        }
+        return end;
+    }
+
     /**
      * {@link #pieceEnd} over the bytes of an ASCII text: the same tests on the same code points (each char one byte
-     * and one code point, {@code codePointAt(i)} is {@code t[i]}).
+     * and one code point, {@code codePointAt(i)} is {@code t[i]}); the reference of {@link #pieceEnd(byte[], int)}.
      */
     static int pieceEndAscii(byte[] t, int i) {
         int n = t.length;
@@ -493,8 +632,18 @@ final class Cl100kBpe {
         private final int[][] values;
         private final int[] hashes;
         private int size;
+        /**
+         * The ranks of recently met short ASCII pieces (at most {@link #SHORT_BYTES} bytes), a direct-mapped table:
+         * key = the piece's length, then its 7-bit bytes ({@code key << 7 | byte} from the first; one key per piece,
+         * never 0), rank or -1 (no token); a slot met by another piece is overwritten. Most of a log line's pieces
+         * are short, and this spares them the rank table's hash and probes (a few cache misses in 1.2 MB of arrays).
+         */
+        final long[] shortKeys;
+        final int[] shortRanks;
+        /** {@code 64 - log2(shortKeys.length)}: a key's slot is the high bits of its Fibonacci hash. */
+        final int shortShift;
 
-        /** {@code capacity}: a power of two. */
+        /** {@code capacity}: a power of two (the short pieces' table has as many slots). */
         PieceCache(int capacity) {
             if (Integer.bitCount(capacity) != 1 || capacity < 2) {
                 throw new IllegalArgumentException("capacity must be a power of two >= 2, got " + capacity);
@@ -503,6 +652,9 @@ final class Cl100kBpe {
             keys = new byte[capacity][];
             values = new int[capacity][];
             hashes = new int[capacity];
+            shortKeys = new long[capacity];
+            shortRanks = new int[capacity];
+            shortShift = 64 - Integer.numberOfTrailingZeros(capacity);
         }
 
         /** The ids of the piece {@code b[0 .. len)} whose {@link #hash} is {@code h}, or null when not remembered. */

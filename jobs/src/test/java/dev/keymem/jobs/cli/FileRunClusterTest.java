@@ -3,6 +3,8 @@ package dev.keymem.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymem.jobs.logs.EmbeddedJobs;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple3;
@@ -23,17 +26,21 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster of file runs ({@link FileRunCluster}): jobs run on it as on Flink's MiniCluster, its REST endpoint
- * answers every request with 404 (no handlers), only file runs get it, and its managed memory is sized by the input.
+ * answers every request with 404 (no handlers), only file runs get it, its jobs go as job graphs without checkpoint
+ * settings, and its managed memory is sized by the input.
  */
 class FileRunClusterTest {
     @TempDir
@@ -55,6 +62,66 @@ class FileRunClusterTest {
                 .forEachRemaining(out::add);
         out.sort(null);
         assertEquals(List.of(10, 20, 30, 40, 50), out);
+    }
+
+    /** Its jobs go as job graphs made on the client, without checkpoint settings (no checkpoint statistics). */
+    @Test
+    void itsJobsGoAsJobGraphsWithoutCheckpointSettings() {
+        StreamExecutionEnvironment env = FileRunCluster.environment(config());
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.fromData(1, 2, 3).keyBy(x -> x % 2).map(x -> x * 10).returns(Types.INT).print();
+        StreamGraph g = env.getStreamGraph();
+        assertNotNull(g.getCheckpointingSettings(), "Flink gives every stream graph checkpoint settings");
+        JobGraph job = FileRunCluster.jobGraph(g, getClass().getClassLoader());
+        assertNull(job.getCheckpointingSettings());
+        assertEquals(JobType.BATCH, job.getJobType());
+        assertEquals(2, job.getNumberOfVertices(), "the source; the keyed map with its sink");
+    }
+
+    /**
+     * A keyed batch job over more records than fit one sort buffer, restarted once after a failure, gives the same
+     * output as a job graph ({@link FileRunCluster#jobGraph}) as it does as Flink's stream graph (the property).
+     */
+    @Test
+    void aJobGraphRunGivesWhatAStreamGraphRunGives() throws Exception {
+        List<Long> asJobGraph = keyedCounts(config());
+        List<Long> asStreamGraph;
+        System.setProperty(FileRunCluster.STREAM_GRAPH_PROPERTY, "true");
+        try {
+            asStreamGraph = keyedCounts(config());
+        } finally {
+            System.clearProperty(FileRunCluster.STREAM_GRAPH_PROPERTY);
+        }
+        assertEquals(7, asJobGraph.size());
+        assertEquals(asStreamGraph, asJobGraph);
+    }
+
+    private static List<Long> keyedCounts(Configuration c) throws Exception {
+        c.setString("restart-strategy.fixed-delay.attempts", "1");
+        c.setString("restart-strategy.fixed-delay.delay", "10 ms");
+        StreamExecutionEnvironment env = FileRunCluster.environment(c);
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        List<Long> seen = new ArrayList<>();
+        env.fromSequence(0, 4_999).setParallelism(1)
+                .map(new FailOnce()).returns(Types.TUPLE(Types.LONG, Types.LONG, Types.STRING)).setParallelism(1)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Tuple3<Long, Long, String>>forMonotonousTimestamps()
+                        .withTimestampAssigner((t, ts) -> t.f1)).setParallelism(1)
+                .keyBy(t -> t.f0)
+                .process(new InOrder()).returns(Types.LONG)
+                .executeAndCollect().forEachRemaining(seen::add);
+        seen.sort(null);
+        return seen;
+    }
+
+    /** i as (i % 7, i, padding); the first attempt fails at record 3,000. */
+    private static final class FailOnce extends RichMapFunction<Long, Tuple3<Long, Long, String>> {
+        @Override
+        public Tuple3<Long, Long, String> map(Long i) {
+            if (i == 3_000 && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0) {
+                throw new IllegalStateException("planned failure of a first attempt");
+            }
+            return Tuple3.of(i % 7, i, "x".repeat(100));
+        }
     }
 
     @Test

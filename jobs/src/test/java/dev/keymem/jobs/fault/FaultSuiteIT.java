@@ -15,6 +15,7 @@ import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.logs.JobOutput;
 import dev.keymem.jobs.logs.LogLine;
 import dev.keymem.jobs.logs.LogLineParser;
+import dev.keymem.jobs.logs.LogLineSerializer;
 import dev.keymem.jobs.logs.LogSummaryJob;
 import dev.keymem.jobs.logs.LogSummarySettings;
 import dev.keymem.jobs.serde.ForwardingKeyedFunction;
@@ -90,6 +91,11 @@ class FaultSuiteIT {
             logs.add(new ProducerRecord<>("fs-logs", key, l.getBytes(StandardCharsets.UTF_8)));
             if (i % 3000 == 700) {
                 logs.add(new ProducerRecord<>("fs-logs", key, new byte[] {(byte) 0xC3, (byte) 0x28}));
+            }
+            if (i % 1000 == 300) {
+                for (byte[] v : criPieces(i, i % 3000 == 1300)) {
+                    logs.add(new ProducerRecord<>("fs-logs", "pod-a".getBytes(StandardCharsets.UTF_8), v));
+                }
             }
         }
         KafkaTopics.produce(conn, logs);
@@ -243,7 +249,7 @@ class FaultSuiteIT {
     static DataStream<JobOutput> logJob(DataStream<KafkaRecord> records, boolean faults) {
         RecordLimits limits = RecordLimits.defaults();
         EmbeddedJobs.ParsedStream<LogLine> parsed = EmbeddedJobs.parse(records, LogSummaryJob.parser(null, limits),
-                TypeInformation.of(LogLine.class), limits);
+                LogLineSerializer.TYPE, limits); // as the job: the POJO form dropped LogLine.cri
         KeyedProcessFunction<String, LogLine, JobOutput> f = LogSummaryJob.keyedFunction(LOGS,
                 TextFrontEnd.builder().build());
         return parsed.valid().keyBy(l -> l.source, Types.STRING)
@@ -372,8 +378,43 @@ class FaultSuiteIT {
             String l = lines.get(i % lines.size());
             out.add(new ProducerRecord<>("fs-rescale", parser.parse(null, l, i, -1).source.getBytes(
                     StandardCharsets.UTF_8), l.getBytes(StandardCharsets.UTF_8)));
+            // a long line's pieces, held in a savepoint where a stop falls between them (none refused: a dead
+            // letter names its topic, which the uninterrupted run reads under another name)
+            if (i % 500 == 250) {
+                for (byte[] v : criPieces(i, false)) {
+                    out.add(new ProducerRecord<>("fs-rescale", "pod-a".getBytes(StandardCharsets.UTF_8), v));
+                }
+            }
         }
         return out;
+    }
+
+    /**
+     * The pieces of a long Kubernetes CRI line as containerd writes them, one cut inside a UTF-8 character (the
+     * join puts it back together), and, where {@code refused}, a middle piece with an invalid byte (a dead letter
+     * whose stand-in marks the joined line): the CRI fields of LogLine cross the exchange, checkpoints and restores.
+     */
+    static List<byte[]> criPieces(int i, boolean refused) {
+        String t = "2026-01-01T00:00:0" + (i % 10) + "Z stdout ";
+        byte[] cafe = "caf\u00e9".getBytes(StandardCharsets.UTF_8);
+        List<byte[]> out = new ArrayList<>();
+        out.add(concat((t + "P request " + i + " body ").getBytes(StandardCharsets.UTF_8),
+                java.util.Arrays.copyOf(cafe, 4)));
+        if (refused) {
+            out.add((t + "P broken \u00ff").getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.add(concat((t + "P ").getBytes(StandardCharsets.UTF_8), new byte[] {cafe[4]},
+                " au lait and more ".getBytes(StandardCharsets.UTF_8)));
+        out.add((t + "F done").getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
     }
 
     /** Runs the log job at {@code parallelism} until {@code outputs} results are committed, then stops it with a savepoint. */

@@ -86,7 +86,12 @@ class CriLineJoinTest {
         return h;
     }
 
-    /** The parsed lines of random CRI records (and a few other lines) of two sources. */
+    /**
+     * The parsed lines of random CRI records (and a few other lines) of two sources; a fifth of the pieces begin
+     * with 1 to 3 continuation bytes, and a fifth of the {@code P} pieces end with an incomplete UTF-8 sequence
+     * (valid or not), as pieces cut inside a character do; one CRI record in 12 holds an invalid byte, and the
+     * parser's stand-in of the refused piece takes its place.
+     */
     static List<LogLine> randomLines(SplittableRandom r, int n) throws Exception {
         LogLineParser parser = new LogLineParser(null);
         String[] words = {"alpha", "beta", "\u00e9t\u00e9", "\ud83d\ude00", "x", "  ", "{\"msg\":", "42", "\t"};
@@ -109,9 +114,36 @@ class CriLineJoinTest {
                 value = "2026-01-01T00:00:" + String.format("%02d", i % 60) + ".123456789Z "
                         + (r.nextBoolean() ? "stdout" : "stderr") + " " + tag + " " + msg;
             }
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            byte[] v = value.getBytes(StandardCharsets.UTF_8);
+            int message = CriLogPrefix.messageStart(value);
+            if (message >= 0 && message < v.length - 1 && r.nextInt(12) == 0) {
+                v[message + r.nextInt(v.length - message)] = (byte) 0xFF; // invalid inside: refused
+            }
+            if (message >= 0 && r.nextInt(5) == 0) {
+                bytes.write(v, 0, message);
+                for (int k = 1 + r.nextInt(3); k > 0; k--) {
+                    bytes.write(0x80 + r.nextInt(64));
+                }
+                bytes.write(v, message, v.length - message);
+            } else {
+                bytes.writeBytes(v);
+            }
+            if (message >= 0 && value.charAt(message - 2) == 'P' && r.nextInt(5) == 0) {
+                int lead = new int[] {0xC3, 0xE2, 0xF0, 0xE0, 0xF4}[r.nextInt(5)];
+                bytes.write(lead);
+                for (int k = r.nextInt(lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1); k > 0; k--) {
+                    bytes.write(0x80 + r.nextInt(64));
+                }
+            }
             KafkaRecord rec = new KafkaRecord(topic, topic.equals("a.log") ? 0 : 1, i, -1,
-                    source.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
-            LogLine l = parser.parse(source, rec, 1 << 20);
+                    source.getBytes(StandardCharsets.UTF_8), bytes.toByteArray());
+            LogLine l;
+            try {
+                l = parser.parse(source, rec, 1 << 20);
+            } catch (dev.keymem.jobs.kafka.InvalidRecordException e) { // a refused piece: its stand-in
+                l = (LogLine) e.standIn();
+            }
             l.topic = rec.topic;
             l.partition = rec.partition;
             out.add(l);
@@ -323,57 +355,201 @@ class CriLineJoinTest {
 
     /**
      * containerd splits at 16 KiB of bytes, so a piece may end inside a UTF-8 character and the next begin with
-     * its continuation bytes: no piece is dead-lettered for that, the character is replaced by U+FFFD at each side
-     * of the seam, and the rest of the line is kept; bytes invalid inside a piece still fail the parse.
+     * its continuation bytes: no piece is dead-lettered for that, and the joined line is the unsplit line byte
+     * for byte (the function and the reference, pieces through both serializers, a restore between any two
+     * pieces with a character's first bytes held, two sources' seams apart); bytes invalid inside a piece still
+     * fail the parse.
      */
     @Test
-    void piecesSplitInsideACharacterAreKeptWithAReplacementAtTheSeam() throws Exception {
-        LogLineParser parser = new LogLineParser("svc");
-        String line = "\u65e5\u672c\u8a9e\ud83d\ude00 log \u00e9t\u00e9 ".repeat(40);
-        byte[] msg = line.getBytes(StandardCharsets.UTF_8);
-        for (int piece : new int[] {7, 16, 17, 29}) {
-            List<LogLine> lines = new ArrayList<>();
+    void piecesSplitInsideACharacterJoinByteForByte() throws Exception {
+        LogLineParser parser = new LogLineParser(null);
+        String[] lines = {"\u65e5\u672c\u8a9e\ud83d\ude00 log \u00e9t\u00e9 ".repeat(12),
+            "\u00e9\ud83d\ude00\u20ac x \u4e2d".repeat(15)};
+        SplittableRandom r = new SplittableRandom(5);
+        for (int piece : new int[] {1, 2, 3, 7, 16, 17, 29}) {
+            List<LogLine> pieces = new ArrayList<>();
             int seamsInside = 0;
-            for (int from = 0, i = 0; from < msg.length; from += piece, i++) {
-                int to = Math.min(msg.length, from + piece);
-                char tag = to == msg.length ? 'F' : 'P';
-                byte[] head = ("2026-01-01T00:00:0" + (i % 10) + "Z stdout " + tag + " ")
-                        .getBytes(StandardCharsets.UTF_8);
-                byte[] v = new byte[head.length + (to - from) + 1];
-                System.arraycopy(head, 0, v, 0, head.length);
-                System.arraycopy(msg, from, v, head.length, to - from);
-                v[v.length - 1] = '\n';
-                if (to < msg.length && (msg[to] & 0xC0) == 0x80) {
-                    seamsInside++;
+            for (int s = 0; s < 2; s++) {
+                byte[] msg = lines[s].getBytes(StandardCharsets.UTF_8);
+                int size = piece + s; // the two sources' seams fall elsewhere
+                for (int from = 0, i = 0; from < msg.length; from += size, i++) {
+                    int to = Math.min(msg.length, from + size);
+                    char tag = to == msg.length ? 'F' : 'P';
+                    byte[] head = ("2026-01-01T00:00:0" + (i % 10) + "Z stdout " + tag + " ")
+                            .getBytes(StandardCharsets.UTF_8);
+                    byte[] v = new byte[head.length + (to - from) + 1];
+                    System.arraycopy(head, 0, v, 0, head.length);
+                    System.arraycopy(msg, from, v, head.length, to - from);
+                    v[v.length - 1] = '\n';
+                    if (to < msg.length && (msg[to] & 0xC0) == 0x80) {
+                        seamsInside++;
+                    }
+                    LogLine l = parser.parse("pod-" + s, new KafkaRecord("t", 0, i, -1, null, v), 1 << 16);
+                    l.topic = "pod.log";
+                    pieces.add(roundTrip(l));
                 }
-                LogLine l = parser.parse(null, new KafkaRecord("t", 0, i, -1, null, v), 1 << 16);
-                l.topic = "pod.log";
-                lines.add(l);
             }
-            List<LogLine> out = CriLineJoin.reference(lines, RecordLimits.defaults(), 1 << 20);
-            assertEquals(1, out.size(), "piece " + piece);
-            String text = out.get(0).text;
             assertTrue(seamsInside > 0, "piece " + piece);
-            // each split character becomes one U+FFFD before and one after the seam; everything else is kept
-            StringBuilder want = new StringBuilder();
-            for (int i = 0, at = 0; i < line.length(); ) {
-                int cp = line.codePointAt(i);
-                int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-                boolean split = (at + n - 1) / piece != at / piece;
-                want.append(split ? "\ufffd\ufffd" : new String(Character.toChars(cp)));
-                i += Character.charCount(cp);
-                at += n;
+            // the two sources' pieces interleaved, each source's in order
+            List<LogLine> mixed = new ArrayList<>();
+            int a = 0;
+            int n0 = (int) pieces.stream().filter(l -> l.source.equals("pod-0")).count();
+            int b = n0;
+            while (a < n0 || b < pieces.size()) {
+                mixed.add(a < n0 && (b == pieces.size() || r.nextBoolean()) ? pieces.get(a++) : pieces.get(b++));
             }
-            assertEquals(want.toString().stripTrailing(), text, "piece " + piece); // an F text is stripped
-            assertEquals(2 * seamsInside, text.length() - text.replace("\ufffd", "").length(), "piece " + piece);
-            if (piece == 16) {
-                assertTrue(text.startsWith("\u65e5\u672c\u8a9e\ud83d\ude00 log \u00e9"), text);
+            Map<String, List<String>> want = new LinkedHashMap<>();
+            for (int s = 0; s < 2; s++) {
+                want.put("pod-" + s, List.of("0|1767225600000|pod.log-0|" + lines[s].stripTrailing(), "END"));
             }
+            assertEquals(want, reference(mixed, RecordLimits.defaults(), 1 << 20), "reference, piece " + piece);
+            // the function, restored after a random piece (often with a character's first bytes held)
+            int cut = r.nextInt(mixed.size() + 1);
+            Map<String, List<String>> got = new LinkedHashMap<>();
+            OperatorSubtaskState snap;
+            try (var h = harness(RecordLimits.defaults(), 1 << 20)) {
+                h.open();
+                for (LogLine l : mixed.subList(0, cut)) {
+                    h.processElement(new StreamRecord<>(copy(l)));
+                }
+                snap = h.snapshot(1, 1);
+                collect(h, got);
+            }
+            try (var h = harness(RecordLimits.defaults(), 1 << 20)) {
+                h.initializeState(snap);
+                h.open();
+                for (LogLine l : mixed.subList(cut, mixed.size())) {
+                    h.processElement(new StreamRecord<>(copy(l)));
+                }
+                h.processWatermark(Long.MAX_VALUE);
+                collect(h, got);
+            }
+            assertEquals(want, got, "function, piece " + piece + ", restored after " + cut);
         }
         byte[] bad = "2026-01-01T00:00:00Z stdout P ab\u00e9cd".getBytes(StandardCharsets.UTF_8);
         bad[bad.length - 4] = (byte) 0xFF; // invalid inside the piece
         assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class,
                 () -> parser.parse(null, new KafkaRecord("t", 0, 0, -1, null, bad), 1 << 16));
+    }
+
+    /**
+     * A piece the parser refuses (an invalid byte inside it) is a dead letter, and its stand-in marks the line it
+     * belonged to: a refused P piece's line goes on, a refused F piece ends its line; a refused piece of no line,
+     * or any with the join off, leaves nothing but its dead letter.
+     */
+    @Test
+    void aRefusedPieceMarksTheLineThatMissesIt() throws Exception {
+        String[] values = {
+            "2026-01-01T00:00:01Z stdout P ab ",
+            "2026-01-01T00:00:02Z stdout P c\u00e9d ",
+            "2026-01-01T00:00:03Z stdout F ef",
+            "2026-01-01T00:00:04Z stderr P gh ",
+            "2026-01-01T00:00:05Z stderr F i\u00e9j",
+            "2026-01-01T00:00:06Z stderr F k\u00e9l",
+            "2026-01-01T00:00:07Z stdout P m\u00e9n",
+            "2026-01-01T00:00:08Z stdout F op",
+            "2026-01-01T00:00:09Z stderr P never ",
+            "2026-01-01T00:00:10Z stderr P e\u00e9nd",
+        };
+        java.util.Set<Integer> bad = java.util.Set.of(1, 4, 5, 6, 9);
+        LogLineParser parser = new LogLineParser("svc");
+        List<LogLine> lines = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            byte[] v = values[i].getBytes(StandardCharsets.UTF_8);
+            LogLine l;
+            if (bad.contains(i)) {
+                v[values[i].indexOf('\u00e9')] = (byte) 0xFF; // the first byte of the e-acute: invalid there
+                KafkaRecord rec = new KafkaRecord("pod.log", 0, i, -1, null, v);
+                var e = assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class,
+                        () -> parser.parse(null, rec, 1 << 16));
+                assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+                l = (LogLine) e.standIn();
+                assertEquals("svc", l.source);
+                assertEquals("", l.text);
+                assertEquals("pod.log", l.topic);
+                assertEquals(1767225601000L + 1000L * i, l.timestamp);
+            } else {
+                l = parser.parse(null, new KafkaRecord("pod.log", 0, i, -1, null, v), 1 << 16);
+                l.topic = "pod.log";
+            }
+            lines.add(l);
+        }
+        List<String> want = List.of(
+                "0|1767225601000|pod.log-0|ab ef \u2026[CRI line missing 1 refused piece]",
+                "3|1767225604000|pod.log-0|gh  \u2026[CRI line missing 1 refused piece]",
+                "6|1767225607000|pod.log-0|op \u2026[CRI line missing 1 refused piece]",
+                "8|1767225609000|pod.log-0|never  \u2026[CRI line missing 1 refused piece] \u2026[incomplete CRI line, 6 bytes]",
+                "END");
+        Map<String, List<String>> got = new LinkedHashMap<>();
+        try (var h = harness(RecordLimits.defaults(), 1L << 20)) {
+            h.open();
+            for (LogLine l : lines) {
+                h.processElement(new StreamRecord<>(copy(l)));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, got);
+        }
+        assertEquals(Map.of("svc", want), got);
+        assertEquals(Map.of("svc", want), reference(lines, RecordLimits.defaults(), 1L << 20));
+        Map<String, List<String>> off = new LinkedHashMap<>();
+        try (var h = harness(RecordLimits.defaults(), 1L << 20, false)) {
+            h.open();
+            for (LogLine l : lines) {
+                h.processElement(new StreamRecord<>(copy(l)));
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            collect(h, off);
+        }
+        assertEquals(List.of("0|1767225601000|pod.log-0|ab ", "2|1767225603000|pod.log-0|ef",
+                "3|1767225604000|pod.log-0|gh ", "7|1767225608000|pod.log-0|op",
+                "8|1767225609000|pod.log-0|never ", "END"), off.get("svc"));
+        // a P piece ending in a byte that starts no UTF-8 character is refused, not taken for a cut character
+        for (int b : new int[] {0xFF, 0xF5, 0xC0, 0xC1}) {
+            byte[] v = "2026-01-01T00:00:11Z stdout P broken x".getBytes(StandardCharsets.UTF_8);
+            v[v.length - 1] = (byte) b;
+            var x = assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class,
+                    () -> parser.parse(null, new KafkaRecord("pod.log", 0, 11, -1, null, v), 1 << 16));
+            assertEquals(LogLine.CRI_STDOUT | LogLine.CRI_PARTIAL | LogLine.CRI_REFUSED, ((LogLine) x.standIn()).cri);
+        }
+        // a plain line with an invalid byte has no stand-in
+        var e = assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class, () -> parser.parse(null,
+                new KafkaRecord("pod.log", 0, 0, -1, null, new byte[] {'o', 'k', (byte) 0xFF}), 1 << 16));
+        assertEquals(null, e.standIn());
+    }
+
+    /**
+     * The held pieces as session 14's format 1 wrote them (these bytes from its serializer) read as they were,
+     * with no tail held; written again they read back the same (format 2), a held tail too.
+     */
+    @Test
+    void heldPiecesOfTheFormBeforeTheTailReadAsTheyWere() throws Exception {
+        byte[] old = java.util.HexFormat.of().parseHex("4b4d53541a0100000078020000000207000000706f642e6c6f6702000000"
+                + "0700000000000000e8abda769b0100000006000000636166c3a920060000000000000006000000000000000200000001ff"
+                + "ffffff000000000900000000000000ffffffffffffffff0103000000616263030000000000000046000000000000000300"
+                + "0000c415aa13");
+        var s = new CriPartialsPiece.Serializer();
+        CriLineJoin.Partials p = s.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(old));
+        assertEquals(List.of("2|pod.log|2|7|1767225601000|false|caf\u00e9 |6|6|2|null|0",
+                "1|null|0|9|-1|true|abc|3|70|3|null|0"), held(p));
+        p.open.get(0).tail = new byte[] {(byte) 0xE2, (byte) 0x82};
+        p.open.get(1).missing = 2;
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        s.serialize(p, out);
+        CriLineJoin.Partials back = s.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(
+                out.getCopyOfBuffer()));
+        assertEquals(List.of("2|pod.log|2|7|1767225601000|false|caf\u00e9 |6|6|2|[-30, -126]|0",
+                "1|null|0|9|-1|true|abc|3|70|3|null|2"), held(back));
+        assertEquals(held(back), held(s.copy(back)));
+    }
+
+    private static List<String> held(CriLineJoin.Partials p) {
+        List<String> out = new ArrayList<>();
+        for (CriLineJoin.Held h : p.open) {
+            out.add(h.stream + "|" + h.topic + "|" + h.partition + "|" + h.offset + "|" + h.timestamp + "|" + h.ascii
+                    + "|" + h.text + "|" + h.heldBytes + "|" + h.totalBytes + "|" + h.pieces + "|"
+                    + (h.tail == null ? "null" : java.util.Arrays.toString(h.tail)) + "|" + h.missing);
+        }
+        return out;
     }
 
     private static LogLine roundTrip(LogLine l) throws Exception {
@@ -388,6 +564,8 @@ class CriLineJoinTest {
         LogLineRun r2 = LogLineRun.Serializer.INSTANCE.deserialize(
                 new org.apache.flink.core.memory.DataInputDeserializer(out2.getCopyOfBuffer()));
         assertEquals(l.text, r2.get(0).text);
+        assertEquals(java.util.Arrays.toString(l.criHead), java.util.Arrays.toString(r2.get(0).criHead));
+        assertEquals(java.util.Arrays.toString(l.criTail), java.util.Arrays.toString(r2.get(0).criTail));
         return r2.get(0);
     }
 

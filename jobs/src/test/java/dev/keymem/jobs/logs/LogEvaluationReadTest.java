@@ -2,6 +2,7 @@ package dev.keymem.jobs.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymem.jobs.logs.mining.LoghubDataset;
 import dev.keymem.jobs.logs.mining.MinerSettings;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,62 @@ class LogEvaluationReadTest {
         assertEquals(LogEvaluation.mine(MESSAGES, off), LogEvaluation.mine(cri, off));
         assertEquals(LogEvaluation.mineAsTheJob(MESSAGES, off.withHeaders(true)),
                 LogEvaluation.mineAsTheJob(cri, off.withHeaders(true)));
+    }
+
+    /**
+     * A Kubernetes CRI file whose long lines are split into P pieces (two streams' pieces interleaved) is read as
+     * the job reads it, the pieces joined: a loghub set (its first 400 lines) as a CRI file with each line in one
+     * F piece and as one with every line over 40 characters split evaluates alike (template ids, grouping
+     * accuracies, coverage, alerts), one id per ground-truth row.
+     */
+    @Test
+    void criLinesSplitIntoPiecesAreEvaluatedJoined() throws Exception {
+        Path set = Path.of("/work/shared/data/loghub_2k/Spark");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(set), "loghub_2k is not here: " + set);
+        LoghubDataset ds = LoghubDataset.read(set);
+        int n = 400;
+        List<String> unsplit = new java.util.ArrayList<>();
+        List<String> split = new java.util.ArrayList<>();
+        for (int k = 0; k < n; k += 2) {
+            List<String> ps = new java.util.ArrayList<>();
+            List<String> fs = new java.util.ArrayList<>();
+            List<List<String>> pieces = new java.util.ArrayList<>();
+            for (int j = k; j < Math.min(n, k + 2); j++) {
+                String prefix = "2024-05-01T10:00:00.000000001Z " + (j % 2 == 0 ? "stdout" : "stderr");
+                String msg = ds.raw().get(j).stripTrailing();
+                unsplit.add(prefix + " F " + msg);
+                List<String> p = new java.util.ArrayList<>();
+                int at = 0;
+                while (msg.length() - at > 40) {
+                    p.add(prefix + " P " + msg.substring(at, at + 40));
+                    at += 40;
+                }
+                pieces.add(p);
+                fs.add(prefix + " F " + msg.substring(at));
+            }
+            // the two lines' P pieces alternate, then their F pieces in order
+            for (int i = 0; i < 40; i++) {
+                for (List<String> p : pieces) {
+                    if (i < p.size()) {
+                        ps.add(p.get(i));
+                    }
+                }
+            }
+            split.addAll(ps);
+            split.addAll(fs);
+        }
+        assertTrue(split.size() > unsplit.size() + 200, split.size() + " pieces of " + unsplit.size() + " lines");
+        LoghubDataset whole = new LoghubDataset("Spark", unsplit, ds.content().subList(0, n),
+                ds.eventId().subList(0, n), ds.template().subList(0, n));
+        LoghubDataset pieces = new LoghubDataset("Spark", split, whole.content(), whole.eventId(), whole.template());
+        MinerSettings on = MinerSettings.defaults();
+        assertEquals(LogEvaluation.mineAsTheJob(unsplit, on), LogEvaluation.mineAsTheJob(split, on));
+        LogEvaluation.Row a = LogEvaluation.evaluate(whole, LogSummarySettings.defaults(), Map.of());
+        LogEvaluation.Row b = LogEvaluation.evaluate(pieces, LogSummarySettings.defaults(), Map.of());
+        assertTrue(a.gaRaw() > 0.5 && a.coverage() > 0.5, a.toString());
+        assertEquals(List.of(a.ga(), a.gaRaw(), a.coverage(), (double) a.verbatim(), (double) a.covered(),
+                (double) a.alertTemplates(), (double) a.alertsCovered()), List.of(b.ga(), b.gaRaw(), b.coverage(),
+                (double) b.verbatim(), (double) b.covered(), (double) b.alertTemplates(), (double) b.alertsCovered()));
     }
 
     @Test

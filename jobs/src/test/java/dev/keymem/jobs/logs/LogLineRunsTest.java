@@ -154,6 +154,13 @@ class LogLineRunsTest {
                         .getBytes(StandardCharsets.UTF_8);
             case 8:
                 return ("x".repeat(70_000)).getBytes(StandardCharsets.UTF_8); // over the size limit: dead letter
+            case 9: // a CRI piece, refused where it holds an invalid byte: a dead letter, then its stand-in
+                byte[] b = ("2026-01-01T00:00:01Z stdout " + (r.nextBoolean() ? 'P' : 'F') + " " + msg)
+                        .getBytes(StandardCharsets.UTF_8);
+                if (r.nextBoolean()) {
+                    b[b.length - 2] = (byte) 0xFF;
+                }
+                return b;
             default:
                 return ("2024-01-0" + (1 + r.nextInt(9)) + " 12:00:0" + r.nextInt(10) + " " + src + "[" + r.nextInt(99)
                         + "]: " + msg).getBytes(StandardCharsets.UTF_8);
@@ -209,6 +216,7 @@ class LogLineRunsTest {
             LogLineRuns.ParseGather fused = new LogLineRuns.ParseGather(LogSummaryJob.parser(fixed,
                     RecordLimits.defaults()), l[0], l[1], l[2], l[3]);
             List<String> wantDead = new ArrayList<>();
+            int standIns = 0;
             try (var f = new OneInputStreamOperatorTestHarness<KafkaRecord, LogLineRun>(fused,
                     KafkaRecordSerializer.TYPE.createSerializer(new SerializerConfigImpl()));
                  var g = new OneInputStreamOperatorTestHarness<LogLine, LogLineRun>(
@@ -234,6 +242,10 @@ class LogLineRunsTest {
                         g.processElement(new StreamRecord<>(line, i));
                     } catch (InvalidRecordException x) {
                         wantDead.add("dead " + rec.deadLetter(x.getMessage()).toJson(4096));
+                        if (x.standIn() != null) { // as ParseOrDeadLetter sends it on
+                            standIns++;
+                            g.processElement(new StreamRecord<>((LogLine) x.standIn(), i));
+                        }
                     }
                 }
                 f.endInput();
@@ -242,6 +254,7 @@ class LogLineRunsTest {
                 want.addAll(wantDead);
                 List<String> got = emitted(new ArrayList<>(f.getOutput()), f.getSideOutput(KafkaIO.DEAD_LETTERS));
                 assertTrue(wantDead.size() > 300, wantDead.size() + " dead letters");
+                assertTrue(standIns > 20, standIns + " refused CRI pieces");
                 assertTrue(want.size() > wantDead.size() + 5, want.size() + " outputs");
                 assertEquals(want.size(), got.size(), "round " + round);
                 for (int i = 0; i < want.size(); i++) {

@@ -40,7 +40,23 @@ class LogLineSerializerTest {
         l.topic = randomString(r);
         l.partition = r.nextInt();
         l.bare = r.nextBoolean();
+        if (r.nextInt(3) == 0) {
+            l.cri = (byte) (1 + r.nextInt(7));
+            if (r.nextInt(3) == 0) { // the raw bytes at a CRI seam, either side or both
+                int k = r.nextInt(3);
+                l.criHead = k == 1 ? null : randomBytes(r);
+                l.criTail = k == 2 ? null : randomBytes(r);
+            }
+        }
         return l;
+    }
+
+    private static byte[] randomBytes(SplittableRandom r) {
+        byte[] b = new byte[1 + r.nextInt(3)];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (0x80 + r.nextInt(128));
+        }
+        return b;
     }
 
     static void assertSameLine(LogLine e, LogLine back) {
@@ -52,6 +68,9 @@ class LogLineSerializerTest {
         assertEquals(e.partition, back.partition);
         assertEquals(e.textIsAscii(), back.textIsAscii());
         assertEquals(e.bare, back.bare);
+        assertEquals(e.cri, back.cri);
+        assertEquals(java.util.Arrays.toString(e.criHead), java.util.Arrays.toString(back.criHead));
+        assertEquals(java.util.Arrays.toString(e.criTail), java.util.Arrays.toString(back.criTail));
     }
 
     private static <T> T roundTrip(TypeSerializer<T> s, T value, DataOutputSerializer out) throws IOException {
@@ -180,6 +199,26 @@ class LogLineSerializerTest {
         assertSame(s, read.restoreSerializer());
         TypeSerializerSchemaCompatibility<T> c = s.snapshotConfiguration().resolveSchemaCompatibility(read);
         assertTrue(c.isCompatibleAsIs(), c.toString());
+    }
+
+    /**
+     * Whatever asks Flink for LogLine's type (as FaultSuiteIT's parse step did, {@code TypeInformation.of}) gets
+     * {@link LogLineSerializer}: Flink's POJO serializer dropped the CRI byte (a transient field), so that a P
+     * piece crossing an exchange, a checkpoint's in-flight data or a restore reached the join as a whole line.
+     */
+    @Test
+    void typeInformationOfLogLineKeepsTheCriByte() throws Exception {
+        TypeSerializer<LogLine> s = org.apache.flink.api.common.typeinfo.TypeInformation.of(LogLine.class)
+                .createSerializer(new SerializerConfigImpl());
+        LogLine l = new LogLine("svc", "part of a long line ", 3, 4);
+        l.topic = "pods";
+        l.cri = (byte) (LogLine.CRI_STDERR | LogLine.CRI_PARTIAL);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        s.serialize(l, out);
+        LogLine back = s.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(l.cri, back.cri);
+        assertSameLine(l, back);
+        assertEquals(l.cri, s.copy(l).cri);
     }
 
     @Test

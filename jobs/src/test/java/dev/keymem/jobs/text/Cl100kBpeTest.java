@@ -269,6 +269,41 @@ class Cl100kBpeTest {
         assertTrue(ascii > texts.size() * 3 / 4, "ASCII texts: " + ascii + " of " + texts.size());
     }
 
+    /**
+     * The table-driven piece finder ends every piece where the class tests end it ({@code pieceEndAscii}, the
+     * reference), at every offset of random ASCII texts (all 128 chars, contractions, runs of spaces and newlines)
+     * and of stack traces; and short pieces' ranks from a table of 2 slots (each piece overwriting the last) equal
+     * the rank table's.
+     */
+    @Test
+    void tableDrivenPiecesAndShortRanksEqualTheReference() {
+        SplittableRandom r = new SplittableRandom(23);
+        String[] atoms = {"'s", "'LL", "'Ve", "'re", "'x", "'", "  ", "   ", "\r\n", " \n ", "\n\n", "\t", "abcXYZ", "0123",
+            "42", "<NUM>", "<*>", "=", "\"key\":", "?", "a?b", " .", " (", "\u0000", "\u007f"};
+        List<String> texts = new ArrayList<>();
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = r.nextInt(0, 40); k > 0; k--) {
+                sb.append(r.nextInt(3) == 0 ? atoms[r.nextInt(atoms.length)] : String.valueOf((char) r.nextInt(0, 128)));
+            }
+            texts.add(sb.toString());
+        }
+        StringBuilder trace = new StringBuilder("ERROR request failed\njava.io.IOException: it's closed");
+        for (int k = 0; k < 40; k++) {
+            trace.append("\n\tat com.acme.Svc").append(k).append(".run(Svc.java:").append(100 + k).append(')');
+        }
+        texts.add(trace.toString());
+        Cl100kBpe.PieceCache two = new Cl100kBpe.PieceCache(2);
+        for (String text : texts) {
+            byte[] t = Cl100kBpe.asciiBytes(text);
+            for (int i = 0; i < t.length; i++) {
+                int at = i;
+                assertEquals(Cl100kBpe.pieceEndAscii(t, i), Cl100kBpe.pieceEnd(t, i), () -> "piece at " + at + " of '" + text + "'");
+            }
+            assertArrayEquals(BPE.encodeWith(text, null, false), BPE.encodeWith(text, two, true), () -> "ids of '" + text + "'");
+        }
+    }
+
     @Test
     void asciiBytesOnlyForAsciiTexts() {
         assertArrayEquals(new byte[] {'a', '?', 'b'}, Cl100kBpe.asciiBytes("a?b"));

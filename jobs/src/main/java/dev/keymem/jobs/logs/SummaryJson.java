@@ -1,0 +1,325 @@
+package dev.keymem.jobs.logs;
+
+import dev.keymem.jobs.kafka.OutputBounds;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The summary record's JSON text written straight into one char buffer: what {@code LogSummarizer.writeReference}
+ * writes with Jackson's streaming generator (its reference, the same text char for char; {@code SummaryJsonTest}
+ * and {@code LogSummarizerRecordTest} compare them, and the tree's {@code toString()}, on random summaries with
+ * controls, quotes, backslashes, surrogates and non-ASCII text), without the generator, its {@code StringWriter}
+ * (a synchronized {@code StringBuffer}), a {@code List} of each template's parameters or a {@code String} per number.
+ *
+ * <p>Written by hand because Jackson writes a JSON string char by char through its own escaping buffer; here a
+ * string is copied with one {@code getChars} and scanned once, and escaped only where it holds a char Jackson escapes
+ * (with its default features: {@code "} and {@code \\} with a backslash, {@code \\b \\t \\n \\f \\r} so, the other
+ * controls below U+0020 as {@code \\u00XX} with upper-case hex; every other char, surrogates included, as it is).
+ * Numbers as Jackson writes them: a long's decimal digits, a double's {@link Double#toString}. Not thread-safe: one
+ * per call.
+ */
+final class SummaryJson {
+    /** Per ASCII char: 0 as it is, else the char after the backslash ({@code 'u'} for {@code \\u00XX}). */
+    private static final char[] ESCAPE = new char[128];
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPE[c] = 'u';
+        }
+        ESCAPE['"'] = '"';
+        ESCAPE['\\'] = '\\';
+        ESCAPE['\b'] = 'b';
+        ESCAPE['\t'] = 't';
+        ESCAPE['\n'] = 'n';
+        ESCAPE['\f'] = 'f';
+        ESCAPE['\r'] = 'r';
+    }
+
+    private char[] buf;
+    private int len;
+    /** The UTF-8 bytes written beyond one a char (those of the chars from U+0080 on). */
+    private long extra;
+    /** Whether a string written held an unpaired surrogate (whose UTF-8 size the bound measures otherwise). */
+    private boolean unpaired;
+
+    private SummaryJson(int capacity) {
+        buf = new char[Math.max(64, capacity)];
+    }
+
+    /**
+     * The summary with the first {@code kept} of {@code listed} (and {@code "templates_cut"}, after the other fields,
+     * when that is fewer than all), as {@code LogSummarizer.writeReference} writes it; {@code capacity}: the chars
+     * to start with.
+     */
+    static String write(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> listed,
+                        int kept, Map<Integer, Double> significance, LogSummarySettings.Memory memory,
+                        LogSummarizer.Counts c, int capacity) {
+        SummaryJson w = new SummaryJson(capacity);
+        w.head(m, templatesKnown, source, last, memory);
+        w.raw("[");
+        for (int i = 0; i < kept; i++) {
+            w.entry(listed.get(i), i, significance);
+        }
+        w.tail(c, kept, listed.size());
+        return new String(w.buf, 0, w.len);
+    }
+
+    /**
+     * {@code LogSummarizer.record(..., maxBytes)} in one pass, or null where it does more than dropping templates:
+     * the whole summary is written once, counting its UTF-8 bytes and each template entry's end (in chars and in
+     * bytes), and where it is over {@code maxBytes} it is cut back to the entries that {@link OutputBounds#keptEntries}
+     * keeps and its tail written again with {@code "templates_cut"} (the reference sizes every entry, then writes the
+     * kept ones). Null where a string holds an unpaired surrogate or the bound cuts more than templates (the caller's
+     * reference path decides those).
+     */
+    static String bounded(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> listed,
+                          Map<Integer, Double> significance, LogSummarySettings.Memory memory,
+                          LogSummarizer.Counts c, int maxBytes) {
+        int n = listed.size();
+        long chars = 512;
+        for (TemplateEntry t : listed) {
+            chars += 200 + length(t.template) + t.params.length() + length(t.text);
+        }
+        SummaryJson w = new SummaryJson((int) Math.min(chars, maxBytes + 1024L));
+        w.head(m, templatesKnown, source, last, memory);
+        int open = w.len;
+        long openBytes = open + w.extra;
+        w.raw("[");
+        long[] ends = new long[n];
+        int[] charEnds = new int[n];
+        for (int i = 0; i < n; i++) {
+            w.entry(listed.get(i), i, significance);
+            charEnds[i] = w.len;
+            ends[i] = w.len + w.extra - openBytes;
+        }
+        w.tail(c, n, n);
+        if (w.unpaired) {
+            return null;
+        }
+        int kept = OutputBounds.keptEntries(w.len + w.extra, TEMPLATES_NAME, ends, n, maxBytes);
+        if (kept < 0) {
+            return null;
+        }
+        if (kept < n) {
+            w.len = kept == 0 ? open + 1 : charEnds[kept - 1];
+            w.tail(c, kept, n);
+        }
+        return new String(w.buf, 0, w.len);
+    }
+
+    /** {@code "templates":}, what {@link OutputBounds#keptEntries} calls the name's bytes. */
+    private static final int TEMPLATES_NAME = "\"templates\":".length();
+
+    private static int length(String s) {
+        return s == null ? 4 : s.length();
+    }
+
+    /** The fields before the templates, up to {@code "templates":}. */
+    private void head(SourceMemory m, int templatesKnown, String source, boolean last,
+                      LogSummarySettings.Memory memory) {
+        raw("{\"source\":").string(source);
+        raw(",\"summary\":").number(m.summaries);
+        raw(",\"from_offset\":").number(m.fromOffset);
+        raw(",\"to_offset\":").number(m.lastOffset);
+        raw(",\"lines_since_last\":").number(m.linesSinceLast);
+        raw(",\"lines_total\":").number(m.position);
+        raw(last ? ",\"final\":true" : ",\"final\":false");
+        raw(",\"memory\":").string(memory.configName());
+        raw(",\"templates_known\":").number(templatesKnown);
+        raw(",\"templates\":");
+    }
+
+    /** Template {@code t}, the {@code i}-th of the list (a comma before all but the first). */
+    private void entry(TemplateEntry t, int i, Map<Integer, Double> significance) {
+        raw(i == 0 ? "{\"id\":" : ",{\"id\":").number(t.id);
+        raw(",\"template\":").string(t.template);
+        raw(",\"count\":").number(t.count);
+        raw(",\"first_offset\":").number(t.firstOffset);
+        raw(",\"last_offset\":").number(t.lastOffset);
+        raw(",\"params\":[");
+        String p = t.params;
+        if (!p.isEmpty()) {
+            // the packed list: each element '+' and its text, separated by SEP (LogSummarizer.split)
+            int from = 0;
+            int n = p.length();
+            while (true) {
+                int to = p.indexOf(TemplateEntry.SEP, from);
+                if (to < 0) {
+                    to = n;
+                }
+                if (from > 0) {
+                    raw(",");
+                }
+                string(p, from + 1, to);
+                if (to == n) {
+                    break;
+                }
+                from = to + 1;
+            }
+        }
+        raw("],\"params_distinct\":").number(t.paramsDistinct);
+        raw(",\"innovation\":").number(LogSummarizer.round(t.innovation));
+        raw(",\"significance\":").number(LogSummarizer.round(LogSummarizer.significance(t, significance)));
+        if (t.text != null) {
+            raw(",\"flag\":").string(t.flag);
+            raw(",\"text\":").string(t.text);
+            raw(",\"offset\":").number(t.textOffset);
+            if (t.textTimestamp >= 0) {
+                raw(",\"timestamp\":").string(Instant.ofEpochMilli(t.textTimestamp).toString());
+            }
+        }
+        raw("}");
+    }
+
+    /** The list's end and the fields after it; {@code "templates_cut"} where {@code kept < listed}. */
+    private void tail(LogSummarizer.Counts c, int kept, int listed) {
+        raw("],\"verbatim\":").number(c.verbatim);
+        raw(",\"dropped\":").number(c.dropped);
+        raw(",\"dropped_lines\":").number(c.droppedLines);
+        if (kept < listed) {
+            raw(",\"templates_cut\":").number(listed - kept);
+        }
+        raw("}");
+    }
+
+    private void room(int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(len + more, buf.length * 2));
+        }
+    }
+
+    /** Appends {@code s} as it is (names and punctuation: ASCII, nothing to escape). */
+    private SummaryJson raw(String s) {
+        int n = s.length();
+        room(n);
+        s.getChars(0, n, buf, len);
+        len += n;
+        return this;
+    }
+
+    private SummaryJson string(String s) {
+        if (s == null) {
+            return raw("null");
+        }
+        return string(s, 0, s.length());
+    }
+
+    /**
+     * Appends {@code s.substring(from, to)} as a JSON string: copied in one piece, then scanned; from the first char
+     * to escape on, the rest is moved aside and copied back in runs, an escape after each run.
+     */
+    private SummaryJson string(String s, int from, int to) {
+        int n = to - from;
+        room(n + 2);
+        char[] b = buf;
+        int o = len;
+        b[o++] = '"';
+        s.getChars(from, to, b, o);
+        int end = o + n;
+        int i = plainRun(b, o, end);
+        if (i == end) {
+            b[end] = '"';
+            len = end + 1;
+            return this;
+        }
+        // an escape at i: the chars before it stay; the rest [i, end) is moved aside and written back with escapes
+        int rest = end - i;
+        if (scratch.length < rest) {
+            scratch = new char[Math.max(rest, scratch.length * 2)];
+        }
+        char[] src = scratch;
+        System.arraycopy(b, i, src, 0, rest);
+        int w = i;
+        int k = 0;
+        while (true) {
+            int r = plainRun(src, k, rest);
+            len = w;
+            room(r - k + 7); // the run, an escape (at most 6 chars) and the closing quote
+            b = buf;
+            System.arraycopy(src, k, b, w, r - k);
+            w += r - k;
+            if (r == rest) {
+                break;
+            }
+            char ch = src[r];
+            char e = ESCAPE[ch];
+            b[w++] = '\\';
+            if (e != 'u') {
+                b[w++] = e;
+            } else {
+                b[w++] = 'u';
+                b[w++] = '0';
+                b[w++] = '0';
+                b[w++] = HEX[ch >> 4];
+                b[w++] = HEX[ch & 0xf];
+            }
+            k = r + 1;
+        }
+        b[w++] = '"';
+        len = w;
+        return this;
+    }
+
+    /** Scratch for a string's chars from its first escape on. */
+    private char[] scratch = new char[256];
+
+    /**
+     * The first index in {@code [from, to)} of {@code cs} whose char Jackson escapes, else {@code to}; the UTF-8 bytes
+     * of the chars before it beyond one a char added to {@link #extra}, an unpaired surrogate noted ({@link #unpaired}).
+     */
+    private int plainRun(char[] cs, int from, int to) {
+        char[] esc = ESCAPE;
+        int i = from;
+        while (i < to) {
+            char ch = cs[i];
+            if (ch < 128) {
+                if (esc[ch] != 0) {
+                    return i;
+                }
+            } else if (ch < 0x800) {
+                extra++;
+            } else if (!Character.isSurrogate(ch)) {
+                extra += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < to && Character.isLowSurrogate(cs[i + 1])) {
+                extra += 2; // 4 bytes for the 2 chars
+                i++;
+            } else {
+                unpaired = true;
+            }
+            i++;
+        }
+        return to;
+    }
+
+    /** A long's decimal digits ({@code Long.toString}). */
+    private SummaryJson number(long v) {
+        if (v == Long.MIN_VALUE) {
+            return raw("-9223372036854775808");
+        }
+        room(20);
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int d = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            d++;
+        }
+        int at = len + d;
+        len = at;
+        do {
+            buf[--at] = (char) ('0' + (int) (v % 10));
+            v /= 10;
+        } while (v != 0);
+        return this;
+    }
+
+    /** A double as Jackson writes a finite one ({@link Double#toString}); not finite, as its quoted text. */
+    private SummaryJson number(double v) {
+        String s = Double.toString(v);
+        return Double.isFinite(v) ? raw(s) : string(s);
+    }
+}

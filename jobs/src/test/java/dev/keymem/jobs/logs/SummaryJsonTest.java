@@ -1,0 +1,161 @@
+package dev.keymem.jobs.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.kafka.OutputBounds;
+import dev.keymem.jobs.testdata.Loghub;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SummaryJson#write} against its reference, Jackson's generator ({@code LogSummarizer.writeReference}), char
+ * for char: random summaries whose strings hold every char class Jackson treats apart (all controls, quotes,
+ * backslashes, DEL, non-ASCII, paired and lone surrogates, the packed lists' separators), extreme numbers, every
+ * cut of the template list, and the one-pass bound against {@link OutputBounds#bound} of the whole summary; and
+ * summaries of real lines (loghub_2k) and multi-line stack traces as templates, texts
+ * and parameters.
+ */
+class SummaryJsonTest {
+    /** Bounded summaries the one-pass form answered (not left to the reference path). */
+    private static int answered;
+
+    private static final String[] ATOMS = {"a", "Z", "0", "9", " ", "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f",
+        "\u0000", "\u0001", "\u000b", "\u001e", "\u001f", "\u007f", "\u0080", "\u00e9", "\u2028", "\u4e2d",
+        "\ud83d\ude00", "\ud800", "\udc00", "<*>", "{", "}", ",", ":", "null", "-1", "1e9", "\ufeff",
+        "at com.acme.Svc.run(Svc.java:42)"};
+
+    @Test
+    void randomSummariesAreWrittenAsJacksonWritesThem() {
+        SplittableRandom r = new SplittableRandom(29);
+        answered = 0;
+        int escaped = 0;
+        for (int round = 0; round < 1000; round++) {
+            List<String> texts = new ArrayList<>();
+            for (int k = 0; k < 20; k++) {
+                texts.add(text(r));
+            }
+            String[] out = compare(r, texts);
+            escaped += out[0].indexOf('\\') >= 0 ? 1 : 0;
+        }
+        assertTrue(escaped > 400, "summaries with an escape: " + escaped);
+        assertTrue(answered > 600, "bounded summaries answered in one pass: " + answered);
+    }
+
+    @Test
+    void summariesOfRealLinesAndStackTracesAreWrittenAsJacksonWritesThem() throws Exception {
+        List<String> texts = new ArrayList<>(Loghub.lines("SummaryJsonTest"));
+        StringBuilder trace = new StringBuilder("ERROR [main] request failed\njava.io.IOException: it's \"closed\"");
+        for (int k = 0; k < 60; k++) {
+            trace.append("\n\tat com.acme.Svc").append(k).append(".run(Svc.java:").append(100 + k).append(')');
+            texts.add(trace.toString());
+        }
+        SplittableRandom r = new SplittableRandom(31);
+        for (int round = 0; round < 300; round++) {
+            List<String> some = new ArrayList<>();
+            for (int k = 0; k < 20; k++) {
+                some.add(texts.get(r.nextInt(texts.size())));
+            }
+            compare(r, some);
+        }
+    }
+
+    /** One random summary over {@code texts}, written by both for every cut; returns the whole text. */
+    private static String[] compare(SplittableRandom r, List<String> texts) {
+        SourceMemory m = new SourceMemory();
+        m.summaries = r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(100);
+        m.fromOffset = r.nextInt(4) == 0 ? -1 : r.nextInt(4) == 0 ? Long.MIN_VALUE : r.nextLong(1L << 40);
+        m.lastOffset = r.nextLong(-1, Long.MAX_VALUE);
+        m.linesSinceLast = r.nextInt(100_000);
+        m.position = r.nextInt(5) == 0 ? Long.MAX_VALUE : r.nextLong(Long.MAX_VALUE);
+        List<TemplateEntry> period = new ArrayList<>();
+        Map<Integer, Double> significance = new HashMap<>();
+        int n = r.nextInt(7);
+        for (int i = 0; i < n; i++) {
+            TemplateEntry t = new TemplateEntry(r.nextInt(3) == 0 ? Integer.MIN_VALUE + i : i,
+                    r.nextInt(10) == 0 ? null : pick(r, texts));
+            t.count = r.nextInt(4) == 0 ? Long.MIN_VALUE : r.nextLong(Long.MAX_VALUE);
+            t.firstOffset = r.nextLong(-1, 1L << 40);
+            t.lastOffset = r.nextLong(-1, 1L << 40);
+            StringBuilder packed = new StringBuilder();
+            for (int k = r.nextInt(4); k > 0; k--) {
+                packed.append(packed.length() == 0 ? "" : String.valueOf(TemplateEntry.SEP)).append('+')
+                        .append(pick(r, texts).replace(TemplateEntry.SEP, ' '));
+            }
+            t.params = packed.toString();
+            t.paramsDistinct = r.nextInt(4) == 0 ? Integer.MIN_VALUE : r.nextInt(1000);
+            t.innovation = switch (r.nextInt(7)) {
+                case 0 -> Float.NaN;
+                case 1 -> Float.POSITIVE_INFINITY;
+                case 2 -> -0.0f;
+                case 3 -> Float.MIN_VALUE;
+                case 4 -> -(float) r.nextDouble();
+                default -> (float) (r.nextDouble() * 1e6);
+            };
+            if (r.nextBoolean()) {
+                t.text = pick(r, texts);
+                t.flag = r.nextInt(5) == 0 ? null : r.nextBoolean() ? "new" : "returned";
+                t.textOffset = r.nextLong(-1, 1L << 40);
+                t.textTimestamp = r.nextInt(3) == 0 ? -1 : r.nextLong(1L << 45);
+            }
+            if (r.nextBoolean()) {
+                significance.put(t.id, r.nextInt(4) == 0 ? Double.NaN : r.nextDouble() * 10);
+            }
+            period.add(t);
+        }
+        List<TemplateEntry> listed = new ArrayList<>();
+        for (TemplateEntry t : period) {
+            if (r.nextInt(4) != 0) {
+                listed.add(t);
+            }
+        }
+        String source = r.nextInt(10) == 0 ? null : pick(r, texts);
+        boolean last = r.nextBoolean();
+        int known = r.nextInt(4) == 0 ? Integer.MIN_VALUE : r.nextInt(Integer.MAX_VALUE);
+        LogSummarizer.Counts c = new LogSummarizer.Counts(period, listed);
+        String whole = null;
+        for (LogSummarySettings.Memory memory : LogSummarySettings.Memory.values()) {
+            for (int kept = listed.size(); kept >= 0; kept--) {
+                int capacity = r.nextInt(3) == 0 ? 1 : 256;
+                String want = LogSummarizer.writeReference(m, known, source, last, listed, kept, significance, memory,
+                        c, capacity);
+                assertEquals(want, SummaryJson.write(m, known, source, last, listed, kept, significance, memory, c,
+                        capacity));
+                if (whole == null) {
+                    whole = want;
+                }
+            }
+            if (memory != LogSummarySettings.Memory.values()[0]) {
+                continue; // (the bound's cases do not depend on the memory's name)
+            }
+            // the one-pass bound: where it answers, what OutputBounds.bound makes of the whole summary
+            String all = LogSummarizer.writeReference(m, known, source, last, listed, listed.size(), significance,
+                    memory, c, 256);
+            int size = all.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            for (int max : new int[] {size, size - 1, size / 2, size / 4, 300, 50}) {
+                String got = SummaryJson.bounded(m, known, source, last, listed, significance, memory, c, max);
+                if (got != null) {
+                    answered++;
+                    assertEquals(OutputBounds.bound(all, max), got, () -> "bounded to " + max + ": " + all);
+                }
+            }
+        }
+        return new String[] {whole};
+    }
+
+    private static String pick(SplittableRandom r, List<String> texts) {
+        return texts.get(r.nextInt(texts.size()));
+    }
+
+    private static String text(SplittableRandom r) {
+        StringBuilder b = new StringBuilder();
+        for (int i = r.nextInt(12); i > 0; i--) {
+            b.append(r.nextInt(4) == 0 ? String.valueOf((char) r.nextInt(0, 0x10000)) : ATOMS[r.nextInt(ATOMS.length)]);
+        }
+        return b.toString();
+    }
+}
