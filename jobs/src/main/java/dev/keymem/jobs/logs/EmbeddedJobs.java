@@ -194,7 +194,15 @@ public final class EmbeddedJobs {
         return new DeadLetterOutput(maxValueBytes);
     }
 
-    /** Valid records and dead letters. */
+    /**
+     * Valid records and dead letters.
+     *
+     * @param valid the parsed records; a parser may send on a stand-in after a refused record's dead letter
+     *              ({@code InvalidRecordException#withStandIn}): with {@link LogSummaryJob#parser}, a
+     *              {@link LogLine} whose {@link LogLine#isStandIn()} is true, which a caller that does not feed
+     *              {@link LogSummaryJob#keyedFunction} must drop
+     * @param deadLetters the refused records, as the jobs' outputs
+     */
     public record ParsedStream<T>(DataStream<T> valid, DataStream<JobOutput> deadLetters) {
     }
 
