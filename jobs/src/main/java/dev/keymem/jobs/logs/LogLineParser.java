@@ -389,7 +389,7 @@ public final class LogLineParser implements Serializable {
         s.topic = record.topic;
         s.partition = record.partition;
         s.markAsciiText();
-        return new InvalidRecordException(e.getMessage(), s);
+        return InvalidRecordException.withStandIn(e.getMessage(), s);
     }
 
     /**
