@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -190,6 +191,7 @@ public final class EmbeddedJobs {
      * its JSON carrying at most {@code maxValueBytes} of the record's value), for jobs that route their own dead
      * letters: a class, not a lambda (see {@link DeadLetterOutput}).
      */
+    @Internal
     public static MapFunction<DeadLetter, JobOutput> deadLetterOutput(int maxValueBytes) {
         return new DeadLetterOutput(maxValueBytes);
     }
