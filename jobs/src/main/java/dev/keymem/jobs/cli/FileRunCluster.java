@@ -51,12 +51,15 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  *
  * <p>It plugs in through Flink's extension points: {@link MiniCluster#createDispatcherResourceManagerComponentFactory()}
  * (the same factory as Flink's {@code createSessionComponentFactory}, with a {@link RestEndpointFactory} of ours)
- * and a {@link PipelineExecutorServiceLoader} whose executor is Flink's {@link LocalExecutor} made with
- * {@link LocalExecutor#createWithFactory}. {@code -Dkeymem.rest.handlers=true} gives file runs Flink's full REST API
- * back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its managed memory (the
- * batch job's sort buffers) by the run's input. Its executor submits a job graph made on the client, without
- * checkpoint settings ({@link #jobGraph}), where Flink's local executor submits the stream graph; it notifies no
- * job status listeners ({@code execution.job-status-changed-listeners}, which file runs do not set).
+ * and a {@link PipelineExecutorServiceLoader} whose executor (under {@link LocalExecutor#NAME}) is, by default, its
+ * {@link JobGraphExecutor}: Flink's local executor's work (attached, a per-job cluster of this class), but
+ * submitting a job graph made on the client, without checkpoint settings ({@link #jobGraph}), where Flink's local
+ * executor submits the stream graph; it notifies no job status listeners
+ * ({@code execution.job-status-changed-listeners}, which file runs do not set). {@code -D}{@value
+ * #STREAM_GRAPH_PROPERTY}{@code =true} gives Flink's {@link LocalExecutor} instead (made with
+ * {@link LocalExecutor#createWithFactory}). {@code -Dkeymem.rest.handlers=true} gives file runs Flink's full REST
+ * API back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its managed memory
+ * (the batch job's sort buffers) by the run's input.
  */
 final class FileRunCluster extends MiniCluster {
     /** System property: {@code true} gives file runs Flink's REST handlers back. */
@@ -149,7 +152,10 @@ final class FileRunCluster extends MiniCluster {
         }
     }
 
-    /** Every executor it gives is Flink's local executor on a {@link FileRunCluster}. */
+    /**
+     * Every executor it gives runs the job on a {@link FileRunCluster}: a {@link JobGraphExecutor}, or, where
+     * {@value #STREAM_GRAPH_PROPERTY} is {@code true}, Flink's {@link LocalExecutor}.
+     */
     private enum Executors implements PipelineExecutorServiceLoader, PipelineExecutorFactory {
         INSTANCE;
 

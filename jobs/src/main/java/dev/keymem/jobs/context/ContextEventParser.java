@@ -131,6 +131,103 @@ public final class ContextEventParser implements Serializable {
      * those after the closing brace are scanned): true then means {@code ascii(b) && flat(b) != null}.
      */
     static boolean spans(byte[] b, int[] at, boolean checkAscii) {
+        return read(b, at, checkAscii, false);
+    }
+
+    /**
+     * {@link #spans} of a value that may hold UTF-8 beyond ASCII: true where {@code b} is well-formed UTF-8 (what
+     * {@code RecordParsers.decode} decodes without refusing) and, read as {@link #spans} reads ASCII, holds the
+     * plainest JSON object, its strings now any UTF-8 without escapes or control characters; each field's string
+     * is then the UTF-8 decoding of its bytes {@code b[at[2F], at[2F + 1])}, which is what the streaming reading
+     * of the decoded value gives (the spans end at quotes, so each decodes alone; well-formed UTF-8 decodes to
+     * no unpaired surrogate, so {@code wellFormed} changes nothing). A value starting with a byte order mark is
+     * not read (the decoder drops the mark; the reference way takes it). Bytes after the closing brace are only
+     * checked as UTF-8, as the decoder checks them. Tests compare it with the streaming reading of the decoded
+     * value on random UTF-8 and broken bytes.
+     */
+    static boolean spansUtf8(byte[] b, int[] at) {
+        return read(b, at, false, true) && wellFormedUtf8(b, 0, b.length);
+    }
+
+    /**
+     * Whether {@code b[from, to)} is well-formed UTF-8 (the Unicode standard's table 3-7: no overlong form, no
+     * surrogate, nothing above U+10FFFF, no cut sequence), which is what Java's UTF-8 decoder accepts when told to
+     * report malformed input (tests compare the two on random bytes).
+     */
+    static boolean wellFormedUtf8(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int c = b[i];
+            if (c >= 0) {
+                i++;
+                continue;
+            }
+            c &= 0xFF;
+            if (c < 0xC2) {
+                return false;
+            }
+            if (c < 0xE0) {
+                if (i + 1 >= to || (b[i + 1] & 0xC0) != 0x80) {
+                    return false;
+                }
+                i += 2;
+            } else if (c < 0xF0) {
+                if (i + 2 >= to) {
+                    return false;
+                }
+                int c1 = b[i + 1] & 0xFF;
+                if (c == 0xE0 ? c1 < 0xA0 || c1 > 0xBF : c == 0xED ? c1 < 0x80 || c1 > 0x9F : (c1 & 0xC0) != 0x80) {
+                    return false;
+                }
+                if ((b[i + 2] & 0xC0) != 0x80) {
+                    return false;
+                }
+                i += 3;
+            } else if (c < 0xF5) {
+                if (i + 3 >= to) {
+                    return false;
+                }
+                int c1 = b[i + 1] & 0xFF;
+                if (c == 0xF0 ? c1 < 0x90 || c1 > 0xBF : c == 0xF4 ? c1 < 0x80 || c1 > 0x8F : (c1 & 0xC0) != 0x80) {
+                    return false;
+                }
+                if ((b[i + 2] & 0xC0) != 0x80 || (b[i + 3] & 0xC0) != 0x80) {
+                    return false;
+                }
+                i += 4;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The UTF-16 length of the string whose well-formed UTF-8 is {@code b[from, to)}: one char per byte that
+     * starts a character, and one more for each four-byte form (a surrogate pair).
+     */
+    static int utf16Length(byte[] b, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            int c = b[i];
+            if ((c & 0xC0) != 0x80) {
+                n += (c & 0xF8) == 0xF0 ? 2 : 1;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The UTF-8 decoding of {@code b[at[2F], at[2F + 1])} (field {@code field} of {@link #spansUtf8}), or null
+     * (absent, or not a string).
+     */
+    static String utf8String(byte[] b, int[] at, int field) {
+        int s = at[2 * field];
+        return s < 0 ? null : new String(b, s, at[2 * field + 1] - s, StandardCharsets.UTF_8);
+    }
+
+    /** {@link #spans} ({@code utf8} false) or {@link #spansUtf8}'s reading (true), before its UTF-8 check. */
+    private static boolean read(byte[] b, int[] at, boolean checkAscii, boolean utf8) {
         for (int k = 0; k < QUERY; k++) {
             at[k] = -1;
         }
@@ -149,7 +246,8 @@ public final class ContextEventParser implements Serializable {
                 return false;
             }
             int ns = i + 1;
-            int ne = stringEnd(b, ns); // a byte over 127 or a NUL is below 0x20 here, and ends the reading
+            // a byte over 127 or a NUL is below 0x20 here, and ends the reading (over 127: not where utf8)
+            int ne = utf8 ? stringEndUtf8(b, ns) : stringEnd(b, ns);
             if (ne < 0 || ne - ns > FLAT_NAME_MAX) {
                 return false;
             }
@@ -167,7 +265,7 @@ public final class ContextEventParser implements Serializable {
             byte c = b[i];
             if (c == '"') {
                 vs = i + 1;
-                ve = stringEnd(b, vs);
+                ve = utf8 ? stringEndUtf8(b, vs) : stringEnd(b, vs);
                 if (ve < 0 || ve - vs > FLAT_STRING_MAX) {
                     return false;
                 }
@@ -255,6 +353,20 @@ public final class ContextEventParser implements Serializable {
                 return i;
             }
             if (c < 0x20 || c == '\\') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #stringEnd} where bytes over 127 (UTF-8 beyond ASCII) are string chars. */
+    private static int stringEndUtf8(byte[] b, int i) {
+        for (int n = b.length; i < n; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            if ((c < 0x20 && c >= 0) || c == '\\') {
                 return -1;
             }
         }

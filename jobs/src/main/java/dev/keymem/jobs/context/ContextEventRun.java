@@ -151,6 +151,16 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
      * string between (tests compare the two).
      */
     void addAscii(long offset, byte[] b, int[] at, boolean query) {
+        addAscii(offset, b, at, query, true);
+    }
+
+    /**
+     * {@link #addAscii(long, byte[], int[], boolean)} where {@code ascii}; else the same for the spans of
+     * {@link ContextEventParser#spansUtf8} (well-formed UTF-8): the event not flagged ASCII, each string its UTF-8
+     * length and bytes, which is what {@link ExactStrings#write} writes for the string they decode to (it has no
+     * unpaired surrogate), so again the bytes {@link #add} writes for the parser's event (tests compare the two).
+     */
+    void addAscii(long offset, byte[] b, int[] at, boolean query, boolean ascii) {
         if (readBack) {
             throw new IllegalStateException("a run read back takes no more events");
         }
@@ -163,7 +173,7 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         int ss = at[2 * ContextEventParser.TS];
         putLong(offset);
         putByte(TEXT | (ys >= 0 ? TYPE_FLAG : 0) | (es >= 0 ? EXPECT : 0) | (ss >= 0 ? TS : 0)
-                | (query ? QUERY : 0) | (same ? SAME_TYPE : 0) | ASCII);
+                | (query ? QUERY : 0) | (same ? SAME_TYPE : 0) | (ascii ? ASCII : 0));
         putSpan(b, at, ContextEventParser.TEXT);
         if (ys >= 0 && !same) {
             putSpan(b, at, ContextEventParser.TYPE);
@@ -195,8 +205,8 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
     /** The last event's type, made from the bytes where {@link #addAscii} left it. */
     private String lastType() {
         if (!typeKnown) {
-            // addAscii wrote or matched it: its ASCII bytes (typeLen >= 0)
-            lastType = hadType ? new String(typeBytes, 0, typeLen, StandardCharsets.ISO_8859_1) : null;
+            // addAscii wrote or matched it: its UTF-8 bytes (ASCII where the event was; typeLen >= 0)
+            lastType = hadType ? new String(typeBytes, 0, typeLen, StandardCharsets.UTF_8) : null;
             typeKnown = true;
         }
         return lastType;
@@ -350,6 +360,28 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
         return s;
     }
 
+    /**
+     * What {@link ExactStrings#write} wrote, as {@link ExactStrings#read} reads it, the UTF-8 form decoded straight
+     * from the run's bytes (no array of its own between).
+     */
+    private String readExact() throws IOException {
+        int n = decoder.readInt();
+        if (n < 0) {
+            char[] c = new char[-1 - n];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = decoder.readChar();
+            }
+            return new String(c);
+        }
+        int at = decoder.getPosition();
+        if (at + n > length) {
+            throw new IOException("corrupt run: a string of " + n + " bytes at " + at);
+        }
+        String s = new String(data(), at, n, StandardCharsets.UTF_8);
+        decoder.skipBytesToRead(n);
+        return s;
+    }
+
     /** Event {@code i}, as the parse step made it (decoded in order: in order, each is decoded once). */
     @Override
     public ContextEvent get(int i) {
@@ -388,10 +420,10 @@ public final class ContextEventRun implements RecordRuns.Run<ContextEvent> {
             e.expect = (f & EXPECT) != 0 ? readAscii() : null;
             e.ts = (f & TS) != 0 ? readAscii() : null;
         } else {
-            e.text = (f & TEXT) != 0 ? ExactStrings.read(decoder) : null;
-            e.type = (f & TYPE_FLAG) == 0 ? null : (f & SAME_TYPE) != 0 ? readType : ExactStrings.read(decoder);
-            e.expect = (f & EXPECT) != 0 ? ExactStrings.read(decoder) : null;
-            e.ts = (f & TS) != 0 ? ExactStrings.read(decoder) : null;
+            e.text = (f & TEXT) != 0 ? readExact() : null;
+            e.type = (f & TYPE_FLAG) == 0 ? null : (f & SAME_TYPE) != 0 ? readType : readExact();
+            e.expect = (f & EXPECT) != 0 ? readExact() : null;
+            e.ts = (f & TS) != 0 ? readExact() : null;
         }
         readType = e.type;
         return e;

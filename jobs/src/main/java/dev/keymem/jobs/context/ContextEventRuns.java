@@ -89,8 +89,11 @@ public final class ContextEventRuns {
      * leave in the same order (tests compare the two). Cheaper where a record is the plainest JSON, ASCII
      * ({@link ContextEventParser#spans}, scanned once), with a user and a text within the limits (most events):
      * its strings go from the record's bytes into the run ({@link ContextEventRun#addAscii}) with no string or
-     * event made on the way, and its user is looked up among the open runs by its bytes ({@link OpenRuns}); other
-     * records take the parser and {@link ContextEventRun#add}.
+     * event made on the way, and its user is looked up among the open runs by its bytes ({@link OpenRuns}). The
+     * same holds for the plainest JSON in well-formed UTF-8 beyond ASCII ({@link ContextEventParser#spansUtf8}:
+     * German or Chinese chat, emoji) with an ASCII user, whose strings go into the run as their UTF-8 bytes (not
+     * flagged ASCII), which is what the parser's event would be written as. Other records take the parser and
+     * {@link ContextEventRun#add}.
      */
     static final class ParseGather extends RecordRuns.Gathering<KafkaRecord, ContextEventRun> {
         private static final long serialVersionUID = 1L;
@@ -139,7 +142,12 @@ public final class ContextEventRuns {
             int[] at = this.at;
             if (b != null && b.length <= limits.maxRecordBytes() && ContextEventParser.spans(b, at, true)
                     && plain(b, at)) {
-                addPlain(r, b, at, element);
+                addPlain(r, b, at, element, true);
+                return;
+            }
+            if (b != null && b.length <= limits.maxRecordBytes() && ContextEventParser.spansUtf8(b, at)
+                    && plainUtf8(b, at)) {
+                addPlain(r, b, at, element, false);
                 return;
             }
             ContextEvent e;
@@ -167,6 +175,39 @@ public final class ContextEventRuns {
                     && !spaces(b, ts, at[2 * ContextEventParser.TEXT + 1]);
         }
 
+        /**
+         * {@link #plain} of {@link ContextEventParser#spansUtf8}'s spans: the user ASCII (runs are found by a user's
+         * ASCII bytes) and not blank, the text within the limit in UTF-8 bytes (so not cut) and holding an ASCII
+         * char other than a space (so not blank: the strings hold no control char, and every other ASCII char but
+         * the space is not white space; a text of spaces and non-ASCII chars alone is left to the parser, which
+         * knows the other white space).
+         */
+        private boolean plainUtf8(byte[] b, int[] at) {
+            int us = at[2 * ContextEventParser.USER];
+            int ue = at[2 * ContextEventParser.USER + 1];
+            int ts = at[2 * ContextEventParser.TEXT];
+            int te = at[2 * ContextEventParser.TEXT + 1];
+            if (us < 0 || ts < 0 || te - ts > limits.maxTextBytes()) {
+                return false;
+            }
+            for (int i = us; i < ue; i++) {
+                if (b[i] < 0) {
+                    return false;
+                }
+            }
+            return !spaces(b, us, ue) && asciiNotSpace(b, ts, te);
+        }
+
+        /** Whether {@code b[s, e)} holds an ASCII byte other than a space. */
+        private static boolean asciiNotSpace(byte[] b, int s, int e) {
+            for (int i = s; i < e; i++) {
+                if (b[i] > ' ') {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private static boolean spaces(byte[] b, int s, int e) {
             for (int i = s; i < e; i++) {
                 if (b[i] != ' ') {
@@ -176,7 +217,11 @@ public final class ContextEventRuns {
             return true;
         }
 
-        private void addPlain(KafkaRecord r, byte[] b, int[] at, StreamRecord<KafkaRecord> element) {
+        /**
+         * Adds the event of the spans to its user's run: {@code ascii}, the spans of {@link ContextEventParser#spans}
+         * (flagged ASCII), else of {@link ContextEventParser#spansUtf8} (the user ASCII).
+         */
+        private void addPlain(KafkaRecord r, byte[] b, int[] at, StreamRecord<KafkaRecord> element, boolean ascii) {
             int us = at[2 * ContextEventParser.USER];
             int ue = at[2 * ContextEventParser.USER + 1];
             int h = OpenRuns.hash(b, us, ue);
@@ -196,11 +241,11 @@ public final class ContextEventRuns {
             int ye = at[2 * ContextEventParser.TYPE + 1];
             boolean query = at[ContextEventParser.QUERY] == 1 || (ye - ys == 5 && b[ys] == 'q' && b[ys + 1] == 'u'
                     && b[ys + 2] == 'e' && b[ys + 3] == 'r' && b[ys + 4] == 'y');
-            o.run.addAscii(r.offset, b, at, query);
+            o.run.addAscii(r.offset, b, at, query, ascii);
             long chars = 0;
             for (int f = ContextEventParser.TEXT; f <= ContextEventParser.TS; f++) {
                 if (at[2 * f] >= 0) {
-                    chars += at[2 * f + 1] - at[2 * f];
+                    chars += ascii ? at[2 * f + 1] - at[2 * f] : ContextEventParser.utf16Length(b, at[2 * f], at[2 * f + 1]);
                 }
             }
             added(o, chars);

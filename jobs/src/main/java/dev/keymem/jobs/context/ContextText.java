@@ -53,8 +53,6 @@ final class ContextText implements Serializable {
         final int termId;
         final int bucket;
         final double weight;
-        final int[] triBuckets;
-        final double[] triWeights;
         /** FNV-1a state of the pair feature after this stem and the space. */
         final long pairPrefix;
         /** The stem's chars (the pair feature hashes them on from the previous stem's prefix). */
@@ -68,44 +66,39 @@ final class ContextText implements Serializable {
         final int[] ownQuarters;
         final int ownTotal;
 
+        /**
+         * The word of {@code stem}: its term id ({@link TermAnalyzer#termId}), feature and pair prefix hashed in one
+         * pass over its chars, its trigrams' features summed with its own per bucket (no arrays of the trigrams
+         * kept: {@link #trigram} gives them again to the double form).
+         */
         Word(String stem, int dimension) {
             this.stem = stem;
-            this.chars = stem.toCharArray();
-            this.termId = TermAnalyzer.termId(stem);
+            char[] sc = stem.toCharArray();
+            this.chars = sc;
+            int len = sc.length;
+            long f = 0xcbf29ce484222325L; // TermAnalyzer.termId's FNV-1a
             long h = KIND1;
-            char[] sc = chars;
-            for (int i = 0; i < sc.length; i++) {
-                h = (h ^ sc[i]) * PRIME;
+            long p = KIND2;
+            for (int i = 0; i < len; i++) {
+                char c = sc[i];
+                f = (f ^ c) * PRIME;
+                h = (h ^ c) * PRIME;
+                p = (p ^ c) * PRIME;
             }
+            f = mix(f);
+            this.termId = (int) (f ^ (f >>> 32));
             h = mix(h);
             bucket = bucket(h, dimension);
             weight = h < 0 ? -1.0 : 1.0;
-            int n = stem.length() + 2;
-            triBuckets = new int[n - 2];
-            triWeights = new double[n - 2];
-            for (int j = 0; j + 3 <= n; j++) {
-                long t = KIND3;
-                for (int k = j; k < j + 3; k++) {
-                    char c = k == 0 ? '<' : k == n - 1 ? '>' : sc[k - 1];
-                    t = (t ^ c) * PRIME;
-                }
-                t = mix(t);
-                triBuckets[j] = bucket(t, dimension);
-                triWeights[j] = t < 0 ? -0.25 : 0.25;
-            }
-            long p = KIND2;
-            for (int i = 0; i < sc.length; i++) {
-                p = (p ^ sc[i]) * PRIME;
-            }
             pairPrefix = (p ^ ' ') * PRIME;
-            int[] b = new int[triBuckets.length + 1];
-            int[] q = new int[b.length];
-            int m = 0;
-            int total = 0;
-            for (int t = -1; t < triBuckets.length; t++) {
-                int bk = t < 0 ? bucket : triBuckets[t];
-                int qt = t < 0 ? (weight < 0 ? -4 : 4) : (triWeights[t] < 0 ? -1 : 1);
-                total += Math.abs(qt);
+            int[] b = new int[len + 1];
+            int[] q = new int[len + 1];
+            b[0] = bucket;
+            q[0] = h < 0 ? -4 : 4;
+            int m = 1;
+            for (int j = 0; j < len; j++) { // the trigrams of "<" + stem + ">"
+                long t = trigram(sc, j);
+                int bk = bucket(t, dimension);
                 int at = 0;
                 while (at < m && b[at] != bk) {
                     at++;
@@ -113,11 +106,22 @@ final class ContextText implements Serializable {
                 if (at == m) {
                     b[m++] = bk;
                 }
-                q[at] += qt;
+                q[at] += t < 0 ? -1 : 1;
             }
-            ownBuckets = Arrays.copyOf(b, m);
-            ownQuarters = Arrays.copyOf(q, m);
-            ownTotal = total;
+            ownBuckets = m == b.length ? b : Arrays.copyOf(b, m);
+            ownQuarters = m == q.length ? q : Arrays.copyOf(q, m);
+            ownTotal = 4 + len;
+        }
+
+        /** The feature hash of trigram {@code j} of {@code "<" + stem + ">"} (0 <= j < the stem's length). */
+        static long trigram(char[] sc, int j) {
+            int n = sc.length + 2;
+            long t = KIND3;
+            for (int k = j; k < j + 3; k++) {
+                char c = k == 0 ? '<' : k == n - 1 ? '>' : sc[k - 1];
+                t = (t ^ c) * PRIME;
+            }
+            return mix(t);
         }
     }
 
@@ -245,6 +249,11 @@ final class ContextText implements Serializable {
             found = new Word[64];
         }
         return out;
+    }
+
+    /** Tokens in the word table (for tests). */
+    int tableSize() {
+        return tableSize;
     }
 
     private void found(Word w) {
@@ -420,6 +429,8 @@ final class ContextText implements Serializable {
     private static final byte MID_NUM_LET = 5; // . and the single quote (Single_Quote acts as MidNumLet here)
     private static final byte MID_NUM = 6; // , ;
     private static final byte[] CLASS = new byte[128];
+    /** ASCII lower case: A-Z to a-z, every other char as it is. */
+    private static final char[] LOWER = new char[128];
 
     static {
         for (char c = 'a'; c <= 'z'; c++) {
@@ -428,6 +439,9 @@ final class ContextText implements Serializable {
         }
         for (char c = '0'; c <= '9'; c++) {
             CLASS[c] = NUMERIC;
+        }
+        for (char c = 0; c < 128; c++) {
+            LOWER[c] = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
         }
         CLASS['_'] = EXTEND_NUM_LET;
         CLASS[':'] = MID_LETTER;
@@ -464,10 +478,14 @@ final class ContextText implements Serializable {
             open();
         }
         byte[] cls = CLASS;
+        char[] lower = LOWER;
+        Word[] f = found;
+        int cnt = 0;
         int i = 0;
         while (i < len) {
             char c = cs[i];
             if (c >= 0x80) {
+                found = f;
                 return false;
             }
             byte k = cls[c];
@@ -475,18 +493,26 @@ final class ContextText implements Serializable {
                 i++;
                 continue;
             }
+            // the token is lowered, and its table hash taken, as it is scanned
             int start = i;
             boolean word = k != EXTEND_NUM_LET;
+            c = lower[c];
+            cs[i] = c;
+            int h = c;
             i++;
             while (i < len) {
                 char d = cs[i];
                 if (d >= 0x80) {
+                    found = f;
                     return false;
                 }
                 byte m = cls[d];
                 if (m >= LETTER && m <= EXTEND_NUM_LET) {
                     word |= m != EXTEND_NUM_LET;
                     k = m;
+                    d = lower[d];
+                    cs[i] = d;
+                    h = 31 * h + d;
                     i++;
                     continue;
                 }
@@ -495,11 +521,15 @@ final class ContextText implements Serializable {
                 }
                 char e = cs[i + 1];
                 if (e >= 0x80) {
+                    found = f;
                     return false;
                 }
                 byte n = cls[e];
                 if (k == LETTER ? n == LETTER && m != MID_NUM : n == NUMERIC && m != MID_LETTER) {
                     k = n;
+                    e = lower[e];
+                    cs[i + 1] = e;
+                    h = 31 * (31 * h + d) + e;
                     i += 2;
                     continue;
                 }
@@ -510,25 +540,23 @@ final class ContextText implements Serializable {
             }
             int end = i;
             if (end - start > ASCII_TOKEN_MAX) {
+                found = f;
                 return false;
             }
-            if (end - start >= 2 && cs[end - 2] == '\'' && (cs[end - 1] == 's' || cs[end - 1] == 'S')) {
-                end -= 2; // EnglishPossessiveFilter
-            }
-            int h = 0;
-            for (int j = start; j < end; j++) {
-                char d = cs[j];
-                if (d >= 'A' && d <= 'Z') {
-                    d = (char) (d + ('a' - 'A'));
-                    cs[j] = d;
-                }
-                h = 31 * h + d;
+            if (end - start >= 2 && cs[end - 2] == '\'' && cs[end - 1] == 's') {
+                end -= 2; // EnglishPossessiveFilter ('s or 'S, lowered above)
+                h = hash(cs, start, end - start);
             }
             Word w = word(cs, start, end - start, h);
             if (w != STOP) {
-                found(w);
+                if (cnt == f.length) {
+                    f = Arrays.copyOf(f, cnt * 2);
+                }
+                f[cnt++] = w;
             }
         }
+        found = f;
+        count = cnt;
         return true;
     }
 
@@ -660,7 +688,7 @@ final class ContextText implements Serializable {
      * Texts of at least one word per this many buckets of the vector take {@link #vectorDense} (a word adds to
      * some 5-10 buckets: most buckets touched, so not worth tracking which).
      */
-    static final int DENSE_BUCKETS_PER_WORD = 8;
+    static final int DENSE_BUCKETS_PER_WORD = 12;
 
     /** {@link #vector(List)} of an array of words. */
     float[] vector(Word[] words) {
@@ -793,6 +821,47 @@ final class ContextText implements Serializable {
      * its norm from the exact integer sum of squares; {@code q} cleared.
      */
     private float[] unitOfQuarters(int[] q) {
+        // four buckets a step (file runs compile this with C1, which does not unroll): the squares are exact
+        // integers, so their sum is the same in any order; each value is scaled by inv / 4 (exact: a power of
+        // two), the one rounding of the same product as (v / 4) * inv, so the same floats as
+        // unitOfQuartersReference
+        int d = dimension;
+        int d4 = d & ~3;
+        float[] out = new float[d];
+        long s0 = 0; // sixteenths
+        long s1 = 0;
+        int j = 0;
+        for (; j < d4; j += 4) {
+            long v0 = q[j];
+            long v1 = q[j + 1];
+            long v2 = q[j + 2];
+            long v3 = q[j + 3];
+            s0 += v0 * v0 + v1 * v1;
+            s1 += v2 * v2 + v3 * v3;
+        }
+        for (; j < d; j++) {
+            long v = q[j];
+            s0 += v * v;
+        }
+        double norm = (s0 + s1) / 16.0; // exact: at most 2^52 sixteenths
+        if (norm > 0) {
+            double inv4 = (1 / Math.sqrt(norm)) * 0.25;
+            for (j = 0; j < d4; j += 4) {
+                out[j] = (float) (q[j] * inv4);
+                out[j + 1] = (float) (q[j + 1] * inv4);
+                out[j + 2] = (float) (q[j + 2] * inv4);
+                out[j + 3] = (float) (q[j + 3] * inv4);
+            }
+            for (; j < d; j++) {
+                out[j] = (float) (q[j] * inv4);
+            }
+        }
+        Arrays.fill(q, 0);
+        return out;
+    }
+
+    /** {@link #unitOfQuarters} one bucket a step, as TermAnalyzer scales (the reference form, for tests). */
+    float[] unitOfQuartersReference(int[] q) {
         float[] out = new float[dimension];
         long squares = 0; // sixteenths
         for (int j = 0; j < dimension; j++) {
@@ -811,6 +880,11 @@ final class ContextText implements Serializable {
             Arrays.fill(q, 0);
         }
         return out;
+    }
+
+    /** {@link #unitOfQuarters} of a copy of {@code q} (for tests). */
+    float[] unitOfQuartersOf(int[] q) {
+        return unitOfQuarters(q.clone());
     }
 
     /**
@@ -836,10 +910,10 @@ final class ContextText implements Serializable {
                 h = mix(h);
                 n = add(a, n, bucket(h, dimension), h < 0 ? -0.5 : 0.5);
             }
-            int[] tb = w.triBuckets;
-            double[] tw = w.triWeights;
-            for (int t = 0; t < tb.length; t++) {
-                n = add(a, n, tb[t], tw[t]);
+            char[] sc = w.chars;
+            for (int t = 0; t < sc.length; t++) {
+                long x = Word.trigram(sc, t);
+                n = add(a, n, bucket(x, dimension), x < 0 ? -0.25 : 0.25);
             }
             prev = w;
         }
@@ -875,8 +949,12 @@ final class ContextText implements Serializable {
         return n;
     }
 
+    /**
+     * {@code floorMod(h, dimension)}: for a power of two its low bits (the same value for any sign of h, two's
+     * complement), with no 64-bit division.
+     */
     private static int bucket(long h, int dimension) {
-        return (int) Math.floorMod(h, (long) dimension);
+        return (dimension & (dimension - 1)) == 0 ? (int) (h & (dimension - 1)) : (int) Math.floorMod(h, (long) dimension);
     }
 
     private static long mix(long z) {

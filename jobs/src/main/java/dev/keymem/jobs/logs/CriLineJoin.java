@@ -43,8 +43,10 @@ import org.apache.flink.util.Collector;
  *   <li>A piece the parse step refused (invalid bytes inside it, or too big: a dead letter) reaches this step
  *       as its stand-in ({@link LogLine#CRI_REFUSED}): the line it belongs to goes out marked
  *       {@code " …[CRI line missing N refused pieces]"} (before any other mark), so that a reader knows a piece is
- *       missing; a refused {@code F} piece ends its line, a refused {@code P} piece's line goes on; a refused
- *       piece of no line, and any with the join off, only leaves its dead letter.</li>
+ *       missing; a refused {@code F} piece ends its line, a refused {@code P} piece's line goes on. A refused
+ *       {@code P} piece with no line held opens one (of no text yet), so a line all of whose pieces were refused
+ *       goes out as one line of empty text, so marked; a refused {@code F} piece with no line held, and any
+ *       refused piece with the join off, only leaves its dead letter. The stand-in itself never goes on.</li>
  *   <li>At the end of a bounded input (the end-of-input watermark, before the summarizer's final summary)
  *       every line still without its {@code F} piece goes out as one line marked
  *       {@code " …[incomplete CRI line, N bytes]"}. An unbounded input holds

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -190,11 +191,20 @@ public final class EmbeddedJobs {
      * its JSON carrying at most {@code maxValueBytes} of the record's value), for jobs that route their own dead
      * letters: a class, not a lambda (see {@link DeadLetterOutput}).
      */
+    @Internal
     public static MapFunction<DeadLetter, JobOutput> deadLetterOutput(int maxValueBytes) {
         return new DeadLetterOutput(maxValueBytes);
     }
 
-    /** Valid records and dead letters. */
+    /**
+     * Valid records and dead letters.
+     *
+     * @param valid the parsed records; a parser may send on a stand-in after a refused record's dead letter
+     *              ({@code InvalidRecordException#withStandIn}): with {@link LogSummaryJob#parser}, a
+     *              {@link LogLine} whose {@link LogLine#isStandIn()} is true, which a caller that does not feed
+     *              {@link LogSummaryJob#keyedFunction} must drop
+     * @param deadLetters the refused records, as the jobs' outputs
+     */
     public record ParsedStream<T>(DataStream<T> valid, DataStream<JobOutput> deadLetters) {
     }
 

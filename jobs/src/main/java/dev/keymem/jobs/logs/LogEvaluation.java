@@ -81,10 +81,11 @@ public final class LogEvaluation {
             throw new IllegalArgumentException(ds.name() + ": " + read.size() + " lines as the job reads them (CRI "
                     + "pieces joined), " + ds.eventId().size() + " ground-truth rows");
         }
-        String[] rows = new String[read.size()]; // each row's text to look for an alert in: its raw line
+        // each row's text to look for an alert in: its raw line where rows are raw lines; else (CRI pieces joined,
+        // a row no raw index) its text as read, a refused line's being its raw line
+        String[] rows = new String[read.size()];
         for (LogLine l : read) {
-            rows[(int) l.offset] = l.source == null || read.size() == ds.raw().size() ? ds.raw().get((int) l.offset)
-                    : l.text;
+            rows[(int) l.offset] = read.size() == ds.raw().size() ? ds.raw().get((int) l.offset) : l.text;
         }
         for (int i = 0; i < ds.eventId().size(); i++) {
             String e = ds.eventId().get(i);

@@ -93,6 +93,18 @@ public class LogLine {
         this.timestamp = timestamp;
     }
 
+    /**
+     * Whether this is no line but the stand-in of a refused CRI piece: a piece of a Kubernetes container log line
+     * that went to the dead letters (invalid bytes inside it, or too big), after whose dead letter the parse step
+     * ({@link LogSummaryJob#parser}) sends on this stand-in, with an empty text, so that the keyed step's join
+     * ({@link CriLineJoin}, in {@link LogSummaryJob#keyedFunction}) marks the line the piece belonged to as missing
+     * it. The join drops the stand-in itself; a caller that reads the parsed lines without that step (e.g.
+     * {@link EmbeddedJobs#parse} with {@link LogSummaryJob#parser}) must drop every line for which this is true.
+     */
+    public boolean isStandIn() {
+        return (cri & CRI_REFUSED) != 0;
+    }
+
     /** Marks the current text as ASCII only (see {@link #textIsAscii}); the caller knows it is. */
     void markAsciiText() {
         asciiText = text;

@@ -308,7 +308,10 @@ public final class LogLineParser implements Serializable {
      * a long line at 16 KiB of bytes): up to 3 continuation bytes at the start of the message and, in a {@code P}
      * piece, an incomplete sequence (up to 3 bytes; {@link CriLineJoin#incompleteStart}) at its end, each replaced
      * by one U+FFFD, with those raw bytes (which the join puts back together, {@link LogLine#criHead}); null where
-     * the value is no CRI line or holds any other invalid byte (the record is then refused as before).
+     * the value is no CRI line or holds any other invalid byte (the record is then refused as before). The message
+     * ends where the text's does: before one {@code \n} or {@code \r\n} ({@link #withoutLineEnd}); a lone
+     * {@code \r} or a second {@code \n} is part of it, so a character cut before one is an invalid byte inside the
+     * piece (no piece boundary cuts a character there), and the piece is refused.
      */
     static CriSeams criSeams(byte[] b) {
         String v = new String(b, StandardCharsets.ISO_8859_1); // one char per byte: indexes are byte indexes
@@ -320,9 +323,9 @@ public final class LogLineParser implements Serializable {
         if (m < 0) {
             return null;
         }
-        int end = b.length;
-        while (end > m && (b[end - 1] == '\n' || b[end - 1] == '\r')) {
-            end--;
+        int end = b.length; // without one line end, as the text ({@link #withoutLineEnd})
+        if (end > m && b[end - 1] == '\n') {
+            end -= end - 1 > m && b[end - 2] == '\r' ? 2 : 1;
         }
         int from = m;
         while (from < end && from - m < 3 && (b[from] & 0xC0) == 0x80) {
@@ -389,7 +392,7 @@ public final class LogLineParser implements Serializable {
         s.topic = record.topic;
         s.partition = record.partition;
         s.markAsciiText();
-        return new InvalidRecordException(e.getMessage(), s);
+        return InvalidRecordException.withStandIn(e.getMessage(), s);
     }
 
     /**

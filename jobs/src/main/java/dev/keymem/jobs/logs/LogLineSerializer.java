@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordSerializer;
 import dev.keymem.jobs.serde.SerializerTypeInfo;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -174,6 +175,7 @@ public final class LogLineSerializer extends RecordSerializer<LogLine> {
      * {@link #TYPE} for {@code TypeInformation.of(LogLine.class)} and type extraction ({@link LogLine}'s
      * {@code @TypeInfo}), so that no job gets Flink's POJO serializer for it, which drops {@link LogLine#cri}.
      */
+    @Internal
     public static final class TypeFactory extends TypeInfoFactory<LogLine> {
         @Override
         public TypeInformation<LogLine> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {

@@ -33,12 +33,17 @@ public final class LogSummaryJob {
     private LogSummaryJob() {
     }
 
-    /** The parser of one record, with the default limits. */
+    /** The parser of one record, with the default limits (see {@link #parser(String, RecordLimits)}). */
     public static RecordParser<LogLine> parser(String fixedSource) {
         return parser(fixedSource, RecordLimits.defaults());
     }
 
-    /** The parser of one record. */
+    /**
+     * The parser of one record. A refused CRI piece (a piece of a Kubernetes container log line) carries a
+     * stand-in, which the parse step ({@link EmbeddedJobs#parse}) sends on after its dead letter: a line whose
+     * {@link LogLine#isStandIn()} is true, for {@link #keyedFunction}'s join; a caller that reads the parsed lines
+     * without that step must drop it.
+     */
     public static RecordParser<LogLine> parser(String fixedSource, RecordLimits limits) {
         return new Parser(new LogLineParser(fixedSource), limits);
     }

@@ -377,7 +377,7 @@ final class Cl100kBpe {
 
     /**
      * {@link #encode(String, int, Ids, PieceCache, boolean)} of an ASCII text from its bytes {@code t}: the same pieces
-     * ({@link #pieceEndAscii}), each hashed and ranked in place; a piece that is no token is copied out for the
+     * ({@link #pieceEnd(byte[], int)}), each hashed and ranked in place; a piece that is no token is copied out for the
      * cache and the merge, as the char path has it.
      */
     private int encodeAscii(byte[] t, int limit, Ids out, PieceCache cache) {

@@ -238,6 +238,128 @@ class ContextEventParserTest {
         assertEquals(true, read > 5_000, read + " read");
     }
 
+    /**
+     * The hand check of UTF-8 accepts exactly what the strict decoder decodes (random bytes, and encodings of
+     * random code points: overlong, surrogates, above U+10FFFF, cut, with flipped bits), and the UTF-16 length
+     * it counts is the decoded string's.
+     */
+    @Test
+    void wellFormedUtf8IsWhatTheStrictDecoderAccepts() {
+        SplittableRandom r = new SplittableRandom(41);
+        int valid = 0;
+        for (int i = 0; i < 120_000; i++) {
+            byte[] b;
+            if (r.nextInt(3) == 0) {
+                b = new byte[r.nextInt(8)];
+                for (int k = 0; k < b.length; k++) {
+                    b[k] = (byte) (r.nextBoolean() ? 0x80 + r.nextInt(0x80) : r.nextInt(256));
+                }
+            } else {
+                java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+                for (int c = r.nextInt(5); c > 0; c--) {
+                    int cp = switch (r.nextInt(6)) {
+                        case 0 -> r.nextInt(0x80);
+                        case 1 -> r.nextInt(0x800);
+                        case 2 -> 0xD700 + r.nextInt(0x900); // around the surrogates
+                        case 3 -> r.nextInt(0x10000);
+                        case 4 -> 0x10000 + r.nextInt(0x100000 + 0x10);
+                        default -> 0x10FFF0 + r.nextInt(0x20);
+                    };
+                    // the shortest form, or a longer (overlong) one
+                    int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+                    if (r.nextInt(8) == 0 && len < 4) {
+                        len++;
+                    }
+                    if (len == 1) {
+                        o.write(cp);
+                    } else {
+                        int lead = new int[] {0, 0, 0xC0, 0xE0, 0xF0}[len];
+                        o.write(lead | (cp >>> (6 * (len - 1))));
+                        for (int k = len - 2; k >= 0; k--) {
+                            o.write(0x80 | ((cp >>> (6 * k)) & 0x3F));
+                        }
+                    }
+                }
+                b = o.toByteArray();
+                if (b.length > 0 && r.nextInt(6) == 0) {
+                    b = java.util.Arrays.copyOf(b, r.nextInt(b.length)); // cut
+                }
+                if (b.length > 0 && r.nextInt(6) == 0) {
+                    b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+                }
+            }
+            String d = dev.keymem.operators.DeadLetter.strictUtf8(b);
+            assertEquals(d != null, ContextEventParser.wellFormedUtf8(b, 0, b.length), java.util.HexFormat.of().formatHex(b));
+            if (d != null) {
+                valid++;
+                assertEquals(d.length(), ContextEventParser.utf16Length(b, 0, b.length));
+            }
+        }
+        assertEquals(true, valid > 20_000, valid + " valid");
+    }
+
+    /**
+     * Where {@link ContextEventParser#spansUtf8} reads a value, the value decodes, and the streaming reading of the
+     * decoded value (what the parser takes for such a value) gives the fields the spans' bytes decode to, which
+     * {@code wellFormed} leaves as they are; and every plain object of UTF-8 strings is read.
+     */
+    @Test
+    void spansOfUtf8ReadWhatTheStreamingReadingOfTheDecodedValueReads() {
+        SplittableRandom r = new SplittableRandom(43);
+        int[] at = new int[ContextEventParser.SPANS];
+        String[] words = {"h\u00e9llo", "w\u00f6rld", "\u65e5\u672c", "\ud83d\ude00", "caf\u00e9", "\u2003",
+            "\u00a0", "plain"};
+        int read = 0;
+        for (int i = 0; i < 60_000; i++) {
+            String v = object(r);
+            String w = words[r.nextInt(words.length)];
+            v = switch (r.nextInt(4)) {
+                case 0 -> v.replace("hello", w);
+                case 1 -> v.replace("u1", "u" + w);
+                case 2 -> v.replace("world", w + w);
+                default -> v.replace("query", w);
+            };
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            switch (r.nextInt(12)) {
+                case 0 -> b = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, b);
+                case 1 -> b = concat(b, new byte[] {0});
+                case 2 -> b = concat(b, new byte[] {(byte) 0xC3});
+                case 3 -> b = concat(b, " \u00e9 ".getBytes(StandardCharsets.UTF_8));
+                case 4 -> {
+                    if (b.length > 0) {
+                        b[r.nextInt(b.length)] = (byte) (0x80 + r.nextInt(0x80)); // often breaks the UTF-8
+                    }
+                }
+                default -> { }
+            }
+            boolean got = ContextEventParser.spansUtf8(b, at);
+            if (!got) {
+                continue;
+            }
+            read++;
+            String decoded = dev.keymem.operators.DeadLetter.strictUtf8(b);
+            assertEquals(true, decoded != null && !decoded.startsWith("\uFEFF"), v);
+            ContextEventParser.Fields f = ContextEventParser.streamed(decoded, null);
+            assertEquals(true, f != null, v);
+            String[] fromSpans = new String[5];
+            for (int k = 0; k < 5; k++) {
+                fromSpans[k] = ContextEventParser.utf8String(b, at, k);
+                assertEquals(fromSpans[k], RecordParsers.wellFormed(fromSpans[k]));
+            }
+            assertEquals(f.toString(), String.join("|", fromSpans[0], fromSpans[1], fromSpans[2], fromSpans[3],
+                    fromSpans[4]) + "|" + (at[ContextEventParser.QUERY] == 1), v);
+        }
+        assertEquals(true, read > 10_000, read + " read");
+        // plain objects of UTF-8 strings are read
+        for (String w : words) {
+            String u = w;
+            byte[] b = ("{\"user\":\"u1\", \"text\":\"" + u + " x\",\"type\":\"" + u + "\",\"ts\":\"" + u + "\"} " + u)
+                    .getBytes(StandardCharsets.UTF_8);
+            assertEquals(true, ContextEventParser.spansUtf8(b, at), u);
+            assertEquals(u + " x", ContextEventParser.utf8String(b, at, ContextEventParser.TEXT));
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);

@@ -238,7 +238,11 @@ class ContextEventRunsTest {
     /** A record's value: the kinds of lines a file of events holds, plain ones most, and every kind of odd one. */
     private static byte[] line(SplittableRandom r, String[] users) {
         String user = users[r.nextInt(users.length)];
-        String text = switch (r.nextInt(12)) {
+        String text = switch (r.nextInt(16)) {
+            case 12 -> "Gr\u00fc\u00dfe aus K\u00f6ln \ud83d\ude00 " + r.nextInt(100) + (r.nextBoolean() ? " ?" : "");
+            case 13 -> r.nextBoolean() ? "\u2003\u3000" : " \u00a0 "; // white space only (U+2003), or not
+            case 14 -> "\u00e9".repeat(8192 - 2 + r.nextInt(4)) + (r.nextBoolean() ? "x" : ""); // around the limit
+            case 15 -> "\u65e5\u672c " + r.nextInt(50);
             case 0 -> "caf\u00e9 \"quoted\" \\ tab\t";
             case 1 -> "lone \\ud800 surrogate escaped";
             case 2 -> "   ";
@@ -263,7 +267,7 @@ class ContextEventRunsTest {
             b.append(",\"query\":").append(new String[] {"true", "false", "null", "\"yes\"", "1"}[r.nextInt(5)]);
         }
         if (r.nextInt(3) == 0) {
-            b.append(",\"expect\":\"Oslo\"");
+            b.append(r.nextBoolean() ? ",\"expect\":\"Oslo\"" : ",\"expect\":\"Z\u00fcrich\"");
         }
         if (r.nextBoolean()) {
             b.append(r.nextInt(10) == 0 ? " , " : ",").append("\"ts\":\"2026-01-15T08:00:0").append(r.nextInt(10))
@@ -292,6 +296,8 @@ class ContextEventRunsTest {
             case 4 -> r.nextInt(4) != 0 ? bytes
                     : ("{\"user\":\"u1\",\"text\":\"" + "y".repeat(70 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
             case 5 -> null;
+            case 6 -> concat(bytes, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // a surrogate: not UTF-8
+            case 7 -> concat(bytes, new byte[] {(byte) 0xC0, (byte) 0xAF}); // overlong
             default -> bytes;
         };
     }
@@ -341,6 +347,8 @@ class ContextEventRunsTest {
         RecordLimits limits = RecordLimits.defaults();
         SplittableRandom r = new SplittableRandom(31);
         int plain = 0;
+        int utf8 = 0;
+        int[] at = new int[ContextEventParser.SPANS];
         for (int round = 0; round < 8; round++) {
             int users = new int[] {1, 3, 40, 2_000}[round % 4];
             String[] names = new String[users + 3];
@@ -372,6 +380,10 @@ class ContextEventRunsTest {
                     }
                     KafkaRecord before = new KafkaRecord(rec.topic, rec.partition, rec.offset, rec.timestamp,
                             rec.key == null ? null : rec.key.clone(), rec.value == null ? null : rec.value.clone());
+                    if (rec.value != null && !ContextEventParser.spans(rec.value, at, true)
+                            && ContextEventParser.spansUtf8(rec.value, at)) {
+                        utf8++;
+                    }
                     f.processElement(new StreamRecord<>(rec, i));
                     // the serializer's copy between chained operators is the record itself: nothing may change it
                     assertEquals(before, rec, "the parse step keeps its record as it was");
@@ -395,7 +407,8 @@ class ContextEventRunsTest {
                 }
             }
         }
-        assertTrue(plain > 3_000, plain + " plain events");
+        assertTrue(plain > 2_000, plain + " plain events");
+        assertTrue(utf8 > 1_000, utf8 + " plain UTF-8 records");
     }
 
     /** Open runs by user: the same runs, in the same order, as a LinkedHashMap, through puts, removals, drains. */

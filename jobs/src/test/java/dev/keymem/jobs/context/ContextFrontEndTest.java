@@ -266,6 +266,67 @@ class ContextFrontEndTest {
         }
     }
 
+    /**
+     * The word table finds a token again by the hash asciiWords takes while it scans (the table's own hash, which
+     * it rehashes by when it grows): texts analysed a second time, after the table grew, add no token to it, and
+     * give the same words (by identity).
+     */
+    @Test
+    void theScanHashFindsTheTokensTheTableHolds() {
+        SplittableRandom r = new SplittableRandom(47);
+        ContextText t = new ContextText(64);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int j = r.nextInt(30); j >= 0; j--) {
+                b.append(SEGMENT_CHARS.charAt(r.nextInt(SEGMENT_CHARS.length())));
+                if (r.nextInt(3) == 0) {
+                    b.append("Word").append(r.nextInt(500)).append(r.nextBoolean() ? "'s" : "'S ");
+                }
+            }
+            texts.add(b.toString());
+        }
+        List<ContextText.Word[]> first = new ArrayList<>();
+        for (String text : texts) {
+            first.add(t.wordArray(text));
+        }
+        int size = t.tableSize();
+        assertEquals(true, size > 2_048, "the table grew: " + size);
+        for (int i = 0; i < texts.size(); i++) {
+            ContextText.Word[] again = t.wordArray(texts.get(i));
+            assertEquals(first.get(i).length, again.length, texts.get(i));
+            for (int k = 0; k < again.length; k++) {
+                assertEquals(true, first.get(i)[k] == again[k], texts.get(i));
+            }
+        }
+        assertEquals(size, t.tableSize());
+    }
+
+    /**
+     * unitOfQuarters (four buckets a step, scaled by inv / 4) gives the floats of the one-bucket-a-step reference,
+     * at dimensions that are and are not multiples of four, on sparse, dense, zero and large quarter sums.
+     */
+    @Test
+    void unitOfQuartersEqualsItsReference() {
+        SplittableRandom r = new SplittableRandom(53);
+        for (int dim : new int[] {1, 2, 3, 4, 5, 7, 64, 255, 256}) {
+            ContextText t = new ContextText(dim);
+            t.words("open");
+            for (int i = 0; i < 3_000; i++) {
+                int[] q = new int[dim];
+                int bound = new int[] {1, 5, 300, 1 << 20}[r.nextInt(4)];
+                for (int j = 0; j < dim; j++) {
+                    q[j] = r.nextInt(3) == 0 ? 0 : r.nextInt(-bound, bound + 1);
+                }
+                float[] fast = t.unitOfQuartersOf(q);
+                float[] ref = t.unitOfQuartersReference(q.clone());
+                for (int j = 0; j < dim; j++) {
+                    assertEquals(Float.floatToRawIntBits(ref[j]), Float.floatToRawIntBits(fast[j]), dim + " " + j);
+                }
+            }
+        }
+    }
+
     /** What asciiWords gives, as stems, or null where it declines the text. */
     private static List<String> ascii(ContextText t, String text) {
         char[] cs = text.toCharArray();

@@ -187,7 +187,10 @@ class DurableKafkaRunIT {
         Path log2 = dir.resolve("2.log");
         Path tmp2 = Files.createDirectories(dir.resolve("tmp2"));
         Process p2 = jvm(tmp2, log2, resume);
-        assertTrue(afterKill < ref.size() / 2, "killed early enough: " + afterKill + " of " + ref.size());
+        // a checkpoint commits all results since the one before: on a loaded machine the first commit can come
+        // late and hold over half of them (259 of 477 seen), so the kill need only leave a quarter for the two
+        // resumed runs to do
+        assertTrue(afterKill < ref.size() * 3 / 4, "killed early enough: " + afterKill + " of " + ref.size());
         awaitCommitted("dur-killed", afterKill + (ref.size() - afterKill) / 2, p2, log2);
         p2.destroy(); // SIGTERM, as Ctrl-C
         assertTrue(p2.waitFor(120, TimeUnit.SECONDS), "stopped within 2 minutes: " + threadsOf(p2) + Files.readString(log2));

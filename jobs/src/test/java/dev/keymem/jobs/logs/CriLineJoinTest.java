@@ -360,6 +360,50 @@ class CriLineJoinTest {
      * pieces with a character's first bytes held, two sources' seams apart); bytes invalid inside a piece still
      * fail the parse.
      */
+    /**
+     * A P piece's line end is cut one way for its text and for its seam: one {@code \n} or {@code \r\n}; a
+     * character cut before it joins byte for byte. A lone {@code \r}, or a second {@code \n}, is then part of the
+     * message, so a character cut before it is an invalid byte inside the piece, which is refused (its stand-in
+     * marks the line) rather than joined.
+     */
+    @Test
+    void aPieceLineEndIsCutAsItsSeamIs() throws Exception {
+        LogLineParser parser = new LogLineParser(null);
+        byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8); // E2 82 AC
+        java.util.function.Function<byte[][], byte[]> cat = parts -> {
+            java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+            for (byte[] p : parts) {
+                o.writeBytes(p);
+            }
+            return o.toByteArray();
+        };
+        for (String end : new String[] {"\n", "\r\n"}) {
+            for (int cut = 1; cut < 3; cut++) {
+                byte[] p = cat.apply(new byte[][] {"2026-01-01T00:00:01Z stdout P price ".getBytes(StandardCharsets.UTF_8),
+                    java.util.Arrays.copyOfRange(euro, 0, cut), end.getBytes(StandardCharsets.UTF_8)});
+                byte[] f = cat.apply(new byte[][] {"2026-01-01T00:00:02Z stdout F ".getBytes(StandardCharsets.UTF_8),
+                    java.util.Arrays.copyOfRange(euro, cut, 3), " 5\n".getBytes(StandardCharsets.UTF_8)});
+                List<LogLine> lines = new ArrayList<>();
+                for (byte[] v : List.of(p, f)) {
+                    LogLine l = parser.parse("svc", new KafkaRecord("pod.log", 0, lines.size(), -1, null, v), 1 << 16);
+                    l.topic = "pod.log";
+                    lines.add(l);
+                }
+                List<LogLine> joined = CriLineJoin.reference(lines, RecordLimits.defaults(), 1 << 20);
+                assertEquals(1, joined.size(), joined.toString());
+                assertEquals("price \u20ac 5", joined.get(0).text, "cut " + cut + ", end " + end.length());
+            }
+        }
+        for (byte[] tail : new byte[][] {{(byte) 0xE2, (byte) 0x82, '\r'}, {(byte) 0xE2, '\n', '\n'}}) {
+            byte[] p = cat.apply(new byte[][] {"2026-01-01T00:00:01Z stdout P price ".getBytes(StandardCharsets.UTF_8),
+                tail});
+            var x = assertThrows(dev.keymem.jobs.kafka.InvalidRecordException.class,
+                    () -> parser.parse("svc", new KafkaRecord("pod.log", 0, 0, -1, null, p), 1 << 16),
+                    java.util.Arrays.toString(tail));
+            assertTrue(((LogLine) x.standIn()).isStandIn());
+        }
+    }
+
     @Test
     void piecesSplitInsideACharacterJoinByteForByte() throws Exception {
         LogLineParser parser = new LogLineParser(null);

@@ -101,6 +101,21 @@ class LogEvaluationReadTest {
         LogEvaluation.summaries(lines, LogSummarySettings.defaults()); // no exception
     }
 
+    /**
+     * A refused line after a CRI line joined from two pieces is alert-checked on its own raw text: its row (1) is
+     * no longer its raw index (2), the raw line at its row being the F piece, which holds no alert.
+     */
+    @Test
+    void aRefusedLineAfterJoinedPiecesIsAlertCheckedOnItsOwnText() throws Exception {
+        List<String> raw = List.of("2024-05-01T10:00:00.000000001Z stdout P disk ",
+                "2024-05-01T10:00:00.000000002Z stdout F ok", "{\"msg\":\"disk failed\",");
+        LoghubDataset ds = new LoghubDataset("t", raw, List.of("disk ok", "disk failed"), List.of("E1", "E2"),
+                List.of("disk ok", "disk failed"));
+        LogEvaluation.Row r = LogEvaluation.evaluate(ds, LogSummarySettings.defaults(), Map.of());
+        assertEquals(2, r.templates());
+        assertEquals(1, r.alertTemplates(), r.toString());
+    }
+
     @Test
     void aDataSetIsFoundAndReadLeniently(@TempDir Path dir) throws Exception {
         Path d = Files.createDirectories(dir.resolve("Thing"));
