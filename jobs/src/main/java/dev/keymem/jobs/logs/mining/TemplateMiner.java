@@ -494,10 +494,10 @@ public final class TemplateMiner implements Serializable {
     static boolean nameKey(String t, int from, int to) {
         int i = from;
         int n = to;
-        while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+        while (i < n && !letterOrDigit(t.charAt(i))) {
             i++;
         }
-        while (n > i && !Character.isLetterOrDigit(t.charAt(n - 1))) {
+        while (n > i && !letterOrDigit(t.charAt(n - 1))) {
             n--;
         }
         int len = n - i;
@@ -527,10 +527,10 @@ public final class TemplateMiner implements Serializable {
     static String key(String t) {
         int i = 0;
         int n = t.length();
-        while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+        while (i < n && !letterOrDigit(t.charAt(i))) {
             i++;
         }
-        while (n > i && !Character.isLetterOrDigit(t.charAt(n - 1))) {
+        while (n > i && !letterOrDigit(t.charAt(n - 1))) {
             n--;
         }
         return t.substring(i, n).toLowerCase(java.util.Locale.ROOT);
@@ -618,6 +618,26 @@ public final class TemplateMiner implements Serializable {
     }
 
     /**
+     * {@link Character#isLetterOrDigit(char)}, with ASCII answered by comparisons: the token scans below run for
+     * every differing position of every candidate template, and under C1 (file runs) the JDK's per-char
+     * property lookup is not inlined; the same answer for every char ({@code TemplateMinerTest}).
+     */
+    static boolean letterOrDigit(char c) {
+        if (c < 0x80) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        }
+        return Character.isLetterOrDigit(c);
+    }
+
+    /** {@link Character#isLetter(char)}, with ASCII answered by comparisons (see {@link #letterOrDigit}). */
+    static boolean letter(char c) {
+        if (c < 0x80) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        }
+        return Character.isLetter(c);
+    }
+
+    /**
      * Where the value of a key=value token starts, or -1 when {@code t} is no such token. A key: a letter, then
      * letters, digits, {@code _ . -}, with quotes and opening brackets around it allowed; then {@code =} or
      * {@code :}, not doubled ({@code ::} is a method reference: {@code CCFile::copyFile}) nor a scheme's
@@ -636,13 +656,13 @@ public final class TemplateMiner implements Serializable {
         while (i < n && "{[(,\"'".indexOf(t.charAt(i)) >= 0) {
             i++;
         }
-        if (i == n || !Character.isLetter(t.charAt(i))) {
+        if (i == n || !letter(t.charAt(i))) {
             return -1;
         }
         i++;
         while (i < n) {
             char c = t.charAt(i);
-            if (!Character.isLetterOrDigit(c) && c != '_' && c != '.' && c != '-') {
+            if (!letterOrDigit(c) && c != '_' && c != '.' && c != '-') {
                 break;
             }
             i++;
@@ -787,18 +807,18 @@ public final class TemplateMiner implements Serializable {
     static boolean word(String t) {
         int i = 0;
         int n = t.length();
-        while (i < n && !Character.isLetterOrDigit(t.charAt(i))) {
+        while (i < n && !letterOrDigit(t.charAt(i))) {
             i++;
         }
-        while (n > i && !Character.isLetterOrDigit(t.charAt(n - 1))) {
+        while (n > i && !letterOrDigit(t.charAt(n - 1))) {
             n--;
         }
-        if (i == n || !Character.isLetter(t.charAt(i))) {
+        if (i == n || !letter(t.charAt(i))) {
             return false;
         }
         for (int k = i; k < n; k++) {
             char c = t.charAt(k);
-            if (!Character.isLetterOrDigit(c) && c != '-' && c != '_') {
+            if (!letterOrDigit(c) && c != '-' && c != '_') {
                 return false;
             }
         }
@@ -828,7 +848,7 @@ public final class TemplateMiner implements Serializable {
             return false;
         }
         int end = n;
-        while (end > 0 && !Character.isLetterOrDigit(t.charAt(end - 1))) {
+        while (end > 0 && !letterOrDigit(t.charAt(end - 1))) {
             end--;
         }
         return t.indexOf(open == '(' ? ')' : ']', end) >= 0;

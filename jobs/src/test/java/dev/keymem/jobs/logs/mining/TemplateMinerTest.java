@@ -15,6 +15,15 @@ import org.junit.jupiter.api.Test;
 class TemplateMinerTest {
     final TemplateMiner miner = new TemplateMiner();
 
+    @Test
+    void letterChecksAnswerAsCharacterDoesForEveryChar() {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            char ch = (char) c;
+            assertEquals(Character.isLetterOrDigit(ch), TemplateMiner.letterOrDigit(ch), "letterOrDigit " + c);
+            assertEquals(Character.isLetter(ch), TemplateMiner.letter(ch), "letter " + c);
+        }
+    }
+
     int id(MinerState s, String line) {
         return miner.accept(s, line).id();
     }
