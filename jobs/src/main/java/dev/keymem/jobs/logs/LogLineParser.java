@@ -314,12 +314,7 @@ public final class LogLineParser implements Serializable {
      * piece (no piece boundary cuts a character there), and the piece is refused.
      */
     static CriSeams criSeams(byte[] b) {
-        String v = new String(b, StandardCharsets.ISO_8859_1); // one char per byte: indexes are byte indexes
-        int lead = 0;
-        while (lead < b.length && Character.isWhitespace(b[lead])) {
-            lead++;
-        }
-        int m = CriLogPrefix.messageStart(v, lead, v.length());
+        int m = criMessageStart(new String(b, StandardCharsets.ISO_8859_1), b.length);
         if (m < 0) {
             return null;
         }
@@ -354,6 +349,18 @@ public final class LogLineParser implements Serializable {
                 to < end ? java.util.Arrays.copyOfRange(b, to, end) : null);
     }
 
+    /**
+     * Where the message of a raw value read one char per byte ({@code v}, Latin-1: indexes are byte indexes) starts
+     * after leading white space and a CRI prefix within its first {@code n} chars, or -1 where it has none.
+     */
+    private static int criMessageStart(String v, int n) {
+        int lead = 0;
+        while (lead < n && Character.isWhitespace(v.charAt(lead))) {
+            lead++;
+        }
+        return CriLogPrefix.messageStart(v, lead, n);
+    }
+
     /** Longest CRI prefix (time stamp, stream, tag) read from a refused value. */
     private static final int MAX_CRI_PREFIX = 256;
 
@@ -369,11 +376,7 @@ public final class LogLineParser implements Serializable {
         }
         int n = Math.min(b.length, MAX_CRI_PREFIX);
         String v = new String(b, 0, n, StandardCharsets.ISO_8859_1);
-        int lead = 0;
-        while (lead < n && Character.isWhitespace(v.charAt(lead))) {
-            lead++;
-        }
-        int m = CriLogPrefix.messageStart(v, lead, n);
+        int m = criMessageStart(v, n);
         if (m < 0) {
             return e;
         }
