@@ -226,7 +226,7 @@ class EventFieldReaderTest {
         int read = 0;
         int treeReads = 0;
         int asciiFlagged = 0;
-        for (int i = 0; i < 30_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             String v = r.nextInt(5) == 0 ? ContextEventParserTest.object(r) : event(r);
             byte[] b = bytes(r, v);
             String decoded = DeadLetter.strictUtf8(b);
@@ -242,7 +242,7 @@ class EventFieldReaderTest {
         // it reads most of what the tree reads: it declines unpaired surrogates, query strings and numbers, names
         // with escapes (frequent here; the tree reads those)
         assertTrue(read > treeReads * 6 / 10, read + " of " + treeReads);
-        assertTrue(asciiFlagged > 1_500 && asciiFlagged < read, asciiFlagged + " flagged ASCII");
+        assertTrue(asciiFlagged > 1_000 && asciiFlagged < read, asciiFlagged + " flagged ASCII");
     }
 
     /** Hand-picked awkward values: read as the tree reads them, or declined. */
@@ -336,7 +336,7 @@ class EventFieldReaderTest {
         for (String v : surveyLines()) {
             values.add(v.getBytes(StandardCharsets.UTF_8));
         }
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 12_000; i++) {
             values.add(bytes(r, r.nextInt(5) == 0 ? ContextEventParserTest.object(r) : event(r)));
         }
         int events = 0;
@@ -364,6 +364,6 @@ class EventFieldReaderTest {
             }
             assertEquals(want, got, new String(b, StandardCharsets.UTF_8));
         }
-        assertTrue(events > 2_000, events + " events");
+        assertTrue(events > 1_000, events + " events");
     }
 }
