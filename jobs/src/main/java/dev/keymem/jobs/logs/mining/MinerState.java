@@ -137,6 +137,13 @@ public final class MinerState {
             return f;
         }
 
+        /** Takes {@code f} as the facts of the tokens where it is theirs ({@code f.tokens == tokens}). */
+        void facts(TokenFacts f) {
+            if (f.tokens == tokens) {
+                facts = f;
+            }
+        }
+
         /** The template as text (tokens joined by single spaces, every wildcard written {@code <*>}). */
         public String template() {
             if (templateOf != tokens) {

@@ -62,7 +62,9 @@ public final class TemplateMiner implements Serializable {
     static final String LEARNED = "<+>";
 
     static boolean wild(String t) {
-        return t.equals(WILD) || t.equals(LEARNED);
+        // t.equals(WILD) || t.equals(LEARNED) (TokenFactsTest), by its length and chars: it runs at every position of
+        // every candidate template
+        return t.length() == 3 && t.charAt(0) == '<' && t.charAt(2) == '>' && (t.charAt(1) == '*' || t.charAt(1) == '+');
     }
 
     private final MinerSettings settings;
@@ -186,6 +188,7 @@ public final class TemplateMiner implements Serializable {
         boolean created = false;
         if (c == null) {
             c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
+            c.facts(facts); // the line's tokens are the template's: the facts found comparing the line serve it
             state.clusters.add(c);
             if (state.eviction != null) {
                 state.eviction.add(c);

@@ -117,6 +117,7 @@ class TokenFactsTest {
             String t = tokens[i];
             long x = f.at(i);
             assertEquals(x, f.at(i), "kept");
+            assertEquals(t.equals(TemplateMiner.WILD) || t.equals(TemplateMiner.LEARNED), TemplateMiner.wild(t), t);
             assertEquals(TemplateMiner.word(t), TokenFacts.has(x, TokenFacts.WORD), t);
             assertEquals(TemplateMiner.word(t, i), TokenFacts.has(x, TokenFacts.WORD_HERE), t);
             assertEquals(TemplateMiner.contextTag(t), TokenFacts.has(x, TokenFacts.CONTEXT_TAG), t);
@@ -216,7 +217,7 @@ class TokenFactsTest {
             "mode=fast", "mode=<*>", "<*>", "<+>", "42", "a.b.c", "isOverlap:true", "isOverlap:false", "(tag)", "[w]:",
             "(other)", "a.b(C.java:<*>)", "a.c(C.java:<*>)", "x.y(File.java:<*>)", "CCFile::start", "CCFile::stop",
             "user:bob", "user:amy", "msg=done", "msg=failed", "mode=\"a b\"", "mode=\"c d\"", "k=a,b=c", "http://a",
-            "host:web", "host:db", "gige4", "gige7", "\"level\":\"<*>\",", "\"level\":\"info\","};
+            "host:web", "host:db", "gige4", "gige7", "\"level\":\"<*>\",", "\"level\":\"info\",", "<->", "<*>x", "<*"};
         Seen seen = new Seen();
         double[] thresholds = {0.5, 0.75, 0.4, 1.0, 0.01};
         for (int k = 0; k < 50_000; k++) {
