@@ -232,16 +232,21 @@ public final class TemplateMiner implements Serializable {
             this.tokens = tokens;
         }
 
-        /** {@code word(tokens[i], i)} for each token that is not {@code <*>} (false for those), made once. */
+        /**
+         * {@code word(tokens[i], i)} for each token that is not {@code <*>} (false for those), made once, from the
+         * tokens' {@link #facts()} (which the comparisons with the candidates then read).
+         */
         boolean[] words() {
             if (words == null) {
+                TokenFacts facts = facts();
                 boolean[] w = new boolean[tokens.length];
                 String[] f = new String[tokens.length];
                 for (int i = 0; i < tokens.length; i++) {
                     String t = tokens[i];
                     if (!t.equals(WILD)) {
-                        w[i] = word(t, i);
-                        f[i] = w[i] ? null : fieldForm(t);
+                        long x = facts.basic(i);
+                        w[i] = TokenFacts.has(x, TokenFacts.WORD_HERE);
+                        f[i] = w[i] ? null : fieldForm(t, TokenFacts.valueStart(x, t));
                     }
                 }
                 forms = f;
@@ -513,7 +518,7 @@ public final class TemplateMiner implements Serializable {
             }
             counted++;
             if (tw) {
-                if (!TokenFacts.has(line.at(i), TokenFacts.WORD_HERE)) {
+                if (!TokenFacts.has(line.basic(i), TokenFacts.WORD_HERE)) {
                     same++; // a value where the template learned a variable
                     continue;
                 }
@@ -524,13 +529,12 @@ public final class TemplateMiner implements Serializable {
                 same++;
                 continue;
             } else if (!lw) {
-                long ft = template.at(i);
-                long fl = line.at(i);
-                if (fieldValue(t, ft, l, fl)) {
+                if (fieldValue(t, template.basic(i), l, line.basic(i))) {
                     same++;
                     continue;
                 }
-                if (!TokenFacts.has(ft, TokenFacts.FIELD) && distinctWords(t, ft, l, fl, i)) {
+                long ft = template.at(i);
+                if (!TokenFacts.has(ft, TokenFacts.FIELD) && distinctWords(t, ft, l, line.at(i), i)) {
                     return 0;
                 }
             }
@@ -831,7 +835,11 @@ public final class TemplateMiner implements Serializable {
      * {@code "level":"<*>",}); null when {@code t} is no key=value token ({@link #valueStart}).
      */
     static String fieldForm(String t) {
-        int s = valueStart(t);
+        return fieldForm(t, valueStart(t));
+    }
+
+    /** {@link #fieldForm(String)} of {@code t} whose value starts at {@code s} ({@link #valueStart}). */
+    private static String fieldForm(String t, int s) {
         if (s < 0) {
             return null;
         }
@@ -932,8 +940,13 @@ public final class TemplateMiner implements Serializable {
      * not a value such as a dotted name, a path, {@code key=value} or a masked field.
      */
     static boolean word(String t) {
-        int i = 0;
-        int n = t.length();
+        return word(t, 0, t.length());
+    }
+
+    /** {@link #word(String)} of {@code t.substring(from, to)}, without the substring. */
+    static boolean word(String t, int from, int to) {
+        int i = from;
+        int n = to;
         while (i < n && !letterOrDigit(t.charAt(i))) {
             i++;
         }
@@ -992,7 +1005,7 @@ public final class TemplateMiner implements Serializable {
         for (int i = 0; i < tokens.length; i++) {
             String t = c.tokens[i];
             String l = tokens[i];
-            if (!wild(t) && !t.equals(l) && !fieldValue(t, facts.at(i), l, line.at(i))) {
+            if (!wild(t) && !t.equals(l) && !fieldValue(t, facts.basic(i), l, line.basic(i))) {
                 if (!changed) {
                     c.tokens = c.tokens.clone();
                     changed = true;
