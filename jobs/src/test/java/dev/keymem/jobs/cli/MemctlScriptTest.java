@@ -103,8 +103,7 @@ class MemctlScriptTest {
                 Files.readAllLines(root.resolve("mvnw.args")));
         assertTrue(first.err.contains("maven chatter"), "build output goes to stderr: " + first.err);
         assertEquals("stub stdout\n", first.out);
-        assertEquals(List.of("--add-modules", "jdk.incubator.vector", "-jar",
-                root.resolve("jobs/target/memctl.jar").toString(), "cell", "--kind", "a b", "--in", "x"),
+        assertEquals(main(List.of("--add-modules", "jdk.incubator.vector"), "cell", "--kind", "a b", "--in", "x"),
                 Files.readAllLines(root.resolve("java.args")));
 
         Files.delete(root.resolve("mvnw.args"));
@@ -123,8 +122,8 @@ class MemctlScriptTest {
         Path link = Files.createSymbolicLink(bin.resolve("memctl"), root.resolve("memctl"));
         Result r = run(link, "0", "x");
         assertEquals(0, r.code, r.err);
-        assertEquals(root.resolve("jobs/target/memctl.jar").toString(),
-                Files.readAllLines(root.resolve("java.args")).get(3));
+        List<String> linked = Files.readAllLines(root.resolve("java.args"));
+        assertEquals(root.resolve("jobs/target/memctl.jar").toString(), linked.get(linked.indexOf("-cp") + 1));
 
         Files.delete(root.resolve("jobs/target/memctl.jar"));
         executable(root.resolve("mvnw"), "#!/usr/bin/env bash\necho 'compilation failed' >&2\nexit 5\n");
@@ -142,14 +141,67 @@ class MemctlScriptTest {
         env.put("PATH", root.resolve("empty-dir") + ":" + javaHome.resolve("bin") + ":" + System.getenv("PATH"));
         Result r = run(link, "3", "x");
         assertEquals(3, r.code, r.err);
-        assertEquals(List.of("--add-modules", "jdk.incubator.vector", "-jar",
-                root.resolve("jobs/target/memctl.jar").toString(), "x"), Files.readAllLines(root.resolve("java.args")));
+        assertEquals(main(List.of("--add-modules", "jdk.incubator.vector"), "x"),
+                Files.readAllLines(root.resolve("java.args")));
         assertEquals("stub stdout\n", r.out);
         // no java on PATH either
         env.put("PATH", root.resolve("empty-dir").toString());
         Result none = run(root.resolve("memctl"), "0", "x");
         assertEquals(1, none.code);
         assertEquals("memctl: no java found: set JAVA_HOME or put a Java 17+ java on PATH\n", none.err);
+    }
+
+    /**
+     * {@code before}, then the jar on the class path with memctl's main class and the manifest's Add-Opens as
+     * options (not {@code -jar}, which opens the jar once more), then {@code args}.
+     */
+    private List<String> main(List<String> before, String... args) {
+        List<String> out = new ArrayList<>(before);
+        out.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
+                "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "-cp", root.resolve("jobs/target/memctl.jar").toString(), "dev.keymem.jobs.cli.Memctl"));
+        out.addAll(List.of(args));
+        return out;
+    }
+
+    @Test
+    void theManifestsAddOpensAreTheLaunchersOptions() throws Exception {
+        // the launcher gives the Add-Opens of the jar's manifest (what -jar would apply) as options
+        String pom = Files.readString(Path.of("pom.xml"));
+        int at = pom.indexOf("<Add-Opens>");
+        assertTrue(at > 0, "jobs/pom.xml's manifest has Add-Opens");
+        String opens = pom.substring(at + "<Add-Opens>".length(), pom.indexOf("</Add-Opens>", at));
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        assertEquals(0, run(root.resolve("memctl"), "0", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        List<String> given = new ArrayList<>();
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals("--add-opens")) {
+                given.add(args.get(i + 1).replace("=ALL-UNNAMED", ""));
+            }
+        }
+        assertEquals(List.of(opens.trim().split("\\s+")), given);
+    }
+
+    @Test
+    void namesTheBuildsCl100kImageWhereItIsThere() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        String property = "-D" + dev.keymem.jobs.text.Cl100kImage.PROPERTY + "=";
+        Path image = root.resolve("jobs/target/memctl-cl100k.bin");
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertFalse(args.stream().anyMatch(a -> a.startsWith(property)), "no image: " + args);
+        env.put("MEMCTL_CDS_DUMP", "1");
+        assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", "x").code);
+        args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(args.contains(property + image), "the training run writes it: " + args);
+        env.remove("MEMCTL_CDS_DUMP");
+        Files.createFile(image);
+        for (String cmd : List.of("logs", "context")) {
+            assertEquals(0, run(root.resolve("memctl"), "0", cmd, "--input", "x").code);
+            args = Files.readAllLines(root.resolve("java.args"));
+            assertTrue(args.contains(property + image), cmd + ": " + args);
+        }
     }
 
     @Test
