@@ -79,6 +79,7 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_MEM_BYTES");
         pb.environment().remove("MEMCTL_CDS_DUMP");
         pb.environment().remove("MEMCTL_THP");
+        pb.environment().remove("MEMCTL_SMALL_INPUT_BYTES");
         // the kernel's huge page setting as this machine has it would change the arguments: none unless a test says
         pb.environment().put("MEMCTL_THP_SETTING", root.resolve("no-thp-setting").toString());
         pb.environment().putAll(env);
@@ -275,6 +276,56 @@ class MemctlScriptTest {
         assertTrue(Files.readAllLines(root.resolve("java.args")).contains(c1), "context runs stay C1-only");
         env.put("MEMCTL_JIT", "full");
         assertEquals(List.of(), jit("logs", "--input", dir.toString()));
+    }
+
+    @Test
+    void smallFileRunsRaiseTheCompileThresholds() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Files.createDirectories(root.resolve("jobs/jit"));
+        Files.writeString(root.resolve("jobs/jit/c2-vector-api.json"), "[]");
+        List<String> raised = List.of("-XX:Tier3InvocationThreshold=1000", "-XX:Tier3MinInvocationThreshold=500",
+                "-XX:Tier3CompileThreshold=5000");
+        Path small = Files.writeString(root.resolve("small.log"), "a line\n".repeat(100)); // 700 bytes
+        Path dir = Files.createDirectories(root.resolve("in"));
+        Files.writeString(dir.resolve("a.log"), "a line\n".repeat(100));
+        Files.writeString(dir.resolve("b.log"), "a line\n".repeat(100));
+        for (String cmd : List.of("logs", "context")) {
+            assertEquals(raised, thresholds(cmd, "--input", small.toString()), cmd + ": 700 bytes");
+            assertEquals(raised, thresholds(cmd, "--input=" + small), cmd + ": --input=");
+            // a folder: its files' bytes summed (du -sb, which adds the folder's own entry)
+            assertEquals(raised, thresholds(cmd, "--input", dir.toString()), cmd + ": a folder of 1,400 bytes");
+            env.put("MEMCTL_SMALL_INPUT_BYTES", "1399");
+            assertEquals(List.of(), thresholds(cmd, "--input", dir.toString()), cmd + ": 1,400 bytes > 1,399");
+            env.put("MEMCTL_SMALL_INPUT_BYTES", "0");
+            assertEquals(List.of(), thresholds(cmd, "--input", small.toString()), cmd + ": turned off");
+            env.remove("MEMCTL_SMALL_INPUT_BYTES");
+            assertEquals(List.of(), thresholds(cmd), cmd + ": standard input");
+            assertEquals(List.of(), thresholds(cmd, "--input", root.resolve("missing").toString()), cmd + ": none");
+            assertEquals(List.of(), thresholds(cmd, "--input", small.toString(), "--kafka", "k:9092"), cmd + ": Kafka");
+            env.put("MEMCTL_JIT", "full");
+            assertEquals(List.of(), thresholds(cmd, "--input", small.toString()), cmd + ": MEMCTL_JIT=full");
+            env.remove("MEMCTL_JIT");
+        }
+        // more than 1 MiB (the default): the JVM's thresholds
+        Path big = Files.writeString(root.resolve("big.log"), ("z".repeat(99) + "\n").repeat(10_486));
+        assertEquals(List.of(), thresholds("logs", "--input", big.toString()), "1,048,600 bytes");
+        Path edge = Files.writeString(root.resolve("edge.log"), ("z".repeat(1023) + "\n").repeat(1024));
+        assertEquals(raised, thresholds("context", "--input", edge.toString()), "1,048,576 bytes");
+        // C2 for the kernel (a log file of more lines than MEMCTL_LOG_C2_LINES): the JVM's thresholds
+        env.put("MEMCTL_LOG_C2_LINES", "50");
+        assertEquals(List.of(), thresholds("logs", "--input", small.toString()), "C2 for the kernel");
+        env.remove("MEMCTL_LOG_C2_LINES");
+        // options of MEMCTL_JAVA_OPTS come after them
+        env.put("MEMCTL_JAVA_OPTS", "-XX:Tier3InvocationThreshold=200");
+        assertEquals(List.of(raised.get(0), raised.get(1), raised.get(2), "-XX:Tier3InvocationThreshold=200"),
+                thresholds("logs", "--input", small.toString()));
+    }
+
+    /** The compile threshold options of a run of memctl with these arguments, in order. */
+    private List<String> thresholds(String... args) throws Exception {
+        Result r = run(root.resolve("memctl"), "0", args);
+        assertEquals(0, r.code, r.err);
+        return Files.readAllLines(root.resolve("java.args")).stream().filter(a -> a.startsWith("-XX:Tier3")).toList();
     }
 
     /** The JIT options, C1 alone or C2's directives, of a run of memctl with these arguments. */
