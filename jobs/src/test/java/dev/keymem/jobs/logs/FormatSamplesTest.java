@@ -69,7 +69,12 @@ class FormatSamplesTest {
             Map.entry("kafka", new double[] {0.98, 8}), Map.entry("kafka-b", new double[] {0.98, 9}),
             Map.entry("kafka-c", new double[] {0.88, 12}),
             Map.entry("envoy", new double[] {0.98, 3}), Map.entry("envoy-b", new double[] {0.98, 4}),
-            Map.entry("zap", new double[] {0.755, 9}), Map.entry("zap-b", new double[] {0.98, 8}));
+            Map.entry("zap", new double[] {0.755, 9}), Map.entry("zap-b", new double[] {0.98, 8}),
+            Map.entry("journal-iso", new double[] {0, 999}), Map.entry("journal-iso-b", new double[] {0, 999}),
+            Map.entry("elasticsearch", new double[] {0, 999}), Map.entry("elasticsearch-b", new double[] {0, 999}),
+            Map.entry("dockerd", new double[] {0, 999}), Map.entry("dockerd-b", new double[] {0, 999}),
+            Map.entry("gradle", new double[] {0, 999}), Map.entry("gradle-b", new double[] {0, 999}),
+            Map.entry("go-panic", new double[] {0, 999}), Map.entry("go-panic-b", new double[] {0, 999}));
 
     /** One line and the event that wrote it. */
     record Line(String event, String text) {
