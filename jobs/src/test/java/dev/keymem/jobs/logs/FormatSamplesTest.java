@@ -96,6 +96,7 @@ class FormatSamplesTest {
     @Test
     void everyFormatIsReadAndGroupedAboveItsFloor() throws Exception {
         String dir = System.getProperty("keymem.formats.dir");
+        String show = System.getProperty("keymem.formats.show", "");
         StringBuilder report = new StringBuilder();
         List<String> below = new ArrayList<>();
         for (String format : LIMITS.keySet().stream().sorted().toList()) {
@@ -111,6 +112,7 @@ class FormatSamplesTest {
             List<String> truth = new ArrayList<>();
             List<Integer> ids = new ArrayList<>();
             List<Integer> base = new ArrayList<>();
+            Map<String, Map<String, Integer>> shown = new java.util.TreeMap<>();
             for (Line line : lines) {
                 LogLine l;
                 try {
@@ -121,11 +123,22 @@ class FormatSamplesTest {
                 MinerState s = states.computeIfAbsent(l.source, k -> new MinerState());
                 int offset = sourceBase.computeIfAbsent(l.source, k -> sourceBase.size() << 20);
                 truth.add(line.event());
-                ids.add(offset + miner.accept(s, l.text, l.bare).id());
+                TemplateMiner.Match m = miner.accept(s, l.text, l.bare);
+                ids.add(offset + m.id());
+                if (show.equals(format)) {
+                    shown.computeIfAbsent(line.event(), k -> new java.util.TreeMap<>()).merge(l.source + " | "
+                            + m.id(), 1, Integer::sum);
+                }
                 base.add(baseIds.computeIfAbsent(FormatLogsTest.masked(line.text()), k -> baseIds.size()));
             }
             double ga = GroupingAccuracy.of(truth, ids);
             double baseline = GroupingAccuracy.of(truth, base);
+            if (show.equals(format)) {
+                Map<String, String> text = new HashMap<>();
+                states.forEach((src, st) -> st.clusters().forEach(c -> text.put(src + " | " + c.id(), c.template())));
+                shown.forEach((event, t) -> t.forEach((k, n) -> report.append(String.format(Locale.ROOT,
+                        "  %-24s %4d %5s  %s%n", event, n, k.substring(k.lastIndexOf(' ') + 1), text.getOrDefault(k, k)))));
+            }
             long templates = states.values().stream().mapToLong(s -> s.clusters().size()).sum();
             report.append(String.format(Locale.ROOT, "%-17s lines %4d events %3d templates %4d GA %.3f baseline %.3f"
                     + " (%d groups)%n", format, lines.size(), truth.stream().distinct().count(), templates, ga,
