@@ -62,7 +62,9 @@ import java.util.regex.Pattern;
  *       values); Apache httpd's {@code Command line: '...'}; nginx's signal action ({@code signal 15 (SIGTERM)
  *       received from 2250, exiting}: {@code ngx_signal_handler}'s actions); a state's name between {@code in}
  *       and {@code state} ({@code in Stable state}, {@code in PreparingRebalance state}: a capitalized word, as
- *       Kafka's group states; {@code in error state} stays).</li>
+ *       Kafka's group states; {@code in error state} stays); a key's type before its fingerprint (OpenSSH's {@code
+ *       Accepted publickey for %s from %s port %d ssh2: %s %s}: {@code ssh2: ED25519 SHA256:...}, an upper-case
+ *       name).</li>
  *   <li>The fields of a JSON object that ends the line after a blank or a tab (zap's console encoder: {@code
  *       request completed {"method": "GET", "status": 404}}): each scalar value (a string, a number, {@code
  *       true}, {@code false}, {@code null}) is one value, the keys stay; an object holding a nested object or
@@ -204,6 +206,8 @@ final class MessageValues {
             + "$");
     /** Class 11: group 1 and 2 around the state's name. */
     static final Pattern STATE = Pattern.compile("(\\bin )[A-Z][A-Za-z]*( state\\b)");
+    /** Class 11: a key's type before its SHA256 fingerprint. */
+    static final Pattern KEY_TYPE = Pattern.compile("(?<=\\s)[A-Z][A-Z0-9-]{1,15}(?= SHA256:)");
     /** Class 12: a JSON value (a string or another scalar). */
     private static final String JSON_SCALAR = "(?:\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*|true|false|null)";
     /** Class 12: a JSON object of scalars ending the line: group 1 its pairs. */
@@ -325,6 +329,9 @@ final class MessageValues {
         }
         if ((gates & T_COLON) != 0 && (s.indexOf("tatement:") >= 0 || s.indexOf("TATEMENT:") >= 0)) {
             s = replace(STATEMENT, s, 1, 0);
+        }
+        if ((gates & UPPER_S) != 0 && s.indexOf(" SHA256:") >= 0) {
+            s = KEY_TYPE.matcher(s).replaceAll(VALUE_REPLACEMENT);
         }
         if ((gates & UPPER_K) != 0 && s.indexOf("Key (") >= 0) {
             s = KEY_DETAIL.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
@@ -613,6 +620,7 @@ final class MessageValues {
         s = replace(PROFILES, s, 1, 0);
         s = jsonTail(s);
         s = replace(STATEMENT, s, 1, 0);
+        s = KEY_TYPE.matcher(s).replaceAll(VALUE_REPLACEMENT);
         s = KEY_DETAIL.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
                 + m.group(3)));
         s = replace(COMMAND_LINE, s, 1, 0);

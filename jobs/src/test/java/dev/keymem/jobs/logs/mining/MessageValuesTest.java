@@ -49,7 +49,7 @@ class MessageValuesTest {
             "joins group g-1 in PreparingRebalance state. in error state", "ts INFO a.go:1 done {\"k\": \"v\", \"n\": 3}",
             "CRON[12]: (root) CMD (cd / && run-parts --report /etc/cron.hourly)",
             "sudo[1]:   alice : TTY=pts/0 ; PWD=/home/a ; USER=root ; COMMAND=/usr/bin/apt update",
-            "kernel: Out of memory: Killed process 4242 (java) total-vm:1kB", "> Task :app:compileJava UP-TO-DATE",
+            "kernel: Out of memory: Killed process 4242 (java) total-vm:1kB", "ssh2: RSA SHA256:ab/c+d ssh2: x SHA256:", "> Task :app:compileJava UP-TO-DATE",
             "OrderServiceTest > createsOrder() PASSED", "a.B > C > d() FAILED x",
             "[2024-05-03T10:11:56,965][INFO ][o.e.c.r.a.AllocationService] [n-1] from [YELLOW] to [GREEN] (x: [a b])",
             "started for volume \\\"kube-api-access-x1\\\" (UniqueName: \\\"a\\\")");
@@ -107,6 +107,7 @@ class MessageValuesTest {
         assertEquals("sudo[1]:   <*> : TTY=pts/0 ; PWD=/home/a ; USER=root ; COMMAND=<*>",
                 MessageValues.values("sudo[1]:   alice : TTY=pts/0 ; PWD=/home/a ; USER=root ; COMMAND=/usr/bin/apt update"));
         assertEquals("Killed process 4242 (<*>) total-vm", MessageValues.values("Killed process 4242 (java) total-vm"));
+        assertEquals("port 22 ssh2: <*> SHA256:abc", MessageValues.values("port 22 ssh2: ED25519 SHA256:abc"));
         assertEquals("> Task :app:jar <*>", MessageValues.values("> Task :app:jar FROM-CACHE"));
         assertEquals("<*> PASSED", MessageValues.values("OrderServiceTest > createsOrder() PASSED"));
         assertEquals("[2024-05-03T10:11:56,965][INFO ][o.e.c.r.a.AllocationService] [n-1] from [<*>] to [<*>]",
