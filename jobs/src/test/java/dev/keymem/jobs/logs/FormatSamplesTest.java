@@ -74,7 +74,9 @@ class FormatSamplesTest {
             Map.entry("elasticsearch", new double[] {0, 999}), Map.entry("elasticsearch-b", new double[] {0, 999}),
             Map.entry("dockerd", new double[] {0, 999}), Map.entry("dockerd-b", new double[] {0, 999}),
             Map.entry("gradle", new double[] {0, 999}), Map.entry("gradle-b", new double[] {0, 999}),
-            Map.entry("go-panic", new double[] {0, 999}), Map.entry("go-panic-b", new double[] {0, 999}));
+            Map.entry("go-panic", new double[] {0, 999}), Map.entry("go-panic-b", new double[] {0, 999}),
+            Map.entry("journal-iso-c", new double[] {0, 999}), Map.entry("elasticsearch-c", new double[] {0, 999}),
+            Map.entry("gradle-c", new double[] {0, 999}));
 
     /** One line and the event that wrote it. */
     record Line(String event, String text) {

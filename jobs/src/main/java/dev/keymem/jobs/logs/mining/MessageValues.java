@@ -324,13 +324,13 @@ final class MessageValues {
             s = replace(THREW, s, 1, 2);
         } else if (last == '"' && s.indexOf(" active: \"") >= 0) {
             s = replace(PROFILES, s, 1, 0);
-        } else if (last == '}') {
+        } else if (last == '}' && (gates & BRACE_QUOTE) != 0) {
             s = jsonTail(s);
         }
         if ((gates & T_COLON) != 0 && (s.indexOf("tatement:") >= 0 || s.indexOf("TATEMENT:") >= 0)) {
             s = replace(STATEMENT, s, 1, 0);
         }
-        if ((gates & UPPER_S) != 0 && s.indexOf(" SHA256:") >= 0) {
+        if ((gates & SIX_COLON) != 0 && s.indexOf(" SHA256:") >= 0) {
             s = KEY_TYPE.matcher(s).replaceAll(VALUE_REPLACEMENT);
         }
         if ((gates & UPPER_K) != 0 && s.indexOf("Key (") >= 0) {
@@ -345,13 +345,12 @@ final class MessageValues {
                 s = CRON_CMD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
                         + m.group(3)));
             }
-            if (s.indexOf("COMMAND=") >= 0) {
+            if ((gates & EQUALS) != 0 && s.indexOf("COMMAND=") >= 0) {
                 s = SUDO.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + m.group(3)
                         + VALUE));
             }
         }
-        last = s.isEmpty() ? 0 : s.charAt(s.length() - 1);
-        if ((last == 'g' || last == 'n' || last == 's' || last == 'y') && s.indexOf("received") >= 0) {
+        if (endsWithSignalAction(s) && s.indexOf("received") >= 0) {
             s = replace(SIGNAL_ACTION, s, 1, 0);
         }
         if ((gates & STATE_WORD) != 0) {
@@ -372,6 +371,19 @@ final class MessageValues {
             s = elasticsearch(s);
         }
         return s;
+    }
+
+    /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} (what {@link #SIGNAL_ACTION} needs). */
+    private static boolean endsWithSignalAction(String s) {
+        int n = s.length();
+        for (String a : SIGNAL_ACTIONS) {
+            int at = n - a.length();
+            if (at >= 2 && s.charAt(n - 1) == a.charAt(a.length() - 1) && s.startsWith(a, at) && s.charAt(at - 2) == ','
+                    && s.charAt(at - 1) == ' ') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code p}'s matches in {@code s}: group {@code before}, a value, then group {@code after} (0: none). */
@@ -424,14 +436,16 @@ final class MessageValues {
     private static final int UPPER_C = 512;
     /** {@link #gates}: a {@code >} (class 14). */
     private static final int GREATER = 1024;
-    /** {@link #gates}: {@code t:} or {@code T:} (class 11's statement). */
+    /** {@link #gates}: {@code nt:} or {@code NT:} (class 11's statement). */
     private static final int T_COLON = 2048;
     /** {@link #gates}: a blank, then {@code state} (class 11's state name). */
     private static final int STATE_WORD = 4096;
     /** {@link #gates}: a digit, a blank and {@code (} (class 13's {@code process PID (comm)}). */
     private static final int DIGIT_PAREN = 8192;
-    /** The gates of classes 11 to 15 (their other gates are the line's ends). */
-    private static final int LATER = UPPER_R | UPPER_K | UPPER_C | GREATER | T_COLON | STATE_WORD | DIGIT_PAREN;
+    /** {@link #gates}: {@code 6:} (class 11's {@code SHA256:}). */
+    private static final int SIX_COLON = 16384;
+    /** {@link #gates}: a blank or a tab, {@code {"} (class 12's JSON object). */
+    private static final int BRACE_QUOTE = 32768;
     /** The bits of {@link #gatesReference} each ASCII char gives alone. */
     private static final int[] GATE = new int[128];
 
@@ -450,6 +464,8 @@ final class MessageValues {
     private static final int AT_BLANK = 1 << 20;
     /** {@link #GATE_BYTE}: a colon (look before it: {@link #BLANK_COLON}). */
     private static final int AT_COLON = 1 << 21;
+    /** {@link #GATE_BYTE}: a {@code {} (look around it: {@link #BRACE_QUOTE}). */
+    private static final int AT_BRACE = 1 << 22;
     /** {@link #gates}' table by byte (ISO-8859-1): a gate's bits, or what to look at around the byte; 0 for most. */
     private static final int[] GATE_BYTE = new int[256];
 
@@ -459,6 +475,7 @@ final class MessageValues {
         }
         GATE_BYTE[' '] = AT_BLANK;
         GATE_BYTE[':'] = AT_COLON;
+        GATE_BYTE['{'] = AT_BRACE;
     }
 
     /**
@@ -504,12 +521,18 @@ final class MessageValues {
                         }
                     }
                 }
+            } else if (k == AT_BRACE) {
+                if (i > 0 && i + 1 < n && (b[i - 1] == ' ' || b[i - 1] == '\t') && b[i + 1] == '"') {
+                    g |= BRACE_QUOTE;
+                }
             } else if (i > 0) {
                 int before = b[i - 1];
                 if (before == ' ' || before == '\t') {
                     g |= BLANK_COLON;
-                } else if (before == 't' || before == 'T') {
+                } else if (i > 1 && (before == 't' && b[i - 2] == 'n' || before == 'T' && b[i - 2] == 'N')) {
                     g |= T_COLON;
+                } else if (before == '6') {
+                    g |= SIX_COLON;
                 }
             }
         }
@@ -569,8 +592,15 @@ final class MessageValues {
                 if (i > 0 && (cs[i - 1] == ' ' || cs[i - 1] == '\t')) {
                     g |= BLANK_COLON;
                 }
-                if (i > 0 && (cs[i - 1] == 't' || cs[i - 1] == 'T')) {
+                if (i > 1 && (cs[i - 1] == 't' && cs[i - 2] == 'n' || cs[i - 1] == 'T' && cs[i - 2] == 'N')) {
                     g |= T_COLON;
+                }
+                if (i > 0 && cs[i - 1] == '6') {
+                    g |= SIX_COLON;
+                }
+            } else if (c == '{') {
+                if (i > 0 && i + 1 < n && (cs[i - 1] == ' ' || cs[i - 1] == '\t') && cs[i + 1] == '"') {
+                    g |= BRACE_QUOTE;
                 }
             }
         }

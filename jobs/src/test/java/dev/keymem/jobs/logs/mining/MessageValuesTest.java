@@ -157,9 +157,9 @@ class MessageValuesTest {
         // Latin-1 (a surrogate pair too), which the byte form reads as one '?' each
         String[] parts = {" ", ":", "\t", "\"", "'", "=", "P", "S", "d", "f", "d f", " :", "user", "db:", "zone",
             "uSeR", "table", "abcdefghijklm", "abcdefghijklmn", "x", "Z", "-", "<*>", "\u00e9", "\u20ac", "\ud83d\ude00",
-            "\ud83d", "\u00ff", "?", "1", "R", "K", "C", ">", "t:", "T:", " state", "stat", "1 (", "(", "s"};
+            "\ud83d", "\u00ff", "?", "1", "R", "K", "C", ">", "nt:", "NT:", "t:", "n", " state", "stat", "1 (", "(", "s", "6:", " {\"", "\t{", "{\"", "{"};
         SplittableRandom r = new SplittableRandom(7);
-        int[] seen = new int[14];
+        int[] seen = new int[16];
         for (int k = 0; k < 200_000; k++) {
             StringBuilder sb = new StringBuilder();
             for (int j = r.nextInt(12); j >= 0; j--) {
