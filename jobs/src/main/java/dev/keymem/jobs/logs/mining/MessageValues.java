@@ -64,7 +64,8 @@ import java.util.regex.Pattern;
  *       and {@code state} ({@code in Stable state}, {@code in PreparingRebalance state}: a capitalized word, as
  *       Kafka's group states; {@code in error state} stays); a key's type before its fingerprint (OpenSSH's {@code
  *       Accepted publickey for %s from %s port %d ssh2: %s %s}: {@code ssh2: ED25519 SHA256:...}, an upper-case
- *       name).</li>
+ *       name) and the fingerprint itself ({@code SHA256:} and 43 base64 chars: {@code SHA256:<*>}, whose
+ *       masking would otherwise depend on how many digits the random chars hold).</li>
  *   <li>The fields of a JSON object that ends the line after a blank or a tab (zap's console encoder: {@code
  *       request completed {"method": "GET", "status": 404}}): each scalar value (a string, a number, {@code
  *       true}, {@code false}, {@code null}) is one value, the keys stay; an object holding a nested object or
@@ -193,7 +194,8 @@ final class MessageValues {
     /** Class 11: Spring Boot's active profiles. */
     static final Pattern PROFILES = Pattern.compile("(\\bprofiles? (?:is|are) active: )\"[^\"]*\"(?:, \"[^\"]*\")*$");
     /** Class 11: PostgreSQL's statement. */
-    static final Pattern STATEMENT = Pattern.compile("((?:^|\\s)(?:statement|STATEMENT):[ \\t]+)\\S.*$", Pattern.DOTALL);
+    static final Pattern STATEMENT = Pattern.compile("((?:^|\\s)(?:statement|STATEMENT):[ \\t]+)\\S.*$",
+            Pattern.DOTALL);
     /** Class 11: PostgreSQL's key detail. */
     static final Pattern KEY_DETAIL = Pattern.compile("(\\bKey \\()[^()]+(\\)=\\()[^()]*(\\))");
     /** Class 11: Apache httpd's command line. */
@@ -208,6 +210,8 @@ final class MessageValues {
     static final Pattern STATE = Pattern.compile("(\\bin )[A-Z][A-Za-z]*( state\\b)");
     /** Class 11: a key's type before its SHA256 fingerprint. */
     static final Pattern KEY_TYPE = Pattern.compile("(?<=\\s)[A-Z][A-Z0-9-]{1,15}(?= SHA256:)");
+    /** Class 11: a SHA256 fingerprint's base64 chars (OpenSSH's {@code sshkey_fingerprint}), group 1 before them. */
+    static final Pattern FINGERPRINT = Pattern.compile("(\\bSHA256:)[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])");
     /** Class 12: a JSON value (a string or another scalar). */
     private static final String JSON_SCALAR = "(?:\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*|true|false|null)";
     /** Class 12: a JSON object of scalars ending the line: group 1 its pairs. */
@@ -227,10 +231,11 @@ final class MessageValues {
     /** Class 14: group 1 up to the outcome. */
     static final Pattern TASK_OUTCOME = Pattern.compile("((?:^|\\s)> Task :\\S+ )" + alternation(TASK_OUTCOMES) + "$");
     /** Class 14: a test event, group 1 the result. */
-    static final Pattern TEST_EVENT = Pattern.compile("(?<!\\S)[A-Za-z_$][\\w.$]*(?: > [^>\\s][^>]*?)+( (?:PASSED|FAILED"
-            + "|SKIPPED))$");
+    static final Pattern TEST_EVENT = Pattern.compile("(?<!\\S)[A-Za-z_$][\\w.$]*(?: > [^>\\s][^>]*?)+"
+            + "( (?:PASSED|FAILED|SKIPPED))$");
     /** Class 15: Elasticsearch's header ({@code [ts][LEVEL ][logger ] [node] }), group 1. */
-    static final Pattern ES_HEADER = Pattern.compile("^(\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[,.]\\d{3}\\]\\[[A-Z]+ *\\]\\[[^\\]\\s]+ *\\]"
+    static final Pattern ES_HEADER = Pattern.compile("^(\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[,.]\\d{3}\\]"
+            + "\\[[A-Z]+ *\\]\\[[^\\]\\s]+ *\\]"
             + " \\[[^\\]\\s]*\\] )");
     /** Class 15: a bracketed value of an Elasticsearch message (blanks inside too, at most 64 chars). */
     static final Pattern ES_VALUE = Pattern.compile("(?<= )\\[[^\\[\\]]{1,64}\\]");
@@ -330,8 +335,9 @@ final class MessageValues {
         if ((gates & T_COLON) != 0 && (s.indexOf("tatement:") >= 0 || s.indexOf("TATEMENT:") >= 0)) {
             s = replace(STATEMENT, s, 1, 0);
         }
-        if ((gates & SIX_COLON) != 0 && s.indexOf(" SHA256:") >= 0) {
+        if ((gates & SIX_COLON) != 0 && s.indexOf("SHA256:") >= 0) {
             s = KEY_TYPE.matcher(s).replaceAll(VALUE_REPLACEMENT);
+            s = replace(FINGERPRINT, s, 1, 0);
         }
         if ((gates & UPPER_K) != 0 && s.indexOf("Key (") >= 0) {
             s = KEY_DETAIL.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
@@ -346,8 +352,8 @@ final class MessageValues {
                         + m.group(3)));
             }
             if ((gates & EQUALS) != 0 && s.indexOf("COMMAND=") >= 0) {
-                s = SUDO.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + m.group(3)
-                        + VALUE));
+                s = SUDO.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2)
+                        + m.group(3) + VALUE));
             }
         }
         if (endsWithSignalAction(s) && s.indexOf("received") >= 0) {
@@ -373,7 +379,7 @@ final class MessageValues {
         return s;
     }
 
-    /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} (what {@link #SIGNAL_ACTION} needs). */
+    /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} ({@link #SIGNAL_ACTION} needs it). */
     private static boolean endsWithSignalAction(String s) {
         int n = s.length();
         for (String a : SIGNAL_ACTIONS) {
@@ -651,6 +657,7 @@ final class MessageValues {
         s = jsonTail(s);
         s = replace(STATEMENT, s, 1, 0);
         s = KEY_TYPE.matcher(s).replaceAll(VALUE_REPLACEMENT);
+        s = replace(FINGERPRINT, s, 1, 0);
         s = KEY_DETAIL.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
                 + m.group(3)));
         s = replace(COMMAND_LINE, s, 1, 0);
@@ -699,7 +706,8 @@ final class MessageValues {
         for (int sp = line.indexOf(' ', 1); sp >= 0 && sp + 1 < n; sp = line.indexOf(' ', sp + 1)) {
             int i = sp + 1;
             char q = line.charAt(i);
-            boolean escaped = q == '\\' && i + 1 < n && line.charAt(i + 1) == '"'; // klog's \"name\" in a quoted message
+            // klog's \"name\" in a quoted message
+            boolean escaped = q == '\\' && i + 1 < n && line.charAt(i + 1) == '"';
             boolean quote = q == '"' || q == '\'' || escaped;
             if (!quote && !letterAscii(q)) {
                 continue;

@@ -49,7 +49,7 @@ class MessageValuesTest {
             "joins group g-1 in PreparingRebalance state. in error state", "ts INFO a.go:1 done {\"k\": \"v\", \"n\": 3}",
             "CRON[12]: (root) CMD (cd / && run-parts --report /etc/cron.hourly)",
             "sudo[1]:   alice : TTY=pts/0 ; PWD=/home/a ; USER=root ; COMMAND=/usr/bin/apt update",
-            "kernel: Out of memory: Killed process 4242 (java) total-vm:1kB", "ssh2: RSA SHA256:ab/c+d ssh2: x SHA256:", "> Task :app:compileJava UP-TO-DATE",
+            "kernel: Out of memory: Killed process 4242 (java) total-vm:1kB", "ssh2: RSA SHA256:ab/c+d ssh2: x SHA256:", "ssh2: ED25519 SHA256:ZNYAAvjIrXTa9cDxIzLjz9ilp2nM8Z4WwcdtdgJzp8P end", "> Task :app:compileJava UP-TO-DATE",
             "OrderServiceTest > createsOrder() PASSED", "a.B > C > d() FAILED x",
             "[2024-05-03T10:11:56,965][INFO ][o.e.c.r.a.AllocationService] [n-1] from [YELLOW] to [GREEN] (x: [a b])",
             "started for volume \\\"kube-api-access-x1\\\" (UniqueName: \\\"a\\\")");
@@ -108,6 +108,8 @@ class MessageValuesTest {
                 MessageValues.values("sudo[1]:   alice : TTY=pts/0 ; PWD=/home/a ; USER=root ; COMMAND=/usr/bin/apt update"));
         assertEquals("Killed process 4242 (<*>) total-vm", MessageValues.values("Killed process 4242 (java) total-vm"));
         assertEquals("port 22 ssh2: <*> SHA256:abc", MessageValues.values("port 22 ssh2: ED25519 SHA256:abc"));
+        assertEquals("ssh2: <*> SHA256:<*>",
+                MessageValues.values("ssh2: RSA SHA256:ZNYAAvjIrXTa9cDxIzLjz9ilp2nM8Z4WwcdtdgJzp8P"));
         assertEquals("> Task :app:jar <*>", MessageValues.values("> Task :app:jar FROM-CACHE"));
         assertEquals("<*> PASSED", MessageValues.values("OrderServiceTest > createsOrder() PASSED"));
         assertEquals("[2024-05-03T10:11:56,965][INFO ][o.e.c.r.a.AllocationService] [n-1] from [<*>] to [<*>]",
@@ -220,7 +222,9 @@ class MessageValuesTest {
         }
         for (String format : List.of("journalctl", "journalctl-b", "rails", "rails-b", "github-actions",
                 "github-actions-b", "winevent-b", "nginx-error", "apache-error", "spring-boot", "klog", "klog-b",
-                "postgres", "postgres-b", "mysql", "mysql-b", "kafka", "kafka-b", "kafka-c", "envoy", "envoy-b", "zap", "zap-b")) {
+                "postgres", "postgres-b", "mysql", "mysql-b", "kafka", "kafka-b", "kafka-c", "envoy", "envoy-b", "zap", "zap-b",
+                "journal-iso", "journal-iso-b", "journal-iso-c", "elasticsearch", "elasticsearch-b", "elasticsearch-c",
+                "dockerd", "dockerd-b", "gradle", "gradle-b", "gradle-c", "go-panic", "go-panic-b")) {
             try (InputStream in = MessageValuesTest.class.getResourceAsStream("/formats/" + format + ".log")) {
                 if (in != null) {
                     for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
