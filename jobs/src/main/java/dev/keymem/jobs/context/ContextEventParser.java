@@ -15,15 +15,20 @@ import java.nio.charset.StandardCharsets;
  * {@code type}, {@code query} (boolean; {@code type: "query"} also marks a query), {@code expect} and
  * {@code ts}. Rejects (reason to the dead-letter topic): invalid JSON, a non-object, no user, no text.
  *
- * <p>An object of scalar fields is read with Jackson's streaming parser; anything else (nested values, a
- * {@code query} that is not a boolean, any parse error) is read again as a tree ({@link #parseTree}, the
- * reference form), so results and rejection reasons are the tree reading's in every case.
+ * <p>A record's bytes ({@link #parse(String, KafkaRecord, int)}) are read by hand where they hold the plainest
+ * object ({@link #spans}) or any other object that the tree reading reads without an error
+ * ({@link EventFieldReader}); a string value, and the bytes the hand readings decline, are read with Jackson's
+ * streaming parser where they are an object of scalar fields; anything else (nested values, a {@code query} that
+ * is not a boolean, any parse error) is read again as a tree ({@link #parseTree}, the reference form), so results
+ * and rejection reasons are the tree reading's in every case (tests compare each reading with the tree's).
  */
 public final class ContextEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The spans {@link #parse(String, KafkaRecord, int)} reads into (one parser, one thread). */
     private transient int[] spans;
+    /** The reader of the other objects {@link #parse(String, KafkaRecord, int)} reads from the bytes. */
+    private transient EventFieldReader reader;
 
     /** The fields the event is built from: JSON strings as read (null: absent or not a string). */
     static final class Fields {
@@ -52,7 +57,9 @@ public final class ContextEventParser implements Serializable {
      * Parses one record's value bytes: the same event, or the same refusal, as {@link #parse(String, String, long)}
      * of {@code RecordParsers.decode(record, maxBytes)}, only cheaper where the bytes are ASCII (most events): the
      * decoder's strict UTF-8 check is then a scan for bytes over 127 (an ASCII value is its own decoding and
-     * holds no byte order mark), and the streaming reading reads the bytes, not a decoded string. Other values
+     * holds no byte order mark), and the streaming reading reads the bytes, not a decoded string. Other objects
+     * that Jackson's tree reads without an error (nested values, numbers, escapes, UTF-8 beyond ASCII) are read
+     * from the bytes by {@link EventFieldReader} (flagged ASCII where the record and its fields are). The rest
      * take the reference way. The record's offset is the event's; topic and partition are left to the caller.
      */
     public ContextEvent parse(String key, KafkaRecord record, int maxBytes) throws InvalidRecordException {
@@ -63,6 +70,10 @@ public final class ContextEventParser implements Serializable {
         int[] at = spans == null ? spans = new int[SPANS] : spans;
         if (spans(b, at, true)) { // ASCII, and an object read: not blank
             return event(fields(b, at), key, record.offset, true);
+        }
+        EventFieldReader r = reader == null ? reader = new EventFieldReader() : reader;
+        if (r.read(b)) { // nested values, numbers, escapes, UTF-8: an object read
+            return event(fields(r), key, record.offset, r.ascii);
         }
         if (!ascii(b)) {
             return parse(key, RecordParsers.decode(record, maxBytes), record.offset);
@@ -114,6 +125,18 @@ public final class ContextEventParser implements Serializable {
         f.expect = string(b, at, EXPECT);
         f.ts = string(b, at, TS);
         f.query = at[QUERY] == 1;
+        return f;
+    }
+
+    /** The fields {@code r} read. */
+    static Fields fields(EventFieldReader r) {
+        Fields f = new Fields();
+        f.user = r.string(USER);
+        f.text = r.string(TEXT);
+        f.type = r.string(TYPE);
+        f.expect = r.string(EXPECT);
+        f.ts = r.string(TS);
+        f.query = r.at[QUERY] == 1;
         return f;
     }
 

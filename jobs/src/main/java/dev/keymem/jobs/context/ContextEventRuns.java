@@ -92,7 +92,9 @@ public final class ContextEventRuns {
      * event made on the way, and its user is looked up among the open runs by its bytes ({@link OpenRuns}). The
      * same holds for the plainest JSON in well-formed UTF-8 beyond ASCII ({@link ContextEventParser#spansUtf8}:
      * German or Chinese chat, emoji) with an ASCII user, whose strings go into the run as their UTF-8 bytes (not
-     * flagged ASCII), which is what the parser's event would be written as. Other records take the parser and
+     * flagged ASCII), which is what the parser's event would be written as; and for the other objects that
+     * {@link EventFieldReader} reads (nested values, numbers, escapes) with an ASCII user, whose strings go into the
+     * run from the reader's buffer, flagged ASCII as the parser flags them. Other records take the parser and
      * {@link ContextEventRun#add}.
      */
     static final class ParseGather extends RecordRuns.Gathering<KafkaRecord, ContextEventRun> {
@@ -105,6 +107,7 @@ public final class ContextEventRuns {
         private final int maxBufferedEvents;
         private transient RecordParser<ContextEvent> parser;
         private transient int[] at;
+        private transient EventFieldReader reader;
         private transient OpenRuns open;
         private transient long bufferedChars;
         private transient int bufferedEvents;
@@ -132,6 +135,7 @@ public final class ContextEventRuns {
             super.open();
             parser = UserContextJob.parser(limits);
             at = new int[ContextEventParser.SPANS];
+            reader = new EventFieldReader();
             open = new OpenRuns();
         }
 
@@ -148,6 +152,11 @@ public final class ContextEventRuns {
             if (b != null && b.length <= limits.maxRecordBytes() && ContextEventParser.spansUtf8(b, at)
                     && plainUtf8(b, at)) {
                 addPlain(r, b, at, element, false);
+                return;
+            }
+            EventFieldReader fr = reader;
+            if (b != null && b.length <= limits.maxRecordBytes() && fr.read(b) && plainRead(fr)) {
+                addPlain(r, fr.buf, fr.at, element, fr.ascii);
                 return;
             }
             ContextEvent e;
@@ -200,6 +209,41 @@ public final class ContextEventRuns {
                 }
             }
             return !spaces(b, us, ue) && asciiNotSpace(b, ts, te);
+        }
+
+        /**
+         * {@link #plain} of what {@link EventFieldReader} read (escapes decoded, so the strings may hold control
+         * chars): a user of ASCII chars not all white space ({@link Character#isWhitespace}, what
+         * {@link String#isBlank} asks), a text within the limit in UTF-8 bytes holding an ASCII char that is not
+         * white space (a text of white space and non-ASCII chars alone is left to the parser).
+         */
+        private boolean plainRead(EventFieldReader fr) {
+            int[] at = fr.at;
+            byte[] b = fr.buf;
+            int us = at[2 * ContextEventParser.USER];
+            int ue = at[2 * ContextEventParser.USER + 1];
+            int ts = at[2 * ContextEventParser.TEXT];
+            int te = at[2 * ContextEventParser.TEXT + 1];
+            if (us < 0 || ts < 0 || te - ts > limits.maxTextBytes()) {
+                return false;
+            }
+            for (int i = us; i < ue; i++) {
+                if (b[i] < 0) {
+                    return false;
+                }
+            }
+            return asciiNotWhite(b, us, ue) && asciiNotWhite(b, ts, te);
+        }
+
+        /** Whether {@code b[s, e)} holds an ASCII char that is not white space ({@link Character#isWhitespace}). */
+        private static boolean asciiNotWhite(byte[] b, int s, int e) {
+            for (int i = s; i < e; i++) {
+                byte c = b[i];
+                if (c >= 0 && !Character.isWhitespace(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Whether {@code b[s, e)} holds an ASCII byte other than a space. */

@@ -171,8 +171,8 @@ final class ContextPayload {
         }
 
         /**
-         * {@link #string} of an ASCII string (or null): its bytes copied as they are, then written again through
-         * {@link #string} only where one of them needs an escape.
+         * {@link #string} of an ASCII string (or null): its bytes copied as they are, then, from the first one that
+         * needs an escape on, written again with the escapes.
          */
         @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII
         void asciiString(String s) {
@@ -189,12 +189,45 @@ final class ContextPayload {
             for (int i = k + 1, end = k + 1 + len; i < end; i++) {
                 byte c = o[i];
                 if (c < 0x20 || c == '"' || c == '\\') {
-                    string(s); // n is still where the string starts
+                    escapeAscii(s, i - k - 1, i); // n is still where the string starts
                     return;
                 }
             }
             o[k + 1 + len] = '"';
             n = k + len + 2;
+        }
+
+        /**
+         * Writes the ASCII chars of {@code s} from index {@code from} on, escaped as {@link #string} escapes them,
+         * at {@code k} (the chars before are written), and the closing quote.
+         */
+        private void escapeAscii(String s, int from, int k) {
+            int len = s.length();
+            int need = k + 6 * (len - from) + 1;
+            if (need > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, need));
+            }
+            byte[] o = buf;
+            for (int i = from; i < len; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    o[k++] = (byte) c;
+                    continue;
+                }
+                o[k++] = '\\';
+                switch (c) {
+                    case '"' -> o[k++] = '"';
+                    case '\\' -> o[k++] = '\\';
+                    case '\b' -> o[k++] = 'b';
+                    case '\t' -> o[k++] = 't';
+                    case '\n' -> o[k++] = 'n';
+                    case '\f' -> o[k++] = 'f';
+                    case '\r' -> o[k++] = 'r';
+                    default -> k = unicodeEscape(o, k, c);
+                }
+            }
+            o[k++] = '"';
+            n = k;
         }
 
         /** The u and four hex digits of an escape (the backslash is written); returns the next index. */

@@ -238,7 +238,11 @@ class ContextEventRunsTest {
     /** A record's value: the kinds of lines a file of events holds, plain ones most, and every kind of odd one. */
     private static byte[] line(SplittableRandom r, String[] users) {
         String user = users[r.nextInt(users.length)];
-        String text = switch (r.nextInt(16)) {
+        String text = switch (r.nextInt(20)) {
+            case 16 -> "line one\\nline two \\\"q\\\" \\u00e9 " + r.nextInt(100); // escapes
+            case 17 -> "## md " + r.nextInt(100) + "\\n\\n```java\\nx = 1;\\n```\\t\\/";
+            case 18 -> r.nextBoolean() ? "\\t\\n " : "\\u2003\\u000b"; // white space only, escaped
+            case 19 -> "\\u2003x \\ud83d\\ude00 " + r.nextInt(100);
             case 12 -> "Gr\u00fc\u00dfe aus K\u00f6ln \ud83d\ude00 " + r.nextInt(100) + (r.nextBoolean() ? " ?" : "");
             case 13 -> r.nextBoolean() ? "\u2003\u3000" : " \u00a0 "; // white space only (U+2003), or not
             case 14 -> "\u00e9".repeat(8192 - 2 + r.nextInt(4)) + (r.nextBoolean() ? "x" : ""); // around the limit
@@ -253,7 +257,11 @@ class ContextEventRunsTest {
             default -> "text " + r.nextInt(1000) + " ".repeat(r.nextInt(3)) + "?";
         };
         StringBuilder b = new StringBuilder(r.nextInt(20) == 0 ? " {" : "{");
-        b.append("\"user\":").append(user == null ? "null" : "\"" + user + "\"");
+        String userJson = user == null ? "null" : "\"" + user + "\"";
+        if (user != null && r.nextInt(10) == 0) { // the same user, escaped
+            userJson = "\"" + user.replace("u", "\\u0075").replace(" ", "\\t") + "\"";
+        }
+        b.append("\"user\":").append(userJson);
         b.append(",\"text\":\"").append(text).append('"');
         switch (r.nextInt(8)) {
             case 0 -> { }
@@ -278,6 +286,11 @@ class ContextEventRunsTest {
         }
         if (r.nextInt(30) == 0) {
             b.append(",\"n\":[1,{\"a\":2}]");
+        }
+        if (r.nextInt(5) == 0) { // a nested payload beside the fields
+            b.append(",\"meta\": {\"device\": {\"os\": \"ios\", \"v\": ").append(r.nextInt(20))
+                    .append(".5}, \"geo\": {\"lat\": -").append(r.nextInt(90)).append(".0526e0, \"city\": \"Z\\u00fcrich\"}, ")
+                    .append("\"tags\": [\"a\", \"b\"], \"flags\": {\"beta\": ").append(r.nextBoolean()).append("}}");
         }
         b.append('}');
         if (r.nextInt(40) == 0) {
@@ -337,7 +350,8 @@ class ContextEventRunsTest {
     /**
      * The parse-and-gather operator emits the runs (byte for byte, stamped alike, in the same order) and the dead
      * letters of the parse step followed by the gather step: on random lines of every kind (plain ASCII ones,
-     * escapes, non-ASCII, blank and missing fields, query flags and types, repeated fields, texts around the text
+     * escapes (escaped users too), nested payloads, non-ASCII, blank and missing fields, query flags and types,
+     * repeated fields, texts around the text
      * limit, records over the size limit, empty, null, NUL, invalid UTF-8, byte order marks, not JSON), with or
      * without keys, some from another topic or partition, many users or few, under tight and default limits,
      * cut by watermarks.
@@ -349,6 +363,8 @@ class ContextEventRunsTest {
         int plain = 0;
         int utf8 = 0;
         int[] at = new int[ContextEventParser.SPANS];
+        EventFieldReader reader = new EventFieldReader();
+        int read = 0;
         for (int round = 0; round < 8; round++) {
             int users = new int[] {1, 3, 40, 2_000}[round % 4];
             String[] names = new String[users + 3];
@@ -383,6 +399,9 @@ class ContextEventRunsTest {
                     if (rec.value != null && !ContextEventParser.spans(rec.value, at, true)
                             && ContextEventParser.spansUtf8(rec.value, at)) {
                         utf8++;
+                    } else if (rec.value != null && !ContextEventParser.spans(rec.value, at, true)
+                            && reader.read(rec.value)) {
+                        read++;
                     }
                     f.processElement(new StreamRecord<>(rec, i));
                     // the serializer's copy between chained operators is the record itself: nothing may change it
@@ -409,6 +428,7 @@ class ContextEventRunsTest {
         }
         assertTrue(plain > 2_000, plain + " plain events");
         assertTrue(utf8 > 1_000, utf8 + " plain UTF-8 records");
+        assertTrue(read > 2_000, read + " records the field reader reads");
     }
 
     /** Open runs by user: the same runs, in the same order, as a LinkedHashMap, through puts, removals, drains. */
