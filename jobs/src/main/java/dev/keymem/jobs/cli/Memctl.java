@@ -34,6 +34,7 @@ public final class Memctl {
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
+        LauncherWatch.startIfLaunched(System.err);
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();

@@ -44,6 +44,8 @@ final class StopOnSignal {
     /** The savepoint's path, or empty when the stop failed; incomplete while a stop is under way. */
     private final CompletableFuture<Optional<String>> outcome = new CompletableFuture<>();
     private volatile boolean stopping;
+    /** Whether any handler of this JVM has had a signal (read by {@link LauncherWatch}, which must not add one). */
+    private static volatile boolean signalled;
 
     private StopOnSignal(Path savepoints, String name, PrintStream err) {
         this.savepoints = savepoints;
@@ -70,6 +72,7 @@ final class StopOnSignal {
     }
 
     private void onSignal(Signal sig) {
+        signalled = true;
         if (stopping) {
             err.println(name + ": second " + sig.getName() + ": exiting without a savepoint");
             Runtime.getRuntime().halt(130);
@@ -145,6 +148,11 @@ final class StopOnSignal {
         return ExceptionUtils.findThrowable(e, CheckpointException.class)
                 .map(c -> c.getCheckpointFailureReason() == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING)
                 .orElse(false);
+    }
+
+    /** Whether a handler installed by {@link #install} has had a signal in this JVM. */
+    static boolean signalled() {
+        return signalled;
     }
 
     /** Whether a signal asked the job to stop. */
