@@ -652,6 +652,51 @@ public final class LineMasker implements Serializable {
                 && !(i >= 2 && s[i - 1] == '>' && ((s[i - 2] >= 'A' && s[i - 2] <= 'Z') || s[i - 2] == '*'));
     }
 
+    /**
+     * Whether masking {@code s} again may change it, where {@code s} is a masked message of the log miner (its
+     * {@code LineTokens} form, header cut or not): the pre-checks of the rules found to match again in such
+     * messages ({@code LogSummarizerMaskTest}: the URL rule's {@code ://}, the e-mail rule's at sign between
+     * address characters and a dot, the path rule's two slashes, the IPv6 rule's {@code ::} or seven colons; a
+     * header cut can take away the HTTP method before a route, the miner's identifier mask the word before a
+     * {@code ::} or a URL). Where it is false, the test finds the message a fixed point ({@code mask(s)} is
+     * {@code s.strip()}) on every loghub_2k line, format sample and generated line of every rule's shapes. One pass,
+     * no allocation; {@link #mayChangeMaskedReference} is the same from the {@link Census}. Internal: for
+     * {@link TextFrontEnd#encodeMasked}.
+     */
+    @Internal
+    public static boolean mayChangeMasked(String s) {
+        int n = s.length();
+        int colons = 0;
+        int slashes = 0;
+        int dots = 0;
+        boolean emailAt = false;
+        char prev = 0;
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch == ':') {
+                if (prev == ':' || ++colons >= 7) {
+                    return true;
+                }
+            } else if (ch == '/' || ch == '\\') {
+                if (++slashes >= 2) {
+                    return true;
+                }
+            } else if (ch == '.') {
+                dots++;
+            } else if (ch == '@') {
+                emailAt |= emailLocal(prev) && i + 1 < n && (RegexScan.word(s.charAt(i + 1)) || s.charAt(i + 1) == '-');
+            }
+            prev = ch;
+        }
+        return emailAt && dots > 0;
+    }
+
+    /** {@link #mayChangeMasked} from the census: the URL, e-mail, path and IPv6 rules' pre-checks (the reference). */
+    static boolean mayChangeMaskedReference(String s) {
+        Census c = new Census(s.strip());
+        return c.schemeSeparator || (c.emailAts > 0 && c.dots > 0) || c.slashes >= 2 || c.doubleColon || c.colons >= 7;
+    }
+
     /** The masked form (template) of {@code line}; null is rejected with an exception. */
     public String mask(String line) {
         return mask(line, null);
