@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * that gives what masking it again gave ({@link TextFrontEnd#encode}, the reference) because the masked message is
  * a fixed point of the front end's masker. Checked here on every loghub_2k line, every format sample, random lines
  * of every masking rule's shapes, JSON and id-dense lines, stack traces and lines over the front end's 4,096-char
- * cut, each through the miner with headers cut and kept, bare and not. {@code -Dkeymem.mask.inputs=F1,F2}: also
+ * cut, each through the miner with headers cut and kept, bare and not ({@code -Dkeymem.mask.random=N}: N random
+ * lines of the rules' shapes, 8,000 unless told). {@code -Dkeymem.mask.inputs=F1,F2}: also
  * the lines of those files (e.g. the benchmark inputs; a JSON line's text as the miner gets it is its message
  * field, so such files check the raw line, a looser but still valid input).
  */
@@ -48,14 +49,14 @@ class LogSummarizerMaskTest {
             }
         }
         SplittableRandom r = new SplittableRandom(613);
-        for (int n = 0; n < 20_000; n++) {
+        for (int n = 0, k = Integer.getInteger("keymem.mask.random", 8_000); n < k; n++) {
             lines.add(ShapeLines.ruleShapes(r));
         }
-        for (int n = 0; n < 1_000; n++) {
+        for (int n = 0; n < 500; n++) {
             lines.add(ShapeLines.ids(r));
             lines.add(ShapeLines.json(r));
         }
-        for (int n = 0; n < 200; n++) {
+        for (int n = 0; n < 100; n++) {
             lines.add(ShapeLines.stack(r));
             StringBuilder sb = new StringBuilder();
             while (sb.length() < 9_000 + r.nextInt(6_000)) {
@@ -101,7 +102,7 @@ class LogSummarizerMaskTest {
                 }
             }
         }
-        assertTrue(skipped > 4 * 20_000, "messages skipped: " + skipped);
+        assertTrue(skipped > 4 * 8_000, "messages skipped: " + skipped);
         assertTrue(changed > 0, "no message that masking changes again");
         assertTrue(long_ > 0, "no message over the cut");
     }
