@@ -192,6 +192,9 @@ public final class LineMasker implements Serializable {
         return b == 1 ? e : b == 0 ? -1 : RegexScan.UNDECIDED;
     }
 
+    /** The UUID rule's groups of hex digits. */
+    private static final int[] UUID_GROUPS = {8, 4, 4, 4, 12};
+
     /** UUID: {@code \\b H{8}-H{4}-H{4}-H{4}-H{12} \\b}. */
     static int uuidEnd(char[] s, int i) {
         int b = RegexScan.boundaryBeforeWord(s, i);
@@ -199,7 +202,7 @@ public final class LineMasker implements Serializable {
             return b == 0 ? -1 : RegexScan.UNDECIDED;
         }
         int k = i;
-        int[] groups = {8, 4, 4, 4, 12};
+        int[] groups = UUID_GROUPS;
         for (int g = 0; g < groups.length; g++) {
             if (!hexes(s, k, groups[g])) {
                 return -1;
