@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.keymem.jobs.text.Cl100kImage;
+
 /**
  * The training run of memctl's class data sharing archive (what the {@code memctl} launcher runs with
  * {@code MEMCTL_CDS_DUMP=1}, as the build does): runs the memctl commands it is given one after another in this
@@ -20,6 +22,10 @@ import java.util.List;
  * <p>When the system property {@value MemctlRpcSystemLoader#JAR_PROPERTY} names a file, it first writes the RPC
  * system's jar there ({@link MemctlRpcSystemLoader#writeJar}), and the commands' clusters load Pekko from it, as
  * the launcher's later runs do. A jar it cannot write is only reported: runs then extract it as Flink does.
+ *
+ * <p>When the system property {@value Cl100kImage#PROPERTY} names a file, it then writes the cl100k encoder's
+ * tables there ({@link Cl100kImage#write}), and the commands' encoders (and the launcher's later runs) read them
+ * from it. An image it cannot write is only reported: runs then parse jtokkit's ranks as before.
  */
 public final class ClassArchiveTraining {
     /** Separates the commands in the arguments. */
@@ -45,6 +51,15 @@ public final class ClassArchiveTraining {
             } catch (IOException | RuntimeException e) {
                 System.err.println("memctl: could not write the RPC jar " + rpcJar + " (runs extract it as before): "
                         + e);
+            }
+        }
+        String image = System.getProperty(Cl100kImage.PROPERTY, "");
+        if (!image.isEmpty()) {
+            try {
+                Cl100kImage.write(Path.of(image));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("memctl: could not write the cl100k image " + image
+                        + " (runs parse jtokkit's ranks as before): " + e);
             }
         }
         int code = Memctl.EXIT_OK;

@@ -87,15 +87,26 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
 
     private transient StringBuilder builder;
 
-    /** At most this many hits' heads (or events remembered) are kept (then they are all dropped). */
-    private static final int HEADS_MAX = 4096;
+    /**
+     * At most this many hits' heads (or events remembered) are kept: two generations of half of it. New ones go to
+     * the newer; when it is full it becomes the older (the older one's leave), and a head found in the older moves
+     * back to the newer. So the heads of hits that recur from answer to answer (the eidetic tier's, a long
+     * history's frequent matches) stay while every stored event passes through; emptying one table every 4,096
+     * events remembered made them be decoded and written again each time.
+     */
+    static final int HEADS_MAX = 4096;
 
     /**
      * A hit's JSON up to its position, by the identity of its payload array: {@code {"text":..,"type":..,
      * "ts":..,"offset":N,"position":}. Where the state backend hands back the stored arrays (a batch run's heap
-     * state, the event memory's cache) each event's is written once; an array is never changed once stored.
+     * state, the event memory's cache) each event's is written once while kept; an array is never changed once
+     * stored. The newer and the older generation ({@link #HEADS_MAX}); a value is the head (a String) or the
+     * event remembered ({@link #remember}) whose head is not yet written.
      */
     private transient java.util.IdentityHashMap<byte[], Object> heads;
+    private transient java.util.IdentityHashMap<byte[], Object> headsOld;
+    /** Heads written (for tests). */
+    transient long headsWritten;
 
     /**
      * Notes that {@code payload} is {@link ContextPayload#encode} of {@code e} (a stored event, not a query), so
@@ -103,25 +114,36 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
      * (the encoding escapes every char, so its strings decode to themselves).
      */
     void remember(byte[] payload, ContextEvent e) {
+        keep(payload, e);
+    }
+
+    /** Puts a head or a remembered event in the newer generation (it full: it becomes the older first). */
+    private void keep(byte[] payload, Object value) {
         if (heads == null) {
             heads = new java.util.IdentityHashMap<>();
+        } else if (heads.size() >= HEADS_MAX / 2) {
+            headsOld = heads;
+            heads = new java.util.IdentityHashMap<>();
         }
-        if (heads.size() >= HEADS_MAX) {
-            heads.clear();
-        }
-        heads.put(payload, e);
+        heads.put(payload, value);
+    }
+
+    /** Whether the head of {@code payload} is kept (for tests). */
+    boolean hasHead(byte[] payload) {
+        return heads != null && heads.get(payload) instanceof String
+                || headsOld != null && headsOld.get(payload) instanceof String;
     }
 
     private String hitHead(byte[] payload) {
-        if (heads == null) {
-            heads = new java.util.IdentityHashMap<>();
+        Object o = heads == null ? null : heads.get(payload);
+        if (o instanceof String h) {
+            return h;
         }
-        Object o = heads.get(payload);
+        if (o == null && headsOld != null) {
+            o = headsOld.get(payload);
+        }
         String s = o instanceof String h ? h : null;
         if (s == null) {
-            if (o == null && heads.size() >= HEADS_MAX) {
-                heads.clear();
-            }
             ContextEvent e = o instanceof ContextEvent r ? r : ContextPayload.decode(payload);
             StringBuilder b = new StringBuilder(64 + (e.text == null ? 4 : e.text.length()));
             b.append("{\"text\":");
@@ -136,8 +158,9 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
             }
             b.append(",\"offset\":").append(e.offset).append(",\"position\":");
             s = b.toString();
-            heads.put(payload, s);
+            headsWritten++;
         }
+        keep(payload, s); // written, or found in the older generation or as an event: into the newer as a head
         return s;
     }
 

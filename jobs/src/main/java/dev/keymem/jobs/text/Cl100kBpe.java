@@ -59,13 +59,13 @@ final class Cl100kBpe {
     private static volatile Cl100kBpe shared;
 
     /** Every token's bytes, rank order. */
-    private final byte[] bytes;
+    final byte[] bytes;
     /** Token r is {@code bytes[offsets[r] .. offsets[r + 1])}. */
-    private final int[] offsets;
+    final int[] offsets;
     /** Open addressing by {@link #hash}: rank + 1, 0 for an empty slot; linear probing. */
-    private final int[] slots;
-    private final int tokens;
-    private final int maxLength;
+    final int[] slots;
+    final int tokens;
+    final int maxLength;
 
     private Cl100kBpe(byte[] bytes, int[] offsets, int tokens) {
         this.bytes = bytes;
@@ -79,6 +79,15 @@ final class Cl100kBpe {
         }
         this.slots = s;
         this.maxLength = longest;
+    }
+
+    /** The encoder of tables made before ({@link Cl100kImage}: those of an encoder {@link #parse} made). */
+    Cl100kBpe(byte[] bytes, int[] offsets, int[] slots, int tokens, int maxLength) {
+        this.bytes = bytes;
+        this.offsets = offsets;
+        this.slots = slots;
+        this.tokens = tokens;
+        this.maxLength = maxLength;
     }
 
     /**
@@ -117,8 +126,10 @@ final class Cl100kBpe {
         return b;
     }
 
+    /** From the build's image of the tables where one of this jtokkit's ranks is named ({@link Cl100kImage}), else parsed. */
     private static Cl100kBpe load() {
-        return parse(ranksFile());
+        Cl100kBpe image = Cl100kImage.load();
+        return image != null ? image : parse(ranksFile());
     }
 
     /**

@@ -79,6 +79,7 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_MEM_BYTES");
         pb.environment().remove("MEMCTL_CDS_DUMP");
         pb.environment().remove("MEMCTL_THP");
+        pb.environment().remove("MEMCTL_SMALL_INPUT_BYTES");
         // the kernel's huge page setting as this machine has it would change the arguments: none unless a test says
         pb.environment().put("MEMCTL_THP_SETTING", root.resolve("no-thp-setting").toString());
         pb.environment().putAll(env);
@@ -103,8 +104,7 @@ class MemctlScriptTest {
                 Files.readAllLines(root.resolve("mvnw.args")));
         assertTrue(first.err.contains("maven chatter"), "build output goes to stderr: " + first.err);
         assertEquals("stub stdout\n", first.out);
-        assertEquals(List.of("--add-modules", "jdk.incubator.vector", "-jar",
-                root.resolve("jobs/target/memctl.jar").toString(), "cell", "--kind", "a b", "--in", "x"),
+        assertEquals(main(List.of("--add-modules", "jdk.incubator.vector"), "cell", "--kind", "a b", "--in", "x"),
                 Files.readAllLines(root.resolve("java.args")));
 
         Files.delete(root.resolve("mvnw.args"));
@@ -123,8 +123,8 @@ class MemctlScriptTest {
         Path link = Files.createSymbolicLink(bin.resolve("memctl"), root.resolve("memctl"));
         Result r = run(link, "0", "x");
         assertEquals(0, r.code, r.err);
-        assertEquals(root.resolve("jobs/target/memctl.jar").toString(),
-                Files.readAllLines(root.resolve("java.args")).get(3));
+        List<String> linked = Files.readAllLines(root.resolve("java.args"));
+        assertEquals(root.resolve("jobs/target/memctl.jar").toString(), linked.get(linked.indexOf("-cp") + 1));
 
         Files.delete(root.resolve("jobs/target/memctl.jar"));
         executable(root.resolve("mvnw"), "#!/usr/bin/env bash\necho 'compilation failed' >&2\nexit 5\n");
@@ -142,14 +142,67 @@ class MemctlScriptTest {
         env.put("PATH", root.resolve("empty-dir") + ":" + javaHome.resolve("bin") + ":" + System.getenv("PATH"));
         Result r = run(link, "3", "x");
         assertEquals(3, r.code, r.err);
-        assertEquals(List.of("--add-modules", "jdk.incubator.vector", "-jar",
-                root.resolve("jobs/target/memctl.jar").toString(), "x"), Files.readAllLines(root.resolve("java.args")));
+        assertEquals(main(List.of("--add-modules", "jdk.incubator.vector"), "x"),
+                Files.readAllLines(root.resolve("java.args")));
         assertEquals("stub stdout\n", r.out);
         // no java on PATH either
         env.put("PATH", root.resolve("empty-dir").toString());
         Result none = run(root.resolve("memctl"), "0", "x");
         assertEquals(1, none.code);
         assertEquals("memctl: no java found: set JAVA_HOME or put a Java 17+ java on PATH\n", none.err);
+    }
+
+    /**
+     * {@code before}, then the jar on the class path with memctl's main class and the manifest's Add-Opens as
+     * options (not {@code -jar}, which opens the jar once more), then {@code args}.
+     */
+    private List<String> main(List<String> before, String... args) {
+        List<String> out = new ArrayList<>(before);
+        out.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
+                "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "-cp", root.resolve("jobs/target/memctl.jar").toString(), "dev.keymem.jobs.cli.Memctl"));
+        out.addAll(List.of(args));
+        return out;
+    }
+
+    @Test
+    void theManifestsAddOpensAreTheLaunchersOptions() throws Exception {
+        // the launcher gives the Add-Opens of the jar's manifest (what -jar would apply) as options
+        String pom = Files.readString(Path.of("pom.xml"));
+        int at = pom.indexOf("<Add-Opens>");
+        assertTrue(at > 0, "jobs/pom.xml's manifest has Add-Opens");
+        String opens = pom.substring(at + "<Add-Opens>".length(), pom.indexOf("</Add-Opens>", at));
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        assertEquals(0, run(root.resolve("memctl"), "0", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        List<String> given = new ArrayList<>();
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals("--add-opens")) {
+                given.add(args.get(i + 1).replace("=ALL-UNNAMED", ""));
+            }
+        }
+        assertEquals(List.of(opens.trim().split("\\s+")), given);
+    }
+
+    @Test
+    void namesTheBuildsCl100kImageWhereItIsThere() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        String property = "-D" + dev.keymem.jobs.text.Cl100kImage.PROPERTY + "=";
+        Path image = root.resolve("jobs/target/memctl-cl100k.bin");
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+        List<String> args = Files.readAllLines(root.resolve("java.args"));
+        assertFalse(args.stream().anyMatch(a -> a.startsWith(property)), "no image: " + args);
+        env.put("MEMCTL_CDS_DUMP", "1");
+        assertEquals(0, run(root.resolve("memctl"), "0", "context", "--input", "x").code);
+        args = Files.readAllLines(root.resolve("java.args"));
+        assertTrue(args.contains(property + image), "the training run writes it: " + args);
+        env.remove("MEMCTL_CDS_DUMP");
+        Files.createFile(image);
+        for (String cmd : List.of("logs", "context")) {
+            assertEquals(0, run(root.resolve("memctl"), "0", cmd, "--input", "x").code);
+            args = Files.readAllLines(root.resolve("java.args"));
+            assertTrue(args.contains(property + image), cmd + ": " + args);
+        }
     }
 
     @Test
@@ -223,6 +276,56 @@ class MemctlScriptTest {
         assertTrue(Files.readAllLines(root.resolve("java.args")).contains(c1), "context runs stay C1-only");
         env.put("MEMCTL_JIT", "full");
         assertEquals(List.of(), jit("logs", "--input", dir.toString()));
+    }
+
+    @Test
+    void smallFileRunsRaiseTheCompileThresholds() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Files.createDirectories(root.resolve("jobs/jit"));
+        Files.writeString(root.resolve("jobs/jit/c2-vector-api.json"), "[]");
+        List<String> raised = List.of("-XX:Tier3InvocationThreshold=1000", "-XX:Tier3MinInvocationThreshold=500",
+                "-XX:Tier3CompileThreshold=5000");
+        Path small = Files.writeString(root.resolve("small.log"), "a line\n".repeat(100)); // 700 bytes
+        Path dir = Files.createDirectories(root.resolve("in"));
+        Files.writeString(dir.resolve("a.log"), "a line\n".repeat(100));
+        Files.writeString(dir.resolve("b.log"), "a line\n".repeat(100));
+        for (String cmd : List.of("logs", "context")) {
+            assertEquals(raised, thresholds(cmd, "--input", small.toString()), cmd + ": 700 bytes");
+            assertEquals(raised, thresholds(cmd, "--input=" + small), cmd + ": --input=");
+            // a folder: its files' bytes summed (du -sb, which adds the folder's own entry)
+            assertEquals(raised, thresholds(cmd, "--input", dir.toString()), cmd + ": a folder of 1,400 bytes");
+            env.put("MEMCTL_SMALL_INPUT_BYTES", "1399");
+            assertEquals(List.of(), thresholds(cmd, "--input", dir.toString()), cmd + ": 1,400 bytes > 1,399");
+            env.put("MEMCTL_SMALL_INPUT_BYTES", "0");
+            assertEquals(List.of(), thresholds(cmd, "--input", small.toString()), cmd + ": turned off");
+            env.remove("MEMCTL_SMALL_INPUT_BYTES");
+            assertEquals(List.of(), thresholds(cmd), cmd + ": standard input");
+            assertEquals(List.of(), thresholds(cmd, "--input", root.resolve("missing").toString()), cmd + ": none");
+            assertEquals(List.of(), thresholds(cmd, "--input", small.toString(), "--kafka", "k:9092"), cmd + ": Kafka");
+            env.put("MEMCTL_JIT", "full");
+            assertEquals(List.of(), thresholds(cmd, "--input", small.toString()), cmd + ": MEMCTL_JIT=full");
+            env.remove("MEMCTL_JIT");
+        }
+        // more than 1 MiB (the default): the JVM's thresholds
+        Path big = Files.writeString(root.resolve("big.log"), ("z".repeat(99) + "\n").repeat(10_486));
+        assertEquals(List.of(), thresholds("logs", "--input", big.toString()), "1,048,600 bytes");
+        Path edge = Files.writeString(root.resolve("edge.log"), ("z".repeat(1023) + "\n").repeat(1024));
+        assertEquals(raised, thresholds("context", "--input", edge.toString()), "1,048,576 bytes");
+        // C2 for the kernel (a log file of more lines than MEMCTL_LOG_C2_LINES): the JVM's thresholds
+        env.put("MEMCTL_LOG_C2_LINES", "50");
+        assertEquals(List.of(), thresholds("logs", "--input", small.toString()), "C2 for the kernel");
+        env.remove("MEMCTL_LOG_C2_LINES");
+        // options of MEMCTL_JAVA_OPTS come after them
+        env.put("MEMCTL_JAVA_OPTS", "-XX:Tier3InvocationThreshold=200");
+        assertEquals(List.of(raised.get(0), raised.get(1), raised.get(2), "-XX:Tier3InvocationThreshold=200"),
+                thresholds("logs", "--input", small.toString()));
+    }
+
+    /** The compile threshold options of a run of memctl with these arguments, in order. */
+    private List<String> thresholds(String... args) throws Exception {
+        Result r = run(root.resolve("memctl"), "0", args);
+        assertEquals(0, r.code, r.err);
+        return Files.readAllLines(root.resolve("java.args")).stream().filter(a -> a.startsWith("-XX:Tier3")).toList();
     }
 
     /** The JIT options, C1 alone or C2's directives, of a run of memctl with these arguments. */

@@ -2,9 +2,12 @@ package dev.keymem.jobs.context;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymem.operators.MemoryAnswer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -112,5 +115,55 @@ class ContextJsonTest {
             assertEquals(answers.mapTree(a).json, fresh.map(a).json);
             assertEquals(answers.mapTree(a).json, fresh.map(a).json);
         }
+    }
+
+    /**
+     * Past the hit heads' bound ({@link ContextAnswers#HEADS_MAX}, two generations): answers over events remembered
+     * long ago (their heads dropped), a while ago and just now equal the tree form; a hit that recurs in every
+     * answer keeps its head (written once) while 3 x HEADS_MAX events pass through.
+     */
+    @Test
+    void hitHeadsPastTheirBoundEqualTheTreeFormAndARecurringOneStays() {
+        SplittableRandom r = new SplittableRandom(17);
+        ContextAnswers answers = new ContextAnswers();
+        ContextAnswers reference = new ContextAnswers();
+        List<byte[]> payloads = new ArrayList<>();
+        ContextEvent first = event(r);
+        first.query = false;
+        byte[] recurring = ContextPayload.encode(first);
+        answers.remember(recurring, first);
+        ContextEvent q = event(r);
+        q.query = true;
+        for (int i = 0; i < 3 * ContextAnswers.HEADS_MAX; i++) {
+            ContextEvent e = event(r);
+            e.query = false;
+            byte[] p = ContextPayload.encode(e);
+            answers.remember(p, e);
+            payloads.add(p);
+            if (i % 97 == 0) {
+                assertTrue(i == 0 || answers.hasHead(recurring), "the recurring hit's head dropped by " + i);
+                MemoryAnswer a = new MemoryAnswer();
+                a.key = q.user;
+                a.queryPayload = ContextPayload.encode(q);
+                a.position = i;
+                a.read = new float[] {0.25f, -0.5f};
+                int n = payloads.size();
+                byte[][] picked = {recurring, payloads.get(r.nextInt(n)), payloads.get(Math.max(0, n - 1 - r.nextInt(64))),
+                        payloads.get(Math.max(0, n - 1 - ContextAnswers.HEADS_MAX / 2 - r.nextInt(64)))};
+                a.hits = new MemoryAnswer.Hit[picked.length];
+                for (int h = 0; h < picked.length; h++) {
+                    a.hits[h] = new MemoryAnswer.Hit(h, picked[h], 0.5 - h * 0.1, "lexical");
+                }
+                assertEquals(reference.mapTree(a).json, answers.map(a).json, "answer at " + i);
+            }
+        }
+        long written = answers.headsWritten;
+        MemoryAnswer a = new MemoryAnswer();
+        a.key = q.user;
+        a.queryPayload = ContextPayload.encode(q);
+        a.read = new float[0];
+        a.hits = new MemoryAnswer.Hit[] {new MemoryAnswer.Hit(0, recurring, 1.0, "eidetic")};
+        assertEquals(reference.mapTree(a).json, answers.map(a).json);
+        assertEquals(written, answers.headsWritten, "the recurring hit's head was written again");
     }
 }

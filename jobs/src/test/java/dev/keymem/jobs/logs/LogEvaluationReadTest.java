@@ -2,6 +2,7 @@ package dev.keymem.jobs.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymem.jobs.logs.mining.LoghubDataset;
@@ -126,5 +127,29 @@ class LogEvaluationReadTest {
         LoghubDataset ds = LoghubDataset.read(d);
         assertEquals(List.of("a \uFFFD", "b"), ds.raw());
         assertEquals(List.of("E1", "E2"), ds.eventId());
+    }
+
+    /**
+     * A raw file with lines that logparser's reader skipped (a blank line, a stack trace's continuation): the rows
+     * are read against the lines their Content ends, the others left out; a row that ends no later line refuses it.
+     */
+    @Test
+    void aRawFileWithSkippedLinesIsReadAligned(@TempDir Path dir) throws Exception {
+        Path d = Files.createDirectories(dir.resolve("Thing"));
+        Files.writeString(d.resolve("Thing_2k.log"), "2024-05-01 10:00:00 INFO disk ok\n\n"
+                + "2024-05-01 10:00:01 ERROR disk failed\n\tat a.B.c(B.java:1)\n2024-05-01 10:00:02 INFO disk ok\n",
+                StandardCharsets.UTF_8);
+        Files.writeString(d.resolve("Thing_2k.log_structured.csv"), "LineId,Content,EventId,EventTemplate\n"
+                + "1,disk ok,E1,disk ok\n2,disk failed,E2,disk failed\n3,disk ok ,E1,disk ok\n",
+                StandardCharsets.UTF_8);
+        LoghubDataset ds = LoghubDataset.read(d);
+        assertEquals(List.of("2024-05-01 10:00:00 INFO disk ok", "2024-05-01 10:00:01 ERROR disk failed",
+                "2024-05-01 10:00:02 INFO disk ok"), ds.raw());
+        assertEquals(List.of("E1", "E2", "E1"), ds.eventId());
+        Files.writeString(d.resolve("Thing_2k.log_structured.csv"), "LineId,Content,EventId,EventTemplate\n"
+                + "1,disk ok,E1,disk ok\n2,disk gone,E2,disk gone\n", StandardCharsets.UTF_8);
+        assertThrows(java.io.IOException.class, () -> LoghubDataset.read(d));
+        Files.writeString(d.resolve("Thing_2k.log"), "2024-05-01 10:00:00 INFO disk ok\n", StandardCharsets.UTF_8);
+        assertThrows(java.io.IOException.class, () -> LoghubDataset.read(d));
     }
 }

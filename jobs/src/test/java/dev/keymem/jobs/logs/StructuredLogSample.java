@@ -17,8 +17,9 @@ import java.util.SplittableRandom;
  * string {@code __REALTIME_TIMESTAMP} in microseconds) of sshd, systemd and the kernel; a Java service logging ECS
  * JSON (ecs-logging-java: dotted keys {@code log.level}, {@code service.name}, {@code error.stack_trace} of varying
  * length). Each record comes with the id of the event that wrote it (the ground truth of its template; the kernel's
- * OOM-killer line one event per killed program, as the miner keeps {@code (java)} and {@code (node)} apart as words
- * of the message, where loghub's ground truth would have one) and the source the job should key it by.
+ * OOM-killer line one event, the killed program's name a value of its {@code pr_err}: until round 5 of the log
+ * formats it was one event per program, as the miner then kept {@code (java)} and {@code (node)} apart as words)
+ * and the source the job should key it by.
  */
 final class StructuredLogSample {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -134,7 +135,6 @@ final class StructuredLogSample {
             case 6 -> msg = "EXT4-fs (sda" + (1 + r.nextInt(3)) + "): mounted filesystem with ordered data mode. Quota mode: none.";
             default -> {
                 String killed = COMMS[r.nextInt(COMMS.length)];
-                event += "-" + killed; // the miner keeps (java) and (node) apart as words of the message
                 msg = "Out of memory: Killed process " + (1000 + r.nextInt(60_000)) + " (" + killed + ") total-vm:" + r.nextInt(9_000_000) + "kB, anon-rss:"
                     + r.nextInt(4_000_000) + "kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:" + r.nextInt(9000)
                     + "kB oom_score_adj:0";

@@ -393,6 +393,60 @@ class EventMemoryTest {
     }
 
     /**
+     * EventMemory.roundQuantized (the quantiser's branch-free rounding) is Math.round: around every whole and half
+     * number of (-131, 131) (64 floats each side), near 0 and 2^-22, at the ends of its fast range, on a stride
+     * through every float of magnitude up to 131 (every 613th bit pattern), and on random finite floats under 2^31.
+     * {@code -Dkeymem.test.exhaustive=true} checks every float of magnitude up to 131 (some 2.3 billion).
+     */
+    @Test
+    void roundQuantizedIsMathRound() {
+        List<Float> edges = new ArrayList<>(List.of(0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.NaN, 0x1p-22f,
+                -0x1p-22f, 0x1p-30f, -0x1p-30f, 0x1p30f, -0x1p30f, -128.5f, 127.5f, 128f));
+        for (int k = -131; k <= 131; k++) {
+            for (float f : new float[] {k, k + 0.5f}) {
+                float up = f;
+                float down = f;
+                edges.add(f);
+                for (int i = 0; i < 64; i++) {
+                    up = Math.nextUp(up);
+                    down = Math.nextDown(down);
+                    edges.add(up);
+                    edges.add(down);
+                }
+            }
+        }
+        for (float base : new float[] {0x1p-22f, -0x1p-22f}) {
+            float up = base;
+            float down = base;
+            for (int i = 0; i < 64; i++) {
+                up = Math.nextUp(up);
+                down = Math.nextDown(down);
+                edges.add(up);
+                edges.add(down);
+            }
+        }
+        for (float f : edges) {
+            assertEquals(Math.round(f), EventMemory.roundQuantized(f), "a = " + f);
+        }
+        int top = Float.floatToRawIntBits(131f);
+        int step = Boolean.getBoolean("keymem.test.exhaustive") ? 1 : 613;
+        for (int bits = 0; bits >= 0 && bits <= top; bits += step) {
+            float f = Float.intBitsToFloat(bits);
+            if (Math.round(f) != EventMemory.roundQuantized(f) || Math.round(-f) != EventMemory.roundQuantized(-f)) {
+                assertEquals(Math.round(f), EventMemory.roundQuantized(f), "a = " + f);
+                assertEquals(Math.round(-f), EventMemory.roundQuantized(-f), "a = " + -f);
+            }
+        }
+        SplittableRandom r = new SplittableRandom(37);
+        for (int i = 0; i < 400_000; i++) {
+            float f = i % 2 == 0 ? (float) (r.nextDouble() * 262 - 131) : Float.intBitsToFloat(r.nextInt());
+            if (Float.isFinite(f) && Math.abs(f) < 0x1p31f) { // where round is Math.round (roundIsMathRound)
+                assertEquals(Math.round(f), EventMemory.roundQuantized(f), "a = " + f);
+            }
+        }
+    }
+
+    /**
      * Writes with the shape cache (repeated vectors skip the unit vector, quantisation and projection) give the
      * same entries, write results, cell state and segment sums as writes that shape every vector, on a stream
      * of repeated and fresh vectors (dense, sparse, hashed from terms, with -0.0 components, differing in one

@@ -1357,7 +1357,9 @@ public final class LineTokens implements Serializable {
      * too; where the run holds one, a lone {@code :} right after it ends the header (Ruby's Logger: {@code I, [<TS>
      * #<NUM>]  INFO -- : message}), as does {@code logger :} (Spring Boot: {@code <TS> INFO <NUM> --- [app]
      * [thread] o.s.w.s.DispatcherServlet : message}); without one, {@code logger :} only where the logger is a
-     * dotted name. A line without such a run, or that would be left empty, is kept whole.
+     * dotted name. A line that starts with fields in brackets with no blank between them ({@code [<TS>][INFO
+     * ][o.e.n.Node] [node-1] message}: log4j's {@code [%d][%p][%c]}, Elasticsearch's layout) loses them and one
+     * bracketed field after them, no more. A line without such a run, or that would be left empty, is kept whole.
      */
     public static String message(String masked) {
         // Only the first MAX_HEADER + 9 words are looked at: their characters are taken from a prefix of the line
@@ -1419,6 +1421,19 @@ public final class LineTokens implements Serializable {
         String[] t = new String[count];
         for (int k = 0; k < t.length; k++) {
             t[k] = masked.substring(starts[k], ends[k]);
+        }
+        if (count > 1 && t[0].startsWith("[") && t[0].contains("][")) {
+            // fields in brackets with no blank between them (log4j's "[%d][%p][%c]", Elasticsearch's layout), and
+            // one bracketed field after them ("[%node_name]"): the header, what follows the message (whose own
+            // bracketed values are no header)
+            int close = bracketEnd(t, 0);
+            if (close >= 0 && close + 1 < count) {
+                int m = close + 1;
+                if (m + 1 < count && t[m].length() > 2 && t[m].startsWith("[") && t[m].endsWith("]")) {
+                    m++;
+                }
+                return masked.substring(starts[m]);
+            }
         }
         int i = 0;
         int lastDash = -1;

@@ -14,6 +14,14 @@ import java.util.stream.Stream;
  * {@code EventId}, {@code EventTemplate}); any {@code X.log} beside its {@code X.log_structured.csv} (loghub-2.0's
  * {@code NAME_full.log}). Read as UTF-8, bytes that are not read as U+FFFD.
  *
+ * <p>A raw file with more lines than the structured file has rows is one that logparser's reader (its {@code
+ * log_to_dataframe}) did not take whole: it skips a line that its format's regex does not match (a blank line, a
+ * continuation line of a multi-line record), and the structured file has no row for it. Such a set is read
+ * aligned ({@link #aligned}): each row is given the first raw line at or after the previous row's that ends with the
+ * row's {@code Content} (stripped of blanks at both ends, as the reader strips its fields), the raw lines that no
+ * row takes are left out (they were no line of the ground truth), and a row that finds no such line refuses the
+ * set. A raw file with fewer lines than rows is refused.
+ *
  * @param name      the data set's name (the folder's)
  * @param raw       the raw lines
  * @param content   the message part of each line (the {@code Content} column: what parsers are given)
@@ -48,10 +56,39 @@ public record LoghubDataset(String name, List<String> raw, List<String> content,
             e.add(r.get(event).isEmpty() ? null : r.get(event));
             t.add(r.get(tmpl));
         }
-        if (c.size() != raw.size()) {
+        if (c.size() > raw.size()) {
             throw new IOException(structured + " has " + c.size() + " rows, " + log + " " + raw.size() + " lines");
         }
+        if (c.size() < raw.size()) {
+            List<String> kept = aligned(raw, c);
+            if (kept == null) {
+                throw new IOException(structured + " has " + c.size() + " rows, " + log + " " + raw.size()
+                        + " lines, and a row's Content ends no raw line after the previous row's");
+            }
+            raw = kept;
+        }
         return new LoghubDataset(name, raw, c, e, t);
+    }
+
+    /**
+     * The raw lines that the rows of {@code content} were read from, in order: for each row the first line at or
+     * after the previous row's line (after it) that ends with the row's content stripped (an empty content takes
+     * the next line); null where a row finds none.
+     */
+    static List<String> aligned(List<String> raw, List<String> content) {
+        List<String> out = new ArrayList<>(content.size());
+        int j = 0;
+        for (String c : content) {
+            String want = c.strip();
+            while (j < raw.size() && !raw.get(j).stripTrailing().endsWith(want)) {
+                j++;
+            }
+            if (j >= raw.size()) {
+                return null;
+            }
+            out.add(raw.get(j++));
+        }
+        return out;
     }
 
     /**

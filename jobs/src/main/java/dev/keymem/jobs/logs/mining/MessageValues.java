@@ -53,6 +53,34 @@ import java.util.regex.Pattern;
  *       PodSandbox for pod" pod="shop/web-7d9f" err="..."}): a quoted message, after a blank or at the start, then
  *       one or more {@code key=value} pairs (a quoted value with {@code \"} escapes, or a run without blanks and
  *       quotes) up to the line's end: each value is one value ({@code pod=<*>}), the message stays.</li>
+ *   <li>Texts of exceptions and statements that a format puts in a fixed frame: Spring's
+ *       {@code AbstractHandlerExceptionResolver} ({@code Resolved [org.x.FooException: text]}: the text after the
+ *       exception's class, the class stays) and Tomcat's {@code StandardWrapperValve} ({@code threw exception [text]
+ *       with root cause}: the text); Spring Boot's active profiles ({@code The following 2 profiles are active:
+ *       "a", "b"}: the quoted list); PostgreSQL's statement ({@code statement: SELECT ...}, {@code STATEMENT:
+ *       ...}, to the line's end) and key detail ({@code Key (email)=(a@b.c) already exists}: the columns and the
+ *       values); Apache httpd's {@code Command line: '...'}; nginx's signal action ({@code signal 15 (SIGTERM)
+ *       received from 2250, exiting}: {@code ngx_signal_handler}'s actions); a state's name between {@code in}
+ *       and {@code state} ({@code in Stable state}, {@code in PreparingRebalance state}: a capitalized word, as
+ *       Kafka's group states; {@code in error state} stays); a key's type before its fingerprint (OpenSSH's {@code
+ *       Accepted publickey for %s from %s port %d ssh2: %s %s}: {@code ssh2: ED25519 SHA256:...}, an upper-case
+ *       name) and the fingerprint itself ({@code SHA256:} and 43 base64 chars: {@code SHA256:<*>}, whose
+ *       masking would otherwise depend on how many digits the random chars hold).</li>
+ *   <li>The fields of a JSON object that ends the line after a blank or a tab (zap's console encoder: {@code
+ *       request completed {"method": "GET", "status": 404}}): each scalar value (a string, a number, {@code
+ *       true}, {@code false}, {@code null}) is one value, the keys stay; an object holding a nested object or
+ *       array is left as it is.</li>
+ *   <li>Commands a record logs as a field at its end: cron's {@code (user) CMD (command)} and sudo's {@code user :
+ *       TTY=... ; PWD=... ; USER=root ; COMMAND=command} (the user and the command; the other fields are masked
+ *       by their shapes); the kernel's {@code process PID (comm)} (the command's name, as in the OOM killer's
+ *       {@code Killed process 4242 (java)}).</li>
+ *   <li>Build tools' lines (Gradle's console: {@code > Task :app:test UP-TO-DATE}: the outcome, one of
+ *       UP-TO-DATE, NO-SOURCE, FROM-CACHE, SKIPPED, a failure stays; its test events {@code OrderServiceTest >
+ *       createsOrder() PASSED}: the test's class and name, the result stays).</li>
+ *   <li>Elasticsearch's values: a line in its log4j2 layout ({@code [2024-05-03T10:00:01,123][INFO ][o.e.n.Node]
+ *       [node-1] message}) puts each value of its message in brackets ({@code creating index, cause [api],
+ *       templates [logs]}, {@code from [YELLOW] to [GREEN]}): after the header, a bracketed run without blanks
+ *       or brackets right after a blank is a value ({@code [<*>]}).</li>
  * </ol>
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
@@ -138,7 +166,7 @@ final class MessageValues {
 
     /** Class 6: group 1 the noun, a colon or none and its blank, group 2 the quote (null for a compound name). */
     static final Pattern NAMED = Pattern.compile("(?<![\\w-])((?i:" + String.join("|", NOUNS.stream().sorted()
-            .toList()) + "):? )(?:([\"'])[^\"'\\s]{1,64}\\2|[A-Za-z][A-Za-z0-9]*(?:[-_./][A-Za-z0-9]+)+"
+            .toList()) + "):? )(?:([\"'])[^\"'\\s]{1,64}\\2|(\\\\\")[^\"'\\s\\\\]{1,64}\\\\\"|[A-Za-z][A-Za-z0-9]*(?:[-_./][A-Za-z0-9]+)+"
             + "(?![A-Za-z0-9_\\-/]|\\.[A-Za-z0-9]))");
     /** Class 7. */
     static final Pattern SYMBOL = Pattern.compile("(?<=[ \\t]):[a-z_][A-Za-z0-9_]*[?!]?(?=[\\s,)\\]]|$)");
@@ -157,6 +185,60 @@ final class MessageValues {
     /** Class 9: group 1 and 2 before each start type. */
     static final Pattern START_TYPE = Pattern.compile("(\\bchanged from )" + alternation(START_TYPES) + "( to )"
             + alternation(START_TYPES) + "(?=\\.)");
+
+    /** Class 11: Spring's resolved exception, group 1 up to the text, group 2 the closing bracket. */
+    static final Pattern RESOLVED = Pattern.compile("(\\bResolved \\[[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+: )"
+            + ".+(\\])$", Pattern.DOTALL);
+    /** Class 11: Tomcat's exception text. */
+    static final Pattern THREW = Pattern.compile("(\\bthrew exception \\[).+(\\] with root cause)$", Pattern.DOTALL);
+    /** Class 11: Spring Boot's active profiles. */
+    static final Pattern PROFILES = Pattern.compile("(\\bprofiles? (?:is|are) active: )\"[^\"]*\"(?:, \"[^\"]*\")*$");
+    /** Class 11: PostgreSQL's statement. */
+    static final Pattern STATEMENT = Pattern.compile("((?:^|\\s)(?:statement|STATEMENT):[ \\t]+)\\S.*$",
+            Pattern.DOTALL);
+    /** Class 11: PostgreSQL's key detail. */
+    static final Pattern KEY_DETAIL = Pattern.compile("(\\bKey \\()[^()]+(\\)=\\()[^()]*(\\))");
+    /** Class 11: Apache httpd's command line. */
+    static final Pattern COMMAND_LINE = Pattern.compile("(\\bCommand line: )'[^']*'$");
+    /** Class 11: nginx's signal actions ({@code ngx_signal_handler}). */
+    static final String[] SIGNAL_ACTIONS = {"exiting", "shutting down", "reconfiguring", "reopening logs", "reopening",
+        "changing binary", "stop accepting connections", "ignoring"};
+    /** Class 11: group 1 up to the action. */
+    static final Pattern SIGNAL_ACTION = Pattern.compile("(\\breceived(?: from \\d+)?, )" + alternation(SIGNAL_ACTIONS)
+            + "$");
+    /** Class 11: group 1 and 2 around the state's name. */
+    static final Pattern STATE = Pattern.compile("(\\bin )[A-Z][A-Za-z]*( state\\b)");
+    /** Class 11: a key's type before its SHA256 fingerprint. */
+    static final Pattern KEY_TYPE = Pattern.compile("(?<=\\s)[A-Z][A-Z0-9-]{1,15}(?= SHA256:)");
+    /** Class 11: a SHA256 fingerprint's base64 chars (OpenSSH's {@code sshkey_fingerprint}), group 1 before them. */
+    static final Pattern FINGERPRINT = Pattern.compile("(\\bSHA256:)[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])");
+    /** Class 12: a JSON value (a string or another scalar). */
+    private static final String JSON_SCALAR = "(?:\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*|true|false|null)";
+    /** Class 12: a JSON object of scalars ending the line: group 1 its pairs. */
+    static final Pattern JSON_TAIL = Pattern.compile("(?<=[ \\t])\\{(\"(?:[^\"\\\\]|\\\\.)*\": ?" + JSON_SCALAR
+            + "(?:, ?\"(?:[^\"\\\\]|\\\\.)*\": ?" + JSON_SCALAR + ")*)\\}$");
+    /** Class 12: one pair of {@link #JSON_TAIL}, group 1 its key, colon and blank. */
+    static final Pattern JSON_PAIR = Pattern.compile("(\"(?:[^\"\\\\]|\\\\.)*\": ?)" + JSON_SCALAR);
+    /** Class 13: cron's command, group 1 and 2 before the user and the command, group 3 the closing parenthesis. */
+    static final Pattern CRON_CMD = Pattern.compile("((?:^|\\s)\\()[^()\\s]+(\\) CMD \\().*(\\))$", Pattern.DOTALL);
+    /** Class 13: sudo's user (group 1 before it, group 2 after) and command (group 3 before it). */
+    static final Pattern SUDO = Pattern.compile("((?:^|\\s))[^\\s:;]+( : (?:[A-Z]+=[^;]* ; )*)(COMMAND=).*$",
+            Pattern.DOTALL);
+    /** Class 13: a process's command name after its pid. */
+    static final Pattern PROCESS_COMM = Pattern.compile("(\\b[Pp]rocess \\d+ \\()[^()\\s]+(\\))");
+    /** Class 14: Gradle's task outcomes. */
+    static final String[] TASK_OUTCOMES = {"UP-TO-DATE", "NO-SOURCE", "FROM-CACHE", "SKIPPED"};
+    /** Class 14: group 1 up to the outcome. */
+    static final Pattern TASK_OUTCOME = Pattern.compile("((?:^|\\s)> Task :\\S+ )" + alternation(TASK_OUTCOMES) + "$");
+    /** Class 14: a test event, group 1 the result. */
+    static final Pattern TEST_EVENT = Pattern.compile("(?<!\\S)[A-Za-z_$][\\w.$]*(?: > [^>\\s][^>]*?)+"
+            + "( (?:PASSED|FAILED|SKIPPED))$");
+    /** Class 15: Elasticsearch's header ({@code [ts][LEVEL ][logger ] [node] }), group 1. */
+    static final Pattern ES_HEADER = Pattern.compile("^(\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[,.]\\d{3}\\]"
+            + "\\[[A-Z]+ *\\]\\[[^\\]\\s]+ *\\]"
+            + " \\[[^\\]\\s]*\\] )");
+    /** Class 15: a bracketed value of an Elasticsearch message (blanks inside too, at most 64 chars). */
+    static final Pattern ES_VALUE = Pattern.compile("(?<= )\\[[^\\[\\]]{1,64}\\]");
 
     private static String[] byLength(String[] words) {
         return java.util.Arrays.stream(words).sorted((a, b) -> b.length() - a.length()).toArray(String[]::new);
@@ -232,7 +314,106 @@ final class MessageValues {
         if ((gates & (DOUBLE_QUOTE | EQUALS)) == (DOUBLE_QUOTE | EQUALS) && s.indexOf("\" ") >= 0) {
             s = klogPairs(s);
         }
+        return later(s, line, gates);
+    }
+
+    /** Classes 11 to 15 of {@link #values}, each regex run where the line's gates or ends say it may match. */
+    private static String later(String s, String line, int gates) {
+        int n = s.length();
+        char last = n == 0 ? 0 : s.charAt(n - 1);
+        if (last == ']') {
+            if ((gates & UPPER_R) != 0 && s.indexOf("Resolved [") >= 0) {
+                s = replace(RESOLVED, s, 1, 2);
+            }
+        } else if (last == 'e' && s.endsWith("] with root cause")) {
+            s = replace(THREW, s, 1, 2);
+        } else if (last == '"' && s.indexOf(" active: \"") >= 0) {
+            s = replace(PROFILES, s, 1, 0);
+        } else if (last == '}' && (gates & BRACE_QUOTE) != 0) {
+            s = jsonTail(s);
+        }
+        if ((gates & T_COLON) != 0 && (s.indexOf("tatement:") >= 0 || s.indexOf("TATEMENT:") >= 0)) {
+            s = replace(STATEMENT, s, 1, 0);
+        }
+        if ((gates & SIX_COLON) != 0 && s.indexOf("SHA256:") >= 0) {
+            s = KEY_TYPE.matcher(s).replaceAll(VALUE_REPLACEMENT);
+            s = replace(FINGERPRINT, s, 1, 0);
+        }
+        if ((gates & UPPER_K) != 0 && s.indexOf("Key (") >= 0) {
+            s = KEY_DETAIL.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
+                    + m.group(3)));
+        }
+        if ((gates & UPPER_C) != 0) {
+            if (s.endsWith("'") && s.indexOf("Command line: ") >= 0) {
+                s = replace(COMMAND_LINE, s, 1, 0);
+            }
+            if (s.endsWith(")") && s.indexOf(") CMD (") >= 0) {
+                s = CRON_CMD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
+                        + m.group(3)));
+            }
+            if ((gates & EQUALS) != 0 && s.indexOf("COMMAND=") >= 0) {
+                s = SUDO.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2)
+                        + m.group(3) + VALUE));
+            }
+        }
+        if (endsWithSignalAction(s) && s.indexOf("received") >= 0) {
+            s = replace(SIGNAL_ACTION, s, 1, 0);
+        }
+        if ((gates & STATE_WORD) != 0) {
+            s = STATE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2)));
+        }
+        if ((gates & DIGIT_PAREN) != 0 && s.indexOf("rocess ") >= 0) {
+            s = replace(PROCESS_COMM, s, 1, 2);
+        }
+        if ((gates & GREATER) != 0) {
+            if (s.indexOf("> Task :") >= 0) {
+                s = replace(TASK_OUTCOME, s, 1, 0);
+            }
+            if (s.endsWith("ED") && s.indexOf(" > ") >= 0) {
+                s = TEST_EVENT.matcher(s).replaceAll(m -> Matcher.quoteReplacement(VALUE + m.group(1)));
+            }
+        }
+        if (line.length() > 27 && line.charAt(0) == '[' && line.charAt(11) == 'T' && line.charAt(24) == ']') {
+            s = elasticsearch(s);
+        }
         return s;
+    }
+
+    /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} ({@link #SIGNAL_ACTION} needs it). */
+    private static boolean endsWithSignalAction(String s) {
+        int n = s.length();
+        for (String a : SIGNAL_ACTIONS) {
+            int at = n - a.length();
+            if (at >= 2 && s.charAt(n - 1) == a.charAt(a.length() - 1) && s.startsWith(a, at) && s.charAt(at - 2) == ','
+                    && s.charAt(at - 1) == ' ') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code p}'s matches in {@code s}: group {@code before}, a value, then group {@code after} (0: none). */
+    private static String replace(Pattern p, String s, int before, int after) {
+        return p.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(before) + VALUE
+                + (after == 0 ? "" : m.group(after))));
+    }
+
+    private static String jsonTail(String s) {
+        Matcher m = JSON_TAIL.matcher(s);
+        if (!m.find()) {
+            return s;
+        }
+        String pairs = JSON_PAIR.matcher(m.group(1)).replaceAll(p -> Matcher.quoteReplacement(p.group(1) + VALUE));
+        return s.substring(0, m.start(1)) + pairs + s.substring(m.end(1));
+    }
+
+    private static String elasticsearch(String s) {
+        Matcher h = ES_HEADER.matcher(s);
+        if (!h.find()) {
+            return s;
+        }
+        int from = h.end(1);
+        return s.substring(0, from) + ES_VALUE.matcher(s.substring(from)).replaceAll("[" + VALUE_REPLACEMENT + "]");
     }
 
     /** {@link #gates}: a {@code "}. */
@@ -253,20 +434,44 @@ final class MessageValues {
      * start with {@code <} and end with {@code >}, so they make no such blank and change no such run).
      */
     private static final int NAMED_VALUE = 64;
+    /** {@link #gates}: an {@code R} (class 11's {@code Resolved}). */
+    private static final int UPPER_R = 128;
+    /** {@link #gates}: a {@code K} (class 11's {@code Key (}). */
+    private static final int UPPER_K = 256;
+    /** {@link #gates}: a {@code C} (class 11's {@code Command line}, class 13's {@code CMD} and {@code COMMAND=}). */
+    private static final int UPPER_C = 512;
+    /** {@link #gates}: a {@code >} (class 14). */
+    private static final int GREATER = 1024;
+    /** {@link #gates}: {@code nt:} or {@code NT:} (class 11's statement). */
+    private static final int T_COLON = 2048;
+    /** {@link #gates}: a blank, then {@code state} (class 11's state name). */
+    private static final int STATE_WORD = 4096;
+    /** {@link #gates}: a digit, a blank and {@code (} (class 13's {@code process PID (comm)}). */
+    private static final int DIGIT_PAREN = 8192;
+    /** {@link #gates}: {@code 6:} (class 11's {@code SHA256:}). */
+    private static final int SIX_COLON = 16384;
+    /** {@link #gates}: a blank or a tab, {@code {"} (class 12's JSON object). */
+    private static final int BRACE_QUOTE = 32768;
     /** The bits of {@link #gatesReference} each ASCII char gives alone. */
-    private static final byte[] GATE = new byte[128];
+    private static final int[] GATE = new int[128];
 
     static {
         GATE['"'] = DOUBLE_QUOTE;
         GATE['='] = EQUALS;
         GATE['P'] = UPPER_P;
         GATE['S'] = UPPER_S;
+        GATE['R'] = UPPER_R;
+        GATE['K'] = UPPER_K;
+        GATE['C'] = UPPER_C;
+        GATE['>'] = GREATER;
     }
 
     /** {@link #GATE_BYTE}: a blank (look around it: {@link #NAMED_VALUE}, {@link #D_BLANK_F}). */
-    private static final int AT_BLANK = 128;
+    private static final int AT_BLANK = 1 << 20;
     /** {@link #GATE_BYTE}: a colon (look before it: {@link #BLANK_COLON}). */
-    private static final int AT_COLON = 256;
+    private static final int AT_COLON = 1 << 21;
+    /** {@link #GATE_BYTE}: a {@code {} (look around it: {@link #BRACE_QUOTE}). */
+    private static final int AT_BRACE = 1 << 22;
     /** {@link #gates}' table by byte (ISO-8859-1): a gate's bits, or what to look at around the byte; 0 for most. */
     private static final int[] GATE_BYTE = new int[256];
 
@@ -276,6 +481,7 @@ final class MessageValues {
         }
         GATE_BYTE[' '] = AT_BLANK;
         GATE_BYTE[':'] = AT_COLON;
+        GATE_BYTE['{'] = AT_BRACE;
     }
 
     /**
@@ -301,10 +507,15 @@ final class MessageValues {
                     int next = b[i + 1];
                     if (next == 'f' && i > 0 && b[i - 1] == 'd') {
                         g |= D_BLANK_F;
+                    } else if (next == 's' && i + 5 < n && b[i + 2] == 't' && b[i + 3] == 'a' && b[i + 4] == 't'
+                            && b[i + 5] == 'e') {
+                        g |= STATE_WORD;
+                    } else if (next == '(' && i > 0 && b[i - 1] >= '0' && b[i - 1] <= '9') {
+                        g |= DIGIT_PAREN;
                     }
                     // class 6: a noun's letters (by length, first and last letter) end here or at a colon before,
                     // and a quote or a letter follows
-                    if (next == '"' || next == '\'' || letterByte(next)) {
+                    if (next == '"' || next == '\'' || next == '\\' || letterByte(next)) {
                         int e = i > 0 && b[i - 1] == ':' ? i - 1 : i;
                         int w = e;
                         while (w > 0 && e - w < 14 && letterByte(b[w - 1])) {
@@ -316,8 +527,19 @@ final class MessageValues {
                         }
                     }
                 }
-            } else if (i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t')) {
-                g |= BLANK_COLON;
+            } else if (k == AT_BRACE) {
+                if (i > 0 && i + 1 < n && (b[i - 1] == ' ' || b[i - 1] == '\t') && b[i + 1] == '"') {
+                    g |= BRACE_QUOTE;
+                }
+            } else if (i > 0) {
+                int before = b[i - 1];
+                if (before == ' ' || before == '\t') {
+                    g |= BLANK_COLON;
+                } else if (i > 1 && (before == 't' && b[i - 2] == 'n' || before == 'T' && b[i - 2] == 'N')) {
+                    g |= T_COLON;
+                } else if (before == '6') {
+                    g |= SIX_COLON;
+                }
             }
         }
         return g;
@@ -342,6 +564,9 @@ final class MessageValues {
                 if (c == 'f' && i > 1 && cs[i - 1] == ' ' && cs[i - 2] == 'd') {
                     g |= D_BLANK_F;
                 }
+                if (c == 's' && i > 0 && cs[i - 1] == ' ' && line.startsWith("state", i)) {
+                    g |= STATE_WORD;
+                }
                 if (runStart < 0) {
                     runStart = i;
                 }
@@ -356,10 +581,14 @@ final class MessageValues {
                 continue;
             }
             g |= GATE[c];
+            if (c == '(' && i > 1 && cs[i - 1] == ' ' && cs[i - 2] >= '0' && cs[i - 2] <= '9') {
+                g |= DIGIT_PAREN;
+            }
             if (c == ' ') {
                 // class 6: a noun's letters (by length, first and last letter) end here or at a colon before, and a
                 // quote or a letter follows
-                if (i + 1 < n && (cs[i + 1] == '"' || cs[i + 1] == '\'' || letterAscii(cs[i + 1]))) {
+                if (i + 1 < n && (cs[i + 1] == '"' || cs[i + 1] == '\'' || cs[i + 1] == '\\'
+                        || letterAscii(cs[i + 1]))) {
                     int e = i > 0 && cs[i - 1] == ':' ? i - 1 : i;
                     if (lastEnd == e && nounShape(cs, lastStart, lastEnd)) {
                         g |= NAMED_VALUE;
@@ -368,6 +597,16 @@ final class MessageValues {
             } else if (c == ':') {
                 if (i > 0 && (cs[i - 1] == ' ' || cs[i - 1] == '\t')) {
                     g |= BLANK_COLON;
+                }
+                if (i > 1 && (cs[i - 1] == 't' && cs[i - 2] == 'n' || cs[i - 1] == 'T' && cs[i - 2] == 'N')) {
+                    g |= T_COLON;
+                }
+                if (i > 0 && cs[i - 1] == '6') {
+                    g |= SIX_COLON;
+                }
+            } else if (c == '{') {
+                if (i > 0 && i + 1 < n && (cs[i - 1] == ' ' || cs[i - 1] == '\t') && cs[i + 1] == '"') {
+                    g |= BRACE_QUOTE;
                 }
             }
         }
@@ -403,14 +642,35 @@ final class MessageValues {
         s = FIELD_REQUEST.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(3)));
         s = TARGET.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE));
         s = RELATIVE_PATH.matcher(s).replaceAll(Matcher.quoteReplacement(PATH));
-        s = NAMED.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(2) == null ? m.group(1) + VALUE
-                : m.group(1) + m.group(2) + VALUE + m.group(2)));
+        s = NAMED.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(2) != null
+                ? m.group(1) + m.group(2) + VALUE + m.group(2) : m.group(3) != null ? m.group(1) + m.group(3) + VALUE
+                + m.group(3) : m.group(1) + VALUE));
         s = SYMBOL.matcher(s).replaceAll(VALUE_REPLACEMENT);
         s = processing(s);
         s = springStart(s);
         s = SIGNAL.matcher(s).replaceAll(VALUE_REPLACEMENT);
         s = startTypes(s);
-        return klogPairs(s);
+        s = klogPairs(s);
+        s = replace(RESOLVED, s, 1, 2);
+        s = replace(THREW, s, 1, 2);
+        s = replace(PROFILES, s, 1, 0);
+        s = jsonTail(s);
+        s = replace(STATEMENT, s, 1, 0);
+        s = KEY_TYPE.matcher(s).replaceAll(VALUE_REPLACEMENT);
+        s = replace(FINGERPRINT, s, 1, 0);
+        s = KEY_DETAIL.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
+                + m.group(3)));
+        s = replace(COMMAND_LINE, s, 1, 0);
+        s = CRON_CMD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
+                + m.group(3)));
+        s = SUDO.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + m.group(3)
+                + VALUE));
+        s = replace(SIGNAL_ACTION, s, 1, 0);
+        s = STATE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2)));
+        s = replace(PROCESS_COMM, s, 1, 2);
+        s = replace(TASK_OUTCOME, s, 1, 0);
+        s = TEST_EVENT.matcher(s).replaceAll(m -> Matcher.quoteReplacement(VALUE + m.group(1)));
+        return elasticsearch(s);
     }
 
     private static String klogPairs(String s) {
@@ -446,7 +706,9 @@ final class MessageValues {
         for (int sp = line.indexOf(' ', 1); sp >= 0 && sp + 1 < n; sp = line.indexOf(' ', sp + 1)) {
             int i = sp + 1;
             char q = line.charAt(i);
-            boolean quote = q == '"' || q == '\'';
+            // klog's \"name\" in a quoted message
+            boolean escaped = q == '\\' && i + 1 < n && line.charAt(i + 1) == '"';
+            boolean quote = q == '"' || q == '\'' || escaped;
             if (!quote && !letterAscii(q)) {
                 continue;
             }
@@ -464,7 +726,21 @@ final class MessageValues {
             }
             int from;
             int to;
-            if (quote) {
+            if (escaped) {
+                int e = i + 2;
+                while (e < n && e - i - 2 <= 64) {
+                    char c = line.charAt(e);
+                    if (c == '"' || c == '\'' || c == '\\' || space(c)) {
+                        break;
+                    }
+                    e++;
+                }
+                if (e + 1 >= n || line.charAt(e) != '\\' || line.charAt(e + 1) != '"' || e == i + 2 || e - i - 2 > 64) {
+                    continue;
+                }
+                from = i + 2;
+                to = e;
+            } else if (quote) {
                 int e = i + 1;
                 while (e < n && e - i - 1 <= 64) {
                     char c = line.charAt(e);

@@ -124,6 +124,26 @@ public final class MinerState {
         private String template;
         private String[] templateOf;
 
+        /** The facts of the tokens ({@link TokenFacts}, not state): made again when the tokens array is replaced. */
+        private TokenFacts facts;
+
+        /** {@link TokenFacts} of {@link #tokens}, kept while the cluster holds that array. */
+        TokenFacts facts() {
+            TokenFacts f = facts;
+            if (f == null || f.tokens != tokens) {
+                f = new TokenFacts(tokens);
+                facts = f;
+            }
+            return f;
+        }
+
+        /** Takes {@code f} as the facts of the tokens where it is theirs ({@code f.tokens == tokens}). */
+        void facts(TokenFacts f) {
+            if (f.tokens == tokens) {
+                facts = f;
+            }
+        }
+
         /** The template as text (tokens joined by single spaces, every wildcard written {@code <*>}). */
         public String template() {
             if (templateOf != tokens) {

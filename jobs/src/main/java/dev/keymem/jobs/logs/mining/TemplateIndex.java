@@ -17,7 +17,8 @@ import java.util.Objects;
  * {@link TemplateMiner#similarity} exactly (the kills, "different words of the message", are not counted: the
  * ratio is the similarity unless a kill makes it 0). A cluster whose ratio reaches the threshold is then checked
  * for kills position by position, each distinct constant token of a position judged once per line against the
- * line's token ({@link TemplateMiner#distinctWords}), and the best ratio among the clusters not killed (lowest id
+ * line's token ({@link TemplateMiner#distinctWords}, from the group's and the line's {@link TokenFacts}), and the
+ * best ratio among the clusters not killed (lowest id
  * among equals) wins. A cluster sharing nothing with the line has similarity 0, under both thresholds (which are
  * &gt; 0). Same choices as the scan ({@link TemplateMiner#matchScan}), bit for bit.
  *
@@ -100,6 +101,8 @@ final class TemplateIndex {
         final int position;
         int epoch;
         boolean killer;
+        /** {@link TokenFacts#of}{@code (token, position)}, 0 until first used. */
+        long facts;
 
         Group(String token, int position) {
             this.token = token;
@@ -429,8 +432,8 @@ final class TemplateIndex {
          * equals) at or above {@code threshold} (&gt; 0), among the clusters whose prefix key is {@code prefix}
          * (all when null); null if none.
          */
-        MinerState.Cluster best(String[] tokens, String prefix, double threshold, boolean wordsAreMessage) {
-            int n = tokens.length;
+        MinerState.Cluster best(TokenFacts line, String prefix, double threshold, boolean wordsAreMessage) {
+            int n = line.tokens.length;
             MinerState.Cluster best = null;
             double bestSim = -1;
             for (int k = 0; k < touched.n; k++) {
@@ -439,7 +442,7 @@ final class TemplateIndex {
                 int counted = n - bothWild[s];
                 double sim = counted == 0 ? 1.0 : same[s] == 0 ? 0 : (double) same[s] / counted;
                 if (sim >= threshold && (sim > bestSim || (sim == bestSim && c.id < best.id))
-                        && (prefix == null || prefix.equals(c.prefix)) && !killed(s, tokens, wordsAreMessage)) {
+                        && (prefix == null || prefix.equals(c.prefix)) && !killed(s, line, wordsAreMessage)) {
                     best = c;
                     bestSim = sim;
                 }
@@ -452,7 +455,8 @@ final class TemplateIndex {
          * constant that is a different word of the message than the line's (not a field's value), or, with
          * {@code wordsAreMessage}, a learned wildcard meeting a plain word (not a field's value).
          */
-        private boolean killed(int s, String[] tokens, boolean wordsAreMessage) {
+        private boolean killed(int s, TokenFacts line, boolean wordsAreMessage) {
+            String[] tokens = line.tokens;
             Group[] g = groups[s];
             boolean[] l = learned[s];
             boolean[] f = field[s];
@@ -470,8 +474,16 @@ final class TemplateIndex {
                 if (gi.epoch != epoch) {
                     gi.epoch = epoch;
                     String t = tokens[i];
-                    gi.killer = !t.equals(TemplateMiner.WILD) && !gi.token.equals(t)
-                            && TemplateMiner.distinctWords(gi.token, t, i);
+                    if (t.equals(TemplateMiner.WILD) || gi.token.equals(t)) {
+                        gi.killer = false;
+                    } else {
+                        long gf = gi.facts;
+                        if (gf == 0) {
+                            gf = TokenFacts.of(gi.token, i);
+                            gi.facts = gf;
+                        }
+                        gi.killer = TemplateMiner.distinctWords(gi.token, gf, t, line.at(i), i);
+                    }
                 }
                 if (gi.killer) {
                     return true;
@@ -483,10 +495,10 @@ final class TemplateIndex {
         /**
          * Before the groups ({@link #grouped}): the best cluster by {@link TemplateMiner#similarity} at or above
          * {@code threshold}, as {@link #best} after {@link #count} gives it, every member compared with the line
-         * ({@link TemplateMiner#similarity(String[], String[], boolean, double)}, which stops where the threshold is
-         * out of reach).
+         * ({@link TemplateMiner#similarity(TokenFacts, TokenFacts, boolean, double)}, which stops where the threshold is
+         * out of reach, the line's and the cluster's token facts each computed once, not once per comparison).
          */
-        MinerState.Cluster bestOneByOne(String[] tokens, String prefix, double threshold, boolean wordsAreMessage) {
+        MinerState.Cluster bestOneByOne(TokenFacts line, String prefix, double threshold, boolean wordsAreMessage) {
             MinerState.Cluster best = null;
             double bestSim = -1;
             for (int s = 0; s < high; s++) {
@@ -494,7 +506,7 @@ final class TemplateIndex {
                 if (c == null || (prefix != null && !prefix.equals(c.prefix))) {
                     continue;
                 }
-                double sim = TemplateMiner.similarity(c.tokens, tokens, wordsAreMessage, threshold);
+                double sim = TemplateMiner.similarity(c.facts(), line, wordsAreMessage, threshold);
                 if (sim >= threshold && (sim > bestSim || (sim == bestSim && c.id < best.id))) {
                     best = c;
                     bestSim = sim;

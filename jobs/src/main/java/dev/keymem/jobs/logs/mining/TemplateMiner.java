@@ -44,7 +44,9 @@ import java.util.Set;
  *
  * <p>The leaf and the fallback are found through a {@code TemplateIndex} over the state's clusters (counting the
  * line's hits per cluster), so a line's cost does not grow with the clusters that share nothing with it; the
- * plain scan, {@code matchScan}, is the reference form (same choices, bit for bit).
+ * plain scan, {@code matchScan}, is the reference form (same choices, bit for bit). The index compares a line with
+ * a candidate through the {@link TokenFacts} of both (each token's word, field and key facts computed once: the
+ * line's for all its candidates, a template's for all its lines); the comparisons over the strings are the reference.
  *
  * <p>A masked line's message (header cut) and tokens, and the tokens' words and field forms the index looks up,
  * are remembered for the most recently seen short masked lines ({@code message}: a source's lines repeat their
@@ -60,7 +62,9 @@ public final class TemplateMiner implements Serializable {
     static final String LEARNED = "<+>";
 
     static boolean wild(String t) {
-        return t.equals(WILD) || t.equals(LEARNED);
+        // t.equals(WILD) || t.equals(LEARNED) (TokenFactsTest), by its length and chars: it runs at every position of
+        // every candidate template
+        return t.length() == 3 && t.charAt(0) == '<' && t.charAt(2) == '>' && (t.charAt(1) == '*' || t.charAt(1) == '+');
     }
 
     private final MinerSettings settings;
@@ -179,10 +183,12 @@ public final class TemplateMiner implements Serializable {
         String[] tokens = message.tokens;
         long pos = state.lines++;
         // a remembered message's words and field forms serve each of its lines (the reference computes them anew)
-        MinerState.Cluster c = match(state, tokens, remember ? message : null);
+        TokenFacts facts = remember ? message.facts() : new TokenFacts(tokens);
+        MinerState.Cluster c = match(state, tokens, remember ? message : null, facts);
         boolean created = false;
         if (c == null) {
             c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
+            c.facts(facts); // the line's tokens are the template's: the facts found comparing the line serve it
             state.clusters.add(c);
             if (state.eviction != null) {
                 state.eviction.add(c);
@@ -192,7 +198,7 @@ public final class TemplateMiner implements Serializable {
             }
             created = true;
         } else {
-            c = widen(state, c, tokens);
+            c = widen(state, c, facts);
         }
         c.count++;
         c.lastSeen = pos;
@@ -218,22 +224,29 @@ public final class TemplateMiner implements Serializable {
         private boolean[] words;
         /** Per token that is no word and not {@code <*>}, {@link #fieldForm} (else null). */
         private String[] forms;
+        /** The tokens' facts ({@link TokenFacts}), each computed on first use; null until {@link #facts()} made it. */
+        private TokenFacts facts;
 
         Message(String masked, String[] tokens) {
             this.masked = masked;
             this.tokens = tokens;
         }
 
-        /** {@code word(tokens[i], i)} for each token that is not {@code <*>} (false for those), made once. */
+        /**
+         * {@code word(tokens[i], i)} for each token that is not {@code <*>} (false for those), made once, from the
+         * tokens' {@link #facts()} (which the comparisons with the candidates then read).
+         */
         boolean[] words() {
             if (words == null) {
+                TokenFacts facts = facts();
                 boolean[] w = new boolean[tokens.length];
                 String[] f = new String[tokens.length];
                 for (int i = 0; i < tokens.length; i++) {
                     String t = tokens[i];
                     if (!t.equals(WILD)) {
-                        w[i] = word(t, i);
-                        f[i] = w[i] ? null : fieldForm(t);
+                        long x = facts.basic(i);
+                        w[i] = TokenFacts.has(x, TokenFacts.WORD_HERE);
+                        f[i] = w[i] ? null : fieldForm(t, TokenFacts.valueStart(x, t));
                     }
                 }
                 forms = f;
@@ -246,6 +259,14 @@ public final class TemplateMiner implements Serializable {
         String[] forms() {
             words();
             return forms;
+        }
+
+        /** The tokens' {@link TokenFacts}, made once (each token's facts on first use). */
+        TokenFacts facts() {
+            if (facts == null) {
+                facts = new TokenFacts(tokens);
+            }
+            return facts;
         }
     }
 
@@ -320,11 +341,14 @@ public final class TemplateMiner implements Serializable {
      * clusters that share nothing with the line.
      */
     MinerState.Cluster match(MinerState state, String[] tokens) {
-        return match(state, tokens, null);
+        return match(state, tokens, null, new TokenFacts(tokens));
     }
 
-    /** {@link #match(MinerState, String[])}, with the tokens' words and field forms from {@code message} (null: computed). */
-    private MinerState.Cluster match(MinerState state, String[] tokens, Message message) {
+    /**
+     * {@link #match(MinerState, String[])}, with the tokens' words and field forms from {@code message} (null: computed)
+     * and their {@code facts}.
+     */
+    private MinerState.Cluster match(MinerState state, String[] tokens, Message message, TokenFacts facts) {
         if (scan || tokens.length == 0) {
             return matchScan(state, tokens);
         }
@@ -333,16 +357,16 @@ public final class TemplateMiner implements Serializable {
             return null;
         }
         if (!b.grouped) {
-            MinerState.Cluster best = b.bestOneByOne(tokens, prefixKey(tokens), settings.similarity(), false);
-            return best != null ? best : b.bestOneByOne(tokens, null, settings.fallbackSimilarity(), true);
+            MinerState.Cluster best = b.bestOneByOne(facts, prefixKey(tokens), settings.similarity(), false);
+            return best != null ? best : b.bestOneByOne(facts, null, settings.fallbackSimilarity(), true);
         }
         if (message != null) {
             b.count(tokens, message.words(), message.forms());
         } else {
             b.count(tokens);
         }
-        MinerState.Cluster best = b.best(tokens, prefixKey(tokens), settings.similarity(), false);
-        return best != null ? best : b.best(tokens, null, settings.fallbackSimilarity(), true);
+        MinerState.Cluster best = b.best(facts, prefixKey(tokens), settings.similarity(), false);
+        return best != null ? best : b.best(facts, null, settings.fallbackSimilarity(), true);
     }
 
     /**
@@ -472,6 +496,59 @@ public final class TemplateMiner implements Serializable {
         return same == 0 ? 0 : (double) same / counted;
     }
 
+    /**
+     * {@link #similarity(String[], String[], boolean, double)} (the reference) of the template and the line whose
+     * facts these are: the same value, with every per-token scan ({@link #word}, {@link #valueStart}, {@link #field},
+     * the key of a {@code key:word} token) read from the {@link TokenFacts}, each token's computed once in its array's
+     * life (the line's once for all the candidates it is compared with, the template's once for all its lines).
+     */
+    static double similarity(TokenFacts template, TokenFacts line, boolean wordsAreMessage, double threshold) {
+        String[] tt = template.tokens;
+        String[] lt = line.tokens;
+        int n = tt.length;
+        int counted = 0;
+        int same = 0;
+        for (int i = 0; i < n; i++) {
+            String t = tt[i];
+            String l = lt[i];
+            boolean tw = wild(t);
+            boolean lw = l.equals(WILD);
+            if (tw && lw) {
+                continue;
+            }
+            counted++;
+            if (tw) {
+                if (!TokenFacts.has(line.basic(i), TokenFacts.WORD_HERE)) {
+                    same++; // a value where the template learned a variable
+                    continue;
+                }
+                if (wordsAreMessage && t.equals(LEARNED) && !TokenFacts.has(template.at(i), TokenFacts.FIELD)) {
+                    return 0;
+                }
+            } else if (t.equals(l)) {
+                same++;
+                continue;
+            } else if (!lw) {
+                if (fieldValue(t, template.basic(i), l, line.basic(i))) {
+                    same++;
+                    continue;
+                }
+                long ft = template.at(i);
+                if (!TokenFacts.has(ft, TokenFacts.FIELD) && distinctWords(t, ft, l, line.at(i), i)) {
+                    return 0;
+                }
+            }
+            int left = n - 1 - i;
+            if ((double) (same + left) / (counted + left) < threshold) {
+                return 0;
+            }
+        }
+        if (counted == 0) {
+            return 1.0;
+        }
+        return same == 0 ? 0 : (double) same / counted;
+    }
+
     /** Words after which a plain word is a name (a value), not a part of the message. */
     static final Set<String> NAME_KEYS = Set.of("user", "users", "username", "for", "host", "hostname",
             "account", "login", "owner");
@@ -560,6 +637,35 @@ public final class TemplateMiner implements Serializable {
      */
     static boolean distinctWords(String a, String b, int i) {
         return distinctWords(a, b) && !(i == 0 && contextTag(a) && contextTag(b));
+    }
+
+    /**
+     * {@link #distinctWords(String, String, int)} (the reference) of {@code a} and {@code b}, different tokens at
+     * position {@code i}, with {@code fa} and {@code fb} their {@link TokenFacts}: the per-token scans read from the
+     * facts, the tests of the pair ({@link #sameButDigits}, the shared key) made last, where the facts leave them open.
+     */
+    static boolean distinctWords(String a, long fa, String b, long fb, int i) {
+        if (i == 0 && TokenFacts.has(fa & fb, TokenFacts.CONTEXT_TAG)) {
+            return false;
+        }
+        if (!TokenFacts.has(fa & fb, TokenFacts.WORD)) {
+            int va = TokenFacts.valueStart(fa, a);
+            int vb = TokenFacts.valueStart(fb, b);
+            if (va >= 0 || vb >= 0) {
+                if (va != vb || !a.regionMatches(0, b, 0, va) || !messageValues(a, b, va)) {
+                    return false;
+                }
+            } else {
+                if (TokenFacts.has(fa, TokenFacts.NAME_KEY) || !TokenFacts.has(fa & fb, TokenFacts.WORD_AFTER_KEY)) {
+                    return false;
+                }
+                int ka = TokenFacts.keyEnd(fa, a);
+                if (ka != TokenFacts.keyEnd(fb, b) || !a.regionMatches(0, b, 0, ka)) {
+                    return false;
+                }
+            }
+        }
+        return !sameButDigits(a, b);
     }
 
     /** {@link #distinctWords(String, String, int)} at any position but the first. */
@@ -729,7 +835,11 @@ public final class TemplateMiner implements Serializable {
      * {@code "level":"<*>",}); null when {@code t} is no key=value token ({@link #valueStart}).
      */
     static String fieldForm(String t) {
-        int s = valueStart(t);
+        return fieldForm(t, valueStart(t));
+    }
+
+    /** {@link #fieldForm(String)} of {@code t} whose value starts at {@code s} ({@link #valueStart}). */
+    private static String fieldForm(String t, int s) {
         if (s < 0) {
             return null;
         }
@@ -749,6 +859,23 @@ public final class TemplateMiner implements Serializable {
         if (s < 0) {
             return false;
         }
+        return fieldValue(t, l, s);
+    }
+
+    /**
+     * {@link #fieldValue(String, String)} (the reference) of {@code t} and {@code l} with {@code ft} and {@code fl}
+     * their {@link TokenFacts}.
+     */
+    static boolean fieldValue(String t, long ft, String l, long fl) {
+        if (!TokenFacts.has(ft, TokenFacts.MAY_BE_FIELD_FORM)) {
+            return false;
+        }
+        int s = TokenFacts.valueStart(fl, l);
+        return s >= 0 && fieldValue(t, l, s);
+    }
+
+    /** {@link #fieldValue(String, String)} where {@code t} may be a field's form and {@code l}'s value starts at {@code s}. */
+    private static boolean fieldValue(String t, String l, int s) {
         int e = valueEnd(l);
         if (e == s + WILD.length() && l.startsWith(WILD, s)) {
             return l.equals(t); // l is its own field form
@@ -802,7 +929,7 @@ public final class TemplateMiner implements Serializable {
     }
 
     /** Index of the last '=' or ':' of a key=value token (the key being a word), else -1. */
-    private static int keyEnd(String t) {
+    static int keyEnd(String t) {
         int e = Math.max(t.lastIndexOf('='), t.lastIndexOf(':'));
         return e > 0 && e < t.length() - 1 ? e : -1;
     }
@@ -813,8 +940,13 @@ public final class TemplateMiner implements Serializable {
      * not a value such as a dotted name, a path, {@code key=value} or a masked field.
      */
     static boolean word(String t) {
-        int i = 0;
-        int n = t.length();
+        return word(t, 0, t.length());
+    }
+
+    /** {@link #word(String)} of {@code t.substring(from, to)}, without the substring. */
+    static boolean word(String t, int from, int to) {
+        int i = from;
+        int n = to;
         while (i < n && !letterOrDigit(t.charAt(i))) {
             i++;
         }
@@ -862,13 +994,18 @@ public final class TemplateMiner implements Serializable {
         return t.indexOf(open == '(' ? ')' : ']', end) >= 0;
     }
 
-    /** Widens {@code c} to cover {@code tokens}; merges a cluster it now covers; returns the survivor. */
-    private MinerState.Cluster widen(MinerState state, MinerState.Cluster c, String[] tokens) {
+    /**
+     * Widens {@code c} to cover the line's tokens ({@code line.tokens}); merges a cluster it now covers; returns the
+     * survivor.
+     */
+    private MinerState.Cluster widen(MinerState state, MinerState.Cluster c, TokenFacts line) {
+        String[] tokens = line.tokens;
+        TokenFacts facts = c.facts();
         boolean changed = false;
         for (int i = 0; i < tokens.length; i++) {
             String t = c.tokens[i];
             String l = tokens[i];
-            if (!wild(t) && !t.equals(l) && !fieldValue(t, l)) {
+            if (!wild(t) && !t.equals(l) && !fieldValue(t, facts.basic(i), l, line.basic(i))) {
                 if (!changed) {
                     c.tokens = c.tokens.clone();
                     changed = true;
