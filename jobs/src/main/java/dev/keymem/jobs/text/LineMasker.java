@@ -659,7 +659,8 @@ public final class LineMasker implements Serializable {
      * Whether masking {@code s} again may change it, where {@code s} is a masked message of the log miner (its
      * {@code LineTokens} form, header cut or not): the pre-checks of the rules found to match again in such
      * messages ({@code LogSummarizerMaskTest}: the URL rule's {@code ://}, the e-mail rule's at sign between
-     * address characters and a dot, the path rule's two slashes, the IPv6 rule's {@code ::} or seven colons; a
+     * address characters and a dot, the path rule's two slashes, the IPv6 rule's {@code ::} or a run of
+     * {@code [0-9a-fA-F:]} with seven colons; a
      * header cut can take away the HTTP method before a route, the miner's identifier mask the word before a
      * {@code ::} or a URL). Where it is false, the test finds the message a fixed point ({@code mask(s)} is
      * {@code s.strip()}) on every loghub_2k line, format sample and generated line of every rule's shapes. One pass,
@@ -669,7 +670,7 @@ public final class LineMasker implements Serializable {
     @Internal
     public static boolean mayChangeMasked(String s) {
         int n = s.length();
-        int colons = 0;
+        int colons = 0; // in the current run of [0-9a-fA-F:]
         int slashes = 0;
         int dots = 0;
         boolean emailAt = false;
@@ -680,7 +681,13 @@ public final class LineMasker implements Serializable {
                 if (prev == ':' || ++colons >= 7) {
                     return true;
                 }
-            } else if (ch == '/' || ch == '\\') {
+                prev = ch;
+                continue;
+            }
+            if (!RegexScan.hex(ch)) {
+                colons = 0;
+            }
+            if (ch == '/' || ch == '\\') {
                 if (++slashes >= 2) {
                     return true;
                 }
@@ -694,10 +701,18 @@ public final class LineMasker implements Serializable {
         return emailAt && dots > 0;
     }
 
-    /** {@link #mayChangeMasked} from the census: the URL, e-mail, path and IPv6 rules' pre-checks (the reference). */
+    /** Seven colons in one run of {@code [0-9a-fA-F:]}. */
+    private static final Pattern SEVEN_COLONS = Pattern.compile("(?:[0-9a-fA-F]*:){7}");
+
+    /**
+     * {@link #mayChangeMasked} from the census (the URL, e-mail and path rules' pre-checks) and a regex for the IPv6
+     * rule's: a match is a whole run of {@code [0-9a-fA-F:]} ({@link #mayStartIpv6}) that holds {@code ::} or seven
+     * colons (the reference).
+     */
     static boolean mayChangeMaskedReference(String s) {
         Census c = new Census(s.strip());
-        return c.schemeSeparator || (c.emailAts > 0 && c.dots > 0) || c.slashes >= 2 || c.doubleColon || c.colons >= 7;
+        return c.schemeSeparator || (c.emailAts > 0 && c.dots > 0) || c.slashes >= 2 || c.doubleColon
+                || SEVEN_COLONS.matcher(s).find();
     }
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */

@@ -157,7 +157,7 @@ class LineMaskerTest {
             lines.add(ShapeLines.json(r));
             lines.add(ShapeLines.ids(r));
         }
-        lines.addAll(List.of("", " ", "a:b", "::", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8", "a/b", "/a/b", "\\x\\y",
+        lines.addAll(List.of("", " ", "a:b", "::", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8", "d8:<ID>:<NUM>:fd:<NUM>:<ID>:a:b", "a/b", "/a/b", "\\x\\y",
             "s://x", "a@b", "a@b.c", " a@b.c ", ".@-.", "@a.", "x@ y.z", "a.b @c"));
         lines.addAll(Loghub.lines("LineMaskerTest"));
         int yes = 0;
