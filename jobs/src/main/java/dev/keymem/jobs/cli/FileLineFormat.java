@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
+import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 
 /**
@@ -17,10 +17,15 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * a line that is not valid UTF-8 becomes a dead letter naming its line in the parse step. A last line without a
  * line end counts; an empty file has no records. Lines may be of any length.
  *
- * <p>Not splittable, and it checkpoints no offset, so a restored reader starts at the file's beginning and
- * the file source skips the records it already emitted: line numbers stay right.
+ * <p>Not splittable (the run's enumerator makes one split of each whole file), and it checkpoints no offset, so a
+ * restored reader starts at the file's beginning and the file source skips the records it already emitted: line
+ * numbers stay right. The file is read as it was listed: up to its split's end, the file's length when the run
+ * listed it, so a file that grows while it is read (a live log) gives the lines it had then (its last line cut
+ * where the listing cut it, read as a last line without a line end), every attempt the same; one cut shorter since is
+ * read to its end. ({@code SimpleStreamFormat} failed such a run at every attempt: its split end was not the file's
+ * length.)
  */
-final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
+final class FileLineFormat implements StreamFormat<KafkaRecord> {
     private static final long serialVersionUID = 1L;
     private static final int CHUNK = 1 << 16;
 
@@ -30,9 +35,28 @@ final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
         this.topic = topic;
     }
 
+    /** A reader of the whole stream, to its end. */
+    Reader<KafkaRecord> createReader(Configuration config, FSDataInputStream stream) {
+        return new LineReader(stream, topic, Long.MAX_VALUE);
+    }
+
+    /** A reader of the split {@code [stream's position, splitEnd)}, the whole file as it was listed. */
     @Override
-    public Reader<KafkaRecord> createReader(Configuration config, FSDataInputStream stream) {
-        return new LineReader(stream, topic);
+    public Reader<KafkaRecord> createReader(Configuration config, FSDataInputStream stream, long fileLen,
+                                            long splitEnd) throws IOException {
+        return new LineReader(stream, topic, Math.max(0, splitEnd - stream.getPos()));
+    }
+
+    /** As {@link #createReader(Configuration, FSDataInputStream, long, long)}: no offset is checkpointed. */
+    @Override
+    public Reader<KafkaRecord> restoreReader(Configuration config, FSDataInputStream stream, long restoredOffset,
+                                             long fileLen, long splitEnd) throws IOException {
+        return createReader(config, stream, fileLen, splitEnd);
+    }
+
+    @Override
+    public boolean isSplittable() {
+        return false;
     }
 
     @Override
@@ -51,10 +75,13 @@ final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
         private byte[] line = new byte[256];
         private int lineLen;
         private long lineNo;
+        /** Bytes still to read: the split's end (the file as listed), not what was appended since. */
+        private long left;
 
-        LineReader(FSDataInputStream in, String topic) {
+        LineReader(FSDataInputStream in, String topic, long bytes) {
             this.in = in;
             this.topic = topic;
+            this.left = bytes;
         }
 
         @Override
@@ -94,7 +121,7 @@ final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
         }
 
         private boolean fill() throws IOException {
-            int n = in.read(buf, 0, buf.length);
+            int n = left <= 0 ? -1 : in.read(buf, 0, (int) Math.min(buf.length, left));
             if (n <= 0) {
                 eof = true;
                 pos = 0;
@@ -103,6 +130,7 @@ final class FileLineFormat extends SimpleStreamFormat<KafkaRecord> {
             }
             pos = 0;
             limit = n;
+            left -= n;
             return true;
         }
 

@@ -547,9 +547,10 @@ final class JobCli {
      * {@code input} as a plain file of {@code \n} lines for a job that reads the file itself (Flink's file
      * source): the file itself when it is one, else (a FIFO or standard input, gzip, a UTF-16/32 byte order
      * mark, classic Mac line ends) its lines as {@link dev.keymem.jobs.kafka.FileLines} cuts them, written
-     * to a file of the same name (without a compression suffix) in {@code dir}.
+     * to a file of the same name (without a compression suffix) in {@code dir}. A truncated or damaged gzip file
+     * is a usage error naming the damage.
      */
-    static Path plainInput(Path input, Path dir) throws IOException {
+    static Path plainInput(Path input, Path dir) throws IOException, UsageException {
         if (!dev.keymem.jobs.kafka.FileLines.needsDecoding(input)) {
             return input;
         }
@@ -560,6 +561,8 @@ final class JobCli {
                 o.write(r.value);
                 o.write('\n');
             }
+        } catch (dev.keymem.jobs.kafka.FileLines.DamagedInputException e) { // bad input: refused (exit 2)
+            throw new UsageException("input " + input + ": " + e.getMessage());
         }
         return out;
     }

@@ -165,6 +165,10 @@ public final class ContextEventRuns {
             } catch (InvalidRecordException x) {
                 output.collect(KafkaIO.DEAD_LETTERS, element.replace(r.deadLetter(x.getMessage())));
                 return;
+            } catch (RuntimeException | StackOverflowError x) { // as ParseOrDeadLetter: the record, not the job
+                output.collect(KafkaIO.DEAD_LETTERS, element.replace(r.deadLetter(
+                        dev.keymem.jobs.kafka.RecordParsers.failed(x))));
+                return;
             }
             if (e != null) {
                 add(e, element);

@@ -30,7 +30,10 @@ import java.util.zip.ZipException;
  *       {@code BufferedReader} and Python's text files count lines), so it is not one long line. A last line
  *       without a line end counts; an empty file has no records.</li>
  *   <li>A gzip file (magic bytes {@code 1f 8b}) is decompressed first, also when concatenated
- *       ({@code cat a.gz b.gz}); a truncated one keeps what it holds, up to where it ends.</li>
+ *       ({@code cat a.gz b.gz}). A truncated or damaged one (its stream ends early, a bad block, a wrong
+ *       checksum) is refused ({@link DamagedInputException}, which names the damage and how much came out before
+ *       it), not cut short: a run over the lines before the damage would end as if they were the whole file.
+ *       ({@code gzip -dc} writes what such a file holds, for a run over that.)</li>
  *   <li>A file starting with a UTF-16 or UTF-32 byte order mark is decoded from that encoding and
  *       re-encoded as UTF-8 (an unpaired surrogate becomes U+FFFD), so each of its lines is a record like
  *       those of a UTF-8 file. Other bytes are not decoded here: a line that is not valid UTF-8 becomes a
@@ -109,13 +112,35 @@ public final class FileLines {
         return b.length >= 2 && (b[0] & 0xFF) == 0x1F && (b[1] & 0xFF) == 0x8B;
     }
 
-    /** The decompressed bytes; a truncated or corrupt stream keeps what was decompressed before the damage. */
+    /**
+     * An input that cannot be read whole: a gzip file whose stream ends early or is damaged. Its message says what
+     * and where, for a refusal of the input (the command line's exit 2).
+     */
+    public static final class DamagedInputException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedInputException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The decompressed bytes; a truncated or damaged stream is a {@link DamagedInputException}. */
     static byte[] gunzip(byte[] b) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, b.length * 4));
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b), 64 * 1024)) {
             in.transferTo(out);
         } catch (EOFException | ZipException e) {
-            // truncated or damaged: keep what came out before it
+            byte[] got = out.toByteArray();
+            long lines = 0;
+            for (byte x : got) {
+                if (x == '\n') {
+                    lines++;
+                }
+            }
+            String where = got.length + " bytes (" + lines + " lines) of it";
+            throw new DamagedInputException(e instanceof EOFException
+                    ? "gzip data ends early (a truncated file?) after " + where + ": " + e.getMessage()
+                    : "gzip data is damaged after " + where + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
     }

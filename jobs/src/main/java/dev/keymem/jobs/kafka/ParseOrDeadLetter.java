@@ -11,8 +11,9 @@ import org.apache.flink.util.Collector;
  * Parses each record with a {@link RecordParser}; valid ones go on, invalid ones go to the
  * {@link KafkaIO#DEAD_LETTERS} side output with the parser's reason and the record's coordinates, followed
  * on the main output by the exception's stand-in where it carries one ({@link InvalidRecordException#standIn}).
- * A parser that throws anything other than {@link InvalidRecordException} (a bug, not bad data) fails
- * the job as usual. A null result is dropped (a parser's way to skip, e.g., blank lines).
+ * A parser that throws anything else on a record ({@link RuntimeException}: a bug, not bad data, or a
+ * {@link StackOverflowError}) dead-letters that record too, the exception in the reason
+ * ({@link RecordParsers#failed}), rather than failing the job on it at every restart. A null result is dropped (a parser's way to skip, e.g., blank lines).
  *
  * @param <T> the parsed type
  */
@@ -36,6 +37,9 @@ public class ParseOrDeadLetter<T> extends ProcessFunction<KafkaRecord, T> implem
         } catch (InvalidRecordException e) {
             ctx.output(KafkaIO.DEAD_LETTERS, record.deadLetter(e.getMessage()));
             parsed = standIn(e);
+        } catch (RuntimeException | StackOverflowError e) {
+            ctx.output(KafkaIO.DEAD_LETTERS, record.deadLetter(RecordParsers.failed(e)));
+            parsed = null;
         }
         if (parsed != null) {
             out.collect(parsed);

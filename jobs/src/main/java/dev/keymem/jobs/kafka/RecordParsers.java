@@ -44,6 +44,25 @@ public final class RecordParsers {
         };
     }
 
+    /** Longest exception text a {@link #failed} reason carries. */
+    static final int MAX_FAILURE_CHARS = 300;
+
+    /**
+     * The dead-letter reason of a record whose parser threw {@code e}, an exception that is no refusal
+     * ({@link InvalidRecordException}): a parser's bug on that record, or a limit of a library under it (a
+     * {@link StackOverflowError} of deep nesting). The parse steps dead-letter such a record with this reason,
+     * {@code "parser failed on this record: " + e} on one line, cut to {@link #MAX_FAILURE_CHARS} characters,
+     * instead of failing the job on it at every restart: the record's coordinates and the cause are in the dead
+     * letter, and the job goes on with the next record.
+     */
+    public static String failed(Throwable e) {
+        String s = String.valueOf(e).replace('\n', ' ').replace('\r', ' ');
+        if (s.length() > MAX_FAILURE_CHARS) {
+            s = s.substring(0, MAX_FAILURE_CHARS) + "...";
+        }
+        return "parser failed on this record: " + s;
+    }
+
     /**
      * The value of {@code record} as strict UTF-8, checked as {@link #utf8Text(int)} describes, without a
      * leading byte order mark.

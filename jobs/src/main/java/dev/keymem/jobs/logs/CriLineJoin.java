@@ -29,7 +29,10 @@ import org.apache.flink.util.Collector;
  *       (CRI pieces reach this step uncut, so that a join cuts the joined text and not each piece).</li>
  *   <li>{@code P} pieces are held (in keyed state, so a checkpoint holds them and a restored job goes on
  *       joining) until the {@code F} piece of their stream: then one line goes to {@code inner} whose text is
- *       the {@code P} messages followed by the {@code F} message (their bytes joined and decoded as
+ *       the {@code P} messages followed by the {@code F} message, stripped at its end as an {@code F} line's
+ *       text is (so an {@code F} piece with an empty or blank message ends the line as the line unsplit ends,
+ *       without the {@code P} pieces' trailing whitespace; a line of blanks only joins to an empty text) (their
+ *       bytes joined and decoded as
  *       {@code new String(bytes, UTF_8)} decodes: a UTF-8 character that containerd cut at a piece boundary,
  *       {@link LogLine#criHead}, is whole again, byte for byte; bytes that make no character are one U+FFFD
  *       each as the JDK's decoder replaces them; the last piece's incomplete bytes, at most 3, are held raw
@@ -158,6 +161,7 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
             Held h = p.open.remove(i);
             h.add(l, limits.maxTextBytes());
             h.resolveTail(limits.maxTextBytes());
+            h.stripEnd();
             state.update(p.open.isEmpty() ? null : p);
             function.processElement(h.line(ctx.getCurrentKey(), null, limits.maxTextBytes()), ctx, out);
             return;
@@ -262,7 +266,7 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
                     } else {
                         r.raw.writeBytes(messageBytes(l));
                     }
-                    String text = r.text();
+                    String text = refused ? r.text() : r.text().stripTrailing();
                     long bytes = RecordLimits.utf8Bytes(text);
                     String mark = r.missing == 0 ? null : missingMark(r.missing)
                             + (bytes > max ? RecordLimits.TRUNCATED_MARK + bytes + " bytes]" : "");
@@ -432,6 +436,12 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
          * {@link LogLine#criHead} completes the character.
          */
         byte[] tail;
+        /**
+         * UTF-8 bytes of the whitespace ({@link Character#isWhitespace}, as {@link String#strip} strips) at the end
+         * of the line so far, held or only counted: what {@link #stripEnd} drops when an {@code F} piece ends the
+         * line.
+         */
+        long blankTail;
 
         Held() {
         }
@@ -481,6 +491,36 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
             resolveTail(maxTextBytes);
         }
 
+        /**
+         * Ends the line as an {@code F} line's text ends, stripped at its end: drops its trailing whitespace
+         * ({@link #blankTail}) from the count and, where the held text reaches into it, from the held text.
+         */
+        void stripEnd() {
+            if (blankTail == 0) {
+                return;
+            }
+            long total = totalBytes - blankTail;
+            if (heldBytes > total) { // the whitespace starts on a character boundary inside the held text
+                text = RecordLimits.prefix(text.getBytes(StandardCharsets.UTF_8), (int) total);
+                heldBytes = total;
+            }
+            totalBytes = total;
+            blankTail = 0;
+        }
+
+        /** UTF-8 bytes of the whitespace at the end of {@code s} ({@link Character#isWhitespace}). */
+        static int blankSuffixBytes(String s) {
+            int bytes = 0;
+            for (int k = s.length() - 1; k >= 0; k--) {
+                char c = s.charAt(k);
+                if (!Character.isWhitespace(c)) { // a surrogate is none, and no supplementary character is one
+                    break;
+                }
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+            return bytes;
+        }
+
         /** Appends the held {@link #tail} as it decodes (U+FFFD): the line ends without the rest of it. */
         void resolveTail(int maxTextBytes) {
             if (tail != null) {
@@ -513,6 +553,8 @@ final class CriLineJoin extends ForwardingKeyedFunction<LogLine, LogLine, JobOut
         void append(String piece, boolean pieceAscii, int maxTextBytes) {
             int bytes = pieceAscii ? piece.length() : RecordLimits.utf8Bytes(piece);
             ascii &= pieceAscii;
+            int blank = blankSuffixBytes(piece);
+            blankTail = blank == bytes ? blankTail + bytes : blank;
             boolean whole = heldBytes == totalBytes;
             totalBytes += bytes;
             if (!whole) {

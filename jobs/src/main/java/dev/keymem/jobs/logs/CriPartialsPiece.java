@@ -11,8 +11,10 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 
 /**
  * Payload of one source's held CRI pieces ({@link CriLineJoin.Partials}, ValueState {@code cri-partials}; piece
- * code 26). Format 2 (format 1, which session 14 wrote, is the same without the tail and the refused count; it
- * reads as lines held with no tail and no refused piece, as they were):
+ * code 26). Format 3 (format 1, which session 14 wrote, is the same without the tail, the refused count and the
+ * blank tail; it reads as lines held with no tail and no refused piece, as they were; format 2, session 15's, is
+ * format 3 without the blank tail; both read the blank tail from the held text where it is the whole line, else
+ * as 0):
  *
  * <pre>
  *   int    lines held (1 to 65536, MAX_HELD, a bound on reads; one per stream, topic and partition)
@@ -28,12 +30,13 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
  *     byte   tail length (0 to 3), then the tail's bytes  (format 2; the raw bytes of a character cut at
  *                                                         the last piece's end, {@code CriLineJoin.Held#tail})
  *     int    refused pieces          (format 2; {@code CriLineJoin.Held#missing})
+ *     long   blank tail bytes        (format 3; {@code CriLineJoin.Held#blankTail}, at most total bytes)
  * </pre>
  */
 public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials> {
     static final CriPartialsPiece INSTANCE = new CriPartialsPiece();
     static final int CODE = 26;
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
     /** More held lines than a source can have streams times files is corrupt state. */
     private static final int MAX_HELD = 1 << 16;
 
@@ -62,13 +65,14 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
                 }
             }
             out.putInt(h.missing);
+            out.putLong(h.blankTail);
         }
     }
 
     @Override
     public CriLineJoin.Partials read(int format, PayloadReader in, CriLineJoin.Partials reuse)
             throws CorruptStateException {
-        if (format != 1 && format != 2) {
+        if (format < 1 || format > 3) {
             throw in.corrupt("unknown CriPartials format " + format);
         }
         int n = in.getInt("lines held");
@@ -102,6 +106,11 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
             if (h.missing < 0 || h.missing > h.pieces) {
                 throw in.corrupt("impossible count of refused pieces " + h.missing + " of " + h.pieces);
             }
+            h.blankTail = format >= 3 ? in.getLong("blank tail bytes")
+                    : h.text != null && h.heldBytes == h.totalBytes ? CriLineJoin.Held.blankSuffixBytes(h.text) : 0;
+            if (h.blankTail < 0 || h.blankTail > h.totalBytes) {
+                throw in.corrupt("impossible blank tail of " + h.blankTail + " of " + h.totalBytes + " bytes");
+            }
             if (h.text == null || (h.stream != LogLine.CRI_STDOUT && h.stream != LogLine.CRI_STDERR)
                     || h.heldBytes < 0 || h.heldBytes > h.totalBytes || h.pieces < 1) {
                 throw in.corrupt("impossible held line (stream " + h.stream + ", " + h.heldBytes + " of "
@@ -129,6 +138,7 @@ public final class CriPartialsPiece extends BaseStatePiece<CriLineJoin.Partials>
             k.pieces = h.pieces;
             k.tail = h.tail == null ? null : h.tail.clone();
             k.missing = h.missing;
+            k.blankTail = h.blankTail;
             c.open.add(k);
         }
         return c;

@@ -20,7 +20,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -1024,7 +1024,8 @@ public final class LogLineParser implements Serializable {
     }
 
     /**
-     * {@code Instant.parse(s).toEpochMilli()}, or {@code dflt} where it does not parse. The common form
+     * {@code Instant.parse(s).toEpochMilli()}, or {@code dflt} where it does not parse or is beyond epoch
+     * milliseconds (a year such as +999999999, which {@link Instant} holds and a long of milliseconds does not). The common form
      * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} (hour to 23, second to 59, a valid date) is computed directly, the
      * same value; anything else goes through {@link Instant#parse}.
      */
@@ -1035,7 +1036,7 @@ public final class LogLineParser implements Serializable {
         }
         try {
             return Instant.parse(s).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException | ArithmeticException e) { // no time, or one beyond epoch milliseconds
             return dflt;
         }
     }
@@ -1095,7 +1096,7 @@ public final class LogLineParser implements Serializable {
     static long parseInstantReference(String s, long dflt) {
         try {
             return Instant.parse(s).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException | ArithmeticException e) { // no time, or one beyond epoch milliseconds
             return dflt;
         }
     }

@@ -4,6 +4,7 @@ import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.KafkaIO;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordParser;
+import dev.keymem.jobs.kafka.RecordParsers;
 import dev.keymem.jobs.serde.RecordRuns;
 import java.util.Objects;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -118,6 +119,9 @@ public final class LogLineRuns {
                 // the dead letter, then the stand-in (a refused CRI piece's marker), as ParseOrDeadLetter sends them
                 output.collect(KafkaIO.DEAD_LETTERS, element.replace(r.deadLetter(e.getMessage())));
                 l = e.standIn() instanceof LogLine s ? s : null;
+            } catch (RuntimeException | StackOverflowError e) { // as ParseOrDeadLetter: the record, not the job
+                output.collect(KafkaIO.DEAD_LETTERS, element.replace(r.deadLetter(RecordParsers.failed(e))));
+                l = null;
             }
             if (l != null) {
                 gather(l, element);

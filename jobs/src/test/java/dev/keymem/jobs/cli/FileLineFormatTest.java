@@ -83,6 +83,39 @@ class FileLineFormatTest {
         }
     }
 
+    /**
+     * A file that grows while the run reads it (a live log) failed the job at every attempt ("SimpleStreamFormat is
+     * not splittable, but found split end (N) different from file length (M)"): the reader reads the file as it was
+     * listed, up to its split's end, and the lines appended since are not read (the last line cut where the listing
+     * cut it, as a last line without a line end); a file cut shorter since is read to its end.
+     */
+    @Test
+    void aFileGrowingWhileReadIsReadAsItWasListed(@TempDir Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            sb.append("line ").append(i).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        Path f = Files.writeString(dir.resolve("grow.log"), sb.toString());
+        List<KafkaRecord> all = FileLines.read(f);
+        long size = Files.size(f);
+        int listed = sb.indexOf("line 600");
+        for (long end : new long[] {listed, listed + 6, size, size + 100}) {
+            List<KafkaRecord> got = new ArrayList<>();
+            try (StreamFormat.Reader<KafkaRecord> reader = new FileLineFormat("grow.log").createReader(
+                    new Configuration(), new LocalDataInputStream(f.toFile()), size, end)) {
+                for (KafkaRecord k = reader.read(); k != null; k = reader.read()) {
+                    got.add(k);
+                }
+            }
+            List<KafkaRecord> want = end == listed ? all.subList(0, 600) : end == listed + 6 ? new ArrayList<>(
+                    all.subList(0, 601)) : all;
+            if (end == listed + 6) {
+                want.set(600, new KafkaRecord("grow.log", 0, 600, -1, null, "line 6".getBytes()));
+            }
+            assertEquals(want, got, "split end " + end + " of " + size);
+        }
+    }
+
     private static List<KafkaRecord> read(Path f) throws Exception {
         List<KafkaRecord> got = new ArrayList<>();
         try (StreamFormat.Reader<KafkaRecord> reader = new FileLineFormat(f.getFileName().toString())

@@ -314,6 +314,34 @@ class MemctlAwkwardInputTest {
         assertTrue(r.err.contains("is a directory"), r.err);
     }
 
+    /**
+     * A gzip file cut short (or damaged) used to run over the lines before the damage and end with exit 0 as if
+     * they were the whole file (a damaged one with 0 lines): both jobs refuse it (exit 2), one line on stderr
+     * naming the file and the damage, nothing written.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aTruncatedGzipIsRefusedNamingTheDamage(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            for (String l : routine("web", 5_000)) {
+                z.write((l + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        byte[] b = gz.toByteArray();
+        Path in = Files.write(dir.resolve("app.log.gz"), java.util.Arrays.copyOf(b, b.length * 2 / 3));
+        for (String job : List.of("logs", "context")) {
+            Path out = dir.resolve(job + ".jsonl");
+            Run r = memctl(job, "--input", in.toString(), "--output", out.toString());
+            assertEquals(2, r.code, r.err);
+            String[] lines = r.err.strip().split("\n");
+            assertEquals(1, lines.length, r.err);
+            assertTrue(lines[0].startsWith("memctl " + job + ": input " + in + ": gzip data ends early (a truncated "
+                    + "file?) after "), r.err);
+            assertEquals(List.of(), jsonLines(out));
+        }
+    }
+
     /** An output named like the input used to truncate the input before it was read: every line lost. */
     @Test
     void anOutputThatIsTheInputIsAUsageErrorAndTheInputIsKept(@TempDir Path dir) throws Exception {

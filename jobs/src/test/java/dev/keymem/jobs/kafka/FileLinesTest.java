@@ -2,6 +2,8 @@ package dev.keymem.jobs.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
@@ -62,22 +64,45 @@ class FileLinesTest {
     }
 
     @Test
-    void gzipIsDecompressedAlsoConcatenatedOrTruncated() throws Exception {
+    void gzipIsDecompressedAlsoConcatenated() throws Exception {
         assertEquals(List.of("a", "b"), lines(gzip(utf8("a\r\nb\r\n"))));
         ByteArrayOutputStream two = new ByteArrayOutputStream();
         two.writeBytes(gzip(utf8("a\nb\n")));
         two.writeBytes(gzip(utf8("c\n")));
         assertEquals(List.of("a", "b", "c"), lines(two.toByteArray()), "cat a.gz b.gz");
+    }
+
+    /**
+     * A truncated gzip file (a copy cut short, a file still being written) or a damaged one (a bad block) used to
+     * give the lines before the damage and nothing else, and a run over it ended with exit 0 as if that were the
+     * whole file (a damaged one: 0 lines): it is refused, naming the damage and how much came out before it.
+     */
+    @Test
+    void aTruncatedOrDamagedGzipIsRefusedNotCutShort() throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 20_000; i++) {
             sb.append("line ").append(i).append('\n');
         }
         byte[] z = gzip(utf8(sb.toString()));
-        List<String> cut = lines(Arrays.copyOf(z, z.length / 2));
-        assertEquals("line 0", cut.get(0), "a truncated gzip keeps what it holds");
-        for (int i = 0; i < cut.size() - 1; i++) {
-            assertEquals("line " + i, cut.get(i));
+        FileLines.DamagedInputException cut = assertThrows(FileLines.DamagedInputException.class,
+                () -> lines(Arrays.copyOf(z, z.length / 2)));
+        assertTrue(cut.getMessage().startsWith("gzip data ends early (a truncated file?) after "), cut.getMessage());
+        assertTrue(cut.getMessage().matches(".* after \\d+ bytes \\(\\d+ lines\\) of it.*"), cut.getMessage());
+        byte[] bad = Arrays.copyOf(z, z.length);
+        for (int i = 10; i < 60; i++) {
+            bad[i] ^= (byte) 0x5A;
         }
+        FileLines.DamagedInputException damaged = assertThrows(FileLines.DamagedInputException.class,
+                () -> lines(bad));
+        assertTrue(damaged.getMessage().startsWith("gzip data is damaged after "), damaged.getMessage());
+        byte[] header = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 'n', 'o', 't', ' ', 'd', 'e', 'f', 'l', 'a', 't',
+            'e'};
+        assertThrows(FileLines.DamagedInputException.class, () -> lines(header));
+        // a second member cut short counts too
+        ByteArrayOutputStream two = new ByteArrayOutputStream();
+        two.writeBytes(gzip(utf8("a\nb\n")));
+        two.writeBytes(Arrays.copyOf(z, 40));
+        assertThrows(FileLines.DamagedInputException.class, () -> lines(two.toByteArray()));
     }
 
     @Test

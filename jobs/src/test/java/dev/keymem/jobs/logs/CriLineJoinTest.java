@@ -575,6 +575,9 @@ class CriLineJoinTest {
         CriLineJoin.Partials p = s.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(old));
         assertEquals(List.of("2|pod.log|2|7|1767225601000|false|caf\u00e9 |6|6|2|null|0",
                 "1|null|0|9|-1|true|abc|3|70|3|null|0"), held(p));
+        assertEquals(1, p.open.get(0).blankTail); // read from the whole line's held text
+        assertEquals(0, p.open.get(1).blankTail); // not all held: none known
+        p.open.get(1).blankTail = 5;
         p.open.get(0).tail = new byte[] {(byte) 0xE2, (byte) 0x82};
         p.open.get(1).missing = 2;
         var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
@@ -584,6 +587,8 @@ class CriLineJoinTest {
         assertEquals(List.of("2|pod.log|2|7|1767225601000|false|caf\u00e9 |6|6|2|[-30, -126]|0",
                 "1|null|0|9|-1|true|abc|3|70|3|null|2"), held(back));
         assertEquals(held(back), held(s.copy(back)));
+        assertEquals(List.of(1L, 5L), back.open.stream().map(h -> h.blankTail).toList());
+        assertEquals(List.of(1L, 5L), s.copy(back).open.stream().map(h -> h.blankTail).toList());
     }
 
     private static List<String> held(CriLineJoin.Partials p) {
@@ -611,6 +616,66 @@ class CriLineJoinTest {
         assertEquals(java.util.Arrays.toString(l.criHead), java.util.Arrays.toString(r2.get(0).criHead));
         assertEquals(java.util.Arrays.toString(l.criTail), java.util.Arrays.toString(r2.get(0).criTail));
         return r2.get(0);
+    }
+
+    /**
+     * An {@code F} piece with an empty or blank message ends its line as the line unsplit ends: an {@code F} line's
+     * text is its message stripped at its end, so the {@code P} pieces' trailing whitespace goes too (also where it
+     * lies past the held text, which the cut's byte count then leaves out), in the function (restored between any
+     * two pieces) and in the reference. A line all of whose pieces are blank joins to an empty text.
+     */
+    @Test
+    void anEmptyFPieceEndsTheLineAsTheUnsplitLineEnds() throws Exception {
+        LogLineParser parser = new LogLineParser("svc");
+        RecordLimits limits = RecordLimits.defaults().withMaxTextBytes(64);
+        String[][] cases = {
+            {"hello   ", ""},
+            {"a  ", " \t ", "   "},
+            {"x".repeat(60) + "   ", "  ", ""},
+            {"y".repeat(70) + "      ", ""},
+            {"z".repeat(62) + " \u00e9  ", " "},
+            {"ab \u3000", "\u2003 ", " "},
+            {"keep\u00a0", ""},
+            {"  ", "\t", ""},
+        };
+        for (String[] pieces : cases) {
+            List<LogLine> lines = new ArrayList<>();
+            for (int i = 0; i < pieces.length; i++) {
+                String tag = i == pieces.length - 1 ? "F" : "P";
+                LogLine l = parser.parse(null, new KafkaRecord("pod.log", 0, i, -1, null,
+                        ("2026-01-01T00:00:0" + (i + 1) + "Z stdout " + tag + " " + pieces[i])
+                                .getBytes(StandardCharsets.UTF_8)), 1 << 16);
+                l.topic = "pod.log";
+                lines.add(l);
+            }
+            String whole = String.join("", pieces);
+            String text = whole.isBlank() ? "" : limits.capText(parser.parse(null,
+                    "2026-01-01T00:00:01Z stdout F " + whole, 0, -1).text);
+            List<String> want = List.of("0|1767225601000|pod.log-0|" + text, "END");
+            assertEquals(want, reference(lines, limits, 1L << 20).get("svc"), "reference: " + List.of(pieces));
+            for (int cut = 0; cut <= lines.size(); cut++) {
+                Map<String, List<String>> got = new LinkedHashMap<>();
+                OperatorSubtaskState snap;
+                try (var h = harness(limits, 1L << 20)) {
+                    h.open();
+                    for (LogLine l : lines.subList(0, cut)) {
+                        h.processElement(new StreamRecord<>(copy(l)));
+                    }
+                    snap = h.snapshot(1, 1);
+                    collect(h, got);
+                }
+                try (var h = harness(limits, 1L << 20)) {
+                    h.initializeState(snap);
+                    h.open();
+                    for (LogLine l : lines.subList(cut, lines.size())) {
+                        h.processElement(new StreamRecord<>(copy(l)));
+                    }
+                    h.processWatermark(Long.MAX_VALUE);
+                    collect(h, got);
+                }
+                assertEquals(want, got.get("svc"), List.of(pieces) + " restored after " + cut);
+            }
+        }
     }
 
     @Test
