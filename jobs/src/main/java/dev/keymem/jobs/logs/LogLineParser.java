@@ -199,7 +199,7 @@ public final class LogLineParser implements Serializable {
      * The time stamp of the first {@link JsonLogFields#TIME} field that gives one, else {@code dflt}: an ISO-8601
      * string ({@link Instant#parse}: {@code Z} or an offset); an integer {@code timestamp} or {@code ts}: epoch
      * milliseconds; any other number, or a string of digits (journald's {@code __REALTIME_TIMESTAMP}), an epoch time
-     * whose unit its size tells ({@link #epochMillis}).
+     * whose unit its size tells ({@link #epochMillis}; a number whose milliseconds a long does not hold gives none).
      */
     static long timestamp(JsonNode n, long dflt) {
         for (String name : JsonLogFields.TIME) {
@@ -215,9 +215,9 @@ public final class LogLineParser implements Serializable {
                 return epochMillis(v);
             }
             if (t.isNumber()) {
-                double v = t.asDouble();
-                if (Double.isFinite(v)) {
-                    return epochMillis(v);
+                long ms = epochMillis(t.asDouble());
+                if (ms != Long.MIN_VALUE) {
+                    return ms;
                 }
             } else if (t.isTextual()) {
                 String s = t.asText();
@@ -256,12 +256,14 @@ public final class LogLineParser implements Serializable {
 
     /**
      * Epoch milliseconds of an epoch time in the unit its size tells (as log shippers read them): seconds below
-     * 10^11 (until the year 5138), milliseconds below 10^14, microseconds below 10^17, else nanoseconds.
+     * 10^11 (until the year 5138), milliseconds below 10^14, microseconds below 10^17, else nanoseconds (also
+     * {@link Long#MIN_VALUE}, whose size a long does not hold). Every long gives a long of milliseconds, never
+     * {@link Long#MIN_VALUE}.
      */
     static long epochMillis(long v) {
-        long a = Math.abs(v);
+        long a = v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v);
         if (a < 100_000_000_000L) {
-            return v * 1000;
+            return Math.multiplyExact(v, 1000L);
         }
         if (a < 100_000_000_000_000L) {
             return v;
@@ -271,11 +273,14 @@ public final class LogLineParser implements Serializable {
 
     /**
      * {@link #epochMillis(long)} of a number with a fraction (zap's {@code ts}: seconds, 1566398434.8962479), to the
-     * nearest millisecond (1768464000.123 is 1768464000.1229999... as a double).
+     * nearest millisecond (1768464000.123 is 1768464000.1229999... as a double); {@link Long#MIN_VALUE} (not
+     * parsed) where those milliseconds are no long, or {@code v} is not finite.
      */
     static long epochMillis(double v) {
         double a = Math.abs(v);
-        return Math.round(a < 1e11 ? v * 1000 : a < 1e14 ? v : a < 1e17 ? v / 1000 : v / 1e6);
+        double ms = a < 1e11 ? v * 1000 : a < 1e14 ? v : a < 1e17 ? v / 1000 : v / 1e6;
+        // below 2^63 in size (NaN fails too): rounds to a long other than Long.MIN_VALUE (doubles this large are whole)
+        return Math.abs(ms) < 0x1p63 ? Math.round(ms) : Long.MIN_VALUE;
     }
 
     /** U+FFFD in UTF-8. */

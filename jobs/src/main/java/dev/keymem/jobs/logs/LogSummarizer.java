@@ -206,17 +206,19 @@ public final class LogSummarizer {
      * The {@link Masked} facts of a masked message, remembered for the {@link #EMBED_CACHE_SIZE} most recently
      * used short messages seen more than once ({@link dev.keymem.jobs.logs.mining.RepeatMemo}: a message met once
      * is not kept; a source's lines repeat their masked messages; the front end is a pure function of the text).
+     * The front end's masker runs on the miner's masked message again only where it may change it
+     * ({@link TextFrontEnd#encodeMasked}, the same result as {@code encode}; {@code LogSummarizerMaskTest}).
      */
     private Masked masked(String masked) {
         if (masked.length() > EMBED_CACHE_CHARS) {
-            return new Masked(normalized(frontEnd.encode(masked).vector), shape(masked));
+            return new Masked(normalized(frontEnd.encodeMasked(masked).vector), shape(masked));
         }
         if (embeddings == null) {
             embeddings = new dev.keymem.jobs.logs.mining.RepeatMemo<>(EMBED_CACHE_SIZE);
         }
         Masked x = embeddings.get(masked);
         if (x == null) {
-            x = new Masked(normalized(frontEnd.encode(masked).vector), shape(masked));
+            x = new Masked(normalized(frontEnd.encodeMasked(masked).vector), shape(masked));
             embeddings.offer(masked, x);
         }
         return x;

@@ -111,6 +111,32 @@ final class Cl100kBpe {
         return to - from;
     }
 
+    /**
+     * A fingerprint of how this class lays out its slot table (the table's size, {@link #hash}, the probing, what a
+     * slot holds): a hash of the table it makes of 96 fixed tokens. {@link Cl100kImage} records it with the tables.
+     */
+    static int layout() {
+        int n = 96;
+        byte[][] tokens = new byte[n][];
+        int length = 0;
+        for (int r = 0; r < n; r++) {
+            tokens[r] = Integer.toString(r * 7919).getBytes(StandardCharsets.US_ASCII);
+            length += tokens[r].length;
+        }
+        byte[] bytes = new byte[length];
+        int[] offsets = new int[n + 1];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(tokens[r], 0, bytes, offsets[r], tokens[r].length);
+            offsets[r + 1] = offsets[r] + tokens[r].length;
+        }
+        int[] s = new Cl100kBpe(bytes, offsets, n).slots;
+        int h = s.length;
+        for (int v : s) {
+            h = 31 * h + v;
+        }
+        return h;
+    }
+
     /** The encoder, loaded at the first call (thread-safe). */
     static Cl100kBpe get() {
         Cl100kBpe b = shared;

@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
 
+import org.apache.flink.annotation.Internal;
+
 /**
  * An image of {@link Cl100kBpe}'s tables (every token's bytes, their offsets, the rank table) in a file, so that a
  * run starts its encoder by reading the file instead of inflating jtokkit's 1.6 MB ranks resource from the jar
@@ -24,21 +26,28 @@ import java.util.zip.CRC32;
  *
  * <p>Contract: an image gives the tables that {@code Cl100kBpe.parse} makes of jtokkit's ranks resource on the class
  * path, or nothing. It records the CRC-32 and size of the ranks entry it was made from (read from the jar's
- * directory, nothing inflated) and a CRC-32 of itself; {@link #load} takes it only where both match (another
- * jtokkit, a damaged or truncated file, a file of another format: none), and the encoder then parses the resource
- * as before. Parsing stays the reference: {@code Cl100kImageTest} compares the tables and the ids.
+ * directory, nothing inflated), {@code Cl100kBpe.layout()} (how the writing build's encoder lays out its slot table:
+ * table size, hash, probing) and a CRC-32 of itself; {@link #load} takes it only where all three match (another
+ * jtokkit, another build's table layout, a damaged or truncated file, a file of another format: none) and where
+ * {@value #CHECKS} ranks spread over the table, looked up by their bytes through the loaded table, give back
+ * themselves (a layout the fingerprint misses); else the encoder parses the resource as before. The launcher
+ * names only an image newer than the jar. Parsing stays the reference: {@code Cl100kImageTest} compares the tables
+ * and the ids.
  *
  * <p>Written by hand: no library stores these arrays (they are ours); the format is a header, the arrays little
  * endian, and a CRC-32.
  */
+@Internal
 public final class Cl100kImage {
     /** The system property naming the image file to read (empty or unset: none). */
     public static final String PROPERTY = "keymem.cl100k.image";
 
     private static final byte[] MAGIC = {'K', 'M', 'C', 'L', '1', '0', '0', 'K'};
-    private static final int VERSION = 1;
-    /** magic, version, source CRC and size, tokens, bytes, longest token, slots. */
-    private static final int HEADER = 8 + 4 + 8 + 8 + 4 + 4 + 4 + 4;
+    private static final int VERSION = 2;
+    /** magic, version, source CRC and size, table layout, tokens, bytes, longest token, slots. */
+    private static final int HEADER = 8 + 4 + 8 + 8 + 4 + 4 + 4 + 4 + 4;
+    /** How many ranks {@link #read} looks up through the table it read. */
+    static final int CHECKS = 48;
 
     private Cl100kImage() {
     }
@@ -114,7 +123,7 @@ public final class Cl100kImage {
         int length = b.offsets[n];
         ByteBuffer out = ByteBuffer.allocate(HEADER + length + 4 * (n + 1) + 4 * b.slots.length + 4)
                 .order(ByteOrder.LITTLE_ENDIAN);
-        out.put(MAGIC).putInt(VERSION).putLong(sourceCrc).putLong(sourceSize)
+        out.put(MAGIC).putInt(VERSION).putLong(sourceCrc).putLong(sourceSize).putInt(Cl100kBpe.layout())
                 .putInt(n).putInt(length).putInt(b.maxLength).putInt(b.slots.length);
         out.put(b.bytes, 0, length);
         out.asIntBuffer().put(b.offsets, 0, n + 1);
@@ -128,8 +137,8 @@ public final class Cl100kImage {
     }
 
     /**
-     * The encoder of image {@code f} where it is a whole image of this format made from a ranks resource of that
-     * CRC-32 and size; else null.
+     * The encoder of image {@code f} where it is a whole image of this format and table layout made from a ranks
+     * resource of that CRC-32 and size, whose table gives back the ranks it is asked for; else null.
      */
     static Cl100kBpe read(byte[] f, long sourceCrc, long sourceSize) {
         return read(ByteBuffer.wrap(f), sourceCrc, sourceSize);
@@ -145,7 +154,7 @@ public final class Cl100kImage {
         byte[] magic = new byte[MAGIC.length];
         in.get(magic);
         if (!Arrays.equals(magic, MAGIC) || in.getInt() != VERSION || in.getLong() != sourceCrc
-                || in.getLong() != sourceSize) {
+                || in.getLong() != sourceSize || in.getInt() != Cl100kBpe.layout()) {
             return null;
         }
         int n = in.getInt();
@@ -171,6 +180,22 @@ public final class Cl100kImage {
         if (offsets[0] != 0 || offsets[n] != length) {
             return null;
         }
-        return new Cl100kBpe(bytes, offsets, table, n, maxLength);
+        Cl100kBpe b = new Cl100kBpe(bytes, offsets, table, n, maxLength);
+        return findsItsTokens(b) ? b : null;
+    }
+
+    /**
+     * Whether {@value #CHECKS} ranks spread from the first to the last, looked up by their bytes through {@code b}'s
+     * table, give back themselves: a table laid out by another hash or probing loses most of them.
+     */
+    private static boolean findsItsTokens(Cl100kBpe b) {
+        int n = b.tokens;
+        for (int k = 0; k < CHECKS; k++) {
+            int r = (int) ((long) k * (n - 1) / (CHECKS - 1));
+            if (b.offsets[r] > b.offsets[r + 1] || b.rank(b.bytes, b.offsets[r], b.offsets[r + 1]) != r) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -192,6 +192,9 @@ public final class LineMasker implements Serializable {
         return b == 1 ? e : b == 0 ? -1 : RegexScan.UNDECIDED;
     }
 
+    /** The UUID rule's groups of hex digits. */
+    private static final int[] UUID_GROUPS = {8, 4, 4, 4, 12};
+
     /** UUID: {@code \\b H{8}-H{4}-H{4}-H{4}-H{12} \\b}. */
     static int uuidEnd(char[] s, int i) {
         int b = RegexScan.boundaryBeforeWord(s, i);
@@ -199,7 +202,7 @@ public final class LineMasker implements Serializable {
             return b == 0 ? -1 : RegexScan.UNDECIDED;
         }
         int k = i;
-        int[] groups = {8, 4, 4, 4, 12};
+        int[] groups = UUID_GROUPS;
         for (int g = 0; g < groups.length; g++) {
             if (!hexes(s, k, groups[g])) {
                 return -1;
@@ -650,6 +653,66 @@ public final class LineMasker implements Serializable {
                 || (RegexScan.letter(ch) && i + 1 < s.length && s[i + 1] == ':');
         return first && !RegexScan.before(s, i, BEFORE_PATH)
                 && !(i >= 2 && s[i - 1] == '>' && ((s[i - 2] >= 'A' && s[i - 2] <= 'Z') || s[i - 2] == '*'));
+    }
+
+    /**
+     * Whether masking {@code s} again may change it, where {@code s} is a masked message of the log miner (its
+     * {@code LineTokens} form, header cut or not): the pre-checks of the rules found to match again in such
+     * messages ({@code LogSummarizerMaskTest}: the URL rule's {@code ://}, the e-mail rule's at sign between
+     * address characters and a dot, the path rule's two slashes, the IPv6 rule's {@code ::} or a run of
+     * {@code [0-9a-fA-F:]} with seven colons; a
+     * header cut can take away the HTTP method before a route, the miner's identifier mask the word before a
+     * {@code ::} or a URL). Where it is false, the test finds the message a fixed point ({@code mask(s)} is
+     * {@code s.strip()}) on every loghub_2k line, format sample and generated line of every rule's shapes. One pass,
+     * no allocation; {@link #mayChangeMaskedReference} is the same from the {@link Census}. Internal: for
+     * {@link TextFrontEnd#encodeMasked}.
+     */
+    @Internal
+    public static boolean mayChangeMasked(String s) {
+        int n = s.length();
+        int colons = 0; // in the current run of [0-9a-fA-F:]
+        int slashes = 0;
+        int dots = 0;
+        boolean emailAt = false;
+        char prev = 0;
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch == ':') {
+                if (prev == ':' || ++colons >= 7) {
+                    return true;
+                }
+                prev = ch;
+                continue;
+            }
+            if (!RegexScan.hex(ch)) {
+                colons = 0;
+            }
+            if (ch == '/' || ch == '\\') {
+                if (++slashes >= 2) {
+                    return true;
+                }
+            } else if (ch == '.') {
+                dots++;
+            } else if (ch == '@') {
+                emailAt |= emailLocal(prev) && i + 1 < n && (RegexScan.word(s.charAt(i + 1)) || s.charAt(i + 1) == '-');
+            }
+            prev = ch;
+        }
+        return emailAt && dots > 0;
+    }
+
+    /** Seven colons in one run of {@code [0-9a-fA-F:]}. */
+    private static final Pattern SEVEN_COLONS = Pattern.compile("(?:[0-9a-fA-F]*:){7}");
+
+    /**
+     * {@link #mayChangeMasked} from the census (the URL, e-mail and path rules' pre-checks) and a regex for the IPv6
+     * rule's: a match is a whole run of {@code [0-9a-fA-F:]} ({@link #mayStartIpv6}) that holds {@code ::} or seven
+     * colons (the reference).
+     */
+    static boolean mayChangeMaskedReference(String s) {
+        Census c = new Census(s.strip());
+        return c.schemeSeparator || (c.emailAts > 0 && c.dots > 0) || c.slashes >= 2 || c.doubleColon
+                || SEVEN_COLONS.matcher(s).find();
     }
 
     /** The masked form (template) of {@code line}; null is rejected with an exception. */

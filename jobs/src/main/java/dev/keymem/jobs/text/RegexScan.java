@@ -276,6 +276,8 @@ public final class RegexScan {
         final boolean[] open;
         int[] at;
         int count;
+        /** The array {@link #moved} wrote before the last (null: none yet): the next move writes there if it fits. */
+        private int[] spare;
 
         private Starts(boolean[] open, int[] at, int count) {
             this.open = open;
@@ -390,12 +392,14 @@ public final class RegexScan {
          * The positions of {@code out}, the old line with its {@code n} matches (spans, in order) replaced by a
          * literal of {@code lit} characters: the old positions before a match kept, those after it moved by the
          * change of length, and those inside it or right after it (whose previous character changed) found
-         * again on {@code out}.
+         * again on {@code out}. Writes into the array of the move before the last where it fits (two arrays a line,
+         * not one per change).
          */
         void moved(char[] out, int[] spans, int n, int lit) {
             int[] old = at;
             int on = count;
-            int[] nw = new int[on + n * (lit + 1) + 1];
+            int need = on + n * (lit + 1) + 1;
+            int[] nw = spare != null && spare.length >= need ? spare : new int[need];
             int k = 0;
             int j = 0;
             int shift = 0;
@@ -427,6 +431,7 @@ public final class RegexScan {
             }
             at = nw;
             count = k;
+            spare = old != nw ? old : null;
         }
 
         /** The positions as an array (for tests). */

@@ -185,8 +185,10 @@ class MemctlScriptTest {
     }
 
     @Test
-    void namesTheBuildsCl100kImageWhereItIsThere() throws Exception {
-        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+    void namesTheBuildsCl100kImageOnlyWhileItIsNewerThanTheJar() throws Exception {
+        Path jar = Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        long t = System.currentTimeMillis();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 60_000));
         String property = "-D" + dev.keymem.jobs.text.Cl100kImage.PROPERTY + "=";
         Path image = root.resolve("jobs/target/memctl-cl100k.bin");
         assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
@@ -202,6 +204,14 @@ class MemctlScriptTest {
             assertEquals(0, run(root.resolve("memctl"), "0", cmd, "--input", "x").code);
             args = Files.readAllLines(root.resolve("java.args"));
             assertTrue(args.contains(property + image), cmd + ": " + args);
+        }
+
+        // a jar built after it (a build that skipped or failed its training run): not named, the ranks are parsed
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t + 60_000));
+        for (String cmd : List.of("logs", "context")) {
+            assertEquals(0, run(root.resolve("memctl"), "0", cmd, "--input", "x").code);
+            args = Files.readAllLines(root.resolve("java.args"));
+            assertFalse(args.stream().anyMatch(a -> a.startsWith(property)), cmd + ": " + args);
         }
     }
 

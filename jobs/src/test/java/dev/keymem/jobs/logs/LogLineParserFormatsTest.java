@@ -180,4 +180,24 @@ class LogLineParserFormatsTest {
         assertEquals(ms, LogLineParser.epochMillis((double) ms));
         assertEquals(-1000, LogLineParser.epochMillis(-1));
     }
+
+    /** A numeric time whose epoch milliseconds a long does not hold keeps the record's time, as a string's does. */
+    @Test
+    void aNumericTimeOutsideTheEpochMillisecondRangeKeepsTheRecordsTime() throws Exception {
+        for (String t : new String[] {"1e300", "-1e300", "1e25", "-1e25"}) {
+            assertEquals(expect("a", "m", null), read("{\"source\":\"a\",\"message\":\"m\",\"time\":" + t + "}", null),
+                    t);
+        }
+        // the ends that are held: seconds, nanoseconds of the longs (Long.MIN_VALUE too), of doubles
+        assertEquals("a|m|" + (Long.MIN_VALUE / 1_000_000),
+                read("{\"source\":\"a\",\"message\":\"m\",\"time\":-9223372036854775808}", null));
+        assertEquals("a|m|9200000000000000000", read("{\"source\":\"a\",\"message\":\"m\",\"time\":9.2e24}", null));
+        assertEquals("a|m|9300000000000", read("{\"source\":\"a\",\"message\":\"m\",\"time\":9.3e18}", null));
+        assertEquals("a|m|" + (-99_999_999_999L * 1000),
+                read("{\"source\":\"a\",\"message\":\"m\",\"time\":-99999999999}", null));
+        assertEquals("a|m|" + (Long.MAX_VALUE / 1_000_000),
+                read("{\"source\":\"a\",\"message\":\"m\",\"time\":9223372036854775807}", null));
+        assertEquals("a|m|" + (-Long.MAX_VALUE / 1_000_000),
+                read("{\"source\":\"a\",\"message\":\"m\",\"time\":-9223372036854775807}", null));
+    }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Cl100kImage}: an image gives the tables that parsing jtokkit's ranks gives (the reference) and jtokkit's ids
- * on real log lines; an image of other ranks, a damaged or a cut one gives nothing.
+ * on real log lines; an image of other ranks, of another table layout, a damaged or a cut one gives nothing.
  */
 class Cl100kImageTest {
 
@@ -81,6 +81,21 @@ class Cl100kImageTest {
                 assertArrayEquals(JTOKKIT.encodeOrdinary(text).toArray(), loaded.encode(text), () -> "ids of " + text);
             }
         }
+    }
+
+    @Test
+    void anImageOfAnotherTableLayoutOfTheSameRanksGivesNothing() throws Exception {
+        long[] src = source();
+        Cl100kBpe parsed = Cl100kBpe.parse(Cl100kBpe.ranksFile());
+        // the same tokens, the slot table as another build's hash or probing would lay it out (here: shifted by one
+        // slot), written whole with its CRC: a stale image beside a rebuilt jar of the same jtokkit
+        int[] shifted = new int[parsed.slots.length];
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[(i + 1) % shifted.length] = parsed.slots[i];
+        }
+        Cl100kBpe other = new Cl100kBpe(parsed.bytes, parsed.offsets, shifted, parsed.tokens, parsed.maxLength);
+        assertNull(Cl100kImage.read(Cl100kImage.image(other, src[0], src[1]), src[0], src[1]));
+        assertNotNull(Cl100kImage.read(Cl100kImage.image(parsed, src[0], src[1]), src[0], src[1]));
     }
 
     @Test

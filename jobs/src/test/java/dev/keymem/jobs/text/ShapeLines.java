@@ -58,6 +58,14 @@ public final class ShapeLines {
                 r.nextInt(60), r.nextInt(1000));
     }
 
+    /**
+     * A random line of the fragments each masking rule looks for, its near-misses and non-ASCII characters, in any
+     * mix (the masker's own generator, {@code LineMaskerTest.randomLine}), 0-24 fragments.
+     */
+    public static String ruleShapes(SplittableRandom r) {
+        return LineMaskerTest.randomLine(r);
+    }
+
     /** A JSON-structured log line (json-fixed's schema), 500-1,300 characters. */
     public static String json(SplittableRandom r) {
         String s = "{\"@timestamp\": \"" + ts(r) + "\", \"level\": \"INFO\", \"logger\": \"com.acme.billing.InvoiceRepository\", "

@@ -17,10 +17,12 @@ import java.util.stream.Stream;
  * <p>A raw file with more lines than the structured file has rows is one that logparser's reader (its {@code
  * log_to_dataframe}) did not take whole: it skips a line that its format's regex does not match (a blank line, a
  * continuation line of a multi-line record), and the structured file has no row for it. Such a set is read
- * aligned ({@link #aligned}): each row is given the first raw line at or after the previous row's that ends with the
- * row's {@code Content} (stripped of blanks at both ends, as the reader strips its fields), the raw lines that no
- * row takes are left out (they were no line of the ground truth), and a row that finds no such line refuses the
- * set. A raw file with fewer lines than rows is refused.
+ * aligned ({@link #aligned}): each row is given the first raw line after the previous row's that carries the row's
+ * header columns (those before {@code Content} but {@code LineId}: {@code Date}, {@code Time}, {@code Level} ...; each
+ * stripped of blanks at both ends) in their order and then ends with the row's {@code Content} (stripped so too),
+ * never a blank line (the reader skips those); the raw lines that no row takes are left out (they were no line of
+ * the ground truth), and a row that finds no such line refuses the set. A raw file with fewer lines than rows is
+ * refused.
  *
  * @param name      the data set's name (the folder's)
  * @param raw       the raw lines
@@ -48,10 +50,18 @@ public record LoghubDataset(String name, List<String> raw, List<String> content,
         List<String> c = new ArrayList<>();
         List<String> e = new ArrayList<>();
         List<String> t = new ArrayList<>();
+        List<List<String>> heads = new ArrayList<>();
         for (List<String> r : rows.subList(1, rows.size())) {
             if (r.size() != header.size()) {
                 throw new IOException(structured + ": a row has " + r.size() + " fields, the header " + header.size());
             }
+            List<String> head = new ArrayList<>(content);
+            for (int i = 0; i < content; i++) {
+                if (!header.get(i).equals("LineId")) {
+                    head.add(r.get(i));
+                }
+            }
+            heads.add(head);
             c.add(r.get(content));
             e.add(r.get(event).isEmpty() ? null : r.get(event));
             t.add(r.get(tmpl));
@@ -60,10 +70,10 @@ public record LoghubDataset(String name, List<String> raw, List<String> content,
             throw new IOException(structured + " has " + c.size() + " rows, " + log + " " + raw.size() + " lines");
         }
         if (c.size() < raw.size()) {
-            List<String> kept = aligned(raw, c);
+            List<String> kept = aligned(raw, heads, c);
             if (kept == null) {
                 throw new IOException(structured + " has " + c.size() + " rows, " + log + " " + raw.size()
-                        + " lines, and a row's Content ends no raw line after the previous row's");
+                        + " lines, and a row's header columns and Content are no raw line after the previous row's");
             }
             raw = kept;
         }
@@ -71,16 +81,15 @@ public record LoghubDataset(String name, List<String> raw, List<String> content,
     }
 
     /**
-     * The raw lines that the rows of {@code content} were read from, in order: for each row the first line at or
-     * after the previous row's line (after it) that ends with the row's content stripped (an empty content takes
-     * the next line); null where a row finds none.
+     * The raw lines that the rows were read from, in order: for row i (header columns {@code heads.get(i)}, content
+     * {@code content.get(i)}) the first line after the previous row's line that {@link #carries} them; null where a
+     * row finds none.
      */
-    static List<String> aligned(List<String> raw, List<String> content) {
+    static List<String> aligned(List<String> raw, List<List<String>> heads, List<String> content) {
         List<String> out = new ArrayList<>(content.size());
         int j = 0;
-        for (String c : content) {
-            String want = c.strip();
-            while (j < raw.size() && !raw.get(j).stripTrailing().endsWith(want)) {
+        for (int i = 0; i < content.size(); i++) {
+            while (j < raw.size() && !carries(raw.get(j), heads.get(i), content.get(i))) {
                 j++;
             }
             if (j >= raw.size()) {
@@ -89,6 +98,32 @@ public record LoghubDataset(String name, List<String> raw, List<String> content,
             out.add(raw.get(j++));
         }
         return out;
+    }
+
+    /**
+     * Whether {@code line} is not blank, ends with {@code content} stripped (blanks after it aside) and has each of
+     * {@code head} stripped (an empty one aside) before that, in their order.
+     */
+    static boolean carries(String line, List<String> head, String content) {
+        String s = line.stripTrailing();
+        String want = content.strip();
+        if (s.isBlank() || !s.endsWith(want)) {
+            return false;
+        }
+        int end = s.length() - want.length();
+        int at = 0;
+        for (String h : head) {
+            String v = h.strip();
+            if (v.isEmpty()) {
+                continue;
+            }
+            int k = s.indexOf(v, at);
+            if (k < 0 || k + v.length() > end) {
+                return false;
+            }
+            at = k + v.length();
+        }
+        return true;
     }
 
     /**
