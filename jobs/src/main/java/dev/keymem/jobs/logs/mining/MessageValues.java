@@ -85,8 +85,9 @@ import java.util.regex.Pattern;
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
  * of the line says one may match, or scan by hand (the reason phrases, the targets, the paths). A test compares them
- * on every loghub_2k line, the format samples and mutated lines. Hand-written: no maintained library knows these
- * shapes; the regexes are the reference.
+ * on every loghub_2k line, the format samples and mutated lines (some ending in a line terminator, before which
+ * the regexes' {@code $} matches too: a JSON message's decoded {@code \n} can end a message). Hand-written: no
+ * maintained library knows these shapes; the regexes are the reference.
  */
 final class MessageValues {
     private MessageValues() {
@@ -319,13 +320,15 @@ final class MessageValues {
 
     /** Classes 11 to 15 of {@link #values}, each regex run where the line's gates or ends say it may match. */
     private static String later(String s, String line, int gates) {
-        int n = s.length();
+        // the regexes' '$' also matches before a final line terminator (a JSON message's decoded "\n", a lone
+        // '\r' the line reader leaves): their ends are looked for before it (end)
+        int n = end(s);
         char last = n == 0 ? 0 : s.charAt(n - 1);
         if (last == ']') {
             if ((gates & UPPER_R) != 0 && s.indexOf("Resolved [") >= 0) {
                 s = replace(RESOLVED, s, 1, 2);
             }
-        } else if (last == 'e' && s.endsWith("] with root cause")) {
+        } else if (last == 'e' && endsWith(s, "] with root cause")) {
             s = replace(THREW, s, 1, 2);
         } else if (last == '"' && s.indexOf(" active: \"") >= 0) {
             s = replace(PROFILES, s, 1, 0);
@@ -344,10 +347,10 @@ final class MessageValues {
                     + m.group(3)));
         }
         if ((gates & UPPER_C) != 0) {
-            if (s.endsWith("'") && s.indexOf("Command line: ") >= 0) {
+            if (endsWith(s, "'") && s.indexOf("Command line: ") >= 0) {
                 s = replace(COMMAND_LINE, s, 1, 0);
             }
-            if (s.endsWith(")") && s.indexOf(") CMD (") >= 0) {
+            if (endsWith(s, ")") && s.indexOf(") CMD (") >= 0) {
                 s = CRON_CMD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
                         + m.group(3)));
             }
@@ -369,7 +372,7 @@ final class MessageValues {
             if (s.indexOf("> Task :") >= 0) {
                 s = replace(TASK_OUTCOME, s, 1, 0);
             }
-            if (s.endsWith("ED") && s.indexOf(" > ") >= 0) {
+            if (endsWith(s, "ED") && s.indexOf(" > ") >= 0) {
                 s = TEST_EVENT.matcher(s).replaceAll(m -> Matcher.quoteReplacement(VALUE + m.group(1)));
             }
         }
@@ -381,7 +384,7 @@ final class MessageValues {
 
     /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} ({@link #SIGNAL_ACTION} needs it). */
     private static boolean endsWithSignalAction(String s) {
-        int n = s.length();
+        int n = end(s);
         for (String a : SIGNAL_ACTIONS) {
             int at = n - a.length();
             if (at >= 2 && s.charAt(n - 1) == a.charAt(a.length() - 1) && s.startsWith(a, at) && s.charAt(at - 2) == ','
@@ -390,6 +393,24 @@ final class MessageValues {
             }
         }
         return false;
+    }
+
+    /**
+     * Where a {@code $} (without MULTILINE) first matches at the end of {@code s}: before a final line terminator
+     * ({@code \r\n}, {@code \n}, {@code \r}, {@code \u0085}, {@code \u2028}, {@code \u2029}), else at the end.
+     */
+    static int end(String s) {
+        int n = s.length();
+        if (n >= 2 && s.charAt(n - 2) == '\r' && s.charAt(n - 1) == '\n') {
+            return n - 2;
+        }
+        char c = n == 0 ? 0 : s.charAt(n - 1);
+        return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029' ? n - 1 : n;
+    }
+
+    /** Whether {@code s} ends with {@code suffix} before {@link #end}. */
+    private static boolean endsWith(String s, String suffix) {
+        return s.startsWith(suffix, end(s) - suffix.length());
     }
 
     /** {@code p}'s matches in {@code s}: group {@code before}, a value, then group {@code after} (0: none). */

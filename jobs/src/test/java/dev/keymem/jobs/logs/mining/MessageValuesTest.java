@@ -201,6 +201,26 @@ class MessageValuesTest {
         assertNotEquals(g, i);
     }
 
+    /** Line terminators that a {@code $} (without MULTILINE) matches before. */
+    private static final String[] ENDINGS = {"\n", "\r", "\r\n", "\u0085", "\u2028", "\u2029"};
+
+    @Test
+    void valuesIsTheReferenceBeforeAFinalLineTerminator() {
+        String[] lines = {"WARN Resolved [org.x.FooException: bad thing happened]",
+            "Servlet.service() for servlet [dispatcher] threw exception [boom] with root cause",
+            "request completed {\"method\": \"GET\", \"status\": 404}",
+            "signal 15 (SIGTERM) received from 2250, exiting", "OrderServiceTest > createsOrder() PASSED",
+            "The following 2 profiles are active: \"a\", \"b\"", "Command line: '/usr/sbin/apache2 -D X'",
+            "(root) CMD (run-parts /etc/cron.hourly)", "> Task :app:test UP-TO-DATE"};
+        for (String line : lines) {
+            for (String ending : ENDINGS) {
+                String l = line + ending;
+                assertNotEquals(l, MessageValues.valuesReference(l), l);
+                assertEquals(MessageValues.valuesReference(l), MessageValues.values(l), l);
+            }
+        }
+    }
+
     /** The seeds, {@code perSeed} edited copies of each, the format samples' lines and every loghub_2k line. */
     private static List<String> mutatedSeedsAndData(SplittableRandom r, int perSeed) throws IOException {
         String alphabet = " /\"[]:.-_0123456789AOKNFGTPSaeostdmy\t";
@@ -216,6 +236,10 @@ class MessageValuesTest {
                         case 1 -> b.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
                         default -> b.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
                     }
+                }
+                // a final line terminator now and then: the regexes' '$' matches before one
+                if (r.nextInt(8) == 0) {
+                    b.append(ENDINGS[r.nextInt(ENDINGS.length)]);
                 }
                 lines.add(b.toString());
             }
