@@ -88,4 +88,17 @@ class HeaderCutTest {
                 words("- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 "
                         + "RAS KERNEL INFO instruction cache parity error corrected"));
     }
+
+    @Test
+    void textGluedAfterBracketsStartsTheMessage() {
+        // the message's own bracketed values are no end of the header
+        assertEquals("Connected to [db] in <NUM> ms", LineTokens.message("[<TS>][INFO]Connected to [db] in <NUM> ms"));
+        assertEquals("Disconnected from [db] in <NUM> ms",
+                LineTokens.message("[<TS>][INFO]Disconnected from [db] in <NUM> ms"));
+        assertEquals("Connected to [db]", LineTokens.message("[<TS>][INFO]: Connected to [db]"));
+        // Elasticsearch's padded level: the first word ends inside an open bracket, closed in a later word
+        assertEquals("creating index, cause [api]", LineTokens.message(
+                "[<TS>][INFO ][o.e.c.m.MetadataCreateIndexService] [node-1] creating index, cause [api]"));
+        assertEquals("started", LineTokens.message("[<TS>][WARN][o.e.n.Node] [node-1] started"));
+    }
 }

@@ -1359,7 +1359,8 @@ public final class LineTokens implements Serializable {
      * [thread] o.s.w.s.DispatcherServlet : message}); without one, {@code logger :} only where the logger is a
      * dotted name. A line that starts with fields in brackets with no blank between them ({@code [<TS>][INFO
      * ][o.e.n.Node] [node-1] message}: log4j's {@code [%d][%p][%c]}, Elasticsearch's layout) loses them and one
-     * bracketed field after them, no more. A line without such a run, or that would be left empty, is kept whole.
+     * bracketed field after them, no more; text glued to the last of them ({@code [<TS>][INFO]Connected to [db]})
+     * starts the message. A line without such a run, or that would be left empty, is kept whole.
      */
     public static String message(String masked) {
         // Only the first MAX_HEADER + 9 words are looked at: their characters are taken from a prefix of the line
@@ -1425,7 +1426,14 @@ public final class LineTokens implements Serializable {
         if (count > 1 && t[0].startsWith("[") && t[0].contains("][")) {
             // fields in brackets with no blank between them (log4j's "[%d][%p][%c]", Elasticsearch's layout), and
             // one bracketed field after them ("[%node_name]"): the header, what follows the message (whose own
-            // bracketed values are no header)
+            // bracketed values are no header); text glued after the first word's last ']' is the message's start
+            // ("[ts][INFO]Connected to [db]": later words ending in ']' are its values), a first word that ends
+            // inside an open bracket (Elasticsearch's padded "[INFO ]") closes in a later word
+            int lastClose = t[0].lastIndexOf(']');
+            if (lastClose >= 0 && lastClose < t[0].length() - 1 && t[0].lastIndexOf('[') < lastClose) {
+                return gluedText(t[0], lastClose + 1) ? masked.substring(starts[0] + lastClose + 1)
+                        : masked.substring(starts[1]);
+            }
             int close = bracketEnd(t, 0);
             if (close >= 0 && close + 1 < count) {
                 int m = close + 1;
@@ -1569,6 +1577,16 @@ public final class LineTokens implements Serializable {
     }
 
     /** The index of the token closing the bracket opened at {@code i} (within 6 tokens), else -1. */
+    /** Whether {@code w} holds a letter or a digit from {@code from} on (text, not punctuation like a ':'). */
+    private static boolean gluedText(String w, int from) {
+        for (int k = from; k < w.length(); k++) {
+            if (Character.isLetterOrDigit(w.charAt(k))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int bracketEnd(String[] t, int i) {
         for (int j = i; j < t.length && j <= i + 6; j++) {
             if (t[j].endsWith("]")) {
