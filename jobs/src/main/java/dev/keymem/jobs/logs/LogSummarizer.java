@@ -207,7 +207,8 @@ public final class LogSummarizer {
      * used short messages seen more than once ({@link dev.keymem.jobs.logs.mining.RepeatMemo}: a message met once
      * is not kept; a source's lines repeat their masked messages; the front end is a pure function of the text).
      * The front end's masker runs on the miner's masked message again only where it may change it
-     * ({@link TextFrontEnd#encodeMasked}, the same result as {@code encode}; {@code LogSummarizerMaskTest}).
+     * ({@link TextFrontEnd#encodeMasked}, the same result as {@code encode} on the lines {@code LogSummarizerMaskTest}
+     * checks; not on every conceivable message, see {@link dev.keymem.jobs.text.LineMasker#mayChangeMasked}).
      */
     private Masked masked(String masked) {
         if (masked.length() > EMBED_CACHE_CHARS) {

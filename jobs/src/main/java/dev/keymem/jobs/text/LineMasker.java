@@ -663,7 +663,10 @@ public final class LineMasker implements Serializable {
      * {@code [0-9a-fA-F:]} with seven colons; a
      * header cut can take away the HTTP method before a route, the miner's identifier mask the word before a
      * {@code ::} or a URL). Where it is false, the test finds the message a fixed point ({@code mask(s)} is
-     * {@code s.strip()}) on every loghub_2k line, format sample and generated line of every rule's shapes. One pass,
+     * {@code s.strip()}) on every loghub_2k line, format sample and generated line of every rule's shapes; that is
+     * what it shows, not that no message can change: a step of {@code LineTokens} after the masker can still make a
+     * new match (its day-name removal joins the text around a day name: {@code <aaaaaaaa-bbbb-cccc-dddd-Mon
+     * Decaaaaaaaaa>} becomes a UUID), which none of those lines holds. One pass,
      * no allocation; {@link #mayChangeMaskedReference} is the same from the {@link Census}. Internal: for
      * {@link TextFrontEnd#encodeMasked}.
      */

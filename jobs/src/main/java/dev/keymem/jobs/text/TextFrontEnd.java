@@ -77,7 +77,7 @@ public final class TextFrontEnd implements Serializable {
      * before a route, which then masks as a path; the miner's identifier mask the word before a {@code ::}, which
      * then masks as IPv6): so the masker still runs where one of the rules that can match again may match
      * ({@link LineMasker#mayChangeMasked}; {@code LogSummarizerMaskTest} checks the rest are fixed points on real,
-     * sample and generated lines), and on a message over the prefix that is cut ({@link #prefixChars()}): the cut
+     * sample and generated lines: a contrived message can still differ, see there), and on a message over the prefix that is cut ({@link #prefixChars()}): the cut
      * can leave a piece of a word that masks on its own ({@code a1b2c3d4e5z} cut to {@code a1b2c3d4e5}, a hex run).
      * Internal: for the log summarizer.
      */
