@@ -9,12 +9,13 @@ import sun.misc.Signal;
  * runs the JVM as its child (it filters the JVM's stderr, so it cannot {@code exec} it); a signal sent to the
  * launcher alone ({@code kill PID}, a supervisor that signals one pid) ends bash but not its child, which then ran
  * on as an orphan: on a FIFO with no writer, for ever. The launcher exports its pid as
- * {@value #ENV}; a JVM whose parent is that pid at start polls its parent every {@value #POLL_MS} ms and, once the
- * parent is another process (the orphan was adopted), raises SIGTERM in itself: the same handlers run as for a
- * SIGTERM from outside ({@link StopOnSignal}'s stop with a savepoint for Kafka runs; the JVM's shutdown otherwise).
- * A JVM that has had a signal already (a stop sent to the whole process group reaches bash and the JVM alike)
- * raises nothing (nor does one already shutting down), so one stop is never counted as two. A JVM started any other way (the jar run directly, by
- * {@code nohup}, under another wrapper) is not watched.
+ * {@value #ENV}; the JVM polls its parent every {@value #POLL_MS} ms and, once the parent is another process (the
+ * orphan was adopted; also when that is so already at start), stops: a Kafka run through {@link
+ * StopOnSignal#requestStop} (a stop with a savepoint, at most once: a SIGTERM that reaches the JVM too, as a stop of
+ * the whole process group does, joins that stop instead of counting as a second signal), any other run by raising
+ * SIGTERM in itself (the JVM's shutdown) unless it had a signal already or is shutting down. A JVM started any other
+ * way (the jar run directly, by {@code nohup}, under another wrapper) has no {@value #ENV} and is not watched; a
+ * launcher that is PID 1 (a container without an init) never ends first, and bash as PID 1 ignores SIGTERM.
  */
 final class LauncherWatch {
     /** The environment variable the launcher sets to its own pid. */
@@ -28,10 +29,13 @@ final class LauncherWatch {
     private LauncherWatch() {
     }
 
-    /** Starts the watch when {@link #ENV} names this JVM's parent; otherwise does nothing. */
+    /**
+     * Starts the watch when {@link #ENV} is set; a launcher that is no longer this JVM's parent at start (killed
+     * between starting the JVM and this call) counts as ended at once.
+     */
     static void startIfLaunched(PrintStream err) {
         long launcher = launcherPid(System.getenv(ENV));
-        if (launcher <= 0 || parentPid() != launcher) {
+        if (launcher <= 0) {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> exiting = true, "memctl-launcher-watch-exit"));
@@ -65,10 +69,11 @@ final class LauncherWatch {
                 return;
             }
         }
-        if (exiting || StopOnSignal.signalled()) {
-            return;
+        String why = "the launcher (pid " + launcher + ") ended";
+        if (exiting || StopOnSignal.requestStop(why) || StopOnSignal.signalled()) {
+            return; // shutting down already, or stopped through the Kafka run's handlers (at most once)
         }
-        err.println("memctl: the launcher (pid " + launcher + ") ended; stopping as on SIGTERM");
+        err.println("memctl: " + why + "; stopping as on SIGTERM");
         Signal.raise(new Signal("TERM"));
     }
 }

@@ -46,6 +46,10 @@ final class StopOnSignal {
     private volatile boolean stopping;
     /** Whether any handler of this JVM has had a signal (read by {@link LauncherWatch}, which must not add one). */
     private static volatile boolean signalled;
+    /** The handlers installed now, if any: {@link #requestStop} stops through them. */
+    private static volatile StopOnSignal current;
+    /** Signals this instance's handlers have had: the second one exits at once. */
+    private int signals;
 
     private StopOnSignal(Path savepoints, String name, PrintStream err) {
         this.savepoints = savepoints;
@@ -68,19 +72,50 @@ final class StopOnSignal {
                 // not available here (e.g. ignored by the parent): keep the default
             }
         }
+        current = s;
         return s;
     }
 
     private void onSignal(Signal sig) {
         signalled = true;
-        if (stopping) {
+        boolean second;
+        boolean started;
+        synchronized (this) {
+            second = signals++ > 0;
+            started = stopping;
+            stopping = true;
+        }
+        if (second) {
             err.println(name + ": second " + sig.getName() + ": exiting without a savepoint");
             Runtime.getRuntime().halt(130);
         }
-        stopping = true;
+        if (started) { // LauncherWatch asked first (a stop of the whole process group): the same stop, not a second
+            err.println(name + ": SIG" + sig.getName() + ": a stop with a savepoint is under way (again to exit at once)");
+            return;
+        }
         err.println(name + ": SIG" + sig.getName() + ": stopping with a savepoint in " + savepoints
                 + " (again to exit at once)");
         startStop();
+    }
+
+    /**
+     * Stops the job as a first signal would, through the handlers installed now; does nothing more when a stop is
+     * under way already (it never counts as a second signal). Returns whether handlers were installed.
+     */
+    static boolean requestStop(String why) {
+        StopOnSignal s = current;
+        if (s == null) {
+            return false;
+        }
+        synchronized (s) {
+            if (s.stopping) {
+                return true;
+            }
+            s.stopping = true;
+        }
+        s.err.println(s.name + ": " + why + ": stopping with a savepoint in " + s.savepoints);
+        s.startStop();
+        return true;
     }
 
     /** The submitted job: a signal from now on (or one that already came) stops it. */
@@ -183,6 +218,9 @@ final class StopOnSignal {
 
     /** Restores the previous handlers. */
     void uninstall() {
+        if (current == this) {
+            current = null;
+        }
         for (int i = 0; i < installed.size(); i++) {
             Signal.handle(installed.get(i), previous.get(i));
         }

@@ -35,9 +35,27 @@ class LauncherWatchTest {
         }
     }
 
+    /** A Kafka run's handlers: the watch's stop, then a SIGTERM (as a stop of the whole group gives both). */
+    public static final class JoinProbe {
+        public static void main(String[] args) throws Exception {
+            StopOnSignal stop = StopOnSignal.install(Path.of(args[0]), "probe", System.err);
+            System.err.println("requested: " + StopOnSignal.requestStop("the launcher (pid 0) ended"));
+            System.err.println("again: " + StopOnSignal.requestStop("the launcher (pid 0) ended"));
+            sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
+            Thread.sleep(1000);
+            System.err.println("alive, stopping: " + stop.stopping());
+            stop.uninstall();
+            System.err.println("after uninstall: " + StopOnSignal.requestStop("x"));
+        }
+    }
+
     private static Process shell(Path dir, boolean export) throws Exception {
+        return shell(dir, export ? "$$" : null);
+    }
+
+    private static Process shell(Path dir, String launcherPid) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = (export ? "export " + LauncherWatch.ENV + "=$$; " : "")
+        String script = (launcherPid != null ? "export " + LauncherWatch.ENV + "=" + launcherPid + "; " : "")
                 + "\"$0\" -cp \"$1\" \"$3\" \"$2\" 2> \"$2/err\"; echo after $?";
         return new ProcessBuilder("bash", "-c", script, java, System.getProperty("java.class.path"), dir.toString(),
                 Probe.class.getName())
@@ -74,6 +92,36 @@ class LauncherWatchTest {
         assertTrue(Files.exists(dir.resolve("stopped")), "the probe ran its shutdown hooks (a SIGTERM, not a kill)");
         assertEquals(List.of("memctl: the launcher (pid " + bash.pid() + ") ended; stopping as on SIGTERM"),
                 Files.readAllLines(dir.resolve("err")));
+    }
+
+    @Test
+    void aLauncherGoneBeforeTheJvmStartsWatchingCountsAsEnded(@TempDir Path dir) throws Exception {
+        Process bash = shell(dir, "1"); // not this JVM's parent: the launcher it names has ended already
+        long probe = readyPid(dir);
+        ProcessHandle child = ProcessHandle.of(probe).orElse(null);
+        if (child != null) {
+            assertTrue(child.onExit().get(20, TimeUnit.SECONDS) != null);
+        }
+        assertTrue(bash.waitFor(20, TimeUnit.SECONDS));
+        assertTrue(Files.exists(dir.resolve("stopped")));
+        assertEquals(List.of("memctl: the launcher (pid 1) ended; stopping as on SIGTERM"),
+                Files.readAllLines(dir.resolve("err")));
+    }
+
+    @Test
+    void aSignalAfterTheWatchsStopJoinsItInsteadOfExitingAtOnce(@TempDir Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), JoinProbe.class.getName(),
+                dir.resolve("savepoints").toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out").toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        List<String> lines = Files.readAllLines(dir.resolve("out"));
+        assertEquals(0, p.exitValue(), String.join("\n", lines)); // 130: the signal was taken for a second one
+        assertEquals(List.of("probe: the launcher (pid 0) ended: stopping with a savepoint in "
+                        + dir.resolve("savepoints"), "requested: true", "again: true",
+                "probe: SIGTERM: a stop with a savepoint is under way (again to exit at once)",
+                "alive, stopping: true", "after uninstall: false"),
+                lines.stream().filter(l -> !l.startsWith("SLF4J") && !l.startsWith("WARNING")).toList());
     }
 
     @Test
