@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.compression.StandardDeCompressors;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 
@@ -23,16 +24,23 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * listed it, so a file that grows while it is read (a live log) gives the lines it had then (its last line cut
  * where the listing cut it, read as a last line without a line end), every attempt the same; one cut shorter since is
  * read to its end. ({@code SimpleStreamFormat} failed such a run at every attempt: its split end was not the file's
- * length.)
+ * length.) A file the file source decompresses by its name ({@code StandardDeCompressors}: {@code .bz2},
+ * {@code .deflate}, {@code .xz}, {@code .gz}; memctl hands a file whose first line end is {@code \n} to the source as
+ * it is, whatever its name, so a {@code .bz2} or {@code .deflate} file often) is read to the end of its decompressed
+ * bytes: the split's end counts compressed bytes.
  */
 final class FileLineFormat implements StreamFormat<KafkaRecord> {
     private static final long serialVersionUID = 1L;
     private static final int CHUNK = 1 << 16;
 
     private final String topic;
+    /** Whether the file source decompresses the file (by its name): its split's end is no bound on its lines. */
+    private final boolean decompressed;
 
-    FileLineFormat(String topic) {
-        this.topic = topic;
+    /** The format of the file named {@code fileName} (its last path element), also the records' topic. */
+    FileLineFormat(String fileName) {
+        this.topic = fileName;
+        this.decompressed = StandardDeCompressors.getDecompressorForFileName(fileName) != null;
     }
 
     /** A reader of the whole stream, to its end. */
@@ -40,11 +48,14 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
         return new LineReader(stream, topic, Long.MAX_VALUE);
     }
 
-    /** A reader of the split {@code [stream's position, splitEnd)}, the whole file as it was listed. */
+    /**
+     * A reader of the split {@code [stream's position, splitEnd)}, the whole file as it was listed; of a
+     * decompressed file, the whole decompressed stream.
+     */
     @Override
     public Reader<KafkaRecord> createReader(Configuration config, FSDataInputStream stream, long fileLen,
                                             long splitEnd) throws IOException {
-        return new LineReader(stream, topic, Math.max(0, splitEnd - stream.getPos()));
+        return new LineReader(stream, topic, decompressed ? Long.MAX_VALUE : Math.max(0, splitEnd - stream.getPos()));
     }
 
     /** As {@link #createReader(Configuration, FSDataInputStream, long, long)}: no offset is checkpointed. */

@@ -95,9 +95,9 @@ public final class ContextEventRuns {
      * flagged ASCII), which is what the parser's event would be written as; and for the other objects that
      * {@link EventFieldReader} reads (nested values, numbers, escapes) with an ASCII user, whose strings go into the
      * run from the reader's buffer, flagged ASCII as the parser flags them. Other records take the parser and
-     * {@link ContextEventRun#add}.
+     * {@link ContextEventRun#add}, as does a record a fast path throws on (a bug there is not the job's end).
      */
-    static final class ParseGather extends RecordRuns.Gathering<KafkaRecord, ContextEventRun> {
+    static class ParseGather extends RecordRuns.Gathering<KafkaRecord, ContextEventRun> {
         private static final long serialVersionUID = 1L;
 
         private final RecordLimits limits;
@@ -144,18 +144,22 @@ public final class ContextEventRuns {
             KafkaRecord r = element.getValue();
             byte[] b = r.value;
             int[] at = this.at;
-            if (b != null && b.length <= limits.maxRecordBytes() && ContextEventParser.spans(b, at, true)
-                    && plain(b, at)) {
+            int fast;
+            try {
+                fast = fastPath(b);
+            } catch (RuntimeException | StackOverflowError x) { // a fast path's bug: the parser's path for the record
+                fast = PARSER;
+            }
+            if (fast == ASCII) {
                 addPlain(r, b, at, element, true);
                 return;
             }
-            if (b != null && b.length <= limits.maxRecordBytes() && ContextEventParser.spansUtf8(b, at)
-                    && plainUtf8(b, at)) {
+            if (fast == UTF8) {
                 addPlain(r, b, at, element, false);
                 return;
             }
-            EventFieldReader fr = reader;
-            if (b != null && b.length <= limits.maxRecordBytes() && fr.read(b) && plainRead(fr)) {
+            if (fast == READ) {
+                EventFieldReader fr = reader;
                 addPlain(r, fr.buf, fr.at, element, fr.ascii);
                 return;
             }
@@ -173,6 +177,27 @@ public final class ContextEventRuns {
             if (e != null) {
                 add(e, element);
             }
+        }
+
+        /** {@link #fastPath}'s answers: the parser's path, the spans of ASCII, of UTF-8, the field reader's fields. */
+        static final int PARSER = 0, ASCII = 1, UTF8 = 2, READ = 3;
+
+        /**
+         * Which path takes the record's value {@code b}: one of the fast paths ({@code at} holds the spans, or the
+         * field reader its fields) or the {@link #PARSER}'s. Where it throws, the record takes the parser's path
+         * (which dead-letters it if the parser throws too), not the job down. Overridable for a test only.
+         */
+        int fastPath(byte[] b) {
+            if (b == null || b.length > limits.maxRecordBytes()) {
+                return PARSER;
+            }
+            if (ContextEventParser.spans(b, at, true) && plain(b, at)) {
+                return ASCII;
+            }
+            if (ContextEventParser.spansUtf8(b, at) && plainUtf8(b, at)) {
+                return UTF8;
+            }
+            return reader.read(b) && plainRead(reader) ? READ : PARSER;
         }
 
         /**

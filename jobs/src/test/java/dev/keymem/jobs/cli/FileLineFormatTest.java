@@ -5,14 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 import dev.keymem.jobs.kafka.FileLines;
 import dev.keymem.jobs.kafka.KafkaRecord;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.impl.StreamFormatAdapter;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
+import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.apache.flink.core.fs.local.LocalDataInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +123,86 @@ class FileLineFormatTest {
             }
             assertEquals(want, got, "split end " + end + " of " + size);
         }
+    }
+
+    /**
+     * Flink's file source decompresses a file by its name ({@code StandardDeCompressors}: {@code .bz2},
+     * {@code .deflate}, ...), and memctl hands such a file to it as it is when its first line end (of the compressed
+     * bytes) is {@code \n}: it is read whole, not cut after as many decompressed bytes as the file's length.
+     */
+    @Test
+    void aFileFlinkDecompressesIsReadWhole(@TempDir Path dir) throws Exception {
+        for (String suffix : new String[] {"bz2", "deflate"}) {
+            Path f = null;
+            for (int seed = 0; seed < 200 && f == null; seed++) {
+                Path g = dir.resolve("app-" + seed + ".log." + suffix);
+                try (OutputStream o = suffix.equals("bz2") ? new BZip2CompressorOutputStream(Files.newOutputStream(g))
+                        : new DeflaterOutputStream(Files.newOutputStream(g))) {
+                    o.write(compressible(seed).getBytes(StandardCharsets.UTF_8));
+                }
+                f = FileLines.needsDecoding(g) ? null : g;
+            }
+            if (f == null) {
+                throw new AssertionError("no seed gave a ." + suffix + " file memctl passes on as it is");
+            }
+            assertEquals(f, JobCli.plainInput(f, dir.resolve("work")), "memctl hands the file itself to Flink");
+            String name = f.getFileName().toString();
+            int seed = Integer.parseInt(name.substring(4, name.indexOf('.')));
+            List<KafkaRecord> got = readSplit(f);
+            assertEquals(LINES, got.size(), suffix + ": lines read");
+            assertEquals(lines(name, compressible(seed)), got, suffix);
+        }
+    }
+
+    /** A gzip file is decoded by memctl into a plain copy, which the file source reads whole. */
+    @Test
+    void aGzipFileIsReadWholeThroughItsPlainCopy(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("app.log.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(f))) {
+            o.write(compressible(0).getBytes(StandardCharsets.UTF_8));
+        }
+        Path copy = JobCli.plainInput(f, dir.resolve("work"));
+        assertEquals("app.log", copy.getFileName().toString());
+        List<KafkaRecord> got = readSplit(copy);
+        assertEquals(LINES, got.size(), "lines read");
+        assertEquals(lines("app.log", compressible(0)), got);
+    }
+
+    private static final int LINES = 20_000;
+
+    private static String compressible(int seed) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < LINES; i++) {
+            sb.append("2024-05-01T12:00:00Z INFO request ").append(i * 7919 + seed).append(" served in 12 ms\n");
+        }
+        return sb.toString();
+    }
+
+    private static List<KafkaRecord> lines(String topic, String text) {
+        List<KafkaRecord> want = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            want.add(new KafkaRecord(topic, 0, want.size(), -1, null, line.getBytes(StandardCharsets.UTF_8)));
+        }
+        return want;
+    }
+
+    /** The records of {@code f} as the run's file source reads them: one split of the whole file as listed. */
+    private static List<KafkaRecord> readSplit(Path f) throws Exception {
+        long len = Files.size(f);
+        FileSourceSplit split = new FileSourceSplit("0", new org.apache.flink.core.fs.Path(f.toUri()), 0, len,
+                Files.getLastModifiedTime(f).toMillis(), len);
+        List<KafkaRecord> got = new ArrayList<>();
+        StreamFormatAdapter<KafkaRecord> adapter = new StreamFormatAdapter<>(
+                new FileLineFormat(f.getFileName().toString()));
+        try (BulkFormat.Reader<KafkaRecord> r = adapter.createReader(new Configuration(), split)) {
+            for (BulkFormat.RecordIterator<KafkaRecord> it = r.readBatch(); it != null; it = r.readBatch()) {
+                for (RecordAndPosition<KafkaRecord> x = it.next(); x != null; x = it.next()) {
+                    got.add(x.getRecord());
+                }
+                it.releaseBatch();
+            }
+        }
+        return got;
     }
 
     private static List<KafkaRecord> read(Path f) throws Exception {

@@ -431,6 +431,57 @@ class ContextEventRunsTest {
         assertTrue(read > 2_000, read + " records the field reader reads");
     }
 
+    /**
+     * A fast path that throws on a record (a bug in {@link ContextEventParser#spans} or {@link EventFieldReader#read}
+     * would fail the job at every restart) leaves the record to the parser: the same runs and dead letters leave as
+     * with fast paths that do not throw.
+     */
+    @Test
+    void aFastPathThatThrowsLeavesTheRecordToTheParser() throws Exception {
+        RecordLimits limits = RecordLimits.defaults();
+        SplittableRandom r = new SplittableRandom(7);
+        String[] names = {"u1", "u2", "u3", "u\u00e9", "  ", null};
+        List<KafkaRecord> records = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            records.add(new KafkaRecord("events.jsonl", 0, i, -1, null, line(r, names)));
+        }
+        int[] thrown = new int[1];
+        ContextEventRuns.ParseGather failing = new ContextEventRuns.ParseGather(limits) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            int fastPath(byte[] b) {
+                int path = super.fastPath(b);
+                if (path != PARSER && thrown[0]++ % 3 != 2) {
+                    if (thrown[0] % 2 == 0) {
+                        throw new StackOverflowError();
+                    }
+                    throw new IllegalStateException("a bug in a fast path");
+                }
+                return path;
+            }
+        };
+        List<String> want = parseGather(new ContextEventRuns.ParseGather(limits), records);
+        assertEquals(want, parseGather(failing, records));
+        assertTrue(thrown[0] > 200, thrown[0] + " records on a fast path, two in three of them thrown");
+        assertTrue(want.stream().anyMatch(x -> x.startsWith("dead ")), "dead letters too");
+    }
+
+    private static List<String> parseGather(ContextEventRuns.ParseGather op, List<KafkaRecord> records)
+            throws Exception {
+        try (var f = new OneInputStreamOperatorTestHarness<KafkaRecord, ContextEventRun>(op,
+                KafkaRecordSerializer.TYPE.createSerializer(
+                        new org.apache.flink.api.common.serialization.SerializerConfigImpl()))) {
+            f.setup(ContextEventRun.Serializer.INSTANCE);
+            f.open();
+            for (int i = 0; i < records.size(); i++) {
+                f.processElement(new StreamRecord<>(records.get(i), i));
+            }
+            f.endInput();
+            return emitted(new ArrayList<>(f.getOutput()), f.getSideOutput(KafkaIO.DEAD_LETTERS));
+        }
+    }
+
     /** Open runs by user: the same runs, in the same order, as a LinkedHashMap, through puts, removals, drains. */
     @Test
     void openRunsKeepTheOrderOfALinkedHashMap() {
