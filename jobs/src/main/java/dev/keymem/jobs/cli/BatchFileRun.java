@@ -144,7 +144,11 @@ final class BatchFileRun {
         long n = 0;
         int last = '\n';
         byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
+        // a file the file source decompresses by its name (.bz2, .deflate) is counted decompressed, as it is read
+        try (InputStream in = dev.keymem.jobs.kafka.FileLines.flinkDecompresses(file)
+                ? org.apache.flink.connector.file.src.compression.StandardDeCompressors.getDecompressorForFileName(
+                        String.valueOf(file.getFileName())).create(Files.newInputStream(file))
+                : Files.newInputStream(file)) {
             for (int r = in.read(buf); r > 0; r = in.read(buf)) {
                 for (int i = 0; i < r; i++) {
                     if (buf[i] == '\n') {

@@ -551,6 +551,10 @@ final class JobCli {
      * is a usage error naming the damage.
      */
     static Path plainInput(Path input, Path dir) throws IOException, UsageException {
+        if (String.valueOf(input.getFileName()).endsWith(".xz")) { // Flink's xz decompressor needs a library not bundled
+            throw new UsageException("input " + input + ": xz files are not read (gzip, bzip2 and deflate are): "
+                    + "decompress it first, or pipe it: xz -dc FILE | memctl ... --input -");
+        }
         if (!dev.keymem.jobs.kafka.FileLines.needsDecoding(input)) {
             return input;
         }

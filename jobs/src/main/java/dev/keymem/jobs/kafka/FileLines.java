@@ -54,7 +54,10 @@ public final class FileLines {
     /**
      * Whether {@code file} must go through {@link #read} to be cut into lines as described above, i.e. is not
      * a plain file of {@code \n} / {@code \r\n} lines: not a regular file (a FIFO, standard input), gzip,
-     * a UTF-16/32 byte order mark, or classic Mac line ends. Reads the file up to its first line end.
+     * a UTF-16/32 byte order mark, or classic Mac line ends. Reads the file up to its first line end. A regular
+     * file that is not gzip and whose name Flink's file source decompresses ({@link #flinkDecompresses}: {@code
+     * .bz2}, {@code .deflate}; {@code .xz} is refused before this) does not: the file source reads it decompressed (its compressed bytes,
+     * cut into lines here, would be junk).
      */
     public static boolean needsDecoding(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -66,6 +69,9 @@ public final class FileLines {
             byte[] head = Arrays.copyOf(buf, Math.min(n, 4));
             if (isGzip(head) || wideCharset(head) != null) {
                 return true;
+            }
+            if (flinkDecompresses(file)) {
+                return false;
             }
             boolean lastWasCr = false;
             while (n > 0) {
@@ -82,6 +88,21 @@ public final class FileLines {
             }
             return lastWasCr;
         }
+    }
+
+    /**
+     * Whether Flink's file source reads {@code file} through a decompressor other than gzip's, chosen by its name
+     * ({@code StandardDeCompressors}: {@code .bz2}, {@code .deflate}, {@code .xz}; gzip files memctl decodes itself;
+     * {@code .xz} needs a library memctl does not bundle, and memctl's command line refuses it).
+     */
+    public static boolean flinkDecompresses(Path file) {
+        Path name = file.getFileName();
+        if (name == null) {
+            return false;
+        }
+        String n = name.toString();
+        return org.apache.flink.connector.file.src.compression.StandardDeCompressors.getDecompressorForFileName(n) != null
+                && !n.endsWith(".gz") && !n.endsWith(".gzip");
     }
 
     /** The lines of {@code content} (a file's bytes, gzip and byte order marks handled) as records of {@code topic}. */

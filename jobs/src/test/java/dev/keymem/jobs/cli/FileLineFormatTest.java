@@ -1,6 +1,9 @@
 package dev.keymem.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 import dev.keymem.jobs.kafka.FileLines;
@@ -152,6 +155,34 @@ class FileLineFormatTest {
             assertEquals(LINES, got.size(), suffix + ": lines read");
             assertEquals(lines(name, compressible(seed)), got, suffix);
         }
+    }
+
+    /**
+     * Whatever the compressed bytes hold (a {@code \r} before their first {@code \n} made memctl cut them into junk
+     * lines), a {@code .bz2} or {@code .deflate} file goes to the file source as it is, which reads it decompressed;
+     * its lines are counted decompressed; an {@code .xz} file is refused with the way around it.
+     */
+    @Test
+    void everyBzip2OrDeflateFileGoesToTheFileSourceAndXzIsRefused(@TempDir Path dir) throws Exception {
+        for (String suffix : new String[] {"bz2", "deflate"}) {
+            for (int seed = 0; seed < 12; seed++) {
+                Path g = dir.resolve("f-" + seed + ".log." + suffix);
+                try (OutputStream o = suffix.equals("bz2") ? new BZip2CompressorOutputStream(Files.newOutputStream(g))
+                        : new DeflaterOutputStream(Files.newOutputStream(g))) {
+                    o.write(compressible(seed).getBytes(StandardCharsets.UTF_8));
+                }
+                assertFalse(FileLines.needsDecoding(g), g.toString());
+                assertEquals(g, JobCli.plainInput(g, dir.resolve("work")));
+                assertEquals(LINES, BatchFileRun.countLines(g), g + ": lines counted decompressed");
+                if (seed < 2) {
+                    assertEquals(lines(g.getFileName().toString(), compressible(seed)), readSplit(g), g.toString());
+                }
+            }
+        }
+        Path xz = Files.write(dir.resolve("a.log.xz"), new byte[] {(byte) 0xFD, '7', 'z', 'X', 'Z', 0});
+        UsageException e = assertThrows(UsageException.class,
+                () -> JobCli.plainInput(xz, dir.resolve("work")));
+        assertTrue(e.getMessage().contains("xz files are not read"), e.getMessage());
     }
 
     /** A gzip file is decoded by memctl into a plain copy, which the file source reads whole. */
