@@ -771,7 +771,7 @@ public final class LineMasker implements Serializable {
         while (to > from && Character.isWhitespace(cs[to - 1])) {
             to--;
         }
-        if (starts != null && !starts.opens(RegexScan.Starts.OPEN)) {
+        if (starts != null && !starts.opensOpen()) {
             throw new IllegalArgumentException("positions found with a table that lacks some of the rules' characters");
         }
         RegexScan.Starts given = starts;
