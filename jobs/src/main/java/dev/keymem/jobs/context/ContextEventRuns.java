@@ -191,7 +191,7 @@ public final class ContextEventRuns {
             if (b == null || b.length > limits.maxRecordBytes()) {
                 return PARSER;
             }
-            if (ContextEventParser.spans(b, at, true) && plain(b, at)) {
+            if (ContextEventParser.spans(b, at) && plain(b, at)) {
                 return ASCII;
             }
             if (ContextEventParser.spansUtf8(b, at) && plainUtf8(b, at)) {
