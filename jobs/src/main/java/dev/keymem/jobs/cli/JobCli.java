@@ -591,13 +591,10 @@ final class JobCli {
         if (!dev.keymem.jobs.kafka.FileLines.needsDecoding(input)) {
             return input;
         }
-        String name = String.valueOf(input.getFileName()).replaceAll("(?i)\\.(gz|gzip|deflate|bz2|xz)$", "");
+        String name = String.valueOf(input.getFileName()).replaceAll("(?i)(\\.(gz|gzip|deflate|bz2|xz))+$", "");
         Path out = Files.createDirectories(dir.resolve("input")).resolve(name.isEmpty() ? "input" : name);
         try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
-            for (KafkaRecord r : dev.keymem.jobs.kafka.FileLines.read(input)) {
-                o.write(r.value);
-                o.write('\n');
-            }
+            dev.keymem.jobs.kafka.FileLines.writePlain(input, o); // streamed: any size
         } catch (dev.keymem.jobs.kafka.FileLines.RefusedInputException e) { // bad input: refused (exit 2)
             throw new UsageException("input " + input + ": " + e.getMessage());
         }

@@ -176,17 +176,7 @@ public final class FileLines {
     static byte[] decode(String name, byte[] content) throws IOException {
         byte[] b = content;
         if (b.length > 0) {
-            Coding c = coding(name, Arrays.copyOf(b, Math.min(b.length, 16)));
-            Coding named = namedCompressed(name);
-            if (c == Coding.XZ) {
-                throw new RefusedInputException("xz files are not read (gzip, bzip2 and deflate are): decompress it"
-                        + " first, or pipe it: xz -dc FILE | memctl ... --input -");
-            }
-            if (named != null && named != c) {
-                throw new RefusedInputException("named ." + name.substring(name.lastIndexOf('.') + 1) + " but not "
-                        + named.words + " data (" + (c == Coding.PLAIN ? "its first bytes are " + shown(b) : c.words)
-                        + "): rename it to what it holds");
-            }
+            Coding c = checked(name, Arrays.copyOf(b, Math.min(b.length, 16)));
             b = switch (c) {
                 case GZIP -> gunzip(b);
                 case BZIP2, DEFLATE -> decompress(c, b);
@@ -209,6 +199,228 @@ public final class FileLines {
         return b;
     }
 
+    /**
+     * {@link #coding} of a non-empty file's first bytes {@code head}, refused as the class comment says: xz, or a
+     * name that says a compression the bytes do not hold.
+     */
+    private static Coding checked(String name, byte[] head) throws RefusedInputException {
+        Coding c = coding(name, head);
+        Coding named = namedCompressed(name);
+        if (c == Coding.XZ) {
+            throw new RefusedInputException("xz files are not read (gzip, bzip2 and deflate are): decompress it"
+                    + " first, or pipe it: xz -dc FILE | memctl ... --input -");
+        }
+        if (named != null && named != c) {
+            throw new RefusedInputException("named ." + name.substring(name.lastIndexOf('.') + 1) + " but not "
+                    + named.words + " data (" + (c == Coding.PLAIN ? "its first bytes are " + shown(head) : c.words)
+                    + "): rename it to what it holds");
+        }
+        return c;
+    }
+
+    /**
+     * Writes the lines of {@code file} to {@code out} as a plain UTF-8 file of {@code \n} (or {@code \r\n}) lines
+     * whose records, read as the jobs' file source reads a file ({@code FileLineFormat}: cut at {@code \n}, a
+     * {@code \r} before it dropped), are those of {@link #read} (the reference, which holds the whole file in
+     * memory; tests compare the two), streaming: memory stays bounded whatever the file's size. Decompresses and
+     * refuses as {@link #coding} says, transcodes UTF-16/32 as {@link #read}, and where the first line end is a lone
+     * {@code \r} writes every {@code \r}, {@code \r\n} and {@code \n} as {@code \n}; other bytes are copied as
+     * they are. Returns the number of lines written (a last line without a line end counts).
+     */
+    public static long writePlain(Path file, java.io.OutputStream out) throws IOException {
+        String name = String.valueOf(file.getFileName());
+        // a FileInputStream, not Files.newInputStream: the buffer asks available(), which a channel's stream
+        // answers by seeking, and a FIFO cannot seek
+        try (InputStream raw = new java.io.FileInputStream(file.toFile())) {
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
+            in.mark(16);
+            byte[] head = in.readNBytes(16);
+            in.reset();
+            Coding c = head.length == 0 ? Coding.PLAIN : checked(name, head);
+            PlainLines sink = new PlainLines(out);
+            String format = c.words;
+            try {
+                InputStream data = switch (c) {
+                    case GZIP -> new GZIPInputStream(in, 1 << 16);
+                    case BZIP2, DEFLATE -> org.apache.flink.connector.file.src.compression.StandardDeCompressors
+                            .getDecompressorForExtension(c == Coding.BZIP2 ? "bz2" : "deflate").create(in);
+                    default -> in;
+                };
+                java.io.BufferedInputStream d = new java.io.BufferedInputStream(data, 1 << 16);
+                d.mark(UTF16_SAMPLE);
+                byte[] sample = d.readNBytes(UTF16_SAMPLE);
+                d.reset();
+                Charset wide = wideCharset(sample);
+                if (wide == null) {
+                    wide = unmarkedUtf16(sample);
+                }
+                if (wide == null) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n = d.read(buf); n >= 0; n = d.read(buf)) {
+                        sink.write(buf, 0, n);
+                    }
+                } else {
+                    transcode(new java.io.InputStreamReader(d, wide.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(CodingErrorAction.REPLACE)), sink);
+                }
+            } catch (PlainLines.WriteFailed e) {
+                throw e.getCause(); // the output's failure, not the input's
+            } catch (EOFException | ZipException e) {
+                if (c == Coding.PLAIN) {
+                    throw e;
+                }
+                throw damaged(format, sink.bytes, sink.lines, e);
+            } catch (IOException e) {
+                if (c == Coding.PLAIN || c == Coding.GZIP) {
+                    throw e;
+                }
+                throw damaged(format, sink.bytes, sink.lines, e);
+            }
+            return sink.finish();
+        }
+    }
+
+    /** Writes the chars of {@code r} to {@code sink} as UTF-8, without a leading byte order mark. */
+    private static void transcode(java.io.Reader r, PlainLines sink) throws IOException {
+        char[] cs = new char[1 << 15];
+        int held = 0; // a high surrogate held back from the previous chunk, whose pair may start the next
+        boolean first = true;
+        for (int n = r.read(cs, held, cs.length - held); n >= 0 || held > 0; n = r.read(cs, held, cs.length - held)) {
+            int end = held + Math.max(n, 0);
+            int from = 0;
+            if (first && end > 0) {
+                first = false;
+                from = cs[0] == '\uFEFF' ? 1 : 0;
+            }
+            held = n >= 0 && end > from && Character.isHighSurrogate(cs[end - 1]) ? 1 : 0;
+            byte[] b = new String(cs, from, end - from - held).getBytes(StandardCharsets.UTF_8);
+            sink.write(b, 0, b.length);
+            if (held == 1) {
+                cs[0] = cs[end - 1];
+            }
+            if (n < 0) {
+                break;
+            }
+        }
+    }
+
+    /**
+     * The line ends of {@link #writePlain}: the bytes pass as they are until the first line end; a {@code \n} (or
+     * {@code \r\n}) first keeps them so; a lone {@code \r} first makes every {@code \r}, {@code \r\n} and
+     * {@code \n} a {@code \n} ({@link #split}'s two ways). Counts what it wrote.
+     */
+    static final class PlainLines {
+        private static final int UNKNOWN = 0;
+        private static final int PLAIN = 1;
+        private static final int CR = 2;
+        private final java.io.OutputStream out;
+        private int mode = UNKNOWN;
+        private boolean pendingCr;
+        long bytes;
+        long lines;
+        private int last = '\n';
+
+        /** A failure of the output, told apart from the input's. */
+        static final class WriteFailed extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            WriteFailed(IOException cause) {
+                super(cause);
+            }
+
+            @Override
+            public synchronized IOException getCause() {
+                return (IOException) super.getCause();
+            }
+        }
+
+        PlainLines(java.io.OutputStream out) {
+            this.out = out;
+        }
+
+        void write(byte[] b, int off, int len) throws WriteFailed {
+            int i = off;
+            int end = off + len;
+            while (i < end && mode == UNKNOWN) {
+                byte c = b[i++];
+                if (pendingCr) {
+                    pendingCr = false;
+                    if (c == '\n') {
+                        mode = PLAIN;
+                        emit('\r');
+                        emit('\n');
+                    } else {
+                        mode = CR;
+                        emit('\n');
+                        i--; // c again, in CR mode
+                    }
+                } else if (c == '\n') {
+                    mode = PLAIN;
+                    emit('\n');
+                } else if (c == '\r') {
+                    pendingCr = true;
+                } else {
+                    emit(c);
+                }
+            }
+            if (mode == PLAIN && i < end) {
+                try {
+                    out.write(b, i, end - i);
+                } catch (IOException e) {
+                    throw new WriteFailed(e);
+                }
+                for (int k = i; k < end; k++) {
+                    if (b[k] == '\n') {
+                        lines++;
+                    }
+                }
+                bytes += end - i;
+                last = b[end - 1];
+            } else if (mode == CR) {
+                for (; i < end; i++) {
+                    byte c = b[i];
+                    if (pendingCr) {
+                        pendingCr = false;
+                        if (c == '\n') {
+                            continue; // the \n of a \r\n: written at its \r
+                        }
+                    }
+                    if (c == '\r') {
+                        emit('\n');
+                        pendingCr = true;
+                    } else {
+                        emit(c);
+                    }
+                }
+            }
+        }
+
+        private void emit(int c) throws WriteFailed {
+            try {
+                out.write(c);
+            } catch (IOException e) {
+                throw new WriteFailed(e);
+            }
+            bytes++;
+            lines += c == '\n' ? 1 : 0;
+            last = c;
+        }
+
+        /** Ends the input (a lone {@code \r} at its end, its first line end, ends a line); the lines written. */
+        long finish() throws IOException {
+            if (mode == UNKNOWN && pendingCr) {
+                pendingCr = false;
+                try {
+                    emit('\n');
+                } catch (WriteFailed e) {
+                    throw e.getCause();
+                }
+            }
+            return last == '\n' ? lines : lines + 1;
+        }
+    }
+
     /** The first bytes of {@code b}, printable ASCII as it is, the others as {@code \xNN}. */
     private static String shown(byte[] b) {
         StringBuilder sb = new StringBuilder("\"");
@@ -227,19 +439,24 @@ public final class FileLines {
                 .getDecompressorForExtension(c == Coding.BZIP2 ? "bz2" : "deflate").create(new ByteArrayInputStream(b))) {
             in.transferTo(out);
         } catch (IOException e) {
-            throw damaged(c.words, out.toByteArray(), e);
+            byte[] got = out.toByteArray();
+            throw damaged(c.words, got.length, newlines(got), e);
         }
         return out.toByteArray();
     }
 
-    private static DamagedInputException damaged(String format, byte[] got, IOException e) {
+    private static long newlines(byte[] got) {
         long lines = 0;
         for (byte x : got) {
             if (x == '\n') {
                 lines++;
             }
         }
-        String where = got.length + " bytes (" + lines + " lines) of it";
+        return lines;
+    }
+
+    private static DamagedInputException damaged(String format, long bytes, long lines, IOException e) {
+        String where = bytes + " bytes (" + lines + " lines) of it";
         return new DamagedInputException(e instanceof EOFException
                 ? format + " data ends early (a truncated file?) after " + where + ": " + e.getMessage()
                 : format + " data is damaged after " + where + ": " + e.getMessage(), e);
@@ -283,7 +500,8 @@ public final class FileLines {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b), 64 * 1024)) {
             in.transferTo(out);
         } catch (EOFException | ZipException e) {
-            throw damaged("gzip", out.toByteArray(), e);
+            byte[] got = out.toByteArray();
+            throw damaged("gzip", got.length, newlines(got), e);
         }
         return out.toByteArray();
     }
