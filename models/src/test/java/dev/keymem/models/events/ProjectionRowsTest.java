@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code EventMemory.accumulate} (the projection's sums over its rows as arrays of their own) against
  * {@code accumulateFlat} (the same loops over the flat transposed projection) and against the plain loop
- * (one product at a time, columns in order), bit for bit.
+ * (one product at a time, columns in order), bit for bit; and {@code lexicalOrder} (the query's terms by
+ * frequency, an insertion sort on ints) against the comparator over boxed indices it replaced.
  */
 class ProjectionRowsTest {
 
