@@ -519,24 +519,27 @@ public final class TemplateMiner implements Serializable {
     static double similarity(TokenFacts template, TokenFacts line, boolean wordsAreMessage, double threshold) {
         String[] tt = template.tokens;
         String[] lt = line.tokens;
+        byte[] tws = template.wild;
+        byte[] lws = line.wild;
         int n = tt.length;
         int counted = 0;
         int same = 0;
         for (int i = 0; i < n; i++) {
-            String t = tt[i];
-            String l = lt[i];
-            boolean tw = wild(t);
-            boolean lw = l.equals(WILD);
+            byte tk = tws[i];
+            boolean tw = tk != TokenFacts.PLAIN; // wild(t)
+            boolean lw = lws[i] == TokenFacts.WILD; // l.equals(WILD)
             if (tw && lw) {
                 continue;
             }
+            String t = tt[i];
+            String l = lt[i];
             counted++;
             if (tw) {
                 if (!TokenFacts.has(line.basic(i), TokenFacts.WORD_HERE)) {
                     same++; // a value where the template learned a variable
                     continue;
                 }
-                if (wordsAreMessage && t.equals(LEARNED) && !TokenFacts.has(template.at(i), TokenFacts.FIELD)) {
+                if (wordsAreMessage && tk == TokenFacts.LEARNED && !TokenFacts.has(template.at(i), TokenFacts.FIELD)) {
                     return 0;
                 }
             } else if (t.equals(l)) {
