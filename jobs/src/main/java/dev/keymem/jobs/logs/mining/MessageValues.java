@@ -129,7 +129,8 @@ final class MessageValues {
             "channel", "volume", "container", "pod", "namespace", "node", "image", "host", "account", "job", "task",
             "cluster", "domain", "parameter", "property", "field", "attribute", "variable", "setting", "option",
             "branch", "repository", "collection", "key", "file", "directory", "tenant", "project", "workspace",
-            "consumer", "producer", "connector", "stream", "subscription", "deployment", "secret", "configmap");
+            "consumer", "producer", "connector", "stream", "subscription", "deployment", "secret", "configmap",
+            "result", "vhost", "exchange");
 
     /** Class 9: Windows Service Control Manager's start types (event 7040's insertion strings). */
     static final String[] START_TYPES = {"boot start", "system start", "auto start", "demand start", "disabled"};
@@ -240,6 +241,47 @@ final class MessageValues {
             + " \\[[^\\]\\s]*\\] )");
     /** Class 15: a bracketed value of an Elasticsearch message (blanks inside too, at most 64 chars). */
     static final Pattern ES_VALUE = Pattern.compile("(?<= )\\[[^\\[\\]]{1,64}\\]");
+
+    /**
+     * Class 16: Kubernetes' resource kinds, as {@code kubectl} names an object ({@code pod/web-1},
+     * {@code deployment.apps/web}: the kind in lower case, singular) and its events' {@code OBJECT} column.
+     */
+    static final Set<String> KINDS = Set.of("pod", "deployment", "replicaset", "statefulset", "daemonset", "job",
+            "cronjob", "node", "service", "configmap", "secret", "ingress", "namespace", "persistentvolumeclaim",
+            "persistentvolume", "horizontalpodautoscaler", "endpoints", "serviceaccount", "lease", "event");
+    /** Class 16: an object's kind (and API group) and slash, group 1; the name (DNS-1123) after it is the value. */
+    static final Pattern K8S_OBJECT = Pattern.compile("(?<![\\w./\\-<])((?:" + String.join("|", KINDS.stream().sorted()
+            .toList()) + ")(?:\\.[a-z0-9]+)*/)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?(?![\\w/\\-])");
+    /**
+     * Class 16: the kubelet's container events ({@code pkg/kubelet/events}: {@code Created container %s},
+     * {@code Started container %s}, {@code Stopping container %s}, {@code Back-off restarting failed container %s
+     * in pod %s}), group 1 before the container's name.
+     */
+    static final Pattern CONTAINER = Pattern.compile("(\\b(?:Created|Started|Stopping|Killing|restarting failed)"
+            + " container )[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?=$| in pod )");
+    /**
+     * Class 16: the words of Kubernetes' event messages that are a {@code %s} of their format: the deployment
+     * controller's {@code Scaled %s replica set %s to %d} ({@code up}, {@code down}) and the prober's {@code %s probe
+     * failed: %s} (the probe's type: {@code Liveness}, {@code Readiness}, {@code Startup}); group 1 (and 2) around it.
+     */
+    static final Pattern K8S_WORD = Pattern.compile("(\\bScaled )(?:up|down)( replica set )"
+            + "|(?<![\\w-])()(?:Liveness|Readiness|Startup)( probe (?:failed|errored): )");
+    /**
+     * Class 16: Celery's task results ({@code celery/app/trace.py}: {@code Task %(name)s[%(id)s] succeeded in
+     * %(runtime)ss: %(return_value)s}, {@code raised unexpected: %(exc)s}, {@code retry: %(exc)s}), group 1 before
+     * the value, which runs to the line's end.
+     */
+    static final Pattern CELERY = Pattern.compile("(\\bsucceeded in \\d+(?:\\.\\d+)?s: |\\braised unexpected: "
+            + "|\\] retry: ).+$");
+    /**
+     * Class 16: PHP's messages about a name ({@code Zend/zend_execute.c}: {@code Undefined variable $%s},
+     * {@code Undefined property: %s::$%s}, {@code Call to undefined method %s::%s()}, {@code Call to undefined
+     * function %s()}), group 1 before the name; and the function of {@code %s(): Passing null to parameter #%d
+     * ($%s) of type %s is deprecated}.
+     */
+    static final Pattern PHP_NAME = Pattern.compile("(\\bUndefined variable \\$|\\bUndefined property: "
+            + "|\\bCall to undefined (?:method|function) )[A-Za-z_\\\\][\\w\\\\]*(?:::\\$?\\w+)?(?:\\(\\))?"
+            + "|(?<=\\s)()[A-Za-z_\\\\][\\w\\\\]*(?:::\\w+)?\\(\\)(?=: Passing null to parameter #)");
 
     private static String[] byLength(String[] words) {
         return java.util.Arrays.stream(words).sorted((a, b) -> b.length() - a.length()).toArray(String[]::new);
@@ -379,7 +421,7 @@ final class MessageValues {
         if (line.length() > 27 && line.charAt(0) == '[' && line.charAt(11) == 'T' && line.charAt(24) == ']') {
             s = elasticsearch(s);
         }
-        return s;
+        return round6(s);
     }
 
     /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} ({@link #SIGNAL_ACTION} needs it). */
@@ -691,7 +733,59 @@ final class MessageValues {
         s = replace(PROCESS_COMM, s, 1, 2);
         s = replace(TASK_OUTCOME, s, 1, 0);
         s = TEST_EVENT.matcher(s).replaceAll(m -> Matcher.quoteReplacement(VALUE + m.group(1)));
-        return elasticsearch(s);
+        s = elasticsearch(s);
+        s = replace(K8S_OBJECT, s, 1, 0);
+        s = replace(CONTAINER, s, 1, 0);
+        s = k8sWords(s);
+        s = replace(CELERY, s, 1, 0);
+        return PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
+                + VALUE));
+    }
+
+    /** Class 16 of {@link #values}, each regex run where a cheap look at the line says it may match. */
+    private static String round6(String s) {
+        if (s.indexOf('/') >= 0 && mayNameObject(s)) {
+            s = replace(K8S_OBJECT, s, 1, 0);
+        }
+        if (s.indexOf(" container ") >= 0) {
+            s = replace(CONTAINER, s, 1, 0);
+        }
+        if (s.indexOf("Scaled ") >= 0 || s.indexOf(" probe ") >= 0) {
+            s = k8sWords(s);
+        }
+        if (s.indexOf("s: ") >= 0 || s.indexOf("unexpected: ") >= 0 || s.indexOf("] retry: ") >= 0) {
+            s = replace(CELERY, s, 1, 0);
+        }
+        if (s.indexOf("ndefined ") >= 0 || s.indexOf(": Passing null to parameter #") >= 0) {
+            s = PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
+                    + VALUE));
+        }
+        return s;
+    }
+
+    private static String k8sWords(String s) {
+        return K8S_WORD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null
+                ? m.group(1) + VALUE + m.group(2) : VALUE + m.group(4)));
+    }
+
+    /**
+     * Whether a {@code /} of {@code s} follows one of {@link #KINDS} (after its API group's dotted parts, if any)
+     * that starts the run of lower-case letters, digits and dots before it: what {@link #K8S_OBJECT} needs.
+     */
+    private static boolean mayNameObject(String s) {
+        for (int sl = s.indexOf('/'); sl >= 0; sl = s.indexOf('/', sl + 1)) {
+            int w = sl;
+            while (w > 0 && ((s.charAt(w - 1) >= 'a' && s.charAt(w - 1) <= 'z') || (s.charAt(w - 1) >= '0'
+                    && s.charAt(w - 1) <= '9') || s.charAt(w - 1) == '.')) {
+                w--;
+            }
+            int dot = s.indexOf('.', w);
+            int e = dot >= 0 && dot < sl ? dot : sl;
+            if (e - w >= 3 && e - w <= 23 && KINDS.contains(s.substring(w, e))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String klogPairs(String s) {
