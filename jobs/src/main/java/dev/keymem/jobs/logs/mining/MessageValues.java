@@ -130,7 +130,7 @@ final class MessageValues {
             "cluster", "domain", "parameter", "property", "field", "attribute", "variable", "setting", "option",
             "branch", "repository", "collection", "key", "file", "directory", "tenant", "project", "workspace",
             "consumer", "producer", "connector", "stream", "subscription", "deployment", "secret", "configmap",
-            "result", "vhost", "exchange");
+            "result", "vhost", "exchange", "endpoint", "network", "realm");
 
     /** Class 9: Windows Service Control Manager's start types (event 7040's insertion strings). */
     static final String[] START_TYPES = {"boot start", "system start", "auto start", "demand start", "disabled"};
@@ -266,6 +266,23 @@ final class MessageValues {
      */
     static final Pattern K8S_WORD = Pattern.compile("(\\bScaled )(?:up|down)( replica set )"
             + "|(?<![\\w-])()(?:Liveness|Readiness|Startup)( probe (?:failed|errored): )");
+    /**
+     * Class 16: a name that is one word after a noun of {@link #NOUNS} (which class 6 leaves, as {@code user
+     * alice}), where the text says it is a name: its id follows in parentheses (the Docker daemon's {@code on
+     * endpoint redis (996ae4...)}: 12 to 64 hex digits), or it ends in digits ({@code realm ldap1}); group 1 the
+     * noun and its blank.
+     */
+    static final Pattern NAMED_ID = Pattern.compile("(?<![\\w-])((?i:" + String.join("|", NOUNS.stream().sorted()
+            .toList()) + ") )(?:[A-Za-z][\\w.\\-]*(?= \\([0-9a-f]{12,64}\\))|[A-Za-z]+[0-9]+(?![\\w.\\-/]))");
+    /**
+     * Class 16: build tools' values: Gradle's test failure line ({@code     java.lang.NullPointerException at
+     * FooTest.java:42}: the exception's class, group 1 after it) and Kotlin's {@code Unresolved reference: %s}
+     * (the name, group 2 before it).
+     */
+    static final Pattern BUILD_VALUE = Pattern.compile("^[ \\t]+[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+( at "
+            + "[\\w$.\\-]+\\.(?:java|kt|groovy|scala):\\d+)$|(\\bUnresolved reference:? )['`]?[A-Za-z_][\\w$]*['`]?");
+    /** Class 16: the MySQL slow query log's {@code use %s;} (sql/log.cc), group 1 before the database's name. */
+    static final Pattern USE_DB = Pattern.compile("^(use )[\\w$]+;$");
     /**
      * Class 16: Celery's task results ({@code celery/app/trace.py}: {@code Task %(name)s[%(id)s] succeeded in
      * %(runtime)ss: %(return_value)s}, {@code raised unexpected: %(exc)s}, {@code retry: %(exc)s}), group 1 before
@@ -738,6 +755,9 @@ final class MessageValues {
         s = replace(CONTAINER, s, 1, 0);
         s = k8sWords(s);
         s = replace(CELERY, s, 1, 0);
+        s = replace(NAMED_ID, s, 1, 0);
+        s = buildValues(s);
+        s = replace(USE_DB, s, 1, 0);
         return PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
                 + VALUE));
     }
@@ -756,11 +776,36 @@ final class MessageValues {
         if (s.indexOf("s: ") >= 0 || s.indexOf("unexpected: ") >= 0 || s.indexOf("] retry: ") >= 0) {
             s = replace(CELERY, s, 1, 0);
         }
+        if (s.indexOf(" (") >= 0 || hasDigit(s)) {
+            s = replace(NAMED_ID, s, 1, 0);
+        }
+        char c0 = s.isEmpty() ? 0 : s.charAt(0);
+        if (((c0 == ' ' || c0 == '\t') && s.indexOf(" at ") >= 0) || s.indexOf("Unresolved reference") >= 0) {
+            s = buildValues(s);
+        }
+        if (c0 == 'u' && s.startsWith("use ")) {
+            s = replace(USE_DB, s, 1, 0);
+        }
         if (s.indexOf("ndefined ") >= 0 || s.indexOf(": Passing null to parameter #") >= 0) {
             s = PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
                     + VALUE));
         }
         return s;
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String buildValues(String s) {
+        return BUILD_VALUE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null
+                ? VALUE + m.group(1) : m.group(2) + VALUE));
     }
 
     private static String k8sWords(String s) {
