@@ -276,13 +276,13 @@ final class MessageValues {
             .toList()) + ") )(?:[A-Za-z][\\w.\\-]*(?= \\([0-9a-f]{12,64}\\))|[A-Za-z]+[0-9]+(?![\\w.\\-/]))");
     /**
      * Class 16: build tools' values: Gradle's test failure line ({@code     java.lang.NullPointerException at
-     * FooTest.java:42}: the exception's class, group 1 after it) and Kotlin's {@code Unresolved reference: %s}
-     * (the name, group 2 before it).
+     * FooTest.java:42}: the exception's class, groups 1 and 2 around it) and Kotlin's {@code Unresolved reference:
+     * %s} (the name, group 3 before it).
      */
-    static final Pattern BUILD_VALUE = Pattern.compile("^[ \\t]+[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+( at "
+    static final Pattern BUILD_VALUE = Pattern.compile("^([ \\t]+)[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+( at "
             + "[\\w$.\\-]+\\.(?:java|kt|groovy|scala):\\d+)$|(\\bUnresolved reference:? )['`]?[A-Za-z_][\\w$]*['`]?");
-    /** Class 16: the MySQL slow query log's {@code use %s;} (sql/log.cc), group 1 before the database's name. */
-    static final Pattern USE_DB = Pattern.compile("^(use )[\\w$]+;$");
+    /** Class 16: the MySQL slow query log's {@code use %s;} (sql/log.cc), groups 1 and 2 around the database's name. */
+    static final Pattern USE_DB = Pattern.compile("^(use )[\\w$]+(;)$");
     /**
      * Class 16: Celery's task results ({@code celery/app/trace.py}: {@code Task %(name)s[%(id)s] succeeded in
      * %(runtime)ss: %(return_value)s}, {@code raised unexpected: %(exc)s}, {@code retry: %(exc)s}), group 1 before
@@ -757,7 +757,7 @@ final class MessageValues {
         s = replace(CELERY, s, 1, 0);
         s = replace(NAMED_ID, s, 1, 0);
         s = buildValues(s);
-        s = replace(USE_DB, s, 1, 0);
+        s = replace(USE_DB, s, 1, 2);
         return PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
                 + VALUE));
     }
@@ -784,7 +784,7 @@ final class MessageValues {
             s = buildValues(s);
         }
         if (c0 == 'u' && s.startsWith("use ")) {
-            s = replace(USE_DB, s, 1, 0);
+            s = replace(USE_DB, s, 1, 2);
         }
         if (s.indexOf("ndefined ") >= 0 || s.indexOf(": Passing null to parameter #") >= 0) {
             s = PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
@@ -805,7 +805,7 @@ final class MessageValues {
 
     private static String buildValues(String s) {
         return BUILD_VALUE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null
-                ? VALUE + m.group(1) : m.group(2) + VALUE));
+                ? m.group(1) + VALUE + m.group(2) : m.group(3) + VALUE));
     }
 
     private static String k8sWords(String s) {
@@ -1011,7 +1011,8 @@ final class MessageValues {
             if (e < n && (line.charAt(e) == '?' || line.charAt(e) == '!')) {
                 e++;
             }
-            if (e < n) {
+            // the regex's $ also matches before a final line terminator (U+2028 is none of its blanks)
+            if (e < n && e != end(line)) {
                 char a = line.charAt(e);
                 if (!space(a) && a != ',' && a != ')' && a != ']') {
                     continue;
