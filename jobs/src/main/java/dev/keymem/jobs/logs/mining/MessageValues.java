@@ -81,6 +81,20 @@ import java.util.regex.Pattern;
  *       [node-1] message}) puts each value of its message in brackets ({@code creating index, cause [api],
  *       templates [logs]}, {@code from [YELLOW] to [GREEN]}): after the header, a bracketed run without blanks
  *       or brackets right after a blank is a value ({@code [<*>]}).</li>
+ *   <li>Round 6 (docs/benchmarks.md, "Log formats, round 6"): Kubernetes' object names ({@code pod/web-1},
+ *       {@code deployment.apps/web}: the name after a kind of {@link #KINDS} and its slash), the kubelet's
+ *       container names ({@code Created container web}, {@code Back-off restarting failed container web in pod
+ *       ...}), the deployment controller's {@code Scaled up|down} and the prober's {@code Liveness|Readiness|Startup
+ *       probe failed:}; Celery's task results and exceptions ({@code succeeded in 0.2s: <*>}, {@code raised
+ *       unexpected: <*>}, {@code retry: <*>}); a one-word name after a noun of {@link #NOUNS} where its id follows
+ *       in parentheses (12 to 64 hex digits: the Docker daemon's {@code endpoint redis (996ae4...)}) or it ends in
+ *       digits ({@code realm ldap1}, {@code domain storage234}); Gradle's failed test's exception class ({@code
+ *       java.lang.NullPointerException at FooTest.java:42}, indented) and Kotlin's {@code Unresolved reference:
+ *       NAME}; the MySQL slow log's {@code use DB;}; PHP's undefined names ({@code Undefined variable $x}, {@code
+ *       Undefined property: C::$x}, {@code Call to undefined method|function ...()}) and the function of its
+ *       {@code Passing null to parameter} deprecation. Class 6's nouns gained {@code result} (systemd's {@code
+ *       Failed with result 'exit-code'.}), {@code vhost}, {@code exchange}, {@code endpoint}, {@code network} and
+ *       {@code realm}.</li>
  * </ol>
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
@@ -438,7 +452,7 @@ final class MessageValues {
         if (line.length() > 27 && line.charAt(0) == '[' && line.charAt(11) == 'T' && line.charAt(24) == ']') {
             s = elasticsearch(s);
         }
-        return round6(s);
+        return round6(s, gates);
     }
 
     /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} ({@link #SIGNAL_ACTION} needs it). */
@@ -762,8 +776,11 @@ final class MessageValues {
                 + VALUE));
     }
 
-    /** Class 16 of {@link #values}, each regex run where a cheap look at the line says it may match. */
-    private static String round6(String s) {
+    /**
+     * Class 16 of {@link #values}, each regex run where a cheap look at the line says it may match ({@code gates}:
+     * the line's, {@link #gates}; the classes before leave a noun's run of letters as it was, see {@link #values}).
+     */
+    private static String round6(String s, int gates) {
         if (s.indexOf('/') >= 0 && mayNameObject(s)) {
             s = replace(K8S_OBJECT, s, 1, 0);
         }
@@ -773,14 +790,16 @@ final class MessageValues {
         if (s.indexOf("Scaled ") >= 0 || s.indexOf(" probe ") >= 0) {
             s = k8sWords(s);
         }
-        if (s.indexOf("s: ") >= 0 || s.indexOf("unexpected: ") >= 0 || s.indexOf("] retry: ") >= 0) {
+        if (s.indexOf("succeeded in ") >= 0 || s.indexOf("unexpected: ") >= 0 || s.indexOf("] retry: ") >= 0) {
             s = replace(CELERY, s, 1, 0);
         }
-        if (s.indexOf(" (") >= 0 || hasDigit(s)) {
+        if ((gates & NAMED_VALUE) != 0 && mayNameId(s)) {
             s = replace(NAMED_ID, s, 1, 0);
         }
+        int n = end(s);
         char c0 = s.isEmpty() ? 0 : s.charAt(0);
-        if (((c0 == ' ' || c0 == '\t') && s.indexOf(" at ") >= 0) || s.indexOf("Unresolved reference") >= 0) {
+        if (((c0 == ' ' || c0 == '\t') && n > 0 && digit(s.charAt(n - 1)) && s.indexOf(" at ") >= 0)
+                || s.indexOf("Unresolved reference") >= 0) {
             s = buildValues(s);
         }
         if (c0 == 'u' && s.startsWith("use ")) {
@@ -793,11 +812,76 @@ final class MessageValues {
         return s;
     }
 
-    private static boolean hasDigit(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
+    /** {@link #KINDS} as an array (what {@link #mayNameObject} compares with). */
+    private static final String[] KIND_LIST = KINDS.toArray(new String[0]);
+
+    /**
+     * Whether a {@code /} of {@code s} follows one of {@link #KINDS} (after its API group's dotted parts, if any)
+     * that starts the run of lower-case letters, digits and dots before it: what {@link #K8S_OBJECT} needs.
+     */
+    private static boolean mayNameObject(String s) {
+        for (int sl = s.indexOf('/'); sl >= 0; sl = s.indexOf('/', sl + 1)) {
+            int w = sl;
+            while (w > 0 && ((s.charAt(w - 1) >= 'a' && s.charAt(w - 1) <= 'z') || digit(s.charAt(w - 1))
+                    || s.charAt(w - 1) == '.')) {
+                w--;
+            }
+            int e = w;
+            while (e < sl && s.charAt(e) != '.') {
+                e++;
+            }
+            for (String k : KIND_LIST) {
+                if (k.length() == e - w && s.startsWith(k, w)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@link #NAMED_ID} matches in {@code s}, by hand: at a blank, a noun of {@link #NOUNS} before it (not
+     * after a word char or {@code -}), and after it letters then digits then no {@code [\w.\-/]}, or a run of
+     * {@code [\w.\-]} starting with a letter, then a blank and 12 to 64 lower-case hex digits in parentheses.
+     */
+    static boolean mayNameId(String s) {
+        int n = s.length();
+        for (int sp = s.indexOf(' ', 1); sp >= 0 && sp + 1 < n; sp = s.indexOf(' ', sp + 1)) {
+            int i = sp + 1;
+            if (!letterAscii(s.charAt(i))) {
+                continue;
+            }
+            int w = sp;
+            while (w > 0 && sp - w <= 13 && letterAscii(s.charAt(w - 1))) {
+                w--;
+            }
+            if (w == sp || sp - w > 13 || (w > 0 && (word(s.charAt(w - 1)) || s.charAt(w - 1) == '-'))
+                    || !noun(s, w, sp)) {
+                continue;
+            }
+            int e = i;
+            while (e < n && letterAscii(s.charAt(e))) {
+                e++;
+            }
+            int d = e;
+            while (d < n && digit(s.charAt(d))) {
+                d++;
+            }
+            if (d > e && (d == n || !(word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-'
+                    || s.charAt(d) == '/'))) {
                 return true;
+            }
+            while (d < n && (word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-')) {
+                d++;
+            }
+            if (d + 2 < n && s.charAt(d) == ' ' && s.charAt(d + 1) == '(') {
+                int h = d + 2;
+                while (h < n && ((s.charAt(h) >= 'a' && s.charAt(h) <= 'f') || digit(s.charAt(h)))) {
+                    h++;
+                }
+                if (h < n && s.charAt(h) == ')' && h - d - 2 >= 12 && h - d - 2 <= 64) {
+                    return true;
+                }
             }
         }
         return false;
@@ -811,26 +895,6 @@ final class MessageValues {
     private static String k8sWords(String s) {
         return K8S_WORD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null
                 ? m.group(1) + VALUE + m.group(2) : VALUE + m.group(4)));
-    }
-
-    /**
-     * Whether a {@code /} of {@code s} follows one of {@link #KINDS} (after its API group's dotted parts, if any)
-     * that starts the run of lower-case letters, digits and dots before it: what {@link #K8S_OBJECT} needs.
-     */
-    private static boolean mayNameObject(String s) {
-        for (int sl = s.indexOf('/'); sl >= 0; sl = s.indexOf('/', sl + 1)) {
-            int w = sl;
-            while (w > 0 && ((s.charAt(w - 1) >= 'a' && s.charAt(w - 1) <= 'z') || (s.charAt(w - 1) >= '0'
-                    && s.charAt(w - 1) <= '9') || s.charAt(w - 1) == '.')) {
-                w--;
-            }
-            int dot = s.indexOf('.', w);
-            int e = dot >= 0 && dot < sl ? dot : sl;
-            if (e - w >= 3 && e - w <= 23 && KINDS.contains(s.substring(w, e))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String klogPairs(String s) {

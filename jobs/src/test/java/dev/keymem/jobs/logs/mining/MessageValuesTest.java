@@ -173,10 +173,14 @@ class MessageValuesTest {
         List<String> lines = mutatedSeedsAndData(new SplittableRandom(14), 400);
         int rewritten = 0;
         int fields = 0;
+        int namedIds = 0;
         for (String line : lines) {
             String ref = MessageValues.valuesReference(line);
             assertEquals(ref, MessageValues.values(line), line);
             assertEquals(MessageValues.gatesReference(line), MessageValues.gates(line), line);
+            boolean named = MessageValues.NAMED_ID.matcher(line).find();
+            assertEquals(named, MessageValues.mayNameId(line), line);
+            namedIds += named ? 1 : 0;
             rewritten += ref.equals(line) ? 0 : 1;
             for (boolean headers : new boolean[] {true, false}) {
                 String f = MessageValues.fieldLineReference(line, headers);
@@ -187,7 +191,9 @@ class MessageValuesTest {
         // both sides of each comparison are exercised
         assertTrue(rewritten > 3_000 && rewritten < lines.size() - 3_000, rewritten + " of " + lines.size());
         assertTrue(fields > 1_000, fields + " of " + lines.size());
-        System.out.println("MessageValuesTest: " + lines.size() + " lines, " + rewritten + " rewritten, " + fields + " field lines");
+        assertTrue(namedIds > 100 && namedIds < lines.size() - 100, namedIds + " of " + lines.size());
+        System.out.println("MessageValuesTest: " + lines.size() + " lines, " + rewritten + " rewritten, " + fields + " field lines, " + namedIds
+                + " class 16 names");
     }
 
     @Test
