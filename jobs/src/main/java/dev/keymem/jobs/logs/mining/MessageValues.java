@@ -851,14 +851,7 @@ final class MessageValues {
             if (!letterAscii(s.charAt(i))) {
                 continue;
             }
-            int w = sp;
-            while (w > 0 && sp - w <= 13 && letterAscii(s.charAt(w - 1))) {
-                w--;
-            }
-            if (w == sp || sp - w > 13 || (w > 0 && (word(s.charAt(w - 1)) || s.charAt(w - 1) == '-'))
-                    || !noun(s, w, sp)) {
-                continue;
-            }
+            // the value first (most words are neither shape), then the noun before the blank
             int e = i;
             while (e < n && letterAscii(s.charAt(e))) {
                 e++;
@@ -867,21 +860,30 @@ final class MessageValues {
             while (d < n && digit(s.charAt(d))) {
                 d++;
             }
-            if (d > e && (d == n || !(word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-'
-                    || s.charAt(d) == '/'))) {
+            boolean value = d > e && (d == n || !(word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-'
+                    || s.charAt(d) == '/'));
+            if (!value) {
+                while (d < n && (word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-')) {
+                    d++;
+                }
+                if (d + 2 < n && s.charAt(d) == ' ' && s.charAt(d + 1) == '(') {
+                    int h = d + 2;
+                    while (h < n && ((s.charAt(h) >= 'a' && s.charAt(h) <= 'f') || digit(s.charAt(h)))) {
+                        h++;
+                    }
+                    value = h < n && s.charAt(h) == ')' && h - d - 2 >= 12 && h - d - 2 <= 64;
+                }
+            }
+            if (!value) {
+                continue;
+            }
+            int w = sp;
+            while (w > 0 && sp - w <= 13 && letterAscii(s.charAt(w - 1))) {
+                w--;
+            }
+            if (w < sp && sp - w <= 13 && (w == 0 || !(word(s.charAt(w - 1)) || s.charAt(w - 1) == '-'))
+                    && noun(s, w, sp)) {
                 return true;
-            }
-            while (d < n && (word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-')) {
-                d++;
-            }
-            if (d + 2 < n && s.charAt(d) == ' ' && s.charAt(d + 1) == '(') {
-                int h = d + 2;
-                while (h < n && ((s.charAt(h) >= 'a' && s.charAt(h) <= 'f') || digit(s.charAt(h)))) {
-                    h++;
-                }
-                if (h < n && s.charAt(h) == ')' && h - d - 2 >= 12 && h - d - 2 <= 64) {
-                    return true;
-                }
             }
         }
         return false;
