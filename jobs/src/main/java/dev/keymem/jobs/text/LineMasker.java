@@ -578,10 +578,15 @@ public final class LineMasker implements Serializable {
      * IPv6 address, after its lookbehind: a match holds only hex digits and colons and the lookahead
      * {@code (?![\\w:])} forbids another of them after it, so it is the whole run of {@code [0-9a-fA-F:]} from
      * {@code i}, which no {@code [\\w:]} follows, and holds {@code ::} or exactly 7 colons (the two alternatives).
+     * Both alternatives start with at most 4 hex digits and a colon ({@code H{1,4}:} or {@code H{0,4}::}): a run
+     * whose first 5 characters hold no colon (a hex id, a trace id) is rejected there, not read to its end.
      */
     private static boolean mayStartIpv6(char[] s, int i) {
         char c = s[i];
         if (!(RegexScan.hex(c) || c == ':') || RegexScan.before(s, i, BEFORE_COLON_DOT)) {
+            return false;
+        }
+        if (c != ':' && !colonWithin(s, i + 1, i + 5)) {
             return false;
         }
         int colons = 0;
@@ -598,6 +603,16 @@ public final class LineMasker implements Serializable {
             return false;
         }
         return doubleColon || colons == 7;
+    }
+
+    /** Whether {@code s[from, to)} (cut at the end of {@code s}) holds a colon. */
+    private static boolean colonWithin(char[] s, int from, int to) {
+        for (int k = from, e = Math.min(to, s.length); k < e; k++) {
+            if (s[k] == ':') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -771,7 +786,7 @@ public final class LineMasker implements Serializable {
         while (to > from && Character.isWhitespace(cs[to - 1])) {
             to--;
         }
-        if (starts != null && !starts.opens(RegexScan.Starts.OPEN)) {
+        if (starts != null && !starts.opensOpen()) {
             throw new IllegalArgumentException("positions found with a table that lacks some of the rules' characters");
         }
         RegexScan.Starts given = starts;

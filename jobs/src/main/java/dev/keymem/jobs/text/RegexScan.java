@@ -336,6 +336,24 @@ public final class RegexScan {
             return t;
         }
 
+        /**
+         * The last open table found to hold every character of {@link #OPEN} ({@link #opensOpen}): the callers' tables
+         * are constants, so the check runs once per table, not once per line. A race only repeats the check.
+         */
+        private static boolean[] holdsOpen;
+
+        /** {@code opens(OPEN)}, remembered for the last table that passed. */
+        boolean opensOpen() {
+            if (holdsOpen == open) {
+                return true;
+            }
+            if (!opens(OPEN)) {
+                return false;
+            }
+            holdsOpen = open;
+            return true;
+        }
+
         /** Whether these positions were found with a table that holds every character of {@code table}. */
         boolean opens(boolean[] table) {
             for (char c = 0; c < 128; c++) {
@@ -578,10 +596,22 @@ public final class RegexScan {
     }
 
     /** {@link #word} as a table of the ASCII characters. */
-    static final boolean[] WORD = firstChars(RegexScan::word);
+    static final boolean[] WORD = firstChars(RegexScan::wordReference);
+    /** {@link #hex} as a table of the ASCII characters. */
+    private static final boolean[] HEX = firstChars(RegexScan::hexReference);
 
-    /** Whether {@code c} is in {@code \w} ({@code [a-zA-Z_0-9]}, the regexes' default). */
+    /**
+     * Whether {@code c} is in {@code \w} ({@code [a-zA-Z_0-9]}, the regexes' default). A lookup in a table
+     * ({@link #wordReference} is the range test): its bytecode is short enough for C1, the only compiler of a
+     * file run, to inline it into the scans (the range test's 48 bytes are over C1's 35 and cost a call per
+     * character).
+     */
     public static boolean word(char c) {
+        return c < 128 && WORD[c];
+    }
+
+    /** {@link #word} as the range test (the reference). */
+    static boolean wordReference(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 
@@ -706,8 +736,13 @@ public final class RegexScan {
         return c >= '0' && c <= '9';
     }
 
-    /** Whether {@code c} is an ASCII hex digit ({@code [0-9a-fA-F]}). */
+    /** Whether {@code c} is an ASCII hex digit ({@code [0-9a-fA-F]}): a table lookup, as {@link #word}. */
     public static boolean hex(char c) {
+        return c < 128 && HEX[c];
+    }
+
+    /** {@link #hex} as the range test (the reference). */
+    static boolean hexReference(char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 

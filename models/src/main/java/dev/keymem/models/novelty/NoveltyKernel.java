@@ -232,12 +232,11 @@ abstract class NoveltyKernel {
         }
 
         /**
-         * {@link #flush} on the bits, without a branch or a float compare (which C1 compiles to slow code): the
-         * mask is all ones where |v| &lt; FLUSH (then +0 results: -0 and tiny values of either sign included),
-         * else 0 (v kept as it is, NaN and its payload included).
+         * {@link #flush} of the float of bits {@code b} ({@link DeferredDecay#flushed} on the bits): an int compare of
+         * the bits and a branch (see there).
          */
-        private static int flushBits(int b) {
-            return b & ~(((b & 0x7fffffff) - FLUSH_BITS) >> 31);
+        private static float flushed(int b) {
+            return (b & 0x7fffffff) < FLUSH_BITS ? 0f : Float.intBitsToFloat(b);
         }
 
         /** Negative iff the exponent of {@code b} is all ones (an infinity or NaN). */
@@ -311,15 +310,15 @@ abstract class NoveltyKernel {
                         int b2 = Float.floatToRawIntBits(s[k + 2] * a);
                         int b3 = Float.floatToRawIntBits(s[k + 3] * a);
                         bad |= nonFinite(b0) | nonFinite(b1) | nonFinite(b2) | nonFinite(b3);
-                        s[k] = Float.intBitsToFloat(flushBits(b0));
-                        s[k + 1] = Float.intBitsToFloat(flushBits(b1));
-                        s[k + 2] = Float.intBitsToFloat(flushBits(b2));
-                        s[k + 3] = Float.intBitsToFloat(flushBits(b3));
+                        s[k] = flushed(b0);
+                        s[k + 1] = flushed(b1);
+                        s[k + 2] = flushed(b2);
+                        s[k + 3] = flushed(b3);
                     }
                     for (; k < end; k++) {
                         int b0 = Float.floatToRawIntBits(s[k] * a);
                         bad |= nonFinite(b0);
-                        s[k] = Float.intBitsToFloat(flushBits(b0));
+                        s[k] = flushed(b0);
                     }
                     if (bad < 0) { // not finite: the zero products are NaN, added in this row's turn
                         decayHeld(s, x, a, held);
@@ -494,10 +493,10 @@ abstract class NoveltyKernel {
                 float f3 = 0f;
                 for (int j = lo; j < hi; j++) {
                     float uj = u[j];
-                    float v0 = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[r0 + j] + k0 * uj)));
-                    float v1 = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[r1 + j] + k1 * uj)));
-                    float v2 = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[r2 + j] + k2 * uj)));
-                    float v3 = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[r3 + j] + k3 * uj)));
+                    float v0 = DeferredDecay.flushed(s[r0 + j] + k0 * uj);
+                    float v1 = DeferredDecay.flushed(s[r1 + j] + k1 * uj);
+                    float v2 = DeferredDecay.flushed(s[r2 + j] + k2 * uj);
+                    float v3 = DeferredDecay.flushed(s[r3 + j] + k3 * uj);
                     s[r0 + j] = v0;
                     s[r1 + j] = v1;
                     s[r2 + j] = v2;
@@ -519,7 +518,7 @@ abstract class NoveltyKernel {
                 float ki = x[rows[k]];
                 float f = 0f;
                 for (int j = los[k], hi = his[k]; j < hi; j++) {
-                    float v = Float.intBitsToFloat(flushBits(Float.floatToRawIntBits(s[row + j] + ki * u[j])));
+                    float v = DeferredDecay.flushed(s[row + j] + ki * u[j]);
                     s[row + j] = v;
                     f += v;
                 }

@@ -390,4 +390,33 @@ class NoveltyKernelTest {
         }
         assertTrue(flushedSomewhere > 0, "the stream reaches values the flush removes");
     }
+
+    /**
+     * The kernels' flush on the bits ({@link DeferredDecay#flushed}, an int compare and a branch) against the
+     * reference's {@link NoveltyKernel#flush} (a float compare), bit for bit: zeros of both signs, values at, just
+     * below and just above the threshold, subnormals, infinities, NaNs with payloads, and random bit patterns.
+     */
+    @Test
+    void theFlushOnTheBitsIsTheReferenceFlush() {
+        int t = Float.floatToRawIntBits(NoveltyKernel.FLUSH);
+        int[] edges = {0, 0x80000000, 1, 0x80000001, 0x007fffff, 0x00800000, t - 1, t, t + 1, t | 0x80000000,
+                (t - 1) | 0x80000000, (t + 1) | 0x80000000, 0x3f800000, 0xbf800000, 0x7f7fffff, 0x7f800000, 0xff800000,
+                0x7fc00000, 0x7f800001, 0xffc00123, 0x7fffffff, 0xffffffff};
+        SplittableRandom r = new SplittableRandom(17);
+        int flushed = 0;
+        int kept = 0;
+        for (int k = 0; k < edges.length + 2_000_000; k++) {
+            int b = k < edges.length ? edges[k] : k % 2 == 0 ? r.nextInt()
+                    : (r.nextInt(t - 1000, t + 1000) | (r.nextBoolean() ? 0x80000000 : 0));
+            float v = Float.intBitsToFloat(b);
+            int want = Float.floatToRawIntBits(NoveltyKernel.flush(v));
+            assertEquals(want, Float.floatToRawIntBits(DeferredDecay.flushed(v)), Integer.toHexString(b));
+            if (want == 0 && b != 0) {
+                flushed++;
+            } else if (want == b) {
+                kept++;
+            }
+        }
+        assertTrue(flushed > 100_000 && kept > 100_000, flushed + " flushed, " + kept + " kept");
+    }
 }

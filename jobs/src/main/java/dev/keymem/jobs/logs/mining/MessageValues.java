@@ -899,9 +899,26 @@ final class MessageValues {
                 ? m.group(1) + VALUE + m.group(2) : VALUE + m.group(4)));
     }
 
-    private static String klogPairs(String s) {
-        Matcher m = KLOG_PAIRS.matcher(s);
-        if (!m.find()) {
+    /**
+     * Class 10: {@link #klogPairsReference}, the regex's search started at the first quote a match can start with
+     * (the line's first character, or one after a {@code \s}: group 1's start), none where there is no such quote
+     * (a logfmt line's {@code msg="..."} has none): the same first match, without trying every position before.
+     */
+    static String klogPairs(String s) {
+        int q = s.indexOf('"');
+        while (q > 0 && !space(s.charAt(q - 1))) {
+            q = s.indexOf('"', q + 1);
+        }
+        return q < 0 ? s : klogPairs(s, KLOG_PAIRS.matcher(s), q);
+    }
+
+    /** Class 10 as specified: the regex's first match in the whole line (the reference). */
+    static String klogPairsReference(String s) {
+        return klogPairs(s, KLOG_PAIRS.matcher(s), 0);
+    }
+
+    private static String klogPairs(String s, Matcher m, int from) {
+        if (!m.find(from)) {
             return s;
         }
         String pairs = KLOG_PAIR.matcher(m.group(2)).replaceAll(p -> Matcher.quoteReplacement(p.group(1) + VALUE));
