@@ -550,9 +550,9 @@ public final class FileLines {
      * every stream of concatenated gzip (members) or bzip2 data, read until the input's end (not until
      * {@code available()} says 0, as the JDK's {@code GZIPInputStream} does: a pipe's next member came late and was
      * dropped), and bytes after the last stream that do not start another are an {@link IOException} naming the
-     * trailing data; deflate: one zlib stream, and bytes after it an
-     * {@link IOException} naming the trailing data. Any {@link IOException} but a {@link ReadFailed} of {@code in}
-     * is the data's damage.
+     * trailing data, except zero bytes to the end after the last gzip member (block padding; GNU gzip ignores it);
+     * deflate: one zlib stream, and bytes after it an {@link IOException} naming the trailing data. Any
+     * {@link IOException} but a {@link ReadFailed} of {@code in} is the data's damage.
      */
     static InputStream decompressing(Coding c, InputStream in) throws IOException {
         return switch (c) {
@@ -601,8 +601,8 @@ public final class FileLines {
                 in.mark(4);
                 byte[] next = in.readNBytes(4);
                 in.reset();
-                if (next.length == 0) {
-                    return -1;
+                if (next.length == 0 || c == Coding.GZIP && next[0] == 0 && zerosToTheEnd()) {
+                    return -1; // zero padding after the last member is ignored, as GNU gzip ignores it
                 }
                 if (c == Coding.GZIP ? !isGzip(next) : !startsAt(next, 0, 'B', 'Z', 'h')) {
                     throw new ZipException("trailing data after the last " + (c == Coding.GZIP ? "gzip member"
@@ -610,6 +610,19 @@ public final class FileLines {
                 }
                 current = open();
             }
+        }
+
+        /** Whether {@code in} holds only zero bytes from here to its end; reads them (the input ends here if so). */
+        private boolean zerosToTheEnd() throws IOException {
+            byte[] chunk = new byte[8192];
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] != 0) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         @Override

@@ -223,6 +223,22 @@ class FileLinesTest {
     }
 
     /**
+     * Zero bytes after the last gzip member (a file padded to a block size, as tape and some archivers write it):
+     * GNU gzip reads the members and ignores the zeros; so do both paths. Zeros followed by anything else are
+     * still trailing data, refused.
+     */
+    @Test
+    void zeroPaddingAfterTheLastGzipMemberIsIgnored(@TempDir Path dir) throws Exception {
+        byte[] a = gzip(utf8("one\ntwo\n"));
+        assertEquals(List.of("one", "two"), bothPaths(dir, "pad.gz", concat(a, new byte[1])));
+        assertEquals(List.of("one", "two"), bothPaths(dir, "pad512.gz", concat(a, new byte[512 - a.length % 512])));
+        assertEquals(List.of("one", "two", "three"),
+                bothPaths(dir, "pad2.gz", concat(concat(a, gzip(utf8("three\n"))), new byte[100_000])));
+        String m = damagedInBoth(dir, "padjunk.gz", concat(concat(a, new byte[700]), utf8("junk")));
+        assertTrue(m.contains("trailing data"), m);
+    }
+
+    /**
      * A pipe whose second gzip member comes a moment after the first (a slow writer: {@code (zcat ...; gzip -c
      * b) | memctl ... --input -}): the JDK's reader asked {@code available()} at the member's end, got 0 and ended
      * the input there. Every member is read.
