@@ -324,7 +324,10 @@ public final class LogSummarizer {
         // params(line.bare ? words(mined) : messageWords(mined, match.masked()), tw)
         String params = params(mined, match.masked(), line.bare, tw);
         String shape = facts.shape; // shape(match.masked())
-        boolean newShape = !contains(t.shapes, shape);
+        // contains(t.shapes, shape) ? -1 : count(t.shapes): one pass over the list (a line whose shape is new, each
+        // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
+        int shapes = countUnlessHeld(t.shapes, shape);
+        boolean newShape = shapes >= 0;
         // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty)
         String key = facts.variantKey(tw, match.tokens());
         boolean newVariant = !key.isEmpty() && !containsVariant(t.shapes, key);
@@ -344,6 +347,7 @@ public final class LogSummarizer {
             if (flag != null) {
                 if (newVariant && count(t.shapes) < MAX_SHAPES) {
                     t.shapes = add(t.shapes, "~" + key);
+                    shapes++; // count(t.shapes) where the shape is new
                 }
                 t.flag = flag;
                 t.text = line.text;
@@ -351,7 +355,7 @@ public final class LogSummarizer {
                 t.textTimestamp = line.timestamp;
             }
         }
-        if (newShape && count(t.shapes) < MAX_SHAPES) {
+        if (newShape && shapes < MAX_SHAPES) { // count(t.shapes) < MAX_SHAPES
             t.shapes = add(t.shapes, shape);
         }
         if (t.count == 0) {
