@@ -104,7 +104,7 @@ final class BatchFileRun {
     /**
      * A file run of a job command, from the options to the copied outputs: creates (empties) {@code outFile}
      * and {@code deadFile} up front, so that a bad path fails before the job runs; reads a FIFO, standard input,
-     * gzip, UTF-16/32 or classic Mac line ends through a plain copy in the run directory
+     * compressed, UTF-16/32 or classic Mac line ends through a plain copy in the run directory
      * ({@link JobCli#plainInput}); puts the run's environment in batch mode; lets {@code job} build the job over
      * the file's records ({@link #source}), handing its output streams to {@link #sink}; runs it (a failure after
      * the restarts is a {@link JobFailure}) and copies its outputs ({@link #finish}). Progress goes to
@@ -117,7 +117,7 @@ final class BatchFileRun {
         // the output files are created (emptied) up front: a bad path fails before the job runs
         LogsCommand.Sink.of(outFile, out).close();
         LogsCommand.Sink.of(deadFile, null).close();
-        // a FIFO, gzip, UTF-16 or classic Mac line ends: the file source reads their lines decoded
+        // a FIFO, compressed, UTF-16 or classic Mac line ends: the file source reads their lines decoded
         Path file = JobCli.plainInput(input, run.runDir().dir());
         long records = countLines(file);
         long t0 = System.nanoTime();
@@ -139,16 +139,13 @@ final class BatchFileRun {
         return files;
     }
 
-    /** Lines of a file as {@code EmbeddedJobs.fileRecords} counts them (a last line without a line end counts). */
+    /** Lines of a plain file as {@code EmbeddedJobs.fileRecords} counts them (a last line without a line end counts). */
     static long countLines(Path file) throws IOException {
         long n = 0;
         int last = '\n';
         byte[] buf = new byte[1 << 16];
-        // a file the file source decompresses by its name (.bz2, .deflate) is counted decompressed, as it is read
-        try (InputStream in = dev.keymem.jobs.kafka.FileLines.flinkDecompresses(file)
-                ? org.apache.flink.connector.file.src.compression.StandardDeCompressors.getDecompressorForFileName(
-                        String.valueOf(file.getFileName())).create(Files.newInputStream(file))
-                : Files.newInputStream(file)) {
+        // a plain file: compressed input was decompressed into its plain copy (FileLines.coding, the one rule)
+        try (InputStream in = Files.newInputStream(file)) {
             for (int r = in.read(buf); r > 0; r = in.read(buf)) {
                 for (int i = 0; i < r; i++) {
                     if (buf[i] == '\n') {

@@ -24,10 +24,10 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * listed it, so a file that grows while it is read (a live log) gives the lines it had then (its last line cut
  * where the listing cut it, read as a last line without a line end), every attempt the same; one cut shorter since is
  * read to its end. ({@code SimpleStreamFormat} failed such a run at every attempt: its split end was not the file's
- * length.) A file the file source decompresses by its name ({@code StandardDeCompressors}: {@code .bz2},
- * {@code .deflate}, {@code .xz}, {@code .gz}; memctl hands a file whose first line end is {@code \n} to the source as
- * it is, whatever its name, so a {@code .bz2} or {@code .deflate} file often) is read to the end of its decompressed
- * bytes: the split's end counts compressed bytes.
+ * length.) memctl hands the source plain files only (compressed input is decompressed into a plain copy first,
+ * {@code FileLines.coding} being the one rule); a file the file source would still decompress by its name
+ * ({@code StandardDeCompressors}) is read to the end of its decompressed bytes: the split's end counts compressed
+ * bytes.
  */
 final class FileLineFormat implements StreamFormat<KafkaRecord> {
     private static final long serialVersionUID = 1L;

@@ -520,7 +520,8 @@ final class JobCli {
     /**
      * The file of {@code --input}: a regular file, or anything else that can be read to its end (a FIFO,
      * process substitution, {@code /dev/stdin}; {@code -} is standard input). Missing, a directory, not
-     * readable, or also named as an output (which would overwrite it before it is read): a usage error (exit 2).
+     * readable, or also named as an output (which would overwrite it before it is read): a usage error (exit 2);
+     * so is an output that cannot be written ({@link #unwritable}), checked here, before the job starts.
      */
     static Path input(CliOptions.Parsed p) throws UsageException {
         String name = p.required("input");
@@ -539,33 +540,62 @@ final class JobCli {
             if (o != null && sameFile(in, Path.of(o))) {
                 throw new UsageException("option --" + out + " " + o + " is the input file: it would be overwritten");
             }
+            String why = o == null ? null : unwritable(o);
+            if (why != null) {
+                throw new UsageException("option --" + out + " " + o + ": " + why);
+            }
         }
         return in;
     }
 
     /**
+     * Why the output file {@code name} cannot be written, or null where it can (as far as can be told before
+     * writing: a full disk shows when written, exit 1): a directory; an existing file that is not writable; a new
+     * file whose nearest existing ancestor directory is not writable (the missing directories between are created,
+     * as the outputs always were) or is a file.
+     */
+    static String unwritable(String name) {
+        Path f;
+        try {
+            f = Path.of(name).toAbsolutePath();
+        } catch (java.nio.file.InvalidPathException e) {
+            return "not a valid path (" + e.getReason() + ")";
+        }
+        if (Files.isDirectory(f)) {
+            return "is a directory, not a file";
+        }
+        if (Files.exists(f)) {
+            return Files.isWritable(f) ? null : "cannot be written (permissions)";
+        }
+        Path dir = f.getParent();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            return null;
+        }
+        if (!Files.isDirectory(dir)) {
+            return "cannot be created: " + dir + " is a file, not a directory";
+        }
+        return Files.isWritable(dir) ? null : "cannot be created in " + dir + " (permissions)";
+    }
+
+    /**
      * {@code input} as a plain file of {@code \n} lines for a job that reads the file itself (Flink's file
-     * source): the file itself when it is one, else (a FIFO or standard input, gzip, a UTF-16/32 byte order
-     * mark, classic Mac line ends) its lines as {@link dev.keymem.jobs.kafka.FileLines} cuts them, written
-     * to a file of the same name (without a compression suffix) in {@code dir}. A truncated or damaged gzip file
-     * is a usage error naming the damage.
+     * source): the file itself when it is one, else (a FIFO or standard input, compressed, UTF-16/32, classic
+     * Mac line ends) its lines as {@link dev.keymem.jobs.kafka.FileLines} cuts them, written to a file of the
+     * same name (without a compression suffix) in {@code dir}. An input FileLines refuses (xz, a file not what its
+     * name says, a truncated or damaged compressed file) is a usage error naming the problem.
      */
     static Path plainInput(Path input, Path dir) throws IOException, UsageException {
-        if (String.valueOf(input.getFileName()).endsWith(".xz")) { // Flink's xz decompressor needs a library not bundled
-            throw new UsageException("input " + input + ": xz files are not read (gzip, bzip2 and deflate are): "
-                    + "decompress it first, or pipe it: xz -dc FILE | memctl ... --input -");
-        }
         if (!dev.keymem.jobs.kafka.FileLines.needsDecoding(input)) {
             return input;
         }
-        String name = String.valueOf(input.getFileName()).replaceAll("(?i)\\.(gz|gzip|deflate|bz2|xz)$", "");
+        String name = String.valueOf(input.getFileName()).replaceAll("(?i)(\\.(gz|gzip|deflate|bz2|xz))+$", "");
         Path out = Files.createDirectories(dir.resolve("input")).resolve(name.isEmpty() ? "input" : name);
         try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
-            for (KafkaRecord r : dev.keymem.jobs.kafka.FileLines.read(input)) {
-                o.write(r.value);
-                o.write('\n');
-            }
-        } catch (dev.keymem.jobs.kafka.FileLines.DamagedInputException e) { // bad input: refused (exit 2)
+            dev.keymem.jobs.kafka.FileLines.writePlain(input, o); // streamed: any size
+        } catch (dev.keymem.jobs.kafka.FileLines.RefusedInputException e) { // bad input: refused (exit 2)
             throw new UsageException("input " + input + ": " + e.getMessage());
         }
         return out;

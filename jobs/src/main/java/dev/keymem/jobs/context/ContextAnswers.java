@@ -119,11 +119,13 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
 
     /** Puts a head or a remembered event in the newer generation (it full: it becomes the older first). */
     private void keep(byte[] payload, Object value) {
+        // each generation sized for its HEADS_MAX / 2 entries at once (it fills to that size: grown from the
+        // default size it was rehashed seven times over)
         if (heads == null) {
-            heads = new java.util.IdentityHashMap<>();
+            heads = new java.util.IdentityHashMap<>(HEADS_MAX / 2);
         } else if (heads.size() >= HEADS_MAX / 2) {
             headsOld = heads;
-            heads = new java.util.IdentityHashMap<>();
+            heads = new java.util.IdentityHashMap<>(HEADS_MAX / 2);
         }
         heads.put(payload, value);
     }

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Parses a user event: a JSON object with {@code user} (else the record key), {@code text}, optional
  * {@code type}, {@code query} (boolean; {@code type: "query"} also marks a query), {@code expect} and
- * {@code ts}. Rejects (reason to the dead-letter topic): invalid JSON, a non-object, no user, no text.
+ * {@code ts}. Rejects (reason to the dead-letter topic): invalid JSON, a non-object, an object with more than
+ * white space after it (two objects glued on one line: {@link RecordParsers#MORE_AFTER_JSON}), no user, no text.
  *
  * <p>A record's bytes ({@link #parse(String, KafkaRecord, int)}) are read by hand where they hold the plainest
  * object ({@link #spans}) or any other object that the tree reading reads without an error
@@ -68,7 +69,7 @@ public final class ContextEventParser implements Serializable {
             return parse(key, RecordParsers.decode(record, maxBytes), record.offset);
         }
         int[] at = spans == null ? spans = new int[SPANS] : spans;
-        if (spans(b, at, true)) { // ASCII, and an object read: not blank
+        if (spans(b, at)) { // ASCII, and an object read: not blank
             return event(fields(b, at), key, record.offset, true);
         }
         EventFieldReader r = reader == null ? reader = new EventFieldReader() : reader;
@@ -107,13 +108,14 @@ public final class ContextEventParser implements Serializable {
      * hand; null (the caller then takes {@link #streamed}) for anything else. Read: whitespace (space, tab, line
      * feed, carriage return), an object of names and values, each value a string without escapes or control
      * characters, or {@code true}, {@code false}, {@code null} followed by whitespace, a comma or the closing
-     * brace; the bytes after the closing brace are not read (nor does {@link #streamed} read them). So every
+     * brace, and after the closing brace only whitespace (anything else: the tree reading refuses it,
+     * {@link RecordParsers#MORE_AFTER_JSON}, or, other white space, reads the object). So every
      * string is ASCII, its chars the bytes between the quotes, and the fields are what {@link #streamed} gives
      * (tests compare the two). The strings of {@link #spans}.
      */
     static Fields flat(byte[] b) {
         int[] at = new int[SPANS];
-        return spans(b, at, false) ? fields(b, at) : null;
+        return spans(b, at) ? fields(b, at) : null;
     }
 
     /** The fields of {@code b} whose spans {@link #spans} found in {@code at}. */
@@ -149,12 +151,12 @@ public final class ContextEventParser implements Serializable {
     /**
      * {@link #flat}'s reading of {@code b} without making strings: where it gives fields, true, with each field's
      * string as the bytes {@code b[at[2F], at[2F + 1])} ({@code at[2F] = -1}: absent or not a string) and the
-     * query flag in {@code at[QUERY]}; else false. With {@code checkAscii} it also checks what {@link #flat}
-     * takes as given, that {@code b} is ASCII without NUL, in the same pass (every byte it reads is checked, and
-     * those after the closing brace are scanned): true then means {@code ascii(b) && flat(b) != null}.
+     * query flag in {@code at[QUERY]}; else false. It also checks what {@link #flat} takes as given, that
+     * {@code b} is ASCII without NUL, in the same pass (every byte is read, those after the closing brace as
+     * whitespace): true means {@code ascii(b) && flat(b) != null}.
      */
-    static boolean spans(byte[] b, int[] at, boolean checkAscii) {
-        return read(b, at, checkAscii, false);
+    static boolean spans(byte[] b, int[] at) {
+        return read(b, at, false);
     }
 
     /**
@@ -164,12 +166,12 @@ public final class ContextEventParser implements Serializable {
      * is then the UTF-8 decoding of its bytes {@code b[at[2F], at[2F + 1])}, which is what the streaming reading
      * of the decoded value gives (the spans end at quotes, so each decodes alone; well-formed UTF-8 decodes to
      * no unpaired surrogate, so {@code wellFormed} changes nothing). A value starting with a byte order mark is
-     * not read (the decoder drops the mark; the reference way takes it). Bytes after the closing brace are only
-     * checked as UTF-8, as the decoder checks them. Tests compare it with the streaming reading of the decoded
+     * not read (the decoder drops the mark; the reference way takes it). After the closing brace only whitespace, as
+     * {@link #spans}. Tests compare it with the streaming reading of the decoded
      * value on random UTF-8 and broken bytes.
      */
     static boolean spansUtf8(byte[] b, int[] at) {
-        return read(b, at, false, true) && wellFormedUtf8(b, 0, b.length);
+        return read(b, at, true) && wellFormedUtf8(b, 0, b.length);
     }
 
     /**
@@ -250,7 +252,7 @@ public final class ContextEventParser implements Serializable {
     }
 
     /** {@link #spans} ({@code utf8} false) or {@link #spansUtf8}'s reading (true), before its UTF-8 check. */
-    private static boolean read(byte[] b, int[] at, boolean checkAscii, boolean utf8) {
+    private static boolean read(byte[] b, int[] at, boolean utf8) {
         for (int k = 0; k < QUERY; k++) {
             at[k] = -1;
         }
@@ -262,7 +264,7 @@ public final class ContextEventParser implements Serializable {
         }
         i = RecordParsers.skipJsonSpace(b, i + 1);
         if (i < n && b[i] == '}') {
-            return !checkAscii || asciiFrom(b, i + 1);
+            return RecordParsers.skipJsonSpace(b, i + 1) == n; // more after the object: the reference decides
         }
         while (true) {
             if (i >= n || b[i] != '"') {
@@ -323,23 +325,13 @@ public final class ContextEventParser implements Serializable {
                 return false;
             }
             if (b[i] == '}') {
-                return !checkAscii || asciiFrom(b, i + 1);
+                return RecordParsers.skipJsonSpace(b, i + 1) == n; // more after the object: the reference decides
             }
             if (b[i] != ',') {
                 return false;
             }
             i = RecordParsers.skipJsonSpace(b, i + 1);
         }
-    }
-
-    /** Whether {@code b[from, length)} is ASCII without NUL. */
-    private static boolean asciiFrom(byte[] b, int from) {
-        for (int i = from; i < b.length; i++) {
-            if (b[i] <= 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Which field the name {@code b[s, e)} is: 1 user, 2 text, 3 type, 4 expect, 5 ts, 6 query, 0 another. */
@@ -465,7 +457,8 @@ public final class ContextEventParser implements Serializable {
                     default -> { }
                 }
             }
-            return t == JsonToken.END_OBJECT ? f : null;
+            // more after the object (or an error there): the tree reading decides
+            return t == JsonToken.END_OBJECT && p.nextToken() == null ? f : null;
         } catch (Exception e) {
             return null; // the tree reading gives the reason
         }
@@ -527,8 +520,10 @@ public final class ContextEventParser implements Serializable {
             throw new InvalidRecordException("value is blank");
         }
         JsonNode n;
-        try {
-            n = JSON.readTree(value);
+        boolean more;
+        try (JsonParser p = JSON.createParser(value)) {
+            n = JSON.readTree(p);
+            more = RecordParsers.moreAfterJson(value, p);
         } catch (Exception e) {
             String m = String.valueOf(e.getMessage());
             int nl = m.indexOf('\n');
@@ -536,6 +531,9 @@ public final class ContextEventParser implements Serializable {
         }
         if (n == null || !n.isObject()) {
             throw new InvalidRecordException("value is not a JSON object");
+        }
+        if (more) {
+            throw new InvalidRecordException(RecordParsers.MORE_AFTER_JSON);
         }
         ContextEvent e = new ContextEvent();
         e.user = text(n, "user");

@@ -191,7 +191,7 @@ public final class ContextEventRuns {
             if (b == null || b.length > limits.maxRecordBytes()) {
                 return PARSER;
             }
-            if (ContextEventParser.spans(b, at, true) && plain(b, at)) {
+            if (ContextEventParser.spans(b, at) && plain(b, at)) {
                 return ASCII;
             }
             if (ContextEventParser.spansUtf8(b, at) && plainUtf8(b, at)) {
@@ -221,11 +221,20 @@ public final class ContextEventRuns {
          * knows the other white space).
          */
         private boolean plainUtf8(byte[] b, int[] at) {
+            return asciiUserTextWithin(b, at) && !spaces(b, at[2 * ContextEventParser.USER],
+                    at[2 * ContextEventParser.USER + 1]) && asciiNotSpace(b, at[2 * ContextEventParser.TEXT],
+                    at[2 * ContextEventParser.TEXT + 1]);
+        }
+
+        /**
+         * The part {@link #plainUtf8} and {@link #plainRead} share: spans {@code at} into {@code b} hold a user of
+         * ASCII bytes and a text within {@link RecordLimits#maxTextBytes()} UTF-8 bytes.
+         */
+        private boolean asciiUserTextWithin(byte[] b, int[] at) {
             int us = at[2 * ContextEventParser.USER];
             int ue = at[2 * ContextEventParser.USER + 1];
             int ts = at[2 * ContextEventParser.TEXT];
-            int te = at[2 * ContextEventParser.TEXT + 1];
-            if (us < 0 || ts < 0 || te - ts > limits.maxTextBytes()) {
+            if (us < 0 || ts < 0 || at[2 * ContextEventParser.TEXT + 1] - ts > limits.maxTextBytes()) {
                 return false;
             }
             for (int i = us; i < ue; i++) {
@@ -233,7 +242,7 @@ public final class ContextEventRuns {
                     return false;
                 }
             }
-            return !spaces(b, us, ue) && asciiNotSpace(b, ts, te);
+            return true;
         }
 
         /**
@@ -245,19 +254,9 @@ public final class ContextEventRuns {
         private boolean plainRead(EventFieldReader fr) {
             int[] at = fr.at;
             byte[] b = fr.buf;
-            int us = at[2 * ContextEventParser.USER];
-            int ue = at[2 * ContextEventParser.USER + 1];
-            int ts = at[2 * ContextEventParser.TEXT];
-            int te = at[2 * ContextEventParser.TEXT + 1];
-            if (us < 0 || ts < 0 || te - ts > limits.maxTextBytes()) {
-                return false;
-            }
-            for (int i = us; i < ue; i++) {
-                if (b[i] < 0) {
-                    return false;
-                }
-            }
-            return asciiNotWhite(b, us, ue) && asciiNotWhite(b, ts, te);
+            return asciiUserTextWithin(b, at) && asciiNotWhite(b, at[2 * ContextEventParser.USER],
+                    at[2 * ContextEventParser.USER + 1]) && asciiNotWhite(b, at[2 * ContextEventParser.TEXT],
+                    at[2 * ContextEventParser.TEXT + 1]);
         }
 
         /** Whether {@code b[s, e)} holds an ASCII char that is not white space ({@link Character#isWhitespace}). */

@@ -143,17 +143,7 @@ final class ContextPayload {
                         o[k++] = (byte) c;
                         continue;
                     }
-                    o[k++] = '\\';
-                    switch (c) {
-                        case '"' -> o[k++] = '"';
-                        case '\\' -> o[k++] = '\\';
-                        case '\b' -> o[k++] = 'b';
-                        case '\t' -> o[k++] = 't';
-                        case '\n' -> o[k++] = 'n';
-                        case '\f' -> o[k++] = 'f';
-                        case '\r' -> o[k++] = 'r';
-                        default -> k = unicodeEscape(o, k, c);
-                    }
+                    k = escape(o, k, c);
                 } else if (c < 0x800) {
                     o[k++] = (byte) (0xC0 | (c >> 6));
                     o[k++] = (byte) (0x80 | (c & 0x3F));
@@ -214,20 +204,30 @@ final class ContextPayload {
                     o[k++] = (byte) c;
                     continue;
                 }
-                o[k++] = '\\';
-                switch (c) {
-                    case '"' -> o[k++] = '"';
-                    case '\\' -> o[k++] = '\\';
-                    case '\b' -> o[k++] = 'b';
-                    case '\t' -> o[k++] = 't';
-                    case '\n' -> o[k++] = 'n';
-                    case '\f' -> o[k++] = 'f';
-                    case '\r' -> o[k++] = 'r';
-                    default -> k = unicodeEscape(o, k, c);
-                }
+                k = escape(o, k, c);
             }
             o[k++] = '"';
             n = k;
+        }
+
+        /**
+         * The escape of the ASCII char {@code c} (a control char, {@code "} or a backslash) at {@code k}: a backslash
+         * and the short escape of b, t, n, f, r, {@code "} or the backslash, else the unicode escape; returns the next
+         * index. The one escape table of {@link #string} and {@link #escapeAscii}.
+         */
+        private static int escape(byte[] o, int k, char c) {
+            o[k++] = '\\';
+            switch (c) {
+                case '"' -> o[k++] = '"';
+                case '\\' -> o[k++] = '\\';
+                case '\b' -> o[k++] = 'b';
+                case '\t' -> o[k++] = 't';
+                case '\n' -> o[k++] = 'n';
+                case '\f' -> o[k++] = 'f';
+                case '\r' -> o[k++] = 'r';
+                default -> k = unicodeEscape(o, k, c);
+            }
+            return k;
         }
 
         /** The u and four hex digits of an escape (the backslash is written); returns the next index. */

@@ -188,14 +188,36 @@ final class ContextText implements Serializable {
 
     /**
      * {@link #words} of {@code text}, kept for the next time the same text comes (repeated messages: the
-     * same words and vector as analysing it again, the analysis being a function of the text).
+     * same words and vector as analysing it again, the analysis being a function of the text). Texts of more
+     * than {@link #SHORT_CHARS} chars are looked up (hashed, compared) and kept only while such texts repeat:
+     * after a window of {@link #LONG_WINDOW} of them without one found, the next {@link #LONG_SKIPPED_WINDOWS}
+     * windows skip the table (long free texts mostly come once: hashing each was work for nothing), then a
+     * window looks them up and keeps them again. The same analysis whichever way (tests compare).
      */
     Analysed analyse(String text) {
         if (tokens == null) {
             open();
         }
-        boolean kept = text.length() <= TEXT_MAX_CHARS; // a longer text is never kept: not looked up (nor hashed)
+        int len = text.length();
+        boolean kept = len <= TEXT_MAX_CHARS; // a longer text is never kept: not looked up (nor hashed)
+        boolean counted = false;
+        if (kept && len > SHORT_CHARS) {
+            if (longSkip > 0) {
+                kept = false;
+                longSkip--;
+            } else {
+                counted = true;
+            }
+        }
         Analysed a = kept ? texts.get(text) : null;
+        if (counted) {
+            longFound += a != null ? 1 : 0;
+            if (++longLooked == LONG_WINDOW) {
+                longSkip = longFound == 0 ? LONG_SKIPPED_WINDOWS * LONG_WINDOW : 0;
+                longLooked = 0;
+                longFound = 0;
+            }
+        }
         if (a == null) {
             a = new Analysed(wordArray(text));
             if (kept) {
@@ -207,6 +229,21 @@ final class ContextText implements Serializable {
         }
         return a;
     }
+
+    /** Long texts still to skip the table (for tests). */
+    int longSkip() {
+        return longSkip;
+    }
+
+    /** Texts longer than this many chars are kept only while they repeat ({@link #analyse}). */
+    static final int SHORT_CHARS = 64;
+    /** Long texts a window of {@link #analyse} counts; windows skipped after one without a long text found. */
+    static final int LONG_WINDOW = 1024;
+    static final int LONG_SKIPPED_WINDOWS = 7;
+    /** Long texts looked up and found in the current window; long texts still to skip the table. */
+    private transient int longLooked;
+    private transient int longFound;
+    private transient int longSkip;
 
     /**
      * {@link #vector} of an analysed text's words (a new array each time): computed the first two times, and

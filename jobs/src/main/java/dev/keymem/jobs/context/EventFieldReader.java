@@ -19,12 +19,13 @@ import java.util.Arrays;
  * last {@code query} member is {@code true}. It returns false (the caller then takes the reference way, which also
  * gives every refusal its reason) for: malformed UTF-8, a byte order mark, anything not strict JSON (Jackson's
  * defaults: no comments, no single quotes, no leading zeros, no trailing commas, no control chars in strings)
- * before the object's closing brace, a {@code query} that is not {@code true}, {@code false} or {@code null}
+ * before the object's closing brace, more than JSON whitespace after it, a {@code query} that is not {@code true}, {@code false} or {@code null}
  * (the tree's {@code asBoolean} decides), a top-level name with an escape, an escape of an unpaired surrogate in a
  * field (the parser replaces it), and, to stay well within Jackson's read constraints, nesting deeper than
  * {@link #MAX_DEPTH}, a number over {@link #MAX_NUMBER} chars, a name over
  * {@link ContextEventParser#FLAT_NAME_MAX} or a string over {@link ContextEventParser#FLAT_STRING_MAX} bytes.
- * Bytes after the closing brace are only checked as UTF-8 (the tree reading does not read them). Not reproduced:
+ * After the closing brace only JSON whitespace (anything else: the reference refuses the record,
+ * {@code RecordParsers.MORE_AFTER_JSON}, or, other white space, reads it). Not reproduced:
  * Jackson's guard against hash flooding of names (an error after very many colliding names, which depends on
  * earlier records).
  *
@@ -68,7 +69,7 @@ final class EventFieldReader {
         i = space(b, i + 1);
         if (i < len && b[i] == '}') {
             ascii = kind == 0;
-            return true;
+            return space(b, i + 1) == len; // more after the object: the reference decides
         }
         while (true) {
             if (i >= len || b[i] != '"') {
@@ -129,7 +130,7 @@ final class EventFieldReader {
             }
             if (b[i] == '}') {
                 ascii = kind == 0 && fieldsAscii();
-                return true;
+                return space(b, i + 1) == len; // more after the object: the reference decides
             }
             if (b[i] != ',') {
                 return false;

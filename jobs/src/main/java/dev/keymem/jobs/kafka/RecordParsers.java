@@ -118,6 +118,32 @@ public final class RecordParsers {
     }
 
     /**
+     * The refusal of a JSON value with more than white space after its object: two objects glued on one line
+     * (<code>{"a":1}{"b":2}</code>, also with white space between), or text after the object. The rule of both
+     * jobs: a record is one JSON object; the line is dead-lettered whole (not split: a record's coordinates name
+     * one line, and a split line's objects would share them), so {@code jq -c . FILE} (which writes one object a
+     * line) mends such a file. The references ({@link #moreAfterJson}) and the readers of the bytes (which decline
+     * anything but JSON white space after the object) give it alike.
+     */
+    public static final String MORE_AFTER_JSON =
+            "value has more after its JSON object (one JSON object a line; two objects glued on one line?)";
+
+    /**
+     * Whether {@code value}, whose first JSON value {@code p} (a parser of {@code value}) has just read, holds
+     * more than white space ({@link Character#isWhitespace}, what {@link String#isBlank} skips) after that value:
+     * the references' test for {@link #MORE_AFTER_JSON}.
+     */
+    public static boolean moreAfterJson(String value, com.fasterxml.jackson.core.JsonParser p) {
+        long end = p.currentLocation().getCharOffset();
+        for (int i = (int) Math.max(0, end); i < value.length(); i++) {
+            if (!Character.isWhitespace(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The index of the first byte of {@code b} from {@code i} that is not JSON whitespace (space, line feed, carriage
      * return, tab); {@code b.length} if none. For the parsers' hand readers of ASCII JSON bytes.
      */

@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  *       {@code P} pieces ({@link CriLineJoin}).</li>
  * </ul>
  * Rejected (the reason goes to the dead-letter topic): blank values, JSON that does not parse, JSON that is not
- * an object, a JSON object without a text.
+ * an object, a JSON object with more than white space after it (two objects glued on one line:
+ * {@link RecordParsers#MORE_AFTER_JSON}), a JSON object without a text.
  */
 public final class LogLineParser implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -77,13 +78,18 @@ public final class LogLineParser implements Serializable {
         String v = value.strip();
         if (v.startsWith("{")) {
             JsonNode n;
-            try {
-                n = Mapper.JSON.readTree(v);
+            boolean more;
+            try (JsonParser p = Mapper.JSON.createParser(v)) {
+                n = Mapper.JSON.readTree(p);
+                more = RecordParsers.moreAfterJson(v, p);
             } catch (Exception e) {
                 throw new InvalidRecordException("value is not valid JSON: " + firstLine(e.getMessage()));
             }
             if (n == null || !n.isObject()) {
                 throw new InvalidRecordException("value is not a JSON object");
+            }
+            if (more) {
+                throw new InvalidRecordException(RecordParsers.MORE_AFTER_JSON);
             }
             return fromJson(n, key, offset, recordTimestamp, true);
         }
@@ -542,8 +548,8 @@ public final class LogLineParser implements Serializable {
                     n.set(name, value);
                 }
             }
-            if (t != JsonToken.END_OBJECT) {
-                return null;
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null; // more after the object (or an error there): the reference decides
             }
         } catch (IOException | RuntimeException e) {
             return null;
@@ -584,8 +590,8 @@ public final class LogLineParser implements Serializable {
      * code point escape: a backslash and {@code u}), numbers (a wanted field's only as an integer of up to 18
      * digits, which the tree holds as an {@code IntNode} where it fits an int, else a {@code LongNode}; others
      * in JSON's number syntax, up to {@link #FLAT_NUMBER_MAX} characters, exponents up to 3 digits), and
-     * {@code true}, {@code false}, {@code null}; no nested object or array. The bytes after the closing brace are
-     * not read as JSON (nor does the tree reading read them) but must be ASCII. So every string read is ASCII
+     * {@code true}, {@code false}, {@code null}; no nested object or array. After the closing brace only JSON
+     * whitespace (anything else: the reference refuses it, {@link RecordParsers#MORE_AFTER_JSON}, or strips it). So every string read is ASCII
      * (escapes give ASCII characters), and holds no surrogate. Written by hand because it reads only the names
      * wanted and their values, from the bytes, without Jackson's per-string char buffer and decoding; Jackson's
      * tree is the reference (LogLineParserBytesTest compares the lines and refusals).
@@ -595,7 +601,7 @@ public final class LogLineParser implements Serializable {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         int i = RecordParsers.skipJsonSpace(b, from + 1);
         if (i < n && b[i] == '}') {
-            return asciiTail(b, i + 1) ? o : null;
+            return RecordParsers.skipJsonSpace(b, i + 1) == n ? o : null;
         }
         while (true) {
             if (i >= n || b[i] != '"') {
@@ -712,7 +718,7 @@ public final class LogLineParser implements Serializable {
                 return null;
             }
             if (b[i] == '}') {
-                return asciiTail(b, i + 1) ? o : null;
+                return RecordParsers.skipJsonSpace(b, i + 1) == n ? o : null;
             }
             if (b[i] != ',') {
                 return null; // also a literal or number run on into other characters ("truex", "01")
@@ -731,16 +737,6 @@ public final class LogLineParser implements Serializable {
             }
         }
         return null;
-    }
-
-    /** Whether the bytes from {@code i} are ASCII. */
-    private static boolean asciiTail(byte[] b, int i) {
-        for (; i < b.length; i++) {
-            if (b[i] < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -223,7 +223,7 @@ class ContextEventParserTest {
                 ascii &= x > 0;
             }
             ContextEventParser.Fields f = ascii ? ContextEventParser.flat(b) : null;
-            boolean got = ContextEventParser.spans(b, at, true);
+            boolean got = ContextEventParser.spans(b, at);
             assertEquals(f != null, got, v);
             if (got) {
                 read++;
@@ -349,11 +349,12 @@ class ContextEventParserTest {
             assertEquals(f.toString(), String.join("|", fromSpans[0], fromSpans[1], fromSpans[2], fromSpans[3],
                     fromSpans[4]) + "|" + (at[ContextEventParser.QUERY] == 1), v);
         }
-        assertEquals(true, read > 10_000, read + " read");
+        // (over a tenth of the values have more than whitespace after the object, which it declines)
+        assertEquals(true, read > 8_000, read + " read");
         // plain objects of UTF-8 strings are read
         for (String w : words) {
             String u = w;
-            byte[] b = ("{\"user\":\"u1\", \"text\":\"" + u + " x\",\"type\":\"" + u + "\",\"ts\":\"" + u + "\"} " + u)
+            byte[] b = ("{\"user\":\"u1\", \"text\":\"" + u + " x\",\"type\":\"" + u + "\",\"ts\":\"" + u + "\"} ")
                     .getBytes(StandardCharsets.UTF_8);
             assertEquals(true, ContextEventParser.spansUtf8(b, at), u);
             assertEquals(u + " x", ContextEventParser.utf8String(b, at, ContextEventParser.TEXT));

@@ -311,6 +311,7 @@ class ContextEventRunsTest {
             case 5 -> null;
             case 6 -> concat(bytes, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // a surrogate: not UTF-8
             case 7 -> concat(bytes, new byte[] {(byte) 0xC0, (byte) 0xAF}); // overlong
+            case 8 -> concat(bytes, ((r.nextBoolean() ? " " : "") + v).getBytes(StandardCharsets.UTF_8)); // glued
             default -> bytes;
         };
     }
@@ -396,10 +397,10 @@ class ContextEventRunsTest {
                     }
                     KafkaRecord before = new KafkaRecord(rec.topic, rec.partition, rec.offset, rec.timestamp,
                             rec.key == null ? null : rec.key.clone(), rec.value == null ? null : rec.value.clone());
-                    if (rec.value != null && !ContextEventParser.spans(rec.value, at, true)
+                    if (rec.value != null && !ContextEventParser.spans(rec.value, at)
                             && ContextEventParser.spansUtf8(rec.value, at)) {
                         utf8++;
-                    } else if (rec.value != null && !ContextEventParser.spans(rec.value, at, true)
+                    } else if (rec.value != null && !ContextEventParser.spans(rec.value, at)
                             && reader.read(rec.value)) {
                         read++;
                     }

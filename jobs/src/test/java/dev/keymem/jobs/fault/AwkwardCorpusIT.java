@@ -115,6 +115,8 @@ class AwkwardCorpusIT {
         c.add(Line.bad("{", "value is not valid JSON"));
         c.add(Line.bad("{\"source\": \"api\", \"message\": \"unterminated", "value is not valid JSON"));
         c.add(Line.good("[1, 2, 3]"));
+        c.add(Line.bad("{\"source\": \"api\", \"message\": \"one\"}{\"source\": \"api\", \"message\": \"two\"}",
+                "value has more after its JSON object")); // two objects glued on one line
         c.add(Line.good("null"));
         c.add(Line.bad("", "value is blank"));
         c.add(Line.bad("   \t ", "value is blank"));
@@ -149,6 +151,8 @@ class AwkwardCorpusIT {
         c.add(Line.bad("{\"user\": \"u2\", \"text\": {\"a\": 1}}", "user event has no text"));
         c.add(Line.good("{\"user\": \"u2\", \"text\": \"query typed as text\", \"query\": \"yes\"}"));
         c.add(Line.bad("[]", "value is not a JSON object"));
+        c.add(Line.bad("{\"user\": \"u2\", \"text\": \"one\"} {\"user\": \"u2\", \"text\": \"two\"}",
+                "value has more after its JSON object")); // two objects glued on one line
         c.add(Line.bad("null", "value is not a JSON object"));
         c.add(Line.bad("{", "value is not valid JSON"));
         c.add(Line.bad("plain text, not JSON", "value is not valid JSON"));

@@ -194,12 +194,13 @@ class LogLineParserBytesTest {
         }
         // the plain shapes are read by hand, not left to Jackson (else the comparisons above prove little)
         for (String v : new String[] {"{\"source\":\"a\",\"message\":\"q\\\"q\\n\",\"d\":1.5e3,\"b\":true}",
-            "{}", "{\"ts\":-2147483649,\"x\":null}", " {\"message\":\"m\"} tail"}) {
+            "{}", "{\"ts\":-2147483649,\"x\":null}", " {\"message\":\"m\"} \t\r\n"}) {
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
             assertTrue(LogLineParser.flat(b, v.indexOf('{')) != null, v);
         }
         for (String v : new String[] {"{\"message\":\"\\u0041\"}", "{\"x\":{}}", "{\"message\":\"m\"}\u00e9",
-            "{\"ts\":1.5}", "{\"message\":\"m\",}"}) {
+            "{\"ts\":1.5}", "{\"message\":\"m\",}",
+            " {\"message\":\"m\"} tail", "{\"message\":\"m\"}{\"message\":\"n\"}"}) { // more after it: the reference
             assertNull(LogLineParser.flat(v.getBytes(StandardCharsets.UTF_8), 0), v);
         }
     }

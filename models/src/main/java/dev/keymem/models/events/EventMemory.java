@@ -41,6 +41,12 @@ public final class EventMemory {
      * products and sums are those of the floats, without a conversion per product); null with the projection.
      */
     private final double[] projectionT;
+    /**
+     * {@link #projectionT}'s rows as arrays of their own (row j: the d_c values column j of the projection adds),
+     * for {@link #accumulate}: indexed by the loop's own counter, which C1 (the JIT of file runs) range-checks
+     * once per loop instead of once per load; null with the projection.
+     */
+    private final double[][] projectionRows;
     /** The fading cell's decay per token, exp(log(decay)) as the gated_delta cell computes it. */
     private final float decayFactor;
 
@@ -83,6 +89,7 @@ public final class EventMemory {
         }
         if (this.projection == null) {
             this.projectionT = null;
+            this.projectionRows = null;
         } else {
             double[] t = new double[dc * d];
             for (int i = 0; i < dc; i++) {
@@ -91,6 +98,11 @@ public final class EventMemory {
                 }
             }
             this.projectionT = t;
+            double[][] rows = new double[d][];
+            for (int j = 0; j < d; j++) {
+                rows[j] = Arrays.copyOfRange(t, j * dc, (j + 1) * dc);
+            }
+            this.projectionRows = rows;
         }
     }
 
@@ -494,7 +506,7 @@ public final class EventMemory {
                     q8[j] = (byte) roundQuantized(f / scale);
                 }
                 if (projected && f != 0f) {
-                    cols[m] = j * dc;
+                    cols[m] = j;
                     vs[m++] = f;
                 }
             }
@@ -833,13 +845,11 @@ public final class EventMemory {
     /** 3. Lexical index: the postings of the query's terms, rarest first. Returns the terms' frequencies. */
     private long[] collectLexical(QueryRun q, int[] qt) {
         long[] qdf = new long[qt.length];
-        Integer[] order = new Integer[qt.length];
         for (int i = 0; i < qt.length; i++) {
             qdf[i] = q.store.frequency(qt[i]);
             q.rowsRead++;
-            order[i] = i;
         }
-        Arrays.sort(order, Comparator.<Integer>comparingLong(i -> qdf[i]).thenComparingInt(i -> qt[i]));
+        int[] order = lexicalOrder(qt, qdf);
         int found = 0;
         outer:
         for (int oi : order) {
@@ -875,6 +885,41 @@ public final class EventMemory {
             }
         }
         return qdf;
+    }
+
+    /**
+     * The indices of the query's terms {@code qt} by ascending frequency {@code qdf}, equal frequencies by
+     * ascending term: {@link #lexicalOrderReference}'s order (a comparator over boxed indices), by an insertion
+     * sort on ints (a query has a few terms; no boxing, no comparator objects). A test compares the two.
+     */
+    static int[] lexicalOrder(int[] qt, long[] qdf) {
+        int n = qt.length;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            int t = i;
+            long f = qdf[t];
+            int j = i - 1;
+            while (j >= 0 && (qdf[order[j]] > f || qdf[order[j]] == f && qt[order[j]] > qt[t])) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = t;
+        }
+        return order;
+    }
+
+    /** {@link #lexicalOrder} through a comparator over boxed indices (the reference form, for tests). */
+    static int[] lexicalOrderReference(int[] qt, long[] qdf) {
+        Integer[] order = new Integer[qt.length];
+        for (int i = 0; i < qt.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingLong(i -> qdf[i]).thenComparingInt(i -> qt[i]));
+        int[] out = new int[order.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = order[i];
+        }
+        return out;
     }
 
     /**
@@ -1501,7 +1546,7 @@ public final class EventMemory {
         int[] cols = scratchCols(nz.length);
         double[] vs = scratchVals;
         for (int k = 0; k < nz.length; k++) {
-            cols[k] = nz[k] * dc;
+            cols[k] = nz[k];
             vs[k] = val[k];
         }
         double[] acc = accumulate(cols, vs, nz.length, dc);
@@ -2125,7 +2170,7 @@ public final class EventMemory {
             int j = nz == null ? t : nz[t];
             float xj = x[j];
             if (xj != 0f) {
-                cols[m] = j * dc;
+                cols[m] = j;
                 vs[m++] = xj;
             }
         }
@@ -2138,14 +2183,95 @@ public final class EventMemory {
     }
 
     /**
-     * acc[i] = sum over k < m of P^T[cols[k] + i] * vs[k], added in k order into sums that start at +0.0:
-     * eight columns a pass, then four (each sum still gets its products one at a time in k order, so the same
-     * doubles), with an eighth of the loads and stores of the sums.
+     * acc[i] = sum over k < m of P^T[j + i] * vs[k], j = cols[k] * d_c (column cols[k]'s row of the transposed
+     * projection), added in k order into sums that start at +0.0: eight columns a pass, then four (each sum
+     * still gets its products one at a time in k order, so the same doubles), with an eighth of the loads and
+     * stores of the sums. The rows are {@link #projectionRows}, each read at the loop's counter, so C1 checks
+     * each row's range once per pass instead of every load ({@code ProjectionRowsTest} compares the sums with
+     * {@link #accumulateFlat}'s, the same loops over the flat array, bit for bit).
      */
     private double[] accumulate(int[] cols, double[] vs, int m, int dc) {
+        double[][] rows = projectionRows;
+        double[] acc = accScratch.length == dc ? accScratch : (accScratch = new double[dc]);
+        Arrays.fill(acc, 0.0);
+        int n = acc.length;
+        int k = 0;
+        for (; k + 8 <= m; k += 8) {
+            double[] r0 = rows[cols[k]];
+            double[] r1 = rows[cols[k + 1]];
+            double[] r2 = rows[cols[k + 2]];
+            double[] r3 = rows[cols[k + 3]];
+            double[] r4 = rows[cols[k + 4]];
+            double[] r5 = rows[cols[k + 5]];
+            double[] r6 = rows[cols[k + 6]];
+            double[] r7 = rows[cols[k + 7]];
+            double v0 = vs[k];
+            double v1 = vs[k + 1];
+            double v2 = vs[k + 2];
+            double v3 = vs[k + 3];
+            double v4 = vs[k + 4];
+            double v5 = vs[k + 5];
+            double v6 = vs[k + 6];
+            double v7 = vs[k + 7];
+            for (int i = 0; i < n; i++) {
+                double a = acc[i];
+                a += r0[i] * v0;
+                a += r1[i] * v1;
+                a += r2[i] * v2;
+                a += r3[i] * v3;
+                a += r4[i] * v4;
+                a += r5[i] * v5;
+                a += r6[i] * v6;
+                a += r7[i] * v7;
+                acc[i] = a;
+            }
+        }
+        for (; k + 4 <= m; k += 4) {
+            double[] r0 = rows[cols[k]];
+            double[] r1 = rows[cols[k + 1]];
+            double[] r2 = rows[cols[k + 2]];
+            double[] r3 = rows[cols[k + 3]];
+            double v0 = vs[k];
+            double v1 = vs[k + 1];
+            double v2 = vs[k + 2];
+            double v3 = vs[k + 3];
+            for (int i = 0; i < n; i++) {
+                double a = acc[i];
+                a += r0[i] * v0;
+                a += r1[i] * v1;
+                a += r2[i] * v2;
+                a += r3[i] * v3;
+                acc[i] = a;
+            }
+        }
+        for (; k < m; k++) {
+            double[] r = rows[cols[k]];
+            double v = vs[k];
+            for (int i = 0; i < n; i++) {
+                acc[i] += r[i] * v;
+            }
+        }
+        return acc;
+    }
+
+    /** The projection (d_c x D, row-major; null for the identity), for tests. */
+    float[] projectionForTests() {
+        return projection;
+    }
+
+    /** {@link #accumulate} of columns {@code cols} (indices) and values {@code vs}, a copy of its sums, for tests. */
+    double[] accumulateFast(int[] cols, double[] vs, int m) {
+        return accumulate(cols, vs, m, settings.cellDim()).clone();
+    }
+
+    /**
+     * {@link #accumulate} over the flat transposed projection, {@code cols[k]} the offset {@code j * d_c} of
+     * column j's row (the form before the rows were arrays of their own: the reference, for tests). Its sums
+     * in a new array.
+     */
+    double[] accumulateFlat(int[] cols, double[] vs, int m, int dc) {
         double[] pt = projectionT;
-        double[] acc = accScratch.length >= dc ? accScratch : (accScratch = new double[dc]);
-        Arrays.fill(acc, 0, dc, 0.0);
+        double[] acc = new double[dc];
         int k = 0;
         for (; k + 8 <= m; k += 8) {
             int c0 = cols[k];
