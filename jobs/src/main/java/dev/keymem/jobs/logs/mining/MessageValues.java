@@ -963,8 +963,9 @@ final class MessageValues {
             while (w > 0 && end - w <= 13 && letterAscii(line.charAt(w - 1))) {
                 w--;
             }
-            if (w == end || end - w > 13 || (w > 0 && (word(line.charAt(w - 1)) || line.charAt(w - 1) == '-'))
-                    || !noun(line, w, end)) {
+            // w < copied: the noun would lie in the value just masked, where the regex's scan has moved past
+            if (w == end || end - w > 13 || w < copied
+                    || (w > 0 && (word(line.charAt(w - 1)) || line.charAt(w - 1) == '-')) || !noun(line, w, end)) {
                 continue;
             }
             int from;
