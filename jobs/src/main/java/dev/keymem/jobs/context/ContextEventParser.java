@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * Parses a user event: a JSON object with {@code user} (else the record key), {@code text}, optional
  * {@code type}, {@code query} (boolean; {@code type: "query"} also marks a query), {@code expect} and
  * {@code ts}. Rejects (reason to the dead-letter topic): invalid JSON, a non-object, an object with more than
- * white space after it (two objects glued on one line: {@link RecordParsers#MORE_AFTER_JSON}), no user, no text.
+ * white space after it (two objects glued on one line: {@link RecordParsers#MORE_AFTER_JSON}; other
+ * text, a NUL byte say: {@link RecordParsers#moreAfterJson(int)}), no user, no text.
  *
  * <p>A record's bytes ({@link #parse(String, KafkaRecord, int)}) are read by hand where they hold the plainest
  * object ({@link #spans}) or any other object that the tree reading reads without an error
@@ -520,7 +521,7 @@ public final class ContextEventParser implements Serializable {
             throw new InvalidRecordException("value is blank");
         }
         JsonNode n;
-        boolean more;
+        String more;
         try (JsonParser p = JSON.createParser(value)) {
             n = JSON.readTree(p);
             more = RecordParsers.moreAfterJson(value, p);
@@ -532,8 +533,8 @@ public final class ContextEventParser implements Serializable {
         if (n == null || !n.isObject()) {
             throw new InvalidRecordException("value is not a JSON object");
         }
-        if (more) {
-            throw new InvalidRecordException(RecordParsers.MORE_AFTER_JSON);
+        if (more != null) {
+            throw new InvalidRecordException(more);
         }
         ContextEvent e = new ContextEvent();
         e.user = text(n, "user");

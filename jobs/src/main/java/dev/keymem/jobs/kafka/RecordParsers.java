@@ -129,18 +129,31 @@ public final class RecordParsers {
             "value has more after its JSON object (one JSON object a line; two objects glued on one line?)";
 
     /**
-     * Whether {@code value}, whose first JSON value {@code p} (a parser of {@code value}) has just read, holds
-     * more than white space ({@link Character#isWhitespace}, what {@link String#isBlank} skips) after that value:
-     * the references' test for {@link #MORE_AFTER_JSON}.
+     * The refusal of {@code value}, whose first JSON value {@code p} (a parser of {@code value}) has just read, for
+     * what follows that value: null if only white space ({@link Character#isWhitespace}, what {@link String#isBlank}
+     * skips) follows, else {@link #moreAfterJson(int)} of the first other character: the references' test.
      */
-    public static boolean moreAfterJson(String value, com.fasterxml.jackson.core.JsonParser p) {
+    public static String moreAfterJson(String value, com.fasterxml.jackson.core.JsonParser p) {
         long end = p.currentLocation().getCharOffset();
         for (int i = (int) Math.max(0, end); i < value.length(); i++) {
             if (!Character.isWhitespace(value.charAt(i))) {
-                return true;
+                return moreAfterJson(value.codePointAt(i));
             }
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * The refusal of a JSON object that code point {@code c} (not white space) follows: {@link #MORE_AFTER_JSON} for
+     * a {@code {}, else one that names {@code c} (a NUL byte, say, which some producers end a record with).
+     */
+    public static String moreAfterJson(int c) {
+        if (c == '{') {
+            return MORE_AFTER_JSON;
+        }
+        String what = c == 0 ? "a NUL byte" : Character.isISOControl(c) ? String.format("control character U+%04X", c)
+                : "'" + new String(Character.toChars(c)) + "'";
+        return "value has " + what + " after its JSON object (one JSON object a line)";
     }
 
     /**

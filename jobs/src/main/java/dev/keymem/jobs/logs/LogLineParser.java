@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * </ul>
  * Rejected (the reason goes to the dead-letter topic): blank values, JSON that does not parse, JSON that is not
  * an object, a JSON object with more than white space after it (two objects glued on one line:
- * {@link RecordParsers#MORE_AFTER_JSON}), a JSON object without a text.
+ * {@link RecordParsers#MORE_AFTER_JSON}; other
+ * text, a NUL byte say: {@link RecordParsers#moreAfterJson(int)}), a JSON object without a text.
  */
 public final class LogLineParser implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -78,7 +79,7 @@ public final class LogLineParser implements Serializable {
         String v = value.strip();
         if (v.startsWith("{")) {
             JsonNode n;
-            boolean more;
+            String more;
             try (JsonParser p = Mapper.JSON.createParser(v)) {
                 n = Mapper.JSON.readTree(p);
                 more = RecordParsers.moreAfterJson(v, p);
@@ -88,8 +89,8 @@ public final class LogLineParser implements Serializable {
             if (n == null || !n.isObject()) {
                 throw new InvalidRecordException("value is not a JSON object");
             }
-            if (more) {
-                throw new InvalidRecordException(RecordParsers.MORE_AFTER_JSON);
+            if (more != null) {
+                throw new InvalidRecordException(more);
             }
             return fromJson(n, key, offset, recordTimestamp, true);
         }

@@ -25,6 +25,7 @@ class GluedJsonEventsTest {
     private static final String[] GLUE = {"", " ", "\t", " \r "};
     private static final String[] SECONDS = {
         "{\"user\":\"u1\",\"text\":\"two\"}", "{\"user\":\"u2\",\"text\":\"tw\u00f6\"}", "{}", "[1]", "trailing", "}",
+        "\0", "\0\0",
     };
 
     private static String outcome(ContextEventParser p, String value, int how) {
@@ -51,8 +52,9 @@ class GluedJsonEventsTest {
                 for (String second : SECONDS) {
                     String v = first + glue + second;
                     byte[] b = v.getBytes(StandardCharsets.UTF_8);
+                    String why = RecordParsers.moreAfterJson(second.codePointAt(0));
                     for (int how = 0; how < 3; how++) {
-                        assertEquals("refused: " + RecordParsers.MORE_AFTER_JSON, outcome(p, v, how), how + ": " + v);
+                        assertEquals("refused: " + why, outcome(p, v, how), how + ": " + v);
                     }
                     assertFalse(ContextEventParser.spans(b, at), v);
                     assertFalse(ContextEventParser.spansUtf8(b, at), v);
@@ -61,6 +63,16 @@ class GluedJsonEventsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aNulByteAfterTheObjectIsRefusedByName() {
+        ContextEventParser p = new ContextEventParser();
+        for (int how = 0; how < 3; how++) {
+            assertEquals("refused: value has a NUL byte after its JSON object (one JSON object a line)",
+                    outcome(p, "{\"user\":\"u1\",\"text\":\"x\"}\0", how), "how " + how);
+        }
+        assertEquals(RecordParsers.MORE_AFTER_JSON, RecordParsers.moreAfterJson('{'));
     }
 
     @Test

@@ -26,7 +26,7 @@ class GluedJsonLinesTest {
     private static final String[] GLUE = {"", " ", "\t", "  \t "};
     private static final String[] SECONDS = {
         "{\"source\":\"a\",\"message\":\"two\"}", "{\"message\":\"two\"}", "{}", "[1]", "trailing text", "}", "x",
-        "{\"source\":\"b\",\"message\":\"tw\u00f6\"}",
+        "{\"source\":\"b\",\"message\":\"tw\u00f6\"}", "\0", "\0\0", "\u0007",
     };
 
     private static String outcome(LogLineParser p, String value, boolean bytes) {
@@ -48,13 +48,24 @@ class GluedJsonLinesTest {
             for (String glue : GLUE) {
                 for (String second : SECONDS) {
                     String v = first + glue + second;
-                    assertEquals("refused: " + RecordParsers.MORE_AFTER_JSON, outcome(p, v, false), v);
-                    assertEquals("refused: " + RecordParsers.MORE_AFTER_JSON, outcome(p, v, true), v);
+                    String why = RecordParsers.moreAfterJson(second.codePointAt(0));
+                    assertEquals("refused: " + why, outcome(p, v, false), v);
+                    assertEquals("refused: " + why, outcome(p, v, true), v);
                     n++;
                 }
             }
         }
         assertEquals(FIRSTS.length * GLUE.length * SECONDS.length, n);
+    }
+
+    @Test
+    void aNulByteAfterTheObjectIsRefusedByName() {
+        LogLineParser p = new LogLineParser(null);
+        String v = "{\"message\":\"x\"}\0";
+        String want = "refused: value has a NUL byte after its JSON object (one JSON object a line)";
+        assertEquals(want, outcome(p, v, false));
+        assertEquals(want, outcome(p, v, true));
+        assertEquals(RecordParsers.MORE_AFTER_JSON, RecordParsers.moreAfterJson('{'));
     }
 
     @Test
