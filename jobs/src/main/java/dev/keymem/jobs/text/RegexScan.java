@@ -292,7 +292,10 @@ public final class RegexScan {
 
         /**
          * The positions of {@code cs} with {@code open} (a table of ASCII characters that holds {@code \\w}) in
-         * place of {@link #OPEN}: for scans whose first-character tables are within it.
+         * place of {@link #OPEN}: for scans whose first-character tables are within it. The table must not change
+         * after its first use: whether it holds {@link #OPEN} is remembered by the array's identity
+         * ({@link #opensOpen}), so a table changed later could be taken to hold characters it no longer does
+         * (make a new table, {@link #openWith}, instead).
          */
         public static Starts of(char[] cs, boolean[] open) {
             int[] at = new int[Math.max(8, cs.length / 4)];
@@ -338,7 +341,8 @@ public final class RegexScan {
 
         /**
          * The last open table found to hold every character of {@link #OPEN} ({@link #opensOpen}): the callers' tables
-         * are constants, so the check runs once per table, not once per line. A race only repeats the check.
+         * are constants (a table must not change after its first use, {@link #of(char[], boolean[])}), so the check
+         * runs once per table, not once per line. A race only repeats the check.
          */
         private static boolean[] holdsOpen;
 
