@@ -583,16 +583,23 @@ final class JobCli {
     /**
      * {@code input} as a plain file of {@code \n} lines for a job that reads the file itself (Flink's file
      * source): the file itself when it is one, else (a FIFO or standard input, compressed, UTF-16/32, classic
-     * Mac line ends) its lines as {@link dev.keymem.jobs.kafka.FileLines} cuts them, written to a file of the
-     * same name (without a compression suffix) in {@code dir}. An input FileLines refuses (xz, a file not what its
-     * name says, a truncated or damaged compressed file) is a usage error naming the problem.
+     * Mac line ends, a name Flink's file source decompresses by) its lines as {@link dev.keymem.jobs.kafka.FileLines}
+     * cuts them, written to a file in {@code dir} named as the input without its run of compression suffixes
+     * ({@code app.log.gz.gz}: {@code app.log}), with {@code .txt} added where Flink's file source would still take
+     * the name for compressed data ({@code x.tgz}, {@code bz2.bz2}: it goes by the name's end alone) and would
+     * decompress the plain copy again. An input FileLines refuses (xz, a file not what its name says, a truncated
+     * or damaged compressed file) is a usage error naming the problem.
      */
     static Path plainInput(Path input, Path dir) throws IOException, UsageException {
         if (!dev.keymem.jobs.kafka.FileLines.needsDecoding(input)) {
             return input;
         }
         String name = String.valueOf(input.getFileName()).replaceAll("(?i)(\\.(gz|gzip|deflate|bz2|xz))+$", "");
-        Path out = Files.createDirectories(dir.resolve("input")).resolve(name.isEmpty() ? "input" : name);
+        name = name.isEmpty() ? "input" : name;
+        if (dev.keymem.jobs.kafka.FileLines.decompressedByFlink(name)) {
+            name += ".txt";
+        }
+        Path out = Files.createDirectories(dir.resolve("input")).resolve(name);
         try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
             dev.keymem.jobs.kafka.FileLines.writePlain(input, o); // streamed: any size
         } catch (dev.keymem.jobs.kafka.FileLines.RefusedInputException e) { // bad input: refused (exit 2)

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -30,11 +29,15 @@ import java.util.zip.ZipException;
  *       {@code BufferedReader} and Python's text files count lines), so it is not one long line. A last line
  *       without a line end counts; an empty file has no records.</li>
  *   <li>Compressed input, one rule ({@link #coding}, the only place that decides it): a file is decompressed
- *       by what its first bytes are, whatever its name: gzip (magic {@code 1f 8b}, also concatenated, {@code cat
- *       a.gz b.gz}), bzip2 ({@code BZh1}..{@code BZh9} and a block or end-of-stream magic); a file named
- *       {@code .deflate} is a zlib stream (Flink's {@code .deflate}: a zlib header). Decompressed here (gzip by the
- *       JDK, bzip2 and deflate by Flink's {@code StandardDeCompressors}, the decompressors its file source would
- *       use), so the jobs' file source only ever reads plain lines and counts them without decompressing again.
+ *       by what its first bytes are, whatever its name: gzip (magic {@code 1f 8b}), bzip2 ({@code BZh1}..{@code
+ *       BZh9} and a block or end-of-stream magic; a file not named {@code .bz2} whose first 64 bytes are all
+ *       printable ASCII text, as a note starting {@code BZh91AY&SY is how ...}, is text); a file named
+ *       {@code .deflate} is a zlib stream (Flink's {@code .deflate}: a zlib header). Every stream of a concatenated
+ *       gzip or bzip2 file is read ({@code cat a.gz b.gz}, pbzip2 and lbzip2 output; on a pipe too, however late
+ *       the next one comes); bytes after the last stream that are no stream, and bytes after a zlib stream, are
+ *       damage (below), not dropped. Decompressed here ({@link #decompressing}: commons-compress for gzip and
+ *       bzip2, the JDK's inflater for deflate), so the jobs' file source only ever reads plain lines and counts
+ *       them without decompressing again.
  *       Refused ({@link RefusedInputException}, naming the file's problem; the command line's exit 2), before a
  *       job starts: an xz file (its decompressor is not bundled: {@code xz -dc FILE | memctl ... --input -}); a
  *       non-empty file named {@code .gz}, {@code .gzip}, {@code .bz2}, {@code .deflate} or {@code .xz} whose bytes
@@ -56,6 +59,9 @@ public final class FileLines {
     private FileLines() {
     }
 
+    /** The first bytes {@link #coding} looks at. */
+    static final int HEAD = 64;
+
     /** The lines of {@code file} as records named after the file (see the class comment). */
     public static List<KafkaRecord> read(Path file) throws IOException {
         Path name = file.getFileName();
@@ -67,7 +73,9 @@ public final class FileLines {
      * Whether {@code file} must go through {@link #read} to be cut into lines as described above, i.e. is not
      * a plain file of {@code \n} / {@code \r\n} lines: not a regular file (a FIFO, standard input), compressed
      * or named so ({@link #coding}; {@link #read} then decompresses or refuses it), UTF-16/32 (a byte order mark,
-     * or {@link #unmarkedUtf16}), or classic Mac line ends. Reads the file up to its first line end.
+     * or {@link #unmarkedUtf16}), classic Mac line ends, or named so that Flink's file source would decompress
+     * it ({@code notes.tgz}: its {@code StandardDeCompressors} go by the name's end alone). Reads the file up to
+     * its first line end.
      */
     public static boolean needsDecoding(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -80,8 +88,9 @@ public final class FileLines {
                 return false; // empty: no lines
             }
             byte[] head = Arrays.copyOf(buf, n);
-            if (coding(String.valueOf(file.getFileName()), head) != Coding.PLAIN || namedCompressed(
-                    String.valueOf(file.getFileName())) != null || wideCharset(head) != null || unmarkedUtf16(head) != null) {
+            String name = String.valueOf(file.getFileName());
+            if (coding(name, head) != Coding.PLAIN || namedCompressed(name) != null || wideCharset(head) != null
+                    || unmarkedUtf16(head) != null || decompressedByFlink(name)) {
                 return true;
             }
             boolean lastWasCr = false;
@@ -114,8 +123,9 @@ public final class FileLines {
 
     /**
      * The one rule of compressed input (see the class comment): what the file named {@code name} holds, by its first
-     * bytes {@code head} (all of them where it is shorter than 10 bytes): gzip, bzip2 or xz by their magic bytes
-     * whatever the name; deflate where the name ends in {@code .deflate} and a zlib header starts it (its two
+     * bytes {@code head} (at least {@link #HEAD} of them, all where the file is shorter): gzip, bzip2 or xz by their
+     * magic bytes whatever the name (not bzip2 where the name does not say {@code .bz2} and the first {@link #HEAD}
+     * bytes are printable ASCII text: a real bzip2 stream's CRC and bit fields follow its magic); deflate where the name ends in {@code .deflate} and a zlib header starts it (its two
      * bytes alone are no proof: {@code x^} starts a zlib stream and a line of text alike); else plain.
      */
     static Coding coding(String name, byte[] head) {
@@ -125,7 +135,7 @@ public final class FileLines {
         if (head.length >= 10 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h' && head[3] >= '1' && head[3] <= '9'
                 && (startsAt(head, 4, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59) || startsAt(head, 4, 0x17, 0x72, 0x45, 0x38,
                 0x50, 0x90))) {
-            return Coding.BZIP2;
+            return namedCompressed(name) != Coding.BZIP2 && printableText(head) ? Coding.PLAIN : Coding.BZIP2;
         }
         if (startsAt(head, 0, 0xFD, '7', 'z', 'X', 'Z', 0)) {
             return Coding.XZ;
@@ -152,6 +162,23 @@ public final class FileLines {
         return n.endsWith(".xz") ? Coding.XZ : null;
     }
 
+    /** Whether the first {@link #HEAD} bytes of {@code b} (all where it is shorter) are printable ASCII, tabs and line ends. */
+    private static boolean printableText(byte[] b) {
+        for (int i = 0; i < Math.min(b.length, HEAD); i++) {
+            int c = b[i] & 0xFF;
+            if ((c < 0x20 || c >= 0x7F) && c != '\t' && c != '\n' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether Flink's file source decompresses a file of this name (by its end alone, case-sensitive: {@code x.tgz}). */
+    public static boolean decompressedByFlink(String name) {
+        return org.apache.flink.connector.file.src.compression.StandardDeCompressors.getDecompressorForFileName(name)
+                != null;
+    }
+
     private static boolean startsAt(byte[] b, int at, int... want) {
         if (b.length < at + want.length) {
             return false;
@@ -176,12 +203,10 @@ public final class FileLines {
     static byte[] decode(String name, byte[] content) throws IOException {
         byte[] b = content;
         if (b.length > 0) {
-            Coding c = checked(name, Arrays.copyOf(b, Math.min(b.length, 16)));
-            b = switch (c) {
-                case GZIP -> gunzip(b);
-                case BZIP2, DEFLATE -> decompress(c, b);
-                default -> b;
-            };
+            Coding c = checked(name, Arrays.copyOf(b, Math.min(b.length, HEAD)));
+            if (c != Coding.PLAIN) {
+                b = decompress(c, b);
+            }
         }
         Charset wide = wideCharset(b);
         if (wide == null) {
@@ -231,21 +256,17 @@ public final class FileLines {
         String name = String.valueOf(file.getFileName());
         // a FileInputStream, not Files.newInputStream: the buffer asks available(), which a channel's stream
         // answers by seeking, and a FIFO cannot seek
-        try (InputStream raw = new java.io.FileInputStream(file.toFile())) {
+        try (InputStream raw = new ReadFailed.Marking(new java.io.FileInputStream(file.toFile()))) {
             java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
-            in.mark(16);
-            byte[] head = in.readNBytes(16);
+            in.mark(HEAD);
+            byte[] head = in.readNBytes(HEAD);
             in.reset();
             Coding c = head.length == 0 ? Coding.PLAIN : checked(name, head);
             PlainLines sink = new PlainLines(out);
             String format = c.words;
+            Counted data = null; // what came out of the decompressor, for a damage's message
             try {
-                InputStream data = switch (c) {
-                    case GZIP -> new GZIPInputStream(in, 1 << 16);
-                    case BZIP2, DEFLATE -> org.apache.flink.connector.file.src.compression.StandardDeCompressors
-                            .getDecompressorForExtension(c == Coding.BZIP2 ? "bz2" : "deflate").create(in);
-                    default -> in;
-                };
+                data = new Counted(c == Coding.PLAIN ? in : decompressing(c, in));
                 java.io.BufferedInputStream d = new java.io.BufferedInputStream(data, 1 << 16);
                 d.mark(UTF16_SAMPLE);
                 byte[] sample = d.readNBytes(UTF16_SAMPLE);
@@ -266,18 +287,46 @@ public final class FileLines {
                 }
             } catch (PlainLines.WriteFailed e) {
                 throw e.getCause(); // the output's failure, not the input's
-            } catch (EOFException | ZipException e) {
+            } catch (ReadFailed e) {
+                throw e.getCause(); // reading the file failed: not its data's damage
+            } catch (IOException e) {
                 if (c == Coding.PLAIN) {
                     throw e;
                 }
-                throw damaged(format, sink.bytes, sink.lines, e);
-            } catch (IOException e) {
-                if (c == Coding.PLAIN || c == Coding.GZIP) {
-                    throw e;
-                }
-                throw damaged(format, sink.bytes, sink.lines, e);
+                // the decompressor's: the data's damage
+                throw damaged(format, data == null ? 0 : data.bytes, data == null ? 0 : data.lines, e);
             }
             return sink.finish();
+        }
+    }
+
+    /** Counts the bytes and {@code \n} bytes read through it (by {@code read}: nothing here skips). */
+    private static final class Counted extends java.io.FilterInputStream {
+        long bytes;
+        long lines;
+
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = in.read();
+            if (c >= 0) {
+                bytes++;
+                lines += c == '\n' ? 1 : 0;
+            }
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            for (int i = off; i < off + n; i++) {
+                lines += b[i] == '\n' ? 1 : 0;
+            }
+            bytes += Math.max(n, 0);
+            return n;
         }
     }
 
@@ -432,11 +481,13 @@ public final class FileLines {
         return sb.append(b.length > 12 ? "...\"" : "\"").toString();
     }
 
-    /** The bzip2 or deflate stream {@code b} decompressed; a truncated or damaged one is a {@link DamagedInputException}. */
+    /**
+     * The gzip, bzip2 or deflate data {@code b} decompressed (every stream of a concatenated gzip or bzip2 file); a
+     * truncated or damaged one, or one with bytes after its (last) stream, is a {@link DamagedInputException}.
+     */
     static byte[] decompress(Coding c, byte[] b) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, b.length * 4));
-        try (InputStream in = org.apache.flink.connector.file.src.compression.StandardDeCompressors
-                .getDecompressorForExtension(c == Coding.BZIP2 ? "bz2" : "deflate").create(new ByteArrayInputStream(b))) {
+        try (InputStream in = decompressing(c, new ByteArrayInputStream(b))) {
             in.transferTo(out);
         } catch (IOException e) {
             byte[] got = out.toByteArray();
@@ -494,16 +545,181 @@ public final class FileLines {
         }
     }
 
-    /** The decompressed bytes; a truncated or damaged stream is a {@link DamagedInputException}. */
-    static byte[] gunzip(byte[] b) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, b.length * 4));
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b), 64 * 1024)) {
-            in.transferTo(out);
-        } catch (EOFException | ZipException e) {
-            byte[] got = out.toByteArray();
-            throw damaged("gzip", got.length, newlines(got), e);
+    /**
+     * The decompressed bytes of {@code in}, {@code c}'s data, for both paths ({@link #decompress}, {@link #writePlain}):
+     * every stream of concatenated gzip (members) or bzip2 data, read until the input's end (not until
+     * {@code available()} says 0, as the JDK's {@code GZIPInputStream} does: a pipe's next member came late and was
+     * dropped), and bytes after the last stream that do not start another are an {@link IOException} naming the
+     * trailing data, except zero bytes to the end after the last gzip member (block padding; GNU gzip ignores it);
+     * deflate: one zlib stream, and bytes after it an {@link IOException} naming the trailing data. Any
+     * {@link IOException} but a {@link ReadFailed} of {@code in} is the data's damage.
+     */
+    static InputStream decompressing(Coding c, InputStream in) throws IOException {
+        return switch (c) {
+            case GZIP, BZIP2 -> new Streams(c, in);
+            case DEFLATE -> new ZlibStream(in);
+            default -> throw new IllegalArgumentException(c.words);
+        };
+    }
+
+    /**
+     * The gzip members or bzip2 streams of {@code in}, one after the other, each by commons-compress: the next is
+     * opened only once the last one's bytes were all read, so a damaged one fails a read that returns nothing
+     * else (and a damage's message counts every byte that came out before it).
+     */
+    private static final class Streams extends InputStream {
+        private final Coding c;
+        private final InputStream in;
+        private InputStream current;
+
+        Streams(Coding c, InputStream in) throws IOException {
+            this.c = c;
+            this.in = in.markSupported() ? in : new java.io.BufferedInputStream(in); // each stream stops at its end
+            current = open();
         }
-        return out.toByteArray();
+
+        private InputStream open() throws IOException {
+            return c == Coding.GZIP ? new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(in)
+                    : new org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            for (int n = current.read(b, off, len); ; n = current.read(b, off, len)) {
+                if (n >= 0) {
+                    return n;
+                }
+                in.mark(4);
+                byte[] next = in.readNBytes(4);
+                in.reset();
+                if (next.length == 0 || c == Coding.GZIP && next[0] == 0 && zerosToTheEnd()) {
+                    return -1; // zero padding after the last member is ignored, as GNU gzip ignores it
+                }
+                if (c == Coding.GZIP ? !isGzip(next) : !startsAt(next, 0, 'B', 'Z', 'h')) {
+                    throw new ZipException("trailing data after the last " + (c == Coding.GZIP ? "gzip member"
+                            : "bzip2 stream") + ": " + shown(next) + " starts no other");
+                }
+                current = open();
+            }
+        }
+
+        /** Whether {@code in} holds only zero bytes from here to its end; reads them (the input ends here if so). */
+        private boolean zerosToTheEnd() throws IOException {
+            byte[] chunk = new byte[8192];
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] != 0) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** One zlib stream, with nothing after it (see {@link #decompressing}). */
+    private static final class ZlibStream extends java.util.zip.InflaterInputStream {
+        private boolean ended;
+
+        ZlibStream(InputStream in) {
+            super(in, new java.util.zip.Inflater(), 1 << 16);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n < 0 && !ended) {
+                ended = true;
+                if (inf.needsDictionary()) {
+                    throw new ZipException("the zlib stream needs a preset dictionary, which a file does not give");
+                }
+                if (inf.getRemaining() > 0 || in.read() >= 0) {
+                    throw new ZipException("trailing data after the end of the zlib stream (a second stream or junk"
+                            + " appended; a file holds one zlib stream)");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                inf.end();
+            }
+        }
+    }
+
+    /** A failure to read the input file itself (not its data's damage), told apart from the decompressor's. */
+    static final class ReadFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ReadFailed(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+
+        /** Marks the failures of the stream it wraps as {@link ReadFailed}. */
+        static final class Marking extends java.io.FilterInputStream {
+            Marking(InputStream in) {
+                super(in);
+            }
+
+            @Override
+            public int read() throws IOException {
+                try {
+                    return in.read();
+                } catch (IOException e) {
+                    throw new ReadFailed(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return in.read(b, off, len);
+                } catch (IOException e) {
+                    throw new ReadFailed(e);
+                }
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                try {
+                    return in.skip(n);
+                } catch (IOException e) {
+                    throw new ReadFailed(e);
+                }
+            }
+
+            @Override
+            public int available() throws IOException {
+                try {
+                    return in.available();
+                } catch (IOException e) {
+                    throw new ReadFailed(e);
+                }
+            }
+        }
     }
 
     /** Bytes {@link #unmarkedUtf16} looks at. */

@@ -324,7 +324,10 @@ public final class LogSummarizer {
         // params(line.bare ? words(mined) : messageWords(mined, match.masked()), tw)
         String params = params(mined, match.masked(), line.bare, tw);
         String shape = facts.shape; // shape(match.masked())
-        boolean newShape = !contains(t.shapes, shape);
+        // contains(t.shapes, shape) ? -1 : count(t.shapes): one pass over the list (a line whose shape is new, each
+        // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
+        int shapes = countUnlessHeld(t.shapes, shape);
+        boolean newShape = shapes >= 0;
         // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty)
         String key = facts.variantKey(tw, match.tokens());
         boolean newVariant = !key.isEmpty() && !containsVariant(t.shapes, key);
@@ -344,6 +347,7 @@ public final class LogSummarizer {
             if (flag != null) {
                 if (newVariant && count(t.shapes) < MAX_SHAPES) {
                     t.shapes = add(t.shapes, "~" + key);
+                    shapes++; // count(t.shapes) where the shape is new
                 }
                 t.flag = flag;
                 t.text = line.text;
@@ -351,7 +355,7 @@ public final class LogSummarizer {
                 t.textTimestamp = line.timestamp;
             }
         }
-        if (newShape && count(t.shapes) < MAX_SHAPES) {
+        if (newShape && shapes < MAX_SHAPES) { // count(t.shapes) < MAX_SHAPES
             t.shapes = add(t.shapes, shape);
         }
         if (t.count == 0) {
@@ -935,16 +939,6 @@ public final class LogSummarizer {
         return false;
     }
 
-    /** Whether {@code s.substring(from, to)} holds {@code <Q>}. */
-    private static boolean quantity(String s, int from, int to) {
-        for (int i = from; i + 3 <= to; i++) {
-            if (s.charAt(i) == '<' && s.charAt(i + 1) == 'Q' && s.charAt(i + 2) == '>') {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** {@link #hasDigit(String)} of {@code line}'s chars {@code [from, to)}. */
     private static boolean hasDigit(String line, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -1002,8 +996,18 @@ public final class LogSummarizer {
         return s;
     }
 
-    /** {@code \\s}: the ASCII whitespace {@link #words} splits at. */
-    private static boolean asciiSpace(char c) {
+    /**
+     * {@code \\s}: the ASCII whitespace {@link #words} splits at ({@code ' '} and {@code \\t \\n \\x0B \\f \\r},
+     * the range 9-13): one test for the chars above a space, which most are (the six-way test of
+     * {@link #asciiSpaceReference} is read per char of every line's words and masked form; compared on every char in
+     * LogSummarizerWordsTest).
+     */
+    static boolean asciiSpace(char c) {
+        return c <= ' ' && (c == ' ' || c >= '\t' && c <= '\r');
+    }
+
+    /** {@link #asciiSpace} as the six chars it is (the reference). */
+    static boolean asciiSpaceReference(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
@@ -1196,8 +1200,16 @@ public final class LogSummarizer {
                 }
                 int start = i;
                 boolean constant = true;
-                while (i < tn && !asciiSpace(masked.charAt(i))) {
-                    constant &= masked.charAt(i) != '<';
+                boolean quantity = false; // holds <Q>: quantity(masked, start, i), taken in the same pass
+                while (i < tn) {
+                    char c = masked.charAt(i);
+                    if (asciiSpace(c)) {
+                        break;
+                    }
+                    if (c == '<') {
+                        constant = false;
+                        quantity |= i + 3 <= tn && masked.charAt(i + 1) == 'Q' && masked.charAt(i + 2) == '>';
+                    }
                     i++;
                 }
                 if (i > start) {
@@ -1211,7 +1223,7 @@ public final class LogSummarizer {
                         }
                         return -1;
                     }
-                    if (k < 64 && quantity(masked, start, i)) {
+                    if (k < 64 && quantity) {
                         quantities |= 1L << k;
                     }
                     k++;

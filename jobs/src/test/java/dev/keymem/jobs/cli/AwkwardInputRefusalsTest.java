@@ -2,6 +2,8 @@ package dev.keymem.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,7 +159,10 @@ class AwkwardInputRefusalsTest {
         assertEquals(TEXT, Files.readString(ok), "the input is untouched");
     }
 
-    /** A missing directory of an output is created (as always); a directory without write permission is refused. */
+    /**
+     * A missing directory of an output is created (as always); a directory given as the output file, or a path under
+     * a regular file, is refused: these hold for root too (the box and CI run as root).
+     */
     @Test
     void outputPathsAreCheckedBeforeTheJob(@TempDir Path dir) throws Exception {
         assertEquals(null, JobCli.unwritable(dir.resolve("new/deeper/out.jsonl").toString()));
@@ -166,17 +171,72 @@ class AwkwardInputRefusalsTest {
         Path file = Files.writeString(dir.resolve("f"), "x");
         assertEquals("cannot be created: " + file + " is a file, not a directory",
                 JobCli.unwritable(file.resolve("a/b").toString()));
+        assertEquals("cannot be created: " + file + " is a file, not a directory",
+                JobCli.unwritable(file.resolve("out.jsonl").toString()));
+    }
+
+    /** A directory or file without write permission is refused (where permissions bind: not as root). */
+    @Test
+    void outputPathsWithoutPermissionAreRefused(@TempDir Path dir) throws Exception {
         Path ro = Files.createDirectories(dir.resolve("ro"));
         Path roFile = Files.writeString(dir.resolve("ro.jsonl"), "x");
         assertTrue(ro.toFile().setWritable(false, false) && roFile.toFile().setWritable(false, false));
         try {
-            // root may write anywhere: the permission cases are checked where the tests do not run as root
+            // root may write anywhere: outputPathsAreCheckedBeforeTheJob holds the cases that run as root
             Assumptions.assumeFalse(Files.isWritable(ro), "running as root: permissions do not bind");
             assertEquals("cannot be created in " + ro + " (permissions)", JobCli.unwritable(ro.resolve("o").toString()));
             assertEquals("cannot be written (permissions)", JobCli.unwritable(roFile.toString()));
         } finally {
             ro.toFile().setWritable(true, false);
         }
+    }
+
+    /**
+     * The plain copy of a decoded input is named so that Flink's file source never decompresses it again by its
+     * name ({@code app.log.gz.gz} failed the job with "Not in GZIP format", exit 1; so did gzip data named
+     * {@code .tgz}, whose copy kept the name, and a text file named so); its lines are the input's.
+     */
+    @Test
+    void thePlainCopyIsNeverDecompressedAgainByName(@TempDir Path dir) throws Exception {
+        String text = "line one\nline two\n";
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        ByteArrayOutputStream bz = new ByteArrayOutputStream();
+        try (BZip2CompressorOutputStream z = new BZip2CompressorOutputStream(bz)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        int k = 0;
+        for (String name : List.of("app.log.gz.gz", "app.log.GZ.gz", "x.bz2.gz", "x.gz.txt", "x.tgz", "x.log_gz",
+                "x.gzip.gz", ".gz", "xgz.gz", "bz2.bz2", "y.bz2", "y.tbz2", "y.txt.Bz2")) {
+            byte[] bytes = name.toLowerCase(java.util.Locale.ROOT).endsWith("bz2") ? bz.toByteArray()
+                    : gz.toByteArray();
+            Path in = Files.write(Files.createDirectories(dir.resolve("in" + k)).resolve(name), bytes);
+            Path copy = JobCli.plainInput(in, dir.resolve("work" + k++));
+            assertNotEquals(in, copy, name);
+            String copyName = copy.getFileName().toString();
+            assertNull(org.apache.flink.connector.file.src.compression.StandardDeCompressors
+                    .getDecompressorForFileName(copyName), name + " -> " + copyName);
+            assertNull(org.apache.flink.connector.file.src.compression.StandardDeCompressors
+                    .getDecompressorForFileName(copy.toString()), name + " -> " + copy);
+            assertEquals(text, Files.readString(copy), name);
+        }
+        // a plain text file whose name Flink's file source takes for compressed data goes through a copy too
+        for (String name : List.of("notes.tgz", "notes_gz", "list.tbz2")) {
+            Path in = Files.writeString(Files.createDirectories(dir.resolve("in" + k)).resolve(name), text);
+            Path copy = JobCli.plainInput(in, dir.resolve("work" + k++));
+            assertNull(org.apache.flink.connector.file.src.compression.StandardDeCompressors
+                    .getDecompressorForFileName(copy.toString()), name + " -> " + copy);
+            assertEquals(text, Files.readString(copy), name);
+        }
+        // through the command line
+        Path in = Files.write(Files.createDirectories(dir.resolve("cli")).resolve("app.log.tgz"), gz.toByteArray());
+        Path out = dir.resolve("o.jsonl");
+        MemctlAwkwardInputTest.Run r = MemctlAwkwardInputTest.memctl("logs", "--input", in.toString(), "--output",
+                out.toString(), "--dead-letters", dir.resolve("d.jsonl").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains(": 2 "), r.err());
     }
 
     /**

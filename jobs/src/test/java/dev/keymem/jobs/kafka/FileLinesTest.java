@@ -11,7 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How the jobs' file mode cuts a file into line records: line ends, gzip, UTF-16/32 byte order marks. */
 class FileLinesTest {
@@ -119,5 +125,162 @@ class FileLinesTest {
         bad[bad.length - 1] = (byte) 0xD8; // a lone high surrogate at the end
         assertEquals(List.of("ok", "x\uFFFD"), lines(bad));
         assertEquals(List.of("\uFEFFutf8 bom"), lines(utf8("\uFEFFutf8 bom")), "a UTF-8 BOM is left to the parser");
+    }
+
+    static byte[] bzip2(byte[] b) throws Exception {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        try (BZip2CompressorOutputStream z = new BZip2CompressorOutputStream(o)) {
+            z.write(b);
+        }
+        return o.toByteArray();
+    }
+
+    static byte[] zlib(byte[] b) throws Exception {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        try (DeflaterOutputStream z = new DeflaterOutputStream(o, new Deflater())) {
+            z.write(b);
+        }
+        return o.toByteArray();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            o.writeBytes(p);
+        }
+        return o.toByteArray();
+    }
+
+    /** The lines of the file {@code name} holding {@code content}, by both paths: in memory and streamed; the same. */
+    static List<String> bothPaths(Path dir, String name, byte[] content) throws Exception {
+        List<String> inMemory = FileLines.records(name, content).stream()
+                .map(x -> new String(x.value, StandardCharsets.UTF_8)).toList();
+        Path f = Files.write(dir.resolve(name), content);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        long n = FileLines.writePlain(f, plain);
+        List<String> streamed = FileLines.split(name, plain.toByteArray()).stream()
+                .map(x -> new String(x.value, StandardCharsets.UTF_8)).toList();
+        assertEquals(inMemory, streamed, "the streamed plain copy holds the lines read in memory");
+        assertEquals(streamed.size(), n);
+        return inMemory;
+    }
+
+    /** Both paths refuse the file {@code name} holding {@code content} as damaged; the message of the streamed one. */
+    static String damagedInBoth(Path dir, String name, byte[] content) {
+        assertThrows(FileLines.DamagedInputException.class, () -> FileLines.records(name, content));
+        return assertThrows(FileLines.DamagedInputException.class, () -> FileLines.writePlain(
+                Files.write(dir.resolve(name), content), new ByteArrayOutputStream())).getMessage();
+    }
+
+    /**
+     * A concatenated bzip2 file (what pbzip2 and lbzip2 write, or {@code cat a.bz2 b.bz2}) gave the lines of its
+     * first stream only, silently: every stream is read, in both paths.
+     */
+    @Test
+    void concatenatedBzip2IsReadWhole(@TempDir Path dir) throws Exception {
+        byte[] ab = concat(bzip2(utf8("one\ntwo\n")), bzip2(utf8("three\nfour\n")));
+        assertEquals(List.of("one", "two", "three", "four"), bothPaths(dir, "ab.bz2", ab));
+        assertEquals(List.of("one", "two", "three", "four"), bothPaths(dir, "ab", ab), "by its bytes, any name");
+        // a second stream cut short is damage, not the end of the file
+        byte[] b = bzip2(utf8("three\nfour\n"));
+        damagedInBoth(dir, "cut.bz2", concat(bzip2(utf8("one\n")), Arrays.copyOf(b, b.length - 6)));
+        // bytes after the last stream that are no stream: damage too, not dropped
+        String m = damagedInBoth(dir, "tail.bz2", concat(bzip2(utf8("one\n")), utf8("junk after it\n")));
+        assertTrue(m.startsWith("bzip2 data is damaged after "), m);
+    }
+
+    /**
+     * A deflate (zlib) file with bytes after the end of its zlib stream gave the stream's lines and dropped the
+     * rest, silently: refused in both paths, naming the trailing data.
+     */
+    @Test
+    void bytesAfterTheZlibStreamAreRefused(@TempDir Path dir) throws Exception {
+        byte[] z = zlib(utf8("one\ntwo\n"));
+        assertEquals(List.of("one", "two"), bothPaths(dir, "a.deflate", z));
+        for (byte[] tail : List.of(zlib(utf8("three\n")), utf8("more text\n"), new byte[] {0})) {
+            String m = damagedInBoth(dir, "ab.deflate", concat(z, tail));
+            assertTrue(m.contains("trailing data"), m);
+            assertTrue(m.contains("after 8 bytes (2 lines) of it"), m);
+        }
+        damagedInBoth(dir, "cut.deflate", Arrays.copyOf(z, z.length - 3));
+    }
+
+    /**
+     * gzip: every member is read, in both paths; a member whose header is damaged, or bytes after the last member
+     * that are no member (the JDK's reader dropped both silently), are refused, not dropped.
+     */
+    @Test
+    void everyGzipMemberIsReadAndTrailingBytesRefused(@TempDir Path dir) throws Exception {
+        byte[] a = gzip(utf8("one\ntwo\n"));
+        byte[] b = gzip(utf8("three\n"));
+        assertEquals(List.of("one", "two", "three"), bothPaths(dir, "ab.gz", concat(a, b)));
+        byte[] badHeader = b.clone();
+        badHeader[2] = 7; // not deflate: the second member is unreadable
+        damagedInBoth(dir, "bad2.gz", concat(a, badHeader));
+        String m = damagedInBoth(dir, "tail.gz", concat(a, utf8("junk after it\n")));
+        assertTrue(m.contains("after 8 bytes (2 lines) of it"), m);
+        damagedInBoth(dir, "short2.gz", concat(a, Arrays.copyOf(b, 5)));
+    }
+
+    /**
+     * Zero bytes after the last gzip member (a file padded to a block size, as tape and some archivers write it):
+     * GNU gzip reads the members and ignores the zeros; so do both paths. Zeros followed by anything else are
+     * still trailing data, refused.
+     */
+    @Test
+    void zeroPaddingAfterTheLastGzipMemberIsIgnored(@TempDir Path dir) throws Exception {
+        byte[] a = gzip(utf8("one\ntwo\n"));
+        assertEquals(List.of("one", "two"), bothPaths(dir, "pad.gz", concat(a, new byte[1])));
+        assertEquals(List.of("one", "two"), bothPaths(dir, "pad512.gz", concat(a, new byte[512 - a.length % 512])));
+        assertEquals(List.of("one", "two", "three"),
+                bothPaths(dir, "pad2.gz", concat(concat(a, gzip(utf8("three\n"))), new byte[100_000])));
+        String m = damagedInBoth(dir, "padjunk.gz", concat(concat(a, new byte[700]), utf8("junk")));
+        assertTrue(m.contains("trailing data"), m);
+    }
+
+    /**
+     * A pipe whose second gzip member comes a moment after the first (a slow writer: {@code (zcat ...; gzip -c
+     * b) | memctl ... --input -}): the JDK's reader asked {@code available()} at the member's end, got 0 and ended
+     * the input there. Every member is read.
+     */
+    @Test
+    void aGzipMemberArrivingLateOnAPipeIsRead(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        byte[] a = gzip(utf8("one\ntwo\n"));
+        byte[] b = gzip(utf8("three\n"));
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream o = Files.newOutputStream(fifo)) {
+                o.write(a);
+                o.flush();
+                Thread.sleep(500);
+                o.write(b);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        writer.start();
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        long n = FileLines.writePlain(fifo, plain);
+        writer.join(10_000);
+        assertEquals("one\ntwo\nthree\n", plain.toString(StandardCharsets.UTF_8));
+        assertEquals(3, n);
+    }
+
+    /**
+     * A text file not named {@code .bz2} that starts with the ASCII text {@code BZh91AY&SY} (a bzip2 block's magic)
+     * was refused as damaged bzip2: it is text, read as lines; a damaged file named {@code .bz2} is still refused.
+     */
+    @Test
+    void textStartingWithTheBzip2MagicIsText(@TempDir Path dir) throws Exception {
+        String text = "BZh91AY&SY is how a bzip2 block starts\nsecond line\n";
+        assertEquals(List.of("BZh91AY&SY is how a bzip2 block starts", "second line"),
+                bothPaths(dir, "notes.txt", utf8(text)));
+        assertEquals(List.of("BZh91AY&SY"), bothPaths(dir, "short", utf8("BZh91AY&SY")));
+        assertThrows(FileLines.RefusedInputException.class, () -> FileLines.records("notes.bz2", utf8(text)));
+        assertThrows(FileLines.RefusedInputException.class, () -> FileLines.writePlain(
+                Files.write(dir.resolve("notes.bz2"), utf8(text)), new ByteArrayOutputStream()));
+        // real bzip2 data under any name is still decompressed
+        assertEquals(List.of("x", "y"), bothPaths(dir, "data.bin", bzip2(utf8("x\ny\n"))));
     }
 }

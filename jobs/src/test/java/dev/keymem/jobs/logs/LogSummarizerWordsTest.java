@@ -27,6 +27,17 @@ class LogSummarizerWordsTest {
     }
 
     @Test
+    void asciiSpaceRangeTestSameAsTheSixChars() {
+        int spaces = 0;
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            boolean want = LogSummarizer.asciiSpaceReference((char) c);
+            org.junit.jupiter.api.Assertions.assertEquals(want, LogSummarizer.asciiSpace((char) c), "char " + c);
+            spaces += want ? 1 : 0;
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(6, spaces);
+    }
+
+    @Test
     void shapeScanSameAsTheRegularExpression() {
         String[] parts = {"<", ">", "<NUM>", "<IP>", "<*>", "<A", "B>", "<ab>", "x", " ", "<<TS>>", "<NUM><NUM>"};
         Random r = new Random(11);

@@ -81,6 +81,20 @@ import java.util.regex.Pattern;
  *       [node-1] message}) puts each value of its message in brackets ({@code creating index, cause [api],
  *       templates [logs]}, {@code from [YELLOW] to [GREEN]}): after the header, a bracketed run without blanks
  *       or brackets right after a blank is a value ({@code [<*>]}).</li>
+ *   <li>Round 6 (docs/benchmarks.md, "Log formats, round 6"): Kubernetes' object names ({@code pod/web-1},
+ *       {@code deployment.apps/web}: the name after a kind of {@link #KINDS} and its slash), the kubelet's
+ *       container names ({@code Created container web}, {@code Back-off restarting failed container web in pod
+ *       ...}), the deployment controller's {@code Scaled up|down} and the prober's {@code Liveness|Readiness|Startup
+ *       probe failed:}; Celery's task results and exceptions ({@code succeeded in 0.2s: <*>}, {@code raised
+ *       unexpected: <*>}, {@code retry: <*>}); a one-word name after a noun of {@link #NOUNS} where its id follows
+ *       in parentheses (12 to 64 hex digits: the Docker daemon's {@code endpoint redis (996ae4...)}) or it ends in
+ *       digits ({@code realm ldap1}, {@code domain storage234}); Gradle's failed test's exception class ({@code
+ *       java.lang.NullPointerException at FooTest.java:42}, indented) and Kotlin's {@code Unresolved reference:
+ *       NAME}; the MySQL slow log's {@code use DB;}; PHP's undefined names ({@code Undefined variable $x}, {@code
+ *       Undefined property: C::$x}, {@code Call to undefined method|function ...()}) and the function of its
+ *       {@code Passing null to parameter} deprecation. Class 6's nouns gained {@code result} (systemd's {@code
+ *       Failed with result 'exit-code'.}), {@code vhost}, {@code exchange}, {@code endpoint}, {@code network} and
+ *       {@code realm}.</li>
  * </ol>
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
@@ -129,7 +143,8 @@ final class MessageValues {
             "channel", "volume", "container", "pod", "namespace", "node", "image", "host", "account", "job", "task",
             "cluster", "domain", "parameter", "property", "field", "attribute", "variable", "setting", "option",
             "branch", "repository", "collection", "key", "file", "directory", "tenant", "project", "workspace",
-            "consumer", "producer", "connector", "stream", "subscription", "deployment", "secret", "configmap");
+            "consumer", "producer", "connector", "stream", "subscription", "deployment", "secret", "configmap",
+            "result", "vhost", "exchange", "endpoint", "network", "realm");
 
     /** Class 9: Windows Service Control Manager's start types (event 7040's insertion strings). */
     static final String[] START_TYPES = {"boot start", "system start", "auto start", "demand start", "disabled"};
@@ -240,6 +255,64 @@ final class MessageValues {
             + " \\[[^\\]\\s]*\\] )");
     /** Class 15: a bracketed value of an Elasticsearch message (blanks inside too, at most 64 chars). */
     static final Pattern ES_VALUE = Pattern.compile("(?<= )\\[[^\\[\\]]{1,64}\\]");
+
+    /**
+     * Class 16: Kubernetes' resource kinds, as {@code kubectl} names an object ({@code pod/web-1},
+     * {@code deployment.apps/web}: the kind in lower case, singular) and its events' {@code OBJECT} column.
+     */
+    static final Set<String> KINDS = Set.of("pod", "deployment", "replicaset", "statefulset", "daemonset", "job",
+            "cronjob", "node", "service", "configmap", "secret", "ingress", "namespace", "persistentvolumeclaim",
+            "persistentvolume", "horizontalpodautoscaler", "endpoints", "serviceaccount", "lease", "event");
+    /** Class 16: an object's kind (and API group) and slash, group 1; the name (DNS-1123) after it is the value. */
+    static final Pattern K8S_OBJECT = Pattern.compile("(?<![\\w./\\-<])((?:" + String.join("|", KINDS.stream().sorted()
+            .toList()) + ")(?:\\.[a-z0-9]+)*/)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?(?![\\w/\\-])");
+    /**
+     * Class 16: the kubelet's container events ({@code pkg/kubelet/events}: {@code Created container %s},
+     * {@code Started container %s}, {@code Stopping container %s}, {@code Back-off restarting failed container %s
+     * in pod %s}), group 1 before the container's name.
+     */
+    static final Pattern CONTAINER = Pattern.compile("(\\b(?:Created|Started|Stopping|Killing|restarting failed)"
+            + " container )[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?=$| in pod )");
+    /**
+     * Class 16: the words of Kubernetes' event messages that are a {@code %s} of their format: the deployment
+     * controller's {@code Scaled %s replica set %s to %d} ({@code up}, {@code down}) and the prober's {@code %s probe
+     * failed: %s} (the probe's type: {@code Liveness}, {@code Readiness}, {@code Startup}); group 1 (and 2) around it.
+     */
+    static final Pattern K8S_WORD = Pattern.compile("(\\bScaled )(?:up|down)( replica set )"
+            + "|(?<![\\w-])()(?:Liveness|Readiness|Startup)( probe (?:failed|errored): )");
+    /**
+     * Class 16: a name that is one word after a noun of {@link #NOUNS} (which class 6 leaves, as {@code user
+     * alice}), where the text says it is a name: its id follows in parentheses (the Docker daemon's {@code on
+     * endpoint redis (996ae4...)}: 12 to 64 hex digits), or it ends in digits ({@code realm ldap1}); group 1 the
+     * noun and its blank.
+     */
+    static final Pattern NAMED_ID = Pattern.compile("(?<![\\w-])((?i:" + String.join("|", NOUNS.stream().sorted()
+            .toList()) + ") )(?:[A-Za-z][\\w.\\-]*(?= \\([0-9a-f]{12,64}\\))|[A-Za-z]+[0-9]+(?![\\w.\\-/]))");
+    /**
+     * Class 16: build tools' values: Gradle's test failure line ({@code     java.lang.NullPointerException at
+     * FooTest.java:42}: the exception's class, groups 1 and 2 around it) and Kotlin's {@code Unresolved reference:
+     * %s} (the name, group 3 before it).
+     */
+    static final Pattern BUILD_VALUE = Pattern.compile("^([ \\t]+)[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+( at "
+            + "[\\w$.\\-]+\\.(?:java|kt|groovy|scala):\\d+)$|(\\bUnresolved reference:? )['`]?[A-Za-z_][\\w$]*['`]?");
+    /** Class 16: the MySQL slow query log's {@code use %s;} (sql/log.cc), groups 1 and 2 around the database's name. */
+    static final Pattern USE_DB = Pattern.compile("^(use )[\\w$]+(;)$");
+    /**
+     * Class 16: Celery's task results ({@code celery/app/trace.py}: {@code Task %(name)s[%(id)s] succeeded in
+     * %(runtime)ss: %(return_value)s}, {@code raised unexpected: %(exc)s}, {@code retry: %(exc)s}), group 1 before
+     * the value, which runs to the line's end.
+     */
+    static final Pattern CELERY = Pattern.compile("(\\bsucceeded in \\d+(?:\\.\\d+)?s: |\\braised unexpected: "
+            + "|\\] retry: ).+$");
+    /**
+     * Class 16: PHP's messages about a name ({@code Zend/zend_execute.c}: {@code Undefined variable $%s},
+     * {@code Undefined property: %s::$%s}, {@code Call to undefined method %s::%s()}, {@code Call to undefined
+     * function %s()}), group 1 before the name; and the function of {@code %s(): Passing null to parameter #%d
+     * ($%s) of type %s is deprecated}.
+     */
+    static final Pattern PHP_NAME = Pattern.compile("(\\bUndefined variable \\$|\\bUndefined property: "
+            + "|\\bCall to undefined (?:method|function) )[A-Za-z_\\\\][\\w\\\\]*(?:::\\$?\\w+)?(?:\\(\\))?"
+            + "|(?<=\\s)()[A-Za-z_\\\\][\\w\\\\]*(?:::\\w+)?\\(\\)(?=: Passing null to parameter #)");
 
     private static String[] byLength(String[] words) {
         return java.util.Arrays.stream(words).sorted((a, b) -> b.length() - a.length()).toArray(String[]::new);
@@ -379,7 +452,7 @@ final class MessageValues {
         if (line.length() > 27 && line.charAt(0) == '[' && line.charAt(11) == 'T' && line.charAt(24) == ']') {
             s = elasticsearch(s);
         }
-        return s;
+        return round6(s, gates);
     }
 
     /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} ({@link #SIGNAL_ACTION} needs it). */
@@ -691,7 +764,139 @@ final class MessageValues {
         s = replace(PROCESS_COMM, s, 1, 2);
         s = replace(TASK_OUTCOME, s, 1, 0);
         s = TEST_EVENT.matcher(s).replaceAll(m -> Matcher.quoteReplacement(VALUE + m.group(1)));
-        return elasticsearch(s);
+        s = elasticsearch(s);
+        s = replace(K8S_OBJECT, s, 1, 0);
+        s = replace(CONTAINER, s, 1, 0);
+        s = k8sWords(s);
+        s = replace(CELERY, s, 1, 0);
+        s = replace(NAMED_ID, s, 1, 0);
+        s = buildValues(s);
+        s = replace(USE_DB, s, 1, 2);
+        return PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
+                + VALUE));
+    }
+
+    /**
+     * Class 16 of {@link #values}, each regex run where a cheap look at the line says it may match ({@code gates}:
+     * the line's, {@link #gates}; the classes before leave a noun's run of letters as it was, see {@link #values}).
+     */
+    private static String round6(String s, int gates) {
+        if (s.indexOf('/') >= 0 && mayNameObject(s)) {
+            s = replace(K8S_OBJECT, s, 1, 0);
+        }
+        if (s.indexOf(" container ") >= 0) {
+            s = replace(CONTAINER, s, 1, 0);
+        }
+        if (s.indexOf("Scaled ") >= 0 || s.indexOf(" probe ") >= 0) {
+            s = k8sWords(s);
+        }
+        if (s.indexOf("succeeded in ") >= 0 || s.indexOf("unexpected: ") >= 0 || s.indexOf("] retry: ") >= 0) {
+            s = replace(CELERY, s, 1, 0);
+        }
+        if ((gates & NAMED_VALUE) != 0 && mayNameId(s)) {
+            s = replace(NAMED_ID, s, 1, 0);
+        }
+        int n = end(s);
+        char c0 = s.isEmpty() ? 0 : s.charAt(0);
+        if (((c0 == ' ' || c0 == '\t') && n > 0 && digit(s.charAt(n - 1)) && s.indexOf(" at ") >= 0)
+                || s.indexOf("Unresolved reference") >= 0) {
+            s = buildValues(s);
+        }
+        if (c0 == 'u' && s.startsWith("use ")) {
+            s = replace(USE_DB, s, 1, 2);
+        }
+        if (s.indexOf("ndefined ") >= 0 || s.indexOf(": Passing null to parameter #") >= 0) {
+            s = PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
+                    + VALUE));
+        }
+        return s;
+    }
+
+    /** {@link #KINDS} as an array (what {@link #mayNameObject} compares with). */
+    private static final String[] KIND_LIST = KINDS.toArray(new String[0]);
+
+    /**
+     * Whether a {@code /} of {@code s} follows one of {@link #KINDS} (after its API group's dotted parts, if any)
+     * that starts the run of lower-case letters, digits and dots before it: what {@link #K8S_OBJECT} needs.
+     */
+    private static boolean mayNameObject(String s) {
+        for (int sl = s.indexOf('/'); sl >= 0; sl = s.indexOf('/', sl + 1)) {
+            int w = sl;
+            while (w > 0 && ((s.charAt(w - 1) >= 'a' && s.charAt(w - 1) <= 'z') || digit(s.charAt(w - 1))
+                    || s.charAt(w - 1) == '.')) {
+                w--;
+            }
+            int e = w;
+            while (e < sl && s.charAt(e) != '.') {
+                e++;
+            }
+            for (String k : KIND_LIST) {
+                if (k.length() == e - w && s.startsWith(k, w)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@link #NAMED_ID} matches in {@code s}, by hand: at a blank, a noun of {@link #NOUNS} before it (not
+     * after a word char or {@code -}), and after it letters then digits then no {@code [\w.\-/]}, or a run of
+     * {@code [\w.\-]} starting with a letter, then a blank and 12 to 64 lower-case hex digits in parentheses.
+     */
+    static boolean mayNameId(String s) {
+        int n = s.length();
+        for (int sp = s.indexOf(' ', 1); sp >= 0 && sp + 1 < n; sp = s.indexOf(' ', sp + 1)) {
+            int i = sp + 1;
+            if (!letterAscii(s.charAt(i))) {
+                continue;
+            }
+            // the value first (most words are neither shape), then the noun before the blank
+            int e = i;
+            while (e < n && letterAscii(s.charAt(e))) {
+                e++;
+            }
+            int d = e;
+            while (d < n && digit(s.charAt(d))) {
+                d++;
+            }
+            boolean value = d > e && (d == n || !(word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-'
+                    || s.charAt(d) == '/'));
+            if (!value) {
+                while (d < n && (word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-')) {
+                    d++;
+                }
+                if (d + 2 < n && s.charAt(d) == ' ' && s.charAt(d + 1) == '(') {
+                    int h = d + 2;
+                    while (h < n && ((s.charAt(h) >= 'a' && s.charAt(h) <= 'f') || digit(s.charAt(h)))) {
+                        h++;
+                    }
+                    value = h < n && s.charAt(h) == ')' && h - d - 2 >= 12 && h - d - 2 <= 64;
+                }
+            }
+            if (!value) {
+                continue;
+            }
+            int w = sp;
+            while (w > 0 && sp - w <= 13 && letterAscii(s.charAt(w - 1))) {
+                w--;
+            }
+            if (w < sp && sp - w <= 13 && (w == 0 || !(word(s.charAt(w - 1)) || s.charAt(w - 1) == '-'))
+                    && noun(s, w, sp)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String buildValues(String s) {
+        return BUILD_VALUE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null
+                ? m.group(1) + VALUE + m.group(2) : m.group(3) + VALUE));
+    }
+
+    private static String k8sWords(String s) {
+        return K8S_WORD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null
+                ? m.group(1) + VALUE + m.group(2) : VALUE + m.group(4)));
     }
 
     /**
@@ -889,7 +1094,8 @@ final class MessageValues {
             if (e < n && (line.charAt(e) == '?' || line.charAt(e) == '!')) {
                 e++;
             }
-            if (e < n) {
+            // the regex's $ also matches before a final line terminator (U+2028 is none of its blanks)
+            if (e < n && e != end(line)) {
                 char a = line.charAt(e);
                 if (!space(a) && a != ',' && a != ')' && a != ']') {
                     continue;

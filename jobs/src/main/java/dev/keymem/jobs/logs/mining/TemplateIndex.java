@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * An inverted index over one source's clusters, so that {@link TemplateMiner#match} finds the best cluster by
@@ -39,6 +38,18 @@ final class TemplateIndex {
      * threshold or differs in a word of the message (lines whose words differ: at once).
      */
     static final int ONE_BY_ONE = 8;
+
+    /**
+     * Tokens a line has per member up to which a bucket compares its clusters one by one: a bucket of lines of
+     * {@code length} tokens keeps its groups from {@code max(ONE_BY_ONE, length / TOKENS_PER_MEMBER)} members on.
+     * The groups' count reads every position of the line and adds a hit per member sharing the token there, and
+     * each cluster made or evicted adds or removes a group entry per position; a one-by-one comparison reads at
+     * most every position of each member and stops at the first word of the message that differs. Long lines whose
+     * members share most positions (stack traces: {@code at} before every frame) cost the groups more than the
+     * comparisons (stack-multi: 69 us a line in the matching at the cap, 40 us one by one; docs/benchmarks.md,
+     * "Stack traces in the miner, session 17"); short lines keep {@link #ONE_BY_ONE}.
+     */
+    static final int TOKENS_PER_MEMBER = 4;
 
     private final Map<Integer, Bucket> buckets = new HashMap<>();
     /** The {@link #ONE_BY_ONE} of this index's buckets (0: every bucket keeps its groups). */
@@ -113,7 +124,10 @@ final class TemplateIndex {
     /** The clusters of one token count. */
     static final class Bucket {
         final int length;
-        /** Members up to which the bucket keeps no groups ({@link TemplateIndex#ONE_BY_ONE}). */
+        /**
+         * Members up to which the bucket keeps no groups: the index's {@link TemplateIndex#ONE_BY_ONE}, or its length
+         * over {@link TemplateIndex#TOKENS_PER_MEMBER} where that is more (0: groups from the start).
+         */
         private final int oneByOne;
         /**
          * Whether the groups (and the wildcard lists) are kept: from the time the bucket first held more than
@@ -163,7 +177,7 @@ final class TemplateIndex {
 
         Bucket(int length, int oneByOne) {
             this.length = length;
-            this.oneByOne = oneByOne;
+            this.oneByOne = oneByOne == 0 ? 0 : Math.max(oneByOne, length / TOKENS_PER_MEMBER);
             wild = new IntList[length];
             lineWord = new boolean[length];
         }
@@ -331,17 +345,18 @@ final class TemplateIndex {
             field[s] = f;
         }
 
+        /** Removes {@code c} (indexed here): from the groups it was added to ({@link #groups} of its slot). */
         void remove(MinerState.Cluster c) {
             int s = c.slot;
             if (s < 0 || slots[s] != c) {
                 throw new IllegalStateException("cluster #" + c.id + " not indexed");
             }
+            Group[] gs = groups[s];
             for (int i = 0; i < length && grouped; i++) {
-                String t = c.indexed[i];
-                if (TemplateMiner.wild(t)) {
+                Group g = gs[i];
+                if (g == null) {
                     wild[i].removeValue(s);
                 } else {
-                    Group g = Objects.requireNonNull(group(i, t), "no group");
                     g.removeValue(s);
                     if (g.n == 0) {
                         removeGroup(g);
@@ -433,6 +448,11 @@ final class TemplateIndex {
          * (all when null); null if none.
          */
         MinerState.Cluster best(TokenFacts line, String prefix, double threshold, boolean wordsAreMessage) {
+            return best(line, prefix, threshold, wordsAreMessage, null);
+        }
+
+        /** {@link #best(TokenFacts, String, double, boolean)} of the clusters whose prefix key is not {@code other} (null: any). */
+        MinerState.Cluster best(TokenFacts line, String prefix, double threshold, boolean wordsAreMessage, String other) {
             int n = line.tokens.length;
             MinerState.Cluster best = null;
             double bestSim = -1;
@@ -442,7 +462,8 @@ final class TemplateIndex {
                 int counted = n - bothWild[s];
                 double sim = counted == 0 ? 1.0 : same[s] == 0 ? 0 : (double) same[s] / counted;
                 if (sim >= threshold && (sim > bestSim || (sim == bestSim && c.id < best.id))
-                        && (prefix == null || prefix.equals(c.prefix)) && !killed(s, line, wordsAreMessage)) {
+                        && (prefix == null || prefix.equals(c.prefix)) && (other == null || !other.equals(c.prefix))
+                        && !killed(s, line, wordsAreMessage)) {
                     best = c;
                     bestSim = sim;
                 }
@@ -499,11 +520,20 @@ final class TemplateIndex {
          * out of reach, the line's and the cluster's token facts each computed once, not once per comparison).
          */
         MinerState.Cluster bestOneByOne(TokenFacts line, String prefix, double threshold, boolean wordsAreMessage) {
+            return bestOneByOne(line, prefix, threshold, wordsAreMessage, null);
+        }
+
+        /**
+         * {@link #bestOneByOne(TokenFacts, String, double, boolean)} of the clusters whose prefix key is not
+         * {@code other} (null: any).
+         */
+        MinerState.Cluster bestOneByOne(TokenFacts line, String prefix, double threshold, boolean wordsAreMessage,
+                                        String other) {
             MinerState.Cluster best = null;
             double bestSim = -1;
             for (int s = 0; s < high; s++) {
                 MinerState.Cluster c = slots[s];
-                if (c == null || (prefix != null && !prefix.equals(c.prefix))) {
+                if (c == null || (prefix != null && !prefix.equals(c.prefix)) || (other != null && other.equals(c.prefix))) {
                     continue;
                 }
                 double sim = TemplateMiner.similarity(c.facts(), line, wordsAreMessage, threshold);

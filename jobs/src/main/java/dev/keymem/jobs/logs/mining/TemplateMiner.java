@@ -95,7 +95,8 @@ public final class TemplateMiner implements Serializable {
 
     /**
      * With {@code oneByOne}: the members up to which an index bucket compares its clusters one by one
-     * ({@link TemplateIndex#ONE_BY_ONE}; 0: always by its groups; tests).
+     * ({@link TemplateIndex#ONE_BY_ONE}, more for long lines: {@link TemplateIndex#TOKENS_PER_MEMBER}; 0: always by
+     * its groups; tests).
      */
     TemplateMiner(MinerSettings settings, boolean scan, boolean remember, int oneByOne) {
         this(settings, scan, remember, oneByOne, scan);
@@ -179,6 +180,14 @@ public final class TemplateMiner implements Serializable {
                 : field != null ? message(lineTokens.mask(field), false)
                 : message(lineTokens.mask(MessageValues.values(mined != null ? mined : request != null ? request
                         : line)), settings.headers() && mined == null && !bare);
+        return assign(state, message, mined);
+    }
+
+    /**
+     * The rest of {@link #accept(MinerState, String, boolean)} once the line's {@code message} is known (masked, header
+     * cut): its template found or made in {@code state} (advancing it); {@code mined} as {@link Match#message}.
+     */
+    Match assign(MinerState state, Message message, String mined) {
         String masked = message.masked;
         String[] tokens = message.tokens;
         long pos = state.lines++;
@@ -356,17 +365,22 @@ public final class TemplateMiner implements Serializable {
         if (b == null) {
             return null;
         }
+        String prefix = prefixKey(tokens);
+        // the fallback passes over the clusters of the line's own prefix: none reached the leaf's threshold (or each
+        // differs in a word of the message), and the fallback's similarity is no higher (it only adds kills), so none
+        // reaches a fallback threshold at least the leaf's
+        String other = settings.fallbackSimilarity() >= settings.similarity() ? prefix : null;
         if (!b.grouped) {
-            MinerState.Cluster best = b.bestOneByOne(facts, prefixKey(tokens), settings.similarity(), false);
-            return best != null ? best : b.bestOneByOne(facts, null, settings.fallbackSimilarity(), true);
+            MinerState.Cluster best = b.bestOneByOne(facts, prefix, settings.similarity(), false);
+            return best != null ? best : b.bestOneByOne(facts, null, settings.fallbackSimilarity(), true, other);
         }
         if (message != null) {
             b.count(tokens, message.words(), message.forms());
         } else {
             b.count(tokens);
         }
-        MinerState.Cluster best = b.best(facts, prefixKey(tokens), settings.similarity(), false);
-        return best != null ? best : b.best(facts, null, settings.fallbackSimilarity(), true);
+        MinerState.Cluster best = b.best(facts, prefix, settings.similarity(), false);
+        return best != null ? best : b.best(facts, null, settings.fallbackSimilarity(), true, other);
     }
 
     /**
@@ -505,31 +519,36 @@ public final class TemplateMiner implements Serializable {
     static double similarity(TokenFacts template, TokenFacts line, boolean wordsAreMessage, double threshold) {
         String[] tt = template.tokens;
         String[] lt = line.tokens;
+        byte[] tws = template.wild;
+        byte[] lws = line.wild;
         int n = tt.length;
         int counted = 0;
         int same = 0;
         for (int i = 0; i < n; i++) {
-            String t = tt[i];
-            String l = lt[i];
-            boolean tw = wild(t);
-            boolean lw = l.equals(WILD);
+            byte tk = tws[i];
+            boolean tw = tk != TokenFacts.PLAIN; // wild(t)
+            boolean lw = lws[i] == TokenFacts.WILD; // l.equals(WILD)
             if (tw && lw) {
                 continue;
             }
+            String t = tt[i];
+            String l = lt[i];
             counted++;
             if (tw) {
                 if (!TokenFacts.has(line.basic(i), TokenFacts.WORD_HERE)) {
                     same++; // a value where the template learned a variable
                     continue;
                 }
-                if (wordsAreMessage && t.equals(LEARNED) && !TokenFacts.has(template.at(i), TokenFacts.FIELD)) {
+                if (wordsAreMessage && tk == TokenFacts.LEARNED && !TokenFacts.has(template.at(i), TokenFacts.FIELD)) {
                     return 0;
                 }
             } else if (t.equals(l)) {
                 same++;
                 continue;
             } else if (!lw) {
-                if (fieldValue(t, template.basic(i), l, line.basic(i))) {
+                // the line's facts only where the template's token may be a field's form (a stack frame's is not)
+                long bt = template.basic(i);
+                if (TokenFacts.has(bt, TokenFacts.MAY_BE_FIELD_FORM) && fieldValue(t, bt, l, line.basic(i))) {
                     same++;
                     continue;
                 }

@@ -47,10 +47,25 @@ final class TokenFacts {
     final String[] tokens;
     /** Per token: its facts (0 until computed). */
     private final long[] facts;
+    /**
+     * Per token: {@link #PLAIN}, {@link #WILD} ({@code <*>}) or {@link #LEARNED} ({@code <+>}), made with the facts
+     * ({@link TemplateMiner#wild} and the tests for {@code <*>} and {@code <+>} read once per token, not once per
+     * comparison of a line with a candidate).
+     */
+    final byte[] wild;
+    static final byte PLAIN = 0;
+    static final byte WILD = 1;
+    static final byte LEARNED = 2;
 
     TokenFacts(String[] tokens) {
         this.tokens = tokens;
         this.facts = new long[tokens.length];
+        byte[] w = new byte[tokens.length];
+        for (int i = 0; i < w.length; i++) {
+            String t = tokens[i];
+            w[i] = !TemplateMiner.wild(t) ? PLAIN : t.charAt(1) == '*' ? WILD : LEARNED;
+        }
+        this.wild = w;
     }
 
     /** The facts of token {@code i}, all of them (flags and positions; read by {@link #has}, {@link #valueStart}, {@link #keyEnd}). */

@@ -21,6 +21,17 @@ class MessageValuesTest {
     private static final List<String> SEEDS = List.of(
             "I, [2024-05-01T10:00:05.094831 #782]  INFO -- : [abc] Completed 404 Not Found in 854ms (Views: 61.8ms)",
             "Completed 200 OK in 5ms", "HTTP/1.1 503 Service Unavailable", "returned 422 Unprocessable Entity.",
+            "2m   Normal  ScalingReplicaSet  deployment.apps/web  Scaled up replica set web-5d8 to 3",
+            "Normal Created pod/web-1 Created container web", "Back-off restarting failed container api in pod x",
+            "Liveness probe failed: HTTP probe failed", "x node/node-1 and a/node/b and Xpod/a and pod/",
+            "Task a.b[1f] succeeded in 0.25s: {'a': 1}", "Task a[1] raised unexpected: KeyError('k')",
+            "Task a[1] retry: Retry in 30s: Err('x')", "on endpoint redis (996ae463de4a731f): Bind",
+            "domain storage234 and user alice and table t1x", "    java.lang.NullPointerException at FooTest.java:42",
+            "e: file:///a/B.kt:3:5 Unresolved reference: toDto", "use shop;", "use shop; x",
+            "PHP Warning:  Undefined variable $total in /a.php on line 3",
+            "Undefined property: Cart::$items and Call to undefined method Db::run() and Call to undefined function f()",
+            "PHP Deprecated:  strlen(): Passing null to parameter #1 ($string) of type string is deprecated",
+            "Failed with result 'exit-code'.",
             "x 404 Not Foundling 200 OK-ish 1404 Not Found 4040 OK v.404 OK 200 I'm a teapot",
             "Started GET \"/cart\" for 10.1.2.3 at 2024-05-01 10:00:44 +0000",
             "ActionController::RoutingError (No route matches [GET] \"/.env\"):", "GET /health 200 1ms POST /a/b?x=1",
@@ -117,12 +128,38 @@ class MessageValuesTest {
                 + " to [GREEN]"));
         assertEquals("started for volume \\\"<*>\\\" (UniqueName",
                 MessageValues.values("started for volume \\\"kube-api-access-x1\\\" (UniqueName"));
+        // class 16
+        assertEquals("Normal ScalingReplicaSet deployment.apps/<*> Scaled <*> replica set web-5d8 to 3",
+                MessageValues.values("Normal ScalingReplicaSet deployment.apps/web Scaled up replica set web-5d8 to 3"));
+        assertEquals("Normal Started pod/<*> Started container <*>",
+                MessageValues.values("Normal Started pod/web-1 Started container web"));
+        assertEquals("Back-off restarting failed container <*> in pod x",
+                MessageValues.values("Back-off restarting failed container api in pod x"));
+        assertEquals("<*> probe failed: HTTP probe failed", MessageValues.values("Readiness probe failed: HTTP probe failed"));
+        assertEquals("Task a[1] succeeded in 0.25s: <*>", MessageValues.values("Task a[1] succeeded in 0.25s: {'a': 1}"));
+        assertEquals("Task a[1] raised unexpected: <*>", MessageValues.values("Task a[1] raised unexpected: KeyError('k')"));
+        assertEquals("Task a[1] retry: <*>", MessageValues.values("Task a[1] retry: Retry in 30s: Err('x')"));
+        assertEquals("on endpoint <*> (996ae463de4a731f): Bind",
+                MessageValues.values("on endpoint redis (996ae463de4a731f): Bind"));
+        assertEquals("no server for domain <*>", MessageValues.values("no server for domain storage234"));
+        assertEquals("    <*> at FooTest.java:42", MessageValues.values("    java.lang.NullPointerException at FooTest.java:42"));
+        assertEquals("e: x Unresolved reference: <*>", MessageValues.values("e: x Unresolved reference: toDto"));
+        assertEquals("use <*>;", MessageValues.values("use shop;"));
+        assertEquals("Undefined variable $<*> in", MessageValues.values("Undefined variable $total in"));
+        assertEquals("Undefined property: <*> in", MessageValues.values("Undefined property: Cart::$items in"));
+        assertEquals("Call to undefined method <*> in", MessageValues.values("Call to undefined method Db::run() in"));
+        assertEquals("Deprecated:  <*>: Passing null to parameter #1", MessageValues.values(
+                "Deprecated:  strlen(): Passing null to parameter #1"));
+        assertEquals("Failed with result '<*>'.", MessageValues.values("Failed with result 'exit-code'."));
         // words that stay words
         for (String line : List.of("read and/or write text/html at 5 Mb/s", "step 1000 OK", "got 200 Okay",
                 "mysystemd[1]: Started x.", "h systemd[1]: Starting x.", "XGET /a", "see /abs/file.ts",
                 "the user \"x y\" and userx \"a\"", "user alice in group admins, node a-b- and key x_", "key :Upper a:b", "said \"hi\" to=bob and more",
                 "mod_jk child workerEnv in error state 6", "> Task :app:test FAILED", "10 bytes received, lifetime 00:01",
-                "served {\"a\": {\"b\": 1}}", "[2024-05-03 10:11:56,965][INFO] x [a]")) {
+                "served {\"a\": {\"b\": 1}}", "[2024-05-03 10:11:56,965][INFO] x [a]",
+                "see a/node/b, xpod/a, pod/ and Pod/a", "Created container runtime x", "Scaled upward replica set",
+                "user alice (not 1234)", "user alice (abcdef)", "java.lang.Foo at FooTest.java:42",
+                "use shop; now", "Task a succeeded in 5 s: x", "container_1445 for user")) {
             assertSame(line, MessageValues.values(line), line);
         }
         for (String line : List.of("  if x: return y", "  Description: ", "Event[12]:", "INFO  key: v",
@@ -136,10 +173,14 @@ class MessageValuesTest {
         List<String> lines = mutatedSeedsAndData(new SplittableRandom(14), 400);
         int rewritten = 0;
         int fields = 0;
+        int namedIds = 0;
         for (String line : lines) {
             String ref = MessageValues.valuesReference(line);
             assertEquals(ref, MessageValues.values(line), line);
             assertEquals(MessageValues.gatesReference(line), MessageValues.gates(line), line);
+            boolean named = MessageValues.NAMED_ID.matcher(line).find();
+            assertEquals(named, MessageValues.mayNameId(line), line);
+            namedIds += named ? 1 : 0;
             rewritten += ref.equals(line) ? 0 : 1;
             for (boolean headers : new boolean[] {true, false}) {
                 String f = MessageValues.fieldLineReference(line, headers);
@@ -150,7 +191,9 @@ class MessageValuesTest {
         // both sides of each comparison are exercised
         assertTrue(rewritten > 3_000 && rewritten < lines.size() - 3_000, rewritten + " of " + lines.size());
         assertTrue(fields > 1_000, fields + " of " + lines.size());
-        System.out.println("MessageValuesTest: " + lines.size() + " lines, " + rewritten + " rewritten, " + fields + " field lines");
+        assertTrue(namedIds > 100 && namedIds < lines.size() - 100, namedIds + " of " + lines.size());
+        System.out.println("MessageValuesTest: " + lines.size() + " lines, " + rewritten + " rewritten, " + fields + " field lines, " + namedIds
+                + " class 16 names");
     }
 
     @Test

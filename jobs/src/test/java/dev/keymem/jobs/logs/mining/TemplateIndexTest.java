@@ -149,6 +149,34 @@ class TemplateIndexTest {
     }
 
     /**
+     * Stack traces as one record each (long lines, {@code at} before every frame): buckets of more than
+     * {@link TemplateIndex#ONE_BY_ONE} members compared one by one up to their length over
+     * {@link TemplateIndex#TOKENS_PER_MEMBER}, then by their groups, with evictions; and a fallback threshold below
+     * the leaf's (the fallback then compares the clusters of the line's own prefix again).
+     */
+    @Test
+    void stackTracesInLongBucketsGetTheScansTemplates() throws IOException {
+        List<String> traces = TokenFactsTest.stackTraces(2500, 17);
+        MinerState s = same(traces, MinerSettings.defaults().withMaxTemplates(400), 900);
+        assertTrue(s.evicted() > 0, "the cap was reached: " + s.evicted());
+        TemplateIndex index = new TemplateIndex();
+        for (MinerState.Cluster c : s.clusters) {
+            index.add(c, "");
+        }
+        boolean oneByOne = false;
+        boolean grouped = false;
+        for (MinerState.Cluster c : s.clusters) {
+            TemplateIndex.Bucket b = index.bucket(c.tokens.length);
+            oneByOne |= !b.grouped && b.members > TemplateIndex.ONE_BY_ONE;
+            grouped |= b.grouped;
+        }
+        assertTrue(oneByOne, "a bucket of more than ONE_BY_ONE members compared one by one");
+        assertTrue(grouped, "a bucket compared by its groups");
+        same(traces.subList(0, 1200), MinerSettings.defaults().withSimilarity(0.6, 0.45), 0);
+        same(TemplateMinerShapesTest.logfmt(1500, 6, 3), MinerSettings.defaults().withSimilarity(0.9, 0.5), 0);
+    }
+
+    /**
      * The bucket's group table (written by hand) against a map built from its members: after random adds and removes
      * of clusters with colliding tokens, every (position, token) of a member finds the group of exactly the members
      * holding it there, the table holds no other group, and a token no member holds there finds none.
