@@ -85,7 +85,9 @@ public final class FileLines {
             byte[] buf = new byte[64 * 1024];
             int n = in.readNBytes(buf, 0, buf.length);
             if (n <= 0) {
-                return false; // empty: no lines
+                // empty: no lines; but a name Flink's file source would decompress (an empty .gz that logrotate
+                // left) failed the job there, so such a file goes through read (an empty plain copy)
+                return decompressedByFlink(String.valueOf(file.getFileName()));
             }
             byte[] head = Arrays.copyOf(buf, n);
             String name = String.valueOf(file.getFileName());

@@ -808,7 +808,13 @@ public final class LineMasker implements Serializable {
         // along with each change; the others (the e-mail rule) every character.
         // With positions given (starts == given), every change keeps them those of cs: a walking rule moves
         // them, the others' changes find them again.
-        Census c = new Census(cs);
+        // A census taken with the positions (RegexScan.Starts.ofWithCensus) is that of the line the caller began
+        // with: the caller's changes since (LineTokens' <HOST> rules) only lower its counts, as the rules' own do,
+        // and the strip above changes none (whitespace counts as nothing, and ends no run a census looks at).
+        Census c = given != null ? given.takeCensus() : null;
+        if (c == null) {
+            c = new Census(cs);
+        }
         for (Rule r : RULES) {
             if (r.mayMatch.test(c)) {
                 char[] out;
@@ -971,6 +977,22 @@ public final class LineMasker implements Serializable {
 
         /** The census of the characters {@code s}. */
         Census(char[] s) {
+            this(s, null);
+        }
+
+        /**
+         * The positions {@code RegexScan.Starts.of(s, open)} finds, taken in the census's pass ({@code open} non-null:
+         * {@link #at} and {@link #count} hold them; null: none are taken, the census alone). Internal: for
+         * {@link RegexScan.Starts#ofWithCensus}.
+         */
+        int[] at;
+        int count;
+
+        /** The census of the characters {@code s}, and with {@code open} non-null the positions of {@code s} too. */
+        Census(char[] s, boolean[] open) {
+            int[] at = open == null ? null : new int[Math.max(8, s.length / 4)];
+            int count = 0;
+            boolean afterWord = false; // the character before i is an ASCII \\w (as in RegexScan.Starts.of)
             int colons = 0;
             int hyphens = 0;
             int dots = 0;
@@ -990,6 +1012,12 @@ public final class LineMasker implements Serializable {
                 if (k == DIGIT || k == HEX_LETTER) {
                     // the run of hex digits from i, and the runs of digits in it, read in one inner loop
                     int from = i;
+                    if (at != null && !afterWord && open[ch]) {
+                        if (count == at.length) {
+                            at = java.util.Arrays.copyOf(at, 2 * count);
+                        }
+                        at[count++] = i;
+                    }
                     int digitRun = 0;
                     do {
                         if (k == DIGIT) {
@@ -1008,7 +1036,17 @@ public final class LineMasker implements Serializable {
                     if (i - from > maxHexRun) {
                         maxHexRun = i - from;
                     }
+                    afterWord = true; // the run's characters are \\w: no position within it, nor right after it
                     continue; // s[i] is read again above (it ends the run: no hex digit)
+                }
+                if (at != null) {
+                    if (ch >= 128 ? !afterWord : !afterWord && open[ch]) {
+                        if (count == at.length) {
+                            at = java.util.Arrays.copyOf(at, 2 * count);
+                        }
+                        at[count++] = i;
+                    }
+                    afterWord = ch < 128 && RegexScan.WORD[ch];
                 }
                 if (k != OTHER) {
                     char prev = i > 0 ? s[i - 1] : 0;
@@ -1048,6 +1086,8 @@ public final class LineMasker implements Serializable {
             this.hexPrefix = hexPrefix;
             this.maxDigitRun = maxDigitRun;
             this.maxHexRun = maxHexRun;
+            this.at = at;
+            this.count = count;
         }
     }
 

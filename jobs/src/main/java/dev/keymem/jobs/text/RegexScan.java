@@ -285,6 +285,34 @@ public final class RegexScan {
             this.count = count;
         }
 
+        /**
+         * The census of the line these positions were found on ({@link #ofWithCensus}), until the masker takes it
+         * ({@link #takeCensus}); null: none.
+         */
+        private LineMasker.Census census;
+
+        /**
+         * {@link #of(char[], boolean[])} found in the masker's census pass over {@code cs}, the census kept with the
+         * positions: a masker given these ({@link LineMasker#maskChars(String, char[], String[], Starts)}) takes it
+         * in place of its own pass, valid while the caller's changes to the line only lower its counts (placeholders
+         * such as {@code <HOST>}). Internal: for the log miner's {@code LineTokens}.
+         */
+        @Internal
+        public static Starts ofWithCensus(char[] cs, boolean[] open) {
+            LineMasker.Census c = new LineMasker.Census(cs, open);
+            Starts s = new Starts(open, c.at, c.count);
+            c.at = null;
+            s.census = c;
+            return s;
+        }
+
+        /** The census kept with these positions, once (null after, or where none was taken). */
+        LineMasker.Census takeCensus() {
+            LineMasker.Census c = census;
+            census = null;
+            return c;
+        }
+
         /** The positions of {@code cs}. */
         public static Starts of(char[] cs) {
             return of(cs, OPEN);

@@ -134,6 +134,27 @@ class MemctlAwkwardInputTest {
         assertTrue(jsonLines(answers).isEmpty());
     }
 
+    /**
+     * An empty file named as compressed data (logrotate leaves empty {@code .gz} files) failed both jobs (exit 1:
+     * Flink's file source picked a decompressor by the name and failed on zero bytes): it has no lines, whatever
+     * its name.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anEmptyFileNamedCompressedEndsNormally(@TempDir Path dir) throws Exception {
+        for (String name : List.of("empty.gz", "empty.bz2", "empty.deflate", "empty.xz", "empty.tgz")) {
+            Path empty = Files.createFile(dir.resolve(name));
+            Path out = dir.resolve(name + ".s.jsonl");
+            Run r = memctl("logs", "--input", empty.toString(), "--output", out.toString());
+            assertEquals(0, r.code, name + ": " + r.err);
+            assertTrue(jsonLines(out).isEmpty(), name);
+            Path answers = dir.resolve(name + ".a.jsonl");
+            r = memctl("context", "--input", empty.toString(), "--output", answers.toString());
+            assertEquals(0, r.code, name + ": " + r.err);
+            assertTrue(jsonLines(answers).isEmpty(), name);
+        }
+    }
+
     /** Defect 3: one invalid UTF-8 byte used to end the run with every good line lost. */
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

@@ -37,12 +37,9 @@ public final class EventMemory {
     /** d_c x D, row-major; null for the identity (D == d_c). */
     private final float[] projection;
     /**
-     * The projection transposed (D x d_c, row-major), for {@link #project}, in doubles (the floats exactly: the
-     * products and sums are those of the floats, without a conversion per product); null with the projection.
-     */
-    private final double[] projectionT;
-    /**
-     * {@link #projectionT}'s rows as arrays of their own (row j: the d_c values column j of the projection adds),
+     * The projection transposed (D x d_c), row j as an array of its own (the d_c values column j of the
+     * projection adds), in doubles (the floats exactly: the products and sums are those of the floats, without
+     * a conversion per product),
      * for {@link #accumulate}: indexed by the loop's own counter, which C1 (the JIT of file runs) range-checks
      * once per loop instead of once per load; null with the projection.
      */
@@ -88,19 +85,13 @@ public final class EventMemory {
             this.projection = p;
         }
         if (this.projection == null) {
-            this.projectionT = null;
             this.projectionRows = null;
         } else {
-            double[] t = new double[dc * d];
+            double[][] rows = new double[d][dc];
             for (int i = 0; i < dc; i++) {
                 for (int j = 0; j < d; j++) {
-                    t[j * dc + i] = this.projection[i * d + j];
+                    rows[j][i] = this.projection[i * d + j];
                 }
-            }
-            this.projectionT = t;
-            double[][] rows = new double[d][];
-            for (int j = 0; j < d; j++) {
-                rows[j] = Arrays.copyOfRange(t, j * dc, (j + 1) * dc);
             }
             this.projectionRows = rows;
         }
@@ -889,11 +880,16 @@ public final class EventMemory {
 
     /**
      * The indices of the query's terms {@code qt} by ascending frequency {@code qdf}, equal frequencies by
-     * ascending term: {@link #lexicalOrderReference}'s order (a comparator over boxed indices), by an insertion
-     * sort on ints (a query has a few terms; no boxing, no comparator objects). A test compares the two.
+     * ascending term, equal both by ascending index: {@link #lexicalOrderReference}'s order (a stable sort with
+     * a comparator over boxed indices), without boxing or comparator objects: an insertion sort on ints for a
+     * few terms, above {@link #LEXICAL_INSERTION_MAX} sorts of packed long keys (a long query can hold
+     * thousands of distinct terms). A test compares the forms.
      */
     static int[] lexicalOrder(int[] qt, long[] qdf) {
         int n = qt.length;
+        if (n > LEXICAL_INSERTION_MAX) {
+            return lexicalOrderPacked(qt, qdf);
+        }
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             int t = i;
@@ -906,6 +902,69 @@ public final class EventMemory {
             order[j + 1] = t;
         }
         return order;
+    }
+
+    /** Above this many terms, {@link #lexicalOrder} sorts packed keys instead of an insertion sort. */
+    static final int LEXICAL_INSERTION_MAX = 16;
+
+    /**
+     * {@link #lexicalOrder} by sorts of longs: first (term, index) keys, whose sorted position is a rank in [0, n) ordering the terms, ties by index;
+     * then (frequency, rank) keys, the frequency in the high 32 bits when it lies in [0, 2^31), else replaced
+     * by its rank among the sorted frequencies (equal frequencies, equal ranks). Keys are distinct, so the
+     * order is exactly the stable comparator's.
+     */
+    static int[] lexicalOrderPacked(int[] qt, long[] qdf) {
+        int n = qt.length;
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = (long) qt[i] << 32 | i; // signed: the high half orders as the int
+        }
+        Arrays.sort(keys);
+        int[] rank = new int[n];
+        int[] byRank = new int[n];
+        for (int r = 0; r < n; r++) {
+            int i = (int) keys[r];
+            rank[i] = r;
+            byRank[r] = i;
+        }
+        boolean small = true;
+        for (long f : qdf) {
+            if (f < 0 || f > Integer.MAX_VALUE) {
+                small = false;
+                break;
+            }
+        }
+        long[] sortedF = null;
+        if (!small) {
+            sortedF = qdf.clone();
+            Arrays.sort(sortedF);
+        }
+        for (int i = 0; i < n; i++) {
+            // the first index of qdf[i] among the sorted frequencies: equal frequencies, equal high parts
+            long hi = small ? qdf[i] : firstIndex(sortedF, qdf[i]);
+            keys[i] = hi << 32 | rank[i];
+        }
+        Arrays.sort(keys);
+        int[] order = new int[n];
+        for (int j = 0; j < n; j++) {
+            order[j] = byRank[(int) keys[j]];
+        }
+        return order;
+    }
+
+    /** The first index of {@code v} in the ascending array {@code a}, which holds it. */
+    private static int firstIndex(long[] a, long v) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** {@link #lexicalOrder} through a comparator over boxed indices (the reference form, for tests). */
@@ -2262,73 +2321,6 @@ public final class EventMemory {
     /** {@link #accumulate} of columns {@code cols} (indices) and values {@code vs}, a copy of its sums, for tests. */
     double[] accumulateFast(int[] cols, double[] vs, int m) {
         return accumulate(cols, vs, m, settings.cellDim()).clone();
-    }
-
-    /**
-     * {@link #accumulate} over the flat transposed projection, {@code cols[k]} the offset {@code j * d_c} of
-     * column j's row (the form before the rows were arrays of their own: the reference, for tests). Its sums
-     * in a new array.
-     */
-    double[] accumulateFlat(int[] cols, double[] vs, int m, int dc) {
-        double[] pt = projectionT;
-        double[] acc = new double[dc];
-        int k = 0;
-        for (; k + 8 <= m; k += 8) {
-            int c0 = cols[k];
-            int c1 = cols[k + 1];
-            int c2 = cols[k + 2];
-            int c3 = cols[k + 3];
-            int c4 = cols[k + 4];
-            int c5 = cols[k + 5];
-            int c6 = cols[k + 6];
-            int c7 = cols[k + 7];
-            double v0 = vs[k];
-            double v1 = vs[k + 1];
-            double v2 = vs[k + 2];
-            double v3 = vs[k + 3];
-            double v4 = vs[k + 4];
-            double v5 = vs[k + 5];
-            double v6 = vs[k + 6];
-            double v7 = vs[k + 7];
-            for (int i = 0; i < dc; i++) {
-                double a = acc[i];
-                a += pt[c0 + i] * v0;
-                a += pt[c1 + i] * v1;
-                a += pt[c2 + i] * v2;
-                a += pt[c3 + i] * v3;
-                a += pt[c4 + i] * v4;
-                a += pt[c5 + i] * v5;
-                a += pt[c6 + i] * v6;
-                a += pt[c7 + i] * v7;
-                acc[i] = a;
-            }
-        }
-        for (; k + 4 <= m; k += 4) {
-            int c0 = cols[k];
-            int c1 = cols[k + 1];
-            int c2 = cols[k + 2];
-            int c3 = cols[k + 3];
-            double v0 = vs[k];
-            double v1 = vs[k + 1];
-            double v2 = vs[k + 2];
-            double v3 = vs[k + 3];
-            for (int i = 0; i < dc; i++) {
-                double a = acc[i];
-                a += pt[c0 + i] * v0;
-                a += pt[c1 + i] * v1;
-                a += pt[c2 + i] * v2;
-                a += pt[c3 + i] * v3;
-                acc[i] = a;
-            }
-        }
-        for (; k < m; k++) {
-            int c = cols[k];
-            double v = vs[k];
-            for (int i = 0; i < dc; i++) {
-                acc[i] += pt[c + i] * v;
-            }
-        }
-        return acc;
     }
 
     /**

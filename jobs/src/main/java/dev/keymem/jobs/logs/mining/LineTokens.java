@@ -315,7 +315,8 @@ public final class LineTokens implements Serializable {
         // characters, and moved along with each change) instead of every character.
         String text = line; // the text of cs, or null where not made yet
         char[] cs = line.toCharArray();
-        RegexScan.Starts starts = RegexScan.Starts.of(cs, OPEN);
+        // the positions found in the masker's census pass, its census kept for the masker (see maskChars)
+        RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, OPEN);
         int flags = preChecks(cs);
         if ((flags & DOT) != 0) {
             if ((flags & PORT) != 0) {

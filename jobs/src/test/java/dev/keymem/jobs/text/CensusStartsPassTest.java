@@ -1,0 +1,102 @@
+package dev.keymem.jobs.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.testdata.Loghub;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The merged pass ({@link RegexScan.Starts#ofWithCensus}: the masker's census and the line's positions in one loop)
+ * against its references, the separate {@link LineMasker.Census#Census(char[])} and
+ * {@link RegexScan.Starts#of(char[], boolean[])} / {@link RegexScan.Starts#ofReference}, and the masker given the
+ * census-carrying positions against its plain form.
+ */
+class CensusStartsPassTest {
+    private final LineMasker m = new LineMasker();
+    /** An open table wider than {@link RegexScan.Starts#OPEN} (as LineTokens' is), and OPEN itself. */
+    private static final boolean[] WIDE = RegexScan.Starts.openWith(
+            RegexScan.firstChars(c -> c == '<' || c == '>' || c == '-' || c == '.'));
+
+    private static List<String> lines() throws IOException {
+        List<String> out = new ArrayList<>(Loghub.lines("CensusStartsPassTest"));
+        Path formats = Path.of("src", "test", "resources", "formats");
+        try (Stream<Path> files = Files.list(formats)) {
+            for (Path f : files.sorted().toList()) {
+                for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    int tab = l.indexOf('\t');
+                    out.add(tab >= 0 ? l.substring(tab + 1) : l);
+                }
+            }
+        }
+        SplittableRandom r = new SplittableRandom(43);
+        for (int i = 0; i < 20_000; i++) {
+            out.add(LineMaskerTest.randomLine(r));
+        }
+        return out;
+    }
+
+    private static void assertSame(char[] cs, boolean[] open) {
+        String at = new String(cs);
+        LineMasker.Census plain = new LineMasker.Census(cs);
+        RegexScan.Starts merged = RegexScan.Starts.ofWithCensus(cs, open);
+        RegexScan.Starts separate = RegexScan.Starts.of(cs, open);
+        RegexScan.Starts reference = RegexScan.Starts.ofReference(cs, open);
+        int[] got = Arrays.copyOf(merged.at, merged.count);
+        assertArrayEquals(Arrays.copyOf(separate.at, separate.count), got, at);
+        assertArrayEquals(Arrays.copyOf(reference.at, reference.count), got, at);
+        LineMasker.Census c = merged.takeCensus();
+        assertEquals(plain.colons, c.colons, at);
+        assertEquals(plain.hyphens, c.hyphens, at);
+        assertEquals(plain.dots, c.dots, at);
+        assertEquals(plain.slashes, c.slashes, at);
+        assertEquals(plain.ats, c.ats, at);
+        assertEquals(plain.emailAts, c.emailAts, at);
+        assertEquals(plain.doubleColon, c.doubleColon, at);
+        assertEquals(plain.schemeSeparator, c.schemeSeparator, at);
+        assertEquals(plain.hexPrefix, c.hexPrefix, at);
+        assertEquals(plain.maxDigitRun, c.maxDigitRun, at);
+        assertEquals(plain.maxHexRun, c.maxHexRun, at);
+        assertNull(merged.takeCensus(), "taken once");
+    }
+
+    @Test
+    void mergedPassIsTheSeparateOnes() throws IOException {
+        List<String> lines = lines();
+        assertTrue(lines.size() > 20_000, "lines: " + lines.size());
+        for (String line : lines) {
+            char[] cs = line.toCharArray();
+            assertSame(cs, RegexScan.Starts.OPEN);
+            assertSame(cs, WIDE);
+            // the masker given the merged pass (census kept, taken there) masks as its plain form does
+            String[] text = new String[1];
+            char[] out = m.maskChars(line, cs.clone(), text, RegexScan.Starts.ofWithCensus(cs, WIDE));
+            assertEquals(m.maskPlain(line), new String(out), line);
+        }
+    }
+
+    /** Surrounding whitespace (stripped by the masker after the census was taken) changes no count. */
+    @Test
+    void censusOfAPaddedLineIsTheStrippedOnes() throws IOException {
+        SplittableRandom r = new SplittableRandom(47);
+        for (int i = 0; i < 5_000; i++) {
+            String line = LineMaskerTest.randomLine(r);
+            String padded = " \t" + line + "  ";
+            char[] cs = padded.toCharArray();
+            String[] text = new String[1];
+            char[] out = m.maskChars(padded, cs.clone(), text, RegexScan.Starts.ofWithCensus(cs, WIDE));
+            assertEquals(m.maskPlain(padded), new String(out), padded);
+        }
+    }
+}
