@@ -31,7 +31,7 @@ class MessageValuesFragmentsTest {
             words.add(noun + ": ");
         }
         SplittableRandom r = new SplittableRandom(17);
-        for (int t = 0; t < 300_000; t++) {
+        for (int t = 0; t < 100_000; t++) {
             StringBuilder sb = new StringBuilder();
             int n = 2 + r.nextInt(10);
             for (int i = 0; i < n; i++) {
