@@ -118,8 +118,9 @@ final class BatchFileRun {
         LogsCommand.Sink.of(outFile, out).close();
         LogsCommand.Sink.of(deadFile, null).close();
         // a FIFO, compressed, UTF-16 or classic Mac line ends: the file source reads their lines decoded
-        Path file = JobCli.plainInput(input, run.runDir().dir());
-        long records = countLines(file);
+        JobCli.PlainInput plain = JobCli.plain(input, run.runDir().dir());
+        Path file = plain.file();
+        long records = plain.lines() >= 0 ? plain.lines() : countLines(file); // a copy was counted as written
         long t0 = System.nanoTime();
         JobCli.progress(err, String.format(Locale.ROOT, "memctl %s: %d %s from %s on an embedded MiniCluster "
                 + "(batch execution: %s)", words.command(), records, words.records(), file, words.order()));

@@ -591,8 +591,21 @@ final class JobCli {
      * or damaged compressed file) is a usage error naming the problem.
      */
     static Path plainInput(Path input, Path dir) throws IOException, UsageException {
+        return plain(input, dir).file();
+    }
+
+    /**
+     * A file run's input as a plain file ({@code file}, see {@link #plainInput}) and, where the plain copy was
+     * written, its number of lines as {@code BatchFileRun.countLines} counts them, counted while writing it
+     * ({@code lines}; -1 where {@code file} is the input itself, not read here).
+     */
+    record PlainInput(Path file, long lines) {
+    }
+
+    /** {@link #plainInput}, with the copy's line count (the copy is not read again to count it). */
+    static PlainInput plain(Path input, Path dir) throws IOException, UsageException {
         if (!dev.keymem.jobs.kafka.FileLines.needsDecoding(input)) {
-            return input;
+            return new PlainInput(input, -1);
         }
         String name = String.valueOf(input.getFileName()).replaceAll("(?i)(\\.(gz|gzip|deflate|bz2|xz))+$", "");
         name = name.isEmpty() ? "input" : name;
@@ -600,12 +613,13 @@ final class JobCli {
             name += ".txt";
         }
         Path out = Files.createDirectories(dir.resolve("input")).resolve(name);
+        long lines;
         try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
-            dev.keymem.jobs.kafka.FileLines.writePlain(input, o); // streamed: any size
+            lines = dev.keymem.jobs.kafka.FileLines.writePlain(input, o); // streamed: any size
         } catch (dev.keymem.jobs.kafka.FileLines.RefusedInputException e) { // bad input: refused (exit 2)
             throw new UsageException("input " + input + ": " + e.getMessage());
         }
-        return out;
+        return new PlainInput(out, lines);
     }
 
     private static boolean sameFile(Path a, Path b) {

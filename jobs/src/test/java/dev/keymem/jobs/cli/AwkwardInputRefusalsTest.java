@@ -225,11 +225,18 @@ class AwkwardInputRefusalsTest {
         // a plain text file whose name Flink's file source takes for compressed data goes through a copy too
         for (String name : List.of("notes.tgz", "notes_gz", "list.tbz2")) {
             Path in = Files.writeString(Files.createDirectories(dir.resolve("in" + k)).resolve(name), text);
-            Path copy = JobCli.plainInput(in, dir.resolve("work" + k++));
+            JobCli.PlainInput plain = JobCli.plain(in, dir.resolve("work" + k++));
+            Path copy = plain.file();
+            assertEquals(BatchFileRun.countLines(copy), plain.lines(), name + ": the copy's lines, counted as written");
             assertNull(org.apache.flink.connector.file.src.compression.StandardDeCompressors
                     .getDecompressorForFileName(copy.toString()), name + " -> " + copy);
             assertEquals(text, Files.readString(copy), name);
         }
+        // a last line without a line end counts, in the copy's count as in countLines
+        Path last = Files.writeString(Files.createDirectories(dir.resolve("in" + k)).resolve("last.tgz"), "one\ntwo");
+        JobCli.PlainInput plain = JobCli.plain(last, dir.resolve("work" + k++));
+        assertEquals(2, plain.lines());
+        assertEquals(2, BatchFileRun.countLines(plain.file()));
         // through the command line
         Path in = Files.write(Files.createDirectories(dir.resolve("cli")).resolve("app.log.tgz"), gz.toByteArray());
         Path out = dir.resolve("o.jsonl");

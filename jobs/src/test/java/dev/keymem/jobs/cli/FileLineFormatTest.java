@@ -145,10 +145,12 @@ class FileLineFormatTest {
                     o.write(compressible(seed).getBytes(StandardCharsets.UTF_8));
                 }
                 assertTrue(FileLines.needsDecoding(g), g.toString());
-                Path copy = JobCli.plainInput(g, dir.resolve("work-" + suffix + seed));
+                JobCli.PlainInput plain = JobCli.plain(g, dir.resolve("work-" + suffix + seed));
+                Path copy = plain.file();
                 assertEquals("f-" + seed + ".log", copy.getFileName().toString());
                 assertFalse(FileLines.needsDecoding(copy), copy.toString());
                 assertEquals(LINES, BatchFileRun.countLines(copy), g + ": lines counted on the copy");
+                assertEquals(LINES, plain.lines(), g + ": lines counted while the copy was written");
                 if (seed < 2) {
                     assertEquals(lines(copy.getFileName().toString(), compressible(seed)), readSplit(copy), g.toString());
                 }
