@@ -258,7 +258,7 @@ public final class FileLines {
         String name = String.valueOf(file.getFileName());
         // a FileInputStream, not Files.newInputStream: the buffer asks available(), which a channel's stream
         // answers by seeking, and a FIFO cannot seek
-        try (InputStream raw = new ReadFailed.Marking(new java.io.FileInputStream(file.toFile()))) {
+        try (InputStream raw = new NotDataDamage.Marking(new java.io.FileInputStream(file.toFile()))) {
             java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
             in.mark(HEAD);
             byte[] head = in.readNBytes(HEAD);
@@ -287,10 +287,8 @@ public final class FileLines {
                             .onMalformedInput(CodingErrorAction.REPLACE)
                             .onUnmappableCharacter(CodingErrorAction.REPLACE)), sink);
                 }
-            } catch (PlainLines.WriteFailed e) {
-                throw e.getCause(); // the output's failure, not the input's
-            } catch (ReadFailed e) {
-                throw e.getCause(); // reading the file failed: not its data's damage
+            } catch (NotDataDamage e) {
+                throw e.getCause(); // reading the file or writing the output failed: not the data's damage
             } catch (IOException e) {
                 if (c == Coding.PLAIN) {
                     throw e;
@@ -372,25 +370,11 @@ public final class FileLines {
         long lines;
         private int last = '\n';
 
-        /** A failure of the output, told apart from the input's. */
-        static final class WriteFailed extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            WriteFailed(IOException cause) {
-                super(cause);
-            }
-
-            @Override
-            public synchronized IOException getCause() {
-                return (IOException) super.getCause();
-            }
-        }
-
         PlainLines(java.io.OutputStream out) {
             this.out = out;
         }
 
-        void write(byte[] b, int off, int len) throws WriteFailed {
+        void write(byte[] b, int off, int len) throws NotDataDamage {
             int i = off;
             int end = off + len;
             while (i < end && mode == UNKNOWN) {
@@ -419,7 +403,7 @@ public final class FileLines {
                 try {
                     out.write(b, i, end - i);
                 } catch (IOException e) {
-                    throw new WriteFailed(e);
+                    throw new NotDataDamage(e);
                 }
                 for (int k = i; k < end; k++) {
                     if (b[k] == '\n') {
@@ -447,11 +431,11 @@ public final class FileLines {
             }
         }
 
-        private void emit(int c) throws WriteFailed {
+        private void emit(int c) throws NotDataDamage {
             try {
                 out.write(c);
             } catch (IOException e) {
-                throw new WriteFailed(e);
+                throw new NotDataDamage(e);
             }
             bytes++;
             lines += c == '\n' ? 1 : 0;
@@ -464,7 +448,7 @@ public final class FileLines {
                 pendingCr = false;
                 try {
                     emit('\n');
-                } catch (WriteFailed e) {
+                } catch (NotDataDamage e) {
                     throw e.getCause();
                 }
             }
@@ -554,7 +538,7 @@ public final class FileLines {
      * dropped), and bytes after the last stream that do not start another are an {@link IOException} naming the
      * trailing data, except zero bytes to the end after the last gzip member (block padding; GNU gzip ignores it);
      * deflate: one zlib stream, and bytes after it an {@link IOException} naming the trailing data. Any
-     * {@link IOException} but a {@link ReadFailed} of {@code in} is the data's damage.
+     * {@link IOException} but a {@link NotDataDamage} of {@code in} is the data's damage.
      */
     static InputStream decompressing(Coding c, InputStream in) throws IOException {
         return switch (c) {
@@ -667,11 +651,14 @@ public final class FileLines {
         }
     }
 
-    /** A failure to read the input file itself (not its data's damage), told apart from the decompressor's. */
-    static final class ReadFailed extends IOException {
+    /**
+     * A failure to read the input file itself or to write the plain copy, told apart from the decompressor's (the
+     * data's damage): passed on as its cause.
+     */
+    static final class NotDataDamage extends IOException {
         private static final long serialVersionUID = 1L;
 
-        ReadFailed(IOException cause) {
+        NotDataDamage(IOException cause) {
             super(cause);
         }
 
@@ -680,7 +667,7 @@ public final class FileLines {
             return (IOException) super.getCause();
         }
 
-        /** Marks the failures of the stream it wraps as {@link ReadFailed}. */
+        /** Marks the failures of the stream it wraps as {@link NotDataDamage}. */
         static final class Marking extends java.io.FilterInputStream {
             Marking(InputStream in) {
                 super(in);
@@ -691,7 +678,7 @@ public final class FileLines {
                 try {
                     return in.read();
                 } catch (IOException e) {
-                    throw new ReadFailed(e);
+                    throw new NotDataDamage(e);
                 }
             }
 
@@ -700,7 +687,7 @@ public final class FileLines {
                 try {
                     return in.read(b, off, len);
                 } catch (IOException e) {
-                    throw new ReadFailed(e);
+                    throw new NotDataDamage(e);
                 }
             }
 
@@ -709,7 +696,7 @@ public final class FileLines {
                 try {
                     return in.skip(n);
                 } catch (IOException e) {
-                    throw new ReadFailed(e);
+                    throw new NotDataDamage(e);
                 }
             }
 
@@ -718,7 +705,7 @@ public final class FileLines {
                 try {
                     return in.available();
                 } catch (IOException e) {
-                    throw new ReadFailed(e);
+                    throw new NotDataDamage(e);
                 }
             }
         }
