@@ -4,10 +4,7 @@ import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.JobOutput;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,21 +27,7 @@ public final class ContextHistoryCost {
     }
 
     public static void main(String[] a) throws Exception {
-        ContextEventParser parser = new ContextEventParser();
-        List<ContextEvent> evs = new ArrayList<>();
-        long offset = 0;
-        for (String line : Files.readAllLines(Path.of(a[0]))) {
-            try {
-                ContextEvent e = parser.parse(null, line, offset);
-                e.topic = "in";
-                e.ascii = ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts);
-                evs.add(e);
-            } catch (Exception ignored) {
-                // the parse step's dead letters
-            }
-            offset++;
-        }
-        evs.sort(Comparator.comparing(e -> e.user));
+        List<ContextEvent> evs = ContextKeyedCost.eventsByUser(Path.of(a[0]));
         Map<String, Integer> perUser = new LinkedHashMap<>();
         for (ContextEvent e : evs) {
             perUser.merge(e.user, 1, Integer::sum);
@@ -95,9 +78,5 @@ public final class ContextHistoryCost {
             System.out.printf("tenth %d: %d events (%.1f%% queries), %.2f us an event%n", t + 1, events[t],
                     100.0 * queries[t] / Math.max(1, events[t]), cpu[t] / 1e3 / Math.max(1, events[t]));
         }
-    }
-
-    private static boolean ascii(String s) {
-        return s == null || s.chars().allMatch(c -> c < 0x80);
     }
 }

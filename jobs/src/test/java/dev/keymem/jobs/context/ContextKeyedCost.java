@@ -33,21 +33,7 @@ public final class ContextKeyedCost {
     }
 
     public static void main(String[] a) throws Exception {
-        ContextEventParser parser = new ContextEventParser();
-        List<ContextEvent> evs = new ArrayList<>();
-        long offset = 0;
-        for (String line : Files.readAllLines(Path.of(a[0]))) {
-            try {
-                ContextEvent e = parser.parse(null, line, offset);
-                e.topic = "in";
-                e.ascii = ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts); // as the runs mark them
-                evs.add(e);
-            } catch (Exception ignored) {
-                // the parse step's dead letters, not the keyed step's
-            }
-            offset++;
-        }
-        evs.sort(Comparator.comparing(e -> e.user)); // stable: file order per user
+        List<ContextEvent> evs = eventsByUser(Path.of(a[0]));
         int reps = Integer.parseInt(a[1]);
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         Configuration options = ContextOptions.defaults();
@@ -75,6 +61,29 @@ public final class ContextKeyedCost {
                     evs.size(), outputs, HexFormat.of().formatHex(md.digest()), java.time.Instant.now());
         }
         System.out.printf("min %.0f ms%n", min / 1e6);
+    }
+
+    /**
+     * The events of a JSON-lines file as the parse step gives them to the keyed step (topic "in", ASCII marked as
+     * the runs mark them; the parse step's dead letters left out), ordered by user, file order per user.
+     */
+    static List<ContextEvent> eventsByUser(Path file) throws java.io.IOException {
+        ContextEventParser parser = new ContextEventParser();
+        List<ContextEvent> evs = new ArrayList<>();
+        long offset = 0;
+        for (String line : Files.readAllLines(file)) {
+            try {
+                ContextEvent e = parser.parse(null, line, offset);
+                e.topic = "in";
+                e.ascii = ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts); // as the runs mark them
+                evs.add(e);
+            } catch (Exception ignored) {
+                // the parse step's dead letters, not the keyed step's
+            }
+            offset++;
+        }
+        evs.sort(Comparator.comparing(e -> e.user)); // stable: file order per user
+        return evs;
     }
 
     private static boolean ascii(String s) {
