@@ -128,7 +128,8 @@ final class BatchFileRun {
         batch(env);
         FileRunCluster.sizeManagedMemory(env, Files.isRegularFile(file) ? Files.size(file) : -1);
         BatchFileRun files = new BatchFileRun(run.runDir().dir().resolve("out"));
-        job.accept(source(env, file), files);
+        job.accept(source(env, file, lineBound(run.limits().maxRecordBytes(), Runtime.getRuntime().maxMemory())),
+                files);
         JobExecutionResult result = JobCli.execute(env, "memctl " + words.command(), err,
                 () -> String.format(Locale.ROOT, "[progress] running (%.1f s)", (System.nanoTime() - t0) / 1e9),
                 words.announce());
@@ -164,10 +165,36 @@ final class BatchFileRun {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     }
 
-    /** The lines of {@code file} as records, stamped with their line numbers (one reader). */
+    /** The lines of {@code file} as records, stamped with their line numbers (one reader), each line held whole. */
     static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, Path file) {
+        return source(env, file, FileLineFormat.WHOLE);
+    }
+
+    /** Least {@link #lineBound} of a heap under 16 MiB. */
+    static final int MIN_LINE_BOUND = 1 << 20;
+    /** Most {@link #lineBound} (where {@code --max-record-bytes} is lower): a heap of 1 GiB and above gets this. */
+    static final int MAX_LINE_BOUND = 64 << 20;
+
+    /**
+     * The most bytes of one line a file run's reader holds ({@link FileLineFormat}; a longer line becomes a record of
+     * its first this many bytes, a dead letter over {@code --max-record-bytes}, not a heap the size of the line): a
+     * sixteenth of the heap ({@code maxHeap}, the JVM's maximum), at least {@link #MIN_LINE_BOUND} and at most
+     * {@link #MAX_LINE_BOUND}, and always above {@code maxRecordBytes}, so a line the parse step would accept is
+     * never cut, and a cut one is always a dead letter. A line of 20 MB was held whole, as before, in a heap of
+     * 512 MiB and above; one of 300 MB in a heap of 128 MiB failed the run with an {@code OutOfMemoryError}.
+     */
+    static int lineBound(int maxRecordBytes, long maxHeap) {
+        long bound = Math.max(MIN_LINE_BOUND, Math.min(MAX_LINE_BOUND, maxHeap / 16));
+        return (int) Math.min(Integer.MAX_VALUE - 64, Math.max(bound, maxRecordBytes + 1L));
+    }
+
+    /**
+     * The lines of {@code file} as records, stamped with their line numbers (one reader); a line of more than
+     * {@code lineBound} bytes is cut to its first {@code lineBound} ({@link FileLineFormat}).
+     */
+    static DataStream<KafkaRecord> source(StreamExecutionEnvironment env, Path file, int lineBound) {
         FileSource<KafkaRecord> src = FileSource.forRecordStreamFormat(
-                new FileLineFormat(file.getFileName().toString()),
+                new FileLineFormat(file.getFileName().toString(), lineBound),
                 new org.apache.flink.core.fs.Path(file.toAbsolutePath().toUri()))
                 .setFileEnumerator(WholeFiles.INSTANCE).setSplitAssigner(WholeFiles.INSTANCE).build();
         return env.fromSource(src, LineNumbers.INSTANCE, "input").setParallelism(1).uid("input");

@@ -16,7 +16,12 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * ({@code \n} or {@code \r\n}; a lone {@code \r} is no line end and stays in its line, also at the end of the
  * file), exactly the records of {@code EmbeddedJobs.fileRecords}. Bytes are not decoded:
  * a line that is not valid UTF-8 becomes a dead letter naming its line in the parse step. A last line without a
- * line end counts; an empty file has no records. Lines may be of any length.
+ * line end counts; an empty file has no records. Lines may be of any length; the reader holds at most
+ * {@code lineBound} bytes of one (the file run's {@code BatchFileRun.lineBound}, above {@code --max-record-bytes}):
+ * a longer line is the record of its first {@code lineBound} bytes, its other bytes read and dropped, so memory
+ * stays bounded whatever the file (one line of 300 MB in a heap of 128 MiB failed the run with an
+ * {@code OutOfMemoryError}); the parse step dead-letters it as over the record limit, its {@code value_bytes}
+ * counting the bytes held.
  *
  * <p>Not splittable (the run's enumerator makes one split of each whole file), and it checkpoints no offset, so a
  * restored reader starts at the file's beginning and the file source skips the records it already emitted: line
@@ -30,22 +35,35 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * bytes.
  */
 final class FileLineFormat implements StreamFormat<KafkaRecord> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private static final int CHUNK = 1 << 16;
+    /** A {@code lineBound} that holds every line whole (tests, and readers of files made by the run itself). */
+    static final int WHOLE = Integer.MAX_VALUE - 64;
 
     private final String topic;
+    /** The most bytes of one line held; a longer line's record is cut to this many. */
+    private final int lineBound;
     /** Whether the file source decompresses the file (by its name): its split's end is no bound on its lines. */
     private final boolean decompressed;
 
     /** The format of the file named {@code fileName} (its last path element), also the records' topic. */
     FileLineFormat(String fileName) {
+        this(fileName, WHOLE);
+    }
+
+    /** As {@link #FileLineFormat(String)}, a line of over {@code lineBound} bytes cut to its first {@code lineBound}. */
+    FileLineFormat(String fileName, int lineBound) {
+        if (lineBound < 1) {
+            throw new IllegalArgumentException("lineBound must be positive, got " + lineBound);
+        }
         this.topic = fileName;
+        this.lineBound = lineBound;
         this.decompressed = StandardDeCompressors.getDecompressorForFileName(fileName) != null;
     }
 
     /** A reader of the whole stream, to its end. */
     Reader<KafkaRecord> createReader(Configuration config, FSDataInputStream stream) {
-        return new LineReader(stream, topic, Long.MAX_VALUE);
+        return new LineReader(stream, topic, Long.MAX_VALUE, lineBound);
     }
 
     /**
@@ -55,7 +73,8 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
     @Override
     public Reader<KafkaRecord> createReader(Configuration config, FSDataInputStream stream, long fileLen,
                                             long splitEnd) throws IOException {
-        return new LineReader(stream, topic, decompressed ? Long.MAX_VALUE : Math.max(0, splitEnd - stream.getPos()));
+        return new LineReader(stream, topic, decompressed ? Long.MAX_VALUE : Math.max(0, splitEnd - stream.getPos()),
+                lineBound);
     }
 
     /** As {@link #createReader(Configuration, FSDataInputStream, long, long)}: no offset is checkpointed. */
@@ -75,7 +94,10 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
         return KafkaRecordSerializer.TYPE;
     }
 
-    /** Splits the stream at {@code \n}; a line that spans chunks is gathered in {@code line}. */
+    /**
+     * Splits the stream at {@code \n}; a line that spans chunks is gathered in {@code line}, up to {@code bound}
+     * bytes (the rest of a longer line is read and dropped).
+     */
     static final class LineReader implements Reader<KafkaRecord> {
         private final FSDataInputStream in;
         private final String topic;
@@ -88,16 +110,25 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
         private long lineNo;
         /** Bytes still to read: the split's end (the file as listed), not what was appended since. */
         private long left;
+        private final int bound;
+        /** Whether the line being gathered was longer than {@code bound}: its record holds the first bytes only. */
+        private boolean cut;
 
         LineReader(FSDataInputStream in, String topic, long bytes) {
+            this(in, topic, bytes, WHOLE);
+        }
+
+        LineReader(FSDataInputStream in, String topic, long bytes, int bound) {
             this.in = in;
             this.topic = topic;
             this.left = bytes;
+            this.bound = bound;
         }
 
         @Override
         public KafkaRecord read() throws IOException {
             lineLen = 0;
+            cut = false;
             boolean any = false;
             while (true) {
                 if (pos == limit) {
@@ -122,7 +153,7 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
                     continue;
                 }
                 pos = nl + 1;
-                if (lineLen == 0) {
+                if (lineLen == 0 && nl - start <= bound) {
                     int end = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
                     return record(Arrays.copyOfRange(buf, start, end));
                 }
@@ -146,16 +177,20 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
         }
 
         private void append(int from, int n) {
+            if (n > bound - lineLen) {
+                cut = true; // the rest of the line is dropped: its record is over any record limit anyway
+                n = bound - lineLen;
+            }
             if (lineLen + n > line.length) {
-                line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
+                line = Arrays.copyOf(line, (int) Math.min(bound, Math.max(line.length * 2L, lineLen + n)));
             }
             System.arraycopy(buf, from, line, lineLen, n);
             lineLen += n;
         }
 
-        /** The gathered line, which ended at a {@code \n} (a {@code \r} before it dropped). */
+        /** The gathered line, which ended at a {@code \n} (a {@code \r} before it dropped, unless it was cut). */
         private KafkaRecord record(int len) {
-            int end = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+            int end = !cut && len > 0 && line[len - 1] == '\r' ? len - 1 : len;
             return record(Arrays.copyOf(line, end));
         }
 

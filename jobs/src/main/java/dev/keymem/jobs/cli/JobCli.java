@@ -296,10 +296,12 @@ final class JobCli {
 
     /**
      * A local environment (MiniCluster on 127.0.0.1, RocksDB), the run's temporary directory, where its
-     * checkpoints go (the run directory, or --checkpoint-dir when durable), and what it restores.
+     * checkpoints go (the run directory, or --checkpoint-dir when durable), what it restores, and the record
+     * limits of its options (a file run's reader holds a line up to a bound above {@code maxRecordBytes}:
+     * {@link BatchFileRun#lineBound}).
      */
     record LocalRun(StreamExecutionEnvironment env, RunDir runDir, Path checkpoints, boolean durable,
-                    String restoredFrom, boolean resumeFromCommitted) implements AutoCloseable {
+                    String restoredFrom, boolean resumeFromCommitted, RecordLimits limits) implements AutoCloseable {
         @Override
         public void close() {
             runDir.close();
@@ -359,7 +361,7 @@ final class JobCli {
                 defaultParallelism(kafka ? -1 : regularFileBytes(p.string("input", null))));
         int checkpointMs = p.positiveInt("checkpoint-ms", kafka ? KAFKA_CHECKPOINT_MS : FILE_CHECKPOINT_MS);
         int restarts = p.nonNegativeInt("restart-attempts", EmbeddedJobs.DEFAULT_RESTART_ATTEMPTS);
-        limits(p);
+        RecordLimits limits = limits(p);
         String chkDir = p.string("checkpoint-dir", null);
         boolean resume = p.flag("resume");
         String from = p.string("resume-from", null);
@@ -406,7 +408,7 @@ final class JobCli {
             StreamExecutionEnvironment env = !kafka && FileRunCluster.enabled() ? FileRunCluster.environment(c)
                     : StreamExecutionEnvironment.getExecutionEnvironment(c);
             return new LocalRun(env, dir, chk, chkDir != null, restore,
-                    resume && restore == null);
+                    resume && restore == null, limits);
         } catch (IOException | RuntimeException e) {
             dir.close();
             throw e;

@@ -35,7 +35,9 @@ import java.util.zip.ZipException;
  *       {@code .deflate} is a zlib stream (Flink's {@code .deflate}: a zlib header). Every stream of a concatenated
  *       gzip or bzip2 file is read ({@code cat a.gz b.gz}, pbzip2 and lbzip2 output; on a pipe too, however late
  *       the next one comes); bytes after the last stream that are no stream, and bytes after a zlib stream, are
- *       damage (below), not dropped. Decompressed here ({@link #decompressing}: commons-compress for gzip and
+ *       damage (below), not dropped. Compressed data inside (a gzip of a gzip, a bzip2 in a gzip) is decompressed
+ *       again, by its magic bytes, up to {@link #MAX_LAYERS} layers (xz inside, or more layers: refused, naming what
+ *       is inside; before, the inner gzip's bytes were the lines: every line a dead letter). Decompressed here ({@link #decompressing}: commons-compress for gzip and
  *       bzip2, the JDK's inflater for deflate), so the jobs' file source only ever reads plain lines and counts
  *       them without decompressing again.
  *       Refused ({@link RefusedInputException}, naming the file's problem; the command line's exit 2), before a
@@ -43,14 +45,17 @@ import java.util.zip.ZipException;
  *       non-empty file named {@code .gz}, {@code .gzip}, {@code .bz2}, {@code .deflate} or {@code .xz} whose bytes
  *       are not that format (a plain text file named {@code .bz2} failed the job with "Stream is not in the
  *       BZip2 format"); and a truncated or damaged compressed file (its stream ends early, a bad block, a wrong
- *       checksum: {@link DamagedInputException}, which names the damage and how much came out before it), not cut
+ *       checksum: {@link DamagedInputException}, which names the damage and how much came out before it, and a
+ *       truncation as one, gzip's and bzip2's alike, with the file's byte where it ends), not cut
  *       short: a run over the lines before the damage would end as if they were the whole file. ({@code gzip -dc}
  *       writes what such a file holds, for a run over that.) An empty file has no lines, whatever its name.</li>
  *   <li>A file starting with a UTF-16 or UTF-32 byte order mark is decoded from that encoding and
  *       re-encoded as UTF-8 (an unpaired surrogate becomes U+FFFD), so each of its lines is a record like
  *       those of a UTF-8 file; so is a file without a mark whose first bytes are UTF-16 beyond doubt
  *       ({@link #unmarkedUtf16}: every other byte NUL, as a Windows tool's export of ASCII text, which was read
- *       as lines of NULs and junk). Other bytes are not decoded here: a line that is not valid UTF-8 becomes a
+ *       as lines of NULs and junk; or well-formed UTF-16 text with line ends, ASCII chars among non-Latin ones, as
+ *       Chinese or Russian logs saved as UTF-16, which UTF-8 and Latin-1 text, holding no NUL byte, never are).
+ *       Other bytes are not decoded here: a line that is not valid UTF-8 becomes a
  *       dead letter naming its line in the parse step.</li>
  *   <li>The file may be a pipe, FIFO or {@code /dev/stdin}: it is read to its end.</li>
  * </ul>
@@ -62,7 +67,12 @@ public final class FileLines {
     /** The first bytes {@link #coding} looks at. */
     static final int HEAD = 64;
 
-    /** The lines of {@code file} as records named after the file (see the class comment). */
+    /**
+     * The lines of {@code file} as records named after the file (see the class comment): the reference, which holds
+     * the whole file in memory (tests, and {@code memctl demo}'s sample); the file runs of {@code memctl logs} and
+     * {@code memctl context} stream instead ({@link #writePlain}, and their file source, which holds one line, up to
+     * a bound, at a time).
+     */
     public static List<KafkaRecord> read(Path file) throws IOException {
         Path name = file.getFileName();
         String topic = name == null ? file.toString() : name.toString();
@@ -206,8 +216,11 @@ public final class FileLines {
         byte[] b = content;
         if (b.length > 0) {
             Coding c = checked(name, Arrays.copyOf(b, Math.min(b.length, HEAD)));
-            if (c != Coding.PLAIN) {
-                b = decompress(c, b);
+            String format = c.words;
+            for (int layer = 1; c != Coding.PLAIN; layer++) {
+                b = decompress(format, c, b, layer == 1 ? content.length : -1);
+                c = b.length == 0 ? Coding.PLAIN : inner(format, layer, Arrays.copyOf(b, Math.min(b.length, HEAD)));
+                format = c.words + " in " + format;
             }
         }
         Charset wide = wideCharset(b);
@@ -259,7 +272,8 @@ public final class FileLines {
         // a FileInputStream, not Files.newInputStream: the buffer asks available(), which a channel's stream
         // answers by seeking, and a FIFO cannot seek
         try (InputStream raw = new NotDataDamage.Marking(new java.io.FileInputStream(file.toFile()))) {
-            java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
+            Counted fileBytes = new Counted(raw); // where a truncated file ends, for its message
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(fileBytes, 1 << 16);
             in.mark(HEAD);
             byte[] head = in.readNBytes(HEAD);
             in.reset();
@@ -267,9 +281,23 @@ public final class FileLines {
             PlainLines sink = new PlainLines(out);
             String format = c.words;
             Counted data = null; // what came out of the decompressor, for a damage's message
+            int layers = c == Coding.PLAIN ? 0 : 1;
             try {
                 data = new Counted(c == Coding.PLAIN ? in : decompressing(c, in));
                 java.io.BufferedInputStream d = new java.io.BufferedInputStream(data, 1 << 16);
+                while (layers > 0) { // compressed data inside: decompressed again (gzip of gzip)
+                    d.mark(HEAD);
+                    byte[] h = d.readNBytes(HEAD);
+                    d.reset();
+                    Coding next = h.length == 0 ? Coding.PLAIN : inner(format, layers, h);
+                    if (next == Coding.PLAIN) {
+                        break;
+                    }
+                    data = new Counted(decompressing(next, d)); // a damage counts what came out of the inner one
+                    d = new java.io.BufferedInputStream(data, 1 << 16);
+                    format = next.words + " in " + format;
+                    layers++;
+                }
                 d.mark(UTF16_SAMPLE);
                 byte[] sample = d.readNBytes(UTF16_SAMPLE);
                 d.reset();
@@ -289,12 +317,15 @@ public final class FileLines {
                 }
             } catch (NotDataDamage e) {
                 throw e.getCause(); // reading the file or writing the output failed: not the data's damage
+            } catch (RefusedInputException e) {
+                throw e; // what is inside refused (xz, too many layers)
             } catch (IOException e) {
                 if (c == Coding.PLAIN) {
                     throw e;
                 }
                 // the decompressor's: the data's damage
-                throw damaged(format, data == null ? 0 : data.bytes, data == null ? 0 : data.lines, e);
+                throw damaged(format, data == null ? 0 : data.bytes, data == null ? 0 : data.lines, e,
+                        layers == 1 ? fileBytes.bytes : -1);
             }
             return sink.finish();
         }
@@ -472,14 +503,42 @@ public final class FileLines {
      * truncated or damaged one, or one with bytes after its (last) stream, is a {@link DamagedInputException}.
      */
     static byte[] decompress(Coding c, byte[] b) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, b.length * 4));
+        return decompress(c.words, c, b, b.length);
+    }
+
+    /** {@link #decompress}, a damage named {@code format}; {@code fileBytes}: the file's size where b is the file's. */
+    private static byte[] decompress(String format, Coding c, byte[] b, long fileBytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, (int) Math.min(1 << 30, b.length * 4L)));
         try (InputStream in = decompressing(c, new ByteArrayInputStream(b))) {
             in.transferTo(out);
         } catch (IOException e) {
             byte[] got = out.toByteArray();
-            throw damaged(c.words, got.length, newlines(got), e);
+            throw damaged(format, got.length, newlines(got), e, fileBytes);
         }
         return out.toByteArray();
+    }
+
+    /** Most layers of compression one inside another that are decompressed (a gzip of a gzip is two). */
+    static final int MAX_LAYERS = 4;
+
+    /**
+     * What the data that came out of {@code layers} layers of decompression ({@code format}, e.g. "gzip") holds,
+     * by its first bytes {@code head}: compressed data inside (a gzip of a gzip: {@code gzip -c app.log.gz >
+     * app.log.gz.gz}, a tool that compresses what it ships) is decompressed again, by {@link #coding}'s magic bytes
+     * (gzip or bzip2; never deflate, which only a file's name tells), up to {@link #MAX_LAYERS}; xz inside, or more
+     * layers, is refused naming what is inside.
+     */
+    private static Coding inner(String format, int layers, byte[] head) throws RefusedInputException {
+        Coding c = coding("", head);
+        if (c == Coding.XZ) {
+            throw new RefusedInputException("the " + format + " data holds xz data, which is not read (gzip, bzip2"
+                    + " and deflate are): decompress it first, or pipe it: ... | xz -dc | memctl ... --input -");
+        }
+        if (c != Coding.PLAIN && layers >= MAX_LAYERS) {
+            throw new RefusedInputException("the " + format + " data holds " + c.words + " data again: more than "
+                    + MAX_LAYERS + " layers of compression are not read (decompress it first)");
+        }
+        return c;
     }
 
     private static long newlines(byte[] got) {
@@ -492,11 +551,24 @@ public final class FileLines {
         return lines;
     }
 
-    private static DamagedInputException damaged(String format, long bytes, long lines, IOException e) {
+    /**
+     * The damage {@code e} of {@code format} data after {@code bytes} bytes ({@code lines} line ends) came out of it: a
+     * truncation (the stream ends early: gzip's {@link EOFException}, bzip2's "Unexpected end of stream") says so and,
+     * where {@code fileBytes} is not negative (the outermost layer's), at which byte of the file; else "damaged".
+     */
+    private static DamagedInputException damaged(String format, long bytes, long lines, IOException e,
+                                                 long fileBytes) {
         String where = bytes + " bytes (" + lines + " lines) of it";
-        return new DamagedInputException(e instanceof EOFException
-                ? format + " data ends early (a truncated file?) after " + where + ": " + e.getMessage()
+        return new DamagedInputException(truncation(e)
+                ? format + " data ends early (a truncated file?) after " + where
+                        + (fileBytes >= 0 ? ", at byte " + fileBytes + " of the file (its end)" : "") + ": " + e.getMessage()
                 : format + " data is damaged after " + where + ": " + e.getMessage(), e);
+    }
+
+    /** Whether a decompressor's {@code e} says its stream ended early (gzip and deflate: EOF; bzip2: its message). */
+    static boolean truncation(IOException e) {
+        return e instanceof EOFException || e.getMessage() != null
+                && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("unexpected end of stream");
     }
 
     static boolean isGzip(byte[] b) {
@@ -716,16 +788,72 @@ public final class FileLines {
 
     /**
      * UTF-16LE or UTF-16BE where {@code b} has no byte order mark but its first bytes (up to {@link #UTF16_SAMPLE},
-     * at least 4) are UTF-16 beyond doubt: at least three quarters of the bytes at odd (LE) or even (BE) places are
-     * NUL, and at most one in 64 of the others (text of mostly ASCII chars, as a Windows tool exports it; UTF-8 text
-     * holds no such pattern, nor does a file starting with a run of NULs, as a log cut by {@code copytruncate}
-     * does, or UTF-32); else null.
+     * at least 4) are UTF-16 beyond doubt, by either of two rules; else null.
+     * <ul>
+     *   <li>At least three quarters of the bytes at odd (LE) or even (BE) places are NUL, and at most one in 64 of
+     *       the others: text of mostly ASCII chars, as a Windows tool exports it. UTF-8 text holds no such pattern,
+     *       nor does a file starting with a run of NULs, as a log cut by {@code copytruncate} does, or UTF-32.</li>
+     *   <li>{@link #utf16Text}: text of non-Latin chars (Chinese, Russian, Greek ... saved as UTF-16 without a
+     *       mark), where few high bytes are NUL: read in that byte order the bytes are well-formed UTF-16 holding
+     *       a line end and no control char but tab, line ends, form feed and escape, and at least one char in 64
+     *       (and two) is ASCII (its NUL high byte: spaces, digits, punctuation, line ends). UTF-8 and Latin-1
+     *       text have no NUL bytes, so no ASCII char read as UTF-16, and fail the rule; so does a file holding a
+     *       run of NULs (a U+0000 char), and one with the other byte order (a control char or a NUL).</li>
+     * </ul>
      */
     static Charset unmarkedUtf16(byte[] b) {
         int pairs = Math.min(b.length, UTF16_SAMPLE) / 2;
         if (pairs < 2 || wideCharset(b) != null) {
             return null;
         }
+        Charset mostlyAscii = mostlyAsciiUtf16(b, pairs);
+        if (mostlyAscii != null) {
+            return mostlyAscii;
+        }
+        boolean le = utf16Text(b, pairs, true);
+        boolean be = utf16Text(b, pairs, false);
+        if (le == be) {
+            return null;
+        }
+        return le ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE;
+    }
+
+    /**
+     * Whether the first {@code pairs} byte pairs of {@code b}, read as UTF-16 ({@code le}: little endian), are text:
+     * well-formed (a high surrogate only before a low one, a last high surrogate allowed: the sample may cut a pair),
+     * no NUL char, no control char but tab, line feed, carriage return, form feed and escape (ANSI colours), no C1
+     * control, no U+FFFE or U+FFFF; at least one line feed; and ASCII chars (high byte NUL) at least two and one in 64.
+     */
+    static boolean utf16Text(byte[] b, int pairs, boolean le) {
+        int ascii = 0;
+        int lineFeeds = 0;
+        for (int i = 0; i < pairs; i++) {
+            int lo = b[2 * i + (le ? 0 : 1)] & 0xFF;
+            int hi = b[2 * i + (le ? 1 : 0)] & 0xFF;
+            int c = hi << 8 | lo;
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B
+                    || c >= 0x7F && c < 0xA0 || c == 0xFFFE || c == 0xFFFF || Character.isLowSurrogate((char) c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate((char) c)) {
+                if (i + 1 == pairs) {
+                    break; // cut by the sample's end
+                }
+                int next = (b[2 * i + 2 + (le ? 1 : 0)] & 0xFF) << 8 | b[2 * i + 2 + (le ? 0 : 1)] & 0xFF;
+                if (!Character.isLowSurrogate((char) next)) {
+                    return false;
+                }
+                i++;
+                continue;
+            }
+            ascii += c < 0x80 ? 1 : 0;
+            lineFeeds += c == '\n' ? 1 : 0;
+        }
+        return lineFeeds > 0 && ascii >= 2 && 64L * ascii >= pairs;
+    }
+
+    /** The first rule of {@link #unmarkedUtf16}: mostly ASCII text as UTF-16, by where its NUL bytes are. */
+    private static Charset mostlyAsciiUtf16(byte[] b, int pairs) {
         int even = 0;
         int odd = 0;
         for (int i = 0; i < 2 * pairs; i += 2) {

@@ -253,6 +253,61 @@ class FileLineFormatTest {
     }
 
     /** The records of {@code f} as the run's file source reads them: one split of the whole file as listed. */
+    /**
+     * A line longer than the reader's bound is not held whole (one line of 300 MB in a heap of 128 MiB failed the
+     * run with an OutOfMemoryError): its record holds its first {@code bound} bytes, across read chunks and with a
+     * {@code \r} at the cut kept (a cut value is no line end), and the lines around it are those of
+     * {@link FileLines#read}, with their line numbers; lines up to the bound are whole. The bound is that of
+     * {@link BatchFileRun#lineBound}: above the record limit, so a cut line is always a dead letter.
+     */
+    @Test
+    void aLineOverTheBoundIsCutToItsFirstBytesTheOthersWhole(@TempDir Path dir) throws Exception {
+        int bound = 100_000;
+        byte[] longLine = new byte[5 * (1 << 16) + 7];
+        for (int i = 0; i < longLine.length; i++) {
+            longLine[i] = (byte) ('a' + i % 26);
+        }
+        longLine[bound - 1] = '\r';
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes("first\r\n".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes(longLine);
+        b.writeBytes("\r\nthird\n".getBytes(StandardCharsets.UTF_8));
+        byte[] exactly = java.util.Arrays.copyOf(longLine, bound);
+        exactly[bound - 1] = 'q';
+        b.writeBytes(exactly); // exactly the bound: whole
+        b.writeBytes("\nlast, cut too: ".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes(longLine); // and no line end
+        Path f = Files.write(dir.resolve("long.log"), b.toByteArray());
+        List<KafkaRecord> want = FileLines.read(f);
+        List<KafkaRecord> got = new ArrayList<>();
+        try (StreamFormat.Reader<KafkaRecord> reader = new FileLineFormat("long.log", bound)
+                .createReader(new Configuration(), new LocalDataInputStream(f.toFile()))) {
+            for (KafkaRecord k = reader.read(); k != null; k = reader.read()) {
+                got.add(k);
+            }
+        }
+        assertEquals(5, got.size());
+        for (int i = 0; i < 5; i++) {
+            KafkaRecord w = want.get(i);
+            byte[] cut = java.util.Arrays.copyOf(w.value, Math.min(w.value.length, bound));
+            assertEquals(new KafkaRecord(w.topic, 0, i, -1, null, cut), got.get(i), "line " + i);
+        }
+        assertEquals(bound, got.get(1).value.length);
+        assertEquals('\r', got.get(1).value[bound - 1]);
+        assertEquals(bound, got.get(3).value.length);
+        assertEquals(bound, got.get(4).value.length);
+        assertTrue(new String(got.get(4).value, StandardCharsets.UTF_8).startsWith("last, cut too: abc"));
+    }
+
+    @Test
+    void theLineBoundIsAboveTheRecordLimitAndASixteenthOfTheHeapWithinItsRange() {
+        assertEquals(BatchFileRun.MAX_LINE_BOUND, BatchFileRun.lineBound(65_536, 6L << 30));
+        assertEquals(8 << 20, BatchFileRun.lineBound(65_536, 128L << 20));
+        assertEquals(BatchFileRun.MIN_LINE_BOUND, BatchFileRun.lineBound(65_536, 8L << 20));
+        assertEquals((100 << 20) + 1, BatchFileRun.lineBound(100 << 20, 6L << 30));
+        assertEquals(Integer.MAX_VALUE - 64, BatchFileRun.lineBound(Integer.MAX_VALUE, 6L << 30));
+    }
+
     private static List<KafkaRecord> readSplit(Path f) throws Exception {
         long len = Files.size(f);
         FileSourceSplit split = new FileSourceSplit("0", new org.apache.flink.core.fs.Path(f.toUri()), 0, len,

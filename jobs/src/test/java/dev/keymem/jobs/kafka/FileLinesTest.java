@@ -283,4 +283,145 @@ class FileLinesTest {
         // real bzip2 data under any name is still decompressed
         assertEquals(List.of("x", "y"), bothPaths(dir, "data.bin", bzip2(utf8("x\ny\n"))));
     }
+
+    /** Log lines of Chinese and Russian text (under three quarters ASCII), an emoji among them. */
+    static List<String> nonLatinLog(int n) {
+        String[] zh = {"错误 数据库连接失败 用户=张三 重试", "信息 服务启动完成 端口=8080", "警告 磁盘空间不足 剩余=3%"};
+        String[] ru = {"ОШИБКА не удалось подключиться к базе данных", "ИНФО сервис запущен \uD83D\uDE80 порт=8080",
+            "ПРЕДУПРЕЖДЕНИЕ мало места на диске"};
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String[] set = i % 2 == 0 ? zh : ru;
+            out.add(String.format(java.util.Locale.ROOT, "2026-12-06 10:%02d:%02d %s", i / 60 % 60, i % 60,
+                    set[i % set.length]));
+        }
+        return out;
+    }
+
+    /**
+     * UTF-16 without a byte order mark of non-Latin text (Chinese or Russian logs saved as UTF-16LE or BE): few of
+     * its high bytes are NUL, so the mostly-ASCII rule missed it and every line was junk (a dead letter or a line of
+     * CJK-looking noise). Detected in both paths, also where the 4 KiB sample cuts a surrogate pair; Chinese alone
+     * as well as Russian alone.
+     */
+    @Test
+    void unmarkedUtf16OfNonLatinTextIsDecoded(@TempDir Path dir) throws Exception {
+        List<String> log = nonLatinLog(300);
+        String text = String.join("\r\n", log) + "\r\n";
+        for (Charset cs : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            byte[] b = text.getBytes(cs);
+            assertEquals(cs, FileLines.unmarkedUtf16(b), cs.name());
+            assertEquals(log, bothPaths(dir, "app-" + cs.name() + ".log", b), cs.name());
+            assertEquals(log, bothPaths(dir, "app-" + cs.name() + ".log.gz", gzip(b)), cs.name() + " gzipped");
+            for (int i = 0; i < log.size(); i += 2) {
+                byte[] one = (log.get(i) + "\n" + log.get(i) + "\n").getBytes(cs);
+                assertEquals(cs, FileLines.unmarkedUtf16(one), "Chinese only: " + cs.name());
+            }
+        }
+        String lines = "\u043E\u0448\u0438\u0431\u043A\u0430 12\n".repeat(300); // "ошибка 12"
+        for (int k = 2040; k < 2050; k++) { // an emoji at the sample's end: its pair cut, or not
+            String s = lines.substring(0, k) + "\uD83D\uDE80\n" + lines;
+            assertEquals(StandardCharsets.UTF_16LE, FileLines.unmarkedUtf16(s.getBytes(StandardCharsets.UTF_16LE)),
+                    "at " + k);
+            assertEquals(StandardCharsets.UTF_16BE, FileLines.unmarkedUtf16(s.getBytes(StandardCharsets.UTF_16BE)),
+                    "at " + k);
+        }
+    }
+
+    /**
+     * The non-Latin rule reads no UTF-8 or Latin-1 text as UTF-16 (they hold no NUL byte), nor a log whose first
+     * bytes are a run of NULs ({@code copytruncate}), nor binary junk: the loghub_2k logs, samples/, non-Latin
+     * UTF-8 text, Latin-1 text, and a NUL run, a stray NUL, random bytes.
+     */
+    @Test
+    void utf8AndLatin1TextIsNotReadAsUtf16() throws Exception {
+        String log = String.join("\n", nonLatinLog(200)) + "\n";
+        assertEquals(null, FileLines.unmarkedUtf16(utf8(log)), "UTF-8 Chinese and Russian");
+        assertEquals(null, FileLines.unmarkedUtf16("caf\u00E9 cr\u00E8me br\u00FBl\u00E9e \u00E0 la carte\nna\u00EFve\n"
+                .repeat(50).getBytes(StandardCharsets.ISO_8859_1)), "Latin-1");
+        assertEquals(null, FileLines.unmarkedUtf16(log.getBytes(Charset.forName("UTF-32LE"))), "UTF-32LE");
+        assertEquals(null, FileLines.unmarkedUtf16(concat(new byte[3000], utf8(log))), "a run of NULs first");
+        assertEquals(null, FileLines.unmarkedUtf16(concat(utf8("ab\n"), new byte[1], utf8(log))), "a stray NUL");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 200; i++) {
+            byte[] junk = new byte[4096];
+            for (int k = 0; k < junk.length; k++) {
+                junk[k] = (byte) r.nextInt(256);
+            }
+            assertEquals(null, FileLines.unmarkedUtf16(junk), "random bytes " + i);
+        }
+        int files = 0;
+        for (Path root : List.of(Path.of("..", "shared", "data", "loghub_2k"), Path.of("/work/shared/data/loghub_2k"),
+                Path.of("..", "samples"))) {
+            if (!Files.isDirectory(root)) {
+                System.out.println("skipped (absent): " + root);
+                continue;
+            }
+            try (var all = Files.walk(root)) {
+                for (Path f : all.filter(Files::isRegularFile).toList()) {
+                    byte[] head;
+                    try (var in = Files.newInputStream(f)) {
+                        head = in.readNBytes(1 << 16);
+                    }
+                    if (FileLines.wideCharset(head) == null && FileLines.coding(f.toString(), head) == FileLines.Coding.PLAIN) {
+                        assertEquals(null, FileLines.unmarkedUtf16(head), f.toString());
+                        files++;
+                    }
+                }
+            }
+        }
+        System.out.println("files read as not UTF-16: " + files);
+    }
+
+    /**
+     * A truncated bzip2 file said "damaged" (commons-compress's "Unexpected end of stream" is no EOFException):
+     * it says "ends early (a truncated file?)", as gzip does, with the byte of the file where it ends; at every cut.
+     */
+    @Test
+    void aTruncatedBzip2SaysTruncatedAndWhereTheFileEnds(@TempDir Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            sb.append("line ").append(i).append('\n');
+        }
+        byte[] z = bzip2(utf8(sb.toString()));
+        for (int cut : new int[] {11, 100, z.length / 2, z.length - 1}) {
+            String m = damagedInBoth(dir, "cut.bz2", Arrays.copyOf(z, cut));
+            assertTrue(m.startsWith("bzip2 data ends early (a truncated file?) after "), m);
+            assertTrue(m.contains(", at byte " + cut + " of the file (its end)"), m);
+        }
+        byte[] g = gzip(utf8(sb.toString()));
+        String m = damagedInBoth(dir, "cut.gz", Arrays.copyOf(g, g.length / 2));
+        assertTrue(m.startsWith("gzip data ends early (a truncated file?) after "), m);
+        assertTrue(m.contains(", at byte " + g.length / 2 + " of the file (its end)"), m);
+    }
+
+    /**
+     * A gzip of a gzip ({@code gzip -c app.log.gz > app.log.gz.gz}) was decompressed once: its lines were the inner
+     * gzip's bytes, every one a dead letter. Compressed data inside is decompressed again (gzip and bzip2, either
+     * inside the other), up to four layers; more, or xz inside, is refused naming what is inside; a truncated inner
+     * stream is refused as truncated; text that only starts like bzip2 stays text.
+     */
+    @Test
+    void compressedDataInsideIsDecompressedAgain(@TempDir Path dir) throws Exception {
+        List<String> log = List.of("2026-12-06 10:00:00 INFO one", "2026-12-06 10:00:01 WARN two");
+        byte[] text = utf8(String.join("\n", log) + "\n");
+        assertEquals(log, bothPaths(dir, "app.log.gz.gz", gzip(gzip(text))));
+        assertEquals(log, bothPaths(dir, "app.log.bz2.gz", gzip(bzip2(text))));
+        assertEquals(log, bothPaths(dir, "app.log.gz.bz2", bzip2(gzip(text))));
+        assertEquals(log, bothPaths(dir, "four.gz", gzip(gzip(gzip(gzip(text))))));
+        byte[] five = gzip(gzip(gzip(gzip(gzip(text)))));
+        FileLines.RefusedInputException e = assertThrows(FileLines.RefusedInputException.class,
+                () -> FileLines.writePlain(Files.write(dir.resolve("five.gz"), five), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("more than 4 layers"), e.getMessage());
+        assertThrows(FileLines.RefusedInputException.class, () -> FileLines.records("five.gz", five));
+        byte[] xz = concat(new byte[] {(byte) 0xFD, '7', 'z', 'X', 'Z', 0}, new byte[40]);
+        e = assertThrows(FileLines.RefusedInputException.class,
+                () -> FileLines.writePlain(Files.write(dir.resolve("x.xz.gz"), gzip(xz)), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().startsWith("the gzip data holds xz data"), e.getMessage());
+        byte[] inner = gzip(utf8("line\n".repeat(20_000)));
+        String m = damagedInBoth(dir, "cut-inside.gz", gzip(Arrays.copyOf(inner, inner.length / 2)));
+        assertTrue(m.contains("data ends early (a truncated file?)"), m);
+        List<String> note = List.of("BZh91AY&SY is how a bzip2 stream starts, and this is a note about it");
+        assertEquals(note, bothPaths(dir, "note.gz", gzip(utf8(note.get(0) + "\n"))));
+    }
 }
