@@ -210,8 +210,37 @@ final class TemplateIndex {
             }
         }
 
-        /** The group of {@code token} at {@code position}, made (empty) where there is none. */
-        private Group groupOrNew(int position, String token) {
+        /**
+         * The group of {@code token} at {@code position}, made (empty) where there is none: one probe, which finds the
+         * group or the empty slot where {@link #place} would put it (the first empty one of the run from its home;
+         * {@link #groupOrNewReference}, a look-up and then a place, is the reference: the same table).
+         */
+        Group groupOrNew(int position, String token) {
+            if (2 * (groupCount + 1) > table.length) {
+                return groupOrNewReference(position, token); // the table may grow: as the reference
+            }
+            Group[] t = table;
+            int[] hs = hashes;
+            int mask = t.length - 1;
+            int h = hash(token, position);
+            int i = h & mask;
+            for (int x; (x = hs[i]) != 0; i = (i + 1) & mask) {
+                if (x == h) {
+                    Group g = t[i];
+                    if (g.position == position && g.token.equals(token)) {
+                        return g;
+                    }
+                }
+            }
+            Group g = new Group(token, position);
+            t[i] = g;
+            hs[i] = h;
+            groupCount++;
+            return g;
+        }
+
+        /** {@link #groupOrNew} as a look-up, then (where there is no group) a {@link #place} (the reference). */
+        Group groupOrNewReference(int position, String token) {
             Group g = group(position, token);
             if (g != null) {
                 return g;
@@ -246,7 +275,7 @@ final class TemplateIndex {
         }
 
         /** Removes group {@code g} (in the table): linear probing's deletion, later entries of its run shifted back. */
-        private void removeGroup(Group g) {
+        void removeGroup(Group g) {
             Group[] t = table;
             int[] hs = hashes;
             int mask = t.length - 1;

@@ -151,7 +151,9 @@ public final class TemplateMiner implements Serializable {
      * header; a JSON object without one by its fields as {@code key=value} tokens ({@link JsonLogFields#mined}). A
      * web server's access log line is mined by its fields, headers stripped or not: the request method, the rest
      * values ({@link AccessLogLine}); a line of another layout with a request line and fields after it, by its text
-     * up to the request, the method, and the fields one value ({@link AccessLogLine#requestFields}).
+     * up to the request, the method, and the fields one value ({@link AccessLogLine#requestFields}). A Go
+     * traceback's function or file line (the line, or a JSON line's message) is mined as a frame: the function, or
+     * the file, with its values masked ({@link GoTraceback}).
      */
     public Match accept(MinerState state, String line) {
         return accept(state, line, false);
@@ -165,6 +167,11 @@ public final class TemplateMiner implements Serializable {
      */
     public Match accept(MinerState state, String line, boolean bare) {
         String mined = settings.headers() ? JsonLogFields.mined(line) : null;
+        // a Go traceback's function or file line: masked as a frame (GoTraceback), not read as values alone
+        String frame = GoTraceback.masked(mined != null ? mined : line);
+        if (frame != null) {
+            return assign(state, message(frame, false), mined);
+        }
         // an access log line is masked by its fields (AccessLogLine), without its client, user and time fields,
         // bare or not, headers stripped or not (a whole access line is its own message)
         String access = mined == null ? AccessLogLine.masked(line) : null;
@@ -193,7 +200,9 @@ public final class TemplateMiner implements Serializable {
         long pos = state.lines++;
         // a remembered message's words and field forms serve each of its lines (the reference computes them anew)
         TokenFacts facts = remember ? message.facts() : new TokenFacts(tokens);
-        MinerState.Cluster c = match(state, tokens, remember ? message : null, facts);
+        // the line's prefix key: the leaf it is matched in, and a new cluster's (computed once for both)
+        String prefix = scan ? null : prefixKey(tokens);
+        MinerState.Cluster c = match(state, tokens, remember ? message : null, facts, prefix);
         boolean created = false;
         if (c == null) {
             c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
@@ -203,7 +212,7 @@ public final class TemplateMiner implements Serializable {
                 state.eviction.add(c);
             }
             if (state.index != null) {
-                state.index.add(c, prefixKey(c.tokens));
+                state.index.add(c, prefix != null ? prefix : prefixKey(c.tokens)); // c.tokens are the line's
             }
             created = true;
         } else {
@@ -350,14 +359,15 @@ public final class TemplateMiner implements Serializable {
      * clusters that share nothing with the line.
      */
     MinerState.Cluster match(MinerState state, String[] tokens) {
-        return match(state, tokens, null, new TokenFacts(tokens));
+        return match(state, tokens, null, new TokenFacts(tokens), scan ? null : prefixKey(tokens));
     }
 
     /**
      * {@link #match(MinerState, String[])}, with the tokens' words and field forms from {@code message} (null: computed)
-     * and their {@code facts}.
+     * and their {@code facts}; {@code prefix}: {@link #prefixKey} of the tokens (null in the scan's form).
      */
-    private MinerState.Cluster match(MinerState state, String[] tokens, Message message, TokenFacts facts) {
+    private MinerState.Cluster match(MinerState state, String[] tokens, Message message, TokenFacts facts,
+                                     String prefix) {
         if (scan || tokens.length == 0) {
             return matchScan(state, tokens);
         }
@@ -365,7 +375,6 @@ public final class TemplateMiner implements Serializable {
         if (b == null) {
             return null;
         }
-        String prefix = prefixKey(tokens);
         // the fallback passes over the clusters of the line's own prefix: none reached the leaf's threshold (or each
         // differs in a word of the message), and the fallback's similarity is no higher (it only adds kills), so none
         // reaches a fallback threshold at least the leaf's
