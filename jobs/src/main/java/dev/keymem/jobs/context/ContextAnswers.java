@@ -40,7 +40,9 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
         StringBuilder b = builder;
         if (b == null) {
             b = builder = new StringBuilder(1024);
+            digits = new char[24];
         }
+        char[] digits = this.digits;
         b.setLength(0);
         b.append("{\"user\":");
         JsonText.appendString(b, a.key);
@@ -65,7 +67,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
                 b.append(',');
             }
             b.append(hitHead(h.payload)).append(h.position).append(",\"score\":");
-            JsonText.appendScaled(b, Math.round(h.score * 1e4), 4);
+            JsonText.appendScaled(b, Math.round(h.score * 1e4), 4, digits);
             b.append(",\"tiers\":");
             JsonText.appendString(b, h.tiers);
             b.append('}');
@@ -75,7 +77,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
             if (i > 0) {
                 b.append(',');
             }
-            JsonText.appendScaled(b, Math.round(a.read[i] * 1e5), 5);
+            JsonText.appendScaled(b, Math.round(a.read[i] * 1e5), 5, digits);
         }
         b.append("]}");
         String json = b.toString();
@@ -86,6 +88,8 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
     }
 
     private transient StringBuilder builder;
+    /** {@link JsonText#appendScaled(StringBuilder, long, int, char[])}'s scratch. */
+    private transient char[] digits;
 
     /**
      * At most this many hits' heads (or events remembered) are kept: two generations of half of it. New ones go to

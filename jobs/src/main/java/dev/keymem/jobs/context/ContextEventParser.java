@@ -157,6 +157,21 @@ public final class ContextEventParser implements Serializable {
      * whitespace): true means {@code ascii(b) && flat(b) != null}.
      */
     static boolean spans(byte[] b, int[] at) {
+        return read(b, at, false) == READ;
+    }
+
+    /** {@link #spansAscii}'s answers: the spans read; not read; not read at a byte above ASCII in a string. */
+    static final int READ = 1, NOT_READ = 0, NOT_ASCII = 2;
+
+    /**
+     * {@link #spans} ({@link #READ} where it is true), telling apart the one way its reading fails where
+     * {@link #spansUtf8}'s could go on: a string holding a byte above ASCII ({@link #NOT_ASCII}). On
+     * {@link #NOT_READ} (the reading stopped at anything else: an escape, a control char, a number, a nested
+     * value, a name too long, ...) {@link #spansUtf8} is false too: both readings take the same steps over the
+     * same bytes up to that point (they differ only in what ends a string: {@code stringEnd} and
+     * {@code stringEndUtf8} read every byte below 128 alike) and stop there alike. Tests compare.
+     */
+    static int spansAscii(byte[] b, int[] at) {
         return read(b, at, false);
     }
 
@@ -172,7 +187,7 @@ public final class ContextEventParser implements Serializable {
      * value on random UTF-8 and broken bytes.
      */
     static boolean spansUtf8(byte[] b, int[] at) {
-        return read(b, at, true) && wellFormedUtf8(b, 0, b.length);
+        return read(b, at, true) == READ && wellFormedUtf8(b, 0, b.length);
     }
 
     /**
@@ -252,8 +267,11 @@ public final class ContextEventParser implements Serializable {
         return s < 0 ? null : new String(b, s, at[2 * field + 1] - s, StandardCharsets.UTF_8);
     }
 
-    /** {@link #spans} ({@code utf8} false) or {@link #spansUtf8}'s reading (true), before its UTF-8 check. */
-    private static boolean read(byte[] b, int[] at, boolean utf8) {
+    /**
+     * {@link #spansAscii} ({@code utf8} false) or {@link #spansUtf8}'s reading (true), before its UTF-8 check:
+     * {@link #READ}, {@link #NOT_READ}, or (ASCII reading only) {@link #NOT_ASCII}.
+     */
+    private static int read(byte[] b, int[] at, boolean utf8) {
         for (int k = 0; k < QUERY; k++) {
             at[k] = -1;
         }
@@ -261,29 +279,29 @@ public final class ContextEventParser implements Serializable {
         int n = b.length;
         int i = RecordParsers.skipJsonSpace(b, 0);
         if (i >= n || b[i] != '{') {
-            return false;
+            return NOT_READ;
         }
         i = RecordParsers.skipJsonSpace(b, i + 1);
         if (i < n && b[i] == '}') {
-            return RecordParsers.skipJsonSpace(b, i + 1) == n; // more after the object: the reference decides
+            return RecordParsers.skipJsonSpace(b, i + 1) == n ? READ : NOT_READ; // more after it: the reference decides
         }
         while (true) {
             if (i >= n || b[i] != '"') {
-                return false;
+                return NOT_READ;
             }
             int ns = i + 1;
             // a byte over 127 or a NUL is below 0x20 here, and ends the reading (over 127: not where utf8)
             int ne = utf8 ? stringEndUtf8(b, ns) : stringEnd(b, ns);
             if (ne < 0 || ne - ns > FLAT_NAME_MAX) {
-                return false;
+                return ne == ABOVE_ASCII ? NOT_ASCII : NOT_READ;
             }
             i = RecordParsers.skipJsonSpace(b, ne + 1);
             if (i >= n || b[i] != ':') {
-                return false;
+                return NOT_READ;
             }
             i = RecordParsers.skipJsonSpace(b, i + 1);
             if (i >= n) {
-                return false;
+                return NOT_READ;
             }
             int vs = -1;
             int ve = -1;
@@ -293,7 +311,7 @@ public final class ContextEventParser implements Serializable {
                 vs = i + 1;
                 ve = utf8 ? stringEndUtf8(b, vs) : stringEnd(b, vs);
                 if (ve < 0 || ve - vs > FLAT_STRING_MAX) {
-                    return false;
+                    return ve == ABOVE_ASCII ? NOT_ASCII : NOT_READ;
                 }
                 i = ve + 1;
             } else {
@@ -304,17 +322,17 @@ public final class ContextEventParser implements Serializable {
                 } else if (RecordParsers.startsWithAscii(b, i, "null")) {
                     literal = 3;
                 } else {
-                    return false; // numbers, nested values, anything else
+                    return NOT_READ; // numbers, nested values, anything else
                 }
                 i += literal == 2 ? 5 : 4;
                 if (i < n && b[i] != ',' && b[i] != '}' && !space(b[i])) {
-                    return false;
+                    return NOT_READ;
                 }
             }
             int field = name(b, ns, ne) - 1; // USER .. TS, or QUERY's name
             if (field == 5) {
                 if (literal == 0) {
-                    return false; // asBoolean of a string: the tree decides
+                    return NOT_READ; // asBoolean of a string: the tree decides
                 }
                 at[QUERY] = literal == 1 ? 1 : 0;
             } else if (field >= 0) {
@@ -323,13 +341,13 @@ public final class ContextEventParser implements Serializable {
             }
             i = RecordParsers.skipJsonSpace(b, i);
             if (i >= n) {
-                return false;
+                return NOT_READ;
             }
             if (b[i] == '}') {
-                return RecordParsers.skipJsonSpace(b, i + 1) == n; // more after the object: the reference decides
+                return RecordParsers.skipJsonSpace(b, i + 1) == n ? READ : NOT_READ; // more after it: the reference decides
             }
             if (b[i] != ',') {
-                return false;
+                return NOT_READ;
             }
             i = RecordParsers.skipJsonSpace(b, i + 1);
         }
@@ -361,7 +379,10 @@ public final class ContextEventParser implements Serializable {
         }
     }
 
-    /** The index of the quote closing the string that starts at {@code i}, or -1 (an escape, a control char, the end). */
+    /**
+     * The index of the quote closing the string that starts at {@code i}, or -1 (an escape, a control char, the
+     * end), or {@link #ABOVE_ASCII} (a byte over 127).
+     */
     private static int stringEnd(byte[] b, int i) {
         for (int n = b.length; i < n; i++) {
             byte c = b[i];
@@ -369,11 +390,14 @@ public final class ContextEventParser implements Serializable {
                 return i;
             }
             if (c < 0x20 || c == '\\') {
-                return -1;
+                return c < 0 ? ABOVE_ASCII : -1;
             }
         }
         return -1;
     }
+
+    /** {@link #stringEnd}'s answer at a byte over 127. */
+    private static final int ABOVE_ASCII = -2;
 
     /** {@link #stringEnd} where bytes over 127 (UTF-8 beyond ASCII) are string chars. */
     private static int stringEndUtf8(byte[] b, int i) {

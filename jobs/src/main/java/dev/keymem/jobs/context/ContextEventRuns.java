@@ -191,6 +191,23 @@ public final class ContextEventRuns {
             if (b == null || b.length > limits.maxRecordBytes()) {
                 return PARSER;
             }
+            int ascii = ContextEventParser.spansAscii(b, at);
+            if (ascii == ContextEventParser.READ && plain(b, at)) {
+                return ASCII;
+            }
+            // where the ASCII reading stopped at anything but a byte above ASCII, the UTF-8 reading stops there too
+            // (an escape, a number: the field reader's records, read a third time before)
+            if (ascii != ContextEventParser.NOT_READ && ContextEventParser.spansUtf8(b, at) && plainUtf8(b, at)) {
+                return UTF8;
+            }
+            return reader.read(b) && plainRead(reader) ? READ : PARSER;
+        }
+
+        /** {@link #fastPath} trying the UTF-8 reading after every failed ASCII one (the reference form, for tests). */
+        int fastPathReference(byte[] b) {
+            if (b == null || b.length > limits.maxRecordBytes()) {
+                return PARSER;
+            }
             if (ContextEventParser.spans(b, at) && plain(b, at)) {
                 return ASCII;
             }

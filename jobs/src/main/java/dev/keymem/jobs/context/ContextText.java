@@ -65,6 +65,11 @@ final class ContextText implements Serializable {
         final int[] ownBuckets;
         final int[] ownQuarters;
         final int ownTotal;
+        /**
+         * {@link #ownBuckets} and {@link #ownQuarters} interleaved (bucket, quarters, bucket, quarters, ...): the
+         * vector's loops read one array (file runs compile them with C1: one array's loads and range checks).
+         */
+        final int[] own;
 
         /**
          * The word of {@code stem}: its term id ({@link TermAnalyzer#termId}), feature and pair prefix hashed in one
@@ -111,6 +116,12 @@ final class ContextText implements Serializable {
             ownBuckets = m == b.length ? b : Arrays.copyOf(b, m);
             ownQuarters = m == q.length ? q : Arrays.copyOf(q, m);
             ownTotal = 4 + len;
+            int[] o = new int[2 * m];
+            for (int t = 0; t < m; t++) {
+                o[2 * t] = b[t];
+                o[2 * t + 1] = q[t];
+            }
+            own = o;
         }
 
         /** The feature hash of trigram {@code j} of {@code "<" + stem + ">"} (0 <= j < the stem's length). */
@@ -281,7 +292,8 @@ final class ContextText implements Serializable {
         if (chars.length > 1 << 16) {
             chars = new char[256]; // not kept larger after a very long text
         }
-        Word[] out = Arrays.copyOf(found, count);
+        Word[] out = new Word[count]; // not Arrays.copyOf: under C1 its reflective array creation is a call
+        System.arraycopy(found, 0, out, 0, count);
         if (found.length > 1 << 12) {
             found = new Word[64];
         }
@@ -584,7 +596,31 @@ final class ContextText implements Serializable {
                 end -= 2; // EnglishPossessiveFilter ('s or 'S, lowered above)
                 h = hash(cs, start, end - start);
             }
-            Word w = word(cs, start, end - start, h);
+            // the word table's probe for a token seen before, here (C1 inlines neither word nor same); a token
+            // not found goes to word, which probes again and adds it
+            int n = end - start;
+            char[][] ks = keys;
+            int mask = ks.length - 1;
+            int slot = spread(h) & mask;
+            Word w;
+            while (true) {
+                char[] key = ks[slot];
+                if (key == null) {
+                    w = word(cs, start, n, h);
+                    break;
+                }
+                if (key.length == n) {
+                    int j = 0;
+                    while (j < n && key[j] == cs[start + j]) {
+                        j++;
+                    }
+                    if (j == n) {
+                        w = keyWords[slot];
+                        break;
+                    }
+                }
+                slot = (slot + 1) & mask;
+            }
             if (w != STOP) {
                 if (cnt == f.length) {
                     f = Arrays.copyOf(f, cnt * 2);
@@ -825,6 +861,41 @@ final class ContextText implements Serializable {
      * so the same sums, squares and vector, over all buckets (an untouched one holds 0 and scales to +0.0).
      */
     float[] vectorDense(Word[] words) {
+        if (tokens == null) {
+            open();
+        }
+        // vectorDenseReference's sums, with each word's features read from one interleaved array and the pair
+        // table's hit taken here (C1 inlines neither pairFeatureOf nor a loop over two arrays' elements)
+        int[] q = quarters;
+        Word[] firsts = pairFirst;
+        Word[] seconds = pairSecond;
+        int[] features = pairFeature;
+        long total = 0;
+        Word prev = null;
+        for (int i = 0; i < words.length; i++) {
+            Word w = words[i];
+            int[] o = w.own;
+            for (int t = 0; t < o.length; t += 2) {
+                q[o[t]] += o[t + 1];
+            }
+            total += w.ownTotal;
+            if (prev != null) {
+                int slot = (prev.termId * 0x9E3779B9 + w.termId) >>> (32 - 12);
+                int f = firsts[slot] == prev && seconds[slot] == w ? features[slot] : pairFeatureOf(prev, w);
+                q[f >>> 1] += (f & 1) == 0 ? 2 : -2;
+                total += 2;
+            }
+            prev = w;
+        }
+        if (total > EXACT_QUARTERS_MAX) {
+            Arrays.fill(q, 0);
+            return vectorDoubles(Arrays.asList(words));
+        }
+        return unitOfQuarters(q);
+    }
+
+    /** {@link #vectorDense} over the two arrays of each word's features (the reference form, for tests). */
+    float[] vectorDenseReference(Word[] words) {
         if (tokens == null) {
             open();
         }

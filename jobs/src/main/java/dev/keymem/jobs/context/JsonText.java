@@ -61,6 +61,49 @@ final class JsonText {
      * plain from 10^-3 up ("0.0088", "12.5", "3.0"), computerized scientific notation below ("8.0E-5",
      * "-3.3E-4").
      */
+    static void appendScaled(StringBuilder b, long r, int k, char[] scratch) {
+        // the plain layout's chars made in scratch and appended at once (appendScaled appends the whole part and
+        // the fraction as longs, each a length count and a digit loop, and strips the fraction's zeros by division):
+        // r's digits, at least k + 1 of them, the point put before the last k, the fraction's trailing zeros dropped
+        // but one. The scientific layout and the values not written by hand go to appendScaled.
+        if (r == 0 || r <= -HAND_LIMIT || r >= HAND_LIMIT || k < 1 || k > 6 || scratch.length < 16) {
+            appendScaled(b, r, k);
+            return;
+        }
+        int v = (int) (r < 0 ? -r : r);
+        if ((long) v * 1000 < POW10[k]) {
+            appendScaled(b, r, k);
+            return;
+        }
+        char[] c = scratch;
+        int end = c.length;
+        int i = end;
+        int count = 0;
+        while (v != 0 || count <= k) {
+            c[--i] = (char) ('0' + v % 10);
+            v /= 10;
+            count++;
+        }
+        int point = end - k - 1;
+        for (int j = i; j <= point; j++) { // the whole part one to the left, the point after it
+            c[j - 1] = c[j];
+        }
+        i--;
+        c[point] = '.';
+        if (r < 0) {
+            c[--i] = '-';
+        }
+        int last = end;
+        while (last > point + 2 && c[last - 1] == '0') {
+            last--;
+        }
+        b.append(c, i, last - i);
+    }
+
+    /**
+     * {@link #appendScaled(StringBuilder, long, int, char[])} appending the parts as longs (the reference form, tests
+     * compare; and the scientific layout's writer).
+     */
     static void appendScaled(StringBuilder b, long r, int k) {
         if (r == 0) {
             b.append("0.0");

@@ -361,6 +361,63 @@ class ContextEventParserTest {
         }
     }
 
+    /**
+     * {@code spansAscii} is {@code spans} (READ where it is true), and where it answers NOT_READ the UTF-8 reading
+     * reads nothing either (the runs' fast path then skips it): on the random objects above with non-ASCII chars,
+     * escapes, numbers and nested values put in every field, markdown texts (fences, escaped newlines and quotes),
+     * long texts, random bytes, and single bytes changed anywhere.
+     */
+    @Test
+    void theAsciiReadingsFailureTellsWhereTheUtf8ReadingFailsToo() {
+        SplittableRandom r = new SplittableRandom(47);
+        int[] at = new int[ContextEventParser.SPANS];
+        int[] at2 = new int[ContextEventParser.SPANS];
+        String[] pieces = {"h\u00e9llo", "\u65e5\u672c", "\ud83d\ude00", "\\n", "\\\"", "\\u00e9", "```java\\nint x;\\n```",
+            "## Title\\n- **a**: b", "12", "[1,2]", "{\"a\":1}", "\t", "\u0000", "plain", "\u00a0", "\u2028"};
+        int notRead = 0;
+        int utf8AfterAscii = 0;
+        for (int i = 0; i < 80_000; i++) {
+            String v = object(r);
+            String w = pieces[r.nextInt(pieces.length)];
+            v = switch (r.nextInt(6)) {
+                case 0 -> v.replace("hello", w);
+                case 1 -> v.replace("u1", "u" + w);
+                case 2 -> v.replace("world", w + " " + w);
+                case 3 -> v.replace("query", w);
+                case 4 -> v.replace("\"hello", "\"" + "x".repeat(r.nextInt(3000)) + w);
+                default -> v;
+            };
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            switch (r.nextInt(8)) {
+                case 0 -> {
+                    if (b.length > 0) {
+                        b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+                    }
+                }
+                case 1 -> b = concat(b, new byte[] {(byte) (0x80 + r.nextInt(0x80))});
+                case 2 -> {
+                    b = new byte[r.nextInt(40)];
+                    for (int k = 0; k < b.length; k++) {
+                        String bytes = "{}\":,\\ ab1\u00ff";
+                        b[k] = (byte) bytes.charAt(r.nextInt(bytes.length()));
+                    }
+                }
+                default -> { }
+            }
+            int ascii = ContextEventParser.spansAscii(b, at);
+            assertEquals(ContextEventParser.spans(b, at2), ascii == ContextEventParser.READ, v);
+            boolean utf8 = ContextEventParser.spansUtf8(b, at2);
+            if (ascii == ContextEventParser.NOT_READ) {
+                notRead++;
+                assertEquals(false, utf8, v);
+            } else if (ascii == ContextEventParser.NOT_ASCII && utf8) {
+                utf8AfterAscii++;
+            }
+        }
+        assertEquals(true, notRead > 20_000, notRead + " not read");
+        assertEquals(true, utf8AfterAscii > 1_000, utf8AfterAscii + " read as UTF-8 after the ASCII reading");
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);

@@ -164,6 +164,44 @@ class ContextFrontEndTest {
         }
     }
 
+    /**
+     * vectorDense (each word's features from one interleaved array, the pair table's hit taken inline) gives its
+     * reference's vector (two arrays, pairFeatureOf) and TermAnalyzer's bit for bit: random texts, markdown with
+     * code fences, empty and letterless texts, non-Latin scripts and emoji, very long texts (past the pair table's
+     * size, the same pairs again so the table's hits are taken), at several dimensions.
+     */
+    @Test
+    void vectorDenseEqualsItsReference() {
+        String[] fixed = {"", " ", "```", "```java\nint x = foo(y);\n```\n## Title\n- **a**: b `c`",
+            "# H1\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |", "1 2 3 4.5 6,7", "日本語 Москва 😀 naïve Straße",
+            "\uD800 \uDC00x a\u0000b", "the the the the", "x".repeat(300)};
+        SplittableRandom r = new SplittableRandom(53);
+        for (int dim : new int[] {256, 31, 7, 1}) {
+            ContextText t = new ContextText(dim);
+            dev.keymem.jobs.text.TermAnalyzer ref = new dev.keymem.jobs.text.TermAnalyzer(dim);
+            List<String> texts = new ArrayList<>(List.of(fixed));
+            for (int i = 0; i < 3_000; i++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = r.nextInt(i % 100 == 0 ? 300 : 6); k >= 0; k--) {
+                    b.append(r.nextInt(5) == 0 ? fixed[r.nextInt(fixed.length)] : randomText(r)).append(' ');
+                }
+                texts.add(b.toString());
+            }
+            for (String text : texts) {
+                ContextText.Word[] words = t.wordArray(text);
+                for (int rep = 0; rep < 2; rep++) { // the second time the pairs are in the table
+                    float[] fast = t.vectorDense(words);
+                    float[] slow = t.vectorDenseReference(words);
+                    float[] want = ref.vector(ref.words(text));
+                    for (int k = 0; k < dim; k++) {
+                        assertEquals(Float.floatToRawIntBits(slow[k]), Float.floatToRawIntBits(fast[k]), text);
+                        assertEquals(Float.floatToRawIntBits(want[k]), Float.floatToRawIntBits(fast[k]), text);
+                    }
+                }
+            }
+        }
+    }
+
     /** The payload's offset is written as Jackson writes a long, at the edges of every digit count and sign. */
     @Test
     void payloadOffsetsAreJacksonsAtEveryLength() {

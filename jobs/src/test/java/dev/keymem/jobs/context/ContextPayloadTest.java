@@ -28,7 +28,8 @@ class ContextPayloadTest {
             }
         }
         SplittableRandom r = new SplittableRandom(61);
-        String[] pieces = {"word ", "## Title", "\n", "\r\n", "\t", "\"", "\\", "\u0000", "\u001f", "\u007f", "`x`"};
+        String[] pieces = {"word ", "## Title", "\n", "\r\n", "\t", "\"", "\\", "\u0000", "\u001f", "\u007f", "`x`",
+            "```java\n", "\\\"\n\n"};
         for (int i = 0; i < 3000; i++) {
             StringBuilder b = new StringBuilder();
             for (int k = r.nextInt(r.nextInt(10) == 0 ? 3000 : 40); k > 0; k--) {

@@ -46,6 +46,51 @@ class JsonTextTest {
         }
     }
 
+    /**
+     * The scaled numbers made in a scratch array are the reference's (and Double.toString's), for every r of the
+     * hand range at k = 4 and 5 (what the answers write), around each power of ten at every k (0 to 6), and random r.
+     */
+    @Test
+    void scaledNumbersFromTheScratchArrayAreTheReferences() {
+        StringBuilder b = new StringBuilder();
+        StringBuilder want = new StringBuilder();
+        char[] scratch = new char[24];
+        for (int k = 0; k <= 6; k++) { // the reference's range of k
+            java.util.List<Long> rs = new java.util.ArrayList<>();
+            if (k == 4 || k == 5) {
+                for (long r = -JsonText.HAND_LIMIT - 3; r <= JsonText.HAND_LIMIT + 3; r++) {
+                    rs.add(r);
+                }
+            }
+            for (long p = 1; p < 1L << 40; p *= 10) {
+                for (long d = -3; d <= 3; d++) {
+                    rs.add(p + d);
+                    rs.add(-p - d);
+                    rs.add(3 * p + d);
+                }
+            }
+            SplittableRandom rnd = new SplittableRandom(100 + k);
+            for (int i = 0; i < 50_000; i++) {
+                rs.add(rnd.nextLong() >> rnd.nextInt(64));
+            }
+            for (long r : rs) {
+                b.setLength(0);
+                want.setLength(0);
+                JsonText.appendScaled(b, r, k, scratch);
+                JsonText.appendScaled(want, r, k);
+                if (!want.toString().contentEquals(b)) {
+                    assertEquals(want.toString(), b.toString(), "r=" + r + " k=" + k);
+                }
+                if (k == 4 || k == 5) {
+                    String d = Double.toString(r / (k == 4 ? 1e4 : 1e5));
+                    if (!d.contentEquals(b)) {
+                        assertEquals(d, b.toString(), "r=" + r + " k=" + k);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void scaledNumbersAreDoubleToStringExhaustivelyOverTheHandRange() {
         StringBuilder b = new StringBuilder();
