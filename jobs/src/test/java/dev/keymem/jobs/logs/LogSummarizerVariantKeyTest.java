@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The summarizer computes a line's variant key only where its tally reads it (a line that may be shown): its
- * summaries are those of computing every line's key ({@code referenceVariantKeys}, the reference), char for char, on
- * the first 1,000 lines of each loghub_2k set, the bundled sample, lines of the benchmark shapes (kv, JSON, ids, stack traces) with
- * words mutated, and random strings; short periods and a low reshow bar, so that lines are flagged
- * {@code returned}, {@code changed} and {@code variant} often.
+ * summaries are those of computing every line's key ({@code referenceVariantKeys}, the reference), char for char,
+ * on the first 1,000 lines of each loghub_2k set, the bundled sample, generated lines of the benchmark shapes (kv,
+ * JSON, ids, stack traces, the maskers' rules), short lines with varying words and random strings; short periods
+ * and a low reshow bar, so that lines are flagged {@code returned}, {@code changed} and {@code variant} often.
  */
 class LogSummarizerVariantKeyTest {
     static List<String> lines() throws Exception {
