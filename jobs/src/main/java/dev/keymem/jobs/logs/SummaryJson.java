@@ -336,16 +336,17 @@ final class SummaryJson {
             return false; // a surrogate pair became one '?'
         }
         byte[] cls = LATIN1;
+        int[] at = escapeAt;
         int escapes = 0;
         int high = 0;
-        int first = n;
         for (int i = 0; i < n; i++) {
             byte k = cls[b[i] & 0xff];
             if (k != PLAIN) {
                 if (k == ESCAPED) {
-                    if (escapes++ == 0) {
-                        first = i;
+                    if (escapes == at.length) {
+                        at = escapeAt = Arrays.copyOf(at, 2 * escapes);
                     }
+                    at[escapes++] = i;
                 } else if (k == HIGH) {
                     high++;
                 } else if (part.charAt(i) != '?') {
@@ -369,15 +370,16 @@ final class SummaryJson {
         byte[] l = lat;
         int o = len;
         l[o++] = '"';
-        System.arraycopy(b, 0, l, o, first);
-        o += first;
-        int k = first;
-        while (k < n) {
-            int ch = b[k] & 0xff;
-            char e = ESCAPE[ch];
+        int k = 0; // the bytes before escape e are [k, at[e])
+        for (int e = 0; e < escapes; e++) {
+            int x = at[e];
+            System.arraycopy(b, k, l, o, x - k);
+            o += x - k;
+            int ch = b[x] & 0xff;
+            char esc = ESCAPE[ch];
             l[o++] = '\\';
-            if (e != 'u') {
-                l[o++] = (byte) e;
+            if (esc != 'u') {
+                l[o++] = (byte) esc;
             } else {
                 l[o++] = 'u';
                 l[o++] = '0';
@@ -385,18 +387,17 @@ final class SummaryJson {
                 l[o++] = (byte) HEX[ch >> 4];
                 l[o++] = (byte) HEX[ch & 0xf];
             }
-            int r = ++k;
-            while (r < n && cls[b[r] & 0xff] != ESCAPED) {
-                r++;
-            }
-            System.arraycopy(b, k, l, o, r - k);
-            o += r - k;
-            k = r;
+            k = x + 1;
         }
+        System.arraycopy(b, k, l, o, n - k);
+        o += n - k;
         l[o++] = '"';
         len = o;
         return true;
     }
+
+    /** Scratch for {@link #latin1String}: where a string's bytes to escape are. */
+    private int[] escapeAt = new int[64];
 
     /** Scratch for a string's chars from its first escape on. */
     private char[] scratch = new char[256];
