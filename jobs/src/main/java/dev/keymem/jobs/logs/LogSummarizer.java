@@ -92,6 +92,11 @@ public final class LogSummarizer {
     private final int everyLines;
     private final float reshowInnovation;
     private final long silenceLines;
+    /**
+     * Whether every line's variant key is computed, as before only the lines that may be shown had theirs (the
+     * reference of that; tests).
+     */
+    boolean referenceVariantKeys;
 
     /** A summarizer whose summaries are not bounded (each as {@link #record} writes it). */
     public LogSummarizer(LogSummarySettings settings, TextFrontEnd frontEnd) {
@@ -328,9 +333,11 @@ public final class LogSummarizer {
         // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
         int shapes = countUnlessHeld(t.shapes, shape);
         boolean newShape = shapes >= 0;
-        // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty)
-        String key = facts.variantKey(tw, match.tokens());
-        boolean newVariant = !key.isEmpty() && !containsVariant(t.shapes, key);
+        // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty). Only a line that
+        // may be shown reads it (t.text null, and a flag or the "variant" test to come): it is computed there, not
+        // for every line (referenceVariantKeys: for every line, as before; the same decisions, t.shapes unchanged
+        // in between)
+        String key = referenceVariantKeys ? facts.variantKey(tw, match.tokens()) : null;
         if (t.text == null) {
             String flag = null;
             if (!t.shown) {
@@ -340,12 +347,20 @@ public final class LogSummarizer {
                     flag = "returned";
                 } else if (newShape && !t.shapes.isEmpty()) {
                     flag = "changed";
-                } else if (newVariant) {
-                    flag = "variant";
+                } else {
+                    if (key == null) {
+                        key = facts.variantKey(tw, match.tokens());
+                    }
+                    if (newVariant(t.shapes, key)) {
+                        flag = "variant";
+                    }
                 }
             }
             if (flag != null) {
-                if (newVariant && count(t.shapes) < MAX_SHAPES) {
+                if (key == null) {
+                    key = facts.variantKey(tw, match.tokens());
+                }
+                if (newVariant(t.shapes, key) && count(t.shapes) < MAX_SHAPES) {
                     t.shapes = add(t.shapes, "~" + key);
                     shapes++; // count(t.shapes) where the shape is new
                 }
@@ -1290,6 +1305,11 @@ public final class LogSummarizer {
     }
 
     /** Whether a packed list holds the variant {@code "~" + key}: {@code contains(packed, "~" + key)} without the concatenation. */
+    /** Whether a line of variant key {@code key} is of a new variant: a key, not among the template's {@code shapes}. */
+    private static boolean newVariant(String shapes, String key) {
+        return !key.isEmpty() && !containsVariant(shapes, key);
+    }
+
     static boolean containsVariant(String packed, String key) {
         return contains(packed, "~", key);
     }

@@ -1,6 +1,7 @@
 package dev.keymem.jobs.logs;
 
 import dev.keymem.jobs.kafka.OutputBounds;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,12 @@ import java.util.Map;
  * controls below U+0020 as {@code \\u00XX} with upper-case hex; every other char, surrogates included, as it is).
  * Numbers as Jackson writes them: a long's decimal digits, a double's {@link Double#toString}. Not thread-safe: one
  * per call.
+ *
+ * <p>The text is kept one byte a char while every char written is below U+0100 (Latin-1, almost every summary): a
+ * string's chars then come as its Latin-1 bytes (a copy of a compact string's own bytes), are scanned as bytes and
+ * copied in runs, and the summary's {@code String} is made from the bytes (a copy, where chars would be compressed to
+ * bytes char by char). The first string with a char from U+0100 on turns the text so far into chars, and the rest is
+ * written as chars, as before.
  */
 final class SummaryJson {
     /** Per ASCII char: 0 as it is, else the char after the backslash ({@code 'u'} for {@code \\u00XX}). */
@@ -38,7 +45,11 @@ final class SummaryJson {
         ESCAPE['\r'] = 'r';
     }
 
+    /** The text while every char is below U+0100, one byte a char; null once it is kept in {@link #buf}. */
+    private byte[] lat;
+    /** The text once a char from U+0100 on was written (null before). */
     private char[] buf;
+    /** The chars written. */
     private int len;
     /** The UTF-8 bytes written beyond one a char (those of the chars from U+0080 on). */
     private long extra;
@@ -46,7 +57,23 @@ final class SummaryJson {
     private boolean unpaired;
 
     private SummaryJson(int capacity) {
-        buf = new char[Math.max(64, capacity)];
+        lat = new byte[Math.max(64, capacity)];
+    }
+
+    /** The text written. */
+    private String text() {
+        return lat != null ? new String(lat, 0, len, StandardCharsets.ISO_8859_1) : new String(buf, 0, len);
+    }
+
+    /** Keeps the text as chars from now on. */
+    private void widen() {
+        byte[] l = lat;
+        char[] b = new char[l.length];
+        for (int i = 0; i < len; i++) {
+            b[i] = (char) (l[i] & 0xff);
+        }
+        buf = b;
+        lat = null;
     }
 
     /**
@@ -64,7 +91,7 @@ final class SummaryJson {
             w.entry(listed.get(i), i, significance);
         }
         w.tail(c, kept, listed.size());
-        return new String(w.buf, 0, w.len);
+        return w.text();
     }
 
     /**
@@ -107,7 +134,7 @@ final class SummaryJson {
             w.len = kept == 0 ? open + 1 : charEnds[kept - 1];
             w.tail(c, kept, n);
         }
-        return new String(w.buf, 0, w.len);
+        return w.text();
     }
 
     /** {@code "templates":}, what {@link OutputBounds#keptEntries} calls the name's bytes. */
@@ -186,16 +213,25 @@ final class SummaryJson {
     }
 
     private void room(int more) {
-        if (len + more > buf.length) {
+        if (lat != null) {
+            if (len + more > lat.length) {
+                lat = Arrays.copyOf(lat, Math.max(len + more, lat.length * 2));
+            }
+        } else if (len + more > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(len + more, buf.length * 2));
         }
     }
 
     /** Appends {@code s} as it is (names and punctuation: ASCII, nothing to escape). */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): each char's low byte, these are ASCII
     private SummaryJson raw(String s) {
         int n = s.length();
         room(n);
-        s.getChars(0, n, buf, len);
+        if (lat != null) {
+            s.getBytes(0, n, lat, len);
+        } else {
+            s.getChars(0, n, buf, len);
+        }
         len += n;
         return this;
     }
@@ -212,6 +248,12 @@ final class SummaryJson {
      * to escape on, the rest is moved aside and copied back in runs, an escape after each run.
      */
     private SummaryJson string(String s, int from, int to) {
+        if (lat != null) {
+            if (latin1String(s, from, to)) {
+                return this;
+            }
+            widen();
+        }
         int n = to - from;
         room(n + 2);
         char[] b = buf;
@@ -263,6 +305,100 @@ final class SummaryJson {
         return this;
     }
 
+    /** Per byte of a Latin-1 string: what {@link #latin1String} does with it. */
+    private static final byte[] LATIN1 = new byte[256];
+    /** A byte copied as it is. */
+    private static final byte PLAIN = 0;
+    /** A byte escaped with a backslash and {@link #ESCAPE}'s char (or as {@code \\u00XX}). */
+    private static final byte ESCAPED = 1;
+    /** {@code '?'}: also what a char above U+00FF becomes in the bytes (it is then not a Latin-1 string). */
+    private static final byte QUESTION = 2;
+    /** U+0080 .. U+00FF: two UTF-8 bytes. */
+    private static final byte HIGH = 3;
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            LATIN1[c] = c >= 128 ? HIGH : c == '?' ? QUESTION : ESCAPE[c] != 0 ? ESCAPED : PLAIN;
+        }
+    }
+
+    /**
+     * {@link #string(String, int, int)} of a text kept as bytes, where every char of the substring is below U+0100:
+     * its Latin-1 bytes scanned once (escapes counted, the bytes beyond one a char added to {@link #extra}), then
+     * copied in runs with the escapes between them, as the char path writes them. False, with nothing written, where
+     * a char is not Latin-1 (the bytes' length differs, or a {@code '?'} byte stands for another char).
+     */
+    private boolean latin1String(String s, int from, int to) {
+        String part = from == 0 && to == s.length() ? s : s.substring(from, to);
+        byte[] b = part.getBytes(StandardCharsets.ISO_8859_1);
+        int n = b.length;
+        if (n != to - from) {
+            return false; // a surrogate pair became one '?'
+        }
+        byte[] cls = LATIN1;
+        int[] at = escapeAt;
+        int escapes = 0;
+        int high = 0;
+        for (int i = 0; i < n; i++) {
+            byte k = cls[b[i] & 0xff];
+            if (k != PLAIN) {
+                if (k == ESCAPED) {
+                    if (escapes == at.length) {
+                        at = escapeAt = Arrays.copyOf(at, 2 * escapes);
+                    }
+                    at[escapes++] = i;
+                } else if (k == HIGH) {
+                    high++;
+                } else if (part.charAt(i) != '?') {
+                    return false;
+                }
+            }
+        }
+        extra += high;
+        if (escapes == 0) {
+            room(n + 2);
+            byte[] l = lat;
+            int o = len;
+            l[o++] = '"';
+            System.arraycopy(b, 0, l, o, n);
+            o += n;
+            l[o++] = '"';
+            len = o;
+            return true;
+        }
+        room(n + 2 + 5 * escapes); // \\u00XX: 5 more than the char
+        byte[] l = lat;
+        int o = len;
+        l[o++] = '"';
+        int k = 0; // the bytes before escape e are [k, at[e])
+        for (int e = 0; e < escapes; e++) {
+            int x = at[e];
+            System.arraycopy(b, k, l, o, x - k);
+            o += x - k;
+            int ch = b[x] & 0xff;
+            char esc = ESCAPE[ch];
+            l[o++] = '\\';
+            if (esc != 'u') {
+                l[o++] = (byte) esc;
+            } else {
+                l[o++] = 'u';
+                l[o++] = '0';
+                l[o++] = '0';
+                l[o++] = (byte) HEX[ch >> 4];
+                l[o++] = (byte) HEX[ch & 0xf];
+            }
+            k = x + 1;
+        }
+        System.arraycopy(b, k, l, o, n - k);
+        o += n - k;
+        l[o++] = '"';
+        len = o;
+        return true;
+    }
+
+    /** Scratch for {@link #latin1String}: where a string's bytes to escape are. */
+    private int[] escapeAt = new int[64];
+
     /** Scratch for a string's chars from its first escape on. */
     private char[] scratch = new char[256];
 
@@ -301,8 +437,12 @@ final class SummaryJson {
         }
         room(20);
         if (v < 0) {
-            buf[len++] = '-';
             v = -v;
+            if (lat != null) {
+                lat[len++] = '-';
+            } else {
+                buf[len++] = '-';
+            }
         }
         int d = 1;
         for (long x = v; x >= 10; x /= 10) {
@@ -310,6 +450,14 @@ final class SummaryJson {
         }
         int at = len + d;
         len = at;
+        if (lat != null) {
+            byte[] l = lat;
+            do {
+                l[--at] = (byte) ('0' + (int) (v % 10));
+                v /= 10;
+            } while (v != 0);
+            return this;
+        }
         do {
             buf[--at] = (char) ('0' + (int) (v % 10));
             v /= 10;

@@ -46,6 +46,41 @@ class SummaryJsonTest {
         assertTrue(answered > 600, "bounded summaries answered in one pass: " + answered);
     }
 
+    /**
+     * Summaries of Latin-1 text (kept as bytes: '?', U+0080 .. U+00FF, controls, quotes), some with one string of a
+     * char from U+0100 on at a random place (the text turns to chars there), among them chars whose low byte is
+     * {@code '?'} or a letter and a surrogate pair (one {@code '?'} in Latin-1 bytes).
+     */
+    @Test
+    void latin1SummariesAndSummariesThatTurnToCharsAreWrittenAsJacksonWritesThem() {
+        SplittableRandom r = new SplittableRandom(37);
+        String[] wide = {"\u013f", "\u0161", "\u0100", "a\u2028b", "\ud83d\ude00", "?\u4e3f?", "\ud800", "x\u017fy"};
+        int widened = 0;
+        for (int round = 0; round < 1500; round++) {
+            List<String> texts = new ArrayList<>();
+            for (int k = 0; k < 20; k++) {
+                StringBuilder b = new StringBuilder();
+                for (int i = r.nextInt(16); i > 0; i--) {
+                    int pick = r.nextInt(8);
+                    if (pick == 0) {
+                        b.append((char) r.nextInt(0, 0x100));
+                    } else if (pick == 1) {
+                        b.append('?');
+                    } else if (pick == 2 && round % 3 == 0 && r.nextInt(30) == 0) {
+                        b.append(wide[r.nextInt(wide.length)]);
+                    } else {
+                        String a = ATOMS[r.nextInt(ATOMS.length)];
+                        b.append(a.chars().allMatch(c -> c < 0x100) ? a : "\u00ff");
+                    }
+                }
+                texts.add(b.toString());
+            }
+            String whole = compare(r, texts)[0];
+            widened += whole != null && whole.chars().anyMatch(c -> c >= 0x100) ? 1 : 0;
+        }
+        assertTrue(widened > 20, "summaries with a char from U+0100 on: " + widened);
+    }
+
     @Test
     void summariesOfRealLinesAndStackTracesAreWrittenAsJacksonWritesThem() throws Exception {
         List<String> texts = new ArrayList<>(Loghub.lines("SummaryJsonTest"));
