@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +42,14 @@ class MemctlScriptTest {
         // stub java: records its arguments, writes to both streams, exits with $STUB_EXIT
         executable(javaHome.resolve("bin/java"), """
                 #!/usr/bin/env bash
+                for a in "$@"; do
+                  case "$a" in -XX:AOTCacheOutput=*) # an AOT cache's training run: its own record, the cache written
+                    printf '%s\\n' "$@" > "$STUB_ARGS.train"
+                    echo "training chatter"
+                    if [ "${STUB_TRAIN_EXIT:-0}" = "0" ]; then echo cache > "${a#-XX:AOTCacheOutput=}"; fi
+                    exit "${STUB_TRAIN_EXIT:-0}" ;;
+                  esac
+                done
                 printf '%s\\n' "$@" > "$STUB_ARGS"
                 echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2
                 echo "stub stdout"
@@ -80,6 +89,8 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_CDS_DUMP");
         pb.environment().remove("MEMCTL_THP");
         pb.environment().remove("MEMCTL_SMALL_INPUT_BYTES");
+        pb.environment().remove("MEMCTL_CDS");
+        pb.environment().remove("MEMCTL_AOT");
         // the kernel's huge page setting as this machine has it would change the arguments: none unless a test says
         pb.environment().put("MEMCTL_THP_SETTING", root.resolve("no-thp-setting").toString());
         pb.environment().putAll(env);
@@ -163,6 +174,153 @@ class MemctlScriptTest {
                 "-cp", root.resolve("jobs/target/memctl.jar").toString(), "dev.keymem.jobs.cli.Memctl"));
         out.addAll(List.of(args));
         return out;
+    }
+
+    /** Makes the stub java a Java of this version (its home's release file, as a JDK has it). */
+    private void javaVersion(String version) throws IOException {
+        Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"stub\"\nJAVA_VERSION=\"" + version + "\"\n"
+                + "JAVA_VERSION_DATE=\"2026-01-20\"\n");
+    }
+
+    private List<String> javaArgs() throws IOException {
+        return Files.readAllLines(root.resolve("java.args"));
+    }
+
+    @Test
+    void java25FileRunsWithC1AloneUseTheAotCacheWithoutTheIncubatorModule() throws Exception {
+        javaVersion("25.0.1");
+        Path jar = Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        long t = System.currentTimeMillis();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 60_000));
+        Path cache = Files.writeString(root.resolve("jobs/target/memctl-java25.0.1.aot"), "cache");
+        Files.writeString(root.resolve("jobs/target/memctl.jsa"), "archive");
+        List<String> aot = List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off",
+                "-Djdk.reflect.useNativeAccessorOnly=true");
+        for (String cmd : List.of("logs", "context")) {
+            Result r = run(root.resolve("memctl"), "0", cmd, "--input", "x");
+            assertEquals(0, r.code, r.err);
+            assertEquals("memctl cell: a real error line\n", r.err, "nothing said about the cache");
+            List<String> args = javaArgs();
+            assertTrue(Collections.indexOfSubList(args, aot) > 0, cmd + ": " + args);
+            assertFalse(args.contains("--add-modules"), cmd + ": " + args);
+            assertFalse(args.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")), cmd + ": " + args);
+            assertEquals("--sun-misc-unsafe-memory-access=allow", args.get(0), cmd + ": " + args);
+            assertTrue(args.contains("-XX:TieredStopAtLevel=1"), cmd + ": " + args);
+        }
+        assertFalse(Files.exists(root.resolve("java.args.train")), "no training run while the cache is there");
+
+        // runs that may use the Vector API keep the module and go without the cache: over Kafka, MEMCTL_JIT=full,
+        // other commands; MEMCTL_AOT=0 and MEMCTL_CDS=0 turn it off
+        List<List<String>> keep = List.of(List.of("logs", "--input", "x", "--kafka", "k:9092"), List.of("cell"));
+        for (List<String> a : keep) {
+            assertEquals(0, run(root.resolve("memctl"), "0", a.toArray(new String[0])).code);
+            List<String> args = javaArgs();
+            assertEquals(List.of("--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow"),
+                    args.subList(0, 3), a + ": " + args);
+            assertFalse(args.stream().anyMatch(x -> x.startsWith("-XX:AOTCache")), a + ": " + args);
+        }
+        for (String[] off : new String[][] {{"MEMCTL_JIT", "full"}, {"MEMCTL_AOT", "0"}, {"MEMCTL_CDS", "0"}}) {
+            env.put(off[0], off[1]);
+            assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+            List<String> args = javaArgs();
+            assertTrue(args.contains("--add-modules"), off[0] + ": " + args);
+            assertFalse(args.stream().anyMatch(x -> x.startsWith("-XX:AOTCache")), off[0] + ": " + args);
+            env.remove(off[0]);
+        }
+
+        // a jar built after the cache: the cache is made again (the stub's training writes it)
+        Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(t - 120_000));
+        Files.createDirectories(root.resolve("samples/events"));
+        Files.createDirectories(root.resolve("samples/logs"));
+        Files.writeString(root.resolve("samples/events/users.jsonl"), "{}\n");
+        Files.writeString(root.resolve("samples/logs/services.log"), "a\n");
+        Result r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertEquals("memctl: making the AOT cache for Java 25.0.1 (once per build of the jar): " + cache + "\n"
+                + "memctl cell: a real error line\n", r.err);
+        assertTrue(Files.exists(root.resolve("java.args.train")), "the training ran");
+        assertEquals("cache\n", Files.readString(cache), "the cache written anew");
+        assertTrue(Collections.indexOfSubList(javaArgs(), aot) > 0, javaArgs().toString());
+    }
+
+    @Test
+    void theAotCacheIsMadeAtFirstUseFromBothJobsOverTheSamplesAndAFailureOnlyLosesIt() throws Exception {
+        javaVersion("26-ea");
+        Path jar = Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        long t = System.currentTimeMillis();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 60_000));
+        Path cache = root.resolve("jobs/target/memctl-java26-ea.aot");
+
+        // no samples to train on: one line, and the run goes on without the module and the cache
+        Result r = run(root.resolve("memctl"), "3", "context", "--input", "x");
+        assertEquals(3, r.code, "the run's own exit code");
+        assertEquals("memctl: making the AOT cache for Java 26-ea (once per build of the jar): " + cache + "\n"
+                + "memctl: could not make the AOT cache (see " + cache + ".log); running without it\n"
+                + "memctl cell: a real error line\n", r.err);
+        assertFalse(javaArgs().stream().anyMatch(a -> a.startsWith("-XX:AOTCache") || a.equals("--add-modules")),
+                javaArgs().toString());
+        assertTrue(Files.exists(Path.of(cache + ".failed")));
+        // not tried again for this jar: no line
+        r = run(root.resolve("memctl"), "0", "context", "--input", "x");
+        assertEquals("memctl cell: a real error line\n", r.err);
+
+        // a new jar (built after that failure) and the samples: the training run (both jobs, C1 alone, as the
+        // runs) makes it
+        Files.setLastModifiedTime(Path.of(cache + ".failed"), java.nio.file.attribute.FileTime.fromMillis(t - 50_000));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 40_000));
+        Files.createDirectories(root.resolve("samples/events"));
+        Files.createDirectories(root.resolve("samples/logs"));
+        Files.writeString(root.resolve("samples/events/users.jsonl"), "{}\n");
+        Files.writeString(root.resolve("samples/logs/services.log"), "a\n");
+        r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertEquals("memctl: making the AOT cache for Java 26-ea (once per build of the jar): " + cache + "\n"
+                + "memctl cell: a real error line\n", r.err);
+        assertEquals("cache\n", Files.readString(cache));
+        assertFalse(Files.exists(Path.of(cache + ".failed")));
+        assertTrue(Files.readString(Path.of(cache + ".log")).contains("training chatter"));
+        List<String> train = Files.readAllLines(root.resolve("java.args.train"));
+        String tmp = train.stream().filter(a -> a.startsWith("-XX:AOTCacheOutput=")).findFirst().orElseThrow()
+                .substring("-XX:AOTCacheOutput=".length());
+        assertTrue(tmp.startsWith(cache + ".tmp."), tmp);
+        assertEquals(List.of("-cp", jar.toString(), "dev.keymem.jobs.cli.ClassArchiveTraining",
+                "context", "--input", root.resolve("samples/events/users.jsonl").toString(), "--output",
+                tmp + ".context.jsonl", "--then", "logs", "--input", root.resolve("samples/logs/services.log").toString(),
+                "--output", tmp + ".logs.jsonl"), train.subList(train.indexOf("-cp"), train.size()));
+        assertTrue(train.containsAll(List.of("-XX:TieredStopAtLevel=1", "-Djdk.reflect.useNativeAccessorOnly=true",
+                "--sun-misc-unsafe-memory-access=allow", "-XX:-AOTRecordTraining")), train.toString());
+        assertFalse(train.contains("--add-modules"), train.toString());
+        assertTrue(Collections.indexOfSubList(javaArgs(), List.of("-XX:AOTCache=" + cache)) > 0, javaArgs().toString());
+        try (var left = Files.list(root.resolve("jobs/target"))) {
+            assertEquals(List.of("memctl-java26-ea.aot", "memctl-java26-ea.aot.log", "memctl.jar"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList(), "the training's outputs removed");
+        }
+        // used from then on without a word
+        Files.delete(root.resolve("java.args.train"));
+        r = run(root.resolve("memctl"), "0", "context", "--input", "x");
+        assertEquals("memctl cell: a real error line\n", r.err);
+        assertFalse(Files.exists(root.resolve("java.args.train")));
+
+        // a failed training run for a newer jar: said once, then the run without it
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t + 60_000));
+        env.put("STUB_TRAIN_EXIT", "1");
+        r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertTrue(r.err.contains("memctl: could not make the AOT cache (see " + cache + ".log); running without it\n"),
+                r.err);
+        assertFalse(javaArgs().stream().anyMatch(a -> a.startsWith("-XX:AOTCache")), javaArgs().toString());
+        assertTrue(javaArgs().contains("-XX:TieredStopAtLevel=1"));
+    }
+
+    @Test
+    void java17AndJava24RunsKeepTheirOptions() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        for (String v : List.of("17.0.15", "24")) {
+            javaVersion(v);
+            Files.writeString(root.resolve("jobs/target/memctl-java" + v + ".aot"), "cache");
+            assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+            List<String> args = javaArgs();
+            assertEquals(List.of("--add-modules", "jdk.incubator.vector"), args.subList(0, 2), v + ": " + args);
+            assertEquals(v.equals("24"), args.contains("--sun-misc-unsafe-memory-access=allow"), v + ": " + args);
+            assertFalse(args.stream().anyMatch(a -> a.contains("AOT")), v + ": " + args);
+        }
     }
 
     @Test
