@@ -937,6 +937,8 @@ public final class LineMasker implements Serializable {
         private static final byte DAY_FIRST = 9;
         /** What each ASCII character counts as. */
         private static final byte[] KIND = new byte[128];
+        /** The ASCII {@code \w} characters that count as nothing ({@link #OTHER}: most letters, the underscore). */
+        private static final boolean[] PLAIN = new boolean[128];
 
         static {
             for (char c = '0'; c <= '9'; c++) {
@@ -956,6 +958,9 @@ public final class LineMasker implements Serializable {
             KIND['X'] = X;
             for (char c : new char[] {'M', 'T', 'W', 'S'}) {
                 KIND[c] = DAY_FIRST;
+            }
+            for (char c = 0; c < 128; c++) {
+                PLAIN[c] = KIND[c] == OTHER && RegexScan.wordReference(c);
             }
         }
 
@@ -1068,7 +1073,17 @@ public final class LineMasker implements Serializable {
                     }
                     afterWord = ch < 128 && RegexScan.WORD[ch];
                 }
-                if (k != OTHER) {
+                if (k == OTHER) {
+                    if (ch < 128 && PLAIN[ch]) {
+                        // the rest of a run of \w characters that count as nothing: no position within it (each
+                        // comes after a \w), nothing counted; s[i] is read again above where it ends
+                        do {
+                            i++;
+                        } while (i < n && (ch = s[i]) < 128 && PLAIN[ch]);
+                        afterWord = true;
+                        continue;
+                    }
+                } else {
                     char prev = i > 0 ? s[i - 1] : 0;
                     switch (k) {
                         case COLON -> {
@@ -1160,6 +1175,15 @@ public final class LineMasker implements Serializable {
         private static final char[][] ENDING_CHARS = HOST_ENDINGS.stream().map(String::toCharArray)
                 .toArray(char[][]::new);
 
+        /** The endings' first two letters: entry {@code (a - 'a') * 26 + (b - 'a')} for the letters {@code a b}. */
+        private static final boolean[] ENDING_PAIRS = new boolean[26 * 26];
+
+        static {
+            for (String e : HOST_ENDINGS) {
+                ENDING_PAIRS[(e.charAt(0) - 'a') * 26 + (e.charAt(1) - 'a')] = true;
+            }
+        }
+
         private TokenChecks() {
         }
 
@@ -1237,7 +1261,12 @@ public final class LineMasker implements Serializable {
                 return false;
             }
             int from = dot + 1;
-            int e = from;
+            char a = s[from];
+            char b = s[from + 1];
+            if (!lower(a) || !lower(b) || !ENDING_PAIRS[(a - 'a') * 26 + (b - 'a')]) {
+                return false;
+            }
+            int e = from + 2;
             while (e < n && lower(s[e])) {
                 e++;
             }
