@@ -933,8 +933,12 @@ public final class LineMasker implements Serializable {
         private static final byte SLASH = 6;
         private static final byte AT = 7;
         private static final byte X = 8;
+        /** A day name's first letter but {@code F} (a hex letter: {@code Fri} is found where a hex run ends). */
+        private static final byte DAY_FIRST = 9;
         /** What each ASCII character counts as. */
         private static final byte[] KIND = new byte[128];
+        /** The ASCII {@code \w} characters that count as nothing ({@link #OTHER}: most letters, the underscore). */
+        private static final boolean[] PLAIN = new boolean[128];
 
         static {
             for (char c = '0'; c <= '9'; c++) {
@@ -952,6 +956,12 @@ public final class LineMasker implements Serializable {
             KIND['@'] = AT;
             KIND['x'] = X;
             KIND['X'] = X;
+            for (char c : new char[] {'M', 'T', 'W', 'S'}) {
+                KIND[c] = DAY_FIRST;
+            }
+            for (char c = 0; c < 128; c++) {
+                PLAIN[c] = KIND[c] == OTHER && RegexScan.wordReference(c);
+            }
         }
 
         final int colons;
@@ -970,6 +980,11 @@ public final class LineMasker implements Serializable {
         final boolean hexPrefix;
         final int maxDigitRun;
         final int maxHexRun;
+        /**
+         * {@link TokenChecks}' bits of the line ({@link TokenChecks#of}, the reference): the log miner's pre-checks,
+         * taken in this pass so that it makes none of its own.
+         */
+        final int tokenChecks;
 
         Census(String s) {
             this(s.toCharArray());
@@ -1004,6 +1019,7 @@ public final class LineMasker implements Serializable {
             boolean hexPrefix = false;
             int maxDigitRun = 0;
             int maxHexRun = 0;
+            int checks = 0;
             int n = s.length;
             int i = 0;
             while (i < n) {
@@ -1019,13 +1035,18 @@ public final class LineMasker implements Serializable {
                         at[count++] = i;
                     }
                     int digitRun = 0;
+                    int letterRun = 0;
                     do {
                         if (k == DIGIT) {
                             if (++digitRun > maxDigitRun) {
                                 maxDigitRun = digitRun;
                             }
+                            letterRun = 0;
                         } else {
                             digitRun = 0;
+                            if (++letterRun == 8) {
+                                checks |= TokenChecks.HEX_LETTER_RUN;
+                            }
                         }
                         if (++i == n) {
                             break;
@@ -1035,6 +1056,10 @@ public final class LineMasker implements Serializable {
                     } while (k == DIGIT || k == HEX_LETTER);
                     if (i - from > maxHexRun) {
                         maxHexRun = i - from;
+                    }
+                    // "Fri": the run of hex digits ends at the r after its F
+                    if (ch == 'r' && i + 1 < n && s[i - 1] == 'F' && s[i + 1] == 'i') {
+                        checks |= TokenChecks.DAY_NAME;
                     }
                     afterWord = true; // the run's characters are \\w: no position within it, nor right after it
                     continue; // s[i] is read again above (it ends the run: no hex digit)
@@ -1048,15 +1073,39 @@ public final class LineMasker implements Serializable {
                     }
                     afterWord = ch < 128 && RegexScan.WORD[ch];
                 }
-                if (k != OTHER) {
+                if (k == OTHER) {
+                    if (ch < 128 && PLAIN[ch]) {
+                        // the rest of a run of \w characters that count as nothing: no position within it (each
+                        // comes after a \w), nothing counted; s[i] is read again above where it ends
+                        do {
+                            i++;
+                        } while (i < n && (ch = s[i]) < 128 && PLAIN[ch]);
+                        afterWord = true;
+                        continue;
+                    }
+                } else {
                     char prev = i > 0 ? s[i - 1] : 0;
                     switch (k) {
                         case COLON -> {
                             colons++;
                             doubleColon |= prev == ':';
+                            if (i + 2 < n && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2])
+                                    && TokenChecks.endpointAt(s, i)) {
+                                checks |= TokenChecks.PORT;
+                            }
                         }
                         case HYPHEN -> hyphens++;
-                        case DOT -> dots++;
+                        case DOT -> {
+                            dots++;
+                            if (TokenChecks.domainEndingAt(s, i)) {
+                                checks |= TokenChecks.DOMAIN_ENDING;
+                            }
+                        }
+                        case DAY_FIRST -> {
+                            if (i + 2 < n && TokenChecks.dayName(ch, s[i + 1], s[i + 2])) {
+                                checks |= TokenChecks.DAY_NAME;
+                            }
+                        }
                         case SLASH -> {
                             slashes++;
                             schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s[i - 2] == ':';
@@ -1086,8 +1135,210 @@ public final class LineMasker implements Serializable {
             this.hexPrefix = hexPrefix;
             this.maxDigitRun = maxDigitRun;
             this.maxHexRun = maxHexRun;
+            this.tokenChecks = checks | (dots > 0 ? TokenChecks.DOT : 0) | (slashes >= 2 ? TokenChecks.TWO_SLASHES : 0);
             this.at = at;
             this.count = count;
+        }
+    }
+
+    /**
+     * The log miner's pre-checks ({@code LineTokens}' host rules and later rules), taken in the census's pass over
+     * the line ({@link RegexScan.Starts#ofWithCensus}, {@link RegexScan.Starts#tokenChecks}) so that the miner makes
+     * no pass of its own. Each bit is set exactly when its condition holds on the line ({@link #of} is the same
+     * with one loop per condition, the reference; tests compare them):
+     * <ul>
+     *   <li>{@link #DOT}: a dot;</li>
+     *   <li>{@link #PORT}: an {@code ENDPOINT} match ({@code [A-Za-z][\w-]*(?:\.[\w-]+)+:\d{2,5}} not after
+     *       {@code [\w.@-]} or {@code ://}, no {@code [\w.]} after it, and not a stack frame's file and line,
+     *       {@code (B.java:521)} right after a {@code [\w$]}): {@link #endpointAt} at a colon;</li>
+     *   <li>{@link #DOMAIN_ENDING}: a host name's ending after a dot and a label character, as a {@code DOMAIN}
+     *       match ends ({@code .com}, {@code .co.uk}; no {@code [\w.-]} after it): {@link #domainEndingAt};</li>
+     *   <li>{@link #DAY_NAME}: a day name's three letters ({@code Mon} ... {@code Sun}) anywhere;</li>
+     *   <li>{@link #HEX_LETTER_RUN}: 8 hex letters ({@code [a-fA-F]}) in a row;</li>
+     *   <li>{@link #TWO_SLASHES}: two slashes or backslashes.</li>
+     * </ul>
+     * Internal: for the log miner's {@code LineTokens}.
+     */
+    @Internal
+    public static final class TokenChecks {
+        public static final int DOT = 1;
+        public static final int PORT = 2;
+        public static final int DOMAIN_ENDING = 4;
+        public static final int DAY_NAME = 8;
+        public static final int HEX_LETTER_RUN = 16;
+        public static final int TWO_SLASHES = 32;
+
+        /** The endings of a host name the miner masks ({@code LineTokens}' {@code DOMAIN}), in its regex's order. */
+        public static final List<String> HOST_ENDINGS = List.of("com", "net", "org", "edu", "gov", "mil", "int",
+                "info", "biz", "io", "local", "localdomain", "lan", "co", "ac");
+
+        private static final char[][] ENDING_CHARS = HOST_ENDINGS.stream().map(String::toCharArray)
+                .toArray(char[][]::new);
+
+        /** The endings' first two letters: entry {@code (a - 'a') * 26 + (b - 'a')} for the letters {@code a b}. */
+        private static final boolean[] ENDING_PAIRS = new boolean[26 * 26];
+
+        static {
+            for (String e : HOST_ENDINGS) {
+                ENDING_PAIRS[(e.charAt(0) - 'a') * 26 + (e.charAt(1) - 'a')] = true;
+            }
+        }
+
+        private TokenChecks() {
+        }
+
+        /** The bits of {@code s} with one loop per condition (the reference for {@link Census#tokenChecks}). */
+        public static int of(char[] s) {
+            int flags = 0;
+            int slashes = 0;
+            int hexLetters = 0;
+            for (int i = 0; i < s.length; i++) {
+                char c = s[i];
+                if (c == '.') {
+                    flags |= DOT;
+                }
+                if (c == '/' || c == '\\') {
+                    slashes++;
+                }
+                hexLetters = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ? hexLetters + 1 : 0;
+                if (hexLetters >= 8) {
+                    flags |= HEX_LETTER_RUN;
+                }
+            }
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] == ':' && endpointAt(s, i)) {
+                    flags |= PORT;
+                }
+            }
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] == '.' && domainEndingAt(s, i)) {
+                    flags |= DOMAIN_ENDING;
+                }
+            }
+            for (int i = 0; i + 2 < s.length; i++) {
+                if (dayName(s[i], s[i + 1], s[i + 2])) {
+                    flags |= DAY_NAME;
+                }
+            }
+            return flags | (slashes >= 2 ? TWO_SLASHES : 0);
+        }
+
+        /** Whether {@code s} holds a {@link #domainEndingAt} at one of its dots. */
+        public static boolean domainEnding(char[] s) {
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] == '.' && domainEndingAt(s, i)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether {@code c a b} are a day name's three letters. */
+        public static boolean dayName(char c, char a, char b) {
+            return switch (c) {
+                case 'M' -> a == 'o' && b == 'n';
+                case 'T' -> (a == 'u' && b == 'e') || (a == 'h' && b == 'u');
+                case 'W' -> a == 'e' && b == 'd';
+                case 'F' -> a == 'r' && b == 'i';
+                case 'S' -> (a == 'a' && b == 't') || (a == 'u' && b == 'n');
+                default -> false;
+            };
+        }
+
+        /**
+         * Whether the dot at {@code dot} comes after a {@code [A-Za-z0-9-]} and before one of {@link #HOST_ENDINGS},
+         * optionally a dot and two lower-case letters, and then no {@code [\w.-]}: the end of every {@code DOMAIN}
+         * match ({@code (?:[A-Za-z0-9-]+\.)+(?:ENDINGS)(?:\.[a-z]{2})?(?![\w.-])}). The ending is then the whole
+         * run of lower-case letters after the dot (a letter after it would be a {@code \w}).
+         */
+        public static boolean domainEndingAt(char[] s, int dot) {
+            int n = s.length;
+            if (dot == 0 || dot + 2 >= n) {
+                return false;
+            }
+            char p = s[dot - 1];
+            if (!(RegexScan.letter(p) || RegexScan.digit(p) || p == '-')) {
+                return false;
+            }
+            int from = dot + 1;
+            char a = s[from];
+            char b = s[from + 1];
+            if (!lower(a) || !lower(b) || !ENDING_PAIRS[(a - 'a') * 26 + (b - 'a')]) {
+                return false;
+            }
+            int e = from + 2;
+            while (e < n && lower(s[e])) {
+                e++;
+            }
+            if (e - from < 2 || e - from > 11 || !ending(s, from, e)) {
+                return false;
+            }
+            if (e == n || !hostChar(s[e])) {
+                return true;
+            }
+            return s[e] == '.' && e + 2 < n && lower(s[e + 1]) && lower(s[e + 2]) && (e + 3 == n || !hostChar(s[e + 3]));
+        }
+
+        private static boolean lower(char c) {
+            return c >= 'a' && c <= 'z';
+        }
+
+        /** {@code [\w.-]}. */
+        private static boolean hostChar(char c) {
+            return RegexScan.word(c) || c == '.' || c == '-';
+        }
+
+        private static boolean ending(char[] s, int from, int to) {
+            int len = to - from;
+            for (char[] w : ENDING_CHARS) {
+                if (w.length == len) {
+                    int k = 0;
+                    while (k < len && w[k] == s[from + k]) {
+                        k++;
+                    }
+                    if (k == len) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Whether an {@code ENDPOINT} match ends its name at the colon {@code colon}: 2 to 5 digits after it and then
+         * no {@code [\w.]}; before it the whole run of {@code [\w.-]} (the lookbehind {@code (?<![\w.@-])} lets no
+         * match start inside the run), a letter first, one dot or more, no empty label; no {@code @} or {@code ://}
+         * before the run; and not a stack frame's file and line ({@code (} after a {@code [\w$]} before the run, a
+         * {@code )} after the digits).
+         */
+        public static boolean endpointAt(char[] s, int colon) {
+            int n = s.length;
+            int d = RegexScan.digitsEnd(s, colon + 1);
+            int len = d - colon - 1;
+            if (len < 2 || len > 5 || (d < n && (RegexScan.word(s[d]) || s[d] == '.'))) {
+                return false;
+            }
+            int st = colon;
+            int dots = 0;
+            while (st > 0 && hostChar(s[st - 1])) {
+                st--;
+                if (s[st] == '.') {
+                    if (s[st + 1] == '.' || st + 1 == colon) {
+                        return false; // an empty label (or a dot right before the colon)
+                    }
+                    dots++;
+                }
+            }
+            if (dots == 0 || !RegexScan.letter(s[st])) {
+                return false;
+            }
+            if (st > 0 && s[st - 1] == '@') {
+                return false;
+            }
+            if (st >= 3 && s[st - 1] == '/' && s[st - 2] == '/' && s[st - 3] == ':') {
+                return false;
+            }
+            return !(d < n && s[d] == ')' && st >= 2 && s[st - 1] == '(' && (RegexScan.word(s[st - 2]) || s[st - 2] == '$'));
         }
     }
 

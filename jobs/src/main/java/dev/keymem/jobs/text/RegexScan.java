@@ -303,7 +303,20 @@ public final class RegexScan {
             Starts s = new Starts(open, c.at, c.count);
             c.at = null;
             s.census = c;
+            s.tokenChecks = c.tokenChecks;
             return s;
+        }
+
+        /** {@link LineMasker.TokenChecks}' bits of the line these positions were found on ({@link #ofWithCensus}). */
+        private int tokenChecks;
+
+        /**
+         * The bits of {@link LineMasker.TokenChecks#of} of the line as given to {@link #ofWithCensus}, taken in its
+         * pass (0 where the positions were found otherwise). Internal: for the log miner's {@code LineTokens}.
+         */
+        @Internal
+        public int tokenChecks() {
+            return tokenChecks;
         }
 
         /** The census kept with these positions, once (null after, or where none was taken). */

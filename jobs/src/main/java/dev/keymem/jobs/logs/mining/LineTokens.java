@@ -71,8 +71,14 @@ public final class LineTokens implements Serializable {
      * identifiers anyway, and with a port an {@code ENDPOINT}).
      */
     private static final Pattern DOMAIN = Pattern.compile(
-            "(?<![\\w.@-])(?<!://)(?:[A-Za-z0-9-]+\\.)+(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|lan|co|ac)"
+            "(?<![\\w.@-])(?<!://)(?:[A-Za-z0-9-]+\\.)+(?:" + String.join("|", LineMasker.TokenChecks.HOST_ENDINGS) + ")"
             + "(?:\\.[a-z]{2})?(?![\\w.-])");
+    /**
+     * How every {@link #DOMAIN} match ends: a label's character, a dot, an ending, optionally a dot and two lower-case
+     * letters, then no {@code [\\w.-]} (the reference of {@link #DOMAIN_ENDING}).
+     */
+    private static final Pattern DOMAIN_END = Pattern.compile("(?<=[A-Za-z0-9-])\\.(?:"
+            + String.join("|", LineMasker.TokenChecks.HOST_ENDINGS) + ")(?:\\.[a-z]{2})?(?![\\w.-])");
     private static final Pattern SLASHED = Pattern.compile(
             "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
@@ -118,31 +124,6 @@ public final class LineTokens implements Serializable {
         return false;
     }
 
-    /** The first two letters of the {@link #DOMAIN} endings (com, co, net, org, ..., info and int share "in"). */
-    private static final String[] DOMAIN_STARTS = {"co", "ne", "or", "ed", "go", "mi", "in", "bi", "io", "lo", "la",
-        "ac"};
-
-    /** {@link #DOMAIN_STARTS} as a table: entry {@code a * 128 + b} for the two ASCII letters {@code a b}. */
-    private static final boolean[] DOMAIN_PAIRS = new boolean[128 * 128];
-
-    static {
-        for (String d : DOMAIN_STARTS) {
-            DOMAIN_PAIRS[d.charAt(0) * 128 + d.charAt(1)] = true;
-        }
-    }
-
-    /** Whether {@code s} holds a dot followed by the start of a {@link #DOMAIN} ending (what any match holds). */
-    static boolean hasDomainEndingReference(String s) {
-        for (int i = s.indexOf('.'); i >= 0 && i + 2 < s.length(); i = s.indexOf('.', i + 1)) {
-            for (String d : DOMAIN_STARTS) {
-                if (s.regionMatches(i + 1, d, 0, 2)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** Whether {@code s} holds two slashes or backslashes (what any {@link #SLASHED} match needs). */
     private static boolean hasTwoSlashes(char[] s) {
         int seen = 0;
@@ -155,37 +136,31 @@ public final class LineTokens implements Serializable {
     }
 
     /** {@link #preChecks}: the line holds a dot. */
-    static final int DOT = 1;
-    /** {@link #preChecks}: {@link #hasPort}. */
-    static final int PORT = 2;
-    /** {@link #preChecks}: {@link #hasDomainEndingReference}. */
-    static final int DOMAIN_ENDING = 4;
+    static final int DOT = LineMasker.TokenChecks.DOT;
+    /** {@link #preChecks}: an {@link #ENDPOINT} match ({@link #endpointFound}). */
+    static final int PORT = LineMasker.TokenChecks.PORT;
+    /** {@link #preChecks}: a {@link #DOMAIN_END} match (which every {@link #DOMAIN} match ends with). */
+    static final int DOMAIN_ENDING = LineMasker.TokenChecks.DOMAIN_ENDING;
     /** {@link #preChecks}: {@link #hasDayNameReference}. */
-    static final int DAY_NAME = 8;
+    static final int DAY_NAME = LineMasker.TokenChecks.DAY_NAME;
     /** {@link #preChecks}: {@link #hasHexLetterRun}. */
-    static final int HEX_LETTER_RUN = 16;
+    static final int HEX_LETTER_RUN = LineMasker.TokenChecks.HEX_LETTER_RUN;
     /** {@link #preChecks}: {@link #hasTwoSlashes}. */
-    static final int TWO_SLASHES = 32;
+    static final int TWO_SLASHES = LineMasker.TokenChecks.TWO_SLASHES;
 
     /**
      * The pre-checks of {@link #mask}: {@link #DOT} | {@link #PORT} | {@link #DOMAIN_ENDING} (the checks before the
      * {@code <HOST>} rules, over the raw line) | {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES}
-     * (those after the masker), each bit set exactly when its check ({@code has...}, the reference) holds.
+     * (those after the masker), each bit set exactly when its check ({@link #preChecksReference}) holds: taken in
+     * the masker's census pass ({@link RegexScan.Starts#ofWithCensus}), as {@link #mask} takes them.
      */
     static int preChecks(char[] s) {
-        return checks(s, PRE);
+        return RegexScan.Starts.ofWithCensus(s, OPEN).tokenChecks();
     }
 
     /** Whether {@code c a b} are a day name's three letters ({@link #DAY_NAMES}). */
     private static boolean dayName(char c, char a, char b) {
-        return switch (c) {
-            case 'M' -> a == 'o' && b == 'n';
-            case 'T' -> (a == 'u' && b == 'e') || (a == 'h' && b == 'u');
-            case 'W' -> a == 'e' && b == 'd';
-            case 'F' -> a == 'r' && b == 'i';
-            case 'S' -> (a == 'a' && b == 't') || (a == 'u' && b == 'n');
-            default -> false;
-        };
+        return LineMasker.TokenChecks.dayName(c, a, b);
     }
 
     /** What {@link #laterChecks} looks at: bit 1 a hex letter, 2 a slash or backslash, 4 a day name's first letter. */
@@ -203,26 +178,13 @@ public final class LineTokens implements Serializable {
         }
     }
 
-    /** What {@link #preChecks} looks at: {@link #LATER}'s bits, 8 a dot, 16 a colon. */
-    private static final byte[] PRE = new byte[128];
-
-    static {
-        System.arraycopy(LATER, 0, PRE, 0, 128);
-        PRE['.'] = 8;
-        PRE[':'] = 16;
-    }
-
-    /** {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES} of {@link #preChecks}, in one pass. */
-    static int laterChecks(char[] s) {
-        return checks(s, LATER);
-    }
-
     /**
-     * The checks of {@link #preChecks} ({@code table} {@link #PRE}) or {@link #laterChecks} ({@link #LATER}, which
-     * has no dot and no colon: the host bits stay clear) in one loop over the line: a character the table does not
-     * name (most letters) costs a lookup.
+     * {@link #DAY_NAME} | {@link #HEX_LETTER_RUN} | {@link #TWO_SLASHES} of {@link #preChecks} in one loop over the
+     * line (where the day names or the hex letters changed it): a character {@link #LATER} does not name (most
+     * letters) costs a lookup.
      */
-    private static int checks(char[] s, byte[] table) {
+    static int laterChecks(char[] s) {
+        byte[] table = LATER;
         int flags = 0;
         int hexRun = 0;
         int slashes = 0;
@@ -242,19 +204,6 @@ public final class LineTokens implements Serializable {
                 if (++slashes >= 2) {
                     flags |= TWO_SLASHES;
                 }
-            } else if (k == 8) {
-                flags |= DOT;
-                if (i < n - 2) {
-                    char a = s[i + 1];
-                    char b = s[i + 2];
-                    if (a < 128 && b < 128 && DOMAIN_PAIRS[a * 128 + b]) {
-                        flags |= DOMAIN_ENDING;
-                    }
-                }
-            } else if (k == 16) {
-                if (i < n - 2 && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && dottedBefore(s, i)) {
-                    flags |= PORT;
-                }
             } else if ((k & 4) != 0 && i < n - 2 && dayName(c, s[i + 1], s[i + 2])) {
                 flags |= DAY_NAME;
             }
@@ -262,40 +211,21 @@ public final class LineTokens implements Serializable {
         return flags;
     }
 
-    /**
-     * Whether the colon at {@code colon} ends a run of {@code [\\w-]} that a dot comes before: what the port of
-     * an {@link #ENDPOINT} match ({@code ...\\.[\\w-]+:\\d{2,5}}) needs before its colon.
-     */
-    private static boolean dottedBefore(char[] s, int colon) {
-        int j = colon - 1;
-        while (j >= 0 && wordOrHyphen(s[j])) {
-            j--;
-        }
-        return j < colon - 1 && j >= 0 && s[j] == '.';
-    }
-
-    /**
-     * Whether {@code s} holds a colon, two digits after it, that ends a run of {@code [\\w-]} after a dot (what
-     * any {@link #ENDPOINT} match holds: a dotted name, its colon and the port's first two digits).
-     */
-    static boolean hasPort(char[] s) {
-        for (int i = 0, n = s.length - 2; i < n; i++) {
-            if (s[i] == ':' && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && dottedBefore(s, i)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the {@link #ENDPOINT} regex finds a match in {@code s} (for tests: then {@link #hasPort} holds). */
+    /** Whether the {@link #ENDPOINT} regex finds a match in {@code s} (for tests: then {@link #PORT} is set). */
     static boolean endpointFound(String s) {
         return ENDPOINT.matcher(s).find();
     }
 
-    /** {@link #preChecks} with the separate checks (the reference). */
+    /** Whether the {@link #DOMAIN} regex finds a match in {@code s} (for tests: then {@link #DOMAIN_ENDING} is set). */
+    static boolean domainFound(String s) {
+        return DOMAIN.matcher(s).find();
+    }
+
+    /** {@link #preChecks} with the separate checks, the host ones by their regexes (the reference). */
     static int preChecksReference(String s) {
         char[] cs = s.toCharArray();
-        return (s.indexOf('.') >= 0 ? DOT : 0) | (hasPort(cs) ? PORT : 0) | (hasDomainEndingReference(s) ? DOMAIN_ENDING : 0)
+        return (s.indexOf('.') >= 0 ? DOT : 0) | (endpointFound(s) ? PORT : 0)
+                | (DOMAIN_END.matcher(s).find() ? DOMAIN_ENDING : 0)
                 | (hasDayNameReference(s) ? DAY_NAME : 0) | (hasHexLetterRun(cs) ? HEX_LETTER_RUN : 0)
                 | (hasTwoSlashes(cs) ? TWO_SLASHES : 0);
     }
@@ -316,8 +246,9 @@ public final class LineTokens implements Serializable {
         String text = line; // the text of cs, or null where not made yet
         char[] cs = line.toCharArray();
         // the positions found in the masker's census pass, its census kept for the masker (see maskChars)
+        // and with them the pre-checks (LineMasker.TokenChecks): the line is read once before the scans
         RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, OPEN);
-        int flags = preChecks(cs);
+        int flags = starts.tokenChecks();
         if ((flags & DOT) != 0) {
             if ((flags & PORT) != 0) {
                 char[] out = RegexScan.replaceAllChars(ENDPOINT, text, cs, "<HOST>", LETTER, AFTER_DOT_HYPHEN,
@@ -325,9 +256,10 @@ public final class LineTokens implements Serializable {
                 if (out != cs) {
                     cs = out;
                     text = null;
-                    // The flags stay those of the line before: an ENDPOINT match (no dot before it) becomes "<HOST>",
-                    // which holds no dot and no letter of a DOMAIN_PAIRS pair, so DOMAIN_ENDING can only have been
-                    // lost; kept set, it runs the DOMAIN scan, which finds what there is (no second pass here).
+                    // DOMAIN_ENDING is that of the line before: taken again on this one (a line with a host and port
+                    // is rare), where the DOMAIN scan runs.
+                    flags = (flags & ~DOMAIN_ENDING)
+                            | (LineMasker.TokenChecks.domainEnding(cs) ? DOMAIN_ENDING : 0);
                 }
             }
             if ((flags & DOMAIN_ENDING) != 0) {
@@ -589,8 +521,7 @@ public final class LineTokens implements Serializable {
     // with its regex at every start (scanDisagreement).
 
     /** The {@link #DOMAIN} endings. */
-    private static final java.util.Set<String> DOMAIN_ENDINGS = java.util.Set.of("com", "net", "org", "edu", "gov",
-            "mil", "int", "info", "biz", "io", "local", "localdomain", "lan", "co", "ac");
+    private static final java.util.Set<String> DOMAIN_ENDINGS = java.util.Set.copyOf(LineMasker.TokenChecks.HOST_ENDINGS);
 
     /**
      * {@link #DOMAIN} at a start {@link #mayStartDomain} allowed: a match holds only {@code [A-Za-z0-9.-]} and its

@@ -37,7 +37,9 @@ class LineTokensScanTest {
             "  ", "\t", "GET ", "May", "Mon", "Tue, ", "Sat ", "Jan", "ms", "KB", "MiB", "bytes", "sec", "h", "s",
             "days", "µs", "host.example.com", "a.b.co.uk", "api:8080", "node-1.local:443", "10.0.0.1", "C:", "user",
             "_", "'", "%", "+", "=", "é", "漢", "٣", "\u00a0", "blk_-123", "R02-M1", "*", ",", ";", "|", "{x}",
-            "aBcDeFaBcD", "v1", "IPv4", "a-b.c:80", "x.y:123456", "db.io:1", "a..b:22", "h_1.x-y.z:5432", ":99", "(", ")", "@", "run(", "F.java:52", "x@a.com", "$(", "Thu", "Wed", "Fri", "Sun", "SunX", ".co", ".in", ".ne", ".la"};
+            "aBcDeFaBcD", "v1", "IPv4", "a-b.c:80", "x.y:123456", "db.io:1", "a..b:22", "h_1.x-y.z:5432", ":99", "(", ")", "@", "run(", "F.java:52", "x@a.com", "$(", "Thu", "Wed", "Fri", "Sun", "SunX", ".co", ".in", ".ne", ".la",
+            ".com", ".net", ".org", ".edu", ".gov", ".mil", ".int", ".info", ".biz", ".io", ".local", ".localdomain",
+            ".lan", ".ac", ".uk", "Fr", "ri", "FFFFFFFri", "@a", "://", "(", "$", "12345", "123456", ":1234)", "a-"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 30); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);
@@ -56,6 +58,14 @@ class LineTokensScanTest {
         }
         if (LineTokens.endpointFound(line)) {
             assertTrue((LineTokens.preChecks(line.toCharArray()) & LineTokens.PORT) != 0, "port pre-check of '" + line + "'");
+        }
+        // the census pass's checks against one loop per check (both exact: PORT is an ENDPOINT match)
+        assertEquals(dev.keymem.jobs.text.LineMasker.TokenChecks.of(line.toCharArray()),
+                LineTokens.preChecks(line.toCharArray()), "census checks of '" + line + "'");
+        assertEquals(LineTokens.endpointFound(line), (LineTokens.preChecks(line.toCharArray()) & LineTokens.PORT) != 0,
+                "port check of '" + line + "'");
+        if (LineTokens.domainFound(line)) {
+            assertTrue((LineTokens.preChecks(line.toCharArray()) & LineTokens.DOMAIN_ENDING) != 0, "domain check of '" + line + "'");
         }
         String masked = lt.maskReference(line);
         assertEquals(masked, lt.mask(line), "mask of '" + line + "'");
@@ -239,6 +249,70 @@ class LineTokensScanTest {
                 "u@db.example.com:5432 a@b.io", "$(h.io:80)")) {
             check(line);
         }
+    }
+
+    /**
+     * Adversarial lines for the census pass's checks (session 18): unicode (other scripts, surrogate pairs, combining
+     * marks, non-ASCII digits and white space), lines of only separators, very long lines (a trace of 2,000 frames, a
+     * run of 60,000 characters with no white space), lines like the nonascii and Windows CBS shapes, and stack frames
+     * cut at every character.
+     */
+    @Test
+    void scansEqualTheRegexesOnAdversarialLines() {
+        SplittableRandom r = new SplittableRandom(61);
+        String seps = " .:/\\-@<>()[]{}\"',;=_~$*#\t";
+        String uni = "é漢٣\u00a0\u2003\u0301\uD83D\uDE00Жжü߁\u200bFriMonSat.com:80";
+        for (int n = 0; n < 3_000; n++) {
+            StringBuilder a = new StringBuilder();
+            StringBuilder b = new StringBuilder();
+            for (int k = r.nextInt(0, 60); k > 0; k--) {
+                a.append(seps.charAt(r.nextInt(seps.length())));
+                b.append(r.nextInt(3) == 0 ? uni.charAt(r.nextInt(uni.length())) : seps.charAt(r.nextInt(seps.length())));
+                if (r.nextInt(4) == 0) {
+                    b.append(randomPart(r));
+                }
+            }
+            check(a.toString());
+            check(b.toString());
+        }
+        String[] nonascii = {"Превышен размер кэша: 85320 записей", "Verbindung zur Datenbank fehlgeschlagen: "
+            + "Zeitüberschreitung nach 72227 ms", "数据库连接失败：超时 4521 毫秒 host=db-3.internal:5432",
+            "Échec de connexion à db.example.fr:5432 après 3 s", "ユーザー 8812 のセッションが期限切れ (Mon, Jan 5)"};
+        for (String line : nonascii) {
+            check("2026-01-23T08:00:00.000Z ERROR payments-ru[1642]: " + line);
+        }
+        check("1865-05-81 14:83:79, Info                  CBS    Loaded Servicing Stack v6.7.2695.78785 with Core: "
+                + "C:\\Windows\\winsxs\\amd88_microsoft-windows-servicingstack_264b988881779e45_1.2.0923.33596_none_967d401602ae0078\\cbscore.dll");
+        check("3019-72-71 20:80:93, Info                  CSI    71904281@8673/1/79:46:28:34.371 WcpInitialize "
+                + "(wcp.dll version 2.6.3.7) called (stack @5x5e2c136de3e @5x4c520687327 @7x9be87a0488d @7x51290019)");
+        String frame = "\tat org.apache.kafka.clients.NetworkClient.getConnection(AbstractEntityPersister.java:717)";
+        for (int k = 0; k <= frame.length(); k++) {
+            check("java.lang.IllegalStateException: boom" + frame.substring(0, k));
+            check(frame.substring(k) + "\n" + frame);
+        }
+        StringBuilder trace = new StringBuilder("java.util.concurrent.TimeoutException: after 30000 ms on db.example.com:5432");
+        for (int k = 0; k < 2_000; k++) {
+            trace.append("\n\tat com.acme.P").append(k % 97).append(".run$").append(k).append("(P").append(k % 13)
+                    .append(k % 7 == 0 ? ".kt:" : ".java:").append(k * 37 % 100_000).append(')');
+        }
+        checkLong(trace.toString());
+        StringBuilder run = new StringBuilder();
+        while (run.length() < 60_000) {
+            run.append(randomPart(r).replace(" ", "").replace("\t", ""));
+        }
+        checkLong(run.toString());
+        checkLong(" ".repeat(50_000));
+        checkLong(":.".repeat(30_000));
+    }
+
+    /** {@link #check}'s checks of the census pass and of the mask, for lines too long for its per-index ones. */
+    private void checkLong(String line) {
+        char[] cs = line.toCharArray();
+        assertEquals(LineTokens.preChecksReference(line), LineTokens.preChecks(cs), "pre-checks of a long line");
+        assertEquals(dev.keymem.jobs.text.LineMasker.TokenChecks.of(cs), LineTokens.preChecks(cs), "census checks");
+        String masked = lt.maskReference(line);
+        assertEquals(masked, lt.mask(line), "mask of a long line");
+        assertArrayEquals(LineTokens.tokensReference(masked), LineTokens.tokens(masked), "tokens of a long line");
     }
 
     /** Long lines: a stack trace per record, logfmt lines ({@code ShapeLines}), with random edits. */
