@@ -296,21 +296,22 @@ final class MessageValues {
      * Class 16 (round 7): names that end in digits and are no instance's name but a standard's (compared in lower
      * case): hashes and ciphers, protocols and their versions, address families, codecs, character sets, file
      * systems, CPU architectures and number types ({@code key sha256}, {@code network ipv6}, {@code stream h264},
-     * {@code column int64}): {@link #NAMED_ID} leaves them.
+     * {@code column int64}): {@link #NAMED_ID} leaves them. Not the two-char ones that name hosts as often
+     * ({@code s3}, {@code io1}, {@code rc2}).
      */
     static final Set<String> TECHNICAL_NAMES = Set.of("md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512",
             "sha3", "crc16", "crc32", "crc64", "adler32", "xxh3", "xxh32", "xxh64", "blake2", "blake3", "base16", "base32",
             "base58", "base64", "ed25519", "ed448", "x25519", "x448", "p256", "p384", "p521", "aes128", "aes192",
-            "aes256", "des3", "rc2", "rc4", "chacha20", "poly1305", "pbkdf2", "argon2", "rsa1024", "rsa2048", "rsa3072",
-            "rsa4096", "ssl2", "ssl3", "ipv4", "ipv6", "ip4", "ip6", "icmp6", "icmpv6", "http1", "http2", "http3", "ssh1",
+            "aes256", "des3", "chacha20", "poly1305", "pbkdf2", "argon2", "rsa1024", "rsa2048", "rsa3072",
+            "rsa4096", "ssl2", "ssl3", "ipv4", "ipv6", "icmp6", "icmpv6", "http1", "http2", "http3", "ssh1",
             "ssh2", "smb1", "smb2", "smb3", "nfs3", "nfs4", "nfsv3", "nfsv4", "snmpv1", "snmpv2", "snmpv3", "socks4",
-            "socks5", "pop3", "imap4", "oauth1", "oauth2", "saml2", "s3", "ec2", "gp2", "gp3", "io1", "io2", "h261",
+            "socks5", "pop3", "imap4", "oauth1", "oauth2", "saml2", "h261",
             "h263", "h264", "h265", "x264", "x265", "vp8", "vp9", "av1", "mp2", "mp3", "mp4", "ac3", "eac3", "g711",
             "g722", "g729", "mpeg1", "mpeg2", "mpeg4", "utf8", "utf16", "utf32", "ucs2", "ucs4", "latin1", "latin2",
             "cp437", "cp850", "cp1250", "cp1251", "cp1252", "ext2", "ext3", "ext4", "fat12", "fat16", "fat32",
             "iso9660", "x86", "amd64", "arm64", "aarch64", "i386", "i486", "i586", "i686", "armv6", "armv7", "armv8",
             "ppc64", "s390", "riscv64", "mips64", "win32", "win64", "int4", "int8", "int16", "int32", "int64", "int128",
-            "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64", "float128", "bfloat16", "fp8", "fp16",
+            "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64", "float128", "bfloat16", "fp16",
             "fp32", "fp64", "bf16", "complex64", "complex128", "decimal128");
     /**
      * Class 16: a name that is one word after a noun of {@link #NOUNS} (which class 6 leaves, as {@code user

@@ -35,6 +35,7 @@ class FormatGapsRound7Test {
         assertEquals("Invalid user <*> from 10.0.0.1", MessageValues.values("Invalid user test9 from 10.0.0.1"));
         assertEquals("authenticated in realm <*> as", MessageValues.values("authenticated in realm ldap1 as"));
         assertEquals("stream <*> lagging", MessageValues.values("stream orders7 lagging"));
+        assertEquals("node <*> is down", MessageValues.values("node s3 is down"));
     }
 
     @Test
