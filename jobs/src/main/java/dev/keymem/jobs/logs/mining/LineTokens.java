@@ -83,7 +83,7 @@ public final class LineTokens implements Serializable {
             "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
     private static final Pattern DAY = Pattern.compile(
-            "\\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
+            "\\b(?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
     /** Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value. */
     private static final Pattern WILDCARD_RUN = Pattern.compile("<\\*>(?:[^A-Za-z\\s<]*<\\*>)+");
@@ -609,7 +609,7 @@ public final class LineTokens implements Serializable {
     }
 
     /**
-     * {@link #DAY} at a start {@link #mayStartDay} allowed: {@code \\b}, a day name, {@code [a-z]*}, an optional
+     * {@link #DAY} at a start {@link #mayStartDay} allowed: {@code \\b}, a day name (short or full), an optional
      * comma, {@code \\s+}, and then {@code <TS>} or a month name (a lookahead).
      */
     static int dayEnd(char[] s, int i) {
@@ -631,10 +631,9 @@ public final class LineTokens implements Serializable {
         if (b != 1) {
             return b == 0 ? -1 : RegexScan.UNDECIDED;
         }
-        int k = i + 3;
-        while (k < n && lowerLetter(s[k])) {
-            k++;
-        }
+        int k = i + 3; // then the rest of the day's full name, told by its third letter (Mon, Fri, Sun: "day")
+        char[] rest = DAY_RESTS[s[i + 2] == 'e' ? 1 : s[i + 2] == 'd' ? 2 : s[i + 2] == 'u' ? 3 : s[i + 2] == 't' ? 4 : 0];
+        k += RegexScan.startsWith(s, rest, k) ? rest.length : 0;
         if (k < n && s[k] == ',') {
             k++;
         }
@@ -657,6 +656,7 @@ public final class LineTokens implements Serializable {
     }
 
     private static final char[][] DAY_CHARS = chars(DAY_NAMES);
+    private static final char[][] DAY_RESTS = chars(new String[] {"day", "sday", "nesday", "rsday", "urday"});
     private static final char[][] MONTH_CHARS = chars(new String[] {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
         "Aug", "Sep", "Oct", "Nov", "Dec"});
 

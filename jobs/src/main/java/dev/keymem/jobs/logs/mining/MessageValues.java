@@ -94,7 +94,13 @@ import java.util.regex.Pattern;
  *       Undefined property: C::$x}, {@code Call to undefined method|function ...()}) and the function of its
  *       {@code Passing null to parameter} deprecation. Class 6's nouns gained {@code result} (systemd's {@code
  *       Failed with result 'exit-code'.}), {@code vhost}, {@code exchange}, {@code endpoint}, {@code network} and
- *       {@code realm}.</li>
+ *       {@code realm}. Round 7 narrowed class 16: a name that ends in digits is no value where it is a standard's
+ *       ({@link #TECHNICAL_NAMES}: {@code key sha256}, {@code network ipv6}); after {@code event/} only an event's
+ *       name ({@code NAME.HEX}) is one; {@code use strict;} and the other Perl pragmas are no database.</li>
+ *   <li>Round 7 ("Log formats, round 7"): the MySQL slow log's {@code # User@Host:} user and host ({@code
+ *       root[root] @ localhost []}, {@code app[app] @  [10.0.0.7]}: one value, whichever part is empty);
+ *       gunicorn's {@code Using worker: <*>} and {@code Handling signal: <*>}; Django's {@code Method Not Allowed
+ *       (<*>): <*>} and {@code Forbidden (<*>): <*>} (the method or the CSRF reason, and the path).</li>
  * </ol>
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
@@ -263,9 +269,15 @@ final class MessageValues {
     static final Set<String> KINDS = Set.of("pod", "deployment", "replicaset", "statefulset", "daemonset", "job",
             "cronjob", "node", "service", "configmap", "secret", "ingress", "namespace", "persistentvolumeclaim",
             "persistentvolume", "horizontalpodautoscaler", "endpoints", "serviceaccount", "lease", "event");
-    /** Class 16: an object's kind (and API group) and slash, group 1; the name (DNS-1123) after it is the value. */
+    /**
+     * Class 16: an object's kind (and API group) and slash, group 1; the name (DNS-1123) after it is the value. After
+     * {@code event/} (and {@code event.events.k8s.io/}) only an event's name, the object's name, a dot and the event's
+     * time in hex ({@code web-1.17c6d3a0b9e8f2c1}: {@code %v.%x} of the object's name and UnixNano, client-go's
+     * {@code tools/record}): round 7, so that an application's {@code event/handler} stays words.
+     */
     static final Pattern K8S_OBJECT = Pattern.compile("(?<![\\w./\\-<])((?:" + String.join("|", KINDS.stream().sorted()
-            .toList()) + ")(?:\\.[a-z0-9]+)*/)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?(?![\\w/\\-])");
+            .toList()) + ")(?:\\.[a-z0-9]+)*/)(?:(?<!event/|event\\.events\\.k8s\\.io/)[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?"
+            + "|[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\\.[0-9a-f]{10,16})(?![\\w/\\-])");
     /**
      * Class 16: the kubelet's container events ({@code pkg/kubelet/events}: {@code Created container %s},
      * {@code Started container %s}, {@code Stopping container %s}, {@code Back-off restarting failed container %s
@@ -281,13 +293,35 @@ final class MessageValues {
     static final Pattern K8S_WORD = Pattern.compile("(\\bScaled )(?:up|down)( replica set )"
             + "|(?<![\\w-])()(?:Liveness|Readiness|Startup)( probe (?:failed|errored): )");
     /**
+     * Class 16 (round 7): names that end in digits and are no instance's name but a standard's (compared in lower
+     * case): hashes and ciphers, protocols and their versions, address families, codecs, character sets, file
+     * systems, CPU architectures and number types ({@code key sha256}, {@code network ipv6}, {@code stream h264},
+     * {@code column int64}): {@link #NAMED_ID} leaves them. Not the two-char ones that name hosts as often
+     * ({@code s3}, {@code io1}, {@code rc2}).
+     */
+    static final Set<String> TECHNICAL_NAMES = Set.of("md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512",
+            "sha3", "crc16", "crc32", "crc64", "adler32", "xxh3", "xxh32", "xxh64", "blake2", "blake3", "base16", "base32",
+            "base58", "base64", "ed25519", "ed448", "x25519", "x448", "p256", "p384", "p521", "aes128", "aes192",
+            "aes256", "des3", "chacha20", "poly1305", "pbkdf2", "argon2", "rsa1024", "rsa2048", "rsa3072",
+            "rsa4096", "ssl2", "ssl3", "ipv4", "ipv6", "icmp6", "icmpv6", "http1", "http2", "http3", "ssh1",
+            "ssh2", "smb1", "smb2", "smb3", "nfs3", "nfs4", "nfsv3", "nfsv4", "snmpv1", "snmpv2", "snmpv3", "socks4",
+            "socks5", "pop3", "imap4", "oauth1", "oauth2", "saml2", "h261",
+            "h263", "h264", "h265", "x264", "x265", "vp8", "vp9", "av1", "mp2", "mp3", "mp4", "ac3", "eac3", "g711",
+            "g722", "g729", "mpeg1", "mpeg2", "mpeg4", "utf8", "utf16", "utf32", "ucs2", "ucs4", "latin1", "latin2",
+            "cp437", "cp850", "cp1250", "cp1251", "cp1252", "ext2", "ext3", "ext4", "fat12", "fat16", "fat32",
+            "iso9660", "x86", "amd64", "arm64", "aarch64", "i386", "i486", "i586", "i686", "armv6", "armv7", "armv8",
+            "ppc64", "s390", "riscv64", "mips64", "win32", "win64", "int4", "int8", "int16", "int32", "int64", "int128",
+            "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64", "float128", "bfloat16", "fp16",
+            "fp32", "fp64", "bf16", "complex64", "complex128", "decimal128");
+    /**
      * Class 16: a name that is one word after a noun of {@link #NOUNS} (which class 6 leaves, as {@code user
      * alice}), where the text says it is a name: its id follows in parentheses (the Docker daemon's {@code on
      * endpoint redis (996ae4...)}: 12 to 64 hex digits), or it ends in digits ({@code realm ldap1}); group 1 the
      * noun and its blank.
      */
     static final Pattern NAMED_ID = Pattern.compile("(?<![\\w-])((?i:" + String.join("|", NOUNS.stream().sorted()
-            .toList()) + ") )(?:[A-Za-z][\\w.\\-]*(?= \\([0-9a-f]{12,64}\\))|[A-Za-z]+[0-9]+(?![\\w.\\-/]))");
+            .toList()) + ") )(?:[A-Za-z][\\w.\\-]*(?= \\([0-9a-f]{12,64}\\))|(?!(?i:" + String.join("|", TECHNICAL_NAMES
+            .stream().sorted().toList()) + ")(?![\\w.\\-/]))[A-Za-z]+[0-9]+(?![\\w.\\-/]))");
     /**
      * Class 16: build tools' values: Gradle's test failure line ({@code     java.lang.NullPointerException at
      * FooTest.java:42}: the exception's class, groups 1 and 2 around it) and Kotlin's {@code Unresolved reference:
@@ -295,8 +329,41 @@ final class MessageValues {
      */
     static final Pattern BUILD_VALUE = Pattern.compile("^([ \\t]+)[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+( at "
             + "[\\w$.\\-]+\\.(?:java|kt|groovy|scala):\\d+)$|(\\bUnresolved reference:? )['`]?[A-Za-z_][\\w$]*['`]?");
-    /** Class 16: the MySQL slow query log's {@code use %s;} (sql/log.cc), groups 1 and 2 around the database's name. */
-    static final Pattern USE_DB = Pattern.compile("^(use )[\\w$]+(;)$");
+    /**
+     * Class 16 (round 7): Perl's pragmas (perlmodlib's "Pragmatic Modules", lower-case by convention): {@code use
+     * strict;} in a script's listing is no database.
+     */
+    static final Set<String> PERL_PRAGMAS = Set.of("attributes", "autodie", "autouse", "base", "bigint", "bignum",
+            "bigrat", "blib", "bytes", "charnames", "constant", "deprecate", "diagnostics", "encoding", "experimental",
+            "feature", "fields", "filetest", "if", "integer", "less", "lib", "locale", "mro", "open", "ops", "overload",
+            "overloading", "parent", "re", "sigtrap", "sort", "strict", "subs", "threads", "utf8", "vars", "version",
+            "vmsish", "warnings");
+    /**
+     * Class 16: the MySQL slow query log's {@code use %s;} (sql/log.cc), groups 1 and 2 around the database's name;
+     * not a Perl pragma of {@link #PERL_PRAGMAS}.
+     */
+    static final Pattern USE_DB = Pattern.compile("^(use )(?!(?:" + String.join("|", PERL_PRAGMAS.stream().sorted()
+            .toList()) + ");)[\\w$]+(;)$");
+    /**
+     * Class 17 (round 7): the slow log's {@code # User@Host: %s  Id: %5u} (sql/log.cc), whose user and host, {@code
+     * %s[%s] @ %s [%s]} (the privileged user, the user, the host name, the address; the host name or the address
+     * empty), is one value; group 1 before it.
+     */
+    static final Pattern USER_HOST = Pattern.compile("^(# User@Host: )[^\\[\\]\\s]*\\[[^\\[\\]\\s]*\\] @ "
+            + "[^\\[\\]\\s]* \\[[^\\[\\]\\s]*\\](?=\\s|$)");
+    /**
+     * Class 17: gunicorn's one-word values (gunicorn/arbiter.py: {@code Using worker: %s}, the worker class; {@code
+     * Handling signal: %s}, the signal's name in lower case) ending the line; group 1 before the value.
+     */
+    static final Pattern GUNICORN_WORD = Pattern.compile("(\\b(?:Using worker|Handling signal): )[\\w.]+$");
+    /**
+     * Class 17: Django's request log's {@code Method Not Allowed (%s): %s} (django/views/generic/base.py, the
+     * method) and {@code Forbidden (%s): %s} (django/middleware/csrf.py, the reason): the text in parentheses,
+     * groups 1 and 2 around it, and the request's path (group 3) where one ends the line ({@code /.env}, which no
+     * other rule takes for a value).
+     */
+    static final Pattern DJANGO_REASON = Pattern.compile("(\\b(?:Method Not Allowed|Forbidden) \\()[^()\\r\\n]+"
+            + "(\\): )(/\\S*$)?");
     /**
      * Class 16: Celery's task results ({@code celery/app/trace.py}: {@code Task %(name)s[%(id)s] succeeded in
      * %(runtime)ss: %(return_value)s}, {@code raised unexpected: %(exc)s}, {@code retry: %(exc)s}), group 1 before
@@ -772,8 +839,16 @@ final class MessageValues {
         s = replace(NAMED_ID, s, 1, 0);
         s = buildValues(s);
         s = replace(USE_DB, s, 1, 2);
-        return PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
+        s = PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
                 + VALUE));
+        s = replace(USER_HOST, s, 1, 0);
+        s = replace(GUNICORN_WORD, s, 1, 0);
+        return djangoReasons(s);
+    }
+
+    private static String djangoReasons(String s) {
+        return DJANGO_REASON.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2)
+                + (m.group(3) != null ? VALUE : "")));
     }
 
     /**
@@ -808,6 +883,20 @@ final class MessageValues {
         if (s.indexOf("ndefined ") >= 0 || s.indexOf(": Passing null to parameter #") >= 0) {
             s = PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
                     + VALUE));
+        }
+        return round7(s, c0);
+    }
+
+    /** Class 17 of {@link #values}: each regex run where the line holds its fixed words ({@code c0} its first char). */
+    private static String round7(String s, char c0) {
+        if (c0 == '#' && s.startsWith("# User@Host: ")) {
+            s = replace(USER_HOST, s, 1, 0);
+        }
+        if (s.indexOf("Using worker: ") >= 0 || s.indexOf("Handling signal: ") >= 0) {
+            s = replace(GUNICORN_WORD, s, 1, 0);
+        }
+        if (s.indexOf("): ") >= 0 && (s.indexOf("Method Not Allowed (") >= 0 || s.indexOf("Forbidden (") >= 0)) {
+            s = djangoReasons(s);
         }
         return s;
     }
@@ -861,7 +950,7 @@ final class MessageValues {
                 d++;
             }
             boolean value = d > e && (d == n || !(word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-'
-                    || s.charAt(d) == '/'));
+                    || s.charAt(d) == '/')) && !technicalName(s, i, d);
             if (!value) {
                 while (d < n && (word(s.charAt(d)) || s.charAt(d) == '.' || s.charAt(d) == '-')) {
                     d++;
@@ -887,6 +976,22 @@ final class MessageValues {
             }
         }
         return false;
+    }
+
+    /** Per length (to 10) and first letter in lower case: whether a name of {@link #TECHNICAL_NAMES} has that shape. */
+    private static final boolean[] TECHNICAL_SHAPES = new boolean[11 * 26];
+
+    static {
+        for (String w : TECHNICAL_NAMES) {
+            TECHNICAL_SHAPES[w.length() * 26 + w.charAt(0) - 'a'] = true;
+        }
+    }
+
+    /** Whether {@code s[from, to)} (ASCII letters, then digits) is one of {@link #TECHNICAL_NAMES} in any case. */
+    private static boolean technicalName(String s, int from, int to) {
+        int len = to - from;
+        return len <= 10 && TECHNICAL_SHAPES[len * 26 + (s.charAt(from) | 0x20) - 'a']
+                && TECHNICAL_NAMES.contains(s.substring(from, to).toLowerCase(java.util.Locale.ROOT));
     }
 
     private static String buildValues(String s) {

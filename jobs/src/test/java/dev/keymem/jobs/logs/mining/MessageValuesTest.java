@@ -63,7 +63,13 @@ class MessageValuesTest {
             "kernel: Out of memory: Killed process 4242 (java) total-vm:1kB", "ssh2: RSA SHA256:ab/c+d ssh2: x SHA256:", "ssh2: ED25519 SHA256:ZNYAAvjIrXTa9cDxIzLjz9ilp2nM8Z4WwcdtdgJzp8P end", "> Task :app:compileJava UP-TO-DATE",
             "OrderServiceTest > createsOrder() PASSED", "a.B > C > d() FAILED x",
             "[2024-05-03T10:11:56,965][INFO ][o.e.c.r.a.AllocationService] [n-1] from [YELLOW] to [GREEN] (x: [a b])",
-            "started for volume \\\"kube-api-access-x1\\\" (UniqueName: \\\"a\\\")");
+            "started for volume \\\"kube-api-access-x1\\\" (UniqueName: \\\"a\\\")",
+            // round 7
+            "# User@Host: root[root] @ localhost []  Id: 26828", "# User@Host: app[app] @  [10.0.0.7]",
+            "[INFO] Using worker: gthread", "[INFO] Handling signal: term", "Method Not Allowed (PUT): /.env",
+            "csrf 1 2 Forbidden (CSRF cookie not set.): /x/y", "use strict;", "use warnings_x;",
+            "event/web-1.17c6d3a0b9e8f2c1 and event/handler and event.events.k8s.io/a.17c6d3a0b9",
+            "key sha256 and network IPv6 and stream h264x and table Int64 and user sha2560");
 
     @Test
     void eachClassOfValues() {
