@@ -42,6 +42,8 @@ public final class ClassArchiveTraining {
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
+        // stopped as Memctl.main when the memctl launcher that started it ends first
+        LauncherWatch.startIfLaunched(System.err);
         // one Pekko class loader for all the commands' clusters, should they use Pekko (-Dkeymem.rpc.local=false)
         System.setProperty(MemctlRpcSystemLoader.SHARED_PROPERTY, "true");
         String rpcJar = System.getProperty(MemctlRpcSystemLoader.JAR_PROPERTY, "");

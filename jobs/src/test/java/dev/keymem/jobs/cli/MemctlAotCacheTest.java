@@ -79,7 +79,8 @@ class MemctlAotCacheTest {
         assertEquals(expected, sorted(root.resolve("second.jsonl")));
         assertEquals(List.of(), NoLeftoversTest.contents(tmp), "left in java.io.tmpdir");
         try (Stream<Path> s = Files.list(root.resolve("jobs/target"))) {
-            assertEquals(List.of(cache.getFileName().toString(), cache.getFileName() + ".log", "memctl.jar"),
+            assertEquals(List.of(cache.getFileName().toString(), cache.getFileName() + ".jarid",
+                    cache.getFileName() + ".log", "memctl.jar"),
                     s.map(p -> p.getFileName().toString()).sorted().toList(), "beside the jar");
         }
     }

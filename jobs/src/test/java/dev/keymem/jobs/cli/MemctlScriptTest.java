@@ -193,6 +193,7 @@ class MemctlScriptTest {
         long t = System.currentTimeMillis();
         Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 60_000));
         Path cache = Files.writeString(root.resolve("jobs/target/memctl-java25.0.1.aot"), "cache");
+        recordJar(cache, jar);
         Files.writeString(root.resolve("jobs/target/memctl.jsa"), "archive");
         List<String> aot = List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off",
                 "-Djdk.reflect.useNativeAccessorOnly=true");
@@ -229,7 +230,7 @@ class MemctlScriptTest {
         }
 
         // a jar built after the cache: the cache is made again (the stub's training writes it)
-        Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(t - 120_000));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t));
         Files.createDirectories(root.resolve("samples/events"));
         Files.createDirectories(root.resolve("samples/logs"));
         Files.writeString(root.resolve("samples/events/users.jsonl"), "{}\n");
@@ -290,7 +291,8 @@ class MemctlScriptTest {
         assertFalse(train.contains("--add-modules"), train.toString());
         assertTrue(Collections.indexOfSubList(javaArgs(), List.of("-XX:AOTCache=" + cache)) > 0, javaArgs().toString());
         try (var left = Files.list(root.resolve("jobs/target"))) {
-            assertEquals(List.of("memctl-java26-ea.aot", "memctl-java26-ea.aot.log", "memctl.jar"),
+            assertEquals(List.of("memctl-java26-ea.aot", "memctl-java26-ea.aot.jarid", "memctl-java26-ea.aot.log",
+                    "memctl.jar"),
                     left.map(p -> p.getFileName().toString()).sorted().toList(), "the training's outputs removed");
         }
         // used from then on without a word
@@ -307,6 +309,86 @@ class MemctlScriptTest {
                 r.err);
         assertFalse(javaArgs().stream().anyMatch(a -> a.startsWith("-XX:AOTCache")), javaArgs().toString());
         assertTrue(javaArgs().contains("-XX:TieredStopAtLevel=1"));
+    }
+
+    /** Writes what the launcher records beside a cache it made: the jar's size and mtime (s). */
+    private static void recordJar(Path cache, Path jar) throws IOException {
+        Files.writeString(Path.of(cache + ".jarid"), Files.size(jar) + " "
+                + Files.getLastModifiedTime(jar).to(java.util.concurrent.TimeUnit.SECONDS) + "\n");
+    }
+
+    @Test
+    void aJarReplacedByAnOlderFileGetsANewCache() throws Exception {
+        javaVersion("25.0.1");
+        Path jar = Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        long t = System.currentTimeMillis();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 60_000));
+        Path cache = root.resolve("jobs/target/memctl-java25.0.1.aot");
+        samples();
+        Result r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertEquals(0, r.code, r.err);
+        assertTrue(Files.exists(root.resolve("java.args.train")), "the training ran");
+        assertTrue(javaArgs().contains("-XX:AOTCache=" + cache), javaArgs().toString());
+        Files.delete(root.resolve("java.args.train"));
+
+        // the jar replaced by an older build (cp -p): the cache is newer than it but not made from it
+        Files.writeString(jar, "an older build");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 3_600_000));
+        r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertEquals("memctl: making the AOT cache for Java 25.0.1 (once per build of the jar): " + cache + "\n"
+                + "memctl cell: a real error line\n", r.err);
+        assertTrue(Files.exists(root.resolve("java.args.train")), "the training ran again");
+        assertTrue(javaArgs().contains("-XX:AOTCache=" + cache), javaArgs().toString());
+
+        // a failure is remembered for that jar only: an older one tries again
+        Files.delete(root.resolve("java.args.train"));
+        env.put("STUB_TRAIN_EXIT", "1");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 7_200_000));
+        r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertTrue(r.err.contains("could not make the AOT cache"), r.err);
+        assertFalse(javaArgs().contains("-XX:AOTCache=" + cache), javaArgs().toString());
+        Files.delete(root.resolve("java.args.train"));
+        r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertEquals("memctl cell: a real error line\n", r.err, "not tried again for this jar");
+        assertFalse(Files.exists(root.resolve("java.args.train")));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(t - 10_800_000));
+        run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertTrue(Files.exists(root.resolve("java.args.train")), "an older jar than the failed one: tried again");
+    }
+
+    @Test
+    void aRunWhileAnotherMakesTheCacheGoesOnWithoutItAndAStaleLockIsIgnored() throws Exception {
+        javaVersion("25.0.1");
+        Path jar = Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Path cache = root.resolve("jobs/target/memctl-java25.0.1.aot");
+        samples();
+        Path lock = Files.createDirectory(Path.of(cache + ".lock"));
+        Result r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertEquals(0, r.code, r.err);
+        assertEquals("memctl: making the AOT cache for Java 25.0.1 (once per build of the jar): " + cache + "\n"
+                + "memctl: another run is making the AOT cache (" + lock + "); running without it\n"
+                + "memctl cell: a real error line\n", r.err);
+        assertFalse(Files.exists(root.resolve("java.args.train")), "no second training run");
+        assertFalse(javaArgs().stream().anyMatch(a -> a.startsWith("-XX:AOTCache")), javaArgs().toString());
+        assertTrue(Files.isDirectory(lock), "the other run's lock left alone");
+        assertFalse(Files.exists(Path.of(cache + ".failed")), "not a failure");
+
+        // a lock older than 10 minutes (its run killed): taken over, the cache made, the lock removed
+        Files.setLastModifiedTime(lock,
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 11 * 60_000));
+        r = run(root.resolve("memctl"), "0", "logs", "--input", "x");
+        assertEquals(0, r.code, r.err);
+        assertTrue(Files.exists(root.resolve("java.args.train")), "the training ran");
+        assertTrue(javaArgs().contains("-XX:AOTCache=" + cache), javaArgs().toString());
+        assertFalse(Files.exists(lock), "the lock removed");
+        assertTrue(Files.exists(jar));
+    }
+
+    private void samples() throws IOException {
+        Files.createDirectories(root.resolve("samples/events"));
+        Files.createDirectories(root.resolve("samples/logs"));
+        Files.writeString(root.resolve("samples/events/users.jsonl"), "{}\n");
+        Files.writeString(root.resolve("samples/logs/services.log"), "a\n");
     }
 
     @Test
