@@ -83,7 +83,7 @@ public final class LineTokens implements Serializable {
             "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
     private static final Pattern DAY = Pattern.compile(
-            "\\b(?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
+            "\\b(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
     /** Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value. */
     private static final Pattern WILDCARD_RUN = Pattern.compile("<\\*>(?:[^A-Za-z\\s<]*<\\*>)+");
@@ -631,9 +631,14 @@ public final class LineTokens implements Serializable {
         if (b != 1) {
             return b == 0 ? -1 : RegexScan.UNDECIDED;
         }
-        int k = i + 3; // then the rest of the day's full name, told by its third letter (Mon, Fri, Sun: "day")
-        char[] rest = DAY_RESTS[s[i + 2] == 'e' ? 1 : s[i + 2] == 'd' ? 2 : s[i + 2] == 'u' ? 3 : s[i + 2] == 't' ? 4 : 0];
-        k += RegexScan.startsWith(s, rest, k) ? rest.length : 0;
+        int k = i + 3; // then the rest of the day's name, told by its third letter (Mon, Fri, Sun: "day"), the
+        // longest that is there (a shorter one leaves a letter where the comma or blank must follow, as in the regex)
+        for (char[] rest : DAY_RESTS[s[i + 2] == 'e' ? 1 : s[i + 2] == 'd' ? 2 : s[i + 2] == 'u' ? 3 : s[i + 2] == 't' ? 4 : 0]) {
+            if (RegexScan.startsWith(s, rest, k)) {
+                k += rest.length;
+                break;
+            }
+        }
         if (k < n && s[k] == ',') {
             k++;
         }
@@ -656,7 +661,10 @@ public final class LineTokens implements Serializable {
     }
 
     private static final char[][] DAY_CHARS = chars(DAY_NAMES);
-    private static final char[][] DAY_RESTS = chars(new String[] {"day", "sday", "nesday", "rsday", "urday"});
+    /** The rests of a day's names after its three letters (Tues, Weds, Thur, Thurs too), longest first. */
+    private static final char[][][] DAY_RESTS = {
+        chars(new String[] {"day"}), chars(new String[] {"sday", "s"}), chars(new String[] {"nesday", "s"}),
+        chars(new String[] {"rsday", "rs", "r"}), chars(new String[] {"urday"})};
     private static final char[][] MONTH_CHARS = chars(new String[] {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
         "Aug", "Sep", "Oct", "Nov", "Dec"});
 

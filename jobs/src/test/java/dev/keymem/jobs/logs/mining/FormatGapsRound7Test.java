@@ -120,5 +120,10 @@ class FormatGapsRound7Test {
         // day names, short and long, still go
         assertEquals(-1, t.mask("Tuesday, May 7 2024 backup done").indexOf("Tuesday"));
         assertEquals(-1, t.mask("Wed May 07 2024 backup done").indexOf("Wed"));
+        // and their common short forms (Tues, Weds, Thur, Thurs), as the earlier rule took them
+        for (String day : new String[] {"Tues", "Weds", "Thur", "Thurs", "Thu", "Tue"}) {
+            assertEquals(t.mask("backup done Fri May 9 10:00:00 2024"), t.mask("backup done " + day + " May 9 10:00:00 2024"), day);
+        }
+        assertNotEquals(-1, t.mask("Thursdays May run late").indexOf("Thursdays"));
     }
 }

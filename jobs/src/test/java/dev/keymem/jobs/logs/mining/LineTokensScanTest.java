@@ -110,7 +110,7 @@ class LineTokensScanTest {
     }
 
     /** Fragments near the written-out patterns' edges (endings, units, day names, slashes), added to {@link #randomLine}'s. */
-    private static final String[] EDGES = {"Mon, ", "Tue ", "Monday  ", "Sat,\t", " Jan", " Dec", "<TS>", "x.com",
+    private static final String[] EDGES = {"Mon, ", "Tue ", "Monday  ", "Thurs ", "Tues, ", "Weds ", "Thur", "Sat,\t", " Jan", " Dec", "<TS>", "x.com",
         "a.b.co.uk", "a_b.com", "x..com", "a.com.", "host.localdomain", "a.info.de", "b.org.Uk", "c.co.ukk", "-x.io",
         "1.2.3/4/5/", "//", "a/b/c", "{x}/y/z", "a\\b\\c\\", "x/é/y/z", "<NUM>/<NUM>/<NUM>", "5 ms", "5ms", "<5 KB",
         "~3 sec", "1.5 hours", "12 secs", "3 µs", "4 KiBx", "2\tdays", "7 s_", "8 minutes", "9 minutesX", "1 hr",
