@@ -272,7 +272,7 @@ public final class FileLines {
         // a FileInputStream, not Files.newInputStream: the buffer asks available(), which a channel's stream
         // answers by seeking, and a FIFO cannot seek
         try (InputStream raw = new NotDataDamage.Marking(new java.io.FileInputStream(file.toFile()))) {
-            Counted fileBytes = new Counted(raw); // where a truncated file ends, for its message
+            FileBytes fileBytes = new FileBytes(raw); // where a truncated file ends, for its message
             java.io.BufferedInputStream in = new java.io.BufferedInputStream(fileBytes, 1 << 16);
             in.mark(HEAD);
             byte[] head = in.readNBytes(HEAD);
@@ -280,11 +280,18 @@ public final class FileLines {
             Coding c = head.length == 0 ? Coding.PLAIN : checked(name, head);
             PlainLines sink = new PlainLines(out);
             String format = c.words;
-            Counted data = null; // what came out of the decompressor, for a damage's message
+            // what came out of each layer's decompressor, outermost first, and the layers' names: for a damage's
+            // message; a layer is counted and named before its decompressor is made (bzip2's decodes a block)
+            List<Counted> counted = new ArrayList<>();
+            List<String> formats = new ArrayList<>();
             int layers = c == Coding.PLAIN ? 0 : 1;
             try {
-                data = new Counted(c == Coding.PLAIN ? in : decompressing(c, in));
-                java.io.BufferedInputStream d = new java.io.BufferedInputStream(data, 1 << 16);
+                java.io.BufferedInputStream d = in;
+                if (layers > 0) {
+                    Counted data = counted(counted, formats, format);
+                    data.in = decompressing(c, in);
+                    d = new java.io.BufferedInputStream(data, 1 << 16);
+                }
                 while (layers > 0) { // compressed data inside: decompressed again (gzip of gzip)
                     d.mark(HEAD);
                     byte[] h = d.readNBytes(HEAD);
@@ -293,10 +300,11 @@ public final class FileLines {
                     if (next == Coding.PLAIN) {
                         break;
                     }
-                    data = new Counted(decompressing(next, d)); // a damage counts what came out of the inner one
-                    d = new java.io.BufferedInputStream(data, 1 << 16);
                     format = next.words + " in " + format;
                     layers++;
+                    Counted data = counted(counted, formats, format); // a damage counts what came out of this one
+                    data.in = decompressing(next, d);
+                    d = new java.io.BufferedInputStream(data, 1 << 16);
                 }
                 d.mark(UTF16_SAMPLE);
                 byte[] sample = d.readNBytes(UTF16_SAMPLE);
@@ -323,41 +331,146 @@ public final class FileLines {
                 if (c == Coding.PLAIN) {
                     throw e;
                 }
-                // the decompressor's: the data's damage
-                throw damaged(format, data == null ? 0 : data.bytes, data == null ? 0 : data.lines, e,
-                        layers == 1 ? fileBytes.bytes : -1);
+                // the decompressor's: the data's damage, of the outermost layer whose decompressor failed (an
+                // outer one's failure reaches the inner decompressor as its input's), else of the innermost
+                int at = counted.size() - 1;
+                for (int i = 0; i < counted.size(); i++) {
+                    if (counted.get(i).failed) {
+                        at = i;
+                        break;
+                    }
+                }
+                throw damaged(formats.get(at), counted.get(at), e, at == 0 ? fileBytes.bytes : -1);
             }
             return sink.finish();
         }
     }
 
-    /** Counts the bytes and {@code \n} bytes read through it (by {@code read}: nothing here skips). */
-    private static final class Counted extends java.io.FilterInputStream {
-        long bytes;
-        long lines;
+    /** A new {@link Counted} (its decompressor not yet set) of the layer {@code format}, added to both lists. */
+    private static Counted counted(List<Counted> counted, List<String> formats, String format) {
+        Counted c = new Counted();
+        counted.add(c);
+        formats.add(format);
+        return c;
+    }
 
-        Counted(InputStream in) {
+    /**
+     * How much a damaged layer's decompressor gave before it failed is counted in chunks of this many bytes: a
+     * decompressor may fail in the read that holds its last bytes (commons-compress's gzip inflates into the
+     * caller's array, then throws), so the bytes of that read are lost to the count; both paths read through
+     * {@link Counted}, so both say the same.
+     */
+    static final int DAMAGE_CHUNK = 8192;
+
+    /** Counts the bytes read through it (by {@code read}: nothing here skips). */
+    private static final class FileBytes extends java.io.FilterInputStream {
+        long bytes;
+
+        FileBytes(InputStream in) {
             super(in);
         }
 
         @Override
         public int read() throws IOException {
             int c = in.read();
-            if (c >= 0) {
-                bytes++;
-                lines += c == '\n' ? 1 : 0;
-            }
+            bytes += c >= 0 ? 1 : 0;
             return c;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
-            for (int i = off; i < off + n; i++) {
-                lines += b[i] == '\n' ? 1 : 0;
-            }
             bytes += Math.max(n, 0);
             return n;
+        }
+    }
+
+    /**
+     * A layer's decompressed bytes, read from its decompressor {@code in} in chunks of {@link #DAMAGE_CHUNK} bytes
+     * (each read whole, or to the end), counting the bytes and {@code \n} bytes of the reads that returned and keeping
+     * the first {@link #HEAD} bytes, for a damage's message; {@code failed} once a read of {@code in} failed.
+     */
+    private static final class Counted extends InputStream {
+        InputStream in;
+        private final byte[] chunk = new byte[DAMAGE_CHUNK];
+        private final byte[] head = new byte[HEAD];
+        private int pos;
+        private int limit;
+        private boolean ended;
+        boolean failed;
+        long bytes;
+        long lines;
+
+        /** Whether a byte is held, reading the next chunk when none is. */
+        private boolean fill() throws IOException {
+            if (pos < limit) {
+                return true;
+            }
+            if (ended || in == null) {
+                return false;
+            }
+            int n = 0;
+            try {
+                for (int r = 0; n < chunk.length && r >= 0; n += Math.max(r, 0)) {
+                    r = in.read(chunk, n, chunk.length - n);
+                    ended = r < 0;
+                }
+            } catch (IOException e) {
+                failed = true;
+                count(n); // the reads before the one that failed gave these
+                throw e;
+            }
+            count(n);
+            pos = 0;
+            limit = n;
+            return n > 0;
+        }
+
+        private void count(int n) {
+            if (bytes < HEAD) {
+                System.arraycopy(chunk, 0, head, (int) bytes, (int) Math.min(n, HEAD - bytes));
+            }
+            for (int i = 0; i < n; i++) {
+                lines += chunk[i] == '\n' ? 1 : 0;
+            }
+            bytes += n;
+        }
+
+        /** The first bytes that came out (up to {@link #HEAD}). */
+        byte[] head() {
+            return Arrays.copyOf(head, (int) Math.min(bytes, HEAD));
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? chunk[pos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, limit - pos);
+            System.arraycopy(chunk, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return limit - pos;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (in != null) {
+                in.close();
+            }
         }
     }
 
@@ -509,11 +622,12 @@ public final class FileLines {
     /** {@link #decompress}, a damage named {@code format}; {@code fileBytes}: the file's size where b is the file's. */
     private static byte[] decompress(String format, Coding c, byte[] b, long fileBytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, (int) Math.min(1 << 30, b.length * 4L)));
-        try (InputStream in = decompressing(c, new ByteArrayInputStream(b))) {
-            in.transferTo(out);
+        Counted got = new Counted(); // counted as writePlain counts, so both say the same of a damage
+        try (got) {
+            got.in = decompressing(c, new ByteArrayInputStream(b));
+            got.transferTo(out);
         } catch (IOException e) {
-            byte[] got = out.toByteArray();
-            throw damaged(format, got.length, newlines(got), e, fileBytes);
+            throw damaged(format, got, e, fileBytes);
         }
         return out.toByteArray();
     }
@@ -541,28 +655,22 @@ public final class FileLines {
         return c;
     }
 
-    private static long newlines(byte[] got) {
-        long lines = 0;
-        for (byte x : got) {
-            if (x == '\n') {
-                lines++;
-            }
-        }
-        return lines;
-    }
-
     /**
-     * The damage {@code e} of {@code format} data after {@code bytes} bytes ({@code lines} line ends) came out of it: a
-     * truncation (the stream ends early: gzip's {@link EOFException}, bzip2's "Unexpected end of stream") says so and,
-     * where {@code fileBytes} is not negative (the outermost layer's), at which byte of the file; else "damaged".
+     * The damage {@code e} of {@code format} data after {@code got}'s bytes came out of it (and its lines, where they
+     * are text: not where they are compressed data of a layer inside): a truncation (the stream ends early: gzip's
+     * {@link EOFException}, bzip2's "Unexpected end of stream") says so and, where {@code fileBytes} is not negative
+     * (the outermost layer's), at which byte of the file; else "damaged". The decompressor's message is added where
+     * it has one.
      */
-    private static DamagedInputException damaged(String format, long bytes, long lines, IOException e,
-                                                 long fileBytes) {
-        String where = bytes + " bytes (" + lines + " lines) of it";
+    private static DamagedInputException damaged(String format, Counted got, IOException e, long fileBytes) {
+        boolean compressed = coding("", got.head()) != Coding.PLAIN;
+        String where = got.bytes + " bytes" + (compressed ? " (" + coding("", got.head()).words + " data)"
+                : " (" + got.lines + " lines)") + " of it";
+        String why = e.getMessage() == null ? "" : ": " + e.getMessage();
         return new DamagedInputException(truncation(e)
                 ? format + " data ends early (a truncated file?) after " + where
-                        + (fileBytes >= 0 ? ", at byte " + fileBytes + " of the file (its end)" : "") + ": " + e.getMessage()
-                : format + " data is damaged after " + where + ": " + e.getMessage(), e);
+                        + (fileBytes >= 0 ? ", at byte " + fileBytes + " of the file (its end)" : "") + why
+                : format + " data is damaged after " + where + why, e);
     }
 
     /** Whether a decompressor's {@code e} says its stream ended early (gzip and deflate: EOF; bzip2: its message). */

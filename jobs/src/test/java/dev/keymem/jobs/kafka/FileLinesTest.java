@@ -2,6 +2,7 @@ package dev.keymem.jobs.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,11 +168,77 @@ class FileLinesTest {
         return inMemory;
     }
 
-    /** Both paths refuse the file {@code name} holding {@code content} as damaged; the message of the streamed one. */
+    /**
+     * Both paths refuse the file {@code name} holding {@code content} as damaged, with the same message (what came
+     * out, where); the message of the streamed one, which never ends in ": null".
+     */
     static String damagedInBoth(Path dir, String name, byte[] content) {
-        assertThrows(FileLines.DamagedInputException.class, () -> FileLines.records(name, content));
-        return assertThrows(FileLines.DamagedInputException.class, () -> FileLines.writePlain(
+        String inMemory = assertThrows(FileLines.DamagedInputException.class,
+                () -> FileLines.records(name, content)).getMessage();
+        String streamed = assertThrows(FileLines.DamagedInputException.class, () -> FileLines.writePlain(
                 Files.write(dir.resolve(name), content), new ByteArrayOutputStream())).getMessage();
+        assertEquals(inMemory, streamed, "both paths say the same of a damaged file");
+        assertFalse(streamed.endsWith(": null"), streamed);
+        return streamed;
+    }
+
+    private static final Pattern RECOVERED = Pattern.compile(" after (\\d+) bytes \\((\\d+) lines\\) of it");
+
+    /** The bytes and lines a damage's message {@code m} says came out: {bytes, lines}. */
+    static long[] recovered(String m) {
+        Matcher x = RECOVERED.matcher(m);
+        assertTrue(x.find(), m);
+        return new long[] {Long.parseLong(x.group(1)), Long.parseLong(x.group(2))};
+    }
+
+    /** How many bytes java.util.zip inflates out of the (cut) single-member gzip {@code z}: what is recoverable. */
+    static int inflatable(byte[] z) throws Exception {
+        java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+        inf.setInput(z, 10, z.length - 10); // a gzip header with no optional fields, as GZIPOutputStream writes
+        byte[] out = new byte[1 << 16];
+        int total = 0;
+        for (int n = inf.inflate(out); n > 0; n = inf.inflate(out)) {
+            total += n;
+        }
+        inf.end();
+        return total;
+    }
+
+    private static long newlines(byte[] b, int n) {
+        long c = 0;
+        for (int i = 0; i < n; i++) {
+            c += b[i] == '\n' ? 1 : 0;
+        }
+        return c;
+    }
+
+    /**
+     * A gzip cut short (the reviewer's trunc.gz: 3,000 bytes of a gzip, 47,607 bytes recoverable) said "after 0
+     * bytes (0 lines) of it ...: null": the bytes that came out in the decompressor's last read, the one that
+     * threw, were not counted (a 64 KiB read: every byte of a small file), and the EOF has no message. The message
+     * says what came out (to within one 8 KiB chunk of what can be inflated, and the lines of those bytes), the same
+     * in both paths, and no ": null".
+     */
+    @Test
+    void aTruncatedGzipSaysHowMuchCameOut(@TempDir Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; sb.length() < 60_000; i++) {
+            sb.append("[Sun Dec 04 04:").append(i % 60).append(":05 2005] [notice] workerEnv.init() ok /etc/")
+                    .append(Integer.toHexString(i * 7919)).append(i % 3 == 0 ? " mod_jk2 child" : "").append('\n');
+        }
+        byte[] text = utf8(sb.toString());
+        byte[] z = gzip(text);
+        for (int cut : new int[] {z.length / 3, z.length / 2, z.length - 20}) {
+            byte[] cutZ = Arrays.copyOf(z, cut);
+            String m = damagedInBoth(dir, "trunc.gz", cutZ);
+            assertTrue(m.startsWith("gzip data ends early (a truncated file?) after "), m);
+            assertTrue(m.endsWith(", at byte " + cut + " of the file (its end)"), m);
+            long[] got = recovered(m);
+            int can = inflatable(cutZ);
+            assertTrue(can > 8192, "the cut leaves more than a chunk: " + can);
+            assertTrue(got[0] <= can && can - got[0] < 8192, m + " (inflatable: " + can + ")");
+            assertEquals(newlines(text, (int) got[0]), got[1], m);
+        }
     }
 
     /**
@@ -420,7 +489,18 @@ class FileLinesTest {
         assertTrue(e.getMessage().startsWith("the gzip data holds xz data"), e.getMessage());
         byte[] inner = gzip(utf8("line\n".repeat(20_000)));
         String m = damagedInBoth(dir, "cut-inside.gz", gzip(Arrays.copyOf(inner, inner.length / 2)));
-        assertTrue(m.contains("data ends early (a truncated file?)"), m);
+        assertTrue(m.startsWith("gzip in gzip data ends early (a truncated file?) after "), m);
+        assertFalse(m.contains("at byte"), "the file itself is whole: " + m);
+        long[] got = recovered(m);
+        assertTrue(got[0] > 0, m);
+        assertEquals(got[0] / 5, got[1], "lines of the inner text, not line ends of compressed data: " + m);
+        // a bzip2 inside an intact gzip: its constructor decodes the first block, so the damage comes while the inner
+        // layer is opened; it was blamed on the gzip, with the line ends of the bzip2 data as its "lines"
+        byte[] innerB = bzip2(utf8(String.join("\n", nonLatinLog(400)) + "\n"));
+        byte[] bzin = gzip(Arrays.copyOf(innerB, innerB.length / 2));
+        m = damagedInBoth(dir, "bzin.gz", bzin);
+        assertEquals("bzip2 in gzip data ends early (a truncated file?) after 0 bytes (0 lines) of it:"
+                + " Unexpected end of stream", m);
         List<String> note = List.of("BZh91AY&SY is how a bzip2 stream starts, and this is a note about it");
         assertEquals(note, bothPaths(dir, "note.gz", gzip(utf8(note.get(0) + "\n"))));
     }
