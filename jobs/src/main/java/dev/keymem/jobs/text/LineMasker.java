@@ -1289,19 +1289,7 @@ public final class LineMasker implements Serializable {
         }
 
         private static boolean ending(char[] s, int from, int to) {
-            int len = to - from;
-            for (char[] w : ENDING_CHARS) {
-                if (w.length == len) {
-                    int k = 0;
-                    while (k < len && w[k] == s[from + k]) {
-                        k++;
-                    }
-                    if (k == len) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return RegexScan.oneOf(ENDING_CHARS, s, from, to);
         }
 
         /**

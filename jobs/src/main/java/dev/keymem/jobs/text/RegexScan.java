@@ -762,6 +762,23 @@ public final class RegexScan {
         return true;
     }
 
+    /** Whether {@code s[from, to)} is one of {@code words}, without making a String of it. */
+    public static boolean oneOf(char[][] words, char[] s, int from, int to) {
+        int len = to - from;
+        for (char[] w : words) {
+            if (w.length == len) {
+                int k = 0;
+                while (k < len && w[k] == s[from + k]) {
+                    k++;
+                }
+                if (k == len) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code s} holds {@code p} from index {@code i} on ({@link String#startsWith(String, int)}). */
     public static boolean startsWith(char[] s, char[] p, int i) {
         int m = p.length;

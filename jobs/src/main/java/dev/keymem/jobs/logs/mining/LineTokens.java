@@ -593,19 +593,7 @@ public final class LineTokens implements Serializable {
      * for the set they were made of ({@link #charsOf}), without the String (tests compare the two).
      */
     static boolean oneOf(char[][] words, char[] s, int from, int to) {
-        int len = to - from;
-        for (char[] w : words) {
-            if (w.length == len) {
-                int k = 0;
-                while (k < len && w[k] == s[from + k]) {
-                    k++;
-                }
-                if (k == len) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return RegexScan.oneOf(words, s, from, to);
     }
 
     /**
