@@ -131,7 +131,10 @@ final class GoTraceback {
             if (part == 0 && line.startsWith("+0x", i)) {
                 key = "+";
                 part = 1;
-            } else if (part >= 1 && part <= 3) {
+            } else if (part <= 3) {
+                if (part == 0) {
+                    part = 1; // no offset: Go prints none for a frame at its function's entry
+                }
                 key = part == 1 ? "fp=" : part == 2 ? "sp=" : "pc=";
                 if (!line.startsWith(key, i) || !line.startsWith("0x", i + 3)) {
                     return null;

@@ -127,6 +127,9 @@ class GoTracebackTest {
                 GoTraceback.masked("\tgithub.com/acme/api/internal/store/cache.go:354 +0xd22"));
         assertEquals("C:/Users/dev/go/src/app/main.go:<NUM>", GoTraceback.masked("\tC:/Users/dev/go/src/app/main.go:12 +0x25"));
         assertEquals("main.go:<NUM>", GoTraceback.masked("main.go:12 +0x25"));
+        // a frame at its function's entry has no offset (GOTRACEBACK=system still prints fp= sp= pc=)
+        assertEquals("/usr/local/go/src/runtime/proc.go:<NUM>", GoTraceback.masked(
+                "\t/usr/local/go/src/runtime/proc.go:402 fp=0xc00005cfe0 sp=0xc00005cfc0 pc=0x43e7a0"));
     }
 
     @Test
