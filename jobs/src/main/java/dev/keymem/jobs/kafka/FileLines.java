@@ -663,8 +663,8 @@ public final class FileLines {
      * it has one.
      */
     private static DamagedInputException damaged(String format, Counted got, IOException e, long fileBytes) {
-        boolean compressed = coding("", got.head()) != Coding.PLAIN;
-        String where = got.bytes + " bytes" + (compressed ? " (" + coding("", got.head()).words + " data)"
+        Coding inside = coding("", got.head());
+        String where = got.bytes + " bytes" + (inside != Coding.PLAIN ? " (" + inside.words + " data)"
                 : " (" + got.lines + " lines)") + " of it";
         String why = e.getMessage() == null ? "" : ": " + e.getMessage();
         return new DamagedInputException(truncation(e)
