@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.keymem.jobs.kafka.ByteScan;
 import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordParsers;
@@ -494,7 +495,20 @@ public final class LogLineParser implements Serializable {
      * counts as not ASCII: Jackson's reader of bytes takes <code>{</code> and NULs for UTF-16 or UTF-32, where the
      * reference reads the decoded string (and refuses the NUL).
      */
-    private static int asciiScan(byte[] b) {
+    static int asciiScan(byte[] b) {
+        int backslash = ASCII;
+        int n = b.length;
+        for (int i = ByteScan.asciiStop(b, 0, n); i < n; i = ByteScan.asciiStop(b, i + 1, n)) {
+            if (b[i] <= 0) {
+                return NOT_ASCII;
+            }
+            backslash = ASCII_WITH_BACKSLASH;
+        }
+        return backslash;
+    }
+
+    /** {@link #asciiScan}'s reference: a plain loop (for tests). */
+    static int asciiScanReference(byte[] b) {
         int backslash = 0;
         for (byte x : b) {
             if (x <= 0) {
@@ -600,6 +614,7 @@ public final class LogLineParser implements Serializable {
     static ObjectNode flat(byte[] b, int from) {
         int n = b.length;
         ObjectNode o = JsonNodeFactory.instance.objectNode();
+        int[] end = new int[1]; // a wanted string's closing quote (readString)
         int i = RecordParsers.skipJsonSpace(b, from + 1);
         if (i < n && b[i] == '}') {
             return RecordParsers.skipJsonSpace(b, i + 1) == n ? o : null;
@@ -629,12 +644,19 @@ public final class LogLineParser implements Serializable {
             JsonNode value = null;
             if (c == '"') {
                 int s = i + 1;
-                int e = stringEnd(b, s);
-                if (e < 0 || e - s > FLAT_STRING_MAX) {
-                    return null;
-                }
-                if (name != null) {
-                    value = TextNode.valueOf(unescape(b, s, e));
+                int e;
+                if (name != null) { // read and decoded in one pass
+                    String t = readString(b, s, end);
+                    if (t == null) {
+                        return null;
+                    }
+                    value = TextNode.valueOf(t);
+                    e = end[0];
+                } else {
+                    e = skipString(b, s);
+                    if (e < 0) {
+                        return null;
+                    }
                 }
                 i = e + 1;
             } else if (c == '-' || (c >= '0' && c <= '9')) {
@@ -741,10 +763,101 @@ public final class LogLineParser implements Serializable {
     }
 
     /**
+     * {@link #flat}'s reading of a string whose chars start at {@code s} and whose value is not wanted: {@link
+     * #stringEnd}, or -1 also where the string is longer than {@link #FLAT_STRING_MAX}. The plain runs between
+     * escapes are found eight bytes a step ({@link ByteScan#jsonStringStop}).
+     */
+    static int skipString(byte[] b, int s) {
+        int n = b.length;
+        int limit = Math.min(n, s + FLAT_STRING_MAX + 1); // a quote at or past it: too long
+        int i = s;
+        while (true) {
+            i = ByteScan.jsonStringStop(b, i, limit);
+            if (i >= limit) {
+                return -1;
+            }
+            byte c = b[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c != '\\' || i + 1 >= n || !simpleEscape(b[i + 1])) {
+                return -1; // a control character, a byte over 127, a cut or other escape
+            }
+            i += 2;
+        }
+    }
+
+    /** Whether {@code \\c} is one of the escapes {@link #flat} reads: <code>\" \\ \/ \b \f \n \r \t</code>. */
+    private static boolean simpleEscape(byte c) {
+        return switch (c) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * {@link #flat}'s reading of a wanted string whose chars start at {@code s}: its chars, its closing quote's
+     * index put in {@code end[0]}; null where {@link #skipString} gives -1. {@link #stringEnd} and {@link #unescape}
+     * (the reference form; LogLineParserBytesTest compares the two) in one pass over the bytes, the plain runs
+     * found eight bytes a step ({@link ByteScan#jsonStringStop}): a string without an escape is made from the bytes
+     * at once; else its chars go into an array allocated at the first escape, a plain run at a time.
+     */
+    static String readString(byte[] b, int s, int[] end) {
+        int n = b.length;
+        int limit = Math.min(n, s + FLAT_STRING_MAX + 1); // a quote at or past it: too long
+        int i = ByteScan.jsonStringStop(b, s, limit);
+        if (i >= limit) {
+            return null;
+        }
+        if (b[i] == '"') {
+            end[0] = i;
+            return new String(b, s, i - s, StandardCharsets.ISO_8859_1);
+        }
+        if (b[i] != '\\') {
+            return null; // a control character or a byte over 127
+        }
+        byte[] out = new byte[limit - s];
+        int o = i - s;
+        System.arraycopy(b, s, out, 0, o);
+        while (true) { // at a backslash
+            if (i + 1 >= n) {
+                return null;
+            }
+            byte c = switch (b[i + 1]) {
+                case 'b' -> '\b';
+                case 'f' -> '\f';
+                case 'n' -> '\n';
+                case 'r' -> '\r';
+                case 't' -> '\t';
+                case '"', '\\', '/' -> b[i + 1];
+                default -> 0;
+            };
+            if (c == 0) {
+                return null;
+            }
+            out[o++] = c;
+            int from = i + 2;
+            i = ByteScan.jsonStringStop(b, from, limit);
+            if (i >= limit) {
+                return null;
+            }
+            System.arraycopy(b, from, out, o, i - from);
+            o += i - from;
+            if (b[i] == '"') {
+                end[0] = i;
+                return new String(out, 0, o, StandardCharsets.ISO_8859_1);
+            }
+            if (b[i] != '\\') {
+                return null;
+            }
+        }
+    }
+
+    /**
      * The index of the quote that closes the string whose chars start at {@code i}, or -1: a byte that is not
      * ASCII, a control character, an escape other than <code>\" \\ \/ \b \f \n \r \t</code>, or the end.
      */
-    private static int stringEnd(byte[] b, int i) {
+    static int stringEnd(byte[] b, int i) {
         for (int n = b.length; i < n; i++) {
             byte c = b[i];
             if (c == '"') {
@@ -769,7 +882,7 @@ public final class LogLineParser implements Serializable {
     }
 
     /** The chars of the string {@code b[s, e)} (ASCII, escapes as {@link #stringEnd} checked them). */
-    private static String unescape(byte[] b, int s, int e) {
+    static String unescape(byte[] b, int s, int e) {
         int k = s;
         while (k < e && b[k] != '\\') {
             k++;

@@ -42,15 +42,21 @@ class WellFormedUtf8Test {
     @Test
     void longStringsGiveTheReferenceBytes() {
         SplittableRandom r = new SplittableRandom(5);
-        for (int trial = 0; trial < 3000; trial++) {
+        for (int trial = 0; trial < 5000; trial++) {
             int len = r.nextInt(300);
             char[] c = new char[len];
-            int mode = trial % 4; // 0: ASCII only, 1: one surrogate in ASCII, 2: ASCII and '?', 3: any
+            // 0: ASCII only, 1: one surrogate in ASCII, 2: ASCII and '?', 3: any, 4: non-ASCII without '?' and
+            // one surrogate in it half the time
+            int mode = trial % 5;
             for (int i = 0; i < len; i++) {
                 c[i] = mode == 3 ? ALPHABET[r.nextInt(ALPHABET.length)]
+                        : mode == 4 && r.nextInt(6) == 0 ? ALPHABET[2 + r.nextInt(ALPHABET.length - 2)]
                         : mode == 2 && r.nextInt(8) == 0 ? '?' : (char) (' ' + r.nextInt(95));
+                if (mode == 4 && c[i] == '?') {
+                    c[i] = 'x';
+                }
             }
-            if (mode == 1 && len > 0) {
+            if ((mode == 1 || mode == 4 && trial % 2 == 0) && len > 0) {
                 c[r.nextInt(len)] = r.nextBoolean() ? '\uD800' : '\uDFFF';
             }
             check(new String(c));

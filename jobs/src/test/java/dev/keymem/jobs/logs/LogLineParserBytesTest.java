@@ -276,6 +276,81 @@ class LogLineParserBytesTest {
     }
 
     /** {@code s} as a JSON string literal. */
+    /**
+     * {@link LogLineParser#readString} and {@link LogLineParser#skipString} (one pass) against their reference,
+     * {@link LogLineParser#stringEnd} then {@link LogLineParser#unescape} with the length bound: the same string
+     * and closing quote, or the same refusal, on every value of {@code body} read from each of its quotes; and
+     * {@link LogLineParser#asciiScan} against its plain loop on {@code body}.
+     */
+    private static int stringAgrees(byte[] body) {
+        int read = 0;
+        int[] end = new int[1];
+        assertEquals(LogLineParser.asciiScanReference(body), LogLineParser.asciiScan(body));
+        for (int q = 0; q < body.length; q++) {
+            if (body[q] != '"') {
+                continue;
+            }
+            int s = q + 1;
+            int e = LogLineParser.stringEnd(body, s);
+            boolean refused = e < 0 || e - s > LogLineParser.FLAT_STRING_MAX;
+            java.util.function.Supplier<String> ctx = () -> new String(body, StandardCharsets.ISO_8859_1);
+            assertEquals(refused ? -1 : e, LogLineParser.skipString(body, s), ctx);
+            end[0] = -7;
+            String t = LogLineParser.readString(body, s, end);
+            if (refused) {
+                assertNull(t, ctx);
+            } else {
+                assertEquals(LogLineParser.unescape(body, s, e), t, ctx);
+                assertEquals(e, end[0], ctx);
+                read++;
+            }
+        }
+        return read;
+    }
+
+    @Test
+    void oneReadingOfAStringIsTheTwoPassReading() throws Exception {
+        int read = 0;
+        // real lines as JSON strings (escapes, non-ASCII, tabs), and cut anywhere
+        for (String l : LineTokensScanTestLines.realLines()) {
+            byte[] b = ("\"" + l + "\",\"message\":" + TREE.writeValueAsString(l) + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            read += stringAgrees(b);
+            read += stringAgrees(java.util.Arrays.copyOf(b, b.length / 2));
+        }
+        // random strings: escapes valid and not, quotes, controls, invalid UTF-8 and non-ASCII bytes, empty strings
+        String[] parts = {"a", "Z", "0", " ", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0041",
+            "\\x", "\\", "\"", "\"\"", "\t", "\n", "\u0001", "\u007f", "~", "]", "^", "{", "\u00e9", "\u6f22"};
+        SplittableRandom r = new SplittableRandom(19);
+        for (int k = 0; k < 20_000; k++) {
+            StringBuilder sb = new StringBuilder("\"");
+            for (int j = r.nextInt(0, 12); j > 0; j--) {
+                sb.append(parts[r.nextInt(parts.length)]);
+            }
+            byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+            if (r.nextInt(4) == 0 && b.length > 1) { // an invalid UTF-8 byte, or a cut sequence
+                b[r.nextInt(1, b.length)] = (byte) (0x80 | r.nextInt(0x80));
+            }
+            read += stringAgrees(b);
+        }
+        // the length bound: a string of FLAT_STRING_MAX chars is read, one of one more is not, with and without escapes
+        for (int len : new int[] {LogLineParser.FLAT_STRING_MAX - 1, LogLineParser.FLAT_STRING_MAX,
+            LogLineParser.FLAT_STRING_MAX + 1}) {
+            byte[] b = new byte[len + 2];
+            java.util.Arrays.fill(b, (byte) 'x');
+            b[0] = '"';
+            b[len + 1] = '"';
+            read += stringAgrees(b);
+            b[1] = '\\';
+            b[2] = 'n';
+            read += stringAgrees(b);
+            b[len - 1] = '\\';
+            b[len] = 't';
+            read += stringAgrees(b);
+        }
+        assertTrue(read > 10_000, "strings read: " + read);
+    }
+
     static String json(String s) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);

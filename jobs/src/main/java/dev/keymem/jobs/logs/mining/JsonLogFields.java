@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keymem.jobs.kafka.ByteScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -667,8 +668,48 @@ public final class JsonLogFields {
         return i - from > SCAN_MAX_NUMBER ? -1 : i;
     }
 
-    /** The index after the string at {@code c[from]} (a quote), its escapes checked, or -1. */
-    private static int string(byte[] c, int from, int to) {
+    /**
+     * The index after the string at {@code c[from]} (a quote), its escapes checked, or -1; the plain runs between
+     * escapes found eight bytes a step ({@link ByteScan#jsonCharStop}). {@link #stringReference} is the reference
+     * form (JsonLogFieldsTest compares the two).
+     */
+    static int string(byte[] c, int from, int to) {
+        int i = from + 1;
+        while (true) {
+            i = ByteScan.jsonCharStop(c, i, to);
+            if (i >= to) {
+                return -1;
+            }
+            int ch = c[i];
+            if (ch == '"') {
+                return i + 1;
+            }
+            if (ch != '\\' || ++i >= to) {
+                return -1; // a control character, or a cut escape
+            }
+            switch (c[i]) {
+                case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i++;
+                case 'u' -> {
+                    if (i + 4 >= to) {
+                        return -1;
+                    }
+                    for (int k = 1; k <= 4; k++) {
+                        int x = c[i + k]; // ASCII hex digits only, as Jackson reads them
+                        if (!(x >= '0' && x <= '9' || x >= 'a' && x <= 'f' || x >= 'A' && x <= 'F')) {
+                            return -1;
+                        }
+                    }
+                    i += 5;
+                }
+                default -> {
+                    return -1;
+                }
+            }
+        }
+    }
+
+    /** {@link #string}'s reference: one char at a time. */
+    static int stringReference(byte[] c, int from, int to) {
         for (int i = from + 1; i < to; i++) {
             int ch = c[i] & 0xFF;
             if (ch > '\\') {

@@ -373,4 +373,43 @@ class JsonLogFieldsTest {
             System.out.println("JsonLogFieldsTest: " + seen + " texts, " + scanned + " read by the scan");
         }
     }
+
+    /**
+     * {@link JsonLogFields#string} (plain runs eight bytes a step) against {@link JsonLogFields#stringReference}
+     * (a char at a time) from every quote of random Latin-1 lines (escapes valid and not, {@code \\u} escapes cut
+     * and with bad digits, controls, chars 0x80-0xFF, quotes) and of loghub_2k's lines as JSON strings.
+     */
+    @Test
+    void theStringScanIsTheCharByCharScan() throws Exception {
+        String[] parts = {"a", "Z", " ", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u0041", "\\u00e9", "\\uD83D",
+            "\\u12", "\\u12G4", "\\x", "\\", "\"", "\t", "\u0001", "\u00e9", "\u00ff", "?", "{", "}", "]", "^",
+            "plain text of some length "};
+        SplittableRandom r = new SplittableRandom(31);
+        int read = 0;
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (int k = 0; k < 20_000; k++) {
+            StringBuilder sb = new StringBuilder("\"");
+            for (int j = r.nextInt(0, 14); j > 0; j--) {
+                sb.append(parts[r.nextInt(parts.length)]);
+            }
+            lines.add(sb.toString());
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String l : dev.keymem.jobs.testdata.Loghub.lines("JsonLogFieldsTest")) {
+            lines.add(json.writeValueAsString(l) + "}");
+        }
+        for (String l : lines) {
+            byte[] c = l.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (int q = 0; q < c.length; q++) {
+                if (c[q] == '"') {
+                    for (int to : new int[] {c.length, (q + c.length) / 2}) {
+                        int want = JsonLogFields.stringReference(c, q, to);
+                        assertEquals(want, JsonLogFields.string(c, q, to), l);
+                        read += want >= 0 ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertTrue(read > 10_000, "strings read: " + read);
+    }
 }

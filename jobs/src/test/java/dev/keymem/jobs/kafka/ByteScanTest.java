@@ -1,0 +1,81 @@
+package dev.keymem.jobs.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ByteScan}'s word-at-a-time scans against their plain loops: random arrays of every length up to 40 (so
+ * every alignment of a hit in and after the eight-byte steps) and longer ones, over byte mixes that make hits
+ * rare and common (each byte value next to every other: the borrows of the word operations), every range.
+ */
+class ByteScanTest {
+    private static final byte[] SPECIAL = {'"', '\\', '?', 0, 0x1F, 0x20, 0x21, 0x7F, (byte) 0x80, (byte) 0xFF,
+        (byte) 0xC3, (byte) 0xA9, '#', '[', ']', '>', '@', 'A', 'a'};
+
+    private static byte[] random(SplittableRandom r, int len) {
+        byte[] b = new byte[len];
+        int mix = r.nextInt(3); // 0: any byte, 1: letters with a special byte now and then, 2: letters
+        for (int i = 0; i < len; i++) {
+            b[i] = switch (mix) {
+                case 0 -> (byte) r.nextInt(256);
+                case 1 -> r.nextInt(12) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : (byte) ('a' + r.nextInt(26));
+                default -> (byte) ('a' + r.nextInt(26));
+            };
+        }
+        return b;
+    }
+
+    private static int check(byte[] b) {
+        int hits = 0;
+        for (int from = 0; from <= Math.min(b.length, 9); from++) {
+            for (int to = from; to <= b.length; to += to - from < 20 ? 1 : 7) {
+                for (byte v : SPECIAL) {
+                    int want = ByteScan.indexOfReference(b, from, to, v);
+                    assertEquals(want, ByteScan.indexOf(b, from, to, v));
+                    hits += want >= 0 ? 1 : 0;
+                }
+                assertEquals(ByteScan.jsonStringStopReference(b, from, to), ByteScan.jsonStringStop(b, from, to));
+                assertEquals(ByteScan.asciiStopReference(b, from, to), ByteScan.asciiStop(b, from, to));
+                assertEquals(ByteScan.indexOfNegativeReference(b, from, to), ByteScan.indexOfNegative(b, from, to));
+                assertEquals(ByteScan.jsonCharStopReference(b, from, to), ByteScan.jsonCharStop(b, from, to));
+            }
+        }
+        return hits;
+    }
+
+    @Test
+    void theWordScansAreThePlainLoops() {
+        SplittableRandom r = new SplittableRandom(13);
+        int hits = 0;
+        for (int len = 0; len <= 40; len++) {
+            for (int k = 0; k < 60; k++) {
+                hits += check(random(r, len));
+            }
+        }
+        for (int k = 0; k < 60; k++) {
+            hits += check(random(r, 100 + r.nextInt(300)));
+        }
+        // each byte value after each other one, at each position of a word
+        for (int x = 0; x < 256; x++) {
+            byte[] b = new byte[24];
+            java.util.Arrays.fill(b, (byte) 'a');
+            for (int y = 0; y < 256; y++) {
+                for (int at = 0; at < 16; at++) {
+                    b[at] = (byte) x;
+                    b[at + 1] = (byte) y;
+                    assertEquals(ByteScan.jsonStringStopReference(b, 0, 24), ByteScan.jsonStringStop(b, 0, 24));
+                    assertEquals(ByteScan.asciiStopReference(b, 0, 24), ByteScan.asciiStop(b, 0, 24));
+                    assertEquals(ByteScan.indexOfNegativeReference(b, 0, 24), ByteScan.indexOfNegative(b, 0, 24));
+                    assertEquals(ByteScan.jsonCharStopReference(b, 0, 24), ByteScan.jsonCharStop(b, 0, 24));
+                    assertEquals(ByteScan.indexOfReference(b, 0, 24, (byte) y), ByteScan.indexOf(b, 0, 24, (byte) y));
+                    b[at] = 'a';
+                    b[at + 1] = 'a';
+                }
+            }
+        }
+        assertTrue(hits > 10_000, "hits: " + hits);
+    }
+}
