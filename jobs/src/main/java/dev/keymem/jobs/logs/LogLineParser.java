@@ -167,7 +167,11 @@ public final class LogLineParser implements Serializable {
         if (end >= 0) {
             ts = parseInstant(b, from, end, recordTimestamp);
         }
-        int cri = end < 0 ? -1 : CriLogPrefix.messageStart(value, from, value.length()); // its text is its message
+        // a CRI line (its text is its message): the stamp's end is the space before its stream (the first white
+        // space after the T, which CriLogPrefix.messageStart wants a ' ' and the stream to follow), so a stamp
+        // not followed by " s" is none
+        int cri = end < 0 || end + 1 >= b.length || b[end] != ' ' || b[end + 1] != 's' ? -1
+                : CriLogPrefix.messageStart(value, from, value.length());
         return cri < 0 ? new LogLine(source, value, offset, ts) : cri(source, value, cri, to, offset, ts);
     }
 

@@ -26,7 +26,7 @@ class LogLineParserBytesTest {
     private static final ObjectMapper TREE = new ObjectMapper();
 
     private static String outcome(LogLine l) {
-        return l.source + "|" + l.text + "|" + l.offset + "|" + l.timestamp + "|" + l.bare;
+        return l.source + "|" + l.text + "|" + l.offset + "|" + l.timestamp + "|" + l.bare + "|" + l.cri;
     }
 
     private static String reference(LogLineParser p, String key, KafkaRecord r) {
@@ -97,6 +97,22 @@ class LogLineParserBytesTest {
         check(null, null);
         check(new byte[] {'{', '"', 's', '"', ':', (byte) 0xC3, '"', '}'}, null); // not UTF-8
         check(new byte[] {'r', 'a', 'w', ' ', (byte) 0xFF}, "k");
+    }
+
+    @Test
+    void sameCriLinesAndNearMisses() {
+        String[] stamps = {"2026-01-15T08:00:00.875Z", "2026-01-15T08:00:00.875123456+01:00", "2026-01-15T", "2026-01-15Tx"};
+        String[] middles = {" stdout F ", " stderr P ", " stdout F", " stdout X ", " stdoutF ", " stdin F ", "\tstdout F ",
+            "  stdout F ", " sTdout F ", " s", " ", "\u001Cstdout F ", "\u001C stdout F ", " stderr  P "};
+        String[] messages = {"hello world", "", " ", "GET /a?b=1 200", "x".repeat(50), "tail\n", "INFO cache[4120]: x"};
+        for (String st : stamps) {
+            for (String m : middles) {
+                for (String msg : messages) {
+                    check(st + m + msg);
+                    check("  " + st + m + msg + "  ");
+                }
+            }
+        }
     }
 
     @Test
