@@ -115,7 +115,10 @@ public final class LogLineParser implements Serializable {
             while (Character.isWhitespace(value.charAt(lead))) {
                 lead++;
             }
-            int cri = CriLogPrefix.messageStart(value, lead, value.length());
+            // a CRI line's stamp ends at the space before its stream (as in raw(...)): else no CRI check
+            int sp = lead + stamp.length();
+            int cri = sp + 1 >= value.length() || value.charAt(sp) != ' ' || value.charAt(sp + 1) != 's' ? -1
+                    : CriLogPrefix.messageStart(value, lead, value.length());
             if (cri >= 0) {
                 return cri(source, value, cri, lead + v.length(), offset, ts);
             }

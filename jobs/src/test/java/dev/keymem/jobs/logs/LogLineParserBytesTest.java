@@ -105,11 +105,26 @@ class LogLineParserBytesTest {
         String[] middles = {" stdout F ", " stderr P ", " stdout F", " stdout X ", " stdoutF ", " stdin F ", "\tstdout F ",
             "  stdout F ", " sTdout F ", " s", " ", "\u001Cstdout F ", "\u001C stdout F ", " stderr  P "};
         String[] messages = {"hello world", "", " ", "GET /a?b=1 200", "x".repeat(50), "tail\n", "INFO cache[4120]: x"};
+        LogLineParser p = new LogLineParser(null);
         for (String st : stamps) {
             for (String m : middles) {
                 for (String msg : messages) {
-                    check(st + m + msg);
-                    check("  " + st + m + msg + "  ");
+                    for (String v : new String[] {st + m + msg, "  " + st + m + msg + "  ", st + m + msg + " \u00e9",
+                        "\u3000" + st + m + "\u4e2d " + msg}) {
+                        check(v);
+                        // the String path (non-ASCII values take it) marks a CRI line exactly where the prefix's
+                        // own reading finds one (no shortcut)
+                        int lead = 0;
+                        while (lead < v.length() && Character.isWhitespace(v.charAt(lead))) {
+                            lead++;
+                        }
+                        try {
+                            LogLine l = p.parse(null, v, 0, -1);
+                            assertEquals(CriLogPrefix.messageStart(v, lead, v.length()) >= 0, l.cri != 0, v);
+                        } catch (InvalidRecordException e) {
+                            assertTrue(v.isBlank(), v);
+                        }
+                    }
                 }
             }
         }
