@@ -24,6 +24,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -38,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cluster of file runs ({@link FileRunCluster}): jobs run on it as on Flink's MiniCluster, its REST endpoint
- * answers every request with 404 (no handlers), only file runs get it, its jobs go as job graphs without checkpoint
+ * The cluster of file runs ({@link FileRunCluster}): jobs run on it as on Flink's MiniCluster, it starts no REST
+ * endpoint (with a job archive directory, one that answers every request with 404: no handlers), only file runs get it, its jobs go as job graphs without checkpoint
  * settings, and its managed memory is sized by the input.
  */
 class FileRunClusterTest {
@@ -125,9 +126,26 @@ class FileRunClusterTest {
     }
 
     @Test
-    void itsRestEndpointServesNothing() throws Exception {
+    void itStartsNoRestEndpoint() throws Exception {
+        assertTrue(FileRunCluster.restless(), "Flink's component constructor is there (Flink 2.2)");
         Configuration c = config();
         c.setString("rest.port", "0");
+        try (FileRunCluster cluster = new FileRunCluster(new MiniClusterConfiguration.Builder().setConfiguration(c)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
+            cluster.start();
+            // the dispatcher and resource manager answer through the cluster's gateways
+            assertEquals(1, cluster.requestClusterOverview().get(60, TimeUnit.SECONDS).getNumTaskManagersConnected());
+            assertFalse(cluster.getRestAddress().isDone(), "no endpoint, no address");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith(
+                    "flink-rest-server")), "no netty server threads");
+        }
+    }
+
+    @Test
+    void withAJobArchiveDirectoryItsRestEndpointServesNothing() throws Exception {
+        Configuration c = config();
+        c.setString("rest.port", "0");
+        c.set(JobManagerOptions.ARCHIVE_DIR, dir.resolve("archive").toUri().toString());
         try (FileRunCluster cluster = new FileRunCluster(new MiniClusterConfiguration.Builder().setConfiguration(c)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
             cluster.start();
