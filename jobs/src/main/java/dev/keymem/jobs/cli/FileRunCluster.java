@@ -40,7 +40,15 @@ import org.apache.flink.runtime.heartbeat.HeartbeatServices;
 import org.apache.flink.runtime.highavailability.HighAvailabilityServices;
 import org.apache.flink.runtime.jobmanager.HaServicesJobPersistenceComponentFactory;
 import org.apache.flink.runtime.leaderretrieval.LeaderRetrievalService;
+import org.apache.flink.core.plugin.PluginManager;
+import org.apache.flink.runtime.metrics.EventReporterSetup;
 import org.apache.flink.runtime.metrics.MetricRegistry;
+import org.apache.flink.runtime.metrics.MetricRegistryConfiguration;
+import org.apache.flink.runtime.metrics.MetricRegistryImpl;
+import org.apache.flink.runtime.metrics.ReporterSetup;
+import org.apache.flink.runtime.metrics.ReporterSetupBuilder;
+import org.apache.flink.runtime.metrics.TraceReporterSetup;
+import org.apache.flink.runtime.metrics.filter.DefaultReporterFilters;
 import org.apache.flink.runtime.metrics.groups.JobManagerMetricGroup;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerId;
 import org.apache.flink.runtime.resourcemanager.ResourceManagerService;
@@ -84,7 +92,8 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * endpoint's netty server (its event loops, the bound port, its executor and shutdown) some 0.03-0.04 CPU s more
  * (docs/benchmarks.md, "Start-up, round 12"). So {@link RestlessComponents} starts the dispatcher and resource
  * manager as Flink's {@code DefaultDispatcherResourceManagerComponentFactory} does (the same calls, the same
- * services), minus the endpoint, its metric fetcher and the history server archivist that serves it. What that
+ * services), minus the endpoint, its metric fetcher and the history server archivist that serves it, and its metric
+ * registry starts no metric query service, which only the endpoint's metric fetcher asks ({@link NoQueryService}). What that
  * changes: {@link MiniCluster#getRestAddress()} never completes (nothing in a file run asks for it; Flink's
  * {@code MiniClusterClient}, which does, is not used) and no port is bound. Where that is not possible (another Flink
  * whose component constructor differs) or where a job archive directory is configured ({@code
@@ -107,20 +116,81 @@ final class FileRunCluster extends MiniCluster {
     static final String HANDLERS_PROPERTY = "keymem.rest.handlers";
 
     private final Configuration configuration;
+    private final PluginManager plugins;
 
     FileRunCluster(MiniClusterConfiguration configuration) {
         super(configuration);
         this.configuration = configuration.getConfiguration();
+        this.plugins = configuration.getPluginManager();
+    }
+
+    /** Whether this cluster starts without a REST endpoint ({@link RestlessComponents}). */
+    private boolean withoutRest() {
+        return RestlessComponents.COMPONENT != null && !configuration.contains(JobManagerOptions.ARCHIVE_DIR);
     }
 
     @Override
     protected DispatcherResourceManagerComponentFactory createDispatcherResourceManagerComponentFactory() {
-        if (RestlessComponents.COMPONENT != null && !configuration.contains(JobManagerOptions.ARCHIVE_DIR)) {
+        if (withoutRest()) {
             return RestlessComponents.INSTANCE;
         }
         return new DefaultDispatcherResourceManagerComponentFactory(
                 DefaultDispatcherRunnerFactory.createSessionRunner(SessionDispatcherFactory.INSTANCE),
                 StandaloneResourceManagerFactory.getInstance(), NoHandlers.INSTANCE);
+    }
+
+    /**
+     * Flink's metric registry (the same configuration and reporters as {@code MiniCluster}'s), but where the cluster
+     * has no REST endpoint, without the metric query service ({@link NoQueryService}).
+     */
+    @Override
+    protected MetricRegistryImpl createMetricRegistry(Configuration config, long maximumMessageSizeInBytes) {
+        if (!withoutRest()) {
+            return super.createMetricRegistry(config, maximumMessageSizeInBytes);
+        }
+        return new NoQueryService(MetricRegistryConfiguration.fromConfiguration(config, maximumMessageSizeInBytes),
+                ReporterSetupBuilder.METRIC_SETUP_BUILDER.fromConfiguration(config,
+                        DefaultReporterFilters::metricsFromConfiguration, plugins),
+                ReporterSetupBuilder.TRACE_SETUP_BUILDER.fromConfiguration(config,
+                        DefaultReporterFilters::tracesFromConfiguration, plugins),
+                ReporterSetupBuilder.EVENT_SETUP_BUILDER.fromConfiguration(config,
+                        DefaultReporterFilters::eventsFromConfiguration, plugins));
+    }
+
+    /**
+     * A metric registry that starts no metric query service. The query service is an RPC endpoint that keeps a
+     * copy of every metric registered (its scope worked out, the metric added through its mailbox), and serves
+     * them to the REST API's metric fetcher alone; a cluster without a REST endpoint has no fetcher, and a 20-record
+     * run registered some hundreds of metrics with it (~0.015 CPU s a run). Flink's registry itself runs without one
+     * where it cannot start it ("No metrics will be submitted to the WebInterface"): its gateway address is then
+     * null, which the dispatcher and the task executors take as "none". Reporters, if configured, get every metric
+     * as before. The RPC service the cluster made for the query service is closed with the registry, as Flink's
+     * registry closes it.
+     */
+    private static final class NoQueryService extends MetricRegistryImpl {
+        private volatile RpcService unused;
+
+        NoQueryService(MetricRegistryConfiguration configuration, Collection<ReporterSetup> reporters,
+                Collection<TraceReporterSetup> traceReporters, Collection<EventReporterSetup> eventReporters) {
+            super(configuration, reporters, traceReporters, eventReporters);
+        }
+
+        @Override
+        public void startQueryService(RpcService rpcService, ResourceID resourceID) {
+            unused = rpcService;
+        }
+
+        @Override
+        public CompletableFuture<Void> closeAsync() {
+            CompletableFuture<Void> registry = super.closeAsync();
+            RpcService service = unused;
+            return service == null ? registry : FutureUtils.completeAll(List.of(registry, service.closeAsync()));
+        }
+    }
+
+    /** The dispatcher's gateway (tests). */
+    CompletableFuture<DispatcherGateway> dispatcher() {
+        return getDispatcherGatewayFuture();
     }
 
     /** Whether the cluster starts without a REST endpoint (Flink's component constructor was found). */

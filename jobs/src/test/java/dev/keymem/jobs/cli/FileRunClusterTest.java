@@ -12,6 +12,7 @@ import dev.keymem.jobs.rpc.LocalRpcSystem;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster of file runs ({@link FileRunCluster}): jobs run on it as on Flink's MiniCluster, it starts no REST
- * endpoint (with a job archive directory, one that answers every request with 404: no handlers), only file runs get it, its jobs go as job graphs without checkpoint
+ * endpoint and no metric query service (with a job archive directory, both, the endpoint answering every request
+ * with 404: no handlers), only file runs get it, its jobs go as job graphs without checkpoint
  * settings, and its managed memory is sized by the input.
  */
 class FileRunClusterTest {
@@ -136,6 +138,9 @@ class FileRunClusterTest {
             // the dispatcher and resource manager answer through the cluster's gateways
             assertEquals(1, cluster.requestClusterOverview().get(60, TimeUnit.SECONDS).getNumTaskManagersConnected());
             assertFalse(cluster.getRestAddress().isDone(), "no endpoint, no address");
+            assertEquals(List.of(), List.copyOf(cluster.dispatcher().get(60, TimeUnit.SECONDS)
+                    .requestMetricQueryServiceAddresses(Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS)),
+                    "no metric query service");
             assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith(
                     "flink-rest-server")), "no netty server threads");
         }
@@ -150,6 +155,9 @@ class FileRunClusterTest {
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
             cluster.start();
             URI rest = cluster.getRestAddress().get(60, TimeUnit.SECONDS);
+            assertEquals(1, cluster.dispatcher().get(60, TimeUnit.SECONDS)
+                    .requestMetricQueryServiceAddresses(Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS).size(),
+                    "the metric query service, for the endpoint's metric fetcher");
             for (String path : new String[] {"/v1/config", "/v1/overview", "/jobs"}) {
                 HttpURLConnection http = (HttpURLConnection) rest.resolve(path).toURL().openConnection();
                 try {
