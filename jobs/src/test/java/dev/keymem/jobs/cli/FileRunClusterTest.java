@@ -135,7 +135,12 @@ class FileRunClusterTest {
         try (FileRunCluster cluster = new FileRunCluster(new MiniClusterConfiguration.Builder().setConfiguration(c)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
             cluster.start();
-            // the dispatcher and resource manager answer through the cluster's gateways
+            // the dispatcher and resource manager answer through the cluster's gateways; the task manager registers
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (cluster.requestClusterOverview().get(60, TimeUnit.SECONDS).getNumTaskManagersConnected() < 1
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
             assertEquals(1, cluster.requestClusterOverview().get(60, TimeUnit.SECONDS).getNumTaskManagersConnected());
             assertFalse(cluster.getRestAddress().isDone(), "no endpoint, no address");
             assertEquals(List.of(), List.copyOf(cluster.dispatcher().get(60, TimeUnit.SECONDS)
