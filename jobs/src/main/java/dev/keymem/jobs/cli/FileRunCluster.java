@@ -90,19 +90,20 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * inside one command. Flink's ~100 REST handlers (the web monitor's job, checkpoint, metric and savepoint handlers)
  * cost every run some 0.05 CPU s of its main thread plus their classes' compilation (dropped in session 8); the
  * endpoint's netty server (its event loops, the bound port, its executor and shutdown) some 0.03-0.04 CPU s more
- * (docs/benchmarks.md, "Start-up, round 12"). So {@link RestlessComponents} starts the dispatcher and resource
- * manager as Flink's {@code DefaultDispatcherResourceManagerComponentFactory} does (the same calls, the same
- * services), minus the endpoint, its metric fetcher and the history server archivist that serves it, and its metric
- * registry starts no metric query service, which only the endpoint's metric fetcher asks ({@link NoQueryService}). What that
- * changes: {@link MiniCluster#getRestAddress()} never completes (nothing in a file run asks for it; Flink's
- * {@code MiniClusterClient}, which does, is not used) and no port is bound. Where that is not possible (another Flink
- * whose component constructor differs) or where a job archive directory is configured ({@code
- * jobmanager.archive.fs.dir}, archived through the endpoint), the endpoint starts as before, bound to 127.0.0.1 on a
- * free port and serving no handlers ({@link NoHandlers}).
+ * (docs/benchmarks.md, "Start-up, round 12"). So {@link RestlessComponents} starts the dispatcher and resource manager
+ * as Flink's {@code DefaultDispatcherResourceManagerComponentFactory} does (the same calls, the same services), minus
+ * the endpoint, its metric fetcher and the history server archivist that serves it, and its metric registry starts no
+ * metric query service, which only the endpoint's metric fetcher asks ({@link NoQueryService}). What that changes:
+ * {@link MiniCluster#getRestAddress()} never completes (nothing in a file run asks for it; Flink's {@code
+ * MiniClusterClient}, which does, is not used) and no port is bound. Where that is not possible (another Flink whose
+ * component constructor differs) or where a job archive directory is configured ({@code jobmanager.archive.fs.dir},
+ * archived through the endpoint), the endpoint starts as before, bound to 127.0.0.1 on a free port and serving no
+ * handlers ({@link NoHandlers}).
  *
- * <p>It plugs in through Flink's extension points: {@link MiniCluster#createDispatcherResourceManagerComponentFactory()}
- * and a {@link PipelineExecutorServiceLoader} whose executor (under {@link LocalExecutor#NAME}) is, by default, its
- * {@link JobGraphExecutor}: Flink's local executor's work (attached, a per-job cluster of this class), but
+ * <p>It plugs in through Flink's extension points: {@code MiniCluster.createDispatcherResourceManagerComponentFactory},
+ * {@code MiniCluster.createMetricRegistry} and a {@link PipelineExecutorServiceLoader} whose executor (under
+ * {@link LocalExecutor#NAME}) is, by default, its {@link JobGraphExecutor}: Flink's local executor's work (attached,
+ * a per-job cluster of this class), but
  * submitting a job graph made on the client, without checkpoint settings ({@link #jobGraph}), where Flink's local
  * executor submits the stream graph; it notifies no job status listeners
  * ({@code execution.job-status-changed-listeners}, which file runs do not set). {@code -D}{@value

@@ -265,10 +265,10 @@ final class JobCli {
         return c;
     }
 
-    /** System property: {@code false} ends a finished file run through the JVM's orderly shutdown ({@link #quickExit}). */
+    /** System property: {@code false} ends a file run through the JVM's orderly shutdown ({@link #quickExit}). */
     static final String QUICK_EXIT_PROPERTY = "keymem.file-run.quick-exit";
 
-    /** Set when a file run has ended well: outputs written and closed, run directory deleted ({@link #fileRunEnded}). */
+    /** Set when a file run has ended well: outputs written and closed, run directory deleted. */
     private static volatile boolean fileRunEnded;
 
     /**
