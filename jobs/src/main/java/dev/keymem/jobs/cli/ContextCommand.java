@@ -69,6 +69,7 @@ final class ContextCommand implements Subcommand {
                         files.sinkDeadLetters(job.parseDeadLetters(), "parse");
                     }, out, err);
         }
+        JobCli.fileRunEnded();
         return Memctl.EXIT_OK;
     }
 }

@@ -1,7 +1,12 @@
 package dev.keymem.jobs.cli;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -11,13 +16,51 @@ import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.client.program.PerJobMiniClusterFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
+import org.apache.flink.core.failure.FailureEnricher;
+import org.apache.flink.runtime.blob.BlobServer;
 import org.apache.flink.runtime.blob.TransientBlobService;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
+import org.apache.flink.runtime.dispatcher.DispatcherId;
+import org.apache.flink.runtime.dispatcher.DispatcherOperationCaches;
+import org.apache.flink.runtime.dispatcher.ExecutionGraphInfoStore;
+import org.apache.flink.runtime.dispatcher.PartialDispatcherServices;
+import org.apache.flink.runtime.dispatcher.VoidHistoryServerArchivist;
+import org.apache.flink.runtime.dispatcher.runner.DispatcherRunner;
+import org.apache.flink.runtime.entrypoint.ClusterInformation;
+import org.apache.flink.runtime.entrypoint.component.DispatcherResourceManagerComponent;
+import org.apache.flink.runtime.heartbeat.HeartbeatServices;
+import org.apache.flink.runtime.highavailability.HighAvailabilityServices;
+import org.apache.flink.runtime.jobmanager.HaServicesJobPersistenceComponentFactory;
+import org.apache.flink.runtime.leaderretrieval.LeaderRetrievalService;
+import org.apache.flink.core.plugin.PluginManager;
+import org.apache.flink.runtime.metrics.EventReporterSetup;
+import org.apache.flink.runtime.metrics.MetricRegistry;
+import org.apache.flink.runtime.metrics.MetricRegistryConfiguration;
+import org.apache.flink.runtime.metrics.MetricRegistryImpl;
+import org.apache.flink.runtime.metrics.ReporterSetup;
+import org.apache.flink.runtime.metrics.ReporterSetupBuilder;
+import org.apache.flink.runtime.metrics.TraceReporterSetup;
+import org.apache.flink.runtime.metrics.filter.DefaultReporterFilters;
+import org.apache.flink.runtime.metrics.groups.JobManagerMetricGroup;
+import org.apache.flink.runtime.resourcemanager.ResourceManagerId;
+import org.apache.flink.runtime.resourcemanager.ResourceManagerService;
+import org.apache.flink.runtime.resourcemanager.ResourceManagerServiceImpl;
+import org.apache.flink.runtime.rest.RestService;
+import org.apache.flink.runtime.rpc.RpcService;
+import org.apache.flink.runtime.rpc.RpcUtils;
+import org.apache.flink.runtime.security.token.DelegationTokenManager;
+import org.apache.flink.runtime.webmonitor.retriever.MetricQueryServiceRetriever;
+import org.apache.flink.runtime.webmonitor.retriever.impl.RpcGatewayRetriever;
+import org.apache.flink.util.concurrent.ExponentialBackoffRetryStrategy;
+import org.apache.flink.util.concurrent.FutureUtils;
 import org.apache.flink.runtime.dispatcher.DispatcherGateway;
 import org.apache.flink.runtime.dispatcher.SessionDispatcherFactory;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -42,38 +85,118 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * The embedded cluster of a file run ({@code memctl logs|context --input}): Flink's {@link MiniCluster} (session
- * dispatcher, standalone resource manager) whose REST endpoint serves no handlers. A file run submits its job and
- * reads its result through the MiniCluster's own gateways, never through REST, and nothing else reaches a cluster
- * that lives and ends inside one command; building Flink's ~100 REST handlers (the web monitor's job, checkpoint,
- * metric and savepoint handlers) cost every run some 0.05 CPU s of its main thread plus their classes' compilation.
- * The endpoint itself still starts (bound to 127.0.0.1 on a free port, answering 404) and takes part in leader
- * election as before, so the cluster's life cycle, {@link MiniCluster#getRestAddress()} included, is Flink's own.
+ * dispatcher, standalone resource manager) without a REST endpoint. A file run submits its job and reads its result
+ * through the MiniCluster's own gateways, never through REST, and nothing else reaches a cluster that lives and ends
+ * inside one command. Flink's ~100 REST handlers (the web monitor's job, checkpoint, metric and savepoint handlers)
+ * cost every run some 0.05 CPU s of its main thread plus their classes' compilation (dropped in session 8); the
+ * endpoint's netty server (its event loops, the bound port, its executor and shutdown) some 0.03-0.04 CPU s more
+ * (docs/benchmarks.md, "Start-up, round 12"). So {@link RestlessComponents} starts the dispatcher and resource manager
+ * as Flink's {@code DefaultDispatcherResourceManagerComponentFactory} does (the same calls, the same services), minus
+ * the endpoint, its metric fetcher and the history server archivist that serves it, and its metric registry starts no
+ * metric query service, which only the endpoint's metric fetcher asks ({@link NoQueryService}). What that changes:
+ * {@link MiniCluster#getRestAddress()} never completes (nothing in a file run asks for it; Flink's {@code
+ * MiniClusterClient}, which does, is not used) and no port is bound. Where that is not possible (another Flink whose
+ * component constructor differs) or where a job archive directory is configured ({@code jobmanager.archive.fs.dir},
+ * archived through the endpoint), the endpoint starts as before, bound to 127.0.0.1 on a free port and serving no
+ * handlers ({@link NoHandlers}).
  *
- * <p>It plugs in through Flink's extension points: {@link MiniCluster#createDispatcherResourceManagerComponentFactory()}
- * (the same factory as Flink's {@code createSessionComponentFactory}, with a {@link RestEndpointFactory} of ours)
- * and a {@link PipelineExecutorServiceLoader} whose executor (under {@link LocalExecutor#NAME}) is, by default, its
- * {@link JobGraphExecutor}: Flink's local executor's work (attached, a per-job cluster of this class), but
+ * <p>It plugs in through Flink's extension points: {@code MiniCluster.createDispatcherResourceManagerComponentFactory},
+ * {@code MiniCluster.createMetricRegistry} and a {@link PipelineExecutorServiceLoader} whose executor (under
+ * {@link LocalExecutor#NAME}) is, by default, its {@link JobGraphExecutor}: Flink's local executor's work (attached,
+ * a per-job cluster of this class), but
  * submitting a job graph made on the client, without checkpoint settings ({@link #jobGraph}), where Flink's local
  * executor submits the stream graph; it notifies no job status listeners
  * ({@code execution.job-status-changed-listeners}, which file runs do not set). {@code -D}{@value
  * #STREAM_GRAPH_PROPERTY}{@code =true} gives Flink's {@link LocalExecutor} instead (made with
- * {@link LocalExecutor#createWithFactory}). {@code -Dkeymem.rest.handlers=true} gives file runs Flink's full REST
- * API back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its managed memory
- * (the batch job's sort buffers) by the run's input.
+ * {@link LocalExecutor#createWithFactory}). {@code -Dkeymem.rest.handlers=true} gives file runs Flink's cluster with
+ * its full REST API back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its
+ * managed memory (the batch job's sort buffers) by the run's input.
  */
 final class FileRunCluster extends MiniCluster {
     /** System property: {@code true} gives file runs Flink's REST handlers back. */
     static final String HANDLERS_PROPERTY = "keymem.rest.handlers";
 
+    private final Configuration configuration;
+    private final PluginManager plugins;
+
     FileRunCluster(MiniClusterConfiguration configuration) {
         super(configuration);
+        this.configuration = configuration.getConfiguration();
+        this.plugins = configuration.getPluginManager();
+    }
+
+    /** Whether this cluster starts without a REST endpoint ({@link RestlessComponents}). */
+    private boolean withoutRest() {
+        return RestlessComponents.COMPONENT != null && !configuration.contains(JobManagerOptions.ARCHIVE_DIR);
     }
 
     @Override
     protected DispatcherResourceManagerComponentFactory createDispatcherResourceManagerComponentFactory() {
+        if (withoutRest()) {
+            return RestlessComponents.INSTANCE;
+        }
         return new DefaultDispatcherResourceManagerComponentFactory(
                 DefaultDispatcherRunnerFactory.createSessionRunner(SessionDispatcherFactory.INSTANCE),
                 StandaloneResourceManagerFactory.getInstance(), NoHandlers.INSTANCE);
+    }
+
+    /**
+     * Flink's metric registry (the same configuration and reporters as {@code MiniCluster}'s), but where the cluster
+     * has no REST endpoint, without the metric query service ({@link NoQueryService}).
+     */
+    @Override
+    protected MetricRegistryImpl createMetricRegistry(Configuration config, long maximumMessageSizeInBytes) {
+        if (!withoutRest()) {
+            return super.createMetricRegistry(config, maximumMessageSizeInBytes);
+        }
+        return new NoQueryService(MetricRegistryConfiguration.fromConfiguration(config, maximumMessageSizeInBytes),
+                ReporterSetupBuilder.METRIC_SETUP_BUILDER.fromConfiguration(config,
+                        DefaultReporterFilters::metricsFromConfiguration, plugins),
+                ReporterSetupBuilder.TRACE_SETUP_BUILDER.fromConfiguration(config,
+                        DefaultReporterFilters::tracesFromConfiguration, plugins),
+                ReporterSetupBuilder.EVENT_SETUP_BUILDER.fromConfiguration(config,
+                        DefaultReporterFilters::eventsFromConfiguration, plugins));
+    }
+
+    /**
+     * A metric registry that starts no metric query service. The query service is an RPC endpoint that keeps a
+     * copy of every metric registered (its scope worked out, the metric added through its mailbox), and serves
+     * them to the REST API's metric fetcher alone; a cluster without a REST endpoint has no fetcher, and a 20-record
+     * run registered some hundreds of metrics with it (~0.015 CPU s a run). Flink's registry itself runs without one
+     * where it cannot start it ("No metrics will be submitted to the WebInterface"): its gateway address is then
+     * null, which the dispatcher and the task executors take as "none". Reporters, if configured, get every metric
+     * as before. The RPC service the cluster made for the query service is closed with the registry, as Flink's
+     * registry closes it.
+     */
+    private static final class NoQueryService extends MetricRegistryImpl {
+        private volatile RpcService unused;
+
+        NoQueryService(MetricRegistryConfiguration configuration, Collection<ReporterSetup> reporters,
+                Collection<TraceReporterSetup> traceReporters, Collection<EventReporterSetup> eventReporters) {
+            super(configuration, reporters, traceReporters, eventReporters);
+        }
+
+        @Override
+        public void startQueryService(RpcService rpcService, ResourceID resourceID) {
+            unused = rpcService;
+        }
+
+        @Override
+        public CompletableFuture<Void> closeAsync() {
+            CompletableFuture<Void> registry = super.closeAsync();
+            RpcService service = unused;
+            return service == null ? registry : FutureUtils.completeAll(List.of(registry, service.closeAsync()));
+        }
+    }
+
+    /** The dispatcher's gateway (tests). */
+    CompletableFuture<DispatcherGateway> dispatcher() {
+        return getDispatcherGatewayFuture();
+    }
+
+    /** Whether the cluster starts without a REST endpoint (Flink's component constructor was found). */
+    static boolean restless() {
+        return RestlessComponents.COMPONENT != null;
     }
 
     /** Whether file runs get the cluster without REST handlers (unless {@value #HANDLERS_PROPERTY} is true). */
@@ -229,6 +352,125 @@ final class FileRunCluster extends MiniCluster {
         JobGraph job = streamGraph.getJobGraph(classLoader, streamGraph.getJobID());
         job.setSnapshotSettings(null);
         return job;
+    }
+
+    /**
+     * The dispatcher and resource manager of a session cluster, started as Flink 2.2's
+     * {@code DefaultDispatcherResourceManagerComponentFactory.create} starts them (session dispatcher runner,
+     * standalone resource manager, the same gateway retrievers, operation caches and job manager metric group), but
+     * without a REST endpoint: no netty server, no REST executor or metric fetcher, and the history server archivist
+     * that would archive through the endpoint is Flink's void one (no archive directory is configured where this is
+     * used). The component's REST service is {@link NoRest}. A failure while starting stops what had started, as
+     * Flink's does.
+     */
+    private enum RestlessComponents implements DispatcherResourceManagerComponentFactory {
+        INSTANCE;
+
+        /** {@code DispatcherResourceManagerComponent}'s package-private constructor, or null where it differs. */
+        static final Constructor<DispatcherResourceManagerComponent> COMPONENT = componentConstructor();
+
+        private static Constructor<DispatcherResourceManagerComponent> componentConstructor() {
+            try {
+                Constructor<DispatcherResourceManagerComponent> c = DispatcherResourceManagerComponent.class
+                        .getDeclaredConstructor(DispatcherRunner.class, ResourceManagerService.class,
+                                LeaderRetrievalService.class, LeaderRetrievalService.class, RestService.class,
+                                FatalErrorHandler.class, DispatcherOperationCaches.class);
+                c.setAccessible(true);
+                return c;
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public DispatcherResourceManagerComponent create(Configuration configuration, ResourceID resourceId,
+                Executor ioExecutor, RpcService rpcService, HighAvailabilityServices haServices, BlobServer blobServer,
+                HeartbeatServices heartbeatServices, DelegationTokenManager delegationTokenManager,
+                MetricRegistry metricRegistry, ExecutionGraphInfoStore executionGraphInfoStore,
+                MetricQueryServiceRetriever metricQueryServiceRetriever, Collection<FailureEnricher> failureEnrichers,
+                FatalErrorHandler fatalErrorHandler) throws Exception {
+            LeaderRetrievalService dispatcherRetrieval = null;
+            LeaderRetrievalService resourceManagerRetrieval = null;
+            ResourceManagerService resourceManager = null;
+            DispatcherRunner dispatcherRunner = null;
+            try {
+                dispatcherRetrieval = haServices.getDispatcherLeaderRetriever();
+                resourceManagerRetrieval = haServices.getResourceManagerLeaderRetriever();
+                RpcGatewayRetriever<DispatcherId, DispatcherGateway> dispatcherGateway = new RpcGatewayRetriever<>(
+                        rpcService, DispatcherGateway.class, DispatcherId::fromUuid,
+                        new ExponentialBackoffRetryStrategy(12, Duration.ofMillis(10), Duration.ofMillis(50)));
+                RpcGatewayRetriever<ResourceManagerId, ResourceManagerGateway> resourceManagerGateway =
+                        new RpcGatewayRetriever<>(rpcService, ResourceManagerGateway.class,
+                                ResourceManagerId::fromUuid,
+                                new ExponentialBackoffRetryStrategy(12, Duration.ofMillis(10), Duration.ofMillis(50)));
+                String hostname = RpcUtils.getHostname(rpcService);
+                resourceManager = ResourceManagerServiceImpl.create(StandaloneResourceManagerFactory.getInstance(),
+                        configuration, resourceId, rpcService, haServices, heartbeatServices, delegationTokenManager,
+                        fatalErrorHandler, new ClusterInformation(hostname, blobServer.getPort()), NoRest.URL,
+                        metricRegistry, hostname, ioExecutor);
+                DispatcherOperationCaches caches = new DispatcherOperationCaches(
+                        configuration.get(RestOptions.ASYNC_OPERATION_STORE_DURATION));
+                PartialDispatcherServices services = new PartialDispatcherServices(configuration, haServices,
+                        resourceManagerGateway, blobServer, heartbeatServices,
+                        () -> JobManagerMetricGroup.createJobManagerMetricGroup(metricRegistry, hostname),
+                        executionGraphInfoStore, fatalErrorHandler, VoidHistoryServerArchivist.INSTANCE,
+                        metricRegistry.getMetricQueryServiceGatewayRpcAddress(), ioExecutor, caches, failureEnrichers);
+                dispatcherRunner = DefaultDispatcherRunnerFactory.createSessionRunner(SessionDispatcherFactory.INSTANCE)
+                        .createDispatcherRunner(haServices.getDispatcherLeaderElection(), fatalErrorHandler,
+                                new HaServicesJobPersistenceComponentFactory(haServices), ioExecutor, rpcService,
+                                services);
+                resourceManager.start();
+                resourceManagerRetrieval.start(resourceManagerGateway);
+                dispatcherRetrieval.start(dispatcherGateway);
+                return COMPONENT.newInstance(dispatcherRunner, resourceManager, dispatcherRetrieval,
+                        resourceManagerRetrieval, NoRest.INSTANCE, fatalErrorHandler, caches);
+            } catch (Exception e) {
+                Exception failure = e instanceof InvocationTargetException i && i.getCause() instanceof Exception c
+                        ? c : e;
+                for (LeaderRetrievalService r : new LeaderRetrievalService[] {dispatcherRetrieval,
+                        resourceManagerRetrieval}) {
+                    if (r != null) {
+                        try {
+                            r.stop();
+                        } catch (Exception stop) {
+                            failure.addSuppressed(stop);
+                        }
+                    }
+                }
+                List<CompletableFuture<Void>> closing = new ArrayList<>();
+                if (resourceManager != null) {
+                    closing.add(resourceManager.closeAsync());
+                }
+                if (dispatcherRunner != null) {
+                    closing.add(dispatcherRunner.closeAsync());
+                }
+                try {
+                    FutureUtils.completeAll(closing).get();
+                } catch (Exception close) {
+                    failure.addSuppressed(close);
+                }
+                throw new org.apache.flink.util.FlinkException(
+                        "Could not create the DispatcherResourceManagerComponent.", failure);
+            }
+        }
+    }
+
+    /** The REST service of a cluster that has none: no port, nothing to close. */
+    private enum NoRest implements RestService {
+        INSTANCE;
+
+        /** The web interface address the resource manager is told of: none. */
+        static final String URL = "";
+
+        @Override
+        public int getRestPort() {
+            return -1;
+        }
+
+        @Override
+        public CompletableFuture<Void> closeAsync() {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /** Flink's session REST endpoint without its handlers. */

@@ -265,6 +265,34 @@ final class JobCli {
         return c;
     }
 
+    /** System property: {@code false} ends a file run through the JVM's orderly shutdown ({@link #quickExit}). */
+    static final String QUICK_EXIT_PROPERTY = "keymem.file-run.quick-exit";
+
+    /** Set when a file run has ended well: outputs written and closed, run directory deleted. */
+    private static volatile boolean fileRunEnded;
+
+    /**
+     * Records that a file run ended well: its outputs (results, dead letters, report) are written, flushed and closed
+     * and its run directory is deleted, so what is left of the process is Flink's embedded cluster closing itself
+     * (asynchronously, since the job's result arrived) and the JVM's shutdown hooks, which close the same cluster's
+     * blob stores and I/O managers and delete their directories, all inside the deleted run directory.
+     */
+    static void fileRunEnded() {
+        fileRunEnded = true;
+    }
+
+    /**
+     * Whether {@code memctl} may end this JVM at once ({@code Runtime.halt}) with exit code 0 after its command
+     * returned: only after a file run ended well ({@link #fileRunEnded}), unless {@code -D}{@value
+     * #QUICK_EXIT_PROPERTY}{@code =false}. The orderly shutdown it skips (the cluster's close, a dozen shutdown-hook
+     * threads, the RPC and I/O threads' teardown) cost a 20-record run ~0.02-0.03 CPU s and wrote nothing a run
+     * leaves behind (docs/benchmarks.md, "Start-up, round 12"). A failed run, a Kafka run and every other command
+     * exit through {@code System.exit} as before.
+     */
+    static boolean quickExit() {
+        return fileRunEnded && !"false".equals(System.getProperty(QUICK_EXIT_PROPERTY));
+    }
+
     /** Flink's network memory of a local cluster ({@code TaskExecutorResourceUtils}), MiB. */
     static final int FLINK_LOCAL_NETWORK_MIB = 64;
 

@@ -183,6 +183,7 @@ final class LogsCommand implements Subcommand {
                 JobCli.progress(err, "memctl logs: report -> " + r);
             }
         }
+        JobCli.fileRunEnded();
         return Memctl.EXIT_OK;
     }
 

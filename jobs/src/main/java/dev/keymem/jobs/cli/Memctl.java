@@ -38,6 +38,10 @@ public final class Memctl {
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
+        if (code == EXIT_OK && JobCli.quickExit()) {
+            // a file run that ended well: its outputs are written and closed, its directory deleted
+            Runtime.getRuntime().halt(code);
+        }
         System.exit(code);
     }
 

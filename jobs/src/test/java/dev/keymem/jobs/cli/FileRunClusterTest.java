@@ -12,6 +12,7 @@ import dev.keymem.jobs.rpc.LocalRpcSystem;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -38,8 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cluster of file runs ({@link FileRunCluster}): jobs run on it as on Flink's MiniCluster, its REST endpoint
- * answers every request with 404 (no handlers), only file runs get it, its jobs go as job graphs without checkpoint
+ * The cluster of file runs ({@link FileRunCluster}): jobs run on it as on Flink's MiniCluster, it starts no REST
+ * endpoint and no metric query service (with a job archive directory, both, the endpoint answering every request
+ * with 404: no handlers), only file runs get it, its jobs go as job graphs without checkpoint
  * settings, and its managed memory is sized by the input.
  */
 class FileRunClusterTest {
@@ -125,13 +128,41 @@ class FileRunClusterTest {
     }
 
     @Test
-    void itsRestEndpointServesNothing() throws Exception {
+    void itStartsNoRestEndpoint() throws Exception {
+        assertTrue(FileRunCluster.restless(), "Flink's component constructor is there (Flink 2.2)");
         Configuration c = config();
         c.setString("rest.port", "0");
         try (FileRunCluster cluster = new FileRunCluster(new MiniClusterConfiguration.Builder().setConfiguration(c)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
             cluster.start();
+            // the dispatcher and resource manager answer through the cluster's gateways; the task manager registers
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (cluster.requestClusterOverview().get(60, TimeUnit.SECONDS).getNumTaskManagersConnected() < 1
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, cluster.requestClusterOverview().get(60, TimeUnit.SECONDS).getNumTaskManagersConnected());
+            assertFalse(cluster.getRestAddress().isDone(), "no endpoint, no address");
+            assertEquals(List.of(), List.copyOf(cluster.dispatcher().get(60, TimeUnit.SECONDS)
+                    .requestMetricQueryServiceAddresses(Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS)),
+                    "no metric query service");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith(
+                    "flink-rest-server")), "no netty server threads");
+        }
+    }
+
+    @Test
+    void withAJobArchiveDirectoryItsRestEndpointServesNothing() throws Exception {
+        Configuration c = config();
+        c.setString("rest.port", "0");
+        c.set(JobManagerOptions.ARCHIVE_DIR, dir.resolve("archive").toUri().toString());
+        try (FileRunCluster cluster = new FileRunCluster(new MiniClusterConfiguration.Builder().setConfiguration(c)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
+            cluster.start();
             URI rest = cluster.getRestAddress().get(60, TimeUnit.SECONDS);
+            assertEquals(1, cluster.dispatcher().get(60, TimeUnit.SECONDS)
+                    .requestMetricQueryServiceAddresses(Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS).size(),
+                    "the metric query service, for the endpoint's metric fetcher");
             for (String path : new String[] {"/v1/config", "/v1/overview", "/jobs"}) {
                 HttpURLConnection http = (HttpURLConnection) rest.resolve(path).toURL().openConnection();
                 try {
