@@ -208,14 +208,12 @@ public final class EventMemory {
         int rowsWritten = 0;
         // Innovation: lexical surprisal against the history before this event, each term's idf relative to
         // a never-seen term's (so early events are not unsurprising merely because the history is short).
-        double nu = 0;
-        double fresh = idf(p, 0);
         long[] df = new long[distinct.length];
         for (int i = 0; i < distinct.length; i++) {
             df[i] = store.frequency(distinct[i]);
             rowsRead++;
-            nu += idf(p, df[i]) / fresh;
         }
+        double nu = surprisal(p, df);
         float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
         byte[] q8 = sh.input != null ? sh.q8.clone() : sh.q8; // a cached shape's bytes are a template
         float scale = sh.scale;
@@ -315,6 +313,50 @@ public final class EventMemory {
         st.absorbed(terms.length);
         return new EventWrite(p, innovation, admitted, evicted, dropped, closed, rowsRead, rowsWritten);
     }
+
+    /**
+     * The sum over {@code df} of {@code idf(p, df[i]) / idf(p, 0)}, in order (a write's lexical surprisal before
+     * the division by the root of the count): {@link #surprisalReference}'s value bit for bit, each quotient of
+     * a small frequency computed once per position {@code p} ({@link #surprisalMemo}: the same expression of the
+     * same inputs, so the same double; an event's terms share a few small frequencies, most of them 0 or 1).
+     */
+    double surprisal(long p, long[] df) {
+        double fresh = idf(p, 0);
+        double nu = 0;
+        long stamp = p + 1;
+        for (long f : df) {
+            double w;
+            if (f >= 0 && f < SURPRISAL_MEMO) {
+                int i = (int) f;
+                if (surprisalAt[i] == stamp) {
+                    w = surprisalMemo[i];
+                } else {
+                    w = idf(p, f) / fresh;
+                    surprisalMemo[i] = w;
+                    surprisalAt[i] = stamp;
+                }
+            } else {
+                w = idf(p, f) / fresh;
+            }
+            nu += w;
+        }
+        return nu;
+    }
+
+    /** {@link #surprisal} one logarithm per term (the reference form, for tests). */
+    static double surprisalReference(long p, long[] df) {
+        double fresh = idf(p, 0);
+        double nu = 0;
+        for (long f : df) {
+            nu += idf(p, f) / fresh;
+        }
+        return nu;
+    }
+
+    /** Frequencies below this have their quotient kept ({@link #surprisal}), stamped with the position + 1. */
+    private static final int SURPRISAL_MEMO = 64;
+    private final double[] surprisalMemo = new double[SURPRISAL_MEMO];
+    private final long[] surprisalAt = new long[SURPRISAL_MEMO];
 
     /**
      * What a write derives from its event's vector alone: the unit vector {@code x} and its listed components

@@ -1112,6 +1112,30 @@ class EventMemoryTest {
         }
     }
 
+    /**
+     * A write's surprisal with each small frequency's quotient kept per position ({@link EventMemory#surprisal})
+     * against one logarithm per term ({@link EventMemory#surprisalReference}), bit for bit: positions that come
+     * again (several keys at the same position, one after another and interleaved), from 0 to 2^50, frequencies
+     * around the memo's bound and far above it, repeats within one event, the empty event.
+     */
+    @Test
+    void surprisalEqualsItsReferenceBitForBit() {
+        SplittableRandom r = new SplittableRandom(37);
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        long[] positions = {0, 1, 2, 3, 63, 64, 65, 1000, 123_456, 1L << 31, 1L << 50};
+        for (int round = 0; round < 200_000; round++) {
+            long p = r.nextInt(4) == 0 ? positions[r.nextInt(positions.length)] : r.nextLong(1 + r.nextInt(5000));
+            long[] df = new long[r.nextInt(60)];
+            for (int i = 0; i < df.length; i++) {
+                int kind = r.nextInt(10);
+                long f = kind < 4 ? r.nextInt(3) : kind < 8 ? r.nextInt(70) : r.nextLong(1 + p);
+                df[i] = Math.min(f, p);
+            }
+            assertEquals(Double.doubleToRawLongBits(EventMemory.surprisalReference(p, df)),
+                    Double.doubleToRawLongBits(m.surprisal(p, df)), "p=" + p + " df=" + java.util.Arrays.toString(df));
+        }
+    }
+
     /** A dense vector: most components nonzero, some zero, magnitudes over several decades. */
     private static float[] dense(SplittableRandom r, int d) {
         float[] v = new float[d];
