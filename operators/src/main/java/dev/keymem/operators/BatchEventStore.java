@@ -115,8 +115,12 @@ final class BatchEventStore implements EventStore {
             Arrays.fill(eidetic, null);
         }
         if (termCount > 0) {
-            if (words.length > START) {
-                allocateTerms(START);
+            // the next key starts at the size this key's terms needed (keys of one stream are alike in their
+            // vocabularies: a key of a few hundred terms no longer grows its table from 64 slots, rehashing
+            // at each doubling), at most TERMS_KEEP slots
+            int n = termsTableFor(termCount);
+            if (words.length != n) {
+                allocateTerms(n);
             } else {
                 Arrays.fill(words, 0);
                 Arrays.fill(lists, null);
@@ -124,6 +128,18 @@ final class BatchEventStore implements EventStore {
             }
         }
         memoSlot = -1;
+    }
+
+    /** Most slots of the term table a key starts with ({@link #forget}). */
+    static final int TERMS_KEEP = 1 << 12;
+
+    /** The slots a table takes to hold {@code terms} terms without growing ({@link #use}), within [START, TERMS_KEEP]. */
+    static int termsTableFor(int terms) {
+        int n = START;
+        while (terms * 2L > n && n < TERMS_KEEP) {
+            n *= 2;
+        }
+        return n;
     }
 
     private void allocateTerms(int n) {

@@ -260,6 +260,64 @@ class BatchEventStoreTest {
     }
 
     /** A key change drops the rows; a clear does too; the next key starts empty (and unspilled). */
+    /**
+     * Keys of few and of many terms in turn (a key starts with the term table the last key's terms needed, up to
+     * {@link BatchEventStore#TERMS_KEEP} slots): each key holds its own frequencies and postings, as keyed state
+     * holds them, and none of the last key's; a key that spills from a carried table moves every row.
+     */
+    @Test
+    void keysOfFewAndManyTermsInTurnHoldWhatKeyedStateHolds() {
+        SplittableRandom r = new SplittableRandom(19);
+        Keyed ref = new Keyed();
+        Keyed spillTo = new Keyed();
+        BatchEventStore batch = new BatchEventStore(spillTo.store);
+        int[] sizes = {3, 700, 40, 2600, 2600, 5, 5, 120, 3000, 0, 60};
+        for (int k = 0; k < sizes.length; k++) {
+            String key = "key-" + k;
+            ref.switchKey();
+            spillTo.switchKey();
+            ref.store.on(key);
+            spillTo.store.on(key);
+            EventStore s = batch.on(key);
+            int[] terms = new int[sizes[k]];
+            for (int i = 0; i < terms.length; i++) {
+                terms[i] = r.nextInt(1_000_000) * 31 + k; // another key's terms are not this key's
+            }
+            for (int i = 0; i < terms.length; i++) {
+                long f = 1 + r.nextInt(3);
+                for (long o = 0; o < f; o++) {
+                    ref.store.addPosting(terms[i], o, i + o);
+                    s.addPosting(terms[i], o, i + o);
+                }
+                ref.store.setFrequency(terms[i], f);
+                s.setFrequency(terms[i], f);
+            }
+            if (k == 4) {
+                ref.store.addPosting(terms[0], 9, 1L << 33);
+                s.addPosting(terms[0], 9, 1L << 33); // spills from a carried table
+                assertTrue(batch.spilled());
+            }
+            EventStore now = batch.current();
+            for (int i = 0; i < terms.length; i++) {
+                assertEquals(ref.store.frequency(terms[i]), now.frequency(terms[i]), "frequency, key " + k);
+                for (long o = 0; o < 4; o++) {
+                    assertEquals(ref.store.posting(terms[i], o), now.posting(terms[i], o), "posting, key " + k);
+                }
+            }
+            if (k > 0) {
+                for (int i = 0; i < Math.min(50, sizes[k - 1]); i++) {
+                    int old = r.nextInt(1_000_000) * 31 + k - 1;
+                    assertEquals(ref.store.frequency(old), now.frequency(old), "another key's term, key " + k);
+                }
+            }
+            assertEquals(ref.store.bytesWritten, batch.bytesWritten + spillTo.store.bytesWritten, "bytes, key " + k);
+        }
+        assertEquals(64, BatchEventStore.termsTableFor(0));
+        assertEquals(64, BatchEventStore.termsTableFor(32));
+        assertEquals(128, BatchEventStore.termsTableFor(33));
+        assertEquals(BatchEventStore.TERMS_KEEP, BatchEventStore.termsTableFor(1_000_000));
+    }
+
     @Test
     void aKeyChangeOrAClearDropsTheRows() {
         Keyed spillTo = new Keyed();

@@ -115,6 +115,11 @@ public final class EventMemory {
 
     /** Floats of waiting fading writes' keys a state of {@link #newBatchState} holds (256 writes at d_c = 32). */
     static final int DEFERRED_FLOATS = 8192;
+    /**
+     * Values (keys' floats and listed components) a state of {@link #newBatchState} holds waiting, at most: 128
+     * writes of a dense event vector at D = 256 waiting as components ({@link PendingFading}).
+     */
+    static final int DEFERRED_VALUES = 32768;
 
     /**
      * A fresh memory at position 0 for a caller that holds one key's state at a time and drops it when the key
@@ -126,12 +131,14 @@ public final class EventMemory {
      * cell, only queries and serializers read it: so a key's writes after its last query are never applied
      * when the key is dropped unread, and the cell, where it is read, is bit for bit what writing each at once
      * ({@link #newState()}) gives. Per write, at most the buffer's writes are applied at once (the same work a
-     * write did before, later).
+     * write did before, later). A write that waits keeps its unit vector's listed components rather than the key
+     * projected from them ({@link PendingFading}): the projection, too, is made only when the cell is read.
      */
     public EventState newBatchState(EventState dropped) {
         int dc = settings.cellDim();
+        int maxWrites = Math.max(1, DEFERRED_FLOATS / dc);
         EventState st;
-        float[] buffer = null;
+        PendingFading buffer = null;
         if (dropped != null && dropped.cellFloats() == cellStateSize()
                 && dropped.segmentSum().length == settings.dimension()
                 && dropped.eideticPositions().length == settings.eidetic()) {
@@ -141,20 +148,43 @@ public final class EventMemory {
         } else {
             st = newState();
         }
-        if (buffer == null || buffer.length < dc) {
-            buffer = new float[Math.max(1, DEFERRED_FLOATS / dc) * dc];
+        if (buffer == null || !buffer.fits(dc, maxWrites, DEFERRED_VALUES)) {
+            buffer = new PendingFading(maxWrites, Math.max(dc, DEFERRED_VALUES));
         }
         st.defer(this, buffer);
         return st;
     }
 
-    /** Applies {@code n} fading writes, the keys {@code keys[i dc, (i + 1) dc)} in order, to {@code cs}. */
-    void applyFading(CellState cs, float[] keys, int n) {
+    /**
+     * Applies the first {@code n} fading writes of {@code w} to {@code cs}, in order: a key as it is, listed
+     * components through {@link #keyOf} (the key the write would have projected, bit for bit).
+     */
+    void applyPending(CellState cs, PendingFading w, int n) {
         int dc = settings.cellDim();
+        int at = 0;
         for (int i = 0; i < n; i++) {
-            fadingWrite(cs, keys, i * dc);
+            int m = w.counts[i];
+            if (m == PendingFading.KEY) {
+                fadingWrite(cs, w.values, at);
+                at += dc;
+            } else {
+                if (pendingCols.length < m) {
+                    pendingCols = new int[m];
+                    pendingVals = new double[m];
+                }
+                System.arraycopy(w.columns, at, pendingCols, 0, m);
+                for (int k = 0; k < m; k++) {
+                    pendingVals[k] = w.values[at + k];
+                }
+                fadingWrite(cs, keyOf(pendingCols, pendingVals, m), 0);
+                at += m;
+            }
         }
     }
+
+    /** {@link #applyPending}'s columns and values (its own: it may run while a write's are in the scratch arrays). */
+    private int[] pendingCols = new int[0];
+    private double[] pendingVals = new double[0];
 
     /** Floats in the fading cell's state. */
     public int cellStateSize() {
@@ -167,7 +197,9 @@ public final class EventMemory {
      */
     public EventWrite write(EventState st, EventStore store, int[] terms, float[] vector, byte[] payload) {
         long p = st.events();
-        Shaped sh = shaped(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null);
+        // a write whose fading write waits leaves its key to be projected when the cell is read (lazy)
+        boolean lazy = st.defers() && projection != null && shapeCache;
+        Shaped sh = shaped(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null, lazy);
         float[] x = sh.x;
         int[][] tc = distinctCounts(terms);
         int[] distinct = tc[0];
@@ -176,14 +208,12 @@ public final class EventMemory {
         int rowsWritten = 0;
         // Innovation: lexical surprisal against the history before this event, each term's idf relative to
         // a never-seen term's (so early events are not unsurprising merely because the history is short).
-        double nu = 0;
-        double fresh = idf(p, 0);
         long[] df = new long[distinct.length];
         for (int i = 0; i < distinct.length; i++) {
             df[i] = store.frequency(distinct[i]);
             rowsRead++;
-            nu += idf(p, df[i]) / fresh;
         }
+        double nu = surprisal(p, df);
         float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
         byte[] q8 = sh.input != null ? sh.q8.clone() : sh.q8; // a cached shape's bytes are a template
         float scale = sh.scale;
@@ -250,7 +280,13 @@ public final class EventMemory {
         }
         // Fading memory: one gated_delta token, k = v = the projected unit vector.
         if (st.defers()) {
-            st.deferWrite(sh.k, settings.cellDim()); // applied when the cell is read (newBatchState)
+            // applied when the cell is read (newBatchState); a key not projected yet waits as its components
+            // (still in the scratch arrays shapedFast left them in: nothing since has used them)
+            if (sh.k != null) {
+                st.deferWrite(sh.k, settings.cellDim());
+            } else if (!st.deferListed(sh.cols, sh.vals, sh.listed)) {
+                st.deferWrite(keyOf(sh.cols, sh.vals, sh.listed), settings.cellDim());
+            }
         } else {
             fadingWrite(st.cellAsIs(), sh.k, 0);
         }
@@ -279,10 +315,57 @@ public final class EventMemory {
     }
 
     /**
+     * The sum over {@code df} of {@code idf(p, df[i]) / idf(p, 0)}, in order (a write's lexical surprisal before
+     * the division by the root of the count): {@link #surprisalReference}'s value bit for bit, each quotient of
+     * a small frequency computed once per position {@code p} ({@link #surprisalMemo}: the same expression of the
+     * same inputs, so the same double; an event's terms share a few small frequencies, most of them 0 or 1).
+     */
+    double surprisal(long p, long[] df) {
+        double fresh = idf(p, 0);
+        double nu = 0;
+        long stamp = p + 1;
+        for (long f : df) {
+            double w;
+            if (f >= 0 && f < SURPRISAL_MEMO) {
+                int i = (int) f;
+                if (surprisalAt[i] == stamp) {
+                    w = surprisalMemo[i];
+                } else {
+                    w = idf(p, f) / fresh;
+                    surprisalMemo[i] = w;
+                    surprisalAt[i] = stamp;
+                }
+            } else {
+                w = idf(p, f) / fresh;
+            }
+            nu += w;
+        }
+        return nu;
+    }
+
+    /** {@link #surprisal} one logarithm per term (the reference form, for tests). */
+    static double surprisalReference(long p, long[] df) {
+        double fresh = idf(p, 0);
+        double nu = 0;
+        for (long f : df) {
+            nu += idf(p, f) / fresh;
+        }
+        return nu;
+    }
+
+    /** Frequencies below this have their quotient kept ({@link #surprisal}), stamped with the position + 1. */
+    private static final int SURPRISAL_MEMO = 64;
+    private final double[] surprisalMemo = new double[SURPRISAL_MEMO];
+    private final long[] surprisalAt = new long[SURPRISAL_MEMO];
+
+    /**
      * What a write derives from its event's vector alone: the unit vector {@code x} and its listed components
      * {@code nz} ({@link #unitOf}), the quantised bytes {@code q8} (a template: each entry gets a copy) and
      * {@code scale} ({@link #quantize(Unit, byte[])}), and the fading cell's key {@code k} (the unit of
-     * {@link #project(Unit)}). Read only once made (x and nz may be shared by several writes).
+     * {@link #project(Unit)}), or, where the write left it to be projected later, null and the listed
+     * components that {@link #keyOf} projects ({@link #cols}, {@link #vals}, {@link #listed}: the memory's
+     * scratch arrays, valid until its next projection). Read only once made (x and nz may be shared by several
+     * writes).
      */
     static final class Shaped {
         final float[] x;
@@ -290,6 +373,9 @@ public final class EventMemory {
         final byte[] q8;
         final float scale;
         final float[] k;
+        int[] cols;
+        double[] vals;
+        int listed;
         /** The vector's {@link Derived} values (kept on a cached shape, shared by the entries it serves), or null. */
         Derived derived;
         /** The input vector (a copy) and its {@link #vectorHash}, on a cached shape. */
@@ -352,8 +438,12 @@ public final class EventMemory {
         return h ^ (h >>> 16);
     }
 
-    /** {@link #shapedReference} of {@code v}, from the cache where the same vector was shaped before. */
-    private Shaped shaped(float[] v, boolean check) {
+    /**
+     * {@link #shapedReference} of {@code v}, from the cache where the same vector was shaped before; where
+     * {@code lazy}, a shape made here (not from the cache, not cached) may leave its key to {@link #keyOf}
+     * ({@link Shaped#k} null).
+     */
+    private Shaped shaped(float[] v, boolean check, boolean lazy) {
         if (!shapeCache) {
             return shapedReference(v, check);
         }
@@ -364,9 +454,10 @@ public final class EventMemory {
             shapeHits++;
             return c; // a vector written before was finite and of the memory's length: no check needed
         }
-        Shaped s = shapedFast(v, check);
         int seen = h & (shapeSeen.length - 1);
-        if (shapeSeen[seen] == h) {
+        boolean caching = shapeSeen[seen] == h; // a cached shape holds its key
+        Shaped s = shapedFast(v, check, !lazy || caching);
+        if (caching) {
             Shaped kept = new Shaped(s.x.clone(), s.nz, s.q8.clone(), s.scale, s.k);
             kept.input = v.clone();
             kept.hash = h;
@@ -403,6 +494,15 @@ public final class EventMemory {
      * compares the two over random and edge-case vectors).
      */
     Shaped shapedFast(float[] v, boolean check) {
+        return shapedFast(v, check, true);
+    }
+
+    /**
+     * {@link #shapedFast(float[], boolean)}; where not {@code key} and the memory projects, without the key: the
+     * shape's {@link Shaped#k} is null and its listed components ({@link Shaped#cols} and after) are what
+     * {@link #keyOf} makes the key of.
+     */
+    Shaped shapedFast(float[] v, boolean check, boolean key) {
         if (check && v.length != settings.dimension()) {
             checked(v); // throws
         }
@@ -479,7 +579,6 @@ public final class EventMemory {
         unitReusedSet = nz;
         byte[] q8 = new byte[d];
         float scale = 0f;
-        int dc = settings.cellDim();
         boolean projected = projection != null;
         int[] cols = projected ? scratchCols(n) : null;
         double[] vs = scratchVals;
@@ -502,18 +601,32 @@ public final class EventMemory {
                 }
             }
         }
-        float[] key;
         if (!projected) {
-            key = unit(out);
-        } else {
-            double[] acc = accumulate(cols, vs, m, dc);
-            float[] p = new float[dc];
-            for (int r = 0; r < dc; r++) {
-                p[r] = (float) acc[r];
-            }
-            key = unit(p);
+            return new Shaped(out, nz, q8, scale, unit(out));
         }
-        return new Shaped(out, nz, q8, scale, key);
+        if (!key) {
+            Shaped later = new Shaped(out, nz, q8, scale, null);
+            later.cols = cols;
+            later.vals = vs;
+            later.listed = m;
+            return later;
+        }
+        return new Shaped(out, nz, q8, scale, keyOf(cols, vs, m));
+    }
+
+    /**
+     * The fading cell's key of a unit vector whose listed components are {@code cols[0, m)} (ascending, every
+     * component that is not zero) with the values {@code vs[0, m)}: the unit of its projection, the sums
+     * {@link #accumulate}'s, each rounded to float.
+     */
+    float[] keyOf(int[] cols, double[] vs, int m) {
+        int dc = settings.cellDim();
+        double[] acc = accumulate(cols, vs, m, dc);
+        float[] p = new float[dc];
+        for (int r = 0; r < dc; r++) {
+            p[r] = (float) acc[r];
+        }
+        return unit(p);
     }
 
     /**

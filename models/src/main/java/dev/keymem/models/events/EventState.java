@@ -11,9 +11,10 @@ import java.util.Objects;
  * in the {@link EventStore}). Mutable; advanced in place by {@link EventMemory}.
  *
  * <p>A state made by {@link EventMemory#newBatchState} may hold fading writes not yet applied to its cell (their
- * keys, in order, at most a fixed number): {@link #cell()} applies them before it returns, so whoever reads
- * the cell (a query, a serializer, {@link #copy}, {@link #equals}) reads what writing each at once would
- * have left, bit for bit; a state dropped unread never applies them.
+ * keys or their unit vectors' listed components, in order, at most a fixed number: {@link PendingFading}):
+ * {@link #cell()} applies them before it returns, so whoever reads the cell (a query, a serializer,
+ * {@link #copy}, {@link #equals}) reads what writing each at once would have left, bit for bit; a state dropped
+ * unread never applies them (nor projects the vectors of those waiting as components).
  */
 public final class EventState {
     private long events;
@@ -24,12 +25,11 @@ public final class EventState {
     private final float[] eideticScores;
     private int eideticSize;
     /**
-     * Fading writes waiting for {@link #cell()}: their keys, {@code pending} of them, each {@code cell dim}
-     * floats, in {@code pendingKeys}; {@code deferrer} applies them. Null where every write applies at once.
+     * Fading writes waiting for {@link #cell()}, in {@code pending}; {@code deferrer} applies them. Null where
+     * every write applies at once.
      */
     private EventMemory deferrer;
-    private float[] pendingKeys;
-    private int pending;
+    private PendingFading pending;
 
     public EventState(long events, long totalLength, CellState cell, float[] segmentSum, long[] eideticPositions,
                       float[] eideticScores, int eideticSize) {
@@ -58,7 +58,7 @@ public final class EventState {
 
     /** The fading cell's state, with every write applied (any waiting ones are applied first). */
     public CellState cell() {
-        if (pending > 0) {
+        if (pending != null && pending.writes > 0) {
             settle();
         }
         return cell;
@@ -74,11 +74,12 @@ public final class EventState {
         return cell;
     }
 
-    /** Fading writes wait from now on, as many as {@code buffer} holds keys, applied by {@code memory}. */
-    void defer(EventMemory memory, float[] buffer) {
+    /** Fading writes wait from now on, as many as {@code buffer} holds (emptied first), applied by {@code memory}. */
+    void defer(EventMemory memory, PendingFading buffer) {
         settle();
+        buffer.clear();
         this.deferrer = memory;
-        this.pendingKeys = buffer;
+        this.pending = buffer;
     }
 
     /** Whether fading writes wait ({@link #defer}). */
@@ -86,9 +87,9 @@ public final class EventState {
         return deferrer != null;
     }
 
-    /** The waiting keys' buffer (null where writes do not wait), for reuse by a recycled state. */
-    float[] pendingBuffer() {
-        return pendingKeys;
+    /** The waiting writes' buffer (null where writes do not wait), for reuse by a recycled state. */
+    PendingFading pendingBuffer() {
+        return pending;
     }
 
     /**
@@ -96,23 +97,39 @@ public final class EventState {
      * applied first (so a write never waits behind more than the buffer holds).
      */
     void deferWrite(float[] k, int dc) {
-        if ((pending + 1) * dc > pendingKeys.length) {
+        if (!pending.room(dc)) {
             settle();
         }
-        System.arraycopy(k, 0, pendingKeys, pending * dc, dc);
-        pending++;
+        pending.addKey(k, dc);
+    }
+
+    /**
+     * Makes the next fading write wait as the listed components of its unit vector ({@code cols[0, m)},
+     * {@code vs[0, m)}: {@link EventMemory#keyOf}'s input), the waiting writes applied first where the buffer is
+     * full. Returns false, and keeps nothing, where even an empty buffer has no room for them (the caller then
+     * gives the key).
+     */
+    boolean deferListed(int[] cols, double[] vs, int m) {
+        if (!pending.room(m)) {
+            settle();
+            if (!pending.room(m)) {
+                return false;
+            }
+        }
+        pending.addListed(cols, vs, m);
+        return true;
     }
 
     /** Writes waiting, for tests. */
     int pendingWrites() {
-        return pending;
+        return pending == null ? 0 : pending.writes;
     }
 
     private void settle() {
-        int n = pending;
-        if (n > 0) {
-            pending = 0;
-            deferrer.applyFading(cell, pendingKeys, n);
+        if (pending != null && pending.writes > 0) {
+            int n = pending.writes;
+            pending.clear(); // emptied first: a failure while applying never applies a write twice
+            deferrer.applyPending(cell, pending, n);
         }
     }
 
@@ -123,7 +140,9 @@ public final class EventState {
     void reset() {
         events = 0;
         totalLength = 0;
-        pending = 0;
+        if (pending != null) {
+            pending.clear();
+        }
         Arrays.fill(cell.data(), 0f);
         cell.setPosition(0);
         Arrays.fill(segmentSum, 0f);

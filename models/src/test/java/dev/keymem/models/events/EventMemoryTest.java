@@ -1027,4 +1027,121 @@ class EventMemoryTest {
             assertEquals(m.newState(), fresh);
         }
     }
+
+    /**
+     * Writes of a batch state leave their keys unprojected ({@link EventMemory#keyOf} when the cell is read) against
+     * {@link EventMemory#newState()}, whose writes project at once: dense vectors (every component or most of
+     * them, so the buffer's values, not its writes, fill first), repeated vectors (the shape cache's keys, waiting
+     * beside components), hashed and zero vectors; the same answers and read vector at every query and the same
+     * cell bit for bit wherever it is read, and where the buffer applied its writes itself. A vector longer than
+     * the buffer (D above {@link EventMemory#DEFERRED_VALUES}) is projected at once and waits as its key.
+     */
+    @Test
+    void unprojectedWaitingWritesGiveImmediateWritesAnswersAndCellBitForBit() {
+        SplittableRandom r = new SplittableRandom(31);
+        for (EventSettings set : List.of(EventSettings.defaults(), new EventSettings(40_000, 4, 0.7f, 0.9f, 32, 64, 64, 2,
+                512, 1024, 0, 0, 1.2, 0.75, EventSettings.Weights.defaults(), 5L))) {
+            EventMemory m = new EventMemory(set); // the immediate writes' memory
+            EventMemory mb = new EventMemory(set); // the batch state's (its own shape cache: a vector is new to it)
+            int d = set.dimension();
+            boolean huge = d > EventMemory.DEFERRED_VALUES;
+            float[][] pool = new float[6][];
+            for (int i = 0; i < pool.length; i++) {
+                pool[i] = dense(r, d);
+            }
+            int listedSeen = 0;
+            int keysSeen = 0;
+            boolean settledItself = false;
+            EventState dropped = null;
+            for (int key = 0; key < (huge ? 2 : 5); key++) {
+                EventState a = m.newState();
+                EventState b = mb.newBatchState(dropped);
+                InMemoryEventStore sa = new InMemoryEventStore();
+                InMemoryEventStore sb = new InMemoryEventStore();
+                boolean quiet = key == 1;
+                int events = huge ? 12 : quiet ? 400 : 40 + r.nextInt(120);
+                for (int t = 0; t < events; t++) {
+                    int[] terms = terms(r, 300);
+                    int kind = r.nextInt(8);
+                    float[] v = kind == 0 ? null : kind == 1 ? pool[r.nextInt(pool.length)].clone()
+                            : kind == 2 ? new float[d] : dense(r, d);
+                    byte[] payload = {(byte) t};
+                    int before = b.pendingWrites();
+                    EventWrite wa = m.write(a, sa, terms, v, payload);
+                    EventWrite wb = mb.write(b, sb, terms, v, payload);
+                    assertEquals(wa, wb);
+                    settledItself |= b.pendingWrites() <= before;
+                    PendingFading w = b.pendingBuffer();
+                    int last = w.counts[w.writes - 1];
+                    listedSeen += last == PendingFading.KEY ? 0 : 1;
+                    if (huge && kind >= 3) {
+                        assertEquals(PendingFading.KEY, last, "a vector longer than the buffer waits as its key");
+                    }
+                    keysSeen += last == PendingFading.KEY ? 1 : 0;
+                    assertTrue(w.used <= w.values.length && w.writes <= w.counts.length);
+                    if (!quiet && r.nextInt(12) == 0) {
+                        int[] q = terms(r, 300);
+                        float[] qv = r.nextBoolean() ? null : dense(r, d);
+                        EventMemory.Answer qa = m.query(a, sa, q, qv, 5);
+                        EventMemory.Answer qb = mb.query(b, sb, q, qv, 5);
+                        assertEquals(0, b.pendingWrites(), "a query reads the cell");
+                        assertEquals(qa.hits().size(), qb.hits().size());
+                        for (int i = 0; i < qa.hits().size(); i++) {
+                            assertEquals(qa.hits().get(i).position(), qb.hits().get(i).position());
+                            assertEquals(Double.doubleToRawLongBits(qa.hits().get(i).score()),
+                                    Double.doubleToRawLongBits(qb.hits().get(i).score()));
+                        }
+                        assertArrayEquals(qa.read(), qb.read());
+                    }
+                }
+                if (key != 3) {
+                    float[] ca = a.cell().data();
+                    float[] cb = b.cell().data();
+                    for (int i = 0; i < ca.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(ca[i]), Float.floatToRawIntBits(cb[i]), "cell " + i);
+                    }
+                    assertEquals(a, b);
+                }
+                dropped = b; // key 3: dropped with writes waiting, never read
+            }
+            if (!huge) {
+                assertTrue(listedSeen > 500 && keysSeen > 20, "waiting as components " + listedSeen + ", as keys "
+                        + keysSeen);
+                assertTrue(settledItself, "the buffer's values filled and it applied its writes itself");
+            }
+        }
+    }
+
+    /**
+     * A write's surprisal with each small frequency's quotient kept per position ({@link EventMemory#surprisal})
+     * against one logarithm per term ({@link EventMemory#surprisalReference}), bit for bit: positions that come
+     * again (several keys at the same position, one after another and interleaved), from 0 to 2^50, frequencies
+     * around the memo's bound and far above it, repeats within one event, the empty event.
+     */
+    @Test
+    void surprisalEqualsItsReferenceBitForBit() {
+        SplittableRandom r = new SplittableRandom(37);
+        EventMemory m = new EventMemory(EventSettings.defaults());
+        long[] positions = {0, 1, 2, 3, 63, 64, 65, 1000, 123_456, 1L << 31, 1L << 50};
+        for (int round = 0; round < 200_000; round++) {
+            long p = r.nextInt(4) == 0 ? positions[r.nextInt(positions.length)] : r.nextLong(1 + r.nextInt(5000));
+            long[] df = new long[r.nextInt(60)];
+            for (int i = 0; i < df.length; i++) {
+                int kind = r.nextInt(10);
+                long f = kind < 4 ? r.nextInt(3) : kind < 8 ? r.nextInt(70) : r.nextLong(1 + p);
+                df[i] = Math.min(f, p);
+            }
+            assertEquals(Double.doubleToRawLongBits(EventMemory.surprisalReference(p, df)),
+                    Double.doubleToRawLongBits(m.surprisal(p, df)), "p=" + p + " df=" + java.util.Arrays.toString(df));
+        }
+    }
+
+    /** A dense vector: most components nonzero, some zero, magnitudes over several decades. */
+    private static float[] dense(SplittableRandom r, int d) {
+        float[] v = new float[d];
+        for (int i = 0; i < d; i++) {
+            v[i] = r.nextInt(6) == 0 ? 0f : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(5) - 2));
+        }
+        return v;
+    }
 }
