@@ -201,7 +201,7 @@ public final class TemplateMiner implements Serializable {
         // a remembered message's words and field forms serve each of its lines (the reference computes them anew)
         TokenFacts facts = remember ? message.facts() : new TokenFacts(tokens);
         // the line's prefix key: the leaf it is matched in, and a new cluster's (computed once for both)
-        String prefix = scan ? null : prefixKey(tokens);
+        String prefix = scan ? null : remember ? message.prefix(this) : prefixKey(tokens);
         MinerState.Cluster c = match(state, tokens, remember ? message : null, facts, prefix);
         boolean created = false;
         if (c == null) {
@@ -244,6 +244,8 @@ public final class TemplateMiner implements Serializable {
         private String[] forms;
         /** The tokens' facts ({@link TokenFacts}), each computed on first use; null until {@link #facts()} made it. */
         private TokenFacts facts;
+        /** The tokens' {@link #prefixKey}; null until {@link #prefix} made it. */
+        private String prefix;
 
         Message(String masked, String[] tokens) {
             this.masked = masked;
@@ -285,6 +287,14 @@ public final class TemplateMiner implements Serializable {
                 facts = new TokenFacts(tokens);
             }
             return facts;
+        }
+
+        /** {@code miner.prefixKey(tokens)}, made once (a message is remembered by one miner: its depth). */
+        String prefix(TemplateMiner miner) {
+            if (prefix == null) {
+                prefix = miner.prefixKey(tokens);
+            }
+            return prefix;
         }
     }
 
