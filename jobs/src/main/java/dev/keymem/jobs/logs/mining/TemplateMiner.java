@@ -246,6 +246,14 @@ public final class TemplateMiner implements Serializable {
         private TokenFacts facts;
         /** The tokens' {@link #prefixKey}; null until {@link #prefix} made it. */
         private String prefix;
+        /**
+         * The cluster this message was last matched to ({@link #match}, remembered messages only), in the index bucket
+         * whose {@link TemplateIndex.Bucket#version} was then {@code matchedIn} (0: none): while the bucket keeps that
+         * version (no cluster of the message's token count added, removed, widened or merged since, in that state), the
+         * same lines' match is the same cluster. The reference ({@code remember} off) compares every line.
+         */
+        private long matchedIn;
+        private MinerState.Cluster matched;
 
         Message(String masked, String[] tokens) {
             this.masked = masked;
@@ -339,6 +347,9 @@ public final class TemplateMiner implements Serializable {
         return m;
     }
 
+    /** Lines whose remembered message's match was taken as it was ({@link #match}; tests). */
+    transient long reusedMatches;
+
     /** How many messages are remembered, of both kinds (tests). */
     int remembered() {
         int n = 0;
@@ -385,6 +396,21 @@ public final class TemplateMiner implements Serializable {
         if (b == null) {
             return null;
         }
+        if (message != null && message.matchedIn == b.version) {
+            reusedMatches++;
+            return message.matched; // matched in this bucket, unchanged since: the same choice
+        }
+        MinerState.Cluster best = bestIn(b, tokens, message, facts, prefix);
+        if (message != null && best != null) {
+            message.matchedIn = b.version;
+            message.matched = best;
+        }
+        return best;
+    }
+
+    /** {@link #match}'s choice in the line's bucket {@code b}, compared with its clusters. */
+    private MinerState.Cluster bestIn(TemplateIndex.Bucket b, String[] tokens, Message message, TokenFacts facts,
+                                      String prefix) {
         // the fallback passes over the clusters of the line's own prefix: none reached the leaf's threshold (or each
         // differs in a word of the message), and the fallback's similarity is no higher (it only adds kills), so none
         // reaches a fallback threshold at least the leaf's
