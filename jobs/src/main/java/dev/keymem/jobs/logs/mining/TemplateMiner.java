@@ -50,7 +50,10 @@ import java.util.Set;
  *
  * <p>A masked line's message (header cut) and tokens, and the tokens' words and field forms the index looks up,
  * are remembered for the most recently seen short masked lines ({@code message}: a source's lines repeat their
- * masked forms); {@code messageOf}, computed every line, is the reference (same matches, same states).
+ * masked forms); {@code messageOf}, computed every line, is the reference (same matches, same states). A remembered
+ * message also keeps its last match with the version of the index bucket it was found in: until a cluster of that
+ * bucket is added, removed, widened or merged (or the state's index is rebuilt), its lines take that cluster without
+ * being compared (the reference compares every line).
  */
 public final class TemplateMiner implements Serializable {
     private static final long serialVersionUID = 1L;
