@@ -37,8 +37,18 @@ public final class OutputBounds {
 
     /** {@code json} bounded to {@code maxBytes} UTF-8 bytes, as described in the class comment. */
     public static String bound(String json, int maxBytes) {
+        return bound(json, maxBytes, -1);
+    }
+
+    /**
+     * {@link #bound(String, int)} of a {@code json} whose UTF-8 bytes ({@link #utf8Length}) the caller counted as it
+     * wrote it: {@code utf8Bytes}, or -1 where not known (then measured here, as {@code bound(json, maxBytes)} does).
+     * The same result; a result within the limit is not scanned again.
+     */
+    public static String bound(String json, int maxBytes, long utf8Bytes) {
         if (json == null || json.length() * 3L <= maxBytes
-                || (json.length() <= maxBytes && utf8Length(json) <= maxBytes)) { // (more chars: more bytes)
+                || (utf8Bytes >= 0 ? utf8Bytes <= maxBytes // (as measured below)
+                : json.length() <= maxBytes && utf8Length(json) <= maxBytes)) { // (more chars: more bytes)
             return json;
         }
         Layout l = Layout.scan(json);

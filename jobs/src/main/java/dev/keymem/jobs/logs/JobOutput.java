@@ -16,6 +16,11 @@ public class JobOutput {
     public String key;
     /** The JSON value. */
     public String json;
+    /**
+     * The UTF-8 bytes of {@link #json} where its writer counted them, else -1: the output bound reads it instead of
+     * measuring the text again. Not serialized (transient: not a POJO field); -1 after a copy.
+     */
+    public transient long utf8Bytes = -1;
 
     public JobOutput() {
     }

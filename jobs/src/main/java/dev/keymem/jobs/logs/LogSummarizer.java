@@ -230,6 +230,19 @@ public final class LogSummarizer {
         return x;
     }
 
+    /** The last summary {@link #summarize} returned, and its UTF-8 bytes where they were counted (else -1). */
+    private transient String lastSummary;
+    private transient long lastSummaryBytes = -1;
+
+    /**
+     * The UTF-8 bytes of {@code summary} where it is the last summary this summarizer returned and its bytes were
+     * counted as it was written ({@code OutputBounds.utf8Length(summary)}), else -1: for the output's bound, which
+     * then need not measure it again ({@link dev.keymem.jobs.kafka.OutputBounds#bound(String, int, long)}).
+     */
+    public long utf8Bytes(String summary) {
+        return summary != null && summary == lastSummary ? lastSummaryBytes : -1;
+    }
+
     /** Templates whose words are remembered (the most recently used). */
     static final int TEMPLATE_CACHE_SIZE = 4096;
 
@@ -312,6 +325,58 @@ public final class LogSummarizer {
             }
             counts = Arrays.copyOf(counted, distinct);
             fields = LineVariant.fields(tokens);
+            // the slots again as an open-addressed table looked up by a line's char range (no String per word)
+            int size = Integer.highestOneBit(Math.max(1, distinct) * 2) * 2;
+            keys = new String[size];
+            keySlots = new int[size];
+            long lens = 0;
+            for (Map.Entry<String, Integer> e : slots.entrySet()) {
+                String k = e.getKey();
+                int i = spread(k.hashCode()) & (size - 1);
+                while (keys[i] != null) {
+                    i = (i + 1) & (size - 1);
+                }
+                keys[i] = k;
+                keySlots[i] = e.getValue();
+                lens |= 1L << (k.length() & 63);
+            }
+            keyLengths = lens;
+        }
+
+        /** {@link #slots} by hash (open addressing, linear probing; a power of two long, at least half empty). */
+        private final String[] keys;
+        /** The slot of each of {@link #keys}. */
+        private final int[] keySlots;
+        /** Bit {@code length & 63} set for the length of each constant: a word of no such length is none of them. */
+        private final long keyLengths;
+
+        private static int spread(int h) {
+            return h ^ (h >>> 16);
+        }
+
+        /**
+         * {@code slots.get(line.substring(from, to))} (-1 where absent) without making the substring: its hash
+         * ({@link String#hashCode}'s, over the range) finds it in {@link #keys}, then its chars are compared.
+         */
+        int slot(String line, int from, int to) {
+            int len = to - from;
+            if ((keyLengths & (1L << (len & 63))) == 0) {
+                return -1;
+            }
+            int h = 0;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + line.charAt(i);
+            }
+            int mask = keys.length - 1;
+            for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+                String k = keys[i];
+                if (k == null) {
+                    return -1;
+                }
+                if (k.length() == len && line.regionMatches(from, k, 0, len)) {
+                    return keySlots[i];
+                }
+            }
         }
     }
 
@@ -423,8 +488,11 @@ public final class LogSummarizer {
             kept.sort(Comparator.comparingLong((TemplateEntry t) -> t.firstOffset).thenComparingInt(t -> t.id));
             listed = kept;
         }
+        long[] bytes = {-1};
         String json = record(m, ms.size(), source, last, period, listed, significance, settings.memory(),
-                maxOutputBytes);
+                maxOutputBytes, bytes);
+        lastSummary = json;
+        lastSummaryBytes = bytes[0];
         for (TemplateEntry t : listed) {
             if (t.text != null) {
                 t.shown = true;
@@ -483,8 +551,20 @@ public final class LogSummarizer {
     static String record(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> period,
                          List<TemplateEntry> listed, Map<Integer, Double> significance,
                          LogSummarySettings.Memory memory, int maxBytes) {
+        return record(m, templatesKnown, source, last, period, listed, significance, memory, maxBytes, null);
+    }
+
+    /**
+     * {@link #record(SourceMemory, int, String, boolean, List, List, Map, LogSummarySettings.Memory, int)}, and the
+     * summary's UTF-8 bytes in {@code bytes[0]} where they were counted as it was written (else it is left as it
+     * was; {@code bytes} may be null).
+     */
+    static String record(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> period,
+                         List<TemplateEntry> listed, Map<Integer, Double> significance,
+                         LogSummarySettings.Memory memory, int maxBytes, long[] bytes) {
         Counts c = new Counts(period, listed);
-        String bounded = SummaryJson.bounded(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes);
+        String bounded = SummaryJson.bounded(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes,
+                bytes);
         if (bounded != null) {
             return bounded; // the one-pass form; what follows is its reference and decides where it cannot
         }
@@ -1088,7 +1168,7 @@ public final class LogSummarizer {
         int first = bare ? 0 : Math.max(0, w.messageStart(masked));
         Params p = new Params(template);
         for (int k = first; w.has(k); k++) {
-            if (!p.take(w.word(k))) {
+            if (!p.take(line, w.start(k), w.end(k))) {
                 break;
             }
         }
@@ -1118,16 +1198,36 @@ public final class LogSummarizer {
                 left[slot]--;
                 return true;
             }
-            if (n++ == MAX_PARAM_TOKENS || sb.length() + t.length() > MAX_PARAM_CHARS) {
+            return keep(t, 0, t.length());
+        }
+
+        /**
+         * {@link #take(String)} of the word {@code line.substring(from, to)}, found among the template's constants by
+         * its chars ({@link TemplateWords#slot}) and copied from the line where kept: no String made for it.
+         */
+        boolean take(String line, int from, int to) {
+            int slot = template.slot(line, from, to);
+            if (slot >= 0 && left[slot] > 0) {
+                left[slot]--;
+                return true;
+            }
+            return keep(line, from, to);
+        }
+
+        private boolean keep(String s, int from, int to) {
+            if (n++ == MAX_PARAM_TOKENS || sb.length() + (to - from) > MAX_PARAM_CHARS) {
                 sb.append(sb.length() == 0 ? "" : " ").append("...");
                 return false;
             }
-            sb.append(sb.length() == 0 ? "" : " ").append(t);
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(s, from, to);
             return true;
         }
 
         String text() {
-            return sb.toString().replace(TemplateEntry.SEP, ' ');
+            return sb.length() == 0 ? "" : sb.toString().replace(TemplateEntry.SEP, ' ');
         }
     }
 
@@ -1189,6 +1289,16 @@ public final class LogSummarizer {
         /** Word {@code k}, found ({@link #has}). */
         String word(int k) {
             return line.substring(bounds[2 * k], bounds[2 * k + 1]);
+        }
+
+        /** Where word {@code k} (found: {@link #has}) starts in the line. */
+        int start(int k) {
+            return bounds[2 * k];
+        }
+
+        /** Where word {@code k} (found: {@link #has}) ends in the line. */
+        int end(int k) {
+            return bounds[2 * k + 1];
         }
 
         /**

@@ -257,7 +257,9 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
         }
         String summary = summarizer.accept(m, stores, line);
         if (summary != null) {
-            out.collect(new JobOutput(JobOutput.RESULT, line.source, summary));
+            JobOutput o = new JobOutput(JobOutput.RESULT, line.source, summary);
+            o.utf8Bytes = summarizer.utf8Bytes(summary); // counted as written: the bound does not measure it again
+            out.collect(o);
         }
         if (everyMillis > 0 && !m.timerSet && m.linesSinceLast > 0) {
             ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + everyMillis);
@@ -278,7 +280,9 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
         }
         String summary = summarizer.summarize(m, stores, ctx.getCurrentKey(), last);
         if (summary != null) {
-            out.collect(new JobOutput(JobOutput.RESULT, ctx.getCurrentKey(), summary));
+            JobOutput o = new JobOutput(JobOutput.RESULT, ctx.getCurrentKey(), summary);
+            o.utf8Bytes = summarizer.utf8Bytes(summary); // counted as written: the bound does not measure it again
+            out.collect(o);
         }
         memory.update(m);
     }

@@ -105,6 +105,17 @@ final class SummaryJson {
     static String bounded(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> listed,
                           Map<Integer, Double> significance, LogSummarySettings.Memory memory,
                           LogSummarizer.Counts c, int maxBytes) {
+        return bounded(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes, null);
+    }
+
+    /**
+     * {@link #bounded(SourceMemory, int, String, boolean, List, Map, LogSummarySettings.Memory, LogSummarizer.Counts,
+     * int)}, and where it gives a text, that text's UTF-8 bytes in {@code bytes[0]} (when {@code bytes} is not null;
+     * counted as the text is written: {@code OutputBounds.utf8Length} of it).
+     */
+    static String bounded(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> listed,
+                          Map<Integer, Double> significance, LogSummarySettings.Memory memory,
+                          LogSummarizer.Counts c, int maxBytes, long[] bytes) {
         int n = listed.size();
         long chars = 512;
         for (TemplateEntry t : listed) {
@@ -113,13 +124,16 @@ final class SummaryJson {
         SummaryJson w = new SummaryJson((int) Math.min(chars, maxBytes + 1024L));
         w.head(m, templatesKnown, source, last, memory);
         int open = w.len;
-        long openBytes = open + w.extra;
+        long openExtra = w.extra;
+        long openBytes = open + openExtra;
         w.raw("[");
         long[] ends = new long[n];
         int[] charEnds = new int[n];
+        long[] extraEnds = new long[n];
         for (int i = 0; i < n; i++) {
             w.entry(listed.get(i), i, significance);
             charEnds[i] = w.len;
+            extraEnds[i] = w.extra;
             ends[i] = w.len + w.extra - openBytes;
         }
         w.tail(c, n, n);
@@ -132,7 +146,11 @@ final class SummaryJson {
         }
         if (kept < n) {
             w.len = kept == 0 ? open + 1 : charEnds[kept - 1];
+            w.extra = kept == 0 ? openExtra : extraEnds[kept - 1];
             w.tail(c, kept, n);
+        }
+        if (bytes != null) {
+            bytes[0] = w.len + w.extra;
         }
         return w.text();
     }

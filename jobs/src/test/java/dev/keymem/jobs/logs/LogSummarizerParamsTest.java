@@ -118,6 +118,29 @@ class LogSummarizerParamsTest {
     }
 
     @Test
+    void templateWordsSlotByCharsIsTheMapsSlot() {
+        // TemplateWords.slot(line, from, to) against slots.get(substring): constants, other words, the same hash
+        // ("Aa" / "BB"), lengths 0 and over 63, chars above Latin-1, words inside longer lines
+        String[] words = {"a", "b", "Aa", "BB", "ab", "<*>", "x<*>", "\u00e9t\u00e9", "\u4e2d\u6587", "",
+            "k=v", "a".repeat(64), "a".repeat(65), "ba", "1", "abc"};
+        Random r = new Random(31);
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder t = new StringBuilder();
+            for (int i = r.nextInt(10); i > 0; i--) {
+                t.append(t.length() == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
+            }
+            LogSummarizer.TemplateWords tw = new LogSummarizer.TemplateWords(t.toString());
+            for (String w : words) {
+                String pad = "xy".substring(0, r.nextInt(3) == 0 ? 2 : 0);
+                String line = pad + w + " z";
+                Integer want = tw.slots.get(w);
+                assertEquals(want == null ? -1 : want, tw.slot(line, pad.length(), pad.length() + w.length()),
+                        t + " / " + w);
+            }
+        }
+    }
+
+    @Test
     void paramsOfRandomLinesSameAsTheReference() {
         String[] parts = {"a", "b", "<NUM>", "x<NUM>", "<*>", "ab", "1", "", " ", "\t", "\u2003", "\u00a0", "c<", "[a]",
             "\n", "\r\n", "<Q>", "x<Q>", "717", "ms", "717 ms"};

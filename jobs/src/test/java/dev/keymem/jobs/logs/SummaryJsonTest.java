@@ -172,10 +172,17 @@ class SummaryJsonTest {
                     memory, c, 256);
             int size = all.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             for (int max : new int[] {size, size - 1, size / 2, size / 4, 300, 50}) {
-                String got = SummaryJson.bounded(m, known, source, last, listed, significance, memory, c, max);
+                long[] bytes = {-1};
+                String got = SummaryJson.bounded(m, known, source, last, listed, significance, memory, c, max, bytes);
                 if (got != null) {
                     answered++;
                     assertEquals(OutputBounds.bound(all, max), got, () -> "bounded to " + max + ": " + all);
+                    // the bytes counted as it was written: what the output's bound would measure, cut or not
+                    assertEquals(got.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, bytes[0],
+                            () -> "bytes of " + got);
+                    assertEquals(OutputBounds.bound(got, max), OutputBounds.bound(got, max, bytes[0]));
+                } else {
+                    assertEquals(-1, bytes[0]);
                 }
             }
         }

@@ -121,9 +121,19 @@ final class TemplateIndex {
         }
     }
 
+    /** Where {@link Bucket#version}s are drawn from: each unique in the JVM, never 0. */
+    private static final java.util.concurrent.atomic.AtomicLong VERSIONS = new java.util.concurrent.atomic.AtomicLong();
+
     /** The clusters of one token count. */
     static final class Bucket {
         final int length;
+        /**
+         * Drawn anew ({@link #VERSIONS}) when the bucket is made and whenever a cluster is added or removed (a cluster
+         * that widens or merges is removed and added again): equal versions are the same bucket with the same
+         * members, each with the same tokens, so a line's match in it is what it was (the miner's remembered matches,
+         * {@code TemplateMiner.Message}).
+         */
+        long version = VERSIONS.incrementAndGet();
         /**
          * Members up to which the bucket keeps no groups: the index's {@link TemplateIndex#ONE_BY_ONE}, or its length
          * over {@link TemplateIndex#TOKENS_PER_MEMBER} where that is more (0: groups from the start).
@@ -316,6 +326,7 @@ final class TemplateIndex {
         }
 
         void add(MinerState.Cluster c, String prefix) {
+            version = VERSIONS.incrementAndGet();
             int s;
             if (free.n > 0) {
                 s = free.a[--free.n];
@@ -380,6 +391,7 @@ final class TemplateIndex {
             if (s < 0 || slots[s] != c) {
                 throw new IllegalStateException("cluster #" + c.id + " not indexed");
             }
+            version = VERSIONS.incrementAndGet();
             Group[] gs = groups[s];
             for (int i = 0; i < length && grouped; i++) {
                 Group g = gs[i];

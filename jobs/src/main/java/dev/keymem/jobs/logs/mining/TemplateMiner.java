@@ -50,7 +50,10 @@ import java.util.Set;
  *
  * <p>A masked line's message (header cut) and tokens, and the tokens' words and field forms the index looks up,
  * are remembered for the most recently seen short masked lines ({@code message}: a source's lines repeat their
- * masked forms); {@code messageOf}, computed every line, is the reference (same matches, same states).
+ * masked forms); {@code messageOf}, computed every line, is the reference (same matches, same states). A remembered
+ * message also keeps its last match with the version of the index bucket it was found in: until a cluster of that
+ * bucket is added, removed, widened or merged (or the state's index is rebuilt), its lines take that cluster without
+ * being compared (the reference compares every line).
  */
 public final class TemplateMiner implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -201,7 +204,7 @@ public final class TemplateMiner implements Serializable {
         // a remembered message's words and field forms serve each of its lines (the reference computes them anew)
         TokenFacts facts = remember ? message.facts() : new TokenFacts(tokens);
         // the line's prefix key: the leaf it is matched in, and a new cluster's (computed once for both)
-        String prefix = scan ? null : prefixKey(tokens);
+        String prefix = scan ? null : remember ? message.prefix(this) : prefixKey(tokens);
         MinerState.Cluster c = match(state, tokens, remember ? message : null, facts, prefix);
         boolean created = false;
         if (c == null) {
@@ -244,6 +247,16 @@ public final class TemplateMiner implements Serializable {
         private String[] forms;
         /** The tokens' facts ({@link TokenFacts}), each computed on first use; null until {@link #facts()} made it. */
         private TokenFacts facts;
+        /** The tokens' {@link #prefixKey}; null until {@link #prefix} made it. */
+        private String prefix;
+        /**
+         * The cluster this message was last matched to ({@link #match}, remembered messages only), in the index bucket
+         * whose {@link TemplateIndex.Bucket#version} was then {@code matchedIn} (0: none): while the bucket keeps that
+         * version (no cluster of the message's token count added, removed, widened or merged since, in that state), the
+         * same lines' match is the same cluster. The reference ({@code remember} off) compares every line.
+         */
+        private long matchedIn;
+        private MinerState.Cluster matched;
 
         Message(String masked, String[] tokens) {
             this.masked = masked;
@@ -285,6 +298,14 @@ public final class TemplateMiner implements Serializable {
                 facts = new TokenFacts(tokens);
             }
             return facts;
+        }
+
+        /** {@code miner.prefixKey(tokens)}, made once (a message is remembered by one miner: its depth). */
+        String prefix(TemplateMiner miner) {
+            if (prefix == null) {
+                prefix = miner.prefixKey(tokens);
+            }
+            return prefix;
         }
     }
 
@@ -328,6 +349,9 @@ public final class TemplateMiner implements Serializable {
         }
         return m;
     }
+
+    /** Lines whose remembered message's match was taken as it was ({@link #match}; tests). */
+    transient long reusedMatches;
 
     /** How many messages are remembered, of both kinds (tests). */
     int remembered() {
@@ -375,6 +399,21 @@ public final class TemplateMiner implements Serializable {
         if (b == null) {
             return null;
         }
+        if (message != null && message.matchedIn == b.version) {
+            reusedMatches++;
+            return message.matched; // matched in this bucket, unchanged since: the same choice
+        }
+        MinerState.Cluster best = bestIn(b, tokens, message, facts, prefix);
+        if (message != null && best != null) {
+            message.matchedIn = b.version;
+            message.matched = best;
+        }
+        return best;
+    }
+
+    /** {@link #match}'s choice in the line's bucket {@code b}, compared with its clusters. */
+    private MinerState.Cluster bestIn(TemplateIndex.Bucket b, String[] tokens, Message message, TokenFacts facts,
+                                      String prefix) {
         // the fallback passes over the clusters of the line's own prefix: none reached the leaf's threshold (or each
         // differs in a word of the message), and the fallback's similarity is no higher (it only adds kills), so none
         // reaches a fallback threshold at least the leaf's

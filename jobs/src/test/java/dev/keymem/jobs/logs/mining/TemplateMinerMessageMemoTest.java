@@ -58,6 +58,57 @@ class TemplateMinerMessageMemoTest {
         same(lines, MinerSettings.defaults().withDepth(4).withHeaders(false).withMaxTemplates(200));
     }
 
+    /**
+     * One miner over several states (the job's sources), as the job keeps them: a remembered message's match
+     * ({@code Message#matched}, kept while its index bucket's version holds) is never taken from another state's
+     * bucket, nor from a bucket changed since (clusters made, widened, merged, evicted: a small cap), nor across a
+     * state replaced by its copy (its index rebuilt); the same ids and templates as the reference, and the same states.
+     */
+    @Test
+    void rememberedMatchesAcrossStatesAsWithoutTheMemory() throws Exception {
+        List<String> lines = new ArrayList<>(TemplateMinerShapesTest.logfmt(2000, 10, 8));
+        List<String> real = LineTokensScanTestLines.realLines(); // with loghub_2k where present
+        Random pick = new Random(5);
+        for (int i = 0; i < 3000 && !real.isEmpty(); i++) {
+            lines.add(real.get(pick.nextInt(real.size())));
+        }
+        for (MinerSettings settings : new MinerSettings[] {MinerSettings.defaults(),
+            MinerSettings.defaults().withMaxTemplates(25)}) {
+            TemplateMiner memo = new TemplateMiner(settings);
+            TemplateMiner reference = new TemplateMiner(settings, false, false);
+            MinerState[] a = new MinerState[4];
+            MinerState[] b = new MinerState[4];
+            for (int k = 0; k < a.length; k++) {
+                a[k] = new MinerState();
+                b[k] = new MinerState();
+            }
+            Random r = new Random(23);
+            int hits = 0; // (lines matched to a template they did not make)
+            int k = 0;
+            for (int i = 0; i < 5000; i++) {
+                String line = lines.get(r.nextInt(lines.size())); // repeats in every state, in any order
+                if (r.nextInt(40) == 0) {
+                    k = r.nextInt(a.length); // runs of one state's lines, as a batch run sorts them, and switches
+                }
+                if (r.nextInt(500) == 0) {
+                    a[k] = a[k].copy(); // as a state read back: its index rebuilt, its clusters new objects
+                }
+                TemplateMiner.Match x = memo.accept(a[k], line);
+                TemplateMiner.Match y = reference.accept(b[k], line);
+                if (x.id() != y.id() || !x.template().equals(y.template()) || x.created() != y.created()) {
+                    throw new AssertionError("line " + i + " of state " + k + " [" + line + "]: remembered " + x
+                            + ", reference " + y);
+                }
+                hits += x.created() ? 0 : 1;
+            }
+            for (int j = 0; j < a.length; j++) {
+                assertEquals(b[j], a[j]);
+            }
+            assertTrue(memo.reusedMatches > 20, "matches reused: " + memo.reusedMatches + " of " + hits);
+            assertEquals(0, reference.reusedMatches);
+        }
+    }
+
     @Test
     void logfmtAndLongLinesMatchAsWithoutTheMemory() throws IOException {
         same(TemplateMinerShapesTest.logfmt(3000, 10, 8), MinerSettings.defaults().withMaxTemplates(6));

@@ -1,0 +1,71 @@
+package dev.keymem.jobs.logs;
+
+import dev.keymem.jobs.logs.mining.MinerState;
+import dev.keymem.jobs.logs.mining.TemplateMiner;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tally's parameters alone ({@link LogSummarizer#params(String, String, boolean, LogSummarizer.TemplateWords)}:
+ * a line's words after its header, those that are not its template's constants), over the lines of a file as the
+ * log job mines them (one miner state per source), on one thread: the thread CPU microseconds a line, minimum of
+ * REPS passes, and a hash of the parameters (two builds giving the same parameters give the same hash). The
+ * templates' words are made beforehand (the summarizer remembers them per template). A measuring program, not a
+ * test: {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/classes:jobs/target/test-classes:
+ * jobs/target/memctl.jar dev.keymem.jobs.logs.TallyCost FILE [REPS]}.
+ */
+public final class TallyCost {
+    private TallyCost() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        LogLineParser parser = new LogLineParser(null);
+        TemplateMiner miner = new TemplateMiner();
+        Map<String, MinerState> states = new HashMap<>();
+        Map<String, LogSummarizer.TemplateWords> words = new HashMap<>();
+        List<String> mined = new ArrayList<>();
+        List<String> masked = new ArrayList<>();
+        List<Boolean> bare = new ArrayList<>();
+        List<LogSummarizer.TemplateWords> templates = new ArrayList<>();
+        long off = 0;
+        for (String s : Files.readAllLines(Path.of(a[0]))) {
+            long o = off++;
+            if (s.isBlank()) {
+                continue;
+            }
+            LogLine l;
+            try {
+                l = parser.parse(null, s, o, -1);
+            } catch (Exception e) {
+                continue;
+            }
+            TemplateMiner.Match m = miner.accept(states.computeIfAbsent(l.source, k -> new MinerState()), l.text, l.bare);
+            mined.add(m.message() != null ? m.message() : l.text);
+            masked.add(m.masked());
+            bare.add(l.bare);
+            templates.add(words.computeIfAbsent(m.template(), t -> new LogSummarizer.TemplateWords(t, m.templateTokens())));
+        }
+        int n = mined.size();
+        int reps = a.length > 1 ? Integer.parseInt(a[1]) : 5;
+        ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+        long best = Long.MAX_VALUE;
+        long hash = 0;
+        for (int r = 0; r < reps; r++) {
+            long h = 0;
+            long c0 = tm.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                h = h * 31 + LogSummarizer.params(mined.get(i), masked.get(i), bare.get(i), templates.get(i)).hashCode();
+            }
+            best = Math.min(best, tm.getCurrentThreadCpuTime() - c0);
+            hash = h;
+        }
+        System.out.printf("%d lines, %d templates, params hash %x, %.3f us/line%n", n, words.size(), hash,
+                best / 1e3 / n);
+    }
+}
