@@ -250,7 +250,7 @@ final class EventFieldReader {
     }
 
     /** The index after the JSON number at {@code i}, or -1 (not a number, or longer than {@link #MAX_NUMBER}). */
-    private static int number(byte[] b, int i) {
+    static int number(byte[] b, int i) {
         int s = i;
         int len = b.length;
         if (i < len && b[i] == '-') {
