@@ -161,6 +161,8 @@ final class ContextText implements Serializable {
     private transient Analyzer stopStem;
     /** The text's chars for {@link #asciiWords}. */
     private transient char[] chars;
+    /** The text's bytes for {@link #asciiByteWords}. */
+    private transient byte[] bytes;
     /**
      * The word table: lower-cased tokens seen before ({@code keys}, open addressing, linear probing; at most
      * half full) and their words ({@code keyWords}; null for a stop word).
@@ -206,6 +208,14 @@ final class ContextText implements Serializable {
      * window looks them up and keeps them again. The same analysis whichever way (tests compare).
      */
     Analysed analyse(String text) {
+        return analyse(text, false);
+    }
+
+    /**
+     * {@link #analyse(String)} of a text known to be ASCII where {@code ascii} ({@link ContextEvent#ascii}): its
+     * words then read from its bytes ({@link #wordArray(String, boolean)}).
+     */
+    Analysed analyse(String text, boolean ascii) {
         if (tokens == null) {
             open();
         }
@@ -230,7 +240,7 @@ final class ContextText implements Serializable {
             }
         }
         if (a == null) {
-            a = new Analysed(wordArray(text));
+            a = new Analysed(wordArray(text, ascii));
             if (kept) {
                 if (texts.size() >= TEXTS_MAX) {
                     texts.clear();
@@ -293,6 +303,39 @@ final class ContextText implements Serializable {
             chars = new char[256]; // not kept larger after a very long text
         }
         Word[] out = new Word[count]; // not Arrays.copyOf: under C1 its reflective array creation is a call
+        System.arraycopy(found, 0, out, 0, count);
+        if (found.length > 1 << 12) {
+            found = new Word[64];
+        }
+        return out;
+    }
+
+    /**
+     * {@link #wordArray(String)} of a text known to be ASCII where {@code ascii}: its chars copied as bytes
+     * ({@code String.getBytes(int, int, byte[], int)}: a compact string's bytes copied, no widening to chars) and
+     * segmented by {@link #asciiByteWords}; a text it declines (a token over {@link #ASCII_TOKEN_MAX} chars, or a
+     * char that is not ASCII after all) is read again by {@link #wordArray(String)}. The same words (tests
+     * compare).
+     */
+    @SuppressWarnings("deprecation")
+    Word[] wordArray(String text, boolean ascii) {
+        if (!ascii) {
+            return wordArray(text);
+        }
+        if (tokens == null) {
+            open();
+        }
+        int len = text.length();
+        byte[] bs = bytes.length >= len ? bytes : (bytes = new byte[Math.max(len, bytes.length * 2)]);
+        text.getBytes(0, len, bs, 0);
+        boolean read = asciiByteWords(bs, len);
+        if (bytes.length > 1 << 16) {
+            bytes = new byte[256]; // not kept larger after a very long text
+        }
+        if (!read) {
+            return wordArray(text);
+        }
+        Word[] out = new Word[count];
         System.arraycopy(found, 0, out, 0, count);
         if (found.length > 1 << 12) {
             found = new Word[64];
@@ -521,6 +564,139 @@ final class ContextText implements Serializable {
         return taken;
     }
 
+    /**
+     * Per ASCII char: its word-break class ({@link #CLASS}) in the low byte, its lower case ({@link #LOWER}) in
+     * the next (one load where {@link #asciiWords} takes two).
+     */
+    private static final int[] CLASS_LOWER = new int[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            CLASS_LOWER[c] = CLASS[c] | LOWER[c] << 8;
+        }
+    }
+
+    /**
+     * {@link #asciiWords(char[], int)} over the bytes of an ASCII text, {@code bs[0, len)} (the reference form is
+     * the char one; tests compare): the same tokens, lowered in place and hashed as they are read, the same
+     * probes of the word table (its keys' chars compared with the bytes, the same values for ASCII); a token not
+     * found is copied to {@link #chars} for {@link #word}. False, as there, at a byte above ASCII or a token over
+     * {@link #ASCII_TOKEN_MAX}, with {@code found[0, count)} in any state.
+     */
+    private boolean asciiByteWords(byte[] bs, int len) {
+        int[] table = CLASS_LOWER;
+        Word[] f = found;
+        int cnt = 0;
+        int i = 0;
+        while (i < len) {
+            int c = bs[i];
+            if (c < 0) {
+                found = f;
+                return false;
+            }
+            int t = table[c];
+            int k = t & 0xFF;
+            if (k < LETTER || k > EXTEND_NUM_LET) {
+                i++;
+                continue;
+            }
+            // the token is lowered, and its table hash taken, as it is scanned
+            int start = i;
+            boolean word = k != EXTEND_NUM_LET;
+            int h = t >>> 8;
+            bs[i] = (byte) h;
+            i++;
+            while (i < len) {
+                int d = bs[i];
+                if (d < 0) {
+                    found = f;
+                    return false;
+                }
+                int u = table[d];
+                int m = u & 0xFF;
+                if (m >= LETTER && m <= EXTEND_NUM_LET) {
+                    word |= m != EXTEND_NUM_LET;
+                    k = m;
+                    d = u >>> 8;
+                    bs[i] = (byte) d;
+                    h = 31 * h + d;
+                    i++;
+                    continue;
+                }
+                if (m < MID_LETTER || i + 1 >= len || k == EXTEND_NUM_LET) {
+                    break;
+                }
+                int e = bs[i + 1];
+                if (e < 0) {
+                    found = f;
+                    return false;
+                }
+                int v = table[e];
+                int n = v & 0xFF;
+                if (k == LETTER ? n == LETTER && m != MID_NUM : n == NUMERIC && m != MID_LETTER) {
+                    k = n;
+                    e = v >>> 8;
+                    bs[i + 1] = (byte) e;
+                    h = 31 * (31 * h + d) + e;
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            if (!word) {
+                continue;
+            }
+            int end = i;
+            if (end - start > ASCII_TOKEN_MAX) {
+                found = f;
+                return false;
+            }
+            if (end - start >= 2 && bs[end - 2] == '\'' && bs[end - 1] == 's') {
+                end -= 2; // EnglishPossessiveFilter ('s or 'S, lowered above)
+                h = 0;
+                for (int j = start; j < end; j++) {
+                    h = 31 * h + bs[j];
+                }
+            }
+            int n = end - start;
+            char[][] ks = keys;
+            int mask = ks.length - 1;
+            int slot = spread(h) & mask;
+            Word w;
+            while (true) {
+                char[] key = ks[slot];
+                if (key == null) {
+                    char[] cs = chars.length >= n ? chars : (chars = new char[Math.max(n, 2 * chars.length)]);
+                    for (int j = 0; j < n; j++) {
+                        cs[j] = (char) bs[start + j];
+                    }
+                    w = word(cs, 0, n, h);
+                    break;
+                }
+                if (key.length == n) {
+                    int j = 0;
+                    while (j < n && key[j] == bs[start + j]) {
+                        j++;
+                    }
+                    if (j == n) {
+                        w = keyWords[slot];
+                        break;
+                    }
+                }
+                slot = (slot + 1) & mask;
+            }
+            if (w != STOP) {
+                if (cnt == f.length) {
+                    f = Arrays.copyOf(f, cnt * 2);
+                }
+                f[cnt++] = w;
+            }
+        }
+        found = f;
+        count = cnt;
+        return true;
+    }
+
     /** {@link #asciiWords(char[], int, List)} into {@code found[0, count)}. */
     private boolean asciiWords(char[] cs, int len) {
         if (tokens == null) {
@@ -693,6 +869,7 @@ final class ContextText implements Serializable {
         numberWords = new Word[NUMBERS];
         found = new Word[64];
         chars = new char[256];
+        bytes = new byte[256];
         texts = new java.util.HashMap<>();
         acc = new double[dimension];
         quarters = new int[dimension];
