@@ -164,6 +164,18 @@ final class ContextText implements Serializable {
     /** The text's bytes for {@link #asciiByteWords}. */
     private transient byte[] bytes;
     /**
+     * The short tokens' table in front of the word table, for {@link #asciiByteWords}: tokens of at most 8 chars
+     * (most words) with a letter, each packed into a long, one byte a char (ASCII chars of a token are not 0, so
+     * the long is not 0 and tells the token's length too), the same words the word table holds for them
+     * (open addressing, linear probing, at most half full, slots by Fibonacci hashing with {@code shortShift});
+     * emptied with the word table.
+     */
+    private transient long[] shortKeys;
+    private transient Word[] shortWords;
+    private transient int shortShift;
+    private transient int shortSize;
+    static final int SHORT_TABLE = 2048;
+    /**
      * The word table: lower-cased tokens seen before ({@code keys}, open addressing, linear probing; at most
      * half full) and their words ({@code keyWords}; null for a stop word).
      */
@@ -376,6 +388,10 @@ final class ContextText implements Serializable {
             Arrays.fill(keys, null);
             Arrays.fill(keyWords, null);
             tableSize = 0;
+            shortKeys = new long[SHORT_TABLE];
+            shortWords = new Word[SHORT_TABLE];
+            shortShift = 64 - Integer.numberOfTrailingZeros(SHORT_TABLE);
+            shortSize = 0;
         } else if (2 * (tableSize + 1) > ks.length) {
             grow();
         }
@@ -578,10 +594,13 @@ final class ContextText implements Serializable {
 
     /**
      * {@link #asciiWords(char[], int)} over the bytes of an ASCII text, {@code bs[0, len)} (the reference form is
-     * the char one; tests compare): the same tokens, lowered in place and hashed as they are read, the same
-     * probes of the word table (its keys' chars compared with the bytes, the same values for ASCII); a token not
-     * found is copied to {@link #chars} for {@link #word}. False, as there, at a byte above ASCII or a token over
-     * {@link #ASCII_TOKEN_MAX}, with {@code found[0, count)} in any state.
+     * the char one; tests compare): the same tokens, lowered in place and packed a byte a char as they are read
+     * (a shift and an or a char, where the word table's hash is a multiply and an add); a token of at most 8
+     * chars is found in the short tokens' table ({@link #shortKeys}: one compare of longs), a longer one in the
+     * word table ({@link #longWord}: hashed then, its keys' chars compared with the bytes, the same values for
+     * ASCII); a token found in neither goes to {@link #word} as chars. The same words, the very objects of the
+     * word table. False, as there, at a byte above ASCII or a token over {@link #ASCII_TOKEN_MAX}, with
+     * {@code found[0, count)} in any state.
      */
     private boolean asciiByteWords(byte[] bs, int len) {
         int[] table = CLASS_LOWER;
@@ -600,11 +619,11 @@ final class ContextText implements Serializable {
                 i++;
                 continue;
             }
-            // the token is lowered, and its table hash taken, as it is scanned
+            // the token is lowered, and packed a byte a char (its last 8 chars), as it is scanned
             int start = i;
             boolean word = k != EXTEND_NUM_LET;
-            int h = t >>> 8;
-            bs[i] = (byte) h;
+            long p = t >>> 8;
+            bs[i] = (byte) p;
             i++;
             while (i < len) {
                 int d = bs[i];
@@ -619,7 +638,7 @@ final class ContextText implements Serializable {
                     k = m;
                     d = u >>> 8;
                     bs[i] = (byte) d;
-                    h = 31 * h + d;
+                    p = p << 8 | d;
                     i++;
                     continue;
                 }
@@ -637,7 +656,7 @@ final class ContextText implements Serializable {
                     k = n;
                     e = v >>> 8;
                     bs[i + 1] = (byte) e;
-                    h = 31 * (31 * h + d) + e;
+                    p = (p << 8 | d) << 8 | e;
                     i += 2;
                     continue;
                 }
@@ -653,37 +672,29 @@ final class ContextText implements Serializable {
             }
             if (end - start >= 2 && bs[end - 2] == '\'' && bs[end - 1] == 's') {
                 end -= 2; // EnglishPossessiveFilter ('s or 'S, lowered above)
-                h = 0;
-                for (int j = start; j < end; j++) {
-                    h = 31 * h + bs[j];
-                }
+                p >>>= 16;
             }
-            int n = end - start;
-            char[][] ks = keys;
-            int mask = ks.length - 1;
-            int slot = spread(h) & mask;
             Word w;
-            while (true) {
-                char[] key = ks[slot];
-                if (key == null) {
-                    char[] cs = chars.length >= n ? chars : (chars = new char[Math.max(n, 2 * chars.length)]);
-                    for (int j = 0; j < n; j++) {
-                        cs[j] = (char) bs[start + j];
-                    }
-                    w = word(cs, 0, n, h);
-                    break;
-                }
-                if (key.length == n) {
-                    int j = 0;
-                    while (j < n && key[j] == bs[start + j]) {
-                        j++;
-                    }
-                    if (j == n) {
-                        w = keyWords[slot];
+            if (i - start <= 8) {
+                // the short tokens' table (its hit here: C1 inlines no call of this size); a miss goes to
+                // shortMiss, through the word table
+                long[] sk = shortKeys;
+                int mask = sk.length - 1;
+                int slot = (int) ((p * 0x9E3779B97F4A7C15L) >>> shortShift);
+                while (true) {
+                    long key = sk[slot];
+                    if (key == p) {
+                        w = shortWords[slot];
                         break;
                     }
+                    if (key == 0) {
+                        w = shortMiss(bs, start, end - start, p);
+                        break;
+                    }
+                    slot = (slot + 1) & mask;
                 }
-                slot = (slot + 1) & mask;
+            } else {
+                w = longWord(bs, start, end - start);
             }
             if (w != STOP) {
                 if (cnt == f.length) {
@@ -695,6 +706,81 @@ final class ContextText implements Serializable {
         found = f;
         count = cnt;
         return true;
+    }
+
+    /**
+     * The word of the lowered token {@code bs[start, start + n)} (at most 8 chars, packed into {@code p}) missing
+     * from the short tokens' table: the word table's ({@link #word}), then kept in the short table where the
+     * token has a letter (a letterless one keeps to {@link #number}'s table).
+     */
+    private Word shortMiss(byte[] bs, int start, int n, long p) {
+        char[] cs = chars;
+        int h = 0;
+        for (int j = 0; j < n; j++) {
+            char c = (char) bs[start + j];
+            cs[j] = c;
+            h = 31 * h + c;
+        }
+        Word w = word(cs, 0, n, h);
+        if (letterless(cs, 0, n)) {
+            return w;
+        }
+        if (2 * (shortSize + 1) > shortKeys.length) {
+            long[] oldKeys = shortKeys;
+            Word[] oldWords = shortWords;
+            shortKeys = new long[oldKeys.length * 2];
+            shortWords = new Word[shortKeys.length];
+            shortShift--;
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldKeys[j] != 0) {
+                    shortPut(oldKeys[j], oldWords[j]);
+                }
+            }
+        }
+        shortPut(p, w);
+        shortSize++;
+        return w;
+    }
+
+    private void shortPut(long p, Word w) {
+        int mask = shortKeys.length - 1;
+        int slot = (int) ((p * 0x9E3779B97F4A7C15L) >>> shortShift);
+        while (shortKeys[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        shortKeys[slot] = p;
+        shortWords[slot] = w;
+    }
+
+    /** The word of the lowered token {@code bs[start, start + n)} of more than 8 chars, from the word table. */
+    private Word longWord(byte[] bs, int start, int n) {
+        int h = 0;
+        for (int j = start; j < start + n; j++) {
+            h = 31 * h + bs[j];
+        }
+        char[][] ks = keys;
+        int mask = ks.length - 1;
+        int slot = spread(h) & mask;
+        while (true) {
+            char[] key = ks[slot];
+            if (key == null) {
+                char[] cs = chars.length >= n ? chars : (chars = new char[Math.max(n, 2 * chars.length)]);
+                for (int j = 0; j < n; j++) {
+                    cs[j] = (char) bs[start + j];
+                }
+                return word(cs, 0, n, h);
+            }
+            if (key.length == n) {
+                int j = 0;
+                while (j < n && key[j] == bs[start + j]) {
+                    j++;
+                }
+                if (j == n) {
+                    return keyWords[slot];
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     /** {@link #asciiWords(char[], int, List)} into {@code found[0, count)}. */
@@ -870,6 +956,10 @@ final class ContextText implements Serializable {
         found = new Word[64];
         chars = new char[256];
         bytes = new byte[256];
+        shortKeys = new long[SHORT_TABLE];
+        shortWords = new Word[SHORT_TABLE];
+        shortShift = 64 - Integer.numberOfTrailingZeros(SHORT_TABLE);
+        shortSize = 0;
         texts = new java.util.HashMap<>();
         acc = new double[dimension];
         quarters = new int[dimension];
