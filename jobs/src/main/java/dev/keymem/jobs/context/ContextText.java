@@ -1193,7 +1193,7 @@ final class ContextText implements Serializable {
 
     /**
      * The unit vector of the quarter sums {@code q} (all {@link #dimension} buckets; zero where they are all 0),
-     * its norm from the exact integer sum of squares; {@code q} cleared.
+     * its norm from the exact integer sum of squares; {@code q} cleared (as it is scaled).
      */
     private float[] unitOfQuarters(int[] q) {
         // four buckets a step (file runs compile this with C1, which does not unroll): the squares are exact
@@ -1220,18 +1220,29 @@ final class ContextText implements Serializable {
         }
         double norm = (s0 + s1) / 16.0; // exact: at most 2^52 sixteenths
         if (norm > 0) {
+            // each quarter cleared as it is scaled (no second pass to clear them)
             double inv4 = (1 / Math.sqrt(norm)) * 0.25;
             for (j = 0; j < d4; j += 4) {
-                out[j] = (float) (q[j] * inv4);
-                out[j + 1] = (float) (q[j + 1] * inv4);
-                out[j + 2] = (float) (q[j + 2] * inv4);
-                out[j + 3] = (float) (q[j + 3] * inv4);
+                int v0 = q[j];
+                int v1 = q[j + 1];
+                int v2 = q[j + 2];
+                int v3 = q[j + 3];
+                q[j] = 0;
+                q[j + 1] = 0;
+                q[j + 2] = 0;
+                q[j + 3] = 0;
+                out[j] = (float) (v0 * inv4);
+                out[j + 1] = (float) (v1 * inv4);
+                out[j + 2] = (float) (v2 * inv4);
+                out[j + 3] = (float) (v3 * inv4);
             }
             for (; j < d; j++) {
                 out[j] = (float) (q[j] * inv4);
+                q[j] = 0;
             }
+        } else {
+            Arrays.fill(q, 0);
         }
-        Arrays.fill(q, 0);
         return out;
     }
 
@@ -1255,6 +1266,11 @@ final class ContextText implements Serializable {
             Arrays.fill(q, 0);
         }
         return out;
+    }
+
+    /** {@link #unitOfQuarters} of {@code q} itself, which it clears (for tests). */
+    float[] unitOfQuartersIn(int[] q) {
+        return unitOfQuarters(q);
     }
 
     /** {@link #unitOfQuarters} of a copy of {@code q} (for tests). */

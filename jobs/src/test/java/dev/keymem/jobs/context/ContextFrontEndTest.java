@@ -415,8 +415,10 @@ class ContextFrontEndTest {
                 for (int j = 0; j < dim; j++) {
                     q[j] = r.nextInt(3) == 0 ? 0 : r.nextInt(-bound, bound + 1);
                 }
-                float[] fast = t.unitOfQuartersOf(q);
                 float[] ref = t.unitOfQuartersReference(q.clone());
+                int[] cleared = q.clone();
+                float[] fast = t.unitOfQuartersIn(cleared);
+                assertEquals(true, java.util.Arrays.equals(new int[dim], cleared), "quarters cleared");
                 for (int j = 0; j < dim; j++) {
                     assertEquals(Float.floatToRawIntBits(ref[j]), Float.floatToRawIntBits(fast[j]), dim + " " + j);
                 }
