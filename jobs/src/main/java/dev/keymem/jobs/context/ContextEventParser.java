@@ -108,7 +108,9 @@ public final class ContextEventParser implements Serializable {
      * The fields of the ASCII bytes {@code b} (no NUL) where they hold strict JSON of the plainest kind, read by
      * hand; null (the caller then takes {@link #streamed}) for anything else. Read: whitespace (space, tab, line
      * feed, carriage return), an object of names and values, each value a string without escapes or control
-     * characters, or {@code true}, {@code false}, {@code null} followed by whitespace, a comma or the closing
+     * characters, or {@code true}, {@code false}, {@code null}, or a number (strict JSON, at most
+     * {@link EventFieldReader#MAX_NUMBER} chars: a timestamp in seconds, say; no string, and not taken as a
+     * {@code query}), followed by whitespace, a comma or the closing
      * brace, and after the closing brace only whitespace (anything else: the tree reading refuses it,
      * {@link RecordParsers#MORE_AFTER_JSON}, or, other white space, reads the object). So every
      * string is ASCII, its chars the bytes between the quotes, and the fields are what {@link #streamed} gives
@@ -166,7 +168,7 @@ public final class ContextEventParser implements Serializable {
     /**
      * {@link #spans} ({@link #READ} where it is true), telling apart the one way its reading fails where
      * {@link #spansUtf8}'s could go on: a string holding a byte above ASCII ({@link #NOT_ASCII}). On
-     * {@link #NOT_READ} (the reading stopped at anything else: an escape, a control char, a number, a nested
+     * {@link #NOT_READ} (the reading stopped at anything else: an escape, a control char, a bad number, a nested
      * value, a name too long, ...) {@link #spansUtf8} is false too: both readings take the same steps over the
      * same bytes up to that point (they differ only in what ends a string: {@code stringEnd} and
      * {@code stringEndUtf8} read every byte below 128 alike) and stop there alike. Tests compare.
@@ -305,7 +307,7 @@ public final class ContextEventParser implements Serializable {
             }
             int vs = -1;
             int ve = -1;
-            int literal = 0; // 1 true, 2 false, 3 null
+            int literal = 0; // 1 true, 2 false, 3 null, NUMBER
             byte c = b[i];
             if (c == '"') {
                 vs = i + 1;
@@ -322,17 +324,26 @@ public final class ContextEventParser implements Serializable {
                 } else if (RecordParsers.startsWithAscii(b, i, "null")) {
                     literal = 3;
                 } else {
-                    return NOT_READ; // numbers, nested values, anything else
+                    // a number (EventFieldReader's: strict JSON, at most MAX_NUMBER chars), no string; else
+                    // nested values, anything else: not read
+                    int e = EventFieldReader.number(b, i);
+                    if (e < 0) {
+                        return NOT_READ;
+                    }
+                    literal = NUMBER;
+                    i = e;
                 }
-                i += literal == 2 ? 5 : 4;
+                if (literal != NUMBER) {
+                    i += literal == 2 ? 5 : 4;
+                }
                 if (i < n && b[i] != ',' && b[i] != '}' && !space(b[i])) {
                     return NOT_READ;
                 }
             }
             int field = name(b, ns, ne) - 1; // USER .. TS, or QUERY's name
             if (field == 5) {
-                if (literal == 0) {
-                    return NOT_READ; // asBoolean of a string: the tree decides
+                if (literal == 0 || literal == NUMBER) {
+                    return NOT_READ; // asBoolean of a string or a number: the tree decides
                 }
                 at[QUERY] = literal == 1 ? 1 : 0;
             } else if (field >= 0) {
@@ -352,6 +363,9 @@ public final class ContextEventParser implements Serializable {
             i = RecordParsers.skipJsonSpace(b, i + 1);
         }
     }
+
+    /** {@link #read}'s kind of a value that is a number (1-3: true, false, null; 0: a string). */
+    private static final int NUMBER = 4;
 
     /** Which field the name {@code b[s, e)} is: 1 user, 2 text, 3 type, 4 expect, 5 ts, 6 query, 0 another. */
     private static int name(byte[] b, int s, int e) {

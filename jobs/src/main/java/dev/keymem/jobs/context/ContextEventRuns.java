@@ -196,7 +196,7 @@ public final class ContextEventRuns {
                 return ASCII;
             }
             // where the ASCII reading stopped at anything but a byte above ASCII, the UTF-8 reading stops there too
-            // (an escape, a number: the field reader's records, read a third time before)
+            // (an escape, a nested value: the field reader's records, read a third time before)
             if (ascii != ContextEventParser.NOT_READ && ContextEventParser.spansUtf8(b, at) && plainUtf8(b, at)) {
                 return UTF8;
             }

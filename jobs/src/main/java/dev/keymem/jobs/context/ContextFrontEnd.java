@@ -34,9 +34,9 @@ public final class ContextFrontEnd implements MapFunction<ContextEvent, MemoryRe
     @Override
     public MemoryRecord map(ContextEvent e) {
         // ContextText gives TermAnalyzer's words, ids and vector, each distinct word analysed once
-        ContextText.Analysed a = text.analyse(e.text);
+        ContextText.Analysed a = text.analyse(e.text, e.ascii);
         float[] vector = minilm != null ? minilm.embed(e.text, null) : text.vector(a);
-        int[] terms = ContextText.termIds(a.words, e.type != null && !e.query ? text.analyse(e.type).words : null);
+        int[] terms = ContextText.termIds(a.words, e.type != null && !e.query ? text.analyse(e.type, e.ascii).words : null);
         byte[] payload = ContextPayload.encode(e);
         return e.query ? MemoryRecord.query(e.user, terms, vector, payload)
                 : MemoryRecord.event(e.user, terms, vector, payload);

@@ -161,6 +161,20 @@ final class ContextText implements Serializable {
     private transient Analyzer stopStem;
     /** The text's chars for {@link #asciiWords}. */
     private transient char[] chars;
+    /** The text's bytes for {@link #asciiByteWords}. */
+    private transient byte[] bytes;
+    /**
+     * The short tokens' table in front of the word table, for {@link #asciiByteWords}: tokens of at most 8 chars
+     * (most words) with a letter, each packed into a long, one byte a char (ASCII chars of a token are not 0, so
+     * the long is not 0 and tells the token's length too), the same words the word table holds for them
+     * (open addressing, linear probing, at most half full, slots by Fibonacci hashing with {@code shortShift});
+     * emptied with the word table.
+     */
+    private transient long[] shortKeys;
+    private transient Word[] shortWords;
+    private transient int shortShift;
+    private transient int shortSize;
+    static final int SHORT_TABLE = 2048;
     /**
      * The word table: lower-cased tokens seen before ({@code keys}, open addressing, linear probing; at most
      * half full) and their words ({@code keyWords}; null for a stop word).
@@ -206,6 +220,14 @@ final class ContextText implements Serializable {
      * window looks them up and keeps them again. The same analysis whichever way (tests compare).
      */
     Analysed analyse(String text) {
+        return analyse(text, false);
+    }
+
+    /**
+     * {@link #analyse(String)} of a text known to be ASCII where {@code ascii} ({@link ContextEvent#ascii}): its
+     * words then read from its bytes ({@link #wordArray(String, boolean)}).
+     */
+    Analysed analyse(String text, boolean ascii) {
         if (tokens == null) {
             open();
         }
@@ -230,7 +252,7 @@ final class ContextText implements Serializable {
             }
         }
         if (a == null) {
-            a = new Analysed(wordArray(text));
+            a = new Analysed(wordArray(text, ascii));
             if (kept) {
                 if (texts.size() >= TEXTS_MAX) {
                     texts.clear();
@@ -300,6 +322,39 @@ final class ContextText implements Serializable {
         return out;
     }
 
+    /**
+     * {@link #wordArray(String)} of a text known to be ASCII where {@code ascii}: its chars copied as bytes
+     * ({@code String.getBytes(int, int, byte[], int)}: a compact string's bytes copied, no widening to chars) and
+     * segmented by {@link #asciiByteWords}; a text it declines (a token over {@link #ASCII_TOKEN_MAX} chars, or a
+     * char that is not ASCII after all) is read again by {@link #wordArray(String)}. The same words (tests
+     * compare).
+     */
+    @SuppressWarnings("deprecation")
+    Word[] wordArray(String text, boolean ascii) {
+        if (!ascii) {
+            return wordArray(text);
+        }
+        if (tokens == null) {
+            open();
+        }
+        int len = text.length();
+        byte[] bs = bytes.length >= len ? bytes : (bytes = new byte[Math.max(len, bytes.length * 2)]);
+        text.getBytes(0, len, bs, 0);
+        boolean read = asciiByteWords(bs, len);
+        if (bytes.length > 1 << 16) {
+            bytes = new byte[256]; // not kept larger after a very long text
+        }
+        if (!read) {
+            return wordArray(text);
+        }
+        Word[] out = new Word[count];
+        System.arraycopy(found, 0, out, 0, count);
+        if (found.length > 1 << 12) {
+            found = new Word[64];
+        }
+        return out;
+    }
+
     /** Tokens in the word table (for tests). */
     int tableSize() {
         return tableSize;
@@ -333,6 +388,10 @@ final class ContextText implements Serializable {
             Arrays.fill(keys, null);
             Arrays.fill(keyWords, null);
             tableSize = 0;
+            shortKeys = new long[SHORT_TABLE];
+            shortWords = new Word[SHORT_TABLE];
+            shortShift = 64 - Integer.numberOfTrailingZeros(SHORT_TABLE);
+            shortSize = 0;
         } else if (2 * (tableSize + 1) > ks.length) {
             grow();
         }
@@ -521,6 +580,209 @@ final class ContextText implements Serializable {
         return taken;
     }
 
+    /**
+     * Per ASCII char: its word-break class ({@link #CLASS}) in the low byte, its lower case ({@link #LOWER}) in
+     * the next (one load where {@link #asciiWords} takes two).
+     */
+    private static final int[] CLASS_LOWER = new int[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            CLASS_LOWER[c] = CLASS[c] | LOWER[c] << 8;
+        }
+    }
+
+    /**
+     * {@link #asciiWords(char[], int)} over the bytes of an ASCII text, {@code bs[0, len)} (the reference form is
+     * the char one; tests compare): the same tokens, lowered in place and packed a byte a char as they are read
+     * (a shift and an or a char, where the word table's hash is a multiply and an add); a token of at most 8
+     * chars is found in the short tokens' table ({@link #shortKeys}: one compare of longs), a longer one in the
+     * word table ({@link #longWord}: hashed then, its keys' chars compared with the bytes, the same values for
+     * ASCII); a token found in neither goes to {@link #word} as chars. The same words, the very objects of the
+     * word table. False, as there, at a byte above ASCII or a token over {@link #ASCII_TOKEN_MAX}, with
+     * {@code found[0, count)} in any state.
+     */
+    private boolean asciiByteWords(byte[] bs, int len) {
+        int[] table = CLASS_LOWER;
+        Word[] f = found;
+        int cnt = 0;
+        int i = 0;
+        while (i < len) {
+            int c = bs[i];
+            if (c < 0) {
+                found = f;
+                return false;
+            }
+            int t = table[c];
+            int k = t & 0xFF;
+            if (k < LETTER || k > EXTEND_NUM_LET) {
+                i++;
+                continue;
+            }
+            // the token is lowered, and packed a byte a char (its last 8 chars), as it is scanned
+            int start = i;
+            boolean word = k != EXTEND_NUM_LET;
+            long p = t >>> 8;
+            bs[i] = (byte) p;
+            i++;
+            while (i < len) {
+                int d = bs[i];
+                if (d < 0) {
+                    found = f;
+                    return false;
+                }
+                int u = table[d];
+                int m = u & 0xFF;
+                if (m >= LETTER && m <= EXTEND_NUM_LET) {
+                    word |= m != EXTEND_NUM_LET;
+                    k = m;
+                    d = u >>> 8;
+                    bs[i] = (byte) d;
+                    p = p << 8 | d;
+                    i++;
+                    continue;
+                }
+                if (m < MID_LETTER || i + 1 >= len || k == EXTEND_NUM_LET) {
+                    break;
+                }
+                int e = bs[i + 1];
+                if (e < 0) {
+                    found = f;
+                    return false;
+                }
+                int v = table[e];
+                int n = v & 0xFF;
+                if (k == LETTER ? n == LETTER && m != MID_NUM : n == NUMERIC && m != MID_LETTER) {
+                    k = n;
+                    e = v >>> 8;
+                    bs[i + 1] = (byte) e;
+                    p = (p << 8 | d) << 8 | e;
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            if (!word) {
+                continue;
+            }
+            int end = i;
+            if (end - start > ASCII_TOKEN_MAX) {
+                found = f;
+                return false;
+            }
+            if (end - start >= 2 && bs[end - 2] == '\'' && bs[end - 1] == 's') {
+                end -= 2; // EnglishPossessiveFilter ('s or 'S, lowered above)
+                p >>>= 16;
+            }
+            Word w;
+            if (i - start <= 8) {
+                // the short tokens' table (its hit here: C1 inlines no call of this size); a miss goes to
+                // shortMiss, through the word table
+                long[] sk = shortKeys;
+                int mask = sk.length - 1;
+                int slot = (int) ((p * 0x9E3779B97F4A7C15L) >>> shortShift);
+                while (true) {
+                    long key = sk[slot];
+                    if (key == p) {
+                        w = shortWords[slot];
+                        break;
+                    }
+                    if (key == 0) {
+                        w = shortMiss(bs, start, end - start, p);
+                        break;
+                    }
+                    slot = (slot + 1) & mask;
+                }
+            } else {
+                w = longWord(bs, start, end - start);
+            }
+            if (w != STOP) {
+                if (cnt == f.length) {
+                    f = Arrays.copyOf(f, cnt * 2);
+                }
+                f[cnt++] = w;
+            }
+        }
+        found = f;
+        count = cnt;
+        return true;
+    }
+
+    /**
+     * The word of the lowered token {@code bs[start, start + n)} (at most 8 chars, packed into {@code p}) missing
+     * from the short tokens' table: the word table's ({@link #word}), then kept in the short table where the
+     * token has a letter (a letterless one keeps to {@link #number}'s table).
+     */
+    private Word shortMiss(byte[] bs, int start, int n, long p) {
+        char[] cs = chars;
+        int h = 0;
+        for (int j = 0; j < n; j++) {
+            char c = (char) bs[start + j];
+            cs[j] = c;
+            h = 31 * h + c;
+        }
+        Word w = word(cs, 0, n, h);
+        if (letterless(cs, 0, n)) {
+            return w;
+        }
+        if (2 * (shortSize + 1) > shortKeys.length) {
+            long[] oldKeys = shortKeys;
+            Word[] oldWords = shortWords;
+            shortKeys = new long[oldKeys.length * 2];
+            shortWords = new Word[shortKeys.length];
+            shortShift--;
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldKeys[j] != 0) {
+                    shortPut(oldKeys[j], oldWords[j]);
+                }
+            }
+        }
+        shortPut(p, w);
+        shortSize++;
+        return w;
+    }
+
+    private void shortPut(long p, Word w) {
+        int mask = shortKeys.length - 1;
+        int slot = (int) ((p * 0x9E3779B97F4A7C15L) >>> shortShift);
+        while (shortKeys[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        shortKeys[slot] = p;
+        shortWords[slot] = w;
+    }
+
+    /** The word of the lowered token {@code bs[start, start + n)} of more than 8 chars, from the word table. */
+    private Word longWord(byte[] bs, int start, int n) {
+        int h = 0;
+        for (int j = start; j < start + n; j++) {
+            h = 31 * h + bs[j];
+        }
+        char[][] ks = keys;
+        int mask = ks.length - 1;
+        int slot = spread(h) & mask;
+        while (true) {
+            char[] key = ks[slot];
+            if (key == null) {
+                char[] cs = chars.length >= n ? chars : (chars = new char[Math.max(n, 2 * chars.length)]);
+                for (int j = 0; j < n; j++) {
+                    cs[j] = (char) bs[start + j];
+                }
+                return word(cs, 0, n, h);
+            }
+            if (key.length == n) {
+                int j = 0;
+                while (j < n && key[j] == bs[start + j]) {
+                    j++;
+                }
+                if (j == n) {
+                    return keyWords[slot];
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /** {@link #asciiWords(char[], int, List)} into {@code found[0, count)}. */
     private boolean asciiWords(char[] cs, int len) {
         if (tokens == null) {
@@ -693,6 +955,11 @@ final class ContextText implements Serializable {
         numberWords = new Word[NUMBERS];
         found = new Word[64];
         chars = new char[256];
+        bytes = new byte[256];
+        shortKeys = new long[SHORT_TABLE];
+        shortWords = new Word[SHORT_TABLE];
+        shortShift = 64 - Integer.numberOfTrailingZeros(SHORT_TABLE);
+        shortSize = 0;
         texts = new java.util.HashMap<>();
         acc = new double[dimension];
         quarters = new int[dimension];
@@ -926,7 +1193,7 @@ final class ContextText implements Serializable {
 
     /**
      * The unit vector of the quarter sums {@code q} (all {@link #dimension} buckets; zero where they are all 0),
-     * its norm from the exact integer sum of squares; {@code q} cleared.
+     * its norm from the exact integer sum of squares; {@code q} cleared (as it is scaled).
      */
     private float[] unitOfQuarters(int[] q) {
         // four buckets a step (file runs compile this with C1, which does not unroll): the squares are exact
@@ -953,18 +1220,29 @@ final class ContextText implements Serializable {
         }
         double norm = (s0 + s1) / 16.0; // exact: at most 2^52 sixteenths
         if (norm > 0) {
+            // each quarter cleared as it is scaled (no second pass to clear them)
             double inv4 = (1 / Math.sqrt(norm)) * 0.25;
             for (j = 0; j < d4; j += 4) {
-                out[j] = (float) (q[j] * inv4);
-                out[j + 1] = (float) (q[j + 1] * inv4);
-                out[j + 2] = (float) (q[j + 2] * inv4);
-                out[j + 3] = (float) (q[j + 3] * inv4);
+                int v0 = q[j];
+                int v1 = q[j + 1];
+                int v2 = q[j + 2];
+                int v3 = q[j + 3];
+                q[j] = 0;
+                q[j + 1] = 0;
+                q[j + 2] = 0;
+                q[j + 3] = 0;
+                out[j] = (float) (v0 * inv4);
+                out[j + 1] = (float) (v1 * inv4);
+                out[j + 2] = (float) (v2 * inv4);
+                out[j + 3] = (float) (v3 * inv4);
             }
             for (; j < d; j++) {
                 out[j] = (float) (q[j] * inv4);
+                q[j] = 0;
             }
+        } else {
+            Arrays.fill(q, 0);
         }
-        Arrays.fill(q, 0);
         return out;
     }
 
@@ -988,6 +1266,11 @@ final class ContextText implements Serializable {
             Arrays.fill(q, 0);
         }
         return out;
+    }
+
+    /** {@link #unitOfQuarters} of {@code q} itself, which it clears (for tests). */
+    float[] unitOfQuartersIn(int[] q) {
+        return unitOfQuarters(q);
     }
 
     /** {@link #unitOfQuarters} of a copy of {@code q} (for tests). */

@@ -46,15 +46,29 @@ final class EventFieldReader {
     /** Whether the record is ASCII without NUL and every field's string ASCII. */
     boolean ascii;
     private int n;
+    /** Whether the reading met a byte above ASCII (in a string: anywhere else the reading fails). */
+    private boolean above;
+    /** Whether the string {@link #cook} decoded last holds an escape of a char above ASCII. */
+    private boolean cookedAbove;
+    /** Bit F set: field F's string (its last member's) holds a char above ASCII from an escape. */
+    private int escapedAbove;
     /** Per open container below the event object: whether it is an array. */
     private final boolean[] array = new boolean[MAX_DEPTH];
 
-    /** Reads {@code b} (see the class doc); false: the reference way decides. */
+    /**
+     * Reads {@code b} (see the class doc); false: the reference way decides. One pass: a byte above ASCII can
+     * only be read inside a string (anywhere else no rule of the reading takes it, so it fails there), and each
+     * string's reading checks the UTF-8 form of such bytes where it meets them ({@link #utf8End}, the standard's
+     * table 3-7), so a record read is well-formed UTF-8, and ASCII without NUL where none was met (a NUL is read
+     * nowhere); the flag {@link #ascii} is then {@link #kind} and {@link #fieldsAscii} of the record and its fields
+     * (the two passes this reading did before, the reference form: tests compare).
+     */
     boolean read(byte[] b) {
-        int kind = kind(b);
-        if (kind < 0 || (b.length >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF)) {
+        if (b.length >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF) {
             return false;
         }
+        above = false;
+        escapedAbove = 0;
         int[] at = this.at;
         for (int k = 0; k < ContextEventParser.QUERY; k++) {
             at[k] = -1;
@@ -68,7 +82,7 @@ final class EventFieldReader {
         }
         i = space(b, i + 1);
         if (i < len && b[i] == '}') {
-            ascii = kind == 0;
+            ascii = true;
             return space(b, i + 1) == len; // more after the object: the reference decides
         }
         while (true) {
@@ -76,7 +90,7 @@ final class EventFieldReader {
                 return false;
             }
             int ns = i + 1;
-            int ne = plainEnd(b, ns);
+            int ne = plainEnd(b, ns, this);
             if (ne < 0 || ne - ns > ContextEventParser.FLAT_NAME_MAX) {
                 return false;
             }
@@ -102,8 +116,9 @@ final class EventFieldReader {
                     }
                     at[2 * field] = s;
                     at[2 * field + 1] = n;
+                    escapedAbove = cookedAbove ? escapedAbove | 1 << field : escapedAbove & ~(1 << field);
                 } else {
-                    i = skipString(b, i + 1, ContextEventParser.FLAT_STRING_MAX);
+                    i = skipString(b, i + 1, ContextEventParser.FLAT_STRING_MAX, this);
                     if (i < 0) {
                         return false;
                     }
@@ -118,6 +133,7 @@ final class EventFieldReader {
                 } else if (field >= 0) {
                     at[2 * field] = -1; // not a string (the last member of a name wins)
                     at[2 * field + 1] = -1;
+                    escapedAbove &= ~(1 << field);
                 }
                 i = lit != 0 ? i + (lit == 2 ? 5 : 4) : skipValue(b, i);
                 if (i < 0) {
@@ -129,7 +145,9 @@ final class EventFieldReader {
                 return false;
             }
             if (b[i] == '}') {
-                ascii = kind == 0 && fieldsAscii();
+                // no byte above ASCII met: the record is ASCII without NUL; its fields' strings then hold a char
+                // above ASCII only from an escape
+                ascii = !above && escapedAbove == 0;
                 return space(b, i + 1) == len; // more after the object: the reference decides
             }
             if (b[i] != ',') {
@@ -146,8 +164,8 @@ final class EventFieldReader {
                 ascii ? java.nio.charset.StandardCharsets.ISO_8859_1 : java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** Whether every field's string is ASCII. */
-    private boolean fieldsAscii() {
+    /** Whether every field's string is ASCII (a reference form of the flag's second half, for tests). */
+    boolean fieldsAscii() {
         for (int f = ContextEventParser.USER; f <= ContextEventParser.TS; f++) {
             for (int k = at[2 * f], e = at[2 * f + 1]; k < e; k++) {
                 if (buf[k] < 0) {
@@ -190,7 +208,8 @@ final class EventFieldReader {
 
     /**
      * 0 where {@code b} is ASCII without NUL, 1 where it is other well-formed UTF-8, -1 where it is not UTF-8
-     * (one pass; {@link ContextEventParser#wellFormedUtf8} past the first byte over 127).
+     * (one pass; {@link ContextEventParser#wellFormedUtf8} past the first byte over 127). The reference of what
+     * {@link #read} checks as it reads (tests compare).
      */
     static int kind(byte[] b) {
         int kind = 0;
@@ -219,16 +238,59 @@ final class EventFieldReader {
         return i;
     }
 
-    /** The closing quote of the string starting at {@code i} where it has no escape or control char; else -1. */
-    private static int plainEnd(byte[] b, int i) {
+    /**
+     * The closing quote of the string starting at {@code i} where it has no escape or control char and its bytes
+     * above ASCII are well-formed UTF-8 (then {@code r.above} set); else -1.
+     */
+    private static int plainEnd(byte[] b, int i, EventFieldReader r) {
         for (int len = b.length; i < len; i++) {
             byte c = b[i];
             if (c == '"') {
                 return i;
             }
-            if ((c >= 0 && c < 0x20) || c == '\\') {
+            if (c < 0x20 || c == '\\') {
+                if (c >= 0 || (i = utf8End(b, i)) < 0) {
+                    return -1;
+                }
+                r.above = true;
+                i--; // the loop's step
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The index after the UTF-8 sequence whose first byte, above ASCII, is at {@code i}, where it is well-formed
+     * (the Unicode standard's table 3-7, as {@link ContextEventParser#wellFormedUtf8} checks it); else -1.
+     */
+    static int utf8End(byte[] b, int i) {
+        int len = b.length;
+        int c = b[i] & 0xFF;
+        if (c < 0xC2) {
+            return -1;
+        }
+        if (c < 0xE0) {
+            return i + 1 < len && (b[i + 1] & 0xC0) == 0x80 ? i + 2 : -1;
+        }
+        if (c < 0xF0) {
+            if (i + 2 >= len) {
                 return -1;
             }
+            int c1 = b[i + 1] & 0xFF;
+            if (c == 0xE0 ? c1 < 0xA0 || c1 > 0xBF : c == 0xED ? c1 < 0x80 || c1 > 0x9F : (c1 & 0xC0) != 0x80) {
+                return -1;
+            }
+            return (b[i + 2] & 0xC0) == 0x80 ? i + 3 : -1;
+        }
+        if (c < 0xF5) {
+            if (i + 3 >= len) {
+                return -1;
+            }
+            int c1 = b[i + 1] & 0xFF;
+            if (c == 0xF0 ? c1 < 0x90 || c1 > 0xBF : c == 0xF4 ? c1 < 0x80 || c1 > 0x8F : (c1 & 0xC0) != 0x80) {
+                return -1;
+            }
+            return (b[i + 2] & 0xC0) == 0x80 && (b[i + 3] & 0xC0) == 0x80 ? i + 4 : -1;
         }
         return -1;
     }
@@ -250,7 +312,7 @@ final class EventFieldReader {
     }
 
     /** The index after the JSON number at {@code i}, or -1 (not a number, or longer than {@link #MAX_NUMBER}). */
-    private static int number(byte[] b, int i) {
+    static int number(byte[] b, int i) {
         int s = i;
         int len = b.length;
         if (i < len && b[i] == '-') {
@@ -324,7 +386,7 @@ final class EventFieldReader {
      * The index after the closing quote of the string whose chars start at {@code i}, checked (escapes valid, no
      * control char, at most {@code max} bytes), or -1.
      */
-    private static int skipString(byte[] b, int i, int max) {
+    private static int skipString(byte[] b, int i, int max, EventFieldReader r) {
         int s = i;
         for (int len = b.length; i < len; i++) {
             byte c = b[i];
@@ -347,8 +409,12 @@ final class EventFieldReader {
                         return -1;
                     }
                 }
-            } else if (c >= 0 && c < 0x20) {
-                return -1;
+            } else if (c < 0x20) {
+                if (c >= 0 || (i = utf8End(b, i)) < 0) {
+                    return -1;
+                }
+                r.above = true;
+                i--; // the loop's step
             }
         }
         return -1;
@@ -367,6 +433,7 @@ final class EventFieldReader {
         byte[] o = buf;
         int k = n;
         int start = k;
+        cookedAbove = false;
         while (i < len) {
             byte c = b[i];
             if (c == '"') {
@@ -377,8 +444,16 @@ final class EventFieldReader {
                 return i + 1;
             }
             if (c != '\\') {
-                if (c >= 0 && c < 0x20) {
-                    return -1;
+                if (c < 0x20) {
+                    int e = c < 0 ? utf8End(b, i) : -1;
+                    if (e < 0) {
+                        return -1;
+                    }
+                    above = true;
+                    while (i < e) {
+                        o[k++] = b[i++];
+                    }
+                    continue;
                 }
                 o[k++] = c;
                 i++;
@@ -401,6 +476,7 @@ final class EventFieldReader {
                         return -1;
                     }
                     i += 6;
+                    cookedAbove |= ch >= 0x80;
                     if (ch < 0x80) {
                         o[k++] = (byte) ch;
                     } else if (ch < 0x800) {
@@ -477,7 +553,7 @@ final class EventFieldReader {
                     }
                 }
             } else if (c == '"') {
-                i = skipString(b, i + 1, ContextEventParser.FLAT_STRING_MAX);
+                i = skipString(b, i + 1, ContextEventParser.FLAT_STRING_MAX, this);
             } else {
                 int lit = literal(b, i);
                 i = lit != 0 ? i + (lit == 2 ? 5 : 4) : number(b, i);
@@ -519,12 +595,12 @@ final class EventFieldReader {
     }
 
     /** At {@code i}, a member's name and colon: the index of its value (after whitespace), or -1. */
-    private static int member(byte[] b, int i) {
+    private int member(byte[] b, int i) {
         int len = b.length;
         if (i >= len || b[i] != '"') {
             return -1;
         }
-        i = skipString(b, i + 1, ContextEventParser.FLAT_NAME_MAX);
+        i = skipString(b, i + 1, ContextEventParser.FLAT_NAME_MAX, this);
         if (i < 0) {
             return -1;
         }

@@ -189,7 +189,9 @@ class ContextEventParserTest {
         }
         assertEquals(true, read > total / 5, read + " of " + total + " read by hand");
         assertEquals(null, ContextEventParser.flat("{\"text\":\"a\\nb\"}".getBytes(StandardCharsets.US_ASCII)));
-        assertEquals(null, ContextEventParser.flat("{\"text\":1}".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(null, ContextEventParser.flat("{\"text\":01}".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("null|null|null|null|null|false",
+                String.valueOf(ContextEventParser.flat("{\"text\":1}".getBytes(StandardCharsets.US_ASCII))));
     }
 
     /**
@@ -416,6 +418,68 @@ class ContextEventParserTest {
         }
         assertEquals(true, notRead > 20_000, notRead + " not read");
         assertEquals(true, utf8AfterAscii > 1_000, utf8AfterAscii + " read as UTF-8 after the ASCII reading");
+    }
+
+    /** Number forms, valid and not, for {@link #numbersBesideTheFieldsAreReadAsTheTreeReadsThem}. */
+    static final String[] NUMBERS = {"0", "-0", "7", "1768464000", "-12", "3.25", "0.5", "1e3", "1E+3", "2.5e-7",
+        "-0.0e00", "1e999", "-1e-999", "12345678901234567890123", "9".repeat(100), "9".repeat(101),
+        "1." + "5".repeat(97), "1." + "5".repeat(98), "01", "-", "+1", ".5", "1.", "1e", "1e+", "--1", "0x10", "1.5.3",
+        "1x", "1,", "NaN", "Infinity", "-Infinity", "1 2", "00", "-01", "1e5e5", "1_000"};
+
+    /** Whether {@code s} is a JSON number of at most 100 chars (what the hand readings read). */
+    private static boolean readableNumber(String s) {
+        return s.length() <= EventFieldReader.MAX_NUMBER && s.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    }
+
+    /**
+     * Numbers beside (and as) the fields, a numeric {@code ts} above all (the long-text input's), are read by
+     * the plainest reading ({@code spans}) where they are strict JSON numbers within its length, as no string
+     * (the tree reading's {@code text} of a number is null): the bytes' event, or refusal, is the tree reading's
+     * of the decoded value on valid and broken numbers, huge ones, numbers as {@code query}, repeated names and
+     * numbers before the closing brace or at the end of the value.
+     */
+    @Test
+    void numbersBesideTheFieldsAreReadAsTheTreeReadsThem() {
+        ContextEventParser p = new ContextEventParser();
+        SplittableRandom r = new SplittableRandom(41);
+        int[] at = new int[ContextEventParser.SPANS];
+        int read = 0;
+        String[] names = {"ts", "ts", "ts", "expect", "type", "text", "user", "query", "seq", "x"};
+        for (int i = 0; i < 20_000; i++) {
+            String num = r.nextInt(4) == 0 ? String.valueOf(r.nextLong() >> r.nextInt(64))
+                    : r.nextInt(6) == 0 ? r.nextInt(1000) + "." + r.nextInt(1000) + (r.nextBoolean() ? "e" + (r.nextInt(40) - 20) : "")
+                    : NUMBERS[r.nextInt(NUMBERS.length)];
+            String name = names[r.nextInt(names.length)];
+            StringBuilder b = new StringBuilder("{\"user\": \"u").append(r.nextInt(5)).append("\", \"text\": \"hello world ")
+                    .append(i).append('"');
+            if (r.nextInt(4) == 0) {
+                b.append(", \"ts\": \"2026-01-01\"");
+            }
+            String sep = r.nextInt(5) == 0 ? " " : "";
+            b.append(',').append(sep).append('"').append(name).append("\":").append(sep).append(num).append(sep);
+            if (r.nextBoolean()) {
+                b.append(", \"type\": \"message\"");
+            }
+            b.append('}');
+            if (r.nextInt(10) == 0) {
+                b.append(r.nextBoolean() ? "\n" : " x");
+            }
+            String v = b.toString();
+            byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+            assertEquals(outcome(p, "k", v, true), bytesOutcome(p, "k", bytes, 1 << 16), v);
+            boolean spans = ContextEventParser.spans(bytes, at);
+            if (spans) {
+                read++;
+                assertEquals(String.valueOf(ContextEventParser.streamed(null, bytes)),
+                        String.valueOf(ContextEventParser.flat(bytes)), v);
+                if ("ts".equals(name)) {
+                    assertEquals(-1, at[2 * ContextEventParser.TS], v); // the last ts is a number: no string
+                }
+            }
+            boolean plain = readableNumber(num) && !"query".equals(name) && !v.endsWith(" x");
+            assertEquals(plain, spans, v);
+        }
+        assertEquals(true, read > 8_000, read + " read by the spans");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -341,6 +341,65 @@ class ContextFrontEndTest {
     }
 
     /**
+     * The byte scan of texts known to be ASCII (wordArray(text, true)) gives the char scan's words
+     * (wordArray(text), the reference), the very same Word objects from one table (tokens with a letter),
+     * whichever of the two saw a token first: on random texts over the chars the segmentation turns on and every other ASCII char,
+     * possessives, tokens around the length limit (declined, then read by the char way), and texts with Latin-1
+     * chars wrongly flagged ASCII (declined at the byte above ASCII); a second table fed only bytes gives the same
+     * stems.
+     */
+    @Test
+    void theByteScanOfAsciiTextsGivesTheCharScansWords() {
+        ContextText t = new ContextText(64);
+        ContextText bytesOnly = new ContextText(64);
+        SplittableRandom r = new SplittableRandom(31);
+        for (int i = 0; i < 200_000; i++) {
+            int len = r.nextInt(i % 100 == 0 ? 600 : 40);
+            StringBuilder b = new StringBuilder(len);
+            for (int j = 0; j < len; j++) {
+                int kind = r.nextInt(10);
+                b.append(kind < 7 ? SEGMENT_CHARS.charAt(r.nextInt(kind < 4 ? 10 : SEGMENT_CHARS.length()))
+                        : kind < 9 ? (char) r.nextInt(128) : "abcXYthe12345".charAt(r.nextInt(13)));
+                if (r.nextInt(20) == 0) {
+                    b.append(" Word").append(r.nextInt(3000)).append(r.nextBoolean() ? "'s " : "'S ");
+                }
+            }
+            if (i % 1000 == 1) {
+                b.append("ab".repeat(r.nextInt(95, 105))).append(r.nextBoolean() ? "'s" : "_");
+            }
+            if (i % 500 == 2) {
+                b.insert(r.nextInt(b.length() + 1), r.nextBoolean() ? '\u00e9' : '\u00ff');
+            }
+            String text = b.toString();
+            ContextText.Word[] fast;
+            ContextText.Word[] ref;
+            int size = t.tableSize();
+            if (r.nextBoolean()) {
+                fast = t.wordArray(text, true);
+                ref = t.wordArray(text);
+            } else {
+                ref = t.wordArray(text);
+                fast = t.wordArray(text, true);
+            }
+            assertEquals(ref.length, fast.length, text);
+            for (int k = 0; k < ref.length; k++) {
+                // the same Word where the token has a letter (the word table); a letterless token's word may be
+                // made again (its small direct-mapped table: another token of the text took its slot)
+                // (and not where the table was emptied in between, at its bound)
+                boolean letters = ref[k].stem.chars().anyMatch(Character::isLetter) && t.tableSize() >= size;
+                assertEquals(true, letters ? ref[k] == fast[k] : ref[k].stem.equals(fast[k].stem),
+                        ref[k].stem + " / " + fast[k].stem + " in " + text);
+            }
+            ContextText.Word[] alone = bytesOnly.wordArray(text, true);
+            assertEquals(ref.length, alone.length, text);
+            for (int k = 0; k < ref.length; k++) {
+                assertEquals(ref[k].stem, alone[k].stem, text);
+            }
+        }
+        assertEquals(true, t.tableSize() > 2_048, "the table grew: " + t.tableSize());
+    }
+
+    /**
      * unitOfQuarters (four buckets a step, scaled by inv / 4) gives the floats of the one-bucket-a-step reference,
      * at dimensions that are and are not multiples of four, on sparse, dense, zero and large quarter sums.
      */
@@ -356,8 +415,10 @@ class ContextFrontEndTest {
                 for (int j = 0; j < dim; j++) {
                     q[j] = r.nextInt(3) == 0 ? 0 : r.nextInt(-bound, bound + 1);
                 }
-                float[] fast = t.unitOfQuartersOf(q);
                 float[] ref = t.unitOfQuartersReference(q.clone());
+                int[] cleared = q.clone();
+                float[] fast = t.unitOfQuartersIn(cleared);
+                assertEquals(true, java.util.Arrays.equals(new int[dim], cleared), "quarters cleared");
                 for (int j = 0; j < dim; j++) {
                     assertEquals(Float.floatToRawIntBits(ref[j]), Float.floatToRawIntBits(fast[j]), dim + " " + j);
                 }

@@ -65,6 +65,10 @@ class EventFieldReaderTest {
         if (!r.read(b)) {
             return false;
         }
+        // the one pass's checks and flag are the reference passes' (kind, then the fields' strings)
+        int kind = EventFieldReader.kind(b);
+        assertTrue(kind >= 0, "read, yet not UTF-8: " + what);
+        assertEquals(kind == 0 && r.fieldsAscii(), r.ascii, "the ASCII flag: " + what);
         String decoded = DeadLetter.strictUtf8(b);
         assertTrue(decoded != null && !decoded.startsWith("\uFEFF"), what);
         String want = tree(decoded);
@@ -217,6 +221,52 @@ class EventFieldReaderTest {
         byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
+    }
+
+    /** Byte sequences put into records: well-formed UTF-8 beyond ASCII, and broken forms of every kind. */
+    static final byte[][] SEQUENCES = {{(byte) 0xC3, (byte) 0xA9}, {(byte) 0xE2, (byte) 0x82, (byte) 0xAC},
+        {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}, {(byte) 0xED, (byte) 0x9F, (byte) 0xBF},
+        {(byte) 0xF4, (byte) 0x8F, (byte) 0xBF, (byte) 0xBF}, {(byte) 0xC0, (byte) 0x80}, {(byte) 0xC1, (byte) 0xBF},
+        {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+        {(byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+        {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}, {(byte) 0xBF}, {(byte) 0xC3},
+        {(byte) 0xE2, (byte) 0x82}, {(byte) 0xF0, (byte) 0x9F, (byte) 0x98}, {(byte) 0xFF}, {(byte) 0xC3, '"'},
+        {(byte) 0xE2, (byte) 0x82, '\\'}};
+
+    /**
+     * The one-pass reading's UTF-8 checks: sequences, well-formed and broken, put at random places of random
+     * events (inside names, field strings, nested strings, between tokens, at the end): what it reads is
+     * well-formed UTF-8 read as the tree reads it, flagged as the reference passes flag it ({@link #check}); a
+     * broken sequence anywhere is declined.
+     */
+    @Test
+    void bytesAboveAsciiAreCheckedWhereTheyAreRead() {
+        EventFieldReader reader = new EventFieldReader();
+        SplittableRandom r = new SplittableRandom(59);
+        int readAbove = 0;
+        for (int i = 0; i < 30_000; i++) {
+            byte[] b = event(r).getBytes(StandardCharsets.UTF_8);
+            byte[] seq = SEQUENCES[r.nextInt(SEQUENCES.length)];
+            int at = r.nextInt(b.length + 1);
+            if (r.nextBoolean()) { // into a string, most of the time
+                for (int k = at; k < b.length; k++) {
+                    if (b[k] == '"') {
+                        at = k + 1;
+                        break;
+                    }
+                }
+            }
+            byte[] c = new byte[b.length + seq.length];
+            System.arraycopy(b, 0, c, 0, at);
+            System.arraycopy(seq, 0, c, at, seq.length);
+            System.arraycopy(b, at, c, at + seq.length, b.length - at);
+            boolean got = check(reader, c, Arrays.toString(c));
+            if (EventFieldReader.kind(c) < 0) {
+                assertTrue(!got, "broken UTF-8 read: " + Arrays.toString(c));
+            }
+            readAbove += got && !reader.ascii ? 1 : 0;
+        }
+        assertTrue(readAbove > 500, readAbove + " read with bytes above ASCII");
     }
 
     @Test
