@@ -58,10 +58,15 @@ class FixedWordsTest {
     void valuesThroughTheCensusAreTheIndexOfFormAndTheRegexes() throws IOException {
         int changed = 0;
         List<String> lines = corpus();
-        for (String s : lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            String s = lines.get(i);
             String v = MessageValues.values(s);
             assertEquals(MessageValues.valuesIndexOf(s), v, s);
-            assertEquals(MessageValues.valuesReference(s), v, s);
+            // the regexes on every 8th line (on all, the test takes half a minute; MessageValuesTest compares the
+            // form before with them on every loghub_2k line)
+            if (i % 8 == 0) {
+                assertEquals(MessageValues.valuesReference(s), v, s);
+            }
             changed += v.equals(s) ? 0 : 1;
         }
         // both sides exercised
