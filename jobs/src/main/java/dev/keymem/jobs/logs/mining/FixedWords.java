@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The pass reads the text's ISO-8859-1 bytes (a char beyond Latin-1 becomes {@code ?}, which no word holds, so
  * no word is found or lost by it) and looks each two adjacent bytes up in a table of the words' first two bytes;
- * only there are the words that start with them compared. A word of one byte ({@code /}) has a table row of its
+ * only there are the words that start with them compared (and, for {@link #DIGIT_BLANK_CAPITAL}, the byte
+ * after a digit and a blank looked at). A word of one byte ({@code /}) has a table row of its
  * own (any byte after it) and the last byte is looked at alone.
  *
  * <p>{@link Holder} keeps the census of the last text asked about and takes it again when asked about another
@@ -29,7 +30,7 @@ final class FixedWords {
         "tatement:", "TATEMENT:", "SHA256:", "Key (", "Command line: ", ") CMD (", "COMMAND=", "received",
         "rocess ", "> Task :", " > ", "/", " container ", "Scaled ", " probe ", "succeeded in ", "unexpected: ",
         "] retry: ", " at ", "Unresolved reference", "ndefined ", ": Passing null to parameter #",
-        "Using worker: ", "Handling signal: ", "): ", "Method Not Allowed (", "Forbidden ("};
+        "Using worker: ", "Handling signal: ", "): ", "Method Not Allowed (", "Forbidden (", ": \""};
 
     static final int SYSTEMD = 0;
     static final int PROCESSING_BY = 1;
@@ -66,6 +67,12 @@ final class FixedWords {
     static final int PAREN_COLON = 32;
     static final int METHOD_NOT_ALLOWED = 33;
     static final int FORBIDDEN = 34;
+    static final int FIELD_QUOTE = 35;
+    /**
+     * Not a word: an ASCII digit, a blank and an ASCII capital letter in a row (where an HTTP status code's reason
+     * phrase can follow its code: class 1 of {@link MessageValues}).
+     */
+    static final int DIGIT_BLANK_CAPITAL = 36;
 
     /** The words' bytes (all ASCII). */
     private static final byte[][] BYTES = new byte[WORDS.length][];
@@ -75,6 +82,8 @@ final class FixedWords {
     private static final long[] ROW_BITS;
     /** ... and the words of two or more bytes to compare there. */
     private static final int[][] ROWS;
+    /** The row of the pairs of a digit and a blank ({@link #DIGIT_BLANK_CAPITAL}: a capital letter after them). */
+    private static final int DIGIT_BLANK_ROW;
 
     static {
         java.util.List<int[]> rows = new java.util.ArrayList<>();
@@ -117,6 +126,16 @@ final class FixedWords {
                 rowBits.set(row, rowBits.get(row) | 1L << k);
             }
         }
+        // a digit and a blank: a row of their own (no word starts with them), looked at in the pass
+        rows.add(new int[0]);
+        rowBits.add(0L);
+        DIGIT_BLANK_ROW = rows.size() - 1;
+        for (char d = '0'; d <= '9'; d++) {
+            if (PAIR[d << 8 | ' '] != 0) {
+                throw new IllegalStateException("a word starts with a digit and a blank");
+            }
+            PAIR[d << 8 | ' '] = (short) (DIGIT_BLANK_ROW + 1);
+        }
         ROWS = rows.toArray(new int[0][]);
         ROW_BITS = new long[rowBits.size()];
         for (int r = 0; r < ROW_BITS.length; r++) {
@@ -142,6 +161,12 @@ final class FixedWords {
                 continue;
             }
             row--;
+            if (row == DIGIT_BLANK_ROW) {
+                if (i + 2 < n && b[i + 2] >= 'A' && b[i + 2] <= 'Z') {
+                    bits |= 1L << DIGIT_BLANK_CAPITAL;
+                }
+                continue;
+            }
             bits |= ROW_BITS[row];
             for (int k : ROWS[row]) {
                 if ((bits & 1L << k) == 0 && at(b, i, BYTES[k])) {
@@ -163,6 +188,13 @@ final class FixedWords {
         for (int k = 0; k < WORDS.length; k++) {
             if (s.indexOf(WORDS[k]) >= 0) {
                 bits |= 1L << k;
+            }
+        }
+        for (int i = 1; i + 1 < s.length(); i++) {
+            char c = s.charAt(i + 1);
+            if (s.charAt(i) == ' ' && s.charAt(i - 1) >= '0' && s.charAt(i - 1) <= '9' && c >= 'A' && c <= 'Z') {
+                bits |= 1L << DIGIT_BLANK_CAPITAL;
+                break;
             }
         }
         return bits;
@@ -191,7 +223,12 @@ final class FixedWords {
         static final Holder INDEX_OF = new Holder() {
             @Override
             boolean has(String s, int word) {
-                return s.indexOf(WORDS[word]) >= 0;
+                return (censusReference(s) & 1L << word) != 0;
+            }
+
+            @Override
+            boolean mayScan(String s, int word) {
+                return true;
             }
         };
 
@@ -205,6 +242,15 @@ final class FixedWords {
                 of = s;
             }
             return (bits & 1L << word) != 0;
+        }
+
+        /**
+         * Whether a scan that finds nothing in a text without {@code WORDS[word]} (or without {@link
+         * #DIGIT_BLANK_CAPITAL}'s chars) is to run on {@code s}: {@link #has}; always for {@link #INDEX_OF} (the form
+         * before ran those scans on every line).
+         */
+        boolean mayScan(String s, int word) {
+            return has(s, word);
         }
     }
 }

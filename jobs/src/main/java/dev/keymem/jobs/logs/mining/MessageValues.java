@@ -444,10 +444,19 @@ final class MessageValues {
         if (words.has(s, FixedWords.SYSTEMD)) {
             s = systemd(s);
         }
-        s = reasons(s);
-        s = fieldRequests(s);
-        s = targets(s);
-        s = relativePaths(s);
+        // each of these scans finds nothing on a line without its first characters (returns it as it is)
+        if (words.mayScan(s, FixedWords.DIGIT_BLANK_CAPITAL)) {
+            s = reasons(s);
+        }
+        if (words.mayScan(s, FixedWords.FIELD_QUOTE)) {
+            s = fieldRequests(s);
+        }
+        if (words.mayScan(s, FixedWords.SLASH)) {
+            s = targets(s);
+        }
+        if (words.mayScan(s, FixedWords.SLASH)) {
+            s = relativePaths(s);
+        }
         if ((gates & NAMED_VALUE) != 0) {
             s = named(s);
         }

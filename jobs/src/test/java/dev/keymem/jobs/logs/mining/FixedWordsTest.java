@@ -52,6 +52,12 @@ class FixedWordsTest {
             }
         }
         assertEquals(0, FixedWords.census(""));
+        // a digit, a blank and a capital letter (not a word: the reason phrases' pre-check)
+        for (String s : List.of("404 Not", "4 N", "x4 Z", "4 a", "4 @", "4 [", "é4 N", "4  N", "4\tN", "a N", "4 ",
+                "4 \uD83D\uDE00", "\u0664 N", "4 \u00c9")) {
+            assertEquals(FixedWords.censusReference(s), FixedWords.census(s), s);
+        }
+        assertEquals(1L << FixedWords.DIGIT_BLANK_CAPITAL, FixedWords.census("x 404 Not") & 1L << FixedWords.DIGIT_BLANK_CAPITAL);
     }
 
     @Test
