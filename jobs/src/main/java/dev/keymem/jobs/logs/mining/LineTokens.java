@@ -1038,23 +1038,20 @@ public final class LineTokens implements Serializable {
                 i++;
             }
             int start = i;
-            boolean angle = false;
             while (i < n && !whitespace(cs[i])) {
-                angle |= cs[i] == '<';
                 i++;
             }
             if (i > start) {
                 String t;
                 if (isVariable(cs, start, i) || isEmptyPair(cs, start, i)) {
                     t = WILDCARD;
-                } else if (angle) {
+                } else if ((t = masked.substring(start, i)).indexOf('<') >= 0) {
                     if (buf == null || buf.length < i - start) {
                         buf = new char[Math.max(64, i - start)];
                     }
                     int m = wildcardsInto(cs, start, i, buf);
-                    t = m == 3 && buf[0] == '<' && buf[1] == '*' && buf[2] == '>' ? WILDCARD : new String(buf, 0, m);
-                } else {
-                    t = masked.substring(start, i);
+                    t = m < 0 ? t : m == 3 && buf[0] == '<' && buf[1] == '*' && buf[2] == '>' ? WILDCARD
+                            : new String(buf, 0, m);
                 }
                 if (t == WILDCARD && count > 0 && out[count - 1].equals(WILDCARD)) {
                     continue;
@@ -1071,25 +1068,39 @@ public final class LineTokens implements Serializable {
     /**
      * The token {@code cs[from, to)} with each placeholder written as {@link #WILDCARD} and each run of wildcards
      * ({@link #WILDCARD_RUN}) as one, into {@code buf} (its length at least {@code to - from}; neither step makes
-     * the token longer); returns the length written. The first pass is {@link #placeholdersToWildcards}, the second
-     * {@link #collapseWildcardRuns} in place (it reads only at or after where it writes).
+     * the token longer); returns the length written, or -1 where the token holds no placeholder (it stays as it is).
+     * The first pass is {@link #placeholdersToWildcards} (the text between placeholders copied in bulk), the second
+     * {@link #collapseWildcardRuns} in place (it reads only at or after where it writes), run only where the first
+     * wrote two wildcards or more: a run needs two, and every wildcard of the first pass's text is one it wrote (a
+     * copied {@code <*>} would have been taken as a placeholder; a wildcard written next to copied text makes no
+     * other: its {@code <} cannot be another's {@code *} or {@code >}, nor its {@code >} another's {@code <}).
      */
     private static int wildcardsInto(char[] cs, int from, int to, char[] buf) {
         int m = 0;
-        for (int i = from; i < to; ) {
-            char c = cs[i];
-            if (c == '<') {
+        int wildcards = 0;
+        int copied = from;
+        for (int i = from; i < to; i++) {
+            if (cs[i] == '<') {
                 int e = anyPlaceholderEnd(cs, i, to);
                 if (e >= 0) {
+                    System.arraycopy(cs, copied, buf, m, i - copied);
+                    m += i - copied;
                     buf[m++] = '<';
                     buf[m++] = '*';
                     buf[m++] = '>';
-                    i = e;
-                    continue;
+                    wildcards++;
+                    copied = e;
+                    i = e - 1;
                 }
             }
-            buf[m++] = c;
-            i++;
+        }
+        if (wildcards == 0) {
+            return -1;
+        }
+        System.arraycopy(cs, copied, buf, m, to - copied);
+        m += to - copied;
+        if (wildcards < 2) {
+            return m;
         }
         int w = 0;
         for (int r = 0; r < m; ) {
