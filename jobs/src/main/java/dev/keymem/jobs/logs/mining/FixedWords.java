@@ -246,7 +246,7 @@ final class FixedWords {
 
         /**
          * Whether a scan that finds nothing in a text without {@code WORDS[word]} (or without {@link
-         * #DIGIT_BLANK_CAPITAL}'s chars) is to run on {@code s}: {@link #has}; always for {@link #INDEX_OF} (the form
+         * FixedWords#DIGIT_BLANK_CAPITAL}'s chars) is to run on {@code s}: {@link #has}; always for {@link #INDEX_OF} (the form
          * before ran those scans on every line).
          */
         boolean mayScan(String s, int word) {

@@ -104,7 +104,8 @@ import java.util.regex.Pattern;
  * </ol>
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
- * of the line says one may match, or scan by hand (the reason phrases, the targets, the paths). A test compares them
+ * of the line says one may match, or scan by hand (the reason phrases, the targets, the paths); the fixed words
+ * those tests look for are found in one pass ({@link FixedWords}; {@link #valuesIndexOf} asks {@code indexOf}). A test compares them
  * on every loghub_2k line, the format samples and mutated lines (some ending in a line terminator, before which
  * the regexes' {@code $} matches too: a JSON message's decoded {@code \n} can end a message). Hand-written: no
  * maintained library knows these shapes; the regexes are the reference.
