@@ -1019,6 +1019,126 @@ public final class LineTokens implements Serializable {
      * as scans; {@link #tokensReference} is the same with the regexes it stands for.
      */
     public static String[] tokens(String masked) {
+        // One array of the line's characters: the quoted runs' spaces are protected in it, and a token is judged
+        // a wildcard on it. A token that holds a '<' is rewritten (placeholders to wildcards, runs of them
+        // collapsed) in one buffer, in two passes over its characters, and its String made once; the others'
+        // String is made only where kept. (tokensPerToken, the form before, made a String of the token and one
+        // per rewrite.)
+        char[] cs = masked.toCharArray();
+        if (protectQuoted(cs)) {
+            masked = new String(cs);
+        }
+        String[] out = new String[16];
+        int count = 0;
+        char[] buf = null;
+        int n = cs.length;
+        int i = 0;
+        while (i < n) {
+            while (i < n && whitespace(cs[i])) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !whitespace(cs[i])) {
+                i++;
+            }
+            if (i > start) {
+                String t;
+                if (isVariable(cs, start, i) || isEmptyPair(cs, start, i)) {
+                    t = WILDCARD;
+                } else if ((t = masked.substring(start, i)).indexOf('<') >= 0) {
+                    if (buf == null || buf.length < i - start) {
+                        buf = new char[Math.max(64, i - start)];
+                    }
+                    int m = wildcardsInto(cs, start, i, buf);
+                    t = m < 0 ? t : m == 3 && buf[0] == '<' && buf[1] == '*' && buf[2] == '>' ? WILDCARD
+                            : new String(buf, 0, m);
+                }
+                if (t == WILDCARD && count > 0 && out[count - 1].equals(WILDCARD)) {
+                    continue;
+                }
+                if (count == out.length) {
+                    out = java.util.Arrays.copyOf(out, 2 * count);
+                }
+                out[count++] = t;
+            }
+        }
+        return java.util.Arrays.copyOf(out, count);
+    }
+
+    /**
+     * The token {@code cs[from, to)} with each placeholder written as {@link #WILDCARD} and each run of wildcards
+     * ({@link #WILDCARD_RUN}) as one, into {@code buf} (its length at least {@code to - from}; neither step makes
+     * the token longer); returns the length written, or -1 where the token holds no placeholder (it stays as it is).
+     * The first pass is {@link #placeholdersToWildcards} (the text between placeholders copied in bulk), the second
+     * {@link #collapseWildcardRuns} in place (it reads only at or after where it writes), run only where the first
+     * wrote two wildcards or more: a run needs two, and every wildcard of the first pass's text is one it wrote (a
+     * copied {@code <*>} would have been taken as a placeholder; a wildcard written next to copied text makes no
+     * other: its {@code <} cannot be another's {@code *} or {@code >}, nor its {@code >} another's {@code <}).
+     */
+    private static int wildcardsInto(char[] cs, int from, int to, char[] buf) {
+        int m = 0;
+        int wildcards = 0;
+        int copied = from;
+        for (int i = from; i < to; i++) {
+            if (cs[i] == '<') {
+                int e = anyPlaceholderEnd(cs, i, to);
+                if (e >= 0) {
+                    System.arraycopy(cs, copied, buf, m, i - copied);
+                    m += i - copied;
+                    buf[m++] = '<';
+                    buf[m++] = '*';
+                    buf[m++] = '>';
+                    wildcards++;
+                    copied = e;
+                    i = e - 1;
+                }
+            }
+        }
+        if (wildcards == 0) {
+            return -1;
+        }
+        System.arraycopy(cs, copied, buf, m, to - copied);
+        m += to - copied;
+        if (wildcards < 2) {
+            return m;
+        }
+        int w = 0;
+        for (int r = 0; r < m; ) {
+            if (wildcardAt(buf, r, m)) {
+                int end = r + 3;
+                int groups = 0;
+                while (true) {
+                    int k = end;
+                    while (k < m && !runStop(buf[k])) {
+                        k++;
+                    }
+                    if (wildcardAt(buf, k, m)) {
+                        end = k + 3;
+                        groups++;
+                    } else {
+                        break;
+                    }
+                }
+                if (groups > 0) {
+                    buf[w++] = '<';
+                    buf[w++] = '*';
+                    buf[w++] = '>';
+                    r = end;
+                    continue;
+                }
+            }
+            buf[w++] = buf[r++];
+        }
+        return w;
+    }
+
+    /** Whether {@code s[i, m)} starts with {@link #WILDCARD}. */
+    private static boolean wildcardAt(char[] s, int i, int m) {
+        return i + 3 <= m && s[i] == '<' && s[i + 1] == '*' && s[i + 2] == '>';
+    }
+
+    /** {@link #tokens} as it was before {@link #wildcardsInto}: a String per token and per rewrite (the tests compare them). */
+    static String[] tokensPerToken(String masked) {
         // One array of the line's characters: the quoted runs' spaces are protected in it (a String of it made only
         // where one changed), and a token is judged a wildcard on it, its String made only where it is kept.
         char[] cs = masked.toCharArray();

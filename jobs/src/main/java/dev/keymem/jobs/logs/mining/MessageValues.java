@@ -104,7 +104,8 @@ import java.util.regex.Pattern;
  * </ol>
  * Each class is stated as a regex ({@link #valuesReference}, {@link #fieldLineReference}: the reference forms); the
  * fast forms ({@link #values}, {@link #fieldLine}) give the same text and run the regexes only where a cheap test
- * of the line says one may match, or scan by hand (the reason phrases, the targets, the paths). A test compares them
+ * of the line says one may match, or scan by hand (the reason phrases, the targets, the paths); the fixed words
+ * those tests look for are found in one pass ({@link FixedWords}; {@link #valuesIndexOf} asks {@code indexOf}). A test compares them
  * on every loghub_2k line, the format samples and mutated lines (some ending in a line terminator, before which
  * the regexes' {@code $} matches too: a JSON message's decoded {@code \n} can end a message). Hand-written: no
  * maintained library knows these shapes; the regexes are the reference.
@@ -420,106 +421,132 @@ final class MessageValues {
 
     /** The line with the values of classes 1 to 4 and 6 to 9 rewritten; {@code line} itself when it holds none. */
     static String values(String line) {
+        return values(line, new FixedWords.Holder());
+    }
+
+    /**
+     * {@link #values} asking {@code String.indexOf} for each fixed word (the form before {@link FixedWords}' one
+     * pass; the tests compare the two).
+     */
+    static String valuesIndexOf(String line) {
+        return values(line, FixedWords.Holder.INDEX_OF);
+    }
+
+    /**
+     * {@link #values}, each class's fixed words looked for through {@code words} (whether the line as the classes
+     * before left it holds them).
+     */
+    private static String values(String line, FixedWords.Holder words) {
         // One pass over the line gives the later classes' gates: each a necessary condition of its class on the line
         // as the earlier classes leave it (they replace values by "<*>" or "<PATH>": no quote, '=', ':', blank or 'S'
         // is added, and no "d f" or " :" is made across a replaced run, which the placeholder's brackets end).
         int gates = gates(line);
         String s = line;
-        if (s.indexOf("systemd") >= 0) {
+        if (words.has(s, FixedWords.SYSTEMD)) {
             s = systemd(s);
         }
-        s = reasons(s);
-        s = fieldRequests(s);
-        s = targets(s);
-        s = relativePaths(s);
+        // each of these scans finds nothing on a line without its first characters (returns it as it is)
+        if (words.mayScan(s, FixedWords.DIGIT_BLANK_CAPITAL)) {
+            s = reasons(s);
+        }
+        if (words.mayScan(s, FixedWords.FIELD_QUOTE)) {
+            s = fieldRequests(s);
+        }
+        if (words.mayScan(s, FixedWords.SLASH)) {
+            s = targets(s);
+        }
+        if (words.mayScan(s, FixedWords.SLASH)) {
+            s = relativePaths(s);
+        }
         if ((gates & NAMED_VALUE) != 0) {
             s = named(s);
         }
         if ((gates & BLANK_COLON) != 0) {
             s = symbols(s);
         }
-        if ((gates & UPPER_P) != 0 && s.indexOf("Processing by ") >= 0) {
+        if ((gates & UPPER_P) != 0 && words.has(s, FixedWords.PROCESSING_BY)) {
             s = processing(s);
         }
         if ((gates & UPPER_S) != 0) {
-            if (s.indexOf("Start") >= 0) {
+            if (words.has(s, FixedWords.START)) {
                 s = springStart(s);
             }
-            if (s.indexOf("SIG") >= 0) {
+            if (words.has(s, FixedWords.SIG)) {
                 s = SIGNAL.matcher(s).replaceAll(VALUE_REPLACEMENT);
             }
         }
-        if ((gates & D_BLANK_F) != 0 && s.indexOf("changed from ") >= 0) {
+        if ((gates & D_BLANK_F) != 0 && words.has(s, FixedWords.CHANGED_FROM)) {
             s = startTypes(s);
         }
-        if ((gates & (DOUBLE_QUOTE | EQUALS)) == (DOUBLE_QUOTE | EQUALS) && s.indexOf("\" ") >= 0) {
+        if ((gates & (DOUBLE_QUOTE | EQUALS)) == (DOUBLE_QUOTE | EQUALS) && words.has(s, FixedWords.QUOTE_BLANK)) {
             s = klogPairs(s);
         }
-        return later(s, line, gates);
+        return later(s, line, gates, words);
     }
 
     /** Classes 11 to 15 of {@link #values}, each regex run where the line's gates or ends say it may match. */
-    private static String later(String s, String line, int gates) {
+    private static String later(String s, String line, int gates, FixedWords.Holder words) {
         // the regexes' '$' also matches before a final line terminator (a JSON message's decoded "\n", a lone
         // '\r' the line reader leaves): their ends are looked for before it (end)
         int n = end(s);
         char last = n == 0 ? 0 : s.charAt(n - 1);
         if (last == ']') {
-            if ((gates & UPPER_R) != 0 && s.indexOf("Resolved [") >= 0) {
+            if ((gates & UPPER_R) != 0 && words.has(s, FixedWords.RESOLVED)) {
                 s = replace(RESOLVED, s, 1, 2);
             }
         } else if (last == 'e' && endsWith(s, "] with root cause")) {
             s = replace(THREW, s, 1, 2);
-        } else if (last == '"' && s.indexOf(" active: \"") >= 0) {
+        } else if (last == '"' && words.has(s, FixedWords.ACTIVE)) {
             s = replace(PROFILES, s, 1, 0);
         } else if (last == '}' && (gates & BRACE_QUOTE) != 0) {
             s = jsonTail(s);
         }
-        if ((gates & T_COLON) != 0 && (s.indexOf("tatement:") >= 0 || s.indexOf("TATEMENT:") >= 0)) {
+        if ((gates & T_COLON) != 0 && (words.has(s, FixedWords.STATEMENT_LOWER)
+                || words.has(s, FixedWords.STATEMENT_UPPER))) {
             s = replace(STATEMENT, s, 1, 0);
         }
-        if ((gates & SIX_COLON) != 0 && s.indexOf("SHA256:") >= 0) {
+        if ((gates & SIX_COLON) != 0 && words.has(s, FixedWords.SHA256)) {
             s = KEY_TYPE.matcher(s).replaceAll(VALUE_REPLACEMENT);
             s = replace(FINGERPRINT, s, 1, 0);
         }
-        if ((gates & UPPER_K) != 0 && s.indexOf("Key (") >= 0) {
+        if ((gates & UPPER_K) != 0 && words.has(s, FixedWords.KEY_PAREN)) {
             s = KEY_DETAIL.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
                     + m.group(3)));
         }
         if ((gates & UPPER_C) != 0) {
-            if (endsWith(s, "'") && s.indexOf("Command line: ") >= 0) {
+            if (endsWith(s, "'") && words.has(s, FixedWords.COMMAND_LINE)) {
                 s = replace(COMMAND_LINE, s, 1, 0);
             }
-            if (endsWith(s, ")") && s.indexOf(") CMD (") >= 0) {
+            if (endsWith(s, ")") && words.has(s, FixedWords.CMD)) {
                 s = CRON_CMD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2) + VALUE
                         + m.group(3)));
             }
-            if ((gates & EQUALS) != 0 && s.indexOf("COMMAND=") >= 0) {
+            if ((gates & EQUALS) != 0 && words.has(s, FixedWords.COMMAND_EQUALS)) {
                 s = SUDO.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2)
                         + m.group(3) + VALUE));
             }
         }
-        if (endsWithSignalAction(s) && s.indexOf("received") >= 0) {
+        if (endsWithSignalAction(s) && words.has(s, FixedWords.RECEIVED)) {
             s = replace(SIGNAL_ACTION, s, 1, 0);
         }
         if ((gates & STATE_WORD) != 0) {
             s = STATE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + VALUE + m.group(2)));
         }
-        if ((gates & DIGIT_PAREN) != 0 && s.indexOf("rocess ") >= 0) {
+        if ((gates & DIGIT_PAREN) != 0 && words.has(s, FixedWords.ROCESS)) {
             s = replace(PROCESS_COMM, s, 1, 2);
         }
         if ((gates & GREATER) != 0) {
-            if (s.indexOf("> Task :") >= 0) {
+            if (words.has(s, FixedWords.TASK)) {
                 s = replace(TASK_OUTCOME, s, 1, 0);
             }
-            if (endsWith(s, "ED") && s.indexOf(" > ") >= 0) {
+            if (endsWith(s, "ED") && words.has(s, FixedWords.GREATER_BLANKS)) {
                 s = TEST_EVENT.matcher(s).replaceAll(m -> Matcher.quoteReplacement(VALUE + m.group(1)));
             }
         }
         if (line.length() > 27 && line.charAt(0) == '[' && line.charAt(11) == 'T' && line.charAt(24) == ']') {
             s = elasticsearch(s);
         }
-        return round6(s, gates);
+        return round6(s, gates, words);
     }
 
     /** Whether {@code s} ends with {@code , } and one of {@link #SIGNAL_ACTIONS} ({@link #SIGNAL_ACTION} needs it). */
@@ -855,17 +882,18 @@ final class MessageValues {
      * Class 16 of {@link #values}, each regex run where a cheap look at the line says it may match ({@code gates}:
      * the line's, {@link #gates}; the classes before leave a noun's run of letters as it was, see {@link #values}).
      */
-    private static String round6(String s, int gates) {
-        if (s.indexOf('/') >= 0 && mayNameObject(s)) {
+    private static String round6(String s, int gates, FixedWords.Holder words) {
+        if (words.has(s, FixedWords.SLASH) && mayNameObject(s)) {
             s = replace(K8S_OBJECT, s, 1, 0);
         }
-        if (s.indexOf(" container ") >= 0) {
+        if (words.has(s, FixedWords.CONTAINER)) {
             s = replace(CONTAINER, s, 1, 0);
         }
-        if (s.indexOf("Scaled ") >= 0 || s.indexOf(" probe ") >= 0) {
+        if (words.has(s, FixedWords.SCALED) || words.has(s, FixedWords.PROBE)) {
             s = k8sWords(s);
         }
-        if (s.indexOf("succeeded in ") >= 0 || s.indexOf("unexpected: ") >= 0 || s.indexOf("] retry: ") >= 0) {
+        if (words.has(s, FixedWords.SUCCEEDED_IN) || words.has(s, FixedWords.UNEXPECTED)
+                || words.has(s, FixedWords.RETRY)) {
             s = replace(CELERY, s, 1, 0);
         }
         if ((gates & NAMED_VALUE) != 0 && mayNameId(s)) {
@@ -873,29 +901,30 @@ final class MessageValues {
         }
         int n = end(s);
         char c0 = s.isEmpty() ? 0 : s.charAt(0);
-        if (((c0 == ' ' || c0 == '\t') && n > 0 && digit(s.charAt(n - 1)) && s.indexOf(" at ") >= 0)
-                || s.indexOf("Unresolved reference") >= 0) {
+        if (((c0 == ' ' || c0 == '\t') && n > 0 && digit(s.charAt(n - 1)) && words.has(s, FixedWords.AT))
+                || words.has(s, FixedWords.UNRESOLVED)) {
             s = buildValues(s);
         }
         if (c0 == 'u' && s.startsWith("use ")) {
             s = replace(USE_DB, s, 1, 2);
         }
-        if (s.indexOf("ndefined ") >= 0 || s.indexOf(": Passing null to parameter #") >= 0) {
+        if (words.has(s, FixedWords.NDEFINED) || words.has(s, FixedWords.PASSING_NULL)) {
             s = PHP_NAME.matcher(s).replaceAll(m -> Matcher.quoteReplacement((m.group(1) != null ? m.group(1) : "")
                     + VALUE));
         }
-        return round7(s, c0);
+        return round7(s, c0, words);
     }
 
     /** Class 17 of {@link #values}: each regex run where the line holds its fixed words ({@code c0} its first char). */
-    private static String round7(String s, char c0) {
+    private static String round7(String s, char c0, FixedWords.Holder words) {
         if (c0 == '#' && s.startsWith("# User@Host: ")) {
             s = replace(USER_HOST, s, 1, 0);
         }
-        if (s.indexOf("Using worker: ") >= 0 || s.indexOf("Handling signal: ") >= 0) {
+        if (words.has(s, FixedWords.USING_WORKER) || words.has(s, FixedWords.HANDLING_SIGNAL)) {
             s = replace(GUNICORN_WORD, s, 1, 0);
         }
-        if (s.indexOf("): ") >= 0 && (s.indexOf("Method Not Allowed (") >= 0 || s.indexOf("Forbidden (") >= 0)) {
+        if (words.has(s, FixedWords.PAREN_COLON) && (words.has(s, FixedWords.METHOD_NOT_ALLOWED)
+                || words.has(s, FixedWords.FORBIDDEN))) {
             s = djangoReasons(s);
         }
         return s;

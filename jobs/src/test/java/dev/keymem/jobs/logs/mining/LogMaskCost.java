@@ -17,8 +17,9 @@ import java.util.List;
  * JSON line's message field, an access line's fields, else the line), then, each timed over all lines and
  * repeated: {@link LineMasker#mask} of that text (the masker alone), {@link LineTokens#mask} of it (host rules,
  * the masker, the later rules, identifiers), {@link LineTokens#tokens} of the result, {@link LineMasker#mask} of
- * the result (what the front end does first) and the front end's {@link TextFrontEnd#encode} of it (masking
- * again, cl100k, embedding). Prints the thread CPU ms of each step per repetition, the minimum of each, and a hash
+ * the result (what the front end does first), the front end's {@link TextFrontEnd#encode} of it (masking
+ * again, cl100k, embedding) and (step 5) {@link MessageValues#values} of the text (what the miner does before
+ * masking it). Prints the thread CPU ms of each step per repetition, the minimum of each, and a hash
  * of the outputs (equal across builds whose outputs are). A measuring program, not a test: run it as memctl runs
  * a file of logs, e.g. {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp
  * jobs/target/memctl.jar:jobs/target/test-classes dev.keymem.jobs.logs.mining.LogMaskCost FILE 8}.
@@ -56,7 +57,8 @@ public final class LogMaskCost {
         LineMasker masker = new LineMasker();
         LineTokens lt = new LineTokens();
         TextFrontEnd fe = TextFrontEnd.builder().build();
-        String[] names = {"masker(raw)", "LineTokens.mask", "tokens", "masker(masked)", "frontEnd.encode"};
+        String[] names = {"masker(raw)", "LineTokens.mask", "tokens", "masker(masked)", "frontEnd.encode",
+            "MessageValues.values"};
         long[] min = new long[names.length];
         java.util.Arrays.fill(min, Long.MAX_VALUE);
         String[] masked = new String[texts.size()];
@@ -82,7 +84,8 @@ public final class LogMaskCost {
                         }
                         case 2 -> h[2] = h[2] * 31 + java.util.Arrays.hashCode(LineTokens.tokens(masked[i]));
                         case 3 -> h[3] = h[3] * 31 + masker.mask(masked[i]).hashCode();
-                        default -> h[4] = h[4] * 31 + java.util.Arrays.hashCode(fe.encode(masked[i]).tokenIds);
+                        case 4 -> h[4] = h[4] * 31 + java.util.Arrays.hashCode(fe.encode(masked[i]).tokenIds);
+                        default -> h[5] = h[5] * 31 + MessageValues.values(texts.get(i)).hashCode();
                     }
                 }
                 long ns = tm.getCurrentThreadCpuTime() - c0;

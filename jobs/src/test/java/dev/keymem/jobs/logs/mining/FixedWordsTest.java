@@ -1,0 +1,138 @@
+package dev.keymem.jobs.logs.mining;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.text.ShapeLines;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FixedWords#census} (one pass) against {@code indexOf} per word, and {@link MessageValues#values} (through the
+ * census) against {@link MessageValues#valuesIndexOf} (the form before) and {@link MessageValues#valuesReference}
+ * (the regexes), byte for byte, on loghub_2k's lines, the format samples, ShapeLines' shapes, and adversarial lines:
+ * the words glued, cut at every character, next to non-ASCII, Latin-1 and surrogate chars and line terminators.
+ */
+class FixedWordsTest {
+    private static final String[] ODD = {"é", "\u00ff", "?", "漢", "\uD83D\uDE00", "\uD83D", "\uDE00", "\n", "\r\n",
+        "\u0085", "\u2028", "\t", " ", "  ", "\"", "'", ":", "/", ")", "(", "]", "[", ">", "<*>", "<PATH>", "0", "42",
+        "x", "S", "P", "d f", "\u0000", "\u00a0"};
+
+    @Test
+    void censusIsIndexOfPerWord() throws IOException {
+        List<String> lines = corpus();
+        long found = 0;
+        for (String s : lines) {
+            long bits = FixedWords.census(s);
+            assertEquals(FixedWords.censusReference(s), bits, s);
+            found += Long.bitCount(bits);
+        }
+        assertTrue(found > 5_000, found + " words found");
+        for (int k = 0; k < FixedWords.WORDS.length; k++) {
+            String w = FixedWords.WORDS[k];
+            // each word alone, at the start, at the end, and cut at every character (no word is found in a cut one
+            // unless another word is in it: the reference decides)
+            for (String s : List.of(w, "x" + w, w + "x", "é" + w + "漢", "\uD83D\uDE00" + w)) {
+                assertEquals(1L << k, FixedWords.census(s) & 1L << k, s);
+                assertEquals(FixedWords.censusReference(s), FixedWords.census(s), s);
+            }
+            for (int cut = 0; cut < w.length(); cut++) {
+                String s = w.substring(0, cut) + "é" + w.substring(cut + 1);
+                assertEquals(FixedWords.censusReference(s), FixedWords.census(s), s);
+                s = w.substring(0, cut);
+                assertEquals(FixedWords.censusReference(s), FixedWords.census(s), s);
+            }
+        }
+        assertEquals(0, FixedWords.census(""));
+        // a digit, a blank and a capital letter (not a word: the reason phrases' pre-check)
+        for (String s : List.of("404 Not", "4 N", "x4 Z", "4 a", "4 @", "4 [", "é4 N", "4  N", "4\tN", "a N", "4 ",
+                "4 \uD83D\uDE00", "\u0664 N", "4 \u00c9")) {
+            assertEquals(FixedWords.censusReference(s), FixedWords.census(s), s);
+        }
+        assertEquals(1L << FixedWords.DIGIT_BLANK_CAPITAL, FixedWords.census("x 404 Not") & 1L << FixedWords.DIGIT_BLANK_CAPITAL);
+    }
+
+    @Test
+    void valuesThroughTheCensusAreTheIndexOfFormAndTheRegexes() throws IOException {
+        int changed = 0;
+        List<String> lines = corpus();
+        for (int i = 0; i < lines.size(); i++) {
+            String s = lines.get(i);
+            String v = MessageValues.values(s);
+            assertEquals(MessageValues.valuesIndexOf(s), v, s);
+            // the regexes on every 8th line (on all, the test takes half a minute; MessageValuesTest compares the
+            // form before with them on every loghub_2k line)
+            if (i % 8 == 0) {
+                assertEquals(MessageValues.valuesReference(s), v, s);
+            }
+            changed += v.equals(s) ? 0 : 1;
+        }
+        // both sides exercised
+        assertTrue(changed > 1_000 && changed < lines.size() - 1_000, changed + " of " + lines.size());
+    }
+
+    /** loghub_2k (where present), the format samples, ShapeLines' shapes and random glued words and odd chars. */
+    static List<String> corpus() throws IOException {
+        List<String> lines = new ArrayList<>();
+        Path loghub = Path.of(System.getProperty("keymem.loghub", "../../shared/data/loghub_2k"));
+        if (Files.isDirectory(loghub)) {
+            try (Stream<Path> files = Files.walk(loghub)) {
+                for (Path f : files.filter(p -> p.toString().endsWith("_2k.log")).sorted().toList()) {
+                    lines.addAll(Files.readAllLines(f));
+                }
+            }
+        } else {
+            System.out.println("FixedWordsTest: no loghub_2k at " + loghub.toAbsolutePath() + ": its lines skipped");
+        }
+        for (String format : List.of("journalctl", "journalctl-b", "rails", "rails-b", "github-actions",
+                "github-actions-b", "winevent-b", "nginx-error", "apache-error", "spring-boot", "klog", "klog-b",
+                "postgres", "postgres-b", "mysql", "mysql-b", "kafka", "kafka-b", "kafka-c", "envoy", "envoy-b", "zap",
+                "zap-b", "journal-iso", "journal-iso-b", "journal-iso-c", "elasticsearch", "elasticsearch-b",
+                "elasticsearch-c", "dockerd", "dockerd-b", "gradle", "gradle-b", "gradle-c", "go-panic", "go-panic-b")) {
+            try (InputStream in = FixedWordsTest.class.getResourceAsStream("/formats/" + format + ".log")) {
+                if (in != null) {
+                    for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                        lines.add(l.substring(l.indexOf('\t') + 1));
+                    }
+                }
+            }
+        }
+        SplittableRandom r = new SplittableRandom(19);
+        for (int i = 0; i < 600; i++) {
+            lines.add(ShapeLines.json(r));
+            lines.add(ShapeLines.ids(r));
+            lines.add(ShapeLines.ruleShapes(r));
+        }
+        for (int i = 0; i < 60; i++) {
+            lines.add(ShapeLines.stack(r));
+        }
+        List<String> parts = new ArrayList<>(List.of(FixedWords.WORDS));
+        parts.addAll(List.of(ODD));
+        parts.addAll(List.of("systemd[1]: Started x.", "Processing by A#b as JSON", "Key (a)=(b)", "signal 15 (SIGTERM)",
+                "received from 2, exiting", "statement: SELECT 1", "ssh2: RSA SHA256:", "process 42 (java)",
+                "> Task :app:test UP-TO-DATE", "A > b() PASSED", "pod/web-1", "Created container web",
+                "Scaled up replica set x", "Liveness probe failed:", "user \"x\"", "user alice1", "changed from demand start to auto start"));
+        for (int i = 0; i < 8_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0, m = 1 + r.nextInt(8); k < m; k++) {
+                String p = parts.get(r.nextInt(parts.size()));
+                if (r.nextInt(4) == 0 && p.length() > 1) { // a word cut or with one char replaced
+                    int at = r.nextInt(p.length());
+                    p = r.nextBoolean() ? p.substring(0, at) : p.substring(0, at) + ODD[r.nextInt(ODD.length)]
+                            + p.substring(at + 1);
+                }
+                sb.append(p);
+            }
+            lines.add(sb.toString());
+        }
+        return lines;
+    }
+}
