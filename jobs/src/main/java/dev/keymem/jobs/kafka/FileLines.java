@@ -522,6 +522,17 @@ public final class FileLines {
             int i = off;
             int end = off + len;
             while (i < end && mode == UNKNOWN) {
+                if (!pendingCr) { // the bytes up to the first line end's byte pass in one write
+                    int j = i;
+                    while (j < end && b[j] != '\n' && b[j] != '\r') {
+                        j++;
+                    }
+                    pass(b, i, j);
+                    i = j;
+                    if (i == end) {
+                        break;
+                    }
+                }
                 byte c = b[i++];
                 if (pendingCr) {
                     pendingCr = false;
@@ -557,22 +568,46 @@ public final class FileLines {
                 bytes += end - i;
                 last = b[end - 1];
             } else if (mode == CR) {
-                for (; i < end; i++) {
-                    byte c = b[i];
+                while (i < end) {
                     if (pendingCr) {
                         pendingCr = false;
-                        if (c == '\n') {
-                            continue; // the \n of a \r\n: written at its \r
+                        if (b[i] == '\n') {
+                            i++; // the \n of a \r\n: written at its \r
+                            continue;
                         }
                     }
-                    if (c == '\r') {
+                    int j = i; // the bytes up to the next \r pass in one write (a \n among them stays a \n)
+                    while (j < end && b[j] != '\r') {
+                        j++;
+                    }
+                    pass(b, i, j);
+                    i = j;
+                    if (i < end) {
                         emit('\n');
                         pendingCr = true;
-                    } else {
-                        emit(c);
+                        i++;
                     }
                 }
             }
+        }
+
+        /** Writes {@code b[from, to)} as it is, in one write, counting it as {@link #emit} would byte by byte. */
+        private void pass(byte[] b, int from, int to) throws NotDataDamage {
+            if (from == to) {
+                return;
+            }
+            try {
+                out.write(b, from, to - from);
+            } catch (IOException e) {
+                throw new NotDataDamage(e);
+            }
+            for (int k = from; k < to; k++) {
+                if (b[k] == '\n') {
+                    lines++;
+                }
+            }
+            bytes += to - from;
+            last = b[to - 1];
         }
 
         private void emit(int c) throws NotDataDamage {
