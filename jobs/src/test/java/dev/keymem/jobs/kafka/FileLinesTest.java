@@ -554,4 +554,28 @@ class FileLinesTest {
                 text.getBytes(StandardCharsets.UTF_16LE))));
         assertEquals(want, bothPaths(dir, "longmac.log", utf8(longLine + "\rshort\r")));
     }
+
+    @Test
+    void aBoundedReadGivesTheLinesOfReadOrRefusesAtTheBound(@TempDir Path dir) throws Exception {
+        byte[] text = utf8("a line\r\nanother\n\u00e9t\u00e9\rlast");
+        Path plain = Files.write(dir.resolve("p.log"), text);
+        Path gz = Files.write(dir.resolve("p.log.gz"), gzip(text));
+        for (Path f : List.of(plain, gz)) {
+            List<KafkaRecord> want = FileLines.read(f);
+            assertEquals(want, FileLines.read(f, text.length), f.toString());
+            FileLines.RefusedInputException e = assertThrows(FileLines.RefusedInputException.class,
+                    () -> FileLines.read(f, text.length - 1));
+            assertEquals("its lines come to more than " + (text.length - 1) + " bytes, more than is held in memory here",
+                    e.getMessage());
+        }
+        // a gzip of 64 MiB of lines at a bound of 1 MiB
+        Path big = dir.resolve("big.gz");
+        try (java.io.OutputStream o = new GZIPOutputStream(Files.newOutputStream(big))) {
+            byte[] line = utf8("x".repeat(1023) + "\n");
+            for (int i = 0; i < 65_536; i++) {
+                o.write(line);
+            }
+        }
+        assertThrows(FileLines.RefusedInputException.class, () -> FileLines.read(big, 1 << 20));
+    }
 }
