@@ -92,7 +92,7 @@ final class DemoCommand implements Subcommand {
         if (conn != null) {
             JobCli.checkOutputTopics(conn, "log-summaries", "dead-letters");
         }
-        List<KafkaRecord> records = EmbeddedJobs.fileRecords(sample);
+        List<KafkaRecord> records = sampleRecords(sample, Runtime.getRuntime().maxMemory());
         out.printf(Locale.ROOT, "keymem demo: log summarization of %s (%d lines%s)%n", sample, records.size(),
                 incidents == null ? "" : ", " + incidents.size() + " injected incidents listed in " + incidentsFile);
         out.printf(Locale.ROOT, "memory per source: the operators' novelty memory (innovation over a gated_delta "
@@ -108,6 +108,28 @@ final class DemoCommand implements Subcommand {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                     conn == null ? JobCli.inJvmRpc(c) : c); // with --kafka, Pekko as memctl's other Kafka runs
             return run(p, conn, records, incidents, settings, env, chk, out, err);
+        }
+    }
+
+    /** Most bytes of lines the demo holds of its sample: an eighth of the heap ({@code maxHeap}), at least 16 MiB. */
+    static long sampleBound(long maxHeap) {
+        return Math.max(16L << 20, maxHeap / 8);
+    }
+
+    /**
+     * The lines of {@code sample} as records, decompressed and decoded as a file run's ({@code FileLines}), held in
+     * memory (the demo's collection source and its Kafka writer take a list): streamed, and refused as soon as they
+     * come to more than {@link #sampleBound} bytes, naming the command that streams a file of any size (the sample
+     * was read whole first, whatever its size: a 2 GB sample ran out of heap).
+     */
+    static List<KafkaRecord> sampleRecords(Path sample, long maxHeap) throws java.io.IOException, UsageException {
+        long bound = sampleBound(maxHeap);
+        try {
+            return dev.keymem.jobs.kafka.FileLines.read(sample, bound);
+        } catch (dev.keymem.jobs.kafka.FileLines.RefusedInputException e) {
+            throw new UsageException("sample " + sample + ": " + e.getMessage() + " (the demo holds its sample in "
+                    + "memory, up to " + (bound >> 20) + " MiB at this heap); `memctl logs --input " + sample
+                    + " --output FILE` streams a file of any size");
         }
     }
 

@@ -20,8 +20,9 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * {@code lineBound} bytes of one (the file run's {@code BatchFileRun.lineBound}, above {@code --max-record-bytes}):
  * a longer line is the record of its first {@code lineBound} bytes, its other bytes read and dropped, so memory
  * stays bounded whatever the file (one line of 300 MB in a heap of 128 MiB failed the run with an
- * {@code OutOfMemoryError}); the parse step dead-letters it as over the record limit, its {@code value_bytes}
- * counting the bytes held.
+ * {@code OutOfMemoryError}); its record's {@link KafkaRecord#lineBytes} is the line's length (without its line end),
+ * so the parse step dead-letters it as over the record limit naming that length ("value has 314572800 bytes");
+ * its {@code value_bytes} counts the bytes held.
  *
  * <p>Not splittable (the run's enumerator makes one split of each whole file), and it checkpoints no offset, so a
  * restored reader starts at the file's beginning and the file source skips the records it already emitted: line
@@ -113,6 +114,10 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
         private final int bound;
         /** Whether the line being gathered was longer than {@code bound}: its record holds the first bytes only. */
         private boolean cut;
+        /** Bytes of the line being gathered read so far, held or dropped. */
+        private long seen;
+        /** The last of them (a {@code \r} before the line's {@code \n} is its line end's, not the line's). */
+        private byte lastSeen;
 
         LineReader(FSDataInputStream in, String topic, long bytes) {
             this(in, topic, bytes, WHOLE);
@@ -129,13 +134,14 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
         public KafkaRecord read() throws IOException {
             lineLen = 0;
             cut = false;
+            seen = 0;
             boolean any = false;
             while (true) {
                 if (pos == limit) {
                     if (eof || !fill()) {
                         // end of the file: a last line without a line end counts (a lone \r at its end is no
                         // line end and stays), nothing after a line end
-                        return any ? record(Arrays.copyOf(line, lineLen)) : null;
+                        return any ? cut(record(Arrays.copyOf(line, lineLen)), seen) : null;
                     }
                 }
                 any = true;
@@ -177,6 +183,10 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
         }
 
         private void append(int from, int n) {
+            if (n > 0) {
+                seen += n;
+                lastSeen = buf[from + n - 1];
+            }
             if (n > bound - lineLen) {
                 cut = true; // the rest of the line is dropped: its record is over any record limit anyway
                 n = bound - lineLen;
@@ -191,7 +201,15 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
         /** The gathered line, which ended at a {@code \n} (a {@code \r} before it dropped, unless it was cut). */
         private KafkaRecord record(int len) {
             int end = !cut && len > 0 && line[len - 1] == '\r' ? len - 1 : len;
-            return record(Arrays.copyOf(line, end));
+            return cut(record(Arrays.copyOf(line, end)), seen > 0 && lastSeen == '\r' ? seen - 1 : seen);
+        }
+
+        /** {@code r}, given the length {@code lineBytes} of the line it holds the first bytes of, where it was cut. */
+        private KafkaRecord cut(KafkaRecord r, long lineBytes) {
+            if (cut) {
+                r.lineBytes = lineBytes;
+            }
+            return r;
         }
 
         private KafkaRecord record(byte[] value) {

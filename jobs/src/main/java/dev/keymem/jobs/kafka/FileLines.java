@@ -80,6 +80,56 @@ public final class FileLines {
     }
 
     /**
+     * As {@link #read}, streaming the file ({@link #writePlain}, the same lines) and holding its lines only while they
+     * come to at most {@code maxBytes} bytes (decompressed and decoded, line ends counted): a larger file is refused
+     * ({@link RefusedInputException}, naming the bound) when the bound is passed, before more is held ({@code memctl
+     * demo}'s sample, which the demo holds in memory).
+     */
+    public static List<KafkaRecord> read(Path file, long maxBytes) throws IOException {
+        Path name = file.getFileName();
+        String topic = name == null ? file.toString() : name.toString();
+        BoundedBytes held = new BoundedBytes(maxBytes);
+        try {
+            writePlain(file, held);
+        } catch (BoundedBytes.Over e) {
+            throw new RefusedInputException("its lines come to more than " + maxBytes + " bytes, more than is held in"
+                    + " memory here");
+        }
+        return split(topic, held.toByteArray());
+    }
+
+    /** The bytes written to it, at most {@code max}: one more is {@link Over}. */
+    private static final class BoundedBytes extends ByteArrayOutputStream {
+        private final long max;
+
+        BoundedBytes(long max) {
+            this.max = max;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + (long) len > max) {
+                throw new Over();
+            }
+            super.write(b, off, len);
+        }
+
+        /** More than the bound was written. */
+        static final class Over extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            Over() {
+                super(null, null, false, false);
+            }
+        }
+    }
+
+    /**
      * Whether {@code file} must go through {@link #read} to be cut into lines as described above, i.e. is not
      * a plain file of {@code \n} / {@code \r\n} lines: not a regular file (a FIFO, standard input), compressed
      * or named so ({@link #coding}; {@link #read} then decompresses or refuses it), UTF-16/32 (a byte order mark,
@@ -522,6 +572,17 @@ public final class FileLines {
             int i = off;
             int end = off + len;
             while (i < end && mode == UNKNOWN) {
+                if (!pendingCr) { // the bytes up to the first line end's byte pass in one write
+                    int j = i;
+                    while (j < end && b[j] != '\n' && b[j] != '\r') {
+                        j++;
+                    }
+                    pass(b, i, j);
+                    i = j;
+                    if (i == end) {
+                        break;
+                    }
+                }
                 byte c = b[i++];
                 if (pendingCr) {
                     pendingCr = false;
@@ -557,22 +618,46 @@ public final class FileLines {
                 bytes += end - i;
                 last = b[end - 1];
             } else if (mode == CR) {
-                for (; i < end; i++) {
-                    byte c = b[i];
+                while (i < end) {
                     if (pendingCr) {
                         pendingCr = false;
-                        if (c == '\n') {
-                            continue; // the \n of a \r\n: written at its \r
+                        if (b[i] == '\n') {
+                            i++; // the \n of a \r\n: written at its \r
+                            continue;
                         }
                     }
-                    if (c == '\r') {
+                    int j = i; // the bytes up to the next \r pass in one write (a \n among them stays a \n)
+                    while (j < end && b[j] != '\r') {
+                        j++;
+                    }
+                    pass(b, i, j);
+                    i = j;
+                    if (i < end) {
                         emit('\n');
                         pendingCr = true;
-                    } else {
-                        emit(c);
+                        i++;
                     }
                 }
             }
+        }
+
+        /** Writes {@code b[from, to)} as it is, in one write, counting it as {@link #emit} would byte by byte. */
+        private void pass(byte[] b, int from, int to) throws NotDataDamage {
+            if (from == to) {
+                return;
+            }
+            try {
+                out.write(b, from, to - from);
+            } catch (IOException e) {
+                throw new NotDataDamage(e);
+            }
+            for (int k = from; k < to; k++) {
+                if (b[k] == '\n') {
+                    lines++;
+                }
+            }
+            bytes += to - from;
+            last = b[to - 1];
         }
 
         private void emit(int c) throws NotDataDamage {

@@ -27,6 +27,13 @@ public class KafkaRecord {
     public byte[] key;
     /** Value bytes, or null (a tombstone). */
     public byte[] value;
+    /**
+     * Bytes of the line this record's value was cut from, where a file run's reader held only the first bytes of a
+     * longer line ({@code FileLineFormat}; without the line end), so that its dead letter names the line's length;
+     * -1 otherwise. Transient: no part of the POJO form (records read from Kafka are never cut); the file runs'
+     * {@link KafkaRecordSerializer} carries it.
+     */
+    public transient long lineBytes = -1;
 
     /** For Flink's POJO serializer. */
     public KafkaRecord() {

@@ -25,8 +25,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * serializers of immutable types (strings, boxed numbers) copy the same way. A step that would change a record
  * must make its own copy first.
  *
- * <p>Format: flags (bit 0..2: topic, key, value present), partition (int), offset (long), timestamp (long), the
- * topic ({@link ExactStrings#write}), the key and the value (length, bytes). Runs over Kafka keep the POJO
+ * <p>Format: flags (bit 0..2: topic, key, value present; bit 3: a cut line's length follows), partition (int),
+ * offset (long), timestamp (long), the topic ({@link ExactStrings#write}), the key and the value (length, bytes),
+ * then {@link KafkaRecord#lineBytes} (long) where bit 3 is set. Runs over Kafka keep the POJO
  * serializer ({@link KafkaIO}): their in-flight records may be in a checkpoint.
  */
 public final class KafkaRecordSerializer extends RecordSerializer<KafkaRecord> {
@@ -40,6 +41,7 @@ public final class KafkaRecordSerializer extends RecordSerializer<KafkaRecord> {
     private static final int TOPIC = 1;
     private static final int KEY = 2;
     private static final int VALUE = 4;
+    private static final int CUT = 8;
 
     private KafkaRecordSerializer() {
     }
@@ -57,13 +59,17 @@ public final class KafkaRecordSerializer extends RecordSerializer<KafkaRecord> {
 
     @Override
     public void serialize(KafkaRecord r, DataOutputView out) throws IOException {
-        out.writeByte((r.topic != null ? TOPIC : 0) | (r.key != null ? KEY : 0) | (r.value != null ? VALUE : 0));
+        out.writeByte((r.topic != null ? TOPIC : 0) | (r.key != null ? KEY : 0) | (r.value != null ? VALUE : 0)
+                | (r.lineBytes >= 0 ? CUT : 0));
         out.writeInt(r.partition);
         out.writeLong(r.offset);
         out.writeLong(r.timestamp);
         ExactStrings.write(r.topic, out);
         bytes(r.key, out);
         bytes(r.value, out);
+        if (r.lineBytes >= 0) {
+            out.writeLong(r.lineBytes);
+        }
     }
 
     private static void bytes(byte[] b, DataOutputView out) throws IOException {
@@ -83,6 +89,7 @@ public final class KafkaRecordSerializer extends RecordSerializer<KafkaRecord> {
         r.topic = (flags & TOPIC) != 0 ? ExactStrings.read(in) : null;
         r.key = (flags & KEY) != 0 ? bytes(in) : null;
         r.value = (flags & VALUE) != 0 ? bytes(in) : null;
+        r.lineBytes = (flags & CUT) != 0 ? in.readLong() : -1;
         return r;
     }
 

@@ -72,7 +72,9 @@ public final class RecordParsers {
             throw new InvalidRecordException("value is null (tombstone)");
         }
         if (record.value.length > maxBytes) {
-            throw new InvalidRecordException("value has " + record.value.length + " bytes, over the limit of " + maxBytes);
+            // a line a file run's reader cut (only its first bytes held): the line's own length
+            long bytes = Math.max(record.value.length, record.lineBytes);
+            throw new InvalidRecordException("value has " + bytes + " bytes, over the limit of " + maxBytes);
         }
         String text = strictUtf8(record.value);
         if (text == null) {

@@ -61,21 +61,41 @@ class BigInputMemoryTest {
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz), 1 << 16)) {
             Files.copy(big, o);
         }
+        // the long line first, in a gzip: the plain copy passed a first line (no line end seen yet) a byte at a time
+        Path first = dir.resolve("first.log.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(first), 1 << 16)) {
+            for (long i = 0; i < bytes / 2 >> 20; i++) {
+                o.write(mb);
+            }
+            o.write('\n');
+            o.write(good);
+        }
         for (String[] run : List.of(new String[] {"logs", big.toString()}, new String[] {"context", big.toString()},
-                new String[] {"logs", gz.toString()})) {
-            Path out = dir.resolve(run[0] + "-" + run[1].endsWith(".gz") + ".out");
-            Path dead = dir.resolve(run[0] + "-" + run[1].endsWith(".gz") + ".dead");
+                new String[] {"logs", gz.toString()}, new String[] {"logs", first.toString()})) {
+            String tag = run[0] + "-" + Path.of(run[1]).getFileName();
+            Path out = dir.resolve(tag + ".out");
+            Path dead = dir.resolve(tag + ".dead");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir.toAbsolutePath(),
                     "-cp", System.getProperty("java.class.path"), Memctl.class.getName(), run[0], "--input", run[1],
                     "--output", out.toString(), "--dead-letters", dead.toString()));
-            Path log = dir.resolve(run[0] + "-" + run[1].endsWith(".gz") + ".err");
+            Path log = dir.resolve(tag + ".err");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             assertFalse(!p.waitFor(600, TimeUnit.SECONDS) && p.destroyForcibly() != null, "ended by itself");
             String err = Files.readString(log);
             assertEquals(0, p.exitValue(), () -> String.join(" ", run) + ": " + err);
             assertFalse(err.contains("OutOfMemoryError"), err);
             long deadLetters = Files.readAllLines(dead).size();
+            if (run[1].equals(first.toString())) {
+                List<String> d = Files.readAllLines(dead);
+                assertEquals(1, d.size(), err);
+                // the line's length, not the bytes the reader held of it (8 MiB at -Xmx128m)
+                assertEquals("value has " + (bytes / 2 >> 20 << 20) + " bytes, over the limit of 65536",
+                        MemctlAwkwardInputTest.JSON.readTree(d.get(0)).get("reason").asText());
+                assertEquals(1, MemctlAwkwardInputTest.JSON.readTree(Files.readAllLines(out).get(0))
+                        .get("lines_since_last").asLong(), "the good line after it");
+                continue;
+            }
             long accounted = deadLetters;
             if (run[0].equals("logs")) {
                 for (String s : Files.readAllLines(out)) {

@@ -297,6 +297,25 @@ class FileLineFormatTest {
         assertEquals(bound, got.get(3).value.length);
         assertEquals(bound, got.get(4).value.length);
         assertTrue(new String(got.get(4).value, StandardCharsets.UTF_8).startsWith("last, cut too: abc"));
+        // a cut record names its line's length (its line end not counted), its dead letter's reason too; whole
+        // lines, the one of exactly the bound among them, name none
+        assertEquals(longLine.length, got.get(1).lineBytes);
+        assertEquals("last, cut too: ".length() + longLine.length, got.get(4).lineBytes);
+        for (int i : new int[] {0, 2, 3}) {
+            assertEquals(-1, got.get(i).lineBytes, "line " + i);
+        }
+        org.apache.flink.core.memory.DataOutputSerializer o = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        dev.keymem.jobs.kafka.KafkaRecordSerializer.TYPE.createSerializer(
+                new org.apache.flink.api.common.serialization.SerializerConfigImpl()).serialize(got.get(1), o);
+        KafkaRecord back = dev.keymem.jobs.kafka.KafkaRecordSerializer.TYPE.createSerializer(
+                new org.apache.flink.api.common.serialization.SerializerConfigImpl()).deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(o.getCopyOfBuffer()));
+        assertEquals(got.get(1), back);
+        assertEquals(longLine.length, back.lineBytes, "the serializer between the source and the parse step keeps it");
+        dev.keymem.jobs.kafka.InvalidRecordException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.keymem.jobs.kafka.InvalidRecordException.class,
+                () -> dev.keymem.jobs.kafka.RecordParsers.decode(back, 65_536));
+        assertEquals("value has " + longLine.length + " bytes, over the limit of 65536", e.getMessage());
     }
 
     @Test

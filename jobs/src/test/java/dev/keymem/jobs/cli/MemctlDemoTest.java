@@ -70,4 +70,24 @@ class MemctlDemoTest {
         assertEquals(2, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("no/such/file"));
     }
+
+    /** The sample is held in memory: one over the bound is refused (exit 2 through memctl), naming what streams it. */
+    @Test
+    void aSampleOverTheBoundIsRefusedNamingTheStreamingCommand(@TempDir Path dir) throws Exception {
+        long heap = 8L << 20; // a bound of 16 MiB
+        Path small = Files.writeString(dir.resolve("small.log"), "2024-05-01 INFO a\n2024-05-01 INFO b\n");
+        assertEquals(2, DemoCommand.sampleRecords(small, heap).size());
+        Path big = dir.resolve("big.log");
+        try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(big))) {
+            byte[] line = ("2024-05-01 INFO " + "x".repeat(1000) + "\n").getBytes(StandardCharsets.UTF_8);
+            for (long n = 0; n <= DemoCommand.sampleBound(heap); n += line.length) {
+                o.write(line);
+            }
+        }
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> DemoCommand.sampleRecords(big, heap));
+        assertEquals("sample " + big + ": its lines come to more than 16777216 bytes, more than is held in memory here"
+                + " (the demo holds its sample in memory, up to 16 MiB at this heap); `memctl logs --input " + big
+                + " --output FILE` streams a file of any size", e.getMessage());
+    }
 }

@@ -504,4 +504,78 @@ class FileLinesTest {
         List<String> note = List.of("BZh91AY&SY is how a bzip2 stream starts, and this is a note about it");
         assertEquals(note, bothPaths(dir, "note.gz", gzip(utf8(note.get(0) + "\n"))));
     }
+
+    /** What {@link FileLines.PlainLines} writes of {@code b} given in writes of the sizes {@code cuts} cycles through. */
+    static byte[] plainLines(byte[] b, int... cuts) throws Exception {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        FileLines.PlainLines sink = new FileLines.PlainLines(o);
+        for (int at = 0, k = 0; at < b.length; k++) {
+            int n = Math.min(b.length - at, cuts[k % cuts.length]);
+            sink.write(b, at, n);
+            at += n;
+        }
+        long lines = sink.finish();
+        assertEquals(o.size(), sink.bytes, "bytes counted as written");
+        byte[] out = o.toByteArray();
+        assertEquals(FileLines.split("f", out).size(), lines, "lines counted as written");
+        return out;
+    }
+
+    @Test
+    void thePlainCopyPassesRunsOfBytesInOneWriteAsByteByByte() throws Exception {
+        // the first line (before any line end is known) and classic Mac files pass runs of bytes in one write; the
+        // reference is the same bytes given one at a time (each then goes through the byte-by-byte path)
+        java.util.Random rnd = new java.util.Random(19);
+        byte[] alphabet = utf8("ab\r\n\r\nxy");
+        for (int t = 0; t < 400; t++) {
+            byte[] b = new byte[rnd.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = alphabet[rnd.nextInt(alphabet.length)];
+            }
+            byte[] ref = plainLines(b, 1);
+            assertArrayEquals(ref, plainLines(b, Math.max(1, b.length)), new String(b, StandardCharsets.UTF_8));
+            assertArrayEquals(ref, plainLines(b, 3, 1, 7), new String(b, StandardCharsets.UTF_8));
+            assertArrayEquals(ref, plainLines(b, 2), new String(b, StandardCharsets.UTF_8));
+        }
+        assertArrayEquals(utf8("a\nb\n\nc\n"), plainLines(utf8("a\rb\r\n\nc\r"), 64));
+        assertArrayEquals(utf8("a\r\nb\rc\n"), plainLines(utf8("a\r\nb\rc\n"), 64));
+    }
+
+    @Test
+    void aLongFirstLineOfACompressedOrUtf16FileIsCopiedWhole(@TempDir Path dir) throws Exception {
+        // the paths that go through the plain copy (compressed, UTF-16, classic Mac), where the first line passed a
+        // byte at a time before a line end was seen
+        String longLine = "x".repeat(3 << 20) + "y";
+        String text = longLine + "\nshort\n";
+        List<String> want = List.of(longLine, "short");
+        assertEquals(want, bothPaths(dir, "long.gz", gzip(utf8(text))));
+        assertEquals(want, bothPaths(dir, "long.bz2", bzip2(utf8(text))));
+        assertEquals(want, bothPaths(dir, "long16.log", concat(new byte[] {(byte) 0xFF, (byte) 0xFE},
+                text.getBytes(StandardCharsets.UTF_16LE))));
+        assertEquals(want, bothPaths(dir, "longmac.log", utf8(longLine + "\rshort\r")));
+    }
+
+    @Test
+    void aBoundedReadGivesTheLinesOfReadOrRefusesAtTheBound(@TempDir Path dir) throws Exception {
+        byte[] text = utf8("a line\r\nanother\n\u00e9t\u00e9\rlast");
+        Path plain = Files.write(dir.resolve("p.log"), text);
+        Path gz = Files.write(dir.resolve("p.log.gz"), gzip(text));
+        for (Path f : List.of(plain, gz)) {
+            List<KafkaRecord> want = FileLines.read(f);
+            assertEquals(want, FileLines.read(f, text.length), f.toString());
+            FileLines.RefusedInputException e = assertThrows(FileLines.RefusedInputException.class,
+                    () -> FileLines.read(f, text.length - 1));
+            assertEquals("its lines come to more than " + (text.length - 1) + " bytes, more than is held in memory here",
+                    e.getMessage());
+        }
+        // a gzip of 64 MiB of lines at a bound of 1 MiB
+        Path big = dir.resolve("big.gz");
+        try (java.io.OutputStream o = new GZIPOutputStream(Files.newOutputStream(big))) {
+            byte[] line = utf8("x".repeat(1023) + "\n");
+            for (int i = 0; i < 65_536; i++) {
+                o.write(line);
+            }
+        }
+        assertThrows(FileLines.RefusedInputException.class, () -> FileLines.read(big, 1 << 20));
+    }
 }
