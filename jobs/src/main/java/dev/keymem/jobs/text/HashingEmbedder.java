@@ -76,8 +76,38 @@ public final class HashingEmbedder implements LineEmbedder {
         return embedTokens(tokenIds);
     }
 
-    /** The unit-norm embedding of {@code tokenIds} (zero vector when empty). */
+    /**
+     * The unit-norm embedding of {@code tokenIds} (zero vector when empty): {@link #embedTokensReference}'s vector, bit
+     * for bit, with each kind's first hash step ({@code mix(seed ^ KIND)}, the same for every feature) taken once a
+     * call, and a dimension count that is a power of two (64 by default) indexed by the hash's low bits, which is
+     * what {@code floorMod} by it gives, without its long division. Same features, same sums in the same order.
+     */
     public float[] embedTokens(int[] tokenIds) {
+        int d = dimension;
+        double[] acc = new double[d];
+        long unigramBase = mix(seed ^ UNIGRAM);
+        long bigramBase = mix(seed ^ BIGRAM);
+        double wu = unigramWeight;
+        double wb = bigramWeight;
+        int lowBits = Integer.bitCount(d) == 1 ? d - 1 : -1;
+        int prev = 0;
+        for (int i = 0; i < tokenIds.length; i++) {
+            int t = tokenIds[i];
+            if (wu != 0) {
+                long h = mix(mix(unigramBase ^ (t & 0xFFFFFFFFL)) ^ 0x5bd1e995L); // featureHash(seed, UNIGRAM, t, 0)
+                acc[lowBits >= 0 ? (int) h & lowBits : index(h, d)] += h < 0 ? -wu : wu;
+            }
+            if (i > 0 && wb != 0) {
+                long h = mix(mix(bigramBase ^ (prev & 0xFFFFFFFFL)) ^ ((long) t << 32 | 0x5bd1e995L));
+                acc[lowBits >= 0 ? (int) h & lowBits : index(h, d)] += h < 0 ? -wb : wb;
+            }
+            prev = t;
+        }
+        return unit(acc);
+    }
+
+    /** {@link #embedTokens} as it was (every feature hashed from the seed, {@code floorMod} indices): the reference. */
+    float[] embedTokensReference(int[] tokenIds) {
         double[] acc = new double[dimension];
         for (int i = 0; i < tokenIds.length; i++) {
             add(acc, featureHash(seed, UNIGRAM, tokenIds[i], 0), unigramWeight);
@@ -85,6 +115,11 @@ public final class HashingEmbedder implements LineEmbedder {
                 add(acc, featureHash(seed, BIGRAM, tokenIds[i - 1], tokenIds[i]), bigramWeight);
             }
         }
+        return unit(acc);
+    }
+
+    /** {@code acc} scaled to unit L2 norm (summed in double, rounded to float once; zero stays zero). */
+    private float[] unit(double[] acc) {
         double norm = 0;
         for (double v : acc) {
             norm += v * v;
