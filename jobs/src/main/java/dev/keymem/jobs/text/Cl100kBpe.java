@@ -273,6 +273,17 @@ final class Cl100kBpe {
         return out.toArray();
     }
 
+    /**
+     * {@link #encode(String)} of a text whose {@link #asciiBytes} are {@code ascii} (a caller that has them: the
+     * conversion is not made a second time).
+     */
+    int[] encodeAscii(byte[] ascii) {
+        Ids out = new Ids(Math.max(8, ascii.length / 3));
+        out.ascii = true;
+        encodeAscii(ascii, Integer.MAX_VALUE, out, PIECES.get());
+        return out.toArray();
+    }
+
     /** The number of tokens of {@code text} (jtokkit's {@code countTokensOrdinary}). */
     int count(String text) {
         Ids out = new Ids(Math.max(8, text.length() / 3));

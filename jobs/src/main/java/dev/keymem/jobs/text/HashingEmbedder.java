@@ -76,8 +76,84 @@ public final class HashingEmbedder implements LineEmbedder {
         return embedTokens(tokenIds);
     }
 
-    /** The unit-norm embedding of {@code tokenIds} (zero vector when empty). */
+    /**
+     * The unit-norm embedding of {@code tokenIds} (zero vector when empty): {@link #embedTokensReference}'s vector, bit
+     * for bit. Each kind's first hash step ({@code mix(seed ^ KIND)}, the same for every feature) is taken once a
+     * call; a dimension count that is a power of two (64 by default) is indexed by the hash's low bits, which is what
+     * {@code floorMod} by it gives, without its long division; and the parts of a feature's hash that depend on one
+     * token alone (the unigram's dimension and sign, the bigram's hash of its first token) are remembered for the
+     * token ids met recently, in this thread's {@link Memo} (a log's tokens repeat). Same features, same sums in the
+     * same order.
+     */
     public float[] embedTokens(int[] tokenIds) {
+        int d = dimension;
+        double[] acc = new double[d];
+        long unigramBase = mix(seed ^ UNIGRAM);
+        long bigramBase = mix(seed ^ BIGRAM);
+        double wu = unigramWeight;
+        double wb = bigramWeight;
+        int lowBits = Integer.bitCount(d) == 1 ? d - 1 : -1;
+        Memo memo = memo();
+        int[] keys = memo.keys;
+        int[] slots = memo.slots;
+        long[] heads = memo.heads;
+        long prevHead = 0;
+        for (int i = 0; i < tokenIds.length; i++) {
+            int t = tokenIds[i];
+            int j = t & (Memo.SIZE - 1);
+            int slot = slots[j];
+            long head;
+            if (slot != 0 && keys[j] == t) {
+                head = heads[j];
+            } else {
+                long h = mix(mix(unigramBase ^ (t & 0xFFFFFFFFL)) ^ 0x5bd1e995L); // featureHash(seed, UNIGRAM, t, 0)
+                slot = (lowBits >= 0 ? ((int) h & lowBits) : index(h, d)) + 1;
+                slot = h < 0 ? -slot : slot;
+                head = mix(bigramBase ^ (t & 0xFFFFFFFFL));
+                keys[j] = t;
+                slots[j] = slot;
+                heads[j] = head;
+            }
+            if (wu != 0) {
+                acc[(slot < 0 ? -slot : slot) - 1] += slot < 0 ? -wu : wu;
+            }
+            if (i > 0 && wb != 0) {
+                long h = mix(prevHead ^ ((long) t << 32 | 0x5bd1e995L)); // featureHash(seed, BIGRAM, prev, t)
+                acc[lowBits >= 0 ? (int) h & lowBits : index(h, d)] += h < 0 ? -wb : wb;
+            }
+            prevHead = head;
+        }
+        return unit(acc);
+    }
+
+    /**
+     * One thread's per-token hash parts of this embedder (its seed and dimension), direct-mapped by the token id's low
+     * bits: for token {@code keys[j]}, {@code slots[j]} is its unigram's dimension + 1, negated for a negative sign (0:
+     * an empty entry), and {@code heads[j]} {@code mix(mix(seed ^ BIGRAM) ^ token)}, the first step of the bigrams it
+     * begins. An entry met by another token is overwritten. Per thread, so that no entry is read half written.
+     */
+    static final class Memo {
+        static final int SIZE = 4096;
+        final int[] keys = new int[SIZE];
+        final int[] slots = new int[SIZE];
+        final long[] heads = new long[SIZE];
+    }
+
+    /** This embedder's tables on this thread (made at the first call; after deserialization too). */
+    private transient ThreadLocal<Memo> memos;
+
+    private Memo memo() {
+        ThreadLocal<Memo> m = memos;
+        if (m == null) {
+            // two threads may each make one here: one is kept, the other thread's table is only made again
+            m = ThreadLocal.withInitial(Memo::new);
+            memos = m;
+        }
+        return m.get();
+    }
+
+    /** {@link #embedTokens} as it was (every feature hashed from the seed, {@code floorMod} indices): the reference. */
+    float[] embedTokensReference(int[] tokenIds) {
         double[] acc = new double[dimension];
         for (int i = 0; i < tokenIds.length; i++) {
             add(acc, featureHash(seed, UNIGRAM, tokenIds[i], 0), unigramWeight);
@@ -85,6 +161,11 @@ public final class HashingEmbedder implements LineEmbedder {
                 add(acc, featureHash(seed, BIGRAM, tokenIds[i - 1], tokenIds[i]), bigramWeight);
             }
         }
+        return unit(acc);
+    }
+
+    /** {@code acc} scaled to unit L2 norm (summed in double, rounded to float once; zero stays zero). */
+    private float[] unit(double[] acc) {
         double norm = 0;
         for (double v : acc) {
             norm += v * v;

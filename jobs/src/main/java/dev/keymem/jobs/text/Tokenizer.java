@@ -181,6 +181,20 @@ public final class Tokenizer implements Serializable {
      */
     private Cut cutUncached(String text, String[] keptText) {
         Cl100kBpe bpe = bpe();
+        if (bpe != null && text.length() <= maxTokens) {
+            byte[] ascii = Cl100kBpe.asciiBytes(text);
+            if (ascii != null) {
+                // n ASCII chars are n UTF-8 bytes and no surrogate, n <= limit: fitsSurely, without its scan of the
+                // chars; and the encoder starts from these bytes, not from a second conversion of the text
+                return new Cut(bpe.encodeAscii(ascii), false);
+            }
+        }
+        return cutUncachedReference(text, keptText);
+    }
+
+    /** {@link #cutUncached} as it was (the reference: {@code TokenizerTest} compares the two). */
+    Cut cutUncachedReference(String text, String[] keptText) {
+        Cl100kBpe bpe = bpe();
         if (fitsSurely(text, maxTokens)) {
             // Same tokens as the limited call below, which also decodes them to check for a cut character.
             return new Cut(bpe != null ? bpe.encode(text) : encoding().encodeOrdinary(text).toArray(), false);

@@ -1,0 +1,139 @@
+package dev.keymem.jobs.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import dev.keymem.jobs.testdata.Loghub;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast forms inside {@link TextFrontEnd#encode} against the forms they replaced, bit for bit: the tokenizer's
+ * ASCII path ({@link Tokenizer#encodeCut} on a fresh tokenizer against {@link Tokenizer#cutUncachedReference}) and
+ * {@link HashingEmbedder#embedTokens} against {@link HashingEmbedder#embedTokensReference}, on every loghub_2k line
+ * (raw and masked), the samples' lines, generated shape lines and adversarial text (non-ASCII, lone surrogates,
+ * long tokens, digit runs, texts at the token limit).
+ */
+class EncodeFastFormsTest {
+
+    private static List<String> texts;
+
+    /** The texts, made once for both tests (masking every loghub_2k line takes seconds). */
+    private static synchronized List<String> texts() throws Exception {
+        if (texts == null) {
+            texts = makeTexts();
+        }
+        return texts;
+    }
+
+    private static List<String> makeTexts() throws Exception {
+        List<String> raw = new ArrayList<>(Loghub.lines("EncodeFastFormsTest"));
+        Path samples = Path.of("../samples/logs/services.log");
+        if (Files.isRegularFile(samples)) {
+            raw.addAll(Files.readAllLines(samples, StandardCharsets.UTF_8));
+        } else {
+            System.out.println("EncodeFastFormsTest: no ../samples/logs/services.log; its lines not checked");
+        }
+        SplittableRandom r = new SplittableRandom(19);
+        for (int i = 0; i < 600; i++) {
+            raw.add(ShapeLines.kv(r));
+            raw.add(ShapeLines.json(r));
+            raw.add(ShapeLines.ids(r));
+            if (i % 10 == 0) {
+                raw.add(ShapeLines.stack(r));
+            }
+        }
+        raw.addAll(adversarial(r));
+        LineMasker masker = new LineMasker();
+        List<String> out = new ArrayList<>();
+        for (String s : raw) {
+            out.add(s);
+            out.add(masker.mask(s));
+        }
+        return out;
+    }
+
+    private static List<String> adversarial(SplittableRandom r) {
+        List<String> out = new ArrayList<>(List.of("", " ", "?", "a?b", "\uD800", "x\uD800y?", "\uDC00?", "😀 ok",
+                "a😀b?", "Grüße, 漢字 und 1234567890", "é", "\r\n\t", "'s 'll 've 're", "<|endoftext|>"));
+        String alphabet = "aZ09 _-.:/?=\"'\t\r\nçé漢😀\uD800\uDFFF";
+        for (int i = 0; i < 400; i++) {
+            int n = r.nextInt(1, 700);
+            StringBuilder sb = new StringBuilder(n);
+            for (int k = 0; k < n; k++) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            out.add(sb.toString());
+        }
+        for (int n : new int[] {1, 7, 127, 128, 129, 500, 511, 512, 513, 1024, 4000}) {
+            out.add("x".repeat(n));
+            out.add("9".repeat(n));
+            out.add("ab1".repeat(n / 3 + 1));
+            out.add("z".repeat(n - 1) + "é");
+            out.add(" ".repeat(n));
+            StringBuilder digits = new StringBuilder();
+            while (digits.length() < n) {
+                digits.append(r.nextLong()).append(r.nextBoolean() ? "" : " ");
+            }
+            out.add(digits.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void tokenizerAsciiPathGivesTheReferenceCut() throws Exception {
+        List<String> texts = texts();
+        int checked = 0;
+        for (int limit : new int[] {512, 64, 7}) {
+            for (int i = limit == 512 ? 0 : limit % 5; i < texts.size(); i += limit == 512 ? 1 : 5) {
+                String t = texts.get(i);
+                Tokenizer fresh = Tokenizer.cl100k(limit);
+                String[] keptFast = new String[1];
+                String[] keptRef = new String[1];
+                Tokenizer.Cut fast = fresh.encodeCut(t, keptFast);
+                Tokenizer.Cut ref = Tokenizer.cl100k(limit).cutUncachedReference(t, keptRef);
+                assertArrayEquals(ref.ids(), fast.ids(), () -> "ids of '" + t + "' at " + limit);
+                assertEquals(ref.truncated(), fast.truncated(), () -> "cut of '" + t + "' at " + limit);
+                assertEquals(keptRef[0], keptFast[0], () -> "text kept of '" + t + "' at " + limit);
+                checked++;
+            }
+        }
+        assertTrue(checked > 4000, "texts checked: " + checked);
+        System.out.println("EncodeFastFormsTest: " + checked + " cuts equal the reference's");
+    }
+
+    @Test
+    void embedderGivesTheReferenceVectorBitForBit() throws Exception {
+        Tokenizer tok = Tokenizer.cl100k(512);
+        List<int[]> ids = new ArrayList<>();
+        for (String t : texts()) {
+            ids.add(tok.encodeCut(t).ids());
+        }
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < 200; i++) {
+            ids.add(r.ints(r.nextInt(0, 600), Integer.MIN_VALUE, Integer.MAX_VALUE).toArray()); // any int, negative too
+        }
+        List<HashingEmbedder> embedders = new ArrayList<>(List.of(new HashingEmbedder(64), new HashingEmbedder(1),
+                new HashingEmbedder(128, -3, 1, 0.5), new HashingEmbedder(100, 5, 1, 0.5),
+                new HashingEmbedder(64, 9, 0, 0.5), new HashingEmbedder(63, 9, 0.7, 0), new HashingEmbedder(256, 1, 1, -0.0)));
+        for (HashingEmbedder e : embedders) {
+            for (int[] x : ids) {
+                float[] want = e.embedTokensReference(x);
+                float[] got = e.embedTokens(x);
+                assertEquals(want.length, got.length);
+                for (int j = 0; j < want.length; j++) {
+                    int jj = j;
+                    assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(got[j]),
+                            () -> e.name() + " dim " + jj + " of " + java.util.Arrays.toString(x));
+                }
+            }
+        }
+    }
+}
