@@ -35,18 +35,36 @@ public final class Memctl {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         LauncherWatch.startIfLaunched(System.err);
-        int code = run(args, System.out, System.err);
+        Outcome outcome = execute(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
-        if (code == EXIT_OK && JobCli.quickExit()) {
+        if (JobCli.quickExit(outcome)) {
             // a file run that ended well: its outputs are written and closed, its directory deleted
-            Runtime.getRuntime().halt(code);
+            Runtime.getRuntime().halt(outcome.code());
         }
-        System.exit(code);
+        System.exit(outcome.code());
+    }
+
+    /**
+     * How one command ended: its exit code, and whether a file run ended well in it ({@link JobCli#fileRunEnded}),
+     * which {@link JobCli#quickExit} reads.
+     */
+    record Outcome(int code, boolean fileRunEnded) {
     }
 
     /** Runs memctl in-process and returns the exit code instead of exiting. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return execute(args, out, err).code();
+    }
+
+    /** Runs memctl in-process and returns how the command ended. */
+    static Outcome execute(String[] args, PrintStream out, PrintStream err) {
+        JobCli.takeFileRunEnded(); // nothing an earlier command on this thread left
+        int code = command(args, out, err);
+        return new Outcome(code, JobCli.takeFileRunEnded());
+    }
+
+    private static int command(String[] args, PrintStream out, PrintStream err) {
         Map<String, Subcommand> table = new LinkedHashMap<>();
         for (Subcommand c : COMMANDS) {
             table.put(c.name(), c);
