@@ -295,14 +295,20 @@ final class JobCli {
 
     /**
      * Whether {@code memctl} may end this JVM at once ({@code Runtime.halt}) with exit code 0 after a command ended
-     * with {@code outcome}: only when it returned 0 after a file run ended well ({@link #fileRunEnded}), unless
-     * {@code -D}{@value #QUICK_EXIT_PROPERTY}{@code =false}. The orderly shutdown it skips (the cluster's close, a
-     * dozen shutdown-hook threads, the RPC and I/O threads' teardown) cost a 20-record run ~0.02-0.03 CPU s and wrote
-     * nothing a run leaves behind (docs/benchmarks.md, "Start-up, round 12"). A failed run, a Kafka run and every
-     * other command exit through {@code System.exit} as before.
+     * with {@code outcome}: only when it returned 0 after a file run ended well ({@link #fileRunEnded}), no signal
+     * was received ({@code signalled}: the JVM's shutdown has begun, or a {@link StopOnSignal} handler had one),
+     * and not with {@code -D}{@value #QUICK_EXIT_PROPERTY}{@code =false}. The orderly shutdown it skips (the
+     * cluster's close, a dozen shutdown-hook threads, the RPC and I/O threads' teardown) cost a 20-record run
+     * ~0.02-0.03 CPU s and wrote nothing memctl's own runs leave behind (docs/benchmarks.md, "Start-up, round 12").
+     * A failed run, a Kafka run and every other command exit through {@code System.exit} as before.
+     *
+     * <p>A SIGTERM or SIGINT that arrives after the command returned but before this check starts the JVM's
+     * shutdown: {@code memctl} then calls {@code System.exit}, which waits for that shutdown, so the JVM ends as on
+     * the signal (status 143 / 130, after every hook), as it did before quick exit. One that arrives between this
+     * check and {@code halt} (microseconds) is cut short and the exit status is 0; the outputs are complete then.
      */
-    static boolean quickExit(Memctl.Outcome outcome) {
-        return outcome.code() == Memctl.EXIT_OK && outcome.fileRunEnded()
+    static boolean quickExit(Memctl.Outcome outcome, boolean signalled) {
+        return outcome.code() == Memctl.EXIT_OK && outcome.fileRunEnded() && !signalled
                 && !"false".equals(System.getProperty(QUICK_EXIT_PROPERTY));
     }
 

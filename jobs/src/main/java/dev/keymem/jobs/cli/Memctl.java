@@ -23,6 +23,12 @@ public final class Memctl {
     private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new LogsCommand(), new ContextCommand(),
             new CellCommand(), new RecallCommand(), new RetentionCommand(), new RmtEvalCommand(), new EvalCommand());
 
+    /**
+     * Set by a shutdown hook of {@link #main}: the JVM's shutdown has begun (a SIGTERM or SIGINT, also one {@link
+     * LauncherWatch} raised), so {@link #main} ends through {@code System.exit}, which waits for that shutdown.
+     */
+    private static volatile boolean shutdownStarted;
+
     private Memctl() {
     }
 
@@ -35,10 +41,15 @@ public final class Memctl {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         LauncherWatch.startIfLaunched(System.err);
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdownStarted = true, "memctl-shutdown-seen"));
+        } catch (IllegalStateException e) {
+            shutdownStarted = true; // a signal came before this line
+        }
         Outcome outcome = execute(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
-        if (JobCli.quickExit(outcome)) {
+        if (JobCli.quickExit(outcome, shutdownStarted || StopOnSignal.signalled())) {
             // a file run that ended well: its outputs are written and closed, its directory deleted
             Runtime.getRuntime().halt(outcome.code());
         }

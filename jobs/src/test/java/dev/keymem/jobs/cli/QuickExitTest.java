@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A file run that ended well ends its JVM at once ({@link JobCli#quickExit}, {@code Runtime.halt} in
  * {@link Memctl#main}): only after such a run (not after a usage failure, {@code --help} or a bounded Kafka run,
- * also when a file run came before them in the same JVM), and not with {@code -Dkeymem.file-run.quick-exit=false};
+ * also when a file run came before them in the same JVM), not when a signal came, and not with
+ * {@code -Dkeymem.file-run.quick-exit=false};
  * and a JVM ended that way has written everything: results on stdout, dead letters and progress on stderr, exit
  * code 0 (a failed run's exit code is covered by {@link NoLeftoversTest} and {@link MemctlAwkwardInputTest}).
  */
@@ -44,11 +45,12 @@ class QuickExitTest {
         Memctl.Outcome usage = Memctl.execute(new String[] {"logs", "--input", dir.resolve("missing.log")
                 .toString()}, e, e);
         assertEquals(Memctl.EXIT_USAGE, usage.code());
-        assertFalse(JobCli.quickExit(usage), "after a usage failure");
+        assertFalse(JobCli.quickExit(usage, false), "after a usage failure");
 
         Memctl.Outcome file = Memctl.execute(fileRun, e, e);
         assertEquals(Memctl.EXIT_OK, file.code(), err.toString(StandardCharsets.UTF_8));
-        assertTrue(JobCli.quickExit(file), "after a file run that ended well");
+        assertTrue(JobCli.quickExit(file, false), "after a file run that ended well");
+        assertFalse(JobCli.quickExit(file, true), "a signal came: the JVM's shutdown decides");
 
         // after a file run in the same JVM, a later command that is no file run does not inherit it
         Memctl.Outcome usageAfter = Memctl.execute(new String[] {"logs", "--every-lines", "x", "--input",
@@ -57,7 +59,7 @@ class QuickExitTest {
         assertFalse(usageAfter.fileRunEnded(), "a usage failure after a file run");
         Memctl.Outcome help = Memctl.execute(new String[] {"--help"}, e, e);
         assertEquals(Memctl.EXIT_OK, help.code());
-        assertFalse(JobCli.quickExit(help), "--help after a file run");
+        assertFalse(JobCli.quickExit(help, false), "--help after a file run");
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
             kafka.createTopics(1, "qe-logs", "qe-summaries", "qe-dlq");
             KafkaConnection conn = KafkaConnection.of(kafka.bootstrapServers());
@@ -71,15 +73,15 @@ class QuickExitTest {
                 "--bounded", "--in-topic", "qe-logs", "--out-topic", "qe-summaries", "--dlq-topic", "qe-dlq",
                 "--group", "qe", "--parallelism", "1", "--checkpoint-ms", "300"}, e, e);
             assertEquals(Memctl.EXIT_OK, onKafka.code(), err.toString(StandardCharsets.UTF_8));
-            assertFalse(JobCli.quickExit(onKafka), "after a bounded Kafka run");
+            assertFalse(JobCli.quickExit(onKafka, false), "after a bounded Kafka run");
         }
 
         Memctl.Outcome again = Memctl.execute(fileRun, e, e);
-        assertTrue(JobCli.quickExit(again), "a file run after other commands");
+        assertTrue(JobCli.quickExit(again, false), "a file run after other commands");
         String before = System.getProperty(JobCli.QUICK_EXIT_PROPERTY);
         try {
             System.setProperty(JobCli.QUICK_EXIT_PROPERTY, "false");
-            assertFalse(JobCli.quickExit(again));
+            assertFalse(JobCli.quickExit(again, false));
         } finally {
             if (before == null) {
                 System.clearProperty(JobCli.QUICK_EXIT_PROPERTY);
