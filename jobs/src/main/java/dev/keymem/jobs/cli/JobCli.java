@@ -300,7 +300,9 @@ final class JobCli {
      * and not with {@code -D}{@value #QUICK_EXIT_PROPERTY}{@code =false}. The orderly shutdown it skips (the
      * cluster's close, a dozen shutdown-hook threads, the RPC and I/O threads' teardown) cost a 20-record run
      * ~0.02-0.03 CPU s and wrote nothing memctl's own runs leave behind (docs/benchmarks.md, "Start-up, round 12").
-     * A failed run, a Kafka run and every other command exit through {@code System.exit} as before.
+     * A failed run, a Kafka run and every other command exit through {@code System.exit} as before. {@code halt}
+     * skips Java shutdown hooks and {@code File.deleteOnExit}; the VM's own exit work (class archives, JFR dumps)
+     * still happens ({@link Memctl}'s class doc).
      *
      * <p>A SIGTERM or SIGINT that arrives after the command returned but before this check starts the JVM's
      * shutdown: {@code memctl} then calls {@code System.exit}, which waits for that shutdown, so the JVM ends as on

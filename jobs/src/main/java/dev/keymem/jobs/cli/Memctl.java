@@ -12,6 +12,14 @@ import java.util.Map;
  * after its restarts: its root cause and, when known, the record's coordinates on stderr), 2 bad usage
  * or bad input (one line on stderr naming the option or tensor). Later subcommands plug in by
  * adding a {@link Subcommand} to {@link #COMMANDS}.
+ *
+ * <p>After a file run that ended well, {@link #main} ends the JVM with {@code Runtime.halt(0)} instead of {@code
+ * System.exit} ({@link JobCli#quickExit}). The VM's own exit work still happens ({@code -XX:ArchiveClassesAtExit}
+ * and {@code -XX:AOTCacheOutput} archives and {@code -XX:StartFlightRecording} dumps are written, hsperfdata is
+ * removed), but Java shutdown hooks do not run and files registered with {@code File.deleteOnExit} are not
+ * deleted. Nothing in a file run relies on either today (its run directory is deleted before, the hooks left are
+ * Flink's, for directories inside it); a change that does (e.g. a library that cleans a temporary file on exit)
+ * must re-check this, or run with {@code -Dkeymem.file-run.quick-exit=false}.
  */
 public final class Memctl {
 
