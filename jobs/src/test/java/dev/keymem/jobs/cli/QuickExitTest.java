@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A file run that ended well ends its JVM at once ({@link JobCli#quickExit}, {@code Runtime.halt} in
  * {@link Memctl#main}): only after such a run (not after a usage failure, {@code --help} or a bounded Kafka run,
  * also when a file run came before them in the same JVM), not when a signal came, and not with
- * {@code -Dkeymem.file-run.quick-exit=false};
- * and a JVM ended that way has written everything: results on stdout, dead letters and progress on stderr, exit
+ * {@code -Dkeymem.file-run.quick-exit=false}; such a JVM is halted (its shutdown hooks do not run) and has
+ * written everything: results on stdout, dead letters and progress on stderr, exit
  * code 0 (a failed run's exit code is covered by {@link NoLeftoversTest} and {@link MemctlAwkwardInputTest}).
  */
 class QuickExitTest {
@@ -106,5 +106,44 @@ class QuickExitTest {
         assertEquals(1, err.lines().filter(l -> l.startsWith("dead letter: ")).count(), err);
         assertTrue(err.contains("memctl logs: done in ") && err.contains("2 summaries, 1 dead letters"), err);
         assertEquals(List.of(), NoLeftoversTest.contents(tmp), "left in java.io.tmpdir");
+    }
+
+    /** {@link Memctl#main} with a shutdown hook that writes the file named by the first argument (a halt skips it). */
+    static final class HookProbe {
+        public static void main(String[] args) {
+            Path marker = Path.of(args[0]);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Files.writeString(marker, "hooks ran");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+            Memctl.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+    }
+
+    /**
+     * The halt is taken: after a file run that ended well the JVM's shutdown hooks do not run (exit code 0); with
+     * {@code -Dkeymem.file-run.quick-exit=false}, and after a usage failure, they do.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFileRunThatEndedWellSkipsTheShutdownHooks(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path in = Files.write(dir.resolve("in.log"), LINES, StandardCharsets.UTF_8);
+        String[][] cases = {{"true", "0", "no"}, {"false", "0", "yes"}, {"true", "2", "yes"}};
+        for (String[] c : cases) {
+            Path marker = dir.resolve("hooks-" + c[0] + "-" + c[1]);
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-D" + JobCli.QUICK_EXIT_PROPERTY + "=" + c[0],
+                    "-cp", System.getProperty("java.class.path"), HookProbe.class.getName(), marker.toString(),
+                    "logs", "--input", c[1].equals("0") ? in.toString() : dir.resolve("missing.log").toString(),
+                    "--output", dir.resolve("out.jsonl").toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(Integer.parseInt(c[1]), p.waitFor(), out);
+            assertEquals(c[2].equals("yes"), Files.exists(marker), "hooks ran, quick exit " + c[0] + ": " + out);
+        }
     }
 }
