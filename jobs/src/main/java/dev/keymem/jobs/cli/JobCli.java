@@ -268,29 +268,50 @@ final class JobCli {
     /** System property: {@code false} ends a file run through the JVM's orderly shutdown ({@link #quickExit}). */
     static final String QUICK_EXIT_PROPERTY = "keymem.file-run.quick-exit";
 
-    /** Set when a file run has ended well: outputs written and closed, run directory deleted. */
-    private static volatile boolean fileRunEnded;
+    /**
+     * Set on the command's thread when a file run has ended well (outputs written and closed, run directory deleted);
+     * {@link Memctl#execute} clears it before and after each command and hands it on in the command's {@link
+     * Memctl.Outcome}, so it never outlives the command that set it.
+     */
+    private static final ThreadLocal<Boolean> FILE_RUN_ENDED = new ThreadLocal<>();
 
     /**
      * Records that a file run ended well: its outputs (results, dead letters, report) are written, flushed and closed
      * and its run directory is deleted, so what is left of the process is Flink's embedded cluster closing itself
      * (asynchronously, since the job's result arrived) and the JVM's shutdown hooks, which close the same cluster's
-     * blob stores and I/O managers and delete their directories, all inside the deleted run directory.
+     * blob stores and I/O managers and delete their directories, all inside the deleted run directory. Called on the
+     * thread that runs the command, as its last step before returning 0.
      */
     static void fileRunEnded() {
-        fileRunEnded = true;
+        FILE_RUN_ENDED.set(Boolean.TRUE);
+    }
+
+    /** Whether {@link #fileRunEnded} was called on this thread since the last call, and forgets it. */
+    static boolean takeFileRunEnded() {
+        boolean ended = FILE_RUN_ENDED.get() != null;
+        FILE_RUN_ENDED.remove();
+        return ended;
     }
 
     /**
-     * Whether {@code memctl} may end this JVM at once ({@code Runtime.halt}) with exit code 0 after its command
-     * returned: only after a file run ended well ({@link #fileRunEnded}), unless {@code -D}{@value
-     * #QUICK_EXIT_PROPERTY}{@code =false}. The orderly shutdown it skips (the cluster's close, a dozen shutdown-hook
-     * threads, the RPC and I/O threads' teardown) cost a 20-record run ~0.02-0.03 CPU s and wrote nothing a run
-     * leaves behind (docs/benchmarks.md, "Start-up, round 12"). A failed run, a Kafka run and every other command
-     * exit through {@code System.exit} as before.
+     * Whether {@code memctl} may end this JVM at once ({@code Runtime.halt}) with exit code 0 after a command ended
+     * with {@code outcome}: only when it returned 0 after a file run ended well ({@link #fileRunEnded}), no signal
+     * was received ({@code signalled}: the JVM's shutdown has begun, or a {@link StopOnSignal} handler had one),
+     * and not with {@code -D}{@value #QUICK_EXIT_PROPERTY}{@code =false}. The orderly shutdown it skips (the
+     * cluster's close, a dozen shutdown-hook threads, the RPC and I/O threads' teardown) cost a 20-record run
+     * ~0.02-0.03 CPU s and wrote nothing memctl's own runs leave behind (docs/benchmarks.md, "Start-up, round 12").
+     * A failed run, a Kafka run and every other command exit through {@code System.exit} as before. {@code halt}
+     * skips Java shutdown hooks and {@code File.deleteOnExit}; the VM's own exit work (class archives, JFR dumps)
+     * still happens ({@link Memctl}'s class doc).
+     *
+     * <p>A SIGTERM or SIGINT that arrives after the command returned but before this check starts the JVM's
+     * shutdown: {@code memctl} then calls {@code System.exit}, which waits for that shutdown, so the JVM ends as on
+     * the signal (status 143 / 130, after every hook), as it did before quick exit. One that arrives between this
+     * check and {@code halt} (microseconds) is cut short and the exit status is 0; the outputs are complete then.
      */
-    static boolean quickExit() {
-        return fileRunEnded && !"false".equals(System.getProperty(QUICK_EXIT_PROPERTY));
+    static boolean quickExit(Memctl.Outcome outcome, boolean signalled) {
+        return outcome.code() == Memctl.EXIT_OK && outcome.fileRunEnded() && !signalled
+                && !"false".equals(System.getProperty(QUICK_EXIT_PROPERTY));
     }
 
     /** Flink's network memory of a local cluster ({@code TaskExecutorResourceUtils}), MiB. */

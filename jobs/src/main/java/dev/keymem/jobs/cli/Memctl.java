@@ -12,6 +12,14 @@ import java.util.Map;
  * after its restarts: its root cause and, when known, the record's coordinates on stderr), 2 bad usage
  * or bad input (one line on stderr naming the option or tensor). Later subcommands plug in by
  * adding a {@link Subcommand} to {@link #COMMANDS}.
+ *
+ * <p>After a file run that ended well, {@link #main} ends the JVM with {@code Runtime.halt(0)} instead of {@code
+ * System.exit} ({@link JobCli#quickExit}). The VM's own exit work still happens ({@code -XX:ArchiveClassesAtExit}
+ * and {@code -XX:AOTCacheOutput} archives and {@code -XX:StartFlightRecording} dumps are written, hsperfdata is
+ * removed), but Java shutdown hooks do not run and files registered with {@code File.deleteOnExit} are not
+ * deleted. Nothing in a file run relies on either today (its run directory is deleted before, the hooks left are
+ * Flink's, for directories inside it); a change that does (e.g. a library that cleans a temporary file on exit)
+ * must re-check this, or run with {@code -Dkeymem.file-run.quick-exit=false}.
  */
 public final class Memctl {
 
@@ -22,6 +30,12 @@ public final class Memctl {
     /** The subcommand table, in usage order. */
     private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new LogsCommand(), new ContextCommand(),
             new CellCommand(), new RecallCommand(), new RetentionCommand(), new RmtEvalCommand(), new EvalCommand());
+
+    /**
+     * Set by a shutdown hook of {@link #main}: the JVM's shutdown has begun (a SIGTERM or SIGINT, also one {@link
+     * LauncherWatch} raised), so {@link #main} ends through {@code System.exit}, which waits for that shutdown.
+     */
+    private static volatile boolean shutdownStarted;
 
     private Memctl() {
     }
@@ -35,18 +49,41 @@ public final class Memctl {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         LauncherWatch.startIfLaunched(System.err);
-        int code = run(args, System.out, System.err);
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdownStarted = true, "memctl-shutdown-seen"));
+        } catch (IllegalStateException e) {
+            shutdownStarted = true; // a signal came before this line
+        }
+        Outcome outcome = execute(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
-        if (code == EXIT_OK && JobCli.quickExit()) {
+        if (JobCli.quickExit(outcome, shutdownStarted || StopOnSignal.signalled())) {
             // a file run that ended well: its outputs are written and closed, its directory deleted
-            Runtime.getRuntime().halt(code);
+            Runtime.getRuntime().halt(outcome.code());
         }
-        System.exit(code);
+        System.exit(outcome.code());
+    }
+
+    /**
+     * How one command ended: its exit code, and whether a file run ended well in it ({@link JobCli#fileRunEnded}),
+     * which {@link JobCli#quickExit} reads.
+     */
+    record Outcome(int code, boolean fileRunEnded) {
     }
 
     /** Runs memctl in-process and returns the exit code instead of exiting. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return execute(args, out, err).code();
+    }
+
+    /** Runs memctl in-process and returns how the command ended. */
+    static Outcome execute(String[] args, PrintStream out, PrintStream err) {
+        JobCli.takeFileRunEnded(); // nothing an earlier command on this thread left
+        int code = command(args, out, err);
+        return new Outcome(code, JobCli.takeFileRunEnded());
+    }
+
+    private static int command(String[] args, PrintStream out, PrintStream err) {
         Map<String, Subcommand> table = new LinkedHashMap<>();
         for (Subcommand c : COMMANDS) {
             table.put(c.name(), c);

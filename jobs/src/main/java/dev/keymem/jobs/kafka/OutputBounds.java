@@ -43,11 +43,12 @@ public final class OutputBounds {
     /**
      * {@link #bound(String, int)} of a {@code json} whose UTF-8 bytes ({@link #utf8Length}) the caller counted as it
      * wrote it: {@code utf8Bytes}, or -1 where not known (then measured here, as {@code bound(json, maxBytes)} does).
-     * The same result; a result within the limit is not scanned again.
+     * The same result; a result within the limit is not scanned again. A count that cannot be {@code json}'s (fewer
+     * bytes than chars, or more than 3 bytes a char) is not trusted: the text is measured.
      */
     public static String bound(String json, int maxBytes, long utf8Bytes) {
         if (json == null || json.length() * 3L <= maxBytes
-                || (utf8Bytes >= 0 ? utf8Bytes <= maxBytes // (as measured below)
+                || (utf8Bytes >= json.length() && utf8Bytes <= json.length() * 3L ? utf8Bytes <= maxBytes
                 : json.length() <= maxBytes && utf8Length(json) <= maxBytes)) { // (more chars: more bytes)
             return json;
         }

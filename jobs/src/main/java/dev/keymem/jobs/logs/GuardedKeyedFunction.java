@@ -116,7 +116,7 @@ public final class GuardedKeyedFunction<I> extends ForwardingKeyedFunction<I, I,
 
         @Override
         public void collect(JobOutput o) {
-            String b = OutputBounds.bound(o.json, max, o.utf8Bytes);
+            String b = OutputBounds.bound(o.json, max, o.utf8Bytes());
             out.collect(b == o.json ? o : new JobOutput(o.kind, o.key, b));
         }
 

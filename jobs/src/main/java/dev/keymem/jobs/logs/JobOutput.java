@@ -16,11 +16,10 @@ public class JobOutput {
     public String key;
     /** The JSON value. */
     public String json;
-    /**
-     * The UTF-8 bytes of {@link #json} where its writer counted them, else -1: the output bound reads it instead of
-     * measuring the text again. Not serialized (transient: not a POJO field); -1 after a copy.
-     */
-    public transient long utf8Bytes = -1;
+    /** The text {@link #countedBytes} was counted for ({@link #counted}); not serialized (not a POJO field). */
+    private transient String countedJson;
+    /** The UTF-8 bytes of {@link #countedJson}. */
+    private transient long countedBytes = -1;
 
     public JobOutput() {
     }
@@ -29,6 +28,26 @@ public class JobOutput {
         this.kind = kind;
         this.key = key;
         this.json = json;
+    }
+
+    /**
+     * An output whose writer counted {@code json}'s UTF-8 bytes as it wrote it ({@code utf8Bytes}): the output bound
+     * reads the count instead of measuring the text again ({@link #utf8Bytes}).
+     */
+    public static JobOutput counted(String kind, String key, String json, long utf8Bytes) {
+        JobOutput o = new JobOutput(kind, key, json);
+        o.countedJson = json;
+        o.countedBytes = utf8Bytes;
+        return o;
+    }
+
+    /**
+     * The UTF-8 bytes of {@link #json} where its writer counted them ({@link #counted}), else -1: also once {@link
+     * #json} was set to another string (the count belongs to the very string it was made for), and after a copy or
+     * serialization (the count is not a POJO field).
+     */
+    public long utf8Bytes() {
+        return json != null && json == countedJson ? countedBytes : -1;
     }
 
     public boolean isResult() {

@@ -807,7 +807,9 @@ public final class LogLineParser implements Serializable {
      * index put in {@code end[0]}; null where {@link #skipString} gives -1. {@link #stringEnd} and {@link #unescape}
      * (the reference form; LogLineParserBytesTest compares the two) in one pass over the bytes, the plain runs
      * found eight bytes a step ({@link ByteScan#jsonStringStop}): a string without an escape is made from the bytes
-     * at once; else its chars go into an array allocated at the first escape, a plain run at a time.
+     * at once; else its chars go into an array allocated at the first escape, a plain run at a time, sized by what
+     * was read so far and doubled as needed (not by the rest of the record: a short escaped field of a long record
+     * allocates little).
      */
     static String readString(byte[] b, int s, int[] end) {
         int n = b.length;
@@ -823,8 +825,9 @@ public final class LogLineParser implements Serializable {
         if (b[i] != '\\') {
             return null; // a control character or a byte over 127
         }
-        byte[] out = new byte[limit - s];
         int o = i - s;
+        // sized by the string, not the record: grown by doubling, never past the record's bytes left
+        byte[] out = new byte[Math.min(limit - s, Math.max(2 * o + 16, STRING_BUFFER_MIN))];
         System.arraycopy(b, s, out, 0, o);
         while (true) { // at a backslash
             if (i + 1 >= n) {
@@ -842,14 +845,21 @@ public final class LogLineParser implements Serializable {
             if (c == 0) {
                 return null;
             }
+            if (o == out.length) {
+                out = grown(out, o + 1, limit - s);
+            }
             out[o++] = c;
             int from = i + 2;
             i = ByteScan.jsonStringStop(b, from, limit);
             if (i >= limit) {
                 return null;
             }
-            System.arraycopy(b, from, out, o, i - from);
-            o += i - from;
+            int run = i - from;
+            if (o + run > out.length) {
+                out = grown(out, o + run, limit - s);
+            }
+            System.arraycopy(b, from, out, o, run);
+            o += run;
             if (b[i] == '"') {
                 end[0] = i;
                 return new String(out, 0, o, StandardCharsets.ISO_8859_1);
@@ -858,6 +868,14 @@ public final class LogLineParser implements Serializable {
                 return null;
             }
         }
+    }
+
+    /** The first size of {@link #readString}'s buffer for an escaped string, bytes (at most the record's rest). */
+    static final int STRING_BUFFER_MIN = 64;
+
+    /** {@code out} copied into an array of at least {@code need} bytes: twice its size, at most {@code cap}. */
+    private static byte[] grown(byte[] out, int need, int cap) {
+        return java.util.Arrays.copyOf(out, Math.max(need, (int) Math.min(cap, 2L * out.length)));
     }
 
     /**

@@ -257,9 +257,8 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
         }
         String summary = summarizer.accept(m, stores, line);
         if (summary != null) {
-            JobOutput o = new JobOutput(JobOutput.RESULT, line.source, summary);
-            o.utf8Bytes = summarizer.utf8Bytes(summary); // counted as written: the bound does not measure it again
-            out.collect(o);
+            // counted as written: the bound does not measure it again
+            out.collect(JobOutput.counted(JobOutput.RESULT, line.source, summary, summarizer.utf8Bytes(summary)));
         }
         if (everyMillis > 0 && !m.timerSet && m.linesSinceLast > 0) {
             ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + everyMillis);
@@ -280,9 +279,9 @@ public class LogSummaryFunction extends KeyedProcessFunction<String, LogLine, Jo
         }
         String summary = summarizer.summarize(m, stores, ctx.getCurrentKey(), last);
         if (summary != null) {
-            JobOutput o = new JobOutput(JobOutput.RESULT, ctx.getCurrentKey(), summary);
-            o.utf8Bytes = summarizer.utf8Bytes(summary); // counted as written: the bound does not measure it again
-            out.collect(o);
+            // counted as written: the bound does not measure it again
+            out.collect(JobOutput.counted(JobOutput.RESULT, ctx.getCurrentKey(), summary,
+                    summarizer.utf8Bytes(summary)));
         }
         memory.update(m);
     }

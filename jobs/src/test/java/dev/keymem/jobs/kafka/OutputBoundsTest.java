@@ -124,6 +124,19 @@ class OutputBoundsTest {
         assertTrue(over > 400, over + " cases over the limit");
     }
 
+    /** A size that cannot be the text's (fewer bytes than chars, or more than 3 per char) is measured again. */
+    @Test
+    void aSizeThatCannotBeTheTextsIsMeasured() {
+        String json = summary(new Random(3), 300, 20).toString();
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(bytes > 8192, "over the limit: " + bytes);
+        String cut = OutputBounds.bound(json, 8192);
+        assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= 8192);
+        assertEquals(cut, OutputBounds.bound(json, 8192, json.length() - 1), "fewer bytes than chars");
+        assertEquals(cut, OutputBounds.bound(json, 8192, 0), "zero bytes");
+        assertEquals(cut, OutputBounds.bound(json, 8192, 3L * json.length() + 1), "more than 3 bytes a char");
+    }
+
     @Test
     void largeSummariesAtTheJobsLimit() {
         Random r = new Random(5);

@@ -364,6 +364,17 @@ class LogLineParserBytesTest {
             }
             read += stringAgrees(b);
         }
+        // long strings with escapes anywhere (the buffer grows past its first size, a run or an escape at a time),
+        // followed by more of the record than the string holds
+        for (int k = 0; k < 300; k++) {
+            StringBuilder sb = new StringBuilder("\"");
+            for (int j = r.nextInt(0, 900); j > 0; j--) {
+                int p = r.nextInt(20);
+                sb.append(p < 12 ? parts[p] : p < 16 ? "x".repeat(r.nextInt(1, 200)) : "ab");
+            }
+            sb.append("\",\"rest\":\"").append("y".repeat(r.nextInt(0, 5000))).append("\"}");
+            read += stringAgrees(sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
         // the length bound: a string of FLAT_STRING_MAX chars is read, one of one more is not, with and without escapes
         for (int len : new int[] {LogLineParser.FLAT_STRING_MAX - 1, LogLineParser.FLAT_STRING_MAX,
             LogLineParser.FLAT_STRING_MAX + 1}) {

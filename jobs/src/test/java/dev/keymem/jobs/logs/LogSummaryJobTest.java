@@ -102,4 +102,45 @@ class LogSummaryJobTest {
         assertEquals(1, dead.size(), "dead letters: " + dead);
         assertEquals(99_999, JSON.readTree(dead.get(0).json).get("offset").asLong());
     }
+
+    /**
+     * Every result of a batch run is within {@code maxOutputBytes} measured by {@code getBytes(UTF_8)} (the bound
+     * trusts the summarizer's own byte count), at the smallest limit, on lines with 2-, 3- and 4-byte characters,
+     * where some summaries are cut.
+     */
+    @Test
+    void everyResultIsWithinTheOutputLimitInUtf8Bytes(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>(java.nio.file.Files.readAllLines(Path.of("..", "samples", "logs",
+                "services.log")));
+        String[] words = {"caf\u00e9", "\u65e5\u672c\u8a9e", "\uD83D\uDE00", "\u00fc", "\u20ac", "\u0416"};
+        for (int i = 0; i < 3000; i++) {
+            lines.add(String.format("2026-01-15T09:%02d:%02d.000Z INFO shop[%d]: %s order %s%d from %s placed",
+                    i / 60 % 60, i % 60, i % 3, words[i % words.length], words[i * 7 % words.length], i,
+                    words[i / 5 % words.length] + i % 97));
+        }
+        Path in = java.nio.file.Files.write(dir.resolve("in.log"), lines, StandardCharsets.UTF_8);
+        dev.keymem.jobs.kafka.RecordLimits limits = dev.keymem.jobs.kafka.RecordLimits.defaults()
+                .withMaxOutputBytes(4096);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                EmbeddedJobs.config(dir, 200, 2));
+        env.setRuntimeMode(org.apache.flink.api.common.RuntimeExecutionMode.BATCH);
+        var stamped = EmbeddedJobs.fromRecords(env, EmbeddedJobs.fileRecords(in)).assignTimestampsAndWatermarks(
+                org.apache.flink.api.common.eventtime.WatermarkStrategy.<KafkaRecord>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, t) -> r.offset)).setParallelism(1);
+        LogSummaryJob.Outputs o = LogSummaryJob.buildParts(stamped, null,
+                LogSummarySettings.defaults().withEvery(400, 0), TextFrontEnd.builder().build(), limits, true);
+        List<JobOutput> outs = new ArrayList<>();
+        EmbeddedJobs.collect(o.summaries(), "log-summary-bound-test", outs::add);
+        int cut = 0;
+        int nonAscii = 0;
+        for (JobOutput out : outs) {
+            assertTrue(out.isResult(), out.toString());
+            int bytes = out.json.getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(bytes <= limits.maxOutputBytes(), bytes + " bytes: " + out.json);
+            cut += out.json.contains("_cut\"") ? 1 : 0;
+            nonAscii += bytes > out.json.length() ? 1 : 0;
+        }
+        assertTrue(cut > 0, "some summaries cut: " + outs.size());
+        assertTrue(nonAscii > 0, "some summaries with non-ASCII text");
+    }
 }

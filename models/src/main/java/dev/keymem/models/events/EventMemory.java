@@ -113,7 +113,11 @@ public final class EventMemory {
         return new EventState(0, 0, cell.newState(), new float[settings.dimension()], new long[m], new float[m], 0);
     }
 
-    /** Floats of waiting fading writes' keys a state of {@link #newBatchState} holds (256 writes at d_c = 32). */
+    /**
+     * Sets how many fading writes a state of {@link #newBatchState} holds waiting: {@code DEFERRED_FLOATS / d_c}
+     * (256 at d_c = 32), as many as keys of this many floats. What the waiting writes hold (keys and listed
+     * components) is bounded by {@link #DEFERRED_VALUES}.
+     */
     static final int DEFERRED_FLOATS = 8192;
     /**
      * Values (keys' floats and listed components) a state of {@link #newBatchState} holds waiting, at most: 128
@@ -126,13 +130,18 @@ public final class EventMemory {
      * is done (a batch run): equal to {@link #newState()} in everything it holds and gives, made in the arrays
      * of {@code dropped} where it is given and has this memory's shape (a state no longer in use, e.g. the
      * previous key's, which this resets; null: new arrays), and whose fading writes wait, up to a bounded
-     * number ({@link #DEFERRED_FLOATS} floats of keys), until its cell is read ({@link EventState#cell()}
+     * number ({@link #DEFERRED_FLOATS}{@code / d_c} writes holding at most {@link #DEFERRED_VALUES} values),
+     * until its cell is read ({@link EventState#cell()}
      * applies them, in order, with {@link #fadingWrite}'s arithmetic). Nothing in a write depends on the
      * cell, only queries and serializers read it: so a key's writes after its last query are never applied
      * when the key is dropped unread, and the cell, where it is read, is bit for bit what writing each at once
      * ({@link #newState()}) gives. Per write, at most the buffer's writes are applied at once (the same work a
      * write did before, later). A write that waits keeps its unit vector's listed components rather than the key
      * projected from them ({@link PendingFading}): the projection, too, is made only when the cell is read.
+     *
+     * <p>The waiting writes' buffer ({@link #DEFERRED_VALUES} floats and as many ints, 256 KiB, plus an int per
+     * write; it was 32 KiB while writes waited as keys) is taken over from {@code dropped} where it fits, so a caller
+     * that passes its dropped states on holds one.
      */
     public EventState newBatchState(EventState dropped) {
         int dc = settings.cellDim();

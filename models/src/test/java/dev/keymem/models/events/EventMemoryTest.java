@@ -1034,7 +1034,8 @@ class EventMemoryTest {
      * them, so the buffer's values, not its writes, fill first), repeated vectors (the shape cache's keys, waiting
      * beside components), hashed and zero vectors; the same answers and read vector at every query and the same
      * cell bit for bit wherever it is read, and where the buffer applied its writes itself. A vector longer than
-     * the buffer (D above {@link EventMemory#DEFERRED_VALUES}) is projected at once and waits as its key.
+     * the buffer (D above {@link EventMemory#DEFERRED_VALUES}, every component nonzero) is projected at once and
+     * waits as its key.
      */
     @Test
     void unprojectedWaitingWritesGiveImmediateWritesAnswersAndCellBitForBit() {
@@ -1064,7 +1065,7 @@ class EventMemoryTest {
                     int[] terms = terms(r, 300);
                     int kind = r.nextInt(8);
                     float[] v = kind == 0 ? null : kind == 1 ? pool[r.nextInt(pool.length)].clone()
-                            : kind == 2 ? new float[d] : dense(r, d);
+                            : kind == 2 ? new float[d] : huge ? full(r, d) : dense(r, d);
                     byte[] payload = {(byte) t};
                     int before = b.pendingWrites();
                     EventWrite wa = m.write(a, sa, terms, v, payload);
@@ -1137,6 +1138,16 @@ class EventMemoryTest {
     }
 
     /** A dense vector: most components nonzero, some zero, magnitudes over several decades. */
+    /** A vector with every one of its {@code d} components nonzero. */
+    private static float[] full(SplittableRandom r, int d) {
+        float[] v = new float[d];
+        for (int i = 0; i < d; i++) {
+            float x = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(5) - 2));
+            v[i] = x != 0f ? x : 1f;
+        }
+        return v;
+    }
+
     private static float[] dense(SplittableRandom r, int d) {
         float[] v = new float[d];
         for (int i = 0; i < d; i++) {

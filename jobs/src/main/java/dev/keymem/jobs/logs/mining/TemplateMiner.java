@@ -253,10 +253,16 @@ public final class TemplateMiner implements Serializable {
          * The cluster this message was last matched to ({@link #match}, remembered messages only), in the index bucket
          * whose {@link TemplateIndex.Bucket#version} was then {@code matchedIn} (0: none): while the bucket keeps that
          * version (no cluster of the message's token count added, removed, widened or merged since, in that state), the
-         * same lines' match is the same cluster. The reference ({@code remember} off) compares every line.
+         * same lines' match is the same cluster. The reference ({@code remember} off) compares every line. Replaced
+         * (or cleared) at each match that cannot take it, so a message keeps no cluster beyond its next match elsewhere.
          */
         private long matchedIn;
         private MinerState.Cluster matched;
+
+        /** {@link #matched} (tests). */
+        MinerState.Cluster matchedCluster() {
+            return matched;
+        }
 
         Message(String masked, String[] tokens) {
             this.masked = masked;
@@ -396,16 +402,13 @@ public final class TemplateMiner implements Serializable {
             return matchScan(state, tokens);
         }
         TemplateIndex.Bucket b = index(state).bucket(tokens.length);
-        if (b == null) {
-            return null;
-        }
-        if (message != null && message.matchedIn == b.version) {
+        if (b != null && message != null && message.matchedIn == b.version) {
             reusedMatches++;
             return message.matched; // matched in this bucket, unchanged since: the same choice
         }
-        MinerState.Cluster best = bestIn(b, tokens, message, facts, prefix);
-        if (message != null && best != null) {
-            message.matchedIn = b.version;
+        MinerState.Cluster best = b == null ? null : bestIn(b, tokens, message, facts, prefix);
+        if (message != null) { // this match, or none: no cluster kept that may have left its state since
+            message.matchedIn = best == null ? 0 : b.version;
             message.matched = best;
         }
         return best;

@@ -3,6 +3,7 @@ package dev.keymem.jobs.logs.mining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -260,5 +261,32 @@ class TemplateMinerMessageMemoTest {
             }
         }
         assertTrue(names > 3000, "name keys among the tokens: " + names);
+    }
+
+    /**
+     * A remembered message keeps the cluster it last matched only until its next match: matched in another state
+     * (no similar cluster there, or no cluster of its length at all) it holds none, not the first state's.
+     */
+    @Test
+    void aRememberedMatchIsDroppedAtTheNextMatchElsewhere() {
+        TemplateMiner miner = new TemplateMiner(MinerSettings.defaults());
+        TemplateMiner.Message m = miner.messageOf("connection from <*> closed after retry", false);
+        MinerState a = new MinerState();
+        miner.assign(a, m, null);
+        TemplateMiner.Match second = miner.assign(a, m, null);
+        assertEquals(1, a.clusters.size());
+        assertSame(a.clusters.get(0), m.matchedCluster(), "matched in a");
+        assertEquals(second.id(), m.matchedCluster().id);
+
+        MinerState b = new MinerState(); // a cluster of the same length, not similar
+        miner.assign(b, miner.messageOf("disk quota exceeded on volume nine", false), null);
+        miner.assign(b, m, null);
+        assertEquals(2, b.clusters.size(), "no match in b: a cluster of its own");
+        assertNull(m.matchedCluster(), "a's cluster not kept after a match in b found none");
+
+        miner.assign(a, m, null);
+        assertSame(a.clusters.get(0), m.matchedCluster());
+        miner.assign(new MinerState(), m, null); // no cluster of its length at all
+        assertNull(m.matchedCluster(), "not kept after a match in a state without its bucket");
     }
 }
