@@ -4,6 +4,7 @@ import dev.keymem.jobs.kafka.KafkaConnection;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.KafkaTopics;
 import dev.keymem.jobs.kafka.RecordLimits;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -301,8 +302,9 @@ final class JobCli {
      * cluster's close, a dozen shutdown-hook threads, the RPC and I/O threads' teardown) cost a 20-record run
      * ~0.02-0.03 CPU s and wrote nothing memctl's own runs leave behind (docs/benchmarks.md, "Start-up, round 12").
      * A failed run, a Kafka run and every other command exit through {@code System.exit} as before. {@code halt}
-     * skips Java shutdown hooks and {@code File.deleteOnExit}; the VM's own exit work (class archives, JFR dumps)
-     * still happens ({@link Memctl}'s class doc).
+     * skips Java shutdown hooks and {@code File.deleteOnExit}, so it is not taken where a Flight Recorder recording
+     * or a Java agent may need them ({@link #exitHooksWanted()}); the VM's own exit work (class archives, JVMTI
+     * agents' end) still happens ({@link Memctl}'s class doc).
      *
      * <p>A SIGTERM or SIGINT that arrives after the command returned but before this check starts the JVM's
      * shutdown: {@code memctl} then calls {@code System.exit}, which waits for that shutdown, so the JVM ends as on
@@ -311,7 +313,44 @@ final class JobCli {
      */
     static boolean quickExit(Memctl.Outcome outcome, boolean signalled) {
         return outcome.code() == Memctl.EXIT_OK && outcome.fileRunEnded() && !signalled
-                && !"false".equals(System.getProperty(QUICK_EXIT_PROPERTY));
+                && !"false".equals(System.getProperty(QUICK_EXIT_PROPERTY)) && !exitHooksWanted();
+    }
+
+    /**
+     * Whether this JVM runs something whose results a Java shutdown hook writes, which {@code Runtime.halt} would
+     * lose: a JDK Flight Recorder recording (its file is written and its repository under {@code java.io.tmpdir}
+     * deleted by JFR's shutdown hook: a halted run left an empty recording and a {@code /tmp/<date>_<pid>} folder)
+     * or a Java agent ({@code -javaagent}, e.g. a coverage tool that writes its data on exit).
+     */
+    static boolean exitHooksWanted() {
+        return exitHooksWanted(ManagementFactory.getRuntimeMXBean().getInputArguments(), flightRecorderStarted());
+    }
+
+    /** {@link #exitHooksWanted()} for the JVM's options {@code jvmOptions}; {@code jfr}: a recorder has started. */
+    static boolean exitHooksWanted(List<String> jvmOptions, boolean jfr) {
+        if (jfr) {
+            return true;
+        }
+        for (String o : jvmOptions) {
+            if (o.startsWith("-javaagent:") || o.startsWith("-XX:StartFlightRecording")
+                    || o.startsWith("-XX:+FlightRecorder") || o.startsWith("-XX:FlightRecorderOptions")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether JDK Flight Recorder has started in this JVM (also one started later by {@code jcmd JFR.start}); false
+     * where the runtime has no {@code jdk.jfr} module.
+     */
+    private static boolean flightRecorderStarted() {
+        try {
+            Class<?> recorder = Class.forName("jdk.jfr.FlightRecorder");
+            return (Boolean) recorder.getMethod("isInitialized").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Flink's network memory of a local cluster ({@code TaskExecutorResourceUtils}), MiB. */

@@ -15,9 +15,11 @@ import java.util.Map;
  *
  * <p>After a file run that ended well, {@link #main} ends the JVM with {@code Runtime.halt(0)} instead of {@code
  * System.exit} ({@link JobCli#quickExit}). The VM's own exit work still happens ({@code -XX:ArchiveClassesAtExit}
- * and {@code -XX:AOTCacheOutput} archives and {@code -XX:StartFlightRecording} dumps are written, hsperfdata is
- * removed), but Java shutdown hooks do not run and files registered with {@code File.deleteOnExit} are not
- * deleted. Nothing in a file run relies on either today (its run directory is deleted before, the hooks left are
+ * and {@code -XX:AOTCacheOutput} archives are written, native agents see the VM's end, hsperfdata is removed), but
+ * Java shutdown hooks do not run and files registered with {@code File.deleteOnExit} are not deleted. Flight
+ * Recorder's recordings are written by such a hook (a halted run left an empty file and its repository in
+ * {@code java.io.tmpdir}), as are some Java agents' results, so a JVM with either exits through {@code System.exit}
+ * ({@link JobCli#exitHooksWanted()}). Nothing in a file run relies on either today (its run directory is deleted before, the hooks left are
  * Flink's, for directories inside it); a change that does (e.g. a library that cleans a temporary file on exit)
  * must re-check this, or run with {@code -Dkeymem.file-run.quick-exit=false}.
  */

@@ -146,4 +146,28 @@ class QuickExitTest {
             assertEquals(c[2].equals("yes"), Files.exists(marker), "hooks ran, quick exit " + c[0] + ": " + out);
         }
     }
+
+    @Test
+    void notWhereFlightRecorderOrAJavaAgentMayWriteOnExit() {
+        assertFalse(JobCli.exitHooksWanted(List.of("-Xmx512m", "-XX:+UseSerialGC", "-agentpath:/x/libprof.so=start"),
+                false), "plain options and a native agent (it sees the VM's end under halt too)");
+        assertTrue(JobCli.exitHooksWanted(List.of(), true), "a recorder started by jcmd");
+        for (String o : List.of("-XX:StartFlightRecording", "-XX:StartFlightRecording=filename=r.jfr",
+                "-XX:+FlightRecorder", "-XX:FlightRecorderOptions=repository=x", "-javaagent:jacoco.jar=destfile=x")) {
+            assertTrue(JobCli.exitHooksWanted(List.of("-Xmx512m", o), false), o);
+        }
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFlightRecordingOfAFileRunIsWrittenAndItsRepositoryRemoved(@TempDir Path dir) throws Exception {
+        // with Runtime.halt the recording was an empty file and JFR's repository stayed in java.io.tmpdir
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path in = Files.write(dir.resolve("in.log"), LINES, StandardCharsets.UTF_8);
+        Path jfr = dir.resolve("run.jfr");
+        NoLeftoversTest.run(NoLeftoversTest.memctl(tmp, List.of("-XX:StartFlightRecording=filename=" + jfr),
+                "logs", "--input", in.toString(), "--output", dir.resolve("out.jsonl").toString()), 0);
+        assertTrue(Files.size(jfr) > 0, "the recording is written");
+        assertEquals(List.of(), NoLeftoversTest.contents(tmp), "left in java.io.tmpdir");
+    }
 }
