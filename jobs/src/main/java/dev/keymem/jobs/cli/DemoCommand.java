@@ -117,19 +117,33 @@ final class DemoCommand implements Subcommand {
     }
 
     /**
+     * Heap bytes the demo holds per line of its sample besides the line's bytes, an estimate: the record (with its
+     * fields, ~56 bytes), its value array's header and the list's slot, and the record serialized into the job
+     * graph (~30 bytes and the topic), which the cluster copies once more on submission.
+     */
+    static final long SAMPLE_BYTES_PER_LINE = 192;
+
+    /** Most lines the demo holds of its sample: {@link #sampleBound} over {@link #SAMPLE_BYTES_PER_LINE}. */
+    static long sampleLines(long maxHeap) {
+        return sampleBound(maxHeap) / SAMPLE_BYTES_PER_LINE;
+    }
+
+    /**
      * The lines of {@code sample} as records, decompressed and decoded as a file run's ({@code FileLines}), held in
      * memory (the demo's collection source and its Kafka writer take a list): streamed, and refused as soon as they
-     * come to more than {@link #sampleBound} bytes, naming the command that streams a file of any size (the sample
-     * was read whole first, whatever its size: a 2 GB sample ran out of heap).
+     * come to more than {@link #sampleBound} bytes or {@link #sampleLines} lines, naming the command that streams a
+     * file of any size (the sample was read whole first, whatever its size: a 2 GB sample ran out of heap; a sample of
+     * short lines under the byte bound held ~100-200 bytes of heap a line).
      */
     static List<KafkaRecord> sampleRecords(Path sample, long maxHeap) throws java.io.IOException, UsageException {
         long bound = sampleBound(maxHeap);
+        long lines = sampleLines(maxHeap);
         try {
-            return dev.keymem.jobs.kafka.FileLines.read(sample, bound);
+            return dev.keymem.jobs.kafka.FileLines.read(sample, bound, lines);
         } catch (dev.keymem.jobs.kafka.FileLines.RefusedInputException e) {
             throw new UsageException("sample " + sample + ": " + e.getMessage() + " (the demo holds its sample in "
-                    + "memory, up to " + (bound >> 20) + " MiB at this heap); `memctl logs --input " + sample
-                    + " --output FILE` streams a file of any size");
+                    + "memory, up to " + (bound >> 20) + " MiB and " + lines + " lines at this heap); `memctl logs "
+                    + "--input " + sample + " --output FILE` streams a file of any size");
         }
     }
 

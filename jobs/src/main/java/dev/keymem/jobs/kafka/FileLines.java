@@ -86,24 +86,39 @@ public final class FileLines {
      * demo}'s sample, which the demo holds in memory).
      */
     public static List<KafkaRecord> read(Path file, long maxBytes) throws IOException {
+        return read(file, maxBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(Path, long)}, also refused where the file has more than {@code maxLines} line ends ({@code \n},
+     * {@code \r\n} or a lone {@code \r}, each one): a holder of many short lines pays for each line's record, not
+     * only for its bytes.
+     */
+    public static List<KafkaRecord> read(Path file, long maxBytes, long maxLines) throws IOException {
         Path name = file.getFileName();
         String topic = name == null ? file.toString() : name.toString();
-        BoundedBytes held = new BoundedBytes(maxBytes);
+        BoundedBytes held = new BoundedBytes(maxBytes, maxLines);
         try {
             writePlain(file, held);
         } catch (BoundedBytes.Over e) {
-            throw new RefusedInputException("its lines come to more than " + maxBytes + " bytes, more than is held in"
-                    + " memory here");
+            throw new RefusedInputException(held.lineEnds > maxLines
+                    ? "it has more than " + maxLines + " lines, more than are held in memory here"
+                    : "its lines come to more than " + maxBytes + " bytes, more than is held in memory here");
         }
         return split(topic, held.toByteArray());
     }
 
-    /** The bytes written to it, at most {@code max}: one more is {@link Over}. */
+    /** The bytes written to it, at most {@code max} and {@code maxLineEnds} line ends: one more is {@link Over}. */
     private static final class BoundedBytes extends ByteArrayOutputStream {
         private final long max;
+        private final long maxLineEnds;
+        /** Line ends written: each {@code \n} not right after a {@code \r}, and each {@code \r}. */
+        long lineEnds;
+        private boolean afterCr;
 
-        BoundedBytes(long max) {
+        BoundedBytes(long max, long maxLineEnds) {
             this.max = max;
+            this.maxLineEnds = maxLineEnds;
         }
 
         @Override
@@ -115,6 +130,18 @@ public final class FileLines {
         public void write(byte[] b, int off, int len) {
             if (count + (long) len > max) {
                 throw new Over();
+            }
+            if (maxLineEnds != Long.MAX_VALUE) {
+                for (int i = off; i < off + len; i++) {
+                    byte c = b[i];
+                    if (c == '\r' || (c == '\n' && !afterCr)) {
+                        lineEnds++;
+                    }
+                    afterCr = c == '\r';
+                }
+                if (lineEnds > maxLineEnds) {
+                    throw new Over();
+                }
             }
             super.write(b, off, len);
         }

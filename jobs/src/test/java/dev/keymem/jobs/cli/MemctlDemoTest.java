@@ -87,7 +87,23 @@ class MemctlDemoTest {
         UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
                 () -> DemoCommand.sampleRecords(big, heap));
         assertEquals("sample " + big + ": its lines come to more than 16777216 bytes, more than is held in memory here"
-                + " (the demo holds its sample in memory, up to 16 MiB at this heap); `memctl logs --input " + big
-                + " --output FILE` streams a file of any size", e.getMessage());
+                + " (the demo holds its sample in memory, up to 16 MiB and 87381 lines at this heap); `memctl logs"
+                + " --input " + big + " --output FILE` streams a file of any size", e.getMessage());
+    }
+
+    /** A sample of short lines under the byte bound is refused by its lines (each costs a record in the heap). */
+    @Test
+    void aSampleOfManyShortLinesIsRefusedByItsLines(@TempDir Path dir) throws Exception {
+        long heap = 8L << 20; // a bound of 16 MiB and 87,381 lines
+        Path atBound = Files.write(dir.resolve("at.log"), "x\n".repeat((int) DemoCommand.sampleLines(heap))
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(DemoCommand.sampleLines(heap), DemoCommand.sampleRecords(atBound, heap).size());
+        Path over = Files.write(dir.resolve("over.log"), "x\n".repeat((int) DemoCommand.sampleLines(heap) + 1)
+                .getBytes(StandardCharsets.UTF_8));
+        assertTrue(Files.size(over) < DemoCommand.sampleBound(heap));
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> DemoCommand.sampleRecords(over, heap));
+        assertTrue(e.getMessage().startsWith("sample " + over + ": it has more than 87381 lines, more than are held"
+                + " in memory here (the demo holds"), e.getMessage());
     }
 }

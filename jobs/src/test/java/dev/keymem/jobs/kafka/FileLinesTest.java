@@ -578,4 +578,27 @@ class FileLinesTest {
         }
         assertThrows(FileLines.RefusedInputException.class, () -> FileLines.read(big, 1 << 20));
     }
+
+    @Test
+    void aBoundedReadCountsEachLineEndOnce(@TempDir Path dir) throws Exception {
+        // four line ends: \r\n, \n, a lone \r, \n; a last line without one
+        byte[] text = utf8("one\r\ntwo\nthree\rfour\nfive");
+        Path plain = Files.write(dir.resolve("l.log"), text);
+        Path gz = Files.write(dir.resolve("l.log.gz"), gzip(text));
+        for (Path f : List.of(plain, gz)) {
+            assertEquals(FileLines.read(f), FileLines.read(f, text.length, 4), f.toString());
+            FileLines.RefusedInputException e = assertThrows(FileLines.RefusedInputException.class,
+                    () -> FileLines.read(f, text.length, 3));
+            assertEquals("it has more than 3 lines, more than are held in memory here", e.getMessage());
+        }
+        // a \r\n cut between two writes of the copy is one line end: a gzip of 100,000 CRLF lines at a bound of 100,000
+        Path crlf = dir.resolve("crlf.gz");
+        try (java.io.OutputStream o = new GZIPOutputStream(Files.newOutputStream(crlf))) {
+            for (int i = 0; i < 100_000; i++) {
+                o.write(utf8("line " + i + "\r\n"));
+            }
+        }
+        assertEquals(100_000, FileLines.read(crlf, 1 << 24, 100_000).size());
+        assertThrows(FileLines.RefusedInputException.class, () -> FileLines.read(crlf, 1 << 24, 99_999));
+    }
 }
