@@ -69,6 +69,25 @@ class KafkaRecordSerializerTest {
     }
 
     @Test
+    void flagBitsItDoesNotKnowAreRefused() throws Exception {
+        KafkaRecord r = new KafkaRecord();
+        r.topic = "t";
+        r.value = new byte[] {1, 2};
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        KafkaRecordSerializer.INSTANCE.serialize(r, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        for (int bit = 4; bit < 8; bit++) {
+            byte[] later = bytes.clone();
+            later[0] |= (byte) (1 << bit);
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> KafkaRecordSerializer.INSTANCE.deserialize(new DataInputDeserializer(later)));
+            assertTrue(e.getMessage().startsWith("a KafkaRecord with unknown flags"), e.getMessage());
+        }
+        KafkaRecord back = KafkaRecordSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
+        assertArrayEquals(r.value, back.value);
+    }
+
+    @Test
     void theSnapshotRestoresTheSerializer() throws Exception {
         TypeSerializerSnapshot<KafkaRecord> s = KafkaRecordSerializer.INSTANCE.snapshotConfiguration();
         DataOutputSerializer out = new DataOutputSerializer(64);
