@@ -140,7 +140,7 @@ final class DemoCommand implements Subcommand {
         long lines = sampleLines(maxHeap);
         try {
             return dev.keymem.jobs.kafka.FileLines.read(sample, bound, lines);
-        } catch (dev.keymem.jobs.kafka.FileLines.RefusedInputException e) {
+        } catch (dev.keymem.jobs.kafka.FileLines.OverBoundException e) { // a damaged file's message goes on as is
             throw new UsageException("sample " + sample + ": " + e.getMessage() + " (the demo holds its sample in "
                     + "memory, up to " + (bound >> 20) + " MiB and " + lines + " lines at this heap); `memctl logs "
                     + "--input " + sample + " --output FILE` streams a file of any size");

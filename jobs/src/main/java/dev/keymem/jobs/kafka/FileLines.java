@@ -82,7 +82,7 @@ public final class FileLines {
     /**
      * As {@link #read}, streaming the file ({@link #writePlain}, the same lines) and holding its lines only while they
      * come to at most {@code maxBytes} bytes (decompressed and decoded, line ends counted): a larger file is refused
-     * ({@link RefusedInputException}, naming the bound) when the bound is passed, before more is held ({@code memctl
+     * ({@link OverBoundException}, naming the bound) when the bound is passed, before more is held ({@code memctl
      * demo}'s sample, which the demo holds in memory).
      */
     public static List<KafkaRecord> read(Path file, long maxBytes) throws IOException {
@@ -101,7 +101,7 @@ public final class FileLines {
         try {
             writePlain(file, held);
         } catch (BoundedBytes.Over e) {
-            throw new RefusedInputException(held.lineEnds > maxLines
+            throw new OverBoundException(held.lineEnds > maxLines
                     ? "it has more than " + maxLines + " lines, more than are held in memory here"
                     : "its lines come to more than " + maxBytes + " bytes, more than is held in memory here");
         }
@@ -808,6 +808,15 @@ public final class FileLines {
 
         RefusedInputException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** A file refused by a bounded {@link #read(Path, long, long)}: more bytes or lines than it may hold. */
+    public static final class OverBoundException extends RefusedInputException {
+        private static final long serialVersionUID = 1L;
+
+        OverBoundException(String message) {
+            super(message);
         }
     }
 

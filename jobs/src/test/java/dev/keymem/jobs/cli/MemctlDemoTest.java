@@ -91,6 +91,23 @@ class MemctlDemoTest {
                 + " --input " + big + " --output FILE` streams a file of any size", e.getMessage());
     }
 
+    /** A damaged sample's message is the damage's, with no hint about the demo's memory (it is not the problem). */
+    @Test
+    void aDamagedSampleIsNotReportedAsTooLarge(@TempDir Path dir) throws Exception {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(b)) {
+            for (int i = 0; i < 2000; i++) {
+                g.write(("2024-05-01 INFO request " + i + " served\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        byte[] whole = b.toByteArray();
+        Path cut = Files.write(dir.resolve("cut.log.gz"), java.util.Arrays.copyOf(whole, whole.length - 20));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> DemoCommand.sampleRecords(cut, 8L << 20));
+        assertTrue(e instanceof dev.keymem.jobs.kafka.FileLines.RefusedInputException, e.toString());
+        assertTrue(!e.getMessage().contains("holds its sample in memory"), e.getMessage());
+    }
+
     /** A sample of short lines under the byte bound is refused by its lines (each costs a record in the heap). */
     @Test
     void aSampleOfManyShortLinesIsRefusedByItsLines(@TempDir Path dir) throws Exception {
