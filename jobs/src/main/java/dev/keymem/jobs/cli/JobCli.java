@@ -307,20 +307,28 @@ final class JobCli {
      * agents' end) still happens ({@link Memctl}'s class doc).
      *
      * <p>A SIGTERM or SIGINT that arrives after the command returned but before this check starts the JVM's
-     * shutdown: {@code memctl} then calls {@code System.exit}, which waits for that shutdown, so the JVM ends as on
-     * the signal (status 143 / 130, after every hook), as it did before quick exit. One that arrives between this
-     * check and {@code halt} (microseconds) is cut short and the exit status is 0; the outputs are complete then.
+     * shutdown: {@code memctl} sees it (its own hook ran, or the JVM's hooks can no longer be removed: they have been
+     * started) and calls {@code System.exit}, which waits for that shutdown, so the JVM ends as on the signal (status
+     * 143 / 130, after every hook), as it did before quick exit. One that arrives between this check and {@code halt}
+     * (microseconds) is cut short and the exit status is 0; the outputs are complete then.
      */
     static boolean quickExit(Memctl.Outcome outcome, boolean signalled) {
+        return quickExit(outcome, signalled, exitHooksWanted());
+    }
+
+    /** {@link #quickExit(Memctl.Outcome, boolean)} with {@code hooksWanted} for {@link #exitHooksWanted()} (tests). */
+    static boolean quickExit(Memctl.Outcome outcome, boolean signalled, boolean hooksWanted) {
         return outcome.code() == Memctl.EXIT_OK && outcome.fileRunEnded() && !signalled
-                && !"false".equals(System.getProperty(QUICK_EXIT_PROPERTY)) && !exitHooksWanted();
+                && !"false".equals(System.getProperty(QUICK_EXIT_PROPERTY)) && !hooksWanted;
     }
 
     /**
      * Whether this JVM runs something whose results a Java shutdown hook writes, which {@code Runtime.halt} would
      * lose: a JDK Flight Recorder recording (its file is written and its repository under {@code java.io.tmpdir}
      * deleted by JFR's shutdown hook: a halted run left an empty recording and a {@code /tmp/<date>_<pid>} folder)
-     * or a Java agent ({@code -javaagent}, e.g. a coverage tool that writes its data on exit).
+     * or a Java agent ({@code -javaagent}, also through {@code JAVA_TOOL_OPTIONS}, e.g. a coverage tool that writes
+     * its data on exit). An agent loaded into the running JVM later (the attach API, {@code jcmd JVMTI.agent_load})
+     * is not among the options and not seen: run such a session with {@code -Dkeymem.file-run.quick-exit=false}.
      */
     static boolean exitHooksWanted() {
         return exitHooksWanted(ManagementFactory.getRuntimeMXBean().getInputArguments(), flightRecorderStarted());

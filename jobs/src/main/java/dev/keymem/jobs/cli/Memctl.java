@@ -19,9 +19,9 @@ import java.util.Map;
  * Java shutdown hooks do not run and files registered with {@code File.deleteOnExit} are not deleted. Flight
  * Recorder's recordings are written by such a hook (a halted run left an empty file and its repository in
  * {@code java.io.tmpdir}), as are some Java agents' results, so a JVM with either exits through {@code System.exit}
- * ({@link JobCli#exitHooksWanted()}). Nothing in a file run relies on either today (its run directory is deleted before, the hooks left are
- * Flink's, for directories inside it); a change that does (e.g. a library that cleans a temporary file on exit)
- * must re-check this, or run with {@code -Dkeymem.file-run.quick-exit=false}.
+ * ({@link JobCli#exitHooksWanted()}). Nothing else in a file run relies on hooks today (its run directory is
+ * deleted before, the hooks left are Flink's, for directories inside it); a change that does (e.g. a library that
+ * cleans a temporary file on exit) must re-check this, or run with {@code -Dkeymem.file-run.quick-exit=false}.
  */
 public final class Memctl {
 
@@ -51,19 +51,33 @@ public final class Memctl {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         LauncherWatch.startIfLaunched(System.err);
+        Thread seen = new Thread(() -> shutdownStarted = true, "memctl-shutdown-seen");
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdownStarted = true, "memctl-shutdown-seen"));
+            Runtime.getRuntime().addShutdownHook(seen);
         } catch (IllegalStateException e) {
             shutdownStarted = true; // a signal came before this line
         }
         Outcome outcome = execute(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
-        if (JobCli.quickExit(outcome, shutdownStarted || StopOnSignal.signalled())) {
+        if (JobCli.quickExit(outcome, shutdownStarted || shutdownBegun(seen) || StopOnSignal.signalled())) {
             // a file run that ended well: its outputs are written and closed, its directory deleted
             Runtime.getRuntime().halt(outcome.code());
         }
         System.exit(outcome.code());
+    }
+
+    /**
+     * Whether the JVM's shutdown has begun: its hooks have been started (a hook can no longer be removed), also where
+     * {@code seen} has not yet run. Removes {@code seen} otherwise (the JVM is about to end).
+     */
+    private static boolean shutdownBegun(Thread seen) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(seen);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /**

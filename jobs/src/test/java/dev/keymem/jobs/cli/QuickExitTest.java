@@ -45,12 +45,12 @@ class QuickExitTest {
         Memctl.Outcome usage = Memctl.execute(new String[] {"logs", "--input", dir.resolve("missing.log")
                 .toString()}, e, e);
         assertEquals(Memctl.EXIT_USAGE, usage.code());
-        assertFalse(JobCli.quickExit(usage, false), "after a usage failure");
+        assertFalse(JobCli.quickExit(usage, false, false), "after a usage failure");
 
         Memctl.Outcome file = Memctl.execute(fileRun, e, e);
         assertEquals(Memctl.EXIT_OK, file.code(), err.toString(StandardCharsets.UTF_8));
-        assertTrue(JobCli.quickExit(file, false), "after a file run that ended well");
-        assertFalse(JobCli.quickExit(file, true), "a signal came: the JVM's shutdown decides");
+        assertTrue(JobCli.quickExit(file, false, false), "after a file run that ended well");
+        assertFalse(JobCli.quickExit(file, true, false), "a signal came: the JVM's shutdown decides");
 
         // after a file run in the same JVM, a later command that is no file run does not inherit it
         Memctl.Outcome usageAfter = Memctl.execute(new String[] {"logs", "--every-lines", "x", "--input",
@@ -59,7 +59,7 @@ class QuickExitTest {
         assertFalse(usageAfter.fileRunEnded(), "a usage failure after a file run");
         Memctl.Outcome help = Memctl.execute(new String[] {"--help"}, e, e);
         assertEquals(Memctl.EXIT_OK, help.code());
-        assertFalse(JobCli.quickExit(help, false), "--help after a file run");
+        assertFalse(JobCli.quickExit(help, false, false), "--help after a file run");
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
             kafka.createTopics(1, "qe-logs", "qe-summaries", "qe-dlq");
             KafkaConnection conn = KafkaConnection.of(kafka.bootstrapServers());
@@ -73,15 +73,15 @@ class QuickExitTest {
                 "--bounded", "--in-topic", "qe-logs", "--out-topic", "qe-summaries", "--dlq-topic", "qe-dlq",
                 "--group", "qe", "--parallelism", "1", "--checkpoint-ms", "300"}, e, e);
             assertEquals(Memctl.EXIT_OK, onKafka.code(), err.toString(StandardCharsets.UTF_8));
-            assertFalse(JobCli.quickExit(onKafka, false), "after a bounded Kafka run");
+            assertFalse(JobCli.quickExit(onKafka, false, false), "after a bounded Kafka run");
         }
 
         Memctl.Outcome again = Memctl.execute(fileRun, e, e);
-        assertTrue(JobCli.quickExit(again, false), "a file run after other commands");
+        assertTrue(JobCli.quickExit(again, false, false), "a file run after other commands");
         String before = System.getProperty(JobCli.QUICK_EXIT_PROPERTY);
         try {
             System.setProperty(JobCli.QUICK_EXIT_PROPERTY, "false");
-            assertFalse(JobCli.quickExit(again, false));
+            assertFalse(JobCli.quickExit(again, false, false));
         } finally {
             if (before == null) {
                 System.clearProperty(JobCli.QUICK_EXIT_PROPERTY);

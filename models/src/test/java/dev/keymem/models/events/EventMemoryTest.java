@@ -1137,7 +1137,6 @@ class EventMemoryTest {
         }
     }
 
-    /** A dense vector: most components nonzero, some zero, magnitudes over several decades. */
     /** A vector with every one of its {@code d} components nonzero. */
     private static float[] full(SplittableRandom r, int d) {
         float[] v = new float[d];
@@ -1148,6 +1147,7 @@ class EventMemoryTest {
         return v;
     }
 
+    /** A dense vector: most components nonzero, some zero, magnitudes over several decades. */
     private static float[] dense(SplittableRandom r, int d) {
         float[] v = new float[d];
         for (int i = 0; i < d; i++) {
