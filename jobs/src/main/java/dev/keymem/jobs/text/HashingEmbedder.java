@@ -139,7 +139,11 @@ public final class HashingEmbedder implements LineEmbedder {
         final long[] heads = new long[SIZE];
     }
 
-    /** This embedder's tables on this thread (made at the first call; after deserialization too). */
+    /**
+     * This embedder's tables, one per thread that calls it (64 KiB each; made at the first call, after deserialization
+     * too). A table lives as long as its thread, or until the embedder is unreachable and the thread's map next drops
+     * its stale entries (a long-lived thread can hold a dropped embedder's table for a while).
+     */
     private transient ThreadLocal<Memo> memos;
 
     private Memo memo() {
