@@ -307,8 +307,8 @@ final class JobCli {
      * agents' end) still happens ({@link Memctl}'s class doc).
      *
      * <p>A SIGTERM or SIGINT that arrives after the command returned but before this check starts the JVM's
-     * shutdown: {@code memctl} sees it (its own hook ran, or the JVM's hooks can no longer be removed: they have been
-     * started) and calls {@code System.exit}, which waits for that shutdown, so the JVM ends as on the signal (status
+     * shutdown: {@code memctl} sees it (the JVM's hooks can no longer be removed: they have been started) and
+     * calls {@code System.exit}, which waits for that shutdown, so the JVM ends as on the signal (status
      * 143 / 130, after every hook), as it did before quick exit. One that arrives between this check and {@code halt}
      * (microseconds) is cut short and the exit status is 0; the outputs are complete then.
      */

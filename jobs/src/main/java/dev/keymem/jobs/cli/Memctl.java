@@ -33,12 +33,6 @@ public final class Memctl {
     private static final List<Subcommand> COMMANDS = List.of(new DemoCommand(), new LogsCommand(), new ContextCommand(),
             new CellCommand(), new RecallCommand(), new RetentionCommand(), new RmtEvalCommand(), new EvalCommand());
 
-    /**
-     * Set by a shutdown hook of {@link #main}: the JVM's shutdown has begun (a SIGTERM or SIGINT, also one {@link
-     * LauncherWatch} raised), so {@link #main} ends through {@code System.exit}, which waits for that shutdown.
-     */
-    private static volatile boolean shutdownStarted;
-
     private Memctl() {
     }
 
@@ -51,16 +45,10 @@ public final class Memctl {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         LauncherWatch.startIfLaunched(System.err);
-        Thread seen = new Thread(() -> shutdownStarted = true, "memctl-shutdown-seen");
-        try {
-            Runtime.getRuntime().addShutdownHook(seen);
-        } catch (IllegalStateException e) {
-            shutdownStarted = true; // a signal came before this line
-        }
         Outcome outcome = execute(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
-        if (JobCli.quickExit(outcome, shutdownStarted || shutdownBegun(seen) || StopOnSignal.signalled())) {
+        if (JobCli.quickExit(outcome, shutdownBegun() || StopOnSignal.signalled())) {
             // a file run that ended well: its outputs are written and closed, its directory deleted
             Runtime.getRuntime().halt(outcome.code());
         }
@@ -68,12 +56,13 @@ public final class Memctl {
     }
 
     /**
-     * Whether the JVM's shutdown has begun: its hooks have been started (a hook can no longer be removed), also where
-     * {@code seen} has not yet run. Removes {@code seen} otherwise (the JVM is about to end).
+     * Whether the JVM's shutdown has begun (a SIGTERM or SIGINT, also one {@link LauncherWatch} raised): its hooks
+     * have been started, so none can be removed any more (asked with a thread that was never a hook). {@link #main}
+     * then ends through {@code System.exit}, which waits for that shutdown.
      */
-    private static boolean shutdownBegun(Thread seen) {
+    private static boolean shutdownBegun() {
         try {
-            Runtime.getRuntime().removeShutdownHook(seen);
+            Runtime.getRuntime().removeShutdownHook(new Thread());
             return false;
         } catch (IllegalStateException e) {
             return true;
