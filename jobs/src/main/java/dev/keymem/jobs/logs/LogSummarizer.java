@@ -92,6 +92,9 @@ public final class LogSummarizer {
     private final int everyLines;
     private final float reshowInnovation;
     private final long silenceLines;
+    /** {@code settings.budget()} and {@code settings.memory()}, read once (each summary read them). */
+    private final int budget;
+    private final LogSummarySettings.Memory memory;
     /**
      * Whether every line's variant key is computed, as before only the lines that may be shown had theirs (the
      * reference of that; tests).
@@ -121,6 +124,8 @@ public final class LogSummarizer {
         this.everyLines = settings.everyLines();
         this.reshowInnovation = settings.reshowInnovation();
         this.silenceLines = settings.silenceLines();
+        this.budget = settings.budget();
+        this.memory = settings.memory();
         this.models = MemoryModelFactory.fromOptions(KeyedNoveltyMemory.noveltyOptions(settings.options()));
     }
 
@@ -380,6 +385,9 @@ public final class LogSummarizer {
         }
     }
 
+    /** The tally's parameter scratch ({@link ParamsScratch}), made on the first line. */
+    private transient ParamsScratch paramsScratch;
+
     /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
     private void tally(TemplateLedger ledger, TemplateMiner.Match match, Masked facts, LogLine line, long position,
                        float innovation) throws Exception {
@@ -392,7 +400,10 @@ public final class LogSummarizer {
         String mined = match.message() != null ? match.message() : line.text; // a JSON line: its message field
         // a bare message has no header to cut off: all its words are the message's
         // params(line.bare ? words(mined) : messageWords(mined, match.masked()), tw)
-        String params = params(mined, match.masked(), line.bare, tw);
+        if (paramsScratch == null) {
+            paramsScratch = new ParamsScratch();
+        }
+        String params = paramsScratch.params(mined, match.masked(), line.bare, tw);
         String shape = facts.shape; // shape(match.masked())
         // contains(t.shapes, shape) ? -1 : count(t.shapes): one pass over the list (a line whose shape is new, each
         // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
@@ -478,18 +489,18 @@ public final class LogSummarizer {
                 ledger.remove(t.id); // merged away or evicted, and nothing left to report
             }
         }
-        period.sort(Comparator.comparingLong((TemplateEntry t) -> t.firstOffset).thenComparingInt(t -> t.id));
+        period.sort(BY_FIRST_OFFSET);
         List<TemplateEntry> listed = period;
-        if (settings.budget() > 0 && period.size() > settings.budget()) {
+        if (budget > 0 && period.size() > budget) {
             List<TemplateEntry> ranked = new ArrayList<>(period);
             ranked.sort(Comparator.comparing((TemplateEntry t) -> t.flag == null)
                     .thenComparing(t -> -significance(t, significance)).thenComparingInt(t -> t.id));
-            List<TemplateEntry> kept = new ArrayList<>(ranked.subList(0, settings.budget()));
-            kept.sort(Comparator.comparingLong((TemplateEntry t) -> t.firstOffset).thenComparingInt(t -> t.id));
+            List<TemplateEntry> kept = new ArrayList<>(ranked.subList(0, budget));
+            kept.sort(BY_FIRST_OFFSET);
             listed = kept;
         }
         long[] bytes = {-1};
-        String json = record(m, ms.size(), source, last, period, listed, significance, settings.memory(),
+        String json = record(m, ms.size(), source, last, period, listed, significance, memory,
                 maxOutputBytes, bytes);
         lastSummary = json;
         lastSummaryBytes = bytes[0];
@@ -513,6 +524,10 @@ public final class LogSummarizer {
         m.summaries++;
         return json;
     }
+
+    /** A summary's order of its templates: by first offset, then id (made once, not per summary). */
+    private static final Comparator<TemplateEntry> BY_FIRST_OFFSET =
+            Comparator.comparingLong((TemplateEntry t) -> t.firstOffset).thenComparingInt(t -> t.id);
 
     /**
      * The ids of the miner's templates, sorted: {@code binarySearch(liveIds(ms), id) < 0} is
@@ -917,7 +932,7 @@ public final class LogSummarizer {
     /** Per template: the largest STR/CMP retention probability of its lines that T1 holds. */
     private Map<Integer, Double> significance(SourceMemory m, PendingLines pending) throws Exception {
         Map<Integer, Double> out = new HashMap<>();
-        if (!settings.retention()) {
+        if (!retention) {
             return out;
         }
         Map<Long, Double> held = m.novelty.retained();
@@ -1161,18 +1176,36 @@ public final class LogSummarizer {
      * stop after {@link #MAX_PARAM_TOKENS}).
      */
     static String params(String line, String masked, boolean bare, TemplateWords template) {
-        LineWords w = new LineWords(line);
-        if (w.from == w.to) {
-            return params(new String[] {""}, template); // a blank line's one word, as words and messageWords give it
-        }
-        int first = bare ? 0 : Math.max(0, w.messageStart(masked));
-        Params p = new Params(template);
-        for (int k = first; w.has(k); k++) {
-            if (!p.take(line, w.start(k), w.end(k))) {
-                break;
+        return new ParamsScratch().params(line, masked, bare, template);
+    }
+
+    /**
+     * {@link #params(String, String, boolean, TemplateWords)} with its word bounds, counts and text buffer kept
+     * between lines (one per summarizer, reset per line: the log job runs its files under C1, which allocates every
+     * object a line makes, three arrays and four objects a line here). Not thread safe.
+     */
+    static final class ParamsScratch {
+        private final LineWords w = new LineWords();
+        private final Params p = new Params();
+
+        /** {@link LogSummarizer#params(String, String, boolean, TemplateWords)}. */
+        String params(String line, String masked, boolean bare, TemplateWords template) {
+            LineWords w = this.w;
+            w.reset(line);
+            if (w.from == w.to) {
+                // a blank line's one word, as words and messageWords give it
+                return LogSummarizer.params(new String[] {""}, template);
             }
+            int first = bare ? 0 : Math.max(0, w.messageStart(masked));
+            Params p = this.p;
+            p.reset(template);
+            for (int k = first; w.has(k); k++) {
+                if (!p.take(line, w.start(k), w.end(k))) {
+                    break;
+                }
+            }
+            return p.text();
         }
-        return p.text();
     }
 
     /**
@@ -1181,14 +1214,31 @@ public final class LogSummarizer {
      * chars, then {@code ...}.
      */
     private static final class Params {
-        private final TemplateWords template;
-        private final int[] left;
+        private TemplateWords template;
+        /** The occurrences left of each constant: the first {@code template.counts.length} ints. */
+        private int[] left;
         private final StringBuilder sb = new StringBuilder();
         private int n;
 
         Params(TemplateWords template) {
+            reset(template);
+        }
+
+        /** Params of no template yet ({@link #reset} first). */
+        Params() {
+            left = new int[16];
+        }
+
+        /** Starts the parameters of a line of {@code template}, as a new {@code Params(template)} does. */
+        void reset(TemplateWords template) {
             this.template = template;
-            this.left = template.counts.clone();
+            int[] counts = template.counts;
+            if (left == null || left.length < counts.length) {
+                left = new int[Math.max(16, counts.length)];
+            }
+            System.arraycopy(counts, 0, left, 0, counts.length);
+            sb.setLength(0);
+            n = 0;
         }
 
         /** Takes the next word; false once the bound is reached ({@code ...} appended): take no more. */
@@ -1236,10 +1286,10 @@ public final class LogSummarizer {
      * one by one as they are asked for: their bounds kept, a String made only for a word read.
      */
     static final class LineWords {
-        final String line;
+        String line;
         /** The stripped line's bounds. */
-        final int from;
-        final int to;
+        int from;
+        int to;
         /** Bounds (start, end pairs) of the words found so far, and how many. */
         private int[] bounds = new int[32];
         private int n;
@@ -1247,7 +1297,20 @@ public final class LogSummarizer {
         private int pos;
 
         LineWords(String line) {
+            reset(line);
+        }
+
+        /** The words of no line yet ({@link #reset} first). */
+        LineWords() {
+        }
+
+        /** Starts over on {@code line}, as a new {@code LineWords(line)} (the bounds' array kept). */
+        void reset(String line) {
             this.line = line;
+            n = 0;
+            if (bounds.length > 1024) {
+                bounds = new int[32]; // not kept at the size of a line of thousands of words
+            }
             int f = 0;
             int t = line.length();
             while (f < t && Character.isWhitespace(line.charAt(f))) { // strip(), as words does
@@ -1496,8 +1559,9 @@ public final class LogSummarizer {
         return split(packed).size();
     }
 
+    /** {@code (packed.isEmpty() ? "" : packed + SEP) + "+" + v} in one concatenation (the packed list grown by v). */
     private static String add(String packed, String v) {
-        return (packed.isEmpty() ? "" : packed + TemplateEntry.SEP) + "+" + v;
+        return packed.isEmpty() ? "+" + v : packed + TemplateEntry.SEP + "+" + v;
     }
 
     static double round(double v) {

@@ -485,7 +485,38 @@ final class SummaryJson {
 
     /** A double as Jackson writes a finite one ({@link Double#toString}); not finite, as its quoted text. */
     private SummaryJson number(double v) {
-        String s = Double.toString(v);
+        String s = rounded(v);
+        if (s != null) {
+            return raw(s);
+        }
+        s = Double.toString(v);
         return Double.isFinite(v) ? raw(s) : string(s);
+    }
+
+    /** How many of {@link LogSummarizer#round}'s values {@link #rounded} remembers the text of: 0 to 3.2767. */
+    static final int ROUNDED = 1 << 15;
+    /**
+     * {@code Double.toString(k / 1e4)} by {@code k}, made the first time it is asked for (a String is immutable and
+     * safely published through its final fields: a thread that sees another's String sees its text; two threads may
+     * both make one, equal).
+     */
+    private static final String[] ROUNDED_TEXT = new String[ROUNDED];
+
+    /**
+     * {@code Double.toString(v)} where {@code v} is {@code k / 1e4} for an int {@code k} from 0 to {@link #ROUNDED}
+     * less one (what {@link LogSummarizer#round} gives the innovation and significance of a template: every entry
+     * writes two), remembered by {@code k}; null for any other {@code v} (-0.0 included).
+     */
+    static String rounded(double v) {
+        long k = Math.round(v * 1e4);
+        if (k < 0 || k >= ROUNDED || k / 1e4 != v || (k == 0 && Double.doubleToRawLongBits(v) != 0)) {
+            return null;
+        }
+        String s = ROUNDED_TEXT[(int) k];
+        if (s == null) {
+            s = Double.toString(v);
+            ROUNDED_TEXT[(int) k] = s;
+        }
+        return s;
     }
 }

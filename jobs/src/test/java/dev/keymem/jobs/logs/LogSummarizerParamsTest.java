@@ -86,6 +86,10 @@ class LogSummarizerParamsTest {
         lines.add("");
         lines.add("   ");
         lines.add("a <NUM> b");
+        lines.add("w ".repeat(3000) + "end"); // bounds grown past what the scratch keeps, then lines after it
+        lines.add("a 1 b");
+        // one scratch for every line, as the summarizer keeps it: no line's words, counts or text left for the next
+        LogSummarizer.ParamsScratch scratch = new LogSummarizer.ParamsScratch();
         TemplateMiner miner = new TemplateMiner();
         MinerState ms = new MinerState();
         int withParams = 0;
@@ -107,6 +111,7 @@ class LogSummarizerParamsTest {
                 String want = LogSummarizer.params(bare ? LogSummarizer.words(mined)
                         : LogSummarizer.messageWords(mined, m.masked()), ref);
                 assertEquals(want, LogSummarizer.params(mined, m.masked(), bare, fast), line);
+                assertEquals(want, scratch.params(mined, m.masked(), bare, fast), line);
                 withParams += want.isEmpty() ? 0 : 1;
             }
             String key = LineVariant.key(ref.tokens, m.tokens());
@@ -146,6 +151,7 @@ class LogSummarizerParamsTest {
             "\n", "\r\n", "<Q>", "x<Q>", "717", "ms", "717 ms"};
         String[] tparts = {"a", "b", "<*>", "x<*>", "ab", "1", "c<", "[a]"};
         Random r = new Random(29);
+        LogSummarizer.ParamsScratch scratch = new LogSummarizer.ParamsScratch();
         for (int n = 0; n < 30000; n++) {
             StringBuilder line = new StringBuilder();
             for (int i = r.nextInt(14); i > 0; i--) {
@@ -166,6 +172,8 @@ class LogSummarizerParamsTest {
                     l + " / " + m + " / " + t);
             assertEquals(LogSummarizer.params(LogSummarizer.words(l), tw), LogSummarizer.params(l, m, true, tw),
                     l + " / " + t);
+            boolean bare = r.nextBoolean(); // the scratch, kept over all lines, as the static form
+            assertEquals(LogSummarizer.params(l, m, bare, tw), scratch.params(l, m, bare, tw), l + " / " + m + " / " + t);
         }
     }
 

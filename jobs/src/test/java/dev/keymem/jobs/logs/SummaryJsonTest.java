@@ -47,6 +47,44 @@ class SummaryJsonTest {
     }
 
     /**
+     * The remembered texts of rounded doubles are {@link Double#toString}'s: every value {@link LogSummarizer#round}
+     * gives from 0 to the table's end is remembered (each asked twice: made, then read), and no other double gets a
+     * text other than its own (neighbours of those values, -0.0, negatives, the table's end and beyond, NaN, the
+     * infinities, random doubles).
+     */
+    @Test
+    void roundedDoublesAreWrittenAsDoubleToStringWritesThem() {
+        for (int pass = 0; pass < 2; pass++) {
+            for (int k = 0; k < SummaryJson.ROUNDED; k++) {
+                double v = LogSummarizer.round(k / 1e4);
+                assertEquals(Double.toString(v), SummaryJson.rounded(v), "k=" + k);
+            }
+        }
+        SplittableRandom r = new SplittableRandom(41);
+        List<Double> others = new ArrayList<>(List.of(-0.0, -1e-4, -1.0, SummaryJson.ROUNDED / 1e4, 1e300, Double.NaN,
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, 1e-5, 0.49999e-4, 0.5e-4));
+        for (int i = 0; i < 100_000; i++) {
+            double v = LogSummarizer.round(r.nextDouble() * 4);
+            others.add(v);
+            others.add(Math.nextUp(v));
+            others.add(Math.nextDown(v));
+            others.add(r.nextDouble() * 4);
+            others.add(LogSummarizer.round((float) (r.nextDouble() * 2)));
+        }
+        int remembered = 0;
+        for (double v : others) {
+            String s = SummaryJson.rounded(v);
+            if (s != null) {
+                assertEquals(Double.toString(v), s, "v=" + v);
+                remembered++;
+            }
+        }
+        assertTrue(remembered > 150_000, "rounded values remembered: " + remembered);
+        assertEquals(null, SummaryJson.rounded(-0.0));
+        assertEquals(null, SummaryJson.rounded(Double.NaN));
+    }
+
+    /**
      * Summaries of Latin-1 text (kept as bytes: '?', U+0080 .. U+00FF, controls, quotes), some with one string of a
      * char from U+0100 on at a random place (the text turns to chars there), among them chars whose low byte is
      * {@code '?'} or a letter and a surrogate pair (one {@code '?'} in Latin-1 bytes).

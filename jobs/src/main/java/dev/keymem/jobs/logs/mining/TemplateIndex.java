@@ -51,7 +51,12 @@ final class TemplateIndex {
      */
     static final int TOKENS_PER_MEMBER = 4;
 
-    private final Map<Integer, Bucket> buckets = new HashMap<>();
+    /** Buckets of lines of fewer than {@link #SHORT} tokens, by their length (no boxed key, no hash per line). */
+    private final Bucket[] shortBuckets = new Bucket[SHORT];
+    /** Buckets of longer lines, by length (made for the first such bucket). */
+    private Map<Integer, Bucket> buckets;
+    /** Lengths below this have their bucket in {@link #shortBuckets}. */
+    static final int SHORT = 32;
     /** The {@link #ONE_BY_ONE} of this index's buckets (0: every bucket keeps its groups). */
     private final int oneByOne;
 
@@ -64,19 +69,39 @@ final class TemplateIndex {
     }
 
     Bucket bucket(int length) {
-        return buckets.get(length);
+        if (length < SHORT) {
+            return shortBuckets[length];
+        }
+        return buckets == null ? null : buckets.get(length);
     }
 
     void add(MinerState.Cluster c, String prefix) {
-        buckets.computeIfAbsent(c.tokens.length, n -> new Bucket(n, oneByOne)).add(c, prefix);
+        int length = c.tokens.length;
+        Bucket b = bucket(length);
+        if (b == null) {
+            b = new Bucket(length, oneByOne);
+            if (length < SHORT) {
+                shortBuckets[length] = b;
+            } else {
+                if (buckets == null) {
+                    buckets = new HashMap<>();
+                }
+                buckets.put(length, b);
+            }
+        }
+        b.add(c, prefix);
     }
 
     void remove(MinerState.Cluster c) {
         int length = c.indexed.length;
-        Bucket b = buckets.get(length);
+        Bucket b = bucket(length);
         b.remove(c);
         if (b.members == 0) {
-            buckets.remove(length);
+            if (length < SHORT) {
+                shortBuckets[length] = null;
+            } else {
+                buckets.remove(length);
+            }
         }
     }
 
