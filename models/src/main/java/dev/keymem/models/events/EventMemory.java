@@ -166,15 +166,21 @@ public final class EventMemory {
 
     /**
      * Applies the first {@code n} fading writes of {@code w} to {@code cs}, in order: a key as it is, listed
-     * components through {@link #keyOf} (the key the write would have projected, bit for bit).
+     * components through {@link #keyOf} (the key the write would have projected, bit for bit). The keys are made
+     * first (none depends on the cell), then written by {@link #fadingWrites}, which reads and writes the cell once
+     * per write instead of twice.
      */
     void applyPending(CellState cs, PendingFading w, int n) {
         int dc = settings.cellDim();
+        if (pendingKeys.length < n * dc) {
+            pendingKeys = new float[n * dc];
+        }
+        float[] ks = pendingKeys;
         int at = 0;
         for (int i = 0; i < n; i++) {
             int m = w.counts[i];
             if (m == PendingFading.KEY) {
-                fadingWrite(cs, w.values, at);
+                System.arraycopy(w.values, at, ks, i * dc, dc);
                 at += dc;
             } else {
                 if (pendingCols.length < m) {
@@ -185,11 +191,15 @@ public final class EventMemory {
                 for (int k = 0; k < m; k++) {
                     pendingVals[k] = w.values[at + k];
                 }
-                fadingWrite(cs, keyOf(pendingCols, pendingVals, m), 0);
+                System.arraycopy(keyOf(pendingCols, pendingVals, m), 0, ks, i * dc, dc);
                 at += m;
             }
         }
+        fadingWrites(cs, ks, n);
     }
+
+    /** {@link #applyPending}'s keys, write after write (its own scratch, as its columns and values are). */
+    private float[] pendingKeys = new float[0];
 
     /** {@link #applyPending}'s columns and values (its own: it may run while a write's are in the scratch arrays). */
     private int[] pendingCols = new int[0];
@@ -654,11 +664,22 @@ public final class EventMemory {
         float a = decayFactor;
         float beta = settings.beta();
         float[] u = new float[dc];
-        // Pass 1, S^T k over the decayed rows, four rows a pass: u[j] still gets its products added one at a
-        // time in row order (the same float sums), with a quarter of the loads and stores of u (the JIT of a
-        // short file run, C1, keeps them). The decayed values are not stored here: pass 2 computes each again
-        // (the same float product s * a, Java's float arithmetic being exact to the bit and without fused
-        // multiply-adds) and stores the row's final value, one store per value instead of two.
+        decayedProducts(s, keys, at, u, dc, a);
+        for (int j = 0; j < dc; j++) {
+            u[j] = beta * (keys[at + j] - u[j]);
+        }
+        rankOneUpdate(s, keys, at, u, dc, a);
+        cs.advance(1);
+    }
+
+    /**
+     * A fading write's pass 1: adds S^T k over the decayed rows to {@code u} (zeros), four rows a pass: u[j]
+     * still gets its products added one at a time in row order (the same float sums), with a quarter of the
+     * loads and stores of u (the JIT of a short file run, C1, keeps them). The decayed values are not stored
+     * here: pass 2 computes each again (the same float product s * a, Java's float arithmetic being exact to the
+     * bit and without fused multiply-adds) and stores the row's final value, one store per value instead of two.
+     */
+    private static void decayedProducts(float[] s, float[] keys, int at, float[] u, int dc, float a) {
         int i = 0;
         for (; i + 4 <= dc; i += 4) {
             float k0 = keys[at + i];
@@ -685,10 +706,10 @@ public final class EventMemory {
                 u[j] += (s[row + j] * a) * ki;
             }
         }
-        for (int j = 0; j < dc; j++) {
-            u[j] = beta * (keys[at + j] - u[j]);
-        }
-        // Pass 2: S = a S + k u^T, row by row (the decayed value, then the rank-one term added to it).
+    }
+
+    /** A fading write's pass 2: S = a S + k u^T, row by row (the decayed value, then the rank-one term added to it). */
+    private static void rankOneUpdate(float[] s, float[] keys, int at, float[] u, int dc, float a) {
         int n = dc * dc;
         for (int row = 0, r = at; row < n; row += dc, r++) {
             float ki = keys[r];
@@ -703,7 +724,108 @@ public final class EventMemory {
                 s[row + j] = s[row + j] * a + ki * u[j];
             }
         }
+    }
+
+    /**
+     * {@code n} fading writes, the keys {@code keys[t d_c, (t + 1) d_c)} in order: what {@code n} calls of
+     * {@link #fadingWrite} leave, bit for bit, with the cell read and written once per write instead of twice.
+     * Write t's second pass (each row's new values, row by row) and write t + 1's first pass (S^T k over the
+     * decayed rows, each u[j] summing its products in row order) go together: as soon as a row of the new state
+     * is stored, its decayed values times the next key are added to the next write's u, so each u[j] gets the
+     * same float products added in the same order as {@link #fadingWrite}'s first pass over the stored state
+     * gives it (the value read there is the float stored here; Java's float arithmetic is exact to the bit,
+     * without fused multiply-adds). The first write's first pass and the last write's second pass are
+     * {@link #fadingWrite}'s own.
+     */
+    private void fadingWrites(CellState cs, float[] keys, int n) {
+        if (n <= 1) {
+            if (n == 1) {
+                fadingWrite(cs, keys, 0);
+            }
+            return;
+        }
+        int dc = settings.cellDim();
+        float[] s = cs.data();
+        if (s.length != dc * dc) {
+            throw new IllegalArgumentException("cell state has " + s.length + " floats, expected " + dc * dc);
+        }
+        float a = decayFactor;
+        float beta = settings.beta();
+        float[] u = new float[dc];
+        float[] next = new float[dc];
+        decayedProducts(s, keys, 0, u, dc, a);
+        for (int t = 0; t + 1 < n; t++) {
+            int at = t * dc;
+            int nx = at + dc;
+            for (int j = 0; j < dc; j++) {
+                u[j] = beta * (keys[at + j] - u[j]);
+            }
+            Arrays.fill(next, 0f);
+            int i = 0;
+            for (; i + 4 <= dc; i += 4) {
+                float k0 = keys[at + i];
+                float k1 = keys[at + i + 1];
+                float k2 = keys[at + i + 2];
+                float k3 = keys[at + i + 3];
+                float n0 = keys[nx + i];
+                float n1 = keys[nx + i + 1];
+                float n2 = keys[nx + i + 2];
+                float n3 = keys[nx + i + 3];
+                int r0 = i * dc;
+                int r1 = r0 + dc;
+                int r2 = r1 + dc;
+                int r3 = r2 + dc;
+                for (int j = 0; j < dc; j++) {
+                    float uj = u[j];
+                    float v0 = s[r0 + j] * a + k0 * uj;
+                    s[r0 + j] = v0;
+                    float v1 = s[r1 + j] * a + k1 * uj;
+                    s[r1 + j] = v1;
+                    float v2 = s[r2 + j] * a + k2 * uj;
+                    s[r2 + j] = v2;
+                    float v3 = s[r3 + j] * a + k3 * uj;
+                    s[r3 + j] = v3;
+                    float w = next[j];
+                    w += (v0 * a) * n0;
+                    w += (v1 * a) * n1;
+                    w += (v2 * a) * n2;
+                    w += (v3 * a) * n3;
+                    next[j] = w;
+                }
+            }
+            for (; i < dc; i++) {
+                float ki = keys[at + i];
+                float ni = keys[nx + i];
+                int row = i * dc;
+                for (int j = 0; j < dc; j++) {
+                    float v = s[row + j] * a + ki * u[j];
+                    s[row + j] = v;
+                    next[j] += (v * a) * ni;
+                }
+            }
+            float[] swap = u;
+            u = next;
+            next = swap;
+            cs.advance(1);
+        }
+        int last = (n - 1) * dc;
+        for (int j = 0; j < dc; j++) {
+            u[j] = beta * (keys[last + j] - u[j]);
+        }
+        rankOneUpdate(s, keys, last, u, dc, a);
         cs.advance(1);
+    }
+
+    /** {@link #fadingWrites} one at a time through {@link #fadingWrite} (the reference form, for tests). */
+    void fadingWritesReference(CellState cs, float[] keys, int n) {
+        for (int t = 0; t < n; t++) {
+            fadingWrite(cs, keys, t * settings.cellDim());
+        }
+    }
+
+    /** {@link #fadingWrites}, for tests. */
+    void fadingWritesFast(CellState cs, float[] keys, int n) {
+        fadingWrites(cs, keys, n);
     }
 
     /** {@link #fadingWrite} through the recurrent gated_delta cell (the reference form, for tests). */

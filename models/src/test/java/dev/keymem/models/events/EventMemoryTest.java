@@ -186,6 +186,56 @@ class EventMemoryTest {
         }
     }
 
+    /** The tier names from the table equal the names made from the bits, every combination (and bits above). */
+    @Test
+    void tierNamesEqualTheirReference() {
+        for (int t = 0; t < 64; t++) {
+            assertEquals(EventHit.tierNamesReference(t), EventHit.tierNames(t), "tiers " + t);
+        }
+        assertEquals("window+lexical", EventHit.tierNames(EventHit.WINDOW | EventHit.LEXICAL));
+        assertEquals("", EventHit.tierNames(0));
+    }
+
+    /**
+     * Runs of fading writes with each write's second pass and the next one's first pass together
+     * ({@code fadingWrites}) leave the state writing them one at a time leaves, bit for bit: runs of 1 to 40
+     * writes on a state carried from run to run, d_c = 32 and 8 and 7 (the remainder rows), zero components too.
+     */
+    @Test
+    void runsOfFadingWritesEqualOneAtATimeBitForBit() {
+        SplittableRandom r = new SplittableRandom(29);
+        for (EventSettings set : List.of(EventSettings.defaults(), new EventSettings(16, 8, 0.7f, 0.9f, 32, 64, 64, 2, 512, 1024, 0, 0, 1.2, 0.75,
+                EventSettings.Weights.defaults(), 3L), new EventSettings(16, 7, 0.7f, 0.9f, 32, 64, 64, 2, 512, 1024, 0, 0,
+                1.2, 0.75, EventSettings.Weights.defaults(), 3L))) {
+            EventMemory m = new EventMemory(set);
+            EventState a = m.newState();
+            EventState b = m.newState();
+            int dc = set.cellDim();
+            int fused = 0;
+            for (int run = 0; run < 120; run++) {
+                int n = 1 + r.nextInt(run % 3 == 0 ? 40 : 6);
+                float[] keys = new float[n * dc];
+                for (int t = 0; t < n; t++) {
+                    float[] k = new float[dc];
+                    for (int i = 0; i < dc; i++) {
+                        k[i] = r.nextInt(4) == 0 ? 0f : (float) (r.nextDouble() * 2 - 1);
+                    }
+                    System.arraycopy(EventMemory.unit(k), 0, keys, t * dc, dc);
+                }
+                m.fadingWritesFast(a.cell(), keys, n);
+                m.fadingWritesReference(b.cell(), keys, n);
+                fused += n > 1 ? 1 : 0;
+                assertEquals(b.cell().position(), a.cell().position());
+                float[] sa = a.cell().data();
+                float[] sb = b.cell().data();
+                for (int i = 0; i < sa.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(sb[i]), Float.floatToRawIntBits(sa[i]), "run " + run + " i " + i);
+                }
+            }
+            assertTrue(fused > 60, "runs of several writes: " + fused);
+        }
+    }
+
     /**
      * A candidate's dense and read parts from its nonzero components (kept across queries), or over the
      * query's listed components where those are fewer, equal the dense loops'.
