@@ -2402,9 +2402,29 @@ public final class EventMemory {
         float[] s = st.cell().data();
         double scale = 1.0 / Math.sqrt(dc);
         // Row by row: each acc[j] still sums its products over i ascending (fadingReadReference's sums),
-        // with contiguous reads of the state.
+        // with contiguous reads of the state; four rows a pass, each product still added one at a time in row
+        // order (the same double sums), with a quarter of the loads and stores of acc (C1 keeps them).
         double[] acc = new double[dc];
-        for (int i = 0; i < dc; i++) {
+        int i = 0;
+        for (; i + 4 <= dc; i += 4) {
+            double q0 = q[i];
+            double q1 = q[i + 1];
+            double q2 = q[i + 2];
+            double q3 = q[i + 3];
+            int r0 = i * dc;
+            int r1 = r0 + dc;
+            int r2 = r1 + dc;
+            int r3 = r2 + dc;
+            for (int j = 0; j < dc; j++) {
+                double aj = acc[j];
+                aj += s[r0 + j] * q0;
+                aj += s[r1 + j] * q1;
+                aj += s[r2 + j] * q2;
+                aj += s[r3 + j] * q3;
+                acc[j] = aj;
+            }
+        }
+        for (; i < dc; i++) {
             double qi = q[i];
             int row = i * dc;
             for (int j = 0; j < dc; j++) {

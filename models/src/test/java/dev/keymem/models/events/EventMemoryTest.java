@@ -588,22 +588,26 @@ class EventMemoryTest {
         assertEquals(0, plain.shapeHits);
     }
 
-    /** The row-by-row fading read equals the column loop bit for bit. */
+    /** The row-by-row fading read equals the column loop bit for bit (d_c = 32, and 7: the remainder rows). */
     @Test
     void fadingReadEqualsTheColumnLoopBitForBit() {
         SplittableRandom r = new SplittableRandom(29);
-        EventMemory m = new EventMemory(EventSettings.defaults());
-        EventState st = m.newState();
-        InMemoryEventStore store = new InMemoryEventStore();
-        int d = EventSettings.defaults().dimension();
-        assertEquals(null, m.fadingReadFast(st, EventMemory.unit(EventMemory.hashVector(terms(r, 50), d))));
-        for (int t = 0; t < 300; t++) {
-            m.write(st, store, terms(r, 400), null, null);
-            float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
-            float[] a = m.fadingReadFast(st, x);
-            float[] b = m.fadingReadReference(st, x);
-            for (int i = 0; i < a.length; i++) {
-                assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "event " + t + " i " + i);
+        for (EventSettings set : List.of(EventSettings.defaults(), new EventSettings(16, 7, 0.7f, 0.9f, 32, 64, 64, 2,
+                512, 1024, 0, 0, 1.2, 0.75, EventSettings.Weights.defaults(), 3L))) {
+            EventMemory m = new EventMemory(set);
+            EventState st = m.newState();
+            InMemoryEventStore store = new InMemoryEventStore();
+            int d = set.dimension();
+            assertEquals(null, m.fadingReadFast(st, EventMemory.unit(EventMemory.hashVector(terms(r, 50), d))));
+            for (int t = 0; t < 300; t++) {
+                m.write(st, store, terms(r, 400), null, null);
+                float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
+                float[] a = m.fadingReadFast(st, x);
+                float[] b = m.fadingReadReference(st, x);
+                assertEquals(set.cellDim(), a.length);
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "event " + t + " i " + i);
+                }
             }
         }
     }
