@@ -1595,7 +1595,7 @@ public final class EventMemory {
     private void denseParts(Candidate c, float[] x, double xNorm2, float[] read, double readNorm2) {
         Derived d = derived(c.entry);
         c.dense = cosine(x, xNorm2, d);
-        c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
+        c.read = read == null ? 0 : cosineProjected(read, readNorm2, d);
     }
 
     /** At most this many archived events' {@link Derived} values are kept (two generations of half of it). */
@@ -1622,6 +1622,11 @@ public final class EventMemory {
         /** The sum of squares of the nonzero components, in order (what the dense loop sums). */
         double norm2;
         float[] projected;
+        /**
+         * The sum of squares of {@link #projected} as {@link #norm2} sums it (the value the read part's cosine
+         * summed beside its dot product at every query), set with it.
+         */
+        double projectedNorm2;
 
         Derived(EventEntry e) {
             this(e.vector(), e.scale(), null);
@@ -1654,6 +1659,7 @@ public final class EventMemory {
                     norm2 = same.norm2;
                     if (projected == null) {
                         projected = same.projected;
+                        projectedNorm2 = same.projectedNorm2;
                     }
                     same = null;
                 } else {
@@ -1692,6 +1698,7 @@ public final class EventMemory {
         float[] projected(EventMemory m) {
             if (projected == null) {
                 projected = m.projectSparse(vector.length, nz, val);
+                projectedNorm2 = norm2(projected);
             }
             return projected;
         }
@@ -1827,6 +1834,21 @@ public final class EventMemory {
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
+    /**
+     * {@link #cosine(float[], double, float[])} of {@code a} and the candidate's projection, whose sum of squares
+     * {@link Derived} keeps (summed in the same order as that method sums it beside the dot product, so the same
+     * value): the dot product alone.
+     */
+    private double cosineProjected(float[] a, double na, Derived d) {
+        float[] b = d.projected(this);
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+        }
+        double nb = d.projectedNorm2;
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
     /** The sum of squares of {@code a}, as {@link #cosine(float[], float[])} sums it. */
     private static double norm2(float[] a) {
         double na = 0;
@@ -1874,7 +1896,7 @@ public final class EventMemory {
                 xnz[m++] = j;
             }
         }
-        return new double[] {cosine(x, Arrays.copyOf(xnz, m), norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
+        return new double[] {cosine(x, Arrays.copyOf(xnz, m), norm2(x), d), read == null ? 0 : cosineProjected(read, norm2(read), d)};
     }
 
     /**
@@ -2241,7 +2263,7 @@ public final class EventMemory {
                     continue;
                 }
             }
-            c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
+            c.read = read == null ? 0 : cosineProjected(read, readNorm2, d);
             c.score = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * c.read + priorWeight * nov
                     + w.recency() * rec;
             kept = offer(best, kept, c);
