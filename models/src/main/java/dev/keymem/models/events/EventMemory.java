@@ -239,11 +239,13 @@ public final class EventMemory {
         EventEntry entry = new EventEntry(p, distinct, counts, terms.length, q8, scale, innovation,
                 payload == null ? new byte[0] : payload);
         // A later query finds the entry's nonzero components by the identity of q8 where the store hands back
-        // the written entry (heap state, a cache); found here from the unit vector's listed components. Only
-        // while there is room: a write never drops what queries derived (long histories' old candidates).
-        if (derived.size() < DERIVED_MAX / 2 - 1) {
-            keep(sh.derived != null ? new Derived(q8, sh.derived) : new Derived(q8, scale, sh.nz));
-        }
+        // the written entry (heap state, a cache); found here from the unit vector's listed components. Kept in
+        // the direct-mapped front a query looks in first, not in the maps: no identity hash a write, and a
+        // write never drops what queries derived and keep in the maps (long histories' old candidates); a
+        // slot taken since by another position is a miss, and the query derives the values from the entry's
+        // bytes (the same values).
+        derivedFront[(int) p & (derivedFront.length - 1)] =
+                sh.derived != null ? new Derived(q8, sh.derived) : new Derived(q8, scale, sh.nz);
         store.archive(entry);
         rowsWritten++;
         for (int i = 0; i < distinct.length; i++) {
@@ -1715,9 +1717,10 @@ public final class EventMemory {
     private java.util.IdentityHashMap<byte[], Derived> derivedOld = new java.util.IdentityHashMap<>();
 
     /**
-     * The {@link Derived} value {@link #derived} last found for an entry, by the entry's position modulo its
-     * length (direct-mapped, checked by the vector's identity and the scale like the maps): an array read
-     * instead of an identity-hash lookup for the candidates a key's queries visit again and again.
+     * The {@link Derived} value {@link #derived} last found for an entry, or the one a write kept for its entry
+     * (not made until a query finds it), by the entry's position modulo its length (direct-mapped, checked by
+     * the vector's identity and the scale like the maps): an array read instead of an identity-hash lookup for
+     * the candidates a key's queries visit again and again.
      */
     private final Derived[] derivedFront = new Derived[1 << 14];
 
@@ -1725,7 +1728,7 @@ public final class EventMemory {
         int slot = (int) e.position() & (derivedFront.length - 1);
         Derived f = derivedFront[slot];
         if (f != null && f.vector == e.vector() && sameScale(f, e)) {
-            return f;
+            return f.made(); // a write's is made at its first query
         }
         Derived d = derivedMaps(e).made();
         derivedFront[slot] = d;

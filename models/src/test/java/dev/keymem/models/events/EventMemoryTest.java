@@ -651,6 +651,70 @@ class EventMemoryTest {
     }
 
     /**
+     * Parts of entries whose place in the memory's direct-mapped table of derived parts a later write took
+     * (positions 16,384 apart) are derived again from the entry's bytes, equal to the dense loops' bit for bit,
+     * as are those of the entries written last, asked before and after the older ones; queries on that history
+     * answer as the reference ranking does.
+     */
+    @Test
+    void partsOfEntriesWhoseSlotALaterWriteTookEqualDenseBitForBit() {
+        SplittableRandom r = new SplittableRandom(37);
+        EventSettings set = EventSettings.defaults().withCaps(0, 0);
+        EventMemory m = new EventMemory(set);
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        int d = set.dimension();
+        int cd = set.cellDim();
+        int events = (1 << 14) + 300;
+        for (int t = 0; t < events; t++) {
+            float[] v = null;
+            if (t % 2 == 1) {
+                v = new float[d];
+                for (int j = r.nextInt(3); j < d; j += 1 + r.nextInt(4)) {
+                    v[j] = (float) (r.nextDouble() * 2 - 1);
+                }
+            }
+            m.write(st, store, terms(r, 400), v, null);
+        }
+        int checked = 0;
+        long[] positions = new long[900];
+        for (int i = 0; i < 300; i++) {
+            positions[i] = events - 300 + i; // the slots' last writers, first
+            positions[300 + i] = i; // their slots taken by those
+            positions[600 + i] = events - 300 + i; // again, after the older ones took the slots back
+        }
+        for (long p : positions) {
+            EventEntry e = store.archived(p);
+            float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
+            float[] read = new float[cd];
+            for (int i = 0; i < cd; i++) {
+                read[i] = (float) (r.nextDouble() * 2 - 1);
+            }
+            for (int again = 0; again < 2; again++) {
+                double[] fast = m.candidateParts(x, read, e, false);
+                double[] ref = m.candidateParts(x, read, e, true);
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(Double.doubleToRawLongBits(ref[i]), Double.doubleToRawLongBits(fast[i]),
+                            "entry " + p + " part " + i);
+                }
+            }
+            checked++;
+        }
+        assertEquals(900, checked);
+        for (int q = 0; q < 20; q++) {
+            int[] terms = terms(r, 400);
+            EventMemory.Answer a = m.query(st, store, terms, null, 8);
+            EventMemory.Answer b = m.queryReference(st, store, terms, null, 8);
+            assertEquals(b.hits().size(), a.hits().size());
+            for (int i = 0; i < a.hits().size(); i++) {
+                assertEquals(b.hits().get(i).position(), a.hits().get(i).position());
+                assertEquals(Double.doubleToRawLongBits(b.hits().get(i).score()),
+                        Double.doubleToRawLongBits(a.hits().get(i).score()));
+            }
+        }
+    }
+
+    /**
      * The parts a write keeps for its entry are made on a query's first use (lazily): entries written from
      * repeated vectors (the shape cache hands each a copy of one shared part, made from the shared one when
      * first used, whether the shared one was made before or not) and from fresh ones, visited in an order that
