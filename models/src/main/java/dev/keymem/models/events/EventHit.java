@@ -12,8 +12,22 @@ public record EventHit(long position, byte[] payload, double score, int tiers, d
     public static final int LEXICAL = 4;
     public static final int SEGMENT = 8;
 
-    /** The tier bits as names, e.g. "window+lexical". */
+    /** {@link #tierNames} of each combination of the four bits, made once. */
+    private static final String[] TIER_NAMES = new String[16];
+
+    static {
+        for (int t = 0; t < TIER_NAMES.length; t++) {
+            TIER_NAMES[t] = tierNamesReference(t);
+        }
+    }
+
+    /** The tier bits as names, e.g. "window+lexical" (bits above the four tiers are ignored). */
     public static String tierNames(int tiers) {
+        return TIER_NAMES[tiers & 15];
+    }
+
+    /** {@link #tierNames} made from the bits each time (the reference form, for tests). */
+    static String tierNamesReference(int tiers) {
         StringBuilder sb = new StringBuilder();
         String[] names = {"window", "eidetic", "lexical", "segment"};
         for (int i = 0; i < names.length; i++) {

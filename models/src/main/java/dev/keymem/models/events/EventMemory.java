@@ -166,15 +166,21 @@ public final class EventMemory {
 
     /**
      * Applies the first {@code n} fading writes of {@code w} to {@code cs}, in order: a key as it is, listed
-     * components through {@link #keyOf} (the key the write would have projected, bit for bit).
+     * components through {@link #keyOf} (the key the write would have projected, bit for bit). The keys are made
+     * first (none depends on the cell), then written by {@link #fadingWrites}, which reads and writes the cell once
+     * per write instead of twice.
      */
     void applyPending(CellState cs, PendingFading w, int n) {
         int dc = settings.cellDim();
+        if (pendingKeys.length < n * dc) {
+            pendingKeys = new float[n * dc];
+        }
+        float[] ks = pendingKeys;
         int at = 0;
         for (int i = 0; i < n; i++) {
             int m = w.counts[i];
             if (m == PendingFading.KEY) {
-                fadingWrite(cs, w.values, at);
+                System.arraycopy(w.values, at, ks, i * dc, dc);
                 at += dc;
             } else {
                 if (pendingCols.length < m) {
@@ -185,11 +191,15 @@ public final class EventMemory {
                 for (int k = 0; k < m; k++) {
                     pendingVals[k] = w.values[at + k];
                 }
-                fadingWrite(cs, keyOf(pendingCols, pendingVals, m), 0);
+                System.arraycopy(keyOf(pendingCols, pendingVals, m), 0, ks, i * dc, dc);
                 at += m;
             }
         }
+        fadingWrites(cs, ks, n);
     }
+
+    /** {@link #applyPending}'s keys, write after write (its own scratch, as its columns and values are). */
+    private float[] pendingKeys = new float[0];
 
     /** {@link #applyPending}'s columns and values (its own: it may run while a write's are in the scratch arrays). */
     private int[] pendingCols = new int[0];
@@ -229,11 +239,13 @@ public final class EventMemory {
         EventEntry entry = new EventEntry(p, distinct, counts, terms.length, q8, scale, innovation,
                 payload == null ? new byte[0] : payload);
         // A later query finds the entry's nonzero components by the identity of q8 where the store hands back
-        // the written entry (heap state, a cache); found here from the unit vector's listed components. Only
-        // while there is room: a write never drops what queries derived (long histories' old candidates).
-        if (derived.size() < DERIVED_MAX / 2 - 1) {
-            keep(sh.derived != null ? new Derived(q8, sh.derived) : new Derived(q8, scale, sh.nz));
-        }
+        // the written entry (heap state, a cache); found here from the unit vector's listed components. Kept in
+        // the direct-mapped front a query looks in first, not in the maps: no identity hash a write, and a
+        // write never drops what queries derived and keep in the maps (long histories' old candidates); a
+        // slot taken since by another position is a miss, and the query derives the values from the entry's
+        // bytes (the same values).
+        derivedFront[(int) p & (derivedFront.length - 1)] =
+                sh.derived != null ? new Derived(q8, sh.derived) : new Derived(q8, scale, sh.nz);
         store.archive(entry);
         rowsWritten++;
         for (int i = 0; i < distinct.length; i++) {
@@ -654,11 +666,22 @@ public final class EventMemory {
         float a = decayFactor;
         float beta = settings.beta();
         float[] u = new float[dc];
-        // Pass 1, S^T k over the decayed rows, four rows a pass: u[j] still gets its products added one at a
-        // time in row order (the same float sums), with a quarter of the loads and stores of u (the JIT of a
-        // short file run, C1, keeps them). The decayed values are not stored here: pass 2 computes each again
-        // (the same float product s * a, Java's float arithmetic being exact to the bit and without fused
-        // multiply-adds) and stores the row's final value, one store per value instead of two.
+        decayedProducts(s, keys, at, u, dc, a);
+        for (int j = 0; j < dc; j++) {
+            u[j] = beta * (keys[at + j] - u[j]);
+        }
+        rankOneUpdate(s, keys, at, u, dc, a);
+        cs.advance(1);
+    }
+
+    /**
+     * A fading write's pass 1: adds S^T k over the decayed rows to {@code u} (zeros), four rows a pass: u[j]
+     * still gets its products added one at a time in row order (the same float sums), with a quarter of the
+     * loads and stores of u (the JIT of a short file run, C1, keeps them). The decayed values are not stored
+     * here: pass 2 computes each again (the same float product s * a, Java's float arithmetic being exact to the
+     * bit and without fused multiply-adds) and stores the row's final value, one store per value instead of two.
+     */
+    private static void decayedProducts(float[] s, float[] keys, int at, float[] u, int dc, float a) {
         int i = 0;
         for (; i + 4 <= dc; i += 4) {
             float k0 = keys[at + i];
@@ -685,10 +708,10 @@ public final class EventMemory {
                 u[j] += (s[row + j] * a) * ki;
             }
         }
-        for (int j = 0; j < dc; j++) {
-            u[j] = beta * (keys[at + j] - u[j]);
-        }
-        // Pass 2: S = a S + k u^T, row by row (the decayed value, then the rank-one term added to it).
+    }
+
+    /** A fading write's pass 2: S = a S + k u^T, row by row (the decayed value, then the rank-one term added to it). */
+    private static void rankOneUpdate(float[] s, float[] keys, int at, float[] u, int dc, float a) {
         int n = dc * dc;
         for (int row = 0, r = at; row < n; row += dc, r++) {
             float ki = keys[r];
@@ -703,7 +726,108 @@ public final class EventMemory {
                 s[row + j] = s[row + j] * a + ki * u[j];
             }
         }
+    }
+
+    /**
+     * {@code n} fading writes, the keys {@code keys[t d_c, (t + 1) d_c)} in order: what {@code n} calls of
+     * {@link #fadingWrite} leave, bit for bit, with the cell read and written once per write instead of twice.
+     * Write t's second pass (each row's new values, row by row) and write t + 1's first pass (S^T k over the
+     * decayed rows, each u[j] summing its products in row order) go together: as soon as a row of the new state
+     * is stored, its decayed values times the next key are added to the next write's u, so each u[j] gets the
+     * same float products added in the same order as {@link #fadingWrite}'s first pass over the stored state
+     * gives it (the value read there is the float stored here; Java's float arithmetic is exact to the bit,
+     * without fused multiply-adds). The first write's first pass and the last write's second pass are
+     * {@link #fadingWrite}'s own.
+     */
+    private void fadingWrites(CellState cs, float[] keys, int n) {
+        if (n <= 1) {
+            if (n == 1) {
+                fadingWrite(cs, keys, 0);
+            }
+            return;
+        }
+        int dc = settings.cellDim();
+        float[] s = cs.data();
+        if (s.length != dc * dc) {
+            throw new IllegalArgumentException("cell state has " + s.length + " floats, expected " + dc * dc);
+        }
+        float a = decayFactor;
+        float beta = settings.beta();
+        float[] u = new float[dc];
+        float[] next = new float[dc];
+        decayedProducts(s, keys, 0, u, dc, a);
+        for (int t = 0; t + 1 < n; t++) {
+            int at = t * dc;
+            int nx = at + dc;
+            for (int j = 0; j < dc; j++) {
+                u[j] = beta * (keys[at + j] - u[j]);
+            }
+            Arrays.fill(next, 0f);
+            int i = 0;
+            for (; i + 4 <= dc; i += 4) {
+                float k0 = keys[at + i];
+                float k1 = keys[at + i + 1];
+                float k2 = keys[at + i + 2];
+                float k3 = keys[at + i + 3];
+                float n0 = keys[nx + i];
+                float n1 = keys[nx + i + 1];
+                float n2 = keys[nx + i + 2];
+                float n3 = keys[nx + i + 3];
+                int r0 = i * dc;
+                int r1 = r0 + dc;
+                int r2 = r1 + dc;
+                int r3 = r2 + dc;
+                for (int j = 0; j < dc; j++) {
+                    float uj = u[j];
+                    float v0 = s[r0 + j] * a + k0 * uj;
+                    s[r0 + j] = v0;
+                    float v1 = s[r1 + j] * a + k1 * uj;
+                    s[r1 + j] = v1;
+                    float v2 = s[r2 + j] * a + k2 * uj;
+                    s[r2 + j] = v2;
+                    float v3 = s[r3 + j] * a + k3 * uj;
+                    s[r3 + j] = v3;
+                    float w = next[j];
+                    w += (v0 * a) * n0;
+                    w += (v1 * a) * n1;
+                    w += (v2 * a) * n2;
+                    w += (v3 * a) * n3;
+                    next[j] = w;
+                }
+            }
+            for (; i < dc; i++) {
+                float ki = keys[at + i];
+                float ni = keys[nx + i];
+                int row = i * dc;
+                for (int j = 0; j < dc; j++) {
+                    float v = s[row + j] * a + ki * u[j];
+                    s[row + j] = v;
+                    next[j] += (v * a) * ni;
+                }
+            }
+            float[] swap = u;
+            u = next;
+            next = swap;
+            cs.advance(1);
+        }
+        int last = (n - 1) * dc;
+        for (int j = 0; j < dc; j++) {
+            u[j] = beta * (keys[last + j] - u[j]);
+        }
+        rankOneUpdate(s, keys, last, u, dc, a);
         cs.advance(1);
+    }
+
+    /** {@link #fadingWrites} one at a time through {@link #fadingWrite} (the reference form, for tests). */
+    void fadingWritesReference(CellState cs, float[] keys, int n) {
+        for (int t = 0; t < n; t++) {
+            fadingWrite(cs, keys, t * settings.cellDim());
+        }
+    }
+
+    /** {@link #fadingWrites}, for tests. */
+    void fadingWritesFast(CellState cs, float[] keys, int n) {
+        fadingWrites(cs, keys, n);
     }
 
     /** {@link #fadingWrite} through the recurrent gated_delta cell (the reference form, for tests). */
@@ -1473,7 +1597,7 @@ public final class EventMemory {
     private void denseParts(Candidate c, float[] x, double xNorm2, float[] read, double readNorm2) {
         Derived d = derived(c.entry);
         c.dense = cosine(x, xNorm2, d);
-        c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
+        c.read = read == null ? 0 : cosineProjected(read, readNorm2, d);
     }
 
     /** At most this many archived events' {@link Derived} values are kept (two generations of half of it). */
@@ -1500,6 +1624,11 @@ public final class EventMemory {
         /** The sum of squares of the nonzero components, in order (what the dense loop sums). */
         double norm2;
         float[] projected;
+        /**
+         * The sum of squares of {@link #projected} as {@link #norm2} sums it (the value the read part's cosine
+         * summed beside its dot product at every query), set with it.
+         */
+        double projectedNorm2;
 
         Derived(EventEntry e) {
             this(e.vector(), e.scale(), null);
@@ -1532,6 +1661,7 @@ public final class EventMemory {
                     norm2 = same.norm2;
                     if (projected == null) {
                         projected = same.projected;
+                        projectedNorm2 = same.projectedNorm2;
                     }
                     same = null;
                 } else {
@@ -1570,6 +1700,7 @@ public final class EventMemory {
         float[] projected(EventMemory m) {
             if (projected == null) {
                 projected = m.projectSparse(vector.length, nz, val);
+                projectedNorm2 = norm2(projected);
             }
             return projected;
         }
@@ -1586,9 +1717,10 @@ public final class EventMemory {
     private java.util.IdentityHashMap<byte[], Derived> derivedOld = new java.util.IdentityHashMap<>();
 
     /**
-     * The {@link Derived} value {@link #derived} last found for an entry, by the entry's position modulo its
-     * length (direct-mapped, checked by the vector's identity and the scale like the maps): an array read
-     * instead of an identity-hash lookup for the candidates a key's queries visit again and again.
+     * The {@link Derived} value {@link #derived} last found for an entry, or the one a write kept for its entry
+     * (not made until a query finds it), by the entry's position modulo its length (direct-mapped, checked by
+     * the vector's identity and the scale like the maps): an array read instead of an identity-hash lookup for
+     * the candidates a key's queries visit again and again.
      */
     private final Derived[] derivedFront = new Derived[1 << 14];
 
@@ -1596,7 +1728,7 @@ public final class EventMemory {
         int slot = (int) e.position() & (derivedFront.length - 1);
         Derived f = derivedFront[slot];
         if (f != null && f.vector == e.vector() && sameScale(f, e)) {
-            return f;
+            return f.made(); // a write's is made at its first query
         }
         Derived d = derivedMaps(e).made();
         derivedFront[slot] = d;
@@ -1705,6 +1837,21 @@ public final class EventMemory {
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
+    /**
+     * {@link #cosine(float[], double, float[])} of {@code a} and the candidate's projection, whose sum of squares
+     * {@link Derived} keeps (summed in the same order as that method sums it beside the dot product, so the same
+     * value): the dot product alone.
+     */
+    private double cosineProjected(float[] a, double na, Derived d) {
+        float[] b = d.projected(this);
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+        }
+        double nb = d.projectedNorm2;
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
     /** The sum of squares of {@code a}, as {@link #cosine(float[], float[])} sums it. */
     private static double norm2(float[] a) {
         double na = 0;
@@ -1752,7 +1899,7 @@ public final class EventMemory {
                 xnz[m++] = j;
             }
         }
-        return new double[] {cosine(x, Arrays.copyOf(xnz, m), norm2(x), d), read == null ? 0 : cosine(read, norm2(read), d.projected(this))};
+        return new double[] {cosine(x, Arrays.copyOf(xnz, m), norm2(x), d), read == null ? 0 : cosineProjected(read, norm2(read), d)};
     }
 
     /**
@@ -2119,7 +2266,7 @@ public final class EventMemory {
                     continue;
                 }
             }
-            c.read = read == null ? 0 : cosine(read, readNorm2, d.projected(this));
+            c.read = read == null ? 0 : cosineProjected(read, readNorm2, d);
             c.score = w.lexical() * c.lexical + w.dense() * c.dense + w.read() * c.read + priorWeight * nov
                     + w.recency() * rec;
             kept = offer(best, kept, c);
@@ -2280,9 +2427,29 @@ public final class EventMemory {
         float[] s = st.cell().data();
         double scale = 1.0 / Math.sqrt(dc);
         // Row by row: each acc[j] still sums its products over i ascending (fadingReadReference's sums),
-        // with contiguous reads of the state.
+        // with contiguous reads of the state; four rows a pass, each product still added one at a time in row
+        // order (the same double sums), with a quarter of the loads and stores of acc (C1 keeps them).
         double[] acc = new double[dc];
-        for (int i = 0; i < dc; i++) {
+        int i = 0;
+        for (; i + 4 <= dc; i += 4) {
+            double q0 = q[i];
+            double q1 = q[i + 1];
+            double q2 = q[i + 2];
+            double q3 = q[i + 3];
+            int r0 = i * dc;
+            int r1 = r0 + dc;
+            int r2 = r1 + dc;
+            int r3 = r2 + dc;
+            for (int j = 0; j < dc; j++) {
+                double aj = acc[j];
+                aj += s[r0 + j] * q0;
+                aj += s[r1 + j] * q1;
+                aj += s[r2 + j] * q2;
+                aj += s[r3 + j] * q3;
+                acc[j] = aj;
+            }
+        }
+        for (; i < dc; i++) {
             double qi = q[i];
             int row = i * dc;
             for (int j = 0; j < dc; j++) {

@@ -186,6 +186,56 @@ class EventMemoryTest {
         }
     }
 
+    /** The tier names from the table equal the names made from the bits, every combination (and bits above). */
+    @Test
+    void tierNamesEqualTheirReference() {
+        for (int t = 0; t < 64; t++) {
+            assertEquals(EventHit.tierNamesReference(t), EventHit.tierNames(t), "tiers " + t);
+        }
+        assertEquals("window+lexical", EventHit.tierNames(EventHit.WINDOW | EventHit.LEXICAL));
+        assertEquals("", EventHit.tierNames(0));
+    }
+
+    /**
+     * Runs of fading writes with each write's second pass and the next one's first pass together
+     * ({@code fadingWrites}) leave the state writing them one at a time leaves, bit for bit: runs of 1 to 40
+     * writes on a state carried from run to run, d_c = 32 and 8 and 7 (the remainder rows), zero components too.
+     */
+    @Test
+    void runsOfFadingWritesEqualOneAtATimeBitForBit() {
+        SplittableRandom r = new SplittableRandom(29);
+        for (EventSettings set : List.of(EventSettings.defaults(), new EventSettings(16, 8, 0.7f, 0.9f, 32, 64, 64, 2, 512, 1024, 0, 0, 1.2, 0.75,
+                EventSettings.Weights.defaults(), 3L), new EventSettings(16, 7, 0.7f, 0.9f, 32, 64, 64, 2, 512, 1024, 0, 0,
+                1.2, 0.75, EventSettings.Weights.defaults(), 3L))) {
+            EventMemory m = new EventMemory(set);
+            EventState a = m.newState();
+            EventState b = m.newState();
+            int dc = set.cellDim();
+            int fused = 0;
+            for (int run = 0; run < 120; run++) {
+                int n = 1 + r.nextInt(run % 3 == 0 ? 40 : 6);
+                float[] keys = new float[n * dc];
+                for (int t = 0; t < n; t++) {
+                    float[] k = new float[dc];
+                    for (int i = 0; i < dc; i++) {
+                        k[i] = r.nextInt(4) == 0 ? 0f : (float) (r.nextDouble() * 2 - 1);
+                    }
+                    System.arraycopy(EventMemory.unit(k), 0, keys, t * dc, dc);
+                }
+                m.fadingWritesFast(a.cell(), keys, n);
+                m.fadingWritesReference(b.cell(), keys, n);
+                fused += n > 1 ? 1 : 0;
+                assertEquals(b.cell().position(), a.cell().position());
+                float[] sa = a.cell().data();
+                float[] sb = b.cell().data();
+                for (int i = 0; i < sa.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(sb[i]), Float.floatToRawIntBits(sa[i]), "run " + run + " i " + i);
+                }
+            }
+            assertTrue(fused > 60, "runs of several writes: " + fused);
+        }
+    }
+
     /**
      * A candidate's dense and read parts from its nonzero components (kept across queries), or over the
      * query's listed components where those are fewer, equal the dense loops'.
@@ -538,22 +588,26 @@ class EventMemoryTest {
         assertEquals(0, plain.shapeHits);
     }
 
-    /** The row-by-row fading read equals the column loop bit for bit. */
+    /** The row-by-row fading read equals the column loop bit for bit (d_c = 32, and 7: the remainder rows). */
     @Test
     void fadingReadEqualsTheColumnLoopBitForBit() {
         SplittableRandom r = new SplittableRandom(29);
-        EventMemory m = new EventMemory(EventSettings.defaults());
-        EventState st = m.newState();
-        InMemoryEventStore store = new InMemoryEventStore();
-        int d = EventSettings.defaults().dimension();
-        assertEquals(null, m.fadingReadFast(st, EventMemory.unit(EventMemory.hashVector(terms(r, 50), d))));
-        for (int t = 0; t < 300; t++) {
-            m.write(st, store, terms(r, 400), null, null);
-            float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
-            float[] a = m.fadingReadFast(st, x);
-            float[] b = m.fadingReadReference(st, x);
-            for (int i = 0; i < a.length; i++) {
-                assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "event " + t + " i " + i);
+        for (EventSettings set : List.of(EventSettings.defaults(), new EventSettings(16, 7, 0.7f, 0.9f, 32, 64, 64, 2,
+                512, 1024, 0, 0, 1.2, 0.75, EventSettings.Weights.defaults(), 3L))) {
+            EventMemory m = new EventMemory(set);
+            EventState st = m.newState();
+            InMemoryEventStore store = new InMemoryEventStore();
+            int d = set.dimension();
+            assertEquals(null, m.fadingReadFast(st, EventMemory.unit(EventMemory.hashVector(terms(r, 50), d))));
+            for (int t = 0; t < 300; t++) {
+                m.write(st, store, terms(r, 400), null, null);
+                float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
+                float[] a = m.fadingReadFast(st, x);
+                float[] b = m.fadingReadReference(st, x);
+                assertEquals(set.cellDim(), a.length);
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "event " + t + " i " + i);
+                }
             }
         }
     }
@@ -594,6 +648,70 @@ class EventMemoryTest {
             checked++;
         }
         assertEquals(500, checked);
+    }
+
+    /**
+     * Parts of entries whose place in the memory's direct-mapped table of derived parts a later write took
+     * (positions 16,384 apart) are derived again from the entry's bytes, equal to the dense loops' bit for bit,
+     * as are those of the entries written last, asked before and after the older ones; queries on that history
+     * answer as the reference ranking does.
+     */
+    @Test
+    void partsOfEntriesWhoseSlotALaterWriteTookEqualDenseBitForBit() {
+        SplittableRandom r = new SplittableRandom(37);
+        EventSettings set = EventSettings.defaults().withCaps(0, 0);
+        EventMemory m = new EventMemory(set);
+        EventState st = m.newState();
+        InMemoryEventStore store = new InMemoryEventStore();
+        int d = set.dimension();
+        int cd = set.cellDim();
+        int events = (1 << 14) + 300;
+        for (int t = 0; t < events; t++) {
+            float[] v = null;
+            if (t % 2 == 1) {
+                v = new float[d];
+                for (int j = r.nextInt(3); j < d; j += 1 + r.nextInt(4)) {
+                    v[j] = (float) (r.nextDouble() * 2 - 1);
+                }
+            }
+            m.write(st, store, terms(r, 400), v, null);
+        }
+        int checked = 0;
+        long[] positions = new long[900];
+        for (int i = 0; i < 300; i++) {
+            positions[i] = events - 300 + i; // the slots' last writers, first
+            positions[300 + i] = i; // their slots taken by those
+            positions[600 + i] = events - 300 + i; // again, after the older ones took the slots back
+        }
+        for (long p : positions) {
+            EventEntry e = store.archived(p);
+            float[] x = EventMemory.unit(EventMemory.hashVector(terms(r, 400), d));
+            float[] read = new float[cd];
+            for (int i = 0; i < cd; i++) {
+                read[i] = (float) (r.nextDouble() * 2 - 1);
+            }
+            for (int again = 0; again < 2; again++) {
+                double[] fast = m.candidateParts(x, read, e, false);
+                double[] ref = m.candidateParts(x, read, e, true);
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(Double.doubleToRawLongBits(ref[i]), Double.doubleToRawLongBits(fast[i]),
+                            "entry " + p + " part " + i);
+                }
+            }
+            checked++;
+        }
+        assertEquals(900, checked);
+        for (int q = 0; q < 20; q++) {
+            int[] terms = terms(r, 400);
+            EventMemory.Answer a = m.query(st, store, terms, null, 8);
+            EventMemory.Answer b = m.queryReference(st, store, terms, null, 8);
+            assertEquals(b.hits().size(), a.hits().size());
+            for (int i = 0; i < a.hits().size(); i++) {
+                assertEquals(b.hits().get(i).position(), a.hits().get(i).position());
+                assertEquals(Double.doubleToRawLongBits(b.hits().get(i).score()),
+                        Double.doubleToRawLongBits(a.hits().get(i).score()));
+            }
+        }
     }
 
     /**
