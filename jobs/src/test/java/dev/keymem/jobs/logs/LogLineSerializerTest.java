@@ -133,6 +133,49 @@ class LogLineSerializerTest {
         }
     }
 
+    @Test
+    void aRunReadFromBytesGoesOnAsThoseBytesUntilItsLinesAreTaken() throws Exception {
+        // the keyed step's input reads a run from the exchange and writes it into its sort buffer: the bytes it
+        // writes are those it read, without decoding the lines; a copy shares them; the lines come out as they went
+        SplittableRandom r = new SplittableRandom(11);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int t = 0; t < 500; t++) {
+            LogLine first = randomLine(r);
+            LogLineRun run = new LogLineRun(first.source, first.topic, first.partition, 1);
+            int n = r.nextInt(12);
+            for (int i = 0; i < n; i++) {
+                LogLine l = randomLine(r);
+                l.source = first.source;
+                l.topic = first.topic;
+                l.partition = first.partition;
+                run.add(l);
+            }
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(run, out);
+            byte[] sent = out.getCopyOfBuffer();
+            LogLineRun read = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent));
+            assertEquals(n, read.size());
+            assertEquals(run.source(), read.source());
+            LogLineRun copy = LogLineRun.Serializer.INSTANCE.copy(read);
+            for (LogLineRun hop : new LogLineRun[] {read, copy}) {
+                out.clear();
+                LogLineRun.Serializer.INSTANCE.serialize(hop, out);
+                assertEquals(java.util.Arrays.toString(sent), java.util.Arrays.toString(out.getCopyOfBuffer()));
+            }
+            LogLineRun sorted = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(
+                    out.getCopyOfBuffer()));
+            for (LogLineRun b : new LogLineRun[] {sorted, copy, read}) {
+                for (int i = 0; i < n; i++) {
+                    assertSameLine(run.line(i), b.line(i));
+                }
+            }
+            // decoded, it is written from its lines: the same bytes again
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(read, out);
+            assertEquals(java.util.Arrays.toString(sent), java.util.Arrays.toString(out.getCopyOfBuffer()));
+        }
+    }
+
     /**
      * Bytes in the form before {@link LogLine#bare} (no bare bit: a line's flags, a run line's text byte 0, 1 or 2)
      * read as they did, each line not bare; a bare line's bytes differ from them in that bit alone.
