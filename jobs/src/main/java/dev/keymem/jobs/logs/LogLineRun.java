@@ -1,6 +1,7 @@
 package dev.keymem.jobs.logs;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordRuns;
@@ -9,7 +10,6 @@ import dev.keymem.jobs.serde.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
@@ -112,9 +112,9 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     LogLineRun lines() {
         if (packed != null) {
             try {
-                Serializer.readLines(new DataInputDeserializer(packed), this, size);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("corrupt LogLineRun of source " + source, e);
+                Serializer.readLines(packed, this, size);
+            } catch (IOException | RuntimeException e) { // cut short: an index out of bounds
+                throw new java.io.UncheckedIOException(new IOException("corrupt LogLineRun of source " + source, e));
             }
             packed = null;
         }
@@ -231,6 +231,37 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 out.write(r.packed);
                 return;
             }
+            int length = asciiLength(r);
+            if (length >= 0) { // its length known up front: the lines written straight after it
+                out.writeInt(length);
+                writeLines(r, out);
+                return;
+            }
+            writeBuffered(r, out);
+        }
+
+        /**
+         * The length of the lines' bytes of {@code r} (decoded) where every text is null or ASCII, else -1 (a text's
+         * UTF-8 length is known only once it is encoded).
+         */
+        private static int asciiLength(LogLineRun r) {
+            long n = 0;
+            for (int i = 0; i < r.size; i++) {
+                String t = r.texts[i];
+                if (t != null && !r.ascii[i]) {
+                    return -1;
+                }
+                n += 17 + (r.cri[i] != 0 ? 1 : 0) + (t == null ? 0 : 4L + t.length());
+                if (r.criHeads != null && (r.criHeads[i] != null || r.criTails[i] != null)) {
+                    n += 2 + (r.criHeads[i] == null ? 0 : r.criHeads[i].length)
+                            + (r.criTails[i] == null ? 0 : r.criTails[i].length);
+                }
+            }
+            return n <= Integer.MAX_VALUE ? (int) n : -1;
+        }
+
+        /** The length of the lines' bytes of {@code r} (decoded) and those bytes, through the thread's buffer. */
+        static void writeBuffered(LogLineRun r, DataOutputView out) throws IOException {
             DataOutputSerializer lines = LINES.get();
             lines.clear();
             writeLines(r, lines);
@@ -316,6 +347,83 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 r.ascii[i] = text == 2;
                 r.texts[i] = text == 2 ? ExactStrings.readAscii(in)
                         : text == 1 ? ExactStrings.read(in) : null;
+            }
+            r.size = n;
+        }
+
+        private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+        private static final java.lang.invoke.VarHandle INTS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+        /**
+         * {@link #readLines(DataInputView, LogLineRun, int)} of the lines' bytes {@code b} ({@link #packed}), read in
+         * place: an ASCII text is made from its bytes at once (no copy into a buffer first), the numbers read as the
+         * view reads them (big-endian). The same lines, or an exception where the bytes are cut short or corrupt.
+         */
+        static void readLines(byte[] b, LogLineRun r, int n) throws IOException {
+            r.offsets = new long[n];
+            r.timestamps = new long[n];
+            r.texts = new String[n];
+            r.ascii = new boolean[n];
+            r.bare = new boolean[n];
+            r.cri = new byte[n];
+            r.criHeads = null;
+            r.criTails = null;
+            int p = 0;
+            for (int i = 0; i < n; i++) {
+                r.offsets[i] = (long) LONGS.get(b, p);
+                r.timestamps[i] = (long) LONGS.get(b, p + 8);
+                int kind = b[p + 16] & 0xFF;
+                p += 17;
+                r.bare[i] = (kind & BARE_TEXT) != 0;
+                if ((kind & CRI_BYTE) != 0) {
+                    r.cri[i] = b[p++];
+                }
+                if ((kind & SEAM_BYTES) != 0) {
+                    if (r.criHeads == null) {
+                        r.criHeads = new byte[n][];
+                        r.criTails = new byte[n][];
+                    }
+                    for (int side = 0; side < 2; side++) { // as LogLineSerializer.readSeams: head, then tail
+                        int k = b[p++] & 0xFF;
+                        if (k > 3) {
+                            throw new IOException("corrupt LogLine: " + k + " bytes of a UTF-8 character at a CRI seam");
+                        }
+                        byte[] seam = k == 0 ? null : java.util.Arrays.copyOfRange(b, p, p + k);
+                        if (k > 0 && p + k > b.length) {
+                            throw new java.io.EOFException();
+                        }
+                        p += k;
+                        if (side == 0) {
+                            r.criHeads[i] = seam;
+                        } else {
+                            r.criTails[i] = seam;
+                        }
+                    }
+                }
+                int text = kind & ~(BARE_TEXT | CRI_BYTE | SEAM_BYTES);
+                r.ascii[i] = text == 2;
+                if (text == 1 || text == 2) {
+                    int len = (int) INTS.get(b, p);
+                    p += 4;
+                    if (len >= 0) { // ExactStrings.writeAscii, or ExactStrings.write's UTF-8
+                        if (len > b.length - p) {
+                            throw new java.io.EOFException();
+                        }
+                        r.texts[i] = new String(b, p, len, text == 2 ? StandardCharsets.ISO_8859_1
+                                : StandardCharsets.UTF_8);
+                        p += len;
+                    } else if (text == 2) {
+                        throw new IOException("corrupt LogLineRun: an ASCII text of " + len + " chars");
+                    } else { // ExactStrings.write's chars (a text with an unpaired surrogate)
+                        char[] c = new char[-1 - len];
+                        for (int k = 0; k < c.length; k++, p += 2) {
+                            c[k] = (char) (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF));
+                        }
+                        r.texts[i] = new String(c);
+                    }
+                }
             }
             r.size = n;
         }
