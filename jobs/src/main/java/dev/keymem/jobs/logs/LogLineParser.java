@@ -623,7 +623,6 @@ public final class LogLineParser implements Serializable {
         return FIELDS;
     }
 
-
     /** Longest name, string and number {@link #flat} reads (Jackson's read constraints are far above: 50,000, 20M, 1,000). */
     static final int FLAT_NAME_MAX = 1_000;
     static final int FLAT_STRING_MAX = 1 << 20;
