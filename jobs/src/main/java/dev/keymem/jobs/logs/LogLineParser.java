@@ -200,6 +200,29 @@ public final class LogLineParser implements Serializable {
         return l;
     }
 
+    /**
+     * {@link #fromJson} of the flat record whose wanted fields are the slots {@code v} ({@link JsonLogFields#READ}:
+     * what {@link #flatSlots} and {@link #jsonTokens} read), the same line or refusal, each field looked up by its
+     * slot instead of by name in a map (some 50 look-ups a record, mostly of absent names).
+     */
+    private LogLine fromSlots(JsonNode[] v, String key, long offset, long recordTimestamp, boolean surrogates)
+            throws InvalidRecordException {
+        int k = JsonLogFields.text(v);
+        if (k < 0) {
+            throw new InvalidRecordException(NO_TEXT);
+        }
+        String text = v[JsonLogFields.textSlot(k)].asText();
+        text = withoutLineEnd(surrogates ? RecordParsers.wellFormed(text) : text);
+        JsonNode s = JsonLogFields.source(v);
+        String source = s == null ? null : surrogates ? RecordParsers.wellFormed(s.asText()) : s.asText();
+        if (source == null) {
+            source = fixedSource != null ? fixedSource : key != null && !key.isBlank() ? key : "default";
+        }
+        LogLine l = new LogLine(source, text, offset, timestamp(null, v, recordTimestamp));
+        l.bare = JsonLogFields.bare(v, k);
+        return l;
+    }
+
     /** {@code text} without one trailing line break ({@code \n} or {@code \r\n}: Docker's {@code log} ends in one). */
     static String withoutLineEnd(String text) {
         int n = text.length();
@@ -217,8 +240,14 @@ public final class LogLineParser implements Serializable {
      * whose unit its size tells ({@link #epochMillis}; a number whose milliseconds a long does not hold gives none).
      */
     static long timestamp(JsonNode n, long dflt) {
-        for (String name : JsonLogFields.TIME) {
-            JsonNode t = n.get(name);
+        return timestamp(n, null, dflt);
+    }
+
+    /** {@link #timestamp(JsonNode, long)} of {@code n}, or where it is null, of the flat record {@code slots}. */
+    private static long timestamp(JsonNode n, JsonNode[] slots, long dflt) {
+        for (int k = 0; k < TIME_SLOTS.length; k++) {
+            String name = JsonLogFields.TIME.get(k);
+            JsonNode t = n != null ? n.get(name) : slots[TIME_SLOTS[k]];
             if (t == null) {
                 continue;
             }
@@ -245,6 +274,9 @@ public final class LogLineParser implements Serializable {
         }
         return dflt;
     }
+
+    /** The slots of {@link JsonLogFields#TIME}. */
+    private static final int[] TIME_SLOTS = JsonLogFields.TIME.stream().mapToInt(JsonLogFields::slot).toArray();
 
     /**
      * The value of a string of 1 to 19 ASCII digits (OpenTelemetry's {@code timeUnixNano}: 19 digits of epoch
@@ -437,9 +469,9 @@ public final class LogLineParser implements Serializable {
                 first++;
             }
             if (first < b.length && b[first] == '{') {
-                ObjectNode n = flat(b, first);
-                if (n != null) { // every byte ASCII, every string of n too: no surrogate, the text ASCII
-                    LogLine l = fromJson(n, key, record.offset, record.timestamp, false);
+                JsonNode[] v = flatSlots(b, first);
+                if (v != null) { // every byte ASCII, every string of v too: no surrogate, the text ASCII
+                    LogLine l = fromSlots(v, key, record.offset, record.timestamp, false);
                     l.markAsciiText();
                     return l;
                 }
@@ -538,7 +570,7 @@ public final class LogLineParser implements Serializable {
      */
     private LogLine jsonTokens(String key, byte[] b, int from, boolean escapes, long offset, long recordTimestamp)
             throws InvalidRecordException {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        JsonNode[] v = JsonLogFields.slots();
         try (JsonParser p = FACTORY.createParser(b, from, b.length - from)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -566,8 +598,9 @@ public final class LogLineParser implements Serializable {
                         return null;
                     }
                 }
-                if (FIELDS.contains(name)) {
-                    n.set(name, value);
+                int slot = JsonLogFields.slot(name);
+                if (slot >= 0) {
+                    v[slot] = value;
                 }
             }
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -576,26 +609,19 @@ public final class LogLineParser implements Serializable {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return fromJson(n, key, offset, recordTimestamp, escapes);
+        return fromSlots(v, key, offset, recordTimestamp, escapes);
     }
 
     /**
      * The fields {@link #fromJson} reads (the keys: a nested object sends the record the reference way); the one
      * list the readers of the bytes, {@link #flat} and {@link #jsonTokens}, keep.
      */
-    private static final java.util.Set<String> FIELDS = java.util.Set.copyOf(java.util.stream.Stream.of(
-            JsonLogFields.TEXT, JsonLogFields.SOURCE, JsonLogFields.TIME, JsonLogFields.BARE_SIGNS)
-            .flatMap(java.util.List::stream).toList());
+    private static final java.util.Set<String> FIELDS = java.util.Set.copyOf(JsonLogFields.READ);
 
     /** {@link #FIELDS} (for tests). */
     static java.util.Set<String> fields() {
         return FIELDS;
     }
-
-    /** {@link #FIELDS}, and each as ASCII bytes, for {@link #flat}'s comparisons of names in place. */
-    private static final String[] FIELD_NAMES = FIELDS.toArray(new String[0]);
-    private static final byte[][] FIELD_BYTES = java.util.Arrays.stream(FIELD_NAMES)
-            .map(f -> f.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
     /** Longest name, string and number {@link #flat} reads (Jackson's read constraints are far above: 50,000, 20M, 1,000). */
     static final int FLAT_NAME_MAX = 1_000;
@@ -619,8 +645,27 @@ public final class LogLineParser implements Serializable {
      * tree is the reference (LogLineParserBytesTest compares the lines and refusals).
      */
     static ObjectNode flat(byte[] b, int from) {
-        int n = b.length;
+        JsonNode[] v = flatSlots(b, from);
+        if (v == null) {
+            return null;
+        }
         ObjectNode o = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != null) {
+                o.set(JsonLogFields.READ.get(i), v[i]);
+            }
+        }
+        return o;
+    }
+
+    /**
+     * {@link #flat} as slots ({@link JsonLogFields#READ}: each wanted field's node at its slot, null where the
+     * record lacks it), what the parser reads: no map of the fields is made, and {@link #fromSlots} looks them up
+     * by slot.
+     */
+    static JsonNode[] flatSlots(byte[] b, int from) {
+        int n = b.length;
+        JsonNode[] o = JsonLogFields.slots();
         int[] end = new int[1]; // a wanted string's closing quote (readString)
         int i = RecordParsers.skipJsonSpace(b, from + 1);
         if (i < n && b[i] == '}') {
@@ -638,7 +683,7 @@ public final class LogLineParser implements Serializable {
             if (ne >= n || b[ne] != '"' || ne - ns > FLAT_NAME_MAX) {
                 return null; // an escape, a control or non-ASCII byte, the end, or too long
             }
-            String name = wanted(b, ns, ne);
+            int slot = JsonLogFields.slot(b, ns, ne);
             i = RecordParsers.skipJsonSpace(b, ne + 1);
             if (i >= n || b[i] != ':') {
                 return null;
@@ -652,7 +697,7 @@ public final class LogLineParser implements Serializable {
             if (c == '"') {
                 int s = i + 1;
                 int e;
-                if (name != null) { // read and decoded in one pass
+                if (slot >= 0) { // read and decoded in one pass
                     String t = readString(b, s, end);
                     if (t == null) {
                         return null;
@@ -713,7 +758,7 @@ public final class LogLineParser implements Serializable {
                 if (i - s > FLAT_NUMBER_MAX) {
                     return null;
                 }
-                if (name != null) {
+                if (slot >= 0) {
                     int digits = intEnd - s - (negative ? 1 : 0);
                     if (!integer || digits > 18) {
                         return null; // the tree's double or big integer: Jackson decides
@@ -740,8 +785,8 @@ public final class LogLineParser implements Serializable {
             } else {
                 return null; // a nested object or array, or no JSON value
             }
-            if (name != null) {
-                o.set(name, value);
+            if (slot >= 0) {
+                o[slot] = value;
             }
             i = RecordParsers.skipJsonSpace(b, i);
             if (i >= n) {
@@ -757,17 +802,6 @@ public final class LogLineParser implements Serializable {
         }
     }
 
-    /** The {@link #FIELDS} entry that the name {@code b[s, e)} is, or null. */
-    private static String wanted(byte[] b, int s, int e) {
-        int len = e - s;
-        for (int f = 0; f < FIELD_BYTES.length; f++) {
-            byte[] w = FIELD_BYTES[f];
-            if (w.length == len && java.util.Arrays.equals(b, s, e, w, 0, len)) {
-                return FIELD_NAMES[f];
-            }
-        }
-        return null;
-    }
 
     /**
      * {@link #flat}'s reading of a string whose chars start at {@code s} and whose value is not wanted: {@link

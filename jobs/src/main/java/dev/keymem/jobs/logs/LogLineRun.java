@@ -1,6 +1,7 @@
 package dev.keymem.jobs.logs;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import dev.keymem.jobs.serde.ExactStrings;
 import dev.keymem.jobs.serde.RecordRuns;
@@ -10,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -18,6 +20,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * (see {@link LogLineRuns}), so that the exchange and the keyed step's sort handle one record, one key and one
  * source and topic string per run rather than per line. Its serializer ({@link #TYPE}) writes the source and
  * topic once and then each line's offset, timestamp and text (strings as {@link LogLineSerializer} writes them).
+ *
+ * <p>A run read from bytes keeps its lines' bytes ({@link #packed}) until a line is first asked for: the keyed
+ * step's input reads each run from the exchange only to write it into its sort buffer, which then copies those
+ * bytes instead of decoding every text and encoding it again; the lines are decoded once, when the keyed function
+ * takes them from the sorted run.
  */
 public final class LogLineRun implements RecordRuns.Run<LogLine> {
     /** The source of every line (the key). */
@@ -41,6 +48,12 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     byte[][] criHeads;
     /** Per line: {@link LogLine#criTail}; null while no line has one. */
     byte[][] criTails;
+    /**
+     * The lines' bytes as the serializer writes them after the header (their offsets, timestamps, flags and texts),
+     * for a run read from bytes whose lines were not asked for yet; null once they are decoded ({@link #lines()})
+     * and for a run made line by line. Never changed: a copy of the run shares it.
+     */
+    private byte[] packed;
 
     LogLineRun(String source, String topic, int partition, int capacity) {
         this.source = source;
@@ -64,6 +77,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     /** Appends {@code l} (its source, topic and partition are the run's). */
     @Override
     public void add(LogLine l) {
+        lines();
         if (size == offsets.length) {
             int n = Math.max(4, size * 2);
             offsets = Arrays.copyOf(offsets, n);
@@ -94,8 +108,22 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         size++;
     }
 
+    /** The run with its lines decoded (from {@link #packed}, where it still holds them). */
+    LogLineRun lines() {
+        if (packed != null) {
+            try {
+                Serializer.readLines(packed, this, size);
+            } catch (IOException | RuntimeException e) { // cut short: an index out of bounds
+                throw new java.io.UncheckedIOException(new IOException("corrupt LogLineRun of source " + source, e));
+            }
+            packed = null;
+        }
+        return this;
+    }
+
     /** Line {@code i} as a {@link LogLine}. */
     LogLine line(int i) {
+        lines();
         LogLine l = new LogLine(source, texts[i], offsets[i], timestamps[i]);
         l.topic = topic;
         l.partition = partition;
@@ -131,7 +159,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     @Override
     public String toString() {
         return "LogLineRun{" + source + ", " + size + " lines from " + topic + "-" + partition + "@"
-                + (size > 0 ? offsets[0] : -1) + "}";
+                + (size > 0 ? lines().offsets[0] : -1) + "}";
     }
 
     /** The type information of {@link LogLineRun} with its serializer. */
@@ -139,7 +167,9 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             Serializer.INSTANCE);
 
     /**
-     * The serializer: the run's {@link RecordRuns.Header} (the source as its key), then per line its offset and
+     * The serializer: the run's {@link RecordRuns.Header} (the source as its key; {@link RecordRuns.Header#packed}
+     * set: the length of the lines' bytes, an int, follows it; a form written before the flag has it clear and the
+     * lines right after the header), then per line its offset and
      * timestamp (longs), a byte (0: no text, 1: a text, 2: an ASCII text; plus {@link #BARE_TEXT} where the text
      * is a bare message, {@link LogLine#bare}, which the form before it never set, so its bytes read as lines that
      * are not bare, as they were; plus {@link #CRI_BYTE} where the line is a CRI piece, its {@link LogLine#cri}
@@ -169,6 +199,10 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         public LogLineRun copy(LogLineRun from) {
             LogLineRun r = new LogLineRun(from.source, from.topic, from.partition, 0);
             r.size = from.size;
+            if (from.packed != null) {
+                r.packed = from.packed;
+                return r;
+            }
             r.offsets = Arrays.copyOf(from.offsets, from.size);
             r.timestamps = Arrays.copyOf(from.timestamps, from.size);
             r.texts = Arrays.copyOf(from.texts, from.size);
@@ -182,9 +216,64 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             return r;
         }
 
+        /** Each thread's buffer for the lines' bytes of a run made line by line (their length goes first). */
+        private static final ThreadLocal<DataOutputSerializer> LINES =
+                ThreadLocal.withInitial(() -> new DataOutputSerializer(1 << 12));
+
+        /** Largest buffer {@link #LINES} keeps for the next run. */
+        private static final int LINES_MAX = 1 << 20;
+
         @Override
         public void serialize(LogLineRun r, DataOutputView out) throws IOException {
-            RecordRuns.Header.write(out, r.source, r.topic, r.partition, r.size);
+            RecordRuns.Header.write(out, r.source, r.topic, r.partition, r.size, true);
+            if (r.packed != null) { // read from bytes, not decoded: its bytes as they came
+                out.writeInt(r.packed.length);
+                out.write(r.packed);
+                return;
+            }
+            int length = asciiLength(r);
+            if (length >= 0) { // its length known up front: the lines written straight after it
+                out.writeInt(length);
+                writeLines(r, out);
+                return;
+            }
+            writeBuffered(r, out);
+        }
+
+        /**
+         * The length of the lines' bytes of {@code r} (decoded) where every text is null or ASCII, else -1 (a text's
+         * UTF-8 length is known only once it is encoded).
+         */
+        private static int asciiLength(LogLineRun r) {
+            long n = 0;
+            for (int i = 0; i < r.size; i++) {
+                String t = r.texts[i];
+                if (t != null && !r.ascii[i]) {
+                    return -1;
+                }
+                n += 17 + (r.cri[i] != 0 ? 1 : 0) + (t == null ? 0 : 4L + t.length());
+                if (r.criHeads != null && (r.criHeads[i] != null || r.criTails[i] != null)) {
+                    n += 2 + (r.criHeads[i] == null ? 0 : r.criHeads[i].length)
+                            + (r.criTails[i] == null ? 0 : r.criTails[i].length);
+                }
+            }
+            return n <= Integer.MAX_VALUE ? (int) n : -1;
+        }
+
+        /** The length of the lines' bytes of {@code r} (decoded) and those bytes, through the thread's buffer. */
+        static void writeBuffered(LogLineRun r, DataOutputView out) throws IOException {
+            DataOutputSerializer lines = LINES.get();
+            lines.clear();
+            writeLines(r, lines);
+            out.writeInt(lines.length());
+            out.write(lines.getSharedBuffer(), 0, lines.length());
+            if (lines.getSharedBuffer().length > LINES_MAX) {
+                LINES.remove();
+            }
+        }
+
+        /** The lines of {@code r} (decoded), as {@link #readLines} reads them. */
+        private static void writeLines(LogLineRun r, DataOutputView out) throws IOException {
             for (int i = 0; i < r.size; i++) {
                 out.writeLong(r.offsets[i]);
                 out.writeLong(r.timestamps[i]);
@@ -210,7 +299,32 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         public LogLineRun deserialize(DataInputView in) throws IOException {
             RecordRuns.Header h = RecordRuns.Header.read(in);
             int n = h.size();
-            LogLineRun r = new LogLineRun(h.key(), h.topic(), h.partition(), n);
+            if (n < 0) {
+                throw new IOException("corrupt LogLineRun: " + n + " lines");
+            }
+            if (h.packed()) { // the lines' bytes kept, decoded when first asked for
+                LogLineRun r = new LogLineRun(h.key(), h.topic(), h.partition(), 0);
+                byte[] b = new byte[in.readInt()];
+                in.readFully(b);
+                r.packed = b;
+                r.size = n;
+                return r;
+            }
+            LogLineRun r = new LogLineRun(h.key(), h.topic(), h.partition(), 0);
+            readLines(in, r, n);
+            return r;
+        }
+
+        /** Reads {@code n} lines (as {@link #writeLines} wrote them) into {@code r}. */
+        static void readLines(DataInputView in, LogLineRun r, int n) throws IOException {
+            r.offsets = new long[n];
+            r.timestamps = new long[n];
+            r.texts = new String[n];
+            r.ascii = new boolean[n];
+            r.bare = new boolean[n];
+            r.cri = new byte[n];
+            r.criHeads = null;
+            r.criTails = null;
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = in.readLong();
                 r.timestamps[i] = in.readLong();
@@ -235,7 +349,83 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                         : text == 1 ? ExactStrings.read(in) : null;
             }
             r.size = n;
-            return r;
+        }
+
+        private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+        private static final java.lang.invoke.VarHandle INTS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+        /**
+         * {@link #readLines(DataInputView, LogLineRun, int)} of the lines' bytes {@code b} ({@link #packed}), read in
+         * place: an ASCII text is made from its bytes at once (no copy into a buffer first), the numbers read as the
+         * view reads them (big-endian). The same lines, or an exception where the bytes are cut short or corrupt.
+         */
+        static void readLines(byte[] b, LogLineRun r, int n) throws IOException {
+            r.offsets = new long[n];
+            r.timestamps = new long[n];
+            r.texts = new String[n];
+            r.ascii = new boolean[n];
+            r.bare = new boolean[n];
+            r.cri = new byte[n];
+            r.criHeads = null;
+            r.criTails = null;
+            int p = 0;
+            for (int i = 0; i < n; i++) {
+                r.offsets[i] = (long) LONGS.get(b, p);
+                r.timestamps[i] = (long) LONGS.get(b, p + 8);
+                int kind = b[p + 16] & 0xFF;
+                p += 17;
+                r.bare[i] = (kind & BARE_TEXT) != 0;
+                if ((kind & CRI_BYTE) != 0) {
+                    r.cri[i] = b[p++];
+                }
+                if ((kind & SEAM_BYTES) != 0) {
+                    if (r.criHeads == null) {
+                        r.criHeads = new byte[n][];
+                        r.criTails = new byte[n][];
+                    }
+                    for (int side = 0; side < 2; side++) { // as LogLineSerializer.readSeams: head, then tail
+                        int k = b[p++] & 0xFF;
+                        if (k > 3) {
+                            throw new IOException("corrupt LogLine: " + k + " bytes of a UTF-8 character at a CRI seam");
+                        }
+                        byte[] seam = k == 0 ? null : java.util.Arrays.copyOfRange(b, p, p + k);
+                        if (k > 0 && p + k > b.length) {
+                            throw new java.io.EOFException();
+                        }
+                        p += k;
+                        if (side == 0) {
+                            r.criHeads[i] = seam;
+                        } else {
+                            r.criTails[i] = seam;
+                        }
+                    }
+                }
+                int text = kind & ~(BARE_TEXT | CRI_BYTE | SEAM_BYTES);
+                r.ascii[i] = text == 2;
+                if (text == 1 || text == 2) {
+                    int len = (int) INTS.get(b, p);
+                    p += 4;
+                    if (len >= 0) { // ExactStrings.writeAscii, or ExactStrings.write's UTF-8
+                        if (len > b.length - p) {
+                            throw new java.io.EOFException();
+                        }
+                        r.texts[i] = new String(b, p, len, text == 2 ? StandardCharsets.ISO_8859_1
+                                : StandardCharsets.UTF_8);
+                        p += len;
+                    } else if (text == 2) {
+                        throw new IOException("corrupt LogLineRun: an ASCII text of " + len + " chars");
+                    } else { // ExactStrings.write's chars (a text with an unpaired surrogate)
+                        char[] c = new char[-1 - len];
+                        for (int k = 0; k < c.length; k++, p += 2) {
+                            c[k] = (char) (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF));
+                        }
+                        r.texts[i] = new String(c);
+                    }
+                }
+            }
+            r.size = n;
         }
 
         @Override

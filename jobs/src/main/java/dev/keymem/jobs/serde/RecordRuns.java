@@ -59,13 +59,25 @@ public final class RecordRuns {
 
     /**
      * The start of a run's serialized form, the same for every run type: flags (bit 0: key present, bit 1: topic
-     * present), partition (int), records (int), then the present key and topic ({@link ExactStrings#write}).
+     * present, bit 2: {@link #packed}), partition (int), records (int), then the present key and topic
+     * ({@link ExactStrings#write}). {@code packed}: a flag for the run type's own use (the log job's runs: the
+     * length of the encoded records follows); a form written before the flag had it clear.
      */
-    public record Header(String key, String topic, int partition, int size) {
-        /** Writes a run's header. */
+    public record Header(String key, String topic, int partition, int size, boolean packed) {
+        private static final int KEY = 1;
+        private static final int TOPIC = 2;
+        private static final int PACKED = 4;
+
+        /** Writes a run's header, {@link #packed} clear. */
         public static void write(DataOutputView out, String key, String topic, int partition, int size)
                 throws IOException {
-            out.writeByte((key != null ? 1 : 0) | (topic != null ? 2 : 0));
+            write(out, key, topic, partition, size, false);
+        }
+
+        /** Writes a run's header. */
+        public static void write(DataOutputView out, String key, String topic, int partition, int size,
+                                 boolean packed) throws IOException {
+            out.writeByte((key != null ? KEY : 0) | (topic != null ? TOPIC : 0) | (packed ? PACKED : 0));
             out.writeInt(partition);
             out.writeInt(size);
             ExactStrings.write(key, out);
@@ -77,9 +89,9 @@ public final class RecordRuns {
             int flags = in.readUnsignedByte();
             int partition = in.readInt();
             int size = in.readInt();
-            String key = (flags & 1) != 0 ? ExactStrings.read(in) : null;
-            String topic = (flags & 2) != 0 ? ExactStrings.read(in) : null;
-            return new Header(key, topic, partition, size);
+            String key = (flags & KEY) != 0 ? ExactStrings.read(in) : null;
+            String topic = (flags & TOPIC) != 0 ? ExactStrings.read(in) : null;
+            return new Header(key, topic, partition, size, (flags & PACKED) != 0);
         }
     }
 

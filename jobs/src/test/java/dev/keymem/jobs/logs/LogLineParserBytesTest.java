@@ -218,6 +218,39 @@ class LogLineParserBytesTest {
     };
 
     @Test
+    void slotReadingAgreesWithTheTreeOnEveryKindOfField() throws Exception {
+        // records of random wanted fields (text, source, time, level, severity, transport, container) with values of
+        // every kind, in random order, some repeated, read by hand (flat), token by token (a code point escape keeps
+        // flat out) and as a tree (the reference): the same line, bare or not, or the same refusal
+        List<String> names = new java.util.ArrayList<>(dev.keymem.jobs.logs.mining.JsonLogFields.READ);
+        names.addAll(List.of("x", "service", "log", "body", "resource"));
+        String[] values = {"\"m\"", "\"stdout\"", "\"journal\"", "\"  \"", "\"\"", "\"INFO\"", "0", "3", "-2",
+            "17000000001234", "true", "false", "null", "\"2026-01-15T08:00:00.875Z\"", "\"1700000000\"",
+            "\"a\\u00e9\"", "\"line\\n\"", "\"\\ud800x\""};
+        SplittableRandom r = new SplittableRandom(29);
+        int flat = 0;
+        for (int i = 0; i < 6_000; i++) {
+            StringBuilder b = new StringBuilder("{");
+            int fields = 1 + r.nextInt(6);
+            for (int f = 0; f < fields; f++) {
+                if (f > 0) {
+                    b.append(',');
+                }
+                b.append('"').append(names.get(r.nextInt(names.size()))).append("\":")
+                        .append(values[r.nextInt(values.length)]);
+            }
+            if (r.nextInt(4) == 0) {
+                b.append(",\"e\":\"\\u0041\""); // flat refuses a code point escape: token by token
+            }
+            String v = b.append('}').toString();
+            check(v);
+            byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+            flat += flatAgrees(bytes) ? 1 : 0;
+        }
+        assertTrue(flat > 2_000, "records read by hand: " + flat);
+    }
+
+    @Test
     void flatReadingAgreesWithTheTreeOnChosenValues() throws Exception {
         for (String v : FLAT_VALUES) {
             check(v);

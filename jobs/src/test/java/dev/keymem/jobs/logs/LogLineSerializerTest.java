@@ -133,6 +133,75 @@ class LogLineSerializerTest {
         }
     }
 
+    @Test
+    void aRunReadFromBytesGoesOnAsThoseBytesUntilItsLinesAreTaken() throws Exception {
+        // the keyed step's input reads a run from the exchange and writes it into its sort buffer: the bytes it
+        // writes are those it read, without decoding the lines; a copy shares them; the lines come out as they went
+        SplittableRandom r = new SplittableRandom(11);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int t = 0; t < 500; t++) {
+            LogLine first = randomLine(r);
+            LogLineRun run = new LogLineRun(first.source, first.topic, first.partition, 1);
+            int n = r.nextInt(12);
+            boolean ascii = r.nextBoolean();
+            for (int i = 0; i < n; i++) {
+                LogLine l = randomLine(r);
+                l.source = first.source;
+                l.topic = first.topic;
+                l.partition = first.partition;
+                if (ascii && !l.textIsAscii()) {
+                    l.text = r.nextInt(5) == 0 ? null : "ascii " + i;
+                    l.markAsciiText();
+                }
+                run.add(l);
+            }
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(run, out);
+            byte[] sent = out.getCopyOfBuffer();
+            // the lines' length counted up front (ASCII texts) or their bytes buffered first: the same bytes
+            out.clear();
+            dev.keymem.jobs.serde.RecordRuns.Header.write(out, run.source, run.topic, run.partition, run.size, true);
+            LogLineRun.Serializer.writeBuffered(run, out);
+            assertEquals(java.util.Arrays.toString(sent), java.util.Arrays.toString(out.getCopyOfBuffer()));
+            LogLineRun read = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent));
+            assertEquals(n, read.size());
+            assertEquals(run.source(), read.source());
+            LogLineRun copy = LogLineRun.Serializer.INSTANCE.copy(read);
+            for (LogLineRun hop : new LogLineRun[] {read, copy}) {
+                out.clear();
+                LogLineRun.Serializer.INSTANCE.serialize(hop, out);
+                assertEquals(java.util.Arrays.toString(sent), java.util.Arrays.toString(out.getCopyOfBuffer()));
+            }
+            LogLineRun sorted = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(
+                    out.getCopyOfBuffer()));
+            for (LogLineRun b : new LogLineRun[] {sorted, copy, read}) {
+                for (int i = 0; i < n; i++) {
+                    assertSameLine(run.line(i), b.line(i));
+                }
+            }
+            // decoded, it is written from its lines: the same bytes again
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(read, out);
+            assertEquals(java.util.Arrays.toString(sent), java.util.Arrays.toString(out.getCopyOfBuffer()));
+        }
+    }
+
+    @Test
+    void aRunWhoseLinesAreCutShortFailsWhenItsLinesAreTaken() throws Exception {
+        LogLineRun run = new LogLineRun("s", "t", 0, 2);
+        run.add(new LogLine("s", "one", 1, 2));
+        run.add(new LogLine("s", "two", 3, 4));
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        LogLineRun.Serializer.INSTANCE.serialize(run, out);
+        byte[] b = out.getCopyOfBuffer();
+        b[8]++; // the header's line count (flags, partition, count): one line more than its bytes hold
+        LogLineRun read = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(b));
+        assertEquals(3, read.size());
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> read.line(0));
+        assertTrue(e.getMessage().contains("corrupt LogLineRun of source s"), e.getMessage());
+    }
+
     /**
      * Bytes in the form before {@link LogLine#bare} (no bare bit: a line's flags, a run line's text byte 0, 1 or 2)
      * read as they did, each line not bare; a bare line's bytes differ from them in that bit alone.

@@ -167,6 +167,155 @@ public final class JsonLogFields {
             "__REALTIME_TIMESTAMP", "timeUnixNano", "time_unix_nano", "observedTimeUnixNano",
             "observed_time_unix_nano");
 
+    /**
+     * The fields a reader of a record's bytes keeps: {@link #TEXT}, {@link #SOURCE}, {@link #TIME} and
+     * {@link #BARE_SIGNS}, each name once, in that order; a name's index here is its slot in a record read as
+     * slots ({@link #slot}). A record read so is flat (no nested object or array: a dotted name is then only a
+     * key, its path holds nothing), and the slot forms below ({@link #text(JsonNode[])}, {@link #source},
+     * {@link #bare(JsonNode[], int)}) give what their tree forms give on the tree of that record (the tree keeps
+     * a repeated key's last value; so must the reader), with an array look-up where the tree form looks each name
+     * of a list up in the object's map. {@code LogLineParserBytesTest} compares the two.
+     */
+    public static final List<String> READ = java.util.stream.Stream.of(TEXT, SOURCE, TIME, BARE_SIGNS)
+            .flatMap(List::stream).distinct().toList();
+
+    private static final String[] READ_NAMES = READ.toArray(new String[0]);
+    private static final byte[][] READ_BYTES = READ.stream().map(f -> f.getBytes(StandardCharsets.US_ASCII))
+            .toArray(byte[][]::new);
+    private static final java.util.Map<String, Integer> READ_SLOTS;
+    private static final int[] TEXT_SLOTS;
+    private static final int[] SOURCE_SLOTS;
+    private static final int[] LEVEL_SLOTS;
+    private static final int[] SEVERITY_SLOTS;
+    private static final int TRANSPORT_SLOT;
+    private static final int CONTAINER_ID_SLOT;
+    /** Per {@link #TEXT} field, how {@link #bare(JsonNode, String)} decides it: one of the BARE_ constants below. */
+    private static final byte[] TEXT_BARE;
+    private static final byte BARE_NEVER = 0;
+    private static final byte BARE_ALWAYS = 1;
+    private static final byte BARE_UNLESS_STDOUT = 2;
+    private static final byte BARE_UNLESS_CONTAINER = 3;
+    private static final byte BARE_WITH_SEVERITY = 4;
+    private static final byte BARE_WITH_A_LEVEL = 5;
+
+    static {
+        java.util.Map<String, Integer> m = new java.util.HashMap<>();
+        for (int i = 0; i < READ_NAMES.length; i++) {
+            m.put(READ_NAMES[i], i);
+        }
+        READ_SLOTS = java.util.Map.copyOf(m);
+        TEXT_SLOTS = TEXT.stream().mapToInt(m::get).toArray();
+        SOURCE_SLOTS = SOURCE.stream().mapToInt(m::get).toArray();
+        LEVEL_SLOTS = LEVEL.stream().mapToInt(m::get).toArray();
+        SEVERITY_SLOTS = SEVERITY.stream().mapToInt(m::get).toArray();
+        TRANSPORT_SLOT = m.get(TRANSPORT);
+        CONTAINER_ID_SLOT = m.get(CONTAINER_ID);
+        TEXT_BARE = new byte[TEXT.size()];
+        for (int k = 0; k < TEXT_BARE.length; k++) { // the cases of bare(JsonNode, String), in its order
+            String f = TEXT.get(k);
+            TEXT_BARE[k] = f.equals("MESSAGE") ? BARE_UNLESS_STDOUT : f.equals("short_message") ? BARE_UNLESS_CONTAINER
+                    : BARE.contains(f) ? BARE_ALWAYS : OTEL_BODY.contains(f) ? BARE_WITH_SEVERITY
+                    : BARE_WITH_LEVEL.contains(f) ? BARE_WITH_A_LEVEL : BARE_NEVER;
+        }
+    }
+
+    /** The slot of {@code name} ({@link #READ}), or -1 where it is not read. */
+    public static int slot(String name) {
+        Integer s = READ_SLOTS.get(name);
+        return s == null ? -1 : s;
+    }
+
+    /** The slot of the name whose ASCII bytes are {@code b[from, to)} ({@link #READ}), or -1 where it is not read. */
+    public static int slot(byte[] b, int from, int to) {
+        int len = to - from;
+        for (int f = 0; f < READ_BYTES.length; f++) {
+            byte[] w = READ_BYTES[f];
+            if (w.length == len && w[0] == b[from] && java.util.Arrays.equals(b, from, to, w, 0, len)) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    /** An empty record as slots (no field present), to be filled by a reader. */
+    public static JsonNode[] slots() {
+        return new JsonNode[READ_NAMES.length];
+    }
+
+    /**
+     * The index in {@link #TEXT} of the field {@link #findName} takes in the flat record {@code v} (slots), or -1;
+     * its value is {@code v[textSlot(k)]}.
+     */
+    public static int text(JsonNode[] v) {
+        for (int k = 0; k < TEXT_SLOTS.length; k++) {
+            if (textual(v[TEXT_SLOTS[k]])) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The slot of {@link #TEXT} field {@code k}. */
+    public static int textSlot(int k) {
+        return TEXT_SLOTS[k];
+    }
+
+    /** {@link #find}{@code (n, SOURCE)} of the flat record {@code v} (slots). */
+    public static JsonNode source(JsonNode[] v) {
+        for (int s : SOURCE_SLOTS) {
+            if (textual(v[s])) {
+                return v[s];
+            }
+        }
+        return null;
+    }
+
+    /** {@link #bare(JsonNode, String)} of the flat record {@code v} (slots) and {@link #TEXT} field {@code k}. */
+    public static boolean bare(JsonNode[] v, int k) {
+        switch (TEXT_BARE[k]) {
+            case BARE_ALWAYS -> {
+                return true;
+            }
+            case BARE_UNLESS_STDOUT -> {
+                JsonNode t = v[TRANSPORT_SLOT];
+                return t == null || !t.isTextual() || !t.asText().equals("stdout");
+            }
+            case BARE_UNLESS_CONTAINER -> {
+                return v[CONTAINER_ID_SLOT] == null;
+            }
+            case BARE_WITH_SEVERITY -> {
+                for (int s : SEVERITY_SLOTS) {
+                    JsonNode x = v[s];
+                    if (x != null && (x.isNumber() ? x.asDouble() > 0 : level(x))) {
+                        return true;
+                    }
+                }
+                return hasLevel(v);
+            }
+            case BARE_WITH_A_LEVEL -> {
+                return hasLevel(v);
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** {@link #hasLevel(JsonNode)} of the flat record {@code v} (slots; a path holds nothing). */
+    private static boolean hasLevel(JsonNode[] v) {
+        for (int s : LEVEL_SLOTS) {
+            if (level(v[s])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code f} is a string that is not blank (what {@link #text(JsonNode, String)} takes). */
+    private static boolean textual(JsonNode f) {
+        return f != null && f.isTextual() && !f.asText().isBlank();
+    }
+
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /**

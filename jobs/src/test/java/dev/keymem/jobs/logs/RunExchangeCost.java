@@ -1,0 +1,163 @@
+package dev.keymem.jobs.logs;
+
+import dev.keymem.jobs.kafka.KafkaRecord;
+import dev.keymem.jobs.kafka.RecordParser;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+/**
+ * The log job's runs of lines between the parse step and the keyed function, as a batch file run moves them, on one
+ * thread, in thread CPU ns a line (median of the passes after the first two): "send" (the source thread's
+ * serialization of each run into the exchange, {@link LogLineRun#TYPE}), "sort in" (the keyed thread's
+ * deserialization of each run from the exchange and its write into the sort buffer: the key's bytes, the time
+ * stamp and the run, as Flink's sorting input writes a record), "sort out" (each run read back from the sort buffer
+ * and each of its lines taken, as {@link LogLineRuns.Unpack} hands them on). The file's records are parsed as the job
+ * parses them and gathered into runs as {@link LogLineRuns.Gather} gathers them (its rules, with the buffer limits
+ * given or its defaults), before the passes. Prints the runs, and a hash of every line taken (source, text, offset,
+ * time stamp, bare, CRI byte: two builds moving the same lines give the same hash). A measuring program, not a test:
+ * {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/test-classes:jobs/target/memctl.jar
+ * dev.keymem.jobs.logs.RunExchangeCost FILE PASSES [BUFFERED_CHARS BUFFERED_LINES]}.
+ */
+public final class RunExchangeCost {
+    private RunExchangeCost() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        Path file = Path.of(a[0]);
+        int passes = Integer.parseInt(a[1]);
+        long maxBufferedChars = a.length > 2 ? Long.parseLong(a[2]) : LogLineRuns.MAX_BUFFERED_CHARS;
+        int maxBufferedLines = a.length > 3 ? Integer.parseInt(a[3]) : LogLineRuns.MAX_BUFFERED_LINES;
+        RecordParser<LogLine> parser = LogSummaryJob.parser(null);
+        List<LogLineRun> runs = new ArrayList<>();
+        List<Long> stamps = new ArrayList<>();
+        Map<String, LogLineRun> open = new LinkedHashMap<>();
+        Map<String, long[]> sizes = new LinkedHashMap<>(); // per open run: lines, chars, stamp
+        long bufferedChars = 0;
+        int bufferedLines = 0;
+        long lineNo = 0;
+        int lines = 0;
+        for (String s : Files.readAllLines(file)) {
+            KafkaRecord r = new KafkaRecord(file.getFileName().toString(), 0, lineNo, -1, null,
+                    s.getBytes(StandardCharsets.UTF_8));
+            long stamp = lineNo++;
+            LogLine l;
+            try {
+                l = parser.parse(r);
+            } catch (Exception e) {
+                continue; // a dead letter
+            }
+            lines++;
+            LogLineRun run = open.get(l.source);
+            if (run != null && !run.accepts(l)) {
+                bufferedChars -= sizes.get(l.source)[1];
+                bufferedLines -= (int) sizes.get(l.source)[0];
+                runs.add(open.remove(l.source));
+                stamps.add(sizes.remove(l.source)[2]);
+                run = null;
+            }
+            if (run == null) {
+                run = new LogLineRun(l.source, l.topic, l.partition, 8);
+                open.put(l.source, run);
+                sizes.put(l.source, new long[] {0, 0, stamp});
+            }
+            run.add(l);
+            long[] z = sizes.get(l.source);
+            long chars = l.text == null ? 0 : l.text.length();
+            z[0]++;
+            z[1] += chars;
+            bufferedChars += chars;
+            bufferedLines++;
+            if (z[0] >= LogLineRuns.MAX_LINES || z[1] >= LogLineRuns.MAX_CHARS) {
+                bufferedChars -= z[1];
+                bufferedLines -= (int) z[0];
+                runs.add(open.remove(l.source));
+                stamps.add(sizes.remove(l.source)[2]);
+            }
+            if (bufferedChars >= maxBufferedChars || bufferedLines >= maxBufferedLines) {
+                runs.addAll(open.values());
+                for (long[] y : sizes.values()) {
+                    stamps.add(y[2]);
+                }
+                open.clear();
+                sizes.clear();
+                bufferedChars = 0;
+                bufferedLines = 0;
+            }
+        }
+        runs.addAll(open.values());
+        for (long[] y : sizes.values()) {
+            stamps.add(y[2]);
+        }
+        int n = runs.size();
+        LogLineRun.Serializer ser = LogLineRun.Serializer.INSTANCE;
+        StringSerializer keys = StringSerializer.INSTANCE;
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        DataOutputSerializer out = new DataOutputSerializer(1 << 16);
+        DataOutputSerializer keyOut = new DataOutputSerializer(64);
+        DataOutputSerializer sortBuffer = new DataOutputSerializer(1 << 20);
+        DataInputDeserializer in = new DataInputDeserializer();
+        byte[][] sent = new byte[n][];
+        double[][] t = new double[3][passes];
+        long hash = 0;
+        for (int p = 0; p < passes; p++) {
+            long t0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                out.clear();
+                ser.serialize(runs.get(i), out);
+                sent[i] = out.getCopyOfBuffer();
+            }
+            t[0][p] = (mx.getCurrentThreadCpuTime() - t0) / (double) lines;
+            t0 = mx.getCurrentThreadCpuTime();
+            sortBuffer.clear();
+            for (int i = 0; i < n; i++) {
+                in.setBuffer(sent[i]);
+                LogLineRun r = ser.deserialize(in);
+                keyOut.clear();
+                keys.serialize(r.source(), keyOut);
+                sortBuffer.writeInt(keyOut.length());
+                sortBuffer.write(keyOut.getSharedBuffer(), 0, keyOut.length());
+                sortBuffer.writeLong(stamps.get(i));
+                ser.serialize(r, sortBuffer);
+            }
+            t[1][p] = (mx.getCurrentThreadCpuTime() - t0) / (double) lines;
+            t0 = mx.getCurrentThreadCpuTime();
+            in.setBuffer(sortBuffer.getSharedBuffer(), 0, sortBuffer.length());
+            long h = 0;
+            for (int i = 0; i < n; i++) {
+                byte[] key = new byte[in.readInt()];
+                in.readFully(key);
+                long stamp = in.readLong();
+                LogLineRun r = ser.deserialize(in);
+                for (int k = 0, size = r.size(); k < size; k++) {
+                    LogLine l = r.get(k);
+                    h = 31 * h + l.source.hashCode();
+                    h = 31 * h + (l.text == null ? 0 : l.text.hashCode());
+                    h = 31 * h + Long.hashCode(l.offset) + 7 * Long.hashCode(l.timestamp) + (l.bare ? 1 : 0)
+                            + 3 * l.cri + stamp;
+                }
+                h += key.length;
+            }
+            t[2][p] = (mx.getCurrentThreadCpuTime() - t0) / (double) lines;
+            hash = h;
+        }
+        String[] names = {"send", "sort in", "sort out"};
+        StringBuilder sb = new StringBuilder(file.getFileName() + ": " + lines + " lines, " + n + " runs:");
+        for (int k = 0; k < 3; k++) {
+            double[] m = Arrays.copyOfRange(t[k], Math.min(2, passes - 1), passes);
+            Arrays.sort(m);
+            sb.append(String.format(" %s %.0f", names[k], m[m.length / 2]));
+        }
+        System.out.println(sb.append(" CPU ns a line; hash ").append(Long.toHexString(hash)));
+    }
+}
