@@ -1,0 +1,350 @@
+package dev.keymem.jobs.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassReader;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassVisitor;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Handle;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.MethodVisitor;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Opcodes;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
+
+/**
+ * A build step of memctl.jar: rewrites the invokedynamic string concatenations of the classes in the jar (javac's
+ * {@code StringConcatFactory} call sites, which the libraries' classes hold, Flink's among them) into calls of a
+ * private static method added to the same class that appends the same parts to a {@link StringBuilder}. Every such
+ * call site otherwise links at its first run, through {@code StringConcatFactory}'s bootstrap, spinning
+ * method-handle classes for each new shape (JDK 17 cannot keep them in a class data archive): 70 ms of CPU of a
+ * 20-record file run, most of it Flink's own sites on the start path. The project's own modules compile their
+ * concatenations that way already ({@code -XDstringConcat=inline}).
+ *
+ * <p>The result is the indy form's: the arguments are evaluated by the caller as before (the call takes the same
+ * operands in the same order), then each is turned into text in order as {@code String.valueOf} does (a
+ * {@code char} as a char, {@code byte} and {@code short} as numbers, any reference, arrays included, through
+ * {@link StringBuilder#append(Object)}), the recipe's constants between them. A site whose constants are not
+ * strings or numbers, and a class ASM cannot read, stay as they are. One method per distinct recipe and operand
+ * types in a class; named {@value #PREFIX}N.
+ *
+ * <p>{@code java -cp memctl.jar dev.keymem.jobs.cli.ConcatInliner memctl.jar} rewrites the jar in place (the
+ * classes changed, every other entry copied as it is; the file is replaced once the new one is written whole) and
+ * prints how many sites and classes it changed; where it fails the jar stays as it was and it says so.
+ */
+@Internal
+public final class ConcatInliner {
+    /** The added methods' names start with this. */
+    static final String PREFIX = "concat$inline$";
+
+    private static final String FACTORY = "java/lang/invoke/StringConcatFactory";
+    private static final String BUILDER = "java/lang/StringBuilder";
+    private static final int MAX_LITERAL = 16_000;
+    private static final char ARGUMENT = '\u0001';
+    private static final char CONSTANT = '\u0002';
+    private static final byte[] MARK = FACTORY.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private ConcatInliner() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: ConcatInliner JAR");
+            System.exit(2);
+        }
+        try {
+            inline(Path.of(args[0]));
+        } catch (IOException | RuntimeException e) {
+            // the jar is replaced only once it is written whole, so it is still the shaded one
+            System.err.println("ConcatInliner: " + args[0] + " left as it was: " + e);
+        }
+    }
+
+    /** Rewrites the jar's string concatenation sites in place; prints how many. */
+    static void inline(Path jar) throws IOException {
+        Map<String, byte[]> changed = new LinkedHashMap<>();
+        int sites = 0;
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                if (entry.isDirectory() || !entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    bytes = in.readAllBytes();
+                }
+                if (!contains(bytes, MARK)) {
+                    continue;
+                }
+                Result result = rewrite(bytes);
+                if (result != null) {
+                    changed.put(entry.getName(), result.bytes);
+                    sites += result.sites;
+                }
+            }
+        }
+        if (!changed.isEmpty()) {
+            try (FileSystem fs = FileSystems.newFileSystem(jar)) {
+                for (Map.Entry<String, byte[]> e : changed.entrySet()) {
+                    Files.write(fs.getPath(e.getKey()), e.getValue());
+                }
+            }
+        }
+        System.out.println("ConcatInliner: " + sites + " string concatenation sites in " + changed.size()
+                + " classes of " + jar + " now append to a StringBuilder");
+    }
+
+    /** A class's bytes rewritten, and how many sites changed. */
+    static final class Result {
+        final byte[] bytes;
+        final int sites;
+
+        Result(byte[] bytes, int sites) {
+            this.bytes = bytes;
+            this.sites = sites;
+        }
+    }
+
+    /**
+     * The class with its string concatenation call sites rewritten, or null where none was (none there, only
+     * sites it leaves, or a class ASM cannot read).
+     */
+    static Result rewrite(byte[] classBytes) {
+        ClassReader reader;
+        try {
+            reader = new ClassReader(classBytes);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        Inliner inliner = new Inliner(writer);
+        try {
+            reader.accept(inliner, 0);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+        return inliner.sites == 0 ? null : new Result(writer.toByteArray(), inliner.sites);
+    }
+
+    private static boolean contains(byte[] bytes, byte[] pattern) {
+        outer:
+        for (int i = 0, end = bytes.length - pattern.length; i <= end; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (bytes[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** A site's parts: literal text (a String) or the index of an operand (an Integer). */
+    static List<Object> parts(String name, String recipe, Object[] constants, int operands) {
+        List<Object> parts = new ArrayList<>();
+        if ("makeConcat".equals(name)) {
+            for (int i = 0; i < operands; i++) {
+                parts.add(i);
+            }
+            return parts;
+        }
+        StringBuilder text = new StringBuilder();
+        int operand = 0;
+        int constant = 0;
+        for (int i = 0; i < recipe.length(); i++) {
+            char c = recipe.charAt(i);
+            if (c == ARGUMENT) {
+                if (text.length() > 0) {
+                    parts.add(text.toString());
+                    text.setLength(0);
+                }
+                parts.add(operand++);
+            } else if (c == CONSTANT) {
+                if (constant >= constants.length) {
+                    return null;
+                }
+                Object value = constants[constant++];
+                if (value instanceof String || value instanceof Integer || value instanceof Long
+                        || value instanceof Float || value instanceof Double) {
+                    text.append(value);
+                } else {
+                    return null;
+                }
+            } else {
+                text.append(c);
+            }
+        }
+        if (text.length() > 0) {
+            parts.add(text.toString());
+        }
+        for (Object part : parts) {
+            if (part instanceof String && ((String) part).length() > MAX_LITERAL) {
+                return null; // may not fit one constant of the class's pool
+            }
+        }
+        return operand == operands && constant == constants.length ? parts : null;
+    }
+
+    private static final class Inliner extends ClassVisitor {
+        private String owner;
+        private boolean isInterface;
+        private final Map<String, String> methods = new HashMap<>();
+        private final Map<String, Object[]> bodies = new LinkedHashMap<>();
+        int sites;
+
+        Inliner(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName,
+                String[] interfaces) {
+            owner = name;
+            isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                String[] exceptions) {
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return new MethodVisitor(Opcodes.ASM9, next) {
+                @Override
+                public void visitInvokeDynamicInsn(String siteName, String siteDescriptor, Handle bootstrap,
+                        Object... arguments) {
+                    String method = inlined(siteName, siteDescriptor, bootstrap, arguments);
+                    if (method == null) {
+                        super.visitInvokeDynamicInsn(siteName, siteDescriptor, bootstrap, arguments);
+                    } else {
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, method, siteDescriptor, isInterface);
+                    }
+                }
+            };
+        }
+
+        private String inlined(String siteName, String descriptor, Handle bootstrap, Object[] arguments) {
+            if (!FACTORY.equals(bootstrap.getOwner())) {
+                return null;
+            }
+            if (!Type.getReturnType(descriptor).getDescriptor().equals("Ljava/lang/String;")) {
+                return null;
+            }
+            int operands = Type.getArgumentTypes(descriptor).length;
+            List<Object> parts;
+            if ("makeConcatWithConstants".equals(siteName) && arguments.length >= 1
+                    && arguments[0] instanceof String) {
+                Object[] constants = new Object[arguments.length - 1];
+                System.arraycopy(arguments, 1, constants, 0, constants.length);
+                parts = parts(siteName, (String) arguments[0], constants, operands);
+            } else if ("makeConcat".equals(siteName) && arguments.length == 0) {
+                parts = parts(siteName, "", new Object[0], operands);
+            } else {
+                return null;
+            }
+            if (parts == null) {
+                return null;
+            }
+            StringBuilder key = new StringBuilder(descriptor);
+            for (Object part : parts) {
+                if (part instanceof String) {
+                    key.append('S').append(((String) part).length()).append(':').append((String) part);
+                } else {
+                    key.append('A').append((int) (Integer) part);
+                }
+            }
+            String method = methods.get(key.toString());
+            if (method == null) {
+                method = PREFIX + methods.size();
+                methods.put(key.toString(), method);
+                bodies.put(method, new Object[] {descriptor, parts});
+            }
+            sites++;
+            return method;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void visitEnd() {
+            for (Map.Entry<String, Object[]> e : bodies.entrySet()) {
+                String descriptor = (String) e.getValue()[0];
+                write(super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                        e.getKey(), descriptor, null, null), descriptor, (List<Object>) e.getValue()[1]);
+            }
+            super.visitEnd();
+        }
+
+        private static void write(MethodVisitor mv, String descriptor, List<Object> parts) {
+            Type[] types = Type.getArgumentTypes(descriptor);
+            int[] slots = new int[types.length];
+            int locals = 0;
+            for (int i = 0; i < types.length; i++) {
+                slots[i] = locals;
+                locals += types[i].getSize();
+            }
+            int literal = 0;
+            for (Object part : parts) {
+                if (part instanceof String) {
+                    literal += ((String) part).length();
+                }
+            }
+            mv.visitCode();
+            mv.visitTypeInsn(Opcodes.NEW, BUILDER);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitLdcInsn(literal + 16 * types.length);
+            mv.visitMethodInsn(Opcodes.INVOKESPECIAL, BUILDER, "<init>", "(I)V", false);
+            for (Object part : parts) {
+                String append;
+                if (part instanceof String) {
+                    mv.visitLdcInsn(part);
+                    append = "(Ljava/lang/String;)";
+                } else {
+                    int i = (Integer) part;
+                    Type type = types[i];
+                    mv.visitVarInsn(type.getOpcode(Opcodes.ILOAD), slots[i]);
+                    append = "(" + appendType(type) + ")";
+                }
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BUILDER, "append", append + "L" + BUILDER + ";", false);
+            }
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BUILDER, "toString", "()Ljava/lang/String;", false);
+            mv.visitInsn(Opcodes.ARETURN);
+            mv.visitMaxs(4, locals);
+            mv.visitEnd();
+        }
+
+        /** The descriptor of the {@code append} overload that renders a value as {@code String.valueOf} does. */
+        private static String appendType(Type type) {
+            switch (type.getSort()) {
+                case Type.BOOLEAN:
+                    return "Z";
+                case Type.CHAR:
+                    return "C";
+                case Type.BYTE:
+                case Type.SHORT:
+                case Type.INT:
+                    return "I";
+                case Type.LONG:
+                    return "J";
+                case Type.FLOAT:
+                    return "F";
+                case Type.DOUBLE:
+                    return "D";
+                default:
+                    return type.getDescriptor().equals("Ljava/lang/String;") ? "Ljava/lang/String;"
+                            : "Ljava/lang/Object;";
+            }
+        }
+    }
+}
