@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -23,9 +24,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
+import org.apache.flink.runtime.metrics.util.MetricUtils;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassReader;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassVisitor;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.Handle;
@@ -37,12 +41,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ConcatInliner}: classes compiled here with javac's invokedynamic string concatenation give, rewritten,
+ * {@link JarRewrite}: classes compiled here with javac's invokedynamic string concatenation give, rewritten,
  * the same strings (and the same exceptions) as the originals on the same arguments, and hold no
- * {@code StringConcatFactory} call site afterwards; the jar form rewrites classes in place and leaves every other
- * entry alone.
+ * {@code StringConcatFactory} call site afterwards; Flink's {@code MetricUtils} asks {@link
+ * LazyPlatformMBeanServer} for the platform MBean server, no other class is changed that way; the jar form
+ * rewrites classes in place and leaves every other entry alone.
  */
-class ConcatInlinerTest {
+class JarRewriteTest {
     private static final String SOURCE = String.join("\n",
             "package p;",
             "import java.util.function.Supplier;",
@@ -79,6 +84,7 @@ class ConcatInlinerTest {
             "  public static String compound(String s, int n) { s += n; s += \"-\" + s; return s; }",
             "  public static String greet(Named n, int k) { return n.greet(k); }",
             "  public static Named named(String name) { return () -> name; }",
+            "  public static Object server() { return java.lang.management.ManagementFactory.getPlatformMBeanServer(); }",
             "}",
             "");
     private static final String NAMED = String.join("\n",
@@ -119,7 +125,7 @@ class ConcatInlinerTest {
                 String name = out.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
                 byte[] bytes = Files.readAllBytes(f);
                 original.put(name, bytes);
-                ConcatInliner.Result r = ConcatInliner.rewrite(bytes);
+                JarRewrite.Result r = JarRewrite.rewrite(bytes);
                 rewritten.put(name, r == null ? bytes : r.bytes);
             }
         }
@@ -134,7 +140,7 @@ class ConcatInlinerTest {
         for (Map.Entry<String, byte[]> e : rewritten.entrySet()) {
             assertEquals(0, factorySites(e.getValue()), e.getKey());
         }
-        assertEquals(factorySites(original.get("p.Shapes")), ConcatInliner.rewrite(original.get("p.Shapes")).sites);
+        assertEquals(factorySites(original.get("p.Shapes")), JarRewrite.rewrite(original.get("p.Shapes")).sites);
     }
 
     @Test
@@ -142,7 +148,7 @@ class ConcatInlinerTest {
         Class<?> c = rewrittenLoader.loadClass("p.Shapes");
         List<Method> added = new ArrayList<>();
         for (Method m : c.getDeclaredMethods()) {
-            if (m.getName().startsWith(ConcatInliner.PREFIX)) {
+            if (m.getName().startsWith(JarRewrite.PREFIX)) {
                 added.add(m);
                 assertTrue(Modifier.isPrivate(m.getModifiers()) && Modifier.isStatic(m.getModifiers())
                         && m.isSynthetic(), m.toString());
@@ -150,11 +156,11 @@ class ConcatInlinerTest {
             }
         }
         // all and same have one shape between them
-        assertEquals(ConcatInliner.rewrite(original.get("p.Shapes")).sites - 1, added.size());
+        assertEquals(JarRewrite.rewrite(original.get("p.Shapes")).sites - 1, added.size());
         Class<?> named = rewrittenLoader.loadClass("p.Named");
         assertTrue(named.isInterface());
         assertEquals(2, Stream.of(named.getDeclaredMethods())
-                .filter(m -> m.getName().startsWith(ConcatInliner.PREFIX)).count());
+                .filter(m -> m.getName().startsWith(JarRewrite.PREFIX)).count());
     }
 
     @Test
@@ -224,14 +230,14 @@ class ConcatInlinerTest {
 
     @Test
     void recipesWithConstantsItCannotWriteAsTextAreLeft() {
-        assertEquals(List.of("a", 0, "b7c", 1), ConcatInliner.parts("makeConcatWithConstants", "a\u0001b\u0002c\u0001",
+        assertEquals(List.of("a", 0, "b7c", 1), JarRewrite.parts("makeConcatWithConstants", "a\u0001b\u0002c\u0001",
                 new Object[] {7}, 2));
-        assertEquals(List.of("x2.5"), ConcatInliner.parts("makeConcatWithConstants", "x\u0002",
+        assertEquals(List.of("x2.5"), JarRewrite.parts("makeConcatWithConstants", "x\u0002",
                 new Object[] {2.5d}, 0));
-        assertEquals(List.of(0, 1), ConcatInliner.parts("makeConcat", null, new Object[0], 2));
-        assertNull(ConcatInliner.parts("makeConcatWithConstants", "a\u0002", new Object[] {Type.INT_TYPE}, 0));
-        assertNull(ConcatInliner.parts("makeConcatWithConstants", "a\u0002", new Object[0], 0));
-        assertNull(ConcatInliner.parts("makeConcatWithConstants", "a\u0001", new Object[0], 2));
+        assertEquals(List.of(0, 1), JarRewrite.parts("makeConcat", null, new Object[0], 2));
+        assertNull(JarRewrite.parts("makeConcatWithConstants", "a\u0002", new Object[] {Type.INT_TYPE}, 0));
+        assertNull(JarRewrite.parts("makeConcatWithConstants", "a\u0002", new Object[0], 0));
+        assertNull(JarRewrite.parts("makeConcatWithConstants", "a\u0001", new Object[0], 2));
     }
 
     @Test
@@ -247,7 +253,7 @@ class ConcatInlinerTest {
             Files.write(fs.getPath("p/Broken.class"), unreadable);
             Files.write(fs.getPath("p/readme.txt"), resource);
         }
-        ConcatInliner.inline(jar);
+        JarRewrite.inline(jar);
         try (FileSystem fs = FileSystems.newFileSystem(jar)) {
             assertArrayEquals(rewritten.get("p.Shapes"), Files.readAllBytes(fs.getPath("p/Shapes.class")));
             assertArrayEquals(rewritten.get("p.Named"), Files.readAllBytes(fs.getPath("p/Named.class")));
@@ -255,6 +261,77 @@ class ConcatInlinerTest {
             assertArrayEquals(resource, Files.readAllBytes(fs.getPath("p/readme.txt")));
         }
         assertFalse(java.util.Arrays.equals(original.get("p.Shapes"), rewritten.get("p.Shapes")));
+    }
+
+    @Test
+    void flinksMetricUtilsAsksTheLazyServerAndOnlyThere() throws IOException {
+        byte[] metricUtils;
+        try (var in = MetricUtils.class.getResourceAsStream("MetricUtils.class")) {
+            metricUtils = in.readAllBytes();
+        }
+        int before = calls(metricUtils, "java/lang/management/ManagementFactory", "getPlatformMBeanServer");
+        assertTrue(before >= 1, "Flink's memory metrics take the platform server");
+        JarRewrite.Result r = JarRewrite.rewrite(metricUtils);
+        assertNotNull(r);
+        assertEquals(before, r.redirected);
+        assertEquals(0, calls(r.bytes, "java/lang/management/ManagementFactory", "getPlatformMBeanServer"));
+        assertEquals(before, calls(r.bytes, "dev/keymem/jobs/cli/LazyPlatformMBeanServer", "platform"));
+        // the same call in any other class stays
+        assertEquals(1, calls(rewritten.get("p.Shapes"), "java/lang/management/ManagementFactory",
+                "getPlatformMBeanServer"));
+        assertEquals(0, JarRewrite.rewrite(original.get("p.Shapes")).redirected);
+    }
+
+    @Test
+    void theLazyServerIsThePlatformServersFace() throws Exception {
+        MBeanServer lazy = LazyPlatformMBeanServer.platform();
+        MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
+        ObjectName direct = new ObjectName("java.nio:type=BufferPool,name=direct");
+        assertEquals(platform.getAttribute(direct, "Name"), lazy.getAttribute(direct, "Name"));
+        assertEquals(platform.getDefaultDomain(), lazy.getDefaultDomain());
+        ObjectName name = new ObjectName("dev.keymem.test:type=JarRewriteTest");
+        lazy.registerMBean(new Probe(), name);
+        try {
+            assertTrue(platform.isRegistered(name));
+            assertEquals(7, platform.getAttribute(name, "Value"));
+            assertEquals(7, lazy.getAttribute(name, "Value"));
+            assertEquals(platform.getMBeanCount(), lazy.getMBeanCount());
+        } finally {
+            lazy.unregisterMBean(name);
+        }
+        assertFalse(platform.isRegistered(name));
+    }
+
+    /** A standard MBean for the test. */
+    public interface ProbeMBean {
+        int getValue();
+    }
+
+    /** Its implementation. */
+    public static final class Probe implements ProbeMBean {
+        @Override
+        public int getValue() {
+            return 7;
+        }
+    }
+
+    private static int calls(byte[] classBytes, String owner, String name) {
+        int[] n = new int[1];
+        new ClassReader(classBytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String m, String descriptor, String signature,
+                    String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String o, String n0, String d, boolean itf) {
+                        if (o.equals(owner) && n0.equals(name)) {
+                            n[0]++;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return n[0];
     }
 
     private static void same(String method, Object[] args) throws Exception {
@@ -296,7 +373,7 @@ class ConcatInlinerTest {
         private final Map<String, byte[]> classes;
 
         BytesLoader(Map<String, byte[]> classes) {
-            super(ConcatInlinerTest.class.getClassLoader());
+            super(JarRewriteTest.class.getClassLoader());
             this.classes = classes;
         }
 
