@@ -2,8 +2,6 @@ package dev.keymem.jobs.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +45,8 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
  * read the buffer pools' attributes when their gauges are read, which no file run does.
  *
  * <p>{@code java -cp memctl.jar dev.keymem.jobs.cli.JarRewrite memctl.jar} rewrites the jar in place (the
- * classes changed, every other entry copied as it is; the file is replaced once the new one is written whole) and
+ * classes changed, every other entry's records copied byte for byte; the file is replaced once the new one is
+ * written whole) and
  * prints what it changed; where it fails the jar stays as it was and it says so.
  */
 @Internal
@@ -90,6 +89,8 @@ public final class JarRewrite {
         int sites = 0;
         int redirected = 0;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
+            // Flink's metrics are sent to the lazy server only where the jar holds it
+            boolean redirect = zip.getEntry(LAZY_SERVER + ".class") != null;
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
                 if (entry.isDirectory() || !entry.getName().endsWith(".class")) {
@@ -99,10 +100,10 @@ public final class JarRewrite {
                 try (InputStream in = zip.getInputStream(entry)) {
                     bytes = in.readAllBytes();
                 }
-                if (!contains(bytes, MARK) && !entry.getName().equals(METRIC_UTILS + ".class")) {
+                if (!contains(bytes, MARK) && !(redirect && entry.getName().equals(METRIC_UTILS + ".class"))) {
                     continue;
                 }
-                Result result = rewrite(bytes);
+                Result result = rewrite(bytes, redirect);
                 if (result != null) {
                     changed.put(entry.getName(), result.bytes);
                     sites += result.sites;
@@ -111,15 +112,142 @@ public final class JarRewrite {
             }
         }
         if (!changed.isEmpty()) {
-            try (FileSystem fs = FileSystems.newFileSystem(jar)) {
-                for (Map.Entry<String, byte[]> e : changed.entrySet()) {
-                    Files.write(fs.getPath(e.getKey()), e.getValue());
-                }
-            }
+            replaceEntries(jar, changed);
         }
         System.out.println("JarRewrite: " + sites + " string concatenation sites in " + changed.size()
                 + " classes of " + jar + " now append to a StringBuilder; " + redirected
                 + " calls of the platform MBean server made lazy");
+    }
+
+    /**
+     * Writes the jar again with the given entries' contents replaced (deflated, no extra fields), every other
+     * entry's local record and central directory record copied byte for byte (only their offsets change), in the
+     * central directory's order; the new file replaces the jar once written whole. Jars that need zip64 records
+     * are refused.
+     */
+    static void replaceEntries(Path jar, Map<String, byte[]> contents) throws IOException {
+        byte[] d = Files.readAllBytes(jar);
+        int eocd = -1;
+        for (int p = d.length - 22; p >= Math.max(0, d.length - 22 - 0xFFFF); p--) {
+            if (u32(d, p) == 0x06054b50L && p + 22 + u16(d, p + 20) == d.length) {
+                eocd = p;
+                break;
+            }
+        }
+        if (eocd < 0) {
+            throw new IOException("no end of central directory record in " + jar);
+        }
+        int total = u16(d, eocd + 10);
+        long cenSize = u32(d, eocd + 12);
+        long cenStart = u32(d, eocd + 16);
+        if (total == 0xFFFF || cenSize == 0xFFFFFFFFL || cenStart == 0xFFFFFFFFL || d.length > Integer.MAX_VALUE - 8
+                || cenStart + cenSize > eocd) {
+            throw new IOException("a zip64 or damaged jar, not rewritten: " + jar);
+        }
+        int[] record = new int[total];
+        long[] local = new long[total];
+        int p = (int) cenStart;
+        for (int i = 0; i < total; i++) {
+            if (u32(d, p) != 0x02014b50L) {
+                throw new IOException("bad central directory record " + i + " in " + jar);
+            }
+            record[i] = p;
+            local[i] = u32(d, p + 42);
+            p += 46 + u16(d, p + 28) + u16(d, p + 30) + u16(d, p + 32);
+        }
+        long[] starts = local.clone();
+        java.util.Arrays.sort(starts);
+        Path tmp = jar.resolveSibling(jar.getFileName() + ".rewrite.tmp");
+        java.io.ByteArrayOutputStream cen = new java.io.ByteArrayOutputStream((int) cenSize + 64);
+        int replaced = 0;
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            long position = 0;
+            for (int i = 0; i < total; i++) {
+                int r = record[i];
+                int nameLength = u16(d, r + 28);
+                int recordLength = 46 + nameLength + u16(d, r + 30) + u16(d, r + 32);
+                String name = new String(d, r + 46, nameLength, java.nio.charset.StandardCharsets.UTF_8);
+                byte[] copy = java.util.Arrays.copyOfRange(d, r, r + recordLength);
+                put32(copy, 42, position);
+                byte[] content = contents.get(name);
+                if (content == null) {
+                    int at = java.util.Arrays.binarySearch(starts, local[i]);
+                    long end = at + 1 < starts.length ? starts[at + 1] : cenStart;
+                    out.write(d, (int) local[i], (int) (end - local[i]));
+                    position += end - local[i];
+                } else {
+                    byte[] deflated = deflate(content);
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(content);
+                    int flags = u16(d, r + 8) & ~0x0008; // sizes in the local header, no data descriptor
+                    put16(copy, 8, flags);
+                    put16(copy, 10, java.util.zip.ZipEntry.DEFLATED);
+                    put32(copy, 16, crc.getValue());
+                    put32(copy, 20, deflated.length);
+                    put32(copy, 24, content.length);
+                    byte[] header = new byte[30 + nameLength];
+                    put32(header, 0, 0x04034b50L);
+                    System.arraycopy(copy, 6, header, 4, 26); // version needed .. name length, as the record's
+                    put16(header, 28, 0); // no extra field
+                    System.arraycopy(d, r + 46, header, 30, nameLength);
+                    out.write(header);
+                    out.write(deflated);
+                    position += header.length + deflated.length;
+                    replaced++;
+                }
+                cen.write(copy);
+            }
+            if (replaced != contents.size()) {
+                throw new IOException((contents.size() - replaced) + " of the entries to replace are not in " + jar);
+            }
+            byte[] end = java.util.Arrays.copyOfRange(d, eocd, d.length);
+            put32(end, 12, cen.size());
+            put32(end, 16, position);
+            if (position + cen.size() > 0xFFFFFFFFL) {
+                throw new IOException("the rewritten jar would need zip64 records: " + jar);
+            }
+            cen.writeTo(out);
+            out.write(end);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static byte[] deflate(byte[] content) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(content);
+            deflater.finish();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(content.length / 2 + 64);
+            byte[] buffer = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static int u16(byte[] b, int p) {
+        return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
+    }
+
+    private static long u32(byte[] b, int p) {
+        return (u16(b, p) | (long) u16(b, p + 2) << 16) & 0xFFFFFFFFL;
+    }
+
+    private static void put16(byte[] b, int p, int v) {
+        b[p] = (byte) v;
+        b[p + 1] = (byte) (v >>> 8);
+    }
+
+    private static void put32(byte[] b, int p, long v) {
+        put16(b, p, (int) (v & 0xFFFF));
+        put16(b, p + 2, (int) (v >>> 16 & 0xFFFF));
     }
 
     /** A class's bytes rewritten, how many concatenation sites and MBean server calls changed. */
@@ -141,6 +269,11 @@ public final class JarRewrite {
      * read).
      */
     static Result rewrite(byte[] classBytes) {
+        return rewrite(classBytes, true);
+    }
+
+    /** As {@link #rewrite(byte[])}, the MBean server call left where {@code redirect} is false. */
+    static Result rewrite(byte[] classBytes, boolean redirect) {
         ClassReader reader;
         try {
             reader = new ClassReader(classBytes);
@@ -148,7 +281,7 @@ public final class JarRewrite {
             return null;
         }
         ClassWriter writer = new ClassWriter(reader, 0);
-        Inliner inliner = new Inliner(writer);
+        Inliner inliner = new Inliner(writer, redirect);
         try {
             reader.accept(inliner, 0);
         } catch (RuntimeException unreadable) {
@@ -224,9 +357,11 @@ public final class JarRewrite {
         private final Map<String, Object[]> bodies = new LinkedHashMap<>();
         int sites;
         int redirected;
+        private final boolean redirect;
 
-        Inliner(ClassVisitor next) {
+        Inliner(ClassVisitor next, boolean redirect) {
             super(Opcodes.ASM9, next);
+            this.redirect = redirect;
         }
 
         @Override
@@ -256,7 +391,7 @@ public final class JarRewrite {
                 @Override
                 public void visitMethodInsn(int opcode, String callee, String calleeName, String calleeDescriptor,
                         boolean onInterface) {
-                    if (opcode == Opcodes.INVOKESTATIC && METRIC_UTILS.equals(owner)
+                    if (redirect && opcode == Opcodes.INVOKESTATIC && METRIC_UTILS.equals(owner)
                             && MANAGEMENT_FACTORY.equals(callee) && PLATFORM_SERVER.equals(calleeName)
                             && SERVER_DESCRIPTOR.equals(calleeDescriptor)) {
                         redirected++;

@@ -13,8 +13,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -246,21 +244,73 @@ class JarRewriteTest {
         Files.deleteIfExists(jar);
         byte[] resource = "some text \u0001 java/lang/invoke/StringConcatFactory".getBytes(StandardCharsets.UTF_8);
         byte[] unreadable = "java/lang/invoke/StringConcatFactory, not a class".getBytes(StandardCharsets.UTF_8);
-        try (FileSystem fs = FileSystems.newFileSystem(jar, Map.of("create", "true"))) {
-            Files.createDirectories(fs.getPath("p"));
-            Files.write(fs.getPath("p/Shapes.class"), original.get("p.Shapes"));
-            Files.write(fs.getPath("p/Named.class"), original.get("p.Named"));
-            Files.write(fs.getPath("p/Broken.class"), unreadable);
-            Files.write(fs.getPath("p/readme.txt"), resource);
+        byte[] stored = new byte[1000];
+        new Random(7).nextBytes(stored);
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        entries.put("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+        entries.put("p/readme.txt", resource);
+        entries.put("p/Shapes.class", original.get("p.Shapes"));
+        entries.put("p/Broken.class", unreadable);
+        entries.put("p/stored.bin", stored);
+        entries.put("p/\u00e9t\u00e9.txt", resource);
+        entries.put("p/Named.class", original.get("p.Named"));
+        // as jar tools write them: deflated entries with data descriptors, one stored entry, a UTF-8 name
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                java.util.zip.ZipEntry z = new java.util.zip.ZipEntry(e.getKey());
+                if (e.getKey().endsWith(".bin")) {
+                    z.setMethod(java.util.zip.ZipEntry.STORED);
+                    z.setSize(stored.length);
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(stored);
+                    z.setCrc(crc.getValue());
+                }
+                out.putNextEntry(z);
+                out.write(e.getValue());
+                out.closeEntry();
+            }
         }
+        Map<String, long[]> before = raw(jar);
         JarRewrite.inline(jar);
-        try (FileSystem fs = FileSystems.newFileSystem(jar)) {
-            assertArrayEquals(rewritten.get("p.Shapes"), Files.readAllBytes(fs.getPath("p/Shapes.class")));
-            assertArrayEquals(rewritten.get("p.Named"), Files.readAllBytes(fs.getPath("p/Named.class")));
-            assertArrayEquals(unreadable, Files.readAllBytes(fs.getPath("p/Broken.class")));
-            assertArrayEquals(resource, Files.readAllBytes(fs.getPath("p/readme.txt")));
+        entries.put("p/Shapes.class", rewritten.get("p.Shapes"));
+        entries.put("p/Named.class", rewritten.get("p.Named"));
+        Map<String, long[]> after = raw(jar);
+        assertEquals(before.keySet().stream().toList(), after.keySet().stream().toList(), "same entries, same order");
+        for (String name : entries.keySet()) {
+            if (!name.endsWith("Shapes.class") && !name.endsWith("Named.class")) {
+                // method, crc, compressed size as they were: the records were copied
+                assertArrayEquals(before.get(name), after.get(name), name);
+            }
+        }
+        // read through the central directory and, entry by entry, through the local headers
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                try (var in = z.getInputStream(z.getEntry(e.getKey()))) {
+                    assertArrayEquals(e.getValue(), in.readAllBytes(), e.getKey());
+                }
+            }
+        }
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(jar))) {
+            int n = 0;
+            for (java.util.zip.ZipEntry z; (z = in.getNextEntry()) != null; n++) {
+                assertArrayEquals(entries.get(z.getName()), in.readAllBytes(), z.getName());
+            }
+            assertEquals(entries.size(), n);
+        }
+        try (var in = new java.util.jar.JarFile(jar.toFile())) {
+            assertNotNull(in.getManifest());
         }
         assertFalse(java.util.Arrays.equals(original.get("p.Shapes"), rewritten.get("p.Shapes")));
+        assertFalse(Files.exists(dir.resolve("t.jar.rewrite.tmp")));
+    }
+
+    /** Each entry's method, CRC and compressed size, in the jar's order. */
+    private static Map<String, long[]> raw(Path jar) throws IOException {
+        Map<String, long[]> m = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+            z.stream().forEach(e -> m.put(e.getName(), new long[] {e.getMethod(), e.getCrc(), e.getCompressedSize()}));
+        }
+        return m;
     }
 
     @Test
@@ -276,6 +326,10 @@ class JarRewriteTest {
         assertEquals(before, r.redirected);
         assertEquals(0, calls(r.bytes, "java/lang/management/ManagementFactory", "getPlatformMBeanServer"));
         assertEquals(before, calls(r.bytes, "dev/keymem/jobs/cli/LazyPlatformMBeanServer", "platform"));
+        // not where the jar has no lazy server to call
+        JarRewrite.Result unredirected = JarRewrite.rewrite(metricUtils, false);
+        assertEquals(before, calls(unredirected == null ? metricUtils : unredirected.bytes,
+                "java/lang/management/ManagementFactory", "getPlatformMBeanServer"));
         // the same call in any other class stays
         assertEquals(1, calls(rewritten.get("p.Shapes"), "java/lang/management/ManagementFactory",
                 "getPlatformMBeanServer"));
