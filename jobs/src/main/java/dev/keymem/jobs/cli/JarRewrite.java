@@ -46,8 +46,7 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
  *
  * <p>{@code java -cp memctl.jar dev.keymem.jobs.cli.JarRewrite memctl.jar} rewrites the jar in place (the
  * classes changed, every other entry's records copied byte for byte; the file is replaced once the new one is
- * written whole) and
- * prints what it changed; where it fails the jar stays as it was and it says so.
+ * written whole) and prints what it changed; where it fails the jar stays as it was and it says so.
  */
 @Internal
 public final class JarRewrite {
@@ -83,7 +82,7 @@ public final class JarRewrite {
         }
     }
 
-    /** Rewrites the jar's string concatenation sites in place; prints how many. */
+    /** Both rewrites, on the jar in place; prints how many sites and calls changed. */
     static void inline(Path jar) throws IOException {
         Map<String, byte[]> changed = new LinkedHashMap<>();
         int sites = 0;
