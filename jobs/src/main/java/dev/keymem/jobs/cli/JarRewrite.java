@@ -1,0 +1,518 @@
+package dev.keymem.jobs.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassReader;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassVisitor;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Handle;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.MethodVisitor;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Opcodes;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
+
+/**
+ * A build step of memctl.jar: two rewrites of the classes in the jar, each giving the same results as the
+ * original code with less work at the start of every run.
+ *
+ * <p><b>String concatenation.</b> The invokedynamic string concatenations of the libraries' classes (javac's
+ * {@code StringConcatFactory} call sites; Flink's among them) become calls of a private static method added to
+ * the same class that appends the same parts to a {@link StringBuilder}. Every such call site otherwise links at
+ * its first run, through {@code StringConcatFactory}'s bootstrap, spinning method-handle classes for each new
+ * shape (JDK 17 cannot keep them in a class data archive): ~50-70 ms of CPU of a 20-record file run, most of it
+ * Flink's own sites on the start path. The project's own modules compile their concatenations that way already
+ * ({@code -XDstringConcat=inline}). The result is the indy form's: the call takes the same operands in the same
+ * order, each is turned into text in order as {@code String.valueOf} does (a {@code char} as a char, {@code
+ * byte} and {@code short} as numbers, any reference, arrays included, through {@link
+ * StringBuilder#append(Object)}), the recipe's constants between them. A site whose constants are not strings or
+ * numbers, and a class ASM cannot read, stay as they are. One method per distinct recipe and operand types in a
+ * class; named {@value #PREFIX}N.
+ *
+ * <p><b>Flink's process metrics' MBean server.</b> In {@value #METRIC_UTILS} (Flink's JVM metrics, which every
+ * cluster start registers) the call of {@code ManagementFactory.getPlatformMBeanServer()} becomes {@link
+ * LazyPlatformMBeanServer#platform()}, the same server made when first used: the memory metrics take it only to
+ * read the buffer pools' attributes when their gauges are read, which no file run does.
+ *
+ * <p>{@code java -cp memctl.jar dev.keymem.jobs.cli.JarRewrite memctl.jar} rewrites the jar in place (the
+ * classes changed, every other entry's records copied byte for byte; the file is replaced once the new one is
+ * written whole) and prints what it changed; where it fails the jar stays as it was and it says so.
+ */
+@Internal
+public final class JarRewrite {
+    /** The added methods' names start with this. */
+    static final String PREFIX = "concat$inline$";
+
+    /** The class whose platform MBean server call is made lazy. */
+    static final String METRIC_UTILS = "org/apache/flink/runtime/metrics/util/MetricUtils";
+    private static final String MANAGEMENT_FACTORY = "java/lang/management/ManagementFactory";
+    private static final String PLATFORM_SERVER = "getPlatformMBeanServer";
+    private static final String SERVER_DESCRIPTOR = "()Ljavax/management/MBeanServer;";
+    private static final String LAZY_SERVER = "dev/keymem/jobs/cli/LazyPlatformMBeanServer";
+    private static final String FACTORY = "java/lang/invoke/StringConcatFactory";
+    private static final String BUILDER = "java/lang/StringBuilder";
+    private static final int MAX_LITERAL = 16_000;
+    private static final char ARGUMENT = '\u0001';
+    private static final char CONSTANT = '\u0002';
+    private static final byte[] MARK = FACTORY.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private JarRewrite() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: JarRewrite JAR");
+            System.exit(2);
+        }
+        try {
+            inline(Path.of(args[0]));
+        } catch (IOException | RuntimeException e) {
+            // the jar is replaced only once it is written whole, so it is still the shaded one
+            System.err.println("JarRewrite: " + args[0] + " left as it was: " + e);
+        }
+    }
+
+    /** Both rewrites, on the jar in place; prints how many sites and calls changed. */
+    static void inline(Path jar) throws IOException {
+        Map<String, byte[]> changed = new LinkedHashMap<>();
+        int sites = 0;
+        int redirected = 0;
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            // Flink's metrics are sent to the lazy server only where the jar holds it
+            boolean redirect = zip.getEntry(LAZY_SERVER + ".class") != null;
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                if (entry.isDirectory() || !entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    bytes = in.readAllBytes();
+                }
+                if (!contains(bytes, MARK) && !(redirect && entry.getName().equals(METRIC_UTILS + ".class"))) {
+                    continue;
+                }
+                Result result = rewrite(bytes, redirect);
+                if (result != null) {
+                    changed.put(entry.getName(), result.bytes);
+                    sites += result.sites;
+                    redirected += result.redirected;
+                }
+            }
+        }
+        if (!changed.isEmpty()) {
+            replaceEntries(jar, changed);
+        }
+        System.out.println("JarRewrite: " + sites + " string concatenation sites in " + changed.size()
+                + " classes of " + jar + " now append to a StringBuilder; " + redirected
+                + " calls of the platform MBean server made lazy");
+    }
+
+    /**
+     * Writes the jar again with the given entries' contents replaced (deflated, no extra fields), every other
+     * entry's local record and central directory record copied byte for byte (only their offsets change), in the
+     * central directory's order; the new file replaces the jar once written whole. Jars that need zip64 records
+     * are refused.
+     */
+    static void replaceEntries(Path jar, Map<String, byte[]> contents) throws IOException {
+        byte[] d = Files.readAllBytes(jar);
+        int eocd = -1;
+        for (int p = d.length - 22; p >= Math.max(0, d.length - 22 - 0xFFFF); p--) {
+            if (u32(d, p) == 0x06054b50L && p + 22 + u16(d, p + 20) == d.length) {
+                eocd = p;
+                break;
+            }
+        }
+        if (eocd < 0) {
+            throw new IOException("no end of central directory record in " + jar);
+        }
+        int total = u16(d, eocd + 10);
+        long cenSize = u32(d, eocd + 12);
+        long cenStart = u32(d, eocd + 16);
+        if (total == 0xFFFF || cenSize == 0xFFFFFFFFL || cenStart == 0xFFFFFFFFL || d.length > Integer.MAX_VALUE - 8
+                || cenStart + cenSize > eocd) {
+            throw new IOException("a zip64 or damaged jar, not rewritten: " + jar);
+        }
+        int[] record = new int[total];
+        long[] local = new long[total];
+        int p = (int) cenStart;
+        for (int i = 0; i < total; i++) {
+            if (u32(d, p) != 0x02014b50L) {
+                throw new IOException("bad central directory record " + i + " in " + jar);
+            }
+            record[i] = p;
+            local[i] = u32(d, p + 42);
+            p += 46 + u16(d, p + 28) + u16(d, p + 30) + u16(d, p + 32);
+        }
+        long[] starts = local.clone();
+        java.util.Arrays.sort(starts);
+        Path tmp = jar.resolveSibling(jar.getFileName() + ".rewrite.tmp");
+        java.io.ByteArrayOutputStream cen = new java.io.ByteArrayOutputStream((int) cenSize + 64);
+        int replaced = 0;
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            long position = 0;
+            for (int i = 0; i < total; i++) {
+                int r = record[i];
+                int nameLength = u16(d, r + 28);
+                int recordLength = 46 + nameLength + u16(d, r + 30) + u16(d, r + 32);
+                String name = new String(d, r + 46, nameLength, java.nio.charset.StandardCharsets.UTF_8);
+                byte[] copy = java.util.Arrays.copyOfRange(d, r, r + recordLength);
+                put32(copy, 42, position);
+                byte[] content = contents.get(name);
+                if (content == null) {
+                    int at = java.util.Arrays.binarySearch(starts, local[i]);
+                    long end = at + 1 < starts.length ? starts[at + 1] : cenStart;
+                    out.write(d, (int) local[i], (int) (end - local[i]));
+                    position += end - local[i];
+                } else {
+                    byte[] deflated = deflate(content);
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(content);
+                    int flags = u16(d, r + 8) & ~0x0008; // sizes in the local header, no data descriptor
+                    put16(copy, 8, flags);
+                    put16(copy, 10, java.util.zip.ZipEntry.DEFLATED);
+                    put32(copy, 16, crc.getValue());
+                    put32(copy, 20, deflated.length);
+                    put32(copy, 24, content.length);
+                    byte[] header = new byte[30 + nameLength];
+                    put32(header, 0, 0x04034b50L);
+                    System.arraycopy(copy, 6, header, 4, 26); // version needed .. name length, as the record's
+                    put16(header, 28, 0); // no extra field
+                    System.arraycopy(d, r + 46, header, 30, nameLength);
+                    out.write(header);
+                    out.write(deflated);
+                    position += header.length + deflated.length;
+                    replaced++;
+                }
+                cen.write(copy);
+            }
+            if (replaced != contents.size()) {
+                throw new IOException((contents.size() - replaced) + " of the entries to replace are not in " + jar);
+            }
+            byte[] end = java.util.Arrays.copyOfRange(d, eocd, d.length);
+            put32(end, 12, cen.size());
+            put32(end, 16, position);
+            if (position + cen.size() > 0xFFFFFFFFL) {
+                throw new IOException("the rewritten jar would need zip64 records: " + jar);
+            }
+            cen.writeTo(out);
+            out.write(end);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static byte[] deflate(byte[] content) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(content);
+            deflater.finish();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(content.length / 2 + 64);
+            byte[] buffer = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static int u16(byte[] b, int p) {
+        return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
+    }
+
+    private static long u32(byte[] b, int p) {
+        return (u16(b, p) | (long) u16(b, p + 2) << 16) & 0xFFFFFFFFL;
+    }
+
+    private static void put16(byte[] b, int p, int v) {
+        b[p] = (byte) v;
+        b[p + 1] = (byte) (v >>> 8);
+    }
+
+    private static void put32(byte[] b, int p, long v) {
+        put16(b, p, (int) (v & 0xFFFF));
+        put16(b, p + 2, (int) (v >>> 16 & 0xFFFF));
+    }
+
+    /** A class's bytes rewritten, how many concatenation sites and MBean server calls changed. */
+    static final class Result {
+        final byte[] bytes;
+        final int sites;
+        final int redirected;
+
+        Result(byte[] bytes, int sites, int redirected) {
+            this.bytes = bytes;
+            this.sites = sites;
+            this.redirected = redirected;
+        }
+    }
+
+    /**
+     * The class with its string concatenation call sites (and, in {@value #METRIC_UTILS}, its platform MBean
+     * server calls) rewritten, or null where none was (none there, only sites it leaves, or a class ASM cannot
+     * read).
+     */
+    static Result rewrite(byte[] classBytes) {
+        return rewrite(classBytes, true);
+    }
+
+    /** As {@link #rewrite(byte[])}, the MBean server call left where {@code redirect} is false. */
+    static Result rewrite(byte[] classBytes, boolean redirect) {
+        ClassReader reader;
+        try {
+            reader = new ClassReader(classBytes);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        Inliner inliner = new Inliner(writer, redirect);
+        try {
+            reader.accept(inliner, 0);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+        return inliner.sites == 0 && inliner.redirected == 0 ? null
+                : new Result(writer.toByteArray(), inliner.sites, inliner.redirected);
+    }
+
+    private static boolean contains(byte[] bytes, byte[] pattern) {
+        outer:
+        for (int i = 0, end = bytes.length - pattern.length; i <= end; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (bytes[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** A site's parts: literal text (a String) or the index of an operand (an Integer). */
+    static List<Object> parts(String name, String recipe, Object[] constants, int operands) {
+        List<Object> parts = new ArrayList<>();
+        if ("makeConcat".equals(name)) {
+            for (int i = 0; i < operands; i++) {
+                parts.add(i);
+            }
+            return parts;
+        }
+        StringBuilder text = new StringBuilder();
+        int operand = 0;
+        int constant = 0;
+        for (int i = 0; i < recipe.length(); i++) {
+            char c = recipe.charAt(i);
+            if (c == ARGUMENT) {
+                if (text.length() > 0) {
+                    parts.add(text.toString());
+                    text.setLength(0);
+                }
+                parts.add(operand++);
+            } else if (c == CONSTANT) {
+                if (constant >= constants.length) {
+                    return null;
+                }
+                Object value = constants[constant++];
+                if (value instanceof String || value instanceof Integer || value instanceof Long
+                        || value instanceof Float || value instanceof Double) {
+                    text.append(value);
+                } else {
+                    return null;
+                }
+            } else {
+                text.append(c);
+            }
+        }
+        if (text.length() > 0) {
+            parts.add(text.toString());
+        }
+        for (Object part : parts) {
+            if (part instanceof String && ((String) part).length() > MAX_LITERAL) {
+                return null; // may not fit one constant of the class's pool
+            }
+        }
+        return operand == operands && constant == constants.length ? parts : null;
+    }
+
+    private static final class Inliner extends ClassVisitor {
+        private String owner;
+        private boolean isInterface;
+        private final Map<String, String> methods = new HashMap<>();
+        private final Map<String, Object[]> bodies = new LinkedHashMap<>();
+        int sites;
+        int redirected;
+        private final boolean redirect;
+
+        Inliner(ClassVisitor next, boolean redirect) {
+            super(Opcodes.ASM9, next);
+            this.redirect = redirect;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName,
+                String[] interfaces) {
+            owner = name;
+            isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                String[] exceptions) {
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return new MethodVisitor(Opcodes.ASM9, next) {
+                @Override
+                public void visitInvokeDynamicInsn(String siteName, String siteDescriptor, Handle bootstrap,
+                        Object... arguments) {
+                    String method = inlined(siteName, siteDescriptor, bootstrap, arguments);
+                    if (method == null) {
+                        super.visitInvokeDynamicInsn(siteName, siteDescriptor, bootstrap, arguments);
+                    } else {
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, method, siteDescriptor, isInterface);
+                    }
+                }
+
+                @Override
+                public void visitMethodInsn(int opcode, String callee, String calleeName, String calleeDescriptor,
+                        boolean onInterface) {
+                    if (redirect && opcode == Opcodes.INVOKESTATIC && METRIC_UTILS.equals(owner)
+                            && MANAGEMENT_FACTORY.equals(callee) && PLATFORM_SERVER.equals(calleeName)
+                            && SERVER_DESCRIPTOR.equals(calleeDescriptor)) {
+                        redirected++;
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, LAZY_SERVER, "platform", SERVER_DESCRIPTOR,
+                                false);
+                    } else {
+                        super.visitMethodInsn(opcode, callee, calleeName, calleeDescriptor, onInterface);
+                    }
+                }
+            };
+        }
+
+        private String inlined(String siteName, String descriptor, Handle bootstrap, Object[] arguments) {
+            if (!FACTORY.equals(bootstrap.getOwner())) {
+                return null;
+            }
+            if (!Type.getReturnType(descriptor).getDescriptor().equals("Ljava/lang/String;")) {
+                return null;
+            }
+            int operands = Type.getArgumentTypes(descriptor).length;
+            List<Object> parts;
+            if ("makeConcatWithConstants".equals(siteName) && arguments.length >= 1
+                    && arguments[0] instanceof String) {
+                Object[] constants = new Object[arguments.length - 1];
+                System.arraycopy(arguments, 1, constants, 0, constants.length);
+                parts = parts(siteName, (String) arguments[0], constants, operands);
+            } else if ("makeConcat".equals(siteName) && arguments.length == 0) {
+                parts = parts(siteName, "", new Object[0], operands);
+            } else {
+                return null;
+            }
+            if (parts == null) {
+                return null;
+            }
+            StringBuilder key = new StringBuilder(descriptor);
+            for (Object part : parts) {
+                if (part instanceof String) {
+                    key.append('S').append(((String) part).length()).append(':').append((String) part);
+                } else {
+                    key.append('A').append((int) (Integer) part);
+                }
+            }
+            String method = methods.get(key.toString());
+            if (method == null) {
+                method = PREFIX + methods.size();
+                methods.put(key.toString(), method);
+                bodies.put(method, new Object[] {descriptor, parts});
+            }
+            sites++;
+            return method;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void visitEnd() {
+            for (Map.Entry<String, Object[]> e : bodies.entrySet()) {
+                String descriptor = (String) e.getValue()[0];
+                write(super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                        e.getKey(), descriptor, null, null), descriptor, (List<Object>) e.getValue()[1]);
+            }
+            super.visitEnd();
+        }
+
+        private static void write(MethodVisitor mv, String descriptor, List<Object> parts) {
+            Type[] types = Type.getArgumentTypes(descriptor);
+            int[] slots = new int[types.length];
+            int locals = 0;
+            for (int i = 0; i < types.length; i++) {
+                slots[i] = locals;
+                locals += types[i].getSize();
+            }
+            int literal = 0;
+            for (Object part : parts) {
+                if (part instanceof String) {
+                    literal += ((String) part).length();
+                }
+            }
+            mv.visitCode();
+            mv.visitTypeInsn(Opcodes.NEW, BUILDER);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitLdcInsn(literal + 16 * types.length);
+            mv.visitMethodInsn(Opcodes.INVOKESPECIAL, BUILDER, "<init>", "(I)V", false);
+            for (Object part : parts) {
+                String append;
+                if (part instanceof String) {
+                    mv.visitLdcInsn(part);
+                    append = "(Ljava/lang/String;)";
+                } else {
+                    int i = (Integer) part;
+                    Type type = types[i];
+                    mv.visitVarInsn(type.getOpcode(Opcodes.ILOAD), slots[i]);
+                    append = "(" + appendType(type) + ")";
+                }
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BUILDER, "append", append + "L" + BUILDER + ";", false);
+            }
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BUILDER, "toString", "()Ljava/lang/String;", false);
+            mv.visitInsn(Opcodes.ARETURN);
+            mv.visitMaxs(4, locals);
+            mv.visitEnd();
+        }
+
+        /** The descriptor of the {@code append} overload that renders a value as {@code String.valueOf} does. */
+        private static String appendType(Type type) {
+            switch (type.getSort()) {
+                case Type.BOOLEAN:
+                    return "Z";
+                case Type.CHAR:
+                    return "C";
+                case Type.BYTE:
+                case Type.SHORT:
+                case Type.INT:
+                    return "I";
+                case Type.LONG:
+                    return "J";
+                case Type.FLOAT:
+                    return "F";
+                case Type.DOUBLE:
+                    return "D";
+                default:
+                    return type.getDescriptor().equals("Ljava/lang/String;") ? "Ljava/lang/String;"
+                            : "Ljava/lang/Object;";
+            }
+        }
+    }
+}

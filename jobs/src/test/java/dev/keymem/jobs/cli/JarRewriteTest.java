@@ -1,0 +1,449 @@
+package dev.keymem.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+import org.apache.flink.runtime.metrics.util.MetricUtils;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassReader;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassVisitor;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Handle;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.MethodVisitor;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Opcodes;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link JarRewrite}: classes compiled here with javac's invokedynamic string concatenation give, rewritten,
+ * the same strings (and the same exceptions) as the originals on the same arguments, and hold no
+ * {@code StringConcatFactory} call site afterwards; Flink's {@code MetricUtils} asks {@link
+ * LazyPlatformMBeanServer} for the platform MBean server, no other class is changed that way; the jar form
+ * rewrites classes in place and leaves every other entry alone.
+ */
+class JarRewriteTest {
+    private static final String SOURCE = String.join("\n",
+            "package p;",
+            "import java.util.function.Supplier;",
+            "public class Shapes {",
+            "  private final String label;",
+            "  private final int v;",
+            "  public Shapes(int v) { this.v = v; this.label = \"L\" + v + '/' + (v * 2L); }",
+            "  public String label() { return label; }",
+            "  public String field(String s) { return \"v=\" + v + \" s=\" + s + \" l=\" + label; }",
+            "  public static String all(boolean z, char c, byte b, short s, int i, long j, float f, double d,",
+            "      String str, Object o, char[] arr, CharSequence cs, Integer boxed, int[] ints) {",
+            "    return \"z=\" + z + \" c=\" + c + \" b=\" + b + \" s=\" + s + \" i=\" + i + \" j=\" + j + \" f=\" + f",
+            "        + \" d=\" + d + \" str=\" + str + \" o=\" + o + \" arr=\" + arr + \" cs=\" + cs + \" boxed=\" + boxed",
+            "        + \" ints=\" + ints;",
+            "  }",
+            "  public static String same(boolean z, char c, byte b, short s, int i, long j, float f, double d,",
+            "      String str, Object o, char[] arr, CharSequence cs, Integer boxed, int[] ints) {",
+            "    return \"z=\" + z + \" c=\" + c + \" b=\" + b + \" s=\" + s + \" i=\" + i + \" j=\" + j + \" f=\" + f",
+            "        + \" d=\" + d + \" str=\" + str + \" o=\" + o + \" arr=\" + arr + \" cs=\" + cs + \" boxed=\" + boxed",
+            "        + \" ints=\" + ints;",
+            "  }",
+            "  public static String bare(Object a, String b) { return a + b; }",
+            "  public static String one(Object a) { return \"\" + a; }",
+            "  public static String chars(char a, char b) { return a + \"\" + b; }",
+            "  public static String controls(int x, String s) { return \"\\u0001\" + x + \"\\u0002[\" + s + \"]\\u0001\"; }",
+            "  public static String unicode(long x) { return \"\\u00e9\\u20ac\\ud83d\\ude00\" + x + \"\\u0000\"; }",
+            "  public static String order(StringBuilder sb) { return sb + \"|\" + sb.append(\"x\"); }",
+            "  public static String lambda(int x) { Supplier<String> s = () -> \"l\" + x + \"!\"; return s.get(); }",
+            "  public static String many(int a, long b, double c, String d, Object e, int f, long g, double h,",
+            "      String i, Object j, char k, boolean l, float m, short n, byte o, int q, long r, String s) {",
+            "    return a + \",\" + b + \",\" + c + \",\" + d + \",\" + e + \",\" + f + \",\" + g + \",\" + h + \",\" + i",
+            "        + \",\" + j + \",\" + k + \",\" + l + \",\" + m + \",\" + n + \",\" + o + \",\" + q + \",\" + r + \",\" + s;",
+            "  }",
+            "  public static String compound(String s, int n) { s += n; s += \"-\" + s; return s; }",
+            "  public static String greet(Named n, int k) { return n.greet(k); }",
+            "  public static Named named(String name) { return () -> name; }",
+            "  public static Object server() { return java.lang.management.ManagementFactory.getPlatformMBeanServer(); }",
+            "}",
+            "");
+    private static final String NAMED = String.join("\n",
+            "package p;",
+            "public interface Named {",
+            "  String name();",
+            "  default String greet(int k) { return \"hi \" + name() + \" #\" + k; }",
+            "  static String twice(String s) { return s + \"+\" + s; }",
+            "}",
+            "");
+
+    @TempDir
+    static Path dir;
+    private static Map<String, byte[]> original;
+    private static Map<String, byte[]> rewritten;
+    private static ClassLoader originalLoader;
+    private static ClassLoader rewrittenLoader;
+
+    @BeforeAll
+    static void compileAndRewrite() throws IOException {
+        Path src = dir.resolve("src/p");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("Shapes.java"), SOURCE);
+        Files.writeString(src.resolve("Named.java"), NAMED);
+        Path out = dir.resolve("classes");
+        Files.createDirectories(out);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "a JDK's compiler");
+        // javac's default (said here, whatever the JVM's options): invokedynamic string concatenation
+        int rc = javac.run(null, null, null, "--release", "17", "-XDstringConcat=indyWithConstants",
+                "-d", out.toString(),
+                src.resolve("Shapes.java").toString(), src.resolve("Named.java").toString());
+        assertEquals(0, rc);
+        original = new HashMap<>();
+        rewritten = new HashMap<>();
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                String name = out.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                byte[] bytes = Files.readAllBytes(f);
+                original.put(name, bytes);
+                JarRewrite.Result r = JarRewrite.rewrite(bytes);
+                rewritten.put(name, r == null ? bytes : r.bytes);
+            }
+        }
+        originalLoader = new BytesLoader(original);
+        rewrittenLoader = new BytesLoader(rewritten);
+    }
+
+    @Test
+    void theOriginalsLinkThroughStringConcatFactoryAndTheRewrittenClassesDoNot() {
+        assertTrue(factorySites(original.get("p.Shapes")) >= 12, "javac gave indy sites");
+        assertTrue(factorySites(original.get("p.Named")) >= 2);
+        for (Map.Entry<String, byte[]> e : rewritten.entrySet()) {
+            assertEquals(0, factorySites(e.getValue()), e.getKey());
+        }
+        assertEquals(factorySites(original.get("p.Shapes")), JarRewrite.rewrite(original.get("p.Shapes")).sites);
+    }
+
+    @Test
+    void addedMethodsArePrivateStaticSyntheticAndOnePerShape() throws Exception {
+        Class<?> c = rewrittenLoader.loadClass("p.Shapes");
+        List<Method> added = new ArrayList<>();
+        for (Method m : c.getDeclaredMethods()) {
+            if (m.getName().startsWith(JarRewrite.PREFIX)) {
+                added.add(m);
+                assertTrue(Modifier.isPrivate(m.getModifiers()) && Modifier.isStatic(m.getModifiers())
+                        && m.isSynthetic(), m.toString());
+                assertEquals(String.class, m.getReturnType());
+            }
+        }
+        // all and same have one shape between them
+        assertEquals(JarRewrite.rewrite(original.get("p.Shapes")).sites - 1, added.size());
+        Class<?> named = rewrittenLoader.loadClass("p.Named");
+        assertTrue(named.isInterface());
+        assertEquals(2, Stream.of(named.getDeclaredMethods())
+                .filter(m -> m.getName().startsWith(JarRewrite.PREFIX)).count());
+    }
+
+    @Test
+    void rewrittenClassesGiveTheOriginalsStrings() throws Exception {
+        Random random = new Random(42);
+        Object throwing = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
+            }
+        };
+        Object nullText = new Object() {
+            @Override
+            public String toString() {
+                return null;
+            }
+        };
+        char[] arr = {'a', 'b'};
+        int[] ints = {1};
+        Object[][] alls = {
+            {true, 'x', (byte) -1, (short) 300, 0, Long.MIN_VALUE, Float.NaN, -0.0d, null, null, null, null, null,
+                null},
+            {false, '\u0000', Byte.MAX_VALUE, Short.MIN_VALUE, Integer.MIN_VALUE, 42L, Float.MIN_VALUE,
+                Double.POSITIVE_INFINITY, "s\u00e9", List.of(1, 2), arr, new StringBuilder("sb"), 7, ints},
+            {true, '\uD83D', (byte) 0, (short) 0, -7, -1L, 1e10f, 1.0 / 3, "", nullText, arr, "cs", -128, ints},
+        };
+        for (Object[] args : alls) {
+            same("all", args);
+            same("same", args);
+        }
+        for (int k = 0; k < 200; k++) {
+            same("all", new Object[] {random.nextBoolean(), (char) random.nextInt(0x10000), (byte) random.nextInt(),
+                (short) random.nextInt(), random.nextInt(), random.nextLong(), random.nextFloat() * 1e6f,
+                random.nextGaussian() * 1e300, Long.toString(random.nextLong(), 36), random.nextInt(3) == 0 ? null
+                    : random.nextDouble(), arr, random.nextBoolean() ? null : "c", random.nextInt(), ints});
+        }
+        same("bare", new Object[] {null, null});
+        same("bare", new Object[] {throwing, "b"});
+        same("bare", new Object[] {nullText, "b"});
+        same("bare", new Object[] {3, "b"});
+        same("one", new Object[] {null});
+        same("one", new Object[] {throwing});
+        same("one", new Object[] {1.5f});
+        same("chars", new Object[] {'a', '\uDE00'});
+        same("controls", new Object[] {-5, "\u0001\u0002"});
+        same("controls", new Object[] {5, null});
+        same("unicode", new Object[] {Long.MAX_VALUE});
+        same("lambda", new Object[] {9});
+        same("compound", new Object[] {"s", 3});
+        same("compound", new Object[] {null, -3});
+        same("many", new Object[] {1, 2L, 3.5, "d", null, 6, 7L, 8e-9, null, new int[0], 'k', true, 1.25f,
+            (short) 14, (byte) 15, 16, 17L, "s"});
+        // each operand is text before the next is evaluated (javac calls String.valueOf on it first, JDK-8273914)
+        assertEquals("a|ax", call(originalLoader, "order", new Object[] {new StringBuilder("a")}));
+        assertEquals("a|ax", call(rewrittenLoader, "order", new Object[] {new StringBuilder("a")}));
+        for (ClassLoader loader : new ClassLoader[] {originalLoader, rewrittenLoader}) {
+            Class<?> c = loader.loadClass("p.Shapes");
+            Object shapes = c.getConstructor(int.class).newInstance(21);
+            assertEquals("L21/42", c.getMethod("label").invoke(shapes));
+            assertEquals("v=21 s=null l=L21/42", c.getMethod("field", String.class).invoke(shapes, (Object) null));
+            Object named = c.getMethod("named", String.class).invoke(null, "n");
+            assertEquals("hi n #3", c.getMethod("greet", loader.loadClass("p.Named"), int.class)
+                    .invoke(null, named, 3));
+            assertEquals("a+a", loader.loadClass("p.Named").getMethod("twice", String.class).invoke(null, "a"));
+        }
+    }
+
+    @Test
+    void recipesWithConstantsItCannotWriteAsTextAreLeft() {
+        assertEquals(List.of("a", 0, "b7c", 1), JarRewrite.parts("makeConcatWithConstants", "a\u0001b\u0002c\u0001",
+                new Object[] {7}, 2));
+        assertEquals(List.of("x2.5"), JarRewrite.parts("makeConcatWithConstants", "x\u0002",
+                new Object[] {2.5d}, 0));
+        assertEquals(List.of(0, 1), JarRewrite.parts("makeConcat", null, new Object[0], 2));
+        assertNull(JarRewrite.parts("makeConcatWithConstants", "a\u0002", new Object[] {Type.INT_TYPE}, 0));
+        assertNull(JarRewrite.parts("makeConcatWithConstants", "a\u0002", new Object[0], 0));
+        assertNull(JarRewrite.parts("makeConcatWithConstants", "a\u0001", new Object[0], 2));
+    }
+
+    @Test
+    void aJarIsRewrittenInPlaceEveryOtherEntryAsItWas() throws IOException {
+        Path jar = dir.resolve("t.jar");
+        Files.deleteIfExists(jar);
+        byte[] resource = "some text \u0001 java/lang/invoke/StringConcatFactory".getBytes(StandardCharsets.UTF_8);
+        byte[] unreadable = "java/lang/invoke/StringConcatFactory, not a class".getBytes(StandardCharsets.UTF_8);
+        byte[] stored = new byte[1000];
+        new Random(7).nextBytes(stored);
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        entries.put("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+        entries.put("p/readme.txt", resource);
+        entries.put("p/Shapes.class", original.get("p.Shapes"));
+        entries.put("p/Broken.class", unreadable);
+        entries.put("p/stored.bin", stored);
+        entries.put("p/\u00e9t\u00e9.txt", resource);
+        entries.put("p/Named.class", original.get("p.Named"));
+        // as jar tools write them: deflated entries with data descriptors, one stored entry, a UTF-8 name
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                java.util.zip.ZipEntry z = new java.util.zip.ZipEntry(e.getKey());
+                if (e.getKey().endsWith(".bin")) {
+                    z.setMethod(java.util.zip.ZipEntry.STORED);
+                    z.setSize(stored.length);
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(stored);
+                    z.setCrc(crc.getValue());
+                }
+                out.putNextEntry(z);
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        Map<String, long[]> before = raw(jar);
+        JarRewrite.inline(jar);
+        entries.put("p/Shapes.class", rewritten.get("p.Shapes"));
+        entries.put("p/Named.class", rewritten.get("p.Named"));
+        Map<String, long[]> after = raw(jar);
+        assertEquals(before.keySet().stream().toList(), after.keySet().stream().toList(), "same entries, same order");
+        for (String name : entries.keySet()) {
+            if (!name.endsWith("Shapes.class") && !name.endsWith("Named.class")) {
+                // method, crc, compressed size as they were: the records were copied
+                assertArrayEquals(before.get(name), after.get(name), name);
+            }
+        }
+        // read through the central directory and, entry by entry, through the local headers
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                try (var in = z.getInputStream(z.getEntry(e.getKey()))) {
+                    assertArrayEquals(e.getValue(), in.readAllBytes(), e.getKey());
+                }
+            }
+        }
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(jar))) {
+            int n = 0;
+            for (java.util.zip.ZipEntry z; (z = in.getNextEntry()) != null; n++) {
+                assertArrayEquals(entries.get(z.getName()), in.readAllBytes(), z.getName());
+            }
+            assertEquals(entries.size(), n);
+        }
+        try (var in = new java.util.jar.JarFile(jar.toFile())) {
+            assertNotNull(in.getManifest());
+        }
+        assertFalse(java.util.Arrays.equals(original.get("p.Shapes"), rewritten.get("p.Shapes")));
+        assertFalse(Files.exists(dir.resolve("t.jar.rewrite.tmp")));
+    }
+
+    /** Each entry's method, CRC and compressed size, in the jar's order. */
+    private static Map<String, long[]> raw(Path jar) throws IOException {
+        Map<String, long[]> m = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+            z.stream().forEach(e -> m.put(e.getName(), new long[] {e.getMethod(), e.getCrc(), e.getCompressedSize()}));
+        }
+        return m;
+    }
+
+    @Test
+    void flinksMetricUtilsAsksTheLazyServerAndOnlyThere() throws IOException {
+        byte[] metricUtils;
+        try (var in = MetricUtils.class.getResourceAsStream("MetricUtils.class")) {
+            metricUtils = in.readAllBytes();
+        }
+        int before = calls(metricUtils, "java/lang/management/ManagementFactory", "getPlatformMBeanServer");
+        assertTrue(before >= 1, "Flink's memory metrics take the platform server");
+        JarRewrite.Result r = JarRewrite.rewrite(metricUtils);
+        assertNotNull(r);
+        assertEquals(before, r.redirected);
+        assertEquals(0, calls(r.bytes, "java/lang/management/ManagementFactory", "getPlatformMBeanServer"));
+        assertEquals(before, calls(r.bytes, "dev/keymem/jobs/cli/LazyPlatformMBeanServer", "platform"));
+        // not where the jar has no lazy server to call
+        JarRewrite.Result unredirected = JarRewrite.rewrite(metricUtils, false);
+        assertEquals(before, calls(unredirected == null ? metricUtils : unredirected.bytes,
+                "java/lang/management/ManagementFactory", "getPlatformMBeanServer"));
+        // the same call in any other class stays
+        assertEquals(1, calls(rewritten.get("p.Shapes"), "java/lang/management/ManagementFactory",
+                "getPlatformMBeanServer"));
+        assertEquals(0, JarRewrite.rewrite(original.get("p.Shapes")).redirected);
+    }
+
+    @Test
+    void theLazyServerIsThePlatformServersFace() throws Exception {
+        MBeanServer lazy = LazyPlatformMBeanServer.platform();
+        MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
+        ObjectName direct = new ObjectName("java.nio:type=BufferPool,name=direct");
+        assertEquals(platform.getAttribute(direct, "Name"), lazy.getAttribute(direct, "Name"));
+        assertEquals(platform.getDefaultDomain(), lazy.getDefaultDomain());
+        ObjectName name = new ObjectName("dev.keymem.test:type=JarRewriteTest");
+        lazy.registerMBean(new Probe(), name);
+        try {
+            assertTrue(platform.isRegistered(name));
+            assertEquals(7, platform.getAttribute(name, "Value"));
+            assertEquals(7, lazy.getAttribute(name, "Value"));
+            assertEquals(platform.getMBeanCount(), lazy.getMBeanCount());
+        } finally {
+            lazy.unregisterMBean(name);
+        }
+        assertFalse(platform.isRegistered(name));
+    }
+
+    /** A standard MBean for the test. */
+    public interface ProbeMBean {
+        int getValue();
+    }
+
+    /** Its implementation. */
+    public static final class Probe implements ProbeMBean {
+        @Override
+        public int getValue() {
+            return 7;
+        }
+    }
+
+    private static int calls(byte[] classBytes, String owner, String name) {
+        int[] n = new int[1];
+        new ClassReader(classBytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String m, String descriptor, String signature,
+                    String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String o, String n0, String d, boolean itf) {
+                        if (o.equals(owner) && n0.equals(name)) {
+                            n[0]++;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return n[0];
+    }
+
+    private static void same(String method, Object[] args) throws Exception {
+        assertEquals(call(originalLoader, method, args), call(rewrittenLoader, method, args), method);
+    }
+
+    /** The method's result, or the class and message of what it threw. */
+    private static String call(ClassLoader loader, String name, Object[] args) throws Exception {
+        Class<?> c = loader.loadClass("p.Shapes");
+        Method m = Stream.of(c.getMethods()).filter(x -> x.getName().equals(name)).findFirst().orElseThrow();
+        try {
+            return (String) m.invoke(null, args);
+        } catch (InvocationTargetException e) {
+            return "threw " + e.getCause().getClass().getName() + ": " + e.getCause().getMessage();
+        }
+    }
+
+    private static int factorySites(byte[] classBytes) {
+        int[] n = new int[1];
+        new ClassReader(classBytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitInvokeDynamicInsn(String n0, String d, Handle bootstrap, Object... a) {
+                        if (bootstrap.getOwner().equals("java/lang/invoke/StringConcatFactory")) {
+                            n[0]++;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return n[0];
+    }
+
+    /** Defines the given classes itself (verified as any class), everything else from its parent. */
+    private static final class BytesLoader extends ClassLoader {
+        private final Map<String, byte[]> classes;
+
+        BytesLoader(Map<String, byte[]> classes) {
+            super(JarRewriteTest.class.getClassLoader());
+            this.classes = classes;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                byte[] b = classes.get(name);
+                if (b == null) {
+                    return super.loadClass(name, resolve);
+                }
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    c = defineClass(name, b, 0, b.length);
+                }
+                return c;
+            }
+        }
+    }
+}
