@@ -989,8 +989,6 @@ public final class LineMasker implements Serializable {
         private static final byte X = 8;
         /** A day name's first letter but {@code F} (a hex letter: {@code Fri} is found where a hex run ends). */
         private static final byte DAY_FIRST = 9;
-        /** {@code Z} and {@code >}: what a time stamp or a placeholder ({@code <NUM>}) ends with, before a unit. */
-        private static final byte NUMBER_END = 10;
         /** What each ASCII character counts as. */
         private static final byte[] KIND = new byte[128];
         /** The ASCII {@code \w} characters that count as nothing ({@link #OTHER}: most letters, the underscore). */
@@ -1015,8 +1013,6 @@ public final class LineMasker implements Serializable {
             for (char c : new char[] {'M', 'T', 'W', 'S'}) {
                 KIND[c] = DAY_FIRST;
             }
-            KIND['Z'] = NUMBER_END;
-            KIND['>'] = NUMBER_END;
             for (char c = 0; c < 128; c++) {
                 PLAIN[c] = KIND[c] == OTHER && RegexScan.wordReference(c);
             }
@@ -1129,10 +1125,6 @@ public final class LineMasker implements Serializable {
                             }
                             letterRun = 0;
                         } else {
-                            // a digit, then a unit that starts with a hex letter ("5bytes", "2d", "10B")
-                            if (digitRun != 0 && TokenChecks.UNIT_FIRST[ch] && TokenChecks.unitAt(s, i)) {
-                                checks |= TokenChecks.QUANTITY_UNIT;
-                            }
                             digitRun = 0;
                             if (++letterRun == 8) {
                                 checks |= TokenChecks.HEX_LETTER_RUN;
@@ -1150,10 +1142,6 @@ public final class LineMasker implements Serializable {
                     // "Fri": the run of hex digits ends at the r after its F
                     if (ch == 'r' && i + 1 < n && s[i - 1] == 'F' && s[i + 1] == 'i') {
                         checks |= TokenChecks.DAY_NAME;
-                    }
-                    // a digit, then (after a space) a unit: "5 ms", "250ms", "3 KB"
-                    if (digitRun != 0 && i < n && TokenChecks.unitAfter(s, i)) {
-                        checks |= TokenChecks.QUANTITY_UNIT;
                     }
                     afterWord = true; // the run's characters are \\w: no position within it, nor right after it
                     continue; // s[i] is read again above (it ends the run: no hex digit)
@@ -1212,11 +1200,6 @@ public final class LineMasker implements Serializable {
                             }
                         }
                         case X -> hexPrefix |= prev == '0';
-                        case NUMBER_END -> {
-                            if (i + 1 < n && TokenChecks.unitAfter(s, i + 1)) {
-                                checks |= TokenChecks.QUANTITY_UNIT;
-                            }
-                        }
                         default -> {
                         }
                     }
@@ -1266,69 +1249,6 @@ public final class LineMasker implements Serializable {
         public static final int DAY_NAME = 8;
         public static final int HEX_LETTER_RUN = 16;
         public static final int TWO_SLASHES = 32;
-        /**
-         * A digit, {@code Z} or {@code >}, then optionally one {@code [ \t\n\x0B\f\r]}, then a unit word
-         * ({@link #UNIT_WORDS}) that no {@code \w} follows ({@link #unitAfter}): what every match of the miner's
-         * quantity rule ({@code (?:<NUM>|<TS>|\d+(?:\.\d+)?)\s?UNITS(?![\w])}) holds in the line as given, its
-         * number being a digit there, a time stamp (ending in a digit or {@code Z}) or a number that the masker
-         * replaced, or a {@code <NUM>} or {@code <TS>} as given.
-         */
-        public static final int QUANTITY_UNIT = 64;
-
-        /** The unit words of the miner's quantity rule ({@code LineTokens}' {@code UNITS}, one word each). */
-        public static final List<String> UNIT_WORDS = List.of("KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB",
-                "TiB", "PiB", "byte", "bytes", "B", "kb", "mb", "gb", "ms", "us", "µs", "ns", "s", "sec", "secs",
-                "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day",
-                "days");
-
-        private static final char[][] UNIT_CHARS = UNIT_WORDS.stream().map(String::toCharArray)
-                .toArray(char[][]::new);
-
-        /** The ASCII first letters of {@link #UNIT_WORDS} ({@code µ} is not ASCII). */
-        static final boolean[] UNIT_FIRST = new boolean[128];
-
-        static {
-            for (String u : UNIT_WORDS) {
-                if (u.charAt(0) < 128) {
-                    UNIT_FIRST[u.charAt(0)] = true;
-                }
-            }
-        }
-
-        /**
-         * Whether a unit word starts at {@code q}: an optional {@code µ} and a run of ASCII letters that is one of
-         * {@link #UNIT_WORDS}, and no {@code \w} after it.
-         */
-        public static boolean unitAt(char[] s, int q) {
-            int n = s.length;
-            if (q >= n) {
-                return false;
-            }
-            char c = s[q];
-            if (c >= 128 ? c != 'µ' : !UNIT_FIRST[c]) {
-                return false;
-            }
-            int k = c == 'µ' ? q + 1 : q;
-            while (k < n && RegexScan.letter(s[k])) {
-                k++;
-            }
-            if (k == q || k - q > 7 || (k < n && RegexScan.word(s[k]))) {
-                return false;
-            }
-            return RegexScan.oneOf(UNIT_CHARS, s, q, k);
-        }
-
-        /** Whether a unit word ({@link #unitAt}) starts at {@code q}, or after one {@code [ \t\n\x0B\f\r]} there. */
-        public static boolean unitAfter(char[] s, int q) {
-            if (q >= s.length) {
-                return false;
-            }
-            char c = s[q];
-            if (c == ' ' || (c >= '\t' && c <= '\r')) {
-                return unitAt(s, q + 1);
-            }
-            return unitAt(s, q);
-        }
 
         /** The endings of a host name the miner masks ({@code LineTokens}' {@code DOMAIN}), in its regex's order. */
         public static final List<String> HOST_ENDINGS = List.of("com", "net", "org", "edu", "gov", "mil", "int",
@@ -1380,12 +1300,6 @@ public final class LineMasker implements Serializable {
             for (int i = 0; i + 2 < s.length; i++) {
                 if (dayName(s[i], s[i + 1], s[i + 2])) {
                     flags |= DAY_NAME;
-                }
-            }
-            for (int i = 0; i + 1 < s.length; i++) {
-                char c = s[i];
-                if (((c >= '0' && c <= '9') || c == 'Z' || c == '>') && unitAfter(s, i + 1)) {
-                    flags |= QUANTITY_UNIT;
                 }
             }
             return flags | (slashes >= 2 ? TWO_SLASHES : 0);

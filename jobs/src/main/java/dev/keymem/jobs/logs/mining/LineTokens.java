@@ -147,16 +147,6 @@ public final class LineTokens implements Serializable {
     static final int HEX_LETTER_RUN = LineMasker.TokenChecks.HEX_LETTER_RUN;
     /** {@link #preChecks}: {@link #hasTwoSlashes}. */
     static final int TWO_SLASHES = LineMasker.TokenChecks.TWO_SLASHES;
-    /**
-     * {@link #preChecks}: a {@link #QUANTITY_UNIT_FOUND} match, which the line as given holds where the
-     * {@link #QUANTITY} scan can find one ({@link LineMasker.TokenChecks#QUANTITY_UNIT}).
-     */
-    static final int QUANTITY_UNIT = LineMasker.TokenChecks.QUANTITY_UNIT;
-    /**
-     * A quantity's number's last character as given (a digit, a time stamp's {@code Z}, a placeholder's {@code >}),
-     * then a unit as {@link #QUANTITY} has it (the reference of {@link #QUANTITY_UNIT}).
-     */
-    private static final Pattern QUANTITY_UNIT_FOUND = Pattern.compile("[0-9Z>]\\s?" + UNITS + "(?![\\w])");
 
     /**
      * The pre-checks of {@link #mask}: {@link #DOT} | {@link #PORT} | {@link #DOMAIN_ENDING} (the checks before the
@@ -237,7 +227,7 @@ public final class LineTokens implements Serializable {
         return (s.indexOf('.') >= 0 ? DOT : 0) | (endpointFound(s) ? PORT : 0)
                 | (DOMAIN_END.matcher(s).find() ? DOMAIN_ENDING : 0)
                 | (hasDayNameReference(s) ? DAY_NAME : 0) | (hasHexLetterRun(cs) ? HEX_LETTER_RUN : 0)
-                | (hasTwoSlashes(cs) ? TWO_SLASHES : 0) | (QUANTITY_UNIT_FOUND.matcher(s).find() ? QUANTITY_UNIT : 0);
+                | (hasTwoSlashes(cs) ? TWO_SLASHES : 0);
     }
 
     /**
@@ -294,7 +284,7 @@ public final class LineTokens implements Serializable {
             if (out != cs) {
                 cs = out;
                 text = null;
-                flags = laterChecks(cs) | (flags & QUANTITY_UNIT);
+                flags = laterChecks(cs);
             }
         }
         if ((flags & HEX_LETTER_RUN) != 0) {
@@ -303,7 +293,7 @@ public final class LineTokens implements Serializable {
             if (out != cs) {
                 cs = out;
                 text = null;
-                flags = laterChecks(cs) | (flags & QUANTITY_UNIT);
+                flags = laterChecks(cs);
             }
         }
         if ((flags & TWO_SLASHES) != 0) {
@@ -314,18 +304,11 @@ public final class LineTokens implements Serializable {
                 text = null;
             }
         }
-        // QUANTITY_UNIT: every quantity's number ends, in the line as given, in a digit, a time stamp's Z or a
-        // placeholder's ">" right before its unit (or a space and its unit). The characters a quantity match reads
-        // are the line's own (a placeholder starts with "<", neither a unit's letter nor a space), and no step put
-        // anything between them: a replacement there would have left its "<" there, and the day names' removal
-        // leaves a <TS> or a month's name after it, none of which starts a unit (MB, MiB: not Mar, May).
-        if ((flags & QUANTITY_UNIT) != 0) {
-            char[] out = RegexScan.replaceAllChars(QUANTITY, text, cs, "<Q>", QUANTITY_FIRST, AFTER_DOT,
-                    LineTokens::mayStartQuantity, LineTokens::quantityEnd, starts);
-            if (out != cs) {
-                cs = out;
-                text = null;
-            }
+        char[] out = RegexScan.replaceAllChars(QUANTITY, text, cs, "<Q>", QUANTITY_FIRST, AFTER_DOT,
+                LineTokens::mayStartQuantity, LineTokens::quantityEnd, starts);
+        if (out != cs) {
+            cs = out;
+            text = null;
         }
         return maskIdentifiers(text, cs);
     }
@@ -729,7 +712,10 @@ public final class LineTokens implements Serializable {
     }
 
     /** The units of {@link #UNITS}, each alternative spelt out. */
-    private static final java.util.Set<String> UNIT_WORDS = java.util.Set.copyOf(LineMasker.TokenChecks.UNIT_WORDS);
+    private static final java.util.Set<String> UNIT_WORDS = java.util.Set.of("KB", "MB", "GB", "TB", "PB", "KiB",
+            "MiB", "GiB", "TiB", "PiB", "byte", "bytes", "B", "kb", "mb", "gb", "ms", "us", "µs", "ns", "s", "sec",
+            "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day",
+            "days");
 
     /**
      * {@link #QUANTITY} at a start {@link #mayStartQuantity} allowed: with the optional {@code [<>~]} first (as the
