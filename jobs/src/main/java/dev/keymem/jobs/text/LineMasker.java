@@ -127,6 +127,52 @@ public final class LineMasker implements Serializable {
                     RegexScan.firstChars(RegexScan::digit), AFTER_DOT_LT,
                     (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_DOT_LT), LineMasker::numberEnd));
 
+    /** {@link #RULES} as an array (the masker's loop reads it without an iterator). */
+    private static final Rule[] RULE_ARRAY = RULES.toArray(new Rule[0]);
+
+    /**
+     * Rule {@code k}'s pre-check ({@link Rule#mayMatch}, the reference: tests compare them) as a switch, a direct
+     * call where the rule's {@link Precheck} is an interface call per rule and line.
+     */
+    static boolean mayMatch(int k, Census c) {
+        return switch (k) {
+            case 0 -> c.schemeSeparator;
+            case 1 -> c.emailAts > 0 && c.dots > 0;
+            case 2 -> c.slashes >= 2;
+            case 3 -> c.hyphens >= 4 && c.maxHexRun >= 12;
+            case 4 -> c.hyphens >= 2 && c.maxDigitRun >= 4;
+            case 5, 6 -> c.colons >= 2 && c.maxDigitRun >= 2;
+            case 7 -> c.doubleColon || c.colons >= 7;
+            case 8 -> c.dots >= 3 && c.maxDigitRun >= 1;
+            case 9 -> c.hexPrefix;
+            case 10 -> c.maxHexRun >= 8;
+            case 11 -> c.maxDigitRun >= 10;
+            case 12 -> c.maxDigitRun >= 1;
+            default -> throw new IllegalArgumentException("no rule " + k);
+        };
+    }
+
+    /** The last rule whose pre-check ({@link #mayMatch}) reads a count that {@link Census#removed} lowers. */
+    private static final int LAST_COUNTED = 8;
+
+    /**
+     * For tests: the census {@link #maskChars(String, char[], String[], RegexScan.Starts)} read while masking
+     * {@code line}, given positions with their census ({@link RegexScan.Starts#ofWithCensus}), as it left it (its
+     * counts lowered by the rules' changes).
+     */
+    Census censusAfterMask(String line) {
+        char[] cs = line.toCharArray();
+        RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, RegexScan.Starts.OPEN);
+        Census c = starts.peekCensus();
+        maskChars(line, cs, new String[1], starts);
+        return c;
+    }
+
+    /** Rule {@code k}'s pre-check as the rule holds it (the reference of {@link #mayMatch}; for tests). */
+    static boolean mayMatchReference(int k, Census c) {
+        return RULES.get(k).mayMatch.test(c);
+    }
+
     /** The end of {@code \\d+(?:\\.\\d+)*} at a digit (greedy; nothing follows it in the NUM rule). */
     private static int numberEnd(char[] s, int i) {
         int n = s.length;
@@ -815,8 +861,13 @@ public final class LineMasker implements Serializable {
         if (c == null) {
             c = new Census(cs);
         }
-        for (Rule r : RULES) {
-            if (r.mayMatch.test(c)) {
+        // A walking rule's change lowers the census's counts of single characters by those it removed (its
+        // spans, kept by the positions), so that a later rule's pre-check reads the counts of the line it scans:
+        // an ISO time stamp's colons, masked by the date rule, no longer run the syslog and clock rules' scans.
+        Rule[] rules = RULE_ARRAY;
+        for (int k = 0; k < rules.length; k++) {
+            Rule r = rules[k];
+            if (mayMatch(k, c)) {
                 char[] out;
                 if (r.walksStarts) {
                     if (starts == null) {
@@ -824,6 +875,9 @@ public final class LineMasker implements Serializable {
                     }
                     out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
                             r.start, r.end, starts);
+                    if (out != cs && k < LAST_COUNTED && starts.changedCount > 0 && starts.changedLine == cs) {
+                        c.removed(cs, starts.changedSpans, starts.changedCount);
+                    }
                 } else {
                     out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
                             r.start, r.end);
@@ -964,11 +1018,13 @@ public final class LineMasker implements Serializable {
             }
         }
 
-        final int colons;
-        final int hyphens;
-        final int dots;
-        final int slashes;
-        final int ats;
+        // The counts of single characters: those of the line counted, lowered by the masker as its rules remove
+        // such characters ({@link #removed}), so that a later rule's pre-check reads those of the line it scans.
+        int colons;
+        int hyphens;
+        int dots;
+        int slashes;
+        int ats;
         /**
          * At signs between a character of {@code [\\w.+-]} and one of {@code [\\w-]}, as every e-mail match holds
          * ({@code local@domain}). The URL rule, the only one before the e-mail rule, puts {@code <URL>} in place of
@@ -988,6 +1044,32 @@ public final class LineMasker implements Serializable {
 
         Census(String s) {
             this(s.toCharArray());
+        }
+
+        /**
+         * Lowers the counts of colons, hyphens, dots, slashes and at signs by those in {@code line}'s {@code count}
+         * spans ({@code spans[2k]} to {@code spans[2k + 1]}), the characters a rule replaced with a placeholder
+         * (which holds none of them): counts that were those of {@code line}, or above them, become those of the
+         * new line, or stay above them. The other fields (maxima, flags) stay those of the line counted.
+         */
+        void removed(char[] line, int[] spans, int count) {
+            byte[] kind = KIND;
+            for (int k = 0; k < count; k++) {
+                for (int q = spans[2 * k], to = spans[2 * k + 1]; q < to; q++) {
+                    char ch = line[q];
+                    if (ch < 128) {
+                        switch (kind[ch]) {
+                            case COLON -> colons--;
+                            case HYPHEN -> hyphens--;
+                            case DOT -> dots--;
+                            case SLASH -> slashes--;
+                            case AT -> ats--;
+                            default -> {
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         /** The census of the characters {@code s}. */

@@ -278,6 +278,15 @@ public final class RegexScan {
         int count;
         /** The array {@link #moved} wrote before the last (null: none yet): the next move writes there if it fits. */
         private int[] spare;
+        /**
+         * The last change a scan over these positions made ({@link #replaceAllChars(Pattern, String, char[], String,
+         * boolean[], boolean[], Start, End, Starts)}): the line before it, and its matches' spans ({@link
+         * #changedCount} of them, from and to, in order) that the literal replaced; {@link #changedCount} -1 where the
+         * change is not known by spans (a regex's own replacement). Read by the masker to lower its census.
+         */
+        char[] changedLine;
+        int[] changedSpans;
+        int changedCount = -1;
 
         private Starts(boolean[] open, int[] at, int count) {
             this.open = open;
@@ -320,6 +329,11 @@ public final class RegexScan {
         }
 
         /** The census kept with these positions, once (null after, or where none was taken). */
+        /** The census {@link #takeCensus} would give, left in place (for tests). */
+        LineMasker.Census peekCensus() {
+            return census;
+        }
+
         LineMasker.Census takeCensus() {
             LineMasker.Census c = census;
             census = null;
@@ -414,6 +428,7 @@ public final class RegexScan {
             Starts again = of(cs, open);
             at = again.at;
             count = again.count;
+            changedCount = -1;
         }
 
         /** {@link #of(char[], boolean[])} as the plain loop finds them: {@link #holds} at every position (the reference). */
@@ -543,6 +558,7 @@ public final class RegexScan {
                 if (e == i && end == null) { // an empty match: the regex's own replaceAll, as replaceAll does
                     char[] out = regex.replaceAll(literal).toCharArray();
                     starts.reset(out);
+                    starts.changedCount = -1;
                     return out;
                 }
             }
@@ -556,6 +572,9 @@ public final class RegexScan {
         }
         char[] out = spliceChars(cs, spans, count, literal);
         starts.moved(out, spans, count, literal.length());
+        starts.changedLine = cs;
+        starts.changedSpans = spans;
+        starts.changedCount = count;
         return out;
     }
 
