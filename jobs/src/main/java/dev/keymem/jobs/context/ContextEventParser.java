@@ -398,7 +398,7 @@ public final class ContextEventParser implements Serializable {
      * The index of the quote closing the string that starts at {@code i}, or -1 (an escape, a control char, the
      * end), or {@link #ABOVE_ASCII} (a byte over 127).
      */
-    private static int stringEnd(byte[] b, int i) {
+    static int stringEnd(byte[] b, int i) {
         // the first quote, backslash, control char or byte over 127 decides: found eight bytes a step
         int j = ByteScan.jsonStringStop(b, i, b.length);
         if (j == b.length) {
@@ -426,7 +426,7 @@ public final class ContextEventParser implements Serializable {
     private static final int ABOVE_ASCII = -2;
 
     /** {@link #stringEnd} where bytes over 127 (UTF-8 beyond ASCII) are string chars. */
-    private static int stringEndUtf8(byte[] b, int i) {
+    static int stringEndUtf8(byte[] b, int i) {
         // the first quote, backslash or control char (0 to 0x1F) decides: found eight bytes a step
         int j = ByteScan.jsonCharStop(b, i, b.length);
         return j < b.length && b[j] == '"' ? j : -1;
