@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keymem.jobs.kafka.ByteScan;
 import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordParsers;
@@ -397,7 +398,18 @@ public final class ContextEventParser implements Serializable {
      * The index of the quote closing the string that starts at {@code i}, or -1 (an escape, a control char, the
      * end), or {@link #ABOVE_ASCII} (a byte over 127).
      */
-    private static int stringEnd(byte[] b, int i) {
+    static int stringEnd(byte[] b, int i) {
+        // the first quote, backslash, control char or byte over 127 decides: found eight bytes a step
+        int j = ByteScan.jsonStringStop(b, i, b.length);
+        if (j == b.length) {
+            return -1;
+        }
+        byte c = b[j];
+        return c == '"' ? j : c < 0 ? ABOVE_ASCII : -1;
+    }
+
+    /** {@link #stringEnd} a byte a step (the reference form, for tests). */
+    static int stringEndReference(byte[] b, int i) {
         for (int n = b.length; i < n; i++) {
             byte c = b[i];
             if (c == '"') {
@@ -414,7 +426,14 @@ public final class ContextEventParser implements Serializable {
     private static final int ABOVE_ASCII = -2;
 
     /** {@link #stringEnd} where bytes over 127 (UTF-8 beyond ASCII) are string chars. */
-    private static int stringEndUtf8(byte[] b, int i) {
+    static int stringEndUtf8(byte[] b, int i) {
+        // the first quote, backslash or control char (0 to 0x1F) decides: found eight bytes a step
+        int j = ByteScan.jsonCharStop(b, i, b.length);
+        return j < b.length && b[j] == '"' ? j : -1;
+    }
+
+    /** {@link #stringEndUtf8} a byte a step (the reference form, for tests). */
+    static int stringEndUtf8Reference(byte[] b, int i) {
         for (int n = b.length; i < n; i++) {
             byte c = b[i];
             if (c == '"') {

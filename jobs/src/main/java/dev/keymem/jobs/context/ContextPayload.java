@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keymem.jobs.kafka.ByteScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -176,12 +177,11 @@ final class ContextPayload {
             int k = n;
             o[k] = '"';
             s.getBytes(0, len, o, k + 1);
-            for (int i = k + 1, end = k + 1 + len; i < end; i++) {
-                byte c = o[i];
-                if (c < 0x20 || c == '"' || c == '\\') {
-                    escapeAsciiBytes(i, end); // n is still where the string starts
-                    return;
-                }
+            int end = k + 1 + len;
+            int i = ByteScan.jsonStringStop(o, k + 1, end); // the first byte needing an escape, eight bytes a step
+            if (i < end) {
+                escapeAsciiBytes(i, end); // n is still where the string starts
+                return;
             }
             o[k + 1 + len] = '"';
             n = k + len + 2;
@@ -205,14 +205,7 @@ final class ContextPayload {
             int k = from;
             int i = 0;
             while (i < rest) {
-                int run = i;
-                while (run < rest) {
-                    byte c = tail[run];
-                    if (c < 0x20 || c == '"' || c == '\\') {
-                        break;
-                    }
-                    run++;
-                }
+                int run = ByteScan.jsonStringStop(tail, i, rest); // the next byte needing an escape, or rest
                 System.arraycopy(tail, i, o, k, run - i);
                 k += run - i;
                 if (run == rest) {

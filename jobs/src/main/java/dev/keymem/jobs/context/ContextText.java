@@ -66,10 +66,14 @@ final class ContextText implements Serializable {
         final int[] ownQuarters;
         final int ownTotal;
         /**
-         * {@link #ownBuckets} and {@link #ownQuarters} interleaved (bucket, quarters, bucket, quarters, ...): the
-         * vector's loops read one array (file runs compile them with C1: one array's loads and range checks).
+         * {@link #ownBuckets} and {@link #ownQuarters} packed, one int each: {@code bucket | quarters << 16} (the
+         * bucket in the low 16 bits, the signed quarters in the high 16: {@code x & 0xFFFF}, {@code x >> 16} give
+         * them back), so the vector's loop reads one element a bucket (file runs compile it with C1: one load and
+         * range check where two arrays took two each); null where they do not fit (a dimension over 2^16, or a
+         * stem of {@link #PACKED_CHARS_MAX} chars or more: its quarters might not fit 16 bits).
          */
         final int[] own;
+        static final int PACKED_CHARS_MAX = 1 << 14;
 
         /**
          * The word of {@code stem}: its term id ({@link TermAnalyzer#termId}), feature and pair prefix hashed in one
@@ -116,12 +120,15 @@ final class ContextText implements Serializable {
             ownBuckets = m == b.length ? b : Arrays.copyOf(b, m);
             ownQuarters = m == q.length ? q : Arrays.copyOf(q, m);
             ownTotal = 4 + len;
-            int[] o = new int[2 * m];
-            for (int t = 0; t < m; t++) {
-                o[2 * t] = b[t];
-                o[2 * t + 1] = q[t];
+            if (dimension <= 1 << 16 && len < PACKED_CHARS_MAX) { // |quarters| <= 4 + len: within 16 bits
+                int[] o = new int[m];
+                for (int t = 0; t < m; t++) {
+                    o[t] = b[t] | q[t] << 16;
+                }
+                own = o;
+            } else {
+                own = null;
             }
-            own = o;
         }
 
         /** The feature hash of trigram {@code j} of {@code "<" + stem + ">"} (0 <= j < the stem's length). */
@@ -627,6 +634,19 @@ final class ContextText implements Serializable {
             i++;
             while (i < len) {
                 int d = bs[i];
+                if (d >= 'a' && d <= 'z') {
+                    // a run of lower-case letters (most of a text's chars): each a LETTER and its own lower case,
+                    // so the table's steps below come to this, without the load and the store
+                    word = true;
+                    k = LETTER;
+                    do {
+                        p = p << 8 | d;
+                        i++;
+                    } while (i < len && (d = bs[i]) >= 'a' && d <= 'z');
+                    if (i == len) {
+                        break;
+                    }
+                }
                 if (d < 0) {
                     found = f;
                     return false;
@@ -1131,8 +1151,8 @@ final class ContextText implements Serializable {
         if (tokens == null) {
             open();
         }
-        // vectorDenseReference's sums, with each word's features read from one interleaved array and the pair
-        // table's hit taken here (C1 inlines neither pairFeatureOf nor a loop over two arrays' elements)
+        // vectorDenseReference's sums, with each word's features read from one packed array and the pair table's
+        // hit taken here (C1 inlines neither pairFeatureOf nor a loop over two arrays' elements)
         int[] q = quarters;
         Word[] firsts = pairFirst;
         Word[] seconds = pairSecond;
@@ -1142,8 +1162,13 @@ final class ContextText implements Serializable {
         for (int i = 0; i < words.length; i++) {
             Word w = words[i];
             int[] o = w.own;
-            for (int t = 0; t < o.length; t += 2) {
-                q[o[t]] += o[t + 1];
+            if (o == null) { // not packed: the reference's loop over the whole text (q cleared first)
+                Arrays.fill(q, 0);
+                return vectorDenseReference(words);
+            }
+            for (int t = 0; t < o.length; t++) {
+                int x = o[t];
+                q[x & 0xFFFF] += x >> 16;
             }
             total += w.ownTotal;
             if (prev != null) {

@@ -1,5 +1,6 @@
 package dev.keymem.jobs.context;
 
+import dev.keymem.jobs.kafka.ByteScan;
 import java.util.Arrays;
 
 /**
@@ -389,6 +390,10 @@ final class EventFieldReader {
     private static int skipString(byte[] b, int i, int max, EventFieldReader r) {
         int s = i;
         for (int len = b.length; i < len; i++) {
+            i = ByteScan.jsonStringStop(b, i, len); // the plain bytes, which the steps below pass, eight a step
+            if (i == len) {
+                return -1;
+            }
             byte c = b[i];
             if (c == '"') {
                 return i - s > max ? -1 : i + 1;
@@ -435,6 +440,15 @@ final class EventFieldReader {
         int start = k;
         cookedAbove = false;
         while (i < len) {
+            int plain = ByteScan.jsonStringStop(b, i, len); // the plain bytes, copied whole (they are themselves)
+            if (plain > i) {
+                System.arraycopy(b, i, o, k, plain - i);
+                k += plain - i;
+                i = plain;
+                if (i == len) {
+                    break;
+                }
+            }
             byte c = b[i];
             if (c == '"') {
                 if (k - start > ContextEventParser.FLAT_STRING_MAX) {

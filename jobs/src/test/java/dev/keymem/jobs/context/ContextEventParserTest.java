@@ -487,4 +487,24 @@ class ContextEventParserTest {
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
+
+    /**
+     * The string ends found eight bytes a step are the byte-a-step loops' at every start of random strings: plain
+     * ASCII runs of every length around 8 and 16, quotes, backslashes, control chars, NUL, bytes over 127, the end.
+     */
+    @Test
+    void stringEndsFoundEightBytesAStepAreTheLoops() {
+        SplittableRandom r = new SplittableRandom(53);
+        byte[] rare = {'"', '\\', 0, 1, 0x1F, 0x20, 0x7F, (byte) 0x80, (byte) 0xC3, (byte) 0xFF, '\n'};
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[r.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = r.nextInt(6) == 0 ? rare[r.nextInt(rare.length)] : (byte) ('a' + r.nextInt(26));
+            }
+            for (int i = 0; i <= b.length; i++) {
+                assertEquals(ContextEventParser.stringEndReference(b, i), ContextEventParser.stringEnd(b, i));
+                assertEquals(ContextEventParser.stringEndUtf8Reference(b, i), ContextEventParser.stringEndUtf8(b, i));
+            }
+        }
+    }
 }

@@ -176,11 +176,12 @@ class ContextFrontEndTest {
             "# H1\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |", "1 2 3 4.5 6,7", "日本語 Москва 😀 naïve Straße",
             "\uD800 \uDC00x a\u0000b", "the the the the", "x".repeat(300)};
         SplittableRandom r = new SplittableRandom(53);
-        for (int dim : new int[] {256, 31, 7, 1}) {
+        // 2^16: the largest dimension whose words' features are packed; 2^16 + 1: not packed (the reference's loop)
+        for (int dim : new int[] {256, 31, 7, 1, 1 << 16, (1 << 16) + 1}) {
             ContextText t = new ContextText(dim);
             dev.keymem.jobs.text.TermAnalyzer ref = new dev.keymem.jobs.text.TermAnalyzer(dim);
             List<String> texts = new ArrayList<>(List.of(fixed));
-            for (int i = 0; i < 3_000; i++) {
+            for (int i = 0, n = dim > 256 ? 101 : 3_000; i < n; i++) {
                 StringBuilder b = new StringBuilder();
                 for (int k = r.nextInt(i % 100 == 0 ? 300 : 6); k >= 0; k--) {
                     b.append(r.nextInt(5) == 0 ? fixed[r.nextInt(fixed.length)] : randomText(r)).append(' ');

@@ -61,6 +61,10 @@ class JsonTextTest {
                 for (long r = -JsonText.HAND_LIMIT - 3; r <= JsonText.HAND_LIMIT + 3; r++) {
                     rs.add(r);
                 }
+            } else {
+                for (long r = -20_000; r <= 20_000; r++) { // both layouts and their border at every k
+                    rs.add(r);
+                }
             }
             for (long p = 1; p < 1L << 40; p *= 10) {
                 for (long d = -3; d <= 3; d++) {
@@ -112,5 +116,21 @@ class JsonTextTest {
                 assertEquals(Double.toString(r / p), b.toString(), "r=" + r + " k=" + k);
             }
         }
+    }
+
+    /** The multiply-and-shift division by 10 is the division, over the hand range and beyond. */
+    @Test
+    void divisionByTenByAMultiplyIsTheDivision() {
+        for (int v = 0; v <= 1 << 22; v++) {
+            if (JsonText.div10(v) != v / 10) {
+                assertEquals(v / 10, JsonText.div10(v), "v=" + v);
+            }
+        }
+        SplittableRandom rnd = new SplittableRandom(10);
+        for (int i = 0; i < 1_000_000; i++) {
+            int v = rnd.nextInt(Integer.MAX_VALUE);
+            assertEquals(v / 10, JsonText.div10(v), "v=" + v);
+        }
+        assertEquals(Integer.MAX_VALUE / 10, JsonText.div10(Integer.MAX_VALUE));
     }
 }
