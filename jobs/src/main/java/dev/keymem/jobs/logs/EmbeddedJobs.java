@@ -40,7 +40,7 @@ public final class EmbeddedJobs {
     public static final String FLINK_PROPERTY_PREFIX = "keymem.flink.";
 
     /** Type of the job outputs. */
-    public static final TypeInformation<JobOutput> OUTPUT = TypeInformation.of(JobOutput.class);
+    public static final TypeInformation<JobOutput> OUTPUT = JobOutputSerializer.TYPE;
 
     /** Restart attempts of an embedded run unless told otherwise (then the job fails with its cause). */
     public static final int DEFAULT_RESTART_ATTEMPTS = 3;

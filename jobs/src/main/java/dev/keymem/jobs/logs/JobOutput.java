@@ -1,9 +1,13 @@
 package dev.keymem.jobs.logs;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * What a job emits: a result (summary or answer, JSON) or a dead letter (JSON), with the Kafka key it
- * is written under. A Flink POJO.
+ * is written under. Not changed once emitted: its Flink type is {@link JobOutputSerializer#TYPE} (also where a job
+ * asks {@code TypeInformation.of(JobOutput.class)}), whose copy between chained operators is the output itself.
  */
+@TypeInfo(JobOutputSerializer.TypeFactory.class)
 public class JobOutput {
     /** A summary or an answer. */
     public static final String RESULT = "result";
@@ -43,8 +47,9 @@ public class JobOutput {
 
     /**
      * The UTF-8 bytes of {@link #json} where its writer counted them ({@link #counted}), else -1: also once {@link
-     * #json} was set to another string (the count belongs to the very string it was made for), and after a copy or
-     * serialization (the count is not a POJO field).
+     * #json} was set to another string (the count belongs to the very string it was made for), and after
+     * serialization (the count is no field of the format; a copy, {@link JobOutputSerializer#copy}, is the output
+     * itself).
      */
     public long utf8Bytes() {
         return json != null && json == countedJson ? countedBytes : -1;
