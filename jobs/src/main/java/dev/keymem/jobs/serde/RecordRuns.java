@@ -2,8 +2,9 @@ package dev.keymem.jobs.serde;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -153,32 +154,19 @@ public final class RecordRuns {
         private final long maxChars;
         private final long maxBufferedChars;
         private final int maxBufferedRecords;
-        /**
-         * The open runs by key: an open-addressing table (linear probing from the key's spread hash, at most half
-         * full, deletion by shifting back), where a lookup reads the slot and the run's {@link Open} and not also a
-         * map node as a {@code HashMap} does (with 10,000 keys each read is a cache miss).
-         */
-        private transient Open<R>[] slots;
-        private transient int live;
-        /** The open runs in the order they were opened (with the ones emitted since, skipped by {@link #flush}). */
-        private transient ArrayList<Open<R>> opened;
+        private transient Map<String, Open<R>> open;
         private transient long bufferedChars;
         private transient int bufferedRecords;
 
-        /** A run being gathered, with its key, its first record's timestamp and its text size. */
+        /** A run being gathered, with its first record's timestamp and its text size. */
         private static final class Open<R> {
-            final String key;
-            final int hash;
             final R run;
             final boolean stamped;
             final long stamp;
             long chars;
             int size;
-            boolean emitted;
 
-            Open(String key, int hash, R run, boolean stamped, long stamp) {
-                this.key = key;
-                this.hash = hash;
+            Open(R run, boolean stamped, long stamp) {
                 this.run = run;
                 this.stamped = stamped;
                 this.stamp = stamp;
@@ -201,13 +189,7 @@ public final class RecordRuns {
         @Override
         public void open() throws Exception {
             super.open();
-            slots = newSlots(16);
-            opened = new ArrayList<>();
-        }
-
-        @SuppressWarnings("unchecked")
-        private static <R> Open<R>[] newSlots(int n) {
-            return (Open<R>[]) new Open<?>[n];
+            open = new LinkedHashMap<>();
         }
 
         /**
@@ -216,23 +198,14 @@ public final class RecordRuns {
          */
         protected final void gather(T t, StreamRecord<?> element) {
             String key = shape.key(t);
-            int hash = spread(key);
-            int i = slot(key, hash);
-            Open<R> o = slots[i];
+            Open<R> o = open.get(key);
             if (o != null && !o.run.accepts(t)) {
-                emit(i);
+                emit(open.remove(key));
                 o = null;
-                i = slot(key, hash);
             }
             if (o == null) {
-                if (2 * (live + 1) > slots.length) {
-                    grow();
-                    i = slot(key, hash);
-                }
-                o = new Open<>(key, hash, shape.open(t), element.hasTimestamp(), element.getTimestamp());
-                slots[i] = o;
-                live++;
-                opened.add(o);
+                o = new Open<>(shape.open(t), element.hasTimestamp(), element.getTimestamp());
+                open.put(key, o);
             }
             o.run.add(t);
             long chars = shape.chars(t);
@@ -241,63 +214,14 @@ public final class RecordRuns {
             bufferedChars += chars;
             bufferedRecords++;
             if (o.size >= maxRecords || o.chars >= maxChars) {
-                emit(i);
+                emit(open.remove(key));
             }
             if (bufferedChars >= maxBufferedChars || bufferedRecords >= maxBufferedRecords) {
                 flush();
             }
         }
 
-        private static int spread(String key) {
-            int h = key == null ? 0 : key.hashCode() * 0x9E3779B9;
-            return h ^ (h >>> 16);
-        }
-
-        /** The slot of {@code key}'s open run, else the empty slot where it goes. */
-        private int slot(String key, int hash) {
-            int mask = slots.length - 1;
-            for (int i = hash & mask; ; i = (i + 1) & mask) {
-                Open<R> o = slots[i];
-                if (o == null || o.hash == hash && java.util.Objects.equals(o.key, key)) {
-                    return i;
-                }
-            }
-        }
-
-        private void grow() {
-            Open<R>[] old = slots;
-            slots = newSlots(old.length * 2);
-            int mask = slots.length - 1;
-            for (Open<R> o : old) {
-                if (o != null) {
-                    int i = o.hash & mask;
-                    while (slots[i] != null) {
-                        i = (i + 1) & mask;
-                    }
-                    slots[i] = o;
-                }
-            }
-        }
-
-        /** Emits the run in slot {@code i} and takes it out of the table (shifting back what probed past it). */
-        private void emit(int i) {
-            emit(slots[i]);
-            int mask = slots.length - 1;
-            slots[i] = null;
-            live--;
-            for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
-                int home = slots[j].hash & mask;
-                boolean staysPut = i <= j ? i < home && home <= j : i < home || home <= j;
-                if (!staysPut) {
-                    slots[i] = slots[j];
-                    slots[j] = null;
-                    i = j;
-                }
-            }
-        }
-
         private void emit(Open<R> o) {
-            o.emitted = true;
             bufferedChars -= o.chars;
             bufferedRecords -= o.size;
             output.collect(o.stamped ? new StreamRecord<>(o.run, o.stamp) : new StreamRecord<>(o.run));
@@ -305,18 +229,12 @@ public final class RecordRuns {
 
         @Override
         protected void flush() {
-            if (opened == null || opened.isEmpty()) {
+            if (open == null) {
                 return;
             }
-            for (Open<R> o : opened) {
-                if (!o.emitted) {
-                    emit(o);
-                }
-            }
-            opened.clear();
-            if (live > 0) {
-                Arrays.fill(slots, null);
-                live = 0;
+            for (Iterator<Open<R>> it = open.values().iterator(); it.hasNext(); ) {
+                emit(it.next());
+                it.remove();
             }
         }
     }
