@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -21,13 +22,18 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.Handle;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.MethodVisitor;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.Opcodes;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.ClassNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.MethodNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.Analyzer;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifier;
 
 /**
  * A build step of memctl.jar: two rewrites of the classes in the jar, each giving the same results as the
  * original code with less work at the start of every run.
  *
- * <p><b>String concatenation.</b> The invokedynamic string concatenations of the libraries' classes (javac's
- * {@code StringConcatFactory} call sites; Flink's among them) become calls of a private static method added to
+ * <p><b>String concatenation.</b> The invokedynamic string concatenations of Flink's classes (those under
+ * {@value #SCOPE}, {@code META-INF/versions/} left out; javac's {@code StringConcatFactory} call sites) become calls of a private static method added to
  * the same class that appends the same parts to a {@link StringBuilder}. Every such call site otherwise links at
  * its first run, through {@code StringConcatFactory}'s bootstrap, spinning method-handle classes for each new
  * shape (JDK 17 cannot keep them in a class data archive): ~50-70 ms of CPU of a 20-record file run, most of it
@@ -44,12 +50,27 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
  * LazyPlatformMBeanServer#platform()}, the same server made when first used: the memory metrics take it only to
  * read the buffer pools' attributes when their gauges are read, which no file run does.
  *
+ * <p><b>Checks and notice.</b> Every class changed is checked before the jar is written: ASM's {@link
+ * Analyzer} with a {@link BasicVerifier} over each of its methods (the changed ones and the added ones among
+ * them); a class it refuses, or whose rewrite throws (a class grown past the class file's limits), is left as
+ * shaded and named in a {@code [WARNING]} line of the build's output. The classes changed are listed, with what
+ * was changed in them, in the added entry {@value #MODIFICATIONS} (the notice of change that the Apache License
+ * 2.0, section 4(b), asks of modified files).
+ *
  * <p>{@code java -cp memctl.jar dev.keymem.jobs.cli.JarRewrite memctl.jar} rewrites the jar in place (the
- * classes changed, every other entry's records copied byte for byte; the file is replaced once the new one is
- * written whole) and prints what it changed; where it fails the jar stays as it was and it says so.
+ * classes changed, every other entry's records copied byte for byte, the notice added; the file is replaced once
+ * the new one is written whole) and prints what it changed; where the jar cannot be rewritten it stays as it was,
+ * an {@code [ERROR]} line says why and the exit status is 1, which fails the build ({@code
+ * -Dmemctl.rewrite.skip=true} builds without the step).
  */
 @Internal
 public final class JarRewrite {
+    /** The entries whose classes are rewritten: Flink's (its start path is where the gain is). */
+    static final String SCOPE = "org/apache/flink/";
+
+    /** The entry that lists the classes changed and how. */
+    static final String MODIFICATIONS = "META-INF/MODIFICATIONS";
+
     /** The added methods' names start with this. */
     static final String PREFIX = "concat$inline$";
 
@@ -77,54 +98,148 @@ public final class JarRewrite {
         try {
             inline(Path.of(args[0]));
         } catch (IOException | RuntimeException e) {
-            // the jar is replaced only once it is written whole, so it is still the shaded one
-            System.err.println("JarRewrite: " + args[0] + " left as it was: " + e);
+            // the jar is replaced only once it is written whole, so it is still the shaded one; the build fails
+            System.err.println("[ERROR] JarRewrite: " + args[0] + " left as shaded: " + e
+                    + " (-Dmemctl.rewrite.skip=true builds without the rewrite)");
+            System.exit(1);
         }
     }
 
-    /** Both rewrites, on the jar in place; prints how many sites and calls changed. */
-    static void inline(Path jar) throws IOException {
-        Map<String, byte[]> changed = new LinkedHashMap<>();
-        int sites = 0;
-        int redirected = 0;
+    /** What one rewrite of a jar changed, and the classes it left as they were after a failed check. */
+    static final class Summary {
+        final Map<String, byte[]> changed = new LinkedHashMap<>();
+        final Map<String, String> left = new LinkedHashMap<>();
+        int sites;
+        int redirected;
+    }
+
+    /** Both rewrites, on the classes under {@value #SCOPE} of the jar in place; prints what changed. */
+    static Summary inline(Path jar) throws IOException {
+        return inline(jar, SCOPE, UnaryOperator.identity());
+    }
+
+    /**
+     * Both rewrites of the jar's classes whose entry names start with {@code scope} (not those under
+     * {@code META-INF/versions/}), each rewritten class passed through {@code after} (a test's hook; the
+     * identity in the build) and then checked by {@link #verify}: a class that fails the check, or whose
+     * rewrite throws (a class grown too large among them), is left as it was and named in a {@code [WARNING]}
+     * line. The changed classes are listed in the added entry {@value #MODIFICATIONS}.
+     */
+    static Summary inline(Path jar, String scope, UnaryOperator<byte[]> after) throws IOException {
+        Summary summary = new Summary();
+        boolean hasNotice;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
+            hasNotice = zip.getEntry(MODIFICATIONS) != null;
             // Flink's metrics are sent to the lazy server only where the jar holds it
             boolean redirect = zip.getEntry(LAZY_SERVER + ".class") != null;
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 ZipEntry entry = e.nextElement();
-                if (entry.isDirectory() || !entry.getName().endsWith(".class")) {
+                String name = entry.getName();
+                if (entry.isDirectory() || !name.endsWith(".class") || !name.startsWith(scope)
+                        || name.startsWith("META-INF/versions/")) {
                     continue;
                 }
                 byte[] bytes;
                 try (InputStream in = zip.getInputStream(entry)) {
                     bytes = in.readAllBytes();
                 }
-                if (!contains(bytes, MARK) && !(redirect && entry.getName().equals(METRIC_UTILS + ".class"))) {
+                if (!contains(bytes, MARK) && !(redirect && name.equals(METRIC_UTILS + ".class"))) {
                     continue;
                 }
-                Result result = rewrite(bytes, redirect);
-                if (result != null) {
-                    changed.put(entry.getName(), result.bytes);
-                    sites += result.sites;
-                    redirected += result.redirected;
+                String problem;
+                Result result = null;
+                byte[] out = null;
+                try {
+                    result = rewrite(bytes, redirect);
+                    if (result == null) {
+                        continue;
+                    }
+                    out = after.apply(result.bytes);
+                    problem = verify(out);
+                } catch (RuntimeException failed) {
+                    problem = failed.toString();
                 }
+                if (problem != null) {
+                    summary.left.put(name, problem);
+                    System.out.println("[WARNING] JarRewrite: " + name + " left as shaded, its rewrite fails the"
+                            + " check: " + problem);
+                    continue;
+                }
+                summary.changed.put(name, out);
+                summary.sites += result.sites;
+                summary.redirected += result.redirected;
             }
         }
-        if (!changed.isEmpty()) {
-            replaceEntries(jar, changed);
+        if (!summary.changed.isEmpty()) {
+            byte[] notice = modifications(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Map<String, byte[]> replace = new LinkedHashMap<>(summary.changed);
+            Map<String, byte[]> add = new LinkedHashMap<>();
+            (hasNotice ? replace : add).put(MODIFICATIONS, notice);
+            replaceEntries(jar, replace, add);
         }
-        System.out.println("JarRewrite: " + sites + " string concatenation sites in " + changed.size()
-                + " classes of " + jar + " now append to a StringBuilder; " + redirected
-                + " calls of the platform MBean server made lazy");
+        System.out.println("JarRewrite: " + summary.sites + " string concatenation sites in "
+                + summary.changed.size() + " classes under " + scope + " of " + jar
+                + " now append to a StringBuilder (each changed class checked by ASM's verifier; "
+                + summary.left.size() + " left as shaded); " + summary.redirected
+                + " calls of the platform MBean server made lazy; changes listed in " + MODIFICATIONS);
+        return summary;
+    }
+
+    /** The text of {@value #MODIFICATIONS}: what was changed in which classes (Apache License 2.0, 4(b)). */
+    static String modifications(Summary summary) {
+        StringBuilder text = new StringBuilder();
+        text.append("Modified files in this jar (Apache License 2.0, section 4(b))\n\n")
+                .append("The class files listed below are those of the libraries shaded into memctl.jar (Apache\n")
+                .append("Flink; see their notices in META-INF/NOTICE), changed by keymem's build step\n")
+                .append("dev.keymem.jobs.cli.JarRewrite after shading, as follows:\n")
+                .append("- string concatenation call sites (invokedynamic, java/lang/invoke/StringConcatFactory)\n")
+                .append("  replaced by calls of an added private static synthetic method, ").append(PREFIX)
+                .append("N, holding\n  equivalent StringBuilder code (same operands, same order, same text);\n")
+                .append("- in ").append(METRIC_UTILS).append(", the call of\n")
+                .append("  java.lang.management.ManagementFactory.getPlatformMBeanServer() replaced by\n")
+                .append("  dev.keymem.jobs.cli.LazyPlatformMBeanServer.platform(), a lazy delegate to the same server.\n")
+                .append("No other change was made to them. Classes changed (").append(summary.changed.size())
+                .append("):\n");
+        for (String name : summary.changed.keySet()) {
+            text.append(name).append('\n');
+        }
+        return text.toString();
+    }
+
+    /**
+     * Null where ASM's {@link Analyzer} with a {@link BasicVerifier} accepts every method of the class (the
+     * stack and locals of each instruction, method and field descriptors, the maximum stack and locals),
+     * otherwise the first method it refuses and why.
+     */
+    static String verify(byte[] classBytes) {
+        ClassNode node = new ClassNode();
+        new ClassReader(classBytes).accept(node, 0);
+        for (MethodNode method : node.methods) {
+            if (method.instructions.size() == 0) {
+                continue; // abstract or native
+            }
+            try {
+                new Analyzer<>(new BasicVerifier()).analyze(node.name, method);
+            } catch (AnalyzerException | RuntimeException refused) {
+                return node.name + "." + method.name + method.desc + ": " + refused.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** As {@link #replaceEntries(Path, Map, Map)}, nothing added. */
+    static void replaceEntries(Path jar, Map<String, byte[]> contents) throws IOException {
+        replaceEntries(jar, contents, Map.of());
     }
 
     /**
      * Writes the jar again with the given entries' contents replaced (deflated, no extra fields), every other
      * entry's local record and central directory record copied byte for byte (only their offsets change), in the
-     * central directory's order; the new file replaces the jar once written whole. Jars that need zip64 records
-     * are refused.
+     * central directory's order, then the {@code added} entries (deflated, with the first entry's time); the new
+     * file replaces the jar once written whole. Jars that need zip64 records are refused.
      */
-    static void replaceEntries(Path jar, Map<String, byte[]> contents) throws IOException {
+    static void replaceEntries(Path jar, Map<String, byte[]> contents, Map<String, byte[]> added)
+            throws IOException {
         byte[] d = Files.readAllBytes(jar);
         int eocd = -1;
         for (int p = d.length - 22; p >= Math.max(0, d.length - 22 - 0xFFFF); p--) {
@@ -199,7 +314,41 @@ public final class JarRewrite {
             if (replaced != contents.size()) {
                 throw new IOException((contents.size() - replaced) + " of the entries to replace are not in " + jar);
             }
+            if (total + added.size() > 0xFFFE) {
+                throw new IOException("the rewritten jar would need zip64 records: " + jar);
+            }
+            for (Map.Entry<String, byte[]> a : added.entrySet()) {
+                byte[] name = a.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] content = a.getValue();
+                byte[] deflated = deflate(content);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(content);
+                byte[] copy = new byte[46 + name.length];
+                put32(copy, 0, 0x02014b50L);
+                put16(copy, 4, 20); // made by: version 2.0
+                put16(copy, 6, 20); // needed: version 2.0
+                put16(copy, 8, 0x0800); // UTF-8 name
+                put16(copy, 10, java.util.zip.ZipEntry.DEFLATED);
+                System.arraycopy(d, record[0] + 12, copy, 12, 4); // time and date of the first entry
+                put32(copy, 16, crc.getValue());
+                put32(copy, 20, deflated.length);
+                put32(copy, 24, content.length);
+                put16(copy, 28, name.length);
+                put32(copy, 42, position);
+                System.arraycopy(name, 0, copy, 46, name.length);
+                byte[] header = new byte[30 + name.length];
+                put32(header, 0, 0x04034b50L);
+                System.arraycopy(copy, 6, header, 4, 26);
+                put16(header, 28, 0);
+                System.arraycopy(name, 0, header, 30, name.length);
+                out.write(header);
+                out.write(deflated);
+                position += header.length + deflated.length;
+                cen.write(copy);
+            }
             byte[] end = java.util.Arrays.copyOfRange(d, eocd, d.length);
+            put16(end, 8, total + added.size());
+            put16(end, 10, total + added.size());
             put32(end, 12, cen.size());
             put32(end, 16, position);
             if (position + cen.size() > 0xFFFFFFFFL) {

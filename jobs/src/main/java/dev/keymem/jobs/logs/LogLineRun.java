@@ -304,7 +304,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             }
             if (h.packed()) { // the lines' bytes kept, decoded when first asked for
                 LogLineRun r = new LogLineRun(h.key(), h.topic(), h.partition(), 0);
-                byte[] b = new byte[in.readInt()];
+                byte[] b = new byte[packedLength(in, h.key(), n)];
                 in.readFully(b);
                 r.packed = b;
                 r.size = n;
@@ -313,6 +313,21 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             LogLineRun r = new LogLineRun(h.key(), h.topic(), h.partition(), 0);
             readLines(in, r, n);
             return r;
+        }
+
+        /**
+         * The byte count of a packed run's lines, read from {@code in}; an {@link IOException} where it is
+         * negative, past the largest array, or (where {@code in} knows what is left) past the bytes left.
+         */
+        static int packedLength(DataInputView in, String source, int lines) throws IOException {
+            int length = in.readInt();
+            int left = in instanceof org.apache.flink.core.memory.DataInputDeserializer
+                    ? ((org.apache.flink.core.memory.DataInputDeserializer) in).available() : Integer.MAX_VALUE - 8;
+            if (length < 0 || length > left) {
+                throw new IOException("corrupt LogLineRun of source " + source + ": " + lines + " lines in "
+                        + length + " bytes" + (left < Integer.MAX_VALUE - 8 ? ", " + left + " left" : ""));
+            }
+            return length;
         }
 
         /** Reads {@code n} lines (as {@link #writeLines} wrote them) into {@code r}. */

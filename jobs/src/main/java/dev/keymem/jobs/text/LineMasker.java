@@ -168,6 +168,14 @@ public final class LineMasker implements Serializable {
         return c;
     }
 
+    /** For tests: told, before each rule's pre-check, the line that rule scans and the census it reads. */
+    interface RuleWatch {
+        void beforeRule(int rule, char[] line, Census census);
+    }
+
+    /** For tests: the watch of this masker's rules; null (none) unless a test sets it. */
+    RuleWatch watch;
+
     /** Rule {@code k}'s pre-check as the rule holds it (the reference of {@link #mayMatch}; for tests). */
     static boolean mayMatchReference(int k, Census c) {
         return RULES.get(k).mayMatch.test(c);
@@ -865,8 +873,12 @@ public final class LineMasker implements Serializable {
         // spans, kept by the positions), so that a later rule's pre-check reads the counts of the line it scans:
         // an ISO time stamp's colons, masked by the date rule, no longer run the syslog and clock rules' scans.
         Rule[] rules = RULE_ARRAY;
+        RuleWatch w = watch;
         for (int k = 0; k < rules.length; k++) {
             Rule r = rules[k];
+            if (w != null) {
+                w.beforeRule(k, cs, c);
+            }
             if (mayMatch(k, c)) {
                 char[] out;
                 if (r.walksStarts) {

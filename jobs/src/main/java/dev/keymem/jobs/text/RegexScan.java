@@ -328,12 +328,12 @@ public final class RegexScan {
             return tokenChecks;
         }
 
-        /** The census kept with these positions, once (null after, or where none was taken). */
         /** The census {@link #takeCensus} would give, left in place (for tests). */
         LineMasker.Census peekCensus() {
             return census;
         }
 
+        /** The census kept with these positions, once (null after, or where none was taken). */
         LineMasker.Census takeCensus() {
             LineMasker.Census c = census;
             census = null;

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the same strings (and the same exceptions) as the originals on the same arguments, and hold no
  * {@code StringConcatFactory} call site afterwards; Flink's {@code MetricUtils} asks {@link
  * LazyPlatformMBeanServer} for the platform MBean server, no other class is changed that way; the jar form
- * rewrites classes in place and leaves every other entry alone.
+ * rewrites the classes under its scope in place, lists them in {@value JarRewrite#MODIFICATIONS}, leaves every
+ * other entry alone, and leaves a class whose rewrite fails the verifier as it was.
  */
 class JarRewriteTest {
     private static final String SOURCE = String.join("\n",
@@ -211,7 +212,8 @@ class JarRewriteTest {
         same("compound", new Object[] {null, -3});
         same("many", new Object[] {1, 2L, 3.5, "d", null, 6, 7L, 8e-9, null, new int[0], 'k', true, 1.25f,
             (short) 14, (byte) 15, 16, 17L, "s"});
-        // each operand is text before the next is evaluated (javac calls String.valueOf on it first, JDK-8273914)
+        // javac's own form, not the rewrite's: javac calls String.valueOf on an operand before the next is
+        // evaluated (JDK-8273914), so this site gets two Strings; operandsAreTurnedIntoTextInOrder tests the order
         assertEquals("a|ax", call(originalLoader, "order", new Object[] {new StringBuilder("a")}));
         assertEquals("a|ax", call(rewrittenLoader, "order", new Object[] {new StringBuilder("a")}));
         for (ClassLoader loader : new ClassLoader[] {originalLoader, rewrittenLoader}) {
@@ -271,13 +273,20 @@ class JarRewriteTest {
             }
         }
         Map<String, long[]> before = raw(jar);
-        JarRewrite.inline(jar);
+        JarRewrite.Summary summary = JarRewrite.inline(jar, "p/", java.util.function.UnaryOperator.identity());
+        assertEquals(List.of("p/Shapes.class", "p/Named.class"), List.copyOf(summary.changed.keySet()));
+        assertTrue(summary.left.isEmpty());
         entries.put("p/Shapes.class", rewritten.get("p.Shapes"));
         entries.put("p/Named.class", rewritten.get("p.Named"));
         Map<String, long[]> after = raw(jar);
-        assertEquals(before.keySet().stream().toList(), after.keySet().stream().toList(), "same entries, same order");
+        List<String> expected = new ArrayList<>(before.keySet());
+        expected.add(JarRewrite.MODIFICATIONS);
+        assertEquals(expected, after.keySet().stream().toList(), "same entries, same order, the notice last");
+        entries.put(JarRewrite.MODIFICATIONS, JarRewrite.modifications(summary).getBytes(StandardCharsets.UTF_8));
+        assertTrue(JarRewrite.modifications(summary).endsWith("):\np/Shapes.class\np/Named.class\n"));
         for (String name : entries.keySet()) {
-            if (!name.endsWith("Shapes.class") && !name.endsWith("Named.class")) {
+            if (!name.endsWith("Shapes.class") && !name.endsWith("Named.class")
+                    && !name.equals(JarRewrite.MODIFICATIONS)) {
                 // method, crc, compressed size as they were: the records were copied
                 assertArrayEquals(before.get(name), after.get(name), name);
             }
@@ -302,6 +311,126 @@ class JarRewriteTest {
         }
         assertFalse(java.util.Arrays.equals(original.get("p.Shapes"), rewritten.get("p.Shapes")));
         assertFalse(Files.exists(dir.resolve("t.jar.rewrite.tmp")));
+    }
+
+    @Test
+    void aRewriteTheVerifierRefusesLeavesItsClassAsShaded() throws IOException {
+        assertNull(JarRewrite.verify(rewritten.get("p.Shapes")));
+        assertNull(JarRewrite.verify(rewritten.get("p.Named")));
+        byte[] broken = breakAddedMethods(rewritten.get("p.Shapes"));
+        String problem = JarRewrite.verify(broken);
+        assertNotNull(problem);
+        assertTrue(problem.startsWith("p/Shapes." + JarRewrite.PREFIX), problem);
+        Path jar = dir.resolve("broken.jar");
+        Files.deleteIfExists(jar);
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            for (String name : List.of("p.Shapes", "p.Named")) {
+                out.putNextEntry(new java.util.zip.ZipEntry(name.replace('.', '/') + ".class"));
+                out.write(original.get(name));
+                out.closeEntry();
+            }
+        }
+        JarRewrite.Summary summary = JarRewrite.inline(jar, "p/",
+                b -> new ClassReader(b).getClassName().equals("p/Shapes") ? breakAddedMethods(b) : b);
+        assertEquals(List.of("p/Shapes.class"), List.copyOf(summary.left.keySet()));
+        assertEquals(List.of("p/Named.class"), List.copyOf(summary.changed.keySet()));
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+            try (var in = z.getInputStream(z.getEntry("p/Shapes.class"))) {
+                assertArrayEquals(original.get("p.Shapes"), in.readAllBytes(), "left as it was");
+            }
+            try (var in = z.getInputStream(z.getEntry("p/Named.class"))) {
+                assertArrayEquals(rewritten.get("p.Named"), in.readAllBytes());
+            }
+            try (var in = z.getInputStream(z.getEntry(JarRewrite.MODIFICATIONS))) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(text.endsWith("(1):\np/Named.class\n"), text);
+            }
+        }
+    }
+
+    @Test
+    void classesOutsideTheScopeAndVersionedEntriesAreLeft() throws IOException {
+        Path jar = dir.resolve("scope.jar");
+        Files.deleteIfExists(jar);
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            for (String name : List.of("q/Shapes.class", "META-INF/versions/11/p/Shapes.class")) {
+                out.putNextEntry(new java.util.zip.ZipEntry(name));
+                out.write(original.get("p.Shapes"));
+                out.closeEntry();
+            }
+        }
+        byte[] before = Files.readAllBytes(jar);
+        JarRewrite.Summary summary = JarRewrite.inline(jar, "p/", java.util.function.UnaryOperator.identity());
+        assertTrue(summary.changed.isEmpty());
+        assertArrayEquals(before, Files.readAllBytes(jar), "nothing written");
+        assertTrue(JarRewrite.SCOPE.equals("org/apache/flink/"));
+    }
+
+    /** Every added method returns with IRETURN (an int) where its descriptor says a String. */
+    private static byte[] breakAddedMethods(byte[] classBytes) {
+        ClassReader reader = new ClassReader(classBytes);
+        org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter writer =
+                new org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+                return !name.startsWith(JarRewrite.PREFIX) ? next : new MethodVisitor(Opcodes.ASM9, next) {
+                    @Override
+                    public void visitInsn(int opcode) {
+                        super.visitInsn(opcode == Opcodes.ARETURN ? Opcodes.IRETURN : opcode);
+                    }
+                };
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    /** Counts the times it is turned into text. */
+    public static final class Counter {
+        private int n;
+
+        @Override
+        public String toString() {
+            return Integer.toString(++n);
+        }
+    }
+
+    @Test
+    void operandsAreTurnedIntoTextInOrder() throws Exception {
+        // q.Order.order(Object a, Object b) { return indy "\1|\1"(a, b); }: raw objects as the indy's operands,
+        // which StringConcatFactory turns into text first to last (a class javac would not write today)
+        org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter cw =
+                new org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter(
+                        org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "q/Order", null, "java/lang/Object", null);
+        String descriptor = "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/String;";
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "order", descriptor, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitInvokeDynamicInsn("makeConcatWithConstants", descriptor, new Handle(Opcodes.H_INVOKESTATIC,
+                "java/lang/invoke/StringConcatFactory", "makeConcatWithConstants",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                        + "Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false),
+                "\u0001|\u0001");
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        byte[] order = cw.toByteArray();
+        JarRewrite.Result r = JarRewrite.rewrite(order);
+        assertEquals(1, r.sites);
+        assertNull(JarRewrite.verify(r.bytes));
+        assertEquals(0, factorySites(r.bytes));
+        for (byte[] bytes : new byte[][] {order, r.bytes}) {
+            Method m = new BytesLoader(Map.of("q.Order", bytes)).loadClass("q.Order")
+                    .getMethod("order", Object.class, Object.class);
+            Counter c = new Counter();
+            assertEquals("1|2", m.invoke(null, c, c));
+            assertEquals("4|x|3", m.invoke(null, c, m.invoke(null, "x", c)));
+        }
     }
 
     /** Each entry's method, CRC and compressed size, in the jar's order. */

@@ -202,6 +202,25 @@ class LogLineSerializerTest {
         assertTrue(e.getMessage().contains("corrupt LogLineRun of source s"), e.getMessage());
     }
 
+    @Test
+    void aPackedRunWhoseByteCountIsNegativeOrPastTheBytesFailsWithAMessage() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        dev.keymem.jobs.serde.RecordRuns.Header.write(out, "s", "t", 0, 1, true);
+        int at = out.length();
+        out.writeInt(3);
+        out.write(new byte[] {1, 2, 3});
+        byte[] good = out.getCopyOfBuffer();
+        LogLineRun read = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(good));
+        assertEquals(1, read.size());
+        for (int length : new int[] {-1, Integer.MIN_VALUE, 4, Integer.MAX_VALUE}) {
+            byte[] b = good.clone();
+            java.nio.ByteBuffer.wrap(b).putInt(at, length);
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(b)));
+            assertEquals("corrupt LogLineRun of source s: 1 lines in " + length + " bytes, 3 left", e.getMessage());
+        }
+    }
+
     /**
      * Bytes in the form before {@link LogLine#bare} (no bare bit: a line's flags, a run line's text byte 0, 1 or 2)
      * read as they did, each line not bare; a bare line's bytes differ from them in that bit alone.

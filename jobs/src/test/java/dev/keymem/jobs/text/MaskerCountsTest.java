@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The masker's census as its rules change the line: the counts of single characters lowered by what each rule
- * removed ({@link LineMasker.Census#removed}) stay at or above those of the line the next rule scans, and the
+ * removed ({@link LineMasker.Census#removed}) stay at or above those of the line the next rule scans (checked
+ * before each rule, {@link LineMasker#watch}, and after the last), and the
  * rules' pre-checks as a switch ({@link LineMasker#mayMatch}) are those the rules hold.
  */
 class MaskerCountsTest {
@@ -41,6 +42,38 @@ class MaskerCountsTest {
             assertTrue(after.slashes >= recount.slashes, line);
             assertTrue(after.ats >= recount.ats, line);
         }
+    }
+
+    @Test
+    void beforeEachRuleTheCountsAreAtOrAboveThoseOfTheLineItScans() throws IOException {
+        LineMasker watched = new LineMasker();
+        int[] checks = new int[1];
+        int[] lowered = new int[1];
+        watched.watch = (k, cs, c) -> {
+            LineMasker.Census recount = new LineMasker.Census(cs);
+            String at = "rule " + k + ": " + new String(cs);
+            assertTrue(c.colons >= recount.colons, at);
+            assertTrue(c.hyphens >= recount.hyphens, at);
+            assertTrue(c.dots >= recount.dots, at);
+            assertTrue(c.slashes >= recount.slashes, at);
+            assertTrue(c.ats >= recount.ats, at);
+            checks[0]++;
+            if (sum(c) < first[0]) {
+                lowered[0]++;
+            }
+        };
+        for (String line : lines()) {
+            first[0] = sum(new LineMasker.Census(line));
+            watched.censusAfterMask(line);
+        }
+        assertEquals(lines().size() * LineMasker.rules(), checks[0], "every rule of every line watched");
+        assertTrue(lowered[0] > 0, "some rule read counts a rule before it lowered");
+    }
+
+    private final int[] first = new int[1];
+
+    private static int sum(LineMasker.Census c) {
+        return c.colons + c.hyphens + c.dots + c.slashes + c.ats;
     }
 
     @Test
