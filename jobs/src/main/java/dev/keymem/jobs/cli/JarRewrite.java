@@ -22,8 +22,13 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.Handle;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.MethodVisitor;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.Opcodes;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.AbstractInsnNode;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.ClassNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.LdcInsnNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.MethodInsnNode;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.MethodNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.TypeInsnNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.VarInsnNode;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.Analyzer;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifier;
@@ -208,12 +213,21 @@ public final class JarRewrite {
 
     /**
      * Null where ASM's {@link Analyzer} with a {@link BasicVerifier} accepts every method of the class (the
-     * stack and locals of each instruction, method and field descriptors, the maximum stack and locals),
+     * stack and locals of each instruction, method and field descriptors, the maximum stack and locals), every
+     * call of an added method ({@value #PREFIX}N) is an {@code invokestatic} of a method the class adds with that
+     * descriptor, and every added method has the shape {@link #addedShape} checks (the basic verifier takes any
+     * reference for any other, so an {@code append} overload that does not fit its operand would pass it);
      * otherwise the first method it refuses and why.
      */
     static String verify(byte[] classBytes) {
         ClassNode node = new ClassNode();
         new ClassReader(classBytes).accept(node, 0);
+        Map<String, MethodNode> added = new HashMap<>();
+        for (MethodNode method : node.methods) {
+            if (method.name.startsWith(PREFIX)) {
+                added.put(method.name + method.desc, method);
+            }
+        }
         for (MethodNode method : node.methods) {
             if (method.instructions.size() == 0) {
                 continue; // abstract or native
@@ -223,8 +237,82 @@ public final class JarRewrite {
             } catch (AnalyzerException | RuntimeException refused) {
                 return node.name + "." + method.name + method.desc + ": " + refused.getMessage();
             }
+            String problem = added.containsKey(method.name + method.desc) ? addedShape(method) : null;
+            for (AbstractInsnNode insn : method.instructions) {
+                if (problem != null) {
+                    break;
+                }
+                if (insn instanceof MethodInsnNode) {
+                    MethodInsnNode call = (MethodInsnNode) insn;
+                    if (call.name.startsWith(PREFIX) && (call.getOpcode() != Opcodes.INVOKESTATIC
+                            || !call.owner.equals(node.name) || !added.containsKey(call.name + call.desc))) {
+                        problem = "calls " + call.owner + "." + call.name + call.desc + ", which it does not add";
+                    }
+                }
+            }
+            if (problem != null) {
+                return node.name + "." + method.name + method.desc + ": " + problem;
+            }
         }
         return null;
+    }
+
+    /**
+     * Null where an added method has the one shape {@link Inliner} writes (what {@link BasicVerifier}, which takes
+     * every reference for any other, cannot see): {@code new StringBuilder(int)}, then per part an {@code ldc} of a
+     * String appended as a String, or the load of a parameter (the load its type needs) appended with the overload
+     * {@link Inliner#appendType} gives that type, then {@code toString()} and {@code areturn}; otherwise the first
+     * instruction that departs from it.
+     */
+    private static String addedShape(MethodNode method) {
+        Type[] types = Type.getArgumentTypes(method.desc);
+        Map<Integer, Type> bySlot = new HashMap<>();
+        int slot = 0;
+        for (Type type : types) {
+            bySlot.put(slot, type);
+            slot += type.getSize();
+        }
+        List<AbstractInsnNode> code = new ArrayList<>();
+        for (AbstractInsnNode insn : method.instructions) {
+            if (insn.getOpcode() >= 0) {
+                code.add(insn); // not a label, line number or frame
+            }
+        }
+        String builder = "L" + BUILDER + ";";
+        int n = code.size();
+        boolean head = n >= 6 && code.get(0).getOpcode() == Opcodes.NEW
+                && ((TypeInsnNode) code.get(0)).desc.equals(BUILDER) && code.get(1).getOpcode() == Opcodes.DUP && code.get(2).getOpcode() == Opcodes.LDC
+                && ((LdcInsnNode) code.get(2)).cst instanceof Integer
+                && calls(code.get(3), Opcodes.INVOKESPECIAL, "<init>", "(I)V");
+        boolean tail = n >= 6 && calls(code.get(n - 2), Opcodes.INVOKEVIRTUAL, "toString", "()Ljava/lang/String;")
+                && code.get(n - 1).getOpcode() == Opcodes.ARETURN && method.desc.endsWith(")Ljava/lang/String;");
+        if (!head || !tail || (n - 6) % 2 != 0) {
+            return "not new StringBuilder(int) ... toString() areturn";
+        }
+        for (int i = 4; i < n - 2; i += 2) {
+            AbstractInsnNode value = code.get(i);
+            String operand;
+            if (value instanceof LdcInsnNode && ((LdcInsnNode) value).cst instanceof String) {
+                operand = "Ljava/lang/String;";
+            } else if (value instanceof VarInsnNode && bySlot.containsKey(((VarInsnNode) value).var)
+                    && value.getOpcode() == bySlot.get(((VarInsnNode) value).var).getOpcode(Opcodes.ILOAD)) {
+                operand = Inliner.appendType(bySlot.get(((VarInsnNode) value).var));
+            } else {
+                return "instruction " + i + " is neither a String constant nor a parameter's load";
+            }
+            if (!calls(code.get(i + 1), Opcodes.INVOKEVIRTUAL, "append", "(" + operand + ")" + builder)) {
+                return "instruction " + (i + 1) + " is not append(" + operand + ")";
+            }
+        }
+        return null;
+    }
+
+    private static boolean calls(AbstractInsnNode insn, int opcode, String name, String desc) {
+        if (!(insn instanceof MethodInsnNode) || insn.getOpcode() != opcode) {
+            return false;
+        }
+        MethodInsnNode call = (MethodInsnNode) insn;
+        return call.owner.equals(BUILDER) && call.name.equals(name) && call.desc.equals(desc) && !call.itf;
     }
 
     /** As {@link #replaceEntries(Path, Map, Map)}, nothing added. */

@@ -5,10 +5,12 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 /**
  * What a job emits: a result (summary or answer, JSON) or a dead letter (JSON), with the Kafka key it
  * is written under. Not changed once emitted: its Flink type is {@link JobOutputSerializer#TYPE} (also where a job
- * asks {@code TypeInformation.of(JobOutput.class)}), whose copy between chained operators is the output itself.
+ * asks {@code TypeInformation.of(JobOutput.class)}), whose copy between chained operators is the output itself, so a
+ * function that reads a stream of outputs must not change one it receives (change a new one made from it). Final:
+ * a subclass would get the same type and come back from a serialization as a plain output.
  */
 @TypeInfo(JobOutputSerializer.TypeFactory.class)
-public class JobOutput {
+public final class JobOutput {
     /** A summary or an answer. */
     public static final String RESULT = "result";
     /** A record that could not be processed. */

@@ -174,7 +174,7 @@ public final class LineMasker implements Serializable {
     }
 
     /** For tests: the watch of this masker's rules; null (none) unless a test sets it. */
-    RuleWatch watch;
+    transient RuleWatch watch;
 
     /** Rule {@code k}'s pre-check as the rule holds it (the reference of {@link #mayMatch}; for tests). */
     static boolean mayMatchReference(int k, Census c) {

@@ -363,7 +363,57 @@ class JarRewriteTest {
         JarRewrite.Summary summary = JarRewrite.inline(jar, "p/", java.util.function.UnaryOperator.identity());
         assertTrue(summary.changed.isEmpty());
         assertArrayEquals(before, Files.readAllBytes(jar), "nothing written");
-        assertTrue(JarRewrite.SCOPE.equals("org/apache/flink/"));
+    }
+
+    @Test
+    void aRewriteWithAnAppendThatDoesNotFitItsOperandOrACallOfNoAddedMethodIsRefused() {
+        byte[] shapes = rewritten.get("p.Shapes");
+        assertNull(JarRewrite.verify(shapes));
+        // append(Object) of an object operand turned into append(String): the basic verifier alone accepts it
+        byte[] wrongAppend = mutate(shapes, true, (mv, opcode, owner, name, desc) -> mv.visitMethodInsn(opcode, owner,
+                name, desc.equals("(Ljava/lang/Object;)Ljava/lang/StringBuilder;")
+                        ? "(Ljava/lang/String;)Ljava/lang/StringBuilder;" : desc, false));
+        assertFalse(java.util.Arrays.equals(shapes, wrongAppend), "the mutant changed something");
+        String problem = JarRewrite.verify(wrongAppend);
+        assertNotNull(problem);
+        assertTrue(problem.contains("is not append("), problem);
+        // a call site naming an added method that is not there
+        byte[] wrongCall = mutate(shapes, false, (mv, opcode, owner, name, desc) -> mv.visitMethodInsn(opcode, owner,
+                name.startsWith(JarRewrite.PREFIX) ? name + "x" : name, desc, false));
+        assertFalse(java.util.Arrays.equals(shapes, wrongCall), "the mutant changed something");
+        problem = JarRewrite.verify(wrongCall);
+        assertNotNull(problem);
+        assertTrue(problem.contains("which it does not add"), problem);
+    }
+
+    /** Writes a method call again, changed. */
+    private interface CallEdit {
+        void call(MethodVisitor mv, int opcode, String owner, String name, String desc);
+    }
+
+    /** The class with {@code edit} applied to the calls of its added methods ({@code inAdded}) or of the others. */
+    private static byte[] mutate(byte[] classBytes, boolean inAdded, CallEdit edit) {
+        ClassReader reader = new ClassReader(classBytes);
+        org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter writer =
+                new org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+                return name.startsWith(JarRewrite.PREFIX) != inAdded ? next : new MethodVisitor(Opcodes.ASM9, next) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String n0, String desc, boolean itf) {
+                        if (itf) {
+                            super.visitMethodInsn(opcode, owner, n0, desc, true);
+                        } else {
+                            edit.call(mv, opcode, owner, n0, desc);
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return writer.toByteArray();
     }
 
     /** Every added method returns with IRETURN (an int) where its descriptor says a String. */
