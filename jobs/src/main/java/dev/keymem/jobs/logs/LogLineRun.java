@@ -330,8 +330,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             return length;
         }
 
-        /** Reads {@code n} lines (as {@link #writeLines} wrote them) into {@code r}. */
-        static void readLines(DataInputView in, LogLineRun r, int n) throws IOException {
+        /** Gives {@code r} the arrays of {@code n} lines, without CRI parts. */
+        private static void sized(LogLineRun r, int n) {
             r.offsets = new long[n];
             r.timestamps = new long[n];
             r.texts = new String[n];
@@ -340,6 +340,11 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             r.cri = new byte[n];
             r.criHeads = null;
             r.criTails = null;
+        }
+
+        /** Reads {@code n} lines (as {@link #writeLines} wrote them) into {@code r}. */
+        static void readLines(DataInputView in, LogLineRun r, int n) throws IOException {
+            sized(r, n);
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = in.readLong();
                 r.timestamps[i] = in.readLong();
@@ -377,14 +382,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
          * view reads them (big-endian). The same lines, or an exception where the bytes are cut short or corrupt.
          */
         static void readLines(byte[] b, LogLineRun r, int n) throws IOException {
-            r.offsets = new long[n];
-            r.timestamps = new long[n];
-            r.texts = new String[n];
-            r.ascii = new boolean[n];
-            r.bare = new boolean[n];
-            r.cri = new byte[n];
-            r.criHeads = null;
-            r.criTails = null;
+            sized(r, n);
             int p = 0;
             for (int i = 0; i < n; i++) {
                 r.offsets[i] = (long) LONGS.get(b, p);

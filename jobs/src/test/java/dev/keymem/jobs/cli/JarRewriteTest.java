@@ -393,31 +393,31 @@ class JarRewriteTest {
 
     /** The class with {@code edit} applied to the calls of its added methods ({@code inAdded}) or of the others. */
     private static byte[] mutate(byte[] classBytes, boolean inAdded, CallEdit edit) {
-        ClassReader reader = new ClassReader(classBytes);
-        org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter writer =
-                new org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        return transform(classBytes, inAdded, next -> new MethodVisitor(Opcodes.ASM9, next) {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-                return name.startsWith(JarRewrite.PREFIX) != inAdded ? next : new MethodVisitor(Opcodes.ASM9, next) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String n0, String desc, boolean itf) {
-                        if (itf) {
-                            super.visitMethodInsn(opcode, owner, n0, desc, true);
-                        } else {
-                            edit.call(mv, opcode, owner, n0, desc);
-                        }
-                    }
-                };
+            public void visitMethodInsn(int opcode, String owner, String n0, String desc, boolean itf) {
+                if (itf) {
+                    super.visitMethodInsn(opcode, owner, n0, desc, true);
+                } else {
+                    edit.call(mv, opcode, owner, n0, desc);
+                }
             }
-        }, 0);
-        return writer.toByteArray();
+        });
     }
 
     /** Every added method returns with IRETURN (an int) where its descriptor says a String. */
     private static byte[] breakAddedMethods(byte[] classBytes) {
+        return transform(classBytes, true, next -> new MethodVisitor(Opcodes.ASM9, next) {
+            @Override
+            public void visitInsn(int opcode) {
+                super.visitInsn(opcode == Opcodes.ARETURN ? Opcodes.IRETURN : opcode);
+            }
+        });
+    }
+
+    /** The class with its added methods ({@code inAdded}) or the others written through {@code change}. */
+    private static byte[] transform(byte[] classBytes, boolean inAdded,
+            java.util.function.UnaryOperator<MethodVisitor> change) {
         ClassReader reader = new ClassReader(classBytes);
         org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter writer =
                 new org.apache.flink.shaded.asm9.org.objectweb.asm.ClassWriter(reader, 0);
@@ -426,12 +426,7 @@ class JarRewriteTest {
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                     String[] exceptions) {
                 MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-                return !name.startsWith(JarRewrite.PREFIX) ? next : new MethodVisitor(Opcodes.ASM9, next) {
-                    @Override
-                    public void visitInsn(int opcode) {
-                        super.visitInsn(opcode == Opcodes.ARETURN ? Opcodes.IRETURN : opcode);
-                    }
-                };
+                return name.startsWith(JarRewrite.PREFIX) != inAdded ? next : change.apply(next);
             }
         }, 0);
         return writer.toByteArray();
