@@ -192,6 +192,17 @@ public final class LogSummarizer {
         /** The template words {@link #key} was computed against (null: none yet). */
         private TemplateWords keyOf;
         private String key;
+        /** {@code MaskedStart.of(masked)}, made when first asked for (a bare line's tally does not read it). */
+        private MaskedStart start;
+
+        /** {@link MaskedStart#of} of the masked message these are the facts of ({@code masked}). */
+        MaskedStart start(String masked) {
+            MaskedStart s = start;
+            if (s == null) {
+                s = start = MaskedStart.of(masked);
+            }
+            return s;
+        }
 
         Masked(float[] x, String shape) {
             this.x = x;
@@ -396,14 +407,21 @@ public final class LogSummarizer {
             t = new TemplateEntry(match.id(), match.template());
         }
         t.template = match.template();
-        TemplateWords tw = templateWords(match.template(), match.templateTokens());
+        // templateWords(match.template(), match.templateTokens()), kept on the entry for the template's next line
+        // (a source's lines meet the same template text until it widens: its next line skips the map)
+        TemplateWords tw = t.words;
+        if (tw == null || t.wordsOf != match.template()) {
+            tw = templateWords(match.template(), match.templateTokens());
+            t.words = tw;
+            t.wordsOf = match.template();
+        }
         String mined = match.message() != null ? match.message() : line.text; // a JSON line: its message field
         // a bare message has no header to cut off: all its words are the message's
         // params(line.bare ? words(mined) : messageWords(mined, match.masked()), tw)
         if (paramsScratch == null) {
             paramsScratch = new ParamsScratch();
         }
-        String params = paramsScratch.params(mined, match.masked(), line.bare, tw);
+        String params = paramsScratch.params(mined, match.masked(), line.bare, tw, facts);
         String shape = facts.shape; // shape(match.masked())
         // contains(t.shapes, shape) ? -1 : count(t.shapes): one pass over the list (a line whose shape is new, each
         // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
@@ -1190,13 +1208,22 @@ public final class LogSummarizer {
 
         /** {@link LogSummarizer#params(String, String, boolean, TemplateWords)}. */
         String params(String line, String masked, boolean bare, TemplateWords template) {
+            return params(line, masked, bare, template, null);
+        }
+
+        /**
+         * {@link #params(String, String, boolean, TemplateWords)}, where {@code facts} (or null) are the {@link Masked}
+         * facts of {@code masked}: its {@link MaskedStart} is read from them (made once per masked message).
+         */
+        String params(String line, String masked, boolean bare, TemplateWords template, Masked facts) {
             LineWords w = this.w;
             w.reset(line);
             if (w.from == w.to) {
                 // a blank line's one word, as words and messageWords give it
                 return LogSummarizer.params(new String[] {""}, template);
             }
-            int first = bare ? 0 : Math.max(0, w.messageStart(masked));
+            int first = bare ? 0 : Math.max(0, facts == null ? w.messageStart(masked)
+                    : w.messageStart(masked, facts.start(masked)));
             Params p = this.p;
             p.reset(template);
             for (int k = first; w.has(k); k++) {
@@ -1370,6 +1397,50 @@ public final class LogSummarizer {
          * before it in {@code masked}; -1 if not found.
          */
         int messageStart(String masked) {
+            return messageStart(masked, MaskedStart.of(masked));
+        }
+
+        /**
+         * {@link #messageStart(String)}, where {@code start} is {@code MaskedStart.of(masked)} (made once per masked
+         * message: {@link Masked#start}).
+         */
+        int messageStart(String masked, MaskedStart start) {
+            int from = start.from;
+            if (from < 0) {
+                return -1;
+            }
+            int len = start.to - from;
+            int k = start.before;
+            for (int j = k; has(j); j++) {
+                int ws = bounds[2 * j];
+                if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, masked, from, len)) {
+                    return backOff(line, bounds, j, k, start.quantities);
+                }
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * What {@link LineWords#messageStart} reads of a masked message, a function of it alone: its first word without
+     * a {@code <} ({@code [from, to)} of the message; from -1 where there is none), the words before it
+     * ({@code before}) and which of the first 64 of those hold a {@code <Q>} (bit k of {@code quantities}).
+     */
+    static final class MaskedStart {
+        final int from;
+        final int to;
+        final int before;
+        final long quantities;
+
+        private MaskedStart(int from, int to, int before, long quantities) {
+            this.from = from;
+            this.to = to;
+            this.before = before;
+            this.quantities = quantities;
+        }
+
+        /** Of the masked message {@code masked} ({@code strip()}ped, split at ASCII whitespace). */
+        static MaskedStart of(String masked) {
             int tf = 0;
             int tn = masked.length();
             while (tf < tn && Character.isWhitespace(masked.charAt(tf))) { // strip()
@@ -1402,14 +1473,7 @@ public final class LogSummarizer {
                 }
                 if (i > start) {
                     if (constant) {
-                        int len = i - start;
-                        for (int j = k; has(j); j++) {
-                            int ws = bounds[2 * j];
-                            if (bounds[2 * j + 1] - ws == len && line.regionMatches(ws, masked, start, len)) {
-                                return backOff(line, bounds, j, k, quantities);
-                            }
-                        }
-                        return -1;
+                        return new MaskedStart(start, i, k, quantities);
                     }
                     if (k < 64 && quantity) {
                         quantities |= 1L << k;
@@ -1417,8 +1481,11 @@ public final class LogSummarizer {
                     k++;
                 }
             }
-            return -1;
+            return NONE;
         }
+
+        /** A message without a constant word. */
+        private static final MaskedStart NONE = new MaskedStart(-1, -1, 0, 0);
     }
 
     private static final java.util.regex.Pattern KIND = java.util.regex.Pattern.compile("<[A-Z]+>");

@@ -45,6 +45,68 @@ final class SummaryJson {
         ESCAPE['\r'] = 'r';
     }
 
+    // the names and punctuation written, as ASCII bytes (copied whole: no String.getBytes a name)
+    private static final byte[] SOURCE = ascii("{\"source\":");
+    private static final byte[] SUMMARY = ascii(",\"summary\":");
+    private static final byte[] FROM_OFFSET = ascii(",\"from_offset\":");
+    private static final byte[] TO_OFFSET = ascii(",\"to_offset\":");
+    private static final byte[] LINES_SINCE_LAST = ascii(",\"lines_since_last\":");
+    private static final byte[] LINES_TOTAL = ascii(",\"lines_total\":");
+    private static final byte[] MEMORY = ascii(",\"memory\":");
+    private static final byte[] TEMPLATES_KNOWN = ascii(",\"templates_known\":");
+    private static final byte[] TEMPLATES = ascii(",\"templates\":");
+    private static final byte[] TEMPLATE = ascii(",\"template\":");
+    private static final byte[] COUNT = ascii(",\"count\":");
+    private static final byte[] FIRST_OFFSET = ascii(",\"first_offset\":");
+    private static final byte[] LAST_OFFSET = ascii(",\"last_offset\":");
+    private static final byte[] PARAMS = ascii(",\"params\":[");
+    private static final byte[] PARAMS_DISTINCT = ascii("],\"params_distinct\":");
+    private static final byte[] INNOVATION = ascii(",\"innovation\":");
+    private static final byte[] SIGNIFICANCE = ascii(",\"significance\":");
+    private static final byte[] FLAG = ascii(",\"flag\":");
+    private static final byte[] TEXT = ascii(",\"text\":");
+    private static final byte[] OFFSET = ascii(",\"offset\":");
+    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
+    private static final byte[] VERBATIM = ascii("],\"verbatim\":");
+    private static final byte[] DROPPED = ascii(",\"dropped\":");
+    private static final byte[] DROPPED_LINES = ascii(",\"dropped_lines\":");
+    private static final byte[] TEMPLATES_CUT = ascii(",\"templates_cut\":");
+    private static final byte[] ID_FIRST = ascii("{\"id\":");
+    private static final byte[] ID_NEXT = ascii(",{\"id\":");
+    private static final byte[] FINAL_TRUE = ascii(",\"final\":true");
+    private static final byte[] FINAL_FALSE = ascii(",\"final\":false");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Appends the ASCII char {@code c} (punctuation). */
+    private void ascii(char c) {
+        room(1);
+        if (lat != null) {
+            lat[len++] = (byte) c;
+        } else {
+            buf[len++] = c;
+        }
+    }
+
+    /** Appends the ASCII bytes {@code s} (a name or punctuation: nothing to escape). */
+    private SummaryJson raw(byte[] s) {
+        int n = s.length;
+        room(n);
+        if (lat != null) {
+            System.arraycopy(s, 0, lat, len, n);
+        } else {
+            char[] b = buf;
+            int o = len;
+            for (int i = 0; i < n; i++) {
+                b[o + i] = (char) s[i];
+            }
+        }
+        len += n;
+        return this;
+    }
+
     /** The text while every char is below U+0100, one byte a char; null once it is kept in {@link #buf}. */
     private byte[] lat;
     /** The text once a char from U+0100 on was written (null before). */
@@ -86,7 +148,7 @@ final class SummaryJson {
                         LogSummarizer.Counts c, int capacity) {
         SummaryJson w = new SummaryJson(capacity);
         w.head(m, templatesKnown, source, last, memory);
-        w.raw("[");
+        w.ascii('[');
         for (int i = 0; i < kept; i++) {
             w.entry(listed.get(i), i, significance);
         }
@@ -126,7 +188,7 @@ final class SummaryJson {
         int open = w.len;
         long openExtra = w.extra;
         long openBytes = open + openExtra;
-        w.raw("[");
+        w.ascii('[');
         long[] ends = new long[n];
         int[] charEnds = new int[n];
         long[] extraEnds = new long[n];
@@ -165,69 +227,71 @@ final class SummaryJson {
     /** The fields before the templates, up to {@code "templates":}. */
     private void head(SourceMemory m, int templatesKnown, String source, boolean last,
                       LogSummarySettings.Memory memory) {
-        raw("{\"source\":").string(source);
-        raw(",\"summary\":").number(m.summaries);
-        raw(",\"from_offset\":").number(m.fromOffset);
-        raw(",\"to_offset\":").number(m.lastOffset);
-        raw(",\"lines_since_last\":").number(m.linesSinceLast);
-        raw(",\"lines_total\":").number(m.position);
-        raw(last ? ",\"final\":true" : ",\"final\":false");
-        raw(",\"memory\":").string(memory.configName());
-        raw(",\"templates_known\":").number(templatesKnown);
-        raw(",\"templates\":");
+        raw(SOURCE).string(source);
+        raw(SUMMARY).number(m.summaries);
+        raw(FROM_OFFSET).number(m.fromOffset);
+        raw(TO_OFFSET).number(m.lastOffset);
+        raw(LINES_SINCE_LAST).number(m.linesSinceLast);
+        raw(LINES_TOTAL).number(m.position);
+        raw(last ? FINAL_TRUE : FINAL_FALSE);
+        raw(MEMORY).string(memory.configName());
+        raw(TEMPLATES_KNOWN).number(templatesKnown);
+        raw(TEMPLATES);
     }
 
     /** Template {@code t}, the {@code i}-th of the list (a comma before all but the first). */
     private void entry(TemplateEntry t, int i, Map<Integer, Double> significance) {
-        raw(i == 0 ? "{\"id\":" : ",{\"id\":").number(t.id);
-        raw(",\"template\":").string(t.template);
-        raw(",\"count\":").number(t.count);
-        raw(",\"first_offset\":").number(t.firstOffset);
-        raw(",\"last_offset\":").number(t.lastOffset);
-        raw(",\"params\":[");
+        raw(i == 0 ? ID_FIRST : ID_NEXT).number(t.id);
+        raw(TEMPLATE).string(t.template);
+        raw(COUNT).number(t.count);
+        raw(FIRST_OFFSET).number(t.firstOffset);
+        raw(LAST_OFFSET).number(t.lastOffset);
+        raw(PARAMS);
         String p = t.params;
         if (!p.isEmpty()) {
-            // the packed list: each element '+' and its text, separated by SEP (LogSummarizer.split)
+            // the packed list: each element '+' and its text, separated by SEP (LogSummarizer.split); its Latin-1
+            // bytes made once for all its elements (null where it is not all below U+0100 char for char)
             int from = 0;
             int n = p.length();
+            byte[] pb = lat != null ? latin1Bytes(p) : null;
             while (true) {
                 int to = p.indexOf(TemplateEntry.SEP, from);
                 if (to < 0) {
                     to = n;
                 }
                 if (from > 0) {
-                    raw(",");
+                    ascii(',');
                 }
-                string(p, from + 1, to);
+                string(p, pb, from + 1, to);
                 if (to == n) {
                     break;
                 }
                 from = to + 1;
             }
         }
-        raw("],\"params_distinct\":").number(t.paramsDistinct);
-        raw(",\"innovation\":").number(LogSummarizer.round(t.innovation));
-        raw(",\"significance\":").number(LogSummarizer.round(LogSummarizer.significance(t, significance)));
+        raw(PARAMS_DISTINCT).number(t.paramsDistinct);
+        raw(INNOVATION).number(LogSummarizer.round(t.innovation));
+        raw(SIGNIFICANCE).number(LogSummarizer.round(LogSummarizer.significance(t, significance)));
         if (t.text != null) {
-            raw(",\"flag\":").string(t.flag);
-            raw(",\"text\":").string(t.text);
-            raw(",\"offset\":").number(t.textOffset);
+            raw(FLAG).string(t.flag);
+            raw(TEXT).string(t.text);
+            raw(OFFSET).number(t.textOffset);
             if (t.textTimestamp >= 0) {
-                raw(",\"timestamp\":").string(Instant.ofEpochMilli(t.textTimestamp).toString());
+                raw(TIMESTAMP).string(Instant.ofEpochMilli(t.textTimestamp).toString());
             }
         }
-        raw("}");
+        ascii('}');
     }
 
     /** The list's end and the fields after it; {@code "templates_cut"} where {@code kept < listed}. */
     private void tail(LogSummarizer.Counts c, int kept, int listed) {
-        raw("],\"verbatim\":").number(c.verbatim);
-        raw(",\"dropped\":").number(c.dropped);
-        raw(",\"dropped_lines\":").number(c.droppedLines);
+        raw(VERBATIM).number(c.verbatim);
+        raw(DROPPED).number(c.dropped);
+        raw(DROPPED_LINES).number(c.droppedLines);
         if (kept < listed) {
-            raw(",\"templates_cut\":").number(listed - kept);
+            raw(TEMPLATES_CUT).number(listed - kept);
         }
-        raw("}");
+        ascii('}');
     }
 
     private void room(int more) {
@@ -266,8 +330,16 @@ final class SummaryJson {
      * to escape on, the rest is moved aside and copied back in runs, an escape after each run.
      */
     private SummaryJson string(String s, int from, int to) {
+        return string(s, null, from, to);
+    }
+
+    /**
+     * {@link #string(String, int, int)}, where {@code bytes} is null or {@link #latin1Bytes}{@code (s)} (read, not
+     * changed).
+     */
+    private SummaryJson string(String s, byte[] bytes, int from, int to) {
         if (lat != null) {
-            if (latin1String(s, from, to)) {
+            if (bytes != null ? latin1String(s, bytes, from, to) : latin1String(s, from, to)) {
                 return this;
             }
             widen();
@@ -287,8 +359,8 @@ final class SummaryJson {
         }
         // an escape at i: the chars before it stay; the rest [i, end) is moved aside and written back with escapes
         int rest = end - i;
-        if (scratch.length < rest) {
-            scratch = new char[Math.max(rest, scratch.length * 2)];
+        if (scratch == null || scratch.length < rest) {
+            scratch = new char[Math.max(rest, scratch == null ? 256 : scratch.length * 2)];
         }
         char[] src = scratch;
         System.arraycopy(b, i, src, 0, rest);
@@ -348,37 +420,55 @@ final class SummaryJson {
      */
     private boolean latin1String(String s, int from, int to) {
         String part = from == 0 && to == s.length() ? s : s.substring(from, to);
-        byte[] b = part.getBytes(StandardCharsets.ISO_8859_1);
-        int n = b.length;
-        if (n != to - from) {
-            return false; // a surrogate pair became one '?'
-        }
+        byte[] b = latin1Bytes(part);
+        return b != null && latin1String(part, b, 0, b.length);
+    }
+
+    /**
+     * {@code s.getBytes(ISO_8859_1)}, or null where that is not one byte a char (a surrogate pair becomes one
+     * {@code '?'}): then byte {@code i} stands for char {@code i}, which is that byte's char unless the byte is a
+     * {@code '?'} made for a char from U+0100 on.
+     */
+    private static byte[] latin1Bytes(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return b.length == s.length() ? b : null;
+    }
+
+    /**
+     * {@link #latin1String(String, int, int)} of chars {@code [from, to)} of {@code s}, whose {@link #latin1Bytes}
+     * are {@code bytes}.
+     */
+    private boolean latin1String(String s, byte[] bytes, int from, int to) {
+        byte[] b = bytes;
         byte[] cls = LATIN1;
         int[] at = escapeAt;
         int escapes = 0;
         int high = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             byte k = cls[b[i] & 0xff];
             if (k != PLAIN) {
                 if (k == ESCAPED) {
-                    if (escapes == at.length) {
+                    if (at == null) {
+                        at = escapeAt = new int[64];
+                    } else if (escapes == at.length) {
                         at = escapeAt = Arrays.copyOf(at, 2 * escapes);
                     }
                     at[escapes++] = i;
                 } else if (k == HIGH) {
                     high++;
-                } else if (part.charAt(i) != '?') {
+                } else if (s.charAt(i) != '?') {
                     return false;
                 }
             }
         }
+        int n = to - from;
         extra += high;
         if (escapes == 0) {
             room(n + 2);
             byte[] l = lat;
             int o = len;
             l[o++] = '"';
-            System.arraycopy(b, 0, l, o, n);
+            System.arraycopy(b, from, l, o, n);
             o += n;
             l[o++] = '"';
             len = o;
@@ -388,7 +478,7 @@ final class SummaryJson {
         byte[] l = lat;
         int o = len;
         l[o++] = '"';
-        int k = 0; // the bytes before escape e are [k, at[e])
+        int k = from; // the bytes before escape e are [k, at[e])
         for (int e = 0; e < escapes; e++) {
             int x = at[e];
             System.arraycopy(b, k, l, o, x - k);
@@ -407,18 +497,18 @@ final class SummaryJson {
             }
             k = x + 1;
         }
-        System.arraycopy(b, k, l, o, n - k);
-        o += n - k;
+        System.arraycopy(b, k, l, o, to - k);
+        o += to - k;
         l[o++] = '"';
         len = o;
         return true;
     }
 
     /** Scratch for {@link #latin1String}: where a string's bytes to escape are. */
-    private int[] escapeAt = new int[64];
+    private int[] escapeAt;
 
     /** Scratch for a string's chars from its first escape on. */
-    private char[] scratch = new char[256];
+    private char[] scratch;
 
     /**
      * The first index in {@code [from, to)} of {@code cs} whose char Jackson escapes, else {@code to}; the UTF-8 bytes
@@ -462,6 +552,10 @@ final class SummaryJson {
                 buf[len++] = '-';
             }
         }
+        if (v <= Integer.MAX_VALUE && lat != null) {
+            digits((int) v); // offsets, counts and ids: an int's digits, two a division
+            return this;
+        }
         int d = 1;
         for (long x = v; x >= 10; x /= 10) {
             d++;
@@ -481,6 +575,39 @@ final class SummaryJson {
             v /= 10;
         } while (v != 0);
         return this;
+    }
+
+    /** The decimal digits of {@code 0 <= v} into {@link #lat} (room made): {@code Integer.toString(v)}'s. */
+    private void digits(int v) {
+        int d = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6
+                : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+        byte[] l = lat;
+        int at = len + d;
+        len = at;
+        while (v >= 100) {
+            int q = v / 100;
+            int r = v - 100 * q;
+            l[--at] = DIGIT_ONES[r];
+            l[--at] = DIGIT_TENS[r];
+            v = q;
+        }
+        if (v >= 10) {
+            l[--at] = DIGIT_ONES[v];
+            l[--at] = DIGIT_TENS[v];
+        } else {
+            l[--at] = (byte) ('0' + v);
+        }
+    }
+
+    /** Of {@code r} from 0 to 99: its last digit, and its digit before that ({@code '0'} below 10). */
+    private static final byte[] DIGIT_ONES = new byte[100];
+    private static final byte[] DIGIT_TENS = new byte[100];
+
+    static {
+        for (int r = 0; r < 100; r++) {
+            DIGIT_ONES[r] = (byte) ('0' + r % 10);
+            DIGIT_TENS[r] = (byte) ('0' + r / 10);
+        }
     }
 
     /** A double as Jackson writes a finite one ({@link Double#toString}); not finite, as its quoted text. */

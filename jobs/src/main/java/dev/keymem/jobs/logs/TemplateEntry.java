@@ -35,6 +35,13 @@ public class TemplateEntry {
     public long textOffset = -1;
     public long textTimestamp = -1;
 
+    /**
+     * The summarizer's words of {@link #words}{@code Of} (the template text they were made for, compared by identity),
+     * kept on the heap beside the entry (not state: a restored or re-read entry has none).
+     */
+    transient LogSummarizer.TemplateWords words;
+    transient String wordsOf;
+
     public TemplateEntry() {
     }
 

@@ -90,6 +90,7 @@ class LogSummarizerParamsTest {
         lines.add("a 1 b");
         // one scratch for every line, as the summarizer keeps it: no line's words, counts or text left for the next
         LogSummarizer.ParamsScratch scratch = new LogSummarizer.ParamsScratch();
+        java.util.Map<String, LogSummarizer.Masked> facts = new java.util.HashMap<>();
         TemplateMiner miner = new TemplateMiner();
         MinerState ms = new MinerState();
         int withParams = 0;
@@ -112,6 +113,9 @@ class LogSummarizerParamsTest {
                         : LogSummarizer.messageWords(mined, m.masked()), ref);
                 assertEquals(want, LogSummarizer.params(mined, m.masked(), bare, fast), line);
                 assertEquals(want, scratch.params(mined, m.masked(), bare, fast), line);
+                // with the masked message's facts, kept per masked message as the summarizer keeps them
+                assertEquals(want, scratch.params(mined, m.masked(), bare, fast,
+                        facts.computeIfAbsent(m.masked(), k -> new LogSummarizer.Masked(null, null))), line);
                 withParams += want.isEmpty() ? 0 : 1;
             }
             String key = LineVariant.key(ref.tokens, m.tokens());
@@ -152,6 +156,7 @@ class LogSummarizerParamsTest {
         String[] tparts = {"a", "b", "<*>", "x<*>", "ab", "1", "c<", "[a]"};
         Random r = new Random(29);
         LogSummarizer.ParamsScratch scratch = new LogSummarizer.ParamsScratch();
+        java.util.Map<String, LogSummarizer.Masked> facts = new java.util.HashMap<>();
         for (int n = 0; n < 30000; n++) {
             StringBuilder line = new StringBuilder();
             for (int i = r.nextInt(14); i > 0; i--) {
@@ -174,6 +179,8 @@ class LogSummarizerParamsTest {
                     l + " / " + t);
             boolean bare = r.nextBoolean(); // the scratch, kept over all lines, as the static form
             assertEquals(LogSummarizer.params(l, m, bare, tw), scratch.params(l, m, bare, tw), l + " / " + m + " / " + t);
+            assertEquals(LogSummarizer.params(l, m, bare, tw), scratch.params(l, m, bare, tw,
+                    facts.computeIfAbsent(m, k -> new LogSummarizer.Masked(null, null))), l + " / " + m + " / " + t);
         }
     }
 
