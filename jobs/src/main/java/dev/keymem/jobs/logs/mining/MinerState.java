@@ -153,6 +153,18 @@ public final class MinerState {
             return template;
         }
 
+        /**
+         * Takes {@code text} as {@link #template()} where {@code of} is the tokens array the cluster holds and
+         * {@code text} is {@code templateText(of)} (a new cluster's tokens are its line's message's, whose text the
+         * message keeps: {@code TemplateMiner.Message#templateText}).
+         */
+        void template(String text, String[] of) {
+            if (of == tokens) {
+                template = text;
+                templateOf = of;
+            }
+        }
+
         private String[] shown;
         private String[] shownOf;
 

@@ -210,6 +210,10 @@ public final class TemplateMiner implements Serializable {
         if (c == null) {
             c = new MinerState.Cluster(state.nextId++, tokens, 0, pos, pos);
             c.facts(facts); // the line's tokens are the template's: the facts found comparing the line serve it
+            if (remember) {
+                // and their text, made once per remembered message (each source's first line of a message made it)
+                c.template(message.templateText(), tokens);
+            }
             state.clusters.add(c);
             if (state.eviction != null) {
                 state.eviction.add(c);
@@ -267,6 +271,18 @@ public final class TemplateMiner implements Serializable {
         Message(String masked, String[] tokens) {
             this.masked = masked;
             this.tokens = tokens;
+        }
+
+        /** {@code MinerState.Cluster.templateText(tokens)}; null until {@link #templateText} made it. */
+        private String text;
+
+        /** The text of a template whose tokens are these ({@code MinerState.Cluster.templateText(tokens)}), made once. */
+        String templateText() {
+            String t = text;
+            if (t == null) {
+                t = text = MinerState.Cluster.templateText(tokens);
+            }
+            return t;
         }
 
         /**
