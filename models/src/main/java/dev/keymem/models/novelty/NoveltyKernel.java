@@ -604,7 +604,9 @@ abstract class NoveltyKernel {
             int[] slot = pc.slot;
             int[] rowOf = this.rowOf;
             unpacked = false;
+            float xmax = 0f;
             for (int t = 0; t < k; t++) {
+                xmax = Math.max(xmax, Math.abs(x[nz[t]]));
                 int r = slot[nz[t]];
                 if (r < 0) {
                     r = pc.activate(nz[t]);
@@ -627,23 +629,35 @@ abstract class NoveltyKernel {
                 stamp[rowOf[t]] = now + 1;
             }
             double sq = 0;
-            for (int j = 0; j < c; j++) {
-                int q = slot[j];
-                if (q >= 0) {
-                    double r = x[j] - decay * p[q];
-                    sq += r * r;
-                }
+            int[] ascending = pc.ascending;
+            for (int t = 0; t < m; t++) {
+                int j = ascending[t];
+                double r = x[j] - decay * p[slot[j]];
+                sq += r * r;
             }
             float e = (float) Math.sqrt(sq);
             int[] coord = pc.coord;
             boolean uFinite = true;
+            float umax = 0f;
+            float umin = 0f;
             for (int q = 0; q < m; q++) {
                 float v = beta * (x[coord[q]] - u[q]);
                 u[q] = v;
                 uFinite &= v - v == 0f;
+                umax = Math.max(umax, v);
+                umin = Math.min(umin, v);
             }
             if (!uFinite) {
                 writeEveryRow(pc, s, x, a);
+                return e;
+            }
+            // |s + x_i u_j| <= bound + xmax * max |u_j| (with room for the rounding): far below the float's range,
+            // every new value is finite without a test
+            float grown = (pc.bound + xmax * Math.max(umax, -umin) * 1.001f) * 1.001f;
+            pc.bound = grown;
+            if (grown < 1e36f) {
+                writeRows(s, x, nz, k, m);
+                pc.steps = now + 1;
                 return e;
             }
             boolean finite = true;
@@ -690,6 +704,38 @@ abstract class NoveltyKernel {
                 unpacked = true;
             }
             return e;
+        }
+
+        /** The second pass over the rows of x's nonzero coordinates, columns [0, m), values known to stay finite. */
+        private void writeRows(float[] s, float[] x, int[] nz, int k, int m) {
+            float[] u = this.u;
+            int[] rowOf = this.rowOf;
+            int c = this.c;
+            int t = 0;
+            for (; t + 4 <= k; t += 4) {
+                int r0 = rowOf[t] * c;
+                int r1 = rowOf[t + 1] * c;
+                int r2 = rowOf[t + 2] * c;
+                int r3 = rowOf[t + 3] * c;
+                float k0 = x[nz[t]];
+                float k1 = x[nz[t + 1]];
+                float k2 = x[nz[t + 2]];
+                float k3 = x[nz[t + 3]];
+                for (int q = 0; q < m; q++) {
+                    float uq = u[q];
+                    s[r0 + q] = DeferredDecay.flushed(s[r0 + q] + k0 * uq);
+                    s[r1 + q] = DeferredDecay.flushed(s[r1 + q] + k1 * uq);
+                    s[r2 + q] = DeferredDecay.flushed(s[r2 + q] + k2 * uq);
+                    s[r3 + q] = DeferredDecay.flushed(s[r3 + q] + k3 * uq);
+                }
+            }
+            for (; t < k; t++) {
+                int row = rowOf[t] * c;
+                float ki = x[nz[t]];
+                for (int q = 0; q < m; q++) {
+                    s[row + q] = DeferredDecay.flushed(s[row + q] + ki * u[q]);
+                }
+            }
         }
 
         /**

@@ -25,6 +25,8 @@ final class PackedCell {
     final int[] coord;
     /** Coordinate to compact index; -1 for an inactive coordinate. */
     final int[] slot;
+    /** The active coordinates, ascending (the order of a sum over coordinates). */
+    final int[] ascending;
     /** Per compact row: the steps whose decays it has had. */
     final long[] stamp;
     /** Active coordinates. */
@@ -33,12 +35,15 @@ final class PackedCell {
     long steps;
     /** The decay factor of the waiting decays. */
     final float factor;
+    /** At least the magnitude of every value (decays and flushes only make values smaller). */
+    float bound;
 
     /** An empty cell (all +0) of c x c values, decays by {@code factor} (in (0, 1]). */
     PackedCell(int c, float factor) {
         this.c = c;
         this.coord = new int[c];
         this.slot = new int[c];
+        this.ascending = new int[c];
         this.stamp = new long[c];
         this.factor = factor;
         Arrays.fill(slot, -1);
@@ -51,6 +56,7 @@ final class PackedCell {
      */
     static PackedCell pack(float[] s, int c, float factor) {
         boolean[] active = new boolean[c];
+        float bound = 0f;
         for (int i = 0; i < c; i++) {
             for (int j = 0; j < c; j++) {
                 int b = Float.floatToRawIntBits(s[i * c + j]);
@@ -60,13 +66,16 @@ final class PackedCell {
                 if (b != 0) {
                     active[i] = true;
                     active[j] = true;
+                    bound = Math.max(bound, Float.intBitsToFloat(b & 0x7fffffff));
                 }
             }
         }
         PackedCell p = new PackedCell(c, factor);
+        p.bound = bound;
         for (int i = 0; i < c; i++) {
             if (active[i]) {
                 p.slot[i] = p.m;
+                p.ascending[p.m] = i;
                 p.coord[p.m++] = i;
             }
         }
@@ -92,6 +101,11 @@ final class PackedCell {
         coord[r] = i;
         slot[i] = r;
         stamp[r] = steps;
+        int t = r;
+        for (; t > 0 && ascending[t - 1] > i; t--) {
+            ascending[t] = ascending[t - 1];
+        }
+        ascending[t] = i;
         return r;
     }
 
