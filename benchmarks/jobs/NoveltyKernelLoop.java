@@ -30,7 +30,7 @@ import java.util.Map;
  * above the threshold) and admissions, and a digest of the innovations, admissions and final cells (the same
  * digest for two builds: bit for bit the same memory). For component times of the kernel and before/after
  * comparisons of it; whole-run numbers come from memctl. Usage (C1 alone, as memctl runs files up to 20 MiB;
- * -Dkeymem.novelty.kernel=scalar|sparse|vector picks a kernel):
+ * -Dkeymem.novelty.kernel=packed|scalar|sparse|vector picks a kernel):
  * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/memctl.jar benchmarks/jobs/NoveltyKernelLoop.java FILE REPS
  */
 public class NoveltyKernelLoop {

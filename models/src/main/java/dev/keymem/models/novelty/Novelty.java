@@ -54,6 +54,8 @@ public final class Novelty {
     /** The fused step, used when the retention tier is off (null: always the reference path). */
     private final NoveltyKernel kernel;
     private final float a;
+    /** x's nonzero coordinates, ascending (for the packed kernel). */
+    private final int[] nonzero;
 
     /**
      * @param retention the retention tier's settings, or null for none (its scale is then 1/sqrt(D) when
@@ -83,6 +85,7 @@ public final class Novelty {
         this.proj = new double[c];
         this.kernel = fused && retention == null ? NoveltyKernel.best(c) : null;
         this.a = (float) Math.exp(g[0]); // the decay factor as the cell applies it
+        this.nonzero = new int[c];
     }
 
     /** The fixed projection (d_c x D, row-major): N(0, 1) entries from one seed, the same in every release. */
@@ -106,8 +109,12 @@ public final class Novelty {
 
     /** A fresh state at position 0; {@code keySeed} seeds the retention tier's draws. */
     public NoveltyState newState(long keySeed) {
-        return new NoveltyState(cell.newState(), new long[0], new float[0],
+        NoveltyState st = new NoveltyState(cell.newState(), new long[0], new float[0],
                 retention == null ? null : retention.newState(keySeed));
+        if (kernel != null && kernel.packs() && a > 0f && a <= 1f) {
+            st.startPacked(new PackedCell(c, a));
+        }
+        return st;
     }
 
     /**
@@ -141,12 +148,27 @@ public final class Novelty {
             n += (double) x[i] * x[i];
         }
         double inv = n > 0 ? 1.0 / Math.sqrt(n) : 0;
+        int k = 0;
         for (int i = 0; i < c; i++) {
-            x[i] = (float) (x[i] * inv);
+            float xi = (float) (x[i] * inv);
+            x[i] = xi;
+            if (xi != 0f) {
+                nonzero[k++] = i;
+            }
         }
         long p = st.position();
         float e;
-        if (kernel != null) {
+        PackedCell packed = kernel != null && kernel.packs() && Double.isFinite(n) && a > 0f && a <= 1f
+                ? st.packed(c, a) : null; // n finite: x is finite
+        if (packed != null) {
+            NoveltyKernel.Packed pk = (NoveltyKernel.Packed) kernel;
+            CellState raw = st.rawPackedCell();
+            e = pk.step(packed, raw.data(), x, nonzero, k, beta[0], settings.decay());
+            if (pk.unpacked) {
+                st.unpacked();
+            }
+            raw.advance(1);
+        } else if (kernel != null) {
             CellState raw;
             if (kernel.defers()) { // rows it does not read may owe decays, applied when read
                 raw = st.rawCell();

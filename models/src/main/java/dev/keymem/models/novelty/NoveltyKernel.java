@@ -17,8 +17,8 @@ abstract class NoveltyKernel {
     private static final String VECTOR_CLASS = "dev.keymem.models.novelty.VectorNoveltyKernel";
 
     /**
-     * Which kernel {@link #best} picks: {@code auto} (the default), {@code vector}, {@code sparse} or {@code
-     * scalar}; for benchmarks and tests.
+     * Which kernel {@link #best} picks: {@code auto} (the default), {@code vector}, {@code packed}, {@code sparse}
+     * or {@code scalar}; for benchmarks and tests.
      */
     static final String KERNEL_PROPERTY = "keymem.novelty.kernel";
 
@@ -26,8 +26,9 @@ abstract class NoveltyKernel {
      * The fastest kernel in this JVM: Vector API lanes when jdk.incubator.vector is present, the CPU has 256-bit
      * vectors and C2 runs (only C2 turns the API's calls into vector instructions; interpreted or C1 code runs the
      * API's Java fallback, which allocates per lane operation and is many times slower than plain loops), else
-     * {@link Sparse} (plain loops that skip the zero coordinates' work, which C1 compiles well). The system
-     * property {@value #KERNEL_PROPERTY} ({@code vector}, {@code sparse}, {@code scalar}) overrides the choice.
+     * {@link Packed} (plain loops over the key's active coordinates only, which C1 compiles well). The system
+     * property {@value #KERNEL_PROPERTY} ({@code vector}, {@code packed}, {@code sparse}, {@code scalar})
+     * overrides the choice.
      */
     static NoveltyKernel best(int c) {
         String pick = System.getProperty(KERNEL_PROPERTY, "auto");
@@ -36,10 +37,12 @@ abstract class NoveltyKernel {
                 return new Scalar(c);
             case "sparse":
                 return new Sparse(c);
+            case "packed":
+                return new Packed(c);
             case "vector":
                 return vector(c);
             default:
-                return c2Compiles() ? vector(c) : new Sparse(c);
+                return c2Compiles() ? vector(c) : new Packed(c);
         }
     }
 
@@ -108,6 +111,11 @@ abstract class NoveltyKernel {
      * applies it) and write strength {@code beta}; returns the innovation ||x - decay S^T x|| of the state before.
      */
     abstract float step(float[] s, float[] x, float a, float beta, double decay);
+
+    /** Whether this kernel steps {@link PackedCell packed cells} ({@link Packed}). */
+    boolean packs() {
+        return false;
+    }
 
     /** Whether {@link #step(float[], float[], float, float, double, DeferredDecay)} defers decays. */
     boolean defers() {
@@ -526,6 +534,313 @@ abstract class NoveltyKernel {
                     clean[rows[k]] = f - f == 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * The kernel of {@link PackedCell packed cells} for C1 (or interpreted) code: {@link Scalar}'s results bit for
+     * bit, with work only where a value can change. For a packed cell (finite values, nonzero only on its m active
+     * coordinates' rows and columns) and a finite x of k nonzero coordinates (all made active first):
+     * <ul>
+     *   <li>the first pass runs over the rows of x's nonzero coordinates that were active before this item, in
+     *       coordinate order, and the columns active before it: every other row's products with x_i are signed
+     *       zeros and every other column holds +0, which leave p and u as they are (a sum that starts at +0 never
+     *       becomes -0) and decay to +0; the rows go four at a time (p_j and u_j read and written once per four
+     *       rows, each row's terms added in row order);</li>
+     *   <li>the innovation adds the active coordinates' terms in coordinate order (an inactive j has x_j = 0 and
+     *       p_j = +0: its term is +0);</li>
+     *   <li>the second pass writes the rows of x's nonzero coordinates over the active columns (u_j is +0 on an
+     *       inactive column: the +0 there stays); the other rows of active coordinates are only decayed and
+     *       flushed by the step, which {@link PackedCell} defers to the next step that touches them or to a
+     *       reader (as {@link DeferredDecay});</li>
+     *   <li>where u is not finite (values near the float's range), the step ends on the canonical layout as
+     *       {@link Scalar} does (every row written); where a written row is not finite the cell is unpacked
+     *       after the step. {@link #unpacked} then says the caller must drop the packed cell.</li>
+     * </ul>
+     * Any other cell or item goes to {@link Sparse} (the canonical layout with deferred decays).
+     */
+    static final class Packed extends NoveltyKernel {
+        private final Sparse general;
+        /** Compact rows of the item's nonzero coordinates, in their order. */
+        private final int[] rowOf;
+        /** Whether the last packed step left the cell in its canonical layout (the packed cell is spent). */
+        boolean unpacked;
+
+        Packed(int c) {
+            super(c);
+            this.general = new Sparse(c);
+            this.rowOf = new int[c];
+        }
+
+        @Override
+        float step(float[] s, float[] x, float a, float beta, double decay) {
+            return general.step(s, x, a, beta, decay);
+        }
+
+        @Override
+        boolean defers() {
+            return true;
+        }
+
+        @Override
+        float step(float[] s, float[] x, float a, float beta, double decay, DeferredDecay owed) {
+            return general.step(s, x, a, beta, decay, owed);
+        }
+
+        @Override
+        boolean packs() {
+            return true;
+        }
+
+        /**
+         * Advances packed cell {@code pc} (its values in {@code s}) by item {@code x} (c finite floats) whose
+         * nonzero coordinates are {@code nz[0..k)}, ascending, with {@code pc}'s decay factor (in (0, 1]) and
+         * write strength {@code beta}; returns the innovation of the state before, as {@link Scalar#step}.
+         */
+        float step(PackedCell pc, float[] s, float[] x, int[] nz, int k, float beta, double decay) {
+            int c = this.c;
+            float a = pc.factor;
+            int old = pc.m;
+            int[] slot = pc.slot;
+            int[] rowOf = this.rowOf;
+            unpacked = false;
+            float xmax = 0f;
+            for (int t = 0; t < k; t++) {
+                xmax = Math.max(xmax, Math.abs(x[nz[t]]));
+                int r = slot[nz[t]];
+                if (r < 0) {
+                    r = pc.activate(nz[t]);
+                } else {
+                    pc.catchUp(s, r);
+                }
+                rowOf[t] = r;
+            }
+            int m = pc.m;
+            double[] p = this.p;
+            float[] u = this.u;
+            java.util.Arrays.fill(p, 0, m, 0);
+            java.util.Arrays.fill(u, 0, m, 0f);
+            if (old > 0) {
+                decayOld(s, x, nz, k, a, old);
+            }
+            long now = pc.steps;
+            long[] stamp = pc.stamp;
+            for (int t = 0; t < k; t++) {
+                stamp[rowOf[t]] = now + 1;
+            }
+            double sq = 0;
+            int[] ascending = pc.ascending;
+            for (int t = 0; t < m; t++) {
+                int j = ascending[t];
+                double r = x[j] - decay * p[slot[j]];
+                sq += r * r;
+            }
+            float e = (float) Math.sqrt(sq);
+            int[] coord = pc.coord;
+            boolean uFinite = true;
+            float umax = 0f;
+            float umin = 0f;
+            for (int q = 0; q < m; q++) {
+                float v = beta * (x[coord[q]] - u[q]);
+                u[q] = v;
+                uFinite &= v - v == 0f;
+                umax = Math.max(umax, v);
+                umin = Math.min(umin, v);
+            }
+            if (!uFinite) {
+                writeEveryRow(pc, s, x, a);
+                return e;
+            }
+            // |s + x_i u_j| <= bound + xmax * max |u_j| (with room for the rounding): far below the float's range,
+            // every new value is finite without a test
+            float grown = (pc.bound + xmax * Math.max(umax, -umin) * 1.001f) * 1.001f;
+            pc.bound = grown;
+            if (grown < 1e36f) {
+                writeRows(s, x, nz, k, m);
+                pc.steps = now + 1;
+                return e;
+            }
+            boolean finite = true;
+            int t = 0;
+            for (; t + 4 <= k; t += 4) {
+                int r0 = rowOf[t] * c;
+                int r1 = rowOf[t + 1] * c;
+                int r2 = rowOf[t + 2] * c;
+                int r3 = rowOf[t + 3] * c;
+                float k0 = x[nz[t]];
+                float k1 = x[nz[t + 1]];
+                float k2 = x[nz[t + 2]];
+                float k3 = x[nz[t + 3]];
+                // sums of the new values: finite only if every value is (an infinity or NaN makes the sum one)
+                float f = 0f;
+                for (int q = 0; q < m; q++) {
+                    float uq = u[q];
+                    float v0 = DeferredDecay.flushed(s[r0 + q] + k0 * uq);
+                    float v1 = DeferredDecay.flushed(s[r1 + q] + k1 * uq);
+                    float v2 = DeferredDecay.flushed(s[r2 + q] + k2 * uq);
+                    float v3 = DeferredDecay.flushed(s[r3 + q] + k3 * uq);
+                    s[r0 + q] = v0;
+                    s[r1 + q] = v1;
+                    s[r2 + q] = v2;
+                    s[r3 + q] = v3;
+                    f += (v0 + v1) + (v2 + v3);
+                }
+                finite &= f - f == 0f; // (a sum that overflows unpacks a finite cell: the same values)
+            }
+            for (; t < k; t++) {
+                int row = rowOf[t] * c;
+                float ki = x[nz[t]];
+                float f = 0f;
+                for (int q = 0; q < m; q++) {
+                    float v = DeferredDecay.flushed(s[row + q] + ki * u[q]);
+                    s[row + q] = v;
+                    f += v;
+                }
+                finite &= f - f == 0f;
+            }
+            pc.steps = now + 1;
+            if (!finite) { // a packed cell holds finite values only
+                pc.unpack(s);
+                unpacked = true;
+            }
+            return e;
+        }
+
+        /** The second pass over the rows of x's nonzero coordinates, columns [0, m), values known to stay finite. */
+        private void writeRows(float[] s, float[] x, int[] nz, int k, int m) {
+            float[] u = this.u;
+            int[] rowOf = this.rowOf;
+            int c = this.c;
+            int t = 0;
+            for (; t + 4 <= k; t += 4) {
+                int r0 = rowOf[t] * c;
+                int r1 = rowOf[t + 1] * c;
+                int r2 = rowOf[t + 2] * c;
+                int r3 = rowOf[t + 3] * c;
+                float k0 = x[nz[t]];
+                float k1 = x[nz[t + 1]];
+                float k2 = x[nz[t + 2]];
+                float k3 = x[nz[t + 3]];
+                for (int q = 0; q < m; q++) {
+                    float uq = u[q];
+                    s[r0 + q] = DeferredDecay.flushed(s[r0 + q] + k0 * uq);
+                    s[r1 + q] = DeferredDecay.flushed(s[r1 + q] + k1 * uq);
+                    s[r2 + q] = DeferredDecay.flushed(s[r2 + q] + k2 * uq);
+                    s[r3 + q] = DeferredDecay.flushed(s[r3 + q] + k3 * uq);
+                }
+            }
+            for (; t < k; t++) {
+                int row = rowOf[t] * c;
+                float ki = x[nz[t]];
+                for (int q = 0; q < m; q++) {
+                    s[row + q] = DeferredDecay.flushed(s[row + q] + ki * u[q]);
+                }
+            }
+        }
+
+        /**
+         * The first pass over the rows of x's nonzero coordinates active before the item (compact rows below
+         * {@code old}), in coordinate order, columns [0, old): {@link #decayRow}'s operations, four rows at a time.
+         */
+        private void decayOld(float[] s, float[] x, int[] nz, int k, float a, int old) {
+            double[] p = this.p;
+            float[] u = this.u;
+            int[] rowOf = this.rowOf;
+            int c = this.c;
+            int r0 = 0;
+            int r1 = 0;
+            int r2 = 0;
+            float k0 = 0f;
+            float k1 = 0f;
+            float k2 = 0f;
+            int held = 0;
+            for (int t = 0; t < k; t++) {
+                if (rowOf[t] >= old) {
+                    continue; // a row made active by this item: +0s
+                }
+                int row = rowOf[t] * c;
+                float ki = x[nz[t]];
+                if (held == 0) {
+                    r0 = row;
+                    k0 = ki;
+                    held = 1;
+                } else if (held == 1) {
+                    r1 = row;
+                    k1 = ki;
+                    held = 2;
+                } else if (held == 2) {
+                    r2 = row;
+                    k2 = ki;
+                    held = 3;
+                } else {
+                    int r3 = row;
+                    float k3 = ki;
+                    double x0 = k0;
+                    double x1 = k1;
+                    double x2 = k2;
+                    double x3 = k3;
+                    for (int j = 0; j < old; j++) {
+                        float s0 = s[r0 + j];
+                        float s1 = s[r1 + j];
+                        float s2 = s[r2 + j];
+                        float s3 = s[r3 + j];
+                        p[j] = p[j] + (double) s0 * x0 + (double) s1 * x1 + (double) s2 * x2 + (double) s3 * x3;
+                        float t0 = s0 * a;
+                        float t1 = s1 * a;
+                        float t2 = s2 * a;
+                        float t3 = s3 * a;
+                        s[r0 + j] = t0;
+                        s[r1 + j] = t1;
+                        s[r2 + j] = t2;
+                        s[r3 + j] = t3;
+                        u[j] = u[j] + t0 * k0 + t1 * k1 + t2 * k2 + t3 * k3;
+                    }
+                    held = 0;
+                }
+            }
+            if (held > 0) {
+                decayRow(s, r0, 0, old, k0, a, p, u);
+            }
+            if (held > 1) {
+                decayRow(s, r1, 0, old, k1, a, p, u);
+            }
+            if (held > 2) {
+                decayRow(s, r2, 0, old, k2, a, p, u);
+            }
+        }
+
+        /**
+         * The rest of a step whose u is not finite, as {@link Scalar} does it: the other active rows take this
+         * step's decay (not yet flushed) after their waiting ones, the cell goes back to its canonical layout,
+         * and every row of it is written ({@code flush(s_ij + x_i u_j)}: 0 times an infinite u_j is NaN).
+         */
+        private void writeEveryRow(PackedCell pc, float[] s, float[] x, float a) {
+            int c = this.c;
+            int m = pc.m;
+            long now = pc.steps;
+            for (int r = 0; r < m; r++) {
+                if (pc.stamp[r] != now + 1) {
+                    pc.catchUp(s, r);
+                    for (int q = 0; q < m; q++) {
+                        s[r * c + q] = s[r * c + q] * a;
+                    }
+                    pc.stamp[r] = now + 1;
+                }
+            }
+            pc.steps = now + 1;
+            float[] uc = new float[c];
+            for (int q = 0; q < m; q++) {
+                uc[pc.coord[q]] = u[q];
+            }
+            pc.unpack(s);
+            for (int i = 0; i < c; i++) {
+                float ki = x[i];
+                int row = i * c;
+                for (int j = 0; j < c; j++) {
+                    s[row + j] = flush(s[row + j] + ki * uc[j]);
+                }
+            }
+            unpacked = true;
         }
     }
 }

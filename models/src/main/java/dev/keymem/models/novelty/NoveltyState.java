@@ -21,6 +21,13 @@ public final class NoveltyState {
     private RetentionState retention;
     /** The fading cell's rows' decays not applied yet (the fused step's; null: none); never serialized. */
     private DeferredDecay owed;
+    /**
+     * The fading cell's packed layout (the packed kernel's; null: the canonical layout); never serialized: the
+     * cell's readers see it unpacked.
+     */
+    private PackedCell packed;
+    /** Whether packing the cell was refused (it held an infinity or NaN): the general kernel steps it. */
+    private boolean unpackable;
 
     public NoveltyState(CellState cell, long[] positions, float[] innovations, RetentionState retention) {
         if (positions.length != innovations.length) {
@@ -44,7 +51,7 @@ public final class NoveltyState {
      * read to be applied later ({@link DeferredDecay}), which this applies first. Ask again after a later item.
      */
     public CellState cell() {
-        if (owed != null) {
+        if (owed != null || packed != null) {
             settle();
         }
         return cell;
@@ -57,7 +64,13 @@ public final class NoveltyState {
      * state the task thread steps is never one a snapshot reads: the backend hands the task a copy.)
      */
     private synchronized void settle() {
-        owed.settle(cell.data());
+        if (packed != null) {
+            packed.unpack(cell.data());
+            packed = null;
+        }
+        if (owed != null) {
+            owed.settle(cell.data());
+        }
     }
 
     /** The fading cell's floats (d_c x d_c), without applying waiting decays. */
@@ -65,9 +78,57 @@ public final class NoveltyState {
         return cell.data().length;
     }
 
-    /** The fading cell as it is, rows possibly owing decays ({@link #owed}); for {@link Novelty}'s step. */
+    /**
+     * The fading cell in its canonical layout, rows possibly owing decays ({@link #owed}); for {@link Novelty}'s
+     * step on the general kernel.
+     */
     CellState rawCell() {
+        if (packed != null) {
+            unpack();
+        }
         return cell;
+    }
+
+    private synchronized void unpack() {
+        packed.unpack(cell.data());
+        packed = null;
+    }
+
+    /**
+     * The fading cell packed for the packed kernel (c x c, decays by {@code factor}): as it is, or packed now
+     * (every owed decay applied first); null where the cell holds an infinity or NaN (it is not packed: the
+     * general kernel steps it, now and later).
+     */
+    PackedCell packed(int c, float factor) {
+        PackedCell p = packed;
+        if (p != null && p.c == c && Float.floatToRawIntBits(p.factor) == Float.floatToRawIntBits(factor)) {
+            return p;
+        }
+        if (unpackable) {
+            return null;
+        }
+        if (p != null || owed != null) {
+            settle();
+            owed = null;
+        }
+        packed = PackedCell.pack(cell.data(), c, factor);
+        unpackable = packed == null;
+        return packed;
+    }
+
+    /** The fading cell's object, its values in the layout they are in (packed while {@link #packed} is set). */
+    CellState rawPackedCell() {
+        return cell;
+    }
+
+    /** Starts a fresh (all +0) cell packed: nothing to scan. */
+    void startPacked(PackedCell empty) {
+        packed = empty;
+    }
+
+    /** Forgets the packed layout after a step that put the cell back into its canonical layout. */
+    void unpacked() {
+        packed = null;
     }
 
     /** The deferred decays of this state's c x c cell, made on first use. */

@@ -274,12 +274,14 @@ class NoveltyKernelTest {
     @Test
     void theVectorKernelIsPickedWhereTheModuleIsPresentAndC2Runs() {
         boolean vector = dev.keymem.models.backend.Backends.vectorApiAvailable() && NoveltyKernel.c2Compiles();
-        assertEquals(vector ? "VectorNoveltyKernel" : "Sparse", NoveltyKernel.best(64).getClass().getSimpleName(),
+        assertEquals(vector ? "VectorNoveltyKernel" : "Packed", NoveltyKernel.best(64).getClass().getSimpleName(),
                 "(vectors of at least 256 bits assumed)");
         String was = System.getProperty(NoveltyKernel.KERNEL_PROPERTY);
         try {
             System.setProperty(NoveltyKernel.KERNEL_PROPERTY, "sparse");
             assertEquals("Sparse", NoveltyKernel.best(64).getClass().getSimpleName());
+            System.setProperty(NoveltyKernel.KERNEL_PROPERTY, "packed");
+            assertEquals("Packed", NoveltyKernel.best(64).getClass().getSimpleName());
             System.setProperty(NoveltyKernel.KERNEL_PROPERTY, "scalar");
             assertEquals("Scalar", NoveltyKernel.best(64).getClass().getSimpleName());
         } finally {

@@ -1,0 +1,153 @@
+package dev.keymem.models.novelty;
+
+import java.util.Arrays;
+
+/**
+ * A key's fading cell kept packed for {@link NoveltyKernel.Packed}, in the cell's own c x c array: only the
+ * coordinates some item of the key has touched (nonzero in its x; the <i>active</i> ones, m of them) have rows
+ * and columns, stored as an m x m block at the array's top left (row stride c), in the order they became
+ * active; every other value of the cell is +0. This holds for every cell the kernel writes while its values are
+ * finite: a step changes only rows of x's nonzero coordinates, by x_i u_j, and u_j is +0 where x_j is 0 and
+ * column j is all +0 (so the block is closed under steps), and a decayed +0 stays +0. A log source's items
+ * touch 20 to 40 of 64 coordinates, so a step's passes work on m columns instead of 64.
+ *
+ * <p>The rows of active coordinates that an item does not touch (x_i = 0) are only decayed and flushed by a
+ * step, which nothing of the step reads (the same argument as {@link DeferredDecay}'s): their decays wait,
+ * counted by step stamps (row r has had its decays up to step {@code stamp[r]} applied), and are applied when
+ * a step touches the row or {@link #unpack} puts the cell back into its canonical layout (for any reader, through
+ * {@link NoveltyState#cell()}), with the same operations in the same order on every value as the steps would
+ * have done. A packed cell holds finite values only ({@link #pack} refuses a cell with an infinity or NaN; a
+ * step that would make one unpacks first).
+ */
+final class PackedCell {
+    final int c;
+    /** Compact index to coordinate, for the m active coordinates. */
+    final int[] coord;
+    /** Coordinate to compact index; -1 for an inactive coordinate. */
+    final int[] slot;
+    /** The active coordinates, ascending (the order of a sum over coordinates). */
+    final int[] ascending;
+    /** Per compact row: the steps whose decays it has had. */
+    final long[] stamp;
+    /** Active coordinates. */
+    int m;
+    /** Steps this packed cell has taken. */
+    long steps;
+    /** The decay factor of the waiting decays. */
+    final float factor;
+    /** At least the magnitude of every value (decays and flushes only make values smaller). */
+    float bound;
+
+    /** An empty cell (all +0) of c x c values, decays by {@code factor} (in (0, 1]). */
+    PackedCell(int c, float factor) {
+        this.c = c;
+        this.coord = new int[c];
+        this.slot = new int[c];
+        this.ascending = new int[c];
+        this.stamp = new long[c];
+        this.factor = factor;
+        Arrays.fill(slot, -1);
+    }
+
+    /**
+     * Packs {@code s} (a c x c cell in its canonical layout, no decays owed) in place: a coordinate is active
+     * when its row or column holds a value other than +0 (-0 included). Null, and {@code s} unchanged, where s
+     * holds an infinity or NaN.
+     */
+    static PackedCell pack(float[] s, int c, float factor) {
+        boolean[] active = new boolean[c];
+        float bound = 0f;
+        for (int i = 0; i < c; i++) {
+            for (int j = 0; j < c; j++) {
+                int b = Float.floatToRawIntBits(s[i * c + j]);
+                if ((b & 0x7f800000) == 0x7f800000) {
+                    return null;
+                }
+                if (b != 0) {
+                    active[i] = true;
+                    active[j] = true;
+                    bound = Math.max(bound, Float.intBitsToFloat(b & 0x7fffffff));
+                }
+            }
+        }
+        PackedCell p = new PackedCell(c, factor);
+        p.bound = bound;
+        for (int i = 0; i < c; i++) {
+            if (active[i]) {
+                p.slot[i] = p.m;
+                p.ascending[p.m] = i;
+                p.coord[p.m++] = i;
+            }
+        }
+        int m = p.m;
+        if (m > 0) {
+            float[] block = new float[m * m];
+            for (int r = 0; r < m; r++) {
+                for (int q = 0; q < m; q++) {
+                    block[r * m + q] = s[p.coord[r] * c + p.coord[q]];
+                }
+            }
+            Arrays.fill(s, 0f);
+            for (int r = 0; r < m; r++) {
+                System.arraycopy(block, r * m, s, r * c, m);
+            }
+        }
+        return p;
+    }
+
+    /** Makes coordinate i active (its row and column +0, no decays owed); returns its compact index. */
+    int activate(int i) {
+        int r = m++;
+        coord[r] = i;
+        slot[i] = r;
+        stamp[r] = steps;
+        int t = r;
+        for (; t > 0 && ascending[t - 1] > i; t--) {
+            ascending[t] = ascending[t - 1];
+        }
+        ascending[t] = i;
+        return r;
+    }
+
+    /** Applies compact row r's waiting decays (its columns [0, m)). */
+    void catchUp(float[] s, int r) {
+        long n = steps - stamp[r];
+        if (n <= 0) {
+            return;
+        }
+        stamp[r] = steps;
+        if (factor == 1f) {
+            n = 1; // v * 1 is v: only the flush is left
+        }
+        while (n > 0) {
+            int k = (int) Math.min(n, DeferredDecay.LIMIT);
+            DeferredDecay.catchUp(s, r * c, m, k, factor);
+            n -= k;
+        }
+    }
+
+    /**
+     * Puts {@code s} back into the canonical c x c layout, every waiting decay applied; this packed cell is not
+     * used again.
+     */
+    void unpack(float[] s) {
+        int m = this.m;
+        if (m == 0) {
+            return;
+        }
+        for (int r = 0; r < m; r++) {
+            catchUp(s, r);
+        }
+        float[] block = new float[m * m];
+        for (int r = 0; r < m; r++) {
+            System.arraycopy(s, r * c, block, r * m, m);
+            Arrays.fill(s, r * c, r * c + m, 0f);
+        }
+        for (int r = 0; r < m; r++) {
+            int row = coord[r] * c;
+            for (int q = 0; q < m; q++) {
+                s[row + coord[q]] = block[r * m + q];
+            }
+        }
+    }
+}

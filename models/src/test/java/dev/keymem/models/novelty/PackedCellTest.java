@@ -1,0 +1,188 @@
+package dev.keymem.models.novelty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packed kernel ({@link NoveltyKernel.Packed} on a {@link PackedCell}) in the novelty memory against the
+ * reference (innovation loop, then the gated delta cell's forward step, then the flush), bit for bit: every
+ * write's innovation and admission, and the cell (every bit, zeros' signs and NaNs' included) whenever a reader
+ * asks (which unpacks it; the next item packs it again), over many cell widths, decays (1 included), write
+ * strengths and item streams: sparse items of repeating and new supports, zero vectors, -0 and tiny
+ * coordinates, cells loaded with arbitrary finite values, values near the float's range (u overflows) and cells
+ * or items holding infinities and NaNs (the general kernel's cases).
+ */
+class PackedCellTest {
+
+    private static <T> T withKernel(String kernel, Supplier<T> make) {
+        String was = System.getProperty(NoveltyKernel.KERNEL_PROPERTY);
+        System.setProperty(NoveltyKernel.KERNEL_PROPERTY, kernel);
+        try {
+            return make.get();
+        } finally {
+            if (was == null) {
+                System.clearProperty(NoveltyKernel.KERNEL_PROPERTY);
+            } else {
+                System.setProperty(NoveltyKernel.KERNEL_PROPERTY, was);
+            }
+        }
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
+
+    private static void sameCell(NoveltyState ref, NoveltyState packed, String where) {
+        int[] a = bits(ref.cell().data());
+        int[] b = bits(packed.cell().data());
+        for (int i = 0; i < a.length; i++) {
+            // NaN payloads may differ between the cell's forward step and a kernel; anything else is bit for bit
+            if (a[i] != b[i] && !(Float.isNaN(Float.intBitsToFloat(a[i])) && Float.isNaN(Float.intBitsToFloat(b[i])))) {
+                throw new AssertionError(where + ": value " + i + " " + Float.intBitsToFloat(a[i]) + " vs "
+                        + Float.intBitsToFloat(b[i]));
+            }
+        }
+        assertEquals(ref.position(), packed.position(), where);
+    }
+
+    /** An item: a few coordinates of a small pool of supports (or new ones), sometimes a zero vector, -0 or tiny. */
+    private static float[] item(SplittableRandom r, int d, int pool) {
+        float[] v = new float[d];
+        int kind = r.nextInt(40);
+        if (kind == 0) {
+            return v; // a zero vector
+        }
+        SplittableRandom tr = new SplittableRandom(r.nextInt(pool));
+        int n = 1 + tr.nextInt(Math.max(1, Math.min(d, 24)));
+        for (int t = 0; t < n; t++) {
+            v[tr.nextInt(d)] += (float) tr.nextGaussian();
+        }
+        if (kind == 1) {
+            v[r.nextInt(d)] = -0f;
+        } else if (kind == 2) {
+            v[r.nextInt(d)] = 1e-25f;
+        } else if (kind == 3) {
+            v[r.nextInt(d)] += (float) r.nextGaussian(); // a new coordinate now and then
+        }
+        return v;
+    }
+
+    private static void run(NoveltySettings s, long seed, int items, int reads, float load) throws Exception {
+        Novelty ref = new Novelty(s, null, false);
+        Novelty packed = withKernel("packed", () -> new Novelty(s, null, true));
+        NoveltyState a = ref.newState(1);
+        NoveltyState b = packed.newState(1);
+        SplittableRandom r = new SplittableRandom(seed);
+        if (load != 0f) { // a cell as read from a savepoint: arbitrary values, packed by a scan
+            float[] va = a.cell().data();
+            float[] vb = b.cell().data();
+            for (int i = 0; i < va.length; i++) {
+                if (r.nextInt(3) == 0) {
+                    float v = Float.isFinite(load) ? (float) (r.nextGaussian() * load) : load;
+                    if (!Float.isFinite(load) && r.nextInt(50) != 0) {
+                        v = (float) r.nextGaussian();
+                    }
+                    va[i] = v;
+                    vb[i] = v;
+                }
+            }
+        }
+        NoveltyStore sa = NoveltyStore.inMemory();
+        NoveltyStore sb = NoveltyStore.inMemory();
+        int pool = 2 + r.nextInt(30);
+        for (int k = 0; k < items; k++) {
+            float[] v = item(r, s.dimension(), pool);
+            if (k % 97 == 96 && seed % 5 == 0) {
+                v[r.nextInt(v.length)] = r.nextBoolean() ? Float.NaN : Float.POSITIVE_INFINITY; // general kernel
+            }
+            NoveltyWrite wa = ref.write(a, sa, v, k, null);
+            NoveltyWrite wb = packed.write(b, sb, v, k, null);
+            assertEquals(Float.floatToIntBits(wa.innovation()), Float.floatToIntBits(wb.innovation()),
+                    s + " seed " + seed + " item " + k + ": " + wa.innovation() + " vs " + wb.innovation());
+            assertEquals(wa, wb, s + " seed " + seed + " item " + k);
+            if (reads > 0 && r.nextInt(reads) == 0) {
+                sameCell(a, b, s + " seed " + seed + " item " + k);
+            }
+        }
+        sameCell(a, b, s + " seed " + seed + " end");
+    }
+
+    @Test
+    void packedMemoryEqualsTheReferenceBitForBit() throws Exception {
+        int[][] shapes = {{1, 1}, {2, 2}, {3, 5}, {4, 4}, {5, 5}, {7, 9}, {8, 8}, {13, 13}, {16, 20}, {33, 33},
+                {64, 64}};
+        float[] decays = {0.98f, 1f, 0.5f, 0.9999f, 1e-3f};
+        float[] betas = {0.5f, 1f, 0.03f};
+        long seed = 1;
+        for (int[] shape : shapes) {
+            for (float decay : decays) {
+                for (float beta : betas) {
+                    NoveltySettings s = new NoveltySettings(shape[1], shape[0], beta, decay, 4, 0.5f);
+                    run(s, seed++, 300, seed % 3 == 0 ? 0 : seed % 3 == 1 ? 1 : 29, 0f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void loadedCellsEqualTheReferenceBitForBit() throws Exception {
+        float[] loads = {1f, 1e-31f, 1e18f, 3e38f, Float.POSITIVE_INFINITY, Float.NaN};
+        long seed = 100;
+        for (float load : loads) {
+            for (int c : new int[] {3, 8, 64}) {
+                for (float decay : new float[] {0.98f, 1f}) {
+                    run(new NoveltySettings(c, c, 0.5f, decay, 4, 0.5f), seed++, 200, 13, load);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLongStreamWithRareReadsEqualsTheReference() throws Exception {
+        NoveltySettings s = new NoveltySettings(64, 64, 0.5f, 0.98f, 16, 0.5f);
+        run(s, 7, 20_000, 5000, 0f);
+        run(s, 8, 5000, 0, 0f);
+    }
+
+    /** Packing keeps the active coordinates' values and unpacking puts every value back where it was. */
+    @Test
+    void packingAndUnpackingKeepEveryValue() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int c : new int[] {1, 2, 7, 64}) {
+            for (int trial = 0; trial < 50; trial++) {
+                float[] s = new float[c * c];
+                int active = r.nextInt(c + 1);
+                boolean[] on = new boolean[c];
+                for (int t = 0; t < active; t++) {
+                    on[r.nextInt(c)] = true;
+                }
+                for (int i = 0; i < c; i++) {
+                    for (int j = 0; j < c; j++) {
+                        if (on[i] && on[j] && r.nextInt(4) != 0) {
+                            s[i * c + j] = r.nextInt(20) == 0 ? -0f : (float) r.nextGaussian();
+                        }
+                    }
+                }
+                float[] was = s.clone();
+                PackedCell p = PackedCell.pack(s, c, 0.9f);
+                for (int i = 0; i < c; i++) {
+                    assertTrue(p.slot[i] < 0 || p.coord[p.slot[i]] == i);
+                }
+                p.unpack(s);
+                assertEquals(java.util.Arrays.toString(bits(was)), java.util.Arrays.toString(bits(s)));
+            }
+        }
+        float[] bad = new float[4];
+        bad[3] = Float.NaN;
+        assertEquals(null, PackedCell.pack(bad, 2, 0.9f));
+        assertTrue(Float.isNaN(bad[3]));
+    }
+}
