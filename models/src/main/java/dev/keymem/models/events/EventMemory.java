@@ -220,19 +220,21 @@ public final class EventMemory {
         boolean lazy = st.defers() && projection != null && shapeCache;
         Shaped sh = shaped(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null, lazy);
         float[] x = sh.x;
-        int[][] tc = distinctCounts(terms);
+        int[][] tc = distinctCountsScratch(terms);
         int[] distinct = tc[0];
         int[] counts = tc[1];
         int rowsRead = 0;
         int rowsWritten = 0;
         // Innovation: lexical surprisal against the history before this event, each term's idf relative to
         // a never-seen term's (so early events are not unsurprising merely because the history is short).
-        long[] df = new long[distinct.length];
+        // The frequencies in the write's scratch array (nothing keeps them past the write).
+        long[] df = writeFrequencies.length >= distinct.length ? writeFrequencies
+                : (writeFrequencies = new long[Math.max(distinct.length, 2 * writeFrequencies.length)]);
         for (int i = 0; i < distinct.length; i++) {
             df[i] = store.frequency(distinct[i]);
             rowsRead++;
         }
-        double nu = surprisal(p, df);
+        double nu = surprisal(p, df, distinct.length);
         float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
         byte[] q8 = sh.input != null ? sh.q8.clone() : sh.q8; // a cached shape's bytes are a template
         float scale = sh.scale;
@@ -342,10 +344,16 @@ public final class EventMemory {
      * same inputs, so the same double; an event's terms share a few small frequencies, most of them 0 or 1).
      */
     double surprisal(long p, long[] df) {
+        return surprisal(p, df, df.length);
+    }
+
+    /** {@link #surprisal(long, long[])} of the frequencies {@code df[0, n)}. */
+    double surprisal(long p, long[] df, int n) {
         double fresh = idf(p, 0);
         double nu = 0;
         long stamp = p + 1;
-        for (long f : df) {
+        for (int t = 0; t < n; t++) {
+            long f = df[t];
             double w;
             if (f >= 0 && f < SURPRISAL_MEMO) {
                 int i = (int) f;
@@ -2812,6 +2820,45 @@ public final class EventMemory {
     }
 
     /** Distinct terms ascending, and their counts. */
+    /**
+     * {@link #distinctCounts} (the same two arrays' values, the reference form), sorting and counting in this
+     * memory's scratch arrays: only the two results are new (a write keeps them in its entry). Texts of more than
+     * {@link #TERM_SCRATCH_MAX} terms take {@link #distinctCounts}.
+     */
+    int[][] distinctCountsScratch(int[] terms) {
+        int n = terms.length;
+        if (n > TERM_SCRATCH_MAX) {
+            return distinctCounts(terms);
+        }
+        if (termScratch.length < n) {
+            int size = Math.min(TERM_SCRATCH_MAX, Math.max(n, 2 * termScratch.length));
+            termScratch = new int[size];
+            countScratch = new int[size];
+        }
+        int[] sorted = termScratch;
+        int[] counts = countScratch;
+        System.arraycopy(terms, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (k > 0 && sorted[k - 1] == sorted[i]) {
+                counts[k - 1]++;
+            } else {
+                sorted[k] = sorted[i];
+                counts[k] = 1;
+                k++;
+            }
+        }
+        return new int[][] {Arrays.copyOf(sorted, k), Arrays.copyOf(counts, k)};
+    }
+
+    /** Most terms {@link #distinctCountsScratch} sorts in its scratch arrays. */
+    static final int TERM_SCRATCH_MAX = 1 << 12;
+    private int[] termScratch = new int[0];
+    private int[] countScratch = new int[0];
+    /** {@link #write}'s frequencies of its distinct terms. */
+    private long[] writeFrequencies = new long[0];
+
     static int[][] distinctCounts(int[] terms) {
         int[] sorted = terms.clone();
         Arrays.sort(sorted);
