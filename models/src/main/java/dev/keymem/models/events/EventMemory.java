@@ -319,8 +319,15 @@ public final class EventMemory {
         if (sum.length != x.length) {
             throw new IllegalArgumentException("segment sum has " + sum.length + " values, expected " + x.length);
         }
-        for (int i : sh.nz) {
-            sum[i] += x[i];
+        int[] listed = sh.nz;
+        if (listed != null) {
+            for (int i : listed) {
+                sum[i] += x[i];
+            }
+        } else {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += x[i]; // the unlisted are +0.0: the same sums
+            }
         }
         long closed = -1;
         if ((p + 1) % settings.segment() == 0) {
@@ -398,6 +405,10 @@ public final class EventMemory {
      */
     static final class Shaped {
         final float[] x;
+        /**
+         * The listed components of {@link #x} (ascending; every one that is not +0.0 among them), or null for all
+         * of them: {@link #shapedFast} lists none of a dense vector ({@link #listsComponents}).
+         */
         final int[] nz;
         final byte[] q8;
         final float scale;
@@ -600,11 +611,9 @@ public final class EventMemory {
             out = unitReused = new float[d];
         } else {
             out = unitReused;
-            for (int j : unitReusedSet) {
-                out[j] = 0f;
-            }
+            clearListed(out, unitReusedSet);
         }
-        int[] nz = Arrays.copyOf(idx, n);
+        int[] nz = listsComponents(n, d) ? Arrays.copyOf(idx, n) : null;
         unitReusedSet = nz;
         byte[] q8 = new byte[d];
         float scale = 0f;
@@ -2639,7 +2648,29 @@ public final class EventMemory {
 
     /** The unit vector {@link #unitOf} last gave with {@code reuse}, and the indices it set (all others are +0.0). */
     private float[] unitReused = new float[0];
+    /** The components of {@link #unitReused} that may not be +0.0 (null: any). */
     private int[] unitReusedSet = new int[0];
+
+    /** Sets {@code out}'s components {@code listed} (null: all) to +0.0. */
+    private static void clearListed(float[] out, int[] listed) {
+        if (listed == null) {
+            Arrays.fill(out, 0f);
+            return;
+        }
+        for (int j : listed) {
+            out[j] = 0f;
+        }
+    }
+
+    /**
+     * Whether {@link #shapedFast} lists the {@code n} components (of {@code d}) of a vector that are not +0.0
+     * ({@link Shaped#nz}): not where they are at least half of them (a long text's vector: the list, some 800
+     * bytes an event, was the keyed step's largest allocation after the postings; where it is null, its readers
+     * visit every component, the others being +0.0, which adds nothing to their sums and is no byte's index).
+     */
+    static boolean listsComponents(int n, int d) {
+        return 2 * n < d;
+    }
 
     /**
      * {@link #unitOf}; with {@code reuse} the unit vector is this memory's array of the last such call, its
@@ -2706,9 +2737,7 @@ public final class EventMemory {
             out = unitReused = new float[d];
         } else {
             out = unitReused;
-            for (int j : unitReusedSet) {
-                out[j] = 0f;
-            }
+            clearListed(out, unitReusedSet);
         }
         int[] nz = Arrays.copyOf(idx, n);
         if (reuse) {
