@@ -407,7 +407,7 @@ public final class EventMemory {
         final float[] x;
         /**
          * The listed components of {@link #x} (ascending; every one that is not +0.0 among them), or null for all
-         * of them: {@link #shapedFast} lists none of a dense vector ({@link #listsComponents}).
+         * of them: {@link EventMemory#shapedFast} lists none of a dense vector ({@link EventMemory#listsComponents}).
          */
         final int[] nz;
         final byte[] q8;
