@@ -33,9 +33,23 @@ public final class ContextFrontEnd implements MapFunction<ContextEvent, MemoryRe
 
     @Override
     public MemoryRecord map(ContextEvent e) {
+        return map(e, false);
+    }
+
+    /**
+     * {@link #map}, the same record, whose vector may be this front end's scratch array: overwritten by the next
+     * call of this method, so for a caller that is done with the record's vector (and lets nothing keep it)
+     * before it maps the next event, as the keyed step is (the event memory copies what it keeps of a vector).
+     */
+    MemoryRecord mapForOneUse(ContextEvent e) {
+        return map(e, true);
+    }
+
+    private MemoryRecord map(ContextEvent e, boolean scratch) {
         // ContextText gives TermAnalyzer's words, ids and vector, each distinct word analysed once
         ContextText.Analysed a = text.analyse(e.text, e.ascii);
-        float[] vector = minilm != null ? minilm.embed(e.text, null) : text.vector(a);
+        float[] vector = minilm != null ? minilm.embed(e.text, null)
+                : scratch ? text.vectorInScratch(a) : text.vector(a);
         int[] terms = ContextText.termIds(a.words, e.type != null && !e.query ? text.analyse(e.type, e.ascii).words : null);
         byte[] payload = ContextPayload.encode(e);
         return e.query ? MemoryRecord.query(e.user, terms, vector, payload)

@@ -197,6 +197,8 @@ final class ContextText implements Serializable {
     private transient Word[] found;
     private transient int count;
     private transient double[] acc;
+    /** {@link #vectorInScratch}'s array (made at its first use). */
+    private transient float[] scratchVector;
     private transient int[] quarters;
     private transient boolean[] touched;
     private transient int[] buckets;
@@ -298,6 +300,32 @@ final class ContextText implements Serializable {
             a.vector = v.clone();
         }
         return v;
+    }
+
+    /**
+     * {@link #vector(Analysed)} (the same values), where the text takes {@link #vectorDense} the first time it
+     * is asked for, written into this analyser's one scratch array instead of a new one (a long text's 1 KiB
+     * vector was the keyed step's largest allocation an event): the array handed out is overwritten by the next
+     * call of this method, so only for a caller that is done with it (and has let nothing keep it) by then.
+     * Other texts get a new array, as from {@link #vector(Analysed)}.
+     */
+    float[] vectorInScratch(Analysed a) {
+        if (a.vector != null || a.vectors > 0) {
+            return vector(a);
+        }
+        if (tokens == null) {
+            open();
+        }
+        Word[] words = a.words;
+        if ((long) words.length * DENSE_BUCKETS_PER_WORD < dimension) {
+            return vector(a);
+        }
+        a.vectors++;
+        float[] out = scratchVector;
+        if (out == null) {
+            out = scratchVector = new float[dimension];
+        }
+        return vectorDense(words, out);
     }
 
     /** The words (stems, stop words removed) of {@code text}, in order, as {@link TermAnalyzer#words} gives them. */
@@ -1148,6 +1176,14 @@ final class ContextText implements Serializable {
      * so the same sums, squares and vector, over all buckets (an untouched one holds 0 and scales to +0.0).
      */
     float[] vectorDense(Word[] words) {
+        return vectorDense(words, null);
+    }
+
+    /**
+     * {@link #vectorDense(Word[])} into {@code out} (all {@link #dimension} values written) where not null and
+     * the text takes the quarters' form; else into a new array (also where the text goes another way).
+     */
+    private float[] vectorDense(Word[] words, float[] out) {
         if (tokens == null) {
             open();
         }
@@ -1183,7 +1219,7 @@ final class ContextText implements Serializable {
             Arrays.fill(q, 0);
             return vectorDoubles(Arrays.asList(words));
         }
-        return unitOfQuarters(q);
+        return unitOfQuarters(q, out == null ? new float[dimension] : out);
     }
 
     /** {@link #vectorDense} over the two arrays of each word's features (the reference form, for tests). */
@@ -1221,13 +1257,17 @@ final class ContextText implements Serializable {
      * its norm from the exact integer sum of squares; {@code q} cleared (as it is scaled).
      */
     private float[] unitOfQuarters(int[] q) {
+        return unitOfQuarters(q, new float[dimension]);
+    }
+
+    /** {@link #unitOfQuarters(int[])} written into {@code out} (every value set, zeros included), which it returns. */
+    private float[] unitOfQuarters(int[] q, float[] out) {
         // four buckets a step (file runs compile this with C1, which does not unroll): the squares are exact
         // integers, so their sum is the same in any order; each value is scaled by inv / 4 (exact: a power of
         // two), the one rounding of the same product as (v / 4) * inv, so the same floats as
         // unitOfQuartersReference
         int d = dimension;
         int d4 = d & ~3;
-        float[] out = new float[d];
         long s0 = 0; // sixteenths
         long s1 = 0;
         int j = 0;
@@ -1267,6 +1307,7 @@ final class ContextText implements Serializable {
             }
         } else {
             Arrays.fill(q, 0);
+            Arrays.fill(out, 0f);
         }
         return out;
     }

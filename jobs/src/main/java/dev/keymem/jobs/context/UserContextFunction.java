@@ -90,7 +90,8 @@ public class UserContextFunction extends KeyedProcessFunction<String, ContextEve
     @Override
     public void processElement(ContextEvent e, Context ctx, Collector<JobOutput> out) throws Exception {
         String key = ctx.getCurrentKey();
-        MemoryRecord r = frontEnd.map(e);
+        // the record is done with before the next event (the memory copies what it keeps of its vector)
+        MemoryRecord r = frontEnd.mapForOneUse(e);
         String problem = memory.problem(r);
         if (problem != null) {
             memory.deadLetter(key, r, problem);

@@ -203,6 +203,57 @@ class ContextFrontEndTest {
         }
     }
 
+    /**
+     * The keyed step's form ({@link ContextFrontEnd#mapForOneUse}: the vector possibly in the front end's scratch
+     * array) gives {@link ContextFrontEnd#map}'s record bit for bit, each record checked before the next is mapped
+     * (its contract), on long and short, repeated and new texts in turn (the scratch overwritten by texts of
+     * every path: dense, sparse, kept, empty), ASCII-flagged or not, at several dimensions; and
+     * {@link ContextText#vectorInScratch} equals {@link ContextText#vector(ContextText.Analysed)}.
+     */
+    @Test
+    void oneUseRecordsEqualMapsRecords() {
+        SplittableRandom r = new SplittableRandom(211);
+        for (int dim : new int[] {256, 31, 7}) {
+            ContextFrontEnd fast = new ContextFrontEnd(ContextOptions.Embedder.HASHING, dim);
+            ContextFrontEnd ref = new ContextFrontEnd(ContextOptions.Embedder.HASHING, dim);
+            List<String> seen = new ArrayList<>(List.of("", "the the", "x".repeat(300), "a b c d e f g h i j k l m"));
+            for (int i = 0; i < 4_000; i++) {
+                String text;
+                if (r.nextInt(4) == 0) {
+                    text = seen.get(r.nextInt(seen.size())); // again: the analysed text's kept vector
+                } else {
+                    StringBuilder b = new StringBuilder();
+                    for (int k = r.nextInt(r.nextInt(5) == 0 ? 60 : 4); k >= 0; k--) {
+                        b.append(randomText(r)).append(' ');
+                    }
+                    text = b.toString();
+                    seen.add(text);
+                }
+                ContextEvent e = event(text, r.nextInt(3) == 0 ? "chat" : null, r.nextInt(5) == 0, i);
+                e.ascii = ascii(text) && r.nextBoolean();
+                MemoryRecord a = fast.mapForOneUse(e);
+                MemoryRecord b = ref.map(e);
+                String what = "dim " + dim + " text '" + text + "'";
+                assertEquals(b.query, a.query, what);
+                assertArrayEquals(b.tokenIds, a.tokenIds, what);
+                assertArrayEquals(b.payload, a.payload, what);
+                assertEquals(b.vector.length, a.vector.length, what);
+                for (int k = 0; k < a.vector.length; k++) {
+                    assertEquals(Float.floatToRawIntBits(b.vector[k]), Float.floatToRawIntBits(a.vector[k]), what);
+                }
+            }
+            ContextText t = new ContextText(dim);
+            ContextText u = new ContextText(dim);
+            for (String text : seen.subList(0, Math.min(seen.size(), 1_000))) {
+                float[] want = u.vector(u.analyse(text));
+                float[] got = t.vectorInScratch(t.analyse(text));
+                for (int k = 0; k < dim; k++) {
+                    assertEquals(Float.floatToRawIntBits(want[k]), Float.floatToRawIntBits(got[k]), text);
+                }
+            }
+        }
+    }
+
     /** The payload's offset is written as Jackson writes a long, at the edges of every digit count and sign. */
     @Test
     void payloadOffsetsAreJacksonsAtEveryLength() {

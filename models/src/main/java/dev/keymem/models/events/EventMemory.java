@@ -220,19 +220,21 @@ public final class EventMemory {
         boolean lazy = st.defers() && projection != null && shapeCache;
         Shaped sh = shaped(vector == null ? hashVector(terms, settings.dimension()) : vector, vector != null, lazy);
         float[] x = sh.x;
-        int[][] tc = distinctCounts(terms);
+        int[][] tc = distinctCountsScratch(terms);
         int[] distinct = tc[0];
         int[] counts = tc[1];
         int rowsRead = 0;
         int rowsWritten = 0;
         // Innovation: lexical surprisal against the history before this event, each term's idf relative to
         // a never-seen term's (so early events are not unsurprising merely because the history is short).
-        long[] df = new long[distinct.length];
+        // The frequencies in the write's scratch array (nothing keeps them past the write).
+        long[] df = writeFrequencies.length >= distinct.length ? writeFrequencies
+                : (writeFrequencies = new long[Math.max(distinct.length, 2 * writeFrequencies.length)]);
         for (int i = 0; i < distinct.length; i++) {
             df[i] = store.frequency(distinct[i]);
             rowsRead++;
         }
-        double nu = surprisal(p, df);
+        double nu = surprisal(p, df, distinct.length);
         float innovation = distinct.length == 0 ? 0f : (float) (nu / Math.sqrt(distinct.length));
         byte[] q8 = sh.input != null ? sh.q8.clone() : sh.q8; // a cached shape's bytes are a template
         float scale = sh.scale;
@@ -317,8 +319,15 @@ public final class EventMemory {
         if (sum.length != x.length) {
             throw new IllegalArgumentException("segment sum has " + sum.length + " values, expected " + x.length);
         }
-        for (int i : sh.nz) {
-            sum[i] += x[i];
+        int[] listed = sh.nz;
+        if (listed != null) {
+            for (int i : listed) {
+                sum[i] += x[i];
+            }
+        } else {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += x[i]; // the unlisted are +0.0: the same sums
+            }
         }
         long closed = -1;
         if ((p + 1) % settings.segment() == 0) {
@@ -342,10 +351,16 @@ public final class EventMemory {
      * same inputs, so the same double; an event's terms share a few small frequencies, most of them 0 or 1).
      */
     double surprisal(long p, long[] df) {
+        return surprisal(p, df, df.length);
+    }
+
+    /** {@link #surprisal(long, long[])} of the frequencies {@code df[0, n)}. */
+    double surprisal(long p, long[] df, int n) {
         double fresh = idf(p, 0);
         double nu = 0;
         long stamp = p + 1;
-        for (long f : df) {
+        for (int t = 0; t < n; t++) {
+            long f = df[t];
             double w;
             if (f >= 0 && f < SURPRISAL_MEMO) {
                 int i = (int) f;
@@ -390,6 +405,10 @@ public final class EventMemory {
      */
     static final class Shaped {
         final float[] x;
+        /**
+         * The listed components of {@link #x} (ascending; every one that is not +0.0 among them), or null for all
+         * of them: {@link EventMemory#shapedFast} lists none of a dense vector ({@link EventMemory#listsComponents}).
+         */
         final int[] nz;
         final byte[] q8;
         final float scale;
@@ -592,11 +611,9 @@ public final class EventMemory {
             out = unitReused = new float[d];
         } else {
             out = unitReused;
-            for (int j : unitReusedSet) {
-                out[j] = 0f;
-            }
+            clearListed(out, unitReusedSet);
         }
-        int[] nz = Arrays.copyOf(idx, n);
+        int[] nz = listsComponents(n, d) ? Arrays.copyOf(idx, n) : null;
         unitReusedSet = nz;
         byte[] q8 = new byte[d];
         float scale = 0f;
@@ -2631,7 +2648,29 @@ public final class EventMemory {
 
     /** The unit vector {@link #unitOf} last gave with {@code reuse}, and the indices it set (all others are +0.0). */
     private float[] unitReused = new float[0];
+    /** The components of {@link #unitReused} that may not be +0.0 (null: any). */
     private int[] unitReusedSet = new int[0];
+
+    /** Sets {@code out}'s components {@code listed} (null: all) to +0.0. */
+    private static void clearListed(float[] out, int[] listed) {
+        if (listed == null) {
+            Arrays.fill(out, 0f);
+            return;
+        }
+        for (int j : listed) {
+            out[j] = 0f;
+        }
+    }
+
+    /**
+     * Whether {@link #shapedFast} lists the {@code n} components (of {@code d}) of a vector that are not +0.0
+     * ({@link Shaped#nz}): not where they are at least half of them (a long text's vector: the list, some 800
+     * bytes an event, was the keyed step's largest allocation after the postings; where it is null, its readers
+     * visit every component, the others being +0.0, which adds nothing to their sums and is no byte's index).
+     */
+    static boolean listsComponents(int n, int d) {
+        return 2 * n < d;
+    }
 
     /**
      * {@link #unitOf}; with {@code reuse} the unit vector is this memory's array of the last such call, its
@@ -2698,9 +2737,7 @@ public final class EventMemory {
             out = unitReused = new float[d];
         } else {
             out = unitReused;
-            for (int j : unitReusedSet) {
-                out[j] = 0f;
-            }
+            clearListed(out, unitReusedSet);
         }
         int[] nz = Arrays.copyOf(idx, n);
         if (reuse) {
@@ -2812,6 +2849,45 @@ public final class EventMemory {
     }
 
     /** Distinct terms ascending, and their counts. */
+    /**
+     * {@link #distinctCounts} (the same two arrays' values, the reference form), sorting and counting in this
+     * memory's scratch arrays: only the two results are new (a write keeps them in its entry). Texts of more than
+     * {@link #TERM_SCRATCH_MAX} terms take {@link #distinctCounts}.
+     */
+    int[][] distinctCountsScratch(int[] terms) {
+        int n = terms.length;
+        if (n > TERM_SCRATCH_MAX) {
+            return distinctCounts(terms);
+        }
+        if (termScratch.length < n) {
+            int size = Math.min(TERM_SCRATCH_MAX, Math.max(n, 2 * termScratch.length));
+            termScratch = new int[size];
+            countScratch = new int[size];
+        }
+        int[] sorted = termScratch;
+        int[] counts = countScratch;
+        System.arraycopy(terms, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (k > 0 && sorted[k - 1] == sorted[i]) {
+                counts[k - 1]++;
+            } else {
+                sorted[k] = sorted[i];
+                counts[k] = 1;
+                k++;
+            }
+        }
+        return new int[][] {Arrays.copyOf(sorted, k), Arrays.copyOf(counts, k)};
+    }
+
+    /** Most terms {@link #distinctCountsScratch} sorts in its scratch arrays. */
+    static final int TERM_SCRATCH_MAX = 1 << 12;
+    private int[] termScratch = new int[0];
+    private int[] countScratch = new int[0];
+    /** {@link #write}'s frequencies of its distinct terms. */
+    private long[] writeFrequencies = new long[0];
+
     static int[][] distinctCounts(int[] terms) {
         int[] sorted = terms.clone();
         Arrays.sort(sorted);

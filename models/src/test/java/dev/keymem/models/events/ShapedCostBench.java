@@ -48,7 +48,7 @@ public final class ShapedCostBench {
             for (int round = 0; round < 5; round++) { // the last round's times (the first ones warm up)
                 long t0 = mx.getCurrentThreadCpuTime();
                 for (int i = 0; i < reps; i++) {
-                    sink += m.shapedFast(vs[i & 1023], true).nz.length;
+                    sink += m.shapedFast(vs[i & 1023], true).q8.length;
                 }
                 long t1 = mx.getCurrentThreadCpuTime();
                 for (int i = 0; i < reps; i++) {
@@ -56,7 +56,7 @@ public final class ShapedCostBench {
                 }
                 long t2 = mx.getCurrentThreadCpuTime();
                 for (int i = 0; i < reps; i++) {
-                    sink += m.shapedReference(vs[i & 1023], true).nz.length;
+                    sink += m.shapedReference(vs[i & 1023], true).q8.length;
                 }
                 long t3 = mx.getCurrentThreadCpuTime();
                 fast = (t1 - t0) / (double) reps;
