@@ -860,8 +860,11 @@ public final class LogLineParser implements Serializable {
             return null; // a control character or a byte over 127
         }
         int o = i - s;
-        // sized by the string, not the record: grown by doubling, never past the record's bytes left
-        byte[] out = new byte[Math.min(limit - s, Math.max(2 * o + 16, STRING_BUFFER_MIN))];
+        // sized by the string, not the record: grown by doubling, never past the record's bytes left; where those
+        // are few (STRING_BUFFER_REST), all of them at once (no doubling of an escaped message of a short record)
+        int rest = limit - s;
+        byte[] out = new byte[rest <= STRING_BUFFER_REST ? rest
+                : Math.min(rest, Math.max(2 * o + 16, STRING_BUFFER_MIN))];
         System.arraycopy(b, s, out, 0, o);
         while (true) { // at a backslash
             if (i + 1 >= n) {
@@ -906,6 +909,13 @@ public final class LogLineParser implements Serializable {
 
     /** The first size of {@link #readString}'s buffer for an escaped string, bytes (at most the record's rest). */
     static final int STRING_BUFFER_MIN = 64;
+
+    /**
+     * Where a record's bytes left from an escaped string's start are at most this many, {@link #readString}'s buffer
+     * takes them all at once: an escaped message that is most of a short record (a JSON text in a JSON string) is
+     * not copied through 64, 128, 256, ... bytes; at most this many bytes go unused.
+     */
+    static final int STRING_BUFFER_REST = 2048;
 
     /** {@code out} copied into an array of at least {@code need} bytes: twice its size, at most {@code cap}. */
     private static byte[] grown(byte[] out, int need, int cap) {

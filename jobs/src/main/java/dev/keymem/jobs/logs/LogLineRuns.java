@@ -37,10 +37,16 @@ public final class LogLineRuns {
     public static final int MAX_LINES = 256;
     /** A run is emitted once its text reaches this many characters. */
     public static final int MAX_CHARS = 64 * 1024;
-    /** All open runs are emitted once their text reaches this many characters together. */
-    public static final long MAX_BUFFERED_CHARS = 4L * 1024 * 1024;
+    /**
+     * All open runs are emitted once their text reaches this many characters together. With many sources
+     * interleaved, a run holds about this many characters' lines divided by the sources; every run costs its own
+     * exchange record, sort entry and sort comparisons, so fewer, longer runs cost less per line (16M here; at 4M
+     * the 100,000 lines of 10,000 sources made 28,499 runs, at 16M 10,000: docs/benchmarks.md, logflow2). The
+     * text held is at most this (Latin-1 strings one byte a char, others two) plus the lines' arrays.
+     */
+    public static final long MAX_BUFFERED_CHARS = 16L * 1024 * 1024;
     /** All open runs are emitted once they hold this many lines together. */
-    public static final int MAX_BUFFERED_LINES = 64 * 1024;
+    public static final int MAX_BUFFERED_LINES = 256 * 1024;
 
     private LogLineRuns() {
     }

@@ -21,10 +21,11 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * thread, in thread CPU ns a line (median of the passes after the first two): "send" (the source thread's
  * serialization of each run into the exchange, {@link LogLineRun#TYPE}), "sort in" (the keyed thread's
  * deserialization of each run from the exchange and its write into the sort buffer: the key's bytes, the time
- * stamp and the run, as Flink's sorting input writes a record), "sort out" (each run read back from the sort buffer
- * and each of its lines taken, as {@link LogLineRuns.Unpack} hands them on). The file's records are parsed as the job
- * parses them and gathered into runs as {@link LogLineRuns.Gather} gathers them (its rules, with the buffer limits
- * given or its defaults), before the passes. Prints the runs, and a hash of every line taken (source, text, offset,
+ * stamp and the run, as Flink's sorting input writes a record), "sort out" (each run read back from the sort buffer,
+ * in the sorted input's order (by source, then stamp), and each of its lines taken, as {@link LogLineRuns.Unpack}
+ * hands them on). The file's records are parsed as the job parses them and gathered into runs as
+ * {@link LogLineRuns.Gather} gathers them (its rules, with the buffer limits given or its defaults), before the
+ * passes. Prints the runs, and a hash of every line taken (source, text, offset,
  * time stamp, bare, CRI byte: two builds moving the same lines give the same hash). A measuring program, not a test:
  * {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/test-classes:jobs/target/memctl.jar
  * dev.keymem.jobs.logs.RunExchangeCost FILE PASSES [BUFFERED_CHARS BUFFERED_LINES]}.
@@ -108,6 +109,16 @@ public final class RunExchangeCost {
         DataOutputSerializer sortBuffer = new DataOutputSerializer(1 << 20);
         DataInputDeserializer in = new DataInputDeserializer();
         byte[][] sent = new byte[n][];
+        // the sorted input's order: by source, then by stamp (Flink's sort by key bytes groups the same sources)
+        Integer[] sorted = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = i;
+        }
+        Arrays.sort(sorted, (x, y) -> {
+            int c = runs.get(x).source().compareTo(runs.get(y).source());
+            return c != 0 ? c : Long.compare(stamps.get(x), stamps.get(y));
+        });
+        int[] at = new int[n + 1];
         double[][] t = new double[3][passes];
         long hash = 0;
         for (int p = 0; p < passes; p++) {
@@ -121,6 +132,7 @@ public final class RunExchangeCost {
             t0 = mx.getCurrentThreadCpuTime();
             sortBuffer.clear();
             for (int i = 0; i < n; i++) {
+                at[i] = sortBuffer.length();
                 in.setBuffer(sent[i]);
                 LogLineRun r = ser.deserialize(in);
                 keyOut.clear();
@@ -132,9 +144,11 @@ public final class RunExchangeCost {
             }
             t[1][p] = (mx.getCurrentThreadCpuTime() - t0) / (double) lines;
             t0 = mx.getCurrentThreadCpuTime();
-            in.setBuffer(sortBuffer.getSharedBuffer(), 0, sortBuffer.length());
+            at[n] = sortBuffer.length();
             long h = 0;
-            for (int i = 0; i < n; i++) {
+            for (int k0 = 0; k0 < n; k0++) {
+                int i = sorted[k0];
+                in.setBuffer(sortBuffer.getSharedBuffer(), at[i], at[i + 1] - at[i]);
                 byte[] key = new byte[in.readInt()];
                 in.readFully(key);
                 long stamp = in.readLong();
