@@ -138,6 +138,40 @@ class SummaryJsonTest {
     }
 
     /** One random summary over {@code texts}, written by both for every cut; returns the whole text. */
+    /**
+     * Numbers at the digit-count edges (0, 9, 10, 99, 100, ... each power of ten and one below it, the int's and the
+     * long's ends, their negatives) are written as Jackson writes them, in every numeric field of a summary.
+     */
+    @Test
+    void numbersAtDigitEdgesAreWrittenAsJacksonWritesThem() {
+        List<Long> edges = new ArrayList<>(List.of(0L, (long) Integer.MAX_VALUE, Integer.MAX_VALUE + 1L,
+                (long) Integer.MIN_VALUE, Integer.MIN_VALUE - 1L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1));
+        for (long p = 1; p <= Long.MAX_VALUE / 10; p *= 10) {
+            edges.addAll(List.of(p, p - 1, p * 10 - 1, -p, -(p * 10 - 1)));
+        }
+        for (long v : edges) {
+            SourceMemory m = new SourceMemory();
+            m.summaries = v;
+            m.fromOffset = v;
+            m.lastOffset = v;
+            m.linesSinceLast = v;
+            m.position = v;
+            TemplateEntry t = new TemplateEntry((int) v, "GET <*> took <*> ms");
+            t.count = v;
+            t.firstOffset = v;
+            t.lastOffset = v;
+            t.paramsDistinct = (int) v;
+            t.text = "GET /a took 3 ms";
+            t.textOffset = v;
+            List<TemplateEntry> listed = List.of(t);
+            LogSummarizer.Counts c = new LogSummarizer.Counts(listed, listed);
+            int known = (int) v;
+            LogSummarySettings.Memory memory = LogSummarySettings.Memory.values()[0];
+            assertEquals(LogSummarizer.writeReference(m, known, "edge", true, listed, 1, Map.of(), memory, c, 256),
+                    SummaryJson.write(m, known, "edge", true, listed, 1, Map.of(), memory, c, 256), () -> "at " + v);
+        }
+    }
+
     private static String[] compare(SplittableRandom r, List<String> texts) {
         SourceMemory m = new SourceMemory();
         m.summaries = r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(100);

@@ -2848,7 +2848,6 @@ public final class EventMemory {
         return Math.log(1 + (n - df + 0.5) / (df + 0.5));
     }
 
-    /** Distinct terms ascending, and their counts. */
     /**
      * {@link #distinctCounts} (the same two arrays' values, the reference form), sorting and counting in this
      * memory's scratch arrays: only the two results are new (a write keeps them in its entry). Texts of more than
@@ -2888,6 +2887,7 @@ public final class EventMemory {
     /** {@link #write}'s frequencies of its distinct terms. */
     private long[] writeFrequencies = new long[0];
 
+    /** Distinct terms ascending, and their counts. */
     static int[][] distinctCounts(int[] terms) {
         int[] sorted = terms.clone();
         Arrays.sort(sorted);
