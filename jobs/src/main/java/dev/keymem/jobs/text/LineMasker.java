@@ -1114,6 +1114,7 @@ public final class LineMasker implements Serializable {
             int maxDigitRun = 0;
             int maxHexRun = 0;
             int checks = 0;
+            int lastDot = -1; // the last dot read
             int n = s.length;
             int i = 0;
             while (i < n) {
@@ -1183,14 +1184,18 @@ public final class LineMasker implements Serializable {
                         case COLON -> {
                             colons++;
                             doubleColon |= prev == ':';
-                            if (i + 2 < n && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2])
-                                    && TokenChecks.endpointAt(s, i)) {
+                            // an endpoint's name holds a dot, and the last dot before the colon is then in it: a
+                            // colon with no dot before it, or a dot outside the run of [\w.-] before it (a clock
+                            // time's, a timestamp's), is no endpoint's (endpointAt is not asked)
+                            if (i + 2 < n && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && lastDot >= 0
+                                    && TokenChecks.hostRun(s, lastDot + 1, i) && TokenChecks.endpointAt(s, i)) {
                                 checks |= TokenChecks.PORT;
                             }
                         }
                         case HYPHEN -> hyphens++;
                         case DOT -> {
                             dots++;
+                            lastDot = i;
                             if (TokenChecks.domainEndingAt(s, i)) {
                                 checks |= TokenChecks.DOMAIN_ENDING;
                             }
@@ -1375,6 +1380,16 @@ public final class LineMasker implements Serializable {
 
         private static boolean lower(char c) {
             return c >= 'a' && c <= 'z';
+        }
+
+        /** Whether {@code s[from, to)} are all {@code [\w.-]}. */
+        static boolean hostRun(char[] s, int from, int to) {
+            for (int k = from; k < to; k++) {
+                if (!hostChar(s[k])) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** {@code [\w.-]}. */

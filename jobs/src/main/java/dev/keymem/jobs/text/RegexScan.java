@@ -481,6 +481,7 @@ public final class RegexScan {
             int k = 0;
             int j = 0;
             int shift = 0;
+            int inner = -1; // innerPositions of the literal (-1: not found yet)
             for (int s = 0; s < n; s++) {
                 int from = spans[2 * s];
                 int to = spans[2 * s + 1];
@@ -494,9 +495,30 @@ public final class RegexScan {
                     j++;
                 }
                 int nf = from + shift;
-                for (int q = nf; q <= nf + lit && q < out.length; q++) {
-                    if ((k == 0 || q > nw[k - 1]) && holds(out, q)) {
+                if (lit > 1 && lit < 32) {
+                    // the first position (after the old text) and the one after the literal looked at; those within
+                    // it read the literal alone (its char and the one before), the same for each match: found once
+                    if (inner < 0) {
+                        inner = innerPositions(out, nf, lit);
+                    }
+                    if ((k == 0 || nf > nw[k - 1]) && holds(out, nf)) {
+                        nw[k++] = nf;
+                    }
+                    for (int b = inner; b != 0; b &= b - 1) {
+                        int q = nf + Integer.numberOfTrailingZeros(b);
+                        if (k == 0 || q > nw[k - 1]) {
+                            nw[k++] = q;
+                        }
+                    }
+                    int q = nf + lit;
+                    if (q < out.length && (k == 0 || q > nw[k - 1]) && holds(out, q)) {
                         nw[k++] = q;
+                    }
+                } else {
+                    for (int q = nf; q <= nf + lit && q < out.length; q++) {
+                        if ((k == 0 || q > nw[k - 1]) && holds(out, q)) {
+                            nw[k++] = q;
+                        }
                     }
                 }
                 shift += lit - (to - from);
@@ -510,6 +532,21 @@ public final class RegexScan {
             at = nw;
             count = k;
             spare = old != nw ? old : null;
+        }
+
+        /**
+         * The positions strictly within the literal of {@code lit} characters (1 to 31) at {@code nf} of {@code out}:
+         * bit {@code j} set where {@code nf + j} ({@code 0 < j < lit}) {@link #holds}, which reads the literal's
+         * characters alone.
+         */
+        private int innerPositions(char[] out, int nf, int lit) {
+            int bits = 0;
+            for (int j = 1; j < lit; j++) {
+                if (holds(out, nf + j)) {
+                    bits |= 1 << j;
+                }
+            }
+            return bits;
         }
 
         /** The positions as an array (for tests). */

@@ -17,7 +17,9 @@ class RegexScanStartsTest {
         boolean[] notAfter = RegexScan.notAfter(".");
         boolean[] dot = RegexScan.chars(".");
         RegexScan.Start start = (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, dot);
-        for (String literal : new String[] {"<NUM>", "", "x", "/", "é", "7"}) {
+        // literals of 2 to 31 chars: the positions within them found once per change (Starts.moved); others one by one
+        for (String literal : new String[] {"<NUM>", "", "x", "/", "é", "7", "<*>", "a b:c", "é漢_a", " x-y~z/ ",
+            "<PATH>x", "a".repeat(31), "b c".repeat(10) + "d", "a".repeat(32), ":a"}) {
             for (int n = 0; n < 5_000; n++) {
                 String line = n % 3 == 0 ? ShapeLines.ids(r) : n % 3 == 1 ? ShapeLines.json(r) : LineMaskerTest.randomLine(r);
                 char[] cs = line.toCharArray();

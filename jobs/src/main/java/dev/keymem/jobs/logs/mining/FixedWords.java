@@ -145,7 +145,11 @@ final class FixedWords {
 
     /** The words {@code s} holds: bit {@code k} set exactly when {@code s.contains(WORDS[k])}. */
     static long census(String s) {
-        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return census(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** {@link #census(String)} of the text whose ISO-8859-1 bytes are {@code b}. */
+    static long census(byte[] b) {
         int n = b.length;
         if (n == 0) {
             return 0;
@@ -157,29 +161,47 @@ final class FixedWords {
             int second = b[i + 1] & 0xff;
             int row = pairs[first << 8 | second];
             first = second;
-            if (row == 0) {
-                continue;
-            }
-            row--;
-            if (row == DIGIT_BLANK_ROW) {
-                if (i + 2 < n && b[i + 2] >= 'A' && b[i + 2] <= 'Z') {
-                    bits |= 1L << DIGIT_BLANK_CAPITAL;
-                }
-                continue;
-            }
-            bits |= ROW_BITS[row];
-            for (int k : ROWS[row]) {
-                if ((bits & 1L << k) == 0 && at(b, i, BYTES[k])) {
-                    bits |= 1L << k;
-                }
+            if (row != 0) {
+                bits = pairAt(b, i, row - 1, bits);
             }
         }
-        // the last byte alone: a word of one byte
-        int row = pairs[(b[n - 1] & 0xff) << 8] - 1;
-        if (row >= 0) {
-            bits |= ROW_BITS[row];
+        return lastByte(b, bits);
+    }
+
+    /**
+     * The row of {@link #PAIR} for the bytes {@code first} and {@code second}: 0, or 1 + the row to try with
+     * {@link #pairAt} (for {@link MessageValues#gates(byte[], Holder)}, which takes the census in its pass).
+     */
+    static int pairRow(int first, int second) {
+        return PAIR[first << 8 | second];
+    }
+
+    /**
+     * {@code bits} with the words found at {@code i} of {@code b}, where the two bytes from {@code i} on have the
+     * row {@code row} of {@link #ROWS} (one of {@link #pairRow} less 1): its one-byte words, those of two or more
+     * bytes that {@code b} holds there, or, for the row of a digit and a blank, {@link #DIGIT_BLANK_CAPITAL} where a
+     * capital letter follows.
+     */
+    static long pairAt(byte[] b, int i, int row, long bits) {
+        if (row == DIGIT_BLANK_ROW) {
+            if (i + 2 < b.length && b[i + 2] >= 'A' && b[i + 2] <= 'Z') {
+                bits |= 1L << DIGIT_BLANK_CAPITAL;
+            }
+            return bits;
+        }
+        bits |= ROW_BITS[row];
+        for (int k : ROWS[row]) {
+            if ((bits & 1L << k) == 0 && at(b, i, BYTES[k])) {
+                bits |= 1L << k;
+            }
         }
         return bits;
+    }
+
+    /** {@code bits} with the one-byte word that is {@code b}'s last byte, if it is one ({@code b} not empty). */
+    static long lastByte(byte[] b, long bits) {
+        int row = PAIR[(b[b.length - 1] & 0xff) << 8] - 1;
+        return row >= 0 ? bits | ROW_BITS[row] : bits;
     }
 
     /** {@link #census} by {@code indexOf}, one word at a time (the reference). */
@@ -230,10 +252,31 @@ final class FixedWords {
             boolean mayScan(String s, int word) {
                 return true;
             }
+
+            @Override
+            int start(String line) {
+                return MessageValues.gatesReference(line);
+            }
         };
 
         private String of;
         private long bits;
+
+        /**
+         * The gates of {@link MessageValues#values} for {@code line} ({@link MessageValues#gates(String)}), its census
+         * taken in the same pass over one copy of its bytes and kept as that of the text asked about.
+         */
+        int start(String line) {
+            byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+            int gates = MessageValues.gates(b, this);
+            of = line;
+            return gates;
+        }
+
+        /** Set by {@link MessageValues#gates(byte[], Holder)}: the census of the text it read. */
+        void keep(long bits) {
+            this.bits = bits;
+        }
 
         /** Whether {@code s} holds {@code WORDS[word]}. */
         boolean has(String s, int word) {

@@ -323,7 +323,7 @@ public final class LineTokens implements Serializable {
     private static final boolean[] DAY_FIRST = RegexScan.firstChars(c -> "MTWFS".indexOf(c) >= 0);
     private static final boolean[] HEX_LETTER_FIRST =
             RegexScan.firstChars(c -> (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
-    private static final boolean[] SLASHED_FIRST = RegexScan.firstChars(LineTokens::slashedChar);
+    private static final boolean[] SLASHED_FIRST = RegexScan.firstChars(LineTokens::slashedCharReference);
     private static final boolean[] QUANTITY_FIRST =
             RegexScan.firstChars(c -> RegexScan.digit(c) || c == '<' || c == '>' || c == '~');
     /**
@@ -449,9 +449,17 @@ public final class LineTokens implements Serializable {
         return ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) && !RegexScan.before(s, i, BEFORE_LT);
     }
 
-    private static boolean slashedChar(char c) {
+    /** {@code [\\w.{}<>~-]}, {@link #SLASHED}'s run: a lookup in {@link #SLASHED_CHARS}. */
+    static boolean slashedChar(char c) {
+        return c < 128 && SLASHED_CHARS[c];
+    }
+
+    /** {@link #slashedChar} as the class's test (the reference; the table is made from it). */
+    static boolean slashedCharReference(char c) {
         return RegexScan.word(c) || ".{}<>~-".indexOf(c) >= 0;
     }
+
+    private static final boolean[] SLASHED_CHARS = RegexScan.firstChars(LineTokens::slashedCharReference);
 
     /** {@link #SLASHED}: a run of {@code [\\w.{}<>~-]} ending at a slash or backslash. */
     private static boolean mayStartSlashed(char[] s, int i) {
@@ -505,12 +513,26 @@ public final class LineTokens implements Serializable {
         if (q < n && unitStart(s[q])) {
             return true;
         }
-        return q + 1 < n && " \t\n\u000B\f\r".indexOf(s[q]) >= 0 && unitStart(s[q + 1]);
+        return q + 1 < n && space(s[q]) && unitStart(s[q + 1]);
     }
 
-    /** The first letters of {@link #UNITS}. */
-    private static boolean unitStart(char c) {
-        return "KMGTPBbkmgunsµhd".indexOf(c) >= 0;
+    /** The first letters of {@link #UNITS} (Latin-1: a lookup in {@link #UNIT_FIRST}). */
+    static boolean unitStart(char c) {
+        return c < 256 && UNIT_FIRST[c];
+    }
+
+    /** {@link #unitStart} by {@code indexOf} (the reference; the table is made from it). */
+    static boolean unitStartReference(char c) {
+        return UNIT_FIRST_LETTERS.indexOf(c) >= 0;
+    }
+
+    private static final String UNIT_FIRST_LETTERS = "KMGTPBbkmgunsµhd";
+    private static final boolean[] UNIT_FIRST = new boolean[256];
+
+    static {
+        for (char c = 0; c < 256; c++) {
+            UNIT_FIRST[c] = unitStartReference(c);
+        }
     }
 
     // The patterns written as scans (RegexScan.End): the end of the pattern's match at a start its Start test

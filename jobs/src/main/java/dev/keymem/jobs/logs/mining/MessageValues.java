@@ -440,7 +440,8 @@ final class MessageValues {
         // One pass over the line gives the later classes' gates: each a necessary condition of its class on the line
         // as the earlier classes leave it (they replace values by "<*>" or "<PATH>": no quote, '=', ':', blank or 'S'
         // is added, and no "d f" or " :" is made across a replaced run, which the placeholder's brackets end).
-        int gates = gates(line);
+        // ... taken with the fixed words' census of the line (FixedWords.Holder#start), in one pass over its bytes
+        int gates = words.start(line);
         String s = line;
         if (words.has(s, FixedWords.SYSTEMD)) {
             s = systemd(s);
@@ -680,11 +681,27 @@ final class MessageValues {
      * {@code ?} (a surrogate pair one), which, as such a char, is no letter and no gate's.
      */
     static int gates(String line) {
-        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+        return gates(line.getBytes(StandardCharsets.ISO_8859_1), null);
+    }
+
+    /**
+     * {@link #gates(String)} of the text whose ISO-8859-1 bytes are {@code b}, with {@link FixedWords#census} of it
+     * taken in the same pass and handed to {@code words} (where not null): each two adjacent bytes looked up in the
+     * census's table as the gates' table is read.
+     */
+    static int gates(byte[] b, FixedWords.Holder words) {
         int g = 0;
+        long bits = 0;
         int n = b.length;
         for (int i = 0; i < n; i++) {
-            int k = GATE_BYTE[b[i] & 0xff];
+            int c = b[i] & 0xff;
+            if (i + 1 < n) {
+                int row = FixedWords.pairRow(c, b[i + 1] & 0xff);
+                if (row != 0) {
+                    bits = FixedWords.pairAt(b, i, row - 1, bits);
+                }
+            }
+            int k = GATE_BYTE[c];
             if (k == 0) {
                 continue;
             }
@@ -729,6 +746,9 @@ final class MessageValues {
                     g |= SIX_COLON;
                 }
             }
+        }
+        if (words != null) {
+            words.keep(n == 0 ? 0 : FixedWords.lastByte(b, bits));
         }
         return g;
     }

@@ -61,6 +61,28 @@ class FixedWordsTest {
     }
 
     @Test
+    void gatesPassTakesTheCensusToo() throws IOException {
+        List<String> lines = new java.util.ArrayList<>(corpus());
+        for (String w : FixedWords.WORDS) {
+            for (String odd : ODD) {
+                lines.add(w + odd);
+                lines.add(odd + w);
+                lines.add(odd + w.substring(0, w.length() - 1) + odd);
+            }
+        }
+        lines.addAll(List.of("", "/", "x/", "4 N", "d f", " state", "Key (", "{\"", " {\"", "nt:", "6:"));
+        for (String s : lines) {
+            FixedWords.Holder h = new FixedWords.Holder();
+            assertEquals(MessageValues.gatesReference(s), h.start(s), s);
+            for (int k = 0; k <= FixedWords.DIGIT_BLANK_CAPITAL; k++) {
+                // the census kept for s itself: taken in the gates' pass, not again
+                assertEquals((FixedWords.censusReference(s) & 1L << k) != 0, h.has(s, k), s + " word " + k);
+            }
+            assertEquals(MessageValues.gatesReference(s), MessageValues.gates(s), s);
+        }
+    }
+
+    @Test
     void valuesThroughTheCensusAreTheIndexOfFormAndTheRegexes() throws IOException {
         int changed = 0;
         List<String> lines = corpus();

@@ -159,6 +159,34 @@ class LineTokensScanTest {
 
     /** The domain endings' and the units' lookups on characters ({@code oneOf}) answer as the sets' {@code contains}. */
     @Test
+    void charTablesEqualTheClassTests() {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            char ch = (char) c;
+            assertEquals(LineTokens.slashedCharReference(ch), LineTokens.slashedChar(ch), "char " + c);
+            assertEquals(LineTokens.unitStartReference(ch), LineTokens.unitStart(ch), "char " + c);
+        }
+        assertTrue(LineTokens.unitStart('\u00b5') && LineTokens.slashedChar('{') && !LineTokens.slashedChar('/'));
+    }
+
+    /** The census's endpoint check asks endpointAt only where a dot is in the run before the colon. */
+    @Test
+    void portCheckOnColonsAfterDotsAndRuns() {
+        List<String> lines = new ArrayList<>();
+        for (String name : List.of("a.b", "x.y.z", "a.b-c_d", "a..b", "a.", ".a", "1.2", "é.b", "a.é", "a.b c", "a.b/c",
+                "a/b.c", "a.b=c", "a b.c", "a@b.c", "http://a.b", "x(B.java", "t.x 12", "a.b:1.c", "a.b:c")) {
+            for (String port : List.of(":80", ":12345", ":123456", ":8", ":80)", ":80.", ":80x", ":80 ")) {
+                lines.add(name + port);
+                lines.add("at 12:00:00.5 " + name + port);
+                lines.add(name + port + " at 12:00:00");
+                lines.add("h.x " + name + port);
+            }
+        }
+        for (String s : lines) {
+            assertEquals(LineTokens.preChecksReference(s), LineTokens.preChecks(s.toCharArray()), "pre-checks of '" + s + "'");
+        }
+    }
+
+    @Test
     void wordLookupsOnCharactersEqualTheSets() {
         List<String> words = new ArrayList<>(List.of("com", "net", "org", "edu", "gov", "mil", "int", "info", "biz",
                 "io", "local", "localdomain", "lan", "co", "ac", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB",
