@@ -654,6 +654,12 @@ abstract class NoveltyKernel {
             // |s + x_i u_j| <= bound + xmax * max |u_j| (with room for the rounding): far below the float's range,
             // every new value is finite without a test
             float grown = (pc.bound + xmax * Math.max(umax, -umin) * 1.001f) * 1.001f;
+            if (grown >= 1e36f && pc.steps - pc.measuredAt >= PackedCell.REMEASURE_STEPS) {
+                // the bound grows by 1.001 a step whatever the values do (some 80,000 steps reach 1e36): measure the
+                // values again (decays have kept them small), at most once every REMEASURE_STEPS steps
+                pc.measuredAt = pc.steps;
+                grown = (pc.measure(s) + xmax * Math.max(umax, -umin) * 1.001f) * 1.001f;
+            }
             pc.bound = grown;
             if (grown < 1e36f) {
                 writeRows(s, x, nz, k, m);

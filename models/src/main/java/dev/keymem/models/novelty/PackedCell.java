@@ -37,6 +37,10 @@ final class PackedCell {
     final float factor;
     /** At least the magnitude of every value (decays and flushes only make values smaller). */
     float bound;
+    /** {@link #steps} when {@link #bound} was last measured by {@link #measure}. */
+    long measuredAt;
+    /** Fewest steps between two measures of the bound. */
+    static final int REMEASURE_STEPS = 64;
 
     /** An empty cell (all +0) of c x c values, decays by {@code factor} (in (0, 1]). */
     PackedCell(int c, float factor) {
@@ -47,6 +51,18 @@ final class PackedCell {
         this.stamp = new long[c];
         this.factor = factor;
         Arrays.fill(slot, -1);
+    }
+
+    /** The largest magnitude of the active block's values in {@code s} (all finite in a packed cell). */
+    float measure(float[] s) {
+        float max = 0f;
+        for (int r = 0; r < m; r++) {
+            int row = r * c;
+            for (int q = 0; q < m; q++) {
+                max = Math.max(max, Math.abs(s[row + q]));
+            }
+        }
+        return max;
     }
 
     /**

@@ -152,6 +152,32 @@ class PackedCellTest {
         run(s, 8, 5000, 0, 0f);
     }
 
+    /**
+     * A key that writes for longer than the bound's growth allows (1.001 a step reaches 1e36 in some 80,000
+     * steps) keeps a measured bound far below it (its values decay), so it keeps the write without finite tests;
+     * every step equal to the reference.
+     */
+    @Test
+    void aKeyPastEightyThousandWritesKeepsAFiniteBound() throws Exception {
+        NoveltySettings s = new NoveltySettings(4, 4, 0.5f, 0.98f, 4, 0.5f);
+        Novelty ref = new Novelty(s, null, false);
+        Novelty packed = withKernel("packed", () -> new Novelty(s, null, true));
+        NoveltyState a = ref.newState(1);
+        NoveltyState b = packed.newState(1);
+        NoveltyStore sa = NoveltyStore.inMemory();
+        NoveltyStore sb = NoveltyStore.inMemory();
+        SplittableRandom r = new SplittableRandom(41);
+        for (int k = 0; k < 200_000; k++) {
+            float[] v = item(r, s.dimension(), 6);
+            NoveltyWrite wa = ref.write(a, sa, v, k, null);
+            NoveltyWrite wb = packed.write(b, sb, v, k, null);
+            assertEquals(Float.floatToIntBits(wa.innovation()), Float.floatToIntBits(wb.innovation()), "item " + k);
+        }
+        PackedCell pc = b.packed(4, 0.98f);
+        assertTrue(pc.bound < 1e36f, "bound after 200,000 writes: " + pc.bound);
+        sameCell(a, b, "end");
+    }
+
     /** Packing keeps the active coordinates' values and unpacking puts every value back where it was. */
     @Test
     void packingAndUnpackingKeepEveryValue() {
