@@ -1053,6 +1053,11 @@ public final class LineMasker implements Serializable {
          * taken in this pass so that it makes none of its own.
          */
         final int tokenChecks;
+        /**
+         * The characters the endpoint pre-filter read (the runs before colons, {@link TokenChecks#hostRunStart}):
+         * at most the line's length, since each run stops at the previous colon. Kept for the test that bounds it.
+         */
+        final int hostRunReads;
 
         Census(String s) {
             this(s.toCharArray());
@@ -1115,6 +1120,7 @@ public final class LineMasker implements Serializable {
             int maxHexRun = 0;
             int checks = 0;
             int lastDot = -1; // the last dot read
+            int hostRunReads = 0;
             int n = s.length;
             int i = 0;
             while (i < n) {
@@ -1184,12 +1190,21 @@ public final class LineMasker implements Serializable {
                         case COLON -> {
                             colons++;
                             doubleColon |= prev == ':';
-                            // an endpoint's name holds a dot, and the last dot before the colon is then in it: a
-                            // colon with no dot before it, or a dot outside the run of [\w.-] before it (a clock
-                            // time's, a timestamp's), is no endpoint's (endpointAt is not asked)
-                            if (i + 2 < n && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && lastDot >= 0
-                                    && TokenChecks.hostRun(s, lastDot + 1, i) && TokenChecks.endpointAt(s, i)) {
-                                checks |= TokenChecks.PORT;
+                            // endpointAt is false unless the run of [\w.-] before the colon holds a dot (its
+                            // `dots == 0` test; the ENDPOINT regex wants one), and the last dot read is then in
+                            // that run: a colon with no dot before it, or a dot outside the run (a clock time's, a
+                            // timestamp's), is no endpoint's, and endpointAt is not asked. This holds only while
+                            // endpointAt requires the dot: a rule for dotless names ([::1]:80, host:8080) must
+                            // drop this filter (LineTokensScanTest compares such lines with the reference).
+                            // The run is read backward from the colon and stops at its first other character (at
+                            // the latest the previous colon), so each character is read for one colon at most
+                            // and the line's cost stays linear (forward from the dot it was quadratic)
+                            if (i + 2 < n && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && lastDot >= 0) {
+                                int runStart = TokenChecks.hostRunStart(s, lastDot + 1, i);
+                                hostRunReads += i - runStart + 1;
+                                if (runStart == lastDot + 1 && TokenChecks.endpointAt(s, i)) {
+                                    checks |= TokenChecks.PORT;
+                                }
                             }
                         }
                         case HYPHEN -> hyphens++;
@@ -1237,6 +1252,7 @@ public final class LineMasker implements Serializable {
             this.tokenChecks = checks | (dots > 0 ? TokenChecks.DOT : 0) | (slashes >= 2 ? TokenChecks.TWO_SLASHES : 0);
             this.at = at;
             this.count = count;
+            this.hostRunReads = hostRunReads;
         }
     }
 
@@ -1382,14 +1398,17 @@ public final class LineMasker implements Serializable {
             return c >= 'a' && c <= 'z';
         }
 
-        /** Whether {@code s[from, to)} are all {@code [\w.-]}. */
-        static boolean hostRun(char[] s, int from, int to) {
-            for (int k = from; k < to; k++) {
-                if (!hostChar(s[k])) {
-                    return false;
-                }
+        /**
+         * Where the run of {@code [\w.-]} that ends at {@code to} starts, read backward from {@code to - 1} and no
+         * further than {@code from}: {@code from} exactly when {@code s[from, to)} are all {@code [\w.-]}, else
+         * (one past) the last other character there. Reads {@code to - result} characters, plus the one it stops at.
+         */
+        static int hostRunStart(char[] s, int from, int to) {
+            int k = to;
+            while (k > from && hostChar(s[k - 1])) {
+                k--;
             }
-            return true;
+            return k;
         }
 
         /** {@code [\w.-]}. */

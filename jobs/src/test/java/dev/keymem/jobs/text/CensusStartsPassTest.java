@@ -86,6 +86,33 @@ class CensusStartsPassTest {
         }
     }
 
+    /**
+     * The endpoint pre-filter (the run of {@code [\w.-]} before a colon and two digits, read back to the last dot)
+     * reads each character for one colon at most, so a line costs O(length) however its dots and colons fall; its
+     * answer is still {@link LineMasker.TokenChecks#of}'s (the reference). Read forward from the dot to each colon,
+     * the first line below was ~21 million reads.
+     */
+    @Test
+    void endpointPreFilterReadsALineOnce() throws IOException {
+        List<String> lines = new ArrayList<>(List.of(
+                "x." + "a".repeat(8000) + ":12".repeat(2667),
+                "x." + "a".repeat(8000) + ":12".repeat(2667) + " b.c:80 d.e:8080",
+                ("x.y" + "-".repeat(50) + ":12").repeat(300),
+                "a.b" + ":12:34".repeat(3000),
+                "." + "a:12".repeat(4000),
+                "h." + "a".repeat(5000) + ":12".repeat(1000) + "[::1]:80 host:8080 a.b:443"));
+        lines.addAll(lines());
+        for (String line : lines) {
+            char[] cs = line.toCharArray();
+            String at = line.length() > 200 ? line.substring(0, 200) + "... (" + line.length() + " chars)" : line;
+            for (boolean[] open : new boolean[][] {null, RegexScan.Starts.OPEN, WIDE}) {
+                LineMasker.Census c = new LineMasker.Census(cs, open);
+                assertTrue(c.hostRunReads <= cs.length, "reads " + c.hostRunReads + " of " + at);
+                assertEquals(LineMasker.TokenChecks.of(cs), c.tokenChecks, at);
+            }
+        }
+    }
+
     /** Surrounding whitespace (stripped by the masker after the census was taken) changes no count. */
     @Test
     void censusOfAPaddedLineIsTheStrippedOnes() throws IOException {
