@@ -421,10 +421,7 @@ public final class LogSummarizer {
         if (paramsScratch == null) {
             paramsScratch = new ParamsScratch();
         }
-        // params = paramsScratch.params(mined, match.masked(), line.bare, tw, facts): taken here, their text made
-        // below only where the template's list grows by them
-        ParamsScratch params = paramsScratch;
-        params.take(mined, match.masked(), line.bare, tw, facts);
+        String params = paramsScratch.params(mined, match.masked(), line.bare, tw, facts);
         String shape = facts.shape; // shape(match.masked())
         // contains(t.shapes, shape) ? -1 : count(t.shapes): one pass over the list (a line whose shape is new, each
         // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
@@ -475,14 +472,13 @@ public final class LogSummarizer {
         }
         t.count++;
         t.lastOffset = line.offset;
-        // countUnlessHeld(t.params, params.text()): contains(t.params, params) ? -1 : count(t.params)
-        int held = params.countUnlessHeld(t.params);
+        int held = countUnlessHeld(t.params, params); // contains(t.params, params) ? -1 : count(t.params)
         if (held >= 0) {
             if (t.paramsDistinct < MAX_DISTINCT) {
                 t.paramsDistinct++;
             }
             if (held < MAX_PARAMS) {
-                t.params = add(t.params, params.text());
+                t.params = add(t.params, params);
             }
         }
         t.innovation = Math.max(t.innovation, innovation);
@@ -1220,44 +1216,21 @@ public final class LogSummarizer {
          * facts of {@code masked}: its {@link MaskedStart} is read from them (made once per masked message).
          */
         String params(String line, String masked, boolean bare, TemplateWords template, Masked facts) {
-            take(line, masked, bare, template, facts);
-            return p.text();
-        }
-
-        /**
-         * Takes the parameters of {@link #params(String, String, boolean, TemplateWords, Masked)} into this scratch
-         * without making their text: {@link #countUnlessHeld} and {@link #text} read them.
-         */
-        void take(String line, String masked, boolean bare, TemplateWords template, Masked facts) {
             LineWords w = this.w;
             w.reset(line);
-            Params p = this.p;
-            p.reset(template);
             if (w.from == w.to) {
-                // a blank line's one word, as words and messageWords give it: params(new String[] {""}, template)
-                p.take("");
-                return;
+                // a blank line's one word, as words and messageWords give it
+                return LogSummarizer.params(new String[] {""}, template);
             }
             int first = bare ? 0 : Math.max(0, facts == null ? w.messageStart(masked)
                     : w.messageStart(masked, facts.start(masked)));
+            Params p = this.p;
+            p.reset(template);
             for (int k = first; w.has(k); k++) {
                 if (!p.take(line, w.start(k), w.end(k))) {
                     break;
                 }
             }
-        }
-
-        /**
-         * {@code LogSummarizer.countUnlessHeld(packed, text())} (the reference) with the parameters taken last
-         * ({@link #take}), compared char by char where they sit: no String made for parameters the list holds
-         * (most lines of a template repeat a parameter list it holds).
-         */
-        int countUnlessHeld(String packed) {
-            return p.countUnlessHeld(packed);
-        }
-
-        /** The text of the parameters taken last ({@link #take}). */
-        String text() {
             return p.text();
         }
     }
@@ -1332,50 +1305,6 @@ public final class LogSummarizer {
 
         String text() {
             return sb.length() == 0 ? "" : sb.toString().replace(TemplateEntry.SEP, ' ');
-        }
-
-        /**
-         * {@code LogSummarizer.countUnlessHeld(packed, text())}: -1 when the packed list holds {@link #text()}, else
-         * its number of elements; the text compared where it sits ({@link TemplateEntry#SEP} read as the space
-         * {@link #text()} makes of it).
-         */
-        int countUnlessHeld(String packed) {
-            int n = packed.length();
-            if (n == 0) {
-                return 0;
-            }
-            StringBuilder sb = this.sb;
-            int len = sb.length();
-            int c = 0;
-            for (int start = 0; ; ) {
-                int end = packed.indexOf(TemplateEntry.SEP, start);
-                if (end < 0) {
-                    end = n;
-                }
-                c++;
-                if (end - start == len + 1 && sameText(packed, start + 1)) {
-                    return -1;
-                }
-                if (end == n) {
-                    return c;
-                }
-                start = end + 1;
-            }
-        }
-
-        /** Whether {@code packed} holds {@link #text()} at {@code at} (its length checked by the caller). */
-        private boolean sameText(String packed, int at) {
-            StringBuilder sb = this.sb;
-            for (int i = 0, len = sb.length(); i < len; i++) {
-                char c = sb.charAt(i);
-                if (c == TemplateEntry.SEP) {
-                    c = ' ';
-                }
-                if (packed.charAt(at + i) != c) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 
