@@ -44,7 +44,7 @@ public final class KafkaIO {
 
     /** Side output for records that cannot be processed. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+            new OutputTag<>("dead-letters", DeadLetterSerializer.TYPE);
 
     /** Transaction timeout used unless the connection sets {@code transaction.timeout.ms}: 10 minutes. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
