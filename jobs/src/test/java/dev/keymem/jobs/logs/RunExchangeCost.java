@@ -37,7 +37,7 @@ public final class RunExchangeCost {
     public static void main(String[] a) throws Exception {
         Path file = Path.of(a[0]);
         int passes = Integer.parseInt(a[1]);
-        long maxBufferedChars = a.length > 2 ? Long.parseLong(a[2]) : LogLineRuns.MAX_BUFFERED_CHARS;
+        long maxBufferedChars = a.length > 2 ? Long.parseLong(a[2]) : LogLineRuns.MAX_BUFFERED_BYTES;
         int maxBufferedLines = a.length > 3 ? Integer.parseInt(a[3]) : LogLineRuns.MAX_BUFFERED_LINES;
         RecordParser<LogLine> parser = LogSummaryJob.parser(null);
         List<LogLineRun> runs = new ArrayList<>();
