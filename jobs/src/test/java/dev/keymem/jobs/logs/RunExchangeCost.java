@@ -28,7 +28,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * passes. Prints the runs, and a hash of every line taken (source, text, offset,
  * time stamp, bare, CRI byte: two builds moving the same lines give the same hash). A measuring program, not a test:
  * {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/test-classes:jobs/target/memctl.jar
- * dev.keymem.jobs.logs.RunExchangeCost FILE PASSES [BUFFERED_CHARS BUFFERED_LINES]}.
+ * dev.keymem.jobs.logs.RunExchangeCost FILE PASSES [BUFFERED_BYTES BUFFERED_LINES]}.
  */
 public final class RunExchangeCost {
     private RunExchangeCost() {
@@ -37,7 +37,7 @@ public final class RunExchangeCost {
     public static void main(String[] a) throws Exception {
         Path file = Path.of(a[0]);
         int passes = Integer.parseInt(a[1]);
-        long maxBufferedChars = a.length > 2 ? Long.parseLong(a[2]) : LogLineRuns.MAX_BUFFERED_BYTES;
+        long maxBufferedBytes = a.length > 2 ? Long.parseLong(a[2]) : LogLineRuns.MAX_BUFFERED_BYTES;
         int maxBufferedLines = a.length > 3 ? Integer.parseInt(a[3]) : LogLineRuns.MAX_BUFFERED_LINES;
         RecordParser<LogLine> parser = LogSummaryJob.parser(null);
         List<LogLineRun> runs = new ArrayList<>();
@@ -85,7 +85,7 @@ public final class RunExchangeCost {
                 runs.add(open.remove(l.source));
                 stamps.add(sizes.remove(l.source)[2]);
             }
-            if (bufferedChars >= maxBufferedChars || bufferedLines >= maxBufferedLines) {
+            if (bufferedChars >= maxBufferedBytes || bufferedLines >= maxBufferedLines) {
                 runs.addAll(open.values());
                 for (long[] y : sizes.values()) {
                     stamps.add(y[2]);
