@@ -43,8 +43,8 @@ public final class RunExchangeCost {
         List<LogLineRun> runs = new ArrayList<>();
         List<Long> stamps = new ArrayList<>();
         Map<String, LogLineRun> open = new LinkedHashMap<>();
-        Map<String, long[]> sizes = new LinkedHashMap<>(); // per open run: lines, chars, stamp
-        long bufferedChars = 0;
+        Map<String, long[]> sizes = new LinkedHashMap<>(); // per open run: lines, chars, stamp, bytes
+        long bufferedBytes = 0;
         int bufferedLines = 0;
         long lineNo = 0;
         int lines = 0;
@@ -61,7 +61,7 @@ public final class RunExchangeCost {
             lines++;
             LogLineRun run = open.get(l.source);
             if (run != null && !run.accepts(l)) {
-                bufferedChars -= sizes.get(l.source)[1];
+                bufferedBytes -= sizes.get(l.source)[3];
                 bufferedLines -= (int) sizes.get(l.source)[0];
                 runs.add(open.remove(l.source));
                 stamps.add(sizes.remove(l.source)[2]);
@@ -70,29 +70,32 @@ public final class RunExchangeCost {
             if (run == null) {
                 run = new LogLineRun(l.source, l.topic, l.partition, 8);
                 open.put(l.source, run);
-                sizes.put(l.source, new long[] {0, 0, stamp});
+                long opened = l.source.length() + LogLineRuns.RUN_BYTES;
+                sizes.put(l.source, new long[] {0, 0, stamp, opened});
+                bufferedBytes += opened;
             }
             run.add(l);
             long[] z = sizes.get(l.source);
             long chars = l.text == null ? 0 : l.text.length();
             z[0]++;
             z[1] += chars;
-            bufferedChars += chars;
+            z[3] += chars + LogLineRuns.LINE_BYTES;
+            bufferedBytes += chars + LogLineRuns.LINE_BYTES;
             bufferedLines++;
             if (z[0] >= LogLineRuns.MAX_LINES || z[1] >= LogLineRuns.MAX_CHARS) {
-                bufferedChars -= z[1];
+                bufferedBytes -= z[3];
                 bufferedLines -= (int) z[0];
                 runs.add(open.remove(l.source));
                 stamps.add(sizes.remove(l.source)[2]);
             }
-            if (bufferedChars >= maxBufferedBytes || bufferedLines >= maxBufferedLines) {
+            if (bufferedBytes >= maxBufferedBytes || bufferedLines >= maxBufferedLines) {
                 runs.addAll(open.values());
                 for (long[] y : sizes.values()) {
                     stamps.add(y[2]);
                 }
                 open.clear();
                 sizes.clear();
-                bufferedChars = 0;
+                bufferedBytes = 0;
                 bufferedLines = 0;
             }
         }
