@@ -25,8 +25,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * in the sorted input's order (by source, then stamp), and each of its lines taken, as {@link LogLineRuns.Unpack}
  * hands them on). The file's records are parsed as the job parses them and gathered into runs as
  * {@link LogLineRuns.Gather} gathers them (its rules, with the buffer limits given or its defaults), before the
- * passes. Prints the runs, and a hash of every line taken (source, text, offset,
- * time stamp, bare, CRI byte, and each run's stamp and key: two builds moving the same lines in the same runs give the same hash). A measuring program, not a test:
+ * passes. Prints the runs, and a hash of every line taken (source, text, offset, time stamp, bare, CRI byte, and
+ * each run's stamp and key: two builds moving the same lines in the same runs give the same hash). A measuring
+ * program, not a test:
  * {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/test-classes:jobs/target/memctl.jar
  * dev.keymem.jobs.logs.RunExchangeCost FILE PASSES [BUFFERED_BYTES BUFFERED_LINES]}.
  */
