@@ -21,10 +21,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *       emits it, stamped with the timestamp of its first line, when it holds {@link #MAX_LINES} lines or
  *       {@link #MAX_CHARS} characters of text, when a line of the same source comes from another topic or
  *       partition, and all open runs (in the order they were opened) when they hold {@link #MAX_BUFFERED_BYTES}
- *       bytes of heap (as {@link #LINE_BYTES} and {@link #RUN_BYTES} count it) or {@link #MAX_BUFFERED_LINES}
- *       lines together, before a watermark or checkpoint barrier passes, and at the end of the input. A source's runs thus leave in the order of their lines, and their
- *       stamps (a batch file run stamps a line with its line number) grow with it: the sort keeps each source's
- *       lines in file order. Buffered text is bounded by those limits.</li>
+ *       bytes of heap (as {@code LINE_BYTES} and {@code RUN_BYTES} count it) or {@link #MAX_BUFFERED_LINES}
+ *       lines together, before a watermark or checkpoint barrier passes, and at the end of the input. A
+ *       source's runs thus leave in the order of their lines, and their stamps (a batch file run stamps a line
+ *       with its line number) grow with it: the sort keeps each source's lines in file order. The heap
+ *       buffered is bounded by those limits ({@link #MAX_BUFFERED_BYTES}).</li>
  *   <li>{@link ParseGather} is the parse step and {@link Gather} in one operator over the records, what the job's
  *       file runs use: the same runs and dead letters as {@code ParseOrDeadLetter} followed by {@link Gather}
  *       (its reference; tests compare the two), without the line's copy between the two chained operators.</li>
@@ -39,8 +40,8 @@ public final class LogLineRuns {
     public static final int MAX_CHARS = 64 * 1024;
     /**
      * All open runs are emitted once they hold this many bytes of heap together, each line counted as its text's
-     * characters plus {@link #LINE_BYTES} and each open run as its source's characters plus {@link #RUN_BYTES}.
-     * With many sources interleaved, a run holds about this budget's lines divided by the sources; every run costs
+     * characters plus {@code LINE_BYTES} (96) and each open run as its source's characters plus {@code RUN_BYTES}
+     * (512). With many sources interleaved, a run holds about this budget's lines divided by the sources; every run costs
      * its own exchange record, sort entry and sort comparisons, so fewer, longer runs cost less per line (the
      * 100,000 lines of 10,000 sources of logs-10k, about 25M counted so, make 10,000 runs here, 28,499 at a 4M
      * characters' budget: docs/benchmarks.md, logflow2 and logflow3). The heap the gatherer holds is at most this
