@@ -41,8 +41,8 @@ public final class LogLineRuns {
     /**
      * All open runs are emitted once they hold this many bytes of heap together, each line counted as its text's
      * characters plus {@code LINE_BYTES} (96) and each open run as its source's characters plus {@code RUN_BYTES}
-     * (512). With many sources interleaved, a run holds about this budget's lines divided by the sources; every run costs
-     * its own exchange record, sort entry and sort comparisons, so fewer, longer runs cost less per line (the
+     * (512). With many sources interleaved, a run holds about this budget's lines divided by the sources; every
+     * run costs its own exchange record, sort entry and sort comparisons, so fewer, longer runs cost less per line (the
      * 100,000 lines of 10,000 sources of logs-10k, about 25M counted so, make 10,000 runs here, 28,499 at a 4M
      * characters' budget: docs/benchmarks.md, logflow2 and logflow3). The heap the gatherer holds is at most this
      * for Latin-1 text on a JVM with compressed references; a text outside Latin-1 holds two bytes a char, up
