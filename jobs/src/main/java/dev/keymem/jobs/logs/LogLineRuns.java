@@ -20,11 +20,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *   <li>{@link Gather} (after the parse step, same parallelism, chained to it) keeps one open run per source and
  *       emits it, stamped with the timestamp of its first line, when it holds {@link #MAX_LINES} lines or
  *       {@link #MAX_CHARS} characters of text, when a line of the same source comes from another topic or
- *       partition, and all open runs (in the order they were opened) when they hold {@link #MAX_BUFFERED_CHARS}
- *       characters or {@link #MAX_BUFFERED_LINES} lines together, before a watermark or checkpoint barrier
- *       passes, and at the end of the input. A source's runs thus leave in the order of their lines, and their
- *       stamps (a batch file run stamps a line with its line number) grow with it: the sort keeps each source's
- *       lines in file order. Buffered text is bounded by those limits.</li>
+ *       partition, and all open runs (in the order they were opened) when they hold {@link #MAX_BUFFERED_BYTES}
+ *       bytes of heap (as {@code LINE_BYTES} and {@code RUN_BYTES} count it) or {@link #MAX_BUFFERED_LINES}
+ *       lines together, before a watermark or checkpoint barrier passes, and at the end of the input. A
+ *       source's runs thus leave in the order of their lines, and their stamps (a batch file run stamps a line
+ *       with its line number) grow with it: the sort keeps each source's lines in file order. The heap
+ *       buffered is bounded by those limits ({@link #MAX_BUFFERED_BYTES}).</li>
  *   <li>{@link ParseGather} is the parse step and {@link Gather} in one operator over the records, what the job's
  *       file runs use: the same runs and dead letters as {@code ParseOrDeadLetter} followed by {@link Gather}
  *       (its reference; tests compare the two), without the line's copy between the two chained operators.</li>
@@ -38,13 +39,28 @@ public final class LogLineRuns {
     /** A run is emitted once its text reaches this many characters. */
     public static final int MAX_CHARS = 64 * 1024;
     /**
-     * All open runs are emitted once their text reaches this many characters together. With many sources
-     * interleaved, a run holds about this many characters' lines divided by the sources; every run costs its own
-     * exchange record, sort entry and sort comparisons, so fewer, longer runs cost less per line (16M here; at 4M
-     * the 100,000 lines of 10,000 sources made 28,499 runs, at 16M 10,000: docs/benchmarks.md, logflow2). The
-     * text held is at most this (Latin-1 strings one byte a char, others two) plus the lines' arrays.
+     * All open runs are emitted once they hold this many bytes of heap together, each line counted as its text's
+     * characters plus {@code LINE_BYTES} (96) and each open run as its source's characters plus {@code RUN_BYTES}
+     * (512). With many sources interleaved, a run holds about this budget's lines divided by the sources; every
+     * run costs its own exchange record, sort entry and sort comparisons, so fewer, longer runs cost less per line (the
+     * 100,000 lines of 10,000 sources of logs-10k, about 25M counted so, make 10,000 runs here, 28,499 at a 4M
+     * characters' budget: docs/benchmarks.md, logflow2 and logflow3). The heap the gatherer holds is at most this
+     * for Latin-1 text on a JVM with compressed references; a text outside Latin-1 holds two bytes a char, up
+     * to its characters more.
      */
-    public static final long MAX_BUFFERED_CHARS = 16L * 1024 * 1024;
+    public static final long MAX_BUFFERED_BYTES = 32L * 1024 * 1024;
+    /**
+     * The heap a buffered line holds besides its text's characters, in bytes, rounded up: its text's String and
+     * array headers and padding (47) and its share of the run's per-line arrays (offset, timestamp, text, three
+     * flags: 23 bytes a slot, up to twice that while the arrays grow by doubling).
+     */
+    static final long LINE_BYTES = 96;
+    /**
+     * The heap an open run holds besides its lines and its source's characters, in bytes, rounded up: the run
+     * (about 64), its six per-line arrays at their first capacity of 8 (96 of headers, 184 of slots), its
+     * source's String (47), the gatherer's entry for it and the map's (about 100).
+     */
+    static final long RUN_BYTES = 512;
     /** All open runs are emitted once they hold this many lines together. */
     public static final int MAX_BUFFERED_LINES = 256 * 1024;
 
@@ -69,6 +85,16 @@ public final class LogLineRuns {
         public long chars(LogLine l) {
             return l.text == null ? 0 : l.text.length();
         }
+
+        @Override
+        public long bytes(LogLine l) {
+            return chars(l) + LINE_BYTES;
+        }
+
+        @Override
+        public long openBytes(LogLine first) {
+            return (first.source == null ? 0 : first.source.length()) + RUN_BYTES;
+        }
     }
 
     /** Gathers lines into runs per source (see {@link LogLineRuns}). */
@@ -76,16 +102,16 @@ public final class LogLineRuns {
         private static final long serialVersionUID = 1L;
 
         /**
-         * With the default limits ({@link #MAX_LINES}, {@link #MAX_CHARS}, {@link #MAX_BUFFERED_CHARS},
+         * With the default limits ({@link #MAX_LINES}, {@link #MAX_CHARS}, {@link #MAX_BUFFERED_BYTES},
          * {@link #MAX_BUFFERED_LINES}).
          */
         public Gather() {
-            this(MAX_LINES, MAX_CHARS, MAX_BUFFERED_CHARS, MAX_BUFFERED_LINES);
+            this(MAX_LINES, MAX_CHARS, MAX_BUFFERED_BYTES, MAX_BUFFERED_LINES);
         }
 
         /** With the given limits (each at least 1). */
-        public Gather(int maxLines, long maxChars, long maxBufferedChars, int maxBufferedLines) {
-            super(new Lines(), maxLines, maxChars, maxBufferedChars, maxBufferedLines);
+        public Gather(int maxLines, long maxChars, long maxBufferedBytes, int maxBufferedLines) {
+            super(new Lines(), maxLines, maxChars, maxBufferedBytes, maxBufferedLines);
         }
     }
 
@@ -105,13 +131,13 @@ public final class LogLineRuns {
 
         /** With the default limits (those of {@link Gather#Gather()}). */
         public ParseGather(RecordParser<LogLine> parser) {
-            this(parser, MAX_LINES, MAX_CHARS, MAX_BUFFERED_CHARS, MAX_BUFFERED_LINES);
+            this(parser, MAX_LINES, MAX_CHARS, MAX_BUFFERED_BYTES, MAX_BUFFERED_LINES);
         }
 
         /** With the given limits (each at least 1). */
-        public ParseGather(RecordParser<LogLine> parser, int maxLines, long maxChars, long maxBufferedChars,
+        public ParseGather(RecordParser<LogLine> parser, int maxLines, long maxChars, long maxBufferedBytes,
                            int maxBufferedLines) {
-            super(new Lines(), maxLines, maxChars, maxBufferedChars, maxBufferedLines);
+            super(new Lines(), maxLines, maxChars, maxBufferedBytes, maxBufferedLines);
             this.parser = Objects.requireNonNull(parser, "parser");
         }
 

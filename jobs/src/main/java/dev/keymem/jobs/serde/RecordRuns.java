@@ -28,8 +28,9 @@ import org.apache.flink.util.Collector;
  *       emits it, stamped with the timestamp of its first record, when it holds {@code maxRecords} records or
  *       {@code maxChars} characters of text, when a record of the same key cannot join it
  *       ({@link Run#accepts}, e.g. it comes from another topic or partition), and all open runs (in the order
- *       they were opened) when they hold {@code maxBufferedChars} characters or {@code maxBufferedRecords}
- *       records together, before a watermark or checkpoint barrier passes, and at the end of the input. A key's
+ *       they were opened) when they hold {@code maxBufferedBytes} bytes ({@link Shape#bytes} and
+ *       {@link Shape#openBytes}: by default their characters) or {@code maxBufferedRecords} records together,
+ *       before a watermark or checkpoint barrier passes, and at the end of the input. A key's
  *       runs thus leave in the order of its records, and their stamps (a batch file run stamps a record with
  *       its line number) grow with it: the sort keeps each key's records in file order. Buffered text is
  *       bounded by those limits. Its state is nothing: what it holds leaves before every checkpoint barrier.</li>
@@ -103,8 +104,21 @@ public final class RecordRuns {
         /** A new, empty run for {@code first}'s key (which {@link Run#accepts} it). */
         R open(T first);
 
-        /** The characters of text {@code t} holds (what the size limits count). */
+        /** The characters of text {@code t} holds (what a run's size limit counts). */
         long chars(T t);
+
+        /**
+         * The heap {@code t} holds, in bytes, once in a run (what the buffered limit counts, with
+         * {@link #openBytes}); by default {@link #chars}.
+         */
+        default long bytes(T t) {
+            return chars(t);
+        }
+
+        /** The heap, in bytes, an open run holds besides its records' {@link #bytes}; by default 0. */
+        default long openBytes(T first) {
+            return 0;
+        }
     }
 
     /**
@@ -152,18 +166,19 @@ public final class RecordRuns {
         private final Shape<T, R> shape;
         private final int maxRecords;
         private final long maxChars;
-        private final long maxBufferedChars;
+        private final long maxBufferedBytes;
         private final int maxBufferedRecords;
         private transient Map<String, Open<R>> open;
-        private transient long bufferedChars;
+        private transient long bufferedBytes;
         private transient int bufferedRecords;
 
-        /** A run being gathered, with its first record's timestamp and its text size. */
+        /** A run being gathered, with its first record's timestamp, its text size and its heap estimate. */
         private static final class Open<R> {
             final R run;
             final boolean stamped;
             final long stamp;
             long chars;
+            long bytes;
             int size;
 
             Open(R run, boolean stamped, long stamp) {
@@ -173,16 +188,20 @@ public final class RecordRuns {
             }
         }
 
-        /** With the given limits (each at least 1). */
-        protected Gatherer(Shape<T, R> shape, int maxRecords, long maxChars, long maxBufferedChars,
+        /**
+         * With the given limits (each at least 1); {@code maxBufferedBytes} bounds the open runs'
+         * {@link Shape#bytes} and {@link Shape#openBytes} together (their characters, for a shape that counts no
+         * more).
+         */
+        protected Gatherer(Shape<T, R> shape, int maxRecords, long maxChars, long maxBufferedBytes,
                            int maxBufferedRecords) {
-            if (maxRecords < 1 || maxChars < 1 || maxBufferedChars < 1 || maxBufferedRecords < 1) {
+            if (maxRecords < 1 || maxChars < 1 || maxBufferedBytes < 1 || maxBufferedRecords < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
             this.shape = shape;
             this.maxRecords = maxRecords;
             this.maxChars = maxChars;
-            this.maxBufferedChars = maxBufferedChars;
+            this.maxBufferedBytes = maxBufferedBytes;
             this.maxBufferedRecords = maxBufferedRecords;
         }
 
@@ -206,23 +225,27 @@ public final class RecordRuns {
             if (o == null) {
                 o = new Open<>(shape.open(t), element.hasTimestamp(), element.getTimestamp());
                 open.put(key, o);
+                long opened = shape.openBytes(t);
+                o.bytes = opened;
+                bufferedBytes += opened;
             }
             o.run.add(t);
-            long chars = shape.chars(t);
-            o.chars += chars;
+            o.chars += shape.chars(t);
+            long bytes = shape.bytes(t);
+            o.bytes += bytes;
             o.size++;
-            bufferedChars += chars;
+            bufferedBytes += bytes;
             bufferedRecords++;
             if (o.size >= maxRecords || o.chars >= maxChars) {
                 emit(open.remove(key));
             }
-            if (bufferedChars >= maxBufferedChars || bufferedRecords >= maxBufferedRecords) {
+            if (bufferedBytes >= maxBufferedBytes || bufferedRecords >= maxBufferedRecords) {
                 flush();
             }
         }
 
         private void emit(Open<R> o) {
-            bufferedChars -= o.chars;
+            bufferedBytes -= o.bytes;
             bufferedRecords -= o.size;
             output.collect(o.stamped ? new StreamRecord<>(o.run, o.stamp) : new StreamRecord<>(o.run));
         }
@@ -244,9 +267,9 @@ public final class RecordRuns {
         private static final long serialVersionUID = 1L;
 
         /** With the given limits (each at least 1). */
-        public Gather(Shape<T, R> shape, int maxRecords, long maxChars, long maxBufferedChars,
+        public Gather(Shape<T, R> shape, int maxRecords, long maxChars, long maxBufferedBytes,
                       int maxBufferedRecords) {
-            super(shape, maxRecords, maxChars, maxBufferedChars, maxBufferedRecords);
+            super(shape, maxRecords, maxChars, maxBufferedBytes, maxBufferedRecords);
         }
 
         @Override

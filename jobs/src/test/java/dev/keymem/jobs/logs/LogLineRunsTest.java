@@ -52,6 +52,35 @@ class LogLineRunsTest {
         }
     }
 
+    /**
+     * Many short lines of many sources (the shape where each line's and run's own objects outweigh its text): at
+     * the default limits the gatherer flushes once the lines' and runs' heap estimate reaches the budget, long
+     * before the line limit, so the lines it holds stay within {@link LogLineRuns#MAX_BUFFERED_BYTES} of heap.
+     */
+    @Test
+    void manyShortLinesOfManySourcesFlushWithinTheByteBudget() throws Exception {
+        int sources = 100_000;
+        try (var h = new OneInputStreamOperatorTestHarness<LogLine, LogLineRun>(new LogLineRuns.Gather(),
+                LogLineSerializer.INSTANCE)) {
+            h.setup(LogLineRun.Serializer.INSTANCE);
+            h.open();
+            int fed = 0;
+            long counted = 0;
+            while (h.getOutput().isEmpty() && fed < 3 * sources) {
+                String source = "src-" + (fed % sources);
+                String text = "ok " + fed;
+                counted += text.length() + LogLineRuns.LINE_BYTES
+                        + (fed < sources ? source.length() + LogLineRuns.RUN_BYTES : 0);
+                h.processElement(new StreamRecord<>(new LogLine(source, text, fed, -1), fed));
+                fed++;
+            }
+            assertTrue(fed < sources, "flushed after " + fed + " lines");
+            assertEquals(fed, h.getOutput().size(), "every open run (one line each) leaves at the flush");
+            assertTrue(counted >= LogLineRuns.MAX_BUFFERED_BYTES, "flushed early: " + counted);
+            assertTrue(counted - LogLineRuns.MAX_BUFFERED_BYTES < 1024, "flushed late: " + counted);
+        }
+    }
+
     private static List<LogLine> lines(SplittableRandom r, int n, int sources) {
         List<LogLine> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -209,7 +238,7 @@ class LogLineRunsTest {
         for (int round = 0; round < 4; round++) {
             int sources = new int[] {1, 5, 2_000, 40}[round];
             int[] l = round < 2 ? new int[] {LogLineRuns.MAX_LINES, LogLineRuns.MAX_CHARS,
-                    (int) LogLineRuns.MAX_BUFFERED_CHARS, LogLineRuns.MAX_BUFFERED_LINES}
+                    (int) LogLineRuns.MAX_BUFFERED_BYTES, LogLineRuns.MAX_BUFFERED_LINES}
                     : new int[] {1 + r.nextInt(8), 1 + r.nextInt(5_000), 1 + r.nextInt(30_000), 1 + r.nextInt(300)};
             String fixed = round == 1 ? "fixed" : null;
             RecordParser<LogLine> parser = LogSummaryJob.parser(fixed, RecordLimits.defaults());

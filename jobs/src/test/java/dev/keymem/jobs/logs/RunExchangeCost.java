@@ -25,10 +25,11 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * in the sorted input's order (by source, then stamp), and each of its lines taken, as {@link LogLineRuns.Unpack}
  * hands them on). The file's records are parsed as the job parses them and gathered into runs as
  * {@link LogLineRuns.Gather} gathers them (its rules, with the buffer limits given or its defaults), before the
- * passes. Prints the runs, and a hash of every line taken (source, text, offset,
- * time stamp, bare, CRI byte: two builds moving the same lines give the same hash). A measuring program, not a test:
+ * passes. Prints the runs, and a hash of every line taken (source, text, offset, time stamp, bare, CRI byte, and
+ * each run's stamp and key: two builds moving the same lines in the same runs give the same hash). A measuring
+ * program, not a test:
  * {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/test-classes:jobs/target/memctl.jar
- * dev.keymem.jobs.logs.RunExchangeCost FILE PASSES [BUFFERED_CHARS BUFFERED_LINES]}.
+ * dev.keymem.jobs.logs.RunExchangeCost FILE PASSES [BUFFERED_BYTES BUFFERED_LINES]}.
  */
 public final class RunExchangeCost {
     private RunExchangeCost() {
@@ -37,14 +38,14 @@ public final class RunExchangeCost {
     public static void main(String[] a) throws Exception {
         Path file = Path.of(a[0]);
         int passes = Integer.parseInt(a[1]);
-        long maxBufferedChars = a.length > 2 ? Long.parseLong(a[2]) : LogLineRuns.MAX_BUFFERED_CHARS;
+        long maxBufferedBytes = a.length > 2 ? Long.parseLong(a[2]) : LogLineRuns.MAX_BUFFERED_BYTES;
         int maxBufferedLines = a.length > 3 ? Integer.parseInt(a[3]) : LogLineRuns.MAX_BUFFERED_LINES;
         RecordParser<LogLine> parser = LogSummaryJob.parser(null);
         List<LogLineRun> runs = new ArrayList<>();
         List<Long> stamps = new ArrayList<>();
         Map<String, LogLineRun> open = new LinkedHashMap<>();
-        Map<String, long[]> sizes = new LinkedHashMap<>(); // per open run: lines, chars, stamp
-        long bufferedChars = 0;
+        Map<String, long[]> sizes = new LinkedHashMap<>(); // per open run: lines, chars, stamp, bytes
+        long bufferedBytes = 0;
         int bufferedLines = 0;
         long lineNo = 0;
         int lines = 0;
@@ -61,7 +62,7 @@ public final class RunExchangeCost {
             lines++;
             LogLineRun run = open.get(l.source);
             if (run != null && !run.accepts(l)) {
-                bufferedChars -= sizes.get(l.source)[1];
+                bufferedBytes -= sizes.get(l.source)[3];
                 bufferedLines -= (int) sizes.get(l.source)[0];
                 runs.add(open.remove(l.source));
                 stamps.add(sizes.remove(l.source)[2]);
@@ -70,29 +71,32 @@ public final class RunExchangeCost {
             if (run == null) {
                 run = new LogLineRun(l.source, l.topic, l.partition, 8);
                 open.put(l.source, run);
-                sizes.put(l.source, new long[] {0, 0, stamp});
+                long opened = l.source.length() + LogLineRuns.RUN_BYTES;
+                sizes.put(l.source, new long[] {0, 0, stamp, opened});
+                bufferedBytes += opened;
             }
             run.add(l);
             long[] z = sizes.get(l.source);
             long chars = l.text == null ? 0 : l.text.length();
             z[0]++;
             z[1] += chars;
-            bufferedChars += chars;
+            z[3] += chars + LogLineRuns.LINE_BYTES;
+            bufferedBytes += chars + LogLineRuns.LINE_BYTES;
             bufferedLines++;
             if (z[0] >= LogLineRuns.MAX_LINES || z[1] >= LogLineRuns.MAX_CHARS) {
-                bufferedChars -= z[1];
+                bufferedBytes -= z[3];
                 bufferedLines -= (int) z[0];
                 runs.add(open.remove(l.source));
                 stamps.add(sizes.remove(l.source)[2]);
             }
-            if (bufferedChars >= maxBufferedChars || bufferedLines >= maxBufferedLines) {
+            if (bufferedBytes >= maxBufferedBytes || bufferedLines >= maxBufferedLines) {
                 runs.addAll(open.values());
                 for (long[] y : sizes.values()) {
                     stamps.add(y[2]);
                 }
                 open.clear();
                 sizes.clear();
-                bufferedChars = 0;
+                bufferedBytes = 0;
                 bufferedLines = 0;
             }
         }
