@@ -18,8 +18,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * thread before the first record (the type extraction's reflection over {@link DeadLetter} in {@code KafkaIO}'s
  * class initialization, and the Java serialization of its {@code PojoField}s, each a {@code java.lang.reflect.Field},
  * when the job's side output is checked for serializability; docs/benchmarks.md, "Start-up, round 15"). Dead
- * letters travel only between operators (no job keeps them in state, and the jobs' checkpoints are aligned, so no
- * checkpoint holds one in flight), so the format can change with the code.
+ * letters travel only between operators: no job keeps them in state, the side output is chained to the operator
+ * that makes it, and the jobs' own settings keep checkpoints aligned, so no checkpoint holds one in flight and the
+ * format can change with the code. A deployment that turns on unaligned checkpoints in its Flink configuration and
+ * breaks that chain could put dead letters in flight into a checkpoint; a restore across a change of this format
+ * would then fail in {@link #deserialize} (its flags check) or read wrong fields.
  *
  * <p>{@link #copy} is a deep copy, as the POJO serializer's: a new dead letter with the same fields and its own copy
  * of the value bytes.

@@ -44,9 +44,10 @@ public final class LogLineRuns {
      * (512). With many sources interleaved, a run holds about this budget's lines divided by the sources; every
      * run costs its own exchange record, sort entry and sort comparisons, so fewer, longer runs cost less per line (the
      * 100,000 lines of 10,000 sources of logs-10k, about 25M counted so, make 10,000 runs here, 28,499 at a 4M
-     * characters' budget: docs/benchmarks.md, logflow2 and logflow3). The heap the gatherer holds is at most this
-     * for Latin-1 text on a JVM with compressed references; a text outside Latin-1 holds two bytes a char, up
-     * to its characters more.
+     * characters' budget: docs/benchmarks.md, logflow2 and logflow3). The heap the gatherer holds is about this
+     * for Latin-1 text on a JVM with compressed references (an estimate, not a measure): the line that crosses
+     * it is held too (up to the record limit more), a CRI line's partial seams (a few small arrays) are not
+     * counted, and a text outside Latin-1 holds two bytes a char, up to its characters more.
      */
     public static final long MAX_BUFFERED_BYTES = 32L * 1024 * 1024;
     /**

@@ -1054,8 +1054,9 @@ public final class LineMasker implements Serializable {
          */
         final int tokenChecks;
         /**
-         * The characters the endpoint pre-filter read (the runs before colons, {@link TokenChecks#hostRunStart}):
-         * at most the line's length, since each run stops at the previous colon. Kept for the test that bounds it.
+         * The characters the endpoint pre-filter read (the runs of {@code [\w.-]} before colons, read backward from
+         * each colon and counted as they are read): at most the line's length, since each run stops at its first
+         * other character (at the latest the previous colon). Kept for the test that bounds it.
          */
         final int hostRunReads;
 
@@ -1200,8 +1201,16 @@ public final class LineMasker implements Serializable {
                             // the latest the previous colon), so each character is read for one colon at most
                             // and the line's cost stays linear (forward from the dot it was quadratic)
                             if (i + 2 < n && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && lastDot >= 0) {
-                                int runStart = TokenChecks.hostRunStart(s, lastDot + 1, i);
-                                hostRunReads += i - runStart + 1;
+                                // where the run of [\w.-] ending at the colon starts, read backward and no further
+                                // than the dot; every character read is counted where it is read
+                                int runStart = i;
+                                while (runStart > lastDot + 1) {
+                                    hostRunReads++;
+                                    if (!TokenChecks.hostChar(s[runStart - 1])) {
+                                        break;
+                                    }
+                                    runStart--;
+                                }
                                 if (runStart == lastDot + 1 && TokenChecks.endpointAt(s, i)) {
                                     checks |= TokenChecks.PORT;
                                 }
@@ -1396,19 +1405,6 @@ public final class LineMasker implements Serializable {
 
         private static boolean lower(char c) {
             return c >= 'a' && c <= 'z';
-        }
-
-        /**
-         * Where the run of {@code [\w.-]} that ends at {@code to} starts, read backward from {@code to - 1} and no
-         * further than {@code from}: {@code from} exactly when {@code s[from, to)} are all {@code [\w.-]}, else
-         * (one past) the last other character there. Reads {@code to - result} characters, plus the one it stops at.
-         */
-        static int hostRunStart(char[] s, int from, int to) {
-            int k = to;
-            while (k > from && hostChar(s[k - 1])) {
-                k--;
-            }
-            return k;
         }
 
         /** {@code [\w.-]}. */

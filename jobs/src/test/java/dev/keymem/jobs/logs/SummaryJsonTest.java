@@ -137,7 +137,6 @@ class SummaryJsonTest {
         }
     }
 
-    /** One random summary over {@code texts}, written by both for every cut; returns the whole text. */
     /**
      * Numbers at the digit-count edges (0, 9, 10, 99, 100, ... each power of ten and one below it, the int's and the
      * long's ends, their negatives) are written as Jackson writes them, in every numeric field of a summary.
@@ -172,6 +171,7 @@ class SummaryJsonTest {
         }
     }
 
+    /** One random summary over {@code texts}, written by both for every cut; returns the whole text. */
     private static String[] compare(SplittableRandom r, List<String> texts) {
         SourceMemory m = new SourceMemory();
         m.summaries = r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(100);

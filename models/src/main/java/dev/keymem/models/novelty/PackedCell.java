@@ -35,7 +35,10 @@ final class PackedCell {
     long steps;
     /** The decay factor of the waiting decays. */
     final float factor;
-    /** At least the magnitude of every value (decays and flushes only make values smaller). */
+    /**
+     * At least the magnitude of every value (decays and flushes only make values smaller): grown by each step's
+     * largest write, times 1.001 for the rounding, and measured again from the values when it reaches 1e36.
+     */
     float bound;
     /** {@link #steps} when {@link #bound} was last measured by {@link #measure}. */
     long measuredAt;
