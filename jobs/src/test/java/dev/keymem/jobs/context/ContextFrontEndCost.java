@@ -25,19 +25,7 @@ public final class ContextFrontEndCost {
     }
 
     public static void main(String[] a) throws Exception {
-        ContextEventParser parser = new ContextEventParser();
-        List<ContextEvent> evs = new ArrayList<>();
-        long offset = 0;
-        for (String line : Files.readAllLines(Path.of(a[0]))) {
-            try {
-                ContextEvent e = parser.parse(null, line, offset);
-                e.ascii = ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts);
-                evs.add(e);
-            } catch (Exception ignored) {
-                // the parse step's dead letters
-            }
-            offset++;
-        }
+        List<ContextEvent> evs = events(Path.of(a[0]));
         int reps = Integer.parseInt(a[1]);
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         long min = Long.MAX_VALUE;
@@ -67,6 +55,27 @@ public final class ContextFrontEndCost {
                     HexFormat.of().formatHex(md.digest()));
         }
         System.out.printf("min %.0f ms%n", min / 1e6);
+    }
+
+    /**
+     * The events of a JSON-lines file as the parse step makes them (lines it refuses left out), each with the ASCII
+     * hint the runs set.
+     */
+    static List<ContextEvent> events(Path file) throws java.io.IOException {
+        ContextEventParser parser = new ContextEventParser();
+        List<ContextEvent> evs = new ArrayList<>();
+        long offset = 0;
+        for (String line : Files.readAllLines(file)) {
+            try {
+                ContextEvent e = parser.parse(null, line, offset);
+                e.ascii = ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts);
+                evs.add(e);
+            } catch (Exception ignored) {
+                // the parse step's dead letters
+            }
+            offset++;
+        }
+        return evs;
     }
 
     private static boolean ascii(String s) {

@@ -2,10 +2,8 @@ package dev.keymem.jobs.context;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -23,19 +21,7 @@ public final class ContextFrontEndPartsCost {
     }
 
     public static void main(String[] a) throws Exception {
-        ContextEventParser parser = new ContextEventParser();
-        List<ContextEvent> evs = new ArrayList<>();
-        long offset = 0;
-        for (String line : Files.readAllLines(Path.of(a[0]))) {
-            try {
-                ContextEvent e = parser.parse(null, line, offset);
-                e.ascii = ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts);
-                evs.add(e);
-            } catch (Exception ignored) {
-                // the parse step's dead letters
-            }
-            offset++;
-        }
+        List<ContextEvent> evs = ContextFrontEndCost.events(Path.of(a[0]));
         int reps = Integer.parseInt(a[1]);
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         long minWords = Long.MAX_VALUE;
@@ -81,17 +67,5 @@ public final class ContextFrontEndPartsCost {
         }
         System.out.printf("min words %.0f vector %.0f payload %.0f ms%n", minWords / 1e6, minVector / 1e6,
                 minPayload / 1e6);
-    }
-
-    private static boolean ascii(String s) {
-        if (s == null) {
-            return true;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 }

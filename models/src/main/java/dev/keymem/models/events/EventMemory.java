@@ -2867,17 +2867,7 @@ public final class EventMemory {
         int[] counts = countScratch;
         System.arraycopy(terms, 0, sorted, 0, n);
         Arrays.sort(sorted, 0, n);
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            if (k > 0 && sorted[k - 1] == sorted[i]) {
-                counts[k - 1]++;
-            } else {
-                sorted[k] = sorted[i];
-                counts[k] = 1;
-                k++;
-            }
-        }
-        return new int[][] {Arrays.copyOf(sorted, k), Arrays.copyOf(counts, k)};
+        return distinctOfSorted(sorted, counts, n);
     }
 
     /** Most terms {@link #distinctCountsScratch} sorts in its scratch arrays. */
@@ -2891,9 +2881,16 @@ public final class EventMemory {
     static int[][] distinctCounts(int[] terms) {
         int[] sorted = terms.clone();
         Arrays.sort(sorted);
+        return distinctOfSorted(sorted, new int[sorted.length], sorted.length);
+    }
+
+    /**
+     * The distinct values of {@code sorted[0, n)} (ascending) and their counts, as two new arrays; {@code sorted}'s
+     * first values and {@code counts} are overwritten on the way.
+     */
+    private static int[][] distinctOfSorted(int[] sorted, int[] counts, int n) {
         int k = 0;
-        int[] counts = new int[sorted.length];
-        for (int i = 0; i < sorted.length; i++) {
+        for (int i = 0; i < n; i++) {
             if (k > 0 && sorted[k - 1] == sorted[i]) {
                 counts[k - 1]++;
             } else {
