@@ -4,10 +4,8 @@ import dev.keymem.jobs.kafka.RecordLimits;
 import dev.keymem.jobs.logs.JobOutput;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -68,26 +66,12 @@ public final class ContextKeyedCost {
      * the runs mark them; the parse step's dead letters left out), ordered by user, file order per user.
      */
     static List<ContextEvent> eventsByUser(Path file) throws java.io.IOException {
-        ContextEventParser parser = new ContextEventParser();
-        List<ContextEvent> evs = new ArrayList<>();
-        long offset = 0;
-        for (String line : Files.readAllLines(file)) {
-            try {
-                ContextEvent e = parser.parse(null, line, offset);
-                e.topic = "in";
-                e.ascii = ascii(e.text) && ascii(e.type) && ascii(e.expect) && ascii(e.ts); // as the runs mark them
-                evs.add(e);
-            } catch (Exception ignored) {
-                // the parse step's dead letters, not the keyed step's
-            }
-            offset++;
+        List<ContextEvent> evs = ContextFrontEndCost.events(file);
+        for (ContextEvent e : evs) {
+            e.topic = "in";
         }
         evs.sort(Comparator.comparing(e -> e.user)); // stable: file order per user
         return evs;
-    }
-
-    private static boolean ascii(String s) {
-        return s == null || s.chars().allMatch(c -> c < 0x80);
     }
 
     private static long drain(KeyedOneInputStreamOperatorTestHarness<String, ContextEvent, JobOutput> h,
