@@ -56,6 +56,8 @@ public final class Novelty {
     private final float a;
     /** x's nonzero coordinates, ascending (for the packed kernel). */
     private final int[] nonzero;
+    /** Whether states keep their cells packed: the packed kernel, and a decay factor in (0, 1]. */
+    private final boolean packs;
 
     /**
      * @param retention the retention tier's settings, or null for none (its scale is then 1/sqrt(D) when
@@ -86,6 +88,7 @@ public final class Novelty {
         this.kernel = fused && retention == null ? NoveltyKernel.best(c) : null;
         this.a = (float) Math.exp(g[0]); // the decay factor as the cell applies it
         this.nonzero = new int[c];
+        this.packs = kernel != null && kernel.packs() && a > 0f && a <= 1f;
     }
 
     /** The fixed projection (d_c x D, row-major): N(0, 1) entries from one seed, the same in every release. */
@@ -111,7 +114,7 @@ public final class Novelty {
     public NoveltyState newState(long keySeed) {
         NoveltyState st = new NoveltyState(cell.newState(), new long[0], new float[0],
                 retention == null ? null : retention.newState(keySeed));
-        if (kernel != null && kernel.packs() && a > 0f && a <= 1f) {
+        if (packs) {
             st.startPacked(new PackedCell(c, a));
         }
         return st;
@@ -158,8 +161,7 @@ public final class Novelty {
         }
         long p = st.position();
         float e;
-        PackedCell packed = kernel != null && kernel.packs() && Double.isFinite(n) && a > 0f && a <= 1f
-                ? st.packed(c, a) : null; // n finite: x is finite
+        PackedCell packed = packs && Double.isFinite(n) ? st.packed(c, a) : null; // n finite: x is finite
         if (packed != null) {
             NoveltyKernel.Packed pk = (NoveltyKernel.Packed) kernel;
             CellState raw = st.rawPackedCell();
