@@ -134,9 +134,15 @@ public final class Novelty {
                     + cell.stateSize());
         }
         double n = 0;
+        int k = 0;
         if (projection == null) {
-            for (int i = 0; i < d; i++) {
-                x[i] = vector[i];
+            for (int i = 0; i < d; i++) { // the copy, its squared norm and its nonzero coordinates in one loop
+                float v = vector[i];
+                x[i] = v;
+                n += (double) v * v;
+                if (v != 0f) {
+                    nonzero[k++] = i;
+                }
             }
         } else {
             for (int i = 0; i < c; i++) {
@@ -146,17 +152,20 @@ public final class Novelty {
                 }
                 x[i] = (float) s;
             }
-        }
-        for (int i = 0; i < c; i++) {
-            n += (double) x[i] * x[i];
+            for (int i = 0; i < c; i++) {
+                n += (double) x[i] * x[i];
+            }
         }
         double inv = n > 0 ? 1.0 / Math.sqrt(n) : 0;
-        int k = 0;
-        for (int i = 0; i < c; i++) {
-            float xi = (float) (x[i] * inv);
-            x[i] = xi;
-            if (xi != 0f) {
-                nonzero[k++] = i;
+        // a unit vector already (x * inv is x: the nonzero coordinates are x's) or the reference's scaling
+        if (projection != null || kernel == null || !scaleKeepsEveryFloat(inv)) {
+            k = 0;
+            for (int i = 0; i < c; i++) {
+                float xi = (float) (x[i] * inv);
+                x[i] = xi;
+                if (xi != 0f) {
+                    nonzero[k++] = i;
+                }
             }
         }
         long p = st.position();
@@ -223,6 +232,26 @@ public final class Novelty {
             }
         }
         return new NoveltyWrite(p, e, admitted, evicted);
+    }
+
+    /**
+     * The largest |inv - 1| for which {@link #scaleKeepsEveryFloat} holds: 2^-25 less a margin for the double
+     * product's rounding.
+     */
+    static final double UNCHANGED_SCALE = 0x1p-25 - 0x1p-51;
+
+    /**
+     * Whether {@code (float) (v * inv)} (the product in double, then rounded to float: the normalization's
+     * operation) is v, bit for bit, for every float v: true when |inv - 1| &lt;= {@link #UNCHANGED_SCALE}. An item
+     * the caller normalized already (as the log job's are) has inv = 1 / ||x|| within about 3e-8 of 1 in most
+     * cases, so its normalization can be skipped. Why: the double product is v inv (1 + eps), |eps| &lt;= 2^-53,
+     * so it lies within |v| (|inv - 1| + inv 2^-53) &lt; |v| 2^-25 of v; the nearest other float is at least
+     * |v| 2^-24 away (|v| 2^-25 only below a power of two), so v's rounding interval reaches at least |v| 2^-25
+     * on each side and the product rounds to v (a subnormal v: |v| 2^-25 &lt; 2^-151, under half the subnormal
+     * spacing; +-0 times inv keeps its sign, as does the copy). A NaN inv (n infinite or NaN) fails the test.
+     */
+    static boolean scaleKeepsEveryFloat(double inv) {
+        return Math.abs(inv - 1.0) <= UNCHANGED_SCALE;
     }
 
     /** e = ||x - a S^T x|| (double accumulation), S laid out [K][V]. */

@@ -563,6 +563,9 @@ abstract class NoveltyKernel {
         private final Sparse general;
         /** Compact rows of the item's nonzero coordinates, in their order. */
         private final int[] rowOf;
+        /** {@link #decayOld}'s rows (offsets in the cell) and their coordinates of x, in coordinate order. */
+        private final int[] oldRows;
+        private final float[] oldKs;
         /** Whether the last packed step left the cell in its canonical layout (the packed cell is spent). */
         boolean unpacked;
 
@@ -570,6 +573,8 @@ abstract class NoveltyKernel {
             super(c);
             this.general = new Sparse(c);
             this.rowOf = new int[c];
+            this.oldRows = new int[c];
+            this.oldKs = new float[c];
         }
 
         @Override
@@ -604,29 +609,32 @@ abstract class NoveltyKernel {
             int[] slot = pc.slot;
             int[] rowOf = this.rowOf;
             unpacked = false;
-            float xmax = 0f;
+            long now = pc.steps;
+            long[] stamp = pc.stamp;
+            int xmaxBits = 0; // the largest |x_i|'s bits (a non-negative float's bits order as the floats)
             for (int t = 0; t < k; t++) {
-                xmax = Math.max(xmax, Math.abs(x[nz[t]]));
+                int xb = Float.floatToRawIntBits(x[nz[t]]) & 0x7fffffff;
+                if (xb > xmaxBits) {
+                    xmaxBits = xb;
+                }
                 int r = slot[nz[t]];
                 if (r < 0) {
                     r = pc.activate(nz[t]);
-                } else {
+                } else if (stamp[r] != now) { // decays wait
                     pc.catchUp(s, r);
                 }
+                stamp[r] = now + 1; // this step's decay is applied below
                 rowOf[t] = r;
             }
             int m = pc.m;
             double[] p = this.p;
             float[] u = this.u;
-            java.util.Arrays.fill(p, 0, m, 0);
-            java.util.Arrays.fill(u, 0, m, 0f);
+            for (int q = 0; q < m; q++) {
+                p[q] = 0;
+                u[q] = 0f;
+            }
             if (old > 0) {
                 decayOld(s, x, nz, k, a, old);
-            }
-            long now = pc.steps;
-            long[] stamp = pc.stamp;
-            for (int t = 0; t < k; t++) {
-                stamp[rowOf[t]] = now + 1;
             }
             double sq = 0;
             int[] ascending = pc.ascending;
@@ -637,28 +645,28 @@ abstract class NoveltyKernel {
             }
             float e = (float) Math.sqrt(sq);
             int[] coord = pc.coord;
-            boolean uFinite = true;
-            float umax = 0f;
-            float umin = 0f;
+            int umaxBits = 0; // the largest |u_j|'s bits; an infinity's or NaN's are 0x7f800000 or more
             for (int q = 0; q < m; q++) {
                 float v = beta * (x[coord[q]] - u[q]);
                 u[q] = v;
-                uFinite &= v - v == 0f;
-                umax = Math.max(umax, v);
-                umin = Math.min(umin, v);
+                int ub = Float.floatToRawIntBits(v) & 0x7fffffff;
+                if (ub > umaxBits) {
+                    umaxBits = ub;
+                }
             }
-            if (!uFinite) {
+            if (umaxBits >= 0x7f800000) { // u is not finite
                 writeEveryRow(pc, s, x, a);
                 return e;
             }
-            // |s + x_i u_j| <= bound + xmax * max |u_j| (with room for the rounding): far below the float's range,
-            // every new value is finite without a test
-            float grown = (pc.bound + xmax * Math.max(umax, -umin) * 1.001f) * 1.001f;
+            // |s + x_i u_j| <= bound + max |x_i| * max |u_j| (with room for the rounding): far below the float's
+            // range, every new value is finite without a test
+            float xu = Float.intBitsToFloat(xmaxBits) * Float.intBitsToFloat(umaxBits) * 1.001f;
+            float grown = (pc.bound + xu) * 1.001f;
             if (grown >= 1e36f && pc.steps - pc.measuredAt >= PackedCell.REMEASURE_STEPS) {
                 // the bound grows by 1.001 a step whatever the values do (some 80,000 steps reach 1e36): measure the
                 // values again (decays have kept them small), at most once every REMEASURE_STEPS steps
                 pc.measuredAt = pc.steps;
-                grown = (pc.measure(s) + xmax * Math.max(umax, -umin) * 1.001f) * 1.001f;
+                grown = (pc.measure(s) + xu) * 1.001f;
             }
             pc.bound = grown;
             if (grown < 1e36f) {
@@ -712,7 +720,15 @@ abstract class NoveltyKernel {
             return e;
         }
 
-        /** The second pass over the rows of x's nonzero coordinates, columns [0, m), values known to stay finite. */
+        /**
+         * The second pass over the rows of x's nonzero coordinates, columns [0, m), values known to stay finite:
+         * {@code s_ij = flush(s_ij + x_i u_j)}. The sums are stored unflushed while an int records whether any of
+         * them is one the flush changes (|v| &lt; FLUSH, -0 included: {@code (bits(v) & 0x7fffffff) - FLUSH_BITS}
+         * is negative, OR-ed into one int); only then are the rows flushed afterwards ({@link
+         * DeferredDecay#flushed} of each stored sum: the same values). Cheaper than a flush per value under C1
+         * (an OR instead of a compare, a branch and a float move), and the flush rarely changes a value of the
+         * rows an item touches. {@link #writeRowsReference} is the plain form.
+         */
         private void writeRows(float[] s, float[] x, int[] nz, int k, int m) {
             float[] u = this.u;
             int[] rowOf = this.rowOf;
@@ -727,15 +743,79 @@ abstract class NoveltyKernel {
                 float k1 = x[nz[t + 1]];
                 float k2 = x[nz[t + 2]];
                 float k3 = x[nz[t + 3]];
+                int small = 0;
                 for (int q = 0; q < m; q++) {
                     float uq = u[q];
-                    s[r0 + q] = DeferredDecay.flushed(s[r0 + q] + k0 * uq);
-                    s[r1 + q] = DeferredDecay.flushed(s[r1 + q] + k1 * uq);
-                    s[r2 + q] = DeferredDecay.flushed(s[r2 + q] + k2 * uq);
-                    s[r3 + q] = DeferredDecay.flushed(s[r3 + q] + k3 * uq);
+                    float v0 = s[r0 + q] + k0 * uq;
+                    float v1 = s[r1 + q] + k1 * uq;
+                    float v2 = s[r2 + q] + k2 * uq;
+                    float v3 = s[r3 + q] + k3 * uq;
+                    s[r0 + q] = v0;
+                    s[r1 + q] = v1;
+                    s[r2 + q] = v2;
+                    s[r3 + q] = v3;
+                    small |= ((Float.floatToRawIntBits(v0) & 0x7fffffff) - FLUSH_BITS)
+                            | ((Float.floatToRawIntBits(v1) & 0x7fffffff) - FLUSH_BITS)
+                            | ((Float.floatToRawIntBits(v2) & 0x7fffffff) - FLUSH_BITS)
+                            | ((Float.floatToRawIntBits(v3) & 0x7fffffff) - FLUSH_BITS);
+                }
+                if (small < 0) {
+                    flushRow(s, r0, m);
+                    flushRow(s, r1, m);
+                    flushRow(s, r2, m);
+                    flushRow(s, r3, m);
                 }
             }
-            for (; t < k; t++) {
+            if (k - t >= 2) {
+                int r0 = rowOf[t] * c;
+                int r1 = rowOf[t + 1] * c;
+                float k0 = x[nz[t]];
+                float k1 = x[nz[t + 1]];
+                int small = 0;
+                for (int q = 0; q < m; q++) {
+                    float uq = u[q];
+                    float v0 = s[r0 + q] + k0 * uq;
+                    float v1 = s[r1 + q] + k1 * uq;
+                    s[r0 + q] = v0;
+                    s[r1 + q] = v1;
+                    small |= ((Float.floatToRawIntBits(v0) & 0x7fffffff) - FLUSH_BITS)
+                            | ((Float.floatToRawIntBits(v1) & 0x7fffffff) - FLUSH_BITS);
+                }
+                if (small < 0) {
+                    flushRow(s, r0, m);
+                    flushRow(s, r1, m);
+                }
+                t += 2;
+            }
+            if (t < k) {
+                int row = rowOf[t] * c;
+                float ki = x[nz[t]];
+                int small = 0;
+                for (int q = 0; q < m; q++) {
+                    float v = s[row + q] + ki * u[q];
+                    s[row + q] = v;
+                    small |= (Float.floatToRawIntBits(v) & 0x7fffffff) - FLUSH_BITS;
+                }
+                if (small < 0) {
+                    flushRow(s, row, m);
+                }
+            }
+        }
+
+        /** {@link #FLUSH}'s bits: (bits(v) &amp; 0x7fffffff) &lt; FLUSH_BITS iff the flush makes v +0. */
+        private static final int FLUSH_BITS = Float.floatToRawIntBits(FLUSH);
+
+        private static void flushRow(float[] s, int row, int m) {
+            for (int q = row, end = row + m; q < end; q++) {
+                s[q] = DeferredDecay.flushed(s[q]);
+            }
+        }
+
+        /** {@link #writeRows}'s reference: each value flushed as it is written. For tests. */
+        void writeRowsReference(float[] s, float[] x, int[] nz, int k, int m) {
+            float[] u = this.u;
+            int c = this.c;
+            for (int t = 0; t < k; t++) {
                 int row = rowOf[t] * c;
                 float ki = x[nz[t]];
                 for (int q = 0; q < m; q++) {
@@ -746,72 +826,98 @@ abstract class NoveltyKernel {
 
         /**
          * The first pass over the rows of x's nonzero coordinates active before the item (compact rows below
-         * {@code old}), in coordinate order, columns [0, old): {@link #decayRow}'s operations, four rows at a time.
+         * {@code old}), in coordinate order, columns [0, old): {@link #decayRow}'s operations, four rows at a time
+         * (p_j and u_j read and written once per four rows, each row's terms added in row order), the last one to
+         * three rows together.
          */
         private void decayOld(float[] s, float[] x, int[] nz, int k, float a, int old) {
             double[] p = this.p;
             float[] u = this.u;
             int[] rowOf = this.rowOf;
+            int[] rows = this.oldRows;
+            float[] ks = this.oldKs;
             int c = this.c;
-            int r0 = 0;
-            int r1 = 0;
-            int r2 = 0;
-            float k0 = 0f;
-            float k1 = 0f;
-            float k2 = 0f;
-            int held = 0;
+            int n = 0;
             for (int t = 0; t < k; t++) {
-                if (rowOf[t] >= old) {
-                    continue; // a row made active by this item: +0s
-                }
-                int row = rowOf[t] * c;
-                float ki = x[nz[t]];
-                if (held == 0) {
-                    r0 = row;
-                    k0 = ki;
-                    held = 1;
-                } else if (held == 1) {
-                    r1 = row;
-                    k1 = ki;
-                    held = 2;
-                } else if (held == 2) {
-                    r2 = row;
-                    k2 = ki;
-                    held = 3;
-                } else {
-                    int r3 = row;
-                    float k3 = ki;
-                    double x0 = k0;
-                    double x1 = k1;
-                    double x2 = k2;
-                    double x3 = k3;
-                    for (int j = 0; j < old; j++) {
-                        float s0 = s[r0 + j];
-                        float s1 = s[r1 + j];
-                        float s2 = s[r2 + j];
-                        float s3 = s[r3 + j];
-                        p[j] = p[j] + (double) s0 * x0 + (double) s1 * x1 + (double) s2 * x2 + (double) s3 * x3;
-                        float t0 = s0 * a;
-                        float t1 = s1 * a;
-                        float t2 = s2 * a;
-                        float t3 = s3 * a;
-                        s[r0 + j] = t0;
-                        s[r1 + j] = t1;
-                        s[r2 + j] = t2;
-                        s[r3 + j] = t3;
-                        u[j] = u[j] + t0 * k0 + t1 * k1 + t2 * k2 + t3 * k3;
-                    }
-                    held = 0;
+                if (rowOf[t] < old) { // a row made active by this item holds +0s
+                    rows[n] = rowOf[t] * c;
+                    ks[n++] = x[nz[t]];
                 }
             }
-            if (held > 0) {
-                decayRow(s, r0, 0, old, k0, a, p, u);
+            int t = 0;
+            for (; t + 4 <= n; t += 4) {
+                int r0 = rows[t];
+                int r1 = rows[t + 1];
+                int r2 = rows[t + 2];
+                int r3 = rows[t + 3];
+                float k0 = ks[t];
+                float k1 = ks[t + 1];
+                float k2 = ks[t + 2];
+                float k3 = ks[t + 3];
+                double x0 = k0;
+                double x1 = k1;
+                double x2 = k2;
+                double x3 = k3;
+                for (int j = 0; j < old; j++) {
+                    float s0 = s[r0 + j];
+                    float s1 = s[r1 + j];
+                    float s2 = s[r2 + j];
+                    float s3 = s[r3 + j];
+                    p[j] = p[j] + (double) s0 * x0 + (double) s1 * x1 + (double) s2 * x2 + (double) s3 * x3;
+                    float t0 = s0 * a;
+                    float t1 = s1 * a;
+                    float t2 = s2 * a;
+                    float t3 = s3 * a;
+                    s[r0 + j] = t0;
+                    s[r1 + j] = t1;
+                    s[r2 + j] = t2;
+                    s[r3 + j] = t3;
+                    u[j] = u[j] + t0 * k0 + t1 * k1 + t2 * k2 + t3 * k3;
+                }
             }
-            if (held > 1) {
-                decayRow(s, r1, 0, old, k1, a, p, u);
-            }
-            if (held > 2) {
-                decayRow(s, r2, 0, old, k2, a, p, u);
+            int left = n - t;
+            if (left == 3) {
+                int r0 = rows[t];
+                int r1 = rows[t + 1];
+                int r2 = rows[t + 2];
+                float k0 = ks[t];
+                float k1 = ks[t + 1];
+                float k2 = ks[t + 2];
+                double x0 = k0;
+                double x1 = k1;
+                double x2 = k2;
+                for (int j = 0; j < old; j++) {
+                    float s0 = s[r0 + j];
+                    float s1 = s[r1 + j];
+                    float s2 = s[r2 + j];
+                    p[j] = p[j] + (double) s0 * x0 + (double) s1 * x1 + (double) s2 * x2;
+                    float t0 = s0 * a;
+                    float t1 = s1 * a;
+                    float t2 = s2 * a;
+                    s[r0 + j] = t0;
+                    s[r1 + j] = t1;
+                    s[r2 + j] = t2;
+                    u[j] = u[j] + t0 * k0 + t1 * k1 + t2 * k2;
+                }
+            } else if (left == 2) {
+                int r0 = rows[t];
+                int r1 = rows[t + 1];
+                float k0 = ks[t];
+                float k1 = ks[t + 1];
+                double x0 = k0;
+                double x1 = k1;
+                for (int j = 0; j < old; j++) {
+                    float s0 = s[r0 + j];
+                    float s1 = s[r1 + j];
+                    p[j] = p[j] + (double) s0 * x0 + (double) s1 * x1;
+                    float t0 = s0 * a;
+                    float t1 = s1 * a;
+                    s[r0 + j] = t0;
+                    s[r1 + j] = t1;
+                    u[j] = u[j] + t0 * k0 + t1 * k1;
+                }
+            } else if (left == 1) {
+                decayRow(s, rows[t], 0, old, ks[t], a, p, u);
             }
         }
 
