@@ -722,12 +722,9 @@ abstract class NoveltyKernel {
 
         /**
          * The second pass over the rows of x's nonzero coordinates, columns [0, m), values known to stay finite:
-         * {@code s_ij = flush(s_ij + x_i u_j)}. The sums are stored unflushed while an int records whether any of
-         * them is one the flush changes (|v| &lt; FLUSH, -0 included: {@code (bits(v) & 0x7fffffff) - FLUSH_BITS}
-         * is negative, OR-ed into one int); only then are the rows flushed afterwards ({@link
-         * DeferredDecay#flushed} of each stored sum: the same values). Cheaper than a flush per value under C1
-         * (an OR instead of a compare, a branch and a float move), and the flush rarely changes a value of the
-         * rows an item touches. {@link #writeRowsReference} is the plain form.
+         * {@code s_ij = flush(s_ij + x_i u_j)}, four rows at a time (u_j read once per four rows), the last two
+         * together. (Storing the sums unflushed and OR-ing a per-value "the flush changes it" bit, to flush a
+         * row only afterwards, was slower under C1: docs/benchmarks.md, issue 13's novelty4 section.)
          */
         private void writeRows(float[] s, float[] x, int[] nz, int k, int m) {
             float[] u = this.u;
@@ -743,27 +740,12 @@ abstract class NoveltyKernel {
                 float k1 = x[nz[t + 1]];
                 float k2 = x[nz[t + 2]];
                 float k3 = x[nz[t + 3]];
-                int small = 0;
                 for (int q = 0; q < m; q++) {
                     float uq = u[q];
-                    float v0 = s[r0 + q] + k0 * uq;
-                    float v1 = s[r1 + q] + k1 * uq;
-                    float v2 = s[r2 + q] + k2 * uq;
-                    float v3 = s[r3 + q] + k3 * uq;
-                    s[r0 + q] = v0;
-                    s[r1 + q] = v1;
-                    s[r2 + q] = v2;
-                    s[r3 + q] = v3;
-                    small |= ((Float.floatToRawIntBits(v0) & 0x7fffffff) - FLUSH_BITS)
-                            | ((Float.floatToRawIntBits(v1) & 0x7fffffff) - FLUSH_BITS)
-                            | ((Float.floatToRawIntBits(v2) & 0x7fffffff) - FLUSH_BITS)
-                            | ((Float.floatToRawIntBits(v3) & 0x7fffffff) - FLUSH_BITS);
-                }
-                if (small < 0) {
-                    flushRow(s, r0, m);
-                    flushRow(s, r1, m);
-                    flushRow(s, r2, m);
-                    flushRow(s, r3, m);
+                    s[r0 + q] = DeferredDecay.flushed(s[r0 + q] + k0 * uq);
+                    s[r1 + q] = DeferredDecay.flushed(s[r1 + q] + k1 * uq);
+                    s[r2 + q] = DeferredDecay.flushed(s[r2 + q] + k2 * uq);
+                    s[r3 + q] = DeferredDecay.flushed(s[r3 + q] + k3 * uq);
                 }
             }
             if (k - t >= 2) {
@@ -771,43 +753,19 @@ abstract class NoveltyKernel {
                 int r1 = rowOf[t + 1] * c;
                 float k0 = x[nz[t]];
                 float k1 = x[nz[t + 1]];
-                int small = 0;
                 for (int q = 0; q < m; q++) {
                     float uq = u[q];
-                    float v0 = s[r0 + q] + k0 * uq;
-                    float v1 = s[r1 + q] + k1 * uq;
-                    s[r0 + q] = v0;
-                    s[r1 + q] = v1;
-                    small |= ((Float.floatToRawIntBits(v0) & 0x7fffffff) - FLUSH_BITS)
-                            | ((Float.floatToRawIntBits(v1) & 0x7fffffff) - FLUSH_BITS);
-                }
-                if (small < 0) {
-                    flushRow(s, r0, m);
-                    flushRow(s, r1, m);
+                    s[r0 + q] = DeferredDecay.flushed(s[r0 + q] + k0 * uq);
+                    s[r1 + q] = DeferredDecay.flushed(s[r1 + q] + k1 * uq);
                 }
                 t += 2;
             }
             if (t < k) {
                 int row = rowOf[t] * c;
                 float ki = x[nz[t]];
-                int small = 0;
                 for (int q = 0; q < m; q++) {
-                    float v = s[row + q] + ki * u[q];
-                    s[row + q] = v;
-                    small |= (Float.floatToRawIntBits(v) & 0x7fffffff) - FLUSH_BITS;
+                    s[row + q] = DeferredDecay.flushed(s[row + q] + ki * u[q]);
                 }
-                if (small < 0) {
-                    flushRow(s, row, m);
-                }
-            }
-        }
-
-        /** {@link #FLUSH}'s bits: (bits(v) &amp; 0x7fffffff) &lt; FLUSH_BITS iff the flush makes v +0. */
-        private static final int FLUSH_BITS = Float.floatToRawIntBits(FLUSH);
-
-        private static void flushRow(float[] s, int row, int m) {
-            for (int q = row, end = row + m; q < end; q++) {
-                s[q] = DeferredDecay.flushed(s[q]);
             }
         }
 
