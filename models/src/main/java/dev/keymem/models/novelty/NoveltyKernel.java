@@ -636,24 +636,24 @@ abstract class NoveltyKernel {
             if (old > 0) {
                 decayOld(s, x, nz, k, a, old);
             }
+            // the innovation's terms in coordinate order and, in the same loop (each u_j on its own), u = beta (x - u)
             double sq = 0;
             int[] ascending = pc.ascending;
+            int umaxBits = 0; // the largest |u_j|'s bits; an infinity's or NaN's are 0x7f800000 or more
             for (int t = 0; t < m; t++) {
                 int j = ascending[t];
-                double r = x[j] - decay * p[slot[j]];
+                int q = slot[j];
+                float xj = x[j];
+                double r = xj - decay * p[q];
                 sq += r * r;
-            }
-            float e = (float) Math.sqrt(sq);
-            int[] coord = pc.coord;
-            int umaxBits = 0; // the largest |u_j|'s bits; an infinity's or NaN's are 0x7f800000 or more
-            for (int q = 0; q < m; q++) {
-                float v = beta * (x[coord[q]] - u[q]);
+                float v = beta * (xj - u[q]);
                 u[q] = v;
                 int ub = Float.floatToRawIntBits(v) & 0x7fffffff;
                 if (ub > umaxBits) {
                     umaxBits = ub;
                 }
             }
+            float e = (float) Math.sqrt(sq);
             if (umaxBits >= 0x7f800000) { // u is not finite
                 writeEveryRow(pc, s, x, a);
                 return e;
