@@ -546,9 +546,9 @@ abstract class NoveltyKernel {
      *       coordinate order, and the columns active before it: every other row's products with x_i are signed
      *       zeros and every other column holds +0, which leave p and u as they are (a sum that starts at +0 never
      *       becomes -0) and decay to +0; the rows go four at a time (p_j and u_j read and written once per four
-     *       rows, each row's terms added in row order);</li>
+     *       rows, each row's terms added in row order), the last one to three rows together;</li>
      *   <li>the innovation adds the active coordinates' terms in coordinate order (an inactive j has x_j = 0 and
-     *       p_j = +0: its term is +0);</li>
+     *       p_j = +0: its term is +0), in the loop that makes u = beta (x - u) (each u_j on its own, so any order);</li>
      *   <li>the second pass writes the rows of x's nonzero coordinates over the active columns (u_j is +0 on an
      *       inactive column: the +0 there stays); the other rows of active coordinates are only decayed and
      *       flushed by the step, which {@link PackedCell} defers to the next step that touches them or to a
@@ -761,19 +761,6 @@ abstract class NoveltyKernel {
                 t += 2;
             }
             if (t < k) {
-                int row = rowOf[t] * c;
-                float ki = x[nz[t]];
-                for (int q = 0; q < m; q++) {
-                    s[row + q] = DeferredDecay.flushed(s[row + q] + ki * u[q]);
-                }
-            }
-        }
-
-        /** {@link #writeRows}'s reference: each value flushed as it is written. For tests. */
-        void writeRowsReference(float[] s, float[] x, int[] nz, int k, int m) {
-            float[] u = this.u;
-            int c = this.c;
-            for (int t = 0; t < k; t++) {
                 int row = rowOf[t] * c;
                 float ki = x[nz[t]];
                 for (int q = 0; q < m; q++) {

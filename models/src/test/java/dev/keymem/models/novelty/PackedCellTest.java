@@ -76,6 +76,27 @@ class PackedCellTest {
     }
 
     private static void run(NoveltySettings s, long seed, int items, int reads, float load) throws Exception {
+        run(s, seed, items, reads, load, false);
+    }
+
+    /** {@code v} scaled to unit length as the log job's items are ({@code Vectors.normalized}: a float factor). */
+    private static float[] unit(float[] v) {
+        double n = 0;
+        for (float f : v) {
+            n += (double) f * f;
+        }
+        if (n > 0) {
+            float k = (float) (1 / Math.sqrt(n));
+            for (int i = 0; i < v.length; i++) {
+                v[i] *= k;
+            }
+        }
+        return v;
+    }
+
+    /** @param unit whether items are made unit vectors first (the packed memory then skips most scalings) */
+    private static void run(NoveltySettings s, long seed, int items, int reads, float load, boolean unit)
+            throws Exception {
         Novelty ref = new Novelty(s, null, false);
         Novelty packed = withKernel("packed", () -> new Novelty(s, null, true));
         NoveltyState a = ref.newState(1);
@@ -100,6 +121,9 @@ class PackedCellTest {
         int pool = 2 + r.nextInt(30);
         for (int k = 0; k < items; k++) {
             float[] v = item(r, s.dimension(), pool);
+            if (unit) {
+                v = unit(v);
+            }
             if (k % 97 == 96 && seed % 5 == 0) {
                 v[r.nextInt(v.length)] = r.nextBoolean() ? Float.NaN : Float.POSITIVE_INFINITY; // general kernel
             }
@@ -130,6 +154,71 @@ class PackedCellTest {
                 }
             }
         }
+    }
+
+    /**
+     * Unit items (as the log job's): the packed memory skips their scaling where {@link
+     * Novelty#scaleKeepsEveryFloat} allows (most of them, checked here), the reference always scales; every
+     * innovation, admission and cell bit for bit the same.
+     */
+    @Test
+    void unitItemsEqualTheReferenceBitForBit() throws Exception {
+        long seed = 500;
+        for (int c : new int[] {1, 5, 16, 64}) {
+            for (float decay : new float[] {0.98f, 1f}) {
+                run(new NoveltySettings(c, c, 0.5f, decay, 8, 0.5f), seed++, 400, 17, 0f, true);
+            }
+        }
+        SplittableRandom r = new SplittableRandom(9);
+        int skipped = 0;
+        for (int k = 0; k < 1000; k++) {
+            float[] v = unit(item(r, 64, 50));
+            double n = 0;
+            for (float f : v) {
+                n += (double) f * f;
+            }
+            skipped += n > 0 && Novelty.scaleKeepsEveryFloat(1.0 / Math.sqrt(n)) ? 1 : 0;
+        }
+        assertTrue(skipped > 500, "unit items whose scaling is skipped: " + skipped + " of 1000");
+    }
+
+    /**
+     * {@link Novelty#scaleKeepsEveryFloat}'s claim over floats of every exponent (subnormals, the largest, powers
+     * of two, all-ones mantissas, random ones, both signs, both zeros) and factors across its whole range; and its
+     * bound is tight: a factor just past it below 1 moves 1.0f to the float below.
+     */
+    @Test
+    void aScaleWithinTheBoundKeepsEveryFloat() {
+        double b = Novelty.UNCHANGED_SCALE;
+        SplittableRandom r = new SplittableRandom(77);
+        double[] factors = new double[40];
+        factors[0] = 1;
+        factors[1] = 1 + b;
+        factors[2] = 1 - b;
+        for (int i = 3; i < factors.length; i++) {
+            factors[i] = 1 + (2 * r.nextDouble() - 1) * b;
+        }
+        int checked = 0;
+        for (double inv : factors) {
+            assertTrue(Novelty.scaleKeepsEveryFloat(inv));
+            for (int e = 0; e < 255; e++) { // biased exponent: 0 is the subnormals and zeros
+                int[] mantissas = {0, 1, 0x7fffff, 0x400000, 0x7ffffe, r.nextInt(0x800000), r.nextInt(0x800000)};
+                for (int mant : mantissas) {
+                    for (int sign : new int[] {0, 0x80000000}) {
+                        float v = Float.intBitsToFloat(sign | (e << 23) | mant);
+                        float scaled = (float) (v * inv);
+                        assertEquals(Float.floatToRawIntBits(v), Float.floatToRawIntBits(scaled),
+                                v + " * " + inv + " = " + scaled);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 10_000);
+        double past = 1 - 0x1p-25 - 0x1p-40;
+        assertTrue(!Novelty.scaleKeepsEveryFloat(past) && !Novelty.scaleKeepsEveryFloat(1 + 2 * b));
+        assertTrue((float) (1f * past) != 1f, "the bound is tight below a power of two");
+        assertTrue(!Novelty.scaleKeepsEveryFloat(Double.NaN) && !Novelty.scaleKeepsEveryFloat(0));
     }
 
     @Test
