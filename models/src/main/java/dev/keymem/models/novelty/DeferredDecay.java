@@ -72,7 +72,8 @@ final class DeferredDecay {
      * the products one after another ({@code v * a}, rounded, n times) and one flush at the end, or fewer products
      * where the values have all fallen below the flush threshold (each then ends as +0; the values stay above
      * the subnormal range, where a multiply is slow). Four values at a time (independent products for C1's
-     * code). The row's leading and trailing +0s stay +0.
+     * code; n = 1, a row silent for one step, without the loop of products). The row's leading and trailing +0s
+     * stay +0.
      */
     static void catchUp(float[] s, int row, int c, int n, float a) {
         int k = row;
@@ -83,7 +84,14 @@ final class DeferredDecay {
         while (end > k && Float.floatToRawIntBits(s[end - 1]) == 0) {
             end--;
         }
-        if (n <= 8) { // few products: all of them, no test for an early stop (the result is the same)
+        if (n == 1) { // one product each (a row silent for one step): the most frequent case in a log source's rows
+            for (; k + 4 <= end; k += 4) {
+                s[k] = flushed(s[k] * a);
+                s[k + 1] = flushed(s[k + 1] * a);
+                s[k + 2] = flushed(s[k + 2] * a);
+                s[k + 3] = flushed(s[k + 3] * a);
+            }
+        } else if (n <= 8) { // few products: all of them, no test for an early stop (the result is the same)
             for (; k + 4 <= end; k += 4) {
                 float v0 = s[k];
                 float v1 = s[k + 1];
