@@ -744,14 +744,12 @@ final class ContextText implements Serializable {
             } else {
                 w = longWord(bs, start, end - start);
             }
-            // stored whatever it is and counted only where no stop word (a conditional move, where a branch on
-            // it, in a text about every other token, is mispredicted as often): a stop word's entry is
-            // overwritten by the next word or left past the count
-            if (cnt == f.length) {
-                f = Arrays.copyOf(f, cnt * 2);
+            if (w != STOP) {
+                if (cnt == f.length) {
+                    f = Arrays.copyOf(f, cnt * 2);
+                }
+                f[cnt++] = w;
             }
-            f[cnt] = w;
-            cnt += w != STOP ? 1 : 0;
         }
         found = f;
         count = cnt;
