@@ -1112,7 +1112,7 @@ final class ContextText implements Serializable {
                     seen[k] = true;
                     b[n++] = k;
                 }
-                q[k] += (f & 1) == 0 ? 2 : -2;
+                q[k] += 2 - ((f & 1) << 2); // +2 or -2 by the sign bit, no branch (as in vectorDense)
                 total += 2;
             }
             prev = w;
@@ -1210,7 +1210,9 @@ final class ContextText implements Serializable {
             if (prev != null) {
                 int slot = (prev.termId * 0x9E3779B9 + w.termId) >>> (32 - 12);
                 int f = firsts[slot] == prev && seconds[slot] == w ? features[slot] : pairFeatureOf(prev, w);
-                q[f >>> 1] += (f & 1) == 0 ? 2 : -2;
+                // +2 or -2 by the feature's sign bit without a branch (the sign is a hash bit: a branch on it is
+                // mispredicted about every other pair)
+                q[f >>> 1] += 2 - ((f & 1) << 2);
                 total += 2;
             }
             prev = w;

@@ -333,6 +333,31 @@ final class Cl100kBpe {
     }
 
     /**
+     * {@link #encode(String, int)} of a text whose {@link #asciiBytes} are {@code ascii}, from those bytes: the same ids,
+     * cut and text. Every id's bytes are the text's next bytes (a piece's ids split the piece's bytes in order, and a
+     * piece cut at the limit keeps its first ones), so what the ids decode to is the text's first chars, as many as
+     * their bytes: the longest prefix, the one {@link #encode(String, int)} tries first and keeps, found here without
+     * decoding them. {@code EncodeFastFormsTest} compares the two through {@link Tokenizer}.
+     */
+    Limited encodeAscii(String text, byte[] ascii, int maxTokens) {
+        Ids out = new Ids(Math.min(maxTokens, Math.max(8, ascii.length / 3)));
+        out.ascii = true;
+        int count = encodeAscii(ascii, maxTokens, out, PIECES.get());
+        if (out.whole && count == out.size) {
+            return new Limited(out.toArray(), false, text);
+        }
+        int size = out.size;
+        int[] ids = out.ids;
+        int chars = 0;
+        for (int k = 0; k < size; k++) {
+            int r = ids[k];
+            chars += offsets[r + 1] - offsets[r];
+        }
+        return new Limited(Arrays.copyOf(ids, size), text.length() > chars,
+                chars == text.length() ? text : text.substring(0, chars));
+    }
+
+    /**
      * Appends the ids of {@code text}'s pieces to {@code out} while it has fewer than {@code limit}, stopping after
      * the piece that brings the count to {@code limit} or more; returns that count (all tokens of the pieces
      * encoded). Short pieces that are no token take their merged ids from this thread's {@link PieceCache}.
@@ -359,6 +384,21 @@ final class Cl100kBpe {
      * {@code '?'}, is told from a real one by the text.
      */
     static byte[] asciiBytes(String s) {
+        // ISO-8859-1's bytes: a copy of a Latin-1 string's bytes (UTF-8's first scans them for a byte above ASCII,
+        // a loop of its own under C1), a char above 0xFF encoded as '?'; one loop then finds both a byte above ASCII
+        // and a '?' that is no '?' in the text
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < b.length; i++) {
+            int c = b[i];
+            if (c < 0 || c == '?' && s.charAt(i) != '?') {
+                return null;
+            }
+        }
+        return b;
+    }
+
+    /** {@link #asciiBytes} through the text's UTF-8 bytes (the reference form, for tests). */
+    static byte[] asciiBytesReference(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         int n = b.length;
         if (n != s.length()) {

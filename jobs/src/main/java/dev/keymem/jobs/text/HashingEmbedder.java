@@ -92,34 +92,41 @@ public final class HashingEmbedder implements LineEmbedder {
         long bigramBase = mix(seed ^ BIGRAM);
         double wu = unigramWeight;
         double wb = bigramWeight;
+        // a bigram's signed weight by its hash's top bit (0: +wb, 1: -wb): a load where a branch on a hash bit is
+        // mispredicted about every other token
+        double[] bigramSigned = {wb, -wb};
         int lowBits = Integer.bitCount(d) == 1 ? d - 1 : -1;
         Memo memo = memo();
         int[] keys = memo.keys;
-        int[] slots = memo.slots;
+        int[] dims = memo.dims;
+        double[] weights = memo.weights;
         long[] heads = memo.heads;
         long prevHead = 0;
         for (int i = 0; i < tokenIds.length; i++) {
             int t = tokenIds[i];
             int j = t & (Memo.SIZE - 1);
-            int slot = slots[j];
+            int dim = dims[j];
             long head;
-            if (slot != 0 && keys[j] == t) {
+            double w;
+            if (dim >= 0 && keys[j] == t) {
                 head = heads[j];
+                w = weights[j];
             } else {
                 long h = mix(mix(unigramBase ^ (t & 0xFFFFFFFFL)) ^ 0x5bd1e995L); // featureHash(seed, UNIGRAM, t, 0)
-                slot = (lowBits >= 0 ? ((int) h & lowBits) : index(h, d)) + 1;
-                slot = h < 0 ? -slot : slot;
+                dim = lowBits >= 0 ? ((int) h & lowBits) : index(h, d);
+                w = h < 0 ? -wu : wu;
                 head = mix(bigramBase ^ (t & 0xFFFFFFFFL));
                 keys[j] = t;
-                slots[j] = slot;
+                dims[j] = dim;
+                weights[j] = w;
                 heads[j] = head;
             }
             if (wu != 0) {
-                acc[(slot < 0 ? -slot : slot) - 1] += slot < 0 ? -wu : wu;
+                acc[dim] += w;
             }
             if (i > 0 && wb != 0) {
                 long h = mix(prevHead ^ ((long) t << 32 | 0x5bd1e995L)); // featureHash(seed, BIGRAM, prev, t)
-                acc[lowBits >= 0 ? (int) h & lowBits : index(h, d)] += h < 0 ? -wb : wb;
+                acc[lowBits >= 0 ? (int) h & lowBits : index(h, d)] += bigramSigned[(int) (h >>> 63)];
             }
             prevHead = head;
         }
@@ -127,20 +134,26 @@ public final class HashingEmbedder implements LineEmbedder {
     }
 
     /**
-     * One thread's per-token hash parts of this embedder (its seed and dimension), direct-mapped by the token id's low
-     * bits: for token {@code keys[j]}, {@code slots[j]} is its unigram's dimension + 1, negated for a negative sign (0:
-     * an empty entry), and {@code heads[j]} {@code mix(mix(seed ^ BIGRAM) ^ token)}, the first step of the bigrams it
-     * begins. An entry met by another token is overwritten. Per thread, so that no entry is read half written.
+     * One thread's per-token hash parts of this embedder (its seed, dimension and unigram weight), direct-mapped by the
+     * token id's low bits: for token {@code keys[j]}, {@code dims[j]} is its unigram's dimension (-1: an empty entry),
+     * {@code weights[j]} the unigram's signed weight ({@code +w} or {@code -w}, as the sum adds it), and
+     * {@code heads[j]} {@code mix(mix(seed ^ BIGRAM) ^ token)}, the first step of the bigrams it begins. An entry met by
+     * another token is overwritten. Per thread, so that no entry is read half written.
      */
     static final class Memo {
         static final int SIZE = 4096;
         final int[] keys = new int[SIZE];
-        final int[] slots = new int[SIZE];
+        final int[] dims = new int[SIZE];
+        final double[] weights = new double[SIZE];
         final long[] heads = new long[SIZE];
+
+        Memo() {
+            java.util.Arrays.fill(dims, -1);
+        }
     }
 
     /**
-     * This embedder's tables, one per thread that calls it (64 KiB each; made at the first call, after deserialization
+     * This embedder's tables, one per thread that calls it (96 KiB each; made at the first call, after deserialization
      * too). A table lives as long as its thread, or until the embedder is unreachable and the thread's map next drops
      * its stale entries (a long-lived thread can hold a dropped embedder's table for a while).
      */

@@ -181,12 +181,20 @@ public final class Tokenizer implements Serializable {
      */
     private Cut cutUncached(String text, String[] keptText) {
         Cl100kBpe bpe = bpe();
-        if (bpe != null && text.length() <= maxTokens) {
+        if (bpe != null) {
             byte[] ascii = Cl100kBpe.asciiBytes(text);
             if (ascii != null) {
-                // n ASCII chars are n UTF-8 bytes and no surrogate, n <= limit: fitsSurely, without its scan of the
-                // chars; and the encoder starts from these bytes, not from a second conversion of the text
-                return new Cut(bpe.encodeAscii(ascii), false);
+                if (text.length() <= maxTokens) {
+                    // n ASCII chars are n UTF-8 bytes and no surrogate, n <= limit: fitsSurely, without its scan of
+                    // the chars; and the encoder starts from these bytes, not from a second conversion of the text
+                    return new Cut(bpe.encodeAscii(ascii), false);
+                }
+                // the reference's limited encoding, from these bytes, its text kept found without a decoding
+                Cl100kBpe.Limited r = bpe.encodeAscii(text, ascii, maxTokens);
+                if (r.truncated() && keptText != null) {
+                    keptText[0] = r.text();
+                }
+                return new Cut(r.ids(), r.truncated());
             }
         }
         return cutUncachedReference(text, keptText);

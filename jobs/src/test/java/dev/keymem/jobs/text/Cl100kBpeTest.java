@@ -322,6 +322,7 @@ class Cl100kBpeTest {
             boolean allAscii = s.chars().allMatch(c -> c < 128);
             byte[] b = Cl100kBpe.asciiBytes(s);
             assertEquals(allAscii, b != null, s);
+            assertArrayEquals(Cl100kBpe.asciiBytesReference(s), b, s); // the one-loop form and the UTF-8 one
             if (allAscii) {
                 assertArrayEquals(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), b, s);
             }

@@ -626,16 +626,32 @@ public final class EventMemory {
             float max = (float) (maxAbs * inv);
             scale = max == 0 ? 0f : max / 127f;
             boolean quantized = max != 0;
-            for (int k = 0; k < n; k++) {
-                int j = idx[k];
-                float f = (float) (v[j] * inv);
-                out[j] = f;
-                if (quantized) {
-                    q8[j] = (byte) roundQuantized(f / scale);
-                }
-                if (projected && f != 0f) {
+            if (quantized && projected) {
+                // the loop below as a write of a text's vector takes it, its two loop-invariant tests taken out
+                // and the projection's column stored where it is zero too (only counted where it is not: the
+                // next column's store overwrites it), so no branch on a component's value
+                for (int k = 0; k < n; k++) {
+                    int j = idx[k];
+                    float f = (float) (v[j] * inv);
+                    out[j] = f;
+                    double t = f / scale + 128.5; // roundQuantized(f / scale), its call inlined by hand
+                    q8[j] = (byte) (t > 0.0 && t < 256.0 ? (int) t - 128 : round(f / scale));
                     cols[m] = j;
-                    vs[m++] = f;
+                    vs[m] = f;
+                    m += f != 0f ? 1 : 0;
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    int j = idx[k];
+                    float f = (float) (v[j] * inv);
+                    out[j] = f;
+                    if (quantized) {
+                        q8[j] = (byte) roundQuantized(f / scale);
+                    }
+                    if (projected && f != 0f) {
+                        cols[m] = j;
+                        vs[m++] = f;
+                    }
                 }
             }
         }
@@ -1690,7 +1706,39 @@ public final class EventMemory {
             return this;
         }
 
+        /**
+         * {@link #makeReference}'s values in one loop: each value kept is squared and added as it is kept, so
+         * the sum of squares gets the same values in the same order (a test compares the two bit for bit).
+         */
         private void make(int[] among) {
+            if (among == null) {
+                makeReference(null);
+                return;
+            }
+            byte[] q = vector;
+            float s = scale;
+            int count = among.length;
+            int[] idx = new int[count];
+            float[] v = new float[count];
+            int n = 0;
+            double sq = 0;
+            for (int t = 0; t < count; t++) {
+                int j = among[t];
+                int b = q[j];
+                float f = b * s;
+                if (b != 0 && f != 0f) {
+                    idx[n] = j;
+                    v[n++] = f;
+                    sq += (double) f * f;
+                }
+            }
+            nz = n == count ? idx : Arrays.copyOf(idx, n);
+            val = n == count ? v : Arrays.copyOf(v, n);
+            norm2 = sq;
+        }
+
+        /** The nonzero components (among {@code among}, null: all), their values and sum of squares: the reference. */
+        void makeReference(int[] among) {
             int count = among == null ? vector.length : among.length;
             int[] idx = new int[count];
             float[] v = new float[count];
@@ -1900,6 +1948,21 @@ public final class EventMemory {
             out[i] = (float) acc[i];
         }
         return out;
+    }
+
+    /**
+     * The nonzero components, their values and sum of squares that {@link Derived} makes of {@code vector} (with
+     * {@code scale}; {@code among} ascending and including every nonzero byte, null: all), by its one-loop form or
+     * by its reference ({@code reference}), for tests.
+     */
+    static Object[] derivedValuesForTests(byte[] vector, float scale, int[] among, boolean reference) {
+        Derived d = new Derived(vector, scale, among);
+        if (reference) {
+            d.makeReference(among);
+        } else {
+            d.make(among);
+        }
+        return new Object[] {d.nz, d.val, d.norm2};
     }
 
     /** The dense and read parts of one candidate as {@link #score} computes them, and the reference, for tests. */

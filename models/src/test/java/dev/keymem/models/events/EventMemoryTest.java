@@ -295,6 +295,48 @@ class EventMemoryTest {
         assertTrue(shorterQuery > 1000 && shorterQuery < 2900, "trials over the query's components: " + shorterQuery);
     }
 
+    /**
+     * A candidate's derived values in one loop equal the reference's two (nonzero components, values, and their
+     * sum of squares bit for bit), over dense, sparse and empty byte vectors, listed indices that include zero
+     * bytes, scales that make products underflow to zero, and no list (all components).
+     */
+    @Test
+    void derivedValuesEqualTheReferenceBitForBit() {
+        SplittableRandom r = new SplittableRandom(43);
+        for (int trial = 0; trial < 3000; trial++) {
+            int d = 1 + r.nextInt(300);
+            byte[] q = new byte[d];
+            int kind = trial % 4;
+            List<Integer> among = new ArrayList<>();
+            for (int j = 0; j < d; j++) {
+                boolean on = kind == 0 ? r.nextInt(10) == 0 : kind == 1 || r.nextBoolean();
+                if (on) {
+                    q[j] = (byte) (r.nextInt(255) - 127);
+                }
+                if (q[j] != 0 || r.nextInt(4) == 0) {
+                    among.add(j);
+                }
+            }
+            float scale = switch (trial % 5) {
+                case 0 -> Float.MIN_VALUE; // most products are subnormal or zero
+                case 1 -> 1e-40f;
+                default -> (float) (r.nextDouble() / 127);
+            };
+            int[] listed = trial % 7 == 0 ? null : among.stream().mapToInt(Integer::intValue).toArray();
+            Object[] fast = EventMemory.derivedValuesForTests(q, scale, listed, false);
+            Object[] ref = EventMemory.derivedValuesForTests(q, scale, listed, true);
+            String at = "trial " + trial;
+            assertArrayEquals((int[]) ref[0], (int[]) fast[0], at);
+            float[] fv = (float[]) fast[1];
+            float[] rv = (float[]) ref[1];
+            assertEquals(rv.length, fv.length, at);
+            for (int k = 0; k < rv.length; k++) {
+                assertEquals(Float.floatToRawIntBits(rv[k]), Float.floatToRawIntBits(fv[k]), at + " k " + k);
+            }
+            assertEquals(Double.doubleToRawLongBits((double) ref[2]), Double.doubleToRawLongBits((double) fast[2]), at);
+        }
+    }
+
     /** unit, quantize and project over the nonzero components equal the dense loops bit for bit. */
     @Test
     void unitQuantizeProjectOverNonzerosEqualDenseBitForBit() throws Exception {
@@ -402,6 +444,14 @@ class EventMemoryTest {
                 assertEquals(b.k.length, a.k.length, at);
                 for (int j = 0; j < b.k.length; j++) {
                     assertEquals(Float.floatToRawIntBits(b.k[j]), Float.floatToRawIntBits(a.k[j]), at + " k " + j);
+                }
+                EventMemory.Shaped lazy = fastM.shapedFast(v.clone(), trial % 2 == 0, false);
+                if (lazy.k == null) { // the key left to keyOf, from the listed columns
+                    float[] k = fastM.keyOf(lazy.cols, lazy.vals, lazy.listed);
+                    for (int j = 0; j < b.k.length; j++) {
+                        assertEquals(Float.floatToRawIntBits(b.k[j]), Float.floatToRawIntBits(k[j]), at + " lazy k " + j);
+                    }
+                    assertArrayEquals(b.q8, lazy.q8, at);
                 }
             }
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
