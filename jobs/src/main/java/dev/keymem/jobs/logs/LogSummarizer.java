@@ -425,7 +425,11 @@ public final class LogSummarizer {
         String shape = facts.shape; // shape(match.masked())
         // contains(t.shapes, shape) ? -1 : count(t.shapes): one pass over the list (a line whose shape is new, each
         // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
-        int shapes = countUnlessHeld(t.shapes, shape);
+        PackedIndex shapeIndex = t.shapeIndex;
+        if (shapeIndex == null) {
+            shapeIndex = t.shapeIndex = new PackedIndex();
+        }
+        int shapes = shapeIndex.countUnlessHeld(t.shapes, shape); // countUnlessHeld(t.shapes, shape)
         boolean newShape = shapes >= 0;
         // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty). Only a line that
         // may be shown reads it (t.text null, and a flag or the "variant" test to come): it is computed there, not
@@ -455,7 +459,7 @@ public final class LogSummarizer {
                     key = facts.variantKey(tw, match.tokens());
                 }
                 if (newVariant(t.shapes, key) && count(t.shapes) < MAX_SHAPES) {
-                    t.shapes = add(t.shapes, "~" + key);
+                    t.shapes = shapeIndex.add(t.shapes, "~" + key); // add(t.shapes, "~" + key)
                     shapes++; // count(t.shapes) where the shape is new
                 }
                 t.flag = flag;
@@ -465,20 +469,26 @@ public final class LogSummarizer {
             }
         }
         if (newShape && shapes < MAX_SHAPES) { // count(t.shapes) < MAX_SHAPES
-            t.shapes = add(t.shapes, shape);
+            t.shapes = shapeIndex.add(t.shapes, shape); // add(t.shapes, shape)
         }
         if (t.count == 0) {
             t.firstOffset = line.offset;
         }
         t.count++;
         t.lastOffset = line.offset;
-        int held = countUnlessHeld(t.params, params); // contains(t.params, params) ? -1 : count(t.params)
+        // countUnlessHeld(t.params, params), that is contains(t.params, params) ? -1 : count(t.params), read off the
+        // list's element hashes (most lines' parameters are new: the packed list was read whole for each)
+        PackedIndex paramIndex = t.paramIndex;
+        if (paramIndex == null) {
+            paramIndex = t.paramIndex = new PackedIndex();
+        }
+        int held = paramIndex.countUnlessHeld(t.params, params);
         if (held >= 0) {
             if (t.paramsDistinct < MAX_DISTINCT) {
                 t.paramsDistinct++;
             }
             if (held < MAX_PARAMS) {
-                t.params = add(t.params, params);
+                t.params = paramIndex.add(t.params, params); // add(t.params, params)
             }
         }
         t.innovation = Math.max(t.innovation, innovation);
@@ -1322,6 +1332,15 @@ public final class LogSummarizer {
         private int n;
         /** Where the search for the next word starts. */
         private int pos;
+        /**
+         * The stripped line's chars as {@link String#getBytes(int, int, byte[], int)} copies them (each char's low
+         * byte, at its own index): what {@link #has} scans for whitespace. A byte is the char where the char is below
+         * U+0100, which all ASCII whitespace is; a char from U+0100 on whose low byte looks like whitespace
+         * ({@code U+0120}) is told apart by reading the char itself, so the words are those of the chars. Under C1
+         * (the log job's file runs) a byte read is a fraction of a {@code charAt}, which checks the string's coder
+         * and index per char.
+         */
+        private byte[] bytes = new byte[256];
 
         LineWords(String line) {
             reset(line);
@@ -1332,6 +1351,7 @@ public final class LogSummarizer {
         }
 
         /** Starts over on {@code line}, as a new {@code LineWords(line)} (the bounds' array kept). */
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low bytes are what it reads
         void reset(String line) {
             this.line = line;
             n = 0;
@@ -1349,18 +1369,27 @@ public final class LogSummarizer {
             from = f;
             to = t;
             pos = f;
+            if (bytes.length < t || bytes.length > 65536 && t <= 4096) {
+                bytes = new byte[Math.max(256, t)]; // grown to a long line, not kept at its size
+            }
+            if (f < t) {
+                line.getBytes(f, t, bytes, f); // the deprecated copy of the low bytes: an array copy for Latin-1
+            }
         }
 
         /** Whether the line has a word {@code k} (0-based), finding the words up to it. */
         boolean has(int k) {
             String s = line;
+            byte[] b = bytes;
             while (n <= k && pos < to) {
                 int i = pos;
-                while (i < to && asciiSpace(s.charAt(i))) {
+                // asciiSpace(s.charAt(i)), read off the byte first (see bytes): a byte of 9-13 or 32, then the char
+                while (i < to && b[i] <= ' ' && b[i] >= '\t' && (b[i] == ' ' || b[i] <= '\r') && asciiSpace(s.charAt(i))) {
                     i++;
                 }
                 int start = i;
-                while (i < to && !asciiSpace(s.charAt(i))) {
+                while (i < to && !(b[i] <= ' ' && b[i] >= '\t' && (b[i] == ' ' || b[i] <= '\r')
+                        && asciiSpace(s.charAt(i)))) {
                     i++;
                 }
                 pos = i;
@@ -1627,8 +1656,95 @@ public final class LogSummarizer {
     }
 
     /** {@code (packed.isEmpty() ? "" : packed + SEP) + "+" + v} in one concatenation (the packed list grown by v). */
-    private static String add(String packed, String v) {
+    static String add(String packed, String v) {
         return packed.isEmpty() ? "+" + v : packed + TemplateEntry.SEP + "+" + v;
+    }
+
+    /**
+     * A packed list's elements ({@link TemplateEntry#params}, {@link TemplateEntry#shapes}: each {@code '+'} and its
+     * text, separated by {@link TemplateEntry#SEP}) as the hash ({@link String#hashCode}) and bounds of each element's
+     * text, made for one packed string (compared by identity: given another string, even an equal one, it is made
+     * again from that string; so a restored or re-read entry, or a list changed elsewhere, is read afresh).
+     * {@link #countUnlessHeld} answers as {@link LogSummarizer#countUnlessHeld(String, String)} does, comparing the
+     * text only of elements whose hash is {@code v}'s: a line of new parameters, most lines of some inputs, read the
+     * whole packed list (up to {@link #MAX_PARAMS} lists of up to {@link #MAX_PARAM_CHARS} chars) and now reads only
+     * its parameters, to hash them. {@link #add} grows the list and its index together. Kept on the heap beside a
+     * ledger entry (transient, not state). Not thread safe.
+     */
+    static final class PackedIndex {
+        /** The packed list indexed (null: none yet). */
+        private String of;
+        private int n;
+        private int[] hashes = new int[MAX_SHAPES];
+        /** Where element {@code i}'s text starts (after its {@code '+'}) and ends in {@link #of}. */
+        private int[] starts = new int[MAX_SHAPES];
+        private int[] ends = new int[MAX_SHAPES];
+
+        /** {@link LogSummarizer#countUnlessHeld(String, String)}: -1 when {@code packed} holds {@code v}, else its elements. */
+        int countUnlessHeld(String packed, String v) {
+            if (packed != of) {
+                index(packed);
+            }
+            int h = v.hashCode();
+            int len = v.length();
+            int[] hs = hashes;
+            for (int i = 0; i < n; i++) {
+                if (hs[i] == h && ends[i] - starts[i] == len && packed.startsWith(v, starts[i])) {
+                    return -1;
+                }
+            }
+            return n;
+        }
+
+        /**
+         * {@link LogSummarizer#add}{@code (packed, v)}, the index following it where it was of {@code packed} (and
+         * {@code v} holds no {@link TemplateEntry#SEP}, which would make it several elements: else made again).
+         */
+        String add(String packed, String v) {
+            String grown = LogSummarizer.add(packed, v);
+            if (packed == of && v.indexOf(TemplateEntry.SEP) < 0) {
+                int end = grown.length();
+                append(v.hashCode(), end - v.length(), end);
+                of = grown;
+            }
+            return grown;
+        }
+
+        private void index(String packed) {
+            of = packed;
+            n = 0;
+            int len = packed.length();
+            if (len == 0) {
+                return;
+            }
+            for (int start = 0; ; ) {
+                int end = packed.indexOf(TemplateEntry.SEP, start);
+                if (end < 0) {
+                    end = len;
+                }
+                int h = 0;
+                for (int i = start + 1; i < end; i++) {
+                    h = 31 * h + packed.charAt(i); // String.hashCode of the element's text
+                }
+                append(h, start + 1, end);
+                if (end == len) {
+                    return;
+                }
+                start = end + 1;
+            }
+        }
+
+        private void append(int h, int start, int end) {
+            if (n == hashes.length) {
+                hashes = Arrays.copyOf(hashes, 2 * n);
+                starts = Arrays.copyOf(starts, 2 * n);
+                ends = Arrays.copyOf(ends, 2 * n);
+            }
+            hashes[n] = h;
+            starts[n] = start;
+            ends[n] = end;
+            n++;
+        }
     }
 
     static double round(double v) {
