@@ -1241,7 +1241,7 @@ public final class LogSummarizer {
                     break;
                 }
             }
-            return p.text();
+            return p.text(w.odd); // the words read hold no SEP unless odd
         }
     }
 
@@ -1314,7 +1314,19 @@ public final class LogSummarizer {
         }
 
         String text() {
-            return sb.length() == 0 ? "" : sb.toString().replace(TemplateEntry.SEP, ' ');
+            return text(true);
+        }
+
+        /**
+         * {@link #text()}, where {@code mayHoldSep} false says that no word taken holds {@link TemplateEntry#SEP}
+         * (then there is none to replace, and the text is not scanned for one).
+         */
+        String text(boolean mayHoldSep) {
+            if (sb.length() == 0) {
+                return "";
+            }
+            String s = sb.toString();
+            return mayHoldSep ? s.replace(TemplateEntry.SEP, ' ') : s;
         }
     }
 
@@ -1341,6 +1353,12 @@ public final class LogSummarizer {
          * and index per char.
          */
         private byte[] bytes = new byte[256];
+        /**
+         * Whether a word found so far holds a byte below {@code '!'} or from 0x80 on ({@link #bytes}): false where
+         * every char of the words found is a char of U+0021-U+007F or one of a higher char whose low byte is one of
+         * those; so false says that no word found holds {@link TemplateEntry#SEP} (U+001F, its own low byte).
+         */
+        boolean odd;
 
         LineWords(String line) {
             reset(line);
@@ -1369,6 +1387,7 @@ public final class LogSummarizer {
             from = f;
             to = t;
             pos = f;
+            odd = false;
             if (bytes.length < t || bytes.length > 65536 && t <= 4096) {
                 bytes = new byte[Math.max(256, t)]; // grown to a long line, not kept at its size
             }
@@ -1384,13 +1403,21 @@ public final class LogSummarizer {
             while (n <= k && pos < to) {
                 int i = pos;
                 // asciiSpace(s.charAt(i)), read off the byte first (see bytes): a byte of 9-13 or 32, then the char
-                while (i < to && b[i] <= ' ' && b[i] >= '\t' && (b[i] == ' ' || b[i] <= '\r') && asciiSpace(s.charAt(i))) {
-                    i++;
+                for (; i < to; i++) {
+                    int c = b[i];
+                    if (!(c <= ' ' && c >= '\t' && (c == ' ' || c <= '\r') && asciiSpace(s.charAt(i)))) {
+                        break;
+                    }
                 }
                 int start = i;
-                while (i < to && !(b[i] <= ' ' && b[i] >= '\t' && (b[i] == ' ' || b[i] <= '\r')
-                        && asciiSpace(s.charAt(i)))) {
-                    i++;
+                for (; i < to; i++) {
+                    int c = b[i]; // signed: a byte from 0x80 on is below ' ' too
+                    if (c <= ' ') {
+                        if (c >= '\t' && (c == ' ' || c <= '\r') && asciiSpace(s.charAt(i))) {
+                            break;
+                        }
+                        odd = true;
+                    }
                 }
                 pos = i;
                 if (i > start) {
