@@ -469,7 +469,7 @@ public final class LogSummarizer {
             }
         }
         if (newShape && shapes < MAX_SHAPES) { // count(t.shapes) < MAX_SHAPES
-            t.shapes = shapeIndex.add(t.shapes, shape); // add(t.shapes, shape)
+            t.shapes = shapeIndex.add(t.shapes, shape, false); // add(t.shapes, shape); a shape is <KIND>s alone
         }
         if (t.count == 0) {
             t.firstOffset = line.offset;
@@ -488,7 +488,7 @@ public final class LogSummarizer {
                 t.paramsDistinct++;
             }
             if (held < MAX_PARAMS) {
-                t.params = paramIndex.add(t.params, params); // add(t.params, params)
+                t.params = paramIndex.add(t.params, params, false); // add(t.params, params); SEPs were replaced
             }
         }
         t.innovation = Math.max(t.innovation, innovation);
@@ -1702,10 +1702,12 @@ public final class LogSummarizer {
         /** The packed list indexed (null: none yet). */
         private String of;
         private int n;
-        private int[] hashes = new int[MAX_SHAPES];
-        /** Where element {@code i}'s text starts (after its {@code '+'}) and ends in {@link #of}. */
-        private int[] starts = new int[MAX_SHAPES];
-        private int[] ends = new int[MAX_SHAPES];
+        /**
+         * Per element {@code i}: its text's hash at {@code 3i}, where it starts (after its {@code '+'}) and ends in
+         * {@link #of} at {@code 3i + 1} and {@code 3i + 2}; made at the first element (an entry of no parameters
+         * has none).
+         */
+        private int[] cells;
 
         /** {@link LogSummarizer#countUnlessHeld(String, String)}: -1 when {@code packed} holds {@code v}, else its elements. */
         int countUnlessHeld(String packed, String v) {
@@ -1714,9 +1716,9 @@ public final class LogSummarizer {
             }
             int h = v.hashCode();
             int len = v.length();
-            int[] hs = hashes;
-            for (int i = 0; i < n; i++) {
-                if (hs[i] == h && ends[i] - starts[i] == len && packed.startsWith(v, starts[i])) {
+            int[] c = cells;
+            for (int i = 0, end = 3 * n; i < end; i += 3) {
+                if (c[i] == h && c[i + 2] - c[i + 1] == len && packed.startsWith(v, c[i + 1])) {
                     return -1;
                 }
             }
@@ -1728,8 +1730,13 @@ public final class LogSummarizer {
          * {@code v} holds no {@link TemplateEntry#SEP}, which would make it several elements: else made again).
          */
         String add(String packed, String v) {
+            return add(packed, v, true);
+        }
+
+        /** {@link #add(String, String)}, where {@code mayHoldSep} false says that {@code v} holds no SEP (not scanned). */
+        String add(String packed, String v, boolean mayHoldSep) {
             String grown = LogSummarizer.add(packed, v);
-            if (packed == of && v.indexOf(TemplateEntry.SEP) < 0) {
+            if (packed == of && !(mayHoldSep && v.indexOf(TemplateEntry.SEP) >= 0)) {
                 int end = grown.length();
                 append(v.hashCode(), end - v.length(), end);
                 of = grown;
@@ -1762,14 +1769,15 @@ public final class LogSummarizer {
         }
 
         private void append(int h, int start, int end) {
-            if (n == hashes.length) {
-                hashes = Arrays.copyOf(hashes, 2 * n);
-                starts = Arrays.copyOf(starts, 2 * n);
-                ends = Arrays.copyOf(ends, 2 * n);
+            int i = 3 * n;
+            if (cells == null) {
+                cells = new int[3 * MAX_SHAPES];
+            } else if (i == cells.length) {
+                cells = Arrays.copyOf(cells, 2 * i);
             }
-            hashes[n] = h;
-            starts[n] = start;
-            ends[n] = end;
+            cells[i] = h;
+            cells[i + 1] = start;
+            cells[i + 2] = end;
             n++;
         }
     }
