@@ -425,11 +425,9 @@ public final class LogSummarizer {
         String shape = facts.shape; // shape(match.masked())
         // contains(t.shapes, shape) ? -1 : count(t.shapes): one pass over the list (a line whose shape is new, each
         // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
+        // (read off the list's index where it has one: see PackedIndex, made once the list holds two elements)
         PackedIndex shapeIndex = t.shapeIndex;
-        if (shapeIndex == null) {
-            shapeIndex = t.shapeIndex = new PackedIndex();
-        }
-        int shapes = shapeIndex.countUnlessHeld(t.shapes, shape); // countUnlessHeld(t.shapes, shape)
+        int shapes = shapeIndex != null ? shapeIndex.countUnlessHeld(t.shapes, shape) : countUnlessHeld(t.shapes, shape);
         boolean newShape = shapes >= 0;
         // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty). Only a line that
         // may be shown reads it (t.text null, and a flag or the "variant" test to come): it is computed there, not
@@ -459,7 +457,7 @@ public final class LogSummarizer {
                     key = facts.variantKey(tw, match.tokens());
                 }
                 if (newVariant(t.shapes, key) && count(t.shapes) < MAX_SHAPES) {
-                    t.shapes = shapeIndex.add(t.shapes, "~" + key); // add(t.shapes, "~" + key)
+                    t.shapes = shapeIndex != null ? shapeIndex.add(t.shapes, "~" + key) : add(t.shapes, "~" + key);
                     shapes++; // count(t.shapes) where the shape is new
                 }
                 t.flag = flag;
@@ -469,32 +467,60 @@ public final class LogSummarizer {
             }
         }
         if (newShape && shapes < MAX_SHAPES) { // count(t.shapes) < MAX_SHAPES
-            t.shapes = shapeIndex.add(t.shapes, shape, false); // add(t.shapes, shape); a shape is <KIND>s alone
+            if (shapeIndex == null && shapes >= 1) {
+                shapeIndex = t.shapeIndex = new PackedIndex(); // two elements or more: indexed from the next line on
+            }
+            // add(t.shapes, shape); a shape is <KIND>s alone (no SEP)
+            t.shapes = shapeIndex != null ? shapeIndex.add(t.shapes, shape, false) : add(t.shapes, shape);
         }
         if (t.count == 0) {
             t.firstOffset = line.offset;
         }
         t.count++;
         t.lastOffset = line.offset;
+        tallyParams(t, params);
+        t.innovation = Math.max(t.innovation, innovation);
+        t.total++;
+        t.lastPosition = position;
+        ledger.put(t);
+    }
+
+    /**
+     * Counts a line's parameters ({@link #params}: no {@link TemplateEntry#SEP} in them) in its entry: another
+     * distinct list where the entry's kept lists do not hold it, kept where fewer than {@link #MAX_PARAMS} are (as
+     * {@link #tallyParamsReference}).
+     */
+    static void tallyParams(TemplateEntry t, String params) {
         // countUnlessHeld(t.params, params), that is contains(t.params, params) ? -1 : count(t.params), read off the
-        // list's element hashes (most lines' parameters are new: the packed list was read whole for each)
+        // list's element hashes where the entry has them (most lines' parameters are new: the packed list was read
+        // whole for each); a list of no element or one is scanned, as cheap as hashing the parameters
         PackedIndex paramIndex = t.paramIndex;
-        if (paramIndex == null) {
-            paramIndex = t.paramIndex = new PackedIndex();
-        }
-        int held = paramIndex.countUnlessHeld(t.params, params);
+        int held = paramIndex != null ? paramIndex.countUnlessHeld(t.params, params) : countUnlessHeld(t.params, params);
         if (held >= 0) {
             if (t.paramsDistinct < MAX_DISTINCT) {
                 t.paramsDistinct++;
             }
             if (held < MAX_PARAMS) {
-                t.params = paramIndex.add(t.params, params, false); // add(t.params, params); SEPs were replaced
+                if (paramIndex == null && held >= 1) {
+                    paramIndex = t.paramIndex = new PackedIndex(); // two elements or more: indexed from the next line on
+                }
+                // add(t.params, params); the parameters' SEPs were replaced
+                t.params = paramIndex != null ? paramIndex.add(t.params, params, false) : add(t.params, params);
             }
         }
-        t.innovation = Math.max(t.innovation, innovation);
-        t.total++;
-        t.lastPosition = position;
-        ledger.put(t);
+    }
+
+    /** {@link #tallyParams} with the packed list scanned for each line (the reference, the form before session 22). */
+    static void tallyParamsReference(TemplateEntry t, String params) {
+        int held = countUnlessHeld(t.params, params);
+        if (held >= 0) {
+            if (t.paramsDistinct < MAX_DISTINCT) {
+                t.paramsDistinct++;
+            }
+            if (held < MAX_PARAMS) {
+                t.params = add(t.params, params);
+            }
+        }
     }
 
     /**
@@ -1711,6 +1737,9 @@ public final class LogSummarizer {
 
         /** {@link LogSummarizer#countUnlessHeld(String, String)}: -1 when {@code packed} holds {@code v}, else its elements. */
         int countUnlessHeld(String packed, String v) {
+            if (packed.isEmpty()) {
+                return 0; // (the index, of another list, is left as it is)
+            }
             if (packed != of) {
                 index(packed);
             }

@@ -172,6 +172,31 @@ class LogSummarizerWordsTest {
     }
 
     /**
+     * {@link LogSummarizer#tallyParams} leaves an entry's parameter lists and distinct count as its reference does,
+     * line after line (lists of up to MAX_PARAMS, the distinct count up to its bound, periods ended in between).
+     */
+    @Test
+    void tallyParamsSameAsTheReference() {
+        Random r = new Random(13);
+        for (int e = 0; e < 300; e++) {
+            TemplateEntry fast = new TemplateEntry();
+            TemplateEntry ref = new TemplateEntry();
+            int kinds = 1 + r.nextInt(e % 3 == 0 ? 3 : 2000);
+            for (int n = 0; n < 1500; n++) {
+                String p = r.nextInt(10) == 0 ? "" : "v" + r.nextInt(kinds) + (r.nextBoolean() ? " Aa" : " BB");
+                LogSummarizer.tallyParams(fast, p);
+                LogSummarizer.tallyParamsReference(ref, p);
+                org.junit.jupiter.api.Assertions.assertEquals(ref.params, fast.params);
+                org.junit.jupiter.api.Assertions.assertEquals(ref.paramsDistinct, fast.paramsDistinct);
+                if (r.nextInt(200) == 0) {
+                    fast.endPeriod();
+                    ref.endPeriod();
+                }
+            }
+        }
+    }
+
+    /**
      * A masked message's remembered variant key ({@link LogSummarizer.Masked#variantKey}) is
      * {@link dev.keymem.jobs.logs.mining.LineVariant#key(String[], String[])} of the template it is asked with,
      * also when the template changes back and forth (a widened template is another {@code TemplateWords}).
