@@ -425,7 +425,9 @@ public final class LogSummarizer {
         String shape = facts.shape; // shape(match.masked())
         // contains(t.shapes, shape) ? -1 : count(t.shapes): one pass over the list (a line whose shape is new, each
         // line of some inputs, read it twice: whether it holds the shape, then how many it holds)
-        int shapes = countUnlessHeld(t.shapes, shape);
+        // (read off the list's index where it has one: see PackedIndex, made once the list holds two elements)
+        PackedIndex shapeIndex = t.shapeIndex;
+        int shapes = shapeIndex != null ? shapeIndex.countUnlessHeld(t.shapes, shape) : countUnlessHeld(t.shapes, shape);
         boolean newShape = shapes >= 0;
         // LineVariant.key(tw.tokens, match.tokens()); the variant is "~" + key (none when empty). Only a line that
         // may be shown reads it (t.text null, and a flag or the "variant" test to come): it is computed there, not
@@ -455,7 +457,7 @@ public final class LogSummarizer {
                     key = facts.variantKey(tw, match.tokens());
                 }
                 if (newVariant(t.shapes, key) && count(t.shapes) < MAX_SHAPES) {
-                    t.shapes = add(t.shapes, "~" + key);
+                    t.shapes = shapeIndex != null ? shapeIndex.add(t.shapes, "~" + key) : add(t.shapes, "~" + key);
                     shapes++; // count(t.shapes) where the shape is new
                 }
                 t.flag = flag;
@@ -465,14 +467,52 @@ public final class LogSummarizer {
             }
         }
         if (newShape && shapes < MAX_SHAPES) { // count(t.shapes) < MAX_SHAPES
-            t.shapes = add(t.shapes, shape);
+            if (shapeIndex == null && shapes >= 1) {
+                shapeIndex = t.shapeIndex = new PackedIndex(); // two elements or more: indexed from the next line on
+            }
+            // add(t.shapes, shape); a shape is <KIND>s alone (no SEP)
+            t.shapes = shapeIndex != null ? shapeIndex.add(t.shapes, shape, false) : add(t.shapes, shape);
         }
         if (t.count == 0) {
             t.firstOffset = line.offset;
         }
         t.count++;
         t.lastOffset = line.offset;
-        int held = countUnlessHeld(t.params, params); // contains(t.params, params) ? -1 : count(t.params)
+        tallyParams(t, params);
+        t.innovation = Math.max(t.innovation, innovation);
+        t.total++;
+        t.lastPosition = position;
+        ledger.put(t);
+    }
+
+    /**
+     * Counts a line's parameters ({@link #params}: no {@link TemplateEntry#SEP} in them) in its entry: another
+     * distinct list where the entry's kept lists do not hold it, kept where fewer than {@link #MAX_PARAMS} are (as
+     * {@link #tallyParamsReference}).
+     */
+    static void tallyParams(TemplateEntry t, String params) {
+        // countUnlessHeld(t.params, params), that is contains(t.params, params) ? -1 : count(t.params), read off the
+        // list's element hashes where the entry has them (most lines' parameters are new: the packed list was read
+        // whole for each); a list of no element or one is scanned, as cheap as hashing the parameters
+        PackedIndex paramIndex = t.paramIndex;
+        int held = paramIndex != null ? paramIndex.countUnlessHeld(t.params, params) : countUnlessHeld(t.params, params);
+        if (held >= 0) {
+            if (t.paramsDistinct < MAX_DISTINCT) {
+                t.paramsDistinct++;
+            }
+            if (held < MAX_PARAMS) {
+                if (paramIndex == null && held >= 1) {
+                    paramIndex = t.paramIndex = new PackedIndex(); // two elements or more: indexed from the next line on
+                }
+                // add(t.params, params); the parameters' SEPs were replaced
+                t.params = paramIndex != null ? paramIndex.add(t.params, params, false) : add(t.params, params);
+            }
+        }
+    }
+
+    /** {@link #tallyParams} with the packed list scanned for each line (the reference, the form before session 22). */
+    static void tallyParamsReference(TemplateEntry t, String params) {
+        int held = countUnlessHeld(t.params, params);
         if (held >= 0) {
             if (t.paramsDistinct < MAX_DISTINCT) {
                 t.paramsDistinct++;
@@ -481,10 +521,6 @@ public final class LogSummarizer {
                 t.params = add(t.params, params);
             }
         }
-        t.innovation = Math.max(t.innovation, innovation);
-        t.total++;
-        t.lastPosition = position;
-        ledger.put(t);
     }
 
     /**
@@ -1231,7 +1267,7 @@ public final class LogSummarizer {
                     break;
                 }
             }
-            return p.text();
+            return p.text(w.odd); // the words read hold no SEP unless odd
         }
     }
 
@@ -1304,7 +1340,19 @@ public final class LogSummarizer {
         }
 
         String text() {
-            return sb.length() == 0 ? "" : sb.toString().replace(TemplateEntry.SEP, ' ');
+            return text(true);
+        }
+
+        /**
+         * {@link #text()}, where {@code mayHoldSep} false says that no word taken holds {@link TemplateEntry#SEP}
+         * (then there is none to replace, and the text is not scanned for one).
+         */
+        String text(boolean mayHoldSep) {
+            if (sb.length() == 0) {
+                return "";
+            }
+            String s = sb.toString();
+            return mayHoldSep ? s.replace(TemplateEntry.SEP, ' ') : s;
         }
     }
 
@@ -1322,6 +1370,21 @@ public final class LogSummarizer {
         private int n;
         /** Where the search for the next word starts. */
         private int pos;
+        /**
+         * The stripped line's chars as {@link String#getBytes(int, int, byte[], int)} copies them (each char's low
+         * byte, at its own index): what {@link #has} scans for whitespace. A byte is the char where the char is below
+         * U+0100, which all ASCII whitespace is; a char from U+0100 on whose low byte looks like whitespace
+         * ({@code U+0120}) is told apart by reading the char itself, so the words are those of the chars. Under C1
+         * (the log job's file runs) a byte read is a fraction of a {@code charAt}, which checks the string's coder
+         * and index per char.
+         */
+        private byte[] bytes = new byte[256];
+        /**
+         * Whether a word found so far holds a byte below {@code '!'} or from 0x80 on ({@link #bytes}): false where
+         * every char of the words found is a char of U+0021-U+007F or one of a higher char whose low byte is one of
+         * those; so false says that no word found holds {@link TemplateEntry#SEP} (U+001F, its own low byte).
+         */
+        boolean odd;
 
         LineWords(String line) {
             reset(line);
@@ -1332,6 +1395,7 @@ public final class LogSummarizer {
         }
 
         /** Starts over on {@code line}, as a new {@code LineWords(line)} (the bounds' array kept). */
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low bytes are what it reads
         void reset(String line) {
             this.line = line;
             n = 0;
@@ -1349,19 +1413,37 @@ public final class LogSummarizer {
             from = f;
             to = t;
             pos = f;
+            odd = false;
+            if (bytes.length < t || bytes.length > 65536 && t <= 4096) {
+                bytes = new byte[Math.max(256, t)]; // grown to a long line, not kept at its size
+            }
+            if (f < t) {
+                line.getBytes(f, t, bytes, f); // the deprecated copy of the low bytes: an array copy for Latin-1
+            }
         }
 
         /** Whether the line has a word {@code k} (0-based), finding the words up to it. */
         boolean has(int k) {
             String s = line;
+            byte[] b = bytes;
             while (n <= k && pos < to) {
                 int i = pos;
-                while (i < to && asciiSpace(s.charAt(i))) {
-                    i++;
+                // asciiSpace(s.charAt(i)), read off the byte first (see bytes): a byte of 9-13 or 32, then the char
+                for (; i < to; i++) {
+                    int c = b[i];
+                    if (!(c <= ' ' && c >= '\t' && (c == ' ' || c <= '\r') && asciiSpace(s.charAt(i)))) {
+                        break;
+                    }
                 }
                 int start = i;
-                while (i < to && !asciiSpace(s.charAt(i))) {
-                    i++;
+                for (; i < to; i++) {
+                    int c = b[i]; // signed: a byte from 0x80 on is below ' ' too
+                    if (c <= ' ') {
+                        if (c >= '\t' && (c == ' ' || c <= '\r') && asciiSpace(s.charAt(i))) {
+                            break;
+                        }
+                        odd = true;
+                    }
                 }
                 pos = i;
                 if (i > start) {
@@ -1627,8 +1709,106 @@ public final class LogSummarizer {
     }
 
     /** {@code (packed.isEmpty() ? "" : packed + SEP) + "+" + v} in one concatenation (the packed list grown by v). */
-    private static String add(String packed, String v) {
+    static String add(String packed, String v) {
         return packed.isEmpty() ? "+" + v : packed + TemplateEntry.SEP + "+" + v;
+    }
+
+    /**
+     * A packed list's elements ({@link TemplateEntry#params}, {@link TemplateEntry#shapes}: each {@code '+'} and its
+     * text, separated by {@link TemplateEntry#SEP}) as the hash ({@link String#hashCode}) and bounds of each element's
+     * text, made for one packed string (compared by identity: given another string, even an equal one, it is made
+     * again from that string; so a restored or re-read entry, or a list changed elsewhere, is read afresh).
+     * {@link #countUnlessHeld} answers as {@link LogSummarizer#countUnlessHeld(String, String)} does, comparing the
+     * text only of elements whose hash is {@code v}'s: a line of new parameters, most lines of some inputs, read the
+     * whole packed list (up to {@link #MAX_PARAMS} lists of up to {@link #MAX_PARAM_CHARS} chars) and now reads only
+     * its parameters, to hash them. {@link #add} grows the list and its index together. Kept on the heap beside a
+     * ledger entry (transient, not state). Not thread safe.
+     */
+    static final class PackedIndex {
+        /** The packed list indexed (null: none yet). */
+        private String of;
+        private int n;
+        /**
+         * Per element {@code i}: its text's hash at {@code 3i}, where it starts (after its {@code '+'}) and ends in
+         * {@link #of} at {@code 3i + 1} and {@code 3i + 2}; made at the first element (an entry of no parameters
+         * has none).
+         */
+        private int[] cells;
+
+        /** {@link LogSummarizer#countUnlessHeld(String, String)}: -1 when {@code packed} holds {@code v}, else its elements. */
+        int countUnlessHeld(String packed, String v) {
+            if (packed.isEmpty()) {
+                return 0; // (the index, of another list, is left as it is)
+            }
+            if (packed != of) {
+                index(packed);
+            }
+            int h = v.hashCode();
+            int len = v.length();
+            int[] c = cells;
+            for (int i = 0, end = 3 * n; i < end; i += 3) {
+                if (c[i] == h && c[i + 2] - c[i + 1] == len && packed.startsWith(v, c[i + 1])) {
+                    return -1;
+                }
+            }
+            return n;
+        }
+
+        /**
+         * {@link LogSummarizer#add}{@code (packed, v)}, the index following it where it was of {@code packed} (and
+         * {@code v} holds no {@link TemplateEntry#SEP}, which would make it several elements: else made again).
+         */
+        String add(String packed, String v) {
+            return add(packed, v, true);
+        }
+
+        /** {@link #add(String, String)}, where {@code mayHoldSep} false says that {@code v} holds no SEP (not scanned). */
+        String add(String packed, String v, boolean mayHoldSep) {
+            String grown = LogSummarizer.add(packed, v);
+            if (packed == of && !(mayHoldSep && v.indexOf(TemplateEntry.SEP) >= 0)) {
+                int end = grown.length();
+                append(v.hashCode(), end - v.length(), end);
+                of = grown;
+            }
+            return grown;
+        }
+
+        private void index(String packed) {
+            of = packed;
+            n = 0;
+            int len = packed.length();
+            if (len == 0) {
+                return;
+            }
+            for (int start = 0; ; ) {
+                int end = packed.indexOf(TemplateEntry.SEP, start);
+                if (end < 0) {
+                    end = len;
+                }
+                int h = 0;
+                for (int i = start + 1; i < end; i++) {
+                    h = 31 * h + packed.charAt(i); // String.hashCode of the element's text
+                }
+                append(h, start + 1, end);
+                if (end == len) {
+                    return;
+                }
+                start = end + 1;
+            }
+        }
+
+        private void append(int h, int start, int end) {
+            int i = 3 * n;
+            if (cells == null) {
+                cells = new int[3 * MAX_SHAPES];
+            } else if (i == cells.length) {
+                cells = Arrays.copyOf(cells, 2 * i);
+            }
+            cells[i] = h;
+            cells[i + 1] = start;
+            cells[i + 2] = end;
+            n++;
+        }
     }
 
     static double round(double v) {

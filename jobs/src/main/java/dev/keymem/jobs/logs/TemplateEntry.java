@@ -41,6 +41,9 @@ public class TemplateEntry {
      */
     transient LogSummarizer.TemplateWords words;
     transient String wordsOf;
+    /** The summarizer's index of {@link #params} and of {@link #shapes} (heap only, as {@link #words}). */
+    transient LogSummarizer.PackedIndex paramIndex;
+    transient LogSummarizer.PackedIndex shapeIndex;
 
     public TemplateEntry() {
     }

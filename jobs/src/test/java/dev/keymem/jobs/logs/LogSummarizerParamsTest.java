@@ -152,7 +152,8 @@ class LogSummarizerParamsTest {
     @Test
     void paramsOfRandomLinesSameAsTheReference() {
         String[] parts = {"a", "b", "<NUM>", "x<NUM>", "<*>", "ab", "1", "", " ", "\t", "\u2003", "\u00a0", "c<", "[a]",
-            "\n", "\r\n", "<Q>", "x<Q>", "717", "ms", "717 ms"};
+            "\n", "\r\n", "<Q>", "x<Q>", "717", "ms", "717 ms", "\u0120", "a\u0109b", "\u010d", "x\u0a20y",
+            "a\u001fb", "\u001f", "\u011f", "\u00e9t\u00e9"};
         String[] tparts = {"a", "b", "<*>", "x<*>", "ab", "1", "c<", "[a]"};
         Random r = new Random(29);
         LogSummarizer.ParamsScratch scratch = new LogSummarizer.ParamsScratch();

@@ -74,7 +74,9 @@ class LogSummarizerWordsTest {
 
     @Test
     void messageWordsOfRandomLinesSameAsTheReference() {
-        String[] parts = {"a", "b", "<NUM>", "x<NUM>", "<*>", "ab", "1", "", " ", "\t", "\u2003", "\u00a0", "c<", "[a]"};
+        // and chars whose low byte is an ASCII whitespace's (U+0120, U+0109, U+010D, U+0A20): words of the chars
+        String[] parts = {"a", "b", "<NUM>", "x<NUM>", "<*>", "ab", "1", "", " ", "\t", "\u2003", "\u00a0", "c<", "[a]",
+            "\u0120", "a\u0109b", "\u010d", "x\u0a20y"};
         Random r = new Random(23);
         for (int n = 0; n < 20000; n++) {
             StringBuilder line = new StringBuilder();
@@ -131,6 +133,65 @@ class LogSummarizerWordsTest {
                         LogSummarizer.containsVariant(packed, v), packed + " / ~" + v);
                 org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.containsReference(packed, v) ? -1
                         : LogSummarizer.countReference(packed), LogSummarizer.countUnlessHeld(packed, v), packed + " / " + v);
+            }
+        }
+    }
+
+    /**
+     * A kept {@link LogSummarizer.PackedIndex} answers as {@link LogSummarizer#countUnlessHeld(String, String)} on
+     * the reference's split: over lists grown through it (hashes kept), grown elsewhere, cleared, or handed an equal
+     * list that is another string, with values that collide in their hash ({@code "Aa"}, {@code "BB"}).
+     */
+    @Test
+    void packedIndexCountsAsScanning() {
+        String[] values = {"a", "b", "", "ab", "<NUM>", "~0=x", "Aa", "BB", "AaBB", "BBAa", "a\u001f+b", "~", "+a"};
+        Random r = new Random(9);
+        LogSummarizer.PackedIndex index = new LogSummarizer.PackedIndex();
+        String packed = "";
+        int grownThrough = 0;
+        for (int n = 0; n < 50000; n++) {
+            String v = values[r.nextInt(values.length)];
+            int expected = LogSummarizer.containsReference(packed, v) ? -1 : LogSummarizer.countReference(packed);
+            org.junit.jupiter.api.Assertions.assertEquals(expected, index.countUnlessHeld(packed, v), packed + " / " + v);
+            int what = r.nextInt(20);
+            if (what == 0) {
+                packed = ""; // a period's end
+            } else if (what == 1) {
+                packed = new String(packed.toCharArray()); // an equal list, another string (a re-read entry)
+            } else if (what == 2) {
+                packed = LogSummarizer.add(packed, v); // grown elsewhere
+            } else if (expected >= 0 && expected < 8) {
+                // told that v holds no SEP where it holds none (as the summarizer tells it of parameters and shapes)
+                String grown = v.indexOf('\u001f') < 0 && r.nextBoolean() ? index.add(packed, v, false) : index.add(packed, v);
+                org.junit.jupiter.api.Assertions.assertEquals(LogSummarizer.add(packed, v), grown);
+                packed = grown;
+                grownThrough++;
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(grownThrough > 1000, "grown through the index " + grownThrough);
+    }
+
+    /**
+     * {@link LogSummarizer#tallyParams} leaves an entry's parameter lists and distinct count as its reference does,
+     * line after line (lists of up to MAX_PARAMS, the distinct count up to its bound, periods ended in between).
+     */
+    @Test
+    void tallyParamsSameAsTheReference() {
+        Random r = new Random(13);
+        for (int e = 0; e < 300; e++) {
+            TemplateEntry fast = new TemplateEntry();
+            TemplateEntry ref = new TemplateEntry();
+            int kinds = 1 + r.nextInt(e % 3 == 0 ? 3 : 2000);
+            for (int n = 0; n < 1500; n++) {
+                String p = r.nextInt(10) == 0 ? "" : "v" + r.nextInt(kinds) + (r.nextBoolean() ? " Aa" : " BB");
+                LogSummarizer.tallyParams(fast, p);
+                LogSummarizer.tallyParamsReference(ref, p);
+                org.junit.jupiter.api.Assertions.assertEquals(ref.params, fast.params);
+                org.junit.jupiter.api.Assertions.assertEquals(ref.paramsDistinct, fast.paramsDistinct);
+                if (r.nextInt(200) == 0) {
+                    fast.endPeriod();
+                    ref.endPeriod();
+                }
             }
         }
     }
