@@ -693,10 +693,12 @@ final class MessageValues {
         int g = 0;
         long bits = 0;
         int n = b.length;
+        int following = n > 0 ? b[0] & 0xff : 0; // b[i + 1], read once for the pair and kept as the next c
         for (int i = 0; i < n; i++) {
-            int c = b[i] & 0xff;
+            int c = following;
             if (i + 1 < n) {
-                int row = FixedWords.pairRow(c, b[i + 1] & 0xff);
+                following = b[i + 1] & 0xff;
+                int row = FixedWords.pairRow(c, following);
                 if (row != 0) {
                     bits = FixedWords.pairAt(b, i, row - 1, bits);
                 }
