@@ -693,12 +693,10 @@ final class MessageValues {
         int g = 0;
         long bits = 0;
         int n = b.length;
-        int following = n > 0 ? b[0] & 0xff : 0; // b[i + 1], read once for the pair and kept as the next c
         for (int i = 0; i < n; i++) {
-            int c = following;
+            int c = b[i] & 0xff;
             if (i + 1 < n) {
-                following = b[i + 1] & 0xff;
-                int row = FixedWords.pairRow(c, following);
+                int row = FixedWords.pairRow(c, b[i + 1] & 0xff);
                 if (row != 0) {
                     bits = FixedWords.pairAt(b, i, row - 1, bits);
                 }
