@@ -1042,23 +1042,23 @@ public final class LineMasker implements Serializable {
          * ({@code local@domain}). The URL rule, the only one before the e-mail rule, puts {@code <URL>} in place of
          * a run of characters: its {@code <} and {@code >} are neither, so it can only lower this count.
          */
-        final int emailAts;
-        final boolean doubleColon;
-        final boolean schemeSeparator;
-        final boolean hexPrefix;
-        final int maxDigitRun;
-        final int maxHexRun;
+        int emailAts;
+        boolean doubleColon;
+        boolean schemeSeparator;
+        boolean hexPrefix;
+        int maxDigitRun;
+        int maxHexRun;
         /**
          * {@link TokenChecks}' bits of the line ({@link TokenChecks#of}, the reference): the log miner's pre-checks,
          * taken in this pass so that it makes none of its own.
          */
-        final int tokenChecks;
+        int tokenChecks;
         /**
          * The characters the endpoint pre-filter read (the runs of {@code [\w.-]} before colons, read backward from
          * each colon and counted as they are read): at most the line's length, since each run stops at its first
          * other character (at the latest the previous colon). Kept for the test that bounds it.
          */
-        final int hostRunReads;
+        int hostRunReads;
 
         Census(String s) {
             this(s.toCharArray());
@@ -1105,6 +1105,28 @@ public final class LineMasker implements Serializable {
 
         /** The census of the characters {@code s}, and with {@code open} non-null the positions of {@code s} too. */
         Census(char[] s, boolean[] open) {
+            this(s, open, false);
+        }
+
+        /**
+         * {@link #Census(char[], boolean[])} counted by the loop it was counted with before its word runs were read
+         * in one inner loop ({@link #countReference}: a run of hex digits and a run of other word characters each
+         * its own loop, four table lookups per other character): the reference for tests.
+         */
+        static Census reference(char[] s, boolean[] open) {
+            return new Census(s, open, true);
+        }
+
+        private Census(char[] s, boolean[] open, boolean reference) {
+            if (reference) {
+                countReference(s, open);
+            } else {
+                count(s, open);
+            }
+        }
+
+        /** The counting loop of {@link #reference}. */
+        private void countReference(char[] s, boolean[] open) {
             int[] at = open == null ? null : new int[Math.max(8, s.length / 4)];
             int count = 0;
             boolean afterWord = false; // the character before i is an ASCII \\w (as in RegexScan.Starts.of)
@@ -1241,6 +1263,217 @@ public final class LineMasker implements Serializable {
                             }
                         }
                         case X -> hexPrefix |= prev == '0';
+                        default -> {
+                        }
+                    }
+                }
+                i++;
+            }
+            this.colons = colons;
+            this.hyphens = hyphens;
+            this.dots = dots;
+            this.slashes = slashes;
+            this.ats = ats;
+            this.emailAts = emailAts;
+            this.doubleColon = doubleColon;
+            this.schemeSeparator = schemeSeparator;
+            this.hexPrefix = hexPrefix;
+            this.maxDigitRun = maxDigitRun;
+            this.maxHexRun = maxHexRun;
+            this.tokenChecks = checks | (dots > 0 ? TokenChecks.DOT : 0) | (slashes >= 2 ? TokenChecks.TWO_SLASHES : 0);
+            this.at = at;
+            this.count = count;
+            this.hostRunReads = hostRunReads;
+        }
+
+        /** {@link #KIND}'s kinds in the low bits of a {@link #bits} entry. */
+        private static final int KIND_BITS = 15;
+        /** A {@link #bits} entry's bit: the character is in the positions' {@code open} table. */
+        private static final int OPEN_BIT = 16;
+        /** A {@link #bits} entry's bit: the character is an ASCII {@code \w} ({@link RegexScan#WORD}). */
+        private static final int WORD_BIT = 32;
+        /** The {@link #bits} entry of every non-ASCII character: no kind, open (as in Starts.of), no word character. */
+        private static final int NON_ASCII_BITS = OPEN_BIT;
+
+        /** An {@code open} table and the {@link #bits} made from it (null: no positions taken). */
+        private record Bits(boolean[] open, byte[] bits) {
+        }
+
+        /** The last {@link Bits} made: the masker and the miner each pass one {@code open} table, a static one. */
+        private static volatile Bits lastBits = new Bits(null, bitsOf(null));
+
+        /**
+         * What each ASCII character is to {@link #count}, in one lookup: its {@link #KIND}, {@link #OPEN_BIT} where
+         * {@code open} (null: none) holds it, {@link #WORD_BIT} where it is {@code \w}. The table is remembered by
+         * the identity of {@code open}, whose entries must not change (the callers' tables are constants).
+         */
+        private static byte[] bits(boolean[] open) {
+            Bits b = lastBits;
+            if (b.open != open) {
+                b = new Bits(open, bitsOf(open));
+                lastBits = b;
+            }
+            return b.bits;
+        }
+
+        private static byte[] bitsOf(boolean[] open) {
+            byte[] t = new byte[128];
+            for (char c = 0; c < 128; c++) {
+                t[c] = (byte) (KIND[c] | (open != null && open[c] ? OPEN_BIT : 0)
+                        | (RegexScan.WORD[c] ? WORD_BIT : 0));
+            }
+            return t;
+        }
+
+        /**
+         * The counting loop: {@link #countReference}'s counts, flags and positions with each run of word characters
+         * ({@code \w}: digits, letters, the underscore) read in one inner loop, its runs of hex digits tracked in it
+         * (no position is taken within a word run, and only hex digits, {@code x}, a day name's first letter and the
+         * {@code r} of {@code Fri} count there), and one table lookup per character ({@link #bits}). Under C1 (how
+         * memctl runs) a word such as {@code connected} no longer goes back to the outer loop at each switch
+         * between hex letters and other letters.
+         */
+        private void count(char[] s, boolean[] open) {
+            byte[] t = bits(open);
+            int[] at = open == null ? null : new int[Math.max(8, s.length / 4)];
+            int count = 0;
+            boolean afterWord = false; // the character before i is an ASCII \\w (as in RegexScan.Starts.of)
+            int colons = 0;
+            int hyphens = 0;
+            int dots = 0;
+            int slashes = 0;
+            int ats = 0;
+            int emailAts = 0;
+            boolean doubleColon = false;
+            boolean schemeSeparator = false;
+            boolean hexPrefix = false;
+            int maxDigitRun = 0;
+            int maxHexRun = 0;
+            int checks = 0;
+            int lastDot = -1; // the last dot read
+            int hostRunReads = 0;
+            int n = s.length;
+            int i = 0;
+            while (i < n) {
+                char ch = s[i];
+                int b = ch < 128 ? t[ch] : NON_ASCII_BITS;
+                if (!afterWord && (b & OPEN_BIT) != 0 && at != null) {
+                    if (count == at.length) {
+                        at = java.util.Arrays.copyOf(at, 2 * count);
+                    }
+                    at[count++] = i;
+                }
+                if ((b & WORD_BIT) != 0) {
+                    // a run of \w: no position within it (each character comes after a \w); its runs of hex digits
+                    // (from hexStart) and of digits and hex letters in them counted as they are read
+                    int hexStart = -1;
+                    int digitRun = 0;
+                    int letterRun = 0;
+                    while (true) {
+                        int k = b & KIND_BITS;
+                        if (k == OTHER) { // most letters, the underscore: a run of hex digits ends here, if any
+                            if (hexStart >= 0) {
+                                // "Fri": the run of hex digits ends at the r after its F
+                                if (i - hexStart > maxHexRun) {
+                                    maxHexRun = i - hexStart;
+                                }
+                                if (ch == 'r' && i + 1 < n && s[i - 1] == 'F' && s[i + 1] == 'i') {
+                                    checks |= TokenChecks.DAY_NAME;
+                                }
+                                hexStart = -1;
+                            }
+                        } else if (k <= HEX_LETTER) { // DIGIT or HEX_LETTER: in a run of hex digits
+                            if (hexStart < 0) {
+                                hexStart = i;
+                                digitRun = 0;
+                                letterRun = 0;
+                            }
+                            if (k == DIGIT) {
+                                if (++digitRun > maxDigitRun) {
+                                    maxDigitRun = digitRun;
+                                }
+                                letterRun = 0;
+                            } else {
+                                digitRun = 0;
+                                if (++letterRun == 8) {
+                                    checks |= TokenChecks.HEX_LETTER_RUN;
+                                }
+                            }
+                        } else { // X or DAY_FIRST (the word characters of the other kinds)
+                            if (hexStart >= 0) { // no r: no "Fri"
+                                if (i - hexStart > maxHexRun) {
+                                    maxHexRun = i - hexStart;
+                                }
+                                hexStart = -1;
+                            }
+                            if (k == X) {
+                                hexPrefix |= i > 0 && s[i - 1] == '0';
+                            } else if (i + 2 < n && TokenChecks.dayName(ch, s[i + 1], s[i + 2])) {
+                                checks |= TokenChecks.DAY_NAME;
+                            }
+                        }
+                        if (++i == n) {
+                            break;
+                        }
+                        ch = s[i];
+                        if (ch >= 128) {
+                            break;
+                        }
+                        b = t[ch];
+                        if ((b & WORD_BIT) == 0) {
+                            break;
+                        }
+                    }
+                    // a run of hex digits that ends with the word (at its end or a non-word character: no "Fri")
+                    if (hexStart >= 0 && i - hexStart > maxHexRun) {
+                        maxHexRun = i - hexStart;
+                    }
+                    afterWord = true;
+                    continue; // s[i] (no \w) is read again above
+                }
+                afterWord = false;
+                int k = b & KIND_BITS;
+                if (k != OTHER) {
+                    char prev = i > 0 ? s[i - 1] : 0;
+                    switch (k) {
+                        case COLON -> {
+                            colons++;
+                            doubleColon |= prev == ':';
+                            // as in countReference: endpointAt only where the run of [\w.-] before the colon holds
+                            // the last dot read, the run read backward from the colon (each character once)
+                            if (i + 2 < n && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && lastDot >= 0) {
+                                int runStart = i;
+                                while (runStart > lastDot + 1) {
+                                    hostRunReads++;
+                                    if (!TokenChecks.hostChar(s[runStart - 1])) {
+                                        break;
+                                    }
+                                    runStart--;
+                                }
+                                if (runStart == lastDot + 1 && TokenChecks.endpointAt(s, i)) {
+                                    checks |= TokenChecks.PORT;
+                                }
+                            }
+                        }
+                        case HYPHEN -> hyphens++;
+                        case DOT -> {
+                            dots++;
+                            lastDot = i;
+                            if (TokenChecks.domainEndingAt(s, i)) {
+                                checks |= TokenChecks.DOMAIN_ENDING;
+                            }
+                        }
+                        case SLASH -> {
+                            slashes++;
+                            schemeSeparator |= ch == '/' && prev == '/' && i >= 2 && s[i - 2] == ':';
+                        }
+                        case AT -> {
+                            ats++;
+                            // the e-mail rule's [\\w.+-]@[\\w-]: ASCII classes, as in the regex
+                            if (emailLocal(prev) && i + 1 < n && (RegexScan.word(s[i + 1]) || s[i + 1] == '-')) {
+                                emailAts++;
+                            }
+                        }
                         default -> {
                         }
                     }

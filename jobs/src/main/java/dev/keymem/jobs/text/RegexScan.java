@@ -188,13 +188,20 @@ public final class RegexScan {
             len += lit - (spans[2 * k + 1] - spans[2 * k]);
         }
         char[] out = new char[len];
+        // the literal's chars made once and copied per match (String.getChars per match widens the Latin-1
+        // literal again each time, a call chain that C1 does not reduce to a copy)
+        char[] litChars = count > 1 ? literal.toCharArray() : null;
         int o = 0;
         int last = 0;
         for (int k = 0; k < count; k++) {
             int from = spans[2 * k];
             System.arraycopy(cs, last, out, o, from - last);
             o += from - last;
-            literal.getChars(0, lit, out, o);
+            if (litChars != null) {
+                System.arraycopy(litChars, 0, out, o, lit);
+            } else {
+                literal.getChars(0, lit, out, o);
+            }
             o += lit;
             last = spans[2 * k + 1];
         }

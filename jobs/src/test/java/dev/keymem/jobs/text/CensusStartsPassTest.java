@@ -44,6 +44,20 @@ class CensusStartsPassTest {
         for (int i = 0; i < 20_000; i++) {
             out.add(LineMaskerTest.randomLine(r));
         }
+        // word runs whose hex runs end at each kind of character (the r of Fri, x, a day name, _, non-ASCII, end)
+        String[] parts = {"Fri", "aFri", "Fr", "Fri9", "0x1f", "x0", "0X", "deadbeefcafe", "abcdefab", "Mon", "aMon",
+            "1Tue", "_Wed", "Thu", "Sat", "Sun", "cafe\u00e9", "\u00e9a1", "f_", "12ab34g56", "a.b:80", "Mo", "ab:12",
+            "1.2.3.4", "a@b.c", "x@-", "//a", ":://", "", " ", "\t", "\u6f22bead"};
+        for (int i = 0; i < 4000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = r.nextInt(1, 6); k > 0; k--) {
+                b.append(parts[r.nextInt(parts.length)]);
+                if (r.nextInt(3) == 0) {
+                    b.append(" -:./@\u00e9".charAt(r.nextInt(7)));
+                }
+            }
+            out.add(b.toString());
+        }
         return out;
     }
 
@@ -69,6 +83,27 @@ class CensusStartsPassTest {
         assertEquals(plain.maxDigitRun, c.maxDigitRun, at);
         assertEquals(plain.maxHexRun, c.maxHexRun, at);
         assertNull(merged.takeCensus(), "taken once");
+        // the counting loop against the loop it replaced (LineMasker.Census.reference), positions and all
+        LineMasker.Census ref = LineMasker.Census.reference(cs, open);
+        assertArrayEquals(Arrays.copyOf(ref.at, ref.count), got, at);
+        assertSameCounts(ref, c, at);
+        assertSameCounts(LineMasker.Census.reference(cs, null), plain, at);
+    }
+
+    private static void assertSameCounts(LineMasker.Census want, LineMasker.Census got, String at) {
+        assertEquals(want.colons, got.colons, at);
+        assertEquals(want.hyphens, got.hyphens, at);
+        assertEquals(want.dots, got.dots, at);
+        assertEquals(want.slashes, got.slashes, at);
+        assertEquals(want.ats, got.ats, at);
+        assertEquals(want.emailAts, got.emailAts, at);
+        assertEquals(want.doubleColon, got.doubleColon, at);
+        assertEquals(want.schemeSeparator, got.schemeSeparator, at);
+        assertEquals(want.hexPrefix, got.hexPrefix, at);
+        assertEquals(want.maxDigitRun, got.maxDigitRun, at);
+        assertEquals(want.maxHexRun, got.maxHexRun, at);
+        assertEquals(want.tokenChecks, got.tokenChecks, at);
+        assertEquals(want.hostRunReads, got.hostRunReads, at);
     }
 
     @Test
