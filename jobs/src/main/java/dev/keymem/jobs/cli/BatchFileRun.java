@@ -396,8 +396,31 @@ final class BatchFileRun {
      * char read at each. Otherwise (non-ASCII text) bytes without a {@code '?'} come from a string without an
      * unpaired surrogate, and are the reference's; else the reference's scan, its bytes reused when it changes
      * nothing.
+     *
+     * <p>An ASCII string, the common case (a summary's JSON), is first taken as its Latin-1 bytes: those of a string
+     * held as Latin-1 are a copy of its array, with no scan (its UTF-8 encoding scans every byte for one over 127
+     * first, a plain loop under C1, the JIT of file runs); each char past Latin-1 is a {@code '?'} there (a surrogate
+     * pair one for both). Where they are as many as the chars, none is over 127, and each {@code '?'} byte is a
+     * {@code '?'} char (one scan, eight bytes a step, {@link ByteScan#indexOfNegativeOr}), every char is ASCII and
+     * the bytes are its UTF-8; else {@link #wellFormedUtf8Encoded}.
      */
     static byte[] wellFormedUtf8(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        int n = b.length;
+        if (n == s.length()) {
+            int i = ByteScan.indexOfNegativeOr(b, 0, n, (byte) '?');
+            while (i >= 0 && b[i] == '?' && s.charAt(i) == '?') {
+                i = ByteScan.indexOfNegativeOr(b, i + 1, n, (byte) '?');
+            }
+            if (i < 0) {
+                return b;
+            }
+        }
+        return wellFormedUtf8Encoded(s);
+    }
+
+    /** {@link #wellFormedUtf8} through the UTF-8 encoder (its form for any string). */
+    static byte[] wellFormedUtf8Encoded(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         int n = s.length();
         if (b.length == n) {

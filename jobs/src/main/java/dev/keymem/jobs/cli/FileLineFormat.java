@@ -1,5 +1,6 @@
 package dev.keymem.jobs.cli;
 
+import dev.keymem.jobs.kafka.ByteScan;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.KafkaRecordSerializer;
 import java.io.IOException;
@@ -146,13 +147,7 @@ final class FileLineFormat implements StreamFormat<KafkaRecord> {
                 }
                 any = true;
                 int start = pos;
-                int nl = -1;
-                for (int i = pos; i < limit; i++) {
-                    if (buf[i] == '\n') {
-                        nl = i;
-                        break;
-                    }
-                }
+                int nl = ByteScan.indexOf(buf, pos, limit, (byte) '\n'); // eight bytes a step (C1: ~2.5x a loop's)
                 if (nl < 0) {
                     append(start, limit - start);
                     pos = limit;

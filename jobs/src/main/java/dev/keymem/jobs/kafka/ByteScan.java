@@ -149,6 +149,34 @@ public final class ByteScan {
         return -1;
     }
 
+    /** The first index in {@code [from, to)} whose byte is over 127 or is {@code v}, or -1. */
+    public static int indexOfNegativeOr(byte[] b, int from, int to, byte v) {
+        long pattern = ONES * (v & 0xFF);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            if ((w & HIGHS | zeros(w ^ pattern)) != 0) {
+                break;
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] < 0 || b[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #indexOfNegativeOr}'s reference: a plain loop. */
+    static int indexOfNegativeOrReference(byte[] b, int from, int to, byte v) {
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0 || b[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * The first index in {@code [from, to)} whose byte, read unsigned (a Latin-1 char), ends or interrupts a JSON
      * string's plain run: a quote, a backslash or a control character (below 0x20); {@code to} where none does.

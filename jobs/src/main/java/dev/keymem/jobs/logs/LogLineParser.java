@@ -246,11 +246,11 @@ public final class LogLineParser implements Serializable {
     /** {@link #timestamp(JsonNode, long)} of {@code n}, or where it is null, of the flat record {@code slots}. */
     private static long timestamp(JsonNode n, JsonNode[] slots, long dflt) {
         for (int k = 0; k < TIME_SLOTS.length; k++) {
-            String name = JsonLogFields.TIME.get(k);
-            JsonNode t = n != null ? n.get(name) : slots[TIME_SLOTS[k]];
-            if (t == null) {
+            JsonNode t = n != null ? n.get(JsonLogFields.TIME.get(k)) : slots[TIME_SLOTS[k]];
+            if (t == null) { // most records hold none or one of the names: each name read only where it holds one
                 continue;
             }
+            String name = JsonLogFields.TIME.get(k);
             if (t.isIntegralNumber() && t.canConvertToLong()) {
                 long v = t.asLong();
                 if (name.equals("timestamp") || name.equals("ts")) {

@@ -1,5 +1,6 @@
 package dev.keymem.jobs.serde;
 
+import dev.keymem.jobs.kafka.ByteScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.annotation.Internal;
@@ -99,14 +100,12 @@ public final class ExactStrings {
         return b;
     }
 
-    /** Whether the encoder may have replaced an unpaired surrogate: it writes '?' for one. */
+    /**
+     * Whether the encoder may have replaced an unpaired surrogate: it writes '?' for one (a scan eight bytes a step,
+     * {@link ByteScan#indexOf}: under C1 a plain loop costs about twice as much a byte).
+     */
     private static boolean mayBeReplaced(byte[] b) {
-        for (byte x : b) {
-            if (x == '?') {
-                return true;
-            }
-        }
-        return false;
+        return ByteScan.indexOf(b, 0, b.length, (byte) '?') >= 0;
     }
 
     /** False when {@code s} holds an unpaired surrogate (which UTF-8 encoding replaces). */

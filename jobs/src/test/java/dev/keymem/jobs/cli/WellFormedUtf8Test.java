@@ -11,14 +11,17 @@ import org.junit.jupiter.api.Test;
  * {@code BatchFileRun.wellFormedUtf8} (the bytes the file runs write) against its reference,
  * {@code RecordParsers.wellFormed(s).getBytes(UTF_8)}: every string of up to 6 chars over an alphabet of ASCII,
  * {@code '?'}, non-ASCII, a high and a low surrogate (lone and paired surrogates at every position), and long
- * random strings of the same chars.
+ * random strings of the same chars; its UTF-8 encoder form ({@code wellFormedUtf8Encoded}) alike.
  */
 class WellFormedUtf8Test {
 
     private static final char[] ALPHABET = {'a', '?', '\u00e9', '\u4e2d', '\uD83D', '\uDE80', '\uFFFD'};
 
     private static void check(String s) {
-        assertArrayEquals(RecordParsers.wellFormed(s).getBytes(StandardCharsets.UTF_8), BatchFileRun.wellFormedUtf8(s),
+        byte[] want = RecordParsers.wellFormed(s).getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(want, BatchFileRun.wellFormedUtf8(s),
+                () -> s.chars().mapToObj(Integer::toHexString).toList().toString());
+        assertArrayEquals(want, BatchFileRun.wellFormedUtf8Encoded(s),
                 () -> s.chars().mapToObj(Integer::toHexString).toList().toString());
     }
 

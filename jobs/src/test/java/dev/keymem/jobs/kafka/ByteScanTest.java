@@ -35,6 +35,8 @@ class ByteScanTest {
                 for (byte v : SPECIAL) {
                     int want = ByteScan.indexOfReference(b, from, to, v);
                     assertEquals(want, ByteScan.indexOf(b, from, to, v));
+                    assertEquals(ByteScan.indexOfNegativeOrReference(b, from, to, v),
+                            ByteScan.indexOfNegativeOr(b, from, to, v));
                     hits += want >= 0 ? 1 : 0;
                 }
                 assertEquals(ByteScan.jsonStringStopReference(b, from, to), ByteScan.jsonStringStop(b, from, to));
@@ -71,6 +73,10 @@ class ByteScanTest {
                     assertEquals(ByteScan.indexOfNegativeReference(b, 0, 24), ByteScan.indexOfNegative(b, 0, 24));
                     assertEquals(ByteScan.jsonCharStopReference(b, 0, 24), ByteScan.jsonCharStop(b, 0, 24));
                     assertEquals(ByteScan.indexOfReference(b, 0, 24, (byte) y), ByteScan.indexOf(b, 0, 24, (byte) y));
+                    assertEquals(ByteScan.indexOfNegativeOrReference(b, 0, 24, (byte) y),
+                            ByteScan.indexOfNegativeOr(b, 0, 24, (byte) y));
+                    assertEquals(ByteScan.indexOfNegativeOrReference(b, 0, 24, (byte) '?'),
+                            ByteScan.indexOfNegativeOr(b, 0, 24, (byte) '?'));
                     b[at] = 'a';
                     b[at + 1] = 'a';
                 }

@@ -225,8 +225,65 @@ public final class JsonLogFields {
         return s == null ? -1 : s;
     }
 
-    /** The slot of the name whose ASCII bytes are {@code b[from, to)} ({@link #READ}), or -1 where it is not read. */
+    /** A bound on the length of every name of {@link #READ} (checked when the class loads). */
+    private static final int SLOT_NAME_MAX = 32;
+    /**
+     * {@link #slot(byte[], int, int)}'s candidates: at {@code length << 7 | first byte} the slots of the names of that
+     * length (under {@link #SLOT_NAME_MAX}) and first byte, in slot order; null where none.
+     */
+    private static final int[][] SLOTS_BY_LENGTH_AND_FIRST = new int[SLOT_NAME_MAX << 7][];
+
+    static {
+        for (int f = 0; f < READ_BYTES.length; f++) {
+            byte[] w = READ_BYTES[f];
+            if (w.length == 0 || w.length >= SLOT_NAME_MAX || w[0] < 0) {
+                throw new IllegalStateException("a read field's name outside the slot table: " + READ_NAMES[f]);
+            }
+            int k = w.length << 7 | w[0];
+            int[] c = SLOTS_BY_LENGTH_AND_FIRST[k];
+            c = c == null ? new int[1] : java.util.Arrays.copyOf(c, c.length + 1);
+            c[c.length - 1] = f;
+            SLOTS_BY_LENGTH_AND_FIRST[k] = c;
+        }
+    }
+
+    /**
+     * The slot of the name whose ASCII bytes are {@code b[from, to)} ({@link #READ}), or -1 where it is not read:
+     * the names of its length and first byte compared (a table look-up, then mostly one comparison), not each of
+     * the {@link #READ} names' lengths in turn ({@link #slotReference}, the reference; JsonLogFieldsTest compares
+     * the two). Per record the parser looks up each field's name.
+     */
     public static int slot(byte[] b, int from, int to) {
+        int len = to - from;
+        if (len <= 0 || len >= SLOT_NAME_MAX || b[from] < 0) {
+            return -1;
+        }
+        int[] c = SLOTS_BY_LENGTH_AND_FIRST[len << 7 | b[from]];
+        if (c != null) {
+            for (int f : c) {
+                if (sameBytes(b, from, READ_BYTES[f], len)) {
+                    return f;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether {@code b[from, from + len)} are {@code w}'s bytes (a plain loop: a name is a few bytes, where C1's
+     * {@code Arrays.equals} of ranges checks both ranges and calls a mismatch search first).
+     */
+    private static boolean sameBytes(byte[] b, int from, byte[] w, int len) {
+        for (int i = 1; i < len; i++) { // the first byte chose the candidates
+            if (b[from + i] != w[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #slot(byte[], int, int)}'s reference: each name's length, first byte and bytes in turn. */
+    static int slotReference(byte[] b, int from, int to) {
         int len = to - from;
         for (int f = 0; f < READ_BYTES.length; f++) {
             byte[] w = READ_BYTES[f];

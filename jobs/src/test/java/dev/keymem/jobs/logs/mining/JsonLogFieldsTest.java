@@ -14,6 +14,51 @@ import org.junit.jupiter.api.Test;
  * it finds in the JSON lines of the common formats; the miner mines such a line by it.
  */
 class JsonLogFieldsTest {
+
+    /** The slot of {@code name}'s bytes, set inside other bytes, by the table look-up and by the reference. */
+    private static void checkSlot(byte[] name, SplittableRandom r) {
+        int before = r.nextInt(4);
+        byte[] b = new byte[before + name.length + r.nextInt(4)];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) r.nextInt(256);
+        }
+        System.arraycopy(name, 0, b, before, name.length);
+        int want = JsonLogFields.slotReference(b, before, before + name.length);
+        assertEquals(want, JsonLogFields.slot(b, before, before + name.length),
+                new String(name, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aNamesSlotIsTheReferencesForEveryNameAndNearMisses() {
+        SplittableRandom r = new SplittableRandom(3);
+        int found = 0;
+        for (int f = 0; f < JsonLogFields.READ.size(); f++) {
+            byte[] w = JsonLogFields.READ.get(f).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] b = new byte[w.length + 2];
+            System.arraycopy(w, 0, b, 1, w.length);
+            assertEquals(f, JsonLogFields.slot(b, 1, 1 + w.length), JsonLogFields.READ.get(f));
+            found++;
+            checkSlot(w, r);
+            for (int k = 0; k < w.length; k++) { // each byte changed, each cut, each name one byte longer
+                byte[] m = w.clone();
+                m[k] = (byte) (r.nextBoolean() ? m[k] ^ 0x20 : r.nextInt(256));
+                checkSlot(m, r);
+                checkSlot(java.util.Arrays.copyOf(w, k), r);
+                byte[] longer = java.util.Arrays.copyOf(w, w.length + 1);
+                longer[w.length] = (byte) r.nextInt(128);
+                checkSlot(longer, r);
+            }
+        }
+        for (int t = 0; t < 20_000; t++) { // random names: letters of the read names, other bytes, any length
+            byte[] m = new byte[r.nextInt(40)];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = (byte) (r.nextInt(4) == 0 ? r.nextInt(256) : "mesagtxlinobdcuSERVIC_@.".charAt(r.nextInt(24)));
+            }
+            checkSlot(m, r);
+        }
+        assertEquals(JsonLogFields.READ.size(), found);
+    }
+
     /** The lines {@link #same} saw that the hand scan read (not {@link JsonLogFields#UNSURE}), and all it saw. */
     private int scanned;
     private int seen;
