@@ -252,8 +252,9 @@ public final class Novelty {
      * where f = 0: the half-spacing is 2^(e-24) &gt; |v| 2^-25 above v (also past the largest float, where rounding
      * overflows) and below v when f &gt; 0, and 2^(e-25) = |v| 2^-25 below a power of two, so a double less than
      * |v| 2^-25 away from v rounds to v. A subnormal v: |v| 2^-25 &lt; 2^-151, under
-     * half the subnormal spacing 2^-149. +-0 times inv keeps its sign, as the skipped copy does. A NaN inv (the
-     * squared norm NaN) fails the test; an infinite norm gives inv = 0, which fails it too.
+     * half the subnormal spacing 2^-149. +-0 times inv keeps its sign, as the skipped copy does. A NaN or infinite
+     * squared norm never reaches the test as such: {@code write} takes inv = 0 where the squared norm is NaN or 0
+     * ({@code n > 0} fails), and 1 / sqrt(inf) is 0: inv = 0 fails the test.
      */
     static boolean scaleKeepsEveryFloat(double inv) {
         return Math.abs(inv - 1.0) <= UNCHANGED_SCALE;
