@@ -187,6 +187,69 @@ class LogLineSerializerTest {
     }
 
     @Test
+    void linesTakenInOrderFromARunsBytesAreThoseItsDecodedArraysGive() throws Exception {
+        // get(i) in order reads each line straight from the run's bytes (Serializer.readLine); the reference is
+        // the run decoded into its arrays (Serializer.readLines(byte[], ...)) and line(i); out of order, get
+        // decodes the run first; the bytes written after either are those that came
+        SplittableRandom r = new SplittableRandom(23);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int t = 0; t < 3000; t++) {
+            LogLine first = randomLine(r);
+            LogLineRun run = new LogLineRun(first.source, r.nextInt(4) == 0 ? null : first.topic, first.partition, 1);
+            int n = r.nextInt(20);
+            for (int i = 0; i < n; i++) {
+                LogLine l = randomLine(r);
+                if (r.nextInt(8) == 0) {
+                    l.text = null;
+                }
+                run.add(l);
+            }
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(run, out);
+            byte[] sent = out.getCopyOfBuffer();
+            LogLineRun reference = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent));
+            reference.lines();
+            LogLineRun inOrder = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent));
+            int stop = n == 0 ? 0 : r.nextInt(n + 1); // in order up to stop, then one out of order (or again)
+            for (int i = 0; i < stop; i++) {
+                assertSameLine(reference.line(i), inOrder.get(i));
+            }
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(inOrder, out);
+            assertEquals(java.util.Arrays.toString(sent), java.util.Arrays.toString(out.getCopyOfBuffer()));
+            if (n > 0) {
+                int i = r.nextInt(n);
+                assertSameLine(reference.line(i), inOrder.get(i));
+                for (int k = 0; k < n; k++) {
+                    assertSameLine(reference.line(k), inOrder.get(k));
+                }
+            }
+            LogLineRun copy = LogLineRun.Serializer.INSTANCE.copy(
+                    LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent)));
+            for (int k = 0; k < n; k++) {
+                assertSameLine(reference.line(k), copy.get(k));
+            }
+        }
+    }
+
+    @Test
+    void aRunWhoseLinesAreCutShortFailsWhenTakenInOrder() throws Exception {
+        LogLineRun run = new LogLineRun("s", "t", 0, 2);
+        run.add(new LogLine("s", "one", 1, 2));
+        run.add(new LogLine("s", "two", 3, 4));
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        LogLineRun.Serializer.INSTANCE.serialize(run, out);
+        byte[] b = out.getCopyOfBuffer();
+        b[8]++; // one line more than its bytes hold
+        LogLineRun read = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(b));
+        assertEquals("one", read.get(0).text);
+        assertEquals("two", read.get(1).text);
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> read.get(2));
+        assertTrue(e.getMessage().contains("corrupt LogLineRun of source s"), e.getMessage());
+    }
+
+    @Test
     void aRunWhoseLinesAreCutShortFailsWhenItsLinesAreTaken() throws Exception {
         LogLineRun run = new LogLineRun("s", "t", 0, 2);
         run.add(new LogLine("s", "one", 1, 2));
