@@ -254,6 +254,10 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 return;
             }
             int length = asciiLength(r);
+            if (length >= 0 && r.criHeads == null) { // ASCII, no seams: packed in an array, then one write
+                writePacked(r, length, out);
+                return;
+            }
             if (length >= 0) { // its length known up front: the lines written straight after it
                 out.writeInt(length);
                 writeLines(r, out);
@@ -292,6 +296,54 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             if (lines.getSharedBuffer().length > LINES_MAX) {
                 LINES.remove();
             }
+        }
+
+        /** Each thread's array for {@link #writePacked} (one kept up to {@link #LINES_MAX} bytes). */
+        private static final ThreadLocal<byte[][]> PACKED = ThreadLocal.withInitial(() -> new byte[][] {new byte[1 << 12]});
+
+        /**
+         * The length of the lines' bytes of {@code r} (decoded; every text null or ASCII, no CRI seams) and those
+         * bytes, {@code length} of them ({@link #asciiLength}), as {@link #writeLines} writes them (its reference),
+         * but put into the thread's array by plain stores and written to {@code out} in one call rather than
+         * five calls of {@code out} a line.
+         */
+        static void writePacked(LogLineRun r, int length, DataOutputView out) throws IOException {
+            byte[][] holder = PACKED.get();
+            byte[] b = holder[0];
+            if (b.length < length) {
+                b = new byte[Math.max(length, Math.min(LINES_MAX, 2 * b.length))];
+                if (b.length <= LINES_MAX) {
+                    holder[0] = b;
+                }
+            }
+            int p = 0;
+            for (int i = 0; i < r.size; i++) {
+                LONGS.set(b, p, r.offsets[i]);
+                LONGS.set(b, p + 8, r.timestamps[i]);
+                String t = r.texts[i];
+                byte cri = r.cri[i];
+                b[p + 16] = (byte) ((t == null ? 0 : 2) | (r.bare[i] ? BARE_TEXT : 0) | (cri != 0 ? CRI_BYTE : 0));
+                p += 17;
+                if (cri != 0) {
+                    b[p++] = cri;
+                }
+                if (t != null) {
+                    int n = t.length();
+                    INTS.set(b, p, n);
+                    getAsciiBytes(t, n, b, p + 4);
+                    p += 4 + n;
+                }
+            }
+            if (p != length) {
+                throw new IllegalStateException("LogLineRun of source " + r.source + ": " + p + " bytes, not " + length);
+            }
+            out.writeInt(length);
+            out.write(b, 0, length);
+        }
+
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII
+        private static void getAsciiBytes(String t, int n, byte[] b, int at) {
+            t.getBytes(0, n, b, at);
         }
 
         /** The lines of {@code r} (decoded), as {@link #readLines} reads them. */

@@ -1,5 +1,6 @@
 package dev.keymem.jobs.logs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -228,6 +229,42 @@ class LogLineSerializerTest {
                     LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent)));
             for (int k = 0; k < n; k++) {
                 assertSameLine(reference.line(k), copy.get(k));
+            }
+        }
+    }
+
+    @Test
+    void anAsciiRunPackedInAnArrayIsTheBytesItsLinesWriteOneByOne() throws Exception {
+        // writePacked (ASCII texts or none, CRI bytes, no seams) against writeLines through writeBuffered, its
+        // reference; runs up to past the thread array's kept size (1 MiB)
+        SplittableRandom r = new SplittableRandom(29);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int t = 0; t < 2000; t++) {
+            LogLineRun run = new LogLineRun("s" + t, r.nextBoolean() ? null : "topic", r.nextInt(), 1);
+            int n = t % 500 == 0 ? 300 : r.nextInt(30);
+            int longest = t % 500 == 0 ? 4000 : t % 7 == 0 ? 3000 : 80;
+            for (int i = 0; i < n; i++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = r.nextInt(longest); k > 0; k--) {
+                    b.append((char) r.nextInt(128));
+                }
+                LogLine l = new LogLine(run.source, r.nextInt(10) == 0 ? null : b.toString(), r.nextLong(),
+                        r.nextLong());
+                l.markAsciiText();
+                l.bare = r.nextBoolean();
+                l.cri = r.nextInt(4) == 0 ? (byte) (1 + r.nextInt(30)) : 0;
+                run.add(l);
+            }
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(run, out);
+            byte[] sent = out.getCopyOfBuffer();
+            out.clear();
+            dev.keymem.jobs.serde.RecordRuns.Header.write(out, run.source, run.topic, run.partition, run.size, true);
+            LogLineRun.Serializer.writeBuffered(run, out);
+            assertArrayEquals(out.getCopyOfBuffer(), sent);
+            LogLineRun back = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent));
+            for (int i = 0; i < n; i++) {
+                assertSameLine(run.line(i), back.get(i));
             }
         }
     }
