@@ -54,6 +54,9 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
      * and for a run made line by line. Never changed: a copy of the run shares it.
      */
     private byte[] packed;
+    /** For {@link #get} in order from {@link #packed}: the next line's index and where its bytes start. */
+    private int nextLine;
+    private int nextAt;
 
     LogLineRun(String source, String topic, int partition, int capacity) {
         this.source = source;
@@ -117,6 +120,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 throw new java.io.UncheckedIOException(new IOException("corrupt LogLineRun of source " + source, e));
             }
             packed = null;
+            nextLine = 0;
+            nextAt = 0;
         }
         return this;
     }
@@ -150,9 +155,26 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
         return size;
     }
 
-    /** Line {@code i} (see {@link #line}). */
+    /**
+     * Line {@code i} (as {@link #line} makes it). A run read from bytes and asked for its lines in order, as the
+     * keyed step's {@link LogLineRuns.Unpack} asks, makes each line straight from {@link #packed}
+     * ({@link Serializer#readLine}) and keeps those bytes, without the per-run arrays of {@link #lines()}; any other
+     * order decodes the run first.
+     */
     @Override
     public LogLine get(int i) {
+        if (packed != null && i == nextLine && i < size) {
+            LogLine l = new LogLine(source, null, 0, 0);
+            l.topic = topic;
+            l.partition = partition;
+            try {
+                nextAt = Serializer.readLine(packed, nextAt, l);
+            } catch (IOException | RuntimeException e) { // cut short: an index out of bounds
+                throw new java.io.UncheckedIOException(new IOException("corrupt LogLineRun of source " + source, e));
+            }
+            nextLine = i + 1;
+            return l;
+        }
         return line(i);
     }
 
@@ -232,6 +254,10 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 return;
             }
             int length = asciiLength(r);
+            if (length >= 0 && r.criHeads == null) { // ASCII, no seams: packed in an array, then one write
+                writePacked(r, length, out);
+                return;
+            }
             if (length >= 0) { // its length known up front: the lines written straight after it
                 out.writeInt(length);
                 writeLines(r, out);
@@ -270,6 +296,54 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             if (lines.getSharedBuffer().length > LINES_MAX) {
                 LINES.remove();
             }
+        }
+
+        /** Each thread's array for {@link #writePacked} (one kept up to {@link #LINES_MAX} bytes). */
+        private static final ThreadLocal<byte[][]> PACKED = ThreadLocal.withInitial(() -> new byte[][] {new byte[1 << 12]});
+
+        /**
+         * The length of the lines' bytes of {@code r} (decoded; every text null or ASCII, no CRI seams) and those
+         * bytes, {@code length} of them ({@link #asciiLength}), as {@link #writeLines} writes them (its reference),
+         * but put into the thread's array by plain stores and written to {@code out} in one call rather than
+         * five calls of {@code out} a line.
+         */
+        static void writePacked(LogLineRun r, int length, DataOutputView out) throws IOException {
+            byte[][] holder = PACKED.get();
+            byte[] b = holder[0];
+            if (b.length < length) {
+                b = new byte[Math.max(length, Math.min(LINES_MAX, 2 * b.length))];
+                if (b.length <= LINES_MAX) {
+                    holder[0] = b;
+                }
+            }
+            int p = 0;
+            for (int i = 0; i < r.size; i++) {
+                LONGS.set(b, p, r.offsets[i]);
+                LONGS.set(b, p + 8, r.timestamps[i]);
+                String t = r.texts[i];
+                byte cri = r.cri[i];
+                b[p + 16] = (byte) ((t == null ? 0 : 2) | (r.bare[i] ? BARE_TEXT : 0) | (cri != 0 ? CRI_BYTE : 0));
+                p += 17;
+                if (cri != 0) {
+                    b[p++] = cri;
+                }
+                if (t != null) {
+                    int n = t.length();
+                    INTS.set(b, p, n);
+                    getAsciiBytes(t, n, b, p + 4);
+                    p += 4 + n;
+                }
+            }
+            if (p != length) {
+                throw new IllegalStateException("LogLineRun of source " + r.source + ": " + p + " bytes, not " + length);
+            }
+            out.writeInt(length);
+            out.write(b, 0, length);
+        }
+
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII
+        private static void getAsciiBytes(String t, int n, byte[] b, int at) {
+            t.getBytes(0, n, b, at);
         }
 
         /** The lines of {@code r} (decoded), as {@link #readLines} reads them. */
@@ -439,6 +513,65 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 }
             }
             r.size = n;
+        }
+
+        /**
+         * One line of a run's lines' bytes {@code b} ({@link #packed}), from {@code p}, into {@code l} (its offset,
+         * timestamp, bare flag, CRI byte and seams, text and whether that is ASCII): what
+         * {@link #readLines(byte[], LogLineRun, int)} reads for that line, which stays as its reference. Returns
+         * where the next line starts; an exception where the bytes are cut short or corrupt.
+         */
+        static int readLine(byte[] b, int p, LogLine l) throws IOException {
+            l.offset = (long) LONGS.get(b, p);
+            l.timestamp = (long) LONGS.get(b, p + 8);
+            int kind = b[p + 16] & 0xFF;
+            p += 17;
+            l.bare = (kind & BARE_TEXT) != 0;
+            if ((kind & CRI_BYTE) != 0) {
+                l.cri = b[p++];
+            }
+            if ((kind & SEAM_BYTES) != 0) {
+                for (int side = 0; side < 2; side++) { // as LogLineSerializer.readSeams: head, then tail
+                    int k = b[p++] & 0xFF;
+                    if (k > 3) {
+                        throw new IOException("corrupt LogLine: " + k + " bytes of a UTF-8 character at a CRI seam");
+                    }
+                    if (k > 0 && p + k > b.length) {
+                        throw new java.io.EOFException();
+                    }
+                    byte[] seam = k == 0 ? null : java.util.Arrays.copyOfRange(b, p, p + k);
+                    p += k;
+                    if (side == 0) {
+                        l.criHead = seam;
+                    } else {
+                        l.criTail = seam;
+                    }
+                }
+            }
+            int text = kind & ~(BARE_TEXT | CRI_BYTE | SEAM_BYTES);
+            if (text == 1 || text == 2) {
+                int len = (int) INTS.get(b, p);
+                p += 4;
+                if (len >= 0) { // ExactStrings.writeAscii, or ExactStrings.write's UTF-8
+                    if (len > b.length - p) {
+                        throw new java.io.EOFException();
+                    }
+                    l.text = new String(b, p, len, text == 2 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+                    p += len;
+                } else if (text == 2) {
+                    throw new IOException("corrupt LogLineRun: an ASCII text of " + len + " chars");
+                } else { // ExactStrings.write's chars (a text with an unpaired surrogate)
+                    char[] c = new char[-1 - len];
+                    for (int k = 0; k < c.length; k++, p += 2) {
+                        c[k] = (char) (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF));
+                    }
+                    l.text = new String(c);
+                }
+                if (text == 2) {
+                    l.markAsciiText();
+                }
+            }
+            return p;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.keymem.jobs.logs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -184,6 +185,105 @@ class LogLineSerializerTest {
             LogLineRun.Serializer.INSTANCE.serialize(read, out);
             assertEquals(java.util.Arrays.toString(sent), java.util.Arrays.toString(out.getCopyOfBuffer()));
         }
+    }
+
+    @Test
+    void linesTakenInOrderFromARunsBytesAreThoseItsDecodedArraysGive() throws Exception {
+        // get(i) in order reads each line straight from the run's bytes (Serializer.readLine); the reference is
+        // the run decoded into its arrays (Serializer.readLines(byte[], ...)) and line(i); out of order, get
+        // decodes the run first; the bytes written after either are those that came
+        SplittableRandom r = new SplittableRandom(23);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int t = 0; t < 3000; t++) {
+            LogLine first = randomLine(r);
+            LogLineRun run = new LogLineRun(first.source, r.nextInt(4) == 0 ? null : first.topic, first.partition, 1);
+            int n = r.nextInt(20);
+            for (int i = 0; i < n; i++) {
+                LogLine l = randomLine(r);
+                if (r.nextInt(8) == 0) {
+                    l.text = null;
+                }
+                run.add(l);
+            }
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(run, out);
+            byte[] sent = out.getCopyOfBuffer();
+            LogLineRun reference = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent));
+            reference.lines();
+            LogLineRun inOrder = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent));
+            int stop = n == 0 ? 0 : r.nextInt(n + 1); // in order up to stop, then one out of order (or again)
+            for (int i = 0; i < stop; i++) {
+                assertSameLine(reference.line(i), inOrder.get(i));
+            }
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(inOrder, out);
+            assertEquals(java.util.Arrays.toString(sent), java.util.Arrays.toString(out.getCopyOfBuffer()));
+            if (n > 0) {
+                int i = r.nextInt(n);
+                assertSameLine(reference.line(i), inOrder.get(i));
+                for (int k = 0; k < n; k++) {
+                    assertSameLine(reference.line(k), inOrder.get(k));
+                }
+            }
+            LogLineRun copy = LogLineRun.Serializer.INSTANCE.copy(
+                    LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent)));
+            for (int k = 0; k < n; k++) {
+                assertSameLine(reference.line(k), copy.get(k));
+            }
+        }
+    }
+
+    @Test
+    void anAsciiRunPackedInAnArrayIsTheBytesItsLinesWriteOneByOne() throws Exception {
+        // writePacked (ASCII texts or none, CRI bytes, no seams) against writeLines through writeBuffered, its
+        // reference; runs up to past the thread array's kept size (1 MiB)
+        SplittableRandom r = new SplittableRandom(29);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (int t = 0; t < 2000; t++) {
+            LogLineRun run = new LogLineRun("s" + t, r.nextBoolean() ? null : "topic", r.nextInt(), 1);
+            int n = t % 500 == 0 ? 300 : r.nextInt(30);
+            int longest = t % 500 == 0 ? 4000 : t % 7 == 0 ? 3000 : 80;
+            for (int i = 0; i < n; i++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = r.nextInt(longest); k > 0; k--) {
+                    b.append((char) r.nextInt(128));
+                }
+                LogLine l = new LogLine(run.source, r.nextInt(10) == 0 ? null : b.toString(), r.nextLong(),
+                        r.nextLong());
+                l.markAsciiText();
+                l.bare = r.nextBoolean();
+                l.cri = r.nextInt(4) == 0 ? (byte) (1 + r.nextInt(30)) : 0;
+                run.add(l);
+            }
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(run, out);
+            byte[] sent = out.getCopyOfBuffer();
+            out.clear();
+            dev.keymem.jobs.serde.RecordRuns.Header.write(out, run.source, run.topic, run.partition, run.size, true);
+            LogLineRun.Serializer.writeBuffered(run, out);
+            assertArrayEquals(out.getCopyOfBuffer(), sent);
+            LogLineRun back = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(sent));
+            for (int i = 0; i < n; i++) {
+                assertSameLine(run.line(i), back.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aRunWhoseLinesAreCutShortFailsWhenTakenInOrder() throws Exception {
+        LogLineRun run = new LogLineRun("s", "t", 0, 2);
+        run.add(new LogLine("s", "one", 1, 2));
+        run.add(new LogLine("s", "two", 3, 4));
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        LogLineRun.Serializer.INSTANCE.serialize(run, out);
+        byte[] b = out.getCopyOfBuffer();
+        b[8]++; // one line more than its bytes hold
+        LogLineRun read = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(b));
+        assertEquals("one", read.get(0).text);
+        assertEquals("two", read.get(1).text);
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> read.get(2));
+        assertTrue(e.getMessage().contains("corrupt LogLineRun of source s"), e.getMessage());
     }
 
     @Test
