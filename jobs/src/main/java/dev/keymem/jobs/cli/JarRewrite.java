@@ -24,6 +24,13 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.Opcodes;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.AbstractInsnNode;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.ClassNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.FieldInsnNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.FieldNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.FrameNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.InsnList;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.InsnNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.JumpInsnNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.LabelNode;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.LdcInsnNode;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.MethodInsnNode;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.MethodNode;
@@ -55,6 +62,18 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  * LazyPlatformMBeanServer#platform()}, the same server made when first used: the memory metrics take it only to
  * read the buffer pools' attributes when their gauges are read, which no file run does.
  *
+ * <p><b>Flink's profiling service's date format.</b> {@value #PROFILING_SERVICE} (the TaskExecutor's profiler,
+ * which every task manager start initializes, and which only a profiling request through Flink's REST API uses)
+ * makes a {@code SimpleDateFormat} in its static initializer for the names of its profiles' files: a calendar and
+ * the default locale's calendar data, ~20-27 ms of CPU of every run, with no option to turn it off. The rewrite
+ * moves that construction into an added private static synchronized method, {@value #LAZY_DATE_FORMAT}, which
+ * makes the same format (the same pattern, taken from the initializer) at its first call and returns it after;
+ * the field's reads call that method and the field loses its {@code final} flag (it is private: only the class
+ * reads it). The one difference: the format takes the default time zone and locale of the first profile's
+ * request, not of the class's initialization (memctl changes neither). The rewrite is made only where the
+ * initializer has exactly that shape ({@code new SimpleDateFormat(constant)} stored into a private static field
+ * that no other instruction stores into); otherwise the class keeps its format as shaded.
+ *
  * <p><b>Checks and notice.</b> Every class changed is checked before the jar is written: ASM's {@link
  * Analyzer} with a {@link BasicVerifier} over each of its methods (the changed ones and the added ones among
  * them); a class it refuses, or whose rewrite throws (a class grown past the class file's limits), is left as
@@ -85,6 +104,11 @@ public final class JarRewrite {
     private static final String PLATFORM_SERVER = "getPlatformMBeanServer";
     private static final String SERVER_DESCRIPTOR = "()Ljavax/management/MBeanServer;";
     private static final String LAZY_SERVER = "dev/keymem/jobs/cli/LazyPlatformMBeanServer";
+    /** The class whose static date format is made when first used. */
+    static final String PROFILING_SERVICE = "org/apache/flink/runtime/util/profiler/ProfilingService";
+    /** The added method that makes that date format at its first call. */
+    static final String LAZY_DATE_FORMAT = "dateFormat$lazy";
+    private static final String DATE_FORMAT = "java/text/SimpleDateFormat";
     private static final String FACTORY = "java/lang/invoke/StringConcatFactory";
     private static final String BUILDER = "java/lang/StringBuilder";
     private static final int MAX_LITERAL = 16_000;
@@ -116,6 +140,7 @@ public final class JarRewrite {
         final Map<String, String> left = new LinkedHashMap<>();
         int sites;
         int redirected;
+        int lazyFormats;
     }
 
     /** Both rewrites, on the classes under {@value #SCOPE} of the jar in place; prints what changed. */
@@ -148,7 +173,8 @@ public final class JarRewrite {
                 try (InputStream in = zip.getInputStream(entry)) {
                     bytes = in.readAllBytes();
                 }
-                if (!contains(bytes, MARK) && !(redirect && name.equals(METRIC_UTILS + ".class"))) {
+                if (!contains(bytes, MARK) && !(redirect && name.equals(METRIC_UTILS + ".class"))
+                        && !name.equals(PROFILING_SERVICE + ".class")) {
                     continue;
                 }
                 String problem;
@@ -173,6 +199,7 @@ public final class JarRewrite {
                 summary.changed.put(name, out);
                 summary.sites += result.sites;
                 summary.redirected += result.redirected;
+                summary.lazyFormats += result.lazyFormats;
             }
         }
         if (!summary.changed.isEmpty()) {
@@ -186,7 +213,8 @@ public final class JarRewrite {
                 + summary.changed.size() + " classes under " + scope + " of " + jar
                 + " now append to a StringBuilder (each changed class checked by ASM's verifier; "
                 + summary.left.size() + " left as shaded); " + summary.redirected
-                + " calls of the platform MBean server made lazy; changes listed in " + MODIFICATIONS);
+                + " calls of the platform MBean server made lazy; " + summary.lazyFormats
+                + " static date format made when first used; changes listed in " + MODIFICATIONS);
         return summary;
     }
 
@@ -202,7 +230,10 @@ public final class JarRewrite {
                 .append("N, holding\n  equivalent StringBuilder code (same operands, same order, same text);\n")
                 .append("- in ").append(METRIC_UTILS).append(", the call of\n")
                 .append("  java.lang.management.ManagementFactory.getPlatformMBeanServer() replaced by\n")
-                .append("  dev.keymem.jobs.cli.LazyPlatformMBeanServer.platform(), a lazy delegate to the same server.\n")
+                .append("  dev.keymem.jobs.cli.LazyPlatformMBeanServer.platform(), a lazy delegate to the same server;\n")
+                .append("- in ").append(PROFILING_SERVICE).append(", the static SimpleDateFormat is made\n")
+                .append("  at its first use, by an added private static synchronized method, ").append(LAZY_DATE_FORMAT)
+                .append(",\n  instead of in the static initializer (same pattern; the field is no longer final).\n")
                 .append("No other change was made to them. Classes changed (").append(summary.changed.size())
                 .append("):\n");
         for (String name : summary.changed.keySet()) {
@@ -491,11 +522,13 @@ public final class JarRewrite {
         final byte[] bytes;
         final int sites;
         final int redirected;
+        final int lazyFormats;
 
-        Result(byte[] bytes, int sites, int redirected) {
+        Result(byte[] bytes, int sites, int redirected, int lazyFormats) {
             this.bytes = bytes;
             this.sites = sites;
             this.redirected = redirected;
+            this.lazyFormats = lazyFormats;
         }
     }
 
@@ -523,8 +556,131 @@ public final class JarRewrite {
         } catch (RuntimeException unreadable) {
             return null;
         }
-        return inliner.sites == 0 && inliner.redirected == 0 ? null
-                : new Result(writer.toByteArray(), inliner.sites, inliner.redirected);
+        byte[] out = inliner.sites == 0 && inliner.redirected == 0 ? classBytes : writer.toByteArray();
+        int lazyFormats = 0;
+        if (PROFILING_SERVICE.equals(reader.getClassName())) {
+            byte[] lazy = lazyDateFormat(out);
+            if (lazy != null) {
+                out = lazy;
+                lazyFormats = 1;
+            }
+        }
+        return inliner.sites == 0 && inliner.redirected == 0 && lazyFormats == 0 ? null
+                : new Result(out, inliner.sites, inliner.redirected, lazyFormats);
+    }
+
+    /**
+     * The class with the static {@code SimpleDateFormat} its initializer makes ({@code new SimpleDateFormat(
+     * constant)} stored by {@code putstatic} into a private static field of the class, stored nowhere else) made
+     * at first use instead: those five instructions leave the initializer, an added private static synchronized
+     * method {@value #LAZY_DATE_FORMAT} makes the same format into the field where it is still null and returns
+     * the field, every {@code getstatic} of the field calls that method, and the field is no longer
+     * {@code final}. Null where the class has no such initializer and field, or already has the method.
+     */
+    static byte[] lazyDateFormat(byte[] classBytes) {
+        ClassNode node = new ClassNode();
+        new ClassReader(classBytes).accept(node, 0);
+        String formatType = "L" + DATE_FORMAT + ";";
+        String getter = "()" + formatType;
+        MethodNode init = null;
+        for (MethodNode method : node.methods) {
+            if (method.name.equals(LAZY_DATE_FORMAT)) {
+                return null;
+            }
+            if (method.name.equals("<clinit>")) {
+                init = method;
+            }
+        }
+        if (init == null) {
+            return null;
+        }
+        // new SimpleDateFormat; dup; ldc pattern; invokespecial <init>(String); putstatic field
+        AbstractInsnNode[] made = null;
+        for (AbstractInsnNode insn : init.instructions) {
+            AbstractInsnNode[] run = new AbstractInsnNode[5];
+            AbstractInsnNode at = insn;
+            for (int i = 0; i < 5 && at != null; i++, at = at.getNext()) {
+                run[i] = at;
+            }
+            if (run[4] != null && run[0].getOpcode() == Opcodes.NEW && DATE_FORMAT.equals(((TypeInsnNode) run[0]).desc)
+                    && run[1].getOpcode() == Opcodes.DUP
+                    && run[2] instanceof LdcInsnNode && ((LdcInsnNode) run[2]).cst instanceof String
+                    && run[3].getOpcode() == Opcodes.INVOKESPECIAL && DATE_FORMAT.equals(((MethodInsnNode) run[3]).owner)
+                    && "<init>".equals(((MethodInsnNode) run[3]).name)
+                    && "(Ljava/lang/String;)V".equals(((MethodInsnNode) run[3]).desc)
+                    && run[4].getOpcode() == Opcodes.PUTSTATIC && node.name.equals(((FieldInsnNode) run[4]).owner)
+                    && formatType.equals(((FieldInsnNode) run[4]).desc)) {
+                if (made != null) {
+                    return null; // two such formats: not the shape this rewrite knows
+                }
+                made = run;
+            }
+        }
+        if (made == null) {
+            return null;
+        }
+        String fieldName = ((FieldInsnNode) made[4]).name;
+        FieldNode field = null;
+        for (FieldNode f : node.fields) {
+            if (f.name.equals(fieldName) && f.desc.equals(formatType)) {
+                field = f;
+            }
+        }
+        int needed = Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC;
+        if (field == null || (field.access & needed) != needed) {
+            return null;
+        }
+        List<FieldInsnNode> reads = new ArrayList<>();
+        for (MethodNode method : node.methods) {
+            for (AbstractInsnNode insn : method.instructions) {
+                if (insn instanceof FieldInsnNode && node.name.equals(((FieldInsnNode) insn).owner)
+                        && fieldName.equals(((FieldInsnNode) insn).name)) {
+                    if (insn.getOpcode() == Opcodes.GETSTATIC) {
+                        reads.add((FieldInsnNode) insn);
+                    } else if (insn != made[4]) {
+                        return null; // stored elsewhere too
+                    }
+                }
+            }
+        }
+        String pattern = (String) ((LdcInsnNode) made[2]).cst;
+        for (AbstractInsnNode insn : made) {
+            init.instructions.remove(insn);
+        }
+        boolean onInterface = (node.access & Opcodes.ACC_INTERFACE) != 0;
+        for (FieldInsnNode read : reads) {
+            for (MethodNode method : node.methods) {
+                if (method.instructions.contains(read)) {
+                    method.instructions.set(read,
+                            new MethodInsnNode(Opcodes.INVOKESTATIC, node.name, LAZY_DATE_FORMAT, getter, onInterface));
+                }
+            }
+        }
+        field.access &= ~Opcodes.ACC_FINAL;
+        MethodNode lazy = new MethodNode(Opcodes.ASM9,
+                Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNCHRONIZED | Opcodes.ACC_SYNTHETIC,
+                LAZY_DATE_FORMAT, getter, null, null);
+        InsnList code = lazy.instructions;
+        LabelNode ready = new LabelNode();
+        code.add(new FieldInsnNode(Opcodes.GETSTATIC, node.name, fieldName, formatType));
+        code.add(new JumpInsnNode(Opcodes.IFNONNULL, ready));
+        code.add(new TypeInsnNode(Opcodes.NEW, DATE_FORMAT));
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(new LdcInsnNode(pattern));
+        code.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, DATE_FORMAT, "<init>", "(Ljava/lang/String;)V", false));
+        code.add(new FieldInsnNode(Opcodes.PUTSTATIC, node.name, fieldName, formatType));
+        code.add(ready);
+        if (node.version >= Opcodes.V1_6) {
+            code.add(new FrameNode(Opcodes.F_SAME, 0, null, 0, null));
+        }
+        code.add(new FieldInsnNode(Opcodes.GETSTATIC, node.name, fieldName, formatType));
+        code.add(new InsnNode(Opcodes.ARETURN));
+        lazy.maxStack = 3;
+        lazy.maxLocals = 0;
+        node.methods.add(lazy);
+        ClassWriter writer = new ClassWriter(0);
+        node.accept(writer);
+        return writer.toByteArray();
     }
 
     private static boolean contains(byte[] bytes, byte[] pattern) {

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link JarRewrite}: classes compiled here with javac's invokedynamic string concatenation give, rewritten,
  * the same strings (and the same exceptions) as the originals on the same arguments, and hold no
  * {@code StringConcatFactory} call site afterwards; Flink's {@code MetricUtils} asks {@link
- * LazyPlatformMBeanServer} for the platform MBean server, no other class is changed that way; the jar form
+ * LazyPlatformMBeanServer} for the platform MBean server, no other class is changed that way; Flink's {@code
+ * ProfilingService} makes its date format (the same as the shaded class's) at the first use, not in its initializer; the jar form
  * rewrites the classes under its scope in place, lists them in {@value JarRewrite#MODIFICATIONS}, leaves every
  * other entry alone, and leaves a class whose rewrite fails the verifier as it was.
  */
@@ -508,6 +509,95 @@ class JarRewriteTest {
         assertEquals(1, calls(rewritten.get("p.Shapes"), "java/lang/management/ManagementFactory",
                 "getPlatformMBeanServer"));
         assertEquals(0, JarRewrite.rewrite(original.get("p.Shapes")).redirected);
+    }
+
+    @Test
+    void flinksProfilingServiceMakesTheSameDateFormatAtItsFirstUse() throws Exception {
+        String name = "org.apache.flink.runtime.util.profiler.ProfilingService";
+        byte[] shaded;
+        try (var in = JarRewriteTest.class.getClassLoader()
+                .getResourceAsStream(name.replace('.', '/') + ".class")) {
+            shaded = in.readAllBytes();
+        }
+        assertEquals(1, allocations(shaded, "java/text/SimpleDateFormat", "<clinit>"));
+        JarRewrite.Result r = JarRewrite.rewrite(shaded);
+        assertNotNull(r);
+        assertEquals(1, r.lazyFormats);
+        assertNull(JarRewrite.verify(r.bytes));
+        assertEquals(0, allocations(r.bytes, "java/text/SimpleDateFormat", "<clinit>"));
+        assertEquals(1, allocations(r.bytes, "java/text/SimpleDateFormat", JarRewrite.LAZY_DATE_FORMAT));
+        assertNull(JarRewrite.lazyDateFormat(r.bytes), "made lazy once");
+        assertNull(JarRewrite.lazyDateFormat(original.get("p.Shapes")), "no such format: left");
+
+        // the shaded class's format, as Flink makes it at class initialization
+        Class<?> before = new BytesLoader(Map.of(name, shaded)).loadClass(name);
+        java.lang.reflect.Field beforeField = before.getDeclaredField("sdf");
+        beforeField.setAccessible(true);
+        java.text.SimpleDateFormat expected = (java.text.SimpleDateFormat) beforeField.get(null);
+        assertNotNull(expected);
+
+        Class<?> after = Class.forName(name, true, new BytesLoader(Map.of(name, r.bytes)));
+        java.lang.reflect.Field field = after.getDeclaredField("sdf");
+        field.setAccessible(true);
+        assertTrue(Modifier.isStatic(field.getModifiers()) && Modifier.isPrivate(field.getModifiers()));
+        assertFalse(Modifier.isFinal(field.getModifiers()));
+        assertNull(field.get(null), "not made by the initializer");
+        Method lazy = after.getDeclaredMethod(JarRewrite.LAZY_DATE_FORMAT);
+        int m = lazy.getModifiers();
+        assertTrue(Modifier.isPrivate(m) && Modifier.isStatic(m) && Modifier.isSynchronized(m) && lazy.isSynthetic());
+        lazy.setAccessible(true);
+        java.text.SimpleDateFormat made = (java.text.SimpleDateFormat) lazy.invoke(null);
+        assertNotNull(made);
+        assertTrue(made == lazy.invoke(null), "made once");
+        assertTrue(made == field.get(null));
+        assertEquals(expected.toPattern(), made.toPattern());
+        assertEquals(expected, made); // pattern, symbols, calendar's zone and rules, number format
+        java.util.Date at = new java.util.Date(1_765_000_000_123L);
+        assertEquals(expected.format(at), made.format(at));
+        // the file name's method reads the format through the added method, and nothing reads the field else
+        assertEquals(0, fieldReads(r.bytes, "sdf", "formatOutputFileName"));
+        assertEquals(1, calls(r.bytes, "org/apache/flink/runtime/util/profiler/ProfilingService",
+                JarRewrite.LAZY_DATE_FORMAT));
+    }
+
+    /** {@code new} instructions of {@code type} in the methods named {@code method}. */
+    private static int allocations(byte[] classBytes, String type, String method) {
+        int[] n = new int[1];
+        new ClassReader(classBytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return !name.equals(method) ? null : new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitTypeInsn(int opcode, String t) {
+                        if (opcode == Opcodes.NEW && t.equals(type)) {
+                            n[0]++;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return n[0];
+    }
+
+    /** {@code getstatic} instructions of the class's field {@code field} in the methods named {@code method}. */
+    private static int fieldReads(byte[] classBytes, String field, String method) {
+        int[] n = new int[1];
+        new ClassReader(classBytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return !name.equals(method) ? null : new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitFieldInsn(int opcode, String owner, String f, String d) {
+                        if (opcode == Opcodes.GETSTATIC && f.equals(field)) {
+                            n[0]++;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return n[0];
     }
 
     @Test
