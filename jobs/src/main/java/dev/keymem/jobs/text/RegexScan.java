@@ -565,7 +565,9 @@ public final class RegexScan {
     /**
      * As {@link #replaceAllChars(Pattern, String, char[], String, boolean[], boolean[], Start, End)}, asking
      * {@code start} only at the positions of {@code starts} (those of {@code cs}, {@link Starts#fits} the tables),
-     * which are then moved to the result's.
+     * which are then moved to the result's. {@code start} null: the tables decide alone, a position with a
+     * non-ASCII character rejected (for a {@code Start} test that is exactly "an ASCII character {@code first}
+     * holds, after none that {@code notAfter} holds": the interface call per such position spared).
      */
     public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
                                          boolean[] notAfter, Start start, End end, Starts starts) {
@@ -590,7 +592,7 @@ public final class RegexScan {
                     continue;
                 }
             }
-            if (!start.mayStart(cs, i)) {
+            if (start == null ? c >= 128 : !start.mayStart(cs, i)) {
                 continue;
             }
             int e = end == null ? UNDECIDED : end.end(cs, i);
