@@ -156,8 +156,7 @@ public final class LineMasker implements Serializable {
      * The rules (bit k: rule k) whose {@code Start} test is exactly their tables: an ASCII character that
      * {@code first} holds, at the start or after a character that {@code notAfter} does not hold (a letter, hex
      * digit, digit, ... at a word's start). Their walks over the line's positions ask the tables alone, not the
-     * test through its interface ({@link RegexScan#replaceAllChars(Pattern, String, char[], String, boolean[],
-     * boolean[], RegexScan.Start, RegexScan.End, RegexScan.Starts)} with a null test); tests check each such test
+     * test through its interface ({@link RegexScan#replaceAllCharsByTables}); tests check each such test
      * against its tables over every pair of characters ({@link #startIsTables}).
      */
     static final int START_BY_TABLES = 1 << 0 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 9 | 1 << 10 | 1 << 12;
@@ -917,8 +916,11 @@ public final class LineMasker implements Serializable {
                     if (starts == null) {
                         starts = RegexScan.Starts.of(cs);
                     }
-                    out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
-                            r.walkStart, r.end, starts);
+                    out = r.walkStart == null
+                            ? RegexScan.replaceAllCharsByTables(r.pattern, text, cs, r.placeholder, r.first,
+                                    r.notAfter, r.end, starts)
+                            : RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
+                                    r.start, r.end, starts);
                     if (out != cs && k < LAST_COUNTED && starts.changedCount > 0 && starts.changedLine == cs) {
                         c.removed(cs, starts.changedSpans, starts.changedCount);
                     }
