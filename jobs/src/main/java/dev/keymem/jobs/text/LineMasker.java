@@ -152,6 +152,37 @@ public final class LineMasker implements Serializable {
         };
     }
 
+    /**
+     * The rules (bit k: rule k) whose {@code Start} test is exactly their tables: an ASCII character that
+     * {@code first} holds, at the start or after a character that {@code notAfter} does not hold (a letter, hex
+     * digit, digit, ... at a word's start). Their walks over the line's positions ask the tables alone, not the
+     * test through its interface ({@link RegexScan#replaceAllCharsByTables}); tests check each such test
+     * against its tables over every pair of characters ({@link #startIsTables}).
+     */
+    static final int START_BY_TABLES = 1 << 0 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 9 | 1 << 10 | 1 << 12;
+
+    static {
+        for (int k = 0; k < RULE_ARRAY.length; k++) {
+            if ((START_BY_TABLES >>> k & 1) != 0) {
+                if (!RULE_ARRAY[k].walksStarts) {
+                    throw new IllegalStateException("rule " + k + " does not walk the line's positions");
+                }
+                RULE_ARRAY[k].walkStart = null;
+            }
+        }
+    }
+
+    /**
+     * For tests: whether rule {@code k}'s {@code Start} test at index {@code i} of {@code s} is what its tables
+     * say there (an ASCII character that {@code first} holds, not after one that {@code notAfter} holds).
+     */
+    static boolean startIsTables(int k, char[] s, int i) {
+        Rule r = RULES.get(k);
+        char c = s[i];
+        boolean tables = c < 128 && r.first[c] && !RegexScan.skippedAfter(s, i, r.notAfter);
+        return r.start.mayStart(s, i) == tables;
+    }
+
     /** The last rule whose pre-check ({@link #mayMatch}) reads a count that {@link Census#removed} lowers. */
     private static final int LAST_COUNTED = 8;
 
@@ -885,8 +916,11 @@ public final class LineMasker implements Serializable {
                     if (starts == null) {
                         starts = RegexScan.Starts.of(cs);
                     }
-                    out = RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
-                            r.start, r.end, starts);
+                    out = r.walkStart == null
+                            ? RegexScan.replaceAllCharsByTables(r.pattern, text, cs, r.placeholder, r.first,
+                                    r.notAfter, r.end, starts)
+                            : RegexScan.replaceAllChars(r.pattern, text, cs, r.placeholder, r.first, r.notAfter,
+                                    r.start, r.end, starts);
                     if (out != cs && k < LAST_COUNTED && starts.changedCount > 0 && starts.changedLine == cs) {
                         c.removed(cs, starts.changedSpans, starts.changedCount);
                     }
@@ -1710,6 +1744,8 @@ public final class LineMasker implements Serializable {
         /** Whether the scan walks the line's {@link RegexScan.Starts} (its tables allow it). */
         private final boolean walksStarts;
         private final RegexScan.Start start;
+        /** {@link #start} for the walks over the line's positions: null where the tables decide ({@link #START_BY_TABLES}). */
+        private RegexScan.Start walkStart;
 
         private final RegexScan.End end;
 
@@ -1732,6 +1768,7 @@ public final class LineMasker implements Serializable {
             this.notAfter = notAfter;
             this.walksStarts = RegexScan.Starts.fits(first, notAfter);
             this.start = start;
+            this.walkStart = start;
             this.end = end;
         }
 

@@ -145,6 +145,40 @@ class LineMaskerTest {
         }
     }
 
+    /**
+     * The rules whose walks ask their tables alone ({@link LineMasker#START_BY_TABLES}) have a {@code Start} test
+     * that is exactly those tables: at the start and after every character, each character (ASCII, non-ASCII,
+     * surrogates) gives the same answer. A flag on a rule whose test checks more would mask a match the regex
+     * does not make.
+     */
+    @Test
+    void startTestsOfTheTableWalksAreTheirTables() {
+        char[] probe = {'a', '0', '1', 'f', 'z', 'F', 'Z', '_', '.', ':', '<', '>', '-', '/', ' ', '~', '@', 0,
+            0x7f, 0x80, 0xe9, 0x0660, 0x4e2d, 0xd83d, 0xde00, 0xffff};
+        int flagged = 0;
+        for (int k = 0; k < LineMasker.rules(); k++) {
+            if ((LineMasker.START_BY_TABLES >>> k & 1) == 0) {
+                continue;
+            }
+            flagged++;
+            java.util.List<Character> chars = new java.util.ArrayList<>();
+            for (char c = 0; c < 300; c++) {
+                chars.add(c);
+            }
+            for (char c : probe) {
+                chars.add(c);
+            }
+            for (char c : chars) {
+                assertTrue(LineMasker.startIsTables(k, new char[] {c}, 0), "rule " + k + " at the start, " + (int) c);
+                for (char p : chars) {
+                    char[] s = {p, c, '0', '0'};
+                    assertTrue(LineMasker.startIsTables(k, s, 1), "rule " + k + " at " + (int) c + " after " + (int) p);
+                }
+            }
+        }
+        assertEquals(7, flagged);
+    }
+
     /** The one-pass check of the rules that may match a masked message again equals the census' pre-checks. */
     @Test
     void mayChangeMaskedIsTheCensusPrechecks() throws Exception {
