@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -69,7 +70,8 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  * moves that construction into an added private static synchronized method, {@value #LAZY_DATE_FORMAT}, which
  * makes the same format (the same pattern, taken from the initializer) at its first call and returns it after;
  * the field's reads call that method and the field loses its {@code final} flag (it is private: only the class
- * reads it). The one difference: the format takes the default time zone and locale of the first profile's
+ * and its nest members read it; the rewrite is made only where no nest member's code touches the field, which
+ * it checks in their class files, as Java 11+ nest members read a host's private field directly). The one difference: the format takes the default time zone and locale of the first profile's
  * request, not of the class's initialization (memctl changes neither). The rewrite is made only where the
  * initializer has exactly that shape ({@code new SimpleDateFormat(constant)} stored into a private static field
  * that no other instruction stores into); otherwise the class keeps its format as shaded.
@@ -181,7 +183,7 @@ public final class JarRewrite {
                 Result result = null;
                 byte[] out = null;
                 try {
-                    result = rewrite(bytes, redirect);
+                    result = rewrite(bytes, redirect, member -> entryBytes(zip, member + ".class"));
                     if (result == null) {
                         continue;
                     }
@@ -216,6 +218,28 @@ public final class JarRewrite {
                 + " calls of the platform MBean server made lazy; " + summary.lazyFormats
                 + " static date format made when first used; changes listed in " + MODIFICATIONS);
         return summary;
+    }
+
+    /** An entry's bytes, or null where the jar has no such entry or it cannot be read. */
+    private static byte[] entryBytes(ZipFile zip, String name) {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            return null;
+        }
+        try (InputStream in = zip.getInputStream(entry)) {
+            return in.readAllBytes();
+        } catch (IOException unreadable) {
+            return null;
+        }
+    }
+
+    /** A class's bytes from this class's loader (the classpath), or null where it has none. */
+    private static byte[] classpathBytes(String internalName) {
+        try (InputStream in = JarRewrite.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException unreadable) {
+            return null;
+        }
     }
 
     /** The text of {@value #MODIFICATIONS}: what was changed in which classes (Apache License 2.0, 4(b)). */
@@ -543,6 +567,14 @@ public final class JarRewrite {
 
     /** As {@link #rewrite(byte[])}, the MBean server call left where {@code redirect} is false. */
     static Result rewrite(byte[] classBytes, boolean redirect) {
+        return rewrite(classBytes, redirect, JarRewrite::classpathBytes);
+    }
+
+    /**
+     * As {@link #rewrite(byte[], boolean)}, a nest member's class file (by internal name; null where there is
+     * none) taken from {@code classes}.
+     */
+    static Result rewrite(byte[] classBytes, boolean redirect, Function<String, byte[]> classes) {
         ClassReader reader;
         try {
             reader = new ClassReader(classBytes);
@@ -559,7 +591,7 @@ public final class JarRewrite {
         byte[] out = inliner.sites == 0 && inliner.redirected == 0 ? classBytes : writer.toByteArray();
         int lazyFormats = 0;
         if (PROFILING_SERVICE.equals(reader.getClassName())) {
-            byte[] lazy = lazyDateFormat(out);
+            byte[] lazy = lazyDateFormat(out, classes);
             if (lazy != null) {
                 out = lazy;
                 lazyFormats = 1;
@@ -575,9 +607,15 @@ public final class JarRewrite {
      * at first use instead: those five instructions leave the initializer, an added private static synchronized
      * method {@value #LAZY_DATE_FORMAT} makes the same format into the field where it is still null and returns
      * the field, every {@code getstatic} of the field calls that method, and the field is no longer
-     * {@code final}. Null where the class has no such initializer and field, or already has the method.
+     * {@code final}. Null where the class has no such initializer and field, or already has the method, or a
+     * nest member of the class (its class file read from the classpath) touches the field or cannot be read.
      */
     static byte[] lazyDateFormat(byte[] classBytes) {
+        return lazyDateFormat(classBytes, JarRewrite::classpathBytes);
+    }
+
+    /** As {@link #lazyDateFormat(byte[])}, the nest members' class files taken from {@code classes}. */
+    static byte[] lazyDateFormat(byte[] classBytes, Function<String, byte[]> classes) {
         ClassNode node = new ClassNode();
         new ClassReader(classBytes).accept(node, 0);
         String formatType = "L" + DATE_FORMAT + ";";
@@ -643,6 +681,16 @@ public final class JarRewrite {
                 }
             }
         }
+        // a nest member (Java 11+) reads or writes the host's private field without an accessor: such code
+        // would see the field null, so the class is left as it is where one does, or where one cannot be read
+        if (node.nestMembers != null) {
+            for (String member : node.nestMembers) {
+                byte[] memberBytes = classes.apply(member);
+                if (memberBytes == null || touchesField(memberBytes, node.name, fieldName)) {
+                    return null;
+                }
+            }
+        }
         String pattern = (String) ((LdcInsnNode) made[2]).cst;
         for (AbstractInsnNode insn : made) {
             init.instructions.remove(insn);
@@ -681,6 +729,25 @@ public final class JarRewrite {
         ClassWriter writer = new ClassWriter(0);
         node.accept(writer);
         return writer.toByteArray();
+    }
+
+    /** Whether a method of the class reads or writes {@code owner}'s static field {@code field}. */
+    private static boolean touchesField(byte[] classBytes, String owner, String field) {
+        ClassNode node = new ClassNode();
+        try {
+            new ClassReader(classBytes).accept(node, 0);
+        } catch (RuntimeException unreadable) {
+            return true;
+        }
+        for (MethodNode method : node.methods) {
+            for (AbstractInsnNode insn : method.instructions) {
+                if (insn instanceof FieldInsnNode && owner.equals(((FieldInsnNode) insn).owner)
+                        && field.equals(((FieldInsnNode) insn).name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean contains(byte[] bytes, byte[] pattern) {

@@ -560,6 +560,66 @@ class JarRewriteTest {
                 JarRewrite.LAZY_DATE_FORMAT));
     }
 
+    /**
+     * The date-format rewrite's refusals, on classes compiled here (Java 17 class files, so nested classes are nest
+     * members reading the host's private fields directly): a nest member touching the field, or one whose class
+     * file cannot be found, leaves the class as it is, as do a second store of the field, two such formats and a
+     * field that is not private; a nest member that does not touch it does not.
+     */
+    @Test
+    void theDateFormatIsLeftWhereTheRewriteCouldNotSeeEveryUse(@TempDir Path tmp) throws Exception {
+        String format = "private static final java.text.SimpleDateFormat";
+        Map<String, byte[]> classes = compile(tmp, Map.of(
+                "q/Host", "package q; public class Host { " + format + " sdf = new java.text.SimpleDateFormat("
+                        + "\"yyyy-MM-dd\"); public static String format(java.util.Date d) { return sdf.format(d); }"
+                        + " static final class Quiet { static int n() { return 1; } } }",
+                "q/Reader", "package q; public class Reader { " + format + " sdf = new java.text.SimpleDateFormat("
+                        + "\"yyyy\"); public static String format(java.util.Date d) { return sdf.format(d); }"
+                        + " public static final class Inner { public static String format(java.util.Date d) {"
+                        + " return sdf.format(d); } } }",
+                "q/Stored", "package q; public class Stored { private static java.text.SimpleDateFormat sdf ="
+                        + " new java.text.SimpleDateFormat(\"yyyy\"); public static void reset() { sdf = null; } }",
+                "q/Two", "package q; public class Two { " + format + " a = new java.text.SimpleDateFormat(\"yyyy\"); "
+                        + format + " b = new java.text.SimpleDateFormat(\"MM\"); }",
+                "q/Open", "package q; public class Open { static final java.text.SimpleDateFormat sdf ="
+                        + " new java.text.SimpleDateFormat(\"yyyy\"); }"));
+        byte[] host = JarRewrite.lazyDateFormat(classes.get("q/Host"), classes::get);
+        assertNotNull(host, "a nest member that does not touch the field");
+        Class<?> rewritten = new BytesLoader(Map.of("q.Host", host, "q.Host$Quiet", classes.get("q/Host$Quiet")))
+                .loadClass("q.Host");
+        java.util.Date at = new java.util.Date(1_765_000_000_123L);
+        assertEquals(new java.text.SimpleDateFormat("yyyy-MM-dd").format(at),
+                rewritten.getMethod("format", java.util.Date.class).invoke(null, at));
+        assertNull(JarRewrite.lazyDateFormat(classes.get("q/Host"), member -> null), "a nest member not found");
+        assertNull(JarRewrite.lazyDateFormat(classes.get("q/Reader"), classes::get), "a nest member reads it");
+        assertNull(JarRewrite.lazyDateFormat(classes.get("q/Stored"), classes::get), "stored elsewhere too");
+        assertNull(JarRewrite.lazyDateFormat(classes.get("q/Two"), classes::get), "two such formats");
+        assertNull(JarRewrite.lazyDateFormat(classes.get("q/Open"), classes::get), "not private");
+    }
+
+    /** The classes of the given sources (by internal name), compiled by javac for Java 17, by internal name. */
+    private static Map<String, byte[]> compile(Path dir, Map<String, String> sources) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-d", dir.resolve("out").toString()));
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            Path file = dir.resolve("src").resolve(source.getKey() + ".java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source.getValue());
+            args.add(file.toString());
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "a JDK's compiler");
+        assertEquals(0, javac.run(null, null, null, args.toArray(new String[0])));
+        Map<String, byte[]> classes = new HashMap<>();
+        Path out = dir.resolve("out");
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                String name = out.relativize(f).toString().replace('\\', '/');
+                classes.put(name.substring(0, name.length() - ".class".length()), Files.readAllBytes(f));
+            }
+        }
+        return classes;
+    }
+
     /** {@code new} instructions of {@code type} in the methods named {@code method}. */
     private static int allocations(byte[] classBytes, String type, String method) {
         int[] n = new int[1];

@@ -236,13 +236,14 @@ class LogLineSerializerTest {
     @Test
     void anAsciiRunPackedInAnArrayIsTheBytesItsLinesWriteOneByOne() throws Exception {
         // writePacked (ASCII texts or none, CRI bytes, no seams) against writeLines through writeBuffered, its
-        // reference; runs up to past the thread array's kept size (1 MiB)
+        // reference; every 500th run of 300 lines up to 8,000 chars, past the thread array's kept size (1 MiB)
         SplittableRandom r = new SplittableRandom(29);
         DataOutputSerializer out = new DataOutputSerializer(64);
+        int largest = 0;
         for (int t = 0; t < 2000; t++) {
             LogLineRun run = new LogLineRun("s" + t, r.nextBoolean() ? null : "topic", r.nextInt(), 1);
             int n = t % 500 == 0 ? 300 : r.nextInt(30);
-            int longest = t % 500 == 0 ? 4000 : t % 7 == 0 ? 3000 : 80;
+            int longest = t % 500 == 0 ? 8000 : t % 7 == 0 ? 3000 : 80;
             for (int i = 0; i < n; i++) {
                 StringBuilder b = new StringBuilder();
                 for (int k = r.nextInt(longest); k > 0; k--) {
@@ -258,6 +259,7 @@ class LogLineSerializerTest {
             out.clear();
             LogLineRun.Serializer.INSTANCE.serialize(run, out);
             byte[] sent = out.getCopyOfBuffer();
+            largest = Math.max(largest, sent.length);
             out.clear();
             dev.keymem.jobs.serde.RecordRuns.Header.write(out, run.source, run.topic, run.partition, run.size, true);
             LogLineRun.Serializer.writeBuffered(run, out);
@@ -267,6 +269,7 @@ class LogLineSerializerTest {
                 assertSameLine(run.line(i), back.get(i));
             }
         }
+        assertTrue(largest > 1 << 20, "a run past the kept size: " + largest);
     }
 
     @Test
