@@ -157,7 +157,9 @@ public final class LineMasker implements Serializable {
      * {@code first} holds, at the start or after a character that {@code notAfter} does not hold (a letter, hex
      * digit, digit, ... at a word's start). Their walks over the line's positions ask the tables alone, not the
      * test through its interface ({@link RegexScan#replaceAllCharsByTables}); tests check each such test
-     * against its tables over every pair of characters ({@link #startIsTables}).
+     * against its tables at the start and after every pair of chars 0-299 and 26 probes beyond (surrogates,
+     * CJK, ...): enough, as every flagged test reads only the char and the one before it, and only their ASCII
+     * class ({@link #startIsTables}).
      */
     static final int START_BY_TABLES = 1 << 0 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 9 | 1 << 10 | 1 << 12;
 
