@@ -71,8 +71,9 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  * makes the same format (the same pattern, taken from the initializer) at its first call and returns it after;
  * the field's reads call that method and the field loses its {@code final} flag (it is private: only the class
  * and its nest members read it; the rewrite is made only where no nest member's code touches the field, which
- * it checks in their class files, as Java 11+ nest members read a host's private field directly). The one difference: the format takes the default time zone and locale of the first profile's
- * request, not of the class's initialization (memctl changes neither). The rewrite is made only where the
+ * it checks in their class files, as Java 11+ nest members read a host's private field directly). The one
+ * difference: the format takes the default time zone and locale of the first profile's request, not of the
+ * class's initialization (memctl changes neither). The rewrite is made only where the
  * initializer has exactly that shape ({@code new SimpleDateFormat(constant)} stored into a private static field
  * that no other instruction stores into); otherwise the class keeps its format as shaded.
  *
