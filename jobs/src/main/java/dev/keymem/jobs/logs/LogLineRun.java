@@ -473,15 +473,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                         r.criTails = new byte[n][];
                     }
                     for (int side = 0; side < 2; side++) { // as LogLineSerializer.readSeams: head, then tail
-                        int k = b[p++] & 0xFF;
-                        if (k > 3) {
-                            throw new IOException("corrupt LogLine: " + k + " bytes of a UTF-8 character at a CRI seam");
-                        }
-                        byte[] seam = k == 0 ? null : java.util.Arrays.copyOfRange(b, p, p + k);
-                        if (k > 0 && p + k > b.length) {
-                            throw new java.io.EOFException();
-                        }
-                        p += k;
+                        byte[] seam = seamAt(b, p);
+                        p += 1 + (seam == null ? 0 : seam.length);
                         if (side == 0) {
                             r.criHeads[i] = seam;
                         } else {
@@ -504,11 +497,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                     } else if (text == 2) {
                         throw new IOException("corrupt LogLineRun: an ASCII text of " + len + " chars");
                     } else { // ExactStrings.write's chars (a text with an unpaired surrogate)
-                        char[] c = new char[-1 - len];
-                        for (int k = 0; k < c.length; k++, p += 2) {
-                            c[k] = (char) (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF));
-                        }
-                        r.texts[i] = new String(c);
+                        r.texts[i] = charsAt(b, p, -1 - len);
+                        p += 2 * (-1 - len);
                     }
                 }
             }
@@ -532,15 +522,8 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             }
             if ((kind & SEAM_BYTES) != 0) {
                 for (int side = 0; side < 2; side++) { // as LogLineSerializer.readSeams: head, then tail
-                    int k = b[p++] & 0xFF;
-                    if (k > 3) {
-                        throw new IOException("corrupt LogLine: " + k + " bytes of a UTF-8 character at a CRI seam");
-                    }
-                    if (k > 0 && p + k > b.length) {
-                        throw new java.io.EOFException();
-                    }
-                    byte[] seam = k == 0 ? null : java.util.Arrays.copyOfRange(b, p, p + k);
-                    p += k;
+                    byte[] seam = seamAt(b, p);
+                    p += 1 + (seam == null ? 0 : seam.length);
                     if (side == 0) {
                         l.criHead = seam;
                     } else {
@@ -561,17 +544,38 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 } else if (text == 2) {
                     throw new IOException("corrupt LogLineRun: an ASCII text of " + len + " chars");
                 } else { // ExactStrings.write's chars (a text with an unpaired surrogate)
-                    char[] c = new char[-1 - len];
-                    for (int k = 0; k < c.length; k++, p += 2) {
-                        c[k] = (char) (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF));
-                    }
-                    l.text = new String(c);
+                    l.text = charsAt(b, p, -1 - len);
+                    p += 2 * (-1 - len);
                 }
                 if (text == 2) {
                     l.markAsciiText();
                 }
             }
             return p;
+        }
+
+        /**
+         * The CRI seam at {@code p} of a run's lines' bytes (a count, 0-3, then that many bytes of a UTF-8
+         * character): its bytes, or null where the count is 0; an exception where it is corrupt or cut short.
+         */
+        private static byte[] seamAt(byte[] b, int p) throws IOException {
+            int k = b[p] & 0xFF;
+            if (k > 3) {
+                throw new IOException("corrupt LogLine: " + k + " bytes of a UTF-8 character at a CRI seam");
+            }
+            if (k > 0 && p + 1 + k > b.length) {
+                throw new java.io.EOFException();
+            }
+            return k == 0 ? null : java.util.Arrays.copyOfRange(b, p + 1, p + 1 + k);
+        }
+
+        /** The text of {@code n} big-endian chars at {@code p} (ExactStrings.write's form for unpaired surrogates). */
+        private static String charsAt(byte[] b, int p, int n) {
+            char[] c = new char[n];
+            for (int k = 0; k < n; k++, p += 2) {
+                c[k] = (char) (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF));
+            }
+            return new String(c);
         }
 
         @Override
