@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -12,18 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.flink.runtime.rpc.FencedRpcGateway;
-import org.apache.flink.runtime.rpc.MainThreadExecutable;
 import org.apache.flink.runtime.rpc.RpcGateway;
 import org.apache.flink.runtime.rpc.RpcGatewayUtils;
-import org.apache.flink.runtime.rpc.RpcServer;
-import org.apache.flink.runtime.rpc.StartStoppable;
 import org.apache.flink.runtime.rpc.exceptions.RpcException;
 import org.apache.flink.util.ExceptionUtils;
 
 /**
- * The gateway proxies' handler: methods of {@link RpcGateway} (and, for an endpoint's own server, of
- * {@link RpcServer}, {@link MainThreadExecutable} and {@link StartStoppable}) are answered here; every other
- * method becomes a message to the endpoint's {@link Mailbox}. Methods returning {@code void} are sent and
+ * The gateway proxies' handler (and the calls of an endpoint's {@link LocalRpcServer}): methods of
+ * {@link RpcGateway} are answered here; every other method becomes a message to the endpoint's {@link Mailbox}. Methods returning {@code void} are sent and
  * forgotten, those returning {@link CompletableFuture} return the reply's future, others wait for the reply at
  * most the call's timeout (a {@link TimeoutException}; a failure of the call becomes an {@link RpcException}
  * with its cause, as with Pekko).
@@ -35,6 +30,7 @@ final class LocalInvocationHandler implements java.lang.reflect.InvocationHandle
     private final LocalRpcSystem system;
     private final Mailbox mailbox;
     private final Duration timeout;
+    /** Whether the proxy is an endpoint's self gateway (only its toString says so). */
     private final boolean server;
     private final boolean fenced;
     private final Supplier<?> token;
@@ -49,14 +45,6 @@ final class LocalInvocationHandler implements java.lang.reflect.InvocationHandle
         this.token = token;
     }
 
-    boolean isServer() {
-        return server;
-    }
-
-    Mailbox mailbox() {
-        return mailbox;
-    }
-
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         Class<?> declaring = method.getDeclaringClass();
@@ -65,7 +53,7 @@ final class LocalInvocationHandler implements java.lang.reflect.InvocationHandle
                 case "equals" -> args[0] != null && Proxy.isProxyClass(args[0].getClass())
                         && Proxy.getInvocationHandler(args[0]) == this;
                 case "hashCode" -> System.identityHashCode(this);
-                case "toString" -> (server ? "RpcServer" : "RpcGateway") + " of " + mailbox.address;
+                case "toString" -> (server ? "self gateway" : "RpcGateway") + " of " + mailbox.address;
                 default -> method.invoke(this, args);
             };
         }
@@ -79,47 +67,10 @@ final class LocalInvocationHandler implements java.lang.reflect.InvocationHandle
             }
             return token.get();
         }
-        if (server && (declaring == RpcServer.class || declaring == MainThreadExecutable.class
-                || declaring == StartStoppable.class)) {
-            return serverMethod(method, args);
-        }
         return call(method, args);
     }
 
-    private Object serverMethod(Method method, Object[] args) {
-        switch (method.getName()) {
-            case "start" -> mailbox.post(Mailbox.Control.START);
-            case "stop" -> mailbox.post(Mailbox.Control.STOP);
-            case "getTerminationFuture" -> {
-                return mailbox.termination;
-            }
-            case "runAsync" -> mailbox.post(new Mailbox.Run((Runnable) args[0], fencing()));
-            case "scheduleRunAsync" -> {
-                Runnable r = (Runnable) args[0];
-                long delay = (Long) args[1];
-                if (delay < 0) {
-                    throw new IllegalArgumentException("delay must be zero or greater");
-                }
-                Mailbox.Fencing f = fencing();
-                if (delay == 0) {
-                    mailbox.post(new Mailbox.Run(r, f));
-                } else {
-                    system.timer.schedule(() -> mailbox.post(new Mailbox.Run(r, f)), delay, TimeUnit.MILLISECONDS);
-                }
-            }
-            case "callAsync" -> {
-                CompletableFuture<Object> reply = new CompletableFuture<>();
-                String what = "callAsync(" + args[0] + ")";
-                scheduleTimeout(reply, (Duration) args[1], what);
-                mailbox.post(new Mailbox.Call((Callable<?>) args[0], reply, fencing(), what));
-                return reply;
-            }
-            default -> throw new UnsupportedOperationException(method.toString());
-        }
-        return null;
-    }
-
-    private Mailbox.Fencing fencing() {
+    Mailbox.Fencing fencing() {
         return fenced ? new Mailbox.Fencing(token.get()) : null;
     }
 
@@ -146,7 +97,7 @@ final class LocalInvocationHandler implements java.lang.reflect.InvocationHandle
     }
 
     /** Fails {@code reply} with a {@link TimeoutException} when it is not completed within {@code t}. */
-    private void scheduleTimeout(CompletableFuture<Object> reply, Duration t, String what) {
+    void scheduleTimeout(CompletableFuture<Object> reply, Duration t, String what) {
         long ms = t.toMillis();
         if (ms >= NO_TIMEOUT_MILLIS) {
             return;

@@ -6,10 +6,8 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -20,7 +18,6 @@ import org.apache.flink.runtime.rpc.RpcEndpoint;
 import org.apache.flink.runtime.rpc.RpcGateway;
 import org.apache.flink.runtime.rpc.RpcServer;
 import org.apache.flink.runtime.rpc.RpcService;
-import org.apache.flink.runtime.rpc.RpcUtils;
 import org.apache.flink.runtime.rpc.exceptions.HandshakeException;
 import org.apache.flink.runtime.rpc.exceptions.RpcConnectionException;
 import org.apache.flink.runtime.rpc.exceptions.RpcRuntimeException;
@@ -64,6 +61,10 @@ final class LocalRpcService implements RpcService {
     public <C extends RpcGateway> C getSelfGateway(Class<C> selfGatewayType, RpcServer rpcServer) {
         if (selfGatewayType.isInstance(rpcServer)) {
             return selfGatewayType.cast(rpcServer);
+        }
+        if (rpcServer instanceof LocalRpcServer s && selfGatewayType.isInterface()
+                && selfGatewayType.isInstance(s.mailbox.endpoint)) {
+            return s.selfGateway(selfGatewayType);
         }
         throw new ClassCastException("RpcEndpoint does not implement the RpcGateway interface of type "
                 + selfGatewayType + '.');
@@ -119,21 +120,15 @@ final class LocalRpcService implements RpcService {
             }
             running.put(address, mailbox);
         }
-        Set<Class<?>> interfaces = new LinkedHashSet<>(RpcUtils.extractImplementedRpcGateways(endpoint.getClass()));
-        interfaces.add(RpcServer.class);
         boolean fenced = endpoint instanceof FencedRpcEndpoint;
         FencedRpcEndpoint<?> f = fenced ? (FencedRpcEndpoint<?>) endpoint : null;
         // the token read at each call: the endpoint's constructor has not set it yet while it starts its server
-        InvocationHandler h = new LocalInvocationHandler(system, mailbox, timeout, true, fenced,
-                fenced ? f::getFencingToken : null);
-        return (RpcServer) Proxy.newProxyInstance(endpoint.getClass().getClassLoader(),
-                interfaces.toArray(new Class<?>[0]), h);
+        return new LocalRpcServer(system, mailbox, timeout, fenced, fenced ? f::getFencingToken : null);
     }
 
     @Override
     public void stopServer(RpcServer server) {
-        if (!Proxy.isProxyClass(server.getClass())
-                || !(Proxy.getInvocationHandler(server) instanceof LocalInvocationHandler h) || !h.isServer()) {
+        if (!(server instanceof LocalRpcServer s)) {
             return;
         }
         Mailbox mailbox;
@@ -141,7 +136,7 @@ final class LocalRpcService implements RpcService {
             if (stopped) {
                 return;
             }
-            mailbox = running.remove(h.mailbox().address);
+            mailbox = running.remove(s.mailbox.address);
         }
         if (mailbox != null) {
             mailbox.terminate();

@@ -3,6 +3,7 @@ package dev.keymem.jobs.rpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -299,6 +300,22 @@ class LocalRpcSystemTest {
         assertInstanceOf(RpcRuntimeException.class, e.getCause());
         assertThrows(UnsupportedOperationException.class, unfenced::getFencingToken);
         assertEquals("hello t1", f.getSelfGateway(TokenGateway.class).hello().get(WAIT_S, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anEndpointsServerIsNoProxyAndItsSelfGatewaySharesConnectsProxyClass() throws Exception {
+        Counter c = counter();
+        CounterGateway self = c.getSelfGateway(CounterGateway.class);
+        assertSame(self, c.getSelfGateway(CounterGateway.class), "one self gateway per type");
+        CounterGateway connected = connect(c);
+        assertSame(connected.getClass(), self.getClass(), "the self gateway's proxy class is connect's");
+        assertEquals(c.getAddress(), self.getAddress());
+        self.add(4);
+        assertEquals(4, self.total().get(WAIT_S, TimeUnit.SECONDS));
+        RpcGateway plain = c.getSelfGateway(RpcGateway.class);
+        assertFalse(java.lang.reflect.Proxy.isProxyClass(plain.getClass()), "the server itself: " + plain);
+        assertEquals(c.getAddress(), plain.getAddress());
+        assertThrows(ClassCastException.class, () -> c.getSelfGateway(TokenGateway.class));
     }
 
     @Test
