@@ -251,15 +251,21 @@ class LocalRpcSystemTest {
         CountDownLatch release = new CountDownLatch(1);
         g.block(entered, release);
         assertTrue(entered.await(WAIT_S, TimeUnit.SECONDS));
+        CompletableFuture<Integer> later = null;
         try {
             CompletableFuture<Integer> f = g.totalWithin(Duration.ofMillis(50));
             ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(WAIT_S, TimeUnit.SECONDS));
             assertInstanceOf(TimeoutException.class, e.getCause());
             Throwable sync = assertThrows(Throwable.class, () -> g.totalNowWithin(Duration.ofMillis(50)));
             assertTrue(ExceptionUtils.findThrowable(sync, TimeoutException.class).isPresent(), sync.toString());
+            // the same method again (its parameter annotations read once): this call's own timeout, not the last
+            later = g.totalWithin(Duration.ofSeconds(WAIT_S));
+            Thread.sleep(200);
+            assertFalse(later.isDone(), "waits for the blocked endpoint, past the first call's 50 ms");
         } finally {
             release.countDown();
         }
+        assertEquals(0, later.get(WAIT_S, TimeUnit.SECONDS));
         assertEquals(0, g.totalWithin(Duration.ofSeconds(WAIT_S)).get(WAIT_S, TimeUnit.SECONDS));
     }
 
