@@ -81,7 +81,7 @@ final class LocalInvocationHandler implements java.lang.reflect.InvocationHandle
             mailbox.post(new Mailbox.Invoke(method, args, null, fencing(), what));
             return null;
         }
-        Duration callTimeout = RpcGatewayUtils.extractRpcTimeout(system.parameterAnnotations(method), args, timeout);
+        Duration callTimeout = RpcGatewayUtils.extractRpcTimeout(method.getParameterAnnotations(), args, timeout);
         CompletableFuture<Object> reply = new CompletableFuture<>();
         scheduleTimeout(reply, callTimeout, what);
         mailbox.post(new Mailbox.Invoke(method, args, reply, fencing(), what));

@@ -1,7 +1,5 @@
 package dev.keymem.jobs.rpc;
 
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -89,11 +87,6 @@ public final class LocalRpcSystem implements RpcSystem {
     final ScheduledThreadPoolExecutor timer;
     /** Every endpoint of every service of this system, by address. */
     final ConcurrentHashMap<String, Mailbox> endpoints = new ConcurrentHashMap<>();
-    /**
-     * Gateway methods' parameter annotations, read once a method ({@link Method#getParameterAnnotations} parses
-     * them from the class file at every call); read only, by {@link LocalInvocationHandler} for a call's timeout.
-     */
-    private final ConcurrentHashMap<Method, Annotation[][]> parameterAnnotations = new ConcurrentHashMap<>();
     private final AtomicInteger services = new AtomicInteger();
     private final String name;
 
@@ -184,16 +177,6 @@ public final class LocalRpcSystem implements RpcSystem {
     }
 
     /** Runs {@code r} on a worker thread (on this thread once the system is closed). */
-    /** {@code method}'s parameter annotations, parsed at its first call; the caller must not change them. */
-    Annotation[][] parameterAnnotations(Method method) {
-        Annotation[][] a = parameterAnnotations.get(method);
-        if (a == null) {
-            a = method.getParameterAnnotations();
-            parameterAnnotations.putIfAbsent(method, a);
-        }
-        return a;
-    }
-
     void runLater(Runnable r) {
         try {
             workers.execute(r);

@@ -258,7 +258,7 @@ class LocalRpcSystemTest {
             assertInstanceOf(TimeoutException.class, e.getCause());
             Throwable sync = assertThrows(Throwable.class, () -> g.totalNowWithin(Duration.ofMillis(50)));
             assertTrue(ExceptionUtils.findThrowable(sync, TimeoutException.class).isPresent(), sync.toString());
-            // the same method again (its parameter annotations read once): this call's own timeout, not the last
+            // the same method again: this call's own timeout, not the last call's
             later = g.totalWithin(Duration.ofSeconds(WAIT_S));
             Thread.sleep(200);
             assertFalse(later.isDone(), "waits for the blocked endpoint, past the first call's 50 ms");
