@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An RPC system for Flink clusters whose components all run in this JVM (an embedded MiniCluster with its
  * default shared, local RPC services): endpoints are called through {@link java.lang.reflect.Proxy} gateways
- * (one proxy class per gateway interface; an endpoint's own server is a plain {@link LocalRpcServer}) that hand
+ * (one proxy class per gateway interface; an endpoint's own server is a plain {@code LocalRpcServer}) that hand
  * each call to the endpoint's mailbox, which a small pool of threads runs one message at a time
  * (the endpoint's main thread, as Flink's Pekko actors do), without Pekko's actor systems, configuration,
  * class loader or dispatchers.
