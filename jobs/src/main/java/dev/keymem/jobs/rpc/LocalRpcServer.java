@@ -18,7 +18,7 @@ import org.apache.flink.runtime.rpc.RpcServer;
  * request and kept, whose calls go to the mailbox with the endpoint's fencing token of the moment (as the Pekko
  * server's). Such a proxy's class is the one {@link LocalRpcService#connect} makes for the same interface, so an
  * endpoint costs no proxy class of its own (each a class generated and defined at run time, ~4 ms of CPU at
- * start-up; a 20-line log run made 12).
+ * start-up: a 20-line log run defines 8 proxy classes instead of 12, 2 of them for annotations).
  */
 final class LocalRpcServer implements RpcServer {
     private final LocalRpcSystem system;
