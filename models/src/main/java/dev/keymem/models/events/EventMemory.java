@@ -1712,7 +1712,7 @@ public final class EventMemory {
          */
         private void make(int[] among) {
             if (among == null) {
-                makeAll();
+                makeReference(null);
                 return;
             }
             byte[] q = vector;
@@ -1731,41 +1731,6 @@ public final class EventMemory {
                     v[n++] = f;
                     sq += (double) f * f;
                 }
-            }
-            nz = n == count ? idx : Arrays.copyOf(idx, n);
-            val = n == count ? v : Arrays.copyOf(v, n);
-            norm2 = sq;
-        }
-
-        /**
-         * {@link #makeReference}{@code (null)}'s values (every component visited) in one loop without a branch on a
-         * component's value: a long text's vector has about as many zero bytes as not, in no pattern, so the
-         * reference's test per component is mispredicted about every other one. Each component's index and value
-         * are stored and the count moves on (a conditional move) where the value is not zero; its square is added
-         * to the sum either way. That is the reference's sum bit for bit: with a finite scale, a value that is not
-         * kept is +0.0 or -0.0 (a zero byte times the scale, or a product that underflowed), its square +0.0, and
-         * adding +0.0 to a sum that started at +0.0 never changes it; a value kept is kept because it is not zero,
-         * which for a finite scale is the reference's test ({@code b != 0 && f != 0f}: a zero byte gives a zero
-         * value). A scale that is not finite (no stored entry has one) takes the reference.
-         */
-        private void makeAll() {
-            byte[] q = vector;
-            float s = scale;
-            if (!Float.isFinite(s)) {
-                makeReference(null);
-                return;
-            }
-            int count = q.length;
-            int[] idx = new int[count];
-            float[] v = new float[count];
-            int n = 0;
-            double sq = 0;
-            for (int j = 0; j < count; j++) {
-                float f = q[j] * s;
-                idx[n] = j; // n <= j: in range, overwritten by the next component where f is not kept
-                v[n] = f;
-                sq += (double) f * f;
-                n += (Float.floatToRawIntBits(f) & 0x7fffffff) != 0 ? 1 : 0;
             }
             nz = n == count ? idx : Arrays.copyOf(idx, n);
             val = n == count ? v : Arrays.copyOf(v, n);

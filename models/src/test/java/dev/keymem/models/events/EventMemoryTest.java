@@ -299,7 +299,7 @@ class EventMemoryTest {
      * A candidate's derived values in one loop equal the reference's two (nonzero components, values, and their
      * sum of squares bit for bit), over dense, sparse and empty byte vectors, listed indices that include zero
      * bytes, scales that make products underflow to zero, zero, negative and non-finite scales, and no list (all
-     * components: the dense form, {@code makeAll}).
+     * components).
      */
     @Test
     void derivedValuesEqualTheReferenceBitForBit() {
