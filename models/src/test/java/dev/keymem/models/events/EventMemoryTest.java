@@ -298,7 +298,8 @@ class EventMemoryTest {
     /**
      * A candidate's derived values in one loop equal the reference's two (nonzero components, values, and their
      * sum of squares bit for bit), over dense, sparse and empty byte vectors, listed indices that include zero
-     * bytes, scales that make products underflow to zero, and no list (all components).
+     * bytes, scales that make products underflow to zero, zero, negative and non-finite scales, and no list (all
+     * components).
      */
     @Test
     void derivedValuesEqualTheReferenceBitForBit() {
@@ -322,6 +323,11 @@ class EventMemoryTest {
                 case 1 -> 1e-40f;
                 default -> (float) (r.nextDouble() / 127);
             };
+            if (trial % 11 == 5) {
+                // scales no stored entry has: zero, negative (zero bytes give -0.0), not finite
+                float[] odd = {0f, -0f, -scale, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+                scale = odd[trial % odd.length];
+            }
             int[] listed = trial % 7 == 0 ? null : among.stream().mapToInt(Integer::intValue).toArray();
             Object[] fast = EventMemory.derivedValuesForTests(q, scale, listed, false);
             Object[] ref = EventMemory.derivedValuesForTests(q, scale, listed, true);
