@@ -33,11 +33,18 @@ public final class ByteScan {
      * The index in its word of the lowest byte flagged in {@code m} (a nonzero word of high bits, byte k in bits
      * 8k..8k+7 as {@link #LONGS} reads it). Each scan's flags are exact in their lowest flagged byte (a flag set by a
      * borrow lies above the byte that borrowed, itself flagged), so this is the first hit of the word: the scans
-     * return it at once instead of looking at the word's bytes one by one again.
+     * return it at once instead of looking at the word's bytes one by one again. The lowest flag alone
+     * ({@code m & -m}, bit 8k+7) shifted down is 1 at byte k, and times {@link #LANES} (byte j of it 7 - j) puts
+     * byte 7 - k of {@code LANES}, which is k, in the top byte: three word operations, where
+     * {@code Long.numberOfTrailingZeros(m) >>> 3} (the same lane; ByteScanTest compares them) is two calls under
+     * C1, which does not make it an intrinsic.
      */
-    private static int lane(long m) {
-        return Long.numberOfTrailingZeros(m) >>> 3;
+    static int lane(long m) {
+        return (int) ((((m & -m) >>> 7) * LANES) >>> 56);
     }
+
+    /** Byte j is {@code 7 - j} (see {@link #lane}). */
+    private static final long LANES = 0x0001020304050607L;
 
     /** The first index in {@code [from, to)} whose byte is {@code v}, or -1. */
     public static int indexOf(byte[] b, int from, int to, byte v) {

@@ -116,4 +116,18 @@ class ByteScanTest {
         }
         assertTrue(checked > 10_000, "checked: " + checked);
     }
+
+    /** A word's lowest flagged byte, for every set of flagged bytes: the trailing zero count's lane. */
+    @Test
+    void theLaneIsTheLowestFlaggedByte() {
+        for (int flags = 1; flags < 256; flags++) {
+            long m = 0;
+            for (int k = 0; k < 8; k++) {
+                if ((flags >>> k & 1) != 0) {
+                    m |= 0x80L << (8 * k);
+                }
+            }
+            assertEquals(Long.numberOfTrailingZeros(m) >>> 3, ByteScan.lane(m), "flags " + flags);
+        }
+    }
 }
