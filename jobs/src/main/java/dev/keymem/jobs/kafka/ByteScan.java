@@ -8,8 +8,9 @@ import org.apache.flink.annotation.Internal;
 /**
  * Scans of byte arrays eight bytes at a time (one {@code long} read and a few word operations per eight bytes,
  * a hit's place in its word taken from the word's flags; the last bytes short of a word one by one), for the
- * per-record scans of the readers and writers of file runs: under C1, the JIT of those runs, a plain loop costs ~1.5 ns a byte (a load, a bounds check and a compare each),
- * these ~0.6. Each answer is the plain loop's (the {@code *Reference} forms; ByteScanTest compares them).
+ * per-record scans of the readers and writers of file runs: under C1, the JIT of those runs, a plain loop costs
+ * ~1.5 ns a byte (a load, a bounds check and a compare each), these ~0.6. Each answer is the plain loop's (the
+ * {@code *Reference} forms; ByteScanTest compares them).
  */
 @Internal
 public final class ByteScan {
