@@ -7,9 +7,10 @@ import org.apache.flink.annotation.Internal;
 
 /**
  * Scans of byte arrays eight bytes at a time (one {@code long} read and a few word operations per eight bytes,
- * the bytes of a hit then looked at one by one), for the per-record scans of the readers and writers of file runs:
- * under C1, the JIT of those runs, a plain loop costs ~1.5 ns a byte (a load, a bounds check and a compare each),
- * these ~0.6. Each answer is the plain loop's (the {@code *Reference} forms; ByteScanTest compares them).
+ * a hit's place in its word taken from the word's flags; the last bytes short of a word one by one), for the
+ * per-record scans of the readers and writers of file runs: under C1, the JIT of those runs, a plain loop costs
+ * ~1.5 ns a byte (a load, a bounds check and a compare each), these ~0.6. Each answer is the plain loop's (the
+ * {@code *Reference} forms; ByteScanTest compares them).
  */
 @Internal
 public final class ByteScan {
@@ -29,13 +30,31 @@ public final class ByteScan {
         return (w - ONES) & ~w & HIGHS;
     }
 
+    /**
+     * The index in its word of the lowest byte flagged in {@code m} (a nonzero word of high bits, byte k in bits
+     * 8k..8k+7 as {@link #LONGS} reads it). Each scan's flags are exact in their lowest flagged byte (a flag set by a
+     * borrow lies above the byte that borrowed, itself flagged), so this is the first hit of the word: the scans
+     * return it at once instead of looking at the word's bytes one by one again. The lowest flag alone
+     * ({@code m & -m}, bit 8k+7) shifted down is 1 at byte k, and times {@link #LANES} (byte j of it 7 - j) puts
+     * byte 7 - k of {@code LANES}, which is k, in the top byte: three word operations, where
+     * {@code Long.numberOfTrailingZeros(m) >>> 3} (the same lane; ByteScanTest compares them) is two calls under
+     * C1, which does not make it an intrinsic.
+     */
+    static int lane(long m) {
+        return (int) ((((m & -m) >>> 7) * LANES) >>> 56);
+    }
+
+    /** Byte j is {@code 7 - j} (see {@link #lane}). */
+    private static final long LANES = 0x0001020304050607L;
+
     /** The first index in {@code [from, to)} whose byte is {@code v}, or -1. */
     public static int indexOf(byte[] b, int from, int to, byte v) {
         long pattern = ONES * (v & 0xFF);
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            if (zeros((long) LONGS.get(b, i) ^ pattern) != 0) {
-                break;
+            long m = zeros((long) LONGS.get(b, i) ^ pattern);
+            if (m != 0) {
+                return i + lane(m);
             }
         }
         for (; i < to; i++) {
@@ -69,8 +88,9 @@ public final class ByteScan {
             long w = (long) LONGS.get(b, i);
             // bytes over 127, bytes below 0x20 (exact in the lowest flagged byte: no borrow reaches it), quotes,
             // backslashes
-            if ((w & HIGHS | (w - spaces) & ~w & HIGHS | zeros(w ^ quotes) | zeros(w ^ backslashes)) != 0) {
-                break;
+            long m = w & HIGHS | (w - spaces) & ~w & HIGHS | zeros(w ^ quotes) | zeros(w ^ backslashes);
+            if (m != 0) {
+                return i + lane(m);
             }
         }
         for (; i < to; i++) {
@@ -99,8 +119,9 @@ public final class ByteScan {
         int i = from;
         for (; i + 8 <= to; i += 8) {
             long w = (long) LONGS.get(b, i);
-            if ((w & HIGHS | zeros(w) | zeros(w ^ backslashes)) != 0) {
-                break;
+            long m = w & HIGHS | zeros(w) | zeros(w ^ backslashes);
+            if (m != 0) {
+                return i + lane(m);
             }
         }
         for (; i < to; i++) {
@@ -127,8 +148,9 @@ public final class ByteScan {
     public static int indexOfNegative(byte[] b, int from, int to) {
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            if (((long) LONGS.get(b, i) & HIGHS) != 0) {
-                break;
+            long m = (long) LONGS.get(b, i) & HIGHS;
+            if (m != 0) {
+                return i + lane(m);
             }
         }
         for (; i < to; i++) {
@@ -155,8 +177,9 @@ public final class ByteScan {
         int i = from;
         for (; i + 8 <= to; i += 8) {
             long w = (long) LONGS.get(b, i);
-            if ((w & HIGHS | zeros(w ^ pattern)) != 0) {
-                break;
+            long m = w & HIGHS | zeros(w ^ pattern);
+            if (m != 0) {
+                return i + lane(m);
             }
         }
         for (; i < to; i++) {
@@ -189,8 +212,9 @@ public final class ByteScan {
         int i = from;
         for (; i + 8 <= to; i += 8) {
             long w = (long) LONGS.get(b, i);
-            if (((w - spaces) & ~w & HIGHS | zeros(w ^ quotes) | zeros(w ^ backslashes)) != 0) {
-                break;
+            long m = (w - spaces) & ~w & HIGHS | zeros(w ^ quotes) | zeros(w ^ backslashes);
+            if (m != 0) {
+                return i + lane(m);
             }
         }
         for (; i < to; i++) {

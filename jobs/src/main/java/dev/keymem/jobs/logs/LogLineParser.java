@@ -870,15 +870,9 @@ public final class LogLineParser implements Serializable {
             if (i + 1 >= n) {
                 return null;
             }
-            byte c = switch (b[i + 1]) {
-                case 'b' -> '\b';
-                case 'f' -> '\f';
-                case 'n' -> '\n';
-                case 'r' -> '\r';
-                case 't' -> '\t';
-                case '"', '\\', '/' -> b[i + 1];
-                default -> 0;
-            };
+            byte e = b[i + 1];
+            // an escaped quote first (a JSON text in a JSON string has little else): one compare, not the switch's
+            byte c = e == '"' ? e : escaped(e);
             if (c == 0) {
                 return null;
             }
@@ -905,6 +899,19 @@ public final class LogLineParser implements Serializable {
                 return null;
             }
         }
+    }
+
+    /** The char of the JSON escape whose letter is {@code e} (a backslash then {@code e}), or 0 where none is. */
+    private static byte escaped(byte e) {
+        return switch (e) {
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case '"', '\\', '/' -> e;
+            default -> 0;
+        };
     }
 
     /** The first size of {@link #readString}'s buffer for an escaped string, bytes (at most the record's rest). */

@@ -84,4 +84,50 @@ class ByteScanTest {
         }
         assertTrue(hits > 10_000, "hits: " + hits);
     }
+
+    /** Two hits in one word, at every pair of its places, after a word of plain bytes: the first one is found. */
+    @Test
+    void theFirstOfTwoHitsInAWordIsFound() {
+        int checked = 0;
+        for (byte x : SPECIAL) {
+            for (byte y : SPECIAL) {
+                for (int at = 0; at < 8; at++) {
+                    for (int later = at + 1; later < 8; later++) {
+                        byte[] b = new byte[20];
+                        java.util.Arrays.fill(b, (byte) 'a');
+                        b[8 + at] = x;
+                        b[8 + later] = y;
+                        for (int from = 0; from <= 8 + at; from += 3) {
+                            assertEquals(ByteScan.jsonStringStopReference(b, from, 20),
+                                    ByteScan.jsonStringStop(b, from, 20));
+                            assertEquals(ByteScan.jsonCharStopReference(b, from, 20),
+                                    ByteScan.jsonCharStop(b, from, 20));
+                            assertEquals(ByteScan.asciiStopReference(b, from, 20), ByteScan.asciiStop(b, from, 20));
+                            assertEquals(ByteScan.indexOfNegativeReference(b, from, 20),
+                                    ByteScan.indexOfNegative(b, from, 20));
+                            assertEquals(ByteScan.indexOfReference(b, from, 20, y), ByteScan.indexOf(b, from, 20, y));
+                            assertEquals(ByteScan.indexOfNegativeOrReference(b, from, 20, y),
+                                    ByteScan.indexOfNegativeOr(b, from, 20, y));
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 10_000, "checked: " + checked);
+    }
+
+    /** A word's lowest flagged byte, for every set of flagged bytes: the trailing zero count's lane. */
+    @Test
+    void theLaneIsTheLowestFlaggedByte() {
+        for (int flags = 1; flags < 256; flags++) {
+            long m = 0;
+            for (int k = 0; k < 8; k++) {
+                if ((flags >>> k & 1) != 0) {
+                    m |= 0x80L << (8 * k);
+                }
+            }
+            assertEquals(Long.numberOfTrailingZeros(m) >>> 3, ByteScan.lane(m), "flags " + flags);
+        }
+    }
 }

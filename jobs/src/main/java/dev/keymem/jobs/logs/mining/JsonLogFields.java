@@ -725,8 +725,20 @@ public final class JsonLogFields {
         }
     }
 
-    /** The index of the first char at or after {@code i} that is no JSON whitespace (or {@code to}). */
-    private static int space(byte[] c, int i, int to) {
+    /**
+     * The index of the first char at or after {@code i} that is no JSON whitespace (or {@code to}). A printable
+     * ASCII char other than the space (the common case: no whitespace at all) is answered by one compare, before
+     * the loop's four; {@link #spaceReference} is the loop alone (JsonLogFieldsTest compares the two).
+     */
+    static int space(byte[] c, int i, int to) {
+        if (i < to && c[i] > ' ') {
+            return i;
+        }
+        return spaceReference(c, i, to);
+    }
+
+    /** {@link #space}'s reference: the loop over JSON's four whitespace chars. */
+    static int spaceReference(byte[] c, int i, int to) {
         while (i < to) {
             int ch = c[i] & 0xFF;
             if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') {

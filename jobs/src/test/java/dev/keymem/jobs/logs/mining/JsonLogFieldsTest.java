@@ -470,4 +470,26 @@ class JsonLogFieldsTest {
         }
         return read;
     }
+
+    /** The whitespace skip's one-compare fast path against its loop: every byte value, then each after spaces. */
+    @Test
+    void theSpaceSkipIsItsLoop() {
+        byte[] ws = {' ', '\n', '\r', '\t'};
+        for (int x = 0; x < 256; x++) {
+            for (int lead = 0; lead < 4; lead++) {
+                byte[] c = new byte[lead + 2];
+                for (int k = 0; k < lead; k++) {
+                    c[k] = ws[(k + x) & 3];
+                }
+                c[lead] = (byte) x;
+                c[lead + 1] = 'a';
+                for (int from = 0; from <= c.length; from++) {
+                    for (int to = from; to <= c.length; to++) {
+                        assertEquals(JsonLogFields.spaceReference(c, from, to), JsonLogFields.space(c, from, to));
+                    }
+                }
+            }
+        }
+        assertEquals(3, JsonLogFields.space(new byte[] {' ', '\t', '\n', '"'}, 0, 4));
+    }
 }
