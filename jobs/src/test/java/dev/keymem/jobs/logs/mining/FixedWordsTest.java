@@ -97,6 +97,19 @@ class FixedWordsTest {
         assertTrue(skipped > 100_000, skipped + " skipped");
     }
 
+    /** The third-byte table, filled a row at a time, is its definition's, entry by entry. */
+    @Test
+    void thirdByteTableIsItsDefinition() {
+        int set = 0;
+        for (int r = 0; r < FixedWords.rows(); r++) {
+            for (int third = 0; third < 256; third++) {
+                assertEquals(FixedWords.thirdReference(r, third), FixedWords.third(r, third), r + " " + third);
+                set += FixedWords.third(r, third) ? 1 : 0;
+            }
+        }
+        assertTrue(set > 0 && set < FixedWords.rows() * 256, set + " set");
+    }
+
     @Test
     void gatesPassTakesTheCensusToo() throws IOException {
         List<String> lines = new java.util.ArrayList<>(corpus());
