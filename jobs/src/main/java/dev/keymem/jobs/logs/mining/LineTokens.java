@@ -485,11 +485,8 @@ public final class LineTokens implements Serializable {
         return unitAfterNumber(s, i) || ((c == '<' || c == '>' || c == '~') && unitAfterNumber(s, i + 1));
     }
 
-    private static final char[] NUM_CHARS = "<NUM>".toCharArray();
-    private static final char[] TS_CHARS = "<TS>".toCharArray();
-
-    /** Whether a number starts at {@code i} and a unit's first letter follows it (after at most one {@code \\s}). */
-    private static boolean unitAfterNumber(char[] s, int i) {
+    /** {@link #unitAfterNumber} as it was, the placeholders compared by {@code startsWith} (the reference, for tests). */
+    static boolean unitAfterNumberReference(char[] s, int i) {
         int n = s.length;
         int q;
         if (RegexScan.startsWith(s, NUM_CHARS, i)) {
@@ -497,6 +494,54 @@ public final class LineTokens implements Serializable {
         } else if (RegexScan.startsWith(s, TS_CHARS, i)) {
             q = i + 4;
         } else if (i < n && RegexScan.digit(s[i])) {
+            q = i + 1;
+            while (q < n && RegexScan.digit(s[q])) {
+                q++;
+            }
+            if (q + 1 < n && s[q] == '.' && RegexScan.digit(s[q + 1])) {
+                q += 2;
+                while (q < n && RegexScan.digit(s[q])) {
+                    q++;
+                }
+            }
+        } else {
+            return false;
+        }
+        if (q < n && unitStart(s[q])) {
+            return true;
+        }
+        return q + 1 < n && space(s[q]) && unitStart(s[q + 1]);
+    }
+
+    /** For tests: {@link #unitAfterNumber} at {@code i} of {@code s}. */
+    static boolean unitAfterNumberAt(char[] s, int i) {
+        return unitAfterNumber(s, i);
+    }
+
+    private static final char[] NUM_CHARS = "<NUM>".toCharArray();
+    private static final char[] TS_CHARS = "<TS>".toCharArray();
+
+    /**
+     * Whether a number starts at {@code i} and a unit's first letter follows it (after at most one {@code \\s}).
+     * The first char decides which number to read: a {@code <} the placeholders' (compared in place, no call per
+     * placeholder: the walk asks here at every placeholder of a masked line), a digit the digits'.
+     */
+    private static boolean unitAfterNumber(char[] s, int i) {
+        int n = s.length;
+        if (i >= n) {
+            return false;
+        }
+        char c = s[i];
+        int q;
+        if (c == '<') {
+            if (i + 4 < n && s[i + 1] == 'N' && s[i + 2] == 'U' && s[i + 3] == 'M' && s[i + 4] == '>') {
+                q = i + 5;
+            } else if (i + 3 < n && s[i + 1] == 'T' && s[i + 2] == 'S' && s[i + 3] == '>') {
+                q = i + 4;
+            } else {
+                return false;
+            }
+        } else if (c >= '0' && c <= '9') {
             q = i + 1;
             while (q < n && RegexScan.digit(s[q])) {
                 q++;

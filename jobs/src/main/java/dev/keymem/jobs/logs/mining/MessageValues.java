@@ -697,7 +697,7 @@ final class MessageValues {
             int c = b[i] & 0xff;
             if (i + 1 < n) {
                 int row = FixedWords.pairRow(c, b[i + 1] & 0xff);
-                if (row != 0) {
+                if (row != 0 && FixedWords.mayFind(b, i, row - 1)) {
                     bits = FixedWords.pairAt(b, i, row - 1, bits);
                 }
             }

@@ -60,6 +60,56 @@ class FixedWordsTest {
         assertEquals(1L << FixedWords.DIGIT_BLANK_CAPITAL, FixedWords.census("x 404 Not") & 1L << FixedWords.DIGIT_BLANK_CAPITAL);
     }
 
+    /**
+     * {@link FixedWords#mayFind}'s table is sound: where it says no, {@link FixedWords#pairAt} finds nothing, for
+     * every pair with a row, every third byte, and the rest of the text each word of the row (with that third byte)
+     * or a blank; and where the text ends after the pair it says yes.
+     */
+    @Test
+    void thirdByteSkipsOnlyWherePairAtFindsNothing() {
+        int skipped = 0;
+        for (int first = 0; first < 256; first++) {
+            for (int second = 0; second < 256; second++) {
+                int row = FixedWords.pairRow(first, second);
+                if (row == 0) {
+                    continue;
+                }
+                assertTrue(FixedWords.mayFind(new byte[] {(byte) first, (byte) second}, 0, row - 1));
+                for (int third = 0; third < 256; third++) {
+                    List<byte[]> texts = new ArrayList<>();
+                    texts.add(new byte[] {(byte) first, (byte) second, (byte) third, ' ', 'A'});
+                    for (String w : FixedWords.WORDS) {
+                        byte[] t = (w + "   ").getBytes(StandardCharsets.ISO_8859_1);
+                        t[0] = (byte) first;
+                        t[1] = (byte) second;
+                        t[2] = (byte) third;
+                        texts.add(t);
+                    }
+                    for (byte[] t : texts) {
+                        if (!FixedWords.mayFind(t, 0, row - 1)) {
+                            skipped++;
+                            assertEquals(0L, FixedWords.pairAt(t, 0, row - 1, 0L), first + " " + second + " " + third);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(skipped > 100_000, skipped + " skipped");
+    }
+
+    /** The third-byte table, filled a row at a time, is its definition's, entry by entry. */
+    @Test
+    void thirdByteTableIsItsDefinition() {
+        int set = 0;
+        for (int r = 0; r < FixedWords.rows(); r++) {
+            for (int third = 0; third < 256; third++) {
+                assertEquals(FixedWords.thirdReference(r, third), FixedWords.third(r, third), r + " " + third);
+                set += FixedWords.third(r, third) ? 1 : 0;
+            }
+        }
+        assertTrue(set > 0 && set < FixedWords.rows() * 256, set + " set");
+    }
+
     @Test
     void gatesPassTakesTheCensusToo() throws IOException {
         List<String> lines = new java.util.ArrayList<>(corpus());

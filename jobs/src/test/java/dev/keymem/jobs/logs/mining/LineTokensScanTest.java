@@ -169,6 +169,36 @@ class LineTokensScanTest {
     }
 
     /** The census's endpoint check asks endpointAt only where a dot is in the run before the colon. */
+    /** {@link LineTokens#unitAfterNumber}'s placeholders compared in place: its reference's answer at every index. */
+    @Test
+    void unitAfterNumberIsTheReferences() {
+        List<String> lines = new java.util.ArrayList<>(List.of("", "<", "<N", "<NU", "<NUM", "<NUM>", "<NUM>ms",
+                "<NUM> ms", "<NUM>  ms", "<TS>", "<TS>s", "<TS> h", "<T", "<TS", "<<NUM>ms", "<5ms", "~<NUM>KB",
+                ">12.5 GB", "12.", "12.5", "12.5x", "1 µs", "1\u00b5s", "<NUM>\u00b5", "<HEX>ms", "<ID>s", "<NUMS>ms",
+                "<NUM>\uD83D\uDE00", "\uD83D<NUM>b", "3\tms", "3\nms", "<TS>\u2028m", "x<NUM>kx"));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(23);
+        String[] parts = {"<NUM>", "<TS>", "<", ">", "~", "N", "U", "M", "T", "S", "1", "42", ".", " ", "ms", "K", "b",
+            "é", "漢", "\uD83D", "\uDE00", "_", "x"};
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = r.nextInt(8); k >= 0; k--) {
+                b.append(parts[r.nextInt(parts.length)]);
+            }
+            lines.add(b.toString());
+        }
+        lines.add("<NUM>ms ".repeat(5_000));
+        int found = 0;
+        for (String line : lines) {
+            char[] cs = line.toCharArray();
+            for (int i = 0; i <= cs.length; i++) {
+                boolean ref = LineTokens.unitAfterNumberReference(cs, i);
+                assertEquals(ref, LineTokens.unitAfterNumberAt(cs, i), line + " at " + i);
+                found += ref ? 1 : 0;
+            }
+        }
+        assertTrue(found > 1_000, found + " found");
+    }
+
     @Test
     void portCheckOnColonsAfterDotsAndRuns() {
         List<String> lines = new ArrayList<>();
