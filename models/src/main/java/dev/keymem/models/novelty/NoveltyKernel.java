@@ -598,12 +598,12 @@ abstract class NoveltyKernel {
         }
 
         /**
-         * Advances packed cell {@code pc} (its values in {@link PackedCell#vals}) by item {@code x} (c finite floats) whose
-         * nonzero coordinates are {@code nz[0..k)}, ascending, with {@code pc}'s decay factor (in (0, 1]) and
-         * write strength {@code beta}; returns the innovation of the state before, as {@link Scalar#step}.
+         * Advances packed cell {@code pc} (its values in {@link PackedCell#vals}, row stride {@link
+         * PackedCell#stride}) by item {@code x} (c finite floats) whose nonzero coordinates are {@code nz[0..k)},
+         * ascending, with {@code pc}'s decay factor (in (0, 1]) and write strength {@code beta}; returns the
+         * innovation of the state before, as {@link Scalar#step}.
          */
         float step(PackedCell pc, float[] x, int[] nz, int k, float beta, double decay) {
-
             float a = pc.factor;
             int old = pc.m;
             int[] slot = pc.slot;
@@ -731,7 +731,6 @@ abstract class NoveltyKernel {
         private void writeRows(float[] s, int w, float[] x, int[] nz, int k, int m) {
             float[] u = this.u;
             int[] rowOf = this.rowOf;
-
             int t = 0;
             for (; t + 4 <= k; t += 4) {
                 int r0 = rowOf[t] * w;
@@ -783,7 +782,6 @@ abstract class NoveltyKernel {
             int[] rowOf = this.rowOf;
             int[] rows = this.oldRows;
             float[] ks = this.oldKs;
-
             int n = 0;
             for (int t = 0; t < k; t++) {
                 if (rowOf[t] < old) { // a row made active by this item holds +0s

@@ -6,10 +6,11 @@ import java.util.Arrays;
  * A key's fading cell kept packed for {@link NoveltyKernel.Packed}, in its own array {@link #vals}: only the
  * coordinates some item of the key has touched (nonzero in its x; the <i>active</i> ones, m of them) have rows
  * and columns, stored as an m x m block at the array's top left (row stride {@link #stride}, at least m and at
- * most c), in the order they became active; every other value of the cell is +0. This holds for every cell the kernel writes while its values are
- * finite: a step changes only rows of x's nonzero coordinates, by x_i u_j, and u_j is +0 where x_j is 0 and
- * column j is all +0 (so the block is closed under steps), and a decayed +0 stays +0. A log source's items
- * touch 20 to 40 of 64 coordinates, so a step's passes work on m columns instead of 64.
+ * most c), in the order they became active; every other value of the cell is +0. This holds for every cell the
+ * kernel writes while its values are finite: a step changes only rows of x's nonzero coordinates, by x_i u_j, and
+ * u_j is +0 where x_j is 0 and column j is all +0 (so the block is closed under steps), and a decayed +0 stays +0.
+ * A log source's items touch 20 to 60 of 64 coordinates (m averages 27 a step on logs-10k, 57 on mix49k), so a
+ * step's passes work on m columns instead of 64.
  *
  * <p>The rows of active coordinates that an item does not touch (x_i = 0) are only decayed and flushed by a
  * step, which nothing of the step reads (the same argument as {@link DeferredDecay}'s): their decays wait,
