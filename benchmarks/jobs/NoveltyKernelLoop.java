@@ -26,7 +26,8 @@ import java.util.Map;
  * {@link Novelty#write}) over FILE's lines: the items are made first, untimed, as the job makes them (each
  * source's template miner, then the normalized embedding of the masked line, at the job's default settings), then
  * REPS passes write each source's items in file order, sources one after another (as a batch run's sorted input
- * does), each pass from fresh states. Prints per pass the CPU ns per item of this thread, the candidates (innovation
+ * does), each pass from fresh states (made in the timed part, as the job makes one per source). Prints per pass
+ * the CPU ns per item of this thread, the candidates (innovation
  * above the threshold) and admissions, and a digest of the innovations, admissions and final cells (the same
  * digest for two builds: bit for bit the same memory). For component times of the kernel and before/after
  * comparisons of it; whole-run numbers come from memctl. Usage (C1 alone, as memctl runs files up to 20 MiB;
@@ -76,10 +77,10 @@ public class NoveltyKernelLoop {
             int admitted = 0;
             long cpu = 0;
             for (Map.Entry<String, List<float[]>> e : items.entrySet()) {
+                long t0 = bean.getCurrentThreadCpuTime(); // a new key's state counts (the job makes one per source)
                 NoveltyState st = memory.newState(e.getKey().hashCode());
                 NoveltyStore store = NoveltyStore.inMemory();
                 int item = 0;
-                long t0 = bean.getCurrentThreadCpuTime();
                 for (float[] x : e.getValue()) {
                     NoveltyWrite w = memory.write(st, store, x, item++, null);
                     h = h * 31 + Float.floatToRawIntBits(w.innovation()) + (w.admitted() ? 7 : 0);

@@ -68,12 +68,27 @@ final class DeferredDecay {
     }
 
     /**
+     * The reference of {@link #catchUp}: n steps of {@code v = flush(v * a)} on each of the row's c values, one
+     * after another (the steps' own operations).
+     */
+    static void catchUpReference(float[] s, int row, int c, int n, float a) {
+        for (int k = row; k < row + c; k++) {
+            float v = s[k];
+            for (int q = 0; q < n; q++) {
+                v = NoveltyKernel.flush(v * a);
+            }
+            s[k] = v;
+        }
+    }
+
+    /**
      * Row {@code row} of s (c values, all finite) after {@code n} steps of {@code v = flush(v * a)}, |a| &lt;= 1:
      * the products one after another ({@code v * a}, rounded, n times) and one flush at the end, or fewer products
      * where the values have all fallen below the flush threshold (each then ends as +0; the values stay above
      * the subnormal range, where a multiply is slow). Four values at a time (independent products for C1's
-     * code; n = 1, a row silent for one step, without the loop of products). The row's leading and trailing +0s
-     * stay +0.
+     * code; n = 1 and 2, a row silent for one or two steps, without the loop of products), eight for n up to 8
+     * (the rest of the row four at a time). The row's leading and trailing +0s stay +0. Its results are
+     * {@link #catchUpReference}'s, bit for bit (the argument is the class doc's).
      */
     static void catchUp(float[] s, int row, int c, int n, float a) {
         int k = row;
@@ -91,22 +106,41 @@ final class DeferredDecay {
                 s[k + 2] = flushed(s[k + 2] * a);
                 s[k + 3] = flushed(s[k + 3] * a);
             }
-        } else if (n <= 8) { // few products: all of them, no test for an early stop (the result is the same)
+        } else if (n == 2) { // (v * a) * a, without a loop of products
             for (; k + 4 <= end; k += 4) {
+                s[k] = flushed(s[k] * a * a);
+                s[k + 1] = flushed(s[k + 1] * a * a);
+                s[k + 2] = flushed(s[k + 2] * a * a);
+                s[k + 3] = flushed(s[k + 3] * a * a);
+            }
+        } else if (n <= 8) { // few products: all of them, no test for an early stop (the result is the same)
+            for (; k + 8 <= end; k += 8) { // eight values a loop of products: C1 pays its loop once per eight
                 float v0 = s[k];
                 float v1 = s[k + 1];
                 float v2 = s[k + 2];
                 float v3 = s[k + 3];
+                float v4 = s[k + 4];
+                float v5 = s[k + 5];
+                float v6 = s[k + 6];
+                float v7 = s[k + 7];
                 for (int q = 0; q < n; q++) {
                     v0 *= a;
                     v1 *= a;
                     v2 *= a;
                     v3 *= a;
+                    v4 *= a;
+                    v5 *= a;
+                    v6 *= a;
+                    v7 *= a;
                 }
                 s[k] = flushed(v0);
                 s[k + 1] = flushed(v1);
                 s[k + 2] = flushed(v2);
                 s[k + 3] = flushed(v3);
+                s[k + 4] = flushed(v4);
+                s[k + 5] = flushed(v5);
+                s[k + 6] = flushed(v6);
+                s[k + 7] = flushed(v7);
             }
         }
         for (; k + 4 <= end; k += 4) {

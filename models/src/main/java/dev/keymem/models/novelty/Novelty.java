@@ -114,12 +114,11 @@ public final class Novelty {
 
     /** A fresh state at position 0; {@code keySeed} seeds the retention tier's draws. */
     public NoveltyState newState(long keySeed) {
-        NoveltyState st = new NoveltyState(cell.newState(), new long[0], new float[0],
-                retention == null ? null : retention.newState(keySeed));
-        if (packs) {
-            st.startPacked(new PackedCell(c, a));
+        if (packs) { // (no retention tier) the cell starts packed; its canonical array is made when read
+            return new NoveltyState(new PackedCell(c, a), cell.stateSize());
         }
-        return st;
+        return new NoveltyState(cell.newState(), new long[0], new float[0],
+                retention == null ? null : retention.newState(keySeed));
     }
 
     /**
@@ -175,12 +174,11 @@ public final class Novelty {
         PackedCell packed = packs && Double.isFinite(n) ? st.packed(c, a) : null; // n finite: x is finite
         if (packed != null) {
             NoveltyKernel.Packed pk = (NoveltyKernel.Packed) kernel;
-            CellState raw = st.rawPackedCell();
-            e = pk.step(packed, raw.data(), x, nonzero, k, beta[0], settings.decay());
+            e = pk.step(packed, x, nonzero, k, beta[0], settings.decay());
             if (pk.unpacked) {
-                st.unpacked();
+                st.unpacked(packed.home);
             }
-            raw.advance(1);
+            st.advancePacked();
         } else if (kernel != null) {
             CellState raw;
             if (kernel.defers()) { // rows it does not read may owe decays, applied when read

@@ -598,12 +598,12 @@ abstract class NoveltyKernel {
         }
 
         /**
-         * Advances packed cell {@code pc} (its values in {@code s}) by item {@code x} (c finite floats) whose
-         * nonzero coordinates are {@code nz[0..k)}, ascending, with {@code pc}'s decay factor (in (0, 1]) and
-         * write strength {@code beta}; returns the innovation of the state before, as {@link Scalar#step}.
+         * Advances packed cell {@code pc} (its values in {@link PackedCell#vals}, row stride {@link
+         * PackedCell#stride}) by item {@code x} (c finite floats) whose nonzero coordinates are {@code nz[0..k)},
+         * ascending, with {@code pc}'s decay factor (in (0, 1]) and write strength {@code beta}; returns the
+         * innovation of the state before, as {@link Scalar#step}.
          */
-        float step(PackedCell pc, float[] s, float[] x, int[] nz, int k, float beta, double decay) {
-            int c = this.c;
+        float step(PackedCell pc, float[] x, int[] nz, int k, float beta, double decay) {
             float a = pc.factor;
             int old = pc.m;
             int[] slot = pc.slot;
@@ -621,12 +621,14 @@ abstract class NoveltyKernel {
                 if (r < 0) {
                     r = pc.activate(nz[t]);
                 } else if (stamp[r] != now) { // decays wait
-                    pc.catchUp(s, r);
+                    pc.catchUp(r);
                 }
                 stamp[r] = now + 1; // this step's decay is applied below
                 rowOf[t] = r;
             }
             int m = pc.m;
+            float[] s = pc.vals; // (after the activations, which may move the block)
+            int w = pc.stride;
             double[] p = this.p;
             float[] u = this.u;
             for (int q = 0; q < m; q++) {
@@ -634,7 +636,7 @@ abstract class NoveltyKernel {
                 u[q] = 0f;
             }
             if (old > 0) {
-                decayOld(s, x, nz, k, a, old);
+                decayOld(s, w, x, nz, k, a, old);
             }
             // the innovation's terms in coordinate order and, in the same loop (each u_j on its own), u = beta (x - u)
             double sq = 0;
@@ -655,7 +657,7 @@ abstract class NoveltyKernel {
             }
             float e = (float) Math.sqrt(sq);
             if (umaxBits >= 0x7f800000) { // u is not finite
-                writeEveryRow(pc, s, x, a);
+                writeEveryRow(pc, x, a);
                 return e;
             }
             // |s + x_i u_j| <= bound + max |x_i| * max |u_j| (with room for the rounding): far below the float's
@@ -666,21 +668,21 @@ abstract class NoveltyKernel {
                 // the bound grows by 1.001 a step whatever the values do (some 80,000 steps reach 1e36): measure the
                 // values again (decays have kept them small), at most once every REMEASURE_STEPS steps
                 pc.measuredAt = pc.steps;
-                grown = (pc.measure(s) + xu) * 1.001f;
+                grown = (pc.measure() + xu) * 1.001f;
             }
             pc.bound = grown;
             if (grown < 1e36f) {
-                writeRows(s, x, nz, k, m);
+                writeRows(s, w, x, nz, k, m);
                 pc.steps = now + 1;
                 return e;
             }
             boolean finite = true;
             int t = 0;
             for (; t + 4 <= k; t += 4) {
-                int r0 = rowOf[t] * c;
-                int r1 = rowOf[t + 1] * c;
-                int r2 = rowOf[t + 2] * c;
-                int r3 = rowOf[t + 3] * c;
+                int r0 = rowOf[t] * w;
+                int r1 = rowOf[t + 1] * w;
+                int r2 = rowOf[t + 2] * w;
+                int r3 = rowOf[t + 3] * w;
                 float k0 = x[nz[t]];
                 float k1 = x[nz[t + 1]];
                 float k2 = x[nz[t + 2]];
@@ -702,7 +704,7 @@ abstract class NoveltyKernel {
                 finite &= f - f == 0f; // (a sum that overflows unpacks a finite cell: the same values)
             }
             for (; t < k; t++) {
-                int row = rowOf[t] * c;
+                int row = rowOf[t] * w;
                 float ki = x[nz[t]];
                 float f = 0f;
                 for (int q = 0; q < m; q++) {
@@ -714,7 +716,7 @@ abstract class NoveltyKernel {
             }
             pc.steps = now + 1;
             if (!finite) { // a packed cell holds finite values only
-                pc.unpack(s);
+                pc.unpack();
                 unpacked = true;
             }
             return e;
@@ -726,16 +728,15 @@ abstract class NoveltyKernel {
          * together. (Storing the sums unflushed and OR-ing a per-value "the flush changes it" bit, to flush a
          * row only afterwards, was slower under C1: docs/benchmarks.md, issue 13's novelty4 section.)
          */
-        private void writeRows(float[] s, float[] x, int[] nz, int k, int m) {
+        private void writeRows(float[] s, int w, float[] x, int[] nz, int k, int m) {
             float[] u = this.u;
             int[] rowOf = this.rowOf;
-            int c = this.c;
             int t = 0;
             for (; t + 4 <= k; t += 4) {
-                int r0 = rowOf[t] * c;
-                int r1 = rowOf[t + 1] * c;
-                int r2 = rowOf[t + 2] * c;
-                int r3 = rowOf[t + 3] * c;
+                int r0 = rowOf[t] * w;
+                int r1 = rowOf[t + 1] * w;
+                int r2 = rowOf[t + 2] * w;
+                int r3 = rowOf[t + 3] * w;
                 float k0 = x[nz[t]];
                 float k1 = x[nz[t + 1]];
                 float k2 = x[nz[t + 2]];
@@ -749,8 +750,8 @@ abstract class NoveltyKernel {
                 }
             }
             if (k - t >= 2) {
-                int r0 = rowOf[t] * c;
-                int r1 = rowOf[t + 1] * c;
+                int r0 = rowOf[t] * w;
+                int r1 = rowOf[t + 1] * w;
                 float k0 = x[nz[t]];
                 float k1 = x[nz[t + 1]];
                 for (int q = 0; q < m; q++) {
@@ -761,7 +762,7 @@ abstract class NoveltyKernel {
                 t += 2;
             }
             if (t < k) {
-                int row = rowOf[t] * c;
+                int row = rowOf[t] * w;
                 float ki = x[nz[t]];
                 for (int q = 0; q < m; q++) {
                     s[row + q] = DeferredDecay.flushed(s[row + q] + ki * u[q]);
@@ -775,17 +776,16 @@ abstract class NoveltyKernel {
          * (p_j and u_j read and written once per four rows, each row's terms added in row order), the last one to
          * three rows together.
          */
-        private void decayOld(float[] s, float[] x, int[] nz, int k, float a, int old) {
+        private void decayOld(float[] s, int w, float[] x, int[] nz, int k, float a, int old) {
             double[] p = this.p;
             float[] u = this.u;
             int[] rowOf = this.rowOf;
             int[] rows = this.oldRows;
             float[] ks = this.oldKs;
-            int c = this.c;
             int n = 0;
             for (int t = 0; t < k; t++) {
                 if (rowOf[t] < old) { // a row made active by this item holds +0s
-                    rows[n] = rowOf[t] * c;
+                    rows[n] = rowOf[t] * w;
                     ks[n++] = x[nz[t]];
                 }
             }
@@ -871,15 +871,17 @@ abstract class NoveltyKernel {
          * step's decay (not yet flushed) after their waiting ones, the cell goes back to its canonical layout,
          * and every row of it is written ({@code flush(s_ij + x_i u_j)}: 0 times an infinite u_j is NaN).
          */
-        private void writeEveryRow(PackedCell pc, float[] s, float[] x, float a) {
+        private void writeEveryRow(PackedCell pc, float[] x, float a) {
             int c = this.c;
             int m = pc.m;
             long now = pc.steps;
             for (int r = 0; r < m; r++) {
                 if (pc.stamp[r] != now + 1) {
-                    pc.catchUp(s, r);
+                    pc.catchUp(r);
+                    float[] v = pc.vals;
+                    int row = r * pc.stride;
                     for (int q = 0; q < m; q++) {
-                        s[r * c + q] = s[r * c + q] * a;
+                        v[row + q] = v[row + q] * a;
                     }
                     pc.stamp[r] = now + 1;
                 }
@@ -889,7 +891,7 @@ abstract class NoveltyKernel {
             for (int q = 0; q < m; q++) {
                 uc[pc.coord[q]] = u[q];
             }
-            pc.unpack(s);
+            float[] s = pc.unpack();
             for (int i = 0; i < c; i++) {
                 float ki = x[i];
                 int row = i * c;

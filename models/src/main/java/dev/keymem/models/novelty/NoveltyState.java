@@ -14,7 +14,15 @@ import java.util.Arrays;
  * {@code innovations[count]}, {@code retention} (or none).
  */
 public final class NoveltyState {
-    private final CellState cell;
+    /**
+     * The fading cell; null while a fresh state's cell is packed and no reader has asked for it (its canonical
+     * array is made then: {@link PackedCell#unpack}).
+     */
+    private CellState cell;
+    /** The item count while {@link #cell} is null. */
+    private long unmadePosition;
+    /** The fading cell's floats. */
+    private final int cellFloats;
     private long[] positions;
     private float[] innovations;
     private int count;
@@ -35,15 +43,33 @@ public final class NoveltyState {
                     + innovations.length + ") differ in length");
         }
         this.cell = cell;
+        this.cellFloats = cell.data().length;
         this.positions = positions.clone();
         this.innovations = innovations.clone();
         this.count = positions.length;
         this.retention = retention;
     }
 
+    /**
+     * A fresh state (position 0, no entries, no retention tier) whose all-+0 cell of {@code cellFloats} floats
+     * starts as the empty packed cell {@code empty}.
+     */
+    NoveltyState(PackedCell empty, int cellFloats) {
+        if (cellFloats != empty.c * empty.c || empty.m != 0) {
+            throw new IllegalArgumentException("an empty packed cell of " + empty.c + " x " + empty.c
+                    + " for a cell of " + cellFloats + " floats");
+        }
+        this.cell = null;
+        this.cellFloats = cellFloats;
+        this.positions = new long[0];
+        this.innovations = new float[0];
+        this.packed = empty;
+    }
+
     /** Items seen. */
     public long position() {
-        return cell.position();
+        CellState c = cell;
+        return c != null ? c.position() : unmadePosition;
     }
 
     /**
@@ -51,7 +77,7 @@ public final class NoveltyState {
      * read to be applied later ({@link DeferredDecay}), which this applies first. Ask again after a later item.
      */
     public CellState cell() {
-        if (owed != null || packed != null) {
+        if (owed != null || packed != null || cell == null) {
             settle();
         }
         return cell;
@@ -65,8 +91,7 @@ public final class NoveltyState {
      */
     private synchronized void settle() {
         if (packed != null) {
-            packed.unpack(cell.data());
-            packed = null;
+            unpackNow();
         }
         if (owed != null) {
             owed.settle(cell.data());
@@ -75,7 +100,7 @@ public final class NoveltyState {
 
     /** The fading cell's floats (d_c x d_c), without applying waiting decays. */
     public int cellFloats() {
-        return cell.data().length;
+        return cellFloats;
     }
 
     /**
@@ -90,7 +115,23 @@ public final class NoveltyState {
     }
 
     private synchronized void unpack() {
-        packed.unpack(cell.data());
+        if (packed != null) {
+            unpackNow();
+        }
+    }
+
+    /** Puts the packed cell into the canonical layout (its array made now where this state has no cell yet). */
+    private void unpackNow() {
+        installUnpacked(packed.unpack());
+    }
+
+    /** Takes {@code canonical} (the packed cell's canonical array, unpacked) as the cell and forgets the packing. */
+    private void installUnpacked(float[] canonical) {
+        if (cell == null) {
+            cell = new CellState(canonical, unmadePosition);
+        } else if (canonical != cell.data()) { // (a packed cell made by pack() unpacks into the cell's array)
+            throw new IllegalStateException("the packed cell unpacked into another array");
+        }
         packed = null;
     }
 
@@ -116,19 +157,21 @@ public final class NoveltyState {
         return packed;
     }
 
-    /** The fading cell's object, its values in the layout they are in (packed while {@link #packed} is set). */
-    CellState rawPackedCell() {
-        return cell;
+    /** Counts a packed step's item (the cell's position). */
+    void advancePacked() {
+        if (cell != null) {
+            cell.advance(1);
+        } else {
+            unmadePosition++;
+        }
     }
 
-    /** Starts a fresh (all +0) cell packed: nothing to scan. */
-    void startPacked(PackedCell empty) {
-        packed = empty;
-    }
-
-    /** Forgets the packed layout after a step that put the cell back into its canonical layout. */
-    void unpacked() {
-        packed = null;
+    /**
+     * Forgets the packed layout after a step that put the cell back into its canonical layout, {@code canonical}
+     * (the packed cell's {@link PackedCell#home}).
+     */
+    void unpacked(float[] canonical) {
+        installUnpacked(canonical);
     }
 
     /** The deferred decays of this state's c x c cell, made on first use. */

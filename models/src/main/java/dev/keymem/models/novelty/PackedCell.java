@@ -3,13 +3,14 @@ package dev.keymem.models.novelty;
 import java.util.Arrays;
 
 /**
- * A key's fading cell kept packed for {@link NoveltyKernel.Packed}, in the cell's own c x c array: only the
+ * A key's fading cell kept packed for {@link NoveltyKernel.Packed}, in its own array {@link #vals}: only the
  * coordinates some item of the key has touched (nonzero in its x; the <i>active</i> ones, m of them) have rows
- * and columns, stored as an m x m block at the array's top left (row stride c), in the order they became
- * active; every other value of the cell is +0. This holds for every cell the kernel writes while its values are
- * finite: a step changes only rows of x's nonzero coordinates, by x_i u_j, and u_j is +0 where x_j is 0 and
- * column j is all +0 (so the block is closed under steps), and a decayed +0 stays +0. A log source's items
- * touch 20 to 40 of 64 coordinates, so a step's passes work on m columns instead of 64.
+ * and columns, stored as an m x m block at the array's top left (row stride {@link #stride}, at least m and at
+ * most c), in the order they became active; every other value of the cell is +0. This holds for every cell the
+ * kernel writes while its values are finite: a step changes only rows of x's nonzero coordinates, by x_i u_j, and
+ * u_j is +0 where x_j is 0 and column j is all +0 (so the block is closed under steps), and a decayed +0 stays +0.
+ * A log source's items touch 20 to 60 of 64 coordinates (m averages 27 a step on logs-10k, 57 on mix49k), so a
+ * step's passes work on m columns instead of 64.
  *
  * <p>The rows of active coordinates that an item does not touch (x_i = 0) are only decayed and flushed by a
  * step, which nothing of the step reads (the same argument as {@link DeferredDecay}'s): their decays wait,
@@ -18,6 +19,12 @@ import java.util.Arrays;
  * {@link NoveltyState#cell()}), with the same operations in the same order on every value as the steps would
  * have done. A packed cell holds finite values only ({@link #pack} refuses a cell with an infinity or NaN; a
  * step that would make one unpacks first).
+ *
+ * <p>The block's array starts at {@value #FIRST_STRIDE} x {@value #FIRST_STRIDE} floats (or c x c where c is
+ * smaller) and doubles its stride (at most c) when a coordinate finds no row free: a fresh key costs 4 KB
+ * instead of the canonical cell's c x c floats (16 KB at c = 64), which a fresh packed cell never allocates:
+ * its canonical array ({@link #home}) is made when a reader first unpacks it. The layout changes no value and
+ * no operation on one.
  */
 final class PackedCell {
     final int c;
@@ -44,6 +51,17 @@ final class PackedCell {
     long measuredAt;
     /** Fewest steps between two measures of the bound. */
     static final int REMEASURE_STEPS = 64;
+    /** A fresh cell's row stride (at most c). */
+    static final int FIRST_STRIDE = 32;
+    /** The active block's values: row r, column q at {@code r * stride + q} (r, q &lt; m). */
+    float[] vals;
+    /** The block's row stride: m &lt;= stride &lt;= c. */
+    int stride;
+    /**
+     * The canonical c x c array that {@link #unpack} fills (all +0 while the cell is packed: {@link #pack} zeroes
+     * it); null until made, for a cell that started fresh.
+     */
+    float[] home;
 
     /** An empty cell (all +0) of c x c values, decays by {@code factor} (in (0, 1]). */
     PackedCell(int c, float factor) {
@@ -53,14 +71,17 @@ final class PackedCell {
         this.ascending = new int[c];
         this.stamp = new long[c];
         this.factor = factor;
+        this.stride = Math.min(c, FIRST_STRIDE);
+        this.vals = new float[stride * stride];
         Arrays.fill(slot, -1);
     }
 
-    /** The largest magnitude of the active block's values in {@code s} (all finite in a packed cell). */
-    float measure(float[] s) {
+    /** The largest magnitude of the active block's values (all finite in a packed cell). */
+    float measure() {
+        float[] s = vals;
         float max = 0f;
         for (int r = 0; r < m; r++) {
-            int row = r * c;
+            int row = r * stride;
             for (int q = 0; q < m; q++) {
                 max = Math.max(max, Math.abs(s[row + q]));
             }
@@ -69,9 +90,10 @@ final class PackedCell {
     }
 
     /**
-     * Packs {@code s} (a c x c cell in its canonical layout, no decays owed) in place: a coordinate is active
-     * when its row or column holds a value other than +0 (-0 included). Null, and {@code s} unchanged, where s
-     * holds an infinity or NaN.
+     * Packs {@code s} (a c x c cell in its canonical layout, no decays owed): its active block is copied to the
+     * packed cell's array and {@code s} is set to +0, to be its {@link #home}; a coordinate is active when its
+     * row or column holds a value other than +0 (-0 included). Null, and {@code s} unchanged, where s holds an
+     * infinity or NaN.
      */
     static PackedCell pack(float[] s, int c, float factor) {
         boolean[] active = new boolean[c];
@@ -99,23 +121,33 @@ final class PackedCell {
             }
         }
         int m = p.m;
-        if (m > 0) {
-            float[] block = new float[m * m];
-            for (int r = 0; r < m; r++) {
-                for (int q = 0; q < m; q++) {
-                    block[r * m + q] = s[p.coord[r] * c + p.coord[q]];
-                }
-            }
-            Arrays.fill(s, 0f);
-            for (int r = 0; r < m; r++) {
-                System.arraycopy(block, r * m, s, r * c, m);
+        while (p.stride < m) {
+            p.stride = Math.min(c, p.stride * 2);
+        }
+        if (p.vals.length != p.stride * p.stride) {
+            p.vals = new float[p.stride * p.stride];
+        }
+        int w = p.stride;
+        for (int r = 0; r < m; r++) {
+            for (int q = 0; q < m; q++) {
+                p.vals[r * w + q] = s[p.coord[r] * c + p.coord[q]];
             }
         }
+        if (m > 0) { // (m = 0: s is all +0)
+            Arrays.fill(s, 0f);
+        }
+        p.home = s;
         return p;
     }
 
-    /** Makes coordinate i active (its row and column +0, no decays owed); returns its compact index. */
+    /**
+     * Makes coordinate i active (its row and column +0, no decays owed); returns its compact index. May move the
+     * block to a larger array ({@link #vals}).
+     */
     int activate(int i) {
+        if (m == stride) {
+            grow();
+        }
         int r = m++;
         coord[r] = i;
         slot[i] = r;
@@ -128,8 +160,19 @@ final class PackedCell {
         return r;
     }
 
+    /** Doubles the block's stride (at most c; m &lt; c here), its rows copied. */
+    private void grow() {
+        int w = Math.min(c, stride * 2);
+        float[] v = new float[w * w];
+        for (int r = 0; r < m; r++) {
+            System.arraycopy(vals, r * stride, v, r * w, m);
+        }
+        vals = v;
+        stride = w;
+    }
+
     /** Applies compact row r's waiting decays (its columns [0, m)). */
-    void catchUp(float[] s, int r) {
+    void catchUp(int r) {
         long n = steps - stamp[r];
         if (n <= 0) {
             return;
@@ -140,33 +183,32 @@ final class PackedCell {
         }
         while (n > 0) {
             int k = (int) Math.min(n, DeferredDecay.LIMIT);
-            DeferredDecay.catchUp(s, r * c, m, k, factor);
+            DeferredDecay.catchUp(vals, r * stride, m, k, factor);
             n -= k;
         }
     }
 
     /**
-     * Puts {@code s} back into the canonical c x c layout, every waiting decay applied; this packed cell is not
-     * used again.
+     * The cell in its canonical c x c layout, every waiting decay applied: written into {@link #home} (made
+     * here, all +0, where there is none yet), which it returns. This packed cell is not used again.
      */
-    void unpack(float[] s) {
+    float[] unpack() {
+        float[] s = home;
+        if (s == null) {
+            s = new float[c * c];
+            home = s;
+        }
         int m = this.m;
-        if (m == 0) {
-            return;
-        }
+        int w = stride;
         for (int r = 0; r < m; r++) {
-            catchUp(s, r);
-        }
-        float[] block = new float[m * m];
-        for (int r = 0; r < m; r++) {
-            System.arraycopy(s, r * c, block, r * m, m);
-            Arrays.fill(s, r * c, r * c + m, 0f);
+            catchUp(r);
         }
         for (int r = 0; r < m; r++) {
             int row = coord[r] * c;
             for (int q = 0; q < m; q++) {
-                s[row + coord[q]] = block[r * m + q];
+                s[row + coord[q]] = vals[r * w + q];
             }
         }
+        return s;
     }
 }

@@ -421,4 +421,39 @@ class NoveltyKernelTest {
         }
         assertTrue(flushed > 100_000 && kept > 100_000, flushed + " flushed, " + kept + " kept");
     }
+
+    /**
+     * {@link DeferredDecay#catchUp} (its n = 1, 2, up-to-8 and longer forms, any row length and offset) against
+     * {@link DeferredDecay#catchUpReference} (n steps of {@code v = flush(v * a)} per value), bit for bit: values of
+     * every scale (near the flush threshold, subnormal, +-0, large), decays in (0, 1].
+     */
+    @Test
+    void catchUpEqualsItsReferenceBitForBit() {
+        SplittableRandom r = new SplittableRandom(23);
+        float[] decays = {(float) Math.exp((float) Math.log(0.98f)), 1f, 0.5f, 0.9999f, 1e-3f, Math.nextDown(1f)};
+        int checked = 0;
+        for (int trial = 0; trial < 20_000; trial++) {
+            int len = r.nextInt(40);
+            int off = r.nextInt(5);
+            float[] s = new float[off + len + 3];
+            for (int i = 0; i < s.length; i++) {
+                int kind = r.nextInt(10);
+                s[i] = kind == 0 ? 0f : kind == 1 ? -0f : kind == 2 ? Float.MIN_VALUE * r.nextInt(1000)
+                        : kind == 3 ? (float) (r.nextGaussian() * 1e-29) : kind == 4 ? (float) (r.nextGaussian() * 1e30)
+                        : (float) r.nextGaussian();
+            }
+            int n = r.nextInt(4) == 0 ? 1 + r.nextInt(3000) : 1 + r.nextInt(10);
+            float a = decays[r.nextInt(decays.length)];
+            float[] fast = s.clone();
+            float[] ref = s.clone();
+            DeferredDecay.catchUp(fast, off, len, n, a);
+            DeferredDecay.catchUpReference(ref, off, len, n, a);
+            for (int i = 0; i < s.length; i++) {
+                assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(fast[i]),
+                        "value " + i + " of " + s[i] + ", n " + n + ", a " + a + ", row " + off + "+" + len);
+            }
+            checked += len;
+        }
+        assertTrue(checked > 300_000);
+    }
 }

@@ -267,6 +267,50 @@ class PackedCellTest {
         sameCell(a, b, "end");
     }
 
+    /**
+     * A fresh key's packed block starts at {@value PackedCell#FIRST_STRIDE} x {@value PackedCell#FIRST_STRIDE}
+     * floats (c x c where c is smaller) and grows its stride (at most c) as items touch more coordinates, reads
+     * (which make the canonical cell) in between or not; every write and the cell bit for bit the reference's.
+     */
+    @Test
+    void aFreshKeysBlockGrowsAsItsCoordinatesDo() throws Exception {
+        for (int c : new int[] {5, 32, 33, 40, 64, 100}) {
+            for (boolean reads : new boolean[] {false, true}) {
+                NoveltySettings s = new NoveltySettings(c, c, 0.5f, 0.98f, 4, 0.5f);
+                Novelty ref = new Novelty(s, null, false);
+                Novelty packed = withKernel("packed", () -> new Novelty(s, null, true));
+                NoveltyState a = ref.newState(1);
+                NoveltyState b = packed.newState(1);
+                NoveltyStore sa = NoveltyStore.inMemory();
+                NoveltyStore sb = NoveltyStore.inMemory();
+                assertEquals(Math.min(c, PackedCell.FIRST_STRIDE), b.packed(c, 0.98f).stride, "c " + c);
+                SplittableRandom r = new SplittableRandom(c * 2L + (reads ? 1 : 0));
+                int touched = 0;
+                for (int k = 0; k < 3 * c; k++) {
+                    float[] v = new float[c];
+                    v[k % c] = 1f; // one coordinate more each item until all are touched, then again
+                    v[r.nextInt(c)] += (float) r.nextGaussian();
+                    v[r.nextInt(Math.min(c, 1 + k))] += (float) r.nextGaussian();
+                    NoveltyWrite wa = ref.write(a, sa, v, k, null);
+                    NoveltyWrite wb = packed.write(b, sb, v, k, null);
+                    assertEquals(Float.floatToIntBits(wa.innovation()), Float.floatToIntBits(wb.innovation()),
+                            "c " + c + " item " + k);
+                    assertEquals(wa, wb, "c " + c + " item " + k);
+                    if (reads && k % 7 == 3) {
+                        sameCell(a, b, "c " + c + " item " + k);
+                    }
+                    PackedCell pc = b.packed(c, 0.98f);
+                    assertTrue(pc.m <= pc.stride && pc.stride <= c && pc.vals.length == pc.stride * pc.stride,
+                            "c " + c + " item " + k + ": m " + pc.m + ", stride " + pc.stride);
+                    touched = Math.max(touched, pc.m);
+                }
+                assertEquals(c, touched, "every coordinate touched");
+                assertEquals(c, b.packed(c, 0.98f).stride);
+                sameCell(a, b, "c " + c + " end");
+            }
+        }
+    }
+
     /** Packing keeps the active coordinates' values and unpacking puts every value back where it was. */
     @Test
     void packingAndUnpackingKeepEveryValue() {
@@ -291,7 +335,7 @@ class PackedCellTest {
                 for (int i = 0; i < c; i++) {
                     assertTrue(p.slot[i] < 0 || p.coord[p.slot[i]] == i);
                 }
-                p.unpack(s);
+                assertTrue(p.unpack() == s, "unpacks into the array it packed");
                 assertEquals(java.util.Arrays.toString(bits(was)), java.util.Arrays.toString(bits(s)));
             }
         }
