@@ -222,8 +222,14 @@ public final class TemplateMiner implements Serializable {
                 state.index.add(c, prefix != null ? prefix : prefixKey(c.tokens)); // c.tokens are the line's
             }
             created = true;
+        } else if (remember && (c.tokens == tokens || c.tokens == message.covered)) {
+            unchangedWidens++; // widen's pass would change no token (see Message#covered)
         } else {
+            String[] before = c.tokens;
             c = widen(state, c, facts);
+            if (remember && c.tokens == before) { // unchanged (a change replaces the array)
+                message.covered = before;
+            }
         }
         c.count++;
         c.lastSeen = pos;
@@ -262,6 +268,15 @@ public final class TemplateMiner implements Serializable {
          */
         private long matchedIn;
         private MinerState.Cluster matched;
+        /**
+         * A cluster's tokens array that {@link #widen} last left unchanged for these tokens (null: none): widening
+         * is a function of the two token arrays' contents alone (the cluster's facts are its tokens', the line's
+         * these tokens'), and a cluster's array is never changed once it holds it (widening replaces it with a
+         * changed copy, a merge hands the survivor that copy), so a cluster holding this very array again would
+         * be left unchanged again. Kept for one array only (the last); the reference ({@code remember} off)
+         * compares every line's tokens.
+         */
+        private String[] covered;
 
         /** {@link #matched} (tests). */
         MinerState.Cluster matchedCluster() {
@@ -374,6 +389,11 @@ public final class TemplateMiner implements Serializable {
 
     /** Lines whose remembered message's match was taken as it was ({@link #match}; tests). */
     transient long reusedMatches;
+    /**
+     * Matched lines whose cluster was left as it was without {@link #widen}'s pass over the tokens: the cluster's
+     * tokens are the line's own array, or the array a pass last left unchanged for the line's message (tests).
+     */
+    transient long unchangedWidens;
 
     /** How many messages are remembered, of both kinds (tests). */
     int remembered() {

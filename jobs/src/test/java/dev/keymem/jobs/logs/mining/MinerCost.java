@@ -131,7 +131,7 @@ public final class MinerCost {
                 }
             }
             int held = states.values().stream().mapToInt(MinerState::size).max().orElse(0);
-            System.out.printf("%5d %6d %7.0f %8.1f %14.1f %8d %10d %12.1f %13.1f %8.1f%n", b, n, min[b] / 1e6,
+            System.out.printf("%5d %6d %7.0f %8.1f %14.3f %8d %10d %12.1f %13.1f %8.1f%n", b, n, min[b] / 1e6,
                     min[b] / 1e3 / n, minMatch[b] / 1e3 / n, created, held, (double) bucket / n, (double) sharing / n,
                     100.0 * grouped / n);
         }

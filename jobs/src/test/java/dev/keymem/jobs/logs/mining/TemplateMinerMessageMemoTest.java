@@ -43,6 +43,7 @@ class TemplateMinerMessageMemoTest {
             kept.add(x);
         }
         assertEquals(b, a);
+        assertEquals(0, reference.unchangedWidens);
         MinerStateSerializer ser = new MinerStateSerializer();
         assertArrayEquals(MinerStateSerializerTest.bytes(ser, b), MinerStateSerializerTest.bytes(ser, a));
         // no token array handed out was changed later (the clusters that hold one replace it when they widen)
@@ -107,7 +108,43 @@ class TemplateMinerMessageMemoTest {
             }
             assertTrue(memo.reusedMatches > 20, "matches reused: " + memo.reusedMatches + " of " + hits);
             assertEquals(0, reference.reusedMatches);
+            // lines whose cluster was left as it was without widen's pass (its tokens the line's own array, or one
+            // a pass left unchanged for the line's message): the same states as the reference, which passes each
+            assertTrue(memo.unchangedWidens > 20, "widens skipped: " + memo.unchangedWidens + " of " + hits);
+            assertEquals(0, reference.unchangedWidens);
         }
+    }
+
+    /**
+     * A remembered message meeting a cluster widened by another line (its tokens no longer the message's array): the
+     * first pass over the tokens changes nothing and remembers that array; the next repeat skips the pass; a line
+     * that widens the cluster again replaces its array, and the message's next repeat passes over the tokens again.
+     * The same matches and state as the reference throughout.
+     */
+    @Test
+    void aRepeatCoveredByAWidenedClusterSkipsThePass() throws IOException {
+        TemplateMiner memo = new TemplateMiner(MinerSettings.defaults());
+        TemplateMiner reference = new TemplateMiner(MinerSettings.defaults(), false, false);
+        MinerState a = new MinerState();
+        MinerState b = new MinerState();
+        String alpha = "user alpha opened connection to store on host main";
+        String[] lines = {alpha, "user beta opened connection to store on host main", alpha, alpha, alpha,
+            "user gamma opened connection to store on host backup", alpha, alpha};
+        long[] skipped = new long[lines.length];
+        for (int i = 0; i < lines.length; i++) {
+            TemplateMiner.Match x = memo.accept(a, lines[i]);
+            TemplateMiner.Match y = reference.accept(b, lines[i]);
+            assertEquals(y.id(), x.id(), lines[i]);
+            assertEquals(y.template(), x.template(), lines[i]);
+            skipped[i] = memo.unchangedWidens;
+        }
+        assertEquals(b, a);
+        assertEquals(1, a.clusters.size());
+        assertEquals("user <*> opened connection to store on host <*>", a.clusters.get(0).template());
+        // line 2 (alpha's second sighting, its message remembered from then on): a pass, unchanged; 3 and 4
+        // skip it; line 5 widens the cluster (a new array); line 6 passes again; line 7 skips it
+        assertArrayEquals(new long[] {0, 0, 0, 1, 2, 2, 2, 3}, skipped);
+        assertEquals(0, reference.unchangedWidens);
     }
 
     @Test
