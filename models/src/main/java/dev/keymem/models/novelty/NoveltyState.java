@@ -8,7 +8,9 @@ import java.util.Arrays;
  * One key's hot {@link Novelty} state: the fading cell (its position is the key's item count), the index of
  * the eidetic entries (their positions and innovations; the entries themselves, with their payloads, are
  * store rows) and, when the retention tier is on, its {@link RetentionState}. Its size does not depend on
- * the key's history: D*D + 12 * capacity bytes plus the retention tier's bounded tiers.
+ * the key's history: at most D*D floats for the cell (a fresh key's cell, until first read, is a packed block of
+ * 32 x 32 floats growing to D x D: {@link PackedCell}) + 12 * capacity bytes plus the retention tier's bounded
+ * tiers.
  *
  * <p>Field layout (a serializer's order): {@code cell}, {@code count}, {@code positions[count]},
  * {@code innovations[count]}, {@code retention} (or none).
@@ -16,9 +18,11 @@ import java.util.Arrays;
 public final class NoveltyState {
     /**
      * The fading cell; null while a fresh state's cell is packed and no reader has asked for it (its canonical
-     * array is made then: {@link PackedCell#unpack}).
+     * array is made then: {@link PackedCell#unpack}). Volatile, as {@link #packed}: {@link #cell()} and
+     * {@link #position()} read them without the lock that {@link #settle} writes them under (a snapshot's thread
+     * and a copying thread may both read).
      */
-    private CellState cell;
+    private volatile CellState cell;
     /** The item count while {@link #cell} is null. */
     private long unmadePosition;
     /** The fading cell's floats. */
@@ -33,7 +37,7 @@ public final class NoveltyState {
      * The fading cell's packed layout (the packed kernel's; null: the canonical layout); never serialized: the
      * cell's readers see it unpacked.
      */
-    private PackedCell packed;
+    private volatile PackedCell packed;
     /** Whether packing the cell was refused (it held an infinity or NaN): the general kernel steps it. */
     private boolean unpackable;
 

@@ -20,11 +20,12 @@ import java.util.Arrays;
  * have done. A packed cell holds finite values only ({@link #pack} refuses a cell with an infinity or NaN; a
  * step that would make one unpacks first).
  *
- * <p>The block's array starts at {@value #FIRST_STRIDE} x {@value #FIRST_STRIDE} floats (or c x c where c is
- * smaller) and doubles its stride (at most c) when a coordinate finds no row free: a fresh key costs 4 KB
- * instead of the canonical cell's c x c floats (16 KB at c = 64), which a fresh packed cell never allocates:
- * its canonical array ({@link #home}) is made when a reader first unpacks it. The layout changes no value and
- * no operation on one.
+ * <p>A cell packed from its canonical array ({@link #pack}) keeps its block in that array, row stride c, so a
+ * key holds one c x c array whether packed or not. A fresh key's cell ({@link #PackedCell(int, float)}) has no
+ * canonical array yet: its block's array starts at {@value #FIRST_STRIDE} x {@value #FIRST_STRIDE} floats (or
+ * c x c where c is smaller) and doubles its stride (at most c) when a coordinate finds no row free, so a fresh key
+ * costs 4 KB instead of the canonical cell's c x c floats (16 KB at c = 64); its canonical array ({@link #home})
+ * is made when a reader first unpacks it. The layout changes no value and no operation on one.
  */
 final class PackedCell {
     final int c;
@@ -58,21 +59,27 @@ final class PackedCell {
     /** The block's row stride: m &lt;= stride &lt;= c. */
     int stride;
     /**
-     * The canonical c x c array that {@link #unpack} fills (all +0 while the cell is packed: {@link #pack} zeroes
-     * it); null until made, for a cell that started fresh.
+     * The canonical c x c array that {@link #unpack} fills: for a cell made by {@link #pack}, the packed array
+     * itself ({@link #vals}, the block at its top left and +0 elsewhere); null until made, for a cell that started
+     * fresh.
      */
     float[] home;
 
     /** An empty cell (all +0) of c x c values, decays by {@code factor} (in (0, 1]). */
     PackedCell(int c, float factor) {
+        this(c, factor, new float[Math.min(c, FIRST_STRIDE) * Math.min(c, FIRST_STRIDE)], Math.min(c, FIRST_STRIDE));
+    }
+
+    /** An empty cell whose block lives in {@code vals} at row stride {@code stride}. */
+    private PackedCell(int c, float factor, float[] vals, int stride) {
         this.c = c;
         this.coord = new int[c];
         this.slot = new int[c];
         this.ascending = new int[c];
         this.stamp = new long[c];
         this.factor = factor;
-        this.stride = Math.min(c, FIRST_STRIDE);
-        this.vals = new float[stride * stride];
+        this.stride = stride;
+        this.vals = vals;
         Arrays.fill(slot, -1);
     }
 
@@ -90,10 +97,10 @@ final class PackedCell {
     }
 
     /**
-     * Packs {@code s} (a c x c cell in its canonical layout, no decays owed): its active block is copied to the
-     * packed cell's array and {@code s} is set to +0, to be its {@link #home}; a coordinate is active when its
-     * row or column holds a value other than +0 (-0 included). Null, and {@code s} unchanged, where s holds an
-     * infinity or NaN.
+     * Packs {@code s} (a c x c cell in its canonical layout, no decays owed) in place: its active block moves to
+     * s's top left (row stride c) and every other value of s is set to +0; s is the packed cell's {@link #vals}
+     * and its {@link #home}. A coordinate is active when its row or column holds a value other than +0 (-0
+     * included). Null, and {@code s} unchanged, where s holds an infinity or NaN.
      */
     static PackedCell pack(float[] s, int c, float factor) {
         boolean[] active = new boolean[c];
@@ -111,7 +118,7 @@ final class PackedCell {
                 }
             }
         }
-        PackedCell p = new PackedCell(c, factor);
+        PackedCell p = new PackedCell(c, factor, s, c); // packed in place: the block at s's top left, stride c
         p.bound = bound;
         for (int i = 0; i < c; i++) {
             if (active[i]) {
@@ -121,20 +128,17 @@ final class PackedCell {
             }
         }
         int m = p.m;
-        while (p.stride < m) {
-            p.stride = Math.min(c, p.stride * 2);
-        }
-        if (p.vals.length != p.stride * p.stride) {
-            p.vals = new float[p.stride * p.stride];
-        }
-        int w = p.stride;
-        for (int r = 0; r < m; r++) {
-            for (int q = 0; q < m; q++) {
-                p.vals[r * w + q] = s[p.coord[r] * c + p.coord[q]];
-            }
-        }
         if (m > 0) { // (m = 0: s is all +0)
+            float[] block = new float[m * m];
+            for (int r = 0; r < m; r++) {
+                for (int q = 0; q < m; q++) {
+                    block[r * m + q] = s[p.coord[r] * c + p.coord[q]];
+                }
+            }
             Arrays.fill(s, 0f);
+            for (int r = 0; r < m; r++) {
+                System.arraycopy(block, r * m, s, r * c, m);
+            }
         }
         p.home = s;
         return p;
@@ -193,16 +197,32 @@ final class PackedCell {
      * here, all +0, where there is none yet), which it returns. This packed cell is not used again.
      */
     float[] unpack() {
+        int m = this.m;
+        for (int r = 0; r < m; r++) {
+            catchUp(r);
+        }
         float[] s = home;
+        if (s == vals) { // packed in place (by pack): the block sits at s's top left, row stride c
+            if (m > 0) {
+                float[] block = new float[m * m];
+                for (int r = 0; r < m; r++) {
+                    System.arraycopy(s, r * c, block, r * m, m);
+                    Arrays.fill(s, r * c, r * c + m, 0f);
+                }
+                for (int r = 0; r < m; r++) {
+                    int row = coord[r] * c;
+                    for (int q = 0; q < m; q++) {
+                        s[row + coord[q]] = block[r * m + q];
+                    }
+                }
+            }
+            return s;
+        }
         if (s == null) {
             s = new float[c * c];
             home = s;
         }
-        int m = this.m;
         int w = stride;
-        for (int r = 0; r < m; r++) {
-            catchUp(r);
-        }
         for (int r = 0; r < m; r++) {
             int row = coord[r] * c;
             for (int q = 0; q < m; q++) {

@@ -1,6 +1,7 @@
 package dev.keymem.models.novelty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -312,6 +313,34 @@ class PackedCellTest {
     }
 
     /** Packing keeps the active coordinates' values and unpacking puts every value back where it was. */
+    /**
+     * A cell packed again after a reader unpacked it keeps its block in its canonical array: a key holds one c x c
+     * array, not that array and a packed copy beside it.
+     */
+    @Test
+    void aCellPackedAfterAReadStaysInItsOwnArray() throws Exception {
+        int c = 64;
+        NoveltySettings s = new NoveltySettings(c, c, 0.5f, 0.98f, 4, 0.5f);
+        Novelty packed = withKernel("packed", () -> new Novelty(s, null, true));
+        NoveltyState b = packed.newState(1);
+        NoveltyStore sb = NoveltyStore.inMemory();
+        SplittableRandom r = new SplittableRandom(9);
+        for (int k = 0; k < 200; k++) {
+            float[] v = new float[c];
+            for (int i = 0; i < c; i += 1 + r.nextInt(3)) {
+                v[i] = (float) r.nextGaussian();
+            }
+            packed.write(b, sb, v, k, null);
+            if (k % 10 == 9) {
+                float[] canonical = b.cell().data();
+                PackedCell pc = b.packed(c, 0.98f);
+                assertSame(canonical, pc.vals, "item " + k);
+                assertSame(canonical, pc.home, "item " + k);
+                assertEquals(c, pc.stride, "item " + k);
+            }
+        }
+    }
+
     @Test
     void packingAndUnpackingKeepEveryValue() {
         SplittableRandom r = new SplittableRandom(3);
