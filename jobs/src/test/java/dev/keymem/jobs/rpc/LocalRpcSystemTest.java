@@ -153,6 +153,26 @@ class LocalRpcSystemTest {
             validateRunsInMainThread();
             return CompletableFuture.completedFuture("hello " + getFencingToken());
         }
+
+        /**
+         * Its own main-thread work of each kind (runAsync, scheduleRunAsync now and later, callAsync), which its
+         * server posts with the endpoint's token: each future completes with the token it ran under.
+         */
+        List<CompletableFuture<String>> ownWork() {
+            CompletableFuture<String> run = new CompletableFuture<>();
+            CompletableFuture<String> now = new CompletableFuture<>();
+            CompletableFuture<String> later = new CompletableFuture<>();
+            runAsync(() -> run.complete(inMainThread()));
+            scheduleRunAsync(() -> now.complete(inMainThread()), 0, TimeUnit.MILLISECONDS);
+            scheduleRunAsync(() -> later.complete(inMainThread()), 20, TimeUnit.MILLISECONDS);
+            CompletableFuture<String> call = callAsync(this::inMainThread, Duration.ofSeconds(WAIT_S));
+            return List.of(run, now, later, call);
+        }
+
+        private String inMainThread() {
+            validateRunsInMainThread();
+            return getFencingToken();
+        }
     }
 
     static class FailsToStart extends RpcEndpoint implements RpcGateway {
@@ -306,6 +326,15 @@ class LocalRpcSystemTest {
         assertInstanceOf(RpcRuntimeException.class, e.getCause());
         assertThrows(UnsupportedOperationException.class, unfenced::getFencingToken);
         assertEquals("hello t1", f.getSelfGateway(TokenGateway.class).hello().get(WAIT_S, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFencedEndpointsOwnMainThreadWorkRuns() throws Exception {
+        Fenced f = new Fenced(rpc, "t1");
+        f.start();
+        for (CompletableFuture<String> w : f.ownWork()) {
+            assertEquals("t1", w.get(WAIT_S, TimeUnit.SECONDS));
+        }
     }
 
     @Test

@@ -168,7 +168,6 @@ class LineTokensScanTest {
         assertTrue(LineTokens.unitStart('\u00b5') && LineTokens.slashedChar('{') && !LineTokens.slashedChar('/'));
     }
 
-    /** The census's endpoint check asks endpointAt only where a dot is in the run before the colon. */
     /** {@link LineTokens#unitAfterNumber}'s placeholders compared in place: its reference's answer at every index. */
     @Test
     void unitAfterNumberIsTheReferences() {
@@ -199,6 +198,7 @@ class LineTokensScanTest {
         assertTrue(found > 1_000, found + " found");
     }
 
+    /** The census's endpoint check asks endpointAt only where a dot is in the run before the colon. */
     @Test
     void portCheckOnColonsAfterDotsAndRuns() {
         List<String> lines = new ArrayList<>();
