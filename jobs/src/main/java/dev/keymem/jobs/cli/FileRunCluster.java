@@ -118,7 +118,8 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * #STREAM_GRAPH_PROPERTY}{@code =true} gives Flink's {@link LocalExecutor} instead (made with
  * {@link LocalExecutor#createWithFactory}). {@code -Dkeymem.rest.handlers=true} gives file runs Flink's cluster with
  * its full REST API back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its
- * managed memory (the batch job's sort buffers) by the run's input.
+ * managed memory (the batch job's sort buffers) by the run's input. A job graph goes to the dispatcher without the
+ * Java-serialized copy that Flink's {@code submitJob} makes ({@link #submitJob}).
  */
 final class FileRunCluster extends MiniCluster {
     /** System property: {@code true} gives file runs Flink's REST handlers back. */
