@@ -2,13 +2,17 @@ package dev.keymem.jobs.cli;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.concurrent.ScheduledExecutorService;
+import org.apache.flink.api.common.JobSubmissionResult;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.dag.Pipeline;
 import org.apache.flink.client.deployment.executors.LocalExecutor;
@@ -25,7 +29,9 @@ import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
 import org.apache.flink.core.failure.FailureEnricher;
+import org.apache.flink.runtime.blob.BlobClient;
 import org.apache.flink.runtime.blob.BlobServer;
+import org.apache.flink.runtime.client.ClientUtils;
 import org.apache.flink.runtime.blob.TransientBlobService;
 import org.apache.flink.runtime.clusterframework.types.ResourceID;
 import org.apache.flink.runtime.dispatcher.DispatcherId;
@@ -64,6 +70,8 @@ import org.apache.flink.util.concurrent.FutureUtils;
 import org.apache.flink.runtime.dispatcher.DispatcherGateway;
 import org.apache.flink.runtime.dispatcher.SessionDispatcherFactory;
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.streaming.api.graph.ExecutionPlan;
+import org.apache.flink.util.FlinkException;
 import org.apache.flink.runtime.dispatcher.runner.DefaultDispatcherRunnerFactory;
 import org.apache.flink.runtime.entrypoint.component.DefaultDispatcherResourceManagerComponentFactory;
 import org.apache.flink.runtime.entrypoint.component.DispatcherResourceManagerComponentFactory;
@@ -110,7 +118,8 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * #STREAM_GRAPH_PROPERTY}{@code =true} gives Flink's {@link LocalExecutor} instead (made with
  * {@link LocalExecutor#createWithFactory}). {@code -Dkeymem.rest.handlers=true} gives file runs Flink's cluster with
  * its full REST API back; runs over Kafka and the other commands keep it. {@link #sizeManagedMemory} sizes its
- * managed memory (the batch job's sort buffers) by the run's input.
+ * managed memory (the batch job's sort buffers) by the run's input. A job graph goes to the dispatcher without the
+ * Java-serialized copy that Flink's {@code submitJob} makes ({@link #submitJob}).
  */
 final class FileRunCluster extends MiniCluster {
     /** System property: {@code true} gives file runs Flink's REST handlers back. */
@@ -187,6 +196,49 @@ final class FileRunCluster extends MiniCluster {
             RpcService service = unused;
             return service == null ? registry : FutureUtils.completeAll(List.of(registry, service.closeAsync()));
         }
+    }
+
+    /** Whether {@link #overrideRestoreModeForChangelogStateBackend} was called (Flink's submission then runs). */
+    private volatile boolean restoreModeOverridden;
+
+    @Override
+    public void overrideRestoreModeForChangelogStateBackend() {
+        restoreModeOverridden = true;
+        super.overrideRestoreModeForChangelogStateBackend();
+    }
+
+    /**
+     * Submits {@code plan} as Flink's {@link MiniCluster#submitJob} does (its files uploaded to the blob server, the
+     * dispatcher's {@code submitJob} with the cluster's infinite RPC timeout, the job's id as result), but a {@link
+     * JobGraph} goes to the dispatcher as it is, not as a copy. Flink clones every plan through Java serialization
+     * first, so that a caller that changes its graph afterwards does not change the dispatcher's; the plans this
+     * cluster gets are {@link JobGraphExecutor}'s, made for the one submission and dropped after it (the executor
+     * keeps only the job id), so the clone guards nothing here and cost a 20-record run ~0.02 CPU s (the job
+     * graph's classes, vertices and configurations written and read once more, their serialization data set up
+     * for this alone). A job graph's fields are all serialized ones (no transient state a clone would drop), so the
+     * dispatcher sees the same graph. Stream graphs ({@value #STREAM_GRAPH_PROPERTY}) and a cluster whose
+     * changelog restore mode was overridden (a Flink test hook) take Flink's path.
+     */
+    @Override
+    public CompletableFuture<JobSubmissionResult> submitJob(ExecutionPlan plan) {
+        if (!(plan instanceof JobGraph job) || restoreModeOverridden) {
+            return super.submitJob(plan);
+        }
+        Duration timeout = RpcUtils.INF_TIMEOUT;
+        CompletableFuture<DispatcherGateway> dispatcher = getDispatcherGatewayFuture();
+        CompletableFuture<InetSocketAddress> blobServer = dispatcher.thenCompose(gateway -> gateway
+                .getBlobServerPort(timeout).thenCombine(gateway.getBlobServerAddress(timeout),
+                        (port, address) -> new InetSocketAddress(address.getHostName(), port)));
+        CompletableFuture<Void> uploaded = blobServer.thenAccept(address -> {
+            try {
+                ClientUtils.extractAndUploadExecutionPlanFiles(job, () -> new BlobClient(address, configuration));
+            } catch (FlinkException e) {
+                throw new CompletionException(e);
+            }
+        });
+        return uploaded.thenCombine(dispatcher, (done, gateway) -> gateway.submitJob(job, timeout))
+                .thenCompose(Function.identity())
+                .thenApply(acknowledged -> new JobSubmissionResult(job.getJobID()));
     }
 
     /** The dispatcher's gateway (tests). */
@@ -449,7 +501,7 @@ final class FileRunCluster extends MiniCluster {
                 } catch (Exception close) {
                     failure.addSuppressed(close);
                 }
-                throw new org.apache.flink.util.FlinkException(
+                throw new FlinkException(
                         "Could not create the DispatcherResourceManagerComponent.", failure);
             }
         }

@@ -11,11 +11,15 @@ import dev.keymem.jobs.logs.EmbeddedJobs;
 import dev.keymem.jobs.rpc.LocalRpcSystem;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -29,8 +33,11 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobGraphBuilder;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.runtime.jobgraph.JobType;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.testtasks.NoOpInvokable;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -43,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The cluster of file runs ({@link FileRunCluster}): jobs run on it as on Flink's MiniCluster, it starts no REST
  * endpoint and no metric query service (with a job archive directory, both, the endpoint answering every request
  * with 404: no handlers), only file runs get it, its jobs go as job graphs without checkpoint
- * settings, and its managed memory is sized by the input.
+ * settings (submitted as they are, not cloned), and its managed memory is sized by the input.
  */
 class FileRunClusterTest {
     @TempDir
@@ -124,6 +131,31 @@ class FileRunClusterTest {
                 throw new IllegalStateException("planned failure of a first attempt");
             }
             return Tuple3.of(i % 7, i, "x".repeat(100));
+        }
+    }
+
+    /**
+     * A job graph goes to the dispatcher as it is (Flink's MiniCluster submits a clone): its user jar is uploaded
+     * and the blob key set on the submitted graph itself, and the job runs to its end.
+     */
+    @Test
+    void aJobGraphIsSubmittedAsItIsWithItsFilesUploaded() throws Exception {
+        Path jar = dir.resolve("empty.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), new Manifest())) {
+            out.putNextEntry(new JarEntry("empty.txt"));
+            out.closeEntry();
+        }
+        JobVertex vertex = new JobVertex("no-op");
+        vertex.setInvokableClass(NoOpInvokable.class);
+        vertex.setParallelism(1);
+        JobGraph job = JobGraphBuilder.newBatchJobGraphBuilder().addJobVertex(vertex).build();
+        job.addJar(new org.apache.flink.core.fs.Path(jar.toUri()));
+        try (FileRunCluster cluster = new FileRunCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(config()).setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
+            cluster.start();
+            assertEquals(job.getJobID(), cluster.submitJob(job).get(60, TimeUnit.SECONDS).getJobID());
+            assertEquals(1, job.getUserJarBlobKeys().size(), "the submitted graph itself got its jar's blob key");
+            assertTrue(cluster.requestJobResult(job.getJobID()).get(60, TimeUnit.SECONDS).isSuccess());
         }
     }
 
