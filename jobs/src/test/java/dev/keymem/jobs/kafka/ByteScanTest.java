@@ -97,7 +97,7 @@ class ByteScanTest {
         int ranOut = 0;
         int stopped = 0;
         for (int k = 0; k < 3_000; k++) {
-            byte[] b = random(r, r.nextInt(0, 60));
+            byte[] b = random(r, r.nextInt(0, 120)); // runs past the words copied one by one too
             int from = r.nextInt(0, b.length + 1);
             int to = r.nextInt(from, b.length + 1);
             int at = r.nextInt(0, 12);
