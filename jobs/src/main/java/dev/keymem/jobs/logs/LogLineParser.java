@@ -841,7 +841,8 @@ public final class LogLineParser implements Serializable {
      * index put in {@code end[0]}; null where {@link #skipString} gives -1. {@link #stringEnd} and {@link #unescape}
      * (the reference form; LogLineParserBytesTest compares the two) in one pass over the bytes, the plain runs
      * found eight bytes a step ({@link ByteScan#jsonStringStop}): a string without an escape is made from the bytes
-     * at once; else its chars go into an array allocated at the first escape, a plain run at a time, sized by what
+     * at once; else its chars go into an array allocated at the first escape, a plain run at a time (each found and
+     * copied in the same pass, {@link ByteScan#copyJsonPlainRun}), sized by what
      * was read so far and doubled as needed (not by the rest of the record: a short escaped field of a long record
      * allocates little).
      */
@@ -881,16 +882,17 @@ public final class LogLineParser implements Serializable {
             }
             out[o++] = c;
             int from = i + 2;
-            i = ByteScan.jsonStringStop(b, from, limit);
+            // the plain run up to the next stop, scanned and copied in one pass (out grown where it runs out)
+            while ((i = ByteScan.copyJsonPlainRun(b, from, limit, out, o)) < 0) {
+                int at = -1 - i;
+                o += at - from;
+                from = at;
+                out = grown(out, o + 1, limit - s);
+            }
             if (i >= limit) {
                 return null;
             }
-            int run = i - from;
-            if (o + run > out.length) {
-                out = grown(out, o + run, limit - s);
-            }
-            System.arraycopy(b, from, out, o, run);
-            o += run;
+            o += i - from;
             if (b[i] == '"') {
                 end[0] = i;
                 return new String(out, 0, o, StandardCharsets.ISO_8859_1);

@@ -86,6 +86,37 @@ class ByteScanTest {
     }
 
     /** Two hits in one word, at every pair of its places, after a word of plain bytes: the first one is found. */
+    /**
+     * {@link ByteScan#copyJsonPlainRun} against its reference (the scan, then the copy where it fits): the same
+     * answer (the stop, or where {@code out} ran out) and the same bytes copied before it, at every start, end and
+     * place in arrays of {@code out} too short, just long enough and longer, over the byte mixes of {@link #random}.
+     */
+    @Test
+    void aPlainRunIsCopiedAsTheScanThenTheCopy() {
+        SplittableRandom r = new SplittableRandom(29);
+        int ranOut = 0;
+        int stopped = 0;
+        for (int k = 0; k < 3_000; k++) {
+            byte[] b = random(r, r.nextInt(0, 120)); // runs past the words copied one by one too
+            int from = r.nextInt(0, b.length + 1);
+            int to = r.nextInt(from, b.length + 1);
+            int at = r.nextInt(0, 12);
+            int room = r.nextInt(4) == 0 ? r.nextInt(0, 12) : to - from + r.nextInt(0, 12);
+            byte[] want = new byte[at + room];
+            byte[] got = new byte[at + room];
+            int w = ByteScan.copyJsonPlainRunReference(b, from, to, want, at);
+            int g = ByteScan.copyJsonPlainRun(b, from, to, got, at);
+            assertEquals(w, g, () -> java.util.Arrays.toString(b));
+            int copied = (w < 0 ? -1 - w : w) - from; // the bytes meant: up to the stop, or to where out ran out
+            assertEquals(ByteScan.jsonStringStopReference(b, from, to), w < 0
+                    ? ByteScan.jsonStringStopReference(b, -1 - w, to) : w);
+            assertTrue(java.util.Arrays.equals(want, at, at + copied, got, at, at + copied));
+            ranOut += w < 0 ? 1 : 0;
+            stopped += w >= 0 && w < to ? 1 : 0;
+        }
+        assertTrue(ranOut > 100 && stopped > 300, ranOut + " ran out, " + stopped + " stopped");
+    }
+
     @Test
     void theFirstOfTwoHitsInAWordIsFound() {
         int checked = 0;

@@ -408,6 +408,34 @@ class LogLineParserBytesTest {
             sb.append("\",\"rest\":\"").append("y".repeat(r.nextInt(0, 5000))).append("\"}");
             read += stringAgrees(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
+        // a JSON text inside a JSON string (as json-fixed's records hold their message): escaped quotes every few
+        // bytes, nested quotes (an escaped backslash then an escaped quote), control chars, backslash-u escapes and
+        // surrogates (refused by both forms), at every size around the buffer's first sizes, then the record's rest
+        for (int size = 0; size < 2 * LogLineParser.STRING_BUFFER_REST + 64; size += r.nextInt(1, 160)) {
+            StringBuilder inner = new StringBuilder("{");
+            while (inner.length() < size) {
+                int p = r.nextInt(10);
+                String v = switch (p) { // a value's JSON: escapes of every kind, raw non-ASCII and surrogates
+                    case 0 -> "say \\\"hi\\\" to \\\"\\\\\\\"x\\\\\\\"\\\""; // nested quotes, escaped again
+                    case 1 -> "tab\\there\\r\\n\\b\\f\\/";
+                    case 2 -> "\\u00e9t\\u00e9 \\ud83d\\ude00"; // \\u escapes, a surrogate pair
+                    case 3 -> "C:\\\\dir\\\\";
+                    case 4 -> "\u00e9t\u00e9 \ud83d\ude00"; // raw: UTF-8 bytes in the outer string (refused)
+                    case 5 -> "";
+                    default -> "v" + "x".repeat(r.nextInt(0, 30));
+                };
+                inner.append("\"k").append(r.nextInt(100)).append("\": \"").append(v).append("\", ");
+            }
+            inner.append("\"n\": 1}");
+            String text = inner.toString();
+            if (r.nextInt(8) == 0) { // a raw control char: a \\u0001 escape in the outer string (refused)
+                text = text.substring(0, text.length() / 2) + "\u0001" + text.substring(text.length() / 2);
+            }
+            String record = TREE.writeValueAsString(text) + ",\"rest\":\"" + "z".repeat(r.nextInt(0, 300)) + "\"}";
+            byte[] b = record.getBytes(StandardCharsets.UTF_8);
+            read += stringAgrees(b);
+            read += stringAgrees(java.util.Arrays.copyOf(b, r.nextInt(1, b.length))); // a broken record: cut
+        }
         // the length bound: a string of FLAT_STRING_MAX chars is read, one of one more is not, with and without escapes
         for (int len : new int[] {LogLineParser.FLAT_STRING_MAX - 1, LogLineParser.FLAT_STRING_MAX,
             LogLineParser.FLAT_STRING_MAX + 1}) {

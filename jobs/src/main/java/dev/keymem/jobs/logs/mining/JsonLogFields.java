@@ -465,14 +465,16 @@ public final class JsonLogFields {
      * The keys that {@link #scanMessage} looks for at the top level: the {@link #TEXT} names and the parents of
      * the dotted ones ({@code jsonPayload} of {@code jsonPayload.message}); {@link #SCAN_TEXT}: each one's index
      * in {@link #TEXT} (-1: none); {@link #SCAN_PATHS}: the indexes in {@link #TEXT} of the paths it is a parent
-     * of (its child names in {@link #SCAN_CHILDREN}); {@link #SCAN_TABLE}: open addressing by the key's
-     * {@code String.hashCode}, 1 + the key's index (0: empty).
+     * of (its child names in {@link #SCAN_CHILDREN}); {@link #SCAN_CANDIDATES}: at {@code length << 8 | first
+     * char} the indexes of the keys of that length and first char ({@link #scanKey}), null where none.
      */
     private static final String[] SCAN_KEYS;
     private static final int[] SCAN_TEXT;
     private static final int[][] SCAN_PATHS;
     private static final String[][] SCAN_CHILDREN;
-    private static final int[] SCAN_TABLE = new int[128];
+    private static final int[][] SCAN_CANDIDATES;
+    /** The longest of {@link #SCAN_KEYS}. */
+    private static final int SCAN_KEY_LENGTH_MAX;
 
     static {
         List<String> keys = new java.util.ArrayList<>(TEXT);
@@ -501,16 +503,24 @@ public final class JsonLogFields {
             }
             SCAN_PATHS[k] = paths.stream().mapToInt(Integer::intValue).toArray();
             SCAN_CHILDREN[k] = children.toArray(new String[0]);
-            int i = spread(name.hashCode()) & (SCAN_TABLE.length - 1);
-            while (SCAN_TABLE[i] != 0) {
-                i = (i + 1) & (SCAN_TABLE.length - 1);
-            }
-            SCAN_TABLE[i] = k + 1;
         }
-    }
-
-    private static int spread(int h) {
-        return h ^ (h >>> 7) ^ (h >>> 16);
+        int longest = 0;
+        for (String name : SCAN_KEYS) {
+            longest = Math.max(longest, name.length());
+        }
+        SCAN_KEY_LENGTH_MAX = longest;
+        SCAN_CANDIDATES = new int[(longest + 1) << 8][];
+        for (int k = 0; k < SCAN_KEYS.length; k++) {
+            String name = SCAN_KEYS[k];
+            if (name.isEmpty() || name.charAt(0) > 0xFF) {
+                throw new IllegalStateException("a scanned key outside the candidates' table: " + name);
+            }
+            int at = name.length() << 8 | name.charAt(0);
+            int[] c = SCAN_CANDIDATES[at];
+            c = c == null ? new int[1] : java.util.Arrays.copyOf(c, c.length + 1);
+            c[c.length - 1] = k;
+            SCAN_CANDIDATES[at] = c;
+        }
     }
 
     /** Nested objects deeper than this go to Jackson ({@link #message}). */
@@ -548,22 +558,11 @@ public final class JsonLogFields {
                 return UNSURE;
             }
             int ks = i + 1;
-            int h = 0;
-            int j = ks;
-            for (; j < to; j++) {
-                int ch = c[j] & 0xFF;
-                if (ch == '"') {
-                    break;
-                }
-                if (ch == '\\' || ch < 0x20) {
-                    return UNSURE;
-                }
-                h = 31 * h + ch;
-            }
-            if (j >= to || j - ks > SCAN_MAX_KEY) {
+            int j = ByteScan.jsonCharStop(c, ks, to); // an escape or a control char in a key: Jackson reads it
+            if (j >= to || c[j] != '"' || j - ks > SCAN_MAX_KEY) {
                 return UNSURE;
             }
-            int key = key(c, ks, j, h, SCAN_KEYS, SCAN_TABLE);
+            int key = scanKey(c, ks, j);
             i = space(c, j + 1, to);
             if (i >= to || c[i] != ':') {
                 return UNSURE;
@@ -625,24 +624,46 @@ public final class JsonLogFields {
     }
 
     /**
-     * The index in {@code keys} of the key {@code c[from, to)} whose {@code String.hashCode} is {@code h}, through
-     * {@code table} (as {@link #SCAN_TABLE}), or -1.
+     * The index in {@link #SCAN_KEYS} of the key whose chars are {@code c[from, to)} (Latin-1, no escape), or -1:
+     * the keys of its length and first char ({@link #SCAN_CANDIDATES}) compared, so a key is looked at once after
+     * its end is found eight bytes a step ({@link ByteScan#jsonCharStop}), where a hash of it took a multiply and
+     * an add a byte; {@link #scanKeyReference} is each key compared in turn (JsonLogFieldsTest compares the two).
      */
-    private static int key(byte[] c, int from, int to, int h, String[] keys, int[] table) {
-        int mask = table.length - 1;
-        for (int i = spread(h) & mask; table[i] != 0; i = (i + 1) & mask) {
-            String k = keys[table[i] - 1];
-            if (k.length() == to - from && k.hashCode() == h) {
-                int j = 0;
-                while (j < k.length() && k.charAt(j) == (c[from + j] & 0xFF)) {
-                    j++;
+    static int scanKey(byte[] c, int from, int to) {
+        int len = to - from;
+        if (len <= 0 || len > SCAN_KEY_LENGTH_MAX) {
+            return -1;
+        }
+        int[] candidates = SCAN_CANDIDATES[len << 8 | (c[from] & 0xFF)];
+        if (candidates != null) {
+            for (int k : candidates) {
+                String name = SCAN_KEYS[k];
+                int m = 1;
+                while (m < len && name.charAt(m) == (c[from + m] & 0xFF)) {
+                    m++;
                 }
-                if (j == k.length()) {
-                    return table[i] - 1;
+                if (m == len) {
+                    return k;
                 }
             }
         }
         return -1;
+    }
+
+    /** {@link #scanKey}'s reference: each of {@link #SCAN_KEYS} compared with the key's chars in turn. */
+    static int scanKeyReference(byte[] c, int from, int to) {
+        String key = new String(c, from, to - from, StandardCharsets.ISO_8859_1);
+        for (int k = 0; k < SCAN_KEYS.length; k++) {
+            if (SCAN_KEYS[k].equals(key)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The keys {@link #scanMessage} looks for (for tests). */
+    static List<String> scanKeys() {
+        return List.of(SCAN_KEYS);
     }
 
     /**
@@ -662,17 +683,8 @@ public final class JsonLogFields {
                 return -1;
             }
             int ks = i + 1;
-            int j = ks;
-            for (; j < to; j++) {
-                int ch = c[j] & 0xFF;
-                if (ch == '"') {
-                    break;
-                }
-                if (ch == '\\' || ch < 0x20) {
-                    return -1;
-                }
-            }
-            if (j >= to || j - ks > SCAN_MAX_KEY) {
+            int j = ByteScan.jsonCharStop(c, ks, to);
+            if (j >= to || c[j] != '"' || j - ks > SCAN_MAX_KEY) {
                 return -1;
             }
             int child = -1;
@@ -775,17 +787,8 @@ public final class JsonLogFields {
                     if (c[i] != '"') {
                         return -1;
                     }
-                    int j = i + 1;
-                    for (; j < to; j++) {
-                        int ch = c[j] & 0xFF;
-                        if (ch == '"') {
-                            break;
-                        }
-                        if (ch == '\\' || ch < 0x20) {
-                            return -1;
-                        }
-                    }
-                    if (j >= to || j - i - 1 > SCAN_MAX_KEY) {
+                    int j = ByteScan.jsonCharStop(c, i + 1, to);
+                    if (j >= to || c[j] != '"' || j - i - 1 > SCAN_MAX_KEY) {
                         return -1;
                     }
                     i = space(c, j + 1, to);

@@ -59,6 +59,48 @@ class JsonLogFieldsTest {
         assertEquals(JsonLogFields.READ.size(), found);
     }
 
+    /**
+     * {@link JsonLogFields#scanKey} against its reference for every scanned key, each with a byte changed (to a
+     * letter's other case, any byte, one over 127), cut, one byte longer, and for random keys of the keys' letters
+     * and other bytes, at an offset in a longer array.
+     */
+    @Test
+    void aScannedKeyIsTheReferencesForEveryKeyAndNearMisses() {
+        SplittableRandom r = new SplittableRandom(5);
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        int found = 0;
+        for (String k : JsonLogFields.scanKeys()) {
+            byte[] w = k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            keys.add(w);
+            for (int i = 0; i < w.length; i++) {
+                byte[] m = w.clone();
+                m[i] = (byte) (r.nextBoolean() ? m[i] ^ 0x20 : r.nextInt(256));
+                keys.add(m);
+                keys.add(java.util.Arrays.copyOf(w, i));
+                byte[] longer = java.util.Arrays.copyOf(w, w.length + 1);
+                longer[w.length] = (byte) r.nextInt(256);
+                keys.add(longer);
+            }
+        }
+        for (int t = 0; t < 20_000; t++) {
+            byte[] m = new byte[r.nextInt(24)];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = (byte) (r.nextInt(4) == 0 ? r.nextInt(256) : "mesagtxlinobdcuSERVIC_@.jP".charAt(r.nextInt(26)));
+            }
+            keys.add(m);
+        }
+        for (byte[] w : keys) {
+            int before = r.nextInt(4);
+            byte[] b = new byte[before + w.length + r.nextInt(4)];
+            System.arraycopy(w, 0, b, before, w.length);
+            int want = JsonLogFields.scanKeyReference(b, before, before + w.length);
+            assertEquals(want, JsonLogFields.scanKey(b, before, before + w.length),
+                    new String(w, java.nio.charset.StandardCharsets.ISO_8859_1));
+            found += want >= 0 ? 1 : 0;
+        }
+        assertTrue(found >= JsonLogFields.scanKeys().size(), found + " keys found");
+    }
+
     /** The lines {@link #same} saw that the hand scan read (not {@link JsonLogFields#UNSURE}), and all it saw. */
     private int scanned;
     private int seen;
