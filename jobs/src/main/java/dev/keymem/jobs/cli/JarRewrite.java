@@ -77,6 +77,13 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  * initializer has exactly that shape ({@code new SimpleDateFormat(constant)} stored into a private static field
  * that no other instruction stores into); otherwise the class keeps its format as shaded.
  *
+ * <p><b>Lambda call sites.</b> In the classes named in the resource {@value #LAMBDA_HOSTS} (beside this class;
+ * the Flink classes whose lambdas a 20-record run of either job links), each {@code LambdaMetafactory.metafactory}
+ * call site becomes a plain use of a class added to the jar for it, a nestmate of the site's class, by {@link
+ * LambdaRewrite} (whose class doc gives the contract and the sites it leaves); the nest hosts list the added
+ * classes. Every such site otherwise links at its first run (~1,000 sites, ~0.15 CPU s of every run on this
+ * project's VM), which JDK 17 cannot do ahead of time; the added classes are in the class archive like the rest.
+ *
  * <p><b>Checks and notice.</b> Every class changed is checked before the jar is written: ASM's {@link
  * Analyzer} with a {@link BasicVerifier} over each of its methods (the changed ones and the added ones among
  * them); a class it refuses, or whose rewrite throws (a class grown past the class file's limits), is left as

@@ -320,6 +320,42 @@ class LambdaRewriteTest {
         }
     }
 
+    /**
+     * The classes the build added to memctl.jar (as {@value JarRewrite#MODIFICATIONS} lists them) each load,
+     * pass the JVM's verifier and initialize in a loader over the built jar: a site's class is otherwise first
+     * loaded when that site first runs, which for an error path may be no run of the training. Skipped where
+     * the jar has not been built.
+     */
+    @Test
+    void theBuiltJarsAddedClassesVerify() throws Exception {
+        Path jar = Path.of("target/memctl.jar");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jar), "no built jar at " + jar.toAbsolutePath());
+        String notice;
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(JarRewrite.MODIFICATIONS);
+            org.junit.jupiter.api.Assumptions.assumeTrue(entry != null, "the jar is not rewritten");
+            notice = new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int at = notice.indexOf("Classes added (");
+        org.junit.jupiter.api.Assumptions.assumeTrue(at >= 0, "the jar was rewritten without lambda sites");
+        List<String> added = new ArrayList<>();
+        for (String line : notice.substring(notice.indexOf('\n', at) + 1).split("\n")) {
+            if (line.endsWith(".class")) {
+                added.add(line.substring(0, line.length() - 6).replace('/', '.'));
+            }
+        }
+        assertTrue(added.size() > 1000, "added classes: " + added.size());
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            for (String name : added) {
+                Class<?> c = Class.forName(name, true, loader);
+                assertTrue(c.isSynthetic() && c.getName().contains(LambdaRewrite.SUFFIX), name);
+                assertSame(Class.forName(name.substring(0, name.indexOf(LambdaRewrite.SUFFIX)), false, loader)
+                        .getNestHost(), c.getNestHost(), name);
+            }
+        }
+    }
+
     @Test
     void everyHandleKindIsCovered() {
         Set<Integer> kinds = new java.util.HashSet<>();
