@@ -546,11 +546,10 @@ final class LambdaRewrite {
             Type boxTarget = unwrapped(target);
             return boxTarget == null || widens(arg, boxTarget);
         }
-        if (functional.getSort() <= Type.DOUBLE) {
-            return false; // a reference erased to a primitive: not javac's
-        }
+        // a primitive functional type (a result) takes the argument's own type as the source, as the JDK does
+        Type src = functional.getSort() <= Type.DOUBLE ? arg : functional;
         if (target.getSort() <= Type.DOUBLE) {
-            Type from = unwrapped(functional);
+            Type from = unwrapped(src);
             if (from != null) {
                 return numeric(from) ? numeric(target) || target.equals(from) : widens(from, target);
             }
@@ -582,8 +581,14 @@ final class LambdaRewrite {
             }
             return;
         }
-        Type src = functional;
-        cast(mv, arg, src);
+        Type src;
+        if (functional.getSort() <= Type.DOUBLE) {
+            src = arg;
+        } else {
+            // to the possibly more specific type: a ClassCastException for an argument of the wrong type
+            src = functional;
+            cast(mv, arg, src);
+        }
         if (target.getSort() <= Type.DOUBLE) {
             Type from = unwrapped(src);
             if (from != null) {
