@@ -77,6 +77,13 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  * initializer has exactly that shape ({@code new SimpleDateFormat(constant)} stored into a private static field
  * that no other instruction stores into); otherwise the class keeps its format as shaded.
  *
+ * <p><b>Lambda call sites.</b> In the classes named in the resource {@value #LAMBDA_HOSTS} (beside this class;
+ * the Flink classes whose lambdas a 20-record run of either job links), each {@code LambdaMetafactory.metafactory}
+ * call site becomes a plain use of a class added to the jar for it, a nestmate of the site's class, by {@link
+ * LambdaRewrite} (whose class doc gives the contract and the sites it leaves); the nest hosts list the added
+ * classes. Every such site otherwise links at its first run (~1,000 sites, ~0.15 CPU s of every run on this
+ * project's VM), which JDK 17 cannot do ahead of time; the added classes are in the class archive like the rest.
+ *
  * <p><b>Checks and notice.</b> Every class changed is checked before the jar is written: ASM's {@link
  * Analyzer} with a {@link BasicVerifier} over each of its methods (the changed ones and the added ones among
  * them); a class it refuses, or whose rewrite throws (a class grown past the class file's limits), is left as
@@ -94,6 +101,9 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
 public final class JarRewrite {
     /** The entries whose classes are rewritten: Flink's (its start path is where the gain is). */
     static final String SCOPE = "org/apache/flink/";
+
+    /** The resource that names the classes whose lambda call sites are rewritten, one a line. */
+    static final String LAMBDA_HOSTS = "lambda-hosts.txt";
 
     /** The entry that lists the classes changed and how. */
     static final String MODIFICATIONS = "META-INF/MODIFICATIONS";
@@ -144,11 +154,37 @@ public final class JarRewrite {
         int sites;
         int redirected;
         int lazyFormats;
+        /** Lambda call sites made plain classes ({@link LambdaRewrite}) and the classes added for them. */
+        int lambdaSites;
+        final Map<String, byte[]> addedClasses = new LinkedHashMap<>();
+        final Map<String, Integer> lambdasLeft = new LinkedHashMap<>();
     }
 
     /** Both rewrites, on the classes under {@value #SCOPE} of the jar in place; prints what changed. */
     static Summary inline(Path jar) throws IOException {
-        return inline(jar, SCOPE, UnaryOperator.identity());
+        return inline(jar, SCOPE, UnaryOperator.identity(), lambdaHosts());
+    }
+
+    /** The classes whose lambda call sites {@link LambdaRewrite} rewrites: the resource {@value #LAMBDA_HOSTS}. */
+    static java.util.Set<String> lambdaHosts() throws IOException {
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>();
+        try (InputStream in = JarRewrite.class.getResourceAsStream(LAMBDA_HOSTS)) {
+            if (in == null) {
+                throw new IOException("no resource " + LAMBDA_HOSTS);
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                line = line.strip();
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    hosts.add(line.replace('.', '/'));
+                }
+            }
+        }
+        return hosts;
+    }
+
+    /** As {@link #inline(Path, String, UnaryOperator, java.util.Set)} with no lambda call sites rewritten. */
+    static Summary inline(Path jar, String scope, UnaryOperator<byte[]> after) throws IOException {
+        return inline(jar, scope, after, java.util.Set.of());
     }
 
     /**
@@ -158,7 +194,8 @@ public final class JarRewrite {
      * rewrite throws (a class grown too large among them), is left as it was and named in a {@code [WARNING]}
      * line. The changed classes are listed in the added entry {@value #MODIFICATIONS}.
      */
-    static Summary inline(Path jar, String scope, UnaryOperator<byte[]> after) throws IOException {
+    static Summary inline(Path jar, String scope, UnaryOperator<byte[]> after, java.util.Set<String> lambdaHosts)
+            throws IOException {
         Summary summary = new Summary();
         boolean hasNotice;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
@@ -204,11 +241,12 @@ public final class JarRewrite {
                 summary.redirected += result.redirected;
                 summary.lazyFormats += result.lazyFormats;
             }
+            lambdas(zip, scope, after, lambdaHosts, summary);
         }
         if (!summary.changed.isEmpty()) {
             byte[] notice = modifications(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             Map<String, byte[]> replace = new LinkedHashMap<>(summary.changed);
-            Map<String, byte[]> add = new LinkedHashMap<>();
+            Map<String, byte[]> add = new LinkedHashMap<>(summary.addedClasses);
             (hasNotice ? replace : add).put(MODIFICATIONS, notice);
             replaceEntries(jar, replace, add);
         }
@@ -217,8 +255,83 @@ public final class JarRewrite {
                 + " now append to a StringBuilder (each changed class checked by ASM's verifier; "
                 + summary.left.size() + " left as shaded); " + summary.redirected
                 + " calls of the platform MBean server made lazy; " + summary.lazyFormats
-                + " static date format made when first used; changes listed in " + MODIFICATIONS);
+                + " static date format made when first used; " + summary.lambdaSites + " lambda call sites made "
+                + summary.addedClasses.size() + " added classes (" + summary.lambdasLeft + " left as they were);"
+                + " changes listed in " + MODIFICATIONS);
         return summary;
+    }
+
+    /**
+     * {@link LambdaRewrite} on each class of {@code hosts} under {@code scope} (its bytes as changed so far),
+     * then the nest hosts of those that are not their own given the generated classes as members. A host whose
+     * rewrite, generated classes or nest host fail the check is left as it was (its generated classes dropped).
+     */
+    private static void lambdas(ZipFile zip, String scope, UnaryOperator<byte[]> after, java.util.Set<String> hosts,
+            Summary summary) {
+        Function<String, byte[]> current = internal -> {
+            byte[] changed = summary.changed.get(internal + ".class");
+            if (changed != null) {
+                return changed;
+            }
+            byte[] bytes = entryBytes(zip, internal + ".class");
+            return bytes != null ? bytes : classpathBytes(internal);
+        };
+        Map<String, List<String>> members = new LinkedHashMap<>();
+        for (String host : hosts) {
+            String name = host + ".class";
+            if (!name.startsWith(scope) || zip.getEntry(name) == null) {
+                continue;
+            }
+            String problem = null;
+            LambdaRewrite.Out out = null;
+            try {
+                out = LambdaRewrite.rewrite(current.apply(host), current,
+                        n -> zip.getEntry(n + ".class") != null || summary.addedClasses.containsKey(n + ".class"));
+                out.refused.forEach((why, n) -> summary.lambdasLeft.merge(why, n, Integer::sum));
+                if (out.host == null) {
+                    continue;
+                }
+                out.host = after.apply(out.host);
+                problem = verify(out.host);
+                for (Map.Entry<String, byte[]> g : out.generated.entrySet()) {
+                    if (problem == null) {
+                        problem = verify(g.getValue());
+                    }
+                }
+                if (problem == null && !out.nestHost.equals(host)) {
+                    String hostName = out.nestHost + ".class";
+                    if (!out.nestHost.startsWith(scope) || zip.getEntry(hostName) == null) {
+                        problem = "nest host " + out.nestHost + " not in the rewritten classes";
+                    }
+                }
+            } catch (RuntimeException failed) {
+                problem = failed.toString();
+            }
+            if (problem != null) {
+                summary.left.put(name, problem);
+                System.out.println("[WARNING] JarRewrite: " + name + " lambda sites left, the rewrite fails the"
+                        + " check: " + problem);
+                continue;
+            }
+            summary.changed.put(name, out.host);
+            summary.lambdaSites += out.sites;
+            for (Map.Entry<String, byte[]> g : out.generated.entrySet()) {
+                summary.addedClasses.put(g.getKey() + ".class", g.getValue());
+            }
+            if (!out.nestHost.equals(host)) {
+                members.computeIfAbsent(out.nestHost, k -> new ArrayList<>()).addAll(out.generated.keySet());
+            }
+        }
+        for (Map.Entry<String, List<String>> m : members.entrySet()) {
+            String name = m.getKey() + ".class";
+            byte[] bytes = LambdaRewrite.addNestMembers(current.apply(m.getKey()), m.getValue());
+            String problem = verify(bytes);
+            if (problem != null) {
+                // the members' classes name this host; without it they would not link: the build fails
+                throw new IllegalStateException("nest host " + name + " fails the check: " + problem);
+            }
+            summary.changed.put(name, bytes);
+        }
     }
 
     /** An entry's bytes, or null where the jar has no such entry or it cannot be read. */
@@ -259,10 +372,23 @@ public final class JarRewrite {
                 .append("- in ").append(PROFILING_SERVICE).append(", the static SimpleDateFormat is made\n")
                 .append("  at its first use, by an added private static synchronized method, ").append(LAZY_DATE_FORMAT)
                 .append(",\n  instead of in the static initializer (same pattern; the field is no longer final).\n")
+                .append("- lambda and method reference call sites (invokedynamic, LambdaMetafactory.metafactory) of\n")
+                .append("  the classes named in dev/keymem/jobs/cli/").append(LAMBDA_HOSTS)
+                .append(" replaced by getstatic of the one instance,\n")
+                .append("  or invokestatic of the create method, of an added class (the class's name, ")
+                .append(LambdaRewrite.SUFFIX).append("N) that\n")
+                .append("  does what LambdaMetafactory's class would do; those classes, and the nest hosts that now\n")
+                .append("  list the added classes in their NestMembers attribute, are among those listed.\n")
                 .append("No other change was made to them. Classes changed (").append(summary.changed.size())
                 .append("):\n");
         for (String name : summary.changed.keySet()) {
             text.append(name).append('\n');
+        }
+        if (!summary.addedClasses.isEmpty()) {
+            text.append("Classes added (").append(summary.addedClasses.size()).append("):\n");
+            for (String name : summary.addedClasses.keySet()) {
+                text.append(name).append('\n');
+            }
         }
         return text.toString();
     }

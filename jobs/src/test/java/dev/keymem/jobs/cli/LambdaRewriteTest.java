@@ -1,0 +1,374 @@
+package dev.keymem.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+import org.apache.flink.shaded.asm9.org.objectweb.asm.ClassReader;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.Handle;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.AbstractInsnNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.ClassNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.MethodNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link LambdaRewrite} through {@link JarRewrite}'s jar form: classes compiled here, whose lambdas and method
+ * references cover every implementation kind (static, virtual, interface, private instance and static bodies,
+ * constructors public and private, a lambda in an interface, one in a nested class whose nest host is another
+ * class) and LambdaMetafactory's conversions (boxing, unboxing, unboxing with widening, widening, casts, a
+ * result dropped), give rewritten the same results and the same exceptions as the originals, hold no
+ * {@code metafactory} call site afterwards, call their private bodies as nestmates (the bodies stay private),
+ * keep one instance for a non-capturing site, and leave serializable lambdas ({@code altMetafactory}) as they
+ * were, counted.
+ */
+class LambdaRewriteTest {
+    private static final String KINDS = String.join("\n",
+            "package p;",
+            "import java.util.*;",
+            "import java.util.function.*;",
+            "public class Kinds {",
+            "  public interface IntTo { Object f(int x); }",
+            "  public interface IntToNumber { Number f(int x); }",
+            "  public interface IntToLong { long f(int x); }",
+            "  public interface IntToDouble { double f(int x); }",
+            "  public interface Wide { double f(byte b, char c, short s, int i, long l, float g); }",
+            "  private int base = 7;",
+            "  public Kinds() {}",
+            "  private Kinds(String s) { base = s.length(); }",
+            "  @Override public String toString() { return \"K\" + base; }",
+            "  private static String secret(String s) { return \"<\" + s + \">\"; }",
+            "  private String inst(String s) { return s + base; }",
+            "  static long twice(long v) { return 2 * v; }",
+            "  static int code(int c) { return c + 1; }",
+            "  static String show(Object o) { return o.getClass().getSimpleName() + \":\" + o; }",
+            "  static String num(Number n) { return n.getClass().getSimpleName() + \":\" + n; }",
+            "  static double all(double b, double c, double s, double i, double l, double g) {",
+            "    return b + 10 * c + 100 * s + 1000 * i + 10000 * l + 100000 * g; }",
+            "  public static Object staticNoCapture(String s) { Function<String, String> f = x -> x + \"!\"; return f.apply(s); }",
+            "  public static Object staticCapture(String s, int n, long l, double d, char c) {",
+            "    Supplier<String> f = () -> s + n + l + d + c; return f.get(); }",
+            "  public Object instanceCapture(String s) { Function<String, String> f = x -> x + base + s; return f.apply(\"a\"); }",
+            "  public static Object privateStaticRef(String s) { Function<String, String> f = Kinds::secret; return f.apply(s); }",
+            "  public Object privateInstanceRef(String s) { Function<String, String> f = this::inst; return f.apply(s); }",
+            "  public static Object unboundVirtual(String s) { Function<String, Integer> f = String::length; return f.apply(s); }",
+            "  public static Object boundVirtual(String s) { Supplier<String> f = s::trim; return f.get(); }",
+            "  public static Object unboundInterface(List<String> l) { Function<List<String>, Integer> f = List::size; return f.apply(l); }",
+            "  public static Object boundInterface(List<String> l) { Supplier<Integer> f = l::size; return f.get(); }",
+            "  public static Object publicCtor(String s) { Function<String, StringBuilder> f = StringBuilder::new; return f.apply(s).reverse(); }",
+            "  public static Object privateCtor(String s) { Function<String, Kinds> f = Kinds::new; return f.apply(s); }",
+            "  public static Object noArgCtor() { Supplier<Kinds> f = Kinds::new; return f.get(); }",
+            "  public static Object arrayCtor(int n) { IntFunction<String[]> f = String[]::new; return f.apply(n).length; }",
+            "  public static Object boxToObject(int x) { IntTo f = Kinds::show; return f.f(x); }",
+            "  public static Object boxToNumber(int x) { IntToNumber f = Integer::valueOf; return f.f(x).getClass().getName() + f.f(x); }",
+            "  public static Object boxCastNumber(int x) { IntTo f = Kinds::num; return f.f(x); }",
+            "  public static Object unbox(Integer x) { ToIntFunction<Integer> f = Math::abs; return f.applyAsInt(x); }",
+            "  public static Object unboxWiden(Integer x) { ToLongFunction<Integer> f = Kinds::twice; return f.applyAsLong(x); }",
+            "  public static Object unboxChar(Character x) { ToIntFunction<Character> f = Kinds::code; return f.applyAsInt(x); }",
+            "  public static Object objectToInt(Map<String, Integer> m) { ToIntFunction<Map.Entry<String, Integer>> f = Map.Entry::getValue; return f.applyAsInt(m.entrySet().iterator().next()); }",
+            "  public static Object objectToLong(Map<String, Integer> m) { ToLongFunction<Map.Entry<String, Integer>> f = Map.Entry::getValue; return f.applyAsLong(m.entrySet().iterator().next()); }",
+            "  public static Object objectToBoolean(Map<String, Boolean> m) { Predicate<Map.Entry<String, Boolean>> f = Map.Entry::getValue; return f.test(m.entrySet().iterator().next()); }",
+            "  public static Object widenReturn(int x) { IntToLong f = Math::abs; return f.f(x); }",
+            "  public static Object widenArgument(int x) { IntToDouble f = Math::sqrt; return f.f(x); }",
+            "  public static Object widenAll() { Wide f = Kinds::all; return f.f((byte) 1, (char) 2, (short) 3, 4, 5L, 6f); }",
+            "  public static Object boxReturn(String s) { Function<String, Long> f = Long::parseLong; return f.apply(s); }",
+            "  public static Object dropInt(String s) { List<String> l = new ArrayList<>(); Consumer<String> c = l::add; c.accept(s); return l; }",
+            "  public static Object dropLong(String s) { Consumer<String> c = Long::parseLong; c.accept(s); return s; }",
+            "  public static Object castArgument(Object o) {",
+            "    @SuppressWarnings(\"unchecked\") Function<Object, Integer> f = (Function<Object, Integer>) (Function<?, ?>) (Function<String, Integer>) String::length;",
+            "    return f.apply(o); }",
+            "  public static Object sorted(List<String> l) { List<String> c = new ArrayList<>(l); c.sort(Comparator.comparing(String::length).thenComparing(Comparator.reverseOrder())); return c; }",
+            "  public static Object stream(List<String> l) { return l.stream().filter(s -> !s.isEmpty()).map(String::toUpperCase).mapToInt(String::length).sum(); }",
+            "  public static Runnable nothing() { return () -> { }; }",
+            "  public static Runnable serializable() { return (Runnable & java.io.Serializable) () -> { }; }",
+            "  public static Object fromInterface(String s) { Named n = () -> s; return n.greeting(\"hi\").get(); }",
+            "  public static Object fromNested(int v) { return new Nested(v).get().get(); }",
+            "  public static class Nested {",
+            "    private final int v;",
+            "    Nested(int v) { this.v = v; }",
+            "    private int times(int k) { return v * k; }",
+            "    Supplier<Integer> get() { return () -> times(3); }",
+            "  }",
+            "}");
+    private static final String NAMED = String.join("\n",
+            "package p;",
+            "import java.util.function.Supplier;",
+            "public interface Named {",
+            "  String name();",
+            "  default Supplier<String> greeting(String g) { return () -> g + \", \" + name() + tail(); }",
+            "  private String tail() { return \"!\"; }",
+            "}");
+
+    /** Each case's method and its arguments. */
+    private static final Object[][] CASES = {
+        {"staticNoCapture", "s"}, {"staticCapture", "s", 3, 4L, 0.5, 'c'}, {"privateStaticRef", "x"},
+        {"unboundVirtual", "four"}, {"boundVirtual", "  t  "}, {"unboundInterface", List.of("a", "b")},
+        {"boundInterface", List.of("a")}, {"publicCtor", "abc"}, {"privateCtor", "hello"}, {"noArgCtor"},
+        {"arrayCtor", 5}, {"boxToObject", 9}, {"boxToNumber", 10}, {"boxCastNumber", -1}, {"unbox", -12},
+        {"unboxWiden", Integer.MAX_VALUE}, {"unboxChar", 'A'}, {"widenReturn", Integer.MIN_VALUE},
+        {"widenArgument", 2}, {"objectToInt", Map.of("a", -5)}, {"objectToLong", Map.of("a", 7)},
+        {"objectToBoolean", Map.of("a", true)}, {"objectToInt", java.util.Collections.singletonMap("a", null)}, {"widenAll"}, {"boxReturn", "123456789012"}, {"dropInt", "x"},
+        {"dropLong", "77"}, {"castArgument", "five!"}, {"castArgument", 42}, {"castArgument", null},
+        {"unbox", null}, {"boxReturn", "x"}, {"sorted", List.of("bb", "a", "ccc", "aa", "c")},
+        {"stream", List.of("a", "", "bcd")}, {"fromInterface", "Ann"}, {"fromNested", 5},
+    };
+
+    @TempDir
+    static Path dir;
+    private static Map<String, byte[]> original;
+    private static Map<String, byte[]> rewritten;
+    private static JarRewrite.Summary summary;
+
+    @BeforeAll
+    static void compileAndRewrite() throws IOException {
+        Path src = dir.resolve("src/p");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("Kinds.java"), KINDS);
+        Files.writeString(src.resolve("Named.java"), NAMED);
+        Path out = dir.resolve("classes");
+        Files.createDirectories(out);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "a JDK's compiler");
+        int rc = javac.run(null, null, null, "--release", "17", "-d", out.toString(),
+                src.resolve("Kinds.java").toString(), src.resolve("Named.java").toString());
+        assertEquals(0, rc);
+        original = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                original.put(out.relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        Path jar = dir.resolve("kinds.jar");
+        try (OutputStream os = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(os)) {
+            for (Map.Entry<String, byte[]> e : original.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        summary = JarRewrite.inline(jar, "p/", b -> b, Set.of("p/Kinds", "p/Named", "p/Kinds$Nested"));
+        rewritten = new TreeMap<>();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                rewritten.put(e.getName(), zip.getInputStream(e).readAllBytes());
+            }
+        }
+    }
+
+    private static ClassLoader loader(Map<String, byte[]> entries) {
+        Map<String, byte[]> classes = new HashMap<>();
+        entries.forEach((name, bytes) -> {
+            if (name.endsWith(".class")) {
+                classes.put(name.replace('/', '.').replaceAll("\\.class$", ""), bytes);
+            }
+        });
+        return new ClassLoader(LambdaRewriteTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(name)) {
+                    byte[] b = classes.get(name);
+                    if (b == null) {
+                        return super.loadClass(name, resolve);
+                    }
+                    Class<?> c = findLoadedClass(name);
+                    return c != null ? c : defineClass(name, b, 0, b.length);
+                }
+            }
+        };
+    }
+
+    private static List<InvokeDynamicInsnNode> metafactorySites(byte[] bytes) {
+        ClassNode node = new ClassNode();
+        new ClassReader(bytes).accept(node, 0);
+        List<InvokeDynamicInsnNode> sites = new ArrayList<>();
+        for (MethodNode m : node.methods) {
+            for (AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof InvokeDynamicInsnNode
+                        && ((InvokeDynamicInsnNode) insn).bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory")) {
+                    sites.add((InvokeDynamicInsnNode) insn);
+                }
+            }
+        }
+        return sites;
+    }
+
+    @Test
+    void everyPlainSiteIsRewrittenAndTheSerializableOneIsLeftCounted() {
+        int before = 0;
+        for (String name : List.of("p/Kinds.class", "p/Named.class", "p/Kinds$Nested.class")) {
+            before += metafactorySites(original.get(name)).size();
+        }
+        List<InvokeDynamicInsnNode> left = metafactorySites(rewritten.get("p/Kinds.class"));
+        // the serializable lambda's site and its re-creation in $deserializeLambda$
+        assertEquals(2, left.size(), "only the serializable lambda's sites stay");
+        for (InvokeDynamicInsnNode site : left) {
+            assertEquals("altMetafactory", site.bsm.getName());
+        }
+        assertTrue(metafactorySites(rewritten.get("p/Named.class")).isEmpty());
+        assertTrue(metafactorySites(rewritten.get("p/Kinds$Nested.class")).isEmpty());
+        assertEquals(before - 2, summary.lambdaSites);
+        assertEquals(summary.lambdaSites, summary.addedClasses.size());
+        assertEquals(Map.of("not LambdaMetafactory.metafactory", 2), summary.lambdasLeft);
+        String notice = new String(rewritten.get(JarRewrite.MODIFICATIONS), StandardCharsets.UTF_8);
+        for (String added : summary.addedClasses.keySet()) {
+            assertTrue(rewritten.containsKey(added), added);
+            assertTrue(notice.contains(added), added);
+        }
+        assertTrue(notice.contains("p/Kinds.class"));
+    }
+
+    @Test
+    void rewrittenClassesGiveTheOriginalsResultsAndExceptions() throws Exception {
+        Class<?> a = loader(original).loadClass("p.Kinds");
+        Class<?> b = loader(rewritten).loadClass("p.Kinds");
+        for (Object[] c : CASES) {
+            String name = (String) c[0];
+            Object[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            assertEquals(outcome(a, name, args), outcome(b, name, args), name + java.util.Arrays.toString(args));
+        }
+        Object ka = a.getConstructor().newInstance();
+        Object kb = b.getConstructor().newInstance();
+        for (String name : List.of("instanceCapture", "privateInstanceRef")) {
+            assertEquals(outcome(ka, name, "q"), outcome(kb, name, "q"), name);
+        }
+        assertTrue(outcome(b, "castArgument", 42).startsWith("threw java.lang.ClassCastException"));
+        assertTrue(outcome(b, "unbox", (Object) null).startsWith("threw java.lang.NullPointerException"));
+    }
+
+    @Test
+    void theAddedClassesAreNestmatesAndThePrivateBodiesStayPrivate() throws Exception {
+        ClassLoader l = loader(rewritten);
+        Class<?> kinds = l.loadClass("p.Kinds");
+        Object nested = kinds.getMethod("fromNested", int.class).invoke(null, 2);
+        assertEquals(6, nested);
+        int seen = 0;
+        for (String added : summary.addedClasses.keySet()) {
+            Class<?> c = l.loadClass(added.replace('/', '.').replaceAll("\\.class$", ""));
+            Class<?> host = added.startsWith("p/Named") ? l.loadClass("p.Named") : kinds;
+            assertSame(host, c.getNestHost(), added);
+            assertTrue(Modifier.isFinal(c.getModifiers()) && c.isSynthetic(), added);
+            seen++;
+        }
+        assertTrue(seen > 25);
+        for (Method m : kinds.getDeclaredMethods()) {
+            if (m.getName().startsWith("lambda$") || m.getName().equals("secret") || m.getName().equals("inst")) {
+                assertTrue(Modifier.isPrivate(m.getModifiers()), m.toString());
+            }
+        }
+        for (Method m : l.loadClass("p.Kinds$Nested").getDeclaredMethods()) {
+            if (m.getName().startsWith("lambda$") || m.getName().equals("times")) {
+                assertTrue(Modifier.isPrivate(m.getModifiers()), m.toString());
+            }
+        }
+    }
+
+    @Test
+    void aNonCapturingSiteGivesOneInstanceACapturingOneANewOne() throws Exception {
+        Class<?> b = loader(rewritten).loadClass("p.Kinds");
+        Method nothing = b.getMethod("nothing");
+        Object first = nothing.invoke(null);
+        assertSame(first, nothing.invoke(null));
+        assertTrue(first.getClass().getName().contains(LambdaRewrite.SUFFIX), first.getClass().getName());
+        Object serializable = b.getMethod("serializable").invoke(null);
+        assertFalse(serializable.getClass().getName().contains(LambdaRewrite.SUFFIX));
+        Class<?> named = loader(rewritten).loadClass("p.Kinds");
+        Method greet = named.getMethod("fromInterface", String.class);
+        assertEquals("hi, Bo!", greet.invoke(null, "Bo"));
+        Class<?> a = loader(original).loadClass("p.Kinds");
+        assertSame(a.getMethod("nothing").invoke(null), a.getMethod("nothing").invoke(null));
+        Method capture = b.getMethod("boxToObject", int.class);
+        assertNotSame(capture.invoke(null, 1), capture.invoke(null, 1));
+    }
+
+    private static String outcome(Object target, String name, Object... args) throws IllegalAccessException {
+        Class<?> c = target instanceof Class ? (Class<?>) target : target.getClass();
+        Method method = null;
+        for (Method m : c.getMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+                method = m;
+            }
+        }
+        assertNotNull(method, name);
+        try {
+            Object r = method.invoke(target instanceof Class ? null : target, args);
+            return r == null ? "null" : r.getClass().getName() + ":" + r;
+        } catch (InvocationTargetException e) {
+            return "threw " + e.getCause().getClass().getName();
+        }
+    }
+
+    /**
+     * The classes the build added to memctl.jar (as {@value JarRewrite#MODIFICATIONS} lists them) each load,
+     * pass the JVM's verifier and initialize in a loader over the built jar: a site's class is otherwise first
+     * loaded when that site first runs, which for an error path may be no run of the training. Skipped where
+     * the jar has not been built.
+     */
+    @Test
+    void theBuiltJarsAddedClassesVerify() throws Exception {
+        Path jar = Path.of("target/memctl.jar");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jar), "no built jar at " + jar.toAbsolutePath());
+        String notice;
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(JarRewrite.MODIFICATIONS);
+            org.junit.jupiter.api.Assumptions.assumeTrue(entry != null, "the jar is not rewritten");
+            notice = new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int at = notice.indexOf("Classes added (");
+        org.junit.jupiter.api.Assumptions.assumeTrue(at >= 0, "the jar was rewritten without lambda sites");
+        List<String> added = new ArrayList<>();
+        for (String line : notice.substring(notice.indexOf('\n', at) + 1).split("\n")) {
+            if (line.endsWith(".class")) {
+                added.add(line.substring(0, line.length() - 6).replace('/', '.'));
+            }
+        }
+        assertTrue(added.size() > 1000, "added classes: " + added.size());
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            for (String name : added) {
+                Class<?> c = Class.forName(name, true, loader);
+                assertTrue(c.isSynthetic() && c.getName().contains(LambdaRewrite.SUFFIX), name);
+                assertSame(Class.forName(name.substring(0, name.indexOf(LambdaRewrite.SUFFIX)), false, loader)
+                        .getNestHost(), c.getNestHost(), name);
+            }
+        }
+    }
+
+    @Test
+    void everyHandleKindIsCovered() {
+        Set<Integer> kinds = new java.util.HashSet<>();
+        for (String name : List.of("p/Kinds.class", "p/Named.class", "p/Kinds$Nested.class")) {
+            for (InvokeDynamicInsnNode site : metafactorySites(original.get(name))) {
+                kinds.add(((Handle) site.bsmArgs[1]).getTag());
+            }
+        }
+        // static, virtual, interface, special (or virtual for private bodies), constructor
+        assertTrue(kinds.containsAll(Set.of(6, 5, 9, 8)), kinds.toString());
+    }
+}
