@@ -22,6 +22,12 @@ import org.apache.flink.annotation.Internal;
  *   <li>{@code <TS>}: ISO-8601 date-times and dates ({@code 2024-05-01T12:00:00.123Z},
  *       {@code 2024-05-01 12:00:00,5}, {@code 2024-05-01}), syslog stamps ({@code May  1 12:00:00}) and
  *       clock times ({@code 12:00:00.250})</li>
+ *   <li>{@code <HEX>}: MAC addresses, six groups of two hex digits joined by one separator, all colons or all
+ *       hyphens ({@code d8:6c:55:fd:17:5c}, {@code 00-1A-2B-3C-4D-5E}), not after or before a {@code \w},
+ *       colon or hyphen (nor after a dot): one placeholder for the whole address, where the later rules
+ *       would leave pieces ({@code d8:<NUM>:fd:...}); before the clock rule, which would take
+ *       {@code 12:34:56} of {@code 12:34:56:78:9a:bc}. A MAC is a 48-bit hardware id written in hex, so it
+ *       shares the hex ids' placeholder ({@code <IP>} names network-layer addresses only)</li>
  *   <li>{@code <IP>}: IPv6 (full form or with {@code ::}) and IPv4 addresses (a port stays: {@code <IP>:<NUM>})</li>
  *   <li>{@code <HEX>}: {@code 0x}-prefixed hex, and runs of 8 or more hex digits holding both a digit
  *       and a letter (commit ids, trace ids)</li>
@@ -41,6 +47,7 @@ public final class LineMasker implements Serializable {
     private static final boolean[] BEFORE_DOT_LT = RegexScan.chars(".<");
     private static final boolean[] BEFORE_COLON = RegexScan.chars(":");
     private static final boolean[] BEFORE_COLON_DOT = RegexScan.chars(":.");
+    private static final boolean[] BEFORE_MAC = RegexScan.chars(":.-");
     /**
      * The characters before a position where a rule's {@code Start} test is false whatever follows
      * ({@link RegexScan#notAfter}): its lookbehind's, or {@code \w} for a match that starts with a word
@@ -52,6 +59,7 @@ public final class LineMasker implements Serializable {
     private static final boolean[] AFTER_DOT_LT = RegexScan.notAfter(".<");
     private static final boolean[] AFTER_COLON = RegexScan.notAfter(":");
     private static final boolean[] AFTER_COLON_DOT = RegexScan.notAfter(":.");
+    private static final boolean[] AFTER_MAC = RegexScan.notAfter(":.-");
 
     /** Placeholder for a timestamp. */
     public static final String TS = "<TS>";
@@ -103,6 +111,10 @@ public final class LineMasker implements Serializable {
             new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2 && c.maxDigitRun >= 2,
                     RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0), AFTER_WORD,
                     (s, i) -> "JFMASOND".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
+            new Rule("(?<![\\w:.-])(?:(?:" + H + "{2}:){5}" + H + "{2}|(?:" + H + "{2}-){5}" + H + "{2})(?![\\w:-])", HEX,
+                    c -> (c.colons >= 5 || c.hyphens >= 5) && c.maxHexRun >= 2,
+                    RegexScan.firstChars(RegexScan::hex), AFTER_MAC,
+                    (s, i) -> RegexScan.hex(s[i]) && !RegexScan.before(s, i, BEFORE_MAC), LineMasker::macEnd),
             new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2 && c.maxDigitRun >= 2,
                     RegexScan.firstChars(RegexScan::digit), AFTER_COLON,
                     (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_COLON), LineMasker::clockEnd),
@@ -141,13 +153,14 @@ public final class LineMasker implements Serializable {
             case 2 -> c.slashes >= 2;
             case 3 -> c.hyphens >= 4 && c.maxHexRun >= 12;
             case 4 -> c.hyphens >= 2 && c.maxDigitRun >= 4;
-            case 5, 6 -> c.colons >= 2 && c.maxDigitRun >= 2;
-            case 7 -> c.doubleColon || c.colons >= 7;
-            case 8 -> c.dots >= 3 && c.maxDigitRun >= 1;
-            case 9 -> c.hexPrefix;
-            case 10 -> c.maxHexRun >= 8;
-            case 11 -> c.maxDigitRun >= 10;
-            case 12 -> c.maxDigitRun >= 1;
+            case 5, 7 -> c.colons >= 2 && c.maxDigitRun >= 2;
+            case 6 -> (c.colons >= 5 || c.hyphens >= 5) && c.maxHexRun >= 2;
+            case 8 -> c.doubleColon || c.colons >= 7;
+            case 9 -> c.dots >= 3 && c.maxDigitRun >= 1;
+            case 10 -> c.hexPrefix;
+            case 11 -> c.maxHexRun >= 8;
+            case 12 -> c.maxDigitRun >= 10;
+            case 13 -> c.maxDigitRun >= 1;
             default -> throw new IllegalArgumentException("no rule " + k);
         };
     }
@@ -161,7 +174,7 @@ public final class LineMasker implements Serializable {
      * CJK, ...): enough, as every flagged test reads only the char and the one before it, and only their ASCII
      * class ({@link #startIsTables}).
      */
-    static final int START_BY_TABLES = 1 << 0 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 9 | 1 << 10 | 1 << 12;
+    static final int START_BY_TABLES = 1 << 0 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 10 | 1 << 11 | 1 << 13;
 
     static {
         for (int k = 0; k < RULE_ARRAY.length; k++) {
@@ -186,7 +199,7 @@ public final class LineMasker implements Serializable {
     }
 
     /** The last rule whose pre-check ({@link #mayMatch}) reads a count that {@link Census#removed} lowers. */
-    private static final int LAST_COUNTED = 8;
+    private static final int LAST_COUNTED = 9;
 
     /**
      * For tests: the census {@link #maskChars(String, char[], String[], RegexScan.Starts)} read while masking
@@ -303,6 +316,32 @@ public final class LineMasker implements Serializable {
             }
         }
         return endAtBoundary(s, k);
+    }
+
+    /**
+     * MAC address (after its lookbehind): two hex digits, a colon or hyphen, then four more groups of that same
+     * separator and two hex digits, the last one followed by no {@code [\\w:-]} (ASCII {@code \\w}: no boundary to
+     * decide, so never {@link RegexScan#UNDECIDED}).
+     */
+    static int macEnd(char[] s, int i) {
+        int n = s.length;
+        int e = i + 17;
+        if (e > n || !hexes(s, i, 2)) {
+            return -1;
+        }
+        char sep = s[i + 2];
+        if (sep != ':' && sep != '-') {
+            return -1;
+        }
+        for (int k = i + 2; k < e; k += 3) {
+            if (s[k] != sep || !hexes(s, k + 1, 2)) {
+                return -1;
+            }
+        }
+        if (e < n && (RegexScan.word(s[e]) || s[e] == ':' || s[e] == '-')) {
+            return -1;
+        }
+        return e;
     }
 
     /** Syslog stamp: {@code \\b MONTH \\s+ \\d{1,2} \\s+ \\d{2}:\\d{2}:\\d{2} \\b}. */

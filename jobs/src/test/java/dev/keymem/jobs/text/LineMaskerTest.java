@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class LineMaskerTest {
@@ -51,6 +52,58 @@ class LineMaskerTest {
     })
     void masksEachFieldType(String line, String expected) {
         assertEquals(expected, m.mask(line));
+    }
+
+    /**
+     * MAC addresses: six groups of two hex digits joined by all colons or all hyphens, a whole word, become one
+     * {@code <HEX>}; anything else keeps what the other rules make of it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "mac=d8:6c:55:fd:17:5c | mac=<HEX>",
+        "bssid 5c:50:15:4c:18:13, last | bssid <HEX>, last",
+        "BSSID changed to 64:d9:89:6b:b5:33 | BSSID changed to <HEX>",
+        "changed to 64:d9:89:6b:b5:33. | changed to <HEX>.",
+        "hw 00-1A-2B-3C-4D-5E up | hw <HEX> up",
+        "HWaddr 00:0C:29:3E:5B:7A | HWaddr <HEX>",
+        "upper AA:BB:CC:DD:EE:FF lower aa:bb:cc:dd:ee:ff | upper <HEX> lower <HEX>",
+        "12:34:56:78:9a:bc first | <HEX> first",
+        "(d8:6c:55:fd:17:5c) [d8:6c:55:fd:17:5c] | (<HEX>) [<HEX>]",
+        "é d8:6c:55:fd:17:5c漢 | é <HEX>漢",
+        "漢d8:6c:55:fd:17:5c | 漢<HEX>",
+        "mac=\"d8:6c:55:fd:17:5c\" | mac=\"<HEX>\"",
+    })
+    void masksAMacAddressWhole(String line, String expected) {
+        assertEquals(expected, m.mask(line));
+        assertEquals(expected, m.mask(expected), "idempotent");
+    }
+
+    /**
+     * Not a MAC address: not hex, five or seven groups, mixed separators, glued to a word character, a colon or a
+     * hyphen, a group of one or three digits. No {@code <HEX>}, and every separator stays (the other rules only
+     * mask the digits).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "gg:hh:ii:jj:kk:ll",
+        "five aa:bb:cc:dd:ee",
+        "seven aa:bb:cc:dd:ee:ff:0a",
+        "mixed aa:bb-cc:dd:ee:ff",
+        "mixed aa-bb-cc-dd-ee:ff",
+        "glued xd8:6c:55:fd:17:5c",
+        "glued d8:6c:55:fd:17:5cx",
+        "glued 1d8:6c:55:fd:17:5c",
+        "glued d8:6c:55:fd:17:5c_1",
+        "in a-d8-6c-55-fd-17-5c",
+        "in d8-6c-55-fd-17-5c-a",
+        "three digits d8:6c:55:fd:17:5c0",
+        "one digit d8:6c:5:fd:17:5c",
+    })
+    void leavesWhatIsNotAMacAddress(String line) {
+        String masked = m.mask(line);
+        assertFalse(masked.contains("<HEX>"), masked);
+        assertEquals(line.chars().filter(ch -> ch == ':' || ch == '-').count(),
+                masked.chars().filter(ch -> ch == ':' || ch == '-').count(), masked);
     }
 
     @Test
@@ -119,7 +172,8 @@ class LineMaskerTest {
             "https://a.b/c?d=1", "s3+x.y://", "x://\"", "1ab://q", "PATCH ", "OPTIONS ", "XGET ", "~/", "C:\\", "a/b/",
             "/x@y%z+w/", "2024-05-01T12:00", "2024-05-01 12:00:00+0100", "2024-05-01T12:00:00,5-01:30", "+01:", "-0",
             "2024-05-01T12:00:00.", "0X1f", "0xg", "0x", "a:::b", "1:2:3:4:5:6:7::", "::1", "1::2::3", "12345::",
-            "a:b:c:d:e:f:0:1", ":0:", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffff"};
+            "a:b:c:d:e:f:0:1", ":0:", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffff",
+            "00-1A-2B-3C-4D-5E", "d8:6c:55:fd:17", "aa:bb:cc:dd:ee:ff:00", "0a-", "Fe:", "12:34:56:78:9a:bc"};
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(0, 25); i > 0; i--) {
             sb.append(parts[r.nextInt(parts.length)]);
@@ -176,7 +230,7 @@ class LineMaskerTest {
                 }
             }
         }
-        assertEquals(7, flagged);
+        assertEquals(8, flagged, "the URL, UUID, syslog, MAC, clock, 0x, hex-run and number rules");
     }
 
     /** The one-pass check of the rules that may match a masked message again equals the census' pre-checks. */

@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  *
  * <p>Masking, in order (a pure function of the line):
  * <ol>
- *   <li>the {@link LineMasker} rules (URLs, e-mail addresses, paths, UUIDs, timestamps, IPs, hex, epoch
- *       stamps, plain numbers);</li>
+ *   <li>the {@link LineMasker} rules (URLs, e-mail addresses, paths, UUIDs, timestamps, MAC addresses, IPs,
+ *       hex, epoch stamps, plain numbers);</li>
  *   <li>quantities: a number with a unit ({@code 250 ms}, {@code <1 sec}, {@code 1.17 KB},
- *       {@code 403 bytes}, {@code 00:02:10});</li>
+ *       {@code 403 bytes}, {@code 00:02:10}); a unit word followed by {@code =} is a key, not a unit
+ *       ({@code [::1]:8080 bytes=5} keeps its port {@code <NUM>}, as {@code 10.0.0.1:8080} does);</li>
  *   <li>identifier-like words: a run of word characters ({@code [A-Za-z0-9_.-]}) that holds a digit and
  *       either starts with one or holds two or more digits ({@code R02-M1-N0-C}, {@code J12-U11},
  *       {@code appattempt_1445144423722_0020_000001}, {@code blk_-69522}, {@code node-246},
@@ -57,7 +58,7 @@ public final class LineTokens implements Serializable {
     private static final String UNITS = "(?:[KMGTP]i?B|[KMGTP]iB|bytes?|B|kb|mb|gb|ms|us|µs|ns|s|sec|secs|seconds?"
             + "|min|mins|minutes?|h|hrs?|hours?|days?)";
     private static final Pattern QUANTITY = Pattern.compile(
-            "(?<![\\w.])[<>~]?(?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?" + UNITS + "(?![\\w])");
+            "(?<![\\w.])[<>~]?(?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?" + UNITS + "(?![\\w=])");
     private static final Pattern WORD = Pattern.compile("(?:[A-Za-z0-9_.\\-]|<[A-Z]+>)+");
     private static final Pattern ENDPOINT = Pattern.compile(
             "(?<![\\w.@-])(?<!://)(?!(?<=[\\w$]\\()[\\w-]+(?:\\.[\\w-]+)+:\\d{2,5}\\))"
@@ -801,7 +802,7 @@ public final class LineTokens implements Serializable {
         return numberUnitEnd(s, i);
     }
 
-    /** The end of {@code (?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?UNITS(?![\\w])} from {@code i}, or -1. */
+    /** The end of {@code (?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?UNITS(?![\\w=])} from {@code i}, or -1. */
     private static int numberUnitEnd(char[] s, int i) {
         int n = s.length;
         int q;
@@ -826,7 +827,10 @@ public final class LineTokens implements Serializable {
         return unitEnd(s, q);
     }
 
-    /** The end of a unit of {@link #UNIT_WORDS} at {@code q} that no {@code \\w} follows, or -1. */
+    /**
+     * The end of a unit of {@link #UNIT_WORDS} at {@code q} that no {@code \\w} or {@code =} follows, or -1: a unit
+     * word before {@code =} is a key ({@code :35341 bytes=732347482}: a port, then the next field), not a unit.
+     */
     private static int unitEnd(char[] s, int q) {
         int n = s.length;
         if (q >= n) {
@@ -836,7 +840,7 @@ public final class LineTokens implements Serializable {
         while (k < n && RegexScan.letter(s[k])) {
             k++;
         }
-        if (k == q || (k < n && RegexScan.word(s[k])) || k - q > 7) {
+        if (k == q || (k < n && (RegexScan.word(s[k]) || s[k] == '=')) || k - q > 7) {
             return -1;
         }
         return oneOf(UNIT_CHARS, s, q, k) ? k : -1;

@@ -84,6 +84,22 @@ class LineTokensScanTest {
         assertEquals(0, after & ~LineTokens.preChecks(line.toCharArray()), "later flags of '" + line + "'");
     }
 
+    /**
+     * A port after a bracketed IPv6 address stays a number, as after an IPv4 address, where the next field's key is a
+     * unit word ({@code bytes=}); a unit word not before {@code =} is still a unit. MAC addresses are one value.
+     */
+    @Test
+    void aPortBeforeAUnitNamedKeyAndAMacAreOneValueEach() {
+        LineTokens t = new LineTokens();
+        assertEquals("to=[<IP>]:<NUM> bytes=<NUM>", t.mask("to=[d26b:14a0:7c2b:c320:42f9:96d:1d:2544]:35341 bytes=732347482"));
+        assertEquals("from=<IP>:<NUM> bytes=<NUM>", t.mask("from=10.101.211.234:36302 bytes=732347482"));
+        assertEquals("to=[<IP>]:<NUM> sent <Q>", t.mask("to=[::1]:8080 sent 5 bytes"));
+        assertEquals("took <NUM> ms=slow", t.mask("took 250 ms=slow"), "a unit before = is a key");
+        assertEquals("took <Q>, <Q>: done", t.mask("took 250 ms, 3 s: done"));
+        assertEquals("mac=<HEX> bssid <HEX>", t.mask("mac=d8:6c:55:fd:17:5c bssid 5C-50-15-4C-18-13"));
+        assertEquals(List.of("mac=<*>", "to=<*>"), List.of(t.tokenize("mac=d8:6c:55:fd:17:5c to=e1:ad:86:32:1d:9b")));
+    }
+
     @Test
     void scansEqualTheRegexesOnRealLines() throws Exception {
         List<String> lines = realLines();
@@ -114,7 +130,7 @@ class LineTokensScanTest {
         "a.b.co.uk", "a_b.com", "x..com", "a.com.", "host.localdomain", "a.info.de", "b.org.Uk", "c.co.ukk", "-x.io",
         "1.2.3/4/5/", "//", "a/b/c", "{x}/y/z", "a\\b\\c\\", "x/é/y/z", "<NUM>/<NUM>/<NUM>", "5 ms", "5ms", "<5 KB",
         "~3 sec", "1.5 hours", "12 secs", "3 µs", "4 KiBx", "2\tdays", "7 s_", "8 minutes", "9 minutesX", "1 hr",
-        ">2 day", "<<NUM> ms", "~<TS> s", "3.x", "10 PiB", "6 Bytes", "2 bytes.", "AbCdEfAbCd", "abcdefab>", "<abcdefabcd"};
+        ">2 day", "<<NUM> ms", "~<TS> s", "3.x", "10 PiB", "6 Bytes", "2 bytes.", "7 bytes=", "3 ms=1", "<NUM> KB=", "AbCdEfAbCd", "abcdefab>", "<abcdefabcd"};
 
     private static String edgeLine(SplittableRandom r) {
         StringBuilder sb = new StringBuilder();
