@@ -28,8 +28,9 @@ import java.util.Map;
  * REPS passes write each source's items in file order, sources one after another (as a batch run's sorted input
  * does), each pass from fresh states (made in the timed part, as the job makes one per source: since session 23,
  * so its ns per item are not comparable with earlier sessions' numbers, which left the new states out). Prints
- * per pass the CPU ns per item of this thread, the candidates (innovation above the threshold) and admissions, and a digest of the innovations, admissions and final cells (the same
- * digest for two builds: bit for bit the same memory). For component times of the kernel and before/after
+ * per pass the CPU ns per item of this thread, the candidates (innovation above the threshold) and admissions,
+ * and a digest of the innovations, admissions and final cells (the same digest for two builds: bit for bit the
+ * same memory). For component times of the kernel and before/after
  * comparisons of it; whole-run numbers come from memctl. Usage (C1 alone, as memctl runs files up to 20 MiB;
  * -Dkeymem.novelty.kernel=packed|scalar|sparse|vector picks a kernel):
  * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/memctl.jar benchmarks/jobs/NoveltyKernelLoop.java FILE REPS

@@ -20,8 +20,8 @@ import org.apache.flink.util.ExceptionUtils;
  * The gateway proxies' handler (and the calls of an endpoint's {@link LocalRpcServer}): methods of
  * {@link RpcGateway} are answered here; every other method becomes a message to the endpoint's {@link Mailbox}.
  * Methods returning {@code void} are sent and forgotten, those returning {@link CompletableFuture} return the
- * reply's future, others wait for the reply at most the call's timeout (a {@link TimeoutException}; a failure of the call becomes an {@link RpcException}
- * with its cause, as with Pekko).
+ * reply's future, others wait for the reply at most the call's timeout (a {@link TimeoutException}; a failure of
+ * the call becomes an {@link RpcException} with its cause, as with Pekko).
  */
 final class LocalInvocationHandler implements java.lang.reflect.InvocationHandler {
     /** Timeouts at least this long are not scheduled (Flink's "infinite" timeouts). */

@@ -140,6 +140,19 @@ class FileRunClusterTest {
      */
     @Test
     void aJobGraphIsSubmittedAsItIsWithItsFilesUploaded() throws Exception {
+        JobGraph job = submitOneNoOpJobWithAJar(false);
+        assertEquals(1, job.getUserJarBlobKeys().size(), "the submitted graph itself got its jar's blob key");
+    }
+
+    /** Where Flink's changelog restore-mode hook was called, the submission is Flink's own: a copy gets the key. */
+    @Test
+    void aClusterWithTheRestoreModeHookSubmitsAsFlinkDoes() throws Exception {
+        JobGraph job = submitOneNoOpJobWithAJar(true);
+        assertEquals(0, job.getUserJarBlobKeys().size(), "Flink's path uploads the files of its own copy");
+    }
+
+    /** A batch job of one no-op vertex and an empty jar, submitted and run to success; returns the caller's graph. */
+    private JobGraph submitOneNoOpJobWithAJar(boolean restoreModeHook) throws Exception {
         Path jar = dir.resolve("empty.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), new Manifest())) {
             out.putNextEntry(new JarEntry("empty.txt"));
@@ -153,10 +166,13 @@ class FileRunClusterTest {
         try (FileRunCluster cluster = new FileRunCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config()).setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
             cluster.start();
+            if (restoreModeHook) {
+                cluster.overrideRestoreModeForChangelogStateBackend();
+            }
             assertEquals(job.getJobID(), cluster.submitJob(job).get(60, TimeUnit.SECONDS).getJobID());
-            assertEquals(1, job.getUserJarBlobKeys().size(), "the submitted graph itself got its jar's blob key");
             assertTrue(cluster.requestJobResult(job.getJobID()).get(60, TimeUnit.SECONDS).isSuccess());
         }
+        return job;
     }
 
     @Test

@@ -85,7 +85,6 @@ class ByteScanTest {
         assertTrue(hits > 10_000, "hits: " + hits);
     }
 
-    /** Two hits in one word, at every pair of its places, after a word of plain bytes: the first one is found. */
     /**
      * {@link ByteScan#copyJsonPlainRun} against its reference (the scan, then the copy where it fits): the same
      * answer (the stop, or where {@code out} ran out) and the same bytes copied before it, at every start, end and
@@ -117,6 +116,7 @@ class ByteScanTest {
         assertTrue(ranOut > 100 && stopped > 300, ranOut + " ran out, " + stopped + " stopped");
     }
 
+    /** Two hits in one word, at every pair of its places, after a word of plain bytes: the first one is found. */
     @Test
     void theFirstOfTwoHitsInAWordIsFound() {
         int checked = 0;

@@ -312,7 +312,6 @@ class PackedCellTest {
         }
     }
 
-    /** Packing keeps the active coordinates' values and unpacking puts every value back where it was. */
     /**
      * A cell packed again after a reader unpacked it keeps its block in its canonical array: a key holds one c x c
      * array, not that array and a packed copy beside it.
@@ -341,6 +340,7 @@ class PackedCellTest {
         }
     }
 
+    /** Packing keeps the active coordinates' values and unpacking puts every value back where it was. */
     @Test
     void packingAndUnpackingKeepEveryValue() {
         SplittableRandom r = new SplittableRandom(3);
