@@ -89,13 +89,16 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  * them); a class it refuses, or whose rewrite throws (a class grown past the class file's limits), is left as
  * shaded and named in a {@code [WARNING]} line of the build's output. The classes changed are listed, with what
  * was changed in them, in the added entry {@value #MODIFICATIONS} (the notice of change that the Apache License
- * 2.0, section 4(b), asks of modified files).
+ * 2.0, section 4(b), asks of modified files). After the jar is written, the build step loads every class added
+ * for a lambda call site from it, in a class loader of their own, so the JVM itself verifies and initializes them
+ * ({@link #loadAddedClasses}); listed lambda hosts that the jar lacks are counted in the build line.
  *
  * <p>{@code java -cp memctl.jar dev.keymem.jobs.cli.JarRewrite memctl.jar} rewrites the jar in place (the
  * classes changed, every other entry's records copied byte for byte, the notice added; the file is replaced once
  * the new one is written whole) and prints what it changed; where the jar cannot be rewritten it stays as it was,
  * an {@code [ERROR]} line says why and the exit status is 1, which fails the build ({@code
- * -Dmemctl.rewrite.skip=true} builds without the step).
+ * -Dmemctl.rewrite.skip=true} builds without the step); where an added class does not load from the written jar,
+ * the jar is moved to {@code memctl.jar.rejected}, and an {@code [ERROR]} line and status 1 fail the build too.
  */
 @Internal
 public final class JarRewrite {
@@ -139,6 +142,10 @@ public final class JarRewrite {
         }
         try {
             inline(Path.of(args[0]));
+        } catch (AddedClassesFail e) {
+            System.err.println("[ERROR] JarRewrite: " + e.getMessage()
+                    + " (-Dmemctl.rewrite.skip=true builds without the rewrite)");
+            System.exit(1);
         } catch (IOException | RuntimeException e) {
             // the jar is replaced only once it is written whole, so it is still the shaded one; the build fails
             System.err.println("[ERROR] JarRewrite: " + args[0] + " left as shaded: " + e
@@ -158,11 +165,74 @@ public final class JarRewrite {
         int lambdaSites;
         final Map<String, byte[]> addedClasses = new LinkedHashMap<>();
         final Map<String, Integer> lambdasLeft = new LinkedHashMap<>();
+        /** Classes named as lambda hosts that the jar does not hold under the scope (a list gone stale). */
+        int lambdaHostsMissing;
     }
 
-    /** Both rewrites, on the classes under {@value #SCOPE} of the jar in place; prints what changed. */
+    /** Why the build fails after the jar was written: an added class does not load from it. */
+    static final class AddedClassesFail extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AddedClassesFail(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Both rewrites, on the classes under {@value #SCOPE} of the jar in place; prints what changed. Then every
+     * class added for a lambda call site is loaded from the written jar ({@link #loadAddedClasses}); where one
+     * fails, the jar is moved aside to {@code JAR.rejected} and {@link AddedClassesFail} is thrown.
+     */
     static Summary inline(Path jar) throws IOException {
-        return inline(jar, SCOPE, UnaryOperator.identity(), lambdaHosts());
+        Summary summary = inline(jar, SCOPE, UnaryOperator.identity(), lambdaHosts());
+        try {
+            int loaded = loadAddedClasses(jar, summary.addedClasses.keySet());
+            System.out.println("JarRewrite: " + loaded + " added classes of " + jar + " load, pass the JVM's"
+                    + " verifier, initialize and name their host's nest host, in a class loader of their own");
+        } catch (AddedClassesFail e) {
+            Path rejected = jar.resolveSibling(jar.getFileName() + ".rejected");
+            Files.move(jar, rejected, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            throw new AddedClassesFail(e.getMessage() + "; the rewritten jar moved to " + rejected);
+        }
+        return summary;
+    }
+
+    /**
+     * Loads each of {@code added} (entry names of classes added for lambda call sites, {@code
+     * H$lambda$rw$N.class}) from the jar as written, in a class loader over the jar alone (the platform class
+     * loader its parent, so the build's own classes do not stand in): the class is defined, verified by the JVM
+     * and initialized (its initializer only makes its one instance, as LambdaMetafactory's class is initialized
+     * at the site's first run), and its nest host must be its host's. Without this a site's class is first
+     * loaded when that site first runs, which for an error path may be no run of the training. Returns how many
+     * loaded; throws {@link AddedClassesFail} naming the count that failed and the first few errors.
+     */
+    static int loadAddedClasses(Path jar, java.util.Collection<String> added) throws IOException {
+        List<String> errors = new ArrayList<>();
+        int loaded = 0;
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            for (String entry : added) {
+                String name = entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
+                try {
+                    Class<?> c = Class.forName(name, true, loader);
+                    int at = name.indexOf(LambdaRewrite.SUFFIX);
+                    Class<?> host = Class.forName(at > 0 ? name.substring(0, at) : name, false, loader);
+                    if (!c.isSynthetic() || c.getNestHost() != host.getNestHost()) {
+                        errors.add(name + ": nest host " + c.getNestHost().getName() + ", its host's "
+                                + host.getNestHost().getName());
+                        continue;
+                    }
+                    loaded++;
+                } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                    errors.add(name + ": " + e);
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new AddedClassesFail(errors.size() + " of " + added.size() + " added classes do not load from "
+                    + jar + ": " + String.join("; ", errors.subList(0, Math.min(3, errors.size()))));
+        }
+        return loaded;
     }
 
     /** The classes whose lambda call sites {@link LambdaRewrite} rewrites: the resource {@value #LAMBDA_HOSTS}. */
@@ -256,7 +326,8 @@ public final class JarRewrite {
                 + summary.left.size() + " left as shaded); " + summary.redirected
                 + " calls of the platform MBean server made lazy; " + summary.lazyFormats
                 + " static date format made when first used; " + summary.lambdaSites + " lambda call sites made "
-                + summary.addedClasses.size() + " added classes (" + summary.lambdasLeft + " left as they were);"
+                + summary.addedClasses.size() + " added classes (" + summary.lambdasLeft + " left as they were; "
+                + summary.lambdaHostsMissing + " listed host classes not in the jar under " + scope + ");"
                 + " changes listed in " + MODIFICATIONS);
         return summary;
     }
@@ -280,6 +351,8 @@ public final class JarRewrite {
         for (String host : hosts) {
             String name = host + ".class";
             if (!name.startsWith(scope) || zip.getEntry(name) == null) {
+                // a list gone stale (a Flink upgrade): counted in the build line
+                summary.lambdaHostsMissing++;
                 continue;
             }
             String problem = null;
