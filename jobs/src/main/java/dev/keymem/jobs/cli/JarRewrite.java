@@ -579,7 +579,8 @@ public final class JarRewrite {
      * Writes the jar again with the given entries' contents replaced (deflated, no extra fields), every other
      * entry's local record and central directory record copied byte for byte (only their offsets change), in the
      * central directory's order, then the {@code added} entries (deflated, with the first entry's time); the new
-     * file replaces the jar once written whole. Jars that need zip64 records are refused.
+     * file replaces the jar once written whole. Jars that need zip64 records are refused (more than 0xFFFE,
+     * 65,534, entries after the rewrite).
      */
     static void replaceEntries(Path jar, Map<String, byte[]> contents, Map<String, byte[]> added)
             throws IOException {

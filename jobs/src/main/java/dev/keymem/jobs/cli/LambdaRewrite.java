@@ -53,8 +53,12 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.MethodNode;
  * not public in a public class or reachable from {@code H}'s package (a protected method of another package: the
  * generated class is no subclass), where its class file cannot be read to check that, where a type conversion is
  * not one of LambdaMetafactory's, or where the class is older than Java 11 (no nestmates). The differences that
- * remain: the object's class is a named class (its name, {@code getClass()}, and stack traces show it), and
- * {@code H} and its nest host change.
+ * remain: the lambda objects are instances of ordinary named classes, not hidden ones ({@code Class.forName}
+ * finds them, {@code isHidden()} is false, {@code getClass().getName()} holds {@value #SUFFIX}, not {@code
+ * $$Lambda}, their frames show in stack traces where the JDK hides a lambda proxy's, and Kryo's {@code
+ * isClosure}, synthetic with a '/' in its name, now answers false for them: it matters only where such a
+ * lambda is Kryo-serialized; none of the jar's code checks any of this today); and {@code H} and its nest host
+ * change.
  */
 @Internal
 final class LambdaRewrite {
