@@ -89,10 +89,6 @@ final class LambdaRewrite {
         void refuse(String why) {
             refused.merge(why, 1, Integer::sum);
         }
-
-        int refusedCount() {
-            return refused.values().stream().mapToInt(Integer::intValue).sum();
-        }
     }
 
     /**
@@ -460,10 +456,9 @@ final class LambdaRewrite {
             mv.visitMethodInsn(opcode, impl.getOwner(), impl.getName(), impl.getDesc(), itf);
             Type samReturn = sam.getReturnType();
             if (samReturn.getSort() == Type.VOID) {
-                if (implReturn.getSort() != Type.VOID && impl.getTag() != Opcodes.H_NEWINVOKESPECIAL) {
+                // drop what the call left: the method's result, or a constructor's new object (implReturn: its type)
+                if (implReturn.getSort() != Type.VOID) {
                     mv.visitInsn(implReturn.getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);
-                } else if (impl.getTag() == Opcodes.H_NEWINVOKESPECIAL) {
-                    mv.visitInsn(Opcodes.POP);
                 }
             } else {
                 convert(mv, implReturn, samReturn, samReturn);

@@ -514,11 +514,6 @@ public final class LineTokens implements Serializable {
         return q + 1 < n && space(s[q]) && unitStart(s[q + 1]);
     }
 
-    /** For tests: {@link #unitAfterNumber} at {@code i} of {@code s}. */
-    static boolean unitAfterNumberAt(char[] s, int i) {
-        return unitAfterNumber(s, i);
-    }
-
     private static final char[] NUM_CHARS = "<NUM>".toCharArray();
     private static final char[] TS_CHARS = "<TS>".toCharArray();
 
@@ -527,7 +522,7 @@ public final class LineTokens implements Serializable {
      * The first char decides which number to read: a {@code <} the placeholders' (compared in place, no call per
      * placeholder: the walk asks here at every placeholder of a masked line), a digit the digits'.
      */
-    private static boolean unitAfterNumber(char[] s, int i) {
+    static boolean unitAfterNumber(char[] s, int i) {
         int n = s.length;
         if (i >= n) {
             return false;

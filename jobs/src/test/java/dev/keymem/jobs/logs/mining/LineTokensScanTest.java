@@ -207,7 +207,7 @@ class LineTokensScanTest {
             char[] cs = line.toCharArray();
             for (int i = 0; i <= cs.length; i++) {
                 boolean ref = LineTokens.unitAfterNumberReference(cs, i);
-                assertEquals(ref, LineTokens.unitAfterNumberAt(cs, i), line + " at " + i);
+                assertEquals(ref, LineTokens.unitAfterNumber(cs, i), line + " at " + i);
                 found += ref ? 1 : 0;
             }
         }
