@@ -21,7 +21,8 @@ import org.apache.flink.util.ExceptionUtils;
  * {@link RpcGateway} are answered here; every other method becomes a message to the endpoint's {@link Mailbox}.
  * Methods returning {@code void} are sent and forgotten, those returning {@link CompletableFuture} return the
  * reply's future, others wait for the reply at most the call's timeout (a {@link TimeoutException}; a failure of
- * the call becomes an {@link RpcException} with its cause, as with Pekko).
+ * the call becomes an {@link RpcException} with its cause, as with Pekko). A call's timeout is its
+ * {@code @RpcTimeout} argument where it has one ({@link GatewayTimeouts}), else the service's.
  */
 final class LocalInvocationHandler implements java.lang.reflect.InvocationHandler {
     /** Timeouts at least this long are not scheduled (Flink's "infinite" timeouts). */
@@ -81,7 +82,8 @@ final class LocalInvocationHandler implements java.lang.reflect.InvocationHandle
             mailbox.post(new Mailbox.Invoke(method, args, null, fencing(), what));
             return null;
         }
-        Duration callTimeout = RpcGatewayUtils.extractRpcTimeout(method.getParameterAnnotations(), args, timeout);
+        Duration callTimeout = RpcGatewayUtils.extractRpcTimeout(GatewayTimeouts.parameterAnnotations(method), args,
+                timeout);
         CompletableFuture<Object> reply = new CompletableFuture<>();
         scheduleTimeout(reply, callTimeout, what);
         mailbox.post(new Mailbox.Invoke(method, args, reply, fencing(), what));

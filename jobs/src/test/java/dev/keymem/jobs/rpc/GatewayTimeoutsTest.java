@@ -1,0 +1,139 @@
+package dev.keymem.jobs.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.runtime.dispatcher.DispatcherGateway;
+import org.apache.flink.runtime.jobmaster.JobMasterGateway;
+import org.apache.flink.runtime.resourcemanager.ResourceManagerGateway;
+import org.apache.flink.runtime.rpc.FencedRpcGateway;
+import org.apache.flink.runtime.rpc.RpcGateway;
+import org.apache.flink.runtime.rpc.RpcGatewayUtils;
+import org.apache.flink.runtime.rpc.RpcTimeout;
+import org.apache.flink.runtime.taskexecutor.TaskExecutorGateway;
+import org.junit.jupiter.api.Test;
+
+class GatewayTimeoutsTest {
+    private static final String FLINK = "org.apache.flink.runtime.";
+
+    interface NotCovered extends RpcGateway {
+        CompletableFuture<Integer> within(int n, @RpcTimeout Duration timeout);
+    }
+
+    @Test
+    void everyCoveredMethodsTimeoutParameterIsItsAnnotatedOne() throws Exception {
+        int methods = 0;
+        int withTimeout = 0;
+        for (String name : GatewayTimeouts.COVERED) {
+            for (Method m : Class.forName(FLINK + name).getDeclaredMethods()) {
+                if (Modifier.isStatic(m.getModifiers())) {
+                    continue;
+                }
+                Annotation[][] table = GatewayTimeouts.fromTable(m);
+                assertNotNull(table, m.toString());
+                int parsed = firstTimeout(m.getParameterAnnotations());
+                assertEquals(parsed, firstTimeout(table), m.toString());
+                assertEquals(m.getParameterCount(), table.length, m.toString());
+                for (int i = 0; i < table.length; i++) {
+                    assertEquals(i == parsed ? 1 : 0, table[i].length, m + " parameter " + i);
+                }
+                methods++;
+                withTimeout += parsed >= 0 ? 1 : 0;
+            }
+        }
+        assertTrue(methods > 100 && withTimeout > 50, methods + " methods, " + withTimeout + " with a timeout");
+    }
+
+    @Test
+    void theTableListsOnlyMethodsOfCoveredInterfacesThatHaveATimeout() throws Exception {
+        int lines = 0;
+        for (String line : GatewayTimeouts.TIMEOUTS.split("\n")) {
+            String key = line.substring(0, line.indexOf(' '));
+            String type = key.substring(0, key.indexOf('#'));
+            String method = key.substring(key.indexOf('#') + 1, key.indexOf('/'));
+            int count = Integer.parseInt(key.substring(key.indexOf('/') + 1));
+            int at = Integer.parseInt(line.substring(line.indexOf(' ') + 1));
+            assertTrue(GatewayTimeouts.COVERED.contains(type), line);
+            boolean found = false;
+            for (Method m : Class.forName(FLINK + type).getDeclaredMethods()) {
+                if (m.getName().equals(method) && m.getParameterCount() == count) {
+                    assertEquals(at, firstTimeout(m.getParameterAnnotations()), line);
+                    found = true;
+                }
+            }
+            assertTrue(found, line);
+            lines++;
+        }
+        assertEquals(65, lines);
+    }
+
+    @Test
+    void theFourGatewaysExtendNoInterfaceOutsideTheTable() {
+        Set<String> reached = new TreeSet<>();
+        Deque<Class<?>> todo = new ArrayDeque<>(List.of(DispatcherGateway.class, ResourceManagerGateway.class,
+                TaskExecutorGateway.class, JobMasterGateway.class));
+        Set<Class<?>> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Class<?> c = todo.poll();
+            if (!seen.add(c) || c == RpcGateway.class || c == FencedRpcGateway.class) {
+                continue;
+            }
+            reached.add(c.getName().substring(FLINK.length()));
+            todo.addAll(List.of(c.getInterfaces()));
+        }
+        assertEquals(new TreeSet<>(GatewayTimeouts.COVERED), reached);
+    }
+
+    @Test
+    void otherGatewaysMethodsAreReadFromTheirAnnotations() throws Exception {
+        Method m = NotCovered.class.getMethod("within", int.class, Duration.class);
+        assertNull(GatewayTimeouts.fromTable(m));
+        Annotation[][] a = GatewayTimeouts.parameterAnnotations(m);
+        assertEquals(1, firstTimeout(a));
+        assertEquals(Duration.ofSeconds(3),
+                RpcGatewayUtils.extractRpcTimeout(a, new Object[] {1, Duration.ofSeconds(3)}, Duration.ofDays(1)));
+    }
+
+    @Test
+    void flinksReadingOfTheTablesAnswerIsTheSameAsOfTheAnnotations() throws Exception {
+        Method m = DispatcherGateway.class.getMethod("getBlobServerPort", Duration.class);
+        Annotation[][] table = GatewayTimeouts.parameterAnnotations(m);
+        assertSame(table, GatewayTimeouts.parameterAnnotations(m), "answered once per method");
+        Duration d = Duration.ofMillis(1234);
+        assertEquals(d, RpcGatewayUtils.extractRpcTimeout(table, new Object[] {d}, Duration.ofDays(1)));
+        assertEquals(RpcGatewayUtils.extractRpcTimeout(m.getParameterAnnotations(), new Object[] {d},
+                Duration.ofDays(1)), RpcGatewayUtils.extractRpcTimeout(table, new Object[] {d}, Duration.ofDays(1)));
+        // a wrong argument at the timeout's place fails as it does with the parsed annotations
+        RuntimeException parsed = assertThrows(RuntimeException.class, () -> RpcGatewayUtils.extractRpcTimeout(
+                m.getParameterAnnotations(), new Object[] {"x"}, Duration.ofDays(1)));
+        RuntimeException fromTable = assertThrows(RuntimeException.class,
+                () -> RpcGatewayUtils.extractRpcTimeout(table, new Object[] {"x"}, Duration.ofDays(1)));
+        assertEquals(parsed.getMessage(), fromTable.getMessage());
+    }
+
+    private static int firstTimeout(Annotation[][] parameters) {
+        for (int i = 0; i < parameters.length; i++) {
+            for (Annotation a : parameters[i]) {
+                if (a.annotationType() == RpcTimeout.class) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+}
