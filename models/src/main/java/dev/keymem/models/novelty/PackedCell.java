@@ -104,22 +104,29 @@ final class PackedCell {
      */
     static PackedCell pack(float[] s, int c, float factor) {
         boolean[] active = new boolean[c];
-        float bound = 0f;
+        // the largest magnitude's bits: a finite non-negative float's bits order as the floats (Math.max of
+        // the magnitudes, without C1's call and its NaN and -0 branches)
+        int boundBits = 0;
         for (int i = 0; i < c; i++) {
+            int row = i * c;
+            boolean any = false;
             for (int j = 0; j < c; j++) {
-                int b = Float.floatToRawIntBits(s[i * c + j]);
+                int b = Float.floatToRawIntBits(s[row + j]);
                 if ((b & 0x7f800000) == 0x7f800000) {
                     return null;
                 }
                 if (b != 0) {
-                    active[i] = true;
+                    any = true;
                     active[j] = true;
-                    bound = Math.max(bound, Float.intBitsToFloat(b & 0x7fffffff));
+                    boundBits = Math.max(boundBits, b & 0x7fffffff);
                 }
+            }
+            if (any) {
+                active[i] = true;
             }
         }
         PackedCell p = new PackedCell(c, factor, s, c); // packed in place: the block at s's top left, stride c
-        p.bound = bound;
+        p.bound = Float.intBitsToFloat(boundBits);
         for (int i = 0; i < c; i++) {
             if (active[i]) {
                 p.slot[i] = p.m;

@@ -360,7 +360,12 @@ class PackedCellTest {
                     }
                 }
                 float[] was = s.clone();
+                float bound = 0f; // the reference: Math.max of the magnitudes
+                for (float v : s) {
+                    bound = Math.max(bound, Math.abs(v));
+                }
                 PackedCell p = PackedCell.pack(s, c, 0.9f);
+                assertEquals(Float.floatToRawIntBits(bound), Float.floatToRawIntBits(p.bound), "bound");
                 for (int i = 0; i < c; i++) {
                     assertTrue(p.slot[i] < 0 || p.coord[p.slot[i]] == i);
                 }
