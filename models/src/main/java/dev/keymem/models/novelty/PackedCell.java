@@ -103,27 +103,29 @@ final class PackedCell {
      * included). Null, and {@code s} unchanged, where s holds an infinity or NaN.
      */
     static PackedCell pack(float[] s, int c, float factor) {
+        // one branch-free pass: per row and per column the OR of the values' bits (nonzero: the coordinate is
+        // active, -0 included), and the largest magnitude's bits (a non-negative float's bits order as the floats,
+        // so this is Math.max of the magnitudes, without C1's call and its NaN and -0 branches; an infinity's or
+        // NaN's are 0x7f800000 or more)
+        int[] columnBits = new int[c];
         boolean[] active = new boolean[c];
-        // the largest magnitude's bits: a finite non-negative float's bits order as the floats (Math.max of
-        // the magnitudes, without C1's call and its NaN and -0 branches)
         int boundBits = 0;
         for (int i = 0; i < c; i++) {
             int row = i * c;
-            boolean any = false;
+            int rowBits = 0;
             for (int j = 0; j < c; j++) {
                 int b = Float.floatToRawIntBits(s[row + j]);
-                if ((b & 0x7f800000) == 0x7f800000) {
-                    return null;
-                }
-                if (b != 0) {
-                    any = true;
-                    active[j] = true;
-                    boundBits = Math.max(boundBits, b & 0x7fffffff);
-                }
+                rowBits |= b;
+                columnBits[j] |= b;
+                boundBits = Math.max(boundBits, b & 0x7fffffff);
             }
-            if (any) {
-                active[i] = true;
-            }
+            active[i] = rowBits != 0;
+        }
+        if (boundBits >= 0x7f800000) {
+            return null;
+        }
+        for (int j = 0; j < c; j++) {
+            active[j] |= columnBits[j] != 0;
         }
         PackedCell p = new PackedCell(c, factor, s, c); // packed in place: the block at s's top left, stride c
         p.bound = Float.intBitsToFloat(boundBits);

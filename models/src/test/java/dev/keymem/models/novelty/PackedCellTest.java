@@ -377,6 +377,15 @@ class PackedCellTest {
         bad[3] = Float.NaN;
         assertEquals(null, PackedCell.pack(bad, 2, 0.9f));
         assertTrue(Float.isNaN(bad[3]));
+        for (float v : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -Float.NaN}) {
+            float[] cell = {0.5f, 0f, -0f, v};
+            assertEquals(null, PackedCell.pack(cell, 2, 0.9f), "refuses " + v);
+            assertEquals(Float.floatToRawIntBits(v), Float.floatToRawIntBits(cell[3]), "unchanged");
+        }
+        float[] negZero = {0f, 0f, 0f, -0f, 0f, 0f, 0f, 0f, 0f}; // -0 at (1, 0): coordinates 0 and 1 active
+        PackedCell z = PackedCell.pack(negZero, 3, 0.9f);
+        assertEquals(2, z.m);
+        assertEquals(0, Float.floatToRawIntBits(z.bound));
     }
 
     /**
