@@ -33,11 +33,15 @@ import java.util.Map;
  * same memory). For component times of the kernel and before/after
  * comparisons of it; whole-run numbers come from memctl. Usage (C1 alone, as memctl runs files up to 20 MiB;
  * -Dkeymem.novelty.kernel=packed|scalar|sparse|vector picks a kernel):
- * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/memctl.jar benchmarks/jobs/NoveltyKernelLoop.java FILE REPS
+ * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/memctl.jar benchmarks/jobs/NoveltyKernelLoop.java FILE REPS [readback]
+ * <p>{@code readback}: the key's cell is read ({@code NoveltyState.cell()}, which unpacks it) after every write, so
+ * the next write packs it again, as with a state backend that serializes the state per record (RocksDB); the
+ * serialization itself is not timed.
  */
 public class NoveltyKernelLoop {
     public static void main(String[] a) throws Exception {
         int reps = Integer.parseInt(a[1]);
+        boolean readback = a.length > 2 && a[2].equals("readback");
         LogSummarySettings settings = LogSummarySettings.defaults();
         LogLineParser parser = new LogLineParser(null);
         TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
@@ -87,6 +91,9 @@ public class NoveltyKernelLoop {
                     h = h * 31 + Float.floatToRawIntBits(w.innovation()) + (w.admitted() ? 7 : 0);
                     candidates += w.innovation() > ns.threshold() ? 1 : 0;
                     admitted += w.admitted() ? 1 : 0;
+                    if (readback) {
+                        st.cell();
+                    }
                 }
                 cpu += bean.getCurrentThreadCpuTime() - t0;
                 h = h * 31 + Arrays.hashCode(st.cell().data());

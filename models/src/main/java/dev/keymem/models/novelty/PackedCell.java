@@ -103,23 +103,32 @@ final class PackedCell {
      * included). Null, and {@code s} unchanged, where s holds an infinity or NaN.
      */
     static PackedCell pack(float[] s, int c, float factor) {
+        // one branch-free pass: per row and per column the OR of the values' bits (nonzero: the coordinate is
+        // active, -0 included), and the largest magnitude's bits (a non-negative float's bits order as the floats,
+        // so this is Math.max of the magnitudes, without C1's call and its NaN and -0 branches; an infinity's or
+        // NaN's are 0x7f800000 or more)
+        int[] columnBits = new int[c];
         boolean[] active = new boolean[c];
-        float bound = 0f;
+        int boundBits = 0;
         for (int i = 0; i < c; i++) {
+            int row = i * c;
+            int rowBits = 0;
             for (int j = 0; j < c; j++) {
-                int b = Float.floatToRawIntBits(s[i * c + j]);
-                if ((b & 0x7f800000) == 0x7f800000) {
-                    return null;
-                }
-                if (b != 0) {
-                    active[i] = true;
-                    active[j] = true;
-                    bound = Math.max(bound, Float.intBitsToFloat(b & 0x7fffffff));
-                }
+                int b = Float.floatToRawIntBits(s[row + j]);
+                rowBits |= b;
+                columnBits[j] |= b;
+                boundBits = Math.max(boundBits, b & 0x7fffffff);
             }
+            active[i] = rowBits != 0;
+        }
+        if (boundBits >= 0x7f800000) {
+            return null;
+        }
+        for (int j = 0; j < c; j++) {
+            active[j] |= columnBits[j] != 0;
         }
         PackedCell p = new PackedCell(c, factor, s, c); // packed in place: the block at s's top left, stride c
-        p.bound = bound;
+        p.bound = Float.intBitsToFloat(boundBits);
         for (int i = 0; i < c; i++) {
             if (active[i]) {
                 p.slot[i] = p.m;
@@ -127,21 +136,139 @@ final class PackedCell {
                 p.coord[p.m++] = i;
             }
         }
-        int m = p.m;
-        if (m > 0) { // (m = 0: s is all +0)
-            float[] block = new float[m * m];
-            for (int r = 0; r < m; r++) {
-                for (int q = 0; q < m; q++) {
-                    block[r * m + q] = s[p.coord[r] * c + p.coord[q]];
-                }
-            }
-            Arrays.fill(s, 0f);
-            for (int r = 0; r < m; r++) {
-                System.arraycopy(block, r * m, s, r * c, m);
-            }
-        }
+        gather(s, c, p.coord, p.m);
         p.home = s;
         return p;
+    }
+
+    /**
+     * Moves the values of rows and columns {@code coord[0..m)} (strictly ascending coordinates) of {@code s} (c x c,
+     * canonical layout) to its top left m x m block, row stride c, and sets every other value to +0; the values are
+     * {@link #gatherReference}'s, bit for bit (only copies). In place, without a temporary: block value (r, q) comes
+     * from index {@code coord[r] c + coord[q]} &gt;= {@code r c + q} (coord ascending: coord[r] &gt;= r), and going
+     * through (r, q) in ascending order, every index written before is below the current target, so below every
+     * source still to be read. (The m x m temporary it replaced cost 13 KB a record at m = 57 with a backend that
+     * serializes the state, where every record packs and unpacks: review 23b R7.)
+     */
+    static void gather(float[] s, int c, int[] coord, int m) {
+        for (int r = 0; r < m; r++) {
+            int from = coord[r] * c;
+            int to = r * c;
+            for (int q = 0; q < m; q++) {
+                s[to + q] = s[from + coord[q]];
+            }
+            Arrays.fill(s, to + m, to + c, 0f);
+        }
+        Arrays.fill(s, m * c, c * c, 0f);
+    }
+
+    /** The reference of {@link #gather}: through an m x m copy of the block. */
+    static void gatherReference(float[] s, int c, int[] coord, int m) {
+        float[] block = new float[m * m];
+        for (int r = 0; r < m; r++) {
+            for (int q = 0; q < m; q++) {
+                block[r * m + q] = s[coord[r] * c + coord[q]];
+            }
+        }
+        Arrays.fill(s, 0f);
+        for (int r = 0; r < m; r++) {
+            System.arraycopy(block, r * m, s, r * c, m);
+        }
+    }
+
+    /**
+     * The inverse of {@link #gather} for any order of coordinates: {@code s} (c x c) holds an m x m block at its top
+     * left (row stride c; block row and column t are coordinate {@code coord[t]}, distinct) and +0 elsewhere; after,
+     * {@code s[coord[r] c + coord[q]]} is block value (r, q) and every other value +0, as {@link #scatterReference}
+     * leaves it, bit for bit (only copies). In place: where coord is not ascending, the block's columns, then its
+     * rows, are first put in coordinate order (one row of m floats as the temporary; the rows by following the
+     * permutation's cycles); then, going through (r, q) in descending order, each value moves to its target at
+     * {@code coord[r] c + coord[q]} &gt;= {@code r c + q} and its old place is set to +0 first (a target written
+     * before is above the current source, a source still to be read is below the current target).
+     * {@code coord} is left in ascending order and {@code slot} (coordinate to block position; null: none) to match.
+     */
+    static void scatter(float[] s, int c, int[] coord, int[] slot, int m) {
+        boolean ascending = true;
+        for (int t = 1; t < m; t++) {
+            if (coord[t] < coord[t - 1]) {
+                ascending = false;
+                break;
+            }
+        }
+        if (!ascending) {
+            int[] order = new int[m]; // block positions in coordinate order
+            for (int t = 0; t < m; t++) {
+                order[t] = t;
+            }
+            for (int t = 1; t < m; t++) { // insertion sort by coordinate (m <= c, mostly in order already)
+                int v = order[t];
+                int i = t;
+                for (; i > 0 && coord[order[i - 1]] > coord[v]; i--) {
+                    order[i] = order[i - 1];
+                }
+                order[i] = v;
+            }
+            float[] row = new float[m];
+            for (int r = 0; r < m; r++) { // columns in coordinate order
+                int at = r * c;
+                for (int t = 0; t < m; t++) {
+                    row[t] = s[at + order[t]];
+                }
+                System.arraycopy(row, 0, s, at, m);
+            }
+            boolean[] done = new boolean[m];
+            for (int t = 0; t < m; t++) { // rows: new row t is old row order[t]
+                if (done[t] || order[t] == t) {
+                    continue;
+                }
+                System.arraycopy(s, t * c, row, 0, m);
+                int cur = t;
+                while (true) {
+                    done[cur] = true;
+                    int from = order[cur];
+                    if (from == t) {
+                        System.arraycopy(row, 0, s, cur * c, m);
+                        break;
+                    }
+                    System.arraycopy(s, from * c, s, cur * c, m);
+                    cur = from;
+                }
+            }
+            int[] sorted = new int[m];
+            for (int t = 0; t < m; t++) {
+                sorted[t] = coord[order[t]];
+            }
+            System.arraycopy(sorted, 0, coord, 0, m);
+            if (slot != null) { // (a cell's compact rows renumbered: its stamps are all equal after unpack's catch-ups)
+                for (int t = 0; t < m; t++) {
+                    slot[coord[t]] = t;
+                }
+            }
+        }
+        for (int r = m - 1; r >= 0; r--) {
+            int from = r * c;
+            int to = coord[r] * c;
+            for (int q = m - 1; q >= 0; q--) {
+                float v = s[from + q];
+                s[from + q] = 0f;
+                s[to + coord[q]] = v;
+            }
+        }
+    }
+
+    /** The reference of {@link #scatter}: through an m x m copy of the block; {@code coord} unchanged. */
+    static void scatterReference(float[] s, int c, int[] coord, int m) {
+        float[] block = new float[m * m];
+        for (int r = 0; r < m; r++) {
+            System.arraycopy(s, r * c, block, r * m, m);
+            Arrays.fill(s, r * c, r * c + m, 0f);
+        }
+        for (int r = 0; r < m; r++) {
+            int row = coord[r] * c;
+            for (int q = 0; q < m; q++) {
+                s[row + coord[q]] = block[r * m + q];
+            }
+        }
     }
 
     /**
@@ -203,19 +330,7 @@ final class PackedCell {
         }
         float[] s = home;
         if (s == vals) { // packed in place (by pack): the block sits at s's top left, row stride c
-            if (m > 0) {
-                float[] block = new float[m * m];
-                for (int r = 0; r < m; r++) {
-                    System.arraycopy(s, r * c, block, r * m, m);
-                    Arrays.fill(s, r * c, r * c + m, 0f);
-                }
-                for (int r = 0; r < m; r++) {
-                    int row = coord[r] * c;
-                    for (int q = 0; q < m; q++) {
-                        s[row + coord[q]] = block[r * m + q];
-                    }
-                }
-            }
+            scatter(s, c, coord, slot, m);
             return s;
         }
         if (s == null) {

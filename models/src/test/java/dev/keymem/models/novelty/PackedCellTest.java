@@ -360,7 +360,12 @@ class PackedCellTest {
                     }
                 }
                 float[] was = s.clone();
+                float bound = 0f; // the reference: Math.max of the magnitudes
+                for (float v : s) {
+                    bound = Math.max(bound, Math.abs(v));
+                }
                 PackedCell p = PackedCell.pack(s, c, 0.9f);
+                assertEquals(Float.floatToRawIntBits(bound), Float.floatToRawIntBits(p.bound), "bound");
                 for (int i = 0; i < c; i++) {
                     assertTrue(p.slot[i] < 0 || p.coord[p.slot[i]] == i);
                 }
@@ -372,5 +377,84 @@ class PackedCellTest {
         bad[3] = Float.NaN;
         assertEquals(null, PackedCell.pack(bad, 2, 0.9f));
         assertTrue(Float.isNaN(bad[3]));
+        for (float v : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -Float.NaN}) {
+            float[] cell = {0.5f, 0f, -0f, v};
+            assertEquals(null, PackedCell.pack(cell, 2, 0.9f), "refuses " + v);
+            assertEquals(Float.floatToRawIntBits(v), Float.floatToRawIntBits(cell[3]), "unchanged");
+        }
+        float[] negZero = {0f, 0f, 0f, -0f, 0f, 0f, 0f, 0f, 0f}; // -0 at (1, 0): coordinates 0 and 1 active
+        PackedCell z = PackedCell.pack(negZero, 3, 0.9f);
+        assertEquals(2, z.m);
+        assertEquals(0, Float.floatToRawIntBits(z.bound));
+    }
+
+    /**
+     * The in-place block moves equal their references (through an m x m copy) bit for bit: gather on ascending
+     * coordinates, with values everywhere (those outside the active rows and columns are dropped by both); scatter on
+     * coordinates in any order (as activations after a pack leave them), with -0s, NaN payloads and +0s in the block.
+     */
+    @Test
+    void inPlaceBlockMovesEqualTheirReferences() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int c : new int[] {1, 2, 3, 7, 33, 64}) {
+            for (int trial = 0; trial < 200; trial++) {
+                int m = r.nextInt(c + 1);
+                boolean[] on = new boolean[c];
+                int[] coord = new int[m];
+                int n = 0;
+                while (n < m) {
+                    int i = r.nextInt(c);
+                    if (!on[i]) {
+                        on[i] = true;
+                        coord[n++] = i;
+                    }
+                }
+                float[] s = new float[c * c];
+                for (int k = 0; k < s.length; k++) {
+                    int pick = r.nextInt(10);
+                    s[k] = pick == 0 ? 0f : pick == 1 ? -0f : pick == 2 ? Float.intBitsToFloat(0x7fc00000 | r.nextInt(1 << 20))
+                            : (float) r.nextGaussian();
+                }
+                int[] up = coord.clone();
+                java.util.Arrays.sort(up);
+                float[] g = s.clone();
+                float[] gr = s.clone();
+                PackedCell.gather(g, c, up, m);
+                PackedCell.gatherReference(gr, c, up, m);
+                assertEquals(java.util.Arrays.toString(bits(gr)), java.util.Arrays.toString(bits(g)), "gather c=" + c);
+                // a block at the top left (+0 elsewhere) under coordinates in any order
+                int[] order = r.nextBoolean() ? coord.clone() : up.clone();
+                float[] b = new float[c * c];
+                for (int q = 0; q < m * c; q++) {
+                    if (q % c < m) {
+                        b[q] = s[q];
+                    }
+                }
+                float[] sc = b.clone();
+                float[] sr = b.clone();
+                int[] slot = new int[c];
+                java.util.Arrays.fill(slot, -1);
+                for (int t = 0; t < m; t++) {
+                    slot[order[t]] = t;
+                }
+                int[] moved = order.clone();
+                PackedCell.scatter(sc, c, moved, slot, m);
+                PackedCell.scatterReference(sr, c, order, m);
+                assertEquals(java.util.Arrays.toString(bits(sr)), java.util.Arrays.toString(bits(sc)),
+                        "scatter c=" + c + " coordinates " + java.util.Arrays.toString(order));
+                assertEquals(java.util.Arrays.toString(up), java.util.Arrays.toString(moved), "coordinates sorted");
+                for (int t = 0; t < m; t++) {
+                    assertEquals(t, slot[moved[t]]);
+                }
+            }
+        }
+    }
+
+    /** A cell packed in place, stepped with new coordinates (activated out of order), then unpacked, as the reference. */
+    @Test
+    void aPackedCellWithLaterCoordinatesUnpacksAsTheReference() throws Exception {
+        for (long seed = 1; seed <= 6; seed++) {
+            run(new NoveltySettings(64, 64, 0.5f, 0.98f, 8, 0.5f), seed, 400, 1, 0f); // read after every write
+        }
     }
 }
