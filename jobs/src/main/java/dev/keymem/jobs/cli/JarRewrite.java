@@ -79,7 +79,7 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  *
  * <p><b>Lambda call sites.</b> In the classes named in the resource {@value #LAMBDA_HOSTS} (beside this class;
  * the Flink classes whose lambdas a 20-record run of either job links), and in every class of keymem's own under
- * {@value #OWN_SCOPE} (by rule, no list: ~400 sites in ~100 classes, ~120 of them linked by a 20-record run, all of
+ * {@value #OWN_SCOPE} (by rule, no list: ~400 sites in ~100 classes, ~140 of them linked by a 20-record run, all of
  * them compiled by this build, so no list goes stale), each {@code LambdaMetafactory.metafactory}
  * call site becomes a plain use of a class added to the jar for it, a nestmate of the site's class, by {@link
  * LambdaRewrite} (whose class doc gives the contract and the sites it leaves); the nest hosts list the added
@@ -295,6 +295,7 @@ public final class JarRewrite {
             String ownScope) throws IOException {
         Summary summary = new Summary();
         boolean hasNotice;
+        int concatClasses;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             hasNotice = zip.getEntry(MODIFICATIONS) != null;
             // Flink's metrics are sent to the lazy server only where the jar holds it
@@ -338,6 +339,7 @@ public final class JarRewrite {
                 summary.redirected += result.redirected;
                 summary.lazyFormats += result.lazyFormats;
             }
+            concatClasses = summary.changed.size();
             lambdas(zip, scope, after, lambdaHosts, summary, ownScope);
         }
         if (!summary.changed.isEmpty()) {
@@ -348,13 +350,14 @@ public final class JarRewrite {
             replaceEntries(jar, replace, add);
         }
         System.out.println("JarRewrite: " + summary.sites + " string concatenation sites in "
-                + summary.changed.size() + " classes under " + scope + " of " + jar
+                + concatClasses + " classes under " + scope + " of " + jar
                 + " now append to a StringBuilder (each changed class checked by ASM's verifier; "
                 + summary.left.size() + " left as shaded); " + summary.redirected
                 + " calls of the platform MBean server made lazy; " + summary.lazyFormats
                 + " static date format made when first used; " + summary.lambdaSites + " lambda call sites made "
                 + summary.addedClasses.size() + " added classes (" + summary.ownLambdaSites + " of them in "
-                + summary.ownLambdaHosts + " classes under " + ownScope + "; " + summary.lambdasLeft
+                + summary.ownLambdaHosts + " classes under " + (ownScope == null ? "no own scope" : ownScope) + "; " + summary.changed.size()
+                + " classes changed in all; " + summary.lambdasLeft
                 + " left as they were; "
                 + summary.lambdaHostsLeft.size() + " host classes whose rewrite failed the check kept theirs; "
                 + summary.lambdaHostsMissing + " listed host classes not in the jar under " + scope + ");"
