@@ -356,10 +356,10 @@ public final class JarRewrite {
                 + " calls of the platform MBean server made lazy; " + summary.lazyFormats
                 + " static date format made when first used; " + summary.lambdaSites + " lambda call sites made "
                 + summary.addedClasses.size() + " added classes (" + summary.ownLambdaSites + " of them in "
-                + summary.ownLambdaHosts + " classes under " + (ownScope == null ? "no own scope" : ownScope) + "; " + summary.changed.size()
-                + " classes changed in all; " + summary.lambdasLeft
-                + " left as they were; "
-                + summary.lambdaHostsLeft.size() + " host classes whose rewrite failed the check kept theirs; "
+                + summary.ownLambdaHosts + " classes under " + (ownScope == null ? "no own scope" : ownScope)
+                + "; " + summary.changed.size() + " classes changed in all; " + summary.lambdasLeft
+                + " left as they were; " + summary.lambdaHostsLeft.size()
+                + " host classes whose rewrite failed the check kept theirs; "
                 + summary.lambdaHostsMissing + " listed host classes not in the jar under " + scope + ");"
                 + " changes listed in " + MODIFICATIONS);
         return summary;

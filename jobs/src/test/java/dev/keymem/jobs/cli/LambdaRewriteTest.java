@@ -521,13 +521,15 @@ class LambdaRewriteTest {
         JarRewrite.Summary s = JarRewrite.inline(broken, "p/", b -> {
             ClassNode node = new ClassNode();
             new ClassReader(b).accept(node, 0);
-            boolean lambdaRewritten = metafactorySites(node).stream().allMatch(i -> i.bsm.getName().equals("altMetafactory"));
+            boolean lambdaRewritten = metafactorySites(node).stream()
+                    .allMatch(i -> i.bsm.getName().equals("altMetafactory"));
             if (!lambdaRewritten || !node.name.equals("p/Kinds")) {
                 return b;
             }
             for (MethodNode m : node.methods) {
                 if (m.instructions.size() > 0) {
-                    m.instructions.insert(new org.apache.flink.shaded.asm9.org.objectweb.asm.tree.InsnNode(Opcodes.POP));
+                    m.instructions.insert(
+                            new org.apache.flink.shaded.asm9.org.objectweb.asm.tree.InsnNode(Opcodes.POP));
                     break;
                 }
             }
@@ -542,7 +544,8 @@ class LambdaRewriteTest {
         assertFalse(java.util.Arrays.equals(original.get("p/Kinds.class"), kinds));
         assertTrue(metafactorySites(kinds).stream().anyMatch(i -> i.bsm.getName().equals("metafactory")),
                 "its lambda sites left");
-        org.junit.jupiter.api.Assertions.assertArrayEquals(s.changed.get("p/Kinds.class"), kinds, "the concatenations'");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(s.changed.get("p/Kinds.class"), kinds,
+                "its concatenation rewrite");
         assertEquals("hi, Bo!", loader(entries(broken)).loadClass("p.Kinds").getMethod("fromInterface", String.class)
                 .invoke(null, "Bo"));
     }

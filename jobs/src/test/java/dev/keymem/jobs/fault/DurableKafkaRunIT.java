@@ -124,7 +124,8 @@ class DurableKafkaRunIT {
         }
         Path jar = Path.of(named).toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), MEMCTL_JAR + " names no file: " + jar);
-        List<String> options = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        List<String> options = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED"));
         String file = jar.getFileName().toString();
         Path rpc = jar.resolveSibling(file.substring(0, file.length() - ".jar".length()) + "-rpc.jar");
