@@ -78,10 +78,12 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  * that no other instruction stores into); otherwise the class keeps its format as shaded.
  *
  * <p><b>Lambda call sites.</b> In the classes named in the resource {@value #LAMBDA_HOSTS} (beside this class;
- * the Flink classes whose lambdas a 20-record run of either job links), each {@code LambdaMetafactory.metafactory}
+ * the Flink classes whose lambdas a 20-record run of either job links), and in every class of keymem's own under
+ * {@value #OWN_SCOPE} (by rule, no list: ~400 sites in ~100 classes, ~140 of them linked by a 20-record run, all of
+ * them compiled by this build, so no list goes stale), each {@code LambdaMetafactory.metafactory}
  * call site becomes a plain use of a class added to the jar for it, a nestmate of the site's class, by {@link
  * LambdaRewrite} (whose class doc gives the contract and the sites it leaves); the nest hosts list the added
- * classes. Every such site otherwise links at its first run (~1,000 sites, ~0.15 CPU s of every run on this
+ * classes. Every such site otherwise links at its first run (~1,100 sites, ~0.16 CPU s of every run on this
  * project's VM), which JDK 17 cannot do ahead of time; the added classes are in the class archive like the rest.
  *
  * <p><b>Checks and notice.</b> Every class changed is checked before the jar is written: ASM's {@link
@@ -105,7 +107,13 @@ public final class JarRewrite {
     /** The entries whose classes are rewritten: Flink's (its start path is where the gain is). */
     static final String SCOPE = "org/apache/flink/";
 
-    /** The resource that names the classes whose lambda call sites are rewritten, one a line. */
+    /**
+     * The entries whose classes' lambda call sites are all rewritten, without a list: keymem's own (every one of
+     * the jar's classes under it with a {@code LambdaMetafactory.metafactory} site).
+     */
+    static final String OWN_SCOPE = "dev/keymem/";
+
+    /** The resource that names the Flink classes whose lambda call sites are rewritten, one a line. */
     static final String LAMBDA_HOSTS = "lambda-hosts.txt";
 
     /** The entry that lists the classes changed and how. */
@@ -131,6 +139,8 @@ public final class JarRewrite {
     private static final char ARGUMENT = '\u0001';
     private static final char CONSTANT = '\u0002';
     private static final byte[] MARK = FACTORY.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] LAMBDA_MARK = "java/lang/invoke/LambdaMetafactory"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private JarRewrite() {
     }
@@ -157,7 +167,13 @@ public final class JarRewrite {
     /** What one rewrite of a jar changed, and the classes it left as they were after a failed check. */
     static final class Summary {
         final Map<String, byte[]> changed = new LinkedHashMap<>();
+        /** Classes left as shaded after their rewrite failed the check, and why. */
         final Map<String, String> left = new LinkedHashMap<>();
+        /**
+         * Lambda hosts whose lambda rewrite failed the check, and why: their lambda sites are left as they were,
+         * their other rewrites (string concatenation) stay in {@link #changed} where made.
+         */
+        final Map<String, String> lambdaHostsLeft = new LinkedHashMap<>();
         int sites;
         int redirected;
         int lazyFormats;
@@ -167,6 +183,9 @@ public final class JarRewrite {
         final Map<String, Integer> lambdasLeft = new LinkedHashMap<>();
         /** Classes named as lambda hosts that the jar does not hold under the scope (a list gone stale). */
         int lambdaHostsMissing;
+        /** Of {@link #lambdaSites}, those in classes under the own scope, and the classes they are in. */
+        int ownLambdaSites;
+        int ownLambdaHosts;
     }
 
     /** Why the build fails after the jar was written: an added class does not load from it. */
@@ -184,7 +203,7 @@ public final class JarRewrite {
      * fails, the jar is moved aside to {@code JAR.rejected} and {@link AddedClassesFail} is thrown.
      */
     static Summary inline(Path jar) throws IOException {
-        Summary summary = inline(jar, SCOPE, UnaryOperator.identity(), lambdaHosts());
+        Summary summary = inline(jar, SCOPE, UnaryOperator.identity(), lambdaHosts(), OWN_SCOPE);
         try {
             int loaded = loadAddedClasses(jar, summary.addedClasses.keySet());
             System.out.println("JarRewrite: " + loaded + " added classes of " + jar + " load, pass the JVM's"
@@ -254,7 +273,13 @@ public final class JarRewrite {
 
     /** As {@link #inline(Path, String, UnaryOperator, java.util.Set)} with no lambda call sites rewritten. */
     static Summary inline(Path jar, String scope, UnaryOperator<byte[]> after) throws IOException {
-        return inline(jar, scope, after, java.util.Set.of());
+        return inline(jar, scope, after, java.util.Set.of(), null);
+    }
+
+    /** As {@link #inline(Path, String, UnaryOperator, java.util.Set, String)} with no scope of own classes. */
+    static Summary inline(Path jar, String scope, UnaryOperator<byte[]> after, java.util.Set<String> lambdaHosts)
+            throws IOException {
+        return inline(jar, scope, after, lambdaHosts, null);
     }
 
     /**
@@ -262,12 +287,15 @@ public final class JarRewrite {
      * {@code META-INF/versions/}), each rewritten class passed through {@code after} (a test's hook; the
      * identity in the build) and then checked by {@link #verify}: a class that fails the check, or whose
      * rewrite throws (a class grown too large among them), is left as it was and named in a {@code [WARNING]}
-     * line. The changed classes are listed in the added entry {@value #MODIFICATIONS}.
+     * line. The lambda call sites rewritten are those of the classes {@code lambdaHosts} names (under {@code
+     * scope}) and of every class under {@code ownScope} (null: none; {@code META-INF/versions/} left out) that has
+     * one. The changed classes are listed in the added entry {@value #MODIFICATIONS}.
      */
-    static Summary inline(Path jar, String scope, UnaryOperator<byte[]> after, java.util.Set<String> lambdaHosts)
-            throws IOException {
+    static Summary inline(Path jar, String scope, UnaryOperator<byte[]> after, java.util.Set<String> lambdaHosts,
+            String ownScope) throws IOException {
         Summary summary = new Summary();
         boolean hasNotice;
+        int concatClasses;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             hasNotice = zip.getEntry(MODIFICATIONS) != null;
             // Flink's metrics are sent to the lazy server only where the jar holds it
@@ -311,7 +339,8 @@ public final class JarRewrite {
                 summary.redirected += result.redirected;
                 summary.lazyFormats += result.lazyFormats;
             }
-            lambdas(zip, scope, after, lambdaHosts, summary);
+            concatClasses = summary.changed.size();
+            lambdas(zip, scope, after, lambdaHosts, summary, ownScope);
         }
         if (!summary.changed.isEmpty()) {
             byte[] notice = modifications(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -321,12 +350,16 @@ public final class JarRewrite {
             replaceEntries(jar, replace, add);
         }
         System.out.println("JarRewrite: " + summary.sites + " string concatenation sites in "
-                + summary.changed.size() + " classes under " + scope + " of " + jar
+                + concatClasses + " classes under " + scope + " of " + jar
                 + " now append to a StringBuilder (each changed class checked by ASM's verifier; "
                 + summary.left.size() + " left as shaded); " + summary.redirected
                 + " calls of the platform MBean server made lazy; " + summary.lazyFormats
                 + " static date format made when first used; " + summary.lambdaSites + " lambda call sites made "
-                + summary.addedClasses.size() + " added classes (" + summary.lambdasLeft + " left as they were; "
+                + summary.addedClasses.size() + " added classes (" + summary.ownLambdaSites + " of them in "
+                + summary.ownLambdaHosts + " classes under " + (ownScope == null ? "no own scope" : ownScope)
+                + "; " + summary.changed.size() + " classes changed in all; " + summary.lambdasLeft
+                + " left as they were; " + summary.lambdaHostsLeft.size()
+                + " host classes whose rewrite failed the check kept theirs; "
                 + summary.lambdaHostsMissing + " listed host classes not in the jar under " + scope + ");"
                 + " changes listed in " + MODIFICATIONS);
         return summary;
@@ -338,7 +371,7 @@ public final class JarRewrite {
      * rewrite, generated classes or nest host fail the check is left as it was (its generated classes dropped).
      */
     private static void lambdas(ZipFile zip, String scope, UnaryOperator<byte[]> after, java.util.Set<String> hosts,
-            Summary summary) {
+            Summary summary, String ownScope) {
         Function<String, byte[]> current = internal -> {
             byte[] changed = summary.changed.get(internal + ".class");
             if (changed != null) {
@@ -348,9 +381,13 @@ public final class JarRewrite {
             return bytes != null ? bytes : classpathBytes(internal);
         };
         Map<String, List<String>> members = new LinkedHashMap<>();
-        for (String host : hosts) {
+        java.util.Set<String> ownHosts = ownHosts(zip, ownScope);
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(hosts);
+        all.addAll(ownHosts);
+        for (String host : all) {
             String name = host + ".class";
-            if (!name.startsWith(scope) || zip.getEntry(name) == null) {
+            boolean own = ownHosts.contains(host);
+            if (!own && (!name.startsWith(scope) || zip.getEntry(name) == null)) {
                 // a list gone stale (a Flink upgrade): counted in the build line
                 summary.lambdaHostsMissing++;
                 continue;
@@ -373,7 +410,9 @@ public final class JarRewrite {
                 }
                 if (problem == null && !out.nestHost.equals(host)) {
                     String hostName = out.nestHost + ".class";
-                    if (!out.nestHost.startsWith(scope) || zip.getEntry(hostName) == null) {
+                    boolean inScope = out.nestHost.startsWith(scope)
+                            || ownScope != null && out.nestHost.startsWith(ownScope);
+                    if (!inScope || zip.getEntry(hostName) == null) {
                         problem = "nest host " + out.nestHost + " not in the rewritten classes";
                     }
                 }
@@ -381,13 +420,18 @@ public final class JarRewrite {
                 problem = failed.toString();
             }
             if (problem != null) {
-                summary.left.put(name, problem);
+                // its other rewrites (in changed, where made) stay: only its lambda sites are left
+                summary.lambdaHostsLeft.put(name, problem);
                 System.out.println("[WARNING] JarRewrite: " + name + " lambda sites left, the rewrite fails the"
                         + " check: " + problem);
                 continue;
             }
             summary.changed.put(name, out.host);
             summary.lambdaSites += out.sites;
+            if (own) {
+                summary.ownLambdaSites += out.sites;
+                summary.ownLambdaHosts++;
+            }
             for (Map.Entry<String, byte[]> g : out.generated.entrySet()) {
                 summary.addedClasses.put(g.getKey() + ".class", g.getValue());
             }
@@ -405,6 +449,27 @@ public final class JarRewrite {
             }
             summary.changed.put(name, bytes);
         }
+    }
+
+    /**
+     * The classes (internal names) under {@code ownScope} whose class file names {@code LambdaMetafactory}, the
+     * candidates for {@link LambdaRewrite} by rule ({@code META-INF/versions/} left out); none where it is null.
+     */
+    private static java.util.Set<String> ownHosts(ZipFile zip, String ownScope) {
+        java.util.Set<String> own = new java.util.LinkedHashSet<>();
+        if (ownScope == null) {
+            return own;
+        }
+        for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+            String name = e.nextElement().getName();
+            if (name.startsWith(ownScope) && name.endsWith(".class")) {
+                byte[] bytes = entryBytes(zip, name);
+                if (bytes != null && contains(bytes, LAMBDA_MARK)) {
+                    own.add(name.substring(0, name.length() - ".class".length()));
+                }
+            }
+        }
+        return own;
     }
 
     /** An entry's bytes, or null where the jar has no such entry or it cannot be read. */
@@ -434,7 +499,8 @@ public final class JarRewrite {
         StringBuilder text = new StringBuilder();
         text.append("Modified files in this jar (Apache License 2.0, section 4(b))\n\n")
                 .append("The class files listed below are those of the libraries shaded into memctl.jar (Apache\n")
-                .append("Flink; see their notices in META-INF/NOTICE), changed by keymem's build step\n")
+                .append("Flink; see their notices in META-INF/NOTICE), and keymem's own under ").append(OWN_SCOPE)
+                .append(", changed by keymem's build step\n")
                 .append("dev.keymem.jobs.cli.JarRewrite after shading, as follows:\n")
                 .append("- string concatenation call sites (invokedynamic, java/lang/invoke/StringConcatFactory)\n")
                 .append("  replaced by calls of an added private static synthetic method, ").append(PREFIX)
@@ -447,7 +513,8 @@ public final class JarRewrite {
                 .append(",\n  instead of in the static initializer (same pattern; the field is no longer final).\n")
                 .append("- lambda and method reference call sites (invokedynamic, LambdaMetafactory.metafactory) of\n")
                 .append("  the classes named in dev/keymem/jobs/cli/").append(LAMBDA_HOSTS)
-                .append(" replaced by getstatic of the one instance,\n")
+                .append(" (and likewise in keymem's own classes,\n  ").append(OWN_SCOPE)
+                .append(", which are no library's) replaced by getstatic of the one instance,\n")
                 .append("  or invokestatic of the create method, of an added class (the class's name, ")
                 .append(LambdaRewrite.SUFFIX).append("N) that\n")
                 .append("  does what LambdaMetafactory's class would do; those classes, and the nest hosts that now\n")

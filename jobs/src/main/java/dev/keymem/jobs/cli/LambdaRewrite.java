@@ -49,9 +49,12 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.MethodNode;
  *
  * <p>A site is left as it was, and counted, where the bootstrap is anything else ({@code altMetafactory}:
  * serializable lambdas, marker interfaces, bridges), where the implementation is a field handle or an {@code
- * invokespecial} of anything but a private method of {@code H}, where its method is outside {@code H}'s nest and
- * not public in a public class or reachable from {@code H}'s package (a protected method of another package: the
- * generated class is no subclass), where its class file cannot be read to check that, where a type conversion is
+ * invokespecial} of anything but a private method of {@code H}, where its method is not declared in {@code H}'s
+ * nest (the class the handle names may be a nestmate that inherits it) and is not public in a public class or
+ * reachable from {@code H}'s package (a protected method of another package: the generated class is no subclass),
+ * where its class file cannot be read to check that, where a capturing site's functional interface (or one it
+ * extends) has a method {@value #FACTORY} of the factory's descriptor, which the generated class's static
+ * {@code create} would duplicate or hide, where a type conversion is
  * not one of LambdaMetafactory's, or where the class is older than Java 11 (no nestmates). The differences that
  * remain: the lambda objects are instances of ordinary named classes, not hidden ones ({@code Class.forName}
  * finds them, {@code isHidden()} is false, {@code getClass().getName()} holds {@value #SUFFIX}, not {@code
@@ -303,11 +306,18 @@ final class LambdaRewrite {
             if (samParams.length != dynParams.length || captured.length + samParams.length != implParams.length) {
                 return "arity mismatch";
             }
-            if (!nest.contains(owner)) {
+            // a method its nest declares is a nestmate's, reachable at any access; one the handle's class (in the
+            // nest or not) inherits is checked as from the host's package, which the added class shares: a
+            // protected one of another package is not reachable from it (it is no subclass), where the JDK calls it
+            // through a method handle
+            if (!declaredInNest(owner, classes)) {
                 String why = accessible(owner, classes);
                 if (why != null) {
                     return why;
                 }
+            }
+            if (captured.length > 0 && clashesWithFactory(classes)) {
+                return "functional interface has a method " + FACTORY + " of the factory's descriptor";
             }
             boolean instance = opcode != Opcodes.INVOKESTATIC && opcode != Opcodes.INVOKESPECIAL;
             for (int i = 0; i < captured.length; i++) {
@@ -326,6 +336,58 @@ final class LambdaRewrite {
                 return "return conversion not handled";
             }
             return null;
+        }
+
+        /**
+         * Whether the class of the method {@code impl} names, {@code owner}, is in the nest and declares it itself
+         * (not inherited): false where {@code owner} is outside the nest or its class file cannot be read.
+         */
+        private boolean declaredInNest(String owner, Function<String, byte[]> classes) {
+            if (!nest.contains(owner)) {
+                return false;
+            }
+            ClassNode n = owner.equals(host.name) ? host : read(classes.apply(owner));
+            if (n == null) {
+                return false;
+            }
+            for (MethodNode m : n.methods) {
+                if (m.name.equals(impl.getName()) && m.desc.equals(impl.getDesc())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Whether the functional interface, or one it extends, declares a method named {@value #FACTORY} with the
+         * factory's descriptor, which the added class's static {@code create} would duplicate (the interface's
+         * method itself) or hide (an inherited one, called through the interface: IncompatibleClassChangeError);
+         * true where one of their class files cannot be read.
+         */
+        private boolean clashesWithFactory(Function<String, byte[]> classes) {
+            String desc = factory.getDescriptor();
+            if (samName.equals(FACTORY) && sam.getDescriptor().equals(desc)) {
+                return true;
+            }
+            Set<String> seen = new HashSet<>();
+            List<String> todo = new ArrayList<>(List.of(iface.getInternalName()));
+            while (!todo.isEmpty()) {
+                String c = todo.remove(0);
+                if (!seen.add(c)) {
+                    continue;
+                }
+                ClassNode n = read(classes.apply(c));
+                if (n == null) {
+                    return true;
+                }
+                for (MethodNode m : n.methods) {
+                    if (m.name.equals(FACTORY) && m.desc.equals(desc)) {
+                        return true;
+                    }
+                }
+                todo.addAll(n.interfaces);
+            }
+            return false;
         }
 
         /** Null where the method {@code impl} names is reachable from the host's package outside its nest. */

@@ -51,7 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  * rewritten the same results and the same exceptions as the originals, hold no {@code metafactory} call site
  * afterwards, call their private bodies as nestmates (the bodies stay private), keep one instance for a
  * non-capturing site and a new one, with its own captured values, for each evaluation of a capturing one, load
- * from the written jar, and leave serializable lambdas ({@code altMetafactory}) as they were, counted.
+ * from the written jar, and leave serializable lambdas ({@code altMetafactory}) as they were, counted; the same
+ * sites are rewritten where their classes are named in a list and where they fall under the own scope (keymem's
+ * own classes, by rule).
  */
 class LambdaRewriteTest {
     private static final String KINDS = String.join("\n",
@@ -367,6 +369,185 @@ class LambdaRewriteTest {
         // each keeps its own captured values after the other was made
         assertEquals("x1", x.get());
         assertEquals("y2", y.get());
+    }
+
+    /**
+     * keymem's own classes by rule (JarRewrite's {@code ownScope}, {@value JarRewrite#OWN_SCOPE} in the build): with
+     * no host listed and the listed scope empty, every class under the own scope with a metafactory site is
+     * rewritten, the same sites as when listed (a nest member's nest host under the own scope too), the
+     * serializable ones left, the classes without a site unchanged, and the rewritten classes run as the originals.
+     */
+    @Test
+    void theOwnScopeRewritesEveryClassWithASiteWithoutAList() throws Exception {
+        Path ownJar = write(original, "own.jar");
+        JarRewrite.Summary own = JarRewrite.inline(ownJar, "none/", b -> b, Set.of(), "p/");
+        assertEquals(summary.lambdaSites, own.lambdaSites);
+        assertEquals(own.lambdaSites, own.ownLambdaSites);
+        assertEquals(3, own.ownLambdaHosts, "Kinds, Named, Kinds$Nested");
+        assertEquals(0, own.lambdaHostsMissing);
+        assertEquals(Map.of("not LambdaMetafactory.metafactory", 2), own.lambdasLeft);
+        assertEquals(summary.addedClasses.keySet(), own.addedClasses.keySet());
+        Map<String, byte[]> after = new TreeMap<>();
+        try (ZipFile zip = new ZipFile(ownJar.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                after.put(e.getName(), zip.getInputStream(e).readAllBytes());
+            }
+        }
+        for (Map.Entry<String, byte[]> e : original.entrySet()) {
+            boolean host = List.of("p/Kinds.class", "p/Named.class", "p/Kinds$Nested.class").contains(e.getKey());
+            assertEquals(!host, java.util.Arrays.equals(e.getValue(), after.get(e.getKey())), e.getKey());
+        }
+        assertTrue(metafactorySites(after.get("p/Named.class")).isEmpty());
+        Class<?> a = loader(original).loadClass("p.Kinds");
+        Class<?> b = loader(after).loadClass("p.Kinds");
+        for (Object[] c : CASES) {
+            Object[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            assertEquals(outcome(a, (String) c[0], args), outcome(b, (String) c[0], args), (String) c[0]);
+        }
+        assertEquals(6, b.getMethod("fromNested", int.class).invoke(null, 2));
+        assertEquals(own.addedClasses.size(), JarRewrite.loadAddedClasses(ownJar, own.addedClasses.keySet()));
+        // without the own scope nothing is rewritten
+        Path plainJar = write(original, "plain.jar");
+        assertEquals(0, JarRewrite.inline(plainJar, "none/", b2 -> b2, Set.of()).lambdaSites);
+    }
+
+    /** The classes javac makes of {@code sources} (file name under src/ to text) in directory {@code name}. */
+    private static Map<String, byte[]> compile(String name, Map<String, String> sources) throws IOException {
+        Path src = dir.resolve(name).resolve("src");
+        Path out = dir.resolve(name).resolve("classes");
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-d", out.toString()));
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            Path f = src.resolve(e.getKey());
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, e.getValue());
+            args.add(f.toString());
+        }
+        Files.createDirectories(out);
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(new String[0])));
+        Map<String, byte[]> classes = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                classes.put(out.relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        return classes;
+    }
+
+    private static Map<String, byte[]> entries(Path jarFile) throws IOException {
+        Map<String, byte[]> all = new TreeMap<>();
+        try (ZipFile zip = new ZipFile(jarFile.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                all.put(e.getName(), zip.getInputStream(e).readAllBytes());
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Review 23c F6: a handle that names a class of the nest ({@code p/Sub}, the host) for a method it inherits as
+     * protected from a class of another package ({@code q/Base}). javac writes a {@code lambda$} body for such a
+     * reference; the handle is patched to name the inherited method, which the JDK links (through a method handle).
+     * The added class, no subclass of {@code q/Base}, could not call it: the site is left, counted, and the class
+     * gives the original's result (without the check: IllegalAccessError at the call).
+     */
+    @Test
+    void aProtectedMethodTheNestInheritsFromAnotherPackageIsLeft() throws Exception {
+        Map<String, byte[]> classes = compile("f6", Map.of(
+                "q/Base.java", "package q; public class Base { protected String hello() { return \"hello\"; } }",
+                "p/Sub.java", String.join("\n", "package p;", "public class Sub extends q.Base {",
+                        "  public static String run() { return new Sub().get().get(); }",
+                        "  java.util.function.Supplier<String> get() { return this::hello; }", "}")));
+        ClassNode node = new ClassNode();
+        new ClassReader(classes.get("p/Sub.class")).accept(node, 0);
+        List<InvokeDynamicInsnNode> sites = metafactorySites(node);
+        assertEquals(1, sites.size());
+        sites.get(0).bsmArgs[1] = new Handle(Opcodes.H_INVOKEVIRTUAL, "p/Sub", "hello", "()Ljava/lang/String;",
+                false);
+        ClassWriter w = new ClassWriter(0);
+        node.accept(w);
+        classes.put("p/Sub.class", w.toByteArray());
+        Path f6 = write(classes, "f6.jar");
+        JarRewrite.Summary s = JarRewrite.inline(f6, "p/", b -> b, Set.of("p/Sub"));
+        assertEquals(0, s.lambdaSites);
+        assertEquals(Map.of("method not public, or protected in another package", 1), s.lambdasLeft);
+        assertEquals("java.lang.String:hello", outcome(loader(classes).loadClass("p.Sub"), "run"));
+        assertEquals("java.lang.String:hello", outcome(loader(entries(f6)).loadClass("p.Sub"), "run"));
+    }
+
+    /**
+     * Review 23c F10: a capturing site whose functional interface's method is itself named {@code create} with
+     * the factory's descriptor ({@code (String)Chain}), and one whose interface inherits a default method of that
+     * name and descriptor: the added class's static {@code create} would duplicate the one (ClassFormatError at
+     * the site's first run) and hide the other (IncompatibleClassChangeError through the interface). Both sites
+     * are left, counted; the other capturing site of the class is rewritten; results are the original's.
+     */
+    @Test
+    void aFactoryNameTheInterfaceUsesLeavesTheSite() throws Exception {
+        Map<String, byte[]> classes = compile("f10", Map.of("p/Chains.java", String.join("\n",
+                "package p;",
+                "public class Chains {",
+                "  public interface Chain { Chain create(String s); }",
+                "  public interface Base { default Named create(String s) { return () -> \"base\"; } }",
+                "  public interface Named extends Base { String name(); }",
+                "  static Chain chain(String prefix) { return s -> prefix.length() > 3 ? null : chain(prefix + s); }",
+                "  static Named named(String n) { return () -> n; }",
+                "  static java.util.function.Supplier<String> plain(String n) { return () -> n + n; }",
+                "  public static String run() {",
+                "    Chain c = chain(\"a\").create(\"b\");",
+                "    Named n = named(\"x\");",
+                "    return c.getClass().getSimpleName().isEmpty() + \",\" + n.name() + \",\" + n.create(\"y\").name()",
+                "        + \",\" + plain(\"z\").get();",
+                "  }",
+                "}")));
+        Path f10 = write(classes, "f10.jar");
+        JarRewrite.Summary s = JarRewrite.inline(f10, "p/", b -> b, Set.of("p/Chains", "p/Chains$Base"));
+        assertEquals(Map.of("functional interface has a method create of the factory's descriptor", 2),
+                s.lambdasLeft);
+        assertEquals(2, s.lambdaSites, "plain's capturing site and Base's non-capturing one");
+        String expected = outcome(loader(classes).loadClass("p.Chains"), "run");
+        assertEquals("java.lang.String:false,x,base,zz", expected);
+        assertEquals(expected, outcome(loader(entries(f10)).loadClass("p.Chains"), "run"));
+        assertEquals(s.addedClasses.size(), JarRewrite.loadAddedClasses(f10, s.addedClasses.keySet()));
+    }
+
+    /**
+     * A host whose lambda rewrite fails JarRewrite's check keeps its string concatenation rewrite, and is counted
+     * as a lambda host left, not as a class left as shaded: {@code after} breaks only the lambda rewrite's
+     * output (the class without metafactory sites) of Kinds, whose concatenations are rewritten too.
+     */
+    @Test
+    void aLambdaHostThatFailsTheCheckKeepsItsConcatenationRewrite() throws Exception {
+        Path broken = write(original, "broken.jar");
+        JarRewrite.Summary s = JarRewrite.inline(broken, "p/", b -> {
+            ClassNode node = new ClassNode();
+            new ClassReader(b).accept(node, 0);
+            boolean lambdaRewritten = metafactorySites(node).stream()
+                    .allMatch(i -> i.bsm.getName().equals("altMetafactory"));
+            if (!lambdaRewritten || !node.name.equals("p/Kinds")) {
+                return b;
+            }
+            for (MethodNode m : node.methods) {
+                if (m.instructions.size() > 0) {
+                    m.instructions.insert(
+                            new org.apache.flink.shaded.asm9.org.objectweb.asm.tree.InsnNode(Opcodes.POP));
+                    break;
+                }
+            }
+            ClassWriter w = new ClassWriter(0);
+            node.accept(w);
+            return w.toByteArray();
+        }, Set.of("p/Kinds", "p/Named", "p/Kinds$Nested"));
+        assertTrue(s.sites > 0, "Kinds has string concatenations");
+        assertTrue(s.left.isEmpty(), s.left.toString());
+        assertEquals(Set.of("p/Kinds.class"), s.lambdaHostsLeft.keySet());
+        byte[] kinds = entries(broken).get("p/Kinds.class");
+        assertFalse(java.util.Arrays.equals(original.get("p/Kinds.class"), kinds));
+        assertTrue(metafactorySites(kinds).stream().anyMatch(i -> i.bsm.getName().equals("metafactory")),
+                "its lambda sites left");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(s.changed.get("p/Kinds.class"), kinds,
+                "its concatenation rewrite");
+        assertEquals("hi, Bo!", loader(entries(broken)).loadClass("p.Kinds").getMethod("fromInterface", String.class)
+                .invoke(null, "Bo"));
     }
 
     private static String outcome(Object target, String name, Object... args) throws IllegalAccessException {

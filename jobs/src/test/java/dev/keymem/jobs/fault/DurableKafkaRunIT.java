@@ -38,8 +38,24 @@ import org.junit.jupiter.api.io.TempDir;
  * Ctrl-C also reaches), which stops the job with a savepoint, and {@code --resume} continues from that.
  * A read_committed consumer must see exactly what an uninterrupted run writes, bit for bit: 0 duplicates,
  * 0 losses. Counts are printed.
+ *
+ * <p>The child JVMs run {@link Memctl} from the test classpath (the module's classes and the unchanged Flink jars)
+ * unless the system property {@value #MEMCTL_JAR} names a built memctl jar ({@code
+ * -Dkeymem.it.memctlJar=target/memctl.jar}, relative to the module): then they run it as the launcher does,
+ * {@code -cp JAR} with the launcher's {@code --add-opens} and (Java 17) {@code --add-modules jdk.incubator.vector},
+ * and {@code -Dkeymem.rpc.jar} where the jar's Pekko RPC
+ * jar is there and newer ({@code JAR} with {@code -rpc.jar} for {@code .jar}), so the Kafka, checkpoint, kill,
+ * restore and stop-with-savepoint paths run on the classes {@code JarRewrite} changed (Flink's and keymem's lambda
+ * call sites made plain classes, Flink's string concatenations inlined). A named jar that is not there fails the
+ * test. It is not the default: Maven runs this test in the {@code test} phase, before {@code package} shades and
+ * rewrites memctl.jar, so at that point target/memctl.jar is the previous build's (or absent), not this build's.
+ * Run it after a package: {@code ./mvnw -o -pl jobs package -DskipTests} then {@code ./mvnw -o -pl jobs -am
+ * verify -Dtest=DurableKafkaRunIT -Dsurefire.failIfNoSpecifiedTests=false -Dkeymem.it.memctlJar=target/memctl.jar}.
  */
 class DurableKafkaRunIT {
+    /** The system property naming a memctl jar for the child JVMs (see the class doc). */
+    static final String MEMCTL_JAR = "keymem.it.memctlJar";
+
     static EmbeddedKafka kafka;
     static KafkaConnection conn;
     static int records;
@@ -93,10 +109,36 @@ class DurableKafkaRunIT {
 
     static Process jvm(Path tmp, Path log, String[] args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-                Memctl.class.getName()));
+                "-Xmx768m", "-Djava.io.tmpdir=" + tmp));
+        cmd.addAll(classpath());
+        cmd.add(Memctl.class.getName());
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The child JVMs' class path options: the test classpath, or the jar {@value #MEMCTL_JAR} names. */
+    static List<String> classpath() {
+        String named = System.getProperty(MEMCTL_JAR, "");
+        if (named.isBlank()) {
+            return List.of("-cp", System.getProperty("java.class.path"));
+        }
+        Path jar = Path.of(named).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), MEMCTL_JAR + " names no file: " + jar);
+        List<String> options = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED"));
+        String file = jar.getFileName().toString();
+        Path rpc = jar.resolveSibling(file.substring(0, file.length() - ".jar".length()) + "-rpc.jar");
+        try {
+            if (Files.isRegularFile(rpc)
+                    && Files.getLastModifiedTime(rpc).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+                options.add("-Dkeymem.rpc.jar=" + rpc);
+            }
+        } catch (java.io.IOException unreadable) {
+            // no RPC jar: Flink extracts Pekko from the memctl jar, as the launcher's runs without it do
+        }
+        options.addAll(List.of("-cp", jar.toString()));
+        return options;
     }
 
     /** Waits until the run in {@code p} has submitted its job (its signal handlers are in place). */
@@ -212,7 +254,9 @@ class DurableKafkaRunIT {
         assertTrue(p3.waitFor(120, TimeUnit.SECONDS), "stopped within 2 minutes: " + threadsOf(p3) + Files.readString(log3));
         String third = Files.readString(log3);
         assertTrue(third.contains("resuming from " + chk.toAbsolutePath().resolve("savepoints")), third);
-        System.out.printf("[fault-suite] SIGKILL after %d outputs, SIGTERM after %d%n", afterKill, afterStop);
+        System.out.printf("[fault-suite] SIGKILL after %d outputs, SIGTERM after %d; child JVMs on %s%n", afterKill,
+                afterStop, System.getProperty(MEMCTL_JAR, "").isBlank() ? "the test classpath"
+                        : Path.of(System.getProperty(MEMCTL_JAR)).toAbsolutePath());
         FaultSuiteIT.compare("SIGKILL + --resume, SIGTERM (stop with savepoint) + --resume", 2, records, ref,
                 committed("dur-killed"), refDead, committed("dur-dlq-killed"));
     }
