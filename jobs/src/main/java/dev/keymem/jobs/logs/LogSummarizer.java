@@ -216,7 +216,8 @@ public final class LogSummarizer {
          */
         String variantKey(TemplateWords tw, String[] tokens) {
             if (keyOf != tw) {
-                key = LineVariant.key(tw.tokens, tw.fields, tokens); // LineVariant.key(tw.tokens, tokens)
+                key = tokens.length != tw.tokens.length ? "" // what key gives there, without the template's fields
+                        : LineVariant.key(tw.tokens, tw.fields(), tokens); // LineVariant.key(tw.tokens, tokens)
                 keyOf = tw;
             }
             return key;
@@ -262,25 +263,24 @@ public final class LogSummarizer {
     /** Templates whose words are remembered (the most recently used). */
     static final int TEMPLATE_CACHE_SIZE = 4096;
 
-    private transient java.util.LinkedHashMap<String, TemplateWords> templateWords;
+    private transient dev.keymem.jobs.logs.mining.RepeatMemo<TemplateWords> templateWords;
 
     /**
-     * The words of {@code template}, remembered for the {@link #TEMPLATE_CACHE_SIZE} most recently used templates;
-     * {@code tokens}: the template's words ({@link TemplateMiner.Match#templateTokens()}), or null (split here).
+     * The words of {@code template}, remembered for the {@link #TEMPLATE_CACHE_SIZE} most recently used templates met
+     * more than once ({@link dev.keymem.jobs.logs.mining.RepeatMemo}'s doorkeeper: a template met once is not kept;
+     * sources whose lines widen their template on nearly every line, such as stack traces and long JSON records, met
+     * thousands of templates once each, and the 4,096 kept, each with its hundreds of words, were copied into the old
+     * generation); {@code tokens}: the template's words ({@link TemplateMiner.Match#templateTokens()}), or null
+     * (split here). The words are a pure function of the template: what is remembered changes no result.
      */
     private TemplateWords templateWords(String template, String[] tokens) {
         if (templateWords == null) {
-            templateWords = new java.util.LinkedHashMap<>(TEMPLATE_CACHE_SIZE * 4 / 3 + 1, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, TemplateWords> eldest) {
-                    return size() > TEMPLATE_CACHE_SIZE;
-                }
-            };
+            templateWords = new dev.keymem.jobs.logs.mining.RepeatMemo<>(TEMPLATE_CACHE_SIZE);
         }
         TemplateWords w = templateWords.get(template);
         if (w == null) {
             w = tokens != null ? new TemplateWords(template, tokens) : new TemplateWords(template);
-            templateWords.put(template, w);
+            templateWords.offer(template, w);
         }
         return w;
     }
@@ -289,14 +289,22 @@ public final class LogSummarizer {
      * A template's words, computed once per template: its tokens ({@code split(" ", -1)}, what
      * {@link LineVariant#key(String[], String[])} compares) and the multiset of its constant tokens (those of
      * {@code split(" ")} without a wildcard, what {@link #params(String[], String)} consumes), as distinct
-     * tokens with their counts.
+     * tokens with their counts: slot {@code i} is the {@code i}-th distinct constant in the order of the words,
+     * {@code counts[i]} its occurrences, found by {@link #slot}. The constants go straight into the open-addressed
+     * table {@link #slot} reads ({@link #slots()}, the map the table was once built from, and {@link #fields()}, which
+     * only a line that may be shown reads, are made when first asked for): a source whose lines widen their template
+     * on nearly every line (stack traces, long JSON records: 4,715 templates in 5,000 lines of stack-multi-5k) builds
+     * one of these a line. {@link #slotsReference} is the map built as it was (the reference).
      */
     static final class TemplateWords {
         final String[] tokens;
-        final Map<String, Integer> slots = new HashMap<>();
         final int[] counts;
-        /** {@link LineVariant#fields} of the tokens: where a line's {@code key=value} token may fill the template. */
-        final boolean[] fields;
+        /** Where the constants end in {@link #tokens}: {@code split(" ")}'s length (trailing empty words dropped). */
+        private final int end;
+        /** {@link LineVariant#fields} of the tokens (null until {@link #fields()} is first called). */
+        private boolean[] fields;
+        /** The constants' slots as a map (null until {@link #slots()} is first called). */
+        private Map<String, Integer> slots;
 
         TemplateWords(String template) {
             this(template.split(" ", -1), template.indexOf(' ') >= 0);
@@ -322,41 +330,104 @@ public final class LogSummarizer {
                     end--;
                 }
             }
+            this.end = end;
+            // the table sized for every word a constant (at least half empty whatever the distinct count)
+            int size = Integer.highestOneBit(Math.max(1, end) * 2) * 2;
+            String[] table = new String[size];
+            int[] tableSlots = new int[size];
+            int mask = size - 1;
+            int[] counted = new int[Math.min(end, 16)];
+            int distinct = 0;
+            long lens = 0;
+            for (int k = 0; k < end; k++) {
+                String t = tokens[k];
+                if (hasWildcard(t)) {
+                    continue;
+                }
+                int i = spread(t.hashCode()) & mask;
+                String at;
+                while ((at = table[i]) != null && !at.equals(t)) {
+                    i = (i + 1) & mask;
+                }
+                if (at == null) {
+                    if (distinct == counted.length) {
+                        counted = Arrays.copyOf(counted, Math.max(16, 2 * distinct));
+                    }
+                    table[i] = t;
+                    tableSlots[i] = distinct;
+                    lens |= 1L << (t.length() & 63);
+                    counted[distinct++] = 1;
+                } else {
+                    counted[tableSlots[i]]++;
+                }
+            }
+            counts = distinct == counted.length ? counted : Arrays.copyOf(counted, distinct);
+            keys = table;
+            keySlots = tableSlots;
+            keyLengths = lens;
+        }
+
+        /** {@code t.contains(LineTokens.WILDCARD)} ({@code "<*>"}) by its first char. */
+        static boolean hasWildcard(String t) {
+            int n = t.length() - 2;
+            for (int i = t.indexOf('<'); i >= 0 && i < n; i = t.indexOf('<', i + 1)) {
+                if (t.charAt(i + 1) == '*' && t.charAt(i + 2) == '>') {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** {@link LineVariant#fields} of {@link #tokens}: where a line's {@code key=value} token may fill the template. */
+        boolean[] fields() {
+            boolean[] f = fields;
+            if (f == null) {
+                f = fields = LineVariant.fields(tokens);
+            }
+            return f;
+        }
+
+        /** The distinct constants and their slots, read off the table ({@code slot(c, 0, c.length())} of each). */
+        Map<String, Integer> slots() {
+            Map<String, Integer> m = slots;
+            if (m == null) {
+                m = new HashMap<>();
+                for (int i = 0; i < keys.length; i++) {
+                    if (keys[i] != null) {
+                        m.put(keys[i], keySlots[i]);
+                    }
+                }
+                slots = m;
+            }
+            return m;
+        }
+
+        /**
+         * The constants' slots and counts as they were built (the reference): each word of {@code split(" ")} without
+         * {@code "<*>"} put into a map at its first occurrence with the next slot; {@code countsOut[0]} receives the
+         * counts.
+         */
+        Map<String, Integer> slotsReference(int[][] countsOut) {
+            Map<String, Integer> m = new HashMap<>();
             int[] counted = new int[Math.min(end, 16)];
             int distinct = 0;
             for (int k = 0; k < end; k++) {
                 String t = tokens[k];
                 if (!t.contains(LineTokens.WILDCARD)) {
-                    Integer slot = slots.get(t);
+                    Integer slot = m.get(t);
                     if (slot == null) {
                         if (distinct == counted.length) {
                             counted = Arrays.copyOf(counted, 2 * distinct);
                         }
-                        slots.put(t, distinct);
+                        m.put(t, distinct);
                         counted[distinct++] = 1;
                     } else {
                         counted[slot]++;
                     }
                 }
             }
-            counts = Arrays.copyOf(counted, distinct);
-            fields = LineVariant.fields(tokens);
-            // the slots again as an open-addressed table looked up by a line's char range (no String per word)
-            int size = Integer.highestOneBit(Math.max(1, distinct) * 2) * 2;
-            keys = new String[size];
-            keySlots = new int[size];
-            long lens = 0;
-            for (Map.Entry<String, Integer> e : slots.entrySet()) {
-                String k = e.getKey();
-                int i = spread(k.hashCode()) & (size - 1);
-                while (keys[i] != null) {
-                    i = (i + 1) & (size - 1);
-                }
-                keys[i] = k;
-                keySlots[i] = e.getValue();
-                lens |= 1L << (k.length() & 63);
-            }
-            keyLengths = lens;
+            countsOut[0] = Arrays.copyOf(counted, distinct);
+            return m;
         }
 
         /** {@link #slots} by hash (open addressing, linear probing; a power of two long, at least half empty). */
@@ -1306,8 +1377,8 @@ public final class LogSummarizer {
 
         /** Takes the next word; false once the bound is reached ({@code ...} appended): take no more. */
         boolean take(String t) {
-            Integer slot = template.slots.get(t);
-            if (slot != null && left[slot] > 0) {
+            int slot = template.slot(t, 0, t.length()); // template.slots().get(t)
+            if (slot >= 0 && left[slot] > 0) {
                 left[slot]--;
                 return true;
             }

@@ -104,9 +104,16 @@ class LogSummarizerParamsTest {
             LogSummarizer.TemplateWords ref = new LogSummarizer.TemplateWords(m.template());
             LogSummarizer.TemplateWords fast = new LogSummarizer.TemplateWords(m.template(), words);
             assertArrayEquals(ref.tokens, fast.tokens, line);
-            assertEquals(ref.slots, fast.slots, line);
+            assertEquals(ref.slots(), fast.slots(), line);
             assertArrayEquals(ref.counts, fast.counts, line);
-            assertArrayEquals(ref.fields, fast.fields, line);
+            assertArrayEquals(ref.fields(), fast.fields(), line);
+            // the table's slots and counts are those the map built word by word gave (the reference)
+            int[][] refCounts = new int[1][];
+            assertEquals(fast.slotsReference(refCounts), fast.slots(), line);
+            assertArrayEquals(refCounts[0], fast.counts, line);
+            for (String t : words) {
+                assertEquals(t.contains("<*>"), LogSummarizer.TemplateWords.hasWildcard(t), t);
+            }
             String mined = m.message() != null ? m.message() : line;
             for (boolean bare : new boolean[] {false, true}) {
                 String want = LogSummarizer.params(bare ? LogSummarizer.words(mined)
@@ -119,7 +126,7 @@ class LogSummarizerParamsTest {
                 withParams += want.isEmpty() ? 0 : 1;
             }
             String key = LineVariant.key(ref.tokens, m.tokens());
-            assertEquals(key, LineVariant.key(fast.tokens, fast.fields, m.tokens()), line);
+            assertEquals(key, LineVariant.key(fast.tokens, fast.fields(), m.tokens()), line);
             withKey += key.isEmpty() ? 0 : 1;
         }
         assertTrue(withParams > lines.size() / 2, "lines with parameters: " + withParams);
@@ -139,13 +146,25 @@ class LogSummarizerParamsTest {
                 t.append(t.length() == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
             }
             LogSummarizer.TemplateWords tw = new LogSummarizer.TemplateWords(t.toString());
+            int[][] refCounts = new int[1][];
+            assertEquals(tw.slotsReference(refCounts), tw.slots(), t.toString());
+            assertArrayEquals(refCounts[0], tw.counts, t.toString());
             for (String w : words) {
                 String pad = "xy".substring(0, r.nextInt(3) == 0 ? 2 : 0);
                 String line = pad + w + " z";
-                Integer want = tw.slots.get(w);
+                Integer want = tw.slots().get(w);
                 assertEquals(want == null ? -1 : want, tw.slot(line, pad.length(), pad.length() + w.length()),
                         t + " / " + w);
             }
+        }
+    }
+
+    @Test
+    void hasWildcardIsContains() {
+        String[] cases = {"", "<", "<*", "*>", "<*>", "a<*>", "<*>b", "<<*>", "<*<*>", "<x<*>>", "<NUM>", "c<", "<* >",
+            "a<*b>", "\u00e9<*>", "<\u4e2d*>", "<**>", "x<*>y<*>"};
+        for (String c : cases) {
+            assertEquals(c.contains("<*>"), LogSummarizer.TemplateWords.hasWildcard(c), c);
         }
     }
 

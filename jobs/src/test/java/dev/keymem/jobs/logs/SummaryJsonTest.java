@@ -272,4 +272,35 @@ class SummaryJsonTest {
         }
         return b.toString();
     }
+
+    @Test
+    void nextStopIsThePlainLoops() {
+        // every class of byte (plain, escaped, '?', above 0x7F) at every place of texts 0-40 bytes long, any start
+        byte[] kinds = {'a', ' ', '~', 0x7f, '"', '\\', '\n', '\t', 0x1f, 0, '?', (byte) 0x80, (byte) 0xe9, (byte) 0xff,
+            0x20, 0x21, '>', '@'};
+        java.util.Random r = new java.util.Random(13);
+        int stops = 0;
+        for (int n = 0; n < 20000; n++) {
+            byte[] b = new byte[r.nextInt(41)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = r.nextInt(4) == 0 ? kinds[r.nextInt(kinds.length)] : (byte) ('a' + r.nextInt(26));
+            }
+            int from = b.length == 0 ? 0 : r.nextInt(b.length + 1);
+            int to = from + r.nextInt(b.length - from + 1);
+            int want = SummaryJson.nextStopReference(b, from, to);
+            org.junit.jupiter.api.Assertions.assertEquals(want, SummaryJson.nextStop(b, from, to),
+                    java.util.Arrays.toString(b) + " " + from + ".." + to);
+            stops += want < to ? 1 : 0;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(stops > 5000, "texts with a stop: " + stops);
+        for (int c = 0; c < 256; c++) { // each byte value alone after plain runs of every length up to 17
+            for (int k = 0; k <= 17; k++) {
+                byte[] b = new byte[k + 3];
+                java.util.Arrays.fill(b, (byte) 'x');
+                b[k] = (byte) c;
+                org.junit.jupiter.api.Assertions.assertEquals(SummaryJson.nextStopReference(b, 0, b.length),
+                        SummaryJson.nextStop(b, 0, b.length), c + " at " + k);
+            }
+        }
+    }
 }
