@@ -97,6 +97,13 @@ public final class LineTokens implements Serializable {
     private static final String WILDCARD_REPLACEMENT = Matcher.quoteReplacement(WILDCARD);
 
     private final LineMasker masker = new LineMasker();
+    /**
+     * The String {@link #mask} last returned and an array of its characters (never changed once kept: the readers
+     * below copy before they write), so that the miner's message and tokens of that line read them without
+     * inflating the String again ({@link #charsOf}); null before the first line.
+     */
+    private transient String lastMasked;
+    private transient char[] lastMaskedChars;
 
     private static final String[] DAY_NAMES = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
@@ -311,7 +318,16 @@ public final class LineTokens implements Serializable {
             cs = out;
             text = null;
         }
-        return maskIdentifiers(text, cs);
+        return maskIdentifiers(text, cs, this);
+    }
+
+    /**
+     * The characters of {@code masked} where it is the very String the last {@link #mask} call returned (an array
+     * no caller may write to: {@link #message(String, char[])} and {@link #tokens(String, char[], int)} only read it,
+     * or copy it first), else null.
+     */
+    char[] charsOf(String masked) {
+        return masked == lastMasked ? lastMaskedChars : null;
     }
 
     // Where a match of each pattern can start: its first character after one its lookbehind allows, and what
@@ -892,11 +908,14 @@ public final class LineTokens implements Serializable {
      * end of the last, as {@code Matcher.find} gives them; nothing follows the pattern's greedy loop).
      */
     static String maskIdentifiers(String s) {
-        return maskIdentifiers(s, s.toCharArray());
+        return maskIdentifiers(s, s.toCharArray(), null);
     }
 
-    /** {@link #maskIdentifiers(String)} over {@code cs}, the characters of {@code s} (null: made from cs if needed). */
-    private static String maskIdentifiers(String s, char[] cs) {
+    /**
+     * {@link #maskIdentifiers(String)} over {@code cs}, the characters of {@code s} (null: made from cs if needed);
+     * where {@code keep} is given, the result and its characters are kept there ({@link #charsOf}).
+     */
+    private static String maskIdentifiers(String s, char[] cs, LineTokens keep) {
         // One pass: each maximal run of WORD (its characters and whole placeholders, as wordEnd finds it) is
         // judged as it is read (identifierLike's digits, first character and lone placeholder), not read again.
         int[] spans = null;
@@ -952,7 +971,12 @@ public final class LineTokens implements Serializable {
             }
         }
         if (count == 0) {
-            return s != null ? s : new String(cs);
+            String same = s != null ? s : new String(cs);
+            if (keep != null) {
+                keep.lastMasked = same;
+                keep.lastMaskedChars = cs;
+            }
+            return same;
         }
         // the output's characters in one array of its length, one String of them (no builder growing and copied)
         int len = n;
@@ -971,7 +995,12 @@ public final class LineTokens implements Serializable {
             last = spans[2 * k + 1];
         }
         System.arraycopy(cs, last, out, o, n - last);
-        return new String(out);
+        String result = new String(out);
+        if (keep != null) {
+            keep.lastMasked = result;
+            keep.lastMaskedChars = out;
+        }
+        return result;
     }
 
     private static final char[] ID = "<ID>".toCharArray();
@@ -1129,6 +1158,101 @@ public final class LineTokens implements Serializable {
             }
         }
         return java.util.Arrays.copyOf(out, count);
+    }
+
+    /**
+     * {@link #tokens(String)} of {@code line.substring(from)}, read from {@code cs}, the characters of {@code line}
+     * (not changed: where quoted runs' spaces are protected, a copy is; {@code line} is no copy of a part of them, so
+     * a kept token is a substring of it): the masked line's characters as {@link #mask} left them
+     * ({@link #charsOf}), not inflated from the String again, and the message's tokens found from where the
+     * message starts in it.
+     */
+    static String[] tokens(String line, char[] cs, int from) {
+        char[] quoted = protectQuoted(cs, from);
+        boolean changed = quoted != cs;
+        cs = quoted;
+        String[] out = new String[16];
+        int count = 0;
+        char[] buf = null;
+        int n = cs.length;
+        int i = from;
+        while (i < n) {
+            while (i < n && whitespace(cs[i])) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !whitespace(cs[i])) {
+                i++;
+            }
+            if (i > start) {
+                String t;
+                if (isVariable(cs, start, i) || isEmptyPair(cs, start, i)) {
+                    t = WILDCARD;
+                } else {
+                    int lt = -1;
+                    for (int k = start; k < i; k++) {
+                        if (cs[k] == '<') {
+                            lt = k;
+                            break;
+                        }
+                    }
+                    int m = -1;
+                    if (lt >= 0) {
+                        if (buf == null || buf.length < i - start) {
+                            buf = new char[Math.max(64, i - start)];
+                        }
+                        m = wildcardsInto(cs, start, i, buf);
+                    }
+                    t = m < 0 ? (changed ? new String(cs, start, i - start) : line.substring(start, i))
+                            : m == 3 && buf[0] == '<' && buf[1] == '*' && buf[2] == '>' ? WILDCARD
+                            : new String(buf, 0, m);
+                }
+                if (t == WILDCARD && count > 0 && out[count - 1].equals(WILDCARD)) {
+                    continue;
+                }
+                if (count == out.length) {
+                    out = java.util.Arrays.copyOf(out, 2 * count);
+                }
+                out[count++] = t;
+            }
+        }
+        return java.util.Arrays.copyOf(out, count);
+    }
+
+    /**
+     * {@link #protectQuoted(char[])} of {@code s[from, s.length)}: {@code s} itself where no space is protected,
+     * else a copy of it with the protected spaces (the caller's array is never written).
+     */
+    static char[] protectQuoted(char[] s, int from) {
+        boolean copied = false;
+        int n = s.length;
+        int i = indexOfQuote(s, from);
+        while (i >= 0 && i < n) {
+            int k = i + 1;
+            while (k < n && k - i - 1 < 65) {
+                char c = s[k];
+                if (c == '"' || c == '<' || c == '>') {
+                    break;
+                }
+                k++;
+            }
+            int run = k - i - 1;
+            if (run >= 1 && run <= 64 && k < n && s[k] == '"') {
+                for (int j = i + 1; j < k; j++) {
+                    if (s[j] == ' ') {
+                        if (!copied) {
+                            s = s.clone();
+                            copied = true;
+                        }
+                        s[j] = '\u00a0';
+                    }
+                }
+                i = indexOfQuote(s, k + 1);
+            } else {
+                i = indexOfQuote(s, i + 1);
+            }
+        }
+        return s;
     }
 
     /**
@@ -1490,6 +1614,16 @@ public final class LineTokens implements Serializable {
             count = scanWords(masked.toCharArray(), starts, ends, n);
         }
         return messageOfWords(masked, starts, ends, count);
+    }
+
+    /**
+     * {@link #message(String)} of a line whose characters {@code cs} are at hand (read, not changed): its words
+     * read from them, not from a copy of the line's start.
+     */
+    static String message(String masked, char[] cs) {
+        int[] starts = new int[MAX_HEADER + 9];
+        int[] ends = new int[MAX_HEADER + 9];
+        return messageOfWords(masked, starts, ends, scanWords(cs, starts, ends, cs.length));
     }
 
     /** {@link #message} from all the line's chars (the reference). */

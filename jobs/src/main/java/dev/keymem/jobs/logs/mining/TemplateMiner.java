@@ -409,6 +409,33 @@ public final class TemplateMiner implements Serializable {
      * ({@link LineTokens#message}, a leading {@code a|b|c} first token read as separate tokens), and its tokens.
      */
     Message messageOf(String maskedLine, boolean cutHeader) {
+        char[] cs = lineTokens.charsOf(maskedLine);
+        return cs != null ? messageOfChars(maskedLine, cs, cutHeader) : messageOfText(maskedLine, cutHeader);
+    }
+
+    /**
+     * {@link #messageOfText} of a masked line whose characters {@code cs} the masker left ({@link LineTokens#charsOf}):
+     * the header's words and the tokens read from them (the line is not inflated to chars again), the tokens from
+     * where the message starts in the line ({@link LineTokens#message} gives a suffix of its line). A line whose first
+     * word holds a {@code |} goes the reference's way.
+     */
+    static Message messageOfChars(String maskedLine, char[] cs, boolean cutHeader) {
+        String masked = maskedLine;
+        int from = 0;
+        if (cutHeader) {
+            for (int k = 0; k < cs.length && cs[k] != ' '; k++) {
+                if (cs[k] == '|') {
+                    return messageOfText(maskedLine, true);
+                }
+            }
+            masked = LineTokens.message(maskedLine, cs);
+            from = maskedLine.length() - masked.length();
+        }
+        return new Message(masked, LineTokens.tokens(maskedLine, cs, from));
+    }
+
+    /** {@link #messageOf} from the masked line's String alone (the reference of {@link #messageOfChars}). */
+    static Message messageOfText(String maskedLine, boolean cutHeader) {
         String masked = maskedLine;
         if (cutHeader) {
             int sp = masked.indexOf(' ');
