@@ -1404,9 +1404,12 @@ public final class LineMasker implements Serializable {
          * The counting loop: {@link #countReference}'s counts, flags and positions with each run of word characters
          * ({@code \w}: digits, letters, the underscore) read in one inner loop, its runs of hex digits tracked in it
          * (no position is taken within a word run, and only hex digits, {@code x}, a day name's first letter and the
-         * {@code r} of {@code Fri} count there), and one table lookup per character ({@link #bits}). Under C1 (how
-         * memctl runs) a word such as {@code connected} no longer goes back to the outer loop at each switch
-         * between hex letters and other letters.
+         * {@code r} of {@code Fri} count there), and one table lookup per character outside word runs ({@link #bits}).
+         * Under C1 (how memctl runs) a word such as {@code connected} does not go back to the outer loop at each
+         * switch between hex letters and other letters. Within a word run each segment of one kind (digits, hex
+         * letters, other letters) is its own tight loop (range tests for digits and hex letters), its run lengths
+         * compared once per segment: a hex id or a number costs a load, a test and an increment per character
+         * (session 24, mask27: per-character run counters cost 12% of the keyed thread on ids lines).
          */
         private void count(char[] s, boolean[] open) {
             byte[] t = bits(open);
@@ -1439,55 +1442,60 @@ public final class LineMasker implements Serializable {
                     at[count++] = i;
                 }
                 if ((b & WORD_BIT) != 0) {
-                    // a run of \w: no position within it (each character comes after a \w); its runs of hex digits
-                    // (from hexStart) and of digits and hex letters in them counted as they are read
+                    // a run of \w: no position within it (each character comes after a \w), read as segments of
+                    // one kind each in a tight loop of its own (digits and hex letters by range tests, no table;
+                    // other letters by the table), the maxima and flags updated once per segment, not per
+                    // character; a run of hex digits (from hexStart) is a sequence of digit and hex-letter segments
                     int hexStart = -1;
-                    int digitRun = 0;
-                    int letterRun = 0;
                     while (true) {
                         int k = b & KIND_BITS;
-                        if (k == OTHER) { // most letters, the underscore: a run of hex digits ends here, if any
-                            if (hexStart >= 0) {
-                                // "Fri": the run of hex digits ends at the r after its F
+                        if (k == DIGIT) {
+                            if (hexStart < 0) {
+                                hexStart = i;
+                            }
+                            int from = i;
+                            while (++i < n && (char) ((ch = s[i]) - '0') <= 9) {
+                                // the run of digits
+                            }
+                            if (i - from > maxDigitRun) {
+                                maxDigitRun = i - from;
+                            }
+                        } else if (k == HEX_LETTER) {
+                            if (hexStart < 0) {
+                                hexStart = i;
+                            }
+                            int from = i;
+                            while (++i < n && (char) (((ch = s[i]) | 0x20) - 'a') < 6) {
+                                // the run of hex letters ([a-fA-F]: lower-cased, a to f)
+                            }
+                            if (i - from >= 8) {
+                                checks |= TokenChecks.HEX_LETTER_RUN;
+                            }
+                        } else {
+                            if (hexStart >= 0) { // a run of hex digits ends here
                                 if (i - hexStart > maxHexRun) {
                                     maxHexRun = i - hexStart;
                                 }
+                                // "Fri": the run of hex digits ends at the r after its F (an r is OTHER)
                                 if (ch == 'r' && i + 1 < n && s[i - 1] == 'F' && s[i + 1] == 'i') {
                                     checks |= TokenChecks.DAY_NAME;
                                 }
                                 hexStart = -1;
                             }
-                        } else if (k <= HEX_LETTER) { // DIGIT or HEX_LETTER: in a run of hex digits
-                            if (hexStart < 0) {
-                                hexStart = i;
-                                digitRun = 0;
-                                letterRun = 0;
-                            }
-                            if (k == DIGIT) {
-                                if (++digitRun > maxDigitRun) {
-                                    maxDigitRun = digitRun;
+                            if (k == OTHER) { // most letters, the underscore: the run of them
+                                while (++i < n && (ch = s[i]) < 128 && (t[ch] & (KIND_BITS | WORD_BIT)) == WORD_BIT) {
+                                    // counts as nothing
                                 }
-                                letterRun = 0;
-                            } else {
-                                digitRun = 0;
-                                if (++letterRun == 8) {
-                                    checks |= TokenChecks.HEX_LETTER_RUN;
+                            } else { // X or DAY_FIRST (the word characters of the other kinds)
+                                if (k == X) {
+                                    hexPrefix |= i > 0 && s[i - 1] == '0';
+                                } else if (i + 2 < n && TokenChecks.dayName(ch, s[i + 1], s[i + 2])) {
+                                    checks |= TokenChecks.DAY_NAME;
                                 }
-                            }
-                        } else { // X or DAY_FIRST (the word characters of the other kinds)
-                            if (hexStart >= 0) { // no r: no "Fri"
-                                if (i - hexStart > maxHexRun) {
-                                    maxHexRun = i - hexStart;
-                                }
-                                hexStart = -1;
-                            }
-                            if (k == X) {
-                                hexPrefix |= i > 0 && s[i - 1] == '0';
-                            } else if (i + 2 < n && TokenChecks.dayName(ch, s[i + 1], s[i + 2])) {
-                                checks |= TokenChecks.DAY_NAME;
+                                i++;
                             }
                         }
-                        if (++i == n) {
+                        if (i == n) {
                             break;
                         }
                         ch = s[i];
