@@ -1442,74 +1442,76 @@ public final class LineMasker implements Serializable {
                     at[count++] = i;
                 }
                 if ((b & WORD_BIT) != 0) {
-                    // a run of \w: no position within it (each character comes after a \w), read as segments of
-                    // one kind each in a tight loop of its own (digits and hex letters by range tests, no table;
-                    // other letters by the table), the maxima and flags updated once per segment, not per
-                    // character; a run of hex digits (from hexStart) is a sequence of digit and hex-letter segments
-                    int hexStart = -1;
+                    // a run of \w: no position within it (each character comes after a \w), read as segments in
+                    // tight loops of their own: a run of hex digits (digits and hex letters mixed, as in ids: its
+                    // runs of digits and of hex letters counted without a branch on which a character is, which a
+                    // random hex id mispredicts about every other character), a run of other letters, or one x or
+                    // day name's first letter
                     while (true) {
                         int k = b & KIND_BITS;
-                        if (k == DIGIT) {
-                            if (hexStart < 0) {
-                                hexStart = i;
-                            }
-                            int from = i;
-                            while (++i < n && (char) ((ch = s[i]) - '0') <= 9) {
-                                // the run of digits
-                            }
-                            if (i - from > maxDigitRun) {
-                                maxDigitRun = i - from;
-                            }
-                        } else if (k == HEX_LETTER) {
-                            if (hexStart < 0) {
-                                hexStart = i;
-                            }
-                            int from = i;
-                            while (++i < n && (char) (((ch = s[i]) | 0x20) - 'a') < 6) {
-                                // the run of hex letters ([a-fA-F]: lower-cased, a to f)
-                            }
-                            if (i - from >= 8) {
-                                checks |= TokenChecks.HEX_LETTER_RUN;
-                            }
-                        } else {
-                            if (hexStart >= 0) { // a run of hex digits ends here
-                                if (i - hexStart > maxHexRun) {
-                                    maxHexRun = i - hexStart;
+                        if (k == DIGIT || k == HEX_LETTER) {
+                            int hexStart = i;
+                            int digitRun = 0;
+                            int letterRun = 0;
+                            while (true) {
+                                int digit = k & 1; // DIGIT is 1, HEX_LETTER 2
+                                digitRun = (digitRun + 1) & -digit;
+                                letterRun = (letterRun + 1) & (digit - 1);
+                                if (digitRun > maxDigitRun) {
+                                    maxDigitRun = digitRun;
                                 }
-                                // "Fri": the run of hex digits ends at the r after its F (an r is OTHER)
-                                if (ch == 'r' && i + 1 < n && s[i - 1] == 'F' && s[i + 1] == 'i') {
-                                    checks |= TokenChecks.DAY_NAME;
+                                if (letterRun == 8) {
+                                    checks |= TokenChecks.HEX_LETTER_RUN;
                                 }
-                                hexStart = -1;
+                                if (++i == n) {
+                                    break;
+                                }
+                                ch = s[i];
+                                if (ch >= 128) {
+                                    break;
+                                }
+                                b = t[ch];
+                                k = b & KIND_BITS;
+                                if (((k - 1) & ~1) != 0) { // neither DIGIT nor HEX_LETTER
+                                    break;
+                                }
                             }
-                            if (k == OTHER) { // most letters, the underscore: the run of them
-                                while (++i < n && (ch = s[i]) < 128 && (t[ch] & (KIND_BITS | WORD_BIT)) == WORD_BIT) {
-                                    // counts as nothing
-                                }
-                            } else { // X or DAY_FIRST (the word characters of the other kinds)
-                                if (k == X) {
-                                    hexPrefix |= i > 0 && s[i - 1] == '0';
-                                } else if (i + 2 < n && TokenChecks.dayName(ch, s[i + 1], s[i + 2])) {
-                                    checks |= TokenChecks.DAY_NAME;
-                                }
-                                i++;
+                            if (i - hexStart > maxHexRun) {
+                                maxHexRun = i - hexStart;
+                            }
+                            if (i == n || ch >= 128) {
+                                break;
+                            }
+                            // "Fri": the run of hex digits ends at the r after its F (an r is OTHER)
+                            if (ch == 'r' && i + 1 < n && s[i - 1] == 'F' && s[i + 1] == 'i') {
+                                checks |= TokenChecks.DAY_NAME;
+                            }
+                            if ((b & WORD_BIT) == 0) {
+                                break;
+                            }
+                            continue; // b is that of s[i], a word character of another kind
+                        }
+                        if (k == OTHER) { // most letters, the underscore: the run of them counts as nothing
+                            while (++i < n && (ch = s[i]) < 128 && (t[ch] & (KIND_BITS | WORD_BIT)) == WORD_BIT) {
+                                // counts as nothing
+                            }
+                        } else { // X or DAY_FIRST (the word characters of the other kinds)
+                            if (k == X) {
+                                hexPrefix |= i > 0 && s[i - 1] == '0';
+                            } else if (i + 2 < n && TokenChecks.dayName(ch, s[i + 1], s[i + 2])) {
+                                checks |= TokenChecks.DAY_NAME;
+                            }
+                            if (++i < n) {
+                                ch = s[i];
                             }
                         }
-                        if (i == n) {
-                            break;
-                        }
-                        ch = s[i];
-                        if (ch >= 128) {
+                        if (i == n || ch >= 128) {
                             break;
                         }
                         b = t[ch];
                         if ((b & WORD_BIT) == 0) {
                             break;
                         }
-                    }
-                    // a run of hex digits that ends with the word (at its end or a non-word character: no "Fri")
-                    if (hexStart >= 0 && i - hexStart > maxHexRun) {
-                        maxHexRun = i - hexStart;
                     }
                     afterWord = true;
                     continue; // s[i] (no \w) is read again above
