@@ -1404,12 +1404,14 @@ public final class LineMasker implements Serializable {
          * The counting loop: {@link #countReference}'s counts, flags and positions with each run of word characters
          * ({@code \w}: digits, letters, the underscore) read in one inner loop, its runs of hex digits tracked in it
          * (no position is taken within a word run, and only hex digits, {@code x}, a day name's first letter and the
-         * {@code r} of {@code Fri} count there), and one table lookup per character outside word runs ({@link #bits}).
-         * Under C1 (how memctl runs) a word such as {@code connected} does not go back to the outer loop at each
-         * switch between hex letters and other letters. Within a word run each segment of one kind (digits, hex
-         * letters, other letters) is its own tight loop (range tests for digits and hex letters), its run lengths
-         * compared once per segment: a hex id or a number costs a load, a test and an increment per character
-         * (session 24, mask27: per-character run counters cost 12% of the keyed thread on ids lines).
+         * {@code r} of {@code Fri} count there), and one table lookup per character ({@link #bits}). Under C1 (how
+         * memctl runs) a word such as {@code connected} no longer goes back to the outer loop at each switch
+         * between hex letters and other letters. Within a run of hex digits the runs of digits and of hex letters are
+         * counted without a branch on which the character is (session 24, mask27: a random hex id mispredicted that
+         * branch about every other character; the census pass over ids lines costs ~23% less under C1). Tried and
+         * dropped there: one tight loop per segment of one kind (digits, hex letters, other letters) and the hex run
+         * in a method of its own: faster on digits and hex ids, but 3% dearer under C1 on mix49k, kv-fixed and
+         * stack-multi lines (English words switch between hex and other letters every few characters).
          */
         private void count(char[] s, boolean[] open) {
             byte[] t = bits(open);
@@ -1442,76 +1444,72 @@ public final class LineMasker implements Serializable {
                     at[count++] = i;
                 }
                 if ((b & WORD_BIT) != 0) {
-                    // a run of \w: no position within it (each character comes after a \w), read as segments in
-                    // tight loops of their own: a run of hex digits (digits and hex letters mixed, as in ids: its
-                    // runs of digits and of hex letters counted without a branch on which a character is, which a
-                    // random hex id mispredicts about every other character), a run of other letters, or one x or
-                    // day name's first letter
+                    // a run of \w: no position within it (each character comes after a \w); its runs of hex digits
+                    // (from hexStart) and of digits and hex letters in them counted as they are read
+                    int hexStart = -1;
+                    int digitRun = 0;
+                    int letterRun = 0;
                     while (true) {
                         int k = b & KIND_BITS;
-                        if (k == DIGIT || k == HEX_LETTER) {
-                            int hexStart = i;
-                            int digitRun = 0;
-                            int letterRun = 0;
-                            while (true) {
-                                int digit = k & 1; // DIGIT is 1, HEX_LETTER 2
-                                digitRun = (digitRun + 1) & -digit;
-                                letterRun = (letterRun + 1) & (digit - 1);
-                                if (digitRun > maxDigitRun) {
-                                    maxDigitRun = digitRun;
+                        if (k == OTHER) { // most letters, the underscore: a run of hex digits ends here, if any
+                            if (hexStart >= 0) {
+                                // "Fri": the run of hex digits ends at the r after its F
+                                if (i - hexStart > maxHexRun) {
+                                    maxHexRun = i - hexStart;
                                 }
-                                if (letterRun == 8) {
-                                    checks |= TokenChecks.HEX_LETTER_RUN;
+                                if (ch == 'r' && i + 1 < n && s[i - 1] == 'F' && s[i + 1] == 'i') {
+                                    checks |= TokenChecks.DAY_NAME;
                                 }
-                                if (++i == n) {
-                                    break;
-                                }
-                                ch = s[i];
-                                if (ch >= 128) {
-                                    break;
-                                }
-                                b = t[ch];
-                                k = b & KIND_BITS;
-                                if (((k - 1) & ~1) != 0) { // neither DIGIT nor HEX_LETTER
-                                    break;
-                                }
+                                hexStart = -1;
+                                digitRun = 0;
+                                letterRun = 0;
                             }
-                            if (i - hexStart > maxHexRun) {
-                                maxHexRun = i - hexStart;
+                        } else if (k <= HEX_LETTER) { // DIGIT or HEX_LETTER: in a run of hex digits
+                            if (hexStart < 0) {
+                                hexStart = i;
                             }
-                            if (i == n || ch >= 128) {
-                                break;
+                            // the runs of digits and of hex letters without a branch on which this is (a random
+                            // hex id mispredicts such a branch about every other character): DIGIT is 1,
+                            // HEX_LETTER 2; both runs are 0 where a run of hex digits starts
+                            int digit = k & 1;
+                            digitRun = (digitRun + 1) & -digit;
+                            letterRun = (letterRun + 1) & (digit - 1);
+                            if (digitRun > maxDigitRun) {
+                                maxDigitRun = digitRun;
                             }
-                            // "Fri": the run of hex digits ends at the r after its F (an r is OTHER)
-                            if (ch == 'r' && i + 1 < n && s[i - 1] == 'F' && s[i + 1] == 'i') {
-                                checks |= TokenChecks.DAY_NAME;
-                            }
-                            if ((b & WORD_BIT) == 0) {
-                                break;
-                            }
-                            continue; // b is that of s[i], a word character of another kind
-                        }
-                        if (k == OTHER) { // most letters, the underscore: the run of them counts as nothing
-                            while (++i < n && (ch = s[i]) < 128 && (t[ch] & (KIND_BITS | WORD_BIT)) == WORD_BIT) {
-                                // counts as nothing
+                            if (letterRun == 8) {
+                                checks |= TokenChecks.HEX_LETTER_RUN;
                             }
                         } else { // X or DAY_FIRST (the word characters of the other kinds)
+                            if (hexStart >= 0) { // no r: no "Fri"
+                                if (i - hexStart > maxHexRun) {
+                                    maxHexRun = i - hexStart;
+                                }
+                                hexStart = -1;
+                                digitRun = 0;
+                                letterRun = 0;
+                            }
                             if (k == X) {
                                 hexPrefix |= i > 0 && s[i - 1] == '0';
                             } else if (i + 2 < n && TokenChecks.dayName(ch, s[i + 1], s[i + 2])) {
                                 checks |= TokenChecks.DAY_NAME;
                             }
-                            if (++i < n) {
-                                ch = s[i];
-                            }
                         }
-                        if (i == n || ch >= 128) {
+                        if (++i == n) {
+                            break;
+                        }
+                        ch = s[i];
+                        if (ch >= 128) {
                             break;
                         }
                         b = t[ch];
                         if ((b & WORD_BIT) == 0) {
                             break;
                         }
+                    }
+                    // a run of hex digits that ends with the word (at its end or a non-word character: no "Fri")
+                    if (hexStart >= 0 && i - hexStart > maxHexRun) {
+                        maxHexRun = i - hexStart;
                     }
                     afterWord = true;
                     continue; // s[i] (no \w) is read again above
