@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class GatewayClasses {
     record GatewayMethod(String name, Class<?>[] parameters, Class<?> returns, List<Class<?>> exceptions) {
     }
 
-    /** The methods a proxy of {@code iface} implements besides Object's three, in the order of getMethods(). */
+    /** The methods a proxy of {@code iface} implements besides Object's three, by name and parameter types. */
     static List<GatewayMethod> methods(Class<?> iface) {
         Map<String, List<Method>> bySignature = new LinkedHashMap<>();
         for (Method m : iface.getMethods()) {
@@ -86,6 +87,10 @@ public final class GatewayClasses {
             out.add(new GatewayMethod(first.getName(), first.getParameterTypes(), chosen.getReturnType(),
                     exceptions));
         }
+        // getMethods' order differs between JVM runs: sorted, the class file is the same at every build
+        out.sort(Comparator.comparing((GatewayMethod g) -> g.name())
+                .thenComparing(g -> Type.getMethodDescriptor(Type.getType(void.class),
+                        Arrays.stream(g.parameters()).map(Type::getType).toArray(Type[]::new))));
         return out;
     }
 
