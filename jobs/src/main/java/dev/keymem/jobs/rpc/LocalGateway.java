@@ -23,8 +23,9 @@ import java.util.List;
  * the return type (a null for a primitive: {@link NullPointerException}); a {@link RuntimeException}, an
  * {@link Error} or a checked exception the method declares is thrown as is, any other throwable wrapped in an
  * {@link UndeclaredThrowableException}. What differs: {@code Proxy.isProxyClass} is false for these classes (no
- * Flink code asks it of a gateway; {@link LocalInvocationHandler}'s {@code equals} knows both kinds), and a method's
- * {@code Method} is looked up at its first call instead of in the class's initializer.
+ * Flink code asks it of a gateway; {@link LocalInvocationHandler}'s {@code equals} knows both kinds), a method's
+ * {@code Method} is looked up at its first call instead of in the class's initializer, and the class is not
+ * {@code Serializable} (a proxy is, but its handler here is not, so neither kind can be serialized).
  *
  * <p>{@link #of} gives the JDK proxy for any other interface, or where the generated class is absent or was
  * compiled against another loader's interface. {@code LocalGatewayTest} compares every method of the four
