@@ -17,7 +17,7 @@ import org.apache.flink.runtime.rpc.exceptions.RpcException;
 import org.apache.flink.util.ExceptionUtils;
 
 /**
- * The gateway proxies' handler (and the calls of an endpoint's {@link LocalRpcServer}): methods of
+ * The gateways' handler ({@link LocalGateway}s and JDK proxies; and the calls of an endpoint's {@link LocalRpcServer}): methods of
  * {@link RpcGateway} are answered here; every other method becomes a message to the endpoint's {@link Mailbox}.
  * Methods returning {@code void} are sent and forgotten, those returning {@link CompletableFuture} return the
  * reply's future, others wait for the reply at most the call's timeout (a {@link TimeoutException}; a failure of
@@ -51,7 +51,8 @@ final class LocalInvocationHandler implements java.lang.reflect.InvocationHandle
         Class<?> declaring = method.getDeclaringClass();
         if (declaring == Object.class) {
             return switch (method.getName()) {
-                case "equals" -> args[0] != null && Proxy.isProxyClass(args[0].getClass())
+                case "equals" -> args[0] instanceof LocalGateway g ? g.gatewayHandler == this
+                        : args[0] != null && Proxy.isProxyClass(args[0].getClass())
                         && Proxy.getInvocationHandler(args[0]) == this;
                 case "hashCode" -> System.identityHashCode(this);
                 case "toString" -> (server ? "self gateway" : "RpcGateway") + " of " + mailbox.address;

@@ -14,11 +14,11 @@ import org.apache.flink.runtime.rpc.RpcServer;
  * An endpoint's own server in a {@link LocalRpcSystem}: a plain class, not a {@link java.lang.reflect.Proxy} of all
  * the endpoint's gateways as a Pekko server is. Its {@link RpcServer} methods post to the endpoint's
  * {@link Mailbox} as the gateways' calls do (start, stop, runAsync, scheduleRunAsync, callAsync), and
- * {@link #selfGateway} gives the endpoint's gateway of one type: a proxy of that one interface, made at the first
+ * {@link #selfGateway} gives the endpoint's gateway of one type: a {@link LocalGateway} of that one interface (an
+ * instance of the class written at build time for Flink's four gateways, else a JDK proxy), made at the first
  * request and kept, whose calls go to the mailbox with the endpoint's fencing token of the moment (as the Pekko
- * server's). Such a proxy's class is the one {@link LocalRpcService#connect} makes for the same interface, so an
- * endpoint costs no proxy class of its own (each a class generated and defined at run time, ~4 ms of CPU at
- * start-up: a 20-line log run defines 8 proxy classes instead of 12, 2 of them for annotations).
+ * server's). Its class is the one {@link LocalRpcService#connect} uses for the same interface, so an endpoint
+ * costs no gateway class of its own.
  */
 final class LocalRpcServer implements RpcServer {
     private final LocalRpcSystem system;
@@ -37,8 +37,7 @@ final class LocalRpcServer implements RpcServer {
      * The endpoint's gateway of type {@code type} (one the endpoint implements): the same object at every request.
      */
     <C extends RpcGateway> C selfGateway(Class<C> type) {
-        return type.cast(selfGateways.computeIfAbsent(type, t -> (RpcGateway) java.lang.reflect.Proxy.newProxyInstance(
-                t.getClassLoader(), new Class<?>[] {t}, calls)));
+        return type.cast(selfGateways.computeIfAbsent(type, t -> (RpcGateway) LocalGateway.of(t, calls)));
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.keymem.jobs.rpc;
 
 import java.io.Serializable;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,7 +99,7 @@ final class LocalRpcService implements RpcService {
         } else {
             InvocationHandler h = new LocalInvocationHandler(system, target, timeout, false, fenced,
                     fenced ? () -> token : null);
-            C gateway = clazz.cast(Proxy.newProxyInstance(clazz.getClassLoader(), new Class<?>[] {clazz}, h));
+            C gateway = LocalGateway.of(clazz, h);
             system.completeLater(result, gateway, null);
         }
         return result;

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An RPC system for Flink clusters whose components all run in this JVM (an embedded MiniCluster with its
- * default shared, local RPC services): endpoints are called through {@link java.lang.reflect.Proxy} gateways
- * (one proxy class per gateway interface; an endpoint's own server is a plain {@code LocalRpcServer}) that hand
+ * default shared, local RPC services): endpoints are called through gateways that behave as
+ * {@link java.lang.reflect.Proxy} instances ({@code LocalGateway}: one class per gateway interface, written at
+ * build time for Flink's four; an endpoint's own server is a plain {@code LocalRpcServer}) that hand
  * each call to the endpoint's mailbox, which a small pool of threads runs one message at a time
  * (the endpoint's main thread, as Flink's Pekko actors do), without Pekko's actor systems, configuration,
  * class loader or dispatchers.
