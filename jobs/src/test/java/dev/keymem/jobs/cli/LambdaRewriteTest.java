@@ -1,5 +1,6 @@
 package dev.keymem.jobs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -597,6 +598,41 @@ class LambdaRewriteTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(JarRewrite.AddedClassesFail.class,
                 () -> JarRewrite.loadAddedClasses(noNest, added));
         assertTrue(e.getMessage().contains("nest host"), e.getMessage());
+    }
+
+    /**
+     * A listed host under {@value JarRewrite#LISTED_LIBRARY} (Lucene's, beside the listed scope) is rewritten, its
+     * nest host (a listed class's outer class, not listed itself) given the added class; the same class listed
+     * under another library's package is counted as not in the jar under the scope and left; the real host
+     * list names only classes under the scope or that library.
+     */
+    @Test
+    void aListedHostOfTheListedLibraryIsRewrittenAndOthersAreLeft() throws Exception {
+        String body = "  public static java.util.function.Supplier<String> get(String s) { return () -> s + \"!\"; }\n";
+        Map<String, byte[]> lib = compile("listed-library", Map.of(
+                "org/apache/lucene/x/Outer.java", "package org.apache.lucene.x;\npublic class Outer {\n"
+                        + "  public static class Inner {\n" + body + "  }\n}\n",
+                "org/other/y/Outer.java", "package org.other.y;\npublic class Outer {\n"
+                        + "  public static class Inner {\n" + body + "  }\n}\n"));
+        Path libJar = write(lib, "listed-library.jar");
+        JarRewrite.Summary s = JarRewrite.inline(libJar, "none/", b -> b,
+                Set.of("org/apache/lucene/x/Outer$Inner", "org/other/y/Outer$Inner"), null);
+        assertEquals(1, s.lambdaSites);
+        assertEquals(1, s.lambdaHostsMissing, "org/other/y is neither the scope nor the listed library");
+        assertEquals(Set.of("org/apache/lucene/x/Outer$Inner.class", "org/apache/lucene/x/Outer.class"),
+                new java.util.HashSet<>(s.changed.keySet()));
+        Map<String, byte[]> after = entries(libJar);
+        assertArrayEquals(lib.get("org/other/y/Outer$Inner.class"), after.get("org/other/y/Outer$Inner.class"));
+        assertEquals(1, JarRewrite.loadAddedClasses(libJar, s.addedClasses.keySet()));
+        Class<?> inner = loader(after).loadClass("org.apache.lucene.x.Outer$Inner");
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<String> got = (java.util.function.Supplier<String>) inner
+                .getMethod("get", String.class).invoke(null, "a");
+        assertEquals("a!", got.get());
+        assertTrue(got.getClass().getName().contains(LambdaRewrite.SUFFIX), got.getClass().getName());
+        for (String host : JarRewrite.lambdaHosts()) {
+            assertTrue(host.startsWith(JarRewrite.SCOPE) || host.startsWith(JarRewrite.LISTED_LIBRARY), host);
+        }
     }
 
     private static Path write(Map<String, byte[]> entries, String name) throws IOException {

@@ -47,10 +47,14 @@ import org.junit.jupiter.api.io.TempDir;
  * jar is there and newer ({@code JAR} with {@code -rpc.jar} for {@code .jar}), so the Kafka, checkpoint, kill,
  * restore and stop-with-savepoint paths run on the classes {@code JarRewrite} changed (Flink's and keymem's lambda
  * call sites made plain classes, Flink's string concatenations inlined). A named jar that is not there fails the
- * test. It is not the default: Maven runs this test in the {@code test} phase, before {@code package} shades and
- * rewrites memctl.jar, so at that point target/memctl.jar is the previous build's (or absent), not this build's.
- * Run it after a package: {@code ./mvnw -o -pl jobs package -DskipTests} then {@code ./mvnw -o -pl jobs -am
- * verify -Dtest=DurableKafkaRunIT -Dsurefire.failIfNoSpecifiedTests=false -Dkeymem.it.memctlJar=target/memctl.jar}.
+ * test. A plain {@code verify} (the CI's {@code .ci/run}) runs it that way, once, on this build's jar: the jobs
+ * module's profile {@code memctl-jar-it} (active where no {@code -Dtest} is given) leaves it out of the {@code test}
+ * phase and runs it in {@code integration-test}, after {@code package} has shaded and rewritten memctl.jar and
+ * written its class archive and RPC jar, with the property set to {@code target/memctl.jar}; a failure fails the
+ * build. Alone on the jar: {@code ./mvnw -B -o -pl jobs -am verify -Pmemctl-jar-it -Dtest=NoSuchTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}. With {@code -Dtest=DurableKafkaRunIT} it runs in the {@code test}
+ * phase as any test, on the test classpath (or on a jar built before, with {@code
+ * -Dkeymem.it.memctlJar=target/memctl.jar}: at the {@code test} phase that jar is the previous build's).
  */
 class DurableKafkaRunIT {
     /** The system property naming a memctl jar for the child JVMs (see the class doc). */
