@@ -77,6 +77,18 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.tree.analysis.BasicVerifie
  * initializer has exactly that shape ({@code new SimpleDateFormat(constant)} stored into a private static field
  * that no other instruction stores into); otherwise the class keeps its format as shaded.
  *
+ * <p><b>Flink's physical memory size.</b> {@value #HARDWARE}{@code .getSizeOfPhysicalMemory()} (which every task
+ * executor start calls) looks up {@code com.sun.management.OperatingSystemMXBean#getTotalPhysicalMemorySize} by
+ * name and calls it through {@code Method.invoke}; that call's first use makes the JDK parse the method's
+ * annotations ({@code @Deprecated}), generating two annotation proxy classes at run time (~6-7 ms of CPU of every
+ * run). The rewrite replaces only the reflective call ({@code method.invoke(bean, new Object[0])}, cast to {@code
+ * Long} and unboxed) with {@link PhysicalMemorySize#total}{@code (bean)}, the same method of the same bean called
+ * directly, what it throws wrapped in the same {@code InvocationTargetException}; the class lookup, the method
+ * lookup, the {@code isInstance} check and Flink's fallbacks (a missing class or method, the per-system readers)
+ * stay as they are. It is made only where the method has exactly that shape (the method looked up by the name
+ * {@value #TOTAL_MEMORY}, the receiver the result of {@code ManagementFactory.getOperatingSystemMXBean()}, each
+ * local stored once) and the jar holds {@link PhysicalMemorySize}.
+ *
  * <p><b>Lambda call sites.</b> In the classes named in the resource {@value #LAMBDA_HOSTS} (beside this class;
  * the Flink classes whose lambdas a 20-record run of either job links, and four of Apache Lucene's, under
  * {@value #LISTED_LIBRARY}, that a context run links), and in every class of keymem's own under
@@ -138,6 +150,12 @@ public final class JarRewrite {
     private static final String LAZY_SERVER = "dev/keymem/jobs/cli/LazyPlatformMBeanServer";
     /** The class whose static date format is made when first used. */
     static final String PROFILING_SERVICE = "org/apache/flink/runtime/util/profiler/ProfilingService";
+    /** The class whose reflective call of the physical memory size is made a direct call. */
+    static final String HARDWARE = "org/apache/flink/runtime/util/Hardware";
+    /** The JDK method Flink's {@value #HARDWARE} calls by reflection. */
+    static final String TOTAL_MEMORY = "getTotalPhysicalMemorySize";
+    private static final String PHYSICAL_MEMORY = "dev/keymem/jobs/cli/PhysicalMemorySize";
+    private static final String PHYSICAL_MEMORY_DESCRIPTOR = "(Ljava/lang/management/OperatingSystemMXBean;)J";
     /** The added method that makes that date format at its first call. */
     static final String LAZY_DATE_FORMAT = "dateFormat$lazy";
     private static final String DATE_FORMAT = "java/text/SimpleDateFormat";
@@ -185,6 +203,7 @@ public final class JarRewrite {
         int sites;
         int redirected;
         int lazyFormats;
+        int directMemoryCalls;
         /** Lambda call sites made plain classes ({@link LambdaRewrite}) and the classes added for them. */
         int lambdaSites;
         final Map<String, byte[]> addedClasses = new LinkedHashMap<>();
@@ -320,7 +339,7 @@ public final class JarRewrite {
                     bytes = in.readAllBytes();
                 }
                 if (!contains(bytes, MARK) && !(redirect && name.equals(METRIC_UTILS + ".class"))
-                        && !name.equals(PROFILING_SERVICE + ".class")) {
+                        && !name.equals(PROFILING_SERVICE + ".class") && !name.equals(HARDWARE + ".class")) {
                     continue;
                 }
                 String problem;
@@ -346,6 +365,7 @@ public final class JarRewrite {
                 summary.sites += result.sites;
                 summary.redirected += result.redirected;
                 summary.lazyFormats += result.lazyFormats;
+                summary.directMemoryCalls += result.directMemoryCalls;
             }
             concatClasses = summary.changed.size();
             lambdas(zip, scope, after, lambdaHosts, summary, ownScope);
@@ -362,7 +382,8 @@ public final class JarRewrite {
                 + " now append to a StringBuilder (each changed class checked by ASM's verifier; "
                 + summary.left.size() + " left as shaded); " + summary.redirected
                 + " calls of the platform MBean server made lazy; " + summary.lazyFormats
-                + " static date format made when first used; " + summary.lambdaSites + " lambda call sites made "
+                + " static date format made when first used; " + summary.directMemoryCalls
+                + " reflective call of the physical memory size made direct; " + summary.lambdaSites + " lambda call sites made "
                 + summary.addedClasses.size() + " added classes (" + summary.ownLambdaSites + " of them in "
                 + summary.ownLambdaHosts + " classes under " + (ownScope == null ? "no own scope" : ownScope)
                 + "; " + summary.changed.size() + " classes changed in all; " + summary.lambdasLeft
@@ -520,6 +541,10 @@ public final class JarRewrite {
                 .append("- in ").append(PROFILING_SERVICE).append(", the static SimpleDateFormat is made\n")
                 .append("  at its first use, by an added private static synchronized method, ").append(LAZY_DATE_FORMAT)
                 .append(",\n  instead of in the static initializer (same pattern; the field is no longer final).\n")
+                .append("- in ").append(HARDWARE).append(".getSizeOfPhysicalMemory(), the reflective call\n")
+                .append("  Method.invoke of com.sun.management.OperatingSystemMXBean.getTotalPhysicalMemorySize()\n")
+                .append("  replaced by dev.keymem.jobs.cli.PhysicalMemorySize.total(bean), the same method called\n")
+                .append("  directly (what it throws wrapped in the same InvocationTargetException);\n")
                 .append("- lambda and method reference call sites (invokedynamic, LambdaMetafactory.metafactory) of\n")
                 .append("  the classes named in dev/keymem/jobs/cli/").append(LAMBDA_HOSTS)
                 .append(" (and likewise in keymem's own classes,\n  ").append(OWN_SCOPE)
@@ -824,8 +849,10 @@ public final class JarRewrite {
         final int sites;
         final int redirected;
         final int lazyFormats;
+        final int directMemoryCalls;
 
-        Result(byte[] bytes, int sites, int redirected, int lazyFormats) {
+        Result(byte[] bytes, int sites, int redirected, int lazyFormats, int directMemoryCalls) {
+            this.directMemoryCalls = directMemoryCalls;
             this.bytes = bytes;
             this.sites = sites;
             this.redirected = redirected;
@@ -874,8 +901,137 @@ public final class JarRewrite {
                 lazyFormats = 1;
             }
         }
-        return inliner.sites == 0 && inliner.redirected == 0 && lazyFormats == 0 ? null
-                : new Result(out, inliner.sites, inliner.redirected, lazyFormats);
+        int direct = 0;
+        if (HARDWARE.equals(reader.getClassName()) && classes.apply(PHYSICAL_MEMORY) != null) {
+            byte[] changed = directPhysicalMemory(out);
+            if (changed != null) {
+                out = changed;
+                direct = 1;
+            }
+        }
+        return inliner.sites == 0 && inliner.redirected == 0 && lazyFormats == 0 && direct == 0 ? null
+                : new Result(out, inliner.sites, inliner.redirected, lazyFormats, direct);
+    }
+
+    /**
+     * The class with the reflective call in its {@code static long getSizeOfPhysicalMemory()} ({@code
+     * aload method; aload bean; iconst_0; anewarray Object; invokevirtual Method.invoke; checkcast Long;
+     * invokevirtual Long.longValue}, where {@code method} is stored once, from {@code Class.getMethod} of the
+     * constant name {@value #TOTAL_MEMORY} with no parameter types, and {@code bean} once, from {@code
+     * ManagementFactory.getOperatingSystemMXBean()}) replaced by {@code aload bean; invokestatic
+     * PhysicalMemorySize.total}; nothing else changed. Null where the class has no such method or the method
+     * not exactly that one such call.
+     */
+    static byte[] directPhysicalMemory(byte[] classBytes) {
+        ClassNode node = new ClassNode();
+        new ClassReader(classBytes).accept(node, 0);
+        MethodNode target = null;
+        for (MethodNode method : node.methods) {
+            if (method.name.equals("getSizeOfPhysicalMemory") && method.desc.equals("()J")
+                    && (method.access & Opcodes.ACC_STATIC) != 0) {
+                target = method;
+            }
+        }
+        if (target == null) {
+            return null;
+        }
+        AbstractInsnNode[] call = null;
+        for (AbstractInsnNode insn : target.instructions) {
+            if (!invokes(insn, Opcodes.INVOKEVIRTUAL, "java/lang/reflect/Method", "invoke",
+                    "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;")) {
+                continue;
+            }
+            AbstractInsnNode[] run = new AbstractInsnNode[7];
+            run[4] = insn;
+            for (int i = 3; i >= 0; i--) {
+                run[i] = run[i + 1] == null ? null : run[i + 1].getPrevious();
+            }
+            for (int i = 5; i < 7; i++) {
+                run[i] = run[i - 1] == null ? null : run[i - 1].getNext();
+            }
+            if (run[0] == null || run[6] == null || call != null) {
+                return null; // a second reflective call, or one cut short: not the shape this rewrite knows
+            }
+            if (run[0].getOpcode() != Opcodes.ALOAD || run[1].getOpcode() != Opcodes.ALOAD
+                    || run[2].getOpcode() != Opcodes.ICONST_0 || run[3].getOpcode() != Opcodes.ANEWARRAY
+                    || !"java/lang/Object".equals(((TypeInsnNode) run[3]).desc)
+                    || run[5].getOpcode() != Opcodes.CHECKCAST || !"java/lang/Long".equals(((TypeInsnNode) run[5]).desc)
+                    || !invokes(run[6], Opcodes.INVOKEVIRTUAL, "java/lang/Long", "longValue", "()J")) {
+                return null;
+            }
+            call = run;
+        }
+        if (call == null) {
+            return null;
+        }
+        int methodLocal = ((VarInsnNode) call[0]).var;
+        int beanLocal = ((VarInsnNode) call[1]).var;
+        if (methodLocal == beanLocal || !storedOnceFrom(target, methodLocal, Opcodes.INVOKEVIRTUAL,
+                "java/lang/Class", "getMethod", "(Ljava/lang/String;[Ljava/lang/Class;)Ljava/lang/reflect/Method;")
+                || !storedOnceFrom(target, beanLocal, Opcodes.INVOKESTATIC, MANAGEMENT_FACTORY,
+                        "getOperatingSystemMXBean", "()Ljava/lang/management/OperatingSystemMXBean;")) {
+            return null;
+        }
+        // the method looked up: getMethod(TOTAL_MEMORY, new Class[0])
+        AbstractInsnNode lookup = storeOf(target, methodLocal).getPrevious();
+        AbstractInsnNode noTypes = lookup.getPrevious();
+        AbstractInsnNode zero = noTypes == null ? null : noTypes.getPrevious();
+        AbstractInsnNode name = zero == null ? null : zero.getPrevious();
+        if (noTypes == null || noTypes.getOpcode() != Opcodes.ANEWARRAY
+                || !"java/lang/Class".equals(((TypeInsnNode) noTypes).desc) || zero.getOpcode() != Opcodes.ICONST_0
+                || !(name instanceof LdcInsnNode) || !TOTAL_MEMORY.equals(((LdcInsnNode) name).cst)) {
+            return null;
+        }
+        InsnList direct = new InsnList();
+        direct.add(new VarInsnNode(Opcodes.ALOAD, beanLocal));
+        direct.add(new MethodInsnNode(Opcodes.INVOKESTATIC, PHYSICAL_MEMORY, "total", PHYSICAL_MEMORY_DESCRIPTOR,
+                false));
+        target.instructions.insertBefore(call[0], direct);
+        for (AbstractInsnNode insn : call) {
+            target.instructions.remove(insn);
+        }
+        ClassWriter writer = new ClassWriter(0);
+        node.accept(writer);
+        return writer.toByteArray();
+    }
+
+    /** The one {@code astore} of the local in the method, or null where there is not exactly one. */
+    private static AbstractInsnNode storeOf(MethodNode method, int local) {
+        AbstractInsnNode store = null;
+        for (AbstractInsnNode insn : method.instructions) {
+            if (insn instanceof VarInsnNode && ((VarInsnNode) insn).var == local) {
+                if (insn.getOpcode() != Opcodes.ALOAD) {
+                    if (store != null || insn.getOpcode() != Opcodes.ASTORE) {
+                        return null;
+                    }
+                    store = insn;
+                }
+            } else if (insn instanceof org.apache.flink.shaded.asm9.org.objectweb.asm.tree.IincInsnNode
+                    && ((org.apache.flink.shaded.asm9.org.objectweb.asm.tree.IincInsnNode) insn).var == local) {
+                return null;
+            }
+        }
+        return store;
+    }
+
+    /** Whether the local is stored exactly once in the method, right after the given call. */
+    private static boolean storedOnceFrom(MethodNode method, int local, int opcode, String owner, String name,
+            String desc) {
+        AbstractInsnNode store = storeOf(method, local);
+        if (store == null) {
+            return false;
+        }
+        AbstractInsnNode before = store.getPrevious();
+        return invokes(before, opcode, owner, name, desc);
+    }
+
+    /** Whether the instruction is a call of exactly that method (a class's, not an interface's). */
+    private static boolean invokes(AbstractInsnNode insn, int opcode, String owner, String name, String desc) {
+        if (!(insn instanceof MethodInsnNode) || insn.getOpcode() != opcode) {
+            return false;
+        }
+        MethodInsnNode call = (MethodInsnNode) insn;
+        return call.owner.equals(owner) && call.name.equals(name) && call.desc.equals(desc) && !call.itf;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -595,6 +596,125 @@ class JarRewriteTest {
         assertNull(JarRewrite.lazyDateFormat(classes.get("q/Stored"), classes::get), "stored elsewhere too");
         assertNull(JarRewrite.lazyDateFormat(classes.get("q/Two"), classes::get), "two such formats");
         assertNull(JarRewrite.lazyDateFormat(classes.get("q/Open"), classes::get), "not private");
+    }
+
+    /**
+     * Flink's {@code Hardware.getSizeOfPhysicalMemory}: the reflective call of {@code getTotalPhysicalMemorySize}
+     * becomes {@link PhysicalMemorySize#total} (the class and method lookups stay), the class passes the check,
+     * and the rewritten class gives the value the shaded one and the JDK's bean give; with no {@code
+     * PhysicalMemorySize} in the jar the call stays reflective.
+     */
+    @Test
+    void flinksHardwareCallsThePhysicalMemorySizeDirectly() throws Exception {
+        String name = "org.apache.flink.runtime.util.Hardware";
+        byte[] shaded;
+        try (var in = JarRewriteTest.class.getClassLoader()
+                .getResourceAsStream(name.replace('.', '/') + ".class")) {
+            shaded = in.readAllBytes();
+        }
+        assertEquals(1, calls(shaded, "java/lang/reflect/Method", "invoke"));
+        JarRewrite.Result r = JarRewrite.rewrite(shaded);
+        assertNotNull(r);
+        assertEquals(1, r.directMemoryCalls);
+        assertNull(JarRewrite.verify(r.bytes));
+        assertEquals(0, calls(r.bytes, "java/lang/reflect/Method", "invoke"));
+        assertEquals(1, calls(r.bytes, "dev/keymem/jobs/cli/PhysicalMemorySize", "total"));
+        assertEquals(1, calls(r.bytes, "java/lang/Class", "getMethod"), "the lookup (and its fallback) stays");
+        assertEquals(1, calls(r.bytes, "java/lang/Class", "isInstance"));
+        assertNull(JarRewrite.directPhysicalMemory(r.bytes), "made direct once");
+
+        long expected = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalPhysicalMemorySize();
+        assertTrue(expected > 0);
+        assertEquals(expected, org.apache.flink.runtime.util.Hardware.getSizeOfPhysicalMemory());
+        Class<?> after = new BytesLoader(Map.of(name, r.bytes)).loadClass(name);
+        assertEquals(expected, after.getMethod("getSizeOfPhysicalMemory").invoke(null));
+
+        JarRewrite.Result without = JarRewrite.rewrite(shaded, true, member -> null);
+        assertTrue(without == null || without.directMemoryCalls == 0, "no PhysicalMemorySize: left reflective");
+        assertEquals(1, calls(without == null ? shaded : without.bytes, "java/lang/reflect/Method", "invoke"));
+    }
+
+    /**
+     * {@link PhysicalMemorySize#total} answers as {@code Method.invoke} of {@code getTotalPhysicalMemorySize} on
+     * the same receiver: the same value, what the method throws (a runtime exception, an error) wrapped in an
+     * {@link InvocationTargetException} with the same cause, {@link IllegalArgumentException} for a bean that is
+     * not a {@code com.sun.management} one, {@link NullPointerException} for none.
+     */
+    @Test
+    void thePhysicalMemorySizeAnswersAsTheReflectiveCall() throws Exception {
+        Method reflective = Class.forName("com.sun.management.OperatingSystemMXBean")
+                .getMethod("getTotalPhysicalMemorySize");
+        java.lang.management.OperatingSystemMXBean platform = ManagementFactory.getOperatingSystemMXBean();
+        assertEquals(reflective.invoke(platform), PhysicalMemorySize.total(platform));
+        RuntimeException failure = new IllegalStateException("no meminfo");
+        Error error = new AssertionError("broken");
+        Object[] answers = {12_345L, failure, error};
+        for (Object answer : answers) {
+            java.lang.management.OperatingSystemMXBean bean = (java.lang.management.OperatingSystemMXBean)
+                    java.lang.reflect.Proxy.newProxyInstance(JarRewriteTest.class.getClassLoader(),
+                            new Class<?>[] {com.sun.management.OperatingSystemMXBean.class}, (proxy, m, args) -> {
+                                if (!m.getName().equals("getTotalPhysicalMemorySize")) {
+                                    throw new UnsupportedOperationException(m.getName());
+                                }
+                                if (answer instanceof Throwable) {
+                                    throw (Throwable) answer;
+                                }
+                                return answer;
+                            });
+            if (answer instanceof Long) {
+                assertEquals(reflective.invoke(bean), PhysicalMemorySize.total(bean));
+                assertEquals(12_345L, PhysicalMemorySize.total(bean));
+                continue;
+            }
+            InvocationTargetException expected = assertThrowsExactly(InvocationTargetException.class,
+                    () -> reflective.invoke(bean));
+            InvocationTargetException got = assertThrowsExactly(InvocationTargetException.class,
+                    () -> PhysicalMemorySize.total(bean));
+            assertTrue(expected.getCause() == answer && got.getCause() == answer);
+        }
+        java.lang.management.OperatingSystemMXBean plain = (java.lang.management.OperatingSystemMXBean)
+                java.lang.reflect.Proxy.newProxyInstance(JarRewriteTest.class.getClassLoader(),
+                        new Class<?>[] {java.lang.management.OperatingSystemMXBean.class}, (proxy, m, args) -> 1L);
+        assertThrowsExactly(IllegalArgumentException.class, () -> reflective.invoke(plain));
+        assertThrowsExactly(IllegalArgumentException.class, () -> PhysicalMemorySize.total(plain));
+        assertThrowsExactly(NullPointerException.class, () -> reflective.invoke(null));
+        assertThrowsExactly(NullPointerException.class, () -> PhysicalMemorySize.total(null));
+    }
+
+    /**
+     * The physical memory rewrite on classes compiled here: Flink's shape is made direct and gives the JDK's value;
+     * another method looked up, two reflective calls, or the method's local stored twice leave the class as it is.
+     */
+    @Test
+    void thePhysicalMemoryCallIsLeftWhereItIsNotFlinksShape(@TempDir Path tmp) throws Exception {
+        String head = "package q; public class %s { public static long getSizeOfPhysicalMemory() { try {"
+                + " Class<?> c = Class.forName(\"com.sun.management.OperatingSystemMXBean\");"
+                + " java.lang.reflect.Method m = c.getMethod(\"%s\");"
+                + " java.lang.management.OperatingSystemMXBean b ="
+                + " java.lang.management.ManagementFactory.getOperatingSystemMXBean();";
+        String tail = " } catch (ReflectiveOperationException e) { return -2; } return -1; } }";
+        Map<String, byte[]> classes = compile(tmp, Map.of(
+                "q/Hw", String.format(head, "Hw", "getTotalPhysicalMemorySize")
+                        + " if (c.isInstance(b)) { return (Long) m.invoke(b); }" + tail,
+                "q/Free", String.format(head, "Free", "getFreePhysicalMemorySize")
+                        + " if (c.isInstance(b)) { return (Long) m.invoke(b); }" + tail,
+                "q/Twice", String.format(head, "Twice", "getTotalPhysicalMemorySize")
+                        + " if (c.isInstance(b)) { return (Long) m.invoke(b) + (Long) m.invoke(b); }" + tail,
+                "q/Again", String.format(head, "Again", "getTotalPhysicalMemorySize")
+                        + " m = c.getMethod(\"getFreePhysicalMemorySize\");"
+                        + " if (c.isInstance(b)) { return (Long) m.invoke(b); }" + tail));
+        byte[] hw = JarRewrite.directPhysicalMemory(classes.get("q/Hw"));
+        assertNotNull(hw);
+        assertNull(JarRewrite.verify(hw));
+        assertEquals(0, calls(hw, "java/lang/reflect/Method", "invoke"));
+        long expected = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalPhysicalMemorySize();
+        assertEquals(expected, new BytesLoader(Map.of("q.Hw", hw)).loadClass("q.Hw")
+                .getMethod("getSizeOfPhysicalMemory").invoke(null));
+        assertNull(JarRewrite.directPhysicalMemory(classes.get("q/Free")), "another method looked up");
+        assertNull(JarRewrite.directPhysicalMemory(classes.get("q/Twice")), "two reflective calls");
+        assertNull(JarRewrite.directPhysicalMemory(classes.get("q/Again")), "the method's local stored twice");
     }
 
     /** The classes of the given sources (by internal name), compiled by javac for Java 17, by internal name. */
