@@ -20,7 +20,9 @@ import java.util.List;
  * results encoded by a fresh front end (an empty token cache) each pass, PASSES passes, the median of the passes after
  * the first two. "encode" is the whole call (any memctl.jar); where the jar has the reference forms (branch lfenc),
  * "embed" / "embedRef" time {@code HashingEmbedder.embedTokens} / {@code embedTokensReference} on the messages' ids and
- * "cut" / "cutRef" {@code Tokenizer.cutUncached} / {@code cutUncachedReference} (no token cache), interleaved.
+ * "cut" / "cutRef" {@code Tokenizer.cutUncached} / {@code cutUncachedReference} (no token cache), interleaved; where
+ * it has {@code TextFrontEnd.vectorOfMasked} (branch front7), "vector" times it (a fresh front end each pass, right
+ * after "encode": the same work less the kept text of a cut message).
  * Usage: java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp memctl.jar benchmarks/jobs/EncodeCost.java FILE PASSES
  */
 public class EncodeCost {
@@ -87,7 +89,13 @@ public class EncodeCost {
             ids[i] = ids0.encodeMasked(texts[i]).tokenIds;
         }
         HashingEmbedder he = new HashingEmbedder(64);
-        String[] names = {"encode", "embed", "embedRef", "cut", "cutRef"};
+        MethodHandle vectorOf = null;
+        try {
+            vectorOf = lookup.findVirtual(TextFrontEnd.class, "vectorOfMasked", MethodType.methodType(float[].class, String.class));
+        } catch (NoSuchMethodException e) {
+            // a jar before branch front7: no "vector" part
+        }
+        String[] names = {"encode", "embed", "embedRef", "cut", "cutRef", "vector"};
         double[][] t = new double[names.length][passes];
         long sink = 0;
         for (int p = 0; p < passes; p++) {
@@ -97,6 +105,15 @@ public class EncodeCost {
                 sink += fe.encodeMasked(texts[i]).tokenIds.length;
             }
             t[0][p] = (mx.getCurrentThreadCpuTime() - t0) / (double) n;
+            if (vectorOf != null) {
+                TextFrontEnd fv = TextFrontEnd.builder().build();
+                t0 = mx.getCurrentThreadCpuTime();
+                for (int i = 0; i < n; i++) {
+                    float[] v = (float[]) vectorOf.invokeExact(fv, texts[i]);
+                    sink += Float.floatToRawIntBits(v[0]);
+                }
+                t[5][p] = (mx.getCurrentThreadCpuTime() - t0) / (double) n;
+            }
             if (embedRef == null) {
                 continue;
             }
@@ -122,8 +139,8 @@ public class EncodeCost {
         }
         StringBuilder out = new StringBuilder(Path.of(a[0]).getFileName() + " messages=" + n);
         for (int k = 0; k < names.length; k++) {
-            if (k > 0 && embedRef == null) {
-                break;
+            if (k > 0 && k < 5 && embedRef == null || k == 5 && vectorOf == null) {
+                continue;
             }
             double[] s = Arrays.copyOfRange(t[k], Math.min(2, passes - 1), passes);
             Arrays.sort(s);

@@ -234,14 +234,14 @@ public final class LogSummarizer {
      */
     private Masked masked(String masked) {
         if (masked.length() > EMBED_CACHE_CHARS) {
-            return new Masked(normalized(frontEnd.encodeMasked(masked).vector), shape(masked));
+            return new Masked(normalized(frontEnd.vectorOfMasked(masked)), shape(masked));
         }
         if (embeddings == null) {
             embeddings = new dev.keymem.jobs.logs.mining.RepeatMemo<>(EMBED_CACHE_SIZE);
         }
         Masked x = embeddings.get(masked);
         if (x == null) {
-            x = new Masked(normalized(frontEnd.encodeMasked(masked).vector), shape(masked));
+            x = new Masked(normalized(frontEnd.vectorOfMasked(masked)), shape(masked));
             embeddings.offer(masked, x);
         }
         return x;

@@ -280,7 +280,7 @@ final class Cl100kBpe {
     int[] encodeAscii(byte[] ascii) {
         Ids out = new Ids(Math.max(8, ascii.length / 3));
         out.ascii = true;
-        encodeAscii(ascii, Integer.MAX_VALUE, out, PIECES.get());
+        encodeAscii(ascii, 0, 0, Integer.MAX_VALUE, out, PIECES.get(), -1);
         return out.toArray();
     }
 
@@ -340,12 +340,25 @@ final class Cl100kBpe {
      * decoding them. {@code EncodeFastFormsTest} compares the two through {@link Tokenizer}.
      */
     Limited encodeAscii(String text, byte[] ascii, int maxTokens) {
+        return encodeAscii(text, ascii, maxTokens, true);
+    }
+
+    /**
+     * {@link #encodeAscii(String, byte[], int)}; {@code withText} false: the {@link Limited#text} of a cut text is not
+     * made (null), for a caller that reads only the ids.
+     */
+    Limited encodeAscii(String text, byte[] ascii, int maxTokens, boolean withText) {
         Ids out = new Ids(Math.min(maxTokens, Math.max(8, ascii.length / 3)));
         out.ascii = true;
-        int count = encodeAscii(ascii, maxTokens, out, PIECES.get());
+        int count = encodeAscii(ascii, 0, 0, maxTokens, out, PIECES.get(), -1);
         if (out.whole && count == out.size) {
             return new Limited(out.toArray(), false, text);
         }
+        return cutAscii(text, out, withText);
+    }
+
+    /** The {@link Limited} of an ASCII text whose ids in {@code out} do not cover it all: each id's bytes are its next chars. */
+    private Limited cutAscii(String text, Ids out, boolean withText) {
         int size = out.size;
         int[] ids = out.ids;
         int chars = 0;
@@ -354,7 +367,57 @@ final class Cl100kBpe {
             chars += offsets[r + 1] - offsets[r];
         }
         return new Limited(Arrays.copyOf(ids, size), text.length() > chars,
-                chars == text.length() ? text : text.substring(0, chars));
+                chars == text.length() ? text : withText ? text.substring(0, chars) : null);
+    }
+
+    /**
+     * {@link #encode(String, int)} of a text longer than {@code window}, from the bytes of its first {@code window}
+     * chars alone where they decide it: a long text cut at the limit is encoded only as far as its first
+     * {@code maxTokens} ids, and its rest is neither converted to bytes nor checked for ASCII. Where they do not
+     * decide it, the whole text's bytes are encoded on from the last piece they decided (the same ids); null where the
+     * window or the text is not all ASCII (the caller then encodes the whole text, by the char path where it must).
+     * The prefix decides where its chars are all ASCII, the limit is reached in it, and after {@code stop},
+     * the end of the piece that reached the limit, a char that is no white space comes at some {@code q} with
+     * {@code q + 2 < window}: {@link #pieceEnd(byte[], int)} reads at most two chars past a piece that is no white
+     * space and a white-space run up to its first other char, so no piece up to {@code stop} read a char at or past
+     * {@code window}, and the pieces, ids and cut are those of the whole text (the ASCII path's; where a later char is
+     * not ASCII, the char path's, which gives the same ids and, its decoded prefix being these ASCII chars, the same
+     * text). {@code withText} false: the text kept is not made (null). {@code EncodeFastFormsTest} compares this with
+     * {@link Tokenizer#cutUncachedReference} at windows of every size around the cut.
+     */
+    Limited encodeAsciiPrefix(String text, int window, int maxTokens, boolean withText) {
+        if (window >= text.length() || maxTokens == Integer.MAX_VALUE) {
+            return null;
+        }
+        byte[] t = asciiBytes(text.substring(0, window));
+        if (t == null) {
+            return null;
+        }
+        // safe: the last char that is no white space at or before window - 3; a piece ending at or before it read
+        // nothing from window on
+        byte[] cls = ASCII_CLASS;
+        int safe = window - 3;
+        while (safe >= 0 && (cls[t[safe]] == SPACE || cls[t[safe]] == NEWLINE)) {
+            safe--;
+        }
+        Ids out = new Ids(Math.min(maxTokens, Math.max(8, window / 3)));
+        out.ascii = true;
+        int count = encodeAscii(t, 0, 0, maxTokens, out, PIECES.get(), safe);
+        if (count >= maxTokens && out.stop <= safe) {
+            return cutAscii(text, out, withText);
+        }
+        // the window ran out first (or its last piece read to its end): the whole text's bytes, if all ASCII, from the
+        // last piece end the window decided, with the ids up to there
+        byte[] all = asciiBytes(text);
+        if (all == null) {
+            return null;
+        }
+        out.size = out.safeSize;
+        count = encodeAscii(all, out.safeStop, out.safeCount, maxTokens, out, PIECES.get(), -1);
+        if (out.whole && count == out.size) {
+            return new Limited(out.toArray(), false, text);
+        }
+        return cutAscii(text, out, withText);
     }
 
     /**
@@ -386,9 +449,47 @@ final class Cl100kBpe {
     static byte[] asciiBytes(String s) {
         // ISO-8859-1's bytes: a copy of a Latin-1 string's bytes (UTF-8's first scans them for a byte above ASCII,
         // a loop of its own under C1), a char above 0xFF encoded as '?'; one loop then finds both a byte above ASCII
-        // and a '?' that is no '?' in the text. The loop takes four bytes a step without a branch on them (C1 does not
-        // unroll): their bits or'ed (a byte above ASCII leaves the sign set) and the '?'s counted (conditional moves);
-        // only a text holding a '?' is then checked at its '?'s. Null on the same texts as the reference.
+        // and a '?' that is no '?' in the text. The loop reads eight bytes a step as one long (C1 does not unroll):
+        // their bits or'ed (a byte above ASCII sets its top bit) and whether one is a '?' (a zero byte of x ^ '?'s,
+        // the exact any-zero-byte test); only a text holding a '?' is then checked at its '?'s. Null on the same
+        // texts as the reference.
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        int n = b.length;
+        long bits = 0;
+        long marks = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            bits |= x;
+            long y = x ^ 0x3F3F3F3F3F3F3F3FL;
+            marks |= (y - 0x0101010101010101L) & ~y;
+        }
+        bits &= 0x8080808080808080L;
+        marks &= 0x8080808080808080L;
+        for (; i < n; i++) {
+            int c = b[i];
+            bits |= c & 0x80;
+            marks |= c == '?' ? 1 : 0;
+        }
+        if (bits != 0) {
+            return null;
+        }
+        if (marks != 0) {
+            for (i = 0; i < n; i++) {
+                if (b[i] == '?' && s.charAt(i) != '?') {
+                    return null;
+                }
+            }
+        }
+        return b;
+    }
+
+    /** {@link #asciiBytes}'s bytes as little-endian longs (eight a read). */
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** {@link #asciiBytes} four bytes a step, each byte's bits or'ed and its '?' counted (its form before the long reads), for tests. */
+    static byte[] asciiBytesFourBytes(String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         int n = b.length;
         int bits = 0;
@@ -451,7 +552,7 @@ final class Cl100kBpe {
         byte[] bytes = ascii ? asciiBytes(text) : null;
         out.ascii = bytes != null;
         if (bytes != null) {
-            return encodeAscii(bytes, limit, out, cache);
+            return encodeAscii(bytes, 0, 0, limit, out, cache, -1);
         }
         int n = text.length();
         byte[] buf = new byte[Math.min(n, 1024) * 3 + 4];
@@ -500,23 +601,35 @@ final class Cl100kBpe {
 
     /**
      * {@link #encode(String, int, Ids, PieceCache, boolean)} of an ASCII text from its bytes {@code t}: the same pieces
-     * ({@link #pieceEnd(byte[], int)}), each hashed and ranked in place; a piece that is no token is copied out for the
-     * cache and the merge, as the char path has it.
+     * ({@link #pieceEnd(byte[], int)}), each hashed once and ranked in place; a piece that is no token is looked up
+     * in the cache from the text's bytes and copied out only where it must be merged, as the char path has it.
+     * Starts at piece start {@code from} with {@code count} tokens (and {@code out}'s ids) before it; records in
+     * {@code out} the last piece start at or before {@code safe} met (with the size and count there; -1: none) and
+     * where it stopped.
      */
-    private int encodeAscii(byte[] t, int limit, Ids out, PieceCache cache) {
+    private int encodeAscii(byte[] t, int from, int count, int limit, Ids out, PieceCache cache, int safe) {
         int n = t.length;
         byte[] buf = null;
-        int count = 0;
         int[] work = null;
         Ids merged = null;
-        int start = 0;
+        int start = from;
+        out.safeStop = from;
+        out.safeSize = out.size;
+        out.safeCount = count;
         long[] shortKeys = cache != null ? cache.shortKeys : null;
         int[] shortRanks = cache != null ? cache.shortRanks : null;
         int shift = cache != null ? cache.shortShift : 0;
         while (start < n && count < limit) {
+            if (start <= safe) {
+                out.safeStop = start;
+                out.safeSize = out.size;
+                out.safeCount = count;
+            }
             int end = pieceEnd(t, start);
             int len = end - start;
             int r;
+            int h = 0;
+            boolean hashed = false;
             if (shortKeys != null && len <= SHORT_BYTES) {
                 // a short piece's rank from the thread's table of them (its 7-bit bytes and length as the key)
                 long key = len;
@@ -527,12 +640,36 @@ final class Cl100kBpe {
                 if (shortKeys[slot] == key) {
                     r = shortRanks[slot];
                 } else {
-                    r = rank(t, start, end, hash(t, start, end));
+                    h = hash(t, start, end);
+                    hashed = true;
+                    r = rank(t, start, end, h);
                     shortKeys[slot] = key;
                     shortRanks[slot] = r;
                 }
+            } else if (cache != null && len < HEAP_BYTES) {
+                // a longer piece (an identifier, a path) is looked up in the cache first, where a token's rank is kept
+                // too: a repeated piece then costs one hash and one probe, not the rank table's probes besides
+                h = hash(t, start, end);
+                int[] known = cache.get(t, start, len, h);
+                if (known != null) {
+                    for (int k = 0; k < known.length && out.size < limit; k++) {
+                        out.add(known[k]);
+                    }
+                    count += known.length;
+                    start = end;
+                    continue;
+                }
+                hashed = true;
+                r = len > maxLength ? -1 : rank(t, start, end, h);
+                if (r >= 0) {
+                    cache.put(t, start, len, h, new int[] {r});
+                }
+            } else if (len > maxLength) {
+                r = -1;
             } else {
-                r = len > maxLength ? -1 : rank(t, start, end, hash(t, start, end));
+                h = hash(t, start, end);
+                hashed = true;
+                r = rank(t, start, end, h);
             }
             if (r >= 0) {
                 out.add(r);
@@ -540,13 +677,19 @@ final class Cl100kBpe {
                 start = end;
                 continue;
             }
-            int h = hash(t, start, end);
-            if (buf == null || buf.length < len) {
-                buf = new byte[Math.max(len, 256)];
+            if (!hashed) {
+                h = hash(t, start, end); // the piece's hash, taken once: the rank's probe and the cache's use the same
             }
-            System.arraycopy(t, start, buf, 0, len);
+            // a remembered piece's ids are found from the text's bytes (a longer one's were looked for above); only a
+            // piece to merge is copied out
+            int[] ids = cache != null && len < HEAP_BYTES && len <= SHORT_BYTES ? cache.get(t, start, len, h) : null;
+            if (ids == null) {
+                if (buf == null || buf.length < len) {
+                    buf = new byte[Math.max(len, 256)];
+                }
+                System.arraycopy(t, start, buf, 0, len);
+            }
             if (len < HEAP_BYTES) {
-                int[] ids = cache != null ? cache.get(buf, len, h) : null;
                 if (ids == null) {
                     if (work == null) {
                         work = new int[2 * HEAP_BYTES + 2];
@@ -569,6 +712,7 @@ final class Cl100kBpe {
             start = end;
         }
         out.whole = start >= n;
+        out.stop = start;
         return count;
     }
 
@@ -745,7 +889,9 @@ final class Cl100kBpe {
 
     /**
      * The ids of recently merged pieces (pieces of fewer than {@link #HEAP_BYTES} bytes that are no token
-     * themselves), by their bytes: a log's words repeat, and a merge costs a rank lookup per pair and round.
+     * themselves), by their bytes: a log's words repeat, and a merge costs a rank lookup per pair and round. The
+     * ASCII path keeps the rank of a token piece of more than {@link #SHORT_BYTES} bytes here too (as a one-id
+     * array), looked up before the rank table's probes.
      * Open addressing over at most {@code capacity / 2} entries; when full it is emptied (a cache: the ids are
      * those of the merge either way, whatever was seen before). Not thread-safe: one per thread.
      */
@@ -782,12 +928,17 @@ final class Cl100kBpe {
 
         /** The ids of the piece {@code b[0 .. len)} whose {@link #hash} is {@code h}, or null when not remembered. */
         int[] get(byte[] b, int len, int h) {
+            return get(b, 0, len, h);
+        }
+
+        /** The ids of the piece {@code b[from .. from + len)} whose {@link #hash} is {@code h}, or null when not remembered. */
+        int[] get(byte[] b, int from, int len, int h) {
             for (int i = h & mask; ; i = (i + 1) & mask) {
                 byte[] k = keys[i];
                 if (k == null) {
                     return null;
                 }
-                if (hashes[i] == h && equal(k, 0, k.length, b, 0, len)) {
+                if (hashes[i] == h && equal(k, 0, k.length, b, from, from + len)) {
                     return values[i];
                 }
             }
@@ -795,6 +946,11 @@ final class Cl100kBpe {
 
         /** Remembers {@code ids} (read only from now on) for the piece {@code b[0 .. len)} (not remembered yet). */
         void put(byte[] b, int len, int h, int[] ids) {
+            put(b, 0, len, h, ids);
+        }
+
+        /** Remembers {@code ids} (read only from now on) for the piece {@code b[from .. from + len)} (not remembered yet). */
+        void put(byte[] b, int from, int len, int h, int[] ids) {
             if (size >= (mask + 1) / 2) {
                 Arrays.fill(keys, null);
                 Arrays.fill(values, null);
@@ -804,7 +960,7 @@ final class Cl100kBpe {
             while (keys[i] != null) {
                 i = (i + 1) & mask;
             }
-            keys[i] = Arrays.copyOf(b, len);
+            keys[i] = Arrays.copyOfRange(b, from, from + len);
             values[i] = ids;
             hashes[i] = h;
             size++;
@@ -1245,6 +1401,12 @@ final class Cl100kBpe {
         boolean whole;
         /** Whether that text was all ASCII (so held no surrogate). */
         boolean ascii;
+        /** Where the last ASCII encoding into this list stopped: the end of its last piece. */
+        int stop;
+        /** Its last piece start at or before its {@code safe} bound, and the list's size and token count there. */
+        int safeStop;
+        int safeSize;
+        int safeCount;
 
         Ids(int capacity) {
             ids = new int[Math.max(1, capacity)];

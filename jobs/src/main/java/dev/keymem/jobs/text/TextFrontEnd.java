@@ -86,8 +86,27 @@ public final class TextFrontEnd implements Serializable {
         return encode(text, masker != null);
     }
 
+    /**
+     * {@code encodeMasked(text).vector}, the same array's values: for a caller that reads the vector alone (the log
+     * summarizer). Where the embedder is the {@link HashingEmbedder}, which reads the ids alone, the text of a cut
+     * template's kept tokens is not made (a copy of some 2 KB on a long stack trace).
+     * Internal: for the log summarizer.
+     */
+    @org.apache.flink.annotation.Internal
+    public float[] vectorOfMasked(String text) {
+        return encode(text, masker != null, !(embedder instanceof HashingEmbedder)).vector;
+    }
+
     /** {@link #encode(String)}; {@code masked}: the line is a masked message of the log miner ({@link #encodeMasked}). */
     private Encoded encode(String line, boolean masked) {
+        return encode(line, masked, true);
+    }
+
+    /**
+     * {@link #encode(String, boolean)}; {@code withTemplate} false: a cut line's {@link Encoded#template} is left null
+     * (ids, vector and flag as ever), for a caller that reads no template and an embedder that reads none.
+     */
+    private Encoded encode(String line, boolean masked, boolean withTemplate) {
         if (line == null) {
             throw new IllegalArgumentException("cannot process a null line");
         }
@@ -114,9 +133,11 @@ public final class TextFrontEnd implements Serializable {
             int[] ids = tokenizer.encode(t);
             return new Encoded(t, ids, embedder.embed(t, ids), false);
         }
-        String[] kept = new String[1];
+        String[] kept = withTemplate ? new String[1] : null;
         Tokenizer.Cut cut = tokenizer.encodeCut(t, kept);
-        if (cut.truncated()) {
+        if (cut.truncated() && !withTemplate) {
+            t = null;
+        } else if (cut.truncated()) {
             // the template of the tokens kept, so that a model embedding text sees the same cut
             t = kept[0] != null ? kept[0] : tokenizer.decode(cut.ids());
         }

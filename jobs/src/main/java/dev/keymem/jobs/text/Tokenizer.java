@@ -182,6 +182,17 @@ public final class Tokenizer implements Serializable {
     private Cut cutUncached(String text, String[] keptText) {
         Cl100kBpe bpe = bpe();
         if (bpe != null) {
+            int window = prefixWindow(maxTokens);
+            if (text.length() > window) {
+                // a long text: its first chars are likely all the limit needs (null where they do not decide the cut)
+                Cl100kBpe.Limited r = bpe.encodeAsciiPrefix(text, window, maxTokens, keptText != null);
+                if (r != null) {
+                    if (r.truncated() && keptText != null) {
+                        keptText[0] = r.text();
+                    }
+                    return new Cut(r.ids(), r.truncated());
+                }
+            }
             byte[] ascii = Cl100kBpe.asciiBytes(text);
             if (ascii != null) {
                 if (text.length() <= maxTokens) {
@@ -190,7 +201,7 @@ public final class Tokenizer implements Serializable {
                     return new Cut(bpe.encodeAscii(ascii), false);
                 }
                 // the reference's limited encoding, from these bytes, its text kept found without a decoding
-                Cl100kBpe.Limited r = bpe.encodeAscii(text, ascii, maxTokens);
+                Cl100kBpe.Limited r = bpe.encodeAscii(text, ascii, maxTokens, keptText != null);
                 if (r.truncated() && keptText != null) {
                     keptText[0] = r.text();
                 }
@@ -199,6 +210,20 @@ public final class Tokenizer implements Serializable {
         }
         return cutUncachedReference(text, keptText);
     }
+
+    /**
+     * How many chars of a text over it a cut first converts and encodes ({@link Cl100kBpe#encodeAsciiPrefix}):
+     * {@link #WINDOW_CHARS_PER_TOKEN} a token of the limit and {@link #WINDOW_SLACK} more (a masked stack trace keeps
+     * some 4.7 chars a token). Where the limit is not reached in them, the whole text's bytes are encoded on from the
+     * last piece the window decided; where they are not all ASCII, the text is encoded whole as before: the window
+     * decides the cost, never the ids.
+     */
+    static int prefixWindow(int maxTokens) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) WINDOW_CHARS_PER_TOKEN * maxTokens + WINDOW_SLACK);
+    }
+
+    static final int WINDOW_CHARS_PER_TOKEN = 5;
+    static final int WINDOW_SLACK = 128;
 
     /** {@link #cutUncached} as it was (the reference: {@code TokenizerTest} compares the two). */
     Cut cutUncachedReference(String text, String[] keptText) {

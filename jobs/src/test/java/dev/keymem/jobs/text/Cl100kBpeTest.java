@@ -316,16 +316,20 @@ class Cl100kBpeTest {
         for (int n = 0; n < 20_000; n++) {
             char[] cs = new char[n % 4 == 0 ? r.nextInt(0, 70) : r.nextInt(0, 12)];
             for (int i = 0; i < cs.length; i++) {
-                // every eighth text: long and mostly ASCII (a char above it one time in 100), to reach the four-byte steps
+                // every eighth text: long and mostly ASCII (a char above it one time in 100), to reach the eight-byte
+                // steps; every sixteenth of those with no '?' typed (a char above 0xFF still encodes as one)
                 int odd = n % 8 == 0 ? 100 : 4;
-                cs[i] = r.nextInt(odd) == 0 ? (char) r.nextInt(0, 0x10000) : r.nextInt(3) == 0 ? '?' : (char) r.nextInt(0, 128);
+                boolean marks = n % 128 != 0;
+                cs[i] = r.nextInt(odd) == 0 ? (char) r.nextInt(0, 0x10000)
+                        : marks && r.nextInt(3) == 0 ? '?' : (char) r.nextInt(0, 128);
             }
             String s = new String(cs);
             boolean allAscii = s.chars().allMatch(c -> c < 128);
             byte[] b = Cl100kBpe.asciiBytes(s);
             assertEquals(allAscii, b != null, s);
-            assertArrayEquals(Cl100kBpe.asciiBytesReference(s), b, s); // the four-byte form and the UTF-8 one
+            assertArrayEquals(Cl100kBpe.asciiBytesReference(s), b, s); // the eight-byte form and the UTF-8 one
             assertArrayEquals(Cl100kBpe.asciiBytesOneLoop(s), b, s);
+            assertArrayEquals(Cl100kBpe.asciiBytesFourBytes(s), b, s);
             if (allAscii) {
                 assertArrayEquals(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), b, s);
             }

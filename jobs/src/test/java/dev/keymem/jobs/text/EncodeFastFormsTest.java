@@ -109,6 +109,80 @@ class EncodeFastFormsTest {
         System.out.println("EncodeFastFormsTest: " + checked + " cuts equal the reference's");
     }
 
+    /**
+     * {@link Cl100kBpe#encodeAsciiPrefix} at every window around where the limit's last piece ends (the window deciding
+     * the cut, running out before it, ending in a white-space run or just past the piece) against the reference cut:
+     * the same ids, cut and text kept, or null only where the window or the text is not all ASCII. Texts: every text
+     * of the corpus longer than the limit's window, and generated ones with long white-space and newline runs,
+     * contractions and a char above ASCII after the window.
+     */
+    @Test
+    void prefixWindowGivesTheReferenceCutAtEveryWindow() throws Exception {
+        List<String> long_ = new ArrayList<>();
+        for (String t : texts()) {
+            if (t.length() > 40) {
+                long_.add(t);
+            }
+        }
+        SplittableRandom r = new SplittableRandom(29);
+        String[] parts = {" ", "  ", "\n", "\n\n ", "\r\n", "\t", "   \n  ", "'s", "'ll", "'ve", "'x", "ab", "Word",
+                "1234", "9", "--", "(", ").", "x_y", ":<*>", "é", "漢"};
+        for (int i = 0; i < 600; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = r.nextInt(40, 900);
+            boolean ascii = r.nextInt(4) != 0;
+            while (sb.length() < n) {
+                String p = parts[r.nextInt(ascii ? parts.length - 2 : parts.length)];
+                sb.append(p);
+            }
+            long_.add(sb.toString());
+        }
+        Cl100kBpe bpe = Cl100kBpe.get();
+        int decided = 0;
+        int continued = 0;
+        for (int limit : new int[] {7, 64, 512}) {
+            Tokenizer ref = Tokenizer.cl100k(limit);
+            for (int i = 0; i < long_.size(); i += limit == 512 ? 1 : 3) {
+                String t = long_.get(i);
+                String[] keptRef = new String[1];
+                Tokenizer.Cut want = ref.cutUncachedReference(t, keptRef);
+                int stopChars = want.truncated() ? keptRef[0].length() : t.length();
+                int[] windows = limit == 512
+                        ? new int[] {stopChars - 3, stopChars, stopChars + 1, stopChars + 2, stopChars + 3, stopChars + 40,
+                                Tokenizer.prefixWindow(limit)}
+                        : java.util.stream.IntStream.rangeClosed(Math.max(1, stopChars - 8), stopChars + 8).toArray();
+                for (int w : windows) {
+                    if (w < 1 || w >= t.length()) {
+                        continue;
+                    }
+                    for (boolean withText : new boolean[] {true, false}) {
+                        Cl100kBpe.Limited got = bpe.encodeAsciiPrefix(t, w, limit, withText);
+                        String where = "'" + t + "' at " + limit + ", window " + w;
+                        if (got == null) {
+                            assertTrue(Cl100kBpe.asciiBytes(t.substring(0, w)) == null || Cl100kBpe.asciiBytes(t) == null,
+                                    () -> "no result on an ASCII text: " + where);
+                            continue;
+                        }
+                        assertArrayEquals(want.ids(), got.ids(), () -> "ids of " + where);
+                        assertEquals(want.truncated(), got.truncated(), () -> "cut of " + where);
+                        if (withText && want.truncated()) {
+                            assertEquals(keptRef[0], got.text(), () -> "text kept of " + where);
+                        }
+                        if (withText) {
+                            if (w >= stopChars + 3) {
+                                decided++;
+                            } else {
+                                continued++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(decided > 1000 && continued > 1000, "windows deciding " + decided + ", continued " + continued);
+        System.out.println("EncodeFastFormsTest: prefix windows " + decided + " deciding, " + continued + " continued");
+    }
+
     @Test
     void embedderGivesTheReferenceVectorBitForBit() throws Exception {
         Tokenizer tok = Tokenizer.cl100k(512);

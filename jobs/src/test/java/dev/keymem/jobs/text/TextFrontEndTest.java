@@ -58,6 +58,55 @@ class TextFrontEndTest {
     }
 
     @Test
+    void theVectorAloneIsTheEncodingsVector() {
+        // vectorOfMasked skips the kept text of a cut line (the hashing embedder reads ids only): same values, bit
+        // for bit, on long stack traces cut at several limits, short lines and, for a text-reading embedder, the text's
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        LineMasker masker = new LineMasker();
+        List<String> lines = new java.util.ArrayList<>(List.of("", "x 7", "a b c d e f g h i j k l m n o p"));
+        for (int i = 0; i < 40; i++) {
+            String s = ShapeLines.stack(r);
+            lines.add(s);
+            lines.add(masker.mask(s));
+            lines.add(s.repeat(3));
+        }
+        int cut = 0;
+        for (int limit : new int[] {512, 64, 5}) {
+            TextFrontEnd fe = TextFrontEnd.builder().maxTokensPerLine(limit).build();
+            for (String line : lines) {
+                TextFrontEnd.Encoded e = fe.encodeMasked(line);
+                float[] v = fe.vectorOfMasked(line);
+                assertEquals(e.vector.length, v.length);
+                for (int j = 0; j < v.length; j++) {
+                    assertEquals(Float.floatToRawIntBits(e.vector[j]), Float.floatToRawIntBits(v[j]), line);
+                }
+                cut += e.truncated ? 1 : 0;
+            }
+        }
+        assertTrue(cut > 100, "lines cut: " + cut);
+        LineEmbedder lengths = new LineEmbedder() {
+            @Override
+            public int dimension() {
+                return 1;
+            }
+
+            @Override
+            public float[] embed(String template, int[] tokenIds) {
+                return new float[] {template.length()};
+            }
+
+            @Override
+            public String name() {
+                return "length";
+            }
+        };
+        TextFrontEnd fe = TextFrontEnd.builder().maxTokensPerLine(4).embedder(lengths).build();
+        String line = "this line has far too many tokens for the limit";
+        assertArrayEquals(fe.encodeMasked(line).vector, fe.vectorOfMasked(line), "a text-reading embedder sees the kept text");
+        assertEquals("this line has far".length(), fe.vectorOfMasked(line)[0]);
+    }
+
+    @Test
     void otherEmbeddersPlugIn() {
         LineEmbedder lengths = new LineEmbedder() {
             @Override
