@@ -1,13 +1,15 @@
 package dev.keymem.jobs.rpc;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.runtime.rpc.RpcGatewayUtils;
-import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.runtime.rpc.RpcTimeout;
 
 /**
@@ -25,9 +27,12 @@ import org.apache.flink.runtime.rpc.RpcTimeout;
  * as before. {@code GatewayTimeoutsTest} checks the table against the annotations of every method of every
  * covered interface, and that the four gateways extend no interface outside it.
  *
- * <p>The table is used only where the Flink on the class path is {@value #TABLE_FLINK} ({@link
- * EnvironmentInformation#getVersion}, read once): with another version (a user's dependency override, a patch
- * bump) or an unknown one every method's annotations are read, as before the table (review 24a F3).
+ * <p>The table is used only where the Flink on the class path is {@value #TABLE_FLINK}: {@link #flinkVersion}, the
+ * {@code project.version} of flink-runtime's {@value #VERSION_FILE}, read once (the file and key {@code
+ * EnvironmentInformation.getVersion} reads; read directly, since {@code EnvironmentInformation}'s first call also
+ * parses the build's dates, and a file run does not call it otherwise). With another version (a user's
+ * dependency override, a patch bump) or none every method's annotations are read, as before the table (review
+ * 24a F3).
  *
  * <p>The {@code RpcTimeout} the table gives is meaningful by its {@link Annotation#annotationType} only (the one
  * thing {@code extractRpcTimeout} reads); it has no members, so {@code equals}, {@code hashCode} and {@code
@@ -39,8 +44,11 @@ final class GatewayTimeouts {
     /** The Flink version whose {@code @RpcTimeout} parameters {@link #TIMEOUTS} lists. */
     static final String TABLE_FLINK = "2.2.1";
 
+    /** flink-runtime's version file, at the root of its jar (and of a shaded jar that holds it). */
+    static final String VERSION_FILE = ".flink-runtime.version.properties";
+
     /** Whether the table answers at all: the class path's Flink is {@value #TABLE_FLINK}. */
-    static final boolean TABLE_APPLIES = tableApplies(EnvironmentInformation.getVersion());
+    static final boolean TABLE_APPLIES = tableApplies(flinkVersion(RpcTimeout.class.getClassLoader()));
 
     /** The interfaces whose methods the table answers for (names after {@code org.apache.flink.runtime.}). */
     static final Set<String> COVERED = Set.of(
@@ -167,6 +175,23 @@ final class GatewayTimeouts {
     /** Whether a table of Flink {@value #TABLE_FLINK} answers for the Flink version {@code flinkVersion}. */
     static boolean tableApplies(String flinkVersion) {
         return TABLE_FLINK.equals(flinkVersion);
+    }
+
+    /**
+     * The {@code project.version} of the {@value #VERSION_FILE} that {@code loader} finds (that of {@link
+     * RpcTimeout}'s loader decides {@link #TABLE_APPLIES}), or null where none or unreadable.
+     */
+    static String flinkVersion(ClassLoader loader) {
+        try (InputStream in = loader.getResourceAsStream(VERSION_FILE)) {
+            if (in == null) {
+                return null;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("project.version");
+        } catch (IOException | IllegalArgumentException unreadable) {
+            return null;
+        }
     }
 
     /** The table's answer for {@code method}, or null where its interface is not covered. */

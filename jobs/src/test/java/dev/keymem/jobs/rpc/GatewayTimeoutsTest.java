@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -70,7 +74,21 @@ class GatewayTimeoutsTest {
             assertFalse(GatewayTimeouts.tableApplies(other), other);
         }
         // the class path's Flink is the table's: its answers are the table's, not parsed annotations
-        assertEquals(org.apache.flink.runtime.util.EnvironmentInformation.getVersion(), GatewayTimeouts.TABLE_FLINK);
+        ClassLoader flinks = RpcTimeout.class.getClassLoader();
+        assertEquals(org.apache.flink.runtime.util.EnvironmentInformation.getVersion(),
+                GatewayTimeouts.flinkVersion(flinks));
+        assertEquals(GatewayTimeouts.TABLE_FLINK, GatewayTimeouts.flinkVersion(flinks));
+        // another Flink's version file, and none: read as such
+        Path dir = Files.createDirectories(Path.of("target", "gateway-timeouts-version"));
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve(GatewayTimeouts.VERSION_FILE), "#x\nproject.version=2.3.0\nscala.binary.version=2.12\n");
+        Path none = Files.createDirectories(dir.resolve("none"));
+        try (URLClassLoader l = new URLClassLoader(new URL[] {other.toUri().toURL()}, null);
+                URLClassLoader n = new URLClassLoader(new URL[] {none.toUri().toURL()}, null)) {
+            assertEquals("2.3.0", GatewayTimeouts.flinkVersion(l));
+            assertFalse(GatewayTimeouts.tableApplies(GatewayTimeouts.flinkVersion(l)));
+            assertNull(GatewayTimeouts.flinkVersion(n));
+        }
         assertTrue(GatewayTimeouts.TABLE_APPLIES);
         Method m = DispatcherGateway.class.getMethod("getBlobServerPort", Duration.class);
         assertSame(GatewayTimeouts.fromTable(m)[0][0], GatewayTimeouts.parameterAnnotations(m)[0][0]);
