@@ -366,9 +366,7 @@ final class LambdaRewrite {
          */
         private boolean clashesWithFactory(Function<String, byte[]> classes) {
             String desc = factory.getDescriptor();
-            if (samName.equals(FACTORY) && sam.getDescriptor().equals(desc)) {
-                return true;
-            }
+            // the walk starts at the interface, so it meets the method itself (review 24a F8: no separate check)
             Set<String> seen = new HashSet<>();
             List<String> todo = new ArrayList<>(List.of(iface.getInternalName()));
             while (!todo.isEmpty()) {

@@ -1,9 +1,12 @@
 package dev.keymem.jobs.rpc;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.runtime.rpc.RpcGatewayUtils;
@@ -23,9 +26,29 @@ import org.apache.flink.runtime.rpc.RpcTimeout;
  * else (the only annotation that {@code extractRpcTimeout} looks at). Every other method's annotations are read
  * as before. {@code GatewayTimeoutsTest} checks the table against the annotations of every method of every
  * covered interface, and that the four gateways extend no interface outside it.
+ *
+ * <p>The table is used only where the Flink on the class path is {@value #TABLE_FLINK}: {@link #flinkVersion}, the
+ * {@code project.version} of flink-runtime's {@value #VERSION_FILE}, read once (the file and key {@code
+ * EnvironmentInformation.getVersion} reads; read directly, since {@code EnvironmentInformation}'s first call also
+ * parses the build's dates, and a file run does not call it otherwise). With another version (a user's
+ * dependency override, a patch bump) or none every method's annotations are read, as before the table (review
+ * 24a F3).
+ *
+ * <p>The {@code RpcTimeout} the table gives is meaningful by its {@link Annotation#annotationType} only (the one
+ * thing {@code extractRpcTimeout} reads); it has no members, so {@code equals}, {@code hashCode} and {@code
+ * toString} follow {@link Annotation}'s contract for a member-less annotation (review 24a F4).
  */
 final class GatewayTimeouts {
     private static final String FLINK = "org.apache.flink.runtime.";
+
+    /** The Flink version whose {@code @RpcTimeout} parameters {@link #TIMEOUTS} lists. */
+    static final String TABLE_FLINK = "2.2.1";
+
+    /** flink-runtime's version file, at the root of its jar (and of a shaded jar that holds it). */
+    static final String VERSION_FILE = ".flink-runtime.version.properties";
+
+    /** Whether the table answers at all: the class path's Flink is {@value #TABLE_FLINK}. */
+    static final boolean TABLE_APPLIES = tableApplies(flinkVersion(RpcTimeout.class.getClassLoader()));
 
     /** The interfaces whose methods the table answers for (names after {@code org.apache.flink.runtime.}). */
     static final Set<String> COVERED = Set.of(
@@ -130,6 +153,14 @@ final class GatewayTimeouts {
      * The arrays are shared: callers must not change them.
      */
     static Annotation[][] parameterAnnotations(Method method) {
+        return parameterAnnotations(method, TABLE_APPLIES);
+    }
+
+    /** {@link #parameterAnnotations(Method)}, from the table only where {@code tableApplies}. */
+    static Annotation[][] parameterAnnotations(Method method, boolean tableApplies) {
+        if (!tableApplies) {
+            return method.getParameterAnnotations();
+        }
         Annotation[][] a = ANSWERED.get(method);
         if (a == null) {
             a = fromTable(method);
@@ -139,6 +170,28 @@ final class GatewayTimeouts {
             ANSWERED.put(method, a);
         }
         return a;
+    }
+
+    /** Whether a table of Flink {@value #TABLE_FLINK} answers for the Flink version {@code flinkVersion}. */
+    static boolean tableApplies(String flinkVersion) {
+        return TABLE_FLINK.equals(flinkVersion);
+    }
+
+    /**
+     * The {@code project.version} of the {@value #VERSION_FILE} that {@code loader} finds (that of {@link
+     * RpcTimeout}'s loader decides {@link #TABLE_APPLIES}), or null where none or unreadable.
+     */
+    static String flinkVersion(ClassLoader loader) {
+        try (InputStream in = loader.getResourceAsStream(VERSION_FILE)) {
+            if (in == null) {
+                return null;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("project.version");
+        } catch (IOException | IllegalArgumentException unreadable) {
+            return null;
+        }
     }
 
     /** The table's answer for {@code method}, or null where its interface is not covered. */
@@ -170,6 +223,21 @@ final class GatewayTimeouts {
         @Override
         public Class<? extends Annotation> annotationType() {
             return RpcTimeout.class;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RpcTimeout;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+
+        @Override
+        public String toString() {
+            return "@" + RpcTimeout.class.getName() + "()";
         }
     }
 }

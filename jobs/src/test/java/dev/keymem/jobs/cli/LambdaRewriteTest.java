@@ -449,7 +449,9 @@ class LambdaRewriteTest {
      * protected from a class of another package ({@code q/Base}). javac writes a {@code lambda$} body for such a
      * reference; the handle is patched to name the inherited method, which the JDK links (through a method handle).
      * The added class, no subclass of {@code q/Base}, could not call it: the site is left, counted, and the class
-     * gives the original's result (without the check: IllegalAccessError at the call).
+     * gives the original's result (without the check: IllegalAccessError at the call). {@code p/Sub} declares an
+     * overload {@code hello(int)} (review 24a F1): a check by name alone would take the inherited {@code hello()}
+     * for one the nest declares.
      */
     @Test
     void aProtectedMethodTheNestInheritsFromAnotherPackageIsLeft() throws Exception {
@@ -457,7 +459,8 @@ class LambdaRewriteTest {
                 "q/Base.java", "package q; public class Base { protected String hello() { return \"hello\"; } }",
                 "p/Sub.java", String.join("\n", "package p;", "public class Sub extends q.Base {",
                         "  public static String run() { return new Sub().get().get(); }",
-                        "  java.util.function.Supplier<String> get() { return this::hello; }", "}")));
+                        "  java.util.function.Supplier<String> get() { return this::hello; }",
+                        "  public String hello(int n) { return \"n\"; }", "}")));
         ClassNode node = new ClassNode();
         new ClassReader(classes.get("p/Sub.class")).accept(node, 0);
         List<InvokeDynamicInsnNode> sites = metafactorySites(node);

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dkeymem.it.memctlJar=target/memctl.jar}, relative to the module): then they run it as the launcher does,
  * {@code -cp JAR} with the launcher's {@code --add-opens} and (Java 17) {@code --add-modules jdk.incubator.vector},
  * and {@code -Dkeymem.rpc.jar} where the jar's Pekko RPC
- * jar is there and newer ({@code JAR} with {@code -rpc.jar} for {@code .jar}), so the Kafka, checkpoint, kill,
+ * jar is there and newer ({@code JAR} with {@code -rpc.jar} for {@code .jar}; none where the name does not
+ * end in {@code .jar}), so the Kafka, checkpoint, kill,
  * restore and stop-with-savepoint paths run on the classes {@code JarRewrite} changed (Flink's and keymem's lambda
  * call sites made plain classes, Flink's string concatenations inlined). A named jar that is not there fails the
  * test. A plain {@code verify} (the CI's {@code .ci/run}) runs it that way, once, on this build's jar: the jobs
@@ -132,9 +133,10 @@ class DurableKafkaRunIT {
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED"));
         String file = jar.getFileName().toString();
-        Path rpc = jar.resolveSibling(file.substring(0, file.length() - ".jar".length()) + "-rpc.jar");
+        Path rpc = file.endsWith(".jar")
+                ? jar.resolveSibling(file.substring(0, file.length() - ".jar".length()) + "-rpc.jar") : null;
         try {
-            if (Files.isRegularFile(rpc)
+            if (rpc != null && Files.isRegularFile(rpc)
                     && Files.getLastModifiedTime(rpc).compareTo(Files.getLastModifiedTime(jar)) > 0) {
                 options.add("-Dkeymem.rpc.jar=" + rpc);
             }

@@ -136,9 +136,10 @@ class LogSummarizerParamsTest {
     @Test
     void templateWordsSlotByCharsIsTheMapsSlot() {
         // TemplateWords.slot(line, from, to) against slots.get(substring): constants, other words, the same hash
-        // ("Aa" / "BB"), lengths 0 and over 63, chars above Latin-1, words inside longer lines
+        // ("Aa" / "BB"), lengths 0, 32-63 and over 63 (the length bits; review 24a F7), chars above Latin-1, words
+        // inside longer lines
         String[] words = {"a", "b", "Aa", "BB", "ab", "<*>", "x<*>", "\u00e9t\u00e9", "\u4e2d\u6587", "",
-            "k=v", "a".repeat(64), "a".repeat(65), "ba", "1", "abc"};
+            "k=v", "a".repeat(64), "a".repeat(65), "ba", "1", "abc", "c".repeat(40), "d".repeat(70)};
         Random r = new Random(31);
         for (int n = 0; n < 3000; n++) {
             StringBuilder t = new StringBuilder();
