@@ -295,8 +295,25 @@ public final class LineMasker implements Serializable {
     /** The UUID rule's groups of hex digits. */
     private static final int[] UUID_GROUPS = {8, 4, 4, 4, 12};
 
-    /** UUID: {@code \\b H{8}-H{4}-H{4}-H{4}-H{12} \\b}. */
+    /**
+     * UUID: {@code \\b H{8}-H{4}-H{4}-H{4}-H{12} \\b}. The length and the four hyphens are looked at before the
+     * hex digits: most words a walk meets that start with a hex digit (a hex id, a word such as {@code cache}) fail
+     * there at one or two reads, where reading the first group's digits took a call and up to eight lookups.
+     * The same answer as {@link #uuidEndReference} (every test is a necessary condition, read in another order).
+     */
     static int uuidEnd(char[] s, int i) {
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        if (i + 36 > s.length || s[i + 8] != '-' || s[i + 13] != '-' || s[i + 18] != '-' || s[i + 23] != '-') {
+            return -1;
+        }
+        return uuidEndReference(s, i);
+    }
+
+    /** {@link #uuidEnd} reading the groups in order (the reference; for tests). */
+    static int uuidEndReference(char[] s, int i) {
         int b = RegexScan.boundaryBeforeWord(s, i);
         if (b != 1) {
             return b == 0 ? -1 : RegexScan.UNDECIDED;
