@@ -628,6 +628,8 @@ public final class RegexScan {
      * after a character that {@code notAfter} does not hold): the tables decide alone, a position with a non-ASCII
      * character rejected, and no test is called (an interface call per such position spared). A loop of its own,
      * not a null test in the other: under C2 the shared loop with that branch made stack-trace lines 11% dearer.
+     * {@code notAfter} null: the table is {@code \\w} alone ({@link #WORD}), which no position's previous
+     * character is in ({@link Starts#holds}), so the check is left out (two loads a position).
      */
     public static char[] replaceAllCharsByTables(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
                                                  boolean[] notAfter, End end, Starts starts) {
@@ -645,7 +647,7 @@ public final class RegexScan {
             if (c >= 128 || !first[c]) {
                 continue;
             }
-            if (i > 0) {
+            if (notAfter != null && i > 0) {
                 char p = cs[i - 1];
                 if (p < 128 && notAfter[p]) {
                     continue;

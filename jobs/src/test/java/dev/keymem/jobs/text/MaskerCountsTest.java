@@ -90,6 +90,52 @@ class MaskerCountsTest {
     }
 
     @Test
+    void removedSumsAsTheReferenceCounts() throws IOException {
+        SplittableRandom r = new SplittableRandom(53);
+        List<String> texts = lines();
+        // spans longer than a chunk of the sums (4095 chars), and runs of one kind past a field's 12 bits
+        texts.add(":".repeat(5000) + "-".repeat(4096) + ".".repeat(9000) + "/\\@".repeat(3000));
+        StringBuilder mixed = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            // non-ASCII chars whose low 7 bits are ':' (U+00BA, U+3A3A), '-' (U+00AD) and '@' (U+00C0)
+            String kinds = ":-./\\@a0\u00e9\u00ba\u3a3a\u00ad\u00c0\uff1a";
+            mixed.append(kinds.charAt(r.nextInt(kinds.length())));
+        }
+        texts.add(mixed.toString());
+        int lowered = 0;
+        for (String line : texts) {
+            char[] cs = line.toCharArray();
+            for (int round = 0; round < 4; round++) {
+                int count = r.nextInt(6);
+                int[] spans = new int[2 * count];
+                int at = 0;
+                for (int k = 0; k < count && at <= cs.length; k++) {
+                    int from = at + r.nextInt(cs.length - at + 1);
+                    int to = from + r.nextInt(cs.length - from + 1);
+                    spans[2 * k] = from;
+                    spans[2 * k + 1] = to;
+                    at = to;
+                }
+                LineMasker.Census fast = new LineMasker.Census(cs);
+                LineMasker.Census reference = new LineMasker.Census(cs);
+                fast.removed(cs, spans, count);
+                reference.removedReference(cs, spans, count);
+                String at2 = count + " spans of: " + (line.length() > 200 ? line.substring(0, 200) : line);
+                assertEquals(reference.colons, fast.colons, at2);
+                assertEquals(reference.hyphens, fast.hyphens, at2);
+                assertEquals(reference.dots, fast.dots, at2);
+                assertEquals(reference.slashes, fast.slashes, at2);
+                assertEquals(reference.ats, fast.ats, at2);
+                lowered += sum(new LineMasker.Census(cs)) - sum(fast);
+            }
+            LineMasker.Census whole = new LineMasker.Census(cs);
+            whole.removed(cs, new int[] {0, cs.length}, 1);
+            assertEquals(0, sum(whole), "the whole line removed: " + (line.length() > 200 ? line.substring(0, 200) : line));
+        }
+        assertTrue(lowered > 0, "some spans held counted characters");
+    }
+
+    @Test
     void switchPrechecksAreTheRules() throws IOException {
         int rules = LineMasker.rules();
         int[] passed = new int[rules];

@@ -1,0 +1,47 @@
+package dev.keymem.jobs.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keymem.jobs.testdata.Loghub;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The masker's rule ends with a fast form ({@link LineMasker#uuidEnd}) give their references' answers at every position. */
+class MaskerEndsTest {
+    @Test
+    void uuidEndIsTheReferenceAtEveryPosition() throws IOException {
+        List<String> lines = new ArrayList<>(Loghub.lines("MaskerEndsTest"));
+        SplittableRandom r = new SplittableRandom(61);
+        for (int i = 0; i < 3_000; i++) {
+            lines.add(ShapeLines.ids(r));
+            lines.add(LineMaskerTest.randomLine(r));
+        }
+        // near misses: a group short or long, a hyphen moved, non-hex, the end of the line, non-ASCII around it
+        String uuid = "123e4567-e89b-12d3-a456-426614174000";
+        for (int cut = 0; cut <= uuid.length(); cut++) {
+            lines.add(uuid.substring(0, cut));
+            lines.add("x " + uuid.substring(0, cut) + "0");
+        }
+        for (int q = 0; q < uuid.length(); q++) {
+            for (char c : new char[] {'-', 'g', '0', 'F', '\u00e9', '_'}) {
+                lines.add("a " + uuid.substring(0, q) + c + uuid.substring(q + 1) + " b");
+            }
+            lines.add(uuid.substring(0, q) + "-" + uuid.substring(q));
+        }
+        lines.add("\u00e9" + uuid + "\u00e9");
+        int matches = 0;
+        for (String line : lines) {
+            char[] cs = line.toCharArray();
+            for (int i = 0; i < cs.length; i++) {
+                int e = LineMasker.uuidEnd(cs, i);
+                assertEquals(LineMasker.uuidEndReference(cs, i), e, "at " + i + " of " + line);
+                matches += e > i ? 1 : 0;
+            }
+        }
+        assertTrue(matches > 3_000, "uuids found: " + matches);
+    }
+}
