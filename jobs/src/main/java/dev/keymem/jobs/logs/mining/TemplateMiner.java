@@ -13,7 +13,7 @@ import java.util.Set;
  * <p>Per line:
  * <ol>
  *   <li>{@link LineTokens}: variables masked, whitespace tokens, all-variable tokens become
- *       {@code <*>}, runs of {@code <*>} collapse into one.</li>
+ *       {@code <*>}, runs of {@code <*>} collapse into one (separated by punctuation whose brackets balance).</li>
  *   <li>Fixed-depth parse tree: the token count, then the first {@code depth} tokens (a variable token
  *       goes down the {@code <*>} branch) lead to a leaf of clusters. The best cluster of the leaf by
  *       similarity is taken when its similarity reaches the threshold. Otherwise every cluster of the
