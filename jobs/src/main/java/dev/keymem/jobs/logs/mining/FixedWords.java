@@ -200,6 +200,11 @@ final class FixedWords {
         return PAIR[first << 8 | second];
     }
 
+    /** A copy of the table {@link #pairRow} reads, by {@code first << 8 | second} (for {@link MessageValues}' own). */
+    static short[] pairTable() {
+        return PAIR.clone();
+    }
+
     /**
      * Whether {@link #pairAt} can find a word at {@code i} of {@code b} (row {@code row}, as there): false only where
      * the byte after the pair rules every word of the row out ({@link #THIRD}). Most pairs that start a word, such as
@@ -329,6 +334,11 @@ final class FixedWords {
         /** Set by {@link MessageValues#gates(byte[], Holder)}: the census of the text it read. */
         void keep(long bits) {
             this.bits = bits;
+        }
+
+        /** The census kept (for tests). */
+        long bitsKept() {
+            return bits;
         }
 
         /** Whether {@code s} holds {@code WORDS[word]}. */

@@ -86,8 +86,13 @@ public final class LineTokens implements Serializable {
     private static final Pattern DAY = Pattern.compile(
             "\\b(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
-    /** Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value. */
-    private static final Pattern WILDCARD_RUN = Pattern.compile("<\\*>(?:[^A-Za-z\\s<]*<\\*>)+");
+    /**
+     * Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value; a separator must also hold as many
+     * closing brackets of each kind as opening ones ({@link #bracketsBalance}), so that a run never takes a bracket
+     * whose other half stays in the token ({@code to=[<*>]:<*>} stays so: as one run it was {@code to=[<*>}).
+     * The reference's separator: {@link #separatorReference}.
+     */
+    private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<]*");
     private static final java.util.Set<String> LEVELS = java.util.Set.of("trace", "debug", "info", "notice", "warn",
             "warning", "error", "err", "crit", "critical", "fatal", "severe", "alert", "emerg", "fine", "finer",
             "finest", "config", "v", "d", "i", "w", "e", "f");
@@ -1257,7 +1262,7 @@ public final class LineTokens implements Serializable {
 
     /**
      * The token {@code cs[from, to)} with each placeholder written as {@link #WILDCARD} and each run of wildcards
-     * ({@link #WILDCARD_RUN}) as one, into {@code buf} (its length at least {@code to - from}; neither step makes
+     * ({@link #RUN_SEPARATOR}) as one, into {@code buf} (its length at least {@code to - from}; neither step makes
      * the token longer); returns the length written, or -1 where the token holds no placeholder (it stays as it is).
      * The first pass is {@link #placeholdersToWildcards} (the text between placeholders copied in bulk), the second
      * {@link #collapseWildcardRuns} in place (it reads only at or after where it writes), run only where the first
@@ -1302,7 +1307,7 @@ public final class LineTokens implements Serializable {
                     while (k < m && !runStop(buf[k])) {
                         k++;
                     }
-                    if (wildcardAt(buf, k, m)) {
+                    if (wildcardAt(buf, k, m) && bracketsBalance(buf, end, k)) {
                         end = k + 3;
                         groups++;
                     } else {
@@ -1364,7 +1369,7 @@ public final class LineTokens implements Serializable {
         return out.toArray(new String[0]);
     }
 
-    /** {@link #tokens} with the regexes {@link #QUOTED}, {@link #EMPTY}, {@link #PLACEHOLDER}, {@link #WILDCARD_RUN}. */
+    /** {@link #tokens} with the regexes {@link #QUOTED}, {@link #EMPTY}, {@link #PLACEHOLDER}, {@link #collapseWildcardRunsReference}. */
     static String[] tokensReference(String masked) {
         if (masked.indexOf('"') >= 0) {
             Matcher q = QUOTED.matcher(masked);
@@ -1392,7 +1397,7 @@ public final class LineTokens implements Serializable {
                     t = WILDCARD;
                 } else if (t.indexOf('<') >= 0) {
                     t = PLACEHOLDER.matcher(t).replaceAll(WILDCARD_REPLACEMENT);
-                    t = WILDCARD_RUN.matcher(t).replaceAll(WILDCARD_REPLACEMENT);
+                    t = collapseWildcardRunsReference(t);
                 }
                 if (t.equals(WILDCARD)) {
                     if (!out.isEmpty() && out.get(out.size() - 1).equals(WILDCARD)) {
@@ -1538,8 +1543,8 @@ public final class LineTokens implements Serializable {
     }
 
     /**
-     * Every {@link #WILDCARD_RUN} of {@code t} (wildcards separated by characters other than ASCII letters,
-     * {@code \\s} and {@code <}) written as one {@link #WILDCARD}.
+     * Every run of wildcards of {@code t} (wildcards separated by characters other than ASCII letters, {@code \\s}
+     * and {@code <}, whose brackets balance: {@link #RUN_SEPARATOR}) written as one {@link #WILDCARD}.
      */
     private static String collapseWildcardRuns(String t) {
         StringBuilder sb = null;
@@ -1553,7 +1558,7 @@ public final class LineTokens implements Serializable {
                 while (k < n && !runStop(t.charAt(k))) {
                     k++;
                 }
-                if (t.startsWith(WILDCARD, k)) {
+                if (t.startsWith(WILDCARD, k) && bracketsBalance(t, end, k)) {
                     end = k + WILDCARD.length();
                     groups++;
                 } else {
@@ -1574,7 +1579,61 @@ public final class LineTokens implements Serializable {
         return sb == null ? t : sb.append(t, last, n).toString();
     }
 
-    /** Whether a character ends the separator of a {@link #WILDCARD_RUN}: {@code [A-Za-z\\s<]}. */
+    /**
+     * Whether {@code s[from, to)}, the separator between two wildcards, holds as many closing brackets of each kind
+     * ({@code ) ] }}) as opening ones: only then is it part of a run ({@code <*>][<*>}, {@code <*>),(<*>} are;
+     * {@code <*>]:<*>}, {@code <*>[<*>} are not).
+     */
+    static boolean bracketsBalance(char[] s, int from, int to) {
+        int round = 0;
+        int square = 0;
+        int curly = 0;
+        for (int i = from; i < to; i++) {
+            char c = s[i];
+            round += c == '(' ? 1 : c == ')' ? -1 : 0;
+            square += c == '[' ? 1 : c == ']' ? -1 : 0;
+            curly += c == '{' ? 1 : c == '}' ? -1 : 0;
+        }
+        return round == 0 && square == 0 && curly == 0;
+    }
+
+    /** {@link #bracketsBalance(char[], int, int)} of {@code s}'s chars. */
+    static boolean bracketsBalance(String s, int from, int to) {
+        return bracketsBalance(s.substring(from, to).toCharArray(), 0, to - from);
+    }
+
+    /**
+     * {@link #collapseWildcardRuns} by its definition (the reference): the token cut at its wildcards; a piece
+     * between two of them that is a separator ({@link #separatorReference}) joins them into one.
+     */
+    static String collapseWildcardRunsReference(String t) {
+        String[] pieces = t.split(Pattern.quote(WILDCARD), -1);
+        StringBuilder sb = new StringBuilder(pieces[0]);
+        boolean joined = false;
+        for (int j = 1; j < pieces.length; j++) {
+            if (!joined) {
+                sb.append(WILDCARD);
+            }
+            joined = j < pieces.length - 1 && separatorReference(pieces[j]);
+            if (!joined) {
+                sb.append(pieces[j]);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Whether {@code piece} may join the wildcards around it: no ASCII letter, {@code \\s} or {@code <}
+     * ({@link #RUN_SEPARATOR}), and per kind of bracket as many closing as opening ones (counted one kind at a time).
+     */
+    static boolean separatorReference(String piece) {
+        return RUN_SEPARATOR.matcher(piece).matches()
+                && piece.chars().filter(c -> c == '(').count() == piece.chars().filter(c -> c == ')').count()
+                && piece.chars().filter(c -> c == '[').count() == piece.chars().filter(c -> c == ']').count()
+                && piece.chars().filter(c -> c == '{').count() == piece.chars().filter(c -> c == '}').count();
+    }
+
+    /** Whether a character ends the separator of a wildcard run ({@link #RUN_SEPARATOR}): {@code [A-Za-z\\s<]}. */
     private static boolean runStop(char c) {
         return RegexScan.letter(c) || c == '<' || c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f'
                 || c == '\r';

@@ -70,6 +70,17 @@ public final class LineVariant {
         boolean[] f = new boolean[tmpl.length];
         for (int i = 0; i < tmpl.length; i++) {
             String t = tmpl[i];
+            // a token that may be a field's form holds '=' or ':' before its <*>: valueStart's pre-check is known
+            f[i] = TemplateMiner.mayBeFieldForm(t) && TemplateMiner.valueStartScanned(t) >= 0;
+        }
+        return f;
+    }
+
+    /** {@link #fields} by {@link TemplateMiner#valueStart} itself (the reference, for tests). */
+    static boolean[] fieldsReference(String[] tmpl) {
+        boolean[] f = new boolean[tmpl.length];
+        for (int i = 0; i < tmpl.length; i++) {
+            String t = tmpl[i];
             f[i] = TemplateMiner.mayBeFieldForm(t) && TemplateMiner.valueStart(t) >= 0;
         }
         return f;

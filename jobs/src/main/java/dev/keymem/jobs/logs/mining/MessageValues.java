@@ -690,6 +690,115 @@ final class MessageValues {
      * census's table as the gates' table is read.
      */
     static int gates(byte[] b, FixedWords.Holder words) {
+        int n = b.length;
+        if (n == 0) {
+            if (words != null) {
+                words.keep(0);
+            }
+            return 0;
+        }
+        short[] step = STEP;
+        int g = 0;
+        long bits = 0;
+        int last = n - 1;
+        int c = b[0] & 0xff;
+        for (int i = 0; i < last; i++) {
+            int next = b[i + 1] & 0xff;
+            int v = step[c << 8 | next]; // the pair's census row, and whether c is a gate's byte (the sign)
+            if (v != 0) {
+                int row = v & STEP_ROW;
+                if (row != 0 && FixedWords.mayFind(b, i, row - 1)) {
+                    bits = FixedWords.pairAt(b, i, row - 1, bits);
+                }
+                if (v < 0) {
+                    int k = GATE_BYTE[c];
+                    if (k < AT_BLANK) {
+                        g |= k;
+                    } else if (k == AT_BLANK) {
+                        if (next == 'f' && i > 0 && b[i - 1] == 'd') {
+                            g |= D_BLANK_F;
+                        } else if (next == 's' && i + 5 < n && b[i + 2] == 't' && b[i + 3] == 'a' && b[i + 4] == 't'
+                                && b[i + 5] == 'e') {
+                            g |= STATE_WORD;
+                        } else if (next == '(' && i > 0 && b[i - 1] >= '0' && b[i - 1] <= '9') {
+                            g |= DIGIT_PAREN;
+                        }
+                        // class 6: a noun's letters (by length, first and last letter) end here or at a colon before,
+                        // and a quote or a letter follows
+                        if (next == '"' || next == '\'' || next == '\\' || letterByte(next)) {
+                            int e = i > 0 && b[i - 1] == ':' ? i - 1 : i;
+                            int w = e;
+                            while (w > 0 && e - w < 14 && letterByte(b[w - 1])) {
+                                w--;
+                            }
+                            int len = e - w;
+                            if (len >= 2 && len <= 13 && NOUN_SHAPES[shape(len, (char) b[w], (char) b[e - 1])]) {
+                                g |= NAMED_VALUE;
+                            }
+                        }
+                    } else if (k == AT_BRACE) {
+                        if (i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t') && next == '"') {
+                            g |= BRACE_QUOTE;
+                        }
+                    } else {
+                        g = colonGates(b, i, g);
+                    }
+                }
+            }
+            c = next;
+        }
+        // the last byte: no pair from it (a blank or a brace there sets nothing: each looks at the byte after)
+        int k = GATE_BYTE[c];
+        if (k < AT_BLANK) {
+            g |= k;
+        } else if (k == AT_COLON) {
+            g = colonGates(b, last, g);
+        }
+        if (words != null) {
+            words.keep(FixedWords.lastByte(b, bits));
+        }
+        return g;
+    }
+
+    /** {@code g} with the gates of the colon at {@code i} of {@code b} (by the byte or two before it). */
+    private static int colonGates(byte[] b, int i, int g) {
+        if (i > 0) {
+            int before = b[i - 1];
+            if (before == ' ' || before == '\t') {
+                g |= BLANK_COLON;
+            } else if (i > 1 && (before == 't' && b[i - 2] == 'n' || before == 'T' && b[i - 2] == 'N')) {
+                g |= T_COLON;
+            } else if (before == '6') {
+                g |= SIX_COLON;
+            }
+        }
+        return g;
+    }
+
+    /** The bits of {@link #STEP} that are a pair's census row ({@link FixedWords#pairRow}). */
+    private static final int STEP_ROW = 0x7fff;
+    /**
+     * {@link #gates}' one table by two adjacent bytes ({@code first << 8 | second}): {@link FixedWords#pairRow}, with
+     * the sign bit set where {@code first} is a gate's byte ({@link #GATE_BYTE} not 0), so that a byte that is neither
+     * (most letters) costs one lookup and one test.
+     */
+    private static final short[] STEP = stepTable();
+
+    private static short[] stepTable() {
+        short[] t = FixedWords.pairTable();
+        for (int c = 0; c < 256; c++) {
+            if (GATE_BYTE[c] != 0) {
+                for (int second = 0; second < 256; second++) {
+                    t[c << 8 | second] |= (short) 0x8000;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** {@link #gates(byte[], FixedWords.Holder)} as it was before {@link #STEP}: two lookups a byte (the reference). */
+    static int gatesTwoTables(byte[] b, FixedWords.Holder words) {
+
         int g = 0;
         long bits = 0;
         int n = b.length;
@@ -989,7 +1098,16 @@ final class MessageValues {
             if (!letterAscii(s.charAt(i))) {
                 continue;
             }
-            // the value first (most words are neither shape), then the noun before the blank
+            // the noun before the blank first (its shape: a table lookup), then the value after it
+            int w = sp;
+            while (w > 0 && sp - w <= 13 && letterAscii(s.charAt(w - 1))) {
+                w--;
+            }
+            int len = sp - w;
+            if (len == 0 || len > 13 || !NOUN_SHAPES[shape(len, s.charAt(w), s.charAt(sp - 1))]
+                    || (w > 0 && (word(s.charAt(w - 1)) || s.charAt(w - 1) == '-')) || !noun(s, w, sp)) {
+                continue;
+            }
             int e = i;
             while (e < n && letterAscii(s.charAt(e))) {
                 e++;
@@ -1012,15 +1130,7 @@ final class MessageValues {
                     value = h < n && s.charAt(h) == ')' && h - d - 2 >= 12 && h - d - 2 <= 64;
                 }
             }
-            if (!value) {
-                continue;
-            }
-            int w = sp;
-            while (w > 0 && sp - w <= 13 && letterAscii(s.charAt(w - 1))) {
-                w--;
-            }
-            if (w < sp && sp - w <= 13 && (w == 0 || !(word(s.charAt(w - 1)) || s.charAt(w - 1) == '-'))
-                    && noun(s, w, sp)) {
+            if (value) {
                 return true;
             }
         }

@@ -13,7 +13,7 @@ import java.util.Set;
  * <p>Per line:
  * <ol>
  *   <li>{@link LineTokens}: variables masked, whitespace tokens, all-variable tokens become
- *       {@code <*>}, runs of {@code <*>} collapse into one.</li>
+ *       {@code <*>}, runs of {@code <*>} collapse into one (separated by punctuation whose brackets balance).</li>
  *   <li>Fixed-depth parse tree: the token count, then the first {@code depth} tokens (a variable token
  *       goes down the {@code <*>} branch) lead to a leaf of clusters. The best cluster of the leaf by
  *       similarity is taken when its similarity reaches the threshold. Otherwise every cluster of the
@@ -895,10 +895,18 @@ public final class TemplateMiner implements Serializable {
      * tokens holding several pairs, a quote opened and not closed ({@code msg="a} of a longer text).
      */
     static int valueStart(String t) {
-        int n = t.length();
         if (t.indexOf('=') < 0 && t.indexOf(':') < 0) {
             return -1; // no '=' or ':' (most tokens): what the scan below finds too, without a char class per char
         }
+        return valueStartScanned(t);
+    }
+
+    /**
+     * {@link #valueStart} without its pre-check for a {@code =} or {@code :}: for a token known to hold one (a
+     * {@link #mayBeFieldForm} token, whose {@code <*>} follows one), where that check only repeats a scan.
+     */
+    static int valueStartScanned(String t) {
+        int n = t.length();
         int i = 0;
         while (i < n && "{[(,\"'".indexOf(t.charAt(i)) >= 0) {
             i++;

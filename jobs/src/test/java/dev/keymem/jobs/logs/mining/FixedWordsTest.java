@@ -132,6 +132,36 @@ class FixedWordsTest {
         }
     }
 
+    /**
+     * The gates' pass through one table ({@code MessageValues.STEP}) gives the gates and the census of the pass with
+     * two lookups a byte ({@link MessageValues#gatesTwoTables}), on the corpus and on random texts of the words, their
+     * pieces and odd chars (last bytes, NULs and bytes beyond ASCII among them).
+     */
+    @Test
+    void gatesOneTableAreTheTwoTables() throws IOException {
+        List<String> lines = new java.util.ArrayList<>(corpus());
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int k = 0; k < 50_000; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = r.nextInt(8); j >= 0; j--) {
+                String w = FixedWords.WORDS[r.nextInt(FixedWords.WORDS.length)];
+                sb.append(r.nextBoolean() ? w : w.substring(r.nextInt(w.length())));
+                sb.append(ODD[r.nextInt(ODD.length)]);
+            }
+            lines.add(sb.substring(r.nextInt(sb.length() + 1)));
+        }
+        for (String s : lines) {
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            FixedWords.Holder one = new FixedWords.Holder();
+            FixedWords.Holder two = new FixedWords.Holder();
+            assertEquals(MessageValues.gatesTwoTables(b, two), MessageValues.gates(b, one), s);
+            for (int k = 0; k <= FixedWords.DIGIT_BLANK_CAPITAL; k++) {
+                assertEquals(two.bitsKept() >>> k & 1, one.bitsKept() >>> k & 1, s + " word " + k);
+            }
+            assertEquals(FixedWords.census(b), one.bitsKept(), s);
+        }
+    }
+
     @Test
     void valuesThroughTheCensusAreTheIndexOfFormAndTheRegexes() throws IOException {
         int changed = 0;

@@ -1,6 +1,10 @@
 package dev.keymem.jobs.logs.mining;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +53,43 @@ class LineVariantTest {
         MinerState s = new MinerState();
         assertEquals("", key(s, "Registered BlockManager"));
         assertEquals("", key(s, "Registered BlockManager"));
+    }
+
+    /**
+     * {@link LineVariant#fields} (valueStart's scan without its pre-check) is {@link LineVariant#fieldsReference} on
+     * random tokens of the chars a key, its separator and its value are read by, stack frames' tokens among them; and
+     * the scan is {@link TemplateMiner#valueStart} on every token holding a {@code =} or {@code :}.
+     */
+    @Test
+    void fieldsWithoutThePreCheckAreTheReference() {
+        String[] parts = {"a", "key", "Z9", "_", ".", "-", "=", ":", "::", "://", "<*>", "<*>", "(", "[", "{", "\"", "'",
+            ")", "]", "}", ",", ";", " x", "Class.method(File.java:<*>)", "File.java", "1", "\u00e9", "/", "key=<*>",
+            "key=<*>", "\"level\":\"<*>\",", "\"level\":\"<*>\",", "a:[<*>]", "a:[<*>]", "to=[<*>]:<*>"};
+        SplittableRandom r = new SplittableRandom(13);
+        int fields = 0;
+        int scanned = 0;
+        for (int k = 0; k < 20_000; k++) {
+            String[] tmpl = new String[1 + r.nextInt(6)];
+            for (int i = 0; i < tmpl.length; i++) {
+                StringBuilder sb = new StringBuilder();
+                for (int j = r.nextInt(6); j >= 0; j--) {
+                    sb.append(parts[r.nextInt(parts.length)]);
+                }
+                String t = sb.toString();
+                tmpl[i] = t;
+                if (t.indexOf('=') >= 0 || t.indexOf(':') >= 0) {
+                    assertEquals(TemplateMiner.valueStart(t), TemplateMiner.valueStartScanned(t), t);
+                    scanned++;
+                }
+            }
+            boolean[] ref = LineVariant.fieldsReference(tmpl);
+            assertArrayEquals(ref, LineVariant.fields(tmpl), String.join(" ", tmpl));
+            for (boolean f : ref) {
+                fields += f ? 1 : 0;
+            }
+        }
+        assertTrue(fields > 2_000 && scanned > fields + 2_000, fields + " fields, " + scanned + " scanned");
+        assertArrayEquals(new boolean[] {false, true, true, false},
+                LineVariant.fields(new String[] {"at", "key=<*>", "\"level\":\"<*>\",", "Task.run(Task.java:<*>)"}));
     }
 }

@@ -316,4 +316,30 @@ class MessageValuesTest {
         }
         return lines;
     }
+
+    /**
+     * {@link MessageValues#mayNameId} (the noun before a blank asked first, then the value after it) is whether
+     * {@link MessageValues#NAMED_ID} finds a match, on random lines of nouns, their near misses, values of both
+     * shapes and the chars around them.
+     */
+    @Test
+    void namedIdsNounFirstAreTheRegex() {
+        String[] parts = {" ", " ", "user", "USER", "db", "Zone", "node", "nodes", "usr", "database", "xuser", "-",
+            "_", ".", "/", "abc12", "web3", "sha256", "MD5", "x", "9", " (", "0123456789abcdef", "0123456789ab", ")",
+            "(", "a.b-c", "\u00e9", ":", "at", "org.apache.Task.run", "user web3", "user web3", "db x9 ", "db x9 ",
+            "zone a-b (0123456789abcdef)", "zone a-b (0123456789abcdef)", "node sha1"};
+        SplittableRandom r = new SplittableRandom(29);
+        int named = 0;
+        for (int k = 0; k < 100_000; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = r.nextInt(10); j >= 0; j--) {
+                sb.append(parts[r.nextInt(parts.length)]);
+            }
+            String line = sb.toString();
+            boolean ref = MessageValues.NAMED_ID.matcher(line).find();
+            assertEquals(ref, MessageValues.mayNameId(line), line);
+            named += ref ? 1 : 0;
+        }
+        assertTrue(named > 2_000 && named < 98_000, named + " named");
+    }
 }

@@ -20,8 +20,9 @@ import java.util.Map;
  * sharing a token with it ({@code TemplateIndex.Bucket#count}). A hash of the ids shows two builds assigned the
  * same. A measuring program, not a test: run it as memctl runs a file of logs, e.g. {@code java
  * -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/memctl.jar:jobs/target/test-classes
- * dev.keymem.jobs.logs.mining.MinerCost FILE [BLOCK] [REPS] [match]} (minimum of REPS runs; {@code match}: the matching alone; candidates are counted in a
- * separate pass, untimed).
+ * dev.keymem.jobs.logs.mining.MinerCost FILE [BLOCK] [REPS] [match|fields]} (minimum of REPS runs; {@code match}: the matching alone; candidates are counted in a
+ * separate pass, untimed; {@code fields}: also the CPU ms of {@link LineVariant#fields} and of its reference over each
+ * line's template tokens, the two in turn, REPS rounds, minimum of each).
  */
 public final class MinerCost {
     private MinerCost() {
@@ -49,15 +50,20 @@ public final class MinerCost {
         long probeHash = 0;
         String[][] tokens = new String[lines.size()][];
         String[] mined = new String[lines.size()];
+        String[][] templates = new String[lines.size()][];
         for (int i = 0; i < lines.size(); i++) {
             LogLine l = lines.get(i);
             TemplateMiner.Match m = probe.accept(probes.computeIfAbsent(l.source, k -> new MinerState()), l.text, l.bare);
             masked[i] = m.masked();
             tokens[i] = m.tokens();
             mined[i] = m.message();
+            templates[i] = m.template().split(" ", -1);
             probeHash = probeHash * 31 + m.id();
         }
         boolean matchOnly = a.length > 3 && a[3].equals("match");
+        if (a.length > 3 && a[3].equals("fields")) {
+            fields(templates, a.length > 2 ? Integer.parseInt(a[2]) : 3);
+        }
         int block = a.length > 1 ? Integer.parseInt(a[1]) : 5000;
         int reps = a.length > 2 ? Integer.parseInt(a[2]) : 3;
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
@@ -135,5 +141,38 @@ public final class MinerCost {
                     min[b] / 1e3 / n, minMatch[b] / 1e3 / n, created, held, (double) bucket / n, (double) sharing / n,
                     100.0 * grouped / n);
         }
+    }
+
+    /** The CPU ms of {@link LineVariant#fields} and of {@link LineVariant#fieldsReference} over every line's template. */
+    private static void fields(String[][] templates, int reps) {
+        ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+        long fast = Long.MAX_VALUE;
+        long ref = Long.MAX_VALUE;
+        long marks = 0;
+        for (int r = 0; r < Math.max(reps, 1); r++) {
+            for (int form = 0; form < 2; form++) {
+                boolean useFast = (form == 0) == (r % 2 == 0); // the order turned each round
+                long m = 0;
+                long c0 = tm.getCurrentThreadCpuTime();
+                for (String[] t : templates) {
+                    boolean[] f = useFast ? LineVariant.fields(t) : LineVariant.fieldsReference(t);
+                    for (boolean b : f) {
+                        m += b ? 1 : 0;
+                    }
+                }
+                long c = tm.getCurrentThreadCpuTime() - c0;
+                if (useFast) {
+                    fast = Math.min(fast, c);
+                } else {
+                    ref = Math.min(ref, c);
+                }
+                if ((r > 0 || form > 0) && m != marks) {
+                    throw new AssertionError("the forms marked other fields");
+                }
+                marks = m;
+            }
+        }
+        System.out.printf("fields over %d templates: fast %.1f ms, reference %.1f ms (min of %d), %d marked%n",
+                templates.length, fast / 1e6, ref / 1e6, reps, marks);
     }
 }
