@@ -30,7 +30,9 @@ class LauncherWatchTest {
                 }
             }));
             LauncherWatch.startIfLaunched(System.err);
-            Files.writeString(dir.resolve("ready"), String.valueOf(ProcessHandle.current().pid()));
+            Path ready = dir.resolve("ready.part");
+            Files.writeString(ready, String.valueOf(ProcessHandle.current().pid()));
+            Files.move(ready, dir.resolve("ready"), java.nio.file.StandardCopyOption.ATOMIC_MOVE); // read whole
             Thread.sleep(60_000);
         }
     }
@@ -68,7 +70,6 @@ class LauncherWatchTest {
         }
         assertTrue(Files.exists(dir.resolve("ready")), () -> "the probe JVM started: " + read(dir.resolve("out"))
                 + read(dir.resolve("err")));
-        Thread.sleep(100); // the pid is written whole
         return Long.parseLong(Files.readString(dir.resolve("ready")).trim());
     }
 
@@ -97,12 +98,9 @@ class LauncherWatchTest {
     @Test
     void aLauncherGoneBeforeTheJvmStartsWatchingCountsAsEnded(@TempDir Path dir) throws Exception {
         Process bash = shell(dir, "1"); // not this JVM's parent: the launcher it names has ended already
-        long probe = readyPid(dir);
-        ProcessHandle child = ProcessHandle.of(probe).orElse(null);
-        if (child != null) {
-            assertTrue(child.onExit().get(20, TimeUnit.SECONDS) != null);
-        }
-        assertTrue(bash.waitFor(20, TimeUnit.SECONDS));
+        // The probe may stop before it writes its pid (the watch stops it at once), so wait for the shell, which
+        // waits for the probe; a probe left running would sleep 60 s, past this wait.
+        assertTrue(bash.waitFor(45, TimeUnit.SECONDS), () -> "the probe stopped: " + read(dir.resolve("err")));
         assertTrue(Files.exists(dir.resolve("stopped")));
         assertEquals(List.of("memctl: the launcher (pid 1) ended; stopping as on SIGTERM"),
                 Files.readAllLines(dir.resolve("err")));
