@@ -139,6 +139,7 @@ class EncodeFastFormsTest {
         }
         Cl100kBpe bpe = Cl100kBpe.get();
         int decided = 0;
+        int windowAlone = 0;
         int continued = 0;
         for (int limit : new int[] {7, 64, 512}) {
             Tokenizer ref = Tokenizer.cl100k(limit);
@@ -171,6 +172,14 @@ class EncodeFastFormsTest {
                         if (withText) {
                             if (w >= stopChars + 3) {
                                 decided++;
+                                // past a window that decides, the text is never read: a non-ASCII char there
+                                // changes nothing (the whole-text path would give up on it)
+                                String tail = t.substring(0, w) + '\u00e9' + t.substring(w + 1);
+                                Cl100kBpe.Limited fromWindow = bpe.encodeAsciiPrefix(tail, w, limit, false);
+                                if (fromWindow != null) {
+                                    assertArrayEquals(want.ids(), fromWindow.ids(), () -> "ids from the window of " + where);
+                                    windowAlone++;
+                                }
                             } else {
                                 continued++;
                             }
@@ -180,6 +189,7 @@ class EncodeFastFormsTest {
             }
         }
         assertTrue(decided > 1000 && continued > 1000, "windows deciding " + decided + ", continued " + continued);
+        assertTrue(windowAlone > decided / 2, "windows that decided alone " + windowAlone + " of " + decided);
         System.out.println("EncodeFastFormsTest: prefix windows " + decided + " deciding, " + continued + " continued");
     }
 
