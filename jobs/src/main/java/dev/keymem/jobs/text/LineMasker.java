@@ -108,14 +108,14 @@ public final class LineMasker implements Serializable {
             new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
                     c -> c.hyphens >= 2 && c.maxDigitRun >= 4, RegexScan.firstChars(RegexScan::digit), AFTER_WORD,
                     LineMasker::mayStartDate, LineMasker::dateEnd),
-            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.colons >= 2 && c.maxDigitRun >= 2,
+            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.clockColons > 0,
                     RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0), AFTER_WORD,
                     (s, i) -> "JFMASOND".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:.-])(?:(?:" + H + "{2}:){5}" + H + "{2}|(?:" + H + "{2}-){5}" + H + "{2})(?![\\w:-])", HEX,
                     c -> (c.colons >= 5 || c.hyphens >= 5) && c.maxHexRun >= 2,
                     RegexScan.firstChars(RegexScan::hex), AFTER_MAC,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.before(s, i, BEFORE_MAC), LineMasker::macEnd),
-            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.colons >= 2 && c.maxDigitRun >= 2,
+            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.clockColons > 0,
                     RegexScan.firstChars(RegexScan::digit), AFTER_COLON,
                     (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_COLON), LineMasker::clockEnd),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
@@ -153,7 +153,7 @@ public final class LineMasker implements Serializable {
             case 2 -> c.slashes >= 2;
             case 3 -> c.hyphens >= 4 && c.maxHexRun >= 12;
             case 4 -> c.hyphens >= 2 && c.maxDigitRun >= 4;
-            case 5, 7 -> c.colons >= 2 && c.maxDigitRun >= 2;
+            case 5, 7 -> c.clockColons > 0;
             case 6 -> (c.colons >= 5 || c.hyphens >= 5) && c.maxHexRun >= 2;
             case 8 -> c.doubleColon || c.colons >= 7;
             case 9 -> c.dots >= 3 && c.maxDigitRun >= 1;
@@ -341,6 +341,35 @@ public final class LineMasker implements Serializable {
      * decide, so never {@link RegexScan#UNDECIDED}).
      */
     static int macEnd(char[] s, int i) {
+        // the separators first: most hex-initial words a MAC walk meets (hex ids, words, numbers) have none at
+        // i + 2, and fail in one read without a call to hexes (macEndReference reads the hex digits first)
+        int n = s.length;
+        int e = i + 17;
+        if (e > n) {
+            return -1;
+        }
+        char sep = s[i + 2];
+        if (sep != ':' && sep != '-') {
+            return -1;
+        }
+        for (int k = i + 5; k < e; k += 3) {
+            if (s[k] != sep) {
+                return -1;
+            }
+        }
+        for (int k = i; k < e; k += 3) {
+            if (!hexes(s, k, 2)) {
+                return -1;
+            }
+        }
+        if (e < n && (RegexScan.word(s[e]) || s[e] == ':' || s[e] == '-')) {
+            return -1;
+        }
+        return e;
+    }
+
+    /** {@link #macEnd} reading each group's hex digits before the next separator (the reference; for tests). */
+    static int macEndReference(char[] s, int i) {
         int n = s.length;
         int e = i + 17;
         if (e > n || !hexes(s, i, 2)) {
@@ -1135,6 +1164,14 @@ public final class LineMasker implements Serializable {
          * a run of characters: its {@code <} and {@code >} are neither, so it can only lower this count.
          */
         int emailAts;
+        /**
+         * Colons that start {@code \\d:\\d\\d:\\d\\d} ({@link #clockColonAt}), as the first colon of every match of
+         * the syslog-stamp and clock rules does: counted on the line, lowered by {@link #removed} by those in the
+         * removed spans. A placeholder holds no digit or colon, so a colon outside the spans that starts the
+         * pattern in the new line started it in the old one (the seven characters were next to each other there
+         * too): the count stays at or above that of the line a rule scans.
+         */
+        int clockColons;
         boolean doubleColon;
         boolean schemeSeparator;
         boolean hexPrefix;
@@ -1160,7 +1197,8 @@ public final class LineMasker implements Serializable {
          * Lowers the counts of colons, hyphens, dots, slashes and at signs by those in {@code line}'s {@code count}
          * spans ({@code spans[2k]} to {@code spans[2k + 1]}), the characters a rule replaced with a placeholder
          * (which holds none of them): counts that were those of {@code line}, or above them, become those of the
-         * new line, or stay above them. The other fields (maxima, flags) stay those of the line counted.
+         * new line, or stay above them; {@link #clockColons} likewise by the clock colons in the spans (read where
+         * there are any left to lower). The other fields (maxima, flags) stay those of the line counted.
          */
         void removed(char[] line, int[] spans, int count) {
             long[] step = REMOVED_STEP;
@@ -1182,6 +1220,33 @@ public final class LineMasker implements Serializable {
                     ats -= (int) (sum >>> 4 * REMOVED_BITS & REMOVED_FIELD);
                 }
             }
+            if (clockColons > 0) {
+                clockColons -= clockColonsIn(line, spans, count);
+            }
+        }
+
+        /** The colons of {@code line}'s {@code count} spans that start {@code \\d:\\d\\d:\\d\\d} ({@link #clockColonAt}). */
+        private static int clockColonsIn(char[] line, int[] spans, int count) {
+            int found = 0;
+            for (int k = 0; k < count; k++) {
+                for (int q = spans[2 * k], to = spans[2 * k + 1]; q < to; q++) {
+                    if (line[q] == ':' && clockColonAt(line, q)) {
+                        found++;
+                    }
+                }
+            }
+            return found;
+        }
+
+        /**
+         * Whether the colon at {@code i} of {@code s} starts {@code \\d:\\d\\d:\\d\\d}: a digit before it, two
+         * digits, a colon and two digits after it (ASCII digits, as {@code \\d}). The syslog-stamp and clock rules'
+         * matches ({@code \\d{1,2}:\\d{2}:\\d{2}}) each hold one.
+         */
+        static boolean clockColonAt(char[] s, int i) {
+            return i > 0 && i + 5 < s.length && RegexScan.digit(s[i - 1]) && RegexScan.digit(s[i + 1])
+                    && RegexScan.digit(s[i + 2]) && s[i + 3] == ':' && RegexScan.digit(s[i + 4])
+                    && RegexScan.digit(s[i + 5]);
         }
 
         /** The bits of each count's field in {@link #REMOVED_STEP}'s sums. */
@@ -1231,6 +1296,7 @@ public final class LineMasker implements Serializable {
                     }
                 }
             }
+            clockColons -= clockColonsIn(line, spans, count);
         }
 
         /** The census of the characters {@code s}. */
@@ -1274,6 +1340,7 @@ public final class LineMasker implements Serializable {
             int count = 0;
             boolean afterWord = false; // the character before i is an ASCII \\w (as in RegexScan.Starts.of)
             int colons = 0;
+            int clockColons = 0;
             int hyphens = 0;
             int dots = 0;
             int slashes = 0;
@@ -1356,6 +1423,9 @@ public final class LineMasker implements Serializable {
                         case COLON -> {
                             colons++;
                             doubleColon |= prev == ':';
+                            if (clockColonAt(s, i)) {
+                                clockColons++;
+                            }
                             // endpointAt is false unless the run of [\w.-] before the colon holds a dot (its
                             // `dots == 0` test; the ENDPOINT regex wants one), and the last dot read is then in
                             // that run: a colon with no dot before it, or a dot outside the run (a clock time's, a
@@ -1413,6 +1483,7 @@ public final class LineMasker implements Serializable {
                 i++;
             }
             this.colons = colons;
+            this.clockColons = clockColons;
             this.hyphens = hyphens;
             this.dots = dots;
             this.slashes = slashes;
@@ -1487,6 +1558,7 @@ public final class LineMasker implements Serializable {
             int count = 0;
             boolean afterWord = false; // the character before i is an ASCII \\w (as in RegexScan.Starts.of)
             int colons = 0;
+            int clockColons = 0;
             int hyphens = 0;
             int dots = 0;
             int slashes = 0;
@@ -1590,6 +1662,9 @@ public final class LineMasker implements Serializable {
                         case COLON -> {
                             colons++;
                             doubleColon |= prev == ':';
+                            if (clockColonAt(s, i)) {
+                                clockColons++;
+                            }
                             // as in countReference: endpointAt only where the run of [\w.-] before the colon holds
                             // the last dot read, the run read backward from the colon (each character once)
                             if (i + 2 < n && RegexScan.digit(s[i + 1]) && RegexScan.digit(s[i + 2]) && lastDot >= 0) {
@@ -1632,6 +1707,7 @@ public final class LineMasker implements Serializable {
                 i++;
             }
             this.colons = colons;
+            this.clockColons = clockColons;
             this.hyphens = hyphens;
             this.dots = dots;
             this.slashes = slashes;

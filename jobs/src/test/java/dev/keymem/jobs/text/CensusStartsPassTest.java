@@ -77,6 +77,8 @@ class CensusStartsPassTest {
         assertEquals(plain.slashes, c.slashes, at);
         assertEquals(plain.ats, c.ats, at);
         assertEquals(plain.emailAts, c.emailAts, at);
+        assertEquals(plain.clockColons, c.clockColons, at);
+        assertEquals(clockColonsByRegex(at), c.clockColons, at);
         assertEquals(plain.doubleColon, c.doubleColon, at);
         assertEquals(plain.schemeSeparator, c.schemeSeparator, at);
         assertEquals(plain.hexPrefix, c.hexPrefix, at);
@@ -90,6 +92,18 @@ class CensusStartsPassTest {
         assertSameCounts(LineMasker.Census.reference(cs, null), plain, at);
     }
 
+    private static final java.util.regex.Pattern CLOCK_COLON = java.util.regex.Pattern.compile("(?<=\\d):(?=\\d\\d:\\d\\d)");
+
+    /** The colons starting {@code \\d:\\d\\d:\\d\\d}, found by a regex (the reference of the census's count). */
+    private static int clockColonsByRegex(String s) {
+        java.util.regex.Matcher m = CLOCK_COLON.matcher(s);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
     private static void assertSameCounts(LineMasker.Census want, LineMasker.Census got, String at) {
         assertEquals(want.colons, got.colons, at);
         assertEquals(want.hyphens, got.hyphens, at);
@@ -97,6 +111,7 @@ class CensusStartsPassTest {
         assertEquals(want.slashes, got.slashes, at);
         assertEquals(want.ats, got.ats, at);
         assertEquals(want.emailAts, got.emailAts, at);
+        assertEquals(want.clockColons, got.clockColons, at);
         assertEquals(want.doubleColon, got.doubleColon, at);
         assertEquals(want.schemeSeparator, got.schemeSeparator, at);
         assertEquals(want.hexPrefix, got.hexPrefix, at);

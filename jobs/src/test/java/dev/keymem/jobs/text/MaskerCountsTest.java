@@ -26,7 +26,11 @@ class MaskerCountsTest {
         for (int i = 0; i < 5_000; i++) {
             out.add(LineMaskerTest.randomLine(r));
         }
+        for (int i = 0; i < 1_000; i++) {
+            out.add(ShapeLines.ids(r));
+        }
         out.add("2024-05-01T12:00:00.250Z api[12]: GET /v1/x 200 took 5 ms from 10.0.0.1:8080");
+        out.add("Jan 23 08:00:00 host a[1]: at 10:11:12.5 mac 12:34:56:78:90:12 ip ::12:34:56 t 1:02:03");
         out.add("a-b-c 2024-05-01 12:00:00 123e4567-e89b-12d3-a456-426614174000 x:y::z 1.2.3.4.5 a/b/c");
         return out;
     }
@@ -41,6 +45,7 @@ class MaskerCountsTest {
             assertTrue(after.dots >= recount.dots, line);
             assertTrue(after.slashes >= recount.slashes, line);
             assertTrue(after.ats >= recount.ats, line);
+            assertTrue(after.clockColons >= recount.clockColons, line);
         }
     }
 
@@ -57,6 +62,7 @@ class MaskerCountsTest {
             assertTrue(c.dots >= recount.dots, at);
             assertTrue(c.slashes >= recount.slashes, at);
             assertTrue(c.ats >= recount.ats, at);
+            assertTrue(c.clockColons >= recount.clockColons, at);
             checks[0]++;
             if (sum(c) < first[0]) {
                 lowered[0]++;
@@ -126,6 +132,7 @@ class MaskerCountsTest {
                 assertEquals(reference.dots, fast.dots, at2);
                 assertEquals(reference.slashes, fast.slashes, at2);
                 assertEquals(reference.ats, fast.ats, at2);
+                assertEquals(reference.clockColons, fast.clockColons, at2);
                 lowered += sum(new LineMasker.Census(cs)) - sum(fast);
             }
             LineMasker.Census whole = new LineMasker.Census(cs);
@@ -149,5 +156,20 @@ class MaskerCountsTest {
         for (int k = 0; k < rules; k++) {
             assertTrue(passed[k] > 0, "rule " + k + "'s pre-check passed on some line");
         }
+    }
+
+    @Test
+    void anIdsLinesClockAndStampRulesScanNothingOnceTheDateAndMacAreMasked() {
+        String line = "2026-01-23T08:00:00.000Z INFO cache[4489]: req=0bb1e330-f38d-2e64-18f9-18e24a8b0188 "
+                + "from=10.99.14.163:24707 to=[71f9:b31a:1801:c16c:3279:b364:a28a:cbe1]:16050 mac=12:34:56:1d:9b:00";
+        LineMasker.Census first = new LineMasker.Census(line);
+        assertEquals(2, first.clockColons, "the time stamp's and the MAC's");
+        LineMasker watched = new LineMasker();
+        boolean[] passed = new boolean[LineMasker.rules()];
+        watched.watch = (k, cs, c) -> passed[k] = LineMasker.mayMatch(k, c);
+        watched.censusAfterMask(line);
+        assertTrue(passed[5], "the syslog stamp's pre-check: the MAC is masked after it");
+        assertFalse(passed[7], "the clock rule's pre-check after the date and MAC rules");
+        assertEquals(m.maskPlain(line), m.mask(line));
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The masker's rule ends with a fast form ({@link LineMasker#uuidEnd}) give their references' answers at every position. */
+/**
+ * The masker's rule ends with a fast form ({@link LineMasker#uuidEnd}, {@link LineMasker#macEnd}) give their
+ * references' answers at every position.
+ */
 class MaskerEndsTest {
     @Test
     void uuidEndIsTheReferenceAtEveryPosition() throws IOException {
@@ -43,5 +46,42 @@ class MaskerEndsTest {
             }
         }
         assertTrue(matches > 3_000, "uuids found: " + matches);
+    }
+
+    @Test
+    void macEndIsTheReferenceAtEveryPosition() throws IOException {
+        List<String> lines = new ArrayList<>(Loghub.lines("MaskerEndsTest"));
+        SplittableRandom r = new SplittableRandom(67);
+        for (int i = 0; i < 3_000; i++) {
+            lines.add(ShapeLines.ids(r));
+            lines.add(LineMaskerTest.randomLine(r));
+        }
+        // near misses: cut, a char replaced (separator, hex digit, non-hex, non-ASCII), separators mixed, a
+        // separator put in, what follows the last group
+        for (String mac : new String[] {"d8:6c:55:fd:17:5c", "D8-6C-55-FD-17-5C"}) {
+            for (int cut = 0; cut <= mac.length(); cut++) {
+                lines.add(mac.substring(0, cut));
+                lines.add("x " + mac.substring(0, cut) + "0");
+            }
+            for (int q = 0; q < mac.length(); q++) {
+                for (char c : new char[] {':', '-', 'g', '0', 'F', '\u00e9', '_', '.'}) {
+                    lines.add("a " + mac.substring(0, q) + c + mac.substring(q + 1) + " b");
+                }
+                lines.add(mac.substring(0, q) + ":" + mac.substring(q));
+            }
+            for (String after : new String[] {"", " ", ":", "-", "a", ".", "\u00e9", ":1"}) {
+                lines.add(mac + after);
+            }
+        }
+        int matches = 0;
+        for (String line : lines) {
+            char[] cs = line.toCharArray();
+            for (int i = 0; i < cs.length; i++) {
+                int e = LineMasker.macEnd(cs, i);
+                assertEquals(LineMasker.macEndReference(cs, i), e, "at " + i + " of " + line);
+                matches += e > i ? 1 : 0;
+            }
+        }
+        assertTrue(matches > 3_000, "macs found: " + matches);
     }
 }
