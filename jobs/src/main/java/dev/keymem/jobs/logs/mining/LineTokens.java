@@ -88,8 +88,10 @@ public final class LineTokens implements Serializable {
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
     /**
      * Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value; a separator must also hold as many
-     * closing brackets of each kind as opening ones ({@link #bracketsBalance}), so that a run never takes a bracket
-     * whose other half stays in the token ({@code to=[<*>]:<*>} stays so: as one run it was {@code to=[<*>}).
+     * closing brackets of each kind ({@code ) ] }}) as opening ones, counted without regard to their order
+     * ({@link #bracketsBalance}), so {@code to=[<*>]:<*>} stays so (as one run it was {@code to=[<*>}). Angle
+     * brackets are not counted and the order is not checked: {@code Switch<<*>>:<*>} is still one run
+     * ({@code Switch<<*>}), and so is {@code k=[<*>],[<*>} ({@code k=[<*>}).
      * The reference's separator: {@link #separatorReference}.
      */
     private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<]*");
