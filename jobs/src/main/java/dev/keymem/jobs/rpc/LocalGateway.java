@@ -14,7 +14,7 @@ import java.util.List;
  * written at build time by {@link GatewayClasses} from the interface as compiled against (the jobs module's
  * {@code process-classes} phase), so they are in the jar and in the class archive. JDK 17 generates a proxy's class
  * at run time ({@code ProxyGenerator}, then the class's initializer looks up every method with
- * {@code getMethod}), which no class archive can hold: ~28 ms of CPU per file run for the four gateways.
+ * {@code getMethod}), which no class archive can hold: ~28-30 ms of CPU per file run for the four gateways.
  *
  * <p>Contract, the same as the JDK proxy's: every public non-static method of the interface (default methods
  * included) and {@code equals}, {@code hashCode} and {@code toString} call {@code handler.invoke(this, method,

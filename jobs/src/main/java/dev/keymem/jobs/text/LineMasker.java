@@ -1547,10 +1547,13 @@ public final class LineMasker implements Serializable {
          * memctl runs) a word such as {@code connected} no longer goes back to the outer loop at each switch
          * between hex letters and other letters. Within a run of hex digits the runs of digits and of hex letters are
          * counted without a branch on which the character is (session 24, mask27: a random hex id mispredicted that
-         * branch about every other character; the census pass over ids lines costs ~23% less under C1). Tried and
-         * dropped there: one tight loop per segment of one kind (digits, hex letters, other letters) and the hex run
-         * in a method of its own: faster on digits and hex ids, but 3% dearer under C1 on mix49k, kv-fixed and
-         * stack-multi lines (English words switch between hex and other letters every few characters).
+         * branch about every other character; the census pass alone over ids texts: -23% under C1, ONE rough pair).
+         * The whole mask step ({@code LogMaskCost}) is resolved only under C2 on ids (-11.6%, 2 of 2 pairs); under C1
+         * it measured +2-3% on mix49k, stack-multi and kv-fixed (0 of 2 pairs favouring it), unresolved against the
+         * box's noise. Tried and dropped there: one tight loop per segment of one kind (digits, hex letters, other
+         * letters) and the hex run in a method of its own: faster on digits and hex ids, but 3% dearer under C1 on
+         * mix49k, kv-fixed and stack-multi lines (English words switch between hex and other letters every few
+         * characters), the same C1 +2-3% the kept form shows, so that choice is unresolved both ways.
          */
         private void count(char[] s, boolean[] open) {
             byte[] t = bits(open);

@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
  * Then a token is a wildcard when it holds a placeholder or a digit and, once its placeholders are
  * removed, no letter ({@code <NUM>}, {@code (<NUM>)}, {@code [<IP>]:<NUM>}, ...); other tokens keep their text
  * with placeholders ({@code uid=<*>}, {@code onExtend:<*>}).
+ *
+ * <p>Not thread-safe: one instance per thread (each miner owns one). The last masked line and its chars are kept
+ * in two plain fields written one after the other, so a second thread could see the new line with the old chars.
  */
 public final class LineTokens implements Serializable {
     private static final long serialVersionUID = 1L;
