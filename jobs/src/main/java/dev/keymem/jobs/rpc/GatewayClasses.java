@@ -28,7 +28,9 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.Type;
  * exception handling (a {@code RuntimeException}, an {@code Error} or a declared checked exception thrown as is,
  * anything else wrapped in an {@code UndeclaredThrowableException}). {@code equals}, {@code hashCode} and
  * {@code toString} are {@link LocalGateway}'s. The classes follow the interfaces as compiled against, at every
- * build; a type in a signature that is not public fails the build.
+ * build; a type in a signature that is not public fails the build. An interface that declares a method with
+ * covariant return types (where the JDK writes one method per return type) gets no class: it says so in the build's
+ * output and {@link LocalGateway#of} makes the JDK proxy for it (none of Flink 2.2.1's gateways has one).
  */
 public final class GatewayClasses {
     private static final String BASE = Type.getInternalName(LocalGateway.class);
