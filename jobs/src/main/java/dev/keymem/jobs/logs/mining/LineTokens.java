@@ -1234,7 +1234,17 @@ public final class LineTokens implements Serializable {
      * else a copy of it with the protected spaces (the caller's array is never written).
      */
     static char[] protectQuoted(char[] s, int from) {
-        boolean copied = false;
+        char[] changed = protectQuoted(s, from, false);
+        return changed == null ? s : changed;
+    }
+
+    /**
+     * The spaces inside each {@link #QUOTED} match of {@code s[from, s.length)} made no-break spaces, in {@code s}
+     * itself ({@code inPlace}) or in a copy made at the first such space; the array written, or null where none was.
+     */
+    private static char[] protectQuoted(char[] s, int from, boolean inPlace) {
+        boolean writable = inPlace;
+        boolean changed = false;
         int n = s.length;
         int i = indexOfQuote(s, from);
         while (i >= 0 && i < n) {
@@ -1250,11 +1260,12 @@ public final class LineTokens implements Serializable {
             if (run >= 1 && run <= 64 && k < n && s[k] == '"') {
                 for (int j = i + 1; j < k; j++) {
                     if (s[j] == ' ') {
-                        if (!copied) {
+                        if (!writable) {
                             s = s.clone();
-                            copied = true;
+                            writable = true;
                         }
                         s[j] = '\u00a0';
+                        changed = true;
                     }
                 }
                 i = indexOfQuote(s, k + 1);
@@ -1262,7 +1273,7 @@ public final class LineTokens implements Serializable {
                 i = indexOfQuote(s, i + 1);
             }
         }
-        return s;
+        return changed ? s : null;
     }
 
     /**
@@ -1456,32 +1467,7 @@ public final class LineTokens implements Serializable {
      * match made no-break spaces. Whether any was (tests compare the two).
      */
     static boolean protectQuoted(char[] s) {
-        boolean changed = false;
-        int n = s.length;
-        int i = indexOfQuote(s, 0);
-        while (i >= 0 && i < n) {
-            int k = i + 1;
-            while (k < n && k - i - 1 < 65) {
-                char c = s[k];
-                if (c == '"' || c == '<' || c == '>') {
-                    break;
-                }
-                k++;
-            }
-            int run = k - i - 1;
-            if (run >= 1 && run <= 64 && k < n && s[k] == '"') {
-                for (int j = i + 1; j < k; j++) {
-                    if (s[j] == ' ') {
-                        s[j] = '\u00a0';
-                        changed = true;
-                    }
-                }
-                i = indexOfQuote(s, k + 1);
-            } else {
-                i = indexOfQuote(s, i + 1);
-            }
-        }
-        return changed;
+        return protectQuoted(s, 0, true) != null;
     }
 
     private static int indexOfQuote(char[] s, int from) {
