@@ -7,7 +7,8 @@ n of each side; rates = records / median CPU s (and records / min CPU s of the a
 for inputs under 1,000 records (start-up runs); change = after median / before median - 1; "pairs after lower" = the
 rounds in which the after run cost less CPU than the before run of the same round, of the rounds that have both;
 outputs "identical" when every run's sorted-output md5 is one value, else "DIFFER [before md5s] [after md5s]".
-Failed runs (RC != 0) count in no column; they are listed under the table. Below the table: the rounds' time span
+Failed runs (RC != 0) count in no column; they are listed under the table. A log may hold several series (the
+script appends): a round pairs with the same round label of its own series (its `# compare-builds` header). Below the table: the rounds' time span
 and the load average's range."""
 import statistics
 import sys
@@ -21,6 +22,7 @@ def rate(records, cpu):
 
 def main(paths):
     order, rows, loads, failed, stamps = [], {}, [], [], []
+    series = 0  # a '# compare-builds' header starts a series: round labels pair within one series
     for path in paths:
         with open(path, encoding='utf-8') as f:
             for line in f:
@@ -29,6 +31,8 @@ def main(paths):
                     continue
                 if p[0] == '#':
                     stamps.append(line.strip())
+                    if len(p) > 1 and p[1] == 'compare-builds':
+                        series += 1
                 elif p[0] == 'load' and len(p) >= 5:
                     loads.append(float(p[4]))
                 elif p[0] == 'run' and len(p) == 11:
@@ -41,8 +45,7 @@ def main(paths):
                         failed.append(f'{job} {name} round {rnd} {side}: rc {rc}')
                         continue
                     r = rows[key]
-                    # a round label met again (logs read as one series) is kept apart by its log
-                    r[side][(path, rnd)] = round(float(user) + float(sys_), 2)
+                    r[side][(path, series, rnd)] = round(float(user) + float(sys_), 2)
                     r['md5'][side].add(md5)
     print('| job | input | records | before CPU s (median, min, n) | after CPU s (median, min, n) | before /CPU-s '
           '| after /CPU-s | after best | change | pairs after lower | outputs |')
