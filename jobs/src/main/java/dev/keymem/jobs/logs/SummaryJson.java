@@ -639,9 +639,9 @@ final class SummaryJson {
 
     /**
      * For tests: {@code s.substring(from, to)} written as a JSON string after {@code before} (ASCII, no escapes) by
-     * the one-pass Latin-1 form, or by the two-pass reference ({@code twoPass}); the text, the UTF-8 bytes beyond
-     * one a char, and the capacity at the start ({@code capacity}, to put the text's end near it); null where the
-     * Latin-1 form declines (a char from U+0100 on).
+     * the one-pass Latin-1 form, or by the two-pass reference ({@code twoPass}), into a text of {@code capacity}
+     * bytes to start with (small: escapes then grow it); returns the text, {@code '|'} and the UTF-8 bytes beyond one
+     * a char, or null where the Latin-1 form declines (a char from U+0100 on).
      */
     static String latin1ForTest(String before, String s, int from, int to, boolean twoPass, int capacity) {
         SummaryJson w = new SummaryJson(capacity);
@@ -655,7 +655,7 @@ final class SummaryJson {
         return done ? w.text() + "|" + w.extra : null;
     }
 
-    /** Scratch for {@link #latin1String}: where a string's bytes to escape are. */
+    /** Scratch for {@link #latin1StringTwoPass}: where a string's bytes to escape are. */
     private int[] escapeAt;
 
     /** Scratch for a string's chars from its first escape on. */
