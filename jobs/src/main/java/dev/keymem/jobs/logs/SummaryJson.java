@@ -436,9 +436,91 @@ final class SummaryJson {
 
     /**
      * {@link #latin1String(String, int, int)} of chars {@code [from, to)} of {@code s}, whose {@link #latin1Bytes}
-     * are {@code bytes}.
+     * are {@code bytes}: one pass, the bytes not {@link #PLAIN} found eight a step (one {@code long} read and the
+     * word operations of {@link #nextStop}, inline: C1, the log job's JIT, inlines no call of that size), each
+     * escape written as it is found, after one copy of the run before it ({@code '?'}s and bytes above 0x7F stay in
+     * their run). The two-pass form ({@link #latin1StringTwoPass}: {@link #nextStop} over the whole string noting the
+     * escapes, then a copy of each run between them) made a call of {@code nextStop} at each byte not plain, noted
+     * each escape in an array and read it back: a JSON text inside a line (json-long) has an escaped quote every few
+     * bytes, a stack trace two escapes a frame. SummaryJsonTest compares the two forms.
+     *
+     * <p>Room: from {@code o}, the text holds {@code (to - run) + 1} bytes (the bytes from the run on as they are
+     * and the closing quote); an escape takes up to 5 more and grows it first.
      */
     private boolean latin1String(String s, byte[] bytes, int from, int to) {
+        final long quotes = ONES * '"';
+        final long backslashes = ONES * '\\';
+        final long marks = ONES * '?';
+        final long spaces = ONES * 0x20;
+        byte[] b = bytes;
+        room(to - from + 2);
+        byte[] l = lat;
+        int o = len;
+        l[o++] = '"';
+        int high = 0;
+        int run = from; // the bytes [run, i) are plain or '?' or above 0x7F: copied as they are at the next escape
+        int i = from;
+        while (true) {
+            long m = 0;
+            for (; i + 8 <= to; i += 8) {
+                long w = (long) LONGS.get(b, i);
+                m = w & HIGHS | (w - spaces) & ~w & HIGHS | zeros(w ^ quotes) | zeros(w ^ backslashes)
+                        | zeros(w ^ marks);
+                if (m != 0) {
+                    break;
+                }
+            }
+            if (m != 0) {
+                i += (int) ((((m & -m) >>> 7) * LANES) >>> 56); // numberOfTrailingZeros(m) >>> 3
+            } else {
+                while (i < to && LATIN1[b[i] & 0xff] == PLAIN) {
+                    i++;
+                }
+                if (i == to) {
+                    break;
+                }
+            }
+            int ch = b[i] & 0xff;
+            byte kind = LATIN1[ch];
+            if (kind == ESCAPED) {
+                int need = o + (to - run) + 6;
+                if (need > l.length) {
+                    l = lat = Arrays.copyOf(l, Math.max(need, 2 * l.length));
+                }
+                System.arraycopy(b, run, l, o, i - run);
+                o += i - run;
+                char esc = ESCAPE[ch];
+                l[o++] = '\\';
+                if (esc != 'u') {
+                    l[o++] = (byte) esc;
+                } else {
+                    l[o++] = 'u';
+                    l[o++] = '0';
+                    l[o++] = '0';
+                    l[o++] = (byte) HEX[ch >> 4];
+                    l[o++] = (byte) HEX[ch & 0xf];
+                }
+                run = i + 1;
+            } else if (kind == HIGH) {
+                high++;
+            } else if (s.charAt(i) != '?') {
+                return false;
+            }
+            i++;
+        }
+        System.arraycopy(b, run, l, o, to - run);
+        o += to - run;
+        l[o++] = '"';
+        extra += high;
+        len = o;
+        return true;
+    }
+
+    /**
+     * {@link #latin1String(String, byte[], int, int)}'s reference, the two-pass form: {@link #nextStop} over the
+     * string noting the escapes, then the runs between them copied.
+     */
+    private boolean latin1StringTwoPass(String s, byte[] bytes, int from, int to) {
         byte[] b = bytes;
         byte[] cls = LATIN1;
         int[] at = escapeAt;
@@ -555,7 +637,25 @@ final class SummaryJson {
         return to;
     }
 
-    /** Scratch for {@link #latin1String}: where a string's bytes to escape are. */
+    /**
+     * For tests: {@code s.substring(from, to)} written as a JSON string after {@code before} (ASCII, no escapes) by
+     * the one-pass Latin-1 form, or by the two-pass reference ({@code twoPass}), into a text of {@code capacity}
+     * bytes to start with (small: escapes then grow it); returns the text, {@code '|'} and the UTF-8 bytes beyond one
+     * a char, or null where the Latin-1 form declines (a char from U+0100 on).
+     */
+    static String latin1ForTest(String before, String s, int from, int to, boolean twoPass, int capacity) {
+        SummaryJson w = new SummaryJson(capacity);
+        w.lat = new byte[Math.max(before.length(), capacity)];
+        w.raw(before);
+        byte[] b = latin1Bytes(s);
+        if (b == null) {
+            return null;
+        }
+        boolean done = twoPass ? w.latin1StringTwoPass(s, b, from, to) : w.latin1String(s, b, from, to);
+        return done ? w.text() + "|" + w.extra : null;
+    }
+
+    /** Scratch for {@link #latin1StringTwoPass}: where a string's bytes to escape are. */
     private int[] escapeAt;
 
     /** Scratch for a string's chars from its first escape on. */

@@ -379,8 +379,9 @@ final class Cl100kBpe {
      * The prefix decides where its chars are all ASCII, the limit is reached in it, and after {@code stop},
      * the end of the piece that reached the limit, a char that is no white space comes at some {@code q} with
      * {@code q + 2 < window}: {@link #pieceEnd(byte[], int)} reads at most two chars past a piece that is no white
-     * space and a white-space run up to its first other char, so no piece up to {@code stop} read a char at or past
-     * {@code window}, and the pieces, ids and cut are those of the whole text (the ASCII path's; where a later char is
+     * space (two only for a piece of a lone {@code '}: its contraction test reads the char after the next; every
+     * other such piece reads at most the one char after it) and a white-space run up to its first other char, so no
+     * piece up to {@code stop} read a char at or past {@code window}, and the pieces, ids and cut are those of the whole text (the ASCII path's; where a later char is
      * not ASCII, the char path's, which gives the same ids and, its decoded prefix being these ASCII chars, the same
      * text). {@code withText} false: the text kept is not made (null). {@code EncodeFastFormsTest} compares this with
      * {@link Tokenizer#cutUncachedReference} at windows of every size around the cut.
@@ -738,7 +739,12 @@ final class Cl100kBpe {
 
     /**
      * {@link #pieceEndAscii} (the reference) with each char's class read from one table ({@link #ASCII_CLASS}) instead
-     * of the class tests; {@code t} holds ASCII bytes only.
+     * of the class tests; {@code t} holds ASCII bytes only. Reads past the piece it returns: for a piece that is no
+     * white space, the char after it (which ends its letter, digit or punctuation run, or, for a one-char piece, is
+     * the next char's class looked at first) and, only for a piece of a lone {@code '}, also the char after that one
+     * (the {@code 've}/{@code 'll}/{@code 're} test reads {@code t[i + 2]}; its result is then false whatever that
+     * char is, since the char between is no letter): at most two chars read, and the piece's end depends on at most
+     * one char past it; for a white-space piece, the run of white space after it and the first other char.
      */
     static int pieceEnd(byte[] t, int i) {
         byte[] cls = ASCII_CLASS;

@@ -273,6 +273,47 @@ class SummaryJsonTest {
         return b.toString();
     }
 
+    /**
+     * The one-pass Latin-1 string writer against the two-pass one it replaced (text, UTF-8 bytes beyond one a char,
+     * and whether it declines): every kind of byte (plain, each escape, {@code '?'} for itself and for a char from
+     * U+0100 on, above 0x7F) at every place of strings up to 70 chars, any substring, after a prefix of 0-9 chars,
+     * into a text of 1-80 bytes to start with (so escapes grow it at every place); and runs of escapes and long plain
+     * runs between them.
+     */
+    @Test
+    void latin1OnePassIsTheTwoPassForm() {
+        char[] kinds = {'a', ' ', '~', 0x7f, '"', '\\', '\n', '\t', '\r', 0x1f, 0, 0x0b, '?', 0x80, 0xe9, 0xff, 0x20,
+            '<', '*', '>', '\u013f', '\u4e3f', '\u2028'};
+        SplittableRandom r = new SplittableRandom(53);
+        int declined = 0;
+        int escaped = 0;
+        for (int n = 0; n < 60_000; n++) {
+            StringBuilder b = new StringBuilder();
+            int len = r.nextInt(71);
+            int mode = r.nextInt(3); // 0: sparse stops, 1: dense stops, 2: a run of escapes
+            for (int i = 0; i < len; i++) {
+                boolean stop = mode == 1 ? r.nextInt(2) == 0 : r.nextInt(12) == 0;
+                char c = stop ? kinds[r.nextInt(kinds.length)] : (char) ('a' + r.nextInt(26));
+                if (c >= 0x100 && r.nextInt(4) != 0) {
+                    c = '"';
+                }
+                b.append(mode == 2 && i > len / 3 && i < len / 2 ? '\n' : c);
+            }
+            String t = b.toString();
+            int from = r.nextInt(t.length() + 1);
+            int to = from + r.nextInt(t.length() - from + 1);
+            String before = "x".repeat(r.nextInt(10));
+            int capacity = 1 + r.nextInt(80);
+            String want = SummaryJson.latin1ForTest(before, t, from, to, true, capacity);
+            assertEquals(want, SummaryJson.latin1ForTest(before, t, from, to, false, capacity),
+                    t + " " + from + ".." + to + " cap " + capacity);
+            declined += want == null ? 1 : 0;
+            escaped += want != null && want.indexOf('\\') >= 0 ? 1 : 0;
+        }
+        assertTrue(declined > 2_000, "declined: " + declined);
+        assertTrue(escaped > 20_000, "escaped: " + escaped);
+    }
+
     @Test
     void nextStopIsThePlainLoops() {
         // every class of byte (plain, escaped, '?', above 0x7F) at every place of texts 0-40 bytes long, any start

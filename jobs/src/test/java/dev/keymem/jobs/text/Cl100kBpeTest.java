@@ -304,6 +304,50 @@ class Cl100kBpeTest {
         }
     }
 
+    /**
+     * What {@code pieceEnd(byte[], int)}'s doc says it reads (and {@code encodeAsciiPrefix}'s window margin leans on):
+     * a piece that is no white space ends where it ends whatever the chars from one past its end on are (the text cut
+     * there, or those chars replaced), so two past is a bound with room; and one past is needed (many pieces end
+     * elsewhere once their next char changes). Random ASCII texts of letters, digits, contraction letters,
+     * apostrophes, white space and punctuation, at every offset.
+     */
+    @Test
+    void aPieceThatIsNoWhiteSpaceDependsOnOneCharPastIt() {
+        String alphabet = "ab'sdmtlvreSLVRE1 \t\n\r.:(),<*>_-";
+        SplittableRandom r = new SplittableRandom(61);
+        int needsOne = 0;
+        int pieces = 0;
+        for (int n = 0; n < 40_000; n++) {
+            byte[] t = new byte[1 + r.nextInt(12)];
+            for (int k = 0; k < t.length; k++) {
+                t[k] = (byte) alphabet.charAt(r.nextInt(alphabet.length()));
+            }
+            for (int i = 0; i < t.length; i++) {
+                int end = Cl100kBpe.pieceEnd(t, i);
+                int c = t[i];
+                if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                    continue;
+                }
+                pieces++;
+                int keep = Math.min(t.length, end + 1);
+                String at = new String(t, java.nio.charset.StandardCharsets.US_ASCII) + " at " + i;
+                assertEquals(end, Cl100kBpe.pieceEnd(java.util.Arrays.copyOf(t, keep), i), at);
+                byte[] u = t.clone();
+                for (int k = keep; k < u.length; k++) {
+                    u[k] = (byte) alphabet.charAt(r.nextInt(alphabet.length()));
+                }
+                assertEquals(end, Cl100kBpe.pieceEnd(u, i), at);
+                if (end < t.length) {
+                    byte[] v = t.clone();
+                    v[end] = t[end] == 'a' ? (byte) '.' : (byte) 'a';
+                    needsOne += Cl100kBpe.pieceEnd(v, i) != end ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(pieces > 100_000, "pieces: " + pieces);
+        assertTrue(needsOne > 10_000, "pieces whose end needs the char after it: " + needsOne);
+    }
+
     @Test
     void asciiBytesOnlyForAsciiTexts() {
         assertArrayEquals(new byte[] {'a', '?', 'b'}, Cl100kBpe.asciiBytes("a?b"));
