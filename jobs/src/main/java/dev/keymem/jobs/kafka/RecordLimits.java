@@ -102,7 +102,7 @@ public record RecordLimits(int maxRecordBytes, int maxTextBytes, int maxOutputBy
     /**
      * Java serialization writes a {@link Form} in its place (a job graph carries the limits in its functions). A
      * record is read back through {@code ObjectInputStream}'s record path, whose first use in a JVM builds the
-     * method handles of the canonical constructor and of the stream fields (~11 ms of a 20-line log run's CPU,
+     * method handles of the canonical constructor and of the stream fields (~14 ms of a 20-line log run's CPU,
      * docs/benchmarks.md, "Start-up, round 24"); a plain class is read by the ordinary path. Read back, the form
      * gives the record through the canonical constructor, so the same checks apply.
      */
