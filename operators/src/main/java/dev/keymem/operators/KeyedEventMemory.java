@@ -11,6 +11,9 @@ import dev.keymem.state.EventEntrySerializer;
 import dev.keymem.state.EventStatePiece;
 import dev.keymem.state.EventStateSerializer;
 import dev.keymem.state.StateFrame;
+import java.io.InvalidObjectException;
+import java.io.ObjectStreamException;
+import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -77,6 +80,55 @@ public final class KeyedEventMemory {
 
         private static IllegalArgumentException invalid(String message) {
             return new IllegalArgumentException(message);
+        }
+
+        /**
+         * Java serialization writes a {@link Form} in its place (the settings travel in the job graph's functions).
+         * A record is read back through {@code ObjectInputStream}'s record path, whose first use in a JVM builds
+         * method handles for the canonical constructor and the stream fields (a few ms of a file run's start-up,
+         * docs/benchmarks.md, "Start-up, round 24"); a plain class takes the ordinary path. Read back, the form gives
+         * the record through the canonical constructor, so the same checks apply.
+         */
+        @Serial
+        private Object writeReplace() {
+            return new Form(keyTtl, rowTtl, emitEvents, top, maxTerms, maxPayload, cacheBytes);
+        }
+
+        /** The serial form of {@link Settings}: its seven components. */
+        static final class Form implements Serializable {
+            @Serial
+            private static final long serialVersionUID = 1L;
+
+            private final Duration keyTtl;
+            private final Duration rowTtl;
+            private final boolean emitEvents;
+            private final int top;
+            private final int maxTerms;
+            private final int maxPayload;
+            private final long cacheBytes;
+
+            Form(Duration keyTtl, Duration rowTtl, boolean emitEvents, int top, int maxTerms, int maxPayload,
+                 long cacheBytes) {
+                this.keyTtl = keyTtl;
+                this.rowTtl = rowTtl;
+                this.emitEvents = emitEvents;
+                this.top = top;
+                this.maxTerms = maxTerms;
+                this.maxPayload = maxPayload;
+                this.cacheBytes = cacheBytes;
+            }
+
+            /** The record, or an {@link InvalidObjectException} (as the record path throws) where its checks fail. */
+            @Serial
+            private Object readResolve() throws ObjectStreamException {
+                try {
+                    return new Settings(keyTtl, rowTtl, emitEvents, top, maxTerms, maxPayload, cacheBytes);
+                } catch (RuntimeException e) {
+                    InvalidObjectException invalid = new InvalidObjectException(e.getMessage());
+                    invalid.initCause(e);
+                    throw invalid;
+                }
+            }
         }
     }
 

@@ -3,8 +3,16 @@ package dev.keymem.jobs.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The one temporary directory of a memctl run, {@code memctl-COMMAND-run-XXXX} under {@code java.io.tmpdir}:
@@ -30,10 +38,37 @@ final class RunDir implements AutoCloseable {
     static RunDir create(String command) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         sweep(tmp);
-        Path d = Files.createTempDirectory(tmp, PREFIX + command + MARK);
+        Path d = createDirectory(tmp, PREFIX + command + MARK, () -> ThreadLocalRandom.current().nextLong());
         Files.writeString(d.resolve("pid"), String.valueOf(ProcessHandle.current().pid()), StandardCharsets.UTF_8);
         Files.createDirectories(d.resolve("io"));
         return new RunDir(d);
+    }
+
+    /**
+     * A new directory {@code dir/prefix + N}, N a random unsigned long in decimal, made as
+     * {@link Files#createTempDirectory(Path, String)} makes one (JDK 17's {@code TempFileHelper}): owner-only
+     * permissions ({@code rwx------}) where {@code dir} is on the default file system and it is POSIX, and another N
+     * where the name exists (the directory is made by one atomic {@link Files#createDirectory}, so an existing
+     * name, or a link put there, is never used). The one difference is where N comes from: {@code names}
+     * (memctl: {@link ThreadLocalRandom}) rather than the helper's {@link java.security.SecureRandom}, whose
+     * first use seeds the JDK's default PRNG: ~12 ms of a 20-record run's CPU, and nothing else in a run asks
+     * for one (docs/benchmarks.md, "Start-up, round 24").
+     */
+    static Path createDirectory(Path dir, String prefix, LongSupplier names) throws IOException {
+        FileAttribute<?>[] attrs = new FileAttribute<?>[0];
+        if (dir.getFileSystem() == FileSystems.getDefault()
+                && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            attrs = new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(EnumSet.of(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))};
+        }
+        while (true) {
+            Path d = dir.resolve(prefix + Long.toUnsignedString(names.getAsLong()));
+            try {
+                return Files.createDirectory(d, attrs);
+            } catch (FileAlreadyExistsException e) {
+                // taken: another name
+            }
+        }
     }
 
     /** Deletes {@code memctl-*-run-*} directories in {@code tmp} whose pid file names a process that is gone. */

@@ -1,6 +1,9 @@
 package dev.keymem.jobs.kafka;
 
 import dev.keymem.operators.Utf8Prefix;
+import java.io.InvalidObjectException;
+import java.io.ObjectStreamException;
+import java.io.Serial;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
@@ -94,5 +97,47 @@ public record RecordLimits(int maxRecordBytes, int maxTextBytes, int maxOutputBy
     /** The longest prefix of UTF-8 {@code bytes} of at most {@code n} bytes that ends on a character boundary. */
     public static String prefix(byte[] bytes, int n) {
         return Utf8Prefix.prefix(bytes, n);
+    }
+
+    /**
+     * Java serialization writes a {@link Form} in its place (a job graph carries the limits in its functions). A
+     * record is read back through {@code ObjectInputStream}'s record path, whose first use in a JVM builds the
+     * method handles of the canonical constructor and of the stream fields (~14 ms of a 20-line log run's CPU,
+     * docs/benchmarks.md, "Start-up, round 24"); a plain class is read by the ordinary path. Read back, the form
+     * gives the record through the canonical constructor, so the same checks apply.
+     */
+    @Serial
+    private Object writeReplace() {
+        return new Form(maxRecordBytes, maxTextBytes, maxOutputBytes, deadLetterValueBytes);
+    }
+
+    /** The serial form of {@link RecordLimits}: its four components. */
+    static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final int maxRecordBytes;
+        private final int maxTextBytes;
+        private final int maxOutputBytes;
+        private final int deadLetterValueBytes;
+
+        Form(int maxRecordBytes, int maxTextBytes, int maxOutputBytes, int deadLetterValueBytes) {
+            this.maxRecordBytes = maxRecordBytes;
+            this.maxTextBytes = maxTextBytes;
+            this.maxOutputBytes = maxOutputBytes;
+            this.deadLetterValueBytes = deadLetterValueBytes;
+        }
+
+        /** The record, or an {@link InvalidObjectException} (as the record path throws) where its checks fail. */
+        @Serial
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                return new RecordLimits(maxRecordBytes, maxTextBytes, maxOutputBytes, deadLetterValueBytes);
+            } catch (IllegalArgumentException e) {
+                InvalidObjectException invalid = new InvalidObjectException(e.getMessage());
+                invalid.initCause(e);
+                throw invalid;
+            }
+        }
     }
 }
