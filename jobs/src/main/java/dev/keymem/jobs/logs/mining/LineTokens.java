@@ -90,12 +90,13 @@ public final class LineTokens implements Serializable {
             "\\b(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
     /**
-     * Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value; a separator must also hold as many
-     * closing brackets of each kind ({@code ) ] }}) as opening ones, counted without regard to their order
-     * ({@link #bracketsBalance}), so {@code to=[<*>]:<*>} stays so (as one run it was {@code to=[<*>}). Angle
-     * brackets are not counted and the order is not checked: {@code Switch<<*>>:<*>} is still one run
-     * ({@code Switch<<*>}), and so is {@code k=[<*>],[<*>} ({@code k=[<*>}).
-     * The reference's separator: {@link #separatorReference}.
+     * Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value; a separator's brackets
+     * ({@code ( ) [ ] { } < >}, a {@code >} after {@code -} or {@code =} being an arrow, no bracket) must also close,
+     * kind by kind and in order, what they open, or close brackets opened before the run and open the same kinds
+     * again for after it ({@link #bracketsBalance}): {@code <*>][<*>} and {@code <*>])([<*>} join, {@code <*>]:<*>},
+     * {@code <*>)](<*>} and {@code <*>>:<*>} do not, so {@code to=[<*>]:<*>} and {@code Switch<<*>>:<*>} stay so
+     * (as one run they were {@code to=[<*>} and {@code Switch<<*>}). The reference's separator:
+     * {@link #separatorReference}.
      */
     private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<]*");
     private static final java.util.Set<String> LEVELS = java.util.Set.of("trace", "debug", "info", "notice", "warn",
@@ -1571,26 +1572,103 @@ public final class LineTokens implements Serializable {
     }
 
     /**
-     * Whether {@code s[from, to)}, the separator between two wildcards, holds as many closing brackets of each kind
-     * ({@code ) ] }}) as opening ones: only then is it part of a run ({@code <*>][<*>}, {@code <*>),(<*>} are;
-     * {@code <*>]:<*>}, {@code <*>[<*>} are not).
+     * Whether {@code s[from, to)}, the separator between two wildcards, may join them ({@link #RUN_SEPARATOR}): read
+     * in order, each bracket it closes is the last one it opened and not yet closed, of the same kind, or, where it
+     * has none open, one opened before the run; and the brackets left open are the kinds it closed that way, the last
+     * left open the first closed ({@code ][}, {@code ])([}, {@code ()} yes; {@code ]:}, {@code )](}, {@code (]},
+     * {@code >:} no). Kinds: {@code ( ) [ ] { } < >}; a {@code >} right after {@code -} or {@code =} in the
+     * separator is an arrow, no bracket ({@code <*>-><*>} joins). The definition: {@link #nestingReference}.
      */
     static boolean bracketsBalance(char[] s, int from, int to) {
-        int round = 0;
-        int square = 0;
-        int curly = 0;
+        long open = 0; // the brackets opened and not closed yet, two bits a kind, the last opened lowest
+        int opened = 0;
+        long closed = 0; // the brackets closed that the separator did not open, two bits a kind, the first lowest
+        int closedBefore = 0;
         for (int i = from; i < to; i++) {
-            char c = s[i];
-            round += c == '(' ? 1 : c == ')' ? -1 : 0;
-            square += c == '[' ? 1 : c == ']' ? -1 : 0;
-            curly += c == '{' ? 1 : c == '}' ? -1 : 0;
+            int b = bracket(s[i], i > from ? s[i - 1] : 0);
+            if (b > 0) {
+                if (opened == 32) {
+                    return nestingReference(new String(s, from, to - from)); // deeper than a long holds
+                }
+                open = open << 2 | (b - 1);
+                opened++;
+            } else if (b < 0) {
+                if (opened > 0) {
+                    if ((open & 3) != -b - 1) {
+                        return false;
+                    }
+                    open >>>= 2;
+                    opened--;
+                } else {
+                    if (closedBefore == 32) {
+                        return nestingReference(new String(s, from, to - from));
+                    }
+                    closed |= (long) (-b - 1) << 2 * closedBefore;
+                    closedBefore++;
+                }
+            }
         }
-        return round == 0 && square == 0 && curly == 0;
+        return opened == closedBefore && open == closed;
     }
 
-    /** {@link #bracketsBalance(char[], int, int)} of {@code s}'s chars. */
+    /** {@link #bracketsBalance(char[], int, int)} of {@code s}'s chars (read in place, not copied). */
     static boolean bracketsBalance(String s, int from, int to) {
-        return bracketsBalance(s.substring(from, to).toCharArray(), 0, to - from);
+        long open = 0;
+        int opened = 0;
+        long closed = 0;
+        int closedBefore = 0;
+        for (int i = from; i < to; i++) {
+            int b = bracket(s.charAt(i), i > from ? s.charAt(i - 1) : 0);
+            if (b > 0) {
+                if (opened == 32) {
+                    return nestingReference(s.substring(from, to));
+                }
+                open = open << 2 | (b - 1);
+                opened++;
+            } else if (b < 0) {
+                if (opened > 0) {
+                    if ((open & 3) != -b - 1) {
+                        return false;
+                    }
+                    open >>>= 2;
+                    opened--;
+                } else {
+                    if (closedBefore == 32) {
+                        return nestingReference(s.substring(from, to));
+                    }
+                    closed |= (long) (-b - 1) << 2 * closedBefore;
+                    closedBefore++;
+                }
+            }
+        }
+        return opened == closedBefore && open == closed;
+    }
+
+    /**
+     * {@code c}'s bracket: its kind plus one ({@code ( [ { <}: 1 to 4), negative where it closes, 0 for any other
+     * char and for a {@code >} right after {@code -} or {@code =} ({@code before}: an arrow).
+     */
+    private static int bracket(char c, char before) {
+        switch (c) {
+            case '(':
+                return 1;
+            case '[':
+                return 2;
+            case '{':
+                return 3;
+            case '<':
+                return 4;
+            case ')':
+                return -1;
+            case ']':
+                return -2;
+            case '}':
+                return -3;
+            case '>':
+                return before == '-' || before == '=' ? 0 : -4;
+            default:
+                return 0;
+        }
     }
 
     /**
@@ -1615,13 +1693,35 @@ public final class LineTokens implements Serializable {
 
     /**
      * Whether {@code piece} may join the wildcards around it: no ASCII letter, {@code \\s} or {@code <}
-     * ({@link #RUN_SEPARATOR}), and per kind of bracket as many closing as opening ones (counted one kind at a time).
+     * ({@link #RUN_SEPARATOR}), and its brackets nest ({@link #nestingReference}).
      */
     static boolean separatorReference(String piece) {
-        return RUN_SEPARATOR.matcher(piece).matches()
-                && piece.chars().filter(c -> c == '(').count() == piece.chars().filter(c -> c == ')').count()
-                && piece.chars().filter(c -> c == '[').count() == piece.chars().filter(c -> c == ']').count()
-                && piece.chars().filter(c -> c == '{').count() == piece.chars().filter(c -> c == '}').count();
+        return RUN_SEPARATOR.matcher(piece).matches() && nestingReference(piece);
+    }
+
+    /**
+     * {@link #bracketsBalance} by its definition (the reference): of {@code piece}'s brackets (a {@code >} after
+     * {@code -} or {@code =} none), each adjacent pair that opens and closes one kind taken out until none is left;
+     * what remains must be closing brackets and then the opening ones of the same kinds in mirror order
+     * ({@code ])([}: closed before the run, opened again for after it).
+     */
+    static boolean nestingReference(String piece) {
+        String b = piece.replaceAll("(?<=[-=])>", "").replaceAll("[^()\\[\\]{}<>]", "");
+        for (String before = null; !b.equals(before); ) {
+            before = b;
+            b = b.replace("()", "").replace("[]", "").replace("{}", "").replace("<>", "");
+        }
+        int n = b.length();
+        if (n % 2 != 0) {
+            return false;
+        }
+        for (int j = 0; j < n / 2; j++) {
+            int kind = ")]}>".indexOf(b.charAt(j));
+            if (kind < 0 || "([{<".indexOf(b.charAt(n - 1 - j)) != kind) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether a character ends the separator of a wildcard run ({@link #RUN_SEPARATOR}): {@code [A-Za-z\\s<]}. */

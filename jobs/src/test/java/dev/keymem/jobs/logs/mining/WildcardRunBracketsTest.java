@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,15 @@ class WildcardRunBracketsTest {
             {"k=<NUM>:<NUM>]:<NUM>", "k=<*>]:<*>"},
             {"k={<NUM>}/{<NUM>}-<NUM>", "k={<*>}-<*>"},
             {"k<NUM>a<NUM>", "k<*>a<*>"},
+            // kinds and order (session 25): angle brackets count, a closing one must close its own kind
+            {"k=Switch<<NUM>>:<NUM>", "k=Switch<<*>>:<*>"},
+            {"k=[(<NUM>)]([<NUM>])", "k=[(<*>)]([<*>])"},
+            {"k=[(<NUM>])([<NUM>)]", "k=[(<*>)]"},
+            {"k=(<NUM>)[<NUM>]", "k=(<*>)[<*>]"},
+            {"k=<NUM>-><NUM>", "k=<*>"},
+            {"k=<NUM>=><NUM>", "k=<*>"},
+            {"k=<NUM>>=<NUM>", "k=<*>>=<*>"},
+            {"k=<<NUM>>,<<NUM>>", "k=<<*>>,<<*>>"},
         };
         for (String[] c : cases) {
             String[] t = LineTokens.tokens(c[0]);
@@ -56,5 +66,46 @@ class WildcardRunBracketsTest {
             assertArrayEquals(LineTokens.tokensReference(c[0]), t, c[0]);
             assertArrayEquals(LineTokens.tokensPerToken(c[0]), t, c[0]);
         }
+    }
+
+    /**
+     * {@link LineTokens#bracketsBalance} (a stack in two longs, over a char array and over a String in place)
+     * against {@link LineTokens#nestingReference} (pairs taken out until none is left) on random separators of
+     * brackets, arrows and punctuation, short and past the 32 brackets a long holds.
+     */
+    @Test
+    void bracketsBalanceIsTheNestingReference() {
+        String chars = "()[]{}<>-=:,.";
+        SplittableRandom r = new SplittableRandom(25);
+        int joined = 0;
+        int n = 0;
+        for (int i = 0; i < 200_000; i++, n++) {
+            int len = i % 1000 == 0 ? 40 + r.nextInt(60) : r.nextInt(9);
+            StringBuilder sb = new StringBuilder("x");
+            for (int k = 0; k < len; k++) {
+                sb.append(chars.charAt(r.nextInt(i % 3 == 0 ? 8 : chars.length())));
+            }
+            String s = sb.append('y').toString();
+            boolean want = LineTokens.nestingReference(s.substring(1, s.length() - 1));
+            assertEquals(want, LineTokens.bracketsBalance(s.toCharArray(), 1, s.length() - 1), s);
+            assertEquals(want, LineTokens.bracketsBalance(s, 1, s.length() - 1), s);
+            joined += want ? 1 : 0;
+        }
+        // deep ones: 40 kinds closed before the run and opened again after it, and 40 nested in the separator
+        StringBuilder close = new StringBuilder();
+        StringBuilder open = new StringBuilder();
+        for (int k = 0; k < 40; k++) {
+            int kind = (k * 7) % 4;
+            close.append(")]}>".charAt(kind));
+            open.insert(0, "([{<".charAt(kind));
+        }
+        for (String s : new String[] {close + ":" + open, open + ":" + close, close + ":" + open + ")",
+            close.substring(1) + open, open.toString()}) {
+            boolean want = LineTokens.nestingReference(s);
+            assertEquals(want, LineTokens.bracketsBalance(s.toCharArray(), 0, s.length()), s);
+            assertEquals(want, LineTokens.bracketsBalance(s, 0, s.length()), s);
+        }
+        assertTrue(LineTokens.bracketsBalance(close + ":" + open, 0, 81));
+        assertTrue(joined > n / 10 && joined < n, joined + " of " + n);
     }
 }
