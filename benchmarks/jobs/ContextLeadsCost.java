@@ -100,8 +100,8 @@ public class ContextLeadsCost {
             out.append(String.format(" %s %.1f", names[v], min[v] / 1e6));
         }
         System.out.println(out);
-        System.out.printf("checks: sort %d sorted %d front %d dedupe %d escape %d%n", sums[0], sums[1], sums[2], sums[3],
-                sums[4]);
+        System.out.printf("checks: sort %d sorted %d front %d dedupe %d escape %d%n", sums[0], sums[1], sums[2],
+                sums[3], sums[4]);
     }
 
     static boolean isAscii(String s) {
