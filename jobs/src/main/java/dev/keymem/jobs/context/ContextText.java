@@ -224,9 +224,10 @@ final class ContextText implements Serializable {
      * {@link #words} of {@code text}, kept for the next time the same text comes (repeated messages: the
      * same words and vector as analysing it again, the analysis being a function of the text). Texts of more
      * than {@link #SHORT_CHARS} chars are looked up (hashed, compared) and kept only while such texts repeat:
-     * after a window of {@link #LONG_WINDOW} of them without one found, the next {@link #LONG_SKIPPED_WINDOWS}
-     * windows skip the table (long free texts mostly come once: hashing each was work for nothing), then a
-     * window looks them up and keeps them again. The same analysis whichever way (tests compare).
+     * after a window of {@link #LONG_WINDOW} of them with fewer than {@link #LONG_FOUND_MIN} found, the next
+     * {@link #LONG_SKIPPED_WINDOWS} windows skip the table (long free texts mostly come once: hashing and keeping
+     * each was work for nothing), then a window looks them up and keeps them again. The same analysis whichever way
+     * (tests compare).
      */
     Analysed analyse(String text) {
         return analyse(text, false);
@@ -255,7 +256,7 @@ final class ContextText implements Serializable {
         if (counted) {
             longFound += a != null ? 1 : 0;
             if (++longLooked == LONG_WINDOW) {
-                longSkip = longFound == 0 ? LONG_SKIPPED_WINDOWS * LONG_WINDOW : 0;
+                longSkip = longFound < LONG_FOUND_MIN ? LONG_SKIPPED_WINDOWS * LONG_WINDOW : 0;
                 longLooked = 0;
                 longFound = 0;
             }
@@ -279,9 +280,16 @@ final class ContextText implements Serializable {
 
     /** Texts longer than this many chars are kept only while they repeat ({@link #analyse}). */
     static final int SHORT_CHARS = 64;
-    /** Long texts a window of {@link #analyse} counts; windows skipped after one without a long text found. */
+    /** Long texts a window of {@link #analyse} counts; windows skipped after one finding too few of them. */
     static final int LONG_WINDOW = 1024;
     static final int LONG_SKIPPED_WINDOWS = 7;
+    /**
+     * Long texts a window must find for the next to look them up: one in eight. A long text's lookup (its hash, and
+     * its put where missed) costs about half what a find saves (its words), so looking up pays only where about one
+     * in two is found; windows finding a few repeats by chance (session 25: 1.3% of longtext's long texts) paid more
+     * than they saved. One in eight is well under that break-even: inputs whose long texts do repeat keep the table.
+     */
+    static final int LONG_FOUND_MIN = LONG_WINDOW / 8;
     /** Long texts looked up and found in the current window; long texts still to skip the table. */
     private transient int longLooked;
     private transient int longFound;

@@ -70,4 +70,32 @@ class ContextTextCacheTest {
             assertEquals(0, t.longSkip());
         }
     }
+
+    /**
+     * A window that finds {@code found} of its long texts again (the rest new), then whether the next windows skip
+     * the table; every analysis compared with a fresh instance's.
+     */
+    private static int skipAfterWindowFinding(int found) {
+        SplittableRandom r = new SplittableRandom(11);
+        ContextText t = new ContextText(64);
+        ContextText ref = new ContextText(64);
+        String repeated = longText(r, -1);
+        long serial = 0;
+        for (int i = 0; i < ContextText.LONG_WINDOW; i++) {
+            assertEquals(0, t.longSkip());
+            // the first text of the window is the repeated one, found again by the next found texts
+            same(t, ref, i <= found ? repeated : longText(r, serial++));
+        }
+        return t.longSkip();
+    }
+
+    @Test
+    void aWindowFindingFewerThanTheMinimumSkipsTheNextWindows() {
+        assertEquals(128, ContextText.LONG_FOUND_MIN);
+        assertEquals(ContextText.LONG_SKIPPED_WINDOWS * ContextText.LONG_WINDOW, skipAfterWindowFinding(0));
+        assertEquals(ContextText.LONG_SKIPPED_WINDOWS * ContextText.LONG_WINDOW,
+                skipAfterWindowFinding(ContextText.LONG_FOUND_MIN - 1));
+        assertEquals(0, skipAfterWindowFinding(ContextText.LONG_FOUND_MIN));
+        assertEquals(0, skipAfterWindowFinding(ContextText.LONG_WINDOW - 1));
+    }
 }
