@@ -29,13 +29,38 @@ import java.util.List;
  * "tokens" ({@code LineTokens.mask}, the whole step: host rules, census, masker, later rules, identifiers). A hash
  * of the masked lines is printed, to compare builds' outputs. Package-private members are reached by reflection.
  * Usage: java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp memctl.jar benchmarks/jobs/MaskStepCost.java FILE PASSES
- * (C1 alone, as ./memctl runs a log file of under a million lines).
+ * (C1 alone, as ./memctl runs a log file of under a million lines). {@code MaskStepPair} runs two builds' passes
+ * in one JVM, alternated.
  */
 public class MaskStepCost {
     public static void main(String[] a) throws Throwable {
-        List<String> lines = Files.readAllLines(Path.of(a[0]));
+        MaskStepCost cost = new MaskStepCost(a[0]);
         int passes = Integer.parseInt(a[1]);
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[][] t = new long[3][passes];
+        long[] last = null;
+        for (int p = 0; p < passes; p++) {
+            last = cost.pass();
+            for (int k = 0; k < 3; k++) {
+                t[k][p] = last[k];
+            }
+        }
+        System.out.printf("%s: %d messages; census %.1f, masker %.1f, tokens %.1f CPU ms (min of passes 3-%d);"
+                + " hashes masker %016x tokens %016x%n", Path.of(a[0]).getFileName(), cost.ms.length,
+                min(t[0]), min(t[1]), min(t[2]), passes, last[3], last[4]);
+    }
+
+    private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    private final boolean[] open;
+    private final String[] ms;
+    private final char[][] chars;
+    private final LineMasker masker = new LineMasker();
+    private final LineTokens tokens = new LineTokens();
+    /** Read by no one: keeps the census pass from being dropped. */
+    public long sink;
+
+    /** The messages of {@code file} (see the class doc), ready for {@link #pass}. */
+    public MaskStepCost(String file) throws Throwable {
+        List<String> lines = Files.readAllLines(Path.of(file));
         RecordParser<LogLine> parser = LogSummaryJob.parser(null);
         MethodHandle mined = handle("dev.keymem.jobs.logs.mining.JsonLogFields", "mined",
                 MethodType.methodType(String.class, String.class));
@@ -43,7 +68,7 @@ public class MaskStepCost {
                 MethodType.methodType(String.class, String.class));
         Field openField = LineTokens.class.getDeclaredField("OPEN");
         openField.setAccessible(true);
-        boolean[] open = (boolean[]) openField.get(null);
+        open = (boolean[]) openField.get(null);
         List<String> msgs = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String text;
@@ -56,45 +81,40 @@ public class MaskStepCost {
             String m = (String) mined.invoke(text);
             msgs.add((String) values.invoke(m != null ? m : text));
         }
-        String[] ms = msgs.toArray(new String[0]);
-        char[][] chars = new char[ms.length][];
+        ms = msgs.toArray(new String[0]);
+        chars = new char[ms.length][];
         for (int i = 0; i < ms.length; i++) {
             chars[i] = ms[i].toCharArray();
         }
-        LineMasker masker = new LineMasker();
-        LineTokens tokens = new LineTokens();
-        long[][] t = new long[3][passes];
-        long sink = 0;
-        long maskerHash = 0;
-        long tokensHash = 0;
+    }
+
+    /** One pass of each part: thread CPU ns of census, masker, tokens, then the masker's and tokens' hashes. */
+    public long[] pass() {
+        long[] r = new long[5];
         String[] out = new String[1];
-        for (int p = 0; p < passes; p++) {
-            long t0 = mx.getCurrentThreadCpuTime();
-            for (char[] cs : chars) {
-                sink += RegexScan.Starts.ofWithCensus(cs, open).tokenChecks();
-            }
-            t[0][p] = mx.getCurrentThreadCpuTime() - t0;
-            t0 = mx.getCurrentThreadCpuTime();
-            long h = 0;
-            for (int i = 0; i < ms.length; i++) {
-                char[] cs = chars[i];
-                RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, open);
-                char[] r = masker.maskChars(ms[i], cs, out, starts);
-                h = h * 31 + Arrays.hashCode(r);
-            }
-            t[1][p] = mx.getCurrentThreadCpuTime() - t0;
-            maskerHash = h;
-            t0 = mx.getCurrentThreadCpuTime();
-            h = 0;
-            for (String m : ms) {
-                h = h * 31 + tokens.mask(m).hashCode();
-            }
-            t[2][p] = mx.getCurrentThreadCpuTime() - t0;
-            tokensHash = h;
+        long t0 = mx.getCurrentThreadCpuTime();
+        for (char[] cs : chars) {
+            sink += RegexScan.Starts.ofWithCensus(cs, open).tokenChecks();
         }
-        System.out.printf("%s: %d messages; census %.1f, masker %.1f, tokens %.1f CPU ms (min of passes 3-%d);"
-                + " hashes masker %016x tokens %016x (%d)%n", Path.of(a[0]).getFileName(), ms.length,
-                min(t[0]), min(t[1]), min(t[2]), passes, maskerHash, tokensHash, sink & 1);
+        r[0] = mx.getCurrentThreadCpuTime() - t0;
+        t0 = mx.getCurrentThreadCpuTime();
+        long h = 0;
+        for (int i = 0; i < ms.length; i++) {
+            char[] cs = chars[i];
+            RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, open);
+            char[] m = masker.maskChars(ms[i], cs, out, starts);
+            h = h * 31 + Arrays.hashCode(m);
+        }
+        r[1] = mx.getCurrentThreadCpuTime() - t0;
+        r[3] = h;
+        t0 = mx.getCurrentThreadCpuTime();
+        h = 0;
+        for (String m : ms) {
+            h = h * 31 + tokens.mask(m).hashCode();
+        }
+        r[2] = mx.getCurrentThreadCpuTime() - t0;
+        r[4] = h;
+        return r;
     }
 
     private static double min(long[] x) {
