@@ -14,7 +14,8 @@ import java.util.Arrays;
  * where B was lower; and whether the masked lines' hashes agree. The census part is the same code in builds that
  * do not change it: a control of the method's noise.
  * Usage: java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC benchmarks/jobs/MaskStepPair.java CLASSES JAR_A JAR_B FILE
- * PASSES WARMUP (CLASSES: {@code javac -cp JAR_A -d CLASSES benchmarks/jobs/MaskStepCost.java}).
+ * PASSES WARMUP (CLASSES: {@code javac -cp JAR_A -d CLASSES benchmarks/jobs/MaskStepCost.java}; a JAR may be a
+ * class path, {@code DIR:JAR}, to put a few classes of another form before a build's).
  */
 public class MaskStepPair {
     public static void main(String[] a) throws Throwable {
@@ -22,8 +23,13 @@ public class MaskStepPair {
         Object[] cost = new Object[2];
         Method[] pass = new Method[2];
         for (int b = 0; b < 2; b++) {
-            URLClassLoader loader = new URLClassLoader(new URL[] {classes, new File(a[1 + b]).toURI().toURL()},
-                    ClassLoader.getPlatformClassLoader());
+            String[] jar = a[1 + b].split(File.pathSeparator); // a jar, or folders and a jar, first found first
+            URL[] path = new URL[jar.length + 1];
+            path[0] = classes;
+            for (int k = 0; k < jar.length; k++) {
+                path[k + 1] = new File(jar[k]).toURI().toURL();
+            }
+            URLClassLoader loader = new URLClassLoader(path, ClassLoader.getPlatformClassLoader());
             Class<?> c = loader.loadClass("MaskStepCost");
             cost[b] = c.getConstructor(String.class).newInstance(a[3]);
             pass[b] = c.getMethod("pass");

@@ -180,34 +180,6 @@ public final class RegexScan {
     }
 
     /** {@link #splice}'s characters. */
-    /** A literal and its characters ({@link #literalChars}); the array is never written. */
-    private record Literal(String text, char[] chars) {
-    }
-
-    /**
-     * The literals {@link #spliceChars} put in place, by their hash: the callers' placeholders are a dozen
-     * constants ({@code <NUM>}, {@code <HEX>}, {@code <HOST>} ...), which fall in slots of their own. Threads
-     * share it: an entry is immutable (final fields, safely published), a lost write or a slot another literal
-     * took makes the characters again, and an entry is used only for the very String it was made from.
-     */
-    private static final Literal[] LITERALS = new Literal[64];
-
-    /**
-     * The characters of {@code literal} (read only: callers copy from it, never into it), kept across calls
-     * ({@link #LITERALS}) where {@code literal.toCharArray()} makes them at each call (the reference).
-     */
-    static char[] literalChars(String literal) {
-        Literal[] cache = LITERALS;
-        int slot = literal.hashCode() & (cache.length - 1);
-        Literal l = cache[slot];
-        if (l != null && l.text == literal) {
-            return l.chars;
-        }
-        char[] chars = literal.toCharArray();
-        cache[slot] = new Literal(literal, chars);
-        return chars;
-    }
-
     private static char[] spliceChars(char[] cs, int[] spans, int count, String literal) {
         int n = cs.length;
         int lit = literal.length();
@@ -216,17 +188,20 @@ public final class RegexScan {
             len += lit - (spans[2 * k + 1] - spans[2 * k]);
         }
         char[] out = new char[len];
-        // the literal's chars kept across calls (literalChars) and copied per match: String.getChars per match, or
-        // toCharArray per call, widens the Latin-1 literal again each time, a call chain that C1 does not reduce
-        // to a copy
-        char[] litChars = literalChars(literal);
+        // the literal's chars made once and copied per match (String.getChars per match widens the Latin-1
+        // literal again each time, a call chain that C1 does not reduce to a copy)
+        char[] litChars = count > 1 ? literal.toCharArray() : null;
         int o = 0;
         int last = 0;
         for (int k = 0; k < count; k++) {
             int from = spans[2 * k];
             System.arraycopy(cs, last, out, o, from - last);
             o += from - last;
-            System.arraycopy(litChars, 0, out, o, lit);
+            if (litChars != null) {
+                System.arraycopy(litChars, 0, out, o, lit);
+            } else {
+                literal.getChars(0, lit, out, o);
+            }
             o += lit;
             last = spans[2 * k + 1];
         }
