@@ -134,7 +134,7 @@ public final class LineMasker implements Serializable {
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,
                     RegexScan.firstChars(c -> c == '1'), AFTER_DOT,
-                    (s, i) -> s[i] == '1' && !RegexScan.before(s, i, BEFORE_DOT) && RegexScan.digits(s, i, 10)),
+                    (s, i) -> s[i] == '1' && !RegexScan.before(s, i, BEFORE_DOT), LineMasker::epochEnd),
             new Rule("(?<![\\w.<])\\d+(?:\\.\\d+)*", NUM, c -> c.maxDigitRun >= 1,
                     RegexScan.firstChars(RegexScan::digit), AFTER_DOT_LT,
                     (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_DOT_LT), LineMasker::numberEnd));
@@ -174,7 +174,8 @@ public final class LineMasker implements Serializable {
      * CJK, ...): enough, as every flagged test reads only the char and the one before it, and only their ASCII
      * class ({@link #startIsTables}).
      */
-    static final int START_BY_TABLES = 1 << 0 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 10 | 1 << 11 | 1 << 13;
+    static final int START_BY_TABLES = 1 << 0 | 1 << 3 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 10 | 1 << 11 | 1 << 12
+            | 1 << 13;
 
     static {
         for (int k = 0; k < RULE_ARRAY.length; k++) {
@@ -472,6 +473,32 @@ public final class LineMasker implements Serializable {
             return -1;
         }
         return endAtBoundary(s, k);
+    }
+
+    /**
+     * Epoch seconds or milliseconds: {@code 1\\d{9}(?:\\d{3})?(?:\\.\\d+)?} with no {@code [\\w.]} after it (the
+     * {@code [\\w.]} before it is the Start test's). Its match at a start is unique: the three digits and the
+     * fraction are taken where they are there, since without them a digit or a dot follows, which the lookahead
+     * rejects. {@code \\w} is ASCII here (no UNICODE_CHARACTER_CLASS), so no boundary is left undecided. The
+     * regex ran at every start before (session 25, mask30): an ids line's 13-digit id that starts with 1 made a
+     * String and a Matcher for the line.
+     */
+    static int epochEnd(char[] s, int i) {
+        if (s[i] != '1' || !RegexScan.digits(s, i + 1, 9)) {
+            return -1;
+        }
+        int n = s.length;
+        int e = i + 10;
+        if (RegexScan.digits(s, e, 3)) {
+            e += 3;
+        }
+        if (e + 1 < n && s[e] == '.' && RegexScan.digit(s[e + 1])) {
+            e = RegexScan.digitsEnd(s, e + 1);
+        }
+        if (e < n && (RegexScan.word(s[e]) || s[e] == '.')) {
+            return -1;
+        }
+        return e;
     }
 
     /**

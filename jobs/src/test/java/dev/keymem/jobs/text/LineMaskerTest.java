@@ -230,7 +230,7 @@ class LineMaskerTest {
                 }
             }
         }
-        assertEquals(8, flagged, "the URL, UUID, syslog, MAC, clock, 0x, hex-run and number rules");
+        assertEquals(9, flagged, "the URL, UUID, syslog, MAC, clock, 0x, hex-run, epoch and number rules");
     }
 
     /** The one-pass check of the rules that may match a masked message again equals the census' pre-checks. */
