@@ -2,36 +2,59 @@ package dev.keymem.jobs.fault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.cli.Memctl;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Review 24a F2: the built, rewritten memctl jar (keymem's and Flink's lambda sites made plain classes and Flink's
- * string concatenations inlined by {@code JarRewrite}) gives the same answers as the unrewritten classes. The log
- * job over {@code samples/logs/services.log} and the context job over {@code samples/events/users.jsonl} each run
- * twice in a child JVM, {@code memctl logs|context --input F --output O}: once on the jar that {@value
- * DurableKafkaRunIT#MEMCTL_JAR} names, with the JVM options {@link DurableKafkaRunIT#classpath()} gives its jar
- * mode, and once on the test classpath (the module's classes and the unchanged Flink jars); their sorted outputs
- * must be equal and not empty. Nothing is compared with a stored digest: a change of the jobs' answers changes
- * both sides.
+ * Review 24a F2 and 24c F5: the built, rewritten memctl jar (keymem's and Flink's lambda sites made plain classes
+ * and Flink's string concatenations inlined by {@code JarRewrite}) gives the same answers and the same dead letters
+ * as the unrewritten classes. The log job over {@code samples/logs/services.log} and the context job over {@code
+ * samples/events/users.jsonl}, each followed by lines every file run dead-letters ({@link #badLogLines}, {@link
+ * #badEventLines}: blank, not UTF-8, over {@code --max-record-bytes}, not JSON, JSON
+ * past Jackson's nesting and number limits, not an object, glued objects, text after the object, no text / user,
+ * a field of the wrong JSON type), each run twice in a child JVM, {@code memctl logs|context --input F --output O
+ * --dead-letters D}: once on the jar that {@value DurableKafkaRunIT#MEMCTL_JAR} names, with the JVM options {@link
+ * DurableKafkaRunIT#classpath()} gives its jar mode, and once on the test classpath (the module's classes and the
+ * unchanged Flink jars). Their sorted outputs must be equal and not empty; their dead letters, sorted by line, must
+ * be equal record by record (the whole dead-letter JSON: reason, topic, partition, offset, key, timestamp, value,
+ * value size), and be exactly the appended lines. Nothing is compared with a stored digest or a stored
+ * reason: a change of the jobs' answers or messages changes both sides; the rewrite changing one side fails.
  *
  * <p>It runs where the property names a jar: a plain {@code verify} (the CI's {@code .ci/run}) runs it once, in
  * the jobs module's {@code memctl-jar-it} execution after {@code package} (as {@code DurableKafkaRunIT}); a
  * failure fails the build. Without the property (a {@code -Dtest} run without {@code -Dkeymem.it.memctlJar}) it
- * skips with a printed reason. Outputs and the child JVMs' temporary files go under {@code
- * target/memctl-jar-output/}.
+ * skips with a printed reason. Inputs, outputs, dead letters and the child JVMs' temporary files go under {@code
+ * target/memctl-jar-output/} (the inputs are deleted after a passing run).
+ *
+ * <p>Left out: a line over the reader's line bound (a sixteenth of the heap: 48 MiB here), whose record is cut by
+ * {@code FileLineFormat} and dead-lettered by the same code as the line over {@code --max-record-bytes}; it cost
+ * ~1-4 CPU s a run (measured at load ~20, two pairs: a 4,003-line log run 5.6 and 7.7 CPU s, with one 50 MiB
+ * line more 9.2 and 8.4), four runs a build.
  */
 class MemctlJarOutputIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The child JVMs' heap. */
+    private static final int HEAP_MIB = 768;
 
     @Test
     @Timeout(240)
@@ -46,38 +69,187 @@ class MemctlJarOutputIT {
         Files.createDirectories(dir);
         List<String> jar = DurableKafkaRunIT.classpath();
         List<String> unrewritten = List.of("-cp", System.getProperty("java.class.path"));
-        String[][] runs = {
-            {"logs", Path.of("..", "samples", "logs", "services.log").toAbsolutePath().toString()},
-            {"context", Path.of("..", "samples", "events", "users.jsonl").toAbsolutePath().toString()}};
-        for (String[] run : runs) {
-            List<String> a = memctl(dir, run[0] + "-jar", jar, run[0], run[1]);
-            List<String> b = memctl(dir, run[0] + "-classes", unrewritten, run[0], run[1]);
-            assertFalse(b.isEmpty(), run[0] + " gave no output on the test classpath");
-            if (!a.equals(b)) {
+        Map<String, Map<Long, String>> bad = new LinkedHashMap<>();
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("logs", withBadLines(dir.resolve("logs-in.log"),
+                Path.of("..", "samples", "logs", "services.log"), badLogLines(), bad.computeIfAbsent("logs",
+                        k -> new TreeMap<>())));
+        inputs.put("context", withBadLines(dir.resolve("context-in.jsonl"),
+                Path.of("..", "samples", "events", "users.jsonl"), badEventLines(), bad.computeIfAbsent("context",
+                        k -> new TreeMap<>())));
+        for (Map.Entry<String, Path> run : inputs.entrySet()) {
+            String job = run.getKey();
+            String in = run.getValue().toString();
+            Run a = memctl(dir, job + "-jar", jar, job, in);
+            Run b = memctl(dir, job + "-classes", unrewritten, job, in);
+            assertFalse(b.output.isEmpty(), job + " gave no output on the test classpath");
+            if (!a.output.equals(b.output)) {
                 int i = 0;
-                while (i < Math.min(a.size(), b.size()) && a.get(i).equals(b.get(i))) {
+                while (i < Math.min(a.output.size(), b.output.size()) && a.output.get(i).equals(b.output.get(i))) {
                     i++;
                 }
-                throw new AssertionError(run[0] + ": the rewritten jar's sorted output (" + a.size()
-                        + " lines) differs from the unrewritten classes' (" + b.size() + ") at line " + i + ": "
-                        + (i < a.size() ? a.get(i) : "(end)") + " vs " + (i < b.size() ? b.get(i) : "(end)"));
+                throw new AssertionError(job + ": the rewritten jar's sorted output (" + a.output.size()
+                        + " lines) differs from the unrewritten classes' (" + b.output.size() + ") at line " + i + ": "
+                        + (i < a.output.size() ? a.output.get(i) : "(end)") + " vs "
+                        + (i < b.output.size() ? b.output.get(i) : "(end)"));
             }
-            System.out.println("MemctlJarOutputIT " + run[0] + ": " + a.size() + " output lines, equal");
+            Map<Long, String> expected = bad.get(job);
+            assertEquals(expected.keySet(), b.deadLetters.keySet(), job + ": the lines dead-lettered on the test "
+                    + "classpath are not the appended bad lines: " + b.deadLetters.values());
+            assertSameDeadLetters(job, a.deadLetters, b.deadLetters);
+            // the comparison itself fails where one reason differs (a mutant of the jar side's first dead letter)
+            Map<Long, JsonNode> mutant = new TreeMap<>(a.deadLetters);
+            Map.Entry<Long, JsonNode> first = a.deadLetters.entrySet().iterator().next();
+            JsonNode changed = first.getValue().deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) changed).put("reason",
+                    changed.get("reason").asText() + "!");
+            mutant.put(first.getKey(), changed);
+            assertThrows(AssertionError.class, () -> assertSameDeadLetters(job, mutant, b.deadLetters));
+            for (Map.Entry<Long, JsonNode> d : b.deadLetters.entrySet()) {
+                System.out.println("MemctlJarOutputIT " + job + " dead letter, line " + d.getKey() + " ("
+                        + expected.get(d.getKey()) + "): " + d.getValue().get("reason").asText());
+            }
+            System.out.println("MemctlJarOutputIT " + job + ": " + a.output.size() + " output lines, "
+                    + a.deadLetters.size() + " dead letters, equal");
+        }
+        for (Path in : inputs.values()) {
+            Files.deleteIfExists(in);
         }
     }
 
-    /** Runs {@code memctl JOB --input IN --output O} in a child JVM; its sorted output lines. */
-    static List<String> memctl(Path dir, String name, List<String> classpath, String job, String in)
-            throws Exception {
+    /**
+     * Fails unless {@code jar} and {@code classes} hold the same dead letters line by line, the reason first, then
+     * every field of the dead-letter JSON (a file run's records carry timestamp -1: nothing differs run to run).
+     */
+    static void assertSameDeadLetters(String job, Map<Long, JsonNode> jar, Map<Long, JsonNode> classes) {
+        for (Map.Entry<Long, JsonNode> e : classes.entrySet()) {
+            JsonNode a = jar.get(e.getKey());
+            JsonNode b = e.getValue();
+            if (a == null) {
+                throw new AssertionError(job + ": line " + e.getKey() + " is a dead letter on the test classpath ("
+                        + b.get("reason") + ") but not on the rewritten jar");
+            }
+            if (!a.get("reason").equals(b.get("reason"))) {
+                throw new AssertionError(job + ": line " + e.getKey() + "'s dead-letter reason differs: rewritten jar "
+                        + a.get("reason") + ", unrewritten classes " + b.get("reason"));
+            }
+            if (!a.equals(b)) {
+                throw new AssertionError(job + ": line " + e.getKey() + "'s dead letter differs: rewritten jar "
+                        + abbreviate(a) + ", unrewritten classes " + abbreviate(b));
+            }
+        }
+        for (Long line : jar.keySet()) {
+            if (!classes.containsKey(line)) {
+                throw new AssertionError(job + ": line " + line + " is a dead letter on the rewritten jar ("
+                        + jar.get(line).get("reason") + ") but not on the test classpath");
+            }
+        }
+    }
+
+    private static String abbreviate(JsonNode n) {
+        String s = n.toString();
+        return s.length() <= 400 ? s : s.substring(0, 400) + "...";
+    }
+
+    /** A line of {@code chars} copies of {@code c}. */
+    private static String repeat(char c, int chars) {
+        return String.valueOf(c).repeat(chars);
+    }
+
+    /** Over {@code --max-record-bytes} (64 KiB), under the reader's line bound. */
+    private static final int OVER_RECORD = 70_000;
+
+    /** Lines the log job dead-letters, by what is wrong with them (each one line, without its line end). */
+    static Map<String, byte[]> badLogLines() {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        common(m, "{\"message\":\"");
+        m.put("JSON, no text field", utf8("{\"level\":\"INFO\",\"ts\":\"2026-01-15T08:00:00Z\"}"));
+        m.put("JSON, message a number", utf8("{\"message\":42,\"service\":\"api\"}"));
+        m.put("JSON, message an array", utf8("{\"msg\":[\"a\",\"b\"]}"));
+        return m;
+    }
+
+    /** Lines the context job dead-letters, by what is wrong with them. */
+    static Map<String, byte[]> badEventLines() {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        common(m, "{\"user\":\"u0001\",\"text\":\"");
+        m.put("JSON array", utf8("[1,2,3]"));
+        m.put("JSON string", utf8("\"just a string\""));
+        m.put("no user", utf8("{\"text\":\"I like tea\",\"type\":\"chat\"}"));
+        m.put("user a number", utf8("{\"user\":17,\"text\":\"I like tea\"}"));
+        m.put("user blank", utf8("{\"user\":\"  \",\"text\":\"I like tea\"}"));
+        m.put("no text", utf8("{\"user\":\"u0002\",\"type\":\"chat\"}"));
+        m.put("text an object", utf8("{\"user\":\"u0002\",\"text\":{\"a\":1}}"));
+        return m;
+    }
+
+    /** The dead letters of both jobs; {@code open} starts a JSON object whose text string is still open. */
+    private static void common(Map<String, byte[]> m, String open) {
+        m.put("empty", new byte[0]);
+        m.put("blank", utf8(" \t  "));
+        byte[] latin1 = "Caf\u00e9 cr\u00e8me: connexion refus\u00e9e".getBytes(StandardCharsets.ISO_8859_1);
+        m.put("Latin-1, not UTF-8", latin1);
+        m.put("truncated UTF-8 sequence", new byte[] {'o', 'k', ' ', (byte) 0xE2, (byte) 0x82, ' ', 'x'});
+        m.put("over --max-record-bytes", utf8(open + repeat('a', OVER_RECORD) + "\"}"));
+        m.put("unterminated JSON", utf8(open + "never closed"));
+        m.put("JSON syntax error", utf8(open + "x\",}"));
+        m.put("NUL inside a JSON string", utf8(open + "a\u0000b\"}"));
+        m.put("two JSON objects glued", utf8(open + "a\"}" + open + "b\"}"));
+        m.put("text after the object", utf8(open + "a\"} trailing"));
+        m.put("NUL after the object", utf8(open + "a\"}\u0000"));
+        m.put("control character after the object", utf8(open + "a\"}\u0001"));
+        m.put("nested 1,100 levels", utf8(open + "a\",\"deep\":" + "[".repeat(1100) + "]".repeat(1100) + "}"));
+        m.put("number of 1,100 digits", utf8(open + "a\",\"n\":" + repeat('7', 1100) + "}"));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes {@code sample}'s bytes then the {@code lines} (each ended by a line feed) to {@code to}; puts each
+     * appended line's 0-based line number and description in {@code at}.
+     */
+    static Path withBadLines(Path to, Path sample, Map<String, byte[]> lines, Map<Long, String> at) throws IOException {
+        byte[] head = Files.readAllBytes(sample.toAbsolutePath());
+        assertTrue(head.length > 0 && head[head.length - 1] == '\n', sample + " does not end with a line feed");
+        long line = 0;
+        for (byte b : head) {
+            if (b == '\n') {
+                line++;
+            }
+        }
+        try (OutputStream out = Files.newOutputStream(to)) {
+            out.write(head);
+            for (Map.Entry<String, byte[]> e : lines.entrySet()) {
+                for (byte b : e.getValue()) {
+                    assertTrue(b != '\n' && b != '\r', e.getKey() + " holds a line end");
+                }
+                out.write(e.getValue());
+                out.write('\n');
+                at.put(line++, e.getKey());
+            }
+        }
+        return to;
+    }
+
+    /** One child run's sorted output lines and its dead letters by line number. */
+    record Run(List<String> output, Map<Long, JsonNode> deadLetters) {
+    }
+
+    /** Runs {@code memctl JOB --input IN --output O --dead-letters D} in a child JVM. */
+    static Run memctl(Path dir, String name, List<String> classpath, String job, String in) throws Exception {
         Path tmp = Files.createDirectories(dir.resolve(name + "-tmp"));
         Path out = dir.resolve(name + ".out");
+        Path dead = dir.resolve(name + ".dead");
         Path log = dir.resolve(name + ".log");
         Files.deleteIfExists(out);
+        Files.deleteIfExists(dead);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-Djava.io.tmpdir=" + tmp));
+                "-Xmx" + HEAP_MIB + "m", "-Djava.io.tmpdir=" + tmp));
         cmd.addAll(classpath);
         cmd.add(Memctl.class.getName());
-        cmd.addAll(List.of(job, "--input", in, "--output", out.toString()));
+        cmd.addAll(List.of(job, "--input", in, "--output", out.toString(), "--dead-letters", dead.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(100, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
@@ -85,8 +257,15 @@ class MemctlJarOutputIT {
         }
         assertEquals(0, p.exitValue(), name + " failed: " + Files.readString(log));
         assertTrue(Files.isRegularFile(out), name + " wrote no output: " + Files.readString(log));
+        assertTrue(Files.isRegularFile(dead), name + " wrote no dead letters: " + Files.readString(log));
         List<String> lines = new ArrayList<>(Files.readAllLines(out, StandardCharsets.UTF_8));
         lines.sort(null);
-        return lines;
+        Map<Long, JsonNode> dl = new TreeMap<>();
+        for (String s : Files.readAllLines(dead, StandardCharsets.UTF_8)) {
+            JsonNode n = JSON.readTree(s);
+            JsonNode prev = dl.put(n.get("offset").asLong(), n);
+            assertTrue(prev == null, name + ": two dead letters of line " + n.get("offset") + ": " + prev + ", " + s);
+        }
+        return new Run(lines, dl);
     }
 }
