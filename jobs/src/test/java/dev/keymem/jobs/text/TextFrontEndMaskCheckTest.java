@@ -75,6 +75,8 @@ class TextFrontEndMaskCheckTest {
         for (String s : awkward(r)) {
             same(s);
         }
+        System.out.println("TextFrontEndMaskCheckTest: " + real + " lines checked (" + loghub + " loghub), true " + trues
+                + ", false " + falses);
         assertTrue(loghub == 0 || loghub >= 14 * 2_000, "loghub lines: " + loghub);
         assertTrue(real == 4 * raw.size(), "lines checked: " + real);
         assertTrue(trues > 2_000 && falses > 2_000, "true " + trues + ", false " + falses);
