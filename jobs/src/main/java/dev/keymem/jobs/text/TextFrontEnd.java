@@ -76,7 +76,7 @@ public final class TextFrontEnd implements Serializable {
      * message is mostly a fixed point of the masker, but not always (a header cut can take away the HTTP method
      * before a route, which then masks as a path; the miner's identifier mask the word before a {@code ::}, which
      * then masks as IPv6): so the masker still runs where one of the rules that can match again may match
-     * ({@link LineMasker#mayChangeMasked}; {@code LogSummarizerMaskTest} checks the rest are fixed points on real,
+     * ({@link LineMasker#mayChangeMasked}, asked in its byte form {@link #mayChangeMasked}; {@code LogSummarizerMaskTest} checks the rest are fixed points on real,
      * sample and generated lines: a contrived message can still differ, see there), and on a message over the prefix that is cut ({@link #prefixChars()}): the cut
      * can leave a piece of a word that masks on its own ({@code a1b2c3d4e5z} cut to {@code a1b2c3d4e5}, a hex run).
      * Internal: for the log summarizer.
