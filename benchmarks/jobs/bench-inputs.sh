@@ -63,6 +63,7 @@ OUT=$(cd "$1" && pwd)
 W=$OUT/.work
 rm -rf "$W"
 mkdir -p "$W"
+trap 'rm -rf "$W"' EXIT # the generators' full files go on any exit, a failed step's too
 if [ -n "${MEMCTL_JAR:-}" ]; then
   JAR=$(realpath "$MEMCTL_JAR")
 else

@@ -2,12 +2,13 @@
 """The markdown table of a benchmarks/jobs/compare-builds.sh log (docs/benchmarks.md's "Both jobs on the box" tables,
 issue 13). Usage: python3 benchmarks/jobs/compare-summary.py LOG [LOG ...]  (several logs are read as one series)
 
-Per input (in the order the log first names it): CPU s = user + sys of each run (start-up included); median, min and
-n of each side; rates = records / median CPU s (and records / min CPU s of the after side: "after best"), left empty
+Per input (in the order the log first names it): CPU s = user + sys of each run (start-up included), over complete
+pairs only (a round whose before AND after run both succeeded); median, min and n (pairs) of each side; rates = records / median CPU s (and records / min CPU s of the after side: "after best"), left empty
 for inputs under 1,000 records (start-up runs); change = after median / before median - 1; "pairs after lower" = the
-rounds in which the after run cost less CPU than the before run of the same round, of the rounds that have both;
-outputs "identical" when every run's sorted-output md5 is one value, else "DIFFER [before md5s] [after md5s]".
-Failed runs (RC != 0) count in no column; they are listed under the table. A log may hold several series (the
+rounds in which the after run cost less CPU than the before run of the same round, of the complete pairs;
+outputs "identical" when every paired run's sorted-output md5 is one value, else "DIFFER [before md5s] [after md5s]".
+A failed run (RC != 0, or MD5 FAILED: no output) drops its whole pair, its partner included, from every column; both
+are listed under the table. A log may hold several series (the
 script appends): a round pairs with the same round label of its own series (its `# compare-builds` header). Below the table: the rounds' time span
 and the load average's range."""
 import statistics
@@ -21,7 +22,7 @@ def rate(records, cpu):
 
 
 def main(paths):
-    order, rows, loads, failed, stamps = [], {}, [], [], []
+    order, rows, loads, failed, dropped, stamps = [], {}, [], [], [], []
     series = 0  # a '# compare-builds' header starts a series: round labels pair within one series
     for path in paths:
         with open(path, encoding='utf-8') as f:
@@ -40,26 +41,31 @@ def main(paths):
                     key = (job, name)
                     if key not in rows:
                         order.append(key)
-                        rows[key] = {'records': int(records), 'before': {}, 'after': {}, 'md5': {'before': set(), 'after': set()}}
-                    if rc != '0':
-                        failed.append(f'{job} {name} round {rnd} {side}: rc {rc}')
-                        continue
+                        rows[key] = {'records': int(records), 'before': {}, 'after': {}}
                     r = rows[key]
-                    r[side][(path, series, rnd)] = round(float(user) + float(sys_), 2)
-                    r['md5'][side].add(md5)
-    print('| job | input | records | before CPU s (median, min, n) | after CPU s (median, min, n) | before /CPU-s '
+                    if rc != '0' or md5 == 'FAILED':
+                        failed.append(f'{job} {name} round {rnd} {side}: rc {rc}, md5 {md5}')
+                        r[side][(path, series, rnd)] = None  # a failed run: its pair counts nowhere
+                        continue
+                    r[side][(path, series, rnd)] = (round(float(user) + float(sys_), 2), md5)
+    print('| job | input | records | before CPU s (median, min, n pairs) | after CPU s (median, min, n pairs) | before /CPU-s '
           '| after /CPU-s | after best | change | pairs after lower | outputs |')
     print('|---|---|---:|---|---|---:|---:|---:|---:|---:|---|')
     for key in order:
         r = rows[key]
-        b, a = r['before'], r['after']
-        if not b or not a:
-            print(f'| {key[0]} | {key[1]} | {r["records"]:,} | (no {"before" if not b else "after"} run) |  |  |  |  |  |  |  |')
+        pairs = [k for k in r['before'] if k in r['after'] and r['before'][k] and r['after'][k]]
+        for side in ('before', 'after'):  # a pair left incomplete by a failed or missing run: say so
+            for k in r[side]:
+                if k not in pairs and r[side][k]:
+                    dropped.append(f'{key[0]} {key[1]} series {k[1]} round {k[2]} {side}: no complete pair, not counted')
+        if not pairs:
+            print(f'| {key[0]} | {key[1]} | {r["records"]:,} | (no complete pair) |  |  |  |  |  |  |  |')
             continue
+        b = {k: r['before'][k][0] for k in pairs}
+        a = {k: r['after'][k][0] for k in pairs}
         bm, am = statistics.median(b.values()), statistics.median(a.values())
-        pairs = [k for k in b if k in a]
         lower = sum(1 for k in pairs if a[k] < b[k])
-        m = r['md5']
+        m = {side: {r[side][k][1] for k in pairs} for side in ('before', 'after')}
         if len(m['before'] | m['after']) == 1:
             outputs = 'identical'
         else:
@@ -74,6 +80,8 @@ def main(paths):
         print(f'Load average (1 min) before each pair: {min(loads):.1f}-{max(loads):.1f} (median {statistics.median(loads):.1f}).')
     for f in failed:
         print(f'FAILED: {f}')
+    for d in dropped:
+        print(f'DROPPED: {d}')
 
 
 if __name__ == '__main__':

@@ -49,7 +49,9 @@ final class RunDir implements AutoCloseable {
      * {@link Files#createTempDirectory(Path, String)} makes one (JDK 17's {@code TempFileHelper}): owner-only
      * permissions ({@code rwx------}) where {@code dir} is on the default file system and it is POSIX, and another N
      * where the name exists (the directory is made by one atomic {@link Files#createDirectory}, so an existing
-     * name, or a link put there, is never used). The one difference is where N comes from: {@code names}
+     * name, or a link put there, is never used); a prefix that makes a name with a parent ({@code a/b}, {@code ../x},
+     * {@code /x}: not a plain file name) is refused with {@link IllegalArgumentException}, as the JDK refuses it, so
+     * the directory is always a child of {@code dir}. The one difference is where N comes from: {@code names}
      * (memctl: {@link ThreadLocalRandom}) rather than the helper's {@link java.security.SecureRandom}, whose
      * first use seeds the JDK's default PRNG: ~12 ms of a 20-record run's CPU, and nothing else in a run asks
      * for one (docs/benchmarks.md, "Start-up, round 24").
@@ -62,7 +64,11 @@ final class RunDir implements AutoCloseable {
                     PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))};
         }
         while (true) {
-            Path d = dir.resolve(prefix + Long.toUnsignedString(names.getAsLong()));
+            Path name = dir.getFileSystem().getPath(prefix + Long.toUnsignedString(names.getAsLong()));
+            if (name.getParent() != null) {
+                throw new IllegalArgumentException("Invalid prefix or suffix"); // the JDK's words
+            }
+            Path d = dir.resolve(name);
             try {
                 return Files.createDirectory(d, attrs);
             } catch (FileAlreadyExistsException e) {

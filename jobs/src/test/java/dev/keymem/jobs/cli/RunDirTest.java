@@ -1,6 +1,7 @@
 package dev.keymem.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -59,5 +60,31 @@ class RunDirTest {
         try (var files = Files.list(elsewhere)) {
             assertEquals(0, files.count());
         }
+    }
+
+    /**
+     * A prefix that is not a plain file name is refused as {@link Files#createTempDirectory(Path, String)} refuses it
+     * (IllegalArgumentException), and nothing is made outside {@code dir} or below it; {@code ..} alone makes the
+     * plain name {@code ..N}, as the JDK's does.
+     */
+    @Test
+    void aPrefixWithAParentIsRefusedAsTheJdkRefusesIt(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("dir"));
+        Files.createDirectory(dir.resolve("a"));
+        for (String prefix : new String[] {"../x", "a/b", "/x", "../", "a/"}) {
+            assertThrows(IllegalArgumentException.class, () -> Files.createTempDirectory(dir, prefix), prefix);
+            assertThrows(IllegalArgumentException.class, () -> RunDir.createDirectory(dir, prefix, () -> 3L), prefix);
+        }
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(dir), files.toList());
+        }
+        try (var files = Files.list(dir.resolve("a"))) {
+            assertEquals(0, files.count());
+        }
+        Path jdk = Files.createTempDirectory(dir, "..");
+        assertEquals(dir, jdk.getParent());
+        Path made = RunDir.createDirectory(dir, "..", () -> 3L);
+        assertEquals(dir.resolve("..3"), made);
+        assertTrue(Files.isDirectory(made, LinkOption.NOFOLLOW_LINKS));
     }
 }

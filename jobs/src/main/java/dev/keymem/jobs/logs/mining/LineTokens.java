@@ -92,8 +92,9 @@ public final class LineTokens implements Serializable {
     /**
      * Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value; a separator's brackets
      * ({@code ( ) [ ] { } < >}, a {@code >} after {@code -} or {@code =} being an arrow, no bracket) must also close,
-     * kind by kind and in order, what they open, or close brackets opened before the run and open the same kinds
-     * again for after it ({@link #bracketsBalance}): {@code <*>][<*>} and {@code <*>])([<*>} join, {@code <*>]:<*>},
+     * kind by kind and in order, what they open, or close brackets first and open the same kinds again, mirrored,
+     * for after it ({@link #bracketsBalance}; the separator is judged alone: whether the token opened those brackets
+     * before the run is not checked, so {@code k=<*>)(<*>} joins as {@code k=<*>][<*>} does): {@code <*>][<*>} and {@code <*>])([<*>} join, {@code <*>]:<*>},
      * {@code <*>)](<*>} and {@code <*>>:<*>} do not, so {@code to=[<*>]:<*>} and {@code Switch<<*>>:<*>} stay so
      * (as one run they were {@code to=[<*>} and {@code Switch<<*>}). The reference's separator:
      * {@link #separatorReference}.
@@ -1574,10 +1575,12 @@ public final class LineTokens implements Serializable {
     /**
      * Whether {@code s[from, to)}, the separator between two wildcards, may join them ({@link #RUN_SEPARATOR}): read
      * in order, each bracket it closes is the last one it opened and not yet closed, of the same kind, or, where it
-     * has none open, one opened before the run; and the brackets left open are the kinds it closed that way, the last
-     * left open the first closed ({@code ][}, {@code ])([}, {@code ()} yes; {@code ]:}, {@code )](}, {@code (]},
-     * {@code >:} no). Kinds: {@code ( ) [ ] { } < >}; a {@code >} right after {@code -} or {@code =} in the
-     * separator is an arrow, no bracket ({@code <*>-><*>} joins). The definition: {@link #nestingReference}.
+     * has none open, any (counted as closed first); and the brackets left open are the kinds it closed that way,
+     * mirrored, the last left open the first closed. The separator is judged alone: whatever precedes the run, the
+     * token's brackets before it are not read, so nothing checks that a bracket closed first was opened there
+     * ({@code ][}, {@code ])([}, {@code )(}, {@code ()} yes; {@code ]:}, {@code )](}, {@code (]}, {@code >:} no).
+     * Kinds: {@code ( ) [ ] { } < >}; a {@code >} right after {@code -} or {@code =} in the separator is an arrow,
+     * no bracket ({@code <*>-><*>} joins). The definition: {@link #nestingReference}.
      */
     static boolean bracketsBalance(char[] s, int from, int to) {
         long open = 0; // the brackets opened and not closed yet, two bits a kind, the last opened lowest
@@ -1600,6 +1603,10 @@ public final class LineTokens implements Serializable {
                     open >>>= 2;
                     opened--;
                 } else {
+                    // Defensive only, it cannot change a result: an answer of true needs opened == closedBefore at
+                    // the end, and closes are counted here only while none is open, so a 33rd one here is answered
+                    // by the opened == 32 fallback (the same separator opening 33) or is false either way; the
+                    // guard keeps `closed` from taking a wrapped shift (2 * 32 is 0 for a long).
                     if (closedBefore == 32) {
                         return nestingReference(new String(s, from, to - from));
                     }
@@ -1633,7 +1640,7 @@ public final class LineTokens implements Serializable {
                     open >>>= 2;
                     opened--;
                 } else {
-                    if (closedBefore == 32) {
+                    if (closedBefore == 32) { // defensive only, as in the char[] form
                         return nestingReference(s.substring(from, to));
                     }
                     closed |= (long) (-b - 1) << 2 * closedBefore;

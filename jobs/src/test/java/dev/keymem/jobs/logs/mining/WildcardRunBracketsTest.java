@@ -108,4 +108,43 @@ class WildcardRunBracketsTest {
         assertTrue(LineTokens.bracketsBalance(close + ":" + open, 0, 81));
         assertTrue(joined > n / 10 && joined < n, joined + " of " + n);
     }
+
+    /**
+     * Depths 31 to 34, either side of the 32 brackets a long holds (the 33rd open goes to the reference), nested
+     * ({@code ([..:..])}) and mirrored ({@code )]..,..[(}), each kind first and kinds mixed, in both forms: all
+     * balance; the same with the innermost pair's closing kind changed does not.
+     */
+    @Test
+    void depthsAroundTheLongsLimitBalance() {
+        int cases = 0;
+        for (int depth = 31; depth <= 34; depth++) {
+            for (int first = 0; first < 4; first++) {
+                StringBuilder open = new StringBuilder(); // outermost first
+                StringBuilder close = new StringBuilder(); // innermost first
+                for (int k = 0; k < depth; k++) {
+                    int kind = (first + k * 3 + k / 5) % 4;
+                    open.append("([{<".charAt(kind));
+                    close.insert(0, ")]}>".charAt(kind));
+                }
+                String nested = open + ":" + close;
+                String mirrored = new StringBuilder(close).reverse() + "," + new StringBuilder(open).reverse();
+                char inner = close.charAt(0);
+                char wrong = inner == ')' ? ']' : ')';
+                String nestedWrong = open + ":" + wrong + close.substring(1);
+                String mirroredWrong = new StringBuilder(close).reverse().substring(0, depth - 1) + wrong + ","
+                        + new StringBuilder(open).reverse();
+                for (String s : new String[] {nested, mirrored, nestedWrong, mirroredWrong}) {
+                    boolean want = LineTokens.nestingReference(s);
+                    assertEquals(s == nested || s == mirrored, want, s);
+                    assertEquals(want, LineTokens.bracketsBalance(s.toCharArray(), 0, s.length()), s);
+                    assertEquals(want, LineTokens.bracketsBalance(s, 0, s.length()), s);
+                    String framed = "x" + s + "y";
+                    assertEquals(want, LineTokens.bracketsBalance(framed.toCharArray(), 1, framed.length() - 1), s);
+                    assertEquals(want, LineTokens.bracketsBalance(framed, 1, framed.length() - 1), s);
+                    cases++;
+                }
+            }
+        }
+        assertEquals(4 * 4 * 4, cases);
+    }
 }
