@@ -76,7 +76,7 @@ public final class TextFrontEnd implements Serializable {
      * message is mostly a fixed point of the masker, but not always (a header cut can take away the HTTP method
      * before a route, which then masks as a path; the miner's identifier mask the word before a {@code ::}, which
      * then masks as IPv6): so the masker still runs where one of the rules that can match again may match
-     * ({@link LineMasker#mayChangeMasked}, asked in its byte form {@link #mayChangeMasked}; {@code LogSummarizerMaskTest} checks the rest are fixed points on real,
+     * ({@link LineMasker#mayChangeMasked}; {@code LogSummarizerMaskTest} checks the rest are fixed points on real,
      * sample and generated lines: a contrived message can still differ, see there), and on a message over the prefix that is cut ({@link #prefixChars()}): the cut
      * can leave a piece of a word that masks on its own ({@code a1b2c3d4e5z} cut to {@code a1b2c3d4e5}, a hex run).
      * Internal: for the log summarizer.
@@ -121,7 +121,7 @@ public final class TextFrontEnd implements Serializable {
         }
         String t;
         try {
-            t = masked && !prefixOnly && !mayChangeMasked(line) ? line.strip() : template(line);
+            t = masked && !prefixOnly && !LineMasker.mayChangeMasked(line) ? line.strip() : template(line);
         } catch (StackOverflowError e) {
             if (rejectOverLimit) {
                 throw e;
@@ -142,76 +142,6 @@ public final class TextFrontEnd implements Serializable {
             t = kept[0] != null ? kept[0] : tokenizer.decode(cut.ids());
         }
         return new Encoded(t, cut.ids(), embedder.embed(t, cut.ids()), cut.truncated() || prefixOnly);
-    }
-
-    /** {@link #mayChangeMasked}'s classes of a byte: none of the check's characters (and no hex digit). */
-    private static final byte OTHER = 0;
-    private static final byte HEX_DIGIT = 1;
-    private static final byte COLON = 2;
-    private static final byte SLASH = 3;
-    private static final byte DOT = 4;
-    private static final byte AT = 5;
-    /** The class of each byte value (index {@code b & 0xFF}); bytes from 0x80 on are {@link #OTHER}. */
-    private static final byte[] CLASS = new byte[256];
-    /** Bytes that may end an e-mail's local part ({@code LineMasker.emailLocal}: {@code \w . + -}). */
-    private static final boolean[] EMAIL_LOCAL = new boolean[256];
-    /** Bytes that may start an e-mail's domain ({@code \w -}). */
-    private static final boolean[] EMAIL_DOMAIN = new boolean[256];
-
-    static {
-        for (int c = 0; c < 128; c++) {
-            CLASS[c] = RegexScan.hex((char) c) ? HEX_DIGIT : OTHER;
-            EMAIL_DOMAIN[c] = RegexScan.word((char) c) || c == '-';
-            EMAIL_LOCAL[c] = RegexScan.word((char) c) || c == '.' || c == '+' || c == '-';
-        }
-        CLASS[':'] = COLON;
-        CLASS['/'] = SLASH;
-        CLASS['\\'] = SLASH;
-        CLASS['.'] = DOT;
-        CLASS['@'] = AT;
-    }
-
-    /**
-     * {@link LineMasker#mayChangeMasked} (the reference; {@code TextFrontEndMaskCheckTest} compares them) over the
-     * string's Latin-1 bytes: a copy of its array where it is held as Latin-1, then one table look-up a byte, where
-     * the reference asks {@code charAt} and {@code RegexScan.hex} of each char (under C1, the JIT of file runs, a
-     * call's worth of work a char on a stack trace's few thousand). Each of the check's characters is ASCII, so a
-     * char past Latin-1 (a {@code '?'} byte, a surrogate pair one {@code '?'} for both) is, as in the reference, a
-     * char that is none of them, ends a run of hex digits and colons, and is no e-mail address character: the
-     * answer is the same.
-     */
-    static boolean mayChangeMasked(String s) {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        int n = b.length;
-        int colons = 0; // in the current run of [0-9a-fA-F:]
-        int slashes = 0;
-        boolean dots = false;
-        boolean emailAt = false;
-        for (int i = 0; i < n; i++) {
-            byte c = CLASS[b[i] & 0xFF];
-            if (c == HEX_DIGIT) {
-                continue;
-            }
-            if (c == OTHER) {
-                colons = 0;
-            } else if (c == COLON) {
-                if ((i > 0 && b[i - 1] == ':') || ++colons >= 7) {
-                    return true;
-                }
-            } else {
-                colons = 0;
-                if (c == SLASH) {
-                    if (++slashes >= 2) {
-                        return true;
-                    }
-                } else if (c == DOT) {
-                    dots = true;
-                } else if (!emailAt) { // AT
-                    emailAt = i > 0 && EMAIL_LOCAL[b[i - 1] & 0xFF] && i + 1 < n && EMAIL_DOMAIN[b[i + 1] & 0xFF];
-                }
-            }
-        }
-        return emailAt && dots;
     }
 
     /**
