@@ -57,7 +57,7 @@ class MemctlJarOutputIT {
     private static final int HEAP_MIB = 768;
 
     @Test
-    @Timeout(240)
+    @Timeout(450) // four child runs of at most 100 s each
     void theRewrittenJarAnswersAsTheUnrewrittenClasses() throws Exception {
         String named = System.getProperty(DurableKafkaRunIT.MEMCTL_JAR, "");
         if (named.isBlank()) {
@@ -251,9 +251,15 @@ class MemctlJarOutputIT {
         cmd.add(Memctl.class.getName());
         cmd.addAll(List.of(job, "--input", in, "--output", out.toString(), "--dead-letters", dead.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(100, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            throw new AssertionError(name + " did not end in 100 s: " + Files.readString(log));
+        try {
+            if (!p.waitFor(100, TimeUnit.SECONDS)) {
+                throw new AssertionError(name + " did not end in 100 s: " + Files.readString(log));
+            }
+        } finally {
+            // also when the test's own timeout interrupts the wait: no child JVM outlives the test
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor();
+            }
         }
         assertEquals(0, p.exitValue(), name + " failed: " + Files.readString(log));
         assertTrue(Files.isRegularFile(out), name + " wrote no output: " + Files.readString(log));
