@@ -89,6 +89,38 @@ class ContextTextCacheTest {
         return t.longSkip();
     }
 
+    /**
+     * One window of long texts on {@code t}: its first text new, then {@code found} uses of it again (found in the
+     * table), the rest new; no skip while it runs. Returns the next serial.
+     */
+    private static long windowFinding(ContextText t, ContextText ref, SplittableRandom r, long serial, int found) {
+        String repeated = longText(r, serial++);
+        for (int i = 0; i < ContextText.LONG_WINDOW; i++) {
+            assertEquals(0, t.longSkip());
+            same(t, ref, i <= found ? repeated : longText(r, serial++));
+        }
+        return serial;
+    }
+
+    @Test
+    void eachWindowDecidesOnItsOwnFinds() {
+        SplittableRandom r = new SplittableRandom(13);
+        ContextText t = new ContextText(64);
+        ContextText ref = new ContextText(64);
+        int skip = ContextText.LONG_SKIPPED_WINDOWS * ContextText.LONG_WINDOW;
+        // a window finding enough: the next window looks up; that one finds none: skip (its count starts at 0)
+        long serial = windowFinding(t, ref, r, 0, ContextText.LONG_FOUND_MIN);
+        assertEquals(0, t.longSkip());
+        serial = windowFinding(t, ref, r, serial, 0);
+        assertEquals(skip, t.longSkip());
+        while (t.longSkip() > 0) {
+            same(t, ref, longText(r, serial++));
+        }
+        // the probe window after the skip counts its own texts and finds one too few: skip again
+        serial = windowFinding(t, ref, r, serial, ContextText.LONG_FOUND_MIN - 1);
+        assertEquals(skip, t.longSkip());
+    }
+
     @Test
     void aWindowFindingFewerThanTheMinimumSkipsTheNextWindows() {
         assertEquals(128, ContextText.LONG_FOUND_MIN);
