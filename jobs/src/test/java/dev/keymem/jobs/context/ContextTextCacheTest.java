@@ -8,9 +8,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * ContextText's table of texts analysed: long texts skip it after a window without a repeat and use it again
- * after the skipped windows; short texts always use it; every analysis (from the table or not) equals a fresh
- * instance's words and vector, bit for bit.
+ * ContextText's table of texts analysed: long texts skip it for the next windows after a window finding fewer than
+ * {@link ContextText#LONG_FOUND_MIN} of them, each window counting its own finds, and use it again after the skipped
+ * windows; short texts always use it; every analysis (from the table or not) equals a fresh instance's words and
+ * vector, bit for bit.
  */
 class ContextTextCacheTest {
     private static final String[] WORDS = {"call", "later", "game", "night", "kids", "loud", "cooking", "pasta",
