@@ -284,10 +284,13 @@ final class ContextText implements Serializable {
     static final int LONG_WINDOW = 1024;
     static final int LONG_SKIPPED_WINDOWS = 7;
     /**
-     * Long texts a window must find for the next to look them up: one in eight. A long text's lookup (its hash, and
-     * its put where missed) costs about half what a find saves (its words), so looking up pays only where about one
-     * in two is found; windows finding a few repeats by chance (session 25: 1.3% of longtext's long texts) paid more
-     * than they saved. One in eight is well under that break-even: inputs whose long texts do repeat keep the table.
+     * Long texts a window must find for the next to look them up: one in eight, a safety margin, not a break-even.
+     * On longtext (session 25) a long text's lookup (its hash, and its put where missed) cost about half what a find
+     * saved in words, a break-even near one in two; but a text that comes 3 or more times also saves its vector from
+     * its 3rd use on ({@link #vector(Analysed)}), which lowers the break-even for such inputs: hence a margin well
+     * under one in two. Windows finding a few repeats by chance (longtext: 1.3% of its long texts) paid more than
+     * they saved. Inputs checked by simulation (review 25b): longtext and lhlong look up fewer long texts; users50k,
+     * questions, conv50k and whales are unaffected (the same lookups and finds as with the rule before).
      */
     static final int LONG_FOUND_MIN = LONG_WINDOW / 8;
     /** Long texts looked up and found in the current window; long texts still to skip the table. */

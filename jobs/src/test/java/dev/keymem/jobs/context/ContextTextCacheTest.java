@@ -8,9 +8,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * ContextText's table of texts analysed: long texts skip it after a window without a repeat and use it again
- * after the skipped windows; short texts always use it; every analysis (from the table or not) equals a fresh
- * instance's words and vector, bit for bit.
+ * ContextText's table of texts analysed: long texts skip it for the next windows after a window finding fewer than
+ * {@link ContextText#LONG_FOUND_MIN} of them, each window counting its own finds, and use it again after the skipped
+ * windows; short texts always use it; every analysis (from the table or not) equals a fresh instance's words and
+ * vector, bit for bit.
  */
 class ContextTextCacheTest {
     private static final String[] WORDS = {"call", "later", "game", "night", "kids", "loud", "cooking", "pasta",
@@ -87,6 +88,38 @@ class ContextTextCacheTest {
             same(t, ref, i <= found ? repeated : longText(r, serial++));
         }
         return t.longSkip();
+    }
+
+    /**
+     * One window of long texts on {@code t}: its first text new, then {@code found} uses of it again (found in the
+     * table), the rest new; no skip while it runs. Returns the next serial.
+     */
+    private static long windowFinding(ContextText t, ContextText ref, SplittableRandom r, long serial, int found) {
+        String repeated = longText(r, serial++);
+        for (int i = 0; i < ContextText.LONG_WINDOW; i++) {
+            assertEquals(0, t.longSkip());
+            same(t, ref, i <= found ? repeated : longText(r, serial++));
+        }
+        return serial;
+    }
+
+    @Test
+    void eachWindowDecidesOnItsOwnFinds() {
+        SplittableRandom r = new SplittableRandom(13);
+        ContextText t = new ContextText(64);
+        ContextText ref = new ContextText(64);
+        int skip = ContextText.LONG_SKIPPED_WINDOWS * ContextText.LONG_WINDOW;
+        // a window finding enough: the next window looks up; that one finds none: skip (its count starts at 0)
+        long serial = windowFinding(t, ref, r, 0, ContextText.LONG_FOUND_MIN);
+        assertEquals(0, t.longSkip());
+        serial = windowFinding(t, ref, r, serial, 0);
+        assertEquals(skip, t.longSkip());
+        while (t.longSkip() > 0) {
+            same(t, ref, longText(r, serial++));
+        }
+        // the probe window after the skip counts its own texts and finds one too few: skip again
+        serial = windowFinding(t, ref, r, serial, ContextText.LONG_FOUND_MIN - 1);
+        assertEquals(skip, t.longSkip());
     }
 
     @Test
