@@ -84,19 +84,7 @@ MAN=$W/manifest.rows
 # add JOB NAME FILE RECIPE: the file is in $OUT already
 add() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$MAN"; }
 
-rekey() { # services.log -> JSON lines of 10,000 sources, exactly as bench-jobs.sh does
-  python3 - "$1" "$2" <<'PY'
-import json, re, sys
-src, dst = sys.argv[1], sys.argv[2]
-pat = re.compile(r'^\S+ \S+ ([a-z-]+)\[')
-with open(src) as f, open(dst, 'w') as o:
-    for i, line in enumerate(f):
-        line = line.rstrip('\n')
-        m = pat.match(line)
-        svc = m.group(1) if m else 'default'
-        o.write(json.dumps({"source": f"{svc}-{i % 2000}", "message": line}) + "\n")
-PY
-}
+rekey() { python3 "$J/rekey-logs.py" "$1" "$2"; } # services.log -> JSON lines of 10,000 sources
 
 echo "bench-inputs: generators (jar $JAR, loghub $LOGHUB) -> $OUT" >&2
 # --- Java generators

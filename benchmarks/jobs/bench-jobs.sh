@@ -21,17 +21,7 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 # inputs: the sample generators, re-keyed to 10k sources (5 services x 2000 instances)
 "$JAVA" -cp "$JAR" dev.keymem.jobs.sample.LogGenerator "$WORK/logs" "$LINES" 11 >/dev/null
-python3 - "$WORK/logs/services.log" "$WORK/logs-10k.jsonl" <<'PY'
-import json, re, sys
-src, dst = sys.argv[1], sys.argv[2]
-pat = re.compile(r'^\S+ \S+ ([a-z-]+)\[')
-with open(src) as f, open(dst, 'w') as o:
-    for i, line in enumerate(f):
-        line = line.rstrip('\n')
-        m = pat.match(line)
-        svc = m.group(1) if m else 'default'
-        o.write(json.dumps({"source": f"{svc}-{i % 2000}", "message": line}) + "\n")
-PY
+python3 benchmarks/jobs/rekey-logs.py "$WORK/logs/services.log" "$WORK/logs-10k.jsonl"
 "$JAVA" -cp "$JAR" dev.keymem.jobs.sample.UserEventGenerator "$WORK/users.jsonl" "$USERS" 7 >/dev/null
 
 run() { # name, input, command...
