@@ -152,7 +152,10 @@ final class Cl100kBpe {
         return b;
     }
 
-    /** From the build's image of the tables where one of this jtokkit's ranks is named ({@link Cl100kImage}), else parsed. */
+    /**
+     * From the build's image of the tables where one of this jtokkit's ranks is named ({@link Cl100kImage}), else
+     * parsed.
+     */
     private static Cl100kBpe load() {
         Cl100kBpe image = Cl100kImage.load();
         return image != null ? image : parse(ranksFile());
@@ -290,7 +293,10 @@ final class Cl100kBpe {
         return encode(text, Integer.MAX_VALUE, out);
     }
 
-    /** Ids cut to a limit, whether the text was longer than what they decode to, and that text ({@link #decode} of the ids). */
+    /**
+     * Ids cut to a limit, whether the text was longer than what they decode to, and that text ({@link #decode} of the
+     * ids).
+     */
     record Limited(int[] ids, boolean truncated, String text) {
     }
 
@@ -333,11 +339,11 @@ final class Cl100kBpe {
     }
 
     /**
-     * {@link #encode(String, int)} of a text whose {@link #asciiBytes} are {@code ascii}, from those bytes: the same ids,
-     * cut and text. Every id's bytes are the text's next bytes (a piece's ids split the piece's bytes in order, and a
-     * piece cut at the limit keeps its first ones), so what the ids decode to is the text's first chars, as many as
-     * their bytes: the longest prefix, the one {@link #encode(String, int)} tries first and keeps, found here without
-     * decoding them. {@code EncodeFastFormsTest} compares the two through {@link Tokenizer}.
+     * {@link #encode(String, int)} of a text whose {@link #asciiBytes} are {@code ascii}, from those bytes: the same
+     * ids, cut and text. Every id's bytes are the text's next bytes (a piece's ids split the piece's bytes in order,
+     * and a piece cut at the limit keeps its first ones), so what the ids decode to is the text's first chars, as
+     * many as their bytes: the longest prefix, the one {@link #encode(String, int)} tries first and keeps, found here
+     * without decoding them. {@code EncodeFastFormsTest} compares the two through {@link Tokenizer}.
      */
     Limited encodeAscii(String text, byte[] ascii, int maxTokens) {
         return encodeAscii(text, ascii, maxTokens, true);
