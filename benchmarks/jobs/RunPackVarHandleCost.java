@@ -3,8 +3,9 @@ import java.nio.ByteOrder;
 /**
  * sort25 (session 25): what LogLineRun's packed form pays a line for its numbers under C1 (file runs compile with C1
  * only): two longs and an int written and read through byte-array view VarHandles (its form) against byte shifts.
- * Run: java -XX:TieredStopAtLevel=1 benchmarks/jobs/RunPackVarHandleCost.java (no jar needed). Rounds 0-1 are
- * mostly interpreted; later rounds are the compiled cost.
+ * Run: java -XX:TieredStopAtLevel=1 benchmarks/jobs/RunPackVarHandleCost.java [rounds, 12] (no jar needed). Rounds
+ * 0-1 are mostly interpreted; later rounds are the compiled cost. The two forms' order turns each round (mend26,
+ * session 26: it was VarHandle first always); medians of rounds 2 on are printed per order and over both.
  */
 public class RunPackVarHandleCost {
     static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -19,11 +20,43 @@ public class RunPackVarHandleCost {
     static long rsh(byte[] b, int n) { long s = 0; int p = 0; for (int i = 0; i < n; i++) { s += getLong(b, p) + getLong(b, p + 8) + getInt(b, p + 16); p += 20; } return s; }
     public static void main(String[] a) {
         int n = 50000; byte[] b = new byte[n * 20]; long sink = 0;
-        for (int round = 0; round < 6; round++) {
-            long t0 = System.nanoTime(); sink += vh(b, n); long t1 = System.nanoTime(); sink += rvh(b, n); long t2 = System.nanoTime();
-            sink += sh(b, n); long t3 = System.nanoTime(); sink += rsh(b, n); long t4 = System.nanoTime();
-            System.out.printf("round %d: write varhandle %.1f ns/line, shifts %.1f; read varhandle %.1f, shifts %.1f%n", round, (t1 - t0) / (double) n, (t3 - t2) / (double) n, (t2 - t1) / (double) n, (t4 - t3) / (double) n);
+        int rounds = a.length > 0 ? Integer.parseInt(a[0]) : 12;
+        // [form][op][round]: form 0 VarHandle, 1 shifts; op 0 write, 1 read. The order of the two forms turns each
+        // round (even: VarHandle first, odd: shifts first), so an order effect falls on each side as often.
+        double[][][] ns = new double[2][2][rounds];
+        for (int round = 0; round < rounds; round++) {
+            boolean vhFirst = round % 2 == 0;
+            for (int k = 0; k < 2; k++) {
+                boolean v = (k == 0) == vhFirst;
+                long t0 = System.nanoTime(); sink += v ? vh(b, n) : sh(b, n); long t1 = System.nanoTime();
+                sink += v ? rvh(b, n) : rsh(b, n); long t2 = System.nanoTime();
+                ns[v ? 0 : 1][0][round] = (t1 - t0) / (double) n;
+                ns[v ? 0 : 1][1][round] = (t2 - t1) / (double) n;
+            }
+            System.out.printf("round %d (%s first): write varhandle %.1f ns/line, shifts %.1f; read varhandle %.1f,"
+                    + " shifts %.1f%n", round, vhFirst ? "varhandle" : "shifts", ns[0][0][round], ns[1][0][round],
+                    ns[0][1][round], ns[1][1][round]);
+        }
+        // Medians of the compiled rounds (2 on), each order apart and all together.
+        String[] orders = {"varhandle first", "shifts first", "both orders"};
+        for (int o = 0; o < 3; o++) {
+            System.out.printf("median, rounds 2-%d, %s: write varhandle %.1f, shifts %.1f; read varhandle %.1f,"
+                    + " shifts %.1f%n", rounds - 1, orders[o], median(ns[0][0], o), median(ns[1][0], o),
+                    median(ns[0][1], o), median(ns[1][1], o));
         }
         System.out.println(sink);
+    }
+
+    /** The median of {@code x}'s rounds from 2 on: even rounds ({@code order} 0), odd (1) or all (2). */
+    static double median(double[] x, int order) {
+        java.util.List<Double> l = new java.util.ArrayList<>();
+        for (int r = 2; r < x.length; r++) {
+            if (order == 2 || r % 2 == order) {
+                l.add(x[r]);
+            }
+        }
+        java.util.Collections.sort(l);
+        int m = l.size();
+        return m % 2 == 1 ? l.get(m / 2) : (l.get(m / 2 - 1) + l.get(m / 2)) / 2;
     }
 }
