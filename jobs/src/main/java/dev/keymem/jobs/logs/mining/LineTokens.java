@@ -96,10 +96,14 @@ public final class LineTokens implements Serializable {
      * for after it ({@link #bracketsBalance}; the separator is judged alone: whether the token opened those brackets
      * before the run is not checked, so {@code k=<*>)(<*>} joins as {@code k=<*>][<*>} does): {@code <*>][<*>} and {@code <*>])([<*>} join, {@code <*>]:<*>},
      * {@code <*>)](<*>} and {@code <*>>:<*>} do not, so {@code to=[<*>]:<*>} and {@code Switch<<*>>:<*>} stay so
-     * (as one run they were {@code to=[<*>} and {@code Switch<<*>}). The reference's separator:
-     * {@link #separatorReference}.
+     * (as one run they were {@code to=[<*>} and {@code Switch<<*>}). Outside ASCII the same rule by kind of char: a
+     * letter of any script ends a separator as an ASCII letter does ({@code \\p{L}}, by code point), a space char as
+     * a space does ({@code \\p{Z}}: U+00A0, U+2007, U+202F, which cut no token), a digit of any script is read as an
+     * ASCII digit is (no end), and the fullwidth forms of ASCII punctuation (U+FF01 to U+FF5E) as that punctuation:
+     * {@code ＜} ends it, {@code （）［］｛｝＜＞} are brackets of their kind, {@code －＞} and {@code ＝＞} arrows
+     * ({@link #foldFullwidth}). The reference's separator: {@link #separatorReference}.
      */
-    private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<]*");
+    private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<\uFF1C\\p{L}\\p{Z}]*");
     private static final java.util.Set<String> LEVELS = java.util.Set.of("trace", "debug", "info", "notice", "warn",
             "warning", "error", "err", "crit", "critical", "fatal", "severe", "alert", "emerg", "fine", "finer",
             "finest", "config", "v", "d", "i", "w", "e", "f");
@@ -1322,7 +1326,7 @@ public final class LineTokens implements Serializable {
                 int groups = 0;
                 while (true) {
                     int k = end;
-                    while (k < m && !runStop(buf[k])) {
+                    while (k < m && !runStop(buf, k, m)) {
                         k++;
                     }
                     if (wildcardAt(buf, k, m) && bracketsBalance(buf, end, k)) {
@@ -1536,8 +1540,8 @@ public final class LineTokens implements Serializable {
     }
 
     /**
-     * Every run of wildcards of {@code t} (wildcards separated by characters other than ASCII letters, {@code \\s}
-     * and {@code <}, whose brackets balance: {@link #RUN_SEPARATOR}) written as one {@link #WILDCARD}.
+     * Every run of wildcards of {@code t} (wildcards separated by characters other than letters, spaces and
+     * {@code <}, whose brackets balance: {@link #RUN_SEPARATOR}) written as one {@link #WILDCARD}.
      */
     private static String collapseWildcardRuns(String t) {
         StringBuilder sb = null;
@@ -1548,7 +1552,7 @@ public final class LineTokens implements Serializable {
             int groups = 0;
             while (true) {
                 int k = end;
-                while (k < n && !runStop(t.charAt(k))) {
+                while (k < n && !runStop(t, k)) {
                     k++;
                 }
                 if (t.startsWith(WILDCARD, k) && bracketsBalance(t, end, k)) {
@@ -1653,7 +1657,8 @@ public final class LineTokens implements Serializable {
 
     /**
      * {@code c}'s bracket: its kind plus one ({@code ( [ { <}: 1 to 4), negative where it closes, 0 for any other
-     * char and for a {@code >} right after {@code -} or {@code =} ({@code before}: an arrow).
+     * char and for a {@code >} right after {@code -} or {@code =} ({@code before}: an arrow); fullwidth forms of them
+     * as their ASCII forms ({@link #foldFullwidth}).
      */
     private static int bracket(char c, char before) {
         switch (c) {
@@ -1672,7 +1677,24 @@ public final class LineTokens implements Serializable {
             case '}':
                 return -3;
             case '>':
-                return before == '-' || before == '=' ? 0 : -4;
+                return before == '-' || before == '=' || before == '\uFF0D' || before == '\uFF1D' ? 0 : -4;
+            default:
+                return c >= '\uFF08' && c <= '\uFF5D' ? fullwidthBracket(c, before) : 0;
+        }
+    }
+
+    /** {@link #bracket} of a char from U+FF08 on: that of its ASCII form where it is a fullwidth one, else 0. */
+    private static int fullwidthBracket(char c, char before) {
+        switch (c) {
+            case '\uFF08':
+            case '\uFF3B':
+            case '\uFF5B':
+            case '\uFF1C':
+            case '\uFF09':
+            case '\uFF3D':
+            case '\uFF5D':
+            case '\uFF1E':
+                return bracket((char) (c - 0xFEE0), before);
             default:
                 return 0;
         }
@@ -1699,21 +1721,22 @@ public final class LineTokens implements Serializable {
     }
 
     /**
-     * Whether {@code piece} may join the wildcards around it: no ASCII letter, {@code \\s} or {@code <}
-     * ({@link #RUN_SEPARATOR}), and its brackets nest ({@link #nestingReference}).
+     * Whether {@code piece} may join the wildcards around it: no letter, space or {@code <} ({@link #RUN_SEPARATOR}),
+     * and its brackets nest ({@link #nestingReference}).
      */
     static boolean separatorReference(String piece) {
         return RUN_SEPARATOR.matcher(piece).matches() && nestingReference(piece);
     }
 
     /**
-     * {@link #bracketsBalance} by its definition (the reference): of {@code piece}'s brackets (a {@code >} after
-     * {@code -} or {@code =} none), each adjacent pair that opens and closes one kind taken out until none is left;
+     * {@link #bracketsBalance} by its definition (the reference): of {@code piece}'s brackets, its fullwidth chars
+     * read as their ASCII forms ({@link #foldFullwidth}; a {@code >} after {@code -} or {@code =} none), each adjacent
+     * pair that opens and closes one kind taken out until none is left;
      * what remains must be closing brackets and then the opening ones of the same kinds in mirror order
      * ({@code ])([}: closed before the run, opened again for after it).
      */
     static boolean nestingReference(String piece) {
-        String b = piece.replaceAll("(?<=[-=])>", "").replaceAll("[^()\\[\\]{}<>]", "");
+        String b = foldFullwidth(piece).replaceAll("(?<=[-=])>", "").replaceAll("[^()\\[\\]{}<>]", "");
         for (String before = null; !b.equals(before); ) {
             before = b;
             b = b.replace("()", "").replace("[]", "").replace("{}", "").replace("<>", "");
@@ -1731,10 +1754,50 @@ public final class LineTokens implements Serializable {
         return true;
     }
 
-    /** Whether a character ends the separator of a wildcard run ({@link #RUN_SEPARATOR}): {@code [A-Za-z\\s<]}. */
-    private static boolean runStop(char c) {
-        return RegexScan.letter(c) || c == '<' || c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f'
-                || c == '\r';
+    /**
+     * {@code s}'s chars, the fullwidth forms of ASCII punctuation and letters (U+FF01 to U+FF5E) written as those
+     * (the references' reading of them: {@link #RUN_SEPARATOR}).
+     */
+    static String foldFullwidth(String s) {
+        char[] cs = s.toCharArray();
+        for (int i = 0; i < cs.length; i++) {
+            if (cs[i] >= '\uFF01' && cs[i] <= '\uFF5E') {
+                cs[i] -= 0xFEE0;
+            }
+        }
+        return new String(cs);
+    }
+
+    /**
+     * Whether the char at {@code s[k]} (before {@code m}) ends the separator of a wildcard run
+     * ({@link #RUN_SEPARATOR}): an ASCII letter, {@code \\s} or {@code <}; outside ASCII {@link #runStopWide}.
+     */
+    private static boolean runStop(char[] s, int k, int m) {
+        char c = s[k];
+        if (c < 0x80) {
+            return RegexScan.letter(c) || c == '<' || c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f'
+                    || c == '\r';
+        }
+        return runStopWide(c, k + 1 < m ? s[k + 1] : 0);
+    }
+
+    /** {@link #runStop(char[], int, int)} of {@code s.charAt(k)}. */
+    private static boolean runStop(String s, int k) {
+        char c = s.charAt(k);
+        if (c < 0x80) {
+            return RegexScan.letter(c) || c == '<' || c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f'
+                    || c == '\r';
+        }
+        return runStopWide(c, k + 1 < s.length() ? s.charAt(k + 1) : 0);
+    }
+
+    /**
+     * Whether {@code c}, no ASCII char, ends a run's separator: a letter (the code point of {@code c} and
+     * {@code next} where they are a surrogate pair; a lone surrogate is none), a space char, or {@code ＜}.
+     */
+    private static boolean runStopWide(char c, char next) {
+        int cp = Character.isHighSurrogate(c) && Character.isLowSurrogate(next) ? Character.toCodePoint(c, next) : c;
+        return Character.isLetter(cp) || Character.isSpaceChar(cp) || c == '\uFF1C';
     }
 
     /**
