@@ -87,7 +87,9 @@ public final class KeyedEventMemory {
          * A record is read back through {@code ObjectInputStream}'s record path, whose first use in a JVM builds
          * method handles for the canonical constructor and the stream fields (a few ms of a file run's start-up,
          * docs/benchmarks.md, "Start-up, round 24"); a plain class takes the ordinary path. Read back, the form gives
-         * the record through the canonical constructor, so the same checks apply.
+         * the record through the canonical constructor, so the same checks apply. A client writing this form needs a
+         * cluster with this operators version: an older jar has no {@code Form} and cannot read it (a stream of the
+         * record written before the form is read: {@code KeyedEventMemorySettingsOldStreamTest}).
          */
         @Serial
         private Object writeReplace() {
