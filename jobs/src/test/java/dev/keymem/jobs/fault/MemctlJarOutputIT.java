@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Timeout;
  * unchanged Flink jars). Their sorted outputs must be equal and not empty; their dead letters, sorted by line, must
  * be equal record by record (the whole dead-letter JSON: reason, topic, partition, offset, key, timestamp, value,
  * value size), and be exactly the appended lines. Nothing is compared with a stored digest or a stored
- * reason: a change of the jobs' answers or messages changes both sides; the rewrite changing one side fails.
+ * reason: a change of the jobs' answers or messages changes both sides; the rewrite changing one side fails. Each
+ * dead letter's reason must be of the class its line was written for ({@link #REASON_CLASSES}, a part of the reason
+ * that names the code path, review 25c F6), so the paths the lines cover cannot shrink unseen.
  *
  * <p>It runs where the property names a jar: a plain {@code verify} (the CI's {@code .ci/run}) runs it once, in
  * the jobs module's {@code memctl-jar-it} execution after {@code package} (as {@code DurableKafkaRunIT}); a
@@ -105,12 +107,17 @@ class MemctlJarOutputIT {
                     changed.get("reason").asText() + "!");
             mutant.put(first.getKey(), changed);
             assertThrows(AssertionError.class, () -> assertSameDeadLetters(job, mutant, b.deadLetters));
+            int kinds = assertReasonClasses(job, expected, b.deadLetters);
+            // and the class check fails where a line gets another path's reason (the last line's for the first's)
+            Map<Long, JsonNode> swapped = new TreeMap<>(b.deadLetters);
+            swapped.put(first.getKey(), ((TreeMap<Long, JsonNode>) swapped).lastEntry().getValue());
+            assertThrows(AssertionError.class, () -> assertReasonClasses(job, expected, swapped));
             for (Map.Entry<Long, JsonNode> d : b.deadLetters.entrySet()) {
                 System.out.println("MemctlJarOutputIT " + job + " dead letter, line " + d.getKey() + " ("
                         + expected.get(d.getKey()) + "): " + d.getValue().get("reason").asText());
             }
             System.out.println("MemctlJarOutputIT " + job + ": " + a.output.size() + " output lines, "
-                    + a.deadLetters.size() + " dead letters, equal");
+                    + a.deadLetters.size() + " dead letters, equal, " + kinds + " distinct reasons");
         }
         for (Path in : inputs.values()) {
             Files.deleteIfExists(in);
@@ -145,6 +152,63 @@ class MemctlJarOutputIT {
             }
         }
     }
+
+    /**
+     * Fails unless each dead letter's reason is of the class its line was written for ({@link #REASON_CLASSES}: a
+     * part of the reason that names the code path, found in it), so that two paths made one, or a line that no
+     * longer reaches its path, fail here (review 25c F6); returns the number of distinct reasons, which must be at
+     * least the number of distinct classes the job's lines were written for.
+     */
+    static int assertReasonClasses(String job, Map<Long, String> written, Map<Long, JsonNode> deadLetters) {
+        java.util.Set<String> reasons = new java.util.HashSet<>();
+        java.util.Set<String> classes = new java.util.HashSet<>();
+        for (Map.Entry<Long, String> w : written.entrySet()) {
+            String reasonClass = REASON_CLASSES.get(w.getValue());
+            assertTrue(reasonClass != null, job + ": no reason class for " + w.getValue());
+            JsonNode d = deadLetters.get(w.getKey());
+            assertTrue(d != null, job + ": line " + w.getKey() + " (" + w.getValue() + ") is no dead letter");
+            String reason = d.get("reason").asText();
+            assertTrue(java.util.regex.Pattern.compile(reasonClass).matcher(reason).find(), job + ": line "
+                    + w.getKey() + " (" + w.getValue() + ") has reason '" + reason + "', not of class /" + reasonClass
+                    + "/");
+            reasons.add(reason);
+            classes.add(reasonClass);
+        }
+        assertTrue(reasons.size() >= classes.size(), job + ": " + reasons.size() + " distinct reasons for "
+                + classes.size() + " reason classes");
+        return reasons.size();
+    }
+
+    /**
+     * Each bad line's reason class, by its description in {@link #badLogLines} and {@link #badEventLines}: a regular
+     * expression found in the reason, the part that names the path (Jackson's own words for its parse errors). A
+     * class names a code path, not a whole message: the checks stay the two runs' comparison.
+     */
+    static final Map<String, String> REASON_CLASSES = Map.ofEntries(
+            Map.entry("empty", "^value is blank$"),
+            Map.entry("blank", "^value is blank$"),
+            Map.entry("Latin-1, not UTF-8", "^value is not valid UTF-8$"),
+            Map.entry("truncated UTF-8 sequence", "^value is not valid UTF-8$"),
+            Map.entry("over --max-record-bytes", "^value has \\d+ bytes, over the limit of 65536$"),
+            Map.entry("unterminated JSON", "^value is not valid JSON: Unexpected end-of-input"),
+            Map.entry("JSON syntax error", "^value is not valid JSON: Unexpected character"),
+            Map.entry("NUL inside a JSON string", "^value is not valid JSON: Illegal unquoted character"),
+            Map.entry("two JSON objects glued", "^value has more after its JSON object"),
+            Map.entry("text after the object", "^value has 't' after its JSON object"),
+            Map.entry("NUL after the object", "^value has a NUL byte after its JSON object"),
+            Map.entry("control character after the object", "^value has control character U\\+0001 after its JSON"),
+            Map.entry("nested 1,100 levels", "^value is not valid JSON: .*nesting depth"),
+            Map.entry("number of 1,100 digits", "^value is not valid JSON: Number value length"),
+            Map.entry("JSON, no text field", "^JSON log record has no text"),
+            Map.entry("JSON, message a number", "^JSON log record has no text"),
+            Map.entry("JSON, message an array", "^JSON log record has no text"),
+            Map.entry("JSON array", "^value is not a JSON object$"),
+            Map.entry("JSON string", "^value is not a JSON object$"),
+            Map.entry("no user", "^user event has no user$"),
+            Map.entry("user a number", "^user event has no user$"),
+            Map.entry("user blank", "^user event has no user$"),
+            Map.entry("no text", "^user event has no text$"),
+            Map.entry("text an object", "^user event has no text$"));
 
     private static String abbreviate(JsonNode n) {
         String s = n.toString();
