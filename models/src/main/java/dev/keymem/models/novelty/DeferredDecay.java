@@ -142,6 +142,51 @@ final class DeferredDecay {
                 s[k + 6] = flushed(v6);
                 s[k + 7] = flushed(v7);
             }
+        } else { // many products: eight values a loop, so eight independent chains of products (C1's code was
+            // latency-bound with four), with the early stop once all eight are below the threshold
+            for (; k + 8 <= end; k += 8) {
+                float v0 = s[k];
+                float v1 = s[k + 1];
+                float v2 = s[k + 2];
+                float v3 = s[k + 3];
+                float v4 = s[k + 4];
+                float v5 = s[k + 5];
+                float v6 = s[k + 6];
+                float v7 = s[k + 7];
+                for (int m = n; m > 0; ) {
+                    int r = Math.min(m, 8);
+                    m -= r;
+                    for (int q = 0; q < r; q++) {
+                        v0 *= a;
+                        v1 *= a;
+                        v2 *= a;
+                        v3 *= a;
+                        v4 *= a;
+                        v5 *= a;
+                        v6 *= a;
+                        v7 *= a;
+                    }
+                    int big = ((Float.floatToRawIntBits(v0) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v1) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v2) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v3) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v4) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v5) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v6) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v7) & 0x7fffffff) - FLUSH_BITS);
+                    if (big < 0) { // all eight below the threshold: each is flushed to +0 whatever follows
+                        break;
+                    }
+                }
+                s[k] = flushed(v0);
+                s[k + 1] = flushed(v1);
+                s[k + 2] = flushed(v2);
+                s[k + 3] = flushed(v3);
+                s[k + 4] = flushed(v4);
+                s[k + 5] = flushed(v5);
+                s[k + 6] = flushed(v6);
+                s[k + 7] = flushed(v7);
+            }
         }
         for (; k + 4 <= end; k += 4) {
             float v0 = s[k];
