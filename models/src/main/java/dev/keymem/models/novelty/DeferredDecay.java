@@ -100,6 +100,16 @@ final class DeferredDecay {
             end--;
         }
         if (n == 1) { // one product each (a row silent for one step): the most frequent case in a log source's rows
+            for (; k + 8 <= end; k += 8) {
+                s[k] = flushed(s[k] * a);
+                s[k + 1] = flushed(s[k + 1] * a);
+                s[k + 2] = flushed(s[k + 2] * a);
+                s[k + 3] = flushed(s[k + 3] * a);
+                s[k + 4] = flushed(s[k + 4] * a);
+                s[k + 5] = flushed(s[k + 5] * a);
+                s[k + 6] = flushed(s[k + 6] * a);
+                s[k + 7] = flushed(s[k + 7] * a);
+            }
             for (; k + 4 <= end; k += 4) {
                 s[k] = flushed(s[k] * a);
                 s[k + 1] = flushed(s[k + 1] * a);
@@ -107,6 +117,16 @@ final class DeferredDecay {
                 s[k + 3] = flushed(s[k + 3] * a);
             }
         } else if (n == 2) { // (v * a) * a, without a loop of products
+            for (; k + 8 <= end; k += 8) {
+                s[k] = flushed(s[k] * a * a);
+                s[k + 1] = flushed(s[k + 1] * a * a);
+                s[k + 2] = flushed(s[k + 2] * a * a);
+                s[k + 3] = flushed(s[k + 3] * a * a);
+                s[k + 4] = flushed(s[k + 4] * a * a);
+                s[k + 5] = flushed(s[k + 5] * a * a);
+                s[k + 6] = flushed(s[k + 6] * a * a);
+                s[k + 7] = flushed(s[k + 7] * a * a);
+            }
             for (; k + 4 <= end; k += 4) {
                 s[k] = flushed(s[k] * a * a);
                 s[k + 1] = flushed(s[k + 1] * a * a);
