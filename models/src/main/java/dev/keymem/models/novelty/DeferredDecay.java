@@ -85,9 +85,10 @@ final class DeferredDecay {
      * Row {@code row} of s (c values, all finite) after {@code n} steps of {@code v = flush(v * a)}, |a| &lt;= 1:
      * the products one after another ({@code v * a}, rounded, n times) and one flush at the end, or fewer products
      * where the values have all fallen below the flush threshold (each then ends as +0; the values stay above
-     * the subnormal range, where a multiply is slow). Four values at a time (independent products for C1's
-     * code; n = 1 and 2, a row silent for one or two steps, without the loop of products), eight for n up to 8
-     * (the rest of the row four at a time). The row's leading and trailing +0s stay +0. Its results are
+     * the subnormal range, where a multiply is slow). Eight values at a time (independent products for C1's
+     * code; n = 1 and 2, a row silent for one or two steps, without the loop of products; for n over 8 eight
+     * chains of products, where four left C1's code waiting on each product), the rest of the row four at a
+     * time. The row's leading and trailing +0s stay +0. Its results are
      * {@link #catchUpReference}'s, bit for bit (the argument is the class doc's).
      */
     static void catchUp(float[] s, int row, int c, int n, float a) {
