@@ -85,9 +85,10 @@ final class DeferredDecay {
      * Row {@code row} of s (c values, all finite) after {@code n} steps of {@code v = flush(v * a)}, |a| &lt;= 1:
      * the products one after another ({@code v * a}, rounded, n times) and one flush at the end, or fewer products
      * where the values have all fallen below the flush threshold (each then ends as +0; the values stay above
-     * the subnormal range, where a multiply is slow). Four values at a time (independent products for C1's
-     * code; n = 1 and 2, a row silent for one or two steps, without the loop of products), eight for n up to 8
-     * (the rest of the row four at a time). The row's leading and trailing +0s stay +0. Its results are
+     * the subnormal range, where a multiply is slow). Eight values at a time (independent products for C1's
+     * code; n = 1 and 2, a row silent for one or two steps, without the loop of products; for n over 8 eight
+     * chains of products, where four left C1's code waiting on each product), the rest of the row four at a
+     * time. The row's leading and trailing +0s stay +0. Its results are
      * {@link #catchUpReference}'s, bit for bit (the argument is the class doc's).
      */
     static void catchUp(float[] s, int row, int c, int n, float a) {
@@ -100,6 +101,16 @@ final class DeferredDecay {
             end--;
         }
         if (n == 1) { // one product each (a row silent for one step): the most frequent case in a log source's rows
+            for (; k + 8 <= end; k += 8) {
+                s[k] = flushed(s[k] * a);
+                s[k + 1] = flushed(s[k + 1] * a);
+                s[k + 2] = flushed(s[k + 2] * a);
+                s[k + 3] = flushed(s[k + 3] * a);
+                s[k + 4] = flushed(s[k + 4] * a);
+                s[k + 5] = flushed(s[k + 5] * a);
+                s[k + 6] = flushed(s[k + 6] * a);
+                s[k + 7] = flushed(s[k + 7] * a);
+            }
             for (; k + 4 <= end; k += 4) {
                 s[k] = flushed(s[k] * a);
                 s[k + 1] = flushed(s[k + 1] * a);
@@ -107,6 +118,16 @@ final class DeferredDecay {
                 s[k + 3] = flushed(s[k + 3] * a);
             }
         } else if (n == 2) { // (v * a) * a, without a loop of products
+            for (; k + 8 <= end; k += 8) {
+                s[k] = flushed(s[k] * a * a);
+                s[k + 1] = flushed(s[k + 1] * a * a);
+                s[k + 2] = flushed(s[k + 2] * a * a);
+                s[k + 3] = flushed(s[k + 3] * a * a);
+                s[k + 4] = flushed(s[k + 4] * a * a);
+                s[k + 5] = flushed(s[k + 5] * a * a);
+                s[k + 6] = flushed(s[k + 6] * a * a);
+                s[k + 7] = flushed(s[k + 7] * a * a);
+            }
             for (; k + 4 <= end; k += 4) {
                 s[k] = flushed(s[k] * a * a);
                 s[k + 1] = flushed(s[k + 1] * a * a);
@@ -132,6 +153,51 @@ final class DeferredDecay {
                     v5 *= a;
                     v6 *= a;
                     v7 *= a;
+                }
+                s[k] = flushed(v0);
+                s[k + 1] = flushed(v1);
+                s[k + 2] = flushed(v2);
+                s[k + 3] = flushed(v3);
+                s[k + 4] = flushed(v4);
+                s[k + 5] = flushed(v5);
+                s[k + 6] = flushed(v6);
+                s[k + 7] = flushed(v7);
+            }
+        } else { // many products: eight values a loop, so eight independent chains of products (C1's code was
+            // latency-bound with four), with the early stop once all eight are below the threshold
+            for (; k + 8 <= end; k += 8) {
+                float v0 = s[k];
+                float v1 = s[k + 1];
+                float v2 = s[k + 2];
+                float v3 = s[k + 3];
+                float v4 = s[k + 4];
+                float v5 = s[k + 5];
+                float v6 = s[k + 6];
+                float v7 = s[k + 7];
+                for (int m = n; m > 0; ) {
+                    int r = Math.min(m, 8);
+                    m -= r;
+                    for (int q = 0; q < r; q++) {
+                        v0 *= a;
+                        v1 *= a;
+                        v2 *= a;
+                        v3 *= a;
+                        v4 *= a;
+                        v5 *= a;
+                        v6 *= a;
+                        v7 *= a;
+                    }
+                    int big = ((Float.floatToRawIntBits(v0) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v1) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v2) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v3) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v4) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v5) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v6) & 0x7fffffff) - FLUSH_BITS)
+                            & ((Float.floatToRawIntBits(v7) & 0x7fffffff) - FLUSH_BITS);
+                    if (big < 0) { // all eight below the threshold: each is flushed to +0 whatever follows
+                        break;
+                    }
                 }
                 s[k] = flushed(v0);
                 s[k + 1] = flushed(v1);
