@@ -53,9 +53,7 @@ import java.util.Set;
  * masked forms); {@code messageOf}, computed every line, is the reference (same matches, same states). A remembered
  * message also keeps its last match with the version of the index bucket it was found in: until a cluster of that
  * bucket is added, removed, widened or merged (or the state's index is rebuilt), its lines take that cluster without
- * being compared (the reference compares every line). After such changes, up to the bucket's last
- * {@code TemplateIndex.CHANGES}, the match is brought up to date by comparing the line with the clusters added since
- * alone, unless its cluster was removed ({@code replayed}); a line that matched nothing is remembered so too.
+ * being compared (the reference compares every line).
  */
 public final class TemplateMiner implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -262,11 +260,10 @@ public final class TemplateMiner implements Serializable {
         /** The tokens' {@link #prefixKey}; null until {@link #prefix} made it. */
         private String prefix;
         /**
-         * The cluster this message was last matched to ({@link #match}, remembered messages only; null: none
-         * matched), in the index bucket whose {@link TemplateIndex.Bucket#version} was then {@code matchedIn} (0:
-         * none): while the bucket keeps that version (no cluster of the message's token count added, removed, widened
-         * or merged since, in that state), the same lines' match is the same cluster ({@link #replayed} brings it up
-         * to date after a few changes). The reference ({@code remember} off) compares every line. Replaced
+         * The cluster this message was last matched to ({@link #match}, remembered messages only), in the index bucket
+         * whose {@link TemplateIndex.Bucket#version} was then {@code matchedIn} (0: none): while the bucket keeps that
+         * version (no cluster of the message's token count added, removed, widened or merged since, in that state), the
+         * same lines' match is the same cluster. The reference ({@code remember} off) compares every line. Replaced
          * (or cleared) at each match that cannot take it, so a message keeps no cluster beyond its next match elsewhere.
          */
         private long matchedIn;
@@ -394,7 +391,7 @@ public final class TemplateMiner implements Serializable {
     transient long reusedMatches;
     /** Lines whose remembered message's match was brought up to date from the bucket's changes ({@link #replayed}). */
     transient long replayedMatches;
-    /** Whether {@link #match} replays a bucket's changes on a remembered match (false: compares anew; tests). */
+    /** Whether {@link #match} replays a bucket's changes on a remembered match (false: compares the line anew; tests). */
     boolean replay = true;
     /**
      * Matched lines whose cluster was left as it was without {@link #widen}'s pass over the tokens: the cluster's
@@ -545,8 +542,7 @@ public final class TemplateMiner implements Serializable {
                     && (s = similarity(c.facts(), line, true, fallback)) >= fallback) {
                 kind = 1;
             }
-            if (kind < bestKind
-                    || (kind == bestKind && kind < 2 && (s > bestSim || (s == bestSim && c.id < best.id)))) {
+            if (kind < bestKind || (kind == bestKind && kind < 2 && (s > bestSim || (s == bestSim && c.id < best.id)))) {
                 best = c;
                 bestKind = kind;
                 bestSim = s;
