@@ -146,9 +146,6 @@ final class TemplateIndex {
         }
     }
 
-    /** Changes of a bucket's members it keeps ({@link Bucket#changesSince}; a power of two). */
-    static final int CHANGES = 32;
-
     /** Where {@link Bucket#version}s are drawn from: each unique in the JVM, never 0. */
     private static final java.util.concurrent.atomic.AtomicLong VERSIONS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -162,20 +159,6 @@ final class TemplateIndex {
          * {@code TemplateMiner.Message}).
          */
         long version = VERSIONS.incrementAndGet();
-        /**
-         * The last {@link #CHANGES} changes of the members, a ring by {@link #changeCount}: the version before each
-         * ({@code changeFrom}), the cluster added or removed ({@code changeOf}, its tokens then those it holds now
-         * where it is still a member) and whether it was added. A remembered match found at an older version is
-         * brought up to date from them ({@link #changesSince}, {@code TemplateMiner#replayed}) instead of comparing
-         * the line with every member again. Bounded: at most {@link #CHANGES} clusters kept beyond their life. Made
-         * at the first change once the bucket holds {@link #oneByOne} members (before, changes are not kept: a
-         * remembered match from then is compared anew).
-         */
-        private long[] changeFrom;
-        private MinerState.Cluster[] changeOf;
-        private boolean[] changeAdded;
-        /** Changes made since the bucket was (the ring's next index, modulo {@link #CHANGES}). */
-        private int changeCount;
         /**
          * Members up to which the bucket keeps no groups: the index's {@link TemplateIndex#ONE_BY_ONE}, or its length
          * over {@link TemplateIndex#TOKENS_PER_MEMBER} where that is more (0: groups from the start).
@@ -232,57 +215,6 @@ final class TemplateIndex {
             this.oneByOne = oneByOne == 0 ? 0 : Math.max(oneByOne, length / TOKENS_PER_MEMBER);
             wild = new IntList[length];
             lineWord = new boolean[length];
-        }
-
-        /** Notes a change of the members ({@code c} added, or removed) and draws the bucket's next {@link #version}. */
-        private void changed(MinerState.Cluster c, boolean added) {
-            if (changeOf == null) {
-                if (members < oneByOne) { // a few members are compared one by one at little cost: no ring yet
-                    version = VERSIONS.incrementAndGet();
-                    return;
-                }
-                changeFrom = new long[CHANGES];
-                changeOf = new MinerState.Cluster[CHANGES];
-                changeAdded = new boolean[CHANGES];
-            }
-            int k = changeCount++ & (CHANGES - 1);
-            changeFrom[k] = version;
-            changeOf[k] = c;
-            changeAdded[k] = added;
-            version = VERSIONS.incrementAndGet();
-        }
-
-        /**
-         * How many changes were made since the bucket was at version {@code from} (0 where it still is), or -1 where
-         * that is not known: {@code from} is no version of this bucket, or more than {@link #CHANGES} ago. The changes
-         * are then {@link #changeOf}{@code (j)} for {@code j} in {@code [0, n)}, oldest first.
-         */
-        int changesSince(long from) {
-            if (from == version) {
-                return 0;
-            }
-            int kept = Math.min(changeCount, CHANGES); // (0 while there is no ring)
-            for (int n = 1; n <= kept; n++) {
-                if (changeFrom[(changeCount - n) & (CHANGES - 1)] == from) {
-                    return n;
-                }
-            }
-            return -1;
-        }
-
-        /** The cluster of the {@code j}-th of the last {@code n} changes ({@link #changesSince}), oldest first. */
-        MinerState.Cluster changeOf(int n, int j) {
-            return changeOf[(changeCount - n + j) & (CHANGES - 1)];
-        }
-
-        /** Whether the {@code j}-th of the last {@code n} changes added its cluster (else removed it). */
-        boolean changeAdded(int n, int j) {
-            return changeAdded[(changeCount - n + j) & (CHANGES - 1)];
-        }
-
-        /** Whether {@code c} is a member now (indexed in this bucket). */
-        boolean holds(MinerState.Cluster c) {
-            return c.slot >= 0 && c.slot < high && slots[c.slot] == c;
         }
 
         private static int hash(String token, int position) {
@@ -419,7 +351,7 @@ final class TemplateIndex {
         }
 
         void add(MinerState.Cluster c, String prefix) {
-            changed(c, true);
+            version = VERSIONS.incrementAndGet();
             int s;
             if (free.n > 0) {
                 s = free.a[--free.n];
@@ -484,7 +416,7 @@ final class TemplateIndex {
             if (s < 0 || slots[s] != c) {
                 throw new IllegalStateException("cluster #" + c.id + " not indexed");
             }
-            changed(c, false);
+            version = VERSIONS.incrementAndGet();
             Group[] gs = groups[s];
             for (int i = 0; i < length && grouped; i++) {
                 Group g = gs[i];

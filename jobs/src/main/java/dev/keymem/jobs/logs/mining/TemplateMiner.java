@@ -389,10 +389,6 @@ public final class TemplateMiner implements Serializable {
 
     /** Lines whose remembered message's match was taken as it was ({@link #match}; tests). */
     transient long reusedMatches;
-    /** Lines whose remembered message's match was brought up to date from the bucket's changes ({@link #replayed}). */
-    transient long replayedMatches;
-    /** Whether {@link #match} replays a bucket's changes on a remembered match (false: compares the line anew; tests). */
-    boolean replay = true;
     /**
      * Matched lines whose cluster was left as it was without {@link #widen}'s pass over the tokens: the cluster's
      * tokens are the line's own array, or the array a pass last left unchanged for the line's message (tests).
@@ -473,80 +469,10 @@ public final class TemplateMiner implements Serializable {
             reusedMatches++;
             return message.matched; // matched in this bucket, unchanged since: the same choice
         }
-        MinerState.Cluster best = NOT_REPLAYED;
-        if (b != null && message != null && message.matchedIn != 0 && replay) {
-            int n = b.changesSince(message.matchedIn);
-            if (n > 0) {
-                best = replayed(b, n, message.matched, facts, prefix);
-            }
-        }
-        if (best == NOT_REPLAYED) {
-            best = b == null ? null : bestIn(b, tokens, message, facts, prefix);
-        } else {
-            replayedMatches++;
-        }
-        if (message != null) { // this match, or none (in this bucket at this version; 0: no bucket)
-            message.matchedIn = b == null ? 0 : b.version;
+        MinerState.Cluster best = b == null ? null : bestIn(b, tokens, message, facts, prefix);
+        if (message != null) { // this match, or none: no cluster kept that may have left its state since
+            message.matchedIn = best == null ? 0 : b.version;
             message.matched = best;
-        }
-        return best;
-    }
-
-    /** {@link #replayed}'s answer where the changes cannot be replayed (the remembered cluster changed or left). */
-    private static final MinerState.Cluster NOT_REPLAYED = new MinerState.Cluster(-1, new String[0], 0, 0, 0);
-
-    /**
-     * The line's match in bucket {@code b} ({@link #bestIn}'s choice, or null), from its match {@code matched} (null:
-     * none) at the bucket's version {@code n} changes ago ({@link TemplateIndex.Bucket#changesSince}), without
-     * comparing the line with every member: {@link #NOT_REPLAYED} where {@code matched} was removed since (evicted,
-     * widened, merged). Else the members then that are still there are unchanged (a cluster that widens or merges is
-     * removed and added again), and removing members that are not the best leaves the best (of the leaf's prefix
-     * at the leaf's threshold where one reaches it, else of the fallback); so the best now is the better of
-     * {@code matched} and the best of the clusters added since that are still members, each compared with the line
-     * as {@link TemplateIndex.Bucket#bestOneByOne} compares (the same value as {@link TemplateIndex.Bucket#best}'s
-     * counts): a leaf candidate beats any fallback one; among one kind, the higher similarity, then the lower id.
-     */
-    private MinerState.Cluster replayed(TemplateIndex.Bucket b, int n, MinerState.Cluster matched, TokenFacts line,
-                                        String prefix) {
-        for (int j = 0; j < n; j++) {
-            if (b.changeOf(n, j) == matched && matched != null) {
-                return NOT_REPLAYED;
-            }
-        }
-        double leaf = settings.similarity();
-        double fallback = settings.fallbackSimilarity();
-        String other = fallback >= leaf ? prefix : null;
-        MinerState.Cluster best = matched;
-        int bestKind = 2; // 0: the leaf's, 1: the fallback's, 2: none
-        double bestSim = -1;
-        if (matched != null) {
-            double s = prefix.equals(matched.prefix) ? similarity(matched.facts(), line, false, leaf) : -1;
-            if (s >= leaf) {
-                bestKind = 0;
-                bestSim = s;
-            } else {
-                bestKind = 1;
-                bestSim = similarity(matched.facts(), line, true, fallback);
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            MinerState.Cluster c = b.changeOf(n, j);
-            if (!b.changeAdded(n, j) || !b.holds(c) || c == best) {
-                continue;
-            }
-            int kind = 2;
-            double s = -1;
-            if (prefix.equals(c.prefix) && (s = similarity(c.facts(), line, false, leaf)) >= leaf) {
-                kind = 0;
-            } else if (bestKind >= 1 && (other == null || !other.equals(c.prefix))
-                    && (s = similarity(c.facts(), line, true, fallback)) >= fallback) {
-                kind = 1;
-            }
-            if (kind < bestKind || (kind == bestKind && kind < 2 && (s > bestSim || (s == bestSim && c.id < best.id)))) {
-                best = c;
-                bestKind = kind;
-                bestSim = s;
-            }
         }
         return best;
     }
