@@ -1061,14 +1061,16 @@ public final class LineMasker implements Serializable {
 
     /**
      * Whether some rule's {@code Start} test passes at index {@code i} of {@code s} where the scan skips the
-     * position: the rule's first-character table leaves its character out, or its {@code notAfter} table holds
-     * the character before it (for tests: never, or the scan would skip a match).
+     * position: the rule's first-character table leaves its character out, the rule walks the positions
+     * ({@link RegexScan.Starts}, which hold no non-ASCII character) and the character is non-ASCII, or its
+     * {@code notAfter} table holds the character before it (for tests: never, or the scan would skip a match).
      */
     static boolean startOutsideFirstChars(String s, int i) {
         char[] cs = s.toCharArray();
         char c = cs[i];
         for (Rule r : RULES) {
-            boolean skipped = (c < 128 && !r.first[c]) || RegexScan.skippedAfter(cs, i, r.notAfter);
+            // a walking rule skips every non-ASCII character too: no such character is a position (Starts)
+            boolean skipped = (c < 128 ? !r.first[c] : r.walksStarts) || RegexScan.skippedAfter(cs, i, r.notAfter);
             if (skipped && r.start.mayStart(cs, i)) {
                 return true;
             }
@@ -1426,7 +1428,7 @@ public final class LineMasker implements Serializable {
                     continue; // s[i] is read again above (it ends the run: no hex digit)
                 }
                 if (at != null) {
-                    if (ch >= 128 ? !afterWord : !afterWord && open[ch]) {
+                    if (ch < 128 && !afterWord && open[ch]) {
                         if (count == at.length) {
                             at = java.util.Arrays.copyOf(at, 2 * count);
                         }
@@ -1533,8 +1535,11 @@ public final class LineMasker implements Serializable {
         private static final int OPEN_BIT = 16;
         /** A {@link #bits} entry's bit: the character is an ASCII {@code \w} ({@link RegexScan#WORD}). */
         private static final int WORD_BIT = 32;
-        /** The {@link #bits} entry of every non-ASCII character: no kind, open (as in Starts.of), no word character. */
-        private static final int NON_ASCII_BITS = OPEN_BIT;
+        /**
+         * The {@link #bits} entry of every non-ASCII character: no kind, not open (no position, as in Starts.of), no
+         * word character.
+         */
+        private static final int NON_ASCII_BITS = 0;
 
         /** An {@code open} table and the {@link #bits} made from it (null: no positions taken). */
         private record Bits(boolean[] open, byte[] bits) {
