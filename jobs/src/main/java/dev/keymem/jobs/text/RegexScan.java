@@ -564,7 +564,8 @@ public final class RegexScan {
     /**
      * As {@link #replaceAllChars(Pattern, String, char[], String, boolean[], boolean[], Start, End)}, asking
      * {@code start} only at the positions of {@code starts} (those of {@code cs}, {@link Starts#fits} the tables),
-     * which are then moved to the result's.
+     * which are then moved to the result's. No position holds a non-ASCII character: {@code start} must be false at
+     * every such character.
      */
     public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
                                          boolean[] notAfter, Start start, End end, Starts starts) {
