@@ -1231,6 +1231,7 @@ public final class LineMasker implements Serializable {
          */
         void removed(char[] line, int[] spans, int count) {
             long[] step = REMOVED_STEP;
+            int colonsBefore = colons;
             for (int k = 0; k < count; k++) {
                 int q = spans[2 * k];
                 int to = spans[2 * k + 1];
@@ -1249,7 +1250,7 @@ public final class LineMasker implements Serializable {
                     ats -= (int) (sum >>> 4 * REMOVED_BITS & REMOVED_FIELD);
                 }
             }
-            if (clockColons > 0) {
+            if (clockColons > 0 && colons < colonsBefore) { // a clock colon is a colon: none where none was removed
                 clockColons -= clockColonsIn(line, spans, count);
             }
         }
@@ -1547,6 +1548,8 @@ public final class LineMasker implements Serializable {
 
         /** The last {@link Bits} made: the masker and the miner each pass one {@code open} table, a static one. */
         private static volatile Bits lastBits = new Bits(null, bitsOf(null));
+        /** The {@link #bits} of no {@code open} table. */
+        private static final byte[] NO_OPEN_BITS = lastBits.bits;
 
         /**
          * What each ASCII character is to {@link #count}, in one lookup: its {@link #KIND}, {@link #OPEN_BIT} where
@@ -1554,6 +1557,9 @@ public final class LineMasker implements Serializable {
          * the identity of {@code open}, whose entries must not change (the callers' tables are constants).
          */
         private static byte[] bits(boolean[] open) {
+            if (open == null) {
+                return NO_OPEN_BITS;
+            }
             Bits b = lastBits;
             if (b.open != open) {
                 b = new Bits(open, bitsOf(open));
@@ -1563,7 +1569,8 @@ public final class LineMasker implements Serializable {
         }
 
         private static byte[] bitsOf(boolean[] open) {
-            byte[] t = new byte[128];
+            byte[] t = new byte[65536];
+            java.util.Arrays.fill(t, 128, t.length, (byte) NON_ASCII_BITS);
             for (char c = 0; c < 128; c++) {
                 t[c] = (byte) (KIND[c] | (open != null && open[c] ? OPEN_BIT : 0)
                         | (RegexScan.WORD[c] ? WORD_BIT : 0));
@@ -1611,7 +1618,7 @@ public final class LineMasker implements Serializable {
             int i = 0;
             while (i < n) {
                 char ch = s[i];
-                int b = ch < 128 ? t[ch] : NON_ASCII_BITS;
+                int b = t[ch];
                 if (!afterWord && (b & OPEN_BIT) != 0 && at != null) {
                     if (count == at.length) {
                         at = java.util.Arrays.copyOf(at, 2 * count);
@@ -1674,9 +1681,6 @@ public final class LineMasker implements Serializable {
                             break;
                         }
                         ch = s[i];
-                        if (ch >= 128) {
-                            break;
-                        }
                         b = t[ch];
                         if ((b & WORD_BIT) == 0) {
                             break;
@@ -1697,7 +1701,7 @@ public final class LineMasker implements Serializable {
                         case COLON -> {
                             colons++;
                             doubleColon |= prev == ':';
-                            if (clockColonAt(s, i)) {
+                            if (i + 3 < n && s[i + 3] == ':' && clockColonAt(s, i)) {
                                 clockColons++;
                             }
                             // as in countReference: endpointAt only where the run of [\w.-] before the colon holds
