@@ -1570,7 +1570,9 @@ public final class LineMasker implements Serializable {
 
         private static byte[] bitsOf(boolean[] open) {
             byte[] t = new byte[65536];
-            java.util.Arrays.fill(t, 128, t.length, (byte) NON_ASCII_BITS);
+            if (NON_ASCII_BITS != 0) { // a constant 0 now: a new array holds it, no fill at start-up (interpreted)
+                java.util.Arrays.fill(t, 128, t.length, (byte) NON_ASCII_BITS);
+            }
             for (char c = 0; c < 128; c++) {
                 t[c] = (byte) (KIND[c] | (open != null && open[c] ? OPEN_BIT : 0)
                         | (RegexScan.WORD[c] ? WORD_BIT : 0));
