@@ -1061,14 +1061,16 @@ public final class LineMasker implements Serializable {
 
     /**
      * Whether some rule's {@code Start} test passes at index {@code i} of {@code s} where the scan skips the
-     * position: the rule's first-character table leaves its character out, or its {@code notAfter} table holds
-     * the character before it (for tests: never, or the scan would skip a match).
+     * position: the rule's first-character table leaves its character out, the rule walks the positions
+     * ({@link RegexScan.Starts}, which hold no non-ASCII character) and the character is non-ASCII, or its
+     * {@code notAfter} table holds the character before it (for tests: never, or the scan would skip a match).
      */
     static boolean startOutsideFirstChars(String s, int i) {
         char[] cs = s.toCharArray();
         char c = cs[i];
         for (Rule r : RULES) {
-            boolean skipped = (c < 128 && !r.first[c]) || RegexScan.skippedAfter(cs, i, r.notAfter);
+            // a walking rule skips every non-ASCII character too: no such character is a position (Starts)
+            boolean skipped = (c < 128 ? !r.first[c] : r.walksStarts) || RegexScan.skippedAfter(cs, i, r.notAfter);
             if (skipped && r.start.mayStart(cs, i)) {
                 return true;
             }
@@ -1229,6 +1231,7 @@ public final class LineMasker implements Serializable {
          */
         void removed(char[] line, int[] spans, int count) {
             long[] step = REMOVED_STEP;
+            int colonsBefore = colons;
             for (int k = 0; k < count; k++) {
                 int q = spans[2 * k];
                 int to = spans[2 * k + 1];
@@ -1247,7 +1250,7 @@ public final class LineMasker implements Serializable {
                     ats -= (int) (sum >>> 4 * REMOVED_BITS & REMOVED_FIELD);
                 }
             }
-            if (clockColons > 0) {
+            if (clockColons > 0 && colons < colonsBefore) { // a clock colon is a colon: none where none was removed
                 clockColons -= clockColonsIn(line, spans, count);
             }
         }
@@ -1426,7 +1429,7 @@ public final class LineMasker implements Serializable {
                     continue; // s[i] is read again above (it ends the run: no hex digit)
                 }
                 if (at != null) {
-                    if (ch >= 128 ? !afterWord : !afterWord && open[ch]) {
+                    if (ch < 128 && !afterWord && open[ch]) {
                         if (count == at.length) {
                             at = java.util.Arrays.copyOf(at, 2 * count);
                         }
@@ -1533,8 +1536,11 @@ public final class LineMasker implements Serializable {
         private static final int OPEN_BIT = 16;
         /** A {@link #bits} entry's bit: the character is an ASCII {@code \w} ({@link RegexScan#WORD}). */
         private static final int WORD_BIT = 32;
-        /** The {@link #bits} entry of every non-ASCII character: no kind, open (as in Starts.of), no word character. */
-        private static final int NON_ASCII_BITS = OPEN_BIT;
+        /**
+         * The {@link #bits} entry of every non-ASCII character: no kind, not open (no position, as in Starts.of), no
+         * word character.
+         */
+        private static final int NON_ASCII_BITS = 0;
 
         /** An {@code open} table and the {@link #bits} made from it (null: no positions taken). */
         private record Bits(boolean[] open, byte[] bits) {
@@ -1542,6 +1548,8 @@ public final class LineMasker implements Serializable {
 
         /** The last {@link Bits} made: the masker and the miner each pass one {@code open} table, a static one. */
         private static volatile Bits lastBits = new Bits(null, bitsOf(null));
+        /** The {@link #bits} of no {@code open} table. */
+        private static final byte[] NO_OPEN_BITS = lastBits.bits;
 
         /**
          * What each ASCII character is to {@link #count}, in one lookup: its {@link #KIND}, {@link #OPEN_BIT} where
@@ -1549,6 +1557,9 @@ public final class LineMasker implements Serializable {
          * the identity of {@code open}, whose entries must not change (the callers' tables are constants).
          */
         private static byte[] bits(boolean[] open) {
+            if (open == null) {
+                return NO_OPEN_BITS;
+            }
             Bits b = lastBits;
             if (b.open != open) {
                 b = new Bits(open, bitsOf(open));
@@ -1558,7 +1569,10 @@ public final class LineMasker implements Serializable {
         }
 
         private static byte[] bitsOf(boolean[] open) {
-            byte[] t = new byte[128];
+            byte[] t = new byte[65536];
+            if (NON_ASCII_BITS != 0) { // a constant 0 now: a new array holds it, no fill at start-up (interpreted)
+                java.util.Arrays.fill(t, 128, t.length, (byte) NON_ASCII_BITS);
+            }
             for (char c = 0; c < 128; c++) {
                 t[c] = (byte) (KIND[c] | (open != null && open[c] ? OPEN_BIT : 0)
                         | (RegexScan.WORD[c] ? WORD_BIT : 0));
@@ -1606,7 +1620,7 @@ public final class LineMasker implements Serializable {
             int i = 0;
             while (i < n) {
                 char ch = s[i];
-                int b = ch < 128 ? t[ch] : NON_ASCII_BITS;
+                int b = t[ch];
                 if (!afterWord && (b & OPEN_BIT) != 0 && at != null) {
                     if (count == at.length) {
                         at = java.util.Arrays.copyOf(at, 2 * count);
@@ -1669,9 +1683,6 @@ public final class LineMasker implements Serializable {
                             break;
                         }
                         ch = s[i];
-                        if (ch >= 128) {
-                            break;
-                        }
                         b = t[ch];
                         if ((b & WORD_BIT) == 0) {
                             break;
@@ -1692,7 +1703,7 @@ public final class LineMasker implements Serializable {
                         case COLON -> {
                             colons++;
                             doubleColon |= prev == ':';
-                            if (clockColonAt(s, i)) {
+                            if (i + 3 < n && s[i + 3] == ':' && clockColonAt(s, i)) {
                                 clockColons++;
                             }
                             // as in countReference: endpointAt only where the run of [\w.-] before the colon holds

@@ -271,14 +271,19 @@ public final class RegexScan {
     /**
      * The positions of a line where a scan with a {@code notAfter} table that holds {@code \\w}, and a
      * first-character table within {@code \\w}, {@code /}, {@code \\}, {@code ~} and {@code :}, can ask its
-     * {@code Start} test: the line's start, and every position whose character is non-ASCII or one of those and
-     * whose previous character is not an ASCII {@code \\w} (a word's start, a slash, a colon). A line of words has
-     * about one such position per word: a chain of rules walks these instead of every character, and a rule that
-     * changes the line moves them along with its replacements ({@link #replaceAllChars(Pattern, String, char[],
-     * String, boolean[], boolean[], Start, End, Starts)}) instead of finding them again.
+     * {@code Start} test: the line's start, and every position whose character is one of those and whose previous
+     * character is not an ASCII {@code \\w} (a word's start, a slash, a colon). A line of words has about one such
+     * position per word: a chain of rules walks these instead of every character, and a rule that changes the line
+     * moves them along with its replacements ({@link #replaceAllChars(Pattern, String, char[], String, boolean[],
+     * boolean[], Start, End, Starts)}) instead of finding them again. A non-ASCII character is no position (until
+     * session 26 each was one, unless after another that was not; a line of Cyrillic or CJK text had about one per
+     * character): a scan that walks the positions must have a {@code Start} test that is false at every non-ASCII
+     * character (every {@code Start} of the masker's and the log miner's walking rules is: their tests check it at
+     * every position of their lines, {@code startOutsideFirstChars}). The character after a non-ASCII one still is
+     * a position where the table holds it.
      */
     public static final class Starts {
-        /** The characters a position of the list can hold (ASCII; every non-ASCII character too). */
+        /** The characters a position of the list can hold (ASCII; no non-ASCII character). */
         static final boolean[] OPEN = firstChars(c -> word(c) || c == '/' || c == '\\' || c == '~' || c == ':');
         final boolean[] open;
         int[] at;
@@ -366,13 +371,7 @@ public final class RegexScan {
             boolean[] wordTable = WORD;
             for (int q = 0, n = cs.length; q < n; q++) {
                 char c = cs[q];
-                if (c >= 128) {
-                    if (!afterWord) {
-                        if (k == at.length) {
-                            at = java.util.Arrays.copyOf(at, 2 * k);
-                        }
-                        at[k++] = q;
-                    }
+                if (c >= 128) { // no position (no Start test passes at a non-ASCII char), but the next may be one
                     afterWord = false;
                     continue;
                 }
@@ -452,7 +451,7 @@ public final class RegexScan {
         /** Whether {@code q} is a position of {@code cs}. */
         boolean holds(char[] cs, int q) {
             char c = cs[q];
-            return (c >= 128 || open[c]) && (q == 0 || cs[q - 1] >= 128 || !word(cs[q - 1]));
+            return c < 128 && open[c] && (q == 0 || cs[q - 1] >= 128 || !word(cs[q - 1]));
         }
 
         /** Whether a scan with these tables may walk the positions: {@code notAfter} holds \\w, {@code first} is within {@link #OPEN}. */
@@ -565,7 +564,8 @@ public final class RegexScan {
     /**
      * As {@link #replaceAllChars(Pattern, String, char[], String, boolean[], boolean[], Start, End)}, asking
      * {@code start} only at the positions of {@code starts} (those of {@code cs}, {@link Starts#fits} the tables),
-     * which are then moved to the result's.
+     * which are then moved to the result's. No position holds a non-ASCII character: {@code start} must be false at
+     * every such character.
      */
     public static char[] replaceAllChars(Pattern pattern, String s, char[] cs, String literal, boolean[] first,
                                          boolean[] notAfter, Start start, End end, Starts starts) {

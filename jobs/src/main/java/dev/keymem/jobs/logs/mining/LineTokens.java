@@ -401,7 +401,8 @@ public final class LineTokens implements Serializable {
 
     /** Whether a scan with the tables {@code first} and {@code notAfter} skips index {@code i} of {@code s}. */
     private static boolean skipped(char[] s, int i, boolean[] first, boolean[] notAfter) {
-        return (s[i] < 128 && !first[s[i]]) || RegexScan.skippedAfter(s, i, notAfter);
+        // every scan here walks the positions (RegexScan.Starts), which hold no non-ASCII character
+        return s[i] >= 128 || !first[s[i]] || RegexScan.skippedAfter(s, i, notAfter);
     }
 
     /** {@link #ENDPOINT}: a letter, then {@code [\\w-]*} up to the first dot. */
