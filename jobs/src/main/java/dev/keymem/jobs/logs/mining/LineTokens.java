@@ -2087,7 +2087,8 @@ public final class LineTokens implements Serializable {
 
     /**
      * Whether a masked token is all variable: it holds a placeholder or a digit, and no letter outside its
-     * placeholders (punctuation alone, {@code -} or {@code :}, stays a constant).
+     * placeholders (punctuation alone, {@code -} or {@code :}, stays a constant). Letters by code point: one past
+     * the BMP (a surrogate pair: {@code 12𠀀34}) is a letter as {@code 条} is.
      */
     static boolean isVariable(String token) {
         boolean variable = false;
@@ -2102,8 +2103,8 @@ public final class LineTokens implements Serializable {
                     continue;
                 }
             }
-            if (Character.isLetter(c)) {
-                return false;
+            if (Character.isLetter(Character.isHighSurrogate(c) ? token.codePointAt(i) : c)) {
+                return false; // a pair's low half, read alone next, is no letter and no digit
             }
             variable |= c >= '0' && c <= '9';
         }
@@ -2126,7 +2127,8 @@ public final class LineTokens implements Serializable {
                     continue;
                 }
             }
-            if (c < 128 ? ASCII_LETTER[c] : Character.isLetter(c)) {
+            if (c < 128 ? ASCII_LETTER[c]
+                    : Character.isLetter(Character.isHighSurrogate(c) ? Character.codePointAt(s, i, to) : c)) {
                 return false;
             }
             variable |= c >= '0' && c <= '9';
@@ -2153,21 +2155,15 @@ public final class LineTokens implements Serializable {
         return isVariable(token.toCharArray(), 0, token.length());
     }
 
-    /** {@link #isVariable} with the regex {@link #PLACEHOLDER} (the reference). */
+    /**
+     * {@link #isVariable} by regex (the reference): the token without its placeholders ({@link #PLACEHOLDER}) holds
+     * no letter ({@code \\p{L}}, by code point) and a placeholder was there or an ASCII digit is.
+     */
     static boolean isVariableReference(String token) {
-        boolean variable = false;
-        String rest = token;
-        if (token.indexOf('<') >= 0) {
-            rest = PLACEHOLDER.matcher(token).replaceAll("");
-            variable = rest.length() < token.length();
-        }
-        for (int i = 0; i < rest.length(); i++) {
-            char c = rest.charAt(i);
-            if (Character.isLetter(c)) {
-                return false;
-            }
-            variable |= c >= '0' && c <= '9';
-        }
-        return variable;
+        String rest = PLACEHOLDER.matcher(token).replaceAll("");
+        return (rest.length() < token.length() || ASCII_DIGIT.matcher(rest).find()) && !ANY_LETTER.matcher(rest).find();
     }
+
+    private static final Pattern ASCII_DIGIT = Pattern.compile("[0-9]");
+    private static final Pattern ANY_LETTER = Pattern.compile("\\p{L}");
 }
