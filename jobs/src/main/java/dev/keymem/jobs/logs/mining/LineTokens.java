@@ -98,12 +98,14 @@ public final class LineTokens implements Serializable {
      * {@code <*>)](<*>} and {@code <*>>:<*>} do not, so {@code to=[<*>]:<*>} and {@code Switch<<*>>:<*>} stay so
      * (as one run they were {@code to=[<*>} and {@code Switch<<*>}). Outside ASCII the same rule by kind of char: a
      * letter of any script ends a separator as an ASCII letter does ({@code \\p{L}}, by code point), a space char as
-     * a space does ({@code \\p{Z}}: U+00A0, U+2007, U+202F, which cut no token), a digit of any script is read as an
+     * a space does ({@code \\p{Z}}: U+00A0, U+2007, U+202F, which cut no token), and so does NEL (U+0085, a line
+     * break that is no Java whitespace; the invisible format chars ZWSP U+200B and BOM U+FEFF are punctuation: they
+     * join, as the value they sit in reads as one), a digit of any script is read as an
      * ASCII digit is (no end), and the fullwidth forms of ASCII punctuation (U+FF01 to U+FF5E) as that punctuation:
      * {@code ＜} ends it, {@code （）［］｛｝＜＞} are brackets of their kind, {@code －＞} and {@code ＝＞} arrows
      * ({@link #foldFullwidth}). The reference's separator: {@link #separatorReference}.
      */
-    private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<\uFF1C\\p{L}\\p{Z}]*");
+    private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<\uFF1C\\p{L}\\p{Z}\\x85]*");
     private static final java.util.Set<String> LEVELS = java.util.Set.of("trace", "debug", "info", "notice", "warn",
             "warning", "error", "err", "crit", "critical", "fatal", "severe", "alert", "emerg", "fine", "finer",
             "finest", "config", "v", "d", "i", "w", "e", "f");
@@ -1793,11 +1795,11 @@ public final class LineTokens implements Serializable {
 
     /**
      * Whether {@code c}, no ASCII char, ends a run's separator: a letter (the code point of {@code c} and
-     * {@code next} where they are a surrogate pair; a lone surrogate is none), a space char, or {@code ＜}.
+     * {@code next} where they are a surrogate pair; a lone surrogate is none), a space char, NEL or {@code ＜}.
      */
     private static boolean runStopWide(char c, char next) {
         int cp = Character.isHighSurrogate(c) && Character.isLowSurrogate(next) ? Character.toCodePoint(c, next) : c;
-        return Character.isLetter(cp) || Character.isSpaceChar(cp) || c == '\uFF1C';
+        return Character.isLetter(cp) || Character.isSpaceChar(cp) || c == '\uFF1C' || c == '\u0085';
     }
 
     /**

@@ -52,6 +52,10 @@ class LineTokensSeparatorUnicodeTest {
         {"k=<NUM>＞＝<NUM>", "k=<*>＞＝<*>", "k=<NUM>>=<NUM>"},
         // brackets outside the fullwidth block are punctuation, as before
         {"k=【<NUM>】：<NUM>", "k=【<*>", null},
+        // NEL (U+0085, a line break) ends it as a line break would; ZWSP and BOM (format chars, invisible) join
+        {"k=<NUM>\u0085<NUM>", "k=<*>\u0085<*>", null},
+        {"k=<NUM>\u200b<NUM>", "k=<*>", "k=<NUM>:<NUM>"},
+        {"k=<NUM>\ufeff<NUM>", "k=<*>", "k=<NUM>:<NUM>"},
     };
 
     @Test
@@ -93,7 +97,8 @@ class LineTokensSeparatorUnicodeTest {
         String[] parts = {"<NUM>", "<IP>", "<*>", "<NUM>", "k=", ":", "-", "=", ">", "(", ")", "[", "]", "{", "}", "<",
             "（", "）", "［", "］", "｛", "｝", "＜", "＞", "－", "＝", "：", "，", "a", "é", "条", "\u0661", "\uff11", "1",
             "\u00a0", "\u2007", "\u202f", "\u3000", " ", "\uD840\uDC00", "\uD83D\uDE00", "\uD840", "\uDC00", "【", "】",
-            "\"", "·", "\u0301"};
+            "\"", "·", "\u0301",
+            "\u0085", "\u200b", "\ufeff"};
         SplittableRandom r = new SplittableRandom(26);
         int changed = 0;
         for (int i = 0; i < 100_000; i++) {
