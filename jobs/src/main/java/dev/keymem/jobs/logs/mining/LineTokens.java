@@ -100,7 +100,10 @@ public final class LineTokens implements Serializable {
      * letter of any script ends a separator as an ASCII letter does ({@code \\p{L}}, by code point), a space char as
      * a space does ({@code \\p{Z}}: U+00A0, U+2007, U+202F, which cut no token), and so does NEL (U+0085, a line
      * break that is no Java whitespace; the invisible format chars ZWSP U+200B and BOM U+FEFF are punctuation: they
-     * join, as the value they sit in reads as one), a digit of any script is read as an
+     * join, as the value they sit in reads as one); a space inside quotes, which the tokens write as U+00A0
+     * ({@link #protectQuoted(char[])}), thus ends one as the space it was, on ASCII lines too ({@code k=<*>": "<*>}
+     * keeps both wildcards, where before U+00A0 ended a separator it was {@code k=<*>}); a digit of any script is
+     * read as an
      * ASCII digit is (no end), and the fullwidth forms of ASCII punctuation (U+FF01 to U+FF5E) as that punctuation:
      * {@code ＜} ends it, {@code （）［］｛｝＜＞} are brackets of their kind, {@code －＞} and {@code ＝＞} arrows
      * ({@link #foldFullwidth}). The reference's separator: {@link #separatorReference}.

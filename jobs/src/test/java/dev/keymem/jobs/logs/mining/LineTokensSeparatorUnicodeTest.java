@@ -52,6 +52,8 @@ class LineTokensSeparatorUnicodeTest {
         {"k=<NUM>＞＝<NUM>", "k=<*>＞＝<*>", "k=<NUM>>=<NUM>"},
         // brackets outside the fullwidth block are punctuation, as before
         {"k=【<NUM>】：<NUM>", "k=【<*>", null},
+        // a space inside quotes (the tokens write it as U+00A0) ends it as the space it was, on ASCII lines too
+        {"k=<NUM>\": \"<NUM>", "k=<*>\":\u00a0\"<*>", null},
         // NEL (U+0085, a line break) ends it as a line break would; ZWSP and BOM (format chars, invisible) join
         {"k=<NUM>\u0085<NUM>", "k=<*>\u0085<*>", null},
         {"k=<NUM>\u200b<NUM>", "k=<*>", "k=<NUM>:<NUM>"},
