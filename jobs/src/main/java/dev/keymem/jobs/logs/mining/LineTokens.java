@@ -2161,12 +2161,15 @@ public final class LineTokens implements Serializable {
     }
 
     /**
-     * {@link #isVariable} by regex (the reference): the token without its placeholders ({@link #PLACEHOLDER}) holds
-     * no letter ({@code \\p{L}}, by code point) and a placeholder was there or an ASCII digit is.
+     * {@link #isVariable} by regex (the reference): the token with its placeholders ({@link #PLACEHOLDER}) written as
+     * spaces (no letter, no digit, and no surrogate pair made across one) holds no letter ({@code \\p{L}}, by code
+     * point) and a placeholder was there or an ASCII digit is.
      */
     static boolean isVariableReference(String token) {
-        String rest = PLACEHOLDER.matcher(token).replaceAll("");
-        return (rest.length() < token.length() || ASCII_DIGIT.matcher(rest).find()) && !ANY_LETTER.matcher(rest).find();
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(token);
+        boolean placeholder = m.find();
+        String rest = placeholder ? m.replaceAll(" ") : token;
+        return (placeholder || ASCII_DIGIT.matcher(rest).find()) && !ANY_LETTER.matcher(rest).find();
     }
 
     private static final Pattern ASCII_DIGIT = Pattern.compile("[0-9]");

@@ -50,10 +50,13 @@ class LineTokensSupplementaryLetterTest {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
 
-    /** isVariable by its definition, by code point: placeholders out, then no letter and (a placeholder or a digit). */
+    /**
+     * isVariable by its definition, by code point: placeholders out (a space in their place: no pair is made across
+     * one), then no letter and (a placeholder or a digit).
+     */
     private static boolean variableByCodePoint(String token) {
-        String rest = PLACEHOLDER.matcher(token).replaceAll("");
-        boolean variable = rest.length() < token.length() || rest.chars().anyMatch(ch -> ch >= '0' && ch <= '9');
+        String rest = PLACEHOLDER.matcher(token).replaceAll(" ");
+        boolean variable = !rest.equals(token) || rest.chars().anyMatch(ch -> ch >= '0' && ch <= '9');
         return variable && rest.codePoints().noneMatch(Character::isLetter);
     }
 
@@ -74,8 +77,8 @@ class LineTokensSupplementaryLetterTest {
             assertEquals(want, LineTokens.isVariable(t), t);
             assertEquals(want, LineTokens.isVariableChars(t), t);
             assertEquals(want, LineTokens.isVariableReference(t), t);
-            String rest = PLACEHOLDER.matcher(t).replaceAll("");
-            boolean perChar = (rest.length() < t.length() || rest.chars().anyMatch(ch -> ch >= '0' && ch <= '9'))
+            String rest = PLACEHOLDER.matcher(t).replaceAll(" ");
+            boolean perChar = (!rest.equals(t) || rest.chars().anyMatch(ch -> ch >= '0' && ch <= '9'))
                     && rest.chars().noneMatch(ch -> Character.isLetter((char) ch));
             gaps += perChar != want ? 1 : 0;
         }
