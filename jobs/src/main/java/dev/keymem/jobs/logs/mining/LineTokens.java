@@ -106,7 +106,8 @@ public final class LineTokens implements Serializable {
      * read as an
      * ASCII digit is (no end), and the fullwidth forms of ASCII punctuation (U+FF01 to U+FF5E) as that punctuation:
      * {@code ＜} ends it, {@code （）［］｛｝＜＞} are brackets of their kind, {@code －＞} and {@code ＝＞} arrows
-     * ({@link #foldFullwidth}). The reference's separator: {@link #separatorReference}.
+     * ({@link #foldFullwidth}); the CJK brackets {@code 【】〔〕「」『』｢｣《》〈〉｟｠} are brackets of the ASCII kind
+     * they read as ({@link #CJK_BRACKETS}), so {@code k=【<*>】：<*>} stays so as {@code to=[<*>]:<*>} does. The reference's separator: {@link #separatorReference}.
      */
     private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<\uFF1C\\p{L}\\p{Z}\\x85]*");
     private static final java.util.Set<String> LEVELS = java.util.Set.of("trace", "debug", "info", "notice", "warn",
@@ -1663,7 +1664,7 @@ public final class LineTokens implements Serializable {
     /**
      * {@code c}'s bracket: its kind plus one ({@code ( [ { <}: 1 to 4), negative where it closes, 0 for any other
      * char and for a {@code >} right after {@code -} or {@code =} ({@code before}: an arrow); fullwidth forms of them
-     * as their ASCII forms ({@link #foldFullwidth}).
+     * as their ASCII forms ({@link #foldFullwidth}), CJK brackets as their kind ({@link #CJK_BRACKETS}).
      */
     private static int bracket(char c, char before) {
         switch (c) {
@@ -1684,12 +1685,15 @@ public final class LineTokens implements Serializable {
             case '>':
                 return before == '-' || before == '=' || before == '\uFF0D' || before == '\uFF1D' ? 0 : -4;
             default:
-                return c >= '\uFF08' && c <= '\uFF5D' ? fullwidthBracket(c, before) : 0;
+                return c >= '\u3008' ? wideBracket(c, before) : 0;
         }
     }
 
-    /** {@link #bracket} of a char from U+FF08 on: that of its ASCII form where it is a fullwidth one, else 0. */
-    private static int fullwidthBracket(char c, char before) {
+    /**
+     * {@link #bracket} of a char from U+3008 on: that of its ASCII form where it is a fullwidth one, the kind a CJK
+     * bracket reads as ({@link #CJK_BRACKETS}), else 0.
+     */
+    private static int wideBracket(char c, char before) {
         switch (c) {
             case '\uFF08':
             case '\uFF3B':
@@ -1700,10 +1704,42 @@ public final class LineTokens implements Serializable {
             case '\uFF5D':
             case '\uFF1E':
                 return bracket((char) (c - 0xFEE0), before);
+            case '\uFF5F': // ｟
+                return 1;
+            case '\uFF60': // ｠
+                return -1;
+            case '\u3010': // 【
+            case '\u3014': // 〔
+                return 2;
+            case '\u3011': // 】
+            case '\u3015': // 〕
+                return -2;
+            case '\u300C': // 「
+            case '\u300E': // 『
+            case '\uFF62': // ｢
+                return 3;
+            case '\u300D': // 」
+            case '\u300F': // 』
+            case '\uFF63': // ｣
+                return -3;
+            case '\u3008': // 〈
+            case '\u300A': // 《
+                return 4;
+            case '\u3009': // 〉
+            case '\u300B': // 》
+                return -4;
             default:
                 return 0;
         }
     }
+
+    /**
+     * The CJK brackets and the ASCII ones they read as in a run's separator, char for char: {@code 【】〔〕} as
+     * {@code []}, {@code 「」『』｢｣} as <code>{}</code>, {@code 《》〈〉} as {@code <>}, {@code ｟｠} as {@code ()}; for
+     * their balance only: {@code 《} ends no separator ({@code <} and {@code ＜} do) and {@code -》} is no arrow.
+     */
+    static final String CJK_BRACKETS = "【】〔〕「」『』｢｣《》〈〉｟｠";
+    private static final String CJK_BRACKETS_AS = "[][]{}{}{}<><>()";
 
     /**
      * {@link #collapseWildcardRuns} by its definition (the reference): the token cut at its wildcards; a piece
@@ -1735,13 +1771,15 @@ public final class LineTokens implements Serializable {
 
     /**
      * {@link #bracketsBalance} by its definition (the reference): of {@code piece}'s brackets, its fullwidth chars
-     * read as their ASCII forms ({@link #foldFullwidth}; a {@code >} after {@code -} or {@code =} none), each adjacent
+     * read as their ASCII forms ({@link #foldFullwidth}; a {@code >} after {@code -} or {@code =} none; then the CJK
+     * ones as the kind they read as, {@link #foldCjkBrackets}), each adjacent
      * pair that opens and closes one kind taken out until none is left;
      * what remains must be closing brackets and then the opening ones of the same kinds in mirror order
      * ({@code ])([}: closed before the run, opened again for after it).
      */
     static boolean nestingReference(String piece) {
-        String b = foldFullwidth(piece).replaceAll("(?<=[-=])>", "").replaceAll("[^()\\[\\]{}<>]", "");
+        String b = foldCjkBrackets(foldFullwidth(piece).replaceAll("(?<=[-=])>", ""))
+                .replaceAll("[^()\\[\\]{}<>]", "");
         for (String before = null; !b.equals(before); ) {
             before = b;
             b = b.replace("()", "").replace("[]", "").replace("{}", "").replace("<>", "");
@@ -1757,6 +1795,16 @@ public final class LineTokens implements Serializable {
             }
         }
         return true;
+    }
+
+    /** {@code s}'s chars, each CJK bracket written as the ASCII one it reads as ({@link #CJK_BRACKETS}). */
+    static String foldCjkBrackets(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            int k = CJK_BRACKETS.indexOf(s.charAt(i));
+            sb.append(k < 0 ? s.charAt(i) : CJK_BRACKETS_AS.charAt(k));
+        }
+        return sb.toString();
     }
 
     /**
