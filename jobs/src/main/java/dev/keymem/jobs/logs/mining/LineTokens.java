@@ -103,11 +103,12 @@ public final class LineTokens implements Serializable {
      * join, as the value they sit in reads as one); a space inside quotes, which the tokens write as U+00A0
      * ({@link #protectQuoted(char[])}), thus ends one as the space it was, on ASCII lines too ({@code k=<*>": "<*>}
      * keeps both wildcards, where before U+00A0 ended a separator it was {@code k=<*>}); a digit of any script is
-     * read as an
-     * ASCII digit is (no end), and the fullwidth forms of ASCII punctuation (U+FF01 to U+FF5E) as that punctuation:
+     * read as an ASCII digit is (no end), and the fullwidth forms of ASCII punctuation (U+FF01 to U+FF5E) as that
+     * punctuation:
      * {@code ＜} ends it, {@code （）［］｛｝＜＞} are brackets of their kind, {@code －＞} and {@code ＝＞} arrows
      * ({@link #foldFullwidth}); the CJK brackets {@code 【】〔〕「」『』｢｣《》〈〉｟｠} are brackets of the ASCII kind
-     * they read as ({@link #CJK_BRACKETS}), so {@code k=【<*>】：<*>} stays so as {@code to=[<*>]:<*>} does. The reference's separator: {@link #separatorReference}.
+     * they read as ({@link #CJK_BRACKETS}), so {@code k=【<*>】：<*>} stays so as
+     * {@code to=[<*>]:<*>} does. The reference's separator: {@link #separatorReference}.
      */
     private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<\uFF1C\\p{L}\\p{Z}\\x85]*");
     private static final java.util.Set<String> LEVELS = java.util.Set.of("trace", "debug", "info", "notice", "warn",
