@@ -3,7 +3,7 @@ import java.nio.ByteOrder;
 /**
  * sort25 (session 25): what LogLineRun's packed form pays a line for its numbers under C1 (file runs compile with C1
  * only): two longs and an int written and read through byte-array view VarHandles (its form) against byte shifts.
- * Run: java -XX:TieredStopAtLevel=1 benchmarks/jobs/RunPackVarHandleCost.java [rounds, 12] (no jar needed). Rounds
+ * Run: java -XX:TieredStopAtLevel=1 benchmarks/jobs/RunPackVarHandleCost.java [rounds, 12, at least 4] (no jar). Rounds
  * 0-1 are mostly interpreted; later rounds are the compiled cost. The two forms' order turns each round (mend26,
  * session 26: it was VarHandle first always); medians of rounds 2 on are printed per order and over both.
  */
@@ -20,7 +20,8 @@ public class RunPackVarHandleCost {
     static long rsh(byte[] b, int n) { long s = 0; int p = 0; for (int i = 0; i < n; i++) { s += getLong(b, p) + getLong(b, p + 8) + getInt(b, p + 16); p += 20; } return s; }
     public static void main(String[] a) {
         int n = 50000; byte[] b = new byte[n * 20]; long sink = 0;
-        int rounds = a.length > 0 ? Integer.parseInt(a[0]) : 12;
+        // At least 4: the medians need a compiled round (2 on) of each order (review26a F7: 3 threw).
+        int rounds = Math.max(4, a.length > 0 ? Integer.parseInt(a[0]) : 12);
         // [form][op][round]: form 0 VarHandle, 1 shifts; op 0 write, 1 read. The order of the two forms turns each
         // round (even: VarHandle first, odd: shifts first), so an order effect falls on each side as often.
         double[][][] ns = new double[2][2][rounds];

@@ -112,6 +112,11 @@ class MemctlJarOutputIT {
             Map<Long, JsonNode> swapped = new TreeMap<>(b.deadLetters);
             swapped.put(first.getKey(), ((TreeMap<Long, JsonNode>) swapped).lastEntry().getValue());
             assertThrows(AssertionError.class, () -> assertReasonClasses(job, expected, swapped));
+            // and the one-class check fails where a class is over-broad (one that finds every reason added)
+            java.util.Set<String> broad = new java.util.HashSet<>(REASON_CLASSES.values());
+            broad.add("^value");
+            List<String> reasons = b.deadLetters.values().stream().map(d -> d.get("reason").asText()).toList();
+            assertThrows(AssertionError.class, () -> assertOneClassEach(job, reasons, broad));
             for (Map.Entry<Long, JsonNode> d : b.deadLetters.entrySet()) {
                 System.out.println("MemctlJarOutputIT " + job + " dead letter, line " + d.getKey() + " ("
                         + expected.get(d.getKey()) + "): " + d.getValue().get("reason").asText());
@@ -156,12 +161,11 @@ class MemctlJarOutputIT {
     /**
      * Fails unless each dead letter's reason is of the class its line was written for ({@link #REASON_CLASSES}: a
      * part of the reason that names the code path, found in it), so that two paths made one, or a line that no
-     * longer reaches its path, fail here (review 25c F6); returns the number of distinct reasons, which must be at
-     * least the number of distinct classes the job's lines were written for.
+     * longer reaches its path, fail here (review 25c F6), and unless each reason is of one class only
+     * ({@link #assertOneClassEach}); returns the number of distinct reasons.
      */
     static int assertReasonClasses(String job, Map<Long, String> written, Map<Long, JsonNode> deadLetters) {
         java.util.Set<String> reasons = new java.util.HashSet<>();
-        java.util.Set<String> classes = new java.util.HashSet<>();
         for (Map.Entry<Long, String> w : written.entrySet()) {
             String reasonClass = REASON_CLASSES.get(w.getValue());
             assertTrue(reasonClass != null, job + ": no reason class for " + w.getValue());
@@ -172,11 +176,24 @@ class MemctlJarOutputIT {
                     + w.getKey() + " (" + w.getValue() + ") has reason '" + reason + "', not of class /" + reasonClass
                     + "/");
             reasons.add(reason);
-            classes.add(reasonClass);
         }
-        assertTrue(reasons.size() >= classes.size(), job + ": " + reasons.size() + " distinct reasons for "
-                + classes.size() + " reason classes");
+        assertOneClassEach(job, reasons, new java.util.HashSet<>(REASON_CLASSES.values()));
         return reasons.size();
+    }
+
+    /**
+     * Fails unless each reason is found by exactly one of the distinct reason classes {@code patterns}: the classes
+     * exclude each other on the reasons met, so a class made over-broad later ({@code ^value}) fails here, as would
+     * two classes that name one path (review26a F5).
+     */
+    static void assertOneClassEach(String job, java.util.Collection<String> reasons,
+            java.util.Collection<String> patterns) {
+        for (String reason : reasons) {
+            List<String> found = patterns.stream()
+                    .filter(p -> java.util.regex.Pattern.compile(p).matcher(reason).find()).toList();
+            assertTrue(found.size() == 1, job + ": reason '" + reason + "' is of " + found.size() + " classes "
+                    + found);
+        }
     }
 
     /**

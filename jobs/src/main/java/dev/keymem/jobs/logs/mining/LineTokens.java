@@ -98,12 +98,19 @@ public final class LineTokens implements Serializable {
      * {@code <*>)](<*>} and {@code <*>>:<*>} do not, so {@code to=[<*>]:<*>} and {@code Switch<<*>>:<*>} stay so
      * (as one run they were {@code to=[<*>} and {@code Switch<<*>}). Outside ASCII the same rule by kind of char: a
      * letter of any script ends a separator as an ASCII letter does ({@code \\p{L}}, by code point), a space char as
-     * a space does ({@code \\p{Z}}: U+00A0, U+2007, U+202F, which cut no token), a digit of any script is read as an
-     * ASCII digit is (no end), and the fullwidth forms of ASCII punctuation (U+FF01 to U+FF5E) as that punctuation:
+     * a space does ({@code \\p{Z}}: U+00A0, U+2007, U+202F, which cut no token), and so does NEL (U+0085, a line
+     * break that is no Java whitespace; the invisible format chars ZWSP U+200B and BOM U+FEFF are punctuation: they
+     * join, as the value they sit in reads as one); a space inside quotes, which the tokens write as U+00A0
+     * ({@link #protectQuoted(char[])}), thus ends one as the space it was, on ASCII lines too ({@code k=<*>": "<*>}
+     * keeps both wildcards, where before U+00A0 ended a separator it was {@code k=<*>}); a digit of any script is
+     * read as an ASCII digit is (no end), and the fullwidth forms of ASCII punctuation (U+FF01 to U+FF5E) as that
+     * punctuation:
      * {@code ＜} ends it, {@code （）［］｛｝＜＞} are brackets of their kind, {@code －＞} and {@code ＝＞} arrows
-     * ({@link #foldFullwidth}). The reference's separator: {@link #separatorReference}.
+     * ({@link #foldFullwidth}); the CJK brackets {@code 【】〔〕「」『』｢｣《》〈〉｟｠} are brackets of the ASCII kind
+     * they read as ({@link #CJK_BRACKETS}), so {@code k=【<*>】：<*>} stays so as
+     * {@code to=[<*>]:<*>} does. The reference's separator: {@link #separatorReference}.
      */
-    private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<\uFF1C\\p{L}\\p{Z}]*");
+    private static final Pattern RUN_SEPARATOR = Pattern.compile("[^A-Za-z\\s<\uFF1C\\p{L}\\p{Z}\\x85]*");
     private static final java.util.Set<String> LEVELS = java.util.Set.of("trace", "debug", "info", "notice", "warn",
             "warning", "error", "err", "crit", "critical", "fatal", "severe", "alert", "emerg", "fine", "finer",
             "finest", "config", "v", "d", "i", "w", "e", "f");
@@ -1659,7 +1666,7 @@ public final class LineTokens implements Serializable {
     /**
      * {@code c}'s bracket: its kind plus one ({@code ( [ { <}: 1 to 4), negative where it closes, 0 for any other
      * char and for a {@code >} right after {@code -} or {@code =} ({@code before}: an arrow); fullwidth forms of them
-     * as their ASCII forms ({@link #foldFullwidth}).
+     * as their ASCII forms ({@link #foldFullwidth}), CJK brackets as their kind ({@link #CJK_BRACKETS}).
      */
     private static int bracket(char c, char before) {
         switch (c) {
@@ -1680,12 +1687,15 @@ public final class LineTokens implements Serializable {
             case '>':
                 return before == '-' || before == '=' || before == '\uFF0D' || before == '\uFF1D' ? 0 : -4;
             default:
-                return c >= '\uFF08' && c <= '\uFF5D' ? fullwidthBracket(c, before) : 0;
+                return c >= '\u3008' ? wideBracket(c, before) : 0;
         }
     }
 
-    /** {@link #bracket} of a char from U+FF08 on: that of its ASCII form where it is a fullwidth one, else 0. */
-    private static int fullwidthBracket(char c, char before) {
+    /**
+     * {@link #bracket} of a char from U+3008 on: that of its ASCII form where it is a fullwidth one, the kind a CJK
+     * bracket reads as ({@link #CJK_BRACKETS}), else 0.
+     */
+    private static int wideBracket(char c, char before) {
         switch (c) {
             case '\uFF08':
             case '\uFF3B':
@@ -1696,10 +1706,42 @@ public final class LineTokens implements Serializable {
             case '\uFF5D':
             case '\uFF1E':
                 return bracket((char) (c - 0xFEE0), before);
+            case '\uFF5F': // ｟
+                return 1;
+            case '\uFF60': // ｠
+                return -1;
+            case '\u3010': // 【
+            case '\u3014': // 〔
+                return 2;
+            case '\u3011': // 】
+            case '\u3015': // 〕
+                return -2;
+            case '\u300C': // 「
+            case '\u300E': // 『
+            case '\uFF62': // ｢
+                return 3;
+            case '\u300D': // 」
+            case '\u300F': // 』
+            case '\uFF63': // ｣
+                return -3;
+            case '\u3008': // 〈
+            case '\u300A': // 《
+                return 4;
+            case '\u3009': // 〉
+            case '\u300B': // 》
+                return -4;
             default:
                 return 0;
         }
     }
+
+    /**
+     * The CJK brackets and the ASCII ones they read as in a run's separator, char for char: {@code 【】〔〕} as
+     * {@code []}, {@code 「」『』｢｣} as <code>{}</code>, {@code 《》〈〉} as {@code <>}, {@code ｟｠} as {@code ()}; for
+     * their balance only: {@code 《} ends no separator ({@code <} and {@code ＜} do) and {@code -》} is no arrow.
+     */
+    static final String CJK_BRACKETS = "【】〔〕「」『』｢｣《》〈〉｟｠";
+    private static final String CJK_BRACKETS_AS = "[][]{}{}{}<><>()";
 
     /**
      * {@link #collapseWildcardRuns} by its definition (the reference): the token cut at its wildcards; a piece
@@ -1731,13 +1773,15 @@ public final class LineTokens implements Serializable {
 
     /**
      * {@link #bracketsBalance} by its definition (the reference): of {@code piece}'s brackets, its fullwidth chars
-     * read as their ASCII forms ({@link #foldFullwidth}; a {@code >} after {@code -} or {@code =} none), each adjacent
+     * read as their ASCII forms ({@link #foldFullwidth}; a {@code >} after {@code -} or {@code =} none; then the CJK
+     * ones as the kind they read as, {@link #foldCjkBrackets}), each adjacent
      * pair that opens and closes one kind taken out until none is left;
      * what remains must be closing brackets and then the opening ones of the same kinds in mirror order
      * ({@code ])([}: closed before the run, opened again for after it).
      */
     static boolean nestingReference(String piece) {
-        String b = foldFullwidth(piece).replaceAll("(?<=[-=])>", "").replaceAll("[^()\\[\\]{}<>]", "");
+        String b = foldCjkBrackets(foldFullwidth(piece).replaceAll("(?<=[-=])>", ""))
+                .replaceAll("[^()\\[\\]{}<>]", "");
         for (String before = null; !b.equals(before); ) {
             before = b;
             b = b.replace("()", "").replace("[]", "").replace("{}", "").replace("<>", "");
@@ -1753,6 +1797,16 @@ public final class LineTokens implements Serializable {
             }
         }
         return true;
+    }
+
+    /** {@code s}'s chars, each CJK bracket written as the ASCII one it reads as ({@link #CJK_BRACKETS}). */
+    static String foldCjkBrackets(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            int k = CJK_BRACKETS.indexOf(s.charAt(i));
+            sb.append(k < 0 ? s.charAt(i) : CJK_BRACKETS_AS.charAt(k));
+        }
+        return sb.toString();
     }
 
     /**
@@ -1794,11 +1848,11 @@ public final class LineTokens implements Serializable {
 
     /**
      * Whether {@code c}, no ASCII char, ends a run's separator: a letter (the code point of {@code c} and
-     * {@code next} where they are a surrogate pair; a lone surrogate is none), a space char, or {@code ＜}.
+     * {@code next} where they are a surrogate pair; a lone surrogate is none), a space char, NEL or {@code ＜}.
      */
     private static boolean runStopWide(char c, char next) {
         int cp = Character.isHighSurrogate(c) && Character.isLowSurrogate(next) ? Character.toCodePoint(c, next) : c;
-        return Character.isLetter(cp) || Character.isSpaceChar(cp) || c == '\uFF1C';
+        return Character.isLetter(cp) || Character.isSpaceChar(cp) || c == '\uFF1C' || c == '\u0085';
     }
 
     /**
@@ -2088,7 +2142,8 @@ public final class LineTokens implements Serializable {
 
     /**
      * Whether a masked token is all variable: it holds a placeholder or a digit, and no letter outside its
-     * placeholders (punctuation alone, {@code -} or {@code :}, stays a constant).
+     * placeholders (punctuation alone, {@code -} or {@code :}, stays a constant). Letters by code point: one past
+     * the BMP (a surrogate pair: {@code 12𠀀34}) is a letter as {@code 条} is.
      */
     static boolean isVariable(String token) {
         boolean variable = false;
@@ -2103,8 +2158,8 @@ public final class LineTokens implements Serializable {
                     continue;
                 }
             }
-            if (Character.isLetter(c)) {
-                return false;
+            if (Character.isLetter(Character.isHighSurrogate(c) ? token.codePointAt(i) : c)) {
+                return false; // a pair's low half, read alone next, is no letter and no digit
             }
             variable |= c >= '0' && c <= '9';
         }
@@ -2127,7 +2182,8 @@ public final class LineTokens implements Serializable {
                     continue;
                 }
             }
-            if (c < 128 ? ASCII_LETTER[c] : Character.isLetter(c)) {
+            if (c < 128 ? ASCII_LETTER[c]
+                    : Character.isLetter(Character.isHighSurrogate(c) ? Character.codePointAt(s, i, to) : c)) {
                 return false;
             }
             variable |= c >= '0' && c <= '9';
@@ -2154,21 +2210,18 @@ public final class LineTokens implements Serializable {
         return isVariable(token.toCharArray(), 0, token.length());
     }
 
-    /** {@link #isVariable} with the regex {@link #PLACEHOLDER} (the reference). */
+    /**
+     * {@link #isVariable} by regex (the reference): the token with its placeholders ({@link #PLACEHOLDER}) written as
+     * spaces (no letter, no digit, and no surrogate pair made across one) holds no letter ({@code \\p{L}}, by code
+     * point) and a placeholder was there or an ASCII digit is.
+     */
     static boolean isVariableReference(String token) {
-        boolean variable = false;
-        String rest = token;
-        if (token.indexOf('<') >= 0) {
-            rest = PLACEHOLDER.matcher(token).replaceAll("");
-            variable = rest.length() < token.length();
-        }
-        for (int i = 0; i < rest.length(); i++) {
-            char c = rest.charAt(i);
-            if (Character.isLetter(c)) {
-                return false;
-            }
-            variable |= c >= '0' && c <= '9';
-        }
-        return variable;
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(token);
+        boolean placeholder = m.find();
+        String rest = placeholder ? m.replaceAll(" ") : token;
+        return (placeholder || ASCII_DIGIT.matcher(rest).find()) && !ANY_LETTER.matcher(rest).find();
     }
+
+    private static final Pattern ASCII_DIGIT = Pattern.compile("[0-9]");
+    private static final Pattern ANY_LETTER = Pattern.compile("\\p{L}");
 }

@@ -704,10 +704,10 @@ public final class TemplateMiner implements Serializable {
     static boolean nameKey(String t, int from, int to) {
         int i = from;
         int n = to;
-        while (i < n && !letterOrDigit(t.charAt(i))) {
+        while (i < n && !letterOrDigit(t, i)) {
             i++;
         }
-        while (n > i && !letterOrDigit(t.charAt(n - 1))) {
+        while (n > i && !letterOrDigit(t, n - 1)) {
             n--;
         }
         int len = n - i;
@@ -737,10 +737,10 @@ public final class TemplateMiner implements Serializable {
     static String key(String t) {
         int i = 0;
         int n = t.length();
-        while (i < n && !letterOrDigit(t.charAt(i))) {
+        while (i < n && !letterOrDigit(t, i)) {
             i++;
         }
-        while (n > i && !letterOrDigit(t.charAt(n - 1))) {
+        while (n > i && !letterOrDigit(t, n - 1)) {
             n--;
         }
         return t.substring(i, n).toLowerCase(java.util.Locale.ROOT);
@@ -885,6 +885,30 @@ public final class TemplateMiner implements Serializable {
     }
 
     /**
+     * {@link #letterOrDigit(char)} of {@code t.charAt(i)} by code point: either half of a surrogate pair answers for
+     * the pair ({@code 𠀀}, U+20000, is a letter as {@code 条} is; review26a F1).
+     */
+    static boolean letterOrDigit(String t, int i) {
+        char c = t.charAt(i);
+        return c < '\uD800' ? letterOrDigit(c) : Character.isLetterOrDigit(codePointOf(t, i));
+    }
+
+    /** {@link #letter(char)} of {@code t.charAt(i)} by code point (see {@link #letterOrDigit(String, int)}). */
+    static boolean letter(String t, int i) {
+        char c = t.charAt(i);
+        return c < '\uD800' ? letter(c) : Character.isLetter(codePointOf(t, i));
+    }
+
+    /** The code point {@code t.charAt(i)} is part of: its surrogate pair's where it is a half of one, else itself. */
+    private static int codePointOf(String t, int i) {
+        char c = t.charAt(i);
+        if (Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(t.charAt(i - 1))) {
+            return Character.toCodePoint(t.charAt(i - 1), c);
+        }
+        return t.codePointAt(i);
+    }
+
+    /**
      * Where the value of a key=value token starts, or -1 when {@code t} is no such token. A key: a letter, then
      * letters, digits, {@code _ . -}, with quotes and opening brackets around it allowed; then {@code =} or
      * {@code :}, not doubled ({@code ::} is a method reference: {@code CCFile::copyFile}) nor a scheme's
@@ -911,13 +935,13 @@ public final class TemplateMiner implements Serializable {
         while (i < n && "{[(,\"'".indexOf(t.charAt(i)) >= 0) {
             i++;
         }
-        if (i == n || !letter(t.charAt(i))) {
+        if (i == n || !letter(t, i)) {
             return -1;
         }
         i++;
         while (i < n) {
             char c = t.charAt(i);
-            if (!letterOrDigit(c) && c != '_' && c != '.' && c != '-') {
+            if (!letterOrDigit(t, i) && c != '_' && c != '.' && c != '-') {
                 break;
             }
             i++;
@@ -1088,18 +1112,18 @@ public final class TemplateMiner implements Serializable {
     static boolean word(String t, int from, int to) {
         int i = from;
         int n = to;
-        while (i < n && !letterOrDigit(t.charAt(i))) {
+        while (i < n && !letterOrDigit(t, i)) {
             i++;
         }
-        while (n > i && !letterOrDigit(t.charAt(n - 1))) {
+        while (n > i && !letterOrDigit(t, n - 1)) {
             n--;
         }
-        if (i == n || !letter(t.charAt(i))) {
+        if (i == n || !letter(t, i)) {
             return false;
         }
         for (int k = i; k < n; k++) {
             char c = t.charAt(k);
-            if (!letterOrDigit(c) && c != '-' && c != '_') {
+            if (!letterOrDigit(t, k) && c != '-' && c != '_') {
                 return false;
             }
         }
@@ -1129,7 +1153,7 @@ public final class TemplateMiner implements Serializable {
             return false;
         }
         int end = n;
-        while (end > 0 && !letterOrDigit(t.charAt(end - 1))) {
+        while (end > 0 && !letterOrDigit(t, end - 1)) {
             end--;
         }
         return t.indexOf(open == '(' ? ')' : ']', end) >= 0;

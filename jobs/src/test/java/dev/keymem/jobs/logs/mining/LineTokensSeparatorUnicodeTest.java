@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
  * (U+00A0, U+2007, U+202F: no token boundary, so they stay inside a token), a digit of any script is read as an ASCII
  * digit (it does not end one, as {@link LineTokens#isVariable} counts no digit as a letter), and the fullwidth forms
  * of ASCII punctuation (U+FF01 to U+FF5E) read as that punctuation: {@code （）［］｛｝＜＞} are brackets of their
- * kind, {@code ＜} ends the separator as {@code <} does, {@code －＞} and {@code ＝＞} are arrows. Each case is checked
+ * kind, {@code ＜} ends the separator as {@code <} does, {@code －＞} and {@code ＝＞} are arrows; the CJK brackets
+ * {@code 【】〔〕「」『』｢｣《》〈〉｟｠} read as an ASCII kind (review26a F3), NEL ends it, ZWSP and BOM join (F8), and a
+ * quoted space ends it as the space it was (F2). Each case is checked
  * against the same line in ASCII where there is one, and in all three forms of the tokens.
  */
 class LineTokensSeparatorUnicodeTest {
@@ -50,8 +52,25 @@ class LineTokensSeparatorUnicodeTest {
         {"k=<NUM>-＞<NUM>", "k=<*>", "k=<NUM>-><NUM>"},
         {"k=<NUM>－><NUM>", "k=<*>", "k=<NUM>-><NUM>"},
         {"k=<NUM>＞＝<NUM>", "k=<*>＞＝<*>", "k=<NUM>>=<NUM>"},
-        // brackets outside the fullwidth block are punctuation, as before
-        {"k=【<NUM>】：<NUM>", "k=【<*>", null},
+        // a space inside quotes (the tokens write it as U+00A0) ends it as the space it was, on ASCII lines too
+        {"k=<NUM>\": \"<NUM>", "k=<*>\":\u00a0\"<*>", null},
+        // NEL (U+0085, a line break) ends it as a line break would; ZWSP and BOM (format chars, invisible) join
+        {"k=<NUM>\u0085<NUM>", "k=<*>\u0085<*>", null},
+        {"k=<NUM>\u200b<NUM>", "k=<*>", "k=<NUM>:<NUM>"},
+        {"k=<NUM>\ufeff<NUM>", "k=<*>", "k=<NUM>:<NUM>"},
+        // CJK brackets as an ASCII kind (【】〔〕 [], 「」『』｢｣ {}, 《》〈〉 <>, ｟｠ ()), for balance only
+        {"k=【<NUM>】：<NUM>", "k=【<*>】：<*>", "k=[<NUM>]:<NUM>"},
+        {"k=「<NUM>」:<NUM>", "k=「<*>」:<*>", "k={<NUM>}:<NUM>"},
+        {"k=『<NUM>』/『<NUM>』", "k=『<*>』", "k={<NUM>}/{<NUM>}"},
+        {"k=〔<NUM>〕-<NUM>", "k=〔<*>〕-<*>", "k=[<NUM>]-<NUM>"},
+        {"k=<NUM>｟<NUM>｠:<NUM>", "k=<*>｟<*>｠:<*>", "k=<NUM>(<NUM>):<NUM>"},
+        {"k=｢<NUM>｣:<NUM>", "k=｢<*>｣:<*>", "k={<NUM>}:<NUM>"},
+        {"k=<NUM>】【<NUM>", "k=<*>", "k=<NUM>][<NUM>"},
+        {"k=《<NUM>》：<NUM>", "k=《<*>》：<*>", null},
+        {"k=〈<NUM>〉〈<NUM>〉", "k=〈<*>〉", null},
+        {"k=<NUM>》《<NUM>", "k=<*>", null}, // 《 ends no separator (< does)
+        {"k=<NUM>-》<NUM>", "k=<*>-》<*>", null}, // no arrow (-> is)
+        {"k=【<NUM>]：<NUM>", "k=【<*>]：<*>", "k=[<NUM>]:<NUM>"},
     };
 
     @Test
@@ -93,7 +112,8 @@ class LineTokensSeparatorUnicodeTest {
         String[] parts = {"<NUM>", "<IP>", "<*>", "<NUM>", "k=", ":", "-", "=", ">", "(", ")", "[", "]", "{", "}", "<",
             "（", "）", "［", "］", "｛", "｝", "＜", "＞", "－", "＝", "：", "，", "a", "é", "条", "\u0661", "\uff11", "1",
             "\u00a0", "\u2007", "\u202f", "\u3000", " ", "\uD840\uDC00", "\uD83D\uDE00", "\uD840", "\uDC00", "【", "】",
-            "\"", "·", "\u0301"};
+            "\"", "·", "\u0301", "「", "」", "『", "』", "〔", "〕", "《", "》", "〈", "〉", "｟", "｠", "｢", "｣",
+            "\u0085", "\u200b", "\ufeff", "\": \""};
         SplittableRandom r = new SplittableRandom(26);
         int changed = 0;
         for (int i = 0; i < 100_000; i++) {
@@ -110,7 +130,7 @@ class LineTokensSeparatorUnicodeTest {
         }
         assertTrue(changed > 10_000, changed + " lines changed"); // runs were joined, not only copied
 
-        String chars = "()[]{}<>-=:（）［］｛｝＜＞－＝：";
+        String chars = "()[]{}<>-=:（）［］｛｝＜＞－＝：【】「」『』〔〕《》〈〉｟｠｢｣";
         int balanced = 0;
         for (int i = 0; i < 200_000; i++) {
             int len = i % 1000 == 0 ? 40 + r.nextInt(60) : r.nextInt(9);
