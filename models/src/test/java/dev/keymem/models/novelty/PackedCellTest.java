@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
  * write's innovation and admission, and the cell (every bit, zeros' signs and NaNs' included) whenever a reader
  * asks (which unpacks it; the next item packs it again), over many cell widths, decays (1 included), write
  * strengths and item streams: sparse items of repeating and new supports, zero vectors, -0 and tiny
- * coordinates, cells loaded with arbitrary finite values, values near the float's range (u overflows) and cells
- * or items holding infinities and NaNs (the general kernel's cases).
+ * coordinates, cells loaded with arbitrary finite values, cells or items holding infinities and NaNs (the general
+ * kernel's cases), and a probe of the packed kernel's overflow guard: a restored finite cell near the float's
+ * range whose u overflows ({@link #aRestoredCellWhoseUOverflowsWritesEveryRowAsTheReference}; the loaded-3e38
+ * runs seldom pack, as most of their cells hold an infinity).
  */
 class PackedCellTest {
 
@@ -471,6 +473,40 @@ class PackedCellTest {
                     assertEquals(t, slot[moved[t]]);
                 }
             }
+        }
+    }
+
+    /**
+     * A restored cell of finite values near the float's range (+-3e38 on coordinates 0 and 1, 1 on coordinate 2)
+     * and a unit item on coordinates 0 and 1: the packed cell takes it (every value finite), u overflows to an
+     * infinity, so the packed kernel must write every active row as the reference does (row 2 gets 0 * -inf = NaN).
+     * Guards {@code Packed.step}'s running maximum of |u_j| (made a minimum, u's infinity is missed: row 2 stays).
+     */
+    @Test
+    void aRestoredCellWhoseUOverflowsWritesEveryRowAsTheReference() throws Exception {
+        for (float sign : new float[] {1f, -1f}) {
+            NoveltySettings s = new NoveltySettings(3, 3, 1f, 1f, 4, 0.5f);
+            Novelty ref = new Novelty(s, null, false);
+            Novelty packed = withKernel("packed", () -> new Novelty(s, null, true));
+            NoveltyState a = ref.newState(1);
+            NoveltyState b = packed.newState(1);
+            for (NoveltyState st : new NoveltyState[] {a, b}) {
+                float[] v = st.cell().data();
+                v[0] = 3e38f;
+                v[1] = sign * 3e38f;
+                v[3] = sign * 3e38f;
+                v[4] = 3e38f;
+                v[8] = 1f;
+            }
+            float[] x = {0.70710677f, 0.70710677f, 0f};
+            NoveltyWrite wa = ref.write(a, NoveltyStore.inMemory(), x, 0, null);
+            NoveltyWrite wb = packed.write(b, NoveltyStore.inMemory(), x, 0, null);
+            assertEquals(Float.floatToIntBits(wa.innovation()), Float.floatToIntBits(wb.innovation()));
+            assertEquals(wa, wb);
+            if (sign > 0) { // (with -3e38 off the diagonal, S x is 0 and nothing overflows: a plain packed write)
+                assertTrue(Float.isNaN(a.cell().data()[6]), "the reference's row 2 holds 0 * -inf");
+            }
+            sameCell(a, b, "sign " + sign);
         }
     }
 
