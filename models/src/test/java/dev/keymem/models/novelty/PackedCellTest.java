@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
  * asks (which unpacks it; the next item packs it again), over many cell widths, decays (1 included), write
  * strengths and item streams: sparse items of repeating and new supports, zero vectors, -0 and tiny
  * coordinates, cells loaded with arbitrary finite values, cells or items holding infinities and NaNs (the general
- * kernel's cases), and a probe of the packed kernel's overflow guard: a restored finite cell near the float's
+ * kernel's cases), and two probes of the packed kernel's overflow guards: a restored finite cell near the float's
  * range whose u overflows ({@link #aRestoredCellWhoseUOverflowsWritesEveryRowAsTheReference}; the loaded-3e38
- * runs seldom pack, as most of their cells hold an infinity).
+ * runs seldom pack, as most of their cells hold an infinity) and a non-unit item whose x_i u_j overflows
+ * ({@link #aNonUnitItemWhoseWriteOverflowsUnpacks}).
  */
 class PackedCellTest {
 
@@ -507,6 +508,32 @@ class PackedCellTest {
                 assertTrue(Float.isNaN(a.cell().data()[6]), "the reference's row 2 holds 0 * -inf");
             }
             sameCell(a, b, "sign " + sign);
+        }
+    }
+
+    /**
+     * {@code Packed.step} on its own contract (x: c finite floats, not only the unit items {@link Novelty#write}
+     * gives it): a fresh cell and x = (2e19, 0, 0, 0) make x_0 u_0 = 4e38, an infinity, as the reference does; the
+     * kernel must see it coming (its bound takes max |x_i| max |u_j|) and unpack, never keep an infinity packed.
+     * Guards the running maximum of |x_i| (made a minimum, it stays 0 and the packed cell keeps +inf).
+     */
+    @Test
+    void aNonUnitItemWhoseWriteOverflowsUnpacks() {
+        int c = 4;
+        for (float big : new float[] {2e19f, -2e19f, 1e30f}) {
+            PackedCell pc = new PackedCell(c, 1f);
+            NoveltyKernel.Packed k = new NoveltyKernel.Packed(c);
+            float[] s = new float[c * c];
+            float[] x = {big, 0f, 0f, 0f};
+            float e = k.step(pc, x, new int[] {0, 0, 0, 0}, 1, 1f, 1.0);
+            float er = new NoveltyKernel.Scalar(c).step(s, x, 1f, 1f, 1.0);
+            assertEquals(Float.floatToIntBits(er), Float.floatToIntBits(e), "x_0 " + big);
+            assertTrue(Float.isInfinite(s[0]), "the reference writes +inf");
+            assertTrue(k.unpacked, "x_0 " + big + ": a packed cell that would hold an infinity is unpacked");
+            assertTrue(pc.home != null, "x_0 " + big + ": the cell is in its home array");
+            for (int i = 0; i < c * c; i++) {
+                assertEquals(Float.floatToIntBits(s[i]), Float.floatToIntBits(pc.home[i]), "x_0 " + big + " value " + i);
+            }
         }
     }
 
