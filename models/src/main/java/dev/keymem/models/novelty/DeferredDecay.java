@@ -84,8 +84,11 @@ final class DeferredDecay {
     /**
      * Row {@code row} of s (c values, all finite) after {@code n} steps of {@code v = flush(v * a)}, |a| &lt;= 1:
      * the products one after another ({@code v * a}, rounded, n times) and one flush at the end, or fewer products
-     * where the values have all fallen below the flush threshold (each then ends as +0; the values stay above
-     * the subnormal range, where a multiply is slow).
+     * where the values of a group have all fallen below the flush threshold (each then ends as +0). The early
+     * stop is tested after every eight products, and only once every value of the group (eight or four values;
+     * a lone value is tested after each product) is below the threshold: a group with one larger value keeps the
+     * others multiplying, into the subnormal range (where a multiply may be slow; not measured) and down to +-0,
+     * which the final flush makes +0 as the reference's flushes do.
      * Four values at a time (independent products for C1's code; n = 1 and 2, a row silent for one or two steps,
      * without the loop of products), eight for n up to 8; for n over 8 eight values a loop (eight chains of
      * products, where four left C1's code waiting on each product), the rest of the row four at a time. The
