@@ -225,30 +225,6 @@ class PackedCellTest {
         assertTrue(!Novelty.scaleKeepsEveryFloat(Double.NaN) && !Novelty.scaleKeepsEveryFloat(0));
     }
 
-    /**
-     * {@link Novelty#nonZero} (the branch-free test that builds an item's list of nonzero coordinates) is
-     * {@code v != 0f}: +-0, subnormals, NaNs and infinities of both signs, every power of two, and 2,000,000 random
-     * bit patterns.
-     */
-    @Test
-    void theNonZeroTestIsTheFloatCompare() {
-        java.util.List<Float> edge = new java.util.ArrayList<>(java.util.List.of(0f, -0f, Float.MIN_VALUE,
-                -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY,
-                Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00001), Float.intBitsToFloat(1 << 31 | 1)));
-        for (int e = -149; e <= 127; e++) {
-            edge.add(Math.scalb(1f, e));
-            edge.add(-Math.scalb(1f, e));
-        }
-        for (float v : edge) {
-            assertEquals(v != 0f ? 1 : 0, Novelty.nonZero(v), Float.floatToRawIntBits(v) + "");
-        }
-        SplittableRandom r = new SplittableRandom(31);
-        for (int i = 0; i < 2_000_000; i++) {
-            float v = Float.intBitsToFloat(r.nextInt());
-            assertEquals(v != 0f ? 1 : 0, Novelty.nonZero(v), Float.floatToRawIntBits(v) + "");
-        }
-    }
-
     @Test
     void loadedCellsEqualTheReferenceBitForBit() throws Exception {
         float[] loads = {1f, 1e-31f, 1e18f, 3e38f, Float.POSITIVE_INFINITY, Float.NaN};
