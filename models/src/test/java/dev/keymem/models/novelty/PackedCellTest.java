@@ -508,7 +508,8 @@ class PackedCellTest {
             assertTrue(k.unpacked, "x_0 " + big + ": a packed cell that would hold an infinity is unpacked");
             assertTrue(pc.home != null, "x_0 " + big + ": the cell is in its home array");
             for (int i = 0; i < c * c; i++) {
-                assertEquals(Float.floatToIntBits(s[i]), Float.floatToIntBits(pc.home[i]), "x_0 " + big + " value " + i);
+                assertEquals(Float.floatToIntBits(s[i]), Float.floatToIntBits(pc.home[i]),
+                        "x_0 " + big + " value " + i);
             }
         }
     }
