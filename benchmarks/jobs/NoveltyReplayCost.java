@@ -35,14 +35,18 @@ import java.util.Map;
  * <p>{@code replay ITEMS ROUNDS WARM DIR_A [DIR_B ...]}: each DIR is a build's models classes (e.g.
  * {@code models/target/classes}), loaded in a class loader of its own (with this program's driver class). First
  * WARM passes of each build in turn (C1 compiles the kernel: not counted), then ROUNDS rounds of one pass of each
- * build, the order of the builds turned every round (A B, B A, ...). A pass writes every source's items from a
- * fresh state (made in the timed part, as the job makes one per source); its time is the thread's CPU ns per item.
- * Every pass of a build must give the same digest of the innovations, admissions and final cells (equal for two
- * builds: bit for bit the same memory). Prints each round's times and B / A, then per build the median, the
- * median of the rounds' ratios to A and the rounds in which it was lower than A.
+ * build, the order of the builds turned every round and rotated by one every second round (A B C, C B A, B C A,
+ * A C B, ...), so every build, the control included, takes every position. A pass writes every source's items
+ * from a fresh state (made in the timed part, as the job makes one per source); its time is the thread's CPU ns
+ * per item. Every pass of a build must give the same digest of the innovations, admissions and final cells, and
+ * every build A's digest (bit for bit the same memory): otherwise the program exits with status 2 after printing
+ * the table (unless {@code -Dreplay.allowChange=true}, for a change of values on purpose). Prints each round's
+ * times and ratios to A (and, with three builds or more, to B: by convention B is a copy of A's classes, the A/A
+ * control), then per build the median, the median of the rounds' ratios to A (and to B) and the rounds in which
+ * it was lower than A (than B).
  * Usage (C1 alone, as memctl runs files):
  * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp JAR benchmarks/jobs/NoveltyReplayCost.java dump FILE OUT
- * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp JAR benchmarks/jobs/NoveltyReplayCost.java replay OUT 15 2 BEFORE_CLASSES AFTER_CLASSES
+ * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp JAR benchmarks/jobs/NoveltyReplayCost.java replay OUT 15 2 BEFORE_CLASSES BEFORE_COPY AFTER_CLASSES
  */
 public class NoveltyReplayCost {
     public static void main(String[] a) throws Exception {
@@ -153,9 +157,13 @@ public class NoveltyReplayCost {
         }
         double[][] ns = new double[builds][rounds];
         for (int r = 0; r < rounds; r++) {
+            // every build in every position: the order A B C .., then its reverse, each rotated by one every
+            // second round (so the control copy B is not always beside A, nor always in the middle)
+            int shift = (r / 2) % builds;
             StringBuilder line = new StringBuilder("round " + r + ":");
             for (int i = 0; i < builds; i++) {
-                int b = r % 2 == 0 ? i : builds - 1 - i;
+                int pos = r % 2 == 0 ? i : builds - 1 - i;
+                int b = (pos + shift) % builds;
                 long[] res = (long[]) run[b].invoke(null, settings, items, seeds);
                 check(digest, b, res);
                 ns[b][r] = res[0] / (double) total;
@@ -164,22 +172,45 @@ public class NoveltyReplayCost {
             for (int b = 1; b < builds; b++) {
                 line.append(String.format(" %s/A=%.3f", (char) ('A' + b), ns[b][r] / ns[0][r]));
             }
+            if (builds > 2) {
+                for (int b = 2; b < builds; b++) {
+                    line.append(String.format(" %s/B=%.3f", (char) ('A' + b), ns[b][r] / ns[1][r]));
+                }
+            }
             System.out.println(line);
         }
         for (int b = 0; b < builds; b++) {
             double[] m = ns[b].clone();
             Arrays.sort(m);
-            double[] ratio = new double[rounds];
-            int lower = 0;
-            for (int r = 0; r < rounds; r++) {
-                ratio[r] = ns[b][r] / ns[0][r];
-                lower += ns[b][r] < ns[0][r] ? 1 : 0;
-            }
-            Arrays.sort(ratio);
-            System.out.printf("%s: median %.0f CPU ns/item, digest %016x%s%n", (char) ('A' + b), median(m),
-                    digest[b], b == 0 ? "" : String.format(", median ratio to A %.3f, rounds lower than A: %d of %d,"
-                            + " digest %s", median(ratio), lower, rounds, digest[b] == digest[0] ? "equal" : "DIFFERENT"));
+            String toA = b == 0 ? "" : ratios(ns, b, 0, rounds);
+            String toB = b < 2 ? "" : ratios(ns, b, 1, rounds);
+            System.out.printf("%s: median %.0f CPU ns/item, digest %016x%s%s%n", (char) ('A' + b), median(m),
+                    digest[b], toA, toB);
         }
+        boolean allowChange = Boolean.getBoolean("replay.allowChange");
+        for (int b = 1; b < builds; b++) {
+            if (digest[b] != digest[0]) {
+                System.out.printf("build %s's digest %016x differs from A's %016x: its values are not A's%n",
+                        (char) ('A' + b), digest[b], digest[0]);
+                if (!allowChange) { // a table of a build that changed values is not a cost comparison
+                    System.exit(2);
+                }
+            }
+        }
+    }
+
+    /** ", median ratio to X r, rounds lower than X: l of n" for build b against build x. */
+    private static String ratios(double[][] ns, int b, int x, int rounds) {
+        double[] ratio = new double[rounds];
+        int lower = 0;
+        for (int r = 0; r < rounds; r++) {
+            ratio[r] = ns[b][r] / ns[x][r];
+            lower += ns[b][r] < ns[x][r] ? 1 : 0;
+        }
+        Arrays.sort(ratio);
+        char xn = (char) ('A' + x);
+        return String.format(", median ratio to %s %.3f, rounds lower than %s: %d of %d", xn, median(ratio), xn,
+                lower, rounds);
     }
 
     private static double median(double[] sorted) {
@@ -225,7 +256,9 @@ public class NoveltyReplayCost {
                     h = h * 31 + Float.floatToRawIntBits(w.innovation()) + (w.admitted() ? 7 : 0);
                 }
                 cpu += bean.getCurrentThreadCpuTime() - t0;
-                h = h * 31 + Arrays.hashCode(st.cell().data());
+                for (float v : st.cell().data()) { // every bit of the final cell, in a 64-bit mix
+                    h = (h ^ Float.floatToRawIntBits(v)) * 0x9e3779b97f4a7c15L;
+                }
             }
             return new long[] {cpu, h};
         }

@@ -84,11 +84,15 @@ final class DeferredDecay {
     /**
      * Row {@code row} of s (c values, all finite) after {@code n} steps of {@code v = flush(v * a)}, |a| &lt;= 1:
      * the products one after another ({@code v * a}, rounded, n times) and one flush at the end, or fewer products
-     * where the values have all fallen below the flush threshold (each then ends as +0; the values stay above
-     * the subnormal range, where a multiply is slow). Eight values at a time (independent products for C1's
-     * code; n = 1 and 2, a row silent for one or two steps, without the loop of products; for n over 8 eight
-     * chains of products, where four left C1's code waiting on each product), the rest of the row four at a
-     * time. The row's leading and trailing +0s stay +0. Its results are
+     * where the values of a group have all fallen below the flush threshold (each then ends as +0). The early
+     * stop is tested after every eight products, and only once every value of the group (eight or four values;
+     * a lone value is tested after each product) is below the threshold: a group with one larger value keeps the
+     * others multiplying, into the subnormal range (where a multiply may be slow; not measured) and down to +-0,
+     * which the final flush makes +0 as the reference's flushes do.
+     * Four values at a time (independent products for C1's code; n = 1 and 2, a row silent for one or two steps,
+     * without the loop of products), eight for n up to 8; for n over 8 eight values a loop (eight chains of
+     * products, where four left C1's code waiting on each product), the rest of the row four at a time. The
+     * row's leading and trailing +0s stay +0. Its results are
      * {@link #catchUpReference}'s, bit for bit (the argument is the class doc's).
      */
     static void catchUp(float[] s, int row, int c, int n, float a) {
@@ -101,16 +105,6 @@ final class DeferredDecay {
             end--;
         }
         if (n == 1) { // one product each (a row silent for one step): the most frequent case in a log source's rows
-            for (; k + 8 <= end; k += 8) {
-                s[k] = flushed(s[k] * a);
-                s[k + 1] = flushed(s[k + 1] * a);
-                s[k + 2] = flushed(s[k + 2] * a);
-                s[k + 3] = flushed(s[k + 3] * a);
-                s[k + 4] = flushed(s[k + 4] * a);
-                s[k + 5] = flushed(s[k + 5] * a);
-                s[k + 6] = flushed(s[k + 6] * a);
-                s[k + 7] = flushed(s[k + 7] * a);
-            }
             for (; k + 4 <= end; k += 4) {
                 s[k] = flushed(s[k] * a);
                 s[k + 1] = flushed(s[k + 1] * a);
@@ -118,16 +112,6 @@ final class DeferredDecay {
                 s[k + 3] = flushed(s[k + 3] * a);
             }
         } else if (n == 2) { // (v * a) * a, without a loop of products
-            for (; k + 8 <= end; k += 8) {
-                s[k] = flushed(s[k] * a * a);
-                s[k + 1] = flushed(s[k + 1] * a * a);
-                s[k + 2] = flushed(s[k + 2] * a * a);
-                s[k + 3] = flushed(s[k + 3] * a * a);
-                s[k + 4] = flushed(s[k + 4] * a * a);
-                s[k + 5] = flushed(s[k + 5] * a * a);
-                s[k + 6] = flushed(s[k + 6] * a * a);
-                s[k + 7] = flushed(s[k + 7] * a * a);
-            }
             for (; k + 4 <= end; k += 4) {
                 s[k] = flushed(s[k] * a * a);
                 s[k + 1] = flushed(s[k + 1] * a * a);

@@ -141,8 +141,9 @@ public final class Novelty {
                 float v = vector[i];
                 x[i] = v;
                 n += (double) v * v;
-                nonzero[k] = i; // kept where v is not +-0: k moves on without a branch (the zeros fall at random)
-                k += nonZero(v);
+                if (v != 0f) {
+                    nonzero[k++] = i;
+                }
             }
         } else {
             for (int i = 0; i < c; i++) {
@@ -231,12 +232,6 @@ public final class Novelty {
             }
         }
         return new NoveltyWrite(p, e, admitted, evicted);
-    }
-
-    /** 1 where v is not +0 or -0 (NaN included), else 0: {@code v != 0f} as an int, by arithmetic, no branch. */
-    static int nonZero(float v) {
-        int b = Float.floatToRawIntBits(v) << 1; // the sign dropped: 0 only for +-0
-        return (b | -b) >>> 31;
     }
 
     /**

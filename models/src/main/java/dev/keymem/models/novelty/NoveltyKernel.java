@@ -614,7 +614,8 @@ abstract class NoveltyKernel {
             int xmaxBits = 0; // the largest |x_i|'s bits (a non-negative float's bits order as the floats)
             for (int t = 0; t < k; t++) {
                 int xb = Float.floatToRawIntBits(x[nz[t]]) & 0x7fffffff;
-                xmaxBits = xb > xmaxBits ? xb : xmaxBits; // an int select: C1 makes it a conditional move
+                xmaxBits = xb > xmaxBits ? xb : xmaxBits; // an int select (C1's conditional-expression elimination
+                // can make it a conditional move; not checked in the assembly)
                 int r = slot[nz[t]];
                 if (r < 0) {
                     r = pc.activate(nz[t]);
@@ -649,7 +650,7 @@ abstract class NoveltyKernel {
                 float v = beta * (xj - u[q]);
                 u[q] = v;
                 int ub = Float.floatToRawIntBits(v) & 0x7fffffff;
-                umaxBits = ub > umaxBits ? ub : umaxBits; // a conditional move, as xmaxBits
+                umaxBits = ub > umaxBits ? ub : umaxBits; // an int select, as xmaxBits
             }
             float e = (float) Math.sqrt(sq);
             if (umaxBits >= 0x7f800000) { // u is not finite

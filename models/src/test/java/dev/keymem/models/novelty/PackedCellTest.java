@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
  * write's innovation and admission, and the cell (every bit, zeros' signs and NaNs' included) whenever a reader
  * asks (which unpacks it; the next item packs it again), over many cell widths, decays (1 included), write
  * strengths and item streams: sparse items of repeating and new supports, zero vectors, -0 and tiny
- * coordinates, cells loaded with arbitrary finite values, values near the float's range (u overflows) and cells
- * or items holding infinities and NaNs (the general kernel's cases).
+ * coordinates, cells loaded with arbitrary finite values, cells or items holding infinities and NaNs (the general
+ * kernel's cases), and two probes of the packed kernel's overflow guards: a restored finite cell near the float's
+ * range whose u overflows ({@link #aRestoredCellWhoseUOverflowsWritesEveryRowAsTheReference}; the loaded-3e38
+ * runs seldom pack, as most of their cells hold an infinity) and a non-unit item whose x_i u_j overflows
+ * ({@link #aNonUnitItemWhoseWriteOverflowsUnpacks}).
  */
 class PackedCellTest {
 
@@ -220,30 +223,6 @@ class PackedCellTest {
         assertTrue(!Novelty.scaleKeepsEveryFloat(past) && !Novelty.scaleKeepsEveryFloat(1 + 2 * b));
         assertTrue((float) (1f * past) != 1f, "the bound is tight below a power of two");
         assertTrue(!Novelty.scaleKeepsEveryFloat(Double.NaN) && !Novelty.scaleKeepsEveryFloat(0));
-    }
-
-    /**
-     * {@link Novelty#nonZero} (the branch-free test that builds an item's list of nonzero coordinates) is
-     * {@code v != 0f}: +-0, subnormals, NaNs and infinities of both signs, every power of two, and 2,000,000 random
-     * bit patterns.
-     */
-    @Test
-    void theNonZeroTestIsTheFloatCompare() {
-        java.util.List<Float> edge = new java.util.ArrayList<>(java.util.List.of(0f, -0f, Float.MIN_VALUE,
-                -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY,
-                Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00001), Float.intBitsToFloat(1 << 31 | 1)));
-        for (int e = -149; e <= 127; e++) {
-            edge.add(Math.scalb(1f, e));
-            edge.add(-Math.scalb(1f, e));
-        }
-        for (float v : edge) {
-            assertEquals(v != 0f ? 1 : 0, Novelty.nonZero(v), Float.floatToRawIntBits(v) + "");
-        }
-        SplittableRandom r = new SplittableRandom(31);
-        for (int i = 0; i < 2_000_000; i++) {
-            float v = Float.intBitsToFloat(r.nextInt());
-            assertEquals(v != 0f ? 1 : 0, Novelty.nonZero(v), Float.floatToRawIntBits(v) + "");
-        }
     }
 
     @Test
@@ -470,6 +449,67 @@ class PackedCellTest {
                 for (int t = 0; t < m; t++) {
                     assertEquals(t, slot[moved[t]]);
                 }
+            }
+        }
+    }
+
+    /**
+     * A restored cell of finite values near the float's range (+-3e38 on coordinates 0 and 1, 1 on coordinate 2)
+     * and a unit item on coordinates 0 and 1: the packed cell takes it (every value finite), u overflows to an
+     * infinity, so the packed kernel must write every active row as the reference does (row 2 gets 0 * -inf = NaN).
+     * Guards {@code Packed.step}'s running maximum of |u_j| (made a minimum, u's infinity is missed: row 2 stays).
+     */
+    @Test
+    void aRestoredCellWhoseUOverflowsWritesEveryRowAsTheReference() throws Exception {
+        for (float sign : new float[] {1f, -1f}) {
+            NoveltySettings s = new NoveltySettings(3, 3, 1f, 1f, 4, 0.5f);
+            Novelty ref = new Novelty(s, null, false);
+            Novelty packed = withKernel("packed", () -> new Novelty(s, null, true));
+            NoveltyState a = ref.newState(1);
+            NoveltyState b = packed.newState(1);
+            for (NoveltyState st : new NoveltyState[] {a, b}) {
+                float[] v = st.cell().data();
+                v[0] = 3e38f;
+                v[1] = sign * 3e38f;
+                v[3] = sign * 3e38f;
+                v[4] = 3e38f;
+                v[8] = 1f;
+            }
+            float[] x = {0.70710677f, 0.70710677f, 0f};
+            NoveltyWrite wa = ref.write(a, NoveltyStore.inMemory(), x, 0, null);
+            NoveltyWrite wb = packed.write(b, NoveltyStore.inMemory(), x, 0, null);
+            assertEquals(Float.floatToIntBits(wa.innovation()), Float.floatToIntBits(wb.innovation()));
+            assertEquals(wa, wb);
+            if (sign > 0) { // (with -3e38 off the diagonal, S x is 0 and nothing overflows: a plain packed write)
+                assertTrue(Float.isNaN(a.cell().data()[6]), "the reference's row 2 holds 0 * -inf");
+            }
+            sameCell(a, b, "sign " + sign);
+        }
+    }
+
+    /**
+     * {@code Packed.step} on its own contract (x: c finite floats, not only the unit items {@link Novelty#write}
+     * gives it): a fresh cell and x = (2e19, 0, 0, 0) make x_0 u_0 = 4e38, an infinity, as the reference does; the
+     * kernel must see it coming (its bound takes max |x_i| max |u_j|) and unpack, never keep an infinity packed.
+     * Guards the running maximum of |x_i| (made a minimum, it stays 0 and the packed cell keeps +inf).
+     */
+    @Test
+    void aNonUnitItemWhoseWriteOverflowsUnpacks() {
+        int c = 4;
+        for (float big : new float[] {2e19f, -2e19f, 1e30f}) {
+            PackedCell pc = new PackedCell(c, 1f);
+            NoveltyKernel.Packed k = new NoveltyKernel.Packed(c);
+            float[] s = new float[c * c];
+            float[] x = {big, 0f, 0f, 0f};
+            float e = k.step(pc, x, new int[] {0, 0, 0, 0}, 1, 1f, 1.0);
+            float er = new NoveltyKernel.Scalar(c).step(s, x, 1f, 1f, 1.0);
+            assertEquals(Float.floatToIntBits(er), Float.floatToIntBits(e), "x_0 " + big);
+            assertTrue(Float.isInfinite(s[0]), "the reference writes +inf");
+            assertTrue(k.unpacked, "x_0 " + big + ": a packed cell that would hold an infinity is unpacked");
+            assertTrue(pc.home != null, "x_0 " + big + ": the cell is in its home array");
+            for (int i = 0; i < c * c; i++) {
+                assertEquals(Float.floatToIntBits(s[i]), Float.floatToIntBits(pc.home[i]),
+                        "x_0 " + big + " value " + i);
             }
         }
     }
