@@ -571,50 +571,6 @@ class MemctlScriptTest {
                 thresholds("logs", "--input", small.toString()));
     }
 
-    @Test
-    void largerFileRunsDoubleTheCompileThresholds() throws Exception {
-        Files.createFile(root.resolve("jobs/target/memctl.jar"));
-        Files.createDirectories(root.resolve("jobs/jit"));
-        Files.writeString(root.resolve("jobs/jit/c2-vector-api.json"), "[]");
-        List<String> doubled = List.of("-XX:CompileThresholdScaling=2");
-        Path big = Files.writeString(root.resolve("big.log"), ("z".repeat(99) + "\n").repeat(10_486)); // 1,048,600
-        Path edge = Files.writeString(root.resolve("edge.log"), ("z".repeat(1023) + "\n").repeat(1024)); // 1 MiB
-        for (String cmd : List.of("logs", "context")) {
-            assertEquals(doubled, scaling(cmd, "--input", big.toString()), cmd + ": 1,048,600 bytes");
-            assertEquals(doubled, scaling(cmd, "--input=" + big), cmd + ": --input=");
-            assertEquals(List.of(), scaling(cmd, "--input", edge.toString()), cmd + ": 1,048,576 bytes (small)");
-            assertEquals(List.of(), scaling(cmd), cmd + ": standard input");
-            assertEquals(List.of(), scaling(cmd, "--input", big.toString(), "--kafka", "k:9092"), cmd + ": Kafka");
-            env.put("MEMCTL_JIT", "full");
-            assertEquals(List.of(), scaling(cmd, "--input", big.toString()), cmd + ": MEMCTL_JIT=full");
-            env.remove("MEMCTL_JIT");
-            // the small-input gate raised past the file: the small inputs' thresholds, not both
-            env.put("MEMCTL_SMALL_INPUT_BYTES", "2000000");
-            assertEquals(List.of(), scaling(cmd, "--input", big.toString()), cmd + ": under a raised small gate");
-            assertEquals(3, thresholds(cmd, "--input", big.toString()).size(), cmd + ": small thresholds");
-            env.put("MEMCTL_SMALL_INPUT_BYTES", "0");
-            assertEquals(List.of(), scaling(cmd, "--input", edge.toString()), cmd + ": small gate off, 1 MiB");
-            assertEquals(doubled, scaling(cmd, "--input", big.toString()), cmd + ": small gate off, 1,048,600");
-            env.remove("MEMCTL_SMALL_INPUT_BYTES");
-        }
-        assertEquals(List.of(), thresholds("logs", "--input", big.toString()), "no Tier3 options with the scaling");
-        // C2 for the kernel (a log file of more lines than MEMCTL_LOG_C2_LINES): the JVM's thresholds
-        env.put("MEMCTL_LOG_C2_LINES", "50");
-        assertEquals(List.of(), scaling("logs", "--input", big.toString()), "C2 for the kernel");
-        env.remove("MEMCTL_LOG_C2_LINES");
-        // options of MEMCTL_JAVA_OPTS come after it
-        env.put("MEMCTL_JAVA_OPTS", "-XX:CompileThresholdScaling=1");
-        assertEquals(List.of(doubled.get(0), "-XX:CompileThresholdScaling=1"), scaling("logs", "--input", big.toString()));
-    }
-
-    /** The -XX:CompileThresholdScaling options of a run of memctl with these arguments, in order. */
-    private List<String> scaling(String... args) throws Exception {
-        Result r = run(root.resolve("memctl"), "0", args);
-        assertEquals(0, r.code, r.err);
-        return Files.readAllLines(root.resolve("java.args")).stream()
-                .filter(a -> a.startsWith("-XX:CompileThresholdScaling")).toList();
-    }
-
     /** The compile threshold options of a run of memctl with these arguments, in order. */
     private List<String> thresholds(String... args) throws Exception {
         Result r = run(root.resolve("memctl"), "0", args);
