@@ -966,16 +966,26 @@ public final class LineTokens implements Serializable {
         // judged as it is read (identifierLike's digits, first character and lone placeholder), not read again.
         int[] spans = null;
         int count = 0;
+        // A run with no ASCII char holds no digit nor placeholder, so it is no identifier: a non-ASCII char is read
+        // only beside a run's ASCII chars, after them (letterWidth) or, from the first, back to the run's start.
         int n = cs.length;
         int i = 0;
+        int low = 0; // the end of the last run judged: no run starts before it
         while (i < n) {
             char c = cs[i];
-            int kind = c < 128 ? RUN[c] : letterWidth(cs, i) != 0 ? 1 : 0;
+            int kind = c < 128 ? RUN[c] : 0;
             if (kind == 0) {
                 i++;
                 continue;
             }
             int from = i;
+            while (from > low && cs[from - 1] >= 128) {
+                int cp = Character.codePointBefore(cs, from, low);
+                if (!identifierLetter(cp)) {
+                    break;
+                }
+                from -= Character.charCount(cp);
+            }
             int digits = 0;
             int loneEnd = -1; // the end of the placeholder the run starts with, if it does
             while (i < n) {
@@ -1007,6 +1017,7 @@ public final class LineTokens implements Serializable {
                 i++;
                 continue;
             }
+            low = i;
             boolean identifier = loneEnd != i && digits > 0 && (digits >= 2 || RegexScan.digit(cs[from]));
             if (identifier) {
                 if (spans == null) {
