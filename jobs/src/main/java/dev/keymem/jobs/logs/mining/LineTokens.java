@@ -25,7 +25,11 @@ import java.util.regex.Pattern;
  *       either starts with one or holds two or more digits ({@code R02-M1-N0-C}, {@code J12-U11},
  *       {@code appattempt_1445144423722_0020_000001}, {@code blk_-69522}, {@code node-246},
  *       {@code t761}); a word with a single non-leading digit stays ({@code SOCKS5}, {@code IPv4},
- *       {@code mod_jk2}, {@code u0}).</li>
+ *       {@code mod_jk2}, {@code u0}); outside ASCII a letter or mark ({@code \\p{L}}, {@code \\p{M}}) reads as an
+ *       ASCII letter ({@code 12é34}, {@code блок_17} and {@code Müller42} are identifiers as {@code 12e34} is), except
+ *       in the scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar, Bopomofo, and
+ *       U+3000 to U+30FF and the half-width kana): there a word run would be a clause ({@code 第3次重试失败}), so their
+ *       letters end the run as punctuation does ({@code 第<NUM>次重试失败} stays text).</li>
  * </ol>
  * Before the masker, host names with a port or a known ending become {@code <HOST>}, except right after a
  * scheme's {@code ://} (a URL is masked whole, by the masker), after an {@code @} (an e-mail address is the
@@ -62,7 +66,24 @@ public final class LineTokens implements Serializable {
             + "|min|mins|minutes?|h|hrs?|hours?|days?)";
     private static final Pattern QUANTITY = Pattern.compile(
             "(?<![\\w.])[<>~]?(?:<NUM>|<TS>|\\d+(?:\\.\\d+)?)\\s?" + UNITS + "(?![\\w=])");
-    private static final Pattern WORD = Pattern.compile("(?:[A-Za-z0-9_.\\-]|<[A-Z]+>)+");
+    /**
+     * The scripts written without spaces between words: their letters end an identifier run (a run there would be a
+     * clause, {@link #identifierLetter}); with the blocks U+3000 to U+30FF (CJK symbols, kana: the prolonged sound
+     * mark U+30FC is script Common) and U+FF61 to U+FF9F (half-width kana).
+     */
+    private static final java.util.Set<Character.UnicodeScript> SPACELESS = java.util.EnumSet.of(
+            Character.UnicodeScript.HAN, Character.UnicodeScript.HIRAGANA, Character.UnicodeScript.KATAKANA,
+            Character.UnicodeScript.BOPOMOFO, Character.UnicodeScript.THAI, Character.UnicodeScript.LAO,
+            Character.UnicodeScript.KHMER, Character.UnicodeScript.MYANMAR);
+    /** The identifier letters outside ASCII, the reference of {@link #identifierLetter}. */
+    static final Pattern IDENTIFIER_LETTER = Pattern.compile(identifierLetterClass());
+    /**
+     * An identifier-like word's run ({@link #maskIdentifiers}): ASCII word characters, dots, hyphens and whole
+     * placeholders, and the letters and marks of scripts written with spaces between words
+     * ({@link #IDENTIFIER_LETTER}).
+     */
+    private static final Pattern WORD = Pattern.compile(
+            "(?:[A-Za-z0-9_.\\-]|" + IDENTIFIER_LETTER.pattern() + "|<[A-Z]+>)+");
     private static final Pattern ENDPOINT = Pattern.compile(
             "(?<![\\w.@-])(?<!://)(?!(?<=[\\w$]\\()[\\w-]+(?:\\.[\\w-]+)+:\\d{2,5}\\))"
             + "[A-Za-z][\\w-]*(?:\\.[\\w-]+)+:\\d{2,5}(?![\\w.])");
@@ -928,7 +949,8 @@ public final class LineTokens implements Serializable {
 
     /**
      * Every identifier-like match of {@link #WORD} replaced by {@code <ID>}: the matches found by a scan (a
-     * maximal run of {@code [A-Za-z0-9_.-]} characters and {@code <[A-Z]+>} placeholders, the next one from the
+     * maximal run of {@code [A-Za-z0-9_.-]} characters, {@link #identifierLetter}s and {@code <[A-Z]+>} placeholders,
+     * the next one from the
      * end of the last, as {@code Matcher.find} gives them; nothing follows the pattern's greedy loop).
      */
     static String maskIdentifiers(String s) {
@@ -944,8 +966,11 @@ public final class LineTokens implements Serializable {
         // judged as it is read (identifierLike's digits, first character and lone placeholder), not read again.
         int[] spans = null;
         int count = 0;
+        // A run with no ASCII char holds no digit nor placeholder, so it is no identifier: a non-ASCII char is read
+        // only beside a run's ASCII chars, after them (letterWidth) or, from the first, back to the run's start.
         int n = cs.length;
         int i = 0;
+        int low = 0; // the end of the last run judged: no run starts before it
         while (i < n) {
             char c = cs[i];
             int kind = c < 128 ? RUN[c] : 0;
@@ -954,11 +979,19 @@ public final class LineTokens implements Serializable {
                 continue;
             }
             int from = i;
+            while (from > low && cs[from - 1] >= 128) {
+                int cp = Character.codePointBefore(cs, from, low);
+                if (!identifierLetter(cp)) {
+                    break;
+                }
+                from -= Character.charCount(cp);
+            }
             int digits = 0;
             int loneEnd = -1; // the end of the placeholder the run starts with, if it does
             while (i < n) {
                 c = cs[i];
-                kind = c < 128 ? RUN[c] : 0;
+                kind = c < 128 ? RUN[c] : WIDE;
+                int w;
                 if (kind == 1) {
                     i++;
                 } else if (kind == 2) {
@@ -974,6 +1007,8 @@ public final class LineTokens implements Serializable {
                     }
                     digits += 2; // a placeholder counts as a number
                     i = e;
+                } else if (kind == WIDE && (w = letterWidth(cs, i)) != 0) {
+                    i += w; // a letter or mark of a spaced script: one char or a surrogate pair
                 } else {
                     break;
                 }
@@ -982,6 +1017,7 @@ public final class LineTokens implements Serializable {
                 i++;
                 continue;
             }
+            low = i;
             boolean identifier = loneEnd != i && digits > 0 && (digits >= 2 || RegexScan.digit(cs[from]));
             if (identifier) {
                 if (spans == null) {
@@ -1029,13 +1065,59 @@ public final class LineTokens implements Serializable {
 
     private static final char[] ID = "<ID>".toCharArray();
 
-    /** What {@link #maskIdentifiers} reads in a {@link #WORD} run: 1 {@code [A-Za-z_.-]}, 2 a digit, 3 {@code <}, else 0. */
+    /**
+     * What {@link #maskIdentifiers} reads in a {@link #WORD} run: 1 {@code [A-Za-z_.-]}, 2 a digit, 3 {@code <}, else 0
+     * (a non-ASCII char is read by {@link #letterWidth}).
+     */
     private static final byte[] RUN = new byte[128];
 
     static {
         for (char c = 0; c < 128; c++) {
             RUN[c] = (byte) (RegexScan.digit(c) ? 2 : c == '<' ? 3 : RegexScan.word(c) || c == '.' || c == '-' ? 1 : 0);
         }
+    }
+
+    /** {@link #maskIdentifiers}' kind of a non-ASCII char: read by {@link #letterWidth}. */
+    private static final int WIDE = 4;
+
+    /** The general categories of {@code \\p{L}} and {@code \\p{M}}, one bit each. */
+    private static final int LETTER_OR_MARK = 1 << Character.UPPERCASE_LETTER | 1 << Character.LOWERCASE_LETTER
+            | 1 << Character.TITLECASE_LETTER | 1 << Character.MODIFIER_LETTER | 1 << Character.OTHER_LETTER
+            | 1 << Character.NON_SPACING_MARK | 1 << Character.ENCLOSING_MARK | 1 << Character.COMBINING_SPACING_MARK;
+
+    /** {@link #IDENTIFIER_LETTER}'s regex class: {@code \\p{L}} and {@code \\p{M}} less the {@link #SPACELESS} ones. */
+    private static String identifierLetterClass() {
+        StringBuilder sb = new StringBuilder("[\\p{L}\\p{M}&&[^\\u3000-\\u30FF\\uFF61-\\uFF9F");
+        for (Character.UnicodeScript script : SPACELESS) {
+            sb.append("\\p{Is").append(script.name()).append('}');
+        }
+        return sb.append("]]").toString();
+    }
+
+    /**
+     * Whether the non-ASCII code point {@code cp} reads as an ASCII letter in an identifier run: a letter or mark not
+     * of a {@link #SPACELESS} script or block ({@link #IDENTIFIER_LETTER}).
+     */
+    static boolean identifierLetter(int cp) {
+        if ((1 << Character.getType(cp) & LETTER_OR_MARK) == 0) {
+            return false;
+        }
+        if (cp < 0x0E00) {
+            return true; // below Thai every script is written with spaces
+        }
+        if (cp >= 0x3000 && cp <= 0x30FF || cp >= 0x4E00 && cp <= 0x9FFF || cp >= 0xFF61 && cp <= 0xFF9F) {
+            return false; // the kana blocks, the unified Han ideographs (all Han), half-width kana
+        }
+        return !SPACELESS.contains(Character.UnicodeScript.of(cp));
+    }
+
+    /**
+     * The width (1, or 2 for a surrogate pair) of the {@link #identifierLetter} that starts at the non-ASCII char
+     * {@code cs[i]}, or 0 where none does (a lone surrogate is none).
+     */
+    private static int letterWidth(char[] cs, int i) {
+        int cp = Character.codePointAt(cs, i);
+        return identifierLetter(cp) ? Character.charCount(cp) : 0;
     }
 
     /** The end of the {@code <[A-Z]+>} placeholder at {@code i}, or -1 when none starts there. */

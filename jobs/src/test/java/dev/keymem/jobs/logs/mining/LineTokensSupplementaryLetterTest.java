@@ -25,7 +25,9 @@ class LineTokensSupplementaryLetterTest {
     private static final String[][] RAW = {
         {"x 12" + CJK_B + "34 y", "x|<*>" + CJK_B + "<*>|y", "x 12条34 y"},
         {"x " + CJK_B + "12 y", "x|" + CJK_B + "<*>|y", "x 条12 y"},
-        {"x 12" + MATH_A + " y", "x|<*>" + MATH_A + "|y", "x 12é y"},
+        // 12𝐀 is an identifier (<ID>) as 12é and 12e are (the identifier mask's letters, review26a F4)
+        {"x 12" + MATH_A + " y", "x|<*>|y", "x 12é y"},
+        {"x 12" + CJK_B + MATH_A + " y", "x|<*>" + CJK_B + MATH_A + "|y", "x 12条é y"},
         {"x 12" + EMOJI + "34 y", "x|<*>|y", null},
         {"x 12" + MATH_0 + "34 y", "x|<*>|y", null},
     };
