@@ -276,8 +276,8 @@ public final class RegexScan {
      * position per word: a chain of rules walks these instead of every character, and a rule that changes the line
      * moves them along with its replacements ({@link #replaceAllChars(Pattern, String, char[], String, boolean[],
      * boolean[], Start, End, Starts)}) instead of finding them again. A non-ASCII character is no position (until
-     * session 26 each was one, unless after another that was not; a line of Cyrillic or CJK text had about one per
-     * character): a scan that walks the positions must have a {@code Start} test that is false at every non-ASCII
+     * session 26 each was one unless right after an ASCII word character; a line of Cyrillic or CJK text had about
+     * one per character): a scan that walks the positions must have a {@code Start} test that is false at every non-ASCII
      * character (every {@code Start} of the masker's and the log miner's walking rules is: their tests check it at
      * every position of their lines, {@code startOutsideFirstChars}). The character after a non-ASCII one still is
      * a position where the table holds it.
