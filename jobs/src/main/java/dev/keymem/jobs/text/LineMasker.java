@@ -2029,6 +2029,9 @@ public final class LineMasker implements Serializable {
             this.first = first;
             this.notAfter = notAfter;
             this.walksStarts = RegexScan.Starts.fits(first, notAfter);
+            if (walksStarts) { // the walk never asks at a non-ASCII character: no match may start there
+                RegexScan.Starts.checkAsciiStart(pattern, start);
+            }
             this.walkNotAfter = java.util.Arrays.equals(notAfter, RegexScan.WORD) ? null : notAfter;
             this.start = start;
             this.walkStart = start;

@@ -454,6 +454,44 @@ public final class RegexScan {
             return c < 128 && open[c] && (q == 0 || cs[q - 1] >= 128 || !word(cs[q - 1]));
         }
 
+        /**
+         * Non-ASCII characters a walking rule's {@code Start} is asked at by {@link #checkAsciiStart}: Latin, Arabic
+         * and full-width digits, the Kelvin sign and long s (which {@code (?iu)} folds to k and s), a dotted capital
+         * I, a combining mark, a no-break space, supplementary letters and digits (their high surrogate), lone
+         * surrogates, U+FFFF.
+         */
+        static final String[] NON_ASCII_PROBES = {"\u00e9", "\u0663", "\uff11", "\u212a", "\u017f", "\u0130",
+            "\u0301", "\u00a0", "\ud835\udc00", "\ud835\udfd8", "\ud840\udc00", "\ud800", "\udc00", "\uffff"};
+        /** What may follow a probe character: nothing, ASCII digits and hex, a word. */
+        private static final String[] PROBE_TAILS = {"", "0x1f:2a 1714564800", "abc/def"};
+        /** An inline flag group ({@code (?U)}, {@code (?iu:}) that turns on Unicode classes or Unicode case folding. */
+        private static final Pattern INLINE_UNICODE = Pattern.compile("(?<!\\\\)\\(\\?[idmsxuU]*[uU][idmsxuU-]*[:)]");
+
+        /**
+         * Checks the premise of a scan that walks the positions ({@link #of}, which holds no non-ASCII character): a
+         * match of {@code pattern} never starts at a non-ASCII character. Throws {@link IllegalStateException} where
+         * the pattern turns on Unicode classes ({@link Pattern#UNICODE_CHARACTER_CLASS}, {@code (?U)}, whose
+         * {@code \\w}, {@code \\d} and {@code \\b} hold non-ASCII characters) or Unicode case folding
+         * ({@link Pattern#UNICODE_CASE}, {@code (?u)}), or where {@code start}, a necessary condition for a match,
+         * passes at one of {@link #NON_ASCII_PROBES} (at a line's start and after a space, before each of a few
+         * tails). Cheap: for the rules' class initialization (review 26c F2).
+         */
+        public static void checkAsciiStart(Pattern pattern, Start start) {
+            int unicode = Pattern.UNICODE_CHARACTER_CLASS | Pattern.UNICODE_CASE;
+            if ((pattern.flags() & unicode) != 0 || INLINE_UNICODE.matcher(pattern.pattern()).find()) {
+                throw new IllegalStateException("a walking rule's regex has Unicode classes or case: " + pattern);
+            }
+            for (String probe : NON_ASCII_PROBES) {
+                for (String tail : PROBE_TAILS) {
+                    if (start.mayStart((probe + tail).toCharArray(), 0)
+                            || start.mayStart((" " + probe + tail).toCharArray(), 1)) {
+                        throw new IllegalStateException("a walking rule's Start passes at U+"
+                                + Integer.toHexString(probe.charAt(0)) + ": " + pattern);
+                    }
+                }
+            }
+        }
+
         /** Whether a scan with these tables may walk the positions: {@code notAfter} holds \\w, {@code first} is within {@link #OPEN}. */
         public static boolean fits(boolean[] first, boolean[] notAfter) {
             return fits(first, notAfter, OPEN);
