@@ -1553,6 +1553,8 @@ public final class LineMasker implements Serializable {
          * both add one table.
          */
         private static volatile Bits[] madeBits = {};
+        /** The {@link Bits} the last call with a table returned: the one looked at first (one compare, as before). */
+        private static volatile Bits lastBits = new Bits(new boolean[0], new byte[0]);
         /** How many {@code open} tables {@link #madeBits} keeps (the masker's none is apart; the miner passes one). */
         static final int CACHED_TABLES = 4;
         /** The {@link #bits} of no {@code open} table. */
@@ -1568,8 +1570,13 @@ public final class LineMasker implements Serializable {
             if (open == null) {
                 return NO_OPEN_BITS;
             }
+            Bits last = lastBits;
+            if (last.open == open) {
+                return last.bits;
+            }
             for (Bits b : madeBits) {
                 if (b.open == open) {
+                    lastBits = b;
                     return b.bits;
                 }
             }
@@ -1588,6 +1595,7 @@ public final class LineMasker implements Serializable {
             next[0] = new Bits(open, bitsOf(open));
             System.arraycopy(now, 0, next, 1, keep);
             madeBits = next;
+            lastBits = next[0];
             return next[0].bits;
         }
 
