@@ -464,6 +464,23 @@ public final class RegexScan {
             "\u0301", "\u00a0", "\ud835\udc00", "\ud835\udfd8", "\ud840\udc00", "\ud800", "\udc00", "\uffff"};
         /** What may follow a probe character: nothing, ASCII digits and hex, a word. */
         private static final String[] PROBE_TAILS = {"", "0x1f:2a 1714564800", "abc/def"};
+        /**
+         * Each probe before each tail, at index 0 and after a space at index 1 (made once; StringBuilder, not an
+         * indy string concatenation at start-up).
+         */
+        private static final char[][] PROBE_LINES = probeLines();
+
+        private static char[][] probeLines() {
+            char[][] lines = new char[NON_ASCII_PROBES.length * PROBE_TAILS.length * 2][];
+            int k = 0;
+            for (String probe : NON_ASCII_PROBES) {
+                for (String tail : PROBE_TAILS) {
+                    lines[k++] = new StringBuilder(probe).append(tail).toString().toCharArray();
+                    lines[k++] = new StringBuilder(" ").append(probe).append(tail).toString().toCharArray();
+                }
+            }
+            return lines;
+        }
         /** An inline flag group ({@code (?U)}, {@code (?iu:}) that turns on Unicode classes or Unicode case folding. */
         private static final Pattern INLINE_UNICODE = Pattern.compile("(?<!\\\\)\\(\\?[idmsxuU]*[uU][idmsxuU-]*[:)]");
 
@@ -481,13 +498,11 @@ public final class RegexScan {
             if ((pattern.flags() & unicode) != 0 || INLINE_UNICODE.matcher(pattern.pattern()).find()) {
                 throw new IllegalStateException("a walking rule's regex has Unicode classes or case: " + pattern);
             }
-            for (String probe : NON_ASCII_PROBES) {
-                for (String tail : PROBE_TAILS) {
-                    if (start.mayStart((probe + tail).toCharArray(), 0)
-                            || start.mayStart((" " + probe + tail).toCharArray(), 1)) {
-                        throw new IllegalStateException("a walking rule's Start passes at U+"
-                                + Integer.toHexString(probe.charAt(0)) + ": " + pattern);
-                    }
+            for (char[] line : PROBE_LINES) {
+                int at = line[0] == ' ' ? 1 : 0;
+                if (start.mayStart(line, at)) {
+                    throw new IllegalStateException("a walking rule's Start passes at U+"
+                            + Integer.toHexString(line[at]) + ": " + pattern);
                 }
             }
         }
