@@ -1546,26 +1546,57 @@ public final class LineMasker implements Serializable {
         private record Bits(boolean[] open, byte[] bits) {
         }
 
-        /** The last {@link Bits} made: the masker and the miner each pass one {@code open} table, a static one. */
-        private static volatile Bits lastBits = new Bits(null, bitsOf(null));
+        /**
+         * The {@link Bits} made so far, at most {@link #CACHED_TABLES}, found by the identity of their {@code open}
+         * table (review 26c F1: one entry made a caller that alternates two tables build a 64 KB table a call). The
+         * array is replaced, never written, once published; made under the class's lock, so that two threads do not
+         * both add one table.
+         */
+        private static volatile Bits[] madeBits = {};
+        /** The {@link Bits} the last call with a table returned: the one looked at first (one compare, as before). */
+        private static volatile Bits lastBits = new Bits(new boolean[0], new byte[0]);
+        /** How many {@code open} tables {@link #madeBits} keeps (the masker's none is apart; the miner passes one). */
+        static final int CACHED_TABLES = 4;
         /** The {@link #bits} of no {@code open} table. */
-        private static final byte[] NO_OPEN_BITS = lastBits.bits;
+        private static final byte[] NO_OPEN_BITS = bitsOf(null);
 
         /**
          * What each ASCII character is to {@link #count}, in one lookup: its {@link #KIND}, {@link #OPEN_BIT} where
          * {@code open} (null: none) holds it, {@link #WORD_BIT} where it is {@code \w}. The table is remembered by
-         * the identity of {@code open}, whose entries must not change (the callers' tables are constants).
+         * the identity of {@code open}, whose entries must not change (the callers' tables are constants): up to
+         * {@link #CACHED_TABLES} tables are made once each; a fifth replaces the oldest.
          */
-        private static byte[] bits(boolean[] open) {
+        static byte[] bits(boolean[] open) {
             if (open == null) {
                 return NO_OPEN_BITS;
             }
-            Bits b = lastBits;
-            if (b.open != open) {
-                b = new Bits(open, bitsOf(open));
-                lastBits = b;
+            Bits last = lastBits;
+            if (last.open == open) {
+                return last.bits;
             }
-            return b.bits;
+            for (Bits b : madeBits) {
+                if (b.open == open) {
+                    lastBits = b;
+                    return b.bits;
+                }
+            }
+            return made(open);
+        }
+
+        private static synchronized byte[] made(boolean[] open) {
+            Bits[] now = madeBits;
+            for (Bits b : now) {
+                if (b.open == open) {
+                    return b.bits;
+                }
+            }
+            int keep = Math.min(now.length, CACHED_TABLES - 1);
+            Bits[] next = new Bits[keep + 1];
+            next[0] = new Bits(open, bitsOf(open));
+            System.arraycopy(now, 0, next, 1, keep);
+            madeBits = next;
+            lastBits = next[0];
+            return next[0].bits;
         }
 
         private static byte[] bitsOf(boolean[] open) {
@@ -2006,6 +2037,9 @@ public final class LineMasker implements Serializable {
             this.first = first;
             this.notAfter = notAfter;
             this.walksStarts = RegexScan.Starts.fits(first, notAfter);
+            if (walksStarts) { // the walk never asks at a non-ASCII character: no match may start there
+                RegexScan.Starts.checkAsciiStart(pattern, start);
+            }
             this.walkNotAfter = java.util.Arrays.equals(notAfter, RegexScan.WORD) ? null : notAfter;
             this.start = start;
             this.walkStart = start;

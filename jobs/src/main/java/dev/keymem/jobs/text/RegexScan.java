@@ -276,8 +276,8 @@ public final class RegexScan {
      * position per word: a chain of rules walks these instead of every character, and a rule that changes the line
      * moves them along with its replacements ({@link #replaceAllChars(Pattern, String, char[], String, boolean[],
      * boolean[], Start, End, Starts)}) instead of finding them again. A non-ASCII character is no position (until
-     * session 26 each was one, unless after another that was not; a line of Cyrillic or CJK text had about one per
-     * character): a scan that walks the positions must have a {@code Start} test that is false at every non-ASCII
+     * session 26 each was one unless right after an ASCII word character; a line of Cyrillic or CJK text had about
+     * one per character): a scan that walks the positions must have a {@code Start} test that is false at every non-ASCII
      * character (every {@code Start} of the masker's and the log miner's walking rules is: their tests check it at
      * every position of their lines, {@code startOutsideFirstChars}). The character after a non-ASCII one still is
      * a position where the table holds it.
@@ -452,6 +452,59 @@ public final class RegexScan {
         boolean holds(char[] cs, int q) {
             char c = cs[q];
             return c < 128 && open[c] && (q == 0 || cs[q - 1] >= 128 || !word(cs[q - 1]));
+        }
+
+        /**
+         * Non-ASCII characters a walking rule's {@code Start} is asked at by {@link #checkAsciiStart}: Latin, Arabic
+         * and full-width digits, the Kelvin sign and long s (which {@code (?iu)} folds to k and s), a dotted capital
+         * I, a combining mark, a no-break space, supplementary letters and digits (their high surrogate), lone
+         * surrogates, U+FFFF.
+         */
+        static final String[] NON_ASCII_PROBES = {"\u00e9", "\u0663", "\uff11", "\u212a", "\u017f", "\u0130",
+            "\u0301", "\u00a0", "\ud835\udc00", "\ud835\udfd8", "\ud840\udc00", "\ud800", "\udc00", "\uffff"};
+        /** What may follow a probe character: nothing, ASCII digits and hex, a word. */
+        private static final String[] PROBE_TAILS = {"", "0x1f:2a 1714564800", "abc/def"};
+        /**
+         * Each probe before each tail, at index 0 and after a space at index 1 (made once; StringBuilder, not an
+         * indy string concatenation at start-up).
+         */
+        private static final char[][] PROBE_LINES = probeLines();
+
+        private static char[][] probeLines() {
+            char[][] lines = new char[NON_ASCII_PROBES.length * PROBE_TAILS.length * 2][];
+            int k = 0;
+            for (String probe : NON_ASCII_PROBES) {
+                for (String tail : PROBE_TAILS) {
+                    lines[k++] = new StringBuilder(probe).append(tail).toString().toCharArray();
+                    lines[k++] = new StringBuilder(" ").append(probe).append(tail).toString().toCharArray();
+                }
+            }
+            return lines;
+        }
+        /** An inline flag group ({@code (?U)}, {@code (?iu:}) that turns on Unicode classes or Unicode case folding. */
+        private static final Pattern INLINE_UNICODE = Pattern.compile("(?<!\\\\)\\(\\?[idmsxuU]*[uU][idmsxuU-]*[:)]");
+
+        /**
+         * Checks the premise of a scan that walks the positions ({@link #of}, which holds no non-ASCII character): a
+         * match of {@code pattern} never starts at a non-ASCII character. Throws {@link IllegalStateException} where
+         * the pattern turns on Unicode classes ({@link Pattern#UNICODE_CHARACTER_CLASS}, {@code (?U)}, whose
+         * {@code \\w}, {@code \\d} and {@code \\b} hold non-ASCII characters) or Unicode case folding
+         * ({@link Pattern#UNICODE_CASE}, {@code (?u)}), or where {@code start}, a necessary condition for a match,
+         * passes at one of {@link #NON_ASCII_PROBES} (at a line's start and after a space, before each of a few
+         * tails). Cheap: for the rules' class initialization (review 26c F2).
+         */
+        public static void checkAsciiStart(Pattern pattern, Start start) {
+            int unicode = Pattern.UNICODE_CHARACTER_CLASS | Pattern.UNICODE_CASE;
+            if ((pattern.flags() & unicode) != 0 || INLINE_UNICODE.matcher(pattern.pattern()).find()) {
+                throw new IllegalStateException("a walking rule's regex has Unicode classes or case: " + pattern);
+            }
+            for (char[] line : PROBE_LINES) {
+                int at = line[0] == ' ' ? 1 : 0;
+                if (start.mayStart(line, at)) {
+                    throw new IllegalStateException("a walking rule's Start passes at U+"
+                            + Integer.toHexString(line[at]) + ": " + pattern);
+                }
+            }
         }
 
         /** Whether a scan with these tables may walk the positions: {@code notAfter} holds \\w, {@code first} is within {@link #OPEN}. */

@@ -31,7 +31,12 @@ class LineTokensNonAsciiMaskTest {
     private final LineMasker masker = new LineMasker();
 
     private static final String[] NON_ASCII = {"é", "Ж", "Превышен", "漢字", "注文", "キャンセル", "٣", "١٢", "１２",
-        "\u00a0", "\u2028", "µ", "ß", "Ü", "😀", "\ud83d", "\ude00", "ÿ", "\u0080", "\uffff", "Ⅻ", "ａｂｃ", "ﬁ"};
+        "\u00a0", "\u2028", "µ", "ß", "Ü", "😀", "\ud83d", "\ude00", "ÿ", "\u0080", "\uffff", "Ⅻ", "ａｂｃ", "ﬁ",
+        // review 26c F3: where Java 17's \b (Character.isLetterOrDigit on code points, a mark after a base char a
+        // word char) differs most from the ASCII \w: supplementary letters and digits, combining marks with and
+        // without a base, the Kelvin sign and long s (case folds to k and s), ZWJ, ZWNJ, BOM, Lo/Lm letters
+        "\ud835\udc00", "\ud840\udc00", "\ud835\udfd8", "\ud801\udc00", "e\u0301", "\u0301", "\u212a",
+        "\u017f", "\u0130", "\u200d", "\u200c", "\ufeff", "\u00aa", "\u02b0", "\udbff", "\udfff"};
     private static final String[] ASCII = {"0", "1", "42", "255", "1714564800", "1714564800123", "2024-05-01",
         "2024-05-01T12:00:00.123Z", "12:00:00", "1:02:03", "Jan 5 12:00:00", "0x1f", "0XdeadBEEF", "deadbeef",
         "9fceb02d0a", "abcdefab", "f72c2c26-7862-9522-9623-d7cfa9ae7a34", "d8:6c:55:fd:17:5c", "d8-6c-55-fd-17-5c",
