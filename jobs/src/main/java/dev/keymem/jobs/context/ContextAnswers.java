@@ -41,22 +41,23 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
         if (b == null) {
             b = builder = new StringBuilder(1024);
             digits = new char[24];
+            latin1 = new byte[1024];
         }
         char[] digits = this.digits;
         b.setLength(0);
         b.append("{\"user\":");
-        JsonText.appendString(b, a.key);
+        appendString(b, a.key);
         b.append(",\"query\":");
-        JsonText.appendString(b, q.text);
+        appendString(b, q.text);
         b.append(",\"offset\":").append(q.offset);
         if (q.ts != null) {
             b.append(",\"ts\":");
-            JsonText.appendString(b, q.ts);
+            appendString(b, q.ts);
         }
         String expect = query == null || query.query ? q.expect : null; // the payload has it for queries only
         if (expect != null) {
             b.append(",\"expect\":");
-            JsonText.appendString(b, expect);
+            appendString(b, expect);
         }
         b.append(",\"position\":").append(a.position);
         b.append(",\"events_stored\":").append(a.position);
@@ -69,7 +70,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
             b.append(hitHead(h.payload)).append(h.position).append(",\"score\":");
             JsonText.appendScaled(b, Math.round(h.score * 1e4), 4, digits);
             b.append(",\"tiers\":");
-            JsonText.appendString(b, h.tiers);
+            appendString(b, h.tiers);
             b.append('}');
         }
         b.append("],\"read_vector\":[");
@@ -87,7 +88,24 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
         return new JobOutput(JobOutput.RESULT, a.key, json);
     }
 
+    /**
+     * {@link JsonText#appendString(StringBuilder, String, byte[])} with this function's scratch, grown to a text's
+     * length up to {@link #LATIN1_MAX} chars (a longer text goes the reference's way, as there).
+     */
+    private void appendString(StringBuilder b, String s) {
+        byte[] bs = latin1;
+        if (s != null && s.length() > bs.length && s.length() <= LATIN1_MAX) {
+            bs = latin1 = new byte[Math.min(LATIN1_MAX, Math.max(s.length(), bs.length * 2))];
+        }
+        JsonText.appendString(b, s, bs);
+    }
+
+    /** The longest text {@link #appendString} copies into its scratch. */
+    static final int LATIN1_MAX = 1 << 16;
+
     private transient StringBuilder builder;
+    /** {@link #appendString}'s scratch (made with {@link #builder}). */
+    private transient byte[] latin1;
     /** {@link JsonText#appendScaled(StringBuilder, long, int, char[])}'s scratch. */
     private transient char[] digits;
 
@@ -153,14 +171,14 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
             ContextEvent e = o instanceof ContextEvent r ? r : ContextPayload.decode(payload);
             StringBuilder b = new StringBuilder(64 + (e.text == null ? 4 : e.text.length()));
             b.append("{\"text\":");
-            JsonText.appendString(b, e.text);
+            appendString(b, e.text);
             if (e.type != null) {
                 b.append(",\"type\":");
-                JsonText.appendString(b, e.type);
+                appendString(b, e.type);
             }
             if (e.ts != null) {
                 b.append(",\"ts\":");
-                JsonText.appendString(b, e.ts);
+                appendString(b, e.ts);
             }
             b.append(",\"offset\":").append(e.offset).append(",\"position\":");
             s = b.toString();

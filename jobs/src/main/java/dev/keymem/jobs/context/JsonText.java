@@ -1,5 +1,7 @@
 package dev.keymem.jobs.context;
 
+import dev.keymem.jobs.kafka.ByteScan;
+
 /**
  * JSON written by hand where the context job writes much of it: strings escaped as Jackson's generators escape
  * them by default, and the scaled numbers of the answers ({@code r / 10^k} for a long {@code r}) as
@@ -36,6 +38,50 @@ final class JsonText {
             }
             b.append(s, start, i);
             start = i + 1;
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\b' -> b.append("\\b");
+                case '\t' -> b.append("\\t");
+                case '\n' -> b.append("\\n");
+                case '\f' -> b.append("\\f");
+                case '\r' -> b.append("\\r");
+                default -> b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
+            }
+        }
+        b.append(s, start, n);
+        b.append('"');
+    }
+
+    /**
+     * {@link #appendString(StringBuilder, String)} (the reference form; the same chars), with {@code s}'s chars
+     * looked at eight a step: their low bytes copied into {@code scratch} ({@code String.getBytes(int, int, byte[],
+     * int)}: a Latin-1 string's bytes copied as they are) and scanned by {@link ByteScan#jsonStringStop}, which
+     * stops at every byte that is a quote, a backslash, below 0x20 or over 127. A char that needs an escape is
+     * below 0x20 or a quote or a backslash, so its low byte is itself and the scan stops there; at each stop the
+     * char itself decides (a char whose low byte only looks so, or one over 127, is written as it is), and the
+     * plain runs between escapes are appended whole. Under C1 (file runs) the reference's {@code charAt} a char
+     * was most of the answers' string writing. A text longer than {@code scratch} (or null) goes to the reference.
+     */
+    @SuppressWarnings("deprecation")
+    static void appendString(StringBuilder b, String s, byte[] scratch) {
+        if (s == null || s.length() > scratch.length) {
+            appendString(b, s);
+            return;
+        }
+        b.append('"');
+        int n = s.length();
+        s.getBytes(0, n, scratch, 0);
+        int start = 0;
+        int i = 0;
+        while ((i = ByteScan.jsonStringStop(scratch, i, n)) < n) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                i++;
+                continue;
+            }
+            b.append(s, start, i);
+            start = ++i;
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");

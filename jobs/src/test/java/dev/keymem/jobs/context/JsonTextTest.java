@@ -133,4 +133,45 @@ class JsonTextTest {
         }
         assertEquals(Integer.MAX_VALUE / 10, JsonText.div10(Integer.MAX_VALUE));
     }
+
+    private static String fast(String s, byte[] scratch) {
+        StringBuilder b = new StringBuilder();
+        JsonText.appendString(b, s, scratch);
+        return b.toString();
+    }
+
+    /**
+     * The eight-chars-a-step form writes what the reference writes: every char (BMP and surrogate) between plain
+     * runs of every length around a word's bytes, chars whose low byte is a quote, a backslash or a control
+     * char (U+0122, U+015C, U+010A, ...) beside the real ones, Latin-1 and wider strings, random strings of up to
+     * 80 chars, null, and texts longer than the scratch (the reference's way).
+     */
+    @Test
+    void eightCharsAStepWriteWhatTheReferenceWrites() {
+        byte[] scratch = new byte[64];
+        for (int c = 0; c < 0x10000; c++) {
+            for (int pad : new int[] {0, 1, 7, 8, 9, 15, 16}) {
+                String s = "x".repeat(pad) + (char) c + "y".repeat(17 - pad);
+                assertEquals(hand(s), fast(s, scratch), "char " + c + " after " + pad);
+            }
+        }
+        String tricky = "\u0122\u015C\u010A\u0100\u0080\u00FF\"\\\n\u001F\u007F\uD83D\uDE00\u2028";
+        SplittableRandom r = new SplittableRandom(27);
+        for (int i = 0; i < 20000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = r.nextInt(81);
+            boolean wide = r.nextInt(3) == 0;
+            for (int j = 0; j < n; j++) {
+                int k = r.nextInt(10);
+                b.append(k == 0 ? tricky.charAt(r.nextInt(tricky.length()))
+                        : k == 1 && wide ? (char) r.nextInt(0x10000)
+                        : k == 2 ? (char) r.nextInt(0x100) : (char) (0x20 + r.nextInt(0x5F)));
+            }
+            String s = b.toString();
+            assertEquals(hand(s), fast(s, scratch), s);
+        }
+        assertEquals("null", fast(null, scratch));
+        assertEquals(hand(""), fast("", scratch));
+        assertEquals(hand("a\"b"), fast("a\"b", new byte[0]));
+    }
 }
