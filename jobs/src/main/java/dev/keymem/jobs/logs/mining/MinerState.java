@@ -16,8 +16,8 @@ public final class MinerState {
     long lines;
     /** Templates evicted so far (to respect the cap). */
     long evicted;
-    /** The clusters in creation order. */
-    final List<Cluster> clusters = new ArrayList<>();
+    /** The clusters in creation order (the ids it removes recorded while {@link #recordRemovals} asks it to). */
+    final Clusters clusters = new Clusters();
 
     /** Index over the clusters for {@link TemplateMiner#match} (not state); null until built. */
     transient TemplateIndex index;
@@ -78,6 +78,26 @@ public final class MinerState {
             }
         }
         return -1;
+    }
+
+    /**
+     * Starts a record of the ids of the clusters this object removes from now on (merged away or evicted), tagged
+     * {@code tag}; replaces any earlier record. Not state: a copied or deserialized state records nothing.
+     */
+    @org.apache.flink.annotation.Internal
+    public void recordRemovals(long tag) {
+        clusters.record(tag, nextId);
+    }
+
+    /**
+     * The ids of the clusters removed since {@link #recordRemovals}{@code (tag)} on this object, in removal order,
+     * or null where that is not known: no record with that tag, the list changed otherwise than by adding or
+     * removing one cluster at a time, more than {@link Clusters#MAX_RECORDED} removed, or the counters disagree
+     * (removed = held then + made since - held now). A fresh array.
+     */
+    @org.apache.flink.annotation.Internal
+    public int[] removedSince(long tag) {
+        return clusters.removedSince(tag, nextId);
     }
 
     /** The clusters, in creation order (read-only view). */
@@ -239,6 +259,94 @@ public final class MinerState {
         @Override
         public String toString() {
             return "#" + id + " x" + count + " " + template();
+        }
+    }
+
+    /**
+     * The state's list of clusters, which records the ids it removes once asked to ({@link #recordRemovals}): a
+     * summary then finds the templates that died since the last one without a walk over all of them. Every
+     * structural change other than {@code add(Cluster)}, {@code remove(int)} and {@code remove(Object)} (and any
+     * {@code set}) ends the record, so an unrecorded change reads as "not known", never as "nothing removed".
+     */
+    static final class Clusters extends ArrayList<Cluster> {
+        private static final long serialVersionUID = 1L;
+        /** Removals recorded at most (a longer record is dropped: the summary walks instead). */
+        static final int MAX_RECORDED = 1 << 16;
+        /** The ids removed since {@link #record}, the first {@link #recorded}; null: no record. */
+        private transient int[] removed;
+        private transient int recorded;
+        private transient long tag;
+        /** {@code size()} and the state's next id when the record started. */
+        private transient int sizeAt;
+        private transient int nextIdAt;
+        /** {@code modCount} after the last change this record followed. */
+        private transient int followedMods;
+
+        void record(long tag, int nextId) {
+            if (removed == null) {
+                removed = new int[16];
+            }
+            recorded = 0;
+            this.tag = tag;
+            sizeAt = size();
+            nextIdAt = nextId;
+            followedMods = modCount;
+        }
+
+        int[] removedSince(long tag, int nextId) {
+            if (removed == null || this.tag != tag || followedMods != modCount
+                    || recorded != (long) sizeAt + nextId - nextIdAt - size()) {
+                return null;
+            }
+            return Arrays.copyOf(removed, recorded);
+        }
+
+        @Override
+        public boolean add(Cluster c) {
+            boolean followed = removed != null && followedMods == modCount;
+            super.add(c);
+            if (followed) {
+                followedMods = modCount;
+            }
+            return true;
+        }
+
+        @Override
+        public Cluster remove(int index) {
+            boolean followed = removed != null && followedMods == modCount;
+            Cluster c = super.remove(index);
+            if (followed) {
+                note(c.id);
+            }
+            return c;
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            boolean followed = removed != null && followedMods == modCount;
+            boolean changed = super.remove(o);
+            if (changed && followed) {
+                note(((Cluster) o).id);
+            }
+            return changed;
+        }
+
+        @Override
+        public Cluster set(int index, Cluster c) {
+            removed = null; // a replaced cluster is not followed
+            return super.set(index, c);
+        }
+
+        private void note(int id) {
+            if (recorded == removed.length) {
+                if (recorded >= MAX_RECORDED) {
+                    removed = null;
+                    return;
+                }
+                removed = Arrays.copyOf(removed, recorded * 2);
+            }
+            removed[recorded++] = id;
+            followedMods = modCount;
         }
     }
 
