@@ -185,7 +185,9 @@ class LogSummarizerPeriodTest {
             String a = fast.summarize(fm.get(t)[0], fs.get(t), t, true);
             String b = ref.summarize(rm.get(t), rs.get(t), t, true);
             assertEquals(b, a, "seed " + seed + " final of " + t);
-            summaries++;
+            if (b != null) {
+                summaries++;
+            }
             assertEquals(entries(rs.get(t).ledger()), entries(fs.get(t).ledger()), "seed " + seed + " final ledger");
             assertEquals(rs.get(t).miner(), fs.get(t).miner());
         }
