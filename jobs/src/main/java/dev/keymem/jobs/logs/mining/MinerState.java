@@ -1,8 +1,10 @@
 package dev.keymem.jobs.logs.mining;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * One source's template miner state: its clusters (templates) and counters. Plain data, serialized by
@@ -91,9 +93,8 @@ public final class MinerState {
 
     /**
      * The ids of the clusters removed since {@link #recordRemovals}{@code (tag)} on this object, in removal order,
-     * or null where that is not known: no record with that tag, the list changed otherwise than by adding or
-     * removing one cluster at a time, more than {@link Clusters#MAX_RECORDED} removed, or the counters disagree
-     * (removed = held then + made since - held now). A fresh array.
+     * or null where that is not known: no record with that tag, more than {@link Clusters#MAX_RECORDED} removed, or
+     * the counters disagree (removed = held then + made since - held now). A fresh array.
      */
     @org.apache.flink.annotation.Internal
     public int[] removedSince(long tag) {
@@ -264,23 +265,24 @@ public final class MinerState {
 
     /**
      * The state's list of clusters, which records the ids it removes once asked to ({@link #recordRemovals}): a
-     * summary then finds the templates that died since the last one without a walk over all of them. Every
-     * structural change other than {@code add(Cluster)}, {@code remove(int)} and {@code remove(Object)} (and any
-     * {@code set}) ends the record, so an unrecorded change reads as "not known", never as "nothing removed".
+     * summary then finds the templates that died since the last one without a walk over all of them. An
+     * {@code AbstractList} over an {@code ArrayList}, not a subclass of {@code ArrayList}: a loaded subclass
+     * overriding {@code ArrayList.add} would stop the compilers from inlining every {@code ArrayList.add} call of the
+     * JVM by class hierarchy analysis (and deoptimize those already compiled). Every removal goes through
+     * {@link #remove(int)} (an iterator's remove, {@code removeIf} and {@code clear} too); {@code set} and
+     * {@code add(int, Cluster)} are not supported.
      */
-    static final class Clusters extends ArrayList<Cluster> {
-        private static final long serialVersionUID = 1L;
+    static final class Clusters extends AbstractList<Cluster> implements RandomAccess {
         /** Removals recorded at most (a longer record is dropped: the summary walks instead). */
         static final int MAX_RECORDED = 1 << 16;
+        private final ArrayList<Cluster> list = new ArrayList<>();
         /** The ids removed since {@link #record}, the first {@link #recorded}; null: no record. */
-        private transient int[] removed;
-        private transient int recorded;
-        private transient long tag;
+        private int[] removed;
+        private int recorded;
+        private long tag;
         /** {@code size()} and the state's next id when the record started. */
-        private transient int sizeAt;
-        private transient int nextIdAt;
-        /** {@code modCount} after the last change this record followed. */
-        private transient int followedMods;
+        private int sizeAt;
+        private int nextIdAt;
 
         void record(long tag, int nextId) {
             if (removed == null) {
@@ -288,34 +290,38 @@ public final class MinerState {
             }
             recorded = 0;
             this.tag = tag;
-            sizeAt = size();
+            sizeAt = list.size();
             nextIdAt = nextId;
-            followedMods = modCount;
         }
 
         int[] removedSince(long tag, int nextId) {
-            if (removed == null || this.tag != tag || followedMods != modCount
-                    || recorded != (long) sizeAt + nextId - nextIdAt - size()) {
+            if (removed == null || this.tag != tag || recorded != (long) sizeAt + nextId - nextIdAt - list.size()) {
                 return null;
             }
             return Arrays.copyOf(removed, recorded);
         }
 
         @Override
+        public Cluster get(int index) {
+            return list.get(index);
+        }
+
+        @Override
+        public int size() {
+            return list.size();
+        }
+
+        @Override
         public boolean add(Cluster c) {
-            boolean followed = removed != null && followedMods == modCount;
-            super.add(c);
-            if (followed) {
-                followedMods = modCount;
-            }
-            return true;
+            modCount++;
+            return list.add(c);
         }
 
         @Override
         public Cluster remove(int index) {
-            boolean followed = removed != null && followedMods == modCount;
-            Cluster c = super.remove(index);
-            if (followed) {
+            modCount++;
+            Cluster c = list.remove(index);
+            if (removed != null) {
                 note(c.id);
             }
             return c;
@@ -323,18 +329,12 @@ public final class MinerState {
 
         @Override
         public boolean remove(Object o) {
-            boolean followed = removed != null && followedMods == modCount;
-            boolean changed = super.remove(o);
-            if (changed && followed) {
-                note(((Cluster) o).id);
+            int i = list.indexOf(o);
+            if (i < 0) {
+                return false;
             }
-            return changed;
-        }
-
-        @Override
-        public Cluster set(int index, Cluster c) {
-            removed = null; // a replaced cluster is not followed
-            return super.set(index, c);
+            remove(i);
+            return true;
         }
 
         private void note(int id) {
@@ -346,7 +346,6 @@ public final class MinerState {
                 removed = Arrays.copyOf(removed, recorded * 2);
             }
             removed[recorded++] = id;
-            followedMods = modCount;
         }
     }
 
