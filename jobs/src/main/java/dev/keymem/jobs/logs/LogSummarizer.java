@@ -100,6 +100,13 @@ public final class LogSummarizer {
      * reference of that; tests).
      */
     boolean referenceVariantKeys;
+    /**
+     * Whether every summary walks the source's whole ledger (the reference of the summary over the templates
+     * changed since the last one, {@link PeriodIds}; tests).
+     */
+    boolean walkLedger;
+    /** Summaries that walked the ledger (tests). */
+    long ledgerWalks;
 
     /** A summarizer whose summaries are not bounded (each as {@link #record} writes it). */
     public LogSummarizer(LogSummarySettings settings, TextFrontEnd frontEnd) {
@@ -154,6 +161,10 @@ public final class LogSummarizer {
     /** Advances the source over one line; returns a summary (JSON) when everyLines is reached, else null. */
     public String accept(SourceMemory m, SourceStores stores, LogLine line) throws Exception {
         MinerState ms = stores.miner();
+        if (m.position == 0 && m.summaries == 0 && m.periodIds == null && ms.lines() == 0 && ms.size() == 0
+                && !walkLedger) {
+            follow(m, ms); // a new source: its ledger is empty, each of its templates is met from now on
+        }
         TemplateMiner.Match match = miner.accept(ms, line.text, line.bare);
         stores.minerUpdated(ms);
         Masked facts = masked(match.masked());
@@ -164,7 +175,7 @@ public final class LogSummarizer {
             stores.pending().add(new SourceMemory.PendingLine(position, null, Integer.toString(match.id()),
                     line.offset, line.timestamp, innovation, null));
         }
-        tally(stores.ledger(), match, facts, line, position, innovation);
+        tally(stores.ledger(), match, facts, line, position, innovation, m.periodIds);
         m.position++;
         if (m.linesSinceLast == 0) {
             m.fromOffset = line.offset;
@@ -472,7 +483,7 @@ public final class LogSummarizer {
 
     /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
     private void tally(TemplateLedger ledger, TemplateMiner.Match match, Masked facts, LogLine line, long position,
-                       float innovation) throws Exception {
+                       float innovation, PeriodIds periodIds) throws Exception {
         TemplateEntry t = ledger.get(match.id());
         if (t == null) {
             t = new TemplateEntry(match.id(), match.template());
@@ -546,6 +557,9 @@ public final class LogSummarizer {
         }
         if (t.count == 0) {
             t.firstOffset = line.offset;
+            if (periodIds != null) {
+                periodIds.add(t.id);
+            }
         }
         t.count++;
         t.lastOffset = line.offset;
@@ -605,13 +619,41 @@ public final class LogSummarizer {
         TemplateLedger ledger = stores.ledger();
         MinerState ms = stores.miner();
         Map<Integer, Double> significance = significance(m, stores.pending());
-        int[] live = liveIds(ms);
-        List<TemplateEntry> period = new ArrayList<>();
-        for (TemplateEntry t : ledger.all()) {
-            if (t.count > 0) {
-                period.add(t);
-            } else if (Arrays.binarySearch(live, t.id) < 0) {
-                ledger.remove(t.id); // merged away or evicted, and nothing left to report
+        PeriodIds periodIds = m.periodIds;
+        // the templates removed since the last summary, where this source's objects followed it since (else null)
+        int[] removed = walkLedger || periodIds == null || periodIds.tag != m.summaries ? null
+                : ms.removedSince(m.summaries);
+        int[] live = null;
+        List<TemplateEntry> period;
+        if (removed != null) {
+            // every entry held at the last summary was of a held template (that summary removed the others) and every
+            // entry made since is of a template the miner held then: the entries of removed templates are those of
+            // `removed`, and the entries counted this period are those of periodIds (each id once: added at count 0)
+            period = new ArrayList<>(periodIds.size);
+            for (int i = 0; i < periodIds.size; i++) {
+                TemplateEntry t = ledger.get(periodIds.ids[i]);
+                if (t != null && t.count > 0) {
+                    period.add(t);
+                }
+            }
+            for (int id : removed) {
+                TemplateEntry t = ledger.get(id);
+                if (t != null && t.count == 0) {
+                    ledger.remove(id); // merged away or evicted, and nothing left to report
+                }
+            }
+            Arrays.sort(removed);
+        } else {
+            // the reference: a walk over the whole ledger (after a restore, or where a change was not followed)
+            ledgerWalks++;
+            live = liveIds(ms);
+            period = new ArrayList<>();
+            for (TemplateEntry t : ledger.all()) {
+                if (t.count > 0) {
+                    period.add(t);
+                } else if (Arrays.binarySearch(live, t.id) < 0) {
+                    ledger.remove(t.id); // merged away or evicted, and nothing left to report
+                }
             }
         }
         period.sort(BY_FIRST_OFFSET);
@@ -636,7 +678,7 @@ public final class LogSummarizer {
         }
         for (TemplateEntry t : period) {
             t.endPeriod();
-            if (Arrays.binarySearch(live, t.id) < 0) {
+            if (live != null ? Arrays.binarySearch(live, t.id) < 0 : Arrays.binarySearch(removed, t.id) >= 0) {
                 ledger.remove(t.id);
             } else {
                 ledger.put(t);
@@ -647,7 +689,44 @@ public final class LogSummarizer {
         m.linesSinceLast = 0;
         m.fromOffset = -1;
         m.summaries++;
+        if (!walkLedger) {
+            follow(m, ms);
+        }
         return json;
+    }
+
+    /**
+     * Starts following the source's changes for its next summary: the templates counted ({@link PeriodIds}) and
+     * those the miner removes ({@link MinerState#recordRemovals}), both tagged with the summaries so far. Objects
+     * that did not see every line since (a restored, copied or re-read memory or miner state) have no record or an
+     * older tag, and that summary walks the ledger.
+     */
+    private static void follow(SourceMemory m, MinerState ms) {
+        PeriodIds p = m.periodIds;
+        if (p == null) {
+            p = m.periodIds = new PeriodIds();
+        }
+        p.size = 0;
+        p.tag = m.summaries;
+        ms.recordRemovals(m.summaries);
+    }
+
+    /**
+     * The ids of the templates a source's lines counted since its last summary, in the order their first line came
+     * (each once: added where the entry's count was 0), tagged with the summaries before them; heap only (a
+     * transient field of {@link SourceMemory}), at most one per ledger entry.
+     */
+    static final class PeriodIds {
+        long tag;
+        int[] ids = new int[16];
+        int size;
+
+        void add(int id) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+            }
+            ids[size++] = id;
+        }
     }
 
     /** A summary's order of its templates: by first offset, then id (made once, not per summary). */

@@ -35,6 +35,11 @@ public class SourceMemory {
     public long summaries;
     /** Whether a time-based summary timer is pending. */
     public boolean timerSet;
+    /**
+     * The templates counted since the last summary, where this object saw every line since (heap only: a restored
+     * or re-read memory has none, and its next summary walks the ledger).
+     */
+    transient LogSummarizer.PeriodIds periodIds;
 
     /** For serializers. */
     public SourceMemory() {

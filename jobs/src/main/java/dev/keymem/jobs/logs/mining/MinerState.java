@@ -1,8 +1,10 @@
 package dev.keymem.jobs.logs.mining;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * One source's template miner state: its clusters (templates) and counters. Plain data, serialized by
@@ -16,8 +18,8 @@ public final class MinerState {
     long lines;
     /** Templates evicted so far (to respect the cap). */
     long evicted;
-    /** The clusters in creation order. */
-    final List<Cluster> clusters = new ArrayList<>();
+    /** The clusters in creation order (the ids it removes recorded while {@link #recordRemovals} asks it to). */
+    final Clusters clusters = new Clusters();
 
     /** Index over the clusters for {@link TemplateMiner#match} (not state); null until built. */
     transient TemplateIndex index;
@@ -78,6 +80,25 @@ public final class MinerState {
             }
         }
         return -1;
+    }
+
+    /**
+     * Starts a record of the ids of the clusters this object removes from now on (merged away or evicted), tagged
+     * {@code tag}; replaces any earlier record. Not state: a copied or deserialized state records nothing.
+     */
+    @org.apache.flink.annotation.Internal
+    public void recordRemovals(long tag) {
+        clusters.record(tag, nextId);
+    }
+
+    /**
+     * The ids of the clusters removed since {@link #recordRemovals}{@code (tag)} on this object, in removal order,
+     * or null where that is not known: no record with that tag, more than {@link Clusters#MAX_RECORDED} removed, or
+     * the counters disagree (removed = held then + made since - held now). A fresh array.
+     */
+    @org.apache.flink.annotation.Internal
+    public int[] removedSince(long tag) {
+        return clusters.removedSince(tag, nextId);
     }
 
     /** The clusters, in creation order (read-only view). */
@@ -239,6 +260,92 @@ public final class MinerState {
         @Override
         public String toString() {
             return "#" + id + " x" + count + " " + template();
+        }
+    }
+
+    /**
+     * The state's list of clusters, which records the ids it removes once asked to ({@link #recordRemovals}): a
+     * summary then finds the templates that died since the last one without a walk over all of them. An
+     * {@code AbstractList} over an {@code ArrayList}, not a subclass of {@code ArrayList}: a loaded subclass
+     * overriding {@code ArrayList.add} would stop the compilers from inlining every {@code ArrayList.add} call of the
+     * JVM by class hierarchy analysis (and deoptimize those already compiled). Every removal goes through
+     * {@link #remove(int)} (an iterator's remove, {@code removeIf} and {@code clear} too); {@code set} and
+     * {@code add(int, Cluster)} are not supported.
+     */
+    static final class Clusters extends AbstractList<Cluster> implements RandomAccess {
+        /** Removals recorded at most (a longer record is dropped: the summary walks instead). */
+        static final int MAX_RECORDED = 1 << 16;
+        private final ArrayList<Cluster> list = new ArrayList<>();
+        /** The ids removed since {@link #record}, the first {@link #recorded}; null: no record. */
+        private int[] removed;
+        private int recorded;
+        private long tag;
+        /** {@code size()} and the state's next id when the record started. */
+        private int sizeAt;
+        private int nextIdAt;
+
+        void record(long tag, int nextId) {
+            if (removed == null) {
+                removed = new int[16];
+            }
+            recorded = 0;
+            this.tag = tag;
+            sizeAt = list.size();
+            nextIdAt = nextId;
+        }
+
+        int[] removedSince(long tag, int nextId) {
+            if (removed == null || this.tag != tag || recorded != (long) sizeAt + nextId - nextIdAt - list.size()) {
+                return null;
+            }
+            return Arrays.copyOf(removed, recorded);
+        }
+
+        @Override
+        public Cluster get(int index) {
+            return list.get(index);
+        }
+
+        @Override
+        public int size() {
+            return list.size();
+        }
+
+        @Override
+        public boolean add(Cluster c) {
+            modCount++;
+            return list.add(c);
+        }
+
+        @Override
+        public Cluster remove(int index) {
+            modCount++;
+            Cluster c = list.remove(index);
+            if (removed != null) {
+                note(c.id);
+            }
+            return c;
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            int i = list.indexOf(o);
+            if (i < 0) {
+                return false;
+            }
+            remove(i);
+            return true;
+        }
+
+        private void note(int id) {
+            if (recorded == removed.length) {
+                if (recorded >= MAX_RECORDED) {
+                    removed = null;
+                    return;
+                }
+                removed = Arrays.copyOf(removed, recorded * 2);
+            }
+            removed[recorded++] = id;
         }
     }
 

@@ -1,0 +1,137 @@
+import dev.keymem.jobs.logs.LogLine;
+import dev.keymem.jobs.logs.LogLineParser;
+import dev.keymem.jobs.logs.LogSummarizer;
+import dev.keymem.jobs.logs.LogSummarySettings;
+import dev.keymem.jobs.logs.PendingLines;
+import dev.keymem.jobs.logs.SourceMemory;
+import dev.keymem.jobs.logs.SourceStores;
+import dev.keymem.jobs.logs.TemplateLedger;
+import dev.keymem.jobs.logs.mining.MinerState;
+import dev.keymem.jobs.text.TextFrontEnd;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The log job's summaries alone (issue 13, session 27, branch summ27): FILE's lines through
+ * {@link LogSummarizer#accept} per source as the job's keyed step runs them (the ledger a
+ * {@code TemplateLedger.WriteBack} over an in-memory store, as the hot-state cache holds it), with the every-lines
+ * summary called by this program after a source's 500th line since its last (what {@code accept} does at the
+ * defaults, the same summaries) so that only {@code summarize}'s thread CPU time is counted, and each source's final
+ * summary. FORM: {@code fast} (the build as it is), {@code walk} (the after build with its reference, the walk over
+ * the whole ledger, switched on by reflection), {@code asis} (any build, nothing switched: the before build).
+ * PASSES passes from fresh state (a new summarizer); pass 1 is the cold one a 50k-line run pays (summarize is called
+ * ~100 times, most of them interpreted under C1). Prints per pass the summarize and accept CPU ms and a digest of
+ * the summaries (equal for every form and build: the same summaries). One JVM per form, order turned between rounds:
+ * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp JAR benchmarks/jobs/Summ27Cost.java FILE FORM PASSES
+ */
+public class Summ27Cost {
+    public static void main(String[] a) throws Exception {
+        String form = a[1];
+        int passes = Integer.parseInt(a[2]);
+        LogLineParser parser = new LogLineParser(null);
+        List<LogLine> lines = new ArrayList<>();
+        long off = 0;
+        for (String s : Files.readAllLines(Path.of(a[0]))) {
+            long o = off++;
+            if (s.isBlank()) {
+                continue; // a dead letter in the job
+            }
+            try {
+                lines.add(parser.parse(null, s, o, -1));
+            } catch (Exception e) {
+                // a dead letter in the job
+            }
+        }
+        LogSummarySettings defaults = LogSummarySettings.defaults();
+        int every = defaults.everyLines();
+        LogSummarySettings settings = defaults.withEvery(Integer.MAX_VALUE, defaults.everyMillis());
+        TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
+        Constructor<?> writeBack = Class.forName("dev.keymem.jobs.logs.TemplateLedger$WriteBack")
+                .getDeclaredConstructor(TemplateLedger.class);
+        writeBack.setAccessible(true);
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        StringBuilder out = new StringBuilder(form);
+        for (int r = 0; r < passes; r++) {
+            LogSummarizer s = new LogSummarizer(settings, fe);
+            if (form.equals("walk")) {
+                Field f = LogSummarizer.class.getDeclaredField("walkLedger");
+                f.setAccessible(true);
+                f.setBoolean(s, true);
+            }
+            Map<String, SourceMemory> mem = new LinkedHashMap<>();
+            Map<String, SourceStores> stores = new HashMap<>();
+            long summarize = 0;
+            long total = 0;
+            long h = 0;
+            int n = 0;
+            long t0 = bean.getCurrentThreadCpuTime();
+            for (LogLine l : lines) {
+                SourceMemory m = mem.computeIfAbsent(l.source, k -> s.newMemory(k.hashCode()));
+                SourceStores st = stores.computeIfAbsent(l.source, k -> stores(writeBack));
+                s.accept(m, st, l);
+                if (m.linesSinceLast >= every) {
+                    long t1 = bean.getCurrentThreadCpuTime();
+                    String sum = s.summarize(m, st, l.source, false);
+                    summarize += bean.getCurrentThreadCpuTime() - t1;
+                    h = h * 31 + sum.hashCode();
+                    n++;
+                }
+            }
+            for (Map.Entry<String, SourceMemory> e : mem.entrySet()) {
+                long t1 = bean.getCurrentThreadCpuTime();
+                String sum = s.summarize(e.getValue(), stores.get(e.getKey()), e.getKey(), true);
+                summarize += bean.getCurrentThreadCpuTime() - t1;
+                if (sum != null) {
+                    h = h * 31 + sum.hashCode();
+                    n++;
+                }
+            }
+            total = bean.getCurrentThreadCpuTime() - t0;
+            out.append(String.format(" | pass %d summarize %.1f ms, accept %.1f ms, %d summaries, digest %016x",
+                    r + 1, summarize / 1e6, (total - summarize) / 1e6, n, h));
+        }
+        System.out.println(out);
+    }
+
+    private static SourceStores stores(Constructor<?> writeBack) {
+        TemplateLedger ledger;
+        try {
+            ledger = (TemplateLedger) writeBack.newInstance(new TemplateLedger.InMemory());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        PendingLines pending = new PendingLines.InMemory();
+        return new SourceStores() {
+            private MinerState miner = new MinerState();
+
+            @Override
+            public MinerState miner() {
+                return miner;
+            }
+
+            @Override
+            public void minerUpdated(MinerState state) {
+                miner = state;
+            }
+
+            @Override
+            public TemplateLedger ledger() {
+                return ledger;
+            }
+
+            @Override
+            public PendingLines pending() {
+                return pending;
+            }
+        };
+    }
+}
