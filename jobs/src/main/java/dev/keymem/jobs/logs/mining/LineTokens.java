@@ -2306,4 +2306,24 @@ public final class LineTokens implements Serializable {
 
     private static final Pattern ASCII_DIGIT = Pattern.compile("[0-9]");
     private static final Pattern ANY_LETTER = Pattern.compile("\\p{L}");
+
+    // Last in the class: the checks ask the Start tests, which read tables declared above.
+    static {
+        checkWalkingStarts();
+    }
+
+    /**
+     * The premise of {@link #mask}'s scans, which walk the line's positions ({@link RegexScan.Starts}, no non-ASCII
+     * char among them): no match of a scan's regex starts at a non-ASCII char. Checked for each scan at class
+     * initialization, one {@link RegexScan.Starts#checkAsciiStart} a scan, as the masker checks its rules (review
+     * 26c F2): a scan whose regex or {@code Start} test could start at one would lose those matches unseen.
+     */
+    static void checkWalkingStarts() {
+        RegexScan.Starts.checkAsciiStart(ENDPOINT, LineTokens::mayStartEndpoint);
+        RegexScan.Starts.checkAsciiStart(DOMAIN, LineTokens::mayStartDomain);
+        RegexScan.Starts.checkAsciiStart(DAY, LineTokens::mayStartDay);
+        RegexScan.Starts.checkAsciiStart(HEX_LETTERS, LineTokens::mayStartHexLetters);
+        RegexScan.Starts.checkAsciiStart(SLASHED, LineTokens::mayStartSlashed);
+        RegexScan.Starts.checkAsciiStart(QUANTITY, LineTokens::mayStartQuantity);
+    }
 }
