@@ -91,9 +91,10 @@ public final class LineMasker implements Serializable {
     static final String WORD_17 = "[\\p{javaLetterOrDigit}_]";
     /**
      * Java 17's {@code \\b} where an ASCII word character follows: {@code \\b}, and no letter, digit or {@code _}
-     * before (two chars: a letter past U+FFFF is a surrogate pair, which a one-char lookbehind reads half of).
+     * before (two chars: a letter past U+FFFF is a surrogate pair, which a one-char lookbehind reads half of). Public
+     * for the miner's own rules ({@code LineTokens}' day names).
      */
-    static final String BOUNDARY_BEFORE_WORD = "\\b(?<!" + WORD_17 + "{1,2})";
+    public static final String BOUNDARY_BEFORE_WORD = "\\b(?<!" + WORD_17 + "{1,2})";
     /** Java 17's {@code \\b} where an ASCII word character precedes: {@code \\b}, and no letter, digit or {@code _} next. */
     static final String BOUNDARY_AFTER_WORD = "\\b(?!" + WORD_17 + ")";
     /**

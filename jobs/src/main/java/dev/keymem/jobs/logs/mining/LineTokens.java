@@ -107,8 +107,8 @@ public final class LineTokens implements Serializable {
     private static final Pattern SLASHED = Pattern.compile(
             "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
-    private static final Pattern DAY = Pattern.compile(
-            "\\b(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
+    private static final Pattern DAY = Pattern.compile(LineMasker.BOUNDARY_BEFORE_WORD // Java 17's \b on any JVM
+            + "(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
     /**
      * Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value; a separator's brackets
