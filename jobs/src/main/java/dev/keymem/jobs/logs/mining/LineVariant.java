@@ -122,6 +122,13 @@ public final class LineVariant {
         boolean letter = false;
         for (int k = 0; k < t.length(); k++) {
             char c = t.charAt(k);
+            if (c < 128) { // ASCII by compares (Character's lookup is a call chain C1 does not inline)
+                if (c >= '0' && c <= '9') {
+                    return false;
+                }
+                letter |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+                continue;
+            }
             // By code point: a letter or digit past U+FFFF (a surrogate pair) is one, as TemplateMiner reads it.
             int cp = Character.isHighSurrogate(c) ? t.codePointAt(k) : c;
             if (Character.isDigit(cp)) {

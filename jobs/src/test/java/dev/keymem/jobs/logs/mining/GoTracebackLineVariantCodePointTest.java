@@ -61,8 +61,8 @@ class GoTracebackLineVariantCodePointTest {
         assertEquals(false, LineVariant.word(new String[] {"a" + MATH_0}, 0));
         assertEquals(false, LineVariant.word(new String[] {"a\u0661"}, 0));
         assertEquals(false, LineVariant.word(new String[] {EMOJI}, 0));
-        String[] parts = {"a", "Z", "_", "-", ".", "7", "é", "条", "\u0661", CJK_B, MATH_A, MATH_0, EMOJI, "\uD840",
-            "\uDC00", "\uD835", "<*>", "(", ")"};
+        String[] parts = {"a", "z", "A", "Z", "@", "`", "[", "{", "_", "-", ".", "0", "7", "9", "é", "条", "\u0661", CJK_B,
+            MATH_A, MATH_0, EMOJI, "\uD840", "\uDC00", "\uD835", "<*>", "(", ")"};
         SplittableRandom r = new SplittableRandom(2702);
         for (int i = 0; i < 100_000; i++) {
             String t = CodePointTokens.draw(r, parts);
