@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectStreamClass;
+import dev.keymem.models.testing.OldStreams;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,25 +20,11 @@ class KeyedEventMemorySettingsOldStreamTest {
 
     @Test
     void aStreamOfTheRecordClassReadsBackEqual() throws Exception {
-        byte[] bytes;
-        try (InputStream in = getClass().getResourceAsStream("/fixtures/keyedeventmemory-settings-5feb69ae.ser")) {
-            bytes = in.readAllBytes();
-        }
-        List<Class<?>> classes = new ArrayList<>();
-        Object read;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-            @Override
-            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-                Class<?> c = super.resolveClass(desc);
-                classes.add(c);
-                return c;
-            }
-        }) {
-            read = in.readObject();
-        }
+        OldStreams.Read read = OldStreams.read(getClass(), "/fixtures/keyedeventmemory-settings-5feb69ae.ser");
         assertEquals(new KeyedEventMemory.Settings(Duration.ofHours(25), Duration.ofMinutes(90), true, 7, 33, 2048,
-                12345678L), read);
-        assertTrue(classes.contains(KeyedEventMemory.Settings.class), classes.toString()); // the record itself
-        assertFalse(classes.stream().anyMatch(c -> c.getName().endsWith("$Form")), classes.toString());
+                12345678L), read.value());
+        // the record itself
+        assertTrue(read.classes().contains(KeyedEventMemory.Settings.class), read.classes().toString());
+        assertFalse(read.resolvedAForm(), read.classes().toString());
     }
 }

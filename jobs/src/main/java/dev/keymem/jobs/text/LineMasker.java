@@ -79,6 +79,37 @@ public final class LineMasker implements Serializable {
     public static final String NUM = "<NUM>";
 
     private static final String H = "[0-9a-fA-F]";
+    /**
+     * A word character for Java 17's {@code \\b}: a letter or digit of any script ({@link Character#isLetterOrDigit},
+     * by code point) or {@code _}. JDK 19 made {@code \\b} ASCII-only (JDK-8264160: a non-ASCII letter is no word
+     * character without {@link Pattern#UNICODE_CHARACTER_CLASS}), so the rules spell this part of the boundary out and
+     * mask alike on Java 17 and on a newer JVM: {@code ß0x1f} is {@code ß<NUM>x1f} on both (no boundary between
+     * {@code ß} and {@code 0}), where a bare {@code \\b} gives {@code ß<HEX>} on Java 25. The rest of {@code \\b} (a
+     * non-spacing mark after a letter or digit is a word character) is the same on both and stays the engine's.
+     * Unicode's tables themselves still follow the JVM (a letter that a newer Unicode adds is a letter there only).
+     */
+    static final String WORD_17 = "[\\p{javaLetterOrDigit}_]";
+    /**
+     * Java 17's {@code \\b} where an ASCII word character follows: {@code \\b}, and no letter, digit or {@code _}
+     * before (two chars: a letter past U+FFFF is a surrogate pair, which a one-char lookbehind reads half of). Public
+     * for the miner's own rules ({@code LineTokens}' day names).
+     */
+    public static final String BOUNDARY_BEFORE_WORD = "\\b(?<!" + WORD_17 + "{1,2})";
+    /** Java 17's {@code \\b} where an ASCII word character precedes: {@code \\b}, and no letter, digit or {@code _} next. */
+    static final String BOUNDARY_AFTER_WORD = "\\b(?!" + WORD_17 + ")";
+    /**
+     * Java 17's {@code \\b} before one of {@code [\\w.+-]} (the e-mail rule's first char): before a word char as
+     * {@link #BOUNDARY_BEFORE_WORD}; before {@code . + -} a letter, digit or {@code _} before, or the engine's
+     * {@code \\b} (a mark after a letter).
+     */
+    static final String BOUNDARY_BEFORE_EMAIL = "(?:(?=\\w)" + BOUNDARY_BEFORE_WORD + "|(?=[.+-])(?:(?<="
+            + WORD_17 + "{1,2})|\\b))";
+    /**
+     * Java 17's {@code \\b} after one of {@code [\\w-]} (the e-mail rule's last char): after a word char as
+     * {@link #BOUNDARY_AFTER_WORD}; after {@code -} a letter, digit or {@code _} next, or the engine's {@code \\b}.
+     */
+    static final String BOUNDARY_AFTER_EMAIL = "(?:(?<=\\w)" + BOUNDARY_AFTER_WORD + "|(?<=-)(?:(?="
+            + WORD_17 + ")|\\b))";
     /** The path rule as specified (the class doc's rule 3). */
     static final String PATH_RULE = "(?<!(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) )(?<![\\w./~:-])(?<![A-Z*]>)"
             + "(?:~|[A-Za-z]:)?[/\\\\](?:[\\w.@%+-]+[/\\\\])+[\\w.@%+-]*";
@@ -90,10 +121,10 @@ public final class LineMasker implements Serializable {
     // (see Census), so a rule whose trigger characters are absent skips its regex scan; the output is
     // that of applying every rule in order.
     private static final List<Rule> RULES = List.of(
-            new Rule("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
+            new Rule(BOUNDARY_BEFORE_WORD + "[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
                     RegexScan.firstChars(RegexScan::letter), AFTER_WORD,
                     (s, i) -> RegexScan.letter(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::urlEnd),
-            new Rule("\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b", EMAIL, c -> c.emailAts > 0 && c.dots > 0,
+            new Rule(BOUNDARY_BEFORE_EMAIL + "[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+" + BOUNDARY_AFTER_EMAIL, EMAIL, c -> c.emailAts > 0 && c.dots > 0,
                     RegexScan.firstChars(c -> RegexScan.word(c) || ".+-".indexOf(c) >= 0), null,
                     LineMasker::mayStartEmail),
             // The lookahead (what the match must start with) comes first: it fails fast where no path can
@@ -101,21 +132,23 @@ public final class LineMasker implements Serializable {
             new Rule(PATH_START + PATH_RULE, PATH, c -> c.slashes >= 2,
                     RegexScan.firstChars(c -> c == '/' || c == '\\' || c == '~' || RegexScan.letter(c)), AFTER_PATH,
                     LineMasker::mayStartPath, LineMasker::pathEnd),
-            new Rule("\\b" + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}\\b", UUID,
+            new Rule(BOUNDARY_BEFORE_WORD + H + "{8}-" + H + "{4}-" + H + "{4}-" + H + "{4}-" + H + "{12}"
+                    + BOUNDARY_AFTER_WORD, UUID,
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12,
                     RegexScan.firstChars(RegexScan::hex), AFTER_WORD,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
-            new Rule("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b", TS,
+            new Rule(BOUNDARY_BEFORE_WORD + "\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?"
+                    + BOUNDARY_AFTER_WORD, TS,
                     c -> c.hyphens >= 2 && c.maxDigitRun >= 4, RegexScan.firstChars(RegexScan::digit), AFTER_WORD,
                     LineMasker::mayStartDate, LineMasker::dateEnd),
-            new Rule("\\b" + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}\\b", TS, c -> c.clockColons > 0,
+            new Rule(BOUNDARY_BEFORE_WORD + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}" + BOUNDARY_AFTER_WORD, TS, c -> c.clockColons > 0,
                     RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0), AFTER_WORD,
                     (s, i) -> "JFMASOND".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:.-])(?:(?:" + H + "{2}:){5}" + H + "{2}|(?:" + H + "{2}-){5}" + H + "{2})(?![\\w:-])", HEX,
                     c -> (c.colons >= 5 || c.hyphens >= 5) && c.maxHexRun >= 2,
                     RegexScan.firstChars(RegexScan::hex), AFTER_MAC,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.before(s, i, BEFORE_MAC), LineMasker::macEnd),
-            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?\\b", TS, c -> c.clockColons > 0,
+            new Rule("(?<![\\w:])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?" + BOUNDARY_AFTER_WORD, TS, c -> c.clockColons > 0,
                     RegexScan.firstChars(RegexScan::digit), AFTER_COLON,
                     (s, i) -> RegexScan.digit(s[i]) && !RegexScan.before(s, i, BEFORE_COLON), LineMasker::clockEnd),
             new Rule("(?<![\\w:.])(?:(?:" + H + "{1,4}:){7}" + H + "{1,4}"
@@ -126,10 +159,10 @@ public final class LineMasker implements Serializable {
             new Rule("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w.])", IP,
                     c -> c.dots >= 3 && c.maxDigitRun >= 1, RegexScan.firstChars(RegexScan::digit), AFTER_DOT,
                     LineMasker::mayStartIpv4, LineMasker::ipv4End),
-            new Rule("\\b0[xX]" + H + "+\\b", HEX, c -> c.hexPrefix,
+            new Rule(BOUNDARY_BEFORE_WORD + "0[xX]" + H + "+" + BOUNDARY_AFTER_WORD, HEX, c -> c.hexPrefix,
                     RegexScan.firstChars(c -> c == '0'), AFTER_WORD,
                     (s, i) -> s[i] == '0' && !RegexScan.wordBefore(s, i), LineMasker::hexPrefixedEnd),
-            new Rule("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}\\b", HEX, c -> c.maxHexRun >= 8,
+            new Rule(BOUNDARY_BEFORE_WORD + "(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}" + BOUNDARY_AFTER_WORD, HEX, c -> c.maxHexRun >= 8,
                     RegexScan.firstChars(RegexScan::hex), AFTER_WORD,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,

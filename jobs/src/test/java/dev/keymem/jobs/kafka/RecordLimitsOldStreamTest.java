@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectStreamClass;
-import java.util.ArrayList;
-import java.util.List;
+import dev.keymem.models.testing.OldStreams;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,24 +18,10 @@ class RecordLimitsOldStreamTest {
 
     @Test
     void aStreamOfTheRecordClassReadsBackEqual() throws Exception {
-        byte[] bytes;
-        try (InputStream in = getClass().getResourceAsStream("/fixtures/recordlimits-5feb69ae.ser")) {
-            bytes = in.readAllBytes();
-        }
-        List<Class<?>> classes = new ArrayList<>();
-        Object read;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-            @Override
-            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-                Class<?> c = super.resolveClass(desc);
-                classes.add(c);
-                return c;
-            }
-        }) {
-            read = in.readObject();
-        }
-        assertEquals(new RecordLimits(70000, 1000, 5000, 300), read);
-        assertTrue(classes.contains(RecordLimits.class), classes.toString()); // the old form: the record itself
-        assertFalse(classes.stream().anyMatch(c -> c.getName().endsWith("$Form")), classes.toString());
+        OldStreams.Read read = OldStreams.read(getClass(), "/fixtures/recordlimits-5feb69ae.ser");
+        assertEquals(new RecordLimits(70000, 1000, 5000, 300), read.value());
+        // the old form: the record itself
+        assertTrue(read.classes().contains(RecordLimits.class), read.classes().toString());
+        assertFalse(read.resolvedAForm(), read.classes().toString());
     }
 }

@@ -46,7 +46,8 @@ final class GoTraceback {
     /**
      * {@code line[from, to)} as {@code FUNC(ARGS)}: ARGS nothing or hex words ({@code 0x1f}, {@code 0x0?}),
      * {@code ...}, braces, commas and spaces; FUNC without whitespace, from a letter or {@code _}, to a letter, digit,
-     * {@code _} or {@code ]} (a generic's type list), with a {@code .} (a package's function) or {@code panic}.
+     * {@code _} or {@code ]} (a generic's type list), with a {@code .} (a package's function) or {@code panic}; letters
+     * and digits of any script, read by code point.
      */
     private static String function(String line, int from, int to) {
         int open = to - 2;
@@ -58,8 +59,9 @@ final class GoTraceback {
         }
         char first = line.charAt(from);
         char last = line.charAt(open - 1);
-        if (!(TemplateMiner.letter(first) || first == '_')
-                || !(TemplateMiner.letterOrDigit(last) || last == '_' || last == ']')) {
+        // By code point: a Go identifier may hold any Unicode letter or digit, past U+FFFF (a surrogate pair) too.
+        if (!(TemplateMiner.letter(line, from) || first == '_')
+                || !(TemplateMiner.letterOrDigit(line, open - 1) || last == '_' || last == ']')) {
             return null;
         }
         boolean dot = false;

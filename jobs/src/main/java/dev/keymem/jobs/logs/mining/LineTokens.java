@@ -107,8 +107,8 @@ public final class LineTokens implements Serializable {
     private static final Pattern SLASHED = Pattern.compile(
             "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
-    private static final Pattern DAY = Pattern.compile(
-            "\\b(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
+    private static final Pattern DAY = Pattern.compile(LineMasker.BOUNDARY_BEFORE_WORD // Java 17's \b on any JVM
+            + "(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
     /**
      * Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value; a separator's brackets
@@ -2306,4 +2306,24 @@ public final class LineTokens implements Serializable {
 
     private static final Pattern ASCII_DIGIT = Pattern.compile("[0-9]");
     private static final Pattern ANY_LETTER = Pattern.compile("\\p{L}");
+
+    // Last in the class: the checks ask the Start tests, which read tables declared above.
+    static {
+        checkWalkingStarts();
+    }
+
+    /**
+     * The premise of {@link #mask}'s scans, which walk the line's positions ({@link RegexScan.Starts}, no non-ASCII
+     * char among them): no match of a scan's regex starts at a non-ASCII char. Checked for each scan at class
+     * initialization, one {@link RegexScan.Starts#checkAsciiStart} a scan, as the masker checks its rules (review
+     * 26c F2): a scan whose regex or {@code Start} test could start at one would lose those matches unseen.
+     */
+    static void checkWalkingStarts() {
+        RegexScan.Starts.checkAsciiStart(ENDPOINT, LineTokens::mayStartEndpoint);
+        RegexScan.Starts.checkAsciiStart(DOMAIN, LineTokens::mayStartDomain);
+        RegexScan.Starts.checkAsciiStart(DAY, LineTokens::mayStartDay);
+        RegexScan.Starts.checkAsciiStart(HEX_LETTERS, LineTokens::mayStartHexLetters);
+        RegexScan.Starts.checkAsciiStart(SLASHED, LineTokens::mayStartSlashed);
+        RegexScan.Starts.checkAsciiStart(QUANTITY, LineTokens::mayStartQuantity);
+    }
 }

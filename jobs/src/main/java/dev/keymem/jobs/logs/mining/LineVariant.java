@@ -10,7 +10,7 @@ package dev.keymem.jobs.logs.mining;
  *
  * <p>The key lists, in order, {@code position=token} for each wildcard position (or a field's {@code key=<*>}
  * that the line's {@code key=value} fills: {@link TemplateMiner#fieldValue}) whose token is a word: it has
- * a letter, no digit and no placeholder. Not words, because they are values by the miner's own rules: tokens
+ * a letter, no digit (of any script, read by code point) and no placeholder. Not words, because they are values by the miner's own rules: tokens
  * with a digit (numbered instances: {@code broadcast_8}, {@code node-D3}, {@code IPV4}) and names after a name
  * key ({@code user root}, {@code for admin}, {@code user=guest}). Lines without such words have the empty key:
  * no variant.
@@ -122,10 +122,22 @@ public final class LineVariant {
         boolean letter = false;
         for (int k = 0; k < t.length(); k++) {
             char c = t.charAt(k);
-            if (Character.isDigit(c)) {
+            if (c < 128) { // ASCII by compares (Character's lookup is a call chain C1 does not inline)
+                if (c >= '0' && c <= '9') {
+                    return false;
+                }
+                letter |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+                continue;
+            }
+            // By code point: a letter or digit past U+FFFF (a surrogate pair) is one, as TemplateMiner reads it.
+            int cp = Character.isHighSurrogate(c) ? t.codePointAt(k) : c;
+            if (Character.isDigit(cp)) {
                 return false;
             }
-            letter |= Character.isLetter(c);
+            letter |= Character.isLetter(cp);
+            if (cp > 0xFFFF) {
+                k++;
+            }
         }
         if (!letter) {
             return false;

@@ -16,20 +16,16 @@ import org.junit.jupiter.api.Test;
  */
 class LineTokensSupplementaryLetterTest {
 
-    private static final String CJK_B = "\uD840\uDC00"; // U+20000, Lo
-    private static final String MATH_A = "\uD835\uDC00"; // U+1D400, Lu
-    private static final String EMOJI = "\uD83D\uDE00"; // U+1F600, So
-    private static final String MATH_0 = "\uD835\uDFCE"; // U+1D7CE, Nd
 
     /** A raw line, its tokens, and the same line with a BMP letter where the pair's letter is (or null). */
     private static final String[][] RAW = {
-        {"x 12" + CJK_B + "34 y", "x|<*>" + CJK_B + "<*>|y", "x 12条34 y"},
-        {"x " + CJK_B + "12 y", "x|" + CJK_B + "<*>|y", "x 条12 y"},
+        {"x 12" + CodePointTokens.CJK_B + "34 y", "x|<*>" + CodePointTokens.CJK_B + "<*>|y", "x 12条34 y"},
+        {"x " + CodePointTokens.CJK_B + "12 y", "x|" + CodePointTokens.CJK_B + "<*>|y", "x 条12 y"},
         // 12𝐀 is an identifier (<ID>) as 12é and 12e are (the identifier mask's letters, review26a F4)
-        {"x 12" + MATH_A + " y", "x|<*>|y", "x 12é y"},
-        {"x 12" + CJK_B + MATH_A + " y", "x|<*>" + CJK_B + MATH_A + "|y", "x 12条é y"},
-        {"x 12" + EMOJI + "34 y", "x|<*>|y", null},
-        {"x 12" + MATH_0 + "34 y", "x|<*>|y", null},
+        {"x 12" + CodePointTokens.MATH_A + " y", "x|<*>|y", "x 12é y"},
+        {"x 12" + CodePointTokens.CJK_B + CodePointTokens.MATH_A + " y", "x|<*>" + CodePointTokens.CJK_B + CodePointTokens.MATH_A + "|y", "x 12条é y"},
+        {"x 12" + CodePointTokens.EMOJI + "34 y", "x|<*>|y", null},
+        {"x 12" + CodePointTokens.MATH_0 + "34 y", "x|<*>|y", null},
     };
 
     private final LineTokens lt = new LineTokens();
@@ -44,10 +40,10 @@ class LineTokensSupplementaryLetterTest {
             assertArrayEquals(LineTokens.tokensPerToken(masked), t, c[0]);
             if (c[2] != null) {
                 String bmp = String.join("|", lt.tokenize(c[2]));
-                assertEquals(bmp.replace("条", CJK_B).replace("é", MATH_A), String.join("|", t), c[0]);
+                assertEquals(bmp.replace("条", CodePointTokens.CJK_B).replace("é", CodePointTokens.MATH_A), String.join("|", t), c[0]);
             }
         }
-        assertArrayEquals(new String[] {"<*>" + CJK_B + "<*>"}, LineTokens.tokens("<NUM>" + CJK_B + "<NUM>"));
+        assertArrayEquals(new String[] {"<*>" + CodePointTokens.CJK_B + "<*>"}, LineTokens.tokens("<NUM>" + CodePointTokens.CJK_B + "<NUM>"));
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
@@ -64,17 +60,12 @@ class LineTokensSupplementaryLetterTest {
 
     @Test
     void theThreeFormsReadLettersByCodePoint() {
-        String[] parts = {"<NUM>", "<*>", "<IP>", "1", "7", ":", "-", ".", "a", "条", "é", CJK_B, MATH_A, EMOJI, MATH_0,
+        String[] parts = {"<NUM>", "<*>", "<IP>", "1", "7", ":", "-", ".", "a", "条", "é", CodePointTokens.CJK_B, CodePointTokens.MATH_A, CodePointTokens.EMOJI, CodePointTokens.MATH_0,
             "\uD840", "\uDC00", "\uD835", "<", ">", "\u0661"};
         SplittableRandom r = new SplittableRandom(261);
         int gaps = 0;
         for (int i = 0; i < 100_000; i++) {
-            StringBuilder sb = new StringBuilder();
-            int len = 1 + r.nextInt(6);
-            for (int k = 0; k < len; k++) {
-                sb.append(parts[r.nextInt(parts.length)]);
-            }
-            String t = sb.toString();
+            String t = CodePointTokens.draw(r, parts);
             boolean want = variableByCodePoint(t);
             assertEquals(want, LineTokens.isVariable(t), t);
             assertEquals(want, LineTokens.isVariableChars(t), t);
