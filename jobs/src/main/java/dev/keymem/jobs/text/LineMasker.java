@@ -1038,7 +1038,9 @@ public final class LineMasker implements Serializable {
             }
             if (mayMatch(k, c)) {
                 char[] out;
-                if (r.fills) {
+                // the last rule writes nothing in place (no later rule reads it): it fills only where runs are
+                // left to drop in the same copy
+                if (r.fills && (k < rules.length - 1 || (starts != null && starts.fillCount > 0))) {
                     // The matches found, then written in place where each is at least as long as the placeholder:
                     // a run of '<' and the placeholder (RegexScan.fill), the runs dropped once at the end or
                     // before a rule that splices. No rule's match or look-around reads past a '<', a run's chars
@@ -1058,7 +1060,7 @@ public final class LineMasker implements Serializable {
                                 c.removed(cs, spans, n);
                             }
                             int lit = r.placeholderChars.length;
-                            if (RegexScan.spansAtLeast(spans, n, lit)) {
+                            if (k < rules.length - 1 && RegexScan.spansAtLeast(spans, n, lit)) {
                                 if (!writable) {
                                     cs = cs.clone();
                                     writable = true;
@@ -1067,8 +1069,7 @@ public final class LineMasker implements Serializable {
                                 starts.filled(cs, spans, n, lit);
                                 starts.addFills(spans, n, lit);
                             } else {
-                                char[] line = starts.compacted(cs, spans, n);
-                                cs = RegexScan.spliceChars(line, spans, n, r.placeholder);
+                                cs = starts.compacted(cs, spans, n, r.placeholderChars); // one copy
                                 starts.moved(cs, spans, n, lit);
                                 writable = true;
                             }

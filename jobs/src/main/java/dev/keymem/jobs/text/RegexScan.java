@@ -180,7 +180,7 @@ public final class RegexScan {
     }
 
     /** {@link #splice}'s characters. */
-    static char[] spliceChars(char[] cs, int[] spans, int count, String literal) {
+    private static char[] spliceChars(char[] cs, int[] spans, int count, String literal) {
         int n = cs.length;
         int lit = literal.length();
         int len = n;
@@ -659,7 +659,8 @@ public final class RegexScan {
         void addFills(int[] spans, int n, int lit) {
             int[] old = fills;
             int on = fillCount;
-            int[] nw = new int[Math.max(16, 2 * (on + n))];
+            int need = 2 * (on + n);
+            int[] nw = spareFills != null && spareFills.length >= need ? spareFills : new int[Math.max(16, 2 * need)];
             int k = 0;
             int j = 0;
             for (int s = 0; s < n; s++) {
@@ -681,51 +682,83 @@ public final class RegexScan {
             }
             fills = nw;
             fillCount = k;
+            spareFills = old;
         }
+
+        /** The array {@link #addFills} wrote before the last: the next writes there if it fits. */
+        private int[] spareFills;
 
         /**
          * {@code cs} without the runs {@link #fillCount} counts (a new array; {@code cs} itself where there are none),
          * the positions moved to it, and the {@code n} spans of {@code spans} (in order, outside the runs) too.
          */
         char[] compacted(char[] cs, int[] spans, int n) {
+            return compacted(cs, spans, n, null);
+        }
+
+        /**
+         * {@link #compacted(char[], int[], int)}, and where {@code literal} is not null the {@code n} spans replaced by
+         * it in the same copy (the spans then moved to the result without the runs; the positions are not moved
+         * past them: the caller's {@link #moved} does that).
+         */
+        char[] compacted(char[] cs, int[] spans, int n, char[] literal) {
             int fc = fillCount;
-            if (fc == 0) {
+            if (fc == 0 && literal == null) {
                 return cs;
             }
             int[] f = fills;
-            int removed = 0;
+            int len = cs.length;
             for (int r = 0; r < fc; r++) {
-                removed += f[2 * r + 1] - f[2 * r];
+                len -= f[2 * r + 1] - f[2 * r];
             }
-            char[] out = new char[cs.length - removed];
+            int lit = literal != null ? literal.length : 0;
+            if (literal != null) {
+                for (int k = 0; k < n; k++) {
+                    len += lit - (spans[2 * k + 1] - spans[2 * k]);
+                }
+            }
+            char[] out = new char[len];
             int o = 0;
             int last = 0;
-            for (int r = 0; r < fc; r++) {
-                int from = f[2 * r];
-                System.arraycopy(cs, last, out, o, from - last);
-                o += from - last;
-                last = f[2 * r + 1];
+            int r = 0;
+            int k = literal != null ? 0 : n;
+            while (r < fc || k < n) { // the runs and the spans in order (disjoint)
+                if (k == n || (r < fc && f[2 * r] < spans[2 * k])) {
+                    int from = f[2 * r];
+                    System.arraycopy(cs, last, out, o, from - last);
+                    o += from - last;
+                    last = f[2 * r + 1];
+                    r++;
+                } else {
+                    int from = spans[2 * k];
+                    System.arraycopy(cs, last, out, o, from - last);
+                    o += from - last;
+                    System.arraycopy(literal, 0, out, o, lit);
+                    o += lit;
+                    last = spans[2 * k + 1];
+                    k++;
+                }
             }
             System.arraycopy(cs, last, out, o, cs.length - last);
             // no position, and no span's end, lies within a run: each moves by the runs before it
             int[] p = at;
-            int r = 0;
+            r = 0;
             int shift = 0;
-            for (int k = 0, kn = count; k < kn; k++) {
-                while (r < fc && f[2 * r] < p[k]) {
+            for (int q = 0, qn = count; q < qn; q++) {
+                while (r < fc && f[2 * r] < p[q]) {
                     shift += f[2 * r + 1] - f[2 * r];
                     r++;
                 }
-                p[k] -= shift;
+                p[q] -= shift;
             }
             r = 0;
             shift = 0;
-            for (int k = 0; k < 2 * n; k++) {
-                while (r < fc && f[2 * r] < spans[k]) {
+            for (int q = 0; q < 2 * n; q++) {
+                while (r < fc && f[2 * r] < spans[q]) {
                     shift += f[2 * r + 1] - f[2 * r];
                     r++;
                 }
-                spans[k] -= shift;
+                spans[q] -= shift;
             }
             fillCount = 0;
             changedCount = -1;
@@ -981,13 +1014,20 @@ public final class RegexScan {
      */
     static void fill(char[] cs, int[] spans, int count, char[] literal) {
         int lit = literal.length;
+        char[] run = LT_RUN;
         for (int k = 0; k < count; k++) {
             int from = spans[2 * k];
-            int to = spans[2 * k + 1];
-            java.util.Arrays.fill(cs, from, to - lit, '<');
-            System.arraycopy(literal, 0, cs, to - lit, lit);
+            int to = spans[2 * k + 1] - lit;
+            // copies, not Arrays.fill: C1 runs that as a loop of one char a step
+            for (int q = from; q < to; q += run.length) {
+                System.arraycopy(run, 0, cs, q, Math.min(run.length, to - q));
+            }
+            System.arraycopy(literal, 0, cs, to, lit);
         }
     }
+
+    /** The characters {@link #fill} copies its runs of {@code <} from. */
+    private static final char[] LT_RUN = "<".repeat(64).toCharArray();
 
     /**
      * A pattern written as a scan: the end of its match starting at index {@code i} of {@code s} (where the
