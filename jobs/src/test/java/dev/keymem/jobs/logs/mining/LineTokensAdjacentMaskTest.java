@@ -6,12 +6,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LineTokens#mask}, whose masker writes its matches in place into the line's own characters (session 27),
- * against its regex reference ({@code maskReference}) on random lines of the masker's and the miner's shapes put
- * right next to each other and to real {@code <} and {@code >} characters (the shapes of {@code MaskerFillTest}
- * and a few of the miner's: hosts, day names, quantities, hex letters).
+ * {@link LineTokens#mask} against its regex reference ({@code maskReference}) on random lines of the masker's and
+ * the miner's shapes put right next to each other and to real {@code <} and {@code >} characters (the shapes of
+ * {@code MaskerAdjacentShapesTest} and a few of the miner's: hosts, day names, quantities, hex letters). Written in
+ * session 27 for an in-place form of the masker's changes (measured, not kept: docs/benchmarks.md, branch mask32).
  */
-class LineTokensFillMaskTest {
+class LineTokensAdjacentMaskTest {
     private static final String[] SHAPES = {"0", "1", "42", "1.2.3", "1714564800", "1714564800123", "2024-05-01",
         "2024-05-01T12:00:00.123Z", "12:00:00", "1:02:03", "May  1 12:00:00", "0x1", "0x181E290A", "deadbeef",
         "9fceb02d0a", "7d24b39645cf8aa4059a91e1c527e279", "f72c2c26-7862-9522-9623-d7cfa9ae7a34",
