@@ -299,6 +299,14 @@ public final class RegexScan {
         char[] changedLine;
         int[] changedSpans;
         int changedCount = -1;
+        /** The spans {@link RegexScan#findAll} found last (from, to pairs; reused between rules). */
+        int[] found;
+        /**
+         * The runs of {@code <} that {@link RegexScan#fill} put before its literals (from, to pairs, in order;
+         * {@link #fillCount} of them): the line is the masked line with these runs added, until {@link #compacted}.
+         */
+        private int[] fills;
+        int fillCount;
 
         private Starts(boolean[] open, int[] at, int count) {
             this.open = open;
@@ -594,6 +602,199 @@ public final class RegexScan {
         }
 
         /**
+         * The positions of {@code out}, the old line with its {@code n} spans written in place by {@link
+         * RegexScan#fill} (a run of {@code <}, then the literal of {@code lit} characters, 2 to 31, ending where the
+         * span ended): the old positions outside the spans kept, those inside them or right after them (whose previous
+         * character changed) found again. No position moves. A run's {@code <} characters and the literal's first are
+         * left out where the table holds {@code <} and a run is before it (no rule that fills starts at a {@code <}):
+         * {@link #compacted} finds the literal's first again.
+         */
+        void filled(char[] out, int[] spans, int n, int lit) {
+            int[] old = at;
+            int on = count;
+            int need = on + n * (lit + 1) + 1;
+            int[] nw = spare != null && spare.length >= need ? spare : new int[need];
+            int k = 0;
+            int j = 0;
+            int inner = -1;
+            for (int s = 0; s < n; s++) {
+                int from = spans[2 * s];
+                int to = spans[2 * s + 1];
+                while (j < on && old[j] < from) {
+                    nw[k++] = old[j++];
+                }
+                while (j < on && old[j] <= to) {
+                    j++;
+                }
+                int ls = to - lit; // the literal's first character, a '<' as is every one before it in the span
+                if (inner < 0) {
+                    inner = innerPositions(out, ls, lit);
+                }
+                if (ls == from && holds(out, ls)) { // no run before the literal (the table holds '<')
+                    nw[k++] = ls;
+                }
+                for (int b = inner; b != 0; b &= b - 1) {
+                    nw[k++] = ls + Integer.numberOfTrailingZeros(b);
+                }
+                if (to < out.length && holds(out, to)) {
+                    nw[k++] = to;
+                }
+            }
+            if (k + (on - j) > nw.length) {
+                nw = java.util.Arrays.copyOf(nw, k + (on - j));
+            }
+            while (j < on) {
+                nw[k++] = old[j++];
+            }
+            at = nw;
+            count = k;
+            spare = old != nw ? old : null;
+            changedCount = -1;
+        }
+
+        /**
+         * Whether the literal after the run that starts at {@code from} of {@code cs} starts a position of the line
+         * without the run ({@link #holds} there, for a table that holds {@code <}): its previous character there is
+         * the one before the run.
+         */
+        private static boolean literalFirstHolds(char[] cs, int from) {
+            return from == 0 || cs[from - 1] >= 128 || !word(cs[from - 1]);
+        }
+
+        /** Adds the runs {@link RegexScan#fill} wrote before its literal of {@code lit} characters in the {@code n} spans. */
+        void addFills(int[] spans, int n, int lit) {
+            int[] old = fills;
+            int on = fillCount;
+            int need = 2 * (on + n);
+            int[] nw = spareFills != null && spareFills.length >= need ? spareFills : new int[Math.max(16, 2 * need)];
+            int k = 0;
+            int j = 0;
+            for (int s = 0; s < n; s++) {
+                int from = spans[2 * s];
+                int to = spans[2 * s + 1] - lit;
+                if (to == from) {
+                    continue;
+                }
+                while (j < on && old[2 * j] < from) {
+                    nw[2 * k] = old[2 * j];
+                    nw[2 * k++ + 1] = old[2 * j++ + 1];
+                }
+                nw[2 * k] = from;
+                nw[2 * k++ + 1] = to;
+            }
+            while (j < on) {
+                nw[2 * k] = old[2 * j];
+                nw[2 * k++ + 1] = old[2 * j++ + 1];
+            }
+            fills = nw;
+            fillCount = k;
+            spareFills = old;
+        }
+
+        /** The array {@link #addFills} wrote before the last: the next writes there if it fits. */
+        private int[] spareFills;
+
+        /**
+         * {@code cs} without the runs {@link #fillCount} counts (a new array; {@code cs} itself where there are none),
+         * the positions moved to it, and the {@code n} spans of {@code spans} (in order, outside the runs) too.
+         */
+        char[] compacted(char[] cs, int[] spans, int n) {
+            return compacted(cs, spans, n, null);
+        }
+
+        /**
+         * {@link #compacted(char[], int[], int)}, and where {@code literal} is not null the {@code n} spans replaced by
+         * it in the same copy (the spans then moved to the result without the runs; the positions are not moved
+         * past them: the caller's {@link #moved} does that).
+         */
+        char[] compacted(char[] cs, int[] spans, int n, char[] literal) {
+            int fc = fillCount;
+            if (fc == 0 && literal == null) {
+                return cs;
+            }
+            int[] f = fills;
+            int len = cs.length;
+            for (int r = 0; r < fc; r++) {
+                len -= f[2 * r + 1] - f[2 * r];
+            }
+            int lit = literal != null ? literal.length : 0;
+            if (literal != null) {
+                for (int k = 0; k < n; k++) {
+                    len += lit - (spans[2 * k + 1] - spans[2 * k]);
+                }
+            }
+            char[] out = new char[len];
+            int o = 0;
+            int last = 0;
+            int r = 0;
+            int k = literal != null ? 0 : n;
+            while (r < fc || k < n) { // the runs and the spans in order (disjoint)
+                if (k == n || (r < fc && f[2 * r] < spans[2 * k])) {
+                    int from = f[2 * r];
+                    System.arraycopy(cs, last, out, o, from - last);
+                    o += from - last;
+                    last = f[2 * r + 1];
+                    r++;
+                } else {
+                    int from = spans[2 * k];
+                    System.arraycopy(cs, last, out, o, from - last);
+                    o += from - last;
+                    System.arraycopy(literal, 0, out, o, lit);
+                    o += lit;
+                    last = spans[2 * k + 1];
+                    k++;
+                }
+            }
+            System.arraycopy(cs, last, out, o, cs.length - last);
+            // each position moves by the runs before it; one within a run or at its literal's first character (a
+            // '<', a position only where the table holds it) is dropped, and the literal's first found again
+            boolean lt = open['<'];
+            int[] p = at;
+            int pn = count;
+            int[] np = !lt ? p : spare != null && spare.length >= pn + fc ? spare : new int[pn + fc];
+            int w = 0;
+            r = 0;
+            int shift = 0;
+            for (int q = 0; q < pn; q++) {
+                int x = p[q];
+                while (r < fc && f[2 * r + 1] < x) {
+                    shift += f[2 * r + 1] - f[2 * r];
+                    if (lt && literalFirstHolds(cs, f[2 * r])) {
+                        np[w++] = f[2 * r + 1] - shift;
+                    }
+                    r++;
+                }
+                if (r < fc && f[2 * r] <= x) {
+                    continue;
+                }
+                np[w++] = x - shift;
+            }
+            for (; r < fc; r++) {
+                shift += f[2 * r + 1] - f[2 * r];
+                if (lt && literalFirstHolds(cs, f[2 * r])) {
+                    np[w++] = f[2 * r + 1] - shift;
+                }
+            }
+            if (np != p) {
+                spare = p;
+                at = np;
+            }
+            count = w;
+            r = 0;
+            shift = 0;
+            for (int q = 0; q < 2 * n; q++) {
+                while (r < fc && f[2 * r] < spans[q]) {
+                    shift += f[2 * r + 1] - f[2 * r];
+                    r++;
+                }
+                spans[q] -= shift;
+            }
+            fillCount = 0;
+            changedCount = -1;
+            return out;
+        }
+
+        /**
          * The positions strictly within the literal of {@code lit} characters (1 to 31) at {@code nf} of {@code out}:
          * bit {@code j} set where {@code nf + j} ({@code 0 < j < lit}) {@link #holds}, which reads the literal's
          * characters alone.
@@ -734,6 +935,128 @@ public final class RegexScan {
         starts.changedCount = count;
         return out;
     }
+
+    /**
+     * The matches that {@link #replaceAllChars(Pattern, String, char[], String, boolean[], boolean[], Start, End,
+     * Starts)} replaces, found and not replaced: their number, their spans (from, to, in order) in {@link
+     * Starts#found}. {@code end} must not be null (the regex runs only where it is {@link #UNDECIDED}; an empty
+     * match is no match). For the masker, which then replaces them ({@link #fill} or a splice).
+     */
+    static int findAll(Pattern pattern, String s, char[] cs, boolean[] first, boolean[] notAfter, Start start,
+                       End end, Starts starts) {
+        Anchored regex = null;
+        int[] spans = starts.found;
+        int count = 0;
+        int next = 0;
+        int[] at = starts.at;
+        for (int k = 0, kn = starts.count; k < kn; k++) {
+            int i = at[k];
+            if (i < next) {
+                continue;
+            }
+            char c = cs[i];
+            if (c < 128 && !first[c]) {
+                continue;
+            }
+            if (i > 0) {
+                char p = cs[i - 1];
+                if (p < 128 && notAfter[p]) {
+                    continue;
+                }
+            }
+            if (!start.mayStart(cs, i)) {
+                continue;
+            }
+            int e = end.end(cs, i);
+            if (e == UNDECIDED) {
+                if (regex == null) {
+                    regex = new Anchored(pattern, s, cs);
+                }
+                e = regex.end(i);
+            }
+            if (e > i) {
+                spans = span(spans, count++, i, e);
+                next = e;
+            }
+        }
+        starts.found = spans;
+        return count;
+    }
+
+    /**
+     * {@link #findAll} for a rule whose {@code Start} test is exactly its tables, as {@link
+     * #replaceAllCharsByTables} walks them ({@code notAfter} null: {@code \w} alone).
+     */
+    static int findAllByTables(Pattern pattern, String s, char[] cs, boolean[] first, boolean[] notAfter, End end,
+                               Starts starts) {
+        Anchored regex = null;
+        int[] spans = starts.found;
+        int count = 0;
+        int next = 0;
+        int[] at = starts.at;
+        for (int k = 0, kn = starts.count; k < kn; k++) {
+            int i = at[k];
+            if (i < next) {
+                continue;
+            }
+            char c = cs[i];
+            if (c >= 128 || !first[c]) {
+                continue;
+            }
+            if (notAfter != null && i > 0) {
+                char p = cs[i - 1];
+                if (p < 128 && notAfter[p]) {
+                    continue;
+                }
+            }
+            int e = end.end(cs, i);
+            if (e == UNDECIDED) {
+                if (regex == null) {
+                    regex = new Anchored(pattern, s, cs);
+                }
+                e = regex.end(i);
+            }
+            if (e > i) {
+                spans = span(spans, count++, i, e);
+                next = e;
+            }
+        }
+        starts.found = spans;
+        return count;
+    }
+
+    /** Whether each of the {@code count} spans is at least {@code lit} characters long ({@link #fill} can take them). */
+    static boolean spansAtLeast(int[] spans, int count, int lit) {
+        for (int k = 0; k < count; k++) {
+            if (spans[2 * k + 1] - spans[2 * k] < lit) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes, in place, each of the {@code count} spans of {@code cs} (each at least {@code literal.length} long,
+     * {@link #spansAtLeast}) as {@code <} characters followed by {@code literal} (which starts with {@code <}): the
+     * line with the spans replaced by the literal, each preceded by a run of {@code <} that {@link
+     * Starts#compacted} removes (see {@link Starts#addFills}).
+     */
+    static void fill(char[] cs, int[] spans, int count, char[] literal) {
+        int lit = literal.length;
+        char[] run = LT_RUN;
+        for (int k = 0; k < count; k++) {
+            int from = spans[2 * k];
+            int to = spans[2 * k + 1] - lit;
+            // copies, not Arrays.fill: C1 runs that as a loop of one char a step
+            for (int q = from; q < to; q += run.length) {
+                System.arraycopy(run, 0, cs, q, Math.min(run.length, to - q));
+            }
+            System.arraycopy(literal, 0, cs, to, lit);
+        }
+    }
+
+    /** The characters {@link #fill} copies its runs of {@code <} from. */
+    private static final char[] LT_RUN = "<".repeat(64).toCharArray();
 
     /**
      * A pattern written as a scan: the end of its match starting at index {@code i} of {@code s} (where the

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
  */
 class MaskerAdjacentShapesTest {
     private final LineMasker masker = new LineMasker();
+    /** The masker's own position table, and one that also holds {@code <}, {@code >} and {@code .} (as the log miner's). */
+    private static final boolean[][] OPENS = {RegexScan.Starts.OPEN,
+        RegexScan.Starts.openWith(RegexScan.firstChars(c -> c == '<' || c == '>' || c == '.'))};
 
     static final String[] SHAPES = {"0", "1", "7", "42", "255", "1.2.3", "3.14", "1714564800", "1714564800123",
         "1714564800.5", "2024-05-01", "2024-05-01T12:00:00.123Z", "2024-05-01 12:00:00,5", "12:00:00", "1:02:03",
@@ -50,18 +53,24 @@ class MaskerAdjacentShapesTest {
             String line = line(r);
             String plain = masker.maskPlain(line);
             assertEquals(plain, masker.mask(line), line);
-            char[] given = line.toCharArray();
-            char[] cs = given.clone();
-            RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, RegexScan.Starts.OPEN);
-            String[] text = new String[1];
-            char[] out = masker.maskChars(t % 2 == 0 ? line : null, cs, text, starts);
-            assertEquals(plain, new String(out), line);
-            if (text[0] != null) {
-                assertEquals(plain, text[0], line);
+            for (boolean[] open : OPENS) {
+                for (boolean yours : new boolean[] {false, true}) {
+                    char[] given = line.toCharArray();
+                    char[] cs = given.clone();
+                    RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, open);
+                    String[] text = new String[1];
+                    char[] out = masker.maskChars(t % 2 == 0 ? line : null, cs, text, starts, yours);
+                    assertEquals(plain, new String(out), line);
+                    if (text[0] != null) {
+                        assertEquals(plain, text[0], line);
+                    }
+                    if (!yours) {
+                        assertArrayEquals(given, cs, "the caller's array changed: " + line);
+                    }
+                    assertArrayEquals(RegexScan.Starts.ofReference(out, open).toArray(), starts.toArray(),
+                            "positions of " + plain + " from " + line);
+                }
             }
-            assertArrayEquals(given, cs, "the caller's array changed: " + line);
-            assertArrayEquals(RegexScan.Starts.ofReference(out, RegexScan.Starts.OPEN).toArray(),
-                    starts.toArray(), "positions of " + plain + " from " + line);
         }
     }
 
@@ -73,10 +82,13 @@ class MaskerAdjacentShapesTest {
                 + "to=[d26b:14a0:7c2b:c320:42f9:96d:1d:2544]:35341 bytes=732347482 crc=0x181E290A "
                 + "ptr=0x903c316774fe t=5536.151655 id=2549133242203 ts=1714564800 mac=d8:6c:55:fd:17:5c";
         assertEquals(masker.maskPlain(line), masker.mask(line));
-        char[] cs = line.toCharArray();
-        RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, RegexScan.Starts.OPEN);
-        char[] out = masker.maskChars(line, cs, new String[1], starts);
-        assertEquals(masker.maskPlain(line), new String(out));
-        assertArrayEquals(RegexScan.Starts.ofReference(out, RegexScan.Starts.OPEN).toArray(), starts.toArray());
+        for (boolean[] open : OPENS) {
+            char[] cs = line.toCharArray();
+            RegexScan.Starts starts = RegexScan.Starts.ofWithCensus(cs, open);
+            char[] out = masker.maskChars(line, cs, new String[1], starts, true);
+            assertEquals(masker.maskPlain(line), new String(out));
+            assertArrayEquals(RegexScan.Starts.ofReference(out, open).toArray(), starts.toArray());
+            assertEquals(0, starts.fillCount, "no run left");
+        }
     }
 }
