@@ -972,16 +972,6 @@ public final class LineMasker implements Serializable {
      */
     @Internal
     public char[] maskChars(String text, char[] chars, String[] textOut, RegexScan.Starts starts) {
-        return maskChars(text, chars, textOut, starts, false);
-    }
-
-    /**
-     * {@link #maskChars(String, char[], String[], RegexScan.Starts)}; {@code charsYours}: the caller gives
-     * {@code chars} up (it may be written, and need not be copied before a rule's change is written into it).
-     * Internal: for the log miner's {@code LineTokens}, which masks a line's own copy of its characters.
-     */
-    @Internal
-    public char[] maskChars(String text, char[] chars, String[] textOut, RegexScan.Starts starts, boolean charsYours) {
         if (chars == null) {
             throw new IllegalArgumentException("cannot mask a null line");
         }
@@ -999,10 +989,8 @@ public final class LineMasker implements Serializable {
             throw new IllegalArgumentException("positions found with a table that lacks some of the rules' characters");
         }
         RegexScan.Starts given = starts;
-        boolean writable = charsYours;
         if (from > 0 || to < cs.length) {
             cs = java.util.Arrays.copyOfRange(cs, from, to);
-            writable = true;
             text = null;
             if (given != null) {
                 given.reset(cs);
@@ -1038,51 +1026,6 @@ public final class LineMasker implements Serializable {
             }
             if (mayMatch(k, c)) {
                 char[] out;
-                // the last rule writes nothing in place (no later rule reads it): it fills only where runs are
-                // left to drop in the same copy
-                if (r.fills && (k < rules.length - 1 || (starts != null && starts.fillCount > 0))) {
-                    // The matches found, then written in place where each is at least as long as the placeholder:
-                    // a run of '<' and the placeholder (RegexScan.fill), the runs dropped once at the end or
-                    // before a rule that splices. No rule's match or look-around reads past a '<', a run's chars
-                    // are no positions, and what follows a placeholder reads it as before (its end is in place):
-                    // every rule finds on the line with runs the matches it finds on the line without them.
-                    if (starts == null) {
-                        starts = RegexScan.Starts.of(cs);
-                    }
-                    {
-                        int n = r.walkStart == null
-                                ? RegexScan.findAllByTables(r.pattern, text, cs, r.first, r.walkNotAfter, r.end,
-                                        starts)
-                                : RegexScan.findAll(r.pattern, text, cs, r.first, r.notAfter, r.start, r.end, starts);
-                        if (n > 0) {
-                            int[] spans = starts.found;
-                            if (k < LAST_COUNTED) {
-                                c.removed(cs, spans, n);
-                            }
-                            int lit = r.placeholderChars.length;
-                            if (k < rules.length - 1 && RegexScan.spansAtLeast(spans, n, lit)) {
-                                if (!writable) {
-                                    cs = cs.clone();
-                                    writable = true;
-                                }
-                                RegexScan.fill(cs, spans, n, r.placeholderChars);
-                                starts.filled(cs, spans, n, lit);
-                                starts.addFills(spans, n, lit);
-                            } else {
-                                cs = starts.compacted(cs, spans, n, r.placeholderChars); // one copy
-                                starts.moved(cs, spans, n, lit);
-                                writable = true;
-                            }
-                            text = null;
-                        }
-                        continue;
-                    }
-                }
-                if (starts != null && starts.fillCount > 0) {
-                    cs = starts.compacted(cs, null, 0);
-                    writable = true;
-                    text = null;
-                }
                 if (r.walksStarts) {
                     if (starts == null) {
                         starts = RegexScan.Starts.of(cs);
@@ -1111,10 +1054,6 @@ public final class LineMasker implements Serializable {
                     text = null;
                 }
             }
-        }
-        if (starts != null && starts.fillCount > 0) {
-            cs = starts.compacted(cs, null, 0);
-            text = null;
         }
         textOut[0] = text;
         return cs;
@@ -2079,13 +2018,6 @@ public final class LineMasker implements Serializable {
         private RegexScan.Start walkStart;
 
         private final RegexScan.End end;
-        /** {@link #placeholder}'s characters. */
-        private final char[] placeholderChars;
-        /**
-         * Whether the masker finds this rule's matches and writes them in place where it can ({@link
-         * RegexScan#fill}): a walking rule written as a scan ({@link #end}).
-         */
-        private final boolean fills;
 
         Rule(String regex, String placeholder, Precheck mayMatch, boolean[] first, boolean[] notAfter,
              RegexScan.Start start) {
@@ -2112,9 +2044,6 @@ public final class LineMasker implements Serializable {
             this.start = start;
             this.walkStart = start;
             this.end = end;
-            this.placeholderChars = placeholder.toCharArray();
-            this.fills = walksStarts && end != null && !first['<'] && placeholder.length() >= 2
-                    && placeholder.length() < 32 && placeholder.charAt(0) == '<' && placeholder.indexOf('<', 1) < 0;
         }
 
         /** The rule as specified: its regex over every position (the reference). */

@@ -324,7 +324,7 @@ public final class LineTokens implements Serializable {
             }
         }
         String[] masked = new String[1];
-        cs = masker.maskChars(text, cs, masked, starts, true); // cs: this line's own copy
+        cs = masker.maskChars(text, cs, masked, starts);
         text = masked[0];
         // The later flags stay those of the line as given: the host rules' and the masker's placeholders ("<"
         // capital letters ">") hold no slash, no two hex letters in a row and no lower-case letter, and join
