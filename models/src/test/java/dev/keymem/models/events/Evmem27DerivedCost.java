@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
  * by the branch-free form, in one JVM, the order turned each pass (docs/benchmarks.md, evmem27). The vectors are
  * shaped as a write shapes them ({@link EventMemory#shapedFast}): D = 256 floats of which about {@code PCT}
  * percent are nonzero at random places (a long text's dense vector: ~130 of 256), quantised to bytes. Prints
- * each form's thread CPU ns per vector (the minimum over passes) and an MD5 of each form's values, which must be equal. A
+ * each form's thread CPU ns per vector (the minimum over passes) and an MD5 of each form's values, which must be
+ * equal; then the write's shape ({@code shapedFast}) of the same vectors, ns per vector and a sum of the shapes
+ * (equal across builds when the shapes are), for the build whose classes come first on the class path. A
  * measuring program, not a test: {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp
  * models/target/classes:models/target/test-classes dev.keymem.models.events.Evmem27DerivedCost [PASSES] [PCT]}.
  */
@@ -27,6 +29,7 @@ public final class Evmem27DerivedCost {
         int count = 20_000;
         byte[][] q = new byte[count][];
         float[] scale = new float[count];
+        float[][] vs = new float[count][];
         long nonzero = 0;
         for (int i = 0; i < count; i++) {
             float[] v = new float[d];
@@ -35,6 +38,7 @@ public final class Evmem27DerivedCost {
                     v[j] = (float) (r.nextGaussian() * (1 + r.nextInt(4)));
                 }
             }
+            vs[i] = v;
             EventMemory.Shaped s = m.shapedFast(v, true);
             q[i] = s.q8.clone();
             scale[i] = s.scale;
@@ -71,6 +75,20 @@ public final class Evmem27DerivedCost {
         }
         System.out.printf("min reference %.1f ns/vector, fast %.1f ns/vector; md5 reference %s fast %s%n",
                 best[0] / (double) count, best[1] / (double) count, digest[0], digest[1]);
+        // the write's shape of the same vectors (whichever build's EventMemory is on the class path first)
+        long shapeBest = Long.MAX_VALUE;
+        long shapeSum = 0;
+        for (int p = 0; p < passes; p++) {
+            long t0 = tm.getCurrentThreadCpuTime();
+            long sum = 0;
+            for (int i = 0; i < count; i++) {
+                EventMemory.Shaped s = m.shapedFast(vs[i], true);
+                sum = sum * 31 + Float.floatToRawIntBits(s.scale) + s.q8[i & 255] + (s.nz == null ? 0 : s.nz.length);
+            }
+            shapeBest = Math.min(shapeBest, tm.getCurrentThreadCpuTime() - t0);
+            shapeSum = sum;
+        }
+        System.out.printf("shape: min %.1f ns/vector, sum %x%n", shapeBest / (double) count, shapeSum);
     }
 
     private static void digestOf(MessageDigest md, Object[] o) {
