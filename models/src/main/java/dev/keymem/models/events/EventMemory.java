@@ -553,10 +553,11 @@ public final class EventMemory {
         double sq = 0;
         // Branch-free over the components (a text's dense vector has about as many zeros as not, in no
         // pattern: a branch per component is mispredicted half the time): each index is stored and the count
-        // moves on where the component is not +0.0, and the largest magnitude is kept as the largest of the
-        // magnitudes' bits (for floats that are not NaN, the order of the bits of |f| is the order of |f|; a
-        // NaN or an infinity makes the sum of squares NaN or infinite, which the check rejects, and a
-        // vector that is not checked is finite); the conditional expressions compile to conditional moves.
+        // moves on by (b | -b) >>> 31, 1 where the component's bits b are not +0.0's (C1 compiles
+        // b != 0 ? 1 : 0 to a branch), and the largest magnitude is kept as the largest of the magnitudes'
+        // bits (for floats that are not NaN, the order of the bits of |f| is the order of |f|; a NaN or an
+        // infinity makes the sum of squares NaN or infinite, which the check rejects, and a vector that is not
+        // checked is finite); the maxima's conditional expressions compile to conditional moves.
         int maxBits = 0;
         for (; i + 4 <= d; i += 4) {
             float f0 = v[i];
@@ -571,13 +572,13 @@ public final class EventMemory {
                 continue;
             }
             idx[n] = i;
-            n += b0 != 0 ? 1 : 0;
+            n += (b0 | -b0) >>> 31;
             idx[n] = i + 1;
-            n += b1 != 0 ? 1 : 0;
+            n += (b1 | -b1) >>> 31;
             idx[n] = i + 2;
-            n += b2 != 0 ? 1 : 0;
+            n += (b2 | -b2) >>> 31;
             idx[n] = i + 3;
-            n += b3 != 0 ? 1 : 0;
+            n += (b3 | -b3) >>> 31;
             int a0 = b0 & 0x7fffffff;
             int a1 = b1 & 0x7fffffff;
             int a2 = b2 & 0x7fffffff;
