@@ -553,10 +553,11 @@ public final class EventMemory {
         double sq = 0;
         // Branch-free over the components (a text's dense vector has about as many zeros as not, in no
         // pattern: a branch per component is mispredicted half the time): each index is stored and the count
-        // moves on where the component is not +0.0, and the largest magnitude is kept as the largest of the
-        // magnitudes' bits (for floats that are not NaN, the order of the bits of |f| is the order of |f|; a
-        // NaN or an infinity makes the sum of squares NaN or infinite, which the check rejects, and a
-        // vector that is not checked is finite); the conditional expressions compile to conditional moves.
+        // moves on by (b | -b) >>> 31, 1 where the component's bits b are not +0.0's (C1 compiles
+        // b != 0 ? 1 : 0 to a branch), and the largest magnitude is kept as the largest of the magnitudes'
+        // bits (for floats that are not NaN, the order of the bits of |f| is the order of |f|; a NaN or an
+        // infinity makes the sum of squares NaN or infinite, which the check rejects, and a vector that is not
+        // checked is finite); the maxima's conditional expressions compile to conditional moves.
         int maxBits = 0;
         for (; i + 4 <= d; i += 4) {
             float f0 = v[i];
@@ -571,13 +572,13 @@ public final class EventMemory {
                 continue;
             }
             idx[n] = i;
-            n += b0 != 0 ? 1 : 0;
+            n += (b0 | -b0) >>> 31;
             idx[n] = i + 1;
-            n += b1 != 0 ? 1 : 0;
+            n += (b1 | -b1) >>> 31;
             idx[n] = i + 2;
-            n += b2 != 0 ? 1 : 0;
+            n += (b2 | -b2) >>> 31;
             idx[n] = i + 3;
-            n += b3 != 0 ? 1 : 0;
+            n += (b3 | -b3) >>> 31;
             int a0 = b0 & 0x7fffffff;
             int a1 = b1 & 0x7fffffff;
             int a2 = b2 & 0x7fffffff;
@@ -1712,7 +1713,11 @@ public final class EventMemory {
          */
         private void make(int[] among) {
             if (among == null) {
-                makeReference(null);
+                if (Float.isFinite(scale) && scale != 0f) {
+                    makeAll();
+                } else {
+                    makeReference(null);
+                }
                 return;
             }
             byte[] q = vector;
@@ -1734,6 +1739,39 @@ public final class EventMemory {
             }
             nz = n == count ? idx : Arrays.copyOf(idx, n);
             val = n == count ? v : Arrays.copyOf(v, n);
+            norm2 = sq;
+        }
+
+        /**
+         * {@link #makeReference}{@code (null)} (every byte visited: a dense vector's entry, as a write keeps it)
+         * without a branch on a byte's value, for a finite scale that is not zero. A text's dense vector has about
+         * as many zero bytes as not, in no pattern, so the reference's test is mispredicted about every other
+         * byte, and C1 compiles {@code b != 0 ? 1 : 0} to a branch too; {@code (b | -b) >>> 31} is 1 for every
+         * int but 0 and has none. Each index and value is stored at the count, which moves on by that bit. With
+         * a finite scale {@code s} that is not zero, {@code b * s} is zero exactly where {@code b} is (a nonzero
+         * byte's product is at least {@code |s|} in magnitude, so it cannot round to zero), so the count moves
+         * where the reference keeps the value, and the value is the reference's float. The sum of squares is the
+         * reference's loop over the kept values. The same arrays and sum bit for bit (a test compares the two).
+         */
+        private void makeAll() {
+            byte[] q = vector;
+            float s = scale;
+            int count = q.length;
+            int[] idx = new int[count];
+            float[] v = new float[count];
+            int n = 0;
+            for (int j = 0; j < count; j++) {
+                int b = q[j];
+                idx[n] = j;
+                v[n] = b * s;
+                n += (b | -b) >>> 31;
+            }
+            nz = n == count ? idx : Arrays.copyOf(idx, n);
+            val = n == count ? v : Arrays.copyOf(v, n);
+            double sq = 0;
+            for (int k = 0; k < n; k++) {
+                sq += (double) val[k] * val[k];
+            }
             norm2 = sq;
         }
 

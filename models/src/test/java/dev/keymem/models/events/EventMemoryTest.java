@@ -343,6 +343,43 @@ class EventMemoryTest {
         }
     }
 
+    /**
+     * A dense vector's values (every byte visited, as the entry of a write whose vector lists no components
+     * keeps them) made without a branch per byte equal the reference's bit for bit: D = 256 and short lengths,
+     * every density, and scales whose products are subnormal, negative (zero bytes give -0.0) or overflow to
+     * infinity; a zero scale and scales that are not finite (the reference's) are in the cases too.
+     */
+    @Test
+    void denseDerivedValuesWithoutABranchEqualTheReferenceBitForBit() {
+        SplittableRandom r = new SplittableRandom(2027);
+        float[] scales = {Float.MIN_VALUE, 1e-40f, 1e-45f * 3, 0f, -0f, -1f / 127, Float.MAX_VALUE / 100,
+                Float.MAX_VALUE, -Float.MAX_VALUE, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (int trial = 0; trial < 6000; trial++) {
+            int d = trial % 3 == 0 ? 256 : 1 + r.nextInt(40);
+            byte[] q = new byte[d];
+            int density = trial % 5;
+            for (int j = 0; j < d; j++) {
+                boolean on = density == 0 ? r.nextInt(10) == 0 : density == 1 || (density == 2 ? r.nextBoolean()
+                        : density == 3 ? r.nextInt(10) != 0 : j % 4 == trial % 4);
+                if (on) {
+                    q[j] = (byte) (r.nextInt(255) - 127);
+                }
+            }
+            float scale = trial % 4 == 0 ? scales[(trial / 4) % scales.length] : (float) (r.nextDouble() / 127);
+            Object[] fast = EventMemory.derivedValuesForTests(q, scale, null, false);
+            Object[] ref = EventMemory.derivedValuesForTests(q, scale, null, true);
+            String at = "trial " + trial + " scale " + scale;
+            assertArrayEquals((int[]) ref[0], (int[]) fast[0], at);
+            float[] fv = (float[]) fast[1];
+            float[] rv = (float[]) ref[1];
+            assertEquals(rv.length, fv.length, at);
+            for (int k = 0; k < rv.length; k++) {
+                assertEquals(Float.floatToRawIntBits(rv[k]), Float.floatToRawIntBits(fv[k]), at + " k " + k);
+            }
+            assertEquals(Double.doubleToRawLongBits((double) ref[2]), Double.doubleToRawLongBits((double) fast[2]), at);
+        }
+    }
+
     /** unit, quantize and project over the nonzero components equal the dense loops bit for bit. */
     @Test
     void unitQuantizeProjectOverNonzerosEqualDenseBitForBit() throws Exception {
