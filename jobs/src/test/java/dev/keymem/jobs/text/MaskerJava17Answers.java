@@ -32,7 +32,8 @@ final class MaskerJava17Answers {
     static final String RESOURCE = "/dev/keymem/jobs/text/masker-java17-answers.txt";
     static final long SEED = 27_2;
     static final int LINES = 600;
-    private static final String[] PIECES = {"0x1f", "12345678abcdef", "deadbeef12", "2024-01-02", "2024-01-02T10:11:12Z",
+    private static final String[] PIECES = {"0x1f", "12345678abcdef", "deadbeef12", "2024-01-02",
+        "2024-01-02T10:11:12Z",
         "Jan 12 10:11:12", "10:11:12.5", "550e8400-e29b-41d4-a716-446655440000", "http://a.b/c", "a.b@x.com",
         ".b@x-y.com", "u@x.co-", "+c@d.io", "Mon", "Friday", "host.example.com:80", "a.io", "abcdefabcd", "a/b/c",
         "12ms", "3.5GB", "~5", "10.0.0.1", "fe80::1", "aa:bb:cc:dd:ee:ff", "1714564800", "_", "-", ".", ":", "/",
@@ -123,7 +124,8 @@ final class MaskerJava17Answers {
     /**
      * Writes the resource to {@code args[0]} (Java 17 only), or with {@code --check} counts the lines whose answers on
      * this JVM differ from the resource's (on the class path) and prints the first few: a driver for any JVM and any
-     * build, as {@code java -cp BUILD_CLASSES:jobs/target/test-classes dev.keymem.jobs.text.MaskerJava17Answers --check}.
+     * build, as {@code java -cp BUILD_CLASSES:jobs/target/test-classes:jobs/src/test/resources
+     * dev.keymem.jobs.text.MaskerJava17Answers --check}.
      */
     public static void main(String[] args) throws IOException {
         LineMasker masker = new LineMasker();

@@ -25,10 +25,12 @@ class MaskerWordBoundaryTest {
     /** JDK 19+'s {@code \\b} without flags, for lines without non-spacing marks (its mark clause is then idle). */
     private static final String ASCII_BOUNDARY = "(?:(?<=\\w)(?!\\w)|(?<!\\w)(?=\\w))";
     /** What the random lines are made of: ASCII shapes of every rule, and non-ASCII letters, digits, others. */
-    private static final String[] PIECES = {"0x1f", "12345678abcdef", "deadbeef12", "2024-01-02", "2024-01-02T10:11:12Z",
+    private static final String[] PIECES = {"0x1f", "12345678abcdef", "deadbeef12", "2024-01-02",
+        "2024-01-02T10:11:12Z",
         "Jan 12 10:11:12", "10:11:12.5", "550e8400-e29b-41d4-a716-446655440000", "http://a.b/c", "a.b@x.com",
         ".b@x-y.com", "u@x.co-", "+c@d.io", "_", "-", ".", " ", "a", "7", "ß", "é", "Ж", "٣", "１", "条",
-        "\uD835\uDC00", "\uD835\uDFCE", "\uD840\uDC00", "\uD83D\uDE00", "\u00B2", "\u2160", "\u00AA", "\u02B0", "\u212A",
+        "\uD835\uDC00", "\uD835\uDFCE", "\uD840\uDC00", "\uD83D\uDE00", "\u00B2", "\u2160", "\u00AA", "\u02B0",
+        "\u212A",
         "\u00A0", "\uD800", "\uDC00"};
     /** Non-spacing marks, after a letter or alone (the engine's clause of {@code \\b}, the same on both JVMs). */
     private static final String[] MARKS = {"\u0301", "a\u0301", "_\u0301", " \u0301", "\uD834\uDD67",
