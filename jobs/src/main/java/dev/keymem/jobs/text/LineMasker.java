@@ -84,9 +84,15 @@ public final class LineMasker implements Serializable {
      * by code point) or {@code _}. JDK 19 made {@code \\b} ASCII-only (JDK-8264160: a non-ASCII letter is no word
      * character without {@link Pattern#UNICODE_CHARACTER_CLASS}), so the rules spell this part of the boundary out and
      * mask alike on Java 17 and on a newer JVM: {@code ß0x1f} is {@code ß<NUM>x1f} on both (no boundary between
-     * {@code ß} and {@code 0}), where a bare {@code \\b} gives {@code ß<HEX>} on Java 25. The rest of {@code \\b} (a
-     * non-spacing mark after a letter or digit is a word character) is the same on both and stays the engine's.
-     * Unicode's tables themselves still follow the JVM (a letter that a newer Unicode adds is a letter there only).
+     * {@code ß} and {@code 0}), where a bare {@code \\b} gives {@code ß<HEX>} on Java 25. The rest of {@code \\b} is
+     * the same on both and stays the engine's: a non-spacing mark after a BMP letter or digit is a word character
+     * ({@code é}, U+0301, {@code 0x1f}: no boundary before {@code 0}), after a letter past U+FFFF it is not (the
+     * engine reads the pair's low surrogate alone as the mark's base, a JDK quirk kept on both: U+1D400, U+0301,
+     * {@code 0x1f} masks the hex).
+     * Unicode's tables themselves still follow the JVM (a letter that a newer Unicode adds is a letter there only;
+     * script properties too, which {@code LineTokens}' identifier mask reads). The {@code _} is also the engine's
+     * ({@code \\w}) on both JVMs, so dropping it changes no answer; it is kept so the class reads as Java 17's
+     * {@code isWord}.
      */
     static final String WORD_17 = "[\\p{javaLetterOrDigit}_]";
     /**
@@ -124,7 +130,8 @@ public final class LineMasker implements Serializable {
             new Rule(BOUNDARY_BEFORE_WORD + "[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]+", URL, c -> c.schemeSeparator,
                     RegexScan.firstChars(RegexScan::letter), AFTER_WORD,
                     (s, i) -> RegexScan.letter(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::urlEnd),
-            new Rule(BOUNDARY_BEFORE_EMAIL + "[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+" + BOUNDARY_AFTER_EMAIL, EMAIL, c -> c.emailAts > 0 && c.dots > 0,
+            new Rule(BOUNDARY_BEFORE_EMAIL + "[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+" + BOUNDARY_AFTER_EMAIL, EMAIL,
+                    c -> c.emailAts > 0 && c.dots > 0,
                     RegexScan.firstChars(c -> RegexScan.word(c) || ".+-".indexOf(c) >= 0), null,
                     LineMasker::mayStartEmail),
             // The lookahead (what the match must start with) comes first: it fails fast where no path can
@@ -137,11 +144,13 @@ public final class LineMasker implements Serializable {
                     c -> c.hyphens >= 4 && c.maxHexRun >= 12,
                     RegexScan.firstChars(RegexScan::hex), AFTER_WORD,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::uuidEnd),
-            new Rule(BOUNDARY_BEFORE_WORD + "\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?"
+            new Rule(BOUNDARY_BEFORE_WORD
+                    + "\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?"
                     + BOUNDARY_AFTER_WORD, TS,
                     c -> c.hyphens >= 2 && c.maxDigitRun >= 4, RegexScan.firstChars(RegexScan::digit), AFTER_WORD,
                     LineMasker::mayStartDate, LineMasker::dateEnd),
-            new Rule(BOUNDARY_BEFORE_WORD + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}" + BOUNDARY_AFTER_WORD, TS, c -> c.clockColons > 0,
+            new Rule(BOUNDARY_BEFORE_WORD + MONTHS + "\\s+\\d{1,2}\\s+\\d{2}:\\d{2}:\\d{2}" + BOUNDARY_AFTER_WORD, TS,
+                    c -> c.clockColons > 0,
                     RegexScan.firstChars(c -> "JFMASOND".indexOf(c) >= 0), AFTER_WORD,
                     (s, i) -> "JFMASOND".indexOf(s[i]) >= 0 && !RegexScan.wordBefore(s, i), LineMasker::syslogStampEnd),
             new Rule("(?<![\\w:.-])(?:(?:" + H + "{2}:){5}" + H + "{2}|(?:" + H + "{2}-){5}" + H + "{2})(?![\\w:-])", HEX,
@@ -162,7 +171,8 @@ public final class LineMasker implements Serializable {
             new Rule(BOUNDARY_BEFORE_WORD + "0[xX]" + H + "+" + BOUNDARY_AFTER_WORD, HEX, c -> c.hexPrefix,
                     RegexScan.firstChars(c -> c == '0'), AFTER_WORD,
                     (s, i) -> s[i] == '0' && !RegexScan.wordBefore(s, i), LineMasker::hexPrefixedEnd),
-            new Rule(BOUNDARY_BEFORE_WORD + "(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}" + BOUNDARY_AFTER_WORD, HEX, c -> c.maxHexRun >= 8,
+            new Rule(BOUNDARY_BEFORE_WORD + "(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])" + H + "{8,}"
+                    + BOUNDARY_AFTER_WORD, HEX, c -> c.maxHexRun >= 8,
                     RegexScan.firstChars(RegexScan::hex), AFTER_WORD,
                     (s, i) -> RegexScan.hex(s[i]) && !RegexScan.wordBefore(s, i), LineMasker::hexRunEnd),
             new Rule("(?<![\\w.])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", TS, c -> c.maxDigitRun >= 10,

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keymem.jobs.logs.mining.LineTokens;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,10 +25,12 @@ class MaskerWordBoundaryTest {
     /** JDK 19+'s {@code \\b} without flags, for lines without non-spacing marks (its mark clause is then idle). */
     private static final String ASCII_BOUNDARY = "(?:(?<=\\w)(?!\\w)|(?<!\\w)(?=\\w))";
     /** What the random lines are made of: ASCII shapes of every rule, and non-ASCII letters, digits, others. */
-    private static final String[] PIECES = {"0x1f", "12345678abcdef", "deadbeef12", "2024-01-02", "2024-01-02T10:11:12Z",
+    private static final String[] PIECES = {"0x1f", "12345678abcdef", "deadbeef12", "2024-01-02",
+        "2024-01-02T10:11:12Z",
         "Jan 12 10:11:12", "10:11:12.5", "550e8400-e29b-41d4-a716-446655440000", "http://a.b/c", "a.b@x.com",
         ".b@x-y.com", "u@x.co-", "+c@d.io", "_", "-", ".", " ", "a", "7", "ß", "é", "Ж", "٣", "１", "条",
-        "\uD835\uDC00", "\uD835\uDFCE", "\uD840\uDC00", "\uD83D\uDE00", "\u00B2", "\u2160", "\u00AA", "\u02B0", "\u212A",
+        "\uD835\uDC00", "\uD835\uDFCE", "\uD840\uDC00", "\uD83D\uDE00", "\u00B2", "\u2160", "\u00AA", "\u02B0",
+        "\u212A",
         "\u00A0", "\uD800", "\uDC00"};
     /** Non-spacing marks, after a letter or alone (the engine's clause of {@code \\b}, the same on both JVMs). */
     private static final String[] MARKS = {"\u0301", "a\u0301", "_\u0301", " \u0301", "\uD834\uDD67",
@@ -73,10 +77,33 @@ class MaskerWordBoundaryTest {
             {"ŞJan 12 10:11:12 x", "ŞJan <NUM> <TS> x"}, {"x ab12cd34ef5é y", "x ab12cd34ef5é y"},
             {"0x1fé", "<NUM>x1fé"}, {"ab\u0301 0x1f", "ab\u0301 <HEX>"}, {"a\u03010x1f", "a\u0301<NUM>x1f"},
             {"_0x1f", "_0x1f"}, {"\uD835\uDC000x1f", "\uD835\uDC00<NUM>x1f"},
-            {"\uD835\uDFCE12345678abcdef", "\uD835\uDFCE<NUM>abcdef"}, {"0x1f z", "<HEX> z"}};
+            {"\uD835\uDFCE12345678abcdef", "\uD835\uDFCE<NUM>abcdef"}, {"0x1f z", "<HEX> z"},
+            // a mark after a BMP letter is a word char (the engine's mark clause), after a letter past U+FFFF it is
+            // not: Pattern reads the low surrogate alone as the mark's base (a JDK quirk, kept on both JVMs)
+            {"\u00e9\u03010x1f", "\u00e9\u0301<NUM>x1f"}, {"\uD835\uDC00\u03010x1f", "\uD835\uDC00\u0301<HEX>"}};
         for (String[] c : cases) {
             assertEquals(c[1], masker.mask(c[0]), c[0]);
             assertEquals(c[1], masker.maskPlain(c[0]), c[0]);
+        }
+    }
+
+    /**
+     * On any JVM, with its own regex engine (no simulation): Java 17's answers on seeded random lines with marks and
+     * letters past U+FFFF, stored by {@link MaskerJava17Answers} (review 27b F2), for {@link LineMasker#mask},
+     * {@link LineMasker#maskPlain} and {@link LineTokens#mask}.
+     */
+    @Test
+    void storedJava17AnswersHoldOnThisJvm() throws Exception {
+        List<String[]> rows = MaskerJava17Answers.read();
+        assertEquals(MaskerJava17Answers.lines(), rows.stream().map(r -> r[0]).collect(Collectors.toList()),
+                "the resource's lines are MaskerJava17Answers.lines()");
+        LineMasker masker = new LineMasker();
+        LineTokens tokens = new LineTokens();
+        for (String[] r : rows) {
+            assertEquals(3, r.length, r[0]);
+            assertEquals(r[1], masker.mask(r[0]), () -> "mask " + MaskerJava17Answers.escape(r[0]));
+            assertEquals(r[1], masker.maskPlain(r[0]), () -> "maskPlain " + MaskerJava17Answers.escape(r[0]));
+            assertEquals(r[2], tokens.mask(r[0]), () -> "LineTokens.mask " + MaskerJava17Answers.escape(r[0]));
         }
     }
 

@@ -108,7 +108,8 @@ public final class LineTokens implements Serializable {
             "(?<![\\w/\\\\.<-])[\\w.{}<>~-]+(?:[/\\\\][\\w.{}<>~-]+){2,}[/\\\\]?");
     private static final Pattern EMPTY = Pattern.compile("\\(\\)|\\[\\]|\\{\\}|\"\"|''|<>");
     private static final Pattern DAY = Pattern.compile(LineMasker.BOUNDARY_BEFORE_WORD // Java 17's \b on any JVM
-            + "(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
+            + "(?:Mon(?:day)?|Tue(?:s|sday)?|Wed(?:s|nesday)?|Thu(?:r|rs|rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)"
+            + ",?\\s+(?=<TS>|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
     /**
      * Wildcards separated by punctuation only ({@code <*>:<*>:<*>}): one value; a separator's brackets
@@ -917,28 +918,20 @@ public final class LineTokens implements Serializable {
      * the {@code End} gives another end than the pattern's. A description of the disagreement, else null.
      */
     static String scanDisagreement(String s, int i) {
-        Object[][] scans = {
-            {ENDPOINT, (RegexScan.Start) LineTokens::mayStartEndpoint, (RegexScan.End) LineTokens::endpointEnd},
-            {DOMAIN, (RegexScan.Start) LineTokens::mayStartDomain, (RegexScan.End) LineTokens::domainEnd},
-            {DAY, (RegexScan.Start) LineTokens::mayStartDay, (RegexScan.End) LineTokens::dayEnd},
-            {HEX_LETTERS, (RegexScan.Start) LineTokens::mayStartHexLetters, (RegexScan.End) LineTokens::hexLettersEnd},
-            {SLASHED, (RegexScan.Start) LineTokens::mayStartSlashed, (RegexScan.End) LineTokens::slashedEnd},
-            {QUANTITY, (RegexScan.Start) LineTokens::mayStartQuantity, (RegexScan.End) LineTokens::quantityEnd},
-        };
         char[] cs = s.toCharArray();
-        for (Object[] scan : scans) {
-            Pattern p = (Pattern) scan[0];
+        for (WalkingScan scan : WALKING_SCANS) {
+            Pattern p = scan.pattern();
             Matcher m = p.matcher(s);
             m.useTransparentBounds(true);
             m.useAnchoringBounds(false);
             m.region(i, s.length());
             int regexEnd = m.lookingAt() && m.end() > i ? m.end() : -1;
-            boolean start = ((RegexScan.Start) scan[1]).mayStart(cs, i);
+            boolean start = scan.start().mayStart(cs, i);
             if (regexEnd > i && !start) {
                 return p + ": Start rejects a match at " + i;
             }
             if (start) {
-                int e = ((RegexScan.End) scan[2]).end(cs, i);
+                int e = scan.end().end(cs, i);
                 if (e != RegexScan.UNDECIDED && e != regexEnd) {
                     return p + ": End " + e + ", regex " + regexEnd + " at " + i;
                 }
@@ -2307,23 +2300,42 @@ public final class LineTokens implements Serializable {
     private static final Pattern ASCII_DIGIT = Pattern.compile("[0-9]");
     private static final Pattern ANY_LETTER = Pattern.compile("\\p{L}");
 
+    /**
+     * One scan of {@link #mask} that walks the line's positions ({@link RegexScan.Starts}): its regex, its
+     * {@code Start} test ({@code mayStart} + {@code name}) and its {@code End} ({@code name} in lower camel case +
+     * {@code End}).
+     */
+    record WalkingScan(String name, Pattern pattern, RegexScan.Start start, RegexScan.End end) {
+    }
+
+    /**
+     * Every walking scan of {@link #mask}, in its order: the one list that {@link #checkWalkingStarts} and
+     * {@link #scanDisagreement} read (a test finds every {@code mayStart} method by reflection and asks that each
+     * has its entry here, so a scan added to or taken from the class cannot go unchecked; review 27b F4).
+     */
+    static final List<WalkingScan> WALKING_SCANS = List.of(
+            new WalkingScan("Endpoint", ENDPOINT, LineTokens::mayStartEndpoint, LineTokens::endpointEnd),
+            new WalkingScan("Domain", DOMAIN, LineTokens::mayStartDomain, LineTokens::domainEnd),
+            new WalkingScan("Day", DAY, LineTokens::mayStartDay, LineTokens::dayEnd),
+            new WalkingScan("HexLetters", HEX_LETTERS, LineTokens::mayStartHexLetters, LineTokens::hexLettersEnd),
+            new WalkingScan("Slashed", SLASHED, LineTokens::mayStartSlashed, LineTokens::slashedEnd),
+            new WalkingScan("Quantity", QUANTITY, LineTokens::mayStartQuantity, LineTokens::quantityEnd));
+
     // Last in the class: the checks ask the Start tests, which read tables declared above.
     static {
-        checkWalkingStarts();
+        checkWalkingStarts(WALKING_SCANS);
     }
 
     /**
      * The premise of {@link #mask}'s scans, which walk the line's positions ({@link RegexScan.Starts}, no non-ASCII
-     * char among them): no match of a scan's regex starts at a non-ASCII char. Checked for each scan at class
-     * initialization, one {@link RegexScan.Starts#checkAsciiStart} a scan, as the masker checks its rules (review
-     * 26c F2): a scan whose regex or {@code Start} test could start at one would lose those matches unseen.
+     * char among them): no match of a scan's regex starts at a non-ASCII char. Checked for each scan of
+     * {@link #WALKING_SCANS} at class initialization, one {@link RegexScan.Starts#checkAsciiStart} a scan, as the
+     * masker checks its rules (review 26c F2): a scan whose regex or {@code Start} test could start at one would
+     * lose those matches unseen.
      */
-    static void checkWalkingStarts() {
-        RegexScan.Starts.checkAsciiStart(ENDPOINT, LineTokens::mayStartEndpoint);
-        RegexScan.Starts.checkAsciiStart(DOMAIN, LineTokens::mayStartDomain);
-        RegexScan.Starts.checkAsciiStart(DAY, LineTokens::mayStartDay);
-        RegexScan.Starts.checkAsciiStart(HEX_LETTERS, LineTokens::mayStartHexLetters);
-        RegexScan.Starts.checkAsciiStart(SLASHED, LineTokens::mayStartSlashed);
-        RegexScan.Starts.checkAsciiStart(QUANTITY, LineTokens::mayStartQuantity);
+    static void checkWalkingStarts(List<WalkingScan> scans) {
+        for (WalkingScan scan : scans) {
+            RegexScan.Starts.checkAsciiStart(scan.pattern(), scan.start());
+        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.keymem.jobs.logs.mining;
 
+import static dev.keymem.jobs.logs.mining.CodePointTokens.CJK_B;
+import static dev.keymem.jobs.logs.mining.CodePointTokens.EMOJI;
+import static dev.keymem.jobs.logs.mining.CodePointTokens.MATH_0;
+import static dev.keymem.jobs.logs.mining.CodePointTokens.MATH_A;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,16 +20,15 @@ import org.junit.jupiter.api.Test;
  */
 class LineTokensSupplementaryLetterTest {
 
-
     /** A raw line, its tokens, and the same line with a BMP letter where the pair's letter is (or null). */
     private static final String[][] RAW = {
-        {"x 12" + CodePointTokens.CJK_B + "34 y", "x|<*>" + CodePointTokens.CJK_B + "<*>|y", "x 12条34 y"},
-        {"x " + CodePointTokens.CJK_B + "12 y", "x|" + CodePointTokens.CJK_B + "<*>|y", "x 条12 y"},
+        {"x 12" + CJK_B + "34 y", "x|<*>" + CJK_B + "<*>|y", "x 12条34 y"},
+        {"x " + CJK_B + "12 y", "x|" + CJK_B + "<*>|y", "x 条12 y"},
         // 12𝐀 is an identifier (<ID>) as 12é and 12e are (the identifier mask's letters, review26a F4)
-        {"x 12" + CodePointTokens.MATH_A + " y", "x|<*>|y", "x 12é y"},
-        {"x 12" + CodePointTokens.CJK_B + CodePointTokens.MATH_A + " y", "x|<*>" + CodePointTokens.CJK_B + CodePointTokens.MATH_A + "|y", "x 12条é y"},
-        {"x 12" + CodePointTokens.EMOJI + "34 y", "x|<*>|y", null},
-        {"x 12" + CodePointTokens.MATH_0 + "34 y", "x|<*>|y", null},
+        {"x 12" + MATH_A + " y", "x|<*>|y", "x 12é y"},
+        {"x 12" + CJK_B + MATH_A + " y", "x|<*>" + CJK_B + MATH_A + "|y", "x 12条é y"},
+        {"x 12" + EMOJI + "34 y", "x|<*>|y", null},
+        {"x 12" + MATH_0 + "34 y", "x|<*>|y", null},
     };
 
     private final LineTokens lt = new LineTokens();
@@ -40,10 +43,10 @@ class LineTokensSupplementaryLetterTest {
             assertArrayEquals(LineTokens.tokensPerToken(masked), t, c[0]);
             if (c[2] != null) {
                 String bmp = String.join("|", lt.tokenize(c[2]));
-                assertEquals(bmp.replace("条", CodePointTokens.CJK_B).replace("é", CodePointTokens.MATH_A), String.join("|", t), c[0]);
+                assertEquals(bmp.replace("条", CJK_B).replace("é", MATH_A), String.join("|", t), c[0]);
             }
         }
-        assertArrayEquals(new String[] {"<*>" + CodePointTokens.CJK_B + "<*>"}, LineTokens.tokens("<NUM>" + CodePointTokens.CJK_B + "<NUM>"));
+        assertArrayEquals(new String[] {"<*>" + CJK_B + "<*>"}, LineTokens.tokens("<NUM>" + CJK_B + "<NUM>"));
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z]+>|<\\*>");
@@ -60,7 +63,7 @@ class LineTokensSupplementaryLetterTest {
 
     @Test
     void theThreeFormsReadLettersByCodePoint() {
-        String[] parts = {"<NUM>", "<*>", "<IP>", "1", "7", ":", "-", ".", "a", "条", "é", CodePointTokens.CJK_B, CodePointTokens.MATH_A, CodePointTokens.EMOJI, CodePointTokens.MATH_0,
+        String[] parts = {"<NUM>", "<*>", "<IP>", "1", "7", ":", "-", ".", "a", "条", "é", CJK_B, MATH_A, EMOJI, MATH_0,
             "\uD840", "\uDC00", "\uD835", "<", ">", "\u0661"};
         SplittableRandom r = new SplittableRandom(261);
         int gaps = 0;

@@ -1,5 +1,9 @@
 package dev.keymem.jobs.logs.mining;
 
+import static dev.keymem.jobs.logs.mining.CodePointTokens.CJK_B;
+import static dev.keymem.jobs.logs.mining.CodePointTokens.EMOJI;
+import static dev.keymem.jobs.logs.mining.CodePointTokens.MATH_0;
+import static dev.keymem.jobs.logs.mining.CodePointTokens.MATH_A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateMinerCodePointTest {
 
-
     /** {@link TemplateMiner#word}: trimmed of non-letter-or-digit code points, a letter, then letters, digits, - _. */
     private static final Pattern WORD = Pattern.compile(
             "[^\\p{L}\\p{Nd}]*\\p{L}(?:[\\p{L}\\p{Nd}_-]*[\\p{L}\\p{Nd}])?[^\\p{L}\\p{Nd}]*");
@@ -26,13 +29,13 @@ class TemplateMinerCodePointTest {
 
     @Test
     void aLetterPastTheBmpIsALetter() {
-        assertTrue(TemplateMiner.word("ab" + CodePointTokens.CJK_B + "c"));
-        assertTrue(TemplateMiner.word(CodePointTokens.CJK_B));
-        assertTrue(TemplateMiner.word("(" + CodePointTokens.MATH_A + "1)"));
-        assertEquals(CodePointTokens.CJK_B, TemplateMiner.key("(" + CodePointTokens.CJK_B + ")"));
-        assertEquals(3, TemplateMiner.valueStart(CodePointTokens.CJK_B + "=5"));
-        assertEquals(false, TemplateMiner.word("ab" + CodePointTokens.EMOJI + "c"));
-        assertEquals("", TemplateMiner.key("(" + CodePointTokens.EMOJI + ")"));
+        assertTrue(TemplateMiner.word("ab" + CJK_B + "c"));
+        assertTrue(TemplateMiner.word(CJK_B));
+        assertTrue(TemplateMiner.word("(" + MATH_A + "1)"));
+        assertEquals(CJK_B, TemplateMiner.key("(" + CJK_B + ")"));
+        assertEquals(3, TemplateMiner.valueStart(CJK_B + "=5"));
+        assertEquals(false, TemplateMiner.word("ab" + EMOJI + "c"));
+        assertEquals("", TemplateMiner.key("(" + EMOJI + ")"));
     }
 
     /**
@@ -42,7 +45,7 @@ class TemplateMinerCodePointTest {
      */
     @Test
     void aDigitOfAnyScriptCountsInBothForms() {
-        String[] digits = {"\u0663", "\uFF11", "\u0967", CodePointTokens.MATH_0};
+        String[] digits = {"\u0663", "\uFF11", "\u0967", MATH_0};
         for (String d : digits) {
             for (int i = 0; i < d.length(); i++) {
                 assertTrue(TemplateMiner.letterOrDigit(d, i), d);
@@ -61,7 +64,7 @@ class TemplateMinerCodePointTest {
 
     @Test
     void theTokenTestsAgreeWithCodePointDefinitions() {
-        String[] parts = {"a", "Z", "7", "条", "é", "\u0661", CodePointTokens.CJK_B, CodePointTokens.MATH_A, CodePointTokens.MATH_0, CodePointTokens.EMOJI, "\uD840", "\uDC00", "(", ")",
+        String[] parts = {"a", "Z", "7", "条", "é", "\u0661", CJK_B, MATH_A, MATH_0, EMOJI, "\uD840", "\uDC00", "(", ")",
             "[", "-", "_", ".", ":", "=", "\"", "<*>"};
         SplittableRandom r = new SplittableRandom(2601);
         int changed = 0;
