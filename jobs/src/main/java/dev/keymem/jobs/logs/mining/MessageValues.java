@@ -174,6 +174,15 @@ final class MessageValues {
         return sb.append(')').toString();
     }
 
+    /**
+     * {@code literal} (ASCII, a word char first) where Java 17's {@code \\b} is before it: the literal looked at
+     * first, so that the boundary's lookbehind runs only where it is (a regex that the gates run on many lines, whose
+     * scan would otherwise look behind every word's start and end).
+     */
+    private static String atWordStart(String literal) {
+        return "(?=" + literal + ")" + BOUNDARY_BEFORE_WORD + literal;
+    }
+
     /** Class 1: group 1 the phrase (longest first among those that start alike: the alternation is ordered). */
     static final Pattern REASON = Pattern.compile("(?<![\\w.])[1-5]\\d\\d (" + alternation(byLength(REASONS))
             + ")(?![\\w\\-'])");
@@ -243,7 +252,7 @@ final class MessageValues {
             + alternation(SIGNAL_ACTIONS)
             + "$");
     /** Class 11: group 1 and 2 around the state's name. */
-    static final Pattern STATE = Pattern.compile("(" + BOUNDARY_BEFORE_WORD + "in )[A-Z][A-Za-z]*( state"
+    static final Pattern STATE = Pattern.compile("(" + atWordStart("in ") + ")[A-Z][A-Za-z]*( state"
             + BOUNDARY_AFTER_WORD + ")");
     /** Class 11: a key's type before its SHA256 fingerprint. */
     static final Pattern KEY_TYPE = Pattern.compile("(?<=\\s)[A-Z][A-Z0-9-]{1,15}(?= SHA256:)");

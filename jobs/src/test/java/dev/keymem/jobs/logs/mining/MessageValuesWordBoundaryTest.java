@@ -82,6 +82,27 @@ class MessageValuesWordBoundaryTest {
         }
     }
 
+    /**
+     * {@link MessageValues#STATE}, which looks at its literal before the boundary (the fast form), finds what its regex
+     * as written until session 27 finds on Java 17, and what that finds there under the simulated newer JVM too.
+     */
+    @Test
+    void stateFindsWhatItsOldRegexFinds() {
+        assumeTrue(Runtime.version().feature() < 19, "the reference is Java 17's \\b");
+        Pattern old = Pattern.compile("(\\bin )[A-Z][A-Za-z]*( state\\b)");
+        Pattern ascii = Pattern.compile(MessageValues.STATE.pattern().replace("\\b", ASCII_BOUNDARY));
+        int found = 0;
+        for (String line : lines(true, 2705)) {
+            String want = matches(old, line);
+            assertEquals(want, matches(MessageValues.STATE, line), line);
+            found += want.isEmpty() ? 0 : 1;
+        }
+        for (String line : lines(false, 2706)) {
+            assertEquals(matches(old, line), matches(ascii, line), line);
+        }
+        assertTrue(found > 100, found + " lines found");
+    }
+
     /** No regex of the two classes has an engine {@code \\b} outside the spelled-out boundaries (any JVM). */
     @Test
     void noBareWordBoundaryLeft() throws Exception {
