@@ -101,8 +101,11 @@ public final class LineMasker implements Serializable {
      * for the miner's own rules ({@code LineTokens}' day names).
      */
     public static final String BOUNDARY_BEFORE_WORD = "\\b(?<!" + WORD_17 + "{1,2})";
-    /** Java 17's {@code \\b} where an ASCII word character precedes: {@code \\b}, and no letter, digit or {@code _} next. */
-    static final String BOUNDARY_AFTER_WORD = "\\b(?!" + WORD_17 + ")";
+    /**
+     * Java 17's {@code \\b} where an ASCII word character precedes: {@code \\b}, and no letter, digit or {@code _}
+     * next. Public for the miner's own rules ({@code MessageValues}, {@code AlertLines}).
+     */
+    public static final String BOUNDARY_AFTER_WORD = "\\b(?!" + WORD_17 + ")";
     /**
      * Java 17's {@code \\b} before one of {@code [\\w.+-]} (the e-mail rule's first char): before a word char as
      * {@link #BOUNDARY_BEFORE_WORD}; before {@code . + -} a letter, digit or {@code _} before, or the engine's

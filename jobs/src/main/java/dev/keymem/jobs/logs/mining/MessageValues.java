@@ -1,5 +1,8 @@
 package dev.keymem.jobs.logs.mining;
 
+import static dev.keymem.jobs.text.LineMasker.BOUNDARY_AFTER_WORD;
+import static dev.keymem.jobs.text.LineMasker.BOUNDARY_BEFORE_WORD;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -108,7 +111,9 @@ import java.util.regex.Pattern;
  * those tests look for are found in one pass ({@link FixedWords}; {@link #valuesIndexOf} asks {@code indexOf}). A test compares them
  * on every loghub_2k line, the format samples and mutated lines (some ending in a line terminator, before which
  * the regexes' {@code $} matches too: a JSON message's decoded {@code \n} can end a message). Hand-written: no
- * maintained library knows these shapes; the regexes are the reference.
+ * maintained library knows these shapes; the regexes are the reference. Their word boundaries are Java 17's
+ * {@code \\b} on any JVM ({@link dev.keymem.jobs.text.LineMasker#BOUNDARY_BEFORE_WORD}, {@code BOUNDARY_AFTER_WORD};
+ * JDK 19+'s bare {@code \\b} is ASCII-only and would find {@code Processing by} in {@code éProcessing by}).
  */
 final class MessageValues {
     private MessageValues() {
@@ -169,6 +174,15 @@ final class MessageValues {
         return sb.append(')').toString();
     }
 
+    /**
+     * {@code literal} (ASCII, a word char first) where Java 17's {@code \\b} is before it: the literal looked at
+     * first, so that the boundary's lookbehind runs only where it is (a regex that the gates run on many lines, whose
+     * scan would otherwise look behind every word's start and end).
+     */
+    private static String atWordStart(String literal) {
+        return "(?=" + literal + ")" + BOUNDARY_BEFORE_WORD + literal;
+    }
+
     /** Class 1: group 1 the phrase (longest first among those that start alike: the alternation is ordered). */
     static final Pattern REASON = Pattern.compile("(?<![\\w.])[1-5]\\d\\d (" + alternation(byLength(REASONS))
             + ")(?![\\w\\-'])");
@@ -194,9 +208,11 @@ final class MessageValues {
     /** Class 7. */
     static final Pattern SYMBOL = Pattern.compile("(?<=[ \\t]):[a-z_][A-Za-z0-9_]*[?!]?(?=[\\s,)\\]]|$)");
     /** Class 8: group 1 up to the action, group 2 up to the format. */
-    static final Pattern PROCESSING = Pattern.compile("(\\bProcessing by )[A-Z][\\w:]*#\\w+[?!]?( as )\\S+(?=\\s|$)");
+    static final Pattern PROCESSING = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "Processing by )[A-Z][\\w:]*#\\w+[?!]?( as )\\S+(?=\\s|$)");
     /** Class 8: Spring Boot's application name. */
-    static final Pattern SPRING_START = Pattern.compile("(\\bStart(?:ing|ed) )[A-Z][\\w$]*(?= (?:v\\S+ )?using Java "
+    static final Pattern SPRING_START = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "Start(?:ing|ed) )[A-Z][\\w$]*(?= (?:v\\S+ )?using Java "
             + "| in \\d)");
     /** Class 10: group 1 the quoted message, group 2 the pairs. */
     static final Pattern KLOG_PAIRS = Pattern.compile("((?:^|(?<=\\s))\"(?:[^\"\\\\]|\\\\.)*\")((?: [A-Za-z][\\w.\\-]*="
@@ -206,35 +222,43 @@ final class MessageValues {
     /** Class 9: a signal's name. */
     static final Pattern SIGNAL = Pattern.compile("(?<!\\w)SIG[A-Z0-9]{2,9}(?!\\w)");
     /** Class 9: group 1 and 2 before each start type. */
-    static final Pattern START_TYPE = Pattern.compile("(\\bchanged from )" + alternation(START_TYPES) + "( to )"
+    static final Pattern START_TYPE = Pattern.compile("(" + BOUNDARY_BEFORE_WORD + "changed from )"
+            + alternation(START_TYPES) + "( to )"
             + alternation(START_TYPES) + "(?=\\.)");
 
     /** Class 11: Spring's resolved exception, group 1 up to the text, group 2 the closing bracket. */
-    static final Pattern RESOLVED = Pattern.compile("(\\bResolved \\[[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+: )"
+    static final Pattern RESOLVED = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "Resolved \\[[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+: )"
             + ".+(\\])$", Pattern.DOTALL);
     /** Class 11: Tomcat's exception text. */
-    static final Pattern THREW = Pattern.compile("(\\bthrew exception \\[).+(\\] with root cause)$", Pattern.DOTALL);
+    static final Pattern THREW = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "threw exception \\[).+(\\] with root cause)$", Pattern.DOTALL);
     /** Class 11: Spring Boot's active profiles. */
-    static final Pattern PROFILES = Pattern.compile("(\\bprofiles? (?:is|are) active: )\"[^\"]*\"(?:, \"[^\"]*\")*$");
+    static final Pattern PROFILES = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "profiles? (?:is|are) active: )\"[^\"]*\"(?:, \"[^\"]*\")*$");
     /** Class 11: PostgreSQL's statement. */
     static final Pattern STATEMENT = Pattern.compile("((?:^|\\s)(?:statement|STATEMENT):[ \\t]+)\\S.*$",
             Pattern.DOTALL);
     /** Class 11: PostgreSQL's key detail. */
-    static final Pattern KEY_DETAIL = Pattern.compile("(\\bKey \\()[^()]+(\\)=\\()[^()]*(\\))");
+    static final Pattern KEY_DETAIL = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "Key \\()[^()]+(\\)=\\()[^()]*(\\))");
     /** Class 11: Apache httpd's command line. */
-    static final Pattern COMMAND_LINE = Pattern.compile("(\\bCommand line: )'[^']*'$");
+    static final Pattern COMMAND_LINE = Pattern.compile("(" + BOUNDARY_BEFORE_WORD + "Command line: )'[^']*'$");
     /** Class 11: nginx's signal actions ({@code ngx_signal_handler}). */
     static final String[] SIGNAL_ACTIONS = {"exiting", "shutting down", "reconfiguring", "reopening logs", "reopening",
         "changing binary", "stop accepting connections", "ignoring"};
     /** Class 11: group 1 up to the action. */
-    static final Pattern SIGNAL_ACTION = Pattern.compile("(\\breceived(?: from \\d+)?, )" + alternation(SIGNAL_ACTIONS)
+    static final Pattern SIGNAL_ACTION = Pattern.compile("(" + BOUNDARY_BEFORE_WORD + "received(?: from \\d+)?, )"
+            + alternation(SIGNAL_ACTIONS)
             + "$");
     /** Class 11: group 1 and 2 around the state's name. */
-    static final Pattern STATE = Pattern.compile("(\\bin )[A-Z][A-Za-z]*( state\\b)");
+    static final Pattern STATE = Pattern.compile("(" + atWordStart("in ") + ")[A-Z][A-Za-z]*( state"
+            + BOUNDARY_AFTER_WORD + ")");
     /** Class 11: a key's type before its SHA256 fingerprint. */
     static final Pattern KEY_TYPE = Pattern.compile("(?<=\\s)[A-Z][A-Z0-9-]{1,15}(?= SHA256:)");
     /** Class 11: a SHA256 fingerprint's base64 chars (OpenSSH's {@code sshkey_fingerprint}), group 1 before them. */
-    static final Pattern FINGERPRINT = Pattern.compile("(\\bSHA256:)[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])");
+    static final Pattern FINGERPRINT = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "SHA256:)[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])");
     /** Class 12: a JSON value (a string or another scalar). */
     private static final String JSON_SCALAR = "(?:\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*|true|false|null)";
     /** Class 12: a JSON object of scalars ending the line: group 1 its pairs. */
@@ -248,7 +272,8 @@ final class MessageValues {
     static final Pattern SUDO = Pattern.compile("((?:^|\\s))[^\\s:;]+( : (?:[A-Z]+=[^;]* ; )*)(COMMAND=).*$",
             Pattern.DOTALL);
     /** Class 13: a process's command name after its pid. */
-    static final Pattern PROCESS_COMM = Pattern.compile("(\\b[Pp]rocess \\d+ \\()[^()\\s]+(\\))");
+    static final Pattern PROCESS_COMM = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "[Pp]rocess \\d+ \\()[^()\\s]+(\\))");
     /** Class 14: Gradle's task outcomes. */
     static final String[] TASK_OUTCOMES = {"UP-TO-DATE", "NO-SOURCE", "FROM-CACHE", "SKIPPED"};
     /** Class 14: group 1 up to the outcome. */
@@ -284,14 +309,15 @@ final class MessageValues {
      * {@code Started container %s}, {@code Stopping container %s}, {@code Back-off restarting failed container %s
      * in pod %s}), group 1 before the container's name.
      */
-    static final Pattern CONTAINER = Pattern.compile("(\\b(?:Created|Started|Stopping|Killing|restarting failed)"
+    static final Pattern CONTAINER = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "(?:Created|Started|Stopping|Killing|restarting failed)"
             + " container )[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?=$| in pod )");
     /**
      * Class 16: the words of Kubernetes' event messages that are a {@code %s} of their format: the deployment
      * controller's {@code Scaled %s replica set %s to %d} ({@code up}, {@code down}) and the prober's {@code %s probe
      * failed: %s} (the probe's type: {@code Liveness}, {@code Readiness}, {@code Startup}); group 1 (and 2) around it.
      */
-    static final Pattern K8S_WORD = Pattern.compile("(\\bScaled )(?:up|down)( replica set )"
+    static final Pattern K8S_WORD = Pattern.compile("(" + BOUNDARY_BEFORE_WORD + "Scaled )(?:up|down)( replica set )"
             + "|(?<![\\w-])()(?:Liveness|Readiness|Startup)( probe (?:failed|errored): )");
     /**
      * Class 16 (round 7): names that end in digits and are no instance's name but a standard's (compared in lower
@@ -329,7 +355,8 @@ final class MessageValues {
      * %s} (the name, group 3 before it).
      */
     static final Pattern BUILD_VALUE = Pattern.compile("^([ \\t]+)[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+( at "
-            + "[\\w$.\\-]+\\.(?:java|kt|groovy|scala):\\d+)$|(\\bUnresolved reference:? )['`]?[A-Za-z_][\\w$]*['`]?");
+            + "[\\w$.\\-]+\\.(?:java|kt|groovy|scala):\\d+)$|(" + BOUNDARY_BEFORE_WORD
+            + "Unresolved reference:? )['`]?[A-Za-z_][\\w$]*['`]?");
     /**
      * Class 16 (round 7): Perl's pragmas (perlmodlib's "Pragmatic Modules", lower-case by convention): {@code use
      * strict;} in a script's listing is no database.
@@ -356,21 +383,24 @@ final class MessageValues {
      * Class 17: gunicorn's one-word values (gunicorn/arbiter.py: {@code Using worker: %s}, the worker class; {@code
      * Handling signal: %s}, the signal's name in lower case) ending the line; group 1 before the value.
      */
-    static final Pattern GUNICORN_WORD = Pattern.compile("(\\b(?:Using worker|Handling signal): )[\\w.]+$");
+    static final Pattern GUNICORN_WORD = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "(?:Using worker|Handling signal): )[\\w.]+$");
     /**
      * Class 17: Django's request log's {@code Method Not Allowed (%s): %s} (django/views/generic/base.py, the
      * method) and {@code Forbidden (%s): %s} (django/middleware/csrf.py, the reason): the text in parentheses,
      * groups 1 and 2 around it, and the request's path (group 3) where one ends the line ({@code /.env}, which no
      * other rule takes for a value).
      */
-    static final Pattern DJANGO_REASON = Pattern.compile("(\\b(?:Method Not Allowed|Forbidden) \\()[^()\\r\\n]+"
+    static final Pattern DJANGO_REASON = Pattern.compile("(" + BOUNDARY_BEFORE_WORD
+            + "(?:Method Not Allowed|Forbidden) \\()[^()\\r\\n]+"
             + "(\\): )(/\\S*$)?");
     /**
      * Class 16: Celery's task results ({@code celery/app/trace.py}: {@code Task %(name)s[%(id)s] succeeded in
      * %(runtime)ss: %(return_value)s}, {@code raised unexpected: %(exc)s}, {@code retry: %(exc)s}), group 1 before
      * the value, which runs to the line's end.
      */
-    static final Pattern CELERY = Pattern.compile("(\\bsucceeded in \\d+(?:\\.\\d+)?s: |\\braised unexpected: "
+    static final Pattern CELERY = Pattern.compile("(" + BOUNDARY_BEFORE_WORD + "succeeded in \\d+(?:\\.\\d+)?s: |"
+            + BOUNDARY_BEFORE_WORD + "raised unexpected: "
             + "|\\] retry: ).+$");
     /**
      * Class 16: PHP's messages about a name ({@code Zend/zend_execute.c}: {@code Undefined variable $%s},
@@ -378,8 +408,10 @@ final class MessageValues {
      * function %s()}), group 1 before the name; and the function of {@code %s(): Passing null to parameter #%d
      * ($%s) of type %s is deprecated}.
      */
-    static final Pattern PHP_NAME = Pattern.compile("(\\bUndefined variable \\$|\\bUndefined property: "
-            + "|\\bCall to undefined (?:method|function) )[A-Za-z_\\\\][\\w\\\\]*(?:::\\$?\\w+)?(?:\\(\\))?"
+    static final Pattern PHP_NAME = Pattern.compile("(" + BOUNDARY_BEFORE_WORD + "Undefined variable \\$|"
+            + BOUNDARY_BEFORE_WORD + "Undefined property: "
+            + "|" + BOUNDARY_BEFORE_WORD
+            + "Call to undefined (?:method|function) )[A-Za-z_\\\\][\\w\\\\]*(?:::\\$?\\w+)?(?:\\(\\))?"
             + "|(?<=\\s)()[A-Za-z_\\\\][\\w\\\\]*(?:::\\w+)?\\(\\)(?=: Passing null to parameter #)");
 
     private static String[] byLength(String[] words) {
