@@ -718,7 +718,7 @@ public final class LogSummarizer {
      * older tag, and that summary walks the ledger. Both hold at most {@code max} ids (past it they are dropped,
      * and that summary walks) and shrink back after a period that used under a quarter of a long array.
      */
-    static void follow(SourceMemory m, MinerState ms, int max) {
+    private static void follow(SourceMemory m, MinerState ms, int max) {
         PeriodIds p = m.periodIds;
         if (p == null) {
             p = m.periodIds = new PeriodIds();
