@@ -31,7 +31,12 @@ import java.util.Map;
  * PASSES passes from fresh state (a new summarizer); pass 1 is the cold one a 50k-line run pays (summarize is called
  * ~100 times, most of them interpreted under C1). Prints per pass the summarize and accept CPU ms and a digest of
  * the summaries (equal for every form and build: the same summaries). One JVM per form, order turned between rounds:
- * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp JAR benchmarks/jobs/Summ27Cost.java FILE FORM PASSES
+ * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp JAR benchmarks/jobs/Summ27Cost.java FILE FORM PASSES [MAX]
+ * MAX (branch mend27d): the miner's max-templates (default: the job's, 1000). Also printed per pass (mend27d): the
+ * reads that reached the ledger's store ({@code gets}, a MapState point read each in the job: what a WriteBack not
+ * known complete costs) and the store's full reads ({@code alls}). FORM {@code fastopen} (mend27d): {@code fast} with
+ * the new source's {@code ledger().all()} on its first line not reaching the WriteBack (as before mend27d: the
+ * WriteBack of a source followed from its first line is never known complete).
  */
 public class Summ27Cost {
     public static void main(String[] a) throws Exception {
@@ -54,6 +59,10 @@ public class Summ27Cost {
         LogSummarySettings defaults = LogSummarySettings.defaults();
         int every = defaults.everyLines();
         LogSummarySettings settings = defaults.withEvery(Integer.MAX_VALUE, defaults.everyMillis());
+        if (a.length > 3) {
+            settings = settings.withMiner(settings.miner().withMaxTemplates(Integer.parseInt(a[3])));
+        }
+        LogSummarySettings chosen = settings;
         TextFrontEnd fe = TextFrontEnd.builder().dimension(settings.dimension()).build();
         Constructor<?> writeBack = Class.forName("dev.keymem.jobs.logs.TemplateLedger$WriteBack")
                 .getDeclaredConstructor(TemplateLedger.class);
@@ -61,7 +70,10 @@ public class Summ27Cost {
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         StringBuilder out = new StringBuilder(form);
         for (int r = 0; r < passes; r++) {
-            LogSummarizer s = new LogSummarizer(settings, fe);
+            LogSummarizer s = new LogSummarizer(chosen, fe);
+            GETS[0] = 0;
+            GETS[1] = 0;
+            OPEN[0] = form.equals("fastopen");
             if (form.equals("walk")) {
                 Field f = LogSummarizer.class.getDeclaredField("walkLedger");
                 f.setAccessible(true);
@@ -96,22 +108,77 @@ public class Summ27Cost {
                 }
             }
             total = bean.getCurrentThreadCpuTime() - t0;
-            out.append(String.format(" | pass %d summarize %.1f ms, accept %.1f ms, %d summaries, digest %016x",
-                    r + 1, summarize / 1e6, (total - summarize) / 1e6, n, h));
+            out.append(String.format(" | pass %d summarize %.1f ms, accept %.1f ms, %d summaries, digest %016x,"
+                    + " store gets %d alls %d", r + 1, summarize / 1e6, (total - summarize) / 1e6, n, h, GETS[0],
+                    GETS[1]));
         }
         System.out.println(out);
+    }
+
+    /** Whether a ledger's {@code all()} before its source's first line is kept from the WriteBack. */
+    static final boolean[] OPEN = new boolean[1];
+
+    /** Reads that reached a ledger's store: point reads, full reads (this pass). */
+    static final long[] GETS = new long[2];
+
+    /** An in-memory store that counts its reads. */
+    static final class CountingStore implements TemplateLedger {
+        private final TemplateLedger.InMemory in = new TemplateLedger.InMemory();
+
+        @Override
+        public dev.keymem.jobs.logs.TemplateEntry get(int id) {
+            GETS[0]++;
+            return in.get(id);
+        }
+
+        @Override
+        public void put(dev.keymem.jobs.logs.TemplateEntry e) {
+            in.put(e);
+        }
+
+        @Override
+        public void remove(int id) {
+            in.remove(id);
+        }
+
+        @Override
+        public List<dev.keymem.jobs.logs.TemplateEntry> all() {
+            GETS[1]++;
+            return in.all();
+        }
     }
 
     private static SourceStores stores(Constructor<?> writeBack) {
         TemplateLedger ledger;
         try {
-            ledger = (TemplateLedger) writeBack.newInstance(new TemplateLedger.InMemory());
+            ledger = (TemplateLedger) writeBack.newInstance(new CountingStore());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
         PendingLines pending = new PendingLines.InMemory();
         return new SourceStores() {
             private MinerState miner = new MinerState();
+            private final TemplateLedger open = new TemplateLedger() {
+                @Override
+                public dev.keymem.jobs.logs.TemplateEntry get(int id) throws Exception {
+                    return ledger.get(id);
+                }
+
+                @Override
+                public void put(dev.keymem.jobs.logs.TemplateEntry e) throws Exception {
+                    ledger.put(e);
+                }
+
+                @Override
+                public void remove(int id) throws Exception {
+                    ledger.remove(id);
+                }
+
+                @Override
+                public List<dev.keymem.jobs.logs.TemplateEntry> all() throws Exception {
+                    return miner.lines() == 0 ? new ArrayList<>() : ledger.all();
+                }
+            };
 
             @Override
             public MinerState miner() {
@@ -125,7 +192,7 @@ public class Summ27Cost {
 
             @Override
             public TemplateLedger ledger() {
-                return ledger;
+                return OPEN[0] ? open : ledger;
             }
 
             @Override

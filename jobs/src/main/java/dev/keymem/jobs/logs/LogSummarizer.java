@@ -107,6 +107,12 @@ public final class LogSummarizer {
     boolean walkLedger;
     /** Summaries that walked the ledger (tests). */
     long ledgerWalks;
+    /**
+     * The most ids a period follows ({@link PeriodIds}, the miner's removal record): past it the next summary walks
+     * the ledger, which then costs about as much (the ledger holds about max-templates entries and every one
+     * counted or removed this period); bounds those heap arrays by the source's own size, not its history.
+     */
+    final int maxFollowed;
 
     /** A summarizer whose summaries are not bounded (each as {@link #record} writes it). */
     public LogSummarizer(LogSummarySettings settings, TextFrontEnd frontEnd) {
@@ -133,6 +139,7 @@ public final class LogSummarizer {
         this.silenceLines = settings.silenceLines();
         this.budget = settings.budget();
         this.memory = settings.memory();
+        this.maxFollowed = 2 * settings.miner().maxTemplates() + 64;
         this.models = MemoryModelFactory.fromOptions(KeyedNoveltyMemory.noveltyOptions(settings.options()));
     }
 
@@ -163,7 +170,11 @@ public final class LogSummarizer {
         MinerState ms = stores.miner();
         if (m.position == 0 && m.summaries == 0 && m.periodIds == null && ms.lines() == 0 && ms.size() == 0
                 && !walkLedger) {
-            follow(m, ms); // a new source: its ledger is empty, each of its templates is met from now on
+            follow(m, ms, maxFollowed); // a new source: its ledger is empty, each of its templates is met from now on
+            // and it is known empty: a WriteBack ledger marks itself complete (reads its empty store once), so a new
+            // template's get answers from the heap, not with a store miss (the walk's all() did so before the
+            // summary followed the changes, and never does for a source followed from its first line)
+            stores.ledger().all();
         }
         TemplateMiner.Match match = miner.accept(ms, line.text, line.bare);
         stores.minerUpdated(ms);
@@ -620,7 +631,8 @@ public final class LogSummarizer {
         MinerState ms = stores.miner();
         Map<Integer, Double> significance = significance(m, stores.pending());
         PeriodIds periodIds = m.periodIds;
-        // the templates removed since the last summary, where this source's objects followed it since (else null)
+        // the templates removed since the last summary, where this source's objects followed it since (else null);
+        // a period that counted more than maxFollowed templates has dropped its ids (tag DROPPED)
         int[] removed = walkLedger || periodIds == null || periodIds.tag != m.summaries ? null
                 : ms.removedSince(m.summaries);
         int[] live = null;
@@ -632,12 +644,16 @@ public final class LogSummarizer {
             period = new ArrayList<>(periodIds.size);
             for (int i = 0; i < periodIds.size; i++) {
                 TemplateEntry t = ledger.get(periodIds.ids[i]);
+                // defensive: every id here went in at count 0 -> 1 and nothing resets a count before the summary,
+                // so t is never null nor at count 0 (mutant "t != null" alone survives as an equivalent form)
                 if (t != null && t.count > 0) {
                     period.add(t);
                 }
             }
             for (int id : removed) {
                 TemplateEntry t = ledger.get(id);
+                // an entry counted this period is in `period` and the end loop removes it after reporting; dropping
+                // the count test would remove it here too, the same result (an equivalent mutant), not needed
                 if (t != null && t.count == 0) {
                     ledger.remove(id); // merged away or evicted, and nothing left to report
                 }
@@ -690,7 +706,7 @@ public final class LogSummarizer {
         m.fromOffset = -1;
         m.summaries++;
         if (!walkLedger) {
-            follow(m, ms);
+            follow(m, ms, maxFollowed);
         }
         return json;
     }
@@ -699,31 +715,55 @@ public final class LogSummarizer {
      * Starts following the source's changes for its next summary: the templates counted ({@link PeriodIds}) and
      * those the miner removes ({@link MinerState#recordRemovals}), both tagged with the summaries so far. Objects
      * that did not see every line since (a restored, copied or re-read memory or miner state) have no record or an
-     * older tag, and that summary walks the ledger.
+     * older tag, and that summary walks the ledger. Both hold at most {@code max} ids (past it they are dropped,
+     * and that summary walks) and shrink back after a period that used under a quarter of a long array.
      */
-    private static void follow(SourceMemory m, MinerState ms) {
+    private static void follow(SourceMemory m, MinerState ms, int max) {
         PeriodIds p = m.periodIds;
         if (p == null) {
             p = m.periodIds = new PeriodIds();
         }
-        p.size = 0;
-        p.tag = m.summaries;
-        ms.recordRemovals(m.summaries);
+        p.restart(m.summaries, max);
+        ms.recordRemovals(m.summaries, max);
     }
 
     /**
      * The ids of the templates a source's lines counted since its last summary, in the order their first line came
      * (each once: added where the entry's count was 0), tagged with the summaries before them; heap only (a
-     * transient field of {@link SourceMemory}), at most one per ledger entry.
+     * transient field of {@link SourceMemory}), at most one per ledger entry and at most {@link #max}: past it
+     * the ids are dropped, the tag set to {@link #DROPPED} (no summary count) and that summary walks.
      */
     static final class PeriodIds {
+        /** The tag of a period that counted more than {@link #max} templates. */
+        static final long DROPPED = -1;
+        static final int FIRST_LENGTH = 16;
         long tag;
-        int[] ids = new int[16];
+        int[] ids = new int[FIRST_LENGTH];
         int size;
+        int max = Integer.MAX_VALUE;
+
+        /** Starts a period tagged {@code tag}; a long array the last period used under a quarter of is renewed. */
+        void restart(long tag, int max) {
+            if (ids.length > 4 * FIRST_LENGTH && size < ids.length / 4 || ids.length > Math.max(max, FIRST_LENGTH)) {
+                ids = new int[FIRST_LENGTH];
+            }
+            this.tag = tag;
+            this.max = max;
+            size = 0;
+        }
 
         void add(int id) {
             if (size == ids.length) {
-                ids = Arrays.copyOf(ids, size * 2);
+                if (size >= max || tag == DROPPED) {
+                    // too many to follow: the summary walks; the ids go round a short array until then
+                    tag = DROPPED;
+                    if (ids.length > FIRST_LENGTH) {
+                        ids = new int[FIRST_LENGTH];
+                    }
+                    size = 0;
+                } else {
+                    ids = Arrays.copyOf(ids, Math.min(size * 2, max));
+                }
             }
             ids[size++] = id;
         }

@@ -84,17 +84,20 @@ public final class MinerState {
 
     /**
      * Starts a record of the ids of the clusters this object removes from now on (merged away or evicted), tagged
-     * {@code tag}; replaces any earlier record. Not state: a copied or deserialized state records nothing.
+     * {@code tag}, of at most {@code maxRecorded} ids (past that the record is dropped: a summary then walks, which
+     * costs about as much as a record longer than the source's ledger saves); replaces any earlier record. Not
+     * state: a copied or deserialized state records nothing. The record's array is bounded by {@code maxRecorded}
+     * (at least 16) and shrinks back where the last record used under a quarter of it.
      */
     @org.apache.flink.annotation.Internal
-    public void recordRemovals(long tag) {
-        clusters.record(tag, nextId);
+    public void recordRemovals(long tag, int maxRecorded) {
+        clusters.record(tag, nextId, maxRecorded);
     }
 
     /**
-     * The ids of the clusters removed since {@link #recordRemovals}{@code (tag)} on this object, in removal order,
-     * or null where that is not known: no record with that tag, more than {@link Clusters#MAX_RECORDED} removed, or
-     * the counters disagree (removed = held then + made since - held now). A fresh array.
+     * The ids of the clusters removed since {@link #recordRemovals}{@code (tag, max)} on this object, in removal
+     * order, or null where that is not known: no record with that tag, more than {@code max} removed, or the
+     * counters disagree (removed = held then + made since - held now). A fresh array.
      */
     @org.apache.flink.annotation.Internal
     public int[] removedSince(long tag) {
@@ -273,21 +276,27 @@ public final class MinerState {
      * {@code add(int, Cluster)} are not supported.
      */
     static final class Clusters extends AbstractList<Cluster> implements RandomAccess {
-        /** Removals recorded at most (a longer record is dropped: the summary walks instead). */
-        static final int MAX_RECORDED = 1 << 16;
+        /** The length a record starts with (and shrinks back to). */
+        static final int FIRST_LENGTH = 16;
         private final ArrayList<Cluster> list = new ArrayList<>();
         /** The ids removed since {@link #record}, the first {@link #recorded}; null: no record. */
         private int[] removed;
         private int recorded;
+        /** The record's bound: past it the record is dropped (the summary walks instead). */
+        private int maxRecorded;
         private long tag;
         /** {@code size()} and the state's next id when the record started. */
         private int sizeAt;
         private int nextIdAt;
 
-        void record(long tag, int nextId) {
-            if (removed == null) {
-                removed = new int[16];
+        void record(long tag, int nextId, int maxRecorded) {
+            // a fresh array where there is none, or where the last record used under a quarter of a long one: the
+            // array does not keep the high-water size of one churning period (hot state, HashMap backend included)
+            if (removed == null || removed.length > 4 * FIRST_LENGTH && recorded < removed.length / 4
+                    || removed.length > Math.max(maxRecorded, FIRST_LENGTH)) {
+                removed = new int[FIRST_LENGTH];
             }
+            this.maxRecorded = maxRecorded;
             recorded = 0;
             this.tag = tag;
             sizeAt = list.size();
@@ -295,6 +304,9 @@ public final class MinerState {
         }
 
         int[] removedSince(long tag, int nextId) {
+            // the count check is the net under a removal that did not go through remove(int) (a future path, or
+            // one by reflection: MinerStateRemovalsTest): held then + made since - held now must be the ids
+            // recorded; it cannot see a removal matched by an add that took no new id (no such add exists)
             if (removed == null || this.tag != tag || recorded != (long) sizeAt + nextId - nextIdAt - list.size()) {
                 return null;
             }
@@ -338,12 +350,12 @@ public final class MinerState {
         }
 
         private void note(int id) {
+            if (recorded >= maxRecorded) {
+                removed = null; // dropped (the array too): the next summary walks
+                return;
+            }
             if (recorded == removed.length) {
-                if (recorded >= MAX_RECORDED) {
-                    removed = null;
-                    return;
-                }
-                removed = Arrays.copyOf(removed, recorded * 2);
+                removed = Arrays.copyOf(removed, Math.min(recorded * 2, maxRecorded));
             }
             removed[recorded++] = id;
         }
