@@ -51,6 +51,7 @@ class MemctlScriptTest {
                   esac
                 done
                 printf '%s\\n' "$@" > "$STUB_ARGS"
+                printf '%s\\n' "${GLIBC_TUNABLES-unset}" > "$STUB_ARGS.glibc"
                 echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2
                 echo "stub stdout"
                 echo "memctl cell: a real error line" >&2
@@ -91,6 +92,8 @@ class MemctlScriptTest {
         pb.environment().remove("MEMCTL_SMALL_INPUT_BYTES");
         pb.environment().remove("MEMCTL_CDS");
         pb.environment().remove("MEMCTL_AOT");
+        pb.environment().remove("MEMCTL_MALLOC");
+        pb.environment().remove("GLIBC_TUNABLES");
         // the kernel's huge page setting as this machine has it would change the arguments: none unless a test says
         pb.environment().put("MEMCTL_THP_SETTING", root.resolve("no-thp-setting").toString());
         pb.environment().putAll(env);
@@ -764,6 +767,34 @@ class MemctlScriptTest {
         List<String> args = Files.readAllLines(root.resolve("java.args"));
         assertTrue(args.indexOf("-Xms1024m") < args.indexOf(thp.get(0))
                 && args.indexOf(thp.get(0)) < args.indexOf("-Dx=1"), args.toString());
+    }
+
+    @Test
+    void logAndContextFileRunsGetOneMallocArenaGrownInHugePages() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        String tunables = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1";
+        assertEquals(tunables, glibcTunables("logs", "--input", "x"));
+        assertEquals(tunables, glibcTunables("context", "--input", "x", "--output", "y"));
+        // over Kafka and the other commands: glibc's defaults
+        assertEquals("unset", glibcTunables("logs", "--kafka", "k:9092"));
+        assertEquals("unset", glibcTunables("context", "--input", "x", "--kafka=k:9092"));
+        assertEquals("unset", glibcTunables("cell", "--input", "x"));
+        assertEquals("unset", glibcTunables("demo", "--input", "x"));
+        // MEMCTL_MALLOC=0 turns it off; the user's own GLIBC_TUNABLES (even empty) is kept as it is
+        env.put("MEMCTL_MALLOC", "0");
+        assertEquals("unset", glibcTunables("logs", "--input", "x"));
+        env.remove("MEMCTL_MALLOC");
+        env.put("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0");
+        assertEquals("glibc.malloc.tcache_count=0", glibcTunables("logs", "--input", "x"));
+        env.put("GLIBC_TUNABLES", "");
+        assertEquals("", glibcTunables("context", "--input", "x"));
+        env.remove("GLIBC_TUNABLES");
+    }
+
+    /** The GLIBC_TUNABLES the stub java ran with ("unset" where it had none). */
+    private String glibcTunables(String... args) throws Exception {
+        assertEquals(0, run(root.resolve("memctl"), "0", args).code);
+        return Files.readString(root.resolve("java.args.glibc")).strip();
     }
 
     /** The page size options (-XX:*UseTransparentHugePages, -XX:*UseLargePages*) of a launcher run. */
