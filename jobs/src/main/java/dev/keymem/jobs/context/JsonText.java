@@ -38,19 +38,24 @@ final class JsonText {
             }
             b.append(s, start, i);
             start = i + 1;
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\b' -> b.append("\\b");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\f' -> b.append("\\f");
-                case '\r' -> b.append("\\r");
-                default -> b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
-            }
+            appendEscape(b, c);
         }
         b.append(s, start, n);
         b.append('"');
+    }
+
+    /** The escape of {@code c}, a quote, a backslash or a char below 0x20, as Jackson writes it. */
+    private static void appendEscape(StringBuilder b, char c) {
+        switch (c) {
+            case '"' -> b.append("\\\"");
+            case '\\' -> b.append("\\\\");
+            case '\b' -> b.append("\\b");
+            case '\t' -> b.append("\\t");
+            case '\n' -> b.append("\\n");
+            case '\f' -> b.append("\\f");
+            case '\r' -> b.append("\\r");
+            default -> b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
+        }
     }
 
     /**
@@ -82,16 +87,7 @@ final class JsonText {
             }
             b.append(s, start, i);
             start = ++i;
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\b' -> b.append("\\b");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\f' -> b.append("\\f");
-                case '\r' -> b.append("\\r");
-                default -> b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
-            }
+            appendEscape(b, c);
         }
         b.append(s, start, n);
         b.append('"');

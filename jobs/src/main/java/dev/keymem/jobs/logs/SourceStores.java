@@ -20,9 +20,13 @@ public interface SourceStores {
 
     /** Stores held in memory. */
     static SourceStores inMemory() {
+        return inMemory(new TemplateLedger.InMemory());
+    }
+
+    /** The miner state and pending lines held in memory, over {@code ledger}. */
+    static SourceStores inMemory(TemplateLedger ledger) {
         return new SourceStores() {
             private MinerState miner = new MinerState();
-            private final TemplateLedger ledger = new TemplateLedger.InMemory();
             private final PendingLines pending = new PendingLines.InMemory();
 
             @Override

@@ -97,31 +97,7 @@ class LogSummarizerFollowBoundTest {
         int max = fast.maxFollowed;
         assertEquals(2 * maxTemplates + 64, max);
         CountingStore store = new CountingStore();
-        SourceStores fs = new SourceStores() {
-            MinerState miner = new MinerState();
-            final TemplateLedger ledger = new TemplateLedger.WriteBack(store);
-            final PendingLines pending = new PendingLines.InMemory();
-
-            @Override
-            public MinerState miner() {
-                return miner;
-            }
-
-            @Override
-            public void minerUpdated(MinerState state) {
-                miner = state;
-            }
-
-            @Override
-            public TemplateLedger ledger() {
-                return ledger;
-            }
-
-            @Override
-            public PendingLines pending() {
-                return pending;
-            }
-        };
+        SourceStores fs = SourceStores.inMemory(new TemplateLedger.WriteBack(store));
         SourceStores rs = SourceStores.inMemory();
         SourceMemory fm = fast.newMemory(7);
         SourceMemory rm = ref.newMemory(7);
