@@ -550,7 +550,8 @@ abstract class NoveltyKernel {
      *   <li>the innovation adds the active coordinates' terms in coordinate order (an inactive j has x_j = 0 and
      *       p_j = +0: its term is +0), in the loop that makes u = beta (x - u) (each u_j on its own, so any order);</li>
      *   <li>the second pass writes the rows of x's nonzero coordinates over the active columns (u_j is +0 on an
-     *       inactive column: the +0 there stays); the other rows of active coordinates are only decayed and
+     *       inactive column: the +0 there stays), without the flush's test where the smallest |x_i| and |u_j|
+     *       prove it changes no value ({@link #writeNeedsNoFlush}); the other rows of active coordinates are only decayed and
      *       flushed by the step, which {@link PackedCell} defers to the next step that touches them or to a
      *       reader (as {@link DeferredDecay});</li>
      *   <li>where u is not finite (values near the float's range), the step ends on the canonical layout as
@@ -612,10 +613,12 @@ abstract class NoveltyKernel {
             long now = pc.steps;
             long[] stamp = pc.stamp;
             int xmaxBits = 0; // the largest |x_i|'s bits (a non-negative float's bits order as the floats)
+            int xminBits = 0x7fffffff; // the smallest |x_i|'s bits (a NaN's while k = 0)
             for (int t = 0; t < k; t++) {
                 int xb = Float.floatToRawIntBits(x[nz[t]]) & 0x7fffffff;
                 xmaxBits = xb > xmaxBits ? xb : xmaxBits; // an int select (C1's conditional-expression elimination
                 // can make it a conditional move; not checked in the assembly)
+                xminBits = xb < xminBits ? xb : xminBits;
                 int r = slot[nz[t]];
                 if (r < 0) {
                     r = pc.activate(nz[t]);
@@ -641,6 +644,7 @@ abstract class NoveltyKernel {
             double sq = 0;
             int[] ascending = pc.ascending;
             int umaxBits = 0; // the largest |u_j|'s bits; an infinity's or NaN's are 0x7f800000 or more
+            int uminBits = 0x7fffffff; // the smallest |u_j|'s bits (a NaN's while m = 0)
             for (int t = 0; t < m; t++) {
                 int j = ascending[t];
                 int q = slot[j];
@@ -651,6 +655,7 @@ abstract class NoveltyKernel {
                 u[q] = v;
                 int ub = Float.floatToRawIntBits(v) & 0x7fffffff;
                 umaxBits = ub > umaxBits ? ub : umaxBits; // an int select, as xmaxBits
+                uminBits = ub < uminBits ? ub : uminBits;
             }
             float e = (float) Math.sqrt(sq);
             if (umaxBits >= 0x7f800000) { // u is not finite
@@ -669,7 +674,11 @@ abstract class NoveltyKernel {
             }
             pc.bound = grown;
             if (grown < 1e36f) {
-                writeRows(s, w, x, nz, k, m);
+                if (writeNeedsNoFlush(Float.intBitsToFloat(xminBits), Float.intBitsToFloat(uminBits))) {
+                    writeRowsUnflushed(s, w, x, nz, k, m);
+                } else {
+                    writeRows(s, w, x, nz, k, m);
+                }
                 pc.steps = now + 1;
                 return e;
             }
@@ -717,6 +726,75 @@ abstract class NoveltyKernel {
                 unpacked = true;
             }
             return e;
+        }
+
+        /**
+         * The smallest product {@code |x_i| * min_j |u_j|} for which a write {@code s_ij + x_i u_j} of a finite
+         * s_ij is never changed by the flush: 2^-70 (see {@link #writeNeedsNoFlush}).
+         */
+        static final float NO_FLUSH_WRITE = 0x1p-70f;
+
+        /**
+         * Whether the flush of the second pass, {@code flush(s + w)} with {@code w = x_i * u_j} (floats, rounded), is
+         * the identity on every value of a step whose smallest nonzero |x_i| is {@code xmin} and smallest |u_j| (of
+         * the active columns) is {@code umin}, for every finite s: true when the float product {@code xmin * umin}
+         * is at least {@link #NO_FLUSH_WRITE} = 2^-70 (false for a NaN: no x_i or u_j). Then every |w| &gt;= 2^-70
+         * (rounding is monotone: |x_i * u_j| rounded is at least xmin * umin rounded), and for any finite s:
+         * where |s| &gt;= 2^-71, s and w are both multiples of 2^-94 (a float of magnitude at least 2^-71 is a
+         * multiple of its ulp, at least 2^-94), so their exact sum is 0 or at least 2^-94 in magnitude, and so is
+         * the rounded sum (2^-94 is a float; rounding is monotone); where |s| &lt; 2^-71, |s + w| &gt; |w| - |s| &gt;
+         * 2^-71. So s + w is +0 (an exact cancellation rounds to +0; w is not a zero, so not -0 + -0) or at least
+         * 2^-94 &gt; 1e-30 in magnitude: {@code flush} leaves it as it is. No bound on s is needed (a write's
+         * cancellation can leave any small multiple of an ulp, but only of an ulp of w's size or larger).
+         */
+        static boolean writeNeedsNoFlush(float xmin, float umin) {
+            return xmin * umin >= NO_FLUSH_WRITE;
+        }
+
+        /**
+         * {@link #writeRows} where the flush provably changes no value ({@link #writeNeedsNoFlush}): {@code s_ij =
+         * s_ij + x_i u_j}, the same sums in the same order, without the flush's test per value.
+         */
+        private void writeRowsUnflushed(float[] s, int w, float[] x, int[] nz, int k, int m) {
+            float[] u = this.u;
+            int[] rowOf = this.rowOf;
+            int t = 0;
+            for (; t + 4 <= k; t += 4) {
+                int r0 = rowOf[t] * w;
+                int r1 = rowOf[t + 1] * w;
+                int r2 = rowOf[t + 2] * w;
+                int r3 = rowOf[t + 3] * w;
+                float k0 = x[nz[t]];
+                float k1 = x[nz[t + 1]];
+                float k2 = x[nz[t + 2]];
+                float k3 = x[nz[t + 3]];
+                for (int q = 0; q < m; q++) {
+                    float uq = u[q];
+                    s[r0 + q] = s[r0 + q] + k0 * uq;
+                    s[r1 + q] = s[r1 + q] + k1 * uq;
+                    s[r2 + q] = s[r2 + q] + k2 * uq;
+                    s[r3 + q] = s[r3 + q] + k3 * uq;
+                }
+            }
+            if (k - t >= 2) {
+                int r0 = rowOf[t] * w;
+                int r1 = rowOf[t + 1] * w;
+                float k0 = x[nz[t]];
+                float k1 = x[nz[t + 1]];
+                for (int q = 0; q < m; q++) {
+                    float uq = u[q];
+                    s[r0 + q] = s[r0 + q] + k0 * uq;
+                    s[r1 + q] = s[r1 + q] + k1 * uq;
+                }
+                t += 2;
+            }
+            if (t < k) {
+                int row = rowOf[t] * w;
+                float ki = x[nz[t]];
+                for (int q = 0; q < m; q++) {
+                    s[row + q] = s[row + q] + ki * u[q];
+                }
+            }
         }
 
         /**

@@ -514,6 +514,104 @@ class PackedCellTest {
         }
     }
 
+    /**
+     * {@code Packed.writeNeedsNoFlush}'s claim: where it holds for (xmin, umin), {@code flush(s + x_i * u_j)} is
+     * {@code s + x_i * u_j}, bit for bit, for every finite s and every |x_i| &gt;= xmin, |u_j| &gt;= umin: s of every
+     * magnitude (zeros of both signs, subnormals, near the flush threshold, near -w: the cancellations that leave
+     * the smallest sums), x_i and u_j at and above the bound's edge. And the bound is not loose by much: products
+     * of 2^-76 already leave sums below the threshold (so a bound of 2^-76 or lower is wrong).
+     */
+    @Test
+    void aWriteWhoseProductsPassTheBoundNeedsNoFlush() {
+        SplittableRandom r = new SplittableRandom(2870);
+        float bound = NoveltyKernel.Packed.NO_FLUSH_WRITE;
+        assertTrue(NoveltyKernel.Packed.writeNeedsNoFlush(1f, bound));
+        assertTrue(!NoveltyKernel.Packed.writeNeedsNoFlush(1f, Math.nextDown(bound)));
+        assertTrue(!NoveltyKernel.Packed.writeNeedsNoFlush(Float.NaN, 1f)); // no x_i: k = 0
+        assertTrue(!NoveltyKernel.Packed.writeNeedsNoFlush(1f, 0f));
+        int checked = 0;
+        int nearCancel = 0;
+        for (int trial = 0; trial < 3_000_000; trial++) {
+            // xmin, umin with xmin * umin at the bound's edge or above; x_i, u_j at or above them
+            float xmin = (float) Math.scalb(1 + r.nextDouble(), -r.nextInt(60));
+            float umin = Math.max(bound / xmin, Float.MIN_VALUE);
+            while (!NoveltyKernel.Packed.writeNeedsNoFlush(xmin, umin)) {
+                umin = Math.nextUp(umin);
+            }
+            if (r.nextInt(4) != 0) {
+                umin = (float) (umin * Math.scalb(1 + r.nextDouble(), r.nextInt(4) == 0 ? r.nextInt(40) : 0));
+            }
+            float xi = r.nextInt(3) == 0 ? xmin : (float) (xmin * Math.scalb(1 + r.nextDouble(), r.nextInt(20)));
+            float uj = r.nextInt(3) == 0 ? umin : (float) (umin * Math.scalb(1 + r.nextDouble(), r.nextInt(20)));
+            if (!Float.isFinite(xi * uj)) {
+                continue;
+            }
+            xi = r.nextBoolean() ? -xi : xi;
+            uj = r.nextBoolean() ? -uj : uj;
+            float w = xi * uj;
+            float s;
+            int kind = r.nextInt(8);
+            if (kind < 3) { // near -w: -w plus a few ulps of s's own scale, or of a smaller one
+                int e = Math.getExponent(w) - 23 - (kind == 0 ? 0 : r.nextInt(40));
+                s = (float) (-(double) w + Math.scalb((double) (r.nextInt(201) - 100), e));
+                nearCancel++;
+            } else if (kind == 3) {
+                s = r.nextBoolean() ? 0f : -0f;
+            } else if (kind == 4) {
+                s = Float.MIN_VALUE * r.nextInt(1 << 20) * (r.nextBoolean() ? 1 : -1);
+            } else if (kind == 5) {
+                s = (float) (r.nextGaussian() * 1e-30);
+            } else {
+                s = (float) Math.scalb(r.nextGaussian(), r.nextInt(-130, 60));
+            }
+            if (!Float.isFinite(s)) {
+                continue;
+            }
+            float v = s + w;
+            assertEquals(Float.floatToRawIntBits(v), Float.floatToRawIntBits(DeferredDecay.flushed(v)),
+                    "s " + s + " + x " + xi + " * u " + uj);
+            checked++;
+        }
+        assertTrue(checked > 2_500_000 && nearCancel > 500_000, checked + " checked, " + nearCancel + " near -w");
+        // products of 2^-76: s + w can be a nonzero value below 1e-30, which the flush changes
+        float w = 0x1p-76f;
+        float s = -Math.nextDown(w); // w - s = 2^-100 = 7.9e-31
+        float v = s + w;
+        assertTrue(v != 0f && Math.abs(v) < NoveltyKernel.FLUSH, "sum " + v);
+    }
+
+    /**
+     * {@code Packed.step} where one x_i is tiny and u is not: the rows' writes x_i u_j of the tiny coordinate fall
+     * below the flush threshold and the flush must run (the bound takes the smallest |x_i|; made the largest, the
+     * packed cell keeps 5e-41 where the reference has +0), on a fresh cell and on one stepped before.
+     */
+    @Test
+    void aTinyCoordinateKeepsTheWritesFlush() {
+        int c = 4;
+        for (int before = 0; before < 3; before++) {
+            PackedCell pc = new PackedCell(c, (float) Math.exp(Math.log(0.98f)));
+            NoveltyKernel.Packed k = new NoveltyKernel.Packed(c);
+            NoveltyKernel.Scalar ref = new NoveltyKernel.Scalar(c);
+            float[] s = new float[c * c];
+            float a = pc.factor;
+            for (int t = 0; t < before; t++) {
+                float[] y = {0.6f, 0f, 0.8f, 0f};
+                k.step(pc, y, new int[] {0, 2, 0, 0}, 2, 0.5f, 0.98);
+                ref.step(s, y, a, 0.5f, 0.98);
+            }
+            float[] x = {1f, 1e-20f, 0f, 0f};
+            float e = k.step(pc, x, new int[] {0, 1, 0, 0}, 2, 0.5f, 0.98);
+            float er = ref.step(s, x, a, 0.5f, 0.98);
+            assertEquals(Float.floatToIntBits(er), Float.floatToIntBits(e), "steps before " + before);
+            assertTrue(!k.unpacked);
+            float[] got = pc.unpack();
+            for (int i = 0; i < c * c; i++) {
+                assertEquals(Float.floatToIntBits(s[i]), Float.floatToIntBits(got[i]),
+                        "steps before " + before + ", value " + i + ": " + s[i] + " vs " + got[i]);
+            }
+        }
+    }
+
     /** A cell packed in place, stepped with new coordinates (activated out of order), then unpacked, as the reference. */
     @Test
     void aPackedCellWithLaterCoordinatesUnpacksAsTheReference() throws Exception {
