@@ -531,7 +531,7 @@ class PackedCellTest {
         assertTrue(!NoveltyKernel.Packed.writeNeedsNoFlush(1f, 0f));
         int checked = 0;
         int nearCancel = 0;
-        for (int trial = 0; trial < 3_000_000; trial++) {
+        for (int trial = 0; trial < 1_000_000; trial++) {
             // xmin, umin with xmin * umin at the bound's edge or above; x_i, u_j at or above them
             float xmin = (float) Math.scalb(1 + r.nextDouble(), -r.nextInt(60));
             float umin = Math.max(bound / xmin, Float.MIN_VALUE);
@@ -572,7 +572,7 @@ class PackedCellTest {
                     "s " + s + " + x " + xi + " * u " + uj);
             checked++;
         }
-        assertTrue(checked > 2_500_000 && nearCancel > 500_000, checked + " checked, " + nearCancel + " near -w");
+        assertTrue(checked > 800_000 && nearCancel > 300_000, checked + " checked, " + nearCancel + " near -w");
         // products of 2^-76: s + w can be a nonzero value below 1e-30, which the flush changes
         float w = 0x1p-76f;
         float s = -Math.nextDown(w); // w - s = 2^-100 = 7.9e-31
