@@ -551,8 +551,8 @@ abstract class NoveltyKernel {
      *       p_j = +0: its term is +0), in the loop that makes u = beta (x - u) (each u_j on its own, so any order);</li>
      *   <li>the second pass writes the rows of x's nonzero coordinates over the active columns (u_j is +0 on an
      *       inactive column: the +0 there stays), without the flush's test where the smallest |x_i| and |u_j|
-     *       prove it changes no value ({@link #writeNeedsNoFlush}); the other rows of active coordinates are only decayed and
-     *       flushed by the step, which {@link PackedCell} defers to the next step that touches them or to a
+     *       prove it changes no value ({@link #writeNeedsNoFlush}); the other rows of active coordinates are only
+     *       decayed and flushed by the step, which {@link PackedCell} defers to the next step that touches them or to a
      *       reader (as {@link DeferredDecay});</li>
      *   <li>where u is not finite (values near the float's range), the step ends on the canonical layout as
      *       {@link Scalar} does (every row written); where a written row is not finite the cell is unpacked
@@ -744,8 +744,8 @@ abstract class NoveltyKernel {
          * multiple of its ulp, at least 2^-94), so their exact sum is 0 or at least 2^-94 in magnitude, and so is
          * the rounded sum (2^-94 is a float; rounding is monotone); where |s| &lt; 2^-71, |s + w| &gt; |w| - |s| &gt;
          * 2^-71. So s + w is +0 (an exact cancellation rounds to +0; w is not a zero, so not -0 + -0) or at least
-         * 2^-94 &gt; 1e-30 in magnitude: {@code flush} leaves it as it is. No bound on s is needed (a write's
-         * cancellation can leave any small multiple of an ulp, but only of an ulp of w's size or larger).
+         * 2^-94 &gt; 1e-30 in magnitude: {@code flush} leaves it as it is. No bound on s is needed (s and w can
+         * cancel only where s is as large as w, and then the sum is a multiple of an ulp of that size).
          */
         static boolean writeNeedsNoFlush(float xmin, float umin) {
             return xmin * umin >= NO_FLUSH_WRITE;
