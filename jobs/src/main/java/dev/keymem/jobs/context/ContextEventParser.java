@@ -28,8 +28,8 @@ import java.nio.charset.StandardCharsets;
 public final class ContextEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
     /**
-     * Jackson's mapper, made when first used (the records that take the plain path never need it, so a run of them does not pay for Jackson's
-     * mapper: its class's start-up, StdDateFormat's locale data among it, took ~20 ms of CPU a context run).
+     * Jackson's mapper, made at its first use ({@link UserContextJob#trainJsonForms}): records and answers that
+     * take the plain paths never use it, and a run of them no longer pays for its class's start-up (~40 ms of CPU).
      */
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
