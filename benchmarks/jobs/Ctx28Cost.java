@@ -6,12 +6,12 @@ import java.lang.reflect.Method;
  * First-use costs of the context job's record classes, one fresh JVM a measurement (the cost is paid once a JVM):
  * CPU ns on this thread of making the job's parser ({@code UserContextJob.parser()}, as the source's ParseGather
  * opens it), parsing one plain event with it, encoding that event's payload ({@code ContextPayload.encode}) and
- * initialising {@code ContextAnswers}, printed as "first-use NS escaped NS2 PAYLOAD_BYTES"; NS2 (0 without the
- * argument {@code escaped}): then parsing one event with escapes (the parser's Jackson way) and encoding its
- * payload. Add {@code -Xlog:class+init=info} to see whether Jackson's ObjectMapper is initialised on the way. Run
+ * initialising {@code ContextAnswers}, printed as "first-use NS decode NS2 PAYLOAD_BYTES"; NS2 (0 without the
+ * argument {@code decode}): then reading the payload back ({@code ContextPayload.decode}, Jackson's parser, as
+ * answers over long histories read their hits' payloads). Add {@code -Xlog:class+init=info} to see whether Jackson's ObjectMapper is initialised on the way. Run
  * it on two builds' jars in turn, fresh JVMs alternating, each with its own build's class archive, e.g.
  * {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=TREE/jobs/target/memctl.jsa
- * -Xlog:cds=off -cp TREE/jobs/target/memctl.jar:DIR Ctx28Cost [escaped]} (compiled into DIR with
+ * -Xlog:cds=off -cp TREE/jobs/target/memctl.jar:DIR Ctx28Cost [decode]} (compiled into DIR with
  * {@code javac -cp JAR -d DIR benchmarks/jobs/Ctx28Cost.java}).
  */
 public class Ctx28Cost {
@@ -35,16 +35,15 @@ public class Ctx28Cost {
         byte[] bytes = (byte[]) encode.invoke(null, event);
         Class.forName("dev.keymem.jobs.context.ContextAnswers", true, Ctx28Cost.class.getClassLoader());
         long t1 = mx.getCurrentThreadCpuTime();
-        long escaped = 0;
-        if (args.length > 0 && args[0].equals("escaped")) {
-            // then one event with escapes (the parser's Jackson way) and its payload
-            String esc = "{\"user\": \"u\\u0031\", \"text\": \"a \\\"quoted\\\" word\", \"type\": \"chat\", \"ts\": \"t\"}";
-            Object r2 = recordClass.getConstructor(String.class, int.class, long.class, long.class, byte[].class,
-                    byte[].class).newInstance("t", 0, 0L, 0L, null, esc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            Object e2 = parse.invoke(parser, r2);
-            bytes = (byte[]) encode.invoke(null, e2);
-            escaped = mx.getCurrentThreadCpuTime() - t1;
+        long decoded = 0;
+        if (args.length > 0 && args[0].equals("decode")) {
+            // then the payload read back (ContextPayload.decode: Jackson's parser, as answers over long histories
+            // read their hits' payloads)
+            Method decode = payload.getDeclaredMethod("decode", byte[].class);
+            decode.setAccessible(true);
+            decode.invoke(null, bytes);
+            decoded = mx.getCurrentThreadCpuTime() - t1;
         }
-        System.out.println("first-use " + (t1 - t0) + " escaped " + escaped + " " + bytes.length);
+        System.out.println("first-use " + (t1 - t0) + " decode " + decoded + " " + bytes.length);
     }
 }

@@ -58,7 +58,8 @@ public final class UserContextJob {
     public static ContextEvent trainJsonForms() {
         try {
             ContextEvent e = new ContextEventParser().parseTree(null,
-                    "{\"user\": \"u\\u0031\", \"text\": \"a \\\"quoted\\\" word\", \"type\": \"chat\", \"ts\": \"t\"}", 0);
+                    "{\"user\": \"u\\u0031\", \"text\": \"a \\\"quoted\\\" word\", \"type\": \"chat\","
+                            + " \"ts\": \"t\"}", 0);
             ContextPayload.decode(ContextPayload.encodeStreaming(e));
             return ContextPayload.decodeTree(ContextPayload.encodeTree(e));
         } catch (InvalidRecordException x) {
