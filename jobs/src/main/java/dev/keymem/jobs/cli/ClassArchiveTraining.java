@@ -64,6 +64,7 @@ public final class ClassArchiveTraining {
                         + " (runs parse jtokkit's ranks as before): " + e);
             }
         }
+        dev.keymem.jobs.context.UserContextJob.trainJsonForms(); // Jackson's forms: the sample events take none
         int code = Memctl.EXIT_OK;
         for (List<String> command : commands(args)) {
             int c = Memctl.run(command.toArray(new String[0]), System.out, System.err);

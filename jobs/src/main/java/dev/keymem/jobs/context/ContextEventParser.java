@@ -27,7 +27,13 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ContextEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson's mapper, made at its first use ({@link UserContextJob#trainJsonForms}): records and answers that
+     * take the plain paths never use it, and a run of them no longer pays for its class's start-up (~40 ms of CPU).
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     /** The spans {@link #parse(String, KafkaRecord, int)} reads into (one parser, one thread). */
     private transient int[] spans;
     /** The reader of the other objects {@link #parse(String, KafkaRecord, int)} reads from the bytes. */
@@ -477,8 +483,8 @@ public final class ContextEventParser implements Serializable {
      * or where it is null from the ASCII bytes {@code bytes}.
      */
     static Fields streamed(String value, byte[] bytes) {
-        try (JsonParser p = value != null ? JSON.getFactory().createParser(value)
-                : JSON.getFactory().createParser(bytes)) {
+        try (JsonParser p = value != null ? Json.MAPPER.getFactory().createParser(value)
+                : Json.MAPPER.getFactory().createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -579,8 +585,8 @@ public final class ContextEventParser implements Serializable {
         }
         JsonNode n;
         String more;
-        try (JsonParser p = JSON.createParser(value)) {
-            n = JSON.readTree(p);
+        try (JsonParser p = Json.MAPPER.createParser(value)) {
+            n = Json.MAPPER.readTree(p);
             more = RecordParsers.moreAfterJson(value, p);
         } catch (Exception e) {
             String m = String.valueOf(e.getMessage());

@@ -16,7 +16,13 @@ import java.io.UncheckedIOException;
  * {@code o} offset, {@code e} expect (queries). Absent fields are left out.
  */
 final class ContextPayload {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson's mapper, made at its first use ({@link UserContextJob#trainJsonForms}): records and answers that
+     * take the plain paths never use it, and a run of them no longer pays for its class's start-up (~40 ms of CPU).
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private ContextPayload() {
     }
@@ -267,7 +273,7 @@ final class ContextPayload {
     /** {@link #encode} through Jackson's streaming generator (a reference form, for tests). */
     static byte[] encodeStreaming(ContextEvent e) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + (e.text == null ? 0 : e.text.length()));
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("t", e.text);
             if (e.type != null) {
@@ -289,7 +295,7 @@ final class ContextPayload {
 
     /** The tree writing of a payload (the reference form of {@link #encode}). */
     static byte[] encodeTree(ContextEvent e) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("t", e.text);
         if (e.type != null) {
             n.put("y", e.type);
@@ -302,7 +308,7 @@ final class ContextPayload {
             n.put("e", e.expect);
         }
         try {
-            return JSON.writeValueAsBytes(n);
+            return Json.MAPPER.writeValueAsBytes(n);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -310,7 +316,7 @@ final class ContextPayload {
 
     static ContextEvent decode(byte[] payload) {
         // A streaming read of the flat object encode writes (no tree): what decodeTree gives, field for field.
-        try (JsonParser p = JSON.getFactory().createParser(payload)) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
@@ -351,7 +357,7 @@ final class ContextPayload {
     /** The tree reading of a payload (the reference form of {@link #decode}). */
     static ContextEvent decodeTree(byte[] payload) {
         try {
-            JsonNode n = JSON.readTree(payload);
+            JsonNode n = Json.MAPPER.readTree(payload);
             ContextEvent e = new ContextEvent();
             e.text = n.path("t").asText(null);
             e.type = n.has("y") ? n.get("y").asText() : null;

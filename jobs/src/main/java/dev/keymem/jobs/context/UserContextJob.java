@@ -49,6 +49,24 @@ public final class UserContextJob {
         return new Parser(new ContextEventParser(), limits);
     }
 
+    /**
+     * Runs the context job's Jackson forms once: an event with escapes read through the tree, its payload written
+     * and read back both ways. For the class archive's training run (whose sample events all take the plain
+     * path, which never makes Jackson's mapper since session 28): the archive then still holds the classes an
+     * input that needs the mapper loads. Returns the event read back (the one read through the tree).
+     */
+    public static ContextEvent trainJsonForms() {
+        try {
+            ContextEvent e = new ContextEventParser().parseTree(null,
+                    "{\"user\": \"u\\u0031\", \"text\": \"a \\\"quoted\\\" word\", \"type\": \"chat\","
+                            + " \"ts\": \"t\"}", 0);
+            ContextPayload.decode(ContextPayload.encodeStreaming(e));
+            return ContextPayload.decodeTree(ContextPayload.encodeTree(e));
+        } catch (InvalidRecordException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
     // The functions below are classes (enums where they hold nothing) rather than lambdas, as the log job's
     // (LogSummaryJob): Flink serializes them with the job, and the JVM (17) spins a serializable lambda's class at
     // every start and again when the lambda is deserialized, where a class comes from the class data archive.
