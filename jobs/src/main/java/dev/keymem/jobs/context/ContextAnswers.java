@@ -1,7 +1,6 @@
 package dev.keymem.jobs.context;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keymem.jobs.logs.JobOutput;
@@ -20,13 +19,6 @@ import org.apache.flink.api.common.functions.MapFunction;
  */
 public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput> {
     private static final long serialVersionUID = 1L;
-    /**
-     * Jackson's mapper, made at its first use ({@link UserContextJob#trainJsonForms}): records and answers that
-     * take the plain paths never use it, and a run of them no longer pays for its class's start-up (~40 ms of CPU).
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     @Override
     public JobOutput map(MemoryAnswer a) {
@@ -198,7 +190,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
     JobOutput mapStreaming(MemoryAnswer a) {
         ContextEvent q = ContextPayload.decode(a.queryPayload);
         StringWriter out = new StringWriter(512);
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = JacksonMapper.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("user", a.key);
             g.writeStringField("query", q.text);
@@ -244,7 +236,7 @@ public final class ContextAnswers implements MapFunction<MemoryAnswer, JobOutput
     /** The tree form of {@link #map} (the reference its output equals). */
     JobOutput mapTree(MemoryAnswer a) {
         ContextEvent q = ContextPayload.decodeTree(a.queryPayload);
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = JacksonMapper.MAPPER.createObjectNode();
         o.put("user", a.key);
         o.put("query", q.text);
         o.put("offset", q.offset);

@@ -3,7 +3,6 @@ package dev.keymem.jobs.context;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keymem.jobs.kafka.ByteScan;
 import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.KafkaRecord;
@@ -27,13 +26,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ContextEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
-    /**
-     * Jackson's mapper, made at its first use ({@link UserContextJob#trainJsonForms}): records and answers that
-     * take the plain paths never use it, and a run of them no longer pays for its class's start-up (~40 ms of CPU).
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
     /** The spans {@link #parse(String, KafkaRecord, int)} reads into (one parser, one thread). */
     private transient int[] spans;
     /** The reader of the other objects {@link #parse(String, KafkaRecord, int)} reads from the bytes. */
@@ -483,8 +475,8 @@ public final class ContextEventParser implements Serializable {
      * or where it is null from the ASCII bytes {@code bytes}.
      */
     static Fields streamed(String value, byte[] bytes) {
-        try (JsonParser p = value != null ? Json.MAPPER.getFactory().createParser(value)
-                : Json.MAPPER.getFactory().createParser(bytes)) {
+        try (JsonParser p = value != null ? JacksonMapper.MAPPER.getFactory().createParser(value)
+                : JacksonMapper.MAPPER.getFactory().createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -585,8 +577,8 @@ public final class ContextEventParser implements Serializable {
         }
         JsonNode n;
         String more;
-        try (JsonParser p = Json.MAPPER.createParser(value)) {
-            n = Json.MAPPER.readTree(p);
+        try (JsonParser p = JacksonMapper.MAPPER.createParser(value)) {
+            n = JacksonMapper.MAPPER.readTree(p);
             more = RecordParsers.moreAfterJson(value, p);
         } catch (Exception e) {
             String m = String.valueOf(e.getMessage());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keymem.jobs.kafka.ByteScan;
 import java.io.IOException;
@@ -16,13 +15,6 @@ import java.io.UncheckedIOException;
  * {@code o} offset, {@code e} expect (queries). Absent fields are left out.
  */
 final class ContextPayload {
-    /**
-     * Jackson's mapper, made at its first use ({@link UserContextJob#trainJsonForms}): records and answers that
-     * take the plain paths never use it, and a run of them no longer pays for its class's start-up (~40 ms of CPU).
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     private ContextPayload() {
     }
@@ -273,7 +265,7 @@ final class ContextPayload {
     /** {@link #encode} through Jackson's streaming generator (a reference form, for tests). */
     static byte[] encodeStreaming(ContextEvent e) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + (e.text == null ? 0 : e.text.length()));
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = JacksonMapper.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("t", e.text);
             if (e.type != null) {
@@ -295,7 +287,7 @@ final class ContextPayload {
 
     /** The tree writing of a payload (the reference form of {@link #encode}). */
     static byte[] encodeTree(ContextEvent e) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
+        ObjectNode n = JacksonMapper.MAPPER.createObjectNode();
         n.put("t", e.text);
         if (e.type != null) {
             n.put("y", e.type);
@@ -308,7 +300,7 @@ final class ContextPayload {
             n.put("e", e.expect);
         }
         try {
-            return Json.MAPPER.writeValueAsBytes(n);
+            return JacksonMapper.MAPPER.writeValueAsBytes(n);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -316,7 +308,7 @@ final class ContextPayload {
 
     static ContextEvent decode(byte[] payload) {
         // A streaming read of the flat object encode writes (no tree): what decodeTree gives, field for field.
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(payload)) {
+        try (JsonParser p = JacksonMapper.MAPPER.getFactory().createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
@@ -357,7 +349,7 @@ final class ContextPayload {
     /** The tree reading of a payload (the reference form of {@link #decode}). */
     static ContextEvent decodeTree(byte[] payload) {
         try {
-            JsonNode n = Json.MAPPER.readTree(payload);
+            JsonNode n = JacksonMapper.MAPPER.readTree(payload);
             ContextEvent e = new ContextEvent();
             e.text = n.path("t").asText(null);
             e.type = n.has("y") ? n.get("y").asText() : null;
