@@ -1011,39 +1011,8 @@ public final class JsonLogFields {
      * no JSON object (mined as it is).
      */
     static String mined(String line) {
-        if (!braced(line)) {
-            return null; // no JSON object: neither a message nor fields (both ask for the braces first)
-        }
         String m = message(line);
         return m != null ? m : fields(line);
-    }
-
-    /** {@link #mined} as it was before {@link #braced} (the reference; for tests). */
-    static String minedReference(String line) {
-        String m = message(line);
-        return m != null ? m : fields(line);
-    }
-
-    /**
-     * Whether {@code line} without its leading and trailing white space ({@link Character#isWhitespace}, as
-     * {@code String.strip} and {@link #message} trim) starts with <code>{</code> and ends with <code>}</code>, two
-     * chars at least: what {@link #message} and {@link #fields} ask first, each answering null where it is false.
-     * Most log lines' first char already says no.
-     */
-    static boolean braced(String line) {
-        int n = line.length();
-        int i = 0;
-        while (i < n && Character.isWhitespace(line.charAt(i))) {
-            i++;
-        }
-        if (i == n || line.charAt(i) != '{') {
-            return false;
-        }
-        int e = n;
-        while (e > i && Character.isWhitespace(line.charAt(e - 1))) {
-            e--;
-        }
-        return e - i >= 2 && line.charAt(e - 1) == '}';
     }
 
     /**
