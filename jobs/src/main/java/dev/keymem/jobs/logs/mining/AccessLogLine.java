@@ -189,8 +189,26 @@ final class AccessLogLine {
      * ({@link #requestFieldsReference}, compared in a test).
      */
     static String requestFields(String line) {
+        return requestFields(line, line.indexOf('"'));
+    }
+
+    /**
+     * {@link #masked} of a line whose first double quote is at {@code firstQuote} ({@code line.indexOf('"')}; -1:
+     * none): null at once where it holds none, since every access line holds one (its quoted request line, which
+     * {@link #LINE} requires). For {@link TemplateMiner#accept}, which looks for the quote once for this and
+     * {@link #requestFields(String, int)}: most log lines hold no quote and are then scanned for neither shape.
+     */
+    static String masked(String line, int firstQuote) {
+        return firstQuote < 0 ? null : masked(line);
+    }
+
+    /**
+     * {@link #requestFields(String)} of a line whose first double quote is at {@code firstQuote} ({@code
+     * line.indexOf('"')}; -1: none, and then null, since every match opens with a quote): the scan starts there.
+     */
+    static String requestFields(String line, int firstQuote) {
         int n = line.length();
-        for (int q = line.indexOf('"'); q >= 0 && q + 1 < n; q = line.indexOf('"', q + 1)) {
+        for (int q = firstQuote; q >= 0 && q + 1 < n; q = line.indexOf('"', q + 1)) {
             int m = q + 1;
             while (m < n && m - q - 1 < 20 && line.charAt(m) >= 'A' && line.charAt(m) <= 'Z') {
                 m++;

@@ -177,9 +177,11 @@ public final class TemplateMiner implements Serializable {
         }
         // an access log line is masked by its fields (AccessLogLine), without its client, user and time fields,
         // bare or not, headers stripped or not (a whole access line is its own message)
-        String access = mined == null ? AccessLogLine.masked(line) : null;
+        // (both shapes hold a double quote: a line without one, most lines, is scanned for neither)
+        int quote = mined == null ? line.indexOf('"') : -1;
+        String access = mined == null ? AccessLogLine.masked(line, quote) : null;
         // a line of another layout with a request line and fields after it: those fields one value
-        String request = mined == null && access == null ? AccessLogLine.requestFields(line) : null;
+        String request = mined == null && access == null ? AccessLogLine.requestFields(line, quote) : null;
         // a JSON line's mined text and a bare message have no header to cut; any other line's masked form loses its
         // header (headers on)
         // an indented field line of a record dump: its key (MessageValues); other words that are values by their
