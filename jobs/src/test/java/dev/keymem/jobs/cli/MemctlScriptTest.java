@@ -52,7 +52,17 @@ class MemctlScriptTest {
                 done
                 printf '%s\\n' "$@" > "$STUB_ARGS"
                 printf '%s\\n' "${GLIBC_TUNABLES-unset}" > "$STUB_ARGS.glibc"
-                echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2
+                # a JVM's notices: the incubator module's where it is in the boot layer, the compiler directives'
+                # count where a file of them is given
+                prev=""
+                for a in "$@"; do
+                  if [ "$prev $a" = "--add-modules jdk.incubator.vector" ]; then
+                    echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2
+                  fi
+                  case "$a" in -XX:CompilerDirectivesFile=*) echo "2 compiler directives added" >&2 ;; esac
+                  prev="$a"
+                done
+                if [ -n "${STUB_STDERR:-}" ]; then echo "$STUB_STDERR" >&2; fi
                 echo "stub stdout"
                 echo "memctl cell: a real error line" >&2
                 exit "${STUB_EXIT:-0}"
@@ -227,7 +237,8 @@ class MemctlScriptTest {
             env.put(off[0], off[1]);
             assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
             List<String> args = javaArgs();
-            assertTrue(args.contains("--add-modules"), off[0] + ": " + args);
+            // C1 alone (all but MEMCTL_JIT=full): no module, as on any Java
+            assertEquals(off[0].equals("MEMCTL_JIT"), args.contains("--add-modules"), off[0] + ": " + args);
             assertFalse(args.stream().anyMatch(x -> x.startsWith("-XX:AOTCache")), off[0] + ": " + args);
             env.remove(off[0]);
         }
@@ -400,11 +411,79 @@ class MemctlScriptTest {
         for (String v : List.of("17.0.15", "24")) {
             javaVersion(v);
             Files.writeString(root.resolve("jobs/target/memctl-java" + v + ".aot"), "cache");
-            assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+            assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x", "--kafka", "k:9092").code);
             List<String> args = javaArgs();
             assertEquals(List.of("--add-modules", "jdk.incubator.vector"), args.subList(0, 2), v + ": " + args);
             assertEquals(v.equals("24"), args.contains("--sun-misc-unsafe-memory-access=allow"), v + ": " + args);
             assertFalse(args.stream().anyMatch(a -> a.contains("AOT")), v + ": " + args);
+            assertEquals(0, run(root.resolve("memctl"), "0", "logs", "--input", "x").code);
+            args = javaArgs();
+            assertFalse(args.contains("--add-modules"), v + ": " + args);
+            assertEquals(v.equals("24"), args.contains("--sun-misc-unsafe-memory-access=allow"), v + ": " + args);
+            assertFalse(args.stream().anyMatch(a -> a.contains("AOT")), v + ": " + args);
+        }
+    }
+
+    @Test
+    void fileRunsWithC1AloneGoWithoutTheVectorModuleAndTheirStderrUnfiltered() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        Files.createDirectories(root.resolve("jobs/jit"));
+        Path directives = Files.writeString(root.resolve("jobs/jit/c2-vector-api.json"), "[]");
+        Path small = Files.writeString(root.resolve("small.log"), "a line\n".repeat(10));
+        // a line the launcher's filter would drop: it reaches stderr only where there is no filter
+        String probe = "3 compiler directives added";
+        env.put("STUB_STDERR", probe);
+        String both = probe + "\nmemctl cell: a real error line\n";
+        for (List<String> a : List.of(List.of("logs", "--input", small.toString()),
+                List.of("logs", "--input=" + small), List.of("context", "--input", small.toString(), "--output", "o"))) {
+            Result r = run(root.resolve("memctl"), "4", a.toArray(new String[0]));
+            assertEquals(4, r.code, a + ": the exit code passes through");
+            assertEquals("stub stdout\n", r.out, a.toString());
+            assertEquals(both, r.err, a + ": stderr as the JVM wrote it");
+            List<String> args = javaArgs();
+            assertFalse(args.contains("--add-modules"), a + ": " + args);
+            assertTrue(args.contains("-XX:TieredStopAtLevel=1"), a + ": " + args);
+            assertEquals(a, args.subList(args.size() - a.size(), args.size()), a + ": " + args);
+        }
+        // runs that may use the Vector API keep the module, and the JVM's notices (and the probe) are dropped:
+        // over Kafka, the demo, the other commands, MEMCTL_JIT=full, a log file past the C2 line limit
+        List<List<String>> keep = List.of(List.of("logs", "--input", small.toString(), "--kafka", "k:9092"),
+                List.of("demo", "--input", small.toString()), List.of("cell"));
+        for (List<String> a : keep) {
+            Result r = run(root.resolve("memctl"), "0", a.toArray(new String[0]));
+            assertEquals("memctl cell: a real error line\n", r.err, a.toString());
+            assertEquals(List.of("--add-modules", "jdk.incubator.vector"), javaArgs().subList(0, 2), a.toString());
+        }
+        env.put("MEMCTL_JIT", "full");
+        Result full = run(root.resolve("memctl"), "0", "context", "--input", small.toString());
+        assertEquals("memctl cell: a real error line\n", full.err);
+        assertEquals(List.of("--add-modules", "jdk.incubator.vector"), javaArgs().subList(0, 2));
+        env.remove("MEMCTL_JIT");
+        env.put("MEMCTL_LOG_C2_LINES", "5");
+        Result c2 = run(root.resolve("memctl"), "0", "logs", "--input", small.toString());
+        assertEquals("memctl cell: a real error line\n", c2.err, "the directives' count and the probe dropped");
+        assertTrue(javaArgs().contains("-XX:CompilerDirectivesFile=" + directives), javaArgs().toString());
+        assertEquals(List.of("--add-modules", "jdk.incubator.vector"), javaArgs().subList(0, 2));
+        env.remove("MEMCTL_LOG_C2_LINES");
+        // standard input: C1 alone, so no module either
+        assertEquals(0, run(root.resolve("memctl"), "0", "logs").code);
+        assertFalse(javaArgs().contains("--add-modules"), javaArgs().toString());
+    }
+
+    @Test
+    void findsItsRootAsAPhysicalPathThroughDotsAndLinkedFolders() throws Exception {
+        Files.createFile(root.resolve("jobs/target/memctl.jar"));
+        String jar = root.toRealPath().resolve("jobs/target/memctl.jar").toString();
+        Path sub = Files.createDirectories(root.resolve("sub/deeper"));
+        Path linked = Files.createSymbolicLink(root.resolve("sub/linked-root"), root);
+        Path outside = Files.createSymbolicLink(root.resolve("sub/deeper/up"), Path.of("../.."));
+        for (Path script : List.of(root.resolve("memctl"), root.resolve("sub/deeper/../../memctl"),
+                root.resolve("sub/./../memctl"), linked.resolve("memctl"), outside.resolve("memctl"),
+                sub.resolve("up/sub/linked-root/memctl"), Path.of("..", "memctl"), Path.of("../sub/linked-root/memctl"),
+                Path.of("../sub/deeper/up/./memctl"))) {
+            assertEquals(0, run(script, "0", "x").code, script.toString());
+            List<String> args = javaArgs();
+            assertEquals(jar, args.get(args.indexOf("-cp") + 1), script.toString());
         }
     }
 
