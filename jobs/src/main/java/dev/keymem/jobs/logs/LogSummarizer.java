@@ -960,13 +960,19 @@ public final class LogSummarizer {
     private static long upperBytes(String source, List<TemplateEntry> listed, LogSummarySettings.Memory memory) {
         long b = HEAD_NAMES + TAIL_NAMES + 2 + upper(source) + upper(memory.configName()) + 10L * MAX_NUMBER;
         for (TemplateEntry t : listed) {
-            b += 1 + ENTRY_NAMES + upper(t.template) + 7L * MAX_NUMBER;
-            if (!t.params.isEmpty()) {
-                b += 6L * t.params.length() + 6L * MAX_PARAMS; // commas and quotes in place of the separators
-            }
-            if (t.text != null) {
-                b += TEXT_NAMES + TIMESTAMP_NAME + upper(t.flag) + upper(t.text) + MAX_NUMBER + 64;
-            }
+            b += upperEntryBytes(t);
+        }
+        return b;
+    }
+
+    /** At least the UTF-8 bytes of {@code t}'s entry with the comma before it, as {@link #upperBytes} counts it. */
+    static long upperEntryBytes(TemplateEntry t) {
+        long b = 1 + ENTRY_NAMES + upper(t.template) + 7L * MAX_NUMBER;
+        if (!t.params.isEmpty()) {
+            b += 6L * t.params.length() + 6L * MAX_PARAMS; // commas and quotes in place of the separators
+        }
+        if (t.text != null) {
+            b += TEXT_NAMES + TIMESTAMP_NAME + upper(t.flag) + upper(t.text) + MAX_NUMBER + 64;
         }
         return b;
     }
