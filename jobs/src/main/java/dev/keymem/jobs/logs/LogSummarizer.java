@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keymem.jobs.kafka.OutputBounds;
+import dev.keymem.jobs.logs.mining.FollowedIds;
 import dev.keymem.jobs.logs.mining.LineTokens;
 import dev.keymem.jobs.logs.mining.LineVariant;
 import dev.keymem.jobs.logs.mining.MinerState;
@@ -102,13 +103,13 @@ public final class LogSummarizer {
     boolean referenceVariantKeys;
     /**
      * Whether every summary walks the source's whole ledger (the reference of the summary over the templates
-     * changed since the last one, {@link PeriodIds}; tests).
+     * changed since the last one, {@link FollowedIds}; tests).
      */
     boolean walkLedger;
     /** Summaries that walked the ledger (tests). */
     long ledgerWalks;
     /**
-     * The most ids a period follows ({@link PeriodIds}, the miner's removal record): past it the next summary walks
+     * The most ids a period follows ({@link FollowedIds}, the miner's removal record): past it the next summary walks
      * the ledger, which then costs about as much (the ledger holds about max-templates entries and every one
      * counted or removed this period); bounds those heap arrays by the source's own size, not its history.
      */
@@ -494,7 +495,7 @@ public final class LogSummarizer {
 
     /** Counts the line in its template's entry and decides whether it is the line to show verbatim. */
     private void tally(TemplateLedger ledger, TemplateMiner.Match match, Masked facts, LogLine line, long position,
-                       float innovation, PeriodIds periodIds) throws Exception {
+                       float innovation, FollowedIds periodIds) throws Exception {
         TemplateEntry t = ledger.get(match.id());
         if (t == null) {
             t = new TemplateEntry(match.id(), match.template());
@@ -630,10 +631,10 @@ public final class LogSummarizer {
         TemplateLedger ledger = stores.ledger();
         MinerState ms = stores.miner();
         Map<Integer, Double> significance = significance(m, stores.pending());
-        PeriodIds periodIds = m.periodIds;
+        FollowedIds periodIds = m.periodIds;
         // the templates removed since the last summary, where this source's objects followed it since (else null);
-        // a period that counted more than maxFollowed templates has dropped its ids (tag DROPPED)
-        int[] removed = walkLedger || periodIds == null || periodIds.tag != m.summaries ? null
+        // a period that counted more than maxFollowed templates has dropped its ids
+        int[] removed = walkLedger || periodIds == null || !periodIds.holds(m.summaries) ? null
                 : ms.removedSince(m.summaries);
         int[] live = null;
         List<TemplateEntry> period;
@@ -641,9 +642,10 @@ public final class LogSummarizer {
             // every entry held at the last summary was of a held template (that summary removed the others) and every
             // entry made since is of a template the miner held then: the entries of removed templates are those of
             // `removed`, and the entries counted this period are those of periodIds (each id once: added at count 0)
-            period = new ArrayList<>(periodIds.size);
-            for (int i = 0; i < periodIds.size; i++) {
-                TemplateEntry t = ledger.get(periodIds.ids[i]);
+            int n = periodIds.size();
+            period = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                TemplateEntry t = ledger.get(periodIds.get(i));
                 // defensive: every id here went in at count 0 -> 1 and nothing resets a count before the summary,
                 // so t is never null nor at count 0 (mutant "t != null" alone survives as an equivalent form)
                 if (t != null && t.count > 0) {
@@ -712,61 +714,19 @@ public final class LogSummarizer {
     }
 
     /**
-     * Starts following the source's changes for its next summary: the templates counted ({@link PeriodIds}) and
+     * Starts following the source's changes for its next summary: the templates counted ({@link FollowedIds}) and
      * those the miner removes ({@link MinerState#recordRemovals}), both tagged with the summaries so far. Objects
      * that did not see every line since (a restored, copied or re-read memory or miner state) have no record or an
      * older tag, and that summary walks the ledger. Both hold at most {@code max} ids (past it they are dropped,
      * and that summary walks) and shrink back after a period that used under a quarter of a long array.
      */
     private static void follow(SourceMemory m, MinerState ms, int max) {
-        PeriodIds p = m.periodIds;
+        FollowedIds p = m.periodIds;
         if (p == null) {
-            p = m.periodIds = new PeriodIds();
+            p = m.periodIds = new FollowedIds();
         }
         p.restart(m.summaries, max);
         ms.recordRemovals(m.summaries, max);
-    }
-
-    /**
-     * The ids of the templates a source's lines counted since its last summary, in the order their first line came
-     * (each once: added where the entry's count was 0), tagged with the summaries before them; heap only (a
-     * transient field of {@link SourceMemory}), at most one per ledger entry and at most {@link #max}: past it
-     * the ids are dropped, the tag set to {@link #DROPPED} (no summary count) and that summary walks.
-     */
-    static final class PeriodIds {
-        /** The tag of a period that counted more than {@link #max} templates. */
-        static final long DROPPED = -1;
-        static final int FIRST_LENGTH = 16;
-        long tag;
-        int[] ids = new int[FIRST_LENGTH];
-        int size;
-        int max = Integer.MAX_VALUE;
-
-        /** Starts a period tagged {@code tag}; a long array the last period used under a quarter of is renewed. */
-        void restart(long tag, int max) {
-            if (ids.length > 4 * FIRST_LENGTH && size < ids.length / 4 || ids.length > Math.max(max, FIRST_LENGTH)) {
-                ids = new int[FIRST_LENGTH];
-            }
-            this.tag = tag;
-            this.max = max;
-            size = 0;
-        }
-
-        void add(int id) {
-            if (size == ids.length) {
-                if (size >= max || tag == DROPPED) {
-                    // too many to follow: the summary walks; the ids go round a short array until then
-                    tag = DROPPED;
-                    if (ids.length > FIRST_LENGTH) {
-                        ids = new int[FIRST_LENGTH];
-                    }
-                    size = 0;
-                } else {
-                    ids = Arrays.copyOf(ids, Math.min(size * 2, max));
-                }
-            }
-            ids[size++] = id;
-        }
     }
 
     /** A summary's order of its templates: by first offset, then id (made once, not per summary). */
@@ -1000,13 +960,19 @@ public final class LogSummarizer {
     private static long upperBytes(String source, List<TemplateEntry> listed, LogSummarySettings.Memory memory) {
         long b = HEAD_NAMES + TAIL_NAMES + 2 + upper(source) + upper(memory.configName()) + 10L * MAX_NUMBER;
         for (TemplateEntry t : listed) {
-            b += 1 + ENTRY_NAMES + upper(t.template) + 7L * MAX_NUMBER;
-            if (!t.params.isEmpty()) {
-                b += 6L * t.params.length() + 6L * MAX_PARAMS; // commas and quotes in place of the separators
-            }
-            if (t.text != null) {
-                b += TEXT_NAMES + TIMESTAMP_NAME + upper(t.flag) + upper(t.text) + MAX_NUMBER + 64;
-            }
+            b += upperEntryBytes(t);
+        }
+        return b;
+    }
+
+    /** At least the UTF-8 bytes of {@code t}'s entry with the comma before it, as {@link #upperBytes} counts it. */
+    static long upperEntryBytes(TemplateEntry t) {
+        long b = 1 + ENTRY_NAMES + upper(t.template) + 7L * MAX_NUMBER;
+        if (!t.params.isEmpty()) {
+            b += 6L * t.params.length() + 6L * MAX_PARAMS; // commas and quotes in place of the separators
+        }
+        if (t.text != null) {
+            b += TEXT_NAMES + TIMESTAMP_NAME + upper(t.flag) + upper(t.text) + MAX_NUMBER + 64;
         }
         return b;
     }

@@ -1,5 +1,6 @@
 package dev.keymem.jobs.logs;
 
+import dev.keymem.jobs.logs.mining.FollowedIds;
 import dev.keymem.models.bmojo.BmojoState;
 import dev.keymem.models.retention.RetentionState;
 import dev.keymem.operators.NoveltyMemory;
@@ -37,9 +38,9 @@ public class SourceMemory {
     public boolean timerSet;
     /**
      * The templates counted since the last summary, where this object saw every line since (heap only: a restored
-     * or re-read memory has none, and its next summary walks the ledger).
+     * or re-read memory has none, and its next summary walks the ledger; past its bound a period drops its ids).
      */
-    transient LogSummarizer.PeriodIds periodIds;
+    transient FollowedIds periodIds;
 
     /** For serializers. */
     public SourceMemory() {

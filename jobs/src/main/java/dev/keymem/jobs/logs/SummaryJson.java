@@ -158,11 +158,12 @@ final class SummaryJson {
 
     /**
      * {@code LogSummarizer.record(..., maxBytes)} in one pass, or null where it does more than dropping templates:
-     * the whole summary is written once, counting its UTF-8 bytes and each template entry's end (in chars and in
-     * bytes), and where it is over {@code maxBytes} it is cut back to the entries that {@link OutputBounds#keptEntries}
-     * keeps and its tail written again with {@code "templates_cut"} (the reference sizes every entry, then writes the
-     * kept ones). Null where a string holds an unpaired surrogate or the bound cuts more than templates (the caller's
-     * reference path decides those).
+     * the summary is written once, counting its UTF-8 bytes and each template entry's end (in chars and in bytes),
+     * up to the first entry that ends past {@code maxBytes} (those from it on are measured, not written: no bound
+     * keeps them), and where it is over {@code maxBytes} it is cut back to the entries that
+     * {@link OutputBounds#keptEntries} keeps and its tail written again with {@code "templates_cut"} (the reference
+     * sizes every entry, then writes the kept ones). Null where a string holds an unpaired surrogate or the bound
+     * cuts more than templates (the caller's reference path decides those).
      */
     static String bounded(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> listed,
                           Map<Integer, Double> significance, LogSummarySettings.Memory memory,
@@ -178,6 +179,19 @@ final class SummaryJson {
     static String bounded(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> listed,
                           Map<Integer, Double> significance, LogSummarySettings.Memory memory,
                           LogSummarizer.Counts c, int maxBytes, long[] bytes) {
+        return bounded(m, templatesKnown, source, last, listed, significance, memory, c, maxBytes, bytes, true);
+    }
+
+    /**
+     * {@link #bounded(SourceMemory, int, String, boolean, List, Map, LogSummarySettings.Memory, LogSummarizer.Counts,
+     * int, long[])}; {@code measurePast}: the entries that end past {@code maxBytes} (the bound drops them and all
+     * after them) are measured ({@link #entryBytes}), not written, and the text written stays within
+     * about {@code maxBytes}; else (the reference, the form before session 28) every entry is written, then the
+     * text cut back.
+     */
+    static String bounded(SourceMemory m, int templatesKnown, String source, boolean last, List<TemplateEntry> listed,
+                          Map<Integer, Double> significance, LogSummarySettings.Memory memory,
+                          LogSummarizer.Counts c, int maxBytes, long[] bytes, boolean measurePast) {
         int n = listed.size();
         long chars = 512;
         for (TemplateEntry t : listed) {
@@ -192,19 +206,39 @@ final class SummaryJson {
         long[] ends = new long[n];
         int[] charEnds = new int[n];
         long[] extraEnds = new long[n];
+        int written = n;
         for (int i = 0; i < n; i++) {
-            w.entry(listed.get(i), i, significance);
+            TemplateEntry t = listed.get(i);
+            long at = w.len + w.extra;
+            if (measurePast && at + LogSummarizer.upperEntryBytes(t) > maxBytes) {
+                // an entry that may end past the limit is measured first: one that does is kept by no bound (the
+                // summary with it is over the limit by its own bytes), nor is any after it: those are measured
+                // (their sizes decide how many the bound keeps), not written
+                long end = at - openBytes + w.entryBytes(t, i, significance);
+                if (openBytes + end > maxBytes) {
+                    written = i;
+                    ends[i] = end;
+                    for (int j = i + 1; j < n; j++) {
+                        end += w.entryBytes(listed.get(j), j, significance);
+                        ends[j] = end;
+                    }
+                    break;
+                }
+            }
+            w.entry(t, i, significance);
             charEnds[i] = w.len;
             extraEnds[i] = w.extra;
             ends[i] = w.len + w.extra - openBytes;
         }
         w.tail(c, n, n);
-        if (w.unpaired) {
+        if (w.unpaired || w.sizer != null && w.sizer.unpaired) {
             return null;
         }
-        int kept = OutputBounds.keptEntries(w.len + w.extra, TEMPLATES_NAME, ends, n, maxBytes);
-        if (kept < 0) {
-            return null;
+        // the entries measured, not written: their bytes added to the text's
+        long unwritten = written == n ? 0 : ends[n - 1] - (written == 0 ? 1 : ends[written - 1]);
+        int kept = OutputBounds.keptEntries(w.len + w.extra + unwritten, TEMPLATES_NAME, ends, n, maxBytes);
+        if (kept < 0 || kept > written) {
+            return null; // (kept > written: not so, each entry not written ends past the limit)
         }
         if (kept < n) {
             w.len = kept == 0 ? open + 1 : charEnds[kept - 1];
@@ -281,6 +315,156 @@ final class SummaryJson {
             }
         }
         ascii('}');
+    }
+
+    /**
+     * The UTF-8 bytes {@link #entry}{@code (t, i, significance)} writes, measured without writing them: the names as
+     * written, numbers by their digits, strings by {@link #stringBytes}. Its reference is {@link LogSummarizer.Sizer}
+     * (plus the comma before all entries but the first); {@code SummaryJsonTest} compares them.
+     */
+    long entryBytes(TemplateEntry t, int i, Map<Integer, Double> significance) {
+        long b = (i == 0 ? ID_FIRST.length : ID_NEXT.length) + LogSummarizer.digits(t.id)
+                + TEMPLATE.length + stringBytes(t.template)
+                + COUNT.length + LogSummarizer.digits(t.count)
+                + FIRST_OFFSET.length + LogSummarizer.digits(t.firstOffset)
+                + LAST_OFFSET.length + LogSummarizer.digits(t.lastOffset)
+                + PARAMS.length + PARAMS_DISTINCT.length + LogSummarizer.digits(t.paramsDistinct)
+                + INNOVATION.length + numberBytes(LogSummarizer.round(t.innovation))
+                + SIGNIFICANCE.length + numberBytes(LogSummarizer.round(LogSummarizer.significance(t, significance)))
+                + 1; // '}'
+        String p = t.params;
+        if (!p.isEmpty()) {
+            // as entry writes the packed list: each element's text after its '+', a comma between elements
+            int from = 0;
+            int n = p.length();
+            byte[] pb = latin1Bytes(p);
+            while (true) {
+                int to = p.indexOf(TemplateEntry.SEP, from);
+                if (to < 0) {
+                    to = n;
+                }
+                b += (from > 0 ? 1 : 0) + stringBytes(p, pb, from + 1, to);
+                if (to == n) {
+                    break;
+                }
+                from = to + 1;
+            }
+        }
+        if (t.text != null) {
+            b += FLAG.length + stringBytes(t.flag) + TEXT.length + stringBytes(t.text)
+                    + OFFSET.length + LogSummarizer.digits(t.textOffset);
+            if (t.textTimestamp >= 0) {
+                b += TIMESTAMP.length + Instant.ofEpochMilli(t.textTimestamp).toString().length() + 2; // ASCII
+            }
+        }
+        return b;
+    }
+
+    /** The bytes {@link #number(double)} writes. */
+    private static int numberBytes(double v) {
+        String s = rounded(v);
+        if (s != null) {
+            return s.length();
+        }
+        s = Double.toString(v);
+        return Double.isFinite(v) ? s.length() : s.length() + 2; // not finite: a string of ASCII letters
+    }
+
+    /** The char sizer of the strings {@link #latin1StringBytes} declines (null until one is); its unpaired flag. */
+    private LogSummarizer.Sizer sizer;
+
+    /** The UTF-8 bytes of {@code s} as {@link #string(String)} writes it. */
+    private long stringBytes(String s) {
+        if (s == null) {
+            return 4;
+        }
+        return stringBytes(s, latin1Bytes(s), 0, s.length());
+    }
+
+    /**
+     * The UTF-8 bytes of chars {@code [from, to)} of {@code s} written as a JSON string, quotes included, where
+     * {@code bytes} is null or {@link #latin1Bytes}{@code (s)}: counted over the bytes eight a step
+     * ({@link #latin1StringBytes}), else (a char from U+0100 on) char by char ({@link LogSummarizer.Sizer}, which
+     * notes an unpaired surrogate: the bound then decides as {@link #entry}'s writing would have it).
+     */
+    private long stringBytes(String s, byte[] bytes, int from, int to) {
+        if (bytes != null) {
+            long b = latin1StringBytes(s, bytes, from, to);
+            if (b >= 0) {
+                return b;
+            }
+        }
+        if (sizer == null) {
+            sizer = new LogSummarizer.Sizer();
+        }
+        return sizer.string(s, from, to);
+    }
+
+    /** {@code 0x7F} in every byte: a word's bytes without their high bits. */
+    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
+    /** Added to a byte's low 7 bits, {@code 0x60} carries into its high bit from {@code 0x20} on. */
+    private static final long CONTROLS = 0x6060606060606060L;
+
+    /**
+     * The UTF-8 bytes of chars {@code [from, to)} of {@code s} written as a JSON string (quotes included; each char
+     * below U+0100, so one byte of {@code bytes}, {@link #latin1Bytes}{@code (s)}), or -1 where a {@code '?'} byte
+     * stands for a char from U+0100 on: each char one byte, and one more for a quote, a backslash or a char from
+     * U+0080 on (two UTF-8 bytes), one more for {@code \\b \\t \\n \\f \\r}, five more for the other controls
+     * ({@code \\u00XX}). Eight bytes a step: exact flags per byte (no borrow or carry crosses a byte: each test adds
+     * at most {@code 0x7F + 0x7F} to a byte's low 7 bits) summed by a multiply; the controls and {@code '?'}s, rare,
+     * one by one. Its reference is {@link LogSummarizer.Sizer#string(String, int, int)}.
+     */
+    static long latin1StringBytes(String s, byte[] bytes, int from, int to) {
+        final long quotes = ONES * '"';
+        final long backslashes = ONES * '\\';
+        final long marks = ONES * '?';
+        byte[] b = bytes;
+        long size = 2 + (to - from);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            long x = w ^ quotes;
+            long y = w ^ backslashes;
+            // a quote, a backslash, a byte from 0x80 on: one byte more each
+            long more = (~((x & LOWS) + LOWS | x) | ~((y & LOWS) + LOWS | y) | w) & HIGHS;
+            size += ((more >>> 7) * ONES) >>> 56;
+            long z = w ^ marks;
+            long odd = (~((w & LOWS) + CONTROLS | w) | ~((z & LOWS) + LOWS | z)) & HIGHS; // controls and '?'s
+            while (odd != 0) {
+                int k = i + (int) ((((odd & -odd) >>> 7) * LANES) >>> 56);
+                int ch = b[k];
+                if (ch == '?') {
+                    if (s.charAt(k) != '?') {
+                        return -1;
+                    }
+                } else {
+                    size += CONTROL_MORE[ch];
+                }
+                odd &= odd - 1;
+            }
+        }
+        for (; i < to; i++) {
+            int ch = b[i] & 0xff;
+            if (ch >= 0x80) {
+                size++;
+            } else if (ch == '?') {
+                if (s.charAt(i) != '?') {
+                    return -1;
+                }
+            } else {
+                size += CONTROL_MORE[ch];
+            }
+        }
+        return size;
+    }
+
+    /** Per ASCII char, the bytes it takes in a JSON string beyond one: {@code \\X} 1, {@code \\u00XX} 5. */
+    private static final byte[] CONTROL_MORE = new byte[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            CONTROL_MORE[c] = (byte) (ESCAPE[c] == 0 ? 0 : ESCAPE[c] == 'u' ? 5 : 1);
+        }
     }
 
     /** The list's end and the fields after it; {@code "templates_cut"} where {@code kept < listed}. */
@@ -429,7 +613,7 @@ final class SummaryJson {
      * {@code '?'}): then byte {@code i} stands for char {@code i}, which is that byte's char unless the byte is a
      * {@code '?'} made for a char from U+0100 on.
      */
-    private static byte[] latin1Bytes(String s) {
+    static byte[] latin1Bytes(String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         return b.length == s.length() ? b : null;
     }
@@ -653,6 +837,16 @@ final class SummaryJson {
         }
         boolean done = twoPass ? w.latin1StringTwoPass(s, b, from, to) : w.latin1String(s, b, from, to);
         return done ? w.text() + "|" + w.extra : null;
+    }
+
+    /**
+     * For tests: {@link #entryBytes}{@code (t, i, significance)}, or -1 where a string of the entry holds an unpaired
+     * surrogate (its size is then not the bound's concern: the bounded form answers null).
+     */
+    static long entryBytesForTest(TemplateEntry t, int i, Map<Integer, Double> significance) {
+        SummaryJson w = new SummaryJson(64);
+        long b = w.entryBytes(t, i, significance);
+        return w.sizer != null && w.sizer.unpaired ? -1 : b;
     }
 
     /** Scratch for {@link #latin1StringTwoPass}: where a string's bytes to escape are. */

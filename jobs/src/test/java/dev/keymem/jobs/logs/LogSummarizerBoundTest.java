@@ -259,6 +259,45 @@ class LogSummarizerBoundTest {
         }
     }
 
+    /**
+     * The one-pass writer with the entries past the limit measured, not written (the job's form), against the same
+     * writer writing every entry and cutting back (its reference, the form before session 28): the same text and
+     * the same bytes counted, or both null, at limits that cut the list anywhere.
+     */
+    @Test
+    void entriesPastTheLimitMeasuredAreTheWrittenOnesText() throws Exception {
+        SplittableRandom r = new SplittableRandom(53);
+        int cut = 0;
+        int nulls = 0;
+        for (int round = 0; round < 400; round++) {
+            boolean unpaired = round % 7 == 6;
+            Summary s = summary(r, r.nextInt(5) == 0 ? r.nextInt(4) : r.nextInt(60), 1 + r.nextInt(80), unpaired);
+            String whole = s.whole();
+            int b = bytes(whole);
+            int[] limits = {b, b - 1, b / 2, b / 3, b / 10, 1 + r.nextInt(b + 1), b - r.nextInt(Math.min(b, 500) + 1),
+                200 + r.nextInt(400)};
+            LogSummarizer.Counts c = new LogSummarizer.Counts(s.period(), s.listed());
+            for (int max : limits) {
+                max = Math.max(1, max);
+                long[] fastBytes = {-7};
+                long[] refBytes = {-7};
+                String fast = SummaryJson.bounded(s.m(), s.known(), s.source(), s.last(), s.listed(), s.significance(),
+                        s.memory(), c, max, fastBytes, true);
+                String ref = SummaryJson.bounded(s.m(), s.known(), s.source(), s.last(), s.listed(), s.significance(),
+                        s.memory(), c, max, refBytes, false);
+                assertEquals(ref, fast, "round " + round + " max " + max);
+                assertEquals(refBytes[0], fastBytes[0], "round " + round + " max " + max + ": bytes");
+                if (ref == null) {
+                    nulls++;
+                } else if (ref.contains("\"templates_cut\"")) {
+                    cut++;
+                    assertEquals(reference(whole, max), fast, "round " + round + " max " + max + ": the bound's");
+                }
+            }
+        }
+        assertTrue(cut > 1500 && nulls > 100, cut + " cut, " + nulls + " null");
+    }
+
     @Test
     void sizerMeasuresWhatJacksonWrites() throws Exception {
         SplittableRandom r = new SplittableRandom(43);

@@ -4,19 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keymem.jobs.logs.mining.MinerSettings;
-import dev.keymem.jobs.logs.mining.MinerState;
+import dev.keymem.jobs.logs.mining.MinerStateProbe;
 import dev.keymem.jobs.text.TextFrontEnd;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The heap arrays a summary follows its period with ({@link LogSummarizer.PeriodIds}, the miner's removal record)
- * stay within {@link LogSummarizer#maxFollowed} however many templates one period counts or removes, shrink back
- * after a period that used little of them, and the summaries still equal the walk over the whole ledger (the
- * reference, {@code walkLedger}); a new source's WriteBack ledger never asks its store for an entry.
+ * The heap arrays a summary follows its period with ({@link dev.keymem.jobs.logs.mining.FollowedIds}: the period's
+ * ids, the miner's removal record) stay within {@link LogSummarizer#maxFollowed} however many templates one period
+ * counts or removes, shrink back after a period that used little of them, and the summaries still equal the walk
+ * over the whole ledger (the reference, {@code walkLedger}); a new source's WriteBack ledger never asks its store
+ * for an entry.
  */
 class LogSummarizerFollowBoundTest {
     /** A word of letters only for {@code k} (digits would be masked, and the lines merge into one template). */
@@ -61,16 +61,6 @@ class LogSummarizerFollowBoundTest {
         public List<TemplateEntry> all() {
             return in.all();
         }
-    }
-
-    private static int recordLength(MinerState ms) throws Exception {
-        Field c = MinerState.class.getDeclaredField("clusters");
-        c.setAccessible(true);
-        Object clusters = c.get(ms);
-        Field f = clusters.getClass().getDeclaredField("removed");
-        f.setAccessible(true);
-        int[] removed = (int[]) f.get(clusters);
-        return removed == null ? 0 : removed.length;
     }
 
     private static String entries(TemplateLedger l) throws Exception {
@@ -136,8 +126,8 @@ class LogSummarizerFollowBoundTest {
                 walks++;
             }
             assertEquals(walks, fast.ledgerWalks, "walks after period " + p);
-            int ids = fm.periodIds.ids.length;
-            int rec = recordLength(fs.miner());
+            int ids = fm.periodIds.capacity();
+            int rec = MinerStateProbe.removalRecordLength(fs.miner());
             assertTrue(ids <= max && rec <= max, "period " + p + ": ids " + ids + " record " + rec + " max " + max);
             if (periods[p] >= 0 && periods[p] < 4) { // a quiet period: a long array of the period before (104 after 2 and 10) shrank
                 assertTrue(ids <= 64 && rec <= 64, "period " + p + ": ids " + ids + " record " + rec);

@@ -17,12 +17,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * A summary over the templates changed since the last one ({@link LogSummarizer.PeriodIds} and the miner's record of
- * removed templates) against the reference, a walk over the whole ledger ({@code walkLedger}): generated lines of
- * several sources with few templates held (evictions and merges every period), every summary text equal, the
- * ledgers equal entry by entry, while the fast side's sources are restored now and then (its period, miner state
- * and ledger copied apart or together, as a restore or the hot-state cache's re-read gives them) and summarized
- * by timers between the every-lines summaries.
+ * A summary over the templates changed since the last one ({@link dev.keymem.jobs.logs.mining.FollowedIds}: the
+ * period's ids and the miner's record of removed templates) against the reference, a walk over the whole ledger
+ * ({@code walkLedger}): generated lines of several sources with few templates held (evictions and merges every
+ * period), every summary text equal, the ledgers equal entry by entry, while the fast side's sources are restored
+ * now and then (its period, miner state and ledger copied apart or together, as a restore or the hot-state cache's
+ * re-read gives them) and summarized by timers between the every-lines summaries.
  */
 class LogSummarizerPeriodTest {
     private static final String[] FIRST = {"conn", "job", "task", "worker", "GET", "cache", "disk"};

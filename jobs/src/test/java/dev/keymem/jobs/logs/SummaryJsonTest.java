@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class SummaryJsonTest {
     /** Bounded summaries the one-pass form answered (not left to the reference path). */
     private static int answered;
+    /** Entries measured against the reference sizer. */
+    private static int measured;
 
     private static final String[] ATOMS = {"a", "Z", "0", "9", " ", "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f",
         "\u0000", "\u0001", "\u000b", "\u001e", "\u001f", "\u007f", "\u0080", "\u00e9", "\u2028", "\u4e2d",
@@ -33,6 +35,7 @@ class SummaryJsonTest {
     void randomSummariesAreWrittenAsJacksonWritesThem() {
         SplittableRandom r = new SplittableRandom(29);
         answered = 0;
+        measured = 0;
         int escaped = 0;
         for (int round = 0; round < 1000; round++) {
             List<String> texts = new ArrayList<>();
@@ -44,6 +47,7 @@ class SummaryJsonTest {
         }
         assertTrue(escaped > 400, "summaries with an escape: " + escaped);
         assertTrue(answered > 600, "bounded summaries answered in one pass: " + answered);
+        assertTrue(measured > 2000, "entries measured: " + measured);
     }
 
     /**
@@ -220,6 +224,14 @@ class SummaryJsonTest {
                 listed.add(t);
             }
         }
+        // an entry measured (the bound's entries past the limit) against the reference sizer, comma included
+        for (int i = 0; i < period.size(); i++) {
+            TemplateEntry t = period.get(i);
+            LogSummarizer.Sizer z = new LogSummarizer.Sizer();
+            long want = (i > 0 ? 1 : 0) + z.entry(t, significance);
+            assertEquals(z.unpaired ? -1 : want, SummaryJson.entryBytesForTest(t, i, significance), t::toString);
+            measured++;
+        }
         String source = r.nextInt(10) == 0 ? null : pick(r, texts);
         boolean last = r.nextBoolean();
         int known = r.nextInt(4) == 0 ? Integer.MIN_VALUE : r.nextInt(Integer.MAX_VALUE);
@@ -312,6 +324,54 @@ class SummaryJsonTest {
         }
         assertTrue(declined > 2_000, "declined: " + declined);
         assertTrue(escaped > 20_000, "escaped: " + escaped);
+    }
+
+    /**
+     * The Latin-1 string sizer ({@link SummaryJson#latin1StringBytes}, eight bytes a step) against the reference
+     * sizer ({@link LogSummarizer.Sizer}): every kind of char (plain, each escape, each control, DEL, {@code '?'} for
+     * itself and for a char from U+0100 on, U+0080 to U+00FF) at every place of strings up to 70 chars and of any
+     * substring, -1 exactly where a {@code '?'} byte of the substring stands for a char from U+0100 on; and every
+     * byte value alone at each lane of a word.
+     */
+    @Test
+    void latin1SizesAreTheSizersCount() {
+        char[] kinds = {'a', ' ', '~', 0x7f, '"', '\\', '\n', '\t', '\r', '\b', '\f', 0x1f, 0, 0x0b, '?', 0x80, 0xa0,
+            0xe9, 0xff, 0x20, 0x21, '!', '#', '[', ']', '\u013f', '\u4e3f', '\u2028', '\u0122', '\u015c'};
+        SplittableRandom r = new SplittableRandom(59);
+        LogSummarizer.Sizer z = new LogSummarizer.Sizer();
+        int declined = 0;
+        for (int n = 0; n < 60_000; n++) {
+            StringBuilder b = new StringBuilder();
+            int len = r.nextInt(71);
+            boolean dense = r.nextBoolean();
+            for (int i = 0; i < len; i++) {
+                boolean stop = dense ? r.nextInt(2) == 0 : r.nextInt(12) == 0;
+                char c = stop ? kinds[r.nextInt(kinds.length)] : (char) ('a' + r.nextInt(26));
+                if (c >= 0x100 && r.nextInt(3) != 0) {
+                    c = '?';
+                }
+                b.append(c);
+            }
+            String t = b.toString();
+            int from = r.nextInt(t.length() + 1);
+            int to = from + r.nextInt(t.length() - from + 1);
+            boolean wide = false;
+            for (int i = from; i < to; i++) {
+                wide |= t.charAt(i) >= 0x100;
+            }
+            long got = SummaryJson.latin1StringBytes(t, SummaryJson.latin1Bytes(t), from, to);
+            assertEquals(wide ? -1 : z.string(t, from, to), got, () -> t + " " + from + ".." + to);
+            declined += wide ? 1 : 0;
+        }
+        assertTrue(declined > 5_000, "declined: " + declined);
+        for (int c = 0; c < 256; c++) { // each char alone among plain ones, at each lane of the first two words
+            for (int k = 0; k <= 17; k++) {
+                String t = "x".repeat(k) + (char) c + "xx";
+                assertEquals(z.string(t), SummaryJson.latin1StringBytes(t, SummaryJson.latin1Bytes(t), 0, t.length()),
+                        "char " + c + " at " + k);
+            }
+        }
+        assertTrue(!z.unpaired);
     }
 
     @Test

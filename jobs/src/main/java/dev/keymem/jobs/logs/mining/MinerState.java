@@ -276,29 +276,20 @@ public final class MinerState {
      * {@code add(int, Cluster)} are not supported.
      */
     static final class Clusters extends AbstractList<Cluster> implements RandomAccess {
-        /** The length a record starts with (and shrinks back to). */
-        static final int FIRST_LENGTH = 16;
         private final ArrayList<Cluster> list = new ArrayList<>();
-        /** The ids removed since {@link #record}, the first {@link #recorded}; null: no record. */
-        private int[] removed;
-        private int recorded;
-        /** The record's bound: past it the record is dropped (the summary walks instead). */
-        private int maxRecorded;
-        private long tag;
+        /** The ids removed since {@link #record}, tagged with its tag; null: no record asked for. */
+        private FollowedIds removed;
         /** {@code size()} and the state's next id when the record started. */
         private int sizeAt;
         private int nextIdAt;
 
         void record(long tag, int nextId, int maxRecorded) {
-            // a fresh array where there is none, or where the last record used under a quarter of a long one: the
-            // array does not keep the high-water size of one churning period (hot state, HashMap backend included)
-            if (removed == null || removed.length > 4 * FIRST_LENGTH && recorded < removed.length / 4
-                    || removed.length > Math.max(maxRecorded, FIRST_LENGTH)) {
-                removed = new int[FIRST_LENGTH];
+            if (removed == null) {
+                removed = new FollowedIds();
             }
-            this.maxRecorded = maxRecorded;
-            recorded = 0;
-            this.tag = tag;
+            // the array does not keep the high-water size of one churning period (hot state, HashMap backend
+            // included): FollowedIds renews it
+            removed.restart(tag, maxRecorded);
             sizeAt = list.size();
             nextIdAt = nextId;
         }
@@ -307,10 +298,16 @@ public final class MinerState {
             // the count check is the net under a removal that did not go through remove(int) (a future path, or
             // one by reflection: MinerStateRemovalsTest): held then + made since - held now must be the ids
             // recorded; it cannot see a removal matched by an add that took no new id (no such add exists)
-            if (removed == null || this.tag != tag || recorded != (long) sizeAt + nextId - nextIdAt - list.size()) {
+            if (removed == null || !removed.holds(tag)
+                    || removed.size() != (long) sizeAt + nextId - nextIdAt - list.size()) {
                 return null;
             }
-            return Arrays.copyOf(removed, recorded);
+            return removed.toArray();
+        }
+
+        /** The length of the record's array, -1 where there is none (no record, or dropped; tests). */
+        int recordLength() {
+            return removed == null ? -1 : removed.capacity();
         }
 
         @Override
@@ -334,7 +331,7 @@ public final class MinerState {
             modCount++;
             Cluster c = list.remove(index);
             if (removed != null) {
-                note(c.id);
+                removed.add(c.id); // past its bound the record is dropped (the array too): the next summary walks
             }
             return c;
         }
@@ -348,17 +345,11 @@ public final class MinerState {
             remove(i);
             return true;
         }
+    }
 
-        private void note(int id) {
-            if (recorded >= maxRecorded) {
-                removed = null; // dropped (the array too): the next summary walks
-                return;
-            }
-            if (recorded == removed.length) {
-                removed = Arrays.copyOf(removed, Math.min(recorded * 2, maxRecorded));
-            }
-            removed[recorded++] = id;
-        }
+    /** The length of the removal record's array, -1 where there is none (tests: its bound and its shrink). */
+    int removalRecordLength() {
+        return clusters.recordLength();
     }
 
     /** A deep copy (the tree index is rebuilt on use). */

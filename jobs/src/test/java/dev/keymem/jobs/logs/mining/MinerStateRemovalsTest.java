@@ -121,13 +121,6 @@ class MinerStateRemovalsTest {
         return (ArrayList<MinerState.Cluster>) f.get(s.clusters);
     }
 
-    private static int recordLength(MinerState s) throws Exception {
-        Field f = MinerState.Clusters.class.getDeclaredField("removed");
-        f.setAccessible(true);
-        int[] removed = (int[]) f.get(s.clusters);
-        return removed == null ? -1 : removed.length;
-    }
-
     @Test
     void aRemovalBehindTheRecordIsCaughtByTheCount() throws Exception {
         TemplateMiner miner = new TemplateMiner(MinerSettings.defaults().withMaxTemplates(30));
@@ -164,14 +157,14 @@ class MinerStateRemovalsTest {
             TreeSet<Integer> before = ids(s);
             int next = s.nextId;
             s.recordRemovals(period, max);
-            int length = recordLength(s);
+            int length = s.removalRecordLength();
             assertTrue(length <= max, "period " + period + " length " + length);
             if (period % 3 == 2) {
                 assertEquals(16, length, "shrunk back after the quiet period before " + period);
             }
             for (int i = 0; i < lines; i++) {
                 miner.accept(s, line(r));
-                maxLength = Math.max(maxLength, recordLength(s));
+                maxLength = Math.max(maxLength, s.removalRecordLength());
             }
             TreeSet<Integer> gone = new TreeSet<>(before);
             for (int id = next; id < s.nextId; id++) {
@@ -181,7 +174,7 @@ class MinerStateRemovalsTest {
             int[] got = s.removedSince(period);
             if (gone.size() > max) {
                 assertNull(got, "period " + period + ": " + gone.size() + " removed, past the bound");
-                assertEquals(-1, recordLength(s), "the dropped record holds no array");
+                assertEquals(-1, s.removalRecordLength(), "the dropped record holds no array");
             } else {
                 assertNotNull(got, "period " + period + ": " + gone.size() + " removed");
                 Arrays.sort(got);
