@@ -26,7 +26,7 @@ import java.util.Map;
  * Session 28's cost program for the novelty memory (issue 13, branch novelty28): the log job's (source, item) steps
  * replayed through {@link Novelty#write} by several builds' models classes in one JVM, as {@code
  * NoveltyReplayCost} (session 26) does, plus a {@code shape} mode that counts how many steps take the packed kernel's
- * write without the flush (its bound {@code |x_i| * min |u_j| >= 2^-70}, computed here by a plain float step of the
+ * write without the flush (its bound: the float product {@code min |x_i| * min |u_j| >= 2^-70}, computed here by a plain float step of the
  * fading cell beside the memory, the reference's operations).
  *
  * <p>{@code dump FILE OUT} (class path: a memctl.jar): FILE's items as the log job makes them (each source's

@@ -729,7 +729,7 @@ abstract class NoveltyKernel {
         }
 
         /**
-         * The smallest product {@code |x_i| * min_j |u_j|} for which a write {@code s_ij + x_i u_j} of a finite
+         * The smallest float product {@code min_i |x_i| * min_j |u_j|} for which a write {@code s_ij + x_i u_j} of a finite
          * s_ij is never changed by the flush: 2^-70 (see {@link #writeNeedsNoFlush}).
          */
         static final float NO_FLUSH_WRITE = 0x1p-70f;
@@ -742,8 +742,8 @@ abstract class NoveltyKernel {
          * (rounding is monotone: |x_i * u_j| rounded is at least xmin * umin rounded), and for any finite s:
          * where |s| &gt;= 2^-71, s and w are both multiples of 2^-94 (a float of magnitude at least 2^-71 is a
          * multiple of its ulp, at least 2^-94), so their exact sum is 0 or at least 2^-94 in magnitude, and so is
-         * the rounded sum (2^-94 is a float; rounding is monotone); where |s| &lt; 2^-71, |s + w| &gt; |w| - |s| &gt;
-         * 2^-71. So s + w is +0 (an exact cancellation rounds to +0; w is not a zero, so not -0 + -0) or at least
+         * the rounded sum (2^-94 is a float; rounding is monotone); where |s| &lt; 2^-71, |s + w| &gt;= |w| - |s| &gt;
+         * 2^-71 (exact), so the rounded sum is at least 2^-71. So s + w is +0 (an exact cancellation rounds to +0; w is not a zero, so not -0 + -0) or at least
          * 2^-94 &gt; 1e-30 in magnitude: {@code flush} leaves it as it is. No bound on s is needed (s and w can
          * cancel only where s is as large as w, and then the sum is a multiple of an ulp of that size).
          */
@@ -801,7 +801,8 @@ abstract class NoveltyKernel {
          * The second pass over the rows of x's nonzero coordinates, columns [0, m), values known to stay finite:
          * {@code s_ij = flush(s_ij + x_i u_j)}, four rows at a time (u_j read once per four rows), the last two
          * together. (Storing the sums unflushed and OR-ing a per-value "the flush changes it" bit, to flush a
-         * row only afterwards, was slower under C1: docs/benchmarks.md, issue 13's novelty4 section.)
+         * row only afterwards, was slower under C1: docs/benchmarks.md, issue 13's novelty4 section.) Keep in step
+         * with {@link #writeRowsUnflushed}, the same loops without the flush.
          */
         private void writeRows(float[] s, int w, float[] x, int[] nz, int k, int m) {
             float[] u = this.u;

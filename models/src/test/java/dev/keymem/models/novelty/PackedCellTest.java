@@ -573,8 +573,9 @@ class PackedCellTest {
             checked++;
         }
         assertTrue(checked > 800_000 && nearCancel > 300_000, checked + " checked, " + nearCancel + " near -w");
-        // products of 2^-76: s + w can be a nonzero value below 1e-30, which the flush changes
-        float w = 0x1p-76f;
+        // a bound 2^6 below the kept one (products of 2^-76): s + w can be a nonzero value below 1e-30, which the
+        // flush changes (2^-75 would be the tight power of two)
+        float w = NoveltyKernel.Packed.NO_FLUSH_WRITE * 0x1p-6f;
         float s = -Math.nextDown(w); // w - s = 2^-100 = 7.9e-31
         float v = s + w;
         assertTrue(v != 0f && Math.abs(v) < NoveltyKernel.FLUSH, "sum " + v);
