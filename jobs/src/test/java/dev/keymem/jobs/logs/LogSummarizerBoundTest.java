@@ -92,7 +92,7 @@ class LogSummarizerBoundTest {
                 t.text = text(r, r.nextInt(atoms * 3 + 1), unpaired);
                 t.flag = r.nextInt(10) == 0 ? null : "new";
                 t.textOffset = r.nextLong(-1, 1L << 40);
-                t.textTimestamp = r.nextInt(3) == 0 ? -1 : r.nextLong(1L << 45);
+                t.textTimestamp = r.nextInt(3) == 0 ? -1 : r.nextInt(8) == 0 ? 0 : r.nextLong(1L << 45); // 0: 1970-01-01T00:00:00Z, written
             }
             if (r.nextBoolean()) {
                 significance.put(t.id, r.nextInt(4) == 0 ? Double.NaN : r.nextDouble() * 10);

@@ -211,7 +211,7 @@ class SummaryJsonTest {
                 t.text = pick(r, texts);
                 t.flag = r.nextInt(5) == 0 ? null : r.nextBoolean() ? "new" : "returned";
                 t.textOffset = r.nextLong(-1, 1L << 40);
-                t.textTimestamp = r.nextInt(3) == 0 ? -1 : r.nextLong(1L << 45);
+                t.textTimestamp = r.nextInt(3) == 0 ? -1 : r.nextInt(8) == 0 ? 0 : r.nextLong(1L << 45); // 0: 1970-01-01T00:00:00Z, written
             }
             if (r.nextBoolean()) {
                 significance.put(t.id, r.nextInt(4) == 0 ? Double.NaN : r.nextDouble() * 10);

@@ -98,6 +98,7 @@ class FollowedIdsTest {
                     // the ids compared at some adds and at the last (each compare reads them all)
                     same(ref, f, period, i % 37 == 0 || i >= n - 2, "run " + run + " period " + period + " add " + i);
                     assertFalse(f.holds(period - 1), "an older tag");
+                    assertFalse(f.holds(period + 1), "a newer tag");
                     checked++;
                 }
                 if (n > max) {
