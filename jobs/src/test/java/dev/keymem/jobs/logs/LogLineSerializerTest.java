@@ -297,12 +297,14 @@ class LogLineSerializerTest {
             assertEquals(LogLineRun.Serializer.asciiLength(run), copy.asciiLength());
             out.clear();
             LogLineRun.Serializer.INSTANCE.serialize(run, out);
-            LogLineRun back = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            LogLineRun back = LogLineRun.Serializer.INSTANCE.deserialize(
+                    new DataInputDeserializer(out.getCopyOfBuffer()));
             back.add(randomLine(r, plain));
             assertEquals(LogLineRun.Serializer.asciiLength(back), back.asciiLength());
             out.clear();
             LogLineRun.Serializer.INSTANCE.serialize(back, out);
-            LogLineRun again = LogLineRun.Serializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            LogLineRun again = LogLineRun.Serializer.INSTANCE.deserialize(
+                    new DataInputDeserializer(out.getCopyOfBuffer()));
             for (int i = 0; i < back.size; i++) {
                 assertSameLine(back.line(i), again.get(i));
             }
