@@ -57,6 +57,16 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
     /** For {@link #get} in order from {@link #packed}: the next line's index and where its bytes start. */
     private int nextLine;
     private int nextAt;
+    /**
+     * The lines' bytes as the serializer writes them (as {@link Serializer#asciiLength} counts them), counted line by
+     * line in {@link #add}, -1 once a text that is not known to be ASCII joined; valid only while {@link #counted}
+     * equals {@link #size} (a run read from bytes, copied or decoded sets its size otherwise and is counted by a
+     * scan). Counted where each line is added, a call per line that the JIT compiles after its first few hundred
+     * lines, rather than by a loop per run that stays interpreted for most of a file run's runs.
+     */
+    private long countedBytes;
+    /** The lines counted in {@link #countedBytes}, the first ones of this run. */
+    private int counted;
 
     LogLineRun(String source, String topic, int partition, int capacity) {
         this.source = source;
@@ -108,7 +118,26 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             criHeads[size] = l.criHead;
             criTails[size] = l.criTail;
         }
+        if (counted == size) {
+            countedBytes = countedBytes < 0 || (l.text != null && !ascii[size]) ? -1
+                    : countedBytes + 17 + (l.cri != 0 ? 1 : 0) + (l.text == null ? 0 : 4L + l.text.length())
+                            + (LogLineSerializer.seams(l) ? 2 + (l.criHead == null ? 0 : l.criHead.length)
+                                    + (l.criTail == null ? 0 : l.criTail.length) : 0);
+            counted++;
+        }
         size++;
+    }
+
+    /**
+     * The length of the lines' bytes (decoded) where every text is null or ASCII, else -1, as
+     * {@link Serializer#asciiLength} finds it (its reference): counted as the lines were added where they all were,
+     * else by that scan.
+     */
+    int asciiLength() {
+        if (counted == size) {
+            return countedBytes <= Integer.MAX_VALUE ? (int) countedBytes : -1;
+        }
+        return Serializer.asciiLength(this);
     }
 
     /** The run with its lines decoded (from {@link #packed}, where it still holds them). */
@@ -253,7 +282,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
                 out.write(r.packed);
                 return;
             }
-            int length = asciiLength(r);
+            int length = r.asciiLength();
             if (length >= 0 && r.criHeads == null) { // ASCII, no seams: packed in an array, then one write
                 writePacked(r, length, out);
                 return;
@@ -270,7 +299,7 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
          * The length of the lines' bytes of {@code r} (decoded) where every text is null or ASCII, else -1 (a text's
          * UTF-8 length is known only once it is encoded).
          */
-        private static int asciiLength(LogLineRun r) {
+        static int asciiLength(LogLineRun r) {
             long n = 0;
             for (int i = 0; i < r.size; i++) {
                 String t = r.texts[i];
@@ -318,27 +347,38 @@ public final class LogLineRun implements RecordRuns.Run<LogLine> {
             }
             int p = 0;
             for (int i = 0; i < r.size; i++) {
-                LONGS.set(b, p, r.offsets[i]);
-                LONGS.set(b, p + 8, r.timestamps[i]);
-                String t = r.texts[i];
-                byte cri = r.cri[i];
-                b[p + 16] = (byte) ((t == null ? 0 : 2) | (r.bare[i] ? BARE_TEXT : 0) | (cri != 0 ? CRI_BYTE : 0));
-                p += 17;
-                if (cri != 0) {
-                    b[p++] = cri;
-                }
-                if (t != null) {
-                    int n = t.length();
-                    INTS.set(b, p, n);
-                    getAsciiBytes(t, n, b, p + 4);
-                    p += 4 + n;
-                }
+                p = packLine(r, i, b, p);
             }
             if (p != length) {
                 throw new IllegalStateException("LogLineRun of source " + r.source + ": " + p + " bytes, not " + length);
             }
             out.writeInt(length);
             out.write(b, 0, length);
+        }
+
+        /**
+         * Line {@code i} of {@code r} put into {@code b} at {@code p} as {@link #writePacked} packs it; where the
+         * next line starts. A method of its own so that a file run's JIT compiles it after a few hundred lines: in
+         * {@link #writePacked}'s loop, called once a run, it stayed interpreted (its {@code VarHandle} stores a call
+         * chain each) for about half of a 50,000-line run's runs.
+         */
+        private static int packLine(LogLineRun r, int i, byte[] b, int p) {
+            LONGS.set(b, p, r.offsets[i]);
+            LONGS.set(b, p + 8, r.timestamps[i]);
+            String t = r.texts[i];
+            byte cri = r.cri[i];
+            b[p + 16] = (byte) ((t == null ? 0 : 2) | (r.bare[i] ? BARE_TEXT : 0) | (cri != 0 ? CRI_BYTE : 0));
+            p += 17;
+            if (cri != 0) {
+                b[p++] = cri;
+            }
+            if (t != null) {
+                int n = t.length();
+                INTS.set(b, p, n);
+                getAsciiBytes(t, n, b, p + 4);
+                p += 4 + n;
+            }
+            return p;
         }
 
         @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, the ASCII

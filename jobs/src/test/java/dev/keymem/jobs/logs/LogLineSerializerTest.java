@@ -273,6 +273,67 @@ class LogLineSerializerTest {
     }
 
     @Test
+    void aRunsLengthCountedAsItsLinesAreAddedIsTheScansLength() throws Exception {
+        // LogLineRun.asciiLength (counted in add) against Serializer.asciiLength (a scan of the run's arrays), its
+        // reference, after every line added: runs of ASCII texts, null texts, texts not marked ASCII, CRI bytes and
+        // seams; also a run's copy, a run read back from bytes and then added to, which are counted by the scan
+        SplittableRandom r = new SplittableRandom(28);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        int counted = 0;
+        int declined = 0;
+        for (int t = 0; t < 3000; t++) {
+            LogLineRun run = new LogLineRun("s", t % 3 == 0 ? null : "topic", t, 1 + r.nextInt(4));
+            int n = r.nextInt(40);
+            int plain = r.nextInt(4); // 0: some texts not marked ASCII, 1: some seams, else ASCII or null only
+            for (int i = 0; i < n; i++) {
+                run.add(randomLine(r, plain));
+                assertEquals(LogLineRun.Serializer.asciiLength(run), run.asciiLength(), "run " + t + " line " + i);
+                counted++;
+                if (run.asciiLength() < 0) {
+                    declined++;
+                }
+            }
+            LogLineRun copy = LogLineRun.Serializer.INSTANCE.copy(run);
+            assertEquals(LogLineRun.Serializer.asciiLength(run), copy.asciiLength());
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(run, out);
+            LogLineRun back = LogLineRun.Serializer.INSTANCE.deserialize(
+                    new DataInputDeserializer(out.getCopyOfBuffer()));
+            back.add(randomLine(r, plain));
+            assertEquals(LogLineRun.Serializer.asciiLength(back), back.asciiLength());
+            out.clear();
+            LogLineRun.Serializer.INSTANCE.serialize(back, out);
+            LogLineRun again = LogLineRun.Serializer.INSTANCE.deserialize(
+                    new DataInputDeserializer(out.getCopyOfBuffer()));
+            for (int i = 0; i < back.size; i++) {
+                assertSameLine(back.line(i), again.get(i));
+            }
+        }
+        assertTrue(counted > 50_000 && declined > 5_000 && declined < counted - 20_000, counted + " " + declined);
+    }
+
+    private static LogLine randomLine(SplittableRandom r, int plain) {
+        StringBuilder b = new StringBuilder();
+        for (int k = r.nextInt(r.nextInt(10) == 0 ? 2000 : 60); k > 0; k--) {
+            b.append((char) (plain == 0 && r.nextInt(50) == 0 ? 0xe9 : r.nextInt(128)));
+        }
+        LogLine l = new LogLine("s", r.nextInt(8) == 0 ? null : b.toString(), r.nextLong(), r.nextLong());
+        if (plain != 0 || r.nextInt(20) != 0) { // a text not marked ASCII is counted as not ASCII, whatever it holds
+            boolean ascii = l.text != null && l.text.chars().allMatch(c -> c < 128);
+            if (ascii) {
+                l.markAsciiText();
+            }
+        }
+        l.bare = r.nextBoolean();
+        l.cri = r.nextInt(4) == 0 ? (byte) (1 + r.nextInt(30)) : 0;
+        if (plain == 1 && r.nextInt(5) == 0) {
+            l.criHead = r.nextBoolean() ? null : randomBytes(r);
+            l.criTail = l.criHead != null && r.nextBoolean() ? null : randomBytes(r);
+        }
+        return l;
+    }
+
+    @Test
     void aRunWhoseLinesAreCutShortFailsWhenTakenInOrder() throws Exception {
         LogLineRun run = new LogLineRun("s", "t", 0, 2);
         run.add(new LogLine("s", "one", 1, 2));
