@@ -54,21 +54,24 @@ public final class UserContextJob {
     /**
      * Runs the context job's Jackson forms once, for the class archive's training run (whose sample events all take
      * the plain path, which never makes Jackson's mapper since session 28), so that the archive still holds the
-     * classes an input that needs the mapper loads: an event with escapes read through the tree, its payload written
-     * and read back both ways, and one malformed record through the job's {@link #parser()} (a dead letter: the
-     * tree's refusal). Never throws: a failure is reported on stderr (the archive then lacks those classes, runs
-     * load them from the jar) and null returned, as the archive's other training steps go on after a failure.
-     * Returns the event read back (the one read through the tree). Internal: a build-time hook, not the job's API.
+     * classes an input that needs the mapper loads: one malformed record through the job's {@link #parser()} (the
+     * tree's refusal) and its dead letter's JSON, an event with escapes read through the tree, its payload written
+     * and read back both ways. Never throws: a failure is reported on stderr and null returned (the archive then
+     * lacks those classes, and runs load them from the jar), as the archive's other training steps go on after a
+     * failure. Returns the event read back (the one read through the tree). Internal: a build-time hook, not the
+     * job's API.
      */
     @Internal
     public static ContextEvent trainJsonForms() {
         try {
+            KafkaRecord malformed = new KafkaRecord("train", 0, 0, 0, null,
+                    "{\"user\": \"u1\", \"text\": \"broken".getBytes(StandardCharsets.UTF_8));
             try {
-                parser().parse(new KafkaRecord("train", 0, 0, 0, null,
-                        "{\"user\": \"u1\", \"text\": \"broken".getBytes(StandardCharsets.UTF_8)));
+                parser().parse(malformed);
                 throw new IllegalStateException("a malformed record was read");
             } catch (InvalidRecordException expected) {
-                // the dead letter's way: the tree's parse error
+                // the dead letter's way: the tree's parse error, then the dead letter's JSON (its tree written)
+                malformed.deadLetter(expected.getMessage()).toJson();
             }
             ContextEvent e = new ContextEventParser().parseTree(null,
                     "{\"user\": \"u\\u0031\", \"text\": \"a \\\"quoted\\\" word\", \"type\": \"chat\","
