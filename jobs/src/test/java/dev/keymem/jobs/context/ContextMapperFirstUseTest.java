@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * Jackson's ObjectMapper is made only when a record needs it: a fresh JVM that parses plain events with the job's
  * parser, encodes their payloads and loads the answers' class does not initialise ObjectMapper's class (its
  * start-up, ~45 ms of CPU a run with the class archive, was paid by every context run while the three classes made
- * their mappers eagerly); the same JVM then parsing a malformed record with the job's parser (which the plain readers
- * decline: a dead letter, refused by the tree's parse) does, at that record, and refuses it as the reference
+ * their mappers eagerly); the same JVM then parsing a malformed record with the job's parser does, at that record
+ * (the plain readers decline it; the job's streaming Jackson way, whose parser comes from the mapper's factory, makes
+ * the mapper, and the tree's parse refuses it: a dead letter), and refuses it as the reference
  * ({@link ContextEventParser#parseTree}) does. An event with escapes after it is read by the job's parser as the
  * reference reads it (the job reads it without the mapper; this checks the event, not the mapper), and
  * {@link UserContextJob#trainJsonForms} (the class archive's training of those forms) reads its event back.
