@@ -3,6 +3,7 @@ package dev.keymem.jobs.context;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keymem.jobs.kafka.InvalidRecordException;
 import dev.keymem.jobs.kafka.KafkaRecord;
 import dev.keymem.jobs.kafka.RecordParser;
 import java.io.IOException;
@@ -16,15 +17,22 @@ import org.junit.jupiter.api.Test;
 /**
  * Jackson's ObjectMapper is made only when a record needs it: a fresh JVM that parses plain events with the job's
  * parser, encodes their payloads and loads the answers' class does not initialise ObjectMapper's class (its
- * start-up, ~20 ms of CPU, was paid by every context run while the three classes made their mappers eagerly); the
- * same JVM then parsing an event with an escape (the tree's way) does, and gets the event the reference reads;
+ * start-up, ~45 ms of CPU a run with the class archive, was paid by every context run while the three classes made
+ * their mappers eagerly); the same JVM then parsing a malformed record with the job's parser does, at that record
+ * (the plain readers decline it; the job's streaming Jackson way, whose parser comes from the mapper's factory, makes
+ * the mapper, and the tree's parse refuses it: a dead letter), and refuses it as the reference
+ * ({@link ContextEventParser#parseTree}) does. An event with escapes after it is read by the job's parser as the
+ * reference reads it (the job reads it without the mapper; this checks the event, not the mapper), and
  * {@link UserContextJob#trainJsonForms} (the class archive's training of those forms) reads its event back.
  */
 class ContextMapperFirstUseTest {
 
     private static final String MAPPER = "com/fasterxml/jackson/databind/ObjectMapper";
 
-    /** The fresh JVM's steps: plain events first, then (with the argument "escaped") one with an escape. */
+    /**
+     * The fresh JVM's steps: plain events first, then (with the argument "malformed") a malformed record through the
+     * job's parser and the reference, an event with an escape, and the archive's training.
+     */
     public static void main(String[] args) throws Exception {
         RecordParser<ContextEvent> parser = UserContextJob.parser();
         for (int i = 0; i < 20; i++) {
@@ -36,6 +44,21 @@ class ContextMapperFirstUseTest {
         Class.forName(ContextAnswers.class.getName(), true, ContextMapperFirstUseTest.class.getClassLoader());
         System.out.println("plain done");
         if (args.length > 0) {
+            String malformed = "{\"user\": \"u1\", \"text\": \"broken";
+            String refusal = "read";
+            try {
+                parser.parse(record(malformed));
+            } catch (InvalidRecordException x) {
+                refusal = x.getMessage();
+            }
+            System.out.println("malformed done");
+            String refRefusal = "read";
+            try {
+                new ContextEventParser().parseTree(null, malformed, 0);
+            } catch (InvalidRecordException x) {
+                refRefusal = x.getMessage();
+            }
+            System.out.println("malformed " + refusal.equals(refRefusal) + " " + refusal);
             String line = "{\"user\": \"u\\u0031\", \"text\": \"a \\\"quoted\\\" word\", \"ts\": \"t\"}";
             ContextEvent e = parser.parse(record(line));
             ContextEvent ref = new ContextEventParser().parseTree(null, line, 0);
@@ -50,12 +73,12 @@ class ContextMapperFirstUseTest {
         return new KafkaRecord("t", 0, 0, 0, null, line.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static List<String> run(boolean escaped) throws IOException, InterruptedException {
+    private static List<String> run(boolean malformed) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+init=info", "-Xshare:off", "-cp", System.getProperty("java.class.path"),
                 ContextMapperFirstUseTest.class.getName()));
-        if (escaped) {
-            cmd.add("escaped");
+        if (malformed) {
+            cmd.add("malformed");
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -74,18 +97,24 @@ class ContextMapperFirstUseTest {
     }
 
     @Test
-    void plainEventsDoNotMakeTheMapperAndAnEscapedOneDoes() throws Exception {
+    void plainEventsDoNotMakeTheMapperAndAMalformedOneDoes() throws Exception {
         List<String> plain = run(false);
         assertTrue(plain.contains("plain done"), String.join("\n", plain));
         assertEquals(-1, mapperInitAt(plain), "ObjectMapper initialised by plain events");
 
-        List<String> escaped = run(true);
-        int done = escaped.indexOf("plain done");
-        int at = mapperInitAt(escaped);
-        assertTrue(done >= 0 && at > done, "ObjectMapper initialised at line " + at + ", plain done at " + done);
-        String result = escaped.stream().filter(l -> l.startsWith("escaped ")).findFirst().orElseThrow();
+        List<String> malformed = run(true);
+        int done = malformed.indexOf("plain done");
+        int refused = malformed.indexOf("malformed done");
+        int at = mapperInitAt(malformed);
+        // made by the job's parser at the malformed record, not by the reference called after it
+        assertTrue(done >= 0 && at > done && refused > at,
+                "ObjectMapper initialised at line " + at + ", plain done at " + done + ", malformed done at " + refused);
+        String refusal = malformed.stream().filter(l -> l.startsWith("malformed ") && !l.equals("malformed done"))
+                .findFirst().orElseThrow();
+        assertTrue(refusal.startsWith("malformed true value is not valid JSON: "), refusal);
+        String result = malformed.stream().filter(l -> l.startsWith("escaped ")).findFirst().orElseThrow();
         assertEquals("escaped u1|a \"quoted\" word|t ref u1|a \"quoted\" word|t", result);
-        String trained = escaped.stream().filter(l -> l.startsWith("trained ")).findFirst().orElseThrow();
+        String trained = malformed.stream().filter(l -> l.startsWith("trained ")).findFirst().orElseThrow();
         assertEquals("trained a \"quoted\" word|chat|t", trained); // a payload holds no user (the key)
     }
 }

@@ -32,8 +32,11 @@ import java.util.regex.Pattern;
  * </ul>
  * One template per method, then: {@code "GET <*> HTTP/<*>" <*>}.
  * Hand-written: no maintained library reads this shape at a per-line cost (httpdlog-parser builds a field
- * dissector tree per format); the regex is the reference. A line that does not have the shape costs a scan of at
- * most its first five space-separated fields.
+ * dissector tree per format); the regex is the reference. A line that does not have the shape costs, through
+ * {@link TemplateMiner#accept}, one {@code indexOf} for a double quote when it holds none (most lines: no field is
+ * scanned, {@link #masked(String, int)}); a line with one, a scan of at most its first five space-separated fields
+ * ({@link #masked(String)}) and then the request-fields scan from its first quote ({@link #requestFields(String,
+ * int)}).
  */
 final class AccessLogLine {
     private AccessLogLine() {
