@@ -544,6 +544,82 @@ public final class RegexScan {
             for (int s = 0; s < n; s++) {
                 int from = spans[2 * s];
                 int to = spans[2 * s + 1];
+                // The old positions before this match, moved by the shift, need no test against the last one
+                // written (movedReference's): they rise strictly, and each is above all written before it. Before
+                // the first match nothing was written; after a match, the last one written is at most its
+                // literal's end nf + lit, and the next old position is above the match's end (those up to it are
+                // skipped below), so moved it is above nf + lit.
+                if (shift == 0) {
+                    int j0 = j;
+                    while (j < on && old[j] < from) {
+                        j++;
+                    }
+                    System.arraycopy(old, j0, nw, k, j - j0);
+                    k += j - j0;
+                } else {
+                    while (j < on && old[j] < from) {
+                        nw[k++] = old[j++] + shift;
+                    }
+                }
+                while (j < on && old[j] <= to) {
+                    j++;
+                }
+                int nf = from + shift;
+                if (lit > 1 && lit < 32) {
+                    // the first position (after the old text) and the one after the literal looked at; those within
+                    // it read the literal alone (its char and the one before), the same for each match: found once
+                    if (inner < 0) {
+                        inner = innerPositions(out, nf, lit);
+                    }
+                    if ((k == 0 || nf > nw[k - 1]) && holds(out, nf)) {
+                        nw[k++] = nf;
+                    }
+                    for (int b = inner; b != 0; b &= b - 1) {
+                        int q = nf + Integer.numberOfTrailingZeros(b);
+                        if (k == 0 || q > nw[k - 1]) {
+                            nw[k++] = q;
+                        }
+                    }
+                    int q = nf + lit;
+                    if (q < out.length && (k == 0 || q > nw[k - 1]) && holds(out, q)) {
+                        nw[k++] = q;
+                    }
+                } else {
+                    for (int q = nf; q <= nf + lit && q < out.length; q++) {
+                        if ((k == 0 || q > nw[k - 1]) && holds(out, q)) {
+                            nw[k++] = q;
+                        }
+                    }
+                }
+                shift += lit - (to - from);
+            }
+            if (k + (on - j) > nw.length) {
+                nw = java.util.Arrays.copyOf(nw, k + (on - j));
+            }
+            while (j < on) {
+                nw[k++] = old[j++] + shift;
+            }
+            at = nw;
+            count = k;
+            spare = old != nw ? old : null;
+        }
+
+        /**
+         * {@link #moved} as written before session 28 (the reference; for tests and the cost program
+         * {@code Mask33Cost}): each old position before a match tested against the last one written.
+         */
+        void movedReference(char[] out, int[] spans, int n, int lit) {
+            int[] old = at;
+            int on = count;
+            int need = on + n * (lit + 1) + 1;
+            int[] nw = spare != null && spare.length >= need ? spare : new int[need];
+            int k = 0;
+            int j = 0;
+            int shift = 0;
+            int inner = -1; // innerPositions of the literal (-1: not found yet)
+            for (int s = 0; s < n; s++) {
+                int from = spans[2 * s];
+                int to = spans[2 * s + 1];
                 while (j < on && old[j] < from) {
                     int q = old[j++] + shift;
                     if (k == 0 || q > nw[k - 1]) {
