@@ -20,7 +20,8 @@ import java.util.List;
  * spans and its literal's length. Then per round every recorded move is replayed by each form on the same arrays
  * (the positions copied into one array, the other the spare): "ref" ({@code movedReference}), "fast"
  * ({@code moved}) and "ref2" ({@code movedReference} again, the A/A control), in an order turned each round;
- * thread CPU ms per form and round, round 1 the cold one. The moved positions' hashes are compared each round.
+ * thread CPU ms per form and round, round 1 the cold one (the same set-up a move for each form: the positions
+ * copied, the fields set and read through exact method handles). The moved positions' hashes are compared each round.
  * Usage: java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp jobs/target/memctl.jar:CLASSES benchmarks/jobs/Mask33Cost.java
  * FILE ROUNDS (CLASSES: {@code javac -cp memctl.jar -d CLASSES benchmarks/jobs/MaskStepCost.java}).
  */
@@ -98,12 +99,12 @@ public class Mask33Cost {
                     int[] b = before.get(e);
                     int[] mt = meta.get(e);
                     System.arraycopy(b, 0, a1, 0, b.length);
-                    setAt.invoke(st, a1);
-                    setCount.invoke(st, mt[0]);
-                    setSpare.invoke(st, a2);
-                    form.invoke(st, outs.get(e), spanList.get(e), mt[1], mt[2]);
-                    int c = (int) getCount.invoke(st);
-                    int[] at = (int[]) getAt.invoke(st);
+                    setAt.invokeExact(st, a1);
+                    setCount.invokeExact(st, mt[0]);
+                    setSpare.invokeExact(st, a2);
+                    form.invokeExact(st, outs.get(e), spanList.get(e), mt[1], mt[2]);
+                    int c = (int) getCount.invokeExact(st);
+                    int[] at = (int[]) getAt.invokeExact(st);
                     h = h * 31 + c * 17 + at[c - 1 < 0 ? 0 : c - 1];
                     if (at != a2) { // where a form allocated: give back the arrays used
                         a2 = at.length >= a2.length ? at : a2;
