@@ -126,6 +126,18 @@ public final class LineMasker implements Serializable {
     static final String PATH_START = "(?=(?:~|[A-Za-z]:)?[/\\\\])";
     private static final String MONTHS = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
 
+    /**
+     * {@link #hexRunEnd}'s kind of an ASCII char: 1 a digit, 2 a hex letter ({@code [a-fA-F]}), 0 else (made before
+     * the rules, whose checks at class initialization may call the ends).
+     */
+    private static final byte[] HEX_KIND = new byte[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            HEX_KIND[c] = (byte) (RegexScan.digit(c) ? 1 : RegexScan.hex(c) ? 2 : 0);
+        }
+    }
+
     // Each rule carries a necessary condition for a match, checked on a one-pass census of the line
     // (see Census), so a rule whose trigger characters are absent skips its regex scan; the output is
     // that of applying every rule in order.
@@ -497,8 +509,38 @@ public final class LineMasker implements Serializable {
         return endAtBoundary(s, q);
     }
 
-    /** Hex run: {@code \\b} 8 or more hex digits holding a digit and a letter {@code \\b}. */
+    /**
+     * Hex run: {@code \\b} 8 or more hex digits holding a digit and a letter {@code \\b}. The run is read one table
+     * load a char ({@link #HEX_KIND}), its kinds or-ed (3: both seen), where {@link #hexRunEndReference} asks
+     * {@code hex} and then {@code digit} of each char: on an ids line ~11 runs a line reach it, most of them digit
+     * runs that the number rule takes later (session 28, mask33).
+     */
     static int hexRunEnd(char[] s, int i) {
+        int b = RegexScan.boundaryBeforeWord(s, i);
+        if (b != 1) {
+            return b == 0 ? -1 : RegexScan.UNDECIDED;
+        }
+        byte[] kinds = HEX_KIND;
+        int n = s.length;
+        int k = i;
+        int seen = 0;
+        while (k < n) {
+            char c = s[k];
+            int kind;
+            if (c >= 128 || (kind = kinds[c]) == 0) {
+                break;
+            }
+            seen |= kind;
+            k++;
+        }
+        if (k - i < 8 || seen != 3) {
+            return -1;
+        }
+        return endAtBoundary(s, k);
+    }
+
+    /** {@link #hexRunEnd} asking {@code hex} and {@code digit} of each char (the reference; for tests). */
+    static int hexRunEndReference(char[] s, int i) {
         int b = RegexScan.boundaryBeforeWord(s, i);
         if (b != 1) {
             return b == 0 ? -1 : RegexScan.UNDECIDED;

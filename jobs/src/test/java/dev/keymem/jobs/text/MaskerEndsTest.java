@@ -84,4 +84,40 @@ class MaskerEndsTest {
         }
         assertTrue(matches > 3_000, "macs found: " + matches);
     }
+
+    @Test
+    void hexRunEndIsTheReferenceAtEveryPosition() throws IOException {
+        List<String> lines = new ArrayList<>(Loghub.lines("MaskerEndsTest"));
+        SplittableRandom r = new SplittableRandom(71);
+        for (int i = 0; i < 3_000; i++) {
+            lines.add(ShapeLines.ids(r));
+            lines.add(LineMaskerTest.randomLine(r));
+        }
+        // runs of 6 to 10 chars of every mix of digits, hex letters of both cases, a non-hex letter, '_', non-ASCII
+        String chars = "0123456789abcdefABCDEFgG_\u00e9.-:";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder b = new StringBuilder(r.nextBoolean() ? "" : r.nextBoolean() ? " " : "\u00e9");
+            int len = 6 + r.nextInt(5);
+            for (int k = 0; k < len; k++) {
+                b.append(r.nextInt(8) == 0 ? chars.charAt(r.nextInt(chars.length()))
+                        : chars.charAt(r.nextInt(r.nextBoolean() ? 10 : 22)));
+            }
+            lines.add(b.toString());
+        }
+        lines.add("deadbeef1");
+        lines.add("12345678");
+        lines.add("abcdefab");
+        lines.add("1234567a");
+        lines.add("\u00e91234567a\u00e9");
+        int matches = 0;
+        for (String line : lines) {
+            char[] cs = line.toCharArray();
+            for (int i = 0; i < cs.length; i++) {
+                int e = LineMasker.hexRunEnd(cs, i);
+                assertEquals(LineMasker.hexRunEndReference(cs, i), e, "at " + i + " of " + line);
+                matches += e > i ? 1 : 0;
+            }
+        }
+        assertTrue(matches > 3_000, "hex runs found: " + matches);
+    }
 }
