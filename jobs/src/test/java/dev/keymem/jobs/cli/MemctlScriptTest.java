@@ -468,6 +468,16 @@ class MemctlScriptTest {
         // standard input: C1 alone, so no module either
         assertEquals(0, run(root.resolve("memctl"), "0", "logs").code);
         assertFalse(javaArgs().contains("--add-modules"), javaArgs().toString());
+        // such a run whose user names the module or a directives file in MEMCTL_JAVA_OPTS: the JVM's notices (and
+        // the probe) are dropped again (review 28c F1)
+        for (String opts : List.of("-XX:TieredStopAtLevel=4 --add-modules jdk.incubator.vector",
+                "--add-modules=jdk.incubator.vector", "-XX:CompilerDirectivesFile=" + directives)) {
+            env.put("MEMCTL_JAVA_OPTS", opts);
+            Result r = run(root.resolve("memctl"), "0", "logs", "--input", small.toString());
+            assertEquals("memctl cell: a real error line\n", r.err, opts);
+            assertTrue(String.join(" ", javaArgs()).contains(opts), opts + ": " + javaArgs());
+        }
+        env.remove("MEMCTL_JAVA_OPTS");
     }
 
     @Test
