@@ -44,14 +44,20 @@ import java.util.Map;
  * times and ratios to A (and, with three builds or more, to B: by convention B is a copy of A's classes, the A/A
  * control), then per build the median, the median of the rounds' ratios to A (and to B) and the rounds in which
  * it was lower than A (than B).
+ *
+ * <p>{@code shape ITEMS} (session 28, novelty28): per input, the steps whose write the packed kernel's bound
+ * ({@code fl(min |x_i| * min |u_j|) >= 2^-70}) lets skip the flush, and the k x m values they write.
  * Usage (C1 alone, as memctl runs files):
  * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp JAR benchmarks/jobs/NoveltyReplayCost.java dump FILE OUT
  * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp JAR benchmarks/jobs/NoveltyReplayCost.java replay OUT 15 2 BEFORE_CLASSES BEFORE_COPY AFTER_CLASSES
+ * java -cp JAR benchmarks/jobs/NoveltyReplayCost.java shape OUT
  */
 public class NoveltyReplayCost {
     public static void main(String[] a) throws Exception {
         if (a[0].equals("dump")) {
             dump(a[1], a[2]);
+        } else if (a[0].equals("shape")) {
+            shape(a[1]);
         } else {
             replay(a);
         }
@@ -199,6 +205,120 @@ public class NoveltyReplayCost {
         }
     }
 
+    /**
+     * Counts, over every source's items (a fresh cell each), the steps where {@code fl(min |x_i| * min |u_j|) >=
+     * 2^-70} over x's nonzero coordinates and the active columns (coordinates some item of the source touched), with
+     * the fading cell stepped in plain float loops: p = S^T x, S = a S, u = S^T x, u = beta (x - u), S = flush(S +
+     * x u^T). Also counts the values such a step writes whose flush would change them (must be 0).
+     */
+    private static void shape(String file) throws Exception {
+        float[][][] items;
+        int d;
+        float beta;
+        float decay;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(file)))) {
+            d = in.readInt();
+            int c = in.readInt();
+            beta = in.readFloat();
+            decay = in.readFloat();
+            in.readInt();
+            in.readFloat();
+            if (c != d) {
+                throw new IllegalArgumentException("shape wants cellDim = dimension");
+            }
+            int sources = in.readInt();
+            items = new float[sources][][];
+            for (int s = 0; s < sources; s++) {
+                in.readUTF();
+                items[s] = new float[in.readInt()][d];
+                for (float[] x : items[s]) {
+                    for (int i = 0; i < d; i++) {
+                        x[i] = Float.intBitsToFloat(in.readInt());
+                    }
+                }
+            }
+        }
+        float a = (float) Math.exp((float) Math.log(decay));
+        long steps = 0;
+        long fast = 0;
+        long values = 0;
+        long fastValues = 0;
+        long changedInFast = 0;
+        long flushedAll = 0;
+        long zeroU = 0;
+        float[] u = new float[d];
+        for (float[][] src : items) {
+            float[] cell = new float[d * d];
+            boolean[] active = new boolean[d];
+            for (float[] x0 : src) {
+                double n = 0;
+                for (float v : x0) {
+                    n += (double) v * v;
+                }
+                double inv = n > 0 ? 1.0 / Math.sqrt(n) : 0;
+                float[] x = new float[d];
+                for (int i = 0; i < d; i++) {
+                    x[i] = Math.abs(inv - 1.0) <= 0x1p-25 - 0x1p-51 ? x0[i] : (float) (x0[i] * inv);
+                }
+                int k = 0;
+                float xmin = Float.NaN;
+                for (int i = 0; i < d; i++) {
+                    if (x[i] != 0f) {
+                        active[i] = true;
+                        k++;
+                        float ax = Math.abs(x[i]);
+                        xmin = Float.isNaN(xmin) || ax < xmin ? ax : xmin;
+                    }
+                }
+                java.util.Arrays.fill(u, 0f);
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j < d; j++) {
+                        float t = cell[i * d + j] * a;
+                        cell[i * d + j] = t;
+                        u[j] += t * x[i];
+                    }
+                }
+                float umin = Float.NaN;
+                boolean uZero = false;
+                for (int j = 0; j < d; j++) {
+                    u[j] = beta * (x[j] - u[j]);
+                    if (active[j]) {
+                        float au = Math.abs(u[j]);
+                        umin = Float.isNaN(umin) || au < umin ? au : umin;
+                        uZero |= au == 0f;
+                    }
+                }
+                boolean skip = xmin * umin >= 0x1p-70f;
+                steps++;
+                fast += skip ? 1 : 0;
+                zeroU += uZero ? 1 : 0;
+                int m = 0;
+                for (boolean b : active) {
+                    m += b ? 1 : 0;
+                }
+                values += (long) k * m;
+                fastValues += skip ? (long) k * m : 0;
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j < d; j++) {
+                        float v = cell[i * d + j] + x[i] * u[j];
+                        float f = Math.abs(v) < 1e-30f ? 0f : v;
+                        if (x[i] != 0f && active[j] && Float.floatToRawIntBits(f) != Float.floatToRawIntBits(v)) {
+                            flushedAll++;
+                            changedInFast += skip ? 1 : 0;
+                        }
+                        cell[i * d + j] = f;
+                    }
+                }
+            }
+        }
+        System.out.printf("%s: %d steps, %d (%.1f%%) without the flush; written values %d, %d (%.1f%%) in those"
+                        + " steps; steps with some u_j = 0: %d; written values the flush changed: %d, in steps"
+                        + " without it: %d (must be 0)%n", file, steps, fast, 100.0 * fast / steps, values,
+                fastValues, 100.0 * fastValues / values, zeroU, flushedAll, changedInFast);
+        if (changedInFast != 0) {
+            System.exit(2);
+        }
+    }
     /** ", median ratio to X r, rounds lower than X: l of n" for build b against build x. */
     private static String ratios(double[][] ns, int b, int x, int rounds) {
         double[] ratio = new double[rounds];
