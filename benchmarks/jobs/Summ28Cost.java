@@ -2,15 +2,14 @@ import dev.keymem.jobs.logs.LogLine;
 import dev.keymem.jobs.logs.LogLineParser;
 import dev.keymem.jobs.logs.LogSummarizer;
 import dev.keymem.jobs.logs.LogSummarySettings;
-import dev.keymem.jobs.logs.PendingLines;
 import dev.keymem.jobs.logs.SourceMemory;
 import dev.keymem.jobs.logs.SourceStores;
 import dev.keymem.jobs.logs.TemplateLedger;
-import dev.keymem.jobs.logs.mining.MinerState;
 import dev.keymem.jobs.text.TextFrontEnd;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,36 +102,15 @@ public class Summ28Cost {
         System.out.println(out);
     }
 
+    /** The job's in-memory stores ({@code SourceStores.inMemory}, package-private) over a write-back ledger. */
     private static SourceStores stores(Constructor<?> writeBack) {
-        TemplateLedger ledger;
         try {
-            ledger = (TemplateLedger) writeBack.newInstance(new TemplateLedger.InMemory());
+            TemplateLedger ledger = (TemplateLedger) writeBack.newInstance(new TemplateLedger.InMemory());
+            Method inMemory = SourceStores.class.getDeclaredMethod("inMemory", TemplateLedger.class);
+            inMemory.setAccessible(true);
+            return (SourceStores) inMemory.invoke(null, ledger);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
-        PendingLines pending = new PendingLines.InMemory();
-        return new SourceStores() {
-            private MinerState miner = new MinerState();
-
-            @Override
-            public MinerState miner() {
-                return miner;
-            }
-
-            @Override
-            public void minerUpdated(MinerState state) {
-                miner = state;
-            }
-
-            @Override
-            public TemplateLedger ledger() {
-                return ledger;
-            }
-
-            @Override
-            public PendingLines pending() {
-                return pending;
-            }
-        };
     }
 }
